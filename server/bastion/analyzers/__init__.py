@@ -1,0 +1,1 @@
+"""Analyzers: each turns one parsed unit of a document into findings."""

@@ -1,0 +1,148 @@
+"""The only module that imports bandit.
+
+Bandit has no programmatic API (PyCQA/bandit#483): this adapter drives its node visitor and
+tester directly, which is why bandit is pinned to one minor version and `tests/unit/
+test_bandit_contract.py` fails loudly when these internals change.
+
+Bandit keeps global state: building a test set rewrites the blacklist and plugin options of
+every test set built before it. So one process-wide test set runs every check, rule selection
+happens after, and runs are serialised by the caller (the engine holds one lock).
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import logging
+import re
+
+import bandit
+from bandit.core import config as b_config
+from bandit.core import extension_loader, metrics, node_visitor, test_set, tester
+from bandit.core import meta_ast
+
+from bastion.analyzers.base import UnitSource, node_lines
+from bastion.model import Finding, Level, Span
+from bastion.model.text import byte_to_char_col, line_at
+
+logging.getLogger("bandit").setLevel(logging.ERROR)
+
+BANDIT_VERSION = bandit.__version__
+
+# Characters B613 (trojansource) looks for; when none is present its whole-file tokenize is skipped.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+class _RecordingTester(tester.BanditTester):
+    """Remembers the AST node each result came from, so the adapter can compute its end line."""
+
+    def run_tests(self, raw_context, checktype):
+        before = len(self.results)
+        scores = super().run_tests(raw_context, checktype)
+        node = raw_context.get("node")
+        for result in self.results[before:]:
+            result._bastion_node = node
+            result._bastion_context_lines = list(raw_context.get("linerange", []))
+        return scores
+
+
+class BanditAdapter:
+    id = "bandit"
+    version = BANDIT_VERSION
+
+    def __init__(self, plugin_options: dict | None = None) -> None:
+        self._options_key: str | None = None
+        self._testset = None
+        self._config = None
+        self.configure(plugin_options or {})
+        self._names = self._load_names()
+
+    def configure(self, plugin_options: dict) -> None:
+        """Rebuild the test set when plugin options (e.g. `hardcoded_tmp_directory.tmp_dirs`) change."""
+        key = repr(sorted(plugin_options.items()))
+        if key == self._options_key:
+            return
+        conf = b_config.BanditConfig()
+        for name, value in plugin_options.items():
+            conf.config[name] = value
+        self._config = conf
+        self._testset = test_set.BanditTestSet(conf, {"include": set(), "exclude": set()})
+        self._options_key = key
+
+    @property
+    def options_key(self) -> str:
+        return self._options_key or ""
+
+    @staticmethod
+    def _load_names() -> dict[str, str]:
+        manager = extension_loader.MANAGER
+        names = {pid: p.name for pid, p in manager.plugins_by_id.items()}
+        names.update({bid: b["name"] for bid, b in manager.blacklist_by_id.items()})
+        return dict(sorted(names.items()))
+
+    def rule_ids(self) -> dict[str, str]:
+        return dict(self._names)
+
+    def _visitor(self, path: str, data: bytes) -> node_visitor.BanditNodeVisitor:
+        counts = metrics.Metrics()
+        counts.begin(path)
+        visitor = node_visitor.BanditNodeVisitor(
+            path, io.BytesIO(data), meta_ast.BanditMetaAst(), self._testset, False, {}, counts
+        )
+        visitor.tester = _RecordingTester(self._testset, False, {}, counts)
+        return visitor
+
+    def analyse_unit(self, unit: UnitSource) -> list[Finding]:
+        visitor = self._visitor(unit.path, b"")
+        visitor.imports = set(unit.context.imports)
+        visitor.import_aliases = unit.context.alias_map()
+        visitor.generic_visit(unit.tree)
+        return [self._finding(r, unit.lines) for r in visitor.tester.results]
+
+    def analyse_file(self, text: str, path: str) -> list[Finding]:
+        """Checks that read the whole file (B613 trojansource); skipped when they cannot match."""
+        if not _BIDI.search(text):
+            return []
+        data = text.encode("utf-8", errors="surrogatepass")
+        visitor = self._visitor(path, data)
+        context = {"file_data": visitor.fdata, "filename": path, "lineno": 0,
+                   "linerange": [0, 1], "col_offset": 0}
+        visitor.tester.run_tests(context, "File")
+        return [self._finding(r, text.split("\n")) for r in visitor.tester.results]
+
+    def _finding(self, result, lines: list[str]) -> Finding:
+        node = getattr(result, "_bastion_node", None)
+        start_line = result.lineno - 1
+        start_text = line_at(lines, start_line)
+        start_col = byte_to_char_col(start_text, max(result.col_offset, 0))
+        end_line = start_line
+        end_col = len(start_text)
+        if isinstance(node, ast.AST) and getattr(node, "end_lineno", None):
+            end_line = node.end_lineno - 1
+            end_col = byte_to_char_col(line_at(lines, end_line), node.end_col_offset)
+            if (end_line, end_col) < (start_line, start_col):
+                end_line, end_col = start_line, len(start_text)
+        context_lines = getattr(result, "_bastion_context_lines", None) or []
+        if result.test_id == "B613":
+            statement_lines = (start_line,) + tuple(n - 1 for n in context_lines if n > 0)
+        elif context_lines:
+            statement_lines = tuple(n - 1 for n in context_lines)
+        else:
+            statement_lines = node_lines(node) if isinstance(node, ast.AST) else (start_line,)
+        return Finding(
+            rule_id=result.test_id,
+            name=result.test,
+            severity=Level.parse(result.severity),
+            confidence=Level.parse(result.confidence),
+            cwe=_cwe_id(result),
+            message=result.text,
+            span=Span(start_line, start_col, end_line, end_col),
+            source="bandit",
+            lines=statement_lines,
+        )
+
+
+def _cwe_id(result) -> int | None:
+    cwe = getattr(result, "cwe", None)
+    ident = getattr(cwe, "id", None)
+    return ident if ident else None

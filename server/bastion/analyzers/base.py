@@ -1,0 +1,60 @@
+"""What the engine hands an analyzer, and what an analyzer must provide."""
+
+from __future__ import annotations
+
+import ast
+from typing import Protocol
+
+import attrs
+
+from bastion.model import Finding, Span
+from bastion.model.text import byte_to_char_col, line_at
+
+
+@attrs.frozen
+class ImportContext:
+    """The imports bandit would have seen before a unit: `imports` and `aliases` as bandit tracks them."""
+
+    imports: frozenset[str] = frozenset()
+    aliases: tuple[tuple[str, str], ...] = ()
+
+    def alias_map(self) -> dict[str, str]:
+        return dict(self.aliases)
+
+
+@attrs.define
+class UnitSource:
+    """One unit of a document being analysed: its parsed tree carries absolute line numbers."""
+
+    tree: ast.Module
+    lines: list[str]  # the whole document's lines, for column conversion
+    path: str
+    context: ImportContext
+
+    def span_of(self, node: ast.AST) -> Span:
+        start_line = node.lineno - 1
+        end_line = getattr(node, "end_lineno", None) or node.lineno
+        start = byte_to_char_col(line_at(self.lines, start_line), node.col_offset)
+        end_byte = getattr(node, "end_col_offset", None)
+        end_text = line_at(self.lines, end_line - 1)
+        end = len(end_text) if end_byte is None else byte_to_char_col(end_text, end_byte)
+        return Span(start_line, start, end_line - 1, end)
+
+
+class Analyzer(Protocol):
+    """An analyzer must be deterministic: the engine caches its results per unit text and context."""
+
+    id: str
+    version: str
+
+    def rule_ids(self) -> dict[str, str]:
+        """Every rule id this analyzer can report, mapped to its check name."""
+
+    def analyse_unit(self, unit: UnitSource) -> list[Finding]:
+        """Findings in the unit, with `lines` set to the statement's lines for suppressions."""
+
+
+def node_lines(node: ast.AST) -> tuple[int, ...]:
+    """0-based lines a node spans."""
+    end = getattr(node, "end_lineno", None) or node.lineno
+    return tuple(range(node.lineno - 1, end))

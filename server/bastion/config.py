@@ -1,0 +1,282 @@
+"""Typed, validated settings, layered: defaults < pyproject.toml < client settings.
+
+`[tool.bastion]` uses snake_case keys; client settings (initializationOptions and the
+`bastion` section of workspace/configuration) use the same keys in camelCase.
+`[tool.bandit]` `tests`, `skips` and `exclude_dirs` are honoured as `select`, `ignore`, `exclude`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import sys
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import attrs
+
+from bastion.model import Finding, Level
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+LSP_SEVERITIES = ("error", "warning", "information", "hint")
+DEFAULT_SEVERITY_MAP = (("high", "error"), ("medium", "warning"), ("low", "information"))
+_RULE_PREFIX = re.compile(r"^(B\d{0,3}|BST\d{0,3})$")
+_MAP_KEY = re.compile(r"^(low|medium|high)(/(low|medium|high))?$")
+
+
+class ConfigError(Exception):
+    """A configuration problem, located: `path:line: message`."""
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None):
+        self.message, self.path, self.line = message, path, line
+        where = f"{path}:{line}: " if path and line else (f"{path}: " if path else "")
+        super().__init__(f"{where}{message}")
+
+
+@attrs.frozen
+class Config:
+    severity: Level = Level.LOW
+    confidence: Level = Level.LOW
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = ()
+    severity_map: tuple[tuple[str, str], ...] = DEFAULT_SEVERITY_MAP
+    enabled: bool = True
+    root: str | None = None  # the folder paths in `exclude` and `per_path_ignores` are relative to
+
+    def rule_selected(self, rule_id: str) -> bool:
+        if self.select and not any(rule_id.startswith(p) for p in self.select):
+            return False
+        return not any(rule_id.startswith(p) for p in self.ignore)
+
+    def reports(self, finding: Finding, path: str | None) -> bool:
+        """Whether a finding passes rule selection, thresholds and per-path ignores."""
+        if finding.severity < self.severity or finding.confidence < self.confidence:
+            return False
+        if not self.rule_selected(finding.rule_id):
+            return False
+        rel = self.relative(path)
+        if rel is not None:
+            for pattern, rules in self.per_path_ignores:
+                if _path_matches(rel, pattern) and any(finding.rule_id.startswith(r) for r in rules):
+                    return False
+        return True
+
+    def excludes(self, path: str | None) -> bool:
+        rel = self.relative(path)
+        return rel is not None and any(_path_matches(rel, p) for p in self.exclude)
+
+    def relative(self, path: str | None) -> str | None:
+        if not path:
+            return None
+        p = Path(path)
+        if self.root:
+            try:
+                p = p.resolve().relative_to(Path(self.root).resolve())
+            except (ValueError, OSError):
+                pass
+        return PurePosixPath(*p.parts).as_posix()
+
+    def lsp_severity(self, finding: Finding) -> str:
+        table = dict(self.severity_map)
+        key = f"{finding.severity.label}/{finding.confidence.label}"
+        return table.get(key) or table.get(finding.severity.label) or "warning"
+
+
+def _path_matches(rel: str, pattern: str) -> bool:
+    """bandit-compatible: a glob on the path or any parent, or a plain folder name in the path."""
+    pattern = pattern.strip().rstrip("/")
+    if not pattern:
+        return False
+    parts = rel.split("/")
+    if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel, pattern.removeprefix("./") + "/*"):
+        return True
+    if any(fnmatch.fnmatch(part, pattern) for part in parts):
+        return True
+    return "/" in pattern and f"/{pattern.strip('./')}/" in f"/{rel}/"
+
+
+# ---- validation of one layer ------------------------------------------------------------------
+
+_KEYS = {
+    "severity": "level", "confidence": "level", "select": "rules", "ignore": "rules",
+    "per_path_ignores": "path-rules", "exclude": "strings", "severity_map": "severity-map",
+    "enabled": "bool",
+}
+
+
+def _camel_to_snake(key: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", key).lower()
+
+
+def validate_layer(raw: dict[str, Any], *, camel: bool = False) -> tuple[dict[str, Any], list[str]]:
+    """Check one layer of settings; return the values and warnings for unknown keys.
+
+    Raises ConfigError(message) naming the key (the caller adds file and line).
+    """
+    values: dict[str, Any] = {}
+    warnings: list[str] = []
+    for key, value in raw.items():
+        name = _camel_to_snake(key) if camel else key.replace("-", "_")
+        kind = _KEYS.get(name)
+        if kind is None:
+            warnings.append(f"unknown setting {key!r} ignored")
+            continue
+        values[name] = _check_value(key, kind, value)
+    return values, warnings
+
+
+def _check_value(key: str, kind: str, value: Any) -> Any:
+    def fail(expected: str) -> ConfigError:
+        return ConfigError(f"{key!r} must be {expected}, got {value!r}", None, None)
+
+    if kind == "level":
+        try:
+            return Level.parse(value) if isinstance(value, str) else _raise(fail("low, medium or high"))
+        except ValueError:
+            raise fail("low, medium or high") from None
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise fail("true or false")
+        return value
+    if kind in ("rules", "strings"):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise fail("a list of strings")
+        if kind == "rules":
+            bad = [v for v in value if not _RULE_PREFIX.match(v.strip().upper())]
+            if bad:
+                raise fail("a list of rule ids or prefixes such as 'B602', 'B6' or 'BST101'")
+            return tuple(v.strip().upper() for v in value)
+        return tuple(value)
+    if kind == "path-rules":
+        if not isinstance(value, dict):
+            raise fail('a table of path pattern = ["rule ids"]')
+        out = []
+        for pattern, rules in value.items():
+            checked = _check_value(f"{key}.{pattern}", "rules", rules)
+            out.append((pattern, checked))
+        return tuple(out)
+    if kind == "severity-map":
+        if not isinstance(value, dict):
+            raise fail('a table such as { high = "error", medium = "warning" }')
+        table = dict(DEFAULT_SEVERITY_MAP)
+        for level, target in value.items():
+            if not _MAP_KEY.match(str(level).lower()) or str(target).lower() not in LSP_SEVERITIES:
+                raise ConfigError(
+                    f"{key}: {level!r} = {target!r} is not valid: keys are low|medium|high or "
+                    f"severity/confidence such as 'high/low', values are {', '.join(LSP_SEVERITIES)}"
+                )
+            table[str(level).lower()] = str(target).lower()
+        return tuple(sorted(table.items()))
+    raise AssertionError(kind)
+
+
+def _raise(error: Exception):
+    raise error
+
+
+def build_config(*layers: dict[str, Any], root: str | None = None) -> Config:
+    merged: dict[str, Any] = {}
+    for layer in layers:
+        merged.update(layer)
+    return Config(root=root, **merged)
+
+
+# ---- pyproject.toml ----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class FileLayer:
+    path: str
+    values: dict
+    warnings: tuple[str, ...] = ()
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above `start` (a file or a folder)."""
+    folder = start if start.is_dir() else start.parent
+    for candidate in [folder, *folder.parents]:
+        path = candidate / "pyproject.toml"
+        if path.is_file():
+            return path
+    return None
+
+
+def load_pyproject(path: Path) -> FileLayer:
+    """Read `[tool.bastion]` and `[tool.bandit]`; raise ConfigError with file and line on problems."""
+    try:
+        raw_bytes = path.read_bytes()
+        text = raw_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not valid UTF-8 ({exc.reason})", str(path), None) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", str(path), None) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = _decode_error_line(str(exc))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise ConfigError(f"invalid TOML: {message}", str(path), line) from None
+    tool = data.get("tool", {}) if isinstance(data.get("tool"), dict) else {}
+    values: dict[str, Any] = {}
+    warnings: list[str] = []
+    bandit = tool.get("bandit")
+    if isinstance(bandit, dict):
+        mapped = {new: bandit[old] for old, new in
+                  (("tests", "select"), ("skips", "ignore"), ("exclude_dirs", "exclude"))
+                  if old in bandit}
+        values.update(_validated(mapped, text, path, "bandit", warnings, report_unknown=False))
+    bastion = tool.get("bastion")
+    if bastion is not None:
+        if not isinstance(bastion, dict):
+            raise ConfigError("[tool.bastion] must be a table", str(path), _key_line(text, "bastion"))
+        values.update(_validated(bastion, text, path, "bastion", warnings, report_unknown=True))
+    return FileLayer(str(path), values, tuple(warnings))
+
+
+def _validated(raw, text, path, section, warnings, report_unknown) -> dict[str, Any]:
+    try:
+        values, unknown = validate_layer(raw)
+    except ConfigError as exc:
+        key = re.match(r"'([^'.]+)", exc.message)
+        line = _key_line(text, key.group(1) if key else "", section)
+        raise ConfigError(f"[tool.{section}] {exc.message}", str(path), line) from None
+    if report_unknown:
+        warnings.extend(f"{path}:{_key_line(text, w.split(chr(39))[1], section) or 1}: "
+                        f"[tool.{section}] {w}" for w in unknown)
+    return values
+
+
+def _decode_error_line(message: str) -> int | None:
+    found = re.search(r"at line (\d+)", message)
+    return int(found.group(1)) if found else None
+
+
+def _key_line(text: str, key: str, section: str | None = None) -> int | None:
+    """Line (1-based) of `key = ...` in `[tool.<section>]`, or of the section header."""
+    in_section = section is None
+    header = re.compile(r"^\s*\[\s*tool\.%s\s*\]" % re.escape(section or ""))
+    for number, line in enumerate(text.splitlines(), 1):
+        if section and line.lstrip().startswith("["):
+            in_section = bool(header.match(line)) or line.strip().startswith(f"[tool.{section}.")
+            if in_section and key == section:
+                return number
+            continue
+        if in_section and re.match(r"^\s*[\"']?%s[\"']?\s*=" % re.escape(key), line):
+            return number
+    return None
+
+
+def config_for_path(start: Path, explicit: Path | None = None) -> tuple[Config, tuple[str, ...]]:
+    """The configuration that applies to files under `start`; raises ConfigError."""
+    path = explicit or find_pyproject(start.resolve())
+    if path is None:
+        root = start if start.is_dir() else start.parent
+        return Config(root=str(root.resolve())), ()
+    layer = load_pyproject(path)
+    return build_config(layer.values, root=str(path.resolve().parent)), layer.warnings

@@ -1,0 +1,1 @@
+"""The analysis engine: pure, synchronous, and free of LSP types."""

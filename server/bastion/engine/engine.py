@@ -1,0 +1,137 @@
+"""Engine.analyse(text, path, config) -> Analysis: every analyzer, unit by unit, cached.
+
+The engine is pure and synchronous; callers serialise runs (bandit keeps global state) by going
+through `Engine.lock`, which `analyse` takes itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+
+import attrs
+
+from bastion.analyzers.base import Analyzer, UnitSource
+from bastion.config import Config
+from bastion.engine.cache import LRU
+from bastion.engine.context import ContextBuilder, import_facts
+from bastion.engine.suppress import Directive, comment_directives, suppression_for
+from bastion.engine.units import Unit, split_document
+from bastion.model import Finding
+
+log = logging.getLogger(__name__)
+
+
+@attrs.frozen
+class UnitFacts:
+    parsed: bool
+    imports: tuple
+    directives: tuple[Directive, ...]  # lines relative to the unit's start
+
+
+@attrs.frozen
+class RawAnalysis:
+    """Every finding before configuration and suppressions, and what is needed to apply them."""
+
+    findings: tuple[Finding, ...]
+    directives: dict[int, Directive]
+    broken: tuple[tuple[int, int], ...]
+    errors: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Analysis:
+    findings: tuple[Finding, ...]  # reported
+    suppressed: tuple[Finding, ...]  # silenced by a comment, with `suppressed_by` set
+    broken: tuple[tuple[int, int], ...]  # 0-based line ranges that do not parse
+    errors: tuple[str, ...] = ()
+
+
+class Engine:
+    def __init__(self, analyzers: Sequence[Analyzer], cache_size: int = 50_000) -> None:
+        self.analyzers = list(analyzers)
+        self.lock = threading.RLock()
+        self._facts: LRU[bytes, UnitFacts] = LRU(cache_size)
+        self._results: LRU[tuple[bytes, bytes], tuple[Finding, ...]] = LRU(cache_size)
+        self.rule_names: dict[str, str] = {}  # rule id -> check name
+        for analyzer in self.analyzers:
+            self.rule_names.update(analyzer.rule_ids())
+        self._lookup = {**{i: i for i in self.rule_names}, **{n: i for i, n in self.rule_names.items()}}
+        self.version_key = "|".join(f"{a.id}={a.version}" for a in self.analyzers)
+
+    def analyse(self, text: str, path: str, config: Config) -> Analysis:
+        return apply_config(self.analyse_raw(text, path), path, config)
+
+    def analyse_raw(self, text: str, path: str) -> RawAnalysis:
+        split = split_document(text)
+        lines = text.split("\n")
+        context = ContextBuilder()
+        findings: list[Finding] = []
+        directives: dict[int, Directive] = {}
+        errors: list[str] = []
+        with self.lock:
+            for unit in split.units:
+                facts = self._unit_facts(unit)
+                for directive in facts.directives:
+                    shifted = attrs.evolve(directive, line=directive.line + unit.start)
+                    directives[shifted.line] = shifted
+                if facts.parsed:
+                    findings.extend(self._unit_findings(unit, lines, path, context, errors))
+                context.add(facts.imports)
+            for analyzer in self.analyzers:
+                whole_file = getattr(analyzer, "analyse_file", None)
+                if whole_file is not None:
+                    findings.extend(whole_file(text, path))
+        findings.sort(key=Finding.sort_key)
+        return RawAnalysis(tuple(findings), directives, split.broken, tuple(errors))
+
+    def _unit_facts(self, unit: Unit) -> UnitFacts:
+        facts = self._facts.get(unit.digest)
+        if facts is None:
+            try:
+                tree = unit.parse()
+                parsed, imports = True, import_facts(tree)
+            except (SyntaxError, ValueError, RecursionError):
+                parsed, imports = False, ()
+            found = comment_directives(unit.text, 0, self._lookup, wrapped=unit.indented)
+            facts = UnitFacts(parsed, imports, tuple(found.values()))
+            self._facts.put(unit.digest, facts)
+        return facts
+
+    def _unit_findings(self, unit: Unit, lines: list[str], path: str,
+                       context: ContextBuilder, errors: list[str]) -> list[Finding]:
+        key = (unit.digest, context.digest)
+        cached = self._results.get(key)
+        if cached is None:
+            tree = unit.parse()
+            source = UnitSource(tree, lines, path, context.current())
+            found: list[Finding] = []
+            for analyzer in self.analyzers:
+                try:
+                    found.extend(analyzer.analyse_unit(source))
+                except Exception as exc:  # a crashing check must not cost the other findings
+                    log.exception("%s failed on lines %d-%d", analyzer.id, unit.start + 1, unit.end + 1)
+                    errors.append(f"{analyzer.id} failed on lines {unit.start + 1}-{unit.end + 1}: {exc}")
+            cached = tuple(f.shifted(-unit.start) for f in found)
+            self._results.put(key, cached)
+        return [f.shifted(unit.start) for f in cached]
+
+    def clear_cache(self) -> None:
+        self._facts.clear()
+        self._results.clear()
+
+
+def apply_config(raw: RawAnalysis, path: str | None, config: Config) -> Analysis:
+    reported: list[Finding] = []
+    suppressed: list[Finding] = []
+    if config.enabled and not config.excludes(path):
+        for finding in raw.findings:
+            if not config.reports(finding, path):
+                continue
+            by = suppression_for(finding, raw.directives)
+            if by is None:
+                reported.append(finding)
+            else:
+                suppressed.append(attrs.evolve(finding, suppressed_by=by))
+    return Analysis(tuple(reported), tuple(suppressed), raw.broken, raw.errors)

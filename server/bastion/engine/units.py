@@ -1,0 +1,192 @@
+"""Split a document into units: the pieces the engine parses, analyses and caches one by one.
+
+A unit is a top-level statement, except that a class is split into its header and its body
+statements, recursively, so that editing one method never re-analyses a 3,000-line class.
+When the document does not parse (mid-typing), a line-based splitter finds the top-level chunks;
+each chunk that parses on its own is split as above, and only the broken chunk goes quiet.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import re
+
+import attrs
+
+_CONTINUATION = re.compile(r"(else|elif|except|finally)\b|[)\]}]")
+_STRING_TOKENS = re.compile(r"#[^\n]*|'''|\"\"\"|'(?:\\.|[^'\\\n])*'?|\"(?:\\.|[^\"\\\n])*\"?")
+
+
+@attrs.frozen
+class Unit:
+    """Lines `start`..`end` (0-based, inclusive) of a document, parsed on their own."""
+
+    start: int
+    end: int
+    text: str  # the unit's lines, each ending in "\n"
+    indented: bool  # a class member: parsed inside a synthetic `if 1:` so columns stay true
+    suffix: str = ""  # a class header gets a `pass` body so that it parses alone
+    digest: bytes = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        key = b"I" if self.indented else b"T"
+        raw = key + self.text.encode("utf-8", "surrogatepass") + self.suffix.encode()
+        object.__setattr__(self, "digest", hashlib.blake2b(raw, digest_size=16).digest())
+
+    def parse(self) -> ast.Module:
+        """The unit's AST with the document's own line numbers (raises SyntaxError/ValueError)."""
+        if self.indented:
+            tree = ast.parse("if 1:\n" + self.text + self.suffix)
+            ast.increment_lineno(tree, self.start - 1)
+        else:
+            tree = ast.parse(self.text + self.suffix)
+            ast.increment_lineno(tree, self.start)
+        return tree
+
+
+@attrs.frozen
+class Split:
+    units: tuple[Unit, ...]
+    broken: tuple[tuple[int, int], ...]  # 0-based inclusive line ranges that do not parse
+
+
+def split_document(text: str) -> Split:
+    lines = text.split("\n")
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return _split_broken(lines)
+    return Split(tuple(_units_of_body(tree.body, lines, indented=False)), ())
+
+
+def _node_start(node: ast.stmt) -> int:
+    decorators = getattr(node, "decorator_list", None) or []
+    return min([node.lineno, *(d.lineno for d in decorators)]) - 1
+
+
+def _text(lines: list[str], start: int, end: int) -> str:
+    return "".join(line + "\n" for line in lines[start : end + 1])
+
+
+def _units_of_body(body: list[ast.stmt], lines: list[str], indented: bool) -> list[Unit]:
+    groups: list[list[ast.stmt]] = []
+    last_end = -1
+    for node in body:
+        if groups and _node_start(node) <= last_end:
+            groups[-1].append(node)  # statements sharing a line (`a; b`) stay together
+        else:
+            groups.append([node])
+        last_end = max(last_end, node.end_lineno - 1)
+    units: list[Unit] = []
+    for group in groups:
+        start, end = _node_start(group[0]), max(n.end_lineno for n in group) - 1
+        node = group[0]
+        if len(group) == 1 and isinstance(node, ast.ClassDef) and _body_on_own_lines(node):
+            body_start = _node_start(node.body[0])
+            indent = re.match(r"[ \t]*", lines[body_start]).group(0)
+            units.append(Unit(start, body_start - 1, _text(lines, start, body_start - 1),
+                              indented, indent + "pass\n"))
+            units.extend(_units_of_body(node.body, lines, indented=True))
+        else:
+            units.append(Unit(start, end, _text(lines, start, end), indented))
+    return units
+
+
+def _body_on_own_lines(node: ast.ClassDef) -> bool:
+    header_end = max([node.lineno, *(b.end_lineno for b in node.bases),
+                      *(k.value.end_lineno for k in node.keywords)])
+    return _node_start(node.body[0]) >= header_end
+
+
+def lines_in_strings(text: str) -> set[int]:
+    """0-based lines that begin inside a triple-quoted string."""
+    inside: set[int] = set()
+    pos, size = 0, len(text)
+    while pos < size:
+        match = _STRING_TOKENS.search(text, pos)
+        if not match:
+            break
+        token = match.group(0)
+        if token not in ("'''", '"""'):
+            pos = match.end()
+            continue
+        close = _find_close(text, match.end(), token)
+        first = text.count("\n", 0, match.end())
+        last = text.count("\n", 0, close)
+        inside.update(range(first + 1, last + 1))
+        pos = close + 3 if close < size else size
+    return inside
+
+
+def _find_close(text: str, pos: int, quote: str) -> int:
+    while True:
+        found = text.find(quote, pos)
+        if found < 0:
+            return len(text)
+        backslashes = len(text[:found]) - len(text[:found].rstrip("\\"))
+        if backslashes % 2 == 0:
+            return found
+        pos = found + 1
+
+
+def _split_broken(lines: list[str]) -> Split:
+    in_string = lines_in_strings("\n".join(lines))
+    units: list[Unit] = []
+    broken: list[tuple[int, int]] = []
+    _split_region(lines, 0, len(lines) - 1, "", in_string, units, broken)
+    return Split(tuple(units), tuple(broken))
+
+
+def _split_region(lines: list[str], lo: int, hi: int, indent: str, in_string: set[int],
+                  units: list[Unit], broken: list[tuple[int, int]]) -> None:
+    """Split lines lo..hi into statements that start at exactly `indent`; parse each alone."""
+    width = len(indent)
+    starts = [
+        i for i in range(lo, hi + 1)
+        if lines[i].startswith(indent) and lines[i][width:width + 1] not in ("", " ", "\t", "#")
+        and i not in in_string and not _CONTINUATION.match(lines[i], width)
+    ]
+    # A decorator and the definition under it are one statement.
+    starts = [s for k, s in enumerate(starts) if k == 0 or lines[starts[k - 1]][width] != "@"]
+    indented = bool(indent)
+    for index, start in enumerate(starts):
+        end = (starts[index + 1] if index + 1 < len(starts) else hi + 1) - 1
+        while end > start and (not lines[end].strip() or lines[end].lstrip().startswith("#")):
+            end -= 1
+        candidate = Unit(start, end, _text(lines, start, end), indented)
+        try:
+            tree = candidate.parse()
+        except (SyntaxError, ValueError):
+            if not _split_broken_class(lines, start, end, indent, in_string, units, broken):
+                broken.append((start, end))
+            continue
+        body = tree.body[0].body if indented else tree.body
+        units.extend(_units_of_body(body, lines, indented=indented))
+
+
+def _split_broken_class(lines: list[str], start: int, end: int, indent: str, in_string: set[int],
+                        units: list[Unit], broken: list[tuple[int, int]]) -> bool:
+    """A class that does not parse: keep its members that do, so one typo quiets one method."""
+    header = start
+    while header <= end and lines[header][len(indent):].startswith("@"):
+        header += 1
+    line = lines[header] if header <= end else ""
+    if not line[len(indent):].startswith("class ") or not line.rstrip().endswith(":"):
+        return False
+    member = next((i for i in range(header + 1, end + 1)
+                   if lines[i].strip() and not lines[i].lstrip().startswith("#")), None)
+    if member is None:
+        return False
+    member_indent = re.match(r"[ \t]*", lines[member]).group(0)
+    if len(member_indent) <= len(indent) or not member_indent.startswith(indent):
+        return False
+    try:
+        head = Unit(start, member - 1, _text(lines, start, member - 1), bool(indent),
+                    member_indent + "pass\n")
+        head.parse()
+        units.append(head)
+    except (SyntaxError, ValueError):
+        broken.append((start, member - 1))
+    _split_region(lines, member, end, member_indent, in_string, units, broken)
+    return True

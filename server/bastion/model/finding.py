@@ -1,0 +1,87 @@
+"""Findings: what a check reports, with an exact code-point range."""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+
+class Level(enum.IntEnum):
+    """Bandit's three-step scale, used for both severity and confidence."""
+
+    UNDEFINED = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+
+    @classmethod
+    def parse(cls, value: str | Level) -> Level:
+        if isinstance(value, Level):
+            return value
+        try:
+            return cls[value.strip().upper()]
+        except KeyError:
+            raise ValueError(
+                f"unknown level {value!r}: expected low, medium or high"
+            ) from None
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@attrs.frozen(order=True)
+class Span:
+    """A range in a document: 0-based lines, columns in code points, end exclusive."""
+
+    start_line: int
+    start_col: int
+    end_line: int
+    end_col: int
+
+    def shifted(self, lines: int) -> Span:
+        return Span(self.start_line + lines, self.start_col, self.end_line + lines, self.end_col)
+
+    def contains(self, line: int, col: int) -> bool:
+        if (line, col) < (self.start_line, self.start_col):
+            return False
+        return (line, col) <= (self.end_line, self.end_col)
+
+
+@attrs.frozen
+class Suppression:
+    """Why a finding is not reported: the comment that silenced it and where it is."""
+
+    kind: str  # "nosec"
+    line: int  # 0-based line of the comment
+    text: str
+
+
+@attrs.frozen
+class Finding:
+    rule_id: str
+    name: str
+    severity: Level
+    confidence: Level
+    cwe: int | None
+    message: str
+    span: Span
+    source: str = "bandit"
+    # 0-based lines of the flagged statement: a suppression comment on any of them applies.
+    lines: tuple[int, ...] = ()
+    suppressed_by: Suppression | None = None
+
+    @property
+    def line(self) -> int:
+        return self.span.start_line
+
+    def shifted(self, lines: int) -> Finding:
+        return attrs.evolve(
+            self,
+            span=self.span.shifted(lines),
+            lines=tuple(n + lines for n in self.lines),
+        )
+
+    def sort_key(self) -> tuple:
+        return (self.span.start_line, self.span.start_col, self.rule_id, self.span.end_line)

@@ -1,0 +1,1 @@
+"""Rendering check results: text for people, JSON and SARIF for machines."""

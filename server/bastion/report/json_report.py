@@ -1,0 +1,39 @@
+"""Machine output: one JSON document with every finding, 1-based lines and code-point columns."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from bastion import __version__
+from bastion.model import Finding
+from bastion.report.results import CheckResults
+
+
+def finding_dict(path: str, finding: Finding) -> dict:
+    span = finding.span
+    data = {
+        "path": path, "rule_id": finding.rule_id, "name": finding.name,
+        "severity": finding.severity.label, "confidence": finding.confidence.label,
+        "cwe": finding.cwe, "message": finding.message, "source": finding.source,
+        "line": span.start_line + 1, "column": span.start_col + 1,
+        "end_line": span.end_line + 1, "end_column": span.end_col + 1,
+    }
+    if finding.suppressed_by is not None:
+        data["suppressed_by"] = {"kind": finding.suppressed_by.kind,
+                                 "line": finding.suppressed_by.line + 1,
+                                 "comment": finding.suppressed_by.text}
+    return data
+
+
+def write_json(results: CheckResults, out: TextIO) -> None:
+    doc = {
+        "tool": "bastion", "version": __version__,
+        "results": [finding_dict(f.path, x) for f, x in results.findings()],
+        "suppressed": [finding_dict(f.path, x) for f, x in results.suppressed()],
+        "errors": [{"path": p, "message": m} for p, m in results.errors],
+        "summary": {"files": len(results.files), "lines": results.scanned_lines,
+                    "seconds": round(results.seconds, 3), **results.by_severity()},
+    }
+    json.dump(doc, out, indent=2)
+    out.write("\n")

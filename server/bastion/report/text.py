@@ -1,0 +1,38 @@
+"""Human output: `path:line:col: RULE severity/confidence message`, a hint, and a summary."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from bastion.report.results import CheckResults
+
+_COLOURS = {"high": "\033[1;31m", "medium": "\033[33m", "low": "\033[36m"}
+_DIM, _BOLD, _RESET = "\033[2m", "\033[1m", "\033[0m"
+
+
+def write_text(results: CheckResults, out: TextIO, hints: dict[str, str], colour: bool) -> None:
+    def paint(code: str, text: str) -> str:
+        return f"{code}{text}{_RESET}" if colour else text
+
+    for file, finding in results.findings():
+        span = finding.span
+        where = f"{file.path}:{span.start_line + 1}:{span.start_col + 1}:"
+        level = f"{finding.severity.label}/{finding.confidence.label}"
+        out.write(f"{paint(_BOLD, where)} {paint(_COLOURS[finding.severity.label], finding.rule_id)} "
+                  f"{level} {finding.message}\n")
+        hint = hints.get(finding.rule_id)
+        if hint:
+            out.write(paint(_DIM, f"    hint: {hint}  (bastion explain {finding.rule_id})") + "\n")
+    for path, message in results.errors:
+        out.write(f"{path}: error: {message}\n")
+    counts = results.by_severity()
+    total = sum(counts.values())
+    suppressed = len(results.suppressed())
+    files_with = len({f.path for f, _ in results.findings()})
+    summary = (f"Found {total} issue{'s' if total != 1 else ''} "
+               f"({counts['high']} high, {counts['medium']} medium, {counts['low']} low) "
+               f"in {files_with} of {len(results.files)} files; {suppressed} suppressed; "
+               f"{results.scanned_lines} lines in {results.seconds:.2f}s.")
+    if results.errors:
+        summary += f" {len(results.errors)} file(s) could not be analysed."
+    out.write(("\n" if total or results.errors else "") + paint(_BOLD, summary) + "\n")
