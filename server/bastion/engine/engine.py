@@ -46,6 +46,7 @@ class Analysis:
     suppressed: tuple[Finding, ...]  # silenced by a comment, with `suppressed_by` set
     broken: tuple[tuple[int, int], ...]  # 0-based line ranges that do not parse
     errors: tuple[str, ...] = ()
+    directives: dict[int, Directive] = attrs.field(factory=dict, eq=False)
 
 
 class Engine:
@@ -134,4 +135,4 @@ def apply_config(raw: RawAnalysis, path: str | None, config: Config) -> Analysis
                 reported.append(finding)
             else:
                 suppressed.append(attrs.evolve(finding, suppressed_by=by))
-    return Analysis(tuple(reported), tuple(suppressed), raw.broken, raw.errors)
+    return Analysis(tuple(reported), tuple(suppressed), raw.broken, raw.errors, raw.directives)

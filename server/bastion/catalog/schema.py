@@ -1,0 +1,324 @@
+"""One rule file's shape (see rules/README.md) and its validation.
+
+Validation collects every problem in a file rather than stopping at the first, so that one run
+of `bastion rules validate` shows an author everything to fix.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+import attrs
+
+LEVELS = ("low", "medium", "high")
+OWASP_2021 = {
+    "A01:2021": "Broken Access Control",
+    "A02:2021": "Cryptographic Failures",
+    "A03:2021": "Injection",
+    "A04:2021": "Insecure Design",
+    "A05:2021": "Security Misconfiguration",
+    "A06:2021": "Vulnerable and Outdated Components",
+    "A07:2021": "Identification and Authentication Failures",
+    "A08:2021": "Software and Data Integrity Failures",
+    "A09:2021": "Security Logging and Monitoring Failures",
+    "A10:2021": "Server-Side Request Forgery (SSRF)",
+}
+REQUIRED = ("id", "name", "title", "severity", "confidence", "owasp", "tags", "cwe", "lesson")
+OPTIONAL = ("match", "check", "fix")
+LESSON_FIELDS = ("summary", "why", "how_to_fix", "vulnerable", "fixed", "references")
+CWE_FIELDS = ("id", "name")
+
+RULE_ID = re.compile(r"^(B\d{3}|BST\d{3})$")
+OWN_RULE_ID = re.compile(r"^BST\d{3}$")
+# Bandit's own names are not all snake_case (xml_bad_cElementTree); ours must be.
+BANDIT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+OWN_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+TAG = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
+CHECK = re.compile(r"^python:[a-z_][a-z0-9_]*$")
+NUMBERED_STEP = re.compile(r"^\s*\d+[.)]\s+\S", re.MULTILINE)
+
+
+def cwe_url(cwe_id: int) -> str:
+    return f"https://cwe.mitre.org/data/definitions/{cwe_id}.html"
+
+
+def owasp_url(owasp_id: str) -> str:
+    number, year = owasp_id.split(":")
+    slug = OWASP_2021[owasp_id].replace(" ", "_").replace("(", "%28").replace(")", "%29")
+    return f"https://owasp.org/Top10/{number}_{year}-{slug}/"
+
+
+@attrs.frozen(auto_exc=True)
+class SchemaError(Exception):
+    """One problem in one rule file; `line` is known only for TOML syntax errors."""
+
+    file: str
+    field: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.message}"
+
+
+class InvalidRule(ValueError):
+    """Every problem found in one rule file."""
+
+    def __init__(self, errors: list[SchemaError]) -> None:
+        self.errors = list(errors)
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+@attrs.frozen
+class Cwe:
+    id: int
+    name: str
+
+    @property
+    def url(self) -> str:
+        return cwe_url(self.id)
+
+
+@attrs.frozen
+class Lesson:
+    summary: str
+    why: str
+    how_to_fix: str
+    vulnerable: str
+    fixed: str
+    references: tuple[str, ...]
+
+
+@attrs.frozen
+class RuleSpec:
+    id: str
+    name: str
+    title: str
+    severity: str
+    confidence: str
+    owasp: str
+    tags: tuple[str, ...]
+    cwe: Cwe
+    lesson: Lesson
+    match: dict | None = attrs.field(default=None, hash=False)
+    check: str | None = None
+    fix: dict | None = attrs.field(default=None, hash=False)
+    source_file: str = ""
+
+    @property
+    def is_own(self) -> bool:
+        return bool(OWN_RULE_ID.match(self.id))
+
+    @property
+    def owasp_name(self) -> str:
+        return OWASP_2021.get(self.owasp, "")
+
+
+def parse_rule(data: dict[str, Any], file: str) -> RuleSpec:
+    """The rule in `data` (a parsed TOML document); raises InvalidRule listing every problem."""
+    error = _Errors(file)
+    for key in sorted(set(data) - set(REQUIRED) - set(OPTIONAL)):
+        error(key, f"unknown field (expected one of: {', '.join(REQUIRED + OPTIONAL)})")
+    for key in REQUIRED:
+        if key not in data:
+            error(key, "missing")
+
+    rule_id = _string(data, "id", error)
+    if rule_id is not None and not RULE_ID.match(rule_id):
+        error("id", f"{rule_id!r} is neither a bandit id (B + 3 digits) nor BST + 3 digits")
+    own = bool(rule_id and OWN_RULE_ID.match(rule_id))
+    name = _string(data, "name", error)
+    if name is not None and not (OWN_NAME if own else BANDIT_NAME).match(name):
+        error("name", f"{name!r} is not a valid check name"
+                      + (" (own rules use snake_case)" if own else ""))
+    title = _string(data, "title", error)
+    if title is not None and ("\n" in title.strip() or title.rstrip().endswith(".")):
+        error("title", "must be one line without a trailing period")
+    severity = _level(data, "severity", error)
+    confidence = _level(data, "confidence", error)
+    owasp = _string(data, "owasp", error)
+    if owasp is not None and owasp not in OWASP_2021:
+        error("owasp", f"{owasp!r} is not an OWASP Top 10 2021 category (A01:2021 … A10:2021)")
+    tags = _string_list(data, "tags", error)
+    for tag in tags or ():
+        if not TAG.match(tag):
+            error("tags", f"{tag!r} is not a lower-case word")
+    if tags and len(set(tags)) != len(tags):
+        error("tags", "duplicate tags")
+    cwe = _cwe(data.get("cwe"), error) if "cwe" in data else None
+    lesson = _lesson(data.get("lesson"), error) if "lesson" in data else None
+    match, check, fix = _matcher(data, own, error)
+
+    if error.errors or cwe is None or lesson is None:
+        raise InvalidRule(error.errors)
+    return RuleSpec(id=rule_id, name=name, title=title.strip(), severity=severity,
+                    confidence=confidence, owasp=owasp, tags=tuple(tags), cwe=cwe, lesson=lesson,
+                    match=match, check=check, fix=fix, source_file=file)
+
+
+@attrs.define
+class _Errors:
+    """Collects a file's problems; called as `error(field, message)`."""
+
+    file: str
+    errors: list[SchemaError] = attrs.Factory(list)
+
+    def __call__(self, field: str, message: str) -> None:
+        self.errors.append(SchemaError(self.file, field, message))
+
+    def __len__(self) -> int:
+        return len(self.errors)
+
+
+def _string(table: dict, key: str, error: _Errors, field: str | None = None) -> str | None:
+    field = field or key
+    if key not in table:
+        return None
+    value = table[key]
+    if not isinstance(value, str):
+        error(field, f"must be a string, not {type(value).__name__}")
+        return None
+    if not value.strip():
+        error(field, "is empty")
+        return None
+    return value
+
+
+def _level(data: dict, key: str, error: _Errors) -> str | None:
+    value = _string(data, key, error)
+    if value is not None and value not in LEVELS:
+        error(key, f"{value!r} is not one of low, medium, high")
+        return None
+    return value
+
+
+def _string_list(table: dict, key: str, error: _Errors,
+                 field: str | None = None) -> list[str] | None:
+    field = field or key
+    if key not in table:
+        return None
+    value = table[key]
+    if not isinstance(value, list):
+        error(field, f"must be a list of strings, not {type(value).__name__}")
+        return None
+    if not value:
+        error(field, "is empty")
+        return None
+    if not all(isinstance(v, str) and v.strip() for v in value):
+        error(field, "every item must be a non-empty string")
+        return None
+    return value
+
+
+def _cwe(value: Any, error: _Errors) -> Cwe | None:
+    if not isinstance(value, dict):
+        error("cwe", "must be a table with `id` and `name`")
+        return None
+    before = len(error)
+    for key in sorted(set(value) - set(CWE_FIELDS)):
+        error("cwe", f"unknown key {key!r} (expected id and name)")
+    ident, name = value.get("id"), value.get("name")
+    if isinstance(ident, bool) or not isinstance(ident, int) or ident <= 0:
+        error("cwe", f"id must be a positive integer, not {ident!r}")
+    if not isinstance(name, str) or not name.strip():
+        error("cwe", "name is missing or empty")
+    return None if len(error) != before else Cwe(ident, name.strip())
+
+
+def _lesson(value: Any, error: _Errors) -> Lesson | None:
+    if not isinstance(value, dict):
+        error("lesson", "must be a table")
+        return None
+    before = len(error)
+    for key in sorted(set(value) - set(LESSON_FIELDS)):
+        error(f"lesson.{key}", f"unknown field (expected one of: {', '.join(LESSON_FIELDS)})")
+    for key in LESSON_FIELDS:
+        if key not in value:
+            error(f"lesson.{key}", "missing")
+    texts = {key: _string(value, key, error, f"lesson.{key}") for key in LESSON_FIELDS[:-1]}
+    references = _string_list(value, "references", error, "lesson.references")
+    summary = texts["summary"]
+    if summary is not None and sentence_count(summary) > 2:
+        error("lesson.summary", f"has {sentence_count(summary)} sentences; at most two are shown "
+                                "in the hover")
+    if texts["how_to_fix"] is not None and not NUMBERED_STEP.search(texts["how_to_fix"]):
+        error("lesson.how_to_fix", "must be numbered steps (`1. …`); the first is the hint")
+    for key in ("vulnerable", "fixed"):
+        code = texts[key]
+        if code is None:
+            continue
+        try:
+            ast.parse(code, filename=f"lesson.{key}")
+        except SyntaxError as exc:
+            error(f"lesson.{key}", f"is not valid Python: {exc.msg} (line {exc.lineno})")
+    if texts["vulnerable"] and texts["vulnerable"].strip() == (texts["fixed"] or "").strip():
+        error("lesson.fixed", "is the same code as `vulnerable`")
+    for url in references or ():
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", url):
+            error("lesson.references", f"{url!r} is not an http(s) URL")
+    if len(error) != before:
+        return None
+    return Lesson(summary=summary.strip(), why=texts["why"].strip(),
+                  how_to_fix=texts["how_to_fix"].strip(), vulnerable=texts["vulnerable"],
+                  fixed=texts["fixed"], references=tuple(references))
+
+
+def _matcher(data: dict, own: bool, error: _Errors) -> tuple[dict | None, str | None, dict | None]:
+    match = data.get("match")
+    check = data.get("check")
+    fix = data.get("fix")
+    if "match" in data and not isinstance(match, dict):
+        error("match", "must be a table")
+        match = None
+    if "check" in data:
+        if not isinstance(check, str) or not CHECK.match(check):
+            error("check", f"{check!r} must look like \"python:<function_name>\"")
+            check = None
+    if "fix" in data and not isinstance(fix, dict):
+        error("fix", "must be a table")
+        fix = None
+    if not own:
+        for key in ("match", "check"):
+            if key in data:
+                error(key, "bandit rules are found by bandit; only own (BST) rules have "
+                           "[match] or check")
+        return None, None, fix
+    if "match" not in data and "check" not in data:
+        error("match", "own (BST) rules need a [match] table or `check = \"python:<name>\"`")
+    elif "match" in data and "check" in data:
+        error("check", "give either [match] or check, not both")
+    if match is not None:
+        for message in _validate_match(match):
+            error("match", message)
+    return match, check, fix
+
+
+def _validate_match(table: dict) -> list[str]:
+    # The matcher module may not exist yet (or may be mid-edit); the catalog must still load.
+    try:
+        module = importlib.import_module("bastion.analyzers.toml_rules")
+    except ImportError:
+        return []
+    validate = getattr(module, "validate_match", None)
+    if validate is None:
+        return []
+    try:
+        return [str(m) for m in validate(table)]
+    except Exception as exc:  # a matcher bug must surface as a finding, not stop the load
+        return [f"the [match] validator failed: {type(exc).__name__}: {exc}"]
+
+
+_ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|etc|vs|cf|approx)\.", re.IGNORECASE)
+
+
+def sentence_count(text: str) -> int:
+    # Inline code (`os.system`) and abbreviations hold full stops that end no sentence.
+    plain = re.sub(r"`[^`]*`", "code", text)
+    plain = _ABBREVIATIONS.sub(lambda m: m.group(1), plain)
+    return len([part for part in re.split(r"(?<=[.!?])\s+", plain.strip()) if part])

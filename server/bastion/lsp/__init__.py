@@ -1,0 +1,1 @@
+"""The language server: LSP plumbing around the pure engine."""

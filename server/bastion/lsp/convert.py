@@ -1,0 +1,43 @@
+"""The one place where engine results become LSP types."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+from pygls.workspace.position_codec import PositionCodec
+
+from bastion.config import Config
+from bastion.lsp.documents import Document
+from bastion.model import Finding, Span
+
+_SEVERITY = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "information": types.DiagnosticSeverity.Information,
+    "hint": types.DiagnosticSeverity.Hint,
+}
+SOURCE = "bastion"
+
+
+def cwe_url(cwe: int | None) -> str | None:
+    return f"https://cwe.mitre.org/data/definitions/{cwe}.html" if cwe else None
+
+
+def to_range(span: Span, doc: Document, codec: PositionCodec) -> types.Range:
+    return types.Range(start=doc.to_client(span.start_line, span.start_col, codec),
+                       end=doc.to_client(span.end_line, span.end_col, codec))
+
+
+def to_diagnostic(finding: Finding, doc: Document, codec: PositionCodec, config: Config,
+                  version: int) -> types.Diagnostic:
+    href = cwe_url(finding.cwe)
+    return types.Diagnostic(
+        range=to_range(finding.span, doc, codec),
+        message=finding.message,
+        severity=_SEVERITY[config.lsp_severity(finding)],
+        code=finding.rule_id,
+        code_description=types.CodeDescription(href=href) if href else None,
+        source=SOURCE,
+        data={"rule": finding.rule_id, "name": finding.name, "cwe": finding.cwe,
+              "severity": finding.severity.label, "confidence": finding.confidence.label,
+              "version": version},
+    )

@@ -1,0 +1,81 @@
+"""Open documents, kept as lines and updated from incremental changes.
+
+pygls' own TextDocument re-splits the whole text with `str.splitlines` on every change, which
+costs whole-file work per keystroke and also breaks lines at form feeds and U+2028, which LSP
+clients do not. Bastion keeps its own store: lines split on "\\n" only, as the client and `ast`
+count them.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import unquote, urlparse
+
+import attrs
+from lsprotocol import types
+from pygls.workspace.position_codec import PositionCodec
+
+
+def uri_to_path(uri: str) -> str | None:
+    parsed = urlparse(uri)
+    if parsed.scheme != "file":
+        return None
+    return unquote(parsed.path)
+
+
+@attrs.define
+class Document:
+    uri: str
+    version: int
+    lines: list[str]
+    language_id: str = "python"
+    _text: str | None = None
+
+    @classmethod
+    def from_text(cls, uri: str, version: int, text: str, language_id: str = "python") -> Document:
+        return cls(uri, version, text.split("\n"), language_id, text)
+
+    @property
+    def path(self) -> str | None:
+        return uri_to_path(self.uri)
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = "\n".join(self.lines)
+        return self._text
+
+    def line(self, index: int) -> str:
+        """A line without its terminator (a trailing "\\r" of CRLF files removed)."""
+        if 0 <= index < len(self.lines):
+            return self.lines[index].removesuffix("\r")
+        return ""
+
+    def to_code_points(self, position: types.Position, codec: PositionCodec) -> tuple[int, int]:
+        line = min(max(position.line, 0), len(self.lines))
+        if line >= len(self.lines):
+            return len(self.lines) - 1, len(self.lines[-1])
+        text = self.line(line)
+        units, column = 0, 0
+        for char in text:
+            if units >= position.character:
+                break
+            units += codec.impl.code_units_for_char(char)
+            column += 1
+        return line, column
+
+    def to_client(self, line: int, column: int, codec: PositionCodec) -> types.Position:
+        return types.Position(line=line, character=codec.client_num_units(self.line(line)[:column]))
+
+    def apply_change(self, change, codec: PositionCodec) -> None:
+        if not isinstance(change, types.TextDocumentContentChangePartial):
+            self.lines = change.text.split("\n")
+            self._text = change.text
+            return
+        start_line, start_col = self.to_code_points(change.range.start, codec)
+        end_line, end_col = self.to_code_points(change.range.end, codec)
+        if (end_line, end_col) < (start_line, start_col):
+            start_line, start_col, end_line, end_col = end_line, end_col, start_line, start_col
+        head = self.lines[start_line][:start_col]
+        tail = self.lines[end_line][end_col:]
+        self.lines[start_line:end_line + 1] = (head + change.text + tail).split("\n")
+        self._text = None

@@ -1,0 +1,84 @@
+"""initialize / initialized / didChangeConfiguration / didChangeWatchedFiles: settings, live."""
+
+from __future__ import annotations
+
+import logging
+
+from lsprotocol import types
+
+from bastion.lsp.documents import uri_to_path
+from bastion.lsp.session import ClientFacts
+
+log = logging.getLogger(__name__)
+SECTION = "bastion"
+
+
+def register(server) -> None:
+    @server.feature(types.INITIALIZE)
+    def initialize(ls, params: types.InitializeParams) -> None:
+        options = params.initialization_options
+        options = options if isinstance(options, dict) else {}
+        ls.session.client = ClientFacts.from_initialize(params, options)
+        # A client with its own lesson panel runs `bastion.learnMore` itself; advertising the
+        # command too would make vscode-languageclient register a clashing one.
+        for command in ls.session.client.client_commands:
+            ls.protocol.fm.commands.pop(command, None)
+        folders = [uri_to_path(f.uri) for f in params.workspace_folders or []]
+        if not folders and params.root_uri:
+            folders = [uri_to_path(params.root_uri)]
+        ls.session.settings.folders = [f for f in folders if f]
+        # initializationOptions may hold the settings directly or under "settings".
+        raw = options.get("settings", {k: v for k, v in options.items() if k != "clientCommands"})
+        ls.pending_messages = ls.session.settings.set_client_settings(raw, "initializationOptions")
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls, params: types.InitializedParams) -> None:
+        ls.show_messages(getattr(ls, "pending_messages", []))
+        await pull_client_settings(ls)
+        if ls.session.client.watch_files_dynamic:
+            try:
+                await ls.client_register_capability_async(types.RegistrationParams(registrations=[
+                    types.Registration(
+                        id="bastion-pyproject-watch",
+                        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                        register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=[
+                            types.FileSystemWatcher(glob_pattern="**/pyproject.toml")]),
+                    )]))
+            except Exception as exc:  # pyproject changes are still seen through their mtime
+                log.info("file watcher registration refused: %s", exc)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(ls, params: types.DidChangeConfigurationParams) -> None:
+        before = ls.session.settings.generation
+        if ls.session.client.configuration:
+            await pull_client_settings(ls, announce=False)
+        else:
+            settings = params.settings
+            if isinstance(settings, dict) and SECTION in settings:
+                settings = settings[SECTION]
+            ls.show_messages(ls.session.settings.set_client_settings(settings, "settings"))
+        if ls.session.settings.generation != before:
+            ls.reanalyse_all()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    async def did_change_watched_files(ls, params: types.DidChangeWatchedFilesParams) -> None:
+        ls.session.settings.forget_files()
+        ls.reanalyse_all()
+
+
+async def pull_client_settings(ls, announce: bool = True) -> None:
+    if not ls.session.client.configuration:
+        return
+    try:
+        values = await ls.workspace_configuration_async(types.ConfigurationParams(
+            items=[types.ConfigurationItem(section=SECTION)]))
+    except Exception as exc:  # a client that fails this request keeps the initial settings
+        log.warning("workspace/configuration failed: %s", exc)
+        return
+    value = values[0] if values else None
+    if value is None:
+        return
+    before = ls.session.settings.generation
+    ls.show_messages(ls.session.settings.set_client_settings(value, "workspace settings 'bastion'"))
+    if announce and ls.session.settings.generation != before:
+        ls.reanalyse_all()

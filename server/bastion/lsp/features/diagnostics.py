@@ -1,0 +1,21 @@
+"""textDocument/diagnostic: the pull model, for clients that ask for diagnostics themselves."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+
+def register(server) -> None:
+    @server.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(identifier="bastion", inter_file_dependencies=False,
+                                workspace_diagnostics=False),
+    )
+    async def document_diagnostic(ls, params: types.DocumentDiagnosticParams):
+        result = await ls.scheduler.wait_for(params.text_document.uri)
+        if result is None:
+            return types.RelatedFullDocumentDiagnosticReport(items=[])
+        if params.previous_result_id == result.result_id:
+            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result.result_id)
+        return types.RelatedFullDocumentDiagnosticReport(
+            items=list(result.diagnostics), result_id=result.result_id)

@@ -1,0 +1,36 @@
+"""textDocument/didOpen, didChange, didClose: keep the store current and schedule analysis."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from bastion.lsp.documents import Document
+
+
+def register(server) -> None:
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    async def did_open(ls, params: types.DidOpenTextDocumentParams) -> None:
+        item = params.text_document
+        ls.session.documents[item.uri] = Document.from_text(
+            item.uri, item.version, item.text, item.language_id)
+        ls.scheduler.schedule(item.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    async def did_change(ls, params: types.DidChangeTextDocumentParams) -> None:
+        doc = ls.session.documents.get(params.text_document.uri)
+        if doc is None:
+            return
+        for change in params.content_changes:
+            doc.apply_change(change, ls.codec)
+        doc.version = params.text_document.version
+        if not ls.session.client.pull_diagnostics:
+            ls.scheduler.schedule(doc.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    async def did_close(ls, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        ls.session.documents.pop(uri, None)
+        ls.session.results.pop(uri, None)
+        if not ls.session.client.pull_diagnostics:
+            ls.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))

@@ -1,0 +1,98 @@
+"""Runs analyses off the event loop, one document version at a time, without a backlog.
+
+When nothing runs for a document, a change is analysed at once (no debounce delay). Changes
+that arrive while an analysis runs only update the document; when the run ends, one new run
+takes the newest version. A result whose version or settings generation is no longer current
+is dropped, never published. Bandit keeps global state, so one worker thread runs all analyses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from bastion.lsp.convert import to_diagnostic
+from bastion.lsp.session import Result
+
+if TYPE_CHECKING:
+    from bastion.lsp.server import BastionServer
+
+log = logging.getLogger(__name__)
+
+
+class Scheduler:
+    def __init__(self, server: BastionServer) -> None:
+        self._server = server
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bastion-analysis")
+        self._running: dict[str, asyncio.Task] = {}
+        self._waiters: dict[str, list[asyncio.Future]] = {}
+
+    def schedule(self, uri: str) -> None:
+        if uri not in self._running:
+            self._running[uri] = asyncio.ensure_future(self._run(uri))
+
+    def current(self, uri: str) -> Result | None:
+        """The stored result if it matches the document's version and the settings generation."""
+        session = self._server.session
+        doc, result = session.documents.get(uri), session.results.get(uri)
+        if doc is None or result is None:
+            return None
+        if result.version != doc.version or result.generation != session.settings.generation:
+            return None
+        return result
+
+    async def wait_for(self, uri: str) -> Result | None:
+        """The result for the document's current version, analysing it if needed."""
+        for _attempt in range(3):  # a run that crashed wakes its waiters with no result
+            if uri not in self._server.session.documents:
+                return None
+            result = self.current(uri)
+            if result is not None:
+                return result
+            future = asyncio.get_running_loop().create_future()
+            self._waiters.setdefault(uri, []).append(future)
+            self.schedule(uri)
+            await future
+        return None
+
+    def _wake(self, uri: str) -> None:
+        for future in self._waiters.pop(uri, []):
+            if not future.done():
+                future.set_result(None)
+
+    async def _run(self, uri: str) -> None:
+        server, session = self._server, self._server.session
+        loop = asyncio.get_running_loop()
+        try:
+            while (doc := session.documents.get(uri)) is not None:
+                config, messages = session.settings.config_for(doc.path)
+                server.show_messages(messages)
+                version, generation = doc.version, session.settings.generation
+                if self.current(uri) is not None:
+                    break
+                text, path = doc.text, doc.path or uri
+                analysis = await loop.run_in_executor(
+                    self._executor, server.engine.analyse, text, path, config)
+                doc = session.documents.get(uri)
+                if doc is None or doc.version != version or session.settings.generation != generation:
+                    continue  # stale: analyse the newest version instead
+                codec = server.codec
+                diagnostics = tuple(to_diagnostic(f, doc, codec, config, version)
+                                    for f in analysis.findings)
+                session.results[uri] = Result(version, generation, analysis, config, diagnostics)
+                if not session.client.pull_diagnostics:
+                    server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+                        uri=uri, version=version, diagnostics=list(diagnostics)))
+                break
+        except Exception:
+            log.exception("analysis of %s failed", uri)
+        finally:
+            self._running.pop(uri, None)
+            self._wake(uri)
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,80 @@
+"""The Bastion language server: a factory that builds the server and registers its features."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.workspace.position_codec import PositionCodec
+
+from bastion import __version__
+from bastion.engine.engine import Engine
+from bastion.lsp.scheduler import Scheduler
+from bastion.lsp.session import Session
+from bastion.lsp.settings import Message
+
+log = logging.getLogger(__name__)
+
+
+class BastionProtocol(LanguageServerProtocol):
+    """Text synchronisation goes to Bastion's document store instead of pygls' workspace."""
+
+    def _user_handler(self, method: str, params):
+        if (handler := self.fm.features.get(method)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
+        yield from self._user_handler(types.TEXT_DOCUMENT_DID_OPEN, params)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
+        yield from self._user_handler(types.TEXT_DOCUMENT_DID_CHANGE, params)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
+        yield from self._user_handler(types.TEXT_DOCUMENT_DID_CLOSE, params)
+
+
+class BastionServer(LanguageServer):
+    def __init__(self, engine: Engine) -> None:
+        super().__init__("bastion", __version__, protocol_cls=BastionProtocol, max_workers=2)
+        self.engine = engine
+        self.session = Session()
+        self.scheduler = Scheduler(self)
+
+    @property
+    def codec(self) -> PositionCodec:
+        return self.workspace.position_codec
+
+    def show_messages(self, messages: Iterable[Message]) -> None:
+        """Show each distinct problem once (and log it), however often it is found again."""
+        for message in messages:
+            kind = types.MessageType.Error if message.level == "error" else types.MessageType.Warning
+            self.window_log_message(types.LogMessageParams(type=kind, message=message.text))
+            if message.text in self.session.shown_messages:
+                continue
+            self.session.shown_messages.add(message.text)
+            self.window_show_message(types.ShowMessageParams(type=kind, message=message.text))
+
+    def reanalyse_all(self) -> None:
+        """After a settings change: push clients get new diagnostics, pull clients a refresh."""
+        if self.session.client.pull_diagnostics:
+            self.workspace_diagnostic_refresh(None)
+        else:
+            for uri in list(self.session.documents):
+                self.scheduler.schedule(uri)
+
+
+def create_server(engine: Engine | None = None) -> BastionServer:
+    from bastion.engine.registry import create_engine
+    from bastion.lsp.features import (code_actions, configuration, diagnostics, documents,
+                                      explain, hover)
+
+    server = BastionServer(engine or create_engine())
+    for feature in (configuration, documents, diagnostics, hover, code_actions, explain):
+        feature.register(server)
+    return server

@@ -1,0 +1,87 @@
+"""Diagnostics follow the text: open, change, close, in both client profiles."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from .conftest import change_document, on_publish, codes, diagnostics_for, is_pull, open_document
+
+SOURCE = """import subprocess
+
+
+def run(cmd):
+    return subprocess.call(cmd, shell=True)
+"""
+
+
+async def test_open_reports_bandit_findings(client):
+    uri = (client.workspace / "app.py").as_uri()
+    open_document(client, uri, SOURCE)
+    diags = await diagnostics_for(client, uri, 1)
+    assert codes(diags) == ["B404", "B602"]
+    b602 = next(d for d in diags if d.code == "B602")
+    assert b602.source == "bastion"
+    assert b602.range == types.Range(start=types.Position(4, 11), end=types.Position(4, 43))
+    assert b602.severity == types.DiagnosticSeverity.Error
+    assert b602.code_description.href == "https://cwe.mitre.org/data/definitions/78.html"
+    assert b602.data["rule"] == "B602" and b602.data["cwe"] == 78
+    assert b602.data["confidence"] == "high"
+
+
+async def test_diagnostics_follow_edits(client):
+    uri = (client.workspace / "app.py").as_uri()
+    open_document(client, uri, SOURCE)
+    assert "B602" in codes(await diagnostics_for(client, uri, 1))
+    # Remove ", shell=True": the finding becomes B603 (no shell).
+    change_document(client, uri, 2, (4, 30), (4, 42), "")
+    assert codes(await diagnostics_for(client, uri, 2)) == ["B404", "B603"]
+    # Add a yaml.load call at the end.
+    change_document(client, uri, 3, (5, 0), (5, 0), "import yaml\nyaml.load(open('c'))\n")
+    assert codes(await diagnostics_for(client, uri, 3)) == ["B404", "B506", "B603"]
+
+
+async def test_close_clears_pushed_diagnostics(vscode):
+    uri = (vscode.workspace / "app.py").as_uri()
+    open_document(vscode, uri, SOURCE)
+    assert await diagnostics_for(vscode, uri, 1)
+    vscode.text_document_did_close(types.DidCloseTextDocumentParams(
+        text_document=types.TextDocumentIdentifier(uri=uri)))
+    await vscode.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert list(vscode.diagnostics[uri]) == []
+
+
+async def test_pull_returns_unchanged_for_same_version(nvim):
+    uri = (nvim.workspace / "app.py").as_uri()
+    open_document(nvim, uri, SOURCE)
+    first = await nvim.text_document_diagnostic_async(types.DocumentDiagnosticParams(
+        text_document=types.TextDocumentIdentifier(uri=uri)))
+    again = await nvim.text_document_diagnostic_async(types.DocumentDiagnosticParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), previous_result_id=first.result_id))
+    assert again.kind == "unchanged" and again.result_id == first.result_id
+
+
+async def test_untitled_buffer(client):
+    uri = "untitled:Untitled-1"
+    open_document(client, uri, "import pickle\npickle.loads(data)\n")
+    assert codes(await diagnostics_for(client, uri, 1)) == ["B301", "B403"]
+
+
+async def test_rapid_edits_publish_only_the_newest_version(vscode):
+    uri = (vscode.workspace / "fast.py").as_uri()
+    open_document(vscode, uri, "x = 1\n")
+    await diagnostics_for(vscode, uri, 1)
+    seen: list[int] = []
+
+    on_publish(vscode, lambda params: seen.append(params.version))
+
+    text = "import os\nos.system(cmd)\n"
+    for i, char in enumerate(text, start=2):
+        line = text[: i - 2].count("\n")
+        col = len(text[: i - 2].rsplit("\n", 1)[-1])
+        change_document(vscode, uri, i, (1 + line, col), (1 + line, col), char)
+    last = 1 + len(text)
+    diags = await diagnostics_for(vscode, uri, last)
+    assert codes(diags) == ["B605"]
+    assert seen == sorted(seen), "a stale version was published after a newer one"
+    assert len(seen) < len(text), "every keystroke was analysed: changes did not coalesce"
+    assert not is_pull(vscode)
