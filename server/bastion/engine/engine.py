@@ -17,7 +17,7 @@ from bastion.config import Config
 from bastion.engine.cache import LRU
 from bastion.engine.context import ContextBuilder, import_facts
 from bastion.engine.suppress import Directive, comment_directives, suppression_for
-from bastion.engine.units import Unit, split_document
+from bastion.engine.units import Split, Unit, split_document
 from bastion.model import Finding
 
 log = logging.getLogger(__name__)
@@ -64,9 +64,13 @@ class Engine:
     def analyse(self, text: str, path: str, config: Config) -> Analysis:
         return apply_config(self.analyse_raw(text, path), path, config)
 
-    def analyse_raw(self, text: str, path: str) -> RawAnalysis:
-        split = split_document(text)
-        lines = text.split("\n")
+    def analyse_raw(self, text: str, path: str, split: Split | None = None,
+                    lines: list[str] | None = None) -> RawAnalysis:
+        """`split`/`lines` may come from an IncrementalSplitter; by default the text is split."""
+        if split is None:
+            split = split_document(text)
+        if lines is None:
+            lines = text.split("\n")
         context = ContextBuilder()
         findings: list[Finding] = []
         directives: dict[int, Directive] = {}

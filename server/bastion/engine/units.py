@@ -27,12 +27,19 @@ class Unit:
     text: str  # the unit's lines, each ending in "\n"
     indented: bool  # a class member: parsed inside a synthetic `if 1:` so columns stay true
     suffix: str = ""  # a class header gets a `pass` body so that it parses alone
-    digest: bytes = attrs.field(init=False)
+    digest: bytes = attrs.field(eq=False, default=b"")
 
     def __attrs_post_init__(self) -> None:
-        key = b"I" if self.indented else b"T"
-        raw = key + self.text.encode("utf-8", "surrogatepass") + self.suffix.encode()
-        object.__setattr__(self, "digest", hashlib.blake2b(raw, digest_size=16).digest())
+        if not self.digest:
+            key = b"I" if self.indented else b"T"
+            raw = key + self.text.encode("utf-8", "surrogatepass") + self.suffix.encode()
+            object.__setattr__(self, "digest", hashlib.blake2b(raw, digest_size=16).digest())
+
+    def moved(self, lines: int) -> Unit:
+        """The same unit `lines` further down; its text and digest are unchanged."""
+        if not lines:
+            return self
+        return attrs.evolve(self, start=self.start + lines, end=self.end + lines)
 
     def parse(self) -> ast.Module:
         """The unit's AST with the document's own line numbers (raises SyntaxError/ValueError)."""
@@ -150,19 +157,51 @@ def _split_region(lines: list[str], lo: int, hi: int, indent: str, in_string: se
     # A decorator and the definition under it are one statement.
     starts = [s for k, s in enumerate(starts) if k == 0 or lines[starts[k - 1]][width] != "@"]
     indented = bool(indent)
-    for index, start in enumerate(starts):
-        end = (starts[index + 1] if index + 1 < len(starts) else hi + 1) - 1
-        while end > start and (not lines[end].strip() or lines[end].lstrip().startswith("#")):
-            end -= 1
-        candidate = Unit(start, end, _text(lines, start, end), indented)
-        try:
-            tree = candidate.parse()
-        except (SyntaxError, ValueError):
+    index = 0
+    while index < len(starts):
+        start = starts[index]
+        parsed = None
+        # A chunk that fails alone may be a statement whose continuation line starts at the
+        # same indentation (`x = f(` / `1)`): try it joined with the next few chunks.
+        for joined in range(index, min(index + _MAX_JOIN, len(starts))):
+            if joined > index and _parses(lines, starts, joined, hi, indented):
+                break  # the next chunk is a statement of its own: keep the decision local
+            end = _chunk_end(lines, starts, joined, hi)
+            candidate = Unit(start, end, _text(lines, start, end), indented)
+            try:
+                parsed = candidate.parse()
+                break
+            except (SyntaxError, ValueError, RecursionError):
+                continue
+        if parsed is None:
+            end = _chunk_end(lines, starts, index, hi)
             if not _split_broken_class(lines, start, end, indent, in_string, units, broken):
                 broken.append((start, end))
+            index += 1
             continue
-        body = tree.body[0].body if indented else tree.body
+        body = parsed.body[0].body if indented else parsed.body
         units.extend(_units_of_body(body, lines, indented=indented))
+        index = joined + 1
+
+
+_MAX_JOIN = 4
+
+
+def _parses(lines: list[str], starts: list[int], index: int, hi: int, indented: bool) -> bool:
+    end = _chunk_end(lines, starts, index, hi)
+    try:
+        Unit(starts[index], end, _text(lines, starts[index], end), indented).parse()
+    except (SyntaxError, ValueError, RecursionError):
+        return False
+    return True
+
+
+def _chunk_end(lines: list[str], starts: list[int], index: int, hi: int) -> int:
+    start = starts[index]
+    end = (starts[index + 1] if index + 1 < len(starts) else hi + 1) - 1
+    while end > start and (not lines[end].strip() or lines[end].lstrip().startswith("#")):
+        end -= 1
+    return end
 
 
 def _split_broken_class(lines: list[str], start: int, end: int, indent: str, in_string: set[int],

@@ -14,6 +14,8 @@ import attrs
 from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
+from bastion.engine.incremental import IncrementalSplitter
+
 
 def uri_to_path(uri: str) -> str | None:
     parsed = urlparse(uri)
@@ -29,6 +31,10 @@ class Document:
     lines: list[str]
     language_id: str = "python"
     _text: str | None = None
+    # Lines unchanged at the start and end since the last snapshot (None: everything changed).
+    _prefix: int | None = None
+    _suffix: int | None = None
+    splitter: IncrementalSplitter = attrs.field(factory=IncrementalSplitter)
 
     @classmethod
     def from_text(cls, uri: str, version: int, text: str, language_id: str = "python") -> Document:
@@ -70,12 +76,24 @@ class Document:
         if not isinstance(change, types.TextDocumentContentChangePartial):
             self.lines = change.text.split("\n")
             self._text = change.text
+            self._prefix = self._suffix = 0
             return
         start_line, start_col = self.to_code_points(change.range.start, codec)
         end_line, end_col = self.to_code_points(change.range.end, codec)
         if (end_line, end_col) < (start_line, start_col):
             start_line, start_col, end_line, end_col = end_line, end_col, start_line, start_col
+        unchanged_after = len(self.lines) - 1 - end_line
+        self._prefix = start_line if self._prefix is None else min(self._prefix, start_line)
+        self._suffix = unchanged_after if self._suffix is None else min(self._suffix, unchanged_after)
         head = self.lines[start_line][:start_col]
         tail = self.lines[end_line][end_col:]
         self.lines[start_line:end_line + 1] = (head + change.text + tail).split("\n")
         self._text = None
+
+    def take_changes(self) -> tuple[int | None, int | None]:
+        """Unchanged prefix/suffix line counts since the last call (for the incremental splitter)."""
+        changes = (self._prefix, self._suffix)
+        self._prefix = self._suffix = None
+        if changes == (None, None):
+            return len(self.lines), 0  # nothing changed since the last snapshot
+        return changes

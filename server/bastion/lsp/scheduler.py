@@ -13,8 +13,12 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
+import attrs
 from lsprotocol import types
 
+from bastion.config import Config
+from bastion.engine.engine import Analysis, Engine, apply_config
+from bastion.engine.incremental import IncrementalSplitter
 from bastion.lsp.convert import to_diagnostic
 from bastion.lsp.session import Result
 
@@ -22,6 +26,28 @@ if TYPE_CHECKING:
     from bastion.lsp.server import BastionServer
 
 log = logging.getLogger(__name__)
+
+
+@attrs.frozen
+class Snapshot:
+    """What a worker needs, copied on the event loop so the document can change meanwhile."""
+
+    text: str
+    lines: list[str]
+    path: str
+    config: Config
+    prefix: int | None
+    suffix: int | None
+
+
+def analyse_snapshot(engine: Engine, splitter: IncrementalSplitter, snap: Snapshot) -> Analysis:
+    try:
+        split = splitter.update(snap.lines, snap.prefix, snap.suffix)
+    except Exception:
+        splitter.reset()
+        raise
+    raw = engine.analyse_raw(snap.text, snap.path, split, snap.lines)
+    return apply_config(raw, snap.path, snap.config)
 
 
 class Scheduler:
@@ -74,9 +100,10 @@ class Scheduler:
                 version, generation = doc.version, session.settings.generation
                 if self.current(uri) is not None:
                     break
-                text, path = doc.text, doc.path or uri
+                snapshot = Snapshot(doc.text, list(doc.lines), doc.path or uri, config,
+                                    *doc.take_changes())
                 analysis = await loop.run_in_executor(
-                    self._executor, server.engine.analyse, text, path, config)
+                    self._executor, analyse_snapshot, server.engine, doc.splitter, snapshot)
                 doc = session.documents.get(uri)
                 if doc is None or doc.version != version or session.settings.generation != generation:
                     continue  # stale: analyse the newest version instead
