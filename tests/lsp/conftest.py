@@ -7,6 +7,7 @@ Neovim (UTF-8 positions, pulled diagnostics).
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -54,6 +55,15 @@ async def client(request, lsp_client: LanguageClient):
 async def vscode(request, lsp_client: LanguageClient):
     await _start(lsp_client, request, "visual-studio-code",
                  {"settings": {}, "clientCommands": ["bastion.learnMore"]})
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(
+    server_command=SERVER, server_env={**os.environ, "BASTION_PROGRESS_INTERVAL_MS": "0",
+                                       "BASTION_NO_CACHE": "1"}))
+async def progressive(request, lsp_client: LanguageClient):
+    await _start(lsp_client, request, "visual-studio-code")
     yield
     await lsp_client.shutdown_session()
 

@@ -85,3 +85,19 @@ async def test_rapid_edits_publish_only_the_newest_version(vscode):
     assert seen == sorted(seen), "a stale version was published after a newer one"
     assert len(seen) < len(text), "every keystroke was analysed: changes did not coalesce"
     assert not is_pull(vscode)
+
+
+async def test_large_file_publishes_progressively(progressive):
+    """A first analysis publishes partial findings (same version) before the full set."""
+    uri = (progressive.workspace / "big.py").as_uri()
+    body = "".join(f"def f{i}(x):\n    return x + {i}\n\n\n" for i in range(400))
+    text = "import pickle\npickle.loads(a)\n\n\n" + body + "eval(x)\n"
+    published: list = []
+    on_publish(progressive, published.append)
+    open_document(progressive, uri, text)
+    diags = await diagnostics_for(progressive, uri, 1)
+    assert codes(diags) == ["B301", "B307", "B403"]
+    assert all(p.version == 1 for p in published)
+    assert len(published) >= 2, "no partial publish before the full one"
+    assert {"B301", "B403"} <= set(codes(published[0].diagnostics))
+    assert "B307" not in codes(published[0].diagnostics)

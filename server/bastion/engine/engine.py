@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 
 import attrs
 
@@ -16,11 +17,20 @@ from bastion.analyzers.base import Analyzer, UnitSource
 from bastion.config import Config
 from bastion.engine.cache import LRU
 from bastion.engine.context import ContextBuilder, import_facts
+from bastion.engine.disk_cache import DiskCache, decode, encode, text_key
 from bastion.engine.suppress import Directive, comment_directives, suppression_for
 from bastion.engine.units import Split, Unit, split_document
 from bastion.model import Finding
 
 log = logging.getLogger(__name__)
+
+
+@attrs.frozen
+class Progress:
+    """Partial results while a large document is analysed for the first time (top to bottom)."""
+
+    report: Callable[[RawAnalysis], None]
+    every_s: float = 0.05
 
 
 @attrs.frozen
@@ -38,6 +48,7 @@ class RawAnalysis:
     directives: dict[int, Directive]
     broken: tuple[tuple[int, int], ...]
     errors: tuple[str, ...] = ()
+    split: Split | None = attrs.field(default=None, eq=False)  # None when read from disk
 
 
 @attrs.frozen
@@ -50,8 +61,10 @@ class Analysis:
 
 
 class Engine:
-    def __init__(self, analyzers: Sequence[Analyzer], cache_size: int = 50_000) -> None:
+    def __init__(self, analyzers: Sequence[Analyzer], cache_size: int = 50_000,
+                 disk_cache: DiskCache | None = None) -> None:
         self.analyzers = list(analyzers)
+        self.disk_cache = disk_cache
         self.lock = threading.RLock()
         self._facts: LRU[bytes, UnitFacts] = LRU(cache_size)
         self._results: LRU[tuple[bytes, bytes], tuple[Finding, ...]] = LRU(cache_size)
@@ -65,8 +78,29 @@ class Engine:
         return apply_config(self.analyse_raw(text, path), path, config)
 
     def analyse_raw(self, text: str, path: str, split: Split | None = None,
-                    lines: list[str] | None = None) -> RawAnalysis:
-        """`split`/`lines` may come from an IncrementalSplitter; by default the text is split."""
+                    lines: list[str] | None = None, use_disk: bool = True,
+                    progress: Progress | None = None) -> RawAnalysis:
+        """`split`/`lines` may come from an IncrementalSplitter; by default the text is split.
+
+        A whole-file analysis (no `split` given) is looked up in, and stored to, the disk cache.
+        """
+        key = None
+        if split is None and use_disk and self.disk_cache is not None:
+            key = text_key(text, self.version_key)
+            stored = self.disk_cache.get(key)
+            if stored is not None:
+                try:
+                    findings, directives, broken = decode(stored)
+                    return RawAnalysis(findings, directives, broken)
+                except (ValueError, KeyError, TypeError):
+                    pass  # an unreadable entry is recomputed and overwritten
+        raw = self._analyse_units(text, path, split, lines, progress)
+        if key is not None and not raw.errors:
+            self.disk_cache.put(key, encode(raw.findings, raw.directives, raw.broken))
+        return raw
+
+    def _analyse_units(self, text: str, path: str, split: Split | None,
+                       lines: list[str] | None, progress: Progress | None = None) -> RawAnalysis:
         if split is None:
             split = split_document(text)
         if lines is None:
@@ -76,7 +110,11 @@ class Engine:
         directives: dict[int, Directive] = {}
         errors: list[str] = []
         with self.lock:
+            last_report = time.perf_counter()
             for unit in split.units:
+                if progress is not None and time.perf_counter() - last_report > progress.every_s:
+                    progress.report(RawAnalysis(tuple(findings), dict(directives), ()))
+                    last_report = time.perf_counter()
                 facts = self._unit_facts(unit)
                 for directive in facts.directives:
                     shifted = attrs.evolve(directive, line=directive.line + unit.start)
@@ -89,7 +127,7 @@ class Engine:
                 if whole_file is not None:
                     findings.extend(whole_file(text, path))
         findings.sort(key=Finding.sort_key)
-        return RawAnalysis(tuple(findings), directives, split.broken, tuple(errors))
+        return RawAnalysis(tuple(findings), directives, split.broken, tuple(errors), split)
 
     def _unit_facts(self, unit: Unit) -> UnitFacts:
         facts = self._facts.get(unit.digest)

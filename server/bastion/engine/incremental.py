@@ -43,6 +43,14 @@ class IncrementalSplitter:
     def reset(self) -> None:
         self.split = None
 
+    def adopt(self, split: Split, line_count: int) -> None:
+        """Use a split made elsewhere (a whole-file analysis) as the base for the next edits."""
+        if split.broken:
+            self.split = None
+        else:
+            self.split, self.line_count = split, line_count
+        self._prefix = self._suffix = None
+
     def update(self, lines: list[str], prefix: int | None, suffix: int | None) -> Split:
         """`prefix`/`suffix`: lines unchanged at the start/end since the last call (None: unknown)."""
         split = None
@@ -102,6 +110,8 @@ class IncrementalSplitter:
         _split_region(lines, lo, hi, indent, {n + lo for n in in_string}, region_units, region_broken)
         if indent and any(not u.indented for u in region_units):
             return None
+        if any(lines[a][len(indent):].startswith("@") for a, _ in region_broken):
+            return None  # a broken decorator claims the next statement, possibly past the region
         before = [u for u in units[:first]]
         after = [u.moved(delta) for u in units[last + 1:]]
         broken = [b for b in self.split.broken if b[1] < lo]

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import os
+
 from bastion.analyzers.bandit_adapter import BanditAdapter
+from bastion.analyzers.toml_rules import TomlRulesAnalyzer
+from bastion.engine.disk_cache import DiskCache
 from bastion.engine.engine import Engine
 
 
 def default_analyzers() -> list:
-    return [BanditAdapter()]
+    return [BanditAdapter(), TomlRulesAnalyzer.from_catalog()]
 
 
-def create_engine() -> Engine:
-    return Engine(default_analyzers())
+def create_engine(disk_cache: bool = False) -> Engine:
+    """`disk_cache`: share whole-file results across runs (off when BASTION_NO_CACHE is set)."""
+    use_disk = disk_cache and not os.environ.get("BASTION_NO_CACHE")
+    return Engine(default_analyzers(), disk_cache=DiskCache() if use_disk else None)

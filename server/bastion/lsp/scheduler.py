@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -17,8 +18,9 @@ import attrs
 from lsprotocol import types
 
 from bastion.config import Config
-from bastion.engine.engine import Analysis, Engine, apply_config
+from bastion.engine.engine import Analysis, Engine, Progress, RawAnalysis, apply_config
 from bastion.engine.incremental import IncrementalSplitter
+from bastion.engine.units import split_document
 from bastion.lsp.convert import to_diagnostic
 from bastion.lsp.session import Result
 
@@ -26,6 +28,8 @@ if TYPE_CHECKING:
     from bastion.lsp.server import BastionServer
 
 log = logging.getLogger(__name__)
+# How often a first analysis of a large file publishes what it has found so far.
+PROGRESS_INTERVAL_S = float(os.environ.get("BASTION_PROGRESS_INTERVAL_MS", "50")) / 1000
 
 
 @attrs.frozen
@@ -40,14 +44,32 @@ class Snapshot:
     suffix: int | None
 
 
-def analyse_snapshot(engine: Engine, splitter: IncrementalSplitter, snap: Snapshot) -> Analysis:
-    try:
-        split = splitter.update(snap.lines, snap.prefix, snap.suffix)
-    except Exception:
-        splitter.reset()
-        raise
-    raw = engine.analyse_raw(snap.text, snap.path, split, snap.lines)
+def analyse_snapshot(engine: Engine, splitter: IncrementalSplitter, snap: Snapshot,
+                     progress: Progress | None = None) -> Analysis:
+    if snap.prefix is None or splitter.split is None:
+        # A newly opened document: whole-file analysis, served from the disk cache when the
+        # same text was analysed before; its split becomes the base for incremental edits.
+        raw = engine.analyse_raw(snap.text, snap.path, lines=snap.lines,
+                                 use_disk=snap.prefix is None,
+                                 progress=progress if snap.prefix is None else None)
+        if raw.split is not None:
+            splitter.adopt(raw.split, len(snap.lines))
+        else:
+            splitter.reset()
+    else:
+        try:
+            split = splitter.update(snap.lines, snap.prefix, snap.suffix)
+        except Exception:
+            splitter.reset()
+            raise
+        raw = engine.analyse_raw(snap.text, snap.path, split, snap.lines)
     return apply_config(raw, snap.path, snap.config)
+
+
+def warm_splitter(splitter: IncrementalSplitter, lines: list[str]) -> None:
+    """After a disk-cache hit, split the document while the user reads, not on the first key."""
+    if splitter.split is None:
+        splitter.adopt(split_document("\n".join(lines)), len(lines))
 
 
 class Scheduler:
@@ -102,8 +124,12 @@ class Scheduler:
                     break
                 snapshot = Snapshot(doc.text, list(doc.lines), doc.path or uri, config,
                                     *doc.take_changes())
+                progress = None
+                if not session.client.pull_diagnostics:
+                    progress = Progress(lambda raw, v=version, c=config: loop.call_soon_threadsafe(
+                        self._publish_partial, uri, v, c, raw), PROGRESS_INTERVAL_S)
                 analysis = await loop.run_in_executor(
-                    self._executor, analyse_snapshot, server.engine, doc.splitter, snapshot)
+                    self._executor, analyse_snapshot, server.engine, doc.splitter, snapshot, progress)
                 doc = session.documents.get(uri)
                 if doc is None or doc.version != version or session.settings.generation != generation:
                     continue  # stale: analyse the newest version instead
@@ -114,12 +140,25 @@ class Scheduler:
                 if not session.client.pull_diagnostics:
                     server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
                         uri=uri, version=version, diagnostics=list(diagnostics)))
+                if doc.splitter.split is None:
+                    loop.run_in_executor(self._executor, warm_splitter, doc.splitter, snapshot.lines)
                 break
         except Exception:
             log.exception("analysis of %s failed", uri)
         finally:
             self._running.pop(uri, None)
             self._wake(uri)
+
+    def _publish_partial(self, uri: str, version: int, config: Config, raw: RawAnalysis) -> None:
+        """First findings of a large file while the rest is still being analysed (push clients)."""
+        doc = self._server.session.documents.get(uri)
+        if doc is None or doc.version != version or self.current(uri) is not None:
+            return
+        analysis = apply_config(raw, doc.path or uri, config)
+        codec = self._server.codec
+        self._server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=uri, version=version,
+            diagnostics=[to_diagnostic(f, doc, codec, config, version) for f in analysis.findings]))
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

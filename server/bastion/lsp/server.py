@@ -74,7 +74,7 @@ def create_server(engine: Engine | None = None) -> BastionServer:
     from bastion.lsp.features import (code_actions, configuration, diagnostics, documents,
                                       explain, hover)
 
-    server = BastionServer(engine or create_engine())
+    server = BastionServer(engine or create_engine(disk_cache=True))
     for feature in (configuration, documents, diagnostics, hover, code_actions, explain):
         feature.register(server)
     return server
