@@ -38,7 +38,7 @@ OWN_RULE_ID = re.compile(r"^BST\d{3}$")
 BANDIT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 OWN_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 TAG = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
-CHECK = re.compile(r"^python:[a-z_][a-z0-9_]*$")
+CHECK = re.compile(r"^python:[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
 NUMBERED_STEP = re.compile(r"^\s*\d+[.)]\s+\S", re.MULTILINE)
 
 
@@ -301,10 +301,15 @@ def _matcher(data: dict, own: bool, error: _Errors) -> tuple[dict | None, str | 
 
 def _validate_match(table: dict) -> list[str]:
     # The matcher module may not exist yet (or may be mid-edit); the catalog must still load.
+    name = "bastion.analyzers.toml_rules"
     try:
-        module = importlib.import_module("bastion.analyzers.toml_rules")
-    except ImportError:
-        return []
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name == name:
+            return []
+        return [f"cannot check [match]: {exc}"]
+    except Exception as exc:  # a broken matcher module is the rule author's problem too
+        return [f"cannot check [match]: {type(exc).__name__}: {exc}"]
     validate = getattr(module, "validate_match", None)
     if validate is None:
         return []

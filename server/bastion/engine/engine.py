@@ -72,6 +72,8 @@ class Engine:
         for analyzer in self.analyzers:
             self.rule_names.update(analyzer.rule_ids())
         self._lookup = {**{i: i for i in self.rule_names}, **{n: i for i, n in self.rule_names.items()}}
+        for analyzer in self.analyzers:
+            self._lookup.update(getattr(analyzer, "nosec_ids", dict)())
         self.version_key = "|".join(f"{a.id}={a.version}" for a in self.analyzers)
 
     def analyse(self, text: str, path: str, config: Config) -> Analysis:
@@ -124,8 +126,11 @@ class Engine:
                 context.add(facts.imports)
             for analyzer in self.analyzers:
                 whole_file = getattr(analyzer, "analyse_file", None)
-                if whole_file is not None:
-                    findings.extend(whole_file(text, path))
+                found = whole_file(text, path) if whole_file is not None else []
+                if found:
+                    findings.extend(found)
+                    # Whole-file findings may sit on comment lines, outside every unit.
+                    directives = {**comment_directives(text, 0, self._lookup), **directives}
         findings.sort(key=Finding.sort_key)
         return RawAnalysis(tuple(findings), directives, split.broken, tuple(errors), split)
 

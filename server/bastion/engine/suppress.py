@@ -17,7 +17,7 @@ import attrs
 from bastion.model import Finding, Suppression
 
 _NOSEC = re.compile(r"#\s*nosec:?\s*(?P<tests>[^#]+)?#?")
-_NOSEC_TESTS = re.compile(r"(?:(B\d+|[a-z\d_]+),?)+")
+_NOSEC_TESTS = re.compile(r"(?:(B\d+|[a-z\d_]+),?)+", re.IGNORECASE)  # as bandit
 
 
 @attrs.frozen

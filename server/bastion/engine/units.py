@@ -148,11 +148,15 @@ def _split_region(lines: list[str], lo: int, hi: int, indent: str, in_string: se
     width = len(indent)
     starts = [
         i for i in range(lo, hi + 1)
-        if lines[i].startswith(indent) and lines[i][width:width + 1] not in ("", " ", "\t", "#")
+        if lines[i].startswith(indent) and lines[i][width:width + 1] not in _NOT_A_START
         and i not in in_string and not _CONTINUATION.match(lines[i], width)
     ]
     # A decorator and the definition under it are one statement.
     starts = [s for k, s in enumerate(starts) if k == 0 or lines[starts[k - 1]][width] != "@"]
+    # Code before the first statement start (an indented line, a stray `)`) cannot parse.
+    leading_end = (starts[0] if starts else hi + 1) - 1
+    if any(lines[i].strip() and not lines[i].lstrip().startswith("#") for i in range(lo, leading_end + 1)):
+        broken.append((lo, leading_end))
     indented = bool(indent)
     index = 0
     while index < len(starts):
@@ -182,6 +186,8 @@ def _split_region(lines: list[str], lo: int, hi: int, indent: str, in_string: se
 
 
 _MAX_JOIN = 4
+# First characters of lines that never start a statement ("\r": blank lines of CRLF files).
+_NOT_A_START = ("", " ", "\t", "#", "\r", "\x0c")
 
 
 def _parses(lines: list[str], starts: list[int], index: int, hi: int, indented: bool) -> bool:

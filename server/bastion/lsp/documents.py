@@ -35,6 +35,7 @@ class Document:
     _prefix: int | None = None
     _suffix: int | None = None
     splitter: IncrementalSplitter = attrs.field(factory=IncrementalSplitter)
+    _snapshotted: bool = False
 
     @classmethod
     def from_text(cls, uri: str, version: int, text: str, language_id: str = "python") -> Document:
@@ -94,6 +95,9 @@ class Document:
         """Unchanged prefix/suffix line counts since the last call (for the incremental splitter)."""
         changes = (self._prefix, self._suffix)
         self._prefix = self._suffix = None
+        if not self._snapshotted:
+            self._snapshotted = True
+            return None, None  # the first analysis of this document
         if changes == (None, None):
             return len(self.lines), 0  # nothing changed since the last snapshot
         return changes

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 # How often a first analysis of a large file publishes what it has found so far.
 PROGRESS_INTERVAL_S = float(os.environ.get("BASTION_PROGRESS_INTERVAL_MS", "50")) / 1000
+# Smaller documents are analysed whole before anything is published: no flicker of partial sets.
+PROGRESSIVE_MIN_LINES = 1500
 
 
 @attrs.frozen
@@ -125,7 +127,7 @@ class Scheduler:
                 snapshot = Snapshot(doc.text, list(doc.lines), doc.path or uri, config,
                                     *doc.take_changes())
                 progress = None
-                if not session.client.pull_diagnostics:
+                if not session.client.pull_diagnostics and len(doc.lines) >= PROGRESSIVE_MIN_LINES:
                     progress = Progress(lambda raw, v=version, c=config: loop.call_soon_threadsafe(
                         self._publish_partial, uri, v, c, raw), PROGRESS_INTERVAL_S)
                 analysis = await loop.run_in_executor(
@@ -155,6 +157,8 @@ class Scheduler:
         if doc is None or doc.version != version or self.current(uri) is not None:
             return
         analysis = apply_config(raw, doc.path or uri, config)
+        if not analysis.findings:
+            return
         codec = self._server.codec
         self._server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=uri, version=version,

@@ -1,0 +1,292 @@
+"""Bastion's own rules: `rules/bastion/BSTnnn.toml` files, their `[match]` compiled once.
+
+`analyse_unit` walks the unit tree once, depth first in source order (so imports inside the unit
+are folded into the aliases before the code after them, as bandit does), and hands each node to
+the patterns indexed under its type: calls by the last part of their qualified name or by method
+name, assignments, comparisons and decorated definitions.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib
+import logging
+import re
+import sys
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+import attrs
+
+from bastion.analyzers.base import UnitSource, node_lines
+from bastion.analyzers.matchers import (
+    AssignPattern,
+    CallPattern,
+    ComparePattern,
+    DecoratorPattern,
+    Env,
+    Pattern,
+    compile_match,
+    validate_match,
+)
+from bastion.model import Finding, Level
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+__all__ = ["OwnRule", "RuleError", "TomlRulesAnalyzer", "compile_rule", "validate_match"]
+
+log = logging.getLogger(__name__)
+
+EVALUATOR_VERSION = "1"
+_RULE_ID = re.compile(r"^BST\d{3}$")
+_RULE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+# Fields that never hold a node a rule looks at (contexts, operators, import aliases, names).
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops", "names", "id", "attr", "arg", "name", "module",
+                          "level", "kind", "type_comment", "conversion", "is_async", "simple"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {ast.Constant: ()}
+
+
+@attrs.frozen
+class OwnRule:
+    id: str
+    name: str
+    title: str
+    severity: Level
+    confidence: Level
+    cwe: int | None
+    patterns: tuple = ()  # compiled matchers.Pattern objects, or python checks
+
+
+class RuleError(ValueError):
+    pass
+
+
+def compile_rule(table: dict, origin: str = "<rule>") -> OwnRule:
+    """An OwnRule from one parsed rule file; raises RuleError naming every problem."""
+    problems: list[str] = []
+    rule_id, name = table.get("id"), table.get("name")
+    if not isinstance(rule_id, str) or not _RULE_ID.match(rule_id):
+        problems.append("id: expected BST followed by three digits")
+    if not isinstance(name, str) or not _RULE_NAME.match(name):
+        problems.append("name: expected a snake_case string")
+    levels = {}
+    for key in ("severity", "confidence"):
+        try:
+            levels[key] = Level.parse(table.get(key, ""))
+        except (ValueError, AttributeError):
+            problems.append(f"{key}: expected low, medium or high")
+    cwe = table.get("cwe", {})
+    cwe_id = cwe.get("id") if isinstance(cwe, dict) else None
+    if cwe_id is not None and (type(cwe_id) is not int or cwe_id <= 0):
+        problems.append("cwe.id: expected a positive integer")
+    patterns: list = []
+    check = table.get("check")
+    if "match" in table and check is not None:
+        problems.append("a rule has either [match] or check, not both")
+    elif "match" in table:
+        compiled, errors = compile_match(table["match"])
+        patterns.extend(compiled)
+        problems.extend(errors)
+    elif isinstance(check, str) and check.startswith("python:"):
+        found = _python_check(check.removeprefix("python:"))
+        if found is None:
+            problems.append(f"check: no python check named {check!r}")
+        else:
+            patterns.append(found)
+    else:
+        problems.append("expected a [match] table or check = \"python:<name>\"")
+    if problems:
+        raise RuleError(f"{origin}: " + "; ".join(problems))
+    return OwnRule(rule_id, name, str(table.get("title") or name), levels["severity"],
+                   levels["confidence"], cwe_id, tuple(patterns))
+
+
+def _python_check(name: str):
+    try:
+        module = importlib.import_module("bastion.analyzers.python_checks")
+    except ImportError:
+        return None
+    return getattr(module, "CHECKS", {}).get(name)
+
+
+class TomlRulesAnalyzer:
+    """Runs every own rule over a unit in one walk of its tree."""
+
+    id = "bastion"
+
+    def __init__(self, rules: Iterable[OwnRule], version: str = "") -> None:
+        self.rules = sorted(rules, key=lambda r: r.id)
+        digest = hashlib.blake2b(repr([(r.id, r.name) for r in self.rules]).encode(), digest_size=8)
+        self.version = version or f"{EVALUATOR_VERSION}+{digest.hexdigest()}"
+        self._calls: dict[str, list[tuple[OwnRule, CallPattern]]] = defaultdict(list)
+        self._methods: dict[str, list[tuple[OwnRule, CallPattern]]] = defaultdict(list)
+        self._wild_calls: list[tuple[str, tuple[OwnRule, CallPattern]]] = []  # (prefix, entry)
+        self._assigns: list[tuple[OwnRule, AssignPattern]] = []
+        self._compares: list[tuple[OwnRule, ComparePattern]] = []
+        self._decorators: list[tuple[OwnRule, DecoratorPattern]] = []
+        self._custom: dict[type, list[tuple[OwnRule, object]]] = defaultdict(list)
+        for rule in self.rules:
+            for pattern in rule.patterns:
+                self._index(rule, pattern)
+
+    def _index(self, rule: OwnRule, pattern: Pattern) -> None:
+        entry = (rule, pattern)
+        if isinstance(pattern, CallPattern):
+            for last in {name.rsplit(".", 1)[-1] for name in pattern.names.exact}:
+                self._calls[last].append(entry)
+            for glob in pattern.names.globs:
+                self._wild_calls.append((glob.split("*", 1)[0], entry))
+            for method in pattern.methods:
+                self._methods[method].append(entry)
+        elif isinstance(pattern, AssignPattern):
+            self._assigns.append(entry)
+        elif isinstance(pattern, ComparePattern):
+            self._compares.append(entry)
+        elif isinstance(pattern, DecoratorPattern):
+            self._decorators.append(entry)
+        else:  # a python check: `node_types` and `__call__(node, env) -> bool`
+            for node_type in pattern.node_types:
+                self._custom[node_type].append(entry)
+
+    # ---- construction ----
+
+    @classmethod
+    def from_tables(cls, tables: Iterable[dict], version: str = "") -> TomlRulesAnalyzer:
+        """For tests: rules from already-parsed tables; a bad table raises RuleError."""
+        return cls([compile_rule(t) for t in tables], version)
+
+    @classmethod
+    def from_catalog(cls, directory: Path | None = None) -> TomlRulesAnalyzer:
+        """Every `BST*.toml` under `<rules_dir>/bastion`; bad files are logged and skipped."""
+        if directory is None:
+            try:
+                from bastion.catalog.paths import rules_dir
+                directory = rules_dir() / "bastion"
+            except Exception:  # noqa: BLE001 - never fail the server on a missing catalog
+                log.exception("cannot locate the rule catalog")
+                return cls([], f"{EVALUATOR_VERSION}+none")
+        digest = hashlib.blake2b(EVALUATOR_VERSION.encode(), digest_size=8)
+        rules: list[OwnRule] = []
+        seen: set[str] = set()
+        try:
+            files = sorted(Path(directory).glob("*.toml"))
+        except OSError:
+            files = []
+        for path in files:
+            try:
+                data = path.read_bytes()
+                digest.update(path.name.encode() + b"\0" + data + b"\0")
+                rule = compile_rule(tomllib.loads(data.decode("utf-8")), path.name)
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RuleError) as exc:
+                log.warning("skipping rule file %s: %s", path, exc)
+                continue
+            except Exception:  # noqa: BLE001 - a broken rule must not take the others down
+                log.exception("skipping rule file %s", path)
+                continue
+            if rule.id in seen or rule.name in seen:
+                log.warning("skipping rule file %s: duplicate id or name %s", path, rule.id)
+                continue
+            seen.update((rule.id, rule.name))
+            rules.append(rule)
+        return cls(rules, f"{EVALUATOR_VERSION}+{digest.hexdigest()}")
+
+    def rule_ids(self) -> dict[str, str]:
+        return {r.id: r.name for r in self.rules}
+
+    # ---- analysis ----
+
+    def analyse_unit(self, unit: UnitSource) -> list[Finding]:
+        if not self.rules:
+            return []
+        env = Env(unit.context.alias_map(), unit.context.imports)
+        found: dict[tuple[str, int], Finding] = {}
+        # (node, inside a function, innermost enclosing statement)
+        stack: list[tuple[ast.AST, bool, ast.AST | None]] = [(unit.tree, False, None)]
+        while stack:
+            node, in_function, statement = stack.pop()
+            kind = type(node)
+            if kind is ast.Call:
+                self._call(node, statement, env, unit, found)
+            elif kind is ast.Assign or kind is ast.AnnAssign:
+                if self._assigns and node.value is not None:
+                    targets = node.targets if kind is ast.Assign else [node.target]
+                    for target in targets:
+                        for rule, pattern in self._assigns:
+                            if pattern.matches(target, node.value, in_function, env):
+                                self._report(rule, node, node, unit, found)
+            elif kind is ast.Compare:
+                for rule, pattern in self._compares:
+                    if pattern.matches(node, env):
+                        self._report(rule, node, statement, unit, found)
+            elif kind is ast.Import or kind is ast.ImportFrom:
+                env.add_import(node)
+            if kind in _DEFINITIONS:
+                for rule, pattern in self._decorators:
+                    decorator = pattern.matching(node, env)
+                    if decorator is not None:
+                        self._report(rule, decorator, decorator, unit, found, header=node)
+            for rule, check in self._custom.get(kind, ()):
+                if check(node, env):
+                    self._report(rule, node, statement, unit, found)
+            if isinstance(node, ast.stmt):
+                statement = node
+            inner = in_function or kind in _FUNCTIONS
+            fields = _CHILD_FIELDS.get(kind)
+            if fields is None:
+                fields = tuple(f for f in kind._fields if f not in _LEAF_FIELDS)
+                _CHILD_FIELDS[kind] = fields
+            for field in reversed(fields):
+                value = getattr(node, field, None)
+                if type(value) is list:
+                    stack.extend((child, inner, statement) for child in reversed(value)
+                                 if isinstance(child, ast.AST))
+                elif isinstance(value, ast.AST):
+                    stack.append((value, inner, statement))
+        return list(found.values())
+
+    def _call(self, node: ast.Call, statement: ast.AST | None, env: Env, unit: UnitSource,
+              found: dict) -> None:
+        qualname = env.qualname(node.func)
+        candidates: list[tuple[OwnRule, CallPattern]] = []
+        if qualname is not None:
+            for entry in self._calls.get(qualname.rsplit(".", 1)[-1], ()):
+                if qualname in entry[1].names.exact:
+                    candidates.append(entry)
+            for prefix, entry in self._wild_calls:
+                if qualname.startswith(prefix) and entry[1].names.glob.fullmatch(qualname):
+                    candidates.append(entry)
+        if isinstance(node.func, ast.Attribute):
+            candidates.extend(self._methods.get(node.func.attr, ()))
+        for rule, pattern in candidates:
+            if (rule.id, id(node)) not in found and pattern.accepts(node, env):
+                self._report(rule, node, statement, unit, found)
+
+    def _report(self, rule: OwnRule, node: ast.AST, statement: ast.AST | None,
+                unit: UnitSource, found: dict, header: ast.AST | None = None) -> None:
+        key = (rule.id, id(node))
+        if key in found:
+            return
+        if statement is not None and not hasattr(statement, "body"):
+            lines = node_lines(statement)  # a simple statement: `# nosec` on any of its lines
+        else:
+            lines = node_lines(node)
+        if header is not None:
+            lines = tuple(sorted(set(lines) | {header.lineno - 1}))
+        found[key] = Finding(
+            rule_id=rule.id,
+            name=rule.name,
+            severity=rule.severity,
+            confidence=rule.confidence,
+            cwe=rule.cwe,
+            message=rule.title,
+            span=unit.span_of(node),
+            source="bastion",
+            lines=lines,
+        )
