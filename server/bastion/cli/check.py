@@ -11,10 +11,13 @@ import sys
 import time
 from pathlib import Path
 
+import attrs
+
 from bastion.config import ConfigError, config_for_path
 from bastion.files import UnreadableSource, iter_python_files, read_source
 from bastion.model import Level
 from bastion.report.results import CheckResults, FileResult
+from bastion.scan import ScanItem, scan
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -29,6 +32,17 @@ def add_parser(sub) -> None:
     parser.add_argument("--config", type=Path, help="pyproject.toml to use instead of the nearest one")
     parser.add_argument("--output", "-o", type=Path, help="write the report to this file")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    parser.add_argument("--jobs", "-j", type=int, default=None,
+                        help="worker processes (default: one per available core)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="do not read or write the persistent result cache")
+    parser.add_argument("--fix", action="store_true",
+                        help="apply safe fixes to the files (verified; written atomically), "
+                             "then report what is left")
+    parser.add_argument("--unsafe-fixes", action="store_true",
+                        help="with --fix or --diff: also apply fixes labelled review")
+    parser.add_argument("--diff", action="store_true",
+                        help="print the fixes as a unified diff instead of writing them")
     parser.set_defaults(func=run)
 
 
@@ -36,7 +50,12 @@ def run(args: argparse.Namespace) -> int:
     from bastion.engine.registry import create_engine
 
     results = CheckResults()
-    engine = create_engine()
+    fixing = FixRun(args) if (args.fix or args.diff) else None
+    engine = create_engine(disk_cache=not args.no_cache) if fixing is not None else None
+    items: list[ScanItem] = []
+    if args.unsafe_fixes and fixing is None:
+        print("bastion: warning: --unsafe-fixes has no effect without --fix or --diff",
+              file=sys.stderr)
     started = time.perf_counter()
     for raw in args.paths:
         root = Path(raw)
@@ -52,23 +71,86 @@ def run(args: argparse.Namespace) -> int:
             print(f"bastion: warning: {warning}", file=sys.stderr)
         for path in iter_python_files(root, config):
             shown = os.path.relpath(path) if not Path(raw).is_absolute() else str(path)
+            if fixing is None:
+                items.append(ScanItem(str(path), shown, config))
+                continue
             try:
                 source = read_source(path)
             except UnreadableSource as exc:
                 results.errors.append((shown, f"skipped: {exc}"))
                 continue
+            source = fixing.fix(engine, path, shown, config, source, results)
             analysis = engine.analyse(source.text, str(path), config)
-            lines = source.text.split("\n")
-            results.scanned_lines += len(lines)
-            results.files.append(FileResult(shown, lines, analysis))
-            for start, end in analysis.broken:
-                results.errors.append((shown, f"lines {start + 1}-{end + 1} do not parse; "
-                                              "findings there are not reported"))
+            _add_file(results, shown, source.text.count("\n") + 1, analysis)
+    # Without fixes, files are analysed across processes through the persistent result cache.
+    for outcome in scan(items, jobs=args.jobs, use_cache=not args.no_cache):
+        if outcome.analysis is None:
+            results.errors.append((outcome.item.shown, outcome.error or "skipped"))
+        else:
+            _add_file(results, outcome.item.shown, outcome.lines, outcome.analysis)
     results.seconds = time.perf_counter() - started
+    if fixing is not None:
+        fixing.summary()
+        if args.diff:
+            return EXIT_FINDINGS if fixing.fixed else EXIT_CLEAN
     _write(results, args)
     if args.fail_on == "never":
         return EXIT_CLEAN
     return EXIT_FINDINGS if results.count_at_least(Level.parse(args.fail_on)) else EXIT_CLEAN
+
+
+def _add_file(results: CheckResults, shown: str, line_count: int, analysis) -> None:
+    results.scanned_lines += line_count
+    results.files.append(FileResult(shown, analysis))
+    for start, end in analysis.broken:
+        results.errors.append((shown, f"lines {start + 1}-{end + 1} do not parse; "
+                                      "findings there are not reported"))
+
+
+class FixRun:
+    """--fix / --diff: fix each file before it is analysed for the report."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.fixed = 0  # fixes applied (or shown)
+        self.files = 0
+        self.rejected = 0
+        self.skipped: list[str] = []
+
+    def fix(self, engine, path: Path, shown: str, config, source, results):
+        from bastion.fixes.files import ChangedOnDisk, fix_text, read_snapshot, unified_diff, \
+            write_atomic
+        try:
+            snapshot = read_snapshot(path)
+        except UnreadableSource:
+            return source
+        outcome = fix_text(engine, snapshot, config, self.args.unsafe_fixes)
+        self.rejected += len(outcome.rejected)
+        if not outcome.applied or outcome.text == snapshot.text:
+            return source
+        if self.args.diff:
+            sys.stdout.write(unified_diff(snapshot, outcome.text, shown.replace(os.sep, "/")))
+            self.fixed += len(outcome.applied)
+            self.files += 1
+            return source
+        try:
+            write_atomic(snapshot, outcome.text)
+        except (ChangedOnDisk, OSError) as exc:
+            results.errors.append((shown, f"not fixed: {exc}"))
+            self.skipped.append(shown)
+            return source
+        self.fixed += len(outcome.applied)
+        self.files += 1
+        return attrs.evolve(source, text=outcome.text)
+
+    def summary(self) -> None:
+        verb = "Would fix" if self.args.diff else "Fixed"
+        kinds = "safe and review" if self.args.unsafe_fixes else "safe"
+        line = f"{verb} {self.fixed} issue{'s' if self.fixed != 1 else ''} in {self.files} " \
+               f"file{'s' if self.files != 1 else ''} ({kinds} fixes)"
+        if self.skipped:
+            line += f"; {len(self.skipped)} file(s) changed on disk and were left alone"
+        print(f"bastion: {line}.", file=sys.stderr)
 
 
 def _catalog():

@@ -11,7 +11,6 @@ from bastion.model import Finding, Level
 @attrs.define
 class FileResult:
     path: str  # as given or found, relative where possible
-    lines: list[str]
     analysis: Analysis
 
 
