@@ -33,10 +33,33 @@ BANDIT_VERSION = bandit.__version__
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 
 
+class _QuietLog:
+    """Bandit logs every visited node at debug level; with logging off, the calls alone cost
+    about a tenth of a scan. Everything but `debug` goes to the real logger."""
+
+    def __init__(self, real: logging.Logger) -> None:
+        self._real = real
+
+    def debug(self, *args, **kwargs) -> None:
+        pass
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+
+for _module in (node_visitor, tester):
+    if not isinstance(_module.LOG, _QuietLog):
+        _module.LOG = _QuietLog(_module.LOG)
+
+_NO_SCORES = {"SEVERITY": [0, 0, 0, 0], "CONFIDENCE": [0, 0, 0, 0]}
+
+
 class _RecordingTester(tester.BanditTester):
     """Remembers the AST node each result came from, so the adapter can compute its end line."""
 
     def run_tests(self, raw_context, checktype):
+        if not self.testset.tests.get(checktype):
+            return _NO_SCORES  # most node types (Name, Load, ...) have no check at all
         before = len(self.results)
         scores = super().run_tests(raw_context, checktype)
         node = raw_context.get("node")
@@ -50,28 +73,11 @@ class BanditAdapter:
     id = "bandit"
     version = BANDIT_VERSION
 
-    def __init__(self, plugin_options: dict | None = None) -> None:
-        self._options_key: str | None = None
-        self._testset = None
-        self._config = None
-        self.configure(plugin_options or {})
+    def __init__(self) -> None:
+        # Default plugin options only: bandit stores them on module-level functions, so a
+        # second configuration would silently change every test set in the process.
+        self._testset = test_set.BanditTestSet(b_config.BanditConfig(), {"include": set(), "exclude": set()})
         self._names = self._load_names()
-
-    def configure(self, plugin_options: dict) -> None:
-        """Rebuild the test set when plugin options (e.g. `hardcoded_tmp_directory.tmp_dirs`) change."""
-        key = repr(sorted(plugin_options.items()))
-        if key == self._options_key:
-            return
-        conf = b_config.BanditConfig()
-        for name, value in plugin_options.items():
-            conf.config[name] = value
-        self._config = conf
-        self._testset = test_set.BanditTestSet(conf, {"include": set(), "exclude": set()})
-        self._options_key = key
-
-    @property
-    def options_key(self) -> str:
-        return self._options_key or ""
 
     @staticmethod
     def _load_names() -> dict[str, str]:
@@ -94,6 +100,7 @@ class BanditAdapter:
             path, io.BytesIO(data), meta_ast.BanditMetaAst(), self._testset, False, {}, counts
         )
         visitor.tester = _RecordingTester(self._testset, False, {}, counts)
+        visitor.update_scores = _ignore_scores  # bandit's score totals are never read here
         return visitor
 
     def analyse_unit(self, unit: UnitSource) -> list[Finding]:
@@ -147,6 +154,10 @@ class BanditAdapter:
             source="bandit",
             lines=statement_lines,
         )
+
+
+def _ignore_scores(scores) -> None:
+    return None
 
 
 def _cwe_id(result) -> int | None:

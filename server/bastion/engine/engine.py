@@ -10,6 +10,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from datetime import date
 
 import attrs
 
@@ -18,8 +19,9 @@ from bastion.config import Config
 from bastion.engine.cache import LRU
 from bastion.engine.context import ContextBuilder, import_facts
 from bastion.engine.disk_cache import DiskCache, decode, encode, text_key
-from bastion.engine.suppress import Directive, comment_directives, suppression_for
+from bastion.engine.suppress import Directive, SuppressionHint, comment_directives, govern
 from bastion.engine.units import Split, Unit, split_document
+from bastion.engine.whole_file import analyse_whole
 from bastion.model import Finding
 
 log = logging.getLogger(__name__)
@@ -53,11 +55,15 @@ class RawAnalysis:
 
 @attrs.frozen
 class Analysis:
-    findings: tuple[Finding, ...]  # reported
+    # reported (a finding whose suppression did not hold says why at the end of its message)
+    findings: tuple[Finding, ...]
     suppressed: tuple[Finding, ...]  # silenced by a comment, with `suppressed_by` set
     broken: tuple[tuple[int, int], ...]  # 0-based line ranges that do not parse
     errors: tuple[str, ...] = ()
+    # the `# nosec` comments by line (where the "suppress" quick fix adds an id)
     directives: dict[int, Directive] = attrs.field(factory=dict, eq=False)
+    # unused, blanket, expired, ... suppression comments
+    hints: tuple[SuppressionHint, ...] = ()
 
 
 class Engine:
@@ -96,7 +102,12 @@ class Engine:
                     return RawAnalysis(findings, directives, broken)
                 except (ValueError, KeyError, TypeError):
                     pass  # an unreadable entry is recomputed and overwritten
-        raw = self._analyse_units(text, path, split, lines, progress)
+        raw = None
+        if split is None and progress is None:
+            with self.lock:
+                raw = analyse_whole(self, text, path, lines or text.split("\n"))
+        if raw is None:
+            raw = self._analyse_units(text, path, split, lines, progress)
         if key is not None and not raw.errors:
             self.disk_cache.put(key, encode(raw.findings, raw.directives, raw.broken))
         return raw
@@ -134,6 +145,20 @@ class Engine:
         findings.sort(key=Finding.sort_key)
         return RawAnalysis(tuple(findings), directives, split.broken, tuple(errors), split)
 
+    @property
+    def nosec_names(self) -> dict[str, str]:
+        """Rule ids and check names a suppression comment may use, mapped to rule ids."""
+        return self._lookup
+
+    def cached_facts(self, unit: Unit) -> UnitFacts | None:
+        return self._facts.get(unit.digest)
+
+    def store_facts(self, unit: Unit, facts: UnitFacts) -> None:
+        self._facts.put(unit.digest, facts)
+
+    def store_findings(self, unit: Unit, context_digest: bytes, relative: tuple[Finding, ...]) -> None:
+        self._results.put((unit.digest, context_digest), relative)
+
     def _unit_facts(self, unit: Unit) -> UnitFacts:
         facts = self._facts.get(unit.digest)
         if facts is None:
@@ -170,16 +195,17 @@ class Engine:
         self._results.clear()
 
 
-def apply_config(raw: RawAnalysis, path: str | None, config: Config) -> Analysis:
-    reported: list[Finding] = []
-    suppressed: list[Finding] = []
-    if config.enabled and not config.excludes(path):
-        for finding in raw.findings:
-            if not config.reports(finding, path):
-                continue
-            by = suppression_for(finding, raw.directives)
-            if by is None:
-                reported.append(finding)
-            else:
-                suppressed.append(attrs.evolve(finding, suppressed_by=by))
-    return Analysis(tuple(reported), tuple(suppressed), raw.broken, raw.errors, raw.directives)
+def apply_config(raw: RawAnalysis, path: str | None, config: Config,
+                 today: date | None = None) -> Analysis:
+    """Configuration and suppression comments (with their governance) applied to `raw`.
+
+    `today` decides which `until=` dates have passed (default: the current date).
+    """
+    nosec = {line: d for line, d in raw.directives.items() if d.is_nosec}
+    if not config.enabled or config.excludes(path):
+        return Analysis((), (), raw.broken, raw.errors, nosec)
+    governed = govern(raw.findings, raw.directives, lambda f: config.reports(f, path),
+                      require_reason=config.require_reason,
+                      unsuppressible=config.unsuppressible, today=today, broken=raw.broken)
+    return Analysis(governed.reported, governed.suppressed, raw.broken, raw.errors, nosec,
+                    governed.hints)

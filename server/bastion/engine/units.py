@@ -73,7 +73,9 @@ def _text(lines: list[str], start: int, end: int) -> str:
     return "".join(line + "\n" for line in lines[start : end + 1])
 
 
-def _units_of_body(body: list[ast.stmt], lines: list[str], indented: bool) -> list[Unit]:
+def _units_of_body(body: list[ast.stmt], lines: list[str], indented: bool,
+                   nodes: list[list[ast.stmt]] | None = None) -> list[Unit]:
+    """Units of a statement list; `nodes`, when given, receives each unit's statements."""
     groups: list[list[ast.stmt]] = []
     last_end = -1
     for node in body:
@@ -91,10 +93,20 @@ def _units_of_body(body: list[ast.stmt], lines: list[str], indented: bool) -> li
             indent = re.match(r"[ \t]*", lines[body_start]).group(0)
             units.append(Unit(start, body_start - 1, _text(lines, start, body_start - 1),
                               indented, indent + "pass\n"))
-            units.extend(_units_of_body(node.body, lines, indented=True))
+            if nodes is not None:
+                nodes.append([])  # a class header holds no statements of its own
+            units.extend(_units_of_body(node.body, lines, True, nodes))
         else:
             units.append(Unit(start, end, _text(lines, start, end), indented))
+            if nodes is not None:
+                nodes.append(group)
     return units
+
+
+def units_of_module(tree: ast.Module, lines: list[str]) -> tuple[tuple[Unit, ...], list[list[ast.stmt]]]:
+    """The units of a parsed document, and the statements each unit holds."""
+    nodes: list[list[ast.stmt]] = []
+    return tuple(_units_of_body(tree.body, lines, False, nodes)), nodes
 
 
 def _body_on_own_lines(node: ast.ClassDef) -> bool:

@@ -1,0 +1,75 @@
+"""First analysis of a whole document that parses: one parse, every analyzer over the module.
+
+This is what bandit itself does, so it is the fastest way to analyse a file cold (a scan, a
+newly opened document) — no unit is parsed a second time. The per-unit caches are filled from
+the result, so the next edit re-analyses only the unit it touched.
+"""
+
+from __future__ import annotations
+
+import ast
+from bisect import bisect_right
+from typing import TYPE_CHECKING
+
+from bastion.analyzers.base import ImportContext, UnitSource
+from bastion.engine.context import ContextBuilder, import_facts
+from bastion.engine.suppress import Directive, comment_directives
+from bastion.engine.units import Split, units_of_module
+from bastion.model import Finding
+
+if TYPE_CHECKING:
+    from bastion.engine.engine import Engine, RawAnalysis
+
+
+def analyse_whole(engine: Engine, text: str, path: str, lines: list[str]) -> RawAnalysis | None:
+    """None when the document does not parse (the unit-by-unit path handles that)."""
+    from bastion.engine.engine import RawAnalysis, UnitFacts
+
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    units, unit_nodes = units_of_module(tree, lines)
+    source = UnitSource(tree, lines, path, ImportContext())
+    findings: list[Finding] = []
+    for analyzer in engine.analyzers:
+        try:
+            findings.extend(analyzer.analyse_unit(source))
+        except Exception:  # the unit-by-unit path isolates a crashing check to one unit
+            return None
+    file_findings = [f for a in engine.analyzers if hasattr(a, "analyse_file")
+                     for f in a.analyse_file(text, path)]
+    starts = [u.start for u in units]
+    per_unit: list[list[Finding]] = [[] for _ in units]
+    for finding in findings:
+        index = bisect_right(starts, finding.span.start_line) - 1
+        if index >= 0:
+            per_unit[index].append(finding)
+    directives: dict[int, Directive] = {}
+    context = ContextBuilder()
+    for unit, nodes, found in zip(units, unit_nodes, per_unit):
+        facts = engine.cached_facts(unit)
+        if facts is None:
+            imports = tuple(fact for node in nodes for fact in _facts_of(node, unit.text))
+            relative = comment_directives(unit.text, 0, engine.nosec_names, wrapped=unit.indented)
+            facts = UnitFacts(True, imports, tuple(relative.values()))
+            engine.store_facts(unit, facts)
+        for directive in facts.directives:
+            directives[directive.line + unit.start] = Directive(
+                directive.line + unit.start, directive.text, directive.ids, directive.unknown)
+        engine.store_findings(unit, context.digest, tuple(f.shifted(-unit.start) for f in found))
+        context.add(facts.imports)
+    if file_findings:
+        findings.extend(file_findings)
+        directives = {**comment_directives(text, 0, engine.nosec_names), **directives}
+    findings.sort(key=Finding.sort_key)
+    return RawAnalysis(tuple(findings), directives, (), (), Split(units, ()))
+
+
+def _facts_of(node: ast.stmt, text: str) -> tuple:
+    if "import" not in text:
+        return ()
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        wrapper = ast.Module(body=[node], type_ignores=[])
+        return import_facts(wrapper)
+    return import_facts(node)
