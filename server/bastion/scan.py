@@ -45,7 +45,7 @@ def _engine(use_cache: bool) -> Engine:
     if _ENGINE is None:
         from bastion.engine.registry import create_engine
 
-        _ENGINE = create_engine(disk_cache=use_cache)
+        _ENGINE = create_engine(disk_cache=use_cache, unit_caches=False)
     return _ENGINE
 
 

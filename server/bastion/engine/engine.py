@@ -68,9 +68,10 @@ class Analysis:
 
 class Engine:
     def __init__(self, analyzers: Sequence[Analyzer], cache_size: int = 50_000,
-                 disk_cache: DiskCache | None = None) -> None:
+                 disk_cache: DiskCache | None = None, unit_caches: bool = True) -> None:
         self.analyzers = list(analyzers)
         self.disk_cache = disk_cache
+        self.unit_caches = unit_caches  # False for one-off scans: documents are not edited
         self.lock = threading.RLock()
         self._facts: LRU[bytes, UnitFacts] = LRU(cache_size)
         self._results: LRU[tuple[bytes, bytes], tuple[Finding, ...]] = LRU(cache_size)

@@ -14,7 +14,9 @@ def default_analyzers() -> list:
     return [BanditAdapter(), TomlRulesAnalyzer.from_catalog()]
 
 
-def create_engine(disk_cache: bool = False) -> Engine:
-    """`disk_cache`: share whole-file results across runs (off when BASTION_NO_CACHE is set)."""
+def create_engine(disk_cache: bool = False, unit_caches: bool = True) -> Engine:
+    """`disk_cache`: share whole-file results across runs (off when BASTION_NO_CACHE is set).
+    `unit_caches`: keep per-unit results for documents that will be edited (the editor)."""
     use_disk = disk_cache and not os.environ.get("BASTION_NO_CACHE")
-    return Engine(default_analyzers(), disk_cache=DiskCache() if use_disk else None)
+    return Engine(default_analyzers(), disk_cache=DiskCache() if use_disk else None,
+                  unit_caches=unit_caches)

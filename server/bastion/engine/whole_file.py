@@ -29,7 +29,6 @@ def analyse_whole(engine: Engine, text: str, path: str, lines: list[str]) -> Raw
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError):
         return None
-    units, unit_nodes = units_of_module(tree, lines)
     source = UnitSource(tree, lines, path, ImportContext())
     findings: list[Finding] = []
     for analyzer in engine.analyzers:
@@ -39,6 +38,13 @@ def analyse_whole(engine: Engine, text: str, path: str, lines: list[str]) -> Raw
             return None
     file_findings = [f for a in engine.analyzers if hasattr(a, "analyse_file")
                      for f in a.analyse_file(text, path)]
+    if not engine.unit_caches:
+        # A one-off scan: nothing will be edited, so no unit is worth splitting out or caching.
+        directives = comment_directives(text, 0, engine.nosec_names)
+        findings.extend(file_findings)
+        findings.sort(key=Finding.sort_key)
+        return RawAnalysis(tuple(findings), directives, (), ())
+    units, unit_nodes = units_of_module(tree, lines)
     starts = [u.start for u in units]
     per_unit: list[list[Finding]] = [[] for _ in units]
     for finding in findings:
@@ -47,7 +53,7 @@ def analyse_whole(engine: Engine, text: str, path: str, lines: list[str]) -> Raw
             per_unit[index].append(finding)
     directives: dict[int, Directive] = {}
     context = ContextBuilder()
-    for unit, nodes, found in zip(units, unit_nodes, per_unit):
+    for unit, nodes, found in zip(units, unit_nodes, per_unit, strict=True):
         facts = engine.cached_facts(unit)
         if facts is None:
             imports = tuple(fact for node in nodes for fact in _facts_of(node, unit.text))
