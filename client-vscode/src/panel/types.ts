@@ -1,0 +1,68 @@
+/** Shapes of Bastion's custom requests (bastion/explain, bastion/rules). Pure module. */
+
+export interface LspPosition {
+  line: number;
+  character: number;
+}
+
+export interface LspRange {
+  start: LspPosition;
+  end: LspPosition;
+}
+
+export interface Cwe {
+  id?: number | string;
+  name?: string;
+  url?: string;
+}
+
+export interface Owasp {
+  id?: string;
+  name?: string;
+  url?: string;
+}
+
+export interface LessonFix {
+  title: string;
+  safety?: 'safe' | 'review' | string;
+  diff?: string;
+  /** an LSP WorkspaceEdit; the extension converts and applies it */
+  edit?: unknown;
+}
+
+export interface Lesson {
+  id: string;
+  name?: string;
+  title?: string;
+  severity?: string;
+  confidence?: string;
+  cwe?: Cwe | null;
+  owasp?: Owasp | string | null;
+  tags?: string[];
+  summary?: string;
+  why?: string;
+  howToFix?: string;
+  vulnerable?: string;
+  fixed?: string;
+  references?: string[];
+  markdown?: string;
+  flagged?: { code: string; startLine: number } | null;
+  fixes?: LessonFix[] | null;
+}
+
+export interface ExplainParams {
+  ruleId: string;
+  uri?: string;
+  range?: LspRange;
+}
+
+export interface RuleSummary {
+  id: string;
+  name?: string;
+  title?: string;
+  severity?: string;
+  confidence?: string;
+  cwe?: Cwe | null;
+  owasp?: Owasp | string | null;
+  tags?: string[];
+}
