@@ -65,6 +65,7 @@ class BastionServer(LanguageServer):
         if self.session.client.pull_diagnostics:
             self.workspace_diagnostic_refresh(None)
         else:
+            self.workspace_scan.settings_changed()
             for uri in list(self.session.documents):
                 self.scheduler.schedule(uri)
 
@@ -72,9 +73,10 @@ class BastionServer(LanguageServer):
 def create_server(engine: Engine | None = None) -> BastionServer:
     from bastion.engine.registry import create_engine
     from bastion.lsp.features import (code_actions, configuration, diagnostics, documents,
-                                      explain, hover)
+                                      explain, hover, workspace)
 
     server = BastionServer(engine or create_engine(disk_cache=True))
-    for feature in (configuration, documents, diagnostics, hover, code_actions, explain):
+    for feature in (configuration, documents, diagnostics, hover, code_actions, explain,
+                    workspace):
         feature.register(server)
     return server

@@ -9,7 +9,7 @@ def register(server) -> None:
     @server.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,
         types.DiagnosticOptions(identifier="bastion", inter_file_dependencies=False,
-                                workspace_diagnostics=False),
+                                workspace_diagnostics=True),
     )
     async def document_diagnostic(ls, params: types.DocumentDiagnosticParams):
         result = await ls.scheduler.wait_for(params.text_document.uri)

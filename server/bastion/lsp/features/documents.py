@@ -5,6 +5,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from bastion.lsp.documents import Document
+from bastion.lsp.features.workspace import diagnostics_after_close
 
 
 def register(server) -> None:
@@ -32,5 +33,6 @@ def register(server) -> None:
         ls.session.documents.pop(uri, None)
         ls.session.results.pop(uri, None)
         if not ls.session.client.pull_diagnostics:
-            ls.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+            # A file the workspace scan saw shows its scan result again, else nothing.
+            ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+                uri=uri, diagnostics=diagnostics_after_close(ls, uri)))
