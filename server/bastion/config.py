@@ -48,6 +48,14 @@ class Config:
     severity_map: tuple[tuple[str, str], ...] = DEFAULT_SEVERITY_MAP
     enabled: bool = True
     root: str | None = None  # the folder paths in `exclude` and `per_path_ignores` are relative to
+    # Suppression governance: the comment dialects ("bastion", "nosec", "noqa") that must give a
+    # reason to silence anything, and the rules (ids or prefixes) no comment can silence.
+    require_reason: tuple[str, ...] = ()
+    unsuppressible: tuple[str, ...] = ()
+    # Baseline of known findings (bastion.baseline): a file relative to `root` ("" turns it off;
+    # None finds .bastion-baseline.json), and how the editor shows its findings: "hint" | "hide".
+    baseline: str | None = None
+    baseline_mode: str = "hint"
 
     def rule_selected(self, rule_id: str) -> bool:
         if self.select and not any(rule_id.startswith(p) for p in self.select):
@@ -106,8 +114,14 @@ def _path_matches(rel: str, pattern: str) -> bool:
 _KEYS = {
     "severity": "level", "confidence": "level", "select": "rules", "ignore": "rules",
     "per_path_ignores": "path-rules", "exclude": "strings", "severity_map": "severity-map",
-    "enabled": "bool",
+    "enabled": "bool", "require_reason": "dialects", "unsuppressible": "rules",
+    "baseline": "string", "baseline_mode": "baseline-mode",
 }
+SUPPRESSION_DIALECTS = ("bastion", "nosec", "noqa")
+
+
+# Editors name the on/off switch `bastion.enable`, as most VS Code extensions do.
+_ALIASES = {"enable": "enabled"}
 
 
 def _camel_to_snake(key: str) -> str:
@@ -123,6 +137,7 @@ def validate_layer(raw: dict[str, Any], *, camel: bool = False) -> tuple[dict[st
     warnings: list[str] = []
     for key, value in raw.items():
         name = _camel_to_snake(key) if camel else key.replace("-", "_")
+        name = _ALIASES.get(name, name)
         kind = _KEYS.get(name)
         if kind is None:
             warnings.append(f"unknown setting {key!r} ignored")
@@ -144,6 +159,23 @@ def _check_value(key: str, kind: str, value: Any) -> Any:
         if not isinstance(value, bool):
             raise fail("true or false")
         return value
+    if kind == "string":
+        if not isinstance(value, str):
+            raise fail("a string")
+        return value.strip()
+    if kind == "baseline-mode":
+        if not isinstance(value, str) or value.strip().lower() not in ("hint", "hide"):
+            raise fail('"hint" or "hide"')
+        return value.strip().lower()
+    if kind == "dialects":
+        # true: every dialect needs a reason; or a list naming the dialects that do.
+        if isinstance(value, bool):
+            return SUPPRESSION_DIALECTS if value else ()
+        if (not isinstance(value, list)
+                or not all(isinstance(v, str) and v.strip().lower() in SUPPRESSION_DIALECTS
+                           for v in value)):
+            raise fail('true, false or a list of "bastion", "nosec", "noqa"')
+        return tuple(dict.fromkeys(v.strip().lower() for v in value))
     if kind in ("rules", "strings"):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise fail("a list of strings")

@@ -21,7 +21,7 @@ from bastion.engine.suppress import Directive
 from bastion.model import Finding, Level, Span
 
 log = logging.getLogger(__name__)
-SCHEMA = 1
+SCHEMA = 2
 DEFAULT_MAX_ENTRIES = 50_000
 
 
@@ -55,7 +55,8 @@ def _finding(row: list) -> Finding:
 def encode(findings, directives: dict[int, Directive], broken) -> str:
     return json.dumps({
         "findings": [_finding_row(f) for f in findings],
-        "directives": [[d.line, d.text, sorted(d.ids), list(d.unknown)] for d in directives.values()],
+        "directives": [[d.line, d.text, sorted(d.ids), list(d.unknown), d.col]
+                       for d in directives.values()],
         "broken": [list(b) for b in broken],
     }, separators=(",", ":"))
 
@@ -63,8 +64,8 @@ def encode(findings, directives: dict[int, Directive], broken) -> str:
 def decode(value: str):
     data = json.loads(value)
     findings = tuple(_finding(r) for r in data["findings"])
-    directives = {line: Directive(line, text, frozenset(ids), tuple(unknown))
-                  for line, text, ids, unknown in data["directives"]}
+    directives = {line: Directive(line, text, frozenset(ids), tuple(unknown), col)
+                  for line, text, ids, unknown, col in data["directives"]}
     return findings, directives, tuple(tuple(b) for b in data["broken"])
 
 

@@ -1,8 +1,21 @@
-"""Suppression comments, read the way bandit reads them.
+"""Suppression comments: bandit's `# nosec`, ruff's `# noqa` and Bastion's own `# bastion: ignore`.
 
-`# nosec` silences every check on the line; `# nosec B602,B607` or `# nosec
-subprocess_popen_with_shell_equals_true` silences the named ones. A comment on the finding's
-own line, or on the first commented line of the flagged statement, applies (bandit's rule).
+`# nosec` is read exactly the way bandit reads it: `# nosec` silences every check on the line;
+`# nosec B602,B607` or `# nosec subprocess_popen_with_shell_equals_true` silences the named ones;
+a comment on the finding's own line, or on the first nosec-commented line of the flagged statement,
+applies, and bandit unions the ids of the two.
+
+`# noqa` is read the way ruff reads it (ruff's `noqa.rs` lexer): `# noqa` silences everything on
+the line, `# noqa: S602, S105` the flake8-bandit codes named (mapped to bandit ids by
+`NOQA_TO_BANDIT`); only the finding's own line counts. Codes of other linters (`E501`, and `B…`,
+which is flake8-bugbear in ruff) are not Bastion's and are left alone.
+
+`# bastion: ignore[B602, B607] reason="…" until=YYYY-MM-DD` applies like nosec (the finding's line
+or the first such comment of the statement); without `[ids]` it silences every rule. Past its
+`until` date it stops silencing. An unreadable comment silences nothing.
+
+`govern` decides, for a configuration, which findings stay silenced and which governance hints
+(unused, blanket, expired, missing-reason, unsuppressible, unknown-id, malformed) to report.
 """
 
 from __future__ import annotations
@@ -10,7 +23,8 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
 
 import attrs
 
@@ -18,47 +32,321 @@ from bastion.model import Finding, Suppression
 
 _NOSEC = re.compile(r"#\s*nosec:?\s*(?P<tests>[^#]+)?#?")
 _NOSEC_TESTS = re.compile(r"(?:(B\d+|[a-z\d_]+),?)+", re.IGNORECASE)  # as bandit
+_NOQA = re.compile(r"#\s*(?i:noqa)")
+_BASTION = re.compile(r"#\s*bastion\s*:\s*ignore\b")
+_BASTION_IDS = re.compile(r"\s*\[(?P<ids>[^\]#]*)\]")
+_BASTION_OPTION = re.compile(
+    r"\s+(?P<key>[A-Za-z_]+)\s*=\s*(?P<value>\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|[^\s#]+)")
+_ID_TOKEN = re.compile(r"[^\s,]+")
+# Comments that are someone else's directive, never a reason.
+_OTHER_DIRECTIVE = re.compile(
+    r"(?:nosec|noqa|bastion\s*:|type\s*:|pyright\s*:|mypy\s*:|pylint\s*:|pragma\b|fmt\s*:|"
+    r"isort\s*:|ruff\s*:|flake8\s*:)", re.IGNORECASE)
+# Only comments containing one of these are tokenized and parsed (a cheap check per unit).
+_MAY_SUPPRESS = re.compile(r"nosec|noqa|bastion", re.IGNORECASE)
+
+# flake8-bandit codes as ruff numbers them (`ruff rule --all`, linter "flake8-bandit", ruff 0.17),
+# each the same-numbered bandit id. S320 and S410 are ruff's, but bandit 1.9 no longer has B320
+# (xml_bad_etree) or B410 (import_lxml): a noqa naming S320 is left to ruff, like other linters'.
+NOQA_TO_BANDIT: dict[str, str] = {f"S{n}": f"B{n}" for n in (
+    101, 102, 103, 104, 105, 106, 107, 108, 110, 112, 113,
+    201, 202,
+    301, 302, 303, 304, 305, 306, 307, 308, 310, 311, 312, 313, 314, 315, 316, 317, 318, 319,
+    321, 323, 324,
+    401, 402, 403, 404, 405, 406, 407, 408, 409, 411, 412, 413, 415,
+    501, 502, 503, 504, 505, 506, 507, 508, 509,
+    601, 602, 603, 604, 605, 606, 607, 608, 609, 610, 611, 612,
+    701, 702, 704,
+)}
+RUFF_ONLY_BANDIT_CODES = frozenset({"S320", "S410"})
+
+KINDS = ("nosec", "noqa", "bastion")
+HINT_KINDS = ("unused", "blanket", "expired", "missing-reason", "unsuppressible", "unknown-id",
+              "malformed")
+
+
+@attrs.frozen
+class Clause:
+    """One dialect's part of a suppression comment; `start`/`end` are offsets in the comment."""
+
+    kind: str  # "nosec" | "noqa" | "bastion"
+    start: int
+    end: int
+    ids: frozenset[str]  # the bandit/Bastion rule ids it names
+    blanket: bool  # names no rule: silences every rule
+    unknown: tuple[str, ...] = ()  # ids or names that no rule has
+    reason: str | None = None
+    until: date | None = None
+    problem: str | None = None  # a malformed comment: why (it then silences nothing)
+
+    def names(self, rule_id: str) -> bool:
+        return self.blanket or rule_id in self.ids
 
 
 @attrs.frozen
 class Directive:
-    """One suppression comment: `ids` empty means every rule."""
+    """One suppression comment. `ids`/`unknown` are its nosec ids as bandit resolves them.
+
+    `unknown` also holds the unknown ids of its other dialects; `clauses` is derived from `text`
+    (and `ids`/`unknown`), so a Directive rebuilt from `line, text, ids, unknown` is whole.
+    """
 
     line: int  # 0-based
     text: str
     ids: frozenset[str]
     unknown: tuple[str, ...] = ()
+    col: int | None = attrs.field(default=None, eq=False)  # code-point column of its "#"
+    clauses: tuple[Clause, ...] = attrs.field(
+        default=attrs.Factory(lambda self: _clauses(self.text, self.ids, self.unknown),
+                              takes_self=True),
+        eq=False, repr=False)
+
+    def clause(self, kind: str) -> Clause | None:
+        for clause in self.clauses:
+            if clause.kind == kind:
+                return clause
+        return None
+
+    @property
+    def is_nosec(self) -> bool:
+        return any(c.kind == "nosec" for c in self.clauses)
+
+
+@attrs.frozen
+class SuppressionHint:
+    """Something to say about a suppression comment (reported as a hint, never as a finding)."""
+
+    line: int  # 0-based line of the comment
+    start_col: int | None  # code points; None when the comment's column is not known
+    end_col: int | None
+    kind: str  # one of HINT_KINDS
+    message: str
+    comment: str = attrs.field(default="", eq=False)  # the comment, to place a hint without columns
+    offsets: tuple[int, int] = attrs.field(default=(0, 0), eq=False)  # the clause in `comment`
+
+    def columns(self, line_text: str | None = None) -> tuple[int, int]:
+        """Start and end columns; without known columns, found from the line's text."""
+        if self.start_col is not None and self.end_col is not None:
+            return self.start_col, self.end_col
+        if line_text is not None and self.comment:
+            at = line_text.rfind(self.comment)
+            if at >= 0:
+                return at + self.offsets[0], at + self.offsets[1]
+        if line_text is not None:
+            body = line_text.rstrip()
+            return len(body) - len(body.lstrip()), len(body)
+        return 0, 0
+
+
+def format_hint(hint: SuppressionHint, path: str | None = None) -> str:
+    """One line for text output: `path:line:col: hint[kind] message` (1-based, as compilers do)."""
+    where = str(hint.line + 1) + ("" if hint.start_col is None else f":{hint.start_col + 1}")
+    return f"{path + ':' if path else ''}{where}: hint[{hint.kind}] {hint.message}"
+
+
+# ---- parsing --------------------------------------------------------------------------------
 
 
 def parse_comment(comment: str, line: int, names: Mapping[str, str]) -> Directive | None:
-    """`names` maps check names and ids to rule ids (`subprocess_popen_…` → `B602`)."""
-    found = _NOSEC.search(comment)
-    if not found:
-        return None
+    """The comment's nosec directive, or None when it has no `# nosec` (bandit's reading).
+
+    `names` maps check names and ids to rule ids (`subprocess_popen_…` → `B602`).
+    """
+    directive = parse_directive(comment, line, names)
+    return directive if directive is not None and directive.is_nosec else None
+
+
+def parse_directive(comment: str, line: int, names: Mapping[str, str],
+                    col: int | None = None) -> Directive | None:
+    """Every suppression dialect in one comment; None when it has none Bastion reads."""
+    text = comment.strip()
     ids: set[str] = set()
     unknown: list[str] = []
-    for match in _NOSEC_TESTS.finditer(found.group("tests") or ""):
-        token = match.group(1)
-        rule = names.get(token)
-        if rule:
-            ids.add(rule)
+    nosec = _NOSEC.search(text)
+    if nosec:
+        for token in _nosec_tokens(nosec):
+            rule = names.get(token)
+            if rule:
+                ids.add(rule)
+            else:
+                unknown.append(token)
+    noqa = _lex_noqa(text)
+    if noqa is not None and noqa[2] is not None:
+        unknown.extend(c for c in noqa[2] if _noqa_unknown(c))
+    bastion = _BASTION.search(text)
+    if bastion:
+        for token in _bastion_tokens(text, bastion.end())[0]:
+            if names.get(token) != token and token not in unknown:
+                unknown.append(token)
+    directive = Directive(line, text, frozenset(ids), tuple(unknown), col)
+    return directive if directive.clauses else None
+
+
+def _nosec_tokens(found: re.Match) -> list[str]:
+    return [m.group(1) for m in _NOSEC_TESTS.finditer(found.group("tests") or "")]
+
+
+def _noqa_unknown(code: str) -> bool:
+    return (code.startswith("S") and code[1:].isdigit() and code not in NOQA_TO_BANDIT
+            and code not in RUFF_ONLY_BANDIT_CODES)
+
+
+def _lex_noqa(text: str) -> tuple[int, int, list[str] | None] | None:
+    """ruff's inline noqa lexer: (start, end, codes or None for every rule), or None.
+
+    The first `#\\s*noqa` (any case) decides; `# noqa` alone, or followed by `#` or by words,
+    is blanket; `# noqa: A1, B2` lists codes until the first word that is not a code; a
+    malformed directive (`# noqa;`, `# noqa:` with no code, `# noqa: F401abc`) silences nothing.
+    """
+    found = _NOQA.search(text)
+    if found is None:
+        return None
+    start, i, n = found.start(), found.end(), len(text)
+    if i >= n or text[i] == "#":
+        return start, i, None
+    if text[i] != ":":
+        if not text[i].isspace():
+            return None  # `noqaF401`, `noqa;`: an invalid suffix
+        j = i
+        while j < n and text[j].isspace():
+            j += 1
+        if j >= n or text[j] != ":":
+            return start, i, None  # `# noqa a comment`
+        i = j
+    i += 1  # the colon
+    codes: list[str] = []
+    end = i
+    joined = False
+    while i < n:
+        while i < n and text[i].isspace():
+            i += 1
+        if i < n and text[i] == ",":
+            i += 1
+            continue
+        if i >= n or not ("A" <= text[i] <= "Z"):
+            break  # a trailing comment
+        j = i
+        while j < n and "A" <= text[j] <= "Z":
+            j += 1
+        if j >= n or not text[j].isdigit():
+            if joined:
+                return None
+            break
+        while j < n and text[j].isdigit():
+            j += 1
+        codes.append(text[i:j])
+        i = end = j
+        if i >= n:
+            break
+        if text[i] == ",":
+            i, joined = i + 1, False
+        elif text[i].isspace() or text[i] == "#":
+            joined = False
+        elif "A" <= text[i] <= "Z":
+            joined = True
         else:
-            unknown.append(token)
-    return Directive(line, comment.strip(), frozenset(ids), tuple(unknown))
+            return None  # `F401abc`
+    if not codes:
+        return None
+    return start, end, codes
+
+
+def _bastion_tokens(text: str, at: int) -> tuple[list[str], int, bool]:
+    """Ids in `[...]` after `at`: (ids upper-cased, position after the brackets, had brackets)."""
+    found = _BASTION_IDS.match(text, at)
+    if found is None:
+        return [], at, False
+    return [t.upper() for t in _ID_TOKEN.findall(found.group("ids"))], found.end(), True
+
+
+def _reason_after(text: str, end: int) -> str | None:
+    """The free text after a nosec/noqa directive: the first `#` part that is no directive."""
+    tail = text[end:]
+    for part in tail.split("#"):
+        part = part.strip().lstrip("-–—:;,").strip()
+        if part and not _OTHER_DIRECTIVE.match(part):
+            return part
+    return None
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return re.sub(r"\\(.)", r"\1", value[1:-1])
+    return value
+
+
+def _clauses(text: str, ids: frozenset[str], unknown: tuple[str, ...]) -> tuple[Clause, ...]:
+    clauses: list[Clause] = []
+    nosec = _NOSEC.search(text)
+    if nosec:
+        end = nosec.end()
+        while end > nosec.start() and text[end - 1] in "# \t":
+            end -= 1
+        tokens = _nosec_tokens(nosec)
+        clauses.append(Clause("nosec", nosec.start(), end, ids, not ids,
+                              tuple(t for t in tokens if t in unknown), _reason_after(text, end)))
+    noqa = _lex_noqa(text)
+    if noqa is not None:
+        start, end, codes = noqa
+        reason = _reason_after(text, end)
+        if codes is None:
+            clauses.append(Clause("noqa", start, end, frozenset(), True, (), reason))
+        else:
+            mapped = frozenset(NOQA_TO_BANDIT[c] for c in codes if c in NOQA_TO_BANDIT)
+            bad = tuple(c for c in codes if _noqa_unknown(c))
+            if mapped or bad:  # codes of other linters only: not a Bastion suppression
+                clauses.append(Clause("noqa", start, end, mapped, False, bad, reason))
+    bastion = _BASTION.search(text)
+    if bastion:
+        clauses.append(_bastion_clause(text, bastion, unknown))
+    return tuple(clauses)
+
+
+def _bastion_clause(text: str, found: re.Match, unknown: tuple[str, ...]) -> Clause:
+    tokens, at, bracketed = _bastion_tokens(text, found.end())
+    problem = None
+    if not bracketed and text[found.end():].lstrip().startswith("["):
+        problem = "unclosed `[` in `bastion: ignore[...]`"
+    elif bracketed and not tokens:
+        problem = "no rule id in `bastion: ignore[]`"
+    reason = until = None
+    end = at
+    while problem is None:
+        option = _BASTION_OPTION.match(text, end)
+        if option is None:
+            rest = text[end:].strip()
+            if rest and not rest.startswith("#"):
+                problem = (f"unexpected {rest.split()[0]!r} "
+                           '(expected reason="..." until=YYYY-MM-DD)')
+            break
+        key, value = option.group("key").lower(), option.group("value")
+        end = option.end()
+        if key == "reason":
+            reason = _unquote(value).strip() or None
+        elif key == "until":
+            try:
+                until = date.fromisoformat(_unquote(value))
+            except ValueError:
+                problem = f"until={value} is not a date (expected until=YYYY-MM-DD)"
+        else:
+            problem = f"unknown option {key!r} (expected reason=\"...\" until=YYYY-MM-DD)"
+    ids = frozenset(t for t in tokens if t not in unknown)
+    bad = tuple(t for t in tokens if t in unknown)
+    return Clause("bastion", found.start(), end, ids, not tokens, bad, reason, until, problem)
 
 
 def comment_directives(text: str, first_line: int, names: Mapping[str, str],
                        wrapped: bool = False) -> dict[int, Directive]:
     """Directives in the comments of `text`, whose first line is document line `first_line`."""
-    if "nosec" not in text:
+    if not _MAY_SUPPRESS.search(text):
         return {}
     source = ("if 1:\n" + text) if wrapped else text
     offset = first_line - (2 if wrapped else 1)
     found: dict[int, Directive] = {}
     try:
         for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-            if tok.type == tokenize.COMMENT:
-                directive = parse_comment(tok.string, tok.start[0] + offset, names)
+            if tok.type == tokenize.COMMENT and _MAY_SUPPRESS.search(tok.string):
+                directive = parse_directive(tok.string, tok.start[0] + offset, names, tok.start[1])
                 if directive is not None:
                     found[directive.line] = directive
     except (tokenize.TokenError, SyntaxError):
@@ -66,18 +354,210 @@ def comment_directives(text: str, first_line: int, names: Mapping[str, str],
     return found
 
 
-def suppression_for(finding: Finding, directives: Mapping[int, Directive]) -> Suppression | None:
-    """The directive that silences `finding`, if any (bandit's exact rule).
+# ---- which comment silences a finding -------------------------------------------------------
 
-    Bandit unions the ids of the comment on the finding's line and of the first comment in the
-    statement's lines: an empty union (bare `# nosec`) silences everything, else the id must be in it.
+
+def _first_in_statement(finding: Finding, directives: Mapping[int, Directive], kind: str):
+    for n in finding.lines:
+        directive = directives.get(n)
+        if directive is not None:
+            clause = directive.clause(kind)
+            if clause is not None:
+                return directive, clause
+    return None
+
+
+def _on_line(finding: Finding, directives: Mapping[int, Directive], kind: str):
+    directive = directives.get(finding.span.start_line)
+    clause = directive.clause(kind) if directive is not None else None
+    return (directive, clause) if clause is not None else None
+
+
+def matching_clauses(finding: Finding,
+                     directives: Mapping[int, Directive]) -> list[tuple[Directive, Clause]]:
+    """Every clause that would silence `finding`, governance aside; bastion, nosec, noqa order."""
+    found: list[tuple[Directive, Clause]] = []
+    if finding.span.start_line not in directives and not any(
+            n in directives for n in finding.lines):
+        return found
+    # bastion: the finding's line, else the first bastion comment of the statement.
+    for candidate in (_on_line(finding, directives, "bastion"),
+                      _first_in_statement(finding, directives, "bastion")):
+        if candidate is not None and candidate[1].names(finding.rule_id):
+            if all(candidate[0] is not d for d, _ in found):
+                found.append(candidate)
+            break
+    # nosec: bandit unions the ids of the comment on the line and of the statement's first.
+    on_line = _on_line(finding, directives, "nosec")
+    in_statement = _first_in_statement(finding, directives, "nosec")
+    if on_line is not None or in_statement is not None:
+        parts = [p for p in (on_line, in_statement) if p is not None]
+        ids = frozenset().union(*(c.ids for _, c in parts))
+        if not ids or finding.rule_id in ids:
+            for directive, clause in parts:
+                named = not ids or finding.rule_id in clause.ids
+                if named and all(directive is not d or c is not clause for d, c in found):
+                    found.append((directive, clause))
+    # ruff's noqa: the finding's own line only.
+    noqa = _on_line(finding, directives, "noqa")
+    if noqa is not None and noqa[1].names(finding.rule_id):
+        found.append(noqa)
+    return found
+
+
+def _suppression(directive: Directive, clause: Clause) -> Suppression:
+    return Suppression(clause.kind, directive.line, directive.text, clause.reason, clause.until)
+
+
+def suppression_for(finding: Finding, directives: Mapping[int, Directive]) -> Suppression | None:
+    """The comment that silences `finding`, if any, without governance (bandit's exact rule
+    for nosec). When several do, bastion's comment wins, then nosec (the finding's line first)."""
+    found = matching_clauses(finding, directives)
+    return _suppression(*found[0]) if found else None
+
+
+# ---- governance -----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Governed:
+    reported: tuple[Finding, ...]
+    suppressed: tuple[Finding, ...]
+    hints: tuple[SuppressionHint, ...]
+
+
+def _blocked(clause: Clause, require_reason: Iterable[str], today: date) -> tuple[str, str] | None:
+    """Why a clause silences nothing: (hint kind, note for the finding's message)."""
+    if clause.problem is not None:
+        return "malformed", "suppression ignored: malformed comment"
+    if clause.until is not None and clause.until < today:
+        return "expired", f"suppression expired {clause.until.isoformat()}"
+    if clause.kind in require_reason and not clause.reason:
+        return "missing-reason", "suppression ignored: no reason given"
+    return None
+
+
+def _label(clause: Clause) -> str:
+    return {"nosec": "`# nosec`", "noqa": "`# noqa`", "bastion": "`# bastion: ignore`"}[clause.kind]
+
+
+def _rules(ids: Iterable[str]) -> str:
+    return ", ".join(sorted(ids))
+
+
+def _unsuppressible(rule_id: str, prefixes: Iterable[str]) -> bool:
+    return any(rule_id.startswith(p) for p in prefixes)
+
+
+def govern(findings: Iterable[Finding], directives: Mapping[int, Directive],
+           reports: Callable[[Finding], bool], *, require_reason: Iterable[str] = (),
+           unsuppressible: Iterable[str] = (), today: date | None = None,
+           broken: Iterable[tuple[int, int]] = ()) -> Governed:
+    """Split `findings` (those `reports` accepts) into reported and silenced, with the hints.
+
+    A comment is "used" when it would silence any finding the analyzers produced, even one the
+    configuration does not report (its thresholds may differ in CI), or one it may not silence.
+    Comments in `broken` line ranges (code being typed, not analysed) are never called unused.
     """
-    on_line = directives.get(finding.span.start_line)
-    in_statement = next((directives[n] for n in finding.lines if n in directives), None)
-    if on_line is None and in_statement is None:
-        return None
-    ids = (on_line.ids if on_line else frozenset()) | (in_statement.ids if in_statement else frozenset())
-    if ids and finding.rule_id not in ids:
-        return None
-    directive = on_line or in_statement
-    return Suppression("nosec", directive.line, directive.text)
+    broken = tuple(broken)
+    today = today or date.today()
+    require_reason = frozenset(require_reason)
+    unsuppressible = tuple(unsuppressible)
+    reported: list[Finding] = []
+    suppressed: list[Finding] = []
+    matched: dict[tuple[int, str], set[str]] = {}  # (line, kind) -> rule ids it would silence
+    silenced: dict[tuple[int, str], set[str]] = {}
+    blocked: dict[tuple[int, str], tuple[str, str]] = {}
+    refused: dict[tuple[int, str], set[str]] = {}  # unsuppressible rules it tried to silence
+
+    def key(directive: Directive, clause: Clause) -> tuple[int, str]:
+        return directive.line, clause.kind  # one clause of a kind per comment
+
+    for finding in findings:
+        found = matching_clauses(finding, directives) if directives else []
+        for directive, clause in found:
+            matched.setdefault(key(directive, clause), set()).add(finding.rule_id)
+        if not reports(finding):
+            continue
+        if not found:
+            reported.append(finding)
+            continue
+        if _unsuppressible(finding.rule_id, unsuppressible):
+            for directive, clause in found:
+                refused.setdefault(key(directive, clause), set()).add(finding.rule_id)
+            reported.append(attrs.evolve(finding, message=(
+                f"{finding.message} ({finding.rule_id} cannot be suppressed: "
+                "it is unsuppressible in the configuration)")))
+            continue
+        effective = []
+        notes = []
+        for directive, clause in found:
+            why = _blocked(clause, require_reason, today)
+            if why is None:
+                effective.append((directive, clause))
+            else:
+                blocked[key(directive, clause)] = why
+                notes.append(why[1])
+        if effective:
+            for directive, clause in effective:
+                silenced.setdefault(key(directive, clause), set()).add(finding.rule_id)
+            suppressed.append(attrs.evolve(finding, suppressed_by=_suppression(*effective[0])))
+        else:
+            reported.append(attrs.evolve(finding, message=f"{finding.message} ({notes[0]})"))
+
+    hints: list[SuppressionHint] = []
+    for line in sorted(directives):
+        directive = directives[line]
+        for clause in directive.clauses:
+            k = (line, clause.kind)
+            for kind, message in _clause_hints(clause, matched.get(k), silenced.get(k),
+                                               blocked.get(k), refused.get(k), line, broken):
+                col = directive.col
+                hints.append(SuppressionHint(
+                    line, None if col is None else col + clause.start,
+                    None if col is None else col + clause.end, kind, message, directive.text,
+                    (clause.start, clause.end)))
+    return Governed(tuple(reported), tuple(suppressed), tuple(hints))
+
+
+def _clause_hints(clause: Clause, matched: set[str] | None, silenced: set[str] | None,
+                  blocked: tuple[str, str] | None, refused: set[str] | None, line: int,
+                  broken: tuple[tuple[int, int], ...]) -> list[tuple[str, str]]:
+    """(kind, message) of each hint about one clause."""
+    label = _label(clause)
+    out: list[tuple[str, str]] = []
+    if clause.unknown:
+        what = "flake8-bandit codes" if clause.kind == "noqa" else "rule ids or names"
+        out.append(("unknown-id", f"{label}: unknown {what}: {', '.join(clause.unknown)}"))
+    if matched is None:
+        if any(first <= line <= last for first, last in broken):
+            return out
+        if clause.ids:
+            out.append(("unused", f"unused suppression: {label} silences nothing here "
+                                  f"({_rules(clause.ids)} not reported)"))
+        elif clause.blanket and clause.kind != "noqa":
+            # A bare noqa may well serve other linters: only Bastion's own are judged.
+            out.append(("unused", f"unused suppression: {label} silences nothing here"))
+        return out
+    idle = clause.ids - matched
+    if idle:
+        out.append(("unused", f"unused in {label}: {_rules(idle)} "
+                              f"{'is' if len(idle) == 1 else 'are'} not reported here"))
+    if refused:
+        out.append(("unsuppressible", f"{label} cannot silence {_rules(refused)}: "
+                                      "unsuppressible in the configuration"))
+    if blocked is not None:
+        kind = blocked[0]
+        if kind == "malformed":
+            out.append((kind, f"{label} silences nothing: {clause.problem}"))
+        elif kind == "expired":
+            out.append((kind, f"expired suppression: {label} ran out on "
+                              f"{clause.until.isoformat()}; its findings are reported again"))
+        else:
+            how = 'add reason="..."' if clause.kind == "bastion" else "add `# <why>` after it"
+            out.append((kind, f"{label} silences nothing without a reason (require_reason is "
+                              f"on): {how}"))
+    if clause.blanket and silenced:
+        out.append(("blanket", f"blanket {label} silences every rule; name the rules it is "
+                               f"for: {_rules(silenced)}"))
+    return out

@@ -11,6 +11,8 @@ import ast
 from bisect import bisect_right
 from typing import TYPE_CHECKING
 
+import attrs
+
 from bastion.analyzers.base import ImportContext, UnitSource
 from bastion.engine.context import ContextBuilder, import_facts
 from bastion.engine.suppress import Directive, comment_directives
@@ -61,8 +63,8 @@ def analyse_whole(engine: Engine, text: str, path: str, lines: list[str]) -> Raw
             facts = UnitFacts(True, imports, tuple(relative.values()))
             engine.store_facts(unit, facts)
         for directive in facts.directives:
-            directives[directive.line + unit.start] = Directive(
-                directive.line + unit.start, directive.text, directive.ids, directive.unknown)
+            shifted = attrs.evolve(directive, line=directive.line + unit.start)
+            directives[shifted.line] = shifted
         engine.store_findings(unit, context.digest, tuple(f.shifted(-unit.start) for f in found))
         context.add(facts.imports)
     if file_findings:

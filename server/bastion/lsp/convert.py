@@ -6,6 +6,8 @@ from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
 from bastion.config import Config
+from bastion.engine.engine import Analysis
+from bastion.engine.suppress import SuppressionHint
 from bastion.lsp.documents import Document
 from bastion.model import Finding, Span
 
@@ -41,3 +43,41 @@ def to_diagnostic(finding: Finding, doc: Document, codec: PositionCodec, config:
               "severity": finding.severity.label, "confidence": finding.confidence.label,
               "version": version},
     )
+
+
+# ---- suppression hints ------------------------------------------------------------------------
+
+# Diagnostic codes of suppression hints, by hint kind.
+HINT_CODES = {
+    "unused": "unused-suppression",
+    "blanket": "blanket-suppression",
+    "expired": "expired-suppression",
+    "missing-reason": "suppression-without-reason",
+    "unsuppressible": "unsuppressible-rule",
+    "unknown-id": "unknown-rule-id",
+    "malformed": "malformed-suppression",
+}
+
+
+def hint_to_diagnostic(hint: SuppressionHint, doc: Document, codec: PositionCodec,
+                       version: int) -> types.Diagnostic:
+    """A suppression hint as a Hint-severity diagnostic on the comment (Unnecessary if unused)."""
+    start, end = hint.columns(doc.line(hint.line))
+    return types.Diagnostic(
+        range=types.Range(start=doc.to_client(hint.line, start, codec),
+                          end=doc.to_client(hint.line, end, codec)),
+        message=hint.message,
+        severity=types.DiagnosticSeverity.Hint,
+        code=HINT_CODES.get(hint.kind, "suppression"),
+        source=SOURCE,
+        tags=[types.DiagnosticTag.Unnecessary] if hint.kind == "unused" else None,
+        data={"suppression": hint.kind, "version": version},
+    )
+
+
+def to_diagnostics(analysis: Analysis, doc: Document, codec: PositionCodec, config: Config,
+                   version: int) -> tuple[types.Diagnostic, ...]:
+    """Every diagnostic of an analysis: its findings first, in order (code actions pair
+    `analysis.findings` with the leading diagnostics), then its suppression hints."""
+    return (*(to_diagnostic(f, doc, codec, config, version) for f in analysis.findings),
+            *(hint_to_diagnostic(h, doc, codec, version) for h in analysis.hints))

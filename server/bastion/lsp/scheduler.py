@@ -21,7 +21,7 @@ from bastion.config import Config
 from bastion.engine.engine import Analysis, Engine, Progress, RawAnalysis, apply_config
 from bastion.engine.incremental import IncrementalSplitter
 from bastion.engine.units import split_document
-from bastion.lsp.convert import to_diagnostic
+from bastion.lsp.convert import to_diagnostic, to_diagnostics
 from bastion.lsp.session import Result
 
 if TYPE_CHECKING:
@@ -136,8 +136,7 @@ class Scheduler:
                 if doc is None or doc.version != version or session.settings.generation != generation:
                     continue  # stale: analyse the newest version instead
                 codec = server.codec
-                diagnostics = tuple(to_diagnostic(f, doc, codec, config, version)
-                                    for f in analysis.findings)
+                diagnostics = to_diagnostics(analysis, doc, codec, config, version)
                 session.results[uri] = Result(version, generation, analysis, config, diagnostics)
                 if not session.client.pull_diagnostics:
                     server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(

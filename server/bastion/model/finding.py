@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from datetime import date
 
 import attrs
 
@@ -51,11 +52,19 @@ class Span:
 
 @attrs.frozen
 class Suppression:
-    """Why a finding is not reported: the comment that silenced it and where it is."""
+    """Why a finding is not reported: the comment that silenced it and where it is.
 
-    kind: str  # "nosec"
+    `kind` is the comment's dialect: "nosec" (bandit), "noqa" (ruff) or "bastion"
+    (`# bastion: ignore[...] reason="..." until=YYYY-MM-DD`); `text` is the whole comment.
+    `reason` is the justification it gives (`reason="..."`, or for nosec/noqa the text of a
+    following `# ...`); `until` the last day a bastion comment silences.
+    """
+
+    kind: str  # "nosec" | "noqa" | "bastion"
     line: int  # 0-based line of the comment
     text: str
+    reason: str | None = None
+    until: date | None = None
 
 
 @attrs.frozen
