@@ -1,6 +1,7 @@
 """`bastion check [PATH...]`: the same engine and config as the editor, for terminals and CI.
 
-Exit status: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage or config error.
+Exit status: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage, config,
+baseline or git error (details at the end of --help and in docs/ci.md).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import attrs
 
 from bastion.config import ConfigError, config_for_path
 from bastion.files import UnreadableSource, iter_python_files, read_source
-from bastion.model import Level
 from bastion.report.results import CheckResults, FileResult
 from bastion.scan import ScanItem, scan
 
@@ -26,9 +26,11 @@ def add_parser(sub) -> None:
     parser = sub.add_parser("check", help="analyse files and folders, print findings",
                             description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    parser.add_argument("--format", choices=("text", "json", "sarif"), default="text")
-    parser.add_argument("--fail-on", choices=("low", "medium", "high", "never"), default="low",
-                        help="exit 1 when a finding of this severity or higher is reported (default: low)")
+    parser.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",
+                        help="github: GitHub Actions annotations (::error file=...::message)")
+    from bastion.cli.gate import add_arguments as add_gate_arguments
+
+    add_gate_arguments(parser)  # --fail-on, --fail-on-confidence, --baseline, --diff-base
     parser.add_argument("--config", type=Path, help="pyproject.toml to use instead of the nearest one")
     parser.add_argument("--output", "-o", type=Path, help="write the report to this file")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
@@ -47,8 +49,14 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bastion.cli.gate import Gate, GateError
     from bastion.engine.registry import create_engine
 
+    try:
+        gate = Gate.prepare(args)  # baseline, --diff-base and --fail-on, checked before analysis
+    except GateError as exc:
+        print(f"bastion: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     results = CheckResults()
     fixing = FixRun(args) if (args.fix or args.diff) else None
     engine = create_engine(disk_cache=not args.no_cache) if fixing is not None else None
@@ -93,10 +101,14 @@ def run(args: argparse.Namespace) -> int:
         fixing.summary()
         if args.diff:
             return EXIT_FINDINGS if fixing.fixed else EXIT_CLEAN
-    _write(results, args)
-    if args.fail_on == "never":
-        return EXIT_CLEAN
-    return EXIT_FINDINGS if results.count_at_least(Level.parse(args.fail_on)) else EXIT_CLEAN
+    try:
+        gate.apply(results, fingerprint_all=args.format == "sarif")
+    except GateError as exc:
+        print(f"bastion: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    _write(results, args, gate)
+    gate.notes(sys.stderr)
+    return gate.exit_code(results)  # --fail-on severity and --fail-on-confidence
 
 
 def _add_file(results: CheckResults, shown: str, line_count: int, analysis) -> None:
@@ -118,8 +130,13 @@ class FixRun:
         self.skipped: list[str] = []
 
     def fix(self, engine, path: Path, shown: str, config, source, results):
-        from bastion.fixes.files import ChangedOnDisk, fix_text, read_snapshot, unified_diff, \
-            write_atomic
+        from bastion.fixes.files import (
+            ChangedOnDisk,
+            fix_text,
+            read_snapshot,
+            unified_diff,
+            write_atomic,
+        )
         try:
             snapshot = read_snapshot(path)
         except UnreadableSource:
@@ -161,7 +178,7 @@ def _catalog():
     return load_catalog()
 
 
-def _write(results: CheckResults, args: argparse.Namespace) -> None:
+def _write(results: CheckResults, args: argparse.Namespace, gate=None) -> None:
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     try:
         if args.format == "json":
@@ -169,7 +186,12 @@ def _write(results: CheckResults, args: argparse.Namespace) -> None:
             write_json(results, out)
         elif args.format == "sarif":
             from bastion.report.sarif import write_sarif
-            write_sarif(results, out, _catalog(), Path.cwd())
+            write_sarif(results, out, _catalog(), Path.cwd(),
+                        **(gate.sarif_extra() if gate is not None else {}))
+        elif args.format == "github":
+            from bastion.report.github import write_github
+            catalog = _catalog()
+            write_github(results, out, catalog.hints() if catalog is not None else {})
         else:
             from bastion.report.text import write_text
             colour = args.color == "always" or (

@@ -10,7 +10,7 @@ from bastion import __version__
 
 # Sub-command modules; each defines add_parser(subparsers) and sets `func` on its parser.
 _COMMANDS = ("bastion.cli.lsp_cmd", "bastion.cli.check", "bastion.cli.explain_cmd",
-             "bastion.cli.rules_cmd")
+             "bastion.cli.rules_cmd", "bastion.cli.baseline_cmd")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -81,3 +81,13 @@ def to_diagnostics(analysis: Analysis, doc: Document, codec: PositionCodec, conf
     `analysis.findings` with the leading diagnostics), then its suppression hints."""
     return (*(to_diagnostic(f, doc, codec, config, version) for f in analysis.findings),
             *(hint_to_diagnostic(h, doc, codec, version) for h in analysis.hints))
+
+
+def baselined_diagnostic(finding: Finding, doc: Document, codec: PositionCodec, config: Config,
+                         version: int) -> types.Diagnostic:
+    """A finding listed in the project's baseline (`baseline_mode = "hint"`): a Hint, marked."""
+    diagnostic = to_diagnostic(finding, doc, codec, config, version)
+    diagnostic.severity = types.DiagnosticSeverity.Hint
+    diagnostic.message = f"{finding.message} (known: in the baseline)"
+    diagnostic.data = {**diagnostic.data, "baselined": True}
+    return diagnostic

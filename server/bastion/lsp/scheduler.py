@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING
 import attrs
 from lsprotocol import types
 
+from bastion.baseline import editor_split, listed_in_baseline
 from bastion.config import Config
 from bastion.engine.engine import Analysis, Engine, Progress, RawAnalysis, apply_config
 from bastion.engine.incremental import IncrementalSplitter
 from bastion.engine.units import split_document
-from bastion.lsp.convert import to_diagnostic, to_diagnostics
+from bastion.lsp.convert import baselined_diagnostic, to_diagnostic, to_diagnostics
 from bastion.lsp.session import Result
+from bastion.model import Finding
 
 if TYPE_CHECKING:
     from bastion.lsp.server import BastionServer
@@ -47,7 +49,7 @@ class Snapshot:
 
 
 def analyse_snapshot(engine: Engine, splitter: IncrementalSplitter, snap: Snapshot,
-                     progress: Progress | None = None) -> Analysis:
+                     progress: Progress | None = None) -> tuple[Analysis, tuple[Finding, ...]]:
     if snap.prefix is None or splitter.split is None:
         # A newly opened document: whole-file analysis, served from the disk cache when the
         # same text was analysed before; its split becomes the base for incremental edits.
@@ -65,7 +67,9 @@ def analyse_snapshot(engine: Engine, splitter: IncrementalSplitter, snap: Snapsh
             splitter.reset()
             raise
         raw = engine.analyse_raw(snap.text, snap.path, split, snap.lines)
-    return apply_config(raw, snap.path, snap.config)
+    # Findings listed in the project's baseline are shown apart (as hints) or not at all.
+    return editor_split(apply_config(raw, snap.path, snap.config), snap.path, snap.lines,
+                        snap.config)
 
 
 def warm_splitter(splitter: IncrementalSplitter, lines: list[str]) -> None:
@@ -130,13 +134,16 @@ class Scheduler:
                 if not session.client.pull_diagnostics and len(doc.lines) >= PROGRESSIVE_MIN_LINES:
                     progress = Progress(lambda raw, v=version, c=config: loop.call_soon_threadsafe(
                         self._publish_partial, uri, v, c, raw), PROGRESS_INTERVAL_S)
-                analysis = await loop.run_in_executor(
+                analysis, baselined = await loop.run_in_executor(
                     self._executor, analyse_snapshot, server.engine, doc.splitter, snapshot, progress)
                 doc = session.documents.get(uri)
                 if doc is None or doc.version != version or session.settings.generation != generation:
                     continue  # stale: analyse the newest version instead
                 codec = server.codec
                 diagnostics = to_diagnostics(analysis, doc, codec, config, version)
+                if config.baseline_mode == "hint":
+                    diagnostics += tuple(baselined_diagnostic(f, doc, codec, config, version)
+                                         for f in baselined)
                 session.results[uri] = Result(version, generation, analysis, config, diagnostics)
                 if not session.client.pull_diagnostics:
                     server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
@@ -155,6 +162,8 @@ class Scheduler:
         doc = self._server.session.documents.get(uri)
         if doc is None or doc.version != version or self.current(uri) is not None:
             return
+        if listed_in_baseline(config, doc.path):
+            return  # the complete result, with baselined findings set apart, follows shortly
         analysis = apply_config(raw, doc.path or uri, config)
         if not analysis.findings:
             return

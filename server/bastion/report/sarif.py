@@ -1,105 +1,245 @@
-"""SARIF 2.1.0 for code-scanning tools.
+"""SARIF 2.1.0 for code-scanning tools (GitHub code scanning, Azure DevOps, SonarQube...).
 
-Columns are code points and the run says so (`columnKind: unicodeCodePoints`); bandit's own SARIF
-writes UTF-8 byte offsets under the default `utf16CodeUnits`, which is wrong on non-ASCII lines.
+- Columns are code points and the run says so (`columnKind: unicodeCodePoints`); bandit's own
+  SARIF writes UTF-8 byte offsets under the default `utf16CodeUnits`, which is wrong on
+  non-ASCII lines.
+- `tool.driver.rules` carry the lessons (help text and markdown), `helpUri`, tags (CWE as
+  `external/cwe/cwe-N`, OWASP), GitHub's `security-severity` and `precision`, and a
+  `relationships` entry to their CWE taxon in `runs[0].taxonomies`.
+- Every result has `partialFingerprints["bastion/v1"]` (see bastion.baseline): no line numbers,
+  so code scanning keeps tracking an alert when lines are added above it or the code is
+  reformatted.
+- Findings silenced by a comment are results with `suppressions` (kind `inSource`, the
+  comment's reason or text as justification); with a baseline, known findings are results with
+  an `external` suppression and `baselineState: unchanged`, new ones `baselineState: new`.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from bastion import __version__
+from bastion.baseline import FINGERPRINT_KEY, fingerprints
 from bastion.model import Finding, Level
-from bastion.report.results import CheckResults
+from bastion.report.results import CheckResults, FileResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {Level.HIGH: "error", Level.MEDIUM: "warning", Level.LOW: "note"}
 # GitHub's security-severity scale (0–10) for bandit's three levels.
 _SECURITY_SEVERITY = {Level.HIGH: "8.0", Level.MEDIUM: "5.5", Level.LOW: "3.0"}
+_PRECISION = {Level.HIGH: "high", Level.MEDIUM: "medium"}
+CWE_TAXONOMY = "CWE"
+
+Fingerprints = Mapping[tuple[str, Finding], str]  # (FileResult.path, finding) -> fingerprint
 
 
 def cwe_url(cwe: int | None) -> str | None:
     return f"https://cwe.mitre.org/data/definitions/{cwe}.html" if cwe else None
 
 
-def _rule(rule_id: str, name: str, sample: Finding, catalog) -> dict:
+def _taxon_id(cwe: int) -> str:
+    return f"CWE-{cwe}"
+
+
+def _help_text(spec) -> str:
+    lesson = spec.lesson
+    return "\n\n".join(part.strip() for part in (
+        f"{spec.id}: {spec.title}", lesson.summary, "Why it matters:", lesson.why,
+        "How to fix:", lesson.how_to_fix,
+        "References:\n" + "\n".join(lesson.references) if lesson.references else "") if part)
+
+
+def _rule(rule_id: str, name: str, sample: Finding, catalog, cwe_names: dict[int, str]) -> dict:
     spec = catalog.get(rule_id) if catalog is not None else None
     cwe = sample.cwe
     rule: dict = {"id": rule_id, "name": name}
     severity = sample.severity
+    tags: list[str] = []
     if spec is not None:
+        rule["name"] = spec.name or name  # bandit's blacklist checks all share the name "blacklist"
         rule["shortDescription"] = {"text": spec.title}
         rule["fullDescription"] = {"text": spec.lesson.summary}
-        rule["help"] = {"text": f"{spec.lesson.summary}\n\n{spec.lesson.how_to_fix}",
-                        "markdown": catalog.markdown(rule_id)}
+        rule["help"] = {"text": _help_text(spec), "markdown": catalog.markdown(rule_id)}
         cwe = cwe or spec.cwe.id
+        if spec.cwe.id == cwe:
+            cwe_names.setdefault(cwe, spec.cwe.name)
         severity = Level.parse(spec.severity)
         tags = list(spec.tags)
+        if getattr(spec, "owasp", None):
+            number, _, year = str(spec.owasp).partition(":")
+            tags.append(f"owasp-{number.lower()}-{year}" if year else f"owasp-{number.lower()}")
     else:
         rule["shortDescription"] = {"text": sample.message}
-        tags = []
+        rule["help"] = {"text": f"{sample.message}\n\nRun `bastion explain {rule_id}`."}
     if cwe:
         tags.append(f"external/cwe/cwe-{cwe}")
         rule["helpUri"] = cwe_url(cwe)
-    rule["properties"] = {"tags": ["security", *tags], "security-severity": _SECURITY_SEVERITY[severity],
-                          "precision": {Level.HIGH: "high", Level.MEDIUM: "medium"}.get(
-                              sample.confidence, "low")}
+        cwe_names.setdefault(cwe, "")
+    rule["properties"] = {"tags": ["security", *dict.fromkeys(tags)],
+                          "security-severity": _SECURITY_SEVERITY.get(severity, "5.5"),
+                          "precision": _PRECISION.get(sample.confidence, "low"),
+                          "problem.severity": {Level.HIGH: "error", Level.MEDIUM: "warning"}.get(
+                              severity, "recommendation")}
     rule["defaultConfiguration"] = {"level": _LEVELS.get(severity, "warning")}
     return rule
 
 
-def _result(path: str, finding: Finding, rule_index: dict[str, int], root: Path | None) -> dict:
-    span = finding.span
+def _uri(path: str, root: Path | None) -> Path:
     uri = Path(path)
     if root is not None:
         try:
             uri = uri.resolve().relative_to(root.resolve())
         except (ValueError, OSError):
             pass
+    return uri
+
+
+def _artifact(path: str, root: Path | None) -> dict:
+    uri = _uri(path, root)
+    location = {"uri": uri.as_posix()}
+    if not uri.is_absolute() and root is not None:
+        location["uriBaseId"] = "%SRCROOT%"
+    return location
+
+
+def _suppression(finding: Finding, path: str, root: Path | None) -> dict:
+    by = finding.suppressed_by
+    reason = getattr(by, "reason", None)
+    suppression = {"kind": "inSource", "status": "accepted",
+                   "justification": reason or by.text,
+                   "location": {"physicalLocation": {
+                       "artifactLocation": _artifact(path, root),
+                       "region": {"startLine": by.line + 1}}},
+                   "properties": {"comment": by.text, "dialect": by.kind}}
+    until = getattr(by, "until", None)
+    if until is not None:
+        suppression["properties"]["until"] = until.isoformat()
+    return suppression
+
+
+def _result(path: str, finding: Finding, rule_index: dict[str, int], root: Path | None,
+            fingerprint: str | None, baseline_state: str | None, baseline_note: str | None) -> dict:
+    span = finding.span
     result = {
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index[finding.rule_id],
         "level": _LEVELS.get(finding.severity, "warning"),
         "message": {"text": finding.message},
         "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": uri.as_posix(), **({"uriBaseId": "%SRCROOT%"} if not uri.is_absolute() else {})},
+            "artifactLocation": _artifact(path, root),
             "region": {"startLine": span.start_line + 1, "startColumn": span.start_col + 1,
                        "endLine": span.end_line + 1, "endColumn": span.end_col + 1},
         }}],
         "properties": {"severity": finding.severity.label, "confidence": finding.confidence.label},
     }
+    if fingerprint is not None:
+        result["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
+    suppressions = []
     if finding.suppressed_by is not None:
-        result["suppressions"] = [{"kind": "inSource",
-                                   "justification": finding.suppressed_by.text}]
+        suppressions.append(_suppression(finding, path, root))
+    if baseline_note is not None:
+        suppressions.append({"kind": "external", "status": "accepted",
+                             "justification": baseline_note})
+    if suppressions:
+        result["suppressions"] = suppressions
+    if baseline_state is not None:
+        result["baselineState"] = baseline_state
     return result
 
 
-def sarif_document(results: CheckResults, catalog, root: Path | None = None) -> dict:
-    everything = results.findings() + results.suppressed()
+def file_fingerprints(files: Sequence[FileResult]) -> dict[tuple[str, Finding], str]:
+    """Fingerprints of every reported and suppressed finding, file by file (the text is read
+    again, only for files with findings; an unreadable file gets none)."""
+    from bastion.files import UnreadableSource, read_source
+
+    out: dict[tuple[str, Finding], str] = {}
+    for file in files:
+        every = (*file.analysis.findings, *file.analysis.suppressed)
+        if not every:
+            continue
+        try:
+            text = read_source(file.path).text
+        except UnreadableSource:
+            continue
+        for finding, value in fingerprints(every, text).items():
+            out[(file.path, finding)] = value
+    return out
+
+
+def _taxonomy(cwe_names: dict[int, str]) -> tuple[dict, dict[int, int]]:
+    ids = sorted(cwe_names)
+    taxa = []
+    for cwe in ids:
+        taxon: dict = {"id": _taxon_id(cwe), "helpUri": cwe_url(cwe)}
+        if cwe_names[cwe]:
+            taxon["name"] = cwe_names[cwe]
+            taxon["shortDescription"] = {"text": cwe_names[cwe]}
+        taxa.append(taxon)
+    component = {
+        "name": CWE_TAXONOMY, "organization": "MITRE",
+        "informationUri": "https://cwe.mitre.org/",
+        "shortDescription": {"text": "The MITRE Common Weakness Enumeration"},
+        "isComprehensive": False, "taxa": taxa,
+    }
+    return component, {cwe: i for i, cwe in enumerate(ids)}
+
+
+def sarif_document(results: CheckResults, catalog, root: Path | None = None, *,
+                   fingerprints: Fingerprints | None = None,
+                   baselined: Sequence[tuple[FileResult, Finding]] | None = None,
+                   baseline_file: str | None = None) -> dict:
+    """`fingerprints` default to those of `results` (pass them when results were narrowed after
+    analysis, so occurrence numbers still count every finding); `baselined` (known findings,
+    not in `results`) turns on `baselineState`."""
+    if fingerprints is None:
+        fingerprints = file_fingerprints(results.files)
+    reported = [(f, x, None) for f, x in results.findings() + results.suppressed()]
+    note = f"listed in the baseline {baseline_file}" if baseline_file else "listed in the baseline"
+    known = [(f, x, note) for f, x in (baselined or ())]
+    everything = reported + known
     samples: dict[str, Finding] = {}
-    for _, finding in everything:
+    for _, finding, _ in everything:
         samples.setdefault(finding.rule_id, finding)
     rule_ids = sorted(samples)
     rule_index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
-    rules = [_rule(r, samples[r].name, samples[r], catalog) for r in rule_ids]
-    run = {
-        "tool": {"driver": {"name": "Bastion", "version": __version__, "semanticVersion": __version__,
-                            "informationUri": "https://github.com/bastion-lsp/bastion", "rules": rules}},
-        "columnKind": "unicodeCodePoints",
-        "results": [_result(f.path, x, rule_index, root) for f, x in everything],
-        "invocations": [{"executionSuccessful": not results.errors,
-                         "toolExecutionNotifications": [
-                             {"level": "error", "message": {"text": m},
-                              "locations": [{"physicalLocation": {"artifactLocation": {"uri": Path(p).as_posix()}}}]}
-                             for p, m in results.errors]}],
-    }
+    cwe_names: dict[int, str] = {}
+    rules = [_rule(r, samples[r].name, samples[r], catalog, cwe_names) for r in rule_ids]
+    driver: dict = {"name": "Bastion", "version": __version__, "semanticVersion": __version__,
+                    "informationUri": "https://github.com/bastion-lsp/bastion", "rules": rules}
+    run: dict = {"tool": {"driver": driver}}
+    if cwe_names:
+        taxonomy, taxon_index = _taxonomy(cwe_names)
+        driver["supportedTaxonomies"] = [{"name": CWE_TAXONOMY, "index": 0}]
+        for rule in rules:
+            cwe = next((int(t.rsplit("-", 1)[1]) for t in rule["properties"]["tags"]
+                        if t.startswith("external/cwe/cwe-")), None)
+            if cwe is not None:
+                rule["relationships"] = [{
+                    "target": {"id": _taxon_id(cwe), "index": taxon_index[cwe],
+                               "toolComponent": {"name": CWE_TAXONOMY, "index": 0}},
+                    "kinds": ["relevant"]}]
+        run["taxonomies"] = [taxonomy]
+    with_state = baselined is not None
+    run["columnKind"] = "unicodeCodePoints"
+    run["results"] = [
+        _result(f.path, x, rule_index, root, fingerprints.get((f.path, x)),
+                ("unchanged" if note_ else "new") if with_state else None, note_)
+        for f, x, note_ in everything]
+    run["invocations"] = [{"executionSuccessful": not results.errors,
+                           "toolExecutionNotifications": [
+                               {"level": "error", "message": {"text": m},
+                                "locations": [{"physicalLocation": {
+                                    "artifactLocation": {"uri": Path(p).as_posix()}}}]}
+                               for p, m in results.errors]}]
     if root is not None:
         run["originalUriBaseIds"] = {"%SRCROOT%": {"uri": root.resolve().as_uri() + "/"}}
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
-def write_sarif(results: CheckResults, out: TextIO, catalog, root: Path | None = None) -> None:
-    json.dump(sarif_document(results, catalog, root), out, indent=2)
+def write_sarif(results: CheckResults, out: TextIO, catalog, root: Path | None = None,
+                **extra) -> None:
+    json.dump(sarif_document(results, catalog, root, **extra), out, indent=2)
     out.write("\n")

@@ -1,0 +1,228 @@
+"""`bastion check --diff-base REF`: only findings on lines changed since a git ref.
+
+A real git repository in a temp folder: commit vulnerable code, change it, and only the new
+lines are reported; untracked files count as new; renames do not; an unknown ref or a folder
+outside git is exit status 2 with a message. The hunk parser is tested on its own too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bastion.gitdiff import FileChanges, GitError, _unquote, changed_lines, parse_diff
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+OLD = """\
+import subprocess
+
+
+def deploy(target):
+    subprocess.call("deploy " + target, shell=True)
+"""
+
+
+def bastion(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(ROOT / "server"), os.environ.get("PYTHONPATH")]))}
+    return subprocess.run([sys.executable, "-m", "bastion", *args], capture_output=True,
+                          text=True, encoding="utf-8", cwd=cwd, env=env, timeout=180)
+
+
+def git(*args: str, cwd: Path) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=env,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+@pytest.fixture
+def repo(tmp_path) -> Path:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "t"\n', encoding="utf-8")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "deploy.py").write_text(OLD, encoding="utf-8")
+    (tmp_path / "app" / "store.py").write_text(
+        "import pickle\n\n\ndef load(blob):\n    return pickle.loads(blob)\n", encoding="utf-8")
+    git("init", "-q", "-b", "main", cwd=tmp_path)
+    git("add", "-A", cwd=tmp_path)
+    git("commit", "-q", "-m", "initial", cwd=tmp_path)
+    return tmp_path
+
+
+def findings(proc: subprocess.CompletedProcess) -> list[tuple[str, str, int]]:
+    assert proc.returncode in (0, 1), proc.stderr
+    return sorted((r["path"].replace(os.sep, "/"), r["rule_id"], r["line"])
+                  for r in json.loads(proc.stdout)["results"])
+
+
+def test_only_the_new_line_is_reported(repo):
+    assert findings(bastion("check", "--format", "json", "--diff-base", "HEAD", cwd=repo)) == []
+    (repo / "app" / "deploy.py").write_text(
+        '"""Deploy."""\n' + OLD + "\n\ndef evaluate(expr):\n    return eval(expr)\n",
+        encoding="utf-8")
+    proc = bastion("check", "--format", "json", "--diff-base", "HEAD", cwd=repo)
+    assert proc.returncode == 1
+    assert findings(proc) == [("app/deploy.py", "B307", 10)]
+    assert "--diff-base HEAD: 4 findings on unchanged lines not reported" in proc.stderr
+    # without the gate, everything is there
+    assert len(findings(bastion("check", "--format", "json", cwd=repo))) == 5
+
+
+def test_staged_and_committed_changes_count(repo):
+    (repo / "app" / "store.py").write_text(
+        "import pickle\n\n\ndef load(blob):\n    return pickle.loads(blob)\n\n\n"
+        "def load2(blob):\n    return pickle.loads(blob)\n", encoding="utf-8")
+    git("add", "-A", cwd=repo)
+    git("commit", "-q", "-m", "second", cwd=repo)
+    proc = bastion("check", "--format", "json", "--diff-base", "HEAD~1", cwd=repo)
+    assert findings(proc) == [("app/store.py", "B301", 9)]
+    base = git("rev-parse", "HEAD~1", cwd=repo).strip()
+    assert findings(bastion("check", "--format", "json", "--diff-base", base, cwd=repo)) == \
+        [("app/store.py", "B301", 9)]
+    assert findings(bastion("check", "--format", "json", "--diff-base", "main", cwd=repo)) == []
+
+
+def test_a_change_inside_a_multiline_statement_counts(repo):
+    (repo / "app" / "deploy.py").write_text(OLD.replace(
+        'subprocess.call("deploy " + target, shell=True)',
+        'subprocess.call(\n        "deploy " + target,\n        shell=True,\n    )'),
+        encoding="utf-8")
+    git("commit", "-q", "-am", "multi-line", cwd=repo)
+    (repo / "app" / "deploy.py").write_text(OLD.replace(
+        'subprocess.call("deploy " + target, shell=True)',
+        'subprocess.call(\n        "deploy --force " + target,\n        shell=True,\n    )'),
+        encoding="utf-8")
+    proc = bastion("check", "--format", "json", "--diff-base", "HEAD", cwd=repo)
+    assert [r for _, r, _ in findings(proc)] == ["B602"]
+
+
+def test_untracked_files_are_all_new_and_ignored_ones_are_not(repo):
+    (repo / ".gitignore").write_text("generated/\n", encoding="utf-8")
+    (repo / "generated").mkdir()
+    (repo / "generated" / "gen.py").write_text("eval(x)\n", encoding="utf-8")
+    (repo / "app" / "fresh.py").write_text("import pickle\npickle.loads(b)\n", encoding="utf-8")
+    proc = bastion("check", "--format", "json", "--diff-base", "HEAD", cwd=repo)
+    assert findings(proc) == [("app/fresh.py", "B301", 2), ("app/fresh.py", "B403", 1)]
+
+
+def test_a_renamed_file_is_not_all_new(repo):
+    git("mv", "app/store.py", "app/storage.py", cwd=repo)
+    assert findings(bastion("check", "--format", "json", "--diff-base", "HEAD", cwd=repo)) == []
+
+
+def test_file_arguments_and_subfolders(repo):
+    (repo / "app" / "store.py").write_text(
+        "import pickle\nimport shelve\n\n\ndef load(blob):\n    return pickle.loads(blob)\n",
+        encoding="utf-8")
+    proc = bastion("check", "--format", "json", "--diff-base", "HEAD", "store.py",
+                   cwd=repo / "app")
+    assert findings(proc) == [("store.py", "B403", 2)]
+    proc = bastion("check", "--format", "json", "--diff-base", "HEAD", "app/deploy.py", cwd=repo)
+    assert findings(proc) == []
+
+
+def test_unknown_ref_is_exit_2_with_a_message(repo):
+    proc = bastion("check", "--diff-base", "no-such-branch", cwd=repo)
+    assert proc.returncode == 2
+    assert "unknown git ref 'no-such-branch'" in proc.stderr
+    assert proc.stdout == ""
+    assert bastion("check", "--diff-base", "--oops", cwd=repo).returncode == 2
+
+
+def test_outside_a_git_repository_is_exit_2(tmp_path):
+    outside = tmp_path / "plain"
+    outside.mkdir()
+    (outside / "a.py").write_text("eval(x)\n", encoding="utf-8")
+    # a ceiling keeps git from finding a repository above the temp folder
+    env_ceiling = {"GIT_CEILING_DIRECTORIES": str(tmp_path)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bastion", "check", "--diff-base", "HEAD", "."],
+        capture_output=True, text=True, cwd=outside, timeout=120,
+        env={**os.environ, **env_ceiling, "PYTHONPATH": str(ROOT / "server")})
+    assert proc.returncode == 2
+    assert "not inside a git repository" in proc.stderr
+
+
+def test_api_errors(repo, tmp_path_factory):
+    with pytest.raises(GitError, match="unknown git ref"):
+        changed_lines("nope", ["."], cwd=repo)
+    other = tmp_path_factory.mktemp("elsewhere")
+    with pytest.raises(GitError, match="outside the git repository"):
+        changed_lines("HEAD", [str(repo), str(other)], cwd=repo)
+
+
+# ---- the parser ---------------------------------------------------------------------------------
+
+DIFF = """\
+diff --git a/app/x.py b/app/x.py
+index 1111111..2222222 100644
+--- a/app/x.py
++++ b/app/x.py
+@@ -3,0 +4,2 @@ def f():
++    a = 1
++    b = 2
+@@ -10 +12 @@ def g():
+-    old
++    new
+@@ -20,3 +21,0 @@ def h():
+-    gone
+-    gone
+-    gone
+diff --git a/deleted.py b/deleted.py
+deleted file mode 100644
+--- a/deleted.py
++++ /dev/null
+@@ -1,2 +0,0 @@
+-x
+-y
+diff --git a/new.py b/new.py
+new file mode 100644
+--- /dev/null
++++ b/new.py
+@@ -0,0 +1,3 @@
++a
++b
++c
+diff --git "a/odd\\tname \\303\\251.py" "b/odd\\tname \\303\\251.py"
+--- "a/odd\\tname \\303\\251.py"
++++ "b/odd\\tname \\303\\251.py"
+@@ -1 +1 @@
+-x
++y
+"""
+
+
+def test_parse_diff_hunks():
+    changes = parse_diff(DIFF)
+    x = changes["app/x.py"]
+    assert x.added == {4, 5, 12}
+    assert x.deleted_after == {21}  # "+21,0": deleted after new line 21
+    assert "deleted.py" not in changes
+    assert changes["new.py"].whole and changes["new.py"].added == {1, 2, 3}
+    assert changes["odd\tname é.py"].added == {1}
+
+
+def test_touches():
+    changes = FileChanges(frozenset({5}), frozenset({9}))
+    assert changes.touches([5]) and changes.touches([4, 5, 6])
+    assert not changes.touches([6]) and not changes.touches([])
+    assert changes.touches([9, 10])  # lines deleted between 9 and 10 of one statement
+    assert not changes.touches([9]) and not changes.touches([10])
+    assert FileChanges(whole=True).touches([1])
+
+
+def test_unquote():
+    assert _unquote("plain/path.py") == "plain/path.py"
+    assert _unquote('"a\\"b\\\\c.py"') == 'a"b\\c.py'
+    assert _unquote('"caf\\303\\251.py"') == "café.py"
