@@ -116,7 +116,8 @@ def test_per_path_ignores_and_nosec(json_run):
     suppressed = [(r["path"], r["rule_id"], r["line"]) for r in json_run["suppressed"]]
     assert (f"{PKG}/auth.py", "B324", 21) in suppressed
     nosec = next(r for r in json_run["suppressed"] if r["line"] == 21)
-    assert nosec["suppressed_by"] == {"kind": "nosec", "line": 21, "comment": "# nosec B324"}
+    assert nosec["suppressed_by"] == {"kind": "nosec", "line": 21, "comment": "# nosec B324",
+                                     "reason": None, "until": None}
 
 
 def test_json_report_matches_text(json_run, text_run):

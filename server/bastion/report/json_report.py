@@ -19,10 +19,11 @@ def finding_dict(path: str, finding: Finding) -> dict:
         "line": span.start_line + 1, "column": span.start_col + 1,
         "end_line": span.end_line + 1, "end_column": span.end_col + 1,
     }
-    if finding.suppressed_by is not None:
-        data["suppressed_by"] = {"kind": finding.suppressed_by.kind,
-                                 "line": finding.suppressed_by.line + 1,
-                                 "comment": finding.suppressed_by.text}
+    by = finding.suppressed_by
+    if by is not None:
+        data["suppressed_by"] = {"kind": by.kind, "line": by.line + 1, "comment": by.text,
+                                 "reason": by.reason,
+                                 "until": by.until.isoformat() if by.until else None}
     return data
 
 
@@ -31,6 +32,8 @@ def write_json(results: CheckResults, out: TextIO) -> None:
         "tool": "bastion", "version": __version__,
         "results": [finding_dict(f.path, x) for f, x in results.findings()],
         "suppressed": [finding_dict(f.path, x) for f, x in results.suppressed()],
+        "hints": [{"path": f.path, "line": h.line + 1, "kind": h.kind, "message": h.message}
+                  for f in results.files for h in f.analysis.hints],
         "errors": [{"path": p, "message": m} for p, m in results.errors],
         "summary": {"files": len(results.files), "lines": results.scanned_lines,
                     "seconds": round(results.seconds, 3), **results.by_severity()},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from bastion.engine.suppress import format_hint
 from bastion.report.results import CheckResults
 
 _COLOURS = {"high": "\033[1;31m", "medium": "\033[33m", "low": "\033[36m"}
@@ -23,6 +24,9 @@ def write_text(results: CheckResults, out: TextIO, hints: dict[str, str], colour
         hint = hints.get(finding.rule_id)
         if hint:
             out.write(paint(_DIM, f"    hint: {hint}  (bastion explain {finding.rule_id})") + "\n")
+    for file in results.files:
+        for hint in file.analysis.hints:
+            out.write(paint(_DIM, format_hint(hint, file.path)) + "\n")
     for path, message in results.errors:
         out.write(f"{path}: error: {message}\n")
     counts = results.by_severity()
