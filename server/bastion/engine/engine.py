@@ -6,6 +6,7 @@ through `Engine.lock`, which `analyse` takes itself.
 
 from __future__ import annotations
 
+import ast
 import logging
 import threading
 import time
@@ -129,12 +130,12 @@ class Engine:
                 if progress is not None and time.perf_counter() - last_report > progress.every_s:
                     progress.report(RawAnalysis(tuple(findings), dict(directives), ()))
                     last_report = time.perf_counter()
-                facts = self._unit_facts(unit)
+                facts, tree = self._unit_facts(unit)
                 for directive in facts.directives:
                     shifted = attrs.evolve(directive, line=directive.line + unit.start)
                     directives[shifted.line] = shifted
                 if facts.parsed:
-                    findings.extend(self._unit_findings(unit, lines, path, context, errors))
+                    findings.extend(self._unit_findings(unit, lines, path, context, errors, tree))
                 context.add(facts.imports)
             for analyzer in self.analyzers:
                 whole_file = getattr(analyzer, "analyse_file", None)
@@ -160,25 +161,28 @@ class Engine:
     def store_findings(self, unit: Unit, context_digest: bytes, relative: tuple[Finding, ...]) -> None:
         self._results.put((unit.digest, context_digest), relative)
 
-    def _unit_facts(self, unit: Unit) -> UnitFacts:
+    def _unit_facts(self, unit: Unit) -> tuple[UnitFacts, ast.Module | None]:
+        """The unit's facts, and its fresh tree when it had to be parsed for them."""
         facts = self._facts.get(unit.digest)
+        tree = None
         if facts is None:
             try:
                 tree = unit.parse()
-                parsed, imports = True, import_facts(tree)
+                parsed = True
+                imports = import_facts(tree) if "import" in unit.text else ()
             except (SyntaxError, ValueError, RecursionError):
                 parsed, imports = False, ()
             found = comment_directives(unit.text, 0, self._lookup, wrapped=unit.indented)
             facts = UnitFacts(parsed, imports, tuple(found.values()))
             self._facts.put(unit.digest, facts)
-        return facts
+        return facts, tree
 
-    def _unit_findings(self, unit: Unit, lines: list[str], path: str,
-                       context: ContextBuilder, errors: list[str]) -> list[Finding]:
+    def _unit_findings(self, unit: Unit, lines: list[str], path: str, context: ContextBuilder,
+                       errors: list[str], tree: ast.Module | None = None) -> list[Finding]:
         key = (unit.digest, context.digest)
         cached = self._results.get(key)
         if cached is None:
-            tree = unit.parse()
+            tree = tree or unit.parse()
             source = UnitSource(tree, lines, path, context.current())
             found: list[Finding] = []
             for analyzer in self.analyzers:

@@ -21,7 +21,6 @@ from bastion.baseline import editor_split, listed_in_baseline
 from bastion.config import Config
 from bastion.engine.engine import Analysis, Engine, Progress, RawAnalysis, apply_config
 from bastion.engine.incremental import IncrementalSplitter
-from bastion.engine.units import split_document
 from bastion.lsp.convert import baselined_diagnostic, to_diagnostic, to_diagnostics
 from bastion.lsp.session import Result
 from bastion.model import Finding
@@ -72,10 +71,13 @@ def analyse_snapshot(engine: Engine, splitter: IncrementalSplitter, snap: Snapsh
                         snap.config)
 
 
-def warm_splitter(splitter: IncrementalSplitter, lines: list[str]) -> None:
-    """After a disk-cache hit, split the document while the user reads, not on the first key."""
+def warm_up(engine: Engine, splitter: IncrementalSplitter, snap: Snapshot) -> None:
+    """After a disk-cache hit, split the document and fill the unit caches while the user
+    reads, so that the first keystroke re-analyses one unit, not the whole file."""
     if splitter.split is None:
-        splitter.adopt(split_document("\n".join(lines)), len(lines))
+        raw = engine.analyse_raw(snap.text, snap.path, lines=snap.lines, use_disk=False)
+        if raw.split is not None:
+            splitter.adopt(raw.split, len(snap.lines))
 
 
 class Scheduler:
@@ -149,7 +151,8 @@ class Scheduler:
                     server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
                         uri=uri, version=version, diagnostics=list(diagnostics)))
                 if doc.splitter.split is None:
-                    loop.run_in_executor(self._executor, warm_splitter, doc.splitter, snapshot.lines)
+                    loop.run_in_executor(self._executor, warm_up, server.engine, doc.splitter,
+                                         snapshot)
                 break
         except Exception:
             log.exception("analysis of %s failed", uri)
