@@ -1,9 +1,9 @@
 """Apply every offered fix to the Python standard library's own findings, in memory.
 
-    python scripts/fix_stdlib.py [DIR] [--jobs 2] [--limit N] [--no-fix-all]
+    python scripts/fix_stdlib.py [DIR] [--jobs 2] [--limit N] [--no-tests] [--no-fix-all]
 
-For every .py file under DIR (default: the running interpreter's stdlib, without
-site-packages and test folders unless --tests), each finding's fixes are computed and verified
+For every .py file under DIR (default: the running interpreter's stdlib, site-packages
+excluded; --no-tests also skips test folders), each finding's fixes are computed and verified
 as the editor does; every fix that is offered is then applied on its own and checked
 independently of the verifier: the whole module must still parse (`ast.parse`), and a fresh
 analysis must no longer report the targeted finding in the rewritten statement. With fix-all
@@ -23,7 +23,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-SKIP = {"site-packages", "dist-packages", "__pycache__", "lib2to3", "idlelib", "turtledemo"}
+SKIP = {"site-packages", "dist-packages", "__pycache__"}
 
 
 def python_files(root: Path, tests: bool) -> list[Path]:
@@ -118,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
                         default=Path(sysconfig.get_paths()["stdlib"]))
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--limit", type=int, default=0, help="only the first N files")
-    parser.add_argument("--tests", action="store_true", help="include test folders")
+    parser.add_argument("--no-tests", dest="tests", action="store_false",
+                        help="skip folders named test/tests")
     parser.add_argument("--no-fix-all", action="store_true")
     args = parser.parse_args(argv)
     files = python_files(args.root, args.tests)
@@ -138,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.root}: {total['files']} files analysed in {seconds:.0f} s")
     for key in ("findings", "findings with a fix", "fixes applied", "rejected by verification",
                 "fix-all fixes applied", "files that no longer parse", "findings not gone",
-                "errors"):
+                "errors", "files that do not parse to begin with", "unreadable files"):
         print(f"  {key:<28} {total[key]}")
     for key in sorted(k for k in total if k.startswith("applied ")):
         print(f"    {key:<40} {total[key]}")

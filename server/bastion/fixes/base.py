@@ -1,0 +1,81 @@
+"""Fix recipes: what a recipe returns, the safety labels, and the registry by rule id.
+
+A recipe takes a `Target` (the finding's statement parsed with libcst) and returns rewrites of
+that statement. `safe` means behaviour is kept for legitimate uses; `review` means semantics may
+change and a person should look. Only safe rewrites are preferred and go into fix-all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+
+SAFE = "safe"
+REVIEW = "review"
+
+
+@attrs.frozen
+class Rewrite:
+    key: str  # stable id within the rule, e.g. "safe-load"
+    title: str  # what it does, e.g. "use yaml.safe_load"
+    safety: str  # SAFE or REVIEW
+    text: str  # the new text of the statement's lines
+    imports: tuple[str, ...] = ()  # modules the new text needs (`import x`)
+    # Rule ids the rewritten code may report in place of the target (never more severe).
+    successors: frozenset[str] = frozenset()
+    note: str = ""  # why it is `review`, shown to people who ask
+
+
+Recipe = Callable[..., "list[Rewrite] | Rewrite | None"]
+RECIPES: dict[str, list[Recipe]] = {}
+SAFE_RULES: set[str] = set()  # rules with a recipe that can produce a safe rewrite
+
+
+def recipe(*rule_ids: str, safe: bool = False):
+    def register(func: Recipe) -> Recipe:
+        for rule_id in rule_ids:
+            RECIPES.setdefault(rule_id, []).append(func)
+            if safe:
+                SAFE_RULES.add(rule_id)
+        return func
+    return register
+
+
+def may_fix_safely(rule_id: str) -> bool:
+    _load()
+    return rule_id in SAFE_RULES
+
+
+def recipes_for(rule_id: str) -> list[Recipe]:
+    _load()
+    return RECIPES.get(rule_id, [])
+
+
+def fixable_rules() -> dict[str, list[Recipe]]:
+    _load()
+    return dict(RECIPES)
+
+
+_LOADED = False
+
+
+def _load() -> None:
+    global _LOADED
+    if _LOADED:
+        return
+    _LOADED = True
+    from bastion.fixes import (  # noqa: F401  (registration side effects)
+        recipes_bst,
+        recipes_calls,
+        recipes_crypto,
+        recipes_html,
+        recipes_shell,
+        recipes_sql,
+        recipes_statements,
+        recipes_xml,
+    )
+
+
+def full_title(rule_id: str, rewrite: Rewrite) -> str:
+    return f"Fix {rule_id}: {rewrite.title} ({rewrite.safety})"

@@ -1,0 +1,193 @@
+"""Weak hashes and old TLS: SHA-256 instead of MD5/SHA-1, modern protocol constants, and the
+default SSL context instead of `ssl.wrap_socket`."""
+
+from __future__ import annotations
+
+import ast
+
+import libcst as cst
+
+from bastion.fixes.base import REVIEW, Rewrite, recipe
+from bastion.fixes.target import Target, add_keyword, expr, has_double_star, keyword, positional
+
+WEAK = ("md4", "md5", "sha", "sha1")
+BAD_TLS = ("PROTOCOL_SSLv2", "SSLv2_METHOD", "SSLv23_METHOD", "PROTOCOL_SSLv3", "PROTOCOL_TLSv1",
+           "SSLv3_METHOD", "TLSv1_METHOD", "PROTOCOL_TLSv1_1", "TLSv1_1_METHOD")
+
+
+def _call(t: Target) -> cst.Call | None:
+    node = t.at_finding(cst.Call)
+    return node if isinstance(node, cst.Call) else None
+
+
+@recipe("B324")
+def weak_hashlib(t: Target):
+    """`hashlib.md5(d)` -> `hashlib.sha256(d)`, or `hashlib.md5(d, usedforsecurity=False)`."""
+    call = _call(t)
+    if call is None or not isinstance(call.func, cst.Attribute) or has_double_star(call):
+        return None
+    name = t.call_qualname(call) or ""
+    if not name.startswith("hashlib."):
+        return None
+    func = call.func.attr.value
+    rewrites = []
+    if func in WEAK:
+        stronger = call.with_changes(func=call.func.with_changes(attr=cst.Name("sha256")))
+        label = func.upper()
+    elif func == "new":
+        args = positional(call)
+        name_arg = args[0] if args else keyword(call, "name")
+        if name_arg is None or not isinstance(name_arg.value, cst.SimpleString):
+            return None
+        value = name_arg.value.evaluated_value
+        if not isinstance(value, str) or value.lower() not in WEAK:
+            return None
+        quote = name_arg.value.value[-1]
+        stronger = call.with_changes(args=[
+            a.with_changes(value=cst.SimpleString(f"{quote}sha256{quote}")) if a is name_arg else a
+            for a in call.args])
+        label = value.upper()
+    else:
+        return None
+    existing = keyword(call, "usedforsecurity")
+    if existing is None:
+        rewrites.append(Rewrite("sha256", f"use SHA-256 instead of {label}", REVIEW,
+                                t.replace(call, stronger),
+                                note="digests change: stored or exchanged values no longer match"))
+        marked = add_keyword(call, "usedforsecurity", cst.Name("False"))
+        rewrites.append(Rewrite("not-for-security", f"mark {label} as not used for security",
+                                REVIEW, t.replace(call, marked),
+                                note="only right when the hash protects nothing"))
+    return rewrites
+
+
+_CRYPTOGRAPHY_WEAK = ("cryptography.hazmat.primitives.hashes.MD5",
+                      "cryptography.hazmat.primitives.hashes.SHA1")
+
+
+@recipe("B303")
+def weak_hash_class(t: Target):
+    """`hashes.MD5()` -> `hashes.SHA256()` (cryptography)."""
+    call = _call(t)
+    if call is None or call.args:
+        return None
+    name = t.call_qualname(call) or ""
+    if name not in _CRYPTOGRAPHY_WEAK:
+        return None
+    func = call.func
+    new_func = func.with_changes(attr=cst.Name("SHA256")) if isinstance(func, cst.Attribute) \
+        else None
+    if new_func is None:
+        return None
+    return Rewrite("sha256", "use SHA-256", REVIEW, t.replace(call, call.with_changes(
+        func=new_func)), note="digests change: stored or exchanged values no longer match")
+
+
+def _modern(node: cst.BaseExpression) -> cst.BaseExpression | None:
+    """`ssl.PROTOCOL_TLSv1` -> `ssl.PROTOCOL_TLS`; `SSL.TLSv1_METHOD` -> `SSL.TLS_METHOD`."""
+    last = node.attr.value if isinstance(node, cst.Attribute) else (
+        node.value if isinstance(node, cst.Name) else None)
+    if last not in BAD_TLS:
+        return None
+    new = "TLS_METHOD" if last.endswith("_METHOD") else "PROTOCOL_TLS"
+    if isinstance(node, cst.Attribute):
+        return node.with_changes(attr=cst.Name(new))
+    return None  # a bare imported name: the modern one may not be imported
+
+
+def _hostname(t: Target, sock: cst.BaseExpression) -> str | None:
+    """The host a socket variable was connected to in this unit: `sock =
+    socket.create_connection((host, port))` or `with socket.create_connection(...) as sock`."""
+    if not isinstance(sock, cst.Name) or t.unit_tree is None:
+        return None
+    found = None
+    for node in ast.walk(t.unit_tree):
+        pairs = []
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            pairs.append((node.targets[0], node.value))
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            pairs.extend((i.optional_vars, i.context_expr) for i in node.items)
+        for name, value in pairs:
+            if not (isinstance(name, ast.Name) and name.id == sock.value):
+                continue
+            if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
+                    value.func.attr == "create_connection" and value.args and \
+                    isinstance(value.args[0], ast.Tuple) and value.args[0].elts:
+                host = value.args[0].elts[0]
+                if isinstance(host, ast.Name) or (isinstance(host, ast.Constant)
+                                                   and isinstance(host.value, str)):
+                    text = ast.unparse(host)
+                    if found not in (None, text):
+                        return None
+                    found = text
+    return found
+
+
+def _default_context(t: Target, call: cst.Call) -> Rewrite | None:
+    """`ssl.wrap_socket(sock[, ssl_version=...])` ->
+    `ssl.create_default_context().wrap_socket(sock, server_hostname=host)`."""
+    if t.call_qualname(call) != "ssl.wrap_socket" or not isinstance(call.func, cst.Attribute):
+        return None
+    args = positional(call)
+    others = [a for a in call.args if a.keyword and a.keyword.value != "ssl_version"]
+    if len(args) != 1 or others or any(a.star for a in call.args):
+        return None
+    host = _hostname(t, args[0].value)
+    if host is None:
+        return None
+    func = cst.Attribute(value=cst.Call(func=call.func.with_changes(
+        attr=cst.Name("create_default_context"))), attr=cst.Name("wrap_socket"))
+    new = cst.Call(func=func, args=[args[0].with_changes(comma=cst.MaybeSentinel.DEFAULT)])
+    new = add_keyword(new, "server_hostname", expr(host))
+    new = new.with_changes(lpar=call.lpar, rpar=call.rpar)
+    return Rewrite("default-context", "use ssl.create_default_context()", REVIEW,
+                   t.replace(call, new),
+                   note="the server's certificate and host name are now checked")
+
+
+@recipe("B502")
+def bad_tls_version(t: Target):
+    call = _call(t)
+    if call is None:
+        return None
+    rewrites = [_default_context(t, call)]
+    for name in ("ssl_version", "method"):
+        arg = keyword(call, name)
+        new_value = _modern(arg.value) if arg is not None else None
+        if new_value is not None:
+            new = call.with_changes(args=[a.with_changes(value=new_value) if a is arg else a
+                                          for a in call.args])
+            rewrites.append(Rewrite("tls-version", "negotiate a modern TLS version", REVIEW,
+                                    t.replace(call, new),
+                                    note="peers that only speak SSLv3/TLS 1.0/1.1 are refused"))
+    return rewrites
+
+
+@recipe("B504")
+def no_tls_version(t: Target):
+    call = _call(t)
+    return _default_context(t, call) if call is not None else None
+
+
+@recipe("B503")
+def bad_tls_default(t: Target):
+    """`def f(p=ssl.PROTOCOL_TLSv1)` -> `def f(p=ssl.PROTOCOL_TLS)`."""
+    func = next((f for f in t.nodes(cst.FunctionDef)
+                 if t.doc_position(f.name)[0] == t.finding.span.start_line), None)
+    if func is None:
+        return None
+    params = func.params
+    replacements = {}
+    for param in [*params.params, *params.kwonly_params]:
+        if param.default is not None:
+            new = _modern(param.default)
+            if new is not None:
+                replacements[param] = param.with_changes(default=new)
+    if not replacements:
+        return None
+    new_params = params.with_changes(
+        params=[replacements.get(p, p) for p in params.params],
+        kwonly_params=[replacements.get(p, p) for p in params.kwonly_params])
+    return Rewrite("tls-version", "default to a modern TLS version", REVIEW,
+                   t.replace(params, new_params),
+                   note="peers that only speak SSLv3/TLS 1.0/1.1 are refused")

@@ -1,0 +1,240 @@
+"""Commands without a shell: `shell=True` and `os.system` become argument lists.
+
+A literal command is split at fix time with `shlex.split` when it uses no shell feature (no
+pipes, redirections, variables, globs, `~`, builtins such as `cd`): the program then receives the
+same arguments the shell would have given it, so the fix is `safe` for `subprocess` calls. An
+f-string is split into words around its placeholders, and any other dynamic command becomes
+`shlex.split(command)`: both are `review`, since a value with spaces is no longer split into
+several arguments (which is the point) and shell syntax in it stops working.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+import libcst as cst
+
+from bastion.fixes.base import REVIEW, SAFE, Rewrite, recipe
+from bastion.fixes.target import Target, drop_arg, keyword, positional, string_value
+
+SUBPROCESS = ("subprocess.Popen", "subprocess.call", "subprocess.check_call",
+              "subprocess.check_output", "subprocess.run")
+_PLAIN = re.compile(r"^[\w \t\-./:,=+@%^'\"]*$")
+_FSTRING_TEXT = re.compile(r"^[\w \t\-./:,=+@%^]*$")
+SHELL_BUILTINS = frozenset({
+    "cd", "export", "source", ".", "set", "unset", "alias", "exec", "eval", "exit", "ulimit",
+    "umask", "read", "wait", "trap", "shift", "return", "break", "continue", "readonly", "local",
+    "declare", "typeset", "hash", "times", "builtin", "command", "jobs", "fg", "bg", "getopts",
+    "let", "type", "history", "pushd", "popd", "dirs", "shopt", "enable", "logout"})
+SUCCESSORS = frozenset({"B603", "B607", "B404"})
+
+
+def split_literal(command: str) -> list[str] | None:
+    """The words the shell would pass, when the command uses no shell feature."""
+    if not _PLAIN.match(command):
+        return None
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return None
+    if not words or "=" in words[0] or words[0] in SHELL_BUILTINS:
+        return None
+    return words
+
+
+def _quoted(value: str, quote: str) -> str:
+    text = repr(value)
+    if quote == '"' and text.startswith("'") and '"' not in value:
+        text = '"' + text[1:-1].replace("\\'", "'") + '"'
+    return text
+
+
+def _quote_of(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.SimpleString):
+        return node.value[len(node.prefix):][0]
+    if isinstance(node, cst.ConcatenatedString):
+        return _quote_of(node.left)
+    if isinstance(node, cst.FormattedString):
+        return node.start[-1]
+    return "'"
+
+
+def _list(elements: list[cst.BaseExpression]) -> cst.List:
+    items = [cst.Element(e, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+             for e in elements]
+    if items:
+        items[-1] = items[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return cst.List(items)
+
+
+def _literal_list(value: str, quote: str) -> cst.List | None:
+    words = split_literal(value)
+    if words is None:
+        return None
+    return _list([cst.SimpleString(_quoted(w, quote)) for w in words])
+
+
+def _fstring_list(node: cst.FormattedString) -> cst.List | None:
+    """`f"grep {user} /etc/passwd"` -> `["grep", str(user), "/etc/passwd"]`."""
+    if "b" in node.prefix.lower() or "r" in node.prefix.lower():
+        return None
+    quote = node.end
+    words: list[list] = [[]]
+    for part in node.parts:
+        if isinstance(part, cst.FormattedStringText):
+            if not _FSTRING_TEXT.match(part.value):
+                return None
+            pieces = re.split(r"([ \t]+)", part.value)
+            for piece in pieces:
+                if not piece:
+                    continue
+                if piece.isspace():
+                    words.append([])
+                else:
+                    words[-1].append(part.with_changes(value=piece))
+        else:
+            words[-1].append(part)
+    elements: list[cst.BaseExpression] = []
+    for word in (w for w in words if w):
+        if all(isinstance(p, cst.FormattedStringText) for p in word):
+            value = "".join(p.value for p in word)
+            elements.append(cst.SimpleString(f"{quote}{value}{quote}"))
+        elif len(word) == 1 and word[0].conversion is None and word[0].format_spec is None:
+            elements.append(cst.Call(func=cst.Name("str"), args=[cst.Arg(word[0].expression)]))
+        else:
+            elements.append(node.with_changes(parts=word))
+    first = elements[0] if elements else None
+    if not isinstance(first, cst.SimpleString):
+        return None  # the program itself comes from a variable: leave it to a person
+    program = first.evaluated_value
+    if "=" in program or program in SHELL_BUILTINS:
+        return None
+    return _list(elements)
+
+
+def _arguments(t: Target, command: cst.BaseExpression) -> tuple[cst.BaseExpression, str,
+                                                                  tuple[str, ...]] | None:
+    """(argument list expression, how it was made: literal|words|split, imports)."""
+    if isinstance(command, (cst.List, cst.Tuple)):
+        if len(command.elements) != 1 or not isinstance(command.elements[0], cst.Element):
+            return None
+        command = command.elements[0].value
+    value = string_value(command)
+    if value is not None:
+        listed = _literal_list(value, _quote_of(command))
+        return (listed, "literal", ()) if listed is not None else None
+    if isinstance(command, cst.FormattedString):
+        listed = _fstring_list(command)
+        if listed is not None:
+            return listed, "words", ()
+    if isinstance(command, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+        return None
+    if any(not _PLAIN.match(text) for text in _literal_parts(command)):
+        return None  # the template itself uses shell syntax (a pipe, a redirection...)
+    shlex_name = t.module_name("shlex")
+    split = cst.Call(func=cst.Attribute(cst.Name(shlex_name), cst.Name("split")),
+                     args=[cst.Arg(command)])
+    return split, "split", ("shlex",) if shlex_name == "shlex" else ()
+
+
+def _literal_parts(node: cst.CSTNode) -> list[str]:
+    """The literal strings a dynamic command is built from: `"ls " + d`, `"a %s" % x`,
+    `"a {}".format(x)`, f-string text."""
+    found: list[str] = []
+    if isinstance(node, cst.BinaryOperation):
+        found += _literal_parts(node.left) + _literal_parts(node.right)
+    elif isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = string_value(node)
+        found.append(value if value is not None else "|")
+    elif isinstance(node, cst.FormattedString):
+        found += [p.value for p in node.parts if isinstance(p, cst.FormattedStringText)]
+    elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and \
+            node.func.attr.value in ("format", "join"):
+        found += _literal_parts(node.func.value)
+    return found
+
+
+_TITLES = {"literal": "pass the command as an argument list",
+           "words": "pass the command as an argument list",
+           "split": "split the command with shlex.split"}
+
+
+@recipe("B602", "B604", safe=True)
+def drop_shell(t: Target):
+    """`subprocess.run("ls -l", shell=True)` -> `subprocess.run(["ls", "-l"])`."""
+    call = t.at_finding(cst.Call)
+    if not isinstance(call, cst.Call):
+        return None
+    shell = keyword(call, "shell")
+    args = positional(call)
+    if shell is None or not (isinstance(shell.value, cst.Name) and shell.value.value == "True"):
+        return None
+    if not args or keyword(call, "executable") is not None or any(a.star for a in call.args):
+        return None
+    made = _arguments(t, args[0].value)
+    if made is None:
+        return None
+    new_args, how, imports = made
+    command = args[0].with_changes(value=new_args)
+    new = call.with_changes(args=[command if a is args[0] else a for a in call.args])
+    new = drop_arg(new, next(a for a in new.args if a.keyword and a.keyword.value == "shell"))
+    known = t.finding.rule_id == "B602" and t.call_qualname(call) in SUBPROCESS
+    safety = SAFE if how == "literal" and known else REVIEW
+    note = "" if safety == SAFE else (
+        "the command no longer goes through a shell: values with spaces stay one argument "
+        "and shell syntax in them stops working")
+    return Rewrite(f"no-shell-{how}", _TITLES[how], safety, t.replace(call, new),
+                   imports=imports, successors=SUCCESSORS, note=note)
+
+
+@recipe("B605")
+def popen_read_to_subprocess(t: Target):
+    """`os.popen(cmd).read()` ->
+    `subprocess.run(args, stdout=subprocess.PIPE, text=True).stdout`."""
+    call = t.at_finding(cst.Call)
+    if not isinstance(call, cst.Call) or t.call_qualname(call) != "os.popen":
+        return None
+    if len(call.args) != 1 or call.args[0].keyword or call.args[0].star:
+        return None
+    read = next((n for n in t.nodes(cst.Call) if isinstance(n.func, cst.Attribute)
+                 and n.func.value is call and n.func.attr.value == "read" and not n.args), None)
+    made = _arguments(t, call.args[0].value) if read is not None else None
+    if made is None:
+        return None
+    new_args, how, imports = made
+    module = t.module_name("subprocess")
+    run = cst.parse_expression(f"{module}.run(ARGS, stdout={module}.PIPE, text=True).stdout")
+    run = run.deep_replace(run.value.args[0].value, new_args)
+    if module == "subprocess":
+        imports = imports + ("subprocess",)
+    return Rewrite(f"subprocess-{how}", "run the command with subprocess.run, without a shell",
+                   REVIEW, t.replace(read, run.with_changes(lpar=read.lpar, rpar=read.rpar)),
+                   imports=imports, successors=SUCCESSORS,
+                   note="a missing program raises FileNotFoundError, and shell syntax stops "
+                        "working")
+
+
+@recipe("B605")
+def system_to_subprocess(t: Target):
+    """`os.system("ls -l")` -> `subprocess.call(["ls", "-l"])`."""
+    call = t.at_finding(cst.Call)
+    if not isinstance(call, cst.Call) or t.call_qualname(call) != "os.system":
+        return None
+    if len(call.args) != 1 or call.args[0].keyword or call.args[0].star:
+        return None
+    made = _arguments(t, call.args[0].value)
+    if made is None:
+        return None
+    new_args, how, imports = made
+    module = t.module_name("subprocess")
+    new = cst.Call(func=cst.Attribute(cst.Name(module), cst.Name("call")),
+                   args=[call.args[0].with_changes(value=new_args)],
+                   lpar=call.lpar, rpar=call.rpar)
+    if module == "subprocess":
+        imports = imports + ("subprocess",)
+    return Rewrite(f"subprocess-{how}", "run the command with subprocess.call, without a shell",
+                   REVIEW, t.replace(call, new), imports=imports, successors=SUCCESSORS,
+                   note="the return value is the exit code (os.system returns a wait status), "
+                        "a missing program raises FileNotFoundError, and shell syntax stops "
+                        "working")
