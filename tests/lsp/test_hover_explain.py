@@ -85,3 +85,19 @@ async def test_learn_more_command_for_clients_without_a_panel(nvim):
         command="bastion.learnMore", arguments=[{"ruleId": "B602"}]))
     assert result["id"] == "B602"
     assert any("B602" in m.message for m in nvim.messages)
+
+
+async def test_explain_with_a_finding_shows_the_users_code_and_fixes(client):
+    uri = (client.workspace / "a.py").as_uri()
+    open_document(client, uri, "import yaml\n\n\ndef load(p):\n    return yaml.load(open(p))\n")
+    diags = await diagnostics_for(client, uri, 1)
+    b506 = next(d for d in diags if d.code == "B506")
+    lesson = await client.protocol.send_request_async("bastion/explain", {
+        "ruleId": "B506", "uri": uri, "range": client.protocol._converter.unstructure(b506.range)})
+    assert lesson.flagged.code == "    return yaml.load(open(p))"
+    assert lesson.flagged.startLine == 5
+    fix = lesson.fixes[0]
+    assert fix.safety in ("safe", "review") and "B506" in fix.title
+    assert "+    return yaml.safe_load(open(p))" in fix.diff
+    edit = fix.edit.documentChanges[0]
+    assert edit.textDocument.uri == uri and edit.textDocument.version == 1

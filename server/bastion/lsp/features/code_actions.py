@@ -111,6 +111,15 @@ async def _in_worker(ls, func, *args):
     return await asyncio.get_running_loop().run_in_executor(ls.fix_service.executor, func, *args)
 
 
+async def fixes_for(ls, uri: str, doc, result, finding):
+    """Verified fixes for a finding of the current result (None when the document moved on)."""
+    return await _fixes(ls, uri, doc, result, finding)
+
+
+def workspace_edit_for(ls, doc, fix) -> types.WorkspaceEdit:
+    return _workspace_edit(ls, doc, line_edits(doc.lines, fix.changes))
+
+
 async def _fixes(ls, uri: str, doc, result, finding):
     text, version, path = doc.text, doc.version, doc.path or uri
     fixes = await _in_worker(ls, ls.fix_service.fixes, uri, version, text, path, result.config,
@@ -248,8 +257,16 @@ def _range_from_data(value) -> types.Range | None:
 
 
 def find_finding(ls, result, doc, diagnostic: types.Diagnostic):
-    """The finding behind a diagnostic of the current result, matched by rule and range."""
-    for finding, published in zip(result.analysis.findings, result.diagnostics, strict=False):
+    """The finding behind a diagnostic of the current result, matched by rule and range.
+
+    Some clients (Neovim 0.7) send the diagnostic back with columns re-encoded from their own
+    byte offsets, so a non-ASCII line may not match exactly: then the rule and start line must
+    identify a single finding.
+    """
+    pairs = list(zip(result.analysis.findings, result.diagnostics, strict=False))
+    for finding, published in pairs:
         if published.code == diagnostic.code and published.range == diagnostic.range:
             return finding
-    return None
+    same_line = [f for f, published in pairs if published.code == diagnostic.code
+                 and published.range.start.line == diagnostic.range.start.line]
+    return same_line[0] if len(same_line) == 1 else None

@@ -24,13 +24,16 @@ def explain_payload(ls, rule_id: str) -> dict | None:
 
 def register(server) -> None:
     @server.feature("bastion/explain")
-    def explain(ls, params) -> dict:
+    async def explain(ls, params) -> dict:
         rule_id = _field(params, "ruleId")
         if not isinstance(rule_id, str) or not rule_id:
             raise ValueError("bastion/explain needs {\"ruleId\": \"B602\"}")
         payload = explain_payload(ls, rule_id.strip().upper())
         if payload is None:
             raise ValueError(f"unknown rule id {rule_id!r}")
+        uri, rng = _field(params, "uri"), _field(params, "range")
+        if isinstance(uri, str) and rng is not None:
+            payload.update(await _in_document(ls, payload["id"], uri, rng))
         return payload
 
     @server.feature("bastion/rules")
@@ -57,3 +60,47 @@ def register(server) -> None:
             message=f"{payload['id']} {payload['title']}: {payload['summary']} "
                     f"Fix: {payload['howToFix'].splitlines()[0]} More: {payload['cwe']['url']}"))
         return payload
+
+
+async def _in_document(ls, rule_id: str, uri: str, rng) -> dict:
+    """The user's own flagged code and the verified fixes for it, as the lesson panel shows them.
+
+    Empty when the document or its analysis is gone or stale: the panel then shows the lesson only.
+    """
+    from bastion.lsp.features.code_actions import fixes_for, workspace_edit_for
+
+    doc = ls.session.documents.get(uri)
+    result = ls.scheduler.current(uri)
+    if doc is None or result is None:
+        return {}
+    start_line = _position_line(_field(rng, "start"))
+    finding = next((f for f in result.analysis.findings
+                    if f.rule_id == rule_id and f.span.start_line == start_line), None)
+    if finding is None:
+        return {}
+    first, last = min(finding.lines or (finding.span.start_line,)), max(
+        finding.lines or (finding.span.end_line,))
+    flagged = {"code": "\n".join(doc.line(n) for n in range(first, last + 1)),
+               "startLine": first + 1}
+    fixes = await fixes_for(ls, uri, doc, result, finding) or []
+    return {"flagged": flagged, "fixes": [
+        {"title": fix.title, "safety": fix.safety, "diff": _unified_diff(doc, fix),
+         "edit": ls.protocol._converter.unstructure(workspace_edit_for(ls, doc, fix))}
+        for fix in fixes]}
+
+
+def _position_line(position) -> int | None:
+    line = _field(position, "line")
+    return line if isinstance(line, int) else None
+
+
+def _unified_diff(doc, fix) -> str:
+    import difflib
+
+    from bastion.fixes.edits import apply_changes
+
+    before = [doc.line(n) for n in range(len(doc.lines))]
+    after = [line.removesuffix("\r") for line in apply_changes(doc.lines, fix.changes)]
+    name = (doc.path or doc.uri).rsplit("/", 1)[-1]
+    return "\n".join(difflib.unified_diff(before, after, f"a/{name}", f"b/{name}", n=2,
+                                           lineterm=""))
