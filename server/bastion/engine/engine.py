@@ -125,11 +125,13 @@ class Engine:
         directives: dict[int, Directive] = {}
         errors: list[str] = []
         with self.lock:
-            last_report = time.perf_counter()
+            last_report, reported = time.perf_counter(), 0
             for unit in split.units:
-                if progress is not None and time.perf_counter() - last_report > progress.every_s:
+                # The first findings go out at once; later ones in batches, `every_s` apart.
+                if progress is not None and len(findings) > reported and (
+                        not reported or time.perf_counter() - last_report > progress.every_s):
                     progress.report(RawAnalysis(tuple(findings), dict(directives), ()))
-                    last_report = time.perf_counter()
+                    last_report, reported = time.perf_counter(), len(findings)
                 facts, tree = self._unit_facts(unit)
                 for directive in facts.directives:
                     shifted = attrs.evolve(directive, line=directive.line + unit.start)
