@@ -52,17 +52,20 @@ def main() -> int:
                 data = run(server, target, args.edits, args.gap_ms, extra)
                 edit = data.get("edit_ms", {})
                 rows.append((name, data.get("lines"), label, data.get("cold_ms"), edit.get("p50"),
-                             edit.get("p95"), data.get("settle_ms"), data.get("peak_rss_mb")))
-    header = ("file", "lines", "server", "open ms", "key p50 ms", "key p95 ms", "settle ms", "RSS MB")
+                             edit.get("p95"), data.get("settle_ms"),
+                             (data.get("server_cpu") or {}).get("per_edit_ms"),
+                             data.get("peak_rss_mb")))
+    header = ("file", "lines", "server", "open ms", "key p50 ms", "key p95 ms", "settle ms",
+              "CPU ms/key", "RSS MB")
     if args.markdown:
         print("| " + " | ".join(header) + " |")
         print("|" + "---|" * len(header))
         for row in rows:
             print("| " + " | ".join("" if v is None else str(v) for v in row) + " |")
     else:
-        print(("{:<14}{:>7}  {:<12}" + "{:>12}" * 5).format(*header))
+        print(("{:<14}{:>7}  {:<12}" + "{:>12}" * 6).format(*header))
         for row in rows:
-            print(("{:<14}{:>7}  {:<12}" + "{:>12}" * 5).format(*("-" if v is None else v for v in row)))
+            print(("{:<14}{:>7}  {:<12}" + "{:>12}" * 6).format(*("-" if v is None else v for v in row)))
     return 0
 
 

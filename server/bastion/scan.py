@@ -8,9 +8,8 @@ run in-process: starting a worker costs more than analysing a few files.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
 import attrs
 
@@ -34,7 +33,7 @@ class ScanOutcome:
     analysis: Analysis | None
     lines: int
     error: str | None = None
-    text: str | None = None  # kept only when the caller asks (fixes need it)
+    text: str | None = None  # kept only when asked (the editor converts columns with it)
 
 
 _ENGINE: Engine | None = None
@@ -55,41 +54,48 @@ def analyse_item(item: ScanItem, use_cache: bool = True, keep_text: bool = False
     except UnreadableSource as exc:
         return ScanOutcome(item, None, 0, f"skipped: {exc}")
     raw = _engine(use_cache).analyse_raw(source.text, item.path)
-    analysis = apply_config(raw, item.path, item.config)
-    return ScanOutcome(item, analysis, source.text.count("\n") + 1, None,
-                       source.text if keep_text else None)
+    return ScanOutcome(item, apply_config(raw, item.path, item.config),
+                       source.text.count("\n") + 1, None, source.text if keep_text else None)
 
 
-def _worker(args: tuple[ScanItem, bool, bool]) -> ScanOutcome:
+def _cached(item: ScanItem) -> ScanOutcome | None:
+    """The outcome from the persistent cache alone, or None when the file must be analysed."""
+    try:
+        source = read_source(item.path)
+    except UnreadableSource as exc:
+        return ScanOutcome(item, None, 0, f"skipped: {exc}")
+    raw = _engine(True).cached_raw(source.text)
+    if raw is None:
+        return None
+    return ScanOutcome(item, apply_config(raw, item.path, item.config),
+                       source.text.count("\n") + 1)
+
+
+def _worker(args: tuple[ScanItem, bool]) -> ScanOutcome:
     return analyse_item(*args)
 
 
 def default_jobs() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
 
 
-def scan(items: Iterable[ScanItem], jobs: int | None = None, use_cache: bool = True,
-         keep_text: bool = False,
-         progress: Callable[[ScanOutcome], bool | None] | None = None) -> list[ScanOutcome]:
-    """Outcomes in the order of `items`. `progress` may return True to stop early."""
+def scan(items: Iterable[ScanItem], jobs: int | None = None,
+         use_cache: bool = True) -> list[ScanOutcome]:
+    """Outcomes in the order of `items`. Files whose results are cached are served here; only
+    the others go to worker processes, whose start-up would cost more than a cached scan."""
     items = list(items)
     jobs = jobs or default_jobs()
-    outcomes: list[ScanOutcome] = []
-    if jobs <= 1 or len(items) < PARALLEL_MIN_FILES:
-        for item in items:
-            outcomes.append(analyse_item(item, use_cache, keep_text))
-            if progress and progress(outcomes[-1]):
-                break
+    outcomes: list[ScanOutcome | None] = [_cached(i) for i in items] if use_cache else [None] * len(items)
+    todo = [index for index, outcome in enumerate(outcomes) if outcome is None]
+    if jobs <= 1 or len(todo) < PARALLEL_MIN_FILES:
+        for index in todo:
+            outcomes[index] = analyse_item(items[index], use_cache)
         return outcomes
-    chunk = max(1, min(16, len(items) // (jobs * 8)))
+    chunk = max(1, min(16, len(todo) // (jobs * 8)))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for outcome in pool.map(_worker, [(i, use_cache, keep_text) for i in items], chunksize=chunk):
-            outcomes.append(outcome)
-            if progress and progress(outcome):
-                pool.shutdown(wait=False, cancel_futures=True)
-                break
+        done = pool.map(_worker, [(items[i], use_cache) for i in todo], chunksize=chunk)
+        for index, outcome in zip(todo, done, strict=True):
+            outcomes[index] = outcome
     return outcomes
-
-
-def shown_path(path: Path, given: str) -> str:
-    return os.path.relpath(path) if not Path(given).is_absolute() else str(path)

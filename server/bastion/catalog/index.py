@@ -134,3 +134,20 @@ def load_catalog() -> RuleCatalog:
     except Exception:  # a broken install must cost the lessons, not the diagnostics
         log.exception("the rule catalog could not be loaded")
         return RuleCatalog(())
+
+
+def quick_hints(rule_ids) -> dict[str, str]:
+    """Hints for just these rules, read straight from their files: a terminal report of a few
+    rules should not pay for loading and validating the whole catalog."""
+    import tomllib
+
+    folder = rules_dir()
+    hints: dict[str, str] = {}
+    for rule_id in set(rule_ids):
+        path = folder / ("bastion" if rule_id.startswith("BST") else "bandit") / f"{rule_id}.toml"
+        try:
+            lesson = tomllib.loads(path.read_text(encoding="utf-8")).get("lesson", {})
+            hints[rule_id] = plain_text(first_step(lesson["how_to_fix"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # no hint is better than a crash in a report
+    return hints

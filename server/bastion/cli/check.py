@@ -196,8 +196,8 @@ def _write(results: CheckResults, args: argparse.Namespace, gate=None) -> None:
             from bastion.report.text import write_text
             colour = args.color == "always" or (
                 args.color == "auto" and out.isatty() and not os.environ.get("NO_COLOR"))
-            catalog = _catalog()
-            hints = catalog.hints() if catalog is not None else {}
+            from bastion.catalog.index import quick_hints
+            hints = quick_hints(f.rule_id for _, f in results.findings())
             write_text(results, out, hints, colour)
     finally:
         if args.output:

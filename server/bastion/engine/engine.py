@@ -87,6 +87,19 @@ class Engine:
     def analyse(self, text: str, path: str, config: Config) -> Analysis:
         return apply_config(self.analyse_raw(text, path), path, config)
 
+    def cached_raw(self, text: str) -> RawAnalysis | None:
+        """The whole-file result from the disk cache, without analysing anything."""
+        if self.disk_cache is None:
+            return None
+        stored = self.disk_cache.get(text_key(text, self.version_key))
+        if stored is None:
+            return None
+        try:
+            findings, directives, broken = decode(stored)
+        except (ValueError, KeyError, TypeError):
+            return None  # unreadable: the caller analyses the file and overwrites the entry
+        return RawAnalysis(findings, directives, broken)
+
     def analyse_raw(self, text: str, path: str, split: Split | None = None,
                     lines: list[str] | None = None, use_disk: bool = True,
                     progress: Progress | None = None) -> RawAnalysis:
@@ -96,14 +109,10 @@ class Engine:
         """
         key = None
         if split is None and use_disk and self.disk_cache is not None:
+            cached = self.cached_raw(text)
+            if cached is not None:
+                return cached
             key = text_key(text, self.version_key)
-            stored = self.disk_cache.get(key)
-            if stored is not None:
-                try:
-                    findings, directives, broken = decode(stored)
-                    return RawAnalysis(findings, directives, broken)
-                except (ValueError, KeyError, TypeError):
-                    pass  # an unreadable entry is recomputed and overwritten
         raw = None
         if split is None and progress is None:
             with self.lock:
