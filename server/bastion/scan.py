@@ -14,7 +14,8 @@ from concurrent.futures import ProcessPoolExecutor
 import attrs
 
 from bastion.config import Config
-from bastion.engine.engine import Analysis, Engine, apply_config
+from bastion.engine.disk_cache import DiskCache, decode, text_key
+from bastion.engine.engine import Analysis, Engine, RawAnalysis, apply_config
 from bastion.files import UnreadableSource, read_source
 
 PARALLEL_MIN_FILES = 24
@@ -58,15 +59,20 @@ def analyse_item(item: ScanItem, use_cache: bool = True, keep_text: bool = False
                        source.text.count("\n") + 1, None, source.text if keep_text else None)
 
 
-def _cached(item: ScanItem) -> ScanOutcome | None:
+def _cached(item: ScanItem, disk: DiskCache, version_key: str) -> ScanOutcome | None:
     """The outcome from the persistent cache alone, or None when the file must be analysed."""
     try:
         source = read_source(item.path)
     except UnreadableSource as exc:
         return ScanOutcome(item, None, 0, f"skipped: {exc}")
-    raw = _engine(True).cached_raw(source.text)
-    if raw is None:
+    stored = disk.get(text_key(source.text, version_key))
+    if stored is None:
         return None
+    try:
+        findings, directives, broken = decode(stored)
+    except (ValueError, KeyError, TypeError):
+        return None
+    raw = RawAnalysis(findings, directives, broken)
     return ScanOutcome(item, apply_config(raw, item.path, item.config),
                        source.text.count("\n") + 1)
 
@@ -87,7 +93,13 @@ def scan(items: Iterable[ScanItem], jobs: int | None = None,
     the others go to worker processes, whose start-up would cost more than a cached scan."""
     items = list(items)
     jobs = jobs or default_jobs()
-    outcomes: list[ScanOutcome | None] = [_cached(i) for i in items] if use_cache else [None] * len(items)
+    outcomes: list[ScanOutcome | None] = [None] * len(items)
+    if use_cache and not os.environ.get("BASTION_NO_CACHE"):
+        from bastion.engine.registry import default_version_key
+
+        disk, version_key = DiskCache(), default_version_key()
+        outcomes = [_cached(item, disk, version_key) for item in items]
+        disk.close()
     todo = [index for index, outcome in enumerate(outcomes) if outcome is None]
     if jobs <= 1 or len(todo) < PARALLEL_MIN_FILES:
         for index in todo:

@@ -116,6 +116,29 @@ def _python_check(name: str):
     return getattr(module, "CHECKS", {}).get(name)
 
 
+def _rule_files(directory: Path) -> list[tuple[Path, bytes]]:
+    found = []
+    try:
+        paths = sorted(Path(directory).glob("*.toml"))
+    except OSError:
+        paths = []
+    for path in paths:
+        try:
+            found.append((path, path.read_bytes()))
+        except OSError as exc:
+            log.warning("skipping rule file %s: %s", path, exc)
+    return found
+
+
+def catalog_version(directory: Path) -> str:
+    """The analyzer's version for these rule files (their digest), without compiling them: a
+    cached scan needs the version for its cache keys, not the rules."""
+    digest = hashlib.blake2b(EVALUATOR_VERSION.encode(), digest_size=8)
+    for path, data in _rule_files(directory):
+        digest.update(path.name.encode() + b"\0" + data + b"\0")
+    return f"{EVALUATOR_VERSION}+{digest.hexdigest()}"
+
+
 class TomlRulesAnalyzer:
     """Runs every own rule over a unit in one walk of its tree."""
 
@@ -172,17 +195,10 @@ class TomlRulesAnalyzer:
             except Exception:  # noqa: BLE001 - never fail the server on a missing catalog
                 log.exception("cannot locate the rule catalog")
                 return cls([], f"{EVALUATOR_VERSION}+none")
-        digest = hashlib.blake2b(EVALUATOR_VERSION.encode(), digest_size=8)
         rules: list[OwnRule] = []
         seen: set[str] = set()
-        try:
-            files = sorted(Path(directory).glob("*.toml"))
-        except OSError:
-            files = []
-        for path in files:
+        for path, data in _rule_files(directory):
             try:
-                data = path.read_bytes()
-                digest.update(path.name.encode() + b"\0" + data + b"\0")
                 rule = compile_rule(tomllib.loads(data.decode("utf-8")), path.name)
             except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RuleError) as exc:
                 log.warning("skipping rule file %s: %s", path, exc)
@@ -195,7 +211,7 @@ class TomlRulesAnalyzer:
                 continue
             seen.update((rule.id, rule.name))
             rules.append(rule)
-        return cls(rules, f"{EVALUATOR_VERSION}+{digest.hexdigest()}")
+        return cls(rules, catalog_version(directory))
 
     def rule_ids(self) -> dict[str, str]:
         return {r.id: r.name for r in self.rules}
