@@ -19,6 +19,7 @@ import bandit
 from bandit.core import config as b_config
 from bandit.core import extension_loader, metrics, node_visitor, test_set, tester
 from bandit.core import meta_ast
+from bandit.core import utils as b_utils
 
 from bastion.analyzers.base import UnitSource, node_lines
 from bastion.model import Finding, Level, Span
@@ -69,6 +70,39 @@ class _RecordingTester(tester.BanditTester):
         return scores
 
 
+class _LeanVisitor(node_visitor.BanditNodeVisitor):
+    """Bandit's visitor, minus the work no check reads: nodes of a type that has neither a
+    check nor a `visit_` method (Name, Load, BinOp, ...: most of a tree) get no context, and
+    nothing is logged. The contexts of the other nodes are built exactly as bandit builds them.
+    """
+
+    interesting: frozenset[str] = frozenset()
+
+    def pre_visit(self, node):
+        self.depth += 1
+        if node.__class__.__name__ not in self.interesting:
+            self.context = {}
+            return True
+        context = {"imports": self.imports, "import_aliases": self.import_aliases}
+        if hasattr(node, "lineno"):
+            context["lineno"] = node.lineno
+        if hasattr(node, "col_offset"):
+            context["col_offset"] = node.col_offset
+        if hasattr(node, "end_col_offset"):
+            context["end_col_offset"] = node.end_col_offset
+        context["node"] = node
+        context["linerange"] = b_utils.linerange(node)
+        context["filename"] = self.fname
+        context["file_data"] = self.fdata
+        self.context = context
+        return True
+
+    def post_visit(self, node):
+        self.depth -= 1
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            self.namespace = b_utils.namespace_path_split(self.namespace)[0]
+
+
 class BanditAdapter:
     id = "bandit"
     version = BANDIT_VERSION
@@ -78,6 +112,9 @@ class BanditAdapter:
         # second configuration would silently change every test set in the process.
         self._testset = test_set.BanditTestSet(b_config.BanditConfig(), {"include": set(), "exclude": set()})
         self._names = self._load_names()
+        self._interesting = frozenset(self._testset.tests) | frozenset(
+            name[len("visit_"):] for name in dir(node_visitor.BanditNodeVisitor)
+            if name.startswith("visit_"))
 
     @staticmethod
     def _load_names() -> dict[str, str]:
@@ -96,9 +133,10 @@ class BanditAdapter:
     def _visitor(self, path: str, data: bytes) -> node_visitor.BanditNodeVisitor:
         counts = metrics.Metrics()
         counts.begin(path)
-        visitor = node_visitor.BanditNodeVisitor(
+        visitor = _LeanVisitor(
             path, io.BytesIO(data), meta_ast.BanditMetaAst(), self._testset, False, {}, counts
         )
+        visitor.interesting = self._interesting
         visitor.tester = _RecordingTester(self._testset, False, {}, counts)
         visitor.update_scores = _ignore_scores  # bandit's score totals are never read here
         return visitor
