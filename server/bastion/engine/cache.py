@@ -1,12 +1,14 @@
-"""A small bounded map for per-unit results.
+"""A small thread-safe LRU map for per-unit results.
 
-Reads are plain dict look-ups (atomic under the GIL, no lock, no reordering): the engine does
-two per unit per keystroke. When the map is full, the older half is dropped in insertion order.
+Bounded so that a long editing session does not grow: every keystroke adds an entry for the
+edited unit's new text, and the least recently used entries (old versions of edited units,
+closed documents) are dropped first.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from typing import Generic, TypeVar
 
 K = TypeVar("K")
@@ -16,18 +18,22 @@ V = TypeVar("V")
 class LRU(Generic[K, V]):
     def __init__(self, size: int) -> None:
         self._size = size
-        self._data: dict[K, V] = {}
+        self._data: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: K) -> V | None:
-        return self._data.get(key)
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
 
     def put(self, key: K, value: V) -> None:
         with self._lock:
             self._data[key] = value
-            if len(self._data) > self._size:
-                for old in list(self._data)[: self._size // 2]:
-                    del self._data[old]
+            self._data.move_to_end(key)
+            while len(self._data) > self._size:
+                self._data.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:

@@ -68,7 +68,7 @@ class Analysis:
 
 
 class Engine:
-    def __init__(self, analyzers: Sequence[Analyzer], cache_size: int = 50_000,
+    def __init__(self, analyzers: Sequence[Analyzer], cache_size: int = 20_000,
                  disk_cache: DiskCache | None = None, unit_caches: bool = True) -> None:
         self.analyzers = list(analyzers)
         self.disk_cache = disk_cache

@@ -9,6 +9,7 @@ is dropped, never published. Bandit keeps global state, so one worker thread run
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 PROGRESS_INTERVAL_S = float(os.environ.get("BASTION_PROGRESS_INTERVAL_MS", "50")) / 1000
 # Smaller documents are analysed whole before anything is published: no flicker of partial sets.
 PROGRESSIVE_MIN_LINES = 1500
+IDLE_COLLECT_S = 1.0
 
 
 @attrs.frozen
@@ -86,6 +88,7 @@ class Scheduler:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bastion-analysis")
         self._running: dict[str, asyncio.Task] = {}
         self._waiters: dict[str, list[asyncio.Future]] = {}
+        self._idle_collect: asyncio.TimerHandle | None = None
 
     def schedule(self, uri: str) -> None:
         if uri not in self._running:
@@ -159,6 +162,16 @@ class Scheduler:
         finally:
             self._running.pop(uri, None)
             self._wake(uri)
+            self._collect_when_idle()
+
+    def _collect_when_idle(self) -> None:
+        """Parsed trees are cyclic (bandit links children to parents), so only a full collection
+        frees them; the server collects rarely while typing (see `bastion lsp`), and fully once
+        the user pauses, so memory does not grow over a long session."""
+        if self._idle_collect is not None:
+            self._idle_collect.cancel()
+        self._idle_collect = asyncio.get_running_loop().call_later(
+            IDLE_COLLECT_S, lambda: None if self._running else gc.collect())
 
     def _publish_partial(self, uri: str, version: int, config: Config, raw: RawAnalysis) -> None:
         """First findings of a large file while the rest is still being analysed (push clients)."""

@@ -22,6 +22,14 @@ log = logging.getLogger(__name__)
 class BastionProtocol(LanguageServerProtocol):
     """Text synchronisation goes to Bastion's document store instead of pygls' workspace."""
 
+    def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None):
+        # pygls 2.1 files the future of every handler it runs under its message id but removes
+        # only those of requests: each notification (a keystroke's didChange) would leak two.
+        super()._execute_handler(msg_id, handler, callback, args, kwargs)
+        future = self._request_futures.get(msg_id)
+        if future is not None:
+            future.add_done_callback(lambda _done: self._request_futures.pop(msg_id, None))
+
     def _user_handler(self, method: str, params):
         if (handler := self.fm.features.get(method)) is not None:
             yield handler, (params,), None

@@ -1,0 +1,25 @@
+"""The server does not keep a future per notification (pygls 2.1 would: a leak per keystroke)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bastion.lsp.server import create_server
+
+
+async def test_notification_futures_are_released():
+    server = create_server()
+    protocol = server.protocol
+    done = []
+
+    async def handler(value):
+        await asyncio.sleep(0)
+        done.append(value)
+
+    for index in range(50):
+        protocol._execute_handler(f"note-{index}", handler, callback=lambda _f: None,
+                                  args=(index,))
+    while len(done) < 50:
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.01)
+    assert not protocol._request_futures
