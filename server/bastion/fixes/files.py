@@ -15,7 +15,7 @@ from pathlib import Path
 import attrs
 
 from bastion.config import Config
-from bastion.files import MAX_BYTES, UnreadableSource, decode_source
+from bastion.files import decode_source, read_limited
 from bastion.fixes.base import SAFE
 from bastion.fixes.planner import FixAllResult, fix_all
 
@@ -37,13 +37,7 @@ class Snapshot:
 
 def read_snapshot(path: str | Path) -> Snapshot:
     path = Path(path)
-    try:
-        stat = path.stat()
-        if stat.st_size > MAX_BYTES:
-            raise UnreadableSource(f"too large ({stat.st_size // 1024} KiB)")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UnreadableSource(f"cannot read ({exc.strerror})") from None
+    data, stat = read_limited(path)
     text = decode_source(data)
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
