@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 
@@ -25,10 +26,14 @@ class BastionProtocol(LanguageServerProtocol):
     def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None):
         # pygls 2.1 files the future of every handler it runs under its message id but removes
         # only those of requests: each notification (a keystroke's didChange) would leak two.
+        # The release is deferred to the loop: pygls iterates the map while cancelling at
+        # shutdown, and a cancelled future runs its callbacks at once.
         super()._execute_handler(msg_id, handler, callback, args, kwargs)
         future = self._request_futures.get(msg_id)
         if future is not None:
-            future.add_done_callback(lambda _done: self._request_futures.pop(msg_id, None))
+            loop = asyncio.get_running_loop()
+            future.add_done_callback(lambda _done: loop.call_soon_threadsafe(
+                self._request_futures.pop, msg_id, None))
 
     def _user_handler(self, method: str, params):
         if (handler := self.fm.features.get(method)) is not None:
