@@ -47,8 +47,9 @@ def main() -> int:
         for name in args.files:
             target = Path(tmp) / name
             target.write_text("import subprocess\n" + (stdlib / name).read_text(encoding="utf-8"))
-            for label, server, extra in (("ruff server", f"{args.ruff} server", ["--init-options", RUFF_INIT]),
-                                         ("bastion", bastion, [])):
+            servers = (("ruff server", f"{args.ruff} server", ["--init-options", RUFF_INIT]),
+                       ("bastion", bastion, []))
+            for label, server, extra in servers:
                 data = run(server, target, args.edits, args.gap_ms, extra)
                 edit = data.get("edit_ms", {})
                 rows.append((name, data.get("lines"), label, data.get("cold_ms"), edit.get("p50"),

@@ -292,14 +292,14 @@ def _decode_error_line(message: str) -> int | None:
 def _key_line(text: str, key: str, section: str | None = None) -> int | None:
     """Line (1-based) of `key = ...` in `[tool.<section>]`, or of the section header."""
     in_section = section is None
-    header = re.compile(r"^\s*\[\s*tool\.%s\s*\]" % re.escape(section or ""))
+    header = re.compile(rf"^\s*\[\s*tool\.{re.escape(section or '')}\s*\]")
     for number, line in enumerate(text.splitlines(), 1):
         if section and line.lstrip().startswith("["):
             in_section = bool(header.match(line)) or line.strip().startswith(f"[tool.{section}.")
             if in_section and key == section:
                 return number
             continue
-        if in_section and re.match(r"^\s*[\"']?%s[\"']?\s*=" % re.escape(key), line):
+        if in_section and re.match(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", line):
             return number
     return None
 

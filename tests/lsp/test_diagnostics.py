@@ -6,7 +6,7 @@ import asyncio
 
 from lsprotocol import types
 
-from .conftest import change_document, on_publish, codes, diagnostics_for, is_pull, open_document
+from .conftest import change_document, codes, diagnostics_for, is_pull, on_publish, open_document
 
 SOURCE = """import subprocess
 

@@ -17,8 +17,7 @@ import logging
 
 import bandit
 from bandit.core import config as b_config
-from bandit.core import extension_loader, metrics, node_visitor, test_set, tester
-from bandit.core import meta_ast
+from bandit.core import extension_loader, meta_ast, metrics, node_visitor, test_set, tester
 from bandit.core import utils as b_utils
 
 from bastion.analyzers.base import UnitSource, node_lines

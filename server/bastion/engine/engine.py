@@ -24,6 +24,7 @@ from bastion.engine.suppress import Directive, SuppressionHint, comment_directiv
 from bastion.engine.units import Split, Unit, split_document
 from bastion.engine.whole_file import analyse_whole
 from bastion.model import Finding
+from bastion.model.text import split_lines
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +117,7 @@ class Engine:
         raw = None
         if split is None and progress is None:
             with self.lock:
-                raw = analyse_whole(self, text, path, lines or text.split("\n"))
+                raw = analyse_whole(self, text, path, lines or split_lines(text))
         if raw is None:
             raw = self._analyse_units(text, path, split, lines, progress)
         if key is not None and not raw.errors:
@@ -128,7 +129,7 @@ class Engine:
         if split is None:
             split = split_document(text)
         if lines is None:
-            lines = text.split("\n")
+            lines = split_lines(text)
         context = ContextBuilder()
         findings: list[Finding] = []
         directives: dict[int, Directive] = {}

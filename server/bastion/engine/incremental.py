@@ -36,7 +36,6 @@ class IncrementalSplitter:
     def __init__(self) -> None:
         self.split: Split | None = None
         self.line_count = 0
-        self.full_splits = 0  # how often the whole document had to be split (for benchmarks)
         self._prefix: int | None = None  # lines unchanged since the base, from the start
         self._suffix: int | None = None  # ... and from the end
 
@@ -60,7 +59,6 @@ class IncrementalSplitter:
             self._suffix = suffix if self._suffix is None else min(self._suffix, suffix)
             split = self._update(lines, self._prefix, self._suffix)
         if split is None:
-            self.full_splits += 1
             split = split_document("\n".join(lines))
             if split.broken:
                 self.split = None  # no valid base to work from

@@ -85,8 +85,15 @@ class BastionServer(LanguageServer):
 
 def create_server(engine: Engine | None = None) -> BastionServer:
     from bastion.engine.registry import create_engine
-    from bastion.lsp.features import (code_actions, configuration, diagnostics, documents,
-                                      explain, hover, workspace)
+    from bastion.lsp.features import (
+        code_actions,
+        configuration,
+        diagnostics,
+        documents,
+        explain,
+        hover,
+        workspace,
+    )
 
     server = BastionServer(engine or create_engine(disk_cache=True))
     for feature in (configuration, documents, diagnostics, hover, code_actions, explain,

@@ -48,7 +48,8 @@ class SettingsStore:
         try:
             values, unknown = validate_layer(raw, camel=True)
         except ConfigError as exc:
-            return [Message("error", f"Bastion: invalid {origin}: {exc.message}; keeping the previous settings")]
+            return [Message("error", f"Bastion: invalid {origin}: {exc.message}; "
+                                     "keeping the previous settings")]
         if values != self._client:
             self._client = values
             self.generation += 1
