@@ -105,7 +105,9 @@ class IncrementalSplitter:
             return None  # an open triple-quoted string changes the meaning of every later line
         region_units: list[Unit] = []
         region_broken: list[tuple[int, int]] = []
-        _split_region(lines, lo, hi, indent, {n + lo for n in in_string}, region_units, region_broken)
+        known = {u.digest: u for u in units[first:last + 1]}
+        _split_region(lines, lo, hi, indent, {n + lo for n in in_string}, region_units,
+                      region_broken, known)
         if indent and any(not u.indented for u in region_units):
             return None
         if any(lines[a][len(indent):].startswith("@") for a, _ in region_broken):

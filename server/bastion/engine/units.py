@@ -155,8 +155,13 @@ def _split_broken(lines: list[str]) -> Split:
 
 
 def _split_region(lines: list[str], lo: int, hi: int, indent: str, in_string: set[int],
-                  units: list[Unit], broken: list[tuple[int, int]]) -> None:
-    """Split lines lo..hi into statements that start at exactly `indent`; parse each alone."""
+                  units: list[Unit], broken: list[tuple[int, int]],
+                  known: dict[bytes, Unit] | None = None) -> None:
+    """Split lines lo..hi into statements that start at exactly `indent`; parse each alone.
+
+    `known`: units of an earlier split by digest. A chunk whose text is exactly one of them is
+    that unit again (same text, same tree), so it is not parsed a second time.
+    """
     width = len(indent)
     starts = [
         i for i in range(lo, hi + 1)
@@ -173,6 +178,13 @@ def _split_region(lines: list[str], lo: int, hi: int, indent: str, in_string: se
     index = 0
     while index < len(starts):
         start = starts[index]
+        if known:
+            end = _chunk_end(lines, starts, index, hi)
+            same = known.get(Unit(start, end, _text(lines, start, end), indented).digest)
+            if same is not None and not same.suffix:
+                units.append(same.moved(start - same.start))
+                index += 1
+                continue
         parsed = None
         # A chunk that fails alone may be a statement whose continuation line starts at the
         # same indentation (`x = f(` / `1)`): try it joined with the next few chunks.
