@@ -18,6 +18,7 @@ from bastion.fixes.target import (
     keyword,
     positional,
     set_arg_value,
+    set_keyword,
     string_value,
 )
 
@@ -69,12 +70,9 @@ def request_timeout(t: Target):
     if name.split(".")[0] not in HTTP_MODULES:
         return None
     existing = keyword(call, "timeout")
-    if existing is not None:
-        if not _is_none(existing.value):
-            return None
-        new = set_arg_value(call, existing, cst.Integer("10"))
-    else:
-        new = add_keyword(call, "timeout", cst.Integer("10"))
+    if existing is not None and not _is_none(existing.value):
+        return None
+    new = set_keyword(call, "timeout", cst.Integer("10"))
     return Rewrite("timeout", "add timeout=10", REVIEW, t.replace(call, new),
                    note="a request that waits more than 10 s for the server now raises "
                         "a Timeout error instead of hanging")
@@ -131,11 +129,7 @@ def torch_weights_only(t: Target):
         return None
     if t.call_qualname(call) not in ("torch.load", "torch.serialization.load"):
         return None
-    arg = keyword(call, "weights_only")
-    if arg is not None:
-        new = set_arg_value(call, arg, cst.Name("True"))
-    else:
-        new = add_keyword(call, "weights_only", cst.Name("True"))
+    new = set_keyword(call, "weights_only", cst.Name("True"))
     return Rewrite("weights-only", "load weights only (weights_only=True)", REVIEW,
                    t.replace(call, new),
                    note="pickled whole models (not state dicts) no longer load")
@@ -151,12 +145,9 @@ def jinja_autoescape(t: Target):
     if not name.startswith("jinja2.") or name.rsplit(".", 1)[-1] != "Environment":
         return None
     arg = keyword(call, "autoescape")
-    if arg is not None:
-        if not _is_false(arg.value):
-            return None
-        new = set_arg_value(call, arg, cst.Name("True"))
-    else:
-        new = add_keyword(call, "autoescape", cst.Name("True"))
+    if arg is not None and not _is_false(arg.value):
+        return None
+    new = set_keyword(call, "autoescape", cst.Name("True"))
     return Rewrite("autoescape", "escape HTML in templates (autoescape=True)", REVIEW,
                    t.replace(call, new),
                    note="values with markup are now escaped; mark trusted markup as safe")

@@ -198,6 +198,12 @@ def set_arg_value(call: cst.Call, arg: cst.Arg, value: cst.BaseExpression) -> cs
                                    for a in call.args])
 
 
+def set_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
+    """`name=value`: the existing keyword's value replaced, or the keyword appended."""
+    arg = keyword(call, name)
+    return set_arg_value(call, arg, value) if arg is not None else add_keyword(call, name, value)
+
+
 def add_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
     """Append `name=value`, following the call's layout (one argument per line, or inline)."""
     new = cst.Arg(value=value, keyword=cst.Name(name),
