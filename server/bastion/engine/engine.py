@@ -88,11 +88,12 @@ class Engine:
     def analyse(self, text: str, path: str, config: Config) -> Analysis:
         return apply_config(self.analyse_raw(text, path), path, config)
 
-    def cached_raw(self, text: str) -> RawAnalysis | None:
-        """The whole-file result from the disk cache, without analysing anything."""
+    def cached_raw(self, text: str, key: str | None = None) -> RawAnalysis | None:
+        """The whole-file result from the disk cache (under `key`, else the text's key), without
+        analysing anything."""
         if self.disk_cache is None:
             return None
-        stored = self.disk_cache.get(text_key(text, self.version_key))
+        stored = self.disk_cache.get(key or text_key(text, self.version_key))
         if stored is None:
             return None
         try:
@@ -110,10 +111,10 @@ class Engine:
         """
         key = None
         if split is None and use_disk and self.disk_cache is not None:
-            cached = self.cached_raw(text)
+            key = text_key(text, self.version_key)
+            cached = self.cached_raw(text, key)
             if cached is not None:
                 return cached
-            key = text_key(text, self.version_key)
         raw = None
         if split is None and progress is None:
             with self.lock:
