@@ -94,23 +94,49 @@ async def test_rapid_edits_publish_only_the_newest_version(vscode):
     assert not is_pull(vscode)
 
 
+# Findings on the first lines and the last one, 1,600 lines apart.
+LARGE = ("import pickle\npickle.loads(a)\n\n\n"
+         + "".join(f"def f{i}(x):\n    return x + {i}\n\n\n" for i in range(400)) + "eval(x)\n")
+
+
+async def publishes_until_complete(client, uri: str) -> list:
+    """Opens LARGE and returns what is published until all three of its findings are."""
+    published: list = []
+    on_publish(client, published.append)
+    open_document(client, uri, LARGE)
+
+    async def complete():
+        while not published or len(published[-1].diagnostics) < 3:
+            await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+
+    await asyncio.wait_for(complete(), 30)
+    return published
+
+
 async def test_large_file_publishes_progressively(progressive):
     """A first analysis publishes partial findings (same version) before the full set."""
     uri = (progressive.workspace / "big.py").as_uri()
-    body = "".join(f"def f{i}(x):\n    return x + {i}\n\n\n" for i in range(400))
-    text = "import pickle\npickle.loads(a)\n\n\n" + body + "eval(x)\n"
-    published: list = []
-    on_publish(progressive, published.append)
-    open_document(progressive, uri, text)
-
-    async def final():
-        while not published or "B307" not in codes(published[-1].diagnostics):
-            await progressive.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-
-    await asyncio.wait_for(final(), 30)
+    published = await publishes_until_complete(progressive, uri)
     assert codes(published[-1].diagnostics) == ["B301", "B307", "B403"]
     assert all(p.version == 1 for p in published)
     assert len(published) >= 2, "no partial publish before the full one"
     first = set(codes(published[0].diagnostics))
     assert first and first < {"B301", "B307", "B403"}, "the first publish was not partial"
     assert "B307" not in first, "the last unit was published first: not top to bottom"
+
+
+async def test_visible_lines_are_published_first(progressive):
+    """With `bastion/visibleRanges` (sent by Bastion's VS Code extension), the first analysis of
+    a large file reports the lines on screen first; malformed hints are ignored."""
+    uri = (progressive.workspace / "scrolled.py").as_uri()
+    last = LARGE.count("\n") - 1
+    progressive.protocol.notify("bastion/visibleRanges", {"textDocument": {"uri": uri},
+                                                          "ranges": "not a list"})
+    progressive.protocol.notify("bastion/visibleRanges", {
+        "textDocument": {"uri": uri},
+        "ranges": [{"start": {"line": last - 30, "character": 0},
+                    "end": {"line": last, "character": 0}}]})
+    published = await publishes_until_complete(progressive, uri)
+    assert codes(published[-1].diagnostics) == ["B301", "B307", "B403"]
+    assert len(published) >= 2, "no partial publish before the full one"
+    assert codes(published[0].diagnostics) == ["B307"], "the visible last line was not first"

@@ -518,3 +518,20 @@ def test_mark_safe_inside_function_equals_bandit():
 def test_adapter_reports_levels_as_enum():
     (finding,) = [f for f in ENGINE.analyse("eval(x)\n", "x.py", CONFIG).findings]
     assert finding.severity is Level.MEDIUM and finding.confidence is Level.HIGH
+
+
+def test_checks_of_a_function_itself_match_what_keeps_a_function_whole():
+    """A function is split into statements unless B107/B503 may report the function itself
+    (their span and nosec lines reach the end of its body): units.py holds supersets of the
+    names and values these checks match."""
+    from bandit.plugins import general_hardcoded_password, insecure_ssl_tls
+
+    from bastion.engine.units import BAD_SSL_DEFAULTS, PASSWORD_NAME
+
+    assert sorted(t._test_id for t in _TESTSET.get_tests("FunctionDef")) == ["B107", "B503"]
+    # Every word this matches contains "pas", "pwd", "token" or "secret".
+    assert general_hardcoded_password.RE_WORDS == "(pas+wo?r?d|pass(phrase)?|pwd|token|secrete?)"
+    for name in ("paswd", "password", "db_passwd", "pass", "passphrase", "pwd", "token", "secrete"):
+        assert general_hardcoded_password.RE_CANDIDATES.search(name) and PASSWORD_NAME.search(name)
+    defaults = insecure_ssl_tls.gen_config("ssl_with_bad_version")["bad_protocol_versions"]
+    assert set(defaults) == BAD_SSL_DEFAULTS

@@ -403,7 +403,7 @@ def test_a_comment_for_a_rule_the_configuration_does_not_report_is_not_unused():
 
 
 def test_comments_in_code_being_typed_are_not_called_unused():
-    text = SHELL + "def f(:\n    x = 1  # nosec B602\n"
+    text = SHELL + "def f():\n    x = g(1,  # nosec B602\n"
     analysis = analyse_by_units(text)
     assert analysis.broken
     assert not [h for h in analysis.hints if h.kind == "unused"]

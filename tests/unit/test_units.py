@@ -55,7 +55,8 @@ def test_top_level_statements_and_class_members():
         (2, 5, False),  # decorators + class header over two lines
         (6, 6, True),  # docstring
         (7, 7, True),  # x = 1; y = 2 (same line: one unit)
-        (9, 11, True),  # decorated method, decorator included
+        (9, 10, True),  # decorated method's header, decorator included
+        (11, 11, True),  # the method's body statement
         (13, 13, True),  # nested class header
         (14, 14, True),  # nested class member
         (16, 16, False),  # a = 1; b = 2
@@ -70,17 +71,17 @@ def test_class_header_gets_a_pass_body():
     tree = header.parse()
     (cls,) = tree.body
     assert isinstance(cls, ast.ClassDef) and cls.lineno == 5 and cls.decorator_list[0].lineno == 3
-    nested = split_document(CLASS_DOC).units[5]
+    nested = split_document(CLASS_DOC).units[6]
     assert nested.suffix == "        pass\n" and nested.indented
 
 
 def test_members_parse_with_document_lines_and_columns():
-    method = split_document(CLASS_DOC).units[4]
-    tree = method.parse()
-    func = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef))
+    header, body = split_document(CLASS_DOC).units[4:6]
+    func = next(n for n in ast.walk(header.parse()) if isinstance(n, ast.FunctionDef))
     assert (func.lineno, func.col_offset) == (11, 4)
     assert func.decorator_list[0].lineno == 10
-    ret = next(n for n in ast.walk(tree) if isinstance(n, ast.Return))
+    assert header.suffix == "        pass\n" and not header.in_function and body.in_function
+    ret = next(n for n in ast.walk(body.parse()) if isinstance(n, ast.Return))
     assert (ret.lineno, ret.col_offset) == (12, 8)
 
 
@@ -104,15 +105,30 @@ def test_multi_line_statement_is_one_unit():
 
 def test_decorated_function_includes_decorators():
     text = "@a\n@b(\n    1)\ndef f():\n    pass\n"
-    assert spans(text) == [(0, 4, False)]
+    assert spans(text) == [(0, 3, False), (4, 4, True)]
 
 
-def test_functions_and_compound_statements_are_not_split():
+def test_functions_are_split_into_statements_compound_statements_are_not():
     text = (
         "def f():\n    class Inner:\n        x = 1\n    return Inner\n\nif x:\n    class B:\n"
         "        y = 2\n"
     )
-    assert spans(text) == [(0, 3, False), (5, 7, False)]
+    assert spans(text) == [(0, 0, False), (1, 1, True), (2, 2, True), (3, 3, True), (5, 7, False)]
+    assert [u.in_function for u in split_document(text).units] == [False, True, True, True, False]
+
+
+@pytest.mark.parametrize("text", [
+    "def f(): return 1\n",  # the body on the header's line
+    "def f(a,\n      b): return 1\n",  # ... on the last line of a long signature
+    "def f(x):\n    y = x\n    return mark_safe(y)\n",  # B703 reads the whole function
+])
+def test_functions_that_stay_whole(text):
+    assert len(split_document(text).units) == 1
+
+
+def test_long_signature_stays_in_the_header():
+    text = "def f(\n    a,\n    b=1,\n) -> int:\n    return a\n"
+    assert spans(text) == [(0, 3, False), (4, 4, True)]
 
 
 def test_empty_and_comment_only_documents():
@@ -135,15 +151,17 @@ def test_digest_depends_on_text_and_kind_not_position():
 def test_tab_indented_class_is_split():
     text = "class A:\n\tdef f(self):\n\t\treturn 1\n\tdef g(self):\n\t\treturn 2\n"
     split = split_document(text)
-    assert spans(text) == [(0, 0, False), (1, 2, True), (3, 4, True)]
+    assert spans(text) == [(0, 0, False), (1, 1, True), (2, 2, True), (3, 3, True), (4, 4, True)]
     assert split.units[0].suffix == "\tpass\n"
     for unit in split.units:
         unit.parse()
 
 
-def test_comments_between_header_and_body_stay_in_header():
+def test_comments_between_header_and_body_are_in_neither():
     text = "class A:\n    # a comment\n\n    x = 1\n"
-    assert spans(text) == [(0, 2, False), (3, 3, True)]
+    assert spans(text) == [(0, 0, False), (3, 3, True)]
+    text = "def f(\n    a,  # the first\n    # the last\n):\n    # why\n    return a\n"
+    assert spans(text) == [(0, 3, False), (5, 5, True)]
 
 
 # ---- broken documents ---------------------------------------------------------------------
@@ -168,13 +186,16 @@ z = eval(q)
 
 def test_broken_member_goes_quiet_alone():
     split = split_document(BROKEN_METHOD)
-    assert split.broken == ((7, 8),)
+    assert split.broken == ((8, 8),)
     assert spans(BROKEN_METHOD) == [
         (0, 0, False),
         (1, 1, False),
         (3, 3, False),
-        (4, 5, True),
-        (10, 11, True),
+        (4, 4, True),
+        (5, 5, True),
+        (7, 7, True),  # the broken method's header still parses
+        (10, 10, True),
+        (11, 11, True),
         (13, 13, False),
     ]
 
@@ -183,7 +204,7 @@ def test_findings_of_other_members_survive_a_broken_method():
     with pytest.raises(SyntaxError):
         ast.parse(BROKEN_METHOD)
     analysis = ENGINE.analyse(BROKEN_METHOD, "x.py", CONFIG)
-    assert analysis.broken == ((7, 8),)
+    assert analysis.broken == ((8, 8),)
     # the import context still applies: `sp.call` is B602 (not B604) and yaml.load is B506
     assert found(BROKEN_METHOD) == {("B404", 1), ("B506", 5), ("B602", 11), ("B307", 13)}
 
@@ -200,8 +221,8 @@ def test_broken_top_level_chunk_goes_quiet_alone():
         "    subprocess.call(cmd, shell=True)\n"
     )
     analysis = ENGINE.analyse(text, "x.py", CONFIG)
-    assert analysis.broken == ((2, 3),)
-    assert found(text) == {("B404", 0), ("B602", 6)}
+    assert analysis.broken == ((2, 2),)  # the header; the body's statements are still checked
+    assert found(text) == {("B404", 0), ("B307", 3), ("B602", 6)}
 
 
 def test_broken_class_header_keeps_its_members():
@@ -219,15 +240,15 @@ def test_broken_member_in_tab_indented_class():
         "import subprocess as sp\nclass A:\n\tdef f(self, c):\n\t\tsp.call(c, shell=True)\n"
         "\tdef g(self):\n\t\tx = [\n\tdef h(self, x):\n\t\teval(x)\n"
     )
-    assert split_document(text).broken == ((4, 5),)
+    assert split_document(text).broken == ((5, 5),)
     assert found(text) == {("B404", 0), ("B602", 3), ("B307", 7)}
 
 
 def test_decorators_join_their_definition_in_broken_documents():
     text = "@app.route('/')\n@login\ndef index(:\n    pass\n\n@cache\ndef f():\n    eval(x)\n"
     split = split_document(text)
-    assert split.broken == ((0, 3),)
-    assert [(u.start, u.end) for u in split.units] == [(5, 7)]
+    assert split.broken == ((0, 2),)
+    assert [(u.start, u.end) for u in split.units] == [(3, 3), (5, 6), (7, 7)]
     assert found(text) == {("B307", 7)}
 
 
@@ -248,8 +269,8 @@ def test_column_zero_text_in_triple_quoted_string_does_not_start_a_chunk():
         "def f(:\n    pass\nsubprocess.call(cmd, shell=True)\n"
     )
     split = split_document(text)
-    assert split.broken == ((5, 6),)
-    assert [(u.start, u.end) for u in split.units] == [(0, 0), (1, 4), (7, 7)]
+    assert split.broken == ((5, 5),)
+    assert [(u.start, u.end) for u in split.units] == [(0, 0), (1, 4), (6, 6), (7, 7)]
     assert found(text) == {("B404", 0), ("B602", 7)}
 
 
@@ -318,3 +339,10 @@ def test_leading_lines_are_reported_broken(first):
     with pytest.raises(SyntaxError):
         ast.parse(text)
     assert split_document(text).broken == ((0, 0),)
+
+
+def test_comment_like_line_inside_a_string_stays_in_its_chunk():
+    text = 'class A:\n    """doc\n#   """\n    def f(self):\n        x = (\n'
+    split = split_document(text)
+    assert (1, 2) in [(u.start, u.end) for u in split.units]
+    assert split.broken == ((4, 4),)

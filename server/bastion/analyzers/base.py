@@ -30,6 +30,7 @@ class UnitSource:
     lines: list[str]  # the whole document's lines, for column conversion
     path: str
     context: ImportContext
+    in_function: bool = False  # the tree holds statements of a function body
 
     def span_of(self, node: ast.AST) -> Span:
         start_line = node.lineno - 1

@@ -224,7 +224,7 @@ class TomlRulesAnalyzer:
         env = Env(unit.context.alias_map(), unit.context.imports)
         found: dict[tuple[str, int], Finding] = {}
         # (node, inside a function, innermost enclosing statement)
-        stack: list[tuple[ast.AST, bool, ast.AST | None]] = [(unit.tree, False, None)]
+        stack: list[tuple[ast.AST, bool, ast.AST | None]] = [(unit.tree, unit.in_function, None)]
         while stack:
             node, in_function, statement = stack.pop()
             kind = type(node)

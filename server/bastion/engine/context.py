@@ -11,6 +11,8 @@ import ast
 import hashlib
 from collections.abc import Iterator
 
+import attrs
+
 from bastion.analyzers.base import ImportContext
 
 # ("import", name, asname) or ("from", module, name, asname), in bandit's visiting order.
@@ -32,28 +34,38 @@ def _facts(node: ast.AST) -> Iterator[ImportFact]:
         yield from _facts(child)
 
 
-class ContextBuilder:
-    """Walks units in document order, folding their import facts the way bandit's visitor does."""
+@attrs.frozen
+class Context:
+    """The import context before a unit: the facts of every earlier unit folded the way bandit's
+    visitor folds them. Immutable, so analyses can keep the context of each unit and resume
+    from it; `digest` identifies it in cache keys."""
 
-    def __init__(self) -> None:
-        self.imports: set[str] = set()
-        self.aliases: dict[str, str] = {}
-        self.digest = b""
+    imports: frozenset[str] = frozenset()
+    aliases: tuple[tuple[str, str], ...] = ()
+    digest: bytes = b""
 
     def current(self) -> ImportContext:
-        return ImportContext(frozenset(self.imports), tuple(self.aliases.items()))
+        return ImportContext(self.imports, self.aliases)
 
-    def add(self, facts: tuple[ImportFact, ...]) -> None:
+    def alias_map(self) -> dict[str, str]:
+        return dict(self.aliases)
+
+    def plus(self, facts: tuple[ImportFact, ...]) -> Context:
         if not facts:
-            return
+            return self
+        imports, aliases = set(self.imports), dict(self.aliases)
         for fact in facts:
             if fact[0] == "import":
                 _, name, asname = fact
                 if asname:
-                    self.aliases[asname] = name
-                self.imports.add(name)
+                    aliases[asname] = name
+                imports.add(name)
             else:
                 _, module, name, asname = fact
-                self.aliases[asname or name] = f"{module}.{name}"
-                self.imports.add(f"{module}.{name}")
-        self.digest = hashlib.blake2b(self.digest + repr(facts).encode(), digest_size=16).digest()
+                aliases[asname or name] = f"{module}.{name}"
+                imports.add(f"{module}.{name}")
+        digest = hashlib.blake2b(self.digest + repr(facts).encode(), digest_size=16).digest()
+        return Context(frozenset(imports), tuple(aliases.items()), digest)
+
+
+EMPTY = Context()

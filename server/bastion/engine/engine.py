@@ -18,23 +18,31 @@ import attrs
 from bastion.analyzers.base import Analyzer, UnitSource
 from bastion.config import Config
 from bastion.engine.cache import LRU
-from bastion.engine.context import ContextBuilder, import_facts
+from bastion.engine.context import EMPTY, Context, import_facts
 from bastion.engine.disk_cache import DiskCache, decode, encode, text_key
+from bastion.engine.progressive import analyse_progressively
 from bastion.engine.suppress import Directive, SuppressionHint, comment_directives, govern
 from bastion.engine.units import Split, Unit, split_document
-from bastion.engine.whole_file import analyse_whole
+from bastion.engine.whole_file import analyse_whole, split_whole
 from bastion.model import Finding
 from bastion.model.text import split_lines
 
 log = logging.getLogger(__name__)
 
 
+def _nothing_visible() -> tuple[tuple[int, int], ...]:
+    return ()
+
+
 @attrs.frozen
 class Progress:
-    """Partial results while a large document is analysed for the first time (top to bottom)."""
+    """Partial results while a large document is analysed for the first time: the units on
+    the lines `visible()` returns (0-based, inclusive ranges; asked again after each unit)
+    first, then top to bottom."""
 
     report: Callable[[RawAnalysis], None]
     every_s: float = 0.05
+    visible: Callable[[], tuple[tuple[int, int], ...]] = _nothing_visible
 
 
 @attrs.frozen
@@ -42,6 +50,25 @@ class UnitFacts:
     parsed: bool
     imports: tuple
     directives: tuple[Directive, ...]  # lines relative to the unit's start
+
+
+@attrs.frozen
+class UnitRecord:
+    """What one unit contributed to an analysis, in document lines, and the import context
+    after it: the next analysis of the same document reuses it for every unit an edit did not
+    touch, so a keystroke costs the edited unit, not a pass over every unit."""
+
+    context: Context
+    findings: tuple[Finding, ...] = ()
+    directives: tuple[Directive, ...] = ()
+    errors: tuple[str, ...] = ()
+
+    def moved(self, lines: int) -> UnitRecord:
+        if not lines or not (self.findings or self.directives):
+            return self
+        return UnitRecord(self.context, tuple(f.shifted(lines) for f in self.findings),
+                          tuple(attrs.evolve(d, line=d.line + lines) for d in self.directives),
+                          self.errors)
 
 
 @attrs.frozen
@@ -119,11 +146,23 @@ class Engine:
         if split is None and progress is None:
             with self.lock:
                 raw = analyse_whole(self, text, path, lines or split_lines(text))
+        elif split is None:
+            raw = analyse_progressively(self, text, path, lines or split_lines(text), progress)
         if raw is None:
             raw = self._analyse_units(text, path, split, lines, progress)
         if key is not None and not raw.errors:
             self.disk_cache.put(key, encode(raw.findings, raw.directives, raw.broken))
         return raw
+
+    def split_cached(self, text: str, path: str, lines: list[str]) -> RawAnalysis | None:
+        """The document's disk-cache entry split into units, its unit caches filled: what a
+        first analysis leaves behind, without running the checks again (None: no entry, or
+        the document does not parse)."""
+        cached = self.cached_raw(text)
+        if cached is None:
+            return None
+        with self.lock:
+            return split_whole(self, text, path, lines, cached)
 
     def _analyse_units(self, text: str, path: str, split: Split | None,
                        lines: list[str] | None, progress: Progress | None = None) -> RawAnalysis:
@@ -131,34 +170,65 @@ class Engine:
             split = split_document(text)
         if lines is None:
             lines = split_lines(text)
-        context = ContextBuilder()
-        findings: list[Finding] = []
-        directives: dict[int, Directive] = {}
-        errors: list[str] = []
+        units, reuse = split.units, split.reuse
         with self.lock:
-            last_report, reported = time.perf_counter(), 0
-            for unit in split.units:
+            records: list[UnitRecord] = []
+            index, context = 0, EMPTY
+            if reuse is not None and progress is None and len(reuse.records) == reuse.count:
+                # Units before the edit are the previous split's: so are their records.
+                records.extend(reuse.records[:reuse.head])
+                index, context = reuse.head, records[-1].context if records else EMPTY
+                for unit in units[index:index + reuse.region]:
+                    records.append(self.unit_record(unit, lines, path, context, split.trees))
+                    context = records[-1].context
+                index += reuse.region
+                before_tail = reuse.records[reuse.tail - 1].context if reuse.tail else EMPTY
+                if context.digest == before_tail.digest:
+                    # Same imports up to the units after the edit: their records only move.
+                    records.extend(r.moved(reuse.delta) for r in reuse.records[reuse.tail:])
+                    index = len(units)
+            last_report, total, reported = time.perf_counter(), 0, 0
+            for unit in units[index:]:
                 # The first findings go out at once; later ones in batches, `every_s` apart.
-                if progress is not None and len(findings) > reported and (
+                if progress is not None and total > reported and (
                         not reported or time.perf_counter() - last_report > progress.every_s):
-                    progress.report(RawAnalysis(tuple(findings), dict(directives), ()))
-                    last_report, reported = time.perf_counter(), len(findings)
-                facts, tree = self._unit_facts(unit)
-                for directive in facts.directives:
-                    shifted = attrs.evolve(directive, line=directive.line + unit.start)
-                    directives[shifted.line] = shifted
-                if facts.parsed:
-                    findings.extend(self._unit_findings(unit, lines, path, context, errors, tree))
-                context.add(facts.imports)
-            for analyzer in self.analyzers:
-                whole_file = getattr(analyzer, "analyse_file", None)
-                found = whole_file(text, path) if whole_file is not None else []
-                if found:
-                    findings.extend(found)
-                    # Whole-file findings may sit on comment lines, outside every unit.
-                    directives = {**comment_directives(text, 0, self._lookup), **directives}
+                    found = tuple(f for r in records for f in r.findings)
+                    progress.report(RawAnalysis(found, _directives(records), ()))
+                    last_report, reported = time.perf_counter(), total
+                records.append(self.unit_record(unit, lines, path, context, split.trees))
+                context = records[-1].context
+                total += len(records[-1].findings)
+            return self.assemble(text, path, split, records)
+
+    def assemble(self, text: str, path: str, split: Split, records: list[UnitRecord]) -> RawAnalysis:
+        """The document's analysis from its units' records, with the whole-file checks added;
+        the records are kept with the split for the next analysis. Call with `lock` held."""
+        split.trees.clear()  # bandit annotated them; they are not needed again
+        split.records[:] = records
+        findings = [f for r in records for f in r.findings]
+        directives = _directives(records)
+        for analyzer in self.analyzers:
+            whole_file = getattr(analyzer, "analyse_file", None)
+            found = whole_file(text, path) if whole_file is not None else []
+            if found:
+                findings.extend(found)
+                # Whole-file findings may sit on comment lines, outside every unit.
+                directives = {**comment_directives(text, 0, self._lookup), **directives}
         findings.sort(key=Finding.sort_key)
-        return RawAnalysis(tuple(findings), directives, split.broken, tuple(errors), split)
+        errors = tuple(e for r in records for e in r.errors)
+        return RawAnalysis(tuple(findings), directives, split.broken, errors, split)
+
+    def unit_record(self, unit: Unit, lines: list[str], path: str, context: Context,
+                    trees: dict[bytes, ast.Module]) -> UnitRecord:
+        """What the unit contributes, analysed after `context` (`trees`: parsed units by digest)."""
+        facts, tree = self._unit_facts(unit, trees)
+        directives = tuple(attrs.evolve(d, line=d.line + unit.start) for d in facts.directives)
+        errors: list[str] = []
+        found = []
+        if facts.parsed:
+            tree = tree or trees.get(unit.digest)
+            found = self._unit_findings(unit, lines, path, context, errors, tree)
+        return UnitRecord(context.plus(facts.imports), tuple(found), directives, tuple(errors))
 
     @property
     def nosec_names(self) -> dict[str, str]:
@@ -174,13 +244,15 @@ class Engine:
     def store_findings(self, unit: Unit, context_digest: bytes, relative: tuple[Finding, ...]) -> None:
         self._results.put((unit.digest, context_digest), relative)
 
-    def _unit_facts(self, unit: Unit) -> tuple[UnitFacts, ast.Module | None]:
-        """The unit's facts, and its fresh tree when it had to be parsed for them."""
+    def _unit_facts(self, unit: Unit, trees: dict[bytes, ast.Module] | None = None,
+                    ) -> tuple[UnitFacts, ast.Module | None]:
+        """The unit's facts, and its fresh tree when it had to be parsed for them (`trees`: trees
+        the splitter already parsed, by digest)."""
         facts = self._facts.get(unit.digest)
         tree = None
         if facts is None:
             try:
-                tree = unit.parse()
+                tree = (trees or {}).get(unit.digest) or unit.parse()
                 parsed = True
                 imports = import_facts(tree) if "import" in unit.text else ()
             except (SyntaxError, ValueError, RecursionError):
@@ -190,13 +262,13 @@ class Engine:
             self._facts.put(unit.digest, facts)
         return facts, tree
 
-    def _unit_findings(self, unit: Unit, lines: list[str], path: str, context: ContextBuilder,
+    def _unit_findings(self, unit: Unit, lines: list[str], path: str, context: Context,
                        errors: list[str], tree: ast.Module | None = None) -> list[Finding]:
         key = (unit.digest, context.digest)
         cached = self._results.get(key)
         if cached is None:
             tree = tree or unit.parse()
-            source = UnitSource(tree, lines, path, context.current())
+            source = UnitSource(tree, lines, path, context.current(), unit.in_function)
             found: list[Finding] = []
             for analyzer in self.analyzers:
                 try:
@@ -211,6 +283,10 @@ class Engine:
     def clear_cache(self) -> None:
         self._facts.clear()
         self._results.clear()
+
+
+def _directives(records: list[UnitRecord]) -> dict[int, Directive]:
+    return {d.line: d for r in records for d in r.directives}
 
 
 def apply_config(raw: RawAnalysis, path: str | None, config: Config,

@@ -1,17 +1,27 @@
 """Keep a document's units up to date from the lines an edit touched, without whole-file work.
 
-After an edit only the units around it are split and parsed again: the edited class member
-and its sibling members, or the edited top-level statement and its neighbours. Units after the
-edit are moved, not re-read. The result equals `split_document` on the new text; when an edit
-could change the meaning of distant lines (an unclosed triple-quoted string, a dedent inside a
-class), the whole document is split again.
+After an edit only the units around it are split and parsed again: the edited statement of a
+class or function body and its sibling statements, or the edited top-level statement and its
+neighbours. Units after the edit are moved, not re-read. The result equals `split_document` on
+the new text; when an edit could change the meaning of distant lines (an unclosed triple-quoted
+string, a dedent out of a body), the statement that holds it, or the whole document, is split
+again.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
-from bastion.engine.units import Split, Unit, _split_region, lines_in_strings, split_document
+from bastion.engine.units import (
+    SCOPE_READING,
+    Reuse,
+    Split,
+    Unit,
+    _split_region,
+    lines_in_strings,
+    split_document,
+)
 
 _INDENT = re.compile(r"[ \t]*")
 
@@ -77,15 +87,15 @@ class IncrementalSplitter:
         units = self.split.units
         if not units:
             return None
-        first = next((i for i, u in enumerate(units) if u.end >= old_lo), len(units))
-        last = max((i for i, u in enumerate(units) if u.start <= old_hi), default=-1)
-        # Neighbours too: a typed line may join the unit before it or the one after it.
-        first, last = max(first - 1, 0), min(max(last, first) + 1, len(units) - 1)
-        member = self._member_region(units, first, last, lines, prefix, new_n - 1 - suffix)
-        if member is not None:
-            first, last, indent = member
+        first = bisect_left(units, old_lo, key=_end)  # the first unit the edit reaches
+        last = bisect_right(units, old_hi, key=_start) - 1  # ... and the last
+        block = _block_region(units, first, last, lines, prefix, new_n - 1 - suffix)
+        if block is not None:
+            first, last, indent, in_function = block
         else:
-            indent = ""
+            indent, in_function = "", False
+            # Neighbours too: a typed line may join the unit before it or the one after it.
+            first, last = max(first - 1, 0), min(max(last, first) + 1, len(units) - 1)
             while first > 0 and units[first].indented:
                 first -= 1  # widen to the top-level statement (the class) that holds it
             while last + 1 < len(units) and units[last + 1].indented:
@@ -103,46 +113,83 @@ class IncrementalSplitter:
         in_string = lines_in_strings(region_text)
         if _ends_inside_string(region_text):
             return None  # an open triple-quoted string changes the meaning of every later line
+        if in_function and SCOPE_READING in region_text:
+            return None  # the function is no longer split into statements
         region_units: list[Unit] = []
         region_broken: list[tuple[int, int]] = []
         known = {u.digest: u for u in units[first:last + 1]}
+        trees: dict = {}
         _split_region(lines, lo, hi, indent, {n + lo for n in in_string}, region_units,
-                      region_broken, known)
+                      region_broken, known, trees, in_function)
         if indent and any(not u.indented for u in region_units):
             return None
+        if indent and not region_units and not region_broken:
+            return None  # the body is gone: its header no longer parses
         if any(lines[a][len(indent):].startswith("@") for a, _ in region_broken):
             return None  # a broken decorator claims the next statement, possibly past the region
-        before = [u for u in units[:first]]
         after = [u.moved(delta) for u in units[last + 1:]]
         broken = [b for b in self.split.broken if b[1] < lo]
         broken += region_broken
         broken += [(a + delta, b + delta) for a, b in self.split.broken if a > old_end]
-        return Split(tuple(before + region_units + after), tuple(broken))
+        reuse = Reuse(self.split.records, len(units), first, len(region_units), last + 1, delta)
+        return Split(units[:first] + tuple(region_units) + tuple(after), tuple(broken), reuse, trees)
 
-    @staticmethod
-    def _member_region(units, first, last, lines, new_lo, new_hi):
-        """Class members around the edit, when the edit stays inside the class body."""
-        core = units[first + 1:last] or units[first:last + 1]
-        if not core or not all(u.indented for u in core):
+
+def _start(unit: Unit) -> int:
+    return unit.start
+
+
+def _end(unit: Unit) -> int:
+    return unit.end
+
+
+def _deeper(indent: str, than: str) -> bool:
+    return len(indent) > len(than) and indent.startswith(than)
+
+
+def _block_region(units: tuple[Unit, ...], first: int, last: int, lines: list[str],
+                  new_lo: int, new_hi: int) -> tuple[int, int, str, bool] | None:
+    """The statements around an edit inside one class or function body: the edited ones and a
+    sibling on each side (a typed line may join either), each with the units nested in it.
+
+    Returns (first unit, last unit, the body's indentation, whether it is a function body);
+    None when the edit does not stay inside one body.
+    """
+    count = len(units)
+    lo = min(first, count - 1)
+    hi = max(last, lo)  # a line inserted between two units touches the one after it
+    core = units[lo:hi + 1]
+    if not all(u.indented for u in core):
+        return None
+    indents = [_indent(u.text) for u in core]
+    indents += [_indent(lines[i]) for i in range(max(new_lo, 0), min(new_hi, len(lines) - 1) + 1)
+                if _significant(lines[i])]
+    indent = min(indents, key=len)
+    if not indent or not all(i.startswith(indent) for i in indents):
+        return None
+
+    def statement_start(index: int) -> int | None:
+        while index > 0 and _deeper(_indent(units[index].text), indent):
+            index -= 1
+        return index if _indent(units[index].text) == indent and units[index].indented else None
+
+    def statement_end(index: int) -> int:
+        while index + 1 < count and _deeper(_indent(units[index + 1].text), indent):
+            index += 1
+        return index
+
+    start = statement_start(lo)
+    if start is None:
+        return None
+    before = _indent(units[start - 1].text) if start else ""
+    if start and (before == indent or _deeper(before, indent)):
+        start = statement_start(start - 1)
+        if start is None:
             return None
-        indent = _indent(lines[core[0].start]) if core[0].start < len(lines) else ""
-        if not indent:
-            return None
-        if any(_indent(u.text) != indent for u in core):
-            return None
-        for index in range(max(new_lo, 0), min(new_hi, len(lines) - 1) + 1):
-            line = lines[index]
-            if _significant(line) and not line.startswith(indent):
-                return None
-        # Siblings only: the region must not reach the class header or another class's members.
-        while first < last and not (units[first].indented and _indent(units[first].text) == indent
-                                    and not units[first].suffix):
-            first += 1
-        while last > first and not (units[last].indented and _indent(units[last].text) == indent):
-            last -= 1
-        if units[first].suffix or _indent(units[first].text) != indent:
-            return None
-        return first, last, indent
+    end = statement_end(hi)
+    if end + 1 < count and _indent(units[end + 1].text) == indent and units[end + 1].indented:
+        end = statement_end(end + 1)
+    return start, end, indent, units[start].in_function
 
 
 def _ends_inside_string(text: str) -> bool:

@@ -1,9 +1,11 @@
 """Split a document into units: the pieces the engine parses, analyses and caches one by one.
 
-A unit is a top-level statement, except that a class is split into its header and its body
-statements, recursively, so that editing one method never re-analyses a 3,000-line class.
-When the document does not parse (mid-typing), a line-based splitter finds the top-level chunks;
-each chunk that parses on its own is split as above, and only the broken chunk goes quiet.
+A unit is a top-level statement, except that a class or a function is split into its header
+and its body statements, recursively: editing one line of a method re-analyses that statement,
+never the method or a 3,000-line class. (A function stays whole when a check reads it whole:
+see `_splits`.) When the document does not parse (mid-typing), a line-based splitter finds the
+chunks; each chunk that parses on its own is split as above, a class or function that does not
+parse keeps the body statements that do, and only the broken statement goes quiet.
 """
 
 from __future__ import annotations
@@ -25,13 +27,14 @@ class Unit:
     start: int
     end: int
     text: str  # the unit's lines, each ending in "\n"
-    indented: bool  # a class member: parsed inside a synthetic `if 1:` so columns stay true
-    suffix: str = ""  # a class header gets a `pass` body so that it parses alone
+    indented: bool  # in a class or function body: parsed inside a synthetic `if 1:` so columns stay true
+    suffix: str = ""  # a class or function header gets a `pass` body so that it parses alone
+    in_function: bool = False  # a statement of a function body (rules for module level skip it)
     digest: bytes = attrs.field(eq=False, default=b"")
 
     def __attrs_post_init__(self) -> None:
         if not self.digest:
-            key = b"I" if self.indented else b"T"
+            key = b"F" if self.in_function else b"I" if self.indented else b"T"
             raw = key + self.text.encode("utf-8", "surrogatepass") + self.suffix.encode()
             object.__setattr__(self, "digest", hashlib.blake2b(raw, digest_size=16).digest())
 
@@ -50,9 +53,29 @@ class Unit:
 
 
 @attrs.frozen
+class Reuse:
+    """How a split was derived from the one before it: its first `head` units are that split's,
+    then come `region` new units, then that split's units from index `tail` on, moved `delta`
+    lines. `records` are what the engine found in each unit of the split before (empty when it
+    was never analysed)."""
+
+    records: list
+    count: int  # units in the split before
+    head: int
+    region: int
+    tail: int
+    delta: int
+
+
+@attrs.frozen
 class Split:
     units: tuple[Unit, ...]
     broken: tuple[tuple[int, int], ...]  # 0-based inclusive line ranges that do not parse
+    reuse: Reuse | None = attrs.field(default=None, eq=False)
+    # Trees the splitter parsed for new units, by digest: the engine need not parse them again.
+    trees: dict[bytes, ast.Module] = attrs.field(factory=dict, eq=False)
+    # Filled by the engine when it analyses the split: one record per unit (see Reuse).
+    records: list = attrs.field(factory=list, eq=False)
 
 
 def split_document(text: str) -> Split:
@@ -74,7 +97,7 @@ def _text(lines: list[str], start: int, end: int) -> str:
 
 
 def _units_of_body(body: list[ast.stmt], lines: list[str], indented: bool,
-                   nodes: list[list[ast.stmt]] | None = None) -> list[Unit]:
+                   nodes: list[list[ast.stmt]] | None = None, in_function: bool = False) -> list[Unit]:
     """Units of a statement list; `nodes`, when given, receives each unit's statements."""
     groups: list[list[ast.stmt]] = []
     last_end = -1
@@ -88,31 +111,81 @@ def _units_of_body(body: list[ast.stmt], lines: list[str], indented: bool,
     for group in groups:
         start, end = _node_start(group[0]), max(n.end_lineno for n in group) - 1
         node = group[0]
-        if len(group) == 1 and isinstance(node, ast.ClassDef) and _body_on_own_lines(node):
+        if len(group) == 1 and _splits(node, lines):
+            # A header unit, then the body's statements: an edit in one statement of a long
+            # function re-analyses that statement, not the function.
             body_start = _node_start(node.body[0])
             indent = re.match(r"[ \t]*", lines[body_start]).group(0)
-            units.append(Unit(start, body_start - 1, _text(lines, start, body_start - 1),
-                              indented, indent + "pass\n"))
+            head_end = _header_end(lines, start, body_start)
+            units.append(Unit(start, head_end, _text(lines, start, head_end),
+                              indented, indent + "pass\n", in_function))
             if nodes is not None:
-                nodes.append([])  # a class header holds no statements of its own
-            units.extend(_units_of_body(node.body, lines, True, nodes))
+                nodes.append([])  # a header holds no statements of its own
+            inner = in_function or not isinstance(node, ast.ClassDef)
+            units.extend(_units_of_body(node.body, lines, True, nodes, inner))
         else:
-            units.append(Unit(start, end, _text(lines, start, end), indented))
+            units.append(Unit(start, end, _text(lines, start, end), indented, in_function=in_function))
             if nodes is not None:
                 nodes.append(group)
     return units
+
+
+# Bandit's B703 (django mark_safe) reads the whole enclosing function: such a function stays whole.
+SCOPE_READING = "mark_safe"
+# Bandit's checks of a function itself (B107 password defaults, B503 bad SSL defaults) report it
+# with a span and nosec lines through the end of its body: a function they may report stays
+# whole. These are supersets of what the checks match (tests/unit/test_bandit_contract.py).
+PASSWORD_NAME = re.compile(r"pas|pwd|token|secret", re.IGNORECASE)
+BAD_SSL_DEFAULTS = frozenset({
+    "PROTOCOL_SSLv2", "SSLv2_METHOD", "SSLv23_METHOD", "PROTOCOL_SSLv3", "PROTOCOL_TLSv1",
+    "SSLv3_METHOD", "TLSv1_METHOD", "PROTOCOL_TLSv1_1", "TLSv1_1_METHOD"})
+
+
+def _splits(node: ast.stmt, lines: list[str]) -> bool:
+    """A class or function whose body starts on a line of its own is split into units."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if _checked_whole(node.args):
+            return False
+        if any(SCOPE_READING in line for line in lines[_node_start(node):node.end_lineno]):
+            return False
+    elif not isinstance(node, ast.ClassDef):
+        return False
+    first = node.body[0]
+    if _node_start(first) < node.lineno:
+        return False  # the body starts on the header's first line
+    line = lines[_node_start(first)]
+    stripped = line.lstrip(" \t")
+    # Nothing of the header (the end of a long signature) before the body on its line.
+    if getattr(first, "decorator_list", None):
+        return stripped.startswith("@")
+    return len(line) - len(stripped) == first.col_offset
+
+
+def _header_end(lines: list[str], start: int, body_start: int) -> int:
+    """A header's last line: comments between it and the body belong to neither, so editing
+    them (or the body's first statement) never changes the header."""
+    end = body_start - 1
+    while end > start and (not lines[end].strip() or lines[end].lstrip().startswith("#")):
+        end -= 1
+    return end
+
+
+def _checked_whole(args: ast.arguments) -> bool:
+    defaults = [*args.defaults, *(d for d in args.kw_defaults if d is not None)]
+    if not defaults:
+        return False
+    if any(isinstance(d, ast.Constant) and d.value is not None for d in args.defaults) and any(
+            PASSWORD_NAME.search(a.arg) for a in (*args.posonlyargs, *args.args)):
+        return True
+    return any(isinstance(n, ast.Name) and n.id in BAD_SSL_DEFAULTS
+               or isinstance(n, ast.Attribute) and n.attr in BAD_SSL_DEFAULTS
+               for d in defaults for n in ast.walk(d))
 
 
 def units_of_module(tree: ast.Module, lines: list[str]) -> tuple[tuple[Unit, ...], list[list[ast.stmt]]]:
     """The units of a parsed document, and the statements each unit holds."""
     nodes: list[list[ast.stmt]] = []
     return tuple(_units_of_body(tree.body, lines, False, nodes)), nodes
-
-
-def _body_on_own_lines(node: ast.ClassDef) -> bool:
-    header_end = max([node.lineno, *(b.end_lineno for b in node.bases),
-                      *(k.value.end_lineno for k in node.keywords)])
-    return _node_start(node.body[0]) >= header_end
 
 
 def lines_in_strings(text: str) -> set[int]:
@@ -156,11 +229,14 @@ def _split_broken(lines: list[str]) -> Split:
 
 def _split_region(lines: list[str], lo: int, hi: int, indent: str, in_string: set[int],
                   units: list[Unit], broken: list[tuple[int, int]],
-                  known: dict[bytes, Unit] | None = None) -> None:
+                  known: dict[bytes, Unit] | None = None,
+                  trees: dict[bytes, ast.Module] | None = None, in_function: bool = False) -> None:
     """Split lines lo..hi into statements that start at exactly `indent`; parse each alone.
 
     `known`: units of an earlier split by digest. A chunk whose text is exactly one of them is
     that unit again (same text, same tree), so it is not parsed a second time.
+    `trees`: receives the tree of each chunk that became exactly one unit, by digest.
+    `in_function`: the lines are statements of a function body.
     """
     width = len(indent)
     starts = [
@@ -179,8 +255,9 @@ def _split_region(lines: list[str], lo: int, hi: int, indent: str, in_string: se
     while index < len(starts):
         start = starts[index]
         if known:
-            end = _chunk_end(lines, starts, index, hi)
-            same = known.get(Unit(start, end, _text(lines, start, end), indented).digest)
+            end = _chunk_end(lines, starts, index, hi, in_string)
+            same = known.get(Unit(start, end, _text(lines, start, end), indented,
+                                  in_function=in_function).digest)
             if same is not None and not same.suffix:
                 units.append(same.moved(start - same.start))
                 index += 1
@@ -189,23 +266,27 @@ def _split_region(lines: list[str], lo: int, hi: int, indent: str, in_string: se
         # A chunk that fails alone may be a statement whose continuation line starts at the
         # same indentation (`x = f(` / `1)`): try it joined with the next few chunks.
         for joined in range(index, min(index + _MAX_JOIN, len(starts))):
-            if joined > index and _parses(lines, starts, joined, hi, indented):
+            if joined > index and _parses(lines, starts, joined, hi, indented, in_string):
                 break  # the next chunk is a statement of its own: keep the decision local
-            end = _chunk_end(lines, starts, joined, hi)
-            candidate = Unit(start, end, _text(lines, start, end), indented)
+            end = _chunk_end(lines, starts, joined, hi, in_string)
+            candidate = Unit(start, end, _text(lines, start, end), indented, in_function=in_function)
             try:
                 parsed = candidate.parse()
                 break
             except (SyntaxError, ValueError, RecursionError):
                 continue
         if parsed is None:
-            end = _chunk_end(lines, starts, index, hi)
-            if not _split_broken_class(lines, start, end, indent, in_string, units, broken):
+            end = _chunk_end(lines, starts, index, hi, in_string)
+            if not _split_broken_block(lines, start, end, indent, in_string, units, broken,
+                                       in_function):
                 broken.append((start, end))
             index += 1
             continue
         body = parsed.body[0].body if indented else parsed.body
-        units.extend(_units_of_body(body, lines, indented=indented))
+        found = _units_of_body(body, lines, indented, None, in_function)
+        if trees is not None and len(found) == 1 and found[0] == candidate:
+            trees[candidate.digest] = parsed
+        units.extend(found)
         index = joined + 1
 
 
@@ -214,8 +295,9 @@ _MAX_JOIN = 4
 _NOT_A_START = ("", " ", "\t", "#", "\r", "\x0c")
 
 
-def _parses(lines: list[str], starts: list[int], index: int, hi: int, indented: bool) -> bool:
-    end = _chunk_end(lines, starts, index, hi)
+def _parses(lines: list[str], starts: list[int], index: int, hi: int, indented: bool,
+            in_string: set[int]) -> bool:
+    end = _chunk_end(lines, starts, index, hi, in_string)
     try:
         Unit(starts[index], end, _text(lines, starts[index], end), indented).parse()
     except (SyntaxError, ValueError, RecursionError):
@@ -223,36 +305,68 @@ def _parses(lines: list[str], starts: list[int], index: int, hi: int, indented: 
     return True
 
 
-def _chunk_end(lines: list[str], starts: list[int], index: int, hi: int) -> int:
+def _chunk_end(lines: list[str], starts: list[int], index: int, hi: int, in_string: set[int]) -> int:
+    """The chunk's last line, without trailing blank and comment lines (a `#` line inside a
+    triple-quoted string is not a comment)."""
     start = starts[index]
     end = (starts[index + 1] if index + 1 < len(starts) else hi + 1) - 1
-    while end > start and (not lines[end].strip() or lines[end].lstrip().startswith("#")):
+    while end > start and (not lines[end].strip() or (
+            lines[end].lstrip().startswith("#") and end not in in_string)):
         end -= 1
     return end
 
 
-def _split_broken_class(lines: list[str], start: int, end: int, indent: str, in_string: set[int],
-                        units: list[Unit], broken: list[tuple[int, int]]) -> bool:
-    """A class that does not parse: keep its members that do, so one typo quiets one method."""
+def _split_broken_block(lines: list[str], start: int, end: int, indent: str, in_string: set[int],
+                        units: list[Unit], broken: list[tuple[int, int]], in_function: bool) -> bool:
+    """A class or function that does not parse: keep the statements of its body that do, so one
+    typo quiets one statement. Split as `_units_of_body` splits it once it parses again."""
     header = start
     while header <= end and lines[header][len(indent):].startswith("@"):
         header += 1
-    line = lines[header] if header <= end else ""
-    if not line[len(indent):].startswith("class ") or not line.rstrip().endswith(":"):
+    line = lines[header][len(indent):] if header <= end else ""
+    function = line.startswith(("def ", "async def "))
+    if not (function or line.startswith("class ")):
         return False
-    member = next((i for i in range(header + 1, end + 1)
-                   if lines[i].strip() and not lines[i].lstrip().startswith("#")), None)
-    if member is None:
+    if function and any(SCOPE_READING in text for text in lines[start:end + 1]):
         return False
-    member_indent = re.match(r"[ \t]*", lines[member]).group(0)
-    if len(member_indent) <= len(indent) or not member_indent.startswith(indent):
-        return False
-    try:
-        head = Unit(start, member - 1, _text(lines, start, member - 1), bool(indent),
-                    member_indent + "pass\n")
-        head.parse()
+    inner = in_function or function
+    members = [i for i in range(header + 1, end + 1) if _member_line(lines[i], indent)
+               and i not in in_string]
+    for member in members:
+        # The first line after which the header parses alone begins the body (a long
+        # signature's continuation lines are indented like a body; a header ends in ":").
+        before = next(lines[i] for i in range(member - 1, header - 1, -1)
+                      if lines[i].strip() and not lines[i].lstrip().startswith("#"))
+        if not before.rstrip().endswith(":") and "#" not in before:
+            continue
+        member_indent = re.match(r"[ \t]*", lines[member]).group(0)
+        head_end = _header_end(lines, start, member)
+        head = Unit(start, head_end, _text(lines, start, head_end), bool(indent),
+                    member_indent + "pass\n", in_function)
+        try:
+            tree = head.parse()
+        except (SyntaxError, ValueError, RecursionError):
+            continue
+        definition = tree.body[0].body[0] if head.indented else tree.body[0]
+        if function and _checked_whole(definition.args):
+            return False
         units.append(head)
-    except (SyntaxError, ValueError):
-        broken.append((start, member - 1))
-    _split_region(lines, member, end, member_indent, in_string, units, broken)
+        _split_region(lines, member, end, member_indent, in_string, units, broken,
+                      in_function=inner)
+        return True
+    if not members or not line.rstrip().endswith(":"):
+        return False
+    # The header itself is broken (`class A(B:`): it goes quiet, its body's statements do not.
+    broken.append((start, members[0] - 1))
+    _split_region(lines, members[0], end, re.match(r"[ \t]*", lines[members[0]]).group(0),
+                  in_string, units, broken, in_function=inner)
     return True
+
+
+def _member_line(text: str, indent: str) -> bool:
+    """A line of code indented deeper than `indent`."""
+    if not text.strip() or text.lstrip().startswith("#"):
+        return False
+    own = re.match(r"[ \t]*", text).group(0)
+    return len(own) > len(indent) and own.startswith(indent)
+

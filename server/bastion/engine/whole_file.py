@@ -14,18 +14,19 @@ from typing import TYPE_CHECKING
 import attrs
 
 from bastion.analyzers.base import ImportContext, UnitSource
-from bastion.engine.context import ContextBuilder, import_facts
+from bastion.engine.context import EMPTY, import_facts
 from bastion.engine.suppress import Directive, comment_directives
 from bastion.engine.units import Split, units_of_module
 from bastion.model import Finding
 
 if TYPE_CHECKING:
-    from bastion.engine.engine import Engine, RawAnalysis
+    from bastion.engine.engine import Engine, RawAnalysis, UnitFacts
+    from bastion.engine.units import Unit
 
 
 def analyse_whole(engine: Engine, text: str, path: str, lines: list[str]) -> RawAnalysis | None:
     """None when the document does not parse (the unit-by-unit path handles that)."""
-    from bastion.engine.engine import RawAnalysis, UnitFacts
+    from bastion.engine.engine import RawAnalysis
 
     try:
         tree = ast.parse(text)
@@ -46,6 +47,28 @@ def analyse_whole(engine: Engine, text: str, path: str, lines: list[str]) -> Raw
         findings.extend(file_findings)
         findings.sort(key=Finding.sort_key)
         return RawAnalysis(tuple(findings), directives, (), ())
+    return _by_unit(engine, text, tree, lines, findings, file_findings)
+
+
+def split_whole(engine: Engine, text: str, path: str, lines: list[str],
+                raw: RawAnalysis) -> RawAnalysis | None:
+    """`raw`, a whole-file result read from the disk cache, split into units whose caches are
+    filled as if the file had just been analysed, without running a check again. None when
+    the document does not parse."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    file_findings = [f for a in engine.analyzers if hasattr(a, "analyse_file")
+                     for f in a.analyse_file(text, path)]
+    findings = [f for f in raw.findings if f not in file_findings]
+    return _by_unit(engine, text, tree, lines, findings, file_findings)
+
+
+def _by_unit(engine: Engine, text: str, tree: ast.Module, lines: list[str],
+             findings: list[Finding], file_findings: list[Finding]) -> RawAnalysis:
+    from bastion.engine.engine import RawAnalysis, UnitRecord
+
     units, unit_nodes = units_of_module(tree, lines)
     starts = [u.start for u in units]
     per_unit: list[list[Finding]] = [[] for _ in units]
@@ -54,24 +77,33 @@ def analyse_whole(engine: Engine, text: str, path: str, lines: list[str]) -> Raw
         if index >= 0:
             per_unit[index].append(finding)
     directives: dict[int, Directive] = {}
-    context = ContextBuilder()
+    context = EMPTY
+    records: list[UnitRecord] = []
     for unit, nodes, found in zip(units, unit_nodes, per_unit, strict=True):
-        facts = engine.cached_facts(unit)
-        if facts is None:
-            imports = tuple(fact for node in nodes for fact in _facts_of(node, unit.text))
-            relative = comment_directives(unit.text, 0, engine.nosec_names, wrapped=unit.indented)
-            facts = UnitFacts(True, imports, tuple(relative.values()))
-            engine.store_facts(unit, facts)
-        for directive in facts.directives:
-            shifted = attrs.evolve(directive, line=directive.line + unit.start)
-            directives[shifted.line] = shifted
+        facts = facts_from_nodes(engine, unit, nodes)
+        shifted = tuple(attrs.evolve(d, line=d.line + unit.start) for d in facts.directives)
+        directives.update((d.line, d) for d in shifted)
         engine.store_findings(unit, context.digest, tuple(f.shifted(-unit.start) for f in found))
-        context.add(facts.imports)
+        context = context.plus(facts.imports)
+        records.append(UnitRecord(context, tuple(found), shifted))
     if file_findings:
         findings.extend(file_findings)
         directives = {**comment_directives(text, 0, engine.nosec_names), **directives}
     findings.sort(key=Finding.sort_key)
-    return RawAnalysis(tuple(findings), directives, (), (), Split(units, ()))
+    return RawAnalysis(tuple(findings), directives, (), (), Split(units, (), records=records))
+
+
+def facts_from_nodes(engine: Engine, unit: Unit, nodes: list[ast.stmt]) -> UnitFacts:
+    """A unit's facts from the statements of a whole-file tree (no parse of its own)."""
+    from bastion.engine.engine import UnitFacts
+
+    facts = engine.cached_facts(unit)
+    if facts is None:
+        imports = tuple(fact for node in nodes for fact in _facts_of(node, unit.text))
+        relative = comment_directives(unit.text, 0, engine.nosec_names, wrapped=unit.indented)
+        facts = UnitFacts(True, imports, tuple(relative.values()))
+        engine.store_facts(unit, facts)
+    return facts
 
 
 def _facts_of(node: ast.stmt, text: str) -> tuple:

@@ -10,37 +10,12 @@ from __future__ import annotations
 
 import ast
 import bisect
+import re
 
 import attrs
 
-from bastion.analyzers.base import ImportContext
-from bastion.engine.context import ContextBuilder
+from bastion.engine.context import EMPTY, Context
 from bastion.engine.units import Unit, split_document
-
-
-@attrs.frozen
-class Context:
-    """The import context before a unit, shaped like the engine's ContextBuilder."""
-
-    imports: frozenset[str]
-    aliases: tuple[tuple[str, str], ...]
-    digest: bytes
-
-    def current(self) -> ImportContext:
-        return ImportContext(self.imports, self.aliases)
-
-    def alias_map(self) -> dict[str, str]:
-        return dict(self.aliases)
-
-    def plus(self, facts: tuple) -> Context:
-        builder = ContextBuilder()
-        builder.imports, builder.aliases, builder.digest = set(self.imports), dict(self.aliases), \
-            self.digest
-        builder.add(facts)
-        return Context(frozenset(builder.imports), tuple(builder.aliases.items()), builder.digest)
-
-
-EMPTY = Context(frozenset(), (), b"")
 
 
 @attrs.frozen
@@ -86,8 +61,9 @@ class DocModel:
     @classmethod
     def build(cls, text: str, engine) -> DocModel:
         split = split_document(text)
-        facts = [unit_facts(engine, u) for u in split.units]
-        return cls(text, split.units, split.broken, facts, _top_level(split.units))
+        units = whole_functions(split.units, text.split("\n"))
+        facts = [unit_facts(engine, u) for u in units]
+        return cls(text, units, split.broken, facts, _top_level(units))
 
     @classmethod
     def from_split(cls, text: str, split, engine) -> DocModel | None:
@@ -99,6 +75,7 @@ class DocModel:
             if unit.end >= len(lines) or unit.text != "".join(
                     line + "\n" for line in lines[unit.start:unit.end + 1]):
                 return None
+        units = whole_functions(units, lines)
         facts = [unit_facts(engine, u) for u in units]
         return cls(text, units, tuple(split.broken), facts, _top_level(units))
 
@@ -170,8 +147,8 @@ class DocModel:
         inner = split_document(region)
         if inner.broken or not inner.units:
             return DocModel.build(text, engine)
-        return self._replaced(text, first, last + 1,
-                              tuple(_moved(u, start) for u in inner.units), engine)
+        moved = tuple(_moved(u, start) for u in inner.units)
+        return self._replaced(text, first, last + 1, whole_functions(moved, new_lines), engine)
 
     # -- queries --------------------------------------------------------------------------
     def unit_index(self, line: int) -> int | None:
@@ -182,13 +159,10 @@ class DocModel:
 
     def context(self, index: int) -> Context:
         if self._contexts is None:
-            contexts, builder, current = [], ContextBuilder(), EMPTY
+            contexts, current = [], EMPTY
             for facts in self.facts:
                 contexts.append(current)
-                if facts.imports:
-                    builder.add(facts.imports)
-                    current = Context(frozenset(builder.imports), tuple(builder.aliases.items()),
-                                      builder.digest)
+                current = current.plus(facts.imports)
             self._contexts = contexts
         return self._contexts[index]
 
@@ -287,7 +261,7 @@ def _reparse_unit(unit: Unit, new_lines: list[str], shift: int) -> tuple[Unit, .
             new_first.lstrip().startswith("#"):
         return None
     text = "".join(line + "\n" for line in new_lines[unit.start:end + 1])
-    candidate = Unit(unit.start, end, text, unit.indented)
+    candidate = Unit(unit.start, end, text, unit.indented, in_function=unit.in_function)
     try:
         tree = candidate.parse()
         from bastion.engine.units import _units_of_body
@@ -295,12 +269,38 @@ def _reparse_unit(unit: Unit, new_lines: list[str], shift: int) -> tuple[Unit, .
         return None
     body = tree.body[0].body if unit.indented else tree.body
     try:
-        units = tuple(_units_of_body(body, new_lines, indented=unit.indented))
+        units = tuple(_units_of_body(body, new_lines, unit.indented, None, unit.in_function))
     except Exception:  # noqa: BLE001  (the engine's splitter changed shape: split again fully)
         return None
     if not units or units[0].start != unit.start or units[-1].end != end:
         return None
-    return units
+    return whole_functions(units, new_lines)
+
+
+def whole_functions(units: tuple[Unit, ...], lines: list[str]) -> tuple[Unit, ...]:
+    """The engine's units with each function whole again (its header and body statements in
+    one unit): a fix rewrites the smallest statement that holds a finding, and a finding in a
+    function's signature is held by the whole function."""
+    merged: list[Unit] = []
+    index = 0
+    while index < len(units):
+        unit = units[index]
+        index += 1
+        if not unit.suffix or not _FUNCTION_HEADER.match(unit.text):
+            merged.append(unit)
+            continue
+        indent = _indent(unit.text)
+        end = unit.end
+        while index < len(units) and len(_indent(units[index].text)) > len(indent):
+            end = units[index].end
+            index += 1
+        text = "".join(line + "\n" for line in lines[unit.start:end + 1])
+        merged.append(Unit(unit.start, end, text, unit.indented, in_function=unit.in_function))
+    return tuple(merged)
+
+
+# A function header's first statement line (after its decorators).
+_FUNCTION_HEADER = re.compile(r"(?:[ \t]*@[^\n]*\n(?:[ \t]*[^\n]*\n)*?)?[ \t]*(?:async[ \t]+)?def\b")
 
 
 def _indent(line: str) -> str:
@@ -312,7 +312,8 @@ def _moved(unit: Unit, lines: int) -> Unit:
         return unit
     if hasattr(unit, "moved"):
         return unit.moved(lines)  # keeps the digest
-    return Unit(unit.start + lines, unit.end + lines, unit.text, unit.indented, unit.suffix)
+    return Unit(unit.start + lines, unit.end + lines, unit.text, unit.indented, unit.suffix,
+                unit.in_function)
 
 
 def _group_end(model: DocModel, group: tuple[int, int]) -> int:

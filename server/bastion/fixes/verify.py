@@ -105,7 +105,8 @@ def _verify_scoped(engine, model: DocModel, config: Config, path: str, p: Propos
     unit_lines = unit.text.split("\n")[:-1]
     new_unit_lines = unit_lines[:first] + change.new_lines() + unit_lines[last + 1:]
     new_unit = Unit(unit.start, unit.end + change.delta,
-                    "".join(line + "\n" for line in new_unit_lines), unit.indented, unit.suffix)
+                    "".join(line + "\n" for line in new_unit_lines), unit.indented, unit.suffix,
+                    unit.in_function)
     try:
         ast.parse(("if 1:\n" if unit.indented else "") + new_unit.text + new_unit.suffix)
     except (SyntaxError, ValueError, RecursionError):

@@ -77,7 +77,8 @@ def warm_up(engine: Engine, splitter: IncrementalSplitter, snap: Snapshot) -> No
     """After a disk-cache hit, split the document and fill the unit caches while the user
     reads, so that the first keystroke re-analyses one unit, not the whole file."""
     if splitter.split is None:
-        raw = engine.analyse_raw(snap.text, snap.path, lines=snap.lines, use_disk=False)
+        raw = engine.split_cached(snap.text, snap.path, snap.lines) or engine.analyse_raw(
+            snap.text, snap.path, lines=snap.lines, use_disk=False)
         if raw.split is not None:
             splitter.adopt(raw.split, len(snap.lines))
 
@@ -137,8 +138,10 @@ class Scheduler:
                                     *doc.take_changes())
                 progress = None
                 if not session.client.pull_diagnostics and len(doc.lines) >= PROGRESSIVE_MIN_LINES:
-                    progress = Progress(lambda raw, v=version, c=config: loop.call_soon_threadsafe(
-                        self._publish_partial, uri, v, c, raw), PROGRESS_INTERVAL_S)
+                    progress = Progress(
+                        lambda raw, v=version, c=config: loop.call_soon_threadsafe(
+                            self._publish_partial, uri, v, c, raw),
+                        PROGRESS_INTERVAL_S, lambda: session.visible.get(uri, ()))
                 analysis, baselined = await loop.run_in_executor(
                     self._executor, analyse_snapshot, server.engine, doc.splitter, snapshot, progress)
                 doc = session.documents.get(uri)

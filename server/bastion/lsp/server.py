@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import stat
+import sys
+import threading
 from collections.abc import Iterable
+from typing import BinaryIO
 
 from lsprotocol import types
+from pygls.io_ import StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.workspace.position_codec import PositionCodec
@@ -52,12 +58,64 @@ class BastionProtocol(LanguageServerProtocol):
         yield from self._user_handler(types.TEXT_DOCUMENT_DID_CLOSE, params)
 
 
+class PipeReader:
+    """Messages from a pipe, read on the event loop. pygls' own stdin reader hands every header
+    line and every body to a worker thread: three thread hops per keystroke."""
+
+    def __init__(self, stream: asyncio.StreamReader) -> None:
+        self._stream = stream
+
+    async def readline(self) -> bytes:
+        return await self._stream.readline()
+
+    async def readexactly(self, n: int) -> bytes:
+        try:
+            return await self._stream.readexactly(n)
+        except asyncio.IncompleteReadError:
+            return b""  # the client went away mid-message: pygls' loop ends on an empty body
+
+
+def _separate_pipe(stdin: BinaryIO, stdout: BinaryIO) -> bool:
+    """stdin is a pipe of its own: making it non-blocking cannot affect stdout (as it would for
+    a terminal or a socket shared by both)."""
+    try:
+        info, out = os.fstat(stdin.fileno()), os.fstat(stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        return False
+    return stat.S_ISFIFO(info.st_mode) and (info.st_dev, info.st_ino) != (out.st_dev, out.st_ino)
+
+
 class BastionServer(LanguageServer):
     def __init__(self, engine: Engine) -> None:
         super().__init__("bastion", __version__, protocol_cls=BastionProtocol, max_workers=2)
         self.engine = engine
         self.session = Session()
         self.scheduler = Scheduler(self)
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        stdin, stdout = stdin or sys.stdin.buffer, stdout or sys.stdout.buffer
+        if not _separate_pipe(stdin, stdout):
+            super().start_io(stdin, stdout)
+            return
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout))
+
+        async def serve() -> None:
+            stream = asyncio.StreamReader()
+            await asyncio.get_running_loop().connect_read_pipe(
+                lambda: asyncio.StreamReaderProtocol(stream), stdin)
+            await run_async(stop_event=self._stop_event, reader=PipeReader(stream),
+                            protocol=self.protocol, logger=log,
+                            error_handler=self.report_server_error)
+
+        try:
+            asyncio.run(serve())
+        except BrokenPipeError:
+            log.error("the connection to the client is lost; shutting down")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()
 
     @property
     def codec(self) -> PositionCodec:
@@ -92,11 +150,12 @@ def create_server(engine: Engine | None = None) -> BastionServer:
         documents,
         explain,
         hover,
+        visible_ranges,
         workspace,
     )
 
     server = BastionServer(engine or create_engine(disk_cache=True))
     for feature in (configuration, documents, diagnostics, hover, code_actions, explain,
-                    workspace):
+                    visible_ranges, workspace):
         feature.register(server)
     return server

@@ -61,3 +61,5 @@ class Session:
     documents: dict[str, Document] = attrs.Factory(dict)
     results: dict[str, Result] = attrs.Factory(dict)
     shown_messages: set[str] = attrs.Factory(set)
+    # 0-based inclusive line ranges the user sees, by document (see features/visible_ranges.py)
+    visible: dict[str, tuple[tuple[int, int], ...]] = attrs.Factory(dict)

@@ -1,0 +1,74 @@
+"""The first analysis of a large document, unit by unit, reporting findings as it goes.
+
+The units on the lines the user is looking at come first (when the client says which lines are
+visible: `Progress.visible`, asked again after every unit, so a scroll mid-analysis is followed),
+then the rest top to bottom. One parse of the whole file gives every unit its import context
+up front, so units can be analysed out of document order with the context bandit would have.
+"""
+
+from __future__ import annotations
+
+import ast
+import time
+from bisect import bisect_right
+from typing import TYPE_CHECKING
+
+from bastion.engine.context import EMPTY
+from bastion.engine.units import Split, Unit, units_of_module
+from bastion.engine.whole_file import facts_from_nodes
+
+if TYPE_CHECKING:
+    from bastion.engine.engine import Engine, Progress, RawAnalysis, UnitRecord
+
+
+def analyse_progressively(engine: Engine, text: str, path: str, lines: list[str],
+                          progress: Progress) -> RawAnalysis | None:
+    """None when the document does not parse (the unit-by-unit path handles it, top to bottom)."""
+    from bastion.engine.engine import RawAnalysis
+
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    units, unit_nodes = units_of_module(tree, lines)
+    del tree  # each unit is parsed on its own below, so bandit sees exactly its statements
+    with engine.lock:
+        contexts, context = [], EMPTY
+        for unit, nodes in zip(units, unit_nodes, strict=True):
+            contexts.append(context)
+            context = context.plus(facts_from_nodes(engine, unit, nodes).imports)
+        records: list[UnitRecord | None] = [None] * len(units)
+        order = _Order(units, records, progress)
+        last_report, total, reported = time.perf_counter(), 0, 0
+        while (index := order.next()) is not None:
+            # The first findings go out at once; later ones in batches, `every_s` apart.
+            if total > reported and (
+                    not reported or time.perf_counter() - last_report > progress.every_s):
+                done = [r for r in records if r is not None]
+                progress.report(RawAnalysis(tuple(f for r in done for f in r.findings),
+                                            {d.line: d for r in done for d in r.directives}, ()))
+                last_report, reported = time.perf_counter(), total
+            record = engine.unit_record(units[index], lines, path, contexts[index], {})
+            records[index] = record
+            total += len(record.findings)
+        return engine.assemble(text, path, Split(units, ()), records)
+
+
+class _Order:
+    """Which unit to analyse next: the first visible one not yet done, else the next in order."""
+
+    def __init__(self, units: tuple[Unit, ...], records: list, progress: Progress) -> None:
+        self._units, self._records, self._progress = units, records, progress
+        self._starts = [u.start for u in units]
+        self._in_order = 0
+
+    def next(self) -> int | None:
+        for first, last in self._progress.visible():
+            index = max(bisect_right(self._starts, first) - 1, 0)
+            while index < len(self._units) and self._units[index].start <= last:
+                if self._records[index] is None and self._units[index].end >= first:
+                    return index
+                index += 1
+        while self._in_order < len(self._units) and self._records[self._in_order] is not None:
+            self._in_order += 1
+        return self._in_order if self._in_order < len(self._units) else None
