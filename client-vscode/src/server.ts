@@ -25,6 +25,7 @@ import {
 } from './common/probe';
 import { ServerCommand, resolveServerCommand, serverSettings } from './common/settings';
 import { selectedInterpreter } from './python';
+import { VisibleRangesFeature } from './visibleRanges';
 
 export const CLIENT_ID = 'bastion';
 /** Commands the extension runs itself; the server must not register them (initializationOptions.clientCommands). */
@@ -77,6 +78,7 @@ export class ServerManager implements vscode.Disposable {
   private readonly readyWaiters: Array<(c: LanguageClient | undefined) => void> = [];
   private disposed = false;
   private restartTimer: NodeJS.Timeout | undefined;
+  private visibleRanges: VisibleRangesFeature | undefined;
   /** The last problem notified, so an unchanged problem is not shown again on every retry. */
   private lastNotified: string | undefined;
 
@@ -271,6 +273,8 @@ export class ServerManager implements vscode.Disposable {
     };
     const client = new LanguageClient(CLIENT_ID, 'Bastion', serverOptions, clientOptions);
     this.keepOwnCommands(client);
+    this.visibleRanges = new VisibleRangesFeature(client, this.output);
+    client.registerFeature(this.visibleRanges);
     this.client = client;
     try {
       await client.start();
@@ -278,6 +282,7 @@ export class ServerManager implements vscode.Disposable {
       // vscode-languageclient has already shown "Starting client failed" with a link to the output
       this.output.error(`The server did not start: ${e instanceof Error ? e.message : String(e)}`);
       this.client = undefined;
+      this.disposeVisibleRanges();
       await client.dispose().catch(() => undefined);
       this.setStatus({ state: 'failed', problem: 'The Bastion server did not start; see the output.' });
       return;
@@ -330,9 +335,16 @@ export class ServerManager implements vscode.Disposable {
     });
   }
 
+  /** The client clears its features when it stops, but not when stopping fails (e.g. while it is restarting). */
+  private disposeVisibleRanges(): void {
+    this.visibleRanges?.dispose();
+    this.visibleRanges = undefined;
+  }
+
   private async doStop(): Promise<void> {
     const client = this.client;
     this.client = undefined;
+    this.disposeVisibleRanges();
     if (client) {
       try {
         await client.stop(5000);
