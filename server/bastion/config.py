@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 import sys
 from pathlib import Path, PurePosixPath
@@ -68,7 +69,8 @@ class Config:
             return False
         if not self.rule_selected(finding.rule_id):
             return False
-        rel = self.relative(path)
+        # `relative` resolves the path on disk: only worth it when a pattern may match.
+        rel = self.relative(path) if self.per_path_ignores else None
         if rel is not None:
             for pattern, rules in self.per_path_ignores:
                 if _path_matches(rel, pattern) and any(finding.rule_id.startswith(r) for r in rules):
@@ -76,6 +78,8 @@ class Config:
         return True
 
     def excludes(self, path: str | None) -> bool:
+        if not self.exclude:
+            return False
         rel = self.relative(path)
         return rel is not None and any(_path_matches(rel, p) for p in self.exclude)
 
@@ -84,8 +88,9 @@ class Config:
             return None
         p = Path(path)
         if self.root:
+            # realpath is Path.resolve without its extra stat: this runs for every file scanned.
             try:
-                p = p.resolve().relative_to(Path(self.root).resolve())
+                p = Path(os.path.realpath(path)).relative_to(os.path.realpath(self.root))
             except (ValueError, OSError):
                 pass
         return PurePosixPath(*p.parts).as_posix()

@@ -43,20 +43,23 @@ def decode_source(data: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
-def read_limited(path: Path) -> tuple[bytes, os.stat_result]:
-    """The file's bytes and stat, or UnreadableSource when it is too large or unreadable."""
+def read_limited(path: str | Path) -> tuple[bytes, os.stat_result]:
+    """The file's bytes and the stat of what was read, or UnreadableSource when it is too large
+    or unreadable."""
     try:
-        stat = path.stat()
-        if stat.st_size > MAX_BYTES:
-            raise UnreadableSource(
-                f"too large ({stat.st_size // 1024} KiB > {MAX_BYTES // 1024} KiB)")
-        return path.read_bytes(), stat
+        # Unbuffered, and the stat of the open file: a cached scan reads every file of a project.
+        with open(path, "rb", buffering=0) as file:
+            stat = os.fstat(file.fileno())
+            if stat.st_size > MAX_BYTES:
+                raise UnreadableSource(
+                    f"too large ({stat.st_size // 1024} KiB > {MAX_BYTES // 1024} KiB)")
+            return file.read(), stat
     except OSError as exc:
         raise UnreadableSource(f"cannot read ({exc.strerror})") from None
 
 
 def read_source(path: str | Path) -> SourceFile:
-    data, stat = read_limited(Path(path))
+    data, stat = read_limited(path)
     return SourceFile(str(path), decode_source(data), stat.st_mtime_ns, stat.st_size)
 
 

@@ -77,8 +77,9 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_ERROR
         for warning in warnings:
             print(f"bastion: warning: {warning}", file=sys.stderr)
+        absolute = root.is_absolute()
         for path in iter_python_files(root, config):
-            shown = os.path.relpath(path) if not Path(raw).is_absolute() else str(path)
+            shown = str(path) if absolute else os.path.relpath(path)
             if fixing is None:
                 items.append(ScanItem(str(path), shown, config))
                 continue

@@ -20,7 +20,7 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import attrs
 
@@ -32,9 +32,11 @@ from bastion.baseline import (
     split_known,
 )
 from bastion.config import ConfigError, config_for_path
-from bastion.gitdiff import ChangeSet, GitError, changed_lines, toplevel, verify_ref
 from bastion.model import Finding, Level
 from bastion.report.results import CheckResults, FileResult
+
+if TYPE_CHECKING:
+    from bastion.gitdiff import ChangeSet
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 LEVELS = ("low", "medium", "high")
@@ -160,6 +162,8 @@ class Gate:
             for raw in paths:
                 gate.sources.append(_Source(os.path.abspath(raw), _configured(raw, args)))
         if gate.diff_base is not None:
+            from bastion.gitdiff import GitError, toplevel, verify_ref  # git only when asked
+
             try:
                 first = Path(paths[0])
                 top = toplevel(first if first.exists() else Path.cwd())
@@ -185,11 +189,11 @@ class Gate:
     def apply(self, results: CheckResults, fingerprint_all: bool = False) -> None:
         """Narrow `results` in place. `fingerprint_all`: fingerprint every file with findings
         (for SARIF); otherwise only files the baseline lists."""
-        from bastion.report.sarif import file_fingerprints
-
         self.applied = True
         changes: ChangeSet | None = None
         if self.diff_base is not None:
+            from bastion.gitdiff import GitError, changed_lines
+
             try:
                 changes = changed_lines(self.diff_base, list(self.paths))
             except GitError as exc:
@@ -202,6 +206,8 @@ class Gate:
             rel = baseline.relative(file.path) if baseline is not None else None
             listed = rel is not None and baseline.has_path(rel)
             if (fingerprint_all or listed) and (findings or suppressed):
+                from bastion.report.sarif import file_fingerprints
+
                 self.fingerprints.update(file_fingerprints([file]))
             known: tuple[Finding, ...] = ()
             if listed:

@@ -23,6 +23,7 @@ from bastion.model import Finding, Level, Span
 log = logging.getLogger(__name__)
 SCHEMA = 2
 DEFAULT_MAX_ENTRIES = 50_000
+_BATCH = 500  # keys per statement, well under SQLite's limit on bound parameters
 
 
 def default_path() -> Path:
@@ -46,9 +47,12 @@ def _finding_row(f: Finding) -> list:
             [s.start_line, s.start_col, s.end_line, s.end_col], f.source, list(f.lines)]
 
 
+_LEVELS = {int(level): level for level in Level}  # Level(n) is a slow Enum.__call__
+
+
 def _finding(row: list) -> Finding:
     rule, name, sev, conf, cwe, message, span, source, lines = row
-    return Finding(rule, name, Level(sev), Level(conf), cwe, message, Span(*span), source,
+    return Finding(rule, name, _LEVELS[sev], _LEVELS[conf], cwe, message, Span(*span), source,
                    tuple(lines))
 
 
@@ -108,6 +112,30 @@ class DiskCache:
                 return None
             return row[0] if row else None
 
+    def get_many(self, keys: list[str]) -> dict[str, str]:
+        """The stored values of `keys` (those found), read and marked used in one transaction:
+        a scan looks up every file at once instead of paying a commit per file."""
+        found: dict[str, str] = {}
+        with self._lock:
+            db = self._connect()
+            if db is None:
+                return found
+            now = int(time.time())
+            try:
+                with db:  # one transaction (committed, or rolled back on an error)
+                    db.execute("BEGIN")
+                    for start in range(0, len(keys), _BATCH):
+                        batch = keys[start:start + _BATCH]
+                        marks = ",".join("?" * len(batch))
+                        found.update(db.execute(
+                            f"SELECT key, value FROM results WHERE key IN ({marks})", batch))
+                        db.execute(f"UPDATE results SET used = ? WHERE key IN ({marks})",
+                                   (now, *batch))
+            except sqlite3.Error as exc:
+                log.warning("result cache read failed: %s", exc)
+                return {}
+        return found
+
     def put(self, key: str, value: str) -> None:
         with self._lock:
             db = self._connect()
@@ -136,6 +164,17 @@ class DiskCache:
                     self._prune(db)
                 except sqlite3.Error as exc:
                     log.warning("result cache prune failed: %s", exc)
+
+    def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database file, and empty it. Scan workers exit
+        without closing their connections, which would leave that copy to the next reader."""
+        with self._lock:
+            db = self._connect()
+            if db is not None:
+                try:
+                    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                except sqlite3.Error as exc:
+                    log.warning("result cache checkpoint failed: %s", exc)
 
     def close(self) -> None:
         with self._lock:

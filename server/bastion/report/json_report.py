@@ -38,5 +38,4 @@ def write_json(results: CheckResults, out: TextIO) -> None:
         "summary": {"files": len(results.files), "lines": results.scanned_lines,
                     "seconds": round(results.seconds, 3), **results.by_severity()},
     }
-    json.dump(doc, out, indent=2)
-    out.write("\n")
+    out.write(json.dumps(doc, indent=2) + "\n")  # one write, not one per token

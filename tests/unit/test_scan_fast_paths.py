@@ -1,0 +1,147 @@
+"""The fast paths of a scan give what the plain ones give: batched cache reads, worker
+processes, the version key without importlib.metadata, the CLI loading only its command."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import bastion.scan
+from bastion.cli.main import _COMMANDS, build_parser
+from bastion.config import Config
+from bastion.engine.disk_cache import DiskCache
+from bastion.engine.registry import bandit_version
+from bastion.files import UnreadableSource, read_limited
+from bastion.scan import PARALLEL_MIN_FILES, ScanItem, scan
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_get_many_returns_the_hits_and_marks_them_used(tmp_path):
+    cache = DiskCache(tmp_path / "cache.sqlite3")
+    keys = [f"k{i}" for i in range(1200)]  # more than one batch of bound parameters
+    for key in keys[::2]:
+        cache.put(key, f"value of {key}")
+    with sqlite3.connect(cache.path) as db:
+        db.execute("UPDATE results SET used = 0")
+    found = cache.get_many(keys)
+    assert found == {key: f"value of {key}" for key in keys[::2]}
+    with sqlite3.connect(cache.path) as db:
+        assert db.execute("SELECT COUNT(*) FROM results WHERE used = 0").fetchone() == (0,)
+    cache.close()
+
+
+def test_get_many_on_an_unusable_cache_finds_nothing(tmp_path):
+    (tmp_path / "file").write_text("")
+    cache = DiskCache(tmp_path / "file" / "cache.sqlite3")  # its folder cannot be made
+    assert cache.get_many(["a", "b"]) == {}
+
+
+def test_bandit_version_is_the_installed_metadata_version():
+    assert bandit_version() == importlib.metadata.version("bandit")
+
+
+def _project(root: Path, count: int) -> list[ScanItem]:
+    root.mkdir()
+    sources = {
+        "shell.py": "import subprocess\nsubprocess.call(cmd, shell=True)\n",
+        "quiet.py": "import subprocess\nsubprocess.call(cmd, shell=True)  # nosec\n",
+        "broken.py": "import os\nos.system(x)\ndef f(:\n",
+        "blob.py": b"\x00\x01binary",
+        "latin.py": "# -*- coding: latin-1 -*-\npassword = 'caf\xe9'\n".encode("latin-1"),
+    }
+    for i in range(count - len(sources)):  # of growing sizes
+        body = f"import pickle\n\ndef load{i}(data):\n    return pickle.loads(data)\n"
+        sources[f"m{i:02}.py"] = body + "x = 1\n" * i
+    items = []
+    for name, content in sorted(sources.items()):
+        path = root / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+        items.append(ScanItem(str(path), name, Config()))
+    return items
+
+
+def _summary(outcomes) -> list:
+    return [(o.item.shown, o.lines, o.error,
+             None if o.analysis is None else
+             ([(f.rule_id, f.span) for f in o.analysis.findings],
+              [(f.rule_id, f.span) for f in o.analysis.suppressed], o.analysis.broken))
+            for o in outcomes]
+
+
+def test_worker_processes_and_the_cache_give_the_in_process_outcomes(tmp_path, monkeypatch):
+    monkeypatch.setenv("BASTION_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(bastion.scan, "_ENGINE", None)  # a new one, with this test's cache
+    items = _project(tmp_path / "project", PARALLEL_MIN_FILES + 6)
+    in_process = _summary(scan(items, jobs=1, use_cache=False))
+    assert _summary(scan(items, jobs=2, use_cache=False)) == in_process  # workers, in order
+    assert _summary(scan(items, jobs=2)) == in_process  # workers, filling the cache
+    wal = tmp_path / "cache" / "results-v2.sqlite3-wal"  # copied into the database file
+    assert not wal.exists() or wal.stat().st_size == 0
+
+    def analyse(*args):
+        raise AssertionError("a cached file was analysed")
+
+    monkeypatch.setattr(bastion.scan, "analyse_item", analyse)
+    monkeypatch.setattr(bastion.scan, "_in_processes", analyse)
+    assert _summary(scan(items, jobs=2)) == in_process  # every file from the cache
+    errors = {o[0]: o[2] for o in in_process if o[2]}
+    assert errors == {"blob.py": "skipped: binary file (contains NUL bytes)"}
+
+
+def test_read_limited_refuses_folders_and_large_files(tmp_path, monkeypatch):
+    with pytest.raises(UnreadableSource, match=r"cannot read \(Is a directory\)"):
+        read_limited(tmp_path)
+    big = tmp_path / "big.py"
+    big.write_bytes(b"x = 1\n" * 400)
+    monkeypatch.setattr("bastion.files.MAX_BYTES", 1024)
+    with pytest.raises(UnreadableSource, match=r"too large \(2 KiB > 1 KiB\)"):
+        read_limited(big)
+
+
+def _commands(parser) -> set[str]:
+    return set(next(a for a in parser._actions if a.dest == "command").choices)
+
+
+def test_parser_has_every_command_for_help_and_typos_but_only_the_one_run():
+    assert _commands(build_parser(["--help"])) == set(_COMMANDS)
+    assert _commands(build_parser(["chek"])) == set(_COMMANDS)
+    assert _commands(build_parser(["check", "--format", "json"])) == {"check"}
+    assert _commands(build_parser(["--help", "check"])) == set(_COMMANDS)
+
+
+def test_a_cached_check_loads_no_analyzer_worker_or_other_command(tmp_path):
+    project = tmp_path / "project"
+    _project(project, 4)
+    env = {**os.environ, "BASTION_CACHE_DIR": str(tmp_path / "cache"),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "server"),
+                                                       os.environ.get("PYTHONPATH")]))}
+    code = ("import json, sys\nfrom bastion.cli.main import main\n"
+            f"main(['check', {str(project)!r}, '--format', 'json', '--fail-on', 'never'])\n"
+            "sys.stderr.write(json.dumps(sorted(sys.modules)))\n")
+
+    def run() -> tuple[dict, set[str]]:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env=env, timeout=120, check=True)
+        return json.loads(done.stdout), set(json.loads(done.stderr.splitlines()[-1]))
+
+    cold, _ = run()
+    warm, modules = run()
+    for report in (cold, warm):
+        report["summary"].pop("seconds")
+    assert warm == cold
+    loaded = {m for m in modules if m.split(".")[0] == "bandit" or m in (
+        "concurrent.futures.process", "bastion.lsp", "bastion.cli.lsp_cmd",
+        "bastion.cli.rules_cmd", "bastion.cli.explain_cmd", "bastion.cli.baseline_cmd",
+        "bastion.gitdiff", "bastion.report.sarif")}
+    assert loaded == set()
