@@ -78,6 +78,8 @@ class PipeReader:
 def _separate_pipe(stdin: BinaryIO, stdout: BinaryIO) -> bool:
     """stdin is a pipe of its own: making it non-blocking cannot affect stdout (as it would for
     a terminal or a socket shared by both)."""
+    if os.name != "posix":
+        return False  # Windows' event loops read pipes differently: pygls' reader it is
     try:
         info, out = os.fstat(stdin.fileno()), os.fstat(stdout.fileno())
     except (OSError, ValueError, AttributeError):
