@@ -100,3 +100,16 @@ def test_a_file_read_from_the_disk_cache_is_split_without_running_the_checks(tmp
     got = engine.analyse_raw(document, "s.py", splitter.update(lines, prefix, suffix), lines)
     assert ("B602", at) in {(f.rule_id, f.span.start_line) for f in got.findings}
     assert _raw_key(got) == _raw_key(Engine(ANALYZERS).analyse_raw(document, "s.py"))
+
+
+def test_visible_units_go_first_with_the_import_context_of_the_units_before_them():
+    from bastion.engine.engine import Progress
+
+    body = "".join(f"def f{i}(x):\n    return x + {i}\n\n" for i in range(300))
+    document = "import subprocess as sp\nimport pickle\n" + body + "sp.call(cmd, shell=True)\n"
+    last = document.count("\n") - 1
+    reports = []
+    progress = Progress(reports.append, every_s=0.0, visible=lambda: ((last - 2, last),))
+    raw = Engine(ANALYZERS).analyse_raw(document, "v.py", use_disk=False, progress=progress)
+    assert [(f.rule_id, f.span.start_line) for f in reports[0].findings] == [("B602", last)]
+    assert _raw_key(raw) == _raw_key(Engine(ANALYZERS).analyse_raw(document, "v.py"))

@@ -2,8 +2,9 @@
 
 The units on the lines the user is looking at come first (when the client says which lines are
 visible: `Progress.visible`, asked again after every unit, so a scroll mid-analysis is followed),
-then the rest top to bottom. One parse of the whole file gives every unit its import context
-up front, so units can be analysed out of document order with the context bandit would have.
+then the rest top to bottom. One parse of the whole file gives each unit the import context of
+the units before it without analysing them, so units can be analysed out of document order
+with the context bandit would have.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import time
 from bisect import bisect_right
 from typing import TYPE_CHECKING
 
-from bastion.engine.context import EMPTY
+from bastion.engine.context import EMPTY, Context
 from bastion.engine.units import Split, Unit, units_of_module
 from bastion.engine.whole_file import facts_from_nodes
 
@@ -32,11 +33,15 @@ def analyse_progressively(engine: Engine, text: str, path: str, lines: list[str]
         return None
     units, unit_nodes = units_of_module(tree, lines)
     del tree  # each unit is parsed on its own below, so bandit sees exactly its statements
+    contexts = [EMPTY]  # contexts[i]: the import context before unit i, as far as needed
+
+    def context_before(index: int) -> Context:
+        while len(contexts) <= index:
+            k = len(contexts) - 1
+            contexts.append(contexts[k].plus(facts_from_nodes(engine, units[k], unit_nodes[k]).imports))
+        return contexts[index]
+
     with engine.lock:
-        contexts, context = [], EMPTY
-        for unit, nodes in zip(units, unit_nodes, strict=True):
-            contexts.append(context)
-            context = context.plus(facts_from_nodes(engine, unit, nodes).imports)
         records: list[UnitRecord | None] = [None] * len(units)
         order = _Order(units, records, progress)
         last_report, total, reported = time.perf_counter(), 0, 0
@@ -48,7 +53,7 @@ def analyse_progressively(engine: Engine, text: str, path: str, lines: list[str]
                 progress.report(RawAnalysis(tuple(f for r in done for f in r.findings),
                                             {d.line: d for r in done for d in r.directives}, ()))
                 last_report, reported = time.perf_counter(), total
-            record = engine.unit_record(units[index], lines, path, contexts[index], {})
+            record = engine.unit_record(units[index], lines, path, context_before(index), {})
             records[index] = record
             total += len(record.findings)
         return engine.assemble(text, path, Split(units, ()), records)
