@@ -346,3 +346,19 @@ def test_comment_like_line_inside_a_string_stays_in_its_chunk():
     split = split_document(text)
     assert (1, 2) in [(u.start, u.end) for u in split.units]
     assert split.broken == ((4, 4),)
+
+
+def test_a_document_split_again_parses_only_the_chunks_that_changed(monkeypatch):
+    methods = "".join(f"    def m{i}(self):\n        return {i}\n\n" for i in range(60))
+    text = "class A:\n" + methods + "    def broken(self):\n        x = (\n\nclass B:\n" + methods
+    first = split_document(text)
+    parsed = []
+    original = Unit.parse
+    monkeypatch.setattr(Unit, "parse", lambda unit: parsed.append(unit.start) or original(unit))
+    assert split_document(text) == first
+    assert parsed == [0, 181]  # the headers of the class and the method that do not parse
+    parsed.clear()
+    edited = text.replace("return 7\n", "return 7 + 1\n", 1)
+    again = split_document(edited)
+    assert again.broken == first.broken and len(again.units) == len(first.units)
+    assert len(parsed) <= 4  # class A, its header, m7, the broken method's header: not all 120

@@ -16,6 +16,8 @@ import re
 
 import attrs
 
+from bastion.engine.cache import LRU
+
 _CONTINUATION = re.compile(r"(else|elif|except|finally)\b|[)\]}]")
 _STRING_TOKENS = re.compile(r"#[^\n]*|'''|\"\"\"|'(?:\\.|[^'\\\n])*'?|\"(?:\\.|[^\"\\\n])*\"?")
 
@@ -192,6 +194,7 @@ def lines_in_strings(text: str) -> set[int]:
     """0-based lines that begin inside a triple-quoted string."""
     inside: set[int] = set()
     pos, size = 0, len(text)
+    line, counted = 0, 0  # newlines in text[:counted], counted as the scan moves forward
     while pos < size:
         match = _STRING_TOKENS.search(text, pos)
         if not match:
@@ -201,9 +204,11 @@ def lines_in_strings(text: str) -> set[int]:
             pos = match.end()
             continue
         close = _find_close(text, match.end(), token)
-        first = text.count("\n", 0, match.end())
-        last = text.count("\n", 0, close)
-        inside.update(range(first + 1, last + 1))
+        line += text.count("\n", counted, match.end())
+        first = line
+        line += text.count("\n", match.end(), close)
+        counted = close
+        inside.update(range(first + 1, line + 1))
         pos = close + 3 if close < size else size
     return inside
 
@@ -213,8 +218,10 @@ def _find_close(text: str, pos: int, quote: str) -> int:
         found = text.find(quote, pos)
         if found < 0:
             return len(text)
-        backslashes = len(text[:found]) - len(text[:found].rstrip("\\"))
-        if backslashes % 2 == 0:
+        start = found
+        while start and text[start - 1] == "\\":
+            start -= 1
+        if (found - start) % 2 == 0:  # the quote is not escaped
             return found
         pos = found + 1
 
@@ -262,32 +269,57 @@ def _split_region(lines: list[str], lo: int, hi: int, indent: str, in_string: se
                 units.append(same.moved(start - same.start))
                 index += 1
                 continue
-        parsed = None
+        found = None
         # A chunk that fails alone may be a statement whose continuation line starts at the
         # same indentation (`x = f(` / `1)`): try it joined with the next few chunks.
         for joined in range(index, min(index + _MAX_JOIN, len(starts))):
-            if joined > index and _parses(lines, starts, joined, hi, indented, in_string):
+            if joined > index and _parses(lines, starts, joined, hi, indented, in_string,
+                                          in_function):
                 break  # the next chunk is a statement of its own: keep the decision local
             end = _chunk_end(lines, starts, joined, hi, in_string)
-            candidate = Unit(start, end, _text(lines, start, end), indented, in_function=in_function)
-            try:
-                parsed = candidate.parse()
+            found = _chunk_units(Unit(start, end, _text(lines, start, end), indented,
+                                      in_function=in_function), lines, trees)
+            if found is not None:
                 break
-            except (SyntaxError, ValueError, RecursionError):
-                continue
-        if parsed is None:
+        if found is None:
             end = _chunk_end(lines, starts, index, hi, in_string)
             if not _split_broken_block(lines, start, end, indent, in_string, units, broken,
                                        in_function):
                 broken.append((start, end))
             index += 1
             continue
-        body = parsed.body[0].body if indented else parsed.body
-        found = _units_of_body(body, lines, indented, None, in_function)
-        if trees is not None and len(found) == 1 and found[0] == candidate:
-            trees[candidate.digest] = parsed
         units.extend(found)
         index = joined + 1
+
+
+# Chunks by digest: the units each gave (lines relative to its start), or False when it did
+# not parse. A document split whole again and again (while it does not parse, or has an
+# unclosed string) then parses only the chunks that changed.
+_CHUNKS: LRU[bytes, tuple | bool] = LRU(8192)
+
+
+def _chunk_units(candidate: Unit, lines: list[str],
+                 trees: dict[bytes, ast.Module] | None) -> list[Unit] | None:
+    """The units of a chunk, None when it does not parse (`trees`: see `_split_region`)."""
+    known = _CHUNKS.get(candidate.digest)
+    if known is False:
+        return None
+    start = candidate.start
+    if known is not None:
+        return [Unit(start + a, start + b, _text(lines, start + a, start + b), indented, suffix,
+                     in_function) for a, b, indented, suffix, in_function in known]
+    try:
+        parsed = candidate.parse()
+    except (SyntaxError, ValueError, RecursionError):
+        _CHUNKS.put(candidate.digest, False)
+        return None
+    body = parsed.body[0].body if candidate.indented else parsed.body
+    found = _units_of_body(body, lines, candidate.indented, None, candidate.in_function)
+    if trees is not None and len(found) == 1 and found[0] == candidate:
+        trees[candidate.digest] = parsed
+    _CHUNKS.put(candidate.digest, tuple((u.start - start, u.end - start, u.indented, u.suffix,
+                                         u.in_function) for u in found))
+    return found
 
 
 _MAX_JOIN = 4
@@ -296,13 +328,11 @@ _NOT_A_START = ("", " ", "\t", "#", "\r", "\x0c")
 
 
 def _parses(lines: list[str], starts: list[int], index: int, hi: int, indented: bool,
-            in_string: set[int]) -> bool:
+            in_string: set[int], in_function: bool) -> bool:
     end = _chunk_end(lines, starts, index, hi, in_string)
-    try:
-        Unit(starts[index], end, _text(lines, starts[index], end), indented).parse()
-    except (SyntaxError, ValueError, RecursionError):
-        return False
-    return True
+    chunk = Unit(starts[index], end, _text(lines, starts[index], end), indented,
+                 in_function=in_function)
+    return _chunk_units(chunk, lines, None) is not None
 
 
 def _chunk_end(lines: list[str], starts: list[int], index: int, hi: int, in_string: set[int]) -> int:
