@@ -9,7 +9,6 @@ from __future__ import annotations
 import ast
 import logging
 import threading
-import time
 from collections.abc import Callable, Sequence
 from datetime import date
 
@@ -20,7 +19,7 @@ from bastion.config import Config
 from bastion.engine.cache import LRU
 from bastion.engine.context import EMPTY, Context, import_facts
 from bastion.engine.disk_cache import DiskCache, decode, encode, text_key
-from bastion.engine.progressive import analyse_progressively
+from bastion.engine.progressive import Reporter, analyse_progressively
 from bastion.engine.suppress import Directive, SuppressionHint, comment_directives, govern
 from bastion.engine.units import Split, Unit, split_document
 from bastion.engine.whole_file import analyse_whole, split_whole
@@ -187,17 +186,12 @@ class Engine:
                     # Same imports up to the units after the edit: their records only move.
                     records.extend(r.moved(reuse.delta) for r in reuse.records[reuse.tail:])
                     index = len(units)
-            last_report, total, reported = time.perf_counter(), 0, 0
+            reporter = Reporter(progress)
             for unit in units[index:]:
-                # The first findings go out at once; later ones in batches, `every_s` apart.
-                if progress is not None and total > reported and (
-                        not reported or time.perf_counter() - last_report > progress.every_s):
-                    found = tuple(f for r in records for f in r.findings)
-                    progress.report(RawAnalysis(found, _directives(records), ()))
-                    last_report, reported = time.perf_counter(), total
+                reporter.report(records)
                 records.append(self.unit_record(unit, lines, path, context, split.trees))
                 context = records[-1].context
-                total += len(records[-1].findings)
+                reporter.count(records[-1])
             return self.assemble(text, path, split, records)
 
     def assemble(self, text: str, path: str, split: Split, records: list[UnitRecord]) -> RawAnalysis:
@@ -206,7 +200,7 @@ class Engine:
         split.trees.clear()  # bandit annotated them; they are not needed again
         split.records[:] = records
         findings = [f for r in records for f in r.findings]
-        directives = _directives(records)
+        directives = directives_by_line(records)
         for analyzer in self.analyzers:
             whole_file = getattr(analyzer, "analyse_file", None)
             found = whole_file(text, path) if whole_file is not None else []
@@ -285,7 +279,8 @@ class Engine:
         self._results.clear()
 
 
-def _directives(records: list[UnitRecord]) -> dict[int, Directive]:
+def directives_by_line(records: list[UnitRecord]) -> dict[int, Directive]:
+    """The suppression comments of the units, by line."""
     return {d.line: d for r in records for d in r.directives}
 
 

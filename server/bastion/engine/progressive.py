@@ -25,8 +25,6 @@ if TYPE_CHECKING:
 def analyse_progressively(engine: Engine, text: str, path: str, lines: list[str],
                           progress: Progress) -> RawAnalysis | None:
     """None when the document does not parse (the unit-by-unit path handles it, top to bottom)."""
-    from bastion.engine.engine import RawAnalysis
-
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError):
@@ -43,20 +41,38 @@ def analyse_progressively(engine: Engine, text: str, path: str, lines: list[str]
 
     with engine.lock:
         records: list[UnitRecord | None] = [None] * len(units)
-        order = _Order(units, records, progress)
-        last_report, total, reported = time.perf_counter(), 0, 0
+        order, reporter = _Order(units, records, progress), Reporter(progress)
         while (index := order.next()) is not None:
-            # The first findings go out at once; later ones in batches, `every_s` apart.
-            if total > reported and (
-                    not reported or time.perf_counter() - last_report > progress.every_s):
-                done = [r for r in records if r is not None]
-                progress.report(RawAnalysis(tuple(f for r in done for f in r.findings),
-                                            {d.line: d for r in done for d in r.directives}, ()))
-                last_report, reported = time.perf_counter(), total
-            record = engine.unit_record(units[index], lines, path, context_before(index), {})
-            records[index] = record
-            total += len(record.findings)
+            reporter.report(records)
+            records[index] = engine.unit_record(units[index], lines, path, context_before(index), {})
+            reporter.count(records[index])
         return engine.assemble(text, path, Split(units, ()), records)
+
+
+class Reporter:
+    """Reports what a first analysis has found so far: the first findings at once, later ones
+    in batches, `every_s` apart."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self._progress = progress
+        self._found = self._reported = 0
+        self._last = time.perf_counter()
+
+    def count(self, record: UnitRecord) -> None:
+        self._found += len(record.findings)
+
+    def report(self, records: list) -> None:
+        """`records`: those of the units analysed so far (None for the others)."""
+        from bastion.engine.engine import RawAnalysis, directives_by_line
+
+        progress = self._progress
+        if progress is None or self._found == self._reported or (
+                self._reported and time.perf_counter() - self._last <= progress.every_s):
+            return
+        done = [r for r in records if r is not None]
+        progress.report(RawAnalysis(tuple(f for r in done for f in r.findings),
+                                    directives_by_line(done), ()))
+        self._last, self._reported = time.perf_counter(), self._found
 
 
 class _Order:

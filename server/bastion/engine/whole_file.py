@@ -15,7 +15,7 @@ import attrs
 
 from bastion.analyzers.base import ImportContext, UnitSource
 from bastion.engine.context import EMPTY, import_facts
-from bastion.engine.suppress import Directive, comment_directives
+from bastion.engine.suppress import comment_directives
 from bastion.engine.units import Split, units_of_module
 from bastion.model import Finding
 
@@ -39,15 +39,13 @@ def analyse_whole(engine: Engine, text: str, path: str, lines: list[str]) -> Raw
             findings.extend(analyzer.analyse_unit(source))
         except Exception:  # the unit-by-unit path isolates a crashing check to one unit
             return None
-    file_findings = [f for a in engine.analyzers if hasattr(a, "analyse_file")
-                     for f in a.analyse_file(text, path)]
     if not engine.unit_caches:
         # A one-off scan: nothing will be edited, so no unit is worth splitting out or caching.
         directives = comment_directives(text, 0, engine.nosec_names)
-        findings.extend(file_findings)
+        findings.extend(_file_findings(engine, text, path))
         findings.sort(key=Finding.sort_key)
         return RawAnalysis(tuple(findings), directives, (), ())
-    return _by_unit(engine, text, tree, lines, findings, file_findings)
+    return _by_unit(engine, text, path, tree, lines, findings)
 
 
 def split_whole(engine: Engine, text: str, path: str, lines: list[str],
@@ -59,15 +57,19 @@ def split_whole(engine: Engine, text: str, path: str, lines: list[str],
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError):
         return None
-    file_findings = [f for a in engine.analyzers if hasattr(a, "analyse_file")
-                     for f in a.analyse_file(text, path)]
-    findings = [f for f in raw.findings if f not in file_findings]
-    return _by_unit(engine, text, tree, lines, findings, file_findings)
+    whole_file = _file_findings(engine, text, path)
+    return _by_unit(engine, text, path, tree, lines, [f for f in raw.findings if f not in whole_file])
 
 
-def _by_unit(engine: Engine, text: str, tree: ast.Module, lines: list[str],
-             findings: list[Finding], file_findings: list[Finding]) -> RawAnalysis:
-    from bastion.engine.engine import RawAnalysis, UnitRecord
+def _file_findings(engine: Engine, text: str, path: str) -> list[Finding]:
+    return [f for a in engine.analyzers if hasattr(a, "analyse_file") for f in a.analyse_file(text, path)]
+
+
+def _by_unit(engine: Engine, text: str, path: str, tree: ast.Module, lines: list[str],
+             findings: list[Finding]) -> RawAnalysis:
+    """The analysis assembled from `findings` (the units' findings in the whole tree) given to
+    the units they fall in, whose caches they fill."""
+    from bastion.engine.engine import UnitRecord
 
     units, unit_nodes = units_of_module(tree, lines)
     starts = [u.start for u in units]
@@ -76,21 +78,15 @@ def _by_unit(engine: Engine, text: str, tree: ast.Module, lines: list[str],
         index = bisect_right(starts, finding.span.start_line) - 1
         if index >= 0:
             per_unit[index].append(finding)
-    directives: dict[int, Directive] = {}
     context = EMPTY
     records: list[UnitRecord] = []
     for unit, nodes, found in zip(units, unit_nodes, per_unit, strict=True):
         facts = facts_from_nodes(engine, unit, nodes)
         shifted = tuple(attrs.evolve(d, line=d.line + unit.start) for d in facts.directives)
-        directives.update((d.line, d) for d in shifted)
         engine.store_findings(unit, context.digest, tuple(f.shifted(-unit.start) for f in found))
         context = context.plus(facts.imports)
         records.append(UnitRecord(context, tuple(found), shifted))
-    if file_findings:
-        findings.extend(file_findings)
-        directives = {**comment_directives(text, 0, engine.nosec_names), **directives}
-    findings.sort(key=Finding.sort_key)
-    return RawAnalysis(tuple(findings), directives, (), (), Split(units, (), records=records))
+    return engine.assemble(text, path, Split(units, ()), records)
 
 
 def facts_from_nodes(engine: Engine, unit: Unit, nodes: list[ast.stmt]) -> UnitFacts:
