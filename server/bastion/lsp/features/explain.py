@@ -5,12 +5,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from bastion.lsp.features.hover import LEARN_MORE
-
-
-def _field(params, name: str):
-    if isinstance(params, dict):
-        return params.get(name)
-    return getattr(params, name, None)
+from bastion.lsp.params import field, position_line
 
 
 def explain_payload(ls, rule_id: str) -> dict | None:
@@ -25,13 +20,13 @@ def explain_payload(ls, rule_id: str) -> dict | None:
 def register(server) -> None:
     @server.feature("bastion/explain")
     async def explain(ls, params) -> dict:
-        rule_id = _field(params, "ruleId")
+        rule_id = field(params, "ruleId")
         if not isinstance(rule_id, str) or not rule_id:
             raise ValueError("bastion/explain needs {\"ruleId\": \"B602\"}")
         payload = explain_payload(ls, rule_id.strip().upper())
         if payload is None:
             raise ValueError(f"unknown rule id {rule_id!r}")
-        uri, rng = _field(params, "uri"), _field(params, "range")
+        uri, rng = field(params, "uri"), field(params, "range")
         if isinstance(uri, str) and rng is not None:
             payload.update(await _in_document(ls, payload["id"], uri, rng))
         return payload
@@ -49,7 +44,7 @@ def register(server) -> None:
     @server.command(LEARN_MORE)
     def learn_more(ls, *args) -> dict | None:
         """Clients without a lesson panel (Neovim, Emacs) get the summary as a message."""
-        rule_id = _field(args[0], "ruleId") if args else None
+        rule_id = field(args[0], "ruleId") if args else None
         payload = explain_payload(ls, str(rule_id or "").upper())
         if payload is None:
             ls.window_show_message(types.ShowMessageParams(
@@ -73,7 +68,7 @@ async def _in_document(ls, rule_id: str, uri: str, rng) -> dict:
     result = ls.scheduler.current(uri)
     if doc is None or result is None:
         return {}
-    start_line = _position_line(_field(rng, "start"))
+    start_line = position_line(field(rng, "start"))
     finding = next((f for f in result.analysis.findings
                     if f.rule_id == rule_id and f.span.start_line == start_line), None)
     if finding is None:
@@ -87,11 +82,6 @@ async def _in_document(ls, rule_id: str, uri: str, rng) -> dict:
         {"title": fix.title, "safety": fix.safety, "diff": _unified_diff(doc, fix),
          "edit": ls.protocol._converter.unstructure(workspace_edit_for(ls, doc, fix))}
         for fix in fixes]}
-
-
-def _position_line(position) -> int | None:
-    line = _field(position, "line")
-    return line if isinstance(line, int) else None
 
 
 def _unified_diff(doc, fix) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 
+from bastion.lsp.params import field, position_line
+
 log = logging.getLogger(__name__)
 
 VISIBLE_RANGES = "bastion/visibleRanges"
@@ -17,23 +19,14 @@ _MAX_RANGES = 64
 _MAX_DOCUMENTS = 256
 
 
-def _get(value, name: str):
-    return value.get(name) if isinstance(value, dict) else getattr(value, name, None)
-
-
-def _line(position) -> int | None:
-    line = _get(position, "line")
-    return line if isinstance(line, int) and not isinstance(line, bool) and line >= 0 else None
-
-
 def parse_ranges(params) -> tuple[str, tuple[tuple[int, int], ...]] | None:
-    uri = _get(_get(params, "textDocument"), "uri")
-    ranges = _get(params, "ranges")
+    uri = field(field(params, "textDocument"), "uri")
+    ranges = field(params, "ranges")
     if not isinstance(uri, str) or not isinstance(ranges, (list, tuple)):
         return None
     lines = []
     for item in list(ranges)[:_MAX_RANGES]:
-        first, last = _line(_get(item, "start")), _line(_get(item, "end"))
+        first, last = position_line(field(item, "start")), position_line(field(item, "end"))
         if first is None or last is None:
             return None
         lines.append((min(first, last), max(first, last)))
