@@ -11,8 +11,9 @@ from pathlib import Path
 import attrs
 
 from bastion.config import Config
+from bastion.limits import MAX_FILE_BYTES
 
-MAX_BYTES = 8 * 1024 * 1024
+MAX_BYTES = MAX_FILE_BYTES  # a module attribute, so that tests can lower it
 # Folders that never hold the project's own code.
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".tox", ".nox", ".venv", "venv",
                        ".eggs", "node_modules", ".mypy_cache", ".ruff_cache", ".pytest_cache"})
