@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import io
 import os
+import stat as stat_module
 import tokenize
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
-from bastion.config import Config
 from bastion.limits import MAX_FILE_BYTES
+
+if TYPE_CHECKING:  # config.py reads pyproject.toml with read_limited
+    from bastion.config import Config
 
 MAX_BYTES = MAX_FILE_BYTES  # a module attribute, so that tests can lower it
 # Folders that never hold the project's own code.
@@ -44,19 +48,61 @@ def decode_source(data: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
-def read_limited(path: str | Path) -> tuple[bytes, os.stat_result]:
-    """The file's bytes and the stat of what was read, or UnreadableSource when it is too large
-    or unreadable."""
+def read_limited(path: str | Path, cap: int | None = None,
+                 what: str = "") -> tuple[bytes, os.stat_result]:
+    """The bytes of a regular file of at most `cap` bytes (MAX_BYTES by default) and the stat of
+    what was read; UnreadableSource, whose message says why, for anything else.
+
+    Never blocks and never reads more than cap + 1 bytes: a FIFO, a device, a socket or a
+    folder is refused before a byte is read, and st_size is not trusted (it is 0 for /proc-like
+    files). `what` names the file in the "too large" message (e.g. "baseline").
+    """
+    cap = MAX_BYTES if cap is None else cap
     try:
-        # Unbuffered, and the stat of the open file: a cached scan reads every file of a project.
-        with open(path, "rb", buffering=0) as file:
-            stat = os.fstat(file.fileno())
-            if stat.st_size > MAX_BYTES:
-                raise UnreadableSource(
-                    f"too large ({stat.st_size // 1024} KiB > {MAX_BYTES // 1024} KiB)")
-            return file.read(), stat
+        # Refused before it is opened where possible: opening some devices has effects.
+        _check_regular(os.stat(path))
+        # O_NONBLOCK: opening a FIFO that was swapped in after the stat must not wait for a
+        # writer; the fstat of the open descriptor then refuses it.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0)
+                     | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise UnreadableSource(f"cannot read ({exc.strerror})") from None
+    try:
+        stat = os.fstat(fd)
+        _check_regular(stat)
+        if stat.st_size > cap:
+            raise UnreadableSource(_too_large(what, stat.st_size, cap))
+        chunks: list[bytes] = []
+        size = 0
+        while size <= cap:  # one read more than the cap: a file that grew is refused too
+            chunk = os.read(fd, min(cap + 1 - size, 1024 * 1024))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > cap:
+            raise UnreadableSource(_too_large(what, size, cap, more=True))
+        return b"".join(chunks), stat
+    except OSError as exc:
+        raise UnreadableSource(f"cannot read ({exc.strerror})") from None
+    finally:
+        os.close(fd)
+
+
+_KINDS = ((stat_module.S_ISDIR, "folder"), (stat_module.S_ISFIFO, "FIFO"),
+          (stat_module.S_ISCHR, "character device"), (stat_module.S_ISBLK, "block device"),
+          (stat_module.S_ISSOCK, "socket"))
+
+
+def _check_regular(stat: os.stat_result) -> None:
+    if not stat_module.S_ISREG(stat.st_mode):
+        kind = next((name for test, name in _KINDS if test(stat.st_mode)), "special file")
+        raise UnreadableSource(f"not a regular file ({kind})")
+
+
+def _too_large(what: str, size: int, cap: int, more: bool = False) -> str:
+    amount = f"over {cap // 1024} KiB" if more else f"{size // 1024} KiB > {cap // 1024} KiB"
+    return f"{what + ' ' if what else ''}too large ({amount})"
 
 
 def read_source(path: str | Path) -> SourceFile:
@@ -65,8 +111,9 @@ def read_source(path: str | Path) -> SourceFile:
 
 
 def iter_python_files(root: Path, config: Config) -> Iterator[Path]:
-    """Python files under `root` (or `root` itself), skipping excluded paths; sorted, stable."""
-    if root.is_file():
+    """Python files under `root` (or `root` itself), skipping excluded paths; sorted, stable.
+    Whatever is not a folder is yielded as is: the reader says why a FIFO or a device is skipped."""
+    if not root.is_dir():
         yield root
         return
     for folder, dirs, files in os.walk(root):

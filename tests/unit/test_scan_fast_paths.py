@@ -100,7 +100,7 @@ def test_worker_processes_and_the_cache_give_the_in_process_outcomes(tmp_path, m
 
 
 def test_read_limited_refuses_folders_and_large_files(tmp_path, monkeypatch):
-    with pytest.raises(UnreadableSource, match=r"cannot read \(Is a directory\)"):
+    with pytest.raises(UnreadableSource, match=r"not a regular file \(folder\)"):
         read_limited(tmp_path)
     big = tmp_path / "big.py"
     big.write_bytes(b"x = 1\n" * 400)
