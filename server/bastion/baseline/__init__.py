@@ -1,0 +1,39 @@
+"""Stable fingerprints for findings, and the baseline of known findings that CI does not fail on.
+
+By layer: `fingerprint` names a finding without its line number; `store` reads, writes and finds
+the baseline file; `match` splits one file's findings into new and known; `editor` is the
+language server's view of it.
+"""
+
+from bastion.baseline.editor import (
+    BASELINE_MODES,
+    baseline_for_config,
+    editor_split,
+    listed_in_baseline,
+    split_baselined,
+)
+from bastion.baseline.fingerprint import FINGERPRINT_KEY, fingerprints
+from bastion.baseline.match import apply_baseline, entries_for, split_known
+from bastion.baseline.store import (
+    DEFAULT_NAME,
+    FORMAT_VERSION,
+    Baseline,
+    BaselineError,
+    Entry,
+    configured_path,
+    discover,
+    dumps,
+    load_baseline,
+    parse_baseline,
+    project_root,
+    root_field,
+    write_baseline,
+)
+
+__all__ = [
+    "BASELINE_MODES", "DEFAULT_NAME", "FINGERPRINT_KEY", "FORMAT_VERSION", "Baseline",
+    "BaselineError", "Entry", "apply_baseline", "baseline_for_config", "configured_path",
+    "discover", "dumps", "editor_split", "entries_for", "fingerprints", "listed_in_baseline",
+    "load_baseline", "parse_baseline", "project_root", "root_field", "split_baselined",
+    "split_known", "write_baseline",
+]
