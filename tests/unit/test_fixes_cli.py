@@ -48,36 +48,46 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_diff_shows_safe_fixes_and_writes_nothing(project):
+def test_no_fix_is_applied_without_unsafe_fixes(project):
+    """Every fix here can change behaviour (yaml.safe_load refuses custom tags, a command without
+    a shell raises FileNotFoundError for a missing program): none is safe."""
     proc = bastion("check", "--diff", ".", cwd=project)
-    assert proc.returncode == 1, proc.stderr
-    assert proc.stdout.startswith("--- a/app.py\n+++ b/app.py\n")
-    assert "-        return yaml.load(fh, Loader=yaml.Loader)\n" \
-           "+        return yaml.safe_load(fh)\n" in proc.stdout
-    assert '+    subprocess.run(["make", "all"])\n' in proc.stdout
-    assert "timeout" not in proc.stdout  # review fixes need --unsafe-fixes
-    assert "Would fix 2 issues in 1 file (safe fixes)" in proc.stderr
+    assert proc.returncode == 0 and proc.stdout == "", proc.stdout
+    assert "Would fix 0 issues in 0 files (safe fixes)" in proc.stderr
+    fixed = bastion("check", "--fix", ".", cwd=project)
+    assert "Fixed 0 issues" in fixed.stderr and fixed.returncode == 1
     assert (project / "app.py").read_text(encoding="utf-8") == APP
 
 
-def test_fix_writes_safe_fixes_then_reports_the_rest(project):
-    proc = bastion("check", "--fix", ".", cwd=project)
-    text = (project / "app.py").read_text(encoding="utf-8")
-    assert "yaml.safe_load(fh)" in text and 'subprocess.run(["make", "all"])' in text
-    assert "requests.get(url)" in text
-    assert "Fixed 2 issues in 1 file (safe fixes)" in proc.stderr
-    assert "B113" in proc.stdout and "B506" not in proc.stdout and "B602" not in proc.stdout
-    assert proc.returncode == 1  # B113 is left
-    assert sorted(p.name for p in project.iterdir()) == ["app.py", "pyproject.toml"]
-    again = bastion("check", "--diff", ".", cwd=project)
-    assert again.returncode == 0 and again.stdout == ""
+def test_diff_marks_each_fix_and_prints_what_to_check(project):
+    proc = bastion("check", "--diff", "--unsafe-fixes", ".", cwd=project)
+    assert proc.returncode == 1, proc.stderr
+    notes, _, diff = proc.stdout.partition("--- a/app.py\n+++ b/app.py\n")
+    assert diff, proc.stdout
+    assert "-        return yaml.load(fh, Loader=yaml.Loader)\n" \
+           "+        return yaml.safe_load(fh)\n" in diff
+    assert '+    subprocess.run(["make", "all"])\n' in diff
+    titles = [line for line in notes.splitlines() if line.startswith("# Fix ")]
+    assert len(titles) == 3 and all("(review: check " in t for t in titles), notes
+    assert "# Fix B506: use yaml.safe_load (review: check custom tags" in notes
+    assert "#     yaml.safe_load builds plain types only" in notes
+    assert "FileNotFoundError" in notes and "Timeout" in notes
+    assert "Would fix 3 issues in 1 file (safe and review fixes)" in proc.stderr
+    assert (project / "app.py").read_text(encoding="utf-8") == APP
+    applied = subprocess.run(["git", "apply", "--check", "-"], input=proc.stdout, text=True,
+                             cwd=project, capture_output=True)
+    assert applied.returncode == 0, applied.stderr  # the notes do not break the patch
 
 
 def test_unsafe_fixes_also_apply_review_fixes(project):
     proc = bastion("check", "--fix", "--unsafe-fixes", "--format", "json", ".", cwd=project)
     text = (project / "app.py").read_text(encoding="utf-8")
     assert "requests.get(url, timeout=10)" in text
-    assert "safe and review fixes" in proc.stderr
+    assert "yaml.safe_load(fh)" in text and 'subprocess.run(["make", "all"])' in text
+    assert "Fixed 3 issues in 1 file (safe and review fixes)" in proc.stderr
+    assert sorted(p.name for p in project.iterdir()) == ["app.py", "pyproject.toml"]
+    again = bastion("check", "--diff", "--unsafe-fixes", ".", cwd=project)
+    assert again.returncode == 0 and again.stdout == ""
 
 
 def test_encoding_bom_and_crlf_are_kept(tmp_path):
@@ -86,7 +96,7 @@ def test_encoding_bom_and_crlf_are_kept(tmp_path):
     (tmp_path / "latin.py").write_bytes(latin.encode("latin-1"))
     crlf = "import yaml\r\n\r\ndata = yaml.load(s)  # é\r\n"
     (tmp_path / "crlf.py").write_bytes(codecs.BOM_UTF8 + crlf.encode("utf-8"))
-    bastion("check", "--fix", ".", cwd=tmp_path)
+    bastion("check", "--fix", "--unsafe-fixes", ".", cwd=tmp_path)
     assert (tmp_path / "latin.py").read_bytes() == latin.replace(
         "yaml.load(s)", "yaml.safe_load(s)").encode("latin-1")
     assert (tmp_path / "crlf.py").read_bytes() == codecs.BOM_UTF8 + crlf.replace(

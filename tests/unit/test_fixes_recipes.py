@@ -22,7 +22,8 @@ def test_at_least_25_rules_have_fixes():
 def test_yaml_safe_load_with_alias_and_comment():
     src = "import yaml as y\n\ndata = y.load(open('c'), Loader=y.Loader)  # keep me\n"
     assert fixed(src, "B506") == "import yaml as y\n\ndata = y.safe_load(open('c'))  # keep me\n"
-    assert titles(src, "B506") == ["Fix B506: use yaml.safe_load (safe)"]
+    assert titles(src, "B506") == [
+        "Fix B506: use yaml.safe_load (review: check custom tags and the loader's value types)"]
 
 
 def test_yaml_multiline_trailing_comma():
@@ -32,11 +33,14 @@ def test_yaml_multiline_trailing_comma():
                                   "        open(p))\n")
 
 
+NO_SHELL = "(review: check the program is found without a shell)"
+
+
 # -- B602 / B604 / B605 shell -----------------------------------------------------------------
-def test_literal_command_is_split_at_fix_time_and_safe():
+def test_literal_command_is_split_at_fix_time():
     src = "import subprocess as sp\nsp.call('ls -l \"my dir\"', shell=True)\n"
     assert fixed(src, "B602") == "import subprocess as sp\nsp.call(['ls', '-l', 'my dir'])\n"
-    assert titles(src, "B602") == ["Fix B602: pass the command as an argument list (safe)"]
+    assert titles(src, "B602") == ["Fix B602: pass the command as an argument list " + NO_SHELL]
 
 
 def test_dynamic_command_uses_shlex_split_and_review():
@@ -44,7 +48,7 @@ def test_dynamic_command_uses_shlex_split_and_review():
     out = fixed(src, "B602")
     assert out == ("import subprocess\nimport shlex\n\n\ndef run(cmd):\n"
                    "    subprocess.run(shlex.split(cmd), check=True)\n")
-    assert titles(src, "B602") == ["Fix B602: split the command with shlex.split (review)"]
+    assert titles(src, "B602") == ["Fix B602: split the command with shlex.split " + NO_SHELL]
 
 
 def test_fstring_command_becomes_words():
@@ -65,13 +69,13 @@ def test_os_system_becomes_subprocess_call_review():
     src = "import os\n\n\ndef clean():\n    os.system('make clean')\n"
     assert fixed(src, "B605") == ("import os\nimport subprocess\n\n\ndef clean():\n"
                                   "    subprocess.call(['make', 'clean'])\n")
-    assert titles(src, "B605")[0].endswith("(review)")
+    assert titles(src, "B605")[0].endswith("(review: check the return value and the program's path)")
 
 
 def test_other_function_with_shell_is_review():
     src = "import psutil\n\n\ndef go():\n    return psutil.Popen('rsync -a src dst', shell=True)\n"
     assert fixed(src, "B604").endswith("    return psutil.Popen(['rsync', '-a', 'src', 'dst'])\n")
-    assert titles(src, "B604")[0].endswith("(review)")
+    assert titles(src, "B604")[0].endswith(NO_SHELL)
 
 
 # -- requests -------------------------------------------------------------------------------
@@ -92,8 +96,10 @@ def test_timeout_added_in_layout():
 # -- hashes, random, eval, temp files ---------------------------------------------------------
 def test_weak_hash_offers_two_fixes():
     src = "import hashlib\nh = hashlib.md5(b'x').hexdigest()\n"
-    assert titles(src, "B324") == ["Fix B324: use SHA-256 instead of MD5 (review)",
-                                   "Fix B324: mark MD5 as not used for security (review)"]
+    assert titles(src, "B324") == [
+        "Fix B324: use SHA-256 instead of MD5 (review: check stored or exchanged digests)",
+        "Fix B324: mark MD5 as not used for security (review: check that the hash protects "
+        "nothing)"]
     assert fixed(src, "B324", "sha256") == "import hashlib\nh = hashlib.sha256(b'x').hexdigest()\n"
     assert fixed(src, "B324", "not-for-security") == \
         "import hashlib\nh = hashlib.md5(b'x', usedforsecurity=False).hexdigest()\n"
@@ -146,14 +152,28 @@ def test_assert_sharing_a_line_is_left_alone():
     assert fixed("def f(x):\n    y = 1; assert x\n", "B101") is None
 
 
-def test_silent_except_is_logged():
+def test_silent_except_is_logged_as_a_warning_with_its_traceback():
     src = ("def f():\n    for x in y:\n        try:\n            g(x)\n"
            "        except Exception:\n            continue\n")
     assert fixed(src, "B112") == (
         "import logging\n\ndef f():\n    for x in y:\n        try:\n            g(x)\n"
         "        except Exception:\n"
-        '            logging.getLogger(__name__).debug("ignored exception", exc_info=True)\n'
+        '            logging.getLogger(__name__).warning("ignored exception", exc_info=True)\n'
         "            continue\n")
+    assert titles(src, "B112") == [
+        "Fix B112: log the ignored exception as a warning, with its traceback "
+        "(review: check which errors the code can go on after)"]
+
+
+@pytest.mark.parametrize(("body", "error"), [
+    ("os.remove(p)", "OSError"), ("import ujson", "ImportError"), ("n = int(s)", "ValueError"),
+    ("v = d[k]", "LookupError")])
+def test_silent_except_is_narrowed_to_what_the_body_raises(body, error):
+    src = f"import os\n\n\ndef f(p, s, d, k):\n    try:\n        {body}\n    except:\n        pass\n"
+    good, _ = fixes(src, "B110")
+    assert [f.key for f in good] == ["narrow", "log"]
+    assert fixed(src, "B110", "narrow") == src.replace("except:", f"except {error}:")
+    assert "decide" in good[0].note and "propagates" in good[0].note
 
 
 def test_passwords_from_environment():
@@ -248,5 +268,5 @@ def test_own_rules():
 def test_rejected_fixes_report_why():
     # B602 literal with a program named by a variable after splitting is not offered at all.
     good, bad = fixes("import subprocess\nsubprocess.run('ls', shell=True)\n", "B602")
-    assert [f.title for f in good] == ["Fix B602: pass the command as an argument list (safe)"]
+    assert [f.title for f in good] == ["Fix B602: pass the command as an argument list " + NO_SHELL]
     assert bad == []

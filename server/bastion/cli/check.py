@@ -138,6 +138,7 @@ class FixRun:
             unified_diff,
             write_atomic,
         )
+        from bastion.fixes.planner import describe
         try:
             snapshot = read_snapshot(path)
         except UnreadableSource:
@@ -147,6 +148,7 @@ class FixRun:
         if not outcome.applied or outcome.text == snapshot.text:
             return source
         if self.args.diff:
+            sys.stdout.write(describe(outcome.applied))
             sys.stdout.write(unified_diff(snapshot, outcome.text, shown.replace(os.sep, "/")))
             self.fixed += len(outcome.applied)
             self.files += 1

@@ -1,8 +1,10 @@
 """Fix recipes: what a recipe returns, the safety labels, and the registry by rule id.
 
 A recipe takes a `Target` (the finding's statement parsed with libcst) and returns rewrites of
-that statement. `safe` means behaviour is kept for legitimate uses; `review` means semantics may
-change and a person should look. Only safe rewrites are preferred and go into fix-all.
+that statement. `safe` means the program behaves the same for every input (and every way it is
+run); anything that can change behaviour is `review`, and says what the user must check: a short
+`check` shown in the title and a `note` that explains it. Only safe rewrites are preferred and
+go into fix-all.
 """
 
 from __future__ import annotations
@@ -24,7 +26,14 @@ class Rewrite:
     imports: tuple[str, ...] = ()  # modules the new text needs (`import x`)
     # Rule ids the rewritten code may report in place of the target (never more severe).
     successors: frozenset[str] = frozenset()
-    note: str = ""  # why it is `review`, shown to people who ask
+    note: str = ""  # what may change and what to check before accepting it (review)
+    check: str = ""  # the title's short "check ..." phrase (review)
+
+    def __attrs_post_init__(self) -> None:
+        if self.safety not in (SAFE, REVIEW):
+            raise ValueError(f"unknown safety {self.safety!r}")
+        if self.safety == REVIEW and not (self.note and self.check):
+            raise ValueError(f"review fix {self.key!r} must say what to check (note and check)")
 
 
 Recipe = Callable[..., "list[Rewrite] | Rewrite | None"]
@@ -78,4 +87,7 @@ def _load() -> None:
 
 
 def full_title(rule_id: str, rewrite: Rewrite) -> str:
+    """ "Fix B113: add timeout=10 (review: check slow servers)"; "Fix X: ... (safe)"."""
+    if rewrite.safety == REVIEW:
+        return f"Fix {rule_id}: {rewrite.title} (review: check {rewrite.check})"
     return f"Fix {rule_id}: {rewrite.title} ({rewrite.safety})"

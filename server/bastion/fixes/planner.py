@@ -26,13 +26,14 @@ log = logging.getLogger(__name__)
 class Fix:
     rule_id: str
     key: str
-    title: str  # "Fix B506: use yaml.safe_load (safe)"
+    title: str  # "Fix B113: add timeout=10 (review: check slow servers)"
     safety: str
     finding: Finding = attrs.field(eq=False)
     statement: Change
     imports: Change | None = None
     import_facts: tuple = ()
     successors: frozenset[str] = frozenset()
+    note: str = ""  # what to check before accepting a review fix
 
     @property
     def changes(self) -> list[Change]:
@@ -147,7 +148,8 @@ def _to_fix(model: DocModel, index: int, statement: Statement, target: Target,
         imports = Change(line, line - 1, text)
         facts = tuple(needed)
     return Fix(target.finding.rule_id, rewrite.key, full_title(target.finding.rule_id, rewrite),
-               rewrite.safety, target.finding, change, imports, facts, rewrite.successors)
+               rewrite.safety, target.finding, change, imports, facts, rewrite.successors,
+               rewrite.note)
 
 
 def import_fact(spec: str) -> tuple:
@@ -259,6 +261,18 @@ def fix_all(engine, text: str, path: str, config: Config, safeties=frozenset({SA
         model, analysis = new_model, after
     result.text = model.text
     return result
+
+
+def describe(fixes: list[Fix]) -> str:
+    """Comment lines for a unified diff (`bastion check --diff`): each fix's title, which says
+    safe or review and what to check, and the note of a review fix. `patch` and `git apply`
+    skip text before a file's `---` header."""
+    out = []
+    for fix in fixes:
+        out.append(f"# {fix.title}\n")
+        if fix.note:
+            out.append(f"#     {fix.note}\n")
+    return "".join(out)
 
 
 def _import_order(line: str) -> tuple:

@@ -6,7 +6,8 @@ import re
 
 import libcst as cst
 
-from bastion.fixes.base import REVIEW, SAFE, Rewrite, recipe
+from bastion.fixes.base import REVIEW, Rewrite, recipe
+from bastion.fixes.recipes_calls import YAML_NOTE
 from bastion.fixes.target import Target, drop_arg, keyword, positional, set_arg_value
 
 
@@ -19,21 +20,23 @@ def _name(node: cst.BaseExpression, value: str) -> bool:
     return isinstance(node, cst.Name) and node.value == value
 
 
-def _drop_keyword(t: Target, name: str, when: str, key: str, title: str, note: str):
+def _drop_keyword(t: Target, name: str, when: str, key: str, title: str, note: str, check: str):
     call = _call(t)
     arg = keyword(call, name) if call is not None else None
     if arg is None or not _name(arg.value, when):
         return None
-    return Rewrite(key, title, REVIEW, t.replace(call, drop_arg(call, arg)), note=note)
+    return Rewrite(key, title, REVIEW, t.replace(call, drop_arg(call, arg)), note=note,
+                   check=check)
 
 
-def _set_keyword(t: Target, name: str, old: str, new: str, key: str, title: str, note: str):
+def _set_keyword(t: Target, name: str, old: str, new: str, key: str, title: str, note: str,
+                 check: str):
     call = _call(t)
     arg = keyword(call, name) if call is not None else None
     if arg is None or not _name(arg.value, old):
         return None
     return Rewrite(key, title, REVIEW, t.replace(call, set_arg_value(call, arg, cst.Name(new))),
-                   note=note)
+                   note=note, check=check)
 
 
 def _assigned(t: Target) -> cst.Assign | None:
@@ -42,11 +45,13 @@ def _assigned(t: Target) -> cst.Assign | None:
     return node if isinstance(node, cst.Assign) else None
 
 
-def _flip_assignment(t: Target, old: str, new: str, key: str, title: str, note: str):
+def _flip_assignment(t: Target, old: str, new: str, key: str, title: str, note: str,
+                     check: str):
     assign = _assigned(t)
     if assign is None or not _name(assign.value, old):
         return None
-    return Rewrite(key, title, REVIEW, t.replace(assign.value, cst.Name(new)), note=note)
+    return Rewrite(key, title, REVIEW, t.replace(assign.value, cst.Name(new)), note=note,
+                   check=check)
 
 
 @recipe("BST101")
@@ -58,8 +63,8 @@ def jwt_verify(t: Target):
     verify = keyword(call, "verify")
     if verify is not None and _name(verify.value, "False"):
         return Rewrite("verify", "verify the token signature", REVIEW,
-                       t.replace(call, drop_arg(call, verify)),
-                       note="tokens with a bad signature are now rejected")
+                       t.replace(call, drop_arg(call, verify)), note=_JWT_NOTE,
+                       check="the key and algorithms")
     options = keyword(call, "options")
     if options is None or not isinstance(options.value, cst.Dict):
         return None
@@ -74,10 +79,15 @@ def jwt_verify(t: Target):
     else:
         new = drop_arg(call, options)
     return Rewrite("verify", "verify the token signature", REVIEW, t.replace(call, new),
-                   note="tokens with a bad signature are now rejected")
+                   note=_JWT_NOTE, check="the key and algorithms")
 
 
-@recipe("BST102", safe=True)
+_JWT_NOTE = ("tokens with a bad signature are now rejected (InvalidSignatureError): check that the "
+             "key passed is the issuer's verification key and that algorithms lists only what "
+             "the issuer signs with")
+
+
+@recipe("BST102")
 def jwt_no_none(t: Target):
     """`algorithms=["HS256", "none"]` -> `algorithms=["HS256"]`."""
     call = _call(t)
@@ -94,29 +104,39 @@ def jwt_no_none(t: Target):
             return None
         kept[-1] = kept[-1].with_changes(comma=elements[-1].comma)
         new = set_arg_value(call, arg, arg.value.with_changes(elements=kept))
-        return Rewrite("no-none", 'refuse unsigned tokens (drop "none")', SAFE,
-                       t.replace(call, new))
+        return Rewrite("no-none", 'refuse unsigned tokens (drop "none")', REVIEW,
+                       t.replace(call, new),
+                       note='tokens whose header says alg "none" are now refused with '
+                            "InvalidAlgorithmError (an InvalidTokenError) where an empty key "
+                            "accepted them and other keys raised InvalidKeyError: check that no "
+                            "client sends unsigned tokens and what the caller catches",
+                       check="clients sending unsigned tokens")
     return None
 
 
 @recipe("BST103")
 def debug_off(t: Target):
     return _flip_assignment(t, "True", "False", "debug-off", "switch debug mode off",
-                            "debug pages and reloading are off")
+                            "debug pages and reloading are off: check local development still "
+                            "gets debug mode from its own settings or an environment variable",
+                            "local development settings")
 
 
 @recipe("BST105")
 def cookie_secure(t: Target):
+    note = ("the cookie is no longer sent over plain HTTP: check the site is served over HTTPS "
+            "everywhere it runs (local development on http:// loses the cookie)")
     return _flip_assignment(t, "False", "True", "secure", "send the cookie over HTTPS only",
-                            "the cookie is no longer sent over plain HTTP") or _set_keyword(
-        t, "secure", "False", "True", "secure", "send the cookie over HTTPS only",
-        "the cookie is no longer sent over plain HTTP")
+                            note, "HTTP-only environments") or _set_keyword(
+        t, "secure", "False", "True", "secure", "send the cookie over HTTPS only", note,
+        "HTTP-only environments")
 
 
 @recipe("BST106")
 def cookie_httponly(t: Target):
     return _flip_assignment(t, "False", "True", "httponly", "hide the cookie from JavaScript",
-                            "scripts in the page can no longer read the cookie")
+                            "scripts in the page can no longer read the cookie: check no "
+                            "front-end code reads it", "scripts that read the cookie")
 
 
 @recipe("BST111")
@@ -128,16 +148,18 @@ def unpack_filter(t: Target):
     new = add_keyword(call, "filter", cst.SimpleString('"data"'))
     return Rewrite("filter", 'unpack with filter="data"', REVIEW, t.replace(call, new),
                    note="needs Python 3.12 (or a 3.8-3.11 security release); links and special "
-                        "files are refused")
+                        "files are refused: check the Python version you deploy on and whether "
+                        "archives need links", check="the Python version and archives with links")
 
 
 @recipe("BST112")
 def numpy_no_pickle(t: Target):
     return _set_keyword(t, "allow_pickle", "True", "False", "no-pickle", "load without pickle",
-                        "arrays of Python objects no longer load")
+                        "arrays of Python objects no longer load: check the files hold numeric "
+                        "arrays only", "that the files hold no object arrays")
 
 
-@recipe("BST114", safe=True)
+@recipe("BST114")
 def yaml_unsafe(t: Target):
     """`yaml.unsafe_load(s)` -> `yaml.safe_load(s)`; `yaml.load_all(s, Loader=...)` ->
     `yaml.safe_load_all(s)`."""
@@ -154,20 +176,23 @@ def yaml_unsafe(t: Target):
         return None
     new = call.with_changes(func=call.func.with_changes(attr=cst.Name(renames[name])),
                             args=[args[0].with_changes(comma=cst.MaybeSentinel.DEFAULT)])
-    return Rewrite("safe-load", f"use yaml.{renames[name]}", SAFE, t.replace(call, new))
+    return Rewrite("safe-load", f"use yaml.{renames[name]}", REVIEW, t.replace(call, new),
+                   note=YAML_NOTE, check="custom tags and the loader's value types")
 
 
 @recipe("BST115")
 def keras_safe_mode(t: Target):
     return _drop_keyword(t, "safe_mode", "False", "safe-mode", "load in safe mode",
-                         "models with Lambda layers or custom code no longer load")
+                         "models with Lambda layers or custom code no longer load: check the "
+                         "models you load", "models with Lambda layers")
 
 
 @recipe("BST116")
 def no_remote_code(t: Target):
     return _drop_keyword(t, "trust_remote_code", "True", "no-remote-code",
                          "do not run the model repository's code",
-                         "models that need their own code no longer load")
+                         "models that need their own code no longer load: check the model is "
+                         "supported by the installed transformers", "that the model loads")
 
 
 @recipe("BST121")
@@ -183,13 +208,16 @@ def pbkdf2_iterations(t: Target):
         return None
     return Rewrite("iterations", "use 600,000 iterations", REVIEW,
                    t.replace(call, set_arg_value(call, arg, cst.Integer("600_000"))),
-                   note="derived keys change: stored hashes must be upgraded at next login")
+                   note="derived keys change: check that stored hashes record their iteration "
+                        "count, or upgrade them at next login, or logins fail",
+                   check="stored hashes")
 
 
 @recipe("BST122")
 def check_hostname(t: Target):
     return _flip_assignment(t, "False", "True", "check-hostname", "check the host name",
-                            "connections to hosts whose certificate names differ fail")
+                            "connections to hosts whose certificate names differ fail: check "
+                            "the names the code connects with", "the host names used")
 
 
 @recipe("BST123")
@@ -204,30 +232,36 @@ def cert_required(t: Target):
         return None
     return Rewrite("cert-required", "require a valid certificate (CERT_REQUIRED)", REVIEW,
                    t.replace(node, node.with_changes(attr=cst.Name("CERT_REQUIRED"))),
-                   note="servers with self-signed or private-CA certificates are refused")
+                   note=_TLS_NOTE, check="private-CA servers")
 
 
 @recipe("BST124")
 def session_verify(t: Target):
     return _flip_assignment(t, "False", "True", "verify", "verify TLS certificates",
-                            "servers with self-signed or private-CA certificates are refused")
+                            _TLS_NOTE, "private-CA servers")
 
 
 @recipe("BST125")
 def aiohttp_ssl(t: Target):
-    return _drop_keyword(t, "ssl", "False", "ssl", "verify TLS certificates",
-                         "servers with self-signed or private-CA certificates are refused") or \
-        _drop_keyword(t, "verify_ssl", "False", "ssl", "verify TLS certificates",
-                      "servers with self-signed or private-CA certificates are refused")
+    return _drop_keyword(t, "ssl", "False", "ssl", "verify TLS certificates", _TLS_NOTE,
+                         "private-CA servers") or \
+        _drop_keyword(t, "verify_ssl", "False", "ssl", "verify TLS certificates", _TLS_NOTE,
+                      "private-CA servers")
+
+
+_TLS_NOTE = ("servers with self-signed or private-CA certificates are refused: check which servers "
+             "this reaches, and give it the private CA bundle rather than turning checks off")
 
 
 @recipe("BST130")
 def lxml_entities(t: Target):
     return _set_keyword(t, "resolve_entities", "True", "False", "no-entities",
                         "do not resolve external entities",
-                        "documents relying on external entities change") or _set_keyword(
+                        "documents relying on entities change: check the documents you parse "
+                        "do not need them", "documents that use entities") or _set_keyword(
         t, "no_network", "False", "True", "no-network", "keep the parser off the network",
-        "documents that load DTDs over the network change")
+        "documents that load DTDs over the network change: check none needs a remote DTD",
+        "documents with remote DTDs")
 
 
 @recipe("BST131")
@@ -253,7 +287,9 @@ def constant_time_compare(t: Target):
     new = call if isinstance(op, cst.Equal) else cst.UnaryOperation(cst.Not(), call)
     return Rewrite("compare-digest", "compare in constant time (hmac.compare_digest)", REVIEW,
                    t.replace(node, new), imports=("hmac",) if hmac == "hmac" else (),
-                   note="both values must be str (ASCII) or bytes, of the same type")
+                   note="both values must be str (ASCII only) or bytes, of the same type, or it "
+                        "raises TypeError: check the types of both sides",
+                   check="both sides are str or bytes")
 
 
 _SECRET_OPERAND = re.compile(
@@ -313,7 +349,8 @@ def no_world_write(t: Target):
             new_value = cst.BinaryOperation(new_value, cst.BitOr(), operand)
     return Rewrite("no-world-write", "remove write access for other users", REVIEW,
                    t.replace(call, set_arg_value(call, mode, new_value)),
-                   note="other users can no longer write (or, for S_IRWXO, read) the file")
+                   note="other users can no longer write (or, for S_IRWXO, read) the file: check "
+                        "which accounts need access", check="which accounts need access")
 
 
 def _or_operands(node: cst.BaseExpression) -> list[cst.BaseExpression]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 import libcst as cst
 
-from bastion.fixes.base import REVIEW, SAFE, Rewrite, recipe
+from bastion.fixes.base import REVIEW, Rewrite, recipe
 from bastion.fixes.target import (
     Target,
     add_keyword,
@@ -42,7 +43,13 @@ def _is_none(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value == "None"
 
 
-@recipe("B506", safe=True)
+YAML_NOTE = ("yaml.safe_load builds plain types only. Check the loader it replaces: a SafeLoader "
+             "subclass with custom constructors loses its tags (they now raise "
+             "ConstructorError), BaseLoader returned every scalar as a string (now ints, bools, "
+             "dates), and documents with python/* tags are refused")
+
+
+@recipe("B506")
 def yaml_safe_load(t: Target):
     """`yaml.load(s, Loader=yaml.Loader)` -> `yaml.safe_load(s)`."""
     call = _call(t)
@@ -57,7 +64,8 @@ def yaml_safe_load(t: Target):
     stream = keyword(call, "stream") or args[0]
     new = call.with_changes(func=call.func.with_changes(attr=cst.Name("safe_load")),
                             args=[stream.with_changes(comma=cst.MaybeSentinel.DEFAULT)])
-    return Rewrite("safe-load", "use yaml.safe_load", SAFE, t.replace(call, new))
+    return Rewrite("safe-load", "use yaml.safe_load", REVIEW, t.replace(call, new),
+                   note=YAML_NOTE, check="custom tags and the loader's value types")
 
 
 @recipe("B113")
@@ -75,7 +83,9 @@ def request_timeout(t: Target):
     new = set_keyword(call, "timeout", cst.Integer("10"))
     return Rewrite("timeout", "add timeout=10", REVIEW, t.replace(call, new),
                    note="a request that waits more than 10 s for the server now raises "
-                        "a Timeout error instead of hanging")
+                        "a Timeout error instead of hanging: check that 10 s suits the slowest "
+                        "legitimate response (uploads, reports) and that the error is handled",
+                   check="the slowest legitimate response")
 
 
 @recipe("B501")
@@ -90,7 +100,10 @@ def request_verify(t: Target):
         return None
     return Rewrite("verify", "verify TLS certificates (remove verify=False)", REVIEW,
                    t.replace(call, drop_arg(call, arg)),
-                   note="servers with self-signed or private-CA certificates are now refused")
+                   note="servers with self-signed or private-CA certificates are now refused: "
+                        "check which servers this reaches; for a private CA pass verify= the "
+                        "CA bundle's path instead",
+                   check="private-CA servers")
 
 
 @recipe("B201")
@@ -102,7 +115,10 @@ def flask_debug(t: Target):
         return None
     return Rewrite("debug", "run without the debugger (remove debug=True)", REVIEW,
                    t.replace(call, drop_arg(call, arg)),
-                   note="the interactive debugger and the reloader are off")
+                   note="the interactive debugger and the reloader are off: check that this "
+                        "entry point is not the one developers use locally (turn debug on "
+                        "from an environment variable there instead)",
+                   check="local development start-up")
 
 
 @recipe("B202")
@@ -118,7 +134,9 @@ def tarfile_filter(t: Target):
     new = add_keyword(call, "filter", cst.SimpleString('"data"'))
     return Rewrite("filter", 'extract with filter="data"', REVIEW, t.replace(call, new),
                    note='needs Python 3.12, or a 3.8-3.11 release with the tarfile filters; '
-                        'links, devices and unusual permissions are refused or reset')
+                        'links, devices and unusual permissions are refused or reset: check the '
+                        'Python version you deploy on and whether archives need links',
+                   check="the Python version and archives with links")
 
 
 @recipe("B614")
@@ -132,7 +150,10 @@ def torch_weights_only(t: Target):
     new = set_keyword(call, "weights_only", cst.Name("True"))
     return Rewrite("weights-only", "load weights only (weights_only=True)", REVIEW,
                    t.replace(call, new),
-                   note="pickled whole models (not state dicts) no longer load")
+                   note="pickled whole models (not state dicts) no longer load: check what "
+                        "the files hold (and torch >= 2.6, where earlier weights_only had "
+                        "bypasses)",
+                   check="that the files hold state dicts")
 
 
 @recipe("B701")
@@ -150,7 +171,9 @@ def jinja_autoescape(t: Target):
     new = set_keyword(call, "autoescape", cst.Name("True"))
     return Rewrite("autoescape", "escape HTML in templates (autoescape=True)", REVIEW,
                    t.replace(call, new),
-                   note="values with markup are now escaped; mark trusted markup as safe")
+                   note="values with markup are now escaped: check templates that insert "
+                        "trusted HTML and mark it with |safe or Markup",
+                   check="templates that insert trusted HTML")
 
 
 @recipe("B323")
@@ -164,7 +187,9 @@ def default_context(t: Target):
     new = call.with_changes(func=call.func.with_changes(attr=cst.Name("create_default_context")))
     return Rewrite("default-context", "use ssl.create_default_context()", REVIEW,
                    t.replace(call, new),
-                   note="certificates and host names are now checked")
+                   note="certificates and host names are now checked: check the servers this "
+                        "connects to have certificates the system trusts",
+                   check="the servers' certificates")
 
 
 _SECRETS_SAME = {"choice": "choice"}
@@ -195,7 +220,9 @@ def random_secrets(t: Target):
         return None
     return Rewrite("secrets", f"use secrets instead of random.{func}", REVIEW,
                    t.replace(call, call.with_changes(func=new_func)), imports=("secrets",),
-                   note="values can no longer be reproduced with random.seed()")
+                   note="values can no longer be reproduced with random.seed(): check that "
+                        "no test or simulation relies on a seed",
+                   check="code that seeds random")
 
 
 @recipe("B307")
@@ -208,11 +235,57 @@ def literal_eval(t: Target):
         return None
     if t.aliases.get("eval") or "eval" in t.bound:
         return None
+    if not _may_be_literal(call.args[0].value):
+        return None  # the code evaluates an expression: literal_eval would refuse every input
     return Rewrite("literal-eval", "use ast.literal_eval", REVIEW,
                    t.replace(call, call.with_changes(func=expr("ast.literal_eval"))),
                    imports=("ast",),
-                   note="only Python literals are accepted: names, calls and operators "
-                        "raise ValueError")
+                   note="only Python literals are accepted (numbers, strings, lists, dicts, "
+                        "tuples, sets, True/False/None): check that the input is never an "
+                        "expression; arithmetic, names and calls now raise ValueError",
+                   check="that the input is only ever a literal")
+
+
+# Names that say the value is code, not data: eval of them is an expression evaluator.
+_EXPRESSION_NAME = re.compile(r"(?i)(expr|expression|formula|calc|code|source|src|cmd|command|"
+                              r"statement|condition|predicate|rule|lambda|func|script)s?$")
+
+
+def _may_be_literal(arg: cst.BaseExpression) -> bool:
+    """The evaluated value can be a Python literal: a constant string that is one, or a value
+    whose name does not say it holds an expression. Strings built in place (`"2*" + x`, an
+    f-string, `%`, `.format`) are expressions by construction."""
+    value = string_value(arg)
+    if value is not None:
+        try:
+            ast.literal_eval(value)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            return False
+        return True
+    if isinstance(arg, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString,
+                        cst.BinaryOperation)):
+        return False
+    if isinstance(arg, cst.Call) and isinstance(arg.func, cst.Attribute) and \
+            arg.func.attr.value in ("format", "join", "replace"):
+        return False
+    name = _last_name(arg)
+    return name is None or not _EXPRESSION_NAME.search(name)
+
+
+def _last_name(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    if isinstance(node, cst.Subscript):
+        index = node.slice[0].slice if len(node.slice) == 1 else None
+        key = string_value(index.value) if isinstance(index, cst.Index) else None
+        return key or _last_name(node.value)
+    if isinstance(node, cst.Call):
+        args = [a for a in node.args if not a.keyword]
+        key = string_value(args[0].value) if args else None  # request.args.get("expr")
+        return key or _last_name(node.func)
+    return None
 
 
 @recipe("B104")
@@ -223,7 +296,9 @@ def bind_localhost(t: Target):
         return None  # compared or printed, not bound: changing it would change the logic
     new = node.with_changes(value=node.value.replace("0.0.0.0", "127.0.0.1"))
     return Rewrite("localhost", "bind to 127.0.0.1 only", REVIEW, t.replace(node, new),
-                   note="other hosts can no longer connect")
+                   note="other hosts can no longer connect: check this does not run in a "
+                        "container or VM whose published port must reach it",
+                   check="containers and remote clients")
 
 
 _ADDRESS_NAME = re.compile(r"(?i)(host|addr|address|bind|listen|interface|ip)")
@@ -267,7 +342,10 @@ def chmod_owner_only(t: Target):
         hex(new_mode) if text[:2].lower() == "0x" else str(new_mode))
     new = set_arg_value(call, call.args[1], cst.Integer(digits))
     return Rewrite("owner-only", f"restrict permissions to the owner ({digits})", REVIEW,
-                   t.replace(call, new), note="the group and other users lose access")
+                   t.replace(call, new),
+                   note="the group and other users lose access: check which accounts (a web "
+                        "server, a deploy user) must read the file",
+                   check="which accounts need access")
 
 
 _KEY_FUNCS = ("generate_private_key",)
@@ -291,7 +369,9 @@ def key_size(t: Target):
         return None
     return Rewrite("key-size", "use a 3072-bit key", REVIEW,
                    t.replace(call, set_arg_value(call, arg, cst.Integer("3072"))),
-                   note="keys are larger and slower; peers limited to small keys fail")
+                   note="keys are larger and slower; peers limited to small keys fail: check "
+                        "the peers and hardware that use the key",
+                   check="peers limited to small keys")
 
 
 @recipe("B507")
@@ -324,7 +404,9 @@ def reject_unknown_hosts(t: Target):
     else:
         text = t.replace(policy, new_policy)
     return Rewrite("reject-policy", "reject unknown host keys (RejectPolicy)", REVIEW, text,
-                   note="hosts missing from known_hosts are refused")
+                   note="hosts missing from known_hosts are refused: check the host keys are "
+                        "in the system's or the user's known_hosts where this runs",
+                   check="known_hosts on every machine")
 
 
 __all__ = ["yaml_safe_load", "request_timeout", "request_verify", "string_value"]

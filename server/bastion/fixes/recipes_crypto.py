@@ -53,11 +53,13 @@ def weak_hashlib(t: Target):
     if existing is None:
         rewrites.append(Rewrite("sha256", f"use SHA-256 instead of {label}", REVIEW,
                                 t.replace(call, stronger),
-                                note="digests change: stored or exchanged values no longer match"))
+                                note=_DIGEST_NOTE, check="stored or exchanged digests"))
         marked = add_keyword(call, "usedforsecurity", cst.Name("False"))
         rewrites.append(Rewrite("not-for-security", f"mark {label} as not used for security",
                                 REVIEW, t.replace(call, marked),
-                                note="only right when the hash protects nothing"))
+                                note="only right when the hash protects nothing (a cache key, "
+                                     "a checksum against accidents): check what it hashes",
+                                check="that the hash protects nothing"))
     return rewrites
 
 
@@ -80,7 +82,7 @@ def weak_hash_class(t: Target):
     if new_func is None:
         return None
     return Rewrite("sha256", "use SHA-256", REVIEW, t.replace(call, call.with_changes(
-        func=new_func)), note="digests change: stored or exchanged values no longer match")
+        func=new_func)), note=_DIGEST_NOTE, check="stored or exchanged digests")
 
 
 def _modern(node: cst.BaseExpression) -> cst.BaseExpression | None:
@@ -142,7 +144,9 @@ def _default_context(t: Target, call: cst.Call) -> Rewrite | None:
     new = new.with_changes(lpar=call.lpar, rpar=call.rpar)
     return Rewrite("default-context", "use ssl.create_default_context()", REVIEW,
                    t.replace(call, new),
-                   note="the server's certificate and host name are now checked")
+                   note="the server's certificate and host name are now checked: check the "
+                        "server's certificate is trusted by the system",
+                   check="the server's certificate")
 
 
 @recipe("B502")
@@ -159,7 +163,7 @@ def bad_tls_version(t: Target):
                                           for a in call.args])
             rewrites.append(Rewrite("tls-version", "negotiate a modern TLS version", REVIEW,
                                     t.replace(call, new),
-                                    note="peers that only speak SSLv3/TLS 1.0/1.1 are refused"))
+                                    note=_TLS_NOTE, check="old peers"))
     return rewrites
 
 
@@ -190,4 +194,11 @@ def bad_tls_default(t: Target):
         kwonly_params=[replacements.get(p, p) for p in params.kwonly_params])
     return Rewrite("tls-version", "default to a modern TLS version", REVIEW,
                    t.replace(params, new_params),
-                   note="peers that only speak SSLv3/TLS 1.0/1.1 are refused")
+                   note=_TLS_NOTE, check="old peers")
+
+
+_TLS_NOTE = ("peers that only speak SSLv3/TLS 1.0/1.1 are refused: check the peers this talks to; "
+             "PROTOCOL_TLS alone still checks no certificate, so prefer "
+             "ssl.create_default_context()")
+_DIGEST_NOTE = ("digests change: check where they are stored or exchanged (files, databases, other "
+                "services), which no longer match")

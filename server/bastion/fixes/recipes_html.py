@@ -59,4 +59,6 @@ def format_html_instead_of_mark_safe(t: Target):
     new = cst.Call(func=cst.Name("format_html"), args=args, lpar=call.lpar, rpar=call.rpar)
     return Rewrite("format-html", "build the HTML with format_html (escapes the values)", REVIEW,
                    t.replace(call, new), imports=(FORMAT_HTML,) if bound is None else (),
-                   note="values that contained markup are now shown escaped")
+                   note="values that contained markup are now shown escaped: check whether any "
+                        "value is trusted HTML (wrap it in mark_safe on its own)",
+                   check="values that are trusted HTML")

@@ -1,11 +1,13 @@
 """Commands without a shell: `shell=True` and `os.system` become argument lists.
 
 A literal command is split at fix time with `shlex.split` when it uses no shell feature (no
-pipes, redirections, variables, globs, `~`, builtins such as `cd`): the program then receives the
-same arguments the shell would have given it, so the fix is `safe` for `subprocess` calls. An
-f-string is split into words around its placeholders, and any other dynamic command becomes
-`shlex.split(command)`: both are `review`, since a value with spaces is no longer split into
-several arguments (which is the point) and shell syntax in it stops working.
+pipes, redirections, variables, globs, `~`, builtins such as `cd`, `:` or `echo`): the program
+then receives the same arguments the shell would have given it. Every such fix is `review`: a
+missing program raises FileNotFoundError instead of exit status 127, the program is looked up
+in the PATH of `env=` by Python rather than by the shell, and a program killed by a signal gives
+a negative status instead of 128+n. An f-string is split into words around its placeholders, and
+any other dynamic command becomes `shlex.split(command)`: a value with spaces is no longer split
+into several arguments (which is the point) and shell syntax in it stops working.
 """
 
 from __future__ import annotations
@@ -15,18 +17,19 @@ import shlex
 
 import libcst as cst
 
-from bastion.fixes.base import REVIEW, SAFE, Rewrite, recipe
+from bastion.fixes.base import REVIEW, Rewrite, recipe
 from bastion.fixes.target import Target, drop_arg, keyword, positional, string_value
 
-SUBPROCESS = ("subprocess.Popen", "subprocess.call", "subprocess.check_call",
-              "subprocess.check_output", "subprocess.run")
 _PLAIN = re.compile(r"^[\w \t\-./:,=+@%^'\"]*$")
 _FSTRING_TEXT = re.compile(r"^[\w \t\-./:,=+@%^]*$")
 SHELL_BUILTINS = frozenset({
     "cd", "export", "source", ".", "set", "unset", "alias", "exec", "eval", "exit", "ulimit",
     "umask", "read", "wait", "trap", "shift", "return", "break", "continue", "readonly", "local",
     "declare", "typeset", "hash", "times", "builtin", "command", "jobs", "fg", "bg", "getopts",
-    "let", "type", "history", "pushd", "popd", "dirs", "shopt", "enable", "logout"})
+    "let", "type", "history", "pushd", "popd", "dirs", "shopt", "enable", "logout",
+    # Builtins that also exist as programs, with other options or output (`echo -e` prints
+    # "-e" in dash): the shell's version is not the program's.
+    ":", "echo", "printf", "test", "[", "true", "false", "pwd", "kill", "time"})
 SUCCESSORS = frozenset({"B603", "B607", "B404"})
 
 
@@ -155,12 +158,23 @@ def _literal_parts(node: cst.CSTNode) -> list[str]:
     return found
 
 
+_NO_SHELL = ("the command no longer goes through a shell: check that the program is installed "
+             "and on the PATH (of env= when given), since a missing one now raises "
+             "FileNotFoundError instead of returning 127, and that callers do not rely on the "
+             "shell's exit status for signals (128+n, now -n)")
+_NO_SHELL_NOTES = {
+    "literal": _NO_SHELL,
+    "words": _NO_SHELL + "; each value is now one argument, so shell syntax in it (spaces, "
+                         "quotes, ;) no longer works",
+    "split": _NO_SHELL + "; shlex.split still splits a value at spaces, so check where the "
+                         "command comes from: a value from outside can still add arguments",
+}
 _TITLES = {"literal": "pass the command as an argument list",
            "words": "pass the command as an argument list",
            "split": "split the command with shlex.split"}
 
 
-@recipe("B602", "B604", safe=True)
+@recipe("B602", "B604")
 def drop_shell(t: Target):
     """`subprocess.run("ls -l", shell=True)` -> `subprocess.run(["ls", "-l"])`."""
     call = t.at_finding(cst.Call)
@@ -179,13 +193,9 @@ def drop_shell(t: Target):
     command = args[0].with_changes(value=new_args)
     new = call.with_changes(args=[command if a is args[0] else a for a in call.args])
     new = drop_arg(new, next(a for a in new.args if a.keyword and a.keyword.value == "shell"))
-    known = t.finding.rule_id == "B602" and t.call_qualname(call) in SUBPROCESS
-    safety = SAFE if how == "literal" and known else REVIEW
-    note = "" if safety == SAFE else (
-        "the command no longer goes through a shell: values with spaces stay one argument "
-        "and shell syntax in them stops working")
-    return Rewrite(f"no-shell-{how}", _TITLES[how], safety, t.replace(call, new),
-                   imports=imports, successors=SUCCESSORS, note=note)
+    return Rewrite(f"no-shell-{how}", _TITLES[how], REVIEW, t.replace(call, new),
+                   imports=imports, successors=SUCCESSORS, note=_NO_SHELL_NOTES[how],
+                   check="the program is found without a shell")
 
 
 @recipe("B605")
@@ -211,8 +221,7 @@ def popen_read_to_subprocess(t: Target):
     return Rewrite(f"subprocess-{how}", "run the command with subprocess.run, without a shell",
                    REVIEW, t.replace(read, run.with_changes(lpar=read.lpar, rpar=read.rpar)),
                    imports=imports, successors=SUCCESSORS,
-                   note="a missing program raises FileNotFoundError, and shell syntax stops "
-                        "working")
+                   note=_NO_SHELL_NOTES[how], check="the program is found without a shell")
 
 
 @recipe("B605")
@@ -235,6 +244,6 @@ def system_to_subprocess(t: Target):
         imports = imports + ("subprocess",)
     return Rewrite(f"subprocess-{how}", "run the command with subprocess.call, without a shell",
                    REVIEW, t.replace(call, new), imports=imports, successors=SUCCESSORS,
-                   note="the return value is the exit code (os.system returns a wait status), "
-                        "a missing program raises FileNotFoundError, and shell syntax stops "
-                        "working")
+                   note="the return value is the exit code (os.system returns a wait status): "
+                        "check callers that decode it; " + _NO_SHELL_NOTES[how],
+                   check="the return value and the program's path")

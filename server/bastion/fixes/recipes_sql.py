@@ -139,5 +139,7 @@ def query_parameters(t: Target):
     new = call.with_changes(args=[first, cst.Arg(params)])
     return Rewrite("parameters", "pass the values as query parameters", REVIEW,
                    t.replace(call, new),
-                   note="values are sent to the database as parameters; check the placeholder "
-                        f"style ({style}) matches the driver")
+                   note="values are sent to the database as parameters: check the placeholder "
+                        f"style ({style}) matches the driver, and that no value was meant to be "
+                        "SQL (a sort order, a column list)",
+                   check=f"the {style} placeholders suit the driver")

@@ -7,7 +7,7 @@ import re
 
 import libcst as cst
 
-from bastion.fixes.base import REVIEW, SAFE, Rewrite, recipe
+from bastion.fixes.base import REVIEW, Rewrite, recipe
 from bastion.fixes.target import Target, string_value
 
 _INVERSE = {cst.Equal: cst.NotEqual, cst.NotEqual: cst.Equal, cst.In: cst.NotIn,
@@ -45,7 +45,7 @@ def _negate(test: cst.BaseExpression) -> cst.BaseExpression:
     return cst.UnaryOperation(operator=cst.Not(), expression=test)
 
 
-@recipe("B101", safe=True)
+@recipe("B101")
 def assert_to_raise(t: Target):
     """`assert ok, "msg"` -> `if not ok:\\n    raise AssertionError("msg")`: the check also
     runs under `python -O`."""
@@ -64,8 +64,12 @@ def assert_to_raise(t: Target):
                  body=cst.IndentedBlock([raise_stmt], indent=t.statement.indent_unit,
                                         header=line.trailing_whitespace),
                  leading_lines=line.leading_lines)
-    return Rewrite("raise", "raise AssertionError explicitly", SAFE, t.replace(line, new),
-                   note="the check now also runs under python -O")
+    return Rewrite("raise", "raise AssertionError explicitly", REVIEW, t.replace(line, new),
+                   note="the check now also runs under python -O, where the assert was "
+                        "skipped: check that code run with -O passes it, and whether "
+                        "AssertionError is the right error (a permission check should raise "
+                        "PermissionError or answer 403)",
+                   check="python -O runs and the exception type")
 
 
 def _handler(t: Target) -> cst.ExceptHandler | None:
@@ -75,13 +79,64 @@ def _handler(t: Target) -> cst.ExceptHandler | None:
 
 def _log_call(t: Target) -> cst.SimpleStatementLine:
     logging = t.module_name("logging")
-    code = f'{logging}.getLogger(__name__).debug("ignored exception", exc_info=True)'
+    code = f'{logging}.getLogger(__name__).warning("ignored exception", exc_info=True)'
     return cst.SimpleStatementLine([cst.Expr(cst.parse_expression(code))])
 
 
-@recipe("B110", "B112", safe=True)
+# What a one-statement `try` body is expected to raise, by what it does.
+_OS_CALLS = ("os.remove", "os.unlink", "os.rmdir", "os.removedirs", "os.mkdir", "os.makedirs",
+             "os.rename", "os.replace", "os.chmod", "os.chown", "os.kill", "os.symlink",
+             "os.link", "os.close", "os.utime", "shutil.rmtree", "shutil.copy", "shutil.copy2",
+             "shutil.copyfile", "shutil.move")
+
+
+def _expected_error(t: Target, handler: cst.ExceptHandler) -> tuple[str, str] | None:
+    """(exception, what raises it) for a `try` whose body is one statement with a known
+    failure: an import, a file-system call, int()/float(), a subscript."""
+    owner = next((n for n in t.nodes(cst.Try) if any(h is handler for h in n.handlers)), None)
+    if owner is None or len(owner.handlers) != 1 or len(owner.body.body) != 1:
+        return None
+    line = owner.body.body[0]
+    if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
+        return None
+    stmt = line.body[0]
+    if isinstance(stmt, (cst.Import, cst.ImportFrom)):
+        return "ImportError", "the import"
+    value = stmt.value if isinstance(stmt, (cst.Expr, cst.Assign)) else None
+    if isinstance(value, cst.Call):
+        name = t.call_qualname(value) or ""
+        if name in _OS_CALLS:
+            return "OSError", name
+        if name in ("int", "float") and name not in t.bound:
+            return "ValueError", f"{name}()"
+    if isinstance(value, cst.Subscript):
+        return "LookupError", "the lookup"
+    return None
+
+
+@recipe("B110", "B112")
+def narrow_ignored_exception(t: Target):
+    """`try: os.remove(p)\nexcept Exception: pass` -> `except OSError: pass`."""
+    handler = _handler(t)
+    expected = _expected_error(t, handler) if handler is not None else None
+    if expected is None or (handler.type is not None and not (
+            isinstance(handler.type, cst.Name) and handler.type.value in ("Exception",
+                                                                          "BaseException"))):
+        return None
+    error, source = expected
+    new = handler.with_changes(type=cst.Name(error),
+                               whitespace_after_except=cst.SimpleWhitespace(" "))
+    return Rewrite("narrow", f"ignore only {error} (what {source} raises)", REVIEW,
+                   t.replace(handler, new),
+                   note=f"only {error} is ignored now; any other error propagates to the "
+                        "caller: decide whether the code can go on after those (a bare except "
+                        "also caught KeyboardInterrupt and SystemExit)",
+                   check="that other errors should propagate")
+
+
+@recipe("B110", "B112")
 def log_ignored_exception(t: Target):
-    """`except Exception:\\n    pass` -> log it at debug level (same control flow)."""
+    """`except Exception:\n    pass` -> log it at warning level with its traceback."""
     handler = _handler(t)
     if handler is None or not isinstance(handler.body, cst.IndentedBlock):
         return None
@@ -101,8 +156,12 @@ def log_ignored_exception(t: Target):
         return None
     new = handler.with_changes(body=handler.body.with_changes(body=new_body))
     imports = ("logging",) if t.module_name("logging") == "logging" else ()
-    return Rewrite("log", "log the ignored exception (debug level)", SAFE,
-                   t.replace(handler, new), imports=imports)
+    return Rewrite("log", "log the ignored exception as a warning, with its traceback", REVIEW,
+                   t.replace(handler, new), imports=imports,
+                   note="the exception is still swallowed, now logged: decide which errors the "
+                        "code can go on after, catch only those (e.g. except OSError:) and let "
+                        "the others propagate; a handler that runs often now fills the log",
+                   check="which errors the code can go on after")
 
 
 _ENV_NAME = re.compile(r"[^A-Za-z0-9]+")
@@ -114,6 +173,13 @@ _SECRET_NAME = re.compile(r"(?i)(^|_)(password|passwd|pwd|pass|passphrase|secret
 
 def _secret_like(name: str, value: str | None) -> bool:
     return bool(value) and not value.isspace() and bool(_SECRET_NAME.search(name))
+
+
+# os.environ[...] raises KeyError naming the variable, at the line that reads it: a missing secret
+# stops the program there rather than letting it run with an empty one.
+_ENV_NOTE = ("the secret is read from the environment: check that the variable is set wherever "
+             "this runs (deployments, CI, tests); when it is not, os.environ raises KeyError "
+             "naming it. Rotate the old value: it stays in the history")
 
 
 def _env_name(name: str) -> str:
@@ -145,7 +211,7 @@ def password_from_environment(t: Target):
             return None
         return Rewrite("environ", f"read {_env_name(name)} from the environment", REVIEW,
                        t.replace(node, _environ(t, name)), imports=_os_import(t),
-                       note="the variable must be set wherever the code runs (KeyError otherwise)")
+                       note=_ENV_NOTE, check=f"{_env_name(name)} is set where it runs")
     return None
 
 
@@ -165,7 +231,7 @@ def password_argument_from_environment(t: Target):
                                   for a in call.args])
     return Rewrite("environ", f"read {_env_name(name)} from the environment", REVIEW,
                    t.replace(call, new), imports=_os_import(t),
-                   note="the variable must be set wherever the code runs (KeyError otherwise)")
+                   note=_ENV_NOTE, check=f"{_env_name(name)} is set where it runs")
 
 
 def _os_import(t: Target) -> tuple[str, ...]:
@@ -249,7 +315,9 @@ def mkstemp_instead_of_mktemp(t: Target):
         return None
     return Rewrite("mkstemp", "create the file securely with tempfile.mkstemp", REVIEW, text,
                    imports=_imports(t, "tempfile", "os"),
-                   note="the file now exists (empty) when the next line runs")
+                   note="the file now exists (empty, mode 0600) when the next line runs: check "
+                        "code that tests whether it exists or expects to create it",
+                   check="code that expects the file not to exist")
 
 
 @recipe("B108")
@@ -276,4 +344,7 @@ def tempfile_instead_of_tmp(t: Target):
         return None
     return Rewrite("mkstemp", "use a private temporary file (tempfile.mkstemp)", REVIEW, text,
                    imports=_imports(t, "tempfile", "os"),
-                   note="the file gets a new random name each run, and already exists (empty)")
+                   note="the file gets a new random name each run, and already exists (empty): "
+                        "check that nothing else finds it by its old fixed name, and delete it "
+                        "when done",
+                   check="other code using the fixed name")

@@ -28,7 +28,9 @@ MODULES = {
 }
 CALL_RULES = ("B313", "B314", "B315", "B316", "B317", "B318", "B319")
 IMPORT_RULES = ("B405", "B406", "B407", "B408", "B409")
-NOTE = "needs the defusedxml package; documents with DTD entities are refused"
+NOTE = ("needs the defusedxml package: check it is in the project's dependencies; documents "
+        "with DTD entities are now refused")
+CHECK = "the defusedxml dependency"
 
 
 @recipe(*CALL_RULES)
@@ -47,7 +49,7 @@ def defused_call(t: Target):
     new = call.with_changes(func=cst.parse_expression(f"{head}.{func}"))
     imports = (safe_module,) if head == safe_module else ()
     return Rewrite("defusedxml", f"parse with {safe_module}.{func}", REVIEW,
-                   t.replace(call, new), imports=imports, note=NOTE)
+                   t.replace(call, new), imports=imports, note=NOTE, check=CHECK)
 
 
 def _uses(text: str, name: str) -> set[str] | None:
@@ -111,4 +113,4 @@ def defused_import(t: Target):
     else:
         return None
     return Rewrite("defusedxml-import", "import the defusedxml parser instead", REVIEW,
-                   t.replace(node, new), note=NOTE)
+                   t.replace(node, new), note=NOTE, check=CHECK)
