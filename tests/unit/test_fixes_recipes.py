@@ -270,3 +270,39 @@ def test_rejected_fixes_report_why():
     good, bad = fixes("import subprocess\nsubprocess.run('ls', shell=True)\n", "B602")
     assert [f.title for f in good] == ["Fix B602: pass the command as an argument list " + NO_SHELL]
     assert bad == []
+
+
+# -- B602 templates: the value stays one argument --------------------------------------------
+def _shell_fix(command: str, rule: str = "B602") -> str | None:
+    call = "os.system({})" if rule == "B605" else "subprocess.run({}, shell=True)"
+    src = f"import os\nimport subprocess\n\n\ndef f(host, n):\n    {call.format(command)}\n"
+    out = fixed(src, rule)
+    return out.split("\n")[5].strip() if out is not None else None
+
+
+@pytest.mark.parametrize(("command", "args"), [
+    ('"ping -c 1 " + host', '["ping", "-c", "1", host]'),
+    ('"ping -c 1 %s" % host', '["ping", "-c", "1", str(host)]'),
+    ('"ping -c %s %s" % (n, host)', '["ping", "-c", str(n), str(host)]'),
+    ('"ping -c {} {}".format(n, host)', '["ping", "-c", str(n), str(host)]'),
+    ('"ping --host=" + host + " -q"', '["ping", "--host=" + host, "-q"]'),
+    ('f"ping -c 1 {host}"', '["ping", "-c", "1", str(host)]'),
+])
+def test_template_command_keeps_each_value_one_argument(command, args):
+    """`shlex.split("ping -c 1 " + host)` let `host` add arguments of its own."""
+    assert _shell_fix(command) == f"subprocess.run({args})"
+    assert _shell_fix(command, "B605") == f"subprocess.call({args})"
+
+
+@pytest.mark.parametrize("command", [
+    "\"ping -c 1 '\" + host + \"'\"", "f\"ping -c 1 '{host}'\"", '"ping -c 1 " + host + " | head"',
+    '"ping -c 1 %d" % n', '"ping -c {0:>3}".format(n)', 'host + " -c 1"',
+    '"ping $X " + host'])
+def test_template_with_shell_syntax_or_a_dynamic_program_is_refused(command):
+    assert _shell_fix(command) is None
+
+
+def test_only_a_whole_value_is_shlex_split_and_the_note_says_so():
+    good, _ = fixes("import subprocess\n\n\ndef f(cmd):\n    subprocess.run(cmd, shell=True)\n",
+                    "B602")
+    assert "still splits that value" in good[0].note or "can still add arguments" in good[0].note

@@ -5,9 +5,11 @@ pipes, redirections, variables, globs, `~`, builtins such as `cd`, `:` or `echo`
 then receives the same arguments the shell would have given it. Every such fix is `review`: a
 missing program raises FileNotFoundError instead of exit status 127, the program is looked up
 in the PATH of `env=` by Python rather than by the shell, and a program killed by a signal gives
-a negative status instead of 128+n. An f-string is split into words around its placeholders, and
-any other dynamic command becomes `shlex.split(command)`: a value with spaces is no longer split
-into several arguments (which is the point) and shell syntax in it stops working.
+a negative status instead of 128+n. A template (`"ping -c 1 " + host`, an f-string, `%s`,
+`.format`) is split into words around its values, each value one argument
+(`["ping", "-c", "1", host]`), and refused when its text uses shell syntax (a value inside
+quotes, a pipe, a variable). Only a command that is a value as a whole (`cmd`) becomes
+`shlex.split(cmd)`, which still splits that value into arguments: the note says so.
 """
 
 from __future__ import annotations
@@ -129,33 +131,136 @@ def _arguments(t: Target, command: cst.BaseExpression) -> tuple[cst.BaseExpressi
         return (listed, "literal", ()) if listed is not None else None
     if isinstance(command, cst.FormattedString):
         listed = _fstring_list(command)
-        if listed is not None:
-            return listed, "words", ()
-    if isinstance(command, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
-        return None
-    if any(not _PLAIN.match(text) for text in _literal_parts(command)):
-        return None  # the template itself uses shell syntax (a pipe, a redirection...)
+        return (listed, "words", ()) if listed is not None else None
+    segments = _segments(command)
+    if segments is not None:
+        # A template: its constant part is split here, each value stays one argument; never
+        # shlex.split, which would let a value add arguments of its own.
+        listed = _template_list(segments, _quote_of(_first_string(command)))
+        return (listed, "words", ()) if listed is not None else None
+    if isinstance(command, (cst.SimpleString, cst.ConcatenatedString, cst.BinaryOperation)) or \
+            string_value(_first_string(command)) is not None:
+        return None  # a template this cannot read exactly (`%d`, `{0:>3}`, `" ".join(...)`)
     shlex_name = t.module_name("shlex")
     split = cst.Call(func=cst.Attribute(cst.Name(shlex_name), cst.Name("split")),
                      args=[cst.Arg(command)])
     return split, "split", ("shlex",) if shlex_name == "shlex" else ()
 
 
-def _literal_parts(node: cst.CSTNode) -> list[str]:
-    """The literal strings a dynamic command is built from: `"ls " + d`, `"a %s" % x`,
-    `"a {}".format(x)`, f-string text."""
-    found: list[str] = []
-    if isinstance(node, cst.BinaryOperation):
-        found += _literal_parts(node.left) + _literal_parts(node.right)
-    elif isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = string_value(node)
-        found.append(value if value is not None else "|")
-    elif isinstance(node, cst.FormattedString):
-        found += [p.value for p in node.parts if isinstance(p, cst.FormattedStringText)]
-    elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and \
-            node.func.attr.value in ("format", "join"):
-        found += _literal_parts(node.func.value)
-    return found
+_PERCENT = re.compile(r"%(.)", re.S)
+_BRACES = re.compile(r"\{([^{}]*)\}|\{\{|\}\}|[{}]")
+
+
+def _str(expr: cst.BaseExpression) -> cst.Call:
+    return cst.Call(func=cst.Name("str"), args=[cst.Arg(expr)])
+
+
+def _segments(node: cst.BaseExpression) -> list | None:
+    """The command template as constant texts and values, in order, for `"ping -c 1 " + host`,
+    `"ping -c 1 %s" % host` and `"ping -c 1 {}".format(host)`; None for anything else (or a
+    template this cannot read exactly: `%d`, `{0:>5}`, `**kwargs` ...)."""
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        parts = []
+        for side in (node.left, node.right):
+            if string_value(side) is not None:
+                parts.append(string_value(side))
+            elif isinstance(side, cst.BinaryOperation):
+                inner = _segments(side)
+                if inner is None:
+                    return None
+                parts.extend(inner)
+            elif isinstance(side, (cst.SimpleString, cst.ConcatenatedString,
+                                   cst.FormattedString)):
+                return None
+            else:
+                parts.append(side)  # `+` with a string: the value is a string already
+        return parts
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
+        template = string_value(node.left)
+        right = node.right
+        values = [e.value for e in right.elements] if isinstance(right, cst.Tuple) else [right]
+        if template is None or any(isinstance(e, cst.StarredElement) for e in (
+                right.elements if isinstance(right, cst.Tuple) else ())):
+            return None
+        return _fill(template, values, _PERCENT, percent=True)
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and \
+            node.func.attr.value == "format":
+        template = string_value(node.func.value)
+        if template is None or any(a.keyword or a.star for a in node.args):
+            return None
+        return _fill(template, [a.value for a in node.args], _BRACES, percent=False)
+    return None
+
+
+def _fill(template: str, values: list, pattern: re.Pattern, percent: bool) -> list | None:
+    """Constant texts and values (as `str(value)`) of a `%s` template or a `{}` template."""
+    parts: list = []
+    last, used = 0, 0
+    for match in pattern.finditer(template):
+        parts.append(template[last:match.start()])
+        last = match.end()
+        token = match.group(0)
+        if percent:
+            if match.group(1) == "%":
+                parts.append("%")
+                continue
+            if match.group(1) != "s":
+                return None
+        elif token in ("{{", "}}"):
+            parts.append(token[0])
+            continue
+        elif token in ("{", "}") or match.group(1) not in ("", str(used)):
+            return None  # a lone brace, a named or formatted field
+        if used >= len(values):
+            return None
+        parts.append(_str(values[used]))
+        used += 1
+    parts.append(template[last:])
+    return parts if used == len(values) and used else None
+
+
+def _first_string(node: cst.BaseExpression) -> cst.BaseExpression:
+    while isinstance(node, cst.BinaryOperation):
+        node = node.left
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+        node = node.func.value
+    return node
+
+
+def _template_list(segments: list, quote: str) -> cst.List | None:
+    """`["ping", "-c", "1", host]`: constant text split at spaces, each value one argument, or
+    None when the text uses shell syntax (quotes around a value, operators, variables)."""
+    words: list[list] = [[]]
+    for segment in segments:
+        if not isinstance(segment, str):
+            words[-1].append(segment)
+            continue
+        if not _FSTRING_TEXT.match(segment):
+            return None
+        for piece in re.split(r"([ \t]+)", segment):
+            if piece.isspace():
+                words.append([])
+            elif piece:
+                words[-1].append(piece)
+    elements: list[cst.BaseExpression] = []
+    for word in (w for w in words if w):
+        merged: list = []
+        for piece in word:
+            if isinstance(piece, str) and merged and isinstance(merged[-1], str):
+                merged[-1] += piece
+            else:
+                merged.append(piece)
+        exprs = [cst.SimpleString(_quoted(p, quote)) if isinstance(p, str) else p for p in merged]
+        element = exprs[0]
+        for expr in exprs[1:]:
+            element = cst.BinaryOperation(element, cst.Add(), expr)
+        elements.append(element)
+    if not elements or not isinstance(elements[0], cst.SimpleString):
+        return None  # the program itself comes from a value: leave it to a person
+    program = elements[0].evaluated_value
+    if "=" in program or program in SHELL_BUILTINS:
+        return None
+    return _list(elements)
 
 
 _NO_SHELL = ("the command no longer goes through a shell: check that the program is installed "
@@ -165,7 +270,9 @@ _NO_SHELL = ("the command no longer goes through a shell: check that the program
 _NO_SHELL_NOTES = {
     "literal": _NO_SHELL,
     "words": _NO_SHELL + "; each value is now one argument, so shell syntax in it (spaces, "
-                         "quotes, ;) no longer works",
+                         "quotes, ;) no longer works, but a value starting with - is still read "
+                         "as an option: check that, or put -- before it where the program "
+                         "accepts it",
     "split": _NO_SHELL + "; shlex.split still splits a value at spaces, so check where the "
                          "command comes from: a value from outside can still add arguments",
 }
