@@ -13,7 +13,9 @@ a finding tells the three encodings apart: if the server sent code points, Neovi
 diagnostic one character early.
 
 Without `nvim` these tests skip locally and FAIL when the environment variable CI is set, so CI
-can never pass by skipping the real-editor check.
+can never pass by skipping the real-editor check silently. The one exception: the set-up tried
+and could not install Neovim (no root, apt's lock held, …) and recorded why in .tools/unavailable;
+then they skip with that reason, which scripts/test-all.sh repeats in its summary.
 """
 
 from __future__ import annotations
@@ -73,12 +75,24 @@ def token(user):
 """
 
 
+def setup_could_not_install(tool: str) -> str | None:
+    """The reason scripts/setup.sh recorded for not installing `tool` (.tools/unavailable)."""
+    record = Path(os.environ.get("BASTION_UNAVAILABLE_FILE") or ROOT / ".tools" / "unavailable")
+    try:
+        lines = record.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    return next((line.split("\t", 1)[1] for line in lines if line.startswith(tool + "\t")), None)
+
+
 @pytest.fixture(scope="module")
 def nvim() -> str:
     found = shutil.which("nvim")
     if found is None:
         message = ("nvim (Neovim 0.7+) is not installed: run .ci/run, or `apt-get install -y "
                    "neovim`, to run the real-editor tests")
+        if reason := setup_could_not_install("neovim"):
+            pytest.skip(f"{message}; the set-up could not install it: {reason}")
         if os.environ.get("CI"):
             pytest.fail(message + " (CI is set, so this is a failure, not a skip)")
         pytest.skip(message)
