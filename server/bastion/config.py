@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from bastion.files import UnreadableSource, read_limited
 from bastion.model import Finding, Level
 
 if sys.version_info >= (3, 11):
@@ -239,7 +240,8 @@ def find_pyproject(start: Path) -> Path | None:
     folder = start if start.is_dir() else start.parent
     for candidate in [folder, *folder.parents]:
         path = candidate / "pyproject.toml"
-        if path.is_file():
+        # Not only a regular file: a FIFO or a device there is reported, not silently passed over.
+        if path.exists() and not path.is_dir():
             return path
     return None
 
@@ -247,12 +249,13 @@ def find_pyproject(start: Path) -> Path | None:
 def load_pyproject(path: Path) -> FileLayer:
     """Read `[tool.bastion]` and `[tool.bandit]`; raise ConfigError with file and line on problems."""
     try:
-        raw_bytes = path.read_bytes()
+        # A FIFO or a device (`--config /dev/zero`) is refused, never waited on or read whole.
+        raw_bytes, _ = read_limited(path)
         text = raw_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"not valid UTF-8 ({exc.reason})", str(path), None) from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror}", str(path), None) from None
+    except UnreadableSource as exc:
+        raise ConfigError(str(exc), str(path), None) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

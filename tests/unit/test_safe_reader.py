@@ -152,3 +152,36 @@ def test_check_skips_a_device_named_x_py(tmp_path):
     (tmp_path / "x.py").symlink_to("/dev/zero")
     proc = bastion("check", "--no-cache", ".", cwd=tmp_path, timeout=DEADLINE * 3)
     assert _skipped(proc, "x.py", "character device"), proc.stdout + proc.stderr
+
+
+# ---- --config and pyproject.toml that are not regular files or are huge ------------------------
+
+def test_check_refuses_a_config_that_is_a_fifo(tmp_path):
+    (tmp_path / "app.py").write_text("x = 1\n")
+    os.mkfifo(tmp_path / "conf.toml")
+    proc = _run_unblocking(tmp_path / "conf.toml", "check", "--no-cache", "--config", "conf.toml",
+                           ".", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "bastion: error: conf.toml: not a regular file (FIFO)" in proc.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_check_refuses_a_config_or_a_pyproject_that_is_dev_zero(tmp_path):
+    (tmp_path / "app.py").write_text("x = 1\n")
+    proc = bastion("check", "--no-cache", "--config", "/dev/zero", ".", cwd=tmp_path,
+                   timeout=DEADLINE * 3)
+    assert proc.returncode == 2
+    assert "bastion: error: /dev/zero: not a regular file (character device)" in proc.stderr
+    (tmp_path / "pyproject.toml").symlink_to("/dev/zero")
+    proc = bastion("check", "--no-cache", ".", cwd=tmp_path, timeout=DEADLINE * 3)
+    assert proc.returncode == 2
+    assert "pyproject.toml: not a regular file (character device)" in proc.stderr
+
+
+def test_check_refuses_a_huge_pyproject_without_reading_it(tmp_path):
+    (tmp_path / "app.py").write_text("x = 1\n")
+    with open(tmp_path / "pyproject.toml", "wb") as huge:
+        huge.truncate(4 << 30)  # sparse: 4 GiB that take no disk
+    proc = bastion("check", "--no-cache", ".", cwd=tmp_path, timeout=DEADLINE * 3)
+    assert proc.returncode == 2
+    assert re.search(r"pyproject\.toml: too large \(4194304 KiB > \d+ KiB\)", proc.stderr)
