@@ -1,7 +1,7 @@
 """`bastion check [PATH...]`: the same engine and config as the editor, for terminals and CI.
 
 Exit status: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage, config,
-baseline or git error (details at the end of --help and in docs/ci.md).
+baseline, git or output error (details at the end of --help and in docs/ci.md).
 """
 
 from __future__ import annotations
@@ -11,9 +11,11 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TextIO
 
 import attrs
 
+from bastion.cli.output import OutputError, ReportTarget
 from bastion.config import ConfigError, config_for_path
 from bastion.files import UnreadableSource, iter_python_files, read_source
 from bastion.report.results import CheckResults, FileResult
@@ -32,7 +34,9 @@ def add_parser(sub) -> None:
 
     add_gate_arguments(parser)  # --fail-on, --fail-on-confidence, --baseline, --diff-base
     parser.add_argument("--config", type=Path, help="pyproject.toml to use instead of the nearest one")
-    parser.add_argument("--output", "-o", type=Path, help="write the report to this file")
+    parser.add_argument("--output", "-o", type=Path,
+                        help="write the report to this file (atomically; never through a symlink "
+                             "or over a scanned file)")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     parser.add_argument("--jobs", "-j", type=int, default=None,
                         help="worker processes (default: one per available core)")
@@ -53,10 +57,14 @@ def run(args: argparse.Namespace) -> int:
     from bastion.engine.registry import create_engine
 
     try:
+        target = ReportTarget.check(args.output)
+        if args.diff:
+            ReportTarget.check(None)  # the diff goes to standard output
         gate = Gate.prepare(args)  # baseline, --diff-base and --fail-on, checked before analysis
-    except GateError as exc:
+    except (GateError, OutputError) as exc:
         print(f"bastion: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    scanned: list[str] = []
     results = CheckResults()
     fixing = FixRun(args) if (args.fix or args.diff) else None
     engine = create_engine(disk_cache=not args.no_cache) if fixing is not None else None
@@ -79,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"bastion: warning: {warning}", file=sys.stderr)
         absolute = root.is_absolute()
         for path in iter_python_files(root, config):
+            scanned.append(str(path))
             shown = str(path) if absolute else os.path.relpath(path)
             if fixing is None:
                 items.append(ScanItem(str(path), shown, config))
@@ -91,6 +100,11 @@ def run(args: argparse.Namespace) -> int:
             source = fixing.fix(engine, path, shown, config, source, results)
             analysis = engine.analyse(source.text, str(path), config)
             _add_file(results, shown, source.text.count("\n") + 1, analysis)
+    try:
+        target.refuse_scanned(scanned)
+    except OutputError as exc:
+        print(f"bastion: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     # Without fixes, files are analysed across processes through the persistent result cache.
     for outcome in scan(items, jobs=args.jobs, use_cache=not args.no_cache):
         if outcome.analysis is None:
@@ -107,7 +121,11 @@ def run(args: argparse.Namespace) -> int:
     except GateError as exc:
         print(f"bastion: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    _write(results, args, gate)
+    try:
+        target.write(lambda out: _write(results, args, out, gate))
+    except OutputError as exc:
+        print(f"bastion: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     gate.notes(sys.stderr)
     return gate.exit_code(results)  # --fail-on severity and --fail-on-confidence
 
@@ -181,27 +199,22 @@ def _catalog():
     return load_catalog()
 
 
-def _write(results: CheckResults, args: argparse.Namespace, gate=None) -> None:
-    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
-    try:
-        if args.format == "json":
-            from bastion.report.json_report import write_json
-            write_json(results, out)
-        elif args.format == "sarif":
-            from bastion.report.sarif import write_sarif
-            write_sarif(results, out, _catalog(), Path.cwd(),
-                        **(gate.sarif_extra() if gate is not None else {}))
-        elif args.format == "github":
-            from bastion.report.github import write_github
-            catalog = _catalog()
-            write_github(results, out, catalog.hints() if catalog is not None else {})
-        else:
-            from bastion.report.text import write_text
-            colour = args.color == "always" or (
-                args.color == "auto" and out.isatty() and not os.environ.get("NO_COLOR"))
-            from bastion.catalog.index import quick_hints
-            hints = quick_hints(f.rule_id for _, f in results.findings())
-            write_text(results, out, hints, colour)
-    finally:
-        if args.output:
-            out.close()
+def _write(results: CheckResults, args: argparse.Namespace, out: TextIO, gate=None) -> None:
+    if args.format == "json":
+        from bastion.report.json_report import write_json
+        write_json(results, out)
+    elif args.format == "sarif":
+        from bastion.report.sarif import write_sarif
+        write_sarif(results, out, _catalog(), Path.cwd(),
+                    **(gate.sarif_extra() if gate is not None else {}))
+    elif args.format == "github":
+        from bastion.report.github import write_github
+        catalog = _catalog()
+        write_github(results, out, catalog.hints() if catalog is not None else {})
+    else:
+        from bastion.report.text import write_text
+        colour = args.color == "always" or (
+            args.color == "auto" and out.isatty() and not os.environ.get("NO_COLOR"))
+        from bastion.catalog.index import quick_hints
+        hints = quick_hints(f.rule_id for _, f in results.findings())
+        write_text(results, out, hints, colour)

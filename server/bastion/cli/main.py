@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import os
 import sys
 
 from bastion import __version__
@@ -37,7 +38,21 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _reopen_closed_standard_descriptors() -> None:
+    """Started with descriptor 0, 1 or 2 closed (`bastion check . >&-`), the process would give
+    that number to the next file it opens, and a stray write would land in it: /dev/null takes
+    it. sys.stdout stays None, so that a command that needs it says so."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            os.open(os.devnull, os.O_RDWR)  # the lowest free number: `fd`, the lower ones are open
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _reopen_closed_standard_descriptors()
     # Start-up (the command's imports) allocates tens of thousands of objects that live as long
     # as the process and frees none: collecting meanwhile, or traversing them later, is wasted.
     collecting = gc.isenabled()
@@ -51,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
+        return 2
+    if sys.stdout is None and args.command != "check":  # check may write its report with -o
+        print(f"bastion: error: {args.command}: standard output is closed", file=sys.stderr)
         return 2
     try:
         return int(args.func(args) or 0)
