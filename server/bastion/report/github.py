@@ -4,8 +4,9 @@
 
 high severity is an `error`, medium a `warning`, low a `notice`. Values are escaped as the
 Actions toolkit does (`%`, CR, LF everywhere; `:` and `,` in properties too), so a message can
-never end the command early or inject another one. A plain summary line closes the output, so
-the log stays readable without the annotation view.
+never end the command early or inject another one; scanned text (paths, messages, errors) has
+its other control characters escaped too (bastion.report.escape), so that none reaches the log
+viewer as an ESC sequence. Only the summary line, which holds no scanned text, is not a command.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 from typing import TextIO
 
 from bastion.model import Level
+from bastion.report.escape import escape_control
 from bastion.report.results import CheckResults
 
 _COMMANDS = {Level.HIGH: "error", Level.MEDIUM: "warning", Level.LOW: "notice"}
@@ -34,24 +36,25 @@ def annotation(command: str, message: str, **properties: object) -> str:
 
 
 def _path(path: str) -> str:
-    return path.replace(os.sep, "/")
+    return escape_control(path.replace(os.sep, "/"))
 
 
 def write_github(results: CheckResults, out: TextIO, hints: dict[str, str] | None = None) -> None:
     hints = hints or {}
     for file, finding in results.findings():
         span = finding.span
-        message = (f"{finding.message} [severity {finding.severity.label}, "
+        message = (f"{escape_control(finding.message)} [severity {finding.severity.label}, "
                    f"confidence {finding.confidence.label}]")
         hint = hints.get(finding.rule_id)
         if hint:
-            message += f"\nFix: {hint}\nLearn more: bastion explain {finding.rule_id}"
+            message += f"\nFix: {escape_control(hint)}\nLearn more: bastion explain {finding.rule_id}"
         out.write(annotation(_COMMANDS.get(finding.severity, "warning"), message,
                              file=_path(file.path), line=span.start_line + 1,
                              col=span.start_col + 1, endLine=span.end_line + 1,
                              endColumn=span.end_col + 1, title=finding.rule_id) + "\n")
     for path, message in results.errors:
-        out.write(annotation("warning", message, file=_path(path), title="bastion") + "\n")
+        out.write(annotation("warning", escape_control(message), file=_path(path),
+                             title="bastion") + "\n")
     counts = results.by_severity()
     total = sum(counts.values())
     suppressed = len(results.suppressed())

@@ -20,6 +20,7 @@ import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import quote
 
 from bastion import __version__
 from bastion.baseline import FINGERPRINT_KEY, fingerprints
@@ -97,9 +98,16 @@ def _uri(path: str, root: Path | None) -> Path:
     return uri
 
 
+def artifact_uri(path: Path | str) -> str:
+    """A path as a URI: percent-encoded (spaces, line breaks, `%`, `#`, `?`, `:`, non-ASCII as
+    UTF-8), so that no file name can change what the URI points at; `file:` when absolute."""
+    path = Path(path)
+    return path.as_uri() if path.is_absolute() else quote(path.as_posix(), safe="/")
+
+
 def _artifact(path: str, root: Path | None) -> dict:
     uri = _uri(path, root)
-    location = {"uri": uri.as_posix()}
+    location = {"uri": artifact_uri(uri)}
     if not uri.is_absolute() and root is not None:
         location["uriBaseId"] = "%SRCROOT%"
     return location
@@ -232,7 +240,7 @@ def sarif_document(results: CheckResults, catalog, root: Path | None = None, *,
                            "toolExecutionNotifications": [
                                {"level": "error", "message": {"text": m},
                                 "locations": [{"physicalLocation": {
-                                    "artifactLocation": {"uri": Path(p).as_posix()}}}]}
+                                    "artifactLocation": {"uri": artifact_uri(p)}}}]}
                                for p, m in results.errors]}]
     if root is not None:
         run["originalUriBaseIds"] = {"%SRCROOT%": {"uri": root.resolve().as_uri() + "/"}}

@@ -1,10 +1,16 @@
-"""Human output: `path:line:col: RULE severity/confidence message`, a hint, and a summary."""
+"""Human output: `path:line:col: RULE severity/confidence message`, a hint, and a summary.
+
+Everything that comes from the scanned files (paths, messages, comments in hints, errors) is
+printed with its control characters escaped (bastion.report.escape): a terminal or a CI log must
+not read a string literal as an ESC sequence or a `::error` workflow command.
+"""
 
 from __future__ import annotations
 
 from typing import TextIO
 
 from bastion.engine.suppress import format_hint
+from bastion.report.escape import escape_control
 from bastion.report.results import CheckResults
 
 _COLOURS = {"high": "\033[1;31m", "medium": "\033[33m", "low": "\033[36m"}
@@ -17,18 +23,20 @@ def write_text(results: CheckResults, out: TextIO, hints: dict[str, str], colour
 
     for file, finding in results.findings():
         span = finding.span
-        where = f"{file.path}:{span.start_line + 1}:{span.start_col + 1}:"
+        where = f"{escape_control(file.path)}:{span.start_line + 1}:{span.start_col + 1}:"
         level = f"{finding.severity.label}/{finding.confidence.label}"
-        out.write(f"{paint(_BOLD, where)} {paint(_COLOURS[finding.severity.label], finding.rule_id)} "
-                  f"{level} {finding.message}\n")
+        rule = escape_control(finding.rule_id)
+        out.write(f"{paint(_BOLD, where)} {paint(_COLOURS[finding.severity.label], rule)} "
+                  f"{level} {escape_control(finding.message)}\n")
         hint = hints.get(finding.rule_id)
         if hint:
-            out.write(paint(_DIM, f"    hint: {hint}  (bastion explain {finding.rule_id})") + "\n")
+            out.write(paint(_DIM, f"    hint: {escape_control(hint)}  (bastion explain {rule})")
+                      + "\n")
     for file in results.files:
         for hint in file.analysis.hints:
-            out.write(paint(_DIM, format_hint(hint, file.path)) + "\n")
+            out.write(paint(_DIM, escape_control(format_hint(hint, file.path))) + "\n")
     for path, message in results.errors:
-        out.write(f"{path}: error: {message}\n")
+        out.write(f"{escape_control(path)}: error: {escape_control(message)}\n")
     counts = results.by_severity()
     total = sum(counts.values())
     suppressed = len(results.suppressed())
