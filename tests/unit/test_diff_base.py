@@ -2,7 +2,7 @@
 
 A real git repository in a temp folder: commit vulnerable code, change it, and only the new
 lines are reported; untracked files count as new; renames do not; an unknown ref or a folder
-outside git is exit status 2 with a message. The hunk parser is tested on its own too.
+outside git is exit status 2 with a message. The line comparison is tested on its own too.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bastion.gitdiff import FileChanges, GitError, _unquote, changed_lines, parse_diff
+from bastion.gitdiff import FileChanges, GitError, changed_lines, line_changes
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -121,6 +121,16 @@ def test_a_renamed_file_is_not_all_new(repo):
     assert findings(bastion("check", "--format", "json", "--diff-base", "HEAD", cwd=repo)) == []
 
 
+def test_a_renamed_and_edited_file_reports_the_edit_and_a_staged_new_file_is_all_new(repo):
+    git("mv", "app/deploy.py", "app/ship.py", cwd=repo)
+    (repo / "app" / "ship.py").write_text(OLD + "\n\ndef check(expr):\n    eval(expr)\n",
+                                          encoding="utf-8")
+    (repo / "app" / "staged.py").write_text("eval(y)\n", encoding="utf-8")
+    git("add", "app/staged.py", cwd=repo)
+    proc = bastion("check", "--format", "json", "--diff-base", "HEAD", cwd=repo)
+    assert findings(proc) == [("app/ship.py", "B307", 9), ("app/staged.py", "B307", 1)]
+
+
 def test_file_arguments_and_subfolders(repo):
     (repo / "app" / "store.py").write_text(
         "import pickle\nimport shelve\n\n\ndef load(blob):\n    return pickle.loads(blob)\n",
@@ -162,55 +172,28 @@ def test_api_errors(repo, tmp_path_factory):
         changed_lines("HEAD", [str(repo), str(other)], cwd=repo)
 
 
-# ---- the parser ---------------------------------------------------------------------------------
+# ---- the line comparison ---------------------------------------------------------------------
 
-DIFF = """\
-diff --git a/app/x.py b/app/x.py
-index 1111111..2222222 100644
---- a/app/x.py
-+++ b/app/x.py
-@@ -3,0 +4,2 @@ def f():
-+    a = 1
-+    b = 2
-@@ -10 +12 @@ def g():
--    old
-+    new
-@@ -20,3 +21,0 @@ def h():
--    gone
--    gone
--    gone
-diff --git a/deleted.py b/deleted.py
-deleted file mode 100644
---- a/deleted.py
-+++ /dev/null
-@@ -1,2 +0,0 @@
--x
--y
-diff --git a/new.py b/new.py
-new file mode 100644
---- /dev/null
-+++ b/new.py
-@@ -0,0 +1,3 @@
-+a
-+b
-+c
-diff --git "a/odd\\tname \\303\\251.py" "b/odd\\tname \\303\\251.py"
---- "a/odd\\tname \\303\\251.py"
-+++ "b/odd\\tname \\303\\251.py"
-@@ -1 +1 @@
--x
-+y
-"""
+def test_line_changes_added_replaced_and_deleted():
+    old = "".join(f"{n}\n" for n in range(1, 31))
+    lines = old.split("\n")[:-1]
+    new_lines = lines[:3] + ["a = 1", "b = 2"] + lines[3:9] + ["new"] + lines[10:19] + lines[22:]
+    changes = line_changes(old, "\n".join(new_lines) + "\n")
+    assert changes.added == {4, 5, 12}
+    assert changes.deleted_after == {21}  # old lines 20-22 deleted after new line 21
+    assert not changes.whole
+    assert line_changes(old, old) == FileChanges()
+    assert line_changes("", "a\nb\nc").added == {1, 2, 3}
 
 
-def test_parse_diff_hunks():
-    changes = parse_diff(DIFF)
-    x = changes["app/x.py"]
-    assert x.added == {4, 5, 12}
-    assert x.deleted_after == {21}  # "+21,0": deleted after new line 21
-    assert "deleted.py" not in changes
-    assert changes["new.py"].whole and changes["new.py"].added == {1, 2, 3}
-    assert changes["odd\tname é.py"].added == {1}
+def test_odd_file_names_are_compared(repo):
+    odd = repo / "app" / "odd\tname é.py"
+    odd.write_text("x = 1\n", encoding="utf-8")
+    git("add", "-A", cwd=repo)
+    git("commit", "-q", "-m", "odd", cwd=repo)
+    odd.write_text("x = 1\neval(y)\n", encoding="utf-8")
+    proc = bastion("check", "--format", "json", "--diff-base", "HEAD", cwd=repo)
+    assert findings(proc) == [("app/odd\tname é.py", "B307", 2)]
 
 
 def test_touches():
@@ -222,7 +205,12 @@ def test_touches():
     assert FileChanges(whole=True).touches([1])
 
 
-def test_unquote():
-    assert _unquote("plain/path.py") == "plain/path.py"
-    assert _unquote('"a\\"b\\\\c.py"') == 'a"b\\c.py'
-    assert _unquote('"caf\\303\\251.py"') == "café.py"
+def test_line_changes_on_repetitive_files_stay_exact_or_cover_the_change():
+    same = ["pass"] * 100_000
+    inserted = same[:50_000] + ["eval(x)"] + same[50_000:]
+    assert line_changes("\n".join(same), "\n".join(inserted)).added == {50_001}
+    # no unique line to anchor on and edits at both ends: the middle counts as changed (never
+    # missed), without the quadratic cost of exact matching on 100k identical lines
+    inserted[3], inserted[-3] = "x = 1", "y = 2"
+    changes = line_changes("\n".join(same), "\n".join(inserted))
+    assert {4, 50_001, 100_000 - 1} <= changes.added
