@@ -28,6 +28,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ mana
         void m.notifyConfigurationChanged();
       }
     }),
+    // the start settings and the Python extension's interpreter count once the workspace is trusted
+    vscode.workspace.onDidGrantWorkspaceTrust(() => m.scheduleRestart('the workspace is now trusted')),
     vscode.workspace.onWillSaveTextDocument((e) => {
       if (e.document.languageId !== 'python' || !bastionConfig(e.document.uri).get<boolean>('fixOnSave')) {
         return;

@@ -23,7 +23,7 @@ import {
   evaluatePathProbe,
   evaluatePythonProbe,
 } from './common/probe';
-import { ServerCommand, resolveServerCommand, serverSettings } from './common/settings';
+import { ServerCommand, resolveServerCommand, serverLaunch, serverSettings, userLevelValue } from './common/settings';
 import { selectedInterpreter } from './python';
 import { VisibleRangesFeature } from './visibleRanges';
 
@@ -170,14 +170,17 @@ export class ServerManager implements vscode.Disposable {
   private async resolveCommand(): Promise<ServerCommand> {
     const cfg = bastionConfig(undefined);
     const folder = vscode.workspace.workspaceFolders?.[0];
-    const interpreterSetting = cfg.get<unknown>('interpreter');
+    const trusted = vscode.workspace.isTrusted;
+    const setting = (key: string): unknown => (trusted ? cfg.get<unknown>(key) : userLevelValue(cfg.inspect(key)));
+    const interpreterSetting = setting('interpreter');
     const hasSetting = Array.isArray(interpreterSetting) ? interpreterSetting.length > 0 : !!interpreterSetting;
-    const pathSetting = cfg.get<string>('path');
-    const fromPythonExt = !pathSetting && !hasSetting ? await selectedInterpreter(folder?.uri) : undefined;
+    const pathSetting = setting('path');
+    const fromPythonExt = trusted && !pathSetting && !hasSetting ? await selectedInterpreter(folder?.uri) : undefined;
     return resolveServerCommand({
+      trusted,
       path: pathSetting,
       interpreter: interpreterSetting,
-      importStrategy: cfg.get('importStrategy'),
+      importStrategy: setting('importStrategy'),
       pythonExtensionInterpreter: fromPythonExt,
       bundledLibs: path.join(this.context.extensionPath, 'bundled', 'libs'),
       pythonPath: process.env.PYTHONPATH,
@@ -186,21 +189,23 @@ export class ServerManager implements vscode.Disposable {
     });
   }
 
-  private cwd(): string {
-    return vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath ?? os.homedir();
+  /** The working directory of the probe and the server: the extension's own folder, never the
+   * workspace (Python would import the workspace's json.py, attrs.py … from it). */
+  private safeFolder(): string {
+    return this.context.extensionPath;
   }
 
   private async probe(cmd: ServerCommand): Promise<ProbeVerdict> {
     const env = { ...process.env, ...cmd.env };
     if (cmd.kind === 'path') {
-      return evaluatePathProbe(await run(cmd.command, ['--version'], env, this.cwd()));
+      return evaluatePathProbe(await run(cmd.command, ['--version'], env, this.safeFolder()));
     }
     const interp = cmd.interpreter ?? [cmd.command];
     const args = [...interp.slice(1), '-c', PROBE_SCRIPT];
     if (cmd.kind === 'useBundled') {
       args.push('--deps');
     }
-    const outcome = await run(interp[0], args, env, this.cwd());
+    const outcome = await run(interp[0], args, env, this.safeFolder());
     const verdict = evaluatePythonProbe(outcome, cmd.kind === 'useBundled');
     if (outcome.stderr.trim()) {
       this.output.debug(`probe stderr: ${outcome.stderr.trim()}`);
@@ -235,11 +240,12 @@ export class ServerManager implements vscode.Disposable {
       .filter(Boolean).join(', ');
     this.output.info(`Found ${detail}`);
 
+    const launch = serverLaunch(cmd, verdict.python, this.safeFolder());
     const serverOptions: ServerOptions = {
-      command: cmd.command,
-      args: cmd.args,
+      command: launch.command,
+      args: launch.args,
       // no `transport`: stdio without the `--stdio` argument vscode-languageclient would add
-      options: { cwd: this.cwd(), env: { ...process.env, ...cmd.env, PYTHONUNBUFFERED: '1' } },
+      options: { cwd: launch.cwd, env: { ...process.env, ...cmd.env, PYTHONUNBUFFERED: '1' } },
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [

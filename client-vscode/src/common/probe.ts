@@ -7,11 +7,15 @@ export const MIN_PYTHON: [number, number] = [3, 10];
 export const MIN_BASTION = '0.1.0';
 
 /**
- * Run as `python -c PROBE_SCRIPT`. Prints one JSON line. Written to run on any Python
- * (2.7 included) so that a too-old interpreter is reported as such, not as a crash.
+ * Run as `python -c PROBE_SCRIPT` (from the extension's folder). Prints one JSON line. Written to
+ * run on any Python (2.7 included) so that a too-old interpreter is reported as such, not as a
+ * crash.
  */
 export const PROBE_SCRIPT = [
-  'import json, sys',
+  'import sys',
+  '# -c puts the working directory first on sys.path: keep its modules out',
+  'if sys.path and sys.path[0] == "": del sys.path[0]',
+  'import json',
   'out = {"python": "%d.%d.%d" % tuple(sys.version_info[:3]), "executable": sys.executable}',
   'try:',
   '    import bastion',

@@ -128,6 +128,8 @@ export interface ServerCommand {
 }
 
 export interface StartInputs {
+  /** whether the workspace is trusted: an untrusted one must not choose the interpreter */
+  trusted: boolean;
   path: unknown;
   interpreter: unknown;
   importStrategy: unknown;
@@ -152,7 +154,8 @@ export function resolveServerCommand(inp: StartInputs): ServerCommand {
   if (fromSetting.length) {
     interpreter = fromSetting;
     interpreterSource = 'setting';
-  } else if (inp.pythonExtensionInterpreter && inp.pythonExtensionInterpreter.length) {
+  } else if (inp.trusted && inp.pythonExtensionInterpreter && inp.pythonExtensionInterpreter.length) {
+    // untrusted: the Python extension may have picked the workspace's own .venv (workspace code)
     interpreter = inp.pythonExtensionInterpreter;
     interpreterSource = 'python-extension';
   } else {
@@ -176,4 +179,46 @@ export function resolveServerCommand(inp: StartInputs): ServerCommand {
     setting: strategy === 'useBundled' ? 'bastion.importStrategy' : 'bastion.interpreter',
     interpreterSource,
   };
+}
+
+/** What `workspace.getConfiguration().inspect(key)` returns (the parts used here). */
+export interface InspectedSetting {
+  defaultValue?: unknown;
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+
+/**
+ * A start setting (interpreter, path, importStrategy) in an untrusted workspace: the user's own
+ * value only, never the workspace's. VS Code already drops workspace values of the manifest's
+ * restrictedConfigurations in restricted mode; this keeps it so whatever the VS Code version.
+ */
+export function userLevelValue(inspected: InspectedSetting | undefined): unknown {
+  return inspected?.globalValue ?? inspected?.defaultValue;
+}
+
+export interface Launch {
+  command: string;
+  args: string[];
+  /** never the workspace folder: Python puts the working directory first on sys.path */
+  cwd: string;
+}
+
+/**
+ * How the server process is started. `safeFolder` is the extension's own folder (no Python
+ * modules, not writable by a workspace). From Python 3.11 `-P` also keeps the working directory
+ * off sys.path; `-I`/`-E` are not used because they would drop PYTHONPATH (useBundled needs it).
+ */
+export function serverLaunch(cmd: ServerCommand, pythonVersion: string | undefined, safeFolder: string): Launch {
+  if (cmd.kind === 'path' || !supportsSafePath(pythonVersion)) {
+    return { command: cmd.command, args: cmd.args, cwd: safeFolder };
+  }
+  const module = cmd.args.lastIndexOf('-m');
+  return { command: cmd.command, args: [...cmd.args.slice(0, module), '-P', ...cmd.args.slice(module)], cwd: safeFolder };
+}
+
+function supportsSafePath(version: string | undefined): boolean {
+  const [major, minor] = (version ?? '').split('.').map((n) => parseInt(n, 10));
+  return major > 3 || (major === 3 && minor >= 11);
 }

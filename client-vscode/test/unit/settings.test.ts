@@ -30,7 +30,7 @@ describe('serverSettings', () => {
 });
 
 describe('resolveServerCommand', () => {
-  const base = { bundledLibs: '/ext/bundled/libs', vars: { workspaceFolder: '/ws', userHome: '/home/u', env: { VENV: '/v' } } };
+  const base = { trusted: true, bundledLibs: '/ext/bundled/libs', vars: { workspaceFolder: '/ws', userHome: '/home/u', env: { VENV: '/v' } } };
 
   it('prefers bastion.path', () => {
     const c = resolveServerCommand({ ...base, path: '${workspaceFolder}/bin/bastion', interpreter: 'python9', importStrategy: 'useBundled' });
