@@ -150,7 +150,7 @@ class FixRun:
 
     def fix(self, engine, path: Path, shown: str, config, source, results):
         from bastion.fixes.files import (
-            ChangedOnDisk,
+            NotWritten,
             fix_text,
             read_snapshot,
             unified_diff,
@@ -172,8 +172,8 @@ class FixRun:
             self.files += 1
             return source
         try:
-            write_atomic(snapshot, outcome.text)
-        except (ChangedOnDisk, OSError) as exc:
+            write_atomic(snapshot, outcome.text, roots=self.args.paths or ["."])
+        except (NotWritten, OSError) as exc:
             results.errors.append((shown, f"not fixed: {exc}"))
             self.skipped.append(shown)
             return source
@@ -187,7 +187,7 @@ class FixRun:
         line = f"{verb} {self.fixed} issue{'s' if self.fixed != 1 else ''} in {self.files} " \
                f"file{'s' if self.files != 1 else ''} ({kinds} fixes)"
         if self.skipped:
-            line += f"; {len(self.skipped)} file(s) changed on disk and were left alone"
+            line += f"; {len(self.skipped)} file(s) not written (see the errors)"
         print(f"bastion: {line}.", file=sys.stderr)
 
 
