@@ -31,7 +31,7 @@ def test_a_symlink_stays_a_symlink_and_its_target_is_fixed(tmp_path):
     target = project / "real" / "app.py"
     target.write_text(APP, encoding="utf-8")
     (project / "app.py").symlink_to(Path("real") / "app.py")
-    proc = bastion("check", "--fix", "app.py", cwd=project)
+    proc = bastion("check", "--fix", "--unsafe-fixes", "app.py", cwd=project)
     assert (project / "app.py").is_symlink(), proc.stderr
     assert os.readlink(project / "app.py") == os.path.join("real", "app.py")
     assert FIXED in target.read_text(encoding="utf-8")
@@ -42,7 +42,7 @@ def test_a_symlink_out_of_the_scanned_paths_is_left_alone(tmp_path):
     outside = tmp_path / "elsewhere.py"
     outside.write_text(APP, encoding="utf-8")
     (project / "app.py").symlink_to(outside)
-    proc = bastion("check", "--fix", ".", cwd=project)
+    proc = bastion("check", "--fix", "--unsafe-fixes", ".", cwd=project)
     assert "outside the scanned paths" in proc.stdout + proc.stderr
     assert "1 file(s) not written" in proc.stderr
     assert (project / "app.py").is_symlink()
@@ -55,7 +55,7 @@ def test_a_hard_linked_file_is_left_alone_with_its_links(tmp_path):
     project = _project(tmp_path)
     (project / "app.py").write_text(APP, encoding="utf-8")
     os.link(project / "app.py", tmp_path / "other-name.py")
-    proc = bastion("check", "--fix", ".", cwd=project)
+    proc = bastion("check", "--fix", "--unsafe-fixes", ".", cwd=project)
     assert "other hard link" in proc.stdout + proc.stderr
     assert (project / "app.py").stat().st_ino == (tmp_path / "other-name.py").stat().st_ino
     assert (project / "app.py").stat().st_nlink == 2
@@ -70,7 +70,7 @@ def test_owner_and_mode_are_kept(tmp_path):
     app.write_text(APP, encoding="utf-8")
     os.chown(app, 1234, 5678)
     app.chmod(0o640)
-    proc = bastion("check", "--fix", ".", cwd=project)
+    proc = bastion("check", "--fix", "--unsafe-fixes", ".", cwd=project)
     info = app.stat()
     assert FIXED in app.read_text(encoding="utf-8"), proc.stderr
     assert (info.st_uid, info.st_gid, info.st_mode & 0o7777) == (1234, 5678, 0o640)

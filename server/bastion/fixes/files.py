@@ -23,7 +23,7 @@ from pathlib import Path
 import attrs
 
 from bastion.config import Config
-from bastion.files import decode_source, read_limited
+from bastion.files import UnreadableSource, decode_source, read_limited
 from bastion.fixes.base import SAFE
 from bastion.fixes.planner import FixAllResult, fix_all
 
@@ -143,9 +143,11 @@ def _check_unchanged(snapshot: Snapshot, target: Path) -> os.stat_result:
             raise WriteRefused(
                 f"has {info.st_nlink - 1} other hard link(s), which replacing it would break; "
                 "left unchanged (apply the fix by hand, see --diff)")
-        current = target.read_bytes()
+        current, _ = read_limited(target)
     except OSError as exc:
         raise ChangedOnDisk(f"cannot re-read before writing ({exc.strerror})") from None
+    except UnreadableSource as exc:
+        raise ChangedOnDisk(f"cannot re-read before writing: {exc}") from None
     if (info.st_mtime_ns, info.st_size, (info.st_dev, info.st_ino)) != \
             (snapshot.mtime_ns, snapshot.size, snapshot.identity) or current != snapshot.data:
         raise ChangedOnDisk("changed on disk while it was being fixed; left unchanged")
