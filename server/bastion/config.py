@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import re
 import sys
@@ -18,6 +17,7 @@ import attrs
 
 from bastion.files import UnreadableSource, read_limited
 from bastion.model import Finding, Level
+from bastion.path_patterns import PathPatterns
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -39,6 +39,46 @@ class ConfigError(Exception):
         super().__init__(f"{where}{message}")
 
 
+class _CompiledPatterns:
+    """A Config's path patterns as PathPatterns, built on first use, and the per-path rules
+    found for each path. Threads may race to build them: each builds the same thing."""
+
+    _CACHED_PATHS = 4096
+
+    def __init__(self) -> None:
+        self._exclude: PathPatterns | None = None
+        self._ignores: PathPatterns | None = None
+        self._rules_of: dict[str, tuple[str, ...]] = {}
+        self._rules_by_path: dict[str, tuple[str, ...]] = {}
+
+    def __reduce__(self):
+        return _CompiledPatterns, ()  # rebuilt where it is used, not sent to workers
+
+    def excluding(self, patterns: tuple[str, ...]) -> PathPatterns:
+        if self._exclude is None:
+            self._exclude = PathPatterns(patterns)
+        return self._exclude
+
+    def ignored_rules(self, rel: str, ignores: tuple[tuple[str, tuple[str, ...]], ...]
+                      ) -> tuple[str, ...]:
+        """The rule prefixes `per_path_ignores` silences for `rel`."""
+        cached = self._rules_by_path.get(rel)
+        if cached is not None:
+            return cached
+        if self._ignores is None:
+            rules_of: dict[str, tuple[str, ...]] = {}
+            for pattern, rules in ignores:
+                rules_of[pattern] = rules_of.get(pattern, ()) + rules
+            self._rules_of = rules_of
+            self._ignores = PathPatterns(rules_of)
+        rules = tuple(dict.fromkeys(r for pattern in self._ignores.matching(rel)
+                                    for r in self._rules_of[pattern]))
+        if len(self._rules_by_path) >= self._CACHED_PATHS:
+            self._rules_by_path.clear()
+        self._rules_by_path[rel] = rules
+        return rules
+
+
 @attrs.frozen
 class Config:
     severity: Level = Level.LOW
@@ -58,6 +98,9 @@ class Config:
     # None finds .bastion-baseline.json), and how the editor shows its findings: "hint" | "hide".
     baseline: str | None = None
     baseline_mode: str = "hint"
+    # `exclude` and `per_path_ignores` compiled on first use (derived: not compared, not pickled).
+    _compiled: _CompiledPatterns = attrs.field(init=False, eq=False, repr=False,
+                                               factory=_CompiledPatterns)
 
     def rule_selected(self, rule_id: str) -> bool:
         if self.select and not any(rule_id.startswith(p) for p in self.select):
@@ -73,16 +116,16 @@ class Config:
         # `relative` resolves the path on disk: only worth it when a pattern may match.
         rel = self.relative(path) if self.per_path_ignores else None
         if rel is not None:
-            for pattern, rules in self.per_path_ignores:
-                if _path_matches(rel, pattern) and any(finding.rule_id.startswith(r) for r in rules):
-                    return False
+            rules = self._compiled.ignored_rules(rel, self.per_path_ignores)
+            if any(finding.rule_id.startswith(r) for r in rules):
+                return False
         return True
 
     def excludes(self, path: str | None) -> bool:
         if not self.exclude:
             return False
         rel = self.relative(path)
-        return rel is not None and any(_path_matches(rel, p) for p in self.exclude)
+        return rel is not None and bool(self._compiled.excluding(self.exclude).matching(rel))
 
     def relative(self, path: str | None) -> str | None:
         if not path:
@@ -100,19 +143,6 @@ class Config:
         table = dict(self.severity_map)
         key = f"{finding.severity.label}/{finding.confidence.label}"
         return table.get(key) or table.get(finding.severity.label) or "warning"
-
-
-def _path_matches(rel: str, pattern: str) -> bool:
-    """bandit-compatible: a glob on the path or any parent, or a plain folder name in the path."""
-    pattern = pattern.strip().rstrip("/")
-    if not pattern:
-        return False
-    parts = rel.split("/")
-    if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel, pattern.removeprefix("./") + "/*"):
-        return True
-    if any(fnmatch.fnmatch(part, pattern) for part in parts):
-        return True
-    return "/" in pattern and f"/{pattern.strip('./')}/" in f"/{rel}/"
 
 
 # ---- validation of one layer ------------------------------------------------------------------
