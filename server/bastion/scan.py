@@ -130,6 +130,14 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def worker_count(requested: int | None, files: int) -> int:
+    """Workers for `files` files: `requested` (default one per available core), but never more
+    than the cores nor the files. Analysis is CPU-bound: more workers only add start-up time and
+    memory (`--jobs 1000` forked 1,000 processes)."""
+    cores = default_jobs()
+    return max(1, min(requested or cores, cores, files))
+
+
 def _size(path: str) -> int:
     try:
         return os.stat(path).st_size
@@ -165,12 +173,12 @@ def scan(items: Iterable[ScanItem], jobs: int | None = None,
     """Outcomes in the order of `items`. Files whose results are cached are served here; only
     the others go to worker processes, whose start-up would cost more than a cached scan."""
     items = list(items)
-    jobs = jobs or default_jobs()
     use_cache = use_cache and not os.environ.get("BASTION_NO_CACHE")
     outcomes: list[ScanOutcome | None] = [None] * len(items)
     if use_cache:
         outcomes = _from_cache(items)
     todo = [index for index, outcome in enumerate(outcomes) if outcome is None]
+    jobs = worker_count(jobs, len(todo))
     if jobs <= 1 or len(todo) < PARALLEL_MIN_FILES:
         for index in todo:
             outcomes[index] = analyse_item(items[index], use_cache)

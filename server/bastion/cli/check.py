@@ -19,7 +19,7 @@ from bastion.cli.output import OutputError, ReportTarget
 from bastion.config import ConfigError, config_for_path
 from bastion.files import UnreadableSource, iter_python_files, read_source
 from bastion.report.results import CheckResults, FileResult
-from bastion.scan import ScanItem, scan
+from bastion.scan import ScanItem, default_jobs, scan
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -38,8 +38,9 @@ def add_parser(sub) -> None:
                         help="write the report to this file (atomically; never through a symlink "
                              "or over a scanned file)")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    parser.add_argument("--jobs", "-j", type=int, default=None,
-                        help="worker processes (default: one per available core)")
+    parser.add_argument("--jobs", "-j", type=_jobs, default=None,
+                        help="worker processes, at least 1 (default and most: one per available "
+                             "core, and no more than the files to analyse)")
     parser.add_argument("--no-cache", action="store_true",
                         help="do not read or write the persistent result cache")
     parser.add_argument("--fix", action="store_true",
@@ -50,6 +51,16 @@ def add_parser(sub) -> None:
     parser.add_argument("--diff", action="store_true",
                         help="print the fixes as a unified diff instead of writing them")
     parser.set_defaults(func=run)
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {value!r}")
+    return jobs
 
 
 def run(args: argparse.Namespace) -> int:
@@ -65,6 +76,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"bastion: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     scanned: list[str] = []
+    if args.jobs is not None and args.jobs > default_jobs():
+        print(f"bastion: note: --jobs {args.jobs}: using {default_jobs()} worker(s), one per "
+              "available core (more would only compete for them)", file=sys.stderr)
     results = CheckResults()
     fixing = FixRun(args) if (args.fix or args.diff) else None
     engine = create_engine(disk_cache=not args.no_cache) if fixing is not None else None
