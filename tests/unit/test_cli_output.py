@@ -135,3 +135,9 @@ def test_dev_null_and_dev_stdout_still_work(tree):
     proc = bastion("check", "--no-cache", ".", "-o", "/dev/stdout", cwd=tree)
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout.startswith("app.py:1:1: B307")
+
+
+def test_a_symlink_target_is_shown_escaped(tree):
+    (tree / "report.txt").symlink_to("\x1b[2Jx")
+    _refused(bastion("check", "--no-cache", ".", "-o", "report.txt", cwd=tree),
+             "report.txt: refusing to write the report through a symbolic link (to \\x1b[2Jx)")

@@ -23,6 +23,8 @@ from typing import TextIO
 
 import attrs
 
+from bastion.report.escape import escape_control
+
 # The process's own descriptors: where the shell sent them, not a file of the repository.
 _OWN_STREAMS = re.compile(r"^/(dev/(stdout|stderr|fd/\d+)|proc/self/fd/\d+)$")
 _FLAGS = os.O_WRONLY | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0)
@@ -58,8 +60,9 @@ class ReportTarget:
         except OSError as exc:
             raise OutputError(f"{path}: cannot write the report ({exc.strerror})") from None
         if stat_module.S_ISLNK(stat.st_mode):
+            target = escape_control(os.readlink(path))  # the repository's text: escaped
             raise OutputError(f"{path}: refusing to write the report through a symbolic link "
-                              f"(to {os.readlink(path)}); give the path of the file itself")
+                              f"(to {target}); give the path of the file itself")
         if stat_module.S_ISDIR(stat.st_mode):
             raise OutputError(f"{path}: cannot write the report: it is a folder; give a file name")
         if not stat_module.S_ISREG(stat.st_mode):
