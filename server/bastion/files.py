@@ -114,7 +114,8 @@ def iter_python_files(root: Path, config: Config) -> Iterator[Path]:
     """Python files under `root` (or `root` itself), skipping excluded paths; sorted, stable.
     Whatever is not a folder is yielded as is: the reader says why a FIFO or a device is skipped."""
     if not root.is_dir():
-        yield root
+        if os.path.lexists(root):
+            yield root
         return
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.endswith(".egg-info")
