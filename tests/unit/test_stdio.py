@@ -9,7 +9,7 @@ import sys
 import tempfile
 import time
 
-from bastion.lsp.server import _separate_pipe
+from bastion.lsp.transport import separate_pipe as _separate_pipe
 
 
 def test_only_a_pipe_of_its_own_is_read_on_the_loop():

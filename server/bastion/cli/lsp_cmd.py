@@ -23,7 +23,5 @@ def run(args: argparse.Namespace) -> int:
     gc.freeze()
     gc.set_threshold(20_000, 50, 100)
     if args.tcp:
-        server.start_tcp(args.host, args.port)
-    else:
-        server.start_io()
-    return 0
+        return server.start_tcp(args.host, args.port)
+    return server.start_io()

@@ -3,6 +3,15 @@ as attribute objects, and a client may send anything."""
 
 from __future__ import annotations
 
+from pygls.exceptions import JsonRpcInvalidParams
+
+
+class InvalidParams(JsonRpcInvalidParams):
+    """Raised by a handler: the request is answered InvalidParams with this message."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message=message)
+
 
 def field(params, name: str):
     if isinstance(params, dict):

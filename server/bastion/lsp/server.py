@@ -4,120 +4,118 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import stat
 import sys
-import threading
 from collections.abc import Iterable
 from typing import BinaryIO
 
 from lsprotocol import types
-from pygls.io_ import StdoutWriter, run_async
+from pygls.exceptions import FeatureRequestError
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.workspace.position_codec import PositionCodec
 
 from bastion import __version__
 from bastion.engine.engine import Engine
+from bastion.fixes.service import FixService
+from bastion.lsp.features.workspace import WorkspaceScan
+from bastion.lsp.lifecycle import Lifecycle
+from bastion.lsp.protocol import BastionProtocol
 from bastion.lsp.scheduler import Scheduler
 from bastion.lsp.session import Session
 from bastion.lsp.settings import Message
+from bastion.lsp.transport import pipe_reader, separate_pipe, serve, thread_reader
 
 log = logging.getLogger(__name__)
 
 
-class BastionProtocol(LanguageServerProtocol):
-    """Text synchronisation goes to Bastion's document store instead of pygls' workspace."""
-
-    def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None):
-        # pygls 2.1 files the future of every handler it runs under its message id but removes
-        # only those of requests: each notification (a keystroke's didChange) would leak two.
-        # The release is deferred to the loop: pygls iterates the map while cancelling at
-        # shutdown, and a cancelled future runs its callbacks at once.
-        super()._execute_handler(msg_id, handler, callback, args, kwargs)
-        future = self._request_futures.get(msg_id)
-        if future is not None:
-            loop = asyncio.get_running_loop()
-            future.add_done_callback(lambda _done: loop.call_soon_threadsafe(
-                self._request_futures.pop, msg_id, None))
-
-    def _user_handler(self, method: str, params):
-        if (handler := self.fm.features.get(method)) is not None:
-            yield handler, (params,), None
-
-    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
-    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
-        yield from self._user_handler(types.TEXT_DOCUMENT_DID_OPEN, params)
-
-    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
-    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
-        yield from self._user_handler(types.TEXT_DOCUMENT_DID_CHANGE, params)
-
-    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
-    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
-        yield from self._user_handler(types.TEXT_DOCUMENT_DID_CLOSE, params)
-
-
-class PipeReader:
-    """Messages from a pipe, read on the event loop. pygls' own stdin reader hands every header
-    line and every body to a worker thread: three thread hops per keystroke."""
-
-    def __init__(self, stream: asyncio.StreamReader) -> None:
-        self._stream = stream
-
-    async def readline(self) -> bytes:
-        return await self._stream.readline()
-
-    async def readexactly(self, n: int) -> bytes:
-        try:
-            return await self._stream.readexactly(n)
-        except asyncio.IncompleteReadError:
-            return b""  # the client went away mid-message: pygls' loop ends on an empty body
-
-
-def _separate_pipe(stdin: BinaryIO, stdout: BinaryIO) -> bool:
-    """stdin is a pipe of its own: making it non-blocking cannot affect stdout (as it would for
-    a terminal or a socket shared by both)."""
-    if os.name != "posix":
-        return False  # Windows' event loops read pipes differently: pygls' reader it is
-    try:
-        info, out = os.fstat(stdin.fileno()), os.fstat(stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        return False
-    return stat.S_ISFIFO(info.st_mode) and (info.st_dev, info.st_ino) != (out.st_dev, out.st_ino)
-
-
 class BastionServer(LanguageServer):
+    """The server and the services it owns, built here and shut down with it: the analysis
+    scheduler, the fix service (per-document state forgotten at didClose) and the workspace scan.
+    `pending_messages`: settings problems found at `initialize`, shown once `initialized`."""
+
     def __init__(self, engine: Engine) -> None:
         super().__init__("bastion", __version__, protocol_cls=BastionProtocol, max_workers=2)
         self.engine = engine
         self.session = Session()
         self.scheduler = Scheduler(self)
+        self.fix_service = FixService(engine)
+        self.workspace_scan = WorkspaceScan(self)
+        self.pending_messages: list[Message] = []
+        self._services_down = False
 
-    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
-        stdin, stdout = stdin or sys.stdin.buffer, stdout or sys.stdout.buffer
-        if not _separate_pipe(stdin, stdout):
-            super().start_io(stdin, stdout)
+    @property
+    def lifecycle(self) -> Lifecycle:
+        return self.protocol.lifecycle
+
+    def document_closed(self, uri: str) -> None:
+        """Services forget a closed document's state (the fix service also after the work
+        already queued for it, which would otherwise file it again)."""
+        self.fix_service.forget(uri)
+        try:
+            self.fix_service.executor.submit(self.fix_service.forget, uri)
+        except RuntimeError:
+            pass  # shut down: nothing queued
+
+    def shutdown_services(self) -> None:
+        """At `shutdown` and again when the process ends (the second call does nothing)."""
+        if self._services_down:
             return
-        self._stop_event = threading.Event()
+        self._services_down = True
+        for service in (self.scheduler, self.workspace_scan, self.fix_service):
+            try:
+                service.shutdown()
+            except Exception:
+                log.exception("shutting down %s failed", type(service).__name__)
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> int:
+        stdin, stdout = stdin or sys.stdin.buffer, stdout or sys.stdout.buffer
         self.protocol.set_writer(StdoutWriter(stdout))
 
-        async def serve() -> None:
-            stream = asyncio.StreamReader()
-            await asyncio.get_running_loop().connect_read_pipe(
-                lambda: asyncio.StreamReaderProtocol(stream), stdin)
-            await run_async(stop_event=self._stop_event, reader=PipeReader(stream),
-                            protocol=self.protocol, logger=log,
-                            error_handler=self.report_server_error)
+        async def main() -> None:
+            read = await pipe_reader(stdin) if separate_pipe(stdin, stdout) else thread_reader(stdin)
+            await serve(self.protocol, read)
 
+        return self._run(main)
+
+    def start_tcp(self, host: str, port: int) -> int:
+        async def main() -> None:
+            ended = asyncio.get_running_loop().create_future()
+
+            async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+                self.protocol.set_writer(writer)
+                try:
+                    await serve(self.protocol, reader.read)
+                finally:
+                    if not ended.done():
+                        ended.set_result(None)
+
+            listener = await asyncio.start_server(connection, host, port)
+            log.info("listening on %s:%s", host, port)
+            async with listener:
+                await ended
+
+        return self._run(main)
+
+    def _run(self, main) -> int:
         try:
-            asyncio.run(serve())
+            asyncio.run(main())
         except BrokenPipeError:
-            log.error("the connection to the client is lost; shutting down")
-        except (KeyboardInterrupt, SystemExit):
-            pass
+            self.lifecycle.exit(1, "the connection to the client is lost")
+        except KeyboardInterrupt:
+            self.lifecycle.exit(1, "interrupted")
         finally:
+            self.shutdown_services()
             self.shutdown()
+        if self.lifecycle.exit_code is None:  # the input ended without `exit`
+            self.lifecycle.exit(None, "the input ended")
+        return self.lifecycle.exit_code
+
+    def report_server_error(self, error: Exception, source) -> None:
+        """A failed notification handler or send: logged, never a pop-up (pygls would show
+        "Error in server" in the editor for each). Failed requests are answered instead."""
+        if source is FeatureRequestError:
+            return
+        self.protocol.log_problem(f"internal error: {error}")
 
     @property
     def codec(self) -> PositionCodec:
@@ -157,6 +155,11 @@ def create_server(engine: Engine | None = None) -> BastionServer:
     )
 
     server = BastionServer(engine or create_engine(disk_cache=True))
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls, *args) -> None:
+        ls.shutdown_services()
+
     for feature in (configuration, documents, diagnostics, hover, code_actions, explain,
                     visible_ranges, workspace):
         feature.register(server)

@@ -16,7 +16,6 @@ from lsprotocol import types
 from bastion.engine.suppress_edit import suppress_edit
 from bastion.fixes.base import fixable_rules, may_fix_safely
 from bastion.fixes.edits import LineEdit, diff_edits, line_edits
-from bastion.fixes.service import FixService
 from bastion.lsp.convert import SOURCE
 
 LEARN_MORE = "bastion.learnMore"
@@ -25,7 +24,6 @@ FIX_ALL_TITLE = "Fix all safe Bastion issues"
 
 
 def register(server) -> None:
-    server.fix_service = FixService(server.engine)
     fixable_rules()  # import the recipes now, not on the first request
 
     @server.feature(
@@ -54,6 +52,8 @@ def register(server) -> None:
     async def resolve_code_action(ls, action: types.CodeAction) -> types.CodeAction:
         data = action.data if isinstance(action.data, dict) else {}
         kind = data.get("bastion")
+        if not (isinstance(data.get("uri"), str) and isinstance(data.get("version"), int)):
+            return action  # not an action of this server's (or forged): nothing to resolve
         if kind == "fix":
             edit = await _fix_edit(ls, data)
         elif kind == "fixAll":
@@ -96,8 +96,13 @@ def _warm(ls, uri: str) -> None:
     if not ls.fix_service.has_model(uri, doc.version):
         # A moment later: a build without the engine's split holds the GIL for a while
         # (ast.parse), and this request's answer should leave first.
-        asyncio.get_running_loop().call_later(0.02, ls.fix_service.prepare, uri, doc.text,
-                                              doc.version, _engine_split(doc))
+        asyncio.get_running_loop().call_later(0.02, _prepare, ls, uri, doc.text, doc.version,
+                                              _engine_split(doc))
+
+
+def _prepare(ls, uri: str, text: str, version: int, split) -> None:
+    if uri in ls.session.documents:  # not closed meanwhile: its state would never be forgotten
+        ls.fix_service.prepare(uri, text, version, split)
 
 
 def _engine_split(doc):

@@ -33,7 +33,8 @@ def register(server) -> None:
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls, params: types.InitializedParams) -> None:
-        ls.show_messages(getattr(ls, "pending_messages", []))
+        ls.show_messages(ls.pending_messages)
+        ls.pending_messages = []
         await pull_client_settings(ls)
         if ls.session.client.watch_files_dynamic:
             try:

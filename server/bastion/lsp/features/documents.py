@@ -33,6 +33,7 @@ def register(server) -> None:
         ls.session.documents.pop(uri, None)
         ls.session.results.pop(uri, None)
         ls.session.visible.pop(uri, None)
+        ls.document_closed(uri)
         if not ls.session.client.pull_diagnostics:
             # A file the workspace scan saw shows its scan result again, else nothing.
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from lsprotocol import types
 
 from bastion.lsp.features.hover import LEARN_MORE
-from bastion.lsp.params import field, position_line
+from bastion.lsp.params import InvalidParams, field, position_line
+from bastion.lsp.pygls_compat import converter
 
 
 def explain_payload(ls, rule_id: str) -> dict | None:
@@ -22,10 +23,10 @@ def register(server) -> None:
     async def explain(ls, params) -> dict:
         rule_id = field(params, "ruleId")
         if not isinstance(rule_id, str) or not rule_id:
-            raise ValueError("bastion/explain needs {\"ruleId\": \"B602\"}")
+            raise InvalidParams('bastion/explain needs {"ruleId": "B602"}')
         payload = explain_payload(ls, rule_id.strip().upper())
         if payload is None:
-            raise ValueError(f"unknown rule id {rule_id!r}")
+            raise InvalidParams(f"unknown rule id {rule_id[:40]!r}")
         uri, rng = field(params, "uri"), field(params, "range")
         if isinstance(uri, str) and rng is not None:
             payload.update(await _in_document(ls, payload["id"], uri, rng))
@@ -80,7 +81,7 @@ async def _in_document(ls, rule_id: str, uri: str, rng) -> dict:
     fixes = await fixes_for(ls, uri, doc, result, finding) or []
     return {"flagged": flagged, "fixes": [
         {"title": fix.title, "safety": fix.safety, "diff": _unified_diff(doc, fix),
-         "edit": ls.protocol._converter.unstructure(workspace_edit_for(ls, doc, fix))}
+         "edit": converter(ls.protocol).unstructure(workspace_edit_for(ls, doc, fix))}
         for fix in fixes]}
 
 

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from lsprotocol import types
 
 from bastion.lsp.convert import cwe_url, to_range
+from bastion.lsp.pygls_compat import converter
 
 LEARN_MORE = "bastion.learnMore"
 
@@ -16,7 +17,7 @@ def learn_more_uri(ls, rule_id: str, uri: str, rng: types.Range | None, cwe: int
     """A command link where the client runs `bastion.learnMore` itself, else the CWE page."""
     if LEARN_MORE in ls.session.client.client_commands:
         args = [{"ruleId": rule_id, "uri": uri,
-                 "range": ls.protocol._converter.unstructure(rng) if rng else None}]
+                 "range": converter(ls.protocol).unstructure(rng) if rng else None}]
         return f"command:{LEARN_MORE}?{quote(json.dumps(args))}"
     return cwe_url(cwe)
 

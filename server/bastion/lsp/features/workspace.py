@@ -36,6 +36,7 @@ from bastion.engine.engine import Analysis, apply_config
 from bastion.files import UnreadableSource, iter_python_files, read_source
 from bastion.lsp.convert import to_diagnostic
 from bastion.lsp.documents import Document, uri_to_path
+from bastion.lsp.pygls_compat import forget_progress, progress_cancellation
 from bastion.scan import PARALLEL_MIN_FILES, ScanItem, analyse_item, default_jobs
 
 log = logging.getLogger(__name__)
@@ -253,7 +254,7 @@ class WorkspaceScan:
         task.add_done_callback(self._background.discard)
 
     def _shutting_down(self) -> bool:
-        return bool(getattr(self._server.protocol, "_shutdown", False))
+        return self._server.lifecycle.shutting_down
 
     def _open_keys(self) -> set[str]:
         return {_key(doc.path) for doc in self._server.session.documents.values() if doc.path}
@@ -434,7 +435,7 @@ class _Reporter:
         if token is not None:
             ls.work_done_progress.begin(token, types.WorkDoneProgressBegin(
                 title=TITLE, cancellable=True, message="finding Python files", percentage=0))
-            self._cancel = ls.work_done_progress.tokens.get(token)
+            self._cancel = progress_cancellation(ls, token)
 
     def cancelled(self) -> bool:  # called on the executor thread: a concurrent Future is safe
         return self._cancel is not None and self._cancel.cancelled()
@@ -448,19 +449,16 @@ class _Reporter:
     def end(self, message: str | None = None) -> None:
         if self._token is not None:
             self._ls.work_done_progress.end(self._token, types.WorkDoneProgressEnd(message=message))
-            self._ls.work_done_progress.tokens.pop(self._token, None)
+            forget_progress(self._ls, self._token)
             self._token = None
 
 
 def diagnostics_after_close(ls, uri: str) -> list[types.Diagnostic]:
     """For `did_close` (push clients): the file's workspace result instead of an empty list."""
-    scan = getattr(ls, "workspace_scan", None)
-    return scan.after_close(uri) if scan is not None else []
+    return ls.workspace_scan.after_close(uri)
 
 
 def register(server) -> None:
-    server.workspace_scan = WorkspaceScan(server)
-
     @server.command(COMMAND)
     async def scan_workspace(ls, *args) -> dict:
         return await ls.workspace_scan.scan_command()

@@ -1,0 +1,80 @@
+"""Services declared on the server, with a lifecycle (issue 11): the fix service forgets a closed
+document (its per-document state grew with every document ever code-actioned), and every
+service is shut down at `shutdown`. The real server runs in this process, over real pipes, so
+that its services can be inspected."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from bastion.lsp.server import create_server
+
+from .raw_client import RawClient
+
+SHELL = "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n"
+
+
+@pytest.fixture
+def in_process():
+    server = create_server()
+    in_read, in_write = os.pipe()
+    out_read, out_write = os.pipe()
+    stdin, stdout = os.fdopen(in_read, "rb"), os.fdopen(out_write, "wb")
+    codes = []
+    thread = threading.Thread(target=lambda: codes.append(server.start_io(stdin, stdout)),
+                              daemon=True)
+    thread.start()
+    client = RawClient(streams=(os.fdopen(in_write, "wb"), os.fdopen(out_read, "rb")))
+    client.initialize()
+    yield server, client
+    client.reply(client.request("shutdown"))
+    client.notify("exit")
+    thread.join(20)
+    assert codes == [0]
+
+
+def _state_size(service) -> int:
+    """Every entry the service keeps in its dicts, whatever they are called."""
+    return sum(len(value) for value in vars(service).values() if isinstance(value, dict))
+
+
+def _code_action_cycle(client: RawClient, uri: str) -> None:
+    client.notify("textDocument/didOpen", {"textDocument": {
+        "uri": uri, "languageId": "python", "version": 1, "text": SHELL}})
+    while True:
+        published = [m for m in client.notifications("textDocument/publishDiagnostics")
+                     if m["params"]["uri"] == uri and m["params"]["diagnostics"]]
+        if published:
+            break
+        client.drain(0.05)
+    diagnostics = published[-1]["params"]["diagnostics"]
+    b602 = next(d for d in diagnostics if d["code"] == "B602")
+    reply = client.reply(client.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri}, "range": b602["range"],
+        "context": {"diagnostics": [b602]}}))
+    assert any(a["title"].startswith("Fix B602") for a in reply["result"]), reply
+    client.drain(0.1)  # the background model build the request started
+    client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+
+
+def test_fix_state_is_forgotten_at_did_close(in_process, tmp_path):
+    server, client = in_process
+    uris = [(tmp_path / f"doc_{n}.py").as_uri() for n in range(12)]
+    for uri in uris:
+        _code_action_cycle(client, uri)
+    assert client.alive()  # every didClose before this request has been handled
+    client.drain(0.3)
+    assert not any(server.fix_service.has_model(uri, 1) for uri in uris)
+    assert _state_size(server.fix_service) == 0
+
+
+def test_services_are_shut_down_with_the_server(in_process):
+    server, client = in_process
+    assert client.reply(client.request("shutdown"))["result"] is None
+    for executor in (server.fix_service.executor, server.scheduler._executor,
+                     server.workspace_scan._executor):
+        with pytest.raises(RuntimeError):
+            executor.submit(print)
