@@ -5,6 +5,10 @@ pipe of its own (read on the loop) and stdin as a socket (read on a thread)."""
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -84,3 +88,41 @@ def test_framing_problems_are_logged_not_shown(server):
     assert not server.notifications("window/showMessage")
     assert any("Content-Length" in m["params"]["message"]
                for m in server.notifications("window/logMessage"))
+
+
+def test_tcp_transport_resynchronises_and_exits_cleanly():
+    """`bastion lsp --tcp` reads through the same frame reader and lifecycle."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "bastion", "lsp", "--tcp", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                conn = socket.create_connection(("127.0.0.1", port), timeout=20)
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the server did not listen"
+                time.sleep(0.1)
+        with conn, conn.makefile("rb") as replies:
+            conn.sendall(BROKEN_FRAMES["non-numeric"] + frame({
+                "jsonrpc": "2.0", "id": 1, "method": "initialize",
+                "params": {"processId": None, "rootUri": None, "capabilities": {}}}))
+            seen = []
+            while not any(m.get("id") == 1 for m in seen):
+                length = 0
+                while (line := replies.readline()) not in (b"\r\n", b""):
+                    if line.lower().startswith(b"content-length"):
+                        length = int(line.split(b":")[1])
+                assert line, "the connection closed"
+                seen.append(json.loads(replies.read(length)))
+            assert next(m for m in seen if m.get("id") == 1)["result"]["capabilities"]
+            conn.sendall(frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
+                         + frame({"jsonrpc": "2.0", "method": "exit"}))
+            assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import BinaryIO
 
 from lsprotocol import types
-from pygls.exceptions import FeatureRequestError
+from pygls.exceptions import FeatureRequestError, JsonRpcInternalError
 from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.workspace.position_codec import PositionCodec
@@ -114,6 +114,9 @@ class BastionServer(LanguageServer):
         """A failed notification handler or send: logged, never a pop-up (pygls would show
         "Error in server" in the editor for each). Failed requests are answered instead."""
         if source is FeatureRequestError:
+            return
+        if source is JsonRpcInternalError:  # sending failed: telling the client would too
+            log.error("sending to the client failed: %s", error)
             return
         self.protocol.log_problem(f"internal error: {error}")
 
