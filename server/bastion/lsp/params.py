@@ -1,5 +1,5 @@
-"""The params of Bastion's own LSP methods, read defensively: pygls hands them over as dicts or
-as attribute objects, and a client may send anything."""
+"""The params of Bastion's own LSP methods, read defensively: they arrive as the JSON value the
+client sent (lsp/protocol.py), and a client may send anything."""
 
 from __future__ import annotations
 
@@ -14,9 +14,8 @@ class InvalidParams(JsonRpcInvalidParams):
 
 
 def field(params, name: str):
-    if isinstance(params, dict):
-        return params.get(name)
-    return getattr(params, name, None)
+    """`params[name]`, or None when params is not a JSON object."""
+    return params.get(name) if isinstance(params, dict) else None
 
 
 def position_line(position) -> int | None:

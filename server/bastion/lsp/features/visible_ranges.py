@@ -22,10 +22,10 @@ _MAX_DOCUMENTS = 256
 def parse_ranges(params) -> tuple[str, tuple[tuple[int, int], ...]] | None:
     uri = field(field(params, "textDocument"), "uri")
     ranges = field(params, "ranges")
-    if not isinstance(uri, str) or not isinstance(ranges, (list, tuple)):
+    if not isinstance(uri, str) or not isinstance(ranges, list):
         return None
     lines = []
-    for item in list(ranges)[:_MAX_RANGES]:
+    for item in ranges[:_MAX_RANGES]:
         first, last = position_line(field(item, "start")), position_line(field(item, "end"))
         if first is None or last is None:
             return None
