@@ -110,3 +110,13 @@ def test_cancel_a_scan_while_progress_create_is_pending(tmp_path):
         assert not [m for m in client.notifications("window/showMessage")
                     if "Error in server" in m["params"]["message"]]
         assert "InvalidStateError" not in client.stderr()
+
+
+def test_initialize_with_wrong_params_is_invalid_params_and_can_be_retried():
+    with RawClient() as client:
+        for params in ({"processId": None, "rootUri": None, "capabilities": 5},
+                       {"processId": "me", "capabilities": {}}, None, [1]):
+            reply = client.reply(client.request("initialize", params))
+            assert reply["error"]["code"] == -32602 and len(reply["error"]["message"]) < 300
+        assert client.initialize()["result"]["capabilities"]
+        assert client.alive()
