@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -40,23 +41,24 @@ class ConfigError(Exception):
 
 
 class _CompiledPatterns:
-    """A Config's path patterns as PathPatterns, built on first use, and the per-path rules
-    found for each path. Threads may race to build them: each builds the same thing."""
+    """A Config's path patterns as PathPatterns, taken on first use from a per-process cache
+    (a Config sent to a worker process arrives without them: every file's copy finds them there),
+    and the per-path rules found for each path. Threads may race to fill it: each puts the same
+    thing."""
 
     _CACHED_PATHS = 4096
 
     def __init__(self) -> None:
         self._exclude: PathPatterns | None = None
-        self._ignores: PathPatterns | None = None
-        self._rules_of: dict[str, tuple[str, ...]] = {}
+        self._ignores: tuple[PathPatterns, dict[str, tuple[str, ...]]] | None = None
         self._rules_by_path: dict[str, tuple[str, ...]] = {}
 
     def __reduce__(self):
-        return _CompiledPatterns, ()  # rebuilt where it is used, not sent to workers
+        return _CompiledPatterns, ()  # not sent to workers: found in their own cache
 
     def excluding(self, patterns: tuple[str, ...]) -> PathPatterns:
         if self._exclude is None:
-            self._exclude = PathPatterns(patterns)
+            self._exclude = _exclude_patterns(patterns)
         return self._exclude
 
     def ignored_rules(self, rel: str, ignores: tuple[tuple[str, tuple[str, ...]], ...]
@@ -66,17 +68,28 @@ class _CompiledPatterns:
         if cached is not None:
             return cached
         if self._ignores is None:
-            rules_of: dict[str, tuple[str, ...]] = {}
-            for pattern, rules in ignores:
-                rules_of[pattern] = rules_of.get(pattern, ()) + rules
-            self._rules_of = rules_of
-            self._ignores = PathPatterns(rules_of)
-        rules = tuple(dict.fromkeys(r for pattern in self._ignores.matching(rel)
-                                    for r in self._rules_of[pattern]))
+            self._ignores = _ignore_patterns(ignores)
+        patterns, rules_of = self._ignores
+        rules = tuple(dict.fromkeys(r for pattern in patterns.matching(rel)
+                                    for r in rules_of[pattern]))
         if len(self._rules_by_path) >= self._CACHED_PATHS:
             self._rules_by_path.clear()
         self._rules_by_path[rel] = rules
         return rules
+
+
+@functools.lru_cache(maxsize=8)
+def _exclude_patterns(patterns: tuple[str, ...]) -> PathPatterns:
+    return PathPatterns(patterns)
+
+
+@functools.lru_cache(maxsize=8)
+def _ignore_patterns(ignores: tuple[tuple[str, tuple[str, ...]], ...]
+                     ) -> tuple[PathPatterns, dict[str, tuple[str, ...]]]:
+    rules_of: dict[str, tuple[str, ...]] = {}
+    for pattern, rules in ignores:
+        rules_of[pattern] = rules_of.get(pattern, ()) + rules
+    return PathPatterns(rules_of), rules_of
 
 
 @attrs.frozen

@@ -103,7 +103,14 @@ def _from_cache(items: list[ScanItem]) -> list[ScanOutcome | None]:
     return outcomes
 
 
-def _start_worker() -> None:
+# The configurations of a scan, given to each worker once: sent with every file, a large one
+# (10k `per_path_ignores`) cost more to pickle and unpickle than the file's analysis.
+_CONFIGS: tuple[Config, ...] = ()
+
+
+def _start_worker(configs: tuple[Config, ...] = ()) -> None:
+    global _CONFIGS
+    _CONFIGS = configs
     _engine()
     # What exists now (modules, bandit's plugins, the rules) lives as long as the worker: the
     # collector need never traverse it. Garbage is collected by `_worker`, every so many lines.
@@ -114,9 +121,10 @@ def _start_worker() -> None:
 _uncollected_lines = 0
 
 
-def _worker(args: tuple[ScanItem, bool]) -> tuple[Analysis | None, int, str | None]:
+def _worker(args: tuple[str, int, bool]) -> tuple[Analysis | None, int, str | None]:
     global _uncollected_lines
-    outcome = analyse_item(*args)
+    path, config, use_cache = args
+    outcome = analyse_item(ScanItem(path, path, _CONFIGS[config]), use_cache)
     _uncollected_lines += outcome.lines
     if _uncollected_lines >= COLLECT_EVERY_LINES:
         gc.collect()
@@ -157,8 +165,12 @@ def _in_processes(items: list[ScanItem], jobs: int, use_cache: bool) -> list[Sca
     # other, where chunks in path order left one idle while the other ended a chunk of big ones.
     order = sorted(range(len(items)), key=lambda i: _size(items[i].path), reverse=True)
     outcomes: list[ScanOutcome | None] = [None] * len(items)
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker) as pool:
-        done = pool.map(_worker, [(items[i], use_cache) for i in order])
+    configs = tuple({id(item.config): item.config for item in items}.values())
+    index = {id(config): i for i, config in enumerate(configs)}
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
+                             initargs=(configs,)) as pool:
+        done = pool.map(_worker, [(items[i].path, index[id(items[i].config)], use_cache)
+                                  for i in order])
         for index, (analysis, lines, error) in zip(order, done, strict=True):
             outcomes[index] = ScanOutcome(items[index], analysis, lines, error)
     if use_cache:
