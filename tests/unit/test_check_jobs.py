@@ -56,3 +56,18 @@ def test_scan_starts_no_more_workers_than_cores(tmp_path, monkeypatch):
     outcomes = scan(items, jobs=1000, use_cache=False)
     assert [o.error for o in outcomes] == [None] * len(items)
     assert started == [2]
+
+
+def test_workers_apply_each_files_own_configuration(tmp_path):
+    """Configurations go to the workers once, by index: each file still gets its own."""
+    strict = Config()
+    relaxed = Config(per_path_ignores=(("*", ("B6",)),), root=str(tmp_path))
+    items = []
+    for index in range(PARALLEL_MIN_FILES + 2):
+        path = tmp_path / f"m{index}.py"
+        path.write_text("import subprocess\nsubprocess.call(cmd, shell=True)\n")
+        items.append(ScanItem(str(path), path.name, relaxed if index % 2 else strict))
+    outcomes = scan(items, jobs=2, use_cache=False)
+    rules = [sorted(f.rule_id for f in o.analysis.findings) for o in outcomes]
+    assert rules == [["B404", "B602"] if index % 2 == 0 else ["B404"]
+                     for index in range(len(items))]
