@@ -51,3 +51,39 @@ async def test_hide_mode(client):
     uri = (client.workspace / "app.py").as_uri()
     open_document(client, uri, APP + "eval(x)\n")
     assert codes(await diagnostics_for(client, uri, 1)) == ["B307"]
+
+
+def errors_shown(client) -> list[str]:
+    return [m.message for m in client.messages if m.type == types.MessageType.Error]
+
+
+async def test_a_broken_baseline_is_said_once_and_hides_nothing(client):
+    """It used to be dropped silently: the old findings came back with no word of why."""
+    (client.workspace / "pyproject.toml").write_text(
+        '[project]\nname = "t"\n\n[tool.bastion]\nbaseline_mode = "hide"\n')
+    (client.workspace / "app.py").write_text(APP)
+    create_baseline(client.workspace)
+    baseline = client.workspace / ".bastion-baseline.json"
+    baseline.write_text(baseline.read_text().replace('"line": 5', '"line": 1e999'))
+    uri = (client.workspace / "app.py").as_uri()
+    open_document(client, uri, APP)
+    assert split(await diagnostics_for(client, uri, 1)) == (["B404", "B602"], [])
+    change_document(client, uri, 2, (0, 0), (0, 0), "eval(x)\n")
+    assert split(await diagnostics_for(client, uri, 2)) == (["B307", "B404", "B602"], [])
+    shown = errors_shown(client)
+    assert len(shown) == 1, shown
+    assert f"{baseline}: findings[" in shown[0] and ".line must be an integer" in shown[0]
+
+
+async def test_a_fifo_baseline_does_not_stall_the_server(client):
+    """`[tool.bastion] baseline` naming a FIFO blocked the analysis thread for good, and the
+    server then ignored shutdown; now the file is refused unread and said so."""
+    (client.workspace / "pyproject.toml").write_text(
+        '[project]\nname = "t"\n\n[tool.bastion]\nbaseline = "fifo.json"\n')
+    os.mkfifo(client.workspace / "fifo.json")
+    uri = (client.workspace / "app.py").as_uri()
+    open_document(client, uri, APP)
+    assert split(await diagnostics_for(client, uri, 1)) == (["B404", "B602"], [])
+    shown = errors_shown(client)
+    assert len(shown) == 1 and "fifo.json" in shown[0], shown
+    assert "not a regular file (FIFO)" in shown[0]

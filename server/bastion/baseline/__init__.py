@@ -1,8 +1,8 @@
 """Stable fingerprints for findings, and the baseline of known findings that CI does not fail on.
 
 By layer: `fingerprint` names a finding without its line number; `store` reads, writes and finds
-the baseline file; `match` splits one file's findings into new and known; `editor` is the
-language server's view of it.
+the baseline file, whose content `schema` checks; `match` splits one file's findings into new and
+known; `editor` is the language server's view of it.
 """
 
 from bastion.baseline.editor import (
@@ -14,6 +14,7 @@ from bastion.baseline.editor import (
 )
 from bastion.baseline.fingerprint import FINGERPRINT_KEY, fingerprints
 from bastion.baseline.match import apply_baseline, entries_for, split_known
+from bastion.baseline.schema import MAX_BYTES, MAX_ENTRIES
 from bastion.baseline.store import (
     DEFAULT_NAME,
     FORMAT_VERSION,
@@ -31,7 +32,8 @@ from bastion.baseline.store import (
 )
 
 __all__ = [
-    "BASELINE_MODES", "DEFAULT_NAME", "FINGERPRINT_KEY", "FORMAT_VERSION", "Baseline",
+    "BASELINE_MODES", "DEFAULT_NAME", "FINGERPRINT_KEY", "FORMAT_VERSION", "MAX_BYTES",
+    "MAX_ENTRIES", "Baseline",
     "BaselineError", "Entry", "apply_baseline", "baseline_for_config", "configured_path",
     "discover", "dumps", "editor_split", "entries_for", "fingerprints", "listed_in_baseline",
     "load_baseline", "parse_baseline", "project_root", "root_field", "split_baselined",

@@ -1,5 +1,6 @@
 """The language server's view of the project's baseline: which findings of an open document are
-already known, computed in the worker thread."""
+already known, computed in the worker thread. A baseline that cannot be used is a problem the
+editor shows (`editor_split`'s third value), never a reason to drop or hide findings."""
 
 from __future__ import annotations
 
@@ -15,15 +16,19 @@ BASELINE_MODES = ("hint", "hide")
 
 
 def baseline_for_config(config) -> Baseline | None:
-    """For the language server: the baseline that applies, or None (missing or broken files
-    are ignored here; `bastion check` reports them)."""
+    """The baseline that applies, or None (none, or one that cannot be used)."""
+    return editor_baseline(config)[0]
+
+
+def editor_baseline(config) -> tuple[Baseline | None, str | None]:
+    """(the baseline that applies, or None; why the configured one cannot be used)."""
     path, _explicit = configured_path(config)
     if path is None:
-        return None
+        return None, None
     try:
-        return load_baseline(path)
-    except BaselineError:
-        return None
+        return load_baseline(path), None
+    except BaselineError as exc:
+        return None, f"Bastion: the baseline is not used: {exc}"
 
 
 def split_baselined(analysis, path: str | os.PathLike, text: str | Sequence[str],
@@ -37,11 +42,13 @@ def split_baselined(analysis, path: str | os.PathLike, text: str | Sequence[str]
 
 def editor_split(analysis, path: str | os.PathLike | None, text: str | Sequence[str], config):
     """For the language server, in the worker thread: (analysis with only the findings that are
-    not in the project's baseline, the baselined findings). The caller shows the second part as
-    hints when `config.baseline_mode == "hint"` and drops it when "hide"."""
+    not in the project's baseline, the baselined findings, the problem with the baseline or
+    None). The caller shows the second part as hints when `config.baseline_mode == "hint"` and
+    drops it when "hide"; it shows the problem to the user."""
     if not path or not analysis.findings:
-        return analysis, ()
-    return split_baselined(analysis, path, text, baseline_for_config(config))
+        return analysis, (), None
+    baseline, problem = editor_baseline(config)
+    return (*split_baselined(analysis, path, text, baseline), problem)
 
 
 def listed_in_baseline(config, path: str | os.PathLike | None) -> bool:

@@ -21,6 +21,9 @@ from pathlib import Path, PurePosixPath
 
 import attrs
 
+from bastion.baseline.schema import MAX_BYTES, SchemaError, read_document, shortened
+from bastion.files import UnreadableSource, read_limited
+
 DEFAULT_NAME = ".bastion-baseline.json"
 FORMAT_VERSION = 1
 
@@ -46,7 +49,7 @@ class Entry:
 
     def to_json(self) -> dict:
         return {"path": self.path, "line": self.line, "rule": self.rule,
-                "message": self.message, "fingerprint": self.fingerprint}
+                "message": shortened(self.message), "fingerprint": self.fingerprint}
 
 
 @attrs.frozen
@@ -109,36 +112,24 @@ def write_baseline(file: Path, root: Path, entries: Iterable[Entry]) -> None:
 def parse_baseline(text: str, file: Path) -> Baseline:
     file = Path(os.path.abspath(file))
     try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BaselineError(f"{file}:{exc.lineno}: not valid JSON ({exc.msg})") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list):
-        raise BaselineError(f"{file}: not a Bastion baseline (no \"findings\" list)")
-    if doc.get("version", FORMAT_VERSION) != FORMAT_VERSION:
-        raise BaselineError(f"{file}: baseline format version {doc.get('version')!r} is not "
-                            f"supported (expected {FORMAT_VERSION})")
-    root = doc.get("root", ".")
-    if not isinstance(root, str):
-        raise BaselineError(f"{file}: \"root\" must be a string")
-    entries = []
-    for number, item in enumerate(doc["findings"]):
-        try:
-            entries.append(Entry(str(item["path"]), str(item["rule"]), str(item["fingerprint"]),
-                                 int(item.get("line", 0)), str(item.get("message", ""))))
-        except (KeyError, TypeError, ValueError, AttributeError):
-            raise BaselineError(f"{file}: findings[{number}] needs \"path\", \"rule\" and "
-                                "\"fingerprint\"") from None
-    return Baseline(file, Path(os.path.normpath(file.parent / root)), tuple(entries))
+        root, rows = read_document(text, FORMAT_VERSION)
+    except SchemaError as exc:
+        raise BaselineError(f"{file}: {exc}") from None
+    return Baseline(file, Path(os.path.normpath(file.parent / root)),
+                    tuple(Entry(*row) for row in rows))
 
 
-_CACHE: dict[str, tuple[tuple[int, int], Baseline]] = {}
+# Owned by load_baseline: per absolute path, the (mtime, size) read and what it held, or why
+# it could not be used (a broken file is not parsed again on every keystroke).
+_CACHE: dict[str, tuple[tuple[int, int], Baseline | str]] = {}
 _CACHE_LOCK = threading.Lock()
 
 
 def load_baseline(file: str | os.PathLike) -> Baseline:
     """The baseline in `file`, re-read only when its modification time or size changes.
 
-    Raises BaselineError when it is missing or invalid.
+    Raises BaselineError when it is missing or invalid. Only a regular file of at most
+    MAX_BYTES is read, without blocking: a FIFO or a device named as the baseline is refused.
     """
     path = os.path.abspath(file)
     try:
@@ -146,20 +137,31 @@ def load_baseline(file: str | os.PathLike) -> Baseline:
     except OSError:
         raise BaselineError(f"{path}: baseline file not found "
                             "(create it with `bastion baseline create`)") from None
-    stamp = (stat.st_mtime_ns, stat.st_size)
     with _CACHE_LOCK:
         cached = _CACHE.get(path)
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
+    if cached is None or cached[0] != (stat.st_mtime_ns, stat.st_size):
+        cached = _read(path)
+        with _CACHE_LOCK:
+            _CACHE[path] = cached
+    if isinstance(cached[1], str):
+        raise BaselineError(cached[1])
+    return cached[1]
+
+
+def _read(path: str) -> tuple[tuple[int, int], Baseline | str]:
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BaselineError(f"{path}: cannot read the baseline ({exc})") from None
-    baseline = parse_baseline(text, Path(path))
-    with _CACHE_LOCK:
-        _CACHE[path] = (stamp, baseline)
-    return baseline
+        data, stat = read_limited(path, MAX_BYTES, "baseline")
+    except UnreadableSource as exc:
+        return (-1, -1), f"{path}: cannot read the baseline: {exc}"
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return stamp, f"{path}: not UTF-8 text (byte {exc.start})"
+    try:
+        return stamp, parse_baseline(text, Path(path))
+    except BaselineError as exc:
+        return stamp, str(exc)
 
 
 def configured_path(config) -> tuple[Path | None, bool]:

@@ -24,6 +24,7 @@ from bastion.engine.engine import Analysis, Engine, Progress, RawAnalysis, apply
 from bastion.engine.incremental import IncrementalSplitter
 from bastion.lsp.convert import baselined_diagnostic, to_diagnostic, to_diagnostics
 from bastion.lsp.session import Result
+from bastion.lsp.settings import Message
 from bastion.model import Finding
 
 if TYPE_CHECKING:
@@ -50,7 +51,8 @@ class Snapshot:
 
 
 def analyse_snapshot(engine: Engine, splitter: IncrementalSplitter, snap: Snapshot,
-                     progress: Progress | None = None) -> tuple[Analysis, tuple[Finding, ...]]:
+                     progress: Progress | None = None,
+                     ) -> tuple[Analysis, tuple[Finding, ...], str | None]:
     if snap.prefix is None or splitter.split is None:
         # A newly opened document: whole-file analysis, served from the disk cache when the
         # same text was analysed before; its split becomes the base for incremental edits.
@@ -142,8 +144,10 @@ class Scheduler:
                         lambda raw, v=version, c=config: loop.call_soon_threadsafe(
                             self._publish_partial, uri, v, c, raw),
                         PROGRESS_INTERVAL_S, lambda: session.visible.get(uri, ()))
-                analysis, baselined = await loop.run_in_executor(
+                analysis, baselined, baseline_problem = await loop.run_in_executor(
                     self._executor, analyse_snapshot, server.engine, doc.splitter, snapshot, progress)
+                if baseline_problem:
+                    server.show_messages([Message("error", baseline_problem)])
                 doc = session.documents.get(uri)
                 if doc is None or doc.version != version or session.settings.generation != generation:
                     continue  # stale: analyse the newest version instead
