@@ -16,7 +16,8 @@ from collections.abc import Iterable
 import attrs
 
 from bastion.config import Config
-from bastion.engine.disk_cache import DiskCache, decode, text_key
+from bastion.engine.cache_entry import InvalidEntry, decode, line_count, text_key
+from bastion.engine.disk_cache import DiskCache
 from bastion.engine.engine import Analysis, Engine, RawAnalysis, apply_config
 from bastion.files import UnreadableSource, read_source
 
@@ -26,6 +27,8 @@ PARALLEL_MIN_FILES = 24
 # allocation counts, whose full collections traverse everything over and over: a fifth of the
 # analysis time. A worker then holds some 30 MB more than it would (the garbage of 50k lines).
 COLLECT_EVERY_LINES = 50_000
+# Files whose texts are held at once while their cache rows are checked against them.
+CACHE_BATCH = 500
 
 
 @attrs.frozen
@@ -70,36 +73,35 @@ def analyse_item(item: ScanItem, use_cache: bool = True, keep_text: bool = False
 
 def _from_cache(items: list[ScanItem]) -> list[ScanOutcome | None]:
     """Outcomes from the persistent cache alone (None where a file must be analysed), without
-    loading the analyzers: their version key is computed from files on disk."""
-    from bastion.engine.registry import default_version_key
+    loading the analyzers: their version key and rule ids are read from files on disk. Files
+    are looked up a batch at a time: each row is checked against its file's text, which is
+    then let go."""
+    from bastion.engine.registry import default_rule_ids, default_version_key
 
-    version_key = default_version_key()
+    version_key, rules = default_version_key(), default_rule_ids()
     outcomes: list[ScanOutcome | None] = [None] * len(items)
-    keys: dict[int, tuple[str, int]] = {}  # item index -> (cache key, line count)
-    for index, item in enumerate(items):
-        try:
-            text = read_source(item.path).text
-        except UnreadableSource as exc:
-            outcomes[index] = ScanOutcome(item, None, 0, f"skipped: {exc}")
-            continue
-        keys[index] = text_key(text, version_key), text.count("\n") + 1
     disk = DiskCache()
     try:
-        stored = disk.get_many([key for key, _ in keys.values()])
+        for start in range(0, len(items), CACHE_BATCH):
+            texts: dict[int, tuple[str, str]] = {}  # item index -> (cache key, text)
+            for index in range(start, min(start + CACHE_BATCH, len(items))):
+                try:
+                    text = read_source(items[index].path).text
+                except UnreadableSource as exc:
+                    outcomes[index] = ScanOutcome(items[index], None, 0, f"skipped: {exc}")
+                    continue
+                texts[index] = text_key(text, version_key), text
+            stored = disk.get_many([key for key, _ in texts.values()])
+            for index, (key, text) in texts.items():
+                try:
+                    raw = RawAnalysis(*decode(stored[key], key, text, rules))
+                except (KeyError, InvalidEntry):
+                    continue  # not cached, or not trusted: analysed again, the row overwritten
+                item = items[index]
+                outcomes[index] = ScanOutcome(item, apply_config(raw, item.path, item.config),
+                                              line_count(text))
     finally:
         disk.close()
-    for index, (key, lines) in keys.items():
-        value = stored.get(key)
-        if value is None:
-            continue
-        try:
-            findings, directives, broken = decode(value)
-        except (ValueError, KeyError, TypeError):
-            continue  # unreadable: analysed again, and the entry overwritten
-        item = items[index]
-        outcomes[index] = ScanOutcome(
-            item, apply_config(RawAnalysis(findings, directives, broken), item.path, item.config),
-            lines)
     return outcomes
 
 

@@ -16,7 +16,7 @@ import pytest
 import bastion.scan
 from bastion.cli.main import _COMMANDS, build_parser
 from bastion.config import Config
-from bastion.engine.disk_cache import DiskCache
+from bastion.engine.disk_cache import DiskCache, default_path
 from bastion.engine.registry import bandit_version
 from bastion.files import UnreadableSource, read_limited
 from bastion.scan import PARALLEL_MIN_FILES, ScanItem, scan
@@ -86,7 +86,7 @@ def test_worker_processes_and_the_cache_give_the_in_process_outcomes(tmp_path, m
     in_process = _summary(scan(items, jobs=1, use_cache=False))
     assert _summary(scan(items, jobs=2, use_cache=False)) == in_process  # workers, in order
     assert _summary(scan(items, jobs=2)) == in_process  # workers, filling the cache
-    wal = tmp_path / "cache" / "results-v2.sqlite3-wal"  # copied into the database file
+    wal = default_path().with_name(default_path().name + "-wal")  # copied into the database file
     assert not wal.exists() or wal.stat().st_size == 0
 
     def analyse(*args):

@@ -20,7 +20,7 @@ import pytest
 from bastion.analyzers.bandit_adapter import BanditAdapter
 from bastion.config import Config, ConfigError, build_config, load_pyproject, validate_layer
 from bastion.engine import suppress
-from bastion.engine.disk_cache import decode, encode
+from bastion.engine.cache_entry import decode, encode, text_key
 from bastion.engine.engine import Analysis, Engine, RawAnalysis, apply_config
 from bastion.engine.suppress import (
     NOQA_TO_BANDIT,
@@ -466,7 +466,9 @@ def test_directives_rebuilt_from_line_text_ids_unknown_are_whole():
     """The disk cache stores (line, text, ids, unknown): the dialects come back from the text."""
     text = SHELL + f'{CALL}  # noqa: S602  # bastion: ignore[B602, B999] reason="r"\n'
     raw = ENGINE.analyse_raw(text, "case.py", split_document(text), text.split("\n"))
-    findings, directives, broken = decode(encode(raw.findings, raw.directives, raw.broken))
+    key = text_key(text, ENGINE.version_key)
+    findings, directives, broken = decode(
+        encode(key, text, raw.findings, raw.directives, raw.broken), key, text, ENGINE.rule_names)
     again = apply_config(RawAnalysis(findings, directives, broken), "case.py", Config(), TODAY)
     fresh = apply_config(raw, "case.py", Config(), TODAY)
     assert again.suppressed == fresh.suppressed

@@ -3,25 +3,29 @@
 Keyed by a digest of the file's text and the analyzers' versions, so a stale entry can never
 be read. One SQLite file in the user cache folder (WAL mode: safe for concurrent servers and
 scan workers), bounded in entries, stored as JSON (never pickle: a cache file is data, and a
-security tool must not execute what it reads). Any failure disables the cache, never the analysis.
+security tool must not execute what it reads) and validated when read (cache_entry.py). Any
+failure disables the cache, never the analysis, and is said once per process.
+
+The cache holds findings' messages, which quote source (a hard-coded password, say), and whoever
+can write it can make Bastion report what they want: it is private to the user. The folder is
+created 0700 and the database 0600 whatever the umask (SQLite gives its -wal and -shm files the
+database's mode); a folder or database that is a symbolic link, or that another user owns, is
+refused; group or other permission bits on ours are removed. Files of older formats are deleted.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import contextlib
 import logging
 import os
 import sqlite3
+import stat
 import threading
 import time
 from pathlib import Path
 
-from bastion.engine.suppress import Directive
-from bastion.model import Finding, Level, Span
-
 log = logging.getLogger(__name__)
-SCHEMA = 2
+SCHEMA = 3
 DEFAULT_MAX_ENTRIES = 50_000
 _BATCH = 500  # keys per statement, well under SQLite's limit on bound parameters
 
@@ -33,44 +37,6 @@ def default_path() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("bastion")) / f"results-v{SCHEMA}.sqlite3"
-
-
-def text_key(text: str, version_key: str) -> str:
-    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20)
-    digest.update(version_key.encode())
-    return digest.hexdigest()
-
-
-def _finding_row(f: Finding) -> list:
-    s = f.span
-    return [f.rule_id, f.name, int(f.severity), int(f.confidence), f.cwe, f.message,
-            [s.start_line, s.start_col, s.end_line, s.end_col], f.source, list(f.lines)]
-
-
-_LEVELS = {int(level): level for level in Level}  # Level(n) is a slow Enum.__call__
-
-
-def _finding(row: list) -> Finding:
-    rule, name, sev, conf, cwe, message, span, source, lines = row
-    return Finding(rule, name, _LEVELS[sev], _LEVELS[conf], cwe, message, Span(*span), source,
-                   tuple(lines))
-
-
-def encode(findings, directives: dict[int, Directive], broken) -> str:
-    return json.dumps({
-        "findings": [_finding_row(f) for f in findings],
-        "directives": [[d.line, d.text, sorted(d.ids), list(d.unknown), d.col]
-                       for d in directives.values()],
-        "broken": [list(b) for b in broken],
-    }, separators=(",", ":"))
-
-
-def decode(value: str):
-    data = json.loads(value)
-    findings = tuple(_finding(r) for r in data["findings"])
-    directives = {line: Directive(line, text, frozenset(ids), tuple(unknown), col)
-                  for line, text, ids, unknown, col in data["directives"]}
-    return findings, directives, tuple(tuple(b) for b in data["broken"])
 
 
 class DiskCache:
@@ -85,7 +51,7 @@ class DiskCache:
     def _connect(self) -> sqlite3.Connection | None:
         if self._db is None and not self._disabled:
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                _make_private(self.path)
                 db = sqlite3.connect(self.path, timeout=5, check_same_thread=False,
                                      isolation_level=None)
                 db.execute("PRAGMA journal_mode=WAL")
@@ -93,10 +59,19 @@ class DiskCache:
                 db.execute("CREATE TABLE IF NOT EXISTS results "
                            "(key TEXT PRIMARY KEY, value TEXT NOT NULL, used INTEGER NOT NULL)")
                 self._db = db
-            except (sqlite3.Error, OSError) as exc:
-                log.warning("result cache disabled (%s): %s", self.path, exc)
+            except (sqlite3.Error, OSError, UnsafeCache) as exc:
+                _warn_once(self.path, f"result cache disabled ({self.path}): {exc}")
                 self._disabled = True
         return self._db
+
+    def _failed(self, doing: str, exc: sqlite3.Error) -> None:
+        """A cache that fails once (read-only, full disk, corrupt) is not used again by this
+        process: one warning, not one per file."""
+        _warn_once(self.path, f"result cache disabled ({self.path}): {doing} failed: {exc}")
+        self._disabled = True
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
     def get(self, key: str) -> str | None:
         with self._lock:
@@ -108,7 +83,7 @@ class DiskCache:
                 if row is not None:
                     db.execute("UPDATE results SET used = ? WHERE key = ?", (int(time.time()), key))
             except sqlite3.Error as exc:
-                log.warning("result cache read failed: %s", exc)
+                self._failed("a read", exc)
                 return None
             return row[0] if row else None
 
@@ -132,7 +107,7 @@ class DiskCache:
                         db.execute(f"UPDATE results SET used = ? WHERE key IN ({marks})",
                                    (now, *batch))
             except sqlite3.Error as exc:
-                log.warning("result cache read failed: %s", exc)
+                self._failed("a read", exc)
                 return {}
         return found
 
@@ -148,7 +123,7 @@ class DiskCache:
                 if self._writes % 500 == 0:
                     self._prune(db)
             except sqlite3.Error as exc:
-                log.warning("result cache write failed: %s", exc)
+                self._failed("a write", exc)
 
     def _prune(self, db: sqlite3.Connection) -> None:
         (count,) = db.execute("SELECT COUNT(*) FROM results").fetchone()
@@ -163,7 +138,7 @@ class DiskCache:
                 try:
                     self._prune(db)
                 except sqlite3.Error as exc:
-                    log.warning("result cache prune failed: %s", exc)
+                    self._failed("pruning", exc)
 
     def checkpoint(self) -> None:
         """Copy the write-ahead log into the database file, and empty it. Scan workers exit
@@ -174,10 +149,73 @@ class DiskCache:
                 try:
                     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 except sqlite3.Error as exc:
-                    log.warning("result cache checkpoint failed: %s", exc)
+                    self._failed("a checkpoint", exc)
 
     def close(self) -> None:
         with self._lock:
             if self._db is not None:
                 self._db.close()
                 self._db = None
+
+
+class UnsafeCache(Exception):
+    """A cache folder or file that others could read or write; the message says why."""
+
+
+# Owned by _warn_once: the caches this process has warned about. Scan workers forked after the
+# parent's warning inherit it.
+_WARNED: set[str] = set()
+_WARNED_LOCK = threading.Lock()
+
+
+def _warn_once(path: Path, message: str) -> None:
+    with _WARNED_LOCK:
+        if str(path) in _WARNED:
+            return
+        _WARNED.add(str(path))
+    log.warning("%s", message)
+
+
+def _make_private(path: Path) -> None:
+    """Create the cache folder and database private to the user, or refuse them (UnsafeCache)."""
+    folder = path.parent
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    trusted = _check_owned(folder, stat.S_ISDIR, "folder", 0o700)
+    names = (path.name, f"{path.name}-wal", f"{path.name}-shm")
+    for name in names:
+        if os.path.lexists(folder / name):
+            trusted = _check_owned(folder / name, stat.S_ISREG, "file", 0o600) and trusted
+    if not trusted:  # others could write it: nothing in it can be trusted, so it goes
+        for name in names:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(folder / name)
+    if os.name == "posix":
+        try:  # created here, 0600, before SQLite creates it with the umask's mode
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
+        except FileExistsError:
+            pass
+    for old in range(1, SCHEMA):
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(OSError):
+                os.unlink(folder / f"results-v{old}.sqlite3{suffix}")
+
+
+def _check_owned(path: Path, kind, what: str, mode: int) -> bool:
+    """Refuse `path` unless it is a real `what` of the user; make it private to the user (mode
+    at most `mode`). False: it was writable by others."""
+    info = os.lstat(path)
+    if stat.S_ISLNK(info.st_mode):
+        raise UnsafeCache(f"{path} is a symbolic link; the cache {what} must be a real one")
+    if not kind(info.st_mode):
+        raise UnsafeCache(f"{path} is not a {what}")
+    if os.name != "posix":
+        return True  # Windows: the user's profile folder is private by its ACL
+    if info.st_uid != os.geteuid():
+        raise UnsafeCache(f"{path} belongs to another user (uid {info.st_uid})")
+    if stat.S_IMODE(info.st_mode) & 0o077:
+        os.chmod(path, stat.S_IMODE(info.st_mode) & mode)
+    return not stat.S_IMODE(info.st_mode) & 0o022

@@ -17,8 +17,9 @@ import attrs
 from bastion.analyzers.base import Analyzer, UnitSource
 from bastion.config import Config
 from bastion.engine.cache import LRU
+from bastion.engine.cache_entry import InvalidEntry, decode, encode, text_key
 from bastion.engine.context import EMPTY, Context, import_facts
-from bastion.engine.disk_cache import DiskCache, decode, encode, text_key
+from bastion.engine.disk_cache import DiskCache
 from bastion.engine.progressive import Reporter, analyse_progressively
 from bastion.engine.suppress import Directive, SuppressionHint, comment_directives, govern
 from bastion.engine.units import Split, Unit, split_document
@@ -119,13 +120,14 @@ class Engine:
         analysing anything."""
         if self.disk_cache is None:
             return None
-        stored = self.disk_cache.get(key or text_key(text, self.version_key))
+        key = key or text_key(text, self.version_key)
+        stored = self.disk_cache.get(key)
         if stored is None:
             return None
         try:
-            findings, directives, broken = decode(stored)
-        except (ValueError, KeyError, TypeError):
-            return None  # unreadable: the caller analyses the file and overwrites the entry
+            findings, directives, broken = decode(stored, key, text, self.rule_names)
+        except InvalidEntry:
+            return None  # never trusted: the caller analyses the file and overwrites the entry
         return RawAnalysis(findings, directives, broken)
 
     def analyse_raw(self, text: str, path: str, split: Split | None = None,
@@ -150,7 +152,7 @@ class Engine:
         if raw is None:
             raw = self._analyse_units(text, path, split, lines, progress)
         if key is not None and not raw.errors:
-            self.disk_cache.put(key, encode(raw.findings, raw.directives, raw.broken))
+            self.disk_cache.put(key, encode(key, text, raw.findings, raw.directives, raw.broken))
         return raw
 
     def split_cached(self, text: str, path: str, lines: list[str]) -> RawAnalysis | None:

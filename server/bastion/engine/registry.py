@@ -26,6 +26,14 @@ def default_version_key() -> str:
     return f"bandit={bandit_version()}|bastion={catalog_version(rules_dir() / 'bastion')}"
 
 
+def default_rule_ids() -> frozenset[str]:
+    """The ids of `create_engine().rule_names` without loading bandit's plugins: the catalog
+    has a rule file, named by its id, for every rule (tests/unit/test_catalog_schema.py)."""
+    from bastion.catalog.paths import rules_dir
+
+    return frozenset(path.stem for path in rules_dir().rglob("*.toml"))
+
+
 def bandit_version() -> str:
     """`importlib.metadata.version("bandit")` (bandit's own `__version__`), found the way it finds
     it: the first sys.path folder holding bandit's metadata. Importing importlib.metadata (and
