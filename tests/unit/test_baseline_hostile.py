@@ -189,3 +189,25 @@ def test_create_writes_what_it_can_read_back(tmp_path):
     assert {e["rule"] for e in stored} == {"B404", "B602", "B105"}
     proc = bastion("check", ".", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_create_into_an_impossible_place_is_exit_2(tmp_path):
+    project(tmp_path)
+    proc = bastion("baseline", "create", "-o", "app.py/baseline.json", cwd=tmp_path)
+    assert_clear_error(proc, "app.py/baseline.json", "cannot write the baseline")
+
+
+def test_update_writes_a_new_file_not_through_a_planted_one(tmp_path):
+    """The temporary file is created anew: a symbolic link planted where it used to be made
+    (`.NAME.PID.tmp`) is never followed, and the baseline itself is replaced, not its target."""
+    project(tmp_path)
+    assert bastion("baseline", "create", cwd=tmp_path).returncode == 0
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n")
+    for pid in range(os.getpid(), os.getpid() + 200):
+        os.symlink(victim, tmp_path / f".{DEFAULT_NAME}.{pid}.tmp")
+    (tmp_path / "app.py").write_text("x = 1\n", encoding="utf-8")
+    proc = bastion("baseline", "update", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert victim.read_text() == "keep me\n"
+    assert json.loads((tmp_path / DEFAULT_NAME).read_text())["findings"] == []

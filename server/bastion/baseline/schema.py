@@ -21,8 +21,9 @@ MAX_MESSAGE_CHARS = 1000
 MAX_LINE = 10_000_000
 _RULE = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,31}\Z")
 _FINGERPRINT = re.compile(r"[0-9a-f]{32}:[0-9]{1,7}\Z")
-# C0 and C1 controls, DEL, lone surrogates: nothing a path or root holds.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# C0 and C1 controls and DEL: nothing a path or root holds (a lone surrogate is a file name
+# that is not UTF-8, and may).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 Row = tuple[str, str, str, int, str]  # path, rule, fingerprint, line, message
 

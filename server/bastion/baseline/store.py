@@ -12,8 +12,10 @@ it (POSIX separators). A finding matches an entry by path + rule + fingerprint; 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import secrets
 import threading
 from collections import Counter
 from collections.abc import Iterable
@@ -99,14 +101,23 @@ def root_field(file: Path, root: Path) -> str:
 
 
 def write_baseline(file: Path, root: Path, entries: Iterable[Entry]) -> None:
-    """Write atomically; `root` is stored relative to the file's folder."""
+    """Write atomically; `root` is stored relative to the file's folder. The temporary file is
+    created anew (never through a name planted in the folder); BaselineError when writing fails."""
     file = Path(os.path.abspath(file))
-    text = dumps(entries, root_field(file, root))
-    file.parent.mkdir(parents=True, exist_ok=True)
-    tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="\n") as out:
-        out.write(text)
-    os.replace(tmp, file)
+    # A lone surrogate (a file name that is not UTF-8) is written as its JSON escape.
+    data = dumps(entries, root_field(file, root)).encode("utf-8", "backslashreplace")
+    tmp = file.with_name(f".{file.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0), 0o666)
+        with open(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, file)  # replaces a symbolic link itself, never its target
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise BaselineError(f"{file}: cannot write the baseline ({exc.strerror or exc})") from None
 
 
 def parse_baseline(text: str, file: Path) -> Baseline:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from bastion.baseline import (
     DEFAULT_NAME,
+    MAX_BYTES,
     BaselineError,
     Entry,
     configured_path,
@@ -35,7 +36,7 @@ from bastion.baseline import (
     write_baseline,
 )
 from bastion.config import ConfigError, config_for_path
-from bastion.files import UnreadableSource, iter_python_files, read_source
+from bastion.files import UnreadableSource, iter_python_files, read_limited, read_source
 from bastion.report.results import CheckResults, FileResult
 
 EXIT_OK, EXIT_ERROR = 0, 2
@@ -156,7 +157,11 @@ def run_create(args: argparse.Namespace) -> int:
         entries.extend(entries_for(rel, [x for x in result.analysis.findings if x in prints],
                                    prints))
     existed = file.exists()
-    write_baseline(file, root, entries)
+    try:
+        write_baseline(file, root, entries)
+    except BaselineError as exc:
+        print(f"bastion: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     count, files = len(entries), len({e.path for e in entries})
     print(f"bastion: {'replaced' if existed else 'wrote'} {_shown(file)}: {count} finding"
           f"{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}. Commit it; "
@@ -204,11 +209,15 @@ def run_update(args: argparse.Namespace) -> int:
     removed = len(baseline.entries) - len(kept)
     text = dumps(kept, root_field(file, baseline.root))
     try:
-        old = file.read_text(encoding="utf-8")
-    except OSError:
+        old = read_limited(file, MAX_BYTES, "baseline")[0].decode("utf-8")
+    except (UnreadableSource, UnicodeDecodeError):
         old = None
-    if text != old:
-        write_baseline(file, baseline.root, kept)
+    try:
+        if text != old:
+            write_baseline(file, baseline.root, kept)
+    except BaselineError as exc:
+        print(f"bastion: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     print(f"bastion: updated {_shown(file)}: removed {removed} entr"
           f"{'ies' if removed != 1 else 'y'} whose finding is gone; {len(kept)} remain"
           f"{'' if removed else ' (nothing was fixed)'}. New findings are never added by update.",
