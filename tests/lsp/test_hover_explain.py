@@ -50,7 +50,7 @@ async def test_hover_link_runs_learn_more_in_vscode(vscode):
 
 async def test_explain_returns_the_full_lesson(client):
     lesson = await client.protocol.send_request_async("bastion/explain", {"ruleId": "B506"})
-    assert lesson.id == "B506" and lesson.cwe.id == 20
+    assert lesson.id == "B506" and lesson.cwe.id == 502
     assert "safe_load" in lesson.fixed and "yaml.load" in lesson.vulnerable
     assert lesson.markdown.startswith("#") and "```python" in lesson.markdown
     own = await client.protocol.send_request_async("bastion/explain", {"ruleId": "bst101"})
