@@ -141,3 +141,9 @@ def test_a_symlink_target_is_shown_escaped(tree):
     (tree / "report.txt").symlink_to("\x1b[2Jx")
     _refused(bastion("check", "--no-cache", ".", "-o", "report.txt", cwd=tree),
              "report.txt: refusing to write the report through a symbolic link (to \\x1b[2Jx)")
+
+
+@pytest.mark.parametrize("command", ["rules list", "explain B602"])
+def test_other_commands_say_that_standard_output_is_closed(tree, command):
+    proc = _shell(f"exec {{bastion}} {command} >&-", tree, stderr=subprocess.PIPE)
+    _refused(proc, f"{command.split()[0]}: standard output is closed")

@@ -51,6 +51,12 @@ def _reopen_closed_standard_descriptors() -> None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")
 
 
+def _prints_to_stdout(args: argparse.Namespace) -> bool:
+    """Whether the command cannot work without standard output (check decides for itself: its
+    report may go to -o)."""
+    return args.command in ("explain", "rules") or (args.command == "lsp" and not args.tcp)
+
+
 def main(argv: list[str] | None = None) -> int:
     _reopen_closed_standard_descriptors()
     # Start-up (the command's imports) allocates tens of thousands of objects that live as long
@@ -67,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2
-    if sys.stdout is None and args.command != "check":  # check may write its report with -o
+    if sys.stdout is None and _prints_to_stdout(args):
         print(f"bastion: error: {args.command}: standard output is closed", file=sys.stderr)
         return 2
     try:
