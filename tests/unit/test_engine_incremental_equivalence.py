@@ -1,4 +1,4 @@
-"""The engine's per-unit cache never changes a result.
+"""The engine's per-unit cache, and the incremental splitter, never change a result.
 
 Random edit sequences (characters and lines inserted or deleted anywhere, including states that
 do not parse) are applied to real stdlib files and to a synthetic file full of aliased imports.
@@ -21,7 +21,8 @@ from test_bandit_contract import bandit_whole_file
 
 from bastion.analyzers.bandit_adapter import BanditAdapter
 from bastion.config import Config
-from bastion.engine.engine import Engine
+from bastion.engine.engine import Engine, apply_config, run_to_end
+from bastion.engine.incremental import IncrementalSplitter, analyse_edit
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 ADAPTER = BanditAdapter()
@@ -365,3 +366,86 @@ def test_moving_units_keeps_results():
 
 
 # ---- cache keys: everything a unit's result depends on --------------------------------------
+
+
+# ---- the server's path: one splitter across edits, every intermediate version ----------------
+
+
+@st.composite
+def reshape(draw, text: str) -> str:
+    """Edits that change indentation or line structure: indent or dedent a block of lines,
+    a space at a line's start, two lines joined, a line split."""
+    lines = text.split("\n")
+    line = draw(st.integers(0, len(lines) - 1))
+    kind = draw(st.sampled_from(["indent_block", "dedent_block", "space", "join", "split"]))
+    if kind in ("indent_block", "dedent_block"):
+        end = min(len(lines), line + draw(st.integers(1, 8)))
+        for k in range(line, end):
+            if kind == "indent_block":
+                lines[k] = "    " + lines[k] if lines[k] else lines[k]
+            elif lines[k].startswith("    "):
+                lines[k] = lines[k][4:]
+    elif kind == "space":
+        lines[line] = " " + lines[line]
+    elif kind == "join" and line + 1 < len(lines):
+        lines[line:line + 2] = [lines[line] + lines[line + 1].lstrip()]
+    else:
+        col = draw(st.integers(0, len(lines[line])))
+        lines[line:line + 1] = [lines[line][:col], lines[line][col:]]
+    return "\n".join(lines)
+
+
+def _unchanged(old: list[str], new: list[str]) -> tuple[int, int]:
+    """Lines equal at the start and at the end (what the document store reports)."""
+    prefix = 0
+    while prefix < min(len(old), len(new)) and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < min(len(old), len(new)) - prefix and old[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    return prefix, suffix
+
+
+def run_versions(data, names: list[str], max_edits: int) -> None:
+    """Every version analysed as the server analyses it (a long-lived splitter and engine, the
+    records of the version before reused) equals a fresh analysis of that text."""
+    name = data.draw(st.sampled_from(names), label="file")
+    text = SOURCES[name]
+    splitter, lines = IncrementalSplitter(), text.split("\n")
+    run_to_end(analyse_edit(INCREMENTAL, splitter, text, PATH, lines, None, None))
+    for _ in range(data.draw(st.integers(1, max_edits), label="edits")):
+        if data.draw(st.booleans(), label="reshape"):
+            text = data.draw(reshape(text), label="reshape edit")
+        else:
+            text = data.draw(edit(text, INTERESTING[name]), label="edit")
+        new_lines = text.split("\n")
+        prefix, suffix = _unchanged(lines, new_lines)
+        lines = new_lines
+        raw = run_to_end(analyse_edit(INCREMENTAL, splitter, text, PATH, lines, prefix, suffix))
+        fresh = Engine([ADAPTER]).analyse(text, PATH, CONFIG)
+        assert apply_config(raw, PATH, CONFIG) == fresh
+        assert raw.directives == Engine([ADAPTER]).analyse_raw(text, PATH).directives
+
+
+@pytest.mark.filterwarnings("ignore:invalid escape sequence")
+@settings(max_examples=40, **COMMON)
+@given(st.data())
+def test_every_intermediate_version_equals_a_fresh_analysis(data):
+    run_versions(data, REAL + ["<synthetic>", "<synthetic>"], max_edits=6)
+
+
+@pytest.mark.parametrize("edited", [
+    "def f(x):\n        eval(a)\n        eval(b)\n",  # the body indented as a whole: valid
+    "def f(x):\n    eval(a)\n     eval(b)\n",  # one space more: does not parse
+    "def f(x):\n    eval(a)\neval(b)\n",  # dedented out of the body
+    "def f(x):\n    eval(a); eval(b)\n",  # joined
+])
+def test_reshaping_a_function_body_equals_a_fresh_analysis(edited):
+    original = "def f(x):\n    eval(a)\n    eval(b)\n"
+    splitter, lines = IncrementalSplitter(), original.split("\n")
+    run_to_end(analyse_edit(Engine([ADAPTER]), splitter, original, PATH, lines, None, None))
+    new_lines = edited.split("\n")
+    raw = run_to_end(analyse_edit(Engine([ADAPTER]), splitter, edited, PATH, new_lines,
+                                  *_unchanged(lines, new_lines)))
+    fresh = Engine([ADAPTER]).analyse_raw(edited, PATH)
+    assert (raw.findings, raw.broken) == (fresh.findings, fresh.broken)

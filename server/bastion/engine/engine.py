@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from datetime import date
 
 import attrs
@@ -80,6 +80,8 @@ class RawAnalysis:
     broken: tuple[tuple[int, int], ...]
     errors: tuple[str, ...] = ()
     split: Split | None = attrs.field(default=None, eq=False)  # None when read from disk
+    # One per unit of `split`: what the next analysis of an edit reuses (see units.Reuse).
+    records: tuple[UnitRecord, ...] = attrs.field(default=(), eq=False)
 
 
 @attrs.frozen
@@ -137,6 +139,14 @@ class Engine:
 
         A whole-file analysis (no `split` given) is looked up in, and stored to, the disk cache.
         """
+        return run_to_end(self.analysis_steps(text, path, split, lines, use_disk, progress))
+
+    def analysis_steps(self, text: str, path: str, split: Split | None = None,
+                       lines: list[str] | None = None, use_disk: bool = True,
+                       progress: Progress | None = None) -> Generator[None, None, RawAnalysis]:
+        """`analyse_raw` as a generator that yields between slices of the work (a slice of a
+        progressive first analysis, a batch of units), without holding `lock`: the caller may
+        run other analyses in between."""
         key = None
         if split is None and use_disk and self.disk_cache is not None:
             key = text_key(text, self.version_key)
@@ -148,9 +158,10 @@ class Engine:
             with self.lock:
                 raw = analyse_whole(self, text, path, lines or split_lines(text))
         elif split is None:
-            raw = analyse_progressively(self, text, path, lines or split_lines(text), progress)
+            raw = yield from analyse_progressively(self, text, path, lines or split_lines(text),
+                                                   progress)
         if raw is None:
-            raw = self._analyse_units(text, path, split, lines, progress)
+            raw = yield from self._analyse_units(text, path, split, lines, progress)
         if key is not None and not raw.errors:
             self.disk_cache.put(key, encode(key, text, raw.findings, raw.directives, raw.broken))
         return raw
@@ -165,16 +176,16 @@ class Engine:
         with self.lock:
             return split_whole(self, text, path, lines, cached)
 
-    def _analyse_units(self, text: str, path: str, split: Split | None,
-                       lines: list[str] | None, progress: Progress | None = None) -> RawAnalysis:
+    def _analyse_units(self, text: str, path: str, split: Split | None, lines: list[str] | None,
+                       progress: Progress | None = None) -> Generator[None, None, RawAnalysis]:
         if split is None:
             split = split_document(text)
         if lines is None:
             lines = split_lines(text)
         units, reuse = split.units, split.reuse
+        records: list[UnitRecord] = []
+        index, context = 0, EMPTY
         with self.lock:
-            records: list[UnitRecord] = []
-            index, context = 0, EMPTY
             if reuse is not None and progress is None and len(reuse.records) == reuse.count:
                 # Units before the edit are the previous split's: so are their records.
                 records.extend(reuse.records[:reuse.head])
@@ -188,19 +199,22 @@ class Engine:
                     # Same imports up to the units after the edit: their records only move.
                     records.extend(r.moved(reuse.delta) for r in reuse.records[reuse.tail:])
                     index = len(units)
-            reporter = Reporter(progress)
-            for unit in units[index:]:
-                reporter.report(records)
-                records.append(self.unit_record(unit, lines, path, context, split.trees))
-                context = records[-1].context
-                reporter.count(records[-1])
+        reporter = Reporter(progress)
+        while index < len(units):
+            with self.lock:
+                for unit in units[index:index + UNITS_PER_STEP]:
+                    records.append(self.unit_record(unit, lines, path, context, split.trees))
+                    context = records[-1].context
+                    reporter.count(records[-1])
+            index += UNITS_PER_STEP
+            reporter.report()
+            yield
+        with self.lock:
             return self.assemble(text, path, split, records)
 
     def assemble(self, text: str, path: str, split: Split, records: list[UnitRecord]) -> RawAnalysis:
         """The document's analysis from its units' records, with the whole-file checks added;
-        the records are kept with the split for the next analysis. Call with `lock` held."""
-        split.trees.clear()  # bandit annotated them; they are not needed again
-        split.records[:] = records
+        the records come with it, for the next analysis of an edit. Call with `lock` held."""
         findings = [f for r in records for f in r.findings]
         directives = directives_by_line(records)
         for analyzer in self.analyzers:
@@ -212,7 +226,8 @@ class Engine:
                 directives = {**comment_directives(text, 0, self._lookup), **directives}
         findings.sort(key=Finding.sort_key)
         errors = tuple(e for r in records for e in r.errors)
-        return RawAnalysis(tuple(findings), directives, split.broken, errors, split)
+        return RawAnalysis(tuple(findings), directives, split.broken, errors,
+                           attrs.evolve(split, reuse=None, trees={}), tuple(records))
 
     def unit_record(self, unit: Unit, lines: list[str], path: str, context: Context,
                     trees: dict[bytes, ast.Module]) -> UnitRecord:
@@ -279,6 +294,19 @@ class Engine:
     def clear_cache(self) -> None:
         self._facts.clear()
         self._results.clear()
+
+
+# Units analysed between two yields of a unit-by-unit analysis (a document that does not parse).
+UNITS_PER_STEP = 256
+
+
+def run_to_end(steps: Generator[None, None, RawAnalysis]) -> RawAnalysis:
+    """The result of an `Engine.analysis_steps` generator, run without a pause."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
 
 
 def directives_by_line(records: list[UnitRecord]) -> dict[int, Directive]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Generator
+from typing import TYPE_CHECKING
 
 from bastion.engine.units import (
     SCOPE_READING,
@@ -22,6 +24,9 @@ from bastion.engine.units import (
     lines_in_strings,
     split_document,
 )
+
+if TYPE_CHECKING:
+    from bastion.engine.engine import RawAnalysis
 
 _INDENT = re.compile(r"[ \t]*")
 
@@ -45,20 +50,31 @@ class IncrementalSplitter:
 
     def __init__(self) -> None:
         self.split: Split | None = None
+        self.records: tuple = ()  # the engine's records of `split`'s units, when it analysed it
         self.line_count = 0
         self._prefix: int | None = None  # lines unchanged since the base, from the start
         self._suffix: int | None = None  # ... and from the end
 
     def reset(self) -> None:
-        self.split = None
+        self.split, self.records = None, ()
 
-    def adopt(self, split: Split, line_count: int) -> None:
+    def adopt(self, split: Split, line_count: int, records: tuple = ()) -> None:
         """Use a split made elsewhere (a whole-file analysis) as the base for the next edits."""
         if split.broken:
-            self.split = None
+            self.reset()
         else:
-            self.split, self.line_count = split, line_count
+            self._set_base(split, line_count, records)
         self._prefix = self._suffix = None
+
+    def keep_records(self, split: Split, records: tuple) -> None:
+        """The engine's records of a split `update` returned: reused by the next edit."""
+        if self.split is not None and split.units is self.split.units:
+            self.records = tuple(records)
+
+    def _set_base(self, split: Split, line_count: int, records: tuple = ()) -> None:
+        # Kept without the trees and the link to the split before: only the units are reused.
+        self.split = Split(split.units, split.broken)
+        self.records, self.line_count = tuple(records), line_count
 
     def update(self, lines: list[str], prefix: int | None, suffix: int | None) -> Split:
         """`prefix`/`suffix`: lines unchanged at the start/end since the last call (None: unknown)."""
@@ -71,10 +87,10 @@ class IncrementalSplitter:
         if split is None:
             split = split_document("\n".join(lines))
             if split.broken:
-                self.split = None  # no valid base to work from
+                self.reset()  # no valid base to work from
                 return split
         if not split.broken:
-            self.split, self.line_count = split, len(lines)
+            self._set_base(split, len(lines))
             self._prefix = self._suffix = None
         return split
 
@@ -125,13 +141,16 @@ class IncrementalSplitter:
             return None
         if indent and not region_units and not region_broken:
             return None  # the body is gone: its header no longer parses
-        if any(lines[a][len(indent):].startswith("@") for a, _ in region_broken):
-            return None  # a broken decorator claims the next statement, possibly past the region
+        if region_broken:
+            # What does not parse alone may parse as part of what surrounds it (a block indented
+            # as a whole), and how far a broken statement reaches depends on the lines after the
+            # region (joined continuation lines, a decorator): only the whole text can tell.
+            return None
         after = [u.moved(delta) for u in units[last + 1:]]
         broken = [b for b in self.split.broken if b[1] < lo]
         broken += region_broken
         broken += [(a + delta, b + delta) for a, b in self.split.broken if a > old_end]
-        reuse = Reuse(self.split.records, len(units), first, len(region_units), last + 1, delta)
+        reuse = Reuse(self.records, len(units), first, len(region_units), last + 1, delta)
         return Split(units[:first] + tuple(region_units) + tuple(after), tuple(broken), reuse, trees)
 
 
@@ -196,3 +215,28 @@ def _ends_inside_string(text: str) -> bool:
     """Whether a triple-quoted string opened in `text` is still open at its end."""
     probe = lines_in_strings(text + "\n")
     return text.count("\n") + 1 in probe
+
+
+def analyse_edit(engine, splitter: IncrementalSplitter, text: str, path: str, lines: list[str],
+                 prefix: int | None, suffix: int | None,
+                 progress=None) -> Generator[None, None, RawAnalysis]:
+    """The analysis of a document's new text, as `Engine.analysis_steps` yields it: from the
+    splitter's units when the lines an edit left unchanged at the start and end (`prefix`,
+    `suffix`) are known and the splitter has a base; else whole (a first analysis, served from
+    the disk cache when the same text was analysed before, whose split becomes the base)."""
+    if prefix is None or splitter.split is None:
+        raw = yield from engine.analysis_steps(text, path, lines=lines, use_disk=prefix is None,
+                                               progress=progress)
+        if raw.split is not None:
+            splitter.adopt(raw.split, len(lines), raw.records)
+        else:
+            splitter.reset()
+        return raw
+    try:
+        split = splitter.update(lines, prefix, suffix)
+    except Exception:
+        splitter.reset()
+        raise
+    raw = yield from engine.analysis_steps(text, path, split, lines)
+    splitter.keep_records(split, raw.records)
+    return raw

@@ -18,6 +18,8 @@ import attrs
 
 from bastion.engine.cache import LRU
 
+# Above this many lines before a unit, its tree's line numbers are moved rather than padded.
+_PAD_LINES = 500
 _CONTINUATION = re.compile(r"(else|elif|except|finally)\b|[)\]}]")
 _STRING_TOKENS = re.compile(r"#[^\n]*|'''|\"\"\"|'(?:\\.|[^'\\\n])*'?|\"(?:\\.|[^\"\\\n])*\"?")
 
@@ -48,10 +50,14 @@ class Unit:
 
     def parse(self) -> ast.Module:
         """The unit's AST with the document's own line numbers (raises SyntaxError/ValueError)."""
-        # Leading newlines give the document's line numbers: cheaper than ast.increment_lineno.
-        if self.indented:
-            return ast.parse("\n" * (self.start - 1) + "if 1:\n" + self.text + self.suffix)
-        return ast.parse("\n" * self.start + self.text + self.suffix)
+        source = "if 1:\n" + self.text + self.suffix if self.indented else self.text + self.suffix
+        before = self.start - 1 if self.indented else self.start
+        if before <= _PAD_LINES:
+            # Leading newlines give the document's line numbers: cheaper than ast.increment_lineno
+            # near the top, but the tokenizer reads each of them, so deeper down a unit would cost
+            # its depth and a pass over all units the square of the file's length.
+            return ast.parse("\n" * before + source)
+        return ast.increment_lineno(ast.parse(source), before)
 
 
 @attrs.frozen
@@ -61,7 +67,7 @@ class Reuse:
     lines. `records` are what the engine found in each unit of the split before (empty when it
     was never analysed)."""
 
-    records: list
+    records: tuple
     count: int  # units in the split before
     head: int
     region: int
@@ -76,8 +82,6 @@ class Split:
     reuse: Reuse | None = attrs.field(default=None, eq=False)
     # Trees the splitter parsed for new units, by digest: the engine need not parse them again.
     trees: dict[bytes, ast.Module] = attrs.field(factory=dict, eq=False)
-    # Filled by the engine when it analyses the split: one record per unit (see Reuse).
-    records: list = attrs.field(factory=list, eq=False)
 
 
 def split_document(text: str) -> Split:
@@ -234,6 +238,17 @@ def _split_broken(lines: list[str]) -> Split:
     return Split(tuple(units), tuple(broken))
 
 
+def statement_starts(lines: list[str], lo: int, hi: int, indent: str, in_string: set[int]) -> list[int]:
+    """Lines lo..hi that may begin a statement at exactly `indent` (by their first characters:
+    a line inside brackets may look like one; only a parse can tell)."""
+    width = len(indent)
+    return [
+        i for i in range(lo, hi + 1)
+        if lines[i].startswith(indent) and lines[i][width:width + 1] not in _NOT_A_START
+        and i not in in_string and not _CONTINUATION.match(lines[i], width)
+    ]
+
+
 def _split_region(lines: list[str], lo: int, hi: int, indent: str, in_string: set[int],
                   units: list[Unit], broken: list[tuple[int, int]],
                   known: dict[bytes, Unit] | None = None,
@@ -246,11 +261,7 @@ def _split_region(lines: list[str], lo: int, hi: int, indent: str, in_string: se
     `in_function`: the lines are statements of a function body.
     """
     width = len(indent)
-    starts = [
-        i for i in range(lo, hi + 1)
-        if lines[i].startswith(indent) and lines[i][width:width + 1] not in _NOT_A_START
-        and i not in in_string and not _CONTINUATION.match(lines[i], width)
-    ]
+    starts = statement_starts(lines, lo, hi, indent, in_string)
     # A decorator and the definition under it are one statement.
     starts = [s for k, s in enumerate(starts) if k == 0 or lines[starts[k - 1]][width] != "@"]
     # Code before the first statement start (an indented line, a stray `)`) cannot parse.

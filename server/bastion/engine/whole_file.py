@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import ast
 from bisect import bisect_right
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import attrs
 
 from bastion.analyzers.base import ImportContext, UnitSource
-from bastion.engine.context import EMPTY, import_facts
+from bastion.engine.context import EMPTY, Context, import_facts
 from bastion.engine.suppress import comment_directives
 from bastion.engine.units import Split, units_of_module
 from bastion.model import Finding
 
 if TYPE_CHECKING:
-    from bastion.engine.engine import Engine, RawAnalysis, UnitFacts
+    from bastion.engine.engine import Engine, RawAnalysis, UnitFacts, UnitRecord
     from bastion.engine.units import Unit
 
 
@@ -67,18 +68,24 @@ def _file_findings(engine: Engine, text: str, path: str) -> list[Finding]:
 
 def _by_unit(engine: Engine, text: str, path: str, tree: ast.Module, lines: list[str],
              findings: list[Finding]) -> RawAnalysis:
-    """The analysis assembled from `findings` (the units' findings in the whole tree) given to
-    the units they fall in, whose caches they fill."""
+    """The analysis assembled from `findings` (the units' findings in the whole tree)."""
+    units, unit_nodes = units_of_module(tree, lines)
+    records = unit_records(engine, units, unit_nodes, findings, EMPTY)
+    return engine.assemble(text, path, Split(units, ()), records)
+
+
+def unit_records(engine: Engine, units: Sequence[Unit], unit_nodes: list[list[ast.stmt]],
+                 findings: list[Finding], context: Context) -> list[UnitRecord]:
+    """The records of consecutive units analysed together after `context`: `findings` (theirs,
+    from one tree) are given to the units they fall in, whose caches they fill."""
     from bastion.engine.engine import UnitRecord
 
-    units, unit_nodes = units_of_module(tree, lines)
     starts = [u.start for u in units]
     per_unit: list[list[Finding]] = [[] for _ in units]
     for finding in findings:
         index = bisect_right(starts, finding.span.start_line) - 1
         if index >= 0:
             per_unit[index].append(finding)
-    context = EMPTY
     records: list[UnitRecord] = []
     for unit, nodes, found in zip(units, unit_nodes, per_unit, strict=True):
         facts = facts_from_nodes(engine, unit, nodes)
@@ -86,7 +93,7 @@ def _by_unit(engine: Engine, text: str, path: str, tree: ast.Module, lines: list
         engine.store_findings(unit, context.digest, tuple(f.shifted(-unit.start) for f in found))
         context = context.plus(facts.imports)
         records.append(UnitRecord(context, tuple(found), shifted))
-    return engine.assemble(text, path, Split(units, ()), records)
+    return records
 
 
 def facts_from_nodes(engine: Engine, unit: Unit, nodes: list[ast.stmt]) -> UnitFacts:
