@@ -45,6 +45,15 @@ def to_diagnostic(finding: Finding, doc: Document, codec: PositionCodec, config:
     )
 
 
+def not_analysed_diagnostic(message: str, version: int) -> types.Diagnostic:
+    """The one diagnostic of a document that was not analysed: at its start, never a clean
+    result."""
+    return types.Diagnostic(
+        range=types.Range(start=types.Position(0, 0), end=types.Position(0, 0)),
+        message=message, severity=types.DiagnosticSeverity.Warning, code="not-analysed",
+        source=SOURCE, data={"notAnalysed": True, "version": version})
+
+
 # ---- suppression hints ------------------------------------------------------------------------
 
 # Diagnostic codes of suppression hints, by hint kind.

@@ -1,20 +1,29 @@
-"""Open documents, kept as lines and updated from incremental changes.
+"""Open documents, kept as lines and updated from incremental changes. Owned by the event loop.
 
 pygls' own TextDocument re-splits the whole text with `str.splitlines` on every change, which
 costs whole-file work per keystroke and also breaks lines at form feeds and U+2028, which LSP
-clients do not. Bastion keeps its own store: lines split on "\\n" only, as the client and `ast`
-count them.
+clients do not. Bastion keeps its own store: lines split where LSP clients split them
+(model/text.py), held without a leading BOM and with lone surrogates made U+FFFD, so that the
+analysed text is what `bastion check` would read; positions to and from the client still count
+the BOM on the first line.
+
+Each `didOpen` makes a new Document with a new `opened` serial: a result is tied to the serial
+and the version of the text it was computed from (a document closed and opened again, or opened
+twice, at the same version is another text).
 """
 
 from __future__ import annotations
 
+import itertools
 from urllib.parse import unquote, urlparse
 
 import attrs
 from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
-from bastion.engine.incremental import IncrementalSplitter
+from bastion.model.text import BOM, newlines_as_python_reads, split_lines, without_surrogates
+
+_SERIALS = itertools.count(1)
 
 
 def uri_to_path(uri: str) -> str | None:
@@ -34,12 +43,15 @@ class Document:
     # Lines unchanged at the start and end since the last snapshot (None: everything changed).
     _prefix: int | None = None
     _suffix: int | None = None
-    splitter: IncrementalSplitter = attrs.field(factory=IncrementalSplitter)
     _snapshotted: bool = False
+    bom: bool = False  # the client's text starts with a BOM, which `lines` do not hold
+    opened: int = attrs.field(factory=lambda: next(_SERIALS))
 
     @classmethod
     def from_text(cls, uri: str, version: int, text: str, language_id: str = "python") -> Document:
-        return cls(uri, version, text.split("\n"), language_id, text)
+        bom = text.startswith(BOM)
+        text = newlines_as_python_reads(without_surrogates(text.removeprefix(BOM)))
+        return cls(uri, version, split_lines(text), language_id, text, bom=bom)
 
     @property
     def path(self) -> str | None:
@@ -57,26 +69,35 @@ class Document:
             return self.lines[index].removesuffix("\r")
         return ""
 
+    def _client_line(self, index: int) -> str:
+        return BOM + self.line(index) if self.bom and index == 0 else self.line(index)
+
     def to_code_points(self, position: types.Position, codec: PositionCodec) -> tuple[int, int]:
         line = min(max(position.line, 0), len(self.lines))
         if line >= len(self.lines):
             return len(self.lines) - 1, len(self.lines[-1])
-        text = self.line(line)
+        text = self._client_line(line)
         units, column = 0, 0
         for char in text:
             if units >= position.character:
                 break
             units += codec.impl.code_units_for_char(char)
             column += 1
+        if self.bom and line == 0:
+            column = max(column - 1, 0)
         return line, column
 
     def to_client(self, line: int, column: int, codec: PositionCodec) -> types.Position:
-        return types.Position(line=line, character=codec.client_num_units(self.line(line)[:column]))
+        if self.bom and line == 0:
+            column += 1
+        return types.Position(line=line, character=codec.client_num_units(self._client_line(line)[:column]))
 
     def apply_change(self, change, codec: PositionCodec) -> None:
         if not isinstance(change, types.TextDocumentContentChangePartial):
-            self.lines = change.text.split("\n")
-            self._text = change.text
+            self.bom = change.text.startswith(BOM)
+            text = newlines_as_python_reads(without_surrogates(change.text.removeprefix(BOM)))
+            self.lines = split_lines(text)
+            self._text = text
             self._prefix = self._suffix = 0
             return
         start_line, start_col = self.to_code_points(change.range.start, codec)
@@ -88,8 +109,19 @@ class Document:
         self._suffix = unchanged_after if self._suffix is None else min(self._suffix, unchanged_after)
         head = self.lines[start_line][:start_col]
         tail = self.lines[end_line][end_col:]
-        self.lines[start_line:end_line + 1] = (head + change.text + tail).split("\n")
+        joined = head + without_surrogates(change.text) + tail
+        if unchanged_after:
+            # A "\r" at the end is the first half of the "\r\n" that ends this line.
+            new = split_lines(joined + "\n")[:-1]
+        else:
+            new = split_lines(joined)
+        self.lines[start_line:end_line + 1] = new
         self._text = None
+
+    @property
+    def analysed_before(self) -> bool:
+        """Whether a snapshot of this document was taken for an analysis."""
+        return self._snapshotted
 
     def take_changes(self) -> tuple[int | None, int | None]:
         """Unchanged prefix/suffix line counts since the last call (for the incremental splitter)."""

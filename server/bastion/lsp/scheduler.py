@@ -1,9 +1,24 @@
-"""Runs analyses off the event loop, one document version at a time, without a backlog.
+"""Runs analyses off the event loop, one document version at a time, without a backlog, and
+without letting one document hold up the others.
 
 When nothing runs for a document, a change is analysed at once (no debounce delay). Changes
 that arrive while an analysis runs only update the document; when the run ends, one new run
-takes the newest version. A result whose version or settings generation is no longer current
-is dropped, never published. Bandit keeps global state, so one worker thread runs all analyses.
+takes the newest version. A result is tied to the exact text it was computed from: the
+document's `opened` serial (a new one at every didOpen) and its version, under one settings
+generation; any other result is dropped, never published nor used by hover or code actions.
+
+Threads: who owns what
+- The event loop owns the session (documents, results), takes snapshots (immutable copies of a
+  document's text and lines), publishes, and decides what runs next.
+- The one analysis worker thread (`_executor`) owns the incremental splitters, by document
+  serial (only code submitted to the worker touches `_splitters`), and runs every analysis the
+  scheduler asks of the engine. Bandit keeps global state, so analyses never run in parallel.
+- The engine's caches are shared with the fix service's and the workspace scan's workers; every
+  engine entry point takes `Engine.lock` for the work it does (never across a pause).
+- An analysis is a generator (`Engine.analysis_steps`) that the loop advances on the worker
+  for at most `STEP_S` at a time: between steps the worker runs whatever else was queued, so a
+  large document's first analysis proceeds in slices while other documents are served.
+Objects that cross threads are immutable (snapshots, splits, analyses, results).
 """
 
 from __future__ import annotations
@@ -12,6 +27,8 @@ import asyncio
 import gc
 import logging
 import os
+import time
+from collections.abc import Generator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -21,20 +38,27 @@ from lsprotocol import types
 from bastion.baseline import editor_split, listed_in_baseline
 from bastion.config import Config
 from bastion.engine.engine import Analysis, Engine, Progress, RawAnalysis, apply_config
-from bastion.engine.incremental import IncrementalSplitter
-from bastion.lsp.convert import baselined_diagnostic, to_diagnostic, to_diagnostics
+from bastion.engine.incremental import IncrementalSplitter, analyse_edit
+from bastion.engine.units import Split
+from bastion.limits import MAX_FILE_BYTES
+from bastion.lsp.convert import baselined_diagnostic, not_analysed_diagnostic, to_diagnostic, to_diagnostics
+from bastion.lsp.documents import Document
 from bastion.lsp.session import Result
 from bastion.lsp.settings import Message
 from bastion.model import Finding
+from bastion.model.text import BINARY
 
 if TYPE_CHECKING:
     from bastion.lsp.server import BastionServer
 
 log = logging.getLogger(__name__)
-# How often a first analysis of a large file publishes what it has found so far.
+# How often a first analysis of a large file publishes what it has found so far (at least).
 PROGRESS_INTERVAL_S = float(os.environ.get("BASTION_PROGRESS_INTERVAL_MS", "50")) / 1000
-# Smaller documents are analysed whole before anything is published: no flicker of partial sets.
+# Smaller documents are analysed whole, in one step, before anything is published: no flicker
+# of partial sets.
 PROGRESSIVE_MIN_LINES = 1500
+# The longest an analysis keeps the worker before it lets queued work of other documents run.
+STEP_S = 0.05
 IDLE_COLLECT_S = 1.0
 
 
@@ -42,6 +66,7 @@ IDLE_COLLECT_S = 1.0
 class Snapshot:
     """What a worker needs, copied on the event loop so the document can change meanwhile."""
 
+    opened: int
     text: str
     lines: list[str]
     path: str
@@ -50,60 +75,68 @@ class Snapshot:
     suffix: int | None
 
 
-def analyse_snapshot(engine: Engine, splitter: IncrementalSplitter, snap: Snapshot,
-                     progress: Progress | None = None,
-                     ) -> tuple[Analysis, tuple[Finding, ...], str | None]:
-    if snap.prefix is None or splitter.split is None:
-        # A newly opened document: whole-file analysis, served from the disk cache when the
-        # same text was analysed before; its split becomes the base for incremental edits.
-        raw = engine.analyse_raw(snap.text, snap.path, lines=snap.lines,
-                                 use_disk=snap.prefix is None,
-                                 progress=progress if snap.prefix is None else None)
-        if raw.split is not None:
-            splitter.adopt(raw.split, len(snap.lines))
-        else:
-            splitter.reset()
-    else:
+@attrs.frozen
+class Outcome:
+    analysis: Analysis
+    baselined: tuple[Finding, ...]
+    split: Split | None
+    baseline_problem: str | None = None  # why the project's baseline could not be used
+
+
+def not_analysable(doc: Document) -> str | None:
+    """Why a document is not analysed at all, as `bastion check` would skip the file."""
+    text = doc.text
+    if len(text) > MAX_FILE_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        size = len(text.encode("utf-8", "surrogatepass"))
+        return f"too large ({size // 1024} KiB > {MAX_FILE_BYTES // 1024} KiB)"
+    if "\x00" in text:
+        return BINARY
+    return None
+
+
+def _advance(steps: Generator, budget_s: float) -> tuple[bool, object]:
+    """Runs `steps` on the worker for about `budget_s`: (finished, its result)."""
+    deadline = time.perf_counter() + budget_s
+    while True:
         try:
-            split = splitter.update(snap.lines, snap.prefix, snap.suffix)
-        except Exception:
-            splitter.reset()
-            raise
-        raw = engine.analyse_raw(snap.text, snap.path, split, snap.lines)
-    # Findings listed in the project's baseline are shown apart (as hints) or not at all.
-    return editor_split(apply_config(raw, snap.path, snap.config), snap.path, snap.lines,
-                        snap.config)
-
-
-def warm_up(engine: Engine, splitter: IncrementalSplitter, snap: Snapshot) -> None:
-    """After a disk-cache hit, split the document and fill the unit caches while the user
-    reads, so that the first keystroke re-analyses one unit, not the whole file."""
-    if splitter.split is None:
-        raw = engine.split_cached(snap.text, snap.path, snap.lines) or engine.analyse_raw(
-            snap.text, snap.path, lines=snap.lines, use_disk=False)
-        if raw.split is not None:
-            splitter.adopt(raw.split, len(snap.lines))
+            next(steps)
+        except StopIteration as done:
+            return True, done.value
+        if time.perf_counter() >= deadline:
+            return False, None
 
 
 class Scheduler:
     def __init__(self, server: BastionServer) -> None:
         self._server = server
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bastion-analysis")
+        self._splitters: dict[int, IncrementalSplitter] = {}  # worker thread only
         self._running: dict[str, asyncio.Task] = {}
         self._waiters: dict[str, list[asyncio.Future]] = {}
         self._idle_collect: asyncio.TimerHandle | None = None
+
+    @property
+    def _engine(self) -> Engine:
+        return self._server.engine
 
     def schedule(self, uri: str) -> None:
         if uri not in self._running:
             self._running[uri] = asyncio.ensure_future(self._run(uri))
 
+    def closed(self, doc: Document) -> None:
+        """The document is gone: its splitter goes too (on the worker, which owns it)."""
+        self._executor.submit(self._splitters.pop, doc.opened, None)
+        self._collect_when_idle()
+
     def current(self, uri: str) -> Result | None:
-        """The stored result if it matches the document's version and the settings generation."""
+        """The stored result if it was computed from the document's current text (same open,
+        same version) under the current settings generation."""
         session = self._server.session
         doc, result = session.documents.get(uri), session.results.get(uri)
         if doc is None or result is None:
             return None
-        if result.version != doc.version or result.generation != session.settings.generation:
+        if (result.opened, result.version) != (doc.opened, doc.version) \
+                or result.generation != session.settings.generation:
             return None
         return result
 
@@ -128,48 +161,134 @@ class Scheduler:
 
     async def _run(self, uri: str) -> None:
         server, session = self._server, self._server.session
-        loop = asyncio.get_running_loop()
         try:
             while (doc := session.documents.get(uri)) is not None:
+                if self.current(uri) is not None:
+                    break
                 config, messages = session.settings.config_for(doc.path)
                 server.show_messages(messages)
                 version, generation = doc.version, session.settings.generation
-                if self.current(uri) is not None:
-                    break
-                snapshot = Snapshot(doc.text, list(doc.lines), doc.path or uri, config,
+                reason = not_analysable(doc)
+                if reason is not None:
+                    doc.take_changes()
+                    self._store(uri, doc, generation, config, None, reason)
+                    continue
+                progress = self._progress(uri, doc, config, generation)
+                snapshot = Snapshot(doc.opened, doc.text, list(doc.lines), doc.path or uri, config,
                                     *doc.take_changes())
-                progress = None
-                if not session.client.pull_diagnostics and len(doc.lines) >= PROGRESSIVE_MIN_LINES:
-                    progress = Progress(
-                        lambda raw, v=version, c=config: loop.call_soon_threadsafe(
-                            self._publish_partial, uri, v, c, raw),
-                        PROGRESS_INTERVAL_S, lambda: session.visible.get(uri, ()))
-                analysis, baselined, baseline_problem = await loop.run_in_executor(
-                    self._executor, analyse_snapshot, server.engine, doc.splitter, snapshot, progress)
-                if baseline_problem:
-                    server.show_messages([Message("error", baseline_problem)])
-                doc = session.documents.get(uri)
-                if doc is None or doc.version != version or session.settings.generation != generation:
-                    continue  # stale: analyse the newest version instead
-                codec = server.codec
-                diagnostics = to_diagnostics(analysis, doc, codec, config, version)
-                if config.baseline_mode == "hint":
-                    diagnostics += tuple(baselined_diagnostic(f, doc, codec, config, version)
-                                         for f in baselined)
-                session.results[uri] = Result(version, generation, analysis, config, diagnostics)
-                if not session.client.pull_diagnostics:
-                    server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-                        uri=uri, version=version, diagnostics=list(diagnostics)))
-                if doc.splitter.split is None:
-                    loop.run_in_executor(self._executor, warm_up, server.engine, doc.splitter,
-                                         snapshot)
-                break
+                try:
+                    outcome = await self._drive(uri, doc, self._analysis(snapshot, progress))
+                except Exception as exc:  # never a clean result for a text that was not analysed
+                    log.exception("analysis of %s failed", uri)
+                    self._executor.submit(self._splitters.pop, doc.opened, None)
+                    if session.documents.get(uri) is doc and doc.version == version:
+                        self._store(uri, doc, generation, config, None, f"the analysis failed ({exc})")
+                    continue
+                if outcome is not None and outcome.baseline_problem:
+                    server.show_messages([Message("error", outcome.baseline_problem)])
+                if outcome is None or not self._still(uri, doc, version, generation):
+                    continue  # stale: analyse the newest text instead
+                self._store(uri, doc, generation, config, outcome)
+                if outcome.split is None:  # read from the disk cache: prepare for edits
+                    self._wake(uri)
+                    await self._warm_up(uri, doc, snapshot, generation, outcome)
         except Exception:
             log.exception("analysis of %s failed", uri)
         finally:
             self._running.pop(uri, None)
             self._wake(uri)
             self._collect_when_idle()
+
+    def _still(self, uri: str, doc: Document, version: int, generation: int) -> bool:
+        session = self._server.session
+        return session.documents.get(uri) is doc and doc.version == version \
+            and session.settings.generation == generation
+
+    async def _drive(self, uri: str, doc: Document, steps: Generator):
+        """Advances `steps` on the worker, a slice at a time, until it ends (its result) or the
+        document is closed or opened again (None: the rest is not worth doing)."""
+        loop = asyncio.get_running_loop()
+        while True:
+            finished, value = await loop.run_in_executor(self._executor, _advance, steps, STEP_S)
+            if finished:
+                return value
+            if self._server.session.documents.get(uri) is not doc:
+                return None
+
+    def _progress(self, uri: str, doc: Document, config: Config, generation: int) -> Progress | None:
+        """For an analysis of a whole large document: slices, with the lines the user sees first,
+        and for the first one, partial results published on the loop (push clients). Made on
+        the loop; called on the worker."""
+        if len(doc.lines) < PROGRESSIVE_MIN_LINES:
+            return None
+        loop, session = asyncio.get_running_loop(), self._server.session
+        version, partial = doc.version, not doc.analysed_before and not session.client.pull_diagnostics
+
+        def report(raw: RawAnalysis) -> None:
+            if partial:
+                loop.call_soon_threadsafe(self._publish_partial, uri, doc, version, generation,
+                                          config, raw)
+
+        # `visible` is the loop's dict: one `get` of an immutable value is safe from the worker.
+        return Progress(report, PROGRESS_INTERVAL_S, lambda: session.visible.get(uri, ()))
+
+    def _analysis(self, snap: Snapshot, progress: Progress | None) -> Generator[None, None, Outcome]:
+        """On the worker: the snapshot's analysis, through the document's splitter."""
+        splitter = self._splitters.setdefault(snap.opened, IncrementalSplitter())
+        raw = yield from analyse_edit(self._engine, splitter, snap.text, snap.path, snap.lines,
+                                      snap.prefix, snap.suffix, progress)
+        # Findings listed in the project's baseline are shown apart (as hints) or not at all.
+        analysis, baselined, problem = editor_split(apply_config(raw, snap.path, snap.config),
+                                                    snap.path, snap.lines, snap.config)
+        return Outcome(analysis, baselined, raw.split, problem)
+
+    async def _warm_up(self, uri: str, doc: Document, snap: Snapshot, generation: int,
+                       outcome: Outcome) -> None:
+        """After a disk-cache hit, split the document and fill the unit caches while the user
+        reads, so that the first keystroke re-analyses one unit, not the whole file. A failure
+        marks the document not analysed (its findings from the cache stay)."""
+        try:
+            await self._drive(uri, doc, self._warm_up_steps(snap))
+        except Exception as exc:
+            log.exception("preparing %s for edits failed", uri)
+            self._executor.submit(self._splitters.pop, doc.opened, None)
+            if self._still(uri, doc, doc.version, generation) and self.current(uri) is not None:
+                self._store(uri, doc, generation, snap.config, outcome, f"the analysis failed ({exc})")
+
+    def _warm_up_steps(self, snap: Snapshot) -> Generator[None, None, None]:
+        splitter = self._splitters.setdefault(snap.opened, IncrementalSplitter())
+        if splitter.split is not None:
+            return
+        engine = self._engine
+        raw = engine.split_cached(snap.text, snap.path, snap.lines)
+        if raw is None:
+            raw = yield from engine.analysis_steps(snap.text, snap.path, lines=snap.lines,
+                                                   use_disk=False)
+        if raw.split is not None:
+            splitter.adopt(raw.split, len(snap.lines), raw.records)
+
+    def _store(self, uri: str, doc: Document, generation: int, config: Config,
+               outcome: Outcome | None, not_analysed: str | None = None) -> None:
+        """Keep and publish the result of the document's current text; `not_analysed`: why the
+        text (or part of it) was not analysed, said in a diagnostic of its own."""
+        server, session = self._server, self._server.session
+        codec, version = server.codec, doc.version
+        analysis, split, diagnostics = Analysis((), (), ()), None, ()
+        if outcome is not None:
+            analysis, split = outcome.analysis, outcome.split
+            diagnostics = to_diagnostics(analysis, doc, codec, config, version)
+            if config.baseline_mode == "hint":
+                diagnostics += tuple(baselined_diagnostic(f, doc, codec, config, version)
+                                     for f in outcome.baselined)
+        if not_analysed is not None:
+            diagnostics += (not_analysed_diagnostic(f"not analysed: {not_analysed}", version),)
+            server.window_log_message(types.LogMessageParams(
+                type=types.MessageType.Warning, message=f"Bastion: {uri} not analysed: {not_analysed}"))
+        session.results[uri] = Result(doc.opened, version, generation, analysis, config,
+                                      diagnostics, split)
+        if not session.client.pull_diagnostics:
+            server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+                uri=uri, version=version, diagnostics=list(diagnostics)))
 
     def _collect_when_idle(self) -> None:
         """Parsed trees are cyclic (bandit links children to parents), so only a full collection
@@ -180,10 +299,10 @@ class Scheduler:
         self._idle_collect = asyncio.get_running_loop().call_later(
             IDLE_COLLECT_S, lambda: None if self._running else gc.collect())
 
-    def _publish_partial(self, uri: str, version: int, config: Config, raw: RawAnalysis) -> None:
+    def _publish_partial(self, uri: str, doc: Document, version: int, generation: int,
+                         config: Config, raw: RawAnalysis) -> None:
         """First findings of a large file while the rest is still being analysed (push clients)."""
-        doc = self._server.session.documents.get(uri)
-        if doc is None or doc.version != version or self.current(uri) is not None:
+        if not self._still(uri, doc, version, generation) or self.current(uri) is not None:
             return
         if listed_in_baseline(config, doc.path):
             return  # the complete result, with baselined findings set apart, follows shortly

@@ -7,23 +7,27 @@ from lsprotocol import types
 
 from bastion.config import Config
 from bastion.engine.engine import Analysis
+from bastion.engine.units import Split
 from bastion.lsp.documents import Document
 from bastion.lsp.settings import SettingsStore
 
 
 @attrs.frozen
 class Result:
-    """Diagnostics computed for one document version under one settings generation."""
+    """Diagnostics computed for one text of a document (the serial of its didOpen and its
+    version) under one settings generation."""
 
+    opened: int
     version: int
     generation: int
     analysis: Analysis
     config: Config
     diagnostics: tuple[types.Diagnostic, ...]
+    split: Split | None = None  # the engine's units of exactly this text, when it kept them
 
     @property
     def result_id(self) -> str:
-        return f"{self.version}:{self.generation}"
+        return f"{self.version}:{self.generation}:{self.opened}"
 
 
 @attrs.define

@@ -1,10 +1,24 @@
-"""Line tables and UTF-8 byte offset to code-point conversion.
+"""Line tables, UTF-8 byte offset to code-point conversion, and the text edge cases that the CLI
+and the server must treat alike.
 
 `ast` (and so bandit) reports columns as UTF-8 byte offsets; everything else in Bastion uses
 code points, and the LSP layer converts those to the client's negotiated encoding.
+
+Lines end at "\\n", "\\r\\n" or a lone "\\r", as LSP clients and Python's tokenizer count them
+(never at a form feed or U+2028, where `str.splitlines` would break); the "\\r" of a CRLF line
+stays at the end of its line (`line_at` drops it).
 """
 
 from __future__ import annotations
+
+import re
+
+BOM = "\ufeff"
+# Why a text is not analysed at all (the CLI's "skipped: ..." and the editor's message).
+BINARY = "binary file (contains NUL bytes)"
+_LINE_BREAK = re.compile(r"\r(?!\n)|\n")
+_LONE_CR = re.compile(r"\r(?!\n)")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def byte_to_char_col(line: str, byte_col: int) -> int:
@@ -13,13 +27,29 @@ def byte_to_char_col(line: str, byte_col: int) -> int:
         return 0
     if line.isascii():
         return min(byte_col, len(line))
-    encoded = line.encode("utf-8")
+    encoded = line.encode("utf-8", "surrogatepass")
     return len(encoded[:byte_col].decode("utf-8", errors="ignore"))
 
 
 def split_lines(text: str) -> list[str]:
-    """Lines without their terminators, split the way `ast` counts them."""
-    return text.split("\n")
+    """Lines without their terminators (but the "\\r" of CRLF), split the way `ast` counts them."""
+    if "\r" not in text:
+        return text.split("\n")
+    return _LINE_BREAK.split(text)
+
+
+def newlines_as_python_reads(text: str) -> str:
+    """`text` with each lone "\\r" (old Mac line ends) made "\\n": same lines, same columns, and
+    every line table that splits at "\\n" agrees with the parser's line numbers."""
+    return _LONE_CR.sub("\n", text) if "\r" in text else text
+
+
+def without_surrogates(text: str) -> str:
+    """`text` with each lone surrogate (JSON can carry one; no UTF-8 file can) made U+FFFD: the
+    same code points elsewhere, and a text the parser and bandit can encode."""
+    if text.isascii():
+        return text
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def line_at(lines: list[str], index: int) -> str:

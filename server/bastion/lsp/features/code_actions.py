@@ -97,7 +97,7 @@ def _warm(ls, uri: str) -> None:
         # A moment later: a build without the engine's split holds the GIL for a while
         # (ast.parse), and this request's answer should leave first.
         asyncio.get_running_loop().call_later(0.02, _prepare, ls, uri, doc.text, doc.version,
-                                              _engine_split(doc))
+                                              _engine_split(snapshot[1]))
 
 
 def _prepare(ls, uri: str, text: str, version: int, split) -> None:
@@ -105,10 +105,9 @@ def _prepare(ls, uri: str, text: str, version: int, split) -> None:
         ls.fix_service.prepare(uri, text, version, split)
 
 
-def _engine_split(doc):
-    """The split the scheduler made of this version, if it kept one. Read on the loop while the
-    result is current: the scheduler only replaces it when it analyses a newer version."""
-    split = getattr(getattr(doc, "splitter", None), "split", None)
+def _engine_split(result):
+    """The engine's units of exactly the text of a current result, when it kept them."""
+    split = result.split
     return split if split is not None and not split.broken else None
 
 
@@ -128,7 +127,7 @@ def workspace_edit_for(ls, doc, fix) -> types.WorkspaceEdit:
 async def _fixes(ls, uri: str, doc, result, finding):
     text, version, path = doc.text, doc.version, doc.path or uri
     fixes = await _in_worker(ls, ls.fix_service.fixes, uri, version, text, path, result.config,
-                             finding, _engine_split(doc))
+                             finding, _engine_split(result))
     return fixes if doc.version == version else None
 
 
@@ -232,7 +231,7 @@ async def _fix_all_edit(ls, data: dict) -> types.WorkspaceEdit | None:
     text, path = doc.text, doc.path or uri
     fixed = await _in_worker(ls, functools.partial(
         ls.fix_service.fix_all, uri, version, text, path, result.config, result.analysis,
-        split=_engine_split(doc)))
+        split=_engine_split(result)))
     if doc.version != version or not fixed.applied:
         return None
     return _workspace_edit(ls, doc, diff_edits(doc.lines, fixed.text.split("\n")))

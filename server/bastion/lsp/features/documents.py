@@ -12,6 +12,9 @@ def register(server) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     async def did_open(ls, params: types.DidOpenTextDocumentParams) -> None:
         item = params.text_document
+        previous = ls.session.documents.get(item.uri)
+        if previous is not None:  # opened again without a close: the old text is gone
+            ls.scheduler.closed(previous)
         ls.session.documents[item.uri] = Document.from_text(
             item.uri, item.version, item.text, item.language_id)
         ls.scheduler.schedule(item.uri)
@@ -30,10 +33,12 @@ def register(server) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     async def did_close(ls, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
-        ls.session.documents.pop(uri, None)
+        doc = ls.session.documents.pop(uri, None)
         ls.session.results.pop(uri, None)
         ls.session.visible.pop(uri, None)
         ls.document_closed(uri)
+        if doc is not None:
+            ls.scheduler.closed(doc)
         if not ls.session.client.pull_diagnostics:
             # A file the workspace scan saw shows its scan result again, else nothing.
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
