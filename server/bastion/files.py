@@ -14,6 +14,8 @@ import attrs
 
 from bastion.limits import MAX_FILE_BYTES
 
+from bastion.model.text import BINARY, BOM, newlines_as_python_reads
+
 if TYPE_CHECKING:  # config.py reads pyproject.toml with read_limited
     from bastion.config import Config
 
@@ -39,13 +41,13 @@ class SourceFile:
 def decode_source(data: bytes) -> str:
     """Python source bytes to text: PEP 263 coding cookie or BOM, else UTF-8."""
     if b"\x00" in data:
-        raise UnreadableSource("binary file (contains NUL bytes)")
+        raise UnreadableSource(BINARY)
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         text = data.decode(encoding)
     except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
         raise UnreadableSource(f"not valid text in its declared encoding ({exc})") from None
-    return text.removeprefix("\ufeff")
+    return newlines_as_python_reads(text.removeprefix(BOM))
 
 
 def read_limited(path: str | Path, cap: int | None = None,

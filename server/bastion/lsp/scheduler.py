@@ -171,7 +171,7 @@ class Scheduler:
                 reason = not_analysable(doc)
                 if reason is not None:
                     doc.take_changes()
-                    self._store(uri, doc, generation, config, None, reason)
+                    self._store(uri, doc, generation, config, None, f"skipped: {reason}")
                     continue
                 progress = self._progress(uri, doc, config, generation)
                 snapshot = Snapshot(doc.opened, doc.text, list(doc.lines), doc.path or uri, config,
@@ -182,7 +182,8 @@ class Scheduler:
                     log.exception("analysis of %s failed", uri)
                     self._executor.submit(self._splitters.pop, doc.opened, None)
                     if session.documents.get(uri) is doc and doc.version == version:
-                        self._store(uri, doc, generation, config, None, f"the analysis failed ({exc})")
+                        self._store(uri, doc, generation, config, None,
+                                    f"not analysed: the analysis failed ({exc})")
                     continue
                 if outcome is not None and outcome.baseline_problem:
                     server.show_messages([Message("error", outcome.baseline_problem)])
@@ -253,7 +254,8 @@ class Scheduler:
             log.exception("preparing %s for edits failed", uri)
             self._executor.submit(self._splitters.pop, doc.opened, None)
             if self._still(uri, doc, doc.version, generation) and self.current(uri) is not None:
-                self._store(uri, doc, generation, snap.config, outcome, f"the analysis failed ({exc})")
+                self._store(uri, doc, generation, snap.config, outcome,
+                            f"not analysed: preparing for edits failed ({exc})")
 
     def _warm_up_steps(self, snap: Snapshot) -> Generator[None, None, None]:
         splitter = self._splitters.setdefault(snap.opened, IncrementalSplitter())
@@ -269,8 +271,8 @@ class Scheduler:
 
     def _store(self, uri: str, doc: Document, generation: int, config: Config,
                outcome: Outcome | None, not_analysed: str | None = None) -> None:
-        """Keep and publish the result of the document's current text; `not_analysed`: why the
-        text (or part of it) was not analysed, said in a diagnostic of its own."""
+        """Keep and publish the result of the document's current text; `not_analysed`: that
+        the text (or part of it) was not analysed and why, said in a diagnostic of its own."""
         server, session = self._server, self._server.session
         codec, version = server.codec, doc.version
         analysis, split, diagnostics = Analysis((), (), ()), None, ()
@@ -281,9 +283,9 @@ class Scheduler:
                 diagnostics += tuple(baselined_diagnostic(f, doc, codec, config, version)
                                      for f in outcome.baselined)
         if not_analysed is not None:
-            diagnostics += (not_analysed_diagnostic(f"not analysed: {not_analysed}", version),)
+            diagnostics += (not_analysed_diagnostic(not_analysed, version),)
             server.window_log_message(types.LogMessageParams(
-                type=types.MessageType.Warning, message=f"Bastion: {uri} not analysed: {not_analysed}"))
+                type=types.MessageType.Warning, message=f"Bastion: {uri}: {not_analysed}"))
         session.results[uri] = Result(doc.opened, version, generation, analysis, config,
                                       diagnostics, split)
         if not session.client.pull_diagnostics:
