@@ -16,15 +16,14 @@ import argparse
 import asyncio
 import json
 import os
-import shlex
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lsp_bench import LspClient, client_capabilities, norm_uri  # noqa: E402
-from memory_bench import rss_mb  # noqa: E402
+from lsp_bench import LspClient, norm_uri  # noqa: E402
+from memory_bench import rss_mb, started  # noqa: E402
 
 SMALL = "import subprocess\n\nsubprocess.call(cmd, shell=True)\n"
 
@@ -61,13 +60,8 @@ async def run(args) -> dict:
     expected = text.count("shell=True")
     folder = Path(tempfile.mkdtemp(prefix="bastion-big-"))
     big_uri, small_uri = (folder / "big.py").as_uri(), (folder / "small.py").as_uri()
-    client = LspClient(shlex.split(args.server), {})
-    await client.start()
+    client = await started(args.server)
     pid = client.proc.pid
-    client.workspace_folders = None
-    await client.call("initialize", {"processId": os.getpid(), "rootUri": None,
-                                     "capabilities": client_capabilities(False)}, 60)
-    await client.notify("initialized", {})
     idle = rss_mb(pid)
     t_big = await client.notify("textDocument/didOpen", {"textDocument": {
         "uri": big_uri, "languageId": "python", "version": 1, "text": text}})

@@ -2,6 +2,7 @@
 
 Usage: python bench/memory_bench.py [--files 50] [--lines 100000] [--keystrokes 10000]
            [--server "python -m bastion lsp"]
+       python bench/memory_bench.py --open-close 500   (RSS before, open, after closing all)
 Drives the real server over stdio with bench/lsp_bench.py's client; RSS is read from
 /proc/PID/status (VmRSS now, VmHWM peak). Prints a table and one JSON line.
 """
@@ -61,18 +62,50 @@ async def wait_version(client: LspClient, uri: str, version: int, timeout: float
     raise TimeoutError(f"no diagnostics for {uri} version {version}")
 
 
-async def run(args) -> dict:
-    files = pick_files(args.files, args.lines)
-    total_lines = sum(p.read_text(encoding="utf-8", errors="replace").count("\n") for p in files)
-    client = LspClient(shlex.split(args.server), {})
+async def started(server: str) -> LspClient:
+    """The server started and initialised as a push client."""
+    client = LspClient(shlex.split(server), {})
     await client.start()
-    pid = client.proc.pid
     client.workspace_folders = None
     await client.call("initialize", {"processId": os.getpid(), "rootUri": None,
                                      "capabilities": client_capabilities(False)}, 60)
     await client.notify("initialized", {})
+    return client
+
+
+async def open_close(args) -> dict:
+    """RSS before, with `--open-close` documents open, and after they are all closed."""
+    files = pick_files(args.open_close, args.open_close * 400)
+    client = await started(args.server)
+    pid = client.proc.pid
     base = rss_mb(pid)
-    started = time.perf_counter()
+    uris = []
+    for n in range(args.open_close):
+        path = files[n % len(files)]
+        uri = f"file:///bench/{n}/{path.name}"
+        uris.append(uri)
+        await client.notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": "python", "version": 1,
+            "text": path.read_text(encoding="utf-8", errors="replace")}})
+    for uri in uris:
+        await wait_version(client, uri, 1, 600)
+    opened = rss_mb(pid)
+    for uri in uris:
+        await client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+    await asyncio.sleep(3)  # the server collects once idle for a second
+    closed = rss_mb(pid)
+    await client.stop()
+    return {"documents": args.open_close, "rss_start_mb": round(base, 1),
+            "rss_open_mb": round(opened, 1), "rss_after_close_mb": round(closed, 1)}
+
+
+async def run(args) -> dict:
+    files = pick_files(args.files, args.lines)
+    total_lines = sum(p.read_text(encoding="utf-8", errors="replace").count("\n") for p in files)
+    client = await started(args.server)
+    pid = client.proc.pid
+    base = rss_mb(pid)
+    began = time.perf_counter()
     for path in files:
         await client.notify("textDocument/didOpen", {"textDocument": {
             "uri": path.as_uri(), "languageId": "python", "version": 1,
@@ -80,7 +113,7 @@ async def run(args) -> dict:
     for path in files:
         await wait_version(client, path.as_uri(), 1, 300)
     opened = rss_mb(pid)
-    open_s = time.perf_counter() - started
+    open_s = time.perf_counter() - began
     target = files[0]
     text = target.read_text(encoding="utf-8", errors="replace")
     line0, indent, _ = choose_insertion(text, None)
@@ -112,8 +145,16 @@ def main() -> int:
     parser.add_argument("--lines", type=int, default=100_000)
     parser.add_argument("--keystrokes", type=int, default=10_000)
     parser.add_argument("--server", default=f"{sys.executable} -m bastion lsp")
+    parser.add_argument("--open-close", type=int, default=0, metavar="N",
+                        help="instead: open N documents, close them all, RSS before and after")
     args = parser.parse_args()
     os.environ.setdefault("BASTION_CACHE_DIR", tempfile.mkdtemp(prefix="bastion-mem-"))
+    if args.open_close:
+        result = asyncio.run(open_close(args))
+        print(f"{result['documents']} documents: RSS {result['rss_start_mb']} MB idle, "
+              f"{result['rss_open_mb']} MB open, {result['rss_after_close_mb']} MB after closing all")
+        print(json.dumps(result))
+        return 0
     result = asyncio.run(run(args))
     print(f"{result['files']} files, {result['lines']} lines open: RSS {result['rss_after_open_mb']} MB "
           f"(idle {result['rss_start_mb']} MB, opened in {result['open_all_s']} s)")

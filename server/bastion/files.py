@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 import attrs
 
 from bastion.limits import MAX_FILE_BYTES
-
 from bastion.model.text import BINARY, BOM, newlines_as_python_reads
 
 if TYPE_CHECKING:  # config.py reads pyproject.toml with read_limited

@@ -22,7 +22,7 @@ from bastion.engine.context import EMPTY, Context, import_facts
 from bastion.engine.disk_cache import DiskCache
 from bastion.engine.progressive import Reporter, analyse_progressively
 from bastion.engine.suppress import Directive, SuppressionHint, comment_directives, govern
-from bastion.engine.units import Split, Unit, split_document
+from bastion.engine.units import Split, Unit, forget_chunks, split_document
 from bastion.engine.whole_file import analyse_whole, split_whole
 from bastion.model import Finding
 from bastion.model.text import split_lines
@@ -292,8 +292,10 @@ class Engine:
         return [f.shifted(unit.start) for f in cached]
 
     def clear_cache(self) -> None:
-        self._facts.clear()
-        self._results.clear()
+        with self.lock:
+            self._facts.clear()
+            self._results.clear()
+            forget_chunks()
 
 
 # Units analysed between two yields of a unit-by-unit analysis (a document that does not parse).

@@ -309,6 +309,11 @@ def _split_region(lines: list[str], lo: int, hi: int, indent: str, in_string: se
 _CHUNKS: LRU[bytes, tuple | bool] = LRU(8192)
 
 
+def forget_chunks() -> None:
+    """Empty the chunk cache (when no document is open any more)."""
+    _CHUNKS.clear()
+
+
 def _chunk_units(candidate: Unit, lines: list[str],
                  trees: dict[bytes, ast.Module] | None) -> list[Unit] | None:
     """The units of a chunk, None when it does not parse (`trees`: see `_split_region`)."""

@@ -124,8 +124,11 @@ class Scheduler:
             self._running[uri] = asyncio.ensure_future(self._run(uri))
 
     def closed(self, doc: Document) -> None:
-        """The document is gone: its splitter goes too (on the worker, which owns it)."""
+        """The document is gone: its splitter goes too (on the worker, which owns it); with the
+        last one, the engine's unit caches go too."""
         self._executor.submit(self._splitters.pop, doc.opened, None)
+        if not self._server.session.documents:
+            self._executor.submit(self._engine.clear_cache)
         self._collect_when_idle()
 
     def current(self, uri: str) -> Result | None:
