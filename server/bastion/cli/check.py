@@ -1,7 +1,8 @@
 """`bastion check [PATH...]`: the same engine and config as the editor, for terminals and CI.
 
 Exit status: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage, config,
-baseline, git or output error (details at the end of --help and in docs/ci.md).
+baseline, git or output error, 3 a file was not (fully) analysed, whatever --fail-on says
+(details at the end of --help and in docs/ci.md).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from bastion.files import UnreadableSource, iter_python_files, read_source
 from bastion.report.results import CheckResults, FileResult
 from bastion.scan import ScanItem, default_jobs, scan
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_NOT_ANALYSED = 0, 1, 2, 3
 
 
 def add_parser(sub) -> None:
@@ -141,6 +142,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"bastion: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     gate.notes(sys.stderr)
+    if results.not_analysed():
+        # An incomplete scan is never a pass, not even with --fail-on never.
+        return EXIT_NOT_ANALYSED
     return gate.exit_code(results)  # --fail-on severity and --fail-on-confidence
 
 

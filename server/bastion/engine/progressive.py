@@ -27,7 +27,7 @@ def analyse_progressively(engine: Engine, text: str, path: str, lines: list[str]
     """None when the document does not parse (the unit-by-unit path handles it, top to bottom)."""
     try:
         tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     units, unit_nodes = units_of_module(tree, lines)
     del tree  # each unit is parsed on its own below, so bandit sees exactly its statements

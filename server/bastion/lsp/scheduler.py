@@ -20,6 +20,7 @@ from lsprotocol import types
 
 from bastion.baseline import editor_split, listed_in_baseline
 from bastion.config import Config
+from bastion.engine.deep import run_deep
 from bastion.engine.engine import Analysis, Engine, Progress, RawAnalysis, apply_config
 from bastion.engine.incremental import IncrementalSplitter
 from bastion.lsp.convert import baselined_diagnostic, to_diagnostic, to_diagnostics
@@ -144,8 +145,10 @@ class Scheduler:
                         lambda raw, v=version, c=config: loop.call_soon_threadsafe(
                             self._publish_partial, uri, v, c, raw),
                         PROGRESS_INTERVAL_S, lambda: session.visible.get(uri, ()))
+                # On the deep-stack worker: the incremental splitter parses deep statements too.
                 analysis, baselined, baseline_problem = await loop.run_in_executor(
-                    self._executor, analyse_snapshot, server.engine, doc.splitter, snapshot, progress)
+                    self._executor, run_deep, analyse_snapshot, server.engine, doc.splitter,
+                    snapshot, progress)
                 if baseline_problem:
                     server.show_messages([Message("error", baseline_problem)])
                 doc = session.documents.get(uri)

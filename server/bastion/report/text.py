@@ -37,6 +37,10 @@ def write_text(results: CheckResults, out: TextIO, hints: dict[str, str], colour
             out.write(paint(_DIM, escape_control(format_hint(hint, file.path))) + "\n")
     for path, message in results.errors:
         out.write(f"{escape_control(path)}: error: {escape_control(message)}\n")
+    for file, failure in results.not_analysed():
+        line = "" if failure.start_line is None else f"{failure.start_line + 1}:"
+        where = f"{escape_control(file.path)}:{line}"
+        out.write(f"{paint(_BOLD, where)} error: {escape_control(str(failure))}\n")
     counts = results.by_severity()
     total = sum(counts.values())
     suppressed = len(results.suppressed())
@@ -47,4 +51,8 @@ def write_text(results: CheckResults, out: TextIO, hints: dict[str, str], colour
                f"{results.scanned_lines} lines in {results.seconds:.2f}s.")
     if results.errors:
         summary += f" {len(results.errors)} file(s) could not be analysed."
-    out.write(("\n" if total or results.errors else "") + paint(_BOLD, summary) + "\n")
+    incomplete = results.incomplete_files()
+    if incomplete:
+        summary += (f" {incomplete} file(s) NOT fully analysed: findings there may be missing"
+                    " (see the errors above).")
+    out.write(("\n" if total or results.errors or incomplete else "") + paint(_BOLD, summary) + "\n")
