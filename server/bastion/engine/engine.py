@@ -265,6 +265,22 @@ class Engine:
             found = self._unit_findings(unit, lines, path, context, errors, tree)
         return UnitRecord(context.plus(facts.imports), tuple(found), directives, tuple(errors))
 
+    # -- for fixes: one unit at a time (each call takes `lock`) ---------------------------------
+    def unit_facts(self, unit: Unit) -> UnitFacts:
+        """Whether the unit parses, its imports and its suppression comments (cached by text)."""
+        with self.lock:
+            return self._unit_facts(unit)[0]
+
+    def unit_findings(self, unit: Unit, lines: list[str], path: str,
+                      context: Context) -> tuple[tuple[Finding, ...], tuple[str, ...]]:
+        """Every finding of one unit analysed after `context` (the imports before it), in
+        document lines, before configuration; and the analyzer failures. A fix re-analyses the
+        unit that holds its rewritten statement with it."""
+        errors: list[str] = []
+        with self.lock:
+            found = self._unit_findings(unit, lines, path, context, errors)
+        return tuple(found), tuple(errors)
+
     @property
     def nosec_names(self) -> dict[str, str]:
         """Rule ids and check names a suppression comment may use, mapped to rule ids."""
