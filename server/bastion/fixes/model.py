@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import bisect
 import re
+import sys
 
 from bastion.engine.context import EMPTY, Context
 from bastion.engine.engine import apply_config
@@ -128,9 +129,28 @@ class DocModel:
                 found.append((unit.end, self.facts[first].imports))
         return found
 
-    def import_line(self, before_line: int) -> int:
-        """Where a new top-level import goes: after the last top-level import that starts before
-        `before_line`, else after the module docstring and `from __future__` imports."""
+    def header_imports(self) -> list[tuple[int, int, tuple]]:
+        """(first line, last line, import facts) of the module's first run of top-level import
+        statements: where isort keeps them, and where a new import goes."""
+        found: list[tuple[int, int, tuple]] = []
+        for first, last in self.top_level:
+            unit = self.units[first]
+            is_import = first == last and not unit.indented and unit.text.lstrip().startswith(
+                ("import ", "from ")) and self.facts[first].imports
+            if is_import:
+                found.append((unit.start, unit.end, self.facts[first].imports))
+            elif found:
+                break
+        return found
+
+    def import_line(self, before_line: int, fact: tuple | None = None) -> int:
+        """Where a new top-level import (`fact`) goes: in the module's first block of imports,
+        with the imports of its isort section (future, standard library, third party, local),
+        in alphabetical order when they are; else after the last top-level import that starts
+        before `before_line`, else after the module docstring."""
+        header = [h for h in self.header_imports() if h[1] < before_line]
+        if header and fact is not None:
+            return _isort_position(header, fact)
         best = None
         for end, _facts in self.top_imports():
             if end < before_line:
@@ -170,6 +190,36 @@ class DocModel:
                    for f in facts):
                 return True
         return False
+
+
+def _isort_position(header: list[tuple[int, int, tuple]], fact: tuple) -> int:
+    section, key = _isort_key(fact)
+    keyed = [(start, end, _isort_key(facts[0])) for start, end, facts in header]
+    same = [(start, end, k) for start, end, (sec, k) in keyed if sec == section]
+    if same:
+        keys = [k for _start, _end, k in same]
+        if keys == sorted(keys):
+            following = next((start for start, _end, k in same if k > key), None)
+            if following is not None:
+                return following
+        return same[-1][1] + 1
+    earlier = [end for _start, end, (sec, _k) in keyed if sec < section]
+    return max(earlier) + 1 if earlier else header[0][0]
+
+
+def _isort_key(fact: tuple) -> tuple[int, tuple]:
+    """(section, order within it): `import x` lines before `from x import y`, by module."""
+    module = fact[1] or ""
+    top = module.split(".")[0]
+    if top == "__future__":
+        section = 0
+    elif not top or module.startswith("."):
+        section = 3
+    elif top in sys.stdlib_module_names:
+        section = 1
+    else:
+        section = 2
+    return section, (fact[0] == "from", module.lower())
 
 
 def whole_functions(units: tuple[Unit, ...], lines: list[str]) -> tuple[Unit, ...]:
