@@ -132,6 +132,11 @@ def test_added_import_goes_with_the_header_imports_in_isort_order():
     assert out.count("import subprocess") == 1
 
 
+def test_a_new_section_is_set_apart_by_a_blank_line():
+    text = "from flask import request\n\n\ndef f():\n    return eval(request.args['ids'])\n"
+    assert fixed(text, "B307").startswith("import ast\n\nfrom flask import request\n\n\ndef f")
+
+
 def test_third_party_import_goes_after_the_standard_library():
     text = ("import os\n\nimport flask\nimport yaml\n\n\ndef f(data):\n"
             "    return xml.etree.ElementTree.fromstring(data)\n")

@@ -219,7 +219,7 @@ def test_passwords_from_environment():
     assert fixed(src, "B105") == 'import os\n\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n'
     src = 'import db\n\ndb.connect(user="u", password="hunter22")\n'
     assert fixed(src, "B106") == \
-        'import os\nimport db\n\ndb.connect(user="u", password=os.environ["DB_PASSWORD"])\n'
+        'import os\n\nimport db\n\ndb.connect(user="u", password=os.environ["DB_PASSWORD"])\n'
 
 
 # -- flask, jinja, tls, chmod, bind, tar, torch, xml, sql --------------------------------------
@@ -266,7 +266,7 @@ def test_xml_call_and_import():
     # is fixed on its own.
     src += "e = ET.Element('a')\n"
     assert fixed(src, "B405") is None
-    assert fixed(src, "B314") == ("import xml.etree.ElementTree as ET\n"
+    assert fixed(src, "B314") == ("import xml.etree.ElementTree as ET\n\n"
                                   "import defusedxml.ElementTree\n"
                                   "root = defusedxml.ElementTree.fromstring(data)\n"
                                   "e = ET.Element('a')\n")

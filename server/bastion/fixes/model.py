@@ -164,6 +164,18 @@ class DocModel:
             return first.end + 1
         return min(first.start, before_line)
 
+    def section_breaks(self, line: int, fact: tuple) -> tuple[bool, bool]:
+        """(blank line before, blank line after) an import of `fact` inserted at `line`: isort
+        sets sections apart, so a new section next to another one gets a blank line."""
+        section = _isort_key(fact)[0]
+        before = after = False
+        for start, end, facts in self.header_imports():
+            if end == line - 1:
+                before = _isort_key(facts[0])[0] != section
+            if start == line:
+                after = _isort_key(facts[0])[0] != section
+        return before, after
+
     def _is_docstring(self, index: int) -> bool:
         body = self.tree(index).body
         return bool(body) and isinstance(body[0], ast.Expr) and isinstance(

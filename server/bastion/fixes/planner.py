@@ -145,7 +145,10 @@ def _to_fix(model: DocModel, index: int, statement: Statement, target: Target,
         line = model.import_line(statement.start if before is not None else len(model.lines),
                                  needed[0])
         text = "".join(f"{import_text(f)}{target.newline}" for f in needed)
-        if not model.top_imports() and _needs_blank_after(model.lines, line):
+        blank_before, blank_after = model.section_breaks(line, needed[0])
+        if blank_before:
+            text = target.newline + text
+        if blank_after or (not model.top_imports() and _needs_blank_after(model.lines, line)):
             text += target.newline
         imports = Change(line, line - 1, text)
         facts = tuple(needed)
@@ -318,5 +321,7 @@ def _apply_all(model: DocModel, fixes: list[Fix]) -> list[str]:
         first = next(f.imports for f in fixes if f.imports is not None)
         if first.text.endswith(newline + newline):
             text += newline
+        if first.text.startswith(newline):
+            text = newline + text
         changes.append(Change(import_line, import_line - 1, text))
     return apply_changes(model.lines, changes)
