@@ -18,6 +18,7 @@ import attrs
 
 from bastion.cli.output import OutputError, ReportTarget
 from bastion.config import ConfigError, config_for_path
+from bastion.engine.syntax_version import newer_syntax, newer_syntax_message
 from bastion.files import UnreadableSource, iter_python_files, read_source
 from bastion.report.results import CheckResults, FileResult
 from bastion.scan import ScanItem, default_jobs, scan
@@ -114,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
                 continue
             source = fixing.fix(engine, path, shown, config, source, results)
             analysis = engine.analyse(source.text, str(path), config)
-            _add_file(results, shown, source.text.count("\n") + 1, analysis)
+            _add_file(results, shown, source.text.count("\n") + 1, analysis, text=source.text)
     try:
         target.refuse_scanned(scanned)
     except OutputError as exc:
@@ -125,7 +126,8 @@ def run(args: argparse.Namespace) -> int:
         if outcome.analysis is None:
             results.errors.append((outcome.item.shown, outcome.error or "skipped"))
         else:
-            _add_file(results, outcome.item.shown, outcome.lines, outcome.analysis)
+            _add_file(results, outcome.item.shown, outcome.lines, outcome.analysis,
+                      path=outcome.item.path)
     results.seconds = time.perf_counter() - started
     if fixing is not None:
         fixing.summary()
@@ -148,12 +150,29 @@ def run(args: argparse.Namespace) -> int:
     return gate.exit_code(results)  # --fail-on severity and --fail-on-confidence
 
 
-def _add_file(results: CheckResults, shown: str, line_count: int, analysis) -> None:
+def _add_file(results: CheckResults, shown: str, line_count: int, analysis, *,
+              text: str | None = None, path: str | None = None) -> None:
     results.scanned_lines += line_count
     results.files.append(FileResult(shown, analysis))
+    if analysis.broken:
+        needed = _newer_syntax(text, path)
+        if needed is not None:
+            results.errors.append((shown, newer_syntax_message(needed)))
+            return
     for start, end in analysis.broken:
         results.errors.append((shown, f"lines {start + 1}-{end + 1} do not parse; "
                                       "findings there are not reported"))
+
+
+def _newer_syntax(text: str | None, path: str | None):
+    """The newer Python a file that does not parse needs: its `text`, else the scanned file at
+    `path` read again (scans keep no text; this happens only for files that do not parse)."""
+    if text is None:
+        try:
+            text = read_source(path).text
+        except UnreadableSource:
+            return None
+    return newer_syntax(text)
 
 
 class FixRun:
