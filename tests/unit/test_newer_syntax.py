@@ -4,7 +4,10 @@ use, in every output of `bastion check` (issue 14, item 5) -- never only "lines 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from tests.unit.test_cli_check import bastion, project
@@ -57,3 +60,14 @@ def test_check_names_the_interpreter_to_use(tmp_path):
     # The cache holds the analysis, not the message: a warm run says the same.
     bastion("check", ".", cwd=proj)
     assert message in bastion("check", ".", cwd=proj).stdout
+
+
+def test_the_users_invalid_escape_sequences_are_not_printed(tmp_path):
+    # "\d" outside a raw string: SyntaxWarning on 3.12+, DeprecationWarning before (-W shows it)
+    proj = project(tmp_path, {"esc.py": 'import os\nimport re\nx = re.compile("\\d+")\nos.system(x)\n'})
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [
+        str(Path(__file__).resolve().parents[2] / "server"), os.environ.get("PYTHONPATH")]))}
+    run = subprocess.run([sys.executable, "-W", "always", "-m", "bastion", "check", "--no-cache", "--jobs",
+                          "1", "."], cwd=proj, env=env, capture_output=True, text=True, timeout=120)
+    assert "B605" in run.stdout
+    assert "invalid escape sequence" not in run.stdout + run.stderr
