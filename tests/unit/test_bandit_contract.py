@@ -39,6 +39,7 @@ from bastion.config import Config
 from bastion.engine import suppress
 from bastion.engine.engine import Engine
 from bastion.model import Level
+from bastion.model.redact import redact_message
 
 REPO = Path(__file__).resolve().parents[2]
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
@@ -400,7 +401,7 @@ def full_results(text: str, path: str = "x.py") -> list[tuple]:
                 r.severity,
                 r.confidence,
                 r.cwe.id or None,
-                r.text,
+                redact_message(r.text),  # Bastion never shows a possible secret
                 tuple(n - 1 for n in r.linerange),
             )
         )

@@ -7,6 +7,8 @@ from datetime import date
 
 import attrs
 
+from bastion.model.redact import redact_message
+
 
 class Level(enum.IntEnum):
     """Bandit's three-step scale, used for both severity and confidence."""
@@ -74,7 +76,7 @@ class Finding:
     severity: Level
     confidence: Level
     cwe: int | None
-    message: str
+    message: str = attrs.field(converter=redact_message)  # never a possible secret in clear
     span: Span
     source: str = "bandit"
     # 0-based lines of the flagged statement: a suppression comment on any of them applies.
