@@ -39,6 +39,9 @@ def add_parser(sub) -> None:
     parser.add_argument("--output", "-o", type=Path,
                         help="write the report to this file (atomically; never through a symlink "
                              "or over a scanned file)")
+    parser.add_argument("--no-hints", action="store_true",
+                        help="text output: no lesson hint (by default one, under a rule's first "
+                             "finding)")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     parser.add_argument("--jobs", "-j", type=_jobs, default=None,
                         help="worker processes, at least 1 (default and most: one per available "
@@ -253,5 +256,5 @@ def _write(results: CheckResults, args: argparse.Namespace, out: TextIO, gate=No
         colour = args.color == "always" or (
             args.color == "auto" and out.isatty() and not os.environ.get("NO_COLOR"))
         from bastion.catalog.index import quick_hints
-        hints = quick_hints(f.rule_id for _, f in results.findings())
+        hints = {} if args.no_hints else quick_hints(f.rule_id for _, f in results.findings())
         write_text(results, out, hints, colour)

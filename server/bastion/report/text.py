@@ -1,5 +1,7 @@
 """Human output: `path:line:col: RULE severity/confidence message`, a hint, and a summary.
 
+A rule's hint follows its first finding only: repeated under each of 25 findings it buries them.
+
 Everything that comes from the scanned files (paths, messages, comments in hints, errors) is
 printed with its control characters escaped (bastion.report.escape): a terminal or a CI log must
 not read a string literal as an ESC sequence or a `::error` workflow command.
@@ -21,6 +23,7 @@ def write_text(results: CheckResults, out: TextIO, hints: dict[str, str], colour
     def paint(code: str, text: str) -> str:
         return f"{code}{text}{_RESET}" if colour else text
 
+    hinted: set[str] = set()
     for file, finding in results.findings():
         span = finding.span
         where = f"{escape_control(file.path)}:{span.start_line + 1}:{span.start_col + 1}:"
@@ -29,7 +32,8 @@ def write_text(results: CheckResults, out: TextIO, hints: dict[str, str], colour
         out.write(f"{paint(_BOLD, where)} {paint(_COLOURS[finding.severity.label], rule)} "
                   f"{level} {escape_control(finding.message)}\n")
         hint = hints.get(finding.rule_id)
-        if hint:
+        if hint and finding.rule_id not in hinted:
+            hinted.add(finding.rule_id)
             out.write(paint(_DIM, f"    hint: {escape_control(hint)}  (bastion explain {rule})")
                       + "\n")
     for file in results.files:
