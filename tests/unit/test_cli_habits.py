@@ -1,0 +1,37 @@
+"""CLI habits from ruff and bandit (issue 14 item 3): usage errors from the sub-command that
+has them, `explain` with ruff's `Sxxx` ids, ruff-spelled options layered over pyproject.toml."""
+
+from __future__ import annotations
+
+import pytest
+
+from bastion.cli.main import main
+
+# ---- usage errors come from the sub-command ----------------------------------------------------
+
+@pytest.mark.parametrize("argv, prog", [
+    (["check", "--foo"], "bastion check"),
+    (["explain", "--foo", "B602"], "bastion explain"),
+    (["baseline", "create", "--foo"], "bastion baseline create"),
+])
+def test_unknown_option_prints_the_sub_command_usage(capsys, argv, prog):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"usage: {prog} [-h]"), err
+    assert f"{prog}: error: unrecognized arguments: --foo" in err
+
+
+def test_unknown_top_level_option_keeps_the_top_level_usage(capsys):
+    with pytest.raises(SystemExit):
+        main(["--foo"])
+    assert capsys.readouterr().err.startswith("usage: bastion [-h] [--version] COMMAND")
+
+
+def test_lsp_help_has_a_description(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["lsp", "--help"])
+    assert exit_.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())  # argparse wraps the description
+    assert "Language Server Protocol" in out and "--tcp" in out
