@@ -3,6 +3,8 @@ has them, `explain` with ruff's `Sxxx` ids, ruff-spelled options layered over py
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bastion.cli.main import main
@@ -35,3 +37,16 @@ def test_lsp_help_has_a_description(capsys):
     assert exit_.value.code == 0
     out = " ".join(capsys.readouterr().out.split())  # argparse wraps the description
     assert "Language Server Protocol" in out and "--tcp" in out
+
+
+# ---- explain accepts ruff's flake8-bandit codes --------------------------------------------------
+
+@pytest.mark.parametrize("code, rule", [("S602", "B602"), ("s105", "B105"), ("S608", "B608")])
+def test_explain_ruff_code_shows_the_bandit_rule(capsys, code, rule):
+    assert main(["explain", "--format", "json", code]) == 0
+    assert json.loads(capsys.readouterr().out)["id"] == rule
+
+
+def test_explain_ruff_only_code_says_why_it_is_unknown(capsys):
+    assert main(["explain", "S320"]) == 2
+    assert "S320 is ruff's; bandit 1.9 has no B320" in capsys.readouterr().err
