@@ -50,3 +50,29 @@ def test_explain_ruff_code_shows_the_bandit_rule(capsys, code, rule):
 def test_explain_ruff_only_code_says_why_it_is_unknown(capsys):
     assert main(["explain", "S320"]) == 2
     assert "S320 is ruff's; bandit 1.9 has no B320" in capsys.readouterr().err
+
+
+# ---- "did you mean" for unknown config keys -----------------------------------------------------
+
+def test_check_suggests_the_config_key_meant(tmp_path, capsys, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.bastion]\nseverty = "high"\nper-path-ignore = {}\nfoo = 1\n', encoding="utf-8")
+    (tmp_path / "ok.py").write_text("x = 1\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--no-cache", "."]) == 0
+    err = capsys.readouterr().err.splitlines()
+    path = tmp_path / "pyproject.toml"
+    assert err == [
+        f"bastion: warning: {path}:2: [tool.bastion] unknown setting 'severty' ignored; "
+        "did you mean 'severity'?",
+        f"bastion: warning: {path}:3: [tool.bastion] unknown setting 'per-path-ignore' ignored; "
+        "did you mean 'per_path_ignores'?",
+        f"bastion: warning: {path}:4: [tool.bastion] unknown setting 'foo' ignored",
+    ]
+
+
+def test_editor_settings_suggest_the_camel_case_key():
+    from bastion.config import validate_layer
+
+    assert validate_layer({"perPathIgnore": {}}, camel=True)[1] == [
+        "unknown setting 'perPathIgnore' ignored; did you mean 'perPathIgnores'?"]
