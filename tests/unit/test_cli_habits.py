@@ -4,6 +4,7 @@ has them, `explain` with ruff's `Sxxx` ids, ruff-spelled options layered over py
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -76,3 +77,87 @@ def test_editor_settings_suggest_the_camel_case_key():
 
     assert validate_layer({"perPathIgnore": {}}, camel=True)[1] == [
         "unknown setting 'perPathIgnore' ignored; did you mean 'perPathIgnores'?"]
+
+
+# ---- ruff-spelled options over pyproject.toml ---------------------------------------------------
+
+CODE = "import subprocess\ncmd = input()\nsubprocess.call(cmd, shell=True)\npassword = \"hunter2\"\n"
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    """a.py: B404 (low/high), B602 (high/high), B105 (low/medium); tests/t.py: B101."""
+    (tmp_path / "a.py").write_text(CODE, encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "t.py").write_text("assert True\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def configure(app, settings: str) -> None:
+    (app / "pyproject.toml").write_text(f"[tool.bastion]\n{settings}\n", encoding="utf-8")
+
+
+def found(capsys, *options: str) -> set[str]:
+    code = main(["check", "--no-cache", "--output-format", "json", *options, "."])
+    out = capsys.readouterr().out
+    assert code in (0, 1), out
+    return {r["rule_id"] for r in json.loads(out)["results"]}
+
+
+def test_select_replaces_config_select_and_ignore_adds(app, capsys):
+    configure(app, 'select = ["B1"]\nignore = ["B404"]')
+    assert found(capsys) == {"B101", "B105"}
+    assert found(capsys, "--select", "B6,B4") == {"B602"}  # B404 still ignored by the config
+    assert found(capsys, "--select", "S105") == {"B105"}  # ruff's code for B105
+    assert found(capsys, "--ignore", "B101") == {"B105"}
+    assert found(capsys, "--extend-select", "B6", "--extend-select", "B4") == {"B101", "B105", "B602"}
+
+
+def test_extend_select_with_every_rule_selected_changes_nothing(app, capsys):
+    configure(app, "")
+    assert found(capsys, "--extend-select", "B6") == {"B101", "B105", "B404", "B602"}
+
+
+def test_severity_and_confidence_replace_the_thresholds(app, capsys):
+    configure(app, 'severity = "high"')
+    assert found(capsys) == {"B602"}
+    assert found(capsys, "--severity", "low") == {"B101", "B105", "B404", "B602"}
+    assert found(capsys, "--severity", "low", "--confidence", "high") == {"B101", "B404", "B602"}
+
+
+def test_exclude_replaces_and_extend_exclude_adds(app, capsys):
+    configure(app, 'exclude = ["a.py"]')
+    assert found(capsys) == {"B101"}
+    assert found(capsys, "--exclude", "tests") == {"B105", "B404", "B602"}
+    assert found(capsys, "--extend-exclude", "tests") == set()
+
+
+def test_bad_rule_id_on_the_command_line_is_a_usage_error(app, capsys):
+    configure(app, "")
+    assert main(["check", "--ignore", "B602,X1", "."]) == 2
+    assert "bastion: error: --ignore: must be a list of rule ids" in capsys.readouterr().err
+
+
+def test_statistics_counts_per_rule_most_frequent_first(app, capsys):
+    configure(app, "")
+    (app / "b.py").write_text('token = "x"\npassword = "y"\n', encoding="utf-8")
+    assert main(["check", "--no-cache", "--statistics", "."]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "3\tB105\thardcoded_password_string",
+        "1\tB101\tassert_used",
+        "1\tB404\tblacklist",
+        "1\tB602\tsubprocess_popen_with_shell_equals_true",
+    ]
+
+
+def test_quiet_and_concise(app, capsys):
+    configure(app, "")
+    assert main(["check", "--no-cache", "-q", "."]) == 1
+    quiet = capsys.readouterr().out.splitlines()
+    assert len(quiet) == 4 and all(re.match(r"^\S+:\d+:\d+: B\d+ ", line) for line in quiet)
+    assert main(["check", "--no-cache", "--output-format", "concise", "."]) == 1
+    concise = capsys.readouterr().out.splitlines()
+    assert concise[:4] == quiet and concise[4] == "" and concise[5].startswith("Found 4 issues")
+    assert main(["check", "--no-cache", "--format", "concise", "."]) == 1  # the older spelling
+    assert capsys.readouterr().out.splitlines()[:4] == quiet

@@ -30,8 +30,17 @@ def add_parser(sub) -> None:
     parser = sub.add_parser("check", help="analyse files and folders, print findings",
                             description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    parser.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",
-                        help="github: GitHub Actions annotations (::error file=...::message)")
+    parser.add_argument("--output-format", "--format", dest="format", default="text",
+                        choices=("text", "concise", "json", "sarif", "github"),
+                        help="concise: text without hints; github: GitHub Actions annotations "
+                             "(::error file=...::message). --format is the older spelling")
+    parser.add_argument("--statistics", action="store_true",
+                        help="instead of the findings, their count per rule (text output)")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="text output: the findings and errors only (no hints, no summary)")
+    from bastion.cli.check_options import add_arguments as add_rule_arguments
+
+    add_rule_arguments(parser)  # --select, --ignore, --severity, --exclude and the like
     from bastion.cli.gate import add_arguments as add_gate_arguments
 
     add_gate_arguments(parser)  # --fail-on, --fail-on-confidence, --baseline, --diff-base
@@ -69,9 +78,15 @@ def _jobs(value: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bastion.cli.check_options import apply, overrides
     from bastion.cli.gate import Gate, GateError
     from bastion.engine.registry import create_engine
 
+    try:
+        given = overrides(args)
+    except ConfigError as exc:
+        print(f"bastion: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     try:
         target = ReportTarget.check(args.output)
         if args.diff:
@@ -104,6 +119,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_ERROR
         for warning in warnings:
             print(f"bastion: warning: {warning}", file=sys.stderr)
+        config = apply(config, given)
         absolute = root.is_absolute()
         for path in iter_python_files(root, config):
             scanned.append(str(path))
@@ -251,10 +267,14 @@ def _write(results: CheckResults, args: argparse.Namespace, out: TextIO, gate=No
         from bastion.report.github import write_github
         catalog = _catalog()
         write_github(results, out, catalog.hints() if catalog is not None else {})
+    elif args.statistics:
+        from bastion.report.text import write_statistics
+        write_statistics(results, out)
     else:
         from bastion.report.text import write_text
         colour = args.color == "always" or (
             args.color == "auto" and out.isatty() and not os.environ.get("NO_COLOR"))
         from bastion.catalog.index import quick_hints
-        hints = {} if args.no_hints else quick_hints(f.rule_id for _, f in results.findings())
-        write_text(results, out, hints, colour)
+        hinted = not (args.no_hints or args.quiet or args.format == "concise")
+        hints = quick_hints(f.rule_id for _, f in results.findings()) if hinted else {}
+        write_text(results, out, hints, colour, summary=not args.quiet)
