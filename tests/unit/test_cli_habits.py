@@ -151,6 +151,13 @@ def test_statistics_counts_per_rule_most_frequent_first(app, capsys):
     ]
 
 
+def test_statistics_says_it_does_not_change_json(app, capsys):
+    configure(app, "")
+    assert found(capsys, "--statistics") == {"B101", "B105", "B404", "B602"}
+    assert main(["check", "--no-cache", "--statistics", "--output-format", "sarif", "."]) == 1
+    assert "--statistics has no effect on --output-format sarif" in capsys.readouterr().err
+
+
 def test_quiet_and_concise(app, capsys):
     configure(app, "")
     assert main(["check", "--no-cache", "-q", "."]) == 1

@@ -106,6 +106,9 @@ def run(args: argparse.Namespace) -> int:
     if args.unsafe_fixes and fixing is None:
         print("bastion: warning: --unsafe-fixes has no effect without --fix or --diff",
               file=sys.stderr)
+    if args.statistics and args.format not in ("text", "concise"):
+        print(f"bastion: warning: --statistics has no effect on --output-format {args.format}",
+              file=sys.stderr)
     started = time.perf_counter()
     for raw in args.paths:
         root = Path(raw)
