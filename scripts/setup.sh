@@ -2,14 +2,18 @@
 # Install what Bastion's commands and tests need, from the project's own files. Idempotent:
 # every step checks first and skips what is already there.
 #
-# usage: scripts/setup.sh [--python] [--neovim] [--vscode] [--e2e] [--all]
+# usage: scripts/setup.sh [--python] [--pyversions] [--neovim] [--vscode] [--e2e] [--all]
 #   --python   .venv (python3 -m venv) + pip install -e '.[test]'   (default when no option)
+#   --pyversions  .venv-3.X for each other supported Python (BASTION_PYVERSIONS, default
+#              3.10 3.11 3.12 3.13, minus .venv's own), from pyenv or python3.X on PATH; a version
+#              without an interpreter is recorded in .tools/unavailable as python3.X
 #   --neovim   Debian's neovim, for tests/realclient (apt-get; root or sudo)
 #   --vscode   npm ci in client-vscode/ (when client-vscode/package.json exists)
 #   --e2e      client-vscode/scripts/setup-e2e.sh (chromium, code-server) when it exists
 #   --all      all of the above
 # env: PYTHON (interpreter for the venv, default python3), BASTION_VENV (default <repo>/.venv),
-#      BASTION_APT_LOCK_WAIT (seconds to wait for apt's lock, default 300).
+#      BASTION_APT_LOCK_WAIT (seconds to wait for apt's lock, default 300),
+#      BASTION_PYVERSIONS (the versions --pyversions considers).
 # A Debian package that cannot be installed (no root and no password-less sudo, apt's lock held
 # past the wait, no apt-get, a failed download) never stops the set-up: it is recorded with its
 # reason in .tools/unavailable, and the tests that need it are skipped and say why
@@ -20,16 +24,17 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="${BASTION_VENV:-$repo/.venv}"
 python="${PYTHON:-python3}"
 
-do_python=0 do_neovim=0 do_vscode=0 do_e2e=0
+do_python=0 do_pyversions=0 do_neovim=0 do_vscode=0 do_e2e=0
 [ $# -eq 0 ] && do_python=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --python) do_python=1 ;;
+    --pyversions) do_pyversions=1 ;;
     --neovim) do_neovim=1 ;;
     --vscode) do_vscode=1 ;;
     --e2e) do_e2e=1 ;;
-    --all) do_python=1 do_neovim=1 do_vscode=1 do_e2e=1 ;;
-    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --all) do_python=1 do_pyversions=1 do_neovim=1 do_vscode=1 do_e2e=1 ;;
+    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "setup: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -41,11 +46,12 @@ hash_of() { sha256sum "$@" | sha256sum | cut -c1-16; }
 . "$repo/scripts/apt.sh"   # apt_install, mark_unavailable, mark_available
 
 # ---- Python: .venv + editable install with test extras ------------------------------------
-if [ "$do_python" = 1 ]; then
+python_env() {  # python_env PYTHON VENV: VENV made by PYTHON, with pip install -e '.[test]'
+  local python="$1" venv="$2" stamp want
   if [ ! -x "$venv/bin/python" ]; then
-    command -v "$python" >/dev/null || { log "$python not found (Python 3.10+ is needed)"; exit 1; }
+    command -v "$python" >/dev/null || { log "$python not found (Python 3.10+ is needed)"; return 1; }
     "$python" -c 'import sys; sys.exit(sys.version_info < (3, 10))' \
-      || { log "$python is $("$python" -V 2>&1); Bastion needs Python 3.10+"; exit 1; }
+      || { log "$python is $("$python" -V 2>&1); Bastion needs Python 3.10+"; return 1; }
     log "creating $venv with $("$python" -V 2>&1)"
     "$python" -m venv "$venv"
   fi
@@ -62,6 +68,37 @@ if [ "$do_python" = 1 ]; then
        | { grep -E '^(Collecting|Installing|Successfully)' >&2 || true; })
     echo "$want" > "$stamp"
   fi
+}
+
+find_python() {  # find_python X.Y: prints an interpreter of that version (pyenv's newest, else PATH)
+  local v="$1" c root
+  if command -v pyenv >/dev/null && root="$(pyenv root 2>/dev/null)"; then
+    for c in $(ls -d "$root/versions/$v".* 2>/dev/null | sort -V -r); do
+      [[ "$c" =~ /$v\.[0-9]+$ ]] && [ -x "$c/bin/python$v" ] && { echo "$c/bin/python$v"; return 0; }
+    done
+  fi
+  # pyenv's shims are on PATH even for versions that are not active: run it to be sure
+  c="$(command -v "python$v" 2>/dev/null)" && "$c" -c 'pass' 2>/dev/null && { echo "$c"; return 0; }
+  return 1
+}
+
+if [ "$do_python" = 1 ]; then
+  python_env "$python" "$venv" || exit 1
+fi
+
+if [ "$do_pyversions" = 1 ]; then
+  main_python="$venv/bin/python"
+  [ -x "$main_python" ] || main_python="$python"
+  main_version="$("$main_python" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null || true)"
+  for v in ${BASTION_PYVERSIONS:-3.10 3.11 3.12 3.13}; do
+    [ "$v" = "$main_version" ] && continue
+    if ! interp="$(find_python "$v")"; then
+      mark_unavailable "python$v" "no Python $v interpreter (neither pyenv nor python$v on PATH)"
+      continue
+    fi
+    if python_env "$interp" "$repo/.venv-$v"; then mark_available "python$v"; else
+      mark_unavailable "python$v" "could not make .venv-$v with $interp (see the set-up log)"; fi
+  done
 fi
 
 # ---- Neovim for the real-editor tests -----------------------------------------------------

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install (idempotently) and run every test of the project:
 #   1. Python: pytest over tests/ (unit, lsp, realclient) in .venv
+#   1b. other Pythons: the fast unit tests (tests/unit, not marked slow) in each .venv-3.X made by
+#      `scripts/setup.sh --pyversions`; a version without an interpreter is a row saying so
 #   2. VS Code extension (when client-vscode/package.json exists): npm test, npm run test:e2e
 #      (each only if package.json defines that script)
 # Every section runs even if an earlier one failed; the exit status is non-zero if any failed.
@@ -10,6 +12,7 @@
 #
 # usage: scripts/test-all.sh [extra pytest arguments]
 # env:   BASTION_SKIP_SETUP=1 skips the install step (it is idempotent and fast when done)
+#        BASTION_PYVERSIONS (default 3.10 3.11 3.12 3.13): versions for 1b (.venv's own is skipped)
 #        CI=1 makes missing real-editor tools (nvim) a test failure instead of a skip
 set -euo pipefail
 
@@ -53,7 +56,7 @@ count() {  # count LOG REGEX: the number in the last line matching REGEX (one gr
 # ---- install ---------------------------------------------------------------------------------
 if [ "${BASTION_SKIP_SETUP:-0}" != 1 ]; then
   section "setup (skips what is present)"
-  set_args=(--python --neovim)
+  set_args=(--python --pyversions --neovim)
   if [ -f "$ext/package.json" ]; then
     set_args+=(--vscode)
     has_npm_script test:e2e && set_args+=(--e2e)
@@ -78,6 +81,31 @@ esac
 # shellcheck disable=SC2046  # three numbers: passed failed skipped
 row pytest $("$py" "$repo/scripts/junit_counts.py" "$results/pytest.xml") \
   "$(why_unavailable neovim | sed 's/^/neovim not installed: /')"
+
+# ---- other Python versions: the fast unit tests ---------------------------------------------
+# tests/lsp and tests/realclient start servers and editors: minutes each, and what differs
+# between versions (parsing, the stdlib) is covered by the unit tests.
+main_version="$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+for v in ${BASTION_PYVERSIONS:-3.10 3.11 3.12 3.13}; do
+  [ "$v" = "$main_version" ] && continue
+  vpy="$repo/.venv-$v/bin/python"
+  reason="$(why_unavailable "python$v" || true)"
+  if [ -n "$reason" ] || [ ! -x "$vpy" ]; then
+    reason="${reason:-no .venv-$v: run scripts/setup.sh --pyversions}"
+    section "pytest on Python $v: skipped ($reason)"
+    row "unit python$v" 0 0 0 "not run: $reason"
+    continue
+  fi
+  section "pytest on Python $v: tests/unit -m 'not slow'"
+  vrc=0
+  started=$SECONDS
+  "$vpy" -m pytest tests/unit -m "not slow" -q -p no:cacheprovider \
+    --junitxml "$results/pytest-$v.xml" || vrc=$?
+  [ "$vrc" -eq 0 ] || failed+=("pytest on Python $v (exit $vrc)")
+  # shellcheck disable=SC2046  # three numbers: passed failed skipped
+  row "unit python$v" $("$py" "$repo/scripts/junit_counts.py" "$results/pytest-$v.xml") \
+    "$("$vpy" -V 2>&1), tests/unit not slow, $((SECONDS - started)) s"
+done
 
 # ---- VS Code extension -----------------------------------------------------------------------
 if [ -f "$ext/package.json" ] && ! { command -v node >/dev/null && command -v npm >/dev/null; }; then

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import os
 import re
@@ -189,10 +190,18 @@ def validate_layer(raw: dict[str, Any], *, camel: bool = False) -> tuple[dict[st
         name = _ALIASES.get(name, name)
         kind = _KEYS.get(name)
         if kind is None:
-            warnings.append(f"unknown setting {key!r} ignored")
+            warnings.append(f"unknown setting {key!r} ignored{_did_you_mean(name, camel)}")
             continue
         values[name] = _check_value(key, kind, value)
     return values, warnings
+
+
+def _did_you_mean(name: str, camel: bool) -> str:
+    close = difflib.get_close_matches(name, _KEYS, n=1, cutoff=0.75)
+    if not close:
+        return ""
+    head, *rest = close[0].split("_")
+    return f"; did you mean {head + ''.join(p.title() for p in rest) if camel else close[0]!r}?"
 
 
 def _check_value(key: str, kind: str, value: Any) -> Any:

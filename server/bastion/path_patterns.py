@@ -19,8 +19,6 @@ from collections import Counter
 from collections.abc import Iterable
 
 _MAGIC = re.compile(r"[*?[]")
-# Text between wildcards; a piece with a bracket may be inside a character class: not literal.
-_WILDCARDS = re.compile(r"[*?]|\[.*?\]")
 _GRAM = 3
 
 
@@ -39,6 +37,29 @@ def _matches_one(rel: str, pattern: str) -> bool:
     if any(fnmatch.fnmatch(part, pattern) for part in parts):
         return True
     return "/" in pattern and f"/{pattern.strip('./')}/" in f"/{rel}/"
+
+
+def _literal_pieces(pattern: str) -> list[str]:
+    """The runs of text a glob matches literally, read as fnmatch.translate reads the glob: a
+    class may start with `!` and then `]` (`[]ab]` is one class), an unclosed `[` is literal."""
+    pieces, piece, i, n = [], "", 0, len(pattern)
+    while i < n:
+        char = pattern[i]
+        i += 1
+        if char in "*?" or char == "[":
+            if char == "[":
+                j = i + (i < n and pattern[i] == "!")
+                j += j < n and pattern[j] == "]"
+                j = pattern.find("]", j)
+                if j == -1:
+                    piece += char
+                    continue
+                i = j + 1
+            pieces.append(piece)
+            piece = ""
+        else:
+            piece += char
+    return [*pieces, piece]
 
 
 def _grams(text: str) -> set[str]:
@@ -70,8 +91,7 @@ class PathPatterns:
                 self._equal.setdefault(normcase(pattern), []).append(raw)
                 self._parent.setdefault(normcase(pattern.removeprefix("./") + "/"), []).append(raw)
                 continue
-            literal = [piece for piece in _WILDCARDS.split(normcase(pattern.removeprefix("./")))
-                       if "[" not in piece and "]" not in piece]
+            literal = _literal_pieces(normcase(pattern.removeprefix("./")))
             globs.append((raw, set().union(*map(_grams, literal))))
         counts = Counter(gram for _, grams in globs for gram in grams)
         for raw, grams in globs:

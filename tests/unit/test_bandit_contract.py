@@ -39,6 +39,7 @@ from bastion.config import Config
 from bastion.engine import suppress
 from bastion.engine.engine import Engine
 from bastion.model import Level
+from bastion.model.redact import redact_message
 
 REPO = Path(__file__).resolve().parents[2]
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
@@ -400,7 +401,7 @@ def full_results(text: str, path: str = "x.py") -> list[tuple]:
                 r.severity,
                 r.confidence,
                 r.cwe.id or None,
-                r.text,
+                redact_message(r.text),  # Bastion never shows a possible secret
                 tuple(n - 1 for n in r.linerange),
             )
         )
@@ -522,11 +523,11 @@ def test_adapter_reports_levels_as_enum():
 
 def test_checks_of_a_function_itself_match_what_keeps_a_function_whole():
     """A function is split into statements unless B107/B503 may report the function itself
-    (their span and nosec lines reach the end of its body): units.py holds supersets of the
+    (their span and nosec lines reach the end of its body): bandit_scopes.py holds supersets of the
     names and values these checks match."""
     from bandit.plugins import general_hardcoded_password, insecure_ssl_tls
 
-    from bastion.engine.units import BAD_SSL_DEFAULTS, PASSWORD_NAME
+    from bastion.analyzers.bandit_scopes import BAD_SSL_DEFAULTS, PASSWORD_NAME
 
     assert sorted(t._test_id for t in _TESTSET.get_tests("FunctionDef")) == ["B107", "B503"]
     # Every word this matches contains "pas", "pwd", "token" or "secret".

@@ -235,3 +235,21 @@ def test_non_utf8_and_binary_files_are_skipped_rest_analysed(tmp_path):
     assert sorted(e["path"] for e in as_json["errors"]) == ["blob.py", "latin1.py"]
     assert all(e["message"].startswith("skipped: ") for e in as_json["errors"])
     assert {r["path"] for r in as_json["results"]} == {"good.py", "declared.py"}
+
+
+# ---- habits: hints once per rule, --no-hints ----------------------------------------------------
+
+def test_text_hint_once_per_rule(text_run):
+    hinted = [h["rule"] for h in map(HINT_LINE.match, text_run.stdout.split("\n")) if h]
+    found = [m["rule"] for m in map(FINDING_LINE.match, text_run.stdout.split("\n")) if m]
+    assert "B105" in hinted and found.count("B105") == 2  # two findings, one hint
+    assert sorted(hinted) == sorted(set(hinted))
+
+
+def test_no_hints_prints_findings_only(text_run):
+    proc = bastion("check", "--no-hints", EXAMPLE)
+    assert proc.returncode == 1, proc.stderr
+    assert not any(HINT_LINE.match(line) for line in proc.stdout.split("\n"))
+    # the same report without the hint lines (the summary's time aside)
+    assert [line for line in text_run.stdout.split("\n") if not HINT_LINE.match(line)][:-2] == \
+        proc.stdout.split("\n")[:-2]

@@ -49,7 +49,7 @@ def test_dropping_shell_fails_differently_for_a_missing_program(tmp_path):
     assert _run(apply(text, fix), tmp_path) == "raised FileNotFoundError\n"
 
 
-@pytest.mark.parametrize("command", [":", "echo -e 'a\\tb'", "printf x", "true"])
+@pytest.mark.parametrize("command", [":", "echo -e hello", "printf x", "true"])
 def test_shell_builtins_are_not_run_as_programs(command):
     """`:` is no program at all; `echo -e` prints "-e" in dash but not as /bin/echo."""
     text = f"import subprocess\nsubprocess.run({command!r}, shell=True)\n"

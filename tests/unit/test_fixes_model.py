@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bastion.engine.units import split_document
 from bastion.fixes import DocModel
 from bastion.fixes.edits import Change, apply_changes, apply_line_edits, diff_edits, line_edits
 from bastion.fixes.testing import engine
@@ -74,3 +75,55 @@ def test_minimal_edit_touches_only_what_changed():
     (edit,) = line_edits(lines, [change])
     assert (edit.start_line, edit.start_col, edit.end_line, edit.end_col) == (0, 9, 0, 35)
     assert edit.text == "safe_load(f"
+
+
+class PublicOnly:
+    """The real engine, recording every attribute the fixes ask of it."""
+
+    def __init__(self, engine) -> None:
+        object.__setattr__(self, "asked", set())
+        object.__setattr__(self, "engine", engine)
+
+    def __getattr__(self, name: str):
+        self.asked.add(name)
+        return getattr(self.engine, name)
+
+
+def test_fixes_use_only_the_engines_public_api():
+    from bastion.fixes.planner import fix_all, verified
+    from bastion.fixes.testing import CONFIG, findings
+    text = ("import subprocess\nimport yaml\n\n\ndef load(p):\n"
+            "    return yaml.load(open(p), Loader=yaml.Loader)\n\n\n"
+            "def run(host):\n    subprocess.run('ping -c 1 ' + host, shell=True)\n")
+    engine_ = PublicOnly(engine())
+    model = DocModel.build(text, engine_)
+    for finding in findings(text):
+        verified(engine_, model, CONFIG, "t.py", finding)  # unit-scoped verification
+        verified(engine_, model, CONFIG, "t.py", finding, full=True)
+    result = fix_all(engine_, text, "t.py", CONFIG, frozenset({"safe", "review"}))
+    assert {f.rule_id for f in result.applied} >= {"B506", "B602"}
+    model.update("# edited\n" + text, engine_).analyse(engine_, "t.py", CONFIG)
+    private = sorted(name for name in engine_.asked if name.startswith("_"))
+    assert not private, private
+
+
+def test_update_derives_the_split_with_the_engines_incremental_splitter():
+    text = (STDLIB / "textwrap.py").read_text(encoding="utf-8")
+    model = DocModel.build(text, engine())
+    lines = text.split("\n")
+    middle = next(i for i in range(len(lines) // 2, len(lines)) if lines[i].startswith("        "))
+    lines[middle] += "  # edited"
+    updated = model.update("\n".join(lines), engine())
+    assert updated.split.reuse is not None  # re-split around the edit, not the whole file
+    assert updated.split.units == split_document("\n".join(lines)).units
+
+
+def test_indenting_a_body_keeps_its_findings():
+    """Issue 11: indent the body of `def f` by four more spaces (still valid)."""
+    from bastion.fixes.testing import CONFIG
+    text = "def f(x):\n    eval(a)\n    eval(b)\n"
+    model = DocModel.build(text, engine())
+    assert [f.rule_id for f in model.analyse(engine(), "t.py", CONFIG).findings] == ["B307"] * 2
+    deeper = "def f(x):\n        eval(a)\n        eval(b)\n"
+    updated = model.update(deeper, engine())
+    assert [f.rule_id for f in updated.analyse(engine(), "t.py", CONFIG).findings] == ["B307"] * 2

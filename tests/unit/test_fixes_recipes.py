@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bastion.fixes.base import fixable_rules
-from bastion.fixes.testing import findings, fixed, fixes, titles
+from bastion.fixes.planner import fix_all
+from bastion.fixes.testing import CONFIG, apply, engine, findings, fixed, fixes, titles
 
 
 def test_at_least_25_rules_have_fixes():
@@ -46,7 +49,7 @@ def test_literal_command_is_split_at_fix_time():
 def test_dynamic_command_uses_shlex_split_and_review():
     src = "import subprocess\n\n\ndef run(cmd):\n    subprocess.run(cmd, shell=True, check=True)\n"
     out = fixed(src, "B602")
-    assert out == ("import subprocess\nimport shlex\n\n\ndef run(cmd):\n"
+    assert out == ("import shlex\nimport subprocess\n\n\ndef run(cmd):\n"
                    "    subprocess.run(shlex.split(cmd), check=True)\n")
     assert titles(src, "B602") == ["Fix B602: split the command with shlex.split " + NO_SHELL]
 
@@ -121,9 +124,27 @@ def test_eval_to_literal_eval_only_with_one_argument():
     assert fixed("x = eval(s, {})\n", "B307") is None
 
 
+@pytest.mark.parametrize("argument", [
+    "expr", "request.args['expression']", "request.args.get('formula')", "'2 + ' + n",
+    "f'{a} * {b}'", "'%s + 1' % n", "'{} + 1'.format(n)", "'1 + 2'", "self.condition",
+    "data['code']"])
+def test_eval_of_an_expression_is_not_rewritten_to_literal_eval(argument):
+    """literal_eval would refuse every input of a calculator, a rule engine, a formula."""
+    assert fixed(f"def f(request, n, a, b, data, self):\n    return eval({argument})\n",
+                 "B307") is None
+
+
+@pytest.mark.parametrize("argument", ["line", "'[1, 2]'", "request.args['ids']", "read()"])
+def test_eval_of_data_gets_literal_eval_with_what_to_check(argument):
+    good, _ = fixes(f"def f(request, line, read):\n    return eval({argument})\n", "B307")
+    assert [g.key for g in good] == ["literal-eval"]
+    assert "check that the input is only ever a literal" in good[0].title
+    assert "never an expression" in good[0].note
+
+
 def test_mktemp_assignment_and_return():
     src = "import tempfile\n\n\ndef f():\n    p = tempfile.mktemp('.csv')\n    return p\n"
-    assert fixed(src, "B306") == ("import tempfile\nimport os\n\n\ndef f():\n"
+    assert fixed(src, "B306") == ("import os\nimport tempfile\n\n\ndef f():\n"
                                   "    fd, p = tempfile.mkstemp('.csv')\n    os.close(fd)\n"
                                   "    return p\n")
     src = "import tempfile\n\n\ndef f():\n    return tempfile.mktemp()\n"
@@ -176,12 +197,29 @@ def test_silent_except_is_narrowed_to_what_the_body_raises(body, error):
     assert "decide" in good[0].note and "propagates" in good[0].note
 
 
+def test_different_passwords_get_different_environment_variables():
+    """Four seeded passwords used to become os.environ["PASSWORD"] alike."""
+    src = ('import os\nimport psycopg2\nimport redis\nimport smtplib\n\n\n'
+           'def connect(mail):\n'
+           '    db = psycopg2.connect(password="db-pass-1")\n'
+           '    cache = redis.Redis(password="cache-pass-2")\n'
+           '    mail.login("me", password="mail-pass-3")\n'
+           '    return smtplib.SMTP_SSL("h").login("u", password="smtp-pass-4"), db, cache\n')
+    names = []
+    for index in range(4):
+        good, _ = fixes(src, "B106", index)
+        (name,) = re.findall(r'os.environ\["(\w+)"\]', apply(src, good[0]))
+        names.append(name)
+        assert f"{name} is set" in good[0].title and "KeyError" in good[0].note
+    assert names == ["DB_PASSWORD", "CACHE_PASSWORD", "MAIL_PASSWORD", "LOGIN_PASSWORD"]
+
+
 def test_passwords_from_environment():
     src = 'import os\n\nDB_PASSWORD = "hunter22"\n'
     assert fixed(src, "B105") == 'import os\n\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n'
     src = 'import db\n\ndb.connect(user="u", password="hunter22")\n'
     assert fixed(src, "B106") == \
-        'import db\nimport os\n\ndb.connect(user="u", password=os.environ["PASSWORD"])\n'
+        'import os\n\nimport db\n\ndb.connect(user="u", password=os.environ["DB_PASSWORD"])\n'
 
 
 # -- flask, jinja, tls, chmod, bind, tar, torch, xml, sql --------------------------------------
@@ -223,12 +261,25 @@ def test_wrap_socket_uses_default_context_when_host_is_known():
 
 def test_xml_call_and_import():
     src = "import xml.etree.ElementTree as ET\nroot = ET.fromstring(data)\n"
-    assert fixed(src, "B314") == ("import xml.etree.ElementTree as ET\n"
-                                  "import defusedxml.ElementTree\n"
-                                  "root = defusedxml.ElementTree.fromstring(data)\n")
     assert fixed(src, "B405") == "import defusedxml.ElementTree as ET\nroot = ET.fromstring(data)\n"
-    # Element is not part of defusedxml's API: swapping the import would break it.
-    assert fixed(src + "e = ET.Element('a')\n", "B405") is None
+    # Element is not part of defusedxml's API: swapping the import would break it, so the call
+    # is fixed on its own.
+    src += "e = ET.Element('a')\n"
+    assert fixed(src, "B405") is None
+    assert fixed(src, "B314") == ("import xml.etree.ElementTree as ET\n\n"
+                                  "import defusedxml.ElementTree\n"
+                                  "root = defusedxml.ElementTree.fromstring(data)\n"
+                                  "e = ET.Element('a')\n")
+
+
+def test_import_swap_and_qualified_call_never_leave_an_unused_import():
+    """Both fixes applied used to give `import defusedxml.ElementTree as ET` (unused) next to
+    `import defusedxml.ElementTree` for the qualified call."""
+    src = "import xml.etree.ElementTree as ET\n\n\ndef f(data):\n    return ET.fromstring(data)\n"
+    assert fixes(src, "B314")[0] == []  # the import's fix covers the call
+    result = fix_all(engine(), src, "t.py", CONFIG, frozenset({"safe", "review"}))
+    assert result.text == src.replace("import xml.etree.ElementTree as ET",
+                                      "import defusedxml.ElementTree as ET")
 
 
 def test_sql_parameters_by_driver():
@@ -249,7 +300,7 @@ def test_mark_safe_becomes_format_html_with_a_from_import():
     src = ("from django.utils.safestring import mark_safe\n\n\n"
            "def badge(u):\n    return mark_safe(f'<b title=\"{u.title!r}\">{u.name}</b>{{}}')\n")
     assert fixed(src, "B308") == (
-        "from django.utils.safestring import mark_safe\nfrom django.utils.html import format_html"
+        "from django.utils.html import format_html\nfrom django.utils.safestring import mark_safe"
         "\n\n\ndef badge(u):\n"
         "    return format_html('<b title=\"{!r}\">{}</b>{{}}', u.title, u.name)\n")
     # Already imported: not added twice.

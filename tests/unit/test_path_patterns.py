@@ -80,3 +80,12 @@ def test_config_per_path_ignores_union_the_rules_of_every_matching_pattern(tmp_p
     copy = pickle.loads(pickle.dumps(cfg))
     assert copy == cfg and copy._compiled._ignores is None
     assert not copy.reports(finding("B101"), path)
+
+
+def test_classes_that_open_with_a_bracket_hold_no_literal_text():
+    """`[]aaa[ab]` is one class (fnmatch reads a `]` right after `[` or `[!` as a member):
+    indexing "aaa" as literal text made the pattern miss `a` (found by the property test)."""
+    for pattern, rel in [("[]aaa[ab]", "a"), ("[!]xyz]", "q"), ("src/[]abc]", "src/c"),
+                         ("[abc", "[abc"), ("x[]yyy]z", "xyz")]:
+        assert _matches_one(rel, pattern), (pattern, rel)
+        assert PathPatterns([pattern]).matching(rel) == {pattern}, (pattern, rel)

@@ -89,3 +89,20 @@ def test_real_editor_tests_skip_with_the_recorded_reason_even_in_ci(tmp_path):
                            str(REPO / "tests" / "realclient" / "test_neovim.py")],
                           env=env, cwd=REPO, capture_output=True, text=True, timeout=300)
     assert done.returncode == 1 and "CI is set" in done.stdout
+
+
+def test_a_python_version_without_interpreter_is_recorded_not_fatal(tmp_path):
+    env = _sandbox(tmp_path, uid=1000)
+    # pyenv's shim for a version that is not active is on PATH but fails when run
+    shim = tmp_path / "bin" / "python3.98"
+    shim.write_text(f"#!{shutil.which('bash')}\necho 'pyenv: python3.98: command not found' >&2\n"
+                    "exit 127\n")
+    shim.chmod(0o755)
+    env["BASTION_PYVERSIONS"] = "3.98 3.99"
+    done = subprocess.run(["bash", str(tmp_path / "repo" / "scripts" / "setup.sh"), "--pyversions"],
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    record = _record(tmp_path)
+    for version in ("3.98", "3.99"):
+        assert f"python{version}\tno Python {version} interpreter" in record
+    assert not list((tmp_path / "repo").glob(".venv-*"))

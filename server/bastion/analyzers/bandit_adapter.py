@@ -20,6 +20,7 @@ from bandit.core import config as b_config
 from bandit.core import extension_loader, meta_ast, metrics, node_visitor, test_set, tester
 from bandit.core import utils as b_utils
 
+from bastion.analyzers.bandit_scopes import reads_whole_function
 from bastion.analyzers.base import UnitSource, node_lines
 from bastion.model import Finding, Level, Span
 from bastion.model.text import byte_to_char_col, line_at
@@ -78,14 +79,18 @@ class _RecordingTester(tester.BanditTester):
 class _LeanVisitor(node_visitor.BanditNodeVisitor):
     """Bandit's visitor, minus the work no check reads: nodes of a type that has neither a
     check nor a `visit_` method (Name, Load, BinOp, ...: most of a tree) get no context, and
-    nothing is logged. The contexts of the other nodes are built exactly as bandit builds them.
+    nothing is logged; neither do constants other than strings and bytes (bandit's
+    `visit_Constant` ignores them: a long literal of numbers is mostly such nodes). The contexts
+    of the other nodes are built exactly as bandit builds them.
     """
 
     interesting: frozenset[str] = frozenset()
 
     def pre_visit(self, node):
         self.depth += 1
-        if node.__class__.__name__ not in self.interesting:
+        kind = node.__class__
+        if kind.__name__ not in self.interesting or (
+                kind is ast.Constant and not isinstance(node.value, (str, bytes))):
             self.context = {}
             return True
         context = {"imports": self.imports, "import_aliases": self.import_aliases}
@@ -130,6 +135,9 @@ class BanditAdapter:
 
     def rule_ids(self) -> dict[str, str]:
         return dict(self._names)
+
+    def reads_whole(self, function: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> bool:
+        return reads_whole_function(function, lines)
 
     def nosec_ids(self) -> dict[str, str]:
         """Ids a nosec comment may name besides the rules: bandit's built-in B001 silences nothing."""

@@ -43,7 +43,11 @@ class UnitSource:
 
 
 class Analyzer(Protocol):
-    """An analyzer must be deterministic: the engine caches its results per unit text and context."""
+    """An analyzer must be deterministic: the engine caches its results per unit text and context.
+
+    Any exception it raises (RecursionError and MemoryError included) makes the unit, or for
+    `analyse_file` the file, "not analysed" in every output; the other units keep their findings.
+    """
 
     id: str
     version: str
@@ -51,11 +55,39 @@ class Analyzer(Protocol):
     def rule_ids(self) -> dict[str, str]:
         """Every rule id this analyzer can report, mapped to its check name."""
 
+    def nosec_ids(self) -> dict[str, str]:
+        """Other names a suppression comment may use, mapped to a rule id ({} when none)."""
+
     def analyse_unit(self, unit: UnitSource) -> list[Finding]:
         """Findings in the unit, with `lines` set to the statement's lines for suppressions."""
+
+    def analyse_file(self, text: str, path: str) -> list[Finding]:
+        """Findings of checks that read the whole file's text rather than statements ([] when
+        the analyzer has none)."""
+
+    def reads_whole(self, function: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> bool:
+        """True when a check may read or report `function` as a whole (not statement by
+        statement): the engine then keeps it in one unit. `lines`: the document's lines."""
 
 
 def node_lines(node: ast.AST) -> tuple[int, ...]:
     """0-based lines a node spans."""
     end = getattr(node, "end_lineno", None) or node.lineno
     return tuple(range(node.lineno - 1, end))
+
+
+def reads_whole(function: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> bool:
+    """Whether a default analyzer reads `function` whole (`Analyzer.reads_whole`), answered
+    without loading the analyzers, for the splitter (tests/unit/test_analyzer_protocol.py
+    checks that it agrees with them). `lines`: the lines the function spans."""
+    from bastion.analyzers.bandit_scopes import reads_whole_function
+
+    return reads_whole_function(function, lines)
+
+
+def body_reads_whole(lines: list[str]) -> bool:
+    """Whether statements on `lines`, in a function's body, make a default analyzer read the
+    function whole (an edit adding them means the function is no longer split)."""
+    from bastion.analyzers.bandit_scopes import body_reads_whole as bandit_reads
+
+    return bandit_reads(lines)

@@ -139,7 +139,7 @@ def load_catalog() -> RuleCatalog:
 def quick_hints(rule_ids) -> dict[str, str]:
     """Hints for just these rules, read straight from their files: a terminal report of a few
     rules should not pay for loading and validating the whole catalog."""
-    import tomllib
+    from bastion.catalog.loader import tomllib  # tomli below Python 3.11
 
     folder = rules_dir()
     hints: dict[str, str] = {}

@@ -1,7 +1,8 @@
 """`bastion check [PATH...]`: the same engine and config as the editor, for terminals and CI.
 
 Exit status: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage, config,
-baseline, git or output error (details at the end of --help and in docs/ci.md).
+baseline, git or output error, 3 a file was not (fully) analysed, whatever --fail-on says
+(details at the end of --help and in docs/ci.md).
 """
 
 from __future__ import annotations
@@ -17,19 +18,29 @@ import attrs
 
 from bastion.cli.output import OutputError, ReportTarget
 from bastion.config import ConfigError, config_for_path
+from bastion.engine.syntax_version import newer_syntax, newer_syntax_message
 from bastion.files import UnreadableSource, iter_python_files, read_source
 from bastion.report.results import CheckResults, FileResult
 from bastion.scan import ScanItem, default_jobs, scan
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_NOT_ANALYSED = 0, 1, 2, 3
 
 
 def add_parser(sub) -> None:
     parser = sub.add_parser("check", help="analyse files and folders, print findings",
                             description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    parser.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",
-                        help="github: GitHub Actions annotations (::error file=...::message)")
+    parser.add_argument("--output-format", "--format", dest="format", default="text",
+                        choices=("text", "concise", "json", "sarif", "github"),
+                        help="concise: text without hints; github: GitHub Actions annotations "
+                             "(::error file=...::message). --format is the older spelling")
+    parser.add_argument("--statistics", action="store_true",
+                        help="instead of the findings, their count per rule (text output)")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="text output: the findings and errors only (no hints, no summary)")
+    from bastion.cli.check_options import add_arguments as add_rule_arguments
+
+    add_rule_arguments(parser)  # --select, --ignore, --severity, --exclude and the like
     from bastion.cli.gate import add_arguments as add_gate_arguments
 
     add_gate_arguments(parser)  # --fail-on, --fail-on-confidence, --baseline, --diff-base
@@ -37,6 +48,9 @@ def add_parser(sub) -> None:
     parser.add_argument("--output", "-o", type=Path,
                         help="write the report to this file (atomically; never through a symlink "
                              "or over a scanned file)")
+    parser.add_argument("--no-hints", action="store_true",
+                        help="text output: no lesson hint (by default one, under a rule's first "
+                             "finding)")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     parser.add_argument("--jobs", "-j", type=_jobs, default=None,
                         help="worker processes, at least 1 (default and most: one per available "
@@ -64,9 +78,15 @@ def _jobs(value: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bastion.cli.check_options import apply, overrides
     from bastion.cli.gate import Gate, GateError
     from bastion.engine.registry import create_engine
 
+    try:
+        given = overrides(args)
+    except ConfigError as exc:
+        print(f"bastion: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     try:
         target = ReportTarget.check(args.output)
         if args.diff:
@@ -86,6 +106,9 @@ def run(args: argparse.Namespace) -> int:
     if args.unsafe_fixes and fixing is None:
         print("bastion: warning: --unsafe-fixes has no effect without --fix or --diff",
               file=sys.stderr)
+    if args.statistics and args.format not in ("text", "concise"):
+        print(f"bastion: warning: --statistics has no effect on --output-format {args.format}",
+              file=sys.stderr)
     started = time.perf_counter()
     for raw in args.paths:
         root = Path(raw)
@@ -99,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_ERROR
         for warning in warnings:
             print(f"bastion: warning: {warning}", file=sys.stderr)
+        config = apply(config, given)
         absolute = root.is_absolute()
         for path in iter_python_files(root, config):
             scanned.append(str(path))
@@ -113,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
                 continue
             source = fixing.fix(engine, path, shown, config, source, results)
             analysis = engine.analyse(source.text, str(path), config)
-            _add_file(results, shown, source.text.count("\n") + 1, analysis)
+            _add_file(results, shown, source.text.count("\n") + 1, analysis, text=source.text)
     try:
         target.refuse_scanned(scanned)
     except OutputError as exc:
@@ -124,7 +148,8 @@ def run(args: argparse.Namespace) -> int:
         if outcome.analysis is None:
             results.errors.append((outcome.item.shown, outcome.error or "skipped"))
         else:
-            _add_file(results, outcome.item.shown, outcome.lines, outcome.analysis)
+            _add_file(results, outcome.item.shown, outcome.lines, outcome.analysis,
+                      path=outcome.item.path)
     results.seconds = time.perf_counter() - started
     if fixing is not None:
         fixing.summary()
@@ -141,15 +166,35 @@ def run(args: argparse.Namespace) -> int:
         print(f"bastion: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     gate.notes(sys.stderr)
+    if results.not_analysed():
+        # An incomplete scan is never a pass, not even with --fail-on never.
+        return EXIT_NOT_ANALYSED
     return gate.exit_code(results)  # --fail-on severity and --fail-on-confidence
 
 
-def _add_file(results: CheckResults, shown: str, line_count: int, analysis) -> None:
+def _add_file(results: CheckResults, shown: str, line_count: int, analysis, *,
+              text: str | None = None, path: str | None = None) -> None:
     results.scanned_lines += line_count
     results.files.append(FileResult(shown, analysis))
+    if analysis.broken:
+        needed = _newer_syntax(text, path)
+        if needed is not None:
+            results.errors.append((shown, newer_syntax_message(needed)))
+            return
     for start, end in analysis.broken:
         results.errors.append((shown, f"lines {start + 1}-{end + 1} do not parse; "
                                       "findings there are not reported"))
+
+
+def _newer_syntax(text: str | None, path: str | None):
+    """The newer Python a file that does not parse needs: its `text`, else the scanned file at
+    `path` read again (scans keep no text; this happens only for files that do not parse)."""
+    if text is None:
+        try:
+            text = read_source(path).text
+        except UnreadableSource:
+            return None
+    return newer_syntax(text)
 
 
 class FixRun:
@@ -225,10 +270,14 @@ def _write(results: CheckResults, args: argparse.Namespace, out: TextIO, gate=No
         from bastion.report.github import write_github
         catalog = _catalog()
         write_github(results, out, catalog.hints() if catalog is not None else {})
+    elif args.statistics:
+        from bastion.report.text import write_statistics
+        write_statistics(results, out)
     else:
         from bastion.report.text import write_text
         colour = args.color == "always" or (
             args.color == "auto" and out.isatty() and not os.environ.get("NO_COLOR"))
         from bastion.catalog.index import quick_hints
-        hints = quick_hints(f.rule_id for _, f in results.findings())
-        write_text(results, out, hints, colour)
+        hinted = not (args.no_hints or args.quiet or args.format == "concise")
+        hints = quick_hints(f.rule_id for _, f in results.findings()) if hinted else {}
+        write_text(results, out, hints, colour, summary=not args.quiet)

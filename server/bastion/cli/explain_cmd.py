@@ -1,5 +1,7 @@
 """`bastion explain RULE`: the lesson for a rule id (or check name), as text, markdown or JSON.
 
+RULE may also be ruff's flake8-bandit code (S602 for B602), as a `# noqa: S602` names it.
+
 Exit status: 0 shown, 2 unknown rule (close ids are suggested).
 """
 
@@ -19,7 +21,8 @@ def add_parser(sub) -> None:
     parser = sub.add_parser("explain", help="show a rule's lesson: why it matters, how to fix it",
                             description=__doc__,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("rule", metavar="RULE_ID", help="a rule id such as B602, or its check name")
+    parser.add_argument("rule", metavar="RULE_ID",
+                        help="a rule id such as B602, ruff's code for it (S602), or its check name")
     parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     parser.set_defaults(func=run)
@@ -27,9 +30,15 @@ def add_parser(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from bastion.catalog import index
+    from bastion.engine.suppress import NOQA_TO_BANDIT, RUFF_ONLY_BANDIT_CODES
 
     catalog = index.load_catalog()
-    spec = catalog.find(args.rule)
+    ruff_code = args.rule.strip().upper()
+    spec = catalog.find(NOQA_TO_BANDIT.get(ruff_code, args.rule))
+    if spec is None and ruff_code in RUFF_ONLY_BANDIT_CODES:
+        print(f"bastion: error: {ruff_code} is ruff's; bandit 1.9 has no B{ruff_code[1:]}, so "
+              "Bastion has no such rule", file=sys.stderr)
+        return EXIT_UNKNOWN
     if spec is None:
         print(f"bastion: error: unknown rule {args.rule!r}{_suggestion(args.rule, catalog)}",
               file=sys.stderr)

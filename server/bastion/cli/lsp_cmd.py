@@ -7,7 +7,11 @@ import gc
 
 
 def add_parser(sub) -> None:
-    parser = sub.add_parser("lsp", help="run the language server (stdio)")
+    parser = sub.add_parser(
+        "lsp", help="run the language server (stdio)",
+        description="Run Bastion's language server. An editor starts it and talks the Language "
+                    "Server Protocol over its standard input and output; you do not run it "
+                    "yourself, except with --tcp to attach a client while debugging.")
     parser.add_argument("--tcp", action="store_true", help="listen on TCP instead of stdio")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=2087)

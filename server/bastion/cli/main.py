@@ -18,13 +18,25 @@ _COMMANDS = {"lsp": "bastion.cli.lsp_cmd", "check": "bastion.cli.check",
              "baseline": "bastion.cli.baseline_cmd"}
 
 
+class _CommandParser(argparse.ArgumentParser):
+    """A sub-command's parser: it reports its own unknown options, with its own usage (by
+    default argparse hands them up, and `check --foo` printed the top-level usage)."""
+
+    def parse_known_args(self, args=None, namespace=None):
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
+
+
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     """The parser for `argv`: with only its command's sub-parser when it starts with one, else
     (help, --version, a typo) with every command's."""
     parser = argparse.ArgumentParser(
         prog="bastion", description="Security analysis for Python: language server and CI check.")
     parser.add_argument("--version", action="version", version=f"bastion {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # Nested sub-commands (`baseline create`) inherit the class.
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_CommandParser)
     args = sys.argv[1:] if argv is None else argv
     names = args[:1] if args and args[0] in _COMMANDS else list(_COMMANDS)
     for name in names:

@@ -1,14 +1,17 @@
 """Engine.analyse(text, path, config) -> Analysis: every analyzer, unit by unit, cached.
 
 The engine is pure and synchronous; callers serialise runs (bandit keeps global state) by going
-through `Engine.lock`, which `analyse` takes itself.
+through `Engine.lock`, which `analyse` takes itself. Analyses run on the deep-stack worker
+(engine/deep.py). An analysis never raises: whatever could not be analysed (an analyzer that
+failed, a statement nested too deeply, any exception) is a `NotAnalysed` entry in `errors`,
+with the findings of everything else kept; such a result is never cached.
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
 import logging
-import threading
 from collections.abc import Callable, Generator, Sequence
 from datetime import date
 
@@ -19,12 +22,14 @@ from bastion.config import Config
 from bastion.engine.cache import LRU
 from bastion.engine.cache_entry import InvalidEntry, decode, encode, text_key
 from bastion.engine.context import EMPTY, Context, import_facts
+from bastion.engine.deep import OwnedLock, run_deep
 from bastion.engine.disk_cache import DiskCache
 from bastion.engine.progressive import Reporter, analyse_progressively
 from bastion.engine.suppress import Directive, SuppressionHint, comment_directives, govern
 from bastion.engine.units import Split, Unit, forget_chunks, split_document
 from bastion.engine.whole_file import analyse_whole, split_whole
-from bastion.model import Finding
+from bastion.limits import MAX_NESTING
+from bastion.model import Finding, NotAnalysed
 from bastion.model.text import split_lines
 
 log = logging.getLogger(__name__)
@@ -50,6 +55,7 @@ class UnitFacts:
     parsed: bool
     imports: tuple
     directives: tuple[Directive, ...]  # lines relative to the unit's start
+    too_deep: str | None = None  # why a unit that Python parses could not be parsed here
 
 
 @attrs.frozen
@@ -61,14 +67,14 @@ class UnitRecord:
     context: Context
     findings: tuple[Finding, ...] = ()
     directives: tuple[Directive, ...] = ()
-    errors: tuple[str, ...] = ()
+    errors: tuple[NotAnalysed, ...] = ()
 
     def moved(self, lines: int) -> UnitRecord:
-        if not lines or not (self.findings or self.directives):
+        if not lines or not (self.findings or self.directives or self.errors):
             return self
         return UnitRecord(self.context, tuple(f.shifted(lines) for f in self.findings),
                           tuple(attrs.evolve(d, line=d.line + lines) for d in self.directives),
-                          self.errors)
+                          tuple(e.shifted(lines) for e in self.errors))
 
 
 @attrs.frozen
@@ -78,7 +84,7 @@ class RawAnalysis:
     findings: tuple[Finding, ...]
     directives: dict[int, Directive]
     broken: tuple[tuple[int, int], ...]
-    errors: tuple[str, ...] = ()
+    errors: tuple[NotAnalysed, ...] = ()  # what was not analysed: the result is incomplete
     split: Split | None = attrs.field(default=None, eq=False)  # None when read from disk
     # One per unit of `split`: what the next analysis of an edit reuses (see units.Reuse).
     records: tuple[UnitRecord, ...] = attrs.field(default=(), eq=False)
@@ -90,7 +96,7 @@ class Analysis:
     findings: tuple[Finding, ...]
     suppressed: tuple[Finding, ...]  # silenced by a comment, with `suppressed_by` set
     broken: tuple[tuple[int, int], ...]  # 0-based line ranges that do not parse
-    errors: tuple[str, ...] = ()
+    errors: tuple[NotAnalysed, ...] = ()  # what was not analysed: the result is incomplete
     # the `# nosec` comments by line (where the "suppress" quick fix adds an id)
     directives: dict[int, Directive] = attrs.field(factory=dict, eq=False)
     # unused, blanket, expired, ... suppression comments
@@ -103,15 +109,17 @@ class Engine:
         self.analyzers = list(analyzers)
         self.disk_cache = disk_cache
         self.unit_caches = unit_caches  # False for one-off scans: documents are not edited
-        self.lock = threading.RLock()
+        self.lock = OwnedLock()
         self._facts: LRU[bytes, UnitFacts] = LRU(cache_size)
         self._results: LRU[tuple[bytes, bytes], tuple[Finding, ...]] = LRU(cache_size)
+        # Ranges that do not parse, by text digest: why when it is their nesting, else "".
+        self._depth_verdicts: LRU[bytes, str] = LRU(1024)
         self.rule_names: dict[str, str] = {}  # rule id -> check name
         for analyzer in self.analyzers:
             self.rule_names.update(analyzer.rule_ids())
         self._lookup = {**{i: i for i in self.rule_names}, **{n: i for i, n in self.rule_names.items()}}
         for analyzer in self.analyzers:
-            self._lookup.update(getattr(analyzer, "nosec_ids", dict)())
+            self._lookup.update(analyzer.nosec_ids())
         self.version_key = "|".join(f"{a.id}={a.version}" for a in self.analyzers)
 
     def analyse(self, text: str, path: str, config: Config) -> Analysis:
@@ -138,15 +146,24 @@ class Engine:
         """`split`/`lines` may come from an IncrementalSplitter; by default the text is split.
 
         A whole-file analysis (no `split` given) is looked up in, and stored to, the disk cache.
+        Never raises: a failure is the result's `errors` (see the module docstring).
         """
-        return run_to_end(self.analysis_steps(text, path, split, lines, use_disk, progress))
+        steps = self.analysis_steps(text, path, split, lines, use_disk, progress)
+        try:
+            if self.lock.held():  # the deep worker would wait for the lock this thread holds
+                return run_to_end(steps)
+            return run_deep(run_to_end, steps)
+        except Exception as exc:  # noqa: BLE001 - one file's failure must not cost the others
+            log.exception("analysis of %s failed", path)
+            return RawAnalysis((), {}, (), (NotAnalysed(failure_reason(exc)),))
 
     def analysis_steps(self, text: str, path: str, split: Split | None = None,
                        lines: list[str] | None = None, use_disk: bool = True,
                        progress: Progress | None = None) -> Generator[None, None, RawAnalysis]:
         """`analyse_raw` as a generator that yields between slices of the work (a slice of a
         progressive first analysis, a batch of units), without holding `lock`: the caller may
-        run other analyses in between."""
+        run other analyses in between. Its caller runs it on the deep-stack worker
+        (`engine/deep.py`) and turns an exception into a "not analysed" result."""
         key = None
         if split is None and use_disk and self.disk_cache is not None:
             key = text_key(text, self.version_key)
@@ -162,6 +179,8 @@ class Engine:
                                                    progress)
         if raw is None:
             raw = yield from self._analyse_units(text, path, split, lines, progress)
+        if raw.broken:
+            raw = self._too_deep_apart(raw, lines or split_lines(text))
         if key is not None and not raw.errors:
             self.disk_cache.put(key, encode(key, text, raw.findings, raw.directives, raw.broken))
         return raw
@@ -173,6 +192,12 @@ class Engine:
         cached = self.cached_raw(text)
         if cached is None:
             return None
+        if self.lock.held():
+            return split_whole(self, text, path, lines, cached)
+        return run_deep(self._split_whole, text, path, lines, cached)
+
+    def _split_whole(self, text: str, path: str, lines: list[str], cached: RawAnalysis
+                     ) -> RawAnalysis | None:
         with self.lock:
             return split_whole(self, text, path, lines, cached)
 
@@ -217,29 +242,57 @@ class Engine:
         the records come with it, for the next analysis of an edit. Call with `lock` held."""
         findings = [f for r in records for f in r.findings]
         directives = directives_by_line(records)
-        for analyzer in self.analyzers:
-            whole_file = getattr(analyzer, "analyse_file", None)
-            found = whole_file(text, path) if whole_file is not None else []
-            if found:
-                findings.extend(found)
-                # Whole-file findings may sit on comment lines, outside every unit.
-                directives = {**comment_directives(text, 0, self._lookup), **directives}
+        errors = [e for r in records for e in r.errors]
+        found = self.file_findings(text, path, errors)
+        if found:
+            findings.extend(found)
+            # Whole-file findings may sit on comment lines, outside every unit.
+            directives = {**comment_directives(text, 0, self._lookup), **directives}
         findings.sort(key=Finding.sort_key)
-        errors = tuple(e for r in records for e in r.errors)
-        return RawAnalysis(tuple(findings), directives, split.broken, errors,
+        return RawAnalysis(tuple(findings), directives, split.broken, tuple(errors),
                            attrs.evolve(split, reuse=None, trees={}), tuple(records))
+
+    def file_findings(self, text: str, path: str, errors: list[NotAnalysed]) -> list[Finding]:
+        """The analyzers' whole-file checks; a failing one adds to `errors`."""
+        found: list[Finding] = []
+        for analyzer in self.analyzers:
+            try:
+                found.extend(analyzer.analyse_file(text, path))
+            except Exception as exc:  # noqa: BLE001 - the other analyzers' findings still count
+                log.exception("%s failed on the whole file %s", analyzer.id, path)
+                errors.append(NotAnalysed(f"{analyzer.id}'s whole-file checks failed: "
+                                          f"{failure_reason(exc)}", analyzer=analyzer.id))
+        return found
 
     def unit_record(self, unit: Unit, lines: list[str], path: str, context: Context,
                     trees: dict[bytes, ast.Module]) -> UnitRecord:
         """What the unit contributes, analysed after `context` (`trees`: parsed units by digest)."""
         facts, tree = self._unit_facts(unit, trees)
         directives = tuple(attrs.evolve(d, line=d.line + unit.start) for d in facts.directives)
-        errors: list[str] = []
+        errors: list[NotAnalysed] = []
         found = []
+        if facts.too_deep:
+            errors.append(NotAnalysed(facts.too_deep, unit.start, unit.end))
         if facts.parsed:
             tree = tree or trees.get(unit.digest)
             found = self._unit_findings(unit, lines, path, context, errors, tree)
         return UnitRecord(context.plus(facts.imports), tuple(found), directives, tuple(errors))
+
+    # -- for fixes: one unit at a time (each call takes `lock`) ---------------------------------
+    def unit_facts(self, unit: Unit) -> UnitFacts:
+        """Whether the unit parses, its imports and its suppression comments (cached by text)."""
+        with self.lock:
+            return self._unit_facts(unit)[0]
+
+    def unit_findings(self, unit: Unit, lines: list[str], path: str,
+                      context: Context) -> tuple[tuple[Finding, ...], tuple[str, ...]]:
+        """Every finding of one unit analysed after `context` (the imports before it), in
+        document lines, before configuration; and the analyzer failures. A fix re-analyses the
+        unit that holds its rewritten statement with it."""
+        errors: list[str] = []
+        with self.lock:
+            found = self._unit_findings(unit, lines, path, context, errors)
+        return tuple(found), tuple(errors)
 
     @property
     def nosec_names(self) -> dict[str, str]:
@@ -266,30 +319,60 @@ class Engine:
                 tree = (trees or {}).get(unit.digest) or unit.parse()
                 parsed = True
                 imports = import_facts(tree) if "import" in unit.text else ()
-            except (SyntaxError, ValueError, RecursionError):
-                parsed, imports = False, ()
+                too_deep = None
+            except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+                parsed, imports, too_deep = False, (), depth_failure(exc)
             found = comment_directives(unit.text, 0, self._lookup, wrapped=unit.indented)
-            facts = UnitFacts(parsed, imports, tuple(found.values()))
+            facts = UnitFacts(parsed, imports, tuple(found.values()), too_deep)
             self._facts.put(unit.digest, facts)
         return facts, tree
 
     def _unit_findings(self, unit: Unit, lines: list[str], path: str, context: Context,
-                       errors: list[str], tree: ast.Module | None = None) -> list[Finding]:
+                       errors: list[NotAnalysed], tree: ast.Module | None = None) -> list[Finding]:
         key = (unit.digest, context.digest)
         cached = self._results.get(key)
         if cached is None:
             tree = tree or unit.parse()
             source = UnitSource(tree, lines, path, context.current(), unit.in_function)
             found: list[Finding] = []
+            failed = False
             for analyzer in self.analyzers:
                 try:
                     found.extend(analyzer.analyse_unit(source))
                 except Exception as exc:  # a crashing check must not cost the other findings
-                    log.exception("%s failed on lines %d-%d", analyzer.id, unit.start + 1, unit.end + 1)
-                    errors.append(f"{analyzer.id} failed on lines {unit.start + 1}-{unit.end + 1}: {exc}")
+                    # A too deep statement needs no traceback (thousands of identical frames).
+                    log.error("%s failed on lines %d-%d", analyzer.id, unit.start + 1, unit.end + 1,
+                              exc_info=depth_failure(exc) is None)
+                    errors.append(NotAnalysed(f"{analyzer.id} failed: {failure_reason(exc)}",
+                                              unit.start, unit.end, analyzer.id))
+                    failed = True
             cached = tuple(f.shifted(-unit.start) for f in found)
-            self._results.put(key, cached)
+            if not failed:  # a failure is reported again, never served from the cache as clean
+                self._results.put(key, cached)
         return [f.shifted(unit.start) for f in cached]
+
+    def _too_deep_apart(self, raw: RawAnalysis, lines: list[str]) -> RawAnalysis:
+        """Ranges that do not parse because they nest too deeply are "not analysed" (said so,
+        in every output and on every edit), not "do not parse": Python may well run them."""
+        broken, errors = [], list(raw.errors)
+        for start, end in raw.broken:
+            chunk = "".join(line + "\n" for line in lines[start:end + 1])
+            key = hashlib.blake2b(chunk.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+            reason = self._depth_verdicts.get(key)
+            if reason is None:
+                try:
+                    ast.parse("if 1:\n" + chunk if chunk[:1] in " \t" else chunk)
+                    reason = ""
+                except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+                    reason = depth_failure(exc) or ""
+                self._depth_verdicts.put(key, reason)
+            if not reason:
+                broken.append((start, end))
+            else:
+                errors.append(NotAnalysed(reason, start, end))
+        if len(broken) == len(raw.broken):
+            return raw
+        return attrs.evolve(raw, broken=tuple(broken), errors=tuple(errors))
 
     def clear_cache(self) -> None:
         with self.lock:
@@ -309,6 +392,19 @@ def run_to_end(steps: Generator[None, None, RawAnalysis]) -> RawAnalysis:
             next(steps)
         except StopIteration as done:
             return done.value
+
+
+def depth_failure(exc: BaseException) -> str | None:
+    """Why parsing failed when the cause is nesting (the parser's limits or the stack), else None."""
+    if isinstance(exc, (RecursionError, MemoryError)):
+        return f"nesting deeper than {MAX_NESTING} levels"
+    if isinstance(exc, SyntaxError) and str(exc.msg).startswith("too many "):
+        return f"nesting deeper than Python's parser accepts ({exc.msg})"
+    return None
+
+
+def failure_reason(exc: BaseException) -> str:
+    return depth_failure(exc) or f"{type(exc).__name__}: {exc}"
 
 
 def directives_by_line(records: list[UnitRecord]) -> dict[int, Directive]:

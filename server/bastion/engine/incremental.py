@@ -15,8 +15,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Generator
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.base import body_reads_whole
 from bastion.engine.units import (
-    SCOPE_READING,
     Reuse,
     Split,
     Unit,
@@ -129,7 +129,7 @@ class IncrementalSplitter:
         in_string = lines_in_strings(region_text)
         if _ends_inside_string(region_text):
             return None  # an open triple-quoted string changes the meaning of every later line
-        if in_function and SCOPE_READING in region_text:
+        if in_function and body_reads_whole(lines[lo:hi + 1]):
             return None  # the function is no longer split into statements
         region_units: list[Unit] = []
         region_broken: list[tuple[int, int]] = []

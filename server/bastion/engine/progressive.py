@@ -85,7 +85,7 @@ class _Slicer:
             end = self._starts[last] if last < len(self._starts) else len(self.lines)
             try:
                 tree = self.parse(self._starts[first], end)
-            except (SyntaxError, ValueError, RecursionError):
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
                 if last == len(self._starts):
                     return None
                 count *= 2

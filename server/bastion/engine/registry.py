@@ -28,7 +28,7 @@ def default_version_key() -> str:
 
 def default_rule_ids() -> frozenset[str]:
     """The ids of `create_engine().rule_names` without loading bandit's plugins: the catalog
-    has a rule file, named by its id, for every rule (tests/unit/test_catalog_schema.py)."""
+    has a rule file, named by its id, for every rule (tests/unit/test_result_cache.py)."""
     from bastion.catalog.paths import rules_dir
 
     return frozenset(path.stem for path in rules_dir().rglob("*.toml"))

@@ -2,10 +2,11 @@
 
 A unit is a top-level statement, except that a class or a function is split into its header
 and its body statements, recursively: editing one line of a method re-analyses that statement,
-never the method or a 3,000-line class. (A function stays whole when a check reads it whole:
-see `_splits`.) When the document does not parse (mid-typing), a line-based splitter finds the
-chunks; each chunk that parses on its own is split as above, a class or function that does not
-parse keeps the body statements that do, and only the broken statement goes quiet.
+never the method or a 3,000-line class. (A function stays whole when an analyzer says a check
+reads it whole: `Analyzer.reads_whole`.) When the document does not parse (mid-typing), a
+line-based splitter finds the chunks; each chunk that parses on its own is split as above, a
+class or function that does not parse keeps the body statements that do, and only the broken
+statement goes quiet.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import re
 
 import attrs
 
+from bastion.analyzers.base import reads_whole
 from bastion.engine.cache import LRU
 
 # Above this many lines before a unit, its tree's line numbers are moved rather than padded.
@@ -88,7 +90,7 @@ def split_document(text: str) -> Split:
     lines = text.split("\n")
     try:
         tree = ast.parse(text)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return _split_broken(lines)
     return Split(tuple(_units_of_body(tree.body, lines, indented=False)), ())
 
@@ -136,23 +138,11 @@ def _units_of_body(body: list[ast.stmt], lines: list[str], indented: bool,
     return units
 
 
-# Bandit's B703 (django mark_safe) reads the whole enclosing function: such a function stays whole.
-SCOPE_READING = "mark_safe"
-# Bandit's checks of a function itself (B107 password defaults, B503 bad SSL defaults) report it
-# with a span and nosec lines through the end of its body: a function they may report stays
-# whole. These are supersets of what the checks match (tests/unit/test_bandit_contract.py).
-PASSWORD_NAME = re.compile(r"pas|pwd|token|secret", re.IGNORECASE)
-BAD_SSL_DEFAULTS = frozenset({
-    "PROTOCOL_SSLv2", "SSLv2_METHOD", "SSLv23_METHOD", "PROTOCOL_SSLv3", "PROTOCOL_TLSv1",
-    "SSLv3_METHOD", "TLSv1_METHOD", "PROTOCOL_TLSv1_1", "TLSv1_1_METHOD"})
-
-
 def _splits(node: ast.stmt, lines: list[str]) -> bool:
-    """A class or function whose body starts on a line of its own is split into units."""
+    """A class or function whose body starts on a line of its own is split into units, unless
+    an analyzer reads the function whole (Analyzer.reads_whole)."""
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        if _checked_whole(node.args):
-            return False
-        if any(SCOPE_READING in line for line in lines[_node_start(node):node.end_lineno]):
+        if reads_whole(node, lines[_node_start(node):node.end_lineno]):
             return False
     elif not isinstance(node, ast.ClassDef):
         return False
@@ -174,18 +164,6 @@ def _header_end(lines: list[str], start: int, body_start: int) -> int:
     while end > start and (not lines[end].strip() or lines[end].lstrip().startswith("#")):
         end -= 1
     return end
-
-
-def _checked_whole(args: ast.arguments) -> bool:
-    defaults = [*args.defaults, *(d for d in args.kw_defaults if d is not None)]
-    if not defaults:
-        return False
-    if any(isinstance(d, ast.Constant) and d.value is not None for d in args.defaults) and any(
-            PASSWORD_NAME.search(a.arg) for a in (*args.posonlyargs, *args.args)):
-        return True
-    return any(isinstance(n, ast.Name) and n.id in BAD_SSL_DEFAULTS
-               or isinstance(n, ast.Attribute) and n.attr in BAD_SSL_DEFAULTS
-               for d in defaults for n in ast.walk(d))
 
 
 def units_of_module(tree: ast.Module, lines: list[str]) -> tuple[tuple[Unit, ...], list[list[ast.stmt]]]:
@@ -326,7 +304,7 @@ def _chunk_units(candidate: Unit, lines: list[str],
                      in_function) for a, b, indented, suffix, in_function in known]
     try:
         parsed = candidate.parse()
-    except (SyntaxError, ValueError, RecursionError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         _CHUNKS.put(candidate.digest, False)
         return None
     body = parsed.body[0].body if candidate.indented else parsed.body
@@ -373,8 +351,6 @@ def _split_broken_block(lines: list[str], start: int, end: int, indent: str, in_
     function = line.startswith(("def ", "async def "))
     if not (function or line.startswith("class ")):
         return False
-    if function and any(SCOPE_READING in text for text in lines[start:end + 1]):
-        return False
     inner = in_function or function
     members = [i for i in range(header + 1, end + 1) if _member_line(lines[i], indent)
                and i not in in_string]
@@ -391,10 +367,10 @@ def _split_broken_block(lines: list[str], start: int, end: int, indent: str, in_
                     member_indent + "pass\n", in_function)
         try:
             tree = head.parse()
-        except (SyntaxError, ValueError, RecursionError):
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
         definition = tree.body[0].body[0] if head.indented else tree.body[0]
-        if function and _checked_whole(definition.args):
+        if function and reads_whole(definition, lines[start:end + 1]):
             return False
         units.append(head)
         _split_region(lines, member, end, member_indent, in_string, units, broken,

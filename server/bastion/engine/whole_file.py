@@ -18,7 +18,7 @@ from bastion.analyzers.base import ImportContext, UnitSource
 from bastion.engine.context import EMPTY, Context, import_facts
 from bastion.engine.suppress import comment_directives
 from bastion.engine.units import Split, units_of_module
-from bastion.model import Finding
+from bastion.model import Finding, NotAnalysed
 
 if TYPE_CHECKING:
     from bastion.engine.engine import Engine, RawAnalysis, UnitFacts, UnitRecord
@@ -31,7 +31,7 @@ def analyse_whole(engine: Engine, text: str, path: str, lines: list[str]) -> Raw
 
     try:
         tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     source = UnitSource(tree, lines, path, ImportContext())
     findings: list[Finding] = []
@@ -43,9 +43,10 @@ def analyse_whole(engine: Engine, text: str, path: str, lines: list[str]) -> Raw
     if not engine.unit_caches:
         # A one-off scan: nothing will be edited, so no unit is worth splitting out or caching.
         directives = comment_directives(text, 0, engine.nosec_names)
-        findings.extend(_file_findings(engine, text, path))
+        errors: list[NotAnalysed] = []
+        findings.extend(engine.file_findings(text, path, errors))
         findings.sort(key=Finding.sort_key)
-        return RawAnalysis(tuple(findings), directives, (), ())
+        return RawAnalysis(tuple(findings), directives, (), tuple(errors))
     return _by_unit(engine, text, path, tree, lines, findings)
 
 
@@ -56,14 +57,10 @@ def split_whole(engine: Engine, text: str, path: str, lines: list[str],
     the document does not parse."""
     try:
         tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    whole_file = _file_findings(engine, text, path)
+    whole_file = engine.file_findings(text, path, [])  # they did not fail: the entry was stored
     return _by_unit(engine, text, path, tree, lines, [f for f in raw.findings if f not in whole_file])
-
-
-def _file_findings(engine: Engine, text: str, path: str) -> list[Finding]:
-    return [f for a in engine.analyzers if hasattr(a, "analyse_file") for f in a.analyse_file(text, path)]
 
 
 def _by_unit(engine: Engine, text: str, path: str, tree: ast.Module, lines: list[str],

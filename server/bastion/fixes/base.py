@@ -78,6 +78,7 @@ def _load() -> None:
         recipes_bst,
         recipes_calls,
         recipes_crypto,
+        recipes_deploy,
         recipes_html,
         recipes_shell,
         recipes_sql,

@@ -1,9 +1,12 @@
 """The engine's view of one document version, kept for fixes: units, their import facts and the
 import context before each unit, so that a fix can be checked by re-analysing one unit only.
 
-Building it splits the document (one whole-file `ast.parse`); `DocModel.update` derives the model
-of the next version from the previous one by re-splitting only the top-level statements that
-changed, so code actions after an edit do no whole-file work.
+A model holds the engine's split of its text. The next version's model derives its split from
+it with the engine's own `IncrementalSplitter` (only the statements an edit touched are split
+again), so code actions after an edit do no whole-file work. A model is not changed after it is
+built, except that analysing it fills its split's unit records (the engine's reuse for the next
+version); one thread uses a model at a time (the fix service's worker). Everything it asks of the
+engine goes through the engine's public API (`unit_facts`, `analyse_raw`, `unit_findings`).
 """
 
 from __future__ import annotations
@@ -11,48 +14,24 @@ from __future__ import annotations
 import ast
 import bisect
 import re
-
-import attrs
+import sys
 
 from bastion.engine.context import EMPTY, Context
-from bastion.engine.units import Unit, split_document
-
-
-@attrs.frozen
-class Facts:
-    parsed: bool
-    imports: tuple
-    directives: tuple  # lines relative to the unit's start
-
-
-def unit_facts(engine, unit: Unit):
-    """The engine's cached facts for a unit: `.parsed`, `.imports`, `.directives`."""
-    getter = getattr(engine, "_unit_facts", None)
-    if getter is not None:
-        with engine.lock:
-            facts = getter(unit)
-        return facts[0] if isinstance(facts, tuple) else facts  # (facts, tree) in newer engines
-    from bastion.engine.context import import_facts
-    from bastion.engine.suppress import comment_directives
-    try:
-        parsed, imports = True, import_facts(unit.parse())
-    except (SyntaxError, ValueError, RecursionError):
-        parsed, imports = False, ()
-    names = getattr(engine, "_lookup", {})
-    found = comment_directives(unit.text, 0, names, wrapped=unit.indented)
-    return Facts(parsed, imports, tuple(found.values()))
+from bastion.engine.engine import apply_config
+from bastion.engine.incremental import IncrementalSplitter
+from bastion.engine.units import Split, Unit, split_document
 
 
 class DocModel:
-    def __init__(self, text: str, units: tuple[Unit, ...], broken: tuple, facts: list,
-                 top_level: list[tuple[int, int]]) -> None:
+    def __init__(self, text: str, split: Split, engine) -> None:
         self.text = text
         self.lines = text.split("\n")
-        self.units = units
-        self.broken = broken
-        self.facts = facts  # per unit: the engine's UnitFacts
-        self.starts = [u.start for u in units]
-        self.top_level = top_level  # (first unit index, last unit index) per top-level statement
+        self.split = split  # the engine's split of `text`
+        self.units = whole_functions(split.units, self.lines)
+        self.broken = split.broken
+        self.facts = [engine.unit_facts(u) for u in self.units]
+        self.starts = [u.start for u in self.units]
+        self.top_level = _top_level(self.units)  # (first, last unit index) per top-level statement
         self._contexts: list[Context] | None = None
         self._trees: dict[int, ast.Module] = {}
         self._bound: dict[int, frozenset[str]] = {}
@@ -60,95 +39,43 @@ class DocModel:
     # -- building -------------------------------------------------------------------------
     @classmethod
     def build(cls, text: str, engine) -> DocModel:
-        split = split_document(text)
-        units = whole_functions(split.units, text.split("\n"))
-        facts = [unit_facts(engine, u) for u in units]
-        return cls(text, units, split.broken, facts, _top_level(units))
+        return cls(text, split_document(text), engine)
 
     @classmethod
-    def from_split(cls, text: str, split, engine) -> DocModel | None:
+    def from_split(cls, text: str, split: Split, engine) -> DocModel | None:
         """The model of a text the engine has just split (no parse: facts come from its cache);
-        None when the split does not fit the text."""
+        None when the split does not fit the text. The split is copied, not shared: its owner
+        keeps its records."""
         lines = text.split("\n")
         units = tuple(split.units)
         for unit in (units[:1] + units[-1:]) if units else ():
             if unit.end >= len(lines) or unit.text != "".join(
                     line + "\n" for line in lines[unit.start:unit.end + 1]):
                 return None
-        units = whole_functions(units, lines)
-        facts = [unit_facts(engine, u) for u in units]
-        return cls(text, units, tuple(split.broken), facts, _top_level(units))
+        return cls(text, Split(units, tuple(split.broken)), engine)
 
     def analyse(self, engine, path: str, config):
-        """The engine's analysis of this text through its per-unit caches (one unit changed
-        since the last analysis costs one unit), falling back to a plain analysis."""
-        from bastion.engine.engine import apply_config
-        from bastion.engine.units import Split
-        try:
-            raw = engine.analyse_raw(self.text, path, Split(self.units, self.broken), self.lines)
-        except TypeError:  # an engine without split reuse
-            return engine.analyse(self.text, path, config)
-        return apply_config(raw, path, config)
+        """The engine's analysis of this text through its per-unit caches: one unit changed
+        since the model this one was derived from was analysed costs one unit."""
+        return apply_config(engine.analyse_raw(self.text, path, self.split, self.lines), path,
+                            config)
 
     def update(self, text: str, engine) -> DocModel:
-        """The model of `text`, re-splitting only the top-level statements that changed."""
+        """The model of `text`, re-splitting only the statements that changed."""
         if text == self.text:
             return self
-        if self.broken:
-            return DocModel.build(text, engine)
         new_lines = text.split("\n")
         old_lines = self.lines
-        head = 0
         limit = min(len(old_lines), len(new_lines))
+        head = 0
         while head < limit and old_lines[head] == new_lines[head]:
             head += 1
         tail = 0
-        while (tail < limit - head and old_lines[-1 - tail] == new_lines[-1 - tail]):
+        while tail < limit - head and old_lines[-1 - tail] == new_lines[-1 - tail]:
             tail += 1
-        old_last = len(old_lines) - 1 - tail
-        shift = len(new_lines) - len(old_lines)
-        new_last = old_last + shift
-        first = bisect.bisect_right(self.starts, old_last)  # units starting after the change
-        touched = [i for i in range(max(first - 1, 0), first) if self.units[i].end >= head]
-        # A class header's range runs up to its first member: a gap after it is not a gap.
-        after_header = first > 0 and bool(self.units[first - 1].suffix)
-        if not touched and not after_header and _blank_or_comments(old_lines[head:old_last + 1]) \
-                and _blank_or_comments(new_lines[head:new_last + 1]):
-            return self._replaced(text, first, first, (), engine)
-        if len(touched) == 1 and not self.units[touched[0]].suffix:
-            unit = self.units[touched[0]]
-            if unit.start <= head and old_last <= unit.end:
-                moved = _reparse_unit(unit, new_lines, shift)
-                if moved is not None:
-                    return self._replaced(text, touched[0], touched[0] + 1, moved, engine)
-        return self._resplit(text, new_lines, head, old_last, shift, engine)
-
-    def _replaced(self, text: str, lo: int, hi: int, new_units: tuple, engine) -> DocModel:
-        """The model with units lo..hi-1 replaced by `new_units` and the rest shifted."""
-        shift = len(text.split("\n")) - len(self.lines)
-        after = tuple(_moved(u, shift) for u in self.units[hi:])
-        units = self.units[:lo] + tuple(new_units) + after
-        facts = self.facts[:lo] + [unit_facts(engine, u) for u in new_units] + self.facts[hi:]
-        return DocModel(text, units, (), facts, _top_level(units))
-
-    def _resplit(self, text: str, new_lines: list[str], head: int, old_last: int, shift: int,
-                 engine) -> DocModel:
-        """Re-split the top-level statements that hold the change (a class and its members)."""
-        groups = [g for g in self.top_level
-                  if self.units[g[0]].start <= max(old_last, head) and _group_end(self, g) >= head]
-        if not groups:
-            return DocModel.build(text, engine)
-        first, last = groups[0][0], groups[-1][1]
-        start = self.units[first].start
-        end_old = self.units[last].end
-        if head < start or old_last > end_old:
-            return DocModel.build(text, engine)
-        region = "\n".join(new_lines[start:end_old + shift + 1]) + "\n"
-        inner = split_document(region)
-        if inner.broken or not inner.units:
-            return DocModel.build(text, engine)
-        moved = tuple(_moved(u, start) for u in inner.units)
-        return self._replaced(text, first, last + 1, whole_functions(moved, new_lines), engine)
+        splitter = IncrementalSplitter()  # from this model's split, whatever came after it
+        splitter.adopt(self.split, len(old_lines))
+        return DocModel(text, splitter.update(new_lines, head, tail), engine)
 
     # -- queries --------------------------------------------------------------------------
     def unit_index(self, line: int) -> int | None:
@@ -202,9 +129,28 @@ class DocModel:
                 found.append((unit.end, self.facts[first].imports))
         return found
 
-    def import_line(self, before_line: int) -> int:
-        """Where a new top-level import goes: after the last top-level import that starts before
-        `before_line`, else after the module docstring and `from __future__` imports."""
+    def header_imports(self) -> list[tuple[int, int, tuple]]:
+        """(first line, last line, import facts) of the module's first run of top-level import
+        statements: where isort keeps them, and where a new import goes."""
+        found: list[tuple[int, int, tuple]] = []
+        for first, last in self.top_level:
+            unit = self.units[first]
+            is_import = first == last and not unit.indented and unit.text.lstrip().startswith(
+                ("import ", "from ")) and self.facts[first].imports
+            if is_import:
+                found.append((unit.start, unit.end, self.facts[first].imports))
+            elif found:
+                break
+        return found
+
+    def import_line(self, before_line: int, fact: tuple | None = None) -> int:
+        """Where a new top-level import (`fact`) goes: in the module's first block of imports,
+        with the imports of its isort section (future, standard library, third party, local),
+        in alphabetical order when they are; else after the last top-level import that starts
+        before `before_line`, else after the module docstring."""
+        header = [h for h in self.header_imports() if h[1] < before_line]
+        if header and fact is not None:
+            return _isort_position(header, fact)
         best = None
         for end, _facts in self.top_imports():
             if end < before_line:
@@ -217,6 +163,18 @@ class DocModel:
         if not first.indented and self._is_docstring(0) and first.end < before_line:
             return first.end + 1
         return min(first.start, before_line)
+
+    def section_breaks(self, line: int, fact: tuple) -> tuple[bool, bool]:
+        """(blank line before, blank line after) an import of `fact` inserted at `line`: isort
+        sets sections apart, so a new section next to another one gets a blank line."""
+        section = _isort_key(fact)[0]
+        before = after = False
+        for start, end, facts in self.header_imports():
+            if end == line - 1:
+                before = _isort_key(facts[0])[0] != section
+            if start == line:
+                after = _isort_key(facts[0])[0] != section
+        return before, after
 
     def _is_docstring(self, index: int) -> bool:
         body = self.tree(index).body
@@ -246,35 +204,34 @@ class DocModel:
         return False
 
 
-def _blank_or_comments(lines: list[str]) -> bool:
-    return all(not line.strip() or line.lstrip().startswith("#") for line in lines)
+def _isort_position(header: list[tuple[int, int, tuple]], fact: tuple) -> int:
+    section, key = _isort_key(fact)
+    keyed = [(start, end, _isort_key(facts[0])) for start, end, facts in header]
+    same = [(start, end, k) for start, end, (sec, k) in keyed if sec == section]
+    if same:
+        keys = [k for _start, _end, k in same]
+        if keys == sorted(keys):
+            following = next((start for start, _end, k in same if k > key), None)
+            if following is not None:
+                return following
+        return same[-1][1] + 1
+    earlier = [end for _start, end, (sec, _k) in keyed if sec < section]
+    return max(earlier) + 1 if earlier else header[0][0]
 
 
-def _reparse_unit(unit: Unit, new_lines: list[str], shift: int) -> tuple[Unit, ...] | None:
-    """The units of one edited unit, when it still parses on its own at the same indentation."""
-    end = unit.end + shift
-    if end < unit.start:
-        return None
-    old_first = unit.text.split("\n", 1)[0]
-    new_first = new_lines[unit.start]
-    if _indent(old_first) != _indent(new_first) or not new_first.strip() or \
-            new_first.lstrip().startswith("#"):
-        return None
-    text = "".join(line + "\n" for line in new_lines[unit.start:end + 1])
-    candidate = Unit(unit.start, end, text, unit.indented, in_function=unit.in_function)
-    try:
-        tree = candidate.parse()
-        from bastion.engine.units import _units_of_body
-    except (SyntaxError, ValueError, RecursionError, ImportError):
-        return None
-    body = tree.body[0].body if unit.indented else tree.body
-    try:
-        units = tuple(_units_of_body(body, new_lines, unit.indented, None, unit.in_function))
-    except Exception:  # noqa: BLE001  (the engine's splitter changed shape: split again fully)
-        return None
-    if not units or units[0].start != unit.start or units[-1].end != end:
-        return None
-    return whole_functions(units, new_lines)
+def _isort_key(fact: tuple) -> tuple[int, tuple]:
+    """(section, order within it): `import x` lines before `from x import y`, by module."""
+    module = fact[1] or ""
+    top = module.split(".")[0]
+    if top == "__future__":
+        section = 0
+    elif not top or module.startswith("."):
+        section = 3
+    elif top in sys.stdlib_module_names:
+        section = 1
+    else:
+        section = 2
+    return section, (fact[0] == "from", module.lower())
 
 
 def whole_functions(units: tuple[Unit, ...], lines: list[str]) -> tuple[Unit, ...]:
@@ -305,19 +262,6 @@ _FUNCTION_HEADER = re.compile(r"(?:[ \t]*@[^\n]*\n(?:[ \t]*[^\n]*\n)*?)?[ \t]*(?
 
 def _indent(line: str) -> str:
     return line[:len(line) - len(line.lstrip())]
-
-
-def _moved(unit: Unit, lines: int) -> Unit:
-    if not lines:
-        return unit
-    if hasattr(unit, "moved"):
-        return unit.moved(lines)  # keeps the digest
-    return Unit(unit.start + lines, unit.end + lines, unit.text, unit.indented, unit.suffix,
-                unit.in_function)
-
-
-def _group_end(model: DocModel, group: tuple[int, int]) -> int:
-    return model.units[group[1]].end
 
 
 def _top_level(units: tuple[Unit, ...]) -> list[tuple[int, int]]:

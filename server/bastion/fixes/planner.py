@@ -62,8 +62,9 @@ def statement_for(model: DocModel, finding: Finding) -> tuple[int, Statement] | 
     return index, statement
 
 
-def candidates(model: DocModel, finding: Finding) -> list[Fix]:
-    """Every fix a recipe proposes for the finding, not yet verified."""
+def candidates(model: DocModel, finding: Finding, path: str | None = None) -> list[Fix]:
+    """Every fix a recipe proposes for the finding, not yet verified (`path`: the file's, for
+    recipes that look at the project around it)."""
     recipes = recipes_for(finding.rule_id)
     if not recipes:
         return []
@@ -75,7 +76,7 @@ def candidates(model: DocModel, finding: Finding) -> list[Fix]:
         tree = model.tree(index)
         target = Target(finding, statement, model.lines, model.names_in_scope(index),
                         model.bound(index), tree, _module_names(model, statement),
-                        _imports_seen(model, index))
+                        _imports_seen(model, index), path)
     except (cst.ParserSyntaxError, RecursionError, Exception) as exc:  # noqa: BLE001
         log.debug("libcst could not parse lines %d-%d: %s", statement.start, statement.end, exc)
         return []
@@ -141,9 +142,13 @@ def _to_fix(model: DocModel, index: int, statement: Statement, target: Target,
     imports = None
     facts: tuple = ()
     if needed:
-        line = model.import_line(statement.start if before is not None else len(model.lines))
+        line = model.import_line(statement.start if before is not None else len(model.lines),
+                                 needed[0])
         text = "".join(f"{import_text(f)}{target.newline}" for f in needed)
-        if not model.top_imports() and _needs_blank_after(model.lines, line):
+        blank_before, blank_after = model.section_breaks(line, needed[0])
+        if blank_before:
+            text = target.newline + text
+        if blank_after or (not model.top_imports() and _needs_blank_after(model.lines, line)):
             text += target.newline
         imports = Change(line, line - 1, text)
         facts = tuple(needed)
@@ -195,7 +200,7 @@ def verified(engine, model: DocModel, config: Config, path: str, finding: Findin
              full: bool = False) -> tuple[list[Fix], list[tuple[Fix, str]]]:
     """(fixes that pass verification, [(fix, reason) rejected])."""
     good, bad = [], []
-    for fix in candidates(model, finding):
+    for fix in candidates(model, finding, path):
         reason = verify(engine, model, config, path, fix.proposal(), full=full)
         if reason is None:
             good.append(fix)
@@ -233,7 +238,7 @@ def fix_all(engine, text: str, path: str, config: Config, safeties=frozenset({SA
         for finding in analysis.findings:
             if any(a <= finding.span.start_line <= b for a, b in taken):
                 continue
-            for fix in candidates(model, finding):
+            for fix in candidates(model, finding, path):
                 if fix.safety not in safeties:
                     continue
                 key = (fix.rule_id, fix.key, fix.statement.text, _context_key(model, fix))
@@ -316,5 +321,7 @@ def _apply_all(model: DocModel, fixes: list[Fix]) -> list[str]:
         first = next(f.imports for f in fixes if f.imports is not None)
         if first.text.endswith(newline + newline):
             text += newline
+        if first.text.startswith(newline):
+            text = newline + text
         changes.append(Change(import_line, import_line - 1, text))
     return apply_changes(model.lines, changes)

@@ -114,14 +114,6 @@ def jwt_no_none(t: Target):
     return None
 
 
-@recipe("BST103")
-def debug_off(t: Target):
-    return _flip_assignment(t, "True", "False", "debug-off", "switch debug mode off",
-                            "debug pages and reloading are off: check local development still "
-                            "gets debug mode from its own settings or an environment variable",
-                            "local development settings")
-
-
 @recipe("BST105")
 def cookie_secure(t: Target):
     note = ("the cookie is no longer sent over plain HTTP: check the site is served over HTTPS "

@@ -11,7 +11,6 @@ from bastion.fixes.base import REVIEW, Rewrite, recipe
 from bastion.fixes.target import (
     Target,
     add_keyword,
-    dotted_name,
     drop_arg,
     expr,
     has_double_star,
@@ -286,42 +285,6 @@ def _last_name(node: cst.BaseExpression) -> str | None:
         key = string_value(args[0].value) if args else None  # request.args.get("expr")
         return key or _last_name(node.func)
     return None
-
-
-@recipe("B104")
-def bind_localhost(t: Target):
-    """`"0.0.0.0"` -> `"127.0.0.1"`."""
-    node = t.at_finding((cst.SimpleString,))
-    if node is None or string_value(node) != "0.0.0.0" or not _bind_address(t, node):
-        return None  # compared or printed, not bound: changing it would change the logic
-    new = node.with_changes(value=node.value.replace("0.0.0.0", "127.0.0.1"))
-    return Rewrite("localhost", "bind to 127.0.0.1 only", REVIEW, t.replace(node, new),
-                   note="other hosts can no longer connect: check this does not run in a "
-                        "container or VM whose published port must reach it",
-                   check="containers and remote clients")
-
-
-_ADDRESS_NAME = re.compile(r"(?i)(host|addr|address|bind|listen|interface|ip)")
-
-
-def _bind_address(t: Target, node: cst.SimpleString) -> bool:
-    """The string is used as an address to listen on: `host="0.0.0.0"`, `bind(("0.0.0.0", p))`,
-    `HOST = "0.0.0.0"`, `def serve(host="0.0.0.0")`."""
-    for arg in t.nodes(cst.Arg):
-        if arg.value is node and arg.keyword is not None:
-            return bool(_ADDRESS_NAME.search(arg.keyword.value))
-        if isinstance(arg.value, cst.Tuple) and arg.value.elements and \
-                arg.value.elements[0].value is node:
-            return True
-    for assign in t.nodes((cst.Assign, cst.AnnAssign)):
-        if assign.value is node:
-            targets = [assign.target] if isinstance(assign, cst.AnnAssign) else \
-                [a.target for a in assign.targets]
-            return all(_ADDRESS_NAME.search(dotted_name(x) or "") for x in targets)
-    for param in t.nodes(cst.Param):
-        if param.default is node:
-            return bool(_ADDRESS_NAME.search(param.name.value))
-    return False
 
 
 @recipe("B103")

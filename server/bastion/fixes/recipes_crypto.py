@@ -4,6 +4,7 @@ default SSL context instead of `ssl.wrap_socket`."""
 from __future__ import annotations
 
 import ast
+import re
 
 import libcst as cst
 
@@ -49,6 +50,9 @@ def weak_hashlib(t: Target):
         label = value.upper()
     else:
         return None
+    if _credential(t, call):
+        # SHA-256 is as fast to brute-force and usedforsecurity=False only hides the finding.
+        return _password_kdf(t, call)
     existing = keyword(call, "usedforsecurity")
     if existing is None:
         rewrites.append(Rewrite("sha256", f"use SHA-256 instead of {label}", REVIEW,
@@ -61,6 +65,107 @@ def weak_hashlib(t: Target):
                                      "a checksum against accidents): check what it hashes",
                                 check="that the hash protects nothing"))
     return rewrites
+
+
+_CREDENTIAL = re.compile(r"(?i)(passw|passwd|pwd|passphrase|secret|token|credential)")
+
+
+def _names(node: cst.CSTNode) -> list[str]:
+    found: list[str] = []
+
+    class Names(cst.CSTVisitor):
+        def visit_Name(self, name: cst.Name) -> None:
+            found.append(name.value)
+
+    node.visit(Names())
+    return found
+
+
+def _credential(t: Target, call: cst.Call) -> bool:
+    """The hashed value is a credential: a name in the hashed expression or in what the digest
+    is stored to says password, secret, token ..."""
+    names = [n for a in call.args for n in _names(a.value)]
+    for assign in t.nodes((cst.Assign, cst.AnnAssign, cst.AugAssign)):
+        targets = [assign.target] if not isinstance(assign, cst.Assign) else \
+            [a.target for a in assign.targets]
+        for target in targets:
+            names += _names(target)
+            if isinstance(target, cst.Name):
+                names += _updated_with(t, target.value)
+    for arg in t.nodes(cst.Arg):
+        if arg.keyword is not None:
+            names.append(arg.keyword.value)  # User(password_hash=md5(...))
+    return any(_CREDENTIAL.search(name) for name in names)
+
+
+def _updated_with(t: Target, variable: str) -> list[str]:
+    """Names fed to `variable.update(...)` in the unit: `m = md5(); m.update(password)`."""
+    found: list[str] = []
+    for node in ast.walk(t.unit_tree) if t.unit_tree is not None else ():
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr == "update" and isinstance(node.func.value, ast.Name) and \
+                node.func.value.id == variable:
+            found += [n.id for a in node.args for n in ast.walk(a) if isinstance(n, ast.Name)]
+            found += [n.attr for a in node.args for n in ast.walk(a)
+                      if isinstance(n, ast.Attribute)]
+    return found
+
+
+def _password_kdf(t: Target, call: cst.Call):
+    """`h = hashlib.md5(pw).hexdigest()` -> a salted PBKDF2 hash stored with its salt:
+    `salt = os.urandom(16)` and `h = salt.hex() + "$" + hashlib.pbkdf2_hmac(...).hex()`."""
+    outer = next((n for n in t.nodes(cst.Call) if isinstance(n.func, cst.Attribute)
+                  and n.func.value is call and n.func.attr.value in ("hexdigest", "digest")
+                  and not n.args), None)
+    args = positional(call)
+    if outer is None or len(args) != 1 or len(call.args) != 1:
+        return None
+    lines = [line for line in t.nodes(cst.SimpleStatementLine) if len(line.body) == 1]
+    line = next((line for line in lines if _contains(line, outer)), None)
+    if line is None or len(t.statement_nodes()) != 1 or t.statement_nodes()[0] is not line:
+        return None
+    salt = next((n for n in ("salt", "salt_", "_salt") if n not in t.bound
+                 and n not in t.aliases), None)
+    if salt is None:
+        return None
+    hashlib, os_name = t.module_name("hashlib"), t.module_name("os")
+    hex_out = outer.func.attr.value == "hexdigest"
+    kdf = f'{hashlib}.pbkdf2_hmac("sha256", VALUE, {salt}, 600_000)'
+    code = f'{salt}.hex() + "$" + {kdf}.hex()' if hex_out else f"{salt} + {kdf}"
+    new_value = cst.parse_expression(code)
+    new_value = new_value.deep_replace(
+        next(n for n in _walk(new_value) if isinstance(n, cst.Name) and n.value == "VALUE"),
+        args[0].value)
+    salt_line = cst.SimpleStatementLine(
+        [cst.Assign([cst.AssignTarget(cst.Name(salt))], cst.parse_expression(
+            f"{os_name}.urandom(16)"))], leading_lines=line.leading_lines)
+    new_line = line.deep_replace(outer, new_value).with_changes(leading_lines=[])
+    stored = "salt_hex$hash_hex" if hex_out else "16 salt bytes + 32 hash bytes"
+    return Rewrite("password-kdf", "hash the password with salted PBKDF2 (600,000 iterations)",
+                   REVIEW, t.replace(line, cst.FlattenSentinel([salt_line, new_line])),
+                   imports=tuple(m for m in ("hashlib", "os") if t.module_name(m) == m),
+                   note=f"passwords are now hashed with PBKDF2-HMAC-SHA256, 600,000 iterations "
+                        f"and a random salt, stored as {stored}: check the code that verifies "
+                        "a password (it must take the salt from the stored value, recompute "
+                        "and compare with hmac.compare_digest) and the column's size, and "
+                        "rehash existing MD5 hashes at the next login",
+                   check="the code that verifies stored hashes")
+
+
+def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
+    found: list[cst.CSTNode] = []
+
+    class All(cst.CSTVisitor):
+        def on_visit(self, child: cst.CSTNode) -> bool:
+            found.append(child)
+            return True
+
+    node.visit(All())
+    return found
+
+
+def _contains(outer: cst.CSTNode, inner: cst.CSTNode) -> bool:
+    return any(n is inner for n in _walk(outer))
 
 
 _CRYPTOGRAPHY_WEAK = ("cryptography.hazmat.primitives.hashes.MD5",

@@ -8,7 +8,7 @@ import re
 import libcst as cst
 
 from bastion.fixes.base import REVIEW, Rewrite, recipe
-from bastion.fixes.target import Target, string_value
+from bastion.fixes.target import Target, dotted_name, string_value
 
 _INVERSE = {cst.Equal: cst.NotEqual, cst.NotEqual: cst.Equal, cst.In: cst.NotIn,
             cst.NotIn: cst.In, cst.Is: cst.IsNot, cst.IsNot: cst.Is}
@@ -226,12 +226,33 @@ def password_argument_from_environment(t: Target):
     if len(literal) != 1:
         return None
     arg = literal[0]
-    name = arg.keyword.value
+    name = _qualified_secret_name(t, call, arg.keyword.value)
     new = call.with_changes(args=[a.with_changes(value=_environ(t, name)) if a is arg else a
                                   for a in call.args])
     return Rewrite("environ", f"read {_env_name(name)} from the environment", REVIEW,
                    t.replace(call, new), imports=_os_import(t),
                    note=_ENV_NOTE, check=f"{_env_name(name)} is set where it runs")
+
+
+def _qualified_secret_name(t: Target, call: cst.Call, keyword: str) -> str:
+    """`db.connect(password=...)` -> `db_password`: the keyword alone names every secret of the
+    file alike (PASSWORD), so it is prefixed with what the call is assigned to, else the object
+    it is called on, else the function (`smtp.login` -> SMTP_PASSWORD, `conn = connect(...)`
+    -> CONN_PASSWORD)."""
+    prefix = None
+    for assign in t.nodes(cst.Assign):
+        if assign.value is call and len(assign.targets) == 1:
+            prefix = dotted_name(assign.targets[0].target)
+    if prefix is None:
+        func = dotted_name(call.func) or (
+            call.func.attr.value if isinstance(call.func, cst.Attribute) else "")
+        head, _, last = func.rpartition(".")
+        head = head.rpartition(".")[2]
+        prefix = head if len(head) > 1 and head != "self" else last
+    prefix = (prefix or "").rpartition(".")[2].strip("_")
+    if len(prefix) < 2 or keyword.lower().startswith(prefix.lower()):
+        return keyword
+    return f"{prefix}_{keyword}"
 
 
 def _os_import(t: Target) -> tuple[str, ...]:

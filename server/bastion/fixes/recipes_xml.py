@@ -5,6 +5,7 @@ the defusedxml package, and documents with DTD entities are now refused."""
 
 from __future__ import annotations
 
+import ast
 import re
 
 import libcst as cst
@@ -44,6 +45,9 @@ def defused_call(t: Target):
     target = MODULES.get(module)
     if target is None or func not in target[1]:
         return None
+    local = dotted_name(call.func)
+    if local is not None and _import_fix_covers("\n".join(t.lines), local.split(".")[0]):
+        return None  # the import's own fix (B405-B409) covers this call and every other one
     safe_module = target[0]
     head = t.module_name(safe_module)
     new = call.with_changes(func=cst.parse_expression(f"{head}.{func}"))
@@ -64,6 +68,32 @@ def _uses(text: str, name: str) -> set[str] | None:
             if not re.match(r"\s*(import|from)\b", line):
                 return None
     return attributes
+
+
+def _import_fix_covers(text: str, local: str) -> bool:
+    """The import that binds `local` is one `defused_import` rewrites: fixing the call too
+    would leave that import unused once both are applied."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return False
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname == local and alias.name in MODULES:
+                    used = _uses(text, local)
+                    return used is not None and used <= MODULES[alias.name][1]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            bound = {a.asname or a.name: a.name for a in node.names}
+            if local not in bound:
+                continue
+            if node.module in MODULES:
+                return all(a.name in MODULES[node.module][1] for a in node.names)
+            target = MODULES.get(f"{node.module}.{bound[local]}")
+            used = _uses(text, local)
+            return len(node.names) == 1 and target is not None and used is not None and \
+                used <= target[1] and target[0].rpartition(".")[2] == bound[local]
+    return False
 
 
 @recipe(*IMPORT_RULES)

@@ -22,7 +22,7 @@ class Target:
                  aliases: dict[str, str], bound: frozenset[str],
                  unit_tree: ast.AST | None = None,
                  module_names: dict[str, str] | None = None,
-                 imports: frozenset[str] = frozenset()) -> None:
+                 imports: frozenset[str] = frozenset(), path: str | None = None) -> None:
         self.finding = finding
         self.statement = statement
         self.lines = lines
@@ -31,6 +31,7 @@ class Target:
         self.unit_tree = unit_tree  # the unit's `ast`, for read-only lookups around the statement
         self.imports = imports  # every module bandit has seen imported (for context checks)
         self.module_names = module_names or {}  # module -> name it is imported as, at top level
+        self.path = path  # the file's path, when it is a file
         self.text = statement.text(lines)
         self.newline = "\r\n" if self.text.endswith("\r\n") else "\n"
         self.wrapped = bool(statement.indent)

@@ -32,7 +32,7 @@ from bastion.config import Config
 from bastion.engine.engine import RawAnalysis, apply_config
 from bastion.engine.units import Unit
 from bastion.fixes.edits import Change, apply_changes
-from bastion.fixes.model import DocModel, unit_facts
+from bastion.fixes.model import DocModel
 from bastion.model import Finding
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ def verify(engine, model: DocModel, config: Config, path: str, proposal: Proposa
     """None when the fix passes every check, else the reason it is rejected."""
     try:
         _check_shape(proposal)
-        if full or model.broken or not hasattr(engine, "_unit_findings"):
+        if full or model.broken:
             _verify_full(engine, model, config, path, proposal)
         else:
             _verify_scoped(engine, model, config, path, proposal)
@@ -111,7 +111,7 @@ def _verify_scoped(engine, model: DocModel, config: Config, path: str, p: Propos
         ast.parse(("if 1:\n" if unit.indented else "") + new_unit.text + new_unit.suffix)
     except (SyntaxError, ValueError, RecursionError):
         raise Rejected("the fixed statement does not parse") from None
-    old_facts, new_facts = model.facts[index], unit_facts(engine, new_unit)
+    old_facts, new_facts = model.facts[index], engine.unit_facts(new_unit)
     added = {line.rstrip("\r") for line in p.imports.new_lines() if line.strip()} \
         if p.imports is not None else set()
     if old_facts.imports != new_facts.imports or not added <= SCOPED_IMPORTS:
@@ -130,16 +130,14 @@ def _verify_scoped(engine, model: DocModel, config: Config, path: str, p: Propos
 
 def _unit_reported(engine, unit: Unit, lines: list[str], path: str, context, facts,
                    config: Config) -> tuple[Finding, ...]:
-    errors: list[str] = []
-    with engine.lock:
-        raw = engine._unit_findings(unit, lines, path, context, errors)
+    raw, errors = engine.unit_findings(unit, lines, path, context)
     if errors:
         raise Rejected("an analyzer failed on the fixed code")
     directives = {}
     for directive in facts.directives:
         shifted = attrs.evolve(directive, line=directive.line + unit.start)
         directives[shifted.line] = shifted
-    return apply_config(RawAnalysis(tuple(raw), directives, ()), path, config).findings
+    return apply_config(RawAnalysis(raw, directives, ()), path, config).findings
 
 
 def _import_findings(engine, model: DocModel, config: Config, path: str,

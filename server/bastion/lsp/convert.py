@@ -8,8 +8,9 @@ from pygls.workspace.position_codec import PositionCodec
 from bastion.config import Config
 from bastion.engine.engine import Analysis
 from bastion.engine.suppress import SuppressionHint
+from bastion.limits import MAX_FINDINGS_PER_FILE
 from bastion.lsp.documents import Document
-from bastion.model import Finding, Span
+from bastion.model import Finding, NotAnalysed, Span
 
 _SEVERITY = {
     "error": types.DiagnosticSeverity.Error,
@@ -18,6 +19,8 @@ _SEVERITY = {
     "hint": types.DiagnosticSeverity.Hint,
 }
 SOURCE = "bastion"
+NOT_ANALYSED = "not-analysed"
+FINDINGS_NOT_SHOWN = "findings-not-shown"
 
 
 def cwe_url(cwe: int | None) -> str | None:
@@ -45,9 +48,9 @@ def to_diagnostic(finding: Finding, doc: Document, codec: PositionCodec, config:
     )
 
 
-def not_analysed_diagnostic(message: str, version: int) -> types.Diagnostic:
-    """The one diagnostic of a document that was not analysed: at its start, never a clean
-    result."""
+def skipped_diagnostic(message: str, version: int) -> types.Diagnostic:
+    """The one diagnostic of a document that was skipped or whose analysis failed as a whole
+    (the message says which, as `bastion check` does): at its start, never a clean result."""
     return types.Diagnostic(
         range=types.Range(start=types.Position(0, 0), end=types.Position(0, 0)),
         message=message, severity=types.DiagnosticSeverity.Warning, code="not-analysed",
@@ -84,12 +87,46 @@ def hint_to_diagnostic(hint: SuppressionHint, doc: Document, codec: PositionCode
     )
 
 
+def shown_findings(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """The findings a document shows as diagnostics: the first `MAX_FINDINGS_PER_FILE`."""
+    return findings[:MAX_FINDINGS_PER_FILE]
+
+
 def to_diagnostics(analysis: Analysis, doc: Document, codec: PositionCodec, config: Config,
                    version: int) -> tuple[types.Diagnostic, ...]:
-    """Every diagnostic of an analysis: its findings first, in order (code actions pair
-    `analysis.findings` with the leading diagnostics), then its suppression hints."""
-    return (*(to_diagnostic(f, doc, codec, config, version) for f in analysis.findings),
+    """Every diagnostic of an analysis: its shown findings first, in order (code actions pair
+    `shown_findings(analysis.findings)` with the leading diagnostics), then what was not
+    analysed or not shown, then its suppression hints."""
+    shown = shown_findings(analysis.findings)
+    notes = [not_analysed_diagnostic(e, doc, codec, version) for e in analysis.errors]
+    if len(shown) < len(analysis.findings):
+        notes.append(_more_findings(len(analysis.findings) - len(shown), doc, codec, version))
+    return (*(to_diagnostic(f, doc, codec, config, version) for f in shown), *notes,
             *(hint_to_diagnostic(h, doc, codec, version) for h in analysis.hints))
+
+
+def not_analysed_diagnostic(failure: NotAnalysed, doc: Document, codec: PositionCodec,
+                            version: int) -> types.Diagnostic:
+    """An error on what was not analysed (the first line when the whole file was not): a
+    finding there may be missing, which must never look like a clean result."""
+    start = failure.start_line or 0
+    end = start if failure.end_line is None else failure.end_line
+    whole = "this file" if failure.start_line is None else failure.where().strip(" ()")
+    return types.Diagnostic(
+        range=types.Range(start=doc.to_client(start, 0, codec),
+                          end=doc.to_client(end, len(doc.line(end)), codec)),
+        message=f"Bastion did not analyse {whole}: {failure.reason}. Findings there are not shown.",
+        severity=types.DiagnosticSeverity.Error, code=NOT_ANALYSED, source=SOURCE,
+        data={"not_analysed": failure.reason, "version": version})
+
+
+def _more_findings(count: int, doc: Document, codec: PositionCodec, version: int) -> types.Diagnostic:
+    return types.Diagnostic(
+        range=types.Range(start=doc.to_client(0, 0, codec), end=doc.to_client(0, 0, codec)),
+        message=f"{count} more finding{'s' if count != 1 else ''} not shown: the editor shows the "
+                f"first {MAX_FINDINGS_PER_FILE} of a file (`bastion check` lists them all).",
+        severity=types.DiagnosticSeverity.Information, code=FINDINGS_NOT_SHOWN, source=SOURCE,
+        data={"not_shown": count, "version": version})
 
 
 def baselined_diagnostic(finding: Finding, doc: Document, codec: PositionCodec, config: Config,

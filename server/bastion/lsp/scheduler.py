@@ -13,6 +13,8 @@ Threads: who owns what
 - The one analysis worker thread (`_executor`) owns the incremental splitters, by document
   serial (only code submitted to the worker touches `_splitters`), and runs every analysis the
   scheduler asks of the engine. Bandit keeps global state, so analyses never run in parallel.
+  Each step itself runs on the engine's deep-stack thread (`engine/deep.py`: deeply nested
+  valid code is analysed, not lost) while the worker waits for it, so the worker's order holds.
 - The engine's caches are shared with the fix service's and the workspace scan's workers; every
   engine entry point takes `Engine.lock` for the work it does (never across a pause).
 - An analysis is a generator (`Engine.analysis_steps`) that the loop advances on the worker
@@ -37,11 +39,12 @@ from lsprotocol import types
 
 from bastion.baseline import editor_split, listed_in_baseline
 from bastion.config import Config
+from bastion.engine.deep import run_deep
 from bastion.engine.engine import Analysis, Engine, Progress, RawAnalysis, apply_config
 from bastion.engine.incremental import IncrementalSplitter, analyse_edit
 from bastion.engine.units import Split
 from bastion.limits import MAX_FILE_BYTES
-from bastion.lsp.convert import baselined_diagnostic, not_analysed_diagnostic, to_diagnostic, to_diagnostics
+from bastion.lsp.convert import baselined_diagnostic, skipped_diagnostic, to_diagnostic, to_diagnostics
 from bastion.lsp.documents import Document
 from bastion.lsp.session import Result
 from bastion.lsp.settings import Message
@@ -213,7 +216,8 @@ class Scheduler:
         document is closed or opened again (None: the rest is not worth doing)."""
         loop = asyncio.get_running_loop()
         while True:
-            finished, value = await loop.run_in_executor(self._executor, _advance, steps, STEP_S)
+            finished, value = await loop.run_in_executor(self._executor, run_deep, _advance, steps,
+                                                         STEP_S)
             if finished:
                 return value
             if self._server.session.documents.get(uri) is not doc:
@@ -286,7 +290,7 @@ class Scheduler:
                 diagnostics += tuple(baselined_diagnostic(f, doc, codec, config, version)
                                      for f in outcome.baselined)
         if not_analysed is not None:
-            diagnostics += (not_analysed_diagnostic(not_analysed, version),)
+            diagnostics += (skipped_diagnostic(not_analysed, version),)
             server.window_log_message(types.LogMessageParams(
                 type=types.MessageType.Warning, message=f"Bastion: {uri}: {not_analysed}"))
         session.results[uri] = Result(doc.opened, version, generation, analysis, config,

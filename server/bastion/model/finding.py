@@ -7,6 +7,8 @@ from datetime import date
 
 import attrs
 
+from bastion.model.redact import redact_message
+
 
 class Level(enum.IntEnum):
     """Bandit's three-step scale, used for both severity and confidence."""
@@ -74,7 +76,7 @@ class Finding:
     severity: Level
     confidence: Level
     cwe: int | None
-    message: str
+    message: str = attrs.field(converter=redact_message)  # never a possible secret in clear
     span: Span
     source: str = "bandit"
     # 0-based lines of the flagged statement: a suppression comment on any of them applies.
@@ -94,3 +96,30 @@ class Finding:
 
     def sort_key(self) -> tuple:
         return (self.span.start_line, self.span.start_col, self.rule_id, self.span.end_line)
+
+
+@attrs.frozen
+class NotAnalysed:
+    """Part of a file that was not analysed, and why: the file's result is incomplete, and
+    every output says so (a finding there may be missing)."""
+
+    reason: str
+    start_line: int | None = None  # 0-based, inclusive; None: the whole file
+    end_line: int | None = None
+    analyzer: str | None = None  # the analyzer that failed, when one did
+
+    def __str__(self) -> str:
+        return f"not analysed{self.where()}: {self.reason}"
+
+    def where(self) -> str:
+        if self.start_line is None:
+            return ""
+        if self.end_line is None or self.end_line == self.start_line:
+            return f" (line {self.start_line + 1})"
+        return f" (lines {self.start_line + 1}-{self.end_line + 1})"
+
+    def shifted(self, lines: int) -> NotAnalysed:
+        if self.start_line is None or not lines:
+            return self
+        end = None if self.end_line is None else self.end_line + lines
+        return attrs.evolve(self, start_line=self.start_line + lines, end_line=end)

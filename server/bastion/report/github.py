@@ -55,9 +55,16 @@ def write_github(results: CheckResults, out: TextIO, hints: dict[str, str] | Non
     for path, message in results.errors:
         out.write(annotation("warning", escape_control(message), file=_path(path),
                              title="bastion") + "\n")
+    for file, failure in results.not_analysed():
+        lines = {} if failure.start_line is None else {
+            "line": failure.start_line + 1, "endLine": (failure.end_line or failure.start_line) + 1}
+        out.write(annotation("error", escape_control(f"{failure}; findings there may be missing"),
+                             file=_path(file.path), **lines, title="bastion: not analysed") + "\n")
     counts = results.by_severity()
     total = sum(counts.values())
     suppressed = len(results.suppressed())
+    incomplete = results.incomplete_files()
     out.write(f"Bastion: {total} issue{'s' if total != 1 else ''} "
               f"({counts['high']} high, {counts['medium']} medium, {counts['low']} low) "
-              f"in {len(results.files)} files; {suppressed} suppressed.\n")
+              f"in {len(results.files)} files; {suppressed} suppressed"
+              + (f"; {incomplete} file(s) NOT fully analysed" if incomplete else "") + ".\n")

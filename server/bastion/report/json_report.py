@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import TextIO
 
 from bastion import __version__
-from bastion.model import Finding
-from bastion.report.results import CheckResults
+from bastion.model import Finding, NotAnalysed
+from bastion.report.results import CheckResults, dump_report
 
 
 def finding_dict(path: str, finding: Finding) -> dict:
@@ -27,6 +26,13 @@ def finding_dict(path: str, finding: Finding) -> dict:
     return data
 
 
+def _lines(failure: NotAnalysed) -> dict:
+    """1-based lines of what was not analysed (null: the whole file)."""
+    start, end = failure.start_line, failure.end_line
+    return {"line": None if start is None else start + 1,
+            "end_line": None if start is None else (start if end is None else end) + 1}
+
+
 def write_json(results: CheckResults, out: TextIO) -> None:
     doc = {
         "tool": "bastion", "version": __version__,
@@ -34,8 +40,17 @@ def write_json(results: CheckResults, out: TextIO) -> None:
         "suppressed": [finding_dict(f.path, x) for f, x in results.suppressed()],
         "hints": [{"path": f.path, "line": h.line + 1, "kind": h.kind, "message": h.message}
                   for f in results.files for h in f.analysis.hints],
-        "errors": [{"path": p, "message": m} for p, m in results.errors],
+        "errors": [{"path": p, "message": m} for p, m in results.errors]
+        + [{"path": f.path, "message": str(e), "kind": "not-analysed", **_lines(e)}
+           for f, e in results.not_analysed()],
+        # "analysed", or "not-analysed": part of the file (or all of it) was not, so findings
+        # there may be missing.
+        "files": [{"path": f.path, "status": "not-analysed" if f.analysis.errors else "analysed",
+                   "not_analysed": [{"reason": e.reason, "analyzer": e.analyzer, **_lines(e)}
+                                    for e in f.analysis.errors]}
+                  for f in results.files],
         "summary": {"files": len(results.files), "lines": results.scanned_lines,
-                    "seconds": round(results.seconds, 3), **results.by_severity()},
+                    "seconds": round(results.seconds, 3), **results.by_severity(),
+                    "not_analysed": results.incomplete_files()},
     }
-    out.write(json.dumps(doc, indent=2) + "\n")  # one write, not one per token
+    out.write(dump_report(doc, len(doc["results"]) + len(doc["suppressed"])))  # one write

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import json
+
 import attrs
 
 from bastion.engine.engine import Analysis
-from bastion.model import Finding, Level
+from bastion.model import Finding, Level, NotAnalysed
+
+# Above this many findings a JSON or SARIF report is written without indentation: Python's
+# encoder indents in pure Python, several times slower than its compact C encoder (a
+# 50k-finding SARIF took longer to write than to analyse), and indentation doubles the size.
+INDENT_MAX_FINDINGS = 5_000
+
+
+def dump_report(doc: dict, findings: int) -> str:
+    """`doc` as JSON text: indented for people, compact when it is large (see above)."""
+    if findings > INDENT_MAX_FINDINGS:
+        return json.dumps(doc, separators=(",", ":")) + "\n"
+    return json.dumps(doc, indent=2) + "\n"
 
 
 @attrs.define
@@ -26,6 +40,13 @@ class CheckResults:
 
     def suppressed(self) -> list[tuple[FileResult, Finding]]:
         return [(f, x) for f in self.files for x in f.analysis.suppressed]
+
+    def not_analysed(self) -> list[tuple[FileResult, NotAnalysed]]:
+        """What could not be analysed, file by file: those files' results are incomplete."""
+        return [(f, e) for f in self.files for e in f.analysis.errors]
+
+    def incomplete_files(self) -> int:
+        return sum(1 for f in self.files if f.analysis.errors)
 
     def count_at_least(self, severity: Level, confidence: Level = Level.LOW) -> int:
         return sum(1 for _, x in self.findings()

@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-import json
+import functools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
@@ -24,8 +24,8 @@ from urllib.parse import quote
 
 from bastion import __version__
 from bastion.baseline import FINGERPRINT_KEY, fingerprints
-from bastion.model import Finding, Level
-from bastion.report.results import CheckResults, FileResult
+from bastion.model import Finding, Level, NotAnalysed
+from bastion.report.results import CheckResults, FileResult, dump_report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {Level.HIGH: "error", Level.MEDIUM: "warning", Level.LOW: "note"}
@@ -88,6 +88,7 @@ def _rule(rule_id: str, name: str, sample: Finding, catalog, cwe_names: dict[int
     return rule
 
 
+@functools.lru_cache(maxsize=1024)  # every result of a file has the same: resolving costs syscalls
 def _uri(path: str, root: Path | None) -> Path:
     uri = Path(path)
     if root is not None:
@@ -156,6 +157,15 @@ def _result(path: str, finding: Finding, rule_index: dict[str, int], root: Path 
     if baseline_state is not None:
         result["baselineState"] = baseline_state
     return result
+
+
+def _not_analysed(path: str, failure: NotAnalysed, root: Path | None) -> dict:
+    location: dict = {"artifactLocation": _artifact(path, root)}
+    if failure.start_line is not None:
+        location["region"] = {"startLine": failure.start_line + 1,
+                              "endLine": (failure.end_line or failure.start_line) + 1}
+    return {"level": "error", "message": {"text": f"{failure}; findings there may be missing"},
+            "descriptor": {"id": "not-analysed"}, "locations": [{"physicalLocation": location}]}
 
 
 def file_fingerprints(files: Sequence[FileResult]) -> dict[tuple[str, Finding], str]:
@@ -236,12 +246,14 @@ def sarif_document(results: CheckResults, catalog, root: Path | None = None, *,
         _result(f.path, x, rule_index, root, fingerprints.get((f.path, x)),
                 ("unchanged" if note_ else "new") if with_state else None, note_)
         for f, x, note_ in everything]
-    run["invocations"] = [{"executionSuccessful": not results.errors,
+    failures = results.not_analysed()
+    run["invocations"] = [{"executionSuccessful": not results.errors and not failures,
                            "toolExecutionNotifications": [
                                {"level": "error", "message": {"text": m},
                                 "locations": [{"physicalLocation": {
                                     "artifactLocation": {"uri": artifact_uri(p)}}}]}
-                               for p, m in results.errors]}]
+                               for p, m in results.errors]
+                           + [_not_analysed(f.path, e, root) for f, e in failures]}]
     if root is not None:
         run["originalUriBaseIds"] = {"%SRCROOT%": {"uri": root.resolve().as_uri() + "/"}}
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
@@ -249,5 +261,5 @@ def sarif_document(results: CheckResults, catalog, root: Path | None = None, *,
 
 def write_sarif(results: CheckResults, out: TextIO, catalog, root: Path | None = None,
                 **extra) -> None:
-    json.dump(sarif_document(results, catalog, root, **extra), out, indent=2)
-    out.write("\n")
+    doc = sarif_document(results, catalog, root, **extra)
+    out.write(dump_report(doc, len(doc["runs"][0]["results"])))

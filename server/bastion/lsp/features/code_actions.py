@@ -16,7 +16,7 @@ from lsprotocol import types
 from bastion.engine.suppress_edit import suppress_edit
 from bastion.fixes.base import fixable_rules, may_fix_safely
 from bastion.fixes.edits import LineEdit, diff_edits, line_edits
-from bastion.lsp.convert import SOURCE
+from bastion.lsp.convert import SOURCE, shown_findings
 
 LEARN_MORE = "bastion.learnMore"
 FIX_ALL_KIND = "source.fixAll.bastion"
@@ -267,7 +267,7 @@ def find_finding(ls, result, doc, diagnostic: types.Diagnostic):
     byte offsets, so a non-ASCII line may not match exactly: then the rule and start line must
     identify a single finding.
     """
-    pairs = list(zip(result.analysis.findings, result.diagnostics, strict=False))
+    pairs = list(zip(shown_findings(result.analysis.findings), result.diagnostics, strict=False))
     for finding, published in pairs:
         if published.code == diagnostic.code and published.range == diagnostic.range:
             return finding

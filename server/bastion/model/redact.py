@@ -1,0 +1,33 @@
+"""What a finding's message shows of a literal that may be a secret: its length, at most its ends.
+
+Bandit's hard-coded password checks (B105, B106, B107) quote the literal they found, which put
+the secret itself in the Problems panel, CI logs, SARIF and baselines. Findings are made and
+reloaded in several places (analyzers, the result caches, whole-file runs), so the model applies
+this on construction and no other layer can hold the clear text.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Every message that quotes a possible secret, with the quoted part as the group named `secret`.
+_QUOTED_SECRET = (
+    re.compile(r"^(?P<lead>Possible hardcoded password): '(?P<secret>.*)'$", re.DOTALL),
+)
+# Below this length the two end characters would give away too much of the value.
+_ENDS_FROM = 8
+
+
+def redacted(value: str) -> str:
+    if len(value) >= _ENDS_FROM:
+        return f"[redacted: {len(value)} characters, {value[0]}...{value[-1]}]"
+    return f"[redacted: {len(value)} characters]"
+
+
+def redact_message(message: str) -> str:
+    """`message` with any quoted possible secret replaced by its redacted form (idempotent)."""
+    for pattern in _QUOTED_SECRET:
+        match = pattern.match(message)
+        if match:
+            return f"{match['lead']}: {redacted(match['secret'])}"
+    return message

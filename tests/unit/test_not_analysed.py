@@ -1,0 +1,185 @@
+"""A finding is never hidden without an error: issue 11's reproducers.
+
+`x = subprocess.call(cmd, shell=True) + 0 + 0 + ...` is a valid file: with 1,000 terms bandit
+failed inside Bastion and B602 disappeared with an empty `errors`; with 3,000 terms a
+RecursionError killed the whole run. Now such files are analysed (a deep-stack worker), and
+whatever still cannot be analysed is a per-file "not analysed" result, loud in every format,
+with exit status 3 and the other files' results kept.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bastion import scan
+from bastion.analyzers.bandit_adapter import BanditAdapter
+from bastion.cli.main import main
+from bastion.config import Config
+from bastion.engine.engine import Engine
+from bastion.limits import MAX_NESTING
+from bastion.model import NotAnalysed
+
+SHELL = "import subprocess\nx = subprocess.call(cmd, shell=True)"
+CONFIG = Config()
+
+
+def sum_of(terms: int) -> str:
+    return SHELL + " + 0" * terms + "\n"
+
+
+# Deeper than any limit: CPython itself cannot compile it, and neither can Bastion analyse it.
+TOO_DEEP = SHELL + "\ny = 0" + " + 0" * 30_000 + "\nz = eval(w)\n"
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return Engine([BanditAdapter()])
+
+
+@pytest.mark.parametrize("terms", [1_000, 3_000])
+def test_a_long_sum_that_python_runs_is_analysed(engine, terms):
+    analysis = engine.analyse(sum_of(terms), "x.py", CONFIG)
+    assert [f.rule_id for f in analysis.findings] == ["B404", "B602"]
+    assert analysis.errors == ()
+
+
+@pytest.mark.parametrize("body", ["0" + " + 0" * 30_000, "a" + ".b" * 30_000,
+                                  "not " * 10_000 + "a", "f(" * 300 + ")" * 300])
+def test_nesting_beyond_the_limit_is_not_analysed_and_says_so(engine, body):
+    text = SHELL + "\ny = " + body + "\nz = eval(w)\n"
+    analysis = engine.analyse(text, "x.py", CONFIG)
+    assert [f.rule_id for f in analysis.findings] == ["B404", "B602", "B307"]  # the rest is kept
+    (failure,) = analysis.errors
+    assert (failure.start_line, failure.end_line) == (2, 2)
+    assert "nesting deeper than" in failure.reason
+    assert analysis.broken == ()  # not "does not parse"
+
+
+def test_the_limit_is_the_documented_one(engine):
+    assert f"nesting deeper than {MAX_NESTING} levels" in str(
+        engine.analyse(TOO_DEEP, "x.py", CONFIG).errors[0])
+
+
+class Failing:
+    """An analyzer that fails on units containing `boom` with the given exception."""
+
+    id, version = "failing", "1"
+
+    def __init__(self, exc: BaseException, whole_file: bool = False) -> None:
+        self.exc, self.whole_file = exc, whole_file
+
+    def rule_ids(self):
+        return {}
+
+    def nosec_ids(self):
+        return {}
+
+    def reads_whole(self, function, lines):
+        return False
+
+    def analyse_unit(self, unit):
+        import ast
+        if any(isinstance(n, ast.Name) and n.id == "boom" for n in ast.walk(unit.tree)):
+            raise self.exc
+        return []
+
+    def analyse_file(self, text, path):
+        if self.whole_file:
+            raise self.exc
+        return []
+
+
+@pytest.mark.parametrize("exc", [RuntimeError("check crashed"), RecursionError(), MemoryError()])
+def test_an_analyzer_failure_makes_its_unit_not_analysed_every_time(exc):
+    engine = Engine([BanditAdapter(), Failing(exc)])
+    text = "eval(a)\nboom = 1\n\n\ndef f():\n    eval(b)\n    boom()\n"
+    for _ in range(2):  # the second analysis must not serve the unit clean from a cache
+        analysis = engine.analyse(text, "x.py", CONFIG)
+        assert [f.line for f in analysis.findings] == [0, 5]
+        assert sorted((e.start_line, e.analyzer) for e in analysis.errors) == [
+            (1, "failing"), (6, "failing")]
+    split_edit = engine.analyse_raw(text, "x.py", use_disk=False)
+    assert len(split_edit.errors) == 2
+
+
+def test_a_failing_whole_file_check_makes_the_file_not_analysed():
+    engine = Engine([BanditAdapter(), Failing(ValueError("bad"), whole_file=True)])
+    analysis = engine.analyse("eval(a)\n", "x.py", CONFIG)
+    assert [f.rule_id for f in analysis.findings] == ["B307"]
+    (failure,) = analysis.errors
+    assert failure.start_line is None and "failing" in failure.reason and "bad" in failure.reason
+
+
+# ---- every output, and the exit status ---------------------------------------------------------
+
+
+@pytest.fixture
+def tree(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "t"\n', encoding="utf-8")
+    (tmp_path / "deep.py").write_text(TOO_DEEP, encoding="utf-8")
+    (tmp_path / "ok.py").write_text("import pickle\npickle.loads(data)\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NO_COLOR", "1")
+    return tmp_path
+
+
+def check(capsys, *args: str) -> tuple[int, str]:
+    code = main(["check", "--no-cache", "--jobs", "1", *args, "."])
+    return code, capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fail_on", ["medium", "never"])
+def test_exit_status_3_whatever_fail_on_says(tree, capsys, fail_on):
+    code, out = check(capsys, "--fail-on", fail_on)
+    assert code == 3
+    (line,) = [x for x in out.splitlines() if x.startswith("deep.py:3: error: not analysed (line 3): ")]
+    assert f"nesting deeper than {MAX_NESTING} levels" in line
+    assert "ok.py:2:1: B301" in out  # the other file's results are kept
+    assert "1 file(s) NOT fully analysed" in out.splitlines()[-1]
+
+
+def test_json_lists_the_failure_and_each_file_status(tree, capsys):
+    code, out = check(capsys, "--format", "json")
+    doc = json.loads(out)
+    (error,) = doc["errors"]
+    assert error["path"] == "deep.py" and error["kind"] == "not-analysed" and error["line"] == 3
+    status = {f["path"]: f["status"] for f in doc["files"]}
+    assert status == {"deep.py": "not-analysed", "ok.py": "analysed"}
+    assert doc["summary"]["not_analysed"] == 1
+    assert {r["rule_id"] for r in doc["results"]} >= {"B602", "B307", "B301"}
+
+
+def test_sarif_says_execution_failed_with_the_location(tree, capsys):
+    code, out = check(capsys, "--format", "sarif")
+    invocation = json.loads(out)["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    (note,) = invocation["toolExecutionNotifications"]
+    location = note["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "deep.py"
+    assert location["region"] == {"startLine": 3, "endLine": 3}
+    assert note["level"] == "error" and "not analysed" in note["message"]["text"]
+
+
+def test_github_format_has_an_error_annotation(tree, capsys):
+    code, out = check(capsys, "--format", "github")
+    assert any(line.startswith("::error file=deep.py,line=3,endLine=3,title=bastion%3A not analysed::")
+               for line in out.splitlines())
+    assert code == 3
+
+
+def test_an_analyzer_crash_in_a_scan_fails_the_run_and_keeps_the_other_files(tree, capsys,
+                                                                              monkeypatch):
+    (tree / "deep.py").write_text("boom = 1\n", encoding="utf-8")
+    monkeypatch.setattr(scan, "_ENGINE", Engine([BanditAdapter(), Failing(RuntimeError("x"))],
+                                                unit_caches=False))
+    code, out = check(capsys, "--fail-on", "never")
+    assert code == 3
+    assert "deep.py:1: error: not analysed (line 1): failing failed: RuntimeError: x" in out
+    assert "ok.py:2:1: B301" in out
+
+
+def test_not_analysed_reads_as_a_sentence():
+    assert str(NotAnalysed("why", 2, 4)) == "not analysed (lines 3-5): why"
+    assert str(NotAnalysed("why")) == "not analysed: why"
