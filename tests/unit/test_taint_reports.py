@@ -1,0 +1,73 @@
+"""Taint findings in CI outputs: `bastion check` JSON carries the steps, SARIF carries
+`codeFlows`, and the result cache keeps the path (and rejects a malformed one)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bastion.engine.disk_cache import decode, encode
+from bastion.model import Finding, FlowStep, Level, Span
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = """import subprocess
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/trace")
+def trace():
+    host = request.args["host"]
+    subprocess.run("traceroute " + host, shell=True)
+    return "ok"
+"""
+
+
+def check(tmp_path: Path, fmt: str) -> dict:
+    (tmp_path / "app.py").write_text(APP, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "server"), "BASTION_NO_CACHE": "1"}
+    out = subprocess.run([sys.executable, "-m", "bastion", "check", "--format", fmt, "app.py"],
+                         cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 1, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_json_report_carries_the_steps(tmp_path):
+    report = check(tmp_path, "json")
+    [taint] = [f for f in report["results"] if f["rule_id"] == "BST202"]
+    assert taint["message"] == ("Request data (`request.args`, line 9) reaches `subprocess.run`: "
+                                "OS command injection")
+    assert [(s["line"], s["message"]) for s in taint["steps"]] == [
+        (9, "Request data: `request.args`"), (9, "assigned to `host`"), (10, "reaches `subprocess.run`")]
+    assert taint["cwe"] == 78
+
+
+def test_sarif_report_carries_a_code_flow(tmp_path):
+    report = check(tmp_path, "sarif")
+    [result] = [r for r in report["runs"][0]["results"] if r["ruleId"] == "BST202"]
+    [flow] = result["codeFlows"]
+    locations = flow["threadFlows"][0]["locations"]
+    assert [(x["location"]["physicalLocation"]["region"]["startLine"], x["location"]["message"]["text"])
+            for x in locations] == [(9, "Request data: `request.args`"), (9, "assigned to `host`"),
+                                    (10, "reaches `subprocess.run`")]
+    assert [x["executionOrder"] for x in locations] == [1, 2, 3]
+
+
+def test_result_cache_keeps_the_path_and_rejects_a_malformed_one():
+    step = FlowStep(Span(3, 4, 3, 9), "assigned to `name`")
+    finding = Finding("BST201", "tainted_path", Level.HIGH, Level.HIGH, 22, "m", Span(4, 0, 4, 5),
+                      "bastion", (4,), steps=(step,))
+    [back], _, _ = decode(encode([finding], {}, ()))
+    assert back == finding and back.steps == (step,)
+    row = json.loads(encode([finding], {}, ()))
+    row["findings"][0][9] = [[3, 4, "x", 9, "m"]]
+    try:
+        decode(json.dumps(row))
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("a malformed path step was accepted from the cache")
