@@ -9,7 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bastion.engine.disk_cache import decode, encode
+import pytest
+
+from bastion.engine.cache_entry import InvalidEntry, decode, encode
 from bastion.model import Finding, FlowStep, Level, Span
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,16 +60,15 @@ def test_sarif_report_carries_a_code_flow(tmp_path):
 
 
 def test_result_cache_keeps_the_path_and_rejects_a_malformed_one():
-    step = FlowStep(Span(3, 4, 3, 9), "assigned to `name`")
-    finding = Finding("BST201", "tainted_path", Level.HIGH, Level.HIGH, 22, "m", Span(4, 0, 4, 5),
-                      "bastion", (4,), steps=(step,))
-    [back], _, _ = decode(encode([finding], {}, ()))
+    text = "a\nbb = name\nccc\ndddd = open(name)\n"
+    step = FlowStep(Span(1, 0, 1, 2), "assigned to `bb`")
+    finding = Finding("BST201", "tainted_path", Level.HIGH, Level.HIGH, 22, "m", Span(3, 7, 3, 17),
+                      "bastion", (3,), steps=(step,))
+    value = encode("k", text, [finding], {}, ())
+    [back], _, _ = decode(value, "k", text, {"BST201"})
     assert back == finding and back.steps == (step,)
-    row = json.loads(encode([finding], {}, ()))
-    row["findings"][0][9] = [[3, 4, "x", 9, "m"]]
-    try:
-        decode(json.dumps(row))
-    except ValueError:
-        pass
-    else:
-        raise AssertionError("a malformed path step was accepted from the cache")
+    for bad in ([[1, 0, 1, 99, "beyond the line"]], [], [[1, 0, 1, 2]], [["1", 0, 1, 2, "m"]]):
+        row = json.loads(value)
+        row["findings"][0][9] = bad
+        with pytest.raises(InvalidEntry):
+            decode(json.dumps(row), "k", text, {"BST201"})
