@@ -13,7 +13,7 @@ from bastion.analyzers.taint.analyzer import TaintAnalyzer
 
 ANALYZER = TaintAnalyzer()
 
-FLASK = "from flask import Flask, request, redirect, session, make_response, render_template_string, send_file, render_template\napp = Flask(__name__)\n"
+FLASK = "from flask import Flask, request, redirect, session, make_response, render_template_string, send_file, render_template, jsonify\napp = Flask(__name__)\n"
 DJANGO = "from django.http import HttpResponse, HttpResponseRedirect\nfrom django.shortcuts import redirect\nfrom django.utils.safestring import mark_safe\nfrom django.db import connection\n"
 FASTAPI = "from fastapi import FastAPI, Request, Depends\nfrom fastapi.responses import HTMLResponse, RedirectResponse\napp = FastAPI()\n"
 
@@ -209,3 +209,16 @@ def test_function_over_the_budget_is_skipped_and_logged(caplog):
 
 def test_a_module_that_does_not_parse_reports_nothing_from_taint():
     assert ANALYZER.analyse_file("def broken(:\n", "b.py") == []
+
+
+def test_command_line_input_is_reported_where_it_becomes_a_command_not_a_file_name():
+    opened = "import sys\ndef main():\n    return open(sys.argv[1]).read()\n"
+    run = "import os, sys\ndef main():\n    os.system('wc -l ' + sys.argv[1])\n"
+    assert ids(opened) == [] and ids(run) == ["BST202"]
+    env_path = "import os\ndef main():\n    return open(os.environ['CONFIG']).read()\n"
+    assert ids(env_path) == []
+
+
+def test_a_function_level_import_makes_a_module_call_not_a_method_sink():
+    source = FLASK + "@app.route('/a')\ndef a():\n    import re\n    return jsonify(re.search('x', 'dc', request.args['f']))\n"
+    assert ids(source) == []

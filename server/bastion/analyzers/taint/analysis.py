@@ -40,19 +40,19 @@ class ModuleResult:
 
 
 def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
-                   text: str | None = None) -> ModuleResult:
+                   text: str | None = None, calls: LRU | None = None) -> ModuleResult:
     """Interprets the functions that can see untrusted data (all of them without `text`),
     callees first; then, while some function returns untrusted data or stores it in `self`,
     the functions that call it (see `_relevant`)."""
     module = module_context(tree, models)
     lines = text.splitlines() if text is not None else None
     result = ModuleResult([], [], [])
-    callees_of = _CalleeMemo(module)
     done: dict[str, FunctionOutcome] = {}
-    if lines is None:
+    texts = _function_texts(module, lines) if lines is not None else None
+    callees_of = _CalleeMemo(module, texts, calls)
+    if texts is None:
         wanted: set[str] = {f.name for f in module.functions}
     else:
-        texts = _function_texts(module, lines)
         wanted = _closure(_relevant(module, texts, models), module, callees_of)
     while wanted:
         for function in _bottom_up(module, callees_of, wanted):
@@ -150,17 +150,52 @@ def _class_context(function: Function) -> tuple:
 
 
 class _CalleeMemo:
-    """Same-file functions each function calls, found once per analysis."""
+    """Same-file functions each function calls. The names a function's text calls are kept
+    across analyses in `calls` (keyed by the text's digest): a keystroke walks only the trees
+    of the functions it changed."""
 
-    def __init__(self, module: ModuleContext) -> None:
+    def __init__(self, module: ModuleContext, texts: dict[str, str] | None,
+                 calls: LRU | None) -> None:
         self.module = module
+        self.texts = texts
+        self.calls = calls
         self.names = {f.name for f in module.functions}
         self.found: dict[str, set[str]] = {}
 
     def __call__(self, function: Function) -> set[str]:
         found = self.found.get(function.name)
         if found is None:
-            found = self.found[function.name] = _callees(function, self.names)
+            plain, methods = self._called(function)
+            found = {n for n in plain if n in self.names}
+            if function.class_name is not None:
+                found |= {f"{function.class_name}.{m}" for m in methods} & self.names
+                init = f"{function.class_name}.__init__"
+                if function.node.name != "__init__" and init in self.names:
+                    found.add(init)
+            self.found[function.name] = found
+        return found
+
+    def _called(self, function: Function) -> tuple[frozenset[str], frozenset[str]]:
+        key = None
+        if self.calls is not None and self.texts is not None:
+            key = hashlib.blake2b(self.texts[function.name].encode("utf-8", "surrogatepass"),
+                                  digest_size=16).digest()
+            cached = self.calls.get(key)
+            if cached is not None:
+                return cached
+        plain: set[str] = set()
+        methods: set[str] = set()
+        for node in ast.walk(function.node):
+            if isinstance(node, ast.Call):
+                func = node.func
+                if isinstance(func, ast.Name):
+                    plain.add(func.id)
+                elif (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+                      and func.value.id in ("self", "cls")):
+                    methods.add(func.attr)
+        found = (frozenset(plain), frozenset(methods))
+        if key is not None:
+            self.calls.put(key, found)
         return found
 
 
@@ -237,26 +272,6 @@ def _closure(names: set[str], module: ModuleContext, callees_of: _CalleeMemo) ->
 def _first_line(function: Function) -> int:
     node = function.node
     return min([node.lineno, *(d.lineno for d in node.decorator_list)]) - 1
-
-
-def _callees(function: Function, names: set[str]) -> set[str]:
-    found: set[str] = set()
-    for node in ast.walk(function.node):
-        if not isinstance(node, ast.Call):
-            continue
-        func = node.func
-        if isinstance(func, ast.Name) and func.id in names:
-            found.add(func.id)
-        elif (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
-              and func.value.id in ("self", "cls") and function.class_name is not None):
-            name = f"{function.class_name}.{func.attr}"
-            if name in names:
-                found.add(name)
-    if function.class_name is not None and function.node.name != "__init__":
-        init = f"{function.class_name}.__init__"
-        if init in names:
-            found.add(init)
-    return found
 
 
 def _bottom_up(module: ModuleContext, callees_of: _CalleeMemo,

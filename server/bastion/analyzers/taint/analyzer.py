@@ -22,7 +22,7 @@ import attrs
 from bastion.analyzers.base import UnitSource, node_lines
 from bastion.analyzers.taint.analysis import analyse_module
 from bastion.analyzers.taint.blocks import BlockParser
-from bastion.analyzers.taint.domain import Step
+from bastion.analyzers.taint.domain import SINK_CLASSES, Step
 from bastion.analyzers.taint.expressions import Hit
 from bastion.analyzers.taint.sinks import quoted
 from bastion.analyzers.taint.specs import Models, load_models
@@ -90,6 +90,7 @@ class TaintAnalyzer:
         # The rule files' own digest is the TOML rules analyzer's version (same folder).
         self.version = taint_version(self.models.digest)
         self._functions: LRU[bytes, object] = LRU(cache_size)
+        self._calls: LRU[bytes, tuple] = LRU(cache_size)
         self._texts: LRU[bytes, tuple[Finding, ...]] = LRU(64)
         self._parser = BlockParser()
         self.skipped: list[tuple[str, str, int]] = []  # (path, function, statements) over budget
@@ -112,7 +113,7 @@ class TaintAnalyzer:
             return []
         tree = self._parser.parse(text)
         lines = split_lines(text)
-        result = analyse_module(tree, self.models, self._functions, text)
+        result = analyse_module(tree, self.models, self._functions, text, self._calls)
         for name, size in result.skipped:
             log.warning("taint analysis skipped %s in %s: %d statements (limit %d)", name, path,
                         size, 1500)
@@ -129,7 +130,13 @@ class TaintAnalyzer:
         rule = self.rules.get(hit.sink_class)
         if rule is None:
             return None
-        origins = sorted((o for o in hit.value.taint if o.kind != "param"), key=lambda o: (o.line, o.col))
+        # A command-line tool opening the file its user named is not a weakness: each source kind
+        # is reported only at the sink classes its models list (`reaches`).
+        origins = sorted((o for o in hit.value.taint if o.kind != "param"
+                          and hit.sink_class in self.models.reaches.get(o.kind, SINK_CLASSES)),
+                         key=lambda o: (o.line, o.col))
+        if not origins:
+            return None
         first = origins[0]
         more = f" (and {len(origins) - 1} more)" if len(origins) > 1 else ""
         where = ""

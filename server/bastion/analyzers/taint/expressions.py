@@ -47,6 +47,7 @@ STRING_METHODS = frozenset({
 MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "write",
                       "writelines", "set"})
 _MAX_CONST = 10_000
+_EXPRESSIONS: dict[type, object] = {}  # expression type -> the Evaluator method for it
 
 
 @attrs.define
@@ -119,13 +120,17 @@ class Evaluator:
     # ---- expressions ----
 
     def eval(self, node: ast.expr) -> Value:
-        method = getattr(self, "e_" + type(node).__name__, None)
+        kind = type(node)
+        method = _EXPRESSIONS.get(kind)
         if method is None:
-            for child in ast.iter_child_nodes(node):
-                if isinstance(child, ast.expr):
-                    self.eval(child)
-            return CLEAN
-        return method(node)
+            method = _EXPRESSIONS[kind] = getattr(type(self), "e_" + kind.__name__, Evaluator.e_other)
+        return method(self, node)
+
+    def e_other(self, node: ast.expr) -> Value:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                self.eval(child)
+        return CLEAN
 
     def e_Constant(self, node: ast.Constant) -> Value:
         return constant(node.value)

@@ -47,7 +47,7 @@ def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list
 def _is_module(ev: Evaluator, name: str | None) -> bool:
     if name is None or name.endswith(")"):
         return False
-    return any(i == name or i.startswith(name + ".") for i in ev.module.env.imports)
+    return any(i == name or i.startswith(name + ".") for i in ev.names.imports)
 
 
 def quoted(sink: str) -> str:

@@ -35,7 +35,7 @@ PARAM_RULES = ("path", "all", "after_first")
 SINK_MODELS = ("subprocess", "xml_parser", "yaml_load", "view_return")
 GUARD_MODELS = ("dotdot", "quote", "path_containment", "url_allowlist", "allowlist", "equality")
 _KEYS = {
-    "source": {"names", "kind", "label", "confidence"},
+    "source": {"names", "kind", "label", "confidence", "reaches"},
     "entry": {"label", "decorators", "function_names", "class_bases", "methods", "params",
               "request_kind", "request_annotations", "not_when_default", "return_sink",
               "imported", "kind", "first_param"},
@@ -52,6 +52,7 @@ class SourceModel:
     kind: str
     label: str
     low_confidence: bool = False
+    reaches: frozenset[str] = SINK_CLASSES  # the sink classes this source is reported at
 
 
 @attrs.frozen
@@ -143,6 +144,7 @@ class Models:
         self.guards = _Index()
         self.propagators = _Index()
         self.entries: list[EntryModel] = []
+        self.reaches: dict[str, frozenset[str]] = {}  # source kind -> sink classes it is reported at
         self.guard_models: set[str] = set()
         self.digest = ""
         self.problems: list[ModelProblem] = []
@@ -260,6 +262,8 @@ def _add_file(models: Models, table: dict, file: str) -> list[ModelProblem]:
         mine.globs.extend(theirs.globs)
         mine._memo.clear()
     models.entries.extend(staged.entries)
+    for kind, classes in staged.reaches.items():
+        models.reaches[kind] = models.reaches.get(kind, frozenset()) | classes
     models.guard_models |= staged.guard_models
     return []
 
@@ -333,8 +337,11 @@ class _Checker:
         kind = self.text("kind", SOURCE_KINDS)
         label = self.text("label")
         confidence = self.text("confidence", ("low", "medium", "high"), required=False)
+        reaches = self.classes("reaches") if "reaches" in self.item else SINK_CLASSES
         if kind and label:
-            models.sources.add(names, [], SourceModel(kind, label, confidence in ("low", "medium")))
+            models.sources.add(names, [], SourceModel(kind, label, confidence in ("low", "medium"),
+                                                      reaches))
+            models.reaches[kind] = models.reaches.get(kind, frozenset()) | reaches
 
     def entry(self, models: Models) -> None:
         label = self.text("label")

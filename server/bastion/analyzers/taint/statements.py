@@ -20,6 +20,7 @@ from bastion.analyzers.taint.guards import URL_PARSERS, refine
 
 MAX_STATEMENTS = 1500
 LOOP_ROUNDS = 3
+_STATEMENTS: dict[type, object] = {}  # statement type -> the Interpreter method for it
 NO_RETURN = frozenset({"flask.abort", "werkzeug.exceptions.abort", "sys.exit", "exit", "quit",
                        "os._exit", "os.abort"})
 
@@ -142,7 +143,12 @@ class Interpreter(Evaluator):
             if self.env is None:
                 return
             self.statement = statement
-            getattr(self, "s_" + type(statement).__name__, self.s_other)(statement)
+            kind = type(statement)
+            method = _STATEMENTS.get(kind)
+            if method is None:
+                method = _STATEMENTS[kind] = getattr(Interpreter, "s_" + kind.__name__,
+                                                     Interpreter.s_other)
+            method(self, statement)
 
     def s_other(self, node: ast.stmt) -> None:
         for child in ast.iter_child_nodes(node):
