@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 Pred = Callable[[ast.AST, "Env"], bool]
 
@@ -55,18 +55,22 @@ class Env:
     def imported(self, modules: tuple[str, ...]) -> bool:
         return any(i == m or i.startswith(m + ".") for m in modules for i in self.imports)
 
-    def qualname(self, node: ast.AST) -> str | None:
-        """`j.decode` -> `jwt.decode` after `import jwt as j`; `f().x` -> `f().x`; else None."""
+    def qualname(self, node: ast.AST, roots: Mapping[str, str | None] | None = None) -> str | None:
+        """`j.decode` -> `jwt.decode` after `import jwt as j`; `f().x` -> `f().x`; else None.
+        `roots` names what some plain names stand for instead (the taint analyzer's locals:
+        their kinds, None when unknown)."""
         if isinstance(node, ast.Name):
+            if roots is not None and node.id in roots:
+                return roots[node.id]
             return self.aliases.get(node.id, node.id)
         if isinstance(node, ast.Attribute):
-            base = self.qualname(node.value)
+            base = self.qualname(node.value, roots)
             if base is None:
                 return None
             name = f"{base}.{node.attr}"
             return self.aliases.get(name, name)
         if isinstance(node, ast.Call):
-            base = self.qualname(node.func)
+            base = self.qualname(node.func, roots)
             return None if base is None else base + "()"
         return None
 

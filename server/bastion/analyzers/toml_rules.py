@@ -199,7 +199,10 @@ class TomlRulesAnalyzer:
         seen: set[str] = set()
         for path, data in _rule_files(directory):
             try:
-                rule = compile_rule(tomllib.loads(data.decode("utf-8")), path.name)
+                table = tomllib.loads(data.decode("utf-8"))
+                if "taint" in table:
+                    continue  # reported by the taint analyzer (bastion.analyzers.taint)
+                rule = compile_rule(table, path.name)
             except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RuleError) as exc:
                 log.warning("skipping rule file %s: %s", path, exc)
                 continue

@@ -28,7 +28,7 @@ OWASP_2021 = {
     "A10:2021": "Server-Side Request Forgery (SSRF)",
 }
 REQUIRED = ("id", "name", "title", "severity", "confidence", "owasp", "tags", "cwe", "lesson")
-OPTIONAL = ("match", "check", "fix")
+OPTIONAL = ("match", "check", "fix", "taint")
 LESSON_FIELDS = ("summary", "why", "how_to_fix", "vulnerable", "fixed", "references")
 CWE_FIELDS = ("id", "name")
 
@@ -107,6 +107,7 @@ class RuleSpec:
     lesson: Lesson
     match: dict | None = attrs.field(default=None, hash=False)
     check: str | None = None
+    taint: dict | None = attrs.field(default=None, hash=False)  # a taint rule: its sink class
     fix: dict | None = attrs.field(default=None, hash=False)
     source_file: str = ""
 
@@ -153,12 +154,13 @@ def parse_rule(data: dict[str, Any], file: str) -> RuleSpec:
     cwe = _cwe(data.get("cwe"), error) if "cwe" in data else None
     lesson = _lesson(data.get("lesson"), error) if "lesson" in data else None
     match, check, fix = _matcher(data, own, error)
+    taint = _taint(data, own, error)
 
     if error.errors or cwe is None or lesson is None:
         raise InvalidRule(error.errors)
     return RuleSpec(id=rule_id, name=name, title=title.strip(), severity=severity,
                     confidence=confidence, owasp=owasp, tags=tuple(tags), cwe=cwe, lesson=lesson,
-                    match=match, check=check, fix=fix, source_file=file)
+                    match=match, check=check, fix=fix, taint=taint, source_file=file)
 
 
 @attrs.define
@@ -289,14 +291,42 @@ def _matcher(data: dict, own: bool, error: _Errors) -> tuple[dict | None, str | 
                 error(key, "bandit rules are found by bandit; only own (BST) rules have "
                            "[match] or check")
         return None, None, fix
-    if "match" not in data and "check" not in data:
-        error("match", "own (BST) rules need a [match] table or `check = \"python:<name>\"`")
-    elif "match" in data and "check" in data:
-        error("check", "give either [match] or check, not both")
+    given = [key for key in ("match", "check", "taint") if key in data]
+    if not given:
+        error("match", "own (BST) rules need a [match] table, `check = \"python:<name>\"` or a "
+                       "[taint] table")
+    elif len(given) > 1:
+        error(given[1], f"give one of [match], check or [taint], not {' and '.join(given)}")
     if match is not None:
         for message in _validate_match(match):
             error("match", message)
     return match, check, fix
+
+
+TAINT_FIELDS = ("sink_class", "short")
+
+
+def _taint(data: dict, own: bool, error: _Errors) -> dict | None:
+    """`[taint]`: the rule is reported by the taint analyzer for sinks of `sink_class`; `short`
+    ends its messages ("... reaches `open`: path traversal")."""
+    if "taint" not in data:
+        return None
+    table = data["taint"]
+    if not own or not isinstance(table, dict):
+        error("taint", "must be a table, in an own (BST) rule")
+        return None
+    before = len(error)
+    for key in sorted(set(table) - set(TAINT_FIELDS)):
+        error("taint", f"unknown key {key!r} (expected {', '.join(TAINT_FIELDS)})")
+    from bastion.analyzers.taint.domain import SINK_CLASSES
+
+    if table.get("sink_class") not in SINK_CLASSES:
+        error("taint.sink_class", f"{table.get('sink_class')!r} is not one of "
+                                  f"{', '.join(sorted(SINK_CLASSES))}")
+    short = table.get("short")
+    if not isinstance(short, str) or not short.strip() or "\n" in short:
+        error("taint.short", "must be a one-line string")
+    return table if len(error) == before else None
 
 
 def _validate_match(table: dict) -> list[str]:

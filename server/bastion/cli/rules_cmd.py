@@ -41,12 +41,18 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
+    from bastion.analyzers.taint.specs import validate_models
     from bastion.catalog.loader import rule_files, shown_path, validate_catalog
     from bastion.catalog.paths import rules_dir
+    from bastion.catalog.schema import SchemaError
     from bastion.engine.registry import create_engine
 
     directory: Path = args.directory or rules_dir()
     errors = validate_catalog(directory, create_engine().rule_names)
+    if (directory / "taint").is_dir():
+        # Taint models (sources, sinks, ...) are not rules: checked against their own schema.
+        errors = [*errors, *(SchemaError(f"{shown_path(directory / 'taint')}/{p.file}", p.field,
+                                         p.message) for p in validate_models(directory / "taint"))]
     for error in errors:
         print(error)
     files = len(rule_files(directory)) if directory.is_dir() else 0

@@ -20,13 +20,14 @@ import json
 from collections.abc import Container, Mapping, Sequence
 
 from bastion.engine.suppress import Directive
-from bastion.model import Finding, Level, Span
+from bastion.model import Finding, FlowStep, Level, Span
 
 MAX_VALUE_CHARS = 64 * 1024 * 1024
 MAX_STRING_CHARS = 100_000  # a message quotes source (B105 quotes the password literal)
 MAX_SHORT_CHARS = 200  # check names, sources, ids in a suppression comment
 MAX_CWE = 100_000
 MAX_ROWS = 1_000_000  # findings of one file, before configuration narrows them
+MAX_STEPS = 32  # steps of a data-flow path (the taint analyzer keeps at most 8 plus a callee's)
 _LEVELS = {int(level): level for level in Level}  # Level(n) is a slow Enum.__call__
 
 
@@ -50,9 +51,7 @@ def encode(key: str, text: str, findings: Sequence[Finding], directives: Mapping
     return json.dumps({
         "key": key,
         "lines": line_count(text),
-        "findings": [[f.rule_id, f.name, int(f.severity), int(f.confidence), f.cwe, f.message,
-                      [f.span.start_line, f.span.start_col, f.span.end_line, f.span.end_col],
-                      f.source, list(f.lines)] for f in findings],
+        "findings": [_finding_row(f) for f in findings],
         "directives": [[d.line, d.text, sorted(d.ids), list(d.unknown), d.col]
                        for d in directives.values()],
         "broken": [list(b) for b in broken],
@@ -138,18 +137,43 @@ def _col(value, line: int, lines: _Lines) -> int:
     return _int(value, 0, len(lines[line]))
 
 
+def _finding_row(f: Finding) -> list:
+    row = [f.rule_id, f.name, int(f.severity), int(f.confidence), f.cwe, f.message, _span_row(f.span),
+           f.source, list(f.lines)]
+    if f.steps:  # a data-flow finding's path: a tenth field, absent from other rows
+        row.append([[*_span_row(step.span), step.message] for step in f.steps])
+    return row
+
+
+def _span_row(span: Span) -> list[int]:
+    return [span.start_line, span.start_col, span.end_line, span.end_col]
+
+
 def _finding(row, lines: _Lines, rules: Container[str]) -> Finding:
-    rule, name, severity, confidence, cwe, message, span, source, statement = _fields(row, 9)
+    fields = _fields(row, 10) if isinstance(row, list) and len(row) == 10 else _fields(row, 9)
+    rule, name, severity, confidence, cwe, message, span, source, statement = fields[:9]
     if not isinstance(rule, str) or rule not in rules:
         raise InvalidEntry("a rule the engine does not have")
-    start_line, start_col, end_line, end_col = _fields(span, 4)
+    steps = tuple(_step(step, lines) for step in _list(fields[9], MAX_STEPS)) if len(fields) == 10 else ()
+    if len(fields) == 10 and not steps:
+        raise InvalidEntry("an empty path")
+    return Finding(rule, _str(name), _level(severity), _level(confidence),
+                   None if cwe is None else _int(cwe, 0, MAX_CWE), _str(message, MAX_STRING_CHARS),
+                   _span(span, lines), _str(source), _statement_lines(statement, lines), steps=steps)
+
+
+def _span(value, lines: _Lines) -> Span:
+    start_line, start_col, end_line, end_col = _fields(value, 4)
     start = (_line(start_line, lines), _col(start_col, start_line, lines))
     end = (_line(end_line, lines), _col(end_col, end_line, lines))
     if end < start:
         raise InvalidEntry("a span that ends before it starts")
-    return Finding(rule, _str(name), _level(severity), _level(confidence),
-                   None if cwe is None else _int(cwe, 0, MAX_CWE), _str(message, MAX_STRING_CHARS),
-                   Span(*start, *end), _str(source), _statement_lines(statement, lines))
+    return Span(*start, *end)
+
+
+def _step(value, lines: _Lines) -> FlowStep:
+    fields = _fields(value, 5)
+    return FlowStep(_span(fields[:4], lines), _str(fields[4], MAX_STRING_CHARS))
 
 
 def _statement_lines(value, lines: _Lines) -> tuple[int, ...]:

@@ -13,17 +13,20 @@ def default_analyzers() -> list:
     # Imported here: loading bandit's plugins is the slowest import, and a scan served from the
     # result cache (see default_version_key) never needs it.
     from bastion.analyzers.bandit_adapter import BanditAdapter
+    from bastion.analyzers.taint.analyzer import TaintAnalyzer
     from bastion.analyzers.toml_rules import TomlRulesAnalyzer
 
-    return [BanditAdapter(), TomlRulesAnalyzer.from_catalog()]
+    return [BanditAdapter(), TomlRulesAnalyzer.from_catalog(), TaintAnalyzer()]
 
 
 def default_version_key() -> str:
     """`create_engine().version_key` without loading bandit's plugins or compiling the rules."""
+    from bastion.analyzers.taint.analyzer import taint_version
     from bastion.analyzers.toml_rules import catalog_version
     from bastion.catalog.paths import rules_dir
 
-    return f"bandit={bandit_version()}|bastion={catalog_version(rules_dir() / 'bastion')}"
+    return (f"bandit={bandit_version()}|bastion={catalog_version(rules_dir() / 'bastion')}"
+            f"|taint={taint_version()}")
 
 
 def default_rule_ids() -> frozenset[str]:
@@ -31,7 +34,9 @@ def default_rule_ids() -> frozenset[str]:
     has a rule file, named by its id, for every rule (tests/unit/test_result_cache.py)."""
     from bastion.catalog.paths import rules_dir
 
-    return frozenset(path.stem for path in rules_dir().rglob("*.toml"))
+    # rules/taint holds the taint analyzer's models (sources, sinks ...), not rules.
+    return frozenset(path.stem for folder in ("bandit", "bastion")
+                     for path in (rules_dir() / folder).glob("*.toml"))
 
 
 def bandit_version() -> str:

@@ -35,6 +35,11 @@ def to_range(span: Span, doc: Document, codec: PositionCodec) -> types.Range:
 def to_diagnostic(finding: Finding, doc: Document, codec: PositionCodec, config: Config,
                   version: int) -> types.Diagnostic:
     href = cwe_url(finding.cwe)
+    data = {"rule": finding.rule_id, "name": finding.name, "cwe": finding.cwe,
+            "severity": finding.severity.label, "confidence": finding.confidence.label,
+            "version": version}
+    if finding.steps:
+        data["steps"] = [{"line": s.span.start_line, "message": s.message} for s in finding.steps]
     return types.Diagnostic(
         range=to_range(finding.span, doc, codec),
         message=finding.message,
@@ -42,9 +47,12 @@ def to_diagnostic(finding: Finding, doc: Document, codec: PositionCodec, config:
         code=finding.rule_id,
         code_description=types.CodeDescription(href=href) if href else None,
         source=SOURCE,
-        data={"rule": finding.rule_id, "name": finding.name, "cwe": finding.cwe,
-              "severity": finding.severity.label, "confidence": finding.confidence.label,
-              "version": version},
+        related_information=[
+            types.DiagnosticRelatedInformation(
+                location=types.Location(uri=doc.uri, range=to_range(step.span, doc, codec)),
+                message=f"{index}. {step.message}")
+            for index, step in enumerate(finding.steps, 1)] or None,
+        data=data,
     )
 
 

@@ -1,5 +1,5 @@
 """Plain data the engine produces: no LSP types here."""
 
-from bastion.model.finding import Finding, Level, NotAnalysed, Span, Suppression
+from bastion.model.finding import Finding, FlowStep, Level, NotAnalysed, Span, Suppression
 
-__all__ = ["Finding", "Level", "NotAnalysed", "Span", "Suppression"]
+__all__ = ["Finding", "FlowStep", "Level", "NotAnalysed", "Span", "Suppression"]

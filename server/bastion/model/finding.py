@@ -70,6 +70,17 @@ class Suppression:
 
 
 @attrs.frozen
+class FlowStep:
+    """One step of a data-flow path (taint findings): where, and what happens there."""
+
+    span: Span
+    message: str
+
+    def shifted(self, lines: int) -> FlowStep:
+        return FlowStep(self.span.shifted(lines), self.message)
+
+
+@attrs.frozen
 class Finding:
     rule_id: str
     name: str
@@ -82,6 +93,8 @@ class Finding:
     # 0-based lines of the flagged statement: a suppression comment on any of them applies.
     lines: tuple[int, ...] = ()
     suppressed_by: Suppression | None = None
+    # A data-flow finding's path, from the source to the sink (empty for pattern findings).
+    steps: tuple[FlowStep, ...] = ()
 
     @property
     def line(self) -> int:
@@ -92,6 +105,7 @@ class Finding:
             self,
             span=self.span.shifted(lines),
             lines=tuple(n + lines for n in self.lines),
+            steps=tuple(step.shifted(lines) for step in self.steps),
         )
 
     def sort_key(self) -> tuple:

@@ -18,6 +18,9 @@ def finding_dict(path: str, finding: Finding) -> dict:
         "line": span.start_line + 1, "column": span.start_col + 1,
         "end_line": span.end_line + 1, "end_column": span.end_col + 1,
     }
+    if finding.steps:
+        data["steps"] = [{"line": s.span.start_line + 1, "column": s.span.start_col + 1,
+                          "message": s.message} for s in finding.steps]
     by = finding.suppressed_by
     if by is not None:
         data["suppressed_by"] = {"kind": by.kind, "line": by.line + 1, "comment": by.text,

@@ -146,6 +146,8 @@ def _result(path: str, finding: Finding, rule_index: dict[str, int], root: Path 
     }
     if fingerprint is not None:
         result["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
+    if finding.steps:
+        result["codeFlows"] = [_code_flow(path, finding, root)]
     suppressions = []
     if finding.suppressed_by is not None:
         suppressions.append(_suppression(finding, path, root))
@@ -166,6 +168,18 @@ def _not_analysed(path: str, failure: NotAnalysed, root: Path | None) -> dict:
                               "endLine": (failure.end_line or failure.start_line) + 1}
     return {"level": "error", "message": {"text": f"{failure}; findings there may be missing"},
             "descriptor": {"id": "not-analysed"}, "locations": [{"physicalLocation": location}]}
+
+
+def _code_flow(path: str, finding: Finding, root: Path | None) -> dict:
+    """A taint finding's path, source first, as one thread flow."""
+    return {"threadFlows": [{"locations": [
+        {"location": {"physicalLocation": {
+            "artifactLocation": _artifact(path, root),
+            "region": {"startLine": s.span.start_line + 1, "startColumn": s.span.start_col + 1,
+                       "endLine": s.span.end_line + 1, "endColumn": s.span.end_col + 1}},
+            "message": {"text": s.message}},
+         "nestingLevel": 0, "executionOrder": index}
+        for index, s in enumerate(finding.steps, 1)]}]}
 
 
 def file_fingerprints(files: Sequence[FileResult]) -> dict[tuple[str, Finding], str]:

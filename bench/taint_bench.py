@@ -1,0 +1,137 @@
+"""Taint cost per function: p50 / p95 of interpreting one view function, for ~25-statement and
+~300-statement functions (issue 12's budget: p95 <= 2 ms at 300 statements), plus the cost of a
+keystroke in a file with many views (the function cache serves every function but the edited one).
+
+Usage: python bench/taint_bench.py [--functions 60] [--rounds 5]
+The views are generated Flask code in the shapes real views have: request reads, guards with
+early exits, branches on flags, loops over request lists, string building, dict slots, helper
+calls, and sinks. Times are the analysing thread's CPU time (`time.thread_time`), so that other
+load on a shared machine does not inflate them; wall time is that or more.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import gc
+import random
+import statistics
+import time
+
+from bastion.analyzers.taint.analysis import _analyse
+from bastion.analyzers.taint.analyzer import TaintAnalyzer
+from bastion.analyzers.taint.context import module_context
+from bastion.analyzers.taint.specs import load_models
+
+HEADER = '''import os
+import subprocess
+from flask import Flask, abort, jsonify, redirect, request
+from markupsafe import escape
+
+app = Flask(__name__)
+BASE = "/srv/data"
+ALLOWED = ("a", "b", "c")
+DEBUG = False
+
+
+def helper(value):
+    return "prefix-" + value
+'''
+
+SNIPPETS = [
+    "    v{n} = request.args.get('p{n}', '')",
+    "    if '..' in v{n}:\n        abort(400)",
+    "    w{n} = os.path.join(BASE, v{n})",
+    "    if DEBUG:\n        print(v{n})",
+    "    d{n} = {{'k': v{n}, 'c': 'x'}}",
+    "    s{n} = f\"<p>{{escape(d{n}['k'])}}</p>\"",
+    "    for item{n} in request.args.getlist('l{n}'):\n        acc += item{n}",
+    "    if v{n} not in ALLOWED:\n        v{n} = 'a'",
+    "    h{n} = helper(v{n})",
+    "    n{n} = int(request.args.get('n{n}', '0')) + {n}",
+    "    parts.append(v{n})",
+    "    try:\n        t{n} = request.form['t{n}']\n    except KeyError:\n        t{n} = ''",
+    "    x{n} = v{n}.strip().lower() if v{n} else 'none'",
+]
+SINKS = ["    subprocess.run(['ls', w{n}])", "    open(w{n}).close()",
+         "    os.system('echo ' + str(n{n}))"]
+
+
+def view(index: int, statements: int, rng: random.Random) -> str:
+    lines = [f"@app.route('/v{index}')", f"def view_{index}():", "    acc = ''", "    parts = []",
+             "    v0 = request.args.get('p0', '')", "    w0 = os.path.join(BASE, v0)", "    n0 = 0"]
+    count, n = 5, 1
+    while count < statements:
+        snippet = rng.choice(SNIPPETS + SINKS) if n > 1 else SNIPPETS[0]
+        if "{n}" in snippet and any(s in snippet for s in ("w{n}", "n{n}")) and snippet in SINKS:
+            snippet = snippet.replace("{n}", str(rng.randrange(0, n)))
+        text = snippet.format(n=n)
+        lines.append(text)
+        count += sum(1 for line in text.splitlines() if line.strip() and not line.strip().endswith(":"))
+        count += text.count(":\n")
+        n += 1
+    lines.append("    return jsonify(ok=True, acc=acc, parts=parts)")
+    return "\n".join(lines) + "\n"
+
+
+def per_function(size: int, functions: int, rounds: int, seed: int) -> list[float]:
+    rng = random.Random(seed)
+    source = HEADER + "\n\n".join(view(i, size, rng) for i in range(functions))
+    models = load_models()
+    tree = ast.parse(source)
+    module = module_context(tree, models)
+    times: list[float] = []
+    gc.disable()
+    try:
+        for _ in range(rounds):
+            for function in module.functions:
+                if not function.name.startswith("view_"):
+                    continue
+                started = time.thread_time()
+                _analyse(function, module, models, {})
+                times.append((time.thread_time() - started) * 1000)
+    finally:
+        gc.enable()
+    return times
+
+
+def keystrokes(functions: int, seed: int) -> list[float]:
+    rng = random.Random(seed)
+    source = HEADER + "\n\n".join(view(i, 25, rng) for i in range(functions))
+    analyzer = TaintAnalyzer()
+    analyzer.analyse_file(source, "views.py")
+    lines = source.split("\n")
+    times = []
+    for edit in range(40):
+        target = [n for n, line in enumerate(lines) if line.startswith("    v")][edit * 7 % 50]
+        edited = list(lines)
+        edited[target] += f"  # {edit}"
+        text = "\n".join(edited)
+        started = time.thread_time()
+        analyzer.analyse_file(text, "views.py")
+        times.append((time.thread_time() - started) * 1000)
+    return times
+
+
+def describe(label: str, times: list[float], statements: str) -> str:
+    times = sorted(times)
+    p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+    return (f"{label:<34} {statements:>10} {len(times):>6} {statistics.median(times):>9.3f} "
+            f"{p95:>9.3f}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--functions", type=int, default=60)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    print(f"{'what':<34} {'statements':>10} {'runs':>6} {'p50 ms':>9} {'p95 ms':>9}")
+    print(describe("view function", per_function(25, args.functions, args.rounds, 1), "~25"))
+    print(describe("long view function", per_function(300, max(10, args.functions // 6),
+                                                        args.rounds, 2), "~300"))
+    print(describe("keystroke, 60-view file", keystrokes(60, 3), "-"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

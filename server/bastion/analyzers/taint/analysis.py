@@ -1,0 +1,303 @@
+"""One module's taint analysis: functions bottom-up over the same-file call graph, each with the
+summaries of the callees it uses, cached per function.
+
+`ModuleAnalysis` is built once per text; the cache (owned by the analyzer, see analyzer.py)
+maps (function text, module-context digest, callee summary fingerprints, model digest) to the
+function's result, so an edit re-analyses the edited function and the callers whose callees'
+summaries changed, not the file.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import re
+
+import attrs
+
+from bastion.analyzers.taint.context import FUNCTIONS, Function, ModuleContext, module_context
+from bastion.analyzers.taint.domain import Value
+from bastion.analyzers.taint.expressions import Hit, Summary
+from bastion.analyzers.taint.specs import Models
+from bastion.analyzers.taint.statements import FunctionResult, Interpreter
+from bastion.engine.cache import LRU
+
+
+@attrs.define
+class FunctionOutcome:
+    function: str
+    result: FunctionResult
+    summary: Summary
+    fingerprint: bytes  # of the summary: callers' cache keys include it
+
+
+@attrs.define
+class ModuleResult:
+    hits: list[tuple[Function, Hit]]
+    outcomes: list[FunctionOutcome]
+    skipped: list[tuple[str, int]]  # (function, statements) over the budget
+    analysed: int = 0  # functions actually interpreted (not served from the cache)
+
+
+def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
+                   text: str | None = None, calls: LRU | None = None) -> ModuleResult:
+    """Interprets the functions that can see untrusted data (all of them without `text`),
+    callees first; then, while some function returns untrusted data or stores it in `self`,
+    the functions that call it (see `_relevant`)."""
+    module = module_context(tree, models)
+    lines = text.splitlines() if text is not None else None
+    result = ModuleResult([], [], [])
+    done: dict[str, FunctionOutcome] = {}
+    texts = _function_texts(module, lines) if lines is not None else None
+    callees_of = _CalleeMemo(module, texts, calls)
+    if texts is None:
+        wanted: set[str] = {f.name for f in module.functions}
+    else:
+        wanted = _closure(_relevant(module, texts, models), module, callees_of)
+    while wanted:
+        for function in _bottom_up(module, callees_of, wanted):
+            if function.name not in done:
+                done[function.name] = _outcome(function, module, models, cache, lines, callees_of,
+                                               done, result)
+        if lines is None:
+            break
+        carriers = [name for name, outcome in done.items() if _carries_taint(outcome.summary)]
+        wanted = _closure(_callers(carriers, module, texts, done), module, callees_of) - set(done)
+    for outcome in done.values():
+        for hit in outcome.result.hits:
+            if any(o.kind != "param" for o in hit.value.taint):
+                result.hits.append((module.function_named(outcome.function), hit))
+    return result
+
+
+def _outcome(function: Function, module: ModuleContext, models: Models, cache: LRU | None,
+             lines: list[str] | None, callees_of: _CalleeMemo, done: dict[str, FunctionOutcome],
+             result: ModuleResult) -> FunctionOutcome:
+    summaries = {name: outcome.summary for name, outcome in done.items()}
+    callees = sorted(callees_of(function))
+    key = outcome = None
+    if cache is not None and lines is not None:
+        key = _key(function, lines, module, models,
+                   [(c, done[c].fingerprint if c in done else b"") for c in callees])
+        outcome = cache.get(key)
+    if outcome is None:
+        outcome = _analyse(function, module, models, summaries)
+        result.analysed += 1
+        if key is not None:
+            cache.put(key, outcome)
+    result.outcomes.append(outcome)
+    if outcome.result.skipped:
+        result.skipped.append((function.name, outcome.result.statements))
+    return outcome
+
+
+def _carries_taint(summary: Summary) -> bool:
+    real = [o for o in summary.returns.deep_taint() if o.kind != "param"]
+    return bool(real) or any(o.kind != "param" for v in summary.fields.values()
+                             for o in v.deep_taint())
+
+
+def _analyse(function: Function, module: ModuleContext, models: Models,
+             summaries: dict[str, Summary]) -> FunctionOutcome:
+    fields: dict[str, Value] = {}
+    if function.class_name is not None:
+        init = summaries.get(f"{function.class_name}.__init__")
+        if init is not None and function.node.name != "__init__":
+            fields = {k: _real_only(v) for k, v in init.fields.items()}
+    interpreter = Interpreter(module, models, summaries, function.class_name, fields)
+    result = interpreter.run(function)
+    args = function.node.args
+    params = [p.arg for p in [*args.posonlyargs, *args.args, *args.kwonlyargs]]
+    if function.class_name is not None:
+        params = params[1:]
+    sinks = tuple(h for h in result.hits if any(o.kind == "param" for o in h.value.taint))
+    summary = Summary(tuple(params), result.returns, sinks, result.fields)
+    return FunctionOutcome(function.name, result, summary, _fingerprint(summary))
+
+
+def _real_only(value: Value) -> Value:
+    real = frozenset(o for o in value.taint if o.kind != "param")
+    return value if real == value.taint else value.evolve(taint=real, steps=value.steps if real else ())
+
+
+def _fingerprint(summary: Summary) -> bytes:
+    def describe(value: Value) -> tuple:
+        return (sorted(repr((o.kind, o.param, o.label, o.line)) for o in value.deep_taint()),
+                sorted(value.clean), value.kind, repr(value.const) if value.const is not None else "")
+    parts = (summary.params, describe(summary.returns),
+             sorted(repr((h.sink_class, h.sink, describe(h.value))) for h in summary.sinks),
+             sorted(repr((k, describe(v))) for k, v in summary.fields.items()))
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).digest()
+
+
+def _key(function: Function, lines: list[str], module: ModuleContext, models: Models,
+         callees: list[tuple[str, bytes]]) -> bytes:
+    node = function.node
+    first = _first_line(function)
+    body = "\n".join(lines[first:node.end_lineno or node.lineno])
+    digest = hashlib.blake2b(digest_size=20)
+    for part in (function.name.encode(), str(first).encode(), body.encode("utf-8", "surrogatepass"),
+                 module.digest, models.digest.encode(), repr(callees).encode(),
+                 repr(_class_context(function)).encode()):
+        digest.update(part + b"\0")
+    return digest.digest()
+
+
+def _class_context(function: Function) -> tuple:
+    if function.class_node is None:
+        return ()
+    return (function.class_name, tuple(ast.unparse(b) for b in function.class_node.bases))
+
+
+class _CalleeMemo:
+    """Same-file functions each function calls. The names a function's text calls are kept
+    across analyses in `calls` (keyed by the text's digest): a keystroke walks only the trees
+    of the functions it changed."""
+
+    def __init__(self, module: ModuleContext, texts: dict[str, str] | None,
+                 calls: LRU | None) -> None:
+        self.module = module
+        self.texts = texts
+        self.calls = calls
+        self.names = {f.name for f in module.functions}
+        self.found: dict[str, set[str]] = {}
+
+    def __call__(self, function: Function) -> set[str]:
+        found = self.found.get(function.name)
+        if found is None:
+            plain, methods = self._called(function)
+            found = {n for n in plain if n in self.names}
+            if function.class_name is not None:
+                found |= {f"{function.class_name}.{m}" for m in methods} & self.names
+                init = f"{function.class_name}.__init__"
+                if function.node.name != "__init__" and init in self.names:
+                    found.add(init)
+            self.found[function.name] = found
+        return found
+
+    def _called(self, function: Function) -> tuple[frozenset[str], frozenset[str]]:
+        key = None
+        if self.calls is not None and self.texts is not None:
+            key = hashlib.blake2b(self.texts[function.name].encode("utf-8", "surrogatepass"),
+                                  digest_size=16).digest()
+            cached = self.calls.get(key)
+            if cached is not None:
+                return cached
+        plain: set[str] = set()
+        methods: set[str] = set()
+        for node in ast.walk(function.node):
+            if isinstance(node, ast.Call):
+                func = node.func
+                if isinstance(func, ast.Name):
+                    plain.add(func.id)
+                elif (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+                      and func.value.id in ("self", "cls")):
+                    methods.add(func.attr)
+        found = (frozenset(plain), frozenset(methods))
+        if key is not None:
+            self.calls.put(key, found)
+        return found
+
+
+def _function_texts(module: ModuleContext, lines: list[str]) -> dict[str, str]:
+    return {f.name: "\n".join(lines[_first_line(f):f.node.end_lineno or f.node.lineno])
+            for f in module.functions}
+
+
+def _relevant(module: ModuleContext, texts: dict[str, str], models: Models) -> set[str]:
+    """Entries, functions whose text names a source as this module can spell it (a regular
+    expression built from the import table: `request.args`, `sys.argv`, `input`), and the
+    methods of a class whose `__init__` does. No other function can read untrusted data
+    itself; the callers of those that return it are added later (analyse_module)."""
+    trigger = _module_trigger(module, models)
+    relevant = {f.name for f in module.functions
+                if f.entry is not None or (trigger is not None and trigger.search(texts[f.name]))}
+    for f in module.functions:
+        if f.class_name is not None and f"{f.class_name}.__init__" in relevant:
+            relevant.add(f.name)
+    return relevant
+
+
+def _module_trigger(module: ModuleContext, models: Models) -> re.Pattern | None:
+    roots: dict[str, str] = {**{i: i for i in module.env.imports if "." not in i},
+                             **module.env.aliases, **module.kinds}
+    patterns: set[str] = set()
+    for name in models.sources.exact:
+        if "." not in name:
+            patterns.add(re.escape(name))
+            continue
+        patterns.add(_dotted(name.split(".")[:2]))
+        for local, qualified in roots.items():
+            if name == qualified:
+                patterns.add(re.escape(local))
+            elif name.startswith(qualified + "."):
+                rest = name[len(qualified) + 1:].split(".", 1)[0].removesuffix("()")
+                patterns.add(_dotted([local, rest]))
+    if not patterns:
+        return None
+    return re.compile(r"\b(?:" + "|".join(sorted(patterns)) + r")\b")
+
+
+def _dotted(parts: list[str]) -> str:
+    return r"\s*\.\s*".join(re.escape(p.removesuffix("()")) for p in parts)
+
+
+def _callers(names: list[str], module: ModuleContext, texts: dict[str, str],
+             done: dict[str, FunctionOutcome]) -> set[str]:
+    if not names:
+        return set()
+    short = sorted({name.rsplit(".", 1)[-1] for name in names})
+    calls = re.compile(r"\b(?:" + "|".join(map(re.escape, short)) + r")\s*\(")
+    found = {f.name for f in module.functions if f.name not in done and calls.search(texts[f.name])}
+    carriers = set(names)
+    for f in module.functions:  # methods reading `self` fields their `__init__` filled
+        if f.class_name is not None and f"{f.class_name}.__init__" in carriers and f.name not in done:
+            found.add(f.name)
+    return found
+
+
+def _closure(names: set[str], module: ModuleContext, callees_of: _CalleeMemo) -> set[str]:
+    """`names` and every same-file function they call, transitively."""
+    found = set(names)
+    stack = list(names)
+    while stack:
+        function = module.function_named(stack.pop())
+        for callee in callees_of(function) if function is not None else ():
+            if callee not in found:
+                found.add(callee)
+                stack.append(callee)
+    return found
+
+
+def _first_line(function: Function) -> int:
+    node = function.node
+    return min([node.lineno, *(d.lineno for d in node.decorator_list)]) - 1
+
+
+def _bottom_up(module: ModuleContext, callees_of: _CalleeMemo,
+               wanted: set[str] | None) -> list[Function]:
+    """Callees before callers (only `wanted` ones, when given); a recursive cycle is cut where it
+    is met (its summary is then missing on the first call: the default model applies)."""
+    by_name = {f.name: f for f in module.functions}
+    order: list[Function] = []
+    state: dict[str, int] = {}
+    for root in module.functions:
+        if root.name in state or (wanted is not None and root.name not in wanted):
+            continue
+        stack = [(root, iter(sorted(callees_of(root))))]
+        state[root.name] = 1
+        while stack:
+            function, pending = stack[-1]
+            callee = next(pending, None)
+            if callee is None:
+                stack.pop()
+                state[function.name] = 2
+                order.append(function)
+            elif callee not in state:
+                state[callee] = 1
+                stack.append((by_name[callee], iter(sorted(callees_of(by_name[callee])))))
+    return order
+
+
+def is_function(node: ast.AST) -> bool:
+    return isinstance(node, FUNCTIONS)

@@ -1,0 +1,178 @@
+"""The taint analyzer behind the engine's analyzer protocol.
+
+Taint needs whole functions and their module, not the statement units the engine splits a
+document into for typing latency, so it reports through `analyse_file` (whole-file findings,
+added by the engine to every analysis) and nothing per unit. What keeps a keystroke cheap is
+its caches, both owned here: per function (its text, the module context, its callees'
+summaries and the models; see analysis.py) and per document text (the last results).
+Rule metadata (id, severity, CWE, wording) comes from the rule files in rules/bastion/ that
+carry a `[taint]` table; the sources, sinks and sanitizers from rules/taint/*.toml.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import logging
+import sys
+from pathlib import Path
+
+import attrs
+
+from bastion.analyzers.base import UnitSource, node_lines
+from bastion.analyzers.taint.analysis import analyse_module
+from bastion.analyzers.taint.blocks import BlockParser
+from bastion.analyzers.taint.domain import SINK_CLASSES, Step
+from bastion.analyzers.taint.expressions import Hit
+from bastion.analyzers.taint.sinks import quoted
+from bastion.analyzers.taint.specs import Models, load_models
+from bastion.engine.cache import LRU
+from bastion.model import Finding, FlowStep, Level, Span
+from bastion.model.text import byte_to_char_col, line_at, split_lines
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+log = logging.getLogger(__name__)
+EVALUATOR_VERSION = "1"
+
+
+@attrs.frozen
+class TaintRule:
+    id: str
+    name: str
+    severity: Level
+    confidence: Level
+    cwe: int | None
+    sink_class: str
+    short: str  # "path traversal": the end of the message
+
+
+def load_taint_rules(directory: Path | None = None) -> list[TaintRule]:
+    """The rule files with a `[taint]` table; the catalog validates them (schema.py)."""
+    if directory is None:
+        from bastion.catalog.paths import rules_dir
+        directory = rules_dir() / "bastion"
+    rules = []
+    for path in sorted(Path(directory).glob("BST*.toml")):
+        try:
+            table = tomllib.loads(path.read_text(encoding="utf-8"))
+            taint = table.get("taint")
+            if not isinstance(taint, dict):
+                continue
+            rules.append(TaintRule(table["id"], table["name"], Level.parse(table["severity"]),
+                                   Level.parse(table["confidence"]), table["cwe"]["id"],
+                                   taint["sink_class"], taint["short"]))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError,
+                ValueError) as exc:
+            log.warning("skipping taint rule %s: %s", path, exc)
+    return rules
+
+
+def taint_version(digest: str | None = None) -> str:
+    """The analyzer's version for the shipped models, without loading them."""
+    from bastion.analyzers.taint.specs import models_digest
+
+    return f"{EVALUATOR_VERSION}+{digest or models_digest()}"
+
+
+class TaintAnalyzer:
+    id = "taint"
+
+    def __init__(self, models: Models | None = None, rules: list[TaintRule] | None = None,
+                 cache_size: int = 4096) -> None:
+        self.models = models if models is not None else load_models()
+        for problem in self.models.problems:
+            log.warning("taint model skipped: %s", problem)
+        self.rules = {r.sink_class: r for r in (rules if rules is not None else load_taint_rules())}
+        # The rule files' own digest is the TOML rules analyzer's version (same folder).
+        self.version = taint_version(self.models.digest)
+        self._functions: LRU[bytes, object] = LRU(cache_size)
+        self._calls: LRU[bytes, tuple] = LRU(cache_size)
+        self._texts: LRU[bytes, tuple[Finding, ...]] = LRU(64)
+        self._parser = BlockParser()
+        self.skipped: list[tuple[str, str, int]] = []  # (path, function, statements) over budget
+
+    def rule_ids(self) -> dict[str, str]:
+        return {r.id: r.name for r in self.rules.values()}
+
+    def nosec_ids(self) -> dict[str, str]:
+        return {}
+
+    def reads_whole(self, function: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> bool:
+        return False  # it reads functions through analyse_file: units stay statement-sized
+
+    def analyse_unit(self, unit: UnitSource) -> list[Finding]:
+        return []  # taint reads whole functions: see analyse_file
+
+    def analyse_file(self, text: str, path: str) -> list[Finding]:
+        if not self.rules:
+            return []
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).digest()
+        cached = self._texts.get(key)
+        if cached is not None:
+            return list(cached)
+        if not self.models.may_read_sources(text):
+            self._texts.put(key, ())
+            return []
+        tree = self._parser.parse(text)
+        lines = split_lines(text)
+        result = analyse_module(tree, self.models, self._functions, text, self._calls)
+        for name, size in result.skipped:
+            log.warning("taint analysis skipped %s in %s: %d statements (limit %d)", name, path,
+                        size, 1500)
+        found: dict[tuple, Finding] = {}
+        for _function, hit in result.hits:
+            finding = self._finding(hit, lines)
+            if finding is not None:
+                found.setdefault((finding.rule_id, finding.span), finding)
+        findings = tuple(sorted(found.values(), key=Finding.sort_key))
+        self._texts.put(key, findings)
+        return list(findings)
+
+    def _finding(self, hit: Hit, lines: list[str]) -> Finding | None:
+        rule = self.rules.get(hit.sink_class)
+        if rule is None:
+            return None
+        # A command-line tool opening the file its user named is not a weakness: each source kind
+        # is reported only at the sink classes its models list (`reaches`).
+        origins = sorted((o for o in hit.value.taint if o.kind != "param"
+                          and hit.sink_class in self.models.reaches.get(o.kind, SINK_CLASSES)),
+                         key=lambda o: (o.line, o.col))
+        if not origins:
+            return None
+        first = origins[0]
+        more = f" (and {len(origins) - 1} more)" if len(origins) > 1 else ""
+        where = ""
+        if hit.via:
+            sink_line = hit.via[-1].line + 1
+            callee = ast.unparse(hit.node.func) if isinstance(hit.node, ast.Call) else "a call"
+            where = f" (line {sink_line}, through `{callee}`)"
+        message = (f"{first.label}, line {first.line + 1}){more} reaches {quoted(hit.sink)}{where}: "
+                   f"{rule.short}")
+        modelled = hit.value.modelled and all(o.kind != "env" for o in origins)
+        confidence = rule.confidence if modelled else min(rule.confidence, Level.MEDIUM)
+        statement = hit.statement
+        if statement is not None and not hasattr(statement, "body"):
+            statement_lines = node_lines(statement)
+        else:
+            statement_lines = node_lines(hit.node)
+        return Finding(rule.id, rule.name, rule.severity, confidence, rule.cwe, message,
+                       _span(hit.node, lines), "bastion", statement_lines,
+                       steps=tuple(_flow_step(s, lines) for s in hit.path()))
+
+
+def _span(node: ast.AST, lines: list[str]) -> Span:
+    return _step_span(Step(node.lineno - 1, node.col_offset, (node.end_lineno or node.lineno) - 1,
+                           node.end_col_offset or node.col_offset, ""), lines)
+
+
+def _step_span(step: Step, lines: list[str]) -> Span:
+    return Span(step.line, byte_to_char_col(line_at(lines, step.line), step.col), step.end_line,
+                byte_to_char_col(line_at(lines, step.end_line), step.end_col))
+
+
+def _flow_step(step: Step, lines: list[str]) -> FlowStep:
+    return FlowStep(_step_span(step, lines), step.note)

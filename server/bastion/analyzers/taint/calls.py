@@ -1,0 +1,184 @@
+"""What a call returns in the abstract domain, in the design's resolution order: models
+(sanitizers, sources, propagators), same-file summaries, string and container methods, then the
+default model (argument and receiver taint flow to the result, marked not modelled)."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from bastion.analyzers.taint.domain import (
+    ANY,
+    CLEAN,
+    EVERY_CLASS,
+    UNKNOWN,
+    Value,
+    concat,
+    join,
+)
+from bastion.analyzers.taint.sinks import UNSAFE_PARSER
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.expressions import Evaluator, Summary
+
+_FILE_OPENERS = frozenset({"open", "builtins.open", "io.open", "codecs.open"})
+_STRING_BUILDERS = frozenset({"format", "format_map"})
+_XPATH_QUOTES = frozenset({"'", '"'})
+
+
+def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value],
+                  keywords: dict[str | None, Value], receiver: Value | None) -> Value:
+    from bastion.analyzers.taint.expressions import MUTATORS, STRING_METHODS
+
+    models = ev.models
+    method = node.func.attr if isinstance(node.func, ast.Attribute) else None
+    inputs = [*args, *keywords.values()]
+    if receiver is not None:
+        inputs.append(receiver)
+    sanitizer = models.sanitizers.by_name(name) or (
+        models.sanitizers.methods.get(method, []) if method else [])
+    if sanitizer:
+        model = sanitizer[0]
+        if model.cleans == EVERY_CLASS:
+            return CLEAN
+        flowing = inputs if model.args is None else [args[i] for i in model.args if i < len(args)]
+        return _joined(flowing).evolve(clean=_joined(flowing).clean | model.cleans)
+    if name in _FILE_OPENERS:
+        # What a file holds is data of kind `file`, not modelled as a source (off by default).
+        return Value(clean=EVERY_CLASS, kind="open()")
+    found = ev.source_value(name, node)
+    if found is not None:
+        return found
+    summary = _summary_for(ev, node)
+    if summary is not None:
+        return apply_summary(ev, node, summary, args, keywords)
+    if name == "lxml.etree.XMLParser":
+        entities = keywords.get("resolve_entities")
+        if entities is not None and entities.const is True:
+            return Value(clean=EVERY_CLASS, kind=UNSAFE_PARSER)
+    if models.propagators.by_name(name) or (method and method in models.propagators.methods):
+        return _joined(inputs, name)
+    if method is not None and receiver is not None:
+        if method == "join" and args:
+            return concat([receiver, args[0].item(ANY)])
+        if method in _STRING_BUILDERS:
+            return concat([receiver, *args, *keywords.values()])
+        if method == "replace":
+            return _replace(receiver, args)
+        if method in MUTATORS and isinstance(node.func.value, ast.Name):
+            _mutate(ev, node.func.value.id, receiver, method, args, keywords)
+            return CLEAN
+        if method == "get" and receiver.items is not None and args:
+            key = args[0].const if args[0].const is not UNKNOWN else ANY
+            found = receiver.item(key)
+            return join(found, args[1]) if len(args) > 1 else found
+        if method in STRING_METHODS:
+            return _joined(inputs, None)
+    if not any(v.taint or v.items for v in inputs):
+        return Value(clean=EVERY_CLASS, kind=name + "()") if name else CLEAN
+    result = _joined(inputs, name)
+    return result.evolve(modelled=False) if result.taint else result
+
+
+def _joined(values: list[Value], name: str | None = None) -> Value:
+    out = CLEAN
+    for value in values:
+        out = join(out, value.flat())
+    if name is not None and out.taint:
+        out = out.evolve(kind=name + "()", const=UNKNOWN)
+    return out
+
+
+def _replace(receiver: Value, args: list[Value]) -> Value:
+    value = receiver.flat()
+    if not value.taint or len(args) < 2:
+        return value
+    old = args[0].const
+    cleans: set[str] = set()
+    if old in _XPATH_QUOTES and args[1].const not in (UNKNOWN, "'", '"'):
+        cleans.add("xpath")
+    if isinstance(old, str) and old in ("\n", "\r", "\r\n") and "\n" not in str(args[1].const):
+        cleans.add("log")
+    return value.evolve(clean=value.clean | cleans) if cleans else value
+
+
+def _mutate(ev: Evaluator, name: str, receiver: Value, method: str, args: list[Value],
+            keywords: dict[str | None, Value]) -> None:
+    """`items.append(x)`, `d.update(...)`, `buf.write(x)`: the container now holds the data."""
+    added = _joined([*args, *keywords.values()])
+    if not added.taint and not added.items:
+        return
+    items = dict(receiver.items or {})
+    if method == "update" and args and args[0].items:
+        for key, value in args[0].items.items():
+            items[key] = value if key not in items or key == ANY else join(items[key], value)
+    else:
+        items[ANY] = join(items[ANY], added) if ANY in items else added
+    ev.env[name] = receiver.evolve(items=items, const=UNKNOWN)
+
+
+def _summary_for(ev: Evaluator, node: ast.Call) -> Summary | None:
+    func = node.func
+    if isinstance(func, ast.Name) and func.id not in ev.env:
+        return ev.summaries.get(func.id)
+    if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+            and func.value.id in ("self", "cls") and ev.class_name is not None):
+        return ev.summaries.get(f"{ev.class_name}.{func.attr}")
+    return None
+
+
+def apply_summary(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Value],
+                  keywords: dict[str | None, Value]) -> Value:
+    """The callee's effect at this call: its parameters replaced by the arguments."""
+    from bastion.analyzers.taint.expressions import Hit
+
+    bound = _bind_arguments(summary.params, node, args, keywords)
+    callee = ast.unparse(node.func)
+    call_step = ev.step(node, f"passed to `{callee}`")
+    for hit in summary.sinks:
+        for origin in hit.value.taint:
+            argument = bound.get(origin.param) if origin.kind == "param" else None
+            if argument is None or not argument.taint or hit.sink_class in argument.clean:
+                continue
+            value = argument.with_step(call_step)
+            value = value.evolve(modelled=value.modelled and hit.value.modelled)
+            ev.hits.append(Hit(hit.sink_class, hit.sink, node, ev.statement, value,
+                               via=_inner_steps(hit)))
+    returns = summary.returns.flat()
+    real = frozenset(o for o in returns.taint if o.kind != "param")
+    out = Value(real, returns.clean if real else EVERY_CLASS, returns.const if not returns.taint
+                else UNKNOWN, None, returns.kind, returns.prefix, returns.steps if real else (),
+                returns.modelled)
+    for origin in returns.taint:
+        argument = bound.get(origin.param) if origin.kind == "param" else None
+        if argument is not None and argument.tainted:
+            passed = argument.flat()
+            passed = passed.evolve(clean=passed.clean | returns.clean,
+                                   modelled=passed.modelled and returns.modelled)
+            out = join(out, passed.with_step(call_step))
+    return out
+
+
+def _inner_steps(hit) -> tuple:
+    """The path inside the callee, from its parameter to the sink."""
+    steps = tuple(s for s in hit.value.steps if not s.note.startswith("parameter "))
+    return steps + (hit.via or (hit.sink_step(),))
+
+
+def _bind_arguments(params: tuple[str, ...], node: ast.Call, args: list[Value],
+                    keywords: dict[str | None, Value]) -> dict[int, Value]:
+    bound: dict[int, Value] = {}
+    for index, value in enumerate(args):
+        if any(isinstance(a, ast.Starred) for a in node.args[:index + 1]):
+            for slot in range(index, len(params)):
+                bound[slot] = join(bound[slot], value) if slot in bound else value
+            break
+        if index < len(params):
+            bound[index] = value
+    for name, value in keywords.items():
+        if name is None:
+            for slot in range(len(params)):
+                bound.setdefault(slot, value)
+        elif name in params:
+            bound[params.index(name)] = value
+    return bound

@@ -1,0 +1,206 @@
+"""What the interpreter knows about a module before it looks inside a function: the import /
+alias table (the own rules' `Env`), constant globals, the kinds of global objects (`app =
+Flask(__name__)` makes `app.route` resolve to `flask.Flask().route`), the functions and methods
+it may analyse, and which of them are entry points whose parameters are untrusted.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import re
+
+import attrs
+
+from bastion.analyzers.matchers import Env
+from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
+from bastion.analyzers.taint.specs import EntryModel, Models
+
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_FLASK_PARAM = re.compile(r"<(?:[^<>:]*:)?([A-Za-z_][A-Za-z0-9_]*)>")
+_CONST_TYPES = (str, int, float, bool, bytes, type(None))
+
+
+@attrs.define
+class Function:
+    """One analysable function: a top-level `def`, or a method with its class."""
+
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+    name: str  # `view` or `Class.method`
+    class_name: str | None = None
+    class_node: ast.ClassDef | None = None
+    entry: EntryModel | None = None
+    tainted_params: tuple[str, ...] = ()
+    request_params: tuple[str, ...] = ()  # parameters that hold the framework's request object
+
+
+@attrs.define
+class ModuleContext:
+    env: Env
+    constants: dict[str, Value]
+    kinds: dict[str, str]  # global name -> kind of its value
+    functions: list[Function]
+    digest: bytes  # everything above that a function's analysis depends on, but its own text
+    _by_name: dict[str, Function] = attrs.Factory(dict)
+
+    def function_named(self, name: str) -> Function | None:
+        if len(self._by_name) != len(self.functions):
+            self._by_name = {f.name: f for f in self.functions}
+        return self._by_name.get(name)
+
+
+def module_context(tree: ast.Module, models: Models) -> ModuleContext:
+    env = Env({}, set())
+    constants: dict[str, Value] = {}
+    kinds: dict[str, str] = {}
+    assigned: dict[str, int] = {}
+    definitions: list[ast.stmt] = []
+    for node in _module_statements(tree.body):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            env.add_import(node)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    assigned[target.id] = assigned.get(target.id, 0) + 1
+                    folded = fold_constant(node.value)
+                    if folded is not UNKNOWN:
+                        constants[target.id] = constant(folded)
+                    elif isinstance(node.value, ast.Call):
+                        called = env.qualname(node.value.func)
+                        if called is not None:
+                            kinds[target.id] = called + "()"
+        elif isinstance(node, (*FUNCTIONS, ast.ClassDef)):
+            definitions.append(node)
+    constants = {k: v for k, v in constants.items() if assigned.get(k) == 1}
+    kinds = {k: v for k, v in kinds.items() if assigned.get(k) == 1}
+    functions = _functions(definitions, env, kinds, models)
+    digest = hashlib.blake2b(repr((sorted(env.aliases.items()), sorted(env.imports),
+                                   sorted((k, v.const) for k, v in constants.items()),
+                                   sorted(kinds.items()))).encode(), digest_size=16).digest()
+    return ModuleContext(env, constants, kinds, functions, digest)
+
+
+def _module_statements(body: list[ast.stmt]):
+    """Module-level statements, looking into module-level `if` / `try` (optional imports)."""
+    for node in body:
+        if isinstance(node, ast.If):
+            yield from _module_statements(node.body)
+            yield from _module_statements(node.orelse)
+        elif isinstance(node, ast.Try):
+            yield from _module_statements(node.body)
+            for handler in node.handlers:
+                yield from _module_statements(handler.body)
+        else:
+            yield node
+
+
+def fold_constant(node: ast.expr) -> object:
+    """The constant of a literal (nested tuples, lists, sets, dict keys), else UNKNOWN."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, _CONST_TYPES):
+        return node.value
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)) and len(node.elts) <= 4096:
+        items = [fold_constant(e) for e in node.elts]
+        if any(i is UNKNOWN for i in items):
+            return UNKNOWN
+        return frozenset(items) if isinstance(node, ast.Set) else tuple(items)
+    if isinstance(node, ast.Dict) and len(node.keys) <= 4096:
+        keys = [fold_constant(k) if k is not None else UNKNOWN for k in node.keys]
+        if any(k is UNKNOWN for k in keys):
+            return UNKNOWN
+        return frozenset(keys)  # membership tests read the keys
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in (
+            "frozenset", "set", "tuple") and len(node.args) == 1 and not node.keywords:
+        inner = fold_constant(node.args[0])
+        return frozenset(inner) if isinstance(inner, (tuple, frozenset)) else UNKNOWN
+    return UNKNOWN
+
+
+def _functions(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
+               models: Models) -> list[Function]:
+    entries = [e for e in models.entries if not e.imported or env.imported(e.imported)]
+    found: list[Function] = []
+    for node in definitions:
+        if isinstance(node, FUNCTIONS):
+            found.append(_classify(Function(node, node.name), env, kinds, entries))
+        elif isinstance(node, ast.ClassDef):
+            bases = [_resolve(base, env, kinds) for base in node.bases]
+            for item in node.body:
+                if isinstance(item, FUNCTIONS):
+                    method = Function(item, f"{node.name}.{item.name}", node.name, node)
+                    found.append(_classify(method, env, kinds, entries, bases))
+    return found
+
+
+def _resolve(node: ast.expr, env: Env, kinds: dict[str, str]) -> str | None:
+    if isinstance(node, ast.Call):
+        node = node.func
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    root = kinds.get(node.id) or env.aliases.get(node.id, node.id)
+    name = ".".join([root, *reversed(parts)])
+    return env.aliases.get(name, name)
+
+
+def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list[EntryModel],
+              bases: list[str | None] | None = None) -> Function:
+    node = function.node
+    decorators = [(_resolve(d, env, kinds), d) for d in node.decorator_list]
+    for entry in entries:
+        decorator = next((d for name, d in decorators if name in entry.decorators), None)
+        by_name = function.class_name is None and (
+            node.name in entry.function_names or _first_param(node) in entry.first_param)
+        by_class = (function.class_name is not None and node.name in entry.methods
+                    and any(b in entry.class_bases for b in bases or ()))
+        if decorator is None and not by_name and not by_class:
+            continue
+        function.entry = entry
+        _entry_params(function, entry, decorator, env, kinds)
+        return function
+    return function
+
+
+def _first_param(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    params = [*node.args.posonlyargs, *node.args.args]
+    return params[0].arg if params else None
+
+
+def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | None,
+                  env: Env, kinds: dict[str, str]) -> None:
+    args = function.node.args
+    params = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+    if function.class_name is not None and params:
+        params = params[1:]  # self
+    defaults = dict(zip([p.arg for p in [*args.posonlyargs, *args.args]][::-1],
+                        args.defaults[::-1], strict=False))
+    defaults.update({p.arg: d for p, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)
+                     if d is not None})
+    requests: list[str] = []
+    tainted: list[str] = []
+    for index, param in enumerate(params):
+        annotation = _resolve(param.annotation, env, kinds) if param.annotation is not None else None
+        default = defaults.get(param.arg)
+        if annotation is not None and annotation in entry.request_annotations:
+            requests.append(param.arg)
+        elif isinstance(default, ast.Call) and _resolve(default, env, kinds) in entry.not_when_default:
+            continue
+        elif entry.params == "after_first":
+            (requests if index == 0 else tainted).append(param.arg)
+        elif entry.params == "all":
+            tainted.append(param.arg)
+        elif isinstance(entry.params, tuple) and param.arg in entry.params:
+            tainted.append(param.arg)
+    if entry.params == "path" and isinstance(decorator, ast.Call) and decorator.args:
+        rule = decorator.args[0]
+        if isinstance(rule, ast.Constant) and isinstance(rule.value, str):
+            named = set(_FLASK_PARAM.findall(rule.value))
+            tainted = [p.arg for p in params if p.arg in named]
+    for name in (args.vararg, args.kwarg):
+        if name is not None and entry.params in ("all", "after_first"):
+            tainted.append(name.arg)
+    function.tainted_params = tuple(tainted)
+    function.request_params = tuple(requests)

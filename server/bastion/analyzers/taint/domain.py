@@ -1,0 +1,195 @@
+"""The abstract values the taint interpreter computes for each local, and how they join.
+
+A `Value` says where untrusted data in it came from (`taint`: a set of `Origin`s), which sink
+classes it has been made safe for (`clean`), its constant when known (`const`), the slots of a
+container (`items`, keyed by constant key, `ANY` for the rest), a type tag used to match methods
+(`kind`), whether untrusted data may start the string (`prefix`: a URL whose host is fixed by a
+constant prefix cannot be redirected elsewhere) and the shortest chain of steps that explains it.
+Values are immutable; the interpreter owns the environments that map names to them.
+"""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+
+# Sink classes: what a sanitizer or guard makes a value safe for.
+SINK_CLASSES = frozenset({
+    "path", "shell", "html", "sql", "ldap", "code", "log", "trust", "deserialize", "redirect",
+    "xxe", "xpath", "ssrf", "template",
+})
+EVERY_CLASS = SINK_CLASSES
+SOURCE_KINDS = ("remote", "argv", "stdin", "env", "file", "param")
+UNKNOWN = object()  # `const` of a value whose constant is not known
+ANY = "*"  # the key standing for every slot of a container that has no constant key
+MAX_STEPS = 8
+_HOST_FIXED = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#@\\]+[/?#]|/[^/\\]")
+
+
+@attrs.frozen
+class Origin:
+    """Where untrusted data enters: `kind` (remote, argv, stdin, env, file, or param for a
+    function's own parameter while its summary is computed), what it is and where."""
+
+    kind: str
+    label: str  # "Request data (`request.args`)"
+    line: int  # 0-based
+    col: int = 0
+    end_line: int = 0
+    end_col: int = 0
+    param: int = -1  # for kind "param": the parameter's index
+
+
+@attrs.frozen
+class Step:
+    """One step of a path: a 0-based position and what happens there."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    note: str
+
+
+class Value:
+    __slots__ = ("taint", "clean", "const", "items", "kind", "prefix", "steps", "modelled")
+
+    def __init__(self, taint: frozenset = frozenset(), clean: frozenset = frozenset(),
+                 const: object = UNKNOWN, items: dict | None = None, kind: str | None = None,
+                 prefix: bool = True, steps: tuple = (), modelled: bool = True) -> None:
+        self.taint = taint
+        self.clean = clean
+        self.const = const
+        self.items = items
+        self.kind = kind
+        self.prefix = prefix
+        self.steps = steps
+        self.modelled = modelled  # False once a default (unmodelled) call carried the taint
+
+    def __repr__(self) -> str:
+        return (f"Value(taint={sorted(o.label for o in self.taint)}, clean={sorted(self.clean)}, "
+                f"const={'?' if self.const is UNKNOWN else repr(self.const)}, kind={self.kind})")
+
+    @property
+    def tainted(self) -> bool:
+        return bool(self.taint) or bool(self.items and any(v.tainted for v in self.items.values()))
+
+    def deep_taint(self) -> frozenset:
+        if not self.items:
+            return self.taint
+        found = set(self.taint)
+        for item in self.items.values():
+            found |= item.deep_taint()
+        return frozenset(found)
+
+    def flat(self) -> Value:
+        """The value as one string-like whole: container slots folded into it."""
+        if not self.items:
+            return self
+        out = Value(self.taint, self.clean, UNKNOWN, None, None, self.prefix, self.steps,
+                    self.modelled)
+        for item in self.items.values():
+            out = join(out, item.flat())
+        return out
+
+    def with_step(self, step: Step | None) -> Value:
+        if step is None or not self.taint or len(self.steps) >= MAX_STEPS:
+            return self
+        if self.steps and self.steps[-1] == step:
+            return self
+        return self.evolve(steps=self.steps + (step,))
+
+    def evolve(self, **changes) -> Value:
+        fields = {name: getattr(self, name) for name in Value.__slots__}
+        fields.update(changes)
+        return Value(**fields)
+
+    def item(self, key: object) -> Value:
+        """The slot read by a constant key (ANY: an unknown key reads every slot)."""
+        if not self.items:
+            if self.taint:
+                return Value(self.taint, self.clean, UNKNOWN, None, None, True, self.steps,
+                             self.modelled)
+            return CLEAN
+        if key is not ANY and key in self.items:
+            return self.items[key]
+        out = self.items.get(ANY, CLEAN)
+        if key is ANY:
+            for item in self.items.values():
+                out = join(out, item)
+        if self.taint:
+            out = join(out, Value(self.taint, self.clean, steps=self.steps, modelled=self.modelled))
+        return out
+
+
+CLEAN = Value(clean=EVERY_CLASS)  # an untainted value of unknown content
+NONE = Value(clean=EVERY_CLASS, const=None)
+
+
+def constant(value: object) -> Value:
+    return Value(clean=EVERY_CLASS, const=value)
+
+
+def source(origin: Origin, step: Step, kind: str | None = None) -> Value:
+    return Value(frozenset({origin}), steps=(step,), kind=kind)
+
+
+def join(a: Value, b: Value) -> Value:
+    if a is b:
+        return a
+    if a is CLEAN and not b.taint and not b.items:
+        return CLEAN if b.kind is None else Value(clean=b.clean & a.clean)
+    const = a.const if (a.const is not UNKNOWN and type(a.const) is type(b.const)
+                        and a.const == b.const) else UNKNOWN
+    items = None
+    if a.items is not None or b.items is not None:
+        items = dict(a.items or {})
+        for key, value in (b.items or {}).items():
+            items[key] = join(items[key], value) if key in items else value
+    steps = a.steps if (a.taint and (not b.taint or len(a.steps) <= len(b.steps))) else b.steps
+    return Value(a.taint | b.taint if b.taint else a.taint,
+                 _clean_join(a, b), const, items, a.kind if a.kind == b.kind else None,
+                 (a.prefix and bool(a.taint)) or (b.prefix and bool(b.taint)), steps,
+                 a.modelled and b.modelled)
+
+
+def _clean_join(a: Value, b: Value) -> frozenset:
+    # A value with no taint is safe for every class whatever its `clean` says.
+    if not a.taint:
+        return b.clean if b.taint else EVERY_CLASS
+    if not b.taint:
+        return a.clean
+    return a.clean & b.clean
+
+
+def concat(parts: list[Value], step: Step | None = None) -> Value:
+    """A string built from `parts` in order (f-string, `+`, `%`, `format`, `join`)."""
+    taint: frozenset = frozenset()
+    clean = EVERY_CLASS
+    steps: tuple = ()
+    modelled = True
+    prefix = False
+    fixed = ""  # the constant text before the first tainted part
+    host_fixed = False
+    consts: list[str] | None = []
+    for part in parts:
+        part = part.flat()
+        if part.taint:
+            if not host_fixed and part.prefix:
+                prefix = True
+            host_fixed = True  # past the first tainted part the host is decided
+            taint |= part.taint
+            clean &= part.clean
+            if not steps or len(part.steps) < len(steps):
+                steps = part.steps
+            modelled = modelled and part.modelled
+        elif not host_fixed:
+            fixed += part.const if isinstance(part.const, str) else "x"
+            host_fixed = _HOST_FIXED.match(fixed) is not None
+        if consts is not None:
+            consts = consts + [part.const] if isinstance(part.const, str) else None
+    if not taint:
+        return constant("".join(consts)) if consts is not None else CLEAN
+    out = Value(taint, clean, UNKNOWN, None, None, prefix, steps, modelled)
+    return out.with_step(step)

@@ -1,0 +1,415 @@
+"""Expressions in the abstract domain: constants fold, strings concatenate, containers keep their
+slots, calls go through the models (sinks, sanitizers, sources, propagators), then same-file
+summaries, then the default model (argument taint flows to the result, at lower confidence).
+
+`Evaluator` owns one function's analysis state while it runs: `env` (name -> Value; attribute
+paths such as `self.x` are keys too), the sink `hits` found so far and the enclosing statement.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+
+import attrs
+
+from bastion.analyzers.taint.context import ModuleContext, fold_constant
+from bastion.analyzers.taint.domain import (
+    ANY,
+    CLEAN,
+    EVERY_CLASS,
+    UNKNOWN,
+    Origin,
+    Step,
+    Value,
+    concat,
+    constant,
+    join,
+    source,
+)
+from bastion.analyzers.taint.sinks import check_call_sinks, quoted
+from bastion.analyzers.taint.specs import Models
+
+_FOLD_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+             ast.Mod: operator.mod, ast.FloorDiv: operator.floordiv, ast.BitOr: operator.or_,
+             ast.BitAnd: operator.and_}
+_COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+            ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b,
+            ast.NotIn: lambda a, b: a not in b, ast.Is: operator.is_, ast.IsNot: operator.is_not}
+# Methods of str / bytes / containers whose result carries the receiver's (and arguments') data.
+STRING_METHODS = frozenset({
+    "strip", "lstrip", "rstrip", "lower", "upper", "casefold", "title", "capitalize", "encode",
+    "decode", "split", "rsplit", "splitlines", "partition", "rpartition", "removeprefix",
+    "removesuffix", "zfill", "center", "ljust", "rjust", "expandtabs", "swapcase", "copy",
+    "get", "getlist", "getall", "getone", "values", "items", "keys", "pop", "setdefault", "lists",
+    "dict", "to_dict", "read", "readline", "readlines", "getvalue", "model_dump",
+})
+MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "write",
+                      "writelines", "set"})
+_MAX_CONST = 10_000
+_EXPRESSIONS: dict[type, object] = {}  # expression type -> the Evaluator method for it
+
+
+@attrs.define
+class Hit:
+    """Untrusted data reaching a sink."""
+
+    sink_class: str
+    sink: str  # the sink as written: `open`, `cursor.execute`, `view return`
+    node: ast.AST
+    statement: ast.stmt | None
+    value: Value
+    via: tuple[Step, ...] = ()  # steps inside a callee, for a sink reached through a call
+
+    def sink_step(self) -> Step:
+        node = self.node
+        return Step(node.lineno - 1, node.col_offset, (node.end_lineno or node.lineno) - 1,
+                    node.end_col_offset or 0, f"reaches {quoted(self.sink)}")
+
+    def path(self) -> tuple[Step, ...]:
+        return self.value.steps + (self.via or (self.sink_step(),))
+
+
+@attrs.define
+class Summary:
+    """What a same-file function does with its parameters (origins of kind "param")."""
+
+    params: tuple[str, ...]
+    returns: Value
+    sinks: tuple[Hit, ...]  # hits whose value carries a parameter origin
+    fields: dict[str, Value] = attrs.Factory(dict)  # `self.x` at the end of `__init__`
+
+
+class Evaluator:
+    def __init__(self, module: ModuleContext, models: Models, summaries: dict[str, Summary],
+                 class_name: str | None = None, fields: dict[str, Value] | None = None) -> None:
+        self.module = module
+        self.models = models
+        self.summaries = summaries
+        self.class_name = class_name
+        self.fields = fields or {}
+        self.env: dict[str, Value] | None = {}
+        self.names = module.env  # replaced by a copy when the function imports something
+        self.aliases = module.env.aliases
+        self.roots = _Roots(self)
+        self.hits: list[Hit] = []
+        self.statement: ast.stmt | None = None
+
+    # ---- names ----
+
+    def qualname(self, node: ast.AST) -> str | None:
+        """The qualified name of an expression, rooted at a value's kind for locals."""
+        return self.names.qualname(node, self.roots)
+
+    def step(self, node: ast.AST, note: str) -> Step:
+        return Step(node.lineno - 1, node.col_offset, (node.end_lineno or node.lineno) - 1,
+                    node.end_col_offset or node.col_offset, note)
+
+    def source_value(self, name: str | None, node: ast.AST) -> Value | None:
+        for model in self.models.sources.by_name(name):
+            text = ast.unparse(node)
+            if len(text) > 60:
+                text = text[:57] + "..."
+            origin = Origin(model.kind, f"{model.label} (`{text}`", node.lineno - 1,
+                            node.col_offset, (node.end_lineno or node.lineno) - 1,
+                            node.end_col_offset or 0)
+            value = source(origin, self.step(node, f"{model.label}: `{text}`"), kind=name)
+            return value if not model.low_confidence else value.evolve(modelled=False)
+        return None
+
+    # ---- expressions ----
+
+    def eval(self, node: ast.expr) -> Value:
+        kind = type(node)
+        method = _EXPRESSIONS.get(kind)
+        if method is None:
+            method = _EXPRESSIONS[kind] = getattr(type(self), "e_" + kind.__name__, Evaluator.e_other)
+        return method(self, node)
+
+    def e_other(self, node: ast.expr) -> Value:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                self.eval(child)
+        return CLEAN
+
+    def e_Constant(self, node: ast.Constant) -> Value:
+        return constant(node.value)
+
+    def e_Name(self, node: ast.Name) -> Value:
+        local = self.env.get(node.id)
+        if local is not None:
+            return local
+        if node.id in self.module.constants:
+            return self.module.constants[node.id]
+        found = self.source_value(self.aliases.get(node.id, node.id), node)
+        if found is not None:
+            return found
+        kind = self.module.kinds.get(node.id)
+        return Value(clean=EVERY_CLASS, kind=kind) if kind else CLEAN
+
+    def e_Attribute(self, node: ast.Attribute) -> Value:
+        path = _path(node)
+        if path is not None and path in self.env:
+            return self.env[path]
+        name = self.qualname(node)
+        found = self.source_value(name, node)
+        if found is not None:
+            return found
+        if path is not None and path.startswith("self.") and path[5:] in self.fields:
+            return self.fields[path[5:]]
+        base = self.eval(node.value)
+        if base.items is not None or base.taint:
+            return base.item(node.attr) if base.items else base.evolve(kind=name, const=UNKNOWN)
+        if name is not None and base.kind is not None:
+            return Value(clean=EVERY_CLASS, kind=name)
+        return CLEAN
+
+    def e_Subscript(self, node: ast.Subscript) -> Value:
+        base = self.eval(node.value)
+        if isinstance(node.slice, ast.Slice):
+            for part in (node.slice.lower, node.slice.upper, node.slice.step):
+                if part is not None:
+                    self.eval(part)
+            if isinstance(base.const, (str, bytes, tuple)):
+                return base if not base.taint else base.evolve(const=UNKNOWN)
+            return base.flat() if base.taint or base.items else base
+        key = self.eval(node.slice)
+        if isinstance(base.const, (str, bytes, tuple)) and key.const is not UNKNOWN:
+            try:
+                return constant(base.const[key.const])
+            except Exception:  # noqa: BLE001 - a failing constant index is just unknown
+                return CLEAN
+        return base.item(key.const if key.const is not UNKNOWN and _hashable(key.const) else ANY)
+
+    def e_JoinedStr(self, node: ast.JoinedStr) -> Value:
+        parts = []
+        for part in node.values:
+            if isinstance(part, ast.FormattedValue):
+                value = self.eval(part.value)
+                if part.format_spec is not None:
+                    self.eval(part.format_spec)
+                if part.conversion == ord("r") and value.taint:
+                    value = value.evolve(clean=value.clean | {"log"})
+                parts.append(value.evolve(const=UNKNOWN) if part.format_spec else value)
+            else:
+                parts.append(self.eval(part))
+        return concat(parts)
+
+    def e_BinOp(self, node: ast.BinOp) -> Value:
+        left, right = self.eval(node.left), self.eval(node.right)
+        if left.const is not UNKNOWN and right.const is not UNKNOWN:
+            folded = _fold(type(node.op), left.const, right.const)
+            if folded is not UNKNOWN:
+                return constant(folded)
+        if isinstance(node.op, ast.Add):
+            return concat([left, right])
+        if isinstance(node.op, ast.Mod) and (isinstance(left.const, str) or left.taint):
+            values = list(right.items.values()) if right.items else [right]
+            return concat([left, *values])
+        kind = left.kind if isinstance(node.op, ast.Div) else None  # `Path(base) / name`
+        if not left.taint and not right.taint and not left.items and not right.items:
+            return Value(clean=EVERY_CLASS, kind=kind) if kind else CLEAN
+        return join(left.flat(), right.flat()).evolve(kind=kind)
+
+    def e_BoolOp(self, node: ast.BoolOp) -> Value:
+        values = [self.eval(v) for v in node.values]
+        truths = [_truth(v) for v in values]
+        want = isinstance(node.op, ast.Or)
+        for value, truth in zip(values, truths, strict=True):
+            if truth is None:
+                break
+            if truth == want:
+                return value
+        else:
+            return values[-1]
+        out = values[0]
+        for value in values[1:]:
+            out = join(out, value)
+        return out
+
+    def e_UnaryOp(self, node: ast.UnaryOp) -> Value:
+        value = self.eval(node.operand)
+        if isinstance(node.op, ast.Not):
+            truth = _truth(value)
+            return constant(not truth) if truth is not None else CLEAN
+        if value.const is not UNKNOWN and isinstance(value.const, (int, float)):
+            try:
+                return constant(-value.const if isinstance(node.op, ast.USub) else value.const)
+            except TypeError:
+                return CLEAN
+        return CLEAN if not value.taint else value
+
+    def e_Compare(self, node: ast.Compare) -> Value:
+        values = [self.eval(node.left), *(self.eval(c) for c in node.comparators)]
+        if all(v.const is not UNKNOWN for v in values):
+            try:
+                result = all(_COMPARE[type(op)](a.const, b.const) for op, a, b in
+                             zip(node.ops, values, values[1:], strict=False))
+                return constant(bool(result))
+            except Exception:  # noqa: BLE001 - an incomparable constant pair is unknown
+                return CLEAN
+        return CLEAN
+
+    def e_IfExp(self, node: ast.IfExp) -> Value:
+        from bastion.analyzers.taint.guards import refine
+
+        truth = _truth(self.eval(node.test))
+        if truth is not None:
+            return self.eval(node.body if truth else node.orelse)
+        saved = self.env
+        self.env = refine(self, node.test, saved, True)
+        self.env = dict(self.env) if self.env is saved else self.env  # `(x := ...)` in a branch
+        body = self.eval(node.body) if self.env is not None else CLEAN
+        self.env = refine(self, node.test, saved, False)
+        other = self.eval(node.orelse) if self.env is not None else CLEAN
+        self.env = saved
+        return join(body, other)
+
+    def e_Dict(self, node: ast.Dict) -> Value:
+        items: dict = {}
+        for key, value in zip(node.keys, node.values, strict=True):
+            v = self.eval(value)
+            if key is None:  # **other
+                for slot, inner in (v.items or {ANY: v.flat()}).items():
+                    items[slot] = join(items[slot], inner) if slot in items else inner
+                continue
+            k = self.eval(key)
+            slot = k.const if k.const is not UNKNOWN and _hashable(k.const) else ANY
+            items[slot] = join(items[slot], v) if slot in items else v
+        return Value(clean=EVERY_CLASS, items=items, const=fold_constant(node))
+
+    def _sequence(self, node: ast.Tuple | ast.List | ast.Set) -> Value:
+        items: dict = {}
+        values = [self.eval(e) for e in node.elts]
+        indexed = not isinstance(node, ast.Set) and len(values) <= 16 and not any(
+            isinstance(e, ast.Starred) for e in node.elts)
+        for index, value in enumerate(values):
+            slot = index if indexed else ANY
+            items[slot] = join(items[slot], value) if slot in items else value
+        const = fold_constant(node) if all(v.const is not UNKNOWN for v in values) else UNKNOWN
+        return Value(clean=EVERY_CLASS, items=items, const=const)
+
+    e_Tuple = e_List = e_Set = _sequence
+
+    def e_Starred(self, node: ast.Starred) -> Value:
+        return self.eval(node.value).item(ANY)
+
+    def e_Await(self, node: ast.Await) -> Value:
+        return self.eval(node.value)
+
+    def e_NamedExpr(self, node: ast.NamedExpr) -> Value:
+        value = self.eval(node.value)
+        self.env[node.target.id] = value
+        return value
+
+    def e_Lambda(self, node: ast.Lambda) -> Value:
+        return CLEAN
+
+    def _comprehension(self, node) -> Value:
+        saved = self.env
+        self.env = dict(saved)
+        for generator in node.generators:
+            element = self.eval(generator.iter).item(ANY)
+            self.bind(generator.target, element, None)
+            for test in generator.ifs:
+                self.eval(test)
+        if isinstance(node, ast.DictComp):
+            value = Value(clean=EVERY_CLASS, items={ANY: join(self.eval(node.key), self.eval(node.value))})
+        else:
+            value = Value(clean=EVERY_CLASS, items={ANY: self.eval(node.elt)})
+        self.env = saved
+        return value
+
+    e_ListComp = e_SetComp = e_GeneratorExp = e_DictComp = _comprehension
+
+    # ---- calls ----
+
+    def e_Call(self, node: ast.Call) -> Value:
+        from bastion.analyzers.taint.calls import evaluate_call
+
+        args = [self.eval(a) for a in node.args]
+        keywords = {k.arg: self.eval(k.value) for k in node.keywords}
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            receiver = self.eval(func.value)
+        else:  # `XPath(q)(doc)`: the callee is itself computed
+            receiver = None if isinstance(func, ast.Name) else self.eval(func)
+        name = self.qualname(func)
+        if name is None and isinstance(func, ast.Attribute) and receiver.kind:
+            name = f"{receiver.kind}.{func.attr}"  # `(BASE / name).read_text()`
+        check_call_sinks(self, node, name, args, keywords, receiver)
+        return evaluate_call(self, node, name, args, keywords, receiver)
+
+    def bind(self, target: ast.expr, value: Value, note: str | None) -> None:
+        """Assignment of `value` to `target` (implemented by the statement interpreter)."""
+        raise NotImplementedError
+
+
+class _Roots:
+    """What a plain name stands for when it is not resolved through the imports: a local's kind
+    (None: a local of unknown kind), or a module global's kind (`app = Flask(...)`)."""
+
+    __slots__ = ("ev",)
+
+    def __init__(self, ev: Evaluator) -> None:
+        self.ev = ev
+
+    def __contains__(self, name: str) -> bool:
+        env = self.ev.env
+        return (env is not None and name in env) or name in self.ev.module.kinds
+
+    def __getitem__(self, name: str) -> str | None:
+        env = self.ev.env
+        local = env.get(name) if env is not None else None
+        return local.kind if local is not None else self.ev.module.kinds[name]
+
+
+def _path(node: ast.AST) -> str | None:
+    """`self.x`, `obj.a.b` for an attribute chain rooted at a name (depth <= 3)."""
+    parts = []
+    while isinstance(node, ast.Attribute) and len(parts) < 3:
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name) and parts:
+        return ".".join([node.id, *reversed(parts)])
+    return None
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _truth(value: Value) -> bool | None:
+    if value.const is UNKNOWN:
+        return None
+    try:
+        return bool(value.const)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _fold(op: type, left: object, right: object) -> object:
+    function = _FOLD_OPS.get(op)
+    if function is None:
+        return UNKNOWN
+    if op is ast.Mult and isinstance(left, (str, bytes, tuple)) + isinstance(right, (str, bytes, tuple)):
+        count = right if isinstance(right, int) else left
+        if not isinstance(count, int) or count * 64 > _MAX_CONST:
+            return UNKNOWN
+    try:
+        result = function(left, right)
+    except Exception:  # noqa: BLE001 - 1 // 0, "a" - 1: not a constant
+        return UNKNOWN
+    if isinstance(result, (str, bytes)) and len(result) > _MAX_CONST:
+        return UNKNOWN
+    if isinstance(result, int) and result.bit_length() > 256:
+        return UNKNOWN
+    return result
+
+
+path_of = _path
+truth_of = _truth

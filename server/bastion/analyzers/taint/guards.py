@@ -1,0 +1,131 @@
+"""Guards: what a test proves about a value on each branch. A branch that always exits (return,
+raise, abort) leaves the other branch's refined state as the fall-through, so early exits need
+nothing special. Named guard models (enabled from rules/taint/guards.toml): `dotdot` (`'..' in
+x`), `quote` (`"'" in x`), `allowlist` (`x in CONST`), `equality` (`x == "lit"`),
+`path_containment` (a normalized path's `startswith` / `is_relative_to`) and `url_allowlist`
+(`urlparse(x).netloc in ALLOWED`); guard calls and methods (`isdigit`, `re.fullmatch`) are data.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from bastion.analyzers.taint.domain import CLEAN, EVERY_CLASS, UNKNOWN, Value, constant
+from bastion.analyzers.taint.expressions import path_of
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.expressions import Evaluator
+
+Env = dict
+# Results of these calls are normalized paths: a prefix test on them is a containment check.
+NORMALIZERS = ("path.realpath()", "path.abspath()", "path.normpath()", "posixpath.realpath()",
+               "posixpath.normpath()", "posixpath.abspath()", ".resolve()")
+URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse"})
+_HOST_FIELDS = frozenset({"netloc", "hostname"})
+
+
+def refine(ev: Evaluator, test: ast.expr, env: Env | None, truth: bool) -> Env | None:
+    """`env` where `test` evaluated to `truth` (a copy when anything is learnt)."""
+    if env is None:
+        return None
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return refine(ev, test.operand, env, not truth)
+    if isinstance(test, ast.BoolOp):
+        if isinstance(test.op, ast.And) == truth:  # `a and b` true, `a or b` false: each holds
+            for value in test.values:
+                env = refine(ev, value, env, truth)
+            return env
+        return env
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        return _compare(ev, test, env, truth)
+    if isinstance(test, ast.Call) and truth:
+        return _call(ev, test, env)
+    return env
+
+
+def _set(env: Env, node: ast.expr, cleans: frozenset[str] | None = None,
+         value: Value | None = None) -> Env:
+    key = node.id if isinstance(node, ast.Name) else path_of(node)
+    if key is None or key not in env:
+        return env
+    old = env[key]
+    if value is None:
+        if not old.tainted:
+            return env
+        value = CLEAN if cleans == EVERY_CLASS else old.evolve(clean=old.clean | cleans)
+    env = dict(env)
+    env[key] = value
+    return env
+
+
+def _compare(ev: Evaluator, test: ast.Compare, env: Env, truth: bool) -> Env:
+    op, left, right = test.ops[0], test.left, test.comparators[0]
+    models = ev.models.guard_models
+    saved = ev.env
+    ev.env = env
+    try:
+        if isinstance(op, (ast.In, ast.NotIn)):
+            holds = truth == isinstance(op, ast.In)  # on this branch `left in right` holds
+            needle = left.value if isinstance(left, ast.Constant) else None
+            if isinstance(needle, str) and not holds:
+                if needle == ".." and "dotdot" in models:
+                    return _set(env, right, frozenset({"path"}))
+                if needle in ("'", '"') and "quote" in models:
+                    return _set(env, right, frozenset({"xpath", "sql"}))
+            if holds:
+                allowed = ev.eval(right).const
+                if isinstance(allowed, (tuple, frozenset)) and allowed:
+                    return _allowed(ev, env, left, allowed, models)
+            return env
+        if isinstance(op, (ast.Eq, ast.NotEq, ast.Is)) and truth == (not isinstance(op, ast.NotEq)):
+            for subject, other in ((left, right), (right, left)):
+                literal = ev.eval(other).const
+                if literal is not UNKNOWN and isinstance(literal, (str, int, bytes)):
+                    return _allowed(ev, env, subject, (literal,), models)
+        return env
+    finally:
+        ev.env = saved
+
+
+def _allowed(ev: Evaluator, env: Env, subject: ast.expr, allowed: tuple | frozenset,
+             models: set[str]) -> Env:
+    if (isinstance(subject, ast.Attribute) and subject.attr in _HOST_FIELDS
+            and "url_allowlist" in models):
+        parsed = _parsed_url(ev, subject.value)
+        return env if parsed is None else _set(env, parsed, frozenset({"redirect", "ssrf"}))
+    if "allowlist" not in models and "equality" not in models:
+        return env
+    value = constant(next(iter(allowed))) if len(allowed) == 1 else Value(clean=EVERY_CLASS)
+    return _set(env, subject, value=value)
+
+
+def _parsed_url(ev: Evaluator, node: ast.expr) -> ast.expr | None:
+    """The URL expression a `urlparse(...)` result came from (directly or through a local)."""
+    if isinstance(node, ast.Call) and ev.qualname(node.func) in URL_PARSERS and node.args:
+        return node.args[0]
+    if isinstance(node, ast.Name):
+        return ev.parsed_from.get(node.id)
+    return None
+
+
+def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
+    func = test.func
+    if isinstance(func, ast.Attribute):
+        for model in ev.models.guards.methods.get(func.attr, ()):
+            return _set(env, func.value, model.cleans)
+        if func.attr in ("startswith", "is_relative_to") and "path_containment" in ev.models.guard_models:
+            key = func.value.id if isinstance(func.value, ast.Name) else None
+            if key is not None and key in env and (env[key].kind or "").endswith(NORMALIZERS):
+                return _set(env, func.value, frozenset({"path"}))
+    saved = ev.env
+    ev.env = env
+    try:
+        name = ev.qualname(func)
+    finally:
+        ev.env = saved
+    for model in ev.models.guards.by_name(name):
+        index = model.args[0] if model.args else 0
+        if index < len(test.args):
+            return _set(env, test.args[index], model.cleans)
+    return env

@@ -1,0 +1,119 @@
+"""Sinks of a call: which of its values matter (models' `args` / `keywords` / `receiver`, their
+`when` condition, and the named models TOML cannot express), and the hit when one is tainted and
+not sanitized for the sink's class."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from bastion.analyzers.taint.domain import ANY, UNKNOWN, Value, join
+from bastion.analyzers.taint.specs import SinkModel
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.expressions import Evaluator
+
+_SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "/bin/sh", "/bin/bash", "/usr/bin/sh",
+                     "/usr/bin/bash", "/bin/zsh", "cmd", "cmd.exe", "powershell", "pwsh"})
+_SAFE_YAML_LOADERS = frozenset({"yaml.SafeLoader", "yaml.CSafeLoader", "yaml.BaseLoader",
+                                "yaml.CBaseLoader"})
+UNSAFE_PARSER = "lxml.etree.XMLParser(resolve_entities)"
+
+
+def sink_text(node: ast.Call) -> str:
+    text = ast.unparse(node.func)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value],
+                     keywords: dict[str | None, Value], receiver: Value | None) -> None:
+    models = ev.models
+    candidates = list(models.sinks.by_name(name))
+    if isinstance(node.func, ast.Attribute) and node.func.attr in models.sinks.methods:
+        # `re.search(...)` is a module's function, not the method of a connection or a tree.
+        if not _is_module(ev, ev.qualname(node.func.value)):
+            candidates.extend(m for m in models.sinks.methods[node.func.attr] if m not in candidates)
+    for sink in candidates:
+        value = _sink_value(ev, sink, node, args, keywords, receiver)
+        if value is None or not value.taint or sink.sink_class in value.clean:
+            continue
+        if sink.prefix_only and not value.prefix:
+            continue
+        from bastion.analyzers.taint.expressions import Hit
+
+        ev.hits.append(Hit(sink.sink_class, sink_text(node), node, ev.statement, value))
+
+
+def _is_module(ev: Evaluator, name: str | None) -> bool:
+    if name is None or name.endswith(")"):
+        return False
+    return any(i == name or i.startswith(name + ".") for i in ev.names.imports)
+
+
+def quoted(sink: str) -> str:
+    """`open`, or a description (the view's response) as it is."""
+    return sink if sink.startswith("the ") else f"`{sink}`"
+
+
+def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value],
+                keywords: dict[str | None, Value], receiver: Value | None) -> Value | None:
+    if sink.when is not None:
+        keyword, wanted = sink.when
+        given = keywords.get(keyword)
+        if given is None or given.const is UNKNOWN or given.const != wanted:
+            return None
+    if sink.model == "subprocess":
+        return _subprocess_value(args, keywords)
+    if sink.model == "yaml_load":
+        loader = next((k.value for k in node.keywords if k.arg == "Loader"), None)
+        if loader is None and len(node.args) > 1:
+            loader = node.args[1]
+        if loader is not None and ev.qualname(loader) in _SAFE_YAML_LOADERS:
+            return None
+    if sink.model == "xml_parser":
+        parser = keywords.get("parser") or (args[1] if len(args) > 1 else None)
+        if parser is None or parser.kind != UNSAFE_PARSER:
+            return None
+    picked: list[Value] = []
+    indexes = range(len(args)) if sink.args is None else sink.args
+    for index in indexes:
+        if index < len(args) and not _starred_before(node, index):
+            picked.append(args[index])
+    for keyword in sink.keywords:
+        if keyword in keywords:
+            picked.append(keywords[keyword])
+    if sink.args is None:
+        picked.extend(v for k, v in keywords.items() if k is None)
+    if sink.receiver and receiver is not None:
+        picked.append(receiver)
+    if not picked:
+        return None
+    out = picked[0].flat()
+    for value in picked[1:]:
+        out = join(out, value.flat())
+    return out
+
+
+def _starred_before(node: ast.Call, index: int) -> bool:
+    return any(isinstance(a, ast.Starred) for a in node.args[:index + 1])
+
+
+def _subprocess_value(args: list[Value], keywords: dict[str | None, Value]) -> Value | None:
+    """The part of a command that an attacker must not choose: the whole command line with a
+    shell (`shell=True`, or an argv that runs `sh -c`), else the program itself."""
+    command = args[0] if args else keywords.get("args")
+    if command is None:
+        return None
+    shell = keywords.get("shell")
+    if shell is not None and shell.const is not UNKNOWN and shell.const:
+        return command.flat()
+    if command.items is None:
+        return command  # a string without a shell: the program name
+    first = command.items.get(0)
+    if first is None:
+        return command.item(ANY)
+    if first.const in _SHELLS:
+        flag = command.items.get(1)
+        if flag is not None and flag.const in ("-c", "/c", "-Command"):
+            return command.items.get(2, command.item(ANY))
+    return first

@@ -1,0 +1,421 @@
+"""The flow-sensitive forward walk over one function's statements.
+
+Python's structured statements are the join points: `if` (constant tests prune the dead branch,
+other tests refine each branch through guards.py), loops (at most three rounds, then the state
+is taken as is), `try` (handlers start from the join of the states before and after the body),
+`with` and `match`. `env` is None on a path that cannot continue (after return, raise, abort).
+"""
+
+from __future__ import annotations
+
+import ast
+
+import attrs
+
+from bastion.analyzers.matchers import Env
+from bastion.analyzers.taint.context import Function
+from bastion.analyzers.taint.domain import ANY, CLEAN, EVERY_CLASS, UNKNOWN, Origin, Value, concat, join
+from bastion.analyzers.taint.expressions import Evaluator, Hit, path_of, truth_of
+from bastion.analyzers.taint.guards import URL_PARSERS, refine
+
+MAX_STATEMENTS = 1500
+LOOP_ROUNDS = 3
+_STATEMENTS: dict[type, object] = {}  # statement type -> the Interpreter method for it
+NO_RETURN = frozenset({"flask.abort", "werkzeug.exceptions.abort", "sys.exit", "exit", "quit",
+                       "os._exit", "os.abort"})
+
+
+# A view's return value is its body when it is text; a call's result (a response object made
+# by `redirect`, `jsonify`, ...) is not, unless the call only converts to text.
+_TEXT_KINDS = frozenset({None, "str()", "repr()", "format()", "textwrap.dedent()"})
+
+
+@attrs.define
+class FunctionResult:
+    returns: Value
+    hits: list[Hit]
+    fields: dict[str, Value]  # `self.x` when the function ends
+    statements: int
+    skipped: bool = False
+
+
+def join_env(*envs: dict | None) -> dict | None:
+    live = [e for e in envs if e is not None]
+    if not live:
+        return None
+    out = live[0]
+    for other in live[1:]:
+        if other is out:
+            continue
+        merged = dict(out)
+        for key, value in other.items():
+            mine = merged.get(key)
+            if mine is None:
+                merged[key] = value
+            elif mine is not value:
+                merged[key] = join(mine, value)
+        out = merged
+    return out
+
+
+def _same(a: Value, b: Value) -> bool:
+    if a is b:
+        return True
+    if (a.taint != b.taint or a.clean != b.clean or a.kind != b.kind
+            or (a.const is UNKNOWN) != (b.const is UNKNOWN)):
+        return False
+    if (a.items is None) != (b.items is None):
+        return False
+    if a.items is not None:
+        return a.items.keys() == b.items.keys() and all(_same(v, b.items[k]) for k, v in a.items.items())
+    return True
+
+
+def _same_env(a: dict | None, b: dict | None) -> bool:
+    if a is b:
+        return True
+    if a is None or b is None or a.keys() != b.keys():
+        return False
+    return all(_same(v, b[k]) for k, v in a.items())
+
+
+def count_statements(node: ast.AST) -> int:
+    return sum(1 for child in ast.walk(node) if isinstance(child, ast.stmt))
+
+
+class Interpreter(Evaluator):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.returns = Value(clean=EVERY_CLASS, const=None)
+        self.returned = False
+        self.loops: list[tuple[list, list]] = []
+        self.parsed_from: dict[str, ast.expr] = {}
+        self.function: Function | None = None
+
+    def run(self, function: Function) -> FunctionResult:
+        node = function.node
+        size = 0
+        if (node.end_lineno or node.lineno) - node.lineno >= MAX_STATEMENTS:  # else it cannot be over
+            size = count_statements(node)
+            if size > MAX_STATEMENTS:
+                return FunctionResult(CLEAN, [], {}, size, skipped=True)
+        self.function = function
+        self.env = self._parameters(function)
+        self.block(function.node.body)
+        fields = {k[5:]: v for k, v in (self.env or {}).items() if k.startswith("self.")}
+        returns = self.returns if self.returned else Value(clean=EVERY_CLASS, const=None)
+        return FunctionResult(returns, self.hits, fields, size)
+
+    def _parameters(self, function: Function) -> dict[str, Value]:
+        args = function.node.args
+        params = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+        if args.vararg:
+            params.append(args.vararg)
+        if args.kwarg:
+            params.append(args.kwarg)
+        env: dict[str, Value] = {}
+        entry = function.entry
+        offset = 1 if function.class_name is not None else 0
+        for index, param in enumerate(params):
+            name = param.arg
+            if index < offset:
+                env[name] = Value(clean=EVERY_CLASS)
+            elif entry is not None and name in function.request_params:
+                env[name] = Value(clean=EVERY_CLASS, kind=entry.request_kind)
+            elif entry is not None and name in function.tainted_params:
+                label = f"{entry.label} `{name}`"
+                origin = Origin(entry.kind, f"{entry.label} (`{name}`", param.lineno - 1,
+                                param.col_offset, (param.end_lineno or param.lineno) - 1,
+                                param.end_col_offset or 0)
+                env[name] = Value(frozenset({origin}), steps=(self.step(param, label),))
+            elif entry is None:
+                origin = Origin("param", f"parameter `{name}`", param.lineno - 1, param.col_offset,
+                                param.lineno - 1, param.end_col_offset or 0, index - offset)
+                env[name] = Value(frozenset({origin}), steps=(self.step(param, f"parameter `{name}`"),))
+            else:
+                env[name] = CLEAN
+        return env
+
+    # ---- statements ----
+
+    def block(self, body: list[ast.stmt]) -> None:
+        for statement in body:
+            if self.env is None:
+                return
+            self.statement = statement
+            kind = type(statement)
+            method = _STATEMENTS.get(kind)
+            if method is None:
+                method = _STATEMENTS[kind] = getattr(Interpreter, "s_" + kind.__name__,
+                                                     Interpreter.s_other)
+            method(self, statement)
+
+    def s_other(self, node: ast.stmt) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                self.eval(child)
+
+    def s_Pass(self, node: ast.stmt) -> None:
+        return None
+
+    s_Global = s_Nonlocal = s_Pass
+
+    def s_Expr(self, node: ast.Expr) -> None:
+        self.eval(node.value)
+        if isinstance(node.value, ast.Call) and self.qualname(node.value.func) in NO_RETURN:
+            self.env = None
+
+    def s_Assign(self, node: ast.Assign) -> None:
+        value = self.eval(node.value)
+        for target in node.targets:
+            self.bind(target, value, "assigned to")
+            if (isinstance(target, ast.Name) and isinstance(node.value, ast.Call)
+                    and self.qualname(node.value.func) in URL_PARSERS and node.value.args):
+                self.parsed_from[target.id] = node.value.args[0]
+
+    def s_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self.bind(node.target, self.eval(node.value), "assigned to")
+
+    def s_AugAssign(self, node: ast.AugAssign) -> None:
+        old = self.eval(node.target)
+        new = self.eval(node.value)
+        value = concat([old, new]) if isinstance(node.op, ast.Add) else join(old.flat(), new.flat())
+        if isinstance(node.op, ast.Add) and old.items is not None:  # list += list
+            value = old.evolve(items={**old.items, ANY: join(old.item(ANY), new.item(ANY))},
+                               const=UNKNOWN)
+        self.bind(node.target, value, "assigned to")
+
+    def s_Return(self, node: ast.Return) -> None:
+        value = self.eval(node.value) if node.value is not None else Value(clean=EVERY_CLASS, const=None)
+        entry = self.function.entry if self.function else None
+        if entry is not None and entry.return_sink and node.value is not None:
+            body = value.items.get(0, CLEAN) if isinstance(node.value, ast.Tuple) and value.items else value
+            if (body.taint and entry.return_sink not in body.clean and body.items is None
+                    and body.kind in _TEXT_KINDS):
+                self.hits.append(Hit(entry.return_sink, "the view's response", node.value, node, body))
+        self.returns = join(self.returns, value) if self.returned else value
+        self.returned = True
+        self.env = None
+
+    def s_Raise(self, node: ast.Raise) -> None:
+        self.s_other(node)
+        self.env = None
+
+    def s_Assert(self, node: ast.Assert) -> None:
+        self.eval(node.test)
+        self.env = refine(self, node.test, self.env, True)
+
+    def s_Delete(self, node: ast.Delete) -> None:
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                self.env.pop(target.id, None)
+
+    def s_Import(self, node: ast.Import | ast.ImportFrom) -> None:
+        if self.names is self.module.env:
+            self.names = Env(dict(self.names.aliases), set(self.names.imports))
+            self.aliases = self.names.aliases
+        self.names.add_import(node)
+        for alias in node.names:
+            self.env.pop(alias.asname or alias.name.split(".")[0], None)
+
+    s_ImportFrom = s_Import
+
+    def s_FunctionDef(self, node: ast.stmt) -> None:
+        self.env[node.name] = CLEAN  # nested definitions are not followed
+
+    s_AsyncFunctionDef = s_ClassDef = s_FunctionDef
+
+    def s_If(self, node: ast.If) -> None:
+        truth = truth_of(self.eval(node.test))
+        if truth is not None:
+            self.block(node.body if truth else node.orelse)
+            return
+        before = self.env
+        self.env = _own(refine(self, node.test, before, True), before)
+        self.block(node.body)
+        after_body = self.env
+        self.env = refine(self, node.test, before, False)
+        self.block(node.orelse)
+        self.env = join_env(after_body, self.env)
+
+    def _loop(self, node: ast.For | ast.AsyncFor | ast.While, enter) -> None:
+        head = self.env
+        breaks: list = []
+        for _ in range(LOOP_ROUNDS):
+            self.loops.append(([], []))
+            self.env = dict(head)
+            enter()
+            self.block(node.body)
+            round_breaks, continues = self.loops.pop()
+            breaks.extend(round_breaks)
+            widened = join_env(head, self.env, *continues)
+            if _same_env(widened, head):
+                break
+            head = widened
+        return head, breaks
+
+    def s_For(self, node: ast.For) -> None:
+        element = self.eval(node.iter).item(ANY)
+        head, breaks = self._loop(node, lambda: self.bind(node.target, element, "iterated into"))
+        self.env = head
+        self.block(node.orelse)
+        self.env = join_env(self.env, *breaks)
+
+    s_AsyncFor = s_For
+
+    def s_While(self, node: ast.While) -> None:
+        truth = truth_of(self.eval(node.test))
+        if truth is False:
+            self.block(node.orelse)
+            return
+
+        def enter() -> None:
+            self.env = refine(self, node.test, self.env, True)
+        head, breaks = self._loop(node, enter)
+        self.env = None if truth is True else refine(self, node.test, head, False)
+        self.block(node.orelse)
+        self.env = join_env(self.env, *breaks)
+
+    def s_Break(self, node: ast.Break) -> None:
+        if self.loops:
+            self.loops[-1][0].append(self.env)
+        self.env = None
+
+    def s_Continue(self, node: ast.Continue) -> None:
+        if self.loops:
+            self.loops[-1][1].append(self.env)
+        self.env = None
+
+    def s_Try(self, node: ast.Try) -> None:
+        before = self.env
+        self.env = dict(before)
+        self.block(node.body)
+        after_body = self.env
+        start = join_env(before, after_body)
+        outs = []
+        self.env = after_body
+        self.block(node.orelse)
+        outs.append(self.env)
+        for handler in node.handlers:
+            self.env = dict(start) if start is not None else None
+            if handler.type is not None and self.env is not None:
+                self.eval(handler.type)
+            if handler.name and self.env is not None:
+                self.env[handler.name] = CLEAN
+            self.block(handler.body)
+            outs.append(self.env)
+        self.env = join_env(*outs)
+        if node.finalbody:
+            if self.env is None:
+                self.env = start
+                self.block(node.finalbody)
+                self.env = None
+            else:
+                self.block(node.finalbody)
+
+    s_TryStar = s_Try
+
+    def s_With(self, node: ast.With) -> None:
+        for item in node.items:
+            value = self.eval(item.context_expr)
+            if item.optional_vars is not None:
+                self.bind(item.optional_vars, value, "opened as")
+        self.block(node.body)
+
+    s_AsyncWith = s_With
+
+    def s_Match(self, node: ast.Match) -> None:
+        subject = self.eval(node.subject)
+        before = self.env
+        outs = []
+        exhaustive = False
+        for case in node.cases:
+            matched = _case_matches(case.pattern, subject)
+            if matched is False:
+                continue
+            self.env = dict(before)
+            for name in _captures(case.pattern):
+                self.env[name] = subject
+            if case.guard is not None:
+                self.eval(case.guard)
+                self.env = refine(self, case.guard, self.env, True)
+            self.block(case.body)
+            outs.append(self.env)
+            if matched is True and case.guard is None:
+                exhaustive = True
+                break
+        self.env = join_env(*outs, *(() if exhaustive else (before,)))
+
+    # ---- assignment ----
+
+    def bind(self, target: ast.expr, value: Value, note: str | None) -> None:
+        if isinstance(target, ast.Name):
+            if value.taint and note:
+                value = value.with_step(self.step(target, f"{note} `{target.id}`"))
+            self.env[target.id] = value
+            self.parsed_from.pop(target.id, None)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            starred = any(isinstance(e, ast.Starred) for e in target.elts)
+            for index, element in enumerate(target.elts):
+                if isinstance(element, ast.Starred):
+                    self.bind(element.value, Value(clean=EVERY_CLASS, items={ANY: value.item(ANY)}), note)
+                elif value.items is not None and not starred and index in value.items:
+                    self.bind(element, value.items[index], note)
+                else:
+                    self.bind(element, value.item(ANY), note)
+        elif isinstance(target, ast.Attribute):
+            path = path_of(target)
+            if path is not None:
+                self.env[path] = value
+            else:
+                self.eval(target.value)
+        elif isinstance(target, ast.Subscript):
+            self._store_item(target, value)
+        elif isinstance(target, ast.Starred):
+            self.bind(target.value, value, note)
+
+    def _store_item(self, target: ast.Subscript, value: Value) -> None:
+        key = self.eval(target.slice)
+        name = self.qualname(target.value)
+        for sink in self.models.subscript_sinks.by_name(name):
+            stored = join(key.flat(), value.flat())
+            if stored.taint and sink.sink_class not in stored.clean:
+                self.hits.append(Hit(sink.sink_class, f"{ast.unparse(target.value)}[...]", target,
+                                     self.statement, stored))
+        holder = target.value.id if isinstance(target.value, ast.Name) else path_of(target.value)
+        if holder is None or holder not in self.env:
+            return
+        old = self.env[holder]
+        items = dict(old.items or {})
+        slot = key.const if key.const is not UNKNOWN and isinstance(key.const, (str, int)) else ANY
+        items[slot] = join(items[slot], value) if slot == ANY and slot in items else value
+        self.env[holder] = old.evolve(items=items, const=UNKNOWN)
+
+
+def _own(env: dict | None, shared: dict | None) -> dict | None:
+    """`env`, copied when it is `shared` (a branch must not write into the state before it)."""
+    return dict(env) if env is not None and env is shared else env
+
+
+def _case_matches(pattern: ast.pattern, subject: Value) -> bool | None:
+    """True: matches whatever the subject; False: cannot match this constant subject."""
+    if isinstance(pattern, ast.MatchAs) and pattern.pattern is None:
+        return True
+    if isinstance(pattern, ast.MatchValue) and isinstance(pattern.value, ast.Constant):
+        if subject.const is UNKNOWN:
+            return None
+        return subject.const == pattern.value.value
+    if isinstance(pattern, ast.MatchSingleton):
+        return None if subject.const is UNKNOWN else subject.const is pattern.value
+    if isinstance(pattern, ast.MatchOr):
+        results = [_case_matches(p, subject) for p in pattern.patterns]
+        if any(r is True for r in results):
+            return True
+        return False if all(r is False for r in results) else None
+    return None
+
+
+def _captures(pattern: ast.pattern) -> list[str]:
+    return [n.name for n in ast.walk(pattern) if isinstance(n, (ast.MatchAs, ast.MatchStar)) and n.name] + [
+        n.rest for n in ast.walk(pattern) if isinstance(n, ast.MatchMapping) and n.rest]

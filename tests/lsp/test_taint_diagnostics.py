@@ -1,0 +1,51 @@
+"""Taint findings in the editor: the path in `relatedInformation`, and findings that follow edits
+of the function holding the sink and of a helper it calls (both client profiles)."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from .conftest import change_document, codes, diagnostics_for, open_document
+
+APP = """from flask import Flask, request
+
+app = Flask(__name__)
+
+
+def read(name):
+    return open(name).read()
+
+
+@app.route("/download")
+def download():
+    name = request.args.get("name", "")
+    return read(name)
+"""
+
+
+async def test_taint_finding_carries_its_path(client):
+    uri = (client.workspace / "app.py").as_uri()
+    open_document(client, uri, APP)
+    diags = await diagnostics_for(client, uri, 1)
+    [taint] = [d for d in diags if d.code == "BST201"]
+    assert taint.message == ("Request data (`request.args`, line 12) reaches `open` (line 7, "
+                             "through `read`): path traversal")
+    assert taint.range.start == types.Position(12, 11)
+    assert taint.data["cwe"] == 22
+    steps = [(r.location.range.start.line, r.message) for r in taint.related_information]
+    assert steps == [(11, "1. Request data: `request.args`"), (11, "2. assigned to `name`"),
+                     (12, "3. passed to `read`"), (6, "4. reaches `open`")]
+    assert all(r.location.uri == uri for r in taint.related_information)
+
+
+async def test_taint_findings_follow_edits(client):
+    uri = (client.workspace / "app.py").as_uri()
+    open_document(client, uri, APP)
+    assert "BST201" in codes(await diagnostics_for(client, uri, 1))
+    # Sanitize inside the helper: the caller's finding goes, though the caller did not change.
+    change_document(client, uri, 2, (6, 16), (6, 20), "os.path.basename(name)")
+    change_document(client, uri, 3, (0, 0), (0, 0), "import os.path\n")
+    assert "BST201" not in codes(await diagnostics_for(client, uri, 3))
+    # Undo the sanitizer (the helper's summary changes back): the finding returns.
+    change_document(client, uri, 4, (7, 16), (7, 38), "name")
+    assert "BST201" in codes(await diagnostics_for(client, uri, 4))

@@ -1,0 +1,224 @@
+"""Taint analysis: every source, sink, sanitizer, guard and propagator with a vulnerable case and
+its safe twin, written from the frameworks' documented idioms. Each case is a whole module run
+through the taint analyzer (rules/taint models, rules/bastion BST2xx rules)."""
+
+# ruff: noqa: E501  (cases are small modules, kept one per entry)
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from bastion.analyzers.taint.analyzer import TaintAnalyzer
+
+ANALYZER = TaintAnalyzer()
+
+FLASK = "from flask import Flask, request, redirect, session, make_response, render_template_string, send_file, render_template, jsonify\napp = Flask(__name__)\n"
+DJANGO = "from django.http import HttpResponse, HttpResponseRedirect\nfrom django.shortcuts import redirect\nfrom django.utils.safestring import mark_safe\nfrom django.db import connection\n"
+FASTAPI = "from fastapi import FastAPI, Request, Depends\nfrom fastapi.responses import HTMLResponse, RedirectResponse\napp = FastAPI()\n"
+
+
+def ids(source: str) -> list[str]:
+    return sorted(f.rule_id for f in ANALYZER.analyse_file(textwrap.dedent(source), "case.py"))
+
+
+# (rule id, vulnerable module, safe twin)
+PAIRS = [
+    # ---- Flask sources ----
+    ("BST201", FLASK + "@app.route('/a')\ndef a():\n    return open(request.args['f']).read()\n",
+               FLASK + "import os\n@app.route('/a')\ndef a():\n    return open(os.path.basename(request.args['f'])).read()\n"),
+    ("BST201", FLASK + "@app.post('/a')\ndef a():\n    return open(request.form.get('f')).read()\n",
+               FLASK + "@app.post('/a')\ndef a():\n    return open('fixed.txt').read()\n"),
+    ("BST201", FLASK + "@app.route('/a')\ndef a():\n    return open(request.cookies['f']).read()\n",
+               FLASK + "@app.route('/a')\ndef a():\n    f = request.cookies['f']\n    if '..' in f:\n        return 'no', 400\n    return open(f).read()\n"),
+    ("BST206", FLASK + "@app.route('/a')\ndef a():\n    return str(eval(request.get_json()['x']))\n",
+               FLASK + "import ast\n@app.route('/a')\ndef a():\n    return str(ast.literal_eval(request.get_json()['x']))\n"),
+    ("BST206", FLASK + "@app.route('/a')\ndef a():\n    exec(request.headers.get('X-Code'))\n    return ''\n",
+               FLASK + "@app.route('/a')\ndef a():\n    exec('print(1)')\n    return ''\n"),
+    ("BST201", FLASK + "@app.route('/files/<path:name>')\ndef a(name):\n    return send_file(name)\n",
+               FLASK + "from werkzeug.utils import secure_filename\n@app.route('/files/<path:name>')\ndef a(name):\n    return send_file(secure_filename(name))\n"),
+    # ---- Flask sinks ----
+    ("BST203", FLASK + "@app.route('/h/<name>')\ndef h(name):\n    return '<b>' + name + '</b>'\n",
+               FLASK + "from markupsafe import escape\n@app.route('/h/<name>')\ndef h(name):\n    return '<b>' + escape(name) + '</b>'\n"),
+    ("BST203", FLASK + "@app.route('/h')\ndef h():\n    return make_response(request.args['q'])\n",
+               FLASK + "@app.route('/h')\ndef h():\n    return render_template('page.html', q=request.args['q'])\n"),
+    ("BST203", FLASK + "@app.route('/h')\ndef h():\n    return '<p>%s</p>' % request.args['q'], 200\n",
+               FLASK + "from flask import jsonify\n@app.route('/h')\ndef h():\n    return jsonify(q=request.args['q'])\n"),
+    ("BST210", FLASK + "@app.route('/r')\ndef r():\n    return redirect(request.args['next'])\n",
+               FLASK + "@app.route('/r')\ndef r():\n    return redirect('/orders/' + request.args['id'])\n"),
+    ("BST210", FLASK + "@app.route('/r')\ndef r():\n    return redirect('//' + request.args['host'])\n",
+               FLASK + "@app.route('/r')\ndef r():\n    return redirect(f\"https://shop.example.com/{request.args['p']}\")\n"),
+    ("BST208", FLASK + "@app.route('/s')\ndef s():\n    session['user'] = request.args['u']\n    return ''\n",
+               FLASK + "@app.route('/s')\ndef s():\n    session['user'] = 'guest'\n    return ''\n"),
+    ("BST214", FLASK + "@app.route('/t')\ndef t():\n    return render_template_string('Hi ' + request.args['n'])\n",
+               FLASK + "@app.route('/t')\ndef t():\n    return render_template_string('Hi {{ n }}', n=request.args['n'])\n"),
+    # ---- Django ----
+    ("BST203", DJANGO + "def view(request):\n    return HttpResponse('<p>' + request.GET['q'] + '</p>')\n",
+               DJANGO + "from django.utils.html import escape\ndef view(request):\n    return HttpResponse('<p>' + escape(request.GET['q']) + '</p>')\n"),
+    ("BST203", DJANGO + "def view(request):\n    return mark_safe(request.POST.get('bio'))\n",
+               DJANGO + "def view(request):\n    return mark_safe('<b>fixed</b>')\n"),
+    ("BST210", DJANGO + "def view(request):\n    return redirect(request.GET.get('next'))\n",
+               DJANGO + "from django.utils.http import url_has_allowed_host_and_scheme\ndef view(request):\n    target = request.GET.get('next')\n    if not url_has_allowed_host_and_scheme(target, allowed_hosts={'example.com'}):\n        target = '/'\n    return redirect(target)\n"),
+    ("BST210", DJANGO + "def view(request):\n    return HttpResponseRedirect(request.META['HTTP_REFERER'])\n",
+               DJANGO + "def view(request):\n    return HttpResponseRedirect('/home/')\n"),
+    ("BST204", DJANGO + "def view(request, user_id):\n    with connection.cursor() as cursor:\n        cursor.execute('SELECT * FROM t WHERE id = ' + user_id)\n    return HttpResponse('ok')\n",
+               DJANGO + "def view(request, user_id):\n    with connection.cursor() as cursor:\n        cursor.execute('SELECT * FROM t WHERE id = %s', [user_id])\n    return HttpResponse('ok')\n"),
+    ("BST204", DJANGO + "from app.models import Person\ndef view(request):\n    return HttpResponse(str(list(Person.objects.raw('SELECT * FROM p WHERE name = %s' % request.GET['n']))))\n",
+               DJANGO + "from app.models import Person\ndef view(request):\n    return HttpResponse(str(list(Person.objects.raw('SELECT * FROM p WHERE name = %s', [request.GET['n']]))))\n"),
+    ("BST204", DJANGO + "from django.db.models.expressions import RawSQL\ndef view(request):\n    q = RawSQL('select 1 where x = ' + request.GET['x'], [])\n    return HttpResponse('ok')\n",
+               DJANGO + "from django.db.models.expressions import RawSQL\ndef view(request):\n    q = RawSQL('select 1 where x = %s', [request.GET['x']])\n    return HttpResponse('ok')\n"),
+    ("BST208", DJANGO + "def view(request):\n    request.session['role'] = request.POST['role']\n    return HttpResponse('ok')\n",
+               DJANGO + "def view(request):\n    role = request.POST['role']\n    if role not in ('viewer', 'editor'):\n        return HttpResponse('bad', status=400)\n    request.session['role'] = role\n    return HttpResponse('ok')\n"),
+    ("BST201", DJANGO + "from django.views import View\nclass Download(View):\n    def get(self, request, name):\n        return HttpResponse(open('/srv/' + name).read())\n",
+               DJANGO + "import os\nfrom django.views import View\nclass Download(View):\n    def get(self, request, name):\n        return HttpResponse(open('/srv/' + os.path.basename(name)).read())\n"),
+    ("BST204", "from rest_framework.decorators import api_view\nfrom rest_framework.response import Response\n@api_view(['POST'])\ndef create(request):\n    cursor.execute(\"INSERT INTO t VALUES ('%s')\" % request.data['v'])\n    return Response({})\n",
+               "from rest_framework.decorators import api_view\nfrom rest_framework.response import Response\n@api_view(['POST'])\ndef create(request):\n    cursor.execute('INSERT INTO t VALUES (%s)', (request.data['v'],))\n    return Response({})\n"),
+    # ---- FastAPI / Starlette ----
+    ("BST203", FASTAPI + "@app.get('/h')\ndef h(q: str):\n    return HTMLResponse('<p>' + q + '</p>')\n",
+               FASTAPI + "import html\n@app.get('/h')\ndef h(q: str):\n    return HTMLResponse('<p>' + html.escape(q) + '</p>')\n"),
+    ("BST210", FASTAPI + "@app.get('/r')\nasync def r(request: Request):\n    return RedirectResponse(request.query_params['next'])\n",
+               FASTAPI + "@app.get('/r')\nasync def r(request: Request):\n    return RedirectResponse('/items/' + request.query_params['id'])\n"),
+    ("BST201", FASTAPI + "@app.post('/u')\nasync def u(request: Request):\n    body = await request.json()\n    return open(body['path']).read()\n",
+               FASTAPI + "def settings():\n    return '/etc/app.conf'\n@app.post('/u')\nasync def u(path: str = Depends(settings)):\n    return open(path).read()\n"),
+    # ---- CLI, environment, Lambda ----
+    ("BST202", "import os, sys\ndef main():\n    os.system('ls ' + sys.argv[1])\n",
+               "import os, shlex, sys\ndef main():\n    os.system('ls ' + shlex.quote(sys.argv[1]))\n"),
+    ("BST202", "import subprocess\ndef main():\n    subprocess.run(input('cmd? '), shell=True)\n",
+               "import subprocess\ndef main():\n    subprocess.run(['ls', input('dir? ')])\n"),
+    ("BST202", "import argparse, subprocess\ndef main():\n    parser = argparse.ArgumentParser()\n    parser.add_argument('host')\n    args = parser.parse_args()\n    subprocess.call(['sh', '-c', 'ping ' + args.host])\n",
+               "import argparse, subprocess\ndef main():\n    parser = argparse.ArgumentParser()\n    parser.add_argument('host')\n    args = parser.parse_args()\n    subprocess.call(['ping', '-c', '1', args.host])\n"),
+    ("BST202", "import os\ndef main():\n    os.popen(os.environ['CMD'])\n",
+               "import os\ndef main():\n    os.popen('uptime')\n"),
+    ("BST213", "import requests\ndef handler(event, context):\n    return requests.get(event['url']).text\n",
+               "import requests\ndef handler(event, context):\n    return requests.get('https://api.example.com/items/' + event['id']).text\n"),
+    # ---- sinks by weakness ----
+    ("BST209", "import yaml, sys\ndef main():\n    return yaml.load(sys.stdin.read(), Loader=yaml.Loader)\n",
+               "import yaml, sys\ndef main():\n    return yaml.load(sys.stdin.read(), Loader=yaml.SafeLoader)\n"),
+    ("BST211", FLASK + "from lxml import etree\n@app.post('/x')\ndef x():\n    return str(etree.fromstring(request.data, etree.XMLParser(resolve_entities=True)))\n",
+               FLASK + "from lxml import etree\n@app.post('/x')\ndef x():\n    return str(etree.fromstring(request.data))\n"),
+    ("BST212", FLASK + "from lxml import etree\n@app.route('/x')\ndef x():\n    return str(etree.XPath(\"//u[@n='\" + request.args['n'] + \"']\")(DOC))\n",
+               FLASK + "from lxml import etree\n@app.route('/x')\ndef x():\n    n = request.args['n'].replace(\"'\", '&apos;')\n    return str(etree.XPath(\"//u[@n='\" + n + \"']\")(DOC))\n"),
+    ("BST212", FLASK + "@app.route('/x')\ndef x():\n    n = request.args['n']\n    return str(DOC.xpath(f\"//u[@n='{n}']\"))\n",
+               FLASK + "@app.route('/x')\ndef x():\n    n = request.args['n']\n    if \"'\" in n:\n        return 'bad', 400\n    return str(DOC.xpath(f\"//u[@n='{n}']\"))\n"),
+    ("BST205", FLASK + "@app.route('/l')\ndef l():\n    conn.search('dc=ex', '(uid=' + request.args['u'] + ')')\n    return ''\n",
+               FLASK + "from ldap3.utils.conv import escape_filter_chars\n@app.route('/l')\ndef l():\n    conn.search('dc=ex', '(uid=' + escape_filter_chars(request.args['u']) + ')')\n    return ''\n"),
+    ("BST207", FLASK + "import logging\n@app.route('/g')\ndef g():\n    logging.info('user: ' + request.args['u'])\n    return ''\n",
+               FLASK + "import logging\n@app.route('/g')\ndef g():\n    logging.info('user: ' + request.args['u'].replace('\\n', ' '))\n    return ''\n"),
+    ("BST213", FLASK + "import httpx\n@app.route('/f')\ndef f():\n    return httpx.get(request.args['u']).text\n",
+               FLASK + "import httpx\nfrom urllib.parse import urlparse\nALLOWED = {'a.example.com'}\n@app.route('/f')\ndef f():\n    u = request.args['u']\n    parsed = urlparse(u)\n    if parsed.netloc not in ALLOWED:\n        return 'no', 400\n    return httpx.get(u).text\n"),
+    ("BST214", FLASK + "import jinja2\n@app.route('/t')\ndef t():\n    return jinja2.Template(request.args['t']).render()\n",
+               FLASK + "import jinja2\n@app.route('/t')\ndef t():\n    return jinja2.Template('Hi {{ n }}').render(n=request.args['t'])\n"),
+    ("BST201", FLASK + "from pathlib import Path\nBASE = Path('/srv')\n@app.route('/p')\ndef p():\n    return (BASE / request.args['f']).read_text()\n",
+               FLASK + "from pathlib import Path\nBASE = Path('/srv').resolve()\n@app.route('/p')\ndef p():\n    target = (BASE / request.args['f']).resolve()\n    if not target.is_relative_to(BASE):\n        return 'no', 400\n    return target.read_text()\n"),
+    ("BST201", FLASK + "import os\nBASE = '/srv/files'\n@app.route('/p')\ndef p():\n    full = os.path.join(BASE, request.args['f'])\n    return open(full).read()\n",
+               FLASK + "import os\nBASE = '/srv/files'\n@app.route('/p')\ndef p():\n    full = os.path.realpath(os.path.join(BASE, request.args['f']))\n    if not full.startswith(BASE + os.sep):\n        return 'no', 400\n    return open(full).read()\n"),
+    # ---- guards ----
+    ("BST202", FLASK + "import os\n@app.route('/g')\ndef g():\n    n = request.args['n']\n    os.system('kill ' + n)\n    return ''\n",
+               FLASK + "import os\n@app.route('/g')\ndef g():\n    n = request.args['n']\n    if not n.isdigit():\n        return 'no', 400\n    os.system('kill ' + n)\n    return ''\n"),
+    ("BST202", FLASK + "import os, re\n@app.route('/g')\ndef g():\n    n = request.args['n']\n    if re.fullmatch('[a-z]+', n) is None:\n        os.system('echo ' + n)\n    return ''\n",
+               FLASK + "import os, re\n@app.route('/g')\ndef g():\n    n = request.args['n']\n    if re.fullmatch('[a-z]+', n):\n        os.system('echo ' + n)\n    return ''\n"),
+    ("BST202", FLASK + "import os\n@app.route('/g')\ndef g():\n    mode = request.args['m']\n    if mode == 'fast':\n        pass\n    os.system('run ' + mode)\n    return ''\n",
+               FLASK + "import os\n@app.route('/g')\ndef g():\n    mode = request.args['m']\n    if mode != 'fast':\n        return 'no', 400\n    os.system('run ' + mode)\n    return ''\n"),
+    # ---- propagation: containers, strings, loops, constants ----
+    ("BST204", FLASK + "@app.route('/q')\ndef q():\n    parts = ['SELECT * FROM t WHERE']\n    parts.append('name = ' + request.args['n'])\n    cur.execute(' '.join(parts))\n    return ''\n",
+               FLASK + "@app.route('/q')\ndef q():\n    parts = ['SELECT * FROM t WHERE']\n    parts.append('name = ?')\n    cur.execute(' '.join(parts), (request.args['n'],))\n    return ''\n"),
+    ("BST204", FLASK + "@app.route('/q')\ndef q():\n    d = {'safe': 'x', 'bad': request.args['n']}\n    cur.execute('SELECT ' + d['bad'])\n    return ''\n",
+               FLASK + "@app.route('/q')\ndef q():\n    d = {'safe': 'x', 'bad': request.args['n']}\n    cur.execute('SELECT ' + d['safe'])\n    return ''\n"),
+    ("BST204", FLASK + "@app.route('/q')\ndef q():\n    sql = 'SELECT {} FROM t'.format(request.args['c'])\n    cur.execute(sql)\n    return ''\n",
+               FLASK + "@app.route('/q')\ndef q():\n    sql = 'SELECT {} FROM t'.format('name')\n    cur.execute(sql)\n    return ''\n"),
+    ("BST204", FLASK + "@app.route('/q')\ndef q():\n    a, b = request.args['x'], 'y'\n    cur.execute('SELECT ' + a)\n    return ''\n",
+               FLASK + "@app.route('/q')\ndef q():\n    a, b = request.args['x'], 'y'\n    cur.execute('SELECT ' + b)\n    return ''\n"),
+    ("BST204", FLASK + "@app.route('/q')\ndef q():\n    sql = 'SELECT 1'\n    sql += request.args['x']\n    cur.execute(sql)\n    return ''\n",
+               FLASK + "@app.route('/q')\ndef q():\n    sql = 'SELECT 1'\n    copy = sql\n    sql += request.args['x']\n    cur.execute(copy)\n    return ''\n"),
+    ("BST204", FLASK + "DEBUG = True\n@app.route('/q')\ndef q():\n    v = request.args['x']\n    if DEBUG:\n        cur.execute('SELECT ' + v)\n    return ''\n",
+               FLASK + "DEBUG = False\n@app.route('/q')\ndef q():\n    v = request.args['x']\n    if DEBUG:\n        cur.execute('SELECT ' + v)\n    return ''\n"),
+    ("BST204", FLASK + "@app.route('/q')\ndef q():\n    v = request.args['x'] if 2 > 1 else 'a'\n    cur.execute('SELECT ' + v)\n    return ''\n",
+               FLASK + "@app.route('/q')\ndef q():\n    v = request.args['x'] if 1 > 2 else 'a'\n    cur.execute('SELECT ' + v)\n    return ''\n"),
+    ("BST204", FLASK + "@app.route('/q')\ndef q():\n    mode = 'B'\n    match mode:\n        case 'A':\n            v = 'x'\n        case _:\n            v = request.args['x']\n    cur.execute('SELECT ' + v)\n    return ''\n",
+               FLASK + "@app.route('/q')\ndef q():\n    mode = 'A'\n    match mode:\n        case 'A':\n            v = 'x'\n        case _:\n            v = request.args['x']\n    cur.execute('SELECT ' + v)\n    return ''\n"),
+    ("BST204", FLASK + "@app.route('/q')\ndef q():\n    out = ''\n    for word in request.args.getlist('w'):\n        out += word\n    cur.execute('SELECT ' + out)\n    return ''\n",
+               FLASK + "@app.route('/q')\ndef q():\n    out = ''\n    for word in request.args.getlist('w'):\n        out += str(len(word))\n    cur.execute('SELECT ' + out)\n    return ''\n"),
+    ("BST204", FLASK + "@app.route('/q')\ndef q():\n    try:\n        v = request.args['x']\n    except KeyError:\n        v = 'a'\n    cur.execute('SELECT ' + v)\n    return ''\n",
+               FLASK + "@app.route('/q')\ndef q():\n    try:\n        v = int(request.args['x'])\n    except KeyError:\n        v = 1\n    cur.execute('SELECT %d' % v)\n    return ''\n"),
+    # ---- branches do not leak into each other; loops keep what was before them ----
+    ("BST204", FLASK + "@app.route('/q')\ndef q():\n    v = request.args['x']\n    for i in range(3):\n        v = 'a'\n    cur.execute('SELECT ' + v)\n    return ''\n",
+               FLASK + "@app.route('/q')\ndef q():\n    v = request.args['x']\n    v = 'a'\n    for i in range(3):\n        pass\n    cur.execute('SELECT ' + v)\n    return ''\n"),
+    ("BST204", FLASK + "@app.route('/q')\ndef q():\n    v = request.args['x']\n    try:\n        v = 'a'\n    except ValueError:\n        cur.execute('SELECT ' + v)\n    return ''\n",
+               FLASK + "@app.route('/q')\ndef q():\n    v = 'a'\n    try:\n        v = 'b'\n    except ValueError:\n        cur.execute('SELECT ' + v)\n    return ''\n"),
+    ("BST204", FLASK + "@app.route('/q')\ndef q(flag=True):\n    v = request.args['x']\n    if flag:\n        v = 'a'\n    cur.execute('SELECT ' + v)\n    return ''\n",
+               FLASK + "@app.route('/q')\ndef q(flag=True):\n    v = request.args['x']\n    if flag:\n        v = 'a'\n    else:\n        cur.execute('SELECT ' + 'b')\n        v = 'c'\n    cur.execute('SELECT ' + v)\n    return ''\n"),
+    # ---- same-file summaries and self fields ----
+    ("BST201", FLASK + "def read(name):\n    return open('/srv/' + name).read()\n@app.route('/a')\ndef a():\n    return read(request.args['f'])\n",
+               FLASK + "def read(name):\n    return open('/srv/' + name).read()\n@app.route('/a')\ndef a():\n    return read('index.txt')\n"),
+    ("BST202", FLASK + "import os\ndef build(host):\n    return 'ping ' + host\n@app.route('/a')\ndef a():\n    os.system(build(request.args['h']))\n    return ''\n",
+               FLASK + "import os, shlex\ndef build(host):\n    return 'ping ' + shlex.quote(host)\n@app.route('/a')\ndef a():\n    os.system(build(request.args['h']))\n    return ''\n"),
+    ("BST202", "import os\nfrom flask import request\ndef target():\n    return request.args['h']\ndef run():\n    os.system('ping ' + target())\n",
+               "import os\nfrom flask import request\ndef target():\n    return 'localhost'\ndef run():\n    os.system('ping ' + target())\n"),
+    ("BST202", "import os\nfrom flask import request\nclass Job:\n    def __init__(self):\n        self.host = request.args['h']\n    def run(self):\n        os.system('ping ' + self.host)\n",
+               "import os\nfrom flask import request\nclass Job:\n    def __init__(self):\n        self.host = 'localhost'\n    def run(self):\n        os.system('ping ' + self.host)\n"),
+]
+
+
+@pytest.mark.parametrize("rule_id, vulnerable, safe", PAIRS, ids=[f"{p[0]}-{i}" for i, p in enumerate(PAIRS)])
+def test_vulnerable_case_reports(rule_id, vulnerable, safe):
+    assert rule_id in ids(vulnerable), vulnerable
+
+
+@pytest.mark.parametrize("rule_id, vulnerable, safe", PAIRS, ids=[f"{p[0]}-{i}" for i, p in enumerate(PAIRS)])
+def test_safe_twin_is_silent(rule_id, vulnerable, safe):
+    assert rule_id not in ids(safe), safe
+
+
+def test_message_names_source_and_sink_with_lines_and_carries_the_steps():
+    source = FLASK + "@app.route('/a')\ndef a():\n    name = request.args['f']\n    return open(name).read()\n"
+    [finding] = ANALYZER.analyse_file(source, "case.py")
+    assert finding.message == "Request data (`request.args`, line 5) reaches `open`: path traversal"
+    assert finding.cwe == 22 and finding.confidence.label == "high"
+    assert [s.message for s in finding.steps] == ["Request data: `request.args`", "assigned to `name`",
+                                                  "reaches `open`"]
+    assert [s.span.start_line for s in finding.steps] == [4, 4, 5]
+
+
+def test_a_path_through_a_helper_names_the_sink_line_and_the_helper():
+    source = FLASK + "def read(name):\n    return open(name).read()\n@app.route('/a')\ndef a():\n    return read(request.args['f'])\n"
+    [finding] = ANALYZER.analyse_file(source, "case.py")
+    assert finding.message == ("Request data (`request.args`, line 7) reaches `open` (line 4, through "
+                               "`read`): path traversal")
+    assert finding.span.start_line == 6
+    assert finding.steps[-1].message == "reaches `open`" and finding.steps[-1].span.start_line == 3
+
+
+def test_environment_sources_are_medium_confidence():
+    [finding] = ANALYZER.analyse_file("import os\ndef main():\n    os.system(os.environ['CMD'])\n", "c.py")
+    assert finding.confidence.label == "medium"
+
+
+def test_unmodelled_call_on_the_path_lowers_confidence():
+    source = FLASK + "import os\n@app.route('/a')\ndef a():\n    os.system(mystery(request.args['c']))\n    return ''\n"
+    [finding] = ANALYZER.analyse_file(source, "c.py")
+    assert finding.confidence.label == "medium"
+
+
+def test_function_over_the_budget_is_skipped_and_logged(caplog):
+    body = "\n".join(f"    x{i} = {i}" for i in range(1600))
+    source = FLASK + f"@app.route('/a')\ndef a():\n{body}\n    return request.args['q']\n"
+    with caplog.at_level("WARNING"):
+        assert ANALYZER.analyse_file(source, "big.py") == []
+    assert "taint analysis skipped a in big.py" in caplog.text
+
+
+def test_a_module_that_does_not_parse_reports_nothing_from_taint():
+    assert ANALYZER.analyse_file("def broken(:\n", "b.py") == []
+
+
+def test_command_line_input_is_reported_where_it_becomes_a_command_not_a_file_name():
+    opened = "import sys\ndef main():\n    return open(sys.argv[1]).read()\n"
+    run = "import os, sys\ndef main():\n    os.system('wc -l ' + sys.argv[1])\n"
+    assert ids(opened) == [] and ids(run) == ["BST202"]
+    env_path = "import os\ndef main():\n    return open(os.environ['CONFIG']).read()\n"
+    assert ids(env_path) == []
+
+
+def test_a_function_level_import_makes_a_module_call_not_a_method_sink():
+    source = FLASK + "@app.route('/a')\ndef a():\n    import re\n    return jsonify(re.search('x', 'dc', request.args['f']))\n"
+    assert ids(source) == []
