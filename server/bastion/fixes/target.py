@@ -66,6 +66,10 @@ class Target:
 
             elif start == want:
                 rank = 3
+            elif isinstance(node, cst.FormattedString) and start <= want and want_end <= end:
+                # Python 3.12+ gives an f-string's literal parts their own positions, and
+                # bandit reports the part: the finding is about the whole f-string.
+                rank = 4
             else:
                 continue
             size = (end[0] - start[0], end[1] - start[1] if end[0] == start[0] else end[1])
