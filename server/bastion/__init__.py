@@ -2,7 +2,6 @@
 
 import os
 import sys
-import warnings
 
 # `python -m bastion` puts the working directory first on sys.path, and editors start the server
 # in the workspace folder: a workspace file named json.py, attrs.py, pygls.py … would be imported
@@ -12,6 +11,8 @@ import warnings
 if sys.argv[:1] == ["-m"] and not getattr(sys.flags, "safe_path", False) and sys.path and \
         os.path.realpath(sys.path[0] or os.curdir) == os.path.realpath(os.getcwd()):
     del sys.path[0]
+
+import warnings  # noqa: E402  (after the entry is dropped: Python 3.13 imports it lazily)
 
 # The user's code is parsed from strings (file name "<unknown>"): its invalid escape sequences
 # ("\d" outside a raw string: SyntaxWarning from Python 3.12, DeprecationWarning before) are not
