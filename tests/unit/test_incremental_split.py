@@ -94,7 +94,10 @@ def test_a_file_read_from_the_disk_cache_is_split_without_running_the_checks(tmp
     assert _key(raw.split) == _key(split_document(document))
     splitter = IncrementalSplitter()
     splitter.adopt(raw.split, len(lines))
-    at = next(i for i, line in enumerate(lines) if line.startswith("        ") and "=" in line)
+    # A line indented exactly 8 spaces, so that the inserted statement keeps the file valid
+    # (3.13's subprocess.py has a class body at 12 spaces first).
+    at = next(i for i, line in enumerate(lines)
+              if line.startswith("        ") and line[8] != " " and "=" in line)
     lines, prefix, suffix = _edit(lines, at, 8, 0, "sp.call(cmd, shell=True)\n        ")
     document = "\n".join(lines)
     got = engine.analyse_raw(document, "s.py", splitter.update(lines, prefix, suffix), lines)
