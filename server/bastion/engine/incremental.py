@@ -10,7 +10,6 @@ again.
 
 from __future__ import annotations
 
-import ast
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Generator
@@ -142,12 +141,10 @@ class IncrementalSplitter:
             return None
         if indent and not region_units and not region_broken:
             return None  # the body is gone: its header no longer parses
-        if region_broken and (_broken_decorator(lines, indent, region_broken)
-                              or indent and _parses_as_a_block(lines[lo:hi + 1])):
-            # A block indented as a whole does not parse at the body's indentation but does as
-            # part of what surrounds it, and a broken decorator claims the statement after the
-            # region: only the whole text can tell. Any other region that does not parse is
-            # broken wherever it stands (typing an unclosed call): it stays this region's.
+        if region_broken:
+            # What does not parse alone may parse as part of what surrounds it (a block indented
+            # as a whole), and how far a broken statement reaches depends on the lines after the
+            # region (joined continuation lines, a decorator): only the whole text can tell.
             return None
         after = [u.moved(delta) for u in units[last + 1:]]
         broken = [b for b in self.split.broken if b[1] < lo]
@@ -212,20 +209,6 @@ def _block_region(units: tuple[Unit, ...], first: int, last: int, lines: list[st
     if end + 1 < count and _indent(units[end + 1].text) == indent and units[end + 1].indented:
         end = statement_end(end + 1)
     return start, end, indent, units[start].in_function
-
-
-def _broken_decorator(lines: list[str], indent: str, broken: list[tuple[int, int]]) -> bool:
-    return any(lines[a][len(indent):].startswith("@") for a, _ in broken)
-
-
-def _parses_as_a_block(region: list[str]) -> bool:
-    """Whether the region is a valid block at its own indentation (e.g. a body indented
-    deeper as a whole), though not at the indentation of the body it was part of."""
-    try:
-        ast.parse("if 1:\n" + "\n".join(region))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return True
 
 
 def _ends_inside_string(text: str) -> bool:
