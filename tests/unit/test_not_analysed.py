@@ -10,6 +10,7 @@ with exit status 3 and the other files' results kept.
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 
@@ -41,6 +42,13 @@ def engine():
 @pytest.mark.parametrize("terms", [1_000, 3_000])
 def test_a_long_sum_that_python_runs_is_analysed(engine, terms):
     analysis = engine.analyse(sum_of(terms), "x.py", CONFIG)
+    if sys.version_info >= (3, 12) and terms > 1_000 and analysis.errors:
+        # Python 3.12's compiler refuses a 3,000-term sum on its own (a C-level limit that no
+        # stack or recursion limit raises): then the line must be said not analysed, loudly.
+        assert [f.rule_id for f in analysis.findings] == ["B404"]
+        (failure,) = analysis.errors
+        assert (failure.start_line, "nesting deeper than") == (1, failure.reason[:19])
+        return
     assert [f.rule_id for f in analysis.findings] == ["B404", "B602"]
     assert analysis.errors == ()
 
