@@ -9,8 +9,8 @@ from pathlib import Path
 
 from bastion.catalog.loader import load_rule_files
 from bastion.catalog.paths import rules_dir
-from bastion.catalog.render import code_fence, first_step, plain_text
-from bastion.catalog.schema import RuleSpec, cwe_url, owasp_url
+from bastion.catalog.render import after_fix_sections, code_fence, first_sentence, first_step, plain_text
+from bastion.catalog.schema import FRAMEWORKS, RuleSpec, cwe_url, owasp_url
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,7 @@ class RuleCatalog:
             lesson.summary,
             "## Why it matters", lesson.why,
             "## How to fix", lesson.how_to_fix,
+            *(part for title, text in after_fix_sections(lesson) for part in (f"## {title}", text)),
             "## Vulnerable", code_fence(lesson.vulnerable),
             "## Fixed", code_fence(lesson.fixed),
             "## References", "\n".join(f"- <{url}>" for url in lesson.references),
@@ -89,6 +90,8 @@ class RuleCatalog:
             lines.append(f"*{_escape(message)}*")
         lines.append(spec.lesson.summary)
         lines.append(f"**Fix:** {first_step(spec.lesson.how_to_fix)}")
+        if spec.lesson.when_fine:
+            lines.append(f"**Fine when:** {first_sentence(spec.lesson.when_fine)}")
         if learn_more_uri:
             lines.append(f"[Learn more]({learn_more_uri})")
         return "\n\n".join(lines)
@@ -117,6 +120,13 @@ class RuleCatalog:
             "vulnerable": lesson.vulnerable,
             "fixed": lesson.fixed,
             "references": list(lesson.references),
+            "whenFine": lesson.when_fine,
+            "howToTest": lesson.how_to_test,
+            "variants": [{"framework": key, "name": FRAMEWORKS[key], "text": text}
+                         for key, text in lesson.variants],
+            "affectedVersions": list(lesson.affected_versions),
+            "attack": {"runs": lesson.attack_runs,
+                       "reason": "" if lesson.attack_runs else lesson.attack},
             "markdown": self.markdown(rule_id),
         }
 

@@ -11,7 +11,7 @@ import textwrap
 
 import attrs
 
-from bastion.catalog.schema import RuleSpec, cwe_url
+from bastion.catalog.schema import FRAMEWORKS, Lesson, RuleSpec, cwe_url
 
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w+-]*)\s*$")
 _ITEM = re.compile(r"^\s*(\d+[.)]|[-*+])\s+(.*)$")
@@ -76,6 +76,31 @@ def blocks(text: str) -> list[Block]:
         i += 1
     close()
     return found
+
+
+def after_fix_sections(lesson: Lesson) -> list[tuple[str, str]]:
+    """The (heading, markdown) sections shown after "How to fix", in every full view of a lesson:
+    explain, the lesson panel, SARIF help. Empty fields are left out."""
+    sections = []
+    if lesson.when_fine:
+        sections.append(("When this is fine", lesson.when_fine))
+    if lesson.how_to_test:
+        sections.append(("How to test", lesson.how_to_test))
+    if lesson.variants:
+        sections.append(("Framework variants", "\n".join(
+            f"- **{FRAMEWORKS[key]}:** {text}" for key, text in lesson.variants)))
+    if lesson.affected_versions:
+        sections.append(("Affected versions", "\n".join(
+            f"- {line}" for line in lesson.affected_versions)))
+    return sections
+
+
+def first_sentence(markdown: str) -> str:
+    """The first sentence of the first paragraph (the hover's "fine when" line)."""
+    text = first_step(markdown)
+    match = re.search(r"^.+?[.!?](?=\s+[A-Z`*]|$)", _CODE_SPAN.sub(
+        lambda m: m.group(0).replace(".", "\x00"), text))
+    return (match.group(0) if match else text).replace("\x00", ".")
 
 
 def first_step(how_to_fix: str) -> str:
@@ -187,6 +212,9 @@ def render_terminal(spec: RuleSpec, width: int = 80, colour: bool = False) -> st
     section(spec.lesson.why)
     heading("How to fix")
     section(spec.lesson.how_to_fix)
+    for title, markdown in after_fix_sections(spec.lesson):
+        heading(title)
+        section(markdown)
     heading("Vulnerable")
     out.append(_code(spec.lesson.vulnerable, paint))
     heading("Fixed")

@@ -30,6 +30,17 @@ OWASP_2021 = {
 REQUIRED = ("id", "name", "title", "severity", "confidence", "owasp", "tags", "cwe", "lesson")
 OPTIONAL = ("match", "check", "fix", "taint")
 LESSON_FIELDS = ("summary", "why", "how_to_fix", "vulnerable", "fixed", "references")
+# Issue 13 item 3: the exceptions, the verification, and the facts that depend on a framework or a
+# version. Optional while the catalog is being filled in; `tests/unit/test_lesson_content.py` holds
+# every shipped lesson to them.
+LESSON_EXTRA = ("when_fine", "how_to_test", "variants", "affected_versions", "attack")
+# Frameworks a lesson may give a variant for, with the name shown to people.
+FRAMEWORKS = {"django": "Django", "flask": "Flask", "fastapi": "FastAPI",
+              "sqlalchemy": "SQLAlchemy", "asyncio": "asyncio"}
+# `attack = "runs"` says tests/unit/test_lesson_attacks.py executes the lesson's attack end to end;
+# any other text says why it cannot.
+ATTACK_RUNS = "runs"
+DATED = re.compile(r"\b(19|20)\d\d\b")
 CWE_FIELDS = ("id", "name")
 
 RULE_ID = re.compile(r"^(B\d{3}|BST\d{3})$")
@@ -92,6 +103,15 @@ class Lesson:
     vulnerable: str
     fixed: str
     references: tuple[str, ...]
+    when_fine: str = ""
+    how_to_test: str = ""
+    variants: tuple[tuple[str, str], ...] = ()  # (framework key, markdown), in FRAMEWORKS order
+    affected_versions: tuple[str, ...] = ()  # one dated line each
+    attack: str = ""  # ATTACK_RUNS, or why the harness cannot run the attack
+
+    @property
+    def attack_runs(self) -> bool:
+        return self.attack == ATTACK_RUNS
 
 
 @attrs.frozen
@@ -237,8 +257,9 @@ def _lesson(value: Any, error: _Errors) -> Lesson | None:
         error("lesson", "must be a table")
         return None
     before = len(error)
-    for key in sorted(set(value) - set(LESSON_FIELDS)):
-        error(f"lesson.{key}", f"unknown field (expected one of: {', '.join(LESSON_FIELDS)})")
+    for key in sorted(set(value) - set(LESSON_FIELDS) - set(LESSON_EXTRA)):
+        error(f"lesson.{key}", "unknown field (expected one of: "
+                               f"{', '.join(LESSON_FIELDS + LESSON_EXTRA)})")
     for key in LESSON_FIELDS:
         if key not in value:
             error(f"lesson.{key}", "missing")
@@ -264,11 +285,34 @@ def _lesson(value: Any, error: _Errors) -> Lesson | None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", url):
             error("lesson.references", f"{url!r} is not an http(s) URL")
+    extra = {key: (_string(value, key, error, f"lesson.{key}") or "").strip()
+             for key in ("when_fine", "how_to_test", "attack")}
+    variants = _variants(value.get("variants"), error) if "variants" in value else ()
+    affected = _string_list(value, "affected_versions", error, "lesson.affected_versions") or []
+    for line in affected:
+        if not DATED.search(line):
+            error("lesson.affected_versions", f"{line!r} has no date (a year such as 2025)")
     if len(error) != before:
         return None
     return Lesson(summary=summary.strip(), why=texts["why"].strip(),
                   how_to_fix=texts["how_to_fix"].strip(), vulnerable=texts["vulnerable"],
-                  fixed=texts["fixed"], references=tuple(references))
+                  fixed=texts["fixed"], references=tuple(references), variants=variants,
+                  affected_versions=tuple(line.strip() for line in affected), **extra)
+
+
+def _variants(value: Any, error: _Errors) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict) or not value:
+        error("lesson.variants", "must be a non-empty table of framework = \"markdown\"")
+        return ()
+    for key in sorted(set(value) - set(FRAMEWORKS)):
+        error("lesson.variants", f"unknown framework {key!r} (expected one of: "
+                                 f"{', '.join(FRAMEWORKS)})")
+    found = []
+    for key in FRAMEWORKS:
+        text = _string(value, key, error, f"lesson.variants.{key}")
+        if text is not None:
+            found.append((key, text.strip()))
+    return tuple(found)
 
 
 def _matcher(data: dict, own: bool, error: _Errors) -> tuple[dict | None, str | None, dict | None]:

@@ -46,10 +46,13 @@ def _taxon_id(cwe: int) -> str:
 
 
 def _help_text(spec) -> str:
+    from bastion.catalog.render import after_fix_sections  # the catalog is loaded only with --format sarif
+
     lesson = spec.lesson
     return "\n\n".join(part.strip() for part in (
         f"{spec.id}: {spec.title}", lesson.summary, "Why it matters:", lesson.why,
         "How to fix:", lesson.how_to_fix,
+        *(part for title, text in after_fix_sections(lesson) for part in (f"{title}:", text)),
         "References:\n" + "\n".join(lesson.references) if lesson.references else "") if part)
 
 
