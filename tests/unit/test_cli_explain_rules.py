@@ -46,6 +46,9 @@ import subprocess
 subprocess.run(["ls", path])
 """
 references = ["https://cwe.mitre.org/data/definitions/78.html"]
+when_fine = "The command is a constant."
+how_to_test = "Pass `; id` and check nothing else runs."
+attack = "runs"
 '''
 
 

@@ -30,10 +30,11 @@ OWASP_2021 = {
 REQUIRED = ("id", "name", "title", "severity", "confidence", "owasp", "tags", "cwe", "lesson")
 OPTIONAL = ("match", "check", "fix", "taint")
 LESSON_FIELDS = ("summary", "why", "how_to_fix", "vulnerable", "fixed", "references")
-# Issue 13 item 3: the exceptions, the verification, and the facts that depend on a framework or a
-# version. Optional while the catalog is being filled in; `tests/unit/test_lesson_content.py` holds
-# every shipped lesson to them.
-LESSON_EXTRA = ("when_fine", "how_to_test", "variants", "affected_versions", "attack")
+# Issue 13 item 3: the exceptions, the verification and the attack-harness status are required;
+# framework variants and dated versions only where they apply (tests/unit/test_lesson_content.py
+# requires a dated line for every CVE a lesson names).
+LESSON_REQUIRED_EXTRA = ("when_fine", "how_to_test", "attack")
+LESSON_EXTRA = LESSON_REQUIRED_EXTRA + ("variants", "affected_versions")
 # Frameworks a lesson may give a variant for, with the name shown to people.
 FRAMEWORKS = {"django": "Django", "flask": "Flask", "fastapi": "FastAPI",
               "sqlalchemy": "SQLAlchemy", "asyncio": "asyncio"}
@@ -260,7 +261,7 @@ def _lesson(value: Any, error: _Errors) -> Lesson | None:
     for key in sorted(set(value) - set(LESSON_FIELDS) - set(LESSON_EXTRA)):
         error(f"lesson.{key}", "unknown field (expected one of: "
                                f"{', '.join(LESSON_FIELDS + LESSON_EXTRA)})")
-    for key in LESSON_FIELDS:
+    for key in LESSON_FIELDS + LESSON_REQUIRED_EXTRA:
         if key not in value:
             error(f"lesson.{key}", "missing")
     texts = {key: _string(value, key, error, f"lesson.{key}") for key in LESSON_FIELDS[:-1]}
@@ -286,7 +287,7 @@ def _lesson(value: Any, error: _Errors) -> Lesson | None:
         if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", url):
             error("lesson.references", f"{url!r} is not an http(s) URL")
     extra = {key: (_string(value, key, error, f"lesson.{key}") or "").strip()
-             for key in ("when_fine", "how_to_test", "attack")}
+             for key in LESSON_REQUIRED_EXTRA}
     variants = _variants(value.get("variants"), error) if "variants" in value else ()
     affected = _string_list(value, "affected_versions", error, "lesson.affected_versions") or []
     for line in affected:
