@@ -311,17 +311,3 @@ def test_false_claim_is_gone(rule_id):
 
 def test_bst103_does_not_claim_the_debugger_runs_under_gunicorn():
     assert "gunicorn" in BY_ID["BST103"].lesson.why
-
-
-def test_bst102_attack_succeeds_on_vulnerable_and_fails_on_fixed():
-    jwt = pytest.importorskip("jwt")
-    issued = _module(_example("BST102", "vulnerable"))["issue_token"]("alice")
-    header, payload, signature = issued.split(".")
-    assert signature == ""  # nothing binds the claims: anyone can write a token for "admin"
-    forged = jwt.encode({"sub": "admin"}, None, algorithm="none")
-    assert forged.rsplit(".", 1)[1] == ""
-    fixed = _module(_example("BST102", "fixed"))
-    token = fixed["issue_token"]("alice", "k" * 32)
-    assert fixed["read_claims"](token, "k" * 32)["sub"] == "alice"
-    with pytest.raises(jwt.InvalidTokenError):
-        fixed["read_claims"](forged, "k" * 32)
