@@ -48,17 +48,35 @@ class ScanOutcome:
 
 
 _ENGINE: Engine | None = None
+# The scanned folders: imports resolve to workspace modules under them, whose summaries the
+# taint analysis uses (analyzers/taint/workspace.py). Set by `scan`, before workers start.
+_ROOTS: tuple[str, ...] = ()
 
 
 def _engine() -> Engine:
     """The process's engine, with the result cache (unless BASTION_NO_CACHE is set): each
-    analysis says whether to use it."""
+    analysis says whether to use it; with the summaries of the workspace under `_ROOTS`."""
     global _ENGINE
     if _ENGINE is None:
+        from bastion.analyzers.taint.workspace import attach
         from bastion.engine.registry import create_engine
 
         _ENGINE = create_engine(disk_cache=True, unit_caches=False)
+        if _ROOTS:
+            attach(_ENGINE, _ROOTS)
     return _ENGINE
+
+
+def set_roots(roots: tuple[str, ...]) -> None:
+    """The workspace a scan's imports resolve in (summaries are per workspace)."""
+    global _ROOTS
+    roots = tuple(roots)
+    if roots != _ROOTS:
+        _ROOTS = roots
+        if _ENGINE is not None:
+            from bastion.analyzers.taint.workspace import attach
+
+            attach(_ENGINE, roots)
 
 
 def analyse_item(item: ScanItem, use_cache: bool = True, keep_text: bool = False) -> ScanOutcome:
@@ -79,6 +97,11 @@ def _from_cache(items: list[ScanItem]) -> list[ScanOutcome | None]:
     from bastion.engine.registry import default_rule_ids, default_version_key
 
     version_key, rules = default_version_key(), default_rule_ids()
+    graph = None
+    if _ROOTS:
+        from bastion.analyzers.taint.modules import ModuleGraph, ModuleResolver, dependency_key
+
+        graph = ModuleGraph(ModuleResolver(_ROOTS))
     outcomes: list[ScanOutcome | None] = [None] * len(items)
     disk = DiskCache()
     try:
@@ -90,7 +113,9 @@ def _from_cache(items: list[ScanItem]) -> list[ScanOutcome | None]:
                 except UnreadableSource as exc:
                     outcomes[index] = ScanOutcome(items[index], None, 0, f"skipped: {exc}")
                     continue
-                texts[index] = text_key(text, version_key), text
+                path = items[index].path
+                dependencies = dependency_key(graph, text, path) if graph is not None else ""
+                texts[index] = text_key(text, version_key, dependencies), text
             stored = disk.get_many([key for key, _ in texts.values()])
             for index, (key, text) in texts.items():
                 try:
@@ -110,9 +135,10 @@ def _from_cache(items: list[ScanItem]) -> list[ScanOutcome | None]:
 _CONFIGS: tuple[Config, ...] = ()
 
 
-def _start_worker(configs: tuple[Config, ...] = ()) -> None:
+def _start_worker(configs: tuple[Config, ...] = (), roots: tuple[str, ...] = ()) -> None:
     global _CONFIGS
     _CONFIGS = configs
+    set_roots(roots)
     _engine()
     # What exists now (modules, bandit's plugins, the rules) lives as long as the worker: the
     # collector need never traverse it. Garbage is collected by `_worker`, every so many lines.
@@ -170,7 +196,7 @@ def _in_processes(items: list[ScanItem], jobs: int, use_cache: bool) -> list[Sca
     configs = tuple({id(item.config): item.config for item in items}.values())
     index = {id(config): i for i, config in enumerate(configs)}
     with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
-                             initargs=(configs,)) as pool:
+                             initargs=(configs, _ROOTS)) as pool:
         done = pool.map(_worker, [(items[i].path, index[id(items[i].config)], use_cache)
                                   for i in order])
         for index, (analysis, lines, error) in zip(order, done, strict=True):
@@ -182,11 +208,13 @@ def _in_processes(items: list[ScanItem], jobs: int, use_cache: bool) -> list[Sca
     return outcomes
 
 
-def scan(items: Iterable[ScanItem], jobs: int | None = None,
-         use_cache: bool = True) -> list[ScanOutcome]:
+def scan(items: Iterable[ScanItem], jobs: int | None = None, use_cache: bool = True,
+         roots: Iterable[str] = ()) -> list[ScanOutcome]:
     """Outcomes in the order of `items`. Files whose results are cached are served here; only
-    the others go to worker processes, whose start-up would cost more than a cached scan."""
+    the others go to worker processes, whose start-up would cost more than a cached scan.
+    `roots`: the scanned folders, where imports of workspace modules resolve."""
     items = list(items)
+    set_roots(tuple(roots))
     use_cache = use_cache and not os.environ.get("BASTION_NO_CACHE")
     outcomes: list[ScanOutcome | None] = [None] * len(items)
     if use_cache:

@@ -102,6 +102,10 @@ def run(args: argparse.Namespace) -> int:
     results = CheckResults()
     fixing = FixRun(args) if (args.fix or args.diff) else None
     engine = create_engine(disk_cache=not args.no_cache) if fixing is not None else None
+    if engine is not None:
+        from bastion.analyzers.taint.workspace import attach
+
+        attach(engine, args.paths)
     items: list[ScanItem] = []
     if args.unsafe_fixes and fixing is None:
         print("bastion: warning: --unsafe-fixes has no effect without --fix or --diff",
@@ -144,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"bastion: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     # Without fixes, files are analysed across processes through the persistent result cache.
-    for outcome in scan(items, jobs=args.jobs, use_cache=not args.no_cache):
+    for outcome in scan(items, jobs=args.jobs, use_cache=not args.no_cache, roots=args.paths):
         if outcome.analysis is None:
             results.errors.append((outcome.item.shown, outcome.error or "skipped"))
         else:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Container, Mapping, Sequence
 
 from bastion.engine.suppress import Directive
@@ -27,6 +28,7 @@ MAX_STRING_CHARS = 100_000  # a message quotes source (B105 quotes the password 
 MAX_SHORT_CHARS = 200  # check names, sources, ids in a suppression comment
 MAX_CWE = 100_000
 MAX_ROWS = 1_000_000  # findings of one file, before configuration narrows them
+MAX_OTHER_FILE = 10_000_000  # lines or columns of a step in another file (bounded, not checked)
 MAX_STEPS = 32  # steps of a data-flow path (the taint analyzer keeps at most 8 plus a callee's)
 _LEVELS = {int(level): level for level in Level}  # Level(n) is a slow Enum.__call__
 
@@ -35,9 +37,13 @@ class InvalidEntry(ValueError):
     """A row that does not describe this text's analysis; the message says which part."""
 
 
-def text_key(text: str, version_key: str) -> str:
+def text_key(text: str, version_key: str, dependencies: str = "") -> str:
+    """`dependencies`: what else the result depends on (the workspace modules the file
+    imports, see `Engine.dependency_key`), empty for most files."""
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20)
     digest.update(version_key.encode())
+    if dependencies:
+        digest.update(b"\0" + dependencies.encode())
     return digest.hexdigest()
 
 
@@ -141,7 +147,8 @@ def _finding_row(f: Finding) -> list:
     row = [f.rule_id, f.name, int(f.severity), int(f.confidence), f.cwe, f.message, _span_row(f.span),
            f.source, list(f.lines)]
     if f.steps:  # a data-flow finding's path: a tenth field, absent from other rows
-        row.append([[*_span_row(step.span), step.message] for step in f.steps])
+        row.append([[*_span_row(step.span), step.message, *([step.path] if step.path else [])]
+                    for step in f.steps])
     return row
 
 
@@ -172,6 +179,15 @@ def _span(value, lines: _Lines) -> Span:
 
 
 def _step(value, lines: _Lines) -> FlowStep:
+    if isinstance(value, list) and len(value) == 6:  # in another file: its lines are not here
+        fields = _fields(value, 6)
+        path = _str(fields[5], MAX_STRING_CHARS)
+        if not os.path.isabs(path):
+            raise InvalidEntry("a step in a file without an absolute path")
+        numbers = [_int(n, 0, MAX_OTHER_FILE) for n in fields[:4]]
+        if (numbers[2], numbers[3]) < (numbers[0], numbers[1]):
+            raise InvalidEntry("a span that ends before it starts")
+        return FlowStep(Span(*numbers), _str(fields[4], MAX_STRING_CHARS), path)
     fields = _fields(value, 5)
     return FlowStep(_span(fields[:4], lines), _str(fields[4], MAX_STRING_CHARS))
 

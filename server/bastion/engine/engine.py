@@ -125,12 +125,29 @@ class Engine:
     def analyse(self, text: str, path: str, config: Config) -> Analysis:
         return apply_config(self.analyse_raw(text, path), path, config)
 
-    def cached_raw(self, text: str, key: str | None = None) -> RawAnalysis | None:
-        """The whole-file result from the disk cache (under `key`, else the text's key), without
-        analysing anything."""
+    def dependency_key(self, text: str, path: str) -> str | None:
+        """What a file's result depends on besides its text and the analyzers' versions (the
+        summaries of the workspace modules it imports); None: its result is not to be cached."""
+        parts = []
+        for analyzer in self.analyzers:
+            depends = getattr(analyzer, "dependency_key", None)
+            part = depends(text, path) if depends is not None else ""
+            if part is None:
+                return None
+            parts.append(part)
+        return "".join(parts)
+
+    def cached_raw(self, text: str, key: str | None = None, path: str | None = None
+                   ) -> RawAnalysis | None:
+        """The whole-file result from the disk cache (under `key`, else the key of the text at
+        `path`), without analysing anything."""
         if self.disk_cache is None:
             return None
-        key = key or text_key(text, self.version_key)
+        if key is None:
+            dependencies = self.dependency_key(text, path) if path is not None else ""
+            if dependencies is None:
+                return None
+            key = text_key(text, self.version_key, dependencies)
         stored = self.disk_cache.get(key)
         if stored is None:
             return None
@@ -166,10 +183,12 @@ class Engine:
         (`engine/deep.py`) and turns an exception into a "not analysed" result."""
         key = None
         if split is None and use_disk and self.disk_cache is not None:
-            key = text_key(text, self.version_key)
-            cached = self.cached_raw(text, key)
-            if cached is not None:
-                return cached
+            dependencies = self.dependency_key(text, path)
+            if dependencies is not None:
+                key = text_key(text, self.version_key, dependencies)
+                cached = self.cached_raw(text, key)
+                if cached is not None:
+                    return cached
         raw = None
         if split is None and progress is None:
             with self.lock:
@@ -189,7 +208,7 @@ class Engine:
         """The document's disk-cache entry split into units, its unit caches filled: what a
         first analysis leaves behind, without running the checks again (None: no entry, or
         the document does not parse)."""
-        cached = self.cached_raw(text)
+        cached = self.cached_raw(text, path=path)
         if cached is None:
             return None
         if self.lock.held():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
@@ -39,7 +41,8 @@ def to_diagnostic(finding: Finding, doc: Document, codec: PositionCodec, config:
             "severity": finding.severity.label, "confidence": finding.confidence.label,
             "version": version}
     if finding.steps:
-        data["steps"] = [{"line": s.span.start_line, "message": s.message} for s in finding.steps]
+        data["steps"] = [{"line": s.span.start_line, "message": s.message,
+                          **({"uri": _file_uri(s.path)} if s.path else {})} for s in finding.steps]
     return types.Diagnostic(
         range=to_range(finding.span, doc, codec),
         message=finding.message,
@@ -49,11 +52,26 @@ def to_diagnostic(finding: Finding, doc: Document, codec: PositionCodec, config:
         source=SOURCE,
         related_information=[
             types.DiagnosticRelatedInformation(
-                location=types.Location(uri=doc.uri, range=to_range(step.span, doc, codec)),
+                location=_step_location(step, doc, codec),
                 message=f"{index}. {step.message}")
             for index, step in enumerate(finding.steps, 1)] or None,
         data=data,
     )
+
+
+def _step_location(step, doc: Document, codec: PositionCodec) -> types.Location:
+    if step.path is None:
+        return types.Location(uri=doc.uri, range=to_range(step.span, doc, codec))
+    # Another file's step: its columns count code points; UTF-16 needs that file's lines,
+    # which the editor's client rarely needs for a related location (ASCII in practice).
+    span = step.span
+    return types.Location(uri=_file_uri(step.path), range=types.Range(
+        start=types.Position(line=span.start_line, character=span.start_col),
+        end=types.Position(line=span.end_line, character=span.end_col)))
+
+
+def _file_uri(path: str) -> str:
+    return Path(path).as_uri()
 
 
 def skipped_diagnostic(message: str, version: int) -> types.Diagnostic:

@@ -75,8 +75,11 @@ class FlowStep:
 
     span: Span
     message: str
+    path: str | None = None  # a step in another file (a workspace module's summary), else None
 
     def shifted(self, lines: int) -> FlowStep:
+        if self.path is not None:  # lines of another file: an edit here does not move them
+            return self
         return FlowStep(self.span.shifted(lines), self.message)
 
 

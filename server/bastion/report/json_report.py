@@ -20,7 +20,8 @@ def finding_dict(path: str, finding: Finding) -> dict:
     }
     if finding.steps:
         data["steps"] = [{"line": s.span.start_line + 1, "column": s.span.start_col + 1,
-                          "message": s.message} for s in finding.steps]
+                          "message": s.message, **({"path": s.path} if s.path else {})}
+                         for s in finding.steps]
     by = finding.suppressed_by
     if by is not None:
         data["suppressed_by"] = {"kind": by.kind, "line": by.line + 1, "comment": by.text,

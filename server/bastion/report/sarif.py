@@ -177,7 +177,7 @@ def _code_flow(path: str, finding: Finding, root: Path | None) -> dict:
     """A taint finding's path, source first, as one thread flow."""
     return {"threadFlows": [{"locations": [
         {"location": {"physicalLocation": {
-            "artifactLocation": _artifact(path, root),
+            "artifactLocation": _artifact(s.path or path, root),
             "region": {"startLine": s.span.start_line + 1, "startColumn": s.span.start_col + 1,
                        "endLine": s.span.end_line + 1, "endColumn": s.span.end_col + 1}},
             "message": {"text": s.message}},

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import re
+from collections.abc import Callable
 
 import attrs
 
@@ -40,18 +41,26 @@ class ModuleResult:
 
 
 def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
-                   text: str | None = None, calls: LRU | None = None) -> ModuleResult:
-    """Interprets the functions that can see untrusted data (all of them without `text`),
-    callees first; then, while some function returns untrusted data or stores it in `self`,
-    the functions that call it (see `_relevant`)."""
+                   text: str | None = None, calls: LRU | None = None,
+                   external: Callable[[str], Summary | None] | None = None,
+                   external_digest: bytes = b"", only: set[str] | None = None) -> ModuleResult:
+    """Interprets the functions that can see untrusted data (without `text`: all of them, or
+    `only` those and what they call), callees first; then, while some function returns
+    untrusted data or stores it in `self`, the functions that call it (see `_relevant`).
+    `external`: other workspace modules' summaries by qualified name (`external_digest` says
+    what it can return: function cache keys include it)."""
     module = module_context(tree, models)
+    if external is not None:
+        module.external = external
+        module.digest = hashlib.blake2b(module.digest + external_digest, digest_size=16).digest()
     lines = text.splitlines() if text is not None else None
     result = ModuleResult([], [], [])
     done: dict[str, FunctionOutcome] = {}
     texts = _function_texts(module, lines) if lines is not None else None
     callees_of = _CalleeMemo(module, texts, calls)
     if texts is None:
-        wanted: set[str] = {f.name for f in module.functions}
+        wanted: set[str] = {f.name for f in module.functions} if only is None else _closure(
+            {name for name in only if module.function_named(name) is not None}, module, callees_of)
     else:
         wanted = _closure(_relevant(module, texts, models), module, callees_of)
     while wanted:

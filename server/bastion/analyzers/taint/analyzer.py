@@ -14,8 +14,10 @@ from __future__ import annotations
 import ast
 import hashlib
 import logging
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -29,6 +31,9 @@ from bastion.analyzers.taint.specs import Models, load_models
 from bastion.engine.cache import LRU
 from bastion.model import Finding, FlowStep, Level, Span
 from bastion.model.text import byte_to_char_col, line_at, split_lines
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.workspace import SummaryStore
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -93,6 +98,9 @@ class TaintAnalyzer:
         self._calls: LRU[bytes, tuple] = LRU(cache_size)
         self._texts: LRU[bytes, tuple[Finding, ...]] = LRU(64)
         self._parser = BlockParser()
+        # Other workspace modules' summaries (workspace.py), set by the front end that knows
+        # the workspace roots: `bastion check`, the scan, the language server.
+        self.workspace: SummaryStore | None = None
         self.skipped: list[tuple[str, str, int]] = []  # (path, function, statements) over budget
 
     def rule_ids(self) -> dict[str, str]:
@@ -104,22 +112,36 @@ class TaintAnalyzer:
     def reads_whole(self, function: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> bool:
         return False  # it reads functions through analyse_file: units stay statement-sized
 
+    def dependency_key(self, text: str, path: str) -> str | None:
+        """The identity of the workspace modules whose summaries `text` may use (see
+        `Engine.dependency_key`)."""
+        return "" if self.workspace is None else self.workspace.dependency_key(text, path)
+
     def analyse_unit(self, unit: UnitSource) -> list[Finding]:
         return []  # taint reads whole functions: see analyse_file
 
     def analyse_file(self, text: str, path: str) -> list[Finding]:
         if not self.rules:
             return []
-        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).digest()
+        workspace = self.workspace
+        external = None
+        if workspace is not None and "import" in text:
+            external = workspace.external(text, path)
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20)
+        if external is not None:
+            key.update(b"\0" + external.digest)
+        key = key.digest()
         cached = self._texts.get(key)
         if cached is not None:
             return list(cached)
-        if not self.models.may_read_sources(text):
+        if not self.models.may_read_sources(text) and not (external and external.may_source):
             self._texts.put(key, ())
             return []
         tree = self._parser.parse(text)
         lines = split_lines(text)
-        result = analyse_module(tree, self.models, self._functions, text, self._calls)
+        result = analyse_module(tree, self.models, self._functions, text, self._calls,
+                                external.lookup if external else None,
+                                external.digest if external else b"")
         for name, size in result.skipped:
             log.warning("taint analysis skipped %s in %s: %d statements (limit %d)", name, path,
                         size, 1500)
@@ -147,11 +169,11 @@ class TaintAnalyzer:
         more = f" (and {len(origins) - 1} more)" if len(origins) > 1 else ""
         where = ""
         if hit.via:
-            sink_line = hit.via[-1].line + 1
+            sink = hit.via[-1]
             callee = ast.unparse(hit.node.func) if isinstance(hit.node, ast.Call) else "a call"
-            where = f" (line {sink_line}, through `{callee}`)"
-        message = (f"{first.label}, line {first.line + 1}){more} reaches {quoted(hit.sink)}{where}: "
-                   f"{rule.short}")
+            where = f" ({_line_in(sink.path, sink.line)}, through `{callee}`)"
+        message = (f"{first.label}, {_line_in(first.path, first.line)}){more} reaches "
+                   f"{quoted(hit.sink)}{where}: {rule.short}")
         modelled = hit.value.modelled and all(o.kind != "env" for o in origins)
         confidence = rule.confidence if modelled else min(rule.confidence, Level.MEDIUM)
         statement = hit.statement
@@ -175,4 +197,11 @@ def _step_span(step: Step, lines: list[str]) -> Span:
 
 
 def _flow_step(step: Step, lines: list[str]) -> FlowStep:
+    if step.path is not None:  # in another file, its columns already in characters
+        return FlowStep(Span(step.line, step.col, step.end_line, step.end_col), step.note,
+                        step.path)
     return FlowStep(_step_span(step, lines), step.note)
+
+
+def _line_in(path: str | None, line: int) -> str:
+    return f"line {line + 1}" if path is None else f"{os.path.basename(path)} line {line + 1}"

@@ -119,11 +119,15 @@ def _mutate(ev: Evaluator, name: str, receiver: Value, method: str, args: list[V
 
 def _summary_for(ev: Evaluator, node: ast.Call) -> Summary | None:
     func = node.func
-    if isinstance(func, ast.Name) and func.id not in ev.env:
-        return ev.summaries.get(func.id)
+    if isinstance(func, ast.Name) and func.id not in ev.env and func.id in ev.summaries:
+        return ev.summaries[func.id]
     if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
             and func.value.id in ("self", "cls") and ev.class_name is not None):
         return ev.summaries.get(f"{ev.class_name}.{func.attr}")
+    external = ev.module.external
+    if external is not None and not (isinstance(func, ast.Name) and func.id in ev.env):
+        name = ev.qualname(func)  # a function of another workspace module (workspace.py)
+        return external(name) if name is not None else None
     return None
 
 
@@ -143,7 +147,7 @@ def apply_summary(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Va
             value = argument.with_step(call_step)
             value = value.evolve(modelled=value.modelled and hit.value.modelled)
             ev.hits.append(Hit(hit.sink_class, hit.sink, node, ev.statement, value,
-                               via=_inner_steps(hit)))
+                               via=inner_steps(hit)))
     returns = summary.returns.flat()
     real = frozenset(o for o in returns.taint if o.kind != "param")
     out = Value(real, returns.clean if real else EVERY_CLASS, returns.const if not returns.taint
@@ -159,7 +163,7 @@ def apply_summary(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Va
     return out
 
 
-def _inner_steps(hit) -> tuple:
+def inner_steps(hit) -> tuple:
     """The path inside the callee, from its parameter to the sink."""
     steps = tuple(s for s in hit.value.steps if not s.note.startswith("parameter "))
     return steps + (hit.via or (hit.sink_step(),))

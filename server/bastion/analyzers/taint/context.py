@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import re
+from collections.abc import Callable
 
 import attrs
 
@@ -41,6 +42,8 @@ class ModuleContext:
     kinds: dict[str, str]  # global name -> kind of its value
     functions: list[Function]
     digest: bytes  # everything above that a function's analysis depends on, but its own text
+    # Summaries of other workspace modules' functions, by qualified name (workspace.py).
+    external: Callable[[str], object] | None = None
     _by_name: dict[str, Function] = attrs.Factory(dict)
 
     def function_named(self, name: str) -> Function | None:

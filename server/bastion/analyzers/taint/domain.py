@@ -39,6 +39,7 @@ class Origin:
     end_line: int = 0
     end_col: int = 0
     param: int = -1  # for kind "param": the parameter's index
+    path: str | None = None  # another file's (then `col` counts characters): see workspace.py
 
 
 @attrs.frozen
@@ -50,6 +51,7 @@ class Step:
     end_line: int
     end_col: int
     note: str
+    path: str | None = None  # a step in another file (then columns count characters)
 
 
 class Value:

@@ -1,0 +1,217 @@
+"""Which workspace file an import names, and what each workspace module imports: found by path
+alone under the workspace (scan) roots. Workspace code is never imported nor executed; its
+files are read only through `files.read_limited`.
+
+`ModuleGraph` owns its memos (resolutions, texts and their digests, direct imports, closures);
+its owner (the summary store, see workspace.py) serialises access to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Callable, Iterable
+
+from bastion.files import UnreadableSource, decode_source, read_limited
+
+# `import a.b as c, d` and `from .a import (b, c)`: the names only (a superset is harmless: a
+# module named by mistake only widens a cache key).
+_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)"
+                     r"|import[ \t]+([^\n#;]*))", re.MULTILINE)
+_NAME = re.compile(r"[A-Za-z_][\w.]*")
+
+
+def digest_of(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+class ModuleResolver:
+    """Module names to files under the roots (each root and its `src/` folder, for src layouts);
+    relative imports from the importer's package. A name resolves only to a regular `.py` file
+    (a module, or a package's `__init__.py`) inside a root."""
+
+    def __init__(self, roots: Iterable[str]) -> None:
+        bases: list[str] = []
+        for root in roots:
+            root = os.path.realpath(root)
+            if os.path.isfile(root):
+                root = os.path.dirname(root)
+            for base in (root, os.path.join(root, "src")):
+                if os.path.isdir(base) and base not in bases:
+                    bases.append(base)
+        self.bases = tuple(bases)
+        self._memo: dict[tuple[str, str, int], str | None] = {}
+
+    def resolve(self, name: str, importer: str | None, level: int = 0) -> str | None:
+        if not self.bases:
+            return None
+        if level:
+            if importer is None:
+                return None
+            base = os.path.dirname(os.path.realpath(importer))
+            for _ in range(level - 1):
+                base = os.path.dirname(base)
+            key = (base, name, level)
+            bases: tuple[str, ...] = (base,)
+        else:
+            key = ("", name, 0)
+            bases = self.bases
+        if key not in self._memo:
+            self._memo[key] = self._find(name, bases)
+        return self._memo[key]
+
+    def _find(self, name: str, bases: tuple[str, ...]) -> str | None:
+        parts = [p for p in name.split(".") if p]
+        if not all(p.isidentifier() for p in parts):
+            return None
+        for base in bases:
+            stem = os.path.join(base, *parts)
+            for candidate in (stem + ".py", os.path.join(stem, "__init__.py")) if parts else (
+                    os.path.join(base, "__init__.py"),):
+                if os.path.isfile(candidate) and not os.path.islink(candidate) and self.inside(candidate):
+                    return os.path.realpath(candidate)
+        return None
+
+    def inside(self, path: str) -> bool:
+        real = os.path.realpath(path)
+        return any(real.startswith(base + os.sep) for base in self.bases)
+
+
+def import_table(text: str, path: str | None, resolver: ModuleResolver) -> dict[str, str]:
+    """Dotted prefixes, spelled as the taint analyzer's qualified names spell them (see
+    `matchers.Env.add_import`), mapped to the workspace file they name: `run_query` imported
+    from `myapp.db` is called as `myapp.db.run_query`, so `myapp.db` maps to myapp/db.py.
+    Read from the import lines without parsing: cheap enough for every keystroke, and a
+    superset of the imports Python would run (one inside a string adds a harmless entry)."""
+    if "import" not in text:
+        return {}
+    table: dict[str, str] = {}
+    for level, module, names in _statements(text):
+        if module is None:
+            # `import a.b` (or `from . import b`): `a.b.f()` and `a.f()` may both be called.
+            for name in names:
+                parts = name.split(".")
+                for end in range(1, len(parts) + 1):
+                    prefix = ".".join(parts[:end])
+                    found = resolver.resolve(prefix, path, level)
+                    if found is not None:
+                        table[prefix] = found
+            continue
+        found = resolver.resolve(module, path, level)
+        if found is not None:
+            table[module] = found
+        for name in names:
+            sub = resolver.resolve(f"{module}.{name}", path, level)
+            if sub is not None:
+                table[f"{module}.{name}"] = sub
+    if path is not None:
+        real = os.path.realpath(path)
+        table = {k: v for k, v in table.items() if v != real}
+    return table
+
+
+def _statements(text: str):
+    """(level, module or None, imported names) of each import statement in `text`."""
+    for dots, module, names, plain in _IMPORT.findall(text):
+        if plain:
+            yield 0, None, _names(plain)
+        elif dots and not module:
+            yield len(dots), None, _names(names)
+        else:
+            yield len(dots), module, _names(names)
+
+
+def _names(items: str) -> list[str]:
+    found = []
+    for item in items.strip("()").split(","):
+        match = _NAME.match(item.strip())
+        if match is not None and match.group() != "*":
+            found.append(match.group())
+    return found
+
+
+def imported_files(text: str, path: str | None, resolver: ModuleResolver) -> tuple[str, ...]:
+    """The workspace files `text` may import."""
+    return tuple(sorted(set(import_table(text, path, resolver).values())))
+
+
+class ModuleGraph:
+    """The workspace's modules as files: their texts (`overlay`: an editor's unsaved buffers,
+    by real path; else the file on disk), digests, direct imports and import closures."""
+
+    def __init__(self, resolver: ModuleResolver,
+                 overlay: Callable[[str], str | None] | None = None) -> None:
+        self.resolver = resolver
+        self.overlay = overlay
+        self._texts: dict[str, tuple[str, str] | None] = {}  # path -> (text, digest)
+        self._deps: dict[tuple[str, str], tuple[str, ...]] = {}  # (path, digest) -> imports
+        self._closures: dict[str, frozenset[str]] = {}
+
+    def forget(self, path: str | None = None) -> None:
+        """A file changed: its text (every text, when `path` is None) is read again."""
+        if path is None:
+            self._texts.clear()
+        else:
+            self._texts.pop(os.path.realpath(path), None)
+        self._closures.clear()
+
+    def text(self, path: str) -> tuple[str, str] | None:
+        if path not in self._texts:
+            text = self.overlay(path) if self.overlay is not None else None
+            if text is None:
+                try:
+                    data, _ = read_limited(path)
+                    text = decode_source(data)
+                except (UnreadableSource, OSError):
+                    text = None
+            self._texts[path] = None if text is None else (text, digest_of(text))
+        return self._texts[path]
+
+    def deps(self, path: str) -> tuple[str, ...]:
+        entry = self.text(path)
+        if entry is None:
+            return ()
+        key = (path, entry[1])
+        if key not in self._deps:
+            self._deps[key] = imported_files(entry[0], path, self.resolver)
+        return self._deps[key]
+
+    def closure(self, path: str) -> frozenset[str]:
+        """`path` and every workspace module it imports, transitively."""
+        found = self._closures.get(path)
+        if found is None:
+            seen = {path}
+            stack = [path]
+            while stack:
+                for dep in self.deps(stack.pop()):
+                    if dep not in seen:
+                        seen.add(dep)
+                        stack.append(dep)
+            found = self._closures[path] = frozenset(seen)
+        return found
+
+    def same_cycle(self, a: str, b: str) -> bool:
+        """Whether `a` and `b` import each other, directly or not (one strongly connected
+        component of the import graph)."""
+        return a == b or (b in self.closure(a) and a in self.closure(b))
+
+    def identity(self, paths: Iterable[str], version: str) -> str:
+        """What summaries computed from `paths` depend on: every file of their closures, by
+        path and digest, and the analyzer's version."""
+        files: set[str] = set()
+        for path in paths:
+            files |= self.closure(path)
+        parts = [version]
+        for path in sorted(files):
+            entry = self.text(path)
+            parts.append(f"{path}\0{entry[1] if entry else '-'}")
+        return hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogatepass"),
+                               digest_size=16).hexdigest()
+
+
+def dependency_key(graph: ModuleGraph, text: str, path: str | None) -> str:
+    """The identity of the workspace modules `text` imports ("" when none): part of its
+    result-cache key, computed alike with or without the analyzers loaded (scan.py)."""
+    targets = imported_files(text, path, graph.resolver)
+    return graph.identity(targets, "") if targets else ""

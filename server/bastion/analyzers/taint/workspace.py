@@ -1,0 +1,260 @@
+"""Workspace summaries: what a function of another workspace module does with its parameters
+(parameter → return with the classes it stays clean for, parameter → sink with the sink's rule
+and its path in that file, returns a source), for the files that import it.
+
+A module's summaries are computed from its text, keyed by (module path, text digest, analyzer
+version): a function's summary uses the summaries of the modules it imports in turn, computed
+first (callees before callers over the import graph). Between modules that import each other
+(one cycle of the import graph) no summary is used: the default call model applies, so the
+result does not depend on which of them was reached first.
+
+Two ways to use it:
+- `compute=True` (`bastion check`, the workspace scan): a summary is computed when an analysis
+  first needs it; every input is a file of the scanned tree, so results are deterministic.
+- `compute=False` (the editor): an analysis only reads summaries published by `prepare`, which
+  the language server runs in the background; before then, the analysis goes without them, and
+  a summary of a module edited since is used as stale (medium confidence).
+
+Owner: the store owns its graph and entries. Computation (`function`, `prepare`) is serialised
+by `_lock`; the analysis thread reads published entries without it (one dict read, swapped
+whole).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import threading
+from collections.abc import Callable, Iterable
+
+import attrs
+
+from bastion.analyzers.taint.analysis import _fingerprint as summary_fingerprint
+from bastion.analyzers.taint.analysis import analyse_module
+from bastion.analyzers.taint.calls import inner_steps
+from bastion.analyzers.taint.context import module_context
+from bastion.analyzers.taint.domain import Origin, Step
+from bastion.analyzers.taint.expressions import Hit, Summary
+from bastion.analyzers.taint.modules import (
+    ModuleGraph,
+    ModuleResolver,
+    dependency_key,
+    import_table,
+)
+from bastion.analyzers.taint.specs import Models
+from bastion.model.text import byte_to_char_col, line_at, split_lines
+
+_PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError)
+
+
+@attrs.frozen
+class External:
+    """What one file's analysis may use of the workspace: `lookup` by qualified name
+    (`myapp.db.run_query`), and a digest of everything it can return (part of cache keys)."""
+
+    lookup: Callable[[str], Summary | None]
+    digest: bytes
+    may_source: bool  # some imported module may read a source: its functions may return one
+
+
+@attrs.define
+class _Module:
+    path: str
+    digest: str
+    tree: ast.Module
+    lines: list[str]
+    table: dict[str, str]  # its own imports: prefix -> workspace file
+    summaries: dict[str, Summary | None] = attrs.Factory(dict)
+    fingerprint: str = ""  # of the summaries, once published
+
+
+class SummaryStore:
+    def __init__(self, roots: Iterable[str], models: Models, version: str, compute: bool = True,
+                 overlay: Callable[[str], str | None] | None = None) -> None:
+        self.graph = ModuleGraph(ModuleResolver(roots), overlay)
+        self.models = models
+        self.version = version
+        self.compute = compute
+        self._lock = threading.RLock()
+        self._modules: dict[str, _Module] = {}  # working entries, current digest
+        self._published: dict[str, _Module] = {}  # what analyses read (compute=False)
+        self._dirty: set[str] = set()  # edited since their summaries were published
+        self._active: set[tuple[str, str]] = set()
+
+    # ---- for the analyzer (any thread) ----
+
+    def external(self, text: str, path: str | None) -> External | None:
+        table = import_table(text, path, self.graph.resolver)
+        if not table:
+            return None
+        targets = sorted(set(table.values()))
+        if self.compute:
+            with self._lock:
+                digest = self.graph.identity(targets, self.version).encode()
+                may_source = any(self._reads_sources(p) for t in targets
+                                 for p in self.graph.closure(t))
+
+            def lookup(name: str) -> Summary | None:
+                target, function = _split(name, table)
+                return None if target is None else self.function(target, function)
+        else:
+            published = {t: self._published.get(t) for t in targets}
+            digest = repr(sorted((t, m.fingerprint if m else "-", t in self._dirty)
+                                 for t, m in published.items())).encode()
+            may_source = any(m is not None for m in published.values())
+
+            def lookup(name: str) -> Summary | None:
+                target, function = _split(name, table)
+                entry = published.get(target) if target is not None else None
+                found = entry.summaries.get(function) if entry is not None else None
+                return _stale(found) if found is not None and target in self._dirty else found
+        return External(lookup, hashlib.blake2b(digest, digest_size=16).digest(), may_source)
+
+    def dependency_key(self, text: str, path: str | None) -> str | None:
+        """Part of a file's result-cache key: the identity of every workspace module it may
+        import (None: do not cache, an editor result that may use stale or missing summaries)."""
+        with self._lock:
+            if self.compute:
+                return dependency_key(self.graph, text, path)
+            return None if import_table(text, path, self.graph.resolver) else ""
+
+    # ---- computing (the background, or a scan's analysis) ----
+
+    def function(self, path: str, name: str) -> Summary | None:
+        with self._lock:
+            module = self._module(path)
+            if module is None:
+                return None
+            if name not in module.summaries and (path, name) not in self._active:
+                self._active.add((path, name))
+                try:
+                    self._summarise(module, name)
+                finally:
+                    self._active.discard((path, name))
+            return module.summaries.get(name)
+
+    def prepare(self, text: str, path: str | None) -> None:
+        """Computes every summary the file's calls may use and publishes the modules they are
+        in (the editor's background work)."""
+        with self._lock:
+            table = import_table(text, path, self.graph.resolver)
+            if not table:
+                return
+            try:
+                tree = ast.parse(text)
+            except _PARSE_ERRORS:
+                return
+            env = module_context(tree, self.models).env
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Call):
+                    name = env.qualname(node.func)
+                    target, function = _split(name, table) if name else (None, "")
+                    if target is not None:
+                        self.function(target, function)
+            for target in set(table.values()):
+                module = self._modules.get(target)
+                if module is not None:
+                    module.fingerprint = _fingerprint(module.summaries)
+                    self._published[target] = attrs.evolve(module, summaries=dict(module.summaries))
+                    self._dirty.discard(target)
+
+    def changed(self, path: str) -> None:
+        """A module's text changed (an edit, a save, a file event): its summaries are stale
+        until computed again."""
+        with self._lock:
+            real = os.path.realpath(path)
+            self.graph.forget(real)
+            self._modules.pop(real, None)
+            if real in self._published:
+                self._dirty.add(real)
+
+    def _module(self, path: str) -> _Module | None:
+        entry = self.graph.text(path)
+        if entry is None:
+            return None
+        text, digest = entry
+        module = self._modules.get(path)
+        if module is None or module.digest != digest:
+            try:
+                tree = ast.parse(text)
+            except _PARSE_ERRORS:
+                return None
+            module = _Module(path, digest, tree, split_lines(text),
+                             import_table(text, path, self.graph.resolver))
+            self._modules[path] = module
+        return module
+
+    def _summarise(self, module: _Module, name: str) -> None:
+        def lookup(qualified: str) -> Summary | None:
+            target, function = _split(qualified, module.table)
+            if target is None or self.graph.same_cycle(module.path, target):
+                return None
+            return self.function(target, function)
+
+        result = analyse_module(module.tree, self.models, external=lookup, only={name})
+        for outcome in result.outcomes:
+            if "." not in outcome.function:  # top-level functions: what another module calls
+                module.summaries.setdefault(outcome.function,
+                                            _export(outcome.summary, module.path, module.lines))
+        module.summaries.setdefault(name, None)
+
+    def _reads_sources(self, path: str) -> bool:
+        entry = self.graph.text(path)
+        return entry is not None and self.models.may_read_sources(entry[0])
+
+
+def _split(name: str, table: dict[str, str]) -> tuple[str | None, str]:
+    prefix, _, function = name.rpartition(".")
+    return (table.get(prefix) if function else None), function
+
+
+def _export(summary: Summary, path: str, lines: list[str]) -> Summary:
+    """The summary as another file sees it: every step and origin located in `path` (columns
+    in characters), no tree of this module kept."""
+    sinks = tuple(Hit(h.sink_class, h.sink, None, None, h.value.evolve(steps=()),
+                      via=tuple(_located(s, path, lines) for s in inner_steps(h)))
+                  for h in summary.sinks)
+    returns = summary.returns.flat()
+    returns = returns.evolve(taint=frozenset(_origin(o, path, lines) for o in returns.taint),
+                             steps=tuple(_located(s, path, lines) for s in returns.steps))
+    return Summary(summary.params, returns, sinks, {})
+
+
+def _located(step: Step, path: str, lines: list[str]) -> Step:
+    if step.path is not None:
+        return step
+    return Step(step.line, byte_to_char_col(line_at(lines, step.line), step.col), step.end_line,
+                byte_to_char_col(line_at(lines, step.end_line), step.end_col), step.note, path)
+
+
+def _origin(origin: Origin, path: str, lines: list[str]) -> Origin:
+    if origin.kind == "param" or origin.path is not None:
+        return origin
+    return attrs.evolve(origin, path=path,
+                        col=byte_to_char_col(line_at(lines, origin.line), origin.col))
+
+
+def _stale(summary: Summary) -> Summary:
+    """A summary of a module edited since: still used, at medium confidence."""
+    return Summary(summary.params, summary.returns.evolve(modelled=False),
+                   tuple(attrs.evolve(h, value=h.value.evolve(modelled=False))
+                         for h in summary.sinks), {})
+
+
+def _fingerprint(summaries: dict[str, Summary | None]) -> str:
+    parts = sorted((name, summary_fingerprint(s).hex() if s is not None else "-")
+                   for name, s in summaries.items())
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def attach(engine, roots: Iterable[str], compute: bool = True,
+           overlay: Callable[[str], str | None] | None = None) -> SummaryStore | None:
+    """Gives the engine's taint analyzer a store of summaries for the workspace under `roots`
+    (None: the engine has no taint analyzer)."""
+    for analyzer in engine.analyzers:
+        if analyzer.id == "taint":
+            analyzer.workspace = SummaryStore(roots, analyzer.models, analyzer.version, compute,
+                                              overlay)
+            return analyzer.workspace
+    return None

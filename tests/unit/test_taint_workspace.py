@@ -1,0 +1,158 @@
+"""Workspace summaries: a view handing request data to a helper of another workspace module
+(tests/fixtures/taint_workspace, one package per framework, vulnerable and safe twins).
+Every line marked `# expect: BSTnnn` reports exactly that rule; no other line reports one."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bastion.analyzers.taint.analyzer import TaintAnalyzer
+from bastion.analyzers.taint.workspace import SummaryStore
+from bastion.model import Level
+
+APPS = Path(__file__).resolve().parents[1] / "fixtures" / "taint_workspace"
+EXPECT = re.compile(r"# expect: (BST2\d\d)")
+CASES = [("flask_app", "shop/views.py"), ("django_app", "blog/views.py"),
+         ("fastapi_app", "api/main.py")]
+
+
+@pytest.fixture(scope="module")
+def analyzer():
+    return TaintAnalyzer()
+
+
+def _analyse(analyzer, root: Path, relative: str, compute: bool = True):
+    analyzer.workspace = SummaryStore([str(root)], analyzer.models, analyzer.version, compute)
+    path = root / relative
+    try:
+        return analyzer.analyse_file(path.read_text(encoding="utf-8"), str(path))
+    finally:
+        analyzer.workspace = None
+
+
+@pytest.mark.parametrize(("app", "view"), CASES)
+def test_findings_and_silence(analyzer, app, view):
+    root = APPS / app
+    text = (root / view).read_text(encoding="utf-8")
+    expected = {(n, m.group(1)) for n, line in enumerate(text.splitlines())
+                for m in EXPECT.finditer(line)}
+    found = {(f.line, f.rule_id) for f in _analyse(analyzer, root, view)}
+    assert len(expected) >= 2
+    assert found - expected == set(), "unexpected findings (expected silence)"
+    assert expected - found == set(), "missed findings"
+
+
+@pytest.mark.parametrize(("app", "view"), CASES)
+def test_without_the_workspace_the_helpers_are_unknown(analyzer, app, view):
+    """The same files analysed alone: what crosses a module boundary is not seen (the
+    findings above come from the summaries, not from the view's own text)."""
+    root = APPS / app
+    path = root / view
+    alone = {(f.line, f.rule_id) for f in analyzer.analyse_file(path.read_text(encoding="utf-8"),
+                                                                str(path))}
+    with_summaries = {(f.line, f.rule_id) for f in _analyse(analyzer, root, view)}
+    assert with_summaries - alone
+
+
+def test_the_path_ends_at_the_sink_in_the_other_file(analyzer):
+    root = APPS / "flask_app"
+    findings = _analyse(analyzer, root, "shop/views.py")
+    search = next(f for f in findings if f.line == 17)
+    assert search.confidence is Level.HIGH
+    assert "db.py line 14, through `run_query`" in search.message
+    last = search.steps[-1]
+    assert last.path == str((root / "shop" / "db.py").resolve())
+    assert (last.span.start_line, last.span.start_col) == (13, 4)
+    assert last.message == "reaches `cursor.execute`"
+    assert [s.path for s in search.steps[:-1]] == [None] * (len(search.steps) - 1)
+    # Through a same-file helper of the other module: count_rows -> run_query -> execute.
+    count = next(f for f in findings if f.line == 28)
+    assert count.steps[-1].path == last.path and count.steps[-1].span.start_line == 13
+
+
+def test_a_source_returned_by_another_module_names_its_file(analyzer):
+    findings = _analyse(analyzer, APPS / "flask_app", "shop/views.py")
+    term = next(f for f in findings if f.line == 33)
+    assert term.message.startswith("Request data (`request.args`, inputs.py line 7) reaches")
+    assert term.steps[0].path.endswith("inputs.py")
+
+
+def test_an_edited_helper_changes_the_result(analyzer, tmp_path):
+    root = tmp_path / "flask_app"
+    shutil.copytree(APPS / "flask_app", root)
+    before = {f.line for f in _analyse(analyzer, root, "shop/views.py")}
+    db = root / "shop" / "db.py"
+    db.write_text(db.read_text().replace("cursor.execute(sql)",
+                                         "cursor.execute(\"SELECT 1 WHERE ? = 1\", (sql,))"))
+    after = {f.line for f in _analyse(analyzer, root, "shop/views.py")}
+    assert {17, 28, 33} <= before
+    assert not {17, 28, 33} & after
+    assert {44, 54} <= after
+
+
+def test_imports_outside_the_roots_are_not_followed(analyzer, tmp_path):
+    """Only files under the roots are workspace modules: a root holding only the views sees
+    no helper (they are not read, let alone imported)."""
+    views = tmp_path / "only"
+    views.mkdir()
+    shutil.copy(APPS / "flask_app" / "shop" / "views.py", views / "views.py")
+    assert not {f.line for f in _analyse(analyzer, views, "views.py")} & {17, 28, 33}
+
+
+def test_editor_mode_reads_only_what_was_prepared(analyzer):
+    root = APPS / "flask_app"
+    path = root / "shop" / "views.py"
+    text = path.read_text(encoding="utf-8")
+    store = SummaryStore([str(root)], analyzer.models, analyzer.version, compute=False)
+    analyzer.workspace = store
+    try:
+        assert 17 not in {f.line for f in analyzer.analyse_file(text, str(path))}
+        assert store.dependency_key(text, str(path)) is None  # never cached without its inputs
+        store.prepare(text, str(path))
+        fresh = {f.line: f for f in analyzer.analyse_file(text, str(path))}
+        assert fresh[17].confidence is Level.HIGH
+        store.changed(str(root / "shop" / "db.py"))  # edited, not summarised again yet
+        stale = {f.line: f for f in analyzer.analyse_file(text, str(path))}
+        assert stale[17].confidence is Level.MEDIUM
+        assert stale[17].steps == fresh[17].steps
+    finally:
+        analyzer.workspace = None
+
+
+def test_an_import_cycle_gives_the_same_result_in_any_order(analyzer):
+    root = APPS / "cycle"
+    first, second = root / "loop" / "first.py", root / "loop" / "second.py"
+    results = []
+    for order in ((first, second), (second, first)):
+        store = SummaryStore([str(root)], analyzer.models, analyzer.version)
+        analyzer.workspace = store
+        try:
+            found = {}
+            for path in order:
+                found[path.name] = sorted((f.line, f.rule_id, f.confidence)
+                                          for f in analyzer.analyse_file(path.read_text(), str(path)))
+            results.append(found)
+        finally:
+            analyzer.workspace = None
+        analyzer._texts.clear()
+    assert results[0] == results[1]
+
+
+def test_dependency_key_changes_with_an_imported_module(tmp_path):
+    from bastion.analyzers.taint.modules import ModuleGraph, ModuleResolver, dependency_key
+
+    root = tmp_path / "app"
+    shutil.copytree(APPS / "flask_app", root)
+    views = root / "shop" / "views.py"
+    text = views.read_text()
+    key = dependency_key(ModuleGraph(ModuleResolver([str(root)])), text, str(views))
+    assert key
+    (root / "shop" / "markup.py").write_text("def bold(t):\n    return t\n")
+    changed = dependency_key(ModuleGraph(ModuleResolver([str(root)])), text, str(views))
+    assert changed and changed != key
+    plain = "import os\n\nprint(os.sep)\n"
+    assert dependency_key(ModuleGraph(ModuleResolver([str(root)])), plain, str(views)) == ""
