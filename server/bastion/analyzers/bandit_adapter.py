@@ -139,6 +139,9 @@ class BanditAdapter:
     def reads_whole(self, function: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> bool:
         return reads_whole_function(function, lines)
 
+    def dependency_key(self, text: str, path: str) -> str | None:
+        return ""  # the text alone decides
+
     def nosec_ids(self) -> dict[str, str]:
         """Ids a nosec comment may name besides the rules: bandit's built-in B001 silences nothing."""
         return {name: name for name in extension_loader.MANAGER.builtin}

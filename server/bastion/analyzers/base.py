@@ -65,6 +65,10 @@ class Analyzer(Protocol):
         """Findings of checks that read the whole file's text rather than statements ([] when
         the analyzer has none)."""
 
+    def dependency_key(self, text: str, path: str) -> str | None:
+        """What the file's findings depend on besides its text and this analyzer's version, for
+        the result-cache key ("" when nothing; None: the result must not be cached)."""
+
     def reads_whole(self, function: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> bool:
         """True when a check may read or report `function` as a whole (not statement by
         statement): the engine then keeps it in one unit. `lines`: the document's lines."""

@@ -219,6 +219,9 @@ class TomlRulesAnalyzer:
     def rule_ids(self) -> dict[str, str]:
         return {r.id: r.name for r in self.rules}
 
+    def dependency_key(self, text: str, path: str) -> str | None:
+        return ""  # the text alone decides
+
     def nosec_ids(self) -> dict[str, str]:
         return {}
 

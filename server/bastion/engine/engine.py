@@ -130,8 +130,7 @@ class Engine:
         summaries of the workspace modules it imports); None: its result is not to be cached."""
         parts = []
         for analyzer in self.analyzers:
-            depends = getattr(analyzer, "dependency_key", None)
-            part = depends(text, path) if depends is not None else ""
+            part = analyzer.dependency_key(text, path)
             if part is None:
                 return None
             parts.append(part)

@@ -117,6 +117,9 @@ class Scheduler:
         self._running: dict[str, asyncio.Task] = {}
         self._waiters: dict[str, list[asyncio.Future]] = {}
         self._idle_collect: asyncio.TimerHandle | None = None
+        # Documents to analyse again though their text did not change (what they depend on
+        # did: workspace summaries); a run in progress for one of them is not kept.
+        self._refresh: set[str] = set()
 
     @property
     def _engine(self) -> Engine:
@@ -125,6 +128,12 @@ class Scheduler:
     def schedule(self, uri: str) -> None:
         if uri not in self._running:
             self._running[uri] = asyncio.ensure_future(self._run(uri))
+
+    def refresh(self, uri: str) -> None:
+        """Analyse the document again: something its analysis reads besides its text changed."""
+        self._refresh.add(uri)
+        self._server.session.results.pop(uri, None)
+        self.schedule(uri)
 
     def closed(self, doc: Document) -> None:
         """The document is gone: its splitter goes too (on the worker, which owns it); with the
@@ -171,6 +180,7 @@ class Scheduler:
             while (doc := session.documents.get(uri)) is not None:
                 if self.current(uri) is not None:
                     break
+                self._refresh.discard(uri)
                 config, messages = session.settings.config_for(doc.path)
                 server.show_messages(messages)
                 version, generation = doc.version, session.settings.generation
@@ -209,7 +219,7 @@ class Scheduler:
     def _still(self, uri: str, doc: Document, version: int, generation: int) -> bool:
         session = self._server.session
         return session.documents.get(uri) is doc and doc.version == version \
-            and session.settings.generation == generation
+            and session.settings.generation == generation and uri not in self._refresh
 
     async def _drive(self, uri: str, doc: Document, steps: Generator):
         """Advances `steps` on the worker, a slice at a time, until it ends (its result) or the

@@ -23,6 +23,7 @@ from bastion.lsp.protocol import BastionProtocol
 from bastion.lsp.scheduler import Scheduler
 from bastion.lsp.session import Session
 from bastion.lsp.settings import Message
+from bastion.lsp.summaries import SummaryService
 from bastion.lsp.transport import pipe_reader, separate_pipe, serve, thread_reader
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,8 @@ log = logging.getLogger(__name__)
 
 class BastionServer(LanguageServer):
     """The server and the services it owns, built here and shut down with it: the analysis
-    scheduler, the fix service (per-document state forgotten at didClose) and the workspace scan.
+    scheduler, the fix service (per-document state forgotten at didClose), the workspace scan
+    and the workspace summaries (lsp/summaries.py).
     `pending_messages`: settings problems found at `initialize`, shown once `initialized`."""
 
     def __init__(self, engine: Engine) -> None:
@@ -40,6 +42,7 @@ class BastionServer(LanguageServer):
         self.scheduler = Scheduler(self)
         self.fix_service = FixService(engine)
         self.workspace_scan = WorkspaceScan(self)
+        self.summaries = SummaryService(self)
         self.pending_messages: list[Message] = []
         self._services_down = False
 
@@ -51,6 +54,7 @@ class BastionServer(LanguageServer):
         """Services forget a closed document's state (the fix service also after the work
         already queued for it, which would otherwise file it again)."""
         self.fix_service.forget(uri)
+        self.summaries.forget(uri)
         try:
             self.fix_service.executor.submit(self.fix_service.forget, uri)
         except RuntimeError:
@@ -61,7 +65,7 @@ class BastionServer(LanguageServer):
         if self._services_down:
             return
         self._services_down = True
-        for service in (self.scheduler, self.workspace_scan, self.fix_service):
+        for service in (self.scheduler, self.workspace_scan, self.fix_service, self.summaries):
             try:
                 service.shutdown()
             except Exception:

@@ -143,8 +143,11 @@ class ModuleGraph:
     def __init__(self, resolver: ModuleResolver,
                  overlay: Callable[[str], str | None] | None = None) -> None:
         self.resolver = resolver
+        # With an overlay (the editor), files on disk may change while the graph lives: their
+        # texts are checked against their stat before use.
         self.overlay = overlay
         self._texts: dict[str, tuple[str, str] | None] = {}  # path -> (text, digest)
+        self._stats: dict[str, tuple[int, int]] = {}  # path -> (mtime_ns, size) of its read
         self._deps: dict[tuple[str, str], tuple[str, ...]] = {}  # (path, digest) -> imports
         self._closures: dict[str, frozenset[str]] = {}
 
@@ -152,21 +155,33 @@ class ModuleGraph:
         """A file changed: its text (every text, when `path` is None) is read again."""
         if path is None:
             self._texts.clear()
+            self._stats.clear()
         else:
             self._texts.pop(os.path.realpath(path), None)
+            self._stats.pop(os.path.realpath(path), None)
         self._closures.clear()
 
     def text(self, path: str) -> tuple[str, str] | None:
+        if path in self._stats and self.overlay is not None and not self._same_file(path):
+            self.forget(path)
         if path not in self._texts:
             text = self.overlay(path) if self.overlay is not None else None
             if text is None:
                 try:
-                    data, _ = read_limited(path)
+                    data, stat = read_limited(path)
                     text = decode_source(data)
+                    self._stats[path] = (stat.st_mtime_ns, stat.st_size)
                 except (UnreadableSource, OSError):
                     text = None
             self._texts[path] = None if text is None else (text, digest_of(text))
         return self._texts[path]
+
+    def _same_file(self, path: str) -> bool:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return False
+        return self._stats[path] == (stat.st_mtime_ns, stat.st_size) and self.overlay(path) is None
 
     def deps(self, path: str) -> tuple[str, ...]:
         entry = self.text(path)

@@ -169,6 +169,12 @@ class SummaryStore:
             if real in self._published:
                 self._dirty.add(real)
 
+    def mark_stale(self, path: str) -> None:
+        """At an edit, on the editor's loop (no lock: one set add): analyses use the module's
+        published summaries as stale until `changed` and `prepare` run in the background."""
+        if path in self._published:
+            self._dirty.add(path)
+
     def _module(self, path: str) -> _Module | None:
         entry = self.graph.text(path)
         if entry is None:

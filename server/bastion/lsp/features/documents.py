@@ -18,6 +18,7 @@ def register(server) -> None:
         ls.session.documents[item.uri] = Document.from_text(
             item.uri, item.version, item.text, item.language_id)
         ls.scheduler.schedule(item.uri)
+        ls.summaries.opened(ls.session.documents[item.uri])
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     async def did_change(ls, params: types.DidChangeTextDocumentParams) -> None:
@@ -29,6 +30,7 @@ def register(server) -> None:
         doc.version = params.text_document.version
         if not ls.session.client.pull_diagnostics:
             ls.scheduler.schedule(doc.uri)
+        ls.summaries.changed(doc)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     async def did_close(ls, params: types.DidCloseTextDocumentParams) -> None:
@@ -39,6 +41,7 @@ def register(server) -> None:
         ls.document_closed(uri)
         if doc is not None:
             ls.scheduler.closed(doc)
+            ls.summaries.closed(doc.path)
         if not ls.session.client.pull_diagnostics:
             # A file the workspace scan saw shows its scan result again, else nothing.
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(

@@ -1,0 +1,136 @@
+"""Workspace summaries in the editor: the taint summaries of the workspace modules that open
+documents import, computed in the background, never on the keystroke path.
+
+An edit only records the document's new text and marks the module's summaries stale (a set
+add, no lock); a quarter of a second after the last edit, the background thread recomputes
+the summaries the open documents use (the engine's `SummaryStore` in its editor mode: the
+analyses read only what this service published). A document whose usable summaries changed is
+analysed again. Until a summary exists, documents are analysed without it; while a module's
+edits are not yet summarised, its old summary is used at medium confidence.
+
+Threads: the event loop owns `_texts` (open documents' texts by real path; the background
+reads single entries of it) and `_pending`; the one background thread (`_executor`) runs every
+computation and owns `_used` (each document's summaries digest at its last analysis request).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
+from bastion.analyzers.taint.workspace import SummaryStore, attach
+from bastion.lsp.documents import Document
+
+if TYPE_CHECKING:
+    from bastion.lsp.server import BastionServer
+
+log = logging.getLogger(__name__)
+SETTLE_S = float(os.environ.get("BASTION_SUMMARY_SETTLE_MS", "250")) / 1000
+
+
+class SummaryService:
+    def __init__(self, server: BastionServer) -> None:
+        self._server = server
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bastion-summaries")
+        self._store: SummaryStore | None = None
+        self._texts: dict[str, str] = {}
+        self._pending: set[str] = set()
+        self._timer: asyncio.TimerHandle | None = None
+        self._used: dict[str, bytes | None] = {}
+
+    def _ready(self) -> SummaryStore | None:
+        if self._store is None:
+            folders = self._server.session.settings.folders
+            if not folders:
+                return None
+            self._store = attach(self._server.engine, folders, compute=False,
+                                 overlay=self._texts.get)
+        return self._store
+
+    def opened(self, doc: Document) -> None:
+        self.changed(doc)
+
+    def changed(self, doc: Document) -> None:
+        path = doc.path
+        store = self._ready()
+        if path is None or store is None:
+            return
+        real = os.path.realpath(path)
+        self._texts[real] = doc.text
+        store.mark_stale(real)
+        self._pending.add(real)
+        self._settle()
+
+    def closed(self, path: str | None) -> None:
+        """The file on disk is its text again."""
+        if path is None or self._store is None:
+            return
+        real = os.path.realpath(path)
+        if self._texts.pop(real, None) is not None:
+            self._store.mark_stale(real)
+            self._pending.add(real)
+            self._settle()
+
+    def _settle(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = asyncio.get_running_loop().call_later(SETTLE_S, self._start)
+
+    def _start(self) -> None:
+        self._timer = None
+        if self._store is None or self._server.lifecycle.shutting_down:
+            return
+        changed, self._pending = self._pending, set()
+        documents = [(uri, doc.path, doc.text) for uri, doc in self._server.session.documents.items()
+                     if doc.path]
+        future = asyncio.get_running_loop().run_in_executor(
+            self._executor, self._compute, self._store, changed, documents)
+        future.add_done_callback(self._computed)
+
+    def _compute(self, store: SummaryStore, changed: set[str],
+                 documents: list[tuple[str, str, str]]) -> list[str]:
+        """On the background thread: the summaries every open document may use; the documents
+        whose usable summaries are not those of their last analysis."""
+        for path in changed:
+            store.changed(path)
+        again = []
+        for uri, path, text in documents:
+            store.prepare(text, path)
+            external = store.external(text, path)
+            digest = external.digest if external is not None else None
+            if self._used.get(uri) != digest:
+                self._used[uri] = digest
+                again.append(uri)
+        return again
+
+    def _computed(self, done: asyncio.Future) -> None:
+        """On the loop, when the background work ends."""
+        try:
+            uris = done.result()
+        except asyncio.CancelledError:
+            return
+        except Exception:
+            log.exception("computing workspace summaries failed")
+            return
+        self._reanalyse(uris)
+
+    def _reanalyse(self, uris: list[str]) -> None:
+        session = self._server.session
+        uris = [uri for uri in uris if uri in session.documents]
+        if not uris:
+            return
+        for uri in uris:
+            self._server.scheduler.refresh(uri)
+        if session.client.pull_diagnostics:
+            self._server.workspace_diagnostic_refresh(None)
+
+    def forget(self, uri: str) -> None:
+        self._executor.submit(self._used.pop, uri, None)
+
+    def shutdown(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._executor.shutdown(wait=False, cancel_futures=True)

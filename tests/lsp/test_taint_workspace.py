@@ -1,0 +1,83 @@
+"""Workspace summaries in the editor (the real server, both client profiles): a view calling a
+helper of another workspace module gets the finding once the helper's summary is computed in
+the background, with the path's last step in the helper's file; editing the helper module
+changes the importing document's diagnostics."""
+
+from __future__ import annotations
+
+import asyncio
+
+from lsprotocol import types
+
+from .conftest import change_document, diagnostics_for, is_pull, open_document
+
+DB = """import sqlite3
+
+
+def run_query(sql):
+    cursor = sqlite3.connect("shop.db").cursor()
+    cursor.execute(sql)
+    return cursor.fetchall()
+"""
+VIEWS = """from flask import Flask, jsonify, request
+
+from shop.db import run_query
+
+app = Flask(__name__)
+
+
+@app.route("/search")
+def search():
+    name = request.args["name"]
+    return jsonify(run_query("SELECT id FROM items WHERE name = '" + name + "'"))
+"""
+
+
+async def until(client, uri: str, version: int, wanted, timeout: float = 20.0):
+    """The document's diagnostics once `wanted(diagnostics)` holds (they follow background
+    work: pushed again, or pulled again after a refresh)."""
+    async def poll():
+        while True:
+            if is_pull(client):
+                diags = await diagnostics_for(client, uri, version)
+            else:
+                diags = client.diagnostics.get(uri) if client.versions.get(uri) == version else None
+            if diags is not None and wanted(diags):
+                return diags
+            await asyncio.sleep(0.05)
+
+    return await asyncio.wait_for(poll(), timeout)
+
+
+def sql(diags):
+    return [d for d in diags if d.code == "BST204"]
+
+
+async def test_editing_the_helper_module_changes_the_importer(client):
+    package = client.workspace / "shop"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "db.py").write_text(DB)
+    (package / "views.py").write_text(VIEWS)
+    views, db = (package / "views.py").as_uri(), (package / "db.py").as_uri()
+
+    open_document(client, views, VIEWS)
+    [finding] = sql(await until(client, views, 1, sql))
+    assert finding.range.start == types.Position(10, 19)
+    assert finding.message == ("Request data (`request.args`, line 10) reaches `cursor.execute` "
+                               "(db.py line 6, through `run_query`): SQL injection")
+    last = finding.related_information[-1]
+    assert last.location.uri == db
+    assert last.location.range.start == types.Position(5, 4)
+    assert last.message.endswith("reaches `cursor.execute`")
+    assert finding.data["confidence"] == "high"
+
+    # The helper is opened and made safe: the view's finding goes, the view untouched.
+    open_document(client, db, DB)
+    change_document(client, db, 2, (5, 19), (5, 22), '"SELECT 1 WHERE ? = 1", (sql,)')
+    await until(client, views, 1, lambda diags: not sql(diags))
+
+    # Made unsafe again: the finding comes back.
+    change_document(client, db, 3, (5, 19), (5, 49), "sql")
+    [back] = sql(await until(client, views, 1, sql))
+    assert back.related_information[-1].location.uri == db
