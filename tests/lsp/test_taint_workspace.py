@@ -81,3 +81,22 @@ async def test_editing_the_helper_module_changes_the_importer(client):
     change_document(client, db, 3, (5, 19), (5, 49), "sql")
     [back] = sql(await until(client, views, 1, sql))
     assert back.related_information[-1].location.uri == db
+
+
+async def test_the_workspace_scan_uses_the_summaries(vscode):
+    """Unopened files, enough of them for worker processes, and one analysed in the server
+    after the scan (a saved file scanned again)."""
+    client = vscode
+    package = client.workspace / "shop"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "db.py").write_text(DB)
+    for n in range(30):
+        (package / f"views_{n}.py").write_text(VIEWS)
+    await asyncio.wait_for(client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="bastion.scanWorkspace")), 120)
+    db = (package / "db.py").as_uri()
+    for n in range(30):
+        found = sql(client.diagnostics.get((package / f"views_{n}.py").as_uri(), []))
+        assert [d.range.start for d in found] == [types.Position(10, 19)], n
+        assert found[0].related_information[-1].location.uri == db

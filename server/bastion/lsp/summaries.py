@@ -41,21 +41,18 @@ class SummaryService:
         self._timer: asyncio.TimerHandle | None = None
         self._used: dict[str, bytes | None] = {}
 
-    def _ready(self) -> SummaryStore | None:
-        if self._store is None:
-            folders = self._server.session.settings.folders
-            if not folders:
-                return None
+    def start(self, folders: list[str]) -> None:
+        """At `initialize`: imports resolve in the workspace folders (none: no summaries)."""
+        if folders:
             self._store = attach(self._server.engine, folders, compute=False,
                                  overlay=self._texts.get)
-        return self._store
 
     def opened(self, doc: Document) -> None:
         self.changed(doc)
 
     def changed(self, doc: Document) -> None:
         path = doc.path
-        store = self._ready()
+        store = self._store
         if path is None or store is None:
             return
         real = os.path.realpath(path)
@@ -126,6 +123,13 @@ class SummaryService:
             self._server.scheduler.refresh(uri)
         if session.client.pull_diagnostics:
             self._server.workspace_diagnostic_refresh(None)
+
+    def prepare(self, text: str, path: str) -> None:
+        """The summaries `text` uses, computed and published (the workspace scan's thread calls
+        this before analysing a file in the server)."""
+        store = self._store
+        if store is not None:
+            store.prepare(text, path)
 
     def forget(self, uri: str) -> None:
         self._executor.submit(self._used.pop, uri, None)

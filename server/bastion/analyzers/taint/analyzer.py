@@ -123,21 +123,22 @@ class TaintAnalyzer:
     def analyse_file(self, text: str, path: str) -> list[Finding]:
         if not self.rules:
             return []
-        workspace = self.workspace
-        external = None
-        if workspace is not None and "import" in text:
-            external = workspace.external(text, path)
-        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20)
-        if external is not None:
-            key.update(b"\0" + external.digest)
-        key = key.digest()
-        cached = self._texts.get(key)
+        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20)
+        key = digest.digest()
+        cached = self._texts.get(key) if self.workspace is None else None
         if cached is not None:
             return list(cached)
-        if not self.models.may_read_sources(text) and not (external and external.may_source):
-            self._texts.put(key, ())
+        if not self.models.may_read_sources(text):
             return []
         tree = self._parser.parse(text)
+        # With a workspace, its summaries that the file may use are part of the key.
+        external = self.workspace.external(tree, path) if self.workspace is not None else None
+        if self.workspace is not None:
+            digest.update(b"\0" + (external.digest if external is not None else b""))
+            key = digest.digest()
+            cached = self._texts.get(key)
+            if cached is not None:
+                return list(cached)
         lines = split_lines(text)
         result = analyse_module(tree, self.models, self._functions, text, self._calls,
                                 external.lookup if external else None,

@@ -8,6 +8,7 @@ its owner (the summary store, see workspace.py) serialises access to it.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import os
 import re
@@ -78,16 +79,21 @@ class ModuleResolver:
         return any(real.startswith(base + os.sep) for base in self.bases)
 
 
-def import_table(text: str, path: str | None, resolver: ModuleResolver) -> dict[str, str]:
+def import_table(source: str | ast.Module, path: str | None,
+                 resolver: ModuleResolver) -> dict[str, str]:
     """Dotted prefixes, spelled as the taint analyzer's qualified names spell them (see
     `matchers.Env.add_import`), mapped to the workspace file they name: `run_query` imported
     from `myapp.db` is called as `myapp.db.run_query`, so `myapp.db` maps to myapp/db.py.
-    Read from the import lines without parsing: cheap enough for every keystroke, and a
-    superset of the imports Python would run (one inside a string adds a harmless entry)."""
-    if "import" not in text:
-        return {}
+    From a parsed module (its module-level imports), or from a text's import lines without
+    parsing (a superset: an import in a string or a function adds a harmless entry)."""
+    if isinstance(source, str):
+        if "import" not in source:
+            return {}
+        statements = _statements(source)
+    else:
+        statements = _tree_statements(source.body)
     table: dict[str, str] = {}
-    for level, module, names in _statements(text):
+    for level, module, names in statements:
         if module is None:
             # `import a.b` (or `from . import b`): `a.b.f()` and `a.f()` may both be called.
             for name in names:
@@ -109,6 +115,21 @@ def import_table(text: str, path: str | None, resolver: ModuleResolver) -> dict[
         real = os.path.realpath(path)
         table = {k: v for k, v in table.items() if v != real}
     return table
+
+
+def _tree_statements(body: list[ast.stmt]):
+    for node in body:
+        if isinstance(node, ast.Import):
+            yield 0, None, [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            yield node.level or 0, node.module, [a.name for a in node.names if a.name != "*"]
+        elif isinstance(node, ast.If):
+            yield from _tree_statements(node.body)
+            yield from _tree_statements(node.orelse)
+        elif isinstance(node, ast.Try):
+            yield from _tree_statements(node.body)
+            for handler in node.handlers:
+                yield from _tree_statements(handler.body)
 
 
 def _statements(text: str):

@@ -55,7 +55,6 @@ class External:
 
     lookup: Callable[[str], Summary | None]
     digest: bytes
-    may_source: bool  # some imported module may read a source: its functions may return one
 
 
 @attrs.define
@@ -84,16 +83,14 @@ class SummaryStore:
 
     # ---- for the analyzer (any thread) ----
 
-    def external(self, text: str, path: str | None) -> External | None:
-        table = import_table(text, path, self.graph.resolver)
+    def external(self, tree: ast.Module, path: str | None) -> External | None:
+        table = import_table(tree, path, self.graph.resolver)
         if not table:
             return None
         targets = sorted(set(table.values()))
         if self.compute:
             with self._lock:
                 digest = self.graph.identity(targets, self.version).encode()
-                may_source = any(self._reads_sources(p) for t in targets
-                                 for p in self.graph.closure(t))
 
             def lookup(name: str) -> Summary | None:
                 target, function = _split(name, table)
@@ -102,14 +99,13 @@ class SummaryStore:
             published = {t: self._published.get(t) for t in targets}
             digest = repr(sorted((t, m.fingerprint if m else "-", t in self._dirty)
                                  for t, m in published.items())).encode()
-            may_source = any(m is not None for m in published.values())
 
             def lookup(name: str) -> Summary | None:
                 target, function = _split(name, table)
                 entry = published.get(target) if target is not None else None
                 found = entry.summaries.get(function) if entry is not None else None
                 return _stale(found) if found is not None and target in self._dirty else found
-        return External(lookup, hashlib.blake2b(digest, digest_size=16).digest(), may_source)
+        return External(lookup, hashlib.blake2b(digest, digest_size=16).digest())
 
     def dependency_key(self, text: str, path: str | None) -> str | None:
         """Part of a file's result-cache key: the identity of every workspace module it may
@@ -138,12 +134,12 @@ class SummaryStore:
         """Computes every summary the file's calls may use and publishes the modules they are
         in (the editor's background work)."""
         with self._lock:
-            table = import_table(text, path, self.graph.resolver)
-            if not table:
-                return
             try:
                 tree = ast.parse(text)
             except _PARSE_ERRORS:
+                return
+            table = import_table(tree, path, self.graph.resolver)
+            if not table:
                 return
             env = module_context(tree, self.models).env
             for node in ast.walk(tree):
@@ -187,7 +183,7 @@ class SummaryStore:
             except _PARSE_ERRORS:
                 return None
             module = _Module(path, digest, tree, split_lines(text),
-                             import_table(text, path, self.graph.resolver))
+                             import_table(tree, path, self.graph.resolver))
             self._modules[path] = module
         return module
 
@@ -204,10 +200,6 @@ class SummaryStore:
                 module.summaries.setdefault(outcome.function,
                                             _export(outcome.summary, module.path, module.lines))
         module.summaries.setdefault(name, None)
-
-    def _reads_sources(self, path: str) -> bool:
-        entry = self.graph.text(path)
-        return entry is not None and self.models.may_read_sources(entry[0])
 
 
 def _split(name: str, table: dict[str, str]) -> tuple[str | None, str]:

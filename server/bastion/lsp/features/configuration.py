@@ -27,6 +27,7 @@ def register(server) -> None:
         if not folders and params.root_uri:
             folders = [uri_to_path(params.root_uri)]
         ls.session.settings.folders = [f for f in folders if f]
+        ls.summaries.start(ls.session.settings.folders)
         # initializationOptions may hold the settings directly or under "settings".
         raw = options.get("settings", {k: v for k, v in options.items() if k != "clientCommands"})
         ls.pending_messages = ls.session.settings.set_client_settings(raw, "initializationOptions")

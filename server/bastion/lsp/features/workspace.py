@@ -37,7 +37,7 @@ from bastion.files import UnreadableSource, iter_python_files, read_source
 from bastion.lsp.convert import to_diagnostic
 from bastion.lsp.documents import Document, uri_to_path
 from bastion.lsp.pygls_compat import forget_progress, progress_cancellation
-from bastion.scan import PARALLEL_MIN_FILES, ScanItem, analyse_item, default_jobs
+from bastion.scan import PARALLEL_MIN_FILES, ScanItem, analyse_item, default_jobs, set_roots
 
 log = logging.getLogger(__name__)
 COMMAND = "bastion.scanWorkspace"
@@ -106,10 +106,12 @@ class Summary:
 
 # ---- worker side (executor thread and worker processes) ----------------------------------------
 
-def _worker_init() -> None:
-    """Worker processes share the server's stdout, which carries the LSP stream: keep it clean."""
+def _worker_init(folders: tuple[str, ...] = ()) -> None:
+    """Worker processes share the server's stdout, which carries the LSP stream: keep it clean.
+    Their engines use the summaries of the workspace modules under `folders`."""
     os.dup2(2, 1)
     sys.stdout = sys.stderr
+    set_roots(folders)
 
 
 @functools.cache
@@ -151,7 +153,12 @@ class _Analysis:
 
     def __init__(self, engine, targets: list[Target], previous: dict[str, FileResult],
                  generation: int, codec, should_stop: Callable[[], bool],
-                 flush: Callable[[list[FileResult], int], None]) -> None:
+                 flush: Callable[[list[FileResult], int], None],
+                 folders: tuple[str, ...] = (),
+                 prepare: Callable[[str, str], None] | None = None) -> None:
+        # `prepare(text, path)`: the workspace summaries the file uses, computed before its
+        # analysis in the server (lsp/summaries.py); worker processes compute their own.
+        self.folders, self.prepare = folders, prepare
         self.engine, self.targets, self.previous = engine, targets, previous
         self.generation, self.codec, self.should_stop = generation, codec, should_stop
         self._flush = flush
@@ -201,6 +208,8 @@ class _Analysis:
                 and old.digest == _digest(source.text)):
             return attrs.evolve(old, stat=stat)  # touched, not changed
         try:
+            if self.prepare is not None:
+                self.prepare(source.text, target.path)
             raw = self.engine.analyse_raw(source.text, target.path)  # takes engine.lock
             analysis = apply_config(raw, target.path, target.config)
         except Exception as exc:
@@ -217,7 +226,8 @@ class _Analysis:
         done = 0
         pool = None
         try:
-            pool = ProcessPoolExecutor(jobs, mp_context=_mp_context(), initializer=_worker_init)
+            pool = ProcessPoolExecutor(jobs, mp_context=_mp_context(), initializer=_worker_init,
+                                       initargs=(self.folders,))
             outcomes = pool.map(analyse_item, items, repeat(True), repeat(True), chunksize=chunk)
             for (target, stat), outcome in zip(todo, outcomes, strict=False):
                 self.emit(_result(target, stat, outcome.text or "", outcome.analysis,
@@ -331,7 +341,8 @@ class WorkspaceScan:
             summary = Summary(total=len(targets))
             work = _Analysis(ls.engine, targets, dict(self.results), generation, ls.codec, stop,
                              lambda batch, done: loop.call_soon_threadsafe(
-                                 self._commit, batch, done, summary, progress))
+                                 self._commit, batch, done, summary, progress),
+                             tuple(settings.folders), ls.summaries.prepare)
             await loop.run_in_executor(self._executor, work.run)
             # Every batch was queued on the loop before the executor's result: all committed.
             summary.cancelled = summary.files < len(targets)
