@@ -18,8 +18,8 @@ from bastion.files import UnreadableSource, decode_source, read_limited
 
 # `import a.b as c, d` and `from .a import (b, c)`: the names only (a superset is harmless: a
 # module named by mistake only widens a cache key).
-_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)"
-                     r"|import[ \t]+([^\n#;]*))", re.MULTILINE)
+_IMPORT = re.compile(r"[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)"
+                     r"|import[ \t]+([^\n#;]*))")
 _NAME = re.compile(r"[A-Za-z_][\w.]*")
 
 
@@ -134,13 +134,26 @@ def _tree_statements(body: list[ast.stmt]):
 
 def _statements(text: str):
     """(level, module or None, imported names) of each import statement in `text`."""
-    for dots, module, names, plain in _IMPORT.findall(text):
+    for dots, module, names, plain in _import_lines(text):
         if plain:
             yield 0, None, _names(plain)
         elif dots and not module:
             yield len(dots), None, _names(names)
         else:
             yield len(dots), module, _names(names)
+
+
+def _import_lines(text: str):
+    """The groups of `_IMPORT` on each line holding `import` (found by `str.find`: a regular
+    expression tried at every line start is some thirty times slower on a large file)."""
+    position = text.find("import")
+    while position != -1:
+        match = _IMPORT.match(text, text.rfind("\n", 0, position) + 1)
+        end = position + 6
+        if match is not None:
+            yield match.groups()
+            end = max(end, match.end())
+        position = text.find("import", end)
 
 
 def _names(items: str) -> list[str]:
