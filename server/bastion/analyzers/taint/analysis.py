@@ -42,7 +42,7 @@ class ModuleResult:
 
 def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
                    text: str | None = None, calls: LRU | None = None,
-                   external: Callable[[str], Summary | None] | None = None,
+                   external: Callable[[str, bool], Summary | None] | None = None,
                    external_digest: bytes = b"", only: set[str] | None = None) -> ModuleResult:
     """Interprets the functions that can see untrusted data (without `text`: all of them, or
     `only` those and what they call), callees first; then, while some function returns

@@ -49,7 +49,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     found = ev.source_value(name, node)
     if found is not None:
         return found
-    summary = _summary_for(ev, node)
+    summary = _summary_for(ev, node, inputs)
     if summary is not None:
         return apply_summary(ev, node, summary, args, keywords)
     if name == "lxml.etree.XMLParser":
@@ -117,7 +117,7 @@ def _mutate(ev: Evaluator, name: str, receiver: Value, method: str, args: list[V
     ev.env[name] = receiver.evolve(items=items, const=UNKNOWN)
 
 
-def _summary_for(ev: Evaluator, node: ast.Call) -> Summary | None:
+def _summary_for(ev: Evaluator, node: ast.Call, inputs: list[Value]) -> Summary | None:
     func = node.func
     if isinstance(func, ast.Name) and func.id not in ev.env and func.id in ev.summaries:
         return ev.summaries[func.id]
@@ -127,7 +127,7 @@ def _summary_for(ev: Evaluator, node: ast.Call) -> Summary | None:
     external = ev.module.external
     if external is not None and not (isinstance(func, ast.Name) and func.id in ev.env):
         name = ev.qualname(func)  # a function of another workspace module (workspace.py)
-        return external(name) if name is not None else None
+        return external(name, any(v.tainted for v in inputs)) if name is not None else None
     return None
 
 

@@ -43,7 +43,8 @@ class ModuleContext:
     functions: list[Function]
     digest: bytes  # everything above that a function's analysis depends on, but its own text
     # Summaries of other workspace modules' functions, by qualified name (workspace.py).
-    external: Callable[[str], object] | None = None
+    # (qualified name, whether an argument is tainted) -> summary or None
+    external: Callable[[str, bool], object] | None = None
     _by_name: dict[str, Function] = attrs.Factory(dict)
 
     def function_named(self, name: str) -> Function | None:

@@ -46,6 +46,7 @@ from bastion.analyzers.taint.specs import Models
 from bastion.model.text import byte_to_char_col, line_at, split_lines
 
 _PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError)
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 @attrs.frozen
@@ -53,7 +54,7 @@ class External:
     """What one file's analysis may use of the workspace: `lookup` by qualified name
     (`myapp.db.run_query`), and a digest of everything it can return (part of cache keys)."""
 
-    lookup: Callable[[str], Summary | None]
+    lookup: Callable[[str, bool], Summary | None]
     digest: bytes
 
 
@@ -65,6 +66,7 @@ class _Module:
     lines: list[str]
     table: dict[str, str]  # its own imports: prefix -> workspace file
     summaries: dict[str, Summary | None] = attrs.Factory(dict)
+    summarised: bool = False
     fingerprint: str = ""  # of the summaries, once published
 
 
@@ -79,7 +81,8 @@ class SummaryStore:
         self._modules: dict[str, _Module] = {}  # working entries, current digest
         self._published: dict[str, _Module] = {}  # what analyses read (compute=False)
         self._dirty: set[str] = set()  # edited since their summaries were published
-        self._active: set[tuple[str, str]] = set()
+        self._active: set[str] = set()  # modules being summarised
+        self._sources: dict[str, bool] = {}  # path -> `_may_source`
 
     # ---- for the analyzer (any thread) ----
 
@@ -92,19 +95,21 @@ class SummaryStore:
             with self._lock:
                 digest = self.graph.identity(targets, self.version).encode()
 
-            def lookup(name: str) -> Summary | None:
+            def lookup(name: str, tainted: bool) -> Summary | None:
                 target, function = _split(name, table)
-                return None if target is None else self.function(target, function)
+                return None if target is None else self.function(target, function, tainted)
         else:
             published = {t: self._published.get(t) for t in targets}
             digest = repr(sorted((t, m.fingerprint if m else "-", t in self._dirty)
                                  for t, m in published.items())).encode()
 
-            def lookup(name: str) -> Summary | None:
+            def lookup(name: str, tainted: bool) -> Summary | None:
                 target, function = _split(name, table)
                 entry = published.get(target) if target is not None else None
                 found = entry.summaries.get(function) if entry is not None else None
-                return _stale(found) if found is not None and target in self._dirty else found
+                if found is None or not (tainted or _returns_source(found)):
+                    return None
+                return _stale(found) if target in self._dirty else found
         return External(lookup, hashlib.blake2b(digest, digest_size=16).digest())
 
     def dependency_key(self, text: str, path: str | None) -> str | None:
@@ -117,18 +122,24 @@ class SummaryStore:
 
     # ---- computing (the background, or a scan's analysis) ----
 
-    def function(self, path: str, name: str) -> Summary | None:
+    def function(self, path: str, name: str, tainted: bool = True) -> Summary | None:
+        """The summary of `name` in the module at `path`. Called with no tainted argument, only
+        a summary that returns a source matters: none is computed for a module that reads no
+        source, even through its imports (most calls of a scan)."""
         with self._lock:
+            if not tainted and not self._may_source(path):
+                return None
             module = self._module(path)
             if module is None:
                 return None
-            if name not in module.summaries and (path, name) not in self._active:
-                self._active.add((path, name))
+            if not module.summarised and path not in self._active:
+                self._active.add(path)
                 try:
-                    self._summarise(module, name)
+                    self._summarise(module)
                 finally:
-                    self._active.discard((path, name))
-            return module.summaries.get(name)
+                    self._active.discard(path)
+            found = module.summaries.get(name)
+            return found if found is None or tainted or _returns_source(found) else None
 
     def prepare(self, text: str, path: str | None) -> None:
         """Computes every summary the file's calls may use and publishes the modules they are
@@ -162,8 +173,18 @@ class SummaryStore:
             real = os.path.realpath(path)
             self.graph.forget(real)
             self._modules.pop(real, None)
+            self._sources.clear()
             if real in self._published:
                 self._dirty.add(real)
+
+    def _may_source(self, path: str) -> bool:
+        """Whether the module or one it imports, transitively, may read a modelled source."""
+        found = self._sources.get(path)
+        if found is None:
+            found = self._sources[path] = any(
+                (entry := self.graph.text(p)) is not None and self.models.may_read_sources(entry[0])
+                for p in sorted(self.graph.closure(path)))
+        return found
 
     def mark_stale(self, path: str) -> None:
         """At an edit, on the editor's loop (no lock: one set add): analyses use the module's
@@ -187,19 +208,26 @@ class SummaryStore:
             self._modules[path] = module
         return module
 
-    def _summarise(self, module: _Module, name: str) -> None:
-        def lookup(qualified: str) -> Summary | None:
+    def _summarise(self, module: _Module) -> None:
+        """Every top-level function of the module at once: what one summary holds does not
+        depend on which function was asked for first (same-file recursion is cut alike)."""
+        def lookup(qualified: str, tainted: bool) -> Summary | None:
             target, function = _split(qualified, module.table)
             if target is None or self.graph.same_cycle(module.path, target):
                 return None
-            return self.function(target, function)
+            return self.function(target, function, tainted)
 
-        result = analyse_module(module.tree, self.models, external=lookup, only={name})
+        top = {node.name for node in module.tree.body if isinstance(node, _FUNCTIONS)}
+        result = analyse_module(module.tree, self.models, external=lookup, only=top)
         for outcome in result.outcomes:
-            if "." not in outcome.function:  # top-level functions: what another module calls
-                module.summaries.setdefault(outcome.function,
-                                            _export(outcome.summary, module.path, module.lines))
-        module.summaries.setdefault(name, None)
+            if outcome.function in top:  # what another module calls
+                module.summaries[outcome.function] = _export(outcome.summary, module.path,
+                                                             module.lines)
+        module.summarised = True
+
+
+def _returns_source(summary: Summary) -> bool:
+    return any(o.kind != "param" for o in summary.returns.taint)
 
 
 def _split(name: str, table: dict[str, str]) -> tuple[str | None, str]:
