@@ -23,6 +23,7 @@ import {
   evaluatePathProbe,
   evaluatePythonProbe,
 } from './common/probe';
+import { DOCUMENT_SELECTOR } from './common/documents';
 import { ServerCommand, resolveServerCommand, serverLaunch, serverSettings, userLevelValue } from './common/settings';
 import { selectedInterpreter } from './python';
 import { VisibleRangesFeature } from './visibleRanges';
@@ -248,10 +249,7 @@ export class ServerManager implements vscode.Disposable {
       options: { cwd: launch.cwd, env: { ...process.env, ...cmd.env, PYTHONUNBUFFERED: '1' } },
     };
     const clientOptions: LanguageClientOptions = {
-      documentSelector: [
-        { scheme: 'file', language: 'python' },
-        { scheme: 'untitled', language: 'python' },
-      ],
+      documentSelector: DOCUMENT_SELECTOR,
       outputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       initializationOptions: {

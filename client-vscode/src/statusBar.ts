@@ -1,6 +1,7 @@
 /** Status bar item: Bastion's findings in the active file, and the Bastion menu on click. */
 import * as vscode from 'vscode';
 import type { ServerManager, ServerStatus } from './server';
+import { DOCUMENT_SELECTOR } from './common/documents';
 
 export const DIAGNOSTIC_SOURCE = 'bastion';
 
@@ -61,8 +62,8 @@ export class StatusBar implements vscode.Disposable {
   update(): void {
     const status: ServerStatus = this.manager.current;
     const editor = vscode.window.activeTextEditor;
-    const isPython = editor?.document.languageId === 'python';
-    if (!isPython && status.state !== 'failed') {
+    const analysed = editor !== undefined && vscode.languages.match(DOCUMENT_SELECTOR, editor.document) > 0;
+    if (!analysed && status.state !== 'failed') {
       this.item.hide();
       return;
     }

@@ -1,4 +1,4 @@
-"""Reading Python files from disk safely: walking, size limits, encodings, binary content."""
+"""Reading source files from disk safely: walking, size limits, encodings, binary content."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from bastion.filekinds import discovered_kind
 from bastion.limits import MAX_FILE_BYTES
 from bastion.model.text import BINARY, BOM, newlines_as_python_reads
 
@@ -22,7 +23,10 @@ MAX_BYTES = MAX_FILE_BYTES  # a module attribute, so that tests can lower it
 # Folders that never hold the project's own code.
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".tox", ".nox", ".venv", "venv",
                        ".eggs", "node_modules", ".mypy_cache", ".ruff_cache", ".pytest_cache"})
-PY_SUFFIXES = (".py", ".pyw")
+
+
+# Files Bastion writes itself, which a folder walk never analyses (the default baseline).
+SKIP_FILES = frozenset({".bastion-baseline.json"})
 
 
 class UnreadableSource(Exception):
@@ -111,8 +115,9 @@ def read_source(path: str | Path) -> SourceFile:
     return SourceFile(str(path), decode_source(data), stat.st_mtime_ns, stat.st_size)
 
 
-def iter_python_files(root: Path, config: Config) -> Iterator[Path]:
-    """Python files under `root` (or `root` itself), skipping excluded paths; sorted, stable.
+def iter_source_files(root: Path, config: Config) -> Iterator[Path]:
+    """Files under `root` (or `root` itself) of a kind Bastion reads (Python, manifests,
+    configuration, ...: bastion/filekinds.py), skipping excluded paths; sorted, stable.
     Whatever is not a folder is yielded as is: the reader says why a FIFO or a device is skipped."""
     if not root.is_dir():
         if os.path.lexists(root):
@@ -122,7 +127,7 @@ def iter_python_files(root: Path, config: Config) -> Iterator[Path]:
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.endswith(".egg-info")
                          and not config.excludes(os.path.join(folder, d)))
         for name in sorted(files):
-            if name.endswith(PY_SUFFIXES):
+            if discovered_kind(name) is not None and name not in SKIP_FILES:
                 full = os.path.join(folder, name)
                 if not config.excludes(full):
                     yield Path(full)

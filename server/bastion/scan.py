@@ -16,9 +16,10 @@ from collections.abc import Iterable
 import attrs
 
 from bastion.config import Config
-from bastion.engine.cache_entry import InvalidEntry, decode, line_count, text_key
+from bastion.engine.cache_entry import InvalidEntry, cache_key, decode, line_count
 from bastion.engine.disk_cache import DiskCache
 from bastion.engine.engine import Analysis, Engine, RawAnalysis, apply_config
+from bastion.filekinds import FileKind, kind_of
 from bastion.files import UnreadableSource, read_source
 
 PARALLEL_MIN_FILES = 24
@@ -114,8 +115,10 @@ def _from_cache(items: list[ScanItem]) -> list[ScanOutcome | None]:
                     outcomes[index] = ScanOutcome(items[index], None, 0, f"skipped: {exc}")
                     continue
                 path = items[index].path
-                dependencies = dependency_key(graph, text, path) if graph is not None else ""
-                texts[index] = text_key(text, version_key, dependencies), text
+                kind = kind_of(path)
+                dependencies = dependency_key(graph, text, path) \
+                    if graph is not None and kind is FileKind.PYTHON else ""
+                texts[index] = cache_key(text, version_key, kind, dependencies), text
             stored = disk.get_many([key for key, _ in texts.values()])
             for index, (key, text) in texts.items():
                 try:

@@ -97,7 +97,7 @@ def test_text_report_lines_hints_and_summary(text_run):
     assert int(summary["total"]) == len(findings)
     assert int(summary["high"]) + int(summary["medium"]) + int(summary["low"]) == len(findings)
     assert sum(1 for m in findings if m["severity"] == "high") == int(summary["high"])
-    assert int(summary["files"]) == 6  # 4 modules + __init__ + the test; nothing excluded
+    assert int(summary["files"]) == 7  # 4 modules + __init__ + the test + pyproject.toml
     assert int(summary["suppressed"]) >= 1  # the `# nosec B324` in auth.py
     # a lesson hint follows findings whose rule the catalog knows
     assert any(HINT_LINE.match(line) for line in lines)
@@ -130,7 +130,7 @@ def test_json_report_matches_text(json_run, text_run):
                 r["message"]) for r in results}
     assert text == as_json
     summary = json_run["summary"]
-    assert summary["files"] == 6
+    assert summary["files"] == 7  # pyproject.toml is read too (secrets)
     assert summary["high"] + summary["medium"] + summary["low"] == len(results)
     assert json_run["errors"] == []
     for r in results:

@@ -189,8 +189,8 @@ def test_check_refuses_a_huge_pyproject_without_reading_it(tmp_path):
 
 def test_the_walk_hands_a_fifo_root_to_the_reader_and_skips_a_missing_one(tmp_path):
     from bastion.config import Config
-    from bastion.files import iter_python_files
+    from bastion.files import iter_source_files
 
     os.mkfifo(tmp_path / "x.py")
-    assert list(iter_python_files(tmp_path / "x.py", Config())) == [tmp_path / "x.py"]
-    assert list(iter_python_files(tmp_path / "gone", Config())) == []
+    assert list(iter_source_files(tmp_path / "x.py", Config())) == [tmp_path / "x.py"]
+    assert list(iter_source_files(tmp_path / "gone", Config())) == []

@@ -200,8 +200,8 @@ class TomlRulesAnalyzer:
         for path, data in _rule_files(directory):
             try:
                 table = tomllib.loads(data.decode("utf-8"))
-                if "taint" in table:
-                    continue  # reported by the taint analyzer (bastion.analyzers.taint)
+                if "taint" in table or "analyzer" in table:
+                    continue  # reported by the taint analyzer, or the analyzer named
                 rule = compile_rule(table, path.name)
             except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RuleError) as exc:
                 log.warning("skipping rule file %s: %s", path, exc)

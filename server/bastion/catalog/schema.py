@@ -28,7 +28,9 @@ OWASP_2021 = {
     "A10:2021": "Server-Side Request Forgery (SSRF)",
 }
 REQUIRED = ("id", "name", "title", "severity", "confidence", "owasp", "tags", "cwe", "lesson")
-OPTIONAL = ("match", "check", "fix", "taint")
+OPTIONAL = ("match", "check", "fix", "taint", "analyzer")
+# Analyzers of their own that report catalog rules (`analyzer = "secrets"`): no [match] needed.
+RULE_ANALYZERS = ("secrets", "deps")
 LESSON_FIELDS = ("summary", "why", "how_to_fix", "vulnerable", "fixed", "references")
 # Issue 13 item 3: the exceptions, the verification and the attack-harness status are required;
 # framework variants and dated versions only where they apply (tests/unit/test_lesson_content.py
@@ -129,6 +131,7 @@ class RuleSpec:
     match: dict | None = attrs.field(default=None, hash=False)
     check: str | None = None
     taint: dict | None = attrs.field(default=None, hash=False)  # a taint rule: its sink class
+    analyzer: str | None = None  # the analyzer of RULE_ANALYZERS that reports it
     fix: dict | None = attrs.field(default=None, hash=False)
     source_file: str = ""
 
@@ -176,12 +179,16 @@ def parse_rule(data: dict[str, Any], file: str) -> RuleSpec:
     lesson = _lesson(data.get("lesson"), error) if "lesson" in data else None
     match, check, fix = _matcher(data, own, error)
     taint = _taint(data, own, error)
+    analyzer = data.get("analyzer")
+    if "analyzer" in data and analyzer not in RULE_ANALYZERS:
+        error("analyzer", f"{analyzer!r} is not one of {', '.join(RULE_ANALYZERS)}")
 
     if error.errors or cwe is None or lesson is None:
         raise InvalidRule(error.errors)
     return RuleSpec(id=rule_id, name=name, title=title.strip(), severity=severity,
                     confidence=confidence, owasp=owasp, tags=tuple(tags), cwe=cwe, lesson=lesson,
-                    match=match, check=check, fix=fix, taint=taint, source_file=file)
+                    match=match, check=check, fix=fix, taint=taint, analyzer=analyzer,
+                    source_file=file)
 
 
 @attrs.define
@@ -336,12 +343,13 @@ def _matcher(data: dict, own: bool, error: _Errors) -> tuple[dict | None, str | 
                 error(key, "bandit rules are found by bandit; only own (BST) rules have "
                            "[match] or check")
         return None, None, fix
-    given = [key for key in ("match", "check", "taint") if key in data]
+    given = [key for key in ("match", "check", "taint", "analyzer") if key in data]
     if not given:
-        error("match", "own (BST) rules need a [match] table, `check = \"python:<name>\"` or a "
-                       "[taint] table")
+        error("match", "own (BST) rules need a [match] table, `check = \"python:<name>\"`, a "
+                       "[taint] table or `analyzer = \"<name>\"`")
     elif len(given) > 1:
-        error(given[1], f"give one of [match], check or [taint], not {' and '.join(given)}")
+        error(given[1], f"give one of [match], check, [taint] or analyzer, not "
+                        f"{' and '.join(given)}")
     if match is not None:
         for message in _validate_match(match):
             error("match", message)

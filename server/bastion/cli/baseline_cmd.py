@@ -36,7 +36,7 @@ from bastion.baseline import (
     write_baseline,
 )
 from bastion.config import ConfigError, config_for_path
-from bastion.files import UnreadableSource, iter_python_files, read_limited, read_source
+from bastion.files import UnreadableSource, iter_source_files, read_limited, read_source
 from bastion.report.results import CheckResults, FileResult
 
 EXIT_OK, EXIT_ERROR = 0, 2
@@ -90,7 +90,7 @@ def _analyse(args: argparse.Namespace) -> CheckResults:
             raise _Failed(str(exc)) from None
         for warning in warnings:
             print(f"bastion: warning: {warning}", file=sys.stderr)
-        for path in iter_python_files(root, config):
+        for path in iter_source_files(root, config):
             shown = os.path.relpath(path) if not root.is_absolute() else str(path)
             items.append(ScanItem(str(path), shown, config))
     for outcome in scan(items, jobs=args.jobs, use_cache=not args.no_cache):

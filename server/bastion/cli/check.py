@@ -19,7 +19,7 @@ import attrs
 from bastion.cli.output import OutputError, ReportTarget
 from bastion.config import ConfigError, config_for_path
 from bastion.engine.syntax_version import newer_syntax, newer_syntax_message
-from bastion.files import UnreadableSource, iter_python_files, read_source
+from bastion.files import UnreadableSource, iter_source_files, read_source
 from bastion.report.results import CheckResults, FileResult
 from bastion.scan import ScanItem, default_jobs, scan
 
@@ -128,7 +128,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"bastion: warning: {warning}", file=sys.stderr)
         config = apply(config, given)
         absolute = root.is_absolute()
-        for path in iter_python_files(root, config):
+        for path in iter_source_files(root, config):
+            if root.is_dir() and target.is_target(path):
+                continue  # last run's JSON report, found by the walk: not a file of the project
             scanned.append(str(path))
             shown = str(path) if absolute else os.path.relpath(path)
             if fixing is None:

@@ -73,17 +73,21 @@ class ReportTarget:
                               "or give another name")
         return cls(path, existing=stat)
 
+    def is_target(self, path: str | os.PathLike) -> bool:
+        """Whether `path` is the existing file the report will replace."""
+        if self.existing is None:
+            return False
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return False
+        return (stat.st_dev, stat.st_ino) == (self.existing.st_dev, self.existing.st_ino)
+
     def refuse_scanned(self, paths: Iterable[str]) -> None:
         """OutputError when the target is one of the files analysed: the report would replace
         the code."""
-        if self.existing is None:
-            return
         for path in paths:
-            try:
-                stat = os.stat(path)
-            except OSError:
-                continue
-            if (stat.st_dev, stat.st_ino) == (self.existing.st_dev, self.existing.st_ino):
+            if self.is_target(path):
                 raise OutputError(f"{self.path}: refusing to write the report over a file that "
                                   f"is being scanned ({path})")
 

@@ -21,6 +21,7 @@ import os
 from collections.abc import Container, Mapping, Sequence
 
 from bastion.engine.suppress import Directive
+from bastion.filekinds import FileKind
 from bastion.model import Finding, FlowStep, Level, Span
 
 MAX_VALUE_CHARS = 64 * 1024 * 1024
@@ -45,6 +46,14 @@ def text_key(text: str, version_key: str, dependencies: str = "") -> str:
     if dependencies:
         digest.update(b"\0" + dependencies.encode())
     return digest.hexdigest()
+
+
+def cache_key(text: str, version_key: str, kind: FileKind, dependencies: str = "") -> str:
+    """The key of `text`'s row when analysed as a document of `kind` (a Python file's key is
+    `text_key`'s: the same text as YAML is another analysis, which depends on nothing else)."""
+    if kind is FileKind.PYTHON:
+        return text_key(text, version_key, dependencies)
+    return text_key(text, f"{version_key}|kind={kind.value}")
 
 
 def line_count(text: str) -> int:

@@ -18,16 +18,19 @@ from datetime import date
 import attrs
 
 from bastion.analyzers.base import Analyzer, UnitSource
+from bastion.analyzers.text_base import TextAnalyzer, TextFix
 from bastion.config import Config
 from bastion.engine.cache import LRU
-from bastion.engine.cache_entry import InvalidEntry, decode, encode, text_key
+from bastion.engine.cache_entry import InvalidEntry, cache_key, decode, encode, text_key
 from bastion.engine.context import EMPTY, Context, import_facts
 from bastion.engine.deep import OwnedLock, run_deep
 from bastion.engine.disk_cache import DiskCache
 from bastion.engine.progressive import Reporter, analyse_progressively
 from bastion.engine.suppress import Directive, SuppressionHint, comment_directives, govern
+from bastion.engine.text_documents import analyse_text, memo_key
 from bastion.engine.units import Split, Unit, forget_chunks, split_document
 from bastion.engine.whole_file import analyse_whole, split_whole
+from bastion.filekinds import FileKind, kind_of
 from bastion.limits import MAX_NESTING
 from bastion.model import Finding, NotAnalysed
 from bastion.model.text import split_lines
@@ -104,9 +107,14 @@ class Analysis:
 
 
 class Engine:
+    """`analyzers` read Python files; `text_analyzers` (analyzers/text_base.py) read the files
+    of the other kinds (bastion/filekinds.py), which the engine tells apart by their paths."""
+
     def __init__(self, analyzers: Sequence[Analyzer], cache_size: int = 20_000,
-                 disk_cache: DiskCache | None = None, unit_caches: bool = True) -> None:
+                 disk_cache: DiskCache | None = None, unit_caches: bool = True,
+                 text_analyzers: Sequence[TextAnalyzer] = ()) -> None:
         self.analyzers = list(analyzers)
+        self.text_analyzers = list(text_analyzers)
         self.disk_cache = disk_cache
         self.unit_caches = unit_caches  # False for one-off scans: documents are not edited
         self.lock = OwnedLock()
@@ -114,13 +122,16 @@ class Engine:
         self._results: LRU[tuple[bytes, bytes], tuple[Finding, ...]] = LRU(cache_size)
         # Ranges that do not parse, by text digest: why when it is their nesting, else "".
         self._depth_verdicts: LRU[bytes, str] = LRU(1024)
+        # Text documents' raw analyses by text and kind: a re-opened or undone text.
+        self._texts: LRU[bytes, RawAnalysis] = LRU(64)
         self.rule_names: dict[str, str] = {}  # rule id -> check name
-        for analyzer in self.analyzers:
+        for analyzer in [*self.analyzers, *self.text_analyzers]:
             self.rule_names.update(analyzer.rule_ids())
         self._lookup = {**{i: i for i in self.rule_names}, **{n: i for i, n in self.rule_names.items()}}
         for analyzer in self.analyzers:
             self._lookup.update(analyzer.nosec_ids())
-        self.version_key = "|".join(f"{a.id}={a.version}" for a in self.analyzers)
+        versions = {a.id: a.version for a in [*self.analyzers, *self.text_analyzers]}
+        self.version_key = "|".join(f"{name}={version}" for name, version in versions.items())
 
     def analyse(self, text: str, path: str, config: Config) -> Analysis:
         return apply_config(self.analyse_raw(text, path), path, config)
@@ -179,7 +190,13 @@ class Engine:
         """`analyse_raw` as a generator that yields between slices of the work (a slice of a
         progressive first analysis, a batch of units), without holding `lock`: the caller may
         run other analyses in between. Its caller runs it on the deep-stack worker
-        (`engine/deep.py`) and turns an exception into a "not analysed" result."""
+        (`engine/deep.py`) and turns an exception into a "not analysed" result.
+
+        A document that is not Python (by its path) goes to the text analyzers of its kind,
+        whole, whatever `split` says."""
+        kind = kind_of(path)
+        if kind is not FileKind.PYTHON:
+            return self._text_analysis(text, path, kind, use_disk)
         key = None
         if split is None and use_disk and self.disk_cache is not None:
             dependencies = self.dependency_key(text, path)
@@ -203,10 +220,39 @@ class Engine:
             self.disk_cache.put(key, encode(key, text, raw.findings, raw.directives, raw.broken))
         return raw
 
+    def _text_analysis(self, text: str, path: str, kind: FileKind, use_disk: bool) -> RawAnalysis:
+        key = cache_key(text, self.version_key, kind) if use_disk and self.disk_cache else None
+        cached = self.cached_raw(text, key) if key is not None else None
+        if cached is not None:
+            return cached
+        memo = memo_key(text, kind)
+        with self.lock:
+            raw = self._texts.get(memo)
+            if raw is None:
+                raw = analyse_text(self, text, path, kind)
+                if not raw.errors:
+                    self._texts.put(memo, raw)
+        if key is not None and not raw.errors:
+            self.disk_cache.put(key, encode(key, text, raw.findings, raw.directives, raw.broken))
+        return raw
+
+    def text_fixes(self, text: str, path: str, finding: Finding) -> list[TextFix]:
+        """The quick fixes the text analyzers offer for `finding` in the document `text` of
+        `path` ([] for a Python document, or a finding no text analyzer knows)."""
+        kind = kind_of(path)
+        fixes: list[TextFix] = []
+        for analyzer in self.text_analyzers:
+            if kind in analyzer.kinds and finding.rule_id in analyzer.rule_ids():
+                with self.lock:
+                    fixes.extend(analyzer.fixes(text, path, kind, finding))
+        return fixes
+
     def split_cached(self, text: str, path: str, lines: list[str]) -> RawAnalysis | None:
         """The document's disk-cache entry split into units, its unit caches filled: what a
         first analysis leaves behind, without running the checks again (None: no entry, or
         the document does not parse)."""
+        if kind_of(path) is not FileKind.PYTHON:
+            return None  # a text document has no units to prepare
         cached = self.cached_raw(text, path=path)
         if cached is None:
             return None
@@ -396,6 +442,7 @@ class Engine:
         with self.lock:
             self._facts.clear()
             self._results.clear()
+            self._texts.clear()
             forget_chunks()
 
 

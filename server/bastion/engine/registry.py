@@ -13,20 +13,29 @@ def default_analyzers() -> list:
     # Imported here: loading bandit's plugins is the slowest import, and a scan served from the
     # result cache (see default_version_key) never needs it.
     from bastion.analyzers.bandit_adapter import BanditAdapter
+    from bastion.analyzers.secrets.analyzer import SecretsAnalyzer
     from bastion.analyzers.taint.analyzer import TaintAnalyzer
     from bastion.analyzers.toml_rules import TomlRulesAnalyzer
 
-    return [BanditAdapter(), TomlRulesAnalyzer.from_catalog(), TaintAnalyzer()]
+    # The secrets analyzer reads Python files whole (analyse_file) and is a text analyzer too.
+    return [BanditAdapter(), TomlRulesAnalyzer.from_catalog(), TaintAnalyzer(), SecretsAnalyzer()]
+
+
+def default_text_analyzers() -> list:
+    from bastion.analyzers.text_registry import text_analyzers
+
+    return text_analyzers()
 
 
 def default_version_key() -> str:
     """`create_engine().version_key` without loading bandit's plugins or compiling the rules."""
     from bastion.analyzers.taint.analyzer import taint_version
+    from bastion.analyzers.text_registry import versions_key
     from bastion.analyzers.toml_rules import catalog_version
     from bastion.catalog.paths import rules_dir
 
     return (f"bandit={bandit_version()}|bastion={catalog_version(rules_dir() / 'bastion')}"
-            f"|taint={taint_version()}")
+            f"|taint={taint_version()}{versions_key()}")
 
 
 def default_rule_ids() -> frozenset[str]:
@@ -84,4 +93,4 @@ def create_engine(disk_cache: bool = False, unit_caches: bool = True) -> Engine:
     `unit_caches`: keep per-unit results for documents that will be edited (the editor)."""
     use_disk = disk_cache and not os.environ.get("BASTION_NO_CACHE")
     return Engine(default_analyzers(), disk_cache=DiskCache() if use_disk else None,
-                  unit_caches=unit_caches)
+                  unit_caches=unit_caches, text_analyzers=default_text_analyzers())

@@ -43,6 +43,7 @@ from bastion.engine.deep import run_deep
 from bastion.engine.engine import Analysis, Engine, Progress, RawAnalysis, apply_config
 from bastion.engine.incremental import IncrementalSplitter, analyse_edit
 from bastion.engine.units import Split
+from bastion.filekinds import discovered_kind, is_python
 from bastion.limits import MAX_FILE_BYTES
 from bastion.lsp.convert import baselined_diagnostic, skipped_diagnostic, to_diagnostic, to_diagnostics
 from bastion.lsp.documents import Document
@@ -94,6 +95,11 @@ def not_analysable(doc: Document) -> str | None:
         return f"too large ({size // 1024} KiB > {MAX_FILE_BYTES // 1024} KiB)"
     if "\x00" in text:
         return BINARY
+    if doc.language_id not in ("python", "") and is_python(doc.path) \
+            and discovered_kind(doc.path or "") is None:
+        # The client says it is not Python, and its name is of no kind the engine reads: it
+        # would be parsed as Python (an extension-less shell script in a `sh` buffer).
+        return f"not Python ({doc.language_id}) and not a file kind Bastion reads"
     return None
 
 
@@ -206,7 +212,8 @@ class Scheduler:
                 if outcome is None or not self._still(uri, doc, version, generation):
                     continue  # stale: analyse the newest text instead
                 self._store(uri, doc, generation, config, outcome)
-                if outcome.split is None:  # read from the disk cache: prepare for edits
+                if outcome.split is None and is_python(snapshot.path):
+                    # Read from the disk cache: prepare for edits (a text document has no units).
                     self._wake(uri)
                     await self._warm_up(uri, doc, snapshot, generation, outcome)
         except Exception:

@@ -33,7 +33,7 @@ from lsprotocol import types
 
 from bastion.config import Config
 from bastion.engine.engine import Analysis, apply_config
-from bastion.files import UnreadableSource, iter_python_files, read_source
+from bastion.files import UnreadableSource, iter_source_files, read_source
 from bastion.lsp.convert import to_diagnostic
 from bastion.lsp.documents import Document, uri_to_path
 from bastion.lsp.pygls_compat import forget_progress, progress_cancellation
@@ -129,7 +129,7 @@ def _walk(roots: list[tuple[str, Config]]) -> list[str]:
     seen: set[str] = set()
     paths: list[str] = []
     for folder, config in roots:
-        for path in iter_python_files(Path(folder), config):
+        for path in iter_source_files(Path(folder), config):
             key = _key(str(path))
             if key not in seen:
                 seen.add(key)

@@ -1,0 +1,62 @@
+"""What is not a secret though it looks like one: placeholders, documentation values, references
+to a variable, test fixtures; and the entropy measure the generic rule relies on.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections import Counter
+
+# Lower-case words that mark a value as a placeholder or a documentation example.
+_PLACEHOLDER_WORDS = ("changeme", "change_me", "change-me", "changeit", "example", "placeholder",
+                      "dummy", "sample", "your_", "your-", "yourpass", "redacted", "notasecret",
+                      "not_a_secret", "not-a-secret", "fake", "xxxx", "todo", "fixme", "insert",
+                      "replace", "<", "${", "{{", "%(", "$(", "***", "...")
+# Whole values that are words, not secrets.
+_PLACEHOLDER_VALUES = frozenset({"password", "passwd", "secret", "token", "none", "null", "true",
+                                 "false", "undefined", "empty", "default", "required", "string",
+                                 "optional", "hidden", "unset", "test", "testing", "admin"})
+# A value that names another value: `$DB_PASSWORD`, `%DB_PASSWORD%`, `env:DB_PASSWORD`, ...
+_REFERENCE = re.compile(r"^(?:\$\w+|%\w+%|env[:.]\w+|secret[:.][\w.]+|vault:\S+)$")
+# Folders and file names of tests, fixtures and examples (whole path components).
+_TEST_DIRS = frozenset({"tests", "test", "testing", "fixtures", "fixture", "testdata", "examples",
+                        "example", "samples", "docs", "doc"})
+_TEST_FILE = re.compile(r"^(?:test_.*|.*_test|conftest|.*\.example|.*\.sample|.*\.template"
+                        r"|.*\.dist)(?:\.[a-z0-9]+)?$", re.IGNORECASE)
+
+
+def is_placeholder(value: str) -> bool:
+    low = value.lower()
+    if low in _PLACEHOLDER_VALUES or _REFERENCE.match(value):
+        return True
+    if any(word in low for word in _PLACEHOLDER_WORDS):
+        return True
+    return len(set(low)) <= 2  # "aaaaaaaa", "x0x0x0x0"
+
+
+def is_test_path(path: str) -> bool:
+    """Whether `path` is a test, fixture or example file, by its name and its folders."""
+    parts = [p for p in re.split(r"[\\/]+", path) if p]
+    if not parts:
+        return False
+    name = parts[-1]
+    if _TEST_FILE.match(name) or os.path.splitext(name)[0].endswith((".example", ".sample")):
+        return True
+    return any(part.lower() in _TEST_DIRS for part in parts[:-1])
+
+
+def entropy(value: str) -> float:
+    """Shannon entropy of the characters of `value`, in bits per character."""
+    if not value:
+        return 0.0
+    counts = Counter(value)
+    total = len(value)
+    return -sum(n / total * math.log2(n / total) for n in counts.values())
+
+
+def character_classes(value: str) -> int:
+    """How many of lower case, upper case, digits and other characters `value` mixes."""
+    return sum((any(c.islower() for c in value), any(c.isupper() for c in value),
+                any(c.isdigit() for c in value), any(not c.isalnum() for c in value)))

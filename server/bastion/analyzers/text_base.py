@@ -1,0 +1,52 @@
+"""What the engine hands a text analyzer (a file that is not Python), and what it must provide.
+
+A text analyzer reads a whole document of one of the kinds it declares (`bastion.filekinds`):
+requirements files, lock files, `.env`, YAML, ... It registers in `analyzers/text_registry.py`.
+Like a Python analyzer it must be deterministic (results are cached by text, kind and
+`version`), and any exception it raises makes the file "not analysed" in every output.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import attrs
+
+from bastion.filekinds import FileKind
+from bastion.model import Finding, Span
+
+
+@attrs.frozen
+class TextEdit:
+    """Replace `span` of the document (0-based lines, code-point columns, end exclusive) with
+    `new_text`: a quick fix of a text analyzer, applied as is (no re-analysis, no libcst)."""
+
+    span: Span
+    new_text: str
+
+
+@attrs.frozen
+class TextFix:
+    """One quick fix for a finding: a title, its edits (none: only advice, e.g. "run `uv lock`"),
+    and whether it preserves behaviour for every input ("safe") or needs a look ("review")."""
+
+    title: str
+    edits: tuple[TextEdit, ...] = ()
+    safety: str = "review"
+
+
+class TextAnalyzer(Protocol):
+    id: str
+    version: str  # part of the result cache's key: change it when findings may change
+    kinds: frozenset[FileKind]  # the kinds of file it reads
+
+    def rule_ids(self) -> dict[str, str]:
+        """Every rule id this analyzer can report, mapped to its check name."""
+
+    def analyse_text(self, text: str, path: str, kind: FileKind) -> list[Finding]:
+        """Findings in the whole document, with spans in its lines (`text` as the engine
+        holds it: newlines as Python reads them, no BOM). `lines` of a finding: the lines a
+        suppression comment may sit on (default: the span's first line)."""
+
+    def fixes(self, text: str, path: str, kind: FileKind, finding: Finding) -> list[TextFix]:
+        """Quick fixes for one of this analyzer's findings in `text` ([] when none)."""

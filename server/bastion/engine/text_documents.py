@@ -1,0 +1,83 @@
+"""Analysis of a document that is not Python: the text analyzers of its kind, over the whole text.
+
+No units, no parse, no incremental split: each run reads the whole text (the editor re-runs it on
+every change; the per-engine memo below and the result cache answer repeated texts). Suppression
+comments use the kind's line-comment marker (`# nosec BST301` at the end of a `.env` or YAML
+line); a kind without comments (JSON) is suppressed through a baseline or the configuration.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import attrs
+
+from bastion.engine.suppress import Directive, parse_directive
+from bastion.filekinds import FileKind
+from bastion.model import Finding, NotAnalysed
+
+if TYPE_CHECKING:
+    from bastion.engine.engine import Engine, RawAnalysis
+
+log = logging.getLogger(__name__)
+
+# A comment that may suppress: its marker at the start of the line or after a blank (a `#`
+# inside a value, `KEY=a#b`, starts no comment in the formats that have `#` comments).
+_DIRECTIVE = re.compile(r"(?:^|(?<=[ \t]))#[ \t]*(?=(?i:nosec|noqa|bastion))", re.MULTILINE)
+
+
+def analyse_text(engine: Engine, text: str, path: str, kind: FileKind) -> RawAnalysis:
+    """The raw analysis of `text` as a document of `kind`. Call with `engine.lock` held."""
+    from bastion.engine.engine import RawAnalysis, failure_reason
+
+    findings: list[Finding] = []
+    errors: list[NotAnalysed] = []
+    for analyzer in engine.text_analyzers:
+        if kind not in analyzer.kinds:
+            continue
+        try:
+            found = analyzer.analyse_text(text, path, kind)
+        except Exception as exc:  # noqa: BLE001 - the other analyzers' findings still count
+            log.exception("%s failed on %s", analyzer.id, path)
+            errors.append(NotAnalysed(f"{analyzer.id} failed: {failure_reason(exc)}",
+                                      analyzer=analyzer.id))
+            continue
+        findings.extend(_with_lines(f) for f in found)
+    findings.sort(key=Finding.sort_key)
+    return RawAnalysis(tuple(findings), text_directives(text, kind, engine.nosec_names), (),
+                       tuple(errors))
+
+
+def _with_lines(finding: Finding) -> Finding:
+    if finding.lines:
+        return finding
+    return attrs.evolve(finding, lines=(finding.span.start_line,))
+
+
+def text_directives(text: str, kind: FileKind, names: Mapping[str, str]) -> dict[int, Directive]:
+    """The suppression comments of a document of `kind`, by 0-based line."""
+    if kind.comment != "#":
+        return {}
+    found: dict[int, Directive] = {}
+    line, counted = 0, 0  # lines counted up to `counted`, so the whole count stays linear
+    for match in _DIRECTIVE.finditer(text):
+        start = match.start()
+        line += text.count("\n", counted, start)
+        counted = start
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", start)
+        comment = text[start:line_end if line_end >= 0 else len(text)].rstrip("\r")
+        directive = parse_directive(comment, line, names, start - line_start)
+        if directive is not None and line not in found:
+            found[line] = directive
+    return found
+
+
+def memo_key(text: str, kind: FileKind) -> bytes:
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16)
+    digest.update(kind.value.encode())
+    return digest.digest()
