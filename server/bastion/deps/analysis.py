@@ -1,0 +1,55 @@
+"""A manifest's text to findings: the entry point the engine's text-analyzer registry calls.
+
+Lock files and manifests are parsed by kind (`names.manifest_kind`); a part that cannot be
+parsed, or an advisory index that cannot be loaded, makes the file (or that line) "not
+analysed", never silently clean. Typosquat checks need no index and run regardless.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from bastion.deps import locks, match, pyproject, requirements_txt, store
+from bastion.deps.index import AdvisoryIndex, InvalidIndex
+from bastion.deps.model import Manifest
+from bastion.deps.names import manifest_kind
+from bastion.model import Finding, NotAnalysed
+
+ANALYZER = "deps"
+
+
+@attrs.frozen
+class Result:
+    findings: tuple[Finding, ...]
+    not_analysed: tuple[NotAnalysed, ...]
+    index: AdvisoryIndex | None  # the index used, for its age and source
+
+
+def parse_manifest(path: str, text: str, root: str | None,
+                   reader: requirements_txt.Reader = requirements_txt.read_file) -> Manifest | None:
+    kind = manifest_kind(path)
+    if kind is None:
+        return None
+    if kind == "requirements":
+        return requirements_txt.read_with_includes(path, text, root, reader)
+    if kind == "pyproject":
+        return pyproject.parse(text)
+    return locks.parse(kind, text)
+
+
+def analyse(path: str, text: str, root: str | None = None,
+            index: AdvisoryIndex | None = None,
+            reader: requirements_txt.Reader = requirements_txt.read_file) -> Result:
+    manifest = parse_manifest(path, text, root, reader)
+    if manifest is None:
+        return Result((), (), None)
+    problems = [NotAnalysed(p.reason, p.line, p.line, ANALYZER) for p in manifest.problems]
+    if index is None:
+        try:
+            index = store.load()
+        except InvalidIndex as exc:
+            problems.append(NotAnalysed(f"advisory index unusable: {exc}; run `bastion db "
+                                        "update`, or delete the file to use the shipped index",
+                                        analyzer=ANALYZER))
+    found = match.findings(manifest.dependencies, index)
+    return Result(tuple(sorted(found, key=Finding.sort_key)), tuple(problems), index)

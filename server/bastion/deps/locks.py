@@ -1,0 +1,133 @@
+"""Lock files: uv.lock, poetry.lock, pylock.toml / pylock.*.toml, Pipfile.lock.
+
+Locks are never edited: a finding names the command that re-locks the package. Values come from
+the real parsers (`tomllib`, `json`); the version's span from the line that holds it, since
+the tools write one key per line. Packages from git, a path or a URL are not looked up.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from bastion.deps.model import Dependency, Manifest, Problem
+from bastion.deps.toml_text import TOMLDecodeError, loads
+from bastion.model import Span
+
+LOCK_COMMANDS = {
+    "uv.lock": "uv lock --upgrade-package {name}",
+    "poetry.lock": "poetry update {name}",
+    "pylock": "re-lock with the tool that wrote the file (e.g. `pip lock`, or "
+              "`uv lock --upgrade-package {name}` then `uv export --format pylock.toml`)",
+    "Pipfile.lock": "pipenv update {name}",
+}
+_BLOCK = {"uv.lock": "package", "poetry.lock": "package", "pylock": "packages"}
+_NOT_INDEX = {"git", "directory", "file", "url", "path", "editable", "virtual", "vcs", "archive"}
+
+
+def parse(kind: str, text: str) -> Manifest:
+    if kind == "Pipfile.lock":
+        return _pipfile(text)
+    try:
+        data = loads(text)
+    except TOMLDecodeError as exc:
+        return Manifest(kind, (), (Problem(f"not valid TOML ({exc})"),))
+    block = _BLOCK[kind]
+    entries = data.get(block)
+    if not isinstance(entries, list):
+        return Manifest(kind, ())
+    spans = _toml_version_lines(text, block)
+    found: list[Dependency] = []
+    problems: list[Problem] = []
+    for position, entry in enumerate(entries):
+        if not isinstance(entry, dict) or position >= len(spans):
+            continue
+        name, version = entry.get("name"), entry.get("version")
+        if not isinstance(name, str) or not isinstance(version, str) or _not_from_index(entry):
+            continue
+        span = spans[position]
+        if span is None:
+            continue
+        found.append(_locked(kind, name, version, span, problems))
+    return Manifest(kind, tuple(d for d in found if d is not None), tuple(problems))
+
+
+def _not_from_index(entry: dict) -> bool:
+    source = entry.get("source")
+    if isinstance(source, dict):
+        if source.get("type") in _NOT_INDEX or any(key in _NOT_INDEX for key in source):
+            return True
+    return any(key in entry for key in ("vcs", "directory", "archive"))
+
+
+def _toml_version_lines(text: str, block: str) -> list[Span | None]:
+    """For each `[[block]]` in order, the span of its `version = "..."` value (None if absent)."""
+    header = re.compile(r"^\s*\[\[\s*" + block + r"\s*\]\]\s*(#.*)?$")
+    other = re.compile(r"^\s*\[")
+    version = re.compile(r'^\s*version\s*=\s*(["\'])([^"\']*)\1')
+    spans: list[Span | None] = []
+    inside = False
+    for number, line in enumerate(text.splitlines()):
+        if header.match(line):
+            spans.append(None)
+            inside = True
+        elif other.match(line):
+            inside = False  # a sub-table ([package.source], [[package.wheels]]): not the version
+        elif inside and spans[-1] is None:
+            match = version.match(line)
+            if match:
+                spans[-1] = Span(number, match.start(2), number, match.end(2))
+    return spans
+
+
+def _locked(kind: str, name: str, version: str, span: Span,
+            problems: list[Problem]) -> Dependency | None:
+    try:
+        Version(version)
+    except InvalidVersion:
+        problems.append(Problem(f"{name}: {version!r} is not a PEP 440 version", span.start_line))
+        return None
+    normalised = canonicalize_name(name)
+    return Dependency(normalised, f"=={version}", span, version, span, locked=True,
+                      lock_command=LOCK_COMMANDS[kind].format(name=normalised))
+
+
+def _pipfile(text: str) -> Manifest:
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        return Manifest("Pipfile.lock", (), (Problem(f"not valid JSON ({exc})"),))
+    found: list[Dependency] = []
+    problems: list[Problem] = []
+    lines = text.splitlines()
+    for section in ("default", "develop"):
+        packages = data.get(section) if isinstance(data, dict) else None
+        if not isinstance(packages, dict):
+            continue
+        start = _find_key(lines, section, 0)
+        for name, entry in packages.items():
+            version = entry.get("version") if isinstance(entry, dict) else None
+            if not isinstance(version, str) or not version.startswith("=="):
+                continue
+            key = _find_key(lines, name, start)
+            line = _find_key(lines, "version", key) if key is not None else None
+            if line is None:
+                continue
+            col = lines[line].find(version, lines[line].index('"version"') + 9) + 2
+            span = Span(line, col, line, col + len(version) - 2)
+            dependency = _locked("Pipfile.lock", name, version[2:], span, problems)
+            if dependency is not None:
+                found.append(dependency)
+    return Manifest("Pipfile.lock", tuple(found), tuple(problems))
+
+
+def _find_key(lines: list[str], key: str, start: int | None) -> int | None:
+    if start is None:
+        return None
+    needle = json.dumps(key) + ":"
+    compact = json.dumps(key) + " :"
+    return next((i for i in range(start, len(lines))
+                 if needle in lines[i] or compact in lines[i]), None)

@@ -1,0 +1,178 @@
+"""pyproject.toml: PEP 621 dependencies and optional-dependencies, PEP 735 dependency-groups,
+Poetry's dependency tables (caret, tilde and wildcard constraints turned into PEP 440)."""
+
+from __future__ import annotations
+
+import re
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from bastion.deps.model import Dependency, Manifest, Problem
+from bastion.deps.toml_text import Literals, TOMLDecodeError, loads
+from bastion.model import Span
+
+_NAME = re.compile(r"\s*[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\s*(\[[^\]]*\])?\s*")
+_PIN = re.compile(r"(===?)\s*([^\s,;()]+)")
+
+
+def parse(text: str) -> Manifest:
+    try:
+        data = loads(text)
+    except TOMLDecodeError as exc:
+        return Manifest("pyproject", (), (Problem(f"not valid TOML ({exc})"),))
+    literals = Literals(text)
+    found: list[Dependency] = []
+    problems: list[Problem] = []
+    project = data.get("project") if isinstance(data.get("project"), dict) else {}
+    strings = list(_strings(project.get("dependencies")))
+    optional = project.get("optional-dependencies")
+    for group in (optional.values() if isinstance(optional, dict) else ()):
+        strings.extend(_strings(group))
+    groups = data.get("dependency-groups")
+    for group in (groups.values() if isinstance(groups, dict) else ()):
+        strings.extend(_strings(group))  # {include-group = "..."} tables are skipped
+    for value in strings:
+        span = literals.take(value)
+        if span is None:
+            continue
+        try:
+            dependency = pep508(value, span)
+        except InvalidRequirement as exc:
+            problems.append(Problem(f"not a valid requirement ({str(exc).splitlines()[0]})",
+                                    span.start_line))
+            continue
+        if dependency is not None:
+            found.append(dependency)
+    found.extend(_poetry(data, text, problems))
+    return Manifest("pyproject", tuple(found), tuple(problems))
+
+
+def _strings(value) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def pep508(value: str, literal: Span) -> Dependency | None:
+    """A dependency from a requirement string whose contents sit at `literal` (one line)."""
+    parsed = Requirement(value)
+    if parsed.url or literal.start_line != literal.end_line:
+        return None
+    base = literal.start_col
+    name_end = _NAME.match(value).end()
+    name_text = value[:name_end].split("[")[0]
+    name_start = len(name_text) - len(name_text.lstrip())
+    name_span = Span(literal.start_line, base + name_start, literal.start_line,
+                     base + len(name_text.rstrip()))
+    spec_end = value.find(";") if ";" in value else len(value)
+    spec_text = value[name_end:spec_end].strip().strip("()").strip()
+    if spec_text:
+        offset = value.find(spec_text, name_end)
+        span = Span(literal.start_line, base + offset, literal.start_line,
+                    base + offset + len(spec_text))
+    else:
+        span = literal
+    pinned = version_span = None
+    specifiers = list(parsed.specifier)
+    if len(specifiers) == 1 and specifiers[0].operator in ("==", "===") \
+            and "*" not in specifiers[0].version:
+        pin = _PIN.search(value, name_end)
+        pinned = specifiers[0].version
+        version_span = Span(literal.start_line, base + pin.start(2), literal.start_line,
+                            base + pin.end(2))
+    return Dependency(canonicalize_name(parsed.name), str(parsed.specifier), span, pinned,
+                      version_span, name_span=name_span)
+
+
+def _poetry(data: dict, text: str, problems: list[Problem]) -> list[Dependency]:
+    poetry = data.get("tool", {}).get("poetry") if isinstance(data.get("tool"), dict) else None
+    if not isinstance(poetry, dict):
+        return []
+    tables = [("tool.poetry.dependencies", poetry.get("dependencies")),
+              ("tool.poetry.dev-dependencies", poetry.get("dev-dependencies"))]
+    groups = poetry.get("group")
+    for name, group in (groups.items() if isinstance(groups, dict) else ()):
+        if isinstance(group, dict):
+            tables.append((f"tool.poetry.group.{name}.dependencies", group.get("dependencies")))
+    lines = text.splitlines()
+    found = []
+    for header, table in tables:
+        if not isinstance(table, dict):
+            continue
+        start = _header_line(lines, header)
+        for name, value in table.items():
+            if name.lower() == "python" or start is None:
+                continue
+            constraint = value.get("version") if isinstance(value, dict) else value
+            if not isinstance(constraint, str):
+                continue  # git, path or url dependencies, or several constraints
+            span = _value_span(lines, start, name, constraint)
+            if span is None:
+                continue
+            try:
+                specifier = poetry_to_pep440(constraint)
+            except ValueError as exc:
+                problems.append(Problem(str(exc), span.start_line))
+                continue
+            pinned = specifier[2:] if specifier.startswith("==") and "*" not in specifier \
+                and "," not in specifier else None
+            version_span = None
+            if pinned:
+                col = lines[span.start_line].find(pinned, span.start_col)
+                version_span = Span(span.start_line, col, span.start_line, col + len(pinned))
+            key_col = lines[span.start_line].find(name)
+            name_span = Span(span.start_line, key_col, span.start_line, key_col + len(name))
+            found.append(Dependency(canonicalize_name(name), specifier, span, pinned, version_span,
+                                    name_span=name_span if key_col >= 0 else None))
+    return found
+
+
+def _header_line(lines: list[str], header: str) -> int | None:
+    pattern = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(
+        f'(?:{re.escape(part)}|"{re.escape(part)}")' for part in header.split(".")) + r"\s*\]")
+    return next((i for i, line in enumerate(lines) if pattern.match(line)), None)
+
+
+def _value_span(lines: list[str], start: int, name: str, constraint: str) -> Span | None:
+    key = re.compile(r'^\s*["\']?' + re.escape(name) + r'["\']?\s*=')
+    for number in range(start + 1, len(lines)):
+        line = lines[number]
+        if line.lstrip().startswith("["):
+            return None
+        if key.match(line):
+            col = line.find(f'"{constraint}"', line.index("="))
+            if col < 0:
+                col = line.find(f"'{constraint}'", line.index("="))
+            if col < 0:
+                return None
+            return Span(number, col + 1, number, col + 1 + len(constraint))
+    return None
+
+
+_CARET = re.compile(r"^\^\s*(\d+(?:\.\d+)*)(.*)$")
+_TILDE = re.compile(r"^~(?!=)\s*(\d+(?:\.\d+)*)(.*)$")
+
+
+def poetry_to_pep440(constraint: str) -> str:
+    """Poetry's constraint syntax as a PEP 440 specifier set ("" for `*`)."""
+    parts = []
+    for part in re.split(r"\s*,\s*|\s+(?=[<>=!~^])", constraint.strip()):
+        if "||" in part:
+            raise ValueError(f"alternative constraints ({constraint!r}) are not checked")
+        if part in ("", "*"):
+            continue
+        caret, tilde = _CARET.match(part), _TILDE.match(part)
+        if caret or tilde:
+            version = (caret or tilde).group(1)
+            numbers = [int(x) for x in version.split(".")]
+            if caret:
+                index = next((i for i, x in enumerate(numbers) if x), len(numbers) - 1)
+            else:
+                index = 1 if len(numbers) > 1 else 0
+            upper = numbers[:index + 1]
+            upper[-1] += 1
+            parts += [f">={version}{(caret or tilde).group(2)}", f"<{'.'.join(map(str, upper))}"]
+        elif part[0].isdigit():
+            parts.append(f"=={part}")
+        else:
+            parts.append(part)
+    return ",".join(parts)

@@ -1,0 +1,176 @@
+"""requirements*.txt: logical lines (continuations, comments), options, includes, exact spans.
+
+Follows pip's reading: a trailing backslash joins lines; `#` at the start or after whitespace
+starts a comment; `-r`/`-c` include other files, resolved relative to the including file, read
+only through `files.read_limited`, only below the workspace root, each file at most once.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from bastion.deps.model import Dependency, Manifest, Problem
+from bastion.deps.names import manifest_kind
+from bastion.files import UnreadableSource, read_limited
+from bastion.model import Span
+
+_COMMENT = re.compile(r"(^|\s)#")
+_OPTION = re.compile(r"(^|\s)(-[A-Za-z]|--[A-Za-z][\w-]*)")
+_INCLUDE = re.compile(r"^\s*(-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+)(\S+)")
+_NAME = re.compile(r"\s*[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\s*(\[[^\]]*\])?\s*")
+_PIN = re.compile(r"(===?)\s*([^\s,;()]+)")
+_MAX_INCLUDES = 64
+
+
+class _Logical:
+    """A logical line: its text and, for each character, the physical (line, column)."""
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.where: list[tuple[int, int]] = []
+
+    def add(self, line: int, col: int, text: str) -> None:
+        self.text += text
+        self.where.extend((line, col + i) for i in range(len(text)))
+
+    def span(self, start: int, end: int) -> Span:
+        line, col = self.where[start]
+        end_line, end_col = self.where[end - 1]
+        return Span(line, col, end_line, end_col + 1)
+
+
+def logical_lines(text: str) -> list[_Logical]:
+    result: list[_Logical] = []
+    current: _Logical | None = None
+    for number, raw in enumerate(text.splitlines()):
+        match = _COMMENT.search(raw)
+        body = raw[:match.start()] if match else raw
+        if current is None:
+            current = _Logical()
+        joined = body.endswith("\\") and not match
+        current.add(number, 0, body[:-1] if joined else body)
+        if not joined:
+            result.append(current)
+            current = None
+    if current is not None:
+        result.append(current)
+    return result
+
+
+def parse(text: str) -> tuple[list[tuple[_Logical, str, str]], Manifest]:
+    """The dependencies of one requirements file, and its include lines (logical line, option,
+    path) for `read_with_includes`."""
+    dependencies: list[Dependency] = []
+    problems: list[Problem] = []
+    includes: list[tuple[_Logical, str, str]] = []
+    for logical in logical_lines(text):
+        line = logical.text
+        if not line.strip():
+            continue
+        include = _INCLUDE.match(line)
+        if include:
+            includes.append((logical, include.group(1), include.group(2)))
+            continue
+        option = _OPTION.search(line)
+        requirement = line[:option.start()] if option else line
+        if not requirement.strip() or _is_location(requirement):
+            continue  # a global option, an editable, a path or a URL: nothing to look up
+        try:
+            dependency = _dependency(logical, requirement, line[len(requirement):])
+        except InvalidRequirement as exc:
+            problems.append(Problem(f"not a valid requirement ({str(exc).splitlines()[0]})",
+                                    logical.where[0][0]))
+            continue
+        if dependency is not None:
+            dependencies.append(dependency)
+    return includes, Manifest("requirements", tuple(dependencies), tuple(problems))
+
+
+def _is_location(requirement: str) -> bool:
+    text = requirement.strip()
+    return (text.startswith((".", "/", "~")) or "://" in text.split("@")[0] or "$" in text
+            or text.endswith((".whl", ".zip", ".tar.gz")))
+
+
+def _dependency(logical: _Logical, requirement: str, options: str) -> Dependency | None:
+    parsed = Requirement(requirement.strip())
+    if parsed.url:
+        return None
+    name_match = _NAME.match(requirement)
+    name_end = name_match.end()
+    name_text = requirement[:name_end].split("[")[0]
+    name_start = len(name_text) - len(name_text.lstrip())
+    name_span = logical.span(name_start, len(name_text.rstrip()))
+    spec_end = requirement.find(";") if ";" in requirement else len(requirement)
+    spec_text = requirement[name_end:spec_end]
+    stripped = spec_text.strip().strip("()").strip()
+    offset = name_end + spec_text.find(stripped) if stripped else 0
+    first = len(requirement) - len(requirement.lstrip())
+    span = (logical.span(offset, offset + len(stripped)) if stripped
+            else logical.span(first, len(requirement.rstrip())))
+    pinned = version_span = None
+    specifiers = list(parsed.specifier)
+    if len(specifiers) == 1 and specifiers[0].operator in ("==", "===") \
+            and "*" not in specifiers[0].version:
+        pin = _PIN.search(requirement, offset)
+        pinned = specifiers[0].version
+        version_span = logical.span(pin.start(2), pin.end(2))
+    return Dependency(canonicalize_name(parsed.name), str(parsed.specifier), span, pinned,
+                      version_span, hashed="--hash" in options, name_span=name_span)
+
+
+Reader = Callable[[str], str]
+
+
+def read_file(path: str) -> str:
+    data, _ = read_limited(path, what="requirements file")
+    return data.decode("utf-8-sig", errors="replace")
+
+
+def read_with_includes(path: str, text: str, root: str | None,
+                       reader: Reader = read_file) -> Manifest:
+    """The file's own dependencies, plus those of included files that are not manifests
+    themselves (a manifest reports its own), each placed on the include line that brings it."""
+    includes, manifest = parse(text)
+    seen = {os.path.realpath(path)}
+    found = list(manifest.dependencies)
+    problems = list(manifest.problems)
+    for logical, _option, target in includes:
+        span = logical.span(0, len(logical.text.rstrip()))
+        _follow(path, target, span, root, reader, seen, found, problems, depth=0)
+    return Manifest("requirements", tuple(found), tuple(problems))
+
+
+def _follow(parent: str, target: str, span: Span, root: str | None, reader: Reader,
+            seen: set[str], found: list[Dependency], problems: list[Problem], depth: int) -> None:
+    full = os.path.realpath(os.path.join(os.path.dirname(parent), target))
+    top = os.path.realpath(root or os.path.dirname(parent))
+    if full in seen or len(seen) > _MAX_INCLUDES or depth > 16:
+        return  # a cycle, or an include already read through another line
+    seen.add(full)
+    if os.path.commonpath([top, full]) != top:
+        problems.append(Problem(f"include {target!r} is outside the workspace: not read",
+                                span.start_line))
+        return
+    if manifest_kind(full) == "requirements":
+        return
+    try:
+        text = reader(full)
+    except UnreadableSource as exc:
+        problems.append(Problem(f"include {target!r}: {exc}", span.start_line))
+        return
+    includes, manifest = parse(text)
+    label = os.path.basename(full)
+    for dependency in manifest.dependencies:
+        where = f"{label}:{dependency.span.start_line + 1}"
+        found.append(Dependency(dependency.name, dependency.specifier, span, dependency.pinned,
+                                None, via=where))
+    problems.extend(Problem(f"{label}:{p.line + 1 if p.line is not None else ''}: {p.reason}",
+                            span.start_line) for p in manifest.problems)
+    for _logical, _option, nested in includes:
+        _follow(full, nested, span, root, reader, seen, found, problems, depth + 1)

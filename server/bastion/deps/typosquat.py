@@ -1,0 +1,39 @@
+"""Names one edit away from a popular package (BST403); the list ships in data/ (see NOTICE.md)."""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+
+MIN_LENGTH = 5  # shorter names sit one edit from many real packages (six/sip, toml/tomli)
+
+
+@functools.cache
+def popular_names() -> frozenset[str]:
+    text = resources.files("bastion.deps").joinpath("data/popular-packages.txt").read_text("utf-8")
+    return frozenset(line.strip() for line in text.splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+def one_edit(a: str, b: str) -> bool:
+    """Whether b is a with one character inserted, removed, replaced, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) < len(b):
+        return a[i:] == b[i + 1:]
+    if a[i + 1:] == b[i + 1:]:
+        return True
+    return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2:] == b[i + 2:]
+
+
+def lookalike(name: str, popular: frozenset[str] | None = None) -> str | None:
+    """The popular package `name` (normalised) is one edit away from, if it is not popular itself."""
+    popular = popular_names() if popular is None else popular
+    if name in popular or len(name) < MIN_LENGTH:
+        return None
+    return next((p for p in sorted(popular) if len(p) >= MIN_LENGTH and one_edit(name, p)), None)
