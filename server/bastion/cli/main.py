@@ -15,7 +15,7 @@ from bastion import __version__
 # the language server) would cost a cached `bastion check` a good part of its time.
 _COMMANDS = {"lsp": "bastion.cli.lsp_cmd", "check": "bastion.cli.check",
              "explain": "bastion.cli.explain_cmd", "rules": "bastion.cli.rules_cmd",
-             "baseline": "bastion.cli.baseline_cmd"}
+             "baseline": "bastion.cli.baseline_cmd", "db": "bastion.cli.db_cmd"}
 
 
 class _CommandParser(argparse.ArgumentParser):
