@@ -133,7 +133,7 @@ def test_typosquat_and_its_twin():
 
 def test_smallest_safe_skips_versions_another_advisory_affects(shipped):
     affected = shipped.affected("django")
-    safe = match.smallest_safe(affected, V("3.2.5"))
+    safe = match.smallest_safe(shipped, "Django", V("3.2.5"))
     assert safe == V("3.2.25")
     assert not any(a.affects(safe) for a in affected)
 

@@ -41,13 +41,13 @@ def bump(path: str, text: str, line: int, col: int, index: AdvisoryIndex,
         if not affected:
             return None
         if dependency.pinned is not None:
-            return _pin(dependency, affected)
+            return _pin(dependency, index)
         return _range(text, dependency, index)
     return None
 
 
-def _pin(dependency: Dependency, affected) -> Bump | None:
-    safe = match.smallest_safe(affected, Version(dependency.pinned))
+def _pin(dependency: Dependency, index: AdvisoryIndex) -> Bump | None:
+    safe = match.smallest_safe(index, dependency.name, Version(dependency.pinned))
     if safe is None or dependency.version_span is None:
         return None
     hashes = " (then regenerate the --hash values)" if dependency.hashed else ""
@@ -65,7 +65,7 @@ def _range(text: str, dependency: Dependency, index: AdvisoryIndex) -> Bump | No
         return None
     clause = clauses[0]
     lowest = Version(clause.group(3)) if _valid(clause.group(3)) else None
-    safe = match.smallest_safe(index.affected(dependency.name), lowest)
+    safe = match.smallest_safe(index, dependency.name, lowest)
     if safe is None:
         return None
     replaced = f">={clause.group(2)}{safe}"

@@ -59,9 +59,22 @@ class AdvisoryIndex:
     attribution: str
     advisory_count: int
     packages: dict[str, tuple[Affected, ...]] = attrs.field(hash=False)
+    # Per package, the final `fixed` versions no advisory affects, sorted: filled on first use
+    # by `safe_fixes` (idempotent, so concurrent readers at worst compute one twice).
+    _safe: dict[str, tuple[Version, ...]] = attrs.field(factory=dict, eq=False, hash=False,
+                                                        repr=False)
 
     def affected(self, name: str) -> tuple[Affected, ...]:
         return self.packages.get(canonicalize_name(name), ())
+
+    def safe_fixes(self, name: str) -> tuple[Version, ...]:
+        name = canonicalize_name(name)
+        if name not in self._safe:
+            affected = self.packages.get(name, ())
+            candidates = sorted({v for a in affected for v in a.fixed if not v.is_prerelease})
+            self._safe[name] = tuple(v for v in candidates
+                                     if not any(a.affects(v) for a in affected))
+        return self._safe[name]
 
     def age_days(self, now: datetime | None = None) -> int:
         return ((now or datetime.now(timezone.utc)) - self.created).days

@@ -9,6 +9,9 @@ proposed.
 
 from __future__ import annotations
 
+import bisect
+
+import attrs
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
@@ -26,20 +29,28 @@ RULES = {"BST401": "vulnerable_dependency_version", "BST402": "dependency_range_
 _LISTED = 8
 
 
-def smallest_safe(affected: tuple[Affected, ...], above: Version | None) -> Version | None:
+def smallest_safe(index: AdvisoryIndex, name: str, above: Version | None) -> Version | None:
     """The smallest final release above `above` that fixes every advisory of the package."""
-    candidates = sorted({v for a in affected for v in a.fixed
-                         if not v.is_prerelease and (above is None or v > above)})
-    return next((v for v in candidates if not any(a.affects(v) for a in affected)), None)
+    safe = index.safe_fixes(name)
+    at = 0 if above is None else bisect.bisect_right(safe, above)
+    return safe[at] if at < len(safe) else None
 
 
 def findings(dependencies: tuple[Dependency, ...], index: AdvisoryIndex | None) -> list[Finding]:
     result: list[Finding] = []
+    # A large manifest repeats requirements (one per platform, per extra): each distinct one
+    # is matched once; the finding is then moved to every line that holds it.
+    seen: dict[tuple, Finding | None] = {}
     for dependency in dependencies:
         if index is not None:
-            finding = _advisories(dependency, index)
+            key = (dependency.name, dependency.specifier, dependency.pinned, dependency.locked,
+                   dependency.hashed, dependency.via, dependency.lock_command)
+            if key not in seen:
+                seen[key] = _advisories(dependency, index)
+            finding = seen[key]
             if finding is not None:
-                result.append(finding)
+                result.append(attrs.evolve(finding, span=dependency.span, lines=tuple(
+                    range(dependency.span.start_line, dependency.span.end_line + 1))))
         if dependency.name_span is not None and not dependency.via:
             near = lookalike(dependency.name)
             if near is not None:
@@ -103,13 +114,15 @@ def _advisories(dependency: Dependency, index: AdvisoryIndex) -> Finding | None:
             return None
         count = f"{len(hits)} known vulnerabilit{'y' if len(hits) == 1 else 'ies'}"
         message = (f"{dependency.name} {dependency.pinned}{via} has {count}: {describe(hits)}"
-                   + _fix_text(dependency, smallest_safe(affected, version), "Upgrade to"))
+                   + _fix_text(dependency, smallest_safe(index, dependency.name, version),
+                                "Upgrade to"))
         return _finding("BST401", _severity(hits, Level.MEDIUM), Level.HIGH, CWE_VULNERABLE,
                         dependency.span, message)
-    return _range(dependency, affected)
+    return _range(dependency, index, affected)
 
 
-def _range(dependency: Dependency, affected: tuple[Affected, ...]) -> Finding | None:
+def _range(dependency: Dependency, index: AdvisoryIndex,
+           affected: tuple[Affected, ...]) -> Finding | None:
     if not dependency.specifier:
         return None  # unconstrained: the resolver's choice, not the file's
     try:
@@ -125,7 +138,7 @@ def _range(dependency: Dependency, affected: tuple[Affected, ...]) -> Finding | 
     if not some:
         return None
     lowest = min((i.lo.version for i in allowed if i.lo.version is not None), default=None)
-    safe = smallest_safe(affected, lowest)
+    safe = smallest_safe(index, dependency.name, lowest)
     if every:
         message = (f"every version `{dependency.specifier}` allows is affected by "
                    f"{describe(every)}" + _fix_text(dependency, safe, "Require at least"))

@@ -9,6 +9,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from bastion.deps.model import Dependency, Manifest, Problem
+from bastion.deps.requirements_txt import simple_requirement
 from bastion.deps.toml_text import Literals, TOMLDecodeError, loads
 from bastion.model import Span
 
@@ -54,8 +55,12 @@ def _strings(value) -> list[str]:
 
 def pep508(value: str, literal: Span) -> Dependency | None:
     """A dependency from a requirement string whose contents sit at `literal` (one line)."""
-    parsed = Requirement(value)
-    if parsed.url or literal.start_line != literal.end_line:
+    simple = simple_requirement(value)
+    if simple is None:
+        parsed = Requirement(value)
+        if parsed.url:
+            return None
+    if literal.start_line != literal.end_line:
         return None
     base = literal.start_col
     name_end = _NAME.match(value).end()
@@ -71,16 +76,16 @@ def pep508(value: str, literal: Span) -> Dependency | None:
                     base + offset + len(spec_text))
     else:
         span = literal
+    name, specifier = simple or (parsed.name, re.sub(r"\s+", "", spec_text))
     pinned = version_span = None
-    specifiers = list(parsed.specifier)
-    if len(specifiers) == 1 and specifiers[0].operator in ("==", "===") \
-            and "*" not in specifiers[0].version:
+    clauses = specifier.split(",") if specifier else []
+    if len(clauses) == 1 and clauses[0].startswith("==") and "*" not in clauses[0]:
         pin = _PIN.search(value, name_end)
-        pinned = specifiers[0].version
+        pinned = pin.group(2)
         version_span = Span(literal.start_line, base + pin.start(2), literal.start_line,
                             base + pin.end(2))
-    return Dependency(canonicalize_name(parsed.name), str(parsed.specifier), span, pinned,
-                      version_span, name_span=name_span)
+    return Dependency(canonicalize_name(name), specifier, span, pinned, version_span,
+                      name_span=name_span)
 
 
 def _poetry(data: dict, text: str, problems: list[Problem]) -> list[Dependency]:

@@ -7,12 +7,14 @@ only through `files.read_limited`, only below the workspace root, each file at m
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from collections.abc import Callable
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
 
 from bastion.deps.model import Dependency, Manifest, Problem
 from bastion.deps.names import manifest_kind
@@ -24,23 +26,37 @@ _OPTION = re.compile(r"(^|\s)(-[A-Za-z]|--[A-Za-z][\w-]*)")
 _INCLUDE = re.compile(r"^\s*(-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+)(\S+)")
 _NAME = re.compile(r"\s*[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\s*(\[[^\]]*\])?\s*")
 _PIN = re.compile(r"(===?)\s*([^\s,;()]+)")
+_CLAUSE = r"(?:===|==|!=|~=|>=|<=|>|<)\s*[A-Za-z0-9.*+!_-]+"
+# Most lines are `name[extras] op version, ...`: read without the full PEP 508 parser.
+_SIMPLE = re.compile(r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[[^\]]*\])?\s*"
+                     rf"((?:{_CLAUSE})(?:\s*,\s*{_CLAUSE})*)?\s*$")
+_OPERATOR = re.compile(r"===|==|!=|~=|>=|<=|>|<")
 _MAX_INCLUDES = 64
 
 
 class _Logical:
-    """A logical line: its text and, for each character, the physical (line, column)."""
+    """A logical line: its text, and where each joined physical piece starts."""
 
     def __init__(self) -> None:
         self.text = ""
-        self.where: list[tuple[int, int]] = []
+        self.pieces: list[tuple[int, int, int]] = []  # (offset in text, line, column)
 
     def add(self, line: int, col: int, text: str) -> None:
+        self.pieces.append((len(self.text), line, col))
         self.text += text
-        self.where.extend((line, col + i) for i in range(len(text)))
+
+    def where(self, offset: int) -> tuple[int, int]:
+        at = bisect.bisect_right(self.pieces, (offset, float("inf"), 0)) - 1
+        start, line, col = self.pieces[max(at, 0)]
+        return line, col + offset - start
+
+    @property
+    def first_line(self) -> int:
+        return self.pieces[0][1]
 
     def span(self, start: int, end: int) -> Span:
-        line, col = self.where[start]
-        end_line, end_col = self.where[end - 1]
+        line, col = self.where(start)
+        end_line, end_col = self.where(end - 1)
         return Span(line, col, end_line, end_col + 1)
 
 
@@ -84,7 +100,7 @@ def parse(text: str) -> tuple[list[tuple[_Logical, str, str]], Manifest]:
             dependency = _dependency(logical, requirement, line[len(requirement):])
         except InvalidRequirement as exc:
             problems.append(Problem(f"not a valid requirement ({str(exc).splitlines()[0]})",
-                                    logical.where[0][0]))
+                                    logical.first_line))
             continue
         if dependency is not None:
             dependencies.append(dependency)
@@ -97,10 +113,27 @@ def _is_location(requirement: str) -> bool:
             or text.endswith((".whl", ".zip", ".tar.gz")))
 
 
-def _dependency(logical: _Logical, requirement: str, options: str) -> Dependency | None:
-    parsed = Requirement(requirement.strip())
-    if parsed.url:
+def simple_requirement(requirement: str) -> tuple[str, str] | None:
+    """(name, specifier) of a requirement without markers or URL, when its pin is a version."""
+    match = _SIMPLE.match(requirement)
+    if match is None:
         return None
+    specifier = re.sub(r"\s+", "", match.group(2) or "")
+    clauses = specifier.split(",") if specifier else []
+    if len(clauses) == 1 and clauses[0].startswith("==") and "*" not in clauses[0]:
+        try:
+            Version(clauses[0].lstrip("="))
+        except InvalidVersion:
+            return None  # the full parser says what is wrong
+    return match.group(1), specifier
+
+
+def _dependency(logical: _Logical, requirement: str, options: str) -> Dependency | None:
+    simple = simple_requirement(requirement)
+    if simple is None:
+        parsed = Requirement(requirement.strip())
+        if parsed.url:
+            return None
     name_match = _NAME.match(requirement)
     name_end = name_match.end()
     name_text = requirement[:name_end].split("[")[0]
@@ -113,15 +146,15 @@ def _dependency(logical: _Logical, requirement: str, options: str) -> Dependency
     first = len(requirement) - len(requirement.lstrip())
     span = (logical.span(offset, offset + len(stripped)) if stripped
             else logical.span(first, len(requirement.rstrip())))
+    name, specifier = simple or (parsed.name, re.sub(r"\s+", "", stripped))
     pinned = version_span = None
-    specifiers = list(parsed.specifier)
-    if len(specifiers) == 1 and specifiers[0].operator in ("==", "===") \
-            and "*" not in specifiers[0].version:
+    clauses = specifier.split(",") if specifier else []
+    if len(clauses) == 1 and clauses[0].startswith("==") and "*" not in clauses[0]:
         pin = _PIN.search(requirement, offset)
-        pinned = specifiers[0].version
+        pinned = pin.group(2)
         version_span = logical.span(pin.start(2), pin.end(2))
-    return Dependency(canonicalize_name(parsed.name), str(parsed.specifier), span, pinned,
-                      version_span, hashed="--hash" in options, name_span=name_span)
+    return Dependency(canonicalize_name(name), specifier, span, pinned, version_span,
+                      hashed="--hash" in options, name_span=name_span)
 
 
 Reader = Callable[[str], str]

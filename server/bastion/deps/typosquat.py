@@ -31,9 +31,29 @@ def one_edit(a: str, b: str) -> bool:
     return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2:] == b[i + 2:]
 
 
-def lookalike(name: str, popular: frozenset[str] | None = None) -> str | None:
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+@functools.cache
+def _neighbours() -> dict[str, frozenset[str]]:
+    """Every popular name and each of its one-deletion variants -> the popular names: two names
+    one edit apart share a key (an insertion, a deletion, a substitution or a swap)."""
+    table: dict[str, set[str]] = {}
+    for name in popular_names():
+        if len(name) >= MIN_LENGTH:
+            for key in _deletions(name) | {name}:
+                table.setdefault(key, set()).add(name)
+    return {key: frozenset(names) for key, names in table.items()}
+
+
+@functools.lru_cache(maxsize=4096)
+def lookalike(name: str) -> str | None:
     """The popular package `name` (normalised) is one edit away from, if it is not popular itself."""
-    popular = popular_names() if popular is None else popular
-    if name in popular or len(name) < MIN_LENGTH:
+    if name in popular_names() or len(name) < MIN_LENGTH:
         return None
-    return next((p for p in sorted(popular) if len(p) >= MIN_LENGTH and one_edit(name, p)), None)
+    table = _neighbours()
+    candidates = set()
+    for key in _deletions(name) | {name}:
+        candidates |= table.get(key, frozenset())
+    return next((p for p in sorted(candidates) if one_edit(name, p)), None)

@@ -1,0 +1,170 @@
+"""Dependency manifests at size: parse + advisory matching of a 5 MB requirements.txt, pyproject
+and uv.lock, with pip's own requirements parser on the same file for comparison, and (with
+--lsp) open and keystroke latency in the real server next to ruff server on a Python file of the
+same size.
+
+Usage: python bench/deps_bench.py [--mb 5] [--lsp] [--keep DIR]
+Each engine measurement runs in a fresh process (the index load is reported on its own, since
+the server loads it once per session). Prints a table and one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Real names and versions from the shipped index: vulnerable pins, safe pins, ranges, typos.
+LINES = ["django==3.2.5  # web", "requests[socks]==2.19.0 ; python_version > '3.8'",
+         "requests==2.32.3", "jinja2>=2.11.3,<4", "urllib3>=1.26,<1.27", "flask",
+         "numpy==1.26.4", "reqeusts==2.31.0", "pyyaml==5.3.1 --hash=sha256:0123456789abcdef"]
+
+
+def requirements(size: int) -> str:
+    out, total, i = [], 0, 0
+    while total < size:
+        line = LINES[i % len(LINES)] if i % 3 == 0 else f"package-{i}=={i % 50}.{i % 7}.0"
+        out.append(line)
+        total += len(line) + 1
+        i += 1
+    return "\n".join(out) + "\n"
+
+
+def pyproject(size: int) -> str:
+    body = requirements(size).splitlines()
+    items = ",\n".join(f'  "{line.split("#")[0].split(" --")[0].strip()}"' for line in body)
+    return f'[project]\nname = "big"\nversion = "1"\ndependencies = [\n{items}\n]\n'
+
+
+def uv_lock(size: int) -> str:
+    out, total, i = ["version = 1\n"], 0, 0
+    names = ["django", "requests", "jinja2", "urllib3", "flask"]
+    while total < size:
+        name = names[i % 5] if i % 3 == 0 else f"package-{i}"
+        version = ["3.2.5", "2.19.0", "2.10", "1.26.4", "0.12"][i % 5] if i % 3 == 0 else "1.0"
+        block = (f'\n[[package]]\nname = "{name}"\nversion = "{version}"\n'
+                 'source = { registry = "https://pypi.org/simple" }\n')
+        out.append(block)
+        total += len(block)
+        i += 1
+    return "".join(out)
+
+
+ENGINE = """
+import json, sys, time
+sys.path.insert(0, {server!r})
+t0 = time.perf_counter(); c0 = time.process_time()
+from bastion.deps import analysis, store
+index = store.load()
+t1 = time.perf_counter(); c1 = time.process_time()
+text = open({path!r}, encoding="utf-8").read()
+t2 = time.perf_counter(); c2 = time.process_time()
+result = analysis.analyse({path!r}, text, {root!r}, index)
+t3 = time.perf_counter(); c3 = time.process_time()
+result = analysis.analyse({path!r}, text, {root!r}, index)
+t4 = time.perf_counter()
+print(json.dumps({{"load_ms": (t1 - t0) * 1000, "first_ms": (t3 - t2) * 1000,
+                  "load_cpu_ms": (c1 - c0) * 1000, "first_cpu_ms": (c3 - c2) * 1000,
+                  "again_ms": (t4 - t3) * 1000, "findings": len(result.findings),
+                  "not_analysed": len(result.not_analysed)}}))
+"""
+
+PIP = """
+import json, sys, time
+from pip._internal.network.session import PipSession
+from pip._internal.req.req_file import parse_requirements
+t0 = time.perf_counter(); c0 = time.process_time()
+count = sum(1 for _ in parse_requirements({path!r}, session=PipSession()))
+print(json.dumps({{"parse_ms": (time.perf_counter() - t0) * 1000,
+                  "parse_cpu_ms": (time.process_time() - c0) * 1000, "requirements": count}}))
+"""
+
+
+def run(code: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=600)
+    if done.returncode:
+        raise SystemExit(done.stderr[-2000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=5.0)
+    parser.add_argument("--lsp", action="store_true", help="also measure the server (and ruff)")
+    parser.add_argument("--keep", type=Path)
+    args = parser.parse_args()
+    size = int(args.mb * 1024 * 1024)
+    folder = Path(tempfile.mkdtemp(prefix="bastion-deps-bench-"))
+    results = {}
+    try:
+        files = {"requirements.txt": requirements(size), "pyproject.toml": pyproject(size),
+                 "uv.lock": uv_lock(size)}
+        for name, text in files.items():
+            (folder / name).write_text(text)
+        server = str(ROOT / "server")
+        print(f"{'file':<18} {'MB':>5} {'index load ms':>14} {'(CPU)':>6} {'first ms':>9} "
+              f"{'(CPU)':>6} {'again ms':>9} {'findings':>9}")
+        for name in files:
+            path = folder / name
+            row = run(ENGINE.format(server=server, path=str(path), root=str(folder)))
+            row["mb"] = path.stat().st_size / 1024 / 1024
+            results[name] = row
+            print(f"{name:<18} {row['mb']:>5.1f} {row['load_ms']:>14.0f} {row['load_cpu_ms']:>6.0f} "
+                  f"{row['first_ms']:>9.0f} {row['first_cpu_ms']:>6.0f} {row['again_ms']:>9.0f} "
+                  f"{row['findings']:>9}")
+        pip = run(PIP.format(path=str(folder / "requirements.txt")))
+        results["pip_parse"] = pip
+        print(f"pip's own parser on requirements.txt (parse only): {pip['parse_ms']:.0f} ms "
+              f"(CPU {pip['parse_cpu_ms']:.0f} ms), {pip['requirements']} requirements")
+        if args.lsp:
+            results["lsp"] = lsp(folder)
+        print(json.dumps(results))
+    finally:
+        if args.keep:
+            shutil.copytree(folder, args.keep, dirs_exist_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+def lsp(folder: Path) -> dict:
+    """Open + keystroke latency through bench/lsp_bench.py: Bastion on the requirements file,
+    ruff server on a Python file of the same size, in the same run."""
+    bench = ROOT / "bench" / "lsp_bench.py"
+    python_file = folder / "big.py"
+    size = (folder / "requirements.txt").stat().st_size
+    python_file.write_text("def f():\n    x = 1\n" + "".join(
+        f"value_{i} = {i}\n" for i in range(size // 16)))
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "server"), BASTION_NO_CACHE="1")
+    runs = {
+        "bastion requirements.txt": [f"{sys.executable} -m bastion lsp", folder / "requirements.txt",
+                                     ["--line", "3", "--snippet", "requests==2.19.0"]],
+        "ruff server big.py": ["ruff server", python_file, ["--line", "1"]],
+    }
+    out = {}
+    for label, (command, path, extra) in runs.items():
+        if command.startswith("ruff") and shutil.which("ruff") is None:
+            continue
+        done = subprocess.run([sys.executable, str(bench), "--server", command, "--file", str(path),
+                               "--edits", "32", "--wait", "--quiet", *extra], capture_output=True,
+                              text=True, timeout=900, env=env, cwd=folder)
+        lines = done.stdout.strip().splitlines()
+        out[label] = json.loads(lines[-1]) if done.returncode == 0 and lines else {
+            "error": done.stderr[-500:]}
+        row = out[label]
+        if "error" not in row:
+            print(f"{label:<26} open {row.get('cold_ms', 0):>7.0f} ms  key p50 "
+                  f"{row.get('p50_ms', 0):>6.1f} ms  p95 {row.get('p95_ms', 0):>6.1f} ms")
+        else:
+            print(f"{label:<26} failed: {row['error'][-200:]}")
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(main())
