@@ -357,3 +357,34 @@ def test_only_a_whole_value_is_shlex_split_and_the_note_says_so():
     good, _ = fixes("import subprocess\n\n\ndef f(cmd):\n    subprocess.run(cmd, shell=True)\n",
                     "B602")
     assert "still splits that value" in good[0].note or "can still add arguments" in good[0].note
+
+
+# -- B503: the fixed default must check certificates, as the lesson teaches -----------------------
+def _run_module(source: str) -> dict:
+    namespace: dict = {}
+    exec(compile(source, "<fixed>", "exec"), namespace)  # noqa: S102 - the fixed test module
+    return namespace
+
+
+def test_b503_client_default_checks_the_certificate_and_host_name():
+    import ssl
+
+    src = ("import ssl\n\n\ndef make_context(protocol=ssl.PROTOCOL_TLSv1):\n"
+           "    context = ssl.SSLContext(protocol)\n    context.load_default_certs()\n"
+           "    return context\n")
+    out = fixed(src, "B503")
+    assert "protocol=ssl.PROTOCOL_TLS_CLIENT" in out
+    context = _run_module(out)["make_context"]()
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    title = titles(src, "B503")[0]
+    assert "PROTOCOL_TLS_CLIENT" in title and "(review: check the server's certificate" in title
+    note = fixes(src, "B503")[0][0].note
+    assert "server_hostname" in note and "PROTOCOL_TLS_SERVER" in note
+
+
+def test_b503_server_side_default_becomes_the_server_protocol():
+    src = ("import ssl\n\n\ndef listen(sock, protocol=ssl.PROTOCOL_SSLv3):\n"
+           "    context = ssl.SSLContext(protocol)\n"
+           "    return context.wrap_socket(sock, server_side=True)\n")
+    assert "protocol=ssl.PROTOCOL_TLS_SERVER" in fixed(src, "B503")
+    assert "(review: check old clients)" in titles(src, "B503")[0]

@@ -190,13 +190,13 @@ def weak_hash_class(t: Target):
         func=new_func)), note=_DIGEST_NOTE, check="stored or exchanged digests")
 
 
-def _modern(node: cst.BaseExpression) -> cst.BaseExpression | None:
-    """`ssl.PROTOCOL_TLSv1` -> `ssl.PROTOCOL_TLS`; `SSL.TLSv1_METHOD` -> `SSL.TLS_METHOD`."""
+def _modern(node: cst.BaseExpression, protocol: str = "PROTOCOL_TLS") -> cst.BaseExpression | None:
+    """`ssl.PROTOCOL_TLSv1` -> `ssl.<protocol>`; `SSL.TLSv1_METHOD` -> `SSL.TLS_METHOD`."""
     last = node.attr.value if isinstance(node, cst.Attribute) else (
         node.value if isinstance(node, cst.Name) else None)
     if last not in BAD_TLS:
         return None
-    new = "TLS_METHOD" if last.endswith("_METHOD") else "PROTOCOL_TLS"
+    new = "TLS_METHOD" if last.endswith("_METHOD") else protocol
     if isinstance(node, cst.Attribute):
         return node.with_changes(attr=cst.Name(new))
     return None  # a bare imported name: the modern one may not be imported
@@ -280,16 +280,20 @@ def no_tls_version(t: Target):
 
 @recipe("B503")
 def bad_tls_default(t: Target):
-    """`def f(p=ssl.PROTOCOL_TLSv1)` -> `def f(p=ssl.PROTOCOL_TLS)`."""
+    """`def f(p=ssl.PROTOCOL_TLSv1)` -> `def f(p=ssl.PROTOCOL_TLS_CLIENT)` (`_SERVER` in a function
+    that wraps server-side sockets). Unlike `PROTOCOL_TLS`, the client protocol also turns on
+    certificate and host-name checks, as the lesson teaches."""
     func = next((f for f in t.nodes(cst.FunctionDef)
                  if t.doc_position(f.name)[0] == t.finding.span.start_line), None)
     if func is None:
         return None
+    server = _SERVER_SIDE.search(cst.Module(body=[]).code_for_node(func.body)) is not None
+    protocol = "PROTOCOL_TLS_SERVER" if server else "PROTOCOL_TLS_CLIENT"
     params = func.params
     replacements = {}
     for param in [*params.params, *params.kwonly_params]:
         if param.default is not None:
-            new = _modern(param.default)
+            new = _modern(param.default, protocol)
             if new is not None:
                 replacements[param] = param.with_changes(default=new)
     if not replacements:
@@ -297,9 +301,22 @@ def bad_tls_default(t: Target):
     new_params = params.with_changes(
         params=[replacements.get(p, p) for p in params.params],
         kwonly_params=[replacements.get(p, p) for p in params.kwonly_params])
-    return Rewrite("tls-version", "default to a modern TLS version", REVIEW,
-                   t.replace(params, new_params),
-                   note=_TLS_NOTE, check="old peers")
+    if server:
+        return Rewrite("tls-version", "default to ssl.PROTOCOL_TLS_SERVER", REVIEW,
+                       t.replace(params, new_params), check="old clients",
+                       note="clients that only speak SSLv3/TLS 1.0/1.1 are refused: check the "
+                            "clients that connect to this server")
+    return Rewrite("tls-version", "default to ssl.PROTOCOL_TLS_CLIENT", REVIEW,
+                   t.replace(params, new_params), check="the server's certificate and old peers",
+                   note="the client protocol checks the server's certificate and host name: pass "
+                        "server_hostname when wrapping, make sure the server's certificate is "
+                        "trusted (load your CA bundle if it is internal), and check no peer only "
+                        "speaks SSLv3/TLS 1.0/1.1; if this context is used server-side, use "
+                        "PROTOCOL_TLS_SERVER instead")
+
+
+# A function that builds a server-side context wraps with server_side=True or names the protocol.
+_SERVER_SIDE = re.compile(r"server_side\s*=\s*True|PROTOCOL_TLS_SERVER|Purpose\.CLIENT_AUTH")
 
 
 _TLS_NOTE = ("peers that only speak SSLv3/TLS 1.0/1.1 are refused: check the peers this talks to; "
