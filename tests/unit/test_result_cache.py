@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from bastion.engine.cache_entry import InvalidEntry, decode, encode, text_key
-from bastion.engine.disk_cache import DiskCache
+from bastion.engine.disk_cache import SCHEMA, DiskCache
 from bastion.engine.registry import create_engine, default_rule_ids
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -187,7 +187,7 @@ def test_a_cache_others_control_is_refused_with_one_warning(tmp_path, kind):
             pytest.skip("needs root to give a folder away")
         os.chown(cache, 4242, 4242)
     if kind == "symlinked database":
-        (cache / "results-v3.sqlite3").symlink_to(elsewhere / "db")
+        (cache / f"results-v{SCHEMA}.sqlite3").symlink_to(elsewhere / "db")
     proc = check(project, cache, ".", "--jobs", "2")
     assert proc.returncode == 1 and len(results(proc)) == 60, proc.stderr
     warnings = [line for line in proc.stderr.splitlines() if "result cache" in line]
@@ -331,7 +331,7 @@ def test_a_row_that_is_not_a_row_is_refused(engine, stored, value):
 
 
 def test_a_cache_that_cannot_be_used_warns_once_per_process(tmp_path, caplog):
-    path = tmp_path / "c" / "results-v3.sqlite3"
+    path = tmp_path / "c" / f"results-v{SCHEMA}.sqlite3"
     path.parent.mkdir(mode=0o700)
     path.write_bytes(b"not a database" * 100)
     for _ in range(3):

@@ -13,7 +13,7 @@ from bastion.baseline.editor import (
     split_baselined,
 )
 from bastion.baseline.fingerprint import FINGERPRINT_KEY, fingerprints
-from bastion.baseline.match import apply_baseline, entries_for, split_known
+from bastion.baseline.match import apply_baseline, entries_for, legacy_prints, split_known
 from bastion.baseline.schema import MAX_BYTES, MAX_ENTRIES
 from bastion.baseline.store import (
     DEFAULT_NAME,
@@ -37,5 +37,5 @@ __all__ = [
     "BaselineError", "Entry", "apply_baseline", "baseline_for_config", "configured_path",
     "discover", "dumps", "editor_split", "entries_for", "fingerprints", "listed_in_baseline",
     "load_baseline", "parse_baseline", "project_root", "root_field", "split_baselined",
-    "split_known", "write_baseline",
+    "legacy_prints", "split_known", "write_baseline",
 ]

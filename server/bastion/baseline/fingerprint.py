@@ -10,6 +10,13 @@ finding, as Python tokens without whitespace, comments or line breaks; string an
 literals are compared by value (quote style, implicit concatenation) and a trailing comma before
 a closing bracket is ignored. `occurrence` counts identical (rule, scope, statement) triples in
 the file from the top, so two identical calls in one function stay apart. SARIF's
+
+For the rules that report a possible secret (model.redact.SECRET_RULES) every string literal of
+the statement is hashed in its redacted form (length, at most the end characters), so a
+fingerprint in a baseline or SARIF file cannot be used to test guesses of the secret: every
+value of that length and those ends gives the same fingerprint. `legacy_fingerprints` gives the
+older, clear-text form, only so that a baseline written before this still matches until it is
+rewritten.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from bastion.model import Finding
+from bastion.model.redact import SECRET_RULES, redacted
 
 FINGERPRINT_KEY = "bastion/v1"
 
@@ -32,6 +40,8 @@ _SKIP = frozenset({tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDE
                    tokenize.ENCODING, tokenize.ENDMARKER, tokenize.NEWLINE})
 _OPEN, _CLOSE = frozenset("([{"), frozenset(")]}")
 _HEADER = re.compile(r"^\s*(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)")
+# A string literal token as _normalise leaves it (the repr of its value), or raw (f-strings).
+_STRING_TOKEN = re.compile(r"^[rRbBuUfF]{0,2}['\"]")
 
 
 @attrs.frozen
@@ -176,6 +186,29 @@ def _fallback_tokens(lines: Sequence[str], finding: Finding) -> tuple[str, ...]:
     return normal or tuple(fragment.split())  # a finding on a comment line: its words
 
 
+def _without_secrets(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    out = []
+    for token in tokens:
+        if _STRING_TOKEN.match(token):
+            try:
+                value = ast.literal_eval(token)
+            except (ValueError, SyntaxError, MemoryError, RecursionError):
+                value = token
+            token = "<" + redacted(value.decode("latin-1") if isinstance(value, bytes)
+                                   else str(value)) + ">"
+        out.append(token)
+    return tuple(out)
+
+
+def legacy_fingerprints(findings: Iterable[Finding],
+                        text: str | Sequence[str]) -> dict[Finding, str]:
+    """The fingerprints Bastion wrote before secrets were redacted, for SECRET_RULES findings
+    only: what an older baseline holds for them."""
+    return {finding: print_ for finding, print_ in
+            _fingerprints(findings, text, redact=False).items()
+            if finding.rule_id in SECRET_RULES}
+
+
 def fingerprints(findings: Iterable[Finding], text: str | Sequence[str]) -> dict[Finding, str]:
     """The fingerprint of each finding of one file whose text is `text` (or its lines).
 
@@ -183,6 +216,11 @@ def fingerprints(findings: Iterable[Finding], text: str | Sequence[str]) -> dict
     (`analysis.findings + analysis.suppressed`): occurrence numbers count all of them, so that
     a `# nosec` on one of two identical calls does not renumber the other.
     """
+    return _fingerprints(findings, text, redact=True)
+
+
+def _fingerprints(findings: Iterable[Finding], text: str | Sequence[str],
+                  redact: bool) -> dict[Finding, str]:
     ordered = sorted(set(findings), key=Finding.sort_key)
     if not ordered:
         return {}
@@ -201,6 +239,8 @@ def fingerprints(findings: Iterable[Finding], text: str | Sequence[str]) -> dict
         else:
             scope, tokens = _textual_scope(lines, finding.span.start_line), \
                 _fallback_tokens(lines, finding)
+        if redact and finding.rule_id in SECRET_RULES:
+            tokens = _without_secrets(tokens)
         key = (finding.rule_id, scope, tokens)
         occurrence = seen[key]
         seen[key] += 1

@@ -6,9 +6,10 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
-from bastion.baseline.fingerprint import fingerprints
+from bastion.baseline.fingerprint import fingerprints, legacy_fingerprints
 from bastion.baseline.store import Baseline, Entry
 from bastion.model import Finding
+from bastion.model.redact import SECRET_RULES
 
 
 def entries_for(rel: str, findings: Iterable[Finding],
@@ -31,19 +32,31 @@ def apply_baseline(findings: Sequence[Finding], path: str | os.PathLike,
     if rel is None or not baseline.has_path(rel):
         return findings, ()
     prints = fingerprints((*findings, *suppressed), text)
-    return split_known(findings, rel, baseline, prints)
+    return split_known(findings, rel, baseline, prints, legacy_prints(findings, suppressed, text))
+
+
+def legacy_prints(findings: Sequence[Finding], suppressed: Sequence[Finding],
+                  text: str | Sequence[str] | None) -> dict[Finding, str]:
+    """Old-form fingerprints of the secret findings, for baselines written before they were
+    redacted (computed, never written)."""
+    if text is None or not any(f.rule_id in SECRET_RULES for f in findings):
+        return {}
+    return legacy_fingerprints((*findings, *suppressed), text)
 
 
 def split_known(findings: Sequence[Finding], rel: str, baseline: Baseline,
-                prints: Mapping[Finding, str]) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
+                prints: Mapping[Finding, str], legacy: Mapping[Finding, str] | None = None,
+                ) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
     budget = Counter()
     new: list[Finding] = []
     known: list[Finding] = []
     for finding in findings:
-        key = (rel, finding.rule_id, prints[finding])
-        if budget[key] < baseline.count(*key):
-            budget[key] += 1
-            known.append(finding)
+        for print_ in (prints[finding], (legacy or {}).get(finding)):
+            key = (rel, finding.rule_id, print_)
+            if print_ and budget[key] < baseline.count(*key):
+                budget[key] += 1
+                known.append(finding)
+                break
         else:
             new.append(finding)
     return tuple(new), tuple(known)

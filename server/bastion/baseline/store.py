@@ -25,6 +25,7 @@ import attrs
 
 from bastion.baseline.schema import MAX_BYTES, SchemaError, read_document, shortened
 from bastion.files import UnreadableSource, read_limited
+from bastion.model.redact import SECRET_RULES, redact_message
 
 DEFAULT_NAME = ".bastion-baseline.json"
 FORMAT_VERSION = 1
@@ -127,7 +128,16 @@ def parse_baseline(text: str, file: Path) -> Baseline:
     except SchemaError as exc:
         raise BaselineError(f"{file}: {exc}") from None
     return Baseline(file, Path(os.path.normpath(file.parent / root)),
-                    tuple(Entry(*row) for row in rows))
+                    tuple(Entry(*row[:4], _message(row[1], row[4])) for row in rows))
+
+
+def _message(rule: str, message: str) -> str:
+    """A message as shown: a baseline written before secrets were redacted may quote one (even
+    cut short, so that the quote pattern no longer matches)."""
+    message = redact_message(message)
+    if rule in SECRET_RULES and "[redacted" not in message:
+        return message.split(":", 1)[0] + ": [redacted]"
+    return message
 
 
 # Owned by load_baseline: per absolute path, the (mtime, size) read and what it held, or why

@@ -30,6 +30,7 @@ from bastion.baseline import (
     dumps,
     entries_for,
     fingerprints,
+    legacy_prints,
     load_baseline,
     project_root,
     root_field,
@@ -121,7 +122,9 @@ def _baseline_file(args: argparse.Namespace) -> tuple[Path, Path]:
     return root / DEFAULT_NAME, root
 
 
-def _file_prints(file: FileResult) -> dict:
+def _file_prints(file: FileResult, legacy: dict | None = None) -> dict:
+    """The fingerprints of a file's findings; `legacy` receives the old form of its secret
+    findings' fingerprints, which baselines written before they were redacted hold."""
     every = (*file.analysis.findings, *file.analysis.suppressed)
     if not file.analysis.findings:
         return {}
@@ -129,6 +132,8 @@ def _file_prints(file: FileResult) -> dict:
         text = read_source(file.path).text
     except UnreadableSource:
         return {}
+    if legacy is not None:
+        legacy.update(legacy_prints(file.analysis.findings, file.analysis.suppressed, text))
     return fingerprints(every, text)
 
 
@@ -180,6 +185,8 @@ def run_update(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     current: dict[str, Counter] = {}  # path -> (rule, fingerprint) -> how many now
     fresh: dict[tuple[str, str, str], list[Entry]] = {}  # current line and message
+    # An entry written before secrets were redacted -> the current entry it becomes.
+    renamed: dict[tuple[str, str, str], list[Entry]] = {}
     for result in results.files:
         rel = baseline.relative(result.path)
         if rel is None:
@@ -187,11 +194,14 @@ def run_update(args: argparse.Namespace) -> int:
         current.setdefault(rel, Counter())
         if not baseline.has_path(rel):
             continue
-        prints = _file_prints(result)
+        legacy: dict = {}
+        prints = _file_prints(result, legacy)
         found = [x for x in result.analysis.findings if x in prints]
-        for entry in entries_for(rel, found, prints):
+        for finding, entry in zip(found, entries_for(rel, found, prints), strict=True):
             current[rel][(entry.rule, entry.fingerprint)] += 1
             fresh.setdefault(entry.key, []).append(entry)
+            if finding in legacy:
+                renamed.setdefault((rel, entry.rule, legacy[finding]), []).append(entry)
     unreadable = {baseline.relative(p) for p, _ in results.errors}
     scanned = [os.path.abspath(p) for p in args.paths]
     kept: list[Entry] = []
@@ -202,6 +212,12 @@ def run_update(args: argparse.Namespace) -> int:
                 matches[(entry.rule, entry.fingerprint)] -= 1
                 now = fresh[entry.key].pop(0)
                 kept.append(Entry(entry.path, entry.rule, entry.fingerprint, now.line, now.message))
+            elif renamed.get(entry.key):  # rewritten in the redacted form
+                now = renamed[entry.key].pop(0)
+                if matches[(now.rule, now.fingerprint)] > 0:
+                    matches[(now.rule, now.fingerprint)] -= 1
+                    fresh[now.key].remove(now)
+                    kept.append(now)
             continue  # analysed, and the finding is gone
         full = os.path.join(baseline.root, *entry.path.split("/"))
         if entry.path in unreadable or (os.path.exists(full) and not _under(full, scanned)):

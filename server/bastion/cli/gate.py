@@ -214,7 +214,8 @@ class Gate:
             known: tuple[Finding, ...] = ()
             if listed:
                 prints = {x: self.fingerprints.get((file.path, x), "") for x in findings}
-                findings, known = split_known(findings, rel, baseline, prints)
+                findings, known = split_known(findings, rel, baseline, prints,
+                                              _legacy(file.path, findings, suppressed))
                 entries = sum(1 for e in baseline.entries if e.path == rel)
                 self.stale[str(baseline.file)] += entries - len(known)
             if changes is not None:
@@ -289,3 +290,18 @@ def _configured(raw: str, args: argparse.Namespace) -> Baseline | None:
         raise GateError(f"{path}: baseline file not found (set by [tool.bastion] baseline); "
                         "create it with `bastion baseline create`, or run with --no-baseline")
     return _load(path, "baseline")
+
+
+def _legacy(path: str, findings, suppressed) -> dict:
+    """Old-form fingerprints of secret findings, so that a baseline written before they were
+    redacted still applies until `bastion baseline update` rewrites it."""
+    from bastion.baseline import legacy_prints
+    from bastion.files import UnreadableSource, read_source
+    from bastion.model.redact import SECRET_RULES
+
+    if not any(f.rule_id in SECRET_RULES for f in findings):
+        return {}
+    try:
+        return legacy_prints(findings, suppressed, read_source(path).text)
+    except UnreadableSource:
+        return {}

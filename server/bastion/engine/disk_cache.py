@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 log = logging.getLogger(__name__)
-SCHEMA = 3
+SCHEMA = 4  # 4: rows written before messages were redacted are dropped with their file
 DEFAULT_MAX_ENTRIES = 50_000
 _BATCH = 500  # keys per statement, well under SQLite's limit on bound parameters
 

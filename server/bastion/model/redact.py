@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 
+# Rules whose findings sit on a statement holding a possible secret in a string literal: their
+# baseline fingerprints hash the literals' redacted forms (baseline/fingerprint.py).
+SECRET_RULES = frozenset({"B105", "B106", "B107"})
 # Every message that quotes a possible secret, with the quoted part as the group named `secret`.
 _QUOTED_SECRET = (
     re.compile(r"^(?P<lead>Possible hardcoded password): '(?P<secret>.*)'$", re.DOTALL),
