@@ -145,3 +145,66 @@ def test_a_cached_check_loads_no_analyzer_worker_or_other_command(tmp_path):
         "bastion.cli.rules_cmd", "bastion.cli.explain_cmd", "bastion.cli.baseline_cmd",
         "bastion.gitdiff", "bastion.report.sarif")}
     assert loaded == set()
+
+
+def _loaded_after(code: str, tmp_path: Path) -> set[str]:
+    env = {**os.environ, "BASTION_CACHE_DIR": str(tmp_path / "cache"),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "server"),
+                                                       os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, "-c", code + "\nprint(json.dumps(sorted(sys.modules)))"],
+                          capture_output=True, text=True, env=env, timeout=120, check=True)
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def test_a_small_check_loads_nothing_it_does_not_use_and_deferred_modules_still_work(tmp_path):
+    """A cold check runs bandit without its scan manager (rich) or PyYAML, and no libcst when
+    every file parses; a warm one loads no analyzer, nor the engine. The deferred modules load
+    when something reads them."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for i in range(3):
+        (project / f"m{i}.py").write_text("import subprocess\nsubprocess.call(cmd, shell=True)\n")
+    check = ("import contextlib, io, json, sys\nfrom bastion.cli.main import main\n"
+             "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+             f"    main(['check', {str(project)!r}, '--format', 'json', '--fail-on', 'never'])\n"
+             "assert len(json.loads(out.getvalue())['results']) == 6, out.getvalue()")
+    cold = _loaded_after(check, tmp_path)
+    assert "bastion.analyzers.bandit_adapter" in cold
+    assert {m for m in cold if m.split(".")[0] in ("rich", "libcst")} == set()
+    assert "yaml.loader" not in cold and "bandit.core.manager" in cold  # in place, not run
+    warm = _loaded_after(check, tmp_path)
+    assert {m for m in warm if m.split(".")[0] in ("bandit", "libcst", "rich", "yaml")} == set()
+    assert "bastion.engine.engine" not in warm
+    used = _loaded_after(check.replace("main(['check'", "main(['check', '--no-cache'") + (
+        "\nimport yaml\nassert yaml.safe_load('a: [1]') == {'a': [1]}"
+        "\nfrom bandit.core import manager\nassert manager.BanditManager.__name__ == 'BanditManager'"),
+        tmp_path)
+    assert {"yaml.loader", "rich"} <= used
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers start by fork only on Linux")
+def test_few_files_go_to_workers_when_they_are_large_enough(tmp_path, monkeypatch):
+    sent: list[int] = []
+
+    def record(items, jobs, use_cache):
+        sent.append(len(items))
+        return [bastion.scan.analyse_item(item, use_cache) for item in items]
+
+    monkeypatch.setattr(bastion.scan, "_in_processes", record)
+    monkeypatch.setattr(bastion.scan, "default_jobs", lambda: 2)
+    body = "import pickle\n\ndef load(data):\n    return pickle.loads(data)\n"
+    small = []
+    for i in range(3):
+        path = tmp_path / f"small{i}.py"
+        path.write_text(body)
+        small.append(ScanItem(str(path), path.name, Config()))
+    scan(small, use_cache=False)
+    assert sent == []  # 3 small files: analysed in-process
+    large = []
+    for i in range(3):
+        path = tmp_path / f"large{i}.py"
+        path.write_text(body + "x = 1\n" * (bastion.scan.PARALLEL_MIN_BYTES // 12))
+        large.append(ScanItem(str(path), path.name, Config()))
+    outcomes = scan(large, use_cache=False)
+    assert sent == [3]
+    assert [sorted(f.rule_id for f in o.analysis.findings) for o in outcomes] == [["B301", "B403"]] * 3

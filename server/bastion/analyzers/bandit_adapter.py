@@ -12,18 +12,53 @@ happens after, and runs are serialised by the caller (the engine holds one lock)
 from __future__ import annotations
 
 import ast
+import importlib.util
 import io
 import logging
+import sys
+from importlib.machinery import PathFinder
 
-import bandit
-from bandit.core import config as b_config
-from bandit.core import extension_loader, meta_ast, metrics, node_visitor, test_set, tester
-from bandit.core import utils as b_utils
 
-from bastion.analyzers.bandit_scopes import reads_whole_function
-from bastion.analyzers.base import UnitSource, node_lines
-from bastion.model import Finding, Level, Span
-from bastion.model.text import byte_to_char_col, line_at
+def _import_lazily(name: str, path: list[str] | None = None) -> None:
+    """Puts module `name` in sys.modules unexecuted: its code runs on the first read of an
+    attribute it does not have yet (PEP 562's module `__getattr__`), so `import name` alone
+    costs nothing. (importlib's LazyLoader does not do: an import statement reads the module's
+    `__spec__`, which loads it before Python 3.13.) `path`: the package's folders, for a
+    submodule whose package is not imported yet."""
+    if name in sys.modules:
+        return
+    spec = PathFinder.find_spec(name, path) if path is not None else importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:
+        return  # left to the normal import, which reports it
+    module = importlib.util.module_from_spec(spec)
+
+    def load(attribute: str):
+        del module.__getattr__
+        spec.loader.exec_module(module)
+        return getattr(module, attribute)
+
+    module.__getattr__ = load
+    sys.modules[name] = module
+
+
+# Bandit's package imports its scan manager (and through it `rich`, for progress bars) and its
+# configuration module imports PyYAML (for config files): a third of bandit's import time, and
+# a cold `bastion check` of a small project pays it on every run. The adapter uses neither; they
+# are loaded the day something reads them.
+_import_lazily("yaml")
+_import_lazily("bandit.core.manager",
+               [f"{folder}/core" for folder in importlib.util.find_spec("bandit").submodule_search_locations])
+
+# The imports below come after the deferral above, which must run first.
+import bandit  # noqa: E402
+from bandit.core import config as b_config  # noqa: E402
+from bandit.core import extension_loader, meta_ast, metrics, node_visitor, test_set, tester  # noqa: E402
+from bandit.core import utils as b_utils  # noqa: E402
+
+from bastion.analyzers.bandit_scopes import reads_whole_function  # noqa: E402
+from bastion.analyzers.base import UnitSource, node_lines  # noqa: E402
+from bastion.model import Finding, Level, Span  # noqa: E402
+from bastion.model.text import byte_to_char_col, line_at  # noqa: E402
 
 logging.getLogger("bandit").setLevel(logging.ERROR)
 

@@ -18,7 +18,6 @@ import attrs
 
 from bastion.cli.output import OutputError, ReportTarget
 from bastion.config import ConfigError, config_for_path
-from bastion.engine.syntax_version import newer_syntax, newer_syntax_message
 from bastion.files import UnreadableSource, iter_source_files, read_source
 from bastion.report.results import CheckResults, FileResult
 from bastion.scan import ScanItem, default_jobs, scan
@@ -183,6 +182,10 @@ def _add_file(results: CheckResults, shown: str, line_count: int, analysis, *,
     results.scanned_lines += line_count
     results.files.append(FileResult(shown, analysis))
     if analysis.broken:
+        # Imported here: its parser (libcst) is a fifth of a cached scan's start-up, and only
+        # files that do not parse need it.
+        from bastion.engine.syntax_version import newer_syntax_message
+
         needed = _newer_syntax(text, path)
         if needed is not None:
             results.errors.append((shown, newer_syntax_message(needed)))
@@ -195,6 +198,8 @@ def _add_file(results: CheckResults, shown: str, line_count: int, analysis, *,
 def _newer_syntax(text: str | None, path: str | None):
     """The newer Python a file that does not parse needs: its `text`, else the scanned file at
     `path` read again (scans keep no text; this happens only for files that do not parse)."""
+    from bastion.engine.syntax_version import newer_syntax
+
     if text is None:
         try:
             text = read_source(path).text

@@ -13,20 +13,20 @@ import ast
 import hashlib
 import logging
 from collections.abc import Callable, Generator, Sequence
-from datetime import date
 
 import attrs
 
 from bastion.analyzers.base import Analyzer, UnitSource
 from bastion.analyzers.text_base import TextAnalyzer, TextFix
 from bastion.config import Config
+from bastion.engine.analysis import Analysis, RawAnalysis, apply_config
 from bastion.engine.cache import LRU
 from bastion.engine.cache_entry import InvalidEntry, cache_key, decode, encode, text_key
 from bastion.engine.context import EMPTY, Context, import_facts
 from bastion.engine.deep import OwnedLock, run_deep
 from bastion.engine.disk_cache import DiskCache
 from bastion.engine.progressive import Reporter, analyse_progressively
-from bastion.engine.suppress import Directive, SuppressionHint, comment_directives, govern
+from bastion.engine.suppress import Directive, comment_directives
 from bastion.engine.text_documents import analyse_text, memo_key
 from bastion.engine.units import Split, Unit, forget_chunks, split_document
 from bastion.engine.whole_file import analyse_whole, split_whole
@@ -78,32 +78,6 @@ class UnitRecord:
         return UnitRecord(self.context, tuple(f.shifted(lines) for f in self.findings),
                           tuple(attrs.evolve(d, line=d.line + lines) for d in self.directives),
                           tuple(e.shifted(lines) for e in self.errors))
-
-
-@attrs.frozen
-class RawAnalysis:
-    """Every finding before configuration and suppressions, and what is needed to apply them."""
-
-    findings: tuple[Finding, ...]
-    directives: dict[int, Directive]
-    broken: tuple[tuple[int, int], ...]
-    errors: tuple[NotAnalysed, ...] = ()  # what was not analysed: the result is incomplete
-    split: Split | None = attrs.field(default=None, eq=False)  # None when read from disk
-    # One per unit of `split`: what the next analysis of an edit reuses (see units.Reuse).
-    records: tuple[UnitRecord, ...] = attrs.field(default=(), eq=False)
-
-
-@attrs.frozen
-class Analysis:
-    # reported (a finding whose suppression did not hold says why at the end of its message)
-    findings: tuple[Finding, ...]
-    suppressed: tuple[Finding, ...]  # silenced by a comment, with `suppressed_by` set
-    broken: tuple[tuple[int, int], ...]  # 0-based line ranges that do not parse
-    errors: tuple[NotAnalysed, ...] = ()  # what was not analysed: the result is incomplete
-    # the `# nosec` comments by line (where the "suppress" quick fix adds an id)
-    directives: dict[int, Directive] = attrs.field(factory=dict, eq=False)
-    # unused, blanket, expired, ... suppression comments
-    hints: tuple[SuppressionHint, ...] = ()
 
 
 class Engine:
@@ -475,19 +449,3 @@ def failure_reason(exc: BaseException) -> str:
 def directives_by_line(records: list[UnitRecord]) -> dict[int, Directive]:
     """The suppression comments of the units, by line."""
     return {d.line: d for r in records for d in r.directives}
-
-
-def apply_config(raw: RawAnalysis, path: str | None, config: Config,
-                 today: date | None = None) -> Analysis:
-    """Configuration and suppression comments (with their governance) applied to `raw`.
-
-    `today` decides which `until=` dates have passed (default: the current date).
-    """
-    nosec = {line: d for line, d in raw.directives.items() if d.is_nosec}
-    if not config.enabled or config.excludes(path):
-        return Analysis((), (), raw.broken, raw.errors, nosec)
-    governed = govern(raw.findings, raw.directives, lambda f: config.reports(f, path),
-                      require_reason=config.require_reason,
-                      unsuppressible=config.unsuppressible, today=today, broken=raw.broken)
-    return Analysis(governed.reported, governed.suppressed, raw.broken, raw.errors, nosec,
-                    governed.hints)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from bastion.engine.disk_cache import DiskCache
-from bastion.engine.engine import Engine
+
+if TYPE_CHECKING:
+    from bastion.engine.engine import Engine
 
 
 def default_analyzers() -> list:
@@ -91,6 +94,8 @@ def _metadata_version(path: str) -> str | None:
 def create_engine(disk_cache: bool = False, unit_caches: bool = True) -> Engine:
     """`disk_cache`: share whole-file results across runs (off when BASTION_NO_CACHE is set).
     `unit_caches`: keep per-unit results for documents that will be edited (the editor)."""
+    from bastion.engine.engine import Engine  # not for a scan served from the cache
+
     use_disk = disk_cache and not os.environ.get("BASTION_NO_CACHE")
     return Engine(default_analyzers(), disk_cache=DiskCache() if use_disk else None,
                   unit_caches=unit_caches, text_analyzers=default_text_analyzers())

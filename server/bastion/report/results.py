@@ -6,7 +6,7 @@ import json
 
 import attrs
 
-from bastion.engine.engine import Analysis
+from bastion.engine.analysis import Analysis
 from bastion.model import Finding, Level, NotAnalysed
 
 # Above this many findings a JSON or SARIF report is written without indentation: Python's
