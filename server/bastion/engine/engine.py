@@ -34,6 +34,7 @@ from bastion.filekinds import FileKind, kind_of
 from bastion.limits import MAX_NESTING
 from bastion.model import Finding, NotAnalysed
 from bastion.model.text import split_lines
+from bastion.parsing import parse_code
 
 log = logging.getLogger(__name__)
 
@@ -399,7 +400,7 @@ class Engine:
             reason = self._depth_verdicts.get(key)
             if reason is None:
                 try:
-                    ast.parse("if 1:\n" + chunk if chunk[:1] in " \t" else chunk)
+                    parse_code("if 1:\n" + chunk if chunk[:1] in " \t" else chunk)
                     reason = ""
                 except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
                     reason = depth_failure(exc) or ""

@@ -35,6 +35,7 @@ from bastion.analyzers.base import UnitSource
 from bastion.engine.context import EMPTY, Context
 from bastion.engine.units import Split, Unit, lines_in_strings, statement_starts, units_of_module
 from bastion.engine.whole_file import facts_from_nodes, unit_records
+from bastion.parsing import parse_code
 
 if TYPE_CHECKING:
     from bastion.engine.engine import Engine, Progress, RawAnalysis, UnitRecord
@@ -95,7 +96,7 @@ class _Slicer:
             return self._starts[first], end, tree
 
     def parse(self, start: int, end: int) -> ast.Module:
-        tree = ast.parse("\n".join(self.lines[start:end]))
+        tree = parse_code("\n".join(self.lines[start:end]))
         return ast.increment_lineno(tree, start) if start else tree
 
 

@@ -9,10 +9,11 @@ Nothing is claimed without such a construct (a plain syntax error stays a syntax
 
 from __future__ import annotations
 
-import ast
 import sys
 
 import libcst as cst
+
+from bastion.parsing import parse_code
 
 Version = tuple[int, int]
 
@@ -47,7 +48,7 @@ def newer_syntax(text: str) -> Version | None:
     """The Python version `text` needs, when it does not parse on this interpreter because it
     uses syntax that version introduced; None otherwise."""
     try:
-        ast.parse(text)
+        parse_code(text)
         return None
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         pass

@@ -19,6 +19,7 @@ import attrs
 
 from bastion.analyzers.base import reads_whole
 from bastion.engine.cache import LRU
+from bastion.parsing import parse_code
 
 # Above this many lines before a unit, its tree's line numbers are moved rather than padded.
 _PAD_LINES = 500
@@ -58,8 +59,8 @@ class Unit:
             # Leading newlines give the document's line numbers: cheaper than ast.increment_lineno
             # near the top, but the tokenizer reads each of them, so deeper down a unit would cost
             # its depth and a pass over all units the square of the file's length.
-            return ast.parse("\n" * before + source)
-        return ast.increment_lineno(ast.parse(source), before)
+            return parse_code("\n" * before + source)
+        return ast.increment_lineno(parse_code(source), before)
 
 
 @attrs.frozen
@@ -89,7 +90,7 @@ class Split:
 def split_document(text: str) -> Split:
     lines = text.split("\n")
     try:
-        tree = ast.parse(text)
+        tree = parse_code(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return _split_broken(lines)
     return Split(tuple(_units_of_body(tree.body, lines, indented=False)), ())

@@ -19,6 +19,7 @@ from bastion.engine.context import EMPTY, Context, import_facts
 from bastion.engine.suppress import comment_directives
 from bastion.engine.units import Split, units_of_module
 from bastion.model import Finding, NotAnalysed
+from bastion.parsing import parse_code
 
 if TYPE_CHECKING:
     from bastion.engine.engine import Engine, RawAnalysis, UnitFacts, UnitRecord
@@ -30,7 +31,7 @@ def analyse_whole(engine: Engine, text: str, path: str, lines: list[str]) -> Raw
     from bastion.engine.engine import RawAnalysis
 
     try:
-        tree = ast.parse(text)
+        tree = parse_code(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     source = UnitSource(tree, lines, path, ImportContext())
@@ -56,7 +57,7 @@ def split_whole(engine: Engine, text: str, path: str, lines: list[str],
     filled as if the file had just been analysed, without running a check again. None when
     the document does not parse."""
     try:
-        tree = ast.parse(text)
+        tree = parse_code(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     whole_file = engine.file_findings(text, path, [])  # they did not fail: the entry was stored

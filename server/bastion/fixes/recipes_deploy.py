@@ -13,6 +13,7 @@ import libcst as cst
 
 from bastion.fixes.base import REVIEW, Rewrite, recipe
 from bastion.fixes.target import Target, dotted_name, string_value
+from bastion.parsing import parse_code
 
 
 @recipe("B104")
@@ -122,7 +123,7 @@ def _local_requests_refused(text: str) -> bool:
     if not _DJANGO_SETTING.search(text):
         return False  # not Django settings (a Flask config, a constant)
     try:
-        tree = ast.parse(text)
+        tree = parse_code(text)
     except (SyntaxError, ValueError, RecursionError):
         return True
     hosts = None

@@ -12,6 +12,7 @@ import libcst as cst
 
 from bastion.fixes.base import REVIEW, Rewrite, recipe
 from bastion.fixes.target import Target, dotted_name
+from bastion.parsing import parse_code
 
 # Standard module -> (defusedxml module, the functions defusedxml provides).
 MODULES = {
@@ -74,7 +75,7 @@ def _import_fix_covers(text: str, local: str) -> bool:
     """The import that binds `local` is one `defused_import` rewrites: fixing the call too
     would leave that import unused once both are applied."""
     try:
-        tree = ast.parse(text)
+        tree = parse_code(text)
     except (SyntaxError, ValueError, RecursionError):
         return False
     for node in tree.body:

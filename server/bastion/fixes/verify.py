@@ -20,7 +20,6 @@ Two modes, which agree (tests/unit/test_fixes_verify.py):
 
 from __future__ import annotations
 
-import ast
 import logging
 import re
 from collections import Counter
@@ -34,6 +33,7 @@ from bastion.engine.units import Unit
 from bastion.fixes.edits import Change, apply_changes
 from bastion.fixes.model import DocModel
 from bastion.model import Finding
+from bastion.parsing import parse_code
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ def _verify_scoped(engine, model: DocModel, config: Config, path: str, p: Propos
                     "".join(line + "\n" for line in new_unit_lines), unit.indented, unit.suffix,
                     unit.in_function)
     try:
-        ast.parse(("if 1:\n" if unit.indented else "") + new_unit.text + new_unit.suffix)
+        parse_code(("if 1:\n" if unit.indented else "") + new_unit.text + new_unit.suffix)
     except (SyntaxError, ValueError, RecursionError):
         raise Rejected("the fixed statement does not parse") from None
     old_facts, new_facts = model.facts[index], engine.unit_facts(new_unit)

@@ -1,0 +1,25 @@
+"""Parsing the user's code: `parse_code` is `ast.parse` without the warnings the compiler prints
+about the source itself.
+
+An invalid escape sequence in the user's code (`"\\d"` outside a raw string: SyntaxWarning from
+Python 3.12, DeprecationWarning before) is not Bastion's to print, on the terminal of `bastion
+check` or the server's stderr, nor to raise where warnings are errors (`-W error`, pytest's
+filters). Python before 3.14 keeps warning filters process-wide: the lock keeps the threads that
+parse (the analysis worker, the fixes, the editor's workspace scan) from restoring each other's
+filters out of order. Parsing holds the GIL throughout, so the lock costs no parallelism.
+"""
+
+from __future__ import annotations
+
+import ast
+import threading
+import warnings
+
+_QUIET = threading.Lock()
+
+
+def parse_code(source: str) -> ast.Module:
+    with _QUIET, warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return ast.parse(source)
