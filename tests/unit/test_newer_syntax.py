@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from tests.unit.test_cli_check import bastion, project
 
-from bastion.engine.syntax_version import newer_syntax
+from bastion.engine.syntax_version import newer_syntax, newer_syntax_in
+from bastion.engine.units import split_document
 
 # (version the construct needs, source using it); each also has a finding on its last line.
 SAMPLES = [
@@ -30,6 +31,22 @@ NEWER = [(need, text) for need, text in SAMPLES if need > HERE]
 @pytest.mark.parametrize(("need", "text"), SAMPLES)
 def test_version_needed_by_each_construct(need, text):
     assert newer_syntax(text) == (need if need > HERE else None)
+
+
+@pytest.mark.parametrize(("need", "text"), SAMPLES + [
+    ((3, 12), "class Jobs:\n    type Command = str\n    def run[T](self, cmd: T) -> T:\n"
+              "        return cmd\n"),
+    ((3, 12), "def outer():\n    type Command = str\n    return 1\n"),
+])
+def test_the_editor_finds_the_version_from_the_ranges_that_do_not_parse(need, text):
+    """The editor parses only the ranges that do not parse here (headers split from their
+    bodies, indented members), not the whole document."""
+    lines = text.split("\n")
+    found = newer_syntax_in(lines, split_document(text).broken)
+    if need <= HERE:
+        assert found == []
+    else:
+        assert found and {version for _, _, version in found} == {need}
 
 
 @pytest.mark.parametrize("text", [

@@ -10,6 +10,7 @@ Nothing is claimed without such a construct (a plain syntax error stays a syntax
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 
 import libcst as cst
 
@@ -62,6 +63,26 @@ def newer_syntax(text: str) -> Version | None:
     except RecursionError:
         return None
     return visitor.needed if visitor.needed > sys.version_info[:2] else None
+
+
+def newer_syntax_in(lines: list[str], ranges: Sequence[tuple[int, int]]
+                    ) -> list[tuple[int, int, Version]]:
+    """The line ranges (0-based, inclusive) of `ranges` that do not parse here because they use
+    a newer Python's syntax, each with that version. Only the ranges are parsed again, not the
+    document: the editor asks after every analysis of a document with parts that do not parse,
+    which while typing is most keystrokes."""
+    found = []
+    for start, end in ranges:
+        chunk = "\n".join(lines[start:end + 1])
+        if chunk[:1] in " \t":  # a class member or a statement of a function: indented
+            chunk = "if 1:\n" + chunk
+        if chunk.rstrip().endswith(":"):  # a class or function header split from its body
+            first = lines[start]
+            chunk += "\n" + first[:len(first) - len(first.lstrip())] + "    pass"
+        needed = newer_syntax(chunk)
+        if needed is not None:
+            found.append((start, end, needed))
+    return found
 
 
 def newer_syntax_message(needed: Version) -> str:

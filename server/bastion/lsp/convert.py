@@ -146,6 +146,22 @@ def not_analysed_diagnostic(failure: NotAnalysed, doc: Document, codec: Position
         data={"not_analysed": failure.reason, "version": version})
 
 
+def newer_syntax_diagnostic(start: int, end: int, message: str, doc: Document,
+                            codec: PositionCodec, version: int) -> types.Diagnostic:
+    """An error on lines that were not analysed because they use a newer Python's syntax than
+    the server runs on: `message` names the interpreter to use, as `bastion check` does."""
+    return types.Diagnostic(
+        range=types.Range(start=doc.to_client(start, 0, codec),
+                          end=doc.to_client(end, len(doc.line(end)), codec)),
+        message=f"Bastion did not analyse {_lines(start, end)}: {message}.",
+        severity=types.DiagnosticSeverity.Error, code=NOT_ANALYSED, source=SOURCE,
+        data={"not_analysed": message, "version": version})
+
+
+def _lines(start: int, end: int) -> str:
+    return f"line {start + 1}" if start == end else f"lines {start + 1}-{end + 1}"
+
+
 def _more_findings(count: int, doc: Document, codec: PositionCodec, version: int) -> types.Diagnostic:
     return types.Diagnostic(
         range=types.Range(start=doc.to_client(0, 0, codec), end=doc.to_client(0, 0, codec)),

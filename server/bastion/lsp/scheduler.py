@@ -45,7 +45,13 @@ from bastion.engine.incremental import IncrementalSplitter, analyse_edit
 from bastion.engine.units import Split
 from bastion.filekinds import discovered_kind, is_python
 from bastion.limits import MAX_FILE_BYTES
-from bastion.lsp.convert import baselined_diagnostic, skipped_diagnostic, to_diagnostic, to_diagnostics
+from bastion.lsp.convert import (
+    baselined_diagnostic,
+    newer_syntax_diagnostic,
+    skipped_diagnostic,
+    to_diagnostic,
+    to_diagnostics,
+)
 from bastion.lsp.documents import Document
 from bastion.lsp.session import Result
 from bastion.lsp.settings import Message
@@ -85,6 +91,19 @@ class Outcome:
     baselined: tuple[Finding, ...]
     split: Split | None
     baseline_problem: str | None = None  # why the project's baseline could not be used
+    # Ranges that do not parse because they use a newer Python: (first line, last line, why).
+    newer_syntax: tuple[tuple[int, int, str], ...] = ()
+
+
+def _newer_syntax(lines: list[str], broken: tuple[tuple[int, int], ...]
+                  ) -> tuple[tuple[int, int, str], ...]:
+    if not broken:
+        return ()
+    # Imported here: its parser (libcst) is needed only once a document has lines that do not parse.
+    from bastion.engine.syntax_version import newer_syntax_in, newer_syntax_message
+
+    return tuple((start, end, newer_syntax_message(needed))
+                 for start, end, needed in newer_syntax_in(lines, broken))
 
 
 def not_analysable(doc: Document) -> str | None:
@@ -265,7 +284,7 @@ class Scheduler:
         # Findings listed in the project's baseline are shown apart (as hints) or not at all.
         analysis, baselined, problem = editor_split(apply_config(raw, snap.path, snap.config),
                                                     snap.path, snap.lines, snap.config)
-        return Outcome(analysis, baselined, raw.split, problem)
+        return Outcome(analysis, baselined, raw.split, problem, _newer_syntax(snap.lines, raw.broken))
 
     async def _warm_up(self, uri: str, doc: Document, snap: Snapshot, generation: int,
                        outcome: Outcome) -> None:
@@ -302,7 +321,9 @@ class Scheduler:
         analysis, split, diagnostics = Analysis((), (), ()), None, ()
         if outcome is not None:
             analysis, split = outcome.analysis, outcome.split
-            diagnostics = to_diagnostics(analysis, doc, codec, config, version)
+            diagnostics = to_diagnostics(analysis, doc, codec, config, version) + tuple(
+                newer_syntax_diagnostic(start, end, message, doc, codec, version)
+                for start, end, message in outcome.newer_syntax)
             if config.baseline_mode == "hint":
                 diagnostics += tuple(baselined_diagnostic(f, doc, codec, config, version)
                                      for f in outcome.baselined)
