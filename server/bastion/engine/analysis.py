@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from bastion.engine.literals import one_per_literal
 from bastion.engine.suppress import Directive, SuppressionHint, govern
 from bastion.model import Finding, NotAnalysed
 
@@ -54,7 +55,7 @@ def apply_config(raw: RawAnalysis, path: str | None, config: Config,
     nosec = {line: d for line, d in raw.directives.items() if d.is_nosec}
     if not config.enabled or config.excludes(path):
         return Analysis((), (), raw.broken, raw.errors, nosec)
-    governed = govern(raw.findings, raw.directives, lambda f: config.reports(f, path),
+    governed = govern(one_per_literal(raw.findings), raw.directives, lambda f: config.reports(f, path),
                       require_reason=config.require_reason,
                       unsuppressible=config.unsuppressible, today=today, broken=raw.broken)
     return Analysis(governed.reported, governed.suppressed, raw.broken, raw.errors, nosec,

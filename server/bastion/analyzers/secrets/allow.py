@@ -27,6 +27,19 @@ _TEST_FILE = re.compile(r"^(?:test_.*|.*_test|conftest|.*\.example|.*\.sample|.*
                         r"|.*\.dist)(?:\.[a-z0-9]+)?$", re.IGNORECASE)
 
 
+# Markers of a documentation or placeholder value in a provider-format token: few enough that a
+# random 40-character token contains one by chance about once in a million.
+_FORMAT_MARKERS = ("example", "xxxxx", "00000", "12345", "abcde", "dummy", "sample", "placeholder",
+                   "<", "${", "{{", "...")
+
+
+def is_format_placeholder(value: str) -> bool:
+    """Whether a value of a provider's format is a placeholder (`AKIAIOSFODNN7EXAMPLE`,
+    `ghp_xxxxxxxx…`, `sk_live_<your key>`)."""
+    low = value.lower()
+    return any(marker in low for marker in _FORMAT_MARKERS) or len(set(low)) <= 6
+
+
 def is_placeholder(value: str) -> bool:
     low = value.lower()
     if low in _PLACEHOLDER_VALUES or _REFERENCE.match(value):
@@ -56,7 +69,13 @@ def entropy(value: str) -> float:
     return -sum(n / total * math.log2(n / total) for n in counts.values())
 
 
+_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
+_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_DIGITS = frozenset("0123456789")
+
+
 def character_classes(value: str) -> int:
     """How many of lower case, upper case, digits and other characters `value` mixes."""
-    return sum((any(c.islower() for c in value), any(c.isupper() for c in value),
-                any(c.isdigit() for c in value), any(not c.isalnum() for c in value)))
+    chars = set(value)
+    return sum((not chars.isdisjoint(_LOWER), not chars.isdisjoint(_UPPER),
+                not chars.isdisjoint(_DIGITS), bool(chars - _LOWER - _UPPER - _DIGITS)))

@@ -12,8 +12,9 @@ import ast
 import bisect
 import hashlib
 
-from bastion.analyzers.secrets.allow import is_placeholder, is_test_path
-from bastion.analyzers.secrets.formats import FORMATS, Format
+from bastion.analyzers.secrets.allow import is_test_path
+from bastion.analyzers.secrets.formats import FORMATS, TOKEN_CHARS
+from bastion.analyzers.secrets.generic import GENERIC_LABEL, generic_secrets
 from bastion.analyzers.text_base import TextFix
 from bastion.filekinds import TEXT_KINDS, FileKind
 from bastion.model import Finding, Level, Span
@@ -21,9 +22,16 @@ from bastion.model.redact import redacted
 
 RULES = {
     "BST301": "aws_credentials",
+    "BST302": "provider_token",
+    "BST303": "private_key",
+    "BST304": "json_web_token",
+    "BST305": "password_in_url",
+    "BST306": "generic_secret",
 }
-VERSION = "1"
-_CWE = 798  # Use of Hard-coded Credentials
+GENERIC = "BST306"
+VERSION = "2"
+# Use of Hard-coded Credentials, but for keys: Use of Hard-coded Cryptographic Key.
+_CWE = {"BST303": 321}
 
 
 def fingerprint(value: str) -> str:
@@ -78,32 +86,59 @@ class SecretsAnalyzer:
 
     def analyse_text(self, text: str, path: str, kind: FileKind) -> list[Finding]:
         positions = _Positions(text)
-        taken: list[tuple[int, int]] = []  # value ranges already reported
+        taken = _Ranges()  # value ranges already reported
         found: list[Finding] = []
         for fmt in FORMATS:
+            if fmt.needles and not any(needle in text for needle in fmt.needles):
+                continue
             for match in fmt.pattern.finditer(text):
-                start, end = match.span(fmt.group)
-                value = match.group(fmt.group)
-                if _overlaps(taken, start, end) or is_placeholder(value):
+                start, end = match.span("secret")
+                if fmt.boundary and start and text[start - 1] in TOKEN_CHARS:
                     continue
-                if fmt.accept is not None and not fmt.accept(match, text):
+                if fmt.end is not None:
+                    end = fmt.end(match, text)
+                    if end is None:
+                        continue
+                value = text[start:end]
+                if fmt.placeholder(value) or taken.overlaps(start, end):
                     continue
-                taken.append((start, end))
-                found.append(_finding(fmt, value, positions, start, end, path))
+                taken.add(start, end)
+                found.append(_finding(fmt.rule_id, fmt.label, fmt.severity, value, positions,
+                                      start, end, path))
+        if not is_test_path(path):  # generic values in tests and examples are fixtures
+            for start, end in generic_secrets(text, kind):
+                if not taken.overlaps(start, end):
+                    found.append(_finding(GENERIC, GENERIC_LABEL, "medium", text[start:end],
+                                          positions, start, end, path))
         return found
 
 
-def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in taken)
+class _Ranges:
+    """Disjoint (start, end) ranges, sorted: an overlap test costs a bisection, not a pass."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        at = bisect.bisect_right(self._starts, start)
+        if at and self._ends[at - 1] > start:
+            return True
+        return at < len(self._starts) and self._starts[at] < end
+
+    def add(self, start: int, end: int) -> None:
+        at = bisect.bisect_right(self._starts, start)
+        self._starts.insert(at, start)
+        self._ends.insert(at, end)
 
 
-def _finding(fmt: Format, value: str, positions: _Positions, start: int, end: int,
-             path: str) -> Finding:
+def _finding(rule_id: str, label: str, severity: str, value: str, positions: _Positions,
+             start: int, end: int, path: str) -> Finding:
     first, first_col = positions.at(start)
     last, last_col = positions.at(end)
     # A real key in a test or an example is still a leak, but less likely live: medium.
-    confidence = Level.MEDIUM if is_test_path(path) else Level.HIGH
-    return Finding(fmt.rule_id, RULES[fmt.rule_id], Level.parse(fmt.severity), confidence, _CWE,
-                   f"{fmt.label} written in the file: {redacted(value)}, fingerprint {fingerprint(value)}",
+    confidence = Level.MEDIUM if is_test_path(path) or rule_id == GENERIC else Level.HIGH
+    return Finding(rule_id, RULES[rule_id], Level.parse(severity), confidence, _CWE.get(rule_id, 798),
+                   f"{label} written in the file: {redacted(value)}, fingerprint {fingerprint(value)}",
                    Span(first, first_col, last, last_col), source="bastion",
                    lines=tuple(range(first, last + 1)))
