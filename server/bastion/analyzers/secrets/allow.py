@@ -23,7 +23,7 @@ _REFERENCE = re.compile(r"^(?:\$\w+|%\w+%|env[:.]\w+|secret[:.][\w.]+|vault:\S+)
 # Folders and file names of tests, fixtures and examples (whole path components).
 _TEST_DIRS = frozenset({"tests", "test", "testing", "fixtures", "fixture", "testdata", "examples",
                         "example", "samples", "docs", "doc"})
-_TEST_FILE = re.compile(r"^(?:test_.*|.*_test|conftest|.*\.example|.*\.sample|.*\.template"
+_TEST_FILE = re.compile(r"^(?:test_.*|.*_test|tests?|conftest|.*examples?\b.*|.*\.sample|.*\.template"
                         r"|.*\.dist)(?:\.[a-z0-9]+)?$", re.IGNORECASE)
 
 

@@ -32,7 +32,8 @@ _NOT_VALUE_KEYS = re.compile(r"(?i)(?:_|-|\.)(?:file|path|url|uri|name|type|leng
 # Values that are code, words or file names rather than secrets.
 _NOT_SECRET = re.compile(r"^(?:[a-z]+(?:[_-][a-z]+)*|[A-Z]+(?:_[A-Z0-9]+)*|[\w.-]*\([^)]*\)?"
                          r"|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+|[/.~][\w./-]*"
-                         r"|[\w.-]+\.(?:json|ya?ml|txt|pem|key|crt|env|toml|ini|cfg|p12|jks))$")
+                         r"|[\w.-]+\.(?:json|ya?ml|txt|pem|key|crt|env|toml|ini|cfg|p12|jks)"
+                         r"|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$")
 MIN_ENTROPY = 3.0  # bits per character, with at least two kinds of character
 GENERIC_LABEL = "secret-looking value of a credential setting"
 
@@ -83,6 +84,11 @@ def _key_before(text: str, at: int) -> str:
 
 
 def _is_secret(value: str) -> bool:
-    if is_placeholder(value) or _NOT_SECRET.match(value) or value[0] in "${%<@&*":
+    if is_placeholder(value) or _NOT_SECRET.match(value) or value[0] in "${%<@&*#":
         return False
-    return character_classes(value) >= 2 and entropy(value) >= MIN_ENTROPY
+    classes = character_classes(value)
+    # Machine-made secrets mix digits in; a value without any must mix three kinds of
+    # character over some length (`NextToken`, `PasswordField` are names, not secrets).
+    if not any(c.isdigit() for c in value) and (classes < 3 or len(value) < 16):
+        return False
+    return classes >= 2 and entropy(value) >= MIN_ENTROPY
