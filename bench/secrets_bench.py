@@ -53,6 +53,12 @@ def large_file() -> str:
     return "\n".join(lines) + "\n"
 
 
+def tool(name: str) -> str | None:
+    """The tool installed next to this interpreter (the venv's), else on PATH."""
+    return shutil.which(name, path=os.pathsep.join([os.path.dirname(sys.executable),
+                                                    os.environ.get("PATH", "")]))
+
+
 def best(run, repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -85,11 +91,10 @@ def main() -> None:
                          repeat)
             check = best(lambda: command([sys.executable, "-m", "bastion", "check", "--no-cache",
                                           ".env"], base), repeat)
-            bandit = best(lambda: command(["bandit", "-q", "-t", "B105,B106,B107", "twin.py"],
-                                          base), repeat) if shutil.which("bandit") else float("nan")
-            ruff = best(lambda: command(["ruff", "check", "--no-cache", "--select",
-                                         "S105,S106,S107", "twin.py"], base),
-                        repeat) if shutil.which("ruff") else float("nan")
+            bandit_cmd = [tool("bandit"), "-q", "-t", "B105,B106,B107", "twin.py"]
+            ruff_cmd = [tool("ruff"), "check", "--no-cache", "--select", "S105,S106,S107", "twin.py"]
+            bandit = best(lambda c=bandit_cmd: command(c, base), repeat) if bandit_cmd[0] else float("nan")
+            ruff = best(lambda c=ruff_cmd: command(c, base), repeat) if ruff_cmd[0] else float("nan")
             print(f"{name:<18}{alone:>10.3f}{findings:>10}{check:>15.2f}{bandit:>9.2f}{ruff:>8.2f}")
             env_file.unlink()
             py_file.unlink()
