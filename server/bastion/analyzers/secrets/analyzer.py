@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import bisect
 import hashlib
+import itertools
 
 from bastion.analyzers.secrets.allow import is_test_path
 from bastion.analyzers.secrets.formats import FORMATS, TOKEN_CHARS
@@ -49,11 +50,7 @@ class _Positions:
 
     def at(self, offset: int) -> tuple[int, int]:
         if self._starts is None:
-            starts, at = [0], self._text.find("\n")
-            while at >= 0:
-                starts.append(at + 1)
-                at = self._text.find("\n", at + 1)
-            self._starts = starts
+            self._starts = [0, *itertools.accumulate(len(line) + 1 for line in self._text.split("\n"))]
         line = bisect.bisect_right(self._starts, offset) - 1
         return line, offset - self._starts[line]
 
