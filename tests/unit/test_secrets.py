@@ -139,3 +139,16 @@ def test_a_crafted_line_is_answered():
     hostile = ("AKIA" * 50_000 + "://a:" * 20_000 + "eyJ" * 20_000 + "password=" * 20_000
                + "-----BEGIN PRIVATE KEY-----" * 2_000)
     assert isinstance(SECRETS.analyse_text(hostile, "x.env", FileKind.DOTENV), list)
+
+
+def test_baseline_fingerprint_depends_on_the_redacted_form_only():
+    from bastion.baseline.fingerprint import fingerprints
+
+    def printed(value: str, path: str) -> str:
+        text = f"A=1\nAWS_ACCESS_KEY_ID={value}\n"
+        analysis = ENGINE.analyse(text, path, Config())
+        return list(fingerprints(analysis.findings, text).values())[0]
+
+    other = AWS_ID[:5] + "Q7WLX5RJ4Z3MDT" + AWS_ID[-1]  # same length and ends
+    assert printed(AWS_ID, ".env") == printed(other, ".env")
+    assert printed(AWS_ID, ".env") != printed(j("ASIA", AWS_ID[4:-1], "C"), ".env")

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from bastion.model import Finding
-from bastion.model.redact import SECRET_RULES, redacted
+from bastion.model.redact import SECRET_RULES, VALUE_SPAN_RULES, redacted
 
 FINGERPRINT_KEY = "bastion/v1"
 
@@ -200,6 +200,19 @@ def _without_secrets(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _value_redacted(lines: Sequence[str], finding: Finding) -> tuple[str, ...]:
+    """The words of the finding's lines with its span (the secret) in its redacted form: the
+    fingerprint never depends on more of the value than the report shows."""
+    span = finding.span
+    first, last = lines[span.start_line:span.start_line + 1], lines[span.end_line:span.end_line + 1]
+    if not first or not last:
+        return (finding.rule_id,)
+    value = "\n".join(lines[span.start_line:span.end_line + 1])
+    value = value[span.start_col:len(value) - len(last[0]) + span.end_col]
+    before, after = first[0][:span.start_col], last[0][span.end_col:]
+    return (*before.split(), "<" + redacted(value) + ">", *after.split())
+
+
 def legacy_fingerprints(findings: Iterable[Finding],
                         text: str | Sequence[str]) -> dict[Finding, str]:
     """The fingerprints Bastion wrote before secrets were redacted, for SECRET_RULES findings
@@ -239,7 +252,9 @@ def _fingerprints(findings: Iterable[Finding], text: str | Sequence[str],
         else:
             scope, tokens = _textual_scope(lines, finding.span.start_line), \
                 _fallback_tokens(lines, finding)
-        if redact and finding.rule_id in SECRET_RULES:
+        if finding.rule_id in VALUE_SPAN_RULES:
+            tokens = _value_redacted(lines, finding)
+        elif redact and finding.rule_id in SECRET_RULES:
             tokens = _without_secrets(tokens)
         key = (finding.rule_id, scope, tokens)
         occurrence = seen[key]

@@ -13,6 +13,9 @@ import re
 # Rules whose findings sit on a statement holding a possible secret in a string literal: their
 # baseline fingerprints hash the literals' redacted forms (baseline/fingerprint.py).
 SECRET_RULES = frozenset({"B105", "B106", "B107"})
+# Rules whose finding's span is the secret value itself (the secrets analyzer's): their baseline
+# fingerprints hash the line with that span in its redacted form.
+VALUE_SPAN_RULES = frozenset({"BST301", "BST302", "BST303", "BST304", "BST305", "BST306"})
 # Every message that quotes a possible secret, with the quoted part as the group named `secret`.
 _QUOTED_SECRET = (
     re.compile(r"^(?P<lead>Possible hardcoded password): '(?P<secret>.*)'$", re.DOTALL),

@@ -30,15 +30,18 @@ RULES = {
     "BST306": "generic_secret",
 }
 GENERIC = "BST306"
-VERSION = "2"
+FINGERPRINT_ROUNDS = 2_000
+VERSION = "3"
 # Use of Hard-coded Credentials, but for keys: Use of Hard-coded Cryptographic Key.
 _CWE = {"BST303": 321}
 
 
 def fingerprint(value: str) -> str:
-    """12 hex digits of a keyed digest of `value`: the same value, the same fingerprint."""
-    return hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=6,
-                           person=b"bastion-secret").hexdigest()
+    """12 hex digits derived from `value`: the same value, the same fingerprint. Derived slowly
+    (PBKDF2, 2,000 rounds): whoever holds a report can still test a guess of a weak password
+    against it, but at some milliseconds a guess rather than nanoseconds."""
+    return hashlib.pbkdf2_hmac("sha256", value.encode("utf-8", "surrogatepass"),
+                               b"bastion-secret-fingerprint", FINGERPRINT_ROUNDS, dklen=6).hex()
 
 
 class _Positions:
