@@ -2,8 +2,8 @@
 `Analyzer` protocol's whole-file check) and of every text kind (as a `TextAnalyzer`).
 
 A finding's message carries the value's redacted form (model/redact.py) and a fingerprint: a
-keyed, truncated digest that tells two findings of the same value apart from two of different
-values without saying anything usable about either. No other attribute holds the value.
+slow, truncated derivation (`fingerprint`) that tells two findings of the same value apart from
+two of different values. No other attribute holds the value.
 """
 
 from __future__ import annotations
