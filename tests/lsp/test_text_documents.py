@@ -53,3 +53,18 @@ async def test_a_document_the_client_says_is_not_python_and_of_no_known_name_is_
     diagnostics = await diagnostics_for(client, uri, 1)
     assert codes(diagnostics) == ["not-analysed"]
     assert "not Python (sh)" in diagnostics[0].message and KEY not in diagnostics[0].message
+
+
+async def test_suppress_action_adds_a_comment_in_dotenv_but_never_in_json(vscode):
+    titles = {}
+    for name, text in ((".env", f"KEY={KEY}\n"), ("creds.json", f'{{"key": "{KEY}"}}\n')):
+        uri = (vscode.workspace / name).as_uri()
+        open_document(vscode, uri, text)
+        diagnostics = await diagnostics_for(vscode, uri, 1)
+        assert codes(diagnostics) == ["BST301"], name
+        actions = await vscode.text_document_code_action_async(types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), range=diagnostics[0].range,
+            context=types.CodeActionContext(diagnostics=diagnostics)))
+        titles[name] = [a.title for a in actions or []]
+    assert "Suppress BST301 here (# nosec BST301)" in titles[".env"]
+    assert not any(t.startswith("Suppress") for t in titles["creds.json"]), titles

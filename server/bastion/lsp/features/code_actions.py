@@ -14,6 +14,7 @@ import functools
 from lsprotocol import types
 
 from bastion.engine.suppress_edit import suppress_edit
+from bastion.filekinds import kind_of
 from bastion.fixes.base import fixable_rules, may_fix_safely
 from bastion.fixes.edits import LineEdit, diff_edits, line_edits
 from bastion.lsp.convert import SOURCE, shown_findings
@@ -169,6 +170,8 @@ async def _diagnostic_actions(ls, uri: str, diagnostic: types.Diagnostic) -> lis
 
 def _suppress_action(ls, doc, result, finding, diagnostic) -> types.CodeAction | None:
     rule = str(diagnostic.code)
+    if kind_of(doc.path).comment is None:
+        return None  # JSON has no comments: suppressed through a baseline or the configuration
     edit = suppress_edit(finding, doc.lines, result.analysis.directives)
     if edit is None:
         return None
