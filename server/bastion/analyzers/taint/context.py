@@ -59,7 +59,7 @@ def module_context(tree: ast.Module, models: Models) -> ModuleContext:
     kinds: dict[str, str] = {}
     assigned: dict[str, int] = {}
     definitions: list[ast.stmt] = []
-    for node in _module_statements(tree.body):
+    for node in module_statements(tree.body):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             env.add_import(node)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
@@ -85,16 +85,16 @@ def module_context(tree: ast.Module, models: Models) -> ModuleContext:
     return ModuleContext(env, constants, kinds, functions, digest)
 
 
-def _module_statements(body: list[ast.stmt]):
+def module_statements(body: list[ast.stmt]):
     """Module-level statements, looking into module-level `if` / `try` (optional imports)."""
     for node in body:
         if isinstance(node, ast.If):
-            yield from _module_statements(node.body)
-            yield from _module_statements(node.orelse)
+            yield from module_statements(node.body)
+            yield from module_statements(node.orelse)
         elif isinstance(node, ast.Try):
-            yield from _module_statements(node.body)
+            yield from module_statements(node.body)
             for handler in node.handlers:
-                yield from _module_statements(handler.body)
+                yield from module_statements(handler.body)
         else:
             yield node
 

@@ -118,18 +118,13 @@ def import_table(source: str | ast.Module, path: str | None,
 
 
 def _tree_statements(body: list[ast.stmt]):
-    for node in body:
+    from bastion.analyzers.taint.context import module_statements
+
+    for node in module_statements(body):
         if isinstance(node, ast.Import):
             yield 0, None, [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             yield node.level or 0, node.module, [a.name for a in node.names if a.name != "*"]
-        elif isinstance(node, ast.If):
-            yield from _tree_statements(node.body)
-            yield from _tree_statements(node.orelse)
-        elif isinstance(node, ast.Try):
-            yield from _tree_statements(node.body)
-            for handler in node.handlers:
-                yield from _tree_statements(handler.body)
 
 
 def _statements(text: str):
