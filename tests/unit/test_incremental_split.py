@@ -6,6 +6,7 @@ from __future__ import annotations
 import sysconfig
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -116,3 +117,91 @@ def test_visible_units_go_first_with_the_import_context_of_the_units_before_them
     raw = Engine(ANALYZERS).analyse_raw(document, "v.py", use_disk=False, progress=progress)
     assert [(f.rule_id, f.span.start_line) for f in reports[0].findings] == [("B602", last)]
     assert _raw_key(raw) == _raw_key(Engine(ANALYZERS).analyse_raw(document, "v.py"))
+
+
+BODY = ("import os\n\n\nclass K:\n    def f(self, x):\n        a = 1\n        eval(a)\n        b = 2\n"
+        "        c = 3\n\n    def g(self):\n        return 3\n\n\nx = 1\n")
+
+
+def _lines_unchanged(old: list[str], new: list[str]) -> tuple[int, int]:
+    prefix = 0
+    while prefix < min(len(old), len(new)) and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < min(len(old), len(new)) - prefix and old[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    return prefix, suffix
+
+
+@pytest.mark.parametrize(("old", "new", "local"), [
+    # Typing an unclosed call: broken wherever it stands, re-split locally from the last base.
+    ("        eval(a)\n", "        eval(a\n", True),
+    ("        eval(a)\n", "        eval(a, os.environ[\n", True),
+    ("x = 1\n", "x = f(1,\n", True),
+    # A bracket opened here is closed further down: the method parses as a whole.
+    ("        eval(a)\n        b = 2\n", "        eval(a,\n        b,\n        2)\n", False),
+    # A backslash joins the next statement to this one: valid as a whole.
+    ("        a = 1\n", "        a = 1 + \\\n", False),
+    # Indented as a whole: valid as the first statement's block.
+    ("        a = 1\n        eval(a)\n", "            a = 1\n            eval(a)\n", False),
+    # A decorator left at the end of a class: the class is re-split from its top-level start.
+    ("        return 3\n", "        return 3\n    @property\n", True),
+    # A decorator that does not parse, and the method under it.
+    ("    def g(self):\n", "    @property(\n    def g(self):\n", True),
+])
+def test_a_broken_region_stays_local_only_when_a_fresh_split_decides_it_the_same(old, new, local):
+    """The splitter keeps a broken region local (fast typing) when every statement that does not
+    parse in it is broken wherever it stands; else it splits the whole text. Either way the
+    split equals a fresh one."""
+    assert old in BODY
+    lines = BODY.split("\n")
+    splitter = IncrementalSplitter()
+    splitter.update(lines, None, None)
+    new_lines = BODY.replace(old, new, 1).split("\n")
+    got = splitter.update(new_lines, *_lines_unchanged(lines, new_lines))
+    fresh = split_document("\n".join(new_lines))
+    assert _key(got) == _key(fresh)
+    assert (got.reuse is not None) == local
+    # Typing on from the same base (the base is kept while the text does not parse).
+    more = "\n".join(new_lines).replace("eval(a", "eval(ab", 1).split("\n")
+    again = splitter.update(more, *_lines_unchanged(new_lines, more))
+    assert _key(again) == _key(split_document("\n".join(more)))
+
+
+@st.composite
+def _reshape_or_type(draw, lines: list[str]) -> list[str]:
+    """Edits that once split differently from a fresh split (CI, Python 3.12: a reshaped
+    tempfile.py): blocks indented or dedented, a space at a line's start, lines joined or split,
+    and an unclosed call or a closing bracket typed into a line."""
+    lines = list(lines)
+    line = draw(st.integers(0, len(lines) - 1))
+    kind = draw(st.sampled_from(["indent_block", "dedent_block", "space", "join", "split",
+                                 "type"]))
+    if kind in ("indent_block", "dedent_block"):
+        for k in range(line, min(len(lines), line + draw(st.integers(1, 8)))):
+            if kind == "indent_block" and lines[k]:
+                lines[k] = "    " + lines[k]
+            elif kind == "dedent_block" and lines[k].startswith("    "):
+                lines[k] = lines[k][4:]
+    elif kind == "space":
+        lines[line] = " " + lines[line]
+    elif kind == "join" and line + 1 < len(lines):
+        lines[line:line + 2] = [lines[line] + lines[line + 1].lstrip()]
+    else:
+        col = draw(st.integers(0, len(lines[line])))
+        typed = draw(st.sampled_from(["\n", "eval(x", ")", "f(a,\n", "\\\n", "@d\n", "]"]))
+        lines[line] = lines[line][:col] + typed + lines[line][col:]
+    return "\n".join(lines).split("\n")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(name=st.sampled_from(["tempfile.py", "textwrap.py"]), data=st.data())
+def test_reshaping_and_typing_split_as_a_fresh_split_at_every_version(name, data):
+    lines = (STDLIB / name).read_text(encoding="utf-8").split("\n")
+    splitter = IncrementalSplitter()
+    splitter.update(lines, None, None)
+    for _ in range(data.draw(st.integers(1, 6))):
+        new_lines = data.draw(_reshape_or_type(lines))
+        got = splitter.update(new_lines, *_lines_unchanged(lines, new_lines))
+        lines = new_lines
+        assert _key(got) == _key(split_document("\n".join(lines)))

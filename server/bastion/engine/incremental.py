@@ -20,8 +20,12 @@ from bastion.engine.units import (
     Reuse,
     Split,
     Unit,
+    _CONTINUATION,
+    _NOT_A_START,
+    _find_close,
     _split_region,
     lines_in_strings,
+    statement_starts,
     split_document,
 )
 
@@ -54,6 +58,10 @@ class IncrementalSplitter:
         self.line_count = 0
         self._prefix: int | None = None  # lines unchanged since the base, from the start
         self._suffix: int | None = None  # ... and from the end
+        # Lines of the base that a split of a text that does not parse reads as statements other
+        # than the base's units (None: not yet known). See `_odd_lines`.
+        self._odd: list[int] | None = None
+        self._next_odd: list[int] | None = None  # ... of the split `_update` last returned
 
     def reset(self) -> None:
         self.split, self.records = None, ()
@@ -75,26 +83,32 @@ class IncrementalSplitter:
         # Kept without the trees and the link to the split before: only the units are reused.
         self.split = Split(split.units, split.broken)
         self.records, self.line_count = tuple(records), line_count
+        self._odd = None
 
     def update(self, lines: list[str], prefix: int | None, suffix: int | None) -> Split:
         """`prefix`/`suffix`: lines unchanged at the start/end since the last call (None: unknown)."""
-        split = None
+        split = odd = None
         if self.split is not None and prefix is not None and suffix is not None:
             # Unchanged-line counts compose by minimum: relative to the base, not the last call.
             self._prefix = prefix if self._prefix is None else min(self._prefix, prefix)
             self._suffix = suffix if self._suffix is None else min(self._suffix, suffix)
             split = self._update(lines, self._prefix, self._suffix)
+            odd = self._next_odd
         if split is None:
             split = split_document("\n".join(lines))
             if split.broken:
-                self.reset()  # no valid base to work from
+                if self.split is None:
+                    self._prefix = self._suffix = None  # no valid base to work from
+                # else the base stays: the next edit is again re-split from it, locally
                 return split
         if not split.broken:
             self._set_base(split, len(lines))
+            self._odd = odd
             self._prefix = self._suffix = None
         return split
 
     def _update(self, lines: list[str], prefix: int, suffix: int) -> Split | None:
+        self._next_odd = None
         old_n, new_n = self.line_count, len(lines)
         prefix = min(prefix, old_n, new_n)
         suffix = min(suffix, old_n - prefix, new_n - prefix)
@@ -142,10 +156,17 @@ class IncrementalSplitter:
         if indent and not region_units and not region_broken:
             return None  # the body is gone: its header no longer parses
         if region_broken:
-            # What does not parse alone may parse as part of what surrounds it (a block indented
-            # as a whole), and how far a broken statement reaches depends on the lines after the
-            # region (joined continuation lines, a decorator): only the whole text can tell.
-            return None
+            if self._odd is None:
+                self._odd = _odd_lines_outside(lines, units, first, last, lo, hi, delta)
+            if any(line < lo or line > old_end for line in self._odd):
+                return None  # a fresh split would read the base's lines otherwise somewhere
+            if not _broken_wherever_it_stands(lines, lo, hi, indent, in_string, region_broken,
+                                              first == 0):
+                return None
+        elif self._odd is not None:
+            self._next_odd = ([a for a in self._odd if a < lo]
+                              + _odd_lines(lines, region_units, lo, hi)
+                              + [a + delta for a in self._odd if a > old_end])
         after = [u.moved(delta) for u in units[last + 1:]]
         broken = [b for b in self.split.broken if b[1] < lo]
         broken += region_broken
@@ -209,6 +230,127 @@ def _block_region(units: tuple[Unit, ...], first: int, last: int, lines: list[st
     if end + 1 < count and _indent(units[end + 1].text) == indent and units[end + 1].indented:
         end = statement_end(end + 1)
     return start, end, indent, units[start].in_function
+
+
+def _odd_lines(lines: list[str], units: list[Unit] | tuple[Unit, ...], lo: int, hi: int) -> list[int]:
+    """Lines lo..hi (whole units of a text that parses) that a split of a text that does not
+    parse would not read as the units do: code between units (a lone backslash), a unit's first
+    line that does not look like a statement's start, or a line inside a unit that looks like a
+    statement's start at the unit's indentation or less (a line inside brackets or after a
+    backslash). Without them, every statement of the base that an edit leaves alone is a chunk
+    of its own in a fresh split, which parses alone, as it was."""
+    in_string = {n + lo for n in lines_in_strings("\n".join(lines[lo:hi + 1]))}
+    odd: list[int] = []
+
+    def gap(start: int, end: int) -> None:
+        odd.extend(i for i in range(start, end) if i not in in_string and _significant(lines[i]))
+
+    at = lo
+    for unit in units:
+        gap(at, unit.start)
+        width = len(_indent(lines[unit.start]))
+        if unit.start in in_string or not _looks_like_a_start(lines[unit.start], width):
+            odd.append(unit.start)
+        decorated = lines[unit.start][width:width + 1] == "@"
+        for i in range(unit.start + 1, unit.end + 1):
+            line = lines[i]
+            if i in in_string or not _significant(line):
+                continue
+            own = len(_indent(line))
+            if own <= width and _looks_like_a_start(line, own):
+                if decorated:  # the decorators and the definition under them are one start
+                    decorated = line[own] == "@"
+                    continue
+                odd.append(i)
+        at = unit.end + 1
+    gap(at, hi + 1)
+    return odd
+
+
+def _looks_like_a_start(line: str, width: int) -> bool:
+    return line[width:width + 1] not in _NOT_A_START and not _CONTINUATION.match(line, width)
+
+
+def _odd_lines_outside(lines: list[str], units: tuple[Unit, ...], first: int, last: int, lo: int,
+                       hi: int, delta: int) -> list[int]:
+    """`_odd_lines` of the base outside an edited region (lo..hi in `lines`, the new text), in
+    the base's line numbers."""
+    after = [u.moved(delta) for u in units[last + 1:]]
+    return (_odd_lines(lines, units[:first], 0, lo - 1)
+            + [i - delta for i in _odd_lines(lines, after, hi + 1, len(lines) - 1)])
+
+
+def _broken_wherever_it_stands(lines: list[str], lo: int, hi: int, indent: str,
+                               in_string: set[int], broken: list[tuple[int, int]],
+                               at_top: bool) -> bool:
+    """Whether a fresh split of the whole text decides the region's broken statements as the
+    region's own split did, so that the region can stay local.
+
+    A fresh split of a text that does not parse splits every class or function that does not
+    parse into its statements (`_split_broken_block`), down to the broken one. It reaches the
+    region's statements the same way when every broken statement of the region is broken in any
+    context: one that ends outside brackets, or whose open brackets nothing later in the region
+    closes (the lines after the region are whole statements of the base, which close nothing),
+    makes every block around it fail to parse too. Otherwise (a body indented as a whole, code
+    before the region's first statement that belongs to the statement before it, a decorator at
+    the region's end that claims the statement after it, a line continued by a backslash
+    anywhere in a broken statement, a bracket closed further down) only the whole text can
+    tell.
+    `in_string`: lines of the region that begin inside a triple-quoted string, from the region's
+    first line (0-based in the region)."""
+    absolute = {n + lo for n in in_string}
+    starts = statement_starts(lines, lo, hi, indent, absolute)
+    if not starts or lines[starts[-1]][len(indent)] == "@":
+        return False
+    if not (at_top and not indent) and any(
+            lines[i].strip() and not lines[i].lstrip().startswith("#") for i in range(lo, starts[0])):
+        return False
+    lowest, depth = _bracket_depths(lines[lo:hi + 1])
+    for first, last in broken:
+        if any(lines[i].rstrip().endswith("\\") for i in range(first, last + 1)):
+            return False  # joined to a line before or after it, which may make it whole
+        if min(lowest[last + 1 - lo:], default=depth[last - lo]) < depth[last - lo]:
+            return False  # a bracket still open at its end is closed further down
+    return True
+
+
+_SCAN = re.compile(r"#[^\n]*|'''|\"\"\"|'(?:\\.|[^'\\\n])*'?|\"(?:\\.|[^\"\\\n])*\"?|[(\[{]|[)\]}]|\n")
+
+
+_OPEN, _CLOSE = frozenset("([{"), frozenset(")]}")
+
+
+def _bracket_depths(lines: list[str]) -> tuple[list[int], list[int]]:
+    """For each line: the lowest depth of open brackets reached on it, and the depth at its
+    end, counted from the first line, outside strings and comments (read as
+    `lines_in_strings` reads them)."""
+    text = "".join(line + "\n" for line in lines)
+    lowest, ends = [], []
+    depth = low = 0
+    pos = 0
+    while True:
+        match = _SCAN.search(text, pos)
+        if match is None:
+            break
+        token = match.group(0)
+        pos = match.end()
+        if token == "\n":
+            lowest.append(low)
+            ends.append(depth)
+            low = depth
+        elif token in ("'''", '"""'):
+            close = _find_close(text, pos, token)
+            for _ in range(text.count("\n", pos, close)):
+                lowest.append(low)
+                ends.append(depth)
+                low = depth
+            pos = close + 3
+        elif token in _OPEN:
+            depth += 1
+        elif token in _CLOSE:
+            depth -= 1
+            low = min(low, depth)
+    return lowest, ends
 
 
 def _ends_inside_string(text: str) -> bool:
