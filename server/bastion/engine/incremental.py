@@ -17,16 +17,16 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.base import body_reads_whole
 from bastion.engine.units import (
+    _CONTINUATION,
+    _NOT_A_START,
     Reuse,
     Split,
     Unit,
-    _CONTINUATION,
-    _NOT_A_START,
     _find_close,
     _split_region,
     lines_in_strings,
-    statement_starts,
     split_document,
+    statement_starts,
 )
 
 if TYPE_CHECKING:
