@@ -95,7 +95,21 @@ def test_manifest_is_valid(pre_commit):
 
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["id"] == "bastion" and hook["entry"] == "bastion check"
-    assert hook["language"] == "python" and hook["types"] == ["python"]
+    assert hook["language"] == "python" and hook["types"] == ["file"]
+    # The hook's files are exactly those of a kind Bastion reads (bastion/filekinds.py).
+    import re
+
+    from bastion.filekinds import discovered_kind
+
+    files, exclude = re.compile(hook["files"]), re.compile(hook["exclude"])
+    for name in ("app.py", "gui.pyw", "requirements.txt", "requirements-dev.txt", "dev-requirements.txt",
+                 "reqs/base.in", "pyproject.toml", "uv.lock", "poetry.lock", "pylock.toml",
+                 "pylock.dev.toml", "Pipfile.lock", ".env", "deploy/.env.prod", "prod.env", "ci.yml",
+                 "a.yaml", "a.json", "ruff.toml", "setup.cfg", "tox.ini", "run.sh", "Dockerfile",
+                 "docker/Dockerfile.prod", "api.dockerfile", "Containerfile", "README.md",
+                 "MANIFEST.in", "x-requirements-y.txt", "yarn.lock", "Cargo.lock", "notes.txt", "Makefile"):
+        hooked = bool(files.search(name)) and not exclude.search(name)
+        assert hooked == (discovered_kind(name) is not None), name
     assert hook["pass_filenames"] is True
 
 
