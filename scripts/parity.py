@@ -104,7 +104,7 @@ def run_bandit(files: list[str], columns: bool) -> tuple[Counter, list, float]:
 def run_bastion(files: list[str], columns: bool) -> tuple[Counter, list, float, int]:
     with tempfile.TemporaryDirectory() as tmp:
         empty = Path(tmp, "pyproject.toml")
-        empty.write_text("[tool.bastion]\n", encoding="utf-8")
+        empty.write_text("[tool.bastion]\nbandit_exact = true\n", encoding="utf-8")  # parity mode
         cmd = [sys.executable, "-m", "bastion", "check", "--format", "json", "--fail-on", "never",
                "--config", str(empty), *files]
         started = time.perf_counter()

@@ -112,6 +112,9 @@ class Config:
     # None finds .bastion-baseline.json), and how the editor shows its findings: "hint" | "hide".
     baseline: str | None = None
     baseline_mode: str = "hint"
+    # True: bandit's findings exactly as bandit reports them, none retracted by the taint
+    # analysis (Finding.retracted): for teams that need parity with bandit.
+    bandit_exact: bool = False
     # `exclude` and `per_path_ignores` compiled on first use (derived: not compared, not pickled).
     _compiled: _CompiledPatterns = attrs.field(init=False, eq=False, repr=False,
                                                factory=_CompiledPatterns)
@@ -165,7 +168,7 @@ _KEYS = {
     "severity": "level", "confidence": "level", "select": "rules", "ignore": "rules",
     "per_path_ignores": "path-rules", "exclude": "strings", "severity_map": "severity-map",
     "enabled": "bool", "require_reason": "dialects", "unsuppressible": "rules",
-    "baseline": "string", "baseline_mode": "baseline-mode",
+    "baseline": "string", "baseline_mode": "baseline-mode", "bandit_exact": "bool",
 }
 SUPPRESSION_DIALECTS = ("bastion", "nosec", "noqa")
 

@@ -44,7 +44,7 @@ from bastion.model.redact import redact_message
 REPO = Path(__file__).resolve().parents[2]
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 ENGINE = Engine([BanditAdapter()])
-CONFIG = Config()
+CONFIG = Config(bandit_exact=True)  # bandit parity: nothing retracted
 _TESTSET = test_set.BanditTestSet(b_config.BanditConfig(), {"include": set(), "exclude": set()})
 
 

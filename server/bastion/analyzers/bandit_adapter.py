@@ -199,6 +199,9 @@ class BanditAdapter:
         visitor.generic_visit(unit.tree)
         return [self._finding(r, unit.lines) for r in visitor.tester.results]
 
+    def retract(self, text: str, path: str, findings: list[Finding]) -> dict[int, str]:
+        return {}
+
     def analyse_file(self, text: str, path: str) -> list[Finding]:
         """Checks that read the whole file (B613 trojansource); skipped when they cannot match."""
         if not any(char in text for char in _BIDI):

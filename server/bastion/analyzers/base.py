@@ -69,6 +69,12 @@ class Analyzer(Protocol):
         """What the file's findings depend on besides its text and this analyzer's version, for
         the result-cache key ("" when nothing; None: the result must not be cached)."""
 
+    def retract(self, text: str, path: str, findings: list[Finding]) -> dict[int, str]:
+        """Index -> why, for the findings of `findings` (every analyzer's, before configuration)
+        that this analyzer's whole-file analysis shows to be wrong or reported better by its
+        own finding ({} when it judges none). Deterministic in `text`, `findings` and its
+        `dependency_key`."""
+
     def reads_whole(self, function: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> bool:
         """True when a check may read or report `function` as a whole (not statement by
         statement): the engine then keeps it in one unit. `lines`: the document's lines."""

@@ -228,6 +228,9 @@ class TomlRulesAnalyzer:
     def analyse_file(self, text: str, path: str) -> list[Finding]:
         return []  # every rule matches statements
 
+    def retract(self, text: str, path: str, findings: list[Finding]) -> dict[int, str]:
+        return {}
+
     def reads_whole(self, function: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> bool:
         return False  # a rule matches one node and the statement holding it
 

@@ -40,6 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                             "`exclude` (.git, .venv and the like are always skipped)")
     rules.add_argument("--extend-exclude", action="append", metavar="PATTERNS",
                        help="path patterns to skip in addition to the configured `exclude`")
+    rules.add_argument("--bandit-exact", action="store_true", default=None,
+                       help="report bandit's findings exactly as bandit does, including those "
+                            "the taint analysis retracts (`bandit_exact` in [tool.bastion])")
 
 
 def overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -47,7 +50,7 @@ def overrides(args: argparse.Namespace) -> dict[str, Any]:
     from bastion.engine.suppress import NOQA_TO_BANDIT
 
     given: dict[str, Any] = {}
-    for option in (*_LISTS, "severity", "confidence"):
+    for option in (*_LISTS, "severity", "confidence", "bandit_exact"):
         value = getattr(args, option, None)
         if value is None:
             continue

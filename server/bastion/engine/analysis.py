@@ -55,7 +55,10 @@ def apply_config(raw: RawAnalysis, path: str | None, config: Config,
     nosec = {line: d for line, d in raw.directives.items() if d.is_nosec}
     if not config.enabled or config.excludes(path):
         return Analysis((), (), raw.broken, raw.errors, nosec)
-    governed = govern(one_per_literal(raw.findings), raw.directives, lambda f: config.reports(f, path),
+    findings = raw.findings
+    if not config.bandit_exact:  # findings the taint analysis retracted (Finding.retracted)
+        findings = tuple(f for f in findings if f.retracted is None)
+    governed = govern(one_per_literal(findings), raw.directives, lambda f: config.reports(f, path),
                       require_reason=config.require_reason,
                       unsuppressible=config.unsuppressible, today=today, broken=raw.broken)
     return Analysis(governed.reported, governed.suppressed, raw.broken, raw.errors, nosec,

@@ -155,9 +155,11 @@ def _col(value, line: int, lines: _Lines) -> int:
 def _finding_row(f: Finding) -> list:
     row = [f.rule_id, f.name, int(f.severity), int(f.confidence), f.cwe, f.message, _span_row(f.span),
            f.source, list(f.lines)]
-    if f.steps:  # a data-flow finding's path: a tenth field, absent from other rows
+    if f.steps:  # a data-flow finding's path: a list, absent from other rows
         row.append([[*_span_row(step.span), step.message, *([step.path] if step.path else [])]
                     for step in f.steps])
+    if f.retracted:  # why a pattern finding is retracted: a string, last
+        row.append(f.retracted)
     return row
 
 
@@ -166,16 +168,26 @@ def _span_row(span: Span) -> list[int]:
 
 
 def _finding(row, lines: _Lines, rules: Container[str]) -> Finding:
-    fields = _fields(row, 10) if isinstance(row, list) and len(row) == 10 else _fields(row, 9)
-    rule, name, severity, confidence, cwe, message, span, source, statement = fields[:9]
+    if not isinstance(row, list) or not 9 <= len(row) <= 11:
+        raise InvalidEntry("a record of the wrong shape")
+    rule, name, severity, confidence, cwe, message, span, source, statement = row[:9]
     if not isinstance(rule, str) or rule not in rules:
         raise InvalidEntry("a rule the engine does not have")
-    steps = tuple(_step(step, lines) for step in _list(fields[9], MAX_STEPS)) if len(fields) == 10 else ()
-    if len(fields) == 10 and not steps:
-        raise InvalidEntry("an empty path")
+    extra = list(row[9:])
+    retracted = _str(extra.pop()) if extra and isinstance(extra[-1], str) else None
+    if retracted is not None and not retracted:
+        raise InvalidEntry("an empty retraction")
+    steps = ()
+    if extra:
+        steps = tuple(_step(step, lines) for step in _list(extra.pop(), MAX_STEPS))
+        if not steps:
+            raise InvalidEntry("an empty path")
+    if extra:
+        raise InvalidEntry("a record of the wrong shape")
     return Finding(rule, _str(name), _level(severity), _level(confidence),
                    None if cwe is None else _int(cwe, 0, MAX_CWE), _str(message, MAX_STRING_CHARS),
-                   _span(span, lines), _str(source), _statement_lines(statement, lines), steps=steps)
+                   _span(span, lines), _str(source), _statement_lines(statement, lines), steps=steps,
+                   retracted=retracted)
 
 
 def _span(value, lines: _Lines) -> Span:

@@ -287,6 +287,7 @@ class Engine:
             findings.extend(found)
             # Whole-file findings may sit on comment lines, outside every unit.
             directives = {**comment_directives(text, 0, self._lookup), **directives}
+        findings = self.judged(text, path, findings, errors)
         findings.sort(key=Finding.sort_key)
         return RawAnalysis(tuple(findings), directives, split.broken, tuple(errors),
                            attrs.evolve(split, reuse=None, trees={}), tuple(records))
@@ -302,6 +303,26 @@ class Engine:
                 errors.append(NotAnalysed(f"{analyzer.id}'s whole-file checks failed: "
                                           f"{failure_reason(exc)}", analyzer=analyzer.id))
         return found
+
+    def judged(self, text: str, path: str, findings: list[Finding],
+               errors: list[NotAnalysed]) -> list[Finding]:
+        """`findings` with `retracted` set where an analyzer's whole-file analysis retracts them
+        (`Analyzer.retract`); `apply_config` leaves those out unless `bandit_exact` is on. Done
+        on every assembled result from the same inputs, so an edit and a fresh analysis agree."""
+        failed = {e.analyzer for e in errors}
+        for analyzer in self.analyzers:
+            if analyzer.id in failed:
+                continue  # its whole-file analysis failed: it judges nothing
+            try:
+                why = analyzer.retract(text, path, findings)
+            except Exception as exc:  # noqa: BLE001 - the findings stand unjudged, said so
+                log.exception("%s failed to judge the findings of %s", analyzer.id, path)
+                errors.append(NotAnalysed(f"{analyzer.id}'s whole-file checks failed: "
+                                          f"{failure_reason(exc)}", analyzer=analyzer.id))
+                continue
+            for index, reason in why.items():
+                findings[index] = attrs.evolve(findings[index], retracted=reason)
+        return findings
 
     def unit_record(self, unit: Unit, lines: list[str], path: str, context: Context,
                     trees: dict[bytes, ast.Module]) -> UnitRecord:

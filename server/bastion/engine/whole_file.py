@@ -46,6 +46,7 @@ def analyse_whole(engine: Engine, text: str, path: str, lines: list[str]) -> Raw
         directives = comment_directives(text, 0, engine.nosec_names)
         errors: list[NotAnalysed] = []
         findings.extend(engine.file_findings(text, path, errors))
+        findings = engine.judged(text, path, findings, errors)
         findings.sort(key=Finding.sort_key)
         return RawAnalysis(tuple(findings), directives, (), tuple(errors))
     return _by_unit(engine, text, path, tree, lines, findings)
@@ -61,7 +62,10 @@ def split_whole(engine: Engine, text: str, path: str, lines: list[str],
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     whole_file = engine.file_findings(text, path, [])  # they did not fail: the entry was stored
-    return _by_unit(engine, text, path, tree, lines, [f for f in raw.findings if f not in whole_file])
+    # The units hold their findings as analysed; `assemble` judges them again.
+    return _by_unit(engine, text, path, tree, lines,
+                    [attrs.evolve(f, retracted=None) if f.retracted else f
+                     for f in raw.findings if f not in whole_file])
 
 
 def _by_unit(engine: Engine, text: str, path: str, tree: ast.Module, lines: list[str],

@@ -98,6 +98,9 @@ class Finding:
     suppressed_by: Suppression | None = None
     # A data-flow finding's path, from the source to the sink (empty for pattern findings).
     steps: tuple[FlowStep, ...] = ()
+    # Why a whole-file analysis retracted this pattern finding (its argument is constant, or a
+    # taint finding with the path replaces it); reported only with `bandit_exact` (config.py).
+    retracted: str | None = None
 
     @property
     def line(self) -> int:

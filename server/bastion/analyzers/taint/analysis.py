@@ -21,6 +21,7 @@ from bastion.analyzers.taint.domain import Value
 from bastion.analyzers.taint.expressions import Hit, Summary
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.statements import FunctionResult, Interpreter
+from bastion.analyzers.taint.verdicts import SQL_TEXT, TRIGGER
 from bastion.engine.cache import LRU
 
 
@@ -67,7 +68,7 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
         for function in _bottom_up(module, callees_of, wanted):
             if function.name not in done:
                 done[function.name] = _outcome(function, module, models, cache, lines, callees_of,
-                                               done, result)
+                                               done, result, texts)
         if lines is None:
             break
         carriers = [name for name, outcome in done.items() if _carries_taint(outcome.summary)]
@@ -81,7 +82,7 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
 
 def _outcome(function: Function, module: ModuleContext, models: Models, cache: LRU | None,
              lines: list[str] | None, callees_of: _CalleeMemo, done: dict[str, FunctionOutcome],
-             result: ModuleResult) -> FunctionOutcome:
+             result: ModuleResult, texts: dict[str, str] | None) -> FunctionOutcome:
     summaries = {name: outcome.summary for name, outcome in done.items()}
     callees = sorted(callees_of(function))
     key = outcome = None
@@ -90,7 +91,8 @@ def _outcome(function: Function, module: ModuleContext, models: Models, cache: L
                    [(c, done[c].fingerprint if c in done else b"") for c in callees])
         outcome = cache.get(key)
     if outcome is None:
-        outcome = _analyse(function, module, models, summaries)
+        sql = texts is None or SQL_TEXT.search(texts[function.name]) is not None
+        outcome = _analyse(function, module, models, summaries, sql)
         result.analysed += 1
         if key is not None:
             cache.put(key, outcome)
@@ -107,13 +109,14 @@ def _carries_taint(summary: Summary) -> bool:
 
 
 def _analyse(function: Function, module: ModuleContext, models: Models,
-             summaries: dict[str, Summary]) -> FunctionOutcome:
+             summaries: dict[str, Summary], sql: bool = True) -> FunctionOutcome:
     fields: dict[str, Value] = {}
     if function.class_name is not None:
         init = summaries.get(f"{function.class_name}.__init__")
         if init is not None and function.node.name != "__init__":
             fields = {k: _real_only(v) for k, v in init.fields.items()}
     interpreter = Interpreter(module, models, summaries, function.class_name, fields)
+    interpreter.sql_strings = sql
     result = interpreter.run(function)
     args = function.node.args
     params = [p.arg for p in [*args.posonlyargs, *args.args, *args.kwonlyargs]]
@@ -217,10 +220,13 @@ def _relevant(module: ModuleContext, texts: dict[str, str], models: Models) -> s
     """Entries, functions whose text names a source as this module can spell it (a regular
     expression built from the import table: `request.args`, `sys.argv`, `input`), and the
     methods of a class whose `__init__` does. No other function can read untrusted data
-    itself; the callers of those that return it are added later (analyse_module)."""
+    itself; the callers of those that return it are added later (analyse_module). Functions
+    that may hold a call or SQL text a pattern rule flags are interpreted too, for the
+    verdicts on those findings (verdicts.py)."""
     trigger = _module_trigger(module, models)
     relevant = {f.name for f in module.functions
-                if f.entry is not None or (trigger is not None and trigger.search(texts[f.name]))}
+                if f.entry is not None or (trigger is not None and trigger.search(texts[f.name]))
+                or TRIGGER.search(texts[f.name])}
     for f in module.functions:
         if f.class_name is not None and f"{f.class_name}.__init__" in relevant:
             relevant.add(f.name)

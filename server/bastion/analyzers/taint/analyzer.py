@@ -7,6 +7,7 @@ its caches, both owned here: per function (its text, the module context, its cal
 summaries and the models; see analysis.py) and per document text (the last results).
 Rule metadata (id, severity, CWE, wording) comes from the rule files in rules/bastion/ that
 carry a `[taint]` table; the sources, sinks and sanitizers from rules/taint/*.toml.
+`retract` judges bandit's injection findings with the same per-text result (verdicts.py).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from bastion.analyzers.taint.domain import SINK_CLASSES, Step
 from bastion.analyzers.taint.expressions import Hit
 from bastion.analyzers.taint.sinks import quoted
 from bastion.analyzers.taint.specs import Models, load_models
+from bastion.analyzers.taint.verdicts import may_hold_judged, retractions
 from bastion.engine.cache import LRU
 from bastion.model import Finding, FlowStep, Level, Span
 from bastion.model.text import byte_to_char_col, line_at, split_lines
@@ -41,7 +43,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 log = logging.getLogger(__name__)
-EVALUATOR_VERSION = "1"
+EVALUATOR_VERSION = "2"
 
 
 @attrs.frozen
@@ -96,7 +98,8 @@ class TaintAnalyzer:
         self.version = taint_version(self.models.digest)
         self._functions: LRU[bytes, object] = LRU(cache_size)
         self._calls: LRU[bytes, tuple] = LRU(cache_size)
-        self._texts: LRU[bytes, tuple[Finding, ...]] = LRU(64)
+        # text digest -> (findings, verdicts by span): the last results
+        self._texts: LRU[bytes, tuple[tuple[Finding, ...], dict[Span, tuple]]] = LRU(64)
         self._parser = BlockParser()
         # Other workspace modules' summaries (workspace.py), set by the front end that knows
         # the workspace roots: `bastion check`, the scan, the language server.
@@ -121,15 +124,26 @@ class TaintAnalyzer:
         return []  # taint reads whole functions: see analyse_file
 
     def analyse_file(self, text: str, path: str) -> list[Finding]:
+        return list(self._result(text, path)[0])
+
+    def retract(self, text: str, path: str, findings: list[Finding]) -> dict[int, str]:
+        """Index -> why, for the pattern findings the taint verdicts retract (verdicts.py)."""
+        found, seen = self._result(text, path)
+        if not seen:
+            return {}
+        classes = {r.id: r.sink_class for r in self.rules.values()}
+        return retractions(findings, seen, found, classes)
+
+    def _result(self, text: str, path: str) -> tuple[tuple[Finding, ...], dict[Span, tuple]]:
         if not self.rules:
-            return []
+            return (), {}
         digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20)
         key = digest.digest()
         cached = self._texts.get(key) if self.workspace is None else None
         if cached is not None:
-            return list(cached)
-        if not self.models.may_read_sources(text):
-            return []
+            return cached
+        if not self.models.may_read_sources(text) and not may_hold_judged(text):
+            return (), {}
         tree = self._parser.parse(text)
         # With a workspace, its summaries that the file may use are part of the key.
         external = self.workspace.external(tree, path) if self.workspace is not None else None
@@ -138,7 +152,7 @@ class TaintAnalyzer:
             key = digest.digest()
             cached = self._texts.get(key)
             if cached is not None:
-                return list(cached)
+                return cached
         lines = split_lines(text)
         result = analyse_module(tree, self.models, self._functions, text, self._calls,
                                 external.lookup if external else None,
@@ -152,8 +166,12 @@ class TaintAnalyzer:
             if finding is not None:
                 found.setdefault((finding.rule_id, finding.span), finding)
         findings = tuple(sorted(found.values(), key=Finding.sort_key))
-        self._texts.put(key, findings)
-        return list(findings)
+        seen: dict[Span, tuple] = {}
+        for outcome in result.outcomes:
+            for (line, col, end_line, end_col), verdicts in outcome.result.seen.items():
+                seen[_step_span(Step(line, col, end_line, end_col, ""), lines)] = verdicts
+        self._texts.put(key, (findings, seen))
+        return findings, seen
 
     def _finding(self, hit: Hit, lines: list[str]) -> Finding | None:
         rule = self.rules.get(hit.sink_class)

@@ -11,12 +11,13 @@ from bastion.analyzers.taint.domain import (
     ANY,
     CLEAN,
     EVERY_CLASS,
+    SAFE,
     UNKNOWN,
     Value,
     concat,
     join,
 )
-from bastion.analyzers.taint.sinks import UNSAFE_PARSER
+from bastion.analyzers.taint.sinks import UNSAFE_PARSER, is_module
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator, Summary
@@ -33,16 +34,18 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     models = ev.models
     method = node.func.attr if isinstance(node.func, ast.Attribute) else None
     inputs = [*args, *keywords.values()]
-    if receiver is not None:
-        inputs.append(receiver)
+    if receiver is not None and not (isinstance(node.func, ast.Attribute)
+                                     and is_module(ev, ev.qualname(node.func.value))):
+        inputs.append(receiver)  # `shlex.quote(x)`'s `shlex` is no input
     sanitizer = models.sanitizers.by_name(name) or (
         models.sanitizers.methods.get(method, []) if method else [])
     if sanitizer:
         model = sanitizer[0]
         if model.cleans == EVERY_CLASS:
-            return CLEAN
+            return SAFE
         flowing = inputs if model.args is None else [args[i] for i in model.args if i < len(args)]
-        return _joined(flowing).evolve(clean=_joined(flowing).clean | model.cleans)
+        joined = _joined(flowing)
+        return joined.evolve(clean=joined.clean | model.cleans)
     if name in _FILE_OPENERS:
         # What a file holds is data of kind `file`, not modelled as a source (off by default).
         return Value(clean=EVERY_CLASS, kind="open()")
@@ -81,11 +84,15 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
 
 
 def _joined(values: list[Value], name: str | None = None) -> Value:
+    """The values' data together, as a modelled operation (a propagator, a string method)
+    returns it: known when every value is."""
     out = CLEAN
     for value in values:
         out = join(out, value.flat())
     if name is not None and out.taint:
         out = out.evolve(kind=name + "()", const=UNKNOWN)
+    if all(v.known for v in values):
+        out = SAFE if out is CLEAN else out.evolve(known=True)
     return out
 
 
@@ -150,9 +157,14 @@ def apply_summary(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Va
                                via=inner_steps(hit)))
     returns = summary.returns.flat()
     real = frozenset(o for o in returns.taint if o.kind != "param")
+    known = returns.known
+    for origin in returns.taint:  # a parameter's part is as known as the argument passed
+        if origin.kind == "param":
+            argument = bound.get(origin.param)
+            known = known and argument is not None and argument.flat().known
     out = Value(real, returns.clean if real else EVERY_CLASS, returns.const if not returns.taint
                 else UNKNOWN, None, returns.kind, returns.prefix, returns.steps if real else (),
-                returns.modelled)
+                returns.modelled, known)
     for origin in returns.taint:
         argument = bound.get(origin.param) if origin.kind == "param" else None
         if argument is not None and argument.tainted:

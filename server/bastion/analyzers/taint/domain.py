@@ -4,7 +4,10 @@ A `Value` says where untrusted data in it came from (`taint`: a set of `Origin`s
 classes it has been made safe for (`clean`), its constant when known (`const`), the slots of a
 container (`items`, keyed by constant key, `ANY` for the rest), a type tag used to match methods
 (`kind`), whether untrusted data may start the string (`prefix`: a URL whose host is fixed by a
-constant prefix cannot be redirected elsewhere) and the shortest chain of steps that explains it.
+constant prefix cannot be redirected elsewhere), the shortest chain of steps that explains it, and
+whether every part of it is known (`known`: constants, modelled sources, parameters and what
+sanitizers and modelled operations make of them; not the result of an unknown call or global).
+`known` is what lets a pattern finding be retracted: "no taint seen" alone is not "safe".
 Values are immutable; the interpreter owns the environments that map names to them.
 """
 
@@ -55,11 +58,12 @@ class Step:
 
 
 class Value:
-    __slots__ = ("taint", "clean", "const", "items", "kind", "prefix", "steps", "modelled")
+    __slots__ = ("taint", "clean", "const", "items", "kind", "prefix", "steps", "modelled", "known")
 
     def __init__(self, taint: frozenset = frozenset(), clean: frozenset = frozenset(),
                  const: object = UNKNOWN, items: dict | None = None, kind: str | None = None,
-                 prefix: bool = True, steps: tuple = (), modelled: bool = True) -> None:
+                 prefix: bool = True, steps: tuple = (), modelled: bool = True,
+                 known: bool = False) -> None:
         self.taint = taint
         self.clean = clean
         self.const = const
@@ -68,6 +72,7 @@ class Value:
         self.prefix = prefix
         self.steps = steps
         self.modelled = modelled  # False once a default (unmodelled) call carried the taint
+        self.known = known
 
     def __repr__(self) -> str:
         return (f"Value(taint={sorted(o.label for o in self.taint)}, clean={sorted(self.clean)}, "
@@ -90,7 +95,7 @@ class Value:
         if not self.items:
             return self
         out = Value(self.taint, self.clean, UNKNOWN, None, None, self.prefix, self.steps,
-                    self.modelled)
+                    self.modelled, self.known)
         for item in self.items.values():
             out = join(out, item.flat())
         return out
@@ -112,7 +117,7 @@ class Value:
         if not self.items:
             if self.taint:
                 return Value(self.taint, self.clean, UNKNOWN, None, None, True, self.steps,
-                             self.modelled)
+                             self.modelled, self.known)
             return CLEAN
         if key is not ANY and key in self.items:
             return self.items[key]
@@ -121,20 +126,22 @@ class Value:
             for item in self.items.values():
                 out = join(out, item)
         if self.taint:
-            out = join(out, Value(self.taint, self.clean, steps=self.steps, modelled=self.modelled))
+            out = join(out, Value(self.taint, self.clean, steps=self.steps, modelled=self.modelled,
+                                  known=self.known))
         return out
 
 
 CLEAN = Value(clean=EVERY_CLASS)  # an untainted value of unknown content
-NONE = Value(clean=EVERY_CLASS, const=None)
+SAFE = Value(clean=EVERY_CLASS, known=True)  # a known safe value: a comparison, an `int(...)`
+NONE = Value(clean=EVERY_CLASS, const=None, known=True)
 
 
 def constant(value: object) -> Value:
-    return Value(clean=EVERY_CLASS, const=value)
+    return Value(clean=EVERY_CLASS, const=value, known=True)
 
 
 def source(origin: Origin, step: Step, kind: str | None = None) -> Value:
-    return Value(frozenset({origin}), steps=(step,), kind=kind)
+    return Value(frozenset({origin}), steps=(step,), kind=kind, known=True)
 
 
 def join(a: Value, b: Value) -> Value:
@@ -153,7 +160,7 @@ def join(a: Value, b: Value) -> Value:
     return Value(a.taint | b.taint if b.taint else a.taint,
                  _clean_join(a, b), const, items, a.kind if a.kind == b.kind else None,
                  (a.prefix and bool(a.taint)) or (b.prefix and bool(b.taint)), steps,
-                 a.modelled and b.modelled)
+                 a.modelled and b.modelled, a.known and b.known)
 
 
 def _clean_join(a: Value, b: Value) -> frozenset:
@@ -175,8 +182,10 @@ def concat(parts: list[Value], step: Step | None = None) -> Value:
     fixed = ""  # the constant text before the first tainted part
     host_fixed = False
     consts: list[str] | None = []
+    known = True
     for part in parts:
         part = part.flat()
+        known = known and part.known
         if part.taint:
             if not host_fixed and part.prefix:
                 prefix = True
@@ -192,6 +201,8 @@ def concat(parts: list[Value], step: Step | None = None) -> Value:
         if consts is not None:
             consts = consts + [part.const] if isinstance(part.const, str) else None
     if not taint:
-        return constant("".join(consts)) if consts is not None else CLEAN
-    out = Value(taint, clean, UNKNOWN, None, None, prefix, steps, modelled)
+        if consts is not None:
+            return constant("".join(consts))
+        return SAFE if known else CLEAN
+    out = Value(taint, clean, UNKNOWN, None, None, prefix, steps, modelled, known)
     return out.with_step(step)

@@ -18,6 +18,7 @@ from bastion.analyzers.taint.domain import (
     ANY,
     CLEAN,
     EVERY_CLASS,
+    SAFE,
     UNKNOWN,
     Origin,
     Step,
@@ -29,6 +30,7 @@ from bastion.analyzers.taint.domain import (
 )
 from bastion.analyzers.taint.sinks import check_call_sinks, quoted
 from bastion.analyzers.taint.specs import Models
+from bastion.analyzers.taint.verdicts import see_string
 
 _FOLD_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
              ast.Mod: operator.mod, ast.FloorDiv: operator.floordiv, ast.BitOr: operator.or_,
@@ -94,6 +96,9 @@ class Evaluator:
         self.roots = _Roots(self)
         self.hits: list[Hit] = []
         self.statement: ast.stmt | None = None
+        # Verdicts by position (verdicts.py); strings are judged only in functions with SQL text.
+        self.seen: dict[tuple[int, int, int, int], tuple[str | None, str | None]] = {}
+        self.sql_strings = False
 
     # ---- names ----
 
@@ -193,22 +198,29 @@ class Evaluator:
                 parts.append(value.evolve(const=UNKNOWN) if part.format_spec else value)
             else:
                 parts.append(self.eval(part))
-        return concat(parts)
+        return self._built(node, concat(parts))
+
+    def _built(self, node: ast.expr, value: Value) -> Value:
+        """A string built from parts, seen where SQL may be built (B608's positions)."""
+        if self.sql_strings:
+            see_string(self, node, value)
+        return value
 
     def e_BinOp(self, node: ast.BinOp) -> Value:
         left, right = self.eval(node.left), self.eval(node.right)
         if left.const is not UNKNOWN and right.const is not UNKNOWN:
             folded = _fold(type(node.op), left.const, right.const)
             if folded is not UNKNOWN:
-                return constant(folded)
+                return self._built(node, constant(folded)) if isinstance(folded, str) else constant(folded)
         if isinstance(node.op, ast.Add):
-            return concat([left, right])
+            return self._built(node, concat([left, right]))
         if isinstance(node.op, ast.Mod) and (isinstance(left.const, str) or left.taint):
             values = list(right.items.values()) if right.items else [right]
-            return concat([left, *values])
+            return self._built(node, concat([left, *values]))
         kind = left.kind if isinstance(node.op, ast.Div) else None  # `Path(base) / name`
         if not left.taint and not right.taint and not left.items and not right.items:
-            return Value(clean=EVERY_CLASS, kind=kind) if kind else CLEAN
+            known = left.known and right.known
+            return Value(clean=EVERY_CLASS, kind=kind, known=known) if kind or known else CLEAN
         return join(left.flat(), right.flat()).evolve(kind=kind)
 
     def e_BoolOp(self, node: ast.BoolOp) -> Value:
@@ -231,7 +243,7 @@ class Evaluator:
         value = self.eval(node.operand)
         if isinstance(node.op, ast.Not):
             truth = _truth(value)
-            return constant(not truth) if truth is not None else CLEAN
+            return constant(not truth) if truth is not None else SAFE
         if value.const is not UNKNOWN and isinstance(value.const, (int, float)):
             try:
                 return constant(-value.const if isinstance(node.op, ast.USub) else value.const)
@@ -247,8 +259,8 @@ class Evaluator:
                              zip(node.ops, values, values[1:], strict=False))
                 return constant(bool(result))
             except Exception:  # noqa: BLE001 - an incomparable constant pair is unknown
-                return CLEAN
-        return CLEAN
+                return SAFE
+        return SAFE
 
     def e_IfExp(self, node: ast.IfExp) -> Value:
         from bastion.analyzers.taint.guards import refine
@@ -276,7 +288,8 @@ class Evaluator:
             k = self.eval(key)
             slot = k.const if k.const is not UNKNOWN and _hashable(k.const) else ANY
             items[slot] = join(items[slot], v) if slot in items else v
-        return Value(clean=EVERY_CLASS, items=items, const=fold_constant(node))
+        return Value(clean=EVERY_CLASS, items=items, const=fold_constant(node),
+                     known=all(v.known for v in items.values()))
 
     def _sequence(self, node: ast.Tuple | ast.List | ast.Set) -> Value:
         items: dict = {}
@@ -287,7 +300,8 @@ class Evaluator:
             slot = index if indexed else ANY
             items[slot] = join(items[slot], value) if slot in items else value
         const = fold_constant(node) if all(v.const is not UNKNOWN for v in values) else UNKNOWN
-        return Value(clean=EVERY_CLASS, items=items, const=const)
+        return Value(clean=EVERY_CLASS, items=items, const=const,
+                     known=all(v.known for v in values))
 
     e_Tuple = e_List = e_Set = _sequence
 
@@ -338,7 +352,10 @@ class Evaluator:
         if name is None and isinstance(func, ast.Attribute) and receiver.kind:
             name = f"{receiver.kind}.{func.attr}"  # `(BASE / name).read_text()`
         check_call_sinks(self, node, name, args, keywords, receiver)
-        return evaluate_call(self, node, name, args, keywords, receiver)
+        value = evaluate_call(self, node, name, args, keywords, receiver)
+        if isinstance(func, ast.Attribute) and func.attr in ("format", "replace"):
+            return self._built(node, value)
+        return value
 
     def bind(self, target: ast.expr, value: Value, note: str | None) -> None:
         """Assignment of `value` to `target` (implemented by the statement interpreter)."""

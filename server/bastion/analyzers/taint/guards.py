@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.domain import CLEAN, EVERY_CLASS, UNKNOWN, Value, constant
+from bastion.analyzers.taint.domain import EVERY_CLASS, SAFE, UNKNOWN, Value, constant
 from bastion.analyzers.taint.expressions import path_of
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def _set(env: Env, node: ast.expr, cleans: frozenset[str] | None = None,
     if value is None:
         if not old.tainted:
             return env
-        value = CLEAN if cleans == EVERY_CLASS else old.evolve(clean=old.clean | cleans)
+        value = SAFE if cleans == EVERY_CLASS else old.evolve(clean=old.clean | cleans)
     env = dict(env)
     env[key] = value
     return env
@@ -96,7 +96,7 @@ def _allowed(ev: Evaluator, env: Env, subject: ast.expr, allowed: tuple | frozen
         return env if parsed is None else _set(env, parsed, frozenset({"redirect", "ssrf"}))
     if "allowlist" not in models and "equality" not in models:
         return env
-    value = constant(next(iter(allowed))) if len(allowed) == 1 else Value(clean=EVERY_CLASS)
+    value = constant(next(iter(allowed))) if len(allowed) == 1 else SAFE  # one of the constants
     return _set(env, subject, value=value)
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import ANY, UNKNOWN, Value, join
 from bastion.analyzers.taint.specs import SinkModel
+from bastion.analyzers.taint.verdicts import see_call
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -31,10 +32,12 @@ def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list
     candidates = list(models.sinks.by_name(name))
     if isinstance(node.func, ast.Attribute) and node.func.attr in models.sinks.methods:
         # `re.search(...)` is a module's function, not the method of a connection or a tree.
-        if not _is_module(ev, ev.qualname(node.func.value)):
+        if not is_module(ev, ev.qualname(node.func.value)):
             candidates.extend(m for m in models.sinks.methods[node.func.attr] if m not in candidates)
     for sink in candidates:
         value = _sink_value(ev, sink, node, args, keywords, receiver)
+        if value is not None:
+            see_call(ev, node, sink.sink_class, value, args, keywords)
         if value is None or not value.taint or sink.sink_class in value.clean:
             continue
         if sink.prefix_only and not value.prefix:
@@ -44,7 +47,7 @@ def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list
         ev.hits.append(Hit(sink.sink_class, sink_text(node), node, ev.statement, value))
 
 
-def _is_module(ev: Evaluator, name: str | None) -> bool:
+def is_module(ev: Evaluator, name: str | None) -> bool:
     if name is None or name.endswith(")"):
         return False
     return any(i == name or i.startswith(name + ".") for i in ev.names.imports)

@@ -14,7 +14,17 @@ import attrs
 
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.context import Function
-from bastion.analyzers.taint.domain import ANY, CLEAN, EVERY_CLASS, UNKNOWN, Origin, Value, concat, join
+from bastion.analyzers.taint.domain import (
+    ANY,
+    CLEAN,
+    EVERY_CLASS,
+    NONE,
+    UNKNOWN,
+    Origin,
+    Value,
+    concat,
+    join,
+)
 from bastion.analyzers.taint.expressions import Evaluator, Hit, path_of, truth_of
 from bastion.analyzers.taint.guards import URL_PARSERS, refine
 
@@ -37,6 +47,7 @@ class FunctionResult:
     fields: dict[str, Value]  # `self.x` when the function ends
     statements: int
     skipped: bool = False
+    seen: dict = attrs.Factory(dict)  # verdicts by position (verdicts.py)
 
 
 def join_env(*envs: dict | None) -> dict | None:
@@ -86,7 +97,7 @@ def count_statements(node: ast.AST) -> int:
 class Interpreter(Evaluator):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.returns = Value(clean=EVERY_CLASS, const=None)
+        self.returns = NONE
         self.returned = False
         self.loops: list[tuple[list, list]] = []
         self.parsed_from: dict[str, ast.expr] = {}
@@ -103,8 +114,8 @@ class Interpreter(Evaluator):
         self.env = self._parameters(function)
         self.block(function.node.body)
         fields = {k[5:]: v for k, v in (self.env or {}).items() if k.startswith("self.")}
-        returns = self.returns if self.returned else Value(clean=EVERY_CLASS, const=None)
-        return FunctionResult(returns, self.hits, fields, size)
+        returns = self.returns if self.returned else NONE
+        return FunctionResult(returns, self.hits, fields, size, seen=self.seen)
 
     def _parameters(self, function: Function) -> dict[str, Value]:
         args = function.node.args
@@ -127,11 +138,12 @@ class Interpreter(Evaluator):
                 origin = Origin(entry.kind, f"{entry.label} (`{name}`", param.lineno - 1,
                                 param.col_offset, (param.end_lineno or param.lineno) - 1,
                                 param.end_col_offset or 0)
-                env[name] = Value(frozenset({origin}), steps=(self.step(param, label),))
+                env[name] = Value(frozenset({origin}), steps=(self.step(param, label),), known=True)
             elif entry is None:
                 origin = Origin("param", f"parameter `{name}`", param.lineno - 1, param.col_offset,
                                 param.lineno - 1, param.end_col_offset or 0, index - offset)
-                env[name] = Value(frozenset({origin}), steps=(self.step(param, f"parameter `{name}`"),))
+                env[name] = Value(frozenset({origin}), steps=(self.step(param, f"parameter `{name}`"),),
+                                  known=True)
             else:
                 env[name] = CLEAN
         return env
@@ -187,7 +199,7 @@ class Interpreter(Evaluator):
         self.bind(node.target, value, "assigned to")
 
     def s_Return(self, node: ast.Return) -> None:
-        value = self.eval(node.value) if node.value is not None else Value(clean=EVERY_CLASS, const=None)
+        value = self.eval(node.value) if node.value is not None else NONE
         entry = self.function.entry if self.function else None
         if entry is not None and entry.return_sink and node.value is not None:
             body = value.items.get(0, CLEAN) if isinstance(node.value, ast.Tuple) and value.items else value

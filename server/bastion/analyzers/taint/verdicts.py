@@ -1,0 +1,171 @@
+"""What the taint analysis knows about the calls and strings bandit's injection patterns flag,
+and which of those pattern findings it retracts (TAINT.md §9).
+
+While a function is interpreted, every call that matches a sink model and (in functions that
+look like they build SQL) every string built by `+`, `%`, an f-string or `.format` is *seen*:
+its value is judged for the sink class — "tainted" (untrusted data not sanitized for it),
+"constant", "sanitized" (every part known, and the untrusted part cleaned for the class) or
+"unknown" (some part comes from an unknown call, global or a parameter that callers fill).
+The verdicts are part of the function's cached result, so they depend only on the text.
+
+A pattern finding at a seen position is then retracted when its argument is constant or
+sanitized, and replaced when it is tainted and a taint finding (which has the path) reports
+that flow; otherwise it stays. B604 (`shell=True` on an unknown function) and B607 (a partial
+executable path: the weakness is the PATH lookup of a constant program) are not judged.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from bastion.analyzers.taint.domain import UNKNOWN, Value, join
+from bastion.model import Finding, Span
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.expressions import Evaluator
+
+TAINTED, UNKNOWN_VERDICT, SANITIZED, CONSTANT = "tainted", "unknown", "sanitized", "constant"
+
+# Bandit rule -> (what is judged, sink class): the sink's argument as its model reads it, the
+# whole argument list (a program run without a shell is safe only when every argument is), or
+# the SQL string the finding sits on.
+JUDGED = {
+    "B602": ("sink", "shell"), "B605": ("sink", "shell"),
+    "B603": ("args", "shell"), "B606": ("args", "shell"),
+    "B307": ("sink", "code"), "B102": ("sink", "code"),
+    "B301": ("sink", "deserialize"), "B506": ("sink", "deserialize"),
+    "B608": ("string", "sql"),
+}
+
+# Functions worth interpreting for the verdicts although they read no source: they call
+# something a judged pattern flags, or build SQL text (bandit's B608 expression, one line).
+TRIGGER = re.compile(
+    r"shell\s*=|\b(?:system|popen[234]?|exec[lv]p?e?|spawn[lv]p?e?|eval|exec|loads?|load_all"
+    r"|Unpickler|getoutput|getstatusoutput|run|call|check_call|check_output|Popen)\s*\("
+    r"|(?i:\b(?:select\s.*\sfrom|delete\s+from|insert\s+into|update\s.*\sset)\b)")
+SQL_TEXT = re.compile(r"(?i:\b(?:select\s.*\sfrom|delete\s+from|insert\s+into|update\s.*\sset)\b)")
+# A file holds a judged call only if it names one of these (a substring test is cheap)...
+NEEDLES = ("shell", "system", "popen", "exec", "spawn", "eval", "pickle", "yaml", "dill", "shelve",
+           "subprocess", "getoutput")
+# ... or SQL text, looked for only where one of these is.
+SQL_NEEDLES = ("elect", "ELECT", "nsert", "NSERT", "pdate", "PDATE", "elete", "ELETE")
+
+
+def may_hold_judged(text: str) -> bool:
+    return any(n in text for n in NEEDLES) or (
+        any(n in text for n in SQL_NEEDLES) and SQL_TEXT.search(text) is not None)
+
+_ORDER = {CONSTANT: 0, SANITIZED: 1, UNKNOWN_VERDICT: 2, TAINTED: 3}
+
+
+def judge(value: Value, sink_class: str) -> str:
+    value = value.flat()
+    if sink_class not in value.clean and any(o.kind != "param" for o in value.taint):
+        return TAINTED
+    if value.const is not UNKNOWN:
+        return CONSTANT
+    if value.known and (not value.taint or sink_class in value.clean):
+        return SANITIZED
+    return UNKNOWN_VERDICT
+
+
+def joined(a: str | None, b: str | None) -> str | None:
+    """The verdict of a position seen twice (a loop, two branches): the worse one."""
+    if a is None or b is None:
+        return a or b
+    if a == CONSTANT and b == SANITIZED or a == SANITIZED and b == CONSTANT:
+        return SANITIZED
+    return a if _ORDER[a] >= _ORDER[b] else b
+
+
+def _key(node: ast.AST) -> tuple[int, int, int, int]:
+    return (node.lineno - 1, node.col_offset, (node.end_lineno or node.lineno) - 1,
+            node.end_col_offset or node.col_offset)
+
+
+def see_call(ev: Evaluator, node: ast.Call, sink_class: str, value: Value, args: list[Value],
+             keywords: dict[str | None, Value]) -> None:
+    """A call that matched a sink model of `sink_class`, with the value its model reads."""
+    whole = None
+    if sink_class == "shell":
+        parts = [*args, *(v for k, v in keywords.items() if k == "args")]
+        if parts:
+            whole = parts[0].flat()
+            for part in parts[1:]:
+                whole = join(whole, part.flat())
+            if not whole.known and all(p.const is not UNKNOWN for p in parts):
+                whole = whole.evolve(known=True)
+    _record(ev, node, judge(value, sink_class), judge(whole, sink_class) if whole else None)
+
+
+def see_string(ev: Evaluator, node: ast.expr, value: Value) -> None:
+    _record(ev, node, judge(value, "sql"), None)
+
+
+def _record(ev: Evaluator, node: ast.AST, sink: str | None, whole: str | None) -> None:
+    key = _key(node)
+    old = ev.seen.get(key)
+    if old is not None:
+        sink, whole = joined(old[0], sink), joined(old[1], whole)
+    ev.seen[key] = (sink, whole)
+
+
+def retractions(findings: Sequence[Finding], seen: dict[Span, tuple[str | None, str | None]],
+                replacing: Sequence[Finding], classes: dict[str, str]) -> dict[int, str]:
+    """Index -> why, for the pattern findings the verdicts retract. `seen` holds the verdicts by
+    span (in code points), `replacing` the taint findings and `classes` their rule id -> class."""
+    starts: dict[tuple[int, int], tuple[Span, tuple[str | None, str | None]]] = {}
+    for span, verdicts in seen.items():
+        starts.setdefault((span.start_line, span.start_col), (span, verdicts))
+    out: dict[int, str] = {}
+    for index, finding in enumerate(findings):
+        judged = JUDGED.get(finding.rule_id)
+        if judged is None:
+            continue
+        what, sink_class = judged
+        if what == "string":
+            span, verdict = _outermost(seen, finding.span)
+        else:
+            span, pair = starts.get((finding.span.start_line, finding.span.start_col), (None, None))
+            verdict = None if pair is None else pair[0 if what == "sink" else 1]
+        if span is None or verdict is None or verdict == UNKNOWN_VERDICT:
+            continue
+        if verdict == CONSTANT:
+            out[index] = "its argument is constant"
+        elif verdict == SANITIZED:
+            out[index] = f"its argument is sanitized for {sink_class}"
+        else:
+            by = _replacement(span, sink_class, replacing, classes)
+            if by is not None:
+                out[index] = f"replaced by {by.rule_id} (line {by.line + 1}), which has the path"
+    return out
+
+
+def _outermost(seen: dict[Span, tuple], span: Span) -> tuple[Span | None, str | None]:
+    best = None
+    for candidate in seen:
+        if candidate.contains(span.start_line, span.start_col) and (
+                best is None or candidate.contains(best.start_line, best.start_col)
+                and candidate.contains(best.end_line, best.end_col)):
+            best = candidate
+    return (best, seen[best][0]) if best is not None else (None, None)
+
+
+def _replacement(span: Span, sink_class: str, replacing: Sequence[Finding],
+                 classes: dict[str, str]) -> Finding | None:
+    """The taint finding of the class that reports the flow through `span`: at the same call,
+    or with a step or its sink inside the judged string."""
+    for finding in replacing:
+        if classes.get(finding.rule_id) != sink_class:
+            continue
+        if (finding.span.start_line, finding.span.start_col) == (span.start_line, span.start_col):
+            return finding
+        if sink_class == "sql" and (
+                finding.span.contains(span.start_line, span.start_col)
+                or any(span.contains(s.span.start_line, s.span.start_col) for s in finding.steps)):
+            return finding
+    return None
+

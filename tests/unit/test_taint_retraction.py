@@ -1,0 +1,165 @@
+"""Bandit's injection findings judged by the taint analysis (issue 12 item 4): a constant or
+sanitized argument retracts the finding, a tainted one is reported only by the taint rule (which
+has the path), and where the analysis cannot tell the finding stays. `bandit_exact` restores
+bandit's output. Cases are written from the Python, Flask, sqlite3 and PyYAML documentation:
+each vulnerable case has its safe twin."""
+
+# ruff: noqa: E501  (cases are small modules)
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from bastion.config import Config
+from bastion.engine.registry import create_engine
+
+ENGINE = create_engine()
+DEFAULT = Config()
+EXACT = Config(bandit_exact=True)
+FLASK = "from flask import Flask, request\napp = Flask(__name__)\n"
+
+
+def reported(source: str, config: Config = DEFAULT) -> list[tuple[str, int]]:
+    text = textwrap.dedent(source)
+    return sorted((f.rule_id, f.line + 1) for f in ENGINE.analyse(text, "case.py", config).findings
+                  if f.rule_id != "B404" and f.rule_id != "B403")
+
+
+# (bandit rule, module whose finding is retracted, its twin where the finding stays)
+RETRACTED = [
+    ("B602", "import subprocess\ndef f():\n    subprocess.run('ls -l /tmp', shell=True)\n",
+             "import subprocess\ndef f(cmd):\n    subprocess.run(cmd, shell=True)\n"),
+    ("B602", "import subprocess\ndef f():\n    cmd = 'du -sh ' + '/var/log'\n    subprocess.call(cmd, shell=True)\n",
+             "import subprocess\nfrom mylib import build\ndef f():\n    cmd = build()\n    subprocess.call(cmd, shell=True)\n"),
+    ("B602", "import shlex, subprocess\ndef f(path):\n    subprocess.run('ls -l ' + shlex.quote(path), shell=True)\n",
+             "import subprocess\ndef f(path):\n    subprocess.run('ls -l ' + path, shell=True)\n"),
+    ("B605", "import os\nDEBUG = False\ndef f():\n    os.system('make clean' if DEBUG else 'make all')\n",
+             "import os\ndef f(target):\n    os.system('make ' + target)\n"),
+    ("B605", "import os, shlex\ndef f(name):\n    safe = shlex.quote(name)\n    os.popen(f'grep -r {safe} .')\n",
+             "import os\ndef f(name):\n    os.popen(f'grep -r {name} .')\n"),
+    ("B603", "import subprocess\ndef f():\n    subprocess.check_output(['git', 'rev-parse', 'HEAD'])\n",
+             "import subprocess\ndef f(ref):\n    subprocess.check_output(['git', 'rev-parse', ref])\n"),
+    ("B606", "import os\ndef f():\n    os.execv('/usr/bin/env', ['env'])\n",
+             "import os\ndef f(args):\n    os.execv('/usr/bin/env', args)\n"),
+    ("B307", "def f():\n    return eval('2 ** 10')\n",
+             "def f(expr):\n    return eval(expr)\n"),
+    ("B102", "def f():\n    exec('import this')\n",
+             "def f(code):\n    exec(code)\n"),
+    ("B301", "import pickle\nBLOB = b'\\x80\\x04K\\x01.'\ndef f():\n    return pickle.loads(BLOB)\n",
+             "import pickle\ndef f(blob):\n    return pickle.loads(blob)\n"),
+    ("B506", "import yaml\ndef f():\n    return yaml.load('a: 1', Loader=yaml.Loader)\n",
+             "import yaml\ndef f(stream):\n    return yaml.load(stream, Loader=yaml.Loader)\n"),
+    ("B608", "import sqlite3\ndef f(db: sqlite3.Connection, user_id):\n    return db.execute('SELECT name FROM users WHERE id = %d' % int(user_id))\n",
+             "import sqlite3\ndef f(db: sqlite3.Connection, user_id):\n    return db.execute('SELECT name FROM users WHERE id = %s' % user_id)\n"),
+    ("B608", "def f(cur):\n    table = 'users'\n    cur.execute(f'SELECT name FROM {table} WHERE id = 1')\n",
+             "def f(cur, table):\n    cur.execute(f'SELECT name FROM {table} WHERE id = 1')\n"),
+]
+
+
+@pytest.mark.parametrize(("rule", "retracted", "kept"), RETRACTED,
+                         ids=[f"{r}-{i}" for i, (r, _, _) in enumerate(RETRACTED)])
+def test_a_constant_or_sanitized_argument_retracts_bandits_finding(rule, retracted, kept):
+    assert rule in {r for r, _ in reported(retracted, EXACT)}  # bandit does report it
+    assert rule not in {r for r, _ in reported(retracted)}
+    assert rule in {r for r, _ in reported(kept)}  # unknown: the finding stays
+    assert rule in {r for r, _ in reported(kept, EXACT)}
+
+
+# (bandit rule, taint rule replacing it, a Flask view passing request data, its sanitized twin)
+REPLACED = [
+    ("B602", "BST202",
+     FLASK + "import subprocess\n@app.route('/ping')\ndef ping():\n    host = request.args['host']\n    return subprocess.check_output('ping -c 1 ' + host, shell=True)\n",
+     FLASK + "import shlex, subprocess\n@app.route('/ping')\ndef ping():\n    host = shlex.quote(request.args['host'])\n    return subprocess.check_output('ping -c 1 ' + host, shell=True)\n"),
+    ("B605", "BST202",
+     FLASK + "import os\n@app.post('/convert')\ndef convert():\n    os.system(f\"convert {request.form['name']} out.png\")\n    return 'ok'\n",
+     FLASK + "import os\n@app.post('/convert')\ndef convert():\n    name = request.form['name']\n    if not name.isalnum():\n        return 'bad', 400\n    os.system(f'convert {name} out.png')\n    return 'ok'\n"),
+    ("B307", "BST206",
+     FLASK + "@app.route('/calc')\ndef calc():\n    return str(eval(request.args['expr']))\n",
+     FLASK + "@app.route('/calc')\ndef calc():\n    return str(eval(str(int(request.args['n'])) + ' * 2'))\n"),
+    ("B301", "BST209",
+     FLASK + "import pickle\n@app.post('/load')\ndef load():\n    return str(pickle.loads(request.get_data()))\n",
+     None),
+    ("B608", "BST204",
+     FLASK + "import sqlite3\n@app.route('/user')\ndef user():\n    db = sqlite3.connect('app.db')\n    query = \"SELECT * FROM users WHERE name = '%s'\" % request.args['name']\n    return str(db.execute(query).fetchall())\n",
+     FLASK + "import sqlite3\n@app.route('/user')\ndef user():\n    db = sqlite3.connect('app.db')\n    query = 'SELECT * FROM users WHERE id = %d' % int(request.args['id'])\n    return str(db.execute(query).fetchall())\n"),
+]
+
+
+@pytest.mark.parametrize(("rule", "taint_rule", "vulnerable", "safe"), REPLACED,
+                         ids=[r for r, *_ in REPLACED])
+def test_a_tainted_argument_is_reported_once_by_the_taint_rule(rule, taint_rule, vulnerable, safe):
+    found = {r for r, _ in reported(vulnerable)}
+    assert taint_rule in found
+    assert rule not in found
+    exact = {r for r, _ in reported(vulnerable, EXACT)}
+    assert {rule, taint_rule} <= exact
+    if safe is not None:
+        twin = {r for r, _ in reported(safe)}
+        assert taint_rule not in twin and rule not in twin
+        assert rule in {r for r, _ in reported(safe, EXACT)}
+
+
+def test_a_tainted_value_with_no_taint_finding_keeps_bandits_finding():
+    # The program is constant and runs without a shell: no command injection to report, so
+    # B603 (untrusted input in an argument) stays.
+    source = FLASK + "import subprocess\n@app.route('/log')\ndef log():\n    return subprocess.check_output(['git', 'log', request.args['ref']])\n"
+    found = {r for r, _ in reported(source)}
+    assert "B603" in found and "BST202" not in found
+
+
+def test_module_level_and_unknown_functions_keep_their_findings():
+    source = "import os, subprocess\nos.system('ls')\nsubprocess.call(x, shell=True)\ndef f():\n    g(shell=True)\n"
+    assert reported(source) == reported(source, EXACT)
+
+
+def test_retractions_are_the_same_after_an_edit_as_fresh():
+    from bastion.engine.incremental import IncrementalSplitter  # noqa: F401 - the editor's path
+
+    before = "import os\ndef f():\n    os.system('ls')\n\ndef g(x):\n    os.system(x)\n"
+    after = before.replace("os.system(x)", "os.system('pwd')")
+    engine = create_engine()
+    engine.analyse(before, "a.py", DEFAULT)
+    warm = engine.analyse(after, "a.py", DEFAULT).findings
+    assert warm == create_engine().analyse(after, "a.py", DEFAULT).findings
+    assert not [f for f in warm if f.rule_id == "B605"]
+
+
+def test_the_cli_flag_and_the_pyproject_key_restore_bandits_output(tmp_path):
+    app = tmp_path / "app.py"
+    app.write_text("import os\ndef f():\n    os.system('ls -l')\n")
+    command = [sys.executable, "-m", "bastion", "check", "--format", "json", "--no-cache",
+               "--fail-on", "never", str(app)]
+
+    def ids(*extra: str) -> list[str]:
+        run = subprocess.run([*command, *extra], capture_output=True, text=True, check=True,
+                             cwd=tmp_path)
+        return [f["rule_id"] for f in json.loads(run.stdout)["results"]]
+
+    assert "B605" not in ids()
+    assert "B605" in ids("--bandit-exact")
+    (tmp_path / "pyproject.toml").write_text("[tool.bastion]\nbandit_exact = true\n")
+    assert "B605" in ids()
+
+
+def test_the_editor_setting_is_bandit_exact_in_camel_case():
+    from bastion.config import validate_layer
+
+    assert validate_layer({"banditExact": True}, camel=True) == ({"bandit_exact": True}, [])
+
+
+def test_a_retraction_survives_the_disk_cache_and_is_validated():
+    from bastion.engine.cache_entry import InvalidEntry, decode, encode
+
+    text = "import os\ndef f():\n    os.system('ls')\n"
+    raw = ENGINE.analyse_raw(text, "a.py", use_disk=False)
+    (b605,) = [f for f in raw.findings if f.rule_id == "B605"]
+    assert b605.retracted == "its argument is constant"
+    row = encode("k", text, raw.findings, {}, ())
+    findings, _, _ = decode(row, "k", text, ENGINE.rule_names)
+    assert findings == raw.findings
+    with pytest.raises(InvalidEntry):
+        decode(row.replace('"its argument is constant"', '""'), "k", text, ENGINE.rule_names)
