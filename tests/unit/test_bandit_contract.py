@@ -35,6 +35,7 @@ from bandit.core import (
 from bandit.core import utils as b_utils
 
 from bastion.analyzers.bandit_adapter import BanditAdapter
+from bastion.analyzers.bandit_cwe import catalog_cwes, cwe_digest
 from bastion.config import Config
 from bastion.engine import suppress
 from bastion.engine.engine import Engine
@@ -45,6 +46,7 @@ REPO = Path(__file__).resolve().parents[2]
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 ENGINE = Engine([BanditAdapter()])
 CONFIG = Config(bandit_exact=True)  # bandit parity: nothing retracted
+CWES = catalog_cwes()
 _TESTSET = test_set.BanditTestSet(b_config.BanditConfig(), {"include": set(), "exclude": set()})
 
 
@@ -121,8 +123,9 @@ def test_bandit_version_matches_the_pin():
     pin = re.search(r'"bandit([^"]+)"', pyproject).group(1)
     assert pin == ">=1.9,<1.10"
     assert Version(bandit.__version__) in SpecifierSet(pin)
-    assert BanditAdapter.version == bandit.__version__
-    assert ENGINE.version_key == f"bandit={bandit.__version__}"
+    # The CWE table is part of the version: a corrected CWE invalidates cached findings.
+    assert BanditAdapter().version == f"{bandit.__version__}+cwe{cwe_digest()}"
+    assert ENGINE.version_key == f"bandit={bandit.__version__}+cwe{cwe_digest()}"
 
 
 def _params(func) -> list[str]:
@@ -400,7 +403,7 @@ def full_results(text: str, path: str = "x.py") -> list[tuple]:
                 _code_points(line, r.col_offset),
                 r.severity,
                 r.confidence,
-                r.cwe.id or None,
+                CWES.get(r.test_id) or r.cwe.id or None,  # the weakness's CWE: bandit_cwe.py
                 redact_message(r.text),  # Bastion never shows a possible secret
                 tuple(n - 1 for n in r.linerange),
             )

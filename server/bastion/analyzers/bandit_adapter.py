@@ -55,6 +55,7 @@ from bandit.core import config as b_config  # noqa: E402
 from bandit.core import extension_loader, meta_ast, metrics, node_visitor, test_set, tester  # noqa: E402
 from bandit.core import utils as b_utils  # noqa: E402
 
+from bastion.analyzers.bandit_cwe import catalog_cwes, cwe_digest  # noqa: E402
 from bastion.analyzers.bandit_scopes import reads_whole_function  # noqa: E402
 from bastion.analyzers.base import UnitSource, node_lines  # noqa: E402
 from bastion.model import Finding, Level, Span  # noqa: E402
@@ -150,9 +151,10 @@ class _LeanVisitor(node_visitor.BanditNodeVisitor):
 
 class BanditAdapter:
     id = "bandit"
-    version = BANDIT_VERSION
 
     def __init__(self) -> None:
+        self.version = f"{BANDIT_VERSION}+cwe{cwe_digest()}"
+        self._cwes = catalog_cwes()
         # Default plugin options only: bandit stores them on module-level functions, so a
         # second configuration would silently change every test set in the process.
         self._testset = test_set.BanditTestSet(b_config.BanditConfig(), {"include": set(), "exclude": set()})
@@ -240,7 +242,7 @@ class BanditAdapter:
             name=result.test,
             severity=Level.parse(result.severity),
             confidence=Level.parse(result.confidence),
-            cwe=_cwe_id(result),
+            cwe=self._cwes.get(result.test_id) or _cwe_id(result),
             message=result.text,
             span=Span(start_line, start_col, end_line, end_col),
             source="bandit",

@@ -32,12 +32,14 @@ def default_text_analyzers() -> list:
 
 def default_version_key() -> str:
     """`create_engine().version_key` without loading bandit's plugins or compiling the rules."""
+    from bastion.analyzers.bandit_cwe import cwe_digest
     from bastion.analyzers.taint.analyzer import taint_version
     from bastion.analyzers.text_registry import versions_key
     from bastion.analyzers.toml_rules import catalog_version
     from bastion.catalog.paths import rules_dir
 
-    return (f"bandit={bandit_version()}|bastion={catalog_version(rules_dir() / 'bastion')}"
+    return (f"bandit={bandit_version()}+cwe{cwe_digest()}"
+            f"|bastion={catalog_version(rules_dir() / 'bastion')}"
             f"|taint={taint_version()}{versions_key()}")
 
 
