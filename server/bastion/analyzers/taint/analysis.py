@@ -63,7 +63,7 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
         wanted: set[str] = {f.name for f in module.functions} if only is None else _closure(
             {name for name in only if module.function_named(name) is not None}, module, callees_of)
     else:
-        wanted = _closure(_relevant(module, texts, models), module, callees_of)
+        wanted = _closure(_relevant(module, callees_of, models), module, callees_of)
     while wanted:
         for function in _bottom_up(module, callees_of, wanted):
             if function.name not in done:
@@ -72,7 +72,7 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
         if lines is None:
             break
         carriers = [name for name, outcome in done.items() if _carries_taint(outcome.summary)]
-        wanted = _closure(_callers(carriers, module, texts, done), module, callees_of) - set(done)
+        wanted = _closure(_callers(carriers, module, callees_of, done), module, callees_of) - set(done)
     for outcome in done.values():
         for hit in outcome.result.hits:
             if any(o.kind != "param" for o in hit.value.taint):
@@ -87,11 +87,11 @@ def _outcome(function: Function, module: ModuleContext, models: Models, cache: L
     callees = sorted(callees_of(function))
     key = outcome = None
     if cache is not None and lines is not None:
-        key = _key(function, lines, module, models,
+        key = _key(function, callees_of.digest(function), module, models,
                    [(c, done[c].fingerprint if c in done else b"") for c in callees])
         outcome = cache.get(key)
     if outcome is None:
-        sql = texts is None or SQL_TEXT.search(texts[function.name]) is not None
+        sql = texts is None or callees_of.facts(function).sql
         outcome = _analyse(function, module, models, summaries, sql)
         result.analysed += 1
         if key is not None:
@@ -142,13 +142,11 @@ def _fingerprint(summary: Summary) -> bytes:
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).digest()
 
 
-def _key(function: Function, lines: list[str], module: ModuleContext, models: Models,
+def _key(function: Function, text_digest: bytes, module: ModuleContext, models: Models,
          callees: list[tuple[str, bytes]]) -> bytes:
-    node = function.node
     first = _first_line(function)
-    body = "\n".join(lines[first:node.end_lineno or node.lineno])
     digest = hashlib.blake2b(digest_size=20)
-    for part in (function.name.encode(), str(first).encode(), body.encode("utf-8", "surrogatepass"),
+    for part in (function.name.encode(), str(first).encode(), text_digest,
                  module.digest, models.digest.encode(), repr(callees).encode(),
                  repr(_class_context(function)).encode()):
         digest.update(part + b"\0")
@@ -161,54 +159,97 @@ def _class_context(function: Function) -> tuple:
     return (function.class_name, tuple(ast.unparse(b) for b in function.class_node.bases))
 
 
+@attrs.frozen
+class TextFacts:
+    """What a function's text holds, whatever the module around it: the same-file names it may
+    call, whether it may hold a call or SQL text a judged pattern rule flags (verdicts.py)."""
+
+    plain: frozenset[str]  # `name(...)`
+    methods: frozenset[str]  # `self.name(...)`, `cls.name(...)`
+    attributes: frozenset[str]  # every `x.name(...)`
+    judged: bool
+    sql: bool
+
+
 class _CalleeMemo:
-    """Same-file functions each function calls. The names a function's text calls are kept
-    across analyses in `calls` (keyed by the text's digest): a keystroke walks only the trees
-    of the functions it changed."""
+    """Same-file functions each function calls, and the facts of its text. Both are kept across
+    analyses in `facts` (keyed by the text's digest, with the module's source trigger): a
+    keystroke walks and searches only the functions it changed."""
 
     def __init__(self, module: ModuleContext, texts: dict[str, str] | None,
-                 calls: LRU | None) -> None:
+                 facts: LRU | None) -> None:
         self.module = module
         self.texts = texts
-        self.calls = calls
+        self.cache = facts
         self.names = {f.name for f in module.functions}
         self.found: dict[str, set[str]] = {}
+        self._digests: dict[str, bytes] = {}
+        self._facts: dict[str, TextFacts] = {}
 
     def __call__(self, function: Function) -> set[str]:
         found = self.found.get(function.name)
         if found is None:
-            plain, methods = self._called(function)
-            found = {n for n in plain if n in self.names}
+            facts = self.facts(function)
+            found = {n for n in facts.plain if n in self.names}
             if function.class_name is not None:
-                found |= {f"{function.class_name}.{m}" for m in methods} & self.names
+                found |= {f"{function.class_name}.{m}" for m in facts.methods} & self.names
                 init = f"{function.class_name}.__init__"
                 if function.node.name != "__init__" and init in self.names:
                     found.add(init)
             self.found[function.name] = found
         return found
 
-    def _called(self, function: Function) -> tuple[frozenset[str], frozenset[str]]:
+    def digest(self, function: Function) -> bytes:
+        digest = self._digests.get(function.name)
+        if digest is None:
+            digest = self._digests[function.name] = hashlib.blake2b(
+                self.texts[function.name].encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        return digest
+
+    def facts(self, function: Function) -> TextFacts:
+        facts = self._facts.get(function.name)
+        if facts is not None:
+            return facts
         key = None
-        if self.calls is not None and self.texts is not None:
-            key = hashlib.blake2b(self.texts[function.name].encode("utf-8", "surrogatepass"),
-                                  digest_size=16).digest()
-            cached = self.calls.get(key)
-            if cached is not None:
-                return cached
-        plain: set[str] = set()
-        methods: set[str] = set()
-        for node in ast.walk(function.node):
-            if isinstance(node, ast.Call):
-                func = node.func
-                if isinstance(func, ast.Name):
-                    plain.add(func.id)
-                elif (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
-                      and func.value.id in ("self", "cls")):
-                    methods.add(func.attr)
-        found = (frozenset(plain), frozenset(methods))
-        if key is not None:
-            self.calls.put(key, found)
+        if self.cache is not None and self.texts is not None:
+            key = self.digest(function)
+            facts = self.cache.get(key)
+        if facts is None:
+            facts = _text_facts(function, self.texts[function.name] if self.texts else None)
+            if key is not None:
+                self.cache.put(key, facts)
+        self._facts[function.name] = facts
+        return facts
+
+    def reads_source(self, function: Function, trigger: re.Pattern) -> bool:
+        """Whether the function's text names a source as the module spells it (`trigger`)."""
+        if self.cache is None or self.texts is None:
+            return trigger.search(self.texts[function.name]) is not None
+        key = self.digest(function) + hashlib.blake2b(trigger.pattern.encode(),
+                                                      digest_size=8).digest()
+        found = self.cache.get(key)
+        if found is None:
+            found = trigger.search(self.texts[function.name]) is not None
+            self.cache.put(key, found)
         return found
+
+
+def _text_facts(function: Function, text: str | None) -> TextFacts:
+    plain: set[str] = set()
+    methods: set[str] = set()
+    attributes: set[str] = set()
+    for node in ast.walk(function.node):
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Name):
+                plain.add(func.id)
+            elif isinstance(func, ast.Attribute):
+                attributes.add(func.attr)
+                if isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
+                    methods.add(func.attr)
+    text = text if text is not None else ast.unparse(function.node)
+    return TextFacts(frozenset(plain), frozenset(methods), frozenset(attributes),
+                     TRIGGER.search(text) is not None, SQL_TEXT.search(text) is not None)
 
 
 def _function_texts(module: ModuleContext, lines: list[str]) -> dict[str, str]:
@@ -216,24 +257,37 @@ def _function_texts(module: ModuleContext, lines: list[str]) -> dict[str, str]:
             for f in module.functions}
 
 
-def _relevant(module: ModuleContext, texts: dict[str, str], models: Models) -> set[str]:
+def _relevant(module: ModuleContext, callees_of: _CalleeMemo, models: Models) -> set[str]:
     """Entries, functions whose text names a source as this module can spell it (a regular
     expression built from the import table: `request.args`, `sys.argv`, `input`), and the
     methods of a class whose `__init__` does. No other function can read untrusted data
     itself; the callers of those that return it are added later (analyse_module). Functions
-    that may hold a call or SQL text a pattern rule flags are interpreted too, for the
+    that may hold a call or SQL text a judged pattern rule flags are interpreted too, for the
     verdicts on those findings (verdicts.py)."""
-    trigger = _module_trigger(module, models)
+    trigger = _module_trigger(module, models, callees_of.cache)
     relevant = {f.name for f in module.functions
-                if f.entry is not None or (trigger is not None and trigger.search(texts[f.name]))
-                or TRIGGER.search(texts[f.name])}
+                if f.entry is not None or callees_of.facts(f).judged
+                or (trigger is not None and callees_of.reads_source(f, trigger))}
     for f in module.functions:
         if f.class_name is not None and f"{f.class_name}.__init__" in relevant:
             relevant.add(f.name)
     return relevant
 
 
-def _module_trigger(module: ModuleContext, models: Models) -> re.Pattern | None:
+def _module_trigger(module: ModuleContext, models: Models, cache: LRU | None) -> re.Pattern | None:
+    """The expression, kept in `cache` by the module context's digest (its imports)."""
+    key = b"trigger" + module.digest + models.digest.encode()
+    if cache is not None:
+        found = cache.get(key)
+        if found is not None:
+            return found or None
+    trigger = _trigger(module, models)
+    if cache is not None:
+        cache.put(key, trigger or False)
+    return trigger
+
+
+def _trigger(module: ModuleContext, models: Models) -> re.Pattern | None:
     roots: dict[str, str] = {**{i: i for i in module.env.imports if "." not in i},
                              **module.env.aliases, **module.kinds}
     patterns: set[str] = set()
@@ -257,13 +311,17 @@ def _dotted(parts: list[str]) -> str:
     return r"\s*\.\s*".join(re.escape(p.removesuffix("()")) for p in parts)
 
 
-def _callers(names: list[str], module: ModuleContext, texts: dict[str, str],
+def _callers(names: list[str], module: ModuleContext, callees_of: _CalleeMemo,
              done: dict[str, FunctionOutcome]) -> set[str]:
     if not names:
         return set()
-    short = sorted({name.rsplit(".", 1)[-1] for name in names})
-    calls = re.compile(r"\b(?:" + "|".join(map(re.escape, short)) + r")\s*\(")
-    found = {f.name for f in module.functions if f.name not in done and calls.search(texts[f.name])}
+    short = {name.rsplit(".", 1)[-1] for name in names}
+    found = set()
+    for f in module.functions:
+        if f.name not in done:
+            facts = callees_of.facts(f)
+            if not short.isdisjoint(facts.plain) or not short.isdisjoint(facts.attributes):
+                found.add(f.name)
     carriers = set(names)
     for f in module.functions:  # methods reading `self` fields their `__init__` filled
         if f.class_name is not None and f"{f.class_name}.__init__" in carriers and f.name not in done:

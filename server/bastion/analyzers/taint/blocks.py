@@ -31,28 +31,74 @@ def block_starts(lines: list[str], lo: int = 0, hi: int | None = None, indent: s
     """Lines in lo..hi that start a statement at exactly `indent`."""
     hi = len(lines) if hi is None else hi
     starts: list[int] = []
-    decorated = False
-    quote: str | None = None  # the triple quote of a string still open at the end of a line
-    width = len(indent)
+    state: tuple[str | None, bool] = (None, False)
     for number in range(lo, hi):
-        line = lines[number]
-        inside = quote is not None
-        if quote is not None:
-            if quote in line:
-                quote = _open_quote(line, quote)
-        elif "'" in line or '"' in line:
-            quote = _open_quote(line, None)
-        if inside or not line.startswith(indent) or len(line) <= width:
-            continue
-        rest = line[width:]
-        if rest[0] in " \t\r\n\f" or _CONTINUES.match(rest):
-            continue
-        if number and lines[number - 1].rstrip().endswith("\\"):
-            continue
-        if not decorated:
+        starts_here, state = _step(lines, number, state, indent)
+        if starts_here:
             starts.append(number)
-        decorated = rest.startswith("@")
     return starts
+
+
+def _step(lines: list[str], number: int, state: tuple[str | None, bool], indent: str
+          ) -> tuple[bool, tuple[str | None, bool]]:
+    """Whether line `number` starts a block, and the scan's state after it: the triple quote of
+    a string still open at the end of the line, and whether a decorator is waiting for its
+    definition."""
+    quote, decorated = state
+    line = lines[number]
+    inside = quote is not None
+    if quote is not None:
+        if quote in line:
+            quote = _open_quote(line, quote)
+    elif "'" in line or '"' in line:
+        quote = _open_quote(line, None)
+    width = len(indent)
+    if inside or not line.startswith(indent) or len(line) <= width:
+        return False, (quote, decorated)
+    rest = line[width:]
+    if rest[0] in " \t\r\n\f" or _CONTINUES.match(rest):
+        return False, (quote, decorated)
+    if number and lines[number - 1].rstrip().endswith("\\"):
+        return False, (quote, decorated)
+    return not decorated, (quote, rest.startswith("@"))
+
+
+class _TopLevelStarts:
+    """`block_starts` of a whole document, rescanned from the first line a keystroke changed
+    only until the scan's state agrees with the previous document's again: the rest is the
+    previous result, shifted. Owned by its BlockParser."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.states: list[tuple[str | None, bool]] = []  # after each line
+        self.flags: list[bool] = []  # the line starts a block
+
+    def __call__(self, lines: list[str]) -> list[int]:
+        old, old_states, old_flags = self.lines, self.states, self.flags
+        limit = min(len(old), len(lines))
+        prefix = 0
+        while prefix < limit and lines[prefix] == old[prefix]:
+            prefix += 1
+        suffix = 0
+        while suffix < limit - prefix and lines[-1 - suffix] == old[-1 - suffix]:
+            suffix += 1
+        shift = len(lines) - len(old)
+        states, flags = old_states[:prefix], old_flags[:prefix]
+        state = states[-1] if states else (None, False)
+        number = prefix
+        while number < len(lines):
+            was = number - shift  # the same line in the previous document
+            if (number >= len(lines) - suffix and number > 0 and was > 0
+                    and old_states[was - 1] == state and old[was - 1] == lines[number - 1]):
+                states.extend(old_states[was:])
+                flags.extend(old_flags[was:])
+                break
+            starts_here, state = _step(lines, number, state, "")
+            states.append(state)
+            flags.append(starts_here)
+            number += 1
+        self.lines, self.states, self.flags = lines, states, flags
+        return [n for n, flag in enumerate(flags) if flag]
 
 
 def _open_quote(line: str, quote: str | None) -> str | None:
@@ -80,11 +126,14 @@ class BlockParser:
     def __init__(self, size: int = 8192) -> None:
         self._trees: LRU[tuple[bytes, int, str], list[ast.stmt]] = LRU(size)
         self._broken: LRU[tuple[bytes, int, str], bool] = LRU(size)
+        self._starts = _TopLevelStarts()
+        # A class body's member starts, relative, by (digest of the body's lines, indent).
+        self._members: LRU[tuple[bytes, str], list[int]] = LRU(size)
 
     def parse(self, text: str) -> ast.Module:
         """The module's statements that parse (RecursionError on absurdly deep code)."""
         lines = text.split("\n")
-        body = self._statements(lines, block_starts(lines) or [0], len(lines), "")
+        body = self._statements(lines, self._starts(lines) or [0], len(lines), "")
         return ast.Module(body=body, type_ignores=[])
 
     def _statements(self, lines: list[str], starts: list[int], hi: int, indent: str) -> list[ast.stmt]:
@@ -142,7 +191,14 @@ class BlockParser:
         indent = lines[first][:len(lines[first]) - len(lines[first].lstrip())]
         if not indent:
             return None
-        members = block_starts(lines, first, end, indent)
+        # From the line before the body: a backslash there would continue into it.
+        key = (hashlib.blake2b("\n".join(lines[first - 1:end]).encode("utf-8", "surrogatepass"),
+                              digest_size=16).digest(), indent)
+        relative = self._members.get(key)
+        if relative is None:
+            relative = [n - first for n in block_starts(lines, first, end, indent)]
+            self._members.put(key, relative)
+        members = [n + first for n in relative]
         if not members or members[0] != first:
             return None
         header = self._parsed(lines, start, header_end + 1, "", f"\n{indent}pass")
