@@ -163,3 +163,29 @@ def test_a_retraction_survives_the_disk_cache_and_is_validated():
     assert findings == raw.findings
     with pytest.raises(InvalidEntry):
         decode(row.replace('"its argument is constant"', '""'), "k", text, ENGINE.rule_names)
+
+
+LXML = FLASK + "from lxml import etree\n"
+
+
+def test_bst129_is_replaced_by_the_taint_finding_on_the_same_call():
+    vulnerable = FLASK + "from flask import send_file\n@app.route('/f')\ndef f():\n    return send_file(request.args['name'])\n"
+    assert ("BST201", 6) in reported(vulnerable)
+    assert "BST129" not in {r for r, _ in reported(vulnerable)}
+    assert {"BST129", "BST201"} <= {r for r, _ in reported(vulnerable, EXACT)}
+    # werkzeug's secure_filename keeps the name inside the folder: the pattern is retracted.
+    safe = FLASK + "from flask import send_file\nfrom werkzeug.utils import secure_filename\n@app.route('/f')\ndef f():\n    return send_file(secure_filename(request.args['name']))\n"
+    assert not {r for r, _ in reported(safe)} & {"BST129", "BST201"}
+    assert "BST129" in {r for r, _ in reported(safe, EXACT)}
+
+
+def test_bst130_is_replaced_when_request_data_reaches_that_functions_parser():
+    vulnerable = LXML + "@app.post('/x')\ndef x():\n    parser = etree.XMLParser(resolve_entities=True)\n    return etree.tostring(etree.fromstring(request.data, parser))\n"
+    found = {r for r, _ in reported(vulnerable)}
+    assert "BST211" in found and "BST130" not in found
+    # A parser reading the application's own file: no flow, the configuration finding stays.
+    local = LXML + "def load():\n    parser = etree.XMLParser(resolve_entities=True)\n    return etree.parse('config.xml', parser)\n"
+    assert "BST130" in {r for r, _ in reported(local)}
+    # A module's parser serves every function: it stays where it is configured.
+    shared = LXML + "PARSER = etree.XMLParser(resolve_entities=True)\n@app.post('/x')\ndef x():\n    return etree.tostring(etree.fromstring(request.data, PARSER))\n"
+    assert "BST130" in {r for r, _ in reported(shared)}

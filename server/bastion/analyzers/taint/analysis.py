@@ -39,6 +39,7 @@ class ModuleResult:
     outcomes: list[FunctionOutcome]
     skipped: list[tuple[str, int]]  # (function, statements) over the budget
     analysed: int = 0  # functions actually interpreted (not served from the cache)
+    functions: list[Function] = attrs.Factory(list)  # every function of the module
 
 
 def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
@@ -55,7 +56,7 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
         module.external = external
         module.digest = hashlib.blake2b(module.digest + external_digest, digest_size=16).digest()
     lines = text.splitlines() if text is not None else None
-    result = ModuleResult([], [], [])
+    result = ModuleResult([], [], [], functions=module.functions)
     done: dict[str, FunctionOutcome] = {}
     texts = _function_texts(module, lines) if lines is not None else None
     callees_of = _CalleeMemo(module, texts, calls)

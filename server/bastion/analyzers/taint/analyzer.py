@@ -98,8 +98,8 @@ class TaintAnalyzer:
         self.version = taint_version(self.models.digest)
         self._functions: LRU[bytes, object] = LRU(cache_size)
         self._calls: LRU[bytes, tuple] = LRU(cache_size)
-        # text digest -> (findings, verdicts by span): the last results
-        self._texts: LRU[bytes, tuple[tuple[Finding, ...], dict[Span, tuple]]] = LRU(64)
+        # text digest -> (findings, verdicts, function ranges): the last results (see _result)
+        self._texts: LRU[bytes, tuple] = LRU(64)
         self._parser = BlockParser()
         # Other workspace modules' summaries (workspace.py), set by the front end that knows
         # the workspace roots: `bastion check`, the scan, the language server.
@@ -128,22 +128,23 @@ class TaintAnalyzer:
 
     def retract(self, text: str, path: str, findings: list[Finding]) -> dict[int, str]:
         """Index -> why, for the pattern findings the taint verdicts retract (verdicts.py)."""
-        found, seen = self._result(text, path)
-        if not seen:
+        found, seen, functions = self._result(text, path)
+        if not seen and not found:
             return {}
         classes = {r.id: r.sink_class for r in self.rules.values()}
-        return retractions(findings, seen, found, classes)
+        return retractions(findings, seen, found, classes, functions)
 
-    def _result(self, text: str, path: str) -> tuple[tuple[Finding, ...], dict[Span, tuple]]:
+    def _result(self, text: str, path: str) -> tuple[tuple[Finding, ...], dict, tuple]:
+        """(findings, verdicts by (span, sink class), the functions' 0-based line ranges)."""
         if not self.rules:
-            return (), {}
+            return (), {}, ()
         digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20)
         key = digest.digest()
         cached = self._texts.get(key) if self.workspace is None else None
         if cached is not None:
             return cached
         if not self.models.may_read_sources(text) and not may_hold_judged(text):
-            return (), {}
+            return (), {}, ()
         tree = self._parser.parse(text)
         # With a workspace, its summaries that the file may use are part of the key.
         external = self.workspace.external(tree, path) if self.workspace is not None else None
@@ -166,12 +167,14 @@ class TaintAnalyzer:
             if finding is not None:
                 found.setdefault((finding.rule_id, finding.span), finding)
         findings = tuple(sorted(found.values(), key=Finding.sort_key))
-        seen: dict[Span, tuple] = {}
+        seen: dict[tuple[Span, str], tuple] = {}
         for outcome in result.outcomes:
-            for (line, col, end_line, end_col), verdicts in outcome.result.seen.items():
-                seen[_step_span(Step(line, col, end_line, end_col, ""), lines)] = verdicts
-        self._texts.put(key, (findings, seen))
-        return findings, seen
+            for (line, col, end_line, end_col, sink_class), verdicts in outcome.result.seen.items():
+                seen[_step_span(Step(line, col, end_line, end_col, ""), lines), sink_class] = verdicts
+        functions = tuple((f.node.lineno - 1, (f.node.end_lineno or f.node.lineno) - 1)
+                          for f in result.functions)
+        self._texts.put(key, (findings, seen, functions))
+        return findings, seen, functions
 
     def _finding(self, hit: Hit, lines: list[str]) -> Finding | None:
         rule = self.rules.get(hit.sink_class)

@@ -10,7 +10,10 @@ The verdicts are part of the function's cached result, so they depend only on th
 
 A pattern finding at a seen position is then retracted when its argument is constant or
 sanitized, and replaced when it is tainted and a taint finding (which has the path) reports
-that flow; otherwise it stays. B604 (`shell=True` on an unknown function) and B607 (a partial
+that flow; otherwise it stays. Bastion's own patterns for flows the taint rules follow are
+judged the same way: BST129 (a request value opened or sent as a file) against BST201 at the
+same call, BST130 (an lxml parser resolving entities) against a BST211 flow into a parser in
+the same function. B604 (`shell=True` on an unknown function) and B607 (a partial
 executable path: the weakness is the PATH lookup of a constant program) are not judged.
 """
 
@@ -38,6 +41,7 @@ JUDGED = {
     "B307": ("sink", "code"), "B102": ("sink", "code"),
     "B301": ("sink", "deserialize"), "B506": ("sink", "deserialize"),
     "B608": ("string", "sql"),
+    "BST129": ("sink", "path"), "BST130": ("function", "xxe"),
 }
 
 # Functions worth interpreting for the verdicts although they read no source: they call
@@ -81,9 +85,9 @@ def joined(a: str | None, b: str | None) -> str | None:
     return a if _ORDER[a] >= _ORDER[b] else b
 
 
-def _key(node: ast.AST) -> tuple[int, int, int, int]:
+def _key(node: ast.AST, sink_class: str) -> tuple[int, int, int, int, str]:
     return (node.lineno - 1, node.col_offset, (node.end_lineno or node.lineno) - 1,
-            node.end_col_offset or node.col_offset)
+            node.end_col_offset or node.col_offset, sink_class)
 
 
 def see_call(ev: Evaluator, node: ast.Call, sink_class: str, value: Value, args: list[Value],
@@ -98,38 +102,47 @@ def see_call(ev: Evaluator, node: ast.Call, sink_class: str, value: Value, args:
                 whole = join(whole, part.flat())
             if not whole.known and all(p.const is not UNKNOWN for p in parts):
                 whole = whole.evolve(known=True)
-    _record(ev, node, judge(value, sink_class), judge(whole, sink_class) if whole else None)
+    _record(ev, _key(node, sink_class), judge(value, sink_class),
+            judge(whole, sink_class) if whole else None)
 
 
 def see_string(ev: Evaluator, node: ast.expr, value: Value) -> None:
-    _record(ev, node, judge(value, "sql"), None)
+    _record(ev, _key(node, "sql"), judge(value, "sql"), None)
 
 
-def _record(ev: Evaluator, node: ast.AST, sink: str | None, whole: str | None) -> None:
-    key = _key(node)
+def _record(ev: Evaluator, key: tuple, sink: str | None, whole: str | None) -> None:
     old = ev.seen.get(key)
     if old is not None:
         sink, whole = joined(old[0], sink), joined(old[1], whole)
     ev.seen[key] = (sink, whole)
 
 
-def retractions(findings: Sequence[Finding], seen: dict[Span, tuple[str | None, str | None]],
-                replacing: Sequence[Finding], classes: dict[str, str]) -> dict[int, str]:
+def retractions(findings: Sequence[Finding], seen: dict[tuple[Span, str], tuple],
+                replacing: Sequence[Finding], classes: dict[str, str],
+                functions: Sequence[tuple[int, int]]) -> dict[int, str]:
     """Index -> why, for the pattern findings the verdicts retract. `seen` holds the verdicts by
-    span (in code points), `replacing` the taint findings and `classes` their rule id -> class."""
-    starts: dict[tuple[int, int], tuple[Span, tuple[str | None, str | None]]] = {}
-    for span, verdicts in seen.items():
-        starts.setdefault((span.start_line, span.start_col), (span, verdicts))
+    (span in code points, sink class), `replacing` the taint findings, `classes` their rule id
+    -> sink class and `functions` the analysed functions' line ranges."""
+    starts: dict[tuple[int, int, str], tuple[Span, tuple[str | None, str | None]]] = {}
+    for (span, sink_class), verdicts in seen.items():
+        starts.setdefault((span.start_line, span.start_col, sink_class), (span, verdicts))
+    strings = {span: verdicts for (span, sink_class), verdicts in seen.items() if sink_class == "sql"}
     out: dict[int, str] = {}
     for index, finding in enumerate(findings):
         judged = JUDGED.get(finding.rule_id)
         if judged is None:
             continue
         what, sink_class = judged
+        if what == "function":
+            by = _in_same_function(finding, sink_class, replacing, classes, functions)
+            if by is not None:
+                out[index] = f"replaced by {by.rule_id} (line {by.line + 1}), which has the path"
+            continue
         if what == "string":
-            span, verdict = _outermost(seen, finding.span)
+            span, verdict = _outermost(strings, finding.span)
         else:
-            span, pair = starts.get((finding.span.start_line, finding.span.start_col), (None, None))
+            span, pair = starts.get((finding.span.start_line, finding.span.start_col, sink_class),
+                                    (None, None))
             verdict = None if pair is None else pair[0 if what == "sink" else 1]
         if span is None or verdict is None or verdict == UNKNOWN_VERDICT:
             continue
@@ -152,6 +165,19 @@ def _outermost(seen: dict[Span, tuple], span: Span) -> tuple[Span | None, str | 
                 and candidate.contains(best.end_line, best.end_col)):
             best = candidate
     return (best, seen[best][0]) if best is not None else (None, None)
+
+
+def _in_same_function(finding: Finding, sink_class: str, replacing: Sequence[Finding],
+                      classes: dict[str, str], functions: Sequence[tuple[int, int]]
+                      ) -> Finding | None:
+    """A taint finding of the class in the function that holds `finding` (none at module level:
+    a module's parser serves every function)."""
+    around = [(a, b) for a, b in functions if a <= finding.line <= b]
+    if not around:
+        return None
+    first, last = min(around, key=lambda r: r[1] - r[0])
+    return next((f for f in replacing if classes.get(f.rule_id) == sink_class
+                 and first <= f.line <= last), None)
 
 
 def _replacement(span: Span, sink_class: str, replacing: Sequence[Finding],
