@@ -9,7 +9,9 @@ from bastion.engine.registry import create_engine
 from bastion.fixes import DocModel, verified
 from bastion.fixes.edits import apply_changes
 
-CONFIG = Config()
+# Recipes are tried on every pattern finding, also those the taint analysis retracts (a constant
+# command's B605 is still a finding bandit reports, and the recipe must handle it).
+CONFIG = Config(bandit_exact=True)
 
 
 @lru_cache(maxsize=1)
