@@ -110,11 +110,14 @@ def test_diff_base_reports_only_the_new_secret(project, tmp_path):
         ("deploy/values.yaml", 3)]
 
 
-def test_an_earlier_json_report_in_the_folder_is_not_scanned(project, tmp_path):
+def test_an_earlier_json_report_in_the_folder_is_scanned_so_never_overwritten(project, tmp_path):
+    """JSON files are scanned now: a report written into the scanned folder is refused the next
+    time, as any scanned file is (it could be a project's own JSON)."""
     cache = tmp_path / "cache"
     first = bastion("check", "--format", "json", "-o", "report.json", cwd=project, cache=cache)
     assert first.returncode == 1, first.stderr
+    kept = (project / "report.json").read_text()
     second = bastion("check", "--format", "json", "-o", "report.json", cwd=project, cache=cache)
-    assert second.returncode == 1, second.stderr
-    paths = [r["path"] for r in json.loads((project / "report.json").read_text())["results"]]
-    assert paths == [".env"]
+    assert second.returncode == 2
+    assert "refusing to write the report over a file that is being scanned" in second.stderr
+    assert (project / "report.json").read_text() == kept

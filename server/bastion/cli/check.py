@@ -128,8 +128,6 @@ def run(args: argparse.Namespace) -> int:
         config = apply(config, given)
         absolute = root.is_absolute()
         for path in iter_source_files(root, config):
-            if root.is_dir() and target.is_target(path):
-                continue  # last run's JSON report, found by the walk: not a file of the project
             scanned.append(str(path))
             shown = str(path) if absolute else os.path.relpath(path)
             if fixing is None:

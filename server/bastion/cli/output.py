@@ -73,7 +73,7 @@ class ReportTarget:
                               "or give another name")
         return cls(path, existing=stat)
 
-    def is_target(self, path: str | os.PathLike) -> bool:
+    def _is_target(self, path: str | os.PathLike) -> bool:
         """Whether `path` is the existing file the report will replace."""
         if self.existing is None:
             return False
@@ -87,7 +87,7 @@ class ReportTarget:
         """OutputError when the target is one of the files analysed: the report would replace
         the code."""
         for path in paths:
-            if self.is_target(path):
+            if self._is_target(path):
                 raise OutputError(f"{self.path}: refusing to write the report over a file that "
                                   f"is being scanned ({path})")
 
