@@ -9,7 +9,7 @@ import { escapeAttr, escapeHtml, safeHttpUrl } from './escape';
 import { renderDiff } from './diff';
 import { highlightLines } from './highlight';
 import { renderInline, renderMarkdown } from './markdown';
-import type { Lesson, LessonFix, Owasp } from './types';
+import type { Lesson, LessonFix, Owasp, PathRow } from './types';
 
 export interface PageOptions {
   nonce: string;
@@ -131,6 +131,36 @@ export function renderCodeBlock(code: unknown, opts: CodeBlockOptions): string {
   return `<pre class="${escapeAttr(cls)}" tabindex="0" role="region" aria-label="${escapeAttr(opts.label)}"><code>${lines.join('')}</code></pre>`;
 }
 
+/** An engine note: backticked names as code, everything else as text. */
+function renderNote(note: string): string {
+  const parts = note.split('`');
+  if (parts.length % 2 === 0) {
+    return escapeHtml(note);
+  }
+  return parts.map((part, i) => (i % 2 ? `<code>${escapeHtml(part)}</code>` : escapeHtml(part))).join('');
+}
+
+function isPathRow(row: unknown): row is PathRow {
+  const r = row as PathRow;
+  return !!r && Number.isInteger(r.line) && r.line > 0 && typeof r.code === 'string' &&
+    Array.isArray(r.notes) && r.notes.every((n) => typeof n === 'string');
+}
+
+/** A data-flow finding's path on the user's code, source first, each step with its line. */
+export function renderPath(path: unknown): string {
+  const rows = Array.isArray(path) ? path.filter(isPathRow) : [];
+  if (!rows.length) {
+    return '';
+  }
+  const role = (n: number) => (rows.length === 1 ? 'Source and sink' : n === 0 ? 'Source' : n === rows.length - 1 ? 'Sink' : 'Step');
+  const items = rows.map((row, n) => `<li class="flow-step">
+<p class="flow-note"><span class="flow-role">${role(n)}</span> · ${typeof row.file === 'string' ? `<code>${escapeHtml(row.file)}</code> ` : ''}line ${row.line}: ${row.notes.map(renderNote).join('; ')}</p>
+${row.code ? renderCodeBlock(row.code, { firstLine: row.line, label: `Your code, line ${row.line}`, className: 'flow-code' }) : ''}
+</li>`);
+  return `<h3 id="h-path">Path from source to sink</h3>
+<ol class="flow" aria-labelledby="h-path">${items.join('\n')}</ol>`;
+}
+
 function renderFix(fix: LessonFix, index: number): string {
   const review = fix.safety !== 'safe';
   const safety = review
@@ -169,6 +199,7 @@ export function renderLessonPage(lesson: Lesson, opts: PageOptions): string {
     sections.push(`<section class="flagged" aria-labelledby="h-flagged">
 <h2 id="h-flagged">Your code${opts.location ? ` <span class="where">${escapeHtml(opts.location)}</span>` : ''}</h2>
 ${renderCodeBlock(lesson.flagged.code, { firstLine: first, mark: opts.flaggedLines, label: 'Your flagged code', className: 'flagged-code' })}
+${renderPath(lesson.path)}
 <p><button type="button" class="secondary" data-action="reveal">Go to the code</button></p>
 </section>`);
   }
@@ -362,6 +393,10 @@ figcaption { font-weight: 600; margin-bottom: 2px; }
 .example-fixed figcaption .example-icon { color: var(--ok); }
 .example-vulnerable pre { border-top: 3px solid var(--sev-high); }
 .example-fixed pre { border-top: 3px solid var(--ok); }
+.flow { padding-left: 0; list-style: none; margin: .4em 0; }
+.flow-step { max-width: none; margin: .2em 0 .6em; }
+.flow-note { margin: 0; }
+.flow-role { font-weight: 600; }
 .fix { border: 1px solid var(--border); border-radius: 6px; padding: 4px 12px 12px; margin: 10px 0; }
 .fix-head { display: flex; align-items: center; gap: 10px; flex-wrap: wrap; }
 .fix-head h3 { margin-right: auto; }

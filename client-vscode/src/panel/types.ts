@@ -30,6 +30,17 @@ export interface LessonFix {
   edit?: unknown;
 }
 
+/** One line of a data-flow finding's path on the user's code: what happens there, in order. */
+export interface PathRow {
+  /** 1-based */
+  line: number;
+  code: string;
+  /** the engine's notes; names are quoted in backticks */
+  notes: string[];
+  /** a step in another file: its name (and no code) */
+  file?: string;
+}
+
 export interface Lesson {
   id: string;
   name?: string;
@@ -47,6 +58,8 @@ export interface Lesson {
   references?: string[];
   markdown?: string;
   flagged?: { code: string; startLine: number } | null;
+  /** a data-flow finding's path, source first (only when opened from the finding) */
+  path?: PathRow[] | null;
   fixes?: LessonFix[] | null;
 }
 

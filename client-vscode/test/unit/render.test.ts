@@ -47,6 +47,10 @@ export const evilLesson: Lesson = {
   references: ['javascript:alert(16)', 'https://cwe.mitre.org/data/definitions/78.html', `https://example.com/${EVIL}`],
   markdown: EVIL,
   flagged: { code: `subprocess.run(cmd, shell=True)  # ${EVIL}\n</textarea>`, startLine: 12 },
+  path: [
+    { line: 3, code: `cmd = request.args["c"]  # ${EVIL}`, notes: [`Request data: \`${EVIL}\``, `odd \` ${EVIL}`] },
+    { line: 12, code: '</pre></code><script>alert(17)</script>', notes: ['reaches `subprocess.run`'] },
+  ],
   fixes: [
     {
       title: `Remove shell=True ${EVIL}`,
@@ -137,6 +141,37 @@ describe('renderLessonPage', () => {
     assert.ok(html.includes('href="https://example.com/%22onmouseover=%22alert(11)"'));
     // the severity is whitelisted, not echoed
     assert.doesNotMatch(html, /onmouseover="alert/);
+  });
+
+  it('shows a data-flow path under "Your code", source to sink, before the fixes', () => {
+    const html = renderLessonPage({
+      id: 'BST202',
+      flagged: { code: '    return ping(host)', startLine: 43 },
+      path: [
+        { line: 42, code: 'host = request.args.get("host")', notes: ['Request data: `request.args`', 'assigned to `host`'] },
+        { line: 43, code: 'return ping(host)', notes: ['passed to `ping`'] },
+        { line: 13, code: 'subprocess.run(f"ping {host}", shell=True)', notes: ['reaches `subprocess.run`'] },
+        { line: 0, code: 'not a row', notes: [] },
+      ],
+      fixes: [{ title: 'Quote it', safety: 'review', diff: '', edit: {} }],
+      why: 'Why.',
+    }, OPTS);
+    assertInert(html);
+    const steps = html.match(/<p class="flow-note">.*?<\/p>/g) ?? [];
+    assert.deepEqual(steps, [
+      '<p class="flow-note"><span class="flow-role">Source</span> · line 42: Request data: <code>request.args</code>; assigned to <code>host</code></p>',
+      '<p class="flow-note"><span class="flow-role">Step</span> · line 43: passed to <code>ping</code></p>',
+      '<p class="flow-note"><span class="flow-role">Sink</span> · line 13: reaches <code>subprocess.run</code></p>',
+    ]);
+    assert.match(html, /<pre class="code lang-python numbered flow-code"[^>]*><code><span class="line"><span class="ln" aria-hidden="true">13<\/span>/);
+    const at = (s: string) => html.indexOf(s);
+    assert.ok(at('id="h-flagged"') < at('id="h-path"') && at('id="h-path"') < at('id="h-fixes"') && at('id="h-fixes"') < at('id="h-why"'));
+    assert.doesNotMatch(renderLessonPage({ id: 'B602', flagged: { code: 'x', startLine: 1 } }, OPTS), /h-path/);
+    // a step in another file: its name, no code from this document
+    const other = renderLessonPage({ id: 'BST201', flagged: { code: 'x', startLine: 1 }, path: [{ line: 7, code: '', notes: ['reaches `open`'], file: 'helpers<b>.py' }] }, OPTS);
+    assertInert(other);
+    assert.ok(other.includes('<span class="flow-role">Source and sink</span> · <code>helpers&lt;b&gt;.py</code> line 7: reaches <code>open</code>'));
+    assert.doesNotMatch(other, /flow-code/);
   });
 
   it('renders the markdown field when why/howToFix are missing', () => {

@@ -71,23 +71,27 @@ class RuleCatalog:
         return "\n\n".join(parts) + "\n"
 
     def hover_markdown(self, rule_id: str, message: str | None = None,
-                       learn_more_uri: str | None = None) -> str:
-        """Short hover text: what, how bad, and the first fix step.
+                       learn_more_uri: str | None = None, path: str = "") -> str:
+        """Short hover text: what, how bad, the finding's path (`path`, Markdown) and the first
+        fix step. Short, because a hover taller than the space above or below its line scrolls
+        and loses its last row; the names of the CWE and OWASP entries are in the lesson.
 
         An id the catalog lacks still gets a hover built from the finding's message, because a
         hover must never be empty for a diagnostic the editor shows.
         """
         spec = self._specs.get(rule_id)
         if spec is None:
-            return f"**{rule_id}**" + (f": {_escape(message)}" if message else "")
+            return "\n\n".join(filter(None, [
+                f"**{rule_id}**" + (f": {_escape(message)}" if message else ""), path]))
         lines = [
             f"**{spec.title}** ({spec.id})",
             f"Severity {spec.severity} · confidence {spec.confidence} · "
-            f"[CWE-{spec.cwe.id}]({cwe_url(spec.cwe.id)}) {spec.cwe.name} · "
-            f"OWASP {spec.owasp} {spec.owasp_name}",
+            f"[CWE-{spec.cwe.id}]({cwe_url(spec.cwe.id)}) · OWASP {spec.owasp}",
         ]
         if message and plain_text(message) != plain_text(spec.lesson.summary):
             lines.append(f"*{_escape(message)}*")
+        if path:
+            lines.append(path)
         lines.append(spec.lesson.summary)
         lines.append(f"**Fix:** {first_step(spec.lesson.how_to_fix)}")
         if spec.lesson.when_fine:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
 from lsprotocol import types
@@ -32,6 +34,69 @@ def cwe_url(cwe: int | None) -> str | None:
 def to_range(span: Span, doc: Document, codec: PositionCodec) -> types.Range:
     return types.Range(start=doc.to_client(span.start_line, span.start_col, codec),
                        end=doc.to_client(span.end_line, span.end_col, codec))
+
+
+# Code of a path step is cut here: a minified line must not fill the hover or the panel.
+PATH_CODE_CHARS = 120
+_HIDDEN = {"Cc", "Cf", "Zl", "Zp"}
+# What could start inline markup in a note, or a GFM autolink (its `://`).
+_PUNCTUATION = re.compile(r"([\\`*_\[\]<>!&~|#]|:(?=//))")
+
+
+def flow_path(finding: Finding, doc: Document) -> list[dict]:
+    """A data-flow finding's path on the user's own code, source first: one row per run of steps
+    on the same line, with its 1-based line, the line's code and what happens there. A step in
+    another file (a workspace module's summary) names that file and shows no code: the open
+    document's lines are not its lines."""
+    rows: list[dict] = []
+    for step in finding.steps:
+        line = step.span.start_line
+        where = Path(step.path).name if step.path else None
+        if rows and rows[-1]["line"] == line + 1 and rows[-1].get("file") == where:
+            rows[-1]["notes"].append(step.message)
+            continue
+        code = doc.line(line).strip() if where is None and 0 <= line < len(doc.lines) else ""
+        if len(code) > PATH_CODE_CHARS:
+            code = code[:PATH_CODE_CHARS - 1] + "\u2026"
+        row = {"line": line + 1, "code": _visible(code), "notes": [step.message]}
+        rows.append({**row, "file": _visible(where)} if where else row)
+    return rows
+
+
+def flow_path_markdown(rows: list[dict]) -> str:
+    """`flow_path` rows as inert Markdown: user text is escaped or in code spans, never markup."""
+    if not rows:
+        return ""
+    items = [f"- {_where(row)}: " + (f"{code_span(row['code'])} \u2014 " if row["code"] else "")
+             + "; ".join(_inline(note) for note in row["notes"]) for row in rows]
+    return "**Path in your code**, source to sink:\n\n" + "\n".join(items)
+
+
+def _where(row: dict) -> str:
+    return f"{code_span(row['file'])} line {row['line']}" if "file" in row else f"line {row['line']}"
+
+
+def code_span(text: str) -> str:
+    """`text` as a Markdown code span whatever backticks it holds (CommonMark's fence rule)."""
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _inline(note: str) -> str:
+    # Engine notes quote names in backticks; everything else in them is shown as plain text.
+    parts = note.replace("\n", " ").split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: no code span at all
+        return _PUNCTUATION.sub(r"\\\1", note)
+    return "".join(code_span(part) if i % 2 else _PUNCTUATION.sub(r"\\\1", part)
+                   for i, part in enumerate(parts))
+
+
+def _visible(code: str) -> str:
+    # Control and format characters (bidi overrides among them) could make the shown code read
+    # differently from the file: show them as escapes.
+    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in _HIDDEN else c
+                   for c in code.replace("\t", " "))
 
 
 def to_diagnostic(finding: Finding, doc: Document, codec: PositionCodec, config: Config,

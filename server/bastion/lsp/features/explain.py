@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
+from bastion.lsp.convert import flow_path
 from bastion.lsp.features.hover import LEARN_MORE
 from bastion.lsp.params import InvalidParams, field, position_line
 from bastion.lsp.pygls_compat import converter
@@ -59,7 +60,8 @@ def register(server) -> None:
 
 
 async def _in_document(ls, rule_id: str, uri: str, rng) -> dict:
-    """The user's own flagged code and the verified fixes for it, as the lesson panel shows them.
+    """The user's own flagged code, a data-flow finding's path on it, and the verified fixes for
+    it, as the lesson panel shows them.
 
     Empty when the document or its analysis is gone or stale: the panel then shows the lesson only.
     """
@@ -79,7 +81,7 @@ async def _in_document(ls, rule_id: str, uri: str, rng) -> dict:
     flagged = {"code": "\n".join(doc.line(n) for n in range(first, last + 1)),
                "startLine": first + 1}
     fixes = await fixes_for(ls, uri, doc, result, finding) or []
-    return {"flagged": flagged, "fixes": [
+    return {"flagged": flagged, "path": flow_path(finding, doc), "fixes": [
         {"title": fix.title, "safety": fix.safety, "diff": _unified_diff(doc, fix),
          "edit": converter(ls.protocol).unstructure(workspace_edit_for(ls, doc, fix))}
         for fix in fixes]}

@@ -1,4 +1,5 @@
-"""textDocument/hover: the lesson's short form for the finding under the cursor."""
+"""textDocument/hover: the lesson's short form for the finding under the cursor, with a data-flow
+finding's path on the user's own code."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from urllib.parse import quote
 
 from lsprotocol import types
 
-from bastion.lsp.convert import cwe_url, to_range
+from bastion.lsp.convert import cwe_url, flow_path, flow_path_markdown, to_range
 from bastion.lsp.pygls_compat import converter
 
 LEARN_MORE = "bastion.learnMore"
@@ -41,10 +42,8 @@ def register(server) -> None:
         for finding in hits:
             rng = to_range(finding.span, doc, ls.codec)
             link = learn_more_uri(ls, finding.rule_id, uri, rng, finding.cwe)
-            if catalog.get(finding.rule_id) is not None:
-                parts.append(catalog.hover_markdown(finding.rule_id, finding.message, link))
-            else:
-                parts.append(f"**{finding.rule_id}** {finding.message}")
+            parts.append(catalog.hover_markdown(finding.rule_id, finding.message, link,
+                                                path=flow_path_markdown(flow_path(finding, doc))))
         return types.Hover(
             contents=types.MarkupContent(kind=types.MarkupKind.Markdown,
                                          value="\n\n---\n\n".join(parts)),
