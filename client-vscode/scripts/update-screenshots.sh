@@ -5,9 +5,13 @@
 set -euo pipefail
 client="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$client"
-# a failed check still leaves its screenshots; copy whatever was produced
-bash test/e2e/run.sh "$@" --scenario main --theme dark || true
-bash test/e2e/run.sh --no-package --scenario missing || true
+# Only a passing run refreshes them: a failed check leaves screenshots of what went wrong (a
+# clipped hover, a panel without the user's code), which must not become the README's pictures.
+if ! bash test/e2e/run.sh "$@" --scenario main --theme dark ||
+   ! bash test/e2e/run.sh --no-package --scenario missing; then
+  echo "update-screenshots: the e2e run failed, images/ left as it was" >&2
+  exit 1
+fi
 r="test-results/e2e"
 cp "$r/main-dark/problems.png"      images/problems.png
 cp "$r/main-dark/hover.png"         images/hover.png

@@ -61,8 +61,8 @@ async def test_hover_shows_the_path_with_lines_and_code(client):
             "`request.args`; assigned to `name`\n"
             "- line 13: `return read(name)` \u2014 passed to `read`\n"
             "- line 7: `return open(name).read()` \u2014 reaches `open`") in text
-    # the path sits between the message and the lesson's summary
-    assert text.index("*Request data") < text.index("**Path in your code**") < text.index("**Fix:**")
+    # the path takes the summary's place, between the title and the fix
+    assert text.index("(BST201)") < text.index("**Path in your code**") < text.index("**Fix:**")
 
 
 async def test_hover_renders_hostile_code_as_code(client):

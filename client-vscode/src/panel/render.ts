@@ -220,6 +220,24 @@ ${lesson.fixes.map(renderFix).join('\n')}
   if (how) {
     sections.push(`<section aria-labelledby="h-how"><h2 id="h-how">How to fix</h2>\n${how}\n</section>`);
   }
+  // the sections every full view of a lesson shows after "How to fix" (catalog/render.py)
+  const variants = (Array.isArray(lesson.variants) ? lesson.variants : [])
+    .filter((v) => v && typeof v.text === 'string' && v.text)
+    .map((v) => `- **${String(v.name || v.framework || '').replace(/[*_`\[\]\\<>]/g, '')}:** ${v.text}`);
+  const versions = (Array.isArray(lesson.affectedVersions) ? lesson.affectedVersions : [])
+    .filter((v) => typeof v === 'string' && v).map((v) => `- ${v}`);
+  const afterFix: [string, string, unknown][] = [
+    ['h-fine', 'When this is fine', lesson.whenFine],
+    ['h-test', 'How to test', lesson.howToTest],
+    ['h-variants', 'Framework variants', variants.join('\n')],
+    ['h-versions', 'Affected versions', versions.join('\n')],
+  ];
+  for (const [hid, heading, text] of afterFix) {
+    const html = renderMarkdown(text);
+    if (html) {
+      sections.push(`<section aria-labelledby="${hid}"><h2 id="${hid}">${heading}</h2>\n${html}\n</section>`);
+    }
+  }
   if (!why && !how && lesson.markdown) {
     sections.push(`<section aria-labelledby="h-lesson"><h2 id="h-lesson">Lesson</h2>\n${renderMarkdown(lesson.markdown)}\n</section>`);
   }

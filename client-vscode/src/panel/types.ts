@@ -56,6 +56,10 @@ export interface Lesson {
   vulnerable?: string;
   fixed?: string;
   references?: string[];
+  whenFine?: string;
+  howToTest?: string;
+  variants?: { framework?: string; name?: string; text?: string }[];
+  affectedVersions?: string[];
   markdown?: string;
   flagged?: { code: string; startLine: number } | null;
   /** a data-flow finding's path, source first (only when opened from the finding) */

@@ -148,6 +148,62 @@ async function readLesson(frame) {
   }));
 }
 
+/** The hover's text once the server's part (with its "Learn more" link) is in. */
+async function readHover() {
+  await page.waitForFunction(() => [...document.querySelectorAll('.monaco-hover-content a')]
+    .some((a) => /learn more/i.test(a.textContent)), null, { timeout: 15000 }).catch(() => undefined);
+  await page.waitForTimeout(400); // let the widget lay out its final size
+  const text = await page.evaluate(() => [...document.querySelectorAll('.monaco-hover-content')]
+    .map((e) => e.innerText.trim()).filter(Boolean).join('\n---\n') || null);
+  const links = await page.$$eval('.monaco-hover-content a', (as) => as.map((a) => ({ text: a.textContent.trim(), href: a.getAttribute('data-href') || a.getAttribute('href') })));
+  return { text, links };
+}
+
+async function hoverAt(line, col) {
+  await gotoLine(line, col);
+  await page.keyboard.press('Control+k');
+  await page.keyboard.press('Control+i');
+  const { text, links } = await readHover();
+  return { text, links, fit: await hoverFit() };
+}
+
+/**
+ * Where the shown hover is against the editor: it is clipped when its content is taller than
+ * the widget (VS Code caps the widget at the space above or below the line, and then cuts the
+ * last row) or when the widget leaves the editor.
+ */
+async function hoverFit() {
+  return page.evaluate(() => {
+    const hover = [...document.querySelectorAll('.monaco-hover')].find((h) => !h.classList.contains('hidden') &&
+      h.getBoundingClientRect().height > 0 && h.querySelector('.monaco-hover-content a'));
+    const editor = document.querySelector('.editor-group-container.active .monaco-editor');
+    if (!hover || !editor) return null;
+    const box = hover.getBoundingClientRect();
+    const content = hover.querySelector('.monaco-hover-content');
+    const rows = [...content.children].map((r) => r.getBoundingClientRect()).filter((r) => r.height > 0);
+    const ed = editor.getBoundingClientRect();
+    return {
+      top: Math.round(box.top), bottom: Math.round(box.bottom), editorTop: Math.round(ed.top), editorBottom: Math.round(ed.bottom),
+      contentHeight: content.scrollHeight, shownHeight: Math.round(box.height),
+      lastRowBottom: rows.length ? Math.round(rows[rows.length - 1].bottom) : null,
+    };
+  });
+}
+
+function hoverFits(fit) {
+  return !!fit && fit.contentHeight <= fit.shownHeight + 1 && fit.lastRowBottom !== null &&
+    fit.lastRowBottom <= fit.bottom + 1 && fit.top >= fit.editorTop - 1 && fit.bottom <= fit.editorBottom + 1;
+}
+
+/** Opened from a finding, the panel shows the user's code and the fixes first, the lesson below. */
+function checkFindingFirst(state, rule) {
+  const s = state?.sections ?? [];
+  check(`${rule} lesson opened from the finding shows "Your code" first`, s[0] === 'Your code' && !!state.flagged, { sections: s, flagged: state?.flagged });
+  check(`${rule} lesson shows the suggested fix(es) second`, /^Suggested fix/.test(s[1] || ''), { sections: s });
+  const lesson = s.indexOf('Why it matters');
+  check(`${rule} lesson text comes below the code and the fixes`, lesson > 1, { sections: s });
+}
+
 async function closeWidgets() {
   await page.keyboard.press('Escape');
   await page.waitForTimeout(200);
@@ -220,47 +276,51 @@ async function mainScenario() {
   await page.screenshot({ path: shot('problems') });
 
   // 2. status bar
+  // the Problems list only renders the rows it has room for: its tab's badge has the count
+  const problemsBadge = await page.evaluate(() => {
+    const tab = [...document.querySelectorAll('.part.panel .composite-bar .action-item')]
+      .find((e) => /problems/i.test(e.textContent || ''));
+    return tab?.querySelector('.badge-content')?.textContent?.trim() ?? null;
+  });
   const item = await statusBarItem();
-  emit({ kind: 'status_bar', ...item });
-  check('status bar shows the finding count', item && item.text.includes(String(diags.length)), { item });
+  emit({ kind: 'status_bar', ...item, problemsBadge });
+  check('status bar shows the finding count', item && Number(problemsBadge) >= diags.length &&
+    item.text.includes(String(problemsBadge)), { item, problemsBadge, rows: diags.length });
 
   const b602 = diags.find((d) => d.code === 'B602');
   const b506 = diags.find((d) => d.code === 'B506');
 
-  // 3. hover on B506 with its "Learn more" command link
+  // 3. hovers, with the bottom panel hidden as when editing (VS Code caps a hover at 250 px,
+  // a quarter of a taller editor; a longer one scrolls and its last row is cut)
+  await page.keyboard.press('Control+j');
+  await page.waitForTimeout(800);
   let hoverOpened = false;
   if (b506) {
-    await gotoLine(b506.line, b506.col + 2);
-    await page.keyboard.press('Control+k');
-    await page.keyboard.press('Control+i');
-    // wait for the server's part of the hover (the Problems part shows first)
-    await page.waitForFunction(() => [...document.querySelectorAll('.monaco-hover-content a')]
-      .some((a) => /learn more/i.test(a.textContent)), null, { timeout: 15000 }).catch(() => undefined);
-    const hover = await page.evaluate(() => [...document.querySelectorAll('.monaco-hover-content')]
-      .map((e) => e.innerText.trim()).filter(Boolean).join('\n---\n') || null);
-    const links = await page.$$eval('.monaco-hover-content a', (as) => as.map((a) => ({ text: a.textContent.trim(), href: a.getAttribute('data-href') || a.getAttribute('href') })));
-    emit({ kind: 'hover', line: b506.line, text: hover, links });
+    const { text: hover, links, fit } = await hoverAt(b506.line, b506.col + 2);
+    emit({ kind: 'hover', line: b506.line, text: hover, links, fit });
     check('hover shows the lesson summary', !!hover && /B506|yaml/i.test(hover));
-    // scroll the hover to its end so the screenshot shows the "Learn more" link
-    const box = await page.$('.monaco-hover:not(.hidden) .monaco-hover-content');
-    const bb = box && await box.boundingBox();
-    if (bb) {
-      await page.mouse.move(bb.x + bb.width / 2, bb.y + Math.min(bb.height / 2, 60));
-      await page.mouse.wheel(0, 400);
-    }
-    await page.waitForTimeout(600);
+    check('the B506 hover is not clipped (it fits: no scrolling, its last row shows)', hoverFits(fit), { fit });
     await page.screenshot({ path: shot('hover') });
     const learn = links.find((l) => /learn more/i.test(l.text));
     check('hover has a "Learn more" command link', learn && /^command:bastion\.learnMore/.test(learn.href || ''), { link: learn });
-    if (learn) {
+    await closeWidgets();
+  }
+
+  // 3b. the B506 hover's "Learn more" opens its lesson from the finding
+  if (b506) {
+    const { links } = await hoverAt(b506.line, b506.col + 2);
+    if (links.some((l) => /learn more/i.test(l.text))) {
       await page.click('.monaco-hover-content a:has-text("Learn more")');
       const frame = await lessonFrame(20000);
       const state = frame ? await lessonState(frame, 'B506') : null;
       emit({ kind: 'lesson', via: 'hover', ...state });
       hoverOpened = check('hover link opens the lesson panel', state && state.rule === 'B506' && !!state.h1);
+      if (state) checkFindingFirst(state, 'B506');
     }
     await closeWidgets();
   }
+  await page.keyboard.press('Control+j'); // the bottom panel back for the next steps
+  await page.waitForTimeout(500);
 
   // 4. Quick Fix menu on B602, then "Learn more about B602"
   let frame = null;
@@ -295,8 +355,10 @@ async function mainScenario() {
         check('lesson shows CWE and OWASP badges', state.badges.some((b) => /CWE-78/.test(b)) && state.badges.some((b) => /OWASP/.test(b)), { badges: state.badges });
         check('lesson code is syntax-highlighted', state.highlighted > 3);
         check('lesson panel\'s own (nonce\'d) script ran', state.ready === 'true', { scripts: state.scripts });
-        emit({ kind: 'lesson_origin', flagged: state.flagged, fixes: state.fixes,
-          note: state.flagged ? 'server returned flagged code' : 'server returned no "flagged" (uri+range were sent)' });
+        emit({ kind: 'lesson_origin', flagged: state.flagged, fixes: state.fixes });
+        checkFindingFirst(state, 'B602');
+        check('the B602 panel shows the flagged line and at least one fix with "Apply fix"',
+          /subprocess\.run\(/.test(state.flagged || '') && state.fixes.length > 0 && state.applyButtons > 0, { fixes: state.fixes });
       }
       // hide the bottom panel so the lesson gets the height, then restore it
       await page.keyboard.press('Control+j');

@@ -174,6 +174,20 @@ describe('renderLessonPage', () => {
     assert.doesNotMatch(other, /flow-code/);
   });
 
+  it('shows when it is fine, how to test, framework variants and affected versions after the fix', () => {
+    const html = renderLessonPage({
+      id: 'B602', why: 'Why.', howToFix: 'Fix.', vulnerable: 'x = 1\n',
+      whenFine: 'The command is a **constant**.', howToTest: 'Call `run("; id")`.',
+      variants: [{ framework: 'flask', name: 'Flask', text: 'Use `flask.safe_join`.' }, { framework: 'x', name: '<b>', text: '' }],
+      affectedVersions: ['CVE-2099-0001 (2099-01) <script>'],
+    }, OPTS);
+    assertInert(html);
+    const h2 = [...html.matchAll(/<h2 id="[^"]+">([^<]+)<\/h2>/g)].map((m) => m[1]);
+    assert.deepEqual(h2, ['Why it matters', 'How to fix', 'When this is fine', 'How to test', 'Framework variants', 'Affected versions', 'Example']);
+    assert.ok(html.includes('<strong>Flask:</strong> Use <code>flask.safe_join</code>.'));
+    assert.ok(html.includes('CVE-2099-0001 (2099-01) &lt;script&gt;'));
+  });
+
   it('renders the markdown field when why/howToFix are missing', () => {
     const html = renderLessonPage({ id: 'B101', markdown: '# Heading\n\nText <b>bold</b>' }, OPTS);
     assertInert(html);

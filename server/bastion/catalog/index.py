@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bastion.catalog.loader import load_rule_files
 from bastion.catalog.paths import rules_dir
-from bastion.catalog.render import after_fix_sections, code_fence, first_sentence, first_step, plain_text
+from bastion.catalog.render import after_fix_sections, code_fence, first_step, plain_text
 from bastion.catalog.schema import FRAMEWORKS, RuleSpec, cwe_url, owasp_url
 
 log = logging.getLogger(__name__)
@@ -72,9 +72,13 @@ class RuleCatalog:
 
     def hover_markdown(self, rule_id: str, message: str | None = None,
                        learn_more_uri: str | None = None, path: str = "") -> str:
-        """Short hover text: what, how bad, the finding's path (`path`, Markdown) and the first
-        fix step. Short, because a hover taller than the space above or below its line scrolls
-        and loses its last row; the names of the CWE and OWASP entries are in the lesson.
+        """Short hover text: what and how bad in one line, the summary (or, for a data-flow
+        finding, its path: `path`, Markdown), and the first fix step with the link.
+
+        VS Code caps a hover at 250 px (a quarter of a taller editor) above its own part (the
+        diagnostic's message and related steps, and its status row); a longer hover scrolls and
+        its last row is cut. So the message (every editor shows it with the diagnostic) and
+        "when this is fine" stay out: the lesson has them.
 
         An id the catalog lacks still gets a hover built from the finding's message, because a
         hover must never be empty for a diagnostic the editor shows.
@@ -83,22 +87,13 @@ class RuleCatalog:
         if spec is None:
             return "\n\n".join(filter(None, [
                 f"**{rule_id}**" + (f": {_escape(message)}" if message else ""), path]))
-        lines = [
-            f"**{spec.title}** ({spec.id})",
-            f"Severity {spec.severity} · confidence {spec.confidence} · "
-            f"[CWE-{spec.cwe.id}]({cwe_url(spec.cwe.id)}) · OWASP {spec.owasp}",
-        ]
-        if message and plain_text(message) != plain_text(spec.lesson.summary):
-            lines.append(f"*{_escape(message)}*")
-        if path:
-            lines.append(path)
-        lines.append(spec.lesson.summary)
-        lines.append(f"**Fix:** {first_step(spec.lesson.how_to_fix)}")
-        if spec.lesson.when_fine:
-            lines.append(f"**Fine when:** {first_sentence(spec.lesson.when_fine)}")
-        if learn_more_uri:
-            lines.append(f"[Learn more]({learn_more_uri})")
-        return "\n\n".join(lines)
+        fix = f"**Fix:** {first_step(spec.lesson.how_to_fix)}"
+        return "\n\n".join([
+            f"**{spec.title}** ({spec.id}) · {spec.severity} severity · "
+            f"[CWE-{spec.cwe.id}]({cwe_url(spec.cwe.id)})",
+            path or spec.lesson.summary,
+            f"{fix} [Learn more]({learn_more_uri})" if learn_more_uri else fix,
+        ])
 
     def hints(self) -> dict[str, str]:
         """One plain line per rule, for `bastion check` output."""

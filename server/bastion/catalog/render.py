@@ -95,14 +95,6 @@ def after_fix_sections(lesson: Lesson) -> list[tuple[str, str]]:
     return sections
 
 
-def first_sentence(markdown: str) -> str:
-    """The first sentence of the first paragraph (the hover's "fine when" line)."""
-    text = first_step(markdown)
-    match = re.search(r"^.+?[.!?](?=\s+[A-Z`*]|$)", _CODE_SPAN.sub(
-        lambda m: m.group(0).replace(".", "\x00"), text))
-    return (match.group(0) if match else text).replace("\x00", ".")
-
-
 def first_step(how_to_fix: str) -> str:
     """The first numbered step (the hover's fix line), or the first paragraph when unnumbered."""
     parts = blocks(how_to_fix)
