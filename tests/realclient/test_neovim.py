@@ -247,3 +247,41 @@ def test_invalid_settings_are_reported_to_the_user(nvim, tmp_path):
     # defaults are kept: every planted finding is still shown
     seen = {(d["code"], d["line"], d["col"], d["severity"]) for d in kind(rows, "diagnostic")}
     assert EXPECTED <= seen
+
+
+FLASK_VIEW = """\
+import subprocess
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+def ping(host):
+    return subprocess.run(f"ping -c 1 {host}", shell=True, capture_output=True).stdout
+
+
+@app.route("/ping")
+def ping_view():
+    host = request.args.get("host", "localhost")
+    return {"output": ping(host).decode()}
+"""
+
+
+def test_taint_message_and_path_in_neovim(nvim, tmp_path):
+    """Request data reaching a shell in a Flask view: Neovim shows the taint finding's message
+    (source and sink with their lines) where the data enters the call, and its hover the path."""
+    path = write(tmp_path, "views.py", FLASK_VIEW)
+    rc, rows, stderr = run_harness(path, "--no-code-actions", "--min-diagnostics", "3",
+                                   "--hover", "15:24")
+    assert rc == 0, (rows, stderr)
+    [taint] = [d for d in kind(rows, "diagnostic") if d["code"] == "BST202"]
+    assert taint["message"] == ("Request data (`request.args`, line 14) reaches "
+                                "`subprocess.run` (line 9, through `ping`): OS command injection")
+    assert (taint["line"], taint["col"], taint["severity"]) == (15, 23, "Error"), taint
+    assert taint["source"] == "bastion"
+    hover = kind(rows, "hover")[0]
+    assert hover["error"] is None, hover
+    assert "**Path in your code**" in hover["text"], hover
+    assert '- line 14: `host = request.args.get("host", "localhost")`' in hover["text"], hover
+    assert "- line 9: `return subprocess.run(" in hover["text"], hover

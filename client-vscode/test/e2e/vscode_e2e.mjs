@@ -139,6 +139,8 @@ async function readLesson(frame) {
     fixes: [...document.querySelectorAll('.fix h3')].map((h) => h.textContent),
     applyButtons: document.querySelectorAll('button[data-action="apply"]').length,
     flagged: document.querySelector('.flagged-code')?.textContent ?? null,
+    path: [...document.querySelectorAll('.flow-note')].map((e) => e.textContent.trim()),
+    pathCode: [...document.querySelectorAll('.flow-code')].map((e) => e.textContent),
     highlighted: document.querySelectorAll('.tok-kw').length,
     message: document.querySelector('.message-page p')?.textContent ?? null,
     scripts: document.querySelectorAll('script').length,
@@ -258,7 +260,7 @@ async function mainScenario() {
   diags.forEach((d) => emit({ kind: 'diagnostic', ...d }));
   const codes = new Set(diags.map((d) => d.code));
   check('Problems panel lists Bastion findings', diags.length >= 5, { count: diags.length, codes: [...codes] });
-  for (const code of ['B602', 'B506', 'B501']) {
+  for (const code of ['B602', 'B506', 'B501', 'BST202']) {
     check(`Problems panel has ${code}`, codes.has(code));
   }
   const sev = Object.fromEntries(diags.map((d) => [d.code, d.severity]));
@@ -306,7 +308,65 @@ async function mainScenario() {
     await closeWidgets();
   }
 
-  // 3b. the B506 hover's "Learn more" opens its lesson from the finding
+  // 3b. the taint finding: request data in a Flask view reaches subprocess.run in ping()
+  const taint = diags.find((d) => d.code === 'BST202');
+  if (taint) {
+    const { text: hover, links, fit } = await hoverAt(taint.line, taint.col + 1);
+    const srcLine = source.findIndex((l) => /request\.args\.get/.test(l)) + 1;
+    const sinkLine = source.findIndex((l) => /subprocess\.run\(/.test(l)) + 1;
+    check('the taint hover shows the path with lines and code', !!hover && /Path in your code/.test(hover) &&
+      hover.includes(`line ${srcLine}: host = request.args.get`) && hover.includes(`line ${sinkLine}: result = subprocess.run`) &&
+      /reaches subprocess\.run/.test(hover), { srcLine, sinkLine });
+    // VS Code lists the finding's related steps in its own part too: taller than its cap, this
+    // hover scrolls; scrolled to its end, our part must show whole, down to "Learn more"
+    const box = await page.$('.monaco-hover:not(.hidden) .monaco-hover-content');
+    const bb = box && await box.boundingBox();
+    if (bb) {
+      await page.mouse.move(bb.x + bb.width / 2, bb.y + Math.min(bb.height / 2, 60));
+      for (let i = 0; i < 8; i++) {
+        await page.mouse.wheel(0, 150);
+        await page.waitForTimeout(150);
+      }
+      await page.waitForTimeout(400);
+    }
+    const end = await page.evaluate(() => {
+      const hover = [...document.querySelectorAll('.monaco-hover')].find((h) => !h.classList.contains('hidden') &&
+        h.getBoundingClientRect().height > 0 && h.querySelector('.monaco-hover-content a'));
+      const link = hover && [...hover.querySelectorAll('.monaco-hover-content a')].find((a) => /learn more/i.test(a.textContent));
+      if (!link) return null;
+      const box = hover.getBoundingClientRect();
+      const r = link.getBoundingClientRect();
+      return { top: Math.round(box.top), bottom: Math.round(box.bottom), linkTop: Math.round(r.top), linkBottom: Math.round(r.bottom) };
+    });
+    emit({ kind: 'hover', line: taint.line, text: hover, fit, scrolled: end });
+    check('the taint hover, scrolled to its end, shows its last row ("Learn more") whole', !!end &&
+      end.linkTop >= end.top && end.linkBottom <= end.bottom, { end });
+    await page.screenshot({ path: shot('hover-taint') });
+    const learn = links.find((l) => /learn more/i.test(l.text));
+    if (learn) {
+      await page.click('.monaco-hover-content a:has-text("Learn more")');
+      const frame = await lessonFrame(20000);
+      const state = frame ? await lessonState(frame, 'BST202') : null;
+      emit({ kind: 'lesson', via: 'taint_hover', ...state });
+      check('the taint hover link opens the BST202 lesson', state && state.rule === 'BST202');
+      if (state) {
+        checkFindingFirst(state, 'BST202');
+        const path = state.path || [];
+        check('the lesson panel shows the path under "Your code", source to sink', path.length >= 3 &&
+          new RegExp(`^Source · line ${srcLine}: Request data: request\\.args`).test(path[0]) &&
+          new RegExp(`^Sink · line ${sinkLine}: reaches subprocess\\.run`).test(path[path.length - 1]) &&
+          (state.pathCode[0] || '').includes('request.args.get("host"') && (state.pathCode.at(-1) || '').includes('shell=True'),
+        { path, code: state.pathCode });
+        await page.waitForTimeout(800);
+        await page.screenshot({ path: shot('lesson-taint') });
+      }
+    } else {
+      check('the taint hover has a "Learn more" link', false);
+    }
+    await closeWidgets();
+  }
+
+  // 3c. the B506 hover's "Learn more" opens its lesson from the finding
   if (b506) {
     const { links } = await hoverAt(b506.line, b506.col + 2);
     if (links.some((l) => /learn more/i.test(l.text))) {
