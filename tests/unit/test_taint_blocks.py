@@ -8,6 +8,7 @@ import ast
 import sysconfig
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -41,6 +42,8 @@ def _dump(module: ast.Module) -> str:
     return ast.dump(module, include_attributes=True)
 
 
+# Edits put textwrap's regex strings out of their raw literals: Python warns, the test does not care.
+@pytest.mark.filterwarnings("ignore:invalid escape sequence")
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=st.lists(edits(), min_size=1, max_size=4))
 def test_edited_parses_equal_fresh_parses(steps):
