@@ -66,8 +66,8 @@ def test_a_bad_line_is_a_problem_on_that_line():
 
 
 def test_includes_are_followed_once_and_stay_in_the_workspace(tmp_path):
-    (tmp_path / "constraints.txt").write_text("django==3.2.5\n-c constraints.txt\n-r base.in\n")
-    (tmp_path / "base.in").write_text("requests==2.19.0\n-c constraints.txt\n")
+    (tmp_path / "constraints.txt").write_text("django==3.2.5\n-c constraints.txt\n-r common.txt\n")
+    (tmp_path / "common.txt").write_text("requests==2.19.0\n-c constraints.txt\n")
     (tmp_path / "requirements-dev.txt").write_text("pytest==7.0\n")  # a manifest: reports itself
     outside = tmp_path.parent / f"{tmp_path.name}-outside.txt"
     outside.write_text("jinja2==2.10\n")
@@ -78,14 +78,14 @@ def test_includes_are_followed_once_and_stay_in_the_workspace(tmp_path):
     manifest = requirements_txt.read_with_includes(str(main), text, str(tmp_path))
     found = {(d.name, d.span.start_line, d.via) for d in manifest.dependencies}
     assert found == {("flask", 4, ""), ("django", 0, "constraints.txt:1"),
-                     ("requests", 0, "base.in:1")}
+                     ("requests", 0, "common.txt:1")}
     problems = {p.line: p.reason for p in manifest.problems}
     assert "outside the workspace" in problems[2] and "cannot read" in problems[3]
 
 
 def test_an_include_that_is_a_fifo_is_refused(tmp_path):
-    os.mkfifo(tmp_path / "pipe.in")
-    text = "-r pipe.in\n"
+    os.mkfifo(tmp_path / "pipe.txt")
+    text = "-r pipe.txt\n"
     manifest = requirements_txt.read_with_includes(str(tmp_path / "requirements.txt"), text,
                                                    str(tmp_path))
     assert "not a regular file" in manifest.problems[0].reason
@@ -231,10 +231,10 @@ def test_locks(kind, text, expected, command):
 
 @pytest.mark.parametrize(("path", "kind"), [
     ("requirements.txt", "requirements"), ("requirements-dev.txt", "requirements"),
-    ("requirements/base.txt", "requirements"), ("pyproject.toml", "pyproject"),
+    ("dev-requirements.txt", "requirements"), ("pyproject.toml", "pyproject"),
     ("uv.lock", "uv.lock"), ("poetry.lock", "poetry.lock"), ("pylock.toml", "pylock"),
     ("pylock.dev.toml", "pylock"), ("Pipfile.lock", "Pipfile.lock"), ("setup.py", None),
-    ("notes.txt", None),
+    ("notes.txt", None), ("MANIFEST.in", None), ("base.in", "requirements"),
 ])
 def test_manifest_kinds(path, kind):
     assert manifest_kind(path) == kind

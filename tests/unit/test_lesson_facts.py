@@ -88,7 +88,10 @@ def _imported(code: str) -> set[str]:
 DEPRECATED_MODULES = {"xml.etree.cElementTree", "imp", "asynchat", "asyncore", "distutils", "smtpd"}
 
 
-@pytest.mark.parametrize("spec", SPECS, ids=[s.id for s in SPECS])
+PYTHON_EXAMPLES = [s for s in SPECS if s.lesson.example_is_python]
+
+
+@pytest.mark.parametrize("spec", PYTHON_EXAMPLES, ids=[s.id for s in PYTHON_EXAMPLES])
 def test_fixed_example_imports_only_current_stdlib_modules(spec):
     stdlib = getattr(sys, "stdlib_module_names", None)
     if stdlib is None:

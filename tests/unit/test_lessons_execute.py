@@ -34,7 +34,7 @@ def test_catalog_has_lessons():
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.id for s in SPECS])
 def test_vulnerable_example_reports_the_rule(engine, spec: RuleSpec):
-    analysis = engine.analyse(spec.lesson.vulnerable, "lesson.py", Config())
+    analysis = engine.analyse(spec.lesson.vulnerable, spec.lesson.example_file, Config())
     assert not analysis.errors, analysis.errors
     reported = {f.rule_id for f in analysis.findings}
     # Where the example's data comes from the request, the taint rule reports the flow with
@@ -49,7 +49,7 @@ def test_vulnerable_example_reports_the_rule(engine, spec: RuleSpec):
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.id for s in SPECS])
 def test_fixed_example_is_clean(engine, spec: RuleSpec):
-    analysis = engine.analyse(spec.lesson.fixed, "lesson.py", Config())
+    analysis = engine.analyse(spec.lesson.fixed, spec.lesson.example_file, Config())
     assert not analysis.errors, analysis.errors
     ceiling = Level.parse(spec.severity)
     bad = tuple(f for f in analysis.findings if f.rule_id == spec.id or f.severity > ceiling)

@@ -42,10 +42,10 @@ def test_unknown_names_are_not_discovered_but_analysed_as_python():
     assert kind_of(None) is FileKind.PYTHON and kind_of("untitled:Untitled-1") is FileKind.PYTHON
 
 
-def test_registry_builds_the_secrets_analyzer_and_keys_the_cache_with_it():
+def test_registry_builds_the_text_analyzers_and_keys_the_cache_with_them():
     analyzers = text_analyzers()
-    assert [a.id for a in analyzers] == ["secrets"]
-    assert versions_key() == "|secrets=" + analyzers[0].version
+    assert [a.id for a in analyzers] == ["secrets", "deps"]
+    assert versions_key() == "".join(f"|{a.id}={a.version}" for a in analyzers)
     assert create_engine().version_key == default_version_key()
 
 

@@ -13,7 +13,7 @@ from typing import Protocol
 import attrs
 
 from bastion.filekinds import FileKind
-from bastion.model import Finding, Span
+from bastion.model import Finding, NotAnalysed, Span
 
 
 @attrs.frozen
@@ -43,9 +43,10 @@ class TextAnalyzer(Protocol):
     def rule_ids(self) -> dict[str, str]:
         """Every rule id this analyzer can report, mapped to its check name."""
 
-    def analyse_text(self, text: str, path: str, kind: FileKind) -> list[Finding]:
+    def analyse_text(self, text: str, path: str, kind: FileKind) -> list[Finding | NotAnalysed]:
         """Findings in the whole document, with spans in its lines (`text` as the engine
-        holds it: newlines as Python reads them, no BOM). `lines` of a finding: the lines a
+        holds it: newlines as Python reads them, no BOM), and a NotAnalysed for each part that
+        could not be read (a line that is no requirement). `lines` of a finding: the lines a
         suppression comment may sit on (default: the span's first line)."""
 
     def fixes(self, text: str, path: str, kind: FileKind, finding: Finding) -> list[TextFix]:

@@ -13,6 +13,7 @@ import importlib
 # (module, class), in the order their findings are produced.
 TEXT_ANALYZERS: tuple[tuple[str, str], ...] = (
     ("bastion.analyzers.secrets.analyzer", "SecretsAnalyzer"),
+    ("bastion.analyzers.deps.analyzer", "DepsAnalyzer"),
 )
 
 

@@ -64,8 +64,8 @@ class RuleCatalog:
             "## Why it matters", lesson.why,
             "## How to fix", lesson.how_to_fix,
             *(part for title, text in after_fix_sections(lesson) for part in (f"## {title}", text)),
-            "## Vulnerable", code_fence(lesson.vulnerable),
-            "## Fixed", code_fence(lesson.fixed),
+            "## Vulnerable", code_fence(lesson.vulnerable, _language(lesson)),
+            "## Fixed", code_fence(lesson.fixed, _language(lesson)),
             "## References", "\n".join(f"- <{url}>" for url in lesson.references),
         ]
         return "\n\n".join(parts) + "\n"
@@ -160,3 +160,8 @@ def quick_hints(rule_ids) -> dict[str, str]:
         except (OSError, ValueError, KeyError, TypeError):
             continue  # no hint is better than a crash in a report
     return hints
+
+
+def _language(lesson) -> str:
+    """The code fence's language: Python, or plain text for a manifest's lines."""
+    return "python" if lesson.example_is_python else "text"

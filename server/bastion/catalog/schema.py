@@ -36,7 +36,9 @@ LESSON_FIELDS = ("summary", "why", "how_to_fix", "vulnerable", "fixed", "referen
 # framework variants and dated versions only where they apply (tests/unit/test_lesson_content.py
 # requires a dated line for every CVE a lesson names).
 LESSON_REQUIRED_EXTRA = ("when_fine", "how_to_test", "attack")
-LESSON_EXTRA = LESSON_REQUIRED_EXTRA + ("variants", "affected_versions")
+LESSON_EXTRA = LESSON_REQUIRED_EXTRA + ("variants", "affected_versions", "example_file")
+# The file name the examples are analysed as, when they are not a Python module.
+EXAMPLE_FILE = re.compile(r"^[A-Za-z0-9_.-]+$")
 # Frameworks a lesson may give a variant for, with the name shown to people.
 FRAMEWORKS = {"django": "Django", "flask": "Flask", "fastapi": "FastAPI",
               "sqlalchemy": "SQLAlchemy", "asyncio": "asyncio"}
@@ -111,6 +113,11 @@ class Lesson:
     variants: tuple[tuple[str, str], ...] = ()  # (framework key, markdown), in FRAMEWORKS order
     affected_versions: tuple[str, ...] = ()  # one dated line each
     attack: str = ""  # ATTACK_RUNS, or why the harness cannot run the attack
+    example_file: str = "lesson.py"  # what `vulnerable` and `fixed` are analysed as
+
+    @property
+    def example_is_python(self) -> bool:
+        return self.example_file.endswith((".py", ".pyw"))
 
     @property
     def attack_runs(self) -> bool:
@@ -279,9 +286,13 @@ def _lesson(value: Any, error: _Errors) -> Lesson | None:
                                 "in the hover")
     if texts["how_to_fix"] is not None and not NUMBERED_STEP.search(texts["how_to_fix"]):
         error("lesson.how_to_fix", "must be numbered steps (`1. …`); the first is the hint")
+    example_file = value.get("example_file", "lesson.py")
+    if not isinstance(example_file, str) or not EXAMPLE_FILE.match(example_file):
+        error("lesson.example_file", f"{example_file!r} is not a file name")
+        example_file = "lesson.py"
     for key in ("vulnerable", "fixed"):
         code = texts[key]
-        if code is None:
+        if code is None or not example_file.endswith((".py", ".pyw")):
             continue
         try:
             ast.parse(code, filename=f"lesson.{key}")
@@ -305,7 +316,8 @@ def _lesson(value: Any, error: _Errors) -> Lesson | None:
     return Lesson(summary=summary.strip(), why=texts["why"].strip(),
                   how_to_fix=texts["how_to_fix"].strip(), vulnerable=texts["vulnerable"],
                   fixed=texts["fixed"], references=tuple(references), variants=variants,
-                  affected_versions=tuple(line.strip() for line in affected), **extra)
+                  affected_versions=tuple(line.strip() for line in affected),
+                  example_file=example_file, **extra)
 
 
 def _variants(value: Any, error: _Errors) -> tuple[tuple[str, str], ...]:

@@ -26,8 +26,10 @@ class Result:
 
 
 def parse_manifest(path: str, text: str, root: str | None,
-                   reader: requirements_txt.Reader = requirements_txt.read_file) -> Manifest | None:
-    kind = manifest_kind(path)
+                   reader: requirements_txt.Reader = requirements_txt.read_file,
+                   kind: str | None = None) -> Manifest | None:
+    """The manifest in `text`; `kind` is the parser (by default, from the file name)."""
+    kind = kind or manifest_kind(path)
     if kind is None:
         return None
     if kind == "requirements":
@@ -39,8 +41,9 @@ def parse_manifest(path: str, text: str, root: str | None,
 
 def analyse(path: str, text: str, root: str | None = None,
             index: AdvisoryIndex | None = None,
-            reader: requirements_txt.Reader = requirements_txt.read_file) -> Result:
-    manifest = parse_manifest(path, text, root, reader)
+            reader: requirements_txt.Reader = requirements_txt.read_file,
+            kind: str | None = None) -> Result:
+    manifest = parse_manifest(path, text, root, reader, kind)
     if manifest is None:
         return Result((), (), None)
     problems = [NotAnalysed(p.reason, p.line, p.line, ANALYZER) for p in manifest.problems]

@@ -29,9 +29,9 @@ class Bump:
 
 
 def bump(path: str, text: str, line: int, col: int, index: AdvisoryIndex,
-         root: str | None = None) -> Bump | None:
+         root: str | None = None, kind: str | None = None) -> Bump | None:
     """The bump for the dependency whose finding covers (line, col), if one is safe."""
-    manifest = analysis.parse_manifest(path, text, root)
+    manifest = analysis.parse_manifest(path, text, root, kind=kind)
     if manifest is None:
         return None
     for dependency in manifest.dependencies:

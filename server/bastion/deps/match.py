@@ -21,7 +21,7 @@ from bastion.deps.model import Dependency
 from bastion.deps.typosquat import lookalike
 from bastion.model import Finding, Level
 
-SOURCE = "deps"
+SOURCE = "bastion"
 CWE_VULNERABLE = 1395  # Dependency on Vulnerable Third-Party Component
 CWE_TYPOSQUAT = 829  # Inclusion of Functionality from Untrusted Control Sphere
 RULES = {"BST401": "vulnerable_dependency_version", "BST402": "dependency_range_admits_vulnerable",

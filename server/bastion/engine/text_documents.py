@@ -46,7 +46,11 @@ def analyse_text(engine: Engine, text: str, path: str, kind: FileKind) -> RawAna
             errors.append(NotAnalysed(f"{analyzer.id} failed: {failure_reason(exc)}",
                                       analyzer=analyzer.id))
             continue
-        findings.extend(_with_lines(f) for f in found)
+        for item in found:  # a part the analyzer could not read comes as a NotAnalysed
+            if isinstance(item, NotAnalysed):
+                errors.append(item)
+            else:
+                findings.append(_with_lines(item))
     findings.sort(key=Finding.sort_key)
     return RawAnalysis(tuple(findings), text_directives(text, kind, engine.nosec_names), (),
                        tuple(errors))

@@ -1,0 +1,71 @@
+"""The dependency analyzer: requirements files, pyproject.toml and lock files matched against
+the advisory index (BST401, BST402) and the popular-name list (BST403), with the bump fix.
+
+The work is in `bastion.deps` (no LSP, no engine); this adapter is what the text-analyzer
+registry builds. `version` carries the identity of the index file in use when the process
+started, so that the result cache does not serve findings from a replaced index.
+"""
+
+from __future__ import annotations
+
+import os
+
+from bastion.analyzers.text_base import TextEdit, TextFix
+from bastion.deps import analysis, fix, match, store
+from bastion.deps.index import InvalidIndex
+from bastion.deps.names import parser_for
+from bastion.filekinds import FileKind
+from bastion.model import Finding, NotAnalysed
+
+
+def _index_identity() -> str:
+    try:
+        info = os.stat(store.current_path())
+    except OSError:
+        return "missing"
+    return f"{info.st_size}-{info.st_mtime_ns}"
+
+
+class DepsAnalyzer:
+    id = "deps"
+    version = f"1:{_index_identity()}"
+    kinds = frozenset({FileKind.REQUIREMENTS, FileKind.PYPROJECT, FileKind.LOCK})
+
+    def rule_ids(self) -> dict[str, str]:
+        return dict(match.RULES)
+
+    def analyse_text(self, text: str, path: str, kind: FileKind) -> list[Finding | NotAnalysed]:
+        result = analysis.analyse(path, text, _root(path), kind=_kind(kind, path))
+        return [*result.findings, *result.not_analysed]
+
+    def fixes(self, text: str, path: str, kind: FileKind, finding: Finding) -> list[TextFix]:
+        if finding.rule_id not in ("BST401", "BST402"):
+            return []
+        try:
+            index = store.load()
+        except InvalidIndex:
+            return []
+        bump = fix.bump(path, text, finding.span.start_line, finding.span.start_col, index,
+                        _root(path), kind=_kind(kind, path))
+        if bump is None:
+            return []
+        return [TextFix(bump.title, (TextEdit(bump.span, bump.new_text),), "review")]
+
+
+def _kind(kind: FileKind, path: str) -> str | None:
+    return parser_for(kind, path)
+
+
+def _root(path: str) -> str | None:
+    """Includes are read below the folder of the nearest pyproject.toml or .git, else the
+    file's own folder."""
+    folder = os.path.dirname(os.path.abspath(path))
+    probe = folder
+    while True:
+        if os.path.exists(os.path.join(probe, "pyproject.toml")) or \
+                os.path.exists(os.path.join(probe, ".git")):
+            return probe
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            return folder
+        probe = parent
