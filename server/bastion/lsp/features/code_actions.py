@@ -11,12 +11,13 @@ from __future__ import annotations
 import asyncio
 import functools
 
+import attrs
 from lsprotocol import types
 
 from bastion.engine.suppress_edit import suppress_edit
-from bastion.filekinds import kind_of
+from bastion.filekinds import FileKind, kind_of
 from bastion.fixes.base import fixable_rules, may_fix_safely
-from bastion.fixes.edits import LineEdit, diff_edits, line_edits
+from bastion.fixes.edits import Change, LineEdit, diff_edits, line_edits
 from bastion.lsp.convert import SOURCE, shown_findings
 
 LEARN_MORE = "bastion.learnMore"
@@ -125,8 +126,39 @@ def workspace_edit_for(ls, doc, fix) -> types.WorkspaceEdit:
     return _workspace_edit(ls, doc, line_edits(doc.lines, fix.changes))
 
 
+@attrs.frozen
+class _TextFixAction:
+    """A text analyzer's fix (a manifest's version bump) in the shape of a verified fix: its
+    edits as whole-line changes, so that previews and edits are built as for any fix."""
+
+    title: str
+    key: str
+    safety: str
+    changes: tuple[Change, ...]
+    preferred: bool = False
+
+
+def _text_changes(lines, fix) -> tuple[Change, ...]:
+    changes = []
+    for edit in fix.edits:
+        span = edit.span
+        if not 0 <= span.start_line <= span.end_line < len(lines):
+            return ()
+        text = lines[span.start_line][:span.start_col] + edit.new_text \
+            + lines[span.end_line][span.end_col:]
+        changes.append(Change(span.start_line, span.end_line, text + "\n"))
+    return tuple(changes)
+
+
 async def _fixes(ls, uri: str, doc, result, finding):
     text, version, path = doc.text, doc.version, doc.path or uri
+    if kind_of(path) is not FileKind.PYTHON:
+        found = await _in_worker(ls, ls.engine.text_fixes, text, path, finding)
+        # Advice without an edit (a lock file's command) is already in the finding's message.
+        fixes = [_TextFixAction(f.title, f"text:{n}", f.safety, _text_changes(doc.lines, f))
+                 for n, f in enumerate(found) if f.edits]
+        fixes = [f for f in fixes if f.changes]
+        return fixes if doc.version == version else None
     fixes = await _in_worker(ls, ls.fix_service.fixes, uri, version, text, path, result.config,
                              finding, _engine_split(result))
     return fixes if doc.version == version else None

@@ -1,0 +1,46 @@
+"""Dependency advisories in the real server (issue 15): a requirements file pinning a
+vulnerable version gets the advisory on that line, the bump quick fix applies, the diagnostic
+goes away; a lock file gets the advisory and the lock command, no edit."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from .conftest import codes, diagnostics_for, open_document
+from .test_code_actions import actions_at, apply_action
+
+REQUIREMENTS = ("flask==3.0.3  # web\n"
+                "requests[socks]==2.19.0 ; python_version > '3.8'  # HTTP client\n"
+                "jinja2>=3.1.4\n")
+
+
+async def test_vulnerable_pin_is_reported_and_bumped(client):
+    uri = (client.workspace / "requirements.txt").as_uri()
+    open_document(client, uri, REQUIREMENTS)
+    diagnostics = await diagnostics_for(client, uri, 1)
+    assert codes(diagnostics) == ["BST401"]
+    (advisory,) = diagnostics
+    # On the version specifier of line 2: `==2.19.0` after `requests[socks]`.
+    assert advisory.range == types.Range(start=types.Position(1, 15), end=types.Position(1, 23))
+    for expected in ("PYSEC-2018-28", "CVE-2018-18074", "GHSA-x84v-xcm2-53pg", "2.31.0"):
+        assert expected in advisory.message
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=advisory.range.start))
+    assert hover is not None and "BST401" in repr(hover)
+
+    actions = await actions_at(client, uri, advisory)
+    bump = next(a for a in actions if a.title.startswith("Upgrade requests to 2.31.0"))
+    text = await apply_action(client, uri, REQUIREMENTS, 2, bump)
+    assert text.splitlines()[1] == "requests[socks]==2.31.0 ; python_version > '3.8'  # HTTP client"
+    assert codes(await diagnostics_for(client, uri, 2)) == []
+
+
+async def test_lock_file_names_the_lock_command(client):
+    uri = (client.workspace / "uv.lock").as_uri()
+    open_document(client, uri, 'version = 1\n\n[[package]]\nname = "requests"\n'
+                               'version = "2.19.0"\nsource = { registry = "https://pypi.org/simple" }\n')
+    (advisory,) = await diagnostics_for(client, uri, 1)
+    assert advisory.code == "BST401" and advisory.range.start == types.Position(4, 11)
+    assert "uv lock --upgrade-package requests" in advisory.message
+    actions = await actions_at(client, uri, advisory)
+    assert not [a for a in actions if a.title.startswith("Upgrade")]
