@@ -4,6 +4,8 @@ goes away; a lock file gets the advisory and the lock command, no edit."""
 
 from __future__ import annotations
 
+import asyncio
+
 from lsprotocol import types
 
 from .conftest import codes, diagnostics_for, open_document
@@ -44,3 +46,19 @@ async def test_lock_file_names_the_lock_command(client):
     assert "uv lock --upgrade-package requests" in advisory.message
     actions = await actions_at(client, uri, advisory)
     assert not [a for a in actions if a.title.startswith("Upgrade")]
+
+
+async def test_an_old_index_is_said_once_per_session(client):
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        uri = (client.workspace / name).as_uri()
+        open_document(client, uri, "requests==2.19.0\n")
+        await diagnostics_for(client, uri, 1)
+
+    def said():
+        return [m for m in client.messages if "advisory index is" in m.message]
+    for _ in range(100):  # the age is read off the event loop: it may follow the diagnostics
+        if said():
+            break
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(0.5)
+    assert len(said()) == 1 and "bastion db update" in said()[0].message

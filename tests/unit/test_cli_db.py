@@ -135,3 +135,18 @@ def test_update_failure_keeps_the_index(server, data_dir, capsys):
     assert "404" in capsys.readouterr().err
     assert not (data_dir / store.FILE_NAME).exists()
     assert main(["db", "update", "--url", "file:///etc/passwd"]) == 1
+
+
+def test_check_reports_the_pin_on_its_line_and_hints_once(tmp_path, capsys, monkeypatch):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "requirements.txt").write_text("flask==3.0.3\nrequests==2.19.0  # client\n")
+    (project / "requirements-dev.txt").write_text("jinja2==2.10\n")
+    monkeypatch.chdir(project)
+    assert main(["check", "--no-cache", "--format", "sarif", "."]) == 1
+    out, err = capsys.readouterr()
+    results = json.loads(out)["runs"][0]["results"]
+    located = {(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results}
+    assert located == {("BST401", "requirements.txt", 2), ("BST401", "requirements-dev.txt", 1)}
+    assert err.count("advisory index is") == 1

@@ -169,10 +169,30 @@ def run(args: argparse.Namespace) -> int:
         print(f"bastion: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     gate.notes(sys.stderr)
+    _advisory_index_age(results)
     if results.not_analysed():
         # An incomplete scan is never a pass, not even with --fail-on never.
         return EXIT_NOT_ANALYSED
     return gate.exit_code(results)  # --fail-on severity and --fail-on-confidence
+
+
+def _advisory_index_age(results: CheckResults) -> None:
+    """One hint at the end, not one per finding, when manifests were checked against an
+    advisory index more than 30 days old."""
+    from bastion.filekinds import FileKind, kind_of
+
+    manifests = (FileKind.REQUIREMENTS, FileKind.PYPROJECT, FileKind.LOCK)
+    if not any(kind_of(f.path) in manifests for f in results.files):
+        return
+    from bastion.deps import store
+    from bastion.deps.index import InvalidIndex
+
+    try:
+        hint = store.stale_hint(store.load())
+    except InvalidIndex:
+        return  # each manifest already says "not analysed" with the reason
+    if hint:
+        print(f"bastion: hint: {hint}", file=sys.stderr)
 
 
 def _add_file(results: CheckResults, shown: str, line_count: int, analysis, *,

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from lsprotocol import types
 
+from bastion.filekinds import FileKind, kind_of
 from bastion.lsp.documents import Document
 from bastion.lsp.features.workspace import diagnostics_after_close
+from bastion.lsp.settings import Message
+
+_MANIFESTS = frozenset({FileKind.REQUIREMENTS, FileKind.PYPROJECT, FileKind.LOCK})
 
 
 def register(server) -> None:
@@ -19,6 +25,8 @@ def register(server) -> None:
             item.uri, item.version, item.text, item.language_id)
         ls.scheduler.schedule(item.uri)
         ls.summaries.opened(ls.session.documents[item.uri])
+        if kind_of(ls.session.documents[item.uri].path or item.uri) in _MANIFESTS:
+            await _advisory_index_age(ls)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     async def did_change(ls, params: types.DidChangeTextDocumentParams) -> None:
@@ -46,3 +54,19 @@ def register(server) -> None:
             # A file the workspace scan saw shows its scan result again, else nothing.
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
                 uri=uri, diagnostics=diagnostics_after_close(ls, uri)))
+
+
+async def _advisory_index_age(ls) -> None:
+    """Say once per session (show_messages shows a text once) that the advisory index is
+    more than 30 days old; an unusable index is said by the file's "not analysed" instead."""
+    from bastion.deps import store
+    from bastion.deps.index import InvalidIndex
+
+    def hint() -> str | None:
+        try:
+            return store.stale_hint(store.load())
+        except InvalidIndex:
+            return None
+    text = await asyncio.get_running_loop().run_in_executor(ls.fix_service.executor, hint)
+    if text and text not in ls.session.shown_messages:
+        ls.show_messages([Message("warning", text)])
