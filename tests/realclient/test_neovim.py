@@ -285,3 +285,15 @@ def test_taint_message_and_path_in_neovim(nvim, tmp_path):
     assert "**Path in your code**" in hover["text"], hover
     assert '- line 14: `host = request.args.get("host", "localhost")`' in hover["text"], hover
     assert "- line 9: `return subprocess.run(" in hover["text"], hover
+
+
+def test_vulnerable_pin_in_requirements_shows_the_advisory_and_the_bump(nvim, tmp_path):
+    path = write(tmp_path, "requirements.txt",
+                 "flask==3.0.3\nrequests[socks]==2.19.0  # HTTP client\n")
+    rc, rows, stderr = run_harness(path, "--min-diagnostics", "1")
+    assert rc == 0, (rows, stderr)
+    (advisory,) = [d for d in kind(rows, "diagnostic") if d["code"] == "BST401"]
+    assert (advisory["line"], advisory["col"]) == (2, 16), advisory
+    assert "PYSEC-2018-28" in advisory["message"] and "2.31.0" in advisory["message"]
+    actions = {a["code"]: a["titles"] for a in kind(rows, "code_actions")}
+    assert any(t.startswith("Upgrade requests to 2.31.0") for t in actions["BST401"]), actions
