@@ -128,7 +128,9 @@ def test_range_every_version_affected_and_some(shipped):
 def test_typosquat_and_its_twin():
     (finding,) = match.findings(deps("reqeusts==1.0\n"), None)
     assert finding.rule_id == "BST403" and "`requests`" in finding.message
-    assert match.findings(deps("requests==2.32.3\nsix\nattrs\n"), None) == []
+    assert match.findings(deps("requests==2.32.3\nsix\nattrs\ncattrs\n"), None) == []
+    (urlib,) = match.findings(deps("urlib3\n"), None)
+    assert "`urllib3`" in urlib.message
 
 
 def test_smallest_safe_skips_versions_another_advisory_affects(shipped):

@@ -56,4 +56,5 @@ def lookalike(name: str) -> str | None:
     candidates = set()
     for key in _deletions(name) | {name}:
         candidates |= table.get(key, frozenset())
-    return next((p for p in sorted(candidates) if one_edit(name, p)), None)
+    # A first letter added or changed makes real packages as often as squats (cattrs/attrs).
+    return next((p for p in sorted(candidates) if p[0] == name[0] and one_edit(name, p)), None)
