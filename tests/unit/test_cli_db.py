@@ -150,3 +150,14 @@ def test_check_reports_the_pin_on_its_line_and_hints_once(tmp_path, capsys, monk
                 r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results}
     assert located == {("BST401", "requirements.txt", 2), ("BST401", "requirements-dev.txt", 1)}
     assert err.count("advisory index is") == 1
+
+
+def test_a_corrupted_index_makes_manifests_not_analysed(data_dir):
+    from bastion.deps import analysis
+
+    data_dir.mkdir(parents=True)
+    (data_dir / store.FILE_NAME).write_bytes(b"\x1f\x8b garbage")
+    result = analysis.analyse("requirements.txt", "requests==2.19.0\nreqeusts==1.0\n")
+    (problem,) = result.not_analysed
+    assert "advisory index unusable" in problem.reason and "not a gzip file" in problem.reason
+    assert [f.rule_id for f in result.findings] == ["BST403"]  # needs no index
