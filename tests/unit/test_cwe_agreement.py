@@ -41,8 +41,10 @@ WEAKNESS = {"B102": 95, "B307": 95, "B303": 328, "B324": 328, "B314": 776, "B318
 def checked(tmp_path_factory) -> tuple[dict, dict]:
     folder = tmp_path_factory.mktemp("lessons")
     (folder / "pyproject.toml").write_text('[project]\nname = "t"\n', encoding="utf-8")
-    for spec in SPECS:
-        (folder / f"{spec.id}.py").write_text(spec.lesson.vulnerable, encoding="utf-8")
+    for spec in SPECS:  # one folder per rule: a lesson's example may be a manifest, not Python
+        (folder / spec.id).mkdir()
+        (folder / spec.id / spec.lesson.example_file).write_text(spec.lesson.vulnerable,
+                                                                 encoding="utf-8")
     env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": os.pathsep.join(
         filter(None, [str(ROOT / "server"), os.environ.get("PYTHONPATH")]))}
 
@@ -66,7 +68,7 @@ def test_the_weaknesses_bandit_gets_wrong_are_corrected():
 def test_finding_sarif_taxon_and_lesson_name_the_same_cwe(checked, spec):
     report, sarif = checked
     findings = [f for f in report["results"]
-                if f["rule_id"] == spec.id and Path(f["path"]).stem == spec.id]
+                if f["rule_id"] == spec.id and Path(f["path"]).parts[0] == spec.id]
     assert findings, f"{spec.id}: the lesson's example reports nothing"
     assert {f["cwe"] for f in findings} == {spec.cwe.id}
     run = sarif["runs"][0]
@@ -83,11 +85,18 @@ def test_finding_sarif_taxon_and_lesson_name_the_same_cwe(checked, spec):
 def test_the_editors_diagnostic_links_the_lessons_cwe(engine, spec):
     from pygls.workspace.position_codec import PositionCodec
 
-    doc = Document.from_text("file:///lesson.py", 1, spec.lesson.vulnerable)
-    findings = [f for f in engine.analyse(doc.text, "lesson.py", EXACT).findings
+    name = spec.lesson.example_file
+    doc = Document.from_text(f"file:///{name}", 1, spec.lesson.vulnerable)
+    findings = [f for f in engine.analyse(doc.text, name, EXACT).findings
                 if f.rule_id == spec.id]
     assert findings
     for finding in findings:
         diagnostic = to_diagnostic(finding, doc, PositionCodec(), EXACT, 1)
         assert diagnostic.code_description.href == spec.cwe.url
         assert diagnostic.data["cwe"] == spec.cwe.id
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s.id for s in SPECS])
+def test_the_lessons_cwe_reference_is_the_rules_cwe(spec):
+    cwe_links = [r for r in spec.lesson.references if "cwe.mitre.org" in r]
+    assert all(link == spec.cwe.url for link in cwe_links), (spec.id, cwe_links)
