@@ -152,6 +152,19 @@ def test_check_reports_the_pin_on_its_line_and_hints_once(tmp_path, capsys, monk
     assert err.count("advisory index is") == 1
 
 
+@pytest.mark.parametrize(("pyproject", "hinted"), [
+    ('[tool.bastion]\nseverity = "low"\n', False),
+    ('[project]\nname = "t"\ndependencies = ["requests>=2.31"]\n', True),
+])
+def test_the_age_hint_only_when_a_manifest_declares_dependencies(tmp_path, capsys, monkeypatch,
+                                                                  pyproject, hinted):
+    (tmp_path / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+    (tmp_path / "ok.py").write_text("x = 1\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--no-cache", "."]) == 0
+    assert ("advisory index is" in capsys.readouterr().err) is hinted
+
+
 def test_a_corrupted_index_makes_manifests_not_analysed(data_dir):
     from bastion.deps import analysis
 

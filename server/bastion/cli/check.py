@@ -169,20 +169,20 @@ def run(args: argparse.Namespace) -> int:
         print(f"bastion: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     gate.notes(sys.stderr)
-    _advisory_index_age(results)
+    _advisory_index_age(scanned)
     if results.not_analysed():
         # An incomplete scan is never a pass, not even with --fail-on never.
         return EXIT_NOT_ANALYSED
     return gate.exit_code(results)  # --fail-on severity and --fail-on-confidence
 
 
-def _advisory_index_age(results: CheckResults) -> None:
-    """One hint at the end, not one per finding, when manifests were checked against an
-    advisory index more than 30 days old."""
+def _advisory_index_age(scanned: list[str]) -> None:
+    """One hint at the end, not one per finding, when manifests that declare dependencies were
+    checked against an advisory index more than 30 days old."""
     from bastion.filekinds import FileKind, kind_of
 
     manifests = (FileKind.REQUIREMENTS, FileKind.PYPROJECT, FileKind.LOCK)
-    if not any(kind_of(f.path) in manifests for f in results.files):
+    if not any(kind_of(path) in manifests and _declares_dependencies(path) for path in scanned):
         return
     from bastion.deps import store
     from bastion.deps.index import InvalidIndex
@@ -193,6 +193,15 @@ def _advisory_index_age(results: CheckResults) -> None:
         return  # each manifest already says "not analysed" with the reason
     if hint:
         print(f"bastion: hint: {hint}", file=sys.stderr)
+
+
+def _declares_dependencies(path: str) -> bool:
+    from bastion.deps.analysis import declares_dependencies
+
+    try:
+        return declares_dependencies(path, read_source(path).text)
+    except UnreadableSource:
+        return False  # reported as skipped with the reason already
 
 
 def _add_file(results: CheckResults, shown: str, line_count: int, analysis, *,

@@ -39,6 +39,15 @@ def parse_manifest(path: str, text: str, root: str | None,
     return locks.parse(kind, text)
 
 
+def declares_dependencies(path: str, text: str) -> bool:
+    """Whether the advisory index's age matters for this manifest: a pyproject.toml may hold
+    only tool settings; requirements and lock files are lists of dependencies."""
+    if manifest_kind(path) != "pyproject":
+        return True
+    manifest = pyproject.parse(text)
+    return bool(manifest.dependencies)
+
+
 def analyse(path: str, text: str, root: str | None = None,
             index: AdvisoryIndex | None = None,
             reader: requirements_txt.Reader = requirements_txt.read_file,

@@ -26,7 +26,7 @@ def register(server) -> None:
         ls.scheduler.schedule(item.uri)
         ls.summaries.opened(ls.session.documents[item.uri])
         if kind_of(ls.session.documents[item.uri].path or item.uri) in _MANIFESTS:
-            await _advisory_index_age(ls)
+            await _advisory_index_age(ls, ls.session.documents[item.uri])
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     async def did_change(ls, params: types.DidChangeTextDocumentParams) -> None:
@@ -56,13 +56,17 @@ def register(server) -> None:
                 uri=uri, diagnostics=diagnostics_after_close(ls, uri)))
 
 
-async def _advisory_index_age(ls) -> None:
+async def _advisory_index_age(ls, doc: Document) -> None:
     """Say once per session (show_messages shows a text once) that the advisory index is
-    more than 30 days old; an unusable index is said by the file's "not analysed" instead."""
+    more than 30 days old, when a manifest that declares dependencies is opened; an unusable
+    index is said by the file's "not analysed" instead."""
     from bastion.deps import store
+    from bastion.deps.analysis import declares_dependencies
     from bastion.deps.index import InvalidIndex
 
     def hint() -> str | None:
+        if not declares_dependencies(doc.path or doc.uri, doc.text):
+            return None
         try:
             return store.stale_hint(store.load())
         except InvalidIndex:
