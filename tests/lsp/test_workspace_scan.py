@@ -31,6 +31,7 @@ EXCLUDED = "import pickle\npickle.loads(data)\n"
 
 
 def small_workspace(ws: Path) -> None:
+    # pyproject.toml is scanned too (secrets, dependencies): four files
     (ws / "pyproject.toml").write_text('[tool.bastion]\nexclude = ["generated"]\n')
     (ws / "app.py").write_text(SHELL)
     (ws / "pkg").mkdir()
@@ -109,18 +110,19 @@ def uri(client: LanguageClient, rel: str) -> str:
 async def test_scan_publishes_unopened_files_with_progress(vscode_ws):
     client = vscode_ws
     summary = await scan(client)
-    assert summary == {"files": 3, "findings": 3, "cancelled": False}
+    assert summary == {"files": 4, "findings": 3, "cancelled": False}
 
     reports = client.progress_reports[the_token(client)]
     assert isinstance(reports[0], types.WorkDoneProgressBegin)
     assert reports[0].title == "Bastion: scanning workspace" and reports[0].cancellable
-    assert any(isinstance(r, types.WorkDoneProgressReport) and r.message == "3/3 files"
+    assert any(isinstance(r, types.WorkDoneProgressReport) and r.message == "4/4 files"
                for r in reports)
     assert isinstance(reports[-1], types.WorkDoneProgressEnd)
-    assert reports[-1].message == "Scanned 3 files: 3 findings"
+    assert reports[-1].message == "Scanned 4 files: 3 findings"
 
     assert codes(client.diagnostics[uri(client, "app.py")]) == ["B404", "B602"]
     assert codes(client.diagnostics[uri(client, "clean.py")]) == []
+    assert codes(client.diagnostics[uri(client, "pyproject.toml")]) == []
     assert client.versions[uri(client, "app.py")] is None
     (b506,) = client.diagnostics[uri(client, "pkg/loader.py")]
     assert b506.code == "B506"
@@ -201,7 +203,9 @@ async def test_workspace_pull_reports_unopened_files(nvim_ws):
     report = await asyncio.wait_for(client.workspace_diagnostic_async(
         types.WorkspaceDiagnosticParams(previous_result_ids=[])), 60)
     by_uri = {item.uri: item for item in report.items}
-    assert set(by_uri) == {uri(client, "app.py"), uri(client, "pkg/loader.py")}
+    assert set(by_uri) == {uri(client, "app.py"), uri(client, "pkg/loader.py"),
+                           uri(client, "pyproject.toml")}
+    assert list(by_uri[uri(client, "pyproject.toml")].items) == []
     assert all(item.kind == "full" and item.version is None and item.result_id
                for item in report.items)
     assert codes(by_uri[uri(client, "app.py")].items) == ["B404", "B602"]
@@ -222,7 +226,8 @@ async def test_workspace_pull_reports_unopened_files(nvim_ws):
     third = await asyncio.wait_for(client.workspace_diagnostic_async(
         types.WorkspaceDiagnosticParams(previous_result_ids=previous)), 60)
     kinds = {i.uri: i.kind for i in third.items}
-    assert kinds == {uri(client, "app.py"): "full", uri(client, "pkg/loader.py"): "unchanged"}
+    assert kinds == {uri(client, "app.py"): "full", uri(client, "pkg/loader.py"): "unchanged",
+                     uri(client, "pyproject.toml"): "unchanged"}
     app = next(i for i in third.items if i.uri == uri(client, "app.py"))
     assert codes(app.items) == ["B404", "B603"]
 
@@ -230,7 +235,7 @@ async def test_workspace_pull_reports_unopened_files(nvim_ws):
 async def test_scan_command_in_a_pull_client_refreshes(nvim_ws):
     client = nvim_ws
     summary = await scan(client)
-    assert summary == {"files": 3, "findings": 3, "cancelled": False}
+    assert summary == {"files": 4, "findings": 3, "cancelled": False}
     assert client.diagnostics == {}  # nothing pushed to a pull client
     await asyncio.sleep(0.2)
     assert client.diagnostic_refresh_count >= 1
