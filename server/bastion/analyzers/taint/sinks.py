@@ -5,6 +5,7 @@ not sanitized for the sink's class."""
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import ANY, UNKNOWN, Value, join
@@ -19,6 +20,10 @@ _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "/bin/sh", "/bin/bash",
 _SAFE_YAML_LOADERS = frozenset({"yaml.SafeLoader", "yaml.CSafeLoader", "yaml.BaseLoader",
                                 "yaml.CBaseLoader"})
 UNSAFE_PARSER = "lxml.etree.XMLParser(resolve_entities)"
+# One %-conversion of a log message; `%r` and `%a` escape line breaks, and a number conversion
+# refuses a string (TypeError), so an argument formatted by one of these cannot forge a line.
+_CONVERSION = re.compile(r"%(\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?(.)")
+_ESCAPING = frozenset("radiouxXeEfFgG")
 
 
 def sink_text(node: ast.Call) -> str:
@@ -79,6 +84,9 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
             return None
     picked: list[Value] = []
     indexes = range(len(args)) if sink.args is None else sink.args
+    if sink.model == "log_format":
+        escaped = _escaped_log_args(node, args)
+        indexes = [i for i in indexes if i not in escaped]
     for index in indexes:
         if index < len(args) and not _starred_before(node, index):
             picked.append(args[index])
@@ -95,6 +103,19 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
     for value in picked[1:]:
         out = join(out, value.flat())
     return out
+
+
+def _escaped_log_args(node: ast.Call, args: list[Value]) -> set[int]:
+    """The lazily formatted arguments of a logging call (`log.info("user %r", name)`) whose
+    conversion escapes line breaks; none when the message is not a constant that says so."""
+    message = 1 if isinstance(node.func, ast.Attribute) and node.func.attr == "log" else 0
+    if message >= len(args) or not isinstance(args[message].const, str) \
+            or any(isinstance(a, ast.Starred) for a in node.args):
+        return set()
+    conversions = [m for m in _CONVERSION.finditer(args[message].const) if m.group(4) != "%"]
+    if any(m.group(1) or m.group(2) == "*" or m.group(3) == "*" for m in conversions):
+        return set()  # a mapping or a `*` width: arguments do not line up with conversions
+    return {message + 1 + n for n, m in enumerate(conversions) if m.group(4) in _ESCAPING}
 
 
 def _starred_before(node: ast.Call, index: int) -> bool:
