@@ -76,6 +76,22 @@ PAIRS = [
     # ---- FastAPI / Starlette ----
     ("BST203", FASTAPI + "@app.get('/h')\ndef h(q: str):\n    return HTMLResponse('<p>' + q + '</p>')\n",
                FASTAPI + "import html\n@app.get('/h')\ndef h(q: str):\n    return HTMLResponse('<p>' + html.escape(q) + '</p>')\n"),
+    ("BST203", FASTAPI + "@app.get('/h', response_class=HTMLResponse)\ndef h(name: str):\n    return '<h1>' + name + '</h1>'\n",
+               FASTAPI + "import html\n@app.get('/h', response_class=HTMLResponse)\ndef h(name: str):\n    return '<h1>' + html.escape(name) + '</h1>'\n"),
+    ("BST203", FASTAPI + "@app.get('/h', response_class=HTMLResponse)\ndef h(name: str):\n    return '<h1>' + name + '</h1>'\n",
+               FASTAPI + "@app.get('/h')\ndef h(name: str):\n    return '<h1>' + name + '</h1>'\n"),  # JSON: a string, encoded
+    # FastAPI validates annotated parameters: a number, a UUID or a constant choice holds no SQL
+    ("BST204", FASTAPI + "@app.get('/q')\ndef q(user_id: str):\n    return cur.execute('SELECT * FROM u WHERE id = ' + user_id).fetchall()\n",
+               FASTAPI + "@app.get('/q')\ndef q(user_id: int):\n    return cur.execute('SELECT * FROM u WHERE id = %d' % user_id).fetchall()\n"),
+    ("BST204", FASTAPI + "from typing import Optional\n@app.get('/q')\ndef q(user_id: Optional[str] = None):\n    return cur.execute(f'SELECT * FROM u WHERE id = {user_id}').fetchall()\n",
+               FASTAPI + "from typing import Optional\n@app.get('/q')\ndef q(user_id: Optional[int] = None):\n    return cur.execute(f'SELECT * FROM u WHERE id = {user_id}').fetchall()\n"),
+    ("BST204", FASTAPI + "from typing import Annotated\nfrom fastapi import Query\n@app.get('/q')\ndef q(order: Annotated[str, Query()]):\n    return cur.execute('SELECT * FROM u ORDER BY ' + order).fetchall()\n",
+               FASTAPI + "from typing import Annotated, Literal\nfrom fastapi import Query\n@app.get('/q')\ndef q(order: Annotated[Literal['name', 'age'], Query()]):\n    return cur.execute('SELECT * FROM u ORDER BY ' + order).fetchall()\n"),
+    ("BST204", FASTAPI + "import uuid\n@app.get('/q/{key}')\ndef q(key: str | None):\n    return cur.execute(f\"SELECT * FROM u WHERE key = '{key}'\").fetchall()\n",
+               FASTAPI + "import uuid\n@app.get('/q/{key}')\ndef q(key: uuid.UUID | None):\n    return cur.execute(f\"SELECT * FROM u WHERE key = '{key}'\").fetchall()\n"),
+    # Werkzeug's int / float / uuid converters match digits or a UUID only
+    ("BST204", FLASK + "@app.route('/u/<name>')\ndef u(name):\n    return str(cur.execute('SELECT * FROM u WHERE name = ' + name).fetchall())\n",
+               FLASK + "@app.route('/u/<int:uid>')\ndef u(uid):\n    return str(cur.execute('SELECT * FROM u WHERE id = %d' % uid).fetchall())\n"),
     ("BST210", FASTAPI + "@app.get('/r')\nasync def r(request: Request):\n    return RedirectResponse(request.query_params['next'])\n",
                FASTAPI + "@app.get('/r')\nasync def r(request: Request):\n    return RedirectResponse('/items/' + request.query_params['id'])\n"),
     ("BST201", FASTAPI + "@app.post('/u')\nasync def u(request: Request):\n    body = await request.json()\n    return open(body['path']).read()\n",

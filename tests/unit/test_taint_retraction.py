@@ -55,6 +55,8 @@ RETRACTED = [
              "import yaml\ndef f(stream):\n    return yaml.load(stream, Loader=yaml.Loader)\n"),
     ("B608", "import sqlite3\ndef f(db: sqlite3.Connection, user_id):\n    return db.execute('SELECT name FROM users WHERE id = %d' % int(user_id))\n",
              "import sqlite3\ndef f(db: sqlite3.Connection, user_id):\n    return db.execute('SELECT name FROM users WHERE id = %s' % user_id)\n"),
+    ("B608", "from fastapi import FastAPI\napp = FastAPI()\n@app.get('/u')\ndef u(user_id: int):\n    return cur.execute(f'SELECT name FROM users WHERE id = {user_id}').fetchall()\n",
+             "from fastapi import FastAPI\napp = FastAPI()\ndef u(user_id: int):  # not a route: nothing validates it\n    return cur.execute(f'SELECT name FROM users WHERE id = {user_id}').fetchall()\n"),
     ("B608", "def f(cur):\n    table = 'users'\n    cur.execute(f'SELECT name FROM {table} WHERE id = 1')\n",
              "def f(cur, table):\n    cur.execute(f'SELECT name FROM {table} WHERE id = 1')\n"),
 ]

@@ -18,7 +18,13 @@ from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
 from bastion.analyzers.taint.specs import EntryModel, Models
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-_FLASK_PARAM = re.compile(r"<(?:[^<>:]*:)?([A-Za-z_][A-Za-z0-9_]*)>")
+_FLASK_PARAM = re.compile(r"<(?:([^<>:]*):)?([A-Za-z_][A-Za-z0-9_]*)>")
+# Werkzeug's converters that match only digits or a UUID: no injection fits in their value.
+_TYPED_CONVERTERS = frozenset({"int", "float", "uuid"})
+# Wrappers whose members are the parameter's types: Optional[X], Union[X, Y], Annotated[X, ...]
+_UNIONS = frozenset({"typing.Optional", "typing.Union", "Optional", "Union"})
+_ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated", "Annotated"})
+_LITERAL = frozenset({"typing.Literal", "typing_extensions.Literal", "Literal"})
 _CONST_TYPES = (str, int, float, bool, bytes, type(None))
 
 
@@ -33,6 +39,8 @@ class Function:
     entry: EntryModel | None = None
     tainted_params: tuple[str, ...] = ()
     request_params: tuple[str, ...] = ()  # parameters that hold the framework's request object
+    validated_params: tuple[str, ...] = ()  # the framework made them numbers, UUIDs, dates
+    return_sink: str | None = None  # the sink class the entry's return value reaches
 
 
 @attrs.define
@@ -163,9 +171,44 @@ def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list
         if decorator is None and not by_name and not by_class:
             continue
         function.entry = entry
+        function.return_sink = _return_sink(entry, decorator, env, kinds)
         _entry_params(function, entry, decorator, env, kinds)
         return function
     return function
+
+
+def _return_sink(entry: EntryModel, decorator: ast.expr | None, env: Env,
+                 kinds: dict[str, str]) -> str | None:
+    if entry.return_sink is None or entry.return_sink_when is None:
+        return entry.return_sink
+    keyword, names = entry.return_sink_when
+    given = next((k.value for k in decorator.keywords if k.arg == keyword), None) \
+        if isinstance(decorator, ast.Call) else None
+    resolved = _resolve(given, env, kinds) if given is not None else None
+    return entry.return_sink if resolved is not None and resolved in names else None
+
+
+def _validated(annotation: ast.expr, entry: EntryModel, env: Env, kinds: dict[str, str]) -> bool:
+    """Whether every type the annotation allows is one the framework validates into data no
+    injection fits in (`int`, `int | None`, `Annotated[int, Query()]`, `Literal["a", "b"]`)."""
+    if isinstance(annotation, ast.Constant):
+        return annotation.value is None
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        return (_validated(annotation.left, entry, env, kinds)
+                and _validated(annotation.right, entry, env, kinds))
+    if isinstance(annotation, ast.Subscript):
+        wrapper = _resolve(annotation.value, env, kinds)
+        members = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) \
+            else [annotation.slice]
+        if wrapper in _LITERAL:
+            return all(isinstance(m, ast.Constant) for m in members)
+        if wrapper in _ANNOTATED:
+            return _validated(members[0], entry, env, kinds)
+        if wrapper in _UNIONS:
+            return all(_validated(m, entry, env, kinds) for m in members)
+        return False
+    name = _resolve(annotation, env, kinds)
+    return name is not None and name in entry.clean_annotations
 
 
 def _first_param(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
@@ -185,6 +228,7 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
                      if d is not None})
     requests: list[str] = []
     tainted: list[str] = []
+    validated: list[str] = []
     for index, param in enumerate(params):
         annotation = _resolve(param.annotation, env, kinds) if param.annotation is not None else None
         default = defaults.get(param.arg)
@@ -192,6 +236,8 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
             requests.append(param.arg)
         elif isinstance(default, ast.Call) and _resolve(default, env, kinds) in entry.not_when_default:
             continue
+        elif param.annotation is not None and _validated(param.annotation, entry, env, kinds):
+            validated.append(param.arg)
         elif entry.params == "after_first":
             (requests if index == 0 else tainted).append(param.arg)
         elif entry.params == "all":
@@ -201,10 +247,14 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
     if entry.params == "path" and isinstance(decorator, ast.Call) and decorator.args:
         rule = decorator.args[0]
         if isinstance(rule, ast.Constant) and isinstance(rule.value, str):
-            named = set(_FLASK_PARAM.findall(rule.value))
-            tainted = [p.arg for p in params if p.arg in named]
+            converters = {name: converter.strip()
+                          for converter, name in _FLASK_PARAM.findall(rule.value)}
+            tainted = [p.arg for p in params if p.arg in converters
+                       and converters[p.arg] not in _TYPED_CONVERTERS]
+            validated = [p.arg for p in params if converters.get(p.arg) in _TYPED_CONVERTERS]
     for name in (args.vararg, args.kwarg):
         if name is not None and entry.params in ("all", "after_first"):
             tainted.append(name.arg)
     function.tainted_params = tuple(tainted)
     function.request_params = tuple(requests)
+    function.validated_params = tuple(validated)

@@ -38,7 +38,7 @@ _KEYS = {
     "source": {"names", "kind", "label", "confidence", "reaches"},
     "entry": {"label", "decorators", "function_names", "class_bases", "methods", "params",
               "request_kind", "request_annotations", "not_when_default", "return_sink",
-              "imported", "kind", "first_param"},
+              "imported", "kind", "first_param", "clean_annotations", "return_sink_when"},
     "sink": {"class", "calls", "methods", "args", "keywords", "receiver", "when", "model",
              "subscript_of", "prefix_only"},
     "sanitizer": {"calls", "methods", "cleans", "args"},
@@ -70,6 +70,11 @@ class EntryModel:
     imported: tuple[str, ...]
     kind: str = "remote"
     first_param: frozenset[str] = frozenset()  # a function entry also needs this first parameter
+    # annotations the framework validates into data no injection fits in (`user_id: int`)
+    clean_annotations: NameSet = NameSet([])
+    # the return value is a sink only when the decorator's keyword names one of these
+    # (`response_class=HTMLResponse`)
+    return_sink_when: tuple[str, NameSet] | None = None
 
 
 @attrs.frozen
@@ -358,12 +363,23 @@ class _Checker:
         return_sink = self.text("return_sink", SINK_CLASSES, required=False)
         kind = self.text("kind", SOURCE_KINDS, required=False) or "remote"
         request_kind = self.text("request_kind", required=False)
+        when = self.item.get("return_sink_when")
+        return_when = None
+        if when is not None:
+            if (not isinstance(when, dict) or set(when) != {"keyword", "is"}
+                    or not isinstance(when["keyword"], str) or not isinstance(when["is"], list)
+                    or not all(isinstance(n, str) and n for n in when["is"])):
+                self.error("return_sink_when", 'expected { keyword = "name", is = ["qualified '
+                                               'name", ...] }')
+            else:
+                return_when = (when["keyword"], NameSet(when["is"]))
         if label:
             models.entries.append(EntryModel(
                 label, NameSet(decorators), frozenset(function_names), NameSet(class_bases),
                 frozenset(methods), params, request_kind, NameSet(self.strings("request_annotations")),
                 NameSet(self.strings("not_when_default")), return_sink,
-                tuple(self.strings("imported")), kind, frozenset(self.strings("first_param"))))
+                tuple(self.strings("imported")), kind, frozenset(self.strings("first_param")),
+                NameSet(self.strings("clean_annotations")), return_when))
 
     def sink(self, models: Models) -> None:
         sink_class = self.text("class", SINK_CLASSES)

@@ -19,6 +19,7 @@ from bastion.analyzers.taint.domain import (
     CLEAN,
     EVERY_CLASS,
     NONE,
+    SAFE,
     UNKNOWN,
     Origin,
     Value,
@@ -133,6 +134,8 @@ class Interpreter(Evaluator):
                 env[name] = Value(clean=EVERY_CLASS)
             elif entry is not None and name in function.request_params:
                 env[name] = Value(clean=EVERY_CLASS, kind=entry.request_kind)
+            elif entry is not None and name in function.validated_params:
+                env[name] = SAFE
             elif entry is not None and name in function.tainted_params:
                 label = f"{entry.label} `{name}`"
                 origin = Origin(entry.kind, f"{entry.label} (`{name}`", param.lineno - 1,
@@ -200,12 +203,12 @@ class Interpreter(Evaluator):
 
     def s_Return(self, node: ast.Return) -> None:
         value = self.eval(node.value) if node.value is not None else NONE
-        entry = self.function.entry if self.function else None
-        if entry is not None and entry.return_sink and node.value is not None:
+        sink = self.function.return_sink if self.function else None
+        if sink and node.value is not None:
             body = value.items.get(0, CLEAN) if isinstance(node.value, ast.Tuple) and value.items else value
-            if (body.taint and entry.return_sink not in body.clean and body.items is None
+            if (body.taint and sink not in body.clean and body.items is None
                     and body.kind in _TEXT_KINDS):
-                self.hits.append(Hit(entry.return_sink, "the view's response", node.value, node, body))
+                self.hits.append(Hit(sink, "the view's response", node.value, node, body))
         self.returns = join(self.returns, value) if self.returned else value
         self.returned = True
         self.env = None
