@@ -92,6 +92,8 @@ PAIRS = [
     # Werkzeug's int / float / uuid converters match digits or a UUID only
     ("BST204", FLASK + "@app.route('/u/<name>')\ndef u(name):\n    return str(cur.execute('SELECT * FROM u WHERE name = ' + name).fetchall())\n",
                FLASK + "@app.route('/u/<int:uid>')\ndef u(uid):\n    return str(cur.execute('SELECT * FROM u WHERE id = %d' % uid).fetchall())\n"),
+    ("BST210", DJANGO + "def go(request):\n    return HttpResponseRedirect(request.GET['next'])\n",
+               DJANGO + "from django.urls import reverse\ndef go(request):\n    return HttpResponseRedirect(reverse('item', args=[request.GET['id']]))\n"),
     ("BST210", FASTAPI + "@app.get('/r')\nasync def r(request: Request):\n    return RedirectResponse(request.query_params['next'])\n",
                FASTAPI + "@app.get('/r')\nasync def r(request: Request):\n    return RedirectResponse('/items/' + request.query_params['id'])\n"),
     ("BST201", FASTAPI + "@app.post('/u')\nasync def u(request: Request):\n    body = await request.json()\n    return open(body['path']).read()\n",

@@ -181,6 +181,16 @@ def test_bst129_is_replaced_by_the_taint_finding_on_the_same_call():
     assert "BST129" in {r for r, _ in reported(safe, EXACT)}
 
 
+def test_bst127_is_replaced_by_the_taint_finding_on_the_same_redirect():
+    vulnerable = FLASK + "from flask import redirect\n@app.route('/go')\ndef go():\n    return redirect(request.args['next'])\n"
+    assert reported(vulnerable) == [("BST210", 6)]
+    assert {"BST127", "BST210"} <= {r for r, _ in reported(vulnerable, EXACT)}
+    # url_for builds a URL of the application's own routes, the request value quoted into it.
+    safe = FLASK + "from flask import redirect, url_for\n@app.route('/go')\ndef go():\n    return redirect(url_for('show', item=request.args['item']))\n"
+    assert reported(safe) == []
+    assert "BST127" in {r for r, _ in reported(safe, EXACT)}
+
+
 def test_bst130_is_replaced_when_request_data_reaches_that_functions_parser():
     vulnerable = LXML + "@app.post('/x')\ndef x():\n    parser = etree.XMLParser(resolve_entities=True)\n    return etree.tostring(etree.fromstring(request.data, parser))\n"
     found = {r for r, _ in reported(vulnerable)}

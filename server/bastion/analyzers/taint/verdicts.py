@@ -11,8 +11,8 @@ The verdicts are part of the function's cached result, so they depend only on th
 A pattern finding at a seen position is then retracted when its argument is constant or
 sanitized, and replaced when it is tainted and a taint finding (which has the path) reports
 that flow; otherwise it stays. Bastion's own patterns for flows the taint rules follow are
-judged the same way: BST129 (a request value opened or sent as a file) against BST201 at the
-same call, BST130 (an lxml parser resolving entities) against a BST211 flow into a parser in
+judged the same way: BST127 (a request value redirected to) against BST210 and BST129 (a
+request value opened or sent as a file) against BST201 at the same call, BST130 (an lxml parser resolving entities) against a BST211 flow into a parser in
 the same function. B604 (`shell=True` on an unknown function) and B607 (a partial
 executable path: the weakness is the PATH lookup of a constant program) are not judged.
 """
@@ -41,7 +41,7 @@ JUDGED = {
     "B307": ("sink", "code"), "B102": ("sink", "code"),
     "B301": ("sink", "deserialize"), "B506": ("sink", "deserialize"),
     "B608": ("string", "sql"),
-    "BST129": ("sink", "path"), "BST130": ("function", "xxe"),
+    "BST127": ("sink", "redirect"), "BST129": ("sink", "path"), "BST130": ("function", "xxe"),
 }
 
 # Functions worth interpreting for the verdicts although they read no source: they call
