@@ -128,6 +128,11 @@ PAIRS = [
                FLASK + "from flask import current_app\n@app.route('/g')\ndef g():\n    current_app.logger.info('search: %d', len(request.args['q']))\n    return ''\n"),
     ("BST207", FLASK + "import logging\nlog = logging.getLogger(__name__)\n@app.route('/g')\ndef g():\n    log.info('user %s', request.args['u'])\n    return ''\n",
                FLASK + "import logging\nlog = logging.getLogger(__name__)\n@app.route('/g')\ndef g():\n    log.info('user %s', request.args['u'].replace('\\n', ' '))\n    return ''\n"),
+    # a query run returns rows, not the request data in it: showing them is not that flow
+    ("BST203", FLASK + "@app.route('/n')\ndef n():\n    return '<b>' + request.args['n'] + '</b>'\n",
+               FLASK + "@app.route('/n')\ndef n():\n    rows = cur.execute('SELECT v FROM t WHERE k = ?', (request.args['n'],)).fetchall()\n    return '<b>' + str(rows) + '</b>'\n"),
+    ("BST212", FLASK + "import elementpath\n@app.route('/x')\ndef x():\n    return str(elementpath.select(ROOT, \"//u[@n='\" + request.args['n'] + \"']\"))\n",
+               FLASK + "import elementpath\n@app.route('/x')\ndef x():\n    return str(elementpath.select(ROOT, '//u[@n=$n]', variables={'n': request.args['n']}))\n"),
     ("BST213", FLASK + "import httpx\n@app.route('/f')\ndef f():\n    return httpx.get(request.args['u']).text\n",
                FLASK + "import httpx\nfrom urllib.parse import urlparse\nALLOWED = {'a.example.com'}\n@app.route('/f')\ndef f():\n    u = request.args['u']\n    parsed = urlparse(u)\n    if parsed.netloc not in ALLOWED:\n        return 'no', 400\n    return httpx.get(u).text\n"),
     ("BST214", FLASK + "import jinja2\n@app.route('/t')\ndef t():\n    return jinja2.Template(request.args['t']).render()\n",
@@ -246,3 +251,10 @@ def test_command_line_input_is_reported_where_it_becomes_a_command_not_a_file_na
 def test_a_function_level_import_makes_a_module_call_not_a_method_sink():
     source = FLASK + "@app.route('/a')\ndef a():\n    import re\n    return jsonify(re.search('x', 'dc', request.args['f']))\n"
     assert ids(source) == []
+
+
+def test_a_query_built_by_one_sink_and_run_by_another_is_one_finding():
+    """`conn.execute(text(query))`: one SQL injection, reported where the text is made."""
+    found = ids(FLASK + "from sqlalchemy import text\n@app.route('/q')\ndef q():\n"
+                "    return str(conn.execute(text('SELECT * FROM t WHERE n = ' + request.args['n'])).all())\n")
+    assert found == ["BST204"]

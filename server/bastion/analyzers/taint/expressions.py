@@ -351,8 +351,10 @@ class Evaluator:
         name = self.qualname(func)
         if name is None and isinstance(func, ast.Attribute) and receiver.kind:
             name = f"{receiver.kind}.{func.attr}"  # `(BASE / name).read_text()`
-        check_call_sinks(self, node, name, args, keywords, receiver)
+        untainted = check_call_sinks(self, node, name, args, keywords, receiver)
         value = evaluate_call(self, node, name, args, keywords, receiver)
+        if untainted and value.taint:
+            value = CLEAN if value.kind is None else CLEAN.evolve(kind=value.kind)
         if isinstance(func, ast.Attribute) and func.attr in ("format", "replace"):
             return self._built(node, value)
         return value

@@ -32,7 +32,9 @@ def sink_text(node: ast.Call) -> str:
 
 
 def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value],
-                     keywords: dict[str | None, Value], receiver: Value | None) -> None:
+                     keywords: dict[str | None, Value], receiver: Value | None) -> bool:
+    """Record the hits of the call's sinks; whether its result is untainted by them (a query
+    run returns rows, not the query text)."""
     models = ev.models
     candidates = list(models.sinks.by_name(name))
     if isinstance(node.func, ast.Attribute) and node.func.attr in models.sinks.methods:
@@ -45,11 +47,19 @@ def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list
             see_call(ev, node, sink.sink_class, value, args, keywords)
         if value is None or not value.taint or sink.sink_class in value.clean:
             continue
-        if sink.prefix_only and not value.prefix:
+        if sink.prefix_only and not value.prefix or _reported_inside(ev, node, sink.sink_class):
             continue
         from bastion.analyzers.taint.expressions import Hit
 
         ev.hits.append(Hit(sink.sink_class, sink_text(node), node, ev.statement, value))
+    return any(sink.result_untainted for sink in candidates)
+
+
+def _reported_inside(ev: Evaluator, node: ast.Call, sink_class: str) -> bool:
+    """Whether an argument is itself a call reported for this sink class: the flow already has
+    its finding (`conn.execute(text(query))` is one SQL injection, at `text`)."""
+    inner = {id(a) for a in node.args} | {id(k.value) for k in node.keywords}
+    return any(hit.sink_class == sink_class and id(hit.node) in inner for hit in ev.hits)
 
 
 def is_module(ev: Evaluator, name: str | None) -> bool:

@@ -40,7 +40,7 @@ _KEYS = {
               "request_kind", "request_annotations", "not_when_default", "return_sink",
               "imported", "kind", "first_param", "clean_annotations", "return_sink_when"},
     "sink": {"class", "calls", "methods", "args", "keywords", "receiver", "when", "model",
-             "subscript_of", "prefix_only"},
+             "subscript_of", "prefix_only", "result_untainted"},
     "sanitizer": {"calls", "methods", "cleans", "args"},
     "guard": {"calls", "methods", "cleans", "arg", "model"},
     "propagator": {"calls", "methods"},
@@ -86,6 +86,7 @@ class SinkModel:
     when: tuple[str, object] | None  # (keyword, required constant)
     model: str | None
     prefix_only: bool
+    result_untainted: bool = False  # the call returns what it produced (rows), not its argument
 
 
 @attrs.frozen
@@ -398,12 +399,15 @@ class _Checker:
                 condition = (when["keyword"], when["equals"])
         receiver = self.item.get("receiver", False)
         prefix_only = self.item.get("prefix_only", False)
-        for key, flag in (("receiver", receiver), ("prefix_only", prefix_only)):
+        untainted = self.item.get("result_untainted", False)
+        for key, flag in (("receiver", receiver), ("prefix_only", prefix_only),
+                          ("result_untainted", untainted)):
             if not isinstance(flag, bool):
                 self.error(key, "expected true or false")
         if sink_class:
             sink = SinkModel(sink_class, self.indexes("args"), tuple(self.strings("keywords")),
-                             receiver is True, condition, model, prefix_only is True)
+                             receiver is True, condition, model, prefix_only is True,
+                             untainted is True)
             models.sinks.add(calls, methods, sink)
             models.subscript_sinks.add(subscripts, [], sink)
 
