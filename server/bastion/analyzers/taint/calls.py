@@ -11,6 +11,7 @@ from bastion.analyzers.taint.domain import (
     ANY,
     CLEAN,
     EVERY_CLASS,
+    MARKUP_KINDS,
     SAFE,
     UNKNOWN,
     Value,
@@ -62,10 +63,12 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     if models.propagators.by_name(name) or (method and method in models.propagators.methods):
         return _joined(inputs, name)
     if method is not None and receiver is not None:
-        if method == "join" and args:
-            return concat([receiver, args[0].item(ANY)])
-        if method in _STRING_BUILDERS:
-            return concat([receiver, *args, *keywords.values()])
+        if method in _STRING_BUILDERS or method == "join" and args:
+            built = concat([receiver, args[0].item(ANY)]) if method == "join" \
+                else concat([receiver, *args, *keywords.values()])
+            if receiver.kind in MARKUP_KINDS and not receiver.taint:
+                return built.evolve(clean=built.clean | {"html"}, kind=receiver.kind)
+            return built
         if method == "replace":
             return _replace(receiver, args)
         if method in MUTATORS and isinstance(node.func.value, ast.Name):

@@ -131,6 +131,8 @@ class Value:
         return out
 
 
+# A Markup string escapes for HTML what `%`, `.format` and `.join` insert into it.
+MARKUP_KINDS = frozenset({"markupsafe.Markup()", "jinja2.Markup()", "flask.Markup()"})
 CLEAN = Value(clean=EVERY_CLASS)  # an untainted value of unknown content
 SAFE = Value(clean=EVERY_CLASS, known=True)  # a known safe value: a comparison, an `int(...)`
 NONE = Value(clean=EVERY_CLASS, const=None, known=True)

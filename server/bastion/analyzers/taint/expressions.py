@@ -18,6 +18,7 @@ from bastion.analyzers.taint.domain import (
     ANY,
     CLEAN,
     EVERY_CLASS,
+    MARKUP_KINDS,
     SAFE,
     UNKNOWN,
     Origin,
@@ -214,6 +215,9 @@ class Evaluator:
                 return self._built(node, constant(folded)) if isinstance(folded, str) else constant(folded)
         if isinstance(node.op, ast.Add):
             return self._built(node, concat([left, right]))
+        if isinstance(node.op, ast.Mod) and left.kind in MARKUP_KINDS and not left.taint:
+            inserted = concat(list(right.items.values()) if right.items else [right])
+            return inserted.evolve(clean=inserted.clean | {"html"}, kind=left.kind)
         if isinstance(node.op, ast.Mod) and (isinstance(left.const, str) or left.taint):
             values = list(right.items.values()) if right.items else [right]
             return self._built(node, concat([left, *values]))

@@ -24,6 +24,7 @@ UNSAFE_PARSER = "lxml.etree.XMLParser(resolve_entities)"
 # refuses a string (TypeError), so an argument formatted by one of these cannot forge a line.
 _CONVERSION = re.compile(r"%(\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?(.)")
 _ESCAPING = frozenset("radiouxXeEfFgG")
+_MEDIA_TYPE_KEYWORDS = ("mimetype", "content_type", "media_type")
 
 
 def sink_text(node: ast.Call) -> str:
@@ -88,6 +89,8 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
             loader = node.args[1]
         if loader is not None and ev.qualname(loader) in _SAFE_YAML_LOADERS:
             return None
+    if sink.model == "response_type" and _declared_not_html(keywords):
+        return None
     if sink.model == "xml_parser":
         parser = keywords.get("parser") or (args[1] if len(args) > 1 else None)
         if parser is None or parser.kind != UNSAFE_PARSER:
@@ -113,6 +116,14 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
     for value in picked[1:]:
         out = join(out, value.flat())
     return out
+
+
+def _declared_not_html(keywords: dict[str | None, Value]) -> bool:
+    """A response whose constant media type is not HTML (`mimetype="text/plain"`): a browser
+    does not render it as a page."""
+    declared = [keywords[k].const for k in _MEDIA_TYPE_KEYWORDS if k in keywords]
+    return bool(declared) and all(isinstance(d, str) and "html" not in d.lower()
+                                  and "xml" not in d.lower() for d in declared)
 
 
 def _escaped_log_args(node: ast.Call, args: list[Value]) -> set[int]:

@@ -32,7 +32,8 @@ SECTIONS = ("source", "entry", "sink", "sanitizer", "guard", "propagator")
 SOURCE_KINDS = ("remote", "argv", "stdin", "env", "file")
 PARAM_RULES = ("path", "all", "after_first")
 # Named Python models a sink or guard may reference (implemented in sinks.py / guards.py).
-SINK_MODELS = ("subprocess", "xml_parser", "yaml_load", "view_return", "log_format")
+SINK_MODELS = ("subprocess", "xml_parser", "yaml_load", "view_return", "log_format",
+               "response_type")
 GUARD_MODELS = ("dotdot", "quote", "path_containment", "url_allowlist", "allowlist", "equality")
 _KEYS = {
     "source": {"names", "kind", "label", "confidence", "reaches"},
