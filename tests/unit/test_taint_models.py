@@ -142,6 +142,12 @@ PAIRS = [
                FLASK + "from flask import Response\n@app.route('/t')\ndef t():\n    return Response(request.args['x'], mimetype='text/plain')\n"),
     ("BST203", DJANGO + "def t(request):\n    return HttpResponse(request.GET['x'], content_type='image/svg+xml')\n",
                DJANGO + "def t(request):\n    return HttpResponse(request.GET['x'], content_type='text/plain; charset=utf-8')\n"),
+    ("BST201", FLASK + "import os\n@app.post('/up')\ndef up():\n    f = request.files['file']\n    f.save(os.path.join('/srv/uploads', f.filename))\n    return ''\n",
+               FLASK + "import os\nfrom werkzeug.utils import secure_filename\n@app.post('/up')\ndef up():\n    f = request.files['file']\n    f.save(os.path.join('/srv/uploads', secure_filename(f.filename)))\n    return ''\n"),
+    ("BST201", FLASK + "import tarfile\n@app.post('/a')\ndef a():\n    return str(tarfile.open(request.form['archive']).getnames())\n",
+               FLASK + "import zipfile\n@app.post('/a')\ndef a():\n    return str(zipfile.ZipFile(request.files['archive']).namelist())\n"),  # the upload itself
+    ("BST206", FLASK + "import importlib\n@app.route('/plugin')\ndef plugin():\n    importlib.import_module(request.args['name'])\n    return ''\n",
+               FLASK + "import importlib\nPLUGINS = {'csv': 'app.export.csv', 'pdf': 'app.export.pdf'}\n@app.route('/plugin')\ndef plugin():\n    name = request.args['name']\n    if name not in PLUGINS:\n        return 'no', 404\n    importlib.import_module(PLUGINS[name])\n    return ''\n"),
     ("BST213", FLASK + "import httpx\n@app.route('/f')\ndef f():\n    return httpx.get(request.args['u']).text\n",
                FLASK + "import httpx\nfrom urllib.parse import urlparse\nALLOWED = {'a.example.com'}\n@app.route('/f')\ndef f():\n    u = request.args['u']\n    parsed = urlparse(u)\n    if parsed.netloc not in ALLOWED:\n        return 'no', 400\n    return httpx.get(u).text\n"),
     ("BST214", FLASK + "import jinja2\n@app.route('/t')\ndef t():\n    return jinja2.Template(request.args['t']).render()\n",
