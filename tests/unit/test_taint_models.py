@@ -273,3 +273,26 @@ def test_a_query_built_by_one_sink_and_run_by_another_is_one_finding():
     found = ids(FLASK + "from sqlalchemy import text\n@app.route('/q')\ndef q():\n"
                 "    return str(conn.execute(text('SELECT * FROM t WHERE n = ' + request.args['n'])).all())\n")
     assert found == ["BST204"]
+
+
+STORE = FLASK + """import os
+class Store:
+    def __init__(self, root):
+        self.root = root
+    def read(self, name):
+        with open(os.path.join(self.root, name)) as fh:
+            return fh.read()
+    def read_plain(self, name):
+        with open(os.path.join(self.root, os.path.basename(name))) as fh:
+            return fh.read()
+"""
+
+
+@pytest.mark.parametrize("view", [
+    "@app.route('/a')\ndef a():\n    return Store('/srv').read(request.args['f'])\n",
+    "@app.route('/a')\ndef a():\n    store = Store('/srv')\n    return store.read(request.args['f'])\n",
+    "STORE = Store('/srv')\n@app.route('/a')\ndef a():\n    return STORE.read(request.args['f'])\n",
+])
+def test_a_method_of_a_class_of_the_module_is_followed_on_its_instances(view):
+    assert ids(STORE + view) == ["BST201"]
+    assert ids(STORE + view.replace(".read(", ".read_plain(")) == []

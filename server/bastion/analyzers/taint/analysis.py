@@ -170,6 +170,7 @@ class TextFacts:
     attributes: frozenset[str]  # every `x.name(...)`
     judged: bool
     sql: bool
+    receivers: frozenset[str] = frozenset()  # the `x` of every `x.name(...)`
 
 
 class _CalleeMemo:
@@ -183,6 +184,7 @@ class _CalleeMemo:
         self.texts = texts
         self.cache = facts
         self.names = {f.name for f in module.functions}
+        self.classes = {f.class_name for f in module.functions if f.class_name is not None}
         self.found: dict[str, set[str]] = {}
         self._digests: dict[str, bytes] = {}
         self._facts: dict[str, TextFacts] = {}
@@ -192,6 +194,11 @@ class _CalleeMemo:
         if found is None:
             facts = self.facts(function)
             found = {n for n in facts.plain if n in self.names}
+            # `Repo(root).read(name)`, `REPO.read(name)`: the methods called on an instance of
+            # a class of this module, made in the function or held by a module global
+            made = {self.module.kinds.get(r, "")[:-2] for r in facts.receivers}
+            for cls in (facts.plain | made) & self.classes:
+                found |= {f"{cls}.{m}" for m in facts.attributes} & self.names
             if function.class_name is not None:
                 found |= {f"{function.class_name}.{m}" for m in facts.methods} & self.names
                 init = f"{function.class_name}.__init__"
@@ -239,6 +246,7 @@ def _text_facts(function: Function, text: str | None) -> TextFacts:
     plain: set[str] = set()
     methods: set[str] = set()
     attributes: set[str] = set()
+    receivers: set[str] = set()
     for node in ast.walk(function.node):
         if isinstance(node, ast.Call):
             func = node.func
@@ -246,11 +254,14 @@ def _text_facts(function: Function, text: str | None) -> TextFacts:
                 plain.add(func.id)
             elif isinstance(func, ast.Attribute):
                 attributes.add(func.attr)
-                if isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
-                    methods.add(func.attr)
+                if isinstance(func.value, ast.Name):
+                    receivers.add(func.value.id)
+                    if func.value.id in ("self", "cls"):
+                        methods.add(func.attr)
     text = text if text is not None else ast.unparse(function.node)
     return TextFacts(frozenset(plain), frozenset(methods), frozenset(attributes),
-                     TRIGGER.search(text) is not None, SQL_TEXT.search(text) is not None)
+                     TRIGGER.search(text) is not None, SQL_TEXT.search(text) is not None,
+                     frozenset(receivers))
 
 
 def _function_texts(module: ModuleContext, lines: list[str]) -> dict[str, str]:

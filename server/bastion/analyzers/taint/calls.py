@@ -53,7 +53,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     found = ev.source_value(name, node)
     if found is not None:
         return found
-    summary = _summary_for(ev, node, inputs)
+    summary = _summary_for(ev, node, inputs, receiver)
     if summary is not None:
         return apply_summary(ev, node, summary, args, keywords)
     if name == "lxml.etree.XMLParser":
@@ -127,13 +127,20 @@ def _mutate(ev: Evaluator, name: str, receiver: Value, method: str, args: list[V
     ev.env[name] = receiver.evolve(items=items, const=UNKNOWN)
 
 
-def _summary_for(ev: Evaluator, node: ast.Call, inputs: list[Value]) -> Summary | None:
+def _summary_for(ev: Evaluator, node: ast.Call, inputs: list[Value],
+                 receiver: Value | None) -> Summary | None:
     func = node.func
     if isinstance(func, ast.Name) and func.id not in ev.env and func.id in ev.summaries:
         return ev.summaries[func.id]
     if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
             and func.value.id in ("self", "cls") and ev.class_name is not None):
         return ev.summaries.get(f"{ev.class_name}.{func.attr}")
+    if isinstance(func, ast.Attribute) and receiver is not None and not receiver.taint \
+            and receiver.kind is not None and receiver.kind.endswith("()"):
+        # `Repo(root).read(name)`: a method of a class of this module, on an instance of it
+        method = ev.summaries.get(f"{receiver.kind[:-2]}.{func.attr}")
+        if method is not None:
+            return method
     external = ev.module.external
     if external is not None and not (isinstance(func, ast.Name) and func.id in ev.env):
         name = ev.qualname(func)  # a function of another workspace module (workspace.py)
