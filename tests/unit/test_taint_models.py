@@ -148,6 +148,10 @@ PAIRS = [
                FLASK + "import zipfile\n@app.post('/a')\ndef a():\n    return str(zipfile.ZipFile(request.files['archive']).namelist())\n"),  # the upload itself
     ("BST206", FLASK + "import importlib\n@app.route('/plugin')\ndef plugin():\n    importlib.import_module(request.args['name'])\n    return ''\n",
                FLASK + "import importlib\nPLUGINS = {'csv': 'app.export.csv', 'pdf': 'app.export.pdf'}\n@app.route('/plugin')\ndef plugin():\n    name = request.args['name']\n    if name not in PLUGINS:\n        return 'no', 404\n    importlib.import_module(PLUGINS[name])\n    return ''\n"),
+    ("BST212", FLASK + "import xml.etree.ElementTree as ET\n@app.route('/x')\ndef x():\n    root = ET.parse('users.xml').getroot()\n    return str(root.findall(\".//user[@name='\" + request.args['n'] + \"']\"))\n",
+               FLASK + "import xml.etree.ElementTree as ET\n@app.route('/x')\ndef x():\n    n = request.args['n']\n    if not n.isalnum():\n        return 'bad', 400\n    root = ET.parse('users.xml').getroot()\n    return str(root.findall(\".//user[@name='\" + n + \"']\"))\n"),
+    ("BST212", FLASK + "from lxml import etree\n@app.route('/x')\ndef x():\n    return str(etree.parse('u.xml').find(f\"//u[@id='{request.args['id']}']\"))\n",
+               FLASK + "from lxml import etree\n@app.route('/x')\ndef x():\n    return str(etree.parse('u.xml').find('//u').get(request.args['id']))\n"),
     ("BST213", FLASK + "import httpx\n@app.route('/f')\ndef f():\n    return httpx.get(request.args['u']).text\n",
                FLASK + "import httpx\nfrom urllib.parse import urlparse\nALLOWED = {'a.example.com'}\n@app.route('/f')\ndef f():\n    u = request.args['u']\n    parsed = urlparse(u)\n    if parsed.netloc not in ALLOWED:\n        return 'no', 400\n    return httpx.get(u).text\n"),
     ("BST214", FLASK + "import jinja2\n@app.route('/t')\ndef t():\n    return jinja2.Template(request.args['t']).render()\n",
