@@ -582,3 +582,19 @@ def test_config_pyproject(tmp_path):
 
 def test_config_defaults_change_nothing():
     assert Config().require_reason == () and Config().unsuppressible == ()
+
+
+def test_noqa_with_a_bastion_rule_id_silences_that_rule():
+    """Bastion's own ids read as noqa codes (ruff accepts them with `lint.external = ["BST"]`)."""
+    from bastion.engine.registry import create_engine
+
+    engine = create_engine()
+    key = 'KEY_ID = "AKIAQ4NRT6ZLMJ2H7XWB"'
+    assert "BST301" in {f.rule_id for f in engine.analyse(key + "\n", "s.py", Config()).findings}
+    silenced = engine.analyse(key + "  # noqa: BST301\n", "s.py", Config())
+    assert "BST301" not in {f.rule_id for f in silenced.findings}
+    assert {f.suppressed_by.kind for f in silenced.suppressed if f.rule_id == "BST301"} == {"noqa"}
+    other = engine.analyse(key + "  # noqa: BST302\n", "s.py", Config())
+    assert "BST301" in {f.rule_id for f in other.findings}
+    unknown = engine.analyse(key + "  # noqa: BST301, BST999\n", "s.py", Config())
+    assert [h.kind for h in unknown.hints if "BST999" in h.message] == ["unknown-id"]

@@ -7,7 +7,8 @@ applies, and bandit unions the ids of the two.
 
 `# noqa` is read the way ruff reads it (ruff's `noqa.rs` lexer): `# noqa` silences everything on
 the line, `# noqa: S602, S105` the flake8-bandit codes named (mapped to bandit ids by
-`NOQA_TO_BANDIT`); only the finding's own line counts. Codes of other linters (`E501`, and `B…`,
+`NOQA_TO_BANDIT`) and Bastion's own ids (`# noqa: BST301`, which ruff accepts with
+`lint.external = ["BST"]`); only the finding's own line counts. Codes of other linters (`E501`, and `B…`,
 which is flake8-bugbear in ruff) are not Bastion's and are left alone.
 
 `# bastion: ignore[B602, B607] reason="…" until=YYYY-MM-DD` applies like nosec (the finding's line
@@ -33,6 +34,7 @@ from bastion.model import Finding, Suppression
 _NOSEC = re.compile(r"#\s*nosec:?\s*(?P<tests>[^#]+)?#?")
 _NOSEC_TESTS = re.compile(r"(?:(B\d+|[a-z\d_]+),?)+", re.IGNORECASE)  # as bandit
 _NOQA = re.compile(r"#\s*(?i:noqa)")
+_BASTION_CODE = re.compile(r"BST\d+")  # Bastion's own ids read as noqa codes (ruff: `external`)
 _BASTION = re.compile(r"#\s*bastion\s*:\s*ignore\b")
 _BASTION_IDS = re.compile(r"\s*\[(?P<ids>[^\]#]*)\]")
 _BASTION_OPTION = re.compile(
@@ -172,7 +174,8 @@ def parse_directive(comment: str, line: int, names: Mapping[str, str],
                 unknown.append(token)
     noqa = _lex_noqa(text)
     if noqa is not None and noqa[2] is not None:
-        unknown.extend(c for c in noqa[2] if _noqa_unknown(c))
+        unknown.extend(c for c in noqa[2] if _noqa_unknown(c)
+                       or _BASTION_CODE.fullmatch(c) and names.get(c) != c)
     bastion = _BASTION.search(text)
     if bastion:
         for token in _bastion_tokens(text, bastion.end())[0]:
@@ -292,8 +295,9 @@ def _clauses(text: str, ids: frozenset[str], unknown: tuple[str, ...]) -> tuple[
         if codes is None:
             clauses.append(Clause("noqa", start, end, frozenset(), True, (), reason))
         else:
-            mapped = frozenset(NOQA_TO_BANDIT[c] for c in codes if c in NOQA_TO_BANDIT)
-            bad = tuple(c for c in codes if _noqa_unknown(c))
+            mapped = frozenset(NOQA_TO_BANDIT[c] for c in codes if c in NOQA_TO_BANDIT) | {
+                c for c in codes if _BASTION_CODE.fullmatch(c) and c not in unknown}
+            bad = tuple(c for c in codes if _noqa_unknown(c) or c in unknown)
             if mapped or bad:  # codes of other linters only: not a Bastion suppression
                 clauses.append(Clause("noqa", start, end, mapped, False, bad, reason))
     bastion = _BASTION.search(text)
@@ -527,7 +531,8 @@ def _clause_hints(clause: Clause, matched: set[str] | None, silenced: set[str] |
     label = _label(clause)
     out: list[tuple[str, str]] = []
     if clause.unknown:
-        what = "flake8-bandit codes" if clause.kind == "noqa" else "rule ids or names"
+        what = "flake8-bandit codes or Bastion rule ids" if clause.kind == "noqa" \
+            else "rule ids or names"
         out.append(("unknown-id", f"{label}: unknown {what}: {', '.join(clause.unknown)}"))
     if matched is None:
         if any(first <= line <= last for first, last in broken):
