@@ -219,6 +219,13 @@ def test_unknown_option_is_a_usage_error():
 
 # ---- files that cannot be read as Python text ---------------------------------------------------
 
+def test_a_file_with_several_broken_regions_counts_once(tmp_path):
+    proj = project(tmp_path, {"two.py": "import os\ndef a(:\n    pass\nx = 1\n\n\ndef b(:\n    pass\n"})
+    out = bastion("check", ".", cwd=proj).stdout
+    assert out.count("two.py: error: lines") == 2, out
+    assert "1 file(s) could not be analysed" in out
+
+
 def test_non_utf8_and_binary_files_are_skipped_rest_analysed(tmp_path):
     proj = project(tmp_path, {
         "good.py": "import pickle\n\n\ndef load(b):\n    return pickle.loads(b)\n",

@@ -63,8 +63,8 @@ def _write_summary(results: CheckResults, out: TextIO, paint) -> None:
                f"({counts['high']} high, {counts['medium']} medium, {counts['low']} low) "
                f"in {files_with} of {len(results.files)} files; {suppressed} suppressed; "
                f"{results.scanned_lines} lines in {results.seconds:.2f}s.")
-    if results.errors:
-        summary += f" {len(results.errors)} file(s) could not be analysed."
+    if results.errors:  # one file may have several (each region that does not parse)
+        summary += f" {len({path for path, _ in results.errors})} file(s) could not be analysed."
     incomplete = results.incomplete_files()
     if incomplete:
         summary += (f" {incomplete} file(s) NOT fully analysed: findings there may be missing"
