@@ -388,3 +388,28 @@ def test_b503_server_side_default_becomes_the_server_protocol():
            "    return context.wrap_socket(sock, server_side=True)\n")
     assert "protocol=ssl.PROTOCOL_TLS_SERVER" in fixed(src, "B503")
     assert "(review: check old clients)" in titles(src, "B503")[0]
+
+
+# -- taint findings get the fixes of the bandit findings they replace ----------------------------
+FLASK_VIEW = ("import sqlite3\nimport subprocess\n\nfrom flask import Flask, request\n\n"
+              "app = Flask(__name__)\n\n\n@app.route('/v')\ndef v():\n    {}\n")
+
+
+@pytest.mark.parametrize(("rule", "statement", "expected"), [
+    ("BST204", "return conn.execute(\"SELECT * FROM t WHERE name = '\" + request.args['n'] + \"'\")",
+     "return conn.execute(\"SELECT * FROM t WHERE name = ?\", (request.args['n'],))"),
+    ("BST204", "return conn.execute(f\"SELECT * FROM t WHERE id = {request.args['id']} LIMIT 5\")",
+     "return conn.execute(\"SELECT * FROM t WHERE id = ? LIMIT 5\", (request.args['id'],))"),
+    ("BST202", "return subprocess.check_output('ping -c 1 ' + request.args['host'], shell=True)",
+     "return subprocess.check_output(['ping', '-c', '1', request.args['host']])"),
+])
+def test_a_taint_finding_is_fixed_and_verified_gone(rule, statement, expected):
+    src = FLASK_VIEW.format(statement)
+    assert [f.rule_id for f in findings(src, rule)] == [rule]
+    assert fixed(src, rule) == FLASK_VIEW.format(expected)
+
+
+def test_a_taint_fix_that_leaves_the_flow_is_not_offered():
+    # The value names a column: it cannot become a parameter, so there is no fix at all.
+    src = FLASK_VIEW.format("return conn.execute(f\"SELECT {request.args['c']} FROM t\")")
+    assert findings(src, "BST204") and fixed(src, "BST204") is None

@@ -281,7 +281,7 @@ _TITLES = {"literal": "pass the command as an argument list",
            "split": "split the command with shlex.split"}
 
 
-@recipe("B602", "B604")
+@recipe("B602", "B604", "BST202")
 def drop_shell(t: Target):
     """`subprocess.run("ls -l", shell=True)` -> `subprocess.run(["ls", "-l"])`."""
     call = t.at_finding(cst.Call)
@@ -305,7 +305,7 @@ def drop_shell(t: Target):
                    check="the program is found without a shell")
 
 
-@recipe("B605")
+@recipe("B605", "BST202")
 def popen_read_to_subprocess(t: Target):
     """`os.popen(cmd).read()` ->
     `subprocess.run(args, stdout=subprocess.PIPE, text=True).stdout`."""
@@ -331,7 +331,7 @@ def popen_read_to_subprocess(t: Target):
                    note=_NO_SHELL_NOTES[how], check="the program is found without a shell")
 
 
-@recipe("B605")
+@recipe("B605", "BST202")
 def system_to_subprocess(t: Target):
     """`os.system("ls -l")` -> `subprocess.call(["ls", "-l"])`."""
     call = t.at_finding(cst.Call)

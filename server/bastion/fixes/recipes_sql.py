@@ -1,7 +1,7 @@
-"""B608: a query built with `%` or an f-string becomes a parameterised query, when every
-interpolated value sits where SQL expects a value (`= {x}`, `VALUES ({a}, {b})`, `LIMIT {n}`),
+"""B608 and BST204: a query built with `%`, an f-string or `+` in the `execute` call becomes a
+parameterised query, when every interpolated value sits where SQL expects a value (`= {x}`, `VALUES ({a}, {b})`, `LIMIT {n}`),
 never where it names a table or column, and the driver's placeholder style is known from the
-imports (`sqlite3` uses `?`; psycopg, PyMySQL and MySQLdb use `%s`)."""
+imports (`sqlite3` uses `?`; psycopg, PyMySQL, MySQLdb and Django's cursor use `%s`)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import libcst as cst
 from bastion.fixes.base import REVIEW, Rewrite, recipe
 from bastion.fixes.target import Target, positional
 
+# Django's cursor takes `%s` whatever the database ("Executing custom SQL directly").
 DRIVERS = {"sqlite3": "?", "psycopg2": "%s", "psycopg": "%s", "pymysql": "%s", "MySQLdb": "%s",
-           "mysql.connector": "%s"}
+           "mysql.connector": "%s", "django.db": "%s"}
 _VALUE_BEFORE = re.compile(r"(=|<|>|<=|>=|<>|!=|,|\(|\bLIKE|\bLIMIT|\bOFFSET|\bBETWEEN|\bAND"
                            r"|\bVALUES\s*\()\s*$", re.I)
 _IN_LIST = re.compile(r"\bIN\s*\(\s*$", re.I)
@@ -27,14 +28,13 @@ def paramstyle(t: Target) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _execute_call(t: Target, node: cst.CSTNode) -> cst.Call | None:
-    for call in t.nodes(cst.Call):
-        if not isinstance(call.func, cst.Attribute) or call.func.attr.value != "execute":
-            continue
-        args = positional(call)
-        if len(call.args) == 1 and len(args) == 1 and args[0].value is node:
-            return call
-    return None
+def _query_of(call: cst.CSTNode | None) -> cst.BaseExpression | None:
+    """The query of `x.execute(query)` called with that one argument."""
+    if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
+            and call.func.attr.value == "execute" and len(call.args) == 1):
+        return None
+    args = positional(call)
+    return args[0].value if args else None
 
 
 def _pieces_from_percent(op: cst.BinaryOperation) -> tuple[list[str], list] | None:
@@ -63,6 +63,51 @@ def _pieces_from_percent(op: cst.BinaryOperation) -> tuple[list[str], list] | No
     else:
         return None
     return (pieces, values) if len(values) == count and count else None
+
+
+def _pieces_from_concat(op: cst.BinaryOperation) -> tuple[list[str], list] | None:
+    """`"a = '" + x + "'"`: literal pieces between the values, each value a single operand."""
+    operands: list[cst.BaseExpression] = []
+
+    def flatten(node: cst.BaseExpression) -> None:
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add) \
+                and not node.lpar:
+            flatten(node.left)
+            flatten(node.right)
+        else:
+            operands.append(node)
+    flatten(op)
+    pieces, values, current, literal_last = [], [], "", True
+    for operand in operands:
+        if isinstance(operand, cst.SimpleString):
+            if "b" in operand.prefix.lower() or not isinstance(operand.evaluated_value, str):
+                return None
+            current += operand.evaluated_value
+            literal_last = True
+        elif literal_last:
+            pieces.append(current)
+            values.append(operand)
+            current, literal_last = "", False
+        else:
+            return None  # two values side by side: not one SQL value each
+    pieces.append(current)
+    return (pieces, values) if values and isinstance(operands[0], cst.SimpleString) else None
+
+
+def _query_pieces(node: cst.BaseExpression) -> tuple[list[str], list] | None:
+    if isinstance(node, cst.FormattedString):
+        return _pieces_from_fstring(node)
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
+        return _pieces_from_percent(node)
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        return _pieces_from_concat(node)
+    return None
+
+
+def _leftmost(node: cst.BaseExpression) -> cst.BaseExpression:
+    while isinstance(node, cst.BinaryOperation):
+        node = node.left
+    return node
 
 
 def _pieces_from_fstring(node: cst.FormattedString) -> tuple[list[str], list] | None:
@@ -102,25 +147,21 @@ def parameterise(pieces: list[str], style: str) -> str | None:
     return style.join(pieces)
 
 
-@recipe("B608")
+@recipe("B608", "BST204")
 def query_parameters(t: Target):
     """`cur.execute("... id = %s" % uid)` -> `cur.execute("... id = ?", (uid,))`."""
     style = paramstyle(t)
     if style is None:
         return None
-    node = t.at_finding((cst.SimpleString, cst.FormattedString))
-    query = None
-    if isinstance(node, cst.FormattedString):
-        query, made = node, _pieces_from_fstring(node)
-    else:
-        for op in t.nodes(cst.BinaryOperation):
-            if op.left is node and isinstance(op.operator, cst.Modulo):
-                query, made = op, _pieces_from_percent(op)
-                break
-    if query is None or made is None:
-        return None
-    call = _execute_call(t, query)
-    if call is None:
+    if t.finding.rule_id == "BST204":  # the finding is the execute call
+        call = t.at_finding(cst.Call)
+    else:  # B608: the finding is the query's first string
+        node = t.at_finding((cst.SimpleString, cst.FormattedString))
+        call = next((c for c in t.nodes(cst.Call)
+                     if (q := _query_of(c)) is not None and _leftmost(q) is node), None)
+    query = _query_of(call)
+    made = _query_pieces(query) if query is not None else None
+    if call is None or made is None:
         return None
     pieces, values = made
     sql = parameterise(pieces, style)

@@ -123,6 +123,10 @@ def _verify_scoped(engine, model: DocModel, config: Config, path: str, p: Propos
     new_lines = apply_changes(model.lines, [change])
     before = _unit_reported(engine, unit, model.lines, path, model.context(index), old_facts,
                             config)
+    if not any(f.rule_id == p.finding.rule_id and f.span == p.finding.span for f in before):
+        # a whole-file check's finding (a taint flow): only the whole document shows it
+        _verify_full(engine, model, config, path, p)
+        return
     after = _unit_reported(engine, new_unit, new_lines, path, context, new_facts, config)
     added = _import_findings(engine, model, config, path, p)
     _compare(before, list(after) + added, p, [change], import_change=None)
