@@ -400,13 +400,18 @@ FLASK_VIEW = ("import sqlite3\nimport subprocess\n\nfrom flask import Flask, req
      "return conn.execute(\"SELECT * FROM t WHERE name = ?\", (request.args['n'],))"),
     ("BST204", "return conn.execute(f\"SELECT * FROM t WHERE id = {request.args['id']} LIMIT 5\")",
      "return conn.execute(\"SELECT * FROM t WHERE id = ? LIMIT 5\", (request.args['id'],))"),
+    ("BST203", "return '<h1>Hello ' + request.args['u'] + '</h1>'",
+     "return '<h1>Hello ' + html.escape(request.args['u']) + '</h1>'"),
+    ("BST203", "return '<p>%s %s</p>' % (request.args['q'], request.args['r'])",
+     "return '<p>%s %s</p>' % (html.escape(request.args['q']), html.escape(request.args['r']))"),
     ("BST202", "return subprocess.check_output('ping -c 1 ' + request.args['host'], shell=True)",
      "return subprocess.check_output(['ping', '-c', '1', request.args['host']])"),
 ])
 def test_a_taint_finding_is_fixed_and_verified_gone(rule, statement, expected):
     src = FLASK_VIEW.format(statement)
     assert [f.rule_id for f in findings(src, rule)] == [rule]
-    assert fixed(src, rule) == FLASK_VIEW.format(expected)
+    imported = "import html\n" if rule == "BST203" else ""
+    assert fixed(src, rule) == imported + FLASK_VIEW.format(expected)
 
 
 def test_a_taint_fix_that_leaves_the_flow_is_not_offered():
