@@ -391,7 +391,7 @@ def test_b503_server_side_default_becomes_the_server_protocol():
 
 
 # -- taint findings get the fixes of the bandit findings they replace ----------------------------
-FLASK_VIEW = ("import sqlite3\nimport subprocess\n\nfrom flask import Flask, request\n\n"
+FLASK_VIEW = ("import os\nimport pathlib\nimport sqlite3\nimport subprocess\n\nfrom flask import Flask, request\n\n"
               "app = Flask(__name__)\n\n\n@app.route('/v')\ndef v():\n    {}\n")
 
 
@@ -404,6 +404,10 @@ FLASK_VIEW = ("import sqlite3\nimport subprocess\n\nfrom flask import Flask, req
      "return '<h1>Hello ' + html.escape(request.args['u']) + '</h1>'"),
     ("BST203", "return '<p>%s %s</p>' % (request.args['q'], request.args['r'])",
      "return '<p>%s %s</p>' % (html.escape(request.args['q']), html.escape(request.args['r']))"),
+    ("BST201", "return open(os.path.join('/srv/files', request.args['f'])).read()",
+     "return open(os.path.join('/srv/files', os.path.basename(request.args['f']))).read()"),
+    ("BST201", "return (pathlib.Path('/srv') / 'docs' / request.args['f']).read_text()",
+     "return (pathlib.Path('/srv') / 'docs' / os.path.basename(request.args['f'])).read_text()"),
     ("BST202", "return subprocess.check_output('ping -c 1 ' + request.args['host'], shell=True)",
      "return subprocess.check_output(['ping', '-c', '1', request.args['host']])"),
 ])
@@ -415,6 +419,9 @@ def test_a_taint_finding_is_fixed_and_verified_gone(rule, statement, expected):
 
 
 def test_a_taint_fix_that_leaves_the_flow_is_not_offered():
+    # A bare path has no base folder to keep the value under: no fix.
+    src = FLASK_VIEW.format("return open(request.args['f']).read()")
+    assert findings(src, "BST201") and fixed(src, "BST201") is None
     # The value names a column: it cannot become a parameter, so there is no fix at all.
     src = FLASK_VIEW.format("return conn.execute(f\"SELECT {request.args['c']} FROM t\")")
     assert findings(src, "BST204") and fixed(src, "BST204") is None

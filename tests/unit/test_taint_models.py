@@ -152,6 +152,8 @@ PAIRS = [
                FLASK + "import xml.etree.ElementTree as ET\n@app.route('/x')\ndef x():\n    n = request.args['n']\n    if not n.isalnum():\n        return 'bad', 400\n    root = ET.parse('users.xml').getroot()\n    return str(root.findall(\".//user[@name='\" + n + \"']\"))\n"),
     ("BST212", FLASK + "from lxml import etree\n@app.route('/x')\ndef x():\n    return str(etree.parse('u.xml').find(f\"//u[@id='{request.args['id']}']\"))\n",
                FLASK + "from lxml import etree\n@app.route('/x')\ndef x():\n    return str(etree.parse('u.xml').find('//u').get(request.args['id']))\n"),
+    ("BST201", FLASK + "import pathlib\n@app.route('/p')\ndef p():\n    return (pathlib.Path('/srv') / 'docs' / request.args['f']).read_text()\n",
+               FLASK + "import pathlib\n@app.route('/p')\ndef p():\n    return (pathlib.Path('/srv') / 'docs' / 'index.txt').read_text()\n"),
     ("BST213", FLASK + "import httpx\n@app.route('/f')\ndef f():\n    return httpx.get(request.args['u']).text\n",
                FLASK + "import httpx\nfrom urllib.parse import urlparse\nALLOWED = {'a.example.com'}\n@app.route('/f')\ndef f():\n    u = request.args['u']\n    parsed = urlparse(u)\n    if parsed.netloc not in ALLOWED:\n        return 'no', 400\n    return httpx.get(u).text\n"),
     ("BST214", FLASK + "import jinja2\n@app.route('/t')\ndef t():\n    return jinja2.Template(request.args['t']).render()\n",

@@ -80,6 +80,7 @@ def _load() -> None:
         recipes_crypto,
         recipes_deploy,
         recipes_html,
+        recipes_paths,
         recipes_shell,
         recipes_sql,
         recipes_statements,

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 _FILE_OPENERS = frozenset({"open", "builtins.open", "io.open", "codecs.open"})
 _STRING_BUILDERS = frozenset({"format", "format_map"})
+_PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
 _XPATH_QUOTES = frozenset({"'", '"'})
 
 
@@ -94,6 +95,8 @@ def _joined(values: list[Value], name: str | None = None) -> Value:
         out = join(out, value.flat())
     if name is not None and out.taint:
         out = out.evolve(kind=name + "()", const=UNKNOWN)
+    elif name in _PATH_TYPES:  # `Path("/srv") / name`: the path's methods are sinks
+        out = out.evolve(kind=name + "()")
     if all(v.known for v in values):
         out = SAFE if out is CLEAN else out.evolve(known=True)
     return out
