@@ -131,7 +131,7 @@ class BlockParser:
         self._members: LRU[tuple[bytes, str], list[int]] = LRU(size)
 
     def parse(self, text: str) -> ast.Module:
-        """The module's statements that parse (RecursionError on absurdly deep code)."""
+        """The module's statements that parse (a block nested too deeply to parse is left out)."""
         lines = text.split("\n")
         body = self._statements(lines, self._starts(lines) or [0], len(lines), "")
         return ast.Module(body=body, type_ignores=[])
@@ -171,7 +171,9 @@ class BlockParser:
                     statements = ast.parse("\n" * (start - 1) + "if 1:\n" + block).body[0].body
                 else:
                     statements = ast.parse("\n" * start + block).body
-            except (SyntaxError, ValueError):
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                # Nesting too deep to parse is reported where the engine parses the statement
+                # ("not analysed", with its lines); here the block stays quiet like a broken one.
                 self._broken.put(key, True)
                 return None
             self._trees.put(key, statements)
