@@ -61,6 +61,8 @@ RETRACTED = [
              "from markupsafe import Markup\ndef f(text):\n    return Markup(text)\n"),
     ("B308", "from django.utils.safestring import mark_safe\ndef f():\n    return mark_safe('<hr>')\n",
              "from django.utils.safestring import mark_safe\ndef f(text):\n    return mark_safe(text)\n"),
+    ("B310", "import urllib.request\ndef f():\n    return urllib.request.urlopen('https://example.com/feed.xml').read()\n",
+             "import urllib.request\ndef f(url):\n    return urllib.request.urlopen(url).read()\n"),
     ("B608", "def f(cur):\n    table = 'users'\n    cur.execute(f'SELECT name FROM {table} WHERE id = 1')\n",
              "def f(cur, table):\n    cur.execute(f'SELECT name FROM {table} WHERE id = 1')\n"),
 ]
@@ -196,6 +198,12 @@ def test_bst127_is_replaced_by_the_taint_finding_on_the_same_redirect():
     safe = FLASK + "from flask import redirect, url_for\n@app.route('/go')\ndef go():\n    return redirect(url_for('show', item=request.args['item']))\n"
     assert reported(safe) == []
     assert "BST127" in {r for r, _ in reported(safe, EXACT)}
+
+
+def test_bst128_is_replaced_by_the_taint_finding_on_the_same_request():
+    vulnerable = FLASK + "import requests\n@app.route('/f')\ndef f():\n    return requests.get(request.args['url'], timeout=5).text\n"
+    assert reported(vulnerable) == [("BST213", 6)]
+    assert {"BST128", "BST213"} <= {r for r, _ in reported(vulnerable, EXACT)}
 
 
 def test_bst130_is_replaced_when_request_data_reaches_that_functions_parser():

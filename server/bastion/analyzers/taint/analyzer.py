@@ -43,7 +43,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 log = logging.getLogger(__name__)
-EVALUATOR_VERSION = "8"  # bumped when the evaluator reads the same models differently
+EVALUATOR_VERSION = "9"  # bumped when the evaluator reads the same models differently
 
 
 @attrs.frozen

@@ -11,10 +11,11 @@ The verdicts are part of the function's cached result, so they depend only on th
 A pattern finding at a seen position is then retracted when its argument is constant or
 sanitized, and replaced when it is tainted and a taint finding (which has the path) reports
 that flow; otherwise it stays. Bastion's own patterns for flows the taint rules follow are
-judged the same way: BST127 (a request value redirected to) against BST210 and BST129 (a
-request value opened or sent as a file) against BST201 at the same call, BST130 (an lxml parser resolving entities) against a BST211 flow into a parser in
+judged the same way: BST127 (a request value redirected to) against BST210, BST128 (a request
+value fetched) against BST213 and BST129 (a request value opened or sent as a file) against
+BST201 at the same call, BST130 (an lxml parser resolving entities) against a BST211 flow into a parser in
 the same function. Bandit's Markup / mark_safe patterns (B308, B703, B704) are judged against
-the HTML sink of the same call. B604 (`shell=True` on an unknown function) and B607 (a partial
+the HTML sink of the same call, and its urlopen pattern (B310) against the SSRF sink. B604 (`shell=True` on an unknown function) and B607 (a partial
 executable path: the weakness is the PATH lookup of a constant program) are not judged.
 """
 
@@ -43,7 +44,9 @@ JUDGED = {
     "B301": ("sink", "deserialize"), "B506": ("sink", "deserialize"),
     "B608": ("string", "sql"),
     "B308": ("sink", "html"), "B703": ("sink", "html"), "B704": ("sink", "html"),
-    "BST127": ("sink", "redirect"), "BST129": ("sink", "path"), "BST130": ("function", "xxe"),
+    "B310": ("sink", "ssrf"),
+    "BST127": ("sink", "redirect"), "BST128": ("sink", "ssrf"), "BST129": ("sink", "path"),
+    "BST130": ("function", "xxe"),
 }
 
 # Functions worth interpreting for the verdicts although they read no source: they call
@@ -51,12 +54,12 @@ JUDGED = {
 TRIGGER = re.compile(
     r"shell\s*=|\b(?:system|popen[234]?|exec[lv]p?e?|spawn[lv]p?e?|eval|exec|loads?|load_all"
     r"|Unpickler|getoutput|getstatusoutput|run|call|check_call|check_output|Popen|Markup"
-    r"|mark_safe)\s*\("
+    r"|mark_safe|urlopen|Request)\s*\("
     r"|(?i:\b(?:select\s.*\sfrom|delete\s+from|insert\s+into|update\s.*\sset)\b)")
 SQL_TEXT = re.compile(r"(?i:\b(?:select\s.*\sfrom|delete\s+from|insert\s+into|update\s.*\sset)\b)")
 # A file holds a judged call only if it names one of these (a substring test is cheap)...
 NEEDLES = ("shell", "system", "popen", "exec", "spawn", "eval", "pickle", "yaml", "dill", "shelve",
-           "subprocess", "getoutput", "Markup", "mark_safe")
+           "subprocess", "getoutput", "Markup", "mark_safe", "urlopen")
 # ... or SQL text, looked for only where one of these is.
 SQL_NEEDLES = ("elect", "ELECT", "nsert", "NSERT", "pdate", "PDATE", "elete", "ELETE")
 
