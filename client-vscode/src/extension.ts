@@ -23,7 +23,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ mana
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (RESTART_KEYS.some((k) => e.affectsConfiguration(`bastion.${k}`))) {
         m.scheduleRestart('a start setting changed (bastion.interpreter, bastion.path or bastion.importStrategy)');
-      } else if (['enable', 'severity', 'confidence', 'select', 'ignore', 'severityMap', 'perPathIgnores', 'exclude']
+      } else if (['enable', 'severity', 'confidence', 'select', 'ignore', 'severityMap', 'perPathIgnores', 'exclude',
+        'banditExact']
         .some((k) => e.affectsConfiguration(`bastion.${k}`))) {
         void m.notifyConfigurationChanged();
       }

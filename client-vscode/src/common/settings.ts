@@ -17,6 +17,7 @@ export interface ServerSettings {
   severityMap: Record<string, LspSeverityName>;
   perPathIgnores: Record<string, string[]>;
   exclude: string[];
+  banditExact?: boolean; // only when set: pyproject.toml's bandit_exact decides otherwise
 }
 
 /** The keys that only the extension uses; changing the first three restarts the server. */
@@ -81,6 +82,7 @@ export function serverSettings(get: Getter): ServerSettings {
     severityMap: Object.keys(map).length ? map : { ...DEFAULT_SEVERITY_MAP },
     perPathIgnores: ppi,
     exclude: stringList(get('exclude')),
+    ...(typeof get('banditExact') === 'boolean' ? { banditExact: get('banditExact') as boolean } : {}),
   };
 }
 

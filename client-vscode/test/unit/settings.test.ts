@@ -27,6 +27,13 @@ describe('serverSettings', () => {
     // the start settings are never sent to the server
     assert.ok(!('interpreter' in s) && !('path' in s));
   });
+
+  it('sends banditExact only when the user set it', () => {
+    assert.ok(!('banditExact' in serverSettings(() => undefined)));
+    assert.equal(serverSettings((k) => (k === 'banditExact' ? true : undefined)).banditExact, true);
+    assert.equal(serverSettings((k) => (k === 'banditExact' ? false : undefined)).banditExact, false);
+    assert.ok(!('banditExact' in serverSettings((k) => (k === 'banditExact' ? 'yes' : undefined))));
+  });
 });
 
 describe('resolveServerCommand', () => {
