@@ -391,7 +391,8 @@ def test_b503_server_side_default_becomes_the_server_protocol():
 
 
 # -- taint findings get the fixes of the bandit findings they replace ----------------------------
-FLASK_VIEW = ("import os\nimport pathlib\nimport sqlite3\nimport subprocess\n\nfrom flask import Flask, request\n\n"
+FLASK_VIEW = ("import os\nimport pathlib\nimport sqlite3\nimport subprocess\n\n"
+              "from flask import Flask, request\n\n"
               "app = Flask(__name__)\n\n\n@app.route('/v')\ndef v():\n    {}\n")
 
 

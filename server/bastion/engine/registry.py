@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from bastion.engine.engine import Engine
 
 
-def default_analyzers() -> list:
+def default_analyzers(incremental: bool = True) -> list:
     # Imported here: loading bandit's plugins is the slowest import, and a scan served from the
     # result cache (see default_version_key) never needs it.
     from bastion.analyzers.bandit_adapter import BanditAdapter
@@ -21,7 +21,8 @@ def default_analyzers() -> list:
     from bastion.analyzers.toml_rules import TomlRulesAnalyzer
 
     # The secrets analyzer reads Python files whole (analyse_file) and is a text analyzer too.
-    return [BanditAdapter(), TomlRulesAnalyzer.from_catalog(), TaintAnalyzer(), SecretsAnalyzer()]
+    return [BanditAdapter(), TomlRulesAnalyzer.from_catalog(), TaintAnalyzer(incremental=incremental),
+            SecretsAnalyzer()]
 
 
 def default_text_analyzers() -> list:
@@ -99,5 +100,6 @@ def create_engine(disk_cache: bool = False, unit_caches: bool = True) -> Engine:
     from bastion.engine.engine import Engine  # not for a scan served from the cache
 
     use_disk = disk_cache and not os.environ.get("BASTION_NO_CACHE")
-    return Engine(default_analyzers(), disk_cache=DiskCache() if use_disk else None,
+    return Engine(default_analyzers(incremental=unit_caches),
+                  disk_cache=DiskCache() if use_disk else None,
                   unit_caches=unit_caches, text_analyzers=default_text_analyzers())

@@ -1,7 +1,8 @@
 """B608 and BST204: a query built with `%`, an f-string or `+` in the `execute` call becomes a
-parameterised query, when every interpolated value sits where SQL expects a value (`= {x}`, `VALUES ({a}, {b})`, `LIMIT {n}`),
-never where it names a table or column, and the driver's placeholder style is known from the
-imports (`sqlite3` uses `?`; psycopg, PyMySQL, MySQLdb and Django's cursor use `%s`)."""
+parameterised query, when every interpolated value sits where SQL expects a value (`= {x}`,
+`VALUES ({a}, {b})`, `LIMIT {n}`), never where it names a table or column, and the driver's
+placeholder style is known from the imports (`sqlite3` uses `?`; psycopg, PyMySQL, MySQLdb and
+Django's cursor use `%s`)."""
 
 from __future__ import annotations
 

@@ -229,6 +229,13 @@ class _CalleeMemo:
         self._facts[function.name] = facts
         return facts
 
+    def judged(self, function: Function) -> bool:
+        """Whether the function may hold a call or SQL text a judged pattern flags: a search of
+        its text, without walking its tree (most functions of a module are not relevant)."""
+        if self.texts is None:
+            return self.facts(function).judged
+        return self.reads_source(function, TRIGGER)
+
     def reads_source(self, function: Function, trigger: re.Pattern) -> bool:
         """Whether the function's text names a source as the module spells it (`trigger`)."""
         if self.cache is None or self.texts is None:
@@ -278,7 +285,7 @@ def _relevant(module: ModuleContext, callees_of: _CalleeMemo, models: Models) ->
     verdicts on those findings (verdicts.py)."""
     trigger = _module_trigger(module, models, callees_of.cache)
     relevant = {f.name for f in module.functions
-                if f.entry is not None or callees_of.facts(f).judged
+                if f.entry is not None or callees_of.judged(f)
                 or (trigger is not None and callees_of.reads_source(f, trigger))}
     for f in module.functions:
         if f.class_name is not None and f"{f.class_name}.__init__" in relevant:

@@ -24,7 +24,7 @@ import attrs
 
 from bastion.analyzers.base import UnitSource, node_lines
 from bastion.analyzers.taint.analysis import analyse_module
-from bastion.analyzers.taint.blocks import BlockParser
+from bastion.analyzers.taint.blocks import BlockParser, WholeParser
 from bastion.analyzers.taint.domain import SINK_CLASSES, Step
 from bastion.analyzers.taint.expressions import Hit
 from bastion.analyzers.taint.sinks import quoted
@@ -89,7 +89,9 @@ class TaintAnalyzer:
     id = "taint"
 
     def __init__(self, models: Models | None = None, rules: list[TaintRule] | None = None,
-                 cache_size: int = 4096) -> None:
+                 cache_size: int = 4096, incremental: bool = True) -> None:
+        """`incremental`: documents are analysed again after each edit (the editor), so the
+        parser keeps block trees to reuse; off for one-off scans, which parse a file once."""
         self.models = models if models is not None else load_models()
         for problem in self.models.problems:
             log.warning("taint model skipped: %s", problem)
@@ -100,7 +102,7 @@ class TaintAnalyzer:
         self._calls: LRU[bytes, tuple] = LRU(cache_size)
         # text digest -> (findings, verdicts, function ranges): the last results (see _result)
         self._texts: LRU[bytes, tuple] = LRU(64)
-        self._parser = BlockParser()
+        self._parser = BlockParser() if incremental else WholeParser()
         # Other workspace modules' summaries (workspace.py), set by the front end that knows
         # the workspace roots: `bastion check`, the scan, the language server.
         self.workspace: SummaryStore | None = None

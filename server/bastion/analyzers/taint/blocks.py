@@ -20,6 +20,7 @@ import hashlib
 import re
 
 from bastion.engine.cache import LRU
+from bastion.parsing import parse_code
 
 _CONTINUES = re.compile(r"(else|elif|except|finally)\b|[)\]}#]")
 _TOKENS = re.compile(r"#|\"\"\"|'''|'(?:\\.|[^'\\])*'?|\"(?:\\.|[^\"\\])*\"?")
@@ -168,9 +169,9 @@ class BlockParser:
         if statements is None and self._broken.get(key) is None:
             try:
                 if indent:  # `if 1:` keeps the document's columns for indented code
-                    statements = ast.parse("\n" * (start - 1) + "if 1:\n" + block).body[0].body
+                    statements = parse_code("\n" * (start - 1) + "if 1:\n" + block).body[0].body
                 else:
-                    statements = ast.parse("\n" * start + block).body
+                    statements = parse_code("\n" * start + block).body
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 # Nesting too deep to parse is reported where the engine parses the statement
                 # ("not analysed", with its lines); here the block stays quiet like a broken one.
@@ -214,3 +215,19 @@ class BlockParser:
         node.end_lineno = body[-1].end_lineno
         node.end_col_offset = body[-1].end_col_offset
         return [node]
+
+
+class WholeParser:
+    """For one-off scans (`bastion check`): a file that parses is parsed once, whole; the block
+    parser, whose caches only pay off when the same document is parsed again after an edit,
+    reads the ones that do not."""
+
+    def __init__(self) -> None:
+        self._blocks = BlockParser(size=256)
+
+    def parse(self, text: str) -> ast.Module:
+        try:
+            return parse_code(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return self._blocks.parse(text)
+

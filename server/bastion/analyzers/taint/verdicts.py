@@ -13,10 +13,11 @@ sanitized, and replaced when it is tainted and a taint finding (which has the pa
 that flow; otherwise it stays. Bastion's own patterns for flows the taint rules follow are
 judged the same way: BST127 (a request value redirected to) against BST210, BST128 (a request
 value fetched) against BST213 and BST129 (a request value opened or sent as a file) against
-BST201 at the same call, BST130 (an lxml parser resolving entities) against a BST211 flow into a parser in
-the same function. Bandit's Markup / mark_safe patterns (B308, B703, B704) are judged against
-the HTML sink of the same call, and its urlopen pattern (B310) against the SSRF sink. B604 (`shell=True` on an unknown function) and B607 (a partial
-executable path: the weakness is the PATH lookup of a constant program) are not judged.
+BST201 at the same call, BST130 (an lxml parser resolving entities) against a BST211 flow into
+a parser in the same function. Bandit's Markup / mark_safe patterns (B308, B703, B704) are
+judged against the HTML sink of the same call, and its urlopen pattern (B310) against the SSRF
+sink. B604 (`shell=True` on an unknown function) and B607 (a partial executable path: the
+weakness is the PATH lookup of a constant program) are not judged.
 """
 
 from __future__ import annotations

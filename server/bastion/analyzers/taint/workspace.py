@@ -44,6 +44,7 @@ from bastion.analyzers.taint.modules import (
 )
 from bastion.analyzers.taint.specs import Models
 from bastion.model.text import byte_to_char_col, line_at, split_lines
+from bastion.parsing import parse_code
 
 _PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -146,7 +147,7 @@ class SummaryStore:
         in (the editor's background work)."""
         with self._lock:
             try:
-                tree = ast.parse(text)
+                tree = parse_code(text)
             except _PARSE_ERRORS:
                 return
             table = import_table(tree, path, self.graph.resolver)
@@ -200,7 +201,7 @@ class SummaryStore:
         module = self._modules.get(path)
         if module is None or module.digest != digest:
             try:
-                tree = ast.parse(text)
+                tree = parse_code(text)
             except _PARSE_ERRORS:
                 return None
             module = _Module(path, digest, tree, split_lines(text),
