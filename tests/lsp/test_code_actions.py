@@ -249,3 +249,33 @@ async def test_eager_client_gets_edits_with_the_list(eager):
     assert "B506" not in codes(await diagnostics_for(eager, uri, 2))
     assert "yaml.safe_load(fh)" in text
     assert list(await actions_at(eager, uri, only=["source.fixAll.bastion"])) == []
+
+
+VIEW = '''import sqlite3
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/user")
+def user():
+    conn = sqlite3.connect("app.db")
+    return str(conn.execute("SELECT id FROM users WHERE name = '" + request.args["n"] + "'").fetchall())
+'''
+
+
+async def test_a_taint_finding_is_fixed_and_its_flow_is_gone(client):
+    """A whole-file finding (BST204, with its path) gets the parameterised-query fix, verified
+    against the whole document, and the diagnostic goes away after the edit."""
+    uri = (client.workspace / "view.py").as_uri()
+    open_document(client, uri, VIEW)
+    diags = await diagnostics_for(client, uri, 1)
+    assert "BST204" in codes(diags) and "B608" not in codes(diags)  # one finding, with its path
+    actions = await actions_at(client, uri, by_code(diags, "BST204"))
+    fix = next(a for a in actions if a.title.startswith("Fix BST204"))
+    assert fix.title == ("Fix BST204: pass the values as query parameters "
+                         "(review: check the ? placeholders suit the driver)")
+    text = await apply_action(client, uri, VIEW, 2, fix)
+    assert """conn.execute("SELECT id FROM users WHERE name = ?", (request.args["n"],))""" in text
+    assert "BST204" not in codes(await diagnostics_for(client, uri, 2))
