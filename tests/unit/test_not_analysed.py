@@ -90,6 +90,9 @@ class Failing:
     def reads_whole(self, function, lines):
         return False
 
+    def forget(self):
+        pass
+
     def analyse_unit(self, unit):
         import ast
         if any(isinstance(n, ast.Name) and n.id == "boom" for n in ast.walk(unit.tree)):

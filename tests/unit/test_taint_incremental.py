@@ -46,3 +46,19 @@ def test_warm_analysis_equals_fresh_analysis(app, seed):
     for version in edits(text, random.Random(seed), 15):
         assert described(warm.analyse_file(version, app)) == described(
             TaintAnalyzer().analyse_file(version, app)), version
+
+
+def test_forgetting_the_caches_changes_no_result():
+    """The engine drops the analyzers' edit caches when the last document closes
+    (`Engine.clear_cache`): the next analysis must give the same findings."""
+    from bastion.config import Config
+    from bastion.engine.registry import create_engine
+
+    engine = create_engine()
+    text = ("import os\nfrom flask import Flask, request\napp = Flask(__name__)\n\n\n"
+            "@app.route('/a')\ndef a():\n    os.system('ls ' + request.args['d'])\n    return ''\n")
+    before = engine.analyse(text, "app.py", Config()).findings
+    engine.clear_cache()
+    after = engine.analyse(text, "app.py", Config()).findings
+    assert [f.rule_id for f in after] == [f.rule_id for f in before] and "BST202" in {
+        f.rule_id for f in after}

@@ -204,6 +204,9 @@ class BanditAdapter:
     def retract(self, text: str, path: str, findings: list[Finding]) -> dict[int, str]:
         return {}
 
+    def forget(self) -> None:
+        pass  # it keeps nothing per document
+
     def analyse_file(self, text: str, path: str) -> list[Finding]:
         """Checks that read the whole file (B613 trojansource); skipped when they cannot match."""
         if not any(char in text for char in _BIDI):

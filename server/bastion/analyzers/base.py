@@ -75,6 +75,10 @@ class Analyzer(Protocol):
         own finding ({} when it judges none). Deterministic in `text`, `findings` and its
         `dependency_key`."""
 
+    def forget(self) -> None:
+        """Drop what it keeps to analyse an edited document again quickly (no document is
+        open any more); results do not change."""
+
     def reads_whole(self, function: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> bool:
         """True when a check may read or report `function` as a whole (not statement by
         statement): the engine then keeps it in one unit. `lines`: the document's lines."""

@@ -231,6 +231,9 @@ class TomlRulesAnalyzer:
     def retract(self, text: str, path: str, findings: list[Finding]) -> dict[int, str]:
         return {}
 
+    def forget(self) -> None:
+        pass  # it keeps nothing per document
+
     def reads_whole(self, function: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> bool:
         return False  # a rule matches one node and the statement holding it
 

@@ -440,6 +440,8 @@ class Engine:
             self._results.clear()
             self._texts.clear()
             forget_chunks()
+            for analyzer in self.analyzers:
+                analyzer.forget()
 
 
 # Units analysed between two yields of a unit-by-unit analysis (a document that does not parse).

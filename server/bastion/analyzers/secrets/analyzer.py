@@ -84,6 +84,9 @@ class SecretsAnalyzer:
     def retract(self, text: str, path: str, findings: list[Finding]) -> dict[int, str]:
         return {}  # it judges no other analyzer's findings
 
+    def forget(self) -> None:
+        pass  # it keeps nothing per document
+
     def fixes(self, text: str, path: str, kind: FileKind, finding: Finding) -> list[TextFix]:
         return []  # moving a secret out of a file is the user's call (see the lessons)
 

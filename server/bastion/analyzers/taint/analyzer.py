@@ -128,6 +128,11 @@ class TaintAnalyzer:
     def analyse_file(self, text: str, path: str) -> list[Finding]:
         return list(self._result(text, path)[0])
 
+    def forget(self) -> None:
+        for cache in (self._functions, self._calls, self._texts):
+            cache.clear()
+        self._parser.forget()
+
     def retract(self, text: str, path: str, findings: list[Finding]) -> dict[int, str]:
         """Index -> why, for the pattern findings the taint verdicts retract (verdicts.py)."""
         found, seen, functions = self._result(text, path)

@@ -131,6 +131,11 @@ class BlockParser:
         # A class body's member starts, relative, by (digest of the body's lines, indent).
         self._members: LRU[tuple[bytes, str], list[int]] = LRU(size)
 
+    def forget(self) -> None:
+        for cache in (self._trees, self._broken, self._members):
+            cache.clear()
+        self._starts = _TopLevelStarts()
+
     def parse(self, text: str) -> ast.Module:
         """The module's statements that parse (a block nested too deeply to parse is left out)."""
         lines = text.split("\n")
@@ -224,6 +229,9 @@ class WholeParser:
 
     def __init__(self) -> None:
         self._blocks = BlockParser(size=256)
+
+    def forget(self) -> None:
+        self._blocks.forget()
 
     def parse(self, text: str) -> ast.Module:
         try:
