@@ -97,5 +97,16 @@ def kind_of(path: str | os.PathLike | None) -> FileKind:
     return discovered_kind(path) or FileKind.PYTHON
 
 
+def named_kind(path: str | os.PathLike) -> FileKind | None:
+    """The kind a file named explicitly (`bastion check PATH`) is read as: its known kind, Python
+    for a script without a suffix or a stub (`.pyi`), None for any other suffix (`README.md`,
+    `logo.png`), which is no source Bastion reads."""
+    kind = discovered_kind(path)
+    if kind is not None:
+        return kind
+    suffix = os.path.splitext(os.path.basename(os.fspath(path)))[1].lower()
+    return FileKind.PYTHON if suffix in ("", ".pyi") else None
+
+
 def is_python(path: str | os.PathLike | None) -> bool:
     return kind_of(path) is FileKind.PYTHON

@@ -211,6 +211,22 @@ def test_unknown_path_is_a_usage_error(tmp_path):
     assert "no-such-dir: no such file or folder" in proc.stderr
 
 
+def test_explicit_file_of_no_known_kind_is_skipped_with_one_line(tmp_path):
+    """A README named on the command line is not read as Python (which would list every line
+    that does not parse); a script without a suffix and a stub still are."""
+    proj = project(tmp_path, {"README.md": "# Shop\n\nRun `make` and open the app.\n",
+                              "deploy": "import pickle\npickle.loads(data)\n",
+                              "api.pyi": "import pickle\n"})
+    proc = bastion("check", "--output-format", "json", "README.md", "deploy", "api.pyi", cwd=proj)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert proc.stderr.count("README.md: skipped, not a file Bastion reads") == 1, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["errors"] == []
+    assert {(f["path"], f["rule_id"]) for f in report["results"]} >= {
+        ("deploy", "B301"), ("deploy", "B403"), ("api.pyi", "B403")}
+    assert [f["path"] for f in report["files"]] == ["deploy", "api.pyi"]
+
+
 def test_unknown_option_is_a_usage_error():
     proc = bastion("check", "--format", "xml", EXAMPLE)
     assert proc.returncode == 2

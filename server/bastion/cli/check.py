@@ -18,7 +18,9 @@ import attrs
 
 from bastion.cli.output import OutputError, ReportTarget
 from bastion.config import ConfigError, config_for_path
+from bastion.filekinds import named_kind
 from bastion.files import UnreadableSource, iter_source_files, read_source
+from bastion.report.escape import escape_control
 from bastion.report.results import CheckResults, FileResult
 from bastion.scan import ScanItem, default_jobs, scan
 
@@ -116,8 +118,14 @@ def run(args: argparse.Namespace) -> int:
     for raw in args.paths:
         root = Path(raw)
         if not root.exists():
-            print(f"bastion: error: {raw}: no such file or folder", file=sys.stderr)
+            print(f"bastion: error: {escape_control(raw)}: no such file or folder", file=sys.stderr)
             return EXIT_ERROR
+        if not root.is_dir() and named_kind(root) is None:
+            # Read as Python, a README would only list the lines that do not parse.
+            print(f"bastion: warning: {escape_control(raw)}: skipped, not a file Bastion reads "
+                  "(Python sources, dependency manifests and lock files, .env, YAML, JSON, TOML, "
+                  "INI, shell scripts, Dockerfiles)", file=sys.stderr)
+            continue
         try:
             config, warnings = config_for_path(root, args.config)
         except ConfigError as exc:
