@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -48,10 +49,15 @@ def copy_small(target: Path) -> Path:
     return tree
 
 
-def timed(cmd: list[str], env: dict | None = None) -> tuple[float, str]:
+def timed(cmd: list[str], env: dict | None = None) -> tuple[float, float, str]:
+    """Wall seconds, CPU seconds (the process and its workers, user + system) and stdout."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=1800)
-    return time.perf_counter() - started, out.stdout
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, out.stdout
 
 
 def main() -> int:
@@ -81,41 +87,49 @@ def main() -> int:
         bastion = [str(bindir / "bastion"), "check", str(tree), "--format", "json", "--bandit-exact",
                    "--fail-on", "never"] + (["--jobs", str(args.jobs)] if args.jobs else [])
         ruff = shutil.which("ruff") or str(bindir / "ruff")
-        times: dict[str, list[float]] = {"bandit": [], "cold": [], "warm": [], "ruff": []}
+        times: dict[str, list[float]] = {k: [] for k in ("bandit", "cold", "warm", "ruff")}
+        cpus: dict[str, list[float]] = {k: [] for k in times}
+
+        def run(name: str, cmd: list[str], run_env: dict) -> str:
+            seconds, cpu, out = timed(cmd, run_env)
+            times[name].append(seconds)
+            cpus[name].append(cpu)
+            return out
+
         for _ in range(args.repeat):
-            seconds, out_bandit = timed([str(bindir / "bandit"), "-r", "-q", "-f", "json",
-                                         str(tree)], base_env)
-            times["bandit"].append(seconds)
+            out_bandit = run("bandit", [str(bindir / "bandit"), "-r", "-q", "-f", "json", str(tree)],
+                             base_env)
             shutil.rmtree(Path(tmp) / "cache", ignore_errors=True)
-            seconds, out_cold = timed(bastion, env)
-            times["cold"].append(seconds)
-            seconds, out_warm = timed(bastion, env)
-            times["warm"].append(seconds)
-            seconds, _ = timed([ruff, "check", "--select", "S", "--no-cache", "--exit-zero", "-q",
-                                str(tree)], base_env)
-            times["ruff"].append(seconds)
+            out_cold = run("cold", bastion, env)
+            out_warm = run("warm", bastion, env)
+            run("ruff", [ruff, "check", "--select", "S", "--no-cache", "--exit-zero", "-q", str(tree)],
+                base_env)
         t_bandit, t_cold, t_warm, t_ruff = (statistics.median(times[k])
                                             for k in ("bandit", "cold", "warm", "ruff"))
+        cpu = {k: statistics.median(v) for k, v in cpus.items()}
     theirs = {(os.path.abspath(r["filename"]), r["test_id"], r["line_number"])
               for r in json.loads(out_bandit)["results"]}
     cold = {(os.path.abspath(r["path"]), r["rule_id"], r["line"]) for r in json.loads(out_cold)["results"]
             if r["rule_id"][1:].isdigit()}
     warm = {(os.path.abspath(r["path"]), r["rule_id"], r["line"]) for r in json.loads(out_warm)["results"]
             if r["rule_id"][1:].isdigit()}
-    rows = [("bandit -r", t_bandit, len(theirs)), ("bastion check (cold cache)", t_cold, len(cold)),
-            ("bastion check (warm cache)", t_warm, len(warm)), ("ruff check --select S", t_ruff, None)]
+    rows = [("bandit -r", "bandit", len(theirs)), ("bastion check (cold cache)", "cold", len(cold)),
+            ("bastion check (warm cache)", "warm", len(warm)), ("ruff check --select S", "ruff", None)]
+    wall = {"bandit": t_bandit, "cold": t_cold, "warm": t_warm, "ruff": t_ruff}
     load = f", load {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
     runs = f"; median of {args.repeat} runs" if args.repeat > 1 else ""
     print(f"{len(files)} files, {lines} lines; {os.cpu_count()} cores{load}{runs}")
     if args.markdown:
-        print("| tool | seconds | bandit-id findings |\n|---|---|---|")
-        for name, secs, count in rows:
-            print(f"| {name} | {secs:.2f} | {'' if count is None else count} |")
+        print("| tool | seconds | CPU seconds | bandit-id findings |\n|---|---|---|---|")
+        for name, key, count in rows:
+            print(f"| {name} | {wall[key]:.2f} | {cpu[key]:.2f} | {'' if count is None else count} |")
     else:
-        for name, secs, count in rows:
-            print(f"{name:<30}{secs:>8.2f} s  {'' if count is None else count}")
+        print(f"{'':<30}{'wall':>8}  {'CPU':>8}")
+        for name, key, count in rows:
+            print(f"{name:<30}{wall[key]:>8.2f}  {cpu[key]:>8.2f} s  {'' if count is None else count}")
     print(f"cold speed-up over bandit: {t_bandit / t_cold:.1f}x (cold = {t_cold / t_bandit:.2f}x "
-          f"bandit's time); warm over cold: {t_cold / t_warm:.1f}x")
+          f"bandit's time; CPU {cpu['cold'] / cpu['bandit']:.2f}x); warm over cold: "
+          f"{t_cold / t_warm:.1f}x")
     same = theirs == cold == warm
     print("findings identical to bandit:", same)
     if not same:

@@ -15,7 +15,7 @@ import pytest
 from packaging.version import Version
 
 from bastion.cli.main import main
-from bastion.deps import store
+from bastion.deps import location, store
 
 RECORDS = [
     {"id": "TEST-2026-1", "modified": "2026-11-30T10:00:00Z", "aliases": ["CVE-2026-0001"],
@@ -52,7 +52,7 @@ def test_import_zip_then_info(tmp_path, data_dir, capsys):
     archive.write_bytes(fixture_zip())
     assert main(["db", "import", str(archive), "--source", "fixture"]) == 0
     assert "imported 1 advisories on 1 packages (1 withdrawn" in capsys.readouterr().out
-    path = data_dir / store.FILE_NAME
+    path = data_dir / location.FILE_NAME
     assert stat.S_IMODE(os.stat(data_dir).st_mode) == 0o700
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     index = store.load()
@@ -80,13 +80,13 @@ def test_import_of_nothing_useful_keeps_the_index(tmp_path, data_dir, capsys):
     empty.mkdir()
     assert main(["db", "import", str(empty)]) == 1
     assert "no PyPI advisory" in capsys.readouterr().err
-    assert not (data_dir / store.FILE_NAME).exists()
+    assert not (data_dir / location.FILE_NAME).exists()
     assert main(["db", "import", str(tmp_path / "missing.zip")]) == 1
 
 
 def test_a_corrupted_stored_index_is_reported_not_used(data_dir, capsys):
     data_dir.mkdir(parents=True)
-    (data_dir / store.FILE_NAME).write_bytes(b"\x1f\x8b garbage")
+    (data_dir / location.FILE_NAME).write_bytes(b"\x1f\x8b garbage")
     assert main(["db", "info"]) == 1
     assert "not a gzip file" in capsys.readouterr().err
 
@@ -133,7 +133,7 @@ def test_update_downloads_from_the_configured_url(server, data_dir, capsys, monk
 def test_update_failure_keeps_the_index(server, data_dir, capsys):
     assert main(["db", "update", "--url", f"{server}/missing.zip"]) == 1
     assert "404" in capsys.readouterr().err
-    assert not (data_dir / store.FILE_NAME).exists()
+    assert not (data_dir / location.FILE_NAME).exists()
     assert main(["db", "update", "--url", "file:///etc/passwd"]) == 1
 
 
@@ -169,7 +169,7 @@ def test_a_corrupted_index_makes_manifests_not_analysed(data_dir):
     from bastion.deps import analysis
 
     data_dir.mkdir(parents=True)
-    (data_dir / store.FILE_NAME).write_bytes(b"\x1f\x8b garbage")
+    (data_dir / location.FILE_NAME).write_bytes(b"\x1f\x8b garbage")
     result = analysis.analyse("requirements.txt", "requests==2.19.0\nreqeusts==1.0\n")
     (problem,) = result.not_analysed
     assert "advisory index unusable" in problem.reason and "not a gzip file" in problem.reason

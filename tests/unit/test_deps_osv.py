@@ -12,6 +12,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from bastion.deps import fix, index, locks, match, osv, requirements_txt, store
+from bastion.deps.location import shipped_index_path
 from bastion.deps.osv_source import build_index
 from bastion.model import Level
 
@@ -24,7 +25,7 @@ SNAPSHOT = next((p / "pypa-advisory-database-2024-10-10.tar.gz" for p in SNAPSHO
 
 @pytest.fixture(scope="module")
 def shipped():
-    return store.load(store.shipped_index_path())
+    return store.load(shipped_index_path())
 
 
 def covers(events, version):
@@ -172,7 +173,7 @@ def corrupt(raw: dict) -> bytes:
     lambda raw: raw.update(created="yesterday"),
 ])
 def test_a_corrupted_index_is_refused_clearly(damage):
-    raw = json.loads(gzip.decompress(store.shipped_index_path().read_bytes()))
+    raw = json.loads(gzip.decompress(shipped_index_path().read_bytes()))
     damage(raw)
     with pytest.raises(index.InvalidIndex):
         index.loads(corrupt(raw))
@@ -194,5 +195,5 @@ def test_shipped_index_is_rebuilt_from_the_snapshot():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     rebuilt, _ = build_index(str(SNAPSHOT), module.SOURCE)
-    shipped = json.loads(gzip.decompress(store.shipped_index_path().read_bytes()))
+    shipped = json.loads(gzip.decompress(shipped_index_path().read_bytes()))
     assert rebuilt == shipped

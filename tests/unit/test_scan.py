@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import sysconfig
 from pathlib import Path
 
@@ -14,6 +16,19 @@ STDLIB = Path(sysconfig.get_paths()["stdlib"])
 
 def test_cache_key_version_without_analyzers_matches_the_engine():
     assert default_version_key() == create_engine().version_key
+
+
+def test_cache_key_version_imports_no_analyzer():
+    """A scan served from the result cache reads the analyzers' versions (analyzers/versions.py),
+    not the analyzers: importing them was most of a warm scan's time."""
+    probe = ("import sys; from bastion.engine.registry import default_version_key; "
+             "default_version_key(); print(' '.join(sorted(sys.modules)))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True, cwd=Path(__file__).parent).stdout.split()
+    heavy = [name for name in loaded if name.startswith(
+        ("bandit", "bastion.analyzers.taint", "bastion.analyzers.secrets", "bastion.analyzers.deps",
+         "bastion.analyzers.toml_rules", "bastion.deps.index", "bastion.deps.store", "libcst"))]
+    assert heavy == []
 
 
 def test_warm_scan_equals_cold_scan(tmp_path, monkeypatch):

@@ -2,29 +2,29 @@
 
 To add one: a class implementing `analyzers/text_base.py`'s `TextAnalyzer`, constructible
 without arguments and cheap to construct (load data lazily, on the first analysis), named below
-by module and class. Its `id` and `version` are class attributes: the result cache's key is
-read from them without building the analyzer (`versions_key`).
+by module and class, with its `id` and its version as analyzers/versions.py gives it: the result
+cache's key is read from there without importing the analyzer (`versions_key`), and the class's
+own `id` and `version` must be the same (tests/unit/test_text_documents.py).
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 
-# (module, class), in the order their findings are produced.
-TEXT_ANALYZERS: tuple[tuple[str, str], ...] = (
-    ("bastion.analyzers.secrets.analyzer", "SecretsAnalyzer"),
-    ("bastion.analyzers.deps.analyzer", "DepsAnalyzer"),
+from bastion.analyzers import versions
+
+# (module, class, id, version), in the order their findings are produced.
+TEXT_ANALYZERS: tuple[tuple[str, str, str, Callable[[], str]], ...] = (
+    ("bastion.analyzers.secrets.analyzer", "SecretsAnalyzer", "secrets", lambda: versions.SECRETS),
+    ("bastion.analyzers.deps.analyzer", "DepsAnalyzer", "deps", versions.deps_version),
 )
 
 
-def _classes() -> list[type]:
-    return [getattr(importlib.import_module(module), name) for module, name in TEXT_ANALYZERS]
-
-
 def text_analyzers() -> list:
-    return [cls() for cls in _classes()]
+    return [getattr(importlib.import_module(module), name)() for module, name, _, _ in TEXT_ANALYZERS]
 
 
 def versions_key() -> str:
     """The part of `Engine.version_key` the registered text analyzers contribute."""
-    return "".join(f"|{cls.id}={cls.version}" for cls in _classes())
+    return "".join(f"|{id_}={version()}" for _, _, id_, version in TEXT_ANALYZERS)

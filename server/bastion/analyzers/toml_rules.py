@@ -31,6 +31,7 @@ from bastion.analyzers.matchers import (
     compile_match,
     validate_match,
 )
+from bastion.analyzers.versions import TOML_RULES_EVALUATOR, catalog_version, toml_files
 from bastion.model import Finding, Level
 
 if sys.version_info >= (3, 11):
@@ -42,7 +43,6 @@ __all__ = ["OwnRule", "RuleError", "TomlRulesAnalyzer", "compile_rule", "validat
 
 log = logging.getLogger(__name__)
 
-EVALUATOR_VERSION = "1"
 _RULE_ID = re.compile(r"^BST\d{3}$")
 _RULE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
@@ -116,29 +116,6 @@ def _python_check(name: str):
     return getattr(module, "CHECKS", {}).get(name)
 
 
-def _rule_files(directory: Path) -> list[tuple[Path, bytes]]:
-    found = []
-    try:
-        paths = sorted(Path(directory).glob("*.toml"))
-    except OSError:
-        paths = []
-    for path in paths:
-        try:
-            found.append((path, path.read_bytes()))
-        except OSError as exc:
-            log.warning("skipping rule file %s: %s", path, exc)
-    return found
-
-
-def catalog_version(directory: Path) -> str:
-    """The analyzer's version for these rule files (their digest), without compiling them: a
-    cached scan needs the version for its cache keys, not the rules."""
-    digest = hashlib.blake2b(EVALUATOR_VERSION.encode(), digest_size=8)
-    for path, data in _rule_files(directory):
-        digest.update(path.name.encode() + b"\0" + data + b"\0")
-    return f"{EVALUATOR_VERSION}+{digest.hexdigest()}"
-
-
 class TomlRulesAnalyzer:
     """Runs every own rule over a unit in one walk of its tree."""
 
@@ -147,7 +124,7 @@ class TomlRulesAnalyzer:
     def __init__(self, rules: Iterable[OwnRule], version: str = "") -> None:
         self.rules = sorted(rules, key=lambda r: r.id)
         digest = hashlib.blake2b(repr([(r.id, r.name) for r in self.rules]).encode(), digest_size=8)
-        self.version = version or f"{EVALUATOR_VERSION}+{digest.hexdigest()}"
+        self.version = version or f"{TOML_RULES_EVALUATOR}+{digest.hexdigest()}"
         self._calls: dict[str, list[tuple[OwnRule, CallPattern]]] = defaultdict(list)
         self._methods: dict[str, list[tuple[OwnRule, CallPattern]]] = defaultdict(list)
         self._wild_calls: list[tuple[str, tuple[OwnRule, CallPattern]]] = []  # (prefix, entry)
@@ -194,10 +171,13 @@ class TomlRulesAnalyzer:
                 directory = rules_dir() / "bastion"
             except Exception:  # noqa: BLE001 - never fail the server on a missing catalog
                 log.exception("cannot locate the rule catalog")
-                return cls([], f"{EVALUATOR_VERSION}+none")
+                return cls([], f"{TOML_RULES_EVALUATOR}+none")
         rules: list[OwnRule] = []
         seen: set[str] = set()
-        for path, data in _rule_files(directory):
+        for path, data in toml_files(directory):
+            if data is None:
+                log.warning("skipping rule file %s: cannot be read", path)
+                continue
             try:
                 table = tomllib.loads(data.decode("utf-8"))
                 if "taint" in table or "analyzer" in table:

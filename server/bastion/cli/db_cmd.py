@@ -111,17 +111,17 @@ def _download(url: str, target: str) -> None:
 
 
 def run_info(args: argparse.Namespace) -> int:
-    from bastion.deps import store
+    from bastion.deps import location, store
     from bastion.deps.index import InvalidIndex
     from bastion.report.escape import escape_control
 
-    path = store.current_path()
+    path = location.current_path()
     try:
         index = store.load(path)
     except InvalidIndex as exc:
         return _error(f"{exc}; run `bastion db update`, or delete the file to use the shipped "
                       "index")
-    facts = {"path": str(path), "shipped": path == store.shipped_index_path(),
+    facts = {"path": str(path), "shipped": path == location.shipped_index_path(),
              "source": index.source, "data_up_to": index.created.strftime("%Y-%m-%d"),
              "age_days": index.age_days(), "advisories": index.advisory_count,
              "packages": len(index.packages), "stale": store.is_stale(index),

@@ -19,9 +19,9 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from bastion.deps import osv
+from bastion.deps.location import SCHEMA
 
 FORMAT = "bastion-osv-index"
-SCHEMA = 1
 MAX_INDEX_BYTES = 64 * 1024 * 1024  # decompressed: the PyPI export is about 20 MiB as JSON
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")

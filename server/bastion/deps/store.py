@@ -13,40 +13,17 @@ import stat
 import tempfile
 import threading
 from datetime import datetime, timezone
-from importlib import resources
 from pathlib import Path
 
 from bastion.deps import index as index_module
 from bastion.deps.index import AdvisoryIndex, InvalidIndex
+from bastion.deps.location import FILE_NAME, current_path, data_dir
 from bastion.files import UnreadableSource, read_limited
 
 STALE_DAYS = 30
 MAX_FILE_BYTES = 32 * 1024 * 1024
-FILE_NAME = f"advisories-v{index_module.SCHEMA}.json.gz"
 _lock = threading.Lock()
 _loaded: dict[tuple, AdvisoryIndex] = {}
-
-
-def data_dir() -> Path:
-    folder = os.environ.get("BASTION_DATA_DIR")
-    if folder:
-        return Path(folder)
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("bastion"))
-
-
-def user_index_path() -> Path:
-    return data_dir() / FILE_NAME
-
-
-def shipped_index_path() -> Path:
-    return Path(str(resources.files("bastion.deps").joinpath("data/advisories.json.gz")))
-
-
-def current_path() -> Path:
-    user = user_index_path()
-    return user if os.path.lexists(user) else shipped_index_path()
 
 
 def load(path: Path | None = None) -> AdvisoryIndex:

@@ -34,9 +34,8 @@ def default_text_analyzers() -> list:
 def default_version_key() -> str:
     """`create_engine().version_key` without loading bandit's plugins or compiling the rules."""
     from bastion.analyzers.bandit_cwe import cwe_digest
-    from bastion.analyzers.taint.analyzer import taint_version
     from bastion.analyzers.text_registry import versions_key
-    from bastion.analyzers.toml_rules import catalog_version
+    from bastion.analyzers.versions import catalog_version, taint_version
     from bastion.catalog.paths import rules_dir
 
     return (f"bandit={bandit_version()}+cwe{cwe_digest()}"

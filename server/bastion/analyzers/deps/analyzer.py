@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 
 from bastion.analyzers.text_base import TextEdit, TextFix
+from bastion.analyzers.versions import deps_version
 from bastion.deps import analysis, fix, match, store
 from bastion.deps.index import InvalidIndex
 from bastion.deps.names import parser_for
@@ -18,17 +19,9 @@ from bastion.filekinds import FileKind
 from bastion.model import Finding, NotAnalysed
 
 
-def _index_identity() -> str:
-    try:
-        info = os.stat(store.current_path())
-    except OSError:
-        return "missing"
-    return f"{info.st_size}-{info.st_mtime_ns}"
-
-
 class DepsAnalyzer:
     id = "deps"
-    version = f"1:{_index_identity()}"
+    version = deps_version()  # the index in use when the process started
     kinds = frozenset({FileKind.REQUIREMENTS, FileKind.PYPROJECT, FileKind.LOCK})
 
     def rule_ids(self) -> dict[str, str]:

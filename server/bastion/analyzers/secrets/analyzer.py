@@ -17,6 +17,7 @@ from bastion.analyzers.secrets.allow import is_test_path
 from bastion.analyzers.secrets.formats import FORMATS, TOKEN_CHARS
 from bastion.analyzers.secrets.generic import GENERIC_LABEL, generic_secrets
 from bastion.analyzers.text_base import TextFix
+from bastion.analyzers.versions import SECRETS as SECRETS_VERSION
 from bastion.filekinds import TEXT_KINDS, FileKind
 from bastion.model import Finding, Level, Span
 from bastion.model.redact import redacted
@@ -31,7 +32,6 @@ RULES = {
 }
 GENERIC = "BST306"
 FINGERPRINT_ROUNDS = 2_000
-VERSION = "3"
 # Use of Hard-coded Credentials, but for keys: Use of Hard-coded Cryptographic Key.
 _CWE = {"BST303": 321}
 
@@ -60,7 +60,7 @@ class _Positions:
 
 class SecretsAnalyzer:
     id = "secrets"
-    version = VERSION
+    version = SECRETS_VERSION
     kinds = TEXT_KINDS
 
     def rule_ids(self) -> dict[str, str]:

@@ -30,6 +30,7 @@ from bastion.analyzers.taint.expressions import Hit
 from bastion.analyzers.taint.sinks import quoted
 from bastion.analyzers.taint.specs import Models, load_models
 from bastion.analyzers.taint.verdicts import may_hold_judged, retractions
+from bastion.analyzers.versions import taint_version
 from bastion.engine.cache import LRU
 from bastion.model import Finding, FlowStep, Level, Span
 from bastion.model.text import byte_to_char_col, line_at, split_lines
@@ -43,7 +44,6 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 log = logging.getLogger(__name__)
-EVALUATOR_VERSION = "9"  # bumped when the evaluator reads the same models differently
 
 
 @attrs.frozen
@@ -76,13 +76,6 @@ def load_taint_rules(directory: Path | None = None) -> list[TaintRule]:
                 ValueError) as exc:
             log.warning("skipping taint rule %s: %s", path, exc)
     return rules
-
-
-def taint_version(digest: str | None = None) -> str:
-    """The analyzer's version for the shipped models, without loading them."""
-    from bastion.analyzers.taint.specs import models_digest
-
-    return f"{EVALUATOR_VERSION}+{digest or models_digest()}"
 
 
 class TaintAnalyzer:

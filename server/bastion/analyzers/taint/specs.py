@@ -10,7 +10,6 @@ here. `load_models` never raises: a bad file is reported and left out.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sys
 from pathlib import Path
@@ -19,13 +18,13 @@ import attrs
 
 from bastion.analyzers.matchers import NameSet
 from bastion.analyzers.taint.domain import SINK_CLASSES
+from bastion.analyzers.versions import models_digest, taint_models_dir, toml_files
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-SPEC_VERSION = "1"
 # Modules nearly every file imports: their sources are recognised by the source's own name.
 _EVERYWHERE = frozenset({"os", "sys", "builtins", "io"})
 SECTIONS = ("source", "entry", "sink", "sanitizer", "guard", "propagator")
@@ -188,38 +187,10 @@ class Models:
         return self._gate
 
 
-def models_dir() -> Path:
-    from bastion.catalog.paths import rules_dir
-
-    return rules_dir() / "taint"
-
-
-def _model_files(directory: Path) -> list[tuple[Path, bytes | None]]:
-    try:
-        paths = sorted(Path(directory).glob("*.toml"))
-    except OSError:
-        return []
-    found = []
-    for path in paths:
-        try:
-            found.append((path, path.read_bytes()))
-        except OSError:
-            found.append((path, None))
-    return found
-
-
-def models_digest(directory: Path | None = None) -> str:
-    """The models' version (a digest of the files), without parsing them: cache keys need it."""
-    digest = hashlib.blake2b(SPEC_VERSION.encode(), digest_size=8)
-    for path, data in _model_files(directory or models_dir()):
-        digest.update(path.name.encode() + b"\0" + (data or b"") + b"\0")
-    return f"{SPEC_VERSION}+{digest.hexdigest()}"
-
-
 def load_models(directory: Path | None = None) -> Models:
-    directory = directory or models_dir()
+    directory = directory or taint_models_dir()
     models = Models()
-    files = _model_files(directory)
+    files = toml_files(directory)
     for path, data in files:
         try:
             if data is None:

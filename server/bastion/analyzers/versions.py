@@ -1,0 +1,75 @@
+"""The default analyzers' versions, which the result cache's keys carry, read without importing
+the analyzers: a scan served from the result cache builds no analyzer, and importing them (the
+taint models, the secret formats, the advisory index's parser) was most of its time
+(engine/registry.py's `default_version_key`). Each analyzer's version lives here, and the
+analyzer reads it from here.
+
+A version is a number bumped when the analyzer reads the same input differently, plus a digest
+of the data files it reads (rule and model files) or their identity (the advisory index).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+TOML_RULES_EVALUATOR = "1"  # own rules (analyzers/toml_rules.py)
+TAINT_EVALUATOR = "9"  # bumped when the taint evaluator reads the same models differently
+TAINT_SPEC = "1"  # bumped when the same model files are loaded differently
+SECRETS = "3"
+DEPS = "1"
+
+
+def toml_files(directory: Path) -> list[tuple[Path, bytes | None]]:
+    """Each `*.toml` of `directory` with its bytes (None: unreadable), sorted by name."""
+    try:
+        paths = sorted(Path(directory).glob("*.toml"))
+    except OSError:
+        return []
+    found = []
+    for path in paths:
+        try:
+            found.append((path, path.read_bytes()))
+        except OSError:
+            found.append((path, None))
+    return found
+
+
+def _files_digest(number: str, files: list[tuple[Path, bytes | None]]) -> str:
+    digest = hashlib.blake2b(number.encode(), digest_size=8)
+    for path, data in files:
+        digest.update(path.name.encode() + b"\0" + (data or b"") + b"\0")
+    return f"{number}+{digest.hexdigest()}"
+
+
+def catalog_version(directory: Path) -> str:
+    """The own rules analyzer's version for these rule files, without compiling them."""
+    return _files_digest(TOML_RULES_EVALUATOR, [(p, d) for p, d in toml_files(directory) if d is not None])
+
+
+def taint_models_dir() -> Path:
+    from bastion.catalog.paths import rules_dir
+
+    return rules_dir() / "taint"
+
+
+def models_digest(directory: Path | None = None) -> str:
+    """The taint models' digest, without parsing them."""
+    return _files_digest(TAINT_SPEC, toml_files(directory or taint_models_dir()))
+
+
+def taint_version(digest: str | None = None) -> str:
+    """The taint analyzer's version for the models of this digest (the shipped ones by default)."""
+    return f"{TAINT_EVALUATOR}+{digest or models_digest()}"
+
+
+def deps_version() -> str:
+    """The dependency analyzer's version: the identity of the advisory index file in use."""
+    from bastion.deps.location import current_path
+
+    try:
+        info = os.stat(current_path())
+    except OSError:
+        return f"{DEPS}:missing"
+    return f"{DEPS}:{info.st_size}-{info.st_mtime_ns}"
