@@ -83,6 +83,35 @@ async def test_editing_the_helper_module_changes_the_importer(client):
     assert back.related_information[-1].location.uri == db
 
 
+SAFE_DB = DB.replace("cursor.execute(sql)", 'cursor.execute("SELECT 1 WHERE ? = 1", (sql,))')
+
+
+async def test_a_helper_changed_on_disk_changes_the_importer(client):
+    """The helper module is never opened: a checkout or another tool rewrites it, and the
+    client's file event (the server registers a watcher for `**/*.py`) is what tells."""
+    package = client.workspace / "shop"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    db = package / "db.py"
+    db.write_text(DB)
+    (package / "views.py").write_text(VIEWS)
+    views = (package / "views.py").as_uri()
+
+    def changed():
+        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+            types.FileEvent(uri=db.as_uri(), type=types.FileChangeType.Changed)]))
+
+    open_document(client, views, VIEWS)
+    await until(client, views, 1, sql)
+    db.write_text(SAFE_DB)
+    changed()
+    await until(client, views, 1, lambda diags: not sql(diags))
+    db.write_text(DB)
+    changed()
+    [back] = sql(await until(client, views, 1, sql))
+    assert back.related_information[-1].location.uri == db.as_uri()
+
+
 async def test_the_workspace_scan_uses_the_summaries(vscode):
     """Unopened files, enough of them for worker processes, and one analysed in the server
     after the scan (a saved file scanned again)."""

@@ -1,12 +1,13 @@
 """Workspace summaries in the editor: the taint summaries of the workspace modules that open
 documents import, computed in the background, never on the keystroke path.
 
-An edit only records the document's new text and marks the module's summaries stale (a set
-add, no lock); a quarter of a second after the last edit, the background thread recomputes
-the summaries the open documents use (the engine's `SummaryStore` in its editor mode: the
-analyses read only what this service published). A document whose usable summaries changed is
-analysed again. Until a summary exists, documents are analysed without it; while a module's
-edits are not yet summarised, its old summary is used at medium confidence.
+An edit (or a file event for a module changed on disk) only records the document's new text
+and marks the module's summaries stale (a set add, no lock); a quarter of a second after the
+last edit, the background thread recomputes the summaries the open documents use (the engine's
+`SummaryStore` in its editor mode: the analyses read only what this service published). A
+document whose usable summaries changed is analysed again. Until a summary exists, documents
+are analysed without it; while a module's edits are not yet summarised, its old summary is used
+at medium confidence.
 
 Threads: the event loop owns `_texts` (open documents' texts by real path; the background
 reads single entries of it) and `_pending`; the one background thread (`_executor`) runs every
@@ -70,6 +71,18 @@ class SummaryService:
             self._store.mark_stale(real)
             self._pending.add(real)
             self._settle()
+
+    def disk_changed(self, path: str) -> None:
+        """A file event: a module changed on disk. An open document's text stays what the
+        editor says it is; any other module is read again."""
+        if self._store is None:
+            return
+        real = os.path.realpath(path)
+        if real in self._texts:
+            return
+        self._store.mark_stale(real)
+        self._pending.add(real)
+        self._settle()
 
     def _settle(self) -> None:
         if self._timer is not None:

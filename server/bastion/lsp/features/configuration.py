@@ -41,10 +41,11 @@ def register(server) -> None:
             try:
                 await ls.client_register_capability_async(types.RegistrationParams(registrations=[
                     types.Registration(
-                        id="bastion-pyproject-watch",
+                        id="bastion-file-watch",
                         method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
                         register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=[
-                            types.FileSystemWatcher(glob_pattern="**/pyproject.toml")]),
+                            types.FileSystemWatcher(glob_pattern="**/pyproject.toml"),
+                            types.FileSystemWatcher(glob_pattern="**/*.py")]),
                     )]))
             except Exception as exc:  # pyproject changes are still seen through their mtime
                 log.info("file watcher registration refused: %s", exc)
@@ -64,8 +65,19 @@ def register(server) -> None:
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     async def did_change_watched_files(ls, params: types.DidChangeWatchedFilesParams) -> None:
-        ls.session.settings.forget_files()
-        ls.reanalyse_all()
+        """A Python module changed on disk (a checkout, another tool): the workspace summaries
+        of the documents importing it are computed again. Anything else watched is
+        configuration: every document is analysed again under the files' new settings."""
+        configuration = False
+        for change in params.changes:
+            path = uri_to_path(change.uri)
+            if path is not None and path.endswith((".py", ".pyw")):
+                ls.summaries.disk_changed(path)
+            else:
+                configuration = True
+        if configuration:
+            ls.session.settings.forget_files()
+            ls.reanalyse_all()
 
 
 async def pull_client_settings(ls, announce: bool = True) -> None:
