@@ -17,7 +17,7 @@ from bastion.model import Level
 APPS = Path(__file__).resolve().parents[1] / "fixtures" / "taint_workspace"
 EXPECT = re.compile(r"# expect: (BST2\d\d)")
 CASES = [("flask_app", "shop/views.py"), ("django_app", "blog/views.py"),
-         ("fastapi_app", "api/main.py")]
+         ("fastapi_app", "api/main.py"), ("classes_app", "inventory/views.py")]
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +94,15 @@ def test_an_edited_helper_changes_the_result(analyzer, tmp_path):
     assert {44, 54} <= after
 
 
+def test_a_package_named_as_the_root_resolves_its_own_imports(analyzer):
+    """`bastion check inventory/`: `inventory.repository` is found from the folder the package
+    is in, and only files inside the named package are read."""
+    root = APPS / "classes_app"
+    as_package = {(f.line, f.rule_id) for f in _analyse(analyzer, root / "inventory", "views.py")}
+    assert as_package == {(f.line, f.rule_id) for f in _analyse(analyzer, root, "inventory/views.py")}
+    assert len(as_package) == 4
+
+
 def test_imports_outside_the_roots_are_not_followed(analyzer, tmp_path):
     """Only files under the roots are workspace modules: a root holding only the views sees
     no helper (they are not read, let alone imported)."""
@@ -121,6 +130,20 @@ def test_editor_mode_reads_only_what_was_prepared(analyzer):
         assert stale[17].steps == fresh[17].steps
     finally:
         analyzer.workspace = None
+
+
+def test_editor_mode_prepares_the_methods_of_imported_classes(analyzer):
+    root = APPS / "classes_app"
+    path = root / "inventory" / "views.py"
+    text = path.read_text(encoding="utf-8")
+    store = SummaryStore([str(root)], analyzer.models, analyzer.version, compute=False)
+    analyzer.workspace = store
+    try:
+        store.prepare(text, str(path))
+        found = {(f.line, f.rule_id) for f in analyzer.analyse_file(text, str(path))}
+    finally:
+        analyzer.workspace = None
+    assert found == {(16, "BST204"), (27, "BST204"), (33, "BST204"), (48, "BST202")}
 
 
 def test_an_import_cycle_gives_the_same_result_in_any_order(analyzer):

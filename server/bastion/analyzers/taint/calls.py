@@ -146,8 +146,15 @@ def _summary_for(ev: Evaluator, node: ast.Call, inputs: list[Value],
             return method
     external = ev.module.external
     if external is not None and not (isinstance(func, ast.Name) and func.id in ev.env):
-        name = ev.qualname(func)  # a function of another workspace module (workspace.py)
-        return external(name, any(v.tainted for v in inputs)) if name is not None else None
+        # A function of another workspace module, a method of its module-level instance
+        # (`db.query`), or of an instance of its class (`Repo(root).read`) (workspace.py).
+        tainted = any(v.tainted for v in inputs)
+        name = ev.qualname(func)
+        found = external(name, tainted) if name is not None else None
+        if found is None and isinstance(func, ast.Attribute) and receiver is not None \
+                and not receiver.taint and receiver.kind is not None and receiver.kind.endswith("()"):
+            found = external(f"{receiver.kind[:-2]}.{func.attr}", tainted)
+        return found
     return None
 
 

@@ -28,20 +28,25 @@ def digest_of(text: str) -> str:
 
 
 class ModuleResolver:
-    """Module names to files under the roots (each root and its `src/` folder, for src layouts);
-    relative imports from the importer's package. A name resolves only to a regular `.py` file
-    (a module, or a package's `__init__.py`) inside a root."""
+    """Module names to files under the roots (each root and its `src/` folder, for src layouts,
+    and for a root that is a package, `bastion check shop/`, the folder its outermost package
+    is in, where `shop.db` is found); relative imports from the importer's package. A name
+    resolves only to a regular `.py` file (a module, or a package's `__init__.py`) inside a root."""
 
     def __init__(self, roots: Iterable[str]) -> None:
         bases: list[str] = []
+        limits: list[str] = []
         for root in roots:
             root = os.path.realpath(root)
             if os.path.isfile(root):
                 root = os.path.dirname(root)
-            for base in (root, os.path.join(root, "src")):
+            if os.path.isdir(root) and root not in limits:
+                limits.append(root)
+            for base in (root, os.path.join(root, "src"), _above_packages(root)):
                 if os.path.isdir(base) and base not in bases:
                     bases.append(base)
         self.bases = tuple(bases)
+        self._limits = tuple(limits)
         self._memo: dict[tuple[str, str, int], str | None] = {}
 
     def resolve(self, name: str, importer: str | None, level: int = 0) -> str | None:
@@ -76,7 +81,14 @@ class ModuleResolver:
 
     def inside(self, path: str) -> bool:
         real = os.path.realpath(path)
-        return any(real.startswith(base + os.sep) for base in self.bases)
+        return any(real.startswith(root + os.sep) for root in self._limits)
+
+
+def _above_packages(folder: str) -> str:
+    """The first folder above `folder` that is no package (`folder` itself when it is none)."""
+    while os.path.isfile(os.path.join(folder, "__init__.py")) and os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
+    return folder
 
 
 def import_table(source: str | ast.Module, path: str | None,

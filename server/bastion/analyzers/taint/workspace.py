@@ -218,13 +218,49 @@ class SummaryStore:
                 return None
             return self.function(target, function, tainted)
 
-        top = {node.name for node in module.tree.body if isinstance(node, _FUNCTIONS)}
+        top, instances = _exported(module.tree)
         result = analyse_module(module.tree, self.models, external=lookup, only=top)
         for outcome in result.outcomes:
             if outcome.function in top:  # what another module calls
                 module.summaries[outcome.function] = _export(outcome.summary, module.path,
                                                              module.lines)
+        for instance, class_name in instances.items():  # `db = Database()`: `db.query`
+            prefix = f"{class_name}."
+            for name, summary in list(module.summaries.items()):
+                if name.startswith(prefix):
+                    module.summaries[f"{instance}.{name[len(prefix):]}"] = summary
         module.summarised = True
+
+
+def _exported(tree: ast.Module) -> tuple[set[str], dict[str, str]]:
+    """What another module can call: the top-level functions, the methods of top-level classes
+    (`Class.method`; not static methods, whose first parameter is no `self`), and module-level
+    instances of those classes assigned once (instance name -> class name)."""
+    functions: set[str] = set()
+    classes: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, _FUNCTIONS):
+            functions.add(node.name)
+        elif isinstance(node, ast.ClassDef):
+            classes.add(node.name)
+            functions.update(f"{node.name}.{item.name}" for item in node.body
+                             if isinstance(item, _FUNCTIONS) and not _is_static(item))
+    stores: dict[str, int] = {}  # a name bound anywhere else may hold something else
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            stores[node.id] = stores.get(node.id, 0) + 1
+    instances = {}
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name) and stores[node.targets[0].id] == 1
+                and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
+                and node.value.func.id in classes):
+            instances[node.targets[0].id] = node.value.func.id
+    return functions, instances
+
+
+def _is_static(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in function.decorator_list)
 
 
 def _returns_source(summary: Summary) -> bool:
@@ -232,8 +268,17 @@ def _returns_source(summary: Summary) -> bool:
 
 
 def _split(name: str, table: dict[str, str]) -> tuple[str | None, str]:
+    """The workspace file `name` is in and its name there: `pkg.mod.function`, and
+    `pkg.mod.Class.method` or `pkg.mod.instance.method` (`_exported`)."""
     prefix, _, function = name.rpartition(".")
-    return (table.get(prefix) if function else None), function
+    if not function:
+        return None, function
+    target = table.get(prefix)
+    if target is None and "." in prefix:
+        outer, _, owner = prefix.rpartition(".")
+        target = table.get(outer)
+        function = f"{owner}.{function}"
+    return target, function
 
 
 def _export(summary: Summary, path: str, lines: list[str]) -> Summary:
