@@ -125,7 +125,7 @@ def _analyse(function: Function, module: ModuleContext, models: Models,
         params = params[1:]
     sinks = tuple(h for h in result.hits if any(o.kind == "param" for o in h.value.taint))
     summary = Summary(tuple(params), result.returns, sinks, result.fields)
-    return FunctionOutcome(function.name, result, summary, _fingerprint(summary))
+    return FunctionOutcome(function.name, result, summary, summary_fingerprint(summary))
 
 
 def _real_only(value: Value) -> Value:
@@ -133,7 +133,7 @@ def _real_only(value: Value) -> Value:
     return value if real == value.taint else value.evolve(taint=real, steps=value.steps if real else ())
 
 
-def _fingerprint(summary: Summary) -> bytes:
+def summary_fingerprint(summary: Summary) -> bytes:
     def describe(value: Value) -> tuple:
         return (sorted(repr((o.kind, o.param, o.label, o.line)) for o in value.deep_taint()),
                 sorted(value.clean), value.kind, repr(value.const) if value.const is not None else "")

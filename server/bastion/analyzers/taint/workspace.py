@@ -30,8 +30,7 @@ from collections.abc import Callable, Iterable
 
 import attrs
 
-from bastion.analyzers.taint.analysis import _fingerprint as summary_fingerprint
-from bastion.analyzers.taint.analysis import analyse_module
+from bastion.analyzers.taint.analysis import analyse_module, summary_fingerprint
 from bastion.analyzers.taint.calls import inner_steps
 from bastion.analyzers.taint.context import module_context
 from bastion.analyzers.taint.domain import Origin, Step
