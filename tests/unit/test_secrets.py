@@ -141,6 +141,56 @@ def test_a_crafted_line_is_answered():
     assert isinstance(SECRETS.analyse_text(hostile, "x.env", FileKind.DOTENV), list)
 
 
+def _backtracking_risks(items, outer: float = 1) -> list[str]:
+    """What could make a pattern super-linear on a backtracking engine (conservative): a repeat
+    without an upper bound of anything but one character (class), or a variable-length repeat
+    inside a repeat (`outer`: how many times the enclosing repeats may run) where the two can
+    share out the same characters in more than a few hundred ways."""
+    try:
+        from re import _constants as sre_constants
+        from re import _parser as sre_parse
+    except ImportError:  # Python 3.10
+        import sre_constants
+        import sre_parse
+    if isinstance(items, str):
+        items = sre_parse.parse(items)
+    single = {sre_constants.IN, sre_constants.LITERAL, sre_constants.NOT_LITERAL, sre_constants.ANY}
+    found = []
+    for op, arg in items:
+        if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) or op.name == "POSSESSIVE_REPEAT":
+            low, high, body = arg
+            most = float("inf") if high == sre_constants.MAXREPEAT else high
+            if most == float("inf") and not (len(body) == 1 and body[0][0] in single):
+                found.append("an unbounded repeat of more than one character")
+            if outer > 1 and low != high and outer * most > 400:
+                found.append("variable-length repeats nested too deep")
+            found += _backtracking_risks(body, outer * most)
+        elif op == sre_constants.SUBPATTERN:
+            found += _backtracking_risks(arg[-1], outer)
+        elif op == sre_constants.BRANCH:
+            for branch in arg[1]:
+                found += _backtracking_risks(branch, outer)
+        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+            found += _backtracking_risks(arg[1], outer)
+    return found
+
+
+def test_patterns_run_on_whole_lines_cannot_backtrack_badly():
+    """The provider formats and the generic assignment pattern run over whole lines that a
+    repository controls: checked structurally (bench/secrets_bench.py measures the time)."""
+    from bastion.analyzers.secrets import generic
+    from bastion.analyzers.secrets.formats import FORMATS
+
+    patterns = {f"{f.rule_id} {f.label}": f.pattern for f in FORMATS}
+    patterns["generic assignment"] = generic._ASSIGNED
+    risky = {name: risks for name, pattern in patterns.items()
+             if (risks := _backtracking_risks(pattern.pattern))}
+    assert risky == {}
+    # and the check does find what it looks for
+    assert _backtracking_risks(r"(a+)+b") and _backtracking_risks(r"(?:\w{0,40}){0,40}x")
+    assert not _backtracking_risks(r"AKIA[0-9A-Z]{16}") and not _backtracking_risks(r"(?:ab_?)?c")
+
+
 def test_baseline_fingerprint_depends_on_the_redacted_form_only():
     from bastion.baseline.fingerprint import fingerprints
 
