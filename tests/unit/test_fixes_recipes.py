@@ -419,6 +419,45 @@ def test_a_taint_finding_is_fixed_and_verified_gone(rule, statement, expected):
     assert fixed(src, rule) == imported + FLASK_VIEW.format(expected)
 
 
+@pytest.mark.parametrize(("path", "resolved", "test"), [
+    ("os.path.join(BASE, request.args['f'])", "os.path.realpath(os.path.join(BASE, request.args['f']))",
+     "safe_path.startswith(os.path.realpath(BASE) + os.sep)"),
+    ("(pathlib.Path(BASE) / request.args['f'])", "(pathlib.Path(BASE) / request.args['f']).resolve()",
+     "safe_path.is_relative_to(pathlib.Path(BASE).resolve())"),
+])
+def test_bst201_containment_check_keeps_subfolders_and_refuses_escapes(tmp_path, path, resolved, test):
+    """The second BST201 fix, run: a file in a subfolder is still read; `../` and an absolute
+    path are refused before anything is opened."""
+    base = tmp_path / "files"
+    (base / "sub").mkdir(parents=True)
+    (base / "sub" / "a.txt").write_text("kept")
+    (tmp_path / "secret.txt").write_text("secret")
+    opened = f"open({path}).read()" if path.startswith("os.") else f"{path}.read_text()"
+    src = FLASK_VIEW.replace("app = Flask", f"BASE = {str(base)!r}\napp = Flask").format(
+        f"return {opened}")
+    assert "basename" in [f.key for f in fixes(src, "BST201")[0]]
+    out = fixed(src, "BST201", key="containment")
+    reads = "open(safe_path).read()" if path.startswith("os.") else "safe_path.read_text()"
+    assert out.split("def v():\n")[1] == (
+        f"    safe_path = {resolved}\n"
+        f"    if not {test}:\n"
+        '        raise PermissionError("the path is outside the base folder")\n'
+        f"    return {reads}\n")
+    assert "(review: check the answer for a refused path)" in titles(src, "BST201")[1]
+    view = out.replace("from flask import Flask, request\n", "").replace("app = Flask(__name__)\n", "")
+    view = view.replace("@app.route('/v')\ndef v():", "def v(request):")
+    scope: dict = {}
+    exec(compile(view, "view.py", "exec"), scope)
+
+    def get(name):
+        return scope["v"](type("Request", (), {"args": {"f": name}}))
+
+    assert get("sub/a.txt") == "kept"
+    for hostile in ("../secret.txt", str(tmp_path / "secret.txt"), "sub/../../secret.txt"):
+        with pytest.raises(PermissionError):
+            get(hostile)
+
+
 def test_a_taint_fix_that_leaves_the_flow_is_not_offered():
     # A bare path has no base folder to keep the value under: no fix.
     src = FLASK_VIEW.format("return open(request.args['f']).read()")

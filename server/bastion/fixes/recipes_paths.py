@@ -1,9 +1,25 @@
-"""BST201: a request value joined under a base folder keeps only its file name
-(`os.path.join(BASE, name)` -> `os.path.join(BASE, os.path.basename(name))`, the same for
-`BASE / name`), so `../` cannot leave the folder. Offered only where a base folder is there: a
-bare `open(name)` would change meaning (a name relative to the working directory)."""
+"""BST201: two fixes for a request value joined under a base folder.
+
+- keep only its file name (`os.path.join(BASE, name)` -> `os.path.join(BASE,
+  os.path.basename(name))`, the same for `BASE / name`), so `../` cannot leave the folder;
+- or resolve the path and refuse it unless it is still inside the folder, in lines added before
+  the statement (subfolders keep working):
+
+      safe_path = os.path.realpath(os.path.join(BASE, name))
+      if not safe_path.startswith(os.path.realpath(BASE) + os.sep):
+          raise PermissionError("the path is outside the base folder")
+      return open(safe_path).read()
+
+  (`(BASE / name).resolve()` and `is_relative_to(BASE.resolve())` for pathlib paths), where the
+  statement is one simple statement, the smallest place the check can go in front of.
+
+Offered only where a base folder is there: a bare `open(name)` would change meaning (a name
+relative to the working directory).
+"""
 
 from __future__ import annotations
+
+import re
 
 import libcst as cst
 
@@ -56,15 +72,21 @@ def _confined(t: Target, path: cst.BaseExpression) -> cst.BaseExpression | None:
     return None
 
 
-@recipe("BST201")
-def keep_the_file_name(t: Target):
+def _sink_path(t: Target) -> cst.BaseExpression | None:
+    """The path the sink call at the finding opens: its first argument, or the path a method is
+    called on (`(BASE / name).read_text()`)."""
     call = t.at_finding(cst.Call)
     if not isinstance(call, cst.Call):
         return None
-    args = positional(call)
-    path = args[0].value if args else None
     if isinstance(call.func, cst.Attribute) and isinstance(call.func.value, cst.BinaryOperation):
-        path = call.func.value  # `(BASE / name).read_text()`
+        return call.func.value
+    args = positional(call)
+    return args[0].value if args else None
+
+
+@recipe("BST201")
+def keep_the_file_name(t: Target):
+    path = _sink_path(t)
     new = _confined(t, path) if path is not None else None
     if new is None:
         return None
@@ -74,6 +96,67 @@ def keep_the_file_name(t: Target):
                         "base folder, but subfolders no longer work either, and a value of "
                         "`..` alone still names the folder above: check no caller needs a "
                         "subfolder and that `.` and `..` are refused where a folder is listed "
-                        "(or resolve the path with os.path.realpath and check it is still under "
-                        "the base folder)",
+                        "(or take the containment check, which keeps subfolders)",
                    check="no caller needs a subfolder")
+
+
+_NAMES = ("safe_path", "contained_path", "resolved_path")
+_REFUSE = 'raise PermissionError("the path is outside the base folder")'
+
+
+def _free_name(t: Target) -> str | None:
+    for name in _NAMES:
+        if name not in t.bound and name not in t.aliases and not re.search(rf"\b{name}\b", t.text):
+            return name
+    return None
+
+
+def _split_path(t: Target, path: cst.BaseExpression) -> tuple[cst.BaseExpression, bool] | None:
+    """The base folder of a joined path, and whether the path is a pathlib one."""
+    if isinstance(path, cst.Call) and t.call_qualname(path) in _JOINS:
+        args = positional(path)
+        if len(args) == len(path.args) and len(args) >= 2 and _is_base(t, args[0].value):
+            return args[0].value, False
+        return None
+    if isinstance(path, cst.BinaryOperation) and isinstance(path.operator, cst.Divide) \
+            and _is_base(t, path.left) and not _is_base(t, path.right):
+        return path.left, True
+    return None
+
+
+def _atom(node: cst.BaseExpression, code: str) -> str:
+    """`code` ready for a method call: an operation not already in parentheses gets them."""
+    return f"({code})" if isinstance(node, cst.BinaryOperation) and not node.lpar else code
+
+
+@recipe("BST201")
+def check_containment(t: Target):
+    path = _sink_path(t)
+    split = _split_path(t, path) if path is not None else None
+    statements = t.statement_nodes()
+    line = statements[0] if len(statements) == 1 else None
+    name = _free_name(t)
+    if split is None or name is None or not isinstance(line, cst.SimpleStatementLine) \
+            or len(line.body) != 1:
+        return None
+    base, pathlib = split
+    base_code, path_code = t.node_code(base), t.node_code(path)
+    os_name = t.module_name("os")
+    if pathlib:
+        resolve = f"{name} = {_atom(path, path_code)}.resolve()"
+        test = f"if not {name}.is_relative_to({_atom(base, base_code)}.resolve()):"
+    else:
+        resolve = f"{name} = {os_name}.path.realpath({path_code})"
+        test = f"if not {name}.startswith({os_name}.path.realpath({base_code}) + {os_name}.sep):"
+    guard = cst.parse_module(f"{resolve}\n{test}\n    {_REFUSE}\n").body
+    guard = [guard[0].with_changes(leading_lines=line.leading_lines), *guard[1:]]
+    new_line = line.deep_replace(path, cst.Name(name)).with_changes(leading_lines=[])
+    return Rewrite("containment", "refuse a path outside the base folder", REVIEW,
+                   t.replace(line, cst.FlattenSentinel([*guard, new_line])),
+                   imports=("os",) if not pathlib and os_name == "os" else (),
+                   note="the path is resolved (symbolic links and `..` followed) and refused "
+                        "with PermissionError unless it is inside the base folder: subfolders "
+                        "still work, but a link inside the folder that points out of it is now "
+                        "refused. Check how a refused path should answer (in a web view, a 404 "
+                        "or 400 rather than the 500 an uncaught PermissionError gives)",
+                   check="the answer for a refused path")
