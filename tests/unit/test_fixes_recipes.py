@@ -458,6 +458,50 @@ def test_bst201_containment_check_keeps_subfolders_and_refuses_escapes(tmp_path,
             get(hostile)
 
 
+REDIRECT_VIEW = ("from flask import Flask, redirect, request\n\n"
+                 "app = Flask(__name__)\n\n\n@app.route('/v')\ndef v():\n    {}\n")
+
+
+@pytest.mark.parametrize(("statement", "name", "sink"), [
+    ("return redirect(request.args['next'])", "safe_url", "return redirect(safe_url)"),
+    ("target = request.args.get('next', '/')\n    return redirect(target)", "target",
+     "return redirect(target)"),
+    ("return redirect(location=request.args['next'], code=302)", "safe_url",
+     "return redirect(location=safe_url, code=302)"),
+])
+def test_bst210_redirect_stays_on_the_site(statement, name, sink):
+    """The BST210 fix, run: paths on the site are kept; every way browsers read as another
+    site goes to `/`."""
+    src = REDIRECT_VIEW.format(statement)
+    assert [f.rule_id for f in findings(src, "BST210")] == ["BST210"]
+    out = fixed(src, "BST210")
+    assert out.startswith("import urllib.parse\n")
+    assert out.endswith(
+        f'    if not ({name}.startswith("/") and not {name}.startswith(("//", "/\\\\"))\n'
+        f'            and {name}.isprintable() and urllib.parse.urlparse({name}).netloc == ""):\n'
+        f'        {name} = "/"\n'
+        f"    {sink}\n")
+    assert titles(src, "BST210") == [
+        "Fix BST210: redirect only to a path on this site (review: check legitimate full URLs "
+        "and the fallback page)"]
+    view = out.replace("from flask import Flask, redirect, request\n", "")
+    view = view.replace("app = Flask(__name__)\n", "").replace("@app.route('/v')\ndef v():",
+                                                              "def v(request, redirect):")
+    scope: dict = {}
+    exec(compile(view, "view.py", "exec"), scope)
+
+    def target(value):
+        return scope["v"](type("Request", (), {"args": {"next": value}}),
+                          lambda location=None, code=302: location)
+
+    for kept in ("/", "/orders/7?tab=1", "/a//b", "/search?q=//x"):
+        assert target(kept) == kept
+    for hostile in ("//evil.example", "https://evil.example/", "https:evil.example", "/\\evil.example",
+                    "\\\\evil.example", "/\t/evil.example", "javascript:alert(1)", " //evil.example",
+                    "evil.example", "\n//evil.example"):
+        assert target(hostile) == "/", hostile
+
+
 def test_a_taint_fix_that_leaves_the_flow_is_not_offered():
     # A bare path has no base folder to keep the value under: no fix.
     src = FLASK_VIEW.format("return open(request.args['f']).read()")

@@ -81,6 +81,7 @@ def _load() -> None:
         recipes_deploy,
         recipes_html,
         recipes_paths,
+        recipes_redirect,
         recipes_shell,
         recipes_sql,
         recipes_statements,

@@ -19,8 +19,6 @@ relative to the working directory).
 
 from __future__ import annotations
 
-import re
-
 import libcst as cst
 
 from bastion.fixes.base import REVIEW, Rewrite, recipe
@@ -104,13 +102,6 @@ _NAMES = ("safe_path", "contained_path", "resolved_path")
 _REFUSE = 'raise PermissionError("the path is outside the base folder")'
 
 
-def _free_name(t: Target) -> str | None:
-    for name in _NAMES:
-        if name not in t.bound and name not in t.aliases and not re.search(rf"\b{name}\b", t.text):
-            return name
-    return None
-
-
 def _split_path(t: Target, path: cst.BaseExpression) -> tuple[cst.BaseExpression, bool] | None:
     """The base folder of a joined path, and whether the path is a pathlib one."""
     if isinstance(path, cst.Call) and t.call_qualname(path) in _JOINS:
@@ -135,7 +126,7 @@ def check_containment(t: Target):
     split = _split_path(t, path) if path is not None else None
     statements = t.statement_nodes()
     line = statements[0] if len(statements) == 1 else None
-    name = _free_name(t)
+    name = t.unused_name(_NAMES)
     if split is None or name is None or not isinstance(line, cst.SimpleStatementLine) \
             or len(line.body) != 1:
         return None

@@ -8,6 +8,7 @@ true); libcst positions are code points, like finding spans.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 
 import libcst as cst
@@ -113,6 +114,15 @@ class Target:
             return False
         target = self.aliases.get(name)
         return target is None or target == module or target.startswith(module + ".")
+
+    def unused_name(self, candidates: tuple[str, ...]) -> str | None:
+        """The first name a rewrite can bind here without clashing: not bound in the unit, not
+        an import's, and not in the statement's text."""
+        for name in candidates:
+            if name not in self.bound and name not in self.aliases \
+                    and not re.search(rf"\b{name}\b", self.text):
+                return name
+        return None
 
     # -- output ----------------------------------------------------------------------------
     def code(self, module: cst.Module) -> str:
