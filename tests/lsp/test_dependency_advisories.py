@@ -37,6 +37,26 @@ async def test_vulnerable_pin_is_reported_and_bumped(client):
     assert codes(await diagnostics_for(client, uri, 2)) == []
 
 
+POETRY = ('[tool.poetry]\nname = "app"\n\n[tool.poetry.dependencies]\npython = "^3.10"\n'
+          'requests = {version = "^2.19", extras = ["socks"]}  # HTTP client\n'
+          'django = "~3.2.25"\n')
+
+
+async def test_poetry_caret_range_is_bumped_keeping_the_caret(client):
+    uri = (client.workspace / "app" / "pyproject.toml").as_uri()
+    open_document(client, uri, POETRY)
+    diagnostics = [d for d in await diagnostics_for(client, uri, 1) if d.code != "BST403"]
+    (advisory,) = diagnostics  # django ~3.2.25 (>=3.2.25,<3.3) is the safe twin
+    assert advisory.code == "BST402" and "`^2.19` (`>=2.19,<3`)" in advisory.message
+    assert advisory.range == types.Range(start=types.Position(5, 23), end=types.Position(5, 28))
+    actions = await actions_at(client, uri, advisory)
+    bump = next(a for a in actions if a.title.startswith("Require requests ^2.31.0"))
+    text = await apply_action(client, uri, POETRY, 2, bump)
+    assert text.splitlines()[5] == ('requests = {version = "^2.31.0", extras = ["socks"]}'
+                                    "  # HTTP client")
+    assert [d for d in await diagnostics_for(client, uri, 2) if d.code != "BST403"] == []
+
+
 async def test_lock_file_names_the_lock_command(client):
     uri = (client.workspace / "uv.lock").as_uri()
     open_document(client, uri, 'version = 1\n\n[[package]]\nname = "requests"\n'

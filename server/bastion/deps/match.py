@@ -44,7 +44,7 @@ def findings(dependencies: tuple[Dependency, ...], index: AdvisoryIndex | None) 
     for dependency in dependencies:
         if index is not None:
             key = (dependency.name, dependency.specifier, dependency.pinned, dependency.locked,
-                   dependency.hashed, dependency.via, dependency.lock_command)
+                   dependency.hashed, dependency.via, dependency.lock_command, dependency.poetry)
             if key not in seen:
                 seen[key] = _advisories(dependency, index)
             finding = seen[key]
@@ -139,12 +139,15 @@ def _range(dependency: Dependency, index: AdvisoryIndex,
         return None
     lowest = min((i.lo.version for i in allowed if i.lo.version is not None), default=None)
     safe = smallest_safe(index, dependency.name, lowest)
+    written = f"`{dependency.specifier}`"
+    if dependency.poetry and dependency.poetry != dependency.specifier:
+        written = f"`{dependency.poetry}` (`{dependency.specifier}`)"
     if every:
-        message = (f"every version `{dependency.specifier}` allows is affected by "
+        message = (f"every version {written} allows is affected by "
                    f"{describe(every)}" + _fix_text(dependency, safe, "Require at least"))
         return _finding("BST402", _severity(every, Level.MEDIUM), Level.HIGH, CWE_VULNERABLE,
                         dependency.span, message)
-    message = (f"`{dependency.specifier}` allows versions affected by {len(some)} "
+    message = (f"{written} allows versions affected by {len(some)} "
                f"advisor{'y' if len(some) == 1 else 'ies'}: {describe(some)}"
                + _fix_text(dependency, safe, "Require at least"))
     return _finding("BST402", Level.LOW, Level.MEDIUM, CWE_VULNERABLE, dependency.span, message)

@@ -28,6 +28,9 @@ class Dependency:
     lock_command: str = ""
     via: str = ""  # "constraints.txt:3" when found through a -r/-c include
     name_span: Span | None = None  # the package name as written (manifests, not locks)
+    # Poetry's constraint as written ("^2.19", "~3.2.1"), "" for PEP 440; `specifier` holds it
+    # translated, `span` covers it, and a bump edits it in Poetry's syntax.
+    poetry: str = ""
 
 
 @attrs.frozen

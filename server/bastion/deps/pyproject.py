@@ -127,7 +127,8 @@ def _poetry(data: dict, text: str, problems: list[Problem]) -> list[Dependency]:
             key_col = lines[span.start_line].find(name)
             name_span = Span(span.start_line, key_col, span.start_line, key_col + len(name))
             found.append(Dependency(canonicalize_name(name), specifier, span, pinned, version_span,
-                                    name_span=name_span if key_col >= 0 else None))
+                                    name_span=name_span if key_col >= 0 else None,
+                                    poetry=constraint))
     return found
 
 
