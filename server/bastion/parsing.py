@@ -23,3 +23,17 @@ def parse_code(source: str) -> ast.Module:
         warnings.simplefilter("ignore", SyntaxWarning)
         warnings.simplefilter("ignore", DeprecationWarning)
         return ast.parse(source)
+
+
+# Up to this many lines above, leading newlines are cheaper than ast.increment_lineno; further
+# down the tokenizer reading each of them would make a pass over a file's parts cost the square
+# of its length.
+_PAD_LINES = 500
+
+
+def parse_code_at(source: str, before: int) -> ast.Module:
+    """`parse_code(source)` with its line numbers `before` lines further down (the source is a
+    part of a document that starts on line `before + 1`)."""
+    if before <= _PAD_LINES:
+        return parse_code("\n" * before + source)
+    return ast.increment_lineno(parse_code(source), before)

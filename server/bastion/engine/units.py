@@ -19,10 +19,8 @@ import attrs
 
 from bastion.analyzers.base import reads_whole
 from bastion.engine.cache import LRU
-from bastion.parsing import parse_code
+from bastion.parsing import parse_code, parse_code_at
 
-# Above this many lines before a unit, its tree's line numbers are moved rather than padded.
-_PAD_LINES = 500
 _CONTINUATION = re.compile(r"(else|elif|except|finally)\b|[)\]}]")
 _STRING_TOKENS = re.compile(r"#[^\n]*|'''|\"\"\"|'(?:\\.|[^'\\\n])*'?|\"(?:\\.|[^\"\\\n])*\"?")
 
@@ -54,13 +52,7 @@ class Unit:
     def parse(self) -> ast.Module:
         """The unit's AST with the document's own line numbers (raises SyntaxError/ValueError)."""
         source = "if 1:\n" + self.text + self.suffix if self.indented else self.text + self.suffix
-        before = self.start - 1 if self.indented else self.start
-        if before <= _PAD_LINES:
-            # Leading newlines give the document's line numbers: cheaper than ast.increment_lineno
-            # near the top, but the tokenizer reads each of them, so deeper down a unit would cost
-            # its depth and a pass over all units the square of the file's length.
-            return parse_code("\n" * before + source)
-        return ast.increment_lineno(parse_code(source), before)
+        return parse_code_at(source, self.start - 1 if self.indented else self.start)
 
 
 @attrs.frozen

@@ -58,6 +58,7 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     lines = text.splitlines() if text is not None else None
     result = ModuleResult([], [], [], functions=module.functions)
     done: dict[str, FunctionOutcome] = {}
+    summaries: dict[str, Summary] = {}  # done's summaries, kept with it (not rebuilt per function)
     texts = _function_texts(module, lines) if lines is not None else None
     callees_of = _CalleeMemo(module, texts, calls)
     if texts is None:
@@ -68,8 +69,10 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     while wanted:
         for function in _bottom_up(module, callees_of, wanted):
             if function.name not in done:
-                done[function.name] = _outcome(function, module, models, cache, lines, callees_of,
-                                               done, result, texts)
+                outcome = _outcome(function, module, models, cache, lines, callees_of, done,
+                                   summaries, result, texts)
+                done[function.name] = outcome
+                summaries[function.name] = outcome.summary
         if lines is None:
             break
         carriers = [name for name, outcome in done.items() if _carries_taint(outcome.summary)]
@@ -83,8 +86,8 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
 
 def _outcome(function: Function, module: ModuleContext, models: Models, cache: LRU | None,
              lines: list[str] | None, callees_of: _CalleeMemo, done: dict[str, FunctionOutcome],
+             summaries: dict[str, Summary],
              result: ModuleResult, texts: dict[str, str] | None) -> FunctionOutcome:
-    summaries = {name: outcome.summary for name, outcome in done.items()}
     callees = sorted(callees_of(function))
     key = outcome = None
     if cache is not None and lines is not None:

@@ -20,7 +20,7 @@ import hashlib
 import re
 
 from bastion.engine.cache import LRU
-from bastion.parsing import parse_code
+from bastion.parsing import parse_code, parse_code_at
 
 _CONTINUES = re.compile(r"(else|elif|except|finally)\b|[)\]}#]")
 _TOKENS = re.compile(r"#|\"\"\"|'''|'(?:\\.|[^'\\])*'?|\"(?:\\.|[^\"\\])*\"?")
@@ -174,9 +174,9 @@ class BlockParser:
         if statements is None and self._broken.get(key) is None:
             try:
                 if indent:  # `if 1:` keeps the document's columns for indented code
-                    statements = parse_code("\n" * (start - 1) + "if 1:\n" + block).body[0].body
+                    statements = parse_code_at("if 1:\n" + block, start - 1).body[0].body
                 else:
-                    statements = parse_code("\n" * start + block).body
+                    statements = parse_code_at(block, start).body
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 # Nesting too deep to parse is reported where the engine parses the statement
                 # ("not analysed", with its lines); here the block stays quiet like a broken one.
