@@ -16,6 +16,7 @@ ANALYZER = TaintAnalyzer()
 FLASK = "from flask import Flask, request, redirect, session, make_response, render_template_string, send_file, render_template, jsonify\napp = Flask(__name__)\n"
 DJANGO = "from django.http import HttpResponse, HttpResponseRedirect\nfrom django.shortcuts import redirect\nfrom django.utils.safestring import mark_safe\nfrom django.db import connection\n"
 FASTAPI = "from fastapi import FastAPI, Request, Depends\nfrom fastapi.responses import HTMLResponse, RedirectResponse\napp = FastAPI()\n"
+AIOHTTP = "import os\nimport sqlite3\nimport subprocess\nfrom aiohttp import web\nroutes = web.RouteTableDef()\n"
 
 
 def ids(source: str) -> list[str]:
@@ -203,6 +204,17 @@ PAIRS = [
                FLASK + "@app.route('/q')\ndef q():\n    v = 'a'\n    try:\n        v = 'b'\n    except ValueError:\n        cur.execute('SELECT ' + v)\n    return ''\n"),
     ("BST204", FLASK + "@app.route('/q')\ndef q(flag=True):\n    v = request.args['x']\n    if flag:\n        v = 'a'\n    cur.execute('SELECT ' + v)\n    return ''\n",
                FLASK + "@app.route('/q')\ndef q(flag=True):\n    v = request.args['x']\n    if flag:\n        v = 'a'\n    else:\n        cur.execute('SELECT ' + 'b')\n        v = 'c'\n    cur.execute('SELECT ' + v)\n    return ''\n"),
+    # ---- aiohttp (RouteTableDef handlers, and handlers registered with app.router) ----
+    ("BST210", AIOHTTP + "@routes.get('/go')\nasync def go(request):\n    raise web.HTTPFound(request.query['next'])\n",
+               AIOHTTP + "@routes.get('/go')\nasync def go(request):\n    raise web.HTTPFound('/home?n=' + request.query['next'])\n"),
+    ("BST201", AIOHTTP + "async def download(request):\n    name = request.match_info['name']\n    return web.FileResponse(os.path.join('/srv/files', name))\napp = web.Application()\napp.router.add_get('/f/{name}', download)\n",
+               AIOHTTP + "async def download(request):\n    name = request.match_info['name']\n    return web.FileResponse(os.path.join('/srv/files', os.path.basename(name)))\napp = web.Application()\napp.router.add_get('/f/{name}', download)\n"),
+    ("BST204", AIOHTTP + "async def add(request: web.Request):\n    data = await request.post()\n    sqlite3.connect('x').execute(\"INSERT INTO t VALUES ('%s')\" % data['name'])\n    return web.Response(text='ok')\n",
+               AIOHTTP + "async def add(request: web.Request):\n    data = await request.post()\n    sqlite3.connect('x').execute('INSERT INTO t VALUES (?)', (data['name'],))\n    return web.Response(text='ok')\n"),
+    ("BST202", AIOHTTP + "@routes.post('/run')\nasync def run(request):\n    body = await request.json()\n    subprocess.run('ls ' + body['dir'], shell=True)\n    return web.json_response({})\n",
+               AIOHTTP + "@routes.post('/run')\nasync def run(request):\n    body = await request.json()\n    subprocess.run(['ls', '--', body['dir']])\n    return web.json_response({})\n"),
+    ("BST202", AIOHTTP + "@routes.get('/h')\nasync def h(request):\n    os.system('echo ' + request.headers['X-Name'])\n    return web.Response(text='ok')\n",
+               "import os\nimport aiohttp\nasync def fetch(request):\n    os.system('echo ' + request.headers['X-Name'])\n"),
     # ---- same-file summaries and self fields ----
     ("BST201", FLASK + "def read(name):\n    return open('/srv/' + name).read()\n@app.route('/a')\ndef a():\n    return read(request.args['f'])\n",
                FLASK + "def read(name):\n    return open('/srv/' + name).read()\n@app.route('/a')\ndef a():\n    return read('index.txt')\n"),
