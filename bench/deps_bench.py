@@ -3,9 +3,12 @@ and uv.lock, with pip's own requirements parser on the same file for comparison,
 --lsp) open and keystroke latency in the real server next to ruff server on a Python file of the
 same size.
 
-Usage: python bench/deps_bench.py [--mb 5] [--lsp] [--keep DIR]
+Usage: python bench/deps_bench.py [--mb 5] [--lsp] [--keep DIR] [--before SERVER_DIR]
 Each engine measurement runs in a fresh process (the index load is reported on its own, since
-the server loads it once per session). Prints a table and one JSON line.
+the server loads it once per session); "edit" is the analyzer's CPU time for the file with one
+line changed after it has analysed the file once, as in the editor (median of 15 edits, 3 for
+TOML files). `--before` runs the same on older code, row by row. Prints a table and one JSON
+line.
 """
 
 from __future__ import annotations
@@ -69,10 +72,29 @@ result = analysis.analyse({path!r}, text, {root!r}, index)
 t3 = time.perf_counter(); c3 = time.process_time()
 result = analysis.analyse({path!r}, text, {root!r}, index)
 t4 = time.perf_counter()
+# As the editor runs it: the analyzer the engine holds, then one line in the middle of the file
+# changed (a requirement pinned vulnerable; in TOML files, a trailing blank) and analysed again.
+from bastion.analyzers.deps.analyzer import DepsAnalyzer
+from bastion.filekinds import kind_of
+analyzer, kind = DepsAnalyzer(), kind_of({path!r})
+lines = text.split("\\n")
+analyzer.analyse_text(text, {path!r}, kind)
+edits = []
+for n in range({edits}):
+    at = len(lines) // 2 + n * 7
+    if {path!r}.endswith(".txt"):
+        lines[at] = ("requests==2.19.0" if n % 2 else "django==3.2.5") + "  # edited"
+    else:
+        lines[at] += " "
+    edited = "\\n".join(lines)
+    c5 = time.process_time()
+    analyzer.analyse_text(edited, {path!r}, kind)
+    edits.append((time.process_time() - c5) * 1000)
+edit_cpu_ms = sorted(edits)[len(edits) // 2] if edits else None
 print(json.dumps({{"load_ms": (t1 - t0) * 1000, "first_ms": (t3 - t2) * 1000,
                   "load_cpu_ms": (c1 - c0) * 1000, "first_cpu_ms": (c3 - c2) * 1000,
                   "again_ms": (t4 - t3) * 1000, "findings": len(result.findings),
-                  "not_analysed": len(result.not_analysed)}}))
+                  "not_analysed": len(result.not_analysed), "edit_cpu_ms": edit_cpu_ms}}))
 """
 
 PIP = """
@@ -99,6 +121,8 @@ def main() -> int:
     parser.add_argument("--mb", type=float, default=5.0)
     parser.add_argument("--lsp", action="store_true", help="also measure the server (and ruff)")
     parser.add_argument("--keep", type=Path)
+    parser.add_argument("--before", type=Path, metavar="DIR",
+                        help="also run older code (a `server` folder, e.g. from `git archive`)")
     args = parser.parse_args()
     size = int(args.mb * 1024 * 1024)
     folder = Path(tempfile.mkdtemp(prefix="bastion-deps-bench-"))
@@ -108,17 +132,21 @@ def main() -> int:
                  "uv.lock": uv_lock(size)}
         for name, text in files.items():
             (folder / name).write_text(text)
-        server = str(ROOT / "server")
-        print(f"{'file':<18} {'MB':>5} {'index load ms':>14} {'(CPU)':>6} {'first ms':>9} "
-              f"{'(CPU)':>6} {'again ms':>9} {'findings':>9}")
+        servers = {"": str(ROOT / "server")}
+        if args.before:
+            servers = {"before": str(args.before), "after": servers[""]}
+        print(f"{'file':<18} {'code':<6} {'MB':>5} {'index load ms':>14} {'(CPU)':>6} "
+              f"{'first ms':>9} {'(CPU)':>6} {'again ms':>9} {'edit CPU ms':>12} {'findings':>9}")
         for name in files:
             path = folder / name
-            row = run(ENGINE.format(server=server, path=str(path), root=str(folder)))
-            row["mb"] = path.stat().st_size / 1024 / 1024
-            results[name] = row
-            print(f"{name:<18} {row['mb']:>5.1f} {row['load_ms']:>14.0f} {row['load_cpu_ms']:>6.0f} "
-                  f"{row['first_ms']:>9.0f} {row['first_cpu_ms']:>6.0f} {row['again_ms']:>9.0f} "
-                  f"{row['findings']:>9}")
+            for label, server in servers.items():
+                row = run(ENGINE.format(server=server, path=str(path), root=str(folder),
+                                        edits=15 if name.endswith(".txt") else 3))
+                row["mb"] = path.stat().st_size / 1024 / 1024
+                results[f"{name} {label}".strip()] = row
+                print(f"{name:<18} {label:<6} {row['mb']:>5.1f} {row['load_ms']:>14.0f} "
+                      f"{row['load_cpu_ms']:>6.0f} {row['first_ms']:>9.0f} {row['first_cpu_ms']:>6.0f} "
+                      f"{row['again_ms']:>9.0f} {row['edit_cpu_ms']:>12.1f} {row['findings']:>9}")
         pip = run(PIP.format(path=str(folder / "requirements.txt")))
         results["pip_parse"] = pip
         print(f"pip's own parser on requirements.txt (parse only): {pip['parse_ms']:.0f} ms "

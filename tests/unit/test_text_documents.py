@@ -72,6 +72,9 @@ class _Recorder:
     def fixes(self, text, path, kind, finding):
         return []
 
+    def forget(self):
+        pass
+
 
 def test_engine_runs_the_kinds_analyzers_whole_with_suppressions_of_the_kind():
     recorder = _Recorder()

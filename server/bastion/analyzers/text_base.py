@@ -51,3 +51,7 @@ class TextAnalyzer(Protocol):
 
     def fixes(self, text: str, path: str, kind: FileKind, finding: Finding) -> list[TextFix]:
         """Quick fixes for one of this analyzer's findings in `text` ([] when none)."""
+
+    def forget(self) -> None:
+        """Drop what it keeps to analyse an edited document again quickly (no document is
+        open any more); results do not change."""

@@ -11,6 +11,7 @@ import attrs
 
 from bastion.deps import locks, match, pyproject, requirements_txt, store
 from bastion.deps.index import AdvisoryIndex, InvalidIndex
+from bastion.deps.lines import LineCache
 from bastion.deps.model import Manifest
 from bastion.deps.names import manifest_kind
 from bastion.model import Finding, NotAnalysed
@@ -51,17 +52,26 @@ def declares_dependencies(path: str, text: str) -> bool:
 def analyse(path: str, text: str, root: str | None = None,
             index: AdvisoryIndex | None = None,
             reader: requirements_txt.Reader = requirements_txt.read_file,
-            kind: str | None = None) -> Result:
-    manifest = parse_manifest(path, text, root, reader, kind)
-    if manifest is None:
+            kind: str | None = None, lines: LineCache | None = None) -> Result:
+    """`lines`: the results of a requirements file's lines kept from earlier analyses (the
+    editor's), else the whole file is read."""
+    kind = kind or manifest_kind(path)
+    incremental = lines is not None and kind == "requirements"
+    manifest = None if incremental else parse_manifest(path, text, root, reader, kind)
+    if manifest is None and not incremental:
         return Result((), (), None)
-    problems = [NotAnalysed(p.reason, p.line, p.line, ANALYZER) for p in manifest.problems]
+    unusable = None
     if index is None:
         try:
             index = store.load()
         except InvalidIndex as exc:
-            problems.append(NotAnalysed(f"advisory index unusable: {exc}; run `bastion db "
-                                        "update`, or delete the file to use the shipped index",
-                                        analyzer=ANALYZER))
-    found = match.findings(manifest.dependencies, index)
+            unusable = NotAnalysed(f"advisory index unusable: {exc}; run `bastion db update`, or "
+                                   "delete the file to use the shipped index", analyzer=ANALYZER)
+    if incremental:
+        found, parts = lines.read(path, text, root, index, reader)
+    else:
+        found, parts = match.findings(manifest.dependencies, index), manifest.problems
+    problems = [NotAnalysed(p.reason, p.line, p.line, ANALYZER) for p in parts]
+    if unusable is not None:
+        problems.append(unusable)
     return Result(tuple(sorted(found, key=Finding.sort_key)), tuple(problems), index)

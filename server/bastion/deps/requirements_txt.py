@@ -60,10 +60,15 @@ class _Logical:
         return Span(line, col, end_line, end_col + 1)
 
 
-def logical_lines(text: str) -> list[_Logical]:
+def continues(raw: str) -> bool:
+    """Whether a physical line joins the next: a trailing backslash outside a comment."""
+    return raw.endswith("\\") and not _COMMENT.search(raw)
+
+
+def logical_lines(lines: list[str]) -> list[_Logical]:
     result: list[_Logical] = []
     current: _Logical | None = None
-    for number, raw in enumerate(text.splitlines()):
+    for number, raw in enumerate(lines):
         match = _COMMENT.search(raw)
         body = raw[:match.start()] if match else raw
         if current is None:
@@ -79,12 +84,16 @@ def logical_lines(text: str) -> list[_Logical]:
 
 
 def parse(text: str) -> tuple[list[tuple[_Logical, str, str]], Manifest]:
-    """The dependencies of one requirements file, and its include lines (logical line, option,
-    path) for `read_with_includes`."""
+    return parse_lines(text.splitlines())
+
+
+def parse_lines(lines: list[str]) -> tuple[list[tuple[_Logical, str, str]], Manifest]:
+    """The dependencies of one requirements file (its physical lines), and its include lines
+    (logical line, option, path) for `follow_includes`."""
     dependencies: list[Dependency] = []
     problems: list[Problem] = []
     includes: list[tuple[_Logical, str, str]] = []
-    for logical in logical_lines(text):
+    for logical in logical_lines(lines):
         line = logical.text
         if not line.strip():
             continue
@@ -170,13 +179,23 @@ def read_with_includes(path: str, text: str, root: str | None,
     """The file's own dependencies, plus those of included files that are not manifests
     themselves (a manifest reports its own), each placed on the include line that brings it."""
     includes, manifest = parse(text)
+    spans = [(logical.span(0, len(logical.text.rstrip())), target)
+             for logical, _option, target in includes]
+    included, problems = follow_includes(path, spans, root, reader)
+    return Manifest("requirements", manifest.dependencies + included,
+                    manifest.problems + tuple(problems))
+
+
+def follow_includes(path: str, includes: list[tuple[Span, str]], root: str | None,
+                    reader: Reader = read_file) -> tuple[tuple[Dependency, ...], list[Problem]]:
+    """The dependencies of the files that the include lines (span, target) of the file at
+    `path` bring, each placed on its include line, and the problems reading them."""
     seen = {os.path.realpath(path)}
-    found = list(manifest.dependencies)
-    problems = list(manifest.problems)
-    for logical, _option, target in includes:
-        span = logical.span(0, len(logical.text.rstrip()))
+    found: list[Dependency] = []
+    problems: list[Problem] = []
+    for span, target in includes:
         _follow(path, target, span, root, reader, seen, found, problems, depth=0)
-    return Manifest("requirements", tuple(found), tuple(problems))
+    return tuple(found), problems
 
 
 def _follow(parent: str, target: str, span: Span, root: str | None, reader: Reader,

@@ -440,7 +440,7 @@ class Engine:
             self._results.clear()
             self._texts.clear()
             forget_chunks()
-            for analyzer in self.analyzers:
+            for analyzer in [*self.analyzers, *self.text_analyzers]:
                 analyzer.forget()
 
 

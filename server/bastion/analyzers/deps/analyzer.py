@@ -4,6 +4,9 @@ the advisory index (BST401, BST402) and the popular-name list (BST403), with the
 The work is in `bastion.deps` (no LSP, no engine); this adapter is what the text-analyzer
 registry builds. `version` carries the identity of the index file in use when the process
 started, so that the result cache does not serve findings from a replaced index.
+
+State: the analyzer owns its `LineCache` (a requirements file's per-line results, so that an
+edit to a large file re-reads the changed lines), emptied by `forget()`.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from bastion.analyzers.text_base import TextEdit, TextFix
 from bastion.analyzers.versions import deps_version
 from bastion.deps import analysis, fix, match, store
 from bastion.deps.index import InvalidIndex
+from bastion.deps.lines import LineCache
 from bastion.deps.names import parser_for
 from bastion.filekinds import FileKind
 from bastion.model import Finding, NotAnalysed
@@ -24,12 +28,19 @@ class DepsAnalyzer:
     version = deps_version()  # the index in use when the process started
     kinds = frozenset({FileKind.REQUIREMENTS, FileKind.PYPROJECT, FileKind.LOCK})
 
+    def __init__(self) -> None:
+        self._lines = LineCache()
+
     def rule_ids(self) -> dict[str, str]:
         return dict(match.RULES)
 
     def analyse_text(self, text: str, path: str, kind: FileKind) -> list[Finding | NotAnalysed]:
-        result = analysis.analyse(path, text, _root(path), kind=_kind(kind, path))
+        result = analysis.analyse(path, text, _root(path), kind=_kind(kind, path),
+                                  lines=self._lines)
         return [*result.findings, *result.not_analysed]
+
+    def forget(self) -> None:
+        self._lines.forget()
 
     def fixes(self, text: str, path: str, kind: FileKind, finding: Finding) -> list[TextFix]:
         if finding.rule_id not in ("BST401", "BST402"):
