@@ -32,16 +32,26 @@ _CONSTANT_NAME = re.compile(r"_*[A-Z][A-Z0-9_]*")
 class Env:
     """What a unit's walk knows: import aliases and imported modules, updated as imports are met."""
 
-    __slots__ = ("aliases", "imports")
+    __slots__ = ("aliases", "imports", "_modules")
 
     def __init__(self, aliases: dict[str, str], imports: frozenset[str] | set[str]) -> None:
         self.aliases = aliases  # owned: imports in the unit update it
         self.imports = imports  # copied on the first import met in the unit
+        self._modules: dict[str, bool] = {}  # names_module's answers, forgotten on an import
+
+    def names_module(self, name: str) -> bool:
+        """Whether `name` is an imported module, or the package of one (`os` for `os.path`)."""
+        found = self._modules.get(name)
+        if found is None:
+            prefix = name + "."
+            found = self._modules[name] = any(i == name or i.startswith(prefix) for i in self.imports)
+        return found
 
     def add_import(self, node: ast.Import | ast.ImportFrom) -> None:
         """Fold an import in exactly as bandit (and `engine.context.ContextBuilder`) does."""
         if not isinstance(self.imports, set):
             self.imports = set(self.imports)
+        self._modules.clear()
         module = node.module if isinstance(node, ast.ImportFrom) else None
         for alias in node.names:
             if module is None:

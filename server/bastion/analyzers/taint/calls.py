@@ -18,7 +18,7 @@ from bastion.analyzers.taint.domain import (
     concat,
     join,
 )
-from bastion.analyzers.taint.sinks import UNSAFE_PARSER, is_module
+from bastion.analyzers.taint.sinks import UNSAFE_PARSER
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator, Summary
@@ -27,17 +27,26 @@ _FILE_OPENERS = frozenset({"open", "builtins.open", "io.open", "codecs.open"})
 _STRING_BUILDERS = frozenset({"format", "format_map"})
 _PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
 _XPATH_QUOTES = frozenset({"'", '"'})
+# Methods of str / bytes / containers whose result carries the receiver's (and arguments') data.
+STRING_METHODS = frozenset({
+    "strip", "lstrip", "rstrip", "lower", "upper", "casefold", "title", "capitalize", "encode",
+    "decode", "split", "rsplit", "splitlines", "partition", "rpartition", "removeprefix",
+    "removesuffix", "zfill", "center", "ljust", "rjust", "expandtabs", "swapcase", "copy",
+    "get", "getlist", "getall", "getone", "values", "items", "keys", "pop", "setdefault", "lists",
+    "dict", "to_dict", "read", "readline", "readlines", "getvalue", "model_dump",
+})
+MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "write",
+                      "writelines", "set"})
 
 
 def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value],
-                  keywords: dict[str | None, Value], receiver: Value | None) -> Value:
-    from bastion.analyzers.taint.expressions import MUTATORS, STRING_METHODS
-
+                  keywords: dict[str | None, Value], receiver: Value | None,
+                  on_module: bool) -> Value:
+    """`on_module`: the callee is a module's attribute (`shlex.quote`)."""
     models = ev.models
     method = node.func.attr if isinstance(node.func, ast.Attribute) else None
     inputs = [*args, *keywords.values()]
-    if receiver is not None and not (isinstance(node.func, ast.Attribute)
-                                     and is_module(ev, ev.qualname(node.func.value))):
+    if receiver is not None and not on_module:
         inputs.append(receiver)  # `shlex.quote(x)`'s `shlex` is no input
     sanitizer = models.sanitizers.by_name(name) or (
         models.sanitizers.methods.get(method, []) if method else [])

@@ -108,9 +108,14 @@ class Value:
         return self.evolve(steps=self.steps + (step,))
 
     def evolve(self, **changes) -> Value:
-        fields = {name: getattr(self, name) for name in Value.__slots__}
-        fields.update(changes)
-        return Value(**fields)
+        out = _new_value(Value)
+        out.taint, out.clean, out.const, out.items, out.kind = (self.taint, self.clean, self.const,
+                                                                self.items, self.kind)
+        out.prefix, out.steps, out.modelled, out.known = (self.prefix, self.steps, self.modelled,
+                                                          self.known)
+        for name, value in changes.items():
+            setattr(out, name, value)  # an unknown name raises AttributeError (__slots__)
+        return out
 
     def item(self, key: object) -> Value:
         """The slot read by a constant key (ANY: an unknown key reads every slot)."""
@@ -129,6 +134,9 @@ class Value:
             out = join(out, Value(self.taint, self.clean, steps=self.steps, modelled=self.modelled,
                                   known=self.known))
         return out
+
+
+_new_value = object.__new__
 
 
 # A Markup string escapes for HTML what `%`, `.format` and `.join` insert into it.

@@ -13,6 +13,7 @@ import operator
 
 import attrs
 
+from bastion.analyzers.taint.calls import evaluate_call
 from bastion.analyzers.taint.context import ModuleContext, fold_constant
 from bastion.analyzers.taint.domain import (
     ANY,
@@ -29,7 +30,7 @@ from bastion.analyzers.taint.domain import (
     join,
     source,
 )
-from bastion.analyzers.taint.sinks import check_call_sinks, quoted
+from bastion.analyzers.taint.sinks import check_call_sinks, is_module, quoted
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.verdicts import see_string
 
@@ -39,16 +40,6 @@ _FOLD_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mu
 _COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
             ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b,
             ast.NotIn: lambda a, b: a not in b, ast.Is: operator.is_, ast.IsNot: operator.is_not}
-# Methods of str / bytes / containers whose result carries the receiver's (and arguments') data.
-STRING_METHODS = frozenset({
-    "strip", "lstrip", "rstrip", "lower", "upper", "casefold", "title", "capitalize", "encode",
-    "decode", "split", "rsplit", "splitlines", "partition", "rpartition", "removeprefix",
-    "removesuffix", "zfill", "center", "ljust", "rjust", "expandtabs", "swapcase", "copy",
-    "get", "getlist", "getall", "getone", "values", "items", "keys", "pop", "setdefault", "lists",
-    "dict", "to_dict", "read", "readline", "readlines", "getvalue", "model_dump",
-})
-MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "write",
-                      "writelines", "set"})
 _MAX_CONST = 10_000
 _EXPRESSIONS: dict[type, object] = {}  # expression type -> the Evaluator method for it
 
@@ -94,7 +85,6 @@ class Evaluator:
         self.env: dict[str, Value] | None = {}
         self.names = module.env  # replaced by a copy when the function imports something
         self.aliases = module.env.aliases
-        self.roots = _Roots(self)
         self.hits: list[Hit] = []
         self.statement: ast.stmt | None = None
         # Verdicts by position (verdicts.py); strings are judged only in functions with SQL text.
@@ -104,8 +94,38 @@ class Evaluator:
     # ---- names ----
 
     def qualname(self, node: ast.AST) -> str | None:
-        """The qualified name of an expression, rooted at a value's kind for locals."""
-        return self.names.qualname(node, self.roots)
+        """The qualified name of an expression, rooted at a value's kind for locals: what
+        `Env.qualname(node, roots)` returns, without its recursion (the hot path of every call)."""
+        kind = type(node)
+        if kind is ast.Name:
+            name = node.id
+            env = self.env
+            local = env.get(name) if env is not None else None
+            if local is not None:
+                return local.kind
+            kinds = self.module.kinds
+            return kinds[name] if name in kinds else self.aliases.get(name, name)
+        if kind is ast.Attribute:
+            attrs_ = [node.attr]
+            node = node.value
+            while type(node) is ast.Attribute:
+                attrs_.append(node.attr)
+                node = node.value
+            if type(node) is ast.Name or type(node) is ast.Call:
+                base = self.qualname(node)
+            else:
+                return None
+            if base is None:
+                return None
+            aliases = self.aliases
+            for attr in reversed(attrs_):
+                base = f"{base}.{attr}"
+                base = aliases.get(base, base)
+            return base
+        if kind is ast.Call:
+            base = self.qualname(node.func)
+            return None if base is None else base + "()"
+        return None
 
     def step(self, node: ast.AST, note: str) -> Step:
         return Step(node.lineno - 1, node.col_offset, (node.end_lineno or node.lineno) - 1,
@@ -343,8 +363,6 @@ class Evaluator:
     # ---- calls ----
 
     def e_Call(self, node: ast.Call) -> Value:
-        from bastion.analyzers.taint.calls import evaluate_call
-
         args = [self.eval(a) for a in node.args]
         keywords = {k.arg: self.eval(k.value) for k in node.keywords}
         func = node.func
@@ -352,11 +370,18 @@ class Evaluator:
             receiver = self.eval(func.value)
         else:  # `XPath(q)(doc)`: the callee is itself computed
             receiver = None if isinstance(func, ast.Name) else self.eval(func)
-        name = self.qualname(func)
-        if name is None and isinstance(func, ast.Attribute) and receiver.kind:
-            name = f"{receiver.kind}.{func.attr}"  # `(BASE / name).read_text()`
-        untainted = check_call_sinks(self, node, name, args, keywords, receiver)
-        value = evaluate_call(self, node, name, args, keywords, receiver)
+        on_module = False  # `re.search(...)`: a module's function, not a method of a value
+        if isinstance(func, ast.Attribute):
+            base = self.qualname(func.value)
+            name = None if base is None else self.aliases.get(f"{base}.{func.attr}",
+                                                              f"{base}.{func.attr}")
+            on_module = is_module(self, base)
+            if name is None and receiver.kind:
+                name = f"{receiver.kind}.{func.attr}"  # `(BASE / name).read_text()`
+        else:
+            name = self.qualname(func)
+        untainted = check_call_sinks(self, node, name, args, keywords, receiver, on_module)
+        value = evaluate_call(self, node, name, args, keywords, receiver, on_module)
         if untainted and value.taint:
             value = CLEAN if value.kind is None else CLEAN.evolve(kind=value.kind)
         if isinstance(func, ast.Attribute) and func.attr in ("format", "replace"):
@@ -366,25 +391,6 @@ class Evaluator:
     def bind(self, target: ast.expr, value: Value, note: str | None) -> None:
         """Assignment of `value` to `target` (implemented by the statement interpreter)."""
         raise NotImplementedError
-
-
-class _Roots:
-    """What a plain name stands for when it is not resolved through the imports: a local's kind
-    (None: a local of unknown kind), or a module global's kind (`app = Flask(...)`)."""
-
-    __slots__ = ("ev",)
-
-    def __init__(self, ev: Evaluator) -> None:
-        self.ev = ev
-
-    def __contains__(self, name: str) -> bool:
-        env = self.ev.env
-        return (env is not None and name in env) or name in self.ev.module.kinds
-
-    def __getitem__(self, name: str) -> str | None:
-        env = self.ev.env
-        local = env.get(name) if env is not None else None
-        return local.kind if local is not None else self.ev.module.kinds[name]
 
 
 def _path(node: ast.AST) -> str | None:

@@ -33,15 +33,19 @@ def sink_text(node: ast.Call) -> str:
 
 
 def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value],
-                     keywords: dict[str | None, Value], receiver: Value | None) -> bool:
+                     keywords: dict[str | None, Value], receiver: Value | None,
+                     on_module: bool) -> bool:
     """Record the hits of the call's sinks; whether its result is untainted by them (a query
-    run returns rows, not the query text)."""
-    models = ev.models
-    candidates = list(models.sinks.by_name(name))
-    if isinstance(node.func, ast.Attribute) and node.func.attr in models.sinks.methods:
+    run returns rows, not the query text). `on_module`: the callee is a module's attribute."""
+    sinks = ev.models.sinks
+    candidates = sinks.by_name(name)
+    if isinstance(node.func, ast.Attribute) and node.func.attr in sinks.methods:
         # `re.search(...)` is a module's function, not the method of a connection or a tree.
-        if not is_module(ev, ev.qualname(node.func.value)):
-            candidates.extend(m for m in models.sinks.methods[node.func.attr] if m not in candidates)
+        if not on_module:
+            candidates = list(candidates)
+            candidates.extend(m for m in sinks.methods[node.func.attr] if m not in candidates)
+    if not candidates:
+        return False
     for sink in candidates:
         value = _sink_value(ev, sink, node, args, keywords, receiver)
         if value is not None:
@@ -66,7 +70,7 @@ def _reported_inside(ev: Evaluator, node: ast.Call, sink_class: str) -> bool:
 def is_module(ev: Evaluator, name: str | None) -> bool:
     if name is None or name.endswith(")"):
         return False
-    return any(i == name or i.startswith(name + ".") for i in ev.names.imports)
+    return ev.names.names_module(name)
 
 
 def quoted(sink: str) -> str:

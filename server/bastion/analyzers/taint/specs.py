@@ -126,10 +126,10 @@ class _Index:
             self.methods.setdefault(method, []).append(model)
 
     def by_name(self, name: str | None) -> list:
-        if name is None:
-            return []
         found = self._memo.get(name)
         if found is None:
+            if name is None:
+                return []
             found = self.exact.get(name, [])
             if self.globs:
                 found = found + [m for names, m in self.globs if name in names]

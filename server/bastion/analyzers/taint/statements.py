@@ -60,14 +60,30 @@ def join_env(*envs: dict | None) -> dict | None:
         if other is out:
             continue
         merged = dict(out)
-        for key, value in other.items():
-            mine = merged.get(key)
-            if mine is None:
-                merged[key] = value
-            elif mine is not value:
-                merged[key] = join(mine, value)
+        keys = list(other)
+        if _aligned(out, keys):
+            # Branches of one state keep its key order: walk both in step, new keys last.
+            for key, mine, value in zip(keys, out.values(), other.values(), strict=False):
+                if mine is not value:
+                    merged[key] = join(mine, value)
+            for key in keys[len(out):]:
+                merged[key] = other[key]
+        else:
+            for key, value in other.items():
+                mine = merged.get(key)
+                if mine is None:
+                    merged[key] = value
+                elif mine is not value:
+                    merged[key] = join(mine, value)
         out = merged
     return out
+
+
+def _aligned(env: dict, keys: list[str]) -> bool:
+    """Whether `env`'s keys and `keys` start alike, up to the shorter."""
+    if len(keys) >= len(env):
+        return list(env) == keys[:len(env)]
+    return list(env)[:len(keys)] == keys
 
 
 def _same(a: Value, b: Value) -> bool:
@@ -88,6 +104,8 @@ def _same_env(a: dict | None, b: dict | None) -> bool:
         return True
     if a is None or b is None or a.keys() != b.keys():
         return False
+    if list(a) == list(b):  # the same order: compare the values that are not the same object
+        return all(_same(v, w) for v, w in zip(a.values(), b.values(), strict=True) if v is not w)
     return all(_same(v, b[k]) for k, v in a.items())
 
 
@@ -185,7 +203,7 @@ class Interpreter(Evaluator):
         for target in node.targets:
             self.bind(target, value, "assigned to")
             if (isinstance(target, ast.Name) and isinstance(node.value, ast.Call)
-                    and self.qualname(node.value.func) in URL_PARSERS and node.value.args):
+                    and node.value.args and self.qualname(node.value.func) in URL_PARSERS):
                 self.parsed_from[target.id] = node.value.args[0]
 
     def s_AnnAssign(self, node: ast.AnnAssign) -> None:
