@@ -31,6 +31,9 @@ class FunctionOutcome:
     result: FunctionResult
     summary: Summary
     fingerprint: bytes  # of the summary: callers' cache keys include it
+    # The verdicts (`result.seen`) by span in the text, as the analyzer converts them once: the
+    # function's lines, part of its cache key, are the same wherever the outcome is reused.
+    seen_spans: dict | None = None
 
 
 @attrs.define
@@ -51,7 +54,7 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     untrusted data or stores it in `self`, the functions that call it (see `_relevant`).
     `external`: other workspace modules' summaries by qualified name (`external_digest` says
     what it can return: function cache keys include it)."""
-    module = module_context(tree, models)
+    module = module_context(tree, models, calls)
     if external is not None:
         module.external = external
         module.digest = hashlib.blake2b(module.digest + external_digest, digest_size=16).digest()
@@ -95,6 +98,7 @@ def _outcome(function: Function, module: ModuleContext, models: Models, cache: L
                    [(c, done[c].fingerprint if c in done else b"") for c in callees])
         outcome = cache.get(key)
     if outcome is None:
+        summaries = {name: done_outcome.summary for name, done_outcome in done.items()}
         sql = texts is None or callees_of.facts(function).sql
         outcome = _analyse(function, module, models, summaries, sql)
         result.analysed += 1

@@ -169,8 +169,12 @@ class TaintAnalyzer:
         findings = tuple(sorted(found.values(), key=Finding.sort_key))
         seen: dict[tuple[Span, str], tuple] = {}
         for outcome in result.outcomes:
-            for (line, col, end_line, end_col, sink_class), verdicts in outcome.result.seen.items():
-                seen[_step_span(Step(line, col, end_line, end_col, ""), lines), sink_class] = verdicts
+            if outcome.seen_spans is None:
+                outcome.seen_spans = {
+                    (_step_span(Step(line, col, end_line, end_col, ""), lines), sink_class): verdicts
+                    for (line, col, end_line, end_col, sink_class), verdicts
+                    in outcome.result.seen.items()}
+            seen.update(outcome.seen_spans)
         functions = tuple((f.node.lineno - 1, (f.node.end_lineno or f.node.lineno) - 1)
                           for f in result.functions)
         self._texts.put(key, (findings, seen, functions))

@@ -18,6 +18,7 @@ import ast
 import copy
 import hashlib
 import re
+from itertools import compress
 
 from bastion.engine.cache import LRU
 from bastion.parsing import parse_code, parse_code_at
@@ -77,12 +78,8 @@ class _TopLevelStarts:
     def __call__(self, lines: list[str]) -> list[int]:
         old, old_states, old_flags = self.lines, self.states, self.flags
         limit = min(len(old), len(lines))
-        prefix = 0
-        while prefix < limit and lines[prefix] == old[prefix]:
-            prefix += 1
-        suffix = 0
-        while suffix < limit - prefix and lines[-1 - suffix] == old[-1 - suffix]:
-            suffix += 1
+        prefix = _same_prefix(lines, old, limit)
+        suffix = _same_suffix(lines, old, limit - prefix)
         shift = len(lines) - len(old)
         states, flags = old_states[:prefix], old_flags[:prefix]
         state = states[-1] if states else (None, False)
@@ -99,7 +96,28 @@ class _TopLevelStarts:
             flags.append(starts_here)
             number += 1
         self.lines, self.states, self.flags = lines, states, flags
-        return [n for n, flag in enumerate(flags) if flag]
+        return list(compress(range(len(flags)), flags))
+
+
+def _same_prefix(lines: list[str], old: list[str], limit: int) -> int:
+    """How many first lines (up to `limit`) both have: 64 compared at once, then one by one."""
+    count = 0
+    while count + 64 <= limit and lines[count:count + 64] == old[count:count + 64]:
+        count += 64
+    while count < limit and lines[count] == old[count]:
+        count += 1
+    return count
+
+
+def _same_suffix(lines: list[str], old: list[str], limit: int) -> int:
+    """How many last lines (up to `limit`) both have."""
+    count, new_end, old_end = 0, len(lines), len(old)
+    while (count + 64 <= limit
+           and lines[new_end - count - 64:new_end - count] == old[old_end - count - 64:old_end - count]):
+        count += 64
+    while count < limit and lines[-1 - count] == old[-1 - count]:
+        count += 1
+    return count
 
 
 def _open_quote(line: str, quote: str | None) -> str | None:

@@ -16,6 +16,7 @@ import attrs
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
 from bastion.analyzers.taint.specs import EntryModel, Models
+from bastion.engine.cache import LRU
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _FLASK_PARAM = re.compile(r"<(?:([^<>:]*):)?([A-Za-z_][A-Za-z0-9_]*)>")
@@ -61,7 +62,9 @@ class ModuleContext:
         return self._by_name.get(name)
 
 
-def module_context(tree: ast.Module, models: Models) -> ModuleContext:
+def module_context(tree: ast.Module, models: Models, memo: LRU | None = None) -> ModuleContext:
+    """`memo`: keeps each function's classification (entry, parameters) by its node and the
+    module's digest, for the next text of a document whose block parser reuses the node."""
     env = Env({}, set())
     constants: dict[str, Value] = {}
     kinds: dict[str, str] = {}
@@ -86,10 +89,12 @@ def module_context(tree: ast.Module, models: Models) -> ModuleContext:
             definitions.append(node)
     constants = {k: v for k, v in constants.items() if assigned.get(k) == 1}
     kinds = {k: v for k, v in kinds.items() if assigned.get(k) == 1}
-    functions = _functions(definitions, env, kinds, models)
     digest = hashlib.blake2b(repr((sorted(env.aliases.items()), sorted(env.imports),
                                    sorted((k, v.const) for k, v in constants.items()),
                                    sorted(kinds.items()))).encode(), digest_size=16).digest()
+    functions = _functions(definitions, env, kinds, models,
+                           _Classified(memo, digest + models.digest.encode()) if memo is not None
+                           else None)
     return ModuleContext(env, constants, kinds, functions, digest)
 
 
@@ -129,19 +134,53 @@ def fold_constant(node: ast.expr) -> object:
 
 
 def _functions(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
-               models: Models) -> list[Function]:
+               models: Models, memo: _Classified | None) -> list[Function]:
     entries = [e for e in models.entries if not e.imported or env.imported(e.imported)]
     found: list[Function] = []
     for node in definitions:
         if isinstance(node, FUNCTIONS):
-            found.append(_classify(Function(node, node.name), env, kinds, entries))
+            function = Function(node, node.name)
+            if memo is None or not memo.restore(function, ()):
+                _classify(function, env, kinds, entries)
+                if memo is not None:
+                    memo.keep(function, ())
+            found.append(function)
         elif isinstance(node, ast.ClassDef):
             bases = [_resolve(base, env, kinds) for base in node.bases]
             for item in node.body:
                 if isinstance(item, FUNCTIONS):
                     method = Function(item, f"{node.name}.{item.name}", node.name, node)
-                    found.append(_classify(method, env, kinds, entries, bases))
+                    if memo is None or not memo.restore(method, tuple(bases)):
+                        _classify(method, env, kinds, entries, bases)
+                        if memo is not None:
+                            memo.keep(method, tuple(bases))
+                    found.append(method)
     return found
+
+
+class _Classified:
+    """Classifications in an LRU, by the function node (kept in the value, so that its id is
+    not reused while the entry lives), its class and bases, and the module's digest."""
+
+    def __init__(self, memo: LRU, digest: bytes) -> None:
+        self.memo = memo
+        self.digest = digest
+
+    def _key(self, function: Function, bases: tuple) -> tuple:
+        return (b"classified", id(function.node), function.class_name, bases, self.digest)
+
+    def restore(self, function: Function, bases: tuple) -> bool:
+        kept = self.memo.get(self._key(function, bases))
+        if kept is None or kept[0] is not function.node:
+            return False
+        (_, function.entry, function.return_sink, function.tainted_params,
+         function.request_params, function.validated_params) = kept
+        return True
+
+    def keep(self, function: Function, bases: tuple) -> None:
+        self.memo.put(self._key(function, bases), (
+            function.node, function.entry, function.return_sink, function.tainted_params,
+            function.request_params, function.validated_params))
 
 
 def _resolve(node: ast.expr, env: Env, kinds: dict[str, str]) -> str | None:
