@@ -139,23 +139,25 @@ def _functions(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
     found: list[Function] = []
     for node in definitions:
         if isinstance(node, FUNCTIONS):
-            function = Function(node, node.name)
-            if memo is None or not memo.restore(function, ()):
-                _classify(function, env, kinds, entries)
-                if memo is not None:
-                    memo.keep(function, ())
-            found.append(function)
+            found.append(_classify_kept(Function(node, node.name), env, kinds, entries, memo))
         elif isinstance(node, ast.ClassDef):
             bases = [_resolve(base, env, kinds) for base in node.bases]
             for item in node.body:
                 if isinstance(item, FUNCTIONS):
                     method = Function(item, f"{node.name}.{item.name}", node.name, node)
-                    if memo is None or not memo.restore(method, tuple(bases)):
-                        _classify(method, env, kinds, entries, bases)
-                        if memo is not None:
-                            memo.keep(method, tuple(bases))
-                    found.append(method)
+                    found.append(_classify_kept(method, env, kinds, entries, memo, bases))
     return found
+
+
+def _classify_kept(function: Function, env: Env, kinds: dict[str, str], entries: list[EntryModel],
+                   memo: _Classified | None, bases: list[str | None] | None = None) -> Function:
+    kept_bases = tuple(bases) if bases is not None else ()
+    if memo is not None and memo.restore(function, kept_bases):
+        return function
+    _classify(function, env, kinds, entries, bases)
+    if memo is not None:
+        memo.keep(function, kept_bases)
+    return function
 
 
 class _Classified:
