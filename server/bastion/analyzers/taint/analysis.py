@@ -17,7 +17,7 @@ from collections.abc import Callable
 import attrs
 
 from bastion.analyzers.taint.context import FUNCTIONS, Function, ModuleContext, module_context
-from bastion.analyzers.taint.domain import Value
+from bastion.analyzers.taint.domain import UNKNOWN, Value
 from bastion.analyzers.taint.expressions import Hit, Summary
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.statements import FunctionResult, Interpreter
@@ -143,7 +143,7 @@ def _real_only(value: Value) -> Value:
 def summary_fingerprint(summary: Summary) -> bytes:
     def describe(value: Value) -> tuple:
         return (sorted(repr((o.kind, o.param, o.label, o.line)) for o in value.deep_taint()),
-                sorted(value.clean), value.kind, repr(value.const) if value.const is not None else "")
+                sorted(value.clean), value.kind, "?" if value.const is UNKNOWN else repr(value.const))
     parts = (summary.params, describe(summary.returns),
              sorted(repr((h.sink_class, h.sink, describe(h.value))) for h in summary.sinks),
              sorted(repr((k, describe(v))) for k, v in summary.fields.items()))
