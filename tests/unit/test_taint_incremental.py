@@ -62,3 +62,22 @@ def test_forgetting_the_caches_changes_no_result():
     after = engine.analyse(text, "app.py", Config()).findings
     assert [f.rule_id for f in after] == [f.rule_id for f in before] and "BST202" in {
         f.rule_id for f in after}
+
+
+def test_the_path_does_not_depend_on_string_hashes():
+    """Two arguments of the same path length reach the sink through a helper: which path the
+    finding shows was chosen by a set's iteration order, so it changed with PYTHONHASHSEED."""
+    import os
+    import subprocess
+    import sys
+
+    probe = ("from bastion.analyzers.taint.analyzer import TaintAnalyzer\n"
+             "SRC = 'import os\\nimport sys\\ndef pick(a, b):\\n    return a + b\\ndef main():\\n"
+             "    first = sys.argv[1]\\n    second = sys.argv[2]\\n    os.system(pick(first, second))\\n'\n"
+             "print([[s.message for s in f.steps] for f in "
+             "TaintAnalyzer(incremental=False).analyse_file(SRC, 't.py')])\n")
+    outputs = {subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
+               for seed in range(1, 7)}
+    assert len(outputs) == 1, outputs
+    assert "assigned to `first`" in outputs.pop()

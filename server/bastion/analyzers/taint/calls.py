@@ -17,6 +17,7 @@ from bastion.analyzers.taint.domain import (
     Value,
     concat,
     join,
+    ordered,
 )
 from bastion.analyzers.taint.sinks import UNSAFE_PARSER
 
@@ -176,7 +177,7 @@ def apply_summary(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Va
     callee = ast.unparse(node.func)
     call_step = ev.step(node, f"passed to `{callee}`")
     for hit in summary.sinks:
-        for origin in hit.value.taint:
+        for origin in ordered(hit.value.taint):
             argument = bound.get(origin.param) if origin.kind == "param" else None
             if argument is None or not argument.taint or hit.sink_class in argument.clean:
                 continue
@@ -194,7 +195,7 @@ def apply_summary(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Va
     out = Value(real, returns.clean if real else EVERY_CLASS, returns.const if not returns.taint
                 else UNKNOWN, None, returns.kind, returns.prefix, returns.steps if real else (),
                 returns.modelled, known)
-    for origin in returns.taint:
+    for origin in ordered(returns.taint):
         argument = bound.get(origin.param) if origin.kind == "param" else None
         if argument is not None and argument.tainted:
             passed = argument.flat()

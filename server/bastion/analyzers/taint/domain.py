@@ -45,6 +45,12 @@ class Origin:
     path: str | None = None  # another file's (then `col` counts characters): see workspace.py
 
 
+def ordered(origins: frozenset[Origin]) -> list[Origin]:
+    """The origins in a fixed order: a set's own order follows string hashes, which change from
+    one process to the next, and which path a join keeps depends on the order."""
+    return sorted(origins, key=lambda o: (o.param, o.line, o.col, o.kind, o.label, o.path or ""))
+
+
 @attrs.frozen
 class Step:
     """One step of a path: a 0-based position and what happens there."""
