@@ -354,16 +354,10 @@ def reject_unknown_hosts(t: Target):
                                                                         "WarningPolicy"):
         return None
     new_policy = wrap(named.with_changes(attr=cst.Name("RejectPolicy")))
-    statements = t.statement_nodes()
-    line = statements[0] if len(statements) == 1 else None
-    if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 and isinstance(
-            line.body[0], cst.Expr) and line.body[0].value is outer:
-        load = cst.SimpleStatementLine(
-            [cst.Expr(cst.Call(func=cst.Attribute(outer.func.value,
-                                                  cst.Name("load_system_host_keys"))))],
-            leading_lines=line.leading_lines)
-        new_line = line.deep_replace(policy, new_policy).with_changes(leading_lines=[])
-        text = t.replace(line, cst.FlattenSentinel([load, new_line]))
+    line = t.simple_line()
+    if line is not None and isinstance(line.body[0], cst.Expr) and line.body[0].value is outer:
+        text = t.lines_before(line, f"{t.node_code(outer.func.value)}.load_system_host_keys()\n",
+                              policy, new_policy)
     else:
         text = t.replace(policy, new_policy)
     return Rewrite("reject-policy", "reject unknown host keys (RejectPolicy)", REVIEW, text,

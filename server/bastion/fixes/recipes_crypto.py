@@ -120,13 +120,9 @@ def _password_kdf(t: Target, call: cst.Call):
     args = positional(call)
     if outer is None or len(args) != 1 or len(call.args) != 1:
         return None
-    lines = [line for line in t.nodes(cst.SimpleStatementLine) if len(line.body) == 1]
-    line = next((line for line in lines if _contains(line, outer)), None)
-    if line is None or len(t.statement_nodes()) != 1 or t.statement_nodes()[0] is not line:
-        return None
-    salt = next((n for n in ("salt", "salt_", "_salt") if n not in t.bound
-                 and n not in t.aliases), None)
-    if salt is None:
+    line = t.simple_line()
+    salt = t.unused_name(("salt", "salt_", "_salt"))
+    if line is None or not _contains(line, outer) or salt is None:
         return None
     hashlib, os_name = t.module_name("hashlib"), t.module_name("os")
     hex_out = outer.func.attr.value == "hexdigest"
@@ -136,13 +132,10 @@ def _password_kdf(t: Target, call: cst.Call):
     new_value = new_value.deep_replace(
         next(n for n in _walk(new_value) if isinstance(n, cst.Name) and n.value == "VALUE"),
         args[0].value)
-    salt_line = cst.SimpleStatementLine(
-        [cst.Assign([cst.AssignTarget(cst.Name(salt))], cst.parse_expression(
-            f"{os_name}.urandom(16)"))], leading_lines=line.leading_lines)
-    new_line = line.deep_replace(outer, new_value).with_changes(leading_lines=[])
+    text = t.lines_before(line, f"{salt} = {os_name}.urandom(16)\n", outer, new_value)
     stored = "salt_hex$hash_hex" if hex_out else "16 salt bytes + 32 hash bytes"
     return Rewrite("password-kdf", "hash the password with salted PBKDF2 (600,000 iterations)",
-                   REVIEW, t.replace(line, cst.FlattenSentinel([salt_line, new_line])),
+                   REVIEW, text,
                    imports=tuple(m for m in ("hashlib", "os") if t.module_name(m) == m),
                    note=f"passwords are now hashed with PBKDF2-HMAC-SHA256, 600,000 iterations "
                         f"and a random salt, stored as {stored}: check the code that verifies "

@@ -124,11 +124,9 @@ def _atom(node: cst.BaseExpression, code: str) -> str:
 def check_containment(t: Target):
     path = _sink_path(t)
     split = _split_path(t, path) if path is not None else None
-    statements = t.statement_nodes()
-    line = statements[0] if len(statements) == 1 else None
+    line = t.simple_line()
     name = t.unused_name(_NAMES)
-    if split is None or name is None or not isinstance(line, cst.SimpleStatementLine) \
-            or len(line.body) != 1:
+    if split is None or name is None or line is None:
         return None
     base, pathlib = split
     base_code, path_code = t.node_code(base), t.node_code(path)
@@ -139,11 +137,8 @@ def check_containment(t: Target):
     else:
         resolve = f"{name} = {os_name}.path.realpath({path_code})"
         test = f"if not {name}.startswith({os_name}.path.realpath({base_code}) + {os_name}.sep):"
-    guard = cst.parse_module(f"{resolve}\n{test}\n    {_REFUSE}\n").body
-    guard = [guard[0].with_changes(leading_lines=line.leading_lines), *guard[1:]]
-    new_line = line.deep_replace(path, cst.Name(name)).with_changes(leading_lines=[])
-    return Rewrite("containment", "refuse a path outside the base folder", REVIEW,
-                   t.replace(line, cst.FlattenSentinel([*guard, new_line])),
+    text = t.lines_before(line, f"{resolve}\n{test}\n    {_REFUSE}\n", path, cst.Name(name))
+    return Rewrite("containment", "refuse a path outside the base folder", REVIEW, text,
                    imports=("os",) if not pathlib and os_name == "os" else (),
                    note="the path is resolved (symbolic links and `..` followed) and refused "
                         "with PermissionError unless it is inside the base folder: subfolders "

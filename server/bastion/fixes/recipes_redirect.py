@@ -38,9 +38,8 @@ def _target(call: cst.Call) -> cst.BaseExpression | None:
 def redirect_within_the_site(t: Target):
     call = t.at_finding(cst.Call)
     target = _target(call) if isinstance(call, cst.Call) else None
-    statements = t.statement_nodes()
-    line = statements[0] if len(statements) == 1 else None
-    if target is None or not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
+    line = t.simple_line()
+    if target is None or line is None:
         return None
     name = target.value if isinstance(target, cst.Name) else t.unused_name(_NAMES)
     if name is None:
@@ -50,15 +49,11 @@ def redirect_within_the_site(t: Target):
     guard = (f'if not ({name}.startswith("/") and not {name}.startswith(("//", "/\\\\"))\n'
              f'        and {name}.isprintable() and {parse}({name}).netloc == ""):\n'
              f'    {name} = "/"\n')
-    if not isinstance(target, cst.Name):
-        guard = f"{name} = {t.node_code(target)}\n" + guard
-    added = list(cst.parse_module(guard).body)
-    added[0] = added[0].with_changes(leading_lines=line.leading_lines)
-    new_line = line.with_changes(leading_lines=[])
-    if not isinstance(target, cst.Name):
-        new_line = new_line.deep_replace(target, cst.Name(name))
-    return Rewrite("local-path", "redirect only to a path on this site", REVIEW,
-                   t.replace(line, cst.FlattenSentinel([*added, new_line])),
+    if isinstance(target, cst.Name):
+        text = t.lines_before(line, guard)
+    else:
+        text = t.lines_before(line, f"{name} = {t.node_code(target)}\n" + guard, target, cst.Name(name))
+    return Rewrite("local-path", "redirect only to a path on this site", REVIEW, text,
                    imports=("urllib.parse",) if parse.startswith("urllib.parse.") else (),
                    note="a target that is not an absolute path on this site (`/…`): another "
                         "host, a scheme, `//host`, `/\\host`, control characters, now goes to "

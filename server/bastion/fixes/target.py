@@ -124,6 +124,13 @@ class Target:
                 return name
         return None
 
+    def simple_line(self) -> cst.SimpleStatementLine | None:
+        """The statement, when it is one simple statement on its line (not `a; b`, not a block):
+        where lines can be added in front of it (`lines_before`)."""
+        statements = self.statement_nodes()
+        line = statements[0] if len(statements) == 1 else None
+        return line if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 else None
+
     # -- output ----------------------------------------------------------------------------
     def code(self, module: cst.Module) -> str:
         text = module.code
@@ -134,6 +141,18 @@ class Target:
     def replace(self, old: cst.CSTNode, new) -> str:
         """The statement text with `old` replaced (a node, FlattenSentinel or RemovalSentinel)."""
         return self.code(self.module.visit(_Replace(old, new)))
+
+    def lines_before(self, line: cst.SimpleStatementLine, code: str,
+                     old: cst.CSTNode | None = None, new: cst.CSTNode | None = None) -> str:
+        """The statement text with the statements of `code` added in front of `line` (at its
+        indentation; the comments and blank lines above it stay above them), and `old`
+        replaced by `new` in `line`."""
+        added = list(cst.parse_module(code).body)
+        added[0] = added[0].with_changes(leading_lines=line.leading_lines)
+        kept = line.with_changes(leading_lines=[])
+        if old is not None:
+            kept = kept.deep_replace(old, new)
+        return self.replace(line, cst.FlattenSentinel([*added, kept]))
 
     def node_code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
