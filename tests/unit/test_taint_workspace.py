@@ -4,6 +4,7 @@ Every line marked `# expect: BSTnnn` reports exactly that rule; no other line re
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 from pathlib import Path
@@ -25,13 +26,20 @@ def analyzer():
     return TaintAnalyzer()
 
 
-def _analyse(analyzer, root: Path, relative: str, compute: bool = True):
+@contextlib.contextmanager
+def _attached(analyzer, root: Path, compute: bool = True):
+    """The analyzer with a store of `root`'s summaries, detached again afterwards."""
     analyzer.workspace = SummaryStore([str(root)], analyzer.models, analyzer.version, compute)
-    path = root / relative
     try:
-        return analyzer.analyse_file(path.read_text(encoding="utf-8"), str(path))
+        yield analyzer.workspace
     finally:
         analyzer.workspace = None
+
+
+def _analyse(analyzer, root: Path, relative: str, compute: bool = True):
+    path = root / relative
+    with _attached(analyzer, root, compute):
+        return analyzer.analyse_file(path.read_text(encoding="utf-8"), str(path))
 
 
 @pytest.mark.parametrize(("app", "view"), CASES)
@@ -116,9 +124,7 @@ def test_editor_mode_reads_only_what_was_prepared(analyzer):
     root = APPS / "flask_app"
     path = root / "shop" / "views.py"
     text = path.read_text(encoding="utf-8")
-    store = SummaryStore([str(root)], analyzer.models, analyzer.version, compute=False)
-    analyzer.workspace = store
-    try:
+    with _attached(analyzer, root, compute=False) as store:
         assert 17 not in {f.line for f in analyzer.analyse_file(text, str(path))}
         assert store.dependency_key(text, str(path)) is None  # never cached without its inputs
         store.prepare(text, str(path))
@@ -128,21 +134,15 @@ def test_editor_mode_reads_only_what_was_prepared(analyzer):
         stale = {f.line: f for f in analyzer.analyse_file(text, str(path))}
         assert stale[17].confidence is Level.MEDIUM
         assert stale[17].steps == fresh[17].steps
-    finally:
-        analyzer.workspace = None
 
 
 def test_editor_mode_prepares_the_methods_of_imported_classes(analyzer):
     root = APPS / "classes_app"
     path = root / "inventory" / "views.py"
     text = path.read_text(encoding="utf-8")
-    store = SummaryStore([str(root)], analyzer.models, analyzer.version, compute=False)
-    analyzer.workspace = store
-    try:
+    with _attached(analyzer, root, compute=False) as store:
         store.prepare(text, str(path))
         found = {(f.line, f.rule_id) for f in analyzer.analyse_file(text, str(path))}
-    finally:
-        analyzer.workspace = None
     assert found == {(16, "BST204"), (27, "BST204"), (33, "BST204"), (48, "BST202")}
 
 
@@ -151,17 +151,13 @@ def test_an_import_cycle_gives_the_same_result_in_any_order(analyzer):
     first, second = root / "loop" / "first.py", root / "loop" / "second.py"
     results = []
     for order in ((first, second), (second, first)):
-        store = SummaryStore([str(root)], analyzer.models, analyzer.version)
-        analyzer.workspace = store
-        try:
+        with _attached(analyzer, root):
             found = {}
             for path in order:
                 found[path.name] = sorted((f.line, f.rule_id, f.confidence)
                                           for f in analyzer.analyse_file(path.read_text(), str(path)))
             results.append(found)
-        finally:
-            analyzer.workspace = None
-        analyzer._texts.clear()
+        analyzer.forget()  # the second order is analysed from nothing too
     assert results[0] == results[1]
 
 
