@@ -48,6 +48,7 @@ hash_of() { sha256sum "$@" | sha256sum | cut -c1-16; }
 # ---- Python: .venv + editable install with test extras ------------------------------------
 python_env() {  # python_env PYTHON VENV: VENV made by PYTHON, with pip install -e '.[test]'
   local python="$1" venv="$2" stamp want
+  local needed='import bastion, pytest, pytest_lsp, jsonschema, bandit'  # what the tests import
   if [ ! -x "$venv/bin/python" ]; then
     command -v "$python" >/dev/null || { log "$python not found (Python 3.10+ is needed)"; return 1; }
     "$python" -c 'import sys; sys.exit(sys.version_info < (3, 10))' \
@@ -58,14 +59,22 @@ python_env() {  # python_env PYTHON VENV: VENV made by PYTHON, with pip install 
   stamp="$venv/.bastion-install"
   want="$(hash_of "$repo/pyproject.toml")"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] \
-     && "$venv/bin/python" -c 'import bastion, pytest, pytest_lsp, jsonschema, bandit' 2>/dev/null \
+     && "$venv/bin/python" -c "$needed" 2>/dev/null \
      && [ -x "$venv/bin/bastion" ]; then
     log "Python environment up to date ($venv)"
   else
+    if ! "$venv/bin/python" -m pip --version >/dev/null 2>&1; then
+      # A venv whose own pip does not run (seen once: pip._internal half-written) is made again.
+      log "$venv has no working pip: making it again"
+      rm -rf "$venv" && "$python" -m venv "$venv" || return 1
+    fi
     log "pip install -e '.[test]' into $venv (about a minute; pip lists each package)"
-    "$venv/bin/python" -m pip install -q --upgrade pip
-    (cd "$repo" && "$venv/bin/python" -m pip install --progress-bar off -e '.[test]' \
-       | { grep -E '^(Collecting|Installing|Successfully)' >&2 || true; })
+    "$venv/bin/python" -m pip install -q --upgrade pip || { log "pip cannot upgrade itself in $venv"; return 1; }
+    (set -o pipefail; cd "$repo" && "$venv/bin/python" -m pip install --progress-bar off -e '.[test]' \
+       | { grep -E '^(Collecting|Installing|Successfully)' >&2 || true; }) \
+      || { log "pip install -e '.[test]' failed in $venv"; return 1; }
+    "$venv/bin/python" -c "$needed" \
+      || { log "$venv lacks what the tests import after the install"; return 1; }
     echo "$want" > "$stamp"
   fi
 }
