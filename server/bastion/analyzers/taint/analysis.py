@@ -98,7 +98,6 @@ def _outcome(function: Function, module: ModuleContext, models: Models, cache: L
                    [(c, done[c].fingerprint if c in done else b"") for c in callees])
         outcome = cache.get(key)
     if outcome is None:
-        summaries = {name: done_outcome.summary for name, done_outcome in done.items()}
         sql = texts is None or callees_of.facts(function).sql
         outcome = _analyse(function, module, models, summaries, sql)
         result.analysed += 1
