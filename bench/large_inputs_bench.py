@@ -60,6 +60,18 @@ def _near_cap(size: int) -> str:
     return "".join(parts)
 
 
+def _tainted_views(count: int) -> str:
+    """Flask views each passing request data to a shell: every B602 is judged by the taint
+    verdicts and replaced by a taint finding (verdicts.py), so the verdicts meet `count` pattern
+    findings and `count` taint findings."""
+    view = ("@app.route('/r{n}')\n"
+            "def r{n}():\n"
+            "    command = request.args['c']\n"
+            "    return str(subprocess.call(command, shell=True))\n\n\n")
+    head = "import subprocess\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
+    return head + "".join(view.format(n=n) for n in range(count))
+
+
 def _nested_calls(depth: int) -> str:
     return SHELL_CALL + "\ny = " + "f(" * depth + ")" * depth + "\nz = eval(w)\n"
 
@@ -78,6 +90,7 @@ CASES = {
     "attr_100k": (lambda: SHELL_CALL + "\ny = a" + ".b" * 100_000 + "\nz = eval(w)\n",
                   "attribute chain of 100k"),
     "calls_20k": (lambda: _nested_calls(20_000), "20k nested calls"),
+    "views_4k": (lambda: _tainted_views(4_000), "4k views with a tainted shell call"),
 }
 
 # name -> (check seconds, check MB, engine seconds, engine MB): the documented bounds.
@@ -92,6 +105,7 @@ BOUNDS: dict[str, tuple[float, float, float, float]] = {
     "sum_100k": (40, 200, 40, 200),
     "attr_100k": (40, 200, 40, 200),
     "calls_20k": (15, 100, 15, 100),
+    "views_4k": (60, 500, 60, 500),
 }
 
 # A whole-file analysis as the editor runs it on didOpen (unit caches on, no disk cache),
