@@ -222,6 +222,11 @@ PAIRS = [
                FLASK + "import os, shlex\ndef build(host):\n    return 'ping ' + shlex.quote(host)\n@app.route('/a')\ndef a():\n    os.system(build(request.args['h']))\n    return ''\n"),
     ("BST202", "import os\nfrom flask import request\ndef target():\n    return request.args['h']\ndef run():\n    os.system('ping ' + target())\n",
                "import os\nfrom flask import request\ndef target():\n    return 'localhost'\ndef run():\n    os.system('ping ' + target())\n"),
+    # An exit status is a number: the response that shows it reflects nothing of the request.
+    ("BST203", FLASK + "import subprocess\n@app.route('/p')\ndef p():\n    host = request.args['h']\n    subprocess.call(['ping', '-c', '1', host])\n    return 'pinged ' + host\n",
+               FLASK + "import subprocess\n@app.route('/p')\ndef p():\n    host = request.args['h']\n    return 'status ' + str(subprocess.call(['ping', '-c', '1', host]))\n"),
+    ("BST202", FLASK + "import os\n@app.route('/p')\ndef p():\n    return str(os.system('ping ' + request.args['h']))\n",
+               FLASK + "import os\n@app.route('/p')\ndef p():\n    return str(os.system('ping localhost'))\n"),
     ("BST202", "import os\nfrom flask import request\nclass Job:\n    def __init__(self):\n        self.host = request.args['h']\n    def run(self):\n        os.system('ping ' + self.host)\n",
                "import os\nfrom flask import request\nclass Job:\n    def __init__(self):\n        self.host = 'localhost'\n    def run(self):\n        os.system('ping ' + self.host)\n"),
 ]
