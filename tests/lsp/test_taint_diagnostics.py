@@ -49,3 +49,40 @@ async def test_taint_findings_follow_edits(client):
     # Undo the sanitizer (the helper's summary changes back): the finding returns.
     change_document(client, uri, 4, (7, 16), (7, 38), "name")
     assert "BST201" in codes(await diagnostics_for(client, uri, 4))
+
+
+OBJECTS = """import requests
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+class Fetcher:
+    def __init__(self, url):
+        self.url = url
+
+    def fetch(self):
+        return requests.get(self.url, timeout=5)
+
+
+@app.route("/proxy")
+def proxy():
+    fetcher = Fetcher(request.args["url"])
+    return fetcher.fetch().text
+"""
+
+
+async def test_an_object_built_with_request_data_reports_at_its_method_call(client):
+    """The constructor's argument is stored on `self` and used by a later method; fixing the
+    constructor alone (a constant field) clears the view's finding, undoing it brings it back."""
+    uri = (client.workspace / "objects.py").as_uri()
+    open_document(client, uri, OBJECTS)
+    [ssrf] = [d for d in await diagnostics_for(client, uri, 1) if d.code == "BST213"]
+    assert ssrf.range.start == types.Position(17, 11)
+    steps = [(r.location.range.start.line, r.message) for r in ssrf.related_information]
+    assert steps == [(16, "1. Request data: `request.args`"), (16, "2. passed to `Fetcher`"),
+                     (17, "3. passed to `fetcher.fetch`"), (11, "4. reaches `requests.get`")]
+    change_document(client, uri, 2, (8, 19), (8, 22), '"https://api.example.com/"')
+    assert "BST213" not in codes(await diagnostics_for(client, uri, 2))
+    change_document(client, uri, 3, (8, 19), (8, 45), "url")
+    assert "BST213" in codes(await diagnostics_for(client, uri, 3))

@@ -17,7 +17,7 @@ from collections.abc import Callable
 import attrs
 
 from bastion.analyzers.taint.context import FUNCTIONS, Function, ModuleContext, module_context
-from bastion.analyzers.taint.domain import UNKNOWN, Value
+from bastion.analyzers.taint.domain import UNKNOWN, Origin, Value
 from bastion.analyzers.taint.expressions import Hit, Summary
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.statements import FunctionResult, Interpreter
@@ -117,21 +117,60 @@ def _carries_taint(summary: Summary) -> bool:
 
 def _analyse(function: Function, module: ModuleContext, models: Models,
              summaries: dict[str, Summary], sql: bool = True) -> FunctionOutcome:
-    fields: dict[str, Value] = {}
-    if function.class_name is not None:
-        init = summaries.get(f"{function.class_name}.__init__")
-        if init is not None and function.node.name != "__init__":
-            fields = {k: _real_only(v) for k, v in init.fields.items()}
-    interpreter = Interpreter(module, models, summaries, function.class_name, fields)
-    interpreter.sql_strings = sql
-    result = interpreter.run(function)
     args = function.node.args
     params = [p.arg for p in [*args.posonlyargs, *args.args, *args.kwonlyargs]]
     if function.class_name is not None:
         params = params[1:]
-    sinks = tuple(h for h in result.hits if any(o.kind == "param" for o in h.value.taint))
-    summary = Summary(tuple(params), result.returns, sinks, result.fields)
+    init = summaries.get(f"{function.class_name}.__init__") \
+        if function.class_name is not None and function.node.name != "__init__" else None
+    fields = {k: _real_only(v) for k, v in init.fields.items()} if init is not None else {}
+    result = _run(function, module, models, summaries, fields, sql)
+    summary = _summary(params, result)
+    if init is not None:
+        # Once more with the fields `__init__` filled from its parameters as parameters: the
+        # summary for instances built with untrusted arguments (a value's `clean` is one for
+        # all its origins, so the first run's sinks stay exact for the other instances).
+        fields, names = _fields_seen(init, function, len(params))
+        if names:
+            summary.with_fields = attrs.evolve(
+                _summary(params, _run(function, module, models, summaries, fields, sql)),
+                field_params=names)
     return FunctionOutcome(function.name, result, summary, summary_fingerprint(summary))
+
+
+def _run(function: Function, module: ModuleContext, models: Models,
+         summaries: dict[str, Summary], fields: dict[str, Value], sql: bool) -> FunctionResult:
+    interpreter = Interpreter(module, models, summaries, function.class_name, fields)
+    interpreter.sql_strings = sql
+    return interpreter.run(function)
+
+
+def _summary(params: list[str], result: FunctionResult) -> Summary:
+    sinks = tuple(h for h in result.hits if any(o.kind == "param" for o in h.value.taint))
+    return Summary(tuple(params), result.returns, sinks, result.fields)
+
+
+def _fields_seen(init: Summary, function: Function,
+                 first: int) -> tuple[dict[str, Value], tuple[str, ...]]:
+    """The `self` fields a method starts with: what `__init__` stored, its untrusted data
+    kept; a field `__init__` filled from its parameters is a parameter of the method too
+    (numbered from `first`), so that an instance built with untrusted arguments
+    (`Fetcher(request.args["url"]).fetch()`) carries them into the method (calls.py)."""
+    fields: dict[str, Value] = {}
+    names: list[str] = []
+    line = function.node.lineno - 1
+    for name in sorted(init.fields):
+        value = init.fields[name]
+        if not any(o.kind == "param" for o in value.deep_taint()):
+            fields[name] = _real_only(value)
+            continue
+        value = value.flat()
+        origin = Origin("param", f"field `self.{name}`", line, param=first + len(names))
+        real = frozenset(o for o in value.taint if o.kind != "param")
+        fields[name] = value.evolve(taint=real | {origin}, const=UNKNOWN,
+                                    steps=value.steps if real else ())
+        names.append(name)
+    return fields, tuple(names)
 
 
 def _real_only(value: Value) -> Value:
@@ -145,7 +184,9 @@ def summary_fingerprint(summary: Summary) -> bytes:
                 sorted(value.clean), value.kind, "?" if value.const is UNKNOWN else repr(value.const))
     parts = (summary.params, describe(summary.returns),
              sorted(repr((h.sink_class, h.sink, describe(h.value))) for h in summary.sinks),
-             sorted(repr((k, describe(v))) for k, v in summary.fields.items()))
+             sorted(repr((k, describe(v))) for k, v in summary.fields.items()),
+             summary.field_params,
+             summary_fingerprint(summary.with_fields) if summary.with_fields else b"")
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).digest()
 
 
@@ -205,6 +246,8 @@ class _CalleeMemo:
             made = {self.module.kinds.get(r, "")[:-2] for r in facts.receivers}
             for cls in (facts.plain | made) & self.classes:
                 found |= {f"{cls}.{m}" for m in facts.attributes} & self.names
+            for cls in facts.plain & self.classes:  # `Fetcher(url)`: what `__init__` stores
+                found |= {f"{cls}.__init__"} & self.names
             if function.class_name is not None:
                 found |= {f"{function.class_name}.{m}" for m in facts.methods} & self.names
                 init = f"{function.class_name}.__init__"

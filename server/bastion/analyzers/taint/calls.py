@@ -64,9 +64,13 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     found = ev.source_value(name, node)
     if found is not None:
         return found
+    if any(v.tainted for v in inputs) and isinstance(node.func, (ast.Name, ast.Attribute)):
+        built = _construct(ev, node, name, args, keywords)
+        if built is not None:
+            return built
     summary = _summary_for(ev, node, inputs, receiver)
     if summary is not None:
-        return apply_summary(ev, node, summary, args, keywords)
+        return apply_summary(ev, node, summary, args, keywords, receiver)
     if name == "lxml.etree.XMLParser":
         entities = keywords.get("resolve_entities")
         if entities is not None and entities.const is True:
@@ -168,12 +172,48 @@ def _summary_for(ev: Evaluator, node: ast.Call, inputs: list[Value],
     return None
 
 
+def _construct(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value],
+               keywords: dict[str | None, Value]) -> Value | None:
+    """`Fetcher(request.args["url"])`, of a class of this module or of another workspace
+    module: an instance whose fields hold what its `__init__` stored from the arguments (its
+    methods bind them, apply_summary), after the sinks `__init__` itself reaches."""
+    func = node.func
+    init = None
+    if isinstance(func, ast.Name) and func.id not in ev.env:
+        init = ev.summaries.get(f"{func.id}.__init__")
+        kind = f"{func.id}()"
+    if init is None and ev.module.external is not None and name is not None \
+            and not (isinstance(func, ast.Name) and func.id in ev.env):
+        init = ev.module.external(f"{name}.__init__", True)
+        kind = f"{name}()"
+    if init is None or not init.fields:
+        return None
+    bound = _bind_arguments(init.params, node, args, keywords)
+    stored = {o.param for value in init.fields.values() for o in value.deep_taint()
+              if o.kind == "param"}
+    if any(value.tainted and index not in stored for index, value in bound.items()):
+        return None  # passed on where no field shows it (`super().__init__(x)`): the default
+    apply_summary(ev, node, init, args, keywords)
+    call_step = ev.step(node, f"passed to `{ast.unparse(func)}`")
+    fields = {field: _instantiated(value.flat(), bound, call_step)
+              for field, value in init.fields.items()}
+    if not any(v.taint for v in fields.values()):
+        return Value(clean=EVERY_CLASS, kind=kind)
+    return Value(clean=EVERY_CLASS, items=fields, kind=kind)
+
+
 def apply_summary(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Value],
-                  keywords: dict[str | None, Value]) -> Value:
-    """The callee's effect at this call: its parameters replaced by the arguments."""
+                  keywords: dict[str | None, Value], receiver: Value | None = None) -> Value:
+    """The callee's effect at this call: its parameters replaced by the arguments, the fields
+    of `self` it reads (`field_params`) by the receiver's."""
     from bastion.analyzers.taint.expressions import Hit
 
     bound = _bind_arguments(summary.params, node, args, keywords)
+    if summary.with_fields is not None:
+        fields = _field_values(ev, node, summary.with_fields, receiver)
+        if any(v.tainted for v in fields.values()):
+            summary = summary.with_fields
+            bound.update(fields)
     callee = ast.unparse(node.func)
     call_step = ev.step(node, f"passed to `{callee}`")
     for hit in summary.sinks:
@@ -185,7 +225,12 @@ def apply_summary(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Va
             value = value.evolve(modelled=value.modelled and hit.value.modelled)
             ev.hits.append(Hit(hit.sink_class, hit.sink, node, ev.statement, value,
                                via=inner_steps(hit)))
-    returns = summary.returns.flat()
+    return _instantiated(summary.returns.flat(), bound, call_step)
+
+
+def _instantiated(returns: Value, bound: dict[int, Value], call_step) -> Value:
+    """A value of the callee (its return value, a field its `__init__` stored) with its
+    parameters' part replaced by the arguments bound to them."""
     real = frozenset(o for o in returns.taint if o.kind != "param")
     known = returns.known
     for origin in returns.taint:  # a parameter's part is as known as the argument passed
@@ -203,6 +248,25 @@ def apply_summary(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Va
                                    modelled=passed.modelled and returns.modelled)
             out = join(out, passed.with_step(call_step))
     return out
+
+
+def _field_values(ev: Evaluator, node: ast.Call, summary: Summary,
+                  receiver: Value | None) -> dict[int, Value]:
+    """The values of the fields a method reads, by their parameter number: in a method,
+    `self.fetch()` sees the caller's own fields; `f.fetch()`, the instance's."""
+    func = node.func
+    own = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+        and func.value.id == "self" and ev.class_name is not None
+    first = len(summary.params)
+    found: dict[int, Value] = {}
+    for index, field in enumerate(summary.field_params):
+        if own:
+            value = ev.env.get(f"self.{field}") or ev.fields.get(field)
+        else:
+            value = receiver.items.get(field) if receiver is not None and receiver.items else None
+        if value is not None:
+            found[first + index] = value
+    return found
 
 
 def inner_steps(hit) -> tuple:

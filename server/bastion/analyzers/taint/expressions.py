@@ -72,6 +72,11 @@ class Summary:
     returns: Value
     sinks: tuple[Hit, ...]  # hits whose value carries a parameter origin
     fields: dict[str, Value] = attrs.Factory(dict)  # `self.x` at the end of `__init__`
+    # A method's `self` fields that `__init__` filled from its parameters: each is a parameter
+    # too (origins of kind "param" numbered after `params`), bound to the receiver's field.
+    field_params: tuple[str, ...] = ()
+    # A method's summary for an instance whose fields hold untrusted data (`field_params` set)
+    with_fields: Summary | None = None
 
 
 class Evaluator:

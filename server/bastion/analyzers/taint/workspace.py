@@ -33,7 +33,7 @@ import attrs
 from bastion.analyzers.taint.analysis import analyse_module, summary_fingerprint
 from bastion.analyzers.taint.calls import inner_steps
 from bastion.analyzers.taint.context import module_context
-from bastion.analyzers.taint.domain import Origin, Step
+from bastion.analyzers.taint.domain import Origin, Step, Value
 from bastion.analyzers.taint.expressions import Hit, Summary
 from bastion.analyzers.taint.modules import (
     ModuleGraph,
@@ -286,10 +286,16 @@ def _export(summary: Summary, path: str, lines: list[str]) -> Summary:
     sinks = tuple(Hit(h.sink_class, h.sink, None, None, h.value.evolve(steps=()),
                       via=tuple(_located(s, path, lines) for s in inner_steps(h)))
                   for h in summary.sinks)
-    returns = summary.returns.flat()
-    returns = returns.evolve(taint=frozenset(_origin(o, path, lines) for o in returns.taint),
-                             steps=tuple(_located(s, path, lines) for s in returns.steps))
-    return Summary(summary.params, returns, sinks, {})
+    fields = {name: _exported_value(value, path, lines) for name, value in summary.fields.items()}
+    return Summary(summary.params, _exported_value(summary.returns, path, lines), sinks, fields,
+                   summary.field_params, summary.with_fields and _export(summary.with_fields,
+                                                                        path, lines))
+
+
+def _exported_value(value: Value, path: str, lines: list[str]) -> Value:
+    value = value.flat()
+    return value.evolve(taint=frozenset(_origin(o, path, lines) for o in value.taint),
+                        steps=tuple(_located(s, path, lines) for s in value.steps))
 
 
 def _located(step: Step, path: str, lines: list[str]) -> Step:
@@ -310,7 +316,9 @@ def _stale(summary: Summary) -> Summary:
     """A summary of a module edited since: still used, at medium confidence."""
     return Summary(summary.params, summary.returns.evolve(modelled=False),
                    tuple(attrs.evolve(h, value=h.value.evolve(modelled=False))
-                         for h in summary.sinks), {})
+                         for h in summary.sinks),
+                   {k: v.evolve(modelled=False) for k, v in summary.fields.items()},
+                   summary.field_params, summary.with_fields and _stale(summary.with_fields))
 
 
 def _fingerprint(summaries: dict[str, Summary | None]) -> str:
