@@ -2,7 +2,8 @@
 
 Usage: python bench/memory_bench.py [--files 50] [--lines 100000] [--keystrokes 10000]
            [--server "python -m bastion lsp"]
-       python bench/memory_bench.py --open-close 500   (RSS before, open, after closing all)
+       python bench/memory_bench.py --open-close 500 [--cycles 3]
+           (RSS before, open, after closing all; each cycle opens new documents)
 Drives the real server over stdio with bench/lsp_bench.py's client; RSS is read from
 /proc/PID/status (VmRSS now, VmHWM peak). Prints a table and one JSON line.
 """
@@ -73,30 +74,52 @@ async def started(server: str) -> LspClient:
     return client
 
 
+def cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+async def settled_rss(pid: int, limit: float = 120) -> float:
+    """RSS once the server has used no CPU for a second (its background work done)."""
+    deadline, last = time.monotonic() + limit, -1
+    while time.monotonic() < deadline:
+        ticks = cpu_ticks(pid)
+        if ticks == last:
+            break
+        last = ticks
+        await asyncio.sleep(1)
+    return rss_mb(pid)
+
+
 async def open_close(args) -> dict:
-    """RSS before, with `--open-close` documents open, and after they are all closed."""
+    """RSS before, with `--open-close` documents open, and after they are all closed; repeated
+    `--cycles` times with new documents, so that memory kept for reuse (flat after the first
+    cycle) can be told from memory that grows with every document ever opened."""
     files = pick_files(args.open_close, args.open_close * 400)
     client = await started(args.server)
     pid = client.proc.pid
-    base = rss_mb(pid)
-    uris = []
-    for n in range(args.open_close):
-        path = files[n % len(files)]
-        uri = f"file:///bench/{n}/{path.name}"
-        uris.append(uri)
-        await client.notify("textDocument/didOpen", {"textDocument": {
-            "uri": uri, "languageId": "python", "version": 1,
-            "text": path.read_text(encoding="utf-8", errors="replace")}})
-    for uri in uris:
-        await wait_version(client, uri, 1, 600)
-    opened = rss_mb(pid)
-    for uri in uris:
-        await client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
-    await asyncio.sleep(3)  # the server collects once idle for a second
-    closed = rss_mb(pid)
+    base = await settled_rss(pid)
+    cycles = []
+    for cycle in range(args.cycles):
+        uris = []
+        for n in range(args.open_close):
+            path = files[n % len(files)]
+            uri = f"file:///bench/{cycle}/{n}/{path.name}"
+            uris.append(uri)
+            await client.notify("textDocument/didOpen", {"textDocument": {
+                "uri": uri, "languageId": "python", "version": 1,
+                "text": path.read_text(encoding="utf-8", errors="replace")}})
+        for uri in uris:
+            await wait_version(client, uri, 1, 600)
+        opened = await settled_rss(pid)
+        for uri in uris:
+            await client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+        await asyncio.sleep(2)  # the server collects once idle for a second
+        cycles.append((round(opened, 1), round(await settled_rss(pid), 1)))
     await client.stop()
     return {"documents": args.open_close, "rss_start_mb": round(base, 1),
-            "rss_open_mb": round(opened, 1), "rss_after_close_mb": round(closed, 1)}
+            "rss_open_mb": cycles[0][0], "rss_after_close_mb": cycles[0][1],
+            "cycles": cycles}
 
 
 async def run(args) -> dict:
@@ -147,12 +170,16 @@ def main() -> int:
     parser.add_argument("--server", default=f"{sys.executable} -m bastion lsp")
     parser.add_argument("--open-close", type=int, default=0, metavar="N",
                         help="instead: open N documents, close them all, RSS before and after")
+    parser.add_argument("--cycles", type=int, default=3,
+                        help="with --open-close: how many times to open and close N new documents")
     args = parser.parse_args()
     os.environ.setdefault("BASTION_CACHE_DIR", tempfile.mkdtemp(prefix="bastion-mem-"))
     if args.open_close:
         result = asyncio.run(open_close(args))
         print(f"{result['documents']} documents: RSS {result['rss_start_mb']} MB idle, "
               f"{result['rss_open_mb']} MB open, {result['rss_after_close_mb']} MB after closing all")
+        for number, (opened, closed) in enumerate(result["cycles"], 1):
+            print(f"  cycle {number}: {opened} MB open, {closed} MB after closing all")
         print(json.dumps(result))
         return 0
     result = asyncio.run(run(args))
