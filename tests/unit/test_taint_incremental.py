@@ -48,6 +48,18 @@ def test_warm_analysis_equals_fresh_analysis(app, seed):
             TaintAnalyzer().analyse_file(version, app)), version
 
 
+def test_a_body_model_field_retyped_outside_the_view_changes_its_verdict():
+    """A view's parameters are classified once per text of the view and of what it depends on:
+    the body model's field types are part of that, though they are outside the view."""
+    template = ("import os\nfrom fastapi import FastAPI\nfrom pydantic import BaseModel\n"
+                "app = FastAPI()\nclass Job(BaseModel):\n    count: {kind}\n"
+                "@app.post('/p')\ndef p(job: Job):\n    os.system(f'ping -c {{job.count}} localhost')\n")
+    warm = TaintAnalyzer()
+    found = [[f.rule_id for f in warm.analyse_file(template.format(kind=kind), "api.py")]
+             for kind in ("int", "str", "int")]
+    assert found == [[], ["BST202"], []]
+
+
 def test_forgetting_the_caches_changes_no_result():
     """The engine drops the analyzers' edit caches when the last document closes
     (`Engine.clear_cache`): the next analysis must give the same findings."""

@@ -222,6 +222,11 @@ PAIRS = [
                FLASK + "import os, shlex\ndef build(host):\n    return 'ping ' + shlex.quote(host)\n@app.route('/a')\ndef a():\n    os.system(build(request.args['h']))\n    return ''\n"),
     ("BST202", "import os\nfrom flask import request\ndef target():\n    return request.args['h']\ndef run():\n    os.system('ping ' + target())\n",
                "import os\nfrom flask import request\ndef target():\n    return 'localhost'\ndef run():\n    os.system('ping ' + target())\n"),
+    # A pydantic body: FastAPI validated its `int` fields, not its `str` ones.
+    ("BST202", FASTAPI + "import os\nfrom pydantic import BaseModel\nclass Job(BaseModel):\n    host: str\n    count: int = 1\n@app.post('/p')\ndef p(job: Job):\n    os.system(f'ping -c {job.count} {job.host}')\n",
+               FASTAPI + "import os\nfrom pydantic import BaseModel\nclass Job(BaseModel):\n    host: str\n    count: int = 1\n@app.post('/p')\ndef p(job: Job):\n    os.system(f'ping -c {job.count} localhost')\n"),
+    ("BST202", FASTAPI + "import os\nclass Job:\n    count: int = 1\n@app.post('/p')\ndef p(job: Job):\n    os.system(f'ping -c {job.count} localhost')\n",
+               FASTAPI + "import os\nimport pydantic\nclass Base(pydantic.BaseModel):\n    count: int\nclass Job(Base):\n    note: str = ''\n@app.post('/p')\ndef p(job: Job):\n    os.system(f'ping -c {job.count} localhost')\n"),
     # An exit status is a number: the response that shows it reflects nothing of the request.
     ("BST203", FLASK + "import subprocess\n@app.route('/p')\ndef p():\n    host = request.args['h']\n    subprocess.call(['ping', '-c', '1', host])\n    return 'pinged ' + host\n",
                FLASK + "import subprocess\n@app.route('/p')\ndef p():\n    host = request.args['h']\n    return 'status ' + str(subprocess.call(['ping', '-c', '1', host]))\n"),

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import attrs
 
-from bastion.analyzers.matchers import Env
+from bastion.analyzers.matchers import Env, NameSet
 from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
 from bastion.analyzers.taint.specs import EntryModel, Models
 from bastion.engine.cache import LRU
@@ -41,6 +41,8 @@ class Function:
     tainted_params: tuple[str, ...] = ()
     request_params: tuple[str, ...] = ()  # parameters that hold the framework's request object
     validated_params: tuple[str, ...] = ()  # the framework made them numbers, UUIDs, dates
+    # body parameters whose fields the framework validated so: (parameter, those fields)
+    validated_fields: tuple[tuple[str, frozenset[str]], ...] = ()
     return_sink: str | None = None  # the sink class the entry's return value reaches
 
 
@@ -89,13 +91,58 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None) ->
             definitions.append(node)
     constants = {k: v for k, v in constants.items() if assigned.get(k) == 1}
     kinds = {k: v for k, v in kinds.items() if assigned.get(k) == 1}
+    # Only a module that imports a body model's base can define a body model.
+    roots = tuple({name.split(".")[0] for entry in models.entries
+                   for name in entry.validated_models.exact})
+    classes = {node.name: _ClassShape.of(node, env, kinds) for node in definitions
+               if isinstance(node, ast.ClassDef)} if roots and env.imported(roots) else {}
     digest = hashlib.blake2b(repr((sorted(env.aliases.items()), sorted(env.imports),
                                    sorted((k, v.const) for k, v in constants.items()),
-                                   sorted(kinds.items()))).encode(), digest_size=16).digest()
-    functions = _functions(definitions, env, kinds, models,
+                                   sorted(kinds.items()),
+                                   sorted((k, v.key) for k, v in classes.items() if v.fields)
+                                   )).encode(), digest_size=16).digest()
+    functions = _functions(definitions, env, kinds, models, classes,
                            _Classified(memo, digest + models.digest.encode()) if memo is not None
                            else None)
     return ModuleContext(env, constants, kinds, functions, digest)
+
+
+@attrs.frozen
+class _ClassShape:
+    """A module-level class as a request body model: its bases and its annotated fields."""
+
+    bases: tuple[str | None, ...]
+    fields: tuple[tuple[str, ast.expr], ...]  # (name, annotation) of `name: annotation`
+    key: str  # what of it a classification depends on, for the module's digest
+
+    @classmethod
+    def of(cls, node: ast.ClassDef, env: Env, kinds: dict[str, str]) -> _ClassShape:
+        bases = tuple(_resolve(base, env, kinds) for base in node.bases)
+        fields = tuple((item.target.id, item.annotation) for item in node.body
+                       if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name))
+        key = repr((bases, [(name, ast.dump(annotation)) for name, annotation in fields]))
+        return cls(bases, fields, key)
+
+
+def _model_fields(name: str | None, classes: dict[str, _ClassShape], models: NameSet,
+                  seen: frozenset[str] = frozenset()) -> dict[str, ast.expr] | None:
+    """The annotated fields of the module's class `name` and of its bases in the module, when
+    it derives from one of `models` (pydantic's BaseModel); else None."""
+    shape = classes.get(name) if name is not None and name not in seen else None
+    if shape is None:
+        return None
+    fields: dict[str, ast.expr] = {}
+    derives = False
+    for base in shape.bases:
+        if base is not None and base in models:
+            derives = True
+            continue
+        inherited = _model_fields(base, classes, models, seen | {name})
+        if inherited is not None:
+            derives = True
+            fields.update(inherited)
+    fields.update(shape.fields)
+    return fields if derives else None
 
 
 def module_statements(body: list[ast.stmt]):
@@ -133,28 +180,30 @@ def fold_constant(node: ast.expr) -> object:
     return UNKNOWN
 
 
-def _functions(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
-               models: Models, memo: _Classified | None) -> list[Function]:
+def _functions(definitions: list[ast.stmt], env: Env, kinds: dict[str, str], models: Models,
+               classes: dict[str, _ClassShape], memo: _Classified | None) -> list[Function]:
     entries = [e for e in models.entries if not e.imported or env.imported(e.imported)]
     found: list[Function] = []
     for node in definitions:
         if isinstance(node, FUNCTIONS):
-            found.append(_classify_kept(Function(node, node.name), env, kinds, entries, memo))
+            found.append(_classify_kept(Function(node, node.name), env, kinds, entries, classes,
+                                        memo))
         elif isinstance(node, ast.ClassDef):
             bases = [_resolve(base, env, kinds) for base in node.bases]
             for item in node.body:
                 if isinstance(item, FUNCTIONS):
                     method = Function(item, f"{node.name}.{item.name}", node.name, node)
-                    found.append(_classify_kept(method, env, kinds, entries, memo, bases))
+                    found.append(_classify_kept(method, env, kinds, entries, classes, memo, bases))
     return found
 
 
 def _classify_kept(function: Function, env: Env, kinds: dict[str, str], entries: list[EntryModel],
-                   memo: _Classified | None, bases: list[str | None] | None = None) -> Function:
+                   classes: dict[str, _ClassShape], memo: _Classified | None,
+                   bases: list[str | None] | None = None) -> Function:
     kept_bases = tuple(bases) if bases is not None else ()
     if memo is not None and memo.restore(function, kept_bases):
         return function
-    _classify(function, env, kinds, entries, bases)
+    _classify(function, env, kinds, entries, classes, bases)
     if memo is not None:
         memo.keep(function, kept_bases)
     return function
@@ -176,13 +225,13 @@ class _Classified:
         if kept is None or kept[0] is not function.node:
             return False
         (_, function.entry, function.return_sink, function.tainted_params,
-         function.request_params, function.validated_params) = kept
+         function.request_params, function.validated_params, function.validated_fields) = kept
         return True
 
     def keep(self, function: Function, bases: tuple) -> None:
         self.memo.put(self._key(function, bases), (
             function.node, function.entry, function.return_sink, function.tainted_params,
-            function.request_params, function.validated_params))
+            function.request_params, function.validated_params, function.validated_fields))
 
 
 def _resolve(node: ast.expr, env: Env, kinds: dict[str, str]) -> str | None:
@@ -200,7 +249,7 @@ def _resolve(node: ast.expr, env: Env, kinds: dict[str, str]) -> str | None:
 
 
 def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list[EntryModel],
-              bases: list[str | None] | None = None) -> Function:
+              classes: dict[str, _ClassShape], bases: list[str | None] | None = None) -> Function:
     node = function.node
     decorators = [(_resolve(d, env, kinds), d) for d in node.decorator_list]
     for entry in entries:
@@ -213,7 +262,7 @@ def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list
             continue
         function.entry = entry
         function.return_sink = _return_sink(entry, decorator, env, kinds)
-        _entry_params(function, entry, decorator, env, kinds)
+        _entry_params(function, entry, decorator, env, kinds, classes)
         return function
     return function
 
@@ -258,7 +307,7 @@ def _first_param(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
 
 
 def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | None,
-                  env: Env, kinds: dict[str, str]) -> None:
+                  env: Env, kinds: dict[str, str], classes: dict[str, _ClassShape]) -> None:
     args = function.node.args
     params = [*args.posonlyargs, *args.args, *args.kwonlyargs]
     if function.class_name is not None and params:
@@ -270,6 +319,7 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
     requests: list[str] = []
     tainted: list[str] = []
     validated: list[str] = []
+    fields: list[tuple[str, frozenset[str]]] = []
     for index, param in enumerate(params):
         annotation = _resolve(param.annotation, env, kinds) if param.annotation is not None else None
         default = defaults.get(param.arg)
@@ -283,6 +333,12 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
             (requests if index == 0 else tainted).append(param.arg)
         elif entry.params == "all":
             tainted.append(param.arg)
+            body = _model_fields(annotation, classes, entry.validated_models) \
+                if entry.validated_models else None
+            clean = frozenset(name for name, kind in (body or {}).items()
+                              if _validated(kind, entry, env, kinds))
+            if clean:
+                fields.append((param.arg, clean))
         elif isinstance(entry.params, tuple) and param.arg in entry.params:
             tainted.append(param.arg)
     if entry.params == "path" and isinstance(decorator, ast.Call) and decorator.args:
@@ -299,3 +355,4 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
     function.tainted_params = tuple(tainted)
     function.request_params = tuple(requests)
     function.validated_params = tuple(validated)
+    function.validated_fields = tuple(fields)

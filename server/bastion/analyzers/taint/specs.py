@@ -38,7 +38,8 @@ _KEYS = {
     "source": {"names", "kind", "label", "confidence", "reaches"},
     "entry": {"label", "decorators", "function_names", "class_bases", "methods", "params",
               "request_kind", "request_annotations", "not_when_default", "return_sink",
-              "imported", "kind", "first_param", "clean_annotations", "return_sink_when"},
+              "imported", "kind", "first_param", "clean_annotations", "return_sink_when",
+              "validated_models"},
     "sink": {"class", "calls", "methods", "args", "keywords", "receiver", "when", "model",
              "subscript_of", "prefix_only", "result_untainted"},
     "sanitizer": {"calls", "methods", "cleans", "args"},
@@ -75,6 +76,9 @@ class EntryModel:
     # the return value is a sink only when the decorator's keyword names one of these
     # (`response_class=HTMLResponse`)
     return_sink_when: tuple[str, NameSet] | None = None
+    # base classes of request bodies the framework validates field by field (pydantic's
+    # BaseModel): a field annotated with one of clean_annotations holds no injection
+    validated_models: NameSet = NameSet([])
 
 
 @attrs.frozen
@@ -352,7 +356,8 @@ class _Checker:
                 frozenset(methods), params, request_kind, NameSet(self.strings("request_annotations")),
                 NameSet(self.strings("not_when_default")), return_sink,
                 tuple(self.strings("imported")), kind, frozenset(self.strings("first_param")),
-                NameSet(self.strings("clean_annotations")), return_when))
+                NameSet(self.strings("clean_annotations")), return_when,
+                NameSet(self.strings("validated_models"))))
 
     def sink(self, models: Models) -> None:
         sink_class = self.text("class", SINK_CLASSES)

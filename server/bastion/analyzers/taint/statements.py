@@ -159,7 +159,9 @@ class Interpreter(Evaluator):
                 origin = Origin(entry.kind, f"{entry.label} (`{name}`", param.lineno - 1,
                                 param.col_offset, (param.end_lineno or param.lineno) - 1,
                                 param.end_col_offset or 0)
-                env[name] = Value(frozenset({origin}), steps=(self.step(param, label),), known=True)
+                fields = dict(function.validated_fields).get(name)
+                env[name] = Value(frozenset({origin}), steps=(self.step(param, label),), known=True,
+                                  items=dict.fromkeys(fields, SAFE) if fields else None)
             elif entry is None:
                 origin = Origin("param", f"parameter `{name}`", param.lineno - 1, param.col_offset,
                                 param.lineno - 1, param.end_col_offset or 0, index - offset)
