@@ -65,6 +65,20 @@ async def test_hover_shows_the_path_with_lines_and_code(client):
     assert text.index("(BST201)") < text.index("**Path in your code**") < text.index("**Fix:**")
 
 
+async def test_hover_is_brief_where_the_editor_lists_the_steps(vscode):
+    """VS Code shows the diagnostic's related steps in its own part of the hover, and caps the
+    hover's height: the extension's hover names the two ends in one paragraph."""
+    uri = (vscode.workspace / "app.py").as_uri()
+    taint = await taint_diagnostic(vscode, uri, APP)
+    assert len(taint.related_information) == 4
+    text = await hover_at(vscode, uri, taint.range.start)
+    assert ("**Path in your code**: line 12: `name = request.args.get(\"name\", \"\")` (Request "
+            "data: `request.args`) \u2192 line 7: `return open(name).read()` (reaches `open`); "
+            "4 steps, each with its code in the lesson panel") in text
+    assert "- line 13" not in text
+    assert text.index("(BST201)") < text.index("**Path in your code**") < text.index("**Fix:**")
+
+
 async def test_hover_renders_hostile_code_as_code(client):
     uri = (client.workspace / "app.py").as_uri()
     taint = await taint_diagnostic(client, uri, HOSTILE)
@@ -78,6 +92,17 @@ async def test_hover_renders_hostile_code_as_code(client):
     # the line's code is one code span, shown as written (HTML-escaped by the renderer)
     assert ("<code>name = request.args.get(&quot;**bold** &lt;img src=x onerror=alert(1)&gt; "
             "[x](https://evil.example) ``` ` \\u202egnp.exe&quot;)</code>") in source_item
+    assert "\u202e" not in text
+
+
+async def test_brief_hover_renders_hostile_code_as_code(vscode):
+    uri = (vscode.workspace / "app.py").as_uri()
+    taint = await taint_diagnostic(vscode, uri, HOSTILE)
+    text = await hover_at(vscode, uri, taint.range.start)
+    [brief] = [block for block in text.split("\n\n") if block.startswith("**Path in your code**")]
+    html = MarkdownIt("commonmark").render(brief)
+    assert "<img" not in html and "<a " not in html and "<strong>bold" not in html
+    assert "<code>name = request.args.get(&quot;**bold** &lt;img \u2026</code>" in html
     assert "\u202e" not in text
 
 

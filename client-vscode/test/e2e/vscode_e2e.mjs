@@ -317,8 +317,9 @@ async function mainScenario() {
     check('the taint hover shows the path with lines and code', !!hover && /Path in your code/.test(hover) &&
       hover.includes(`line ${srcLine}: host = request.args.get`) && hover.includes(`line ${sinkLine}: result = subprocess.run`) &&
       /reaches subprocess\.run/.test(hover), { srcLine, sinkLine });
-    // VS Code lists the finding's related steps in its own part too: taller than its cap, this
-    // hover scrolls; scrolled to its end, our part must show whole, down to "Learn more"
+    // VS Code lists the finding's related steps in its own part too (ours names only the two
+    // ends): with four steps the whole is taller than its cap and scrolls; scrolled to its end,
+    // our part must show whole, down to "Learn more"
     const box = await page.$('.monaco-hover:not(.hidden) .monaco-hover-content');
     const bb = box && await box.boundingBox();
     if (bb) {

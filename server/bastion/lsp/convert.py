@@ -38,6 +38,7 @@ def to_range(span: Span, doc: Document, codec: PositionCodec) -> types.Range:
 
 # Code of a path step is cut here: a minified line must not fill the hover or the panel.
 PATH_CODE_CHARS = 120
+BRIEF_CODE_CHARS = 40
 _HIDDEN = {"Cc", "Cf", "Zl", "Zp"}
 # What could start inline markup in a note, or a GFM autolink (its `://`).
 _PUNCTUATION = re.compile(r"([\\`*_\[\]<>!&~|#]|:(?=//))")
@@ -70,6 +71,26 @@ def flow_path_markdown(rows: list[dict]) -> str:
     items = [f"- {_where(row)}: " + (f"{code_span(row['code'])} \u2014 " if row["code"] else "")
              + "; ".join(_inline(note) for note in row["notes"]) for row in rows]
     return "**Path in your code**, source to sink:\n\n" + "\n".join(items)
+
+
+def flow_path_brief_markdown(rows: list[dict]) -> str:
+    """`flow_path` rows in one paragraph: where the data comes from and where it goes, with
+    short code. For a client that lists the finding's steps in its own part of the hover
+    (VS Code shows `relatedInformation` there) and shows the whole path in its lesson panel: the
+    full list on top of its own would make a hover taller than VS Code's cap, which scrolls."""
+    if not rows:
+        return ""
+    first, last = rows[0], rows[-1]
+    ends = [first] if first is last else [first, last]
+    shown = " \u2192 ".join(
+        f"{_where(row)}: " + (f"{code_span(_shortened(row['code']))} " if row["code"] else "")
+        + "(" + _inline(row["notes"][0 if row is first else -1]) + ")" for row in ends)
+    steps = sum(len(row["notes"]) for row in rows)
+    return f"**Path in your code**: {shown}; {steps} steps, each with its code in the lesson panel"
+
+
+def _shortened(code: str) -> str:
+    return code if len(code) <= BRIEF_CODE_CHARS else code[:BRIEF_CODE_CHARS - 1] + "\u2026"
 
 
 def _where(row: dict) -> str:

@@ -8,7 +8,13 @@ from urllib.parse import quote
 
 from lsprotocol import types
 
-from bastion.lsp.convert import cwe_url, flow_path, flow_path_markdown, to_range
+from bastion.lsp.convert import (
+    cwe_url,
+    flow_path,
+    flow_path_brief_markdown,
+    flow_path_markdown,
+    to_range,
+)
 from bastion.lsp.pygls_compat import converter
 
 LEARN_MORE = "bastion.learnMore"
@@ -38,12 +44,15 @@ def register(server) -> None:
         from bastion.catalog.index import load_catalog
 
         catalog = load_catalog()
+        # The client that runs learnMore (the VS Code extension) lists the steps itself.
+        render_path = flow_path_brief_markdown if LEARN_MORE in ls.session.client.client_commands \
+            else flow_path_markdown
         parts = []
         for finding in hits:
             rng = to_range(finding.span, doc, ls.codec)
             link = learn_more_uri(ls, finding.rule_id, uri, rng, finding.cwe)
             parts.append(catalog.hover_markdown(finding.rule_id, finding.message, link,
-                                                path=flow_path_markdown(flow_path(finding, doc))))
+                                                path=render_path(flow_path(finding, doc))))
         return types.Hover(
             contents=types.MarkupContent(kind=types.MarkupKind.Markdown,
                                          value="\n\n---\n\n".join(parts)),
