@@ -227,6 +227,13 @@ PAIRS = [
                FASTAPI + "import os\nfrom pydantic import BaseModel\nclass Job(BaseModel):\n    host: str\n    count: int = 1\n@app.post('/p')\ndef p(job: Job):\n    os.system(f'ping -c {job.count} localhost')\n"),
     ("BST202", FASTAPI + "import os\nclass Job:\n    count: int = 1\n@app.post('/p')\ndef p(job: Job):\n    os.system(f'ping -c {job.count} localhost')\n",
                FASTAPI + "import os\nimport pydantic\nclass Base(pydantic.BaseModel):\n    count: int\nclass Job(Base):\n    note: str = ''\n@app.post('/p')\ndef p(job: Job):\n    os.system(f'ping -c {job.count} localhost')\n"),
+    # xml.sax fetches external entities only once the feature is switched on (3.7.1 and later).
+    ("BST211", FLASK + "import xml.sax\nfrom xml.sax.handler import feature_external_ges\n@app.post('/x')\ndef x():\n    parser = xml.sax.make_parser()\n    parser.setFeature(feature_external_ges, True)\n    parser.parse(request.files['doc'])\n    return 'ok'\n",
+               FLASK + "import xml.sax\n@app.post('/x')\ndef x():\n    parser = xml.sax.make_parser()\n    parser.parse(request.files['doc'])\n    return 'ok'\n"),
+    ("BST211", FLASK + "import xml.sax\n@app.post('/x')\ndef x():\n    parser = xml.sax.make_parser()\n    parser.setFeature('http://xml.org/sax/features/external-general-entities', 1)\n    parser.parse(source=request.stream)\n    return 'ok'\n",
+               FLASK + "import xml.sax\nfrom xml.sax import handler\n@app.post('/x')\ndef x():\n    parser = xml.sax.make_parser()\n    parser.setFeature(handler.feature_external_ges, False)\n    parser.parse(request.stream)\n    return 'ok'\n"),
+    ("BST211", FLASK + "import xml.sax\nfrom xml.sax import handler\n@app.post('/x')\ndef x():\n    parser = xml.sax.make_parser()\n    parser.setFeature(handler.feature_external_ges, True)\n    parser.parse(request.stream)\n    return 'ok'\n",
+               FLASK + "import xml.sax\nfrom xml.sax import handler\n@app.post('/x')\ndef x():\n    parser = xml.sax.make_parser()\n    parser.setFeature(handler.feature_external_ges, True)\n    parser.parse('catalog.xml')\n    return 'ok'\n"),
     # An exit status is a number: the response that shows it reflects nothing of the request.
     ("BST203", FLASK + "import subprocess\n@app.route('/p')\ndef p():\n    host = request.args['h']\n    subprocess.call(['ping', '-c', '1', host])\n    return 'pinged ' + host\n",
                FLASK + "import subprocess\n@app.route('/p')\ndef p():\n    host = request.args['h']\n    return 'status ' + str(subprocess.call(['ping', '-c', '1', host]))\n"),

@@ -19,7 +19,12 @@ from bastion.analyzers.taint.domain import (
     join,
     ordered,
 )
-from bastion.analyzers.taint.sinks import UNSAFE_PARSER
+from bastion.analyzers.taint.sinks import (
+    SAX_EXTERNAL_ENTITIES,
+    SAX_PARSER,
+    UNSAFE_PARSER,
+    UNSAFE_SAX_PARSER,
+)
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator, Summary
@@ -86,6 +91,10 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             return built
         if method == "replace":
             return _replace(receiver, args)
+        if method == "setFeature" and receiver.kind == SAX_PARSER and isinstance(
+                node.func.value, ast.Name) and _enables_external_entities(ev, node, args):
+            ev.env[node.func.value.id] = receiver.evolve(kind=UNSAFE_SAX_PARSER)
+            return CLEAN
         if method in MUTATORS and isinstance(node.func.value, ast.Name):
             _mutate(ev, node.func.value.id, receiver, method, args, keywords)
             return CLEAN
@@ -127,6 +136,14 @@ def _replace(receiver: Value, args: list[Value]) -> Value:
     if isinstance(old, str) and old in ("\n", "\r", "\r\n") and "\n" not in str(args[1].const):
         cleans.add("log")
     return value.evolve(clean=value.clean | cleans) if cleans else value
+
+
+def _enables_external_entities(ev: Evaluator, node: ast.Call, args: list[Value]) -> bool:
+    """`parser.setFeature(feature_external_ges, True)` (the feature by name or by its URI)."""
+    if len(args) < 2 or args[1].const not in (True, 1) or not node.args:
+        return False
+    feature = args[0].const if isinstance(args[0].const, str) else ev.qualname(node.args[0])
+    return feature in SAX_EXTERNAL_ENTITIES
 
 
 def _mutate(ev: Evaluator, name: str, receiver: Value, method: str, args: list[Value],

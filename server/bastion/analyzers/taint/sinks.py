@@ -20,6 +20,12 @@ _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "/bin/sh", "/bin/bash",
 _SAFE_YAML_LOADERS = frozenset({"yaml.SafeLoader", "yaml.CSafeLoader", "yaml.BaseLoader",
                                 "yaml.CBaseLoader"})
 UNSAFE_PARSER = "lxml.etree.XMLParser(resolve_entities)"
+# An xml.sax parser after `setFeature(feature_external_ges, True)` (off by default since
+# Python 3.7.1): it fetches the external entities a document declares.
+SAX_PARSER = "xml.sax.make_parser()"
+UNSAFE_SAX_PARSER = "xml.sax.make_parser(feature_external_ges)"
+SAX_EXTERNAL_ENTITIES = frozenset({"xml.sax.handler.feature_external_ges",
+                                   "http://xml.org/sax/features/external-general-entities"})
 # One %-conversion of a log message; `%r` and `%a` escape line breaks, and a number conversion
 # refuses a string (TypeError), so an argument formatted by one of these cannot forge a line.
 _CONVERSION = re.compile(r"%(\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?(.)")
