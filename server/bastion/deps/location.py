@@ -6,7 +6,6 @@ file's identity without importing it (analyzers/versions.py)."""
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 SCHEMA = 1  # of the index file (index.py); a new schema is a new file name
@@ -27,7 +26,8 @@ def user_index_path() -> Path:
 
 
 def shipped_index_path() -> Path:
-    return Path(str(resources.files("bastion.deps").joinpath("data/advisories.json.gz")))
+    # From this file's place, not importlib.resources: see catalog/paths.py.
+    return Path(__file__).parent / "data" / "advisories.json.gz"
 
 
 def current_path() -> Path:
