@@ -86,3 +86,33 @@ async def test_an_object_built_with_request_data_reports_at_its_method_call(clie
     assert "BST213" not in codes(await diagnostics_for(client, uri, 2))
     change_document(client, uri, 3, (8, 19), (8, 45), "url")
     assert "BST213" in codes(await diagnostics_for(client, uri, 3))
+
+
+TORNADO = """import tornado.web
+
+
+class BaseHandler(tornado.web.RequestHandler):
+    def next_url(self):
+        return self.get_argument("next", "/")
+
+
+class LoginHandler(BaseHandler):
+    def post(self):
+        self.redirect(self.next_url())
+"""
+
+
+async def test_a_tornado_handler_reports_with_its_path(client):
+    """A handler of a base handler of the same file: `self.get_argument` in a helper method
+    reaches `self.redirect`; a constant target clears it."""
+    uri = (client.workspace / "handlers.py").as_uri()
+    open_document(client, uri, TORNADO)
+    [redirect] = [d for d in await diagnostics_for(client, uri, 1) if d.code == "BST210"]
+    assert redirect.message == ("Request data (`self.get_argument('next', '/')`, line 6) reaches "
+                                "`self.redirect`: open redirect")
+    assert redirect.range.start == types.Position(10, 8)
+    steps = [(r.location.range.start.line, r.message) for r in redirect.related_information]
+    assert steps[0][0] == 5 and steps[0][1].startswith("1. Request data")
+    assert steps[-1] == (10, f"{len(steps)}. reaches `self.redirect`")
+    change_document(client, uri, 2, (5, 15), (5, 45), '"/"')
+    assert "BST210" not in codes(await diagnostics_for(client, uri, 2))

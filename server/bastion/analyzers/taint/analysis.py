@@ -249,7 +249,8 @@ class _CalleeMemo:
             for cls in facts.plain & self.classes:  # `Fetcher(url)`: what `__init__` stores
                 found |= {f"{cls}.__init__"} & self.names
             if function.class_name is not None:
-                found |= {f"{function.class_name}.{m}" for m in facts.methods} & self.names
+                for cls in self.module.lineage(function.class_name):
+                    found |= {f"{cls}.{m}" for m in facts.methods} & self.names
                 init = f"{function.class_name}.__init__"
                 if function.node.name != "__init__" and init in self.names:
                     found.add(init)

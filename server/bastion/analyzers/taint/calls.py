@@ -168,7 +168,8 @@ def _summary_for(ev: Evaluator, node: ast.Call, inputs: list[Value],
         return ev.summaries[func.id]
     if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
             and func.value.id in ("self", "cls") and ev.class_name is not None):
-        return ev.summaries.get(f"{ev.class_name}.{func.attr}")
+        return next((found for cls in ev.module.lineage(ev.class_name)
+                     if (found := ev.summaries.get(f"{cls}.{func.attr}")) is not None), None)
     if isinstance(func, ast.Attribute) and receiver is not None and not receiver.taint \
             and receiver.kind is not None and receiver.kind.endswith("()"):
         # `Repo(root).read(name)`: a method of a class of this module, on an instance of it

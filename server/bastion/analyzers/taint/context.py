@@ -44,6 +44,7 @@ class Function:
     # body parameters whose fields the framework validated so: (parameter, those fields)
     validated_fields: tuple[tuple[str, frozenset[str]], ...] = ()
     return_sink: str | None = None  # the sink class the entry's return value reaches
+    self_kind: str | None = None  # the kind of `self` (a method of a framework's handler class)
 
 
 @attrs.define
@@ -56,7 +57,13 @@ class ModuleContext:
     # Summaries of other workspace modules' functions, by qualified name (workspace.py).
     # (qualified name, whether an argument is tainted) -> summary or None
     external: Callable[[str, bool], object] | None = None
+    # class -> its ancestors defined in this module, nearest first (inherited methods)
+    parents: dict[str, tuple[str, ...]] = attrs.Factory(dict)
     _by_name: dict[str, Function] = attrs.Factory(dict)
+
+    def lineage(self, class_name: str) -> tuple[str, ...]:
+        """The class and its ancestors of this module, where `self.method` is looked up."""
+        return (class_name, *self.parents.get(class_name, ()))
 
     def function_named(self, name: str) -> Function | None:
         if len(self._by_name) != len(self.functions):
@@ -101,10 +108,11 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None) ->
                                    sorted(kinds.items()),
                                    sorted((k, v.key) for k, v in classes.items() if v.fields)
                                    )).encode(), digest_size=16).digest()
+    parents: dict[str, tuple[str, ...]] = {}
     functions = _functions(definitions, env, kinds, models, classes,
                            _Classified(memo, digest + models.digest.encode()) if memo is not None
-                           else None)
-    return ModuleContext(env, constants, kinds, functions, digest)
+                           else None, parents)
+    return ModuleContext(env, constants, kinds, functions, digest, parents=parents)
 
 
 @attrs.frozen
@@ -181,18 +189,31 @@ def fold_constant(node: ast.expr) -> object:
 
 
 def _functions(definitions: list[ast.stmt], env: Env, kinds: dict[str, str], models: Models,
-               classes: dict[str, _ClassShape], memo: _Classified | None) -> list[Function]:
+               classes: dict[str, _ClassShape], memo: _Classified | None,
+               parents: dict[str, tuple[str, ...]]) -> list[Function]:
+    """`parents` is filled with each class's ancestors defined before it in the module."""
     entries = [e for e in models.entries if not e.imported or env.imported(e.imported)]
     found: list[Function] = []
+    seen_bases: dict[str, list[str | None]] = {}  # the bases of the classes defined so far
     for node in definitions:
         if isinstance(node, FUNCTIONS):
             found.append(_classify_kept(Function(node, node.name), env, kinds, entries, classes,
                                         memo))
         elif isinstance(node, ast.ClassDef):
             bases = [_resolve(base, env, kinds) for base in node.bases]
+            ancestors: list[str] = []
+            for base in node.bases:  # `class Page(BaseHandler)`, `BaseHandler` of this file
+                if isinstance(base, ast.Name) and base.id in seen_bases and base.id != node.name:
+                    bases.extend(seen_bases[base.id])
+                    ancestors.extend([base.id, *parents.get(base.id, ())])
+            seen_bases[node.name] = bases
+            parents[node.name] = tuple(dict.fromkeys(ancestors))
+            self_kind = next((e.self_kind for e in entries if e.self_kind is not None
+                              and any(b in e.class_bases for b in bases)), None)
             for item in node.body:
                 if isinstance(item, FUNCTIONS):
-                    method = Function(item, f"{node.name}.{item.name}", node.name, node)
+                    method = Function(item, f"{node.name}.{item.name}", node.name, node,
+                                      self_kind=self_kind)
                     found.append(_classify_kept(method, env, kinds, entries, classes, memo, bases))
     return found
 

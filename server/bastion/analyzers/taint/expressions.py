@@ -95,6 +95,7 @@ class Evaluator:
         # Verdicts by position (verdicts.py); strings are judged only in functions with SQL text.
         self.seen: dict[tuple[int, int, int, int], tuple[str | None, str | None]] = {}
         self.sql_strings = False
+        self.declared_types: dict[int, bool] = {}  # sinks.py's `handler_write`, by class node
 
     # ---- names ----
 

@@ -101,6 +101,8 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
             return None
     if sink.model == "response_type" and _declared_not_html(keywords):
         return None
+    if sink.model == "handler_write" and _written_as_json_or_declared(ev, args, keywords):
+        return None
     if sink.model == "xml_parser":
         parser = keywords.get("parser") or (args[1] if len(args) > 1 else None)
         if parser is None or parser.kind != UNSAFE_PARSER:
@@ -134,6 +136,36 @@ def _declared_not_html(keywords: dict[str | None, Value]) -> bool:
     declared = [keywords[k].const for k in _MEDIA_TYPE_KEYWORDS if k in keywords]
     return bool(declared) and all(isinstance(d, str) and "html" not in d.lower()
                                   and "xml" not in d.lower() for d in declared)
+
+
+def _written_as_json_or_declared(ev: Evaluator, args: list[Value],
+                                 keywords: dict[str | None, Value]) -> bool:
+    """A handler's `write(chunk)`: a dict goes out as JSON (any other container is refused),
+    and a handler whose class sets a Content-Type (`set_header`, also in
+    `set_default_headers`) other than a constant HTML one decides what a browser sees."""
+    chunk = args[0] if args else keywords.get("chunk")
+    if chunk is not None and chunk.items is not None:
+        return True
+    function = getattr(ev, "function", None)
+    if function is None:
+        return False
+    scope = function.class_node or function.node
+    declared = ev.declared_types.get(id(scope))
+    if declared is None:
+        declared = ev.declared_types[id(scope)] = _sets_content_type(scope)
+    return declared
+
+
+def _sets_content_type(scope: ast.AST) -> bool:
+    for node in ast.walk(scope):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("set_header", "add_header") and len(node.args) == 2
+                and isinstance(node.args[0], ast.Constant)
+                and str(node.args[0].value).lower() == "content-type"):
+            value = node.args[1]
+            if not (isinstance(value, ast.Constant) and "html" in str(value.value).lower()):
+                return True
+    return False
 
 
 def _escaped_log_args(node: ast.Call, args: list[Value]) -> set[int]:

@@ -32,14 +32,14 @@ SOURCE_KINDS = ("remote", "argv", "stdin", "env", "file")
 PARAM_RULES = ("path", "all", "after_first")
 # Named Python models a sink or guard may reference (implemented in sinks.py / guards.py).
 SINK_MODELS = ("subprocess", "xml_parser", "yaml_load", "view_return", "log_format",
-               "response_type")
+               "response_type", "handler_write")
 GUARD_MODELS = ("dotdot", "quote", "path_containment", "url_allowlist", "allowlist", "equality")
 _KEYS = {
     "source": {"names", "kind", "label", "confidence", "reaches"},
     "entry": {"label", "decorators", "function_names", "class_bases", "methods", "params",
               "request_kind", "request_annotations", "not_when_default", "return_sink",
               "imported", "kind", "first_param", "clean_annotations", "return_sink_when",
-              "validated_models"},
+              "validated_models", "self_kind"},
     "sink": {"class", "calls", "methods", "args", "keywords", "receiver", "when", "model",
              "subscript_of", "prefix_only", "result_untainted"},
     "sanitizer": {"calls", "methods", "cleans", "args"},
@@ -79,6 +79,9 @@ class EntryModel:
     # base classes of request bodies the framework validates field by field (pydantic's
     # BaseModel): a field annotated with one of clean_annotations holds no injection
     validated_models: NameSet = NameSet([])
+    # the kind of `self` in every method of a class with one of `class_bases` (a Tornado
+    # handler reads the request through `self.get_argument`)
+    self_kind: str | None = None
 
 
 @attrs.frozen
@@ -340,6 +343,8 @@ class _Checker:
         return_sink = self.text("return_sink", SINK_CLASSES, required=False)
         kind = self.text("kind", SOURCE_KINDS, required=False) or "remote"
         request_kind = self.text("request_kind", required=False)
+        if self.item.get("self_kind") is not None and not class_bases:
+            self.error("self_kind", "self_kind needs class_bases")
         when = self.item.get("return_sink_when")
         return_when = None
         if when is not None:
@@ -357,7 +362,8 @@ class _Checker:
                 NameSet(self.strings("not_when_default")), return_sink,
                 tuple(self.strings("imported")), kind, frozenset(self.strings("first_param")),
                 NameSet(self.strings("clean_annotations")), return_when,
-                NameSet(self.strings("validated_models"))))
+                NameSet(self.strings("validated_models")),
+                self.text("self_kind", required=False)))
 
     def sink(self, models: Models) -> None:
         sink_class = self.text("class", SINK_CLASSES)

@@ -149,7 +149,7 @@ class Interpreter(Evaluator):
         for index, param in enumerate(params):
             name = param.arg
             if index < offset:
-                env[name] = Value(clean=EVERY_CLASS)
+                env[name] = Value(clean=EVERY_CLASS, kind=function.self_kind)
             elif entry is not None and name in function.request_params:
                 env[name] = Value(clean=EVERY_CLASS, kind=entry.request_kind)
             elif entry is not None and name in function.validated_params:
