@@ -71,6 +71,9 @@ PAIRS = [
     # overwritten with a constant in `__init__`
     ("BST201", STORE + "@app.route('/a')\ndef a():\n    return Store(request.args['name']).read()\n",
                STORE.replace("self.name = name", "self.name = name\n        self.name = '/etc/motd'") + "@app.route('/a')\ndef a():\n    return Store(request.args['name']).read()\n"),
+    # one argument made a number in `__init__`, another kept as it came
+    ("BST213", FLASK + "import sqlite3\nclass Page:\n    def __init__(self, url, limit):\n        self.url = url\n        self.limit = int(limit)\n    def fetch(self):\n        return requests.get(self.url, timeout=5)\n    def rows(self):\n        return sqlite3.connect('x.db').execute('SELECT * FROM t LIMIT %d' % self.limit).fetchall()\n@app.route('/a')\ndef a():\n    page = Page(request.args['u'], request.args['n'])\n    page.rows()\n    return page.fetch().text\n",
+               FLASK + "import sqlite3\nclass Page:\n    def __init__(self, url, limit):\n        self.url = url\n        self.limit = int(limit)\n    def fetch(self):\n        return requests.get(self.url, timeout=5)\n    def rows(self):\n        return sqlite3.connect('x.db').execute('SELECT * FROM t LIMIT %d' % self.limit).fetchall()\n@app.route('/a')\ndef a():\n    page = Page('https://api.example.com/', request.args['n'])\n    page.rows()\n    return page.fetch().text\n"),
     # a command kept by a job object
     ("BST202", FLASK + "class Job:\n    def __init__(self, host):\n        self.command = 'ping -c 1 ' + host\n    def run(self):\n        os.system(self.command)\n@app.route('/p')\ndef p():\n    Job(request.args['h']).run()\n    return ''\n",
                FLASK + "import shlex\nclass Job:\n    def __init__(self, host):\n        self.command = 'ping -c 1 ' + shlex.quote(host)\n    def run(self):\n        os.system(self.command)\n@app.route('/p')\ndef p():\n    Job(request.args['h']).run()\n    return ''\n"),
@@ -128,3 +131,5 @@ def test_an_argument_init_passes_on_elsewhere_keeps_the_default_model():
                       "        self.kind = 'page'\n    def html(self):\n        return self.kind\n"
                       "@app.route('/a')\ndef a():\n    os.system(Page(request.args['b']).html())\n    return ''\n")
     assert [(f.rule_id, f.confidence.name) for f in findings(source)] == [("BST202", "MEDIUM")]
+    setup = source.replace("super().__init__(body)", "self.setup(body)")
+    assert [(f.rule_id, f.confidence.name) for f in findings(setup)] == [("BST202", "MEDIUM")]

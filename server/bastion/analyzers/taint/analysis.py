@@ -126,6 +126,8 @@ def _analyse(function: Function, module: ModuleContext, models: Models,
     fields = {k: _real_only(v) for k, v in init.fields.items()} if init is not None else {}
     result = _run(function, module, models, summaries, fields, sql)
     summary = _summary(params, result)
+    if function.class_name is not None and function.node.name == "__init__":
+        summary.hands_on = _hands_on(function.node)
     if init is not None:
         # Once more with the fields `__init__` filled from its parameters as parameters: the
         # summary for instances built with untrusted arguments (a value's `clean` is one for
@@ -136,6 +138,19 @@ def _analyse(function: Function, module: ModuleContext, models: Models,
                 _summary(params, _run(function, module, models, summaries, fields, sql)),
                 field_params=names)
     return FunctionOutcome(function.name, result, summary, summary_fingerprint(summary))
+
+
+def _hands_on(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether `__init__` calls code that may store its arguments where its own fields do not
+    show them: `super().__init__(...)`, `Base.__init__(self, ...)`, `self.setup(...)`."""
+    for call in ast.walk(node):
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
+            owner = call.func.value
+            if call.func.attr == "__init__" or (isinstance(owner, ast.Name) and owner.id == "self") \
+                    or (isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name)
+                        and owner.func.id == "super"):
+                return True
+    return False
 
 
 def _run(function: Function, module: ModuleContext, models: Models,
@@ -185,7 +200,7 @@ def summary_fingerprint(summary: Summary) -> bytes:
     parts = (summary.params, describe(summary.returns),
              sorted(repr((h.sink_class, h.sink, describe(h.value))) for h in summary.sinks),
              sorted(repr((k, describe(v))) for k, v in summary.fields.items()),
-             summary.field_params,
+             summary.field_params, summary.hands_on,
              summary_fingerprint(summary.with_fields) if summary.with_fields else b"")
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).digest()
 

@@ -204,13 +204,9 @@ def _construct(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value
             and not (isinstance(func, ast.Name) and func.id in ev.env):
         init = ev.module.external(f"{name}.__init__", True)
         kind = f"{name}()"
-    if init is None or not init.fields:
-        return None
+    if init is None or not init.fields or init.hands_on:
+        return None  # what `super().__init__(x)` stores is not seen: the default model
     bound = _bind_arguments(init.params, node, args, keywords)
-    stored = {o.param for value in init.fields.values() for o in value.deep_taint()
-              if o.kind == "param"}
-    if any(value.tainted and index not in stored for index, value in bound.items()):
-        return None  # passed on where no field shows it (`super().__init__(x)`): the default
     apply_summary(ev, node, init, args, keywords)
     call_step = ev.step(node, f"passed to `{ast.unparse(func)}`")
     fields = {field: _instantiated(value.flat(), bound, call_step)

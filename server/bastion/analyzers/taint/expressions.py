@@ -77,6 +77,8 @@ class Summary:
     field_params: tuple[str, ...] = ()
     # A method's summary for an instance whose fields hold untrusted data (`field_params` set)
     with_fields: Summary | None = None
+    # `__init__` hands its arguments to code that may store them where `fields` does not show
+    hands_on: bool = False
 
 
 class Evaluator:

@@ -289,7 +289,8 @@ def _export(summary: Summary, path: str, lines: list[str]) -> Summary:
     fields = {name: _exported_value(value, path, lines) for name, value in summary.fields.items()}
     return Summary(summary.params, _exported_value(summary.returns, path, lines), sinks, fields,
                    summary.field_params, summary.with_fields and _export(summary.with_fields,
-                                                                        path, lines))
+                                                                        path, lines),
+                   summary.hands_on)
 
 
 def _exported_value(value: Value, path: str, lines: list[str]) -> Value:
@@ -318,7 +319,8 @@ def _stale(summary: Summary) -> Summary:
                    tuple(attrs.evolve(h, value=h.value.evolve(modelled=False))
                          for h in summary.sinks),
                    {k: v.evolve(modelled=False) for k, v in summary.fields.items()},
-                   summary.field_params, summary.with_fields and _stale(summary.with_fields))
+                   summary.field_params, summary.with_fields and _stale(summary.with_fields),
+                   summary.hands_on)
 
 
 def _fingerprint(summaries: dict[str, Summary | None]) -> str:
