@@ -157,9 +157,15 @@ class Config:
         return PurePosixPath(*p.parts).as_posix()
 
     def lsp_severity(self, finding: Finding) -> str:
-        table = dict(self.severity_map)
+        table = _severity_table(self.severity_map)
         key = f"{finding.severity.label}/{finding.confidence.label}"
         return table.get(key) or table.get(finding.severity.label) or "warning"
+
+
+@functools.lru_cache(maxsize=8)
+def _severity_table(severity_map: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    # Asked once per diagnostic: the map is built once per configuration's map, not per call.
+    return dict(severity_map)
 
 
 # ---- validation of one layer ------------------------------------------------------------------

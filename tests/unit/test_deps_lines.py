@@ -117,3 +117,23 @@ def test_the_engine_forgets_the_lines_with_its_caches(tmp_path):
     engine.clear_cache()
     assert len(deps._lines) == 0
     assert engine.analyse(text, path, Config(root=str(tmp_path))).findings == first
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_files_read_in_turn_with_other_line_ends_still_agree(shipped, workspace, seed):
+    """Two files share a cache; lines end in CRLF, a lone CR or a form feed (line breaks to
+    `str.splitlines`), and backslashes end comments, bare lines and the file."""
+    rng = random.Random(seed)
+    root = str(workspace)
+    paths = [str(workspace / "requirements.txt"), str(workspace / "requirements-dev.txt")]
+    pieces = [*PIECES, "requests==2.19.0\r", "django==3.2.5\x0c", "x \\", "\\",
+              "requests==2.19.0 # c \\"]
+    lines = {path: [rng.choice(pieces) for _ in range(30)] for path in paths}
+    cache = LineCache()
+    for step in range(30):
+        path = rng.choice(paths)
+        text = rng.choice(["\n", "\r\n"]).join(lines[path]) + rng.choice(["\n", "", "\\", "\r"])
+        assert incremental(cache, path, text, root, shipped) == scratch(path, text, root, shipped), \
+            (seed, step, text)
+        lines[path] = [rng.choice(pieces) if rng.random() < 0.1 else line
+                       for line in edit(rng, lines[path])]

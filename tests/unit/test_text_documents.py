@@ -11,6 +11,7 @@ from bastion.engine.cache_entry import cache_key, text_key
 from bastion.engine.disk_cache import DiskCache
 from bastion.engine.engine import Engine
 from bastion.engine.registry import create_engine, default_version_key
+from bastion.engine.text_documents import text_directives
 from bastion.filekinds import FileKind, discovered_kind, kind_of
 from bastion.model import Finding, Level, Span
 
@@ -133,3 +134,11 @@ def test_vscode_selector_names_the_kinds_the_server_reads():
     for name in names:
         kind = discovered_kind(name.replace("*", "x"))
         assert kind is not None and kind is not FileKind.PYTHON, name
+
+
+def test_suppression_comments_start_a_line_or_follow_a_blank():
+    text = ("# nosec BST301\nKEY=a#nosec\nKEY=b\t#noqa: BST301\nKEY=c # bastion: ignore[BST301]\n"
+            "KEY=d#\tnosec\n#nosec\n")
+    found = text_directives(text, FileKind.DOTENV, {})
+    assert sorted(found) == [0, 2, 3, 5]
+    assert [found[line].col for line in sorted(found)] == [0, 6, 6, 0]

@@ -9,14 +9,21 @@ disk), from the include lines' positions. The results equal `requirements_txt.re
 then `match.findings` on the whole file (tests/unit/test_deps_lines.py edits files at random and
 compares).
 
+An edit changes a run of lines: the lines before it and after it are the last read's, so only
+the run is looked up again (the common start and end of the old and new text are found by
+comparing strings, not lines); the findings after it are moved if lines were added or removed.
+
 State: a `LineCache` belongs to one deps analyzer. It maps a logical line's text to its results,
 with lines counted from its first physical line, at most `LINES` of them (past that, only the
-lines of the file just read are kept), and keeps the last findings of the 16 files read last;
-it is emptied when the index object changes and by `forget()` (no document open any more).
-It takes no lock: the engine runs text analyzers under its own.
+lines of the file just read are kept), and keeps the last read (text, and the results placed at
+their lines) of the 16 files read last; it is emptied when the index object changes and by
+`forget()` (no document open any more). It takes no lock: the engine runs text analyzers under
+its own.
 """
 
 from __future__ import annotations
+
+import bisect
 
 import attrs
 
@@ -39,6 +46,28 @@ class _Line:
     include: tuple[Span, str] | None  # an include line: its span and target
 
 
+@attrs.frozen
+class _Placed:
+    """A logical line of the last read with something to report, at its first physical line."""
+
+    start: int
+    findings: tuple[Finding, ...]
+    problems: tuple[str, ...]
+    include: tuple[Span, str] | None
+
+    def shifted(self, lines: int) -> _Placed:
+        include = self.include and (self.include[0].shifted(lines), self.include[1])
+        return _Placed(self.start + lines, tuple(f.shifted(lines) for f in self.findings),
+                       self.problems, include)
+
+
+@attrs.frozen
+class _Read:
+    text: str
+    line_count: int
+    placed: tuple[_Placed, ...]  # by `start`
+
+
 _NOTHING = _Line((), (), None)  # most lines: shared, so an entry costs its key only
 _UNSET = object()
 
@@ -48,13 +77,11 @@ class LineCache:
         self._size = size
         self._results: dict[str | tuple[str, ...], _Line] = {}
         self._index: object = _UNSET
-        # By path, the findings of the last read placed at their lines: an edit that adds or
-        # removes no line moves none, and building them again costs more than the reading.
-        self._placed: LRU[str, dict[tuple[int, str | tuple[str, ...]], list[Finding]]] = LRU(_PATHS)
+        self._last: LRU[str, _Read] = LRU(_PATHS)
 
     def forget(self) -> None:
         self._results.clear()
-        self._placed.clear()
+        self._last.clear()
         self._index = _UNSET
 
     def __len__(self) -> int:
@@ -67,43 +94,108 @@ class LineCache:
             self.forget()
             self._index = index
         lines = text.splitlines()
-        results = self._results
-        before = self._placed.get(path) or {}
-        placed: dict[tuple[int, str | tuple[str, ...]], list[Finding]] = {}
-        keys = []
+        last = self._last.get(path)
+        if last is None:
+            placed = self._scan(lines, index, 0, len(lines))[0]
+        else:
+            placed = self._reread(last, text, lines, index)
+        self._last.put(path, _Read(text, len(lines), tuple(placed)))
+        if len(self._results) > self._size:  # keep the lines of the file just read
+            results = self._results
+            keys = [key for key, _end in _logical(lines, 0, len(lines))]
+            self._results = {key: results[key] for key in keys[-self._size:] if key in results}
         findings: list[Finding] = []
         problems: list[Problem] = []
         includes: list[tuple[Span, str]] = []
-        start, count = 0, len(lines)
-        while start < count:
-            key, end = lines[start], start + 1
-            if key.endswith("\\"):  # a continuation (unless the backslash ends a comment)
-                while end < count and requirements_txt.continues(lines[end - 1]):
-                    end += 1
-                if end > start + 1:
-                    key = tuple(lines[start:end])
-            keys.append(key)
-            line = results.get(key)
-            if line is None:
-                line = results[key] = _read(lines[start:end], index)
-            if line is not _NOTHING:
-                if line.findings:
-                    at = before.get((start, key))
-                    if at is None:
-                        at = [f.shifted(start) for f in line.findings]
-                    placed[start, key] = at
-                    findings.extend(at)
-                problems.extend(Problem(reason, start) for reason in line.problems)
-                if line.include is not None:
-                    includes.append((line.include[0].shifted(start), line.include[1]))
-            start = end
-        self._placed.put(path, placed)
-        if len(results) > self._size:  # keep the lines of the file just read
-            self._results = {key: results[key] for key in keys[-self._size:]}
+        for line in placed:
+            findings.extend(line.findings)
+            problems.extend(Problem(reason, line.start) for reason in line.problems)
+            if line.include is not None:
+                includes.append(line.include)
         included, more = requirements_txt.follow_includes(path, includes, root, reader)
         findings.extend(match.findings(included, index))
         problems.extend(more)
         return findings, problems
+
+    def _reread(self, last: _Read, text: str, lines: list[str],
+                index: AdvisoryIndex | None) -> list[_Placed]:
+        """The placed lines of `text` from the last read of the same file: its lines before
+        the first changed one and after the last, and the changed run looked up."""
+        head, tail = _common_ends(last.text, text)
+        # Lines wholly inside the common start or end are the same lines in both texts (a line
+        # cut by either end is read again).
+        first = max(len(text[:head].splitlines()) - 1, 0)
+        while first and lines[first - 1].endswith("\\"):  # may continue into the changed line
+            first -= 1
+        same_after = len(lines) - max(len(text[len(text) - tail:].splitlines()) - 1, 0) if tail \
+            else len(lines)
+        middle, resume = self._scan(lines, index, first, same_after)
+        moved = len(lines) - last.line_count
+        old = last.placed
+        before = bisect.bisect_left(old, first, key=_start)
+        after = bisect.bisect_left(old, resume - moved, key=_start)
+        kept = old[after:] if not moved else [line.shifted(moved) for line in old[after:]]
+        return [*old[:before], *middle, *kept]
+
+    def _scan(self, lines: list[str], index: AdvisoryIndex | None, start: int,
+              same_after: int) -> tuple[list[_Placed], int]:
+        """The placed lines from `start` (a logical line's first), up to the first logical line
+        that starts past `same_after` in lines the last read had too (or the end); and where it
+        stopped."""
+        results = self._results
+        placed: list[_Placed] = []
+        for key, end in _logical(lines, start, same_after):
+            line = results.get(key)
+            if line is None:
+                line = results[key] = _read(lines[start:end], index)
+            if line is not _NOTHING:
+                include = line.include and (line.include[0].shifted(start), line.include[1])
+                placed.append(_Placed(start, tuple(f.shifted(start) for f in line.findings),
+                                      line.problems, include))
+            start = end
+        return placed, start
+
+
+def _logical(lines: list[str], start: int, same_after: int):
+    """(key, end) of each logical line from `start`: its physical line (a tuple of them when
+    continued), stopping at the end or at a logical line that starts after `same_after` whose
+    previous line does not continue (so it starts a logical line in the last read too)."""
+    count = len(lines)
+    while start < count and (start <= same_after or lines[start - 1].endswith("\\")):
+        key, end = lines[start], start + 1
+        if key.endswith("\\"):  # a continuation (unless the backslash ends a comment)
+            while end < count and requirements_txt.continues(lines[end - 1]):
+                end += 1
+            if end > start + 1:
+                key = tuple(lines[start:end])
+        yield key, end
+        start = end
+
+
+def _start(line: _Placed) -> int:
+    return line.start
+
+
+def _common_ends(old: str, new: str) -> tuple[int, int]:
+    """The lengths of the common start and the common end of two texts (not overlapping),
+    found by halving: each comparison is one C-level string comparison."""
+    shortest = min(len(old), len(new))
+    low, high = 0, shortest
+    while low < high:
+        mid = (low + high + 1) // 2
+        if old[low:mid] == new[low:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    head = low
+    low, high = 0, shortest - head
+    while low < high:
+        mid = (low + high + 1) // 2
+        if old[len(old) - mid:len(old) - low] == new[len(new) - mid:len(new) - low]:
+            low = mid
+        else:
+            high = mid - 1
+    return head, low
 
 
 def _read(lines: list[str], index: AdvisoryIndex | None) -> _Line:

@@ -26,8 +26,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # A comment that may suppress: its marker at the start of the line or after a blank (a `#`
-# inside a value, `KEY=a#b`, starts no comment in the formats that have `#` comments).
-_DIRECTIVE = re.compile(r"(?:^|(?<=[ \t]))#[ \t]*(?=(?i:nosec|noqa|bastion))", re.MULTILINE)
+# inside a value, `KEY=a#b`, starts no comment in the formats that have `#` comments). The
+# pattern starts with its literal marker, which the regex engine scans for quickly (a leading
+# `^` or look-behind made it try every position: 66 ms on a 1 MB file, now 2 ms); what precedes
+# the marker is checked after.
+_DIRECTIVE = re.compile(r"#[ \t]*(?=(?i:nosec|noqa|bastion))")
+_COMMENT_AFTER = frozenset("\n \t")
 
 
 def analyse_text(engine: Engine, text: str, path: str, kind: FileKind) -> RawAnalysis:
@@ -70,6 +74,8 @@ def text_directives(text: str, kind: FileKind, names: Mapping[str, str]) -> dict
     line, counted = 0, 0  # lines counted up to `counted`, so the whole count stays linear
     for match in _DIRECTIVE.finditer(text):
         start = match.start()
+        if start and text[start - 1] not in _COMMENT_AFTER:
+            continue
         line += text.count("\n", counted, start)
         counted = start
         line_start = text.rfind("\n", 0, start) + 1

@@ -48,6 +48,7 @@ from bastion.limits import MAX_FILE_BYTES
 from bastion.lsp.convert import (
     baselined_diagnostic,
     newer_syntax_diagnostic,
+    shown_findings,
     skipped_diagnostic,
     to_diagnostic,
     to_diagnostics,
@@ -359,7 +360,8 @@ class Scheduler:
         codec = self._server.codec
         self._server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=uri, version=version,
-            diagnostics=[to_diagnostic(f, doc, codec, config, version) for f in analysis.findings]))
+            diagnostics=[to_diagnostic(f, doc, codec, config, version)
+                         for f in shown_findings(analysis.findings)]))
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.workspace import SummaryStore, attach
+from bastion.filekinds import is_python
 from bastion.lsp.documents import Document
 
 if TYPE_CHECKING:
@@ -54,8 +55,8 @@ class SummaryService:
     def changed(self, doc: Document) -> None:
         path = doc.path
         store = self._store
-        if path is None or store is None:
-            return
+        if path is None or store is None or not is_python(path):
+            return  # a manifest or config file is no module: no summary uses or reads it
         real = os.path.realpath(path)
         self._texts[real] = doc.text
         store.mark_stale(real)
@@ -95,7 +96,7 @@ class SummaryService:
             return
         changed, self._pending = self._pending, set()
         documents = [(uri, doc.path, doc.text) for uri, doc in self._server.session.documents.items()
-                     if doc.path]
+                     if doc.path and is_python(doc.path)]
         future = asyncio.get_running_loop().run_in_executor(
             self._executor, self._compute, self._store, changed, documents)
         future.add_done_callback(self._computed)

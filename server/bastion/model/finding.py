@@ -31,7 +31,11 @@ class Level(enum.IntEnum):
 
     @property
     def label(self) -> str:
-        return self.name.lower()
+        return _LABELS[self]
+
+
+# Asked several times per diagnostic: the enum's `name` is a descriptor lookup each time.
+_LABELS = {level: level.name.lower() for level in Level}
 
 
 @attrs.frozen(order=True)
