@@ -38,6 +38,11 @@ def apply(text: str, bump: fix.Bump) -> str:
 @pytest.mark.parametrize(("line", "after", "title"), [
     ('requests = "^2.19"  # http client', 'requests = "^2.31.0"  # http client', "^2.31.0"),
     ("django = '~3.2.1'", "django = '~3.2.25'", "~3.2.25"),
+    # `~3` allows any 3.x: `~3.2.25` would allow 3.2.x only, so the user's upper bound is kept
+    # explicitly (later 3.x minors, and their fixes, stay allowed)
+    ('django = "~3"', 'django = ">=3.2.25,<4"', ">=3.2.25,<4"),
+    # `~2.10` allows 2.10.x, all affected: the next minor's patches, as precise as written
+    ('jinja2 = "~2.10"', 'jinja2 = "~2.11.3"', "~2.11.3"),
     ('requests = {version = "^2.19", extras = ["socks"], optional = true}',
      'requests = {version = "^2.31.0", extras = ["socks"], optional = true}', "^2.31.0"),
     # every 0.12 release is affected, and ^2.2.5 would still admit 2.3.0-2.3.1 (CVE-2023-30861):
@@ -56,6 +61,66 @@ def test_poetry_bump_keeps_the_style_and_clears_the_finding(shipped, line, after
     fixed = apply(text, bump)
     assert fixed == manifest(after, table)
     assert findings(fixed, shipped) == []
+
+
+@pytest.mark.parametrize("line", ['flask = "^0.12"', 'django = "~3"', 'requests = "^2.19"',
+                                  'jinja2 = ">=2.10,<4"', "django = '~3.2.1'"])
+def test_the_message_names_the_bound_the_fix_writes(shipped, line):
+    text = manifest(line)
+    (finding,) = findings(text, shipped)
+    bump = fix.bump(PATH, text, 5, finding.span.start_col, shipped)
+    assert finding.message.endswith(f"Require `{bump.new_text}`, the smallest raise of the lower "
+                                    "bound after which no allowed version is affected.")
+
+
+def test_without_a_bump_the_message_names_the_smallest_fix(shipped):
+    text = manifest('jinja2 = ">=2.0,<2.10"')  # the cap keeps every fix out
+    (finding,) = findings(text, shipped)
+    assert finding.message.endswith("Require at least 2.11.3, the smallest version that fixes "
+                                    "every advisory.")
+
+
+SUB_TABLES = """[tool.poetry.dependencies.flask]
+version = "{flask}"
+extras = ["dotenv"]
+
+[[tool.poetry.group.dev.dependencies.pyyaml]]
+version = "^5.4"
+python = ">=3.8"
+
+[[tool.poetry.group.dev.dependencies.pyyaml]]
+version = "{pyyaml}"
+python = "<3.8"
+
+[tool.poetry.group.docs.dependencies]
+requests = [
+  {{ version = "2.31.0", python = ">=3.8" }},  # [the newer Pythons]
+  {{ version = '{requests}', python = "<3.8" }},
+]
+jinja2 = [{{version = "2.11.3", markers = "sys_platform == 'win32'"}}, {{version = "{jinja2}"}}]
+"""
+
+
+def test_sub_tables_and_lists_of_constraints_are_read_and_bumped(shipped):
+    text = SUB_TABLES.format(flask="^0.12", pyyaml="5.3.1", requests="2.19.0", jinja2="~2.10")
+    found = findings(text, shipped)
+    lines = text.split("\n")
+    assert [(f.rule_id, f.span.start_line, lines[f.span.start_line][f.span.start_col:f.span.end_col])
+            for f in found] == [("BST402", 1, "^0.12"), ("BST401", 9, "5.3.1"),
+                                ("BST401", 15, "2.19.0"), ("BST402", 17, "~2.10")]
+    for finding in found:
+        text = apply(text, fix.bump(PATH, text, finding.span.start_line, finding.span.start_col,
+                                    shipped))
+    assert text == SUB_TABLES.format(flask="^2.3.2", pyyaml="5.4", requests="2.31.0",
+                                     jinja2="~2.11.3")
+    assert findings(text, shipped) == []
+
+
+def test_the_name_of_a_sub_table_is_checked_for_typosquats(shipped):
+    text = '[tool.poetry.dependencies.reqeusts]\nversion = "2.31.0"\n'
+    (finding,) = [f for f in analysis.analyse(PATH, text, "/w", shipped).findings]
+    assert finding.rule_id == "BST403" and finding.span.start_line == 0 \
+        and text[finding.span.start_col:finding.span.end_col] == "reqeusts"
 
 
 @pytest.mark.parametrize("line", ['requests = "^2.31.0"', 'django = "~3.2.25"',

@@ -10,6 +10,7 @@ proposed.
 from __future__ import annotations
 
 import bisect
+import re
 
 import attrs
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -18,6 +19,7 @@ from packaging.version import InvalidVersion, Version
 from bastion.deps import osv
 from bastion.deps.index import AdvisoryIndex, Affected
 from bastion.deps.model import Dependency
+from bastion.deps.pyproject import poetry_to_pep440
 from bastion.deps.typosquat import lookalike
 from bastion.model import Finding, Level
 
@@ -27,6 +29,11 @@ CWE_TYPOSQUAT = 829  # Inclusion of Functionality from Untrusted Control Sphere
 RULES = {"BST401": "vulnerable_dependency_version", "BST402": "dependency_range_admits_vulnerable",
          "BST403": "dependency_typosquat"}
 _LISTED = 8
+_LOWER = re.compile(r"(>=|>)(\s*)([^\s,;()]+)")
+# Poetry's lower bounds: caret, tilde (not `~=`, PEP 440's), `>=`, `>`.
+_POETRY_LOWER = re.compile(r"(\^|~(?!=)|>=|>)(\s*)(\d[^\s,;()|]*)")
+_RELEASE = re.compile(r"\d+(?:\.\d+)*")
+_CANDIDATES = 32  # safe fixes tried, smallest first, for a range
 
 
 def smallest_safe(index: AdvisoryIndex, name: str, above: Version | None) -> Version | None:
@@ -125,29 +132,132 @@ def _range(dependency: Dependency, index: AdvisoryIndex,
            affected: tuple[Affected, ...]) -> Finding | None:
     if not dependency.specifier:
         return None  # unconstrained: the resolver's choice, not the file's
-    try:
-        specifiers = SpecifierSet(dependency.specifier)
-    except InvalidSpecifier:
+    read = _allowed(dependency.specifier)
+    if read is None:
         return None
-    allowed = osv.specifier_intervals(specifiers)
-    if allowed is None:
-        return None
-    pre = bool(specifiers.prereleases)
+    allowed, pre = read
     every = [a for a in affected if osv.all_affected(allowed, list(a.intervals), pre)]
     some = [a for a in affected if osv.admits(allowed, list(a.intervals), pre)]
     if not some:
         return None
-    lowest = min((i.lo.version for i in allowed if i.lo.version is not None), default=None)
-    safe = smallest_safe(index, dependency.name, lowest)
+    # The message names the bound the quick fix writes; without one, the smallest fix above
+    # what the range allows (the range must change otherwise: a cap, several lower bounds).
+    raised = raised_bound(dependency, index, dependency.poetry or dependency.specifier)
+    if raised is not None:
+        fix_text = (f" Require `{raised.text}`, the smallest raise of the lower bound after "
+                    "which no allowed version is affected.")
+    else:
+        lowest = min((i.lo.version for i in allowed if i.lo.version is not None), default=None)
+        fix_text = _fix_text(dependency, smallest_safe(index, dependency.name, lowest),
+                             "Require at least")
     written = f"`{dependency.specifier}`"
     if dependency.poetry and dependency.poetry != dependency.specifier:
         written = f"`{dependency.poetry}` (`{dependency.specifier}`)"
     if every:
-        message = (f"every version {written} allows is affected by "
-                   f"{describe(every)}" + _fix_text(dependency, safe, "Require at least"))
+        message = f"every version {written} allows is affected by {describe(every)}" + fix_text
         return _finding("BST402", _severity(every, Level.MEDIUM), Level.HIGH, CWE_VULNERABLE,
                         dependency.span, message)
     message = (f"{written} allows versions affected by {len(some)} "
-               f"advisor{'y' if len(some) == 1 else 'ies'}: {describe(some)}"
-               + _fix_text(dependency, safe, "Require at least"))
+               f"advisor{'y' if len(some) == 1 else 'ies'}: {describe(some)}" + fix_text)
     return _finding("BST402", Level.LOW, Level.MEDIUM, CWE_VULNERABLE, dependency.span, message)
+
+
+def _allowed(specifier: str) -> tuple[list[osv.Interval], bool] | None:
+    """The version intervals a specifier set allows, and whether it admits pre-releases."""
+    try:
+        specifiers = SpecifierSet(specifier)
+    except InvalidSpecifier:
+        return None
+    allowed = osv.specifier_intervals(specifiers)
+    return None if allowed is None else (allowed, bool(specifiers.prereleases))
+
+
+def _admits_affected(dependency: Dependency, index: AdvisoryIndex) -> bool:
+    """Whether a range admits a version some advisory affects (what BST402 reports); one
+    that cannot be read counts as doing so."""
+    read = _allowed(dependency.specifier)
+    if read is None:
+        return True
+    allowed, pre = read
+    return any(osv.admits(allowed, list(a.intervals), pre) for a in index.affected(dependency.name))
+
+
+@attrs.frozen
+class Raised:
+    """A range's one lower bound raised to the first fix after which the range admits no
+    affected version: `text` replaces the clause at `start`:`end` of the text searched."""
+
+    start: int
+    end: int
+    text: str
+    safe: Version
+
+    @property
+    def shown(self) -> str:
+        return f">= {self.safe}" if self.text.startswith(">=") and "," not in self.text \
+            else self.text.replace(" ", "")
+
+
+def raised_bound(dependency: Dependency, index: AdvisoryIndex, written: str, start: int = 0,
+                 end: int | None = None) -> Raised | None:
+    """The bump of a range whose constraint is `written[start:end]` (the manifest's line, or
+    the constraint itself), if one bound can be raised to make it clean.
+
+    A Poetry caret or tilde keeps its operator when the raised constraint still allows what
+    the user's precision allowed above the new bound: `^0.12` -> `^2.3.2` (both "same leftmost
+    non-zero part"), `~3.2.1` -> `~3.2.25`. Where writing the full version would narrow it,
+    `~5` (any 5.x) to `~5.4.1` (5.4.x only), `^0` to `^0.4.1`, the bound is written as the
+    explicit range the user's precision gives: `>=5.4.1,<6`, so later minor releases (and
+    their fixes) stay allowed."""
+    end = len(written) if end is None else end
+    pattern = _POETRY_LOWER if dependency.poetry else _LOWER
+    clauses = list(pattern.finditer(written, start, end))
+    if len(clauses) != 1:
+        return None
+    clause = clauses[0]
+    operator, space, bound = clause.group(1), clause.group(2), clause.group(3)
+    operator = ">=" if operator == ">" else operator
+    safe_fixes = index.safe_fixes(dependency.name)
+    at = 0
+    if _valid(bound):
+        at = bisect.bisect_right(safe_fixes, Version(bound))
+    for safe in safe_fixes[at:at + _CANDIDATES]:
+        replaced = _written_bound(operator, space, bound, safe)
+        constraint = written[start:clause.start()] + replaced + written[clause.end():end]
+        try:
+            changed = _rewritten(dependency, constraint)
+            admits = SpecifierSet(changed.specifier).contains(safe)
+        except (ValueError, InvalidSpecifier):
+            continue
+        if admits and not _admits_affected(changed, index):
+            return Raised(clause.start(), clause.end(), replaced, safe)
+    return None
+
+
+def _written_bound(operator: str, space: str, bound: str, safe: Version) -> str:
+    if operator not in ("^", "~"):
+        return f"{operator}{space}{safe}"
+    precision = _RELEASE.match(bound).group().count(".") + 1
+    kept = ".".join(str(part) for part in safe.release[:precision])
+    upper = _upper(f"{operator}{kept}")
+    if _upper(f"{operator}{safe}") == upper:
+        return f"{operator}{space}{safe}"
+    return f">={safe},<{upper}"
+
+
+def _upper(poetry: str) -> str:
+    return poetry_to_pep440(poetry).split(",<")[1]
+
+
+def _rewritten(dependency: Dependency, written: str) -> Dependency:
+    if dependency.poetry:
+        return attrs.evolve(dependency, specifier=poetry_to_pep440(written), poetry=written)
+    return attrs.evolve(dependency, specifier=re.sub(r"\s+", "", written.strip().strip("()")))
+
+
+def _valid(text: str) -> bool:
+    try:
+        Version(text)
+    except InvalidVersion:
+        return False
+    return True

@@ -105,53 +105,131 @@ def _poetry(data: dict, text: str, problems: list[Problem]) -> list[Dependency]:
             continue
         start = _header_line(lines, header)
         for name, value in table.items():
-            if name.lower() == "python" or start is None:
+            if name.lower() == "python":
                 continue
-            constraint = value.get("version") if isinstance(value, dict) else value
-            if not isinstance(constraint, str):
-                continue  # git, path or url dependencies, or several constraints
-            span = _value_span(lines, start, name, constraint)
-            if span is None:
-                continue
-            try:
-                specifier = poetry_to_pep440(constraint)
-            except ValueError as exc:
-                problems.append(Problem(str(exc), span.start_line))
-                continue
-            pinned = specifier[2:] if specifier.startswith("==") and "*" not in specifier \
-                and "," not in specifier else None
-            version_span = None
-            if pinned:
-                col = lines[span.start_line].find(pinned, span.start_col)
-                version_span = Span(span.start_line, col, span.start_line, col + len(pinned))
-            key_col = lines[span.start_line].find(name)
-            name_span = Span(span.start_line, key_col, span.start_line, key_col + len(name))
-            found.append(Dependency(canonicalize_name(name), specifier, span, pinned, version_span,
-                                    name_span=name_span if key_col >= 0 else None,
-                                    poetry=constraint))
+            for constraint, span, name_span in _constraints(lines, header, start, name, value):
+                try:
+                    specifier = poetry_to_pep440(constraint)
+                except ValueError as exc:
+                    problems.append(Problem(str(exc), span.start_line))
+                    continue
+                pinned = specifier[2:] if specifier.startswith("==") and "*" not in specifier \
+                    and "," not in specifier else None
+                version_span = None
+                if pinned:
+                    col = lines[span.start_line].find(pinned, span.start_col)
+                    version_span = Span(span.start_line, col, span.start_line, col + len(pinned))
+                found.append(Dependency(canonicalize_name(name), specifier, span, pinned,
+                                        version_span, name_span=name_span, poetry=constraint))
     return found
 
 
-def _header_line(lines: list[str], header: str) -> int | None:
-    pattern = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(
-        f'(?:{re.escape(part)}|"{re.escape(part)}")' for part in header.split(".")) + r"\s*\]")
-    return next((i for i, line in enumerate(lines) if pattern.match(line)), None)
-
-
-def _value_span(lines: list[str], start: int, name: str, constraint: str) -> Span | None:
+def _constraints(lines: list[str], header: str, start: int | None, name: str, value
+                 ) -> list[tuple[str, Span, Span | None]]:
+    """Each version constraint of one Poetry dependency with its span, and the name's span
+    (with the first only): `name = "^1.2"`, `name = {version = "^1.2", ...}`, a sub-table
+    `[header.name]` with `version = "..."`, or several constraints, `name = [{version = ...,
+    python = ...}, ...]` (or `[[header.name]]` tables). Git, path and URL dependencies have no
+    version."""
+    items = value if isinstance(value, list) else [value]
+    versions = [item if isinstance(item, str) else item.get("version")
+                if isinstance(item, dict) else None for item in items]
+    if not any(isinstance(v, str) for v in versions):
+        return []
     key = re.compile(r'^\s*["\']?' + re.escape(name) + r'["\']?\s*=')
+    at = None if start is None else _key_line(lines, start, key)
+    if at is not None:  # the value is on the key's line (a list may run below it)
+        first, last, col = at, _value_end(lines, at), lines[at].index("=") + 1
+    else:
+        tables = _header_lines(lines, f"{header}.{name}", isinstance(value, list))
+        if not tables:
+            return []
+        first, last, col = tables[0], _table_end(lines, tables[-1]), len(lines[tables[0]])
+    found: list[tuple[str, Span, Span | None]] = []
+    line = first
+    for version in versions:
+        if not isinstance(version, str):
+            continue
+        span = _find_constraint(lines, line, col, last, version, bare=isinstance(value, str))
+        if span is None:
+            break  # written some other way: what was found stays in order
+        # the name starts a key line, and ends a table header (`[tool.poetry.dependencies.x]`)
+        name_col = -1 if found else lines[first].find(name) if at is not None \
+            else lines[first].rfind(name)
+        name_span = Span(first, name_col, first, name_col + len(name)) if name_col >= 0 else None
+        found.append((version, span, name_span))
+        line, col = span.end_line, span.end_col + 1
+    return found
+
+
+def _key_line(lines: list[str], start: int, key: re.Pattern) -> int | None:
     for number in range(start + 1, len(lines)):
         line = lines[number]
         if line.lstrip().startswith("["):
             return None
         if key.match(line):
-            col = line.find(f'"{constraint}"', line.index("="))
-            if col < 0:
-                col = line.find(f"'{constraint}'", line.index("="))
-            if col < 0:
-                return None
-            return Span(number, col + 1, number, col + 1 + len(constraint))
+            return number
     return None
+
+
+def _value_end(lines: list[str], at: int) -> int:
+    """The last line of the value that starts on line `at`: a list may run over several."""
+    depth = 0
+    for number in range(at, len(lines)):
+        code = _without_strings(lines[number])
+        depth += code.count("[") - code.count("]")
+        if depth <= 0:
+            return number
+    return len(lines) - 1
+
+
+def _without_strings(line: str) -> str:
+    return re.sub(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'', "", line).split("#")[0]
+
+
+def _table_end(lines: list[str], at: int) -> int:
+    number = at + 1
+    while number < len(lines) and not lines[number].lstrip().startswith("["):
+        number += 1
+    return number - 1
+
+
+_VERSION_KEY = re.compile(r"""(?:^|[\s{,])["']?version["']?\s*=\s*""")
+
+
+def _find_constraint(lines: list[str], line: int, col: int, last: int, constraint: str,
+                     bare: bool) -> Span | None:
+    """The span of `constraint`, quoted, from (line, col) to the end of line `last`: the value
+    itself (`bare`) or the value of a `version` key."""
+    quoted = [f'"{constraint}"', f"'{constraint}'"]
+    for number in range(line, last + 1):
+        text = lines[number]
+        position = col if number == line else 0
+        if bare:
+            starts = [position]
+        else:
+            starts = [m.end() for m in _VERSION_KEY.finditer(text, position)]
+        for start in starts:
+            for written in quoted:
+                at = text.find(written, start) if bare else (start if text.startswith(
+                    written, start) else -1)
+                if at >= 0:
+                    return Span(number, at + 1, number, at + 1 + len(constraint))
+    return None
+
+
+def _header_line(lines: list[str], header: str) -> int | None:
+    found = _header_lines(lines, header, False)
+    return found[0] if found else None
+
+
+def _header_lines(lines: list[str], header: str, array: bool) -> list[int]:
+    """The lines of `[header]` (`[[header]]` for `array`), its parts bare or quoted."""
+    open_, close = (r"\[\[", r"\]\]") if array else (r"\[(?!\[)", r"\](?!\])")
+    pattern = re.compile(r"^\s*" + open_ + r"\s*" + r"\s*\.\s*".join(
+        f'(?:{re.escape(part)}|"{re.escape(part)}")' for part in header.split(".")) + r"\s*"
+        + close)
+    return [i for i, line in enumerate(lines) if pattern.match(line)]
 
 
 _CARET = re.compile(r"^\^\s*(\d+(?:\.\d+)*)(.*)$")
