@@ -23,9 +23,11 @@ from pathlib import Path
 import attrs
 
 from bastion.config import Config
+from bastion.filekinds import is_python
 from bastion.files import UnreadableSource, decode_source, read_limited
 from bastion.fixes.base import SAFE
 from bastion.fixes.planner import FixAllResult, fix_all
+from bastion.fixes.text_fixes import fix_all_text
 
 
 class NotWritten(Exception):
@@ -74,6 +76,8 @@ def encode(snapshot: Snapshot, text: str) -> bytes:
 
 def fix_text(engine, snapshot: Snapshot, config: Config, unsafe: bool) -> FixAllResult:
     safeties = frozenset({SAFE, "review"}) if unsafe else frozenset({SAFE})
+    if not is_python(snapshot.path):  # a manifest: the text analyzers' fixes (dependency bumps)
+        return fix_all_text(engine, snapshot.text, str(snapshot.path), config, safeties)
     return fix_all(engine, snapshot.text, str(snapshot.path), config, safeties, max_rounds=10)
 
 
