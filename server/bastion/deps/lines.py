@@ -104,14 +104,9 @@ class LineCache:
             results = self._results
             keys = [key for key, _end in _logical(lines, 0, len(lines))]
             self._results = {key: results[key] for key in keys[-self._size:] if key in results}
-        findings: list[Finding] = []
-        problems: list[Problem] = []
-        includes: list[tuple[Span, str]] = []
-        for line in placed:
-            findings.extend(line.findings)
-            problems.extend(Problem(reason, line.start) for reason in line.problems)
-            if line.include is not None:
-                includes.append(line.include)
+        findings = [finding for line in placed for finding in line.findings]
+        problems = [Problem(reason, line.start) for line in placed for reason in line.problems]
+        includes = [line.include for line in placed if line.include is not None]
         included, more = requirements_txt.follow_includes(path, includes, root, reader)
         findings.extend(match.findings(included, index))
         problems.extend(more)
@@ -122,13 +117,21 @@ class LineCache:
         """The placed lines of `text` from the last read of the same file: its lines before
         the first changed one and after the last, and the changed run looked up."""
         head, tail = _common_ends(last.text, text)
-        # Lines wholly inside the common start or end are the same lines in both texts (a line
-        # cut by either end is read again).
-        first = max(len(text[:head].splitlines()) - 1, 0)
+        # Lines wholly inside the common start or end are the same lines in both texts; a line
+        # cut by either end, and one more, is read again. Lines are counted in the shorter part
+        # (around the edit): splitting the whole text again costs as much as the file's lookup.
+        middle_end = len(text) - tail
+        if head <= len(text) - head:
+            first = len(text[:head].splitlines()) - 1
+        else:
+            first = len(lines) - len(text[head:].splitlines()) - 1
+        first = max(first, 0)
         while first and lines[first - 1].endswith("\\"):  # may continue into the changed line
             first -= 1
-        same_after = len(lines) - max(len(text[len(text) - tail:].splitlines()) - 1, 0) if tail \
-            else len(lines)
+        if tail <= middle_end:
+            same_after = len(lines) - max(len(text[middle_end:].splitlines()) - 1, 0)
+        else:
+            same_after = min(len(text[:middle_end].splitlines()) + 1, len(lines))
         middle, resume = self._scan(lines, index, first, same_after)
         moved = len(lines) - last.line_count
         old = last.placed
