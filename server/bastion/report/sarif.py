@@ -279,4 +279,4 @@ def sarif_document(results: CheckResults, catalog, root: Path | None = None, *,
 def write_sarif(results: CheckResults, out: TextIO, catalog, root: Path | None = None,
                 **extra) -> None:
     doc = sarif_document(results, catalog, root, **extra)
-    out.write(dump_report(doc, len(doc["runs"][0]["results"])))
+    out.write(dump_report(doc))
