@@ -98,38 +98,62 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None) ->
             definitions.append(node)
     constants = {k: v for k, v in constants.items() if assigned.get(k) == 1}
     kinds = {k: v for k, v in kinds.items() if assigned.get(k) == 1}
+    shapes = _class_shapes(definitions, env, kinds)
+    classes = {node.name: shape for node, shape in shapes.items()}  # a redefinition wins
     # Only a module that imports a body model's base can define a body model.
-    roots = tuple({name.split(".")[0] for entry in models.entries
-                   for name in entry.validated_models.exact})
-    classes = {node.name: _ClassShape.of(node, env, kinds) for node in definitions
-               if isinstance(node, ast.ClassDef)} if roots and env.imported(roots) else {}
+    roots = models.body_model_roots
+    bodies = classes if roots and env.imported(roots) else {}
     digest = hashlib.blake2b(repr((sorted(env.aliases.items()), sorted(env.imports),
                                    sorted((k, v.const) for k, v in constants.items()),
                                    sorted(kinds.items()),
-                                   sorted((k, v.key) for k, v in classes.items() if v.fields)
+                                   sorted((k, v.key()) for k, v in bodies.items() if v.fields)
                                    )).encode(), digest_size=16).digest()
-    parents: dict[str, tuple[str, ...]] = {}
-    functions = _functions(definitions, env, kinds, models, classes,
+    functions = _functions(definitions, env, kinds, models, bodies, shapes,
                            _Classified(memo, digest + models.digest.encode()) if memo is not None
-                           else None, parents)
+                           else None)
+    parents = {name: shape.ancestors for name, shape in classes.items()}
     return ModuleContext(env, constants, kinds, functions, digest, parents=parents)
 
 
 @attrs.frozen
 class _ClassShape:
-    """A module-level class as a request body model: its bases and its annotated fields."""
+    """A module-level class with its bases resolved once, for both of their users: the entry
+    models (a Tornado handler whose base handler is a class of this file) with `self.method`
+    look-ups (`lineage`), and request body models (a pydantic model's fields, also those of its
+    base models of this file)."""
 
-    bases: tuple[str | None, ...]
+    own: tuple[str | None, ...]  # its bases, resolved
+    bases: tuple[str | None, ...]  # `own`, then the `bases` of its bases of this file
+    ancestors: tuple[str, ...]  # its ancestors of this file, nearest first
     fields: tuple[tuple[str, ast.expr], ...]  # (name, annotation) of `name: annotation`
-    key: str  # what of it a classification depends on, for the module's digest
 
-    @classmethod
-    def of(cls, node: ast.ClassDef, env: Env, kinds: dict[str, str]) -> _ClassShape:
-        bases = tuple(_resolve(base, env, kinds) for base in node.bases)
+    def key(self) -> str:
+        """What a body model's classification depends on, for the module's digest (computed
+        only in modules that may define body models)."""
+        return repr((self.own, [(name, ast.dump(annotation)) for name, annotation in self.fields]))
+
+
+def _class_shapes(definitions: list[ast.stmt], env: Env,
+                  kinds: dict[str, str]) -> dict[ast.ClassDef, _ClassShape]:
+    """Each class's shape, by its node, in the module's order: a base of this file is the
+    class of that name defined before it (as at run time)."""
+    shapes: dict[ast.ClassDef, _ClassShape] = {}
+    seen: dict[str, _ClassShape] = {}
+    for node in definitions:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        own = tuple(_resolve(base, env, kinds) for base in node.bases)
+        bases = list(own)
+        ancestors: list[str] = []
+        for base in node.bases:  # `class Page(BaseHandler)`, `BaseHandler` of this file
+            if isinstance(base, ast.Name) and base.id in seen and base.id != node.name:
+                bases.extend(seen[base.id].bases)
+                ancestors.extend([base.id, *seen[base.id].ancestors])
         fields = tuple((item.target.id, item.annotation) for item in node.body
                        if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name))
-        key = repr((bases, [(name, ast.dump(annotation)) for name, annotation in fields]))
-        return cls(bases, fields, key)
+        shape = _ClassShape(own, tuple(bases), tuple(dict.fromkeys(ancestors)), fields)
+        shapes[node] = seen[node.name] = shape
+    return shapes
 
 
 def _model_fields(name: str | None, classes: dict[str, _ClassShape], models: NameSet,
@@ -141,7 +165,7 @@ def _model_fields(name: str | None, classes: dict[str, _ClassShape], models: Nam
         return None
     fields: dict[str, ast.expr] = {}
     derives = False
-    for base in shape.bases:
+    for base in shape.own:
         if base is not None and base in models:
             derives = True
             continue
@@ -189,25 +213,17 @@ def fold_constant(node: ast.expr) -> object:
 
 
 def _functions(definitions: list[ast.stmt], env: Env, kinds: dict[str, str], models: Models,
-               classes: dict[str, _ClassShape], memo: _Classified | None,
-               parents: dict[str, tuple[str, ...]]) -> list[Function]:
-    """`parents` is filled with each class's ancestors defined before it in the module."""
+               classes: dict[str, _ClassShape], shapes: dict[ast.ClassDef, _ClassShape],
+               memo: _Classified | None) -> list[Function]:
+    """`classes`: the body models' candidates (empty where there can be none)."""
     entries = [e for e in models.entries if not e.imported or env.imported(e.imported)]
     found: list[Function] = []
-    seen_bases: dict[str, list[str | None]] = {}  # the bases of the classes defined so far
     for node in definitions:
         if isinstance(node, FUNCTIONS):
             found.append(_classify_kept(Function(node, node.name), env, kinds, entries, classes,
                                         memo))
         elif isinstance(node, ast.ClassDef):
-            bases = [_resolve(base, env, kinds) for base in node.bases]
-            ancestors: list[str] = []
-            for base in node.bases:  # `class Page(BaseHandler)`, `BaseHandler` of this file
-                if isinstance(base, ast.Name) and base.id in seen_bases and base.id != node.name:
-                    bases.extend(seen_bases[base.id])
-                    ancestors.extend([base.id, *parents.get(base.id, ())])
-            seen_bases[node.name] = bases
-            parents[node.name] = tuple(dict.fromkeys(ancestors))
+            bases = list(shapes[node].bases)
             self_kind = next((e.self_kind for e in entries if e.self_kind is not None
                               and any(b in e.class_bases for b in bases)), None)
             for item in node.body:

@@ -157,6 +157,9 @@ class Models:
         self.guards = _Index()
         self.propagators = _Index()
         self.entries: list[EntryModel] = []
+        # The top-level packages of the entries' body model bases (pydantic): only a module
+        # importing one can define a body model (context.py checks each module against them).
+        self.body_model_roots: tuple[str, ...] = ()
         self.reaches: dict[str, frozenset[str]] = {}  # source kind -> sink classes it is reported at
         self.guard_models: set[str] = set()
         self.digest = ""
@@ -247,6 +250,8 @@ def _add_file(models: Models, table: dict, file: str) -> list[ModelProblem]:
         mine.globs.extend(theirs.globs)
         mine._memo.clear()
     models.entries.extend(staged.entries)
+    models.body_model_roots = tuple(sorted({name.split(".")[0] for entry in models.entries
+                                            for name in entry.validated_models.exact}))
     for kind, classes in staged.reaches.items():
         models.reaches[kind] = models.reaches.get(kind, frozenset()) | classes
     models.guard_models |= staged.guard_models
