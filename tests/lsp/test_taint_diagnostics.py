@@ -33,8 +33,12 @@ async def test_taint_finding_carries_its_path(client):
     assert taint.range.start == types.Position(12, 11)
     assert taint.data["cwe"] == 22
     steps = [(r.location.range.start.line, r.message) for r in taint.related_information]
-    assert steps == [(11, "1. Request data: `request.args`"), (11, "2. assigned to `name`"),
+    # steps on one line are one entry, numbered as the steps are
+    assert steps == [(11, "1. Request data: `request.args`; 2. assigned to `name`"),
                      (12, "3. passed to `read`"), (6, "4. reaches `open`")]
+    # the entry spans both: `name` (column 4) to the end of `request.args` (column 23)
+    first = taint.related_information[0].location.range
+    assert (first.start, first.end) == (types.Position(11, 4), types.Position(11, 23))
     assert all(r.location.uri == uri for r in taint.related_information)
 
 
@@ -80,7 +84,7 @@ async def test_an_object_built_with_request_data_reports_at_its_method_call(clie
     [ssrf] = [d for d in await diagnostics_for(client, uri, 1) if d.code == "BST213"]
     assert ssrf.range.start == types.Position(17, 11)
     steps = [(r.location.range.start.line, r.message) for r in ssrf.related_information]
-    assert steps == [(16, "1. Request data: `request.args`"), (16, "2. passed to `Fetcher`"),
+    assert steps == [(16, "1. Request data: `request.args`; 2. passed to `Fetcher`"),
                      (17, "3. passed to `fetcher.fetch`"), (11, "4. reaches `requests.get`")]
     change_document(client, uri, 2, (8, 19), (8, 22), '"https://api.example.com/"')
     assert "BST213" not in codes(await diagnostics_for(client, uri, 2))

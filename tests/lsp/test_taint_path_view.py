@@ -65,18 +65,25 @@ async def test_hover_shows_the_path_with_lines_and_code(client):
     assert text.index("(BST201)") < text.index("**Path in your code**") < text.index("**Fix:**")
 
 
-async def test_hover_is_brief_where_the_editor_lists_the_steps(vscode):
+async def test_hover_leaves_the_path_to_an_editor_that_lists_the_steps(vscode):
     """VS Code shows the diagnostic's related steps in its own part of the hover, and caps the
-    hover's height: the extension's hover names the two ends in one paragraph."""
+    hover's height: the extension's hover adds neither the path nor the summary, and the steps
+    of one line are one related entry."""
     uri = (vscode.workspace / "app.py").as_uri()
     taint = await taint_diagnostic(vscode, uri, APP)
-    assert len(taint.related_information) == 4
+    assert [r.message for r in taint.related_information] == [
+        "1. Request data: `request.args`; 2. assigned to `name`", "3. passed to `read`",
+        "4. reaches `open`"]
     text = await hover_at(vscode, uri, taint.range.start)
-    assert ("**Path in your code**: line 12: `name = request.args.get(\"name\", \"\")` (Request "
-            "data: `request.args`) \u2192 line 7: `return open(name).read()` (reaches `open`); "
-            "4 steps, each with its code in the lesson panel") in text
-    assert "- line 13" not in text
-    assert text.index("(BST201)") < text.index("**Path in your code**") < text.index("**Fix:**")
+    blocks = text.strip().split("\n\n")
+    assert len(blocks) == 2 and "(BST201)" in blocks[0] and blocks[1].startswith("**Fix:**")
+    assert "Path in your code" not in text and "request.args.get" not in text
+    # a pattern finding keeps its summary there
+    open_document(vscode, (vscode.workspace / "b.py").as_uri(),
+                  "import subprocess\nsubprocess.call(cmd, shell=True)\n")
+    await diagnostics_for(vscode, (vscode.workspace / "b.py").as_uri(), 1)
+    pattern = await hover_at(vscode, (vscode.workspace / "b.py").as_uri(), types.Position(1, 3))
+    assert len(pattern.strip().split("\n\n")) == 3
 
 
 async def test_hover_renders_hostile_code_as_code(client):
@@ -92,17 +99,6 @@ async def test_hover_renders_hostile_code_as_code(client):
     # the line's code is one code span, shown as written (HTML-escaped by the renderer)
     assert ("<code>name = request.args.get(&quot;**bold** &lt;img src=x onerror=alert(1)&gt; "
             "[x](https://evil.example) ``` ` \\u202egnp.exe&quot;)</code>") in source_item
-    assert "\u202e" not in text
-
-
-async def test_brief_hover_renders_hostile_code_as_code(vscode):
-    uri = (vscode.workspace / "app.py").as_uri()
-    taint = await taint_diagnostic(vscode, uri, HOSTILE)
-    text = await hover_at(vscode, uri, taint.range.start)
-    [brief] = [block for block in text.split("\n\n") if block.startswith("**Path in your code**")]
-    html = MarkdownIt("commonmark").render(brief)
-    assert "<img" not in html and "<a " not in html and "<strong>bold" not in html
-    assert "<code>name = request.args.get(&quot;**bold** &lt;img \u2026</code>" in html
     assert "\u202e" not in text
 
 

@@ -71,9 +71,10 @@ class RuleCatalog:
         return "\n\n".join(parts) + "\n"
 
     def hover_markdown(self, rule_id: str, message: str | None = None,
-                       learn_more_uri: str | None = None, path: str = "") -> str:
+                       learn_more_uri: str | None = None, path: str | None = "") -> str:
         """Short hover text: what and how bad in one line, the summary (or, for a data-flow
-        finding, its path: `path`, Markdown), and the first fix step with the link.
+        finding, its path: `path`, Markdown; None where the editor shows the path itself), and
+        the first fix step with the link.
 
         VS Code caps a hover at 250 px (a quarter of a taller editor) above its own part (the
         diagnostic's message and related steps, and its status row); a longer hover scrolls and
@@ -88,12 +89,12 @@ class RuleCatalog:
             return "\n\n".join(filter(None, [
                 f"**{rule_id}**" + (f": {_escape(message)}" if message else ""), path]))
         fix = f"**Fix:** {first_step(spec.lesson.how_to_fix)}"
-        return "\n\n".join([
+        return "\n\n".join(filter(None, [
             f"**{spec.title}** ({spec.id}) · {spec.severity} severity · "
             f"[CWE-{spec.cwe.id}]({cwe_url(spec.cwe.id)})",
-            path or spec.lesson.summary,
+            None if path is None else path or spec.lesson.summary,
             f"{fix} [Learn more]({learn_more_uri})" if learn_more_uri else fix,
-        ])
+        ]))
 
     def hints(self) -> dict[str, str]:
         """One plain line per rule, for `bastion check` output."""

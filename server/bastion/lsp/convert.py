@@ -14,7 +14,7 @@ from bastion.engine.engine import Analysis
 from bastion.engine.suppress import SuppressionHint
 from bastion.limits import MAX_FINDINGS_PER_FILE
 from bastion.lsp.documents import Document
-from bastion.model import Finding, NotAnalysed, Span
+from bastion.model import Finding, FlowStep, NotAnalysed, Span
 
 _SEVERITY = {
     "error": types.DiagnosticSeverity.Error,
@@ -38,7 +38,6 @@ def to_range(span: Span, doc: Document, codec: PositionCodec) -> types.Range:
 
 # Code of a path step is cut here: a minified line must not fill the hover or the panel.
 PATH_CODE_CHARS = 120
-BRIEF_CODE_CHARS = 40
 _HIDDEN = {"Cc", "Cf", "Zl", "Zp"}
 # What could start inline markup in a note, or a GFM autolink (its `://`).
 _PUNCTUATION = re.compile(r"([\\`*_\[\]<>!&~|#]|:(?=//))")
@@ -71,26 +70,6 @@ def flow_path_markdown(rows: list[dict]) -> str:
     items = [f"- {_where(row)}: " + (f"{code_span(row['code'])} \u2014 " if row["code"] else "")
              + "; ".join(_inline(note) for note in row["notes"]) for row in rows]
     return "**Path in your code**, source to sink:\n\n" + "\n".join(items)
-
-
-def flow_path_brief_markdown(rows: list[dict]) -> str:
-    """`flow_path` rows in one paragraph: where the data comes from and where it goes, with
-    short code. For a client that lists the finding's steps in its own part of the hover
-    (VS Code shows `relatedInformation` there) and shows the whole path in its lesson panel: the
-    full list on top of its own would make a hover taller than VS Code's cap, which scrolls."""
-    if not rows:
-        return ""
-    first, last = rows[0], rows[-1]
-    ends = [first] if first is last else [first, last]
-    shown = " \u2192 ".join(
-        f"{_where(row)}: " + (f"{code_span(_shortened(row['code']))} " if row["code"] else "")
-        + "(" + _inline(row["notes"][0 if row is first else -1]) + ")" for row in ends)
-    steps = sum(len(row["notes"]) for row in rows)
-    return f"**Path in your code**: {shown}; {steps} steps, each with its code in the lesson panel"
-
-
-def _shortened(code: str) -> str:
-    return code if len(code) <= BRIEF_CODE_CHARS else code[:BRIEF_CODE_CHARS - 1] + "\u2026"
 
 
 def _where(row: dict) -> str:
@@ -136,13 +115,33 @@ def to_diagnostic(finding: Finding, doc: Document, codec: PositionCodec, config:
         code=finding.rule_id,
         code_description=types.CodeDescription(href=href) if href else None,
         source=SOURCE,
-        related_information=[
-            types.DiagnosticRelatedInformation(
-                location=_step_location(step, doc, codec),
-                message=f"{index}. {step.message}")
-            for index, step in enumerate(finding.steps, 1)] or None,
+        related_information=_related_steps(finding, doc, codec) or None,
         data=data,
     )
+
+
+def _related_steps(finding: Finding, doc: Document,
+                   codec: PositionCodec) -> list[types.DiagnosticRelatedInformation]:
+    """The finding's steps, source first, one entry per run of steps on the same line (numbered
+    as the steps are): editors list these under the message, VS Code in the hover too, where a
+    row per step made a four-step path taller than its cap."""
+    runs: list[list[FlowStep]] = []
+    for step in finding.steps:
+        if runs and runs[-1][-1].path == step.path \
+                and runs[-1][-1].span.start_line == step.span.start_line:
+            runs[-1].append(step)
+        else:
+            runs.append([step])
+    related, number = [], 1
+    for run in runs:
+        first = _step_location(min(run, key=lambda s: s.span.start_col), doc, codec)
+        last = _step_location(max(run, key=lambda s: (s.span.end_line, s.span.end_col)), doc, codec)
+        location = types.Location(uri=first.uri, range=types.Range(start=first.range.start,
+                                                                    end=last.range.end))
+        related.append(types.DiagnosticRelatedInformation(location=location, message="; ".join(
+            f"{number + i}. {step.message}" for i, step in enumerate(run))))
+        number += len(run)
+    return related
 
 
 def _step_location(step, doc: Document, codec: PositionCodec) -> types.Location:

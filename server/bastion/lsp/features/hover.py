@@ -11,7 +11,6 @@ from lsprotocol import types
 from bastion.lsp.convert import (
     cwe_url,
     flow_path,
-    flow_path_brief_markdown,
     flow_path_markdown,
     to_range,
 )
@@ -44,15 +43,17 @@ def register(server) -> None:
         from bastion.catalog.index import load_catalog
 
         catalog = load_catalog()
-        # The client that runs learnMore (the VS Code extension) lists the steps itself.
-        render_path = flow_path_brief_markdown if LEARN_MORE in ls.session.client.client_commands \
-            else flow_path_markdown
+        # VS Code (the client that runs learnMore) lists the diagnostic's related steps in its
+        # own part of this hover and caps the hover's height: the path again under it made a
+        # four-step path scroll. Its lesson panel shows each step with its code.
+        lists_steps = LEARN_MORE in ls.session.client.client_commands
         parts = []
         for finding in hits:
             rng = to_range(finding.span, doc, ls.codec)
             link = learn_more_uri(ls, finding.rule_id, uri, rng, finding.cwe)
             parts.append(catalog.hover_markdown(finding.rule_id, finding.message, link,
-                                                path=render_path(flow_path(finding, doc))))
+                                                path=None if lists_steps and finding.steps
+                                                else flow_path_markdown(flow_path(finding, doc))))
         return types.Hover(
             contents=types.MarkupContent(kind=types.MarkupKind.Markdown,
                                          value="\n\n---\n\n".join(parts)),
