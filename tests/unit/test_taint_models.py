@@ -70,6 +70,16 @@ PAIRS = [
                DJANGO + "from django.db.models.expressions import RawSQL\ndef view(request):\n    q = RawSQL('select 1 where x = %s', [request.GET['x']])\n    return HttpResponse('ok')\n"),
     ("BST208", DJANGO + "def view(request):\n    request.session['role'] = request.POST['role']\n    return HttpResponse('ok')\n",
                DJANGO + "def view(request):\n    role = request.POST['role']\n    if role not in ('viewer', 'editor'):\n        return HttpResponse('bad', status=400)\n    request.session['role'] = role\n    return HttpResponse('ok')\n"),
+    # a class-based view keeps the request and the URL's groups on `self`, in every method
+    ("BST213", DJANGO + "import requests\nfrom rest_framework.views import APIView\nclass Proxy(APIView):\n    def get(self, request):\n        url = self.request.query_params.get('url')\n        return HttpResponse(requests.get(url, timeout=3).text, content_type='text/plain')\n",
+               DJANGO + "import requests\nfrom rest_framework.views import APIView\nclass Proxy(APIView):\n    def get(self, request):\n        page = self.request.query_params.get('page')\n        return HttpResponse(requests.get('https://api.example.com/', params={'page': page}, timeout=3).text, content_type='text/plain')\n"),
+    ("BST204", DJANGO + "from rest_framework.generics import ListAPIView\nclass Items(ListAPIView):\n    def get_queryset(self):\n        name = self.request.GET.get('name')\n        return Item.objects.raw(f\"SELECT * FROM item WHERE name = '{name}'\")\n",
+               DJANGO + "from rest_framework.generics import ListAPIView\nclass Items(ListAPIView):\n    def get_queryset(self):\n        name = self.request.GET.get('name')\n        return Item.objects.raw('SELECT * FROM item WHERE name = %s', [name])\n"),
+    ("BST201", DJANGO + "from django.views.generic import TemplateView\nclass Page(TemplateView):\n    def get_context_data(self, **kwargs):\n        return {'text': open('/srv/pages/' + self.kwargs['slug']).read()}\n",
+               DJANGO + "import os\nfrom django.views.generic import TemplateView\nclass Page(TemplateView):\n    def get_context_data(self, **kwargs):\n        return {'text': open('/srv/pages/' + os.path.basename(self.kwargs['slug'])).read()}\n"),
+    # format_html escapes its arguments, not its format string
+    ("BST203", DJANGO + "from django.utils.html import format_html\ndef view(request):\n    return HttpResponse(format_html(request.GET['fmt'], 'x'))\n",
+               DJANGO + "from django.utils.html import format_html\ndef view(request):\n    return HttpResponse(format_html('<p>{}</p>', request.GET['q']))\n"),
     ("BST201", DJANGO + "from django.views import View\nclass Download(View):\n    def get(self, request, name):\n        return HttpResponse(open('/srv/' + name).read())\n",
                DJANGO + "import os\nfrom django.views import View\nclass Download(View):\n    def get(self, request, name):\n        return HttpResponse(open('/srv/' + os.path.basename(name)).read())\n"),
     ("BST204", "from rest_framework.decorators import api_view\nfrom rest_framework.response import Response\n@api_view(['POST'])\ndef create(request):\n    cursor.execute(\"INSERT INTO t VALUES ('%s')\" % request.data['v'])\n    return Response({})\n",

@@ -375,6 +375,7 @@ def _trigger(module: ModuleContext, models: Models) -> re.Pattern | None:
     roots: dict[str, str] = {**{i: i for i in module.env.imports if "." not in i},
                              **module.env.aliases, **module.kinds}
     patterns: set[str] = set()
+    self_kinds = {f.self_kind for f in module.functions if f.self_kind is not None}
     for name in models.sources.exact:
         if "." not in name:
             patterns.add(re.escape(name))
@@ -386,6 +387,11 @@ def _trigger(module: ModuleContext, models: Models) -> re.Pattern | None:
             elif name.startswith(qualified + "."):
                 rest = name[len(qualified) + 1:].split(".", 1)[0].removesuffix("()")
                 patterns.add(_dotted([local, rest]))
+        # A handler class's sources are spelled on `self` (`self.request.GET`) in any of its
+        # methods, the framework's hooks (`get_queryset`) and helpers included.
+        for kind in self_kinds:
+            if name.startswith(kind + "."):
+                patterns.add(_dotted(["self", name[len(kind) + 1:].split(".", 1)[0]]))
     if not patterns:
         return None
     return re.compile(r"\b(?:" + "|".join(sorted(patterns)) + r")\b")
