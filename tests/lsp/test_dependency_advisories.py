@@ -57,6 +57,27 @@ async def test_poetry_caret_range_is_bumped_keeping_the_caret(client):
     assert [d for d in await diagnostics_for(client, uri, 2) if d.code != "BST403"] == []
 
 
+DOTTED = ('tool.poetry.name = "app"\n'
+          'tool.poetry.dependencies.requests.version = "2.19.0"  # HTTP client\n'
+          'tool.poetry.dependencies.requests.extras = ["socks"]\n'
+          'tool.poetry.dependencies.django = { version = "3.2.25" }\n')
+
+
+async def test_dotted_keys_are_read_and_bumped(client):
+    uri = (client.workspace / "dotted" / "pyproject.toml").as_uri()
+    open_document(client, uri, DOTTED)
+    diagnostics = [d for d in await diagnostics_for(client, uri, 1) if d.code != "BST403"]
+    (advisory,) = diagnostics  # django 3.2.25 in an inline table is the safe twin
+    assert advisory.code == "BST401" and "CVE-2018-18074" in advisory.message
+    assert advisory.range == types.Range(start=types.Position(1, 45), end=types.Position(1, 51))
+    actions = await actions_at(client, uri, advisory)
+    bump = next(a for a in actions if a.title.startswith("Upgrade requests to 2.31.0"))
+    text = await apply_action(client, uri, DOTTED, 2, bump)
+    assert text.splitlines()[1] == ('tool.poetry.dependencies.requests.version = "2.31.0"'
+                                    "  # HTTP client")
+    assert [d for d in await diagnostics_for(client, uri, 2) if d.code != "BST403"] == []
+
+
 async def test_lock_file_names_the_lock_command(client):
     uri = (client.workspace / "uv.lock").as_uri()
     open_document(client, uri, 'version = 1\n\n[[package]]\nname = "requests"\n'
