@@ -16,12 +16,12 @@ from collections.abc import Callable
 
 import attrs
 
+from bastion.analyzers.taint.callees import CalleeMemo
 from bastion.analyzers.taint.context import FUNCTIONS, Function, ModuleContext, module_context
 from bastion.analyzers.taint.domain import UNKNOWN, Origin, Value
 from bastion.analyzers.taint.expressions import Hit, Summary
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.statements import FunctionResult, Interpreter
-from bastion.analyzers.taint.verdicts import SQL_TEXT, TRIGGER
 from bastion.engine.cache import LRU
 
 
@@ -63,7 +63,7 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     done: dict[str, FunctionOutcome] = {}
     summaries: dict[str, Summary] = {}  # done's summaries, kept with it (not rebuilt per function)
     texts = _function_texts(module, lines) if lines is not None else None
-    callees_of = _CalleeMemo(module, texts, calls)
+    callees_of = CalleeMemo(module, texts, calls)
     if texts is None:
         wanted: set[str] = {f.name for f in module.functions} if only is None else _closure(
             {name for name in only if module.function_named(name) is not None}, module, callees_of)
@@ -88,18 +88,19 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
 
 
 def _outcome(function: Function, module: ModuleContext, models: Models, cache: LRU | None,
-             lines: list[str] | None, callees_of: _CalleeMemo, done: dict[str, FunctionOutcome],
+             lines: list[str] | None, callees_of: CalleeMemo, done: dict[str, FunctionOutcome],
              summaries: dict[str, Summary],
              result: ModuleResult, texts: dict[str, str] | None) -> FunctionOutcome:
     callees = sorted(callees_of(function))
     key = outcome = None
     if cache is not None and lines is not None:
         key = _key(function, callees_of.digest(function), module, models,
-                   [(c, done[c].fingerprint if c in done else b"") for c in callees])
+                   [(c, done[c].fingerprint if c in done else b"") for c in callees],
+                   callees_of.later(function))
         outcome = cache.get(key)
     if outcome is None:
         sql = texts is None or callees_of.facts(function).sql
-        outcome = _analyse(function, module, models, summaries, sql)
+        outcome = _analyse(function, module, models, summaries, sql, callees_of.later(function))
         result.analysed += 1
         if key is not None:
             cache.put(key, outcome)
@@ -116,41 +117,31 @@ def _carries_taint(summary: Summary) -> bool:
 
 
 def _analyse(function: Function, module: ModuleContext, models: Models,
-             summaries: dict[str, Summary], sql: bool = True) -> FunctionOutcome:
+             summaries: dict[str, Summary], sql: bool = True,
+             later: frozenset[str] = frozenset()) -> FunctionOutcome:
+    """`later`: the fields the method reads that other methods set (`CalleeMemo.later`)."""
     args = function.node.args
     params = [p.arg for p in [*args.posonlyargs, *args.args, *args.kwonlyargs]]
     if function.class_name is not None:
         params = params[1:]
-    init = summaries.get(f"{function.class_name}.__init__") \
+    init_name = module.inherited(function.class_name, "__init__") \
         if function.class_name is not None and function.node.name != "__init__" else None
+    init = summaries.get(init_name) if init_name is not None else None
     fields = {k: _real_only(v) for k, v in init.fields.items()} if init is not None else {}
     result = _run(function, module, models, summaries, fields, sql)
     summary = _summary(params, result)
-    if function.class_name is not None and function.node.name == "__init__":
-        summary.hands_on = _hands_on(function.node)
-    if init is not None:
-        # Once more with the fields `__init__` filled from its parameters as parameters: the
-        # summary for instances built with untrusted arguments (a value's `clean` is one for
-        # all its origins, so the first run's sinks stay exact for the other instances).
-        fields, names = _fields_seen(init, function, len(params))
+    summary.hands_on = result.handed_on
+    if init is not None or later:
+        # Once more with the fields `__init__` filled from its parameters (and those `later`)
+        # as parameters: the summary for instances built with untrusted arguments or given
+        # them by a setter (a value's `clean` is one for all its origins, so the first run's
+        # sinks stay exact for the other instances).
+        fields, names = _fields_seen(init, function, len(params), later)
         if names:
             summary.with_fields = attrs.evolve(
                 _summary(params, _run(function, module, models, summaries, fields, sql)),
                 field_params=names)
     return FunctionOutcome(function.name, result, summary, summary_fingerprint(summary))
-
-
-def _hands_on(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """Whether `__init__` calls code that may store its arguments where its own fields do not
-    show them: `super().__init__(...)`, `Base.__init__(self, ...)`, `self.setup(...)`."""
-    for call in ast.walk(node):
-        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
-            owner = call.func.value
-            if call.func.attr == "__init__" or (isinstance(owner, ast.Name) and owner.id == "self") \
-                    or (isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name)
-                        and owner.func.id == "super"):
-                return True
-    return False
 
 
 def _run(function: Function, module: ModuleContext, models: Models,
@@ -165,22 +156,30 @@ def _summary(params: list[str], result: FunctionResult) -> Summary:
     return Summary(tuple(params), result.returns, sinks, result.fields)
 
 
-def _fields_seen(init: Summary, function: Function,
-                 first: int) -> tuple[dict[str, Value], tuple[str, ...]]:
+def _fields_seen(init: Summary | None, function: Function, first: int,
+                 later: frozenset[str]) -> tuple[dict[str, Value], tuple[str, ...]]:
     """The `self` fields a method starts with: what `__init__` stored, its untrusted data
-    kept; a field `__init__` filled from its parameters is a parameter of the method too
-    (numbered from `first`), so that an instance built with untrusted arguments
-    (`Fetcher(request.args["url"]).fetch()`) carries them into the method (calls.py)."""
+    kept; a field `__init__` filled from its parameters, or one another method sets
+    (`later`), is a parameter of the method too (numbered from `first`), so that an instance
+    built with untrusted arguments (`Fetcher(request.args["url"]).fetch()`) or given them
+    (`f.configure(request.args["url"])`) carries them into the method (calls.py)."""
     fields: dict[str, Value] = {}
     names: list[str] = []
     line = function.node.lineno - 1
-    for name in sorted(init.fields):
-        value = init.fields[name]
-        if not any(o.kind == "param" for o in value.deep_taint()):
+    stored = init.fields if init is not None else {}
+    for name in sorted(set(stored) | later):
+        value = stored.get(name)
+        by_param = value is not None and any(o.kind == "param" for o in value.deep_taint())
+        if value is not None and not by_param and name not in later:
             fields[name] = _real_only(value)
             continue
-        value = value.flat()
         origin = Origin("param", f"field `self.{name}`", line, param=first + len(names))
+        if not by_param and (value is None or not value.deep_taint()):
+            # a constant `__init__` stored is no part of what a setter may have stored instead
+            fields[name] = Value(frozenset({origin}), known=True)
+            names.append(name)
+            continue
+        value = value.flat()
         real = frozenset(o for o in value.taint if o.kind != "param")
         fields[name] = value.evolve(taint=real | {origin}, const=UNKNOWN,
                                     steps=value.steps if real else ())
@@ -206,12 +205,12 @@ def summary_fingerprint(summary: Summary) -> bytes:
 
 
 def _key(function: Function, text_digest: bytes, module: ModuleContext, models: Models,
-         callees: list[tuple[str, bytes]]) -> bytes:
+         callees: list[tuple[str, bytes]], later: frozenset[str]) -> bytes:
     first = _first_line(function)
     digest = hashlib.blake2b(digest_size=20)
     for part in (function.name.encode(), str(first).encode(), text_digest,
                  module.digest, models.digest.encode(), repr(callees).encode(),
-                 repr(_class_context(function)).encode()):
+                 repr((_class_context(function), sorted(later))).encode()):
         digest.update(part + b"\0")
     return digest.digest()
 
@@ -222,126 +221,12 @@ def _class_context(function: Function) -> tuple:
     return (function.class_name, tuple(ast.unparse(b) for b in function.class_node.bases))
 
 
-@attrs.frozen
-class TextFacts:
-    """What a function's text holds, whatever the module around it: the same-file names it may
-    call, whether it may hold a call or SQL text a judged pattern rule flags (verdicts.py)."""
-
-    plain: frozenset[str]  # `name(...)`
-    methods: frozenset[str]  # `self.name(...)`, `cls.name(...)`
-    attributes: frozenset[str]  # every `x.name(...)`
-    judged: bool
-    sql: bool
-    receivers: frozenset[str] = frozenset()  # the `x` of every `x.name(...)`
-
-
-class _CalleeMemo:
-    """Same-file functions each function calls, and the facts of its text. Both are kept across
-    analyses in `facts` (keyed by the text's digest, with the module's source trigger): a
-    keystroke walks and searches only the functions it changed."""
-
-    def __init__(self, module: ModuleContext, texts: dict[str, str] | None,
-                 facts: LRU | None) -> None:
-        self.module = module
-        self.texts = texts
-        self.cache = facts
-        self.names = {f.name for f in module.functions}
-        self.classes = {f.class_name for f in module.functions if f.class_name is not None}
-        self.found: dict[str, set[str]] = {}
-        self._digests: dict[str, bytes] = {}
-        self._facts: dict[str, TextFacts] = {}
-
-    def __call__(self, function: Function) -> set[str]:
-        found = self.found.get(function.name)
-        if found is None:
-            facts = self.facts(function)
-            found = {n for n in facts.plain if n in self.names}
-            # `Repo(root).read(name)`, `REPO.read(name)`: the methods called on an instance of
-            # a class of this module, made in the function or held by a module global
-            made = {self.module.kinds.get(r, "")[:-2] for r in facts.receivers}
-            for cls in (facts.plain | made) & self.classes:
-                found |= {f"{cls}.{m}" for m in facts.attributes} & self.names
-            for cls in facts.plain & self.classes:  # `Fetcher(url)`: what `__init__` stores
-                found |= {f"{cls}.__init__"} & self.names
-            if function.class_name is not None:
-                for cls in self.module.lineage(function.class_name):
-                    found |= {f"{cls}.{m}" for m in facts.methods} & self.names
-                init = f"{function.class_name}.__init__"
-                if function.node.name != "__init__" and init in self.names:
-                    found.add(init)
-            self.found[function.name] = found
-        return found
-
-    def digest(self, function: Function) -> bytes:
-        digest = self._digests.get(function.name)
-        if digest is None:
-            digest = self._digests[function.name] = hashlib.blake2b(
-                self.texts[function.name].encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        return digest
-
-    def facts(self, function: Function) -> TextFacts:
-        facts = self._facts.get(function.name)
-        if facts is not None:
-            return facts
-        key = None
-        if self.cache is not None and self.texts is not None:
-            key = self.digest(function)
-            facts = self.cache.get(key)
-        if facts is None:
-            facts = _text_facts(function, self.texts[function.name] if self.texts else None)
-            if key is not None:
-                self.cache.put(key, facts)
-        self._facts[function.name] = facts
-        return facts
-
-    def judged(self, function: Function) -> bool:
-        """Whether the function may hold a call or SQL text a judged pattern flags: a search of
-        its text, without walking its tree (most functions of a module are not relevant)."""
-        if self.texts is None:
-            return self.facts(function).judged
-        return self.reads_source(function, TRIGGER)
-
-    def reads_source(self, function: Function, trigger: re.Pattern) -> bool:
-        """Whether the function's text names a source as the module spells it (`trigger`)."""
-        if self.cache is None or self.texts is None:
-            return trigger.search(self.texts[function.name]) is not None
-        key = self.digest(function) + hashlib.blake2b(trigger.pattern.encode(),
-                                                      digest_size=8).digest()
-        found = self.cache.get(key)
-        if found is None:
-            found = trigger.search(self.texts[function.name]) is not None
-            self.cache.put(key, found)
-        return found
-
-
-def _text_facts(function: Function, text: str | None) -> TextFacts:
-    plain: set[str] = set()
-    methods: set[str] = set()
-    attributes: set[str] = set()
-    receivers: set[str] = set()
-    for node in ast.walk(function.node):
-        if isinstance(node, ast.Call):
-            func = node.func
-            if isinstance(func, ast.Name):
-                plain.add(func.id)
-            elif isinstance(func, ast.Attribute):
-                attributes.add(func.attr)
-                if isinstance(func.value, ast.Name):
-                    receivers.add(func.value.id)
-                    if func.value.id in ("self", "cls"):
-                        methods.add(func.attr)
-    text = text if text is not None else ast.unparse(function.node)
-    return TextFacts(frozenset(plain), frozenset(methods), frozenset(attributes),
-                     TRIGGER.search(text) is not None, SQL_TEXT.search(text) is not None,
-                     frozenset(receivers))
-
-
 def _function_texts(module: ModuleContext, lines: list[str]) -> dict[str, str]:
     return {f.name: "\n".join(lines[_first_line(f):f.node.end_lineno or f.node.lineno])
             for f in module.functions}
 
 
-def _relevant(module: ModuleContext, callees_of: _CalleeMemo, models: Models) -> set[str]:
+def _relevant(module: ModuleContext, callees_of: CalleeMemo, models: Models) -> set[str]:
     """Entries, functions whose text names a source as this module can spell it (a regular
     expression built from the import table: `request.args`, `sys.argv`, `input`), and the
     methods of a class whose `__init__` does. No other function can read untrusted data
@@ -353,7 +238,7 @@ def _relevant(module: ModuleContext, callees_of: _CalleeMemo, models: Models) ->
                 if f.entry is not None or callees_of.judged(f)
                 or (trigger is not None and callees_of.reads_source(f, trigger))}
     for f in module.functions:
-        if f.class_name is not None and f"{f.class_name}.__init__" in relevant:
+        if f.class_name is not None and module.inherited(f.class_name, "__init__") in relevant:
             relevant.add(f.name)
     return relevant
 
@@ -401,7 +286,7 @@ def _dotted(parts: list[str]) -> str:
     return r"\s*\.\s*".join(re.escape(p.removesuffix("()")) for p in parts)
 
 
-def _callers(names: list[str], module: ModuleContext, callees_of: _CalleeMemo,
+def _callers(names: list[str], module: ModuleContext, callees_of: CalleeMemo,
              done: dict[str, FunctionOutcome]) -> set[str]:
     if not names:
         return set()
@@ -414,12 +299,13 @@ def _callers(names: list[str], module: ModuleContext, callees_of: _CalleeMemo,
                 found.add(f.name)
     carriers = set(names)
     for f in module.functions:  # methods reading `self` fields their `__init__` filled
-        if f.class_name is not None and f"{f.class_name}.__init__" in carriers and f.name not in done:
+        if f.class_name is not None and module.inherited(f.class_name, "__init__") in carriers \
+                and f.name not in done:
             found.add(f.name)
     return found
 
 
-def _closure(names: set[str], module: ModuleContext, callees_of: _CalleeMemo) -> set[str]:
+def _closure(names: set[str], module: ModuleContext, callees_of: CalleeMemo) -> set[str]:
     """`names` and every same-file function they call, transitively."""
     found = set(names)
     stack = list(names)
@@ -437,7 +323,7 @@ def _first_line(function: Function) -> int:
     return min([node.lineno, *(d.lineno for d in node.decorator_list)]) - 1
 
 
-def _bottom_up(module: ModuleContext, callees_of: _CalleeMemo,
+def _bottom_up(module: ModuleContext, callees_of: CalleeMemo,
                wanted: set[str] | None) -> list[Function]:
     """Callees before callers (only `wanted` ones, when given); a recursive cycle is cut where it
     is met (its summary is then missing on the first call: the default model applies)."""

@@ -73,9 +73,21 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         built = _construct(ev, node, name, args, keywords)
         if built is not None:
             return built
+    own = ev.class_name is not None and _on_self(node.func)
+    if own:
+        ev.handed_on.add(node)  # until a summary shows what the callee stores in `self`
     summary = _summary_for(ev, node, inputs, receiver)
     if summary is not None:
-        return apply_summary(ev, node, summary, args, keywords, receiver)
+        returned = apply_summary(ev, node, summary, args, keywords, receiver)
+        if own and not summary.hands_on:
+            _store_fields(ev, node, summary, args, keywords)
+            ev.handed_on.discard(node)
+        elif summary.fields and not summary.hands_on and isinstance(node.func, ast.Attribute) \
+                and isinstance(node.func.value, ast.Name) and node.func.value.id in ev.env \
+                and receiver is not None and receiver.kind is not None \
+                and receiver.kind.endswith("()"):
+            _set_instance_fields(ev, node, node.func.value.id, receiver, summary, args, keywords)
+        return returned
     if name == "lxml.etree.XMLParser":
         entities = keywords.get("resolve_entities")
         if entities is not None and entities.const is True:
@@ -170,10 +182,19 @@ def _summary_for(ev: Evaluator, node: ast.Call, inputs: list[Value],
             and func.value.id in ("self", "cls") and ev.class_name is not None):
         return next((found for cls in ev.module.lineage(ev.class_name)
                      if (found := ev.summaries.get(f"{cls}.{func.attr}")) is not None), None)
+    if isinstance(func, ast.Attribute) and _is_super(func.value) and ev.class_name is not None:
+        # `super().__init__(url)`: the method of the nearest base of this file defining it
+        for cls in ev.module.lineage(ev.class_name)[1:]:
+            name = ev.module.inherited(cls, func.attr)
+            if name is not None:
+                return ev.summaries.get(name)
+        return None
     if isinstance(func, ast.Attribute) and receiver is not None and not receiver.taint \
             and receiver.kind is not None and receiver.kind.endswith("()"):
-        # `Repo(root).read(name)`: a method of a class of this module, on an instance of it
-        method = ev.summaries.get(f"{receiver.kind[:-2]}.{func.attr}")
+        # `Repo(root).read(name)`: a method of a class of this module (or of its base of this
+        # file), on an instance of it
+        name = ev.module.inherited(receiver.kind[:-2], func.attr)
+        method = ev.summaries.get(name) if name is not None else None
         if method is not None:
             return method
     external = ev.module.external
@@ -198,14 +219,16 @@ def _construct(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value
     func = node.func
     init = None
     if isinstance(func, ast.Name) and func.id not in ev.env:
-        init = ev.summaries.get(f"{func.id}.__init__")
+        # a subclass of this file without its own `__init__` is built by its base's
+        found = ev.module.inherited(func.id, "__init__")
+        init = ev.summaries.get(found) if found is not None else None
         kind = f"{func.id}()"
     if init is None and ev.module.external is not None and name is not None \
             and not (isinstance(func, ast.Name) and func.id in ev.env):
         init = ev.module.external(f"{name}.__init__", True)
         kind = f"{name}()"
     if init is None or not init.fields or init.hands_on:
-        return None  # what `super().__init__(x)` stores is not seen: the default model
+        return None  # what an unresolved `super().__init__(x)` stores is not seen: the default model
     bound = _bind_arguments(init.params, node, args, keywords)
     apply_summary(ev, node, init, args, keywords)
     call_step = ev.step(node, f"passed to `{ast.unparse(func)}`")
@@ -214,6 +237,45 @@ def _construct(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value
     if not any(v.taint for v in fields.values()):
         return Value(clean=EVERY_CLASS, kind=kind)
     return Value(clean=EVERY_CLASS, items=fields, kind=kind)
+
+
+def _on_self(func: ast.expr) -> bool:
+    """`self.setup(...)`, `super().__init__(...)`, `Base.__init__(self, ...)`: calls that may
+    store their arguments in the instance's fields."""
+    if not isinstance(func, ast.Attribute):
+        return False
+    owner = func.value
+    return func.attr == "__init__" or (isinstance(owner, ast.Name) and owner.id == "self") \
+        or _is_super(owner)
+
+
+def _is_super(node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
+
+
+def _store_fields(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Value],
+                  keywords: dict[str | None, Value]) -> None:
+    """The fields a method of the instance stored (`self.url = url` in a helper or the base's
+    `__init__`) are the caller's own now, its parameters replaced by the arguments."""
+    if not summary.fields or ev.env is None:
+        return
+    bound = _bind_arguments(summary.params, node, args, keywords)
+    call_step = ev.step(node, f"passed to `{ast.unparse(node.func)}`")
+    for field, value in summary.fields.items():
+        ev.env[f"self.{field}"] = _instantiated(value.flat(), bound, call_step)
+
+
+def _set_instance_fields(ev: Evaluator, node: ast.Call, name: str, receiver: Value,
+                        summary: Summary, args: list[Value],
+                        keywords: dict[str | None, Value]) -> None:
+    """`f.configure(request.args["url"])` on a local instance: the fields the method set are
+    the instance's now (its later `f.fetch()` reads them, calls.py `_field_values`)."""
+    bound = _bind_arguments(summary.params, node, args, keywords)
+    call_step = ev.step(node, f"passed to `{ast.unparse(node.func)}`")
+    items = dict(receiver.items or {})
+    for field, value in summary.fields.items():
+        items[field] = _instantiated(value.flat(), bound, call_step)
+    ev.env[name] = receiver.evolve(items=items if any(v.tainted for v in items.values()) else None)
 
 
 def apply_summary(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Value],

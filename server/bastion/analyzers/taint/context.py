@@ -65,6 +65,14 @@ class ModuleContext:
         """The class and its ancestors of this module, where `self.method` is looked up."""
         return (class_name, *self.parents.get(class_name, ()))
 
+    def inherited(self, class_name: str, method: str) -> str | None:
+        """`Class.method` of the nearest class of the lineage that defines `method`: a subclass
+        without its own `__init__` is built by its base's."""
+        for cls in self.lineage(class_name):
+            if self.function_named(f"{cls}.{method}") is not None:
+                return f"{cls}.{method}"
+        return None
+
     def function_named(self, name: str) -> Function | None:
         if len(self._by_name) != len(self.functions):
             self._by_name = {f.name: f for f in self.functions}

@@ -98,6 +98,9 @@ class Evaluator:
         self.seen: dict[tuple[int, int, int, int], tuple[str | None, str | None]] = {}
         self.sql_strings = False
         self.declared_types: dict[int, bool] = {}  # sinks.py's `handler_write`, by class node
+        # Calls on `self` / `super()` not (yet) resolved to a summary: they may store what they
+        # are given in fields no summary shows (calls.py)
+        self.handed_on: set[ast.Call] = set()
 
     # ---- names ----
 

@@ -49,6 +49,8 @@ class FunctionResult:
     statements: int
     skipped: bool = False
     seen: dict = attrs.Factory(dict)  # verdicts by position (verdicts.py)
+    # a call on `self` or `super()` whose effect on the fields no summary shows (calls.py)
+    handed_on: bool = False
 
 
 def join_env(*envs: dict | None) -> dict | None:
@@ -134,7 +136,8 @@ class Interpreter(Evaluator):
         self.block(function.node.body)
         fields = {k[5:]: v for k, v in (self.env or {}).items() if k.startswith("self.")}
         returns = self.returns if self.returned else NONE
-        return FunctionResult(returns, self.hits, fields, size, seen=self.seen)
+        return FunctionResult(returns, self.hits, fields, size, seen=self.seen,
+                              handed_on=bool(self.handed_on))
 
     def _parameters(self, function: Function) -> dict[str, Value]:
         args = function.node.args

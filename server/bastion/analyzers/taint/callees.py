@@ -1,0 +1,172 @@
+"""Which same-file functions each function calls, and what each function's text holds (the
+facts the module analysis plans with: calls, `self` fields read and set, SQL text).
+
+`CalleeMemo` is built per analysed text and owned by that analysis; the facts it computes are
+kept across texts in the LRU its owner passes (keyed by each function's text digest).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import re
+
+import attrs
+
+from bastion.analyzers.taint.context import Function, ModuleContext
+from bastion.analyzers.taint.verdicts import SQL_TEXT, TRIGGER
+from bastion.engine.cache import LRU
+
+
+@attrs.frozen
+class TextFacts:
+    """What a function's text holds, whatever the module around it: the same-file names it may
+    call, whether it may hold a call or SQL text a judged pattern rule flags (verdicts.py)."""
+
+    plain: frozenset[str]  # `name(...)`
+    methods: frozenset[str]  # `self.name(...)`, `cls.name(...)`
+    attributes: frozenset[str]  # every `x.name(...)`
+    judged: bool
+    sql: bool
+    receivers: frozenset[str] = frozenset()  # the `x` of every `x.name(...)`
+    supers: frozenset[str] = frozenset()  # `super().name(...)`
+    reads: frozenset[str] = frozenset()  # `self.name` read
+    stores: frozenset[str] = frozenset()  # `self.name = ...`
+
+
+class CalleeMemo:
+    """Same-file functions each function calls, and the facts of its text. Both are kept across
+    analyses in `facts` (keyed by the text's digest, with the module's source trigger): a
+    keystroke walks and searches only the functions it changed."""
+
+    def __init__(self, module: ModuleContext, texts: dict[str, str] | None,
+                 facts: LRU | None) -> None:
+        self.module = module
+        self.texts = texts
+        self.cache = facts
+        self.names = {f.name for f in module.functions}
+        # every class, also one without methods of its own (`class Sub(Fetcher): pass`)
+        self.classes = set(module.parents)
+        self.found: dict[str, set[str]] = {}
+        self._digests: dict[str, bytes] = {}
+        self._facts: dict[str, TextFacts] = {}
+        self._stores: dict[str, frozenset[str]] = {}  # class -> fields its methods set
+
+    def __call__(self, function: Function) -> set[str]:
+        found = self.found.get(function.name)
+        if found is None:
+            facts = self.facts(function)
+            found = {n for n in facts.plain if n in self.names}
+            # `Repo(root).read(name)`, `REPO.read(name)`: the methods called on an instance of
+            # a class of this module, made in the function or held by a module global
+            made = {self.module.kinds.get(r, "")[:-2] for r in facts.receivers}
+            for cls in (facts.plain | made) & self.classes:
+                for ancestor in self.module.lineage(cls):
+                    found |= {f"{ancestor}.{m}" for m in facts.attributes} & self.names
+            for cls in facts.plain & self.classes:  # `Fetcher(url)`: what `__init__` stores
+                init = self.module.inherited(cls, "__init__")
+                if init is not None:
+                    found.add(init)
+            if function.class_name is not None:
+                lineage = self.module.lineage(function.class_name)
+                for cls in lineage:
+                    found |= {f"{cls}.{m}" for m in facts.methods} & self.names
+                for cls in lineage[1:]:
+                    found |= {f"{cls}.{m}" for m in facts.supers} & self.names
+                init = self.module.inherited(function.class_name, "__init__")
+                # a helper `__init__` calls (`self.setup(url)`) is analysed before it, not after
+                if function.node.name != "__init__" and init is not None and function.node.name \
+                        not in self.facts(self.module.function_named(init)).methods:
+                    found.add(init)
+            self.found[function.name] = found
+        return found
+
+    def later(self, function: Function) -> frozenset[str]:
+        """The fields the method reads that other methods of its lineage but `__init__` set
+        (`self.url = url` in `configure`): a caller may have run one of them before."""
+        if function.class_name is None or function.node.name == "__init__":
+            return frozenset()
+        reads = self.facts(function).reads
+        if not reads:
+            return frozenset()
+        stores = self._stores.get(function.class_name)
+        if stores is None:
+            lineage = set(self.module.lineage(function.class_name))
+            stores = self._stores[function.class_name] = frozenset().union(*(
+                self.facts(f).stores for f in self.module.functions
+                if f.class_name in lineage and f.node.name != "__init__"))
+        return stores & reads
+
+    def digest(self, function: Function) -> bytes:
+        digest = self._digests.get(function.name)
+        if digest is None:
+            digest = self._digests[function.name] = hashlib.blake2b(
+                self.texts[function.name].encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        return digest
+
+    def facts(self, function: Function) -> TextFacts:
+        facts = self._facts.get(function.name)
+        if facts is not None:
+            return facts
+        key = None
+        if self.cache is not None and self.texts is not None:
+            key = self.digest(function)
+            facts = self.cache.get(key)
+        if facts is None:
+            facts = _text_facts(function, self.texts[function.name] if self.texts else None)
+            if key is not None:
+                self.cache.put(key, facts)
+        self._facts[function.name] = facts
+        return facts
+
+    def judged(self, function: Function) -> bool:
+        """Whether the function may hold a call or SQL text a judged pattern flags: a search of
+        its text, without walking its tree (most functions of a module are not relevant)."""
+        if self.texts is None:
+            return self.facts(function).judged
+        return self.reads_source(function, TRIGGER)
+
+    def reads_source(self, function: Function, trigger: re.Pattern) -> bool:
+        """Whether the function's text names a source as the module spells it (`trigger`)."""
+        if self.cache is None or self.texts is None:
+            return trigger.search(self.texts[function.name]) is not None
+        key = self.digest(function) + hashlib.blake2b(trigger.pattern.encode(),
+                                                      digest_size=8).digest()
+        found = self.cache.get(key)
+        if found is None:
+            found = trigger.search(self.texts[function.name]) is not None
+            self.cache.put(key, found)
+        return found
+
+
+def _text_facts(function: Function, text: str | None) -> TextFacts:
+    plain: set[str] = set()
+    methods: set[str] = set()
+    attributes: set[str] = set()
+    receivers: set[str] = set()
+    supers: set[str] = set()
+    reads: set[str] = set()
+    stores: set[str] = set()
+    for node in ast.walk(function.node):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                and node.value.id == "self":
+            (reads if isinstance(node.ctx, ast.Load) else stores).add(node.attr)
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Name):
+                plain.add(func.id)
+            elif isinstance(func, ast.Attribute):
+                attributes.add(func.attr)
+                owner = func.value
+                if isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) \
+                        and owner.func.id == "super":
+                    supers.add(func.attr)
+                if isinstance(func.value, ast.Name):
+                    receivers.add(func.value.id)
+                    if func.value.id in ("self", "cls"):
+                        methods.add(func.attr)
+    text = text if text is not None else ast.unparse(function.node)
+    return TextFacts(frozenset(plain), frozenset(methods), frozenset(attributes),
+                     TRIGGER.search(text) is not None, SQL_TEXT.search(text) is not None,
+                     frozenset(receivers), frozenset(supers), frozenset(reads),
+                     frozenset(stores))

@@ -1,0 +1,93 @@
+"""Taint findings through classes in the editor (real server): an object built by a subclass
+whose base's `__init__` stores the request data through `super().__init__`, an object given
+it by a setter before the sink method, and Pyramid class-based views reading
+`self.request`. Each follows an edit of the code that fills the field."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from .conftest import change_document, codes, diagnostics_for, open_document
+
+INHERITED = """import requests
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+class Client:
+    def __init__(self, base_url):
+        self.base_url = base_url
+
+
+class StatusClient(Client):
+    def __init__(self, base_url):
+        super().__init__(base_url)
+
+    def status(self):
+        return requests.get(self.base_url, timeout=5)
+
+
+class Mirror(StatusClient):
+    pass
+
+
+@app.route("/status")
+def status():
+    return Mirror(request.args["url"]).status().text
+"""
+
+
+async def test_a_field_stored_by_the_base_init_reports_at_the_subclass_view(client):
+    """`Mirror` has no `__init__`, its base's forwards to its own base's: the view reports
+    with the path through the constructor; a constant field in the first base clears it, and
+    undoing that brings it back (the edited `__init__` is two classes away from the view)."""
+    uri = (client.workspace / "clients.py").as_uri()
+    open_document(client, uri, INHERITED)
+    [ssrf] = [d for d in await diagnostics_for(client, uri, 1) if d.code == "BST213"]
+    assert ssrf.range.start == types.Position(25, 11)
+    steps = [(r.location.range.start.line, r.message) for r in ssrf.related_information]
+    # steps on one line are one entry (numbered as the steps are)
+    assert steps == [(25, "1. Request data: `request.args`; 2. passed to `Mirror`; "
+                          "3. passed to `Mirror(request.args['url']).status`"),
+                     (16, "4. reaches `requests.get`")]
+    change_document(client, uri, 2, (8, 24), (8, 32), '"https://api.example.com/"')
+    assert "BST213" not in codes(await diagnostics_for(client, uri, 2))
+    change_document(client, uri, 3, (8, 24), (8, 50), "base_url")
+    assert "BST213" in codes(await diagnostics_for(client, uri, 3))
+
+
+CONFIGURED = """import requests
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+class Fetcher:
+    def configure(self, url):
+        self.url = url
+
+    def fetch(self):
+        return requests.get(self.url, timeout=5)
+
+
+@app.route("/fetch")
+def fetch():
+    fetcher = Fetcher()
+    fetcher.configure(request.args["url"])
+    return fetcher.fetch().text
+"""
+
+
+async def test_a_field_given_by_a_setter_reports_at_the_sink_method_call(client):
+    uri = (client.workspace / "fetchers.py").as_uri()
+    open_document(client, uri, CONFIGURED)
+    [ssrf] = [d for d in await diagnostics_for(client, uri, 1) if d.code == "BST213"]
+    assert ssrf.range.start == types.Position(18, 11)
+    steps = [(r.location.range.start.line, r.message) for r in ssrf.related_information]
+    assert steps == [(17, "1. Request data: `request.args`; 2. passed to `fetcher.configure`"),
+                     (18, "3. passed to `fetcher.fetch`"), (11, "4. reaches `requests.get`")]
+    # the view sets a constant URL after the request's: silent
+    change_document(client, uri, 2, (18, 0), (18, 0),
+                    '    fetcher.configure("https://api.example.com/")\n')
+    assert "BST213" not in codes(await diagnostics_for(client, uri, 2))
