@@ -216,3 +216,16 @@ def test_bst130_is_replaced_when_request_data_reaches_that_functions_parser():
     # A module's parser serves every function: it stays where it is configured.
     shared = LXML + "PARSER = etree.XMLParser(resolve_entities=True)\n@app.post('/x')\ndef x():\n    return etree.tostring(etree.fromstring(request.data, PARSER))\n"
     assert "BST130" in {r for r, _ in reported(shared)}
+
+
+def test_bst110_is_judged_against_the_template_sink_of_the_same_call():
+    vulnerable = FLASK + "from flask import render_template_string\n@app.route('/h')\ndef h():\n    return render_template_string(f\"<h1>Hello {request.args['name']}</h1>\")\n"
+    assert ("BST214", 6) in reported(vulnerable) and "BST110" not in {r for r, _ in reported(vulnerable)}
+    assert {"BST110", "BST214"} <= {r for r, _ in reported(vulnerable, EXACT)}
+    # a name that must be an identifier holds no template syntax: the pattern is retracted
+    guarded = FLASK + "from flask import render_template_string\n@app.route('/h')\ndef h():\n    name = request.args.get('name', '')\n    if not name.isidentifier():\n        return 'bad', 400\n    return render_template_string('Hello ' + name)\n"
+    assert reported(guarded) == []
+    assert "BST110" in {r for r, _ in reported(guarded, EXACT)}
+    # a helper's parameter: the analysis cannot tell, the pattern stays
+    helper = "from flask import render_template_string\ndef page(title):\n    return render_template_string(f'<h1>{title}</h1>')\n"
+    assert "BST110" in {r for r, _ in reported(helper)}

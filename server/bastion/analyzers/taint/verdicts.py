@@ -13,11 +13,12 @@ sanitized, and replaced when it is tainted and a taint finding (which has the pa
 that flow; otherwise it stays. Bastion's own patterns for flows the taint rules follow are
 judged the same way: BST127 (a request value redirected to) against BST210, BST128 (a request
 value fetched) against BST213 and BST129 (a request value opened or sent as a file) against
-BST201 at the same call, BST130 (an lxml parser resolving entities) against a BST211 flow into
-a parser in the same function. Bandit's Markup / mark_safe patterns (B308, B703, B704) are
-judged against the HTML sink of the same call, and its urlopen pattern (B310) against the SSRF
-sink. B604 (`shell=True` on an unknown function) and B607 (a partial executable path: the
-weakness is the PATH lookup of a constant program) are not judged.
+BST201 at the same call, BST110 (a template source built from strings) against BST214, BST130
+(an lxml parser resolving entities) against a BST211 flow into a parser in the same function.
+Bandit's Markup / mark_safe patterns (B308, B703, B704) are judged against the HTML sink of the
+same call, and its urlopen pattern (B310) against the SSRF sink. B604 (`shell=True` on an
+unknown function) and B607 (a partial executable path: the weakness is the PATH lookup of a
+constant program) are not judged.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ JUDGED = {
     "B308": ("sink", "html"), "B703": ("sink", "html"), "B704": ("sink", "html"),
     "B310": ("sink", "ssrf"),
     "BST127": ("sink", "redirect"), "BST128": ("sink", "ssrf"), "BST129": ("sink", "path"),
-    "BST130": ("function", "xxe"),
+    "BST130": ("function", "xxe"), "BST110": ("sink", "template"),
 }
 
 # Functions worth interpreting for the verdicts although they read no source: they call
@@ -55,7 +56,7 @@ JUDGED = {
 TRIGGER = re.compile(
     r"shell\s*=|\b(?:system|popen[234]?|exec[lv]p?e?|spawn[lv]p?e?|eval|exec|loads?|load_all"
     r"|Unpickler|getoutput|getstatusoutput|run|call|check_call|check_output|Popen|Markup"
-    r"|mark_safe|urlopen|Request)\s*\("
+    r"|mark_safe|urlopen|Request|render_template_string|Template)\s*\("
     r"|(?i:\b(?:select\s.*\sfrom|delete\s+from|insert\s+into|update\s.*\sset)\b)")
 SQL_TEXT = re.compile(r"(?i:\b(?:select\s.*\sfrom|delete\s+from|insert\s+into|update\s.*\sset)\b)")
 # A file holds a judged call only if it names one of these (a substring test is cheap)...
