@@ -133,3 +133,42 @@ def test_an_argument_init_passes_on_elsewhere_keeps_the_default_model():
     assert [(f.rule_id, f.confidence.name) for f in findings(source)] == [("BST202", "MEDIUM")]
     setup = source.replace("super().__init__(body)", "self.setup(body)")
     assert [(f.rule_id, f.confidence.name) for f in findings(setup)] == [("BST202", "MEDIUM")]
+
+
+REPO = FLASK + """
+import sqlite3
+
+class Repo:
+    def __init__(self):
+        self.conn = sqlite3.connect("app.db")
+
+    def find(self, name):
+        return self.conn.execute("SELECT id FROM users WHERE name = '%s'" % name).fetchall()
+
+    def find_bound(self, name):
+        return self.conn.execute("SELECT id FROM users WHERE name = ?", (name,)).fetchall()
+
+    def execute(self, name):
+        return self.conn.execute("SELECT id FROM users WHERE name = ?", (name,)).fetchall()
+
+    def lookup(self, name):
+        return self.find(name)
+
+REPO_ = Repo()
+"""
+
+
+@pytest.mark.parametrize("call, reported", [
+    ("Repo().find(request.args['n'])", True),
+    ("REPO_.find(request.args['n'])", True),
+    ("Repo().lookup(request.args['n'])", True),
+    ("Repo().find_bound(request.args['n'])", False),
+    ("Repo().execute(request.args['n'])", False),
+    ("REPO_.execute(request.args['n'])", False),
+])
+def test_a_method_of_the_modules_class_is_its_summary_not_a_same_named_model(call, reported):
+    """`find` is also str.find (an integer, clean) and `execute` a cursor's (a SQL sink): on an
+    instance of a class of the module, the class's method decides."""
+    source = REPO + f"@app.route('/u')\ndef u():\n    return str({call})\n"
+    found = [f.rule_id for f in ANALYZER.analyse_file(textwrap.dedent(source), "case.py")]
+    assert ("BST204" in found) is reported, found

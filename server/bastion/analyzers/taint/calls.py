@@ -55,7 +55,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     if receiver is not None and not on_module:
         inputs.append(receiver)  # `shlex.quote(x)`'s `shlex` is no input
     sanitizer = models.sanitizers.by_name(name) or (
-        models.sanitizers.methods.get(method, []) if method else [])
+        models.sanitizers.methods.get(method, [])
+        if method and not class_method(ev, node.func, receiver) else [])
     if sanitizer:
         model = sanitizer[0]
         if model.cleans == EVERY_CLASS:
@@ -120,6 +121,19 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         return Value(clean=EVERY_CLASS, kind=name + "()") if name else CLEAN
     result = _joined(inputs, name)
     return result.evolve(modelled=False) if result.taint else result
+
+
+def class_method(ev: Evaluator, func: ast.expr, receiver: Value | None) -> bool:
+    """Whether the call is a method of a class of this module (`self.find(...)`,
+    `Repo().find(...)`): its summary says what it does, not a model of a same-named method of
+    str or of a connection (`str.find`, `cursor.execute`)."""
+    if not isinstance(func, ast.Attribute):
+        return False
+    if isinstance(func.value, ast.Name) and func.value.id in ("self", "cls") \
+            and ev.class_name is not None:
+        return ev.module.inherited(ev.class_name, func.attr) is not None
+    return receiver is not None and receiver.kind is not None and receiver.kind.endswith("()") \
+        and ev.module.inherited(receiver.kind[:-2], func.attr) is not None
 
 
 def _joined(values: list[Value], name: str | None = None) -> Value:

@@ -13,7 +13,7 @@ import operator
 
 import attrs
 
-from bastion.analyzers.taint.calls import evaluate_call
+from bastion.analyzers.taint.calls import class_method, evaluate_call
 from bastion.analyzers.taint.context import ModuleContext, fold_constant
 from bastion.analyzers.taint.domain import (
     ANY,
@@ -391,7 +391,10 @@ class Evaluator:
                 name = f"{receiver.kind}.{func.attr}"  # `(BASE / name).read_text()`
         else:
             name = self.qualname(func)
-        untainted = check_call_sinks(self, node, name, args, keywords, receiver, on_module)
+        # A method of a class of this module is judged by its summary, not by the sinks of
+        # same-named methods (a `Repo.execute` that binds its parameters).
+        untainted = check_call_sinks(self, node, name, args, keywords, receiver,
+                                     on_module or class_method(self, func, receiver))
         value = evaluate_call(self, node, name, args, keywords, receiver, on_module)
         if untainted and value.taint:
             value = CLEAN if value.kind is None else CLEAN.evolve(kind=value.kind)
