@@ -38,6 +38,9 @@ PAIRS = [
                FLASK + "@app.route('/a')\ndef a():\n    exec('print(1)')\n    return ''\n"),
     ("BST201", FLASK + "@app.route('/files/<path:name>')\ndef a(name):\n    return send_file(name)\n",
                FLASK + "from werkzeug.utils import secure_filename\n@app.route('/files/<path:name>')\ndef a(name):\n    return send_file(secure_filename(name))\n"),
+    # a module-level dict the view stores request data in and reads back
+    ("BST201", FLASK + "CACHE = {}\n@app.route('/a')\ndef a():\n    CACHE['last'] = request.args['f']\n    return open(CACHE['last']).read()\n",
+               FLASK + "CACHE = {'default': 'index.txt'}\n@app.route('/a')\ndef a():\n    CACHE['last'] = request.args['f']\n    return open(CACHE['default']).read()\n"),
     # ---- Flask sinks ----
     ("BST203", FLASK + "@app.route('/h/<name>')\ndef h(name):\n    return '<b>' + name + '</b>'\n",
                FLASK + "from markupsafe import escape\n@app.route('/h/<name>')\ndef h(name):\n    return '<b>' + escape(name) + '</b>'\n"),

@@ -422,8 +422,14 @@ class Interpreter(Evaluator):
                 self.hits.append(Hit(sink.sink_class, f"{ast.unparse(target.value)}[...]", target,
                                      self.statement, stored))
         holder = target.value.id if isinstance(target.value, ast.Name) else path_of(target.value)
-        if holder is None or holder not in self.env:
+        if holder is None:
             return
+        if holder not in self.env:
+            if not isinstance(target.value, ast.Name) or not value.tainted:
+                return
+            # A module-level dict (`CACHE["last"] = ...`): what this function stores in it is
+            # there when it reads it back.
+            self.env[holder] = self.eval(target.value)
         old = self.env[holder]
         items = dict(old.items or {})
         slot = key.const if key.const is not UNKNOWN and isinstance(key.const, (str, int)) else ANY
