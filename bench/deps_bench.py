@@ -1,14 +1,15 @@
-"""Dependency manifests at size: parse + advisory matching of a 5 MB requirements.txt, pyproject
-and uv.lock, with pip's own requirements parser on the same file for comparison, and (with
---lsp) open and keystroke latency in the real server next to ruff server on a Python file of the
-same size.
+"""Dependency manifests at size: parse + advisory matching of a 5 MB requirements.txt,
+pyproject.toml (PEP 621 and Poetry tables), uv.lock and poetry.lock, with pip's own requirements
+parser on the same file for comparison, and (with --lsp) open and keystroke latency in the real
+server next to ruff server on a Python file of the same size.
 
-Usage: python bench/deps_bench.py [--mb 5] [--lsp] [--keep DIR] [--before SERVER_DIR]
+Usage: python bench/deps_bench.py [--mb 5] [--lsp] [--keep DIR] [--before SERVER_DIR] [--timeout S]
 Each engine measurement runs in a fresh process (the index load is reported on its own, since
 the server loads it once per session); "edit" is the analyzer's CPU time for the file with one
 line changed after it has analysed the file once, as in the editor (median of 15 edits, 3 for
-TOML files). `--before` runs the same on older code, row by row. Prints a table and one JSON
-line.
+TOML files, where a version on a line near the middle changes). `--before` runs the same on
+older code, row by row (a row not done within --timeout seconds says so). Prints a table and
+one JSON line.
 """
 
 from __future__ import annotations
@@ -40,9 +41,21 @@ def requirements(size: int) -> str:
 
 
 def pyproject(size: int) -> str:
-    body = requirements(size).splitlines()
+    """Half PEP 621 requirements, half a Poetry table (plain, caret, inline-table entries)."""
+    body = requirements(size // 2).splitlines()
     items = ",\n".join(f'  "{line.split("#")[0].split(" --")[0].strip()}"' for line in body)
-    return f'[project]\nname = "big"\nversion = "1"\ndependencies = [\n{items}\n]\n'
+    out = [f'[project]\nname = "big"\nversion = "1"\ndependencies = [\n{items}\n]\n\n'
+           '[tool.poetry.dependencies]\npython = "^3.10"\n']
+    total, i = len(out[0]), 0
+    poetry = ['django{i} = "3.2.5"', 'requests{i} = {{ version = "2.19.0", extras = ["socks"] }}',
+              'flask{i} = "^0.12"', 'jinja2{i} = "~2.10"']
+    while total < size:
+        line = poetry[i // 3 % 4].format(i=i or "") if i % 3 == 0 else \
+            f'package-{i} = "^{i % 50}.{i % 7}.0"'
+        out.append(line + "\n")
+        total += len(line) + 1
+        i += 1
+    return "".join(out)
 
 
 def uv_lock(size: int) -> str:
@@ -59,8 +72,24 @@ def uv_lock(size: int) -> str:
     return "".join(out)
 
 
+def poetry_lock(size: int) -> str:
+    out, total, i = [], 0, 0
+    names = ["django", "requests", "jinja2", "urllib3", "flask"]
+    while total < size:
+        name = names[i % 5] if i % 3 == 0 else f"package-{i}"
+        version = ["3.2.5", "2.19.0", "2.10", "1.26.4", "0.12"][i % 5] if i % 3 == 0 else "1.0"
+        block = (f'[[package]]\nname = "{name}"\nversion = "{version}"\ndescription = "x"\n'
+                 'optional = false\npython-versions = "*"\nfiles = [\n'
+                 f'    {{file = "{name}-{version}.tar.gz", hash = "sha256:abc"}},\n]\n\n')
+        out.append(block)
+        total += len(block)
+        i += 1
+    out.append('[metadata]\nlock-version = "2.0"\npython-versions = "^3.10"\n')
+    return "".join(out)
+
+
 ENGINE = """
-import json, sys, time
+import json, re, sys, time
 sys.path.insert(0, {server!r})
 t0 = time.perf_counter(); c0 = time.process_time()
 from bastion.deps import analysis, store
@@ -84,8 +113,11 @@ for n in range({edits}):
     at = len(lines) // 2 + n * 7
     if {path!r}.endswith(".txt"):
         lines[at] = ("requests==2.19.0" if n % 2 else "django==3.2.5") + "  # edited"
-    else:
-        lines[at] += " "
+    else:  # the nearest line below with a version gets another one
+        while not re.search(r'(==|"[~^]?)\\d', lines[at]):
+            at += 1
+        lines[at] = re.sub(r'(==|"[~^]?)(\\d+)', lambda m: f'{{m.group(1)}}{{int(m.group(2)) + 1}}',
+                           lines[at], count=1)
     edited = "\\n".join(lines)
     c5 = time.process_time()
     analyzer.analyse_text(edited, {path!r}, kind)
@@ -108,9 +140,12 @@ print(json.dumps({{"parse_ms": (time.perf_counter() - t0) * 1000,
 """
 
 
-def run(code: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=600)
+def run(code: str, timeout: float) -> dict:
+    try:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:  # older code may be quadratic: the row says so
+        return {"timeout_s": timeout}
     if done.returncode:
         raise SystemExit(done.stderr[-2000:])
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -121,15 +156,18 @@ def main() -> int:
     parser.add_argument("--mb", type=float, default=5.0)
     parser.add_argument("--lsp", action="store_true", help="also measure the server (and ruff)")
     parser.add_argument("--keep", type=Path)
+    parser.add_argument("--timeout", type=float, default=600, help="seconds per file and code")
     parser.add_argument("--before", type=Path, metavar="DIR",
                         help="also run older code (a `server` folder, e.g. from `git archive`)")
     args = parser.parse_args()
+    if args.before and not (args.before / "bastion").is_dir():
+        parser.error(f"{args.before} holds no bastion package (the rows would run today's code)")
     size = int(args.mb * 1024 * 1024)
     folder = Path(tempfile.mkdtemp(prefix="bastion-deps-bench-"))
     results = {}
     try:
         files = {"requirements.txt": requirements(size), "pyproject.toml": pyproject(size),
-                 "uv.lock": uv_lock(size)}
+                 "uv.lock": uv_lock(size), "poetry.lock": poetry_lock(size)}
         for name, text in files.items():
             (folder / name).write_text(text)
         servers = {"": str(ROOT / "server")}
@@ -141,13 +179,16 @@ def main() -> int:
             path = folder / name
             for label, server in servers.items():
                 row = run(ENGINE.format(server=server, path=str(path), root=str(folder),
-                                        edits=15 if name.endswith(".txt") else 3))
+                                        edits=15 if name.endswith(".txt") else 3), args.timeout)
                 row["mb"] = path.stat().st_size / 1024 / 1024
                 results[f"{name} {label}".strip()] = row
+                if "timeout_s" in row:
+                    print(f"{name:<18} {label:<6} {row['mb']:>5.1f} not done in {args.timeout:.0f} s")
+                    continue
                 print(f"{name:<18} {label:<6} {row['mb']:>5.1f} {row['load_ms']:>14.0f} "
                       f"{row['load_cpu_ms']:>6.0f} {row['first_ms']:>9.0f} {row['first_cpu_ms']:>6.0f} "
                       f"{row['again_ms']:>9.0f} {row['edit_cpu_ms']:>12.1f} {row['findings']:>9}")
-        pip = run(PIP.format(path=str(folder / "requirements.txt")))
+        pip = run(PIP.format(path=str(folder / "requirements.txt")), args.timeout)
         results["pip_parse"] = pip
         print(f"pip's own parser on requirements.txt (parse only): {pip['parse_ms']:.0f} ms "
               f"(CPU {pip['parse_cpu_ms']:.0f} ms), {pip['requirements']} requirements")

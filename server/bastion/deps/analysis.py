@@ -12,6 +12,7 @@ import attrs
 from bastion.deps import locks, match, pyproject, requirements_txt, store
 from bastion.deps.index import AdvisoryIndex, InvalidIndex
 from bastion.deps.lines import LineCache
+from bastion.deps.lock_blocks import LockCache
 from bastion.deps.model import Manifest
 from bastion.deps.names import manifest_kind
 from bastion.model import Finding, NotAnalysed
@@ -52,11 +53,13 @@ def declares_dependencies(path: str, text: str) -> bool:
 def analyse(path: str, text: str, root: str | None = None,
             index: AdvisoryIndex | None = None,
             reader: requirements_txt.Reader = requirements_txt.read_file,
-            kind: str | None = None, lines: LineCache | None = None) -> Result:
+            kind: str | None = None, lines: LineCache | None = None,
+            pieces: LockCache | None = None) -> Result:
     """`lines`: the results of a requirements file's lines kept from earlier analyses (the
-    editor's), else the whole file is read."""
+    editor's); `pieces`: those of a TOML lock file's packages; else the whole file is read."""
     kind = kind or manifest_kind(path)
-    incremental = lines is not None and kind == "requirements"
+    incremental = (lines is not None and kind == "requirements") or (
+        pieces is not None and kind in locks.BLOCK)
     manifest = None if incremental else parse_manifest(path, text, root, reader, kind)
     if manifest is None and not incremental:
         return Result((), (), None)
@@ -67,8 +70,10 @@ def analyse(path: str, text: str, root: str | None = None,
         except InvalidIndex as exc:
             unusable = NotAnalysed(f"advisory index unusable: {exc}; run `bastion db update`, or "
                                    "delete the file to use the shipped index", analyzer=ANALYZER)
-    if incremental:
+    if incremental and kind == "requirements":
         found, parts = lines.read(path, text, root, index, reader)
+    elif incremental:
+        found, parts = pieces.read(path, kind, text, index)
     else:
         found, parts = match.findings(manifest.dependencies, index), manifest.problems
     problems = [NotAnalysed(p.reason, p.line, p.line, ANALYZER) for p in parts]

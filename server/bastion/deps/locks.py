@@ -24,7 +24,7 @@ LOCK_COMMANDS = {
               "`uv lock --upgrade-package {name}` then `uv export --format pylock.toml`)",
     "Pipfile.lock": "pipenv update {name}",
 }
-_BLOCK = {"uv.lock": "package", "poetry.lock": "package", "pylock": "packages"}
+BLOCK = {"uv.lock": "package", "poetry.lock": "package", "pylock": "packages"}
 _NOT_INDEX = {"git", "directory", "file", "url", "path", "editable", "virtual", "vcs", "archive"}
 
 
@@ -35,11 +35,18 @@ def parse(kind: str, text: str) -> Manifest:
         data = loads(text)
     except TOMLDecodeError as exc:
         return Manifest(kind, (), (Problem(f"not valid TOML ({exc})"),))
-    block = _BLOCK[kind]
+    block = BLOCK[kind]
     entries = data.get(block)
     if not isinstance(entries, list):
         return Manifest(kind, ())
-    spans = _toml_version_lines(text, block)
+    found, problems = dependencies(kind, entries, version_lines(text, block))
+    return Manifest(kind, tuple(found), tuple(problems))
+
+
+def dependencies(kind: str, entries: list, spans: list[Span | None]
+                 ) -> tuple[list[Dependency], list[Problem]]:
+    """The locked packages of `entries` (the `[[block]]` tables, in order), each at the span
+    of the same position in `spans`."""
     found: list[Dependency] = []
     problems: list[Problem] = []
     for position, entry in enumerate(entries):
@@ -51,8 +58,10 @@ def parse(kind: str, text: str) -> Manifest:
         span = spans[position]
         if span is None:
             continue
-        found.append(_locked(kind, name, version, span, problems))
-    return Manifest(kind, tuple(d for d in found if d is not None), tuple(problems))
+        dependency = _locked(kind, name, version, span, problems)
+        if dependency is not None:
+            found.append(dependency)
+    return found, problems
 
 
 def _not_from_index(entry: dict) -> bool:
@@ -63,7 +72,7 @@ def _not_from_index(entry: dict) -> bool:
     return any(key in entry for key in ("vcs", "directory", "archive"))
 
 
-def _toml_version_lines(text: str, block: str) -> list[Span | None]:
+def version_lines(text: str, block: str) -> list[Span | None]:
     """For each `[[block]]` in order, the span of its `version = "..."` value (None if absent)."""
     header = re.compile(r"^\s*\[\[\s*" + block + r"\s*\]\]\s*(#.*)?$")
     other = re.compile(r"^\s*\[")
