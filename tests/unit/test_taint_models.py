@@ -218,6 +218,8 @@ PAIRS = [
     ("BST204", FLASK + "@app.route('/q')\ndef q(flag=True):\n    v = request.args['x']\n    if flag:\n        v = 'a'\n    cur.execute('SELECT ' + v)\n    return ''\n",
                FLASK + "@app.route('/q')\ndef q(flag=True):\n    v = request.args['x']\n    if flag:\n        v = 'a'\n    else:\n        cur.execute('SELECT ' + 'b')\n        v = 'c'\n    cur.execute('SELECT ' + v)\n    return ''\n"),
     # ---- aiohttp (RouteTableDef handlers, and handlers registered with app.router) ----
+    ("BST202", AIOHTTP + "class Echo(web.View):\n    async def post(self):\n        data = await self.request.post()\n        subprocess.run('echo ' + data['msg'], shell=True)\n        return web.Response(text='ok')\n",
+               AIOHTTP + "class Echo(web.View):\n    async def post(self):\n        data = await self.request.post()\n        subprocess.run(['echo', data['msg']])\n        return web.Response(text='ok')\n"),
     ("BST210", AIOHTTP + "@routes.get('/go')\nasync def go(request):\n    raise web.HTTPFound(request.query['next'])\n",
                AIOHTTP + "@routes.get('/go')\nasync def go(request):\n    raise web.HTTPFound('/home?n=' + request.query['next'])\n"),
     ("BST201", AIOHTTP + "async def download(request):\n    name = request.match_info['name']\n    return web.FileResponse(os.path.join('/srv/files', name))\napp = web.Application()\napp.router.add_get('/f/{name}', download)\n",

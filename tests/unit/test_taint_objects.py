@@ -172,3 +172,43 @@ def test_a_method_of_the_modules_class_is_its_summary_not_a_same_named_model(cal
     source = REPO + f"@app.route('/u')\ndef u():\n    return str({call})\n"
     found = [f.rule_id for f in ANALYZER.analyse_file(textwrap.dedent(source), "case.py")]
     assert ("BST204" in found) is reported, found
+
+
+DAO = FLASK + """
+import subprocess
+
+class Shell:
+    @staticmethod
+    def run(cmd):
+        return subprocess.check_output(cmd, shell=True)
+
+    @classmethod
+    def run_in(cls, folder, cmd):
+        return cls.run("cd " + folder + " && " + cmd)
+
+    @staticmethod
+    async def count(conn, name):
+        async with conn.cursor() as cur:
+            await cur.execute("SELECT count(*) FROM t WHERE name = '%s'" % name)
+            return await cur.fetchone()
+
+    def quoted(self, cmd):
+        return self.run(cmd)
+"""
+
+
+@pytest.mark.parametrize("call, rule_id, reported", [
+    ("Shell.run(request.args['c'])", "BST202", True),
+    ("Shell.run('uptime')", "BST202", False),
+    ("Shell.run_in('/srv', request.args['c'])", "BST202", True),
+    ("Shell.run_in(request.args['d'], 'ls')", "BST202", True),
+    ("Shell.run_in('/srv', 'ls')", "BST202", False),
+    ("Shell().quoted(request.args['c'])", "BST202", True),
+    ("await Shell.count(None, request.args['n'])", "BST204", True),
+    ("await Shell.count(request.args['n'], 'x')", "BST204", False),
+])
+def test_staticmethods_and_classmethods_take_the_calls_arguments(call, rule_id, reported):
+    """A staticmethod has no `self`: its first parameter is the call's first argument."""
+    source = DAO + f"@app.route('/u')\nasync def u():\n    return str({call})\n"
+    found = [f.rule_id for f in ANALYZER.analyse_file(textwrap.dedent(source), "case.py")]
+    assert (rule_id in found) is reported, found

@@ -122,8 +122,7 @@ def _analyse(function: Function, module: ModuleContext, models: Models,
     """`later`: the fields the method reads that other methods set (`CalleeMemo.later`)."""
     args = function.node.args
     params = [p.arg for p in [*args.posonlyargs, *args.args, *args.kwonlyargs]]
-    if function.class_name is not None:
-        params = params[1:]
+    params = params[function.implicit_params:]
     init_name = module.inherited(function.class_name, "__init__") \
         if function.class_name is not None and function.node.name != "__init__" else None
     init = summaries.get(init_name) if init_name is not None else None

@@ -132,8 +132,20 @@ def class_method(ev: Evaluator, func: ast.expr, receiver: Value | None) -> bool:
     if isinstance(func.value, ast.Name) and func.value.id in ("self", "cls") \
             and ev.class_name is not None:
         return ev.module.inherited(ev.class_name, func.attr) is not None
-    return receiver is not None and receiver.kind is not None and receiver.kind.endswith("()") \
-        and ev.module.inherited(receiver.kind[:-2], func.attr) is not None
+    return _on_module_class(ev, func) or (
+        receiver is not None and receiver.kind is not None and receiver.kind.endswith("()")
+        and ev.module.inherited(receiver.kind[:-2], func.attr) is not None)
+
+
+def _on_module_class(ev: Evaluator, func: ast.Attribute) -> bool:
+    """`Class.method` of a class of this module whose method takes no instance (a staticmethod
+    or classmethod): the call's arguments are its parameters."""
+    if not isinstance(func.value, ast.Name) or func.value.id in ev.env:
+        return False
+    name = ev.module.inherited(func.value.id, func.attr)
+    function = ev.module.function_named(name) if name is not None else None
+    return function is not None and (function.implicit_params == 0 or any(
+        isinstance(d, ast.Name) and d.id == "classmethod" for d in function.node.decorator_list))
 
 
 def _joined(values: list[Value], name: str | None = None) -> Value:
@@ -196,6 +208,9 @@ def _summary_for(ev: Evaluator, node: ast.Call, inputs: list[Value],
             and func.value.id in ("self", "cls") and ev.class_name is not None):
         return next((found for cls in ev.module.lineage(ev.class_name)
                      if (found := ev.summaries.get(f"{cls}.{func.attr}")) is not None), None)
+    if isinstance(func, ast.Attribute) and _on_module_class(ev, func):
+        # `Student.get(conn, sid)`: a staticmethod or classmethod of a class of this module
+        return ev.summaries.get(ev.module.inherited(func.value.id, func.attr))
     if isinstance(func, ast.Attribute) and _is_super(func.value) and ev.class_name is not None:
         # `super().__init__(url)`: the method of the nearest base of this file defining it
         for cls in ev.module.lineage(ev.class_name)[1:]:

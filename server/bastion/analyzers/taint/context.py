@@ -46,6 +46,15 @@ class Function:
     return_sink: str | None = None  # the sink class the entry's return value reaches
     self_kind: str | None = None  # the kind of `self` (a method of a framework's handler class)
 
+    @property
+    def implicit_params(self) -> int:
+        """Leading parameters a call does not pass: a method's `self` or `cls`, none for a
+        function or a staticmethod."""
+        if self.class_name is None or any(isinstance(d, ast.Name) and d.id == "staticmethod"
+                                          for d in self.node.decorator_list):
+            return 0
+        return 1
+
 
 @attrs.define
 class ModuleContext:
@@ -355,8 +364,7 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
                   env: Env, kinds: dict[str, str], classes: dict[str, _ClassShape]) -> None:
     args = function.node.args
     params = [*args.posonlyargs, *args.args, *args.kwonlyargs]
-    if function.class_name is not None and params:
-        params = params[1:]  # self
+    params = params[function.implicit_params:]  # self
     defaults = dict(zip([p.arg for p in [*args.posonlyargs, *args.args]][::-1],
                         args.defaults[::-1], strict=False))
     defaults.update({p.arg: d for p, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)

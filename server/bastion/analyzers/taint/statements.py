@@ -148,7 +148,7 @@ class Interpreter(Evaluator):
             params.append(args.kwarg)
         env: dict[str, Value] = {}
         entry = function.entry
-        offset = 1 if function.class_name is not None else 0
+        offset = function.implicit_params
         for index, param in enumerate(params):
             name = param.arg
             if index < offset:
