@@ -243,6 +243,12 @@ PAIRS = [
     ("BST202", FASTAPI + "import os\nclass Job:\n    count: int = 1\n@app.post('/p')\ndef p(job: Job):\n    os.system(f'ping -c {job.count} localhost')\n",
                FASTAPI + "import os\nimport pydantic\nclass Base(pydantic.BaseModel):\n    count: int\nclass Job(Base):\n    note: str = ''\n@app.post('/p')\ndef p(job: Job):\n    os.system(f'ping -c {job.count} localhost')\n"),
     # xml.sax fetches external entities only once the feature is switched on (3.7.1 and later).
+    # pulldom / minidom parse with the sax parser they are given
+    ("BST211", FLASK + "import xml.sax\nfrom xml.dom import pulldom\nfrom xml.sax.handler import feature_external_ges\n@app.post('/x')\ndef x():\n    parser = xml.sax.make_parser()\n    parser.setFeature(feature_external_ges, True)\n    doc = pulldom.parseString(request.get_data(as_text=True), parser=parser)\n    return str(next(doc))\n",
+               FLASK + "from xml.dom import pulldom\n@app.post('/x')\ndef x():\n    doc = pulldom.parseString(request.get_data(as_text=True))\n    return str(next(doc))\n"),
+    # a template compiled from a string by an engine however reached
+    ("BST214", FLASK + "@app.route('/t')\ndef t():\n    return app.jinja_env.from_string('<p>' + request.args['t'] + '</p>').render()\n",
+               FLASK + "@app.route('/t')\ndef t():\n    return app.jinja_env.from_string('<p>{{ t }}</p>').render(t=request.args['t'])\n"),
     ("BST211", FLASK + "import xml.sax\nfrom xml.sax.handler import feature_external_ges\n@app.post('/x')\ndef x():\n    parser = xml.sax.make_parser()\n    parser.setFeature(feature_external_ges, True)\n    parser.parse(request.files['doc'])\n    return 'ok'\n",
                FLASK + "import xml.sax\n@app.post('/x')\ndef x():\n    parser = xml.sax.make_parser()\n    parser.parse(request.files['doc'])\n    return 'ok'\n"),
     ("BST211", FLASK + "import xml.sax\n@app.post('/x')\ndef x():\n    parser = xml.sax.make_parser()\n    parser.setFeature('http://xml.org/sax/features/external-general-entities', 1)\n    parser.parse(source=request.stream)\n    return 'ok'\n",

@@ -105,7 +105,7 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
         return None
     if sink.model == "xml_parser":
         parser = keywords.get("parser") or (args[1] if len(args) > 1 else None)
-        if parser is None or parser.kind != UNSAFE_PARSER:
+        if parser is None or parser.kind not in (UNSAFE_PARSER, UNSAFE_SAX_PARSER):
             return None
     picked: list[Value] = []
     indexes = range(len(args)) if sink.args is None else sink.args
