@@ -19,6 +19,7 @@ from bastion.analyzers.taint.domain import (
     join,
     ordered,
 )
+from bastion.analyzers.taint.sequences import EDITS, edit_list
 from bastion.analyzers.taint.sinks import (
     SAX_EXTERNAL_ENTITIES,
     SAX_PARSER,
@@ -108,6 +109,12 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
                 node.func.value, ast.Name) and _enables_external_entities(ev, node, args):
             ev.env[node.func.value.id] = receiver.evolve(kind=UNSAFE_SAX_PARSER)
             return CLEAN
+        if method in EDITS and not keywords and isinstance(node.func.value, ast.Name) \
+                and node.func.value.id in ev.env:
+            edited = edit_list(receiver, method, args)
+            if edited is not None:
+                ev.env[node.func.value.id] = edited[1]
+                return edited[0]
         if method in MUTATORS and isinstance(node.func.value, ast.Name):
             _mutate(ev, node.func.value.id, receiver, method, args, keywords)
             return CLEAN

@@ -132,6 +132,13 @@ class Value:
             return CLEAN
         if key is not ANY and key in self.items:
             return self.items[key]
+        if type(key) is int and key < 0:
+            # `values[-1]`: counted from the end of a list whose slots are all known, else
+            # any slot
+            size = len(self.items)
+            key = key + size if ANY not in self.items and size + key in self.items else ANY
+            if key is not ANY:
+                return self.items[key]
         out = self.items.get(ANY, CLEAN)
         if key is ANY:
             for item in self.items.values():

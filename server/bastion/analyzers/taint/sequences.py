@@ -1,0 +1,99 @@
+"""Element-sensitive edits of a list whose slots are known by index (a list display, or one
+built by `append` from `[]`): `pop`, `remove`, `insert` and `append` move the other elements
+as Python does, so that `items.pop(0); items[1]` reads the element that is really there.
+
+When the edit cannot be followed exactly (a slot not known by index, `remove` of a value an
+unknown element may equal, an index not constant), every slot of the list may afterwards hold
+any of its elements. A value whose elements are not followed (a parameter) is left to calls.py.
+"""
+
+from __future__ import annotations
+
+from bastion.analyzers.taint.domain import ANY, CLEAN, UNKNOWN, Value, join
+
+EDITS = frozenset({"pop", "remove", "insert", "append"})
+MAX_SLOTS = 64  # beyond this a list is treated as any list (the coarse model)
+
+
+def edit_list(receiver: Value, method: str, args: list[Value]) -> tuple[Value, Value] | None:
+    """The call's result and the list after it; None for a value whose elements are not
+    followed (a parameter, an unknown list) or an `append` not followed exactly (the caller's
+    coarse model adds to every slot)."""
+    if receiver.items is None:
+        return None
+    if method == "pop" and args and isinstance(args[0].const, str):
+        return _dict_pop(receiver, args)
+    exact = _exact(receiver, method, args)
+    if exact is not None or method == "append":
+        return exact
+    # Which element moved where is unknown: every slot may now hold any element.
+    every = join_all([*receiver.items.values(), *args[1:2]] if method == "insert"
+                     else list(receiver.items.values()))
+    after = receiver.evolve(items={ANY: every}, const=UNKNOWN)
+    return (every if method == "pop" else CLEAN), after
+
+
+def _exact(receiver: Value, method: str, args: list[Value]) -> tuple[Value, Value] | None:
+    size = _size(receiver)
+    if size is None:
+        return None
+    slots = [receiver.items[i] for i in range(size)]
+    if method == "append" and len(args) == 1 and size < MAX_SLOTS:
+        return CLEAN, _list(receiver, [*slots, args[0]])
+    if method == "pop" and len(args) <= 1:
+        index = _index(args[0], size) if args else size - 1
+        if index is None or not 0 <= index < size:
+            return None
+        return slots[index], _list(receiver, slots[:index] + slots[index + 1:])
+    if method == "insert" and len(args) == 2:
+        index = _index(args[0], size, clamp=True)
+        if index is None or size >= MAX_SLOTS:
+            return None
+        return CLEAN, _list(receiver, [*slots[:index], args[1], *slots[index:]])
+    if method == "remove" and len(args) == 1 and args[0].const is not UNKNOWN:
+        for index, slot in enumerate(slots):
+            if slot.const is UNKNOWN:
+                return None  # it may equal the value removed: which one goes is unknown
+            if slot.const == args[0].const:
+                return CLEAN, _list(receiver, slots[:index] + slots[index + 1:])
+    return None
+
+
+def _dict_pop(receiver: Value, args: list[Value]) -> tuple[Value, Value]:
+    """`d.pop("key")`, `d.pop("key", default)`: that key's value, and the dict without it."""
+    key = args[0].const
+    found = receiver.item(key)
+    if len(args) > 1:
+        found = join(found, args[1])
+    items = {k: v for k, v in receiver.items.items() if k != key}
+    return found, receiver.evolve(items=items, const=UNKNOWN)
+
+
+def join_all(values: list[Value]) -> Value:
+    out = CLEAN
+    for value in values:
+        out = join(out, value.flat())
+    return out
+
+
+def _size(value: Value) -> int | None:
+    items = value.items
+    if items is None or ANY in items or value.taint:
+        return None
+    if sorted(k for k in items if type(k) is int) != list(range(len(items))):
+        return None
+    return len(items)
+
+
+def _index(value: Value, size: int, clamp: bool = False) -> int | None:
+    index = value.const
+    if type(index) is not int:
+        return None
+    if index < 0:
+        index += size
+    return min(max(index, 0), size) if clamp else index
+
+
+def _list(receiver: Value, slots: list[Value]) -> Value:
+    return receiver.evolve(items=dict(enumerate(slots)), const=UNKNOWN,
+                           known=all(s.known for s in slots))
