@@ -41,6 +41,9 @@ PAIRS = [
     # a module-level dict the view stores request data in and reads back
     ("BST201", FLASK + "CACHE = {}\n@app.route('/a')\ndef a():\n    CACHE['last'] = request.args['f']\n    return open(CACHE['last']).read()\n",
                FLASK + "CACHE = {'default': 'index.txt'}\n@app.route('/a')\ndef a():\n    CACHE['last'] = request.args['f']\n    return open(CACHE['default']).read()\n"),
+    # a constant condition with a division decides the branch
+    ("BST201", FLASK + "@app.route('/a')\ndef a():\n    bar = request.args['p']\n    if (500 / 42) + 196 < 200:\n        bar = 'safe'\n    return open(bar).read()\n",
+               FLASK + "@app.route('/a')\ndef a():\n    bar = request.args['p']\n    if (500 / 42) + 196 > 200:\n        bar = 'safe'\n    return open(bar).read()\n"),
     # ---- Flask sinks ----
     ("BST203", FLASK + "@app.route('/h/<name>')\ndef h(name):\n    return '<b>' + name + '</b>'\n",
                FLASK + "from markupsafe import escape\n@app.route('/h/<name>')\ndef h(name):\n    return '<b>' + escape(name) + '</b>'\n"),

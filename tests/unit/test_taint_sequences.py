@@ -1,7 +1,7 @@
 """Taint analysis: a list's elements followed through `append`, `pop`, `insert` and `remove`
-(taint/sequences.py). The property: for any sequence of edits, the element a view reads is
-reported exactly when, run as Python, it holds the request data (never missed; and without
-`remove`, never reported when it does not)."""
+(taint/sequences.py), and a ConfigParser's options (taint/configs.py). The property: for any
+sequence of edits, the element a view reads is reported exactly when, run as Python, it holds
+the request data (never missed; and without `remove`, never reported when it does not)."""
 
 from __future__ import annotations
 
@@ -94,3 +94,27 @@ def test_a_dict_pop_takes_that_key_out():
     assert reported(view + "    return os.popen('echo ' + taken).read()\n")
     assert not reported(view + "    return os.popen('echo ' + d['keyA']).read()\n")
     assert not reported(view + "    return os.popen('echo ' + d.get('keyB', 'none')).read()\n")
+
+
+CONFIG = HEAD + ("import configparser\n@app.route('/a')\ndef a():\n    param = request.args.get('p', '')\n"
+                 "    conf = configparser.ConfigParser()\n    conf.add_section('s')\n"
+                 "    conf.set('s', 'keyA', 'a_value')\n    conf.set('s', 'keyB', param)\n")
+
+
+def test_a_configparser_option_holds_what_was_set_under_it():
+    assert not reported(CONFIG + "    return os.popen('echo ' + conf.get('s', 'keyA')).read()\n")
+    assert reported(CONFIG + "    return os.popen('echo ' + conf.get('s', 'keyB')).read()\n")
+    # options are lowercased as ConfigParser does by default
+    assert reported(CONFIG + "    return os.popen('echo ' + conf.get('s', 'KEYB')).read()\n")
+    assert reported(CONFIG + "    return os.popen('echo ' + conf.get('s', request.args['o'])).read()\n")
+    assert not reported(CONFIG + "    return os.popen('echo %d' % conf.getint('s', 'keyB')).read()\n")
+
+
+def test_text_read_into_a_configparser_may_be_under_any_option():
+    view = HEAD + ("import configparser\n@app.route('/a')\ndef a():\n"
+                   "    conf = configparser.ConfigParser()\n")
+    read = "    conf.read_string(request.get_data(as_text=True))\n"
+    constant = "    conf.read_string('[s]\\nkeyA = a')\n"
+    use = "    return os.popen('echo ' + conf.get('s', 'keyA')).read()\n"
+    assert reported(view + read + use)
+    assert not reported(view + constant + use)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.taint.configs import config_call
 from bastion.analyzers.taint.domain import (
     ANY,
     CLEAN,
@@ -109,6 +110,11 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
                 node.func.value, ast.Name) and _enables_external_entities(ev, node, args):
             ev.env[node.func.value.id] = receiver.evolve(kind=UNSAFE_SAX_PARSER)
             return CLEAN
+        configured = config_call(receiver, method, args, keywords)
+        if configured is not None:
+            if configured[1] is not None and isinstance(node.func.value, ast.Name):
+                ev.env[node.func.value.id] = configured[1]
+            return configured[0]
         if method in EDITS and not keywords and isinstance(node.func.value, ast.Name) \
                 and node.func.value.id in ev.env:
             edited = edit_list(receiver, method, args)

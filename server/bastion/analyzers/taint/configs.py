@@ -1,0 +1,49 @@
+"""A ConfigParser made in the function, element by element: `set(section, option, value)`
+fills one slot and `get(section, option)` reads it, so that request data stored under one option
+does not reach a read of another (TAINT.md §4). Options are compared as ConfigParser compares
+them by default, lowercased.
+
+Text or a dict read into it (`read_string`, `read_dict`, `read_file`) may be under any option.
+What else fills it (a section's mapping) is left to the coarse container model in calls.py.
+"""
+
+from __future__ import annotations
+
+from bastion.analyzers.taint.domain import ANY, SAFE, UNKNOWN, Value, join
+
+KINDS = frozenset({"configparser.ConfigParser()", "configparser.RawConfigParser()",
+                   "configparser.SafeConfigParser()"})
+_TYPED_GETTERS = frozenset({"getint", "getfloat", "getboolean"})
+_READERS = frozenset({"read_string", "read_dict", "read_file"})  # every option may hold it
+
+
+def config_call(receiver: Value, method: str, args: list[Value],
+                keywords: dict[str | None, Value]) -> tuple[Value, Value | None] | None:
+    """The call's result and the parser after it (None: unchanged), or None when this is not
+    a call followed here."""
+    if receiver.kind not in KINDS:
+        return None
+    if method in _TYPED_GETTERS:
+        return SAFE, None  # a number or a bool: no injection fits in it
+    if method == "set" and len(args) == 3:
+        items = dict(receiver.items or {})
+        slot = _slot(args[0], args[1])
+        items[slot] = join(items[slot], args[2]) if slot == ANY and slot in items else args[2]
+        return SAFE, receiver.evolve(items=items, const=UNKNOWN)
+    if method in _READERS and args:
+        if not args[0].taint and not args[0].items:
+            return SAFE, None
+        items = dict(receiver.items or {})
+        items[ANY] = join(items[ANY], args[0].flat()) if ANY in items else args[0].flat()
+        return SAFE, receiver.evolve(items=items, const=UNKNOWN)
+    if method == "get" and len(args) >= 2:
+        found = receiver.item(_slot(args[0], args[1])) if receiver.items else receiver.item(ANY)
+        fallback = keywords.get("fallback")
+        return (join(found, fallback) if fallback is not None else found), None
+    return None
+
+
+def _slot(section: Value, option: Value) -> object:
+    if isinstance(section.const, str) and isinstance(option.const, str):
+        return (section.const, option.const.lower())
+    return ANY
