@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bastion.deps.toml_keys import KeyIndex
+from bastion.model import Span
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -103,7 +104,8 @@ def test_every_string_is_found_where_tomllib_read_it(data, draw):
     index = KeyIndex(text)
     lines = text.split("\n")
     for path, value in leaves(data):
-        span, raw = index.string(path)
+        place, raw = index.string(path)
+        span = Span(*place)
         written = "\n".join(lines[span.start_line:span.end_line + 1])
         start = span.start_col
         end = len(written) - len(lines[span.end_line]) + span.end_col
@@ -120,8 +122,7 @@ def test_names_of_dotted_keys_headers_and_arrays_of_tables():
     text = ('tool.poetry.dependencies."requests" = "2.19.0"\n'
             "[[pkg]]\nname = 'a'\n[[pkg]]\nname = 'b'\n[pkg.sub]\nv = \"1\"\n")
     index = KeyIndex(text)
-    requests = index.name(("tool", "poetry", "dependencies", "requests"))
-    assert (requests.start_line, requests.start_col, requests.end_col) == (0, 25, 35)
-    assert index.string(("pkg", 1, "name"))[1] == "b"
-    assert index.string(("pkg", 1, "sub", "v"))[0].start_line == 6
-    assert index.name(("pkg", 1)).start_line == 3
+    assert index.name(("tool", "poetry", "dependencies", "requests")) == (0, 25, 0, 35)
+    assert index.string(("pkg", 1, "name")) == ((4, 8, 4, 9), "b")
+    assert index.string(("pkg", 1, "sub", "v"))[0] == (6, 5, 6, 6)
+    assert index.name(("pkg", 1)) == (3, 2, 3, 5)

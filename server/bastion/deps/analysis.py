@@ -15,6 +15,7 @@ from bastion.deps.lines import LineCache
 from bastion.deps.lock_blocks import LockCache
 from bastion.deps.model import Manifest
 from bastion.deps.names import manifest_kind
+from bastion.deps.pyproject_memo import Memo
 from bastion.model import Finding, NotAnalysed
 
 ANALYZER = "deps"
@@ -54,12 +55,13 @@ def analyse(path: str, text: str, root: str | None = None,
             index: AdvisoryIndex | None = None,
             reader: requirements_txt.Reader = requirements_txt.read_file,
             kind: str | None = None, lines: LineCache | None = None,
-            pieces: LockCache | None = None) -> Result:
+            pieces: LockCache | None = None, memo: Memo | None = None) -> Result:
     """`lines`: the results of a requirements file's lines kept from earlier analyses (the
-    editor's); `pieces`: those of a TOML lock file's packages; else the whole file is read."""
+    editor's); `pieces`: those of a TOML lock file's packages; `memo`: those of a
+    pyproject.toml's dependencies; else the whole file is read."""
     kind = kind or manifest_kind(path)
     incremental = (lines is not None and kind == "requirements") or (
-        pieces is not None and kind in locks.BLOCK)
+        pieces is not None and kind in locks.BLOCK) or (memo is not None and kind == "pyproject")
     manifest = None if incremental else parse_manifest(path, text, root, reader, kind)
     if manifest is None and not incremental:
         return Result((), (), None)
@@ -72,6 +74,8 @@ def analyse(path: str, text: str, root: str | None = None,
                                    "delete the file to use the shipped index", analyzer=ANALYZER)
     if incremental and kind == "requirements":
         found, parts = lines.read(path, text, root, index, reader)
+    elif incremental and kind == "pyproject":
+        found, parts = memo.read(path, text, index)
     elif incremental:
         found, parts = pieces.read(path, kind, text, index)
     else:

@@ -43,11 +43,13 @@ def smallest_safe(index: AdvisoryIndex, name: str, above: Version | None) -> Ver
     return safe[at] if at < len(safe) else None
 
 
-def findings(dependencies: tuple[Dependency, ...], index: AdvisoryIndex | None) -> list[Finding]:
+def findings(dependencies: tuple[Dependency, ...], index: AdvisoryIndex | None,
+             seen: dict[tuple, Finding | None] | None = None) -> list[Finding]:
+    """`seen`: advisory results by requirement from earlier calls with the same `index`."""
     result: list[Finding] = []
     # A large manifest repeats requirements (one per platform, per extra): each distinct one
     # is matched once; the finding is then moved to every line that holds it.
-    seen: dict[tuple, Finding | None] = {}
+    seen = {} if seen is None else seen
     for dependency in dependencies:
         if index is not None:
             key = (dependency.name, dependency.specifier, dependency.pinned, dependency.locked,

@@ -7,7 +7,7 @@ import attrs
 from bastion.model import Span
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # the editor's memos look dependencies up by value
 class Dependency:
     """One requirement or locked package, with the spans a finding and a fix need.
 

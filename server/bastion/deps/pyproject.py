@@ -10,7 +10,7 @@ from packaging.utils import canonicalize_name
 
 from bastion.deps.model import Dependency, Manifest, Problem
 from bastion.deps.requirements_txt import simple_requirement
-from bastion.deps.toml_keys import KeyIndex
+from bastion.deps.toml_keys import KeyIndex, Place
 from bastion.deps.toml_text import TOMLDecodeError, loads
 from bastion.model import Span
 
@@ -18,7 +18,9 @@ _NAME = re.compile(r"\s*[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\s*(\[[^\]]*\]
 _PIN = re.compile(r"(===?)\s*([^\s,;()]+)")
 
 
-def parse(text: str) -> Manifest:
+def parse(text: str, kept: dict | None = None, keep: dict | None = None) -> Manifest:
+    """`kept`: each dependency's results from an earlier read of the same file (the editor's,
+    `pyproject_memo.Memo`); what this read derives is put in `keep`."""
     try:
         data = loads(text)
     except TOMLDecodeError as exc:
@@ -39,17 +41,35 @@ def parse(text: str) -> Manifest:
             located = keys.string((*path, number)) if isinstance(value, str) else None
             if located is None:
                 continue
-            span = located[0]
-            try:
-                dependency = pep508(value, span)
-            except InvalidRequirement as exc:
-                problems.append(Problem(f"not a valid requirement ({str(exc).splitlines()[0]})",
-                                        span.start_line))
-                continue
-            if dependency is not None:
-                found.append(dependency)
-    found.extend(_poetry(data, keys, problems))
+            result = _remembered(kept, keep, _pep508, value, located[0])
+            if isinstance(result, Problem):
+                problems.append(result)
+            elif result is not None:
+                found.append(result)
+    found.extend(_poetry(data, keys, problems, kept, keep))
     return Manifest("pyproject", tuple(found), tuple(problems))
+
+
+_MISSING = object()
+
+
+def _remembered(kept: dict | None, keep: dict | None, derive, *args):
+    """`derive(*args)`, or what an earlier read derived from the same (a dependency's text
+    and place: the result holds its spans)."""
+    key = (derive, *args)
+    result = _MISSING if kept is None else kept.get(key, _MISSING)
+    if result is _MISSING:
+        result = derive(*args)
+    if keep is not None:
+        keep[key] = result
+    return result
+
+
+def _pep508(value: str, place: Place) -> Dependency | Problem | None:
+    try:
+        return pep508(value, Span(*place))
+    except InvalidRequirement as exc:
+        return Problem(f"not a valid requirement ({str(exc).splitlines()[0]})", place[0])
 
 
 def pep508(value: str, literal: Span) -> Dependency | None:
@@ -87,7 +107,8 @@ def pep508(value: str, literal: Span) -> Dependency | None:
                       name_span=name_span)
 
 
-def _poetry(data: dict, keys: KeyIndex, problems: list[Problem]) -> list[Dependency]:
+def _poetry(data: dict, keys: KeyIndex, problems: list[Problem], kept: dict | None,
+            keep: dict | None) -> list[Dependency]:
     poetry = data.get("tool", {}).get("poetry") if isinstance(data.get("tool"), dict) else None
     if not isinstance(poetry, dict):
         return []
@@ -105,26 +126,34 @@ def _poetry(data: dict, keys: KeyIndex, problems: list[Problem]) -> list[Depende
         for name, value in table.items():
             if name.lower() == "python":
                 continue
-            for constraint, span, raw, name_span in _constraints(keys, (*path, name), value):
-                try:
-                    specifier = poetry_to_pep440(constraint)
-                except ValueError as exc:
-                    problems.append(Problem(str(exc), span.start_line))
-                    continue
-                pinned = specifier[2:] if specifier.startswith("==") and "*" not in specifier \
-                    and "," not in specifier else None
-                # Columns hold where the constraint is written as is (an escape shifts them).
-                col = raw.find(pinned) if pinned and raw == constraint else -1
-                version_span = Span(span.start_line, span.start_col + col, span.start_line,
-                                    span.start_col + col + len(pinned)) if col >= 0 else None
-                found.append(Dependency(canonicalize_name(name), specifier, span, pinned,
-                                        version_span, name_span=name_span, poetry=constraint))
+            for constraint, place, raw, name_place in _constraints(keys, (*path, name), value):
+                result = _remembered(kept, keep, _poetry_dependency, name, constraint, place,
+                                     raw, name_place)
+                (problems if isinstance(result, Problem) else found).append(result)
     return found
 
 
+def _poetry_dependency(name: str, constraint: str, place: Place, raw: str,
+                       name_place: Place | None) -> Dependency | Problem:
+    span = Span(*place)
+    name_span = None if name_place is None else Span(*name_place)
+    try:
+        specifier = poetry_to_pep440(constraint)
+    except ValueError as exc:
+        return Problem(str(exc), span.start_line)
+    pinned = specifier[2:] if specifier.startswith("==") and "*" not in specifier \
+        and "," not in specifier else None
+    # Columns hold where the constraint is written as is (an escape shifts them).
+    col = raw.find(pinned) if pinned and raw == constraint else -1
+    version_span = Span(span.start_line, span.start_col + col, span.start_line,
+                        span.start_col + col + len(pinned)) if col >= 0 else None
+    return Dependency(canonicalize_name(name), specifier, span, pinned, version_span,
+                      name_span=name_span, poetry=constraint)
+
+
 def _constraints(keys: KeyIndex, path: tuple, value) -> list[tuple]:
-    """Each version constraint of one Poetry dependency at `path`: (constraint, its span, its
-    text as written, the name's span with the first only). Written as `name = "^1.2"`,
+    """Each version constraint of one Poetry dependency at `path`: (constraint, its place, its
+    text as written, the name's place with the first only). Written as `name = "^1.2"`,
     `name = {version = "^1.2", ...}`, `name.version = "^1.2"`, a sub-table
     `[...dependencies.name]`, or several constraints, `name = [{version = ..., python = ...},
     ...]` (or `[[...dependencies.name]]` tables). Git, path and URL dependencies have no
@@ -138,7 +167,7 @@ def _constraints(keys: KeyIndex, path: tuple, value) -> list[tuple]:
         if not isinstance(item, str):
             continue
         located = keys.string(at)
-        if located is None or located[0].start_line != located[0].end_line:
+        if located is None or located[0][0] != located[0][2]:
             continue  # a multi-line string: no one-line span to point at or edit
         found.append((item, *located, None if found else keys.name(path)))
     return found

@@ -18,9 +18,10 @@ from __future__ import annotations
 import bisect
 import re
 
-from bastion.model import Span
-
 Path = tuple  # of str (keys) and int (array positions)
+# (start line, start column, end line, end column): a Span's fields, kept as a tuple because the
+# editor's memos hash one per dependency on every read.
+Place = tuple[int, int, int, int]
 
 _SPACE = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")  # blanks, newlines and comments
 _INLINE = re.compile(r"[ \t]*")
@@ -37,7 +38,7 @@ _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\
 
 
 class KeyIndex:
-    """Key paths of one TOML document to where they are written. Offsets are kept; spans are
+    """Key paths of one TOML document to where they are written. Offsets are kept; places are
     made when asked (a large lock file has tens of thousands of keys, most never asked for)."""
 
     def __init__(self, text: str) -> None:
@@ -47,23 +48,23 @@ class KeyIndex:
         self._line_starts: list[int] | None = None
         self._walk()
 
-    def name(self, path: Path) -> Span | None:
+    def name(self, path: Path) -> Place | None:
         where = self._names.get(path)
-        return None if where is None else self._span(*where)
+        return None if where is None else self._place(*where)
 
-    def string(self, path: Path) -> tuple[Span, str] | None:
-        """The span of the string value at `path` and its contents as written (escapes
+    def string(self, path: Path) -> tuple[Place, str] | None:
+        """The place of the string value at `path` and its contents as written (escapes
         undecoded: a caller that edits the text checks it against the value)."""
         where = self._strings.get(path)
-        return None if where is None else (self._span(*where), self._text[where[0]:where[1]])
+        return None if where is None else (self._place(*where), self._text[where[0]:where[1]])
 
-    def _span(self, start: int, end: int) -> Span:
+    def _place(self, start: int, end: int) -> Place:
         if self._line_starts is None:
             self._line_starts = [0, *(m.end() for m in re.finditer("\n", self._text))]
         starts = self._line_starts
         first = bisect.bisect_right(starts, start) - 1
         last = bisect.bisect_right(starts, end, lo=first) - 1
-        return Span(first, start - starts[first], last, end - starts[last])
+        return first, start - starts[first], last, end - starts[last]
 
     # The walk ----------------------------------------------------------------------------
 

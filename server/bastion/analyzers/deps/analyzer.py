@@ -6,8 +6,9 @@ registry builds. `version` carries the identity of the index file in use when th
 started, so that the result cache does not serve findings from a replaced index.
 
 State: the analyzer owns its `LineCache` (a requirements file's per-line results, so that an
-edit to a large file re-reads the changed lines) and its `LockCache` (a TOML lock file's
-per-package results, likewise), both emptied by `forget()`.
+edit to a large file re-reads the changed lines), its `LockCache` (a TOML lock file's
+per-package results, likewise) and its pyproject `Memo` (each dependency's results), all
+emptied by `forget()`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bastion.deps.index import InvalidIndex
 from bastion.deps.lines import LineCache
 from bastion.deps.lock_blocks import LockCache
 from bastion.deps.names import parser_for
+from bastion.deps.pyproject_memo import Memo
 from bastion.filekinds import FileKind
 from bastion.model import Finding, NotAnalysed
 
@@ -33,18 +35,21 @@ class DepsAnalyzer:
     def __init__(self) -> None:
         self._lines = LineCache()
         self._pieces = LockCache()
+        self._memo = Memo()
 
     def rule_ids(self) -> dict[str, str]:
         return dict(match.RULES)
 
     def analyse_text(self, text: str, path: str, kind: FileKind) -> list[Finding | NotAnalysed]:
         result = analysis.analyse(path, text, _root(path), kind=_kind(kind, path),
-                                  lines=self._lines, pieces=self._pieces)
+                                  lines=self._lines, pieces=self._pieces,
+                                  memo=self._memo)
         return [*result.findings, *result.not_analysed]
 
     def forget(self) -> None:
         self._lines.forget()
         self._pieces.forget()
+        self._memo.forget()
 
     def fixes(self, text: str, path: str, kind: FileKind, finding: Finding) -> list[TextFix]:
         if finding.rule_id not in ("BST401", "BST402"):
