@@ -44,6 +44,9 @@ PAIRS = [
     # a constant condition with a division decides the branch
     ("BST201", FLASK + "@app.route('/a')\ndef a():\n    bar = request.args['p']\n    if (500 / 42) + 196 < 200:\n        bar = 'safe'\n    return open(bar).read()\n",
                FLASK + "@app.route('/a')\ndef a():\n    bar = request.args['p']\n    if (500 / 42) + 196 > 200:\n        bar = 'safe'\n    return open(bar).read()\n"),
+    # SQLAlchemy's bound parameters travel apart from the query text
+    ("BST204", FLASK + "from sqlalchemy import text\n@app.route('/a')\ndef a(session=None):\n    return str(session.execute(text(f\"SELECT * FROM t WHERE n = '{request.args['n']}'\")).all())\n",
+               FLASK + "from sqlalchemy import text\n@app.route('/a')\ndef a(session=None):\n    return str(session.execute(text('SELECT * FROM t WHERE n = :n').bindparams(n=request.args['n'])).all())\n"),
     # ---- Flask sinks ----
     ("BST203", FLASK + "@app.route('/h/<name>')\ndef h(name):\n    return '<b>' + name + '</b>'\n",
                FLASK + "from markupsafe import escape\n@app.route('/h/<name>')\ndef h(name):\n    return '<b>' + escape(name) + '</b>'\n"),

@@ -57,6 +57,13 @@ RETRACTED = [
              "import sqlite3\ndef f(db: sqlite3.Connection, user_id):\n    return db.execute('SELECT name FROM users WHERE id = %s' % user_id)\n"),
     ("B608", "from fastapi import FastAPI\napp = FastAPI()\n@app.get('/u')\ndef u(user_id: int):\n    return cur.execute(f'SELECT name FROM users WHERE id = {user_id}').fetchall()\n",
              "from fastapi import FastAPI\napp = FastAPI()\ndef u(user_id: int):  # not a route: nothing validates it\n    return cur.execute(f'SELECT name FROM users WHERE id = {user_id}').fetchall()\n"),
+    # an identifier chosen from a constant mapping; placeholders built from constants or a count
+    ("B608", "import sqlite3\ndef f(db: sqlite3.Connection, sort):\n    cols = {'name': 'name', 'date': 'created_at'}\n    return db.execute('SELECT * FROM t ORDER BY ' + cols.get(sort, 'name'))\n",
+             "import sqlite3\ndef f(db: sqlite3.Connection, sort, cols):\n    cols['name'] = 'name'\n    return db.execute('SELECT * FROM t ORDER BY ' + cols.get(sort, 'name'))\n"),
+    ("B608", "import sqlite3\ndef f(db: sqlite3.Connection, ids):\n    return db.execute('SELECT * FROM t WHERE id IN (%s)' % ','.join('?' * len(ids)), ids)\n",
+             "import sqlite3\ndef f(db: sqlite3.Connection, ids):\n    return db.execute('SELECT * FROM t WHERE id IN (%s)' % ','.join(ids))\n"),
+    ("B608", "import sqlite3\ndef f(db: sqlite3.Connection, row):\n    marks = ', '.join(['?'] * 3)\n    return db.execute(f'INSERT INTO t VALUES ({marks})', row)\n",
+             "import sqlite3\ndef f(db: sqlite3.Connection, row, names):\n    names.append('id')\n    return db.execute(f'INSERT INTO t ({\", \".join(names)}) VALUES (1)')\n"),
     ("B704", "from markupsafe import Markup\nBANNER = '<b>Sale</b>'\ndef f():\n    return Markup(BANNER)\n",
              "from markupsafe import Markup\ndef f(text):\n    return Markup(text)\n"),
     ("B308", "from django.utils.safestring import mark_safe\ndef f():\n    return mark_safe('<hr>')\n",

@@ -17,6 +17,8 @@ from bastion.analyzers.taint.domain import (
     UNKNOWN,
     Value,
     concat,
+    constant,
+    elements,
     join,
     ordered,
 )
@@ -98,6 +100,10 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     if models.propagators.by_name(name) or (method and method in models.propagators.methods):
         return _joined(inputs, name)
     if method is not None and receiver is not None:
+        if method == "join" and len(args) == 1 and isinstance(receiver.const, str) \
+                and isinstance(args[0].const, tuple) and all(type(p) is str for p in args[0].const) \
+                and sum(map(len, args[0].const)) < 10_000:
+            return constant(receiver.const.join(args[0].const))  # ", ".join(["?"] * 3)
         if method in _STRING_BUILDERS or method == "join" and args:
             built = concat([receiver, args[0].item(ANY)]) if method == "join" \
                 else concat([receiver, *args, *keywords.values()])
@@ -203,7 +209,7 @@ def _mutate(ev: Evaluator, name: str, receiver: Value, method: str, args: list[V
     added = _joined([*args, *keywords.values()])
     if not added.taint and not added.items:
         return
-    items = dict(receiver.items or {})
+    items = elements(receiver)
     if method == "update" and args and args[0].items:
         for key, value in args[0].items.items():
             items[key] = value if key not in items or key == ANY else join(items[key], value)

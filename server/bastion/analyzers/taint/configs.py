@@ -9,7 +9,7 @@ What else fills it (a section's mapping) is left to the coarse container model i
 
 from __future__ import annotations
 
-from bastion.analyzers.taint.domain import ANY, SAFE, UNKNOWN, Value, join
+from bastion.analyzers.taint.domain import ANY, SAFE, UNKNOWN, Value, elements, join
 
 KINDS = frozenset({"configparser.ConfigParser()", "configparser.RawConfigParser()",
                    "configparser.SafeConfigParser()"})
@@ -26,14 +26,14 @@ def config_call(receiver: Value, method: str, args: list[Value],
     if method in _TYPED_GETTERS:
         return SAFE, None  # a number or a bool: no injection fits in it
     if method == "set" and len(args) == 3:
-        items = dict(receiver.items or {})
+        items = elements(receiver)
         slot = _slot(args[0], args[1])
         items[slot] = join(items[slot], args[2]) if slot == ANY and slot in items else args[2]
         return SAFE, receiver.evolve(items=items, const=UNKNOWN)
     if method in _READERS and args:
         if not args[0].taint and not args[0].items:
             return SAFE, None
-        items = dict(receiver.items or {})
+        items = elements(receiver)
         items[ANY] = join(items[ANY], args[0].flat()) if ANY in items else args[0].flat()
         return SAFE, receiver.evolve(items=items, const=UNKNOWN)
     if method == "get" and len(args) >= 2:

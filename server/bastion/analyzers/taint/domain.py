@@ -129,7 +129,7 @@ class Value:
             if self.taint:
                 return Value(self.taint, self.clean, UNKNOWN, None, None, True, self.steps,
                              self.modelled, self.known)
-            return CLEAN
+            return SAFE if self.known else CLEAN  # an element of "?" * len(ids) is known
         if key is not ANY and key in self.items:
             return self.items[key]
         if type(key) is int and key < 0:
@@ -139,10 +139,16 @@ class Value:
             key = key + size if ANY not in self.items and size + key in self.items else ANY
             if key is not ANY:
                 return self.items[key]
-        out = self.items.get(ANY, CLEAN)
         if key is ANY:
-            for item in self.items.values():
+            # One of the elements: a container without an ANY slot has every element in its
+            # slots (one built from an unknown container keeps that as its ANY slot), so
+            # `{"name": "name", "date": "created_at"}.get(col)` is known.
+            values = iter(self.items.values())
+            out = next(values)
+            for item in values:
                 out = join(out, item)
+        else:
+            out = self.items.get(ANY, CLEAN)
         if self.taint:
             out = join(out, Value(self.taint, self.clean, steps=self.steps, modelled=self.modelled,
                                   known=self.known))
@@ -165,6 +171,14 @@ def constant(value: object) -> Value:
 
 def source(origin: Origin, step: Step, kind: str | None = None) -> Value:
     return Value(frozenset({origin}), steps=(step,), kind=kind, known=True)
+
+
+def elements(container: Value) -> dict:
+    """A copy of the container's slots to add to; a container whose elements are not followed
+    (a parameter, a file's content) starts with what any of them may be, in its ANY slot."""
+    if container.items is not None:
+        return dict(container.items)
+    return {ANY: container.item(ANY)}
 
 
 def join(a: Value, b: Value) -> Value:

@@ -24,6 +24,7 @@ from bastion.analyzers.taint.domain import (
     Origin,
     Value,
     concat,
+    elements,
     join,
 )
 from bastion.analyzers.taint.expressions import Evaluator, Hit, path_of, truth_of
@@ -431,7 +432,7 @@ class Interpreter(Evaluator):
             # there when it reads it back.
             self.env[holder] = self.eval(target.value)
         old = self.env[holder]
-        items = dict(old.items or {})
+        items = elements(old)
         slot = key.const if key.const is not UNKNOWN and isinstance(key.const, (str, int)) else ANY
         items[slot] = join(items[slot], value) if slot == ANY and slot in items else value
         self.env[holder] = old.evolve(items=items, const=UNKNOWN)
