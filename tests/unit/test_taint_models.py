@@ -62,6 +62,19 @@ PAIRS = [
                FLASK + "@app.route('/s')\ndef s():\n    session['user'] = 'guest'\n    return ''\n"),
     ("BST214", FLASK + "@app.route('/t')\ndef t():\n    return render_template_string('Hi ' + request.args['n'])\n",
                FLASK + "@app.route('/t')\ndef t():\n    return render_template_string('Hi {{ n }}', n=request.args['n'])\n"),
+    # Jinja2 used directly escapes only with autoescape on
+    ("BST203", FLASK + "from jinja2 import Template\n@app.route('/h')\ndef h():\n    return Template('<p>{{ q }}</p>').render(q=request.args['q'])\n",
+               FLASK + "from jinja2 import Template\n@app.route('/h')\ndef h():\n    return Template('<p>{{ q }}</p>', autoescape=True).render(q=request.args['q'])\n"),
+    ("BST203", FLASK + "from jinja2 import Environment\nENV = Environment()\n@app.route('/h')\ndef h():\n    env = Environment()\n    return env.from_string('<p>{{ q }}</p>').render(q=request.args['q'])\n",
+               FLASK + "from jinja2 import Environment, select_autoescape\n@app.route('/h')\ndef h():\n    env = Environment(autoescape=select_autoescape())\n    return env.from_string('<p>{{ q }}</p>').render(q=request.args['q'])\n"),
+    # a response tuple whose headers say it is not HTML
+    ("BST203", FLASK + "@app.route('/h')\ndef h():\n    return request.args['q'], 200, {'Content-Type': 'text/html'}\n",
+               FLASK + "@app.route('/h')\ndef h():\n    return request.args['q'], 200, {'Content-Type': 'text/plain; charset=utf-8'}\n"),
+    # a body set after the response was made; an error handler's response
+    ("BST203", FLASK + "from flask import Response\n@app.route('/h')\ndef h():\n    resp = Response()\n    resp.set_data('<p>' + request.args['q'] + '</p>')\n    return resp\n",
+               FLASK + "from flask import Response\nfrom markupsafe import escape\n@app.route('/h')\ndef h():\n    resp = Response()\n    resp.set_data('<p>' + escape(request.args['q']) + '</p>')\n    return resp\n"),
+    ("BST203", FLASK + "@app.errorhandler(404)\ndef missing(error):\n    return '<h1>No page at ' + request.path + '</h1>', 404\n",
+               FLASK + "from markupsafe import escape\n@app.errorhandler(404)\ndef missing(error):\n    return '<h1>No page at ' + escape(request.path) + '</h1>', 404\n"),
     # ---- Django ----
     ("BST203", DJANGO + "def view(request):\n    return HttpResponse('<p>' + request.GET['q'] + '</p>')\n",
                DJANGO + "from django.utils.html import escape\ndef view(request):\n    return HttpResponse('<p>' + escape(request.GET['q']) + '</p>')\n"),

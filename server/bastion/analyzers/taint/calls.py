@@ -29,6 +29,7 @@ from bastion.analyzers.taint.sinks import (
     UNSAFE_PARSER,
     UNSAFE_SAX_PARSER,
 )
+from bastion.analyzers.taint.templates import escaped_render, jinja_object
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator, Summary
@@ -93,6 +94,9 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
                 and receiver.kind.endswith("()"):
             _set_instance_fields(ev, node, node.func.value.id, receiver, summary, args, keywords)
         return returned
+    made = jinja_object(name, keywords, inputs) or escaped_render(receiver, method, inputs)
+    if made is not None:
+        return made
     if name == "lxml.etree.XMLParser":
         entities = keywords.get("resolve_entities")
         if entities is not None and entities.const is True:

@@ -138,6 +138,21 @@ def _declared_not_html(keywords: dict[str | None, Value]) -> bool:
                                   and "xml" not in d.lower() for d in declared)
 
 
+def headers_declare_not_html(response: Value) -> bool:
+    """A view's `(body, status, headers)` or `(body, headers)` tuple whose headers dict sets a
+    constant Content-Type that is not HTML."""
+    for index in (1, 2):
+        headers = response.items.get(index) if response.items else None
+        if headers is None or not headers.items:
+            continue
+        declared = [v.const for k, v in headers.items.items()
+                    if isinstance(k, str) and k.lower() == "content-type"]
+        if declared and all(isinstance(d, str) and "html" not in d.lower()
+                            and "xml" not in d.lower() for d in declared):
+            return True
+    return False
+
+
 def _written_as_json_or_declared(ev: Evaluator, args: list[Value],
                                  keywords: dict[str | None, Value]) -> bool:
     """A handler's `write(chunk)`: a dict goes out as JSON (any other container is refused),

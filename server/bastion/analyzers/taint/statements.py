@@ -29,6 +29,8 @@ from bastion.analyzers.taint.domain import (
 )
 from bastion.analyzers.taint.expressions import Evaluator, Hit, path_of, truth_of
 from bastion.analyzers.taint.guards import URL_PARSERS, refine
+from bastion.analyzers.taint.sinks import headers_declare_not_html
+from bastion.analyzers.taint.templates import UNESCAPED_RENDERS
 
 MAX_STATEMENTS = 1500
 LOOP_ROUNDS = 3
@@ -39,7 +41,8 @@ NO_RETURN = frozenset({"flask.abort", "werkzeug.exceptions.abort", "sys.exit", "
 
 # A view's return value is its body when it is text; a call's result (a response object made
 # by `redirect`, `jsonify`, ...) is not, unless the call only converts to text.
-_TEXT_KINDS = frozenset({None, "str()", "repr()", "format()", "textwrap.dedent()"})
+_TEXT_KINDS = frozenset({None, "str()", "repr()", "format()", "textwrap.dedent()",
+                         *UNESCAPED_RENDERS})
 
 
 @attrs.define
@@ -231,7 +234,8 @@ class Interpreter(Evaluator):
         if sink and node.value is not None:
             body = value.items.get(0, CLEAN) if isinstance(node.value, ast.Tuple) and value.items else value
             if (body.taint and sink not in body.clean and body.items is None
-                    and body.kind in _TEXT_KINDS):
+                    and body.kind in _TEXT_KINDS
+                    and not (isinstance(node.value, ast.Tuple) and headers_declare_not_html(value))):
                 self.hits.append(Hit(sink, "the view's response", node.value, node, body))
         self.returns = join(self.returns, value) if self.returned else value
         self.returned = True

@@ -1,0 +1,45 @@
+"""Jinja2 used directly: whether what a template renders is escaped for HTML. `Template(...)`
+and `Environment(...)` escape only with `autoescape` on (a true constant, or a value such as
+`select_autoescape()`, which escapes templates made from strings); their objects get a kind that
+says so, which the templates they make keep, and their `render` is clean for HTML. A view
+returning an unescaped render is an HTML response (statements.py)."""
+
+from __future__ import annotations
+
+from bastion.analyzers.taint.domain import CLEAN, EVERY_CLASS, UNKNOWN, Value, join
+
+_JINJA = {"jinja2.Template": "jinja2.Template", "jinja2.environment.Template": "jinja2.Template",
+          "jinja2.Environment": "jinja2.Environment",
+          "jinja2.environment.Environment": "jinja2.Environment"}
+# What an unescaped render returns: text a view may send as HTML.
+UNESCAPED_RENDERS = frozenset({"jinja2.Template().render()",
+                               "jinja2.Environment().from_string().render()",
+                               "jinja2.Environment().get_template().render()"})
+
+
+def jinja_object(name: str | None, keywords: dict[str | None, Value],
+                 inputs: list[Value]) -> Value | None:
+    """The object `Template(...)` / `Environment(...)` makes, or None for any other call (and
+    for a template built from request data, which the template sink reports)."""
+    base = _JINJA.get(name) if name else None
+    if base is None or any(v.tainted for v in inputs):
+        return None
+    flag = keywords.get("autoescape")
+    escaping = flag is not None and (flag.const is UNKNOWN or bool(flag.const))
+    return Value(clean=EVERY_CLASS, kind=f"{base}(autoescape)()" if escaping else f"{base}()")
+
+
+def escaped_render(receiver: Value | None, method: str | None, inputs: list[Value]) -> Value | None:
+    """A template of an escaping object: `from_string` / `get_template` keep the escaping kind,
+    `render` returns its data clean for HTML. None for anything else."""
+    kind = receiver.kind if receiver is not None else None
+    if not kind or not kind.startswith(("jinja2.Template(autoescape)", "jinja2.Environment(autoescape)")):
+        return None
+    if method in ("from_string", "get_template") and not any(v.tainted for v in inputs):
+        return Value(clean=EVERY_CLASS, kind=f"{kind}.{method}()")
+    if method in ("render", "render_async"):
+        out = CLEAN
+        for value in inputs:
+            out = join(out, value.flat())
+        return out.evolve(clean=out.clean | {"html"})
+    return None
