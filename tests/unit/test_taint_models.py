@@ -47,6 +47,9 @@ PAIRS = [
     # SQLAlchemy's bound parameters travel apart from the query text
     ("BST204", FLASK + "from sqlalchemy import text\n@app.route('/a')\ndef a(session=None):\n    return str(session.execute(text(f\"SELECT * FROM t WHERE n = '{request.args['n']}'\")).all())\n",
                FLASK + "from sqlalchemy import text\n@app.route('/a')\ndef a(session=None):\n    return str(session.execute(text('SELECT * FROM t WHERE n = :n').bindparams(n=request.args['n'])).all())\n"),
+    # commonpath proves containment only of a normalized path ('/srv/../etc' has '/srv' in common)
+    ("BST201", FLASK + "import os\n@app.route('/a')\ndef a():\n    p = os.path.join('/srv', request.args['f'])\n    if os.path.commonpath([p, '/srv']) != '/srv':\n        return 'no', 403\n    return open(p).read()\n",
+               FLASK + "import os\n@app.route('/a')\ndef a():\n    p = os.path.abspath(os.path.join('/srv', request.args['f']))\n    if os.path.commonpath([p, '/srv']) != '/srv':\n        return 'no', 403\n    return open(p).read()\n"),
     # ---- Flask sinks ----
     ("BST203", FLASK + "@app.route('/h/<name>')\ndef h(name):\n    return '<b>' + name + '</b>'\n",
                FLASK + "from markupsafe import escape\n@app.route('/h/<name>')\ndef h(name):\n    return '<b>' + escape(name) + '</b>'\n"),

@@ -59,6 +59,9 @@ def _set(env: Env, node: ast.expr, cleans: frozenset[str] | None = None,
     return env
 
 
+_COMMON_PATH = frozenset({"os.path.commonpath", "posixpath.commonpath", "ntpath.commonpath"})
+
+
 def _compare(ev: Evaluator, test: ast.Compare, env: Env, truth: bool) -> Env:
     op, left, right = test.ops[0], test.left, test.comparators[0]
     models = ev.models.guard_models
@@ -79,6 +82,9 @@ def _compare(ev: Evaluator, test: ast.Compare, env: Env, truth: bool) -> Env:
                     return _allowed(ev, env, left, allowed, models)
             return env
         if isinstance(op, (ast.Eq, ast.NotEq, ast.Is)) and truth == (not isinstance(op, ast.NotEq)):
+            contained = _common_path(ev, env, left) or _common_path(ev, env, right)
+            if contained is not None:
+                return contained
             for subject, other in ((left, right), (right, left)):
                 literal = ev.eval(other).const
                 if literal is not UNKNOWN and isinstance(literal, (str, int, bytes)):
@@ -86,6 +92,19 @@ def _compare(ev: Evaluator, test: ast.Compare, env: Env, truth: bool) -> Env:
         return env
     finally:
         ev.env = saved
+
+
+def _common_path(ev: Evaluator, env: Env, node: ast.expr) -> Env | None:
+    """`os.path.commonpath([path, BASE]) == BASE` holds: a normalized `path` is inside BASE."""
+    if "path_containment" not in ev.models.guard_models or not isinstance(node, ast.Call) \
+            or ev.qualname(node.func) not in _COMMON_PATH or len(node.args) != 1 \
+            or not isinstance(node.args[0], (ast.List, ast.Tuple)):
+        return None
+    for element in node.args[0].elts:
+        if isinstance(element, ast.Name) and element.id in env \
+                and (env[element.id].kind or "").endswith(NORMALIZERS):
+            env = _set(env, element, frozenset({"path"}))
+    return env
 
 
 def _allowed(ev: Evaluator, env: Env, subject: ast.expr, allowed: tuple | frozenset,
