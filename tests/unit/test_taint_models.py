@@ -50,6 +50,9 @@ PAIRS = [
     # commonpath proves containment only of a normalized path ('/srv/../etc' has '/srv' in common)
     ("BST201", FLASK + "import os\n@app.route('/a')\ndef a():\n    p = os.path.join('/srv', request.args['f'])\n    if os.path.commonpath([p, '/srv']) != '/srv':\n        return 'no', 403\n    return open(p).read()\n",
                FLASK + "import os\n@app.route('/a')\ndef a():\n    p = os.path.abspath(os.path.join('/srv', request.args['f']))\n    if os.path.commonpath([p, '/srv']) != '/srv':\n        return 'no', 403\n    return open(p).read()\n"),
+    # the application's own path fixes the host of what is appended to it
+    ("BST210", FLASK + "from flask import url_for\n@app.route('/r')\ndef r():\n    return redirect(request.args['next'] + '?from=' + url_for('index'))\n",
+               FLASK + "from flask import url_for\n@app.route('/r')\ndef r():\n    return redirect(url_for('index') + '?msg=' + request.args['m'])\n"),
     # ---- Flask sinks ----
     ("BST203", FLASK + "@app.route('/h/<name>')\ndef h(name):\n    return '<b>' + name + '</b>'\n",
                FLASK + "from markupsafe import escape\n@app.route('/h/<name>')\ndef h(name):\n    return '<b>' + escape(name) + '</b>'\n"),

@@ -236,3 +236,12 @@ def test_bst110_is_judged_against_the_template_sink_of_the_same_call():
     # a helper's parameter: the analysis cannot tell, the pattern stays
     helper = "from flask import render_template_string\ndef page(title):\n    return render_template_string(f'<h1>{title}</h1>')\n"
     assert "BST110" in {r for r, _ in reported(helper)}
+
+
+def test_bst128_is_retracted_where_a_constant_prefix_fixes_the_host():
+    fixed = FLASK + "import requests\n@app.route('/f')\ndef f():\n    return requests.get('https://api.example.com/v1/' + request.args['p'], timeout=5).text\n"
+    assert reported(fixed) == []
+    assert "BST128" in {r for r, _ in reported(fixed, EXACT)}
+    # a host from the request: the taint finding replaces the pattern
+    host = FLASK + "import requests\n@app.route('/f')\ndef f():\n    return requests.get(f\"http://{request.args['h']}/status\", timeout=5).text\n"
+    assert reported(host) == [("BST213", 6)]

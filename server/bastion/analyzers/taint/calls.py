@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.taint.configs import config_call
 from bastion.analyzers.taint.domain import (
     ANY,
+    APP_PATH,
+    APP_PATH_BUILDERS,
     CLEAN,
     EVERY_CLASS,
     MARKUP_KINDS,
@@ -68,7 +70,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             return SAFE
         flowing = inputs if model.args is None else [args[i] for i in model.args if i < len(args)]
         joined = _joined(flowing)
-        return joined.evolve(clean=joined.clean | model.cleans)
+        return joined.evolve(clean=joined.clean | model.cleans,
+                             kind=APP_PATH if name in APP_PATH_BUILDERS else joined.kind)
     if name in _FILE_OPENERS:
         # What a file holds is data of kind `file`, not modelled as a source (off by default).
         return Value(clean=EVERY_CLASS, kind="open()")

@@ -28,6 +28,11 @@ UNKNOWN = object()  # `const` of a value whose constant is not known
 ANY = "*"  # the key standing for every slot of a container that has no constant key
 MAX_STEPS = 8
 _HOST_FIXED = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#@\\]+[/?#]|/[^/\\]")
+# What the application's own URL builders return: a path of this site ("/orders/7"), which fixes
+# the host of anything appended to it.
+APP_PATH = "an application path"
+APP_PATH_BUILDERS = frozenset({"flask.url_for", "flask.helpers.url_for", "django.urls.reverse",
+                               "django.urls.reverse_lazy", "django.core.urlresolvers.reverse"})
 
 
 @attrs.frozen
@@ -233,13 +238,15 @@ def concat(parts: list[Value], step: Step | None = None) -> Value:
                 steps = part.steps
             modelled = modelled and part.modelled
         elif not host_fixed:
-            fixed += part.const if isinstance(part.const, str) else "x"
+            fixed += part.const if isinstance(part.const, str) else "/x" if part.kind == APP_PATH else "x"
             host_fixed = _HOST_FIXED.match(fixed) is not None
         if consts is not None:
             consts = consts + [part.const] if isinstance(part.const, str) else None
     if not taint:
         if consts is not None:
             return constant("".join(consts))
+        if parts and parts[0].kind == APP_PATH:
+            return Value(clean=EVERY_CLASS, kind=APP_PATH, known=known)  # url_for(...) + "?a=1"
         return SAFE if known else CLEAN
     out = Value(taint, clean, UNKNOWN, None, None, prefix, steps, modelled, known)
     return out.with_step(step)

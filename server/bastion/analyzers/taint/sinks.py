@@ -55,7 +55,11 @@ def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list
     for sink in candidates:
         value = _sink_value(ev, sink, node, args, keywords, receiver)
         if value is not None:
-            see_call(ev, node, sink.sink_class, value, args, keywords)
+            # A URL whose host a constant prefix fixes is safe for a redirect or a request.
+            fixed = sink.prefix_only and value.taint and not value.prefix
+            see_call(ev, node, sink.sink_class,
+                     value.evolve(clean=value.clean | {sink.sink_class}) if fixed else value,
+                     args, keywords)
         if value is None or not value.taint or sink.sink_class in value.clean:
             continue
         if sink.prefix_only and not value.prefix or _reported_inside(ev, node, sink.sink_class):
