@@ -53,6 +53,11 @@ PAIRS = [
     # the application's own path fixes the host of what is appended to it
     ("BST210", FLASK + "from flask import url_for\n@app.route('/r')\ndef r():\n    return redirect(request.args['next'] + '?from=' + url_for('index'))\n",
                FLASK + "from flask import url_for\n@app.route('/r')\ndef r():\n    return redirect(url_for('index') + '?msg=' + request.args['m'])\n"),
+    # a DN built from request data names another entry; an XPath's bound variables are not parsed
+    ("BST205", FLASK + "import ldap\n@app.post('/login')\ndef login():\n    conn = ldap.initialize('ldap://ldap')\n    conn.simple_bind_s('uid=' + request.form['u'] + ',ou=people,dc=ex', request.form['p'])\n    return 'ok'\n",
+               FLASK + "import ldap\nfrom ldap.dn import escape_dn_chars\n@app.post('/login')\ndef login():\n    conn = ldap.initialize('ldap://ldap')\n    conn.simple_bind_s('uid=' + escape_dn_chars(request.form['u']) + ',ou=people,dc=ex', request.form['p'])\n    return 'ok'\n"),
+    ("BST212", FLASK + "from lxml import etree\n@app.route('/x')\ndef x():\n    q = etree.XPath(\"//user[@name='\" + request.args['n'] + \"']\")\n    return str(q(etree.parse('u.xml')))\n",
+               FLASK + "from lxml import etree\n@app.route('/x')\ndef x():\n    q = etree.XPath('//user[@name=$n]')\n    return str(q(etree.parse('u.xml'), n=request.args['n']))\n"),
     # ---- Flask sinks ----
     ("BST203", FLASK + "@app.route('/h/<name>')\ndef h(name):\n    return '<b>' + name + '</b>'\n",
                FLASK + "from markupsafe import escape\n@app.route('/h/<name>')\ndef h(name):\n    return '<b>' + escape(name) + '</b>'\n"),
