@@ -91,3 +91,38 @@ async def test_a_field_given_by_a_setter_reports_at_the_sink_method_call(client)
     change_document(client, uri, 2, (18, 0), (18, 0),
                     '    fetcher.configure("https://api.example.com/")\n')
     assert "BST213" not in codes(await diagnostics_for(client, uri, 2))
+
+
+PYRAMID = """from pyramid.httpexceptions import HTTPFound
+from pyramid.view import view_config, view_defaults
+
+
+@view_defaults(route_name="login")
+class LoginViews:
+    def __init__(self, request):
+        self.request = request
+
+    @view_config(request_method="POST")
+    def login(self):
+        target = self.request.params.get("next", "/")
+        return HTTPFound(location=target)
+"""
+
+
+async def test_a_pyramid_class_view_reads_the_request_it_was_built_with(client):
+    """`self.request.params` in a method of a `@view_defaults` class is request data; the
+    finding goes when the class is no view (its decorator removed) and comes back with it."""
+    uri = (client.workspace / "views.py").as_uri()
+    open_document(client, uri, PYRAMID)
+    [redirect] = [d for d in await diagnostics_for(client, uri, 1) if d.code == "BST210"]
+    assert redirect.message == ("Request data (`self.request.params`, line 12) reaches "
+                                "`HTTPFound`: open redirect")
+    assert redirect.range.start == types.Position(12, 15)
+    steps = [(r.location.range.start.line, r.message) for r in redirect.related_information]
+    assert steps == [(11, "1. Request data: `self.request.params`; 2. assigned to `target`"),
+                     (12, "3. reaches `HTTPFound`")]
+    change_document(client, uri, 2, (4, 0), (5, 0), "")
+    change_document(client, uri, 3, (8, 0), (9, 0), "")
+    assert "BST210" not in codes(await diagnostics_for(client, uri, 3))
+    change_document(client, uri, 4, (4, 0), (4, 0), '@view_defaults(route_name="login")\n')
+    assert "BST210" in codes(await diagnostics_for(client, uri, 4))

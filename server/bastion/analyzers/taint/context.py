@@ -243,21 +243,33 @@ def _functions(definitions: list[ast.stmt], env: Env, kinds: dict[str, str], mod
             bases = list(shapes[node].bases)
             self_kind = next((e.self_kind for e in entries if e.self_kind is not None
                               and any(b in e.class_bases for b in bases)), None)
+            marks = _class_marks(node, env, kinds) if any(e.class_decorators for e in entries) \
+                else ()
             for item in node.body:
                 if isinstance(item, FUNCTIONS):
                     method = Function(item, f"{node.name}.{item.name}", node.name, node,
                                       self_kind=self_kind)
-                    found.append(_classify_kept(method, env, kinds, entries, classes, memo, bases))
+                    found.append(_classify_kept(method, env, kinds, entries, classes, memo, bases,
+                                                marks))
     return found
+
+
+def _class_marks(node: ast.ClassDef, env: Env, kinds: dict[str, str]) -> tuple[str, ...]:
+    """The decorators on the class and on its methods, resolved: `@view_defaults` on the
+    class or `@view_config` on a method makes a Pyramid class-based view."""
+    decorators = [*node.decorator_list, *(d for item in node.body if isinstance(item, FUNCTIONS)
+                                          for d in item.decorator_list)]
+    return tuple(sorted({name for d in decorators
+                         if (name := _resolve(d, env, kinds)) is not None}))
 
 
 def _classify_kept(function: Function, env: Env, kinds: dict[str, str], entries: list[EntryModel],
                    classes: dict[str, _ClassShape], memo: _Classified | None,
-                   bases: list[str | None] | None = None) -> Function:
-    kept_bases = tuple(bases) if bases is not None else ()
+                   bases: list[str | None] | None = None, marks: tuple[str, ...] = ()) -> Function:
+    kept_bases = (*bases, marks) if bases is not None else ()
     if memo is not None and memo.restore(function, kept_bases):
         return function
-    _classify(function, env, kinds, entries, classes, bases)
+    _classify(function, env, kinds, entries, classes, bases, marks)
     if memo is not None:
         memo.keep(function, kept_bases)
     return function
@@ -303,7 +315,9 @@ def _resolve(node: ast.expr, env: Env, kinds: dict[str, str]) -> str | None:
 
 
 def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list[EntryModel],
-              classes: dict[str, _ClassShape], bases: list[str | None] | None = None) -> Function:
+              classes: dict[str, _ClassShape], bases: list[str | None] | None = None,
+              marks: tuple[str, ...] = ()) -> Function:
+    """`marks`: the resolved decorators of the method's class and of its methods."""
     node = function.node
     decorators = [(_resolve(d, env, kinds), d) for d in node.decorator_list]
     for entry in entries:
@@ -311,7 +325,8 @@ def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list
         by_name = function.class_name is None and (
             node.name in entry.function_names or _first_param(node) in entry.first_param)
         by_class = (function.class_name is not None and node.name in entry.methods
-                    and any(b in entry.class_bases for b in bases or ()))
+                    and (any(b in entry.class_bases for b in bases or ())
+                         or any(m in entry.class_decorators for m in marks)))
         if decorator is None and not by_name and not by_class:
             continue
         function.entry = entry
@@ -376,7 +391,8 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
     for index, param in enumerate(params):
         annotation = _resolve(param.annotation, env, kinds) if param.annotation is not None else None
         default = defaults.get(param.arg)
-        if annotation is not None and annotation in entry.request_annotations:
+        if annotation is not None and annotation in entry.request_annotations \
+                or param.arg in entry.request_params:
             requests.append(param.arg)
         elif isinstance(default, ast.Call) and _resolve(default, env, kinds) in entry.not_when_default:
             continue

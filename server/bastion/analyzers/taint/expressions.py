@@ -126,6 +126,15 @@ class Evaluator:
                 base = self.qualname(node)
             else:
                 return None
+            if base is None and type(node) is ast.Name and node.id == "self":
+                # `self.request.params`: rooted at the kind of the field `__init__` stored (a
+                # Pyramid class-based view keeps the request there)
+                field = self.env.get("self." + attrs_[-1]) if self.env is not None else None
+                field = field or self.fields.get(attrs_[-1])
+                if field is None or field.kind is None:
+                    return None
+                base = field.kind
+                attrs_.pop()
             if base is None:
                 return None
             aliases = self.aliases

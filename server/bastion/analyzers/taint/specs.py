@@ -39,7 +39,7 @@ _KEYS = {
     "entry": {"label", "decorators", "function_names", "class_bases", "methods", "params",
               "request_kind", "request_annotations", "not_when_default", "return_sink",
               "imported", "kind", "first_param", "clean_annotations", "return_sink_when",
-              "validated_models", "self_kind"},
+              "validated_models", "self_kind", "class_decorators", "request_params"},
     "sink": {"class", "calls", "methods", "args", "keywords", "receiver", "when", "model",
              "subscript_of", "prefix_only", "result_untainted"},
     "sanitizer": {"calls", "methods", "cleans", "args"},
@@ -82,6 +82,11 @@ class EntryModel:
     # the kind of `self` in every method of a class with one of `class_bases` (a Tornado
     # handler reads the request through `self.get_argument`)
     self_kind: str | None = None
+    # a class is the entry's (with `methods`) when it or one of its methods has one of these
+    # decorators (Pyramid's `@view_defaults` / `@view_config` on a class-based view)
+    class_decorators: NameSet = NameSet([])
+    # parameters that hold the framework's request object, by name (`__init__(self, request)`)
+    request_params: frozenset[str] = frozenset()
 
 
 @attrs.frozen
@@ -188,7 +193,8 @@ class Models:
                 else:
                     words[parts[0]] = re.escape(parts[0]) + r"\b"
             for entry in self.entries:
-                for name in [*entry.decorators.exact, *entry.class_bases.exact, *entry.imported]:
+                for name in [*entry.decorators.exact, *entry.class_bases.exact,
+                             *entry.class_decorators.exact, *entry.imported]:
                     root = name.split(".")[0]
                     words[root] = re.escape(root) + r"\b"
                 for name in entry.function_names:
@@ -337,9 +343,13 @@ class _Checker:
         label = self.text("label")
         decorators, function_names = self.strings("decorators"), self.strings("function_names")
         class_bases, methods = self.strings("class_bases"), self.strings("methods")
-        if not (decorators or function_names or class_bases or self.item.get("first_param")):
-            self.error("decorators", "an entry needs decorators, function_names, first_param "
-                                     "or class_bases")
+        class_decorators = self.strings("class_decorators")
+        if not (decorators or function_names or class_bases or class_decorators
+                or self.item.get("first_param")):
+            self.error("decorators", "an entry needs decorators, function_names, first_param, "
+                                     "class_bases or class_decorators")
+        if class_decorators and not methods:
+            self.error("class_decorators", "class_decorators needs methods")
         params = self.item.get("params", "all")
         if isinstance(params, list):
             params = tuple(self.strings("params"))
@@ -368,7 +378,8 @@ class _Checker:
                 tuple(self.strings("imported")), kind, frozenset(self.strings("first_param")),
                 NameSet(self.strings("clean_annotations")), return_when,
                 NameSet(self.strings("validated_models")),
-                self.text("self_kind", required=False)))
+                self.text("self_kind", required=False), NameSet(class_decorators),
+                frozenset(self.strings("request_params"))))
 
     def sink(self, models: Models) -> None:
         sink_class = self.text("class", SINK_CLASSES)
