@@ -58,6 +58,9 @@ PAIRS = [
                FLASK + "import ldap\nfrom ldap.dn import escape_dn_chars\n@app.post('/login')\ndef login():\n    conn = ldap.initialize('ldap://ldap')\n    conn.simple_bind_s('uid=' + escape_dn_chars(request.form['u']) + ',ou=people,dc=ex', request.form['p'])\n    return 'ok'\n"),
     ("BST212", FLASK + "from lxml import etree\n@app.route('/x')\ndef x():\n    q = etree.XPath(\"//user[@name='\" + request.args['n'] + \"']\")\n    return str(q(etree.parse('u.xml')))\n",
                FLASK + "from lxml import etree\n@app.route('/x')\ndef x():\n    q = etree.XPath('//user[@name=$n]')\n    return str(q(etree.parse('u.xml'), n=request.args['n']))\n"),
+    # an interpreter's -c / -e runs the code it is given
+    ("BST202", FLASK + "import subprocess\n@app.route('/p')\ndef p():\n    return subprocess.run(['python3', '-c', request.args['c']], capture_output=True).stdout\n",
+               FLASK + "import subprocess\n@app.route('/p')\ndef p():\n    return subprocess.run(['python3', 'report.py', request.args['c']], capture_output=True).stdout\n"),
     # ---- Flask sinks ----
     ("BST203", FLASK + "@app.route('/h/<name>')\ndef h(name):\n    return '<b>' + name + '</b>'\n",
                FLASK + "from markupsafe import escape\n@app.route('/h/<name>')\ndef h(name):\n    return '<b>' + escape(name) + '</b>'\n"),

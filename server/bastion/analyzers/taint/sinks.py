@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "/bin/sh", "/bin/bash", "/usr/bin/sh",
                      "/usr/bin/bash", "/bin/zsh", "cmd", "cmd.exe", "powershell", "pwsh"})
+_INTERPRETER = re.compile(r"(?:python|pypy)[0-9.]*|perl|ruby|node|nodejs|php[0-9.]*")
 _SAFE_YAML_LOADERS = frozenset({"yaml.SafeLoader", "yaml.CSafeLoader", "yaml.BaseLoader",
                                 "yaml.CBaseLoader"})
 UNSAFE_PARSER = "lxml.etree.XMLParser(resolve_entities)"
@@ -204,6 +205,14 @@ def _starred_before(node: ast.Call, index: int) -> bool:
     return any(isinstance(a, ast.Starred) for a in node.args[:index + 1])
 
 
+def _interpreter(program: object) -> bool:
+    """`python3 -c CODE`, `perl -e CODE`, `node -e CODE`: the code runs whatever it names."""
+    if not isinstance(program, str):
+        return False
+    name = program.rsplit("/", 1)[-1]
+    return _INTERPRETER.fullmatch(name) is not None
+
+
 def _subprocess_value(args: list[Value], keywords: dict[str | None, Value]) -> Value | None:
     """The part of a command that an attacker must not choose: the whole command line with a
     shell (`shell=True`, or an argv that runs `sh -c`), else the program itself."""
@@ -218,8 +227,8 @@ def _subprocess_value(args: list[Value], keywords: dict[str | None, Value]) -> V
     first = command.items.get(0)
     if first is None:
         return command.item(ANY)
-    if first.const in _SHELLS:
+    if first.const in _SHELLS or _interpreter(first.const):
         flag = command.items.get(1)
-        if flag is not None and flag.const in ("-c", "/c", "-Command"):
+        if flag is not None and flag.const in ("-c", "/c", "-Command", "-e", "-r"):
             return command.items.get(2, command.item(ANY))
     return first
