@@ -61,6 +61,11 @@ PAIRS = [
     # an interpreter's -c / -e runs the code it is given
     ("BST202", FLASK + "import subprocess\n@app.route('/p')\ndef p():\n    return subprocess.run(['python3', '-c', request.args['c']], capture_output=True).stdout\n",
                FLASK + "import subprocess\n@app.route('/p')\ndef p():\n    return subprocess.run(['python3', 'report.py', request.args['c']], capture_output=True).stdout\n"),
+    # class-based views: URL parameters are the method's arguments, its return the response
+    ("BST201", FLASK + "import os\nfrom flask.views import View\nclass Show(View):\n    def dispatch_request(self, name):\n        return open(os.path.join('/srv', name)).read()\n",
+               FLASK + "import os\nfrom flask.views import View\nclass Show(View):\n    def dispatch_request(self, name):\n        return open(os.path.join('/srv', os.path.basename(name))).read()\n"),
+    ("BST203", FLASK + "from flask.views import MethodView\nclass Greet(MethodView):\n    def post(self):\n        return '<p>' + request.form['name'] + '</p>'\n",
+               FLASK + "from flask.views import MethodView\nfrom markupsafe import escape\nclass Greet(MethodView):\n    def post(self):\n        return '<p>' + escape(request.form['name']) + '</p>'\n"),
     # ---- Flask sinks ----
     ("BST203", FLASK + "@app.route('/h/<name>')\ndef h(name):\n    return '<b>' + name + '</b>'\n",
                FLASK + "from markupsafe import escape\n@app.route('/h/<name>')\ndef h(name):\n    return '<b>' + escape(name) + '</b>'\n"),
