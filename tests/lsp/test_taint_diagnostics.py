@@ -120,3 +120,31 @@ async def test_a_tornado_handler_reports_with_its_path(client):
     assert steps[-1] == (10, f"{len(steps)}. reaches `self.redirect`")
     change_document(client, uri, 2, (5, 15), (5, 45), '"/"')
     assert "BST210" not in codes(await diagnostics_for(client, uri, 2))
+
+
+FACTORY = """import subprocess
+
+from flask import Flask, request
+
+
+def create_app():
+    app = Flask(__name__)
+
+    @app.route("/ping")
+    def ping():
+        host = request.args["host"]
+        return subprocess.check_output("ping -c 1 " + host, shell=True)
+
+    return app
+"""
+
+
+async def test_a_view_inside_an_application_factory_is_analysed(client):
+    """Flask's application factory defines its views inside a function: the taint finding is
+    there, and goes when the value is made constant."""
+    uri = (client.workspace / "factory.py").as_uri()
+    open_document(client, uri, FACTORY)
+    [finding] = [d for d in await diagnostics_for(client, uri, 1) if d.code == "BST202"]
+    assert finding.range.start.line == 11
+    change_document(client, uri, 2, (10, 15), (10, 35), '"localhost"')
+    assert "BST202" not in codes(await diagnostics_for(client, uri, 2))

@@ -66,6 +66,13 @@ PAIRS = [
                FLASK + "import os\nfrom flask.views import View\nclass Show(View):\n    def dispatch_request(self, name):\n        return open(os.path.join('/srv', os.path.basename(name))).read()\n"),
     ("BST203", FLASK + "from flask.views import MethodView\nclass Greet(MethodView):\n    def post(self):\n        return '<p>' + request.form['name'] + '</p>'\n",
                FLASK + "from flask.views import MethodView\nfrom markupsafe import escape\nclass Greet(MethodView):\n    def post(self):\n        return '<p>' + escape(request.form['name']) + '</p>'\n"),
+    # views defined inside an application factory or a registration function
+    ("BST202", "import subprocess\nfrom flask import Flask, request\ndef create_app():\n    app = Flask(__name__)\n    @app.route('/ping')\n    def ping():\n        return subprocess.check_output('ping -c 1 ' + request.args['host'], shell=True)\n    return app\n",
+               "import shlex, subprocess\nfrom flask import Flask, request\ndef create_app():\n    app = Flask(__name__)\n    @app.route('/ping')\n    def ping():\n        return subprocess.check_output('ping -c 1 ' + shlex.quote(request.args['host']), shell=True)\n    return app\n"),
+    ("BST201", "import os\nfrom flask import request\ndef init(app):\n    @app.route('/files/<name>')\n    def files(name):\n        return open(os.path.join('/srv', name)).read()\n",
+               "import os\nfrom flask import request\ndef init(app):\n    @app.route('/files/<name>')\n    def files(name):\n        return open(os.path.join('/srv', os.path.basename(name))).read()\n"),
+    ("BST203", "from flask import Blueprint, request\ndef make(prefix):\n    bp = Blueprint('b', __name__, url_prefix=prefix)\n    @bp.post('/echo')\n    def echo():\n        return '<p>' + request.form['q'] + '</p>'\n    return bp\n",
+               "import functools\nfrom flask import request\ndef make():\n    @functools.lru_cache\n    def page(q):\n        return '<p>' + q + '</p>'\n    return page\n"),
     # ---- Flask sinks ----
     ("BST203", FLASK + "@app.route('/h/<name>')\ndef h(name):\n    return '<b>' + name + '</b>'\n",
                FLASK + "from markupsafe import escape\n@app.route('/h/<name>')\ndef h(name):\n    return '<b>' + escape(name) + '</b>'\n"),

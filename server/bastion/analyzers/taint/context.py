@@ -15,6 +15,7 @@ import attrs
 
 from bastion.analyzers.matchers import Env, NameSet
 from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
+from bastion.analyzers.taint.factories import nested_views
 from bastion.analyzers.taint.specs import EntryModel, Models
 from bastion.engine.cache import LRU
 
@@ -125,9 +126,13 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None) ->
                                    sorted(kinds.items()),
                                    sorted((k, v.key()) for k, v in bodies.items() if v.fields)
                                    )).encode(), digest_size=16).digest()
-    functions = _functions(definitions, env, kinds, models, bodies, shapes,
-                           _Classified(memo, digest + models.digest.encode()) if memo is not None
-                           else None)
+    classified = _Classified(memo, digest + models.digest.encode()) if memo is not None else None
+    functions = _functions(definitions, env, kinds, models, bodies, shapes, classified)
+    entries = [e for e in models.entries if not e.imported or env.imported(e.imported)]
+    for node, name, local in nested_views(definitions, env, kinds):
+        view = _classify_kept(Function(node, name), env, local, entries, bodies, classified)
+        if view.entry is not None:  # a nested helper is not followed (its callers are not)
+            functions.append(view)
     parents = {name: shape.ancestors for name, shape in classes.items()}
     return ModuleContext(env, constants, kinds, functions, digest, parents=parents)
 
