@@ -1,15 +1,15 @@
 """Dependency manifests at size: parse + advisory matching of a 5 MB requirements.txt,
-pyproject.toml (PEP 621 and Poetry tables), uv.lock and poetry.lock, with pip's own requirements
-parser on the same file for comparison, and (with --lsp) open and keystroke latency in the real
-server next to ruff server on a Python file of the same size.
+pyproject.toml (PEP 621 and Poetry tables), uv.lock, poetry.lock and Pipfile.lock, with pip's own
+requirements parser on the same file for comparison, and (with --lsp) open and keystroke latency
+in the real server next to ruff server on a Python file of the same size.
 
 Usage: python bench/deps_bench.py [--mb 5] [--lsp] [--keep DIR] [--before SERVER_DIR] [--timeout S]
 Each engine measurement runs in a fresh process (the index load is reported on its own, since
 the server loads it once per session); "edit" is the analyzer's CPU time for the file with one
 line changed after it has analysed the file once, as in the editor (median of 15 edits, 3 for
-TOML files, where a version on a line near the middle changes). `--before` runs the same on
-older code, row by row (a row not done within --timeout seconds says so). Prints a table and
-one JSON line.
+lock and TOML files, where a version on a line near the middle changes). `--before` runs the
+same on older code, row by row (a row not done within --timeout seconds says so). Prints a
+table and one JSON line.
 """
 
 from __future__ import annotations
@@ -86,6 +86,21 @@ def poetry_lock(size: int) -> str:
         i += 1
     out.append('[metadata]\nlock-version = "2.0"\npython-versions = "^3.10"\n')
     return "".join(out)
+
+
+def pipfile_lock(size: int) -> str:
+    """As pipenv writes it (json, indent 4), packages in `default` and `develop`."""
+    sections: dict[str, dict] = {"default": {}, "develop": {}}
+    total, i = 0, 0
+    while total < size:
+        name = ["django", "requests", "jinja2"][i % 3] + (str(i) if i > 2 else "") \
+            if i % 3 == 0 else f"package-{i}"
+        version = ["==3.2.5", "==2.19.0", "==2.10"][i % 3] if i % 3 == 0 else "==1.0"
+        sections["develop" if i % 2 else "default"][name] = {
+            "hashes": ["sha256:0123456789abcdef"], "index": "pypi", "version": version}
+        total += 120 + len(name)
+        i += 1
+    return json.dumps({"_meta": {"hash": {"sha256": "x"}}, **sections}, indent=4) + "\n"
 
 
 ENGINE = """
@@ -167,7 +182,8 @@ def main() -> int:
     results = {}
     try:
         files = {"requirements.txt": requirements(size), "pyproject.toml": pyproject(size),
-                 "uv.lock": uv_lock(size), "poetry.lock": poetry_lock(size)}
+                 "uv.lock": uv_lock(size), "poetry.lock": poetry_lock(size),
+                 "Pipfile.lock": pipfile_lock(size)}
         for name, text in files.items():
             (folder / name).write_text(text)
         servers = {"": str(ROOT / "server")}

@@ -121,7 +121,10 @@ def _pipfile(text: str) -> Manifest:
             version = entry.get("version") if isinstance(entry, dict) else None
             if not isinstance(version, str) or not version.startswith("=="):
                 continue
+            # Packages are written in the order json reads them: each is looked for from the
+            # previous one's line, not from the section's (which was quadratic).
             key = _find_key(lines, name, start)
+            start = start if key is None else key
             line = _find_key(lines, "version", key) if key is not None else None
             if line is None:
                 continue

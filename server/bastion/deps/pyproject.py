@@ -1,5 +1,9 @@
 """pyproject.toml: PEP 621 dependencies and optional-dependencies, PEP 735 dependency-groups,
-Poetry's dependency tables (caret, tilde and wildcard constraints turned into PEP 440)."""
+Poetry's dependency tables (caret, tilde and wildcard constraints turned into PEP 440).
+
+Values come from tomllib; their text is found by key path (`toml_keys.KeyIndex`), so a table
+written as a header, as dotted keys (`tool.poetry.dependencies.requests = "2.19.0"`,
+`requests.version = "2.19.0"`) or inline reads alike."""
 
 from __future__ import annotations
 
