@@ -133,6 +133,9 @@ PAIRS = [
     # the setter sanitizes; a class without `__init__`
     ("BST201", FLASK + "class Store:\n    def use(self, name):\n        self.name = name\n    def read(self):\n        return open(self.name).read()\n" + view("s = Store()\ns.use(request.args['n'])\nreturn s.read()\n"),
                FLASK + "class Store:\n    def use(self, name):\n        self.name = os.path.basename(name)\n    def read(self):\n        return open(self.name).read()\n" + view("s = Store()\ns.use(request.args['n'])\nreturn s.read()\n")),
+    # the setter also calls a method of a base of another module: what it stored still counts
+    ("BST213", CONFIGURED.replace("class Fetcher:", "from library import Logged\nclass Fetcher(Logged):").replace("        self.url = url", "        self.url = url\n        self.log('configured')") + view("f = Fetcher()\nf.configure(request.args['url'])\nreturn f.fetch().text\n"),
+               CONFIGURED.replace("class Fetcher:", "from library import Logged\nclass Fetcher(Logged):").replace("        self.url = url", "        self.url = url\n        self.log('configured')") + view("f = Fetcher()\nf.configure('https://api.example.com/')\nreturn f.fetch().text\n")),
     # a method of the class calling the setter, then the sink method, on `self`
     ("BST213", CONFIGURED + "    def fetch_from(self, url):\n        self.configure(url)\n        return self.fetch()\n" + view("return Fetcher().fetch_from(request.args['url']).text\n"),
                CONFIGURED + "    def fetch_from(self, url):\n        self.configure('https://api.example.com/')\n        return self.fetch()\n" + view("return Fetcher().fetch_from(request.args['url']).text\n")),

@@ -88,10 +88,12 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     summary = _summary_for(ev, node, inputs, receiver)
     if summary is not None:
         returned = apply_summary(ev, node, summary, args, keywords, receiver)
-        if own and not summary.hands_on:
+        if own:
+            # what the callee stored is known even when it may store more elsewhere
             _store_fields(ev, node, summary, args, keywords)
-            ev.handed_on.discard(node)
-        elif summary.fields and not summary.hands_on and isinstance(node.func, ast.Attribute) \
+            if not summary.hands_on:
+                ev.handed_on.discard(node)
+        elif summary.fields and isinstance(node.func, ast.Attribute) \
                 and isinstance(node.func.value, ast.Name) and node.func.value.id in ev.env \
                 and receiver is not None and receiver.kind is not None \
                 and receiver.kind.endswith("()"):
