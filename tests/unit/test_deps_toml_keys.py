@@ -6,11 +6,15 @@ leaf's path is looked up; the text at its span, read again as a TOML string, is 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bastion.deps import toml_keys as K
 from bastion.deps.toml_keys import KeyIndex
 from bastion.model import Span
 
@@ -126,3 +130,17 @@ def test_names_of_dotted_keys_headers_and_arrays_of_tables():
     assert index.string(("pkg", 1, "name")) == ((4, 8, 4, 9), "b")
     assert index.string(("pkg", 1, "sub", "v"))[0] == (6, 5, 6, 6)
     assert index.name(("pkg", 1)) == (3, 2, 3, 5)
+
+
+def test_a_string_left_open_does_not_backtrack():
+    """The walk trusts tomllib's verdict; if it ever misreads a text, a string pattern starts
+    where no string closes. Each pattern must fail in linear time, not backtrack exponentially
+    (a pattern with `[^"]+` inside `(...)*` took 133 s on 30 characters). Run in a child process
+    so that a regression fails by timing out instead of hanging the suite."""
+    code = ("from bastion.deps import toml_keys as K\n"
+            "for rx, text in ((K._BASIC, '\"' + 'a' * 4000 + '\\\\'),"
+            " (K._ML_BASIC, '\"\"\"' + 'a\"' * 4000 + '\\\\'),"
+            " (K._ML_LITERAL, \"'''\" + \"a'\" * 4000)):\n"
+            "    assert rx.match(text) is None\n")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=30,
+                   env={**os.environ, "PYTHONPATH": str(Path(K.__file__).parents[2])})
