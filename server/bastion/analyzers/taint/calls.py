@@ -22,6 +22,7 @@ from bastion.analyzers.taint.domain import (
     constant,
     elements,
     join,
+    join_all,
     ordered,
 )
 from bastion.analyzers.taint.sequences import EDITS, edit_list
@@ -179,9 +180,7 @@ def _on_module_class(ev: Evaluator, func: ast.Attribute) -> bool:
 def _joined(values: list[Value], name: str | None = None) -> Value:
     """The values' data together, as a modelled operation (a propagator, a string method)
     returns it: known when every value is."""
-    out = CLEAN
-    for value in values:
-        out = join(out, value.flat())
+    out = join_all(values)
     if name is not None and out.taint:
         out = out.evolve(kind=name + "()", const=UNKNOWN)
     elif name in _PATH_TYPES:  # `Path("/srv") / name`: the path's methods are sinks

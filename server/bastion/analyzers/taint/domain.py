@@ -186,6 +186,14 @@ def elements(container: Value) -> dict:
     return {ANY: container.item(ANY)}
 
 
+def join_all(values) -> Value:
+    """The values' data together (each flattened: a container gives its elements' data)."""
+    out = CLEAN
+    for value in values:
+        out = join(out, value.flat())
+    return out
+
+
 def join(a: Value, b: Value) -> Value:
     if a is b:
         return a

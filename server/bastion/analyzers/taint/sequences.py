@@ -9,7 +9,7 @@ any of its elements. A value whose elements are not followed (a parameter) is le
 
 from __future__ import annotations
 
-from bastion.analyzers.taint.domain import ANY, CLEAN, UNKNOWN, Value, join
+from bastion.analyzers.taint.domain import ANY, CLEAN, UNKNOWN, Value, join, join_all
 
 EDITS = frozenset({"pop", "remove", "insert", "append"})
 MAX_SLOTS = 64  # beyond this a list is treated as any list (the coarse model)
@@ -67,13 +67,6 @@ def _dict_pop(receiver: Value, args: list[Value]) -> tuple[Value, Value]:
         found = join(found, args[1])
     items = {k: v for k, v in receiver.items.items() if k != key}
     return found, receiver.evolve(items=items, const=UNKNOWN)
-
-
-def join_all(values: list[Value]) -> Value:
-    out = CLEAN
-    for value in values:
-        out = join(out, value.flat())
-    return out
 
 
 def _size(value: Value) -> int | None:

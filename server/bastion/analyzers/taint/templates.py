@@ -6,7 +6,7 @@ returning an unescaped render is an HTML response (statements.py)."""
 
 from __future__ import annotations
 
-from bastion.analyzers.taint.domain import CLEAN, EVERY_CLASS, UNKNOWN, Value, join
+from bastion.analyzers.taint.domain import EVERY_CLASS, UNKNOWN, Value, join_all
 
 _JINJA = {"jinja2.Template": "jinja2.Template", "jinja2.environment.Template": "jinja2.Template",
           "jinja2.Environment": "jinja2.Environment",
@@ -38,8 +38,6 @@ def escaped_render(receiver: Value | None, method: str | None, inputs: list[Valu
     if method in ("from_string", "get_template") and not any(v.tainted for v in inputs):
         return Value(clean=EVERY_CLASS, kind=f"{kind}.{method}()")
     if method in ("render", "render_async"):
-        out = CLEAN
-        for value in inputs:
-            out = join(out, value.flat())
+        out = join_all(inputs)
         return out.evolve(clean=out.clean | {"html"})
     return None
