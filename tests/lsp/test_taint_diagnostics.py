@@ -148,3 +148,29 @@ async def test_a_view_inside_an_application_factory_is_analysed(client):
     assert finding.range.start.line == 11
     change_document(client, uri, 2, (10, 15), (10, 35), '"localhost"')
     assert "BST202" not in codes(await diagnostics_for(client, uri, 2))
+
+
+REGISTERED = """from flask import Flask
+
+app = Flask(__name__)
+
+
+def hello(name):
+    return "<h1>Hello " + name + "</h1>"
+
+
+app.add_url_rule("/hello/<int:name>", view_func=hello)
+"""
+
+
+async def test_a_view_registered_by_a_call_follows_its_rule(client):
+    """`app.add_url_rule` makes the function a view: its rule says which parameters hold URL
+    text. Editing only the registration line changes the finding."""
+    uri = (client.workspace / "registered.py").as_uri()
+    open_document(client, uri, REGISTERED)
+    assert "BST203" not in codes(await diagnostics_for(client, uri, 1))
+    change_document(client, uri, 2, (9, 26), (9, 30), "")  # `<int:name>` becomes `<name>`
+    [finding] = [d for d in await diagnostics_for(client, uri, 2) if d.code == "BST203"]
+    assert finding.range.start.line == 6
+    change_document(client, uri, 3, (9, 0), (10, 0), "")
+    assert "BST203" not in codes(await diagnostics_for(client, uri, 3))

@@ -73,6 +73,15 @@ PAIRS = [
                "import os\nfrom flask import request\ndef init(app):\n    @app.route('/files/<name>')\n    def files(name):\n        return open(os.path.join('/srv', os.path.basename(name))).read()\n"),
     ("BST203", "from flask import Blueprint, request\ndef make(prefix):\n    bp = Blueprint('b', __name__, url_prefix=prefix)\n    @bp.post('/echo')\n    def echo():\n        return '<p>' + request.form['q'] + '</p>'\n    return bp\n",
                "import functools\nfrom flask import request\ndef make():\n    @functools.lru_cache\n    def page(q):\n        return '<p>' + q + '</p>'\n    return page\n"),
+    # views registered by a call: the registration stands for the decorator (its rule's <name>)
+    ("BST203", FLASK + "def hello(name):\n    return '<h1>' + name + '</h1>'\napp.add_url_rule('/hello/<name>', 'hello', hello)\n",
+               FLASK + "def hello(name):\n    return '<h1>' + name + '</h1>'\napp.add_url_rule('/hello/<int:name>', view_func=hello)\n"),
+    ("BST203", FLASK + "def hello(name):\n    return '<h1>' + name + '</h1>'\napp.route('/hello/<name>')(hello)\n",
+               FLASK + "def hello(name):\n    return '<h1>' + name + '</h1>'\nprint('/hello/<name>', hello)\n"),
+    ("BST201", "import os\nfrom flask import Flask\ndef create_app():\n    app = Flask(__name__)\n    def files(name):\n        return open(os.path.join('/srv', name)).read()\n    app.add_url_rule('/files/<name>', view_func=files)\n    return app\n",
+               "import os\nfrom flask import Flask\ndef create_app():\n    app = Flask(__name__)\n    def files(name):\n        return open(os.path.join('/srv', name)).read()\n    app.add_url_rule('/files/<uuid:name>', view_func=files)\n    return app\n"),
+    ("BST202", "import subprocess\nfrom fastapi import APIRouter\nrouter = APIRouter()\ndef run(cmd: str):\n    subprocess.run(cmd, shell=True)\nrouter.add_api_route('/run', run)\n",
+               "import subprocess\nfrom fastapi import APIRouter\nrouter = APIRouter()\ndef run(n: int):\n    subprocess.run('echo %d' % n, shell=True)\nrouter.add_api_route('/run', run)\n"),
     # ---- Flask sinks ----
     ("BST203", FLASK + "@app.route('/h/<name>')\ndef h(name):\n    return '<b>' + name + '</b>'\n",
                FLASK + "from markupsafe import escape\n@app.route('/h/<name>')\ndef h(name):\n    return '<b>' + escape(name) + '</b>'\n"),

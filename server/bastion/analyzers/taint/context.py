@@ -15,7 +15,7 @@ import attrs
 
 from bastion.analyzers.matchers import Env, NameSet
 from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
-from bastion.analyzers.taint.factories import nested_views
+from bastion.analyzers.taint.factories import Registration, nested_views, registrations, resolve
 from bastion.analyzers.taint.specs import EntryModel, Models
 from bastion.engine.cache import LRU
 
@@ -97,6 +97,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None) ->
     kinds: dict[str, str] = {}
     assigned: dict[str, int] = {}
     definitions: list[ast.stmt] = []
+    expressions: list[ast.stmt] = []
     for node in module_statements(tree.body):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             env.add_import(node)
@@ -114,6 +115,8 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None) ->
                             kinds[target.id] = called + "()"
         elif isinstance(node, (*FUNCTIONS, ast.ClassDef)):
             definitions.append(node)
+        elif isinstance(node, ast.Expr):
+            expressions.append(node)
     constants = {k: v for k, v in constants.items() if assigned.get(k) == 1}
     kinds = {k: v for k, v in kinds.items() if assigned.get(k) == 1}
     shapes = _class_shapes(definitions, env, kinds)
@@ -121,18 +124,23 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None) ->
     # Only a module that imports a body model's base can define a body model.
     roots = models.body_model_roots
     bodies = classes if roots and env.imported(roots) else {}
+    nested, registered = nested_views(definitions, env, kinds)
+    registered.update(registrations(expressions, {d.name for d in definitions
+                                                  if isinstance(d, FUNCTIONS)}, env, kinds))
     digest = hashlib.blake2b(repr((sorted(env.aliases.items()), sorted(env.imports),
                                    sorted((k, v.const) for k, v in constants.items()),
                                    sorted(kinds.items()),
-                                   sorted((k, v.key()) for k, v in bodies.items() if v.fields)
+                                   sorted((k, v.key()) for k, v in bodies.items() if v.fields),
+                                   sorted((k, [r.key() for r in v]) for k, v in registered.items())
                                    )).encode(), digest_size=16).digest()
     classified = _Classified(memo, digest + models.digest.encode()) if memo is not None else None
-    functions = _functions(definitions, env, kinds, models, bodies, shapes, classified)
+    functions = _functions(definitions, env, kinds, models, bodies, shapes, classified, registered)
     entries = [e for e in models.entries if not e.imported or env.imported(e.imported)]
-    for node, name, local in nested_views(definitions, env, kinds):
-        view = _classify_kept(Function(node, name), env, local, entries, bodies, classified)
-        if view.entry is not None:  # a nested helper is not followed (its callers are not)
-            functions.append(view)
+    for view in nested:
+        function = _classify_kept(Function(view.node, view.name), env, view.kinds, entries, bodies,
+                                  classified, registered=registered.get(view.name, ()))
+        if function.entry is not None:  # a nested helper is not followed (its callers are not)
+            functions.append(function)
     parents = {name: shape.ancestors for name, shape in classes.items()}
     return ModuleContext(env, constants, kinds, functions, digest, parents=parents)
 
@@ -164,7 +172,7 @@ def _class_shapes(definitions: list[ast.stmt], env: Env,
     for node in definitions:
         if not isinstance(node, ast.ClassDef):
             continue
-        own = tuple(_resolve(base, env, kinds) for base in node.bases)
+        own = tuple(resolve(base, env, kinds) for base in node.bases)
         bases = list(own)
         ancestors: list[str] = []
         for base in node.bases:  # `class Page(BaseHandler)`, `BaseHandler` of this file
@@ -236,14 +244,15 @@ def fold_constant(node: ast.expr) -> object:
 
 def _functions(definitions: list[ast.stmt], env: Env, kinds: dict[str, str], models: Models,
                classes: dict[str, _ClassShape], shapes: dict[ast.ClassDef, _ClassShape],
-               memo: _Classified | None) -> list[Function]:
+               memo: _Classified | None,
+               registered: dict[str, tuple[Registration, ...]]) -> list[Function]:
     """`classes`: the body models' candidates (empty where there can be none)."""
     entries = [e for e in models.entries if not e.imported or env.imported(e.imported)]
     found: list[Function] = []
     for node in definitions:
         if isinstance(node, FUNCTIONS):
             found.append(_classify_kept(Function(node, node.name), env, kinds, entries, classes,
-                                        memo))
+                                        memo, registered=registered.get(node.name, ())))
         elif isinstance(node, ast.ClassDef):
             bases = list(shapes[node].bases)
             self_kind = next((e.self_kind for e in entries if e.self_kind is not None
@@ -265,16 +274,17 @@ def _class_marks(node: ast.ClassDef, env: Env, kinds: dict[str, str]) -> tuple[s
     decorators = [*node.decorator_list, *(d for item in node.body if isinstance(item, FUNCTIONS)
                                           for d in item.decorator_list)]
     return tuple(sorted({name for d in decorators
-                         if (name := _resolve(d, env, kinds)) is not None}))
+                         if (name := resolve(d, env, kinds)) is not None}))
 
 
 def _classify_kept(function: Function, env: Env, kinds: dict[str, str], entries: list[EntryModel],
                    classes: dict[str, _ClassShape], memo: _Classified | None,
-                   bases: list[str | None] | None = None, marks: tuple[str, ...] = ()) -> Function:
+                   bases: list[str | None] | None = None, marks: tuple[str, ...] = (),
+                   registered: tuple[Registration, ...] = ()) -> Function:
     kept_bases = (*bases, marks) if bases is not None else ()
     if memo is not None and memo.restore(function, kept_bases):
         return function
-    _classify(function, env, kinds, entries, classes, bases, marks)
+    _classify(function, env, kinds, entries, classes, bases, marks, registered)
     if memo is not None:
         memo.keep(function, kept_bases)
     return function
@@ -305,28 +315,18 @@ class _Classified:
             function.request_params, function.validated_params, function.validated_fields))
 
 
-def _resolve(node: ast.expr, env: Env, kinds: dict[str, str]) -> str | None:
-    if isinstance(node, ast.Call):
-        node = node.func
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    root = kinds.get(node.id) or env.aliases.get(node.id, node.id)
-    name = ".".join([root, *reversed(parts)])
-    return env.aliases.get(name, name)
-
-
 def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list[EntryModel],
               classes: dict[str, _ClassShape], bases: list[str | None] | None = None,
-              marks: tuple[str, ...] = ()) -> Function:
-    """`marks`: the resolved decorators of the method's class and of its methods."""
+              marks: tuple[str, ...] = (), registered: tuple[Registration, ...] = ()) -> Function:
+    """`marks`: the resolved decorators of the method's class and of its methods;
+    `registered`: the calls that register the function as a view."""
     node = function.node
-    decorators = [(_resolve(d, env, kinds), d) for d in node.decorator_list]
+    decorators = [(resolve(d, env, kinds), d) for d in node.decorator_list]
+    decorators += [(r.name, r.call) for r in registered if r.by_decorator]
+    registrars = [(r.name, r.call) for r in registered if not r.by_decorator]
     for entry in entries:
-        decorator = next((d for name, d in decorators if name in entry.decorators), None)
+        decorator = next((d for name, d in decorators if name in entry.decorators), None) or \
+            next((call for name, call in registrars if name in entry.registrars), None)
         by_name = function.class_name is None and (
             node.name in entry.function_names or _first_param(node) in entry.first_param)
         by_class = (function.class_name is not None and node.name in entry.methods
@@ -348,7 +348,7 @@ def _return_sink(entry: EntryModel, decorator: ast.expr | None, env: Env,
     keyword, names = entry.return_sink_when
     given = next((k.value for k in decorator.keywords if k.arg == keyword), None) \
         if isinstance(decorator, ast.Call) else None
-    resolved = _resolve(given, env, kinds) if given is not None else None
+    resolved = resolve(given, env, kinds) if given is not None else None
     return entry.return_sink if resolved is not None and resolved in names else None
 
 
@@ -361,7 +361,7 @@ def _validated(annotation: ast.expr, entry: EntryModel, env: Env, kinds: dict[st
         return (_validated(annotation.left, entry, env, kinds)
                 and _validated(annotation.right, entry, env, kinds))
     if isinstance(annotation, ast.Subscript):
-        wrapper = _resolve(annotation.value, env, kinds)
+        wrapper = resolve(annotation.value, env, kinds)
         members = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) \
             else [annotation.slice]
         if wrapper in _LITERAL:
@@ -371,7 +371,7 @@ def _validated(annotation: ast.expr, entry: EntryModel, env: Env, kinds: dict[st
         if wrapper in _UNIONS:
             return all(_validated(m, entry, env, kinds) for m in members)
         return False
-    name = _resolve(annotation, env, kinds)
+    name = resolve(annotation, env, kinds)
     return name is not None and name in entry.clean_annotations
 
 
@@ -394,12 +394,12 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
     validated: list[str] = []
     fields: list[tuple[str, frozenset[str]]] = []
     for index, param in enumerate(params):
-        annotation = _resolve(param.annotation, env, kinds) if param.annotation is not None else None
+        annotation = resolve(param.annotation, env, kinds) if param.annotation is not None else None
         default = defaults.get(param.arg)
         if annotation is not None and annotation in entry.request_annotations \
                 or param.arg in entry.request_params:
             requests.append(param.arg)
-        elif isinstance(default, ast.Call) and _resolve(default, env, kinds) in entry.not_when_default:
+        elif isinstance(default, ast.Call) and resolve(default, env, kinds) in entry.not_when_default:
             continue
         elif param.annotation is not None and _validated(param.annotation, entry, env, kinds):
             validated.append(param.arg)

@@ -1,15 +1,24 @@
-"""Views defined inside a function: Flask's application factory (`def create_app(): app =
-Flask(__name__); @app.route(...) def index(): ...`) and registration functions (`def init(app):
-@app.route(...) ...`). Each decorated function in a module-level function's body is classified
-like a module-level one, with the names that function binds: `app = Flask(__name__)` in its body,
-a parameter annotated with a framework's class, and a parameter named as these functions name
-the application or a blueprint (`app`, `bp`) in a module that imports that framework.
+"""Views that are not module-level decorated functions: those defined inside a function, and
+those registered by a call.
+
+- Flask's application factory (`def create_app(): app = Flask(__name__); @app.route(...) def
+  index(): ...`) and registration functions (`def init(app): @app.route(...) ...`). Each such
+  nested function is classified like a module-level one, with the names the enclosing function
+  binds: `app = Flask(__name__)` in its body, a parameter annotated with a framework's class, and
+  a parameter named as these functions name the application or a blueprint (`app`, `bp`) in a
+  module that imports that framework.
+- Views registered by a call, at module level or in such a function's body:
+  `app.add_url_rule("/u/<name>", "user", user)` (an entry's `registrars`: the call stands for the
+  decorator, its first argument is the rule), and a decorator applied by hand,
+  `app.route("/u/<name>")(user)`.
 """
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+
+import attrs
 
 from bastion.analyzers.matchers import Env
 
@@ -19,11 +28,77 @@ _NAMED = {"app": (("flask", "flask.Flask()"), ("fastapi", "fastapi.FastAPI()")),
           "application": (("flask", "flask.Flask()"), ("fastapi", "fastapi.FastAPI()")),
           "bp": (("flask", "flask.Blueprint()"),), "blueprint": (("flask", "flask.Blueprint()"),),
           "router": (("fastapi", "fastapi.APIRouter()"),)}
+# The keywords registrars take the view by (Flask's `view_func`, FastAPI's `endpoint`).
+_VIEW_KEYWORDS = frozenset({"view_func", "endpoint", "view", "handler"})
 
 
-def nested_views(definitions: list[ast.stmt], env: Env,
-                 kinds: dict[str, str]) -> Iterator[tuple[ast.FunctionDef, str, dict[str, str]]]:
-    """(decorated nested function, its qualified name, the kinds of the names it sees)."""
+@attrs.frozen
+class Registration:
+    """A call that makes a function a view: `name` is the called function, resolved; `call`
+    stands for the decorator (its first argument is the route's rule)."""
+
+    name: str
+    call: ast.Call
+    by_decorator: bool  # `app.route(rule)(view)`: `name` is a decorator, not a registrar
+
+    def key(self) -> str:
+        """What a classification depends on, for the module's digest."""
+        return repr((self.name, self.by_decorator, ast.dump(self.call)))
+
+
+@attrs.frozen
+class NestedView:
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+    name: str  # `create_app.<locals>.index`
+    kinds: dict[str, str]  # the kinds of the names it sees
+
+
+def resolve(node: ast.expr, env: Env, kinds: dict[str, str]) -> str | None:
+    """The qualified name of a (called) name or attribute chain: `app.route` is
+    `flask.Flask().route` when `app = Flask(__name__)`."""
+    if isinstance(node, ast.Call):
+        node = node.func
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    root = kinds.get(node.id) or env.aliases.get(node.id, node.id)
+    name = ".".join([root, *reversed(parts)])
+    return env.aliases.get(name, name)
+
+
+def registrations(statements: Iterator[ast.stmt] | list[ast.stmt], functions: set[str],
+                  env: Env, kinds: dict[str, str],
+                  prefix: str = "") -> dict[str, tuple[Registration, ...]]:
+    """The registrations among `statements` of the functions named in `functions`, by the
+    function's qualified name (`prefix` + its name)."""
+    found: dict[str, list[Registration]] = {}
+    for node in statements:
+        if not isinstance(node, ast.Expr) or not isinstance(node.value, ast.Call):
+            continue
+        call = node.value
+        if isinstance(call.func, ast.Call) and len(call.args) == 1 and not call.keywords:
+            target, decorator, by_decorator = call.args[0], call.func, True
+            candidates = [target]
+        else:
+            decorator, by_decorator = call, False
+            candidates = [*call.args[1:], *(k.value for k in call.keywords if k.arg in _VIEW_KEYWORDS)]
+        views = [c.id for c in candidates if isinstance(c, ast.Name) and c.id in functions]
+        name = resolve(decorator, env, kinds) if views else None
+        if name is not None:
+            for view in views:
+                found.setdefault(prefix + view, []).append(Registration(name, decorator, by_decorator))
+    return {name: tuple(calls) for name, calls in found.items()}
+
+
+def nested_views(definitions: list[ast.stmt], env: Env, kinds: dict[str, str]
+                 ) -> tuple[list[NestedView], dict[str, tuple[Registration, ...]]]:
+    """The functions nested in module-level functions that are decorated or registered there,
+    and the registrations found in those bodies."""
+    views: list[NestedView] = []
+    registered: dict[str, tuple[Registration, ...]] = {}
     for outer in definitions:
         if not isinstance(outer, FUNCTIONS):
             continue
@@ -40,10 +115,15 @@ def nested_views(definitions: list[ast.stmt], env: Env,
                 called = env.qualname(node.value.func)
                 if called is not None:
                     local[node.targets[0].id] = called + "()"
-            elif isinstance(node, FUNCTIONS) and node.decorator_list:
+            elif isinstance(node, FUNCTIONS):
                 nested.append(node)
-        for node in nested:
-            yield node, f"{outer.name}.<locals>.{node.name}", local
+        prefix = f"{outer.name}.<locals>."
+        if nested:
+            registered.update(registrations(_statements(outer.body), {n.name for n in nested},
+                                            env, local, prefix))
+        views.extend(NestedView(node, prefix + node.name, local) for node in nested
+                     if node.decorator_list or prefix + node.name in registered)
+    return views, registered
 
 
 def _parameter_kind(param: ast.arg, env: Env) -> str | None:

@@ -39,7 +39,8 @@ _KEYS = {
     "entry": {"label", "decorators", "function_names", "class_bases", "methods", "params",
               "request_kind", "request_annotations", "not_when_default", "return_sink",
               "imported", "kind", "first_param", "clean_annotations", "return_sink_when",
-              "validated_models", "self_kind", "class_decorators", "request_params"},
+              "validated_models", "self_kind", "class_decorators", "request_params",
+              "registrars"},
     "sink": {"class", "calls", "methods", "args", "keywords", "receiver", "when", "model",
              "subscript_of", "prefix_only", "result_untainted"},
     "sanitizer": {"calls", "methods", "cleans", "args"},
@@ -87,6 +88,9 @@ class EntryModel:
     class_decorators: NameSet = NameSet([])
     # parameters that hold the framework's request object, by name (`__init__(self, request)`)
     request_params: frozenset[str] = frozenset()
+    # calls that register a function as the entry's, standing for its decorator
+    # (`app.add_url_rule(rule, endpoint, view)`: see factories.py)
+    registrars: NameSet = NameSet([])
 
 
 @attrs.frozen
@@ -194,7 +198,8 @@ class Models:
                     words[parts[0]] = re.escape(parts[0]) + r"\b"
             for entry in self.entries:
                 for name in [*entry.decorators.exact, *entry.class_bases.exact,
-                             *entry.class_decorators.exact, *entry.imported]:
+                             *entry.class_decorators.exact, *entry.registrars.exact,
+                             *entry.imported]:
                     root = name.split(".")[0]
                     words[root] = re.escape(root) + r"\b"
                 for name in entry.function_names:
@@ -343,11 +348,11 @@ class _Checker:
         label = self.text("label")
         decorators, function_names = self.strings("decorators"), self.strings("function_names")
         class_bases, methods = self.strings("class_bases"), self.strings("methods")
-        class_decorators = self.strings("class_decorators")
-        if not (decorators or function_names or class_bases or class_decorators
+        class_decorators, registrars = self.strings("class_decorators"), self.strings("registrars")
+        if not (decorators or function_names or class_bases or class_decorators or registrars
                 or self.item.get("first_param")):
-            self.error("decorators", "an entry needs decorators, function_names, first_param, "
-                                     "class_bases or class_decorators")
+            self.error("decorators", "an entry needs decorators, registrars, function_names, "
+                                     "first_param, class_bases or class_decorators")
         if class_decorators and not methods:
             self.error("class_decorators", "class_decorators needs methods")
         params = self.item.get("params", "all")
@@ -379,7 +384,7 @@ class _Checker:
                 NameSet(self.strings("clean_annotations")), return_when,
                 NameSet(self.strings("validated_models")),
                 self.text("self_kind", required=False), NameSet(class_decorators),
-                frozenset(self.strings("request_params"))))
+                frozenset(self.strings("request_params")), NameSet(registrars)))
 
     def sink(self, models: Models) -> None:
         sink_class = self.text("class", SINK_CLASSES)
