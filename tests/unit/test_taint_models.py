@@ -97,6 +97,9 @@ PAIRS = [
                FLASK + "@app.route('/s')\ndef s():\n    session['user'] = 'guest'\n    return ''\n"),
     ("BST214", FLASK + "@app.route('/t')\ndef t():\n    return render_template_string('Hi ' + request.args['n'])\n",
                FLASK + "@app.route('/t')\ndef t():\n    return render_template_string('Hi {{ n }}', n=request.args['n'])\n"),
+    # a redirect's response escapes the location in its body: the open redirect only, not XSS
+    ("BST203", FLASK + "@app.route('/r')\ndef r():\n    return make_response('<a href=\"' + request.args['next'] + '\">next</a>')\n",
+               FLASK + "@app.route('/r')\ndef r():\n    return make_response(redirect(request.args['next']))\n"),
     # Jinja2 used directly escapes only with autoescape on
     ("BST203", FLASK + "from jinja2 import Template\n@app.route('/h')\ndef h():\n    return Template('<p>{{ q }}</p>').render(q=request.args['q'])\n",
                FLASK + "from jinja2 import Template\n@app.route('/h')\ndef h():\n    return Template('<p>{{ q }}</p>', autoescape=True).render(q=request.args['q'])\n"),
