@@ -154,16 +154,31 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
 
 def class_method(ev: Evaluator, func: ast.expr, receiver: Value | None) -> bool:
     """Whether the call is a method of a class of this module (`self.find(...)`,
-    `Repo().find(...)`): its summary says what it does, not a model of a same-named method of
-    str or of a connection (`str.find`, `cursor.execute`)."""
+    `Repo().find(...)`) or a function of another workspace module (`Repository.count(...)`,
+    `repo.count(...)`): its summary says what it does, not a model of a same-named method of
+    str or of a connection (`str.count`, `cursor.execute`)."""
     if not isinstance(func, ast.Attribute):
         return False
     if isinstance(func.value, ast.Name) and func.value.id in ("self", "cls") \
             and ev.class_name is not None:
         return ev.module.inherited(ev.class_name, func.attr) is not None
+    instance = receiver is not None and receiver.kind is not None and receiver.kind.endswith("()")
     return _on_module_class(ev, func) or (
-        receiver is not None and receiver.kind is not None and receiver.kind.endswith("()")
-        and ev.module.inherited(receiver.kind[:-2], func.attr) is not None)
+        instance and ev.module.inherited(receiver.kind[:-2], func.attr) is not None) or (
+        _workspace_function(ev, func, receiver.kind[:-2] if instance else None))
+
+
+def _workspace_function(ev: Evaluator, func: ast.Attribute, instance_of: str | None) -> bool:
+    external = ev.module.external
+    if external is None:
+        return False
+    if instance_of is not None:
+        return external(f"{instance_of}.{func.attr}", True) is not None
+    root = func.value
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    name = ev.qualname(func) if isinstance(root, ast.Name) and root.id not in ev.env else None
+    return name is not None and external(name, True) is not None
 
 
 def _on_module_class(ev: Evaluator, func: ast.Attribute) -> bool:

@@ -233,8 +233,9 @@ class SummaryStore:
 
 def _exported(tree: ast.Module) -> tuple[set[str], dict[str, str]]:
     """What another module can call: the top-level functions, the methods of top-level classes
-    (`Class.method`; not static methods, whose first parameter is no `self`), and module-level
-    instances of those classes assigned once (instance name -> class name)."""
+    (`Class.method`, static ones too: a summary's parameters are those a call passes, see
+    `Function.implicit_params`), and module-level instances of those classes assigned once
+    (instance name -> class name)."""
     functions: set[str] = set()
     classes: set[str] = set()
     for node in tree.body:
@@ -243,7 +244,7 @@ def _exported(tree: ast.Module) -> tuple[set[str], dict[str, str]]:
         elif isinstance(node, ast.ClassDef):
             classes.add(node.name)
             functions.update(f"{node.name}.{item.name}" for item in node.body
-                             if isinstance(item, _FUNCTIONS) and not _is_static(item))
+                             if isinstance(item, _FUNCTIONS))
     stores: dict[str, int] = {}  # a name bound anywhere else may hold something else
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
@@ -256,10 +257,6 @@ def _exported(tree: ast.Module) -> tuple[set[str], dict[str, str]]:
                 and node.value.func.id in classes):
             instances[node.targets[0].id] = node.value.func.id
     return functions, instances
-
-
-def _is_static(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in function.decorator_list)
 
 
 def _returns_source(summary: Summary) -> bool:
