@@ -37,6 +37,10 @@ RETRACTED = [
              "import subprocess\nfrom mylib import build\ndef f():\n    cmd = build()\n    subprocess.call(cmd, shell=True)\n"),
     ("B602", "import shlex, subprocess\ndef f(path):\n    subprocess.run('ls -l ' + shlex.quote(path), shell=True)\n",
              "import subprocess\ndef f(path):\n    subprocess.run('ls -l ' + path, shell=True)\n"),
+    # a field holds what `__init__` stored: a constant there is known, a constructor's
+    # argument is not (callers fill it)
+    ("B602", "import subprocess\nclass Runner:\n    def __init__(self):\n        self.cmd = 'ls -l /tmp'\n    def run(self):\n        return subprocess.check_output(self.cmd, shell=True)\n",
+             "import subprocess\nclass Runner:\n    def __init__(self, cmd):\n        self.cmd = cmd\n    def run(self):\n        return subprocess.check_output(self.cmd, shell=True)\n"),
     ("B605", "import os\nDEBUG = False\ndef f():\n    os.system('make clean' if DEBUG else 'make all')\n",
              "import os\ndef f(target):\n    os.system('make ' + target)\n"),
     ("B605", "import os, shlex\ndef f(name):\n    safe = shlex.quote(name)\n    os.popen(f'grep -r {safe} .')\n",

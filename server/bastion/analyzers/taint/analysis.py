@@ -187,8 +187,11 @@ def _fields_seen(init: Summary | None, function: Function, first: int,
 
 
 def _real_only(value: Value) -> Value:
+    """A field's value without the constructor's parameters: what a caller passed is not known
+    in the method (a pattern finding on it is not retracted as safe)."""
     real = frozenset(o for o in value.taint if o.kind != "param")
-    return value if real == value.taint else value.evolve(taint=real, steps=value.steps if real else ())
+    return value if real == value.taint else value.evolve(
+        taint=real, steps=value.steps if real else (), known=False)
 
 
 def summary_fingerprint(summary: Summary) -> bytes:
