@@ -88,6 +88,52 @@ def test_a_constant_or_sanitized_argument_retracts_bandits_finding(rule, retract
     assert rule in {r for r, _ in reported(kept, EXACT)}
 
 
+SUBPROCESS = "import subprocess\nfrom mylib import fill, load\n"
+# Values something else may change before the call: the finding must stay (the first of each
+# pair is the same code where nothing can, and is retracted).
+MAY_CHANGE = [
+    # a module global is a constant only when bound once: a function declaring it `global`,
+    # an augmented assignment, a tuple target, a `for` target or an import rebinds it
+    ("global", SUBPROCESS + "CMD = 'ls'\ndef f():\n    subprocess.call(CMD, shell=True)\n",
+     SUBPROCESS + "CMD = 'ls'\ndef setup(c):\n    global CMD\n    CMD = c\ndef f():\n    subprocess.call(CMD, shell=True)\n"),
+    ("augmented", SUBPROCESS + "CMD = 'ls'\nX = 1\nX += 1\ndef f():\n    subprocess.call(CMD, shell=True)\n",
+     SUBPROCESS + "CMD = 'ls'\nCMD += load()\ndef f():\n    subprocess.call(CMD, shell=True)\n"),
+    ("tuple target", SUBPROCESS + "CMD = 'ls'\nA, B = load()\ndef f():\n    subprocess.call(CMD, shell=True)\n",
+     SUBPROCESS + "CMD = 'ls'\nCMD, B = load()\ndef f():\n    subprocess.call(CMD, shell=True)\n"),
+    ("for target", SUBPROCESS + "CMD = 'ls'\nfor ITEM in load():\n    pass\ndef f():\n    subprocess.call(CMD, shell=True)\n",
+     SUBPROCESS + "CMD = 'ls'\nfor CMD in load():\n    pass\ndef f():\n    subprocess.call(CMD, shell=True)\n"),
+    ("import", SUBPROCESS + "CMD = 'ls'\ntry:\n    import json\nexcept ImportError:\n    json = None\ndef f():\n    subprocess.call(CMD, shell=True)\n",
+     SUBPROCESS + "CMD = 'ls'\ntry:\n    from settings import CMD\nexcept ImportError:\n    pass\ndef f():\n    subprocess.call(CMD, shell=True)\n"),
+    # a handler runs after any statement of the `try` body, also one before a `raise`
+    ("except", SUBPROCESS + "def f(a):\n    cmd = 'ls'\n    try:\n        raise ValueError(a)\n    except ValueError:\n        pass\n    subprocess.call(cmd, shell=True)\n",
+     SUBPROCESS + "def f(a):\n    cmd = 'ls'\n    try:\n        cmd = a\n        raise ValueError(a)\n    except ValueError:\n        pass\n    subprocess.call(cmd, shell=True)\n"),
+    # a field another method sets may hold what that method stored
+    ("setter", SUBPROCESS + "class P:\n    def __init__(self):\n        self.cmd = 'ls'\n    def run(self):\n        subprocess.call(self.cmd, shell=True)\n",
+     SUBPROCESS + "class P:\n    def __init__(self):\n        self.cmd = 'ls'\n    def use(self, c):\n        self.cmd = c\n    def run(self):\n        subprocess.call(self.cmd, shell=True)\n"),
+    # a mapping of unknown keys may replace any slot
+    ("update", SUBPROCESS + "def f():\n    cmds = {'a': 'ls'}\n    cmds.update({'b': 'pwd'})\n    subprocess.call(cmds['a'], shell=True)\n",
+     SUBPROCESS + "def f():\n    cmds = {'a': 'ls'}\n    cmds.update(load())\n    subprocess.call(cmds['a'], shell=True)\n"),
+    # a container or object handed to a call that may fill it, or reachable through another name
+    ("call", SUBPROCESS + "def f():\n    d = {'a': 'ls'}\n    print(d)\n    subprocess.call(d['a'], shell=True)\n",
+     SUBPROCESS + "def f():\n    d = {'a': 'ls'}\n    fill(d)\n    subprocess.call(d['a'], shell=True)\n"),
+    ("object", SUBPROCESS + "class O:\n    pass\ndef f():\n    o = O()\n    o.cmd = 'ls'\n    subprocess.call(o.cmd, shell=True)\n",
+     SUBPROCESS + "class O:\n    pass\ndef f():\n    o = O()\n    o.cmd = 'ls'\n    fill(o)\n    subprocess.call(o.cmd, shell=True)\n"),
+    ("alias", SUBPROCESS + "def f():\n    d = ['ls']\n    other = list(d)\n    other[0] = load()\n    subprocess.call(d[0], shell=True)\n",
+     SUBPROCESS + "def f():\n    d = ['ls']\n    other = d\n    other[0] = load()\n    subprocess.call(d[0], shell=True)\n"),
+    ("held", SUBPROCESS + "def f():\n    d = {'a': 'ls'}\n    holder = [dict(d)]\n    holder[0]['a'] = load()\n    subprocess.call(d['a'], shell=True)\n",
+     SUBPROCESS + "def f():\n    d = {'a': 'ls'}\n    holder = [d]\n    holder[0]['a'] = load()\n    subprocess.call(d['a'], shell=True)\n"),
+]
+
+
+@pytest.mark.parametrize(("retracted", "kept"), [(r, k) for _, r, k in MAY_CHANGE],
+                         ids=[name for name, _, _ in MAY_CHANGE])
+def test_a_value_something_else_may_change_keeps_bandits_finding(retracted, kept):
+    assert ("B602" in {r for r, _ in reported(retracted, EXACT)}
+            and "B602" in {r for r, _ in reported(kept, EXACT)})
+    assert "B602" not in {r for r, _ in reported(retracted)}
+    assert "B602" in {r for r, _ in reported(kept)}
+
+
 # (bandit rule, taint rule replacing it, a Flask view passing request data, its sanitized twin)
 REPLACED = [
     ("B602", "BST202",

@@ -127,6 +127,8 @@ def _analyse(function: Function, module: ModuleContext, models: Models,
         if function.class_name is not None and function.node.name != "__init__" else None
     init = summaries.get(init_name) if init_name is not None else None
     fields = {k: _real_only(v) for k, v in init.fields.items()} if init is not None else {}
+    for name in later & fields.keys():  # what `__init__` stored, or what another method did
+        fields[name] = fields[name].evolve(const=UNKNOWN, known=False)
     result = _run(function, module, models, summaries, fields, sql)
     summary = _summary(params, result)
     summary.hands_on = result.handed_on

@@ -228,14 +228,19 @@ def _enables_external_entities(ev: Evaluator, node: ast.Call, args: list[Value])
 
 def _mutate(ev: Evaluator, name: str, receiver: Value, method: str, args: list[Value],
             keywords: dict[str | None, Value]) -> None:
-    """`items.append(x)`, `d.update(...)`, `buf.write(x)`: the container now holds the data."""
+    """`items.append(x)`, `d.update(...)`, `buf.write(x)`: the container now holds the data. A
+    mapping whose keys are not known may replace any slot (`d.update(config)`)."""
     added = _joined([*args, *keywords.values()])
-    if not added.taint and not added.items:
-        return
+    if receiver.items is None and added.known and not added.taint:
+        return  # nothing known of its elements changes
     items = elements(receiver)
-    if method == "update" and args and args[0].items:
-        for key, value in args[0].items.items():
-            items[key] = value if key not in items or key == ANY else join(items[key], value)
+    given = args[0].items if len(args) == 1 and args[0].items is not None else {} if not args else None
+    if method == "update" and given is not None and ANY not in given and None not in keywords:
+        for key, value in [*given.items(), *keywords.items()]:
+            items[key] = value if key not in items else join(items[key], value)
+    elif method == "update":
+        items = {key: join(value, added) for key, value in items.items()}
+        items.setdefault(ANY, added)
     else:
         items[ANY] = join(items[ANY], added) if ANY in items else added
     ev.env[name] = receiver.evolve(items=items, const=UNKNOWN)

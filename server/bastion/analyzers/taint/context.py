@@ -14,6 +14,7 @@ from collections.abc import Callable
 import attrs
 
 from bastion.analyzers.matchers import Env, NameSet
+from bastion.analyzers.taint.bindings import Bindings
 from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
 from bastion.analyzers.taint.factories import Registration, nested_views, registrations, resolve
 from bastion.analyzers.taint.specs import EntryModel, Models
@@ -95,7 +96,6 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None) ->
     env = Env({}, set())
     constants: dict[str, Value] = {}
     kinds: dict[str, str] = {}
-    assigned: dict[str, int] = {}
     definitions: list[ast.stmt] = []
     expressions: list[ast.stmt] = []
     for node in module_statements(tree.body):
@@ -105,7 +105,6 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None) ->
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
                 if isinstance(target, ast.Name):
-                    assigned[target.id] = assigned.get(target.id, 0) + 1
                     folded = fold_constant(node.value)
                     if folded is not UNKNOWN:
                         constants[target.id] = constant(folded)
@@ -117,8 +116,9 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None) ->
             definitions.append(node)
         elif isinstance(node, ast.Expr):
             expressions.append(node)
-    constants = {k: v for k, v in constants.items() if assigned.get(k) == 1}
-    kinds = {k: v for k, v in kinds.items() if assigned.get(k) == 1}
+    bindings = Bindings(tree.body, memo)
+    constants = {k: v for k, v in constants.items() if bindings.once(k)}
+    kinds = {k: v for k, v in kinds.items() if bindings.once(k)}
     shapes = _class_shapes(definitions, env, kinds)
     classes = {node.name: shape for node, shape in shapes.items()}  # a redefinition wins
     # Only a module that imports a body model's base can define a body model.

@@ -30,6 +30,7 @@ from bastion.analyzers.taint.domain import (
     join,
     source,
 )
+from bastion.analyzers.taint.escapes import escape_call, seen_through
 from bastion.analyzers.taint.sinks import check_call_sinks, is_module, quoted
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.verdicts import see_string
@@ -101,6 +102,7 @@ class Evaluator:
         # Calls on `self` / `super()` not (yet) resolved to a summary: they may store what they
         # are given in fields no summary shows (calls.py)
         self.handed_on: set[ast.Call] = set()
+        self.escaped: set[str] = set()  # containers and objects others may change (escapes.py)
 
     # ---- names ----
 
@@ -184,7 +186,8 @@ class Evaluator:
     def e_Name(self, node: ast.Name) -> Value:
         local = self.env.get(node.id)
         if local is not None:
-            return local
+            return seen_through(local) if local.items is not None and node.id in self.escaped \
+                else local
         if node.id in self.module.constants:
             return self.module.constants[node.id]
         found = self.source_value(self.aliases.get(node.id, node.id), node)
@@ -196,13 +199,15 @@ class Evaluator:
     def e_Attribute(self, node: ast.Attribute) -> Value:
         path = _path(node)
         if path is not None and path in self.env:
-            return self.env[path]
+            found = self.env[path]
+            return seen_through(found) if path.split(".", 1)[0] in self.escaped else found
         name = self.qualname(node)
         found = self.source_value(name, node)
         if found is not None:
             return found
         if path is not None and path.startswith("self.") and path[5:] in self.fields:
-            return self.fields[path[5:]]
+            found = self.fields[path[5:]]
+            return seen_through(found) if "self" in self.escaped else found
         base = self.eval(node.value)
         if base.items is not None or base.taint:
             return base.item(node.attr) if base.items else base.evolve(kind=name, const=UNKNOWN)
@@ -405,6 +410,7 @@ class Evaluator:
         untainted = check_call_sinks(self, node, name, args, keywords, receiver,
                                      on_module or class_method(self, func, receiver))
         value = evaluate_call(self, node, name, args, keywords, receiver, on_module)
+        escape_call(self, node, name)
         if untainted and value.taint:
             value = CLEAN if value.kind is None else CLEAN.evolve(kind=value.kind)
         if isinstance(func, ast.Attribute) and func.attr in ("format", "replace"):

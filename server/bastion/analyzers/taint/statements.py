@@ -27,6 +27,7 @@ from bastion.analyzers.taint.domain import (
     elements,
     join,
 )
+from bastion.analyzers.taint.escapes import escape_assignment
 from bastion.analyzers.taint.expressions import Evaluator, Hit, path_of, truth_of
 from bastion.analyzers.taint.guards import URL_PARSERS, refine
 from bastion.analyzers.taint.sinks import headers_declare_not_html
@@ -125,6 +126,8 @@ class Interpreter(Evaluator):
         self.returns = NONE
         self.returned = False
         self.loops: list[tuple[list, list]] = []
+        # per enclosing `try`, the states its body may raise in (joined): any statement may
+        self.raising: list[dict] = []
         self.parsed_from: dict[str, ast.expr] = {}
         self.function: Function | None = None
 
@@ -191,6 +194,8 @@ class Interpreter(Evaluator):
                 method = _STATEMENTS[kind] = getattr(Interpreter, "s_" + kind.__name__,
                                                      Interpreter.s_other)
             method(self, statement)
+            if self.raising and self.env is not None:
+                self.raising[-1] = join_env(self.raising[-1], self.env)
 
     def s_other(self, node: ast.stmt) -> None:
         for child in ast.iter_child_nodes(node):
@@ -209,6 +214,7 @@ class Interpreter(Evaluator):
 
     def s_Assign(self, node: ast.Assign) -> None:
         value = self.eval(node.value)
+        escape_assignment(self, node.targets, node.value)
         for target in node.targets:
             self.bind(target, value, "assigned to")
             if (isinstance(target, ast.Name) and isinstance(node.value, ast.Call)
@@ -243,6 +249,8 @@ class Interpreter(Evaluator):
 
     def s_Raise(self, node: ast.Raise) -> None:
         self.s_other(node)
+        if self.raising and self.env is not None:
+            self.raising[-1] = join_env(self.raising[-1], self.env)
         self.env = None
 
     def s_Assert(self, node: ast.Assert) -> None:
@@ -333,9 +341,13 @@ class Interpreter(Evaluator):
     def s_Try(self, node: ast.Try) -> None:
         before = self.env
         self.env = dict(before)
+        self.raising.append(dict(before))
         self.block(node.body)
+        raised = self.raising.pop()
+        if self.raising:  # what no handler here catches, the enclosing `try` does
+            self.raising[-1] = join_env(self.raising[-1], raised)
         after_body = self.env
-        start = join_env(before, after_body)
+        start = join_env(raised, after_body)
         outs = []
         self.env = after_body
         self.block(node.orelse)

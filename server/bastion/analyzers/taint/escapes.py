@@ -1,0 +1,86 @@
+"""Containers and objects that something else may change: one passed to a call that may keep
+or fill it (`load_overrides(config)`), bound to a second name or stored in another container
+(`alias = config`, `holder = [config]`: a change through one is not seen through the other).
+
+Such a name *escapes*; from then on, in that run of the function, its slots and attributes read
+as not known (their taint as far as seen, no constant), so that no pattern finding is retracted
+on a value the function does not see whole (verdicts.py), and no branch is pruned on a constant
+that may have changed. A string or number bound to a name cannot be changed through another
+reference: reading such a name whole is unaffected.
+
+The escaped names are the evaluator's (`Evaluator.escaped`), reset per run; the set only grows.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from bastion.analyzers.taint.domain import ANY, CLEAN, UNKNOWN, Value, join
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.expressions import Evaluator
+
+# Calls that read their arguments and keep nothing of them.
+_READERS = frozenset({
+    "print", "len", "str", "repr", "bool", "int", "float", "sorted", "list", "tuple", "set",
+    "frozenset", "dict", "isinstance", "issubclass", "enumerate", "zip", "iter", "any", "all",
+    "min", "max", "sum", "hash", "id", "type", "reversed", "format", "json.dumps", "copy.copy",
+    "copy.deepcopy", "builtins.print", "builtins.len", "builtins.str", "builtins.sorted",
+})
+# Methods that read their arguments and keep nothing of them (`" ".join(parts)`).
+_READING_METHODS = frozenset({
+    "get", "keys", "values", "items", "copy", "count", "index", "getlist", "getall", "getone",
+    "join", "format", "format_map", "startswith", "endswith", "split", "rsplit", "strip",
+    "lstrip", "rstrip", "lower", "upper", "encode", "decode", "replace", "find", "rfind",
+    "partition", "rpartition", "removeprefix", "removesuffix", "execute", "executemany",
+    "fetchone", "fetchall", "fetchmany", "read", "readline", "readlines", "getvalue",
+})
+# Methods that leave their receiver as it was, or whose change calls.py follows exactly.
+_KEEPING = _READING_METHODS | {"append", "extend", "insert", "add", "update", "appendleft", "pop",
+                               "remove", "setdefault", "write", "writelines"}
+_DISPLAYS = (ast.List, ast.Tuple, ast.Set)
+
+
+def escape_call(ev: Evaluator, node: ast.Call, name: str | None) -> None:
+    """The call may keep or fill the containers it is given, and a method not known to leave
+    its receiver alone may change it."""
+    method = node.func.attr if isinstance(node.func, ast.Attribute) else None
+    if method is not None and method not in _KEEPING and not (
+            isinstance(node.func.value, ast.Name) and node.func.value.id in ("self", "cls")):
+        _escape(ev, node.func.value)  # what `self.reload()` stores, calls.py follows
+    if name in _READERS or method in _READING_METHODS or (name is not None and (
+            ev.models.sanitizers.by_name(name) or ev.models.propagators.by_name(name))):
+        return
+    for argument in [*node.args, *(k.value for k in node.keywords)]:
+        _escape(ev, argument.value if isinstance(argument, ast.Starred) else argument)
+
+
+def escape_assignment(ev: Evaluator, targets: list[ast.expr], value: ast.expr) -> None:
+    """`alias = config` (both names), `holder = [config]`, `obj.config = config`."""
+    if isinstance(value, ast.Name):
+        _escape(ev, value)
+        for target in targets:
+            _escape(ev, target)
+    elif isinstance(value, (*_DISPLAYS, ast.Dict)):
+        _escape(ev, value)
+
+
+def seen_through(value: Value) -> Value:
+    """An escaped container as read: any slot may hold anything else too."""
+    if value.items is None:
+        return value.evolve(const=UNKNOWN, known=False)
+    items = {key: slot.evolve(const=UNKNOWN, known=False) for key, slot in value.items.items()}
+    items[ANY] = join(items[ANY], CLEAN) if ANY in items else CLEAN
+    return value.evolve(items=items, const=UNKNOWN, known=False)
+
+
+def _escape(ev: Evaluator, node: ast.expr) -> None:
+    if isinstance(node, ast.Name):
+        ev.escaped.add(node.id)
+    elif isinstance(node, _DISPLAYS):
+        for element in node.elts:
+            _escape(ev, element.value if isinstance(element, ast.Starred) else element)
+    elif isinstance(node, ast.Dict):
+        for element in node.values:
+            _escape(ev, element)
