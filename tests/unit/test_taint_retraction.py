@@ -120,6 +120,19 @@ MAY_CHANGE = [
      SUBPROCESS + "class O:\n    pass\ndef f():\n    o = O()\n    o.cmd = 'ls'\n    fill(o)\n    subprocess.call(o.cmd, shell=True)\n"),
     ("alias", SUBPROCESS + "def f():\n    d = ['ls']\n    other = list(d)\n    other[0] = load()\n    subprocess.call(d[0], shell=True)\n",
      SUBPROCESS + "def f():\n    d = ['ls']\n    other = d\n    other[0] = load()\n    subprocess.call(d[0], shell=True)\n"),
+    # a module-level list, dict or set is a constant only when nothing changes it in place
+    ("registry", SUBPROCESS + "COMMANDS = {'a': 'ls'}\ndef run(name):\n    subprocess.call(COMMANDS[name], shell=True)\n",
+     SUBPROCESS + "COMMANDS = {'a': 'ls'}\ndef register(name, cmd):\n    COMMANDS[name] = cmd\ndef run(name):\n    subprocess.call(COMMANDS[name], shell=True)\n"),
+    ("appended", SUBPROCESS + "STEPS = ['ls']\nprint(len(STEPS))\ndef run():\n    subprocess.call(STEPS[-1], shell=True)\n",
+     SUBPROCESS + "STEPS = ['ls']\ndef add(step):\n    STEPS.append(step)\ndef run():\n    subprocess.call(STEPS[-1], shell=True)\n"),
+    # an item stored under a key not known may be any of them
+    ("unknown key", SUBPROCESS + "def f():\n    d = {'a': 'ls'}\n    d['b'] = load()\n    subprocess.call(d['a'], shell=True)\n",
+     SUBPROCESS + "def f():\n    d = {'a': 'ls'}\n    d[load()] = load()\n    subprocess.call(d['a'], shell=True)\n"),
+    ("dict()", SUBPROCESS + "def f():\n    d = dict(a='ls')\n    subprocess.call(d['a'], shell=True)\n",
+     SUBPROCESS + "def f():\n    d = dict(a='ls')\n    fill(d)\n    subprocess.call(d['a'], shell=True)\n"),
+    # a nested function declaring it `nonlocal` may rebind it when called
+    ("nonlocal", SUBPROCESS + "def f():\n    cmd = 'ls'\n    def show():\n        print(cmd)\n    show()\n    subprocess.call(cmd, shell=True)\n",
+     SUBPROCESS + "def f():\n    cmd = 'ls'\n    def use(c):\n        nonlocal cmd\n        cmd = c\n    use(load())\n    subprocess.call(cmd, shell=True)\n"),
     ("held", SUBPROCESS + "def f():\n    d = {'a': 'ls'}\n    holder = [dict(d)]\n    holder[0]['a'] = load()\n    subprocess.call(d['a'], shell=True)\n",
      SUBPROCESS + "def f():\n    d = {'a': 'ls'}\n    holder = [d]\n    holder[0]['a'] = load()\n    subprocess.call(d['a'], shell=True)\n"),
 ]

@@ -25,6 +25,7 @@ from bastion.analyzers.taint.domain import (
     join_all,
     ordered,
 )
+from bastion.analyzers.taint.escapes import CONTAINER_TYPES
 from bastion.analyzers.taint.sequences import EDITS, edit_list
 from bastion.analyzers.taint.sinks import (
     SAX_EXTERNAL_ENTITIES,
@@ -198,7 +199,8 @@ def _joined(values: list[Value], name: str | None = None) -> Value:
     out = join_all(values)
     if name is not None and out.taint:
         out = out.evolve(kind=name + "()", const=UNKNOWN)
-    elif name in _PATH_TYPES:  # `Path("/srv") / name`: the path's methods are sinks
+    elif name in _PATH_TYPES or name in CONTAINER_TYPES:
+        # `Path("/srv") / name`: the path's methods are sinks; `dict(a=1)` may be filled later
         out = out.evolve(kind=name + "()")
     if all(v.known for v in values):
         out = SAFE if out is CLEAN else out.evolve(known=True)

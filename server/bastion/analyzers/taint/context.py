@@ -96,6 +96,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None) ->
     env = Env({}, set())
     constants: dict[str, Value] = {}
     kinds: dict[str, str] = {}
+    containers: set[str] = set()
     definitions: list[ast.stmt] = []
     expressions: list[ast.stmt] = []
     for node in module_statements(tree.body):
@@ -108,6 +109,8 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None) ->
                     folded = fold_constant(node.value)
                     if folded is not UNKNOWN:
                         constants[target.id] = constant(folded)
+                        if not isinstance(node.value, (ast.Constant, ast.Tuple)):
+                            containers.add(target.id)  # a list, dict or set
                     elif isinstance(node.value, ast.Call):
                         called = env.qualname(node.value.func)
                         if called is not None:
@@ -117,7 +120,8 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None) ->
         elif isinstance(node, ast.Expr):
             expressions.append(node)
     bindings = Bindings(tree.body, memo)
-    constants = {k: v for k, v in constants.items() if bindings.once(k)}
+    constants = {k: v for k, v in constants.items()
+                 if bindings.once(k) and not (k in containers and k in bindings.changed)}
     kinds = {k: v for k, v in kinds.items() if bindings.once(k)}
     shapes = _class_shapes(definitions, env, kinds)
     classes = {node.name: shape for node, shape in shapes.items()}  # a redefinition wins

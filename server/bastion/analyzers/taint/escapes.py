@@ -22,14 +22,14 @@ if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
 
 # Calls that read their arguments and keep nothing of them.
-_READERS = frozenset({
+READERS = frozenset({
     "print", "len", "str", "repr", "bool", "int", "float", "sorted", "list", "tuple", "set",
     "frozenset", "dict", "isinstance", "issubclass", "enumerate", "zip", "iter", "any", "all",
     "min", "max", "sum", "hash", "id", "type", "reversed", "format", "json.dumps", "copy.copy",
     "copy.deepcopy", "builtins.print", "builtins.len", "builtins.str", "builtins.sorted",
 })
 # Methods that read their arguments and keep nothing of them (`" ".join(parts)`).
-_READING_METHODS = frozenset({
+READING_METHODS = frozenset({
     "get", "keys", "values", "items", "copy", "count", "index", "getlist", "getall", "getone",
     "join", "format", "format_map", "startswith", "endswith", "split", "rsplit", "strip",
     "lstrip", "rstrip", "lower", "upper", "encode", "decode", "replace", "find", "rfind",
@@ -37,9 +37,13 @@ _READING_METHODS = frozenset({
     "fetchone", "fetchall", "fetchmany", "read", "readline", "readlines", "getvalue",
 })
 # Methods that leave their receiver as it was, or whose change calls.py follows exactly.
-_KEEPING = _READING_METHODS | {"append", "extend", "insert", "add", "update", "appendleft", "pop",
+_KEEPING = READING_METHODS | {"append", "extend", "insert", "add", "update", "appendleft", "pop",
                                "remove", "setdefault", "write", "writelines"}
 _DISPLAYS = (ast.List, ast.Tuple, ast.Set)
+# Calls that make a container (their values' kind is the name with "()"), which calls may fill
+CONTAINER_TYPES = frozenset({"dict", "list", "set", "collections.OrderedDict",
+                             "collections.defaultdict", "collections.deque"})
+_CONTAINER_KINDS = frozenset(name + "()" for name in CONTAINER_TYPES)
 
 
 def escape_call(ev: Evaluator, node: ast.Call, name: str | None) -> None:
@@ -49,7 +53,7 @@ def escape_call(ev: Evaluator, node: ast.Call, name: str | None) -> None:
     if method is not None and method not in _KEEPING and not (
             isinstance(node.func.value, ast.Name) and node.func.value.id in ("self", "cls")):
         _escape(ev, node.func.value)  # what `self.reload()` stores, calls.py follows
-    if name in _READERS or method in _READING_METHODS or (name is not None and (
+    if name in READERS or method in READING_METHODS or (name is not None and (
             ev.models.sanitizers.by_name(name) or ev.models.propagators.by_name(name))):
         return
     for argument in [*node.args, *(k.value for k in node.keywords)]:
@@ -64,6 +68,11 @@ def escape_assignment(ev: Evaluator, targets: list[ast.expr], value: ast.expr) -
             _escape(ev, target)
     elif isinstance(value, (*_DISPLAYS, ast.Dict)):
         _escape(ev, value)
+
+
+def changeable(value: Value) -> bool:
+    """Whether a value may be changed in place: a container (not a string or number)."""
+    return value.items is not None or value.kind in _CONTAINER_KINDS
 
 
 def seen_through(value: Value) -> Value:

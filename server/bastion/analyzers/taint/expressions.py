@@ -30,7 +30,7 @@ from bastion.analyzers.taint.domain import (
     join,
     source,
 )
-from bastion.analyzers.taint.escapes import escape_call, seen_through
+from bastion.analyzers.taint.escapes import changeable, escape_call, seen_through
 from bastion.analyzers.taint.sinks import check_call_sinks, is_module, quoted
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.verdicts import see_string
@@ -103,6 +103,7 @@ class Evaluator:
         # are given in fields no summary shows (calls.py)
         self.handed_on: set[ast.Call] = set()
         self.escaped: set[str] = set()  # containers and objects others may change (escapes.py)
+        self.rebound_inside: set[str] = set()  # names a nested function declares `nonlocal`
 
     # ---- names ----
 
@@ -186,8 +187,9 @@ class Evaluator:
     def e_Name(self, node: ast.Name) -> Value:
         local = self.env.get(node.id)
         if local is not None:
-            return seen_through(local) if local.items is not None and node.id in self.escaped \
-                else local
+            if node.id in self.rebound_inside or node.id in self.escaped and changeable(local):
+                return seen_through(local)
+            return local
         if node.id in self.module.constants:
             return self.module.constants[node.id]
         found = self.source_value(self.aliases.get(node.id, node.id), node)

@@ -274,6 +274,9 @@ class Interpreter(Evaluator):
 
     def s_FunctionDef(self, node: ast.stmt) -> None:
         self.env[node.name] = CLEAN  # nested definitions are not followed
+        if not isinstance(node, ast.ClassDef):  # what a call of it may rebind
+            self.rebound_inside.update(name for inner in ast.walk(node)
+                                       if isinstance(inner, ast.Nonlocal) for name in inner.names)
 
     s_AsyncFunctionDef = s_ClassDef = s_FunctionDef
 
@@ -449,8 +452,13 @@ class Interpreter(Evaluator):
             self.env[holder] = self.eval(target.value)
         old = self.env[holder]
         items = elements(old)
-        slot = key.const if key.const is not UNKNOWN and isinstance(key.const, (str, int)) else ANY
-        items[slot] = join(items[slot], value) if slot == ANY and slot in items else value
+        slot = key.const if key.const is not UNKNOWN and isinstance(key.const, (str, int)) \
+            and not (type(key.const) is int and key.const < 0) else ANY
+        if slot is ANY:  # any slot may be the one replaced
+            items = {k: join(v, value) for k, v in items.items()}
+            items.setdefault(ANY, value)
+        else:
+            items[slot] = value
         self.env[holder] = old.evolve(items=items, const=UNKNOWN)
 
 
