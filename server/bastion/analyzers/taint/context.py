@@ -13,8 +13,9 @@ from collections.abc import Callable
 
 import attrs
 
-from bastion.analyzers.matchers import Env, NameSet
+from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.bindings import Bindings
+from bastion.analyzers.taint.classes import ClassShape, class_shapes, model_fields
 from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
 from bastion.analyzers.taint.factories import Registration, nested_views, registrations, resolve
 from bastion.analyzers.taint.specs import EntryModel, Models
@@ -123,7 +124,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None) ->
     constants = {k: v for k, v in constants.items()
                  if bindings.once(k) and not (k in containers and k in bindings.changed)}
     kinds = {k: v for k, v in kinds.items() if bindings.once(k)}
-    shapes = _class_shapes(definitions, env, kinds)
+    shapes = class_shapes(definitions, env, kinds)
     classes = {node.name: shape for node, shape in shapes.items()}  # a redefinition wins
     # Only a module that imports a body model's base can define a body model.
     roots = models.body_model_roots
@@ -147,68 +148,6 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None) ->
             functions.append(function)
     parents = {name: shape.ancestors for name, shape in classes.items()}
     return ModuleContext(env, constants, kinds, functions, digest, parents=parents)
-
-
-@attrs.frozen
-class _ClassShape:
-    """A module-level class with its bases resolved once, for both of their users: the entry
-    models (a Tornado handler whose base handler is a class of this file) with `self.method`
-    look-ups (`lineage`), and request body models (a pydantic model's fields, also those of its
-    base models of this file)."""
-
-    own: tuple[str | None, ...]  # its bases, resolved
-    bases: tuple[str | None, ...]  # `own`, then the `bases` of its bases of this file
-    ancestors: tuple[str, ...]  # its ancestors of this file, nearest first
-    fields: tuple[tuple[str, ast.expr], ...]  # (name, annotation) of `name: annotation`
-
-    def key(self) -> str:
-        """What a body model's classification depends on, for the module's digest (computed
-        only in modules that may define body models)."""
-        return repr((self.own, [(name, ast.dump(annotation)) for name, annotation in self.fields]))
-
-
-def _class_shapes(definitions: list[ast.stmt], env: Env,
-                  kinds: dict[str, str]) -> dict[ast.ClassDef, _ClassShape]:
-    """Each class's shape, by its node, in the module's order: a base of this file is the
-    class of that name defined before it (as at run time)."""
-    shapes: dict[ast.ClassDef, _ClassShape] = {}
-    seen: dict[str, _ClassShape] = {}
-    for node in definitions:
-        if not isinstance(node, ast.ClassDef):
-            continue
-        own = tuple(resolve(base, env, kinds) for base in node.bases)
-        bases = list(own)
-        ancestors: list[str] = []
-        for base in node.bases:  # `class Page(BaseHandler)`, `BaseHandler` of this file
-            if isinstance(base, ast.Name) and base.id in seen and base.id != node.name:
-                bases.extend(seen[base.id].bases)
-                ancestors.extend([base.id, *seen[base.id].ancestors])
-        fields = tuple((item.target.id, item.annotation) for item in node.body
-                       if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name))
-        shape = _ClassShape(own, tuple(bases), tuple(dict.fromkeys(ancestors)), fields)
-        shapes[node] = seen[node.name] = shape
-    return shapes
-
-
-def _model_fields(name: str | None, classes: dict[str, _ClassShape], models: NameSet,
-                  seen: frozenset[str] = frozenset()) -> dict[str, ast.expr] | None:
-    """The annotated fields of the module's class `name` and of its bases in the module, when
-    it derives from one of `models` (pydantic's BaseModel); else None."""
-    shape = classes.get(name) if name is not None and name not in seen else None
-    if shape is None:
-        return None
-    fields: dict[str, ast.expr] = {}
-    derives = False
-    for base in shape.own:
-        if base is not None and base in models:
-            derives = True
-            continue
-        inherited = _model_fields(base, classes, models, seen | {name})
-        if inherited is not None:
-            derives = True
-            fields.update(inherited)
-    fields.update(shape.fields)
-    return fields if derives else None
 
 
 def module_statements(body: list[ast.stmt]):
@@ -247,7 +186,7 @@ def fold_constant(node: ast.expr) -> object:
 
 
 def _functions(definitions: list[ast.stmt], env: Env, kinds: dict[str, str], models: Models,
-               classes: dict[str, _ClassShape], shapes: dict[ast.ClassDef, _ClassShape],
+               classes: dict[str, ClassShape], shapes: dict[ast.ClassDef, ClassShape],
                memo: _Classified | None,
                registered: dict[str, tuple[Registration, ...]]) -> list[Function]:
     """`classes`: the body models' candidates (empty where there can be none)."""
@@ -282,7 +221,7 @@ def _class_marks(node: ast.ClassDef, env: Env, kinds: dict[str, str]) -> tuple[s
 
 
 def _classify_kept(function: Function, env: Env, kinds: dict[str, str], entries: list[EntryModel],
-                   classes: dict[str, _ClassShape], memo: _Classified | None,
+                   classes: dict[str, ClassShape], memo: _Classified | None,
                    bases: list[str | None] | None = None, marks: tuple[str, ...] = (),
                    registered: tuple[Registration, ...] = ()) -> Function:
     kept_bases = (*bases, marks) if bases is not None else ()
@@ -320,7 +259,7 @@ class _Classified:
 
 
 def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list[EntryModel],
-              classes: dict[str, _ClassShape], bases: list[str | None] | None = None,
+              classes: dict[str, ClassShape], bases: list[str | None] | None = None,
               marks: tuple[str, ...] = (), registered: tuple[Registration, ...] = ()) -> Function:
     """`marks`: the resolved decorators of the method's class and of its methods;
     `registered`: the calls that register the function as a view."""
@@ -385,7 +324,7 @@ def _first_param(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
 
 
 def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | None,
-                  env: Env, kinds: dict[str, str], classes: dict[str, _ClassShape]) -> None:
+                  env: Env, kinds: dict[str, str], classes: dict[str, ClassShape]) -> None:
     args = function.node.args
     params = [*args.posonlyargs, *args.args, *args.kwonlyargs]
     params = params[function.implicit_params:]  # self
@@ -411,7 +350,7 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
             (requests if index == 0 else tainted).append(param.arg)
         elif entry.params == "all":
             tainted.append(param.arg)
-            body = _model_fields(annotation, classes, entry.validated_models) \
+            body = model_fields(annotation, classes, entry.validated_models) \
                 if entry.validated_models else None
             clean = frozenset(name for name, kind in (body or {}).items()
                               if _validated(kind, entry, env, kinds))

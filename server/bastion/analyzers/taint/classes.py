@@ -1,0 +1,75 @@
+"""Module-level classes with their bases resolved once, for the entry models (a handler whose
+base handler is a class of this file), `self.method` look-ups, and request body models (a
+pydantic model's fields, also those of its base models of this file).
+"""
+
+from __future__ import annotations
+
+import ast
+
+import attrs
+
+from bastion.analyzers.matchers import Env, NameSet
+from bastion.analyzers.taint.factories import resolve
+
+
+@attrs.frozen
+class ClassShape:
+    """A module-level class with its bases resolved once, for both of their users: the entry
+    models (a Tornado handler whose base handler is a class of this file) with `self.method`
+    look-ups (`lineage`), and request body models (a pydantic model's fields, also those of its
+    base models of this file)."""
+
+    own: tuple[str | None, ...]  # its bases, resolved
+    bases: tuple[str | None, ...]  # `own`, then the `bases` of its bases of this file
+    ancestors: tuple[str, ...]  # its ancestors of this file, nearest first
+    fields: tuple[tuple[str, ast.expr], ...]  # (name, annotation) of `name: annotation`
+
+    def key(self) -> str:
+        """What a body model's classification depends on, for the module's digest (computed
+        only in modules that may define body models)."""
+        return repr((self.own, [(name, ast.dump(annotation)) for name, annotation in self.fields]))
+
+
+def class_shapes(definitions: list[ast.stmt], env: Env,
+                  kinds: dict[str, str]) -> dict[ast.ClassDef, ClassShape]:
+    """Each class's shape, by its node, in the module's order: a base of this file is the
+    class of that name defined before it (as at run time)."""
+    shapes: dict[ast.ClassDef, ClassShape] = {}
+    seen: dict[str, ClassShape] = {}
+    for node in definitions:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        own = tuple(resolve(base, env, kinds) for base in node.bases)
+        bases = list(own)
+        ancestors: list[str] = []
+        for base in node.bases:  # `class Page(BaseHandler)`, `BaseHandler` of this file
+            if isinstance(base, ast.Name) and base.id in seen and base.id != node.name:
+                bases.extend(seen[base.id].bases)
+                ancestors.extend([base.id, *seen[base.id].ancestors])
+        fields = tuple((item.target.id, item.annotation) for item in node.body
+                       if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name))
+        shape = ClassShape(own, tuple(bases), tuple(dict.fromkeys(ancestors)), fields)
+        shapes[node] = seen[node.name] = shape
+    return shapes
+
+
+def model_fields(name: str | None, classes: dict[str, ClassShape], models: NameSet,
+                  seen: frozenset[str] = frozenset()) -> dict[str, ast.expr] | None:
+    """The annotated fields of the module's class `name` and of its bases in the module, when
+    it derives from one of `models` (pydantic's BaseModel); else None."""
+    shape = classes.get(name) if name is not None and name not in seen else None
+    if shape is None:
+        return None
+    fields: dict[str, ast.expr] = {}
+    derives = False
+    for base in shape.own:
+        if base is not None and base in models:
+            derives = True
+            continue
+        inherited = model_fields(base, classes, models, seen | {name})
+        if inherited is not None:
+            derives = True
+            fields.update(inherited)
+    fields.update(shape.fields)
+    return fields if derives else None
