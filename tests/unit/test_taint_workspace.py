@@ -18,7 +18,8 @@ from bastion.model import Level
 APPS = Path(__file__).resolve().parents[1] / "fixtures" / "taint_workspace"
 EXPECT = re.compile(r"# expect: (BST2\d\d)")
 CASES = [("flask_app", "shop/views.py"), ("django_app", "blog/views.py"),
-         ("fastapi_app", "api/main.py"), ("classes_app", "inventory/views.py")]
+         ("fastapi_app", "api/main.py"), ("classes_app", "inventory/views.py"),
+         ("bases_app", "portal/handlers.py")]
 
 
 @pytest.fixture(scope="module")
@@ -145,6 +146,21 @@ def test_editor_mode_prepares_the_methods_of_imported_classes(analyzer):
         found = {(f.line, f.rule_id) for f in analyzer.analyse_file(text, str(path))}
     assert found == {(17, "BST204"), (28, "BST204"), (34, "BST204"), (49, "BST204"),
                      (59, "BST202"), (70, "BST213"), (81, "BST201")}
+
+
+def test_editor_mode_prepares_the_base_classes_of_another_module(analyzer):
+    """A handler deriving from another module's Tornado handler is an entry once the store
+    prepared the file; before, the base is unknown and the handlers are plain classes."""
+    root = APPS / "bases_app"
+    path = root / "portal" / "handlers.py"
+    text = path.read_text(encoding="utf-8")
+    with _attached(analyzer, root, compute=False) as store:
+        before = {(f.line, f.rule_id) for f in analyzer.analyse_file(text, str(path))}
+        store.prepare(text, str(path))
+        after = {(f.line, f.rule_id) for f in analyzer.analyse_file(text, str(path))}
+    assert before == set()
+    assert after == {(n, m.group(1)) for n, line in enumerate(text.splitlines())
+                     for m in EXPECT.finditer(line)}
 
 
 def test_an_import_cycle_gives_the_same_result_in_any_order(analyzer):

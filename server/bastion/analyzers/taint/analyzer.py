@@ -16,6 +16,7 @@ import ast
 import hashlib
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +26,7 @@ import attrs
 from bastion.analyzers.base import UnitSource, node_lines
 from bastion.analyzers.taint.analysis import analyse_module
 from bastion.analyzers.taint.blocks import BlockParser, WholeParser
+from bastion.analyzers.taint.context import module_context
 from bastion.analyzers.taint.domain import SINK_CLASSES, Step
 from bastion.analyzers.taint.expressions import Hit
 from bastion.analyzers.taint.sinks import quoted
@@ -44,6 +46,10 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 log = logging.getLogger(__name__)
+# A class with a base named by a plain or dotted name: with a workspace, its base may be another
+# module's handler or view (the file need not name the framework to be one).
+_DERIVED_CLASS = re.compile(r"^[ \t]*class[ \t]+\w+[ \t]*\([ \t]*[A-Za-z_][\w.]*[ \t]*[,)]",
+                            re.MULTILINE)
 
 
 @attrs.frozen
@@ -143,11 +149,16 @@ class TaintAnalyzer:
         cached = self._texts.get(key) if self.workspace is None else None
         if cached is not None:
             return cached
-        if not self.models.may_read_sources(text) and not may_hold_judged(text):
+        derived_only = not self.models.may_read_sources(text) and not may_hold_judged(text)
+        if derived_only and (self.workspace is None or _DERIVED_CLASS.search(text) is None):
             return (), {}, ()
         tree = self._parser.parse(text)
         # With a workspace, its summaries that the file may use are part of the key.
         external = self.workspace.external(tree, path) if self.workspace is not None else None
+        if derived_only and (external is None or not any(
+                f.entry for f in module_context(tree, self.models, self._calls, external.bases,
+                                                text).functions)):
+            return (), {}, ()  # no handler or view of another module's framework class
         if self.workspace is not None:
             digest.update(b"\0" + (external.digest if external is not None else b""))
             key = digest.digest()
@@ -157,7 +168,8 @@ class TaintAnalyzer:
         lines = split_lines(text)
         result = analyse_module(tree, self.models, self._functions, text, self._calls,
                                 external.lookup if external else None,
-                                external.digest if external else b"")
+                                external.digest if external else b"",
+                                external_bases=external.bases if external else None)
         for name, size in result.skipped:
             log.warning("taint analysis skipped %s in %s: %d statements (limit %d)", name, path,
                         size, 1500)

@@ -8,13 +8,18 @@ Every binding counts: assignment targets (tuples, lists, starred), augmented and
 assignments, `for` / `with` / `except` targets, imports, definitions, `del`, also inside
 module-level `if` / `for` / `while` / `with` / `try` / `match` blocks; a `global` declaration in
 any function or method (it may rebind the name); `from m import *` may bind any name.
-A change in place is an item or attribute stored or deleted through the name, a method called
-on it that is not known to only read it, or the name handed to a call that may keep it.
+
+A change in place is an item stored or deleted through the name, a method called on it that is
+not known to only read it, or the name handed to a call or bound to another name. It is looked
+for in the module's text, around each occurrence of the name (a few container constants per
+module, each a search of the text; walking every function's tree would cost a third of the
+parse), and counted when in doubt (an occurrence in a string or comment counts too).
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from collections import Counter
 from collections.abc import Iterable
 
@@ -23,32 +28,47 @@ from bastion.engine.cache import LRU
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
-_STORES = (ast.Store, ast.Del)
+# After `NAME`: a method call, an item (its bracket is matched by hand), or anything else.
+_METHOD = re.compile(r"\s*\.\s*(\w+)\s*\(")
+_ITEM = re.compile(r"\s*\[")
+_STORED = re.compile(r"\s*(?:=(?!=)|[-+*/%&|^@]=|//=|\*\*=|>>=|<<=)")
+_READ_AFTER = re.compile(r"\s*(?:\.\s*\w+(?!\s*\()|[)\]}:]|==|!=|\bin\b|\bnot\b|\bif\b|\bfor\b|$)")
+_BEFORE_DEL = re.compile(r"\bdel\s*$")
 
 
 class Bindings:
     """The counts of one module's text. `star`: a star import may bind any name."""
 
-    def __init__(self, body: list[ast.stmt], memo: LRU | None = None) -> None:
+    def __init__(self, body: list[ast.stmt], memo: LRU | None = None,
+                 text: str | None = None) -> None:
         self.counts: Counter[str] = Counter()
-        self.changed: set[str] = set()  # names changed in place
         self.star = False
         self._memo = memo
+        self._text = text
+        # only a text naming `global` can declare one
+        self._globals = text is None or "global" in text
+        self._changed: frozenset[str] | None = None  # without the text: from the trees
         self._count(body)
 
     def once(self, name: str) -> bool:
         return not self.star and self.counts[name] == 1
 
+    def changed(self, name: str, body: list[ast.stmt]) -> bool:
+        """Whether anything in the module may change the container `name` in place."""
+        if self._text is not None:
+            return _changed_in_text(name, self._text)
+        if self._changed is None:
+            self._changed = frozenset().union(*(self._kept(node, _changed_in_tree) for node in body))
+        return name in self._changed
+
     def _count(self, body: Iterable[ast.stmt]) -> None:
         for node in body:
             if isinstance(node, _DEFINITIONS):
                 self.counts[node.name] += 1
-                rebound, changed = self._kept(node, _inside)
-                for name in rebound:
-                    self.counts[name] += 1
-                self.changed |= changed
+                if self._globals:
+                    for name in self._kept(node, _declared_global):
+                        self.counts[name] += 1
                 continue
-            self.changed |= self._kept(node, lambda n: (frozenset(), _changed_in(_expressions(n))))[1]
             if isinstance(node, ast.Assign):
                 for target in node.targets:
                     self._target(target)
@@ -90,10 +110,10 @@ class Bindings:
         elif isinstance(target, ast.Starred):
             self._target(target.value)
 
-    def _kept(self, node: ast.AST, compute) -> tuple[frozenset[str], frozenset[str]]:
+    def _kept(self, node: ast.AST, compute) -> frozenset[str]:
         """`compute(node)`, kept by node for the next text of a document whose parser reuses
-        the node (a keystroke walks only the statements it changed)."""
-        key = (b"bindings", id(node))
+        the node (a keystroke looks only into the statements it changed)."""
+        key = (compute.__name__.encode(), id(node))
         kept = self._memo.get(key) if self._memo is not None else None
         if kept is not None and kept[0] is node:
             return kept[1]
@@ -103,44 +123,88 @@ class Bindings:
         return found
 
 
-def _inside(definition: ast.stmt) -> tuple[frozenset[str], frozenset[str]]:
-    """The names a definition (its methods, nested functions) declares `global`, and those it
-    changes in place."""
-    nodes = list(ast.walk(definition))
-    rebound = frozenset(name for node in nodes if isinstance(node, ast.Global)
-                        for name in node.names)
-    return rebound, _changed_in(nodes)
-
-
-def _expressions(statement: ast.stmt) -> list[ast.AST]:
-    """The nodes of a module-level statement, not those of the blocks it holds (counted as
-    statements of their own)."""
-    nodes: list[ast.AST] = []
-    stack = [child for field, child in ast.iter_fields(statement) if field not in _BLOCKS]
+def _declared_global(definition: ast.stmt) -> frozenset[str]:
+    """The names `global` declarations inside a definition (its methods, nested functions)
+    rebind: a declaration is a statement, so only statements are looked at."""
+    names: set[str] = set()
+    stack: list = [definition]
     while stack:
         current = stack.pop()
-        if isinstance(current, list):
-            stack.extend(current)
-        elif isinstance(current, ast.AST):
-            nodes.append(current)
-            stack.extend(ast.iter_child_nodes(current))
-    return nodes
+        if isinstance(current, ast.Global):
+            names.update(current.names)
+        for block in _BLOCKS:
+            inner = getattr(current, block, None)
+            if inner:
+                stack.extend(inner)
+    return frozenset(names)
 
 
-def _changed_in(nodes: Iterable[ast.AST]) -> frozenset[str]:
+def _changed_in_text(name: str, text: str) -> bool:
+    """Every occurrence of `name` but its own binding reads it (`NAME[key]`, `NAME.get(...)`,
+    `x in NAME`, `len(NAME)`), or the container may change. Past a thousand occurrences it is
+    taken as changed (the cost stays linear)."""
+    for count, match in enumerate(re.finditer(r"(?<![\w.])" + re.escape(name) + r"\b", text)):
+        if count > 1000:
+            return True
+        start, end = match.start(), match.end()
+        before = text[max(text.rfind("\n", 0, start) + 1, start - 200):start]
+        if _BEFORE_DEL.search(before):
+            return True
+        method = _METHOD.match(text, end)
+        if method is not None:
+            if method.group(1) not in READING_METHODS:
+                return True
+            continue
+        if _ITEM.match(text, end):
+            close = _closing_bracket(text, text.index("[", end))
+            if close is None or _STORED.match(text, close + 1):
+                return True
+            continue
+        if not before.strip() and _STORED.match(text, end):
+            continue  # its binding (`Bindings` counts how many)
+        if not _READ_AFTER.match(text, end) or _handed_on(before.rstrip()):
+            return True  # `fill(NAME)`, `alias = NAME`, `return NAME`, `[NAME]`
+    return False
+
+
+def _handed_on(before: str) -> bool:
+    """Whether what precedes the name passes it on: a call's argument (not of a reader such as
+    `len(`), a value assigned, returned, or put in a display."""
+    if before.endswith("("):
+        callee = re.search(r"([\w.]+)\s*\($", before)
+        name = callee.group(1) if callee else ""
+        return not (name in READERS or name.rsplit(".", 1)[-1] in READING_METHODS)
+    return before.endswith((",", "=", "return", "yield", "[", "{", ":")) \
+        and not before.endswith(("==", "!=", "<=", ">="))
+
+
+def _closing_bracket(text: str, start: int) -> int | None:
+    depth = 0
+    for index in range(start, min(len(text), start + 200)):
+        char = text[index]
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if depth == 0:
+                return index
+    return None
+
+
+def _changed_in_tree(node: ast.AST) -> frozenset[str]:
+    """The names a statement may change in place (without the text: every node is walked)."""
     changed: set[str] = set()
-    for node in nodes:
-        if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.ctx, _STORES) \
-                and isinstance(node.value, ast.Name):
-            changed.add(node.value.id)
-        elif isinstance(node, ast.Call):
-            func = node.func
-            method = func.attr if isinstance(func, ast.Attribute) else None
-            if method is not None and method not in READING_METHODS \
+    for child in ast.walk(node):
+        if isinstance(child, (ast.Subscript, ast.Attribute)) and isinstance(
+                child.ctx, (ast.Store, ast.Del)) and isinstance(child.value, ast.Name):
+            changed.add(child.value.id)
+        elif isinstance(child, ast.Call):
+            func = child.func
+            if isinstance(func, ast.Attribute) and func.attr not in READING_METHODS \
                     and isinstance(func.value, ast.Name):
                 changed.add(func.value.id)
-            name = func.id if isinstance(func, ast.Name) else None
-            if name not in READERS and method not in READING_METHODS:
-                changed.update(a.id for a in [*node.args, *(k.value for k in node.keywords)]
-                               if isinstance(a, ast.Name))
+            changed.update(a.id for a in [*child.args, *(k.value for k in child.keywords)]
+                           if isinstance(a, ast.Name))
+        elif isinstance(child, ast.Assign) and isinstance(child.value, ast.Name):
+            changed.add(child.value.id)
     return frozenset(changed)

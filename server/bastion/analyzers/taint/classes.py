@@ -6,6 +6,7 @@ pydantic model's fields, also those of its base models of this file).
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 import attrs
 
@@ -31,10 +32,12 @@ class ClassShape:
         return repr((self.own, [(name, ast.dump(annotation)) for name, annotation in self.fields]))
 
 
-def class_shapes(definitions: list[ast.stmt], env: Env,
-                  kinds: dict[str, str]) -> dict[ast.ClassDef, ClassShape]:
+def class_shapes(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
+                 bases_of: Callable[[str], tuple[str, ...]] | None = None
+                 ) -> dict[ast.ClassDef, ClassShape]:
     """Each class's shape, by its node, in the module's order: a base of this file is the
-    class of that name defined before it (as at run time)."""
+    class of that name defined before it (as at run time); `bases_of` gives the bases of a
+    class of another workspace module (`handlers.base.BaseHandler`, a Tornado handler)."""
     shapes: dict[ast.ClassDef, ClassShape] = {}
     seen: dict[str, ClassShape] = {}
     for node in definitions:
@@ -43,10 +46,13 @@ def class_shapes(definitions: list[ast.stmt], env: Env,
         own = tuple(resolve(base, env, kinds) for base in node.bases)
         bases = list(own)
         ancestors: list[str] = []
-        for base in node.bases:  # `class Page(BaseHandler)`, `BaseHandler` of this file
+        for base, name in zip(node.bases, own, strict=True):
             if isinstance(base, ast.Name) and base.id in seen and base.id != node.name:
+                # `class Page(BaseHandler)`, `BaseHandler` of this file
                 bases.extend(seen[base.id].bases)
                 ancestors.extend([base.id, *seen[base.id].ancestors])
+            elif bases_of is not None and name is not None:
+                bases.extend(bases_of(name))
         fields = tuple((item.target.id, item.annotation) for item in node.body
                        if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name))
         shape = ClassShape(own, tuple(bases), tuple(dict.fromkeys(ancestors)), fields)

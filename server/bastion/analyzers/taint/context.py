@@ -71,6 +71,9 @@ class ModuleContext:
     external: Callable[[str, bool], object] | None = None
     # class -> its ancestors defined in this module, nearest first (inherited methods)
     parents: dict[str, tuple[str, ...]] = attrs.Factory(dict)
+    # class -> its bases resolved, also those of its ancestors (what another module's classes
+    # derived from it inherit: workspace.py)
+    class_bases: dict[str, tuple[str | None, ...]] = attrs.Factory(dict)
     _by_name: dict[str, Function] = attrs.Factory(dict)
 
     def lineage(self, class_name: str) -> tuple[str, ...]:
@@ -91,9 +94,13 @@ class ModuleContext:
         return self._by_name.get(name)
 
 
-def module_context(tree: ast.Module, models: Models, memo: LRU | None = None) -> ModuleContext:
+def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
+                   bases_of: Callable[[str], tuple[str, ...]] | None = None,
+                   text: str | None = None) -> ModuleContext:
     """`memo`: keeps each function's classification (entry, parameters) by its node and the
-    module's digest, for the next text of a document whose block parser reuses the node."""
+    module's digest, for the next text of a document whose block parser reuses the node.
+    `bases_of`: the bases of a class of another workspace module, by qualified name. `text`:
+    the module's text, where a module-level container is looked for changes (bindings.py)."""
     env = Env({}, set())
     constants: dict[str, Value] = {}
     kinds: dict[str, str] = {}
@@ -120,11 +127,11 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None) ->
             definitions.append(node)
         elif isinstance(node, ast.Expr):
             expressions.append(node)
-    bindings = Bindings(tree.body, memo)
-    constants = {k: v for k, v in constants.items()
-                 if bindings.once(k) and not (k in containers and k in bindings.changed)}
+    bindings = Bindings(tree.body, memo, text)
+    constants = {k: v for k, v in constants.items() if bindings.once(k)
+                 and not (k in containers and bindings.changed(k, tree.body))}
     kinds = {k: v for k, v in kinds.items() if bindings.once(k)}
-    shapes = class_shapes(definitions, env, kinds)
+    shapes = class_shapes(definitions, env, kinds, bases_of)
     classes = {node.name: shape for node, shape in shapes.items()}  # a redefinition wins
     # Only a module that imports a body model's base can define a body model.
     roots = models.body_model_roots
@@ -139,15 +146,20 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None) ->
                                    sorted((k, [r.key() for r in v]) for k, v in registered.items())
                                    )).encode(), digest_size=16).digest()
     classified = _Classified(memo, digest + models.digest.encode()) if memo is not None else None
-    functions = _functions(definitions, env, kinds, models, bodies, shapes, classified, registered)
-    entries = [e for e in models.entries if not e.imported or env.imported(e.imported)]
+    # a class deriving from a framework's class through another module's base class is the
+    # framework's, though this module does not import it
+    inherited = {base.split(".")[0] for shape in shapes.values() for base in shape.bases if base}
+    entries = [e for e in models.entries if not e.imported or env.imported(e.imported)
+               or any(name.split(".")[0] in inherited for name in e.imported)]
+    functions = _functions(definitions, env, kinds, entries, bodies, shapes, classified, registered)
     for view in nested:
         function = _classify_kept(Function(view.node, view.name), env, view.kinds, entries, bodies,
                                   classified, registered=registered.get(view.name, ()))
         if function.entry is not None:  # a nested helper is not followed (its callers are not)
             functions.append(function)
     parents = {name: shape.ancestors for name, shape in classes.items()}
-    return ModuleContext(env, constants, kinds, functions, digest, parents=parents)
+    return ModuleContext(env, constants, kinds, functions, digest, parents=parents,
+                         class_bases={name: shape.bases for name, shape in classes.items()})
 
 
 def module_statements(body: list[ast.stmt]):
@@ -185,12 +197,11 @@ def fold_constant(node: ast.expr) -> object:
     return UNKNOWN
 
 
-def _functions(definitions: list[ast.stmt], env: Env, kinds: dict[str, str], models: Models,
-               classes: dict[str, ClassShape], shapes: dict[ast.ClassDef, ClassShape],
-               memo: _Classified | None,
+def _functions(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
+               entries: list[EntryModel], classes: dict[str, ClassShape],
+               shapes: dict[ast.ClassDef, ClassShape], memo: _Classified | None,
                registered: dict[str, tuple[Registration, ...]]) -> list[Function]:
     """`classes`: the body models' candidates (empty where there can be none)."""
-    entries = [e for e in models.entries if not e.imported or env.imported(e.imported)]
     found: list[Function] = []
     for node in definitions:
         if isinstance(node, FUNCTIONS):

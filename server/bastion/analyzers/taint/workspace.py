@@ -56,6 +56,9 @@ class External:
 
     lookup: Callable[[str, bool], Summary | None]
     digest: bytes
+    # the bases of a class of another workspace module, resolved there (`tornado.web.RequestHandler`
+    # for `handlers.base.BaseHandler`), with those of its own workspace bases
+    bases: Callable[[str], tuple[str, ...]] = lambda _name: ()
 
 
 @attrs.define
@@ -67,7 +70,8 @@ class _Module:
     table: dict[str, str]  # its own imports: prefix -> workspace file
     summaries: dict[str, Summary | None] = attrs.Factory(dict)
     summarised: bool = False
-    fingerprint: str = ""  # of the summaries, once published
+    fingerprint: str = ""  # of the summaries and classes, once published
+    classes: dict[str, tuple[str | None, ...]] | None = None  # class -> its bases, resolved
 
 
 class SummaryStore:
@@ -98,6 +102,10 @@ class SummaryStore:
             def lookup(name: str, tainted: bool) -> Summary | None:
                 target, function = _split(name, table)
                 return None if target is None else self.function(target, function, tainted)
+
+            def bases(name: str) -> tuple[str, ...]:
+                with self._lock:
+                    return self._bases(name, table, self._loaded)
         else:
             published = {t: self._published.get(t) for t in targets}
             digest = repr(sorted((t, m.fingerprint if m else "-", t in self._dirty)
@@ -110,7 +118,10 @@ class SummaryStore:
                 if found is None or not (tainted or _returns_source(found)):
                     return None
                 return _stale(found) if target in self._dirty else found
-        return External(lookup, hashlib.blake2b(digest, digest_size=16).digest())
+
+            def bases(name: str) -> tuple[str, ...]:
+                return self._bases(name, table, published.get)
+        return External(lookup, hashlib.blake2b(digest, digest_size=16).digest(), bases)
 
     def dependency_key(self, text: str, path: str | None) -> str | None:
         """Part of a file's result-cache key: the identity of every workspace module it may
@@ -152,17 +163,24 @@ class SummaryStore:
             table = import_table(tree, path, self.graph.resolver)
             if not table:
                 return
-            env = module_context(tree, self.models).env
+            env = module_context(tree, self.models, text=text).env
+            visited: set[str] = set()
             for node in ast.walk(tree):
                 if isinstance(node, ast.Call):
                     name = env.qualname(node.func)
                     target, function = _split(name, table) if name else (None, "")
                     if target is not None:
                         self.function(target, function)
-            for target in set(table.values()):
+                elif isinstance(node, ast.ClassDef):
+                    for base in node.bases:
+                        name = env.qualname(base)
+                        if name is not None:
+                            self._bases(name, table, self._loaded, visited=visited)
+            for target in set(table.values()) | visited:
                 module = self._modules.get(target)
                 if module is not None:
-                    module.fingerprint = _fingerprint(module.summaries)
+                    self._classes(module)
+                    module.fingerprint = _fingerprint(module.summaries, module.classes)
                     self._published[target] = attrs.evolve(module, summaries=dict(module.summaries))
                     self._dirty.discard(target)
 
@@ -192,6 +210,41 @@ class SummaryStore:
         if path in self._published:
             self._dirty.add(path)
 
+    def _loaded(self, path: str) -> _Module | None:
+        """The module at `path`, parsed, with its classes (under the lock)."""
+        module = self._module(path)
+        if module is not None:
+            self._classes(module)
+        return module
+
+    def _classes(self, module: _Module) -> dict[str, tuple[str | None, ...]]:
+        if module.classes is None:
+            module.classes = module_context(module.tree, self.models,
+                                            text="\n".join(module.lines)).class_bases
+        return module.classes
+
+    def _bases(self, name: str, table: dict[str, str], modules: Callable[[str], _Module | None],
+               seen: frozenset[tuple[str, str]] = frozenset(),
+               visited: set[str] | None = None) -> tuple[str, ...]:
+        """The bases of the workspace class `name` (as `table`'s module imports it), resolved
+        in its module, then theirs; () for a name that is no class of a workspace module, or
+        one whose module `modules` does not give (editor mode: not yet published)."""
+        target, cls = _split(name, table)
+        if target is None or (target, cls) in seen or len(seen) > 16:
+            return ()
+        module = modules(target)
+        if module is None or module.classes is None or cls not in module.classes:
+            return ()
+        if visited is not None:
+            visited.add(target)
+        found: list[str] = []
+        for base in module.classes[cls]:
+            if base is not None:
+                found.append(base)
+                found.extend(self._bases(base, module.table, modules, seen | {(target, cls)},
+                                         visited))
+        return tuple(dict.fromkeys(found))
+
     def _module(self, path: str) -> _Module | None:
         entry = self.graph.text(path)
         if entry is None:
@@ -217,8 +270,12 @@ class SummaryStore:
                 return None
             return self.function(target, function, tainted)
 
+        def bases(name: str) -> tuple[str, ...]:
+            return self._bases(name, module.table, self._loaded)
+
         top, instances = _exported(module.tree)
-        result = analyse_module(module.tree, self.models, external=lookup, only=top)
+        result = analyse_module(module.tree, self.models, external=lookup, only=top,
+                                external_bases=bases)
         for outcome in result.outcomes:
             if outcome.function in top:  # what another module calls
                 module.summaries[outcome.function] = _export(outcome.summary, module.path,
@@ -320,10 +377,12 @@ def _stale(summary: Summary) -> Summary:
                    summary.hands_on)
 
 
-def _fingerprint(summaries: dict[str, Summary | None]) -> str:
+def _fingerprint(summaries: dict[str, Summary | None],
+                 classes: dict[str, tuple[str | None, ...]] | None) -> str:
     parts = sorted((name, summary_fingerprint(s).hex() if s is not None else "-")
                    for name, s in summaries.items())
-    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    return hashlib.blake2b(repr((parts, sorted((classes or {}).items()))).encode(),
+                           digest_size=16).hexdigest()
 
 
 def attach(engine, roots: Iterable[str], compute: bool = True,
