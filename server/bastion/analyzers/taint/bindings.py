@@ -31,6 +31,7 @@ _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
 # After `NAME`: a method call, an item (its bracket is matched by hand), or anything else.
 _METHOD = re.compile(r"\s*\.\s*(\w+)\s*\(")
 _ITEM = re.compile(r"\s*\[")
+_ATTRIBUTE = re.compile(r"\s*\.\s*\w+")
 _STORED = re.compile(r"\s*(?:=(?!=)|[-+*/%&|^@]=|//=|\*\*=|>>=|<<=)")
 _READ_AFTER = re.compile(r"\s*(?:\.\s*\w+(?!\s*\()|[)\]}:]|==|!=|\bin\b|\bnot\b|\bif\b|\bfor\b|$)")
 _BEFORE_DEL = re.compile(r"\bdel\s*$")
@@ -156,8 +157,7 @@ def _changed_in_text(name: str, text: str) -> bool:
                 return True
             continue
         if _ITEM.match(text, end):
-            close = _closing_bracket(text, text.index("[", end))
-            if close is None or _STORED.match(text, close + 1):
+            if _item_changed(text, end):
                 return True
             continue
         if not before.strip() and _STORED.match(text, end):
@@ -176,6 +176,27 @@ def _handed_on(before: str) -> bool:
         return not (name in READERS or name.rsplit(".", 1)[-1] in READING_METHODS)
     return before.endswith((",", "=", "return", "yield", "[", "{", ":")) \
         and not before.endswith(("==", "!=", "<=", ">="))
+
+
+def _item_changed(text: str, end: int) -> bool:
+    """After `NAME`: `[key]`, then any more `[...]` or `.attr`, stored to or called with a
+    method that is not a reader (`NAME[k][j] = v`, `NAME[k].append(v)`)."""
+    position = end
+    for _ in range(20):
+        if _ITEM.match(text, position):
+            close = _closing_bracket(text, text.index("[", position))
+            if close is None:
+                return True
+            position = close + 1
+            continue
+        method = _METHOD.match(text, position)
+        if method is not None:
+            return method.group(1) not in READING_METHODS
+        attribute = _ATTRIBUTE.match(text, position)
+        if attribute is None:
+            return _STORED.match(text, position) is not None
+        position = attribute.end()
+    return True
 
 
 def _closing_bracket(text: str, start: int) -> int | None:
@@ -200,11 +221,14 @@ def _changed_in_tree(node: ast.AST) -> frozenset[str]:
             changed.add(child.value.id)
         elif isinstance(child, ast.Call):
             func = child.func
-            if isinstance(func, ast.Attribute) and func.attr not in READING_METHODS \
+            method = func.attr if isinstance(func, ast.Attribute) else None
+            if method is not None and method not in READING_METHODS \
                     and isinstance(func.value, ast.Name):
                 changed.add(func.value.id)
-            changed.update(a.id for a in [*child.args, *(k.value for k in child.keywords)]
-                           if isinstance(a, ast.Name))
+            reader = method in READING_METHODS or (isinstance(func, ast.Name) and func.id in READERS)
+            if not reader:
+                changed.update(a.id for a in [*child.args, *(k.value for k in child.keywords)]
+                               if isinstance(a, ast.Name))
         elif isinstance(child, ast.Assign) and isinstance(child.value, ast.Name):
             changed.add(child.value.id)
     return frozenset(changed)

@@ -1,0 +1,41 @@
+"""Module-level containers: the text search for changes (bindings.py) must find every change the
+syntax tree shows (it may find more: in doubt, a container is not a constant)."""
+
+from __future__ import annotations
+
+import ast
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bastion.analyzers.taint.bindings import _changed_in_text, _changed_in_tree
+
+# Uses of NAME in a function body: the changes first, then reads.
+CHANGES = ["NAME[k] = v", "NAME [ k ] += 1", "del NAME[k]", "NAME.append(v)", "NAME.update(v)",
+           "NAME.clear()", "fill(NAME)", "fill(x, NAME)", "fill(x, key=NAME)", "alias = NAME",
+           "holder = [NAME]", "holder = {'k': NAME}", "return NAME", "NAME.setdefault(k, [])",
+           "NAME[k][j] = v", "NAME.pop(k)", "yield NAME", "NAME[k].append(v)"]
+READS = ["x = NAME[k]", "x = NAME.get(k)", "if k in NAME:\n        pass", "x = len(NAME)",
+         "x = ', '.join(NAME)", "for item in NAME:\n        pass", "x = NAME[k] == v",
+         "print(NAME[k])", "x = sorted(NAME)", "x = NAME.keys()", "f(*NAME)"]
+
+
+def _module(body: list[str]) -> str:
+    lines = "\n    ".join(body) or "pass"
+    return f"NAME = {{'a': 'ls'}}\n\n\ndef f(k, v, x, fill, f):\n    {lines}\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(CHANGES + READS), max_size=5))
+def test_the_text_finds_every_change_the_tree_shows(body):
+    text = _module(body)
+    tree = ast.parse(text)
+    in_tree = any("NAME" in _changed_in_tree(node) for node in tree.body[1:])
+    if in_tree:
+        assert _changed_in_text("NAME", text), text
+
+
+def test_reads_leave_the_container_constant():
+    assert not _changed_in_text("NAME", _module(READS))
+    for change in CHANGES:
+        assert _changed_in_text("NAME", _module([change])), change
