@@ -20,14 +20,13 @@ from bastion.deps import osv
 from bastion.deps.index import AdvisoryIndex, Affected
 from bastion.deps.model import Dependency
 from bastion.deps.pyproject import poetry_to_pep440
+from bastion.deps.rules import RULES
 from bastion.deps.typosquat import lookalike
 from bastion.model import Finding, Level
 
 SOURCE = "bastion"
 CWE_VULNERABLE = 1395  # Dependency on Vulnerable Third-Party Component
 CWE_TYPOSQUAT = 829  # Inclusion of Functionality from Untrusted Control Sphere
-RULES = {"BST401": "vulnerable_dependency_version", "BST402": "dependency_range_admits_vulnerable",
-         "BST403": "dependency_typosquat"}
 _LISTED = 8
 _LOWER = re.compile(r"(>=|>)(\s*)([^\s,;()]+)")
 # Poetry's lower bounds: caret, tilde (not `~=`, PEP 440's), `>=`, `>`.

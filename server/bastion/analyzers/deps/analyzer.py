@@ -8,23 +8,27 @@ started, so that the result cache does not serve findings from a replaced index.
 State: the analyzer owns its `LineCache` (a requirements file's per-line results, so that an
 edit to a large file re-reads the changed lines), its `LockCache` (a TOML lock file's
 per-package results, likewise) and its pyproject `Memo` (each dependency's results), all
-emptied by `forget()`.
+emptied by `forget()`. They, and the matching code (which imports `packaging`), are loaded with
+the first manifest: most scans have none, and the imports were a tenth of a small project's
+start-up.
 """
 
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from bastion.analyzers.text_base import TextEdit, TextFix
 from bastion.analyzers.versions import deps_version
-from bastion.deps import analysis, fix, match, store
-from bastion.deps.index import InvalidIndex
-from bastion.deps.lines import LineCache
-from bastion.deps.lock_blocks import LockCache
 from bastion.deps.names import parser_for
-from bastion.deps.pyproject_memo import Memo
+from bastion.deps.rules import RULES
 from bastion.filekinds import FileKind
 from bastion.model import Finding, NotAnalysed
+
+if TYPE_CHECKING:
+    from bastion.deps.lines import LineCache
+    from bastion.deps.lock_blocks import LockCache
+    from bastion.deps.pyproject_memo import Memo
 
 
 class DepsAnalyzer:
@@ -33,27 +37,38 @@ class DepsAnalyzer:
     kinds = frozenset({FileKind.REQUIREMENTS, FileKind.PYPROJECT, FileKind.LOCK})
 
     def __init__(self) -> None:
-        self._lines = LineCache()
-        self._pieces = LockCache()
-        self._memo = Memo()
+        self._lines: LineCache | None = None  # the three built together, by the first analysis
+        self._pieces: LockCache | None = None
+        self._memo: Memo | None = None
 
     def rule_ids(self) -> dict[str, str]:
-        return dict(match.RULES)
+        return dict(RULES)
 
     def analyse_text(self, text: str, path: str, kind: FileKind) -> list[Finding | NotAnalysed]:
+        from bastion.deps import analysis
+
+        if self._lines is None or self._pieces is None or self._memo is None:
+            from bastion.deps.lines import LineCache
+            from bastion.deps.lock_blocks import LockCache
+            from bastion.deps.pyproject_memo import Memo
+
+            self._lines, self._pieces, self._memo = LineCache(), LockCache(), Memo()
         result = analysis.analyse(path, text, _root(path), kind=_kind(kind, path),
                                   lines=self._lines, pieces=self._pieces,
                                   memo=self._memo)
         return [*result.findings, *result.not_analysed]
 
     def forget(self) -> None:
-        self._lines.forget()
-        self._pieces.forget()
-        self._memo.forget()
+        for cache in (self._lines, self._pieces, self._memo):
+            if cache is not None:
+                cache.forget()
 
     def fixes(self, text: str, path: str, kind: FileKind, finding: Finding) -> list[TextFix]:
         if finding.rule_id not in ("BST401", "BST402"):
             return []
+        from bastion.deps import fix, store
+        from bastion.deps.index import InvalidIndex
+
         try:
             index = store.load()
         except InvalidIndex:
