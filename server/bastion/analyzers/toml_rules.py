@@ -13,7 +13,6 @@ import hashlib
 import importlib
 import logging
 import re
-import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -31,13 +30,9 @@ from bastion.analyzers.matchers import (
     compile_match,
     validate_match,
 )
-from bastion.analyzers.versions import TOML_RULES_EVALUATOR, catalog_version, toml_files
+from bastion.analyzers.rule_tables import folder_tables
+from bastion.analyzers.versions import TOML_RULES_EVALUATOR, catalog_version
 from bastion.model import Finding, Level
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 __all__ = ["OwnRule", "RuleError", "TomlRulesAnalyzer", "compile_rule", "validate_match"]
 
@@ -174,16 +169,16 @@ class TomlRulesAnalyzer:
                 return cls([], f"{TOML_RULES_EVALUATOR}+none")
         rules: list[OwnRule] = []
         seen: set[str] = set()
-        for path, data in toml_files(directory):
-            if data is None:
-                log.warning("skipping rule file %s: cannot be read", path)
+        for path, table, error in folder_tables(directory):
+            if table is None:
+                log.warning("skipping rule file %s: %s", path,
+                            "cannot be read" if isinstance(error, OSError) else error)
                 continue
+            if "taint" in table or "analyzer" in table:
+                continue  # reported by the taint analyzer, or the analyzer named
             try:
-                table = tomllib.loads(data.decode("utf-8"))
-                if "taint" in table or "analyzer" in table:
-                    continue  # reported by the taint analyzer, or the analyzer named
                 rule = compile_rule(table, path.name)
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RuleError) as exc:
+            except RuleError as exc:
                 log.warning("skipping rule file %s: %s", path, exc)
                 continue
             except Exception:  # noqa: BLE001 - a broken rule must not take the others down

@@ -162,17 +162,18 @@ class UnsafeCache(Exception):
     """A cache folder or file that others could read or write; the message says why."""
 
 
-# Owned by _warn_once: the caches this process has warned about. Scan workers forked after the
-# parent's warning inherit it.
+# Owned by _warn_once: the cache folders this process has warned about (one warning for a
+# folder, whose databases, the results' and the rule tables', fail for the same reason). Scan
+# workers forked after the parent's warning inherit it.
 _WARNED: set[str] = set()
 _WARNED_LOCK = threading.Lock()
 
 
 def _warn_once(path: Path, message: str) -> None:
     with _WARNED_LOCK:
-        if str(path) in _WARNED:
+        if str(path.parent) in _WARNED:
             return
-        _WARNED.add(str(path))
+        _WARNED.add(str(path.parent))
     log.warning("%s", message)
 
 

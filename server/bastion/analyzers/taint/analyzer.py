@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from bastion.analyzers.base import UnitSource, node_lines
+from bastion.analyzers.rule_tables import folder_tables
 from bastion.analyzers.taint.analysis import analyse_module
 from bastion.analyzers.taint.blocks import BlockParser, WholeParser
 from bastion.analyzers.taint.context import module_context
@@ -69,9 +70,12 @@ def load_taint_rules(directory: Path | None = None) -> list[TaintRule]:
         from bastion.catalog.paths import rules_dir
         directory = rules_dir() / "bastion"
     rules = []
-    for path in sorted(Path(directory).glob("BST*.toml")):
+    for path, table, error in folder_tables(Path(directory)):
+        if not path.name.startswith("BST"):
+            continue
         try:
-            table = tomllib.loads(path.read_text(encoding="utf-8"))
+            if table is None:
+                raise error or OSError("unreadable")
             taint = table.get("taint")
             if not isinstance(taint, dict):
                 continue

@@ -11,19 +11,14 @@ here. `load_models` never raises: a bad file is reported and left out.
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import attrs
 
 from bastion.analyzers.matchers import NameSet
+from bastion.analyzers.rule_tables import folder_tables
 from bastion.analyzers.taint.domain import SINK_CLASSES
-from bastion.analyzers.versions import models_digest, taint_models_dir, toml_files
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from bastion.analyzers.versions import models_digest, taint_models_dir
 
 # Modules nearly every file imports: their sources are recognised by the source's own name.
 _EVERYWHERE = frozenset({"os", "sys", "builtins", "io"})
@@ -211,14 +206,9 @@ class Models:
 def load_models(directory: Path | None = None) -> Models:
     directory = directory or taint_models_dir()
     models = Models()
-    files = toml_files(directory)
-    for path, data in files:
-        try:
-            if data is None:
-                raise OSError("unreadable")
-            table = tomllib.loads(data.decode("utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            models.problems.append(ModelProblem(path.name, "file", f"cannot be read: {exc}"))
+    for path, table, error in folder_tables(directory):
+        if table is None:
+            models.problems.append(ModelProblem(path.name, "file", f"cannot be read: {error}"))
             continue
         models.problems.extend(_add_file(models, table, path.name))
     models.digest = models_digest(directory)

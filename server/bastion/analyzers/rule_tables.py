@@ -1,0 +1,135 @@
+"""The rule and model files of a folder, parsed: once per process, and across processes in a
+database of their own beside the result cache's (engine/disk_cache.py: private to the user,
+JSON, never pickle; a few entries, the least used dropped).
+
+Parsing the TOML of rules/bastion and rules/taint was a fifth of a small project's start-up; the
+same tables as JSON load some twenty times faster. A stored entry is keyed by a digest of the
+files' names and bytes, this format, Bastion's version and the Python minor version (tomllib or
+tomli), so an edited rule file misses it; its content is used only if it has the shape tomllib
+gives (one table per file, only TOML's types), else the files are parsed again and the entry
+replaced. Folders where a file cannot be read or parsed are not stored: each caller reports its
+own problems as before.
+
+State: `_PARSED` (this module's, per process): digest -> the JSON text of a folder's tables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from bastion import __version__
+from bastion.analyzers.versions import toml_files
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+log = logging.getLogger(__name__)
+
+FORMAT = "1"
+KEY_PREFIX = "toml-tables:"
+MAX_ENTRIES = 8  # an entry per version of the rule files: a few folders, a few edits
+_MAX_DEPTH = 64  # deeper than any rule or model file; a deeper stored value is not trusted
+_PARSED: dict[str, str] = {}
+
+
+def folder_tables(directory: Path) -> list[tuple[Path, dict | None, Exception | None]]:
+    """Each `*.toml` of `directory`, sorted by name, with its table, or with the exception that
+    reading it (OSError) or parsing it (UnicodeDecodeError, TOMLDecodeError) raised."""
+    files = toml_files(directory)
+    key = _digest(files)
+    if key not in _PARSED:
+        stored = _load(key, [path.name for path, _ in files])
+        if stored is not None:
+            _PARSED[key] = stored
+        else:
+            parsed = [_parse(data) for _, data in files]
+            if any(error is not None for _, error in parsed):
+                return [(path, table, error) for (path, _), (table, error) in zip(files, parsed,
+                                                                                   strict=True)]
+            tables = {path.name: table for (path, _), (table, _) in zip(files, parsed, strict=True)}
+            try:
+                text = json.dumps({"tables": tables})
+            except (TypeError, ValueError):  # a date or time: not JSON, parsed every time
+                return [(path, table, None) for (path, _), (table, _) in zip(files, parsed,
+                                                                              strict=True)]
+            _PARSED[key] = text
+            _store(key, text)
+    tables = json.loads(_PARSED[key])["tables"]  # fresh objects: callers may keep or change them
+    return [(path, tables[path.name], None) for path, _ in files]
+
+
+def _parse(data: bytes | None) -> tuple[dict | None, Exception | None]:
+    if data is None:
+        return None, OSError("unreadable")
+    try:
+        return tomllib.loads(data.decode("utf-8")), None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return None, exc
+
+
+def _digest(files: list[tuple[Path, bytes | None]]) -> str:
+    digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0{sys.version_info[:2]}\0".encode())
+    for path, data in files:
+        name = path.name.encode()
+        digest.update(len(name).to_bytes(8, "big") + name)
+        digest.update(b"\0" if data is None else b"\1" + len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+def _cache():
+    if os.environ.get("BASTION_NO_CACHE"):
+        return None
+    from bastion.engine.disk_cache import DiskCache, default_path
+
+    return DiskCache(default_path().with_name(f"rule-tables-v{FORMAT}.sqlite3"), MAX_ENTRIES)
+
+
+def _load(key: str, names: list[str]) -> str | None:
+    """The stored JSON text of these files' tables, if there is one and it has their shape."""
+    cache = _cache()
+    if cache is None:
+        return None
+    try:
+        text = cache.get(KEY_PREFIX + key)
+    finally:
+        cache.close()
+    if text is None:
+        return None
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        value = None
+    if not (isinstance(value, dict) and set(value) == {"tables"} and isinstance(value["tables"], dict)
+            and sorted(value["tables"]) == sorted(names)
+            and all(isinstance(table, dict) and _is_toml(table, 0) for table in value["tables"].values())):
+        log.warning("stored rule tables %s are not valid: the rule files are parsed again", key[:12])
+        return None
+    return text
+
+
+def _is_toml(value: object, depth: int) -> bool:
+    """Only what tomllib returns for a document (it has no null); bool is an int."""
+    if depth > _MAX_DEPTH:
+        return False
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_toml(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_is_toml(v, depth + 1) for v in value)
+    return isinstance(value, (str, int, float))
+
+
+def _store(key: str, text: str) -> None:
+    cache = _cache()
+    if cache is not None:
+        try:
+            cache.put(KEY_PREFIX + key, text)
+            cache.prune()
+        finally:
+            cache.close()
