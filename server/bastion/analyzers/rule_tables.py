@@ -44,25 +44,23 @@ def folder_tables(directory: Path) -> list[tuple[Path, dict | None, Exception | 
     reading it (OSError) or parsing it (UnicodeDecodeError, TOMLDecodeError) raised."""
     files = toml_files(directory)
     key = _digest(files)
-    if key not in _PARSED:
-        stored = _load(key, [path.name for path, _ in files])
-        if stored is not None:
-            _PARSED[key] = stored
-        else:
-            parsed = [_parse(data) for _, data in files]
-            if any(error is not None for _, error in parsed):
-                return [(path, table, error) for (path, _), (table, error) in zip(files, parsed,
-                                                                                   strict=True)]
-            tables = {path.name: table for (path, _), (table, _) in zip(files, parsed, strict=True)}
-            try:
-                text = json.dumps({"tables": tables})
-            except (TypeError, ValueError):  # a date or time: not JSON, parsed every time
-                return [(path, table, None) for (path, _), (table, _) in zip(files, parsed,
-                                                                              strict=True)]
-            _PARSED[key] = text
-            _store(key, text)
-    tables = json.loads(_PARSED[key])["tables"]  # fresh objects: callers may keep or change them
-    return [(path, tables[path.name], None) for path, _ in files]
+    if key in _PARSED:
+        tables = json.loads(_PARSED[key])["tables"]  # fresh objects: callers may change them
+        return [(path, tables[path.name], None) for path, _ in files]
+    stored = _load(key, [path.name for path, _ in files])
+    if stored is not None:
+        _PARSED[key], tables = stored
+        return [(path, tables[path.name], None) for path, _ in files]
+    parsed = [_parse(data) for _, data in files]
+    found = [(path, table, error) for (path, _), (table, error) in zip(files, parsed, strict=True)]
+    if all(error is None for _, _, error in found):
+        try:
+            text = json.dumps({"tables": {path.name: table for path, table, _ in found}})
+        except (TypeError, ValueError):  # a date or time: not JSON, parsed every time
+            return found
+        _PARSED[key] = text
+        _store(key, text)
+    return found
 
 
 def _parse(data: bytes | None) -> tuple[dict | None, Exception | None]:
@@ -91,8 +89,9 @@ def _cache():
     return DiskCache(default_path().with_name(f"rule-tables-v{FORMAT}.sqlite3"), MAX_ENTRIES)
 
 
-def _load(key: str, names: list[str]) -> str | None:
-    """The stored JSON text of these files' tables, if there is one and it has their shape."""
+def _load(key: str, names: list[str]) -> tuple[str, dict] | None:
+    """The stored JSON text of these files' tables and its value, if there is one and it has
+    their shape."""
     cache = _cache()
     if cache is None:
         return None
@@ -111,7 +110,7 @@ def _load(key: str, names: list[str]) -> str | None:
             and all(isinstance(table, dict) and _is_toml(table, 0) for table in value["tables"].values())):
         log.warning("stored rule tables %s are not valid: the rule files are parsed again", key[:12])
         return None
-    return text
+    return text, value["tables"]
 
 
 def _is_toml(value: object, depth: int) -> bool:
