@@ -36,6 +36,7 @@ FORMAT = "1"
 KEY_PREFIX = "toml-tables:"
 MAX_ENTRIES = 8  # an entry per version of the rule files: a few folders, a few edits
 _MAX_DEPTH = 64  # deeper than any rule or model file; a deeper stored value is not trusted
+_SCALARS = (str, int, float, bool)
 _PARSED: dict[str, str] = {}
 
 
@@ -107,21 +108,29 @@ def _load(key: str, names: list[str]) -> tuple[str, dict] | None:
         value = None
     if not (isinstance(value, dict) and set(value) == {"tables"} and isinstance(value["tables"], dict)
             and sorted(value["tables"]) == sorted(names)
-            and all(isinstance(table, dict) and _is_toml(table, 0) for table in value["tables"].values())):
+            and all(isinstance(table, dict) and _is_toml(table) for table in value["tables"].values())):
         log.warning("stored rule tables %s are not valid: the rule files are parsed again", key[:12])
         return None
     return text, value["tables"]
 
 
-def _is_toml(value: object, depth: int) -> bool:
-    """Only what tomllib returns for a document (it has no null); bool is an int."""
-    if depth > _MAX_DEPTH:
-        return False
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and _is_toml(v, depth + 1) for k, v in value.items())
-    if isinstance(value, list):
-        return all(_is_toml(v, depth + 1) for v in value)
-    return isinstance(value, (str, int, float))
+def _is_toml(value: object) -> bool:
+    """Only what tomllib returns for a document (it has no null), nested at most _MAX_DEPTH."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        kind = type(item)
+        if kind is dict:
+            if depth >= _MAX_DEPTH or not all(type(key) is str for key in item):
+                return False
+            stack.extend((child, depth + 1) for child in item.values())
+        elif kind is list:
+            if depth >= _MAX_DEPTH:
+                return False
+            stack.extend((child, depth + 1) for child in item)
+        elif kind not in _SCALARS:
+            return False
+    return True
 
 
 def _store(key: str, text: str) -> None:
