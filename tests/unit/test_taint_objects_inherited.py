@@ -114,6 +114,11 @@ PAIRS = [
     # the base's `__init__` builds a command from the argument
     ("BST202", FLASK + "import shlex\nclass Job:\n    def __init__(self, host):\n        self.command = 'ping -c 1 ' + host\nclass Ping(Job):\n    def __init__(self, host):\n        super().__init__(host)\n    def run(self):\n        os.system(self.command)\n" + view("Ping(request.args['h']).run()\nreturn ''\n"),
                FLASK + "import shlex\nclass Job:\n    def __init__(self, host):\n        self.command = 'ping -c 1 ' + shlex.quote(host)\nclass Ping(Job):\n    def __init__(self, host):\n        super().__init__(host)\n    def run(self):\n        os.system(self.command)\n" + view("Ping(request.args['h']).run()\nreturn ''\n")),
+    # the base's `__init__` called by name with `self` (older code, mixins)
+    ("BST213", CLIENT.replace("super().__init__(base_url)", "Client.__init__(self, base_url)") + view("return StatusClient(request.args['url']).status().text\n"),
+               CLIENT.replace("super().__init__(base_url)", "Client.__init__(self, 'https://api.example.com/')") + view("return StatusClient(request.args['url']).status().text\n")),
+    ("BST213", CLIENT.replace("super().__init__(base_url)", "Client.__init__(self, base_url=base_url)") + view("return StatusClient(request.args['url']).status().text\n"),
+               CLIENT.replace("super().__init__(base_url)", "Client.__init__(self, base_url='https://api.example.com/')") + view("return StatusClient(request.args['url']).status().text\n")),
     # ---- a helper method of `__init__` ----
     ("BST201", STORE + view("return Store(request.args['name']).read()\n"),
                STORE + view("return Store('motd.txt').read()\n")),

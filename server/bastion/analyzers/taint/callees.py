@@ -73,6 +73,8 @@ class CalleeMemo:
                     found |= {f"{cls}.{m}" for m in facts.methods} & self.names
                 for cls in lineage[1:]:
                     found |= {f"{cls}.{m}" for m in facts.supers} & self.names
+                    if cls in facts.receivers:  # `Base.__init__(self, url)`
+                        found |= {f"{cls}.{m}" for m in facts.attributes} & self.names
                 init = self.module.inherited(function.class_name, "__init__")
                 # a helper `__init__` calls (`self.setup(url)`) is analysed before it, not after
                 if function.node.name != "__init__" and init is not None and function.node.name \

@@ -88,11 +88,17 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     if own:
         ev.handed_on.add(node)  # until a summary shows what the callee stores in `self`
     summary = _summary_for(ev, node, inputs, receiver)
+    called = node
+    if summary is None and own and _base_method(ev, node) is not None:
+        # `Base.__init__(self, url)`: the base's method, `self` passed by hand
+        summary = ev.summaries.get(_base_method(ev, node))
+        called = ast.copy_location(ast.Call(node.func, node.args[1:], node.keywords), node)
+        args = args[1:]
     if summary is not None:
-        returned = apply_summary(ev, node, summary, args, keywords, receiver)
+        returned = apply_summary(ev, called, summary, args, keywords, receiver)
         if own:
             # what the callee stored is known even when it may store more elsewhere
-            _store_fields(ev, node, summary, args, keywords)
+            _store_fields(ev, called, summary, args, keywords)
             if not summary.hands_on:
                 ev.handed_on.discard(node)
         elif summary.fields and isinstance(node.func, ast.Attribute) \
@@ -325,6 +331,17 @@ def _on_self(func: ast.expr) -> bool:
     owner = func.value
     return func.attr == "__init__" or (isinstance(owner, ast.Name) and owner.id == "self") \
         or _is_super(owner)
+
+
+def _base_method(ev: Evaluator, node: ast.Call) -> str | None:
+    """`Base.method(self, ...)` in a method of a subclass of this file's `Base`: that method
+    (or the one `Base` inherits), by name."""
+    func = node.func
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and node.args
+            and isinstance(node.args[0], ast.Name) and node.args[0].id == "self"
+            and func.value.id in ev.module.lineage(ev.class_name)[1:]):
+        return None
+    return ev.module.inherited(func.value.id, func.attr)
 
 
 def _is_super(node: ast.expr) -> bool:
