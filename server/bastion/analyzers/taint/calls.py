@@ -262,7 +262,8 @@ def _summary_for(ev: Evaluator, node: ast.Call, inputs: list[Value],
     if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
             and func.value.id in ("self", "cls") and ev.class_name is not None):
         return next((found for cls in ev.module.lineage(ev.class_name)
-                     if (found := ev.summaries.get(f"{cls}.{func.attr}")) is not None), None)
+                     if (found := ev.summaries.get(f"{cls}.{func.attr}")) is not None), None) \
+            or _inherited_from_workspace(ev, ev.class_name, func.attr, inputs)
     if isinstance(func, ast.Attribute) and _on_module_class(ev, func):
         # `Student.get(conn, sid)`: a staticmethod or classmethod of a class of this module
         return ev.summaries.get(ev.module.inherited(func.value.id, func.attr))
@@ -290,9 +291,23 @@ def _summary_for(ev: Evaluator, node: ast.Call, inputs: list[Value],
         found = external(name, tainted) if name is not None else None
         if found is None and isinstance(func, ast.Attribute) and receiver is not None \
                 and not receiver.taint and receiver.kind is not None and receiver.kind.endswith("()"):
-            found = external(f"{receiver.kind[:-2]}.{func.attr}", tainted)
+            found = external(f"{receiver.kind[:-2]}.{func.attr}", tainted) \
+                or _inherited_from_workspace(ev, receiver.kind[:-2], func.attr, inputs)
         return found
     return None
+
+
+def _inherited_from_workspace(ev: Evaluator, class_name: str, method: str,
+                              inputs: list[Value]) -> Summary | None:
+    """The method a class of this module inherits from a class of another workspace module
+    (`class Remote(Runner)`, `Runner` in runner.py), when no class of this file defines it."""
+    external = ev.module.external
+    if external is None or class_name not in ev.module.class_bases \
+            or ev.module.inherited(class_name, method) is not None:
+        return None
+    tainted = any(v.tainted for v in inputs)
+    return next((found for base in ev.module.class_bases[class_name] if base is not None
+                 and (found := external(f"{base}.{method}", tainted)) is not None), None)
 
 
 def _construct(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value],
@@ -305,7 +320,8 @@ def _construct(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value
     if isinstance(func, ast.Name) and func.id not in ev.env:
         # a subclass of this file without its own `__init__` is built by its base's
         found = ev.module.inherited(func.id, "__init__")
-        init = ev.summaries.get(found) if found is not None else None
+        init = ev.summaries.get(found) if found is not None \
+            else _inherited_from_workspace(ev, func.id, "__init__", args)
         kind = f"{func.id}()"
     if init is None and ev.module.external is not None and name is not None \
             and not (isinstance(func, ast.Name) and func.id in ev.env):

@@ -176,6 +176,8 @@ class SummaryStore:
                         name = env.qualname(base)
                         if name is not None:
                             self._bases(name, table, self._loaded, visited=visited)
+            for target in visited:  # the methods a class of the file inherits from there
+                self.function(target, "")
             for target in set(table.values()) | visited:
                 module = self._modules.get(target)
                 if module is not None:
