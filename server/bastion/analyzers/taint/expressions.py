@@ -13,7 +13,7 @@ import operator
 
 import attrs
 
-from bastion.analyzers.taint.calls import class_method, evaluate_call
+from bastion.analyzers.taint.calls import evaluate_call
 from bastion.analyzers.taint.context import ModuleContext, fold_constant
 from bastion.analyzers.taint.domain import (
     ANY,
@@ -33,6 +33,7 @@ from bastion.analyzers.taint.domain import (
 from bastion.analyzers.taint.escapes import changeable, escape_call, seen_through
 from bastion.analyzers.taint.sinks import check_call_sinks, is_module, quoted
 from bastion.analyzers.taint.specs import Models
+from bastion.analyzers.taint.summaries import class_method
 from bastion.analyzers.taint.verdicts import see_string
 
 _FOLD_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,

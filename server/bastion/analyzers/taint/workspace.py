@@ -31,7 +31,6 @@ from collections.abc import Callable, Iterable
 import attrs
 
 from bastion.analyzers.taint.analysis import analyse_module, summary_fingerprint
-from bastion.analyzers.taint.calls import inner_steps
 from bastion.analyzers.taint.context import module_context
 from bastion.analyzers.taint.domain import Origin, Step, Value
 from bastion.analyzers.taint.expressions import Hit, Summary
@@ -42,6 +41,7 @@ from bastion.analyzers.taint.modules import (
     import_table,
 )
 from bastion.analyzers.taint.specs import Models
+from bastion.analyzers.taint.summaries import inner_steps
 from bastion.model.text import byte_to_char_col, line_at, split_lines
 from bastion.parsing import parse_code
 
