@@ -27,9 +27,11 @@ from bastion.analyzers.taint.domain import (
     elements,
     join,
 )
+from bastion.analyzers.taint.environments import join_env, owned, same_env
 from bastion.analyzers.taint.escapes import escape_assignment
 from bastion.analyzers.taint.expressions import Evaluator, Hit, path_of, truth_of
 from bastion.analyzers.taint.guards import URL_PARSERS, refine
+from bastion.analyzers.taint.matching import captures, case_matches
 from bastion.analyzers.taint.sinks import headers_declare_not_html
 from bastion.analyzers.taint.templates import UNESCAPED_RENDERS
 
@@ -56,64 +58,6 @@ class FunctionResult:
     seen: dict = attrs.Factory(dict)  # verdicts by position (verdicts.py)
     # a call on `self` or `super()` whose effect on the fields no summary shows (calls.py)
     handed_on: bool = False
-
-
-def join_env(*envs: dict | None) -> dict | None:
-    live = [e for e in envs if e is not None]
-    if not live:
-        return None
-    out = live[0]
-    for other in live[1:]:
-        if other is out:
-            continue
-        merged = dict(out)
-        keys = list(other)
-        if _aligned(out, keys):
-            # Branches of one state keep its key order: walk both in step, new keys last.
-            for key, mine, value in zip(keys, out.values(), other.values(), strict=False):
-                if mine is not value:
-                    merged[key] = join(mine, value)
-            for key in keys[len(out):]:
-                merged[key] = other[key]
-        else:
-            for key, value in other.items():
-                mine = merged.get(key)
-                if mine is None:
-                    merged[key] = value
-                elif mine is not value:
-                    merged[key] = join(mine, value)
-        out = merged
-    return out
-
-
-def _aligned(env: dict, keys: list[str]) -> bool:
-    """Whether `env`'s keys and `keys` start alike, up to the shorter."""
-    if len(keys) >= len(env):
-        return list(env) == keys[:len(env)]
-    return list(env)[:len(keys)] == keys
-
-
-def _same(a: Value, b: Value) -> bool:
-    if a is b:
-        return True
-    if (a.taint != b.taint or a.clean != b.clean or a.kind != b.kind
-            or (a.const is UNKNOWN) != (b.const is UNKNOWN)):
-        return False
-    if (a.items is None) != (b.items is None):
-        return False
-    if a.items is not None:
-        return a.items.keys() == b.items.keys() and all(_same(v, b.items[k]) for k, v in a.items.items())
-    return True
-
-
-def _same_env(a: dict | None, b: dict | None) -> bool:
-    if a is b:
-        return True
-    if a is None or b is None or a.keys() != b.keys():
-        return False
-    if list(a) == list(b):  # the same order: compare the values that are not the same object
-        return all(_same(v, w) for v, w in zip(a.values(), b.values(), strict=True) if v is not w)
-    return all(_same(v, b[k]) for k, v in a.items())
 
 
 def count_statements(node: ast.AST) -> int:
@@ -286,7 +230,7 @@ class Interpreter(Evaluator):
             self.block(node.body if truth else node.orelse)
             return
         before = self.env
-        self.env = _own(refine(self, node.test, before, True), before)
+        self.env = owned(refine(self, node.test, before, True), before)
         self.block(node.body)
         after_body = self.env
         self.env = refine(self, node.test, before, False)
@@ -304,7 +248,7 @@ class Interpreter(Evaluator):
             round_breaks, continues = self.loops.pop()
             breaks.extend(round_breaks)
             widened = join_env(head, self.env, *continues)
-            if _same_env(widened, head):
+            if same_env(widened, head):
                 break
             head = widened
         return head, breaks
@@ -389,11 +333,11 @@ class Interpreter(Evaluator):
         outs = []
         exhaustive = False
         for case in node.cases:
-            matched = _case_matches(case.pattern, subject)
+            matched = case_matches(case.pattern, subject)
             if matched is False:
                 continue
             self.env = dict(before)
-            for name in _captures(case.pattern):
+            for name in captures(case.pattern):
                 self.env[name] = subject
             if case.guard is not None:
                 self.eval(case.guard)
@@ -460,31 +404,3 @@ class Interpreter(Evaluator):
         else:
             items[slot] = value
         self.env[holder] = old.evolve(items=items, const=UNKNOWN)
-
-
-def _own(env: dict | None, shared: dict | None) -> dict | None:
-    """`env`, copied when it is `shared` (a branch must not write into the state before it)."""
-    return dict(env) if env is not None and env is shared else env
-
-
-def _case_matches(pattern: ast.pattern, subject: Value) -> bool | None:
-    """True: matches whatever the subject; False: cannot match this constant subject."""
-    if isinstance(pattern, ast.MatchAs) and pattern.pattern is None:
-        return True
-    if isinstance(pattern, ast.MatchValue) and isinstance(pattern.value, ast.Constant):
-        if subject.const is UNKNOWN:
-            return None
-        return subject.const == pattern.value.value
-    if isinstance(pattern, ast.MatchSingleton):
-        return None if subject.const is UNKNOWN else subject.const is pattern.value
-    if isinstance(pattern, ast.MatchOr):
-        results = [_case_matches(p, subject) for p in pattern.patterns]
-        if any(r is True for r in results):
-            return True
-        return False if all(r is False for r in results) else None
-    return None
-
-
-def _captures(pattern: ast.pattern) -> list[str]:
-    return [n.name for n in ast.walk(pattern) if isinstance(n, (ast.MatchAs, ast.MatchStar)) and n.name] + [
-        n.rest for n in ast.walk(pattern) if isinstance(n, ast.MatchMapping) and n.rest]

@@ -1,0 +1,69 @@
+"""Abstract states: a function's environment (name or `self.field` path -> value) at a point,
+and the join of the states that meet after a branch, a loop or a `try`."""
+
+from __future__ import annotations
+
+from bastion.analyzers.taint.domain import UNKNOWN, Value, join
+
+
+def join_env(*envs: dict | None) -> dict | None:
+    live = [e for e in envs if e is not None]
+    if not live:
+        return None
+    out = live[0]
+    for other in live[1:]:
+        if other is out:
+            continue
+        merged = dict(out)
+        keys = list(other)
+        if _aligned(out, keys):
+            # Branches of one state keep its key order: walk both in step, new keys last.
+            for key, mine, value in zip(keys, out.values(), other.values(), strict=False):
+                if mine is not value:
+                    merged[key] = join(mine, value)
+            for key in keys[len(out):]:
+                merged[key] = other[key]
+        else:
+            for key, value in other.items():
+                mine = merged.get(key)
+                if mine is None:
+                    merged[key] = value
+                elif mine is not value:
+                    merged[key] = join(mine, value)
+        out = merged
+    return out
+
+
+def _aligned(env: dict, keys: list[str]) -> bool:
+    """Whether `env`'s keys and `keys` start alike, up to the shorter."""
+    if len(keys) >= len(env):
+        return list(env) == keys[:len(env)]
+    return list(env)[:len(keys)] == keys
+
+
+def _same(a: Value, b: Value) -> bool:
+    if a is b:
+        return True
+    if (a.taint != b.taint or a.clean != b.clean or a.kind != b.kind
+            or (a.const is UNKNOWN) != (b.const is UNKNOWN)):
+        return False
+    if (a.items is None) != (b.items is None):
+        return False
+    if a.items is not None:
+        return a.items.keys() == b.items.keys() and all(_same(v, b.items[k]) for k, v in a.items.items())
+    return True
+
+
+def same_env(a: dict | None, b: dict | None) -> bool:
+    if a is b:
+        return True
+    if a is None or b is None or a.keys() != b.keys():
+        return False
+    if list(a) == list(b):  # the same order: compare the values that are not the same object
+        return all(_same(v, w) for v, w in zip(a.values(), b.values(), strict=True) if v is not w)
+    return all(_same(v, b[k]) for k, v in a.items())
+
+
+def owned(env: dict | None, shared: dict | None) -> dict | None:
+    """`env`, copied when it is `shared` (a branch must not write into the state before it)."""
+    return dict(env) if env is not None and env is shared else env

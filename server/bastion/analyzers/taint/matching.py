@@ -1,0 +1,31 @@
+"""`match` statements: whether a case pattern can match a subject whose constant is known (the
+cases the interpreter can prune), and the names a pattern captures."""
+
+from __future__ import annotations
+
+import ast
+
+from bastion.analyzers.taint.domain import UNKNOWN, Value
+
+
+def case_matches(pattern: ast.pattern, subject: Value) -> bool | None:
+    """True: matches whatever the subject; False: cannot match this constant subject."""
+    if isinstance(pattern, ast.MatchAs) and pattern.pattern is None:
+        return True
+    if isinstance(pattern, ast.MatchValue) and isinstance(pattern.value, ast.Constant):
+        if subject.const is UNKNOWN:
+            return None
+        return subject.const == pattern.value.value
+    if isinstance(pattern, ast.MatchSingleton):
+        return None if subject.const is UNKNOWN else subject.const is pattern.value
+    if isinstance(pattern, ast.MatchOr):
+        results = [case_matches(p, subject) for p in pattern.patterns]
+        if any(r is True for r in results):
+            return True
+        return False if all(r is False for r in results) else None
+    return None
+
+
+def captures(pattern: ast.pattern) -> list[str]:
+    return [n.name for n in ast.walk(pattern) if isinstance(n, (ast.MatchAs, ast.MatchStar)) and n.name] + [
+        n.rest for n in ast.walk(pattern) if isinstance(n, ast.MatchMapping) and n.rest]
