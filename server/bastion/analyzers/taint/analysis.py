@@ -19,7 +19,7 @@ import attrs
 from bastion.analyzers.taint.callees import CalleeMemo
 from bastion.analyzers.taint.context import FUNCTIONS, Function, ModuleContext, module_context
 from bastion.analyzers.taint.domain import UNKNOWN, Origin, Value
-from bastion.analyzers.taint.expressions import Hit, Summary
+from bastion.analyzers.taint.results import Hit, Summary
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.statements import FunctionResult, Interpreter
 from bastion.engine.cache import LRU

@@ -29,7 +29,7 @@ from bastion.analyzers.taint.analysis import analyse_module
 from bastion.analyzers.taint.blocks import BlockParser, WholeParser
 from bastion.analyzers.taint.context import module_context
 from bastion.analyzers.taint.domain import SINK_CLASSES, Step
-from bastion.analyzers.taint.expressions import Hit
+from bastion.analyzers.taint.results import Hit
 from bastion.analyzers.taint.sinks import quoted
 from bastion.analyzers.taint.specs import Models, load_models
 from bastion.analyzers.taint.verdicts import may_hold_judged, retractions

@@ -9,9 +9,6 @@ paths such as `self.x` are keys too), the sink `hits` found so far and the enclo
 from __future__ import annotations
 
 import ast
-import operator
-
-import attrs
 
 from bastion.analyzers.taint.calls import evaluate_call
 from bastion.analyzers.taint.context import ModuleContext, fold_constant
@@ -31,56 +28,14 @@ from bastion.analyzers.taint.domain import (
     source,
 )
 from bastion.analyzers.taint.escapes import changeable, escape_call, seen_through
-from bastion.analyzers.taint.sinks import check_call_sinks, is_module, quoted
+from bastion.analyzers.taint.folding import COMPARISONS, fold_binary, hashable, truth_of
+from bastion.analyzers.taint.results import Hit, Summary
+from bastion.analyzers.taint.sinks import check_call_sinks, is_module
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.summaries import class_method
 from bastion.analyzers.taint.verdicts import see_string
 
-_FOLD_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-             ast.Mod: operator.mod, ast.FloorDiv: operator.floordiv, ast.Div: operator.truediv,
-             ast.BitOr: operator.or_, ast.BitAnd: operator.and_, ast.BitXor: operator.xor}
-_COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
-            ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b,
-            ast.NotIn: lambda a, b: a not in b, ast.Is: operator.is_, ast.IsNot: operator.is_not}
-_MAX_CONST = 10_000
 _EXPRESSIONS: dict[type, object] = {}  # expression type -> the Evaluator method for it
-
-
-@attrs.define
-class Hit:
-    """Untrusted data reaching a sink."""
-
-    sink_class: str
-    sink: str  # the sink as written: `open`, `cursor.execute`, `view return`
-    node: ast.AST
-    statement: ast.stmt | None
-    value: Value
-    via: tuple[Step, ...] = ()  # steps inside a callee, for a sink reached through a call
-
-    def sink_step(self) -> Step:
-        node = self.node
-        return Step(node.lineno - 1, node.col_offset, (node.end_lineno or node.lineno) - 1,
-                    node.end_col_offset or 0, f"reaches {quoted(self.sink)}")
-
-    def path(self) -> tuple[Step, ...]:
-        return self.value.steps + (self.via or (self.sink_step(),))
-
-
-@attrs.define
-class Summary:
-    """What a same-file function does with its parameters (origins of kind "param")."""
-
-    params: tuple[str, ...]
-    returns: Value
-    sinks: tuple[Hit, ...]  # hits whose value carries a parameter origin
-    fields: dict[str, Value] = attrs.Factory(dict)  # `self.x` at the end of `__init__`
-    # A method's `self` fields that `__init__` filled from its parameters: each is a parameter
-    # too (origins of kind "param" numbered after `params`), bound to the receiver's field.
-    field_params: tuple[str, ...] = ()
-    # A method's summary for an instance whose fields hold untrusted data (`field_params` set)
-    with_fields: Summary | None = None
-    # `__init__` hands its arguments to code that may store them where `fields` does not show
-    hands_on: bool = False
 
 
 class Evaluator:
@@ -200,7 +155,7 @@ class Evaluator:
         return Value(clean=EVERY_CLASS, kind=kind) if kind else CLEAN
 
     def e_Attribute(self, node: ast.Attribute) -> Value:
-        path = _path(node)
+        path = path_of(node)
         if path is not None and path in self.env:
             found = self.env[path]
             return seen_through(found) if path.split(".", 1)[0] in self.escaped else found
@@ -233,7 +188,7 @@ class Evaluator:
                 return constant(base.const[key.const])
             except Exception:  # noqa: BLE001 - a failing constant index is just unknown
                 return CLEAN
-        return base.item(key.const if key.const is not UNKNOWN and _hashable(key.const) else ANY)
+        return base.item(key.const if key.const is not UNKNOWN and hashable(key.const) else ANY)
 
     def e_JoinedStr(self, node: ast.JoinedStr) -> Value:
         parts = []
@@ -258,7 +213,7 @@ class Evaluator:
     def e_BinOp(self, node: ast.BinOp) -> Value:
         left, right = self.eval(node.left), self.eval(node.right)
         if left.const is not UNKNOWN and right.const is not UNKNOWN:
-            folded = _fold(type(node.op), left.const, right.const)
+            folded = fold_binary(type(node.op), left.const, right.const)
             if folded is not UNKNOWN:
                 return self._built(node, constant(folded)) if isinstance(folded, str) else constant(folded)
         if isinstance(node.op, ast.Add):
@@ -277,7 +232,7 @@ class Evaluator:
 
     def e_BoolOp(self, node: ast.BoolOp) -> Value:
         values = [self.eval(v) for v in node.values]
-        truths = [_truth(v) for v in values]
+        truths = [truth_of(v) for v in values]
         want = isinstance(node.op, ast.Or)
         for value, truth in zip(values, truths, strict=True):
             if truth is None:
@@ -294,7 +249,7 @@ class Evaluator:
     def e_UnaryOp(self, node: ast.UnaryOp) -> Value:
         value = self.eval(node.operand)
         if isinstance(node.op, ast.Not):
-            truth = _truth(value)
+            truth = truth_of(value)
             return constant(not truth) if truth is not None else SAFE
         if value.const is not UNKNOWN and isinstance(value.const, (int, float)):
             try:
@@ -307,7 +262,7 @@ class Evaluator:
         values = [self.eval(node.left), *(self.eval(c) for c in node.comparators)]
         if all(v.const is not UNKNOWN for v in values):
             try:
-                result = all(_COMPARE[type(op)](a.const, b.const) for op, a, b in
+                result = all(COMPARISONS[type(op)](a.const, b.const) for op, a, b in
                              zip(node.ops, values, values[1:], strict=False))
                 return constant(bool(result))
             except Exception:  # noqa: BLE001 - an incomparable constant pair is unknown
@@ -317,7 +272,7 @@ class Evaluator:
     def e_IfExp(self, node: ast.IfExp) -> Value:
         from bastion.analyzers.taint.guards import refine
 
-        truth = _truth(self.eval(node.test))
+        truth = truth_of(self.eval(node.test))
         if truth is not None:
             return self.eval(node.body if truth else node.orelse)
         saved = self.env
@@ -338,7 +293,7 @@ class Evaluator:
                     items[slot] = join(items[slot], inner) if slot in items else inner
                 continue
             k = self.eval(key)
-            slot = k.const if k.const is not UNKNOWN and _hashable(k.const) else ANY
+            slot = k.const if k.const is not UNKNOWN and hashable(k.const) else ANY
             items[slot] = join(items[slot], v) if slot in items else v
         return Value(clean=EVERY_CLASS, items=items, const=fold_constant(node),
                      known=all(v.known for v in items.values()))
@@ -425,7 +380,7 @@ class Evaluator:
         raise NotImplementedError
 
 
-def _path(node: ast.AST) -> str | None:
+def path_of(node: ast.AST) -> str | None:
     """`self.x`, `obj.a.b` for an attribute chain rooted at a name (depth <= 3)."""
     parts = []
     while isinstance(node, ast.Attribute) and len(parts) < 3:
@@ -434,43 +389,3 @@ def _path(node: ast.AST) -> str | None:
     if isinstance(node, ast.Name) and parts:
         return ".".join([node.id, *reversed(parts)])
     return None
-
-
-def _hashable(value: object) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return True
-
-
-def _truth(value: Value) -> bool | None:
-    if value.const is UNKNOWN:
-        return None
-    try:
-        return bool(value.const)
-    except Exception:  # noqa: BLE001
-        return None
-
-
-def _fold(op: type, left: object, right: object) -> object:
-    function = _FOLD_OPS.get(op)
-    if function is None:
-        return UNKNOWN
-    if op is ast.Mult and isinstance(left, (str, bytes, tuple)) + isinstance(right, (str, bytes, tuple)):
-        count = right if isinstance(right, int) else left
-        if not isinstance(count, int) or count * 64 > _MAX_CONST:
-            return UNKNOWN
-    try:
-        result = function(left, right)
-    except Exception:  # noqa: BLE001 - 1 // 0, "a" - 1: not a constant
-        return UNKNOWN
-    if isinstance(result, (str, bytes)) and len(result) > _MAX_CONST:
-        return UNKNOWN
-    if isinstance(result, int) and result.bit_length() > 256:
-        return UNKNOWN
-    return result
-
-
-path_of = _path
-truth_of = _truth

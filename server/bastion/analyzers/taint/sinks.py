@@ -65,7 +65,7 @@ def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list
             continue
         if sink.prefix_only and not value.prefix or _reported_inside(ev, node, sink.sink_class):
             continue
-        from bastion.analyzers.taint.expressions import Hit
+        from bastion.analyzers.taint.results import Hit
 
         ev.hits.append(Hit(sink.sink_class, sink_text(node), node, ev.statement, value))
     return any(sink.result_untainted for sink in candidates)

@@ -29,9 +29,11 @@ from bastion.analyzers.taint.domain import (
 )
 from bastion.analyzers.taint.environments import join_env, owned, same_env
 from bastion.analyzers.taint.escapes import escape_assignment
-from bastion.analyzers.taint.expressions import Evaluator, Hit, path_of, truth_of
+from bastion.analyzers.taint.expressions import Evaluator, path_of
+from bastion.analyzers.taint.folding import truth_of
 from bastion.analyzers.taint.guards import URL_PARSERS, refine
 from bastion.analyzers.taint.matching import captures, case_matches
+from bastion.analyzers.taint.results import Hit
 from bastion.analyzers.taint.sinks import headers_declare_not_html
 from bastion.analyzers.taint.templates import UNESCAPED_RENDERS
 

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.taint.domain import EVERY_CLASS, UNKNOWN, Value, join, ordered
 
 if TYPE_CHECKING:
-    from bastion.analyzers.taint.expressions import Evaluator, Summary
+    from bastion.analyzers.taint.expressions import Evaluator
+    from bastion.analyzers.taint.results import Summary
 
 
 def class_method(ev: Evaluator, func: ast.expr, receiver: Value | None) -> bool:
@@ -194,7 +195,7 @@ def apply_summary(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Va
                   keywords: dict[str | None, Value], receiver: Value | None = None) -> Value:
     """The callee's effect at this call: its parameters replaced by the arguments, the fields
     of `self` it reads (`field_params`) by the receiver's."""
-    from bastion.analyzers.taint.expressions import Hit
+    from bastion.analyzers.taint.results import Hit
 
     bound = _bind_arguments(summary.params, node, args, keywords)
     if summary.with_fields is not None:

@@ -33,13 +33,13 @@ import attrs
 from bastion.analyzers.taint.analysis import analyse_module, summary_fingerprint
 from bastion.analyzers.taint.context import module_context
 from bastion.analyzers.taint.domain import Origin, Step, Value
-from bastion.analyzers.taint.expressions import Hit, Summary
 from bastion.analyzers.taint.modules import (
     ModuleGraph,
     ModuleResolver,
     dependency_key,
     import_table,
 )
+from bastion.analyzers.taint.results import Hit, Summary
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.summaries import inner_steps
 from bastion.model.text import byte_to_char_col, line_at, split_lines

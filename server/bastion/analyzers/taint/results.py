@@ -1,0 +1,49 @@
+"""What interpreting a function produces that others read: a `Hit` (untrusted data reaching a
+sink, with its path) and a `Summary` (what a function does with its parameters, for its
+callers in this file and in other workspace modules)."""
+
+from __future__ import annotations
+
+import ast
+
+import attrs
+
+from bastion.analyzers.taint.domain import Step, Value
+from bastion.analyzers.taint.sinks import quoted
+
+
+@attrs.define
+class Hit:
+    """Untrusted data reaching a sink."""
+
+    sink_class: str
+    sink: str  # the sink as written: `open`, `cursor.execute`, `view return`
+    node: ast.AST
+    statement: ast.stmt | None
+    value: Value
+    via: tuple[Step, ...] = ()  # steps inside a callee, for a sink reached through a call
+
+    def sink_step(self) -> Step:
+        node = self.node
+        return Step(node.lineno - 1, node.col_offset, (node.end_lineno or node.lineno) - 1,
+                    node.end_col_offset or 0, f"reaches {quoted(self.sink)}")
+
+    def path(self) -> tuple[Step, ...]:
+        return self.value.steps + (self.via or (self.sink_step(),))
+
+
+@attrs.define
+class Summary:
+    """What a same-file function does with its parameters (origins of kind "param")."""
+
+    params: tuple[str, ...]
+    returns: Value
+    sinks: tuple[Hit, ...]  # hits whose value carries a parameter origin
+    fields: dict[str, Value] = attrs.Factory(dict)  # `self.x` at the end of `__init__`
+    # A method's `self` fields that `__init__` filled from its parameters: each is a parameter
+    # too (origins of kind "param" numbered after `params`), bound to the receiver's field.
+    field_params: tuple[str, ...] = ()
+    # A method's summary for an instance whose fields hold untrusted data (`field_params` set)
+    with_fields: Summary | None = None
+    # `__init__` hands its arguments to code that may store them where `fields` does not show
+    hands_on: bool = False
