@@ -242,6 +242,17 @@ PAIRS = [
     # ---- guards ----
     ("BST202", FLASK + "import os\n@app.route('/g')\ndef g():\n    n = request.args['n']\n    os.system('kill ' + n)\n    return ''\n",
                FLASK + "import os\n@app.route('/g')\ndef g():\n    n = request.args['n']\n    if not n.isdigit():\n        return 'no', 400\n    os.system('kill ' + n)\n    return ''\n"),
+    # a pattern proves safety only for the classes its characters cannot break
+    ("BST202", FLASK + "import os, re\n@app.route('/g')\ndef g():\n    h = request.args['h']\n    if not re.fullmatch(r'.+', h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n",
+               FLASK + "import os, re\n@app.route('/g')\ndef g():\n    h = request.args['h']\n    if not re.fullmatch(r'[a-z0-9.-]+', h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n"),
+    ("BST202", FLASK + "import os, re\n@app.route('/g')\ndef g():\n    h = request.args['h']\n    if not re.match(r'^[a-z0-9.]+$', h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n",
+               FLASK + "import os, re\n@app.route('/g')\ndef g():\n    h = request.args['h']\n    if not re.match(r'[a-z0-9.]+\\Z', h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n"),
+    ("BST202", FLASK + "import os, re\nHOST = re.compile(r'[^;|&]+')\n@app.route('/g')\ndef g():\n    h = request.args['h']\n    if not HOST.fullmatch(h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n",
+               FLASK + "import os, re\nHOST = re.compile(r'[a-z0-9.-]+', re.I)\n@app.route('/g')\ndef g():\n    h = request.args['h']\n    if not HOST.fullmatch(h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n"),
+    ("BST201", FLASK + "import re\n@app.route('/f')\ndef f():\n    n = request.args['n']\n    if not re.fullmatch(r'[^;]+', n):\n        return 'no', 400\n    return open('/srv/files/' + n).read()\n",
+               FLASK + "import re\n@app.route('/f')\ndef f():\n    n = request.args['n']\n    if not re.fullmatch(r'[\\w.-]+', n):\n        return 'no', 400\n    return open('/srv/files/' + n).read()\n"),
+    ("BST213", FLASK + "import re, requests\n@app.route('/p')\ndef p():\n    h = request.args['h']\n    if not re.fullmatch(r'[a-z0-9.]+', h):\n        return 'no', 400\n    return requests.get('http://' + h + '/status', timeout=3).text\n",
+               FLASK + "import re, requests\n@app.route('/p')\ndef p():\n    h = request.args['h']\n    if not re.fullmatch(r'(api|cdn)\\.example\\.com', h):\n        return 'no', 400\n    return requests.get('http://' + h + '/status', timeout=3).text\n"),
     ("BST202", FLASK + "import os, re\n@app.route('/g')\ndef g():\n    n = request.args['n']\n    if re.fullmatch('[a-z]+', n) is None:\n        os.system('echo ' + n)\n    return ''\n",
                FLASK + "import os, re\n@app.route('/g')\ndef g():\n    n = request.args['n']\n    if re.fullmatch('[a-z]+', n):\n        os.system('echo ' + n)\n    return ''\n"),
     ("BST202", FLASK + "import os\n@app.route('/g')\ndef g():\n    mode = request.args['m']\n    if mode == 'fast':\n        pass\n    os.system('run ' + mode)\n    return ''\n",

@@ -18,6 +18,7 @@ from bastion.analyzers.taint.bindings import Bindings
 from bastion.analyzers.taint.classes import ClassShape, class_shapes, model_fields
 from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
 from bastion.analyzers.taint.factories import Registration, nested_views, registrations, resolve
+from bastion.analyzers.taint.patterns import compiled_pattern
 from bastion.analyzers.taint.specs import EntryModel, Models
 from bastion.engine.cache import LRU
 
@@ -71,6 +72,8 @@ class ModuleContext:
     external: Callable[[str, bool], object] | None = None
     # class -> its ancestors defined in this module, nearest first (inherited methods)
     parents: dict[str, tuple[str, ...]] = attrs.Factory(dict)
+    # global name -> (pattern, flags) of a `re.compile` with constant arguments, bound once
+    patterns: dict[str, tuple[str | bytes, int]] = attrs.Factory(dict)
     # class -> its bases resolved, also those of its ancestors (what another module's classes
     # derived from it inherit: workspace.py)
     class_bases: dict[str, tuple[str | None, ...]] = attrs.Factory(dict)
@@ -104,6 +107,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     env = Env({}, set())
     constants: dict[str, Value] = {}
     kinds: dict[str, str] = {}
+    patterns: dict[str, tuple[str | bytes, int]] = {}
     containers: set[str] = set()
     definitions: list[ast.stmt] = []
     expressions: list[ast.stmt] = []
@@ -123,6 +127,10 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                         called = env.qualname(node.value.func)
                         if called is not None:
                             kinds[target.id] = called + "()"
+                        if called == "re.compile":
+                            compiled = compiled_pattern(node.value, env)
+                            if compiled is not None:
+                                patterns[target.id] = compiled
         elif isinstance(node, (*FUNCTIONS, ast.ClassDef)):
             definitions.append(node)
         elif isinstance(node, ast.Expr):
@@ -131,6 +139,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     constants = {k: v for k, v in constants.items() if bindings.once(k)
                  and not (k in containers and bindings.changed(k, tree.body))}
     kinds = {k: v for k, v in kinds.items() if bindings.once(k)}
+    patterns = {k: v for k, v in patterns.items() if k in kinds}
     shapes = class_shapes(definitions, env, kinds, bases_of)
     classes = {node.name: shape for node, shape in shapes.items()}  # a redefinition wins
     # Only a module that imports a body model's base can define a body model.
@@ -141,7 +150,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                                   if isinstance(d, FUNCTIONS)}, env, kinds))
     digest = hashlib.blake2b(repr((sorted(env.aliases.items()), sorted(env.imports),
                                    sorted((k, v.const) for k, v in constants.items()),
-                                   sorted(kinds.items()),
+                                   sorted(kinds.items()), sorted(patterns.items()),
                                    sorted((k, v.key()) for k, v in bodies.items() if v.fields),
                                    sorted((k, [r.key() for r in v]) for k, v in registered.items())
                                    )).encode(), digest_size=16).digest()
@@ -158,7 +167,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
         if function.entry is not None:  # a nested helper is not followed (its callers are not)
             functions.append(function)
     parents = {name: shape.ancestors for name, shape in classes.items()}
-    return ModuleContext(env, constants, kinds, functions, digest, parents=parents,
+    return ModuleContext(env, constants, kinds, functions, digest, parents=parents, patterns=patterns,
                          class_bases={name: shape.bases for name, shape in classes.items()})
 
 

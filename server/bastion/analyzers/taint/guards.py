@@ -2,8 +2,10 @@
 raise, abort) leaves the other branch's refined state as the fall-through, so early exits need
 nothing special. Named guard models (enabled from rules/taint/guards.toml): `dotdot` (`'..' in
 x`), `quote` (`"'" in x`), `allowlist` (`x in CONST`), `equality` (`x == "lit"`),
-`path_containment` (a normalized path's `startswith` / `is_relative_to`) and `url_allowlist`
-(`urlparse(x).netloc in ALLOWED`); guard calls and methods (`isdigit`, `re.fullmatch`) are data.
+`path_containment` (a normalized path's `startswith` / `is_relative_to`), `url_allowlist`
+(`urlparse(x).netloc in ALLOWED`) and `pattern` (`re.fullmatch(PATTERN, x)`: safe for the
+classes the pattern's characters cannot break, patterns.py); guard calls and methods
+(`isdigit`) are data.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import EVERY_CLASS, SAFE, UNKNOWN, Value, constant
 from bastion.analyzers.taint.expressions import path_of
+from bastion.analyzers.taint.patterns import cleaned_by
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -23,6 +26,7 @@ NORMALIZERS = ("path.realpath()", "path.abspath()", "path.normpath()", "posixpat
                "posixpath.normpath()", "posixpath.abspath()", ".resolve()")
 URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse"})
 _HOST_FIELDS = frozenset({"netloc", "hostname"})
+_REGEX_TESTS = {"re.fullmatch": "fullmatch", "re.match": "match", "re.search": "search"}
 
 
 def refine(ev: Evaluator, test: ast.expr, env: Env | None, truth: bool) -> Env | None:
@@ -130,6 +134,13 @@ def _parsed_url(ev: Evaluator, node: ast.expr) -> ast.expr | None:
 
 def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
     func = test.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+            and func.value.id in ev.module.patterns and func.value.id not in env \
+            and func.attr in _REGEX_TESTS.values() and test.args \
+            and "pattern" in ev.models.guard_models:
+        # `NAME_RE.fullmatch(name)`, `NAME_RE = re.compile(r"[a-z]+")` at module level
+        cleans = cleaned_by(*ev.module.patterns[func.value.id], func.attr)
+        return _set(env, test.args[0], cleans) if cleans else env
     if isinstance(func, ast.Attribute):
         for model in ev.models.guards.methods.get(func.attr, ()):
             return _set(env, func.value, model.cleans)
@@ -147,4 +158,24 @@ def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
         index = model.args[0] if model.args else 0
         if index < len(test.args):
             return _set(env, test.args[index], model.cleans)
+    if name in _REGEX_TESTS and "pattern" in ev.models.guard_models and len(test.args) >= 2:
+        return _pattern(ev, test, env, _REGEX_TESTS[name])
     return env
+
+
+def _pattern(ev: Evaluator, test: ast.Call, env: Env, how: str) -> Env:
+    """`re.fullmatch(r"[a-z0-9.]+", host)` holds: `host` has only what the pattern matches."""
+    saved = ev.env
+    ev.env = env
+    try:
+        pattern = ev.eval(test.args[0]).const
+        given = test.args[2] if len(test.args) > 2 else next(
+            (k.value for k in test.keywords if k.arg == "flags"), None)
+        flags = ev.eval(given).const if given is not None else 0
+    finally:
+        ev.env = saved
+    if not isinstance(pattern, (str, bytes)) or not isinstance(flags, int) \
+            or isinstance(flags, bool):
+        return env
+    cleans = cleaned_by(pattern, flags, how)
+    return _set(env, test.args[1], cleans) if cleans else env

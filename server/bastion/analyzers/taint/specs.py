@@ -28,7 +28,8 @@ PARAM_RULES = ("path", "all", "after_first")
 # Named Python models a sink or guard may reference (implemented in sinks.py / guards.py).
 SINK_MODELS = ("subprocess", "xml_parser", "yaml_load", "view_return", "log_format",
                "response_type", "handler_write")
-GUARD_MODELS = ("dotdot", "quote", "path_containment", "url_allowlist", "allowlist", "equality")
+GUARD_MODELS = ("dotdot", "quote", "path_containment", "url_allowlist", "allowlist", "equality",
+                "pattern")
 _KEYS = {
     "source": {"names", "kind", "label", "confidence", "reaches"},
     "entry": {"label", "decorators", "function_names", "class_bases", "methods", "params",
