@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from bastion.files import UnreadableSource, read_limited
+from bastion.files import OUT_OF_TREE, UnreadableSource, lies_within, read_limited
 from bastion.model import Finding, Level
 from bastion.path_patterns import PathPatterns
 
@@ -307,8 +307,12 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
-def load_pyproject(path: Path) -> FileLayer:
-    """Read `[tool.bastion]` and `[tool.bandit]`; raise ConfigError with file and line on problems."""
+def load_pyproject(path: Path, found: bool = True) -> FileLayer:
+    """Read `[tool.bastion]` and `[tool.bandit]`; raise ConfigError with file and line on problems.
+    `found`: the file was found beside or above the scanned files, not named with --config: a
+    link out of its folder is refused, as the scan refuses files linked out of the tree."""
+    if found and not lies_within(path, (str(Path(os.path.abspath(path)).parent),)):
+        raise ConfigError(f"not read: {OUT_OF_TREE}", str(path), None)
     try:
         # A FIFO or a device (`--config /dev/zero`) is refused, never waited on or read whole.
         raw_bytes, _ = read_limited(path)
@@ -379,5 +383,5 @@ def config_for_path(start: Path, explicit: Path | None = None) -> tuple[Config, 
     if path is None:
         root = start if start.is_dir() else start.parent
         return Config(root=str(root.resolve())), ()
-    layer = load_pyproject(path)
+    layer = load_pyproject(path, found=explicit is None)
     return build_config(layer.values, root=str(path.resolve().parent)), layer.warnings

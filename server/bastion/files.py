@@ -29,6 +29,11 @@ SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".tox", ".nox", ".v
 SKIP_FILES = frozenset({".bastion-baseline.json"})
 
 
+# Why a file found under a scanned folder is not read: its real path lies outside every
+# scanned folder, so a repository cannot make Bastion read ~/.ssh/config or /etc/passwd.
+OUT_OF_TREE = "symlink out of the tree"
+
+
 class UnreadableSource(Exception):
     """A file that cannot be analysed as Python text; the message says why."""
 
@@ -53,23 +58,25 @@ def decode_source(data: bytes) -> str:
     return newlines_as_python_reads(text.removeprefix(BOM))
 
 
-def read_limited(path: str | Path, cap: int | None = None,
-                 what: str = "") -> tuple[bytes, os.stat_result]:
+def read_limited(path: str | Path, cap: int | None = None, what: str = "",
+                 follow: bool = True) -> tuple[bytes, os.stat_result]:
     """The bytes of a regular file of at most `cap` bytes (MAX_BYTES by default) and the stat of
     what was read; UnreadableSource, whose message says why, for anything else.
 
     Never blocks and never reads more than cap + 1 bytes: a FIFO, a device, a socket or a
     folder is refused before a byte is read, and st_size is not trusted (it is 0 for /proc-like
-    files). `what` names the file in the "too large" message (e.g. "baseline").
+    files). `what` names the file in the "too large" message (e.g. "baseline"). `follow=False`:
+    a symbolic link is refused, also one swapped in after the caller resolved the path.
     """
     cap = MAX_BYTES if cap is None else cap
+    nofollow = 0 if follow else getattr(os, "O_NOFOLLOW", 0)
     try:
         # Refused before it is opened where possible: opening some devices has effects.
-        _check_regular(os.stat(path))
+        _check_regular(os.stat(path) if follow else os.lstat(path))
         # O_NONBLOCK: opening a FIFO that was swapped in after the stat must not wait for a
         # writer; the fstat of the open descriptor then refuses it.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0)
-                     | getattr(os, "O_BINARY", 0))
+                     | getattr(os, "O_BINARY", 0) | nofollow)
     except OSError as exc:
         raise UnreadableSource(f"cannot read ({exc.strerror})") from None
     try:
@@ -110,9 +117,27 @@ def _too_large(what: str, size: int, cap: int, more: bool = False) -> str:
     return f"{what + ' ' if what else ''}too large ({amount})"
 
 
-def read_source(path: str | Path) -> SourceFile:
-    data, stat = read_limited(path)
+def read_source(path: str | Path, within: tuple[str, ...] = ()) -> SourceFile:
+    """`within`: the scanned folders the file was found under; a file whose real path lies
+    outside all of them (a symbolic link, or one in a linked folder) is refused, OUT_OF_TREE."""
+    if within:
+        real = os.path.realpath(path)
+        if not lies_within(real, within):
+            raise UnreadableSource(OUT_OF_TREE)
+        data, stat = read_limited(real, follow=False)
+    else:
+        data, stat = read_limited(path)
     return SourceFile(str(path), decode_source(data), stat.st_mtime_ns, stat.st_size)
+
+
+def lies_within(path: str | Path, roots: tuple[str, ...]) -> bool:
+    """Whether the real path of `path` (links resolved) is in one of the folders `roots`."""
+    real = os.path.normcase(os.path.realpath(path))
+    for root in roots:
+        root = os.path.normcase(os.path.realpath(root))
+        if real == root or real.startswith(root.rstrip(os.sep) + os.sep):
+            return True
+    return False
 
 
 def iter_source_files(root: Path, config: Config) -> Iterator[Path]:

@@ -45,6 +45,9 @@ class ScanItem:
     path: str
     shown: str
     config: Config
+    # The scanned folders the file was found under: it is read only if its real path lies in
+    # one of them (files.read_source). Empty for a file named on the command line.
+    within: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -99,7 +102,7 @@ def set_roots(roots: tuple[str, ...]) -> None:
 
 def analyse_item(item: ScanItem, use_cache: bool = True, keep_text: bool = False) -> ScanOutcome:
     try:
-        source = read_source(item.path)
+        source = read_source(item.path, item.within)
     except UnreadableSource as exc:
         return ScanOutcome(item, None, 0, f"skipped: {exc}")
     raw = _engine().analyse_raw(source.text, item.path, use_disk=use_cache)
@@ -127,7 +130,7 @@ def _from_cache(items: list[ScanItem]) -> list[ScanOutcome | None]:
             texts: dict[int, tuple[str, str]] = {}  # item index -> (cache key, text)
             for index in range(start, min(start + CACHE_BATCH, len(items))):
                 try:
-                    text = read_source(items[index].path).text
+                    text = read_source(items[index].path, items[index].within).text
                 except UnreadableSource as exc:
                     outcomes[index] = ScanOutcome(items[index], None, 0, f"skipped: {exc}")
                     continue
@@ -169,10 +172,11 @@ def _start_worker(configs: tuple[Config, ...] = (), roots: tuple[str, ...] = ())
 _uncollected_lines = 0
 
 
-def _worker(args: tuple[str, int, bool]) -> tuple[Analysis | None, int, str | None]:
+def _worker(args: tuple[str, int, bool, tuple[str, ...]]
+            ) -> tuple[Analysis | None, int, str | None]:
     global _uncollected_lines
-    path, config, use_cache = args
-    outcome = analyse_item(ScanItem(path, path, _CONFIGS[config]), use_cache)
+    path, config, use_cache, within = args
+    outcome = analyse_item(ScanItem(path, path, _CONFIGS[config], within), use_cache)
     _uncollected_lines += outcome.lines
     if _uncollected_lines >= COLLECT_EVERY_LINES:
         gc.collect()
@@ -227,8 +231,8 @@ def _in_processes(items: list[ScanItem], jobs: int, use_cache: bool) -> list[Sca
     index = {id(config): i for i, config in enumerate(configs)}
     with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
                              initargs=(configs, _ROOTS)) as pool:
-        done = pool.map(_worker, [(items[i].path, index[id(items[i].config)], use_cache)
-                                  for i in order])
+        done = pool.map(_worker, [(items[i].path, index[id(items[i].config)], use_cache,
+                                   items[i].within) for i in order])
         for index, (analysis, lines, error) in zip(order, done, strict=True):
             outcomes[index] = ScanOutcome(items[index], analysis, lines, error)
     if use_cache:

@@ -149,9 +149,13 @@ def test_check_skips_a_fifo_given_as_a_path(tmp_path):
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
 def test_check_skips_a_device_named_x_py(tmp_path):
+    """Named on the command line, the link is followed and the device refused; found in a
+    folder, it links out of the tree and is not even opened."""
     (tmp_path / "x.py").symlink_to("/dev/zero")
-    proc = bastion("check", "--no-cache", ".", cwd=tmp_path, timeout=DEADLINE * 3)
+    proc = bastion("check", "--no-cache", "x.py", cwd=tmp_path, timeout=DEADLINE * 3)
     assert _skipped(proc, "x.py", "character device"), proc.stdout + proc.stderr
+    proc = bastion("check", "--no-cache", ".", cwd=tmp_path, timeout=DEADLINE * 3)
+    assert "x.py: error: skipped: symlink out of the tree" in proc.stdout, proc.stdout
 
 
 # ---- --config and pyproject.toml that are not regular files or are huge ------------------------
@@ -174,8 +178,8 @@ def test_check_refuses_a_config_or_a_pyproject_that_is_dev_zero(tmp_path):
     assert "bastion: error: /dev/zero: not a regular file (character device)" in proc.stderr
     (tmp_path / "pyproject.toml").symlink_to("/dev/zero")
     proc = bastion("check", "--no-cache", ".", cwd=tmp_path, timeout=DEADLINE * 3)
-    assert proc.returncode == 2
-    assert "pyproject.toml: not a regular file (character device)" in proc.stderr
+    assert proc.returncode == 2  # a link out of its folder: not even opened
+    assert "pyproject.toml: not read: symlink out of the tree" in proc.stderr
 
 
 def test_check_refuses_a_huge_pyproject_without_reading_it(tmp_path):

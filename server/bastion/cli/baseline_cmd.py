@@ -91,9 +91,10 @@ def _analyse(args: argparse.Namespace) -> CheckResults:
             raise _Failed(str(exc)) from None
         for warning in warnings:
             print(f"bastion: warning: {warning}", file=sys.stderr)
+        within = (str(root),) if root.is_dir() else ()  # as `bastion check` reads them
         for path in iter_source_files(root, config):
             shown = os.path.relpath(path) if not root.is_absolute() else str(path)
-            items.append(ScanItem(str(path), shown, config))
+            items.append(ScanItem(str(path), shown, config, within))
     for outcome in scan(items, jobs=args.jobs, use_cache=not args.no_cache):
         if outcome.analysis is None:
             results.errors.append((outcome.item.shown, outcome.error or "skipped"))

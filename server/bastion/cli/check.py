@@ -97,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"bastion: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     scanned: list[str] = []
+    walked: list[tuple[str, tuple[str, ...]]] = []  # (path, the folders it must lie in)
     if args.jobs is not None and args.jobs > default_jobs():
         print(f"bastion: note: --jobs {args.jobs}: using {default_jobs()} worker(s), one per "
               "available core (more would only compete for them)", file=sys.stderr)
@@ -135,14 +136,18 @@ def run(args: argparse.Namespace) -> int:
             print(f"bastion: warning: {warning}", file=sys.stderr)
         config = apply(config, given)
         absolute = root.is_absolute()
+        # A file named on the command line is read wherever it links to (the user chose it);
+        # one found in a named folder only if it really lies in that folder.
+        within = (str(root),) if root.is_dir() else ()
         for path in iter_source_files(root, config):
             scanned.append(str(path))
+            walked.append((str(path), within))
             shown = str(path) if absolute else os.path.relpath(path)
             if fixing is None:
-                items.append(ScanItem(str(path), shown, config))
+                items.append(ScanItem(str(path), shown, config, within))
                 continue
             try:
-                source = read_source(path)
+                source = read_source(path, within)
             except UnreadableSource as exc:
                 results.errors.append((shown, f"skipped: {exc}"))
                 continue
@@ -177,20 +182,21 @@ def run(args: argparse.Namespace) -> int:
         print(f"bastion: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     gate.notes(sys.stderr)
-    _advisory_index_age(scanned)
+    _advisory_index_age(walked)
     if results.not_analysed():
         # An incomplete scan is never a pass, not even with --fail-on never.
         return EXIT_NOT_ANALYSED
     return gate.exit_code(results)  # --fail-on severity and --fail-on-confidence
 
 
-def _advisory_index_age(scanned: list[str]) -> None:
+def _advisory_index_age(scanned: list[tuple[str, tuple[str, ...]]]) -> None:
     """One hint at the end, not one per finding, when manifests that declare dependencies were
     checked against an advisory index more than 30 days old."""
     from bastion.filekinds import FileKind, kind_of
 
     manifests = (FileKind.REQUIREMENTS, FileKind.PYPROJECT, FileKind.LOCK)
-    if not any(kind_of(path) in manifests and _declares_dependencies(path) for path in scanned):
+    if not any(kind_of(path) in manifests and _declares_dependencies(path, within)
+               for path, within in scanned):
         return
     from bastion.deps import store
     from bastion.deps.index import InvalidIndex
@@ -203,11 +209,11 @@ def _advisory_index_age(scanned: list[str]) -> None:
         print(f"bastion: hint: {hint}", file=sys.stderr)
 
 
-def _declares_dependencies(path: str) -> bool:
+def _declares_dependencies(path: str, within: tuple[str, ...]) -> bool:
     from bastion.deps.analysis import declares_dependencies
 
     try:
-        return declares_dependencies(path, read_source(path).text)
+        return declares_dependencies(path, read_source(path, within).text)
     except UnreadableSource:
         return False  # reported as skipped with the reason already
 

@@ -202,13 +202,13 @@ def _follow(parent: str, target: str, span: Span, root: str | None, reader: Read
             seen: set[str], found: list[Dependency], problems: list[Problem], depth: int) -> None:
     full = os.path.realpath(os.path.join(os.path.dirname(parent), target))
     top = os.path.realpath(root or os.path.dirname(parent))
-    if full in seen or len(seen) > _MAX_INCLUDES or depth > 16:
-        return  # a cycle, or an include already read through another line
-    seen.add(full)
-    if os.path.commonpath([top, full]) != top:
+    if os.path.commonpath([top, full]) != top:  # said on every line that names one
         problems.append(Problem(f"include {target!r} is outside the workspace: not read",
                                 span.start_line))
         return
+    if full in seen or len(seen) > _MAX_INCLUDES or depth > 16:
+        return  # a cycle, or an include already read through another line
+    seen.add(full)
     if manifest_kind(full) == "requirements":
         return
     try:

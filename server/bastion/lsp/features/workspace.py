@@ -34,7 +34,7 @@ from lsprotocol import types
 from bastion.config import Config
 from bastion.engine.engine import Analysis, apply_config
 from bastion.files import UnreadableSource, iter_source_files, read_source
-from bastion.lsp.convert import to_diagnostic
+from bastion.lsp.convert import skipped_diagnostic, to_diagnostic
 from bastion.lsp.documents import Document, uri_to_path
 from bastion.lsp.pygls_compat import forget_progress, progress_cancellation
 from bastion.scan import PARALLEL_MIN_FILES, ScanItem, analyse_item, default_jobs, set_roots
@@ -140,7 +140,9 @@ def _walk(roots: list[tuple[str, Config]]) -> list[str]:
 def _result(target: Target, stat, text: str, analysis: Analysis | None, generation: int,
             codec, error: str | None = None) -> FileResult:
     diagnostics: tuple[types.Diagnostic, ...] = ()
-    if analysis is not None:
+    if error is not None:  # skipped (a FIFO, a link out of the tree...) or failed: said, not clean
+        diagnostics = (skipped_diagnostic(error, 0),)
+    elif analysis is not None:
         doc = Document.from_text(target.uri, 0, text)
         diagnostics = tuple(to_diagnostic(f, doc, codec, target.config, None)
                             for f in analysis.findings)
@@ -199,7 +201,7 @@ class _Analysis:
 
     def _in_process(self, target: Target, stat) -> FileResult:
         try:
-            source = read_source(target.path)
+            source = read_source(target.path, self.folders)
         except UnreadableSource as exc:
             return _result(target, stat, "", None, self.generation, self.codec, f"skipped: {exc}")
         stat = (source.mtime_ns, source.size)
@@ -222,7 +224,7 @@ class _Analysis:
         """Analyse in worker processes; returns how many of `todo` were done (in order)."""
         jobs = max(1, default_jobs() - 1)  # leave a core to the editor's live analyses
         chunk = max(1, min(16, len(todo) // (jobs * 8)))
-        items = [ScanItem(t.path, t.path, t.config) for t, _ in todo]
+        items = [ScanItem(t.path, t.path, t.config, self.folders) for t, _ in todo]
         done = 0
         pool = None
         try:
@@ -303,7 +305,7 @@ class WorkspaceScan:
         for result in batch:
             key = _key(result.path)
             self.results[key] = result
-            summary.findings += len(result.diagnostics)
+            summary.findings += len(result.diagnostics) if result.error is None else 0
             if push and key not in open_keys and result.uri not in self._server.session.documents:
                 self._publish(result.uri, result.diagnostics)
         summary.files = done
