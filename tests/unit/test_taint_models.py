@@ -242,6 +242,9 @@ PAIRS = [
     # ---- guards ----
     ("BST202", FLASK + "import os\n@app.route('/g')\ndef g():\n    n = request.args['n']\n    os.system('kill ' + n)\n    return ''\n",
                FLASK + "import os\n@app.route('/g')\ndef g():\n    n = request.args['n']\n    if not n.isdigit():\n        return 'no', 400\n    os.system('kill ' + n)\n    return ''\n"),
+    # letters and digits still name a host (`localhost`)
+    ("BST213", FLASK + "import requests\n@app.route('/p')\ndef p():\n    h = request.args['h']\n    if not h.isalnum():\n        return 'no', 400\n    return requests.get('http://' + h + '/status', timeout=3).text\n",
+               FLASK + "import requests\n@app.route('/p')\ndef p():\n    h = request.args['h']\n    if not h.isalnum():\n        return 'no', 400\n    return requests.get('https://status.example.com/' + h, timeout=3).text\n"),
     # a pattern proves safety only for the classes its characters cannot break
     ("BST202", FLASK + "import os, re\n@app.route('/g')\ndef g():\n    h = request.args['h']\n    if not re.fullmatch(r'.+', h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n",
                FLASK + "import os, re\n@app.route('/g')\ndef g():\n    h = request.args['h']\n    if not re.fullmatch(r'[a-z0-9.-]+', h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n"),
