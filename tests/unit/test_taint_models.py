@@ -242,6 +242,13 @@ PAIRS = [
     # ---- guards ----
     ("BST202", FLASK + "import os\n@app.route('/g')\ndef g():\n    n = request.args['n']\n    os.system('kill ' + n)\n    return ''\n",
                FLASK + "import os\n@app.route('/g')\ndef g():\n    n = request.args['n']\n    if not n.isdigit():\n        return 'no', 400\n    os.system('kill ' + n)\n    return ''\n"),
+    # a name joined after a directory replaces it when absolute: `..` tested alone is not enough
+    ("BST201", FLASK + "import os\n@app.route('/f')\ndef f():\n    name = request.args['n']\n    if '..' in name:\n        return 'no', 400\n    return open(os.path.join('/srv/files', name)).read()\n",
+               FLASK + "import os\n@app.route('/f')\ndef f():\n    name = request.args['n']\n    if '..' in name or name.startswith('/'):\n        return 'no', 400\n    return open(os.path.join('/srv/files', name)).read()\n"),
+    ("BST201", FLASK + "import os\nfrom pathlib import Path\n@app.route('/f')\ndef f():\n    name = request.args['n']\n    if '..' in name:\n        return 'no', 400\n    return (Path('/srv/files') / name).read_text()\n",
+               FLASK + "import os\nfrom pathlib import Path\n@app.route('/f')\ndef f():\n    name = request.args['n']\n    if '..' in name or os.path.isabs(name):\n        return 'no', 400\n    return (Path('/srv/files') / name).read_text()\n"),
+    ("BST201", FLASK + "import os\n@app.route('/f')\ndef f():\n    name = request.args['n']\n    if '..' in name:\n        return 'no', 400\n    return open('/srv/files/' + name).read()\n" .replace("'/srv/files/' + name", "os.path.join('/srv', 'files', name)"),
+               FLASK + "import os\n@app.route('/f')\ndef f():\n    name = request.args['n']\n    if '..' in name:\n        return 'no', 400\n    return open('/srv/files/' + name).read()\n"),
     # letters and digits still name a host (`localhost`)
     ("BST213", FLASK + "import requests\n@app.route('/p')\ndef p():\n    h = request.args['h']\n    if not h.isalnum():\n        return 'no', 400\n    return requests.get('http://' + h + '/status', timeout=3).text\n",
                FLASK + "import requests\n@app.route('/p')\ndef p():\n    h = request.args['h']\n    if not h.isalnum():\n        return 'no', 400\n    return requests.get('https://status.example.com/' + h, timeout=3).text\n"),

@@ -18,6 +18,7 @@ from bastion.analyzers.taint.domain import (
     SAFE,
     UNKNOWN,
     Value,
+    as_component,
     concat,
     constant,
     elements,
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
 _FILE_OPENERS = frozenset({"open", "builtins.open", "io.open", "codecs.open"})
 _STRING_BUILDERS = frozenset({"format", "format_map"})
 _PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
+_PATH_JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join"})
 _XPATH_QUOTES = frozenset({"'", '"'})
 # Methods of str / bytes / containers whose result carries the receiver's (and arguments') data.
 STRING_METHODS = frozenset({
@@ -83,6 +85,13 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         joined = _joined(flowing)
         return joined.evolve(clean=joined.clean | model.cleans,
                              kind=APP_PATH if name in APP_PATH_BUILDERS else joined.kind)
+    if name in _PATH_JOINS or name in _PATH_TYPES or method == "joinpath" and receiver is not None \
+            and (receiver.kind or "").startswith("pathlib."):
+        # `os.path.join(BASE, name)`: a later part that may be absolute replaces the base
+        first = 0 if method == "joinpath" else 1
+        args = [*args[:first], *(as_component(a) for a in args[first:])]
+        inputs = [*args, *keywords.values(), *([receiver] if receiver is not None and not on_module
+                                                 else [])]
     if name in _FILE_OPENERS:
         # What a file holds is data of kind `file`, not modelled as a source (off by default).
         return Value(clean=EVERY_CLASS, kind="open()")

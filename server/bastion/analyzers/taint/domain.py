@@ -22,7 +22,11 @@ SINK_CLASSES = frozenset({
     "path", "shell", "html", "sql", "ldap", "code", "log", "trust", "deserialize", "redirect",
     "xxe", "xpath", "ssrf", "template",
 })
-EVERY_CLASS = SINK_CLASSES
+# Not a sink class: a value clean for "path" may still be absolute (`".." in name` tested):
+# joined after a base directory (`os.path.join(BASE, name)`) it would replace it. A value that
+# cannot be absolute (a `basename`, digits, a constant) is also clean for "component".
+COMPONENT = "component"
+EVERY_CLASS = SINK_CLASSES | {COMPONENT}
 SOURCE_KINDS = ("remote", "argv", "stdin", "env", "file", "param")
 UNKNOWN = object()  # `const` of a value whose constant is not known
 ANY = "*"  # the key standing for every slot of a container that has no constant key
@@ -258,3 +262,10 @@ def concat(parts: list[Value], step: Step | None = None) -> Value:
         return SAFE if known else CLEAN
     out = Value(taint, clean, UNKNOWN, None, None, prefix, steps, modelled, known)
     return out.with_step(step)
+
+
+def as_component(value: Value) -> Value:
+    """`value` joined after a directory: not safe for a path unless it cannot be absolute."""
+    if value.taint and "path" in value.clean and COMPONENT not in value.clean:
+        return value.evolve(clean=value.clean - {"path"})
+    return value

@@ -22,6 +22,7 @@ from bastion.analyzers.taint.domain import (
     Origin,
     Step,
     Value,
+    as_component,
     concat,
     constant,
     join,
@@ -225,6 +226,8 @@ class Evaluator:
             values = list(right.items.values()) if right.items else [right]
             return self._built(node, concat([left, *values]))
         kind = left.kind if isinstance(node.op, ast.Div) else None  # `Path(base) / name`
+        if kind is not None:
+            right = as_component(right)
         if not left.taint and not right.taint and not left.items and not right.items:
             known = left.known and right.known
             return Value(clean=EVERY_CLASS, kind=kind, known=known) if kind or known else CLEAN

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.domain import EVERY_CLASS, SAFE, UNKNOWN, Value, constant
+from bastion.analyzers.taint.domain import COMPONENT, EVERY_CLASS, SAFE, UNKNOWN, Value, constant
 from bastion.analyzers.taint.expressions import path_of
 from bastion.analyzers.taint.patterns import cleaned_by
 
@@ -26,6 +26,7 @@ NORMALIZERS = ("path.realpath()", "path.abspath()", "path.normpath()", "posixpat
                "posixpath.normpath()", "posixpath.abspath()", ".resolve()")
 URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse"})
 _HOST_FIELDS = frozenset({"netloc", "hostname"})
+_ABSOLUTE_TESTS = frozenset({"os.path.isabs", "posixpath.isabs"})
 _REGEX_TESTS = {"re.fullmatch": "fullmatch", "re.match": "match", "re.search": "search"}
 
 
@@ -43,8 +44,22 @@ def refine(ev: Evaluator, test: ast.expr, env: Env | None, truth: bool) -> Env |
         return env
     if isinstance(test, ast.Compare) and len(test.ops) == 1:
         return _compare(ev, test, env, truth)
-    if isinstance(test, ast.Call) and truth:
-        return _call(ev, test, env)
+    if isinstance(test, ast.Call):
+        return _call(ev, test, env) if truth else _not_absolute(ev, test, env)
+    return env
+
+
+def _not_absolute(ev: Evaluator, test: ast.Call, env: Env) -> Env:
+    """`name.startswith("/")` or `os.path.isabs(name)` is false: `name` is not absolute (with
+    `".." in name` false too, it stays under the directory it is joined to)."""
+    func = test.func
+    if isinstance(func, ast.Attribute) and func.attr == "startswith" and len(test.args) == 1:
+        prefixes = ev.eval(test.args[0]).const
+        prefixes = (prefixes,) if isinstance(prefixes, str) else prefixes
+        if isinstance(prefixes, tuple) and "/" in prefixes:
+            return _set(env, func.value, frozenset({COMPONENT}))
+    elif len(test.args) == 1 and ev.qualname(func) in _ABSOLUTE_TESTS:
+        return _set(env, test.args[0], frozenset({COMPONENT}))
     return env
 
 

@@ -18,6 +18,7 @@ import string
 import sys
 
 from bastion.analyzers.matchers import Env
+from bastion.analyzers.taint.domain import COMPONENT
 
 if sys.version_info >= (3, 11):
     from re import _constants as _sre
@@ -84,9 +85,10 @@ def cleaned_by(pattern: str | bytes, flags: int, how: str) -> frozenset[str]:
     except _Unknown:
         return frozenset()
     if seen.finite and not seen.open:
-        return frozenset(_DANGEROUS) | _ALWAYS | {"ssrf", "deserialize", "xxe"}
-    return _ALWAYS | frozenset(cls for cls, bad in _DANGEROUS.items()
-                               if not (seen.chars & bad) and not (seen.other and cls == "log"))
+        return frozenset(_DANGEROUS) | _ALWAYS | {"ssrf", "deserialize", "xxe", COMPONENT}
+    cleans = _ALWAYS | frozenset(cls for cls, bad in _DANGEROUS.items()
+                                 if not (seen.chars & bad) and not (seen.other and cls == "log"))
+    return cleans | {COMPONENT} if "path" in cleans else cleans  # no separator: not absolute
 
 
 _FLAGS = {"re.I": re.I, "re.IGNORECASE": re.I, "re.A": re.A, "re.ASCII": re.A, "re.X": re.X,

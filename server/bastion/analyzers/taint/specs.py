@@ -17,7 +17,7 @@ import attrs
 
 from bastion.analyzers.matchers import NameSet
 from bastion.analyzers.rule_tables import folder_tables
-from bastion.analyzers.taint.domain import SINK_CLASSES
+from bastion.analyzers.taint.domain import EVERY_CLASS, SINK_CLASSES
 from bastion.analyzers.versions import models_digest, taint_models_dir
 
 # Modules nearly every file imports: their sources are recognised by the source's own name.
@@ -311,12 +311,12 @@ class _Checker:
     def classes(self, key: str) -> frozenset[str]:
         names = self.strings(key, required=True)
         if names == ["*"]:
-            return SINK_CLASSES
+            return EVERY_CLASS
         for name in names:
-            if name not in SINK_CLASSES:
-                expected = ", ".join(sorted(SINK_CLASSES))
+            if name not in EVERY_CLASS:
+                expected = ", ".join(sorted(EVERY_CLASS))
                 self.error(key, f"unknown sink class {name!r} (expected {expected} or *)")
-        return frozenset(names) & SINK_CLASSES
+        return frozenset(names) & EVERY_CLASS
 
     def named(self) -> tuple[list[str], list[str]]:
         calls, methods = self.strings("calls"), self.strings("methods")
