@@ -51,6 +51,7 @@ _DANGEROUS = {
 # Validated data kept in the session is the point of the trust-boundary rule.
 _ALWAYS = frozenset({"trust"})
 _MAX_FINITE = 256
+_MAX_PATTERN = 4096  # a validation pattern is short; a longer one proves nothing (bounded cost)
 
 
 @functools.lru_cache(maxsize=512)
@@ -58,6 +59,8 @@ def cleaned_by(pattern: str | bytes, flags: int, how: str) -> frozenset[str]:
     """The sink classes a value is safe for once `pattern` matched it, `how` being the `re`
     function (`fullmatch`; `match` and `search` prove something only when the pattern is
     anchored at the end, and for `search` at the start too); empty when it proves nothing."""
+    if len(pattern) > _MAX_PATTERN:
+        return frozenset()
     try:
         parsed = _sre_parse.parse(pattern, flags)
     except (re.error, RecursionError, OverflowError, ValueError):
@@ -82,7 +85,7 @@ def cleaned_by(pattern: str | bytes, flags: int, how: str) -> frozenset[str]:
     seen = _Seen(flags)
     try:
         seen.walk(items)
-    except _Unknown:
+    except (_Unknown, RecursionError):
         return frozenset()
     if seen.finite and not seen.open:
         return frozenset(_DANGEROUS) | _ALWAYS | {"ssrf", "deserialize", "xxe", COMPONENT}
@@ -117,6 +120,11 @@ def _flags(node: ast.expr, env: Env) -> int | None:
     return int(_FLAGS[name]) if name in _FLAGS else None
 
 
+@functools.lru_cache(maxsize=256)
+def _ascii_range(low: int, high: int) -> frozenset[str]:
+    return frozenset(chr(c) for c in range(low, min(high, 127) + 1))
+
+
 class _Unknown(Exception):
     """A construct whose characters are not worked out: the pattern proves nothing."""
 
@@ -135,7 +143,7 @@ class _Seen:
     def walk(self, items) -> None:
         for op, argument in items:
             if op is _sre.LITERAL:
-                self._add({chr(argument)})
+                self._add(frozenset(chr(argument)))
             elif op is _sre.NOT_LITERAL:
                 self._any(_ASCII - {chr(argument)})
             elif op is _sre.ANY:
@@ -159,14 +167,13 @@ class _Seen:
             else:  # back-references, look-arounds, conditionals
                 raise _Unknown
 
-    def _add(self, chars: set[str]) -> None:
-        for char in chars:
-            if char in _ASCII:
-                self.chars.add(char)
-                if self.flags & re.IGNORECASE:
-                    self.chars.update({char.lower(), char.upper()})
-            else:
-                self.other = True
+    def _add(self, chars: set[str] | frozenset[str]) -> None:
+        ascii_chars = chars & _ASCII
+        self.chars |= ascii_chars
+        if len(ascii_chars) != len(chars):
+            self.other = True
+        if self.flags & re.IGNORECASE:
+            self.chars |= {char.swapcase() for char in ascii_chars}
 
     def _any(self, chars: frozenset[str]) -> None:
         self.open = True
@@ -182,7 +189,7 @@ class _Seen:
                 found.add(chr(argument))
             elif op is _sre.RANGE:
                 low, high = argument
-                found.update(chr(c) for c in range(low, min(high, 0x10FFFF) + 1) if c < 128)
+                found |= _ascii_range(low, high)
                 if high >= 128:
                     self.other = True
             elif op is _sre.CATEGORY and argument in _CATEGORIES:
