@@ -31,6 +31,7 @@ _UNIONS = frozenset({"typing.Optional", "typing.Union", "Optional", "Union"})
 _ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated", "Annotated"})
 _LITERAL = frozenset({"typing.Literal", "typing_extensions.Literal", "Literal"})
 _CONST_TYPES = (str, int, float, bool, bytes, type(None))
+MAX_CONTAINERS = 64  # module-level lists / dicts / sets checked for changes in place
 
 
 @attrs.define
@@ -136,8 +137,9 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
         elif isinstance(node, ast.Expr):
             expressions.append(node)
     bindings = Bindings(tree.body, memo, text)
-    constants = {k: v for k, v in constants.items() if bindings.once(k)
-                 and not (k in containers and bindings.changed(k, tree.body))}
+    # past MAX_CONTAINERS, each would cost a search of the text: none is taken as constant
+    constants = {k: v for k, v in constants.items() if bindings.once(k) and not (
+        k in containers and (len(containers) > MAX_CONTAINERS or bindings.changed(k, tree.body)))}
     kinds = {k: v for k, v in kinds.items() if bindings.once(k)}
     patterns = {k: v for k, v in patterns.items() if k in kinds}
     shapes = class_shapes(definitions, env, kinds, bases_of)
