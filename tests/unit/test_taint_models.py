@@ -436,3 +436,14 @@ class Store:
 def test_a_method_of_a_class_of_the_module_is_followed_on_its_instances(view):
     assert ids(STORE + view) == ["BST201"]
     assert ids(STORE + view.replace(".read(", ".read_plain(")) == []
+
+
+def test_an_absolute_path_test_is_refined_after_a_branch_that_returned():
+    """`if name.startswith(SEP): return`: the false branch is refined after the true one ended
+    (the interpreter's own state gone); reading `SEP` then raised AttributeError and the file
+    was not analysed."""
+    source = FLASK + ("import os\nSEP = '/'\n@app.route('/f')\ndef f():\n    name = request.args['n']\n"
+                      "    if '..' in name or name.startswith(SEP):\n        return 'no', 400\n"
+                      "    return open(os.path.join('/srv', name)).read()\n")
+    assert ids(source) == []
+    assert "BST201" in ids(source.replace(" or name.startswith(SEP)", ""))

@@ -53,14 +53,20 @@ def _not_absolute(ev: Evaluator, test: ast.Call, env: Env) -> Env:
     """`name.startswith("/")` or `os.path.isabs(name)` is false: `name` is not absolute (with
     `".." in name` false too, it stays under the directory it is joined to)."""
     func = test.func
-    if isinstance(func, ast.Attribute) and func.attr == "startswith" and len(test.args) == 1:
-        prefixes = ev.eval(test.args[0]).const
-        prefixes = (prefixes,) if isinstance(prefixes, str) else prefixes
-        if isinstance(prefixes, tuple) and "/" in prefixes:
-            return _set(env, func.value, frozenset({COMPONENT}))
-    elif len(test.args) == 1 and ev.qualname(func) in _ABSOLUTE_TESTS:
-        return _set(env, test.args[0], frozenset({COMPONENT}))
-    return env
+    if len(test.args) != 1:
+        return env
+    saved = ev.env
+    ev.env = env
+    try:
+        absolute = ev.qualname(func) in _ABSOLUTE_TESTS
+        prefixes = ev.eval(test.args[0]).const if isinstance(func, ast.Attribute) \
+            and func.attr == "startswith" else None
+    finally:
+        ev.env = saved
+    prefixes = (prefixes,) if isinstance(prefixes, str) else prefixes
+    if isinstance(prefixes, tuple) and "/" in prefixes:
+        return _set(env, func.value, frozenset({COMPONENT}))
+    return _set(env, test.args[0], frozenset({COMPONENT})) if absolute else env
 
 
 def _set(env: Env, node: ast.expr, cleans: frozenset[str] | None = None,
