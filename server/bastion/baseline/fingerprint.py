@@ -27,7 +27,7 @@ import io
 import re
 import tokenize
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import attrs
 
@@ -44,12 +44,20 @@ _HEADER = re.compile(r"^\s*(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)")
 _STRING_TOKEN = re.compile(r"^[rRbBuUfF]{0,2}['\"]")
 
 
-@attrs.frozen
+@attrs.define
 class _Statement:
     start: tuple[int, int]  # (0-based line, column) of the first token
     end: tuple[int, int]  # end of the last token
-    tokens: tuple[str, ...]  # normalised
+    raw: list[tokenize.TokenInfo]
     scope: str
+    _normal: tuple[str, ...] | None = None
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        """Normalised when first asked: only the statements that hold a finding are."""
+        if self._normal is None:
+            self._normal = _normalise(self.raw)
+        return self._normal
 
 
 def _literal(token: tokenize.TokenInfo):
@@ -84,20 +92,18 @@ def _normalise(tokens: Sequence[tokenize.TokenInfo]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _tokens(text: str) -> tuple[list[tokenize.TokenInfo], bool]:
-    """The tokens of `text` up to the first tokenizer error, and whether it reached the end."""
-    found: list[tokenize.TokenInfo] = []
+def _tokens(text: str) -> Iterator[tokenize.TokenInfo]:
+    """The tokens of `text` up to the first tokenizer error."""
     try:
-        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
-            found.append(tok)
+        yield from tokenize.generate_tokens(io.StringIO(text).readline)
     except (tokenize.TokenError, SyntaxError, ValueError):
-        return found, False
-    return found, True
+        return
 
 
-def _statements(text: str) -> list[_Statement]:
-    """Complete logical statements of `text` with their enclosing def/class names."""
-    tokens, _complete = _tokens(text)
+def _statements(text: str, last_line: int | None = None) -> list[_Statement]:
+    """Complete logical statements of `text` with their enclosing def/class names; those that
+    start after the 0-based `last_line` may be left out (the tokenizer, pure Python before 3.12,
+    is most of the cost: no finding below that line needs its tokens)."""
     statements: list[_Statement] = []
     stack: list[str | None] = []  # one entry per INDENT: the def/class it opens, or None
     pending: str | None = None  # the def/class whose header just ended with ":"
@@ -119,10 +125,12 @@ def _statements(text: str) -> list[_Statement]:
         pending = header
         statements.append(_Statement((current[0].start[0] - 1, current[0].start[1]),
                                      (current[-1].end[0] - 1, current[-1].end[1]),
-                                     _normalise(current), scope))
+                                     current, scope))
         current = []
 
-    for tok in tokens:
+    for tok in _tokens(text):
+        if last_line is not None and not current and tok.start[0] - 1 > last_line:
+            break
         if tok.type == tokenize.INDENT:
             stack.append(pending)
             pending = None
@@ -181,8 +189,7 @@ def _fallback_tokens(lines: Sequence[str], finding: Finding) -> tuple[str, ...]:
     indent = min((len(x) - len(x.lstrip()) for x in fragment.split("\n") if x.strip()), default=0)
     dedented = "\n".join(x[indent:] if x[:indent].isspace() else x.lstrip()
                          for x in fragment.split("\n"))
-    tokens, _ = _tokens(dedented + "\n")
-    normal = _normalise([t for t in tokens if t.type not in _SKIP])
+    normal = _normalise([t for t in _tokens(dedented + "\n") if t.type not in _SKIP])
     return normal or tuple(fragment.split())  # a finding on a comment line: its words
 
 
@@ -241,7 +248,8 @@ def _fingerprints(findings: Iterable[Finding], text: str | Sequence[str],
         source, lines = text, text.split("\n")
     else:
         lines, source = list(text), "\n".join(text)
-    statements = _statements(source.replace("\r\n", "\n"))
+    statements = _statements(source.replace("\r\n", "\n"),
+                             max(finding.span.start_line for finding in ordered))
     starts = [s.start for s in statements]
     seen: Counter[tuple[str, str, tuple[str, ...]]] = Counter()
     out: dict[Finding, str] = {}
