@@ -19,6 +19,7 @@ import attrs
 
 from bastion.files import OUT_OF_TREE, UnreadableSource, lies_within, read_limited
 from bastion.model import Finding, Level
+from bastion.model.text import text_lines
 from bastion.path_patterns import PathPatterns
 
 if sys.version_info >= (3, 11):
@@ -366,7 +367,7 @@ def _key_line(text: str, key: str, section: str | None = None) -> int | None:
     """Line (1-based) of `key = ...` in `[tool.<section>]`, or of the section header."""
     in_section = section is None
     header = re.compile(rf"^\s*\[\s*tool\.{re.escape(section or '')}\s*\]")
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text_lines(text), 1):
         if section and line.lstrip().startswith("["):
             in_section = bool(header.match(line)) or line.strip().startswith(f"[tool.{section}.")
             if in_section and key == section:

@@ -18,6 +18,7 @@ from bastion.deps import analysis, match
 from bastion.deps.index import AdvisoryIndex
 from bastion.deps.model import Dependency
 from bastion.model import Span
+from bastion.model.text import text_lines
 
 
 @attrs.frozen
@@ -59,7 +60,7 @@ def _range(text: str, dependency: Dependency, index: AdvisoryIndex) -> Bump | No
     span = dependency.span
     if span.start_line != span.end_line:
         return None
-    line = text.splitlines()[span.start_line]
+    line = text_lines(text)[span.start_line]
     raised = match.raised_bound(dependency, index, line, span.start_col, span.end_col)
     if raised is None:
         return None

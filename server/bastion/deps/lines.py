@@ -33,6 +33,7 @@ from bastion.deps.model import Problem
 from bastion.deps.requirements_txt import Reader
 from bastion.engine.cache import LRU
 from bastion.model import Finding, Span
+from bastion.model.text import text_lines
 
 # Logical lines kept: a 5 MB requirements file has about 260k (1 MB: 34k distinct, 8 MB held).
 LINES = 1 << 19
@@ -93,7 +94,7 @@ class LineCache:
         if index is not self._index:
             self.forget()
             self._index = index
-        lines = text.splitlines()
+        lines = text_lines(text)
         last = self._last.get(path)
         if last is None:
             placed = self._scan(lines, index, 0, len(lines))[0]
@@ -122,16 +123,16 @@ class LineCache:
         # (around the edit): splitting the whole text again costs as much as the file's lookup.
         middle_end = len(text) - tail
         if head <= len(text) - head:
-            first = len(text[:head].splitlines()) - 1
+            first = len(text_lines(text[:head])) - 1
         else:
-            first = len(lines) - len(text[head:].splitlines()) - 1
+            first = len(lines) - len(text_lines(text[head:])) - 1
         first = max(first, 0)
         while first and lines[first - 1].endswith("\\"):  # may continue into the changed line
             first -= 1
         if tail <= middle_end:
-            same_after = len(lines) - max(len(text[middle_end:].splitlines()) - 1, 0)
+            same_after = len(lines) - max(len(text_lines(text[middle_end:])) - 1, 0)
         else:
-            same_after = min(len(text[:middle_end].splitlines()) + 1, len(lines))
+            same_after = min(len(text_lines(text[:middle_end])) + 1, len(lines))
         middle, resume = self._scan(lines, index, first, same_after)
         moved = len(lines) - last.line_count
         old = last.placed

@@ -29,6 +29,7 @@ from bastion.deps.model import Problem
 from bastion.deps.toml_text import TOMLDecodeError, loads
 from bastion.engine.cache import LRU
 from bastion.model import Finding
+from bastion.model.text import text_lines
 
 _PATHS = 4  # lock files whose pieces are kept
 _CUT = {block: re.compile(r"^[ \t]*\[\[[ \t]*" + block + r"[ \t]*\]\]", re.MULTILINE)
@@ -97,7 +98,7 @@ def _read(kind: str, block: str, part: str, index: AdvisoryIndex | None) -> _Pie
     if not isinstance(entries, list) or len(entries) != len(spans):
         return None
     dependencies, problems = locks.dependencies(kind, entries, spans)
-    return _Piece(frozenset(data) - {block}, block in data, len(part.splitlines()),
+    return _Piece(frozenset(data) - {block}, block in data, len(text_lines(part)),
                   tuple(match.findings(tuple(dependencies), index)), tuple(problems))
 
 

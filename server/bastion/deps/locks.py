@@ -16,6 +16,7 @@ from packaging.version import InvalidVersion, Version
 from bastion.deps.model import Dependency, Manifest, Problem
 from bastion.deps.toml_text import TOMLDecodeError, loads
 from bastion.model import Span
+from bastion.model.text import text_lines
 
 LOCK_COMMANDS = {
     "uv.lock": "uv lock --upgrade-package {name}",
@@ -79,7 +80,7 @@ def version_lines(text: str, block: str) -> list[Span | None]:
     version = re.compile(r'^\s*version\s*=\s*(["\'])([^"\']*)\1')
     spans: list[Span | None] = []
     inside = False
-    for number, line in enumerate(text.splitlines()):
+    for number, line in enumerate(text_lines(text)):
         if header.match(line):
             spans.append(None)
             inside = True
@@ -111,7 +112,7 @@ def _pipfile(text: str) -> Manifest:
         return Manifest("Pipfile.lock", (), (Problem(f"not valid JSON ({exc})"),))
     found: list[Dependency] = []
     problems: list[Problem] = []
-    lines = text.splitlines()
+    lines = text_lines(text)
     for section in ("default", "develop"):
         packages = data.get(section) if isinstance(data, dict) else None
         if not isinstance(packages, dict):

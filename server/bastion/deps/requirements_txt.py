@@ -20,6 +20,7 @@ from bastion.deps.model import Dependency, Manifest, Problem
 from bastion.deps.names import manifest_kind
 from bastion.files import UnreadableSource, read_limited
 from bastion.model import Span
+from bastion.model.text import text_lines
 
 _COMMENT = re.compile(r"(^|\s)#")
 _OPTION = re.compile(r"(^|\s)(-[A-Za-z]|--[A-Za-z][\w-]*)")
@@ -84,7 +85,7 @@ def logical_lines(lines: list[str]) -> list[_Logical]:
 
 
 def parse(text: str) -> tuple[list[tuple[_Logical, str, str]], Manifest]:
-    return parse_lines(text.splitlines())
+    return parse_lines(text_lines(text))
 
 
 def parse_lines(lines: list[str]) -> tuple[list[tuple[_Logical, str, str]], Manifest]:

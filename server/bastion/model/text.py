@@ -18,6 +18,8 @@ BOM = "\ufeff"
 BINARY = "binary file (contains NUL bytes)"
 _LINE_BREAK = re.compile(r"\r(?!\n)|\n")
 _LONE_CR = re.compile(r"\r(?!\n)")
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_OTHER_BREAK = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # str.splitlines' others
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -36,6 +38,18 @@ def split_lines(text: str) -> list[str]:
     if "\r" not in text:
         return text.split("\n")
     return _LINE_BREAK.split(text)
+
+
+def text_lines(text: str) -> list[str]:
+    """`text.splitlines()` with only "\n", "\r\n" and "\r" ending lines, as LSP clients and
+    the report's line numbers count them: str.splitlines also breaks at U+2028, U+0085, form
+    feeds..., which a TOML or JSON string may hold, and every later line would be off."""
+    if _OTHER_BREAK.search(text) is None:
+        return text.splitlines()
+    lines = _LINE_END.split(text)
+    if lines[-1] == "":
+        lines.pop()  # a line end closes the last line; it does not open one
+    return lines
 
 
 def newlines_as_python_reads(text: str) -> str:
