@@ -112,24 +112,19 @@ def _pipfile(text: str) -> Manifest:
         return Manifest("Pipfile.lock", (), (Problem(f"not valid JSON ({exc})"),))
     found: list[Dependency] = []
     problems: list[Problem] = []
-    lines = text_lines(text)
+    places = _pipfile_versions(text)
     for section in ("default", "develop"):
         packages = data.get(section) if isinstance(data, dict) else None
         if not isinstance(packages, dict):
             continue
-        start = _find_key(lines, section, 0)
         for name, entry in packages.items():
             version = entry.get("version") if isinstance(entry, dict) else None
-            if not isinstance(version, str) or not version.startswith("=="):
+            if not isinstance(version, str) or not version.startswith("==") \
+                    or (section, name) not in places:
                 continue
-            # Packages are written in the order json reads them: each is looked for from the
-            # previous one's line, not from the section's (which was quadratic).
-            key = _find_key(lines, name, start)
-            start = start if key is None else key
-            line = _find_key(lines, "version", key) if key is not None else None
-            if line is None:
-                continue
-            col = lines[line].find(version, lines[line].index('"version"') + 9) + 2
+            line, col, token = places[section, name]
+            inner = token.find(version)  # -1 only if the value is written with escapes
+            col += (inner if inner >= 0 else 1) + 2
             span = Span(line, col, line, col + len(version) - 2)
             dependency = _locked("Pipfile.lock", name, version[2:], span, problems)
             if dependency is not None:
@@ -137,10 +132,42 @@ def _pipfile(text: str) -> Manifest:
     return Manifest("Pipfile.lock", tuple(found), tuple(problems))
 
 
-def _find_key(lines: list[str], key: str, start: int | None) -> int | None:
-    if start is None:
-        return None
-    needle = json.dumps(key) + ":"
-    compact = json.dumps(key) + " :"
-    return next((i for i in range(start, len(lines))
-                 if needle in lines[i] or compact in lines[i]), None)
+# A JSON key (a string and its colon), a string value or a bracket: enough to walk a text that
+# json.loads accepted. An array of strings only (an entry's "hashes") is passed over whole.
+_JSON_TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"(\s*:)?|[{}\[\]]')
+_STRINGS = re.compile(r'\[(?:\s*"(?:[^"\\]|\\.)*"\s*,?)*\s*\]')
+
+
+def _pipfile_versions(text: str) -> dict[tuple[str, str], tuple[int, int, str]]:
+    """(section, package) -> (line, column, raw token) of the package's "version" value: read
+    by nesting, so that a package named like an entry's key ("hashes", "version") or a key
+    elsewhere named like a section is not taken for another. One pass over the text."""
+    places: dict[tuple[str, str], tuple[int, int, str]] = {}
+    keys: list[str | None] = []  # per open container: the key it is the value of
+    key: str | None = None  # the key whose value comes next
+    line, scanned = 0, 0  # lines counted up to `scanned`
+    position = 0
+    while (match := _JSON_TOKEN.search(text, position)) is not None:
+        token, position = match.group(), match.end()
+        if match.group(2) is not None:  # a key
+            raw = match.group(1)
+            key = json.loads(f'"{raw}"') if "\\" in raw else raw
+        elif token == "[" and (strings := _STRINGS.match(text, match.start())) is not None:
+            key, position = None, strings.end()
+        elif token in ("{", "["):
+            keys.append(key)
+            key = None
+        elif token in ("}", "]"):
+            if keys:
+                keys.pop()
+            key = None
+        else:
+            if key == "version" and len(keys) == 3 and keys[1] in ("default", "develop") \
+                    and isinstance(keys[2], str):
+                offset = match.start()
+                line += text.count("\n", scanned, offset)
+                scanned = offset
+                places[keys[1], keys[2]] = (line, offset - text.rfind("\n", 0, offset) - 1,
+                                            token)
+            key = None
+    return places
