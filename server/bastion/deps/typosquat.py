@@ -31,30 +31,24 @@ def one_edit(a: str, b: str) -> bool:
     return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2:] == b[i + 2:]
 
 
-def _deletions(word: str) -> set[str]:
-    return {word[:i] + word[i + 1:] for i in range(len(word))}
-
-
 @functools.cache
-def _neighbours() -> dict[str, frozenset[str]]:
-    """Every popular name and each of its one-deletion variants -> the popular names: two names
-    one edit apart share a key (an insertion, a deletion, a substitution or a swap)."""
-    table: dict[str, set[str]] = {}
-    for name in popular_names():
+def _by_first_letter() -> dict[str, tuple[str, ...]]:
+    """The popular names of at least MIN_LENGTH characters by their first letter, sorted."""
+    table: dict[str, list[str]] = {}
+    for name in sorted(popular_names()):
         if len(name) >= MIN_LENGTH:
-            for key in _deletions(name) | {name}:
-                table.setdefault(key, set()).add(name)
-    return {key: frozenset(names) for key, names in table.items()}
+            table.setdefault(name[0], []).append(name)
+    return {letter: tuple(names) for letter, names in table.items()}
 
 
-@functools.lru_cache(maxsize=4096)
 def lookalike(name: str) -> str | None:
-    """The popular package `name` (normalised) is one edit away from, if it is not popular itself."""
-    if name in popular_names() or len(name) < MIN_LENGTH:
+    """The popular package `name` (normalised) is one edit away from, if it is not popular itself.
+
+    A first letter added or changed makes real packages as often as squats (cattrs/attrs), so
+    only the few popular names with the same first letter are compared: a few microseconds a
+    name, so no cache is kept (a cache of names misses on files with more distinct names than
+    it holds, and keeps names of any length alive)."""
+    if len(name) < MIN_LENGTH or name in popular_names():
         return None
-    table = _neighbours()
-    candidates = set()
-    for key in _deletions(name) | {name}:
-        candidates |= table.get(key, frozenset())
-    # A first letter added or changed makes real packages as often as squats (cattrs/attrs).
-    return next((p for p in sorted(candidates) if p[0] == name[0] and one_edit(name, p)), None)
+    return next((p for p in _by_first_letter().get(name[0], ())
+                 if abs(len(p) - len(name)) <= 1 and one_edit(name, p)), None)
