@@ -447,3 +447,14 @@ def test_an_absolute_path_test_is_refined_after_a_branch_that_returned():
                       "    return open(os.path.join('/srv', name)).read()\n")
     assert ids(source) == []
     assert "BST201" in ids(source.replace(" or name.startswith(SEP)", ""))
+
+
+def test_a_line_separator_inside_a_string_does_not_shift_the_functions_texts():
+    """U+2028 in a string literal is no line end for Python: str.splitlines counted it, so each
+    later function's text (what decides which functions are analysed) was another's, and the
+    flow through `host()` went unseen."""
+    source = (FLASK + 'BANNER = "a\u2028b\u2028c\u2028d\u2028e\u2028f\u2028g\u2028h"\n\n\n'
+              'def host():\n    return request.args["h"]\n\n\n\n\n\n\n\n'
+              'def run(h):\n    return subprocess.check_output("ping " + h, shell=True)\n\n\n'
+              'def job():\n    return run(host())\n')
+    assert ids("import subprocess\n" + source) == ["BST202"]

@@ -23,6 +23,7 @@ from bastion.analyzers.taint.results import Hit, Summary
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.statements import FunctionResult, Interpreter
 from bastion.engine.cache import LRU
+from bastion.model.text import text_lines
 
 
 @attrs.define
@@ -60,7 +61,8 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     if external is not None:
         module.external = external
         module.digest = hashlib.blake2b(module.digest + external_digest, digest_size=16).digest()
-    lines = text.splitlines() if text is not None else None
+    # lines as Python counts them (str.splitlines also breaks at U+2028 in a string literal)
+    lines = text_lines(text) if text is not None else None
     result = ModuleResult([], [], [], functions=module.functions)
     done: dict[str, FunctionOutcome] = {}
     summaries: dict[str, Summary] = {}  # done's summaries, kept with it (not rebuilt per function)
