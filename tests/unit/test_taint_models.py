@@ -82,6 +82,13 @@ PAIRS = [
                "import os\nfrom flask import Flask\ndef create_app():\n    app = Flask(__name__)\n    def files(name):\n        return open(os.path.join('/srv', name)).read()\n    app.add_url_rule('/files/<uuid:name>', view_func=files)\n    return app\n"),
     ("BST202", "import subprocess\nfrom fastapi import APIRouter\nrouter = APIRouter()\ndef run(cmd: str):\n    subprocess.run(cmd, shell=True)\nrouter.add_api_route('/run', run)\n",
                "import subprocess\nfrom fastapi import APIRouter\nrouter = APIRouter()\ndef run(n: int):\n    subprocess.run('echo %d' % n, shell=True)\nrouter.add_api_route('/run', run)\n"),
+    # module-level wrappers written as expressions: a lambda, a functools.partial
+    ("BST202", FLASK + "import subprocess\nsh = lambda c: subprocess.call(c, shell=True)\n@app.route('/a')\ndef a():\n    sh(request.args['c'])\n    return ''\n",
+               FLASK + "import subprocess\nsh = lambda c: subprocess.call(c, shell=True)\n@app.route('/a')\ndef a():\n    sh('ls -l')\n    return ''\n"),
+    ("BST202", FLASK + "import functools, subprocess\nrun_shell = functools.partial(subprocess.run, shell=True)\n@app.route('/a')\ndef a():\n    run_shell(request.args['c'])\n    return ''\n",
+               FLASK + "import functools, subprocess\nrun_shell = functools.partial(subprocess.run, shell=True)\n@app.route('/a')\ndef a():\n    run_shell('ls -l', check=True)\n    return ''\n"),
+    ("BST201", FLASK + "from functools import partial\nread = partial(open, encoding='utf-8')\n@app.route('/a')\ndef a():\n    return read('/srv/' + request.args['f']).read()\n",
+               FLASK + "import os\nfrom functools import partial\nread = partial(open, encoding='utf-8')\n@app.route('/a')\ndef a():\n    return read('/srv/' + os.path.basename(request.args['f'])).read()\n"),
     # ---- Flask sinks ----
     ("BST203", FLASK + "@app.route('/h/<name>')\ndef h(name):\n    return '<b>' + name + '</b>'\n",
                FLASK + "from markupsafe import escape\n@app.route('/h/<name>')\ndef h(name):\n    return '<b>' + escape(name) + '</b>'\n"),

@@ -20,6 +20,7 @@ from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
 from bastion.analyzers.taint.factories import Registration, nested_views, registrations, resolve
 from bastion.analyzers.taint.patterns import compiled_pattern
 from bastion.analyzers.taint.specs import EntryModel, Models
+from bastion.analyzers.taint.wrappers import as_function
 from bastion.engine.cache import LRU
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -110,6 +111,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     kinds: dict[str, str] = {}
     patterns: dict[str, tuple[str | bytes, int]] = {}
     containers: set[str] = set()
+    wrappers: list[ast.FunctionDef] = []  # `sh = lambda c: os.system(c)` (wrappers.py)
     definitions: list[ast.stmt] = []
     expressions: list[ast.stmt] = []
     for node in module_statements(tree.body):
@@ -132,6 +134,10 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                             compiled = compiled_pattern(node.value, env)
                             if compiled is not None:
                                 patterns[target.id] = compiled
+                    wrapper = as_function(target.id, node.value, env) \
+                        if isinstance(node.value, (ast.Lambda, ast.Call)) else None
+                    if wrapper is not None:
+                        wrappers.append(wrapper)
         elif isinstance(node, (*FUNCTIONS, ast.ClassDef)):
             definitions.append(node)
         elif isinstance(node, ast.Expr):
@@ -142,6 +148,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
         k in containers and (len(containers) > MAX_CONTAINERS or bindings.changed(k, tree.body)))}
     kinds = {k: v for k, v in kinds.items() if bindings.once(k)}
     patterns = {k: v for k, v in patterns.items() if k in kinds}
+    definitions += [w for w in wrappers if bindings.once(w.name)]
     shapes = class_shapes(definitions, env, kinds, bases_of)
     classes = {node.name: shape for node, shape in shapes.items()}  # a redefinition wins
     # Only a module that imports a body model's base can define a body model.
