@@ -120,6 +120,9 @@ PAIRS = [
                FLASK + "from flask import Response\nfrom markupsafe import escape\n@app.route('/h')\ndef h():\n    resp = Response()\n    resp.set_data('<p>' + escape(request.args['q']) + '</p>')\n    return resp\n"),
     ("BST203", FLASK + "@app.errorhandler(404)\ndef missing(error):\n    return '<h1>No page at ' + request.path + '</h1>', 404\n",
                FLASK + "from markupsafe import escape\n@app.errorhandler(404)\ndef missing(error):\n    return '<h1>No page at ' + escape(request.path) + '</h1>', 404\n"),
+    # a redirect made by hand: the Location header (not another header, nor after a fixed host)
+    ("BST210", FLASK + "@app.route('/r')\ndef r():\n    resp = make_response('', 302)\n    resp.headers['Location'] = request.args['next']\n    return resp\n",
+               FLASK + "@app.route('/r')\ndef r():\n    resp = make_response('', 302)\n    resp.headers['X-Next'] = request.args['next']\n    resp.headers['Location'] = 'https://shop.example.com/' + request.args['p']\n    return resp\n"),
     # ---- Django ----
     ("BST203", DJANGO + "def view(request):\n    return HttpResponse('<p>' + request.GET['q'] + '</p>')\n",
                DJANGO + "from django.utils.html import escape\ndef view(request):\n    return HttpResponse('<p>' + escape(request.GET['q']) + '</p>')\n"),
@@ -144,6 +147,8 @@ PAIRS = [
                DJANGO + "from rest_framework.generics import ListAPIView\nclass Items(ListAPIView):\n    def get_queryset(self):\n        name = self.request.GET.get('name')\n        return Item.objects.raw('SELECT * FROM item WHERE name = %s', [name])\n"),
     ("BST201", DJANGO + "from django.views.generic import TemplateView\nclass Page(TemplateView):\n    def get_context_data(self, **kwargs):\n        return {'text': open('/srv/pages/' + self.kwargs['slug']).read()}\n",
                DJANGO + "import os\nfrom django.views.generic import TemplateView\nclass Page(TemplateView):\n    def get_context_data(self, **kwargs):\n        return {'text': open('/srv/pages/' + os.path.basename(self.kwargs['slug'])).read()}\n"),
+    ("BST210", DJANGO + "def view(request):\n    response = HttpResponse(status=302)\n    response['Location'] = request.GET['next']\n    return response\n",
+               DJANGO + "def view(request):\n    response = HttpResponse(status=302)\n    response['Location'] = '/orders/' + request.GET['id']\n    return response\n"),
     # format_html escapes its arguments, not its format string
     ("BST203", DJANGO + "from django.utils.html import format_html\ndef view(request):\n    return HttpResponse(format_html(request.GET['fmt'], 'x'))\n",
                DJANGO + "from django.utils.html import format_html\ndef view(request):\n    return HttpResponse(format_html('<p>{}</p>', request.GET['q']))\n"),

@@ -38,7 +38,7 @@ _KEYS = {
               "validated_models", "self_kind", "class_decorators", "request_params",
               "registrars"},
     "sink": {"class", "calls", "methods", "args", "keywords", "receiver", "when", "model",
-             "subscript_of", "prefix_only", "result_untainted"},
+             "subscript_of", "prefix_only", "result_untainted", "key"},
     "sanitizer": {"calls", "methods", "cleans", "args"},
     "guard": {"calls", "methods", "cleans", "arg", "model"},
     "propagator": {"calls", "methods"},
@@ -99,6 +99,7 @@ class SinkModel:
     model: str | None
     prefix_only: bool
     result_untainted: bool = False  # the call returns what it produced (rows), not its argument
+    key: str | None = None  # a subscript sink: only an item of this key (`headers["Location"]`)
 
 
 @attrs.frozen
@@ -399,10 +400,14 @@ class _Checker:
                           ("result_untainted", untainted)):
             if not isinstance(flag, bool):
                 self.error(key, "expected true or false")
+        key = self.item.get("key")
+        if key is not None and (not isinstance(key, str) or not key or not subscripts):
+            self.error("key", "expected a non-empty string, with subscript_of")
+            key = None
         if sink_class:
             sink = SinkModel(sink_class, self.indexes("args"), tuple(self.strings("keywords")),
                              receiver is True, condition, model, prefix_only is True,
-                             untainted is True)
+                             untainted is True, key)
             models.sinks.add(calls, methods, sink)
             models.subscript_sinks.add(subscripts, [], sink)
 

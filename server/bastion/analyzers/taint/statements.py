@@ -383,7 +383,14 @@ class Interpreter(Evaluator):
         key = self.eval(target.slice)
         name = self.qualname(target.value)
         for sink in self.models.subscript_sinks.by_name(name):
-            stored = join(key.flat(), value.flat())
+            if sink.key is not None:  # an item of one key: `headers["Location"] = url`
+                if not isinstance(key.const, str) or key.const.lower() != sink.key.lower():
+                    continue
+                stored = value.flat()
+            else:
+                stored = join(key.flat(), value.flat())
+            if sink.prefix_only and not stored.prefix:
+                continue  # a constant prefix fixes the host
             if stored.taint and sink.sink_class not in stored.clean:
                 self.hits.append(Hit(sink.sink_class, f"{ast.unparse(target.value)}[...]", target,
                                      self.statement, stored))
