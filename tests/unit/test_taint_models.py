@@ -320,6 +320,11 @@ PAIRS = [
                AIOHTTP + "@routes.post('/run')\nasync def run(request):\n    body = await request.json()\n    subprocess.run(['ls', '--', body['dir']])\n    return web.json_response({})\n"),
     ("BST202", AIOHTTP + "@routes.get('/h')\nasync def h(request):\n    os.system('echo ' + request.headers['X-Name'])\n    return web.Response(text='ok')\n",
                "import os\nimport aiohttp\nasync def fetch(request):\n    os.system('echo ' + request.headers['X-Name'])\n"),
+    # web.Response(text=...) is text/plain unless the handler declares HTML
+    ("BST203", AIOHTTP + "@routes.get('/s')\nasync def s(request):\n    q = request.query['q']\n    return web.Response(text='<p>' + q + '</p>', content_type='text/html')\n",
+               AIOHTTP + "@routes.get('/s')\nasync def s(request):\n    q = request.query['q']\n    return web.Response(text='<p>' + q + '</p>')\n"),
+    ("BST203", AIOHTTP + "@routes.get('/s')\nasync def s(request):\n    q = request.query['q']\n    return web.Response(body=q.encode(), headers={'Content-Type': 'text/html; charset=utf-8'})\n",
+               AIOHTTP + "@routes.get('/s')\nasync def s(request):\n    q = request.query['q']\n    return web.Response(body=q.encode(), headers={'Content-Type': 'application/json'})\n"),
     # ---- same-file summaries and self fields ----
     ("BST201", FLASK + "def read(name):\n    return open('/srv/' + name).read()\n@app.route('/a')\ndef a():\n    return read(request.args['f'])\n",
                FLASK + "def read(name):\n    return open('/srv/' + name).read()\n@app.route('/a')\ndef a():\n    return read('index.txt')\n"),

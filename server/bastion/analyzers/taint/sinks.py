@@ -106,6 +106,8 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
             return None
     if sink.model == "response_type" and _declared_not_html(keywords):
         return None
+    if sink.model == "declared_html" and not _declared_html(keywords):
+        return None
     if sink.model == "handler_write" and _written_as_json_or_declared(ev, args, keywords):
         return None
     if sink.model == "xml_parser":
@@ -139,8 +141,24 @@ def _declared_not_html(keywords: dict[str | None, Value]) -> bool:
     """A response whose constant media type is not HTML (`mimetype="text/plain"`): a browser
     does not render it as a page."""
     declared = [keywords[k].const for k in _MEDIA_TYPE_KEYWORDS if k in keywords]
-    return bool(declared) and all(isinstance(d, str) and "html" not in d.lower()
-                                  and "xml" not in d.lower() for d in declared)
+    return bool(declared) and all(isinstance(d, str) and not _renders_as_page(d)
+                                  for d in declared)
+
+
+def _declared_html(keywords: dict[str | None, Value]) -> bool:
+    """A response whose constant media type, given as a keyword or as a `headers` dict's
+    Content-Type, is HTML or XML (SVG runs scripts too): one whose type defaults to plain text
+    is not rendered as a page."""
+    declared = [keywords[k].const for k in _MEDIA_TYPE_KEYWORDS if k in keywords]
+    headers = keywords.get("headers")
+    if headers is not None and headers.items:
+        declared += [v.const for k, v in headers.items.items()
+                     if isinstance(k, str) and k.lower() == "content-type"]
+    return any(isinstance(d, str) and _renders_as_page(d) for d in declared)
+
+
+def _renders_as_page(media_type: str) -> bool:
+    return "html" in media_type.lower() or "xml" in media_type.lower()
 
 
 def headers_declare_not_html(response: Value) -> bool:
@@ -152,8 +170,7 @@ def headers_declare_not_html(response: Value) -> bool:
             continue
         declared = [v.const for k, v in headers.items.items()
                     if isinstance(k, str) and k.lower() == "content-type"]
-        if declared and all(isinstance(d, str) and "html" not in d.lower()
-                            and "xml" not in d.lower() for d in declared):
+        if declared and all(isinstance(d, str) and not _renders_as_page(d) for d in declared):
             return True
     return False
 
