@@ -26,6 +26,7 @@ from bastion.analyzers.taint.domain import (
     join_all,
 )
 from bastion.analyzers.taint.escapes import CONTAINER_TYPES
+from bastion.analyzers.taint.patterns import Compiled, compiled_pattern
 from bastion.analyzers.taint.sequences import EDITS, edit_list
 from bastion.analyzers.taint.sinks import (
     SAX_EXTERNAL_ENTITIES,
@@ -95,6 +96,10 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     if name in _FILE_OPENERS:
         # What a file holds is data of kind `file`, not modelled as a source (off by default).
         return Value(clean=EVERY_CLASS, kind="open()")
+    if name == "re.compile":
+        compiled = compiled_pattern(node, ev.names)
+        if compiled is not None:  # kept as the value's constant, for the guards that use it
+            return Value(clean=EVERY_CLASS, kind="re.compile()", const=Compiled(*compiled))
     found = ev.source_value(name, node)
     if found is not None:
         return found
@@ -107,9 +112,10 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         ev.handed_on.add(node)  # until a summary shows what the callee stores in `self`
     summary = summary_for(ev, node, inputs, receiver)
     called = node
-    if summary is None and own and base_method(ev, node) is not None:
+    base = base_method(ev, node) if summary is None and own else None
+    if base is not None:
         # `Base.__init__(self, url)`: the base's method, `self` passed by hand
-        summary = ev.summaries.get(base_method(ev, node))
+        summary = ev.summaries.get(base)
         called = ast.copy_location(ast.Call(node.func, node.args[1:], node.keywords), node)
         args = args[1:]
     if summary is not None:

@@ -9,6 +9,8 @@ paths such as `self.x` are keys too), the sink `hits` found so far and the enclo
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from bastion.analyzers.taint.calls import evaluate_call
 from bastion.analyzers.taint.context import ModuleContext, fold_constant
@@ -61,6 +63,16 @@ class Evaluator:
         self.handed_on: set[ast.Call] = set()
         self.escaped: set[str] = set()  # containers and objects others may change (escapes.py)
         self.rebound_inside: set[str] = set()  # names a nested function declares `nonlocal`
+
+    @contextmanager
+    def evaluating_in(self, env: dict) -> Iterator[None]:
+        """Expressions evaluated in `env` (a guard's branch state), the walk's own restored."""
+        saved = self.env
+        self.env = env
+        try:
+            yield
+        finally:
+            self.env = saved
 
     # ---- names ----
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import COMPONENT, EVERY_CLASS, SAFE, UNKNOWN, Value, constant
 from bastion.analyzers.taint.expressions import path_of
-from bastion.analyzers.taint.patterns import cleaned_by
+from bastion.analyzers.taint.patterns import Compiled, cleaned_by, compiled_pattern
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -55,14 +55,10 @@ def _not_absolute(ev: Evaluator, test: ast.Call, env: Env) -> Env:
     func = test.func
     if len(test.args) != 1:
         return env
-    saved = ev.env
-    ev.env = env
-    try:
+    with ev.evaluating_in(env):
         absolute = ev.qualname(func) in _ABSOLUTE_TESTS
         prefixes = ev.eval(test.args[0]).const if isinstance(func, ast.Attribute) \
             and func.attr == "startswith" else None
-    finally:
-        ev.env = saved
     prefixes = (prefixes,) if isinstance(prefixes, str) else prefixes
     if isinstance(prefixes, tuple) and "/" in prefixes:
         return _set(env, func.value, frozenset({COMPONENT}))
@@ -90,9 +86,7 @@ _COMMON_PATH = frozenset({"os.path.commonpath", "posixpath.commonpath", "ntpath.
 def _compare(ev: Evaluator, test: ast.Compare, env: Env, truth: bool) -> Env:
     op, left, right = test.ops[0], test.left, test.comparators[0]
     models = ev.models.guard_models
-    saved = ev.env
-    ev.env = env
-    try:
+    with ev.evaluating_in(env):
         if isinstance(op, (ast.In, ast.NotIn)):
             holds = truth == isinstance(op, ast.In)  # on this branch `left in right` holds
             needle = left.value if isinstance(left, ast.Constant) else None
@@ -115,8 +109,6 @@ def _compare(ev: Evaluator, test: ast.Compare, env: Env, truth: bool) -> Env:
                 if literal is not UNKNOWN and isinstance(literal, (str, int, bytes)):
                     return _allowed(ev, env, subject, (literal,), models)
         return env
-    finally:
-        ev.env = saved
 
 
 def _common_path(ev: Evaluator, env: Env, node: ast.expr) -> Env | None:
@@ -155,13 +147,14 @@ def _parsed_url(ev: Evaluator, node: ast.expr) -> ast.expr | None:
 
 def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
     func = test.func
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
-            and func.value.id in ev.module.patterns and func.value.id not in env \
-            and func.attr in _REGEX_TESTS.values() and test.args \
+    if isinstance(func, ast.Attribute) and func.attr in _REGEX_TESTS.values() and test.args \
             and "pattern" in ev.models.guard_models:
-        # `NAME_RE.fullmatch(name)`, `NAME_RE = re.compile(r"[a-z]+")` at module level
-        cleans = cleaned_by(*ev.module.patterns[func.value.id], func.attr)
-        return _set(env, test.args[0], cleans) if cleans else env
+        # `NAME_RE.fullmatch(name)`, `NAME_RE = re.compile(r"[a-z]+")` in the function or at
+        # module level
+        compiled = _compiled(ev, func.value, env)
+        if compiled is not None:
+            cleans = cleaned_by(compiled.pattern, compiled.flags, func.attr)
+            return _set(env, test.args[0], cleans) if cleans else env
     if isinstance(func, ast.Attribute):
         for model in ev.models.guards.methods.get(func.attr, ()):
             return _set(env, func.value, model.cleans)
@@ -169,12 +162,8 @@ def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
             key = func.value.id if isinstance(func.value, ast.Name) else None
             if key is not None and key in env and (env[key].kind or "").endswith(NORMALIZERS):
                 return _set(env, func.value, frozenset({"path"}))
-    saved = ev.env
-    ev.env = env
-    try:
+    with ev.evaluating_in(env):
         name = ev.qualname(func)
-    finally:
-        ev.env = saved
     for model in ev.models.guards.by_name(name):
         index = model.args[0] if model.args else 0
         if index < len(test.args):
@@ -184,17 +173,31 @@ def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
     return env
 
 
+def _compiled(ev: Evaluator, node: ast.expr, env: Env) -> Compiled | None:
+    """The compiled pattern `node` holds on this branch."""
+    if isinstance(node, ast.Name) and node.id in ev.module.patterns and node.id not in env:
+        return Compiled(*ev.module.patterns[node.id])
+    if isinstance(node, ast.Call):  # re.compile(r"[a-z]+").fullmatch(name)
+        with ev.evaluating_in(env):
+            compiling = ev.qualname(node.func) == "re.compile"
+        found = compiled_pattern(node, ev.names) if compiling else None
+        return Compiled(*found) if found is not None else None
+    if not isinstance(node, (ast.Name, ast.Attribute)):  # a lookup, evaluated without effects
+        return None
+    with ev.evaluating_in(env):
+        held = ev.eval(node).const
+    return held if isinstance(held, Compiled) else None
+
+
 def _pattern(ev: Evaluator, test: ast.Call, env: Env, how: str) -> Env:
     """`re.fullmatch(r"[a-z0-9.]+", host)` holds: `host` has only what the pattern matches."""
-    saved = ev.env
-    ev.env = env
-    try:
+    with ev.evaluating_in(env):
         pattern = ev.eval(test.args[0]).const
         given = test.args[2] if len(test.args) > 2 else next(
             (k.value for k in test.keywords if k.arg == "flags"), None)
         flags = ev.eval(given).const if given is not None else 0
-    finally:
-        ev.env = saved
+    if isinstance(pattern, Compiled) and given is None:  # re.fullmatch(NAME_RE, name)
+        pattern, flags = pattern.pattern, pattern.flags
     if not isinstance(pattern, (str, bytes)) or not isinstance(flags, int) \
             or isinstance(flags, bool):
         return env

@@ -17,6 +17,8 @@ import re
 import string
 import sys
 
+import attrs
+
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.domain import COMPONENT
 
@@ -97,6 +99,14 @@ def cleaned_by(pattern: str | bytes, flags: int, how: str) -> frozenset[str]:
 _FLAGS = {"re.I": re.I, "re.IGNORECASE": re.I, "re.A": re.A, "re.ASCII": re.A, "re.X": re.X,
           "re.VERBOSE": re.X, "re.S": re.S, "re.DOTALL": re.S, "re.M": re.M,
           "re.MULTILINE": re.M, "re.U": re.U, "re.UNICODE": re.U}
+
+
+@attrs.frozen
+class Compiled:
+    """What `re.compile(r"...", flags)` returns, as a value's constant (so that it flows through
+    assignments and joins like one): the pattern and flags a guard judges."""
+    pattern: str | bytes
+    flags: int
 
 
 def compiled_pattern(call: ast.Call, env: Env) -> tuple[str | bytes, int] | None:
