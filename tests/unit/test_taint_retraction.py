@@ -133,6 +133,13 @@ MAY_CHANGE = [
     # a nested function declaring it `nonlocal` may rebind it when called
     ("nonlocal", SUBPROCESS + "def f():\n    cmd = 'ls'\n    def show():\n        print(cmd)\n    show()\n    subprocess.call(cmd, shell=True)\n",
      SUBPROCESS + "def f():\n    cmd = 'ls'\n    def use(c):\n        nonlocal cmd\n        cmd = c\n    use(load())\n    subprocess.call(cmd, shell=True)\n"),
+    # a nested function or lambda using a container may change it when called
+    ("closure", SUBPROCESS + "def f():\n    cmds = ['ls']\n    def log(m):\n        print(m)\n    log('x')\n    subprocess.call(cmds[0], shell=True)\n",
+     SUBPROCESS + "def f():\n    cmds = ['ls']\n    def add(c):\n        cmds.append(c)\n    add(load())\n    subprocess.call(cmds[-1], shell=True)\n"),
+    ("lambda", SUBPROCESS + "def f():\n    d = {'a': 'ls'}\n    show = lambda v: print(v)\n    show(load())\n    subprocess.call(d['a'], shell=True)\n",
+     SUBPROCESS + "def f():\n    d = {'a': 'ls'}\n    put = lambda v: d.update(a=v)\n    put(load())\n    subprocess.call(d['a'], shell=True)\n"),
+    ("class nonlocal", SUBPROCESS + "def f():\n    cmd = 'ls'\n    class C:\n        def m(self, c):\n            print(c)\n    C().m(load())\n    subprocess.call(cmd, shell=True)\n",
+     SUBPROCESS + "def f():\n    cmd = 'ls'\n    class C:\n        def m(self, c):\n            nonlocal cmd\n            cmd = c\n    C().m(load())\n    subprocess.call(cmd, shell=True)\n"),
     ("held", SUBPROCESS + "def f():\n    d = {'a': 'ls'}\n    holder = [dict(d)]\n    holder[0]['a'] = load()\n    subprocess.call(d['a'], shell=True)\n",
      SUBPROCESS + "def f():\n    d = {'a': 'ls'}\n    holder = [d]\n    holder[0]['a'] = load()\n    subprocess.call(d['a'], shell=True)\n"),
 ]

@@ -1,6 +1,7 @@
 """Containers and objects that something else may change: one passed to a call that may keep
 or fill it (`load_overrides(config)`), bound to a second name or stored in another container
-(`alias = config`, `holder = [config]`: a change through one is not seen through the other).
+(`alias = config`, `holder = [config]`: a change through one is not seen through the other), or
+used by a nested function or lambda.
 
 Such a name *escapes*; from then on, in that run of the function, its slots and attributes read
 as not known (their taint as far as seen, no constant), so that no pattern finding is retracted
@@ -68,6 +69,18 @@ def escape_assignment(ev: Evaluator, targets: list[ast.expr], value: ast.expr) -
             _escape(ev, target)
     elif isinstance(value, (*_DISPLAYS, ast.Dict)):
         _escape(ev, value)
+
+
+def capture(ev: Evaluator, node: ast.AST) -> None:
+    """A nested function, lambda or class sees the names it uses as they are when it runs, and
+    may change the containers they hold (`cmds.append(c)` in a helper the view calls): they
+    escape. Those it declares `nonlocal` a call of it may rebind."""
+    env = ev.env or {}
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Name) and inner.id in env:
+            ev.escaped.add(inner.id)
+        elif isinstance(inner, ast.Nonlocal):  # a nested class's methods may declare it too
+            ev.rebound_inside.update(inner.names)
 
 
 def changeable(value: Value) -> bool:

@@ -30,7 +30,7 @@ from bastion.analyzers.taint.domain import (
     join,
     source,
 )
-from bastion.analyzers.taint.escapes import changeable, escape_call, seen_through
+from bastion.analyzers.taint.escapes import capture, changeable, escape_call, seen_through
 from bastion.analyzers.taint.folding import COMPARISONS, fold_binary, hashable, truth_of
 from bastion.analyzers.taint.results import Hit, Summary
 from bastion.analyzers.taint.sinks import check_call_sinks, is_module
@@ -339,6 +339,7 @@ class Evaluator:
         return value
 
     def e_Lambda(self, node: ast.Lambda) -> Value:
+        capture(self, node)
         return CLEAN
 
     def _comprehension(self, node) -> Value:

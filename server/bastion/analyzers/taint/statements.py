@@ -28,7 +28,7 @@ from bastion.analyzers.taint.domain import (
     join,
 )
 from bastion.analyzers.taint.environments import join_env, owned, same_env
-from bastion.analyzers.taint.escapes import escape_assignment
+from bastion.analyzers.taint.escapes import capture, escape_assignment
 from bastion.analyzers.taint.expressions import Evaluator, path_of
 from bastion.analyzers.taint.folding import truth_of
 from bastion.analyzers.taint.guards import URL_PARSERS, refine
@@ -220,9 +220,7 @@ class Interpreter(Evaluator):
 
     def s_FunctionDef(self, node: ast.stmt) -> None:
         self.env[node.name] = CLEAN  # nested definitions are not followed
-        if not isinstance(node, ast.ClassDef):  # what a call of it may rebind
-            self.rebound_inside.update(name for inner in ast.walk(node)
-                                       if isinstance(inner, ast.Nonlocal) for name in inner.names)
+        capture(self, node)
 
     s_AsyncFunctionDef = s_ClassDef = s_FunctionDef
 
