@@ -334,6 +334,19 @@ PAIRS = [
                AIOHTTP + "@routes.get('/s')\nasync def s(request):\n    q = request.query['q']\n    return web.Response(text='<p>' + q + '</p>')\n"),
     ("BST203", AIOHTTP + "@routes.get('/s')\nasync def s(request):\n    q = request.query['q']\n    return web.Response(body=q.encode(), headers={'Content-Type': 'text/html; charset=utf-8'})\n",
                AIOHTTP + "@routes.get('/s')\nasync def s(request):\n    q = request.query['q']\n    return web.Response(body=q.encode(), headers={'Content-Type': 'application/json'})\n"),
+    # ---- helpers defined in the view, run where they are called (closures.py) ----
+    ("BST201", FLASK + "import os, shlex, subprocess, functools\n@app.route('/a')\ndef a():\n    def load(n):\n        return open('/srv/' + n).read()\n    return load(request.args['f'])\n",
+               FLASK + "import os, shlex, subprocess, functools\n@app.route('/a')\ndef a():\n    def load(n):\n        return open('/srv/' + n).read()\n    return load(os.path.basename(request.args['f']))\n"),
+    ("BST202", FLASK + "import os, shlex, subprocess, functools\n@app.route('/a')\ndef a():\n    host = request.args['h']\n    def run():\n        os.system('ping ' + host)\n    run()\n    return ''\n",
+               FLASK + "import os, shlex, subprocess, functools\n@app.route('/a')\ndef a():\n    host = request.args['h']\n    def run():\n        os.system('ping ' + shlex.quote(host))\n    run()\n    return ''\n"),
+    ("BST202", FLASK + "import os, shlex, subprocess, functools\n@app.route('/a')\ndef a():\n    ping = lambda h: os.system('ping ' + h)\n    ping(request.args['h'])\n    return ''\n",
+               FLASK + "import os, shlex, subprocess, functools\n@app.route('/a')\ndef a():\n    ping = lambda h: os.system('ping ' + h)\n    ping(shlex.quote(request.args['h']))\n    return ''\n"),
+    ("BST202", FLASK + "import os, shlex, subprocess, functools\n@app.route('/a')\ndef a():\n    sh = functools.partial(subprocess.run, shell=True)\n    sh(request.args['c'])\n    return ''\n",
+               FLASK + "import os, shlex, subprocess, functools\n@app.route('/a')\ndef a():\n    sh = functools.partial(subprocess.run, check=True)\n    sh(['ls', '--', request.args['c']])\n    return ''\n"),
+    ("BST202", FLASK + "import os, shlex, subprocess, functools\n@app.route('/a')\ndef a():\n    cmds = []\n    def add(c):\n        cmds.append(c)\n    add(request.args['c'])\n    subprocess.call(cmds[0], shell=True)\n    return ''\n",
+               FLASK + "import os, shlex, subprocess, functools\n@app.route('/a')\ndef a():\n    cmds = []\n    def add(c):\n        cmds.append('ls')\n    add(request.args['c'])\n    subprocess.call(cmds[0], shell=True)\n    return ''\n"),
+    ("BST202", FLASK + "import os, shlex, subprocess, functools\n@app.route('/a')\ndef a():\n    def outer(c, *rest, **named):\n        def inner(x):\n            os.system(x)\n        inner(rest[0])\n    outer('a', request.args['c'])\n    return ''\n",
+               FLASK + "import os, shlex, subprocess, functools\n@app.route('/a')\ndef a():\n    def outer(c, *rest, **named):\n        def inner(x):\n            os.system(x)\n        inner(c)\n    outer('a', request.args['c'])\n    return ''\n"),
     # ---- same-file summaries and self fields ----
     ("BST201", FLASK + "def read(name):\n    return open('/srv/' + name).read()\n@app.route('/a')\ndef a():\n    return read(request.args['f'])\n",
                FLASK + "def read(name):\n    return open('/srv/' + name).read()\n@app.route('/a')\ndef a():\n    return read('index.txt')\n"),
@@ -484,3 +497,11 @@ def test_a_line_separator_inside_a_string_does_not_shift_the_functions_texts():
               'def run(h):\n    return subprocess.check_output("ping " + h, shell=True)\n\n\n'
               'def job():\n    return run(host())\n')
     assert ids("import subprocess\n" + source) == ["BST202"]
+
+
+def test_a_helper_calling_itself_is_run_to_a_bounded_depth():
+    source = FLASK + ("import os\n@app.route('/a')\ndef a():\n    def walk(p, n=0):\n"
+                      "        os.system('ls ' + p)\n        walk(p + '/x', n + 1)\n        walk(p, n)\n"
+                      "    walk(request.args['d'])\n    return ''\n")
+    found = [f for f in ANALYZER.analyse_file(source, "case.py") if f.rule_id == "BST202"]
+    assert [f.span.start_line for f in found] == [source.splitlines().index("        os.system('ls ' + p)")]

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from bastion.analyzers.taint.calls import evaluate_call
+from bastion.analyzers.taint.closures import Budget, LocalFunction, call_local
 from bastion.analyzers.taint.context import ModuleContext, fold_constant
 from bastion.analyzers.taint.domain import (
     ANY,
@@ -63,6 +64,8 @@ class Evaluator:
         self.handed_on: set[ast.Call] = set()
         self.escaped: set[str] = set()  # containers and objects others may change (escapes.py)
         self.rebound_inside: set[str] = set()  # names a nested function declares `nonlocal`
+        self.depth = 0  # helpers defined in the function, being run in place (closures.py)
+        self.budget = Budget()
 
     @contextmanager
     def evaluating_in(self, env: dict) -> Iterator[None]:
@@ -365,6 +368,12 @@ class Evaluator:
         args = [self.eval(a) for a in node.args]
         keywords = {k.arg: self.eval(k.value) for k in node.keywords}
         func = node.func
+        held = self.env.get(func.id) if isinstance(func, ast.Name) and self.env else None
+        if held is not None and isinstance(held.const, LocalFunction):
+            returned = call_local(self, held.const, node, args, keywords)
+            if returned is not None:
+                escape_call(self, node, None)
+                return returned
         if isinstance(func, ast.Attribute):
             receiver = self.eval(func.value)
         else:  # `XPath(q)(doc)`: the callee is itself computed
@@ -394,6 +403,15 @@ class Evaluator:
     def bind(self, target: ast.expr, value: Value, note: str | None) -> None:
         """Assignment of `value` to `target` (implemented by the statement interpreter)."""
         raise NotImplementedError
+
+    def share(self, outer: Evaluator) -> None:
+        """This walk runs a helper `outer` called (closures.py): it sees the same imports, and
+        what escapes or is handed on in it does in `outer`; its verdicts stay its own."""
+        self.names, self.aliases = outer.names, outer.aliases
+        self.escaped, self.rebound_inside, self.handed_on = (outer.escaped, outer.rebound_inside,
+                                                             outer.handed_on)
+        self.sql_strings = outer.sql_strings
+        self.depth, self.budget = outer.depth + 1, outer.budget
 
 
 def path_of(node: ast.AST) -> str | None:

@@ -13,6 +13,7 @@ import ast
 import attrs
 
 from bastion.analyzers.matchers import Env
+from bastion.analyzers.taint.closures import local_function
 from bastion.analyzers.taint.context import Function
 from bastion.analyzers.taint.domain import (
     ANY,
@@ -36,6 +37,7 @@ from bastion.analyzers.taint.matching import captures, case_matches
 from bastion.analyzers.taint.results import Hit
 from bastion.analyzers.taint.sinks import headers_declare_not_html
 from bastion.analyzers.taint.templates import UNESCAPED_RENDERS
+from bastion.analyzers.taint.wrappers import as_function
 
 MAX_STATEMENTS = 1500
 LOOP_ROUNDS = 3
@@ -161,8 +163,10 @@ class Interpreter(Evaluator):
     def s_Assign(self, node: ast.Assign) -> None:
         value = self.eval(node.value)
         escape_assignment(self, node.targets, node.value)
+        helper = as_function(node.targets[0].id, node.value, self.names) if isinstance(
+            node.targets[0], ast.Name) and isinstance(node.value, (ast.Lambda, ast.Call)) else None
         for target in node.targets:
-            self.bind(target, value, "assigned to")
+            self.bind(target, value if helper is None else local_function(helper), "assigned to")
             if (isinstance(target, ast.Name) and isinstance(node.value, ast.Call)
                     and node.value.args and self.qualname(node.value.func) in URL_PARSERS):
                 self.parsed_from[target.id] = node.value.args[0]
@@ -219,7 +223,9 @@ class Interpreter(Evaluator):
     s_ImportFrom = s_Import
 
     def s_FunctionDef(self, node: ast.stmt) -> None:
-        self.env[node.name] = CLEAN  # nested definitions are not followed
+        # a helper is run where it is called (closures.py); a decorator may replace it
+        plain = isinstance(node, ast.FunctionDef) and not node.decorator_list
+        self.env[node.name] = local_function(node) if plain else CLEAN
         capture(self, node)
 
     s_AsyncFunctionDef = s_ClassDef = s_FunctionDef

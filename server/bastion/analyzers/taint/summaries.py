@@ -131,7 +131,7 @@ def construct(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value]
         kind = f"{name}()"
     if init is None or not init.fields or init.hands_on:
         return None  # what an unresolved `super().__init__(x)` stores is not seen: the default model
-    bound = _bind_arguments(init.params, node, args, keywords)
+    bound = bind_arguments(init.params, node, args, keywords)
     apply_summary(ev, node, init, args, keywords)
     call_step = ev.step(node, f"passed to `{ast.unparse(func)}`")
     fields = {field: _instantiated(value.flat(), bound, call_step)
@@ -172,7 +172,7 @@ def store_fields(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Val
     `__init__`) are the caller's own now, its parameters replaced by the arguments."""
     if not summary.fields or ev.env is None:
         return
-    bound = _bind_arguments(summary.params, node, args, keywords)
+    bound = bind_arguments(summary.params, node, args, keywords)
     call_step = ev.step(node, f"passed to `{ast.unparse(node.func)}`")
     for field, value in summary.fields.items():
         ev.env[f"self.{field}"] = _instantiated(value.flat(), bound, call_step)
@@ -183,7 +183,7 @@ def set_instance_fields(ev: Evaluator, node: ast.Call, name: str, receiver: Valu
                         keywords: dict[str | None, Value]) -> None:
     """`f.configure(request.args["url"])` on a local instance: the fields the method set are
     the instance's now (its later `f.fetch()` reads them, calls.py `_field_values`)."""
-    bound = _bind_arguments(summary.params, node, args, keywords)
+    bound = bind_arguments(summary.params, node, args, keywords)
     call_step = ev.step(node, f"passed to `{ast.unparse(node.func)}`")
     items = dict(receiver.items or {})
     for field, value in summary.fields.items():
@@ -197,7 +197,7 @@ def apply_summary(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Va
     of `self` it reads (`field_params`) by the receiver's."""
     from bastion.analyzers.taint.results import Hit
 
-    bound = _bind_arguments(summary.params, node, args, keywords)
+    bound = bind_arguments(summary.params, node, args, keywords)
     if summary.with_fields is not None:
         fields = _field_values(ev, node, summary.with_fields, receiver)
         if any(v.tainted for v in fields.values()):
@@ -264,7 +264,7 @@ def inner_steps(hit) -> tuple:
     return steps + (hit.via or (hit.sink_step(),))
 
 
-def _bind_arguments(params: tuple[str, ...], node: ast.Call, args: list[Value],
+def bind_arguments(params: tuple[str, ...], node: ast.Call, args: list[Value],
                     keywords: dict[str | None, Value]) -> dict[int, Value]:
     bound: dict[int, Value] = {}
     for index, value in enumerate(args):

@@ -118,6 +118,13 @@ def see_string(ev: Evaluator, node: ast.expr, value: Value) -> None:
     _record(ev, _key(node, "sql"), judge(value, "sql"), None)
 
 
+def see_helper(ev: Evaluator, seen: dict) -> None:
+    """The verdicts of a helper run where it was called (closures.py): a tainted one holds,
+    no other retracts anything (the helper may be called from elsewhere too)."""
+    for key, verdicts in seen.items():
+        _record(ev, key, *(v if v in (TAINTED, None) else UNKNOWN_VERDICT for v in verdicts))
+
+
 def _record(ev: Evaluator, key: tuple, sink: str | None, whole: str | None) -> None:
     old = ev.seen.get(key)
     if old is not None:

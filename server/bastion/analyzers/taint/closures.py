@@ -1,0 +1,97 @@
+"""Functions defined inside the function being walked: `def load(name): ...`, `sh = lambda c:
+os.system(c)`, `run = functools.partial(subprocess.run, shell=True)`. A call of one runs its
+body in place, on the arguments and on the enclosing function's names as they are at the call
+(what a closure sees), so that `load(request.args["f"])` reports the `open` inside `load`.
+
+The helper's value is a constant `LocalFunction` (it flows through assignments and joins like
+one: a name bound to two helpers calls neither). The run's hits join the caller's, and so do
+its "tainted" verdicts; no other verdict of it retracts a finding (a helper may also be called
+from where this walk cannot see), and of its bindings only the changes to the caller's
+containers come back (joined). Depth and size are bounded: past them the call is an unknown
+call.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+import attrs
+
+from bastion.analyzers.taint.domain import ANY, CLEAN, EVERY_CLASS, NONE, Value, join, join_all
+from bastion.analyzers.taint.summaries import bind_arguments
+from bastion.analyzers.taint.verdicts import see_helper
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.statements import Interpreter
+
+MAX_DEPTH = 2  # a helper calling a helper; a recursive one stops there
+MAX_STATEMENTS = 60
+
+
+@attrs.define
+class Budget:
+    """Statements helpers may still run in place in one function's walk (shared by the walks
+    of the helpers it calls): past it a call of one is an unknown call."""
+    left: int = 2000
+
+
+@attrs.frozen
+class LocalFunction:
+    name: str
+    line: int
+    col: int
+    node: ast.FunctionDef = attrs.field(eq=False, repr=False)
+
+
+def local_function(node: ast.FunctionDef) -> Value:
+    """The value a nested definition (or a wrapper made into one) binds to its name."""
+    return Value(clean=EVERY_CLASS, const=LocalFunction(node.name, node.lineno, node.col_offset, node))
+
+
+def call_local(ev: Interpreter, local: LocalFunction, node: ast.Call, args: list[Value],
+               keywords: dict[str | None, Value]) -> Value | None:
+    """What the call returns, its sinks reported; None when it is not run (an unknown call)."""
+    definition = local.node
+    size = _statements(definition)
+    if ev.depth >= MAX_DEPTH or size > MAX_STATEMENTS or size > ev.budget.left or ev.env is None:
+        return None
+    ev.budget.left -= size
+    params = definition.args
+    named = [*params.posonlyargs, *params.args]
+    every = [*named, *params.kwonlyargs]
+    bound = bind_arguments(tuple(p.arg for p in every), node, args[:len(named)], keywords)
+    defaults = dict(zip(named[len(named) - len(params.defaults):], params.defaults, strict=True))
+    defaults.update((p, d) for p, d in zip(params.kwonlyargs, params.kw_defaults, strict=True)
+                    if d is not None)
+    step = ev.step(node, f"passed to `{local.name}`")
+    env = dict(ev.env)  # the names the helper sees, as they are now
+    for index, param in enumerate(every):
+        value = bound.get(index)
+        if value is None:
+            value = ev.eval(defaults[param]) if param in defaults else CLEAN
+        env[param.arg] = value.with_step(step) if value.taint else value
+    rest = [*args[len(named):], *(v for k, v in keywords.items()
+                                  if k is None or k not in {p.arg for p in every})]
+    for packed in (params.vararg, params.kwarg):  # `*args`, `**kwargs`: what was left over
+        if packed is not None:
+            extra = join_all([v.flat() for v in rest]) if rest else CLEAN
+            env[packed.arg] = Value(clean=EVERY_CLASS, items={ANY: extra})
+    inner = type(ev)(ev.module, ev.models, ev.summaries, ev.class_name, ev.fields)
+    inner.share(ev)
+    inner.env = env
+    inner.block(definition.body)
+    ev.hits.extend(inner.hits)
+    see_helper(ev, inner.seen)
+    if inner.env is not None:  # containers of the caller the helper filled (`cmds.append(c)`)
+        own = {p.arg for p in every} | {n.id for n in ast.walk(definition)
+                                        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        for name, before in list(ev.env.items()):
+            after = inner.env.get(name)
+            if after is not None and after is not before and name not in own:
+                ev.env[name] = join(before, after)
+    return inner.returns if inner.returned else NONE
+
+
+def _statements(node: ast.AST) -> int:
+    return sum(1 for child in ast.walk(node) if isinstance(child, ast.stmt))
