@@ -138,6 +138,8 @@ MAY_CHANGE = [
      SUBPROCESS + "def f():\n    cmds = ['ls']\n    def add(c):\n        cmds.append(c)\n    add(load())\n    subprocess.call(cmds[-1], shell=True)\n"),
     ("lambda", SUBPROCESS + "def f():\n    d = {'a': 'ls'}\n    show = lambda v: print(v)\n    show(load())\n    subprocess.call(d['a'], shell=True)\n",
      SUBPROCESS + "def f():\n    d = {'a': 'ls'}\n    put = lambda v: d.update(a=v)\n    put(load())\n    subprocess.call(d['a'], shell=True)\n"),
+    ("generator", SUBPROCESS + "def f():\n    def gen():\n        return ['ls']\n    for c in gen():\n        subprocess.call(c, shell=True)\n",
+     SUBPROCESS + "def f():\n    def gen():\n        yield load()\n    for c in gen():\n        subprocess.call(c, shell=True)\n"),
     ("class nonlocal", SUBPROCESS + "def f():\n    cmd = 'ls'\n    class C:\n        def m(self, c):\n            print(c)\n    C().m(load())\n    subprocess.call(cmd, shell=True)\n",
      SUBPROCESS + "def f():\n    cmd = 'ls'\n    class C:\n        def m(self, c):\n            nonlocal cmd\n            cmd = c\n    C().m(load())\n    subprocess.call(cmd, shell=True)\n"),
     ("held", SUBPROCESS + "def f():\n    d = {'a': 'ls'}\n    holder = [dict(d)]\n    holder[0]['a'] = load()\n    subprocess.call(d['a'], shell=True)\n",

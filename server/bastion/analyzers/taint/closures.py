@@ -54,7 +54,8 @@ def call_local(ev: Interpreter, local: LocalFunction, node: ast.Call, args: list
     """What the call returns, its sinks reported; None when it is not run (an unknown call)."""
     definition = local.node
     size = _statements(definition)
-    if ev.depth >= MAX_DEPTH or size > MAX_STATEMENTS or size > ev.budget.left or ev.env is None:
+    if ev.depth >= MAX_DEPTH or size is None or size > MAX_STATEMENTS or size > ev.budget.left \
+            or ev.env is None:
         return None
     ev.budget.left -= size
     params = definition.args
@@ -93,5 +94,11 @@ def call_local(ev: Interpreter, local: LocalFunction, node: ast.Call, args: list
     return inner.returns if inner.returned else NONE
 
 
-def _statements(node: ast.AST) -> int:
-    return sum(1 for child in ast.walk(node) if isinstance(child, ast.stmt))
+def _statements(node: ast.AST) -> int | None:
+    """The helper's statements; None for a generator (its body runs when it is iterated)."""
+    count = 0
+    for child in ast.walk(node):
+        if isinstance(child, (ast.Yield, ast.YieldFrom)):
+            return None
+        count += isinstance(child, ast.stmt)
+    return count
