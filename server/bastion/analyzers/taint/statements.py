@@ -20,9 +20,7 @@ from bastion.analyzers.taint.domain import (
     CLEAN,
     EVERY_CLASS,
     NONE,
-    SAFE,
     UNKNOWN,
-    Origin,
     Value,
     concat,
     elements,
@@ -34,6 +32,7 @@ from bastion.analyzers.taint.expressions import Evaluator, path_of
 from bastion.analyzers.taint.folding import truth_of
 from bastion.analyzers.taint.guards import URL_PARSERS, refine
 from bastion.analyzers.taint.matching import captures, case_matches
+from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.results import Hit
 from bastion.analyzers.taint.sinks import headers_declare_not_html
 from bastion.analyzers.taint.templates import UNESCAPED_RENDERS
@@ -87,47 +86,12 @@ class Interpreter(Evaluator):
             if size > MAX_STATEMENTS:
                 return FunctionResult(CLEAN, [], {}, size, skipped=True)
         self.function = function
-        self.env = self._parameters(function)
+        self.env = parameters(self, function)
         self.block(function.node.body)
         fields = {k[5:]: v for k, v in (self.env or {}).items() if k.startswith("self.")}
         returns = self.returns if self.returned else NONE
         return FunctionResult(returns, self.hits, fields, size, seen=self.seen,
                               handed_on=bool(self.handed_on))
-
-    def _parameters(self, function: Function) -> dict[str, Value]:
-        args = function.node.args
-        params = [*args.posonlyargs, *args.args, *args.kwonlyargs]
-        if args.vararg:
-            params.append(args.vararg)
-        if args.kwarg:
-            params.append(args.kwarg)
-        env: dict[str, Value] = {}
-        entry = function.entry
-        offset = function.implicit_params
-        for index, param in enumerate(params):
-            name = param.arg
-            if index < offset:
-                env[name] = Value(clean=EVERY_CLASS, kind=function.self_kind)
-            elif entry is not None and name in function.request_params:
-                env[name] = Value(clean=EVERY_CLASS, kind=entry.request_kind)
-            elif entry is not None and name in function.validated_params:
-                env[name] = SAFE
-            elif entry is not None and name in function.tainted_params:
-                label = f"{entry.label} `{name}`"
-                origin = Origin(entry.kind, f"{entry.label} (`{name}`", param.lineno - 1,
-                                param.col_offset, (param.end_lineno or param.lineno) - 1,
-                                param.end_col_offset or 0)
-                fields = dict(function.validated_fields).get(name)
-                env[name] = Value(frozenset({origin}), steps=(self.step(param, label),), known=True,
-                                  items=dict.fromkeys(fields, SAFE) if fields else None)
-            elif entry is None:
-                origin = Origin("param", f"parameter `{name}`", param.lineno - 1, param.col_offset,
-                                param.lineno - 1, param.end_col_offset or 0, index - offset)
-                env[name] = Value(frozenset({origin}), steps=(self.step(param, f"parameter `{name}`"),),
-                                  known=True)
-            else:
-                env[name] = CLEAN
-        return env
 
     # ---- statements ----
 

@@ -1,0 +1,49 @@
+"""The state a function's walk starts from (statements.py): each parameter's value."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bastion.analyzers.taint.domain import CLEAN, EVERY_CLASS, SAFE, Origin, Value
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.context import Function
+    from bastion.analyzers.taint.expressions import Evaluator
+
+
+def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
+    """By what calls the function: an entry's request and untrusted parameters, a method's
+    `self`, and the parameters callers fill (a summary's `param` origins)."""
+    args = function.node.args
+    params = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+    if args.vararg:
+        params.append(args.vararg)
+    if args.kwarg:
+        params.append(args.kwarg)
+    env: dict[str, Value] = {}
+    entry = function.entry
+    offset = function.implicit_params
+    for index, param in enumerate(params):
+        name = param.arg
+        if index < offset:
+            env[name] = Value(clean=EVERY_CLASS, kind=function.self_kind)
+        elif entry is not None and name in function.request_params:
+            env[name] = Value(clean=EVERY_CLASS, kind=entry.request_kind)
+        elif entry is not None and name in function.validated_params:
+            env[name] = SAFE
+        elif entry is not None and name in function.tainted_params:
+            label = f"{entry.label} `{name}`"
+            origin = Origin(entry.kind, f"{entry.label} (`{name}`", param.lineno - 1,
+                            param.col_offset, (param.end_lineno or param.lineno) - 1,
+                            param.end_col_offset or 0)
+            fields = dict(function.validated_fields).get(name)
+            env[name] = Value(frozenset({origin}), steps=(ev.step(param, label),), known=True,
+                              items=dict.fromkeys(fields, SAFE) if fields else None)
+        elif entry is None:
+            origin = Origin("param", f"parameter `{name}`", param.lineno - 1, param.col_offset,
+                            param.lineno - 1, param.end_col_offset or 0, index - offset)
+            env[name] = Value(frozenset({origin}), steps=(ev.step(param, f"parameter `{name}`"),),
+                              known=True)
+        else:
+            env[name] = CLEAN
+    return env
