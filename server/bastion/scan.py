@@ -79,6 +79,7 @@ def _engine() -> Engine:
             from bastion.engine.registry import create_engine
 
             _ENGINE = create_engine(disk_cache=True, unit_caches=False)
+            _ENGINE.set_roots(_ROOTS)
             if _ROOTS:
                 attach(_ENGINE, _ROOTS)
         finally:
@@ -89,7 +90,8 @@ def _engine() -> Engine:
 
 
 def set_roots(roots: tuple[str, ...]) -> None:
-    """The workspace a scan's imports resolve in (summaries are per workspace)."""
+    """The workspace a scan's imports resolve in (summaries are per workspace), and where a
+    requirements file's includes may be read (`Engine.set_roots`)."""
     global _ROOTS
     roots = tuple(roots)
     if roots != _ROOTS:
@@ -97,6 +99,7 @@ def set_roots(roots: tuple[str, ...]) -> None:
         if _ENGINE is not None:
             from bastion.analyzers.taint.workspace import attach
 
+            _ENGINE.set_roots(roots)
             attach(_ENGINE, roots)
 
 
@@ -115,6 +118,7 @@ def _from_cache(items: list[ScanItem]) -> list[ScanOutcome | None]:
     loading the analyzers: their version key and rule ids are read from files on disk. Files
     are looked up a batch at a time: each row is checked against its file's text, which is
     then let go."""
+    from bastion.analyzers.text_registry import dependency_key as text_dependency_key
     from bastion.engine.registry import default_rule_ids, default_version_key
 
     version_key, rules = default_version_key(), default_rule_ids()
@@ -136,8 +140,12 @@ def _from_cache(items: list[ScanItem]) -> list[ScanOutcome | None]:
                     continue
                 path = items[index].path
                 kind = kind_of(path)
-                dependencies = dependency_key(graph, text, path) \
-                    if graph is not None and kind is FileKind.PYTHON else ""
+                if kind is not FileKind.PYTHON:
+                    dependencies = text_dependency_key(text, path)
+                    if dependencies is None:
+                        continue  # not to be cached (a requirements file with includes)
+                else:
+                    dependencies = dependency_key(graph, text, path) if graph is not None else ""
                 texts[index] = cache_key(text, version_key, kind, dependencies), text
             stored = disk.get_many([key for key, _ in texts.values()])
             for index, (key, text) in texts.items():

@@ -62,7 +62,10 @@ class _Recorder:
     def rule_ids(self):
         return {"BST999": "recorded"}
 
-    def analyse_text(self, text, path, kind):
+    def dependency_key(self, text, path):
+        return ""
+
+    def analyse_text(self, text, path, kind, root):
         self.runs += 1
         if self.fail:
             raise ValueError("broken on purpose")
@@ -70,7 +73,7 @@ class _Recorder:
                         Span(n, 0, n, len(line)), source="bastion")
                 for n, line in enumerate(text.split("\n")) if "bad" in line]
 
-    def fixes(self, text, path, kind, finding):
+    def fixes(self, text, path, kind, finding, root):
         return []
 
     def forget(self):

@@ -43,14 +43,25 @@ class TextAnalyzer(Protocol):
     def rule_ids(self) -> dict[str, str]:
         """Every rule id this analyzer can report, mapped to its check name."""
 
-    def analyse_text(self, text: str, path: str, kind: FileKind) -> list[Finding | NotAnalysed]:
+    def dependency_key(self, text: str, path: str) -> str | None:
+        """What the document's findings depend on besides its text, kind and this analyzer's
+        version, for the result-cache key ("" when nothing; None: not to be cached, e.g. a
+        requirements file that includes another). `text_registry.dependency_key` must agree
+        without loading the analyzer."""
+
+    def analyse_text(self, text: str, path: str, kind: FileKind,
+                     root: str | None) -> list[Finding | NotAnalysed]:
         """Findings in the whole document, with spans in its lines (`text` as the engine
         holds it: newlines as Python reads them, no BOM), and a NotAnalysed for each part that
         could not be read (a line that is no requirement). `lines` of a finding: the lines a
-        suppression comment may sit on (default: the span's first line)."""
+        suppression comment may sit on (default: the span's first line). `root`: the folder
+        other files may be read from (a requirements file's includes), none outside it
+        (`Engine.set_roots`); None: the document's own folder."""
 
-    def fixes(self, text: str, path: str, kind: FileKind, finding: Finding) -> list[TextFix]:
-        """Quick fixes for one of this analyzer's findings in `text` ([] when none)."""
+    def fixes(self, text: str, path: str, kind: FileKind, finding: Finding,
+              root: str | None) -> list[TextFix]:
+        """Quick fixes for one of this analyzer's findings in `text` ([] when none); `root` as
+        for `analyse_text`."""
 
     def forget(self) -> None:
         """Drop what it keeps to analyse an edited document again quickly (no document is

@@ -28,3 +28,12 @@ def text_analyzers() -> list:
 def versions_key() -> str:
     """The part of `Engine.version_key` the registered text analyzers contribute."""
     return "".join(f"|{id_}={version()}" for _, _, id_, version in TEXT_ANALYZERS)
+
+
+def dependency_key(text: str, path: str) -> str | None:
+    """The registered text analyzers' `dependency_key`s for a document, joined, told without
+    loading them (a scan served from the result cache): only a requirements file that may
+    include another depends on more than its text (tests/unit/test_deps_include_root.py)."""
+    from bastion.deps.include_lines import dependency_key as deps_key
+
+    return deps_key(text, path)  # the secrets analyzer's is always ""

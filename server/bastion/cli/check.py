@@ -107,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
     if engine is not None:
         from bastion.analyzers.taint.workspace import attach
 
+        engine.set_roots(args.paths)
         attach(engine, args.paths)
     items: list[ScanItem] = []
     if args.unsafe_fixes and fixing is None:

@@ -50,10 +50,10 @@ def text_key(text: str, version_key: str, dependencies: str = "") -> str:
 
 def cache_key(text: str, version_key: str, kind: FileKind, dependencies: str = "") -> str:
     """The key of `text`'s row when analysed as a document of `kind` (a Python file's key is
-    `text_key`'s: the same text as YAML is another analysis, which depends on nothing else)."""
+    `text_key`'s: the same text as YAML is another analysis)."""
     if kind is FileKind.PYTHON:
         return text_key(text, version_key, dependencies)
-    return text_key(text, f"{version_key}|kind={kind.value}")
+    return text_key(text, f"{version_key}|kind={kind.value}", dependencies)
 
 
 def line_count(text: str) -> int:

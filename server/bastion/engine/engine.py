@@ -5,6 +5,9 @@ through `Engine.lock`, which `analyse` takes itself. Analyses run on the deep-st
 (engine/deep.py). An analysis never raises: whatever could not be analysed (an analyzer that
 failed, a statement nested too deeply, any exception) is a `NotAnalysed` entry in `errors`,
 with the findings of everything else kept; such a result is never cached.
+
+The folders being analysed (`set_roots`) are set by whoever builds the engine, before analyses
+that depend on them: a text analysis reads other files only inside them.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ from __future__ import annotations
 import ast
 import hashlib
 import logging
-from collections.abc import Callable, Generator, Sequence
+import os
+from collections.abc import Callable, Generator, Iterable, Sequence
 
 import attrs
 
@@ -27,7 +31,7 @@ from bastion.engine.deep import OwnedLock, run_deep
 from bastion.engine.disk_cache import DiskCache
 from bastion.engine.progressive import Reporter, analyse_progressively
 from bastion.engine.suppress import Directive, comment_directives
-from bastion.engine.text_documents import analyse_text, memo_key
+from bastion.engine.text_documents import analyse_text, memo_key, root_of
 from bastion.engine.units import Split, Unit, forget_chunks, split_document
 from bastion.engine.whole_file import analyse_whole, split_whole
 from bastion.filekinds import FileKind, kind_of
@@ -99,6 +103,7 @@ class Engine:
         self._depth_verdicts: LRU[bytes, str] = LRU(1024)
         # Text documents' raw analyses by text and kind: a re-opened or undone text.
         self._texts: LRU[bytes, RawAnalysis] = LRU(64)
+        self._roots: tuple[str, ...] = ()  # see set_roots
         self.rule_names: dict[str, str] = {}  # rule id -> check name
         for analyzer in [*self.analyzers, *self.text_analyzers]:
             self.rule_names.update(analyzer.rule_ids())
@@ -114,13 +119,7 @@ class Engine:
     def dependency_key(self, text: str, path: str) -> str | None:
         """What a file's result depends on besides its text and the analyzers' versions (the
         summaries of the workspace modules it imports); None: its result is not to be cached."""
-        parts = []
-        for analyzer in self.analyzers:
-            part = analyzer.dependency_key(text, path)
-            if part is None:
-                return None
-            parts.append(part)
-        return "".join(parts)
+        return joined_keys(self.analyzers, text, path)
 
     def cached_raw(self, text: str, key: str | None = None, path: str | None = None
                    ) -> RawAnalysis | None:
@@ -195,17 +194,26 @@ class Engine:
             self.disk_cache.put(key, encode(key, text, raw.findings, raw.directives, raw.broken))
         return raw
 
+    def set_roots(self, roots: Iterable[str]) -> None:
+        """The folders being analysed (the scanned folders, the editor's workspace folders): an
+        analysis reads other files (a requirements file's includes) only inside the innermost
+        of them that holds its document, else inside the document's folder. Set before the
+        analyses that depend on it run."""
+        self._roots = tuple(os.path.abspath(root) for root in roots if os.path.isdir(root))
+
     def _text_analysis(self, text: str, path: str, kind: FileKind, use_disk: bool) -> RawAnalysis:
-        key = cache_key(text, self.version_key, kind) if use_disk and self.disk_cache else None
+        dependencies = joined_keys([a for a in self.text_analyzers if kind in a.kinds], text, path)
+        key = cache_key(text, self.version_key, kind, dependencies) \
+            if use_disk and self.disk_cache and dependencies is not None else None
         cached = self.cached_raw(text, key) if key is not None else None
         if cached is not None:
             return cached
-        memo = memo_key(text, kind)
+        memo = memo_key(text, kind, dependencies) if dependencies is not None else None
         with self.lock:
-            raw = self._texts.get(memo)
+            raw = self._texts.get(memo) if memo is not None else None
             if raw is None:
-                raw = analyse_text(self, text, path, kind)
-                if not raw.errors:
+                raw = analyse_text(self, text, path, kind, root_of(self._roots, path))
+                if not raw.errors and memo is not None:
                     self._texts.put(memo, raw)
         if key is not None and not raw.errors:
             self.disk_cache.put(key, encode(key, text, raw.findings, raw.directives, raw.broken))
@@ -219,7 +227,8 @@ class Engine:
         for analyzer in self.text_analyzers:
             if kind in analyzer.kinds and finding.rule_id in analyzer.rule_ids():
                 with self.lock:
-                    fixes.extend(analyzer.fixes(text, path, kind, finding))
+                    fixes.extend(analyzer.fixes(text, path, kind, finding,
+                                                root_of(self._roots, path)))
         return fixes
 
     def split_cached(self, text: str, path: str, lines: list[str]) -> RawAnalysis | None:
@@ -446,6 +455,17 @@ class Engine:
 
 # Units analysed between two yields of a unit-by-unit analysis (a document that does not parse).
 UNITS_PER_STEP = 256
+
+
+def joined_keys(analyzers: Sequence[Analyzer | TextAnalyzer], text: str, path: str) -> str | None:
+    """The analyzers' `dependency_key`s for a file, joined (None: its result is not cached)."""
+    parts = []
+    for analyzer in analyzers:
+        part = analyzer.dependency_key(text, path)
+        if part is None:
+            return None
+        parts.append(part)
+    return "".join(parts)
 
 
 def run_to_end(steps: Generator[None, None, RawAnalysis]) -> RawAnalysis:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ import attrs
 
 from bastion.engine.suppress import Directive, parse_directive
 from bastion.filekinds import FileKind
+from bastion.files import lies_within
 from bastion.model import Finding, NotAnalysed
 
 if TYPE_CHECKING:
@@ -34,8 +36,9 @@ _DIRECTIVE = re.compile(r"#[ \t]*(?=(?i:nosec|noqa|bastion))")
 _COMMENT_AFTER = frozenset("\n \t")
 
 
-def analyse_text(engine: Engine, text: str, path: str, kind: FileKind) -> RawAnalysis:
-    """The raw analysis of `text` as a document of `kind`. Call with `engine.lock` held."""
+def analyse_text(engine: Engine, text: str, path: str, kind: FileKind, root: str) -> RawAnalysis:
+    """The raw analysis of `text` as a document of `kind`, reading other files only inside
+    `root` (`root_of`). Call with `engine.lock` held."""
     from bastion.engine.engine import RawAnalysis, failure_reason
 
     findings: list[Finding] = []
@@ -44,7 +47,7 @@ def analyse_text(engine: Engine, text: str, path: str, kind: FileKind) -> RawAna
         if kind not in analyzer.kinds:
             continue
         try:
-            found = analyzer.analyse_text(text, path, kind)
+            found = analyzer.analyse_text(text, path, kind, root)
         except Exception as exc:  # noqa: BLE001 - the other analyzers' findings still count
             log.exception("%s failed on %s", analyzer.id, path)
             errors.append(NotAnalysed(f"{analyzer.id} failed: {failure_reason(exc)}",
@@ -87,7 +90,19 @@ def text_directives(text: str, kind: FileKind, names: Mapping[str, str]) -> dict
     return found
 
 
-def memo_key(text: str, kind: FileKind) -> bytes:
+def root_of(roots: tuple[str, ...], path: str) -> str:
+    """The folder a document's analysis may read other files from: the innermost of `roots`
+    (the folders being analysed) that holds it, else the document's own folder (a file named
+    on the command line, a document outside every workspace folder)."""
+    holding = [root for root in roots if lies_within(path, (root,))]
+    if holding:
+        return max(holding, key=lambda root: len(os.path.realpath(root)))
+    return os.path.dirname(os.path.abspath(path))
+
+
+def memo_key(text: str, kind: FileKind, dependencies: str = "") -> bytes:
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16)
     digest.update(kind.value.encode())
+    if dependencies:
+        digest.update(b"\0" + dependencies.encode())
     return digest.digest()

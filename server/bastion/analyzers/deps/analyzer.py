@@ -15,11 +15,11 @@ start-up.
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.text_base import TextEdit, TextFix
 from bastion.analyzers.versions import deps_version
+from bastion.deps import include_lines
 from bastion.deps.names import parser_for
 from bastion.deps.rules import RULES
 from bastion.filekinds import FileKind
@@ -44,7 +44,11 @@ class DepsAnalyzer:
     def rule_ids(self) -> dict[str, str]:
         return dict(RULES)
 
-    def analyse_text(self, text: str, path: str, kind: FileKind) -> list[Finding | NotAnalysed]:
+    def dependency_key(self, text: str, path: str) -> str | None:
+        return include_lines.dependency_key(text, path)
+
+    def analyse_text(self, text: str, path: str, kind: FileKind,
+                     root: str | None = None) -> list[Finding | NotAnalysed]:
         from bastion.deps import analysis
 
         if self._lines is None or self._pieces is None or self._memo is None:
@@ -53,7 +57,7 @@ class DepsAnalyzer:
             from bastion.deps.pyproject_memo import Memo
 
             self._lines, self._pieces, self._memo = LineCache(), LockCache(), Memo()
-        result = analysis.analyse(path, text, _root(path), kind=_kind(kind, path),
+        result = analysis.analyse(path, text, root, kind=_kind(kind, path),
                                   lines=self._lines, pieces=self._pieces,
                                   memo=self._memo)
         return [*result.findings, *result.not_analysed]
@@ -63,7 +67,8 @@ class DepsAnalyzer:
             if cache is not None:
                 cache.forget()
 
-    def fixes(self, text: str, path: str, kind: FileKind, finding: Finding) -> list[TextFix]:
+    def fixes(self, text: str, path: str, kind: FileKind, finding: Finding,
+              root: str | None = None) -> list[TextFix]:
         if finding.rule_id not in ("BST401", "BST402"):
             return []
         from bastion.deps import fix, store
@@ -74,7 +79,7 @@ class DepsAnalyzer:
         except InvalidIndex:
             return []
         bump = fix.bump(path, text, finding.span.start_line, finding.span.start_col, index,
-                        _root(path), kind=_kind(kind, path))
+                        root, kind=_kind(kind, path))
         if bump is None:
             return []
         return [TextFix(bump.title, (TextEdit(bump.span, bump.new_text),), "review")]
@@ -83,17 +88,3 @@ class DepsAnalyzer:
 def _kind(kind: FileKind, path: str) -> str | None:
     return parser_for(kind, path)
 
-
-def _root(path: str) -> str | None:
-    """Includes are read below the folder of the nearest pyproject.toml or .git, else the
-    file's own folder."""
-    folder = os.path.dirname(os.path.abspath(path))
-    probe = folder
-    while True:
-        if os.path.exists(os.path.join(probe, "pyproject.toml")) or \
-                os.path.exists(os.path.join(probe, ".git")):
-            return probe
-        parent = os.path.dirname(probe)
-        if parent == probe:
-            return folder
-        probe = parent

@@ -87,10 +87,12 @@ class SecretsAnalyzer:
     def forget(self) -> None:
         pass  # it keeps nothing per document
 
-    def fixes(self, text: str, path: str, kind: FileKind, finding: Finding) -> list[TextFix]:
+    def fixes(self, text: str, path: str, kind: FileKind, finding: Finding,
+              root: str | None = None) -> list[TextFix]:
         return []  # moving a secret out of a file is the user's call (see the lessons)
 
-    def analyse_text(self, text: str, path: str, kind: FileKind) -> list[Finding]:
+    def analyse_text(self, text: str, path: str, kind: FileKind,
+                     root: str | None = None) -> list[Finding]:
         positions = _Positions(text)
         taken = _Ranges()  # value ranges already reported
         found: list[Finding] = []

@@ -27,6 +27,8 @@ def register(server) -> None:
         if not folders and params.root_uri:
             folders = [uri_to_path(params.root_uri)]
         ls.session.settings.folders = [f for f in folders if f]
+        # A document's includes are read inside the workspace folder holding it, else its folder.
+        ls.engine.set_roots(ls.session.settings.folders)
         ls.summaries.start(ls.session.settings.folders)
         # initializationOptions may hold the settings directly or under "settings".
         raw = options.get("settings", {k: v for k, v in options.items() if k != "clientCommands"})

@@ -1,0 +1,35 @@
+"""Whether a requirements file may include another (`-r` / `-c`), told without parsing it.
+
+The findings of a file that includes another depend on that file and on the folder includes
+may be read from, not only on its text: the result cache must not keep them. Asked before every
+cache lookup (a scan served from the cache, a keystroke in the editor), so it is one regular
+expression search, no import of the parser.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bastion.filekinds import FileKind, kind_of
+
+# A logical line is an include when, joined, it starts (after blanks) with -r, -c, --requirement
+# or --constraint (requirements_txt._INCLUDE). Its first physical line then starts with blanks and
+# either the whole option, or a piece of it that a continuation backslash ends (pip joins `--re\`
+# and `quirement x`); a line of blanks and a backslash lets the option start on the next line,
+# which is matched in turn. Blanks: any whitespace but the line ends (\n, \r: text_lines).
+# Hash lines (`    --hash=...  \`) do not match. Every include matches: tests/unit/
+# test_deps_include_root.py compares with the parser on random texts.
+_MAY_INCLUDE = r"[^\S\r\n]*(?:-[rc]|--(?:requirement|constraint)|(?:-{0,2}|--[rc][a-z]*)\\(?=[\r\n]|\Z))"
+_AT_START = re.compile(_MAY_INCLUDE)
+# Searched from a line end: a leading look-behind made the search try every position.
+_AFTER_LINE_END = re.compile(r"[\r\n]" + _MAY_INCLUDE)
+
+
+def may_include(text: str) -> bool:
+    return _AT_START.match(text) is not None or _AFTER_LINE_END.search(text) is not None
+
+
+def dependency_key(text: str, path: str) -> str | None:
+    """The deps analyzer's `dependency_key`: None (not to be cached) for a requirements file
+    that may include another, else "" (its findings depend on its text alone)."""
+    return None if kind_of(path) is FileKind.REQUIREMENTS and may_include(text) else ""
