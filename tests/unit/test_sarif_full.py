@@ -335,3 +335,17 @@ def test_broken_files_still_get_fingerprints():
     analysis = ENGINE.analyse(text, "broken.py", CONFIG)
     found = fingerprints(analysis.findings, text)
     assert len(set(found.values())) == len(analysis.findings) >= 1
+
+
+def test_a_cwe_first_met_on_a_rule_of_another_cwe_still_gets_its_name():
+    # A finding whose CWE is not its rule's (a rule file edited since a cached result) must not
+    # leave the taxon nameless for a later rule of that CWE.
+    from bastion.catalog.index import load_catalog
+    from bastion.model import Finding, Level, Span
+    from bastion.report.sarif import _rule
+
+    catalog, names = load_catalog(), {}
+    for rule_id in ("B404", "B602"):
+        _rule(rule_id, rule_id, Finding(rule_id, rule_id, Level.HIGH, Level.HIGH, 78, "m",
+                                        Span(0, 0, 0, 1)), catalog, names)
+    assert names[78].startswith("Improper Neutralization")

@@ -68,8 +68,8 @@ def _rule(rule_id: str, name: str, sample: Finding, catalog, cwe_names: dict[int
         rule["fullDescription"] = {"text": spec.lesson.summary}
         rule["help"] = {"text": _help_text(spec), "markdown": catalog.markdown(rule_id)}
         cwe = cwe or spec.cwe.id
-        if spec.cwe.id == cwe:
-            cwe_names.setdefault(cwe, spec.cwe.name)
+        if spec.cwe.id == cwe:  # a rule met earlier may have left this CWE without a name
+            cwe_names[cwe] = cwe_names.get(cwe) or spec.cwe.name
         severity = Level.parse(spec.severity)
         tags = list(spec.tags)
         if getattr(spec, "owasp", None):
