@@ -509,3 +509,12 @@ def test_a_taint_fix_that_leaves_the_flow_is_not_offered():
     # The value names a column: it cannot become a parameter, so there is no fix at all.
     src = FLASK_VIEW.format("return conn.execute(f\"SELECT {request.args['c']} FROM t\")")
     assert findings(src, "BST204") and fixed(src, "BST204") is None
+
+
+# -- BST105 set_cookie without secure -------------------------------------------------------
+def test_set_cookie_without_secure_gets_secure_true_review():
+    src = "def view(resp, sid):\n    resp.set_cookie('session', sid, httponly=True)\n"
+    assert fixed(src, "BST105") == (
+        "def view(resp, sid):\n    resp.set_cookie('session', sid, httponly=True, secure=True)\n")
+    assert titles(src, "BST105") == [
+        "Fix BST105: send the cookie over HTTPS only (review: check HTTP-only environments)"]

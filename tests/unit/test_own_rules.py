@@ -89,8 +89,13 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         "app.config.update(SESSION_COOKIE_SECURE=False, SESSION_COOKIE_HTTPONLY=True)\n",
         "REMEMBER_COOKIE_SECURE = False\n",
         "def view(resp, sid):\n    resp.set_cookie('session', sid, secure=False)\n",
+        "def view(resp, sid):\n    resp.set_cookie('session', sid, httponly=True)\n",
+        "def view(resp, sid):\n    resp.set_cookie(key='session', value=sid)\n",
     ], [
         "SESSION_COOKIE_SECURE = True\n",
+        "def view(resp):\n    resp.set_cookie('theme', 'dark')\n",
+        "def view(resp, opts):\n    resp.set_cookie('session', opts['sid'], **opts)\n",
+        "def view(jar, cookie):\n    jar.set_cookie(cookie)\n",
         "import os\nSESSION_COOKIE_SECURE = os.environ.get('HTTPS') == '1'\n",
         "def view(resp, sid):\n    resp.set_cookie('session', sid, secure=True, httponly=True)\n",
         "app.config.update(SESSION_COOKIE_SECURE=True)\n",

@@ -121,7 +121,18 @@ def cookie_secure(t: Target):
     return _flip_assignment(t, "False", "True", "secure", "send the cookie over HTTPS only",
                             note, "HTTP-only environments") or _set_keyword(
         t, "secure", "False", "True", "secure", "send the cookie over HTTPS only", note,
-        "HTTP-only environments")
+        "HTTP-only environments") or _add_secure(t, note)
+
+
+def _add_secure(t: Target, note: str):
+    """`resp.set_cookie(key, value)` -> `resp.set_cookie(key, value, secure=True)`."""
+    from bastion.fixes.target import add_keyword, has_double_star
+    call = _call(t)
+    if call is None or has_double_star(call) or keyword(call, "secure") is not None:
+        return None
+    return Rewrite("secure", "send the cookie over HTTPS only", REVIEW,
+                   t.replace(call, add_keyword(call, "secure", cst.Name("True"))), note=note,
+                   check="HTTP-only environments")
 
 
 @recipe("BST106")
