@@ -334,6 +334,15 @@ PAIRS = [
                AIOHTTP + "@routes.get('/s')\nasync def s(request):\n    q = request.query['q']\n    return web.Response(text='<p>' + q + '</p>')\n"),
     ("BST203", AIOHTTP + "@routes.get('/s')\nasync def s(request):\n    q = request.query['q']\n    return web.Response(body=q.encode(), headers={'Content-Type': 'text/html; charset=utf-8'})\n",
                AIOHTTP + "@routes.get('/s')\nasync def s(request):\n    q = request.query['q']\n    return web.Response(body=q.encode(), headers={'Content-Type': 'application/json'})\n"),
+    # a number conversion refuses text (TypeError): what it writes is digits
+    ("BST204", FLASK + "import sqlite3\n@app.route('/p')\ndef p():\n    db = sqlite3.connect('x')\n    n = request.args['page']\n    return str(db.execute('SELECT * FROM t LIMIT 10 OFFSET %s' % n).fetchall())\n",
+               FLASK + "import sqlite3\n@app.route('/p')\ndef p():\n    db = sqlite3.connect('x')\n    n = request.args['page']\n    return str(db.execute('SELECT * FROM t LIMIT 10 OFFSET %d' % n).fetchall())\n"),
+    ("BST204", FLASK + "import sqlite3\n@app.route('/p')\ndef p():\n    db = sqlite3.connect('x')\n    a, b = request.args['a'], request.args['b']\n    return str(db.execute(\"SELECT * FROM t WHERE a = %d AND b = '%s'\" % (a, b)).fetchall())\n",
+               FLASK + "import sqlite3\n@app.route('/p')\ndef p():\n    db = sqlite3.connect('x')\n    a, b = request.args['a'], request.args['b']\n    return str(db.execute(\"SELECT * FROM t WHERE a = %d AND b = %.2f\" % (a, b)).fetchall())\n"),
+    ("BST204", FLASK + "import sqlite3\n@app.route('/p')\ndef p():\n    db = sqlite3.connect('x')\n    q = {'a': request.args['a']}\n    return str(db.execute('SELECT * FROM t WHERE a = %(a)s' % q).fetchall())\n",
+               FLASK + "import sqlite3\n@app.route('/p')\ndef p():\n    db = sqlite3.connect('x')\n    q = {'a': request.args['a']}\n    return str(db.execute('SELECT * FROM t WHERE a = %(a)d' % {'a': q['a']}).fetchall())\n"),
+    ("BST204", FLASK + "import sqlite3\n@app.route('/p')\ndef p():\n    db = sqlite3.connect('x')\n    n = request.args.get('page', type=str)\n    return str(db.execute('SELECT * FROM t LIMIT ' + n).fetchall())\n",
+               FLASK + "import sqlite3\n@app.route('/p')\ndef p():\n    db = sqlite3.connect('x')\n    n = request.args.get('page', 0, type=int)\n    return str(db.execute(f'SELECT * FROM t LIMIT {n}').fetchall())\n"),
     # ---- helpers defined in the view, run where they are called (closures.py) ----
     ("BST201", FLASK + "import os, shlex, subprocess, functools\n@app.route('/a')\ndef a():\n    def load(n):\n        return open('/srv/' + n).read()\n    return load(request.args['f'])\n",
                FLASK + "import os, shlex, subprocess, functools\n@app.route('/a')\ndef a():\n    def load(n):\n        return open('/srv/' + n).read()\n    return load(os.path.basename(request.args['f']))\n"),

@@ -59,6 +59,9 @@ RETRACTED = [
              "import yaml\ndef f(stream):\n    return yaml.load(stream, Loader=yaml.Loader)\n"),
     ("B608", "import sqlite3\ndef f(db: sqlite3.Connection, user_id):\n    return db.execute('SELECT name FROM users WHERE id = %d' % int(user_id))\n",
              "import sqlite3\ndef f(db: sqlite3.Connection, user_id):\n    return db.execute('SELECT name FROM users WHERE id = %s' % user_id)\n"),
+    # a number conversion writes digits or raises TypeError, whatever its argument
+    ("B608", "import sqlite3\ndef f(db: sqlite3.Connection, page):\n    return db.execute('SELECT name FROM users LIMIT 10 OFFSET %d' % page)\n",
+             "import sqlite3\ndef f(db: sqlite3.Connection, page):\n    return db.execute('SELECT name FROM users LIMIT 10 OFFSET %s' % page)\n"),
     ("B608", "from fastapi import FastAPI\napp = FastAPI()\n@app.get('/u')\ndef u(user_id: int):\n    return cur.execute(f'SELECT name FROM users WHERE id = {user_id}').fetchall()\n",
              "from fastapi import FastAPI\napp = FastAPI()\ndef u(user_id: int):  # not a route: nothing validates it\n    return cur.execute(f'SELECT name FROM users WHERE id = {user_id}').fetchall()\n"),
     # an identifier chosen from a constant mapping; placeholders built from constants or a count

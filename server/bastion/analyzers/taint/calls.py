@@ -15,6 +15,7 @@ from bastion.analyzers.taint.domain import (
     CLEAN,
     EVERY_CLASS,
     MARKUP_KINDS,
+    NONE,
     SAFE,
     UNKNOWN,
     Value,
@@ -138,6 +139,9 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         entities = keywords.get("resolve_entities")
         if entities is not None and entities.const is True:
             return Value(clean=EVERY_CLASS, kind=UNSAFE_PARSER)
+    if method == "get" and "type" in keywords and _converts(ev, node):
+        # Werkzeug's `request.args.get("page", type=int)`: the converter's result, or the default
+        return join(SAFE, args[1] if len(args) > 1 else keywords.get("default", NONE))
     if models.propagators.by_name(name) or (method and method in models.propagators.methods):
         return _joined(inputs, name)
     if method is not None and receiver is not None:
@@ -236,3 +240,9 @@ def _mutate(ev: Evaluator, name: str, receiver: Value, method: str, args: list[V
     else:
         items[ANY] = join(items[ANY], added) if ANY in items else added
     ev.env[name] = receiver.evolve(items=items, const=UNKNOWN)
+
+
+def _converts(ev: Evaluator, node: ast.Call) -> bool:
+    """`type=` names a conversion whose result is safe for every class (`int`, `uuid.UUID`)."""
+    converter = next(k.value for k in node.keywords if k.arg == "type")
+    return any(m.cleans == EVERY_CLASS for m in ev.models.sanitizers.by_name(ev.qualname(converter)))

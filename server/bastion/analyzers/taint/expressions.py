@@ -32,7 +32,7 @@ from bastion.analyzers.taint.domain import (
     source,
 )
 from bastion.analyzers.taint.escapes import capture, changeable, escape_call, seen_through
-from bastion.analyzers.taint.folding import COMPARISONS, fold_binary, hashable, truth_of
+from bastion.analyzers.taint.folding import COMPARISONS, fold_binary, formatted, hashable, truth_of
 from bastion.analyzers.taint.results import Hit, Summary
 from bastion.analyzers.taint.sinks import check_call_sinks, is_module
 from bastion.analyzers.taint.specs import Models
@@ -238,7 +238,8 @@ class Evaluator:
             inserted = concat(list(right.items.values()) if right.items else [right])
             return inserted.evolve(clean=inserted.clean | {"html"}, kind=left.kind)
         if isinstance(node.op, ast.Mod) and (isinstance(left.const, str) or left.taint):
-            values = list(right.items.values()) if right.items else [right]
+            values = (formatted(left.const, node.right, right) if isinstance(left.const, str)
+                      else None) or (list(right.items.values()) if right.items else [right])
             return self._built(node, concat([left, *values]))
         kind = left.kind if isinstance(node.op, ast.Div) else None  # `Path(base) / name`
         if kind is not None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import ast
 import operator
+import re
 
-from bastion.analyzers.taint.domain import UNKNOWN, Value
+from bastion.analyzers.taint.domain import EVERY_CLASS, UNKNOWN, Value
 
 _OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
              ast.Mod: operator.mod, ast.FloorDiv: operator.floordiv, ast.Div: operator.truediv,
@@ -15,6 +16,38 @@ COMPARISONS = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt,
             ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b,
             ast.NotIn: lambda a, b: a not in b, ast.Is: operator.is_, ast.IsNot: operator.is_not}
 _MAX_CONST = 10_000
+# One %-conversion of a format string: mapping key, flags, width, precision, length, type.
+CONVERSION = re.compile(r"%(\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?(.)")
+# Conversions that format a number, and refuse anything else (TypeError): digits, a sign, a point,
+# an exponent, `inf` or `nan`, which break no command, path, query or markup.
+_NUMERIC = frozenset("diouxXeEfFgG")
+_NUMBER = Value(clean=EVERY_CLASS, known=True)
+
+
+def conversions(text: str) -> list[re.Match] | None:
+    """The conversions of a %-format, None when its arguments do not line up with them one to
+    one (a `*` width or precision takes one more)."""
+    found = [m for m in CONVERSION.finditer(text) if m.group(4) != "%"]
+    return None if any(m.group(2) == "*" or m.group(3) == "*" for m in found) else found
+
+
+def formatted(text: str, right: ast.expr, value: Value) -> list[Value] | None:
+    """The values `text % right` writes, a number for a numeric conversion; None when they
+    cannot be told apart (a tuple held by a name, a mapping key missing)."""
+    found = conversions(text)
+    if found is None:
+        return None
+    if isinstance(right, ast.Tuple) and value.items is not None and len(right.elts) == len(found) \
+            and not any(m.group(1) for m in found) and all(i in value.items for i in range(len(found))):
+        parts = [value.items[i] for i in range(len(found))]
+    elif isinstance(right, ast.Dict) and value.items is not None and found \
+            and all(m.group(1) and m.group(1)[1:-1] in value.items for m in found):
+        parts = [value.items[m.group(1)[1:-1]] for m in found]
+    elif len(found) == 1 and not found[0].group(1) and value.items is None:
+        parts = [value]
+    else:
+        return None
+    return [_NUMBER if m.group(4) in _NUMERIC else part for m, part in zip(found, parts, strict=True)]
 
 
 def hashable(value: object) -> bool:

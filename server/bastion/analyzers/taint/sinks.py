@@ -9,6 +9,7 @@ import re
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import ANY, UNKNOWN, Value, join
+from bastion.analyzers.taint.folding import conversions
 from bastion.analyzers.taint.specs import SinkModel
 from bastion.analyzers.taint.verdicts import see_call
 
@@ -27,9 +28,8 @@ SAX_PARSER = "xml.sax.make_parser()"
 UNSAFE_SAX_PARSER = "xml.sax.make_parser(feature_external_ges)"
 SAX_EXTERNAL_ENTITIES = frozenset({"xml.sax.handler.feature_external_ges",
                                    "http://xml.org/sax/features/external-general-entities"})
-# One %-conversion of a log message; `%r` and `%a` escape line breaks, and a number conversion
-# refuses a string (TypeError), so an argument formatted by one of these cannot forge a line.
-_CONVERSION = re.compile(r"%(\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?(.)")
+# `%r` and `%a` escape line breaks, and a number conversion refuses a string (TypeError), so a
+# log argument formatted by one of these cannot forge a line.
 _ESCAPING = frozenset("radiouxXeEfFgG")
 _MEDIA_TYPE_KEYWORDS = ("mimetype", "content_type", "media_type")
 
@@ -212,10 +212,10 @@ def _escaped_log_args(node: ast.Call, args: list[Value]) -> set[int]:
     if message >= len(args) or not isinstance(args[message].const, str) \
             or any(isinstance(a, ast.Starred) for a in node.args):
         return set()
-    conversions = [m for m in _CONVERSION.finditer(args[message].const) if m.group(4) != "%"]
-    if any(m.group(1) or m.group(2) == "*" or m.group(3) == "*" for m in conversions):
+    found = conversions(args[message].const)
+    if found is None or any(m.group(1) for m in found):
         return set()  # a mapping or a `*` width: arguments do not line up with conversions
-    return {message + 1 + n for n, m in enumerate(conversions) if m.group(4) in _ESCAPING}
+    return {message + 1 + n for n, m in enumerate(found) if m.group(4) in _ESCAPING}
 
 
 def _starred_before(node: ast.Call, index: int) -> bool:
