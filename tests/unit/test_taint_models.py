@@ -343,6 +343,13 @@ PAIRS = [
                FLASK + "import sqlite3\n@app.route('/p')\ndef p():\n    db = sqlite3.connect('x')\n    q = {'a': request.args['a']}\n    return str(db.execute('SELECT * FROM t WHERE a = %(a)d' % {'a': q['a']}).fetchall())\n"),
     ("BST204", FLASK + "import sqlite3\n@app.route('/p')\ndef p():\n    db = sqlite3.connect('x')\n    n = request.args.get('page', type=str)\n    return str(db.execute('SELECT * FROM t LIMIT ' + n).fetchall())\n",
                FLASK + "import sqlite3\n@app.route('/p')\ndef p():\n    db = sqlite3.connect('x')\n    n = request.args.get('page', 0, type=int)\n    return str(db.execute(f'SELECT * FROM t LIMIT {n}').fetchall())\n"),
+    # an Enum parameter is one of its members; not when the Enum may accept other values
+    ("BST202", FASTAPI + "import os, enum\nclass Color(str, enum.Enum):\n    RED = 'red'\n    BLUE = 'blue'\n    @classmethod\n    def _missing_(cls, value):\n        return cls.RED\n@app.get('/p')\ndef p(color: Color):\n    os.system('paint ' + color.value)\n",
+               FASTAPI + "import os, enum\nclass Color(str, enum.Enum):\n    RED = 'red'\n    BLUE = 'blue'\n@app.get('/p')\ndef p(color: Color):\n    os.system('paint ' + color.value)\n"),
+    ("BST202", FASTAPI + "import os\nfrom enum import IntEnum\nclass Level(IntEnum):\n    LOW = 1\n@app.get('/p')\ndef p(level: Level | str):\n    os.system(f'nice -n {level} job')\n",
+               FASTAPI + "import os\nfrom enum import IntEnum\nclass Level(IntEnum):\n    LOW = 1\n@app.get('/p')\ndef p(level: Level | None = None):\n    os.system(f'nice -n {level} job')\n"),
+    ("BST204", FASTAPI + "import sqlite3\nfrom pydantic import BaseModel, constr\nclass F(BaseModel):\n    limit: constr(max_length=3)\n@app.post('/p')\ndef p(f: F):\n    sqlite3.connect('x').execute(f'SELECT * FROM t LIMIT {f.limit}')\n",
+               FASTAPI + "import sqlite3\nfrom pydantic import BaseModel, conint\nclass F(BaseModel):\n    limit: conint(ge=1, le=100) = 10\n@app.post('/p')\ndef p(f: F):\n    sqlite3.connect('x').execute(f'SELECT * FROM t LIMIT {f.limit}')\n"),
     # ---- helpers defined in the view, run where they are called (closures.py) ----
     ("BST201", FLASK + "import os, shlex, subprocess, functools\n@app.route('/a')\ndef a():\n    def load(n):\n        return open('/srv/' + n).read()\n    return load(request.args['f'])\n",
                FLASK + "import os, shlex, subprocess, functools\n@app.route('/a')\ndef a():\n    def load(n):\n        return open('/srv/' + n).read()\n    return load(os.path.basename(request.args['f']))\n"),
@@ -514,3 +521,12 @@ def test_a_helper_calling_itself_is_run_to_a_bounded_depth():
                       "    walk(request.args['d'])\n    return ''\n")
     found = [f for f in ANALYZER.analyse_file(source, "case.py") if f.rule_id == "BST202"]
     assert [f.span.start_line for f in found] == [source.splitlines().index("        os.system('ls ' + p)")]
+
+
+def test_an_enum_that_gains_a_method_makes_its_parameter_untrusted_again():
+    analyzer = TaintAnalyzer()
+    enum = (FASTAPI + "import os, enum, pydantic\nclass Color(str, enum.Enum):\n    RED = 'red'\n"
+            "@app.get('/p')\ndef p(color: Color):\n    os.system('paint ' + color.value)\n")
+    assert [f.rule_id for f in analyzer.analyse_file(enum, "case.py")] == []
+    opened = enum.replace("    RED = 'red'\n", "    RED = 'red'\n    def _missing_(cls, v):\n        return v\n")
+    assert [f.rule_id for f in analyzer.analyse_file(opened, "case.py")] == ["BST202"]

@@ -25,6 +25,7 @@ class ClassShape:
     bases: tuple[str | None, ...]  # `own`, then the `bases` of its bases of this file
     ancestors: tuple[str, ...]  # its ancestors of this file, nearest first
     fields: tuple[tuple[str, ast.expr], ...]  # (name, annotation) of `name: annotation`
+    constant_body: bool = False  # only assignments of constants (and a docstring) in its body
 
     def key(self) -> str:
         """What a body model's classification depends on, for the module's digest (computed
@@ -55,9 +56,18 @@ def class_shapes(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
                 bases.extend(bases_of(name))
         fields = tuple((item.target.id, item.annotation) for item in node.body
                        if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name))
-        shape = ClassShape(own, tuple(bases), tuple(dict.fromkeys(ancestors)), fields)
+        shape = ClassShape(own, tuple(bases), tuple(dict.fromkeys(ancestors)), fields,
+                           all(_constant_statement(item) for item in node.body))
         shapes[node] = seen[node.name] = shape
     return shapes
+
+
+def _constant_statement(node: ast.stmt) -> bool:
+    if isinstance(node, ast.Expr | ast.Pass):
+        return isinstance(node, ast.Pass) or isinstance(node.value, ast.Constant)
+    value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+    return value is None and isinstance(node, ast.AnnAssign) or isinstance(value, ast.Constant) \
+        or isinstance(value, ast.Tuple) and all(isinstance(e, ast.Constant) for e in value.elts)
 
 
 def model_fields(name: str | None, classes: dict[str, ClassShape], models: NameSet,

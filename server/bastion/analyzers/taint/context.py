@@ -14,6 +14,7 @@ from collections.abc import Callable
 import attrs
 
 from bastion.analyzers.matchers import Env
+from bastion.analyzers.taint.annotations import closed_enum, validated
 from bastion.analyzers.taint.bindings import Bindings
 from bastion.analyzers.taint.classes import ClassShape, class_shapes, model_fields
 from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
@@ -27,10 +28,6 @@ FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _FLASK_PARAM = re.compile(r"<(?:([^<>:]*):)?([A-Za-z_][A-Za-z0-9_]*)>")
 # Werkzeug's converters that match only digits or a UUID: no injection fits in their value.
 _TYPED_CONVERTERS = frozenset({"int", "float", "uuid"})
-# Wrappers whose members are the parameter's types: Optional[X], Union[X, Y], Annotated[X, ...]
-_UNIONS = frozenset({"typing.Optional", "typing.Union", "Optional", "Union"})
-_ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated", "Annotated"})
-_LITERAL = frozenset({"typing.Literal", "typing_extensions.Literal", "Literal"})
 _CONST_TYPES = (str, int, float, bool, bytes, type(None))
 MAX_CONTAINERS = 64  # module-level lists / dicts / sets checked for changes in place
 
@@ -154,6 +151,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     # Only a module that imports a body model's base can define a body model.
     roots = models.body_model_roots
     bodies = classes if roots and env.imported(roots) else {}
+    typed = {**{k: v for k, v in classes.items() if closed_enum(v)}, **bodies}  # annotations.py
     nested, registered = nested_views(definitions, env, kinds)
     registered.update(registrations(expressions, {d.name for d in definitions
                                                   if isinstance(d, FUNCTIONS)}, env, kinds))
@@ -161,6 +159,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                    sorted((k, v.const) for k, v in constants.items()),
                                    sorted(kinds.items()), sorted(patterns.items()),
                                    sorted((k, v.key()) for k, v in bodies.items() if v.fields),
+                                   sorted(k for k, v in classes.items() if closed_enum(v)),
                                    sorted((k, [r.key() for r in v]) for k, v in registered.items())
                                    )).encode(), digest_size=16).digest()
     classified = _Classified(memo, digest + models.digest.encode()) if memo is not None else None
@@ -169,9 +168,9 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     inherited = {base.split(".")[0] for shape in shapes.values() for base in shape.bases if base}
     entries = [e for e in models.entries if not e.imported or env.imported(e.imported)
                or any(name.split(".")[0] in inherited for name in e.imported)]
-    functions = _functions(definitions, env, kinds, entries, bodies, shapes, classified, registered)
+    functions = _functions(definitions, env, kinds, entries, typed, shapes, classified, registered)
     for view in nested:
-        function = _classify_kept(Function(view.node, view.name), env, view.kinds, entries, bodies,
+        function = _classify_kept(Function(view.node, view.name), env, view.kinds, entries, typed,
                                   classified, registered=registered.get(view.name, ()))
         if function.entry is not None:  # a nested helper is not followed (its callers are not)
             functions.append(function)
@@ -324,29 +323,6 @@ def _return_sink(entry: EntryModel, decorator: ast.expr | None, env: Env,
     return entry.return_sink if resolved is not None and resolved in names else None
 
 
-def _validated(annotation: ast.expr, entry: EntryModel, env: Env, kinds: dict[str, str]) -> bool:
-    """Whether every type the annotation allows is one the framework validates into data no
-    injection fits in (`int`, `int | None`, `Annotated[int, Query()]`, `Literal["a", "b"]`)."""
-    if isinstance(annotation, ast.Constant):
-        return annotation.value is None
-    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-        return (_validated(annotation.left, entry, env, kinds)
-                and _validated(annotation.right, entry, env, kinds))
-    if isinstance(annotation, ast.Subscript):
-        wrapper = resolve(annotation.value, env, kinds)
-        members = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) \
-            else [annotation.slice]
-        if wrapper in _LITERAL:
-            return all(isinstance(m, ast.Constant) for m in members)
-        if wrapper in _ANNOTATED:
-            return _validated(members[0], entry, env, kinds)
-        if wrapper in _UNIONS:
-            return all(_validated(m, entry, env, kinds) for m in members)
-        return False
-    name = resolve(annotation, env, kinds)
-    return name is not None and name in entry.clean_annotations
-
-
 def _first_param(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
     params = [*node.args.posonlyargs, *node.args.args]
     return params[0].arg if params else None
@@ -363,7 +339,7 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
                      if d is not None})
     requests: list[str] = []
     tainted: list[str] = []
-    validated: list[str] = []
+    safe: list[str] = []  # validated into data no injection fits in
     fields: list[tuple[str, frozenset[str]]] = []
     for index, param in enumerate(params):
         annotation = resolve(param.annotation, env, kinds) if param.annotation is not None else None
@@ -373,8 +349,9 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
             requests.append(param.arg)
         elif isinstance(default, ast.Call) and resolve(default, env, kinds) in entry.not_when_default:
             continue
-        elif param.annotation is not None and _validated(param.annotation, entry, env, kinds):
-            validated.append(param.arg)
+        elif param.annotation is not None and validated(param.annotation, entry, env, kinds,
+                                                        classes):
+            safe.append(param.arg)
         elif entry.params == "after_first":
             (requests if index == 0 else tainted).append(param.arg)
         elif entry.params == "all":
@@ -382,7 +359,7 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
             body = model_fields(annotation, classes, entry.validated_models) \
                 if entry.validated_models else None
             clean = frozenset(name for name, kind in (body or {}).items()
-                              if _validated(kind, entry, env, kinds))
+                              if validated(kind, entry, env, kinds, classes))
             if clean:
                 fields.append((param.arg, clean))
         elif isinstance(entry.params, tuple) and param.arg in entry.params:
@@ -394,11 +371,11 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
                           for converter, name in _FLASK_PARAM.findall(rule.value)}
             tainted = [p.arg for p in params if p.arg in converters
                        and converters[p.arg] not in _TYPED_CONVERTERS]
-            validated = [p.arg for p in params if converters.get(p.arg) in _TYPED_CONVERTERS]
+            safe = [p.arg for p in params if converters.get(p.arg) in _TYPED_CONVERTERS]
     for name in (args.vararg, args.kwarg):
         if name is not None and entry.params in ("all", "after_first"):
             tainted.append(name.arg)
     function.tainted_params = tuple(tainted)
     function.request_params = tuple(requests)
-    function.validated_params = tuple(validated)
+    function.validated_params = tuple(safe)
     function.validated_fields = tuple(fields)

@@ -1,0 +1,56 @@
+"""Parameter annotations a framework validates into data no injection fits in (FastAPI turns
+`count: int` into a number, `color: Color` into one of an Enum's members, `Literal["a", "b"]`
+into one of its strings): such a parameter of an entry point is safe, and so is such a field of
+a request body model."""
+
+from __future__ import annotations
+
+import ast
+
+from bastion.analyzers.matchers import Env
+from bastion.analyzers.taint.classes import ClassShape
+from bastion.analyzers.taint.factories import resolve
+from bastion.analyzers.taint.specs import EntryModel
+
+# Wrappers whose members are the parameter's types: Optional[X], Union[X, Y], Annotated[X, ...]
+_UNIONS = frozenset({"typing.Optional", "typing.Union", "Optional", "Union"})
+_ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated", "Annotated"})
+_LITERAL = frozenset({"typing.Literal", "typing_extensions.Literal", "Literal"})
+_ENUMS = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"})
+
+
+def validated(annotation: ast.expr, entry: EntryModel, env: Env, kinds: dict[str, str],
+              classes: dict[str, ClassShape]) -> bool:
+    """Whether every type the annotation allows is one the framework validates into data no
+    injection fits in (`int`, `int | None`, `Annotated[int, Query()]`, `Literal["a", "b"]`,
+    `conint(ge=1)`, an Enum of this module)."""
+    if isinstance(annotation, ast.Constant):
+        return annotation.value is None
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        return (validated(annotation.left, entry, env, kinds, classes)
+                and validated(annotation.right, entry, env, kinds, classes))
+    if isinstance(annotation, ast.Subscript):
+        wrapper = resolve(annotation.value, env, kinds)
+        members = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) \
+            else [annotation.slice]
+        if wrapper in _LITERAL:
+            return all(isinstance(m, ast.Constant) for m in members)
+        if wrapper in _ANNOTATED:
+            return validated(members[0], entry, env, kinds, classes)
+        if wrapper in _UNIONS:
+            return all(validated(m, entry, env, kinds, classes) for m in members)
+        return False
+    if isinstance(annotation, ast.Call):  # `conint(ge=1)`: listed as "pydantic.conint()"
+        made = resolve(annotation.func, env, kinds)
+        return made is not None and made + "()" in entry.clean_annotations
+    name = resolve(annotation, env, kinds)
+    if name is None:
+        return False
+    shape = classes.get(name)
+    return name in entry.clean_annotations or shape is not None and closed_enum(shape)
+
+
+def closed_enum(shape: ClassShape) -> bool:
+    """An Enum of this module whose values are only its members: it defines no method (a
+    `_missing_` could accept any other value)."""
+    return shape.constant_body and any(base in _ENUMS for base in shape.bases)
