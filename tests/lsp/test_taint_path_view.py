@@ -4,6 +4,8 @@ happens there, rendered inertly whatever the code holds."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from lsprotocol import types
 from markdown_it import MarkdownIt
 
@@ -121,3 +123,64 @@ async def test_lesson_panel_payload_carries_the_path(vscode):
             for row in lesson.path] == PATH
     plain = await vscode.protocol.send_request_async("bastion/explain", {"ruleId": "BST201"})
     assert not hasattr(plain, "path")
+
+
+# report_view: a step on each of seven lines, lines 11 to 17 (the VS Code e2e test's fixture too)
+LONG = (Path(__file__).resolve().parents[2] / "client-vscode/test/fixtures/report.py").read_text()
+
+
+async def test_a_long_path_is_three_related_entries_and_every_step_elsewhere(client):
+    """A step on each of seven lines: VS Code would list seven rows in a hover capped at 250 px
+    (it scrolled). The related entries are the source line, one entry for the lines between
+    that says which steps on which lines, and the sink line; the hover's path (other editors)
+    and the data the lesson panel reads keep every step."""
+    uri = (client.workspace / "report.py").as_uri()
+    taint = await taint_diagnostic(client, uri, LONG)
+    assert [(r.location.range.start.line, r.message) for r in taint.related_information] == [
+        (10, "1. Request data: `request.args`; 2. assigned to `name`"),
+        (11, "steps 3\u20137 on lines 12\u201316: assigned to `stem` \u2026"),
+        (16, "8. reaches `open`")]
+    assert [(s["line"], s["message"]) for s in taint.data["steps"]][2:7] == [
+        (11, "assigned to `stem`"), (12, "assigned to `base`"), (13, "assigned to `title`"),
+        (14, "assigned to `target`"), (15, "assigned to `full`")]
+    text = await hover_at(client, uri, taint.range.start)
+    assert [line.split(":")[0] for line in text.split("\n") if line.startswith("- line ")] == [
+        f"- line {n}" for n in range(11, 18)]
+
+
+async def test_the_lesson_panel_keeps_every_line_of_a_long_path(vscode):
+    uri = (vscode.workspace / "report.py").as_uri()
+    taint = await taint_diagnostic(vscode, uri, LONG)
+    assert len(taint.related_information) == 3
+    lesson = await vscode.protocol.send_request_async("bastion/explain", {
+        "ruleId": "BST201", "uri": uri,
+        "range": {"start": {"line": taint.range.start.line, "character": 0},
+                  "end": {"line": taint.range.end.line, "character": 0}}})
+    assert [row.line for row in lesson.path] == list(range(11, 18))
+    assert lesson.path[3].code == 'title = base.replace(" ", "_")'
+
+
+HOSTILE_LONG = LONG.replace('    stem = name.strip()\n', '''\
+    stem = Store("**bold** <img src=x onerror=alert(1)> [x](https://evil.example) ``` `").path(name)
+''') + '''
+
+class Store:
+    def __init__(self, label):
+        self.label = label
+
+    def path(self, name):
+        return name
+'''
+
+
+async def test_the_merged_entry_cuts_hostile_code_short(client):
+    """The first merged step quotes a call whose receiver holds markup and a link: the entry
+    shows a few characters of it, as the plain text related messages are, and one row long."""
+    uri = (client.workspace / "report.py").as_uri()
+    taint = await taint_diagnostic(client, uri, HOSTILE_LONG)
+    merged = taint.related_information[1]
+    assert merged.message == "steps 3\u20138 on lines 12\u201316: passed to `Store('*\u2026 \u2026"
+    assert len(merged.message) <= 48
+    assert merged.location.range.start.line == 11
+    assert len(taint.related_information) == 3
+    assert "evil.example" in taint.data["steps"][2]["message"]  # the panel has it all, escaped

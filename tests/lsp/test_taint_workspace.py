@@ -129,3 +129,29 @@ async def test_the_workspace_scan_uses_the_summaries(vscode):
         found = sql(client.diagnostics.get((package / f"views_{n}.py").as_uri(), []))
         assert [d.range.start for d in found] == [types.Position(10, 19)], n
         assert found[0].related_information[-1].location.uri == db
+
+
+LONG_DB = DB.replace("    cursor.execute(sql)", "    query = sql.strip()\n    cursor.execute(query)")
+LONG_VIEWS = VIEWS.replace(
+    '''    return jsonify(run_query("SELECT id FROM items WHERE name = '" + name + "'"))''',
+    '''    text = name.strip()
+    sql = "SELECT id FROM items WHERE name = '" + text + "'"
+    return jsonify(run_query(sql))''')
+
+
+async def test_a_long_path_into_a_helper_names_the_files_it_merged(client):
+    """Steps on three lines of the view and one of the helper's between the source and the
+    sink: the one related entry for them names the helper's file and line too."""
+    package = client.workspace / "shop"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "db.py").write_text(LONG_DB)
+    (package / "views.py").write_text(LONG_VIEWS)
+    views = (package / "views.py").as_uri()
+    open_document(client, views, LONG_VIEWS)
+    [finding] = sql(await until(client, views, 1, sql))
+    assert [(r.location.uri, r.location.range.start.line, r.message)
+            for r in finding.related_information] == [
+        (views, 9, "1. Request data: `request.args`; 2. assigned to `name`"),
+        (views, 10, "steps 3\u20136 on lines 11\u201313, db.py line 6 \u2026"),
+        ((package / "db.py").as_uri(), 6, "7. reaches `cursor.execute`")]

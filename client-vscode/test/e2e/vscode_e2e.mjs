@@ -3,7 +3,7 @@
 // Prints JSON lines; writes screenshots to E2E_RESULTS. Exit 0 when every check passed.
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -220,6 +220,10 @@ async function openWorkspaceAndFile(file) {
   await page.waitForSelector('.part.statusbar', { timeout: left() });
   emit({ kind: 'vscode', url, version: env.E2E_VERSION || null, interpreter: env.E2E_INTERPRETER });
   await page.waitForTimeout(1500);
+  await openFile(file);
+}
+
+async function openFile(file) {
   await page.keyboard.press('Control+p');
   await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: left() });
   await page.keyboard.type(file);
@@ -230,6 +234,45 @@ async function openWorkspaceAndFile(file) {
     .some((e) => e.textContent.trim() === b), file, { timeout: left() });
   await page.waitForSelector('.editor-group-container.active .monaco-editor .view-lines', { timeout: left() });
   emit({ kind: 'opened', file });
+}
+
+/**
+ * The BST201 finding of report.py, whose path has a step on each of seven lines. The file is
+ * added to the workspace here: at start-up it would count in the Problems badge of app.py's checks.
+ */
+async function longPathHover() {
+  const file = path.join(env.E2E_WORKSPACE, 'report.py');
+  copyFileSync(path.join(here, '..', 'fixtures', 'report.py'), file);
+  // as for the hovers above: one editor group (the lesson panel of 3b is closed), no bottom panel
+  await runCommand('View: Close All Editor Groups');
+  await page.waitForTimeout(500);
+  await openFile('report.py');
+  const source = readFileSync(file, 'utf8').split('\n');
+  const first = source.findIndex((l) => /request\.args\.get\("name"/.test(l)) + 1;
+  const sink = source.findIndex((l) => /return open\(full\)/.test(l)) + 1;
+  const { text: hover, links, fit } = await hoverAt(sink, source[sink - 1].indexOf('open(') + 2);
+  const rows = (hover || '').split('\n').filter((l) => /^report\.py\(\d+, \d+\): /.test(l));
+  emit({ kind: 'hover', file: 'report.py', line: sink, text: hover, fit, rows });
+  check('the long-path hover lists source, the merged middle steps and sink', rows.length === 3 &&
+    rows[0].startsWith(`report.py(${first}, 5): 1. Request data: \`request.args\`; 2. assigned to \`name\``) &&
+    rows[1] === `report.py(${first + 1}, 5): steps 3–7 on lines ${first + 1}–${sink - 1}: assigned to \`stem\` …` &&
+    rows[2].startsWith(`report.py(${sink}, 12): 8. reaches \`open\``), { rows, first, sink });
+  check('the long-path taint hover fits (no scrolling, its last row shows)', hoverFits(fit), { fit });
+  await page.screenshot({ path: shot('hover-taint-long') });
+  if (links.some((l) => /learn more/i.test(l.text))) {
+    await page.click('.monaco-hover-content a:has-text("Learn more")');
+    const state = await lessonState(await lessonFrame(20000), 'BST201');
+    const rowsShown = state?.path || [];
+    check('the lesson panel lists every line of the long path', rowsShown.length === sink - first + 1 &&
+      new RegExp(`^Source · line ${first}:`).test(rowsShown[0]) && new RegExp(`^Sink · line ${sink}:`).test(rowsShown.at(-1)),
+    { path: rowsShown });
+  } else {
+    check('the long-path hover has a "Learn more" link', false);
+  }
+  await closeWidgets();
+  await runCommand('View: Close All Editor Groups');
+  await page.waitForTimeout(500);
+  await openFile('app.py'); // the steps that follow work on app.py, in one group
 }
 
 async function statusBarItem() {
@@ -347,6 +390,11 @@ async function mainScenario() {
     }
     await closeWidgets();
   }
+
+  // 3b'. a path over seven lines (report.py, opened in the first group, then app.py again): the
+  // hover lists its source and sink lines and one entry for the steps between, and still fits;
+  // the lesson panel keeps every line
+  await longPathHover();
 
   // 3c. the B506 hover's "Learn more" opens its lesson from the finding
   if (b506) {
