@@ -33,7 +33,7 @@ from bastion.deps.model import Problem
 from bastion.deps.requirements_txt import Reader
 from bastion.engine.cache import LRU
 from bastion.model import Finding, Span
-from bastion.model.text import text_lines
+from bastion.model.text import common_ends, text_lines
 
 # Logical lines kept: a 5 MB requirements file has about 260k (1 MB: 34k distinct, 8 MB held).
 LINES = 1 << 19
@@ -117,7 +117,7 @@ class LineCache:
                 index: AdvisoryIndex | None) -> list[_Placed]:
         """The placed lines of `text` from the last read of the same file: its lines before
         the first changed one and after the last, and the changed run looked up."""
-        head, tail = _common_ends(last.text, text)
+        head, tail = common_ends(last.text, text)
         # Lines wholly inside the common start or end are the same lines in both texts; a line
         # cut by either end, and one more, is read again. Lines are counted in the shorter part
         # (around the edit): splitting the whole text again costs as much as the file's lookup.
@@ -178,28 +178,6 @@ def _logical(lines: list[str], start: int, same_after: int):
 
 def _start(line: _Placed) -> int:
     return line.start
-
-
-def _common_ends(old: str, new: str) -> tuple[int, int]:
-    """The lengths of the common start and the common end of two texts (not overlapping),
-    found by halving: each comparison is one C-level string comparison."""
-    shortest = min(len(old), len(new))
-    low, high = 0, shortest
-    while low < high:
-        mid = (low + high + 1) // 2
-        if old[low:mid] == new[low:mid]:
-            low = mid
-        else:
-            high = mid - 1
-    head = low
-    low, high = 0, shortest - head
-    while low < high:
-        mid = (low + high + 1) // 2
-        if old[len(old) - mid:len(old) - low] == new[len(new) - mid:len(new) - low]:
-            low = mid
-        else:
-            high = mid - 1
-    return head, low
 
 
 def _read(lines: list[str], index: AdvisoryIndex | None) -> _Line:

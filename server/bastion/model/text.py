@@ -70,3 +70,25 @@ def line_at(lines: list[str], index: int) -> str:
     if 0 <= index < len(lines):
         return lines[index].rstrip("\r")
     return ""
+
+
+def common_ends(old: str, new: str) -> tuple[int, int]:
+    """The lengths of the common start and the common end of two texts (not overlapping),
+    found by halving: each comparison is one C-level string comparison."""
+    shortest = min(len(old), len(new))
+    low, high = 0, shortest
+    while low < high:
+        mid = (low + high + 1) // 2
+        if old[low:mid] == new[low:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    head = low
+    low, high = 0, shortest - head
+    while low < high:
+        mid = (low + high + 1) // 2
+        if old[len(old) - mid:len(old) - low] == new[len(new) - mid:len(new) - low]:
+            low = mid
+        else:
+            high = mid - 1
+    return head, low

@@ -38,10 +38,13 @@ MIN_ENTROPY = 3.0  # bits per character, with at least two kinds of character
 GENERIC_LABEL = "secret-looking value of a credential setting"
 
 
-def generic_secrets(text: str, kind: FileKind) -> Iterator[tuple[int, int]]:
-    """(start, end) of each value that is probably a secret."""
-    resume = 0
-    for start, end in _keywords(text):
+def generic_secrets(text: str, kind: FileKind, first: int = 0,
+                    last: int | None = None) -> Iterator[tuple[int, int]]:
+    """(start, end) of each value in `text[first:last]` (whole lines) that is probably a
+    secret. Nothing here reads across a line end: a value, its key and the keyword found are
+    on one line, and the one-per-line skip ends at the line's end."""
+    resume = first
+    for start, end in _keywords(text, first, len(text) if last is None else last):
         if start < resume:
             continue
         found = _ASSIGNED.match(text, end)
@@ -64,13 +67,14 @@ def generic_secrets(text: str, kind: FileKind) -> Iterator[tuple[int, int]]:
             resume = len(text) if next_line < 0 else next_line
 
 
-def _keywords(text: str) -> list[tuple[int, int]]:
-    low = text.translate(_ASCII_LOWER) if not text.islower() else text
+def _keywords(text: str, first: int, last: int) -> list[tuple[int, int]]:
+    part = text[first:last] if first or last < len(text) else text
+    low = part.translate(_ASCII_LOWER) if not part.islower() else part
     hits = []
     for keyword in _KEYWORDS:
         at = low.find(keyword)
         while at >= 0:
-            hits.append((at, at + len(keyword)))
+            hits.append((first + at, first + at + len(keyword)))
             at = low.find(keyword, at + len(keyword))
     hits.sort()
     return hits

@@ -1,0 +1,106 @@
+"""Secrets of an edited document: only the lines an edit touched are scanned again.
+
+Equivalent to a scan of the whole text (tests/unit/test_secrets_incremental.py compares the two
+on random edits) because, private keys aside, nothing found reads across a line end: no format
+matches a "\n" (their classes, blanks and look-aheads exclude it), the generic check's key,
+keyword and value are on one line, and its one-per-line skip ends there. So the findings of an
+unchanged line do not depend on other lines, except through two whole-text facts, both kept as
+counts of needles (none holds a "\n", so counts add up over whole lines):
+- a format with `needles` runs only on a text holding one of them: when the set of formats that
+  run changes, the whole text is scanned;
+- a private key's end is looked for up to 16 KB further, across lines, and a key's range hides
+  other findings inside it: a text that holds a key header ("-----BEGIN "), before or after the
+  edit, is scanned whole.
+
+State: a `Reads` belongs to one secrets analyzer and keeps the last read (text, findings, needle
+counts) of the 4 documents read last, by path and kind; emptied by `forget()`. No lock: the
+engine runs analyzers under its own.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from bastion.analyzers.secrets.formats import FORMATS
+from bastion.analyzers.secrets.scanning import Entry, enabled_formats, scan
+from bastion.engine.cache import LRU
+from bastion.filekinds import FileKind
+from bastion.model import Finding
+from bastion.model.text import common_ends
+
+KEY_HEADER = "-----BEGIN "  # where a private key (a match across lines) may start
+NEEDLES = (KEY_HEADER, *sorted({needle for fmt in FORMATS for needle in fmt.needles}))
+# Documents kept: the editor's keystrokes go to one; in a `bastion check` worker each kept text
+# (up to 8 MB) outlives its analysis.
+_DOCUMENTS = 4
+
+
+@attrs.frozen
+class _Read:
+    text: str
+    line_ends: int  # "\n" in text
+    entries: tuple[Entry, ...]  # in the order they are reported
+    counts: tuple[int, ...]  # of each of NEEDLES in text
+
+    def enabled(self) -> frozenset[int]:
+        present = {needle for needle, count in zip(NEEDLES, self.counts, strict=True) if count}
+        return enabled_formats(present.__contains__)
+
+
+class Reads:
+    def __init__(self) -> None:
+        self._last: LRU[tuple[str, FileKind], _Read] = LRU(_DOCUMENTS)
+
+    def forget(self) -> None:
+        self._last.clear()
+
+    def analyse(self, text: str, path: str, kind: FileKind) -> list[Finding]:
+        last = self._last.get((path, kind))
+        read = _whole(text, path, kind) if last is None else _again(last, text, path, kind)
+        self._last.put((path, kind), read)
+        return [finding for _order, _start, finding in read.entries]
+
+
+def _whole(text: str, path: str, kind: FileKind,
+           counts: tuple[int, ...] | None = None) -> _Read:
+    if counts is None:
+        counts = tuple(text.count(needle) for needle in NEEDLES)
+    read = _Read(text, text.count("\n"), (), counts)
+    return attrs.evolve(read, entries=tuple(scan(text, path, kind, read.enabled())))
+
+
+def _again(last: _Read, text: str, path: str, kind: FileKind) -> _Read:
+    """`text` read from the last read of the same document: the lines from the first changed
+    one to the last changed one are scanned, the findings before kept, those after moved."""
+    old = last.text
+    head, tail = common_ends(old, text)
+    start = text.rfind("\n", 0, head) + 1  # the first changed line's start, in both texts
+    old_end, new_end = _line_end(old, len(old) - tail), _line_end(text, len(text) - tail)
+    counts = tuple(count - old.count(needle, start, old_end) + text.count(needle, start, new_end)
+                   for needle, count in zip(NEEDLES, last.counts, strict=True))
+    line_ends = last.line_ends - old.count("\n", start, old_end) + text.count("\n", start, new_end)
+    read = _Read(text, line_ends, (), counts)
+    enabled = read.enabled()
+    if counts[0] or last.counts[0] or enabled != last.enabled():
+        return _whole(text, path, kind, counts)
+    if start <= len(text) // 2:
+        first_line = text.count("\n", 0, start)
+    else:
+        first_line = line_ends - text.count("\n", start)
+    moved_chars, moved_lines = len(text) - len(old), line_ends - last.line_ends
+    entries = [entry for entry in last.entries if entry[1] < start]
+    entries += scan(text, path, kind, enabled, start, new_end, first_line)
+    entries += [(order, at + moved_chars, finding.shifted(moved_lines) if moved_lines else finding)
+                for order, at, finding in last.entries if at >= old_end]
+    entries.sort(key=_report_order)
+    return attrs.evolve(read, entries=tuple(entries))
+
+
+def _line_end(text: str, at: int) -> int:
+    """The end of the line holding offset `at`, its "\n" included."""
+    found = text.find("\n", at)
+    return len(text) if found < 0 else found + 1
+
+
+def _report_order(entry: Entry) -> tuple[int, int]:
+    return entry[0], entry[1]
