@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from deps_bench import requirements  # noqa: E402
+from deps_bench import pyproject, requirements  # noqa: E402
 
 KEY = ("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7bq4fJ9xkR2mW5nP8sT3vY6zA1cD4eF7gH0iJ3kL6mN9o"
        "Q2rS5tU8vW1xY4zB7cE\n-----END RSA PRIVATE KEY-----\n")
@@ -50,17 +50,28 @@ def cpu(run):
 
 lines = text.split("\\n")
 engine.analyse_raw(text, path, use_disk=False)
-figures = {{"secrets": [], "whole": [], "deps": [], "engine": []}}
+figures = {{"secrets": [], "whole": [], "deps": [], "engine": [], "toml": [], "keys": []}}
 for n in range({edits}):
-    lines[len(lines) // 2] = f"EDITED_{{n}}=value{{n}}" if path.endswith(".env") else f"flask=={{n}}.0"
+    middle = len(lines) // 2
+    if path.endswith(".env"):
+        lines[middle] = f"EDITED_{{n}}=value{{n}}"
+    elif path.endswith(".txt"):
+        lines[middle] = f"flask=={{n}}.0"
+    else:  # a blank after a TOML value: the text changes, the values do not
+        lines[middle] += " "
     edited = "\\n".join(lines)
     figures["engine"].append(cpu(lambda: engine.analyse_raw(edited, path, use_disk=False)))
-    lines[len(lines) // 2 + 1] += " "  # the next edit, for each analyzer alone
+    lines[middle + 1] += " "  # the next edit, for each analyzer alone
     edited = "\\n".join(lines)
     figures["secrets"].append(cpu(lambda: secrets.analyse_text(edited, path, kind)))
     figures["whole"].append(cpu(lambda: SecretsAnalyzer().analyse_text(edited, path, kind)))
     if deps is not None:
         figures["deps"].append(cpu(lambda: deps.analyse_text(edited, path, kind)))
+    if path.endswith(".toml"):  # what the deps analyzer's edit spends parsing the TOML whole
+        from bastion.deps.toml_keys import KeyIndex
+        from bastion.deps.toml_text import loads
+        figures["toml"].append(cpu(lambda: loads(edited)))
+        figures["keys"].append(cpu(lambda: KeyIndex(edited)))
 found = len(engine.analyse_raw(edited, path, use_disk=False).findings)
 print(json.dumps({{k: sorted(v)[len(v) // 2] if v else None for k, v in figures.items()}}
                  | {{"findings": found}}))
@@ -98,7 +109,8 @@ def main() -> None:
     size = int(args.mb * 1024 * 1024)
     env = env_file(size)
     inputs = [("requirements.txt", requirements(size)), (".env", env),
-              ("key/.env", env[:len(env) // 3] + KEY + env[len(env) // 3:])]
+              ("key/.env", env[:len(env) // 3] + KEY + env[len(env) // 3:]),
+              ("pyproject.toml", pyproject(size))]
     codes = [("after", ROOT / "server")] + ([("before", args.before)] if args.before else [])
     print(f"{'file':<18}{'code':<8}{'secrets':>9}{'(whole)':>9}{'deps':>7}{'engine':>8}{'findings':>10}"
           "   CPU ms per keystroke, median")
@@ -115,8 +127,10 @@ def main() -> None:
                     print(f"{name:<18}{label:<8}{row['error']}")
                     continue
                 deps = f"{row['deps']:>7.1f}" if row["deps"] is not None else f"{'-':>7}"
+                toml = (f"   (deps: tomllib {row['toml']:.1f}, key index {row['keys']:.1f})"
+                        if row.get("toml") is not None else "")
                 print(f"{name:<18}{label:<8}{row['secrets']:>9.1f}{row['whole']:>9.1f}{deps}"
-                      f"{row['engine']:>8.1f}{row['findings']:>10}")
+                      f"{row['engine']:>8.1f}{row['findings']:>10}{toml}")
     print(json.dumps(rows))
 
 
