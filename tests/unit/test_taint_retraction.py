@@ -270,6 +270,10 @@ def test_bst129_is_replaced_by_the_taint_finding_on_the_same_call():
     safe = FLASK + "from flask import send_file\nfrom werkzeug.utils import secure_filename\n@app.route('/f')\ndef f():\n    return send_file(secure_filename(request.args['name']))\n"
     assert not {r for r, _ in reported(safe)} & {"BST129", "BST201"}
     assert "BST129" in {r for r, _ in reported(safe, EXACT)}
+    # `import os` binds os.path: its basename is a module function, not a method of an unknown
+    # value, so the sanitized name is known and the pattern retracted too
+    joined = FLASK + "import os\n@app.route('/f')\ndef f():\n    return open(os.path.join('/srv', os.path.basename(request.args['f']))).read()\n"
+    assert not {r for r, _ in reported(joined)} & {"BST129", "BST201"}
 
 
 def test_bst127_is_replaced_by_the_taint_finding_on_the_same_redirect():

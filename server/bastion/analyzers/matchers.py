@@ -29,6 +29,10 @@ COMPARE_OPS = {"==": ast.Eq, "!=": ast.NotEq, "<": ast.Lt, "<=": ast.LtE, ">": a
 _CONSTANT_NAME = re.compile(r"_*[A-Z][A-Z0-9_]*")
 
 
+# Submodules that importing their package binds (`import os` then `os.path.join`).
+_BOUND_BY_PACKAGE = frozenset({"os.path"})
+
+
 class Env:
     """What a unit's walk knows: import aliases and imported modules, updated as imports are met."""
 
@@ -40,11 +44,13 @@ class Env:
         self._modules: dict[str, bool] = {}  # names_module's answers, forgotten on an import
 
     def names_module(self, name: str) -> bool:
-        """Whether `name` is an imported module, or the package of one (`os` for `os.path`)."""
+        """Whether `name` is an imported module, or the package of one (`os` for `os.path`), or
+        `os.path`, which `import os` binds too."""
         found = self._modules.get(name)
         if found is None:
             prefix = name + "."
-            found = self._modules[name] = any(i == name or i.startswith(prefix) for i in self.imports)
+            found = self._modules[name] = any(i == name or i.startswith(prefix) for i in self.imports) \
+                or name in _BOUND_BY_PACKAGE and name.partition(".")[0] in self.imports
         return found
 
     def add_import(self, node: ast.Import | ast.ImportFrom) -> None:
