@@ -59,6 +59,9 @@ RETRACTED = [
              "import yaml\ndef f(stream):\n    return yaml.load(stream, Loader=yaml.Loader)\n"),
     ("B608", "import sqlite3\ndef f(db: sqlite3.Connection, user_id):\n    return db.execute('SELECT name FROM users WHERE id = %d' % int(user_id))\n",
              "import sqlite3\ndef f(db: sqlite3.Connection, user_id):\n    return db.execute('SELECT name FROM users WHERE id = %s' % user_id)\n"),
+    # an attribute of a validated parameter (an Enum member's value) is as safe as the parameter
+    ("B605", "import os, enum\nfrom fastapi import FastAPI\napp = FastAPI()\nclass Color(str, enum.Enum):\n    RED = 'red'\n@app.get('/p')\ndef p(color: Color):\n    os.system('paint ' + color.value)\n",
+             "import os, enum\nfrom fastapi import FastAPI\napp = FastAPI()\nclass Color(str, enum.Enum):\n    RED = 'red'\ndef p(color: Color):\n    os.system('paint ' + color.value)\n"),
     # a number conversion writes digits or raises TypeError, whatever its argument
     ("B608", "import sqlite3\ndef f(db: sqlite3.Connection, page):\n    return db.execute('SELECT name FROM users LIMIT 10 OFFSET %d' % page)\n",
              "import sqlite3\ndef f(db: sqlite3.Connection, page):\n    return db.execute('SELECT name FROM users LIMIT 10 OFFSET %s' % page)\n"),

@@ -185,6 +185,9 @@ class Evaluator:
         base = self.eval(node.value)
         if base.items is not None or base.taint:
             return base.item(node.attr) if base.items else base.evolve(kind=name, const=UNKNOWN)
+        if base.known and base.const is UNKNOWN and base.clean == EVERY_CLASS:
+            # `color.value`, `item_id.hex` of a value known safe (a validated parameter)
+            return Value(clean=EVERY_CLASS, kind=name, known=True)
         if name is not None and base.kind is not None:
             return Value(clean=EVERY_CLASS, kind=name)
         return CLEAN
