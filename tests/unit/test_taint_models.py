@@ -350,6 +350,13 @@ PAIRS = [
                FASTAPI + "import os\nfrom enum import IntEnum\nclass Level(IntEnum):\n    LOW = 1\n@app.get('/p')\ndef p(level: Level | None = None):\n    os.system(f'nice -n {level} job')\n"),
     ("BST204", FASTAPI + "import sqlite3\nfrom pydantic import BaseModel, constr\nclass F(BaseModel):\n    limit: constr(max_length=3)\n@app.post('/p')\ndef p(f: F):\n    sqlite3.connect('x').execute(f'SELECT * FROM t LIMIT {f.limit}')\n",
                FASTAPI + "import sqlite3\nfrom pydantic import BaseModel, conint\nclass F(BaseModel):\n    limit: conint(ge=1, le=100) = 10\n@app.post('/p')\ndef p(f: F):\n    sqlite3.connect('x').execute(f'SELECT * FROM t LIMIT {f.limit}')\n"),
+    # a declared pattern proves what its characters allow (pydantic searches: anchors count)
+    ("BST201", FASTAPI + "from fastapi import Query\nfrom typing import Annotated\nfrom pydantic import constr\n@app.get('/p')\ndef p(name: str = Query(pattern=r'^[a-z0-9./]+$')):\n    return open('/srv/' + name).read()\n",
+               FASTAPI + "from fastapi import Query\nfrom typing import Annotated\nfrom pydantic import constr\n@app.get('/p')\ndef p(name: str = Query(pattern=r'^[a-z0-9]+$')):\n    return open('/srv/' + name).read()\n"),
+    ("BST201", FASTAPI + "from fastapi import Query\nfrom typing import Annotated\nfrom pydantic import constr\n@app.get('/p')\ndef p(name: Annotated[str, Query(pattern=r'[a-z0-9]+')]):\n    return open('/srv/' + name).read()\n",
+               FASTAPI + "from fastapi import Query\nfrom typing import Annotated\nfrom pydantic import constr\n@app.get('/p')\ndef p(name: Annotated[str, Query(pattern=r'^[a-z0-9]+$')]):\n    return open('/srv/' + name).read()\n"),
+    ("BST213", FASTAPI + "from fastapi import Query\nfrom typing import Annotated\nfrom pydantic import constr\n@app.get('/p')\ndef p(host: constr(pattern=r'^[a-z0-9.]+$')):\n    import requests\n    return requests.get('http://' + host + '/x').text\n",
+               FASTAPI + "from fastapi import Query\nfrom typing import Annotated\nfrom pydantic import constr\n@app.get('/p')\ndef p(host: constr(pattern=r'^(api|cdn)\\.example\\.com$')):\n    import requests\n    return requests.get('http://' + host + '/x').text\n"),
     # ---- helpers defined in the view, run where they are called (closures.py) ----
     ("BST201", FLASK + "import os, shlex, subprocess, functools\n@app.route('/a')\ndef a():\n    def load(n):\n        return open('/srv/' + n).read()\n    return load(request.args['f'])\n",
                FLASK + "import os, shlex, subprocess, functools\n@app.route('/a')\ndef a():\n    def load(n):\n        return open('/srv/' + n).read()\n    return load(os.path.basename(request.args['f']))\n"),

@@ -10,6 +10,7 @@ import ast
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.classes import ClassShape
 from bastion.analyzers.taint.factories import resolve
+from bastion.analyzers.taint.patterns import cleaned_by
 from bastion.analyzers.taint.specs import EntryModel
 
 # Wrappers whose members are the parameter's types: Optional[X], Union[X, Y], Annotated[X, ...]
@@ -17,6 +18,7 @@ _UNIONS = frozenset({"typing.Optional", "typing.Union", "Optional", "Union"})
 _ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated", "Annotated"})
 _LITERAL = frozenset({"typing.Literal", "typing_extensions.Literal", "Literal"})
 _ENUMS = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"})
+_VALIDATORS = ("fastapi.", "pydantic.")  # Query(pattern=...), constr(pattern=...), Field(...)
 
 
 def validated(annotation: ast.expr, entry: EntryModel, env: Env, kinds: dict[str, str],
@@ -54,3 +56,25 @@ def closed_enum(shape: ClassShape) -> bool:
     """An Enum of this module whose values are only its members: it defines no method (a
     `_missing_` could accept any other value)."""
     return shape.constant_body and any(base in _ENUMS for base in shape.bases)
+
+
+def pattern_cleans(annotation: ast.expr | None, default: ast.expr | None, env: Env,
+                   kinds: dict[str, str]) -> frozenset[str]:
+    """The sink classes a value is safe for once it matched the pattern its parameter declares
+    (`q: str = Query(pattern=r"^[a-z]+$")`, `Annotated[str, Query(pattern=...)]`,
+    `constr(pattern=...)`): pydantic searches the text, so only an anchored pattern proves
+    anything (patterns.py, with Python's `$`, which also lets a final newline through)."""
+    calls = [default] if isinstance(default, ast.Call) else []
+    if isinstance(annotation, ast.Call):
+        calls.append(annotation)
+    elif isinstance(annotation, ast.Subscript) and isinstance(annotation.slice, ast.Tuple) \
+            and resolve(annotation.value, env, kinds) in _ANNOTATED:
+        calls += [m for m in annotation.slice.elts[1:] if isinstance(m, ast.Call)]
+    cleans: set[str] = set()
+    for call in calls:
+        made = resolve(call.func, env, kinds) or ""
+        given = next((k.value for k in call.keywords if k.arg in ("pattern", "regex")), None)
+        if made.startswith(_VALIDATORS) and isinstance(given, ast.Constant) \
+                and isinstance(given.value, str):
+            cleans |= cleaned_by(given.value, 0, "search")
+    return frozenset(cleans)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import attrs
 
 from bastion.analyzers.matchers import Env
-from bastion.analyzers.taint.annotations import closed_enum, validated
+from bastion.analyzers.taint.annotations import closed_enum, pattern_cleans, validated
 from bastion.analyzers.taint.bindings import Bindings
 from bastion.analyzers.taint.classes import ClassShape, class_shapes, model_fields
 from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
@@ -46,6 +46,8 @@ class Function:
     validated_params: tuple[str, ...] = ()  # the framework made them numbers, UUIDs, dates
     # body parameters whose fields the framework validated so: (parameter, those fields)
     validated_fields: tuple[tuple[str, frozenset[str]], ...] = ()
+    # parameters matched against a declared pattern: (parameter, the sink classes it is safe for)
+    pattern_params: tuple[tuple[str, frozenset[str]], ...] = ()
     return_sink: str | None = None  # the sink class the entry's return value reaches
     self_kind: str | None = None  # the kind of `self` (a method of a framework's handler class)
 
@@ -277,13 +279,15 @@ class _Classified:
         if kept is None or kept[0] is not function.node:
             return False
         (_, function.entry, function.return_sink, function.tainted_params,
-         function.request_params, function.validated_params, function.validated_fields) = kept
+         function.request_params, function.validated_params, function.validated_fields,
+         function.pattern_params) = kept
         return True
 
     def keep(self, function: Function, bases: tuple) -> None:
         self.memo.put(self._key(function, bases), (
             function.node, function.entry, function.return_sink, function.tainted_params,
-            function.request_params, function.validated_params, function.validated_fields))
+            function.request_params, function.validated_params, function.validated_fields,
+            function.pattern_params))
 
 
 def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list[EntryModel],
@@ -341,6 +345,7 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
     tainted: list[str] = []
     safe: list[str] = []  # validated into data no injection fits in
     fields: list[tuple[str, frozenset[str]]] = []
+    patterned: list[tuple[str, frozenset[str]]] = []
     for index, param in enumerate(params):
         annotation = resolve(param.annotation, env, kinds) if param.annotation is not None else None
         default = defaults.get(param.arg)
@@ -356,6 +361,9 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
             (requests if index == 0 else tainted).append(param.arg)
         elif entry.params == "all":
             tainted.append(param.arg)
+            cleans = pattern_cleans(param.annotation, default, env, kinds)
+            if cleans:
+                patterned.append((param.arg, cleans))
             body = model_fields(annotation, classes, entry.validated_models) \
                 if entry.validated_models else None
             clean = frozenset(name for name, kind in (body or {}).items()
@@ -378,4 +386,5 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
     function.tainted_params = tuple(tainted)
     function.request_params = tuple(requests)
     function.validated_params = tuple(safe)
+    function.pattern_params = tuple(patterned)
     function.validated_fields = tuple(fields)

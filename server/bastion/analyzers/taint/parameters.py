@@ -37,7 +37,8 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
                             param.col_offset, (param.end_lineno or param.lineno) - 1,
                             param.end_col_offset or 0)
             fields = dict(function.validated_fields).get(name)
-            env[name] = Value(frozenset({origin}), steps=(ev.step(param, label),), known=True,
+            env[name] = Value(frozenset({origin}), dict(function.pattern_params).get(name, frozenset()),
+                              steps=(ev.step(param, label),), known=True,
                               items=dict.fromkeys(fields, SAFE) if fields else None)
         elif entry is None:
             origin = Origin("param", f"parameter `{name}`", param.lineno - 1, param.col_offset,
