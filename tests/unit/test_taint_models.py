@@ -357,6 +357,9 @@ PAIRS = [
                FASTAPI + "from fastapi import Query\nfrom typing import Annotated\nfrom pydantic import constr\n@app.get('/p')\ndef p(name: Annotated[str, Query(pattern=r'^[a-z0-9]+$')]):\n    return open('/srv/' + name).read()\n"),
     ("BST213", FASTAPI + "from fastapi import Query\nfrom typing import Annotated\nfrom pydantic import constr\n@app.get('/p')\ndef p(host: constr(pattern=r'^[a-z0-9.]+$')):\n    import requests\n    return requests.get('http://' + host + '/x').text\n",
                FASTAPI + "from fastapi import Query\nfrom typing import Annotated\nfrom pydantic import constr\n@app.get('/p')\ndef p(host: constr(pattern=r'^(api|cdn)\\.example\\.com$')):\n    import requests\n    return requests.get('http://' + host + '/x').text\n"),
+    # mutually recursive functions: their summaries settle before their callers use them
+    ("BST202", FLASK + "import os\ndef even(cmd, n):\n    if n == 0:\n        os.system(cmd)\n        return\n    odd(cmd, n - 1)\ndef odd(cmd, n):\n    even(cmd, n - 1)\n@app.route('/b')\ndef b():\n    odd(request.args['c'], 3)\n    return ''\n",
+               FLASK + "import os\ndef even(cmd, n):\n    if n == 0:\n        os.system(cmd)\n        return\n    odd(cmd, n - 1)\ndef odd(cmd, n):\n    even(cmd, n - 1)\n@app.route('/b')\ndef b():\n    odd('ls', len(request.args['c']))\n    return ''\n"),
     # ---- helpers defined in the view, run where they are called (closures.py) ----
     ("BST201", FLASK + "import os, shlex, subprocess, functools\n@app.route('/a')\ndef a():\n    def load(n):\n        return open('/srv/' + n).read()\n    return load(request.args['f'])\n",
                FLASK + "import os, shlex, subprocess, functools\n@app.route('/a')\ndef a():\n    def load(n):\n        return open('/srv/' + n).read()\n    return load(os.path.basename(request.args['f']))\n"),

@@ -25,6 +25,8 @@ from bastion.analyzers.taint.statements import FunctionResult, Interpreter
 from bastion.engine.cache import LRU
 from bastion.model.text import text_lines
 
+FIXPOINT_ROUNDS = 3  # re-analyses of a recursive cycle's members; summaries settle in one or two
+
 
 @attrs.define
 class FunctionOutcome:
@@ -74,12 +76,18 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     else:
         wanted = _closure(_relevant(module, callees_of, models), module, callees_of)
     while wanted:
-        for function in _bottom_up(module, callees_of, wanted):
-            if function.name not in done:
-                outcome = _outcome(function, module, models, cache, lines, callees_of, done,
-                                   summaries, result, texts)
-                done[function.name] = outcome
-                summaries[function.name] = outcome.summary
+        for component in _components(module, callees_of, wanted):
+            members = [f for f in component if f.name not in done]
+            for function in members:
+                _settle(function, module, models, cache, lines, callees_of, done, summaries,
+                        result, texts)
+            if len(component) > 1 or component[0].name in callees_of(component[0]):
+                # a cycle: its members were first analysed without the summaries of those met
+                # later; again with every member's, until none changes, before any caller
+                for _ in range(FIXPOINT_ROUNDS):
+                    if not any([_settle(f, module, models, cache, lines, callees_of, done,
+                                        summaries, result, texts) for f in members]):
+                        break
         if lines is None:
             break
         carriers = [name for name, outcome in done.items() if _carries_taint(outcome.summary)]
@@ -91,10 +99,23 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     return result
 
 
+def _settle(function: Function, module: ModuleContext, models: Models, cache: LRU | None,
+            lines: list[str] | None, callees_of: CalleeMemo, done: dict[str, FunctionOutcome],
+            summaries: dict[str, Summary], result: ModuleResult,
+            texts: dict[str, str] | None) -> bool:
+    """Analyse `function` with the summaries known now; whether its summary changed."""
+    before = done.get(function.name)
+    outcome = _outcome(function, module, models, cache, lines, callees_of, done, summaries,
+                       result, texts, replacing=before)
+    done[function.name] = outcome
+    summaries[function.name] = outcome.summary
+    return before is None or outcome.fingerprint != before.fingerprint
+
+
 def _outcome(function: Function, module: ModuleContext, models: Models, cache: LRU | None,
              lines: list[str] | None, callees_of: CalleeMemo, done: dict[str, FunctionOutcome],
-             summaries: dict[str, Summary],
-             result: ModuleResult, texts: dict[str, str] | None) -> FunctionOutcome:
+             summaries: dict[str, Summary], result: ModuleResult, texts: dict[str, str] | None,
+             replacing: FunctionOutcome | None = None) -> FunctionOutcome:
     callees = sorted(callees_of(function))
     key = outcome = None
     if cache is not None and lines is not None:
@@ -108,7 +129,12 @@ def _outcome(function: Function, module: ModuleContext, models: Models, cache: L
         result.analysed += 1
         if key is not None:
             cache.put(key, outcome)
-    result.outcomes.append(outcome)
+    if replacing is not None:
+        result.outcomes[next(i for i, o in enumerate(result.outcomes) if o is replacing)] = outcome
+    else:
+        result.outcomes.append(outcome)
+    if replacing is not None and replacing.result.skipped:
+        return outcome  # counted when first met
     if outcome.result.skipped:
         result.skipped.append((function.name, outcome.result.statements))
     return outcome
@@ -331,29 +357,48 @@ def _first_line(function: Function) -> int:
     return min([node.lineno, *(d.lineno for d in node.decorator_list)]) - 1
 
 
-def _bottom_up(module: ModuleContext, callees_of: CalleeMemo,
-               wanted: set[str] | None) -> list[Function]:
-    """Callees before callers (only `wanted` ones, when given); a recursive cycle is cut where it
-    is met (its summary is then missing on the first call: the default model applies)."""
+def _components(module: ModuleContext, callees_of: CalleeMemo,
+                wanted: set[str] | None) -> list[list[Function]]:
+    """The call graph's strongly connected components among `wanted` functions and what they
+    call, callees' components before callers' (Tarjan's algorithm, iterative)."""
     by_name = {f.name: f for f in module.functions}
-    order: list[Function] = []
-    state: dict[str, int] = {}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    out: list[list[Function]] = []
     for root in module.functions:
-        if root.name in state or (wanted is not None and root.name not in wanted):
+        if root.name in index or (wanted is not None and root.name not in wanted):
             continue
-        stack = [(root, iter(sorted(callees_of(root))))]
-        state[root.name] = 1
-        while stack:
-            function, pending = stack[-1]
+        work = [(root.name, iter(sorted(callees_of(root))))]
+        index[root.name] = low[root.name] = len(index)
+        stack.append(root.name)
+        on_stack.add(root.name)
+        while work:
+            name, pending = work[-1]
             callee = next(pending, None)
-            if callee is None:
-                stack.pop()
-                state[function.name] = 2
-                order.append(function)
-            elif callee not in state:
-                state[callee] = 1
-                stack.append((by_name[callee], iter(sorted(callees_of(by_name[callee])))))
-    return order
+            if callee is not None:
+                if callee not in index:
+                    index[callee] = low[callee] = len(index)
+                    stack.append(callee)
+                    on_stack.add(callee)
+                    work.append((callee, iter(sorted(callees_of(by_name[callee])))))
+                elif callee in on_stack:
+                    low[name] = min(low[name], index[callee])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[name])
+            if low[name] == index[name]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(by_name[member])
+                    if member == name:
+                        break
+                out.append(component[::-1])
+    return out
 
 
 def is_function(node: ast.AST) -> bool:
