@@ -52,14 +52,16 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
                    text: str | None = None, calls: LRU | None = None,
                    external: Callable[[str, bool], Summary | None] | None = None,
                    external_digest: bytes = b"", only: set[str] | None = None,
-                   external_bases: Callable[[str], tuple[str, ...]] | None = None) -> ModuleResult:
+                   external_bases: Callable[[str], tuple[str, ...]] | None = None,
+                   module: ModuleContext | None = None) -> ModuleResult:
     """Interprets the functions that can see untrusted data (without `text`: all of them, or
     `only` those and what they call), callees first; then, while some function returns
     untrusted data or stores it in `self`, the functions that call it (see `_relevant`).
     `external`: other workspace modules' summaries by qualified name (`external_digest` says
     what it can return: function cache keys include it; `external_bases`, the bases of their
-    classes)."""
-    module = module_context(tree, models, calls, external_bases, text)
+    classes; `module`, the tree's context when the caller built it already)."""
+    if module is None:
+        module = module_context(tree, models, calls, external_bases, text)
     if external is not None:
         module.external = external
         module.digest = hashlib.blake2b(module.digest + external_digest, digest_size=16).digest()

@@ -159,9 +159,9 @@ class TaintAnalyzer:
         tree = self._parser.parse(text)
         # With a workspace, its summaries that the file may use are part of the key.
         external = self.workspace.external(tree, path) if self.workspace is not None else None
-        if derived_only and (external is None or not any(
-                f.entry for f in module_context(tree, self.models, self._calls, external.bases,
-                                                text).functions)):
+        module = module_context(tree, self.models, self._calls, external.bases, text) \
+            if derived_only and external is not None else None
+        if derived_only and (module is None or not any(f.entry for f in module.functions)):
             return (), {}, ()  # no handler or view of another module's framework class
         if self.workspace is not None:
             digest.update(b"\0" + (external.digest if external is not None else b""))
@@ -173,7 +173,8 @@ class TaintAnalyzer:
         result = analyse_module(tree, self.models, self._functions, text, self._calls,
                                 external.lookup if external else None,
                                 external.digest if external else b"",
-                                external_bases=external.bases if external else None)
+                                external_bases=external.bases if external else None,
+                                module=module)
         for name, size in result.skipped:
             log.warning("taint analysis skipped %s in %s: %d statements (limit %d)", name, path,
                         size, 1500)
