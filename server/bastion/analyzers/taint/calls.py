@@ -28,7 +28,7 @@ from bastion.analyzers.taint.domain import (
 )
 from bastion.analyzers.taint.escapes import CONTAINER_TYPES
 from bastion.analyzers.taint.patterns import Compiled, compiled_pattern
-from bastion.analyzers.taint.sequences import EDITS, edit_list
+from bastion.analyzers.taint.sequences import EDITS, MUTATORS, edit_list
 from bastion.analyzers.taint.sinks import (
     SAX_EXTERNAL_ENTITIES,
     SAX_PARSER,
@@ -63,8 +63,6 @@ STRING_METHODS = frozenset({
     "get", "getlist", "getall", "getone", "values", "items", "keys", "pop", "setdefault", "lists",
     "dict", "to_dict", "read", "readline", "readlines", "getvalue", "model_dump",
 })
-MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "write",
-                      "writelines", "set"})
 
 
 def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value],

@@ -18,6 +18,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import ANY, CLEAN, UNKNOWN, Value, join
+from bastion.analyzers.taint.sequences import EDITS, MUTATORS
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -37,9 +38,9 @@ READING_METHODS = frozenset({
     "partition", "rpartition", "removeprefix", "removesuffix", "execute", "executemany",
     "fetchone", "fetchall", "fetchmany", "read", "readline", "readlines", "getvalue",
 })
-# Methods that leave their receiver as it was, or whose change calls.py follows exactly.
-_KEEPING = READING_METHODS | {"append", "extend", "insert", "add", "update", "appendleft", "pop",
-                               "remove", "setdefault", "write", "writelines"}
+# Methods that leave their receiver as it was, or whose change calls.py follows exactly (not
+# `set`, which it follows only on a ConfigParser: on another object it may change any attribute).
+_KEEPING = READING_METHODS | EDITS | (MUTATORS - {"set"}) | {"setdefault"}
 _DISPLAYS = (ast.List, ast.Tuple, ast.Set)
 # Calls that make a container (their values' kind is the name with "()"), which calls may fill
 CONTAINER_TYPES = frozenset({"dict", "list", "set", "collections.OrderedDict",

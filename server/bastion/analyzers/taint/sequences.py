@@ -12,6 +12,10 @@ from __future__ import annotations
 from bastion.analyzers.taint.domain import ANY, CLEAN, UNKNOWN, Value, join, join_all
 
 EDITS = frozenset({"pop", "remove", "insert", "append"})
+# Methods that put their arguments into the receiver (calls.py follows them on containers; `set`
+# of a ConfigParser too).
+MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "write",
+                      "writelines", "set"})
 MAX_SLOTS = 64  # beyond this a list is treated as any list (the coarse model)
 
 
