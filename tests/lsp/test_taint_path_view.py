@@ -137,8 +137,8 @@ async def test_a_long_path_is_three_related_entries_and_every_step_elsewhere(cli
     uri = (client.workspace / "report.py").as_uri()
     taint = await taint_diagnostic(client, uri, LONG)
     assert [(r.location.range.start.line, r.message) for r in taint.related_information] == [
-        (10, "1. Request data: `request.args`; 2. assigned to `name`"),
-        (11, "steps 3\u20137 on lines 12\u201316: assigned to `stem` \u2026"),
+        (10, "1. Request data: `request.args`"),
+        (10, "steps 2\u20137 on lines 11\u201316: assigned to `name` \u2026"),
         (16, "8. reaches `open`")]
     assert [(s["line"], s["message"]) for s in taint.data["steps"]][2:7] == [
         (11, "assigned to `stem`"), (12, "assigned to `base`"), (13, "assigned to `title`"),
@@ -160,9 +160,9 @@ async def test_the_lesson_panel_keeps_every_line_of_a_long_path(vscode):
     assert lesson.path[3].code == 'title = base.replace(" ", "_")'
 
 
-HOSTILE_LONG = LONG.replace('    stem = name.strip()\n', '''\
-    stem = Store("**bold** <img src=x onerror=alert(1)> [x](https://evil.example) ``` `").path(name)
-''') + '''
+HOSTILE_LONG = LONG.replace('request.args.get("name", "report")', '''Store(
+        "**bold** <img src=x onerror=alert(1)> [x](https://evil.example) ``` `"
+    ).path(request.args.get("name", "report"))''') + '''
 
 class Store:
     def __init__(self, label):
@@ -179,8 +179,8 @@ async def test_the_merged_entry_cuts_hostile_code_short(client):
     uri = (client.workspace / "report.py").as_uri()
     taint = await taint_diagnostic(client, uri, HOSTILE_LONG)
     merged = taint.related_information[1]
-    assert merged.message == "steps 3\u20138 on lines 12\u201316: passed to `Store('*\u2026 \u2026"
+    assert merged.message == "steps 2\u20138 on lines 11\u201318: passed to `Store('*\u2026 \u2026"
     assert len(merged.message) <= 48
-    assert merged.location.range.start.line == 11
+    assert merged.location.range.start.line == 10
     assert len(taint.related_information) == 3
-    assert "evil.example" in taint.data["steps"][2]["message"]  # the panel has it all, escaped
+    assert "evil.example" in taint.data["steps"][1]["message"]  # the panel has it all, escaped

@@ -152,6 +152,6 @@ async def test_a_long_path_into_a_helper_names_the_files_it_merged(client):
     [finding] = sql(await until(client, views, 1, sql))
     assert [(r.location.uri, r.location.range.start.line, r.message)
             for r in finding.related_information] == [
-        (views, 9, "1. Request data: `request.args`; 2. assigned to `name`"),
-        (views, 10, "steps 3\u20136 on lines 11\u201313, db.py line 6 \u2026"),
+        (views, 9, "1. Request data: `request.args`"),
+        (views, 9, "steps 2\u20136 on lines 10\u201313, db.py line 6 \u2026"),
         ((package / "db.py").as_uri(), 6, "7. reaches `cursor.execute`")]

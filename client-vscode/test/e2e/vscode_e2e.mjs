@@ -243,9 +243,9 @@ async function openFile(file) {
 async function longPathHover() {
   const file = path.join(env.E2E_WORKSPACE, 'report.py');
   copyFileSync(path.join(here, '..', 'fixtures', 'report.py'), file);
-  // as for the hovers above: one editor group (the lesson panel of 3b is closed), no bottom panel
-  await runCommand('View: Close All Editor Groups');
-  await page.waitForTimeout(500);
+  // in the first group, beside the lesson panel 3b opened: a half-width editor, so a narrower
+  // hover whose rows wrap sooner than the ones above (no bottom panel, as above)
+  await focusEditor();
   await openFile('report.py');
   const source = readFileSync(file, 'utf8').split('\n');
   const first = source.findIndex((l) => /request\.args\.get\("name"/.test(l)) + 1;
@@ -254,8 +254,8 @@ async function longPathHover() {
   const rows = (hover || '').split('\n').filter((l) => /^report\.py\(\d+, \d+\): /.test(l));
   emit({ kind: 'hover', file: 'report.py', line: sink, text: hover, fit, rows });
   check('the long-path hover lists source, the merged middle steps and sink', rows.length === 3 &&
-    rows[0].startsWith(`report.py(${first}, 5): 1. Request data: \`request.args\`; 2. assigned to \`name\``) &&
-    rows[1] === `report.py(${first + 1}, 5): steps 3–7 on lines ${first + 1}–${sink - 1}: assigned to \`stem\` …` &&
+    rows[0] === `report.py(${first}, 12): 1. Request data: \`request.args\`` &&
+    rows[1] === `report.py(${first}, 5): steps 2–7 on lines ${first}–${sink - 1}: assigned to \`name\` …` &&
     rows[2].startsWith(`report.py(${sink}, 12): 8. reaches \`open\``), { rows, first, sink });
   check('the long-path taint hover fits (no scrolling, its last row shows)', hoverFits(fit), { fit });
   await page.screenshot({ path: shot('hover-taint-long') });
@@ -270,9 +270,8 @@ async function longPathHover() {
     check('the long-path hover has a "Learn more" link', false);
   }
   await closeWidgets();
-  await runCommand('View: Close All Editor Groups');
-  await page.waitForTimeout(500);
-  await openFile('app.py'); // the steps that follow work on app.py, in one group
+  await focusEditor();
+  await openFile('app.py'); // the steps that follow work on app.py
 }
 
 async function statusBarItem() {
@@ -392,8 +391,8 @@ async function mainScenario() {
   }
 
   // 3b'. a path over seven lines (report.py, opened in the first group, then app.py again): the
-  // hover lists its source and sink lines and one entry for the steps between, and still fits;
-  // the lesson panel keeps every line
+  // hover lists its source step, one entry for the steps between and its sink step, and still
+  // fits; the lesson panel keeps every line
   await longPathHover();
 
   // 3c. the B506 hover's "Learn more" opens its lesson from the finding

@@ -123,8 +123,9 @@ def to_diagnostic(finding: Finding, doc: Document, codec: PositionCodec, config:
 # The entries of a path in `relatedInformation`. VS Code lists them in the hover, 27 px a row (one
 # row each when the message is short), under a 250 px cap; the title and the fix take 124-143 px
 # (e2e, 1500 px window): three rows fit, four are at the cap for a command injection, a path over
-# seven lines took 313 px and scrolled. So a longer path keeps its source and sink lines and
-# merges the lines between into one entry, whose message is kept short enough for one row.
+# seven lines took 313 px and scrolled. So a longer path is its source step, one entry for the
+# steps between and its sink step, each short enough for one row (the source line's own notes
+# wrapped in an editor beside the lesson panel).
 RELATED_ENTRIES = 3
 MERGED_CHARS = 48
 
@@ -132,33 +133,42 @@ MERGED_CHARS = 48
 def _related_steps(finding: Finding, doc: Document,
                    codec: PositionCodec) -> list[types.DiagnosticRelatedInformation]:
     """The finding's steps, source first, one entry per run of steps on the same line (numbered
-    as the steps are), at most `RELATED_ENTRIES`: the lines between the source's and the sink's
-    are one entry that says which steps on which lines it stands for. The lesson panel and the
-    other editors' hover (`flow_path`) show every step."""
+    as the steps are). A path over more than `RELATED_ENTRIES` lines is three entries: the source
+    step, one entry that says which steps on which lines lie between, and the sink step. The
+    lesson panel and the other editors' hover (`flow_path`) show every step."""
+    steps = finding.steps
     runs: list[list[FlowStep]] = []
-    for step in finding.steps:
+    for step in steps:
         if runs and runs[-1][-1].path == step.path \
                 and runs[-1][-1].span.start_line == step.span.start_line:
             runs[-1].append(step)
         else:
             runs.append([step])
+    if len(runs) > RELATED_ENTRIES:
+        return [_entry([steps[0]], 1, doc, codec),
+                types.DiagnosticRelatedInformation(location=_step_location(steps[1], doc, codec),
+                                                   message=_merged_message(steps[1:-1], 2)),
+                _entry([steps[-1]], len(steps), doc, codec)]
     related, number = [], 1
     for run in runs:
-        related.append(types.DiagnosticRelatedInformation(
-            location=_run_location(run, doc, codec),
-            message="; ".join(f"{number + i}. {step.message}" for i, step in enumerate(run))))
+        related.append(_entry(run, number, doc, codec))
         number += len(run)
-    if len(runs) > RELATED_ENTRIES:
-        middle = [step for run in runs[1:-1] for step in run]
-        first = len(runs[0]) + 1
-        related[1:-1] = [types.DiagnosticRelatedInformation(
-            location=related[1].location,
-            message=_merged_message(middle, first, first + len(middle) - 1))]
     return related
 
 
-def _merged_message(steps: list[FlowStep], first: int, last: int) -> str:
-    """`steps 3–7 on lines 12–30: <first note, cut> …`, lines 1-based as the editor's."""
+def _entry(run: list[FlowStep], number: int, doc: Document,
+           codec: PositionCodec) -> types.DiagnosticRelatedInformation:
+    """Steps of one line as one entry, numbered from `number`, spanning them all."""
+    first = _step_location(min(run, key=lambda s: s.span.start_col), doc, codec)
+    last = _step_location(max(run, key=lambda s: (s.span.end_line, s.span.end_col)), doc, codec)
+    return types.DiagnosticRelatedInformation(
+        location=types.Location(uri=first.uri, range=types.Range(start=first.range.start,
+                                                                 end=last.range.end)),
+        message="; ".join(f"{number + i}. {step.message}" for i, step in enumerate(run)))
+
+
+def _merged_message(steps: tuple[FlowStep, ...], first: int) -> str:
+    """`steps 2–7 on lines 12–30: <first note, cut> …`, lines 1-based as the editor's."""
     files: dict[str | None, list[int]] = {}
     for step in steps:
         files.setdefault(step.path, []).append(step.span.start_line + 1)
@@ -166,18 +176,12 @@ def _merged_message(steps: list[FlowStep], first: int, last: int) -> str:
                       + (f"line {min(lines)}" if min(lines) == max(lines)
                          else f"lines {min(lines)}\u2013{max(lines)}")
                       for path, lines in files.items())
-    head = f"steps {first}\u2013{last} on {where}"
+    head = f"steps {first}\u2013{first + len(steps) - 1} on {where}"
     room = MERGED_CHARS - len(head) - len(":  \u2026")
     if room < 10:  # a note cut shorter says nothing
         return f"{head} \u2026"
     note = steps[0].message if len(steps[0].message) <= room else steps[0].message[:room - 1] + "\u2026"
     return f"{head}: {note} \u2026"
-
-
-def _run_location(run: list[FlowStep], doc: Document, codec: PositionCodec) -> types.Location:
-    first = _step_location(min(run, key=lambda s: s.span.start_col), doc, codec)
-    last = _step_location(max(run, key=lambda s: (s.span.end_line, s.span.end_col)), doc, codec)
-    return types.Location(uri=first.uri, range=types.Range(start=first.range.start, end=last.range.end))
 
 
 def _step_location(step, doc: Document, codec: PositionCodec) -> types.Location:
