@@ -360,6 +360,9 @@ PAIRS = [
     # mutually recursive functions: their summaries settle before their callers use them
     ("BST202", FLASK + "import os\ndef even(cmd, n):\n    if n == 0:\n        os.system(cmd)\n        return\n    odd(cmd, n - 1)\ndef odd(cmd, n):\n    even(cmd, n - 1)\n@app.route('/b')\ndef b():\n    odd(request.args['c'], 3)\n    return ''\n",
                FLASK + "import os\ndef even(cmd, n):\n    if n == 0:\n        os.system(cmd)\n        return\n    odd(cmd, n - 1)\ndef odd(cmd, n):\n    even(cmd, n - 1)\n@app.route('/b')\ndef b():\n    odd('ls', len(request.args['c']))\n    return ''\n"),
+    # a function named like a view but called by the module is a helper: its callers fill it
+    ("BST202", "import os\nfrom django.http import HttpResponse\ndef audit(request, action):\n    os.system('logger ' + action)\ndef run(request):\n    audit(request, request.GET['a'])\n    return HttpResponse('')\n",
+               "import os\nfrom django.http import HttpResponse\ndef audit(request, action):\n    os.system('logger ' + action)\ndef save(request):\n    audit(request, 'save')\n    return HttpResponse('')\n"),
     # ---- helpers defined in the view, run where they are called (closures.py) ----
     ("BST201", FLASK + "import os, shlex, subprocess, functools\n@app.route('/a')\ndef a():\n    def load(n):\n        return open('/srv/' + n).read()\n    return load(request.args['f'])\n",
                FLASK + "import os, shlex, subprocess, functools\n@app.route('/a')\ndef a():\n    def load(n):\n        return open('/srv/' + n).read()\n    return load(os.path.basename(request.args['f']))\n"),

@@ -19,6 +19,7 @@ from bastion.analyzers.taint.bindings import Bindings
 from bastion.analyzers.taint.classes import ClassShape, class_shapes, model_fields
 from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
 from bastion.analyzers.taint.factories import Registration, nested_views, registrations, resolve
+from bastion.analyzers.taint.helpers import called_here
 from bastion.analyzers.taint.patterns import compiled_pattern
 from bastion.analyzers.taint.specs import EntryModel, Models
 from bastion.analyzers.taint.wrappers import as_function
@@ -49,6 +50,9 @@ class Function:
     # parameters matched against a declared pattern: (parameter, the sink classes it is safe for)
     pattern_params: tuple[tuple[str, frozenset[str]], ...] = ()
     return_sink: str | None = None  # the sink class the entry's return value reaches
+    # entered by its first parameter's name (`def audit(request, action)`) but called by the
+    # module itself: its other parameters are its callers', not the framework's
+    helper: bool = False
     self_kind: str | None = None  # the kind of `self` (a method of a framework's handler class)
 
     @property
@@ -155,6 +159,9 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     bodies = classes if roots and env.imported(roots) else {}
     typed = {**{k: v for k, v in classes.items() if closed_enum(v)}, **bodies}  # annotations.py
     nested, registered = nested_views(definitions, env, kinds)
+    firsts = {name for e in models.entries for name in e.first_param}
+    called = called_here([d.name for d in definitions if isinstance(d, FUNCTIONS)
+                          and _first_param(d) in firsts], tree, text)
     registered.update(registrations(expressions, {d.name for d in definitions
                                                   if isinstance(d, FUNCTIONS)}, env, kinds))
     digest = hashlib.blake2b(repr((sorted(env.aliases.items()), sorted(env.imports),
@@ -162,6 +169,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                    sorted(kinds.items()), sorted(patterns.items()),
                                    sorted((k, v.key()) for k, v in bodies.items() if v.fields),
                                    sorted(k for k, v in classes.items() if closed_enum(v)),
+                                   sorted(called),
                                    sorted((k, [r.key() for r in v]) for k, v in registered.items())
                                    )).encode(), digest_size=16).digest()
     classified = _Classified(memo, digest + models.digest.encode()) if memo is not None else None
@@ -170,7 +178,8 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     inherited = {base.split(".")[0] for shape in shapes.values() for base in shape.bases if base}
     entries = [e for e in models.entries if not e.imported or env.imported(e.imported)
                or any(name.split(".")[0] in inherited for name in e.imported)]
-    functions = _functions(definitions, env, kinds, entries, typed, shapes, classified, registered)
+    functions = _functions(definitions, env, kinds, entries, typed, shapes, classified, registered,
+                           called)
     for view in nested:
         function = _classify_kept(Function(view.node, view.name), env, view.kinds, entries, typed,
                                   classified, registered=registered.get(view.name, ()))
@@ -219,13 +228,15 @@ def fold_constant(node: ast.expr) -> object:
 def _functions(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
                entries: list[EntryModel], classes: dict[str, ClassShape],
                shapes: dict[ast.ClassDef, ClassShape], memo: _Classified | None,
-               registered: dict[str, tuple[Registration, ...]]) -> list[Function]:
-    """`classes`: the body models' candidates (empty where there can be none)."""
+               registered: dict[str, tuple[Registration, ...]], called: set[str]) -> list[Function]:
+    """`classes`: the body models' candidates (empty where there can be none); `called`: the
+    functions the module calls itself."""
     found: list[Function] = []
     for node in definitions:
         if isinstance(node, FUNCTIONS):
-            found.append(_classify_kept(Function(node, node.name), env, kinds, entries, classes,
-                                        memo, registered=registered.get(node.name, ())))
+            function = Function(node, node.name, helper=node.name in called)
+            found.append(_classify_kept(function, env, kinds, entries, classes, memo,
+                                        registered=registered.get(node.name, ())))
         elif isinstance(node, ast.ClassDef):
             bases = list(shapes[node].bases)
             self_kind = next((e.self_kind for e in entries if e.self_kind is not None
@@ -280,14 +291,14 @@ class _Classified:
             return False
         (_, function.entry, function.return_sink, function.tainted_params,
          function.request_params, function.validated_params, function.validated_fields,
-         function.pattern_params) = kept
+         function.pattern_params, function.helper) = kept
         return True
 
     def keep(self, function: Function, bases: tuple) -> None:
         self.memo.put(self._key(function, bases), (
             function.node, function.entry, function.return_sink, function.tainted_params,
             function.request_params, function.validated_params, function.validated_fields,
-            function.pattern_params))
+            function.pattern_params, function.helper))
 
 
 def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list[EntryModel],
@@ -310,6 +321,7 @@ def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list
         if decorator is None and not by_name and not by_class:
             continue
         function.entry = entry
+        function.helper = function.helper and decorator is None and by_name
         function.return_sink = _return_sink(entry, decorator, env, kinds)
         _entry_params(function, entry, decorator, env, kinds, classes)
         return function
@@ -383,7 +395,7 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
     for name in (args.vararg, args.kwarg):
         if name is not None and entry.params in ("all", "after_first"):
             tainted.append(name.arg)
-    function.tainted_params = tuple(tainted)
+    function.tainted_params = () if function.helper else tuple(tainted)
     function.request_params = tuple(requests)
     function.validated_params = tuple(safe)
     function.pattern_params = tuple(patterned)
