@@ -1,6 +1,7 @@
 """Taint cost per function: p50 / p95 of interpreting one view function, for ~25-statement and
 ~300-statement functions (issue 12's budget: p95 <= 2 ms at 300 statements), plus the cost of a
-keystroke in a file with many views (the function cache serves every function but the edited one).
+keystroke in a file with many views (the function cache serves every function but the edited one),
+Flask views and Django views (entries by their first parameter's name).
 
 Usage: python bench/taint_bench.py [--functions 60] [--rounds 5]
 The views are generated Flask code in the shapes real views have: request reads, guards with
@@ -113,6 +114,31 @@ def keystrokes(functions: int, seed: int) -> list[float]:
     return times
 
 
+DJANGO_VIEW = ("def view_{n}(request, pk):\n    q = request.GET.get('q', '')\n"
+               "    items = Item.objects.filter(name=q)\n    if pk:\n        os.system('echo ' + str(pk))\n"
+               "    return render(request, 'x.html', {{'items': items, 'pk': pk}})\n")
+
+
+def django_keystrokes(functions: int) -> list[float]:
+    """A keystroke in a views module whose functions are entries by their first parameter's
+    name (`def view(request, pk)`): the module's own calls of them are looked for each time."""
+    source = ("import os\nfrom django.shortcuts import render\nfrom .models import Item\n\n"
+              + "\n\n".join(DJANGO_VIEW.format(n=n) for n in range(functions)))
+    analyzer = TaintAnalyzer()
+    analyzer.analyse_file(source, "views.py")
+    lines = source.split("\n")
+    targets = [n for n, line in enumerate(lines) if line.startswith("    q = ")]
+    times = []
+    for edit in range(40):
+        edited = list(lines)
+        edited[targets[edit * 5 % len(targets)]] += f"  # {edit}"
+        text = "\n".join(edited)
+        started = time.thread_time()
+        analyzer.analyse_file(text, "views.py")
+        times.append((time.thread_time() - started) * 1000)
+    return times
+
+
 def describe(label: str, times: list[float], statements: str) -> str:
     times = sorted(times)
     p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
@@ -130,6 +156,7 @@ def main() -> int:
     print(describe("long view function", per_function(300, max(10, args.functions // 6),
                                                         args.rounds, 2), "~300"))
     print(describe("keystroke, 60-view file", keystrokes(60, 3), "-"))
+    print(describe("keystroke, 200-view Django file", django_keystrokes(200), "-"))
     return 0
 
 

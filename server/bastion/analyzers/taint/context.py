@@ -161,7 +161,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     nested, registered = nested_views(definitions, env, kinds)
     firsts = {name for e in models.entries for name in e.first_param}
     called = called_here([d.name for d in definitions if isinstance(d, FUNCTIONS)
-                          and _first_param(d) in firsts], tree, text)
+                          and _first_param(d) in firsts], tree, memo)
     registered.update(registrations(expressions, {d.name for d in definitions
                                                   if isinstance(d, FUNCTIONS)}, env, kinds))
     digest = hashlib.blake2b(repr((sorted(env.aliases.items()), sorted(env.imports),

@@ -1,27 +1,38 @@
 """Functions the module calls itself. A function whose first parameter is named as a
 framework's handlers name the request (`def audit(request, action)` in a Django module) is an
 entry point; one the module also calls by name (`audit(request, "save")`) is a helper as well,
-whose other parameters its callers fill (context.py)."""
+whose other parameters its callers fill (context.py).
+
+The names each top-level statement calls are kept in the classification memo by the statement's
+node, which the block parser reuses while its text is unchanged: a keystroke walks only the
+statement it edited.
+"""
 
 from __future__ import annotations
 
 import ast
-import re
+
+from bastion.engine.cache import LRU
 
 
-def called_here(names: list[str], tree: ast.Module, text: str | None) -> set[str]:
-    """Those of `names` (module-level functions) that the module calls by name: counted in the
-    text when there is one (a search per name, no walk of the tree), else in the tree."""
-    if not names:
+def called_here(names: list[str], tree: ast.Module, memo: LRU | None) -> set[str]:
+    """Those of `names` (module-level functions) that the module calls by name."""
+    wanted = set(names)
+    if not wanted:
         return set()
-    if text is None:
-        calls = {node.func.id for node in ast.walk(tree)
-                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
-        return {name for name in names if name in calls}
-    found = set()
-    for name in names:
-        uses = len(re.findall(rf"(?<![\w.]){re.escape(name)}\s*\(", text))
-        definitions = len(re.findall(rf"\bdef\s+{re.escape(name)}\s*\(", text))
-        if uses > definitions:
-            found.add(name)
+    found: set[str] = set()
+    for statement in tree.body:
+        found |= _calls_in(statement, memo) & wanted
     return found
+
+
+def _calls_in(statement: ast.stmt, memo: LRU | None) -> frozenset[str]:
+    key = (b"called", id(statement))
+    kept = memo.get(key) if memo is not None else None
+    if kept is not None and kept[0] is statement:
+        return kept[1]
+    calls = frozenset(node.func.id for node in ast.walk(statement)
+                      if isinstance(node, ast.Call) and isinstance(node.func, ast.Name))
+    if memo is not None:
+        memo.put(key, (statement, calls))
+    return calls
