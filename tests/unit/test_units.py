@@ -362,3 +362,18 @@ def test_a_document_split_again_parses_only_the_chunks_that_changed(monkeypatch)
     again = split_document(edited)
     assert again.broken == first.broken and len(again.units) == len(first.units)
     assert len(parsed) <= 4  # class A, its header, m7, the broken method's header: not all 120
+
+
+@pytest.mark.parametrize("stray", ["else:\n        y = 2\n", "else: os.system(cmd)\n",
+                                   "except ValueError:\n    pass\n"])
+def test_a_line_placed_in_no_unit_is_reported_broken(stray):
+    # An `else:` left at column 0 after a class is no statement start and no member of the
+    # class: it was in no unit and no broken range, so the file "parsed" and its code went quiet.
+    text = "import os\nclass A:\n    def f(self):\n        x = 1\n\n" + stray
+    with pytest.raises(SyntaxError):
+        ast.parse(text)
+    split = split_document(text)
+    placed = {i for u in split.units for i in range(u.start, u.end + 1)}
+    placed |= {i for lo, hi in split.broken for i in range(lo, hi + 1)}
+    assert {i for i, line in enumerate(text.split("\n")) if line.strip()} <= placed
+    assert any(lo <= 5 <= hi for lo, hi in split.broken)

@@ -206,7 +206,25 @@ def _split_broken(lines: list[str]) -> Split:
     units: list[Unit] = []
     broken: list[tuple[int, int]] = []
     _split_region(lines, 0, len(lines) - 1, "", in_string, units, broken)
-    return Split(tuple(units), tuple(broken))
+    return Split(tuple(units), tuple(sorted(broken + _unplaced(lines, units, broken, in_string))))
+
+
+def _unplaced(lines: list[str], units: list[Unit], broken: list[tuple[int, int]],
+              in_string: set[int]) -> list[tuple[int, int]]:
+    """Code lines no unit and no broken range holds, as ranges: a line the splitter could place
+    nowhere (an `else:` left at column 0 after a class) must not go unanalysed in silence."""
+    covered = [False] * len(lines)
+    for start, end in [*((u.start, u.end) for u in units), *broken]:
+        covered[start:end + 1] = [True] * (end + 1 - start)
+    ranges: list[tuple[int, int]] = []
+    for i, line in enumerate(lines):
+        if covered[i] or i in in_string or not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if ranges and ranges[-1][1] == i - 1:
+            ranges[-1] = (ranges[-1][0], i)
+        else:
+            ranges.append((i, i))
+    return ranges
 
 
 def statement_starts(lines: list[str], lo: int, hi: int, indent: str, in_string: set[int]) -> list[int]:
