@@ -377,3 +377,15 @@ def test_a_line_placed_in_no_unit_is_reported_broken(stray):
     placed |= {i for lo, hi in split.broken for i in range(lo, hi + 1)}
     assert {i for i, line in enumerate(text.split("\n")) if line.strip()} <= placed
     assert any(lo <= 5 <= hi for lo, hi in split.broken)
+
+
+def test_a_line_placed_in_no_unit_is_broken_after_an_edit_too():
+    from bastion.engine.incremental import IncrementalSplitter
+
+    lines = "import os\nclass A:\n    def f(self):\n        x = 1\n\nprint(1)\n".split("\n")
+    splitter = IncrementalSplitter()
+    splitter.update(lines, None, None)
+    edited = lines[:5] + ["else: os.system(cmd)"] + lines[5:]  # typed at column 0
+    got = splitter.update(edited, 5, len(lines) - 5)
+    assert got.broken == split_document("\n".join(edited)).broken
+    assert any(lo <= 5 <= hi for lo, hi in got.broken)

@@ -27,6 +27,7 @@ from bastion.engine.units import (
     lines_in_strings,
     split_document,
     statement_starts,
+    unplaced,
 )
 
 if TYPE_CHECKING:
@@ -151,6 +152,8 @@ class IncrementalSplitter:
         trees: dict = {}
         _split_region(lines, lo, hi, indent, {n + lo for n in in_string}, region_units,
                       region_broken, known, trees, in_function)
+        region_broken = sorted(region_broken + unplaced(lines, region_units, region_broken,
+                                                        {n + lo for n in in_string}, lo, hi))
         if indent and any(not u.indented for u in region_units):
             return None
         if indent and not region_units and not region_broken:

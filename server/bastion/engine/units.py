@@ -206,19 +206,24 @@ def _split_broken(lines: list[str]) -> Split:
     units: list[Unit] = []
     broken: list[tuple[int, int]] = []
     _split_region(lines, 0, len(lines) - 1, "", in_string, units, broken)
-    return Split(tuple(units), tuple(sorted(broken + _unplaced(lines, units, broken, in_string))))
+    return Split(tuple(units), tuple(sorted(broken + unplaced(lines, units, broken, in_string))))
 
 
-def _unplaced(lines: list[str], units: list[Unit], broken: list[tuple[int, int]],
-              in_string: set[int]) -> list[tuple[int, int]]:
-    """Code lines no unit and no broken range holds, as ranges: a line the splitter could place
-    nowhere (an `else:` left at column 0 after a class) must not go unanalysed in silence."""
-    covered = [False] * len(lines)
+def unplaced(lines: list[str], units: list[Unit], broken: list[tuple[int, int]],
+             in_string: set[int], lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    """Code lines of lo..hi that no unit and no broken range holds, as ranges: a line the
+    splitter could place nowhere (an `else:` left at column 0 after a class) must not go
+    unanalysed in silence."""
+    hi = len(lines) - 1 if hi is None else hi
+    covered = [False] * (hi + 1 - lo)
     for start, end in [*((u.start, u.end) for u in units), *broken]:
-        covered[start:end + 1] = [True] * (end + 1 - start)
+        start, end = max(start, lo), min(end, hi)
+        if start <= end:
+            covered[start - lo:end + 1 - lo] = [True] * (end + 1 - start)
     ranges: list[tuple[int, int]] = []
-    for i, line in enumerate(lines):
-        if covered[i] or i in in_string or not line.strip() or line.lstrip().startswith("#"):
+    for i in range(lo, hi + 1):
+        line = lines[i]
+        if covered[i - lo] or i in in_string or not line.strip() or line.lstrip().startswith("#"):
             continue
         if ranges and ranges[-1][1] == i - 1:
             ranges[-1] = (ranges[-1][0], i)
