@@ -29,8 +29,8 @@ def trace():
 """
 
 
-def check(tmp_path: Path, fmt: str) -> dict:
-    (tmp_path / "app.py").write_text(APP, encoding="utf-8")
+def check(tmp_path: Path, fmt: str, app: str = APP) -> dict:
+    (tmp_path / "app.py").write_text(app, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "server"), "BASTION_NO_CACHE": "1"}
     out = subprocess.run([sys.executable, "-m", "bastion", "check", "--format", fmt, "app.py"],
                          cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120)
@@ -57,6 +57,26 @@ def test_sarif_report_carries_a_code_flow(tmp_path):
             for x in locations] == [(9, "Request data: `request.args`"), (9, "assigned to `host`"),
                                     (10, "reaches `subprocess.run`")]
     assert [x["executionOrder"] for x in locations] == [1, 2, 3]
+
+
+LONG = APP.replace(
+    '    host = request.args["host"]\n    subprocess.run("traceroute " + host, shell=True)\n',
+    '    a = request.args["host"]\n    b = a.strip()\n    c = b.lower()\n    d = "-n " + c\n'
+    '    e = d + " -m 5"\n    f = "traceroute " + e\n    subprocess.run(f, shell=True)\n')
+
+
+def test_sarif_keeps_every_step_of_a_long_path(tmp_path):
+    # The editor shows a long path as three related entries (lsp/convert.py); SARIF, like the
+    # JSON report, keeps each step on its own line.
+    assert LONG != APP
+    [taint] = [f for f in check(tmp_path, "json", LONG)["results"] if f["rule_id"] == "BST202"]
+    [result] = [r for r in check(tmp_path, "sarif", LONG)["runs"][0]["results"]
+                if r["ruleId"] == "BST202"]
+    locations = result["codeFlows"][0]["threadFlows"][0]["locations"]
+    assert [(x["location"]["physicalLocation"]["region"]["startLine"],
+             x["location"]["message"]["text"]) for x in locations] == [
+        (step["line"], step["message"]) for step in taint["steps"]]
+    assert len({x["location"]["physicalLocation"]["region"]["startLine"] for x in locations}) == 7
 
 
 def test_result_cache_keeps_the_path_and_rejects_a_malformed_one():
