@@ -363,6 +363,13 @@ PAIRS = [
     # a function named like a view but called by the module is a helper: its callers fill it
     ("BST202", "import os\nfrom django.http import HttpResponse\ndef audit(request, action):\n    os.system('logger ' + action)\ndef run(request):\n    audit(request, request.GET['a'])\n    return HttpResponse('')\n",
                "import os\nfrom django.http import HttpResponse\ndef audit(request, action):\n    os.system('logger ' + action)\ndef save(request):\n    audit(request, 'save')\n    return HttpResponse('')\n"),
+    # a function handed the request object reads request data through it
+    ("BST202", FLASK + "import os\ndef get_host(req):\n    return req.args['h']\n@app.route('/a')\ndef a():\n    os.system('ping ' + get_host(request))\n    return ''\n",
+               FLASK + "import os\ndef get_host(req):\n    return req.args['h']\n@app.route('/a')\ndef a():\n    defaults = {'h': 'localhost'}\n    os.system('ping ' + get_host(defaults))\n    return ''\n"),
+    ("BST202", "import os\nfrom django.http import HttpResponse\ndef host_of(r):\n    return r.GET['h']\ndef ping(request):\n    os.system('ping ' + host_of(request))\n    return HttpResponse('')\n",
+               "import os\nfrom django.http import HttpResponse\ndef host_of(r):\n    return r.GET['h']\ndef ping(request):\n    os.system('ping ' + host_of({'GET': {'h': 'localhost'}}))\n    return HttpResponse('')\n"),
+    ("BST202", "import os\nfrom django.views import View\nfrom django.http import HttpResponse\ndef host_of(r):\n    return r.GET['h']\nclass Ping(View):\n    def get(self, request):\n        os.system('ping ' + host_of(self.request))\n        return HttpResponse('')\n",
+               "import os\nfrom django.views import View\nfrom django.http import HttpResponse\ndef host_of(r):\n    return r.GET['h']\nclass Ping(View):\n    def get(self, request):\n        os.system('ping ' + host_of(self.defaults))\n        return HttpResponse('')\n"),
     # ---- helpers defined in the view, run where they are called (closures.py) ----
     ("BST201", FLASK + "import os, shlex, subprocess, functools\n@app.route('/a')\ndef a():\n    def load(n):\n        return open('/srv/' + n).read()\n    return load(request.args['f'])\n",
                FLASK + "import os, shlex, subprocess, functools\n@app.route('/a')\ndef a():\n    def load(n):\n        return open('/srv/' + n).read()\n    return load(os.path.basename(request.args['f']))\n"),

@@ -246,7 +246,7 @@ def _key(function: Function, text_digest: bytes, module: ModuleContext, models: 
     digest = hashlib.blake2b(digest_size=20)
     for part in (function.name.encode(), str(first).encode(), text_digest,
                  module.digest, models.digest.encode(), repr(callees).encode(),
-                 repr((_class_context(function), sorted(later))).encode()):
+                 repr((_class_context(function), sorted(later), function.request_kinds)).encode()):
         digest.update(part + b"\0")
     return digest.digest()
 

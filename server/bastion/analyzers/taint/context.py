@@ -19,7 +19,7 @@ from bastion.analyzers.taint.bindings import Bindings
 from bastion.analyzers.taint.classes import ClassShape, class_shapes, model_fields
 from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
 from bastion.analyzers.taint.factories import Registration, nested_views, registrations, resolve
-from bastion.analyzers.taint.helpers import called_here
+from bastion.analyzers.taint.helpers import called_here, hand_requests
 from bastion.analyzers.taint.patterns import compiled_pattern
 from bastion.analyzers.taint.specs import EntryModel, Models
 from bastion.analyzers.taint.wrappers import as_function
@@ -53,6 +53,8 @@ class Function:
     # entered by its first parameter's name (`def audit(request, action)`) but called by the
     # module itself: its other parameters are its callers', not the framework's
     helper: bool = False
+    # parameters the module's calls hand the request object (helpers.py): (parameter, its kind)
+    request_kinds: tuple[tuple[str, str], ...] = ()
     self_kind: str | None = None  # the kind of `self` (a method of a framework's handler class)
 
     @property
@@ -185,6 +187,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                   classified, registered=registered.get(view.name, ()))
         if function.entry is not None:  # a nested helper is not followed (its callers are not)
             functions.append(function)
+    hand_requests(functions, env, models, memo)
     parents = {name: shape.ancestors for name, shape in classes.items()}
     return ModuleContext(env, constants, kinds, functions, digest, parents=parents, patterns=patterns,
                          class_bases={name: shape.bases for name, shape in classes.items()})

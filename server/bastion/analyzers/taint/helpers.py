@@ -1,18 +1,30 @@
-"""Functions the module calls itself. A function whose first parameter is named as a
-framework's handlers name the request (`def audit(request, action)` in a Django module) is an
-entry point; one the module also calls by name (`audit(request, "save")`) is a helper as well,
-whose other parameters its callers fill (context.py).
+"""What the module's own calls say about its functions (context.py):
 
-The names each top-level statement calls are kept in the classification memo by the statement's
-node, which the block parser reuses while its text is unchanged: a keystroke walks only the
-statement it edited.
+- A function whose first parameter is named as a framework's handlers name the request
+  (`def audit(request, action)` in a Django module) is an entry point; one the module also calls
+  by name (`audit(request, "save")`) is a helper as well, whose other parameters its callers fill.
+- A function handed the request object (`get_host(request)` in a Flask view, `parse(req)` with a
+  Django view's `request`, `load(self.request)`) holds the request in that parameter: `req.args`
+  in it reads request data, as in the view.
+
+What each statement calls is kept in the classification memo by the statement's node, which the
+block parser reuses while its text is unchanged: a keystroke walks only what it edited.
 """
 
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from bastion.engine.cache import LRU
+
+if TYPE_CHECKING:
+    from bastion.analyzers.matchers import Env
+    from bastion.analyzers.taint.context import Function
+    from bastion.analyzers.taint.specs import Models
+
+# (callee, positional index or keyword, the argument: ("name", id) or ("self", attribute))
+Handed = tuple[str, int | str, tuple[str, str]]
 
 
 def called_here(names: list[str], tree: ast.Module, memo: LRU | None) -> set[str]:
@@ -26,13 +38,81 @@ def called_here(names: list[str], tree: ast.Module, memo: LRU | None) -> set[str
     return found
 
 
+def handed(node: ast.AST, memo: LRU | None) -> tuple[Handed, ...]:
+    """The calls by name in `node` with a plain name or a `self.` attribute as an argument."""
+    return _facts(node, memo)[1]
+
+
 def _calls_in(statement: ast.stmt, memo: LRU | None) -> frozenset[str]:
-    key = (b"called", id(statement))
+    return _facts(statement, memo)[0]
+
+
+def _facts(node: ast.AST, memo: LRU | None) -> tuple[frozenset[str], tuple[Handed, ...]]:
+    key = (b"called", id(node))
     kept = memo.get(key) if memo is not None else None
-    if kept is not None and kept[0] is statement:
+    if kept is not None and kept[0] is node:
         return kept[1]
-    calls = frozenset(node.func.id for node in ast.walk(statement)
-                      if isinstance(node, ast.Call) and isinstance(node.func, ast.Name))
+    calls: set[str] = set()
+    arguments: list[Handed] = []
+    for call in ast.walk(node):
+        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name):
+            continue
+        calls.add(call.func.id)
+        for slot, value in [*enumerate(call.args), *((k.arg, k.value) for k in call.keywords)]:
+            if isinstance(value, ast.Starred) or slot is None:
+                break
+            if isinstance(value, ast.Name):
+                arguments.append((call.func.id, slot, ("name", value.id)))
+            elif isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) \
+                    and value.value.id == "self":
+                arguments.append((call.func.id, slot, ("self", value.attr)))
+    facts = (frozenset(calls), tuple(arguments))
     if memo is not None:
-        memo.put(key, (statement, calls))
-    return calls
+        memo.put(key, (node, facts))
+    return facts
+
+
+def hand_requests(functions: list[Function], env: Env, models: Models, memo: LRU | None) -> None:
+    """Set `request_kinds` on the module's plain functions (no entry, or a helper entry) that a
+    call of the module hands the request object: an entry's request parameter, a module-level
+    request (`flask.request`), or `self.request` of a handler. A parameter handed requests of
+    two kinds holds neither."""
+    plain = {f.name: f for f in functions
+             if f.class_name is None and (f.entry is None or f.helper)}
+    if not plain:
+        return
+    found: dict[tuple[str, str], str | None] = {}
+    for caller in functions:
+        for callee, slot, (how, name) in handed(caller.node, memo):
+            target = plain.get(callee)
+            if target is None:
+                continue
+            kind = _request_kind(caller, how, name, env, models)
+            param = _param(target.node, slot) if kind is not None else None
+            if param is not None:
+                key = (callee, param)
+                found[key] = kind if found.get(key, kind) == kind else None
+    for function in plain.values():
+        function.request_kinds = tuple(sorted(
+            (param, kind) for (callee, param), kind in found.items()
+            if callee == function.name and kind is not None))
+
+
+def _request_kind(caller: Function, how: str, name: str, env: Env, models: Models) -> str | None:
+    if how == "self":
+        kind = f"{caller.self_kind}.{name}" if caller.self_kind else None
+    elif caller.entry is not None and name in caller.request_params:
+        kind = caller.entry.request_kind
+    elif any(a.arg == name for a in ast.walk(caller.node.args) if isinstance(a, ast.arg)):
+        return None  # another parameter of the caller
+    else:
+        kind = env.aliases.get(name)  # a module-level name: `from flask import request`
+    return kind if kind is not None and models.holds_sources(kind) else None
+
+
+def _param(node: ast.FunctionDef | ast.AsyncFunctionDef, slot: int | str) -> str | None:
+    positional = [*node.args.posonlyargs, *node.args.args]
+    if isinstance(slot, int):
+        return positional[slot].arg if slot < len(positional) else None
+    names = [a.arg for a in [*node.args.args, *node.args.kwonlyargs]]
+    return slot if slot in names else None

@@ -171,6 +171,7 @@ class Models:
         self.digest = ""
         self.problems: list[ModelProblem] = []
         self._gate: list[tuple[str, re.Pattern]] | None = None
+        self._holders: dict[str, bool] = {}  # holds_sources' answers
 
     def may_read_sources(self, text: str) -> bool:
         """False when `text` cannot read any modelled source: no import of a framework or
@@ -180,6 +181,15 @@ class Models:
         (a leading `\\b` or one expression with many alternatives is slow on a large file)."""
         return any(needle in text and check.search(text) is not None
                    for needle, check in self.gate())
+
+    def holds_sources(self, kind: str) -> bool:
+        """Whether a value of `kind` has attributes that are sources (a request object:
+        `flask.request`, `django.http.HttpRequest`)."""
+        found = self._holders.get(kind)
+        if found is None:
+            prefix = kind + "."
+            found = self._holders[kind] = any(name.startswith(prefix) for name in self.sources.exact)
+        return found
 
     def gate(self) -> list[tuple[str, re.Pattern]]:
         if self._gate is None:
