@@ -370,6 +370,9 @@ PAIRS = [
                "import os\nfrom django.http import HttpResponse\ndef host_of(r):\n    return r.GET['h']\ndef ping(request):\n    os.system('ping ' + host_of({'GET': {'h': 'localhost'}}))\n    return HttpResponse('')\n"),
     ("BST202", "import os\nfrom django.views import View\nfrom django.http import HttpResponse\ndef host_of(r):\n    return r.GET['h']\nclass Ping(View):\n    def get(self, request):\n        os.system('ping ' + host_of(self.request))\n        return HttpResponse('')\n",
                "import os\nfrom django.views import View\nfrom django.http import HttpResponse\ndef host_of(r):\n    return r.GET['h']\nclass Ping(View):\n    def get(self, request):\n        os.system('ping ' + host_of(self.defaults))\n        return HttpResponse('')\n"),
+    # handed the request and, elsewhere, a string: an ordinary parameter, its callers' data
+    ("BST202", FLASK + "import os\ndef run(arg):\n    os.system('ping ' + str(arg))\n@app.route('/a')\ndef a():\n    run(request)\n    cmd = request.args['c']\n    run(cmd)\n    return ''\n",
+               FLASK + "import os\ndef run(arg):\n    os.system('ping ' + str(arg))\n@app.route('/a')\ndef a():\n    run(request)\n    cmd = 'localhost'\n    run(cmd)\n    return ''\n"),
     # ---- helpers defined in the view, run where they are called (closures.py) ----
     ("BST201", FLASK + "import os, shlex, subprocess, functools\n@app.route('/a')\ndef a():\n    def load(n):\n        return open('/srv/' + n).read()\n    return load(request.args['f'])\n",
                FLASK + "import os, shlex, subprocess, functools\n@app.route('/a')\ndef a():\n    def load(n):\n        return open('/srv/' + n).read()\n    return load(os.path.basename(request.args['f']))\n"),

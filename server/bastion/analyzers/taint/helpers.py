@@ -75,8 +75,8 @@ def _facts(node: ast.AST, memo: LRU | None) -> tuple[frozenset[str], tuple[Hande
 def hand_requests(functions: list[Function], env: Env, models: Models, memo: LRU | None) -> None:
     """Set `request_kinds` on the module's plain functions (no entry, or a helper entry) that a
     call of the module hands the request object: an entry's request parameter, a module-level
-    request (`flask.request`), or `self.request` of a handler. A parameter handed requests of
-    two kinds holds neither."""
+    request (`flask.request`), or `self.request` of a handler. A parameter also handed another
+    name, or requests of two kinds, holds none: its callers fill it as any parameter."""
     plain = {f.name: f for f in functions
              if f.class_name is None and (f.entry is None or f.helper)}
     if not plain:
@@ -87,9 +87,9 @@ def hand_requests(functions: list[Function], env: Env, models: Models, memo: LRU
             target = plain.get(callee)
             if target is None:
                 continue
-            kind = _request_kind(caller, how, name, env, models)
-            param = _param(target.node, slot) if kind is not None else None
+            param = _param(target.node, slot)
             if param is not None:
+                kind = _request_kind(caller, how, name, env, models)
                 key = (callee, param)
                 found[key] = kind if found.get(key, kind) == kind else None
     for function in plain.values():
