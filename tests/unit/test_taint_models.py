@@ -411,6 +411,13 @@ PAIRS = [
                FLASK + "import xml.sax\nfrom xml.sax import handler\n@app.post('/x')\ndef x():\n    parser = xml.sax.make_parser()\n    parser.setFeature(handler.feature_external_ges, False)\n    parser.parse(request.stream)\n    return 'ok'\n"),
     ("BST211", FLASK + "import xml.sax\nfrom xml.sax import handler\n@app.post('/x')\ndef x():\n    parser = xml.sax.make_parser()\n    parser.setFeature(handler.feature_external_ges, True)\n    parser.parse(request.stream)\n    return 'ok'\n",
                FLASK + "import xml.sax\nfrom xml.sax import handler\n@app.post('/x')\ndef x():\n    parser = xml.sax.make_parser()\n    parser.setFeature(handler.feature_external_ges, True)\n    parser.parse('catalog.xml')\n    return 'ok'\n"),
+    # a pattern the request writes (ReDoS); escaped or validated, it matches literally
+    ("BST215", FLASK + "import re\nNAMES = ['ann', 'bob']\n@app.route('/s')\ndef s():\n    q = request.args.get('q', '')\n    return jsonify([n for n in NAMES if re.search(q, n)])\n",
+               FLASK + "import re\nNAMES = ['ann', 'bob']\n@app.route('/s')\ndef s():\n    q = request.args.get('q', '')\n    return jsonify([n for n in NAMES if re.search(re.escape(q), n)])\n"),
+    ("BST215", FLASK + "import re\n@app.route('/s')\ndef s():\n    word = re.compile(r'\\b' + request.args['w'] + r'\\b', re.I)\n    return str(word.findall('some text'))\n",
+               FLASK + "import re\n@app.route('/s')\ndef s():\n    w = request.args['w']\n    if not re.fullmatch(r'[A-Za-z0-9_-]{1,32}', w):\n        return 'no', 400\n    word = re.compile(r'\\b' + w + r'\\b', re.I)\n    return str(word.findall('some text'))\n"),
+    ("BST215", DJANGO + "import re\ndef view(request):\n    parts = re.split(request.GET['sep'], 'a,b;c')\n    return HttpResponse(str(len(parts)))\n",
+               DJANGO + "import re\ndef view(request):\n    parts = re.split(r'[,;]', request.GET['text'])\n    return HttpResponse(str(len(parts)))\n"),
     # An exit status is a number: the response that shows it reflects nothing of the request.
     ("BST203", FLASK + "import subprocess\n@app.route('/p')\ndef p():\n    host = request.args['h']\n    subprocess.call(['ping', '-c', '1', host])\n    return 'pinged ' + host\n",
                FLASK + "import subprocess\n@app.route('/p')\ndef p():\n    host = request.args['h']\n    return 'status ' + str(subprocess.call(['ping', '-c', '1', host]))\n"),
@@ -479,6 +486,13 @@ def test_command_line_input_is_reported_where_it_becomes_a_command_not_a_file_na
     assert ids(opened) == [] and ids(run) == ["BST202"]
     env_path = "import os\ndef main():\n    return open(os.environ['CONFIG']).read()\n"
     assert ids(env_path) == []
+
+
+def test_a_pattern_from_the_command_line_is_the_users_own_not_an_injection():
+    source = "import re, sys\nfor line in sys.stdin:\n    if re.search(sys.argv[1], line):\n        print(line)\n"
+    assert "BST215" not in ids(source)
+    web = FLASK + "import re\n@app.route('/s')\ndef s():\n    return str(re.search(request.args['q'], 'x'))\n"
+    assert "BST215" in ids(web)
 
 
 def test_a_function_level_import_makes_a_module_call_not_a_method_sink():

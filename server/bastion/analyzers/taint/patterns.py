@@ -48,6 +48,7 @@ _DANGEROUS = {
     "ldap": frozenset("*()\\\x00=,+<>#;\"'"),
     "xpath": frozenset("'\"[]()=/|*@"),
     "template": frozenset("{}%#$<>"),
+    "regex": frozenset(".^$*+?{}[]\\|()"),
     "code": frozenset(string.ascii_letters + "_[]{}'\"\\.:;=,@`") | {"\n"},
 }
 # Validated data kept in the session is the point of the trust-boundary rule.
