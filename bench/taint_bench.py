@@ -1,7 +1,8 @@
 """Taint cost per function: p50 / p95 of interpreting one view function, for ~25-statement and
 ~300-statement functions (issue 12's budget: p95 <= 2 ms at 300 statements), plus the cost of a
 keystroke in a file with many views (the function cache serves every function but the edited one),
-Flask views and Django views (entries by their first parameter's name).
+Flask views and Django views (entries by their first parameter's name). The "bare walk" row is
+the floor: a visitor that only visits every node of the long functions.
 
 Usage: python bench/taint_bench.py [--functions 60] [--rounds 5]
 The views are generated Flask code in the shapes real views have: request reads, guards with
@@ -96,6 +97,22 @@ def per_function(size: int, functions: int, rounds: int, seed: int) -> list[floa
     return times
 
 
+def bare_walk(size: int, functions: int, rounds: int, seed: int) -> list[float]:
+    """The floor under any interpreter of the same functions: a visitor that does nothing but
+    visit every node (ast.NodeVisitor), timed the same way."""
+    rng = random.Random(seed)
+    tree = ast.parse(HEADER + "\n\n".join(view(i, size, rng) for i in range(functions)))
+    views = [node for node in tree.body if isinstance(node, ast.FunctionDef)
+             and node.name.startswith("view_")]
+    times: list[float] = []
+    for _ in range(rounds):
+        for function in views:
+            started = time.thread_time()
+            ast.NodeVisitor().visit(function)
+            times.append((time.thread_time() - started) * 1000)
+    return times
+
+
 def keystrokes(functions: int, seed: int) -> list[float]:
     rng = random.Random(seed)
     source = HEADER + "\n\n".join(view(i, 25, rng) for i in range(functions))
@@ -155,6 +172,8 @@ def main() -> int:
     print(describe("view function", per_function(25, args.functions, args.rounds, 1), "~25"))
     print(describe("long view function", per_function(300, max(10, args.functions // 6),
                                                         args.rounds, 2), "~300"))
+    print(describe("ast.NodeVisitor walk, same code", bare_walk(300, max(10, args.functions // 6),
+                                                             args.rounds, 2), "~300"))
     print(describe("keystroke, 60-view file", keystrokes(60, 3), "-"))
     print(describe("keystroke, 200-view Django file", django_keystrokes(200), "-"))
     return 0
