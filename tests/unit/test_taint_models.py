@@ -411,6 +411,9 @@ PAIRS = [
                FLASK + "import xml.sax\nfrom xml.sax import handler\n@app.post('/x')\ndef x():\n    parser = xml.sax.make_parser()\n    parser.setFeature(handler.feature_external_ges, False)\n    parser.parse(request.stream)\n    return 'ok'\n"),
     ("BST211", FLASK + "import xml.sax\nfrom xml.sax import handler\n@app.post('/x')\ndef x():\n    parser = xml.sax.make_parser()\n    parser.setFeature(handler.feature_external_ges, True)\n    parser.parse(request.stream)\n    return 'ok'\n",
                FLASK + "import xml.sax\nfrom xml.sax import handler\n@app.post('/x')\ndef x():\n    parser = xml.sax.make_parser()\n    parser.setFeature(handler.feature_external_ges, True)\n    parser.parse('catalog.xml')\n    return 'ok'\n"),
+    # a path's last part (`Path(name).name`) has no directory to climb out with
+    ("BST201", FLASK + "from pathlib import Path\n@app.route('/w')\ndef w():\n    name = Path(request.args['n'])\n    (Path('/srv/out') / name.parent / 'x').write_text('hi')\n    return ''\n",
+               FLASK + "from pathlib import Path\n@app.route('/w')\ndef w():\n    name = Path(request.args['n']).name\n    (Path('/srv/out') / name).write_text('hi')\n    return ''\n"),
     # a pattern the request writes (ReDoS); escaped or validated, it matches literally
     ("BST215", FLASK + "import re\nNAMES = ['ann', 'bob']\n@app.route('/s')\ndef s():\n    q = request.args.get('q', '')\n    return jsonify([n for n in NAMES if re.search(q, n)])\n",
                FLASK + "import re\nNAMES = ['ann', 'bob']\n@app.route('/s')\ndef s():\n    q = request.args.get('q', '')\n    return jsonify([n for n in NAMES if re.search(re.escape(q), n)])\n"),

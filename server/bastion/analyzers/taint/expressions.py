@@ -183,6 +183,9 @@ class Evaluator:
             found = self.fields[path[5:]]
             return seen_through(found) if "self" in self.escaped else found
         base = self.eval(node.value)
+        if base.taint and node.attr in _FINAL_PARTS and (base.kind or "").startswith("pathlib."):
+            # `Path(name).name`: the last part alone, as `os.path.basename` gives it
+            return base.evolve(kind=None, const=UNKNOWN, clean=base.clean | _FINAL_PART_CLEAN)
         if base.items is not None or base.taint:
             return base.item(node.attr) if base.items else base.evolve(kind=name, const=UNKNOWN)
         if base.known and base.const is UNKNOWN and base.clean == EVERY_CLASS:
@@ -416,6 +419,11 @@ class Evaluator:
                                                              outer.handed_on)
         self.sql_strings = outer.sql_strings
         self.depth, self.budget = outer.depth + 1, outer.budget
+
+
+# A path's last part: no directory in it, so it neither climbs out nor replaces a base.
+_FINAL_PARTS = frozenset({"name", "stem", "suffix"})
+_FINAL_PART_CLEAN = frozenset({"path", "component"})
 
 
 def path_of(node: ast.AST) -> str | None:
