@@ -198,7 +198,8 @@ class Engine:
         """The folders being analysed (the scanned folders, the editor's workspace folders): an
         analysis reads other files (a requirements file's includes) only inside the innermost
         of them that holds its document, else inside the document's folder. Set before the
-        analyses that depend on it run."""
+        analyses that depend on it run; a caller that changes it later (the editor's folders
+        changed) discards the results of analyses under way and runs them again."""
         self._roots = tuple(os.path.abspath(root) for root in roots if os.path.isdir(root))
 
     def _text_analysis(self, text: str, path: str, kind: FileKind, use_disk: bool) -> RawAnalysis:

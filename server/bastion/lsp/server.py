@@ -159,6 +159,7 @@ def create_server(engine: Engine | None = None) -> BastionServer:
         hover,
         visible_ranges,
         workspace,
+        workspace_folders,
     )
 
     server = BastionServer(engine or create_engine(disk_cache=True))
@@ -168,6 +169,6 @@ def create_server(engine: Engine | None = None) -> BastionServer:
         ls.shutdown_services()
 
     for feature in (configuration, documents, diagnostics, hover, code_actions, explain,
-                    visible_ranges, workspace):
+                    visible_ranges, workspace, workspace_folders):
         feature.register(server)
     return server

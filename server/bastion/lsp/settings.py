@@ -55,6 +55,22 @@ class SettingsStore:
             self.generation += 1
         return [Message("warning", f"Bastion: {origin}: {w}") for w in unknown]
 
+    # workspace folders ------------------------------------------------------------------------
+
+    def change_folders(self, added: list[str], removed: list[str]) -> bool:
+        """workspace/didChangeWorkspaceFolders: whether the folders changed (a new generation:
+        a document's settings, includes and imported modules depend on the folders)."""
+        gone = {_folder_key(f) for f in removed}
+        folders = [f for f in self.folders if _folder_key(f) not in gone]
+        for folder in added:
+            if _folder_key(folder) not in {_folder_key(f) for f in folders}:
+                folders.append(folder)
+        if folders == self.folders:
+            return False
+        self.folders = folders
+        self.generation += 1
+        return True
+
     # pyproject.toml ---------------------------------------------------------------------------
 
     def forget_files(self) -> None:
@@ -105,3 +121,7 @@ class SettingsStore:
         else:
             root = self.folders[0] if self.folders else None
         return build_config(file_values, self._client, root=root), messages
+
+
+def _folder_key(folder: str) -> str:
+    return os.path.normcase(os.path.abspath(folder))

@@ -9,9 +9,10 @@ document whose usable summaries changed is analysed again. Until a summary exist
 are analysed without it; while a module's edits are not yet summarised, its old summary is used
 at medium confidence.
 
-Threads: the event loop owns `_texts` (open documents' texts by real path; the background
-reads single entries of it) and `_pending`; the one background thread (`_executor`) runs every
-computation and owns `_used` (each document's summaries digest at its last analysis request).
+Threads: the event loop owns `_store` (replaced whole when the workspace folders change, its
+summaries dropped), `_texts` (open documents' texts by real path; the background reads single
+entries of it) and `_pending`; the one background thread (`_executor`) runs every computation
+and owns `_used` (each document's summaries digest at its last analysis request).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.workspace import SummaryStore, attach
+from bastion.analyzers.taint.workspace import SummaryStore, attach, detach
 from bastion.filekinds import is_python
 from bastion.lsp.documents import Document
 
@@ -45,9 +46,20 @@ class SummaryService:
 
     def start(self, folders: list[str]) -> None:
         """At `initialize`: imports resolve in the workspace folders (none: no summaries)."""
-        if folders:
-            self._store = attach(self._server.engine, folders, compute=False,
-                                 overlay=self._texts.get)
+        engine = self._server.engine
+        self._store = attach(engine, folders, compute=False, overlay=self._texts.get) \
+            if folders else detach(engine)
+
+    def folders_changed(self, folders: list[str]) -> None:
+        """Workspace folders added or removed: every summary of the old folders is dropped
+        (where imports resolve changed); those the open documents use are computed again."""
+        self._texts = {os.path.realpath(doc.path): doc.text
+                       for doc in self._server.session.documents.values()
+                       if doc.path and is_python(doc.path)}
+        self.start(folders)
+        self._executor.submit(self._used.clear)  # after the computation under way, if any
+        if self._store is not None and self._texts:
+            self._settle()
 
     def opened(self, doc: Document) -> None:
         self.changed(doc)

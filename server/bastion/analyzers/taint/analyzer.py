@@ -150,20 +150,22 @@ class TaintAnalyzer:
             return (), {}, ()
         digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20)
         key = digest.digest()
-        cached = self._texts.get(key) if self.workspace is None else None
+        # Read once: the language server replaces the store when its workspace folders change.
+        workspace = self.workspace
+        cached = self._texts.get(key) if workspace is None else None
         if cached is not None:
             return cached
         derived_only = not self.models.may_read_sources(text) and not may_hold_judged(text)
-        if derived_only and (self.workspace is None or _DERIVED_CLASS.search(text) is None):
+        if derived_only and (workspace is None or _DERIVED_CLASS.search(text) is None):
             return (), {}, ()
         tree = self._parser.parse(text)
         # With a workspace, its summaries that the file may use are part of the key.
-        external = self.workspace.external(tree, path) if self.workspace is not None else None
+        external = workspace.external(tree, path) if workspace is not None else None
         module = module_context(tree, self.models, self._calls, external.bases, text) \
             if derived_only and external is not None else None
         if derived_only and (module is None or not any(f.entry for f in module.functions)):
             return (), {}, ()  # no handler or view of another module's framework class
-        if self.workspace is not None:
+        if workspace is not None:
             digest.update(b"\0" + (external.digest if external is not None else b""))
             key = digest.digest()
             cached = self._texts.get(key)

@@ -397,3 +397,10 @@ def attach(engine, roots: Iterable[str], compute: bool = True,
                                               overlay)
             return analyzer.workspace
     return None
+
+
+def detach(engine) -> None:
+    """The engine's taint analyzer uses no workspace summaries (the editor without folders)."""
+    for analyzer in engine.analyzers:
+        if analyzer.id == "taint":
+            analyzer.workspace = None

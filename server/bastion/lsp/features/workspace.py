@@ -33,7 +33,7 @@ from lsprotocol import types
 
 from bastion.config import Config
 from bastion.engine.engine import Analysis, apply_config
-from bastion.files import UnreadableSource, iter_source_files, read_source
+from bastion.files import UnreadableSource, iter_source_files, lies_within, read_source
 from bastion.lsp.convert import skipped_diagnostic, to_diagnostic
 from bastion.lsp.documents import Document, uri_to_path
 from bastion.lsp.pygls_compat import forget_progress, progress_cancellation
@@ -430,6 +430,15 @@ class WorkspaceScan:
             return list(result.diagnostics)
         self._in_background([path])
         return []
+
+    def folders_changed(self) -> None:
+        """The workspace folders changed: the results of files in none of them go (a push client
+        stops showing them)."""
+        folders = tuple(self._server.session.settings.folders)
+        open_keys = self._open_keys()
+        for key, result in list(self.results.items()):
+            if not lies_within(result.path, folders):
+                self._forget(key, open_keys)
 
     def settings_changed(self) -> None:
         """Re-analyse the files already scanned (push clients see them in the Problems panel)."""
