@@ -42,13 +42,18 @@ TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 _E = r"(?![A-Za-z0-9_])"
 # A key's longest PEM body (RSA 16384-bit, with line breaks and escapes): past it, no key.
 _MAX_KEY_BODY = 16_384
+KEY_HEADER = "-----BEGIN "  # where a private key's match starts, and the next one bounds its body
+# How far past a key header `_private_key_end` reads and a key's value reaches: the header's
+# match (under 64 characters), the body searched, "-----END " and the closing "-----" looked
+# for within 64 characters of it. A header's place plus this bounds every key's effect.
+KEY_REACH = 64 + _MAX_KEY_BODY + 64 + 16
 _BASE64 = re.compile(r"[A-Za-z0-9+/]{64}")
 
 
 def _private_key_end(match: re.Match[str], text: str) -> int | None:
     start = match.end()
     limit = min(start + _MAX_KEY_BODY, len(text))
-    following = text.find("-----BEGIN ", start, limit)
+    following = text.find(KEY_HEADER, start, limit)
     if following >= 0:
         limit = following  # each character is searched once, whatever the headers' number
     end = text.find("-----END ", start, limit)

@@ -4,13 +4,15 @@ Equivalent to a scan of the whole text (tests/unit/test_secrets_incremental.py c
 on random edits) because, private keys aside, nothing found reads across a line end: no format
 matches a "\n" (their classes, blanks and look-aheads exclude it), the generic check's key,
 keyword and value are on one line, and its one-per-line skip ends there. So the findings of an
-unchanged line do not depend on other lines, except through two whole-text facts, both kept as
-counts of needles (none holds a "\n", so counts add up over whole lines):
+unchanged line do not depend on other lines, except through two whole-text facts:
 - a format with `needles` runs only on a text holding one of them: when the set of formats that
-  run changes, the whole text is scanned;
-- a private key's end is looked for up to 16 KB further, across lines, and a key's range hides
-  other findings inside it: a text that holds a key header ("-----BEGIN "), before or after the
-  edit, is scanned whole.
+  run changes, the whole text is scanned. The needles, and key headers, are kept as counts (none
+  holds a "\n", so counts add up over whole lines);
+- a private key's end is looked for across lines, up to `KEY_REACH` past its header ("-----BEGIN
+  "), and a key's range hides later formats' findings inside it (an earlier format's finding
+  there hides the key). So the lines scanned grow, in the old text and the new, until no
+  header's reach crosses their first or last line: a key, the findings it hides and those that
+  hide it are then all inside the lines scanned, or all outside.
 
 State: a `Reads` belongs to one secrets analyzer and keeps the last read (text, findings, needle
 counts) of the 4 documents read last, by path and kind; emptied by `forget()`. No lock: the
@@ -21,14 +23,14 @@ from __future__ import annotations
 
 import attrs
 
-from bastion.analyzers.secrets.formats import FORMATS
+from bastion.analyzers.secrets.formats import FORMATS, KEY_HEADER, KEY_REACH
 from bastion.analyzers.secrets.scanning import Entry, enabled_formats, scan
 from bastion.engine.cache import LRU
 from bastion.filekinds import FileKind
 from bastion.model import Finding
 from bastion.model.text import common_ends
 
-KEY_HEADER = "-----BEGIN "  # where a private key (a match across lines) may start
+# The formats' needles, and a key's header: whether a text holds one is known from the counts.
 NEEDLES = (KEY_HEADER, *sorted({needle for fmt in FORMATS for needle in fmt.needles}))
 # Documents kept: the editor's keystrokes go to one; in a `bastion check` worker each kept text
 # (up to 8 MB) outlives its analysis.
@@ -81,19 +83,42 @@ def _again(last: _Read, text: str, path: str, kind: FileKind) -> _Read:
     line_ends = last.line_ends - old.count("\n", start, old_end) + text.count("\n", start, new_end)
     read = _Read(text, line_ends, (), counts)
     enabled = read.enabled()
-    if counts[0] or last.counts[0] or enabled != last.enabled():
+    if enabled != last.enabled():
         return _whole(text, path, kind, counts)
+    moved_chars = len(text) - len(old)
+    if counts[0] or last.counts[0]:
+        start, old_end = _beyond_keys(old, text, start, old_end)
+        new_end = old_end + moved_chars
+        line_ends = last.line_ends - old.count("\n", start, old_end) + text.count("\n", start, new_end)
     if start <= len(text) // 2:
         first_line = text.count("\n", 0, start)
     else:
         first_line = line_ends - text.count("\n", start)
-    moved_chars, moved_lines = len(text) - len(old), line_ends - last.line_ends
+    moved_lines = line_ends - last.line_ends
     entries = [entry for entry in last.entries if entry[1] < start]
     entries += scan(text, path, kind, enabled, start, new_end, first_line)
     entries += [(order, at + moved_chars, finding.shifted(moved_lines) if moved_lines else finding)
                 for order, at, finding in last.entries if at >= old_end]
     entries.sort(key=_report_order)
     return attrs.evolve(read, entries=tuple(entries))
+
+
+def _beyond_keys(old: str, new: str, start: int, old_end: int) -> tuple[int, int]:
+    """The lines `[start, old_end)` of `old` (and the same lines of `new`, which ends as `old`
+    past them) grown until no key header of either text reaches across their edges."""
+    moved = len(new) - len(old)
+    while True:
+        was = start, old_end
+        for text, shift in ((old, 0), (new, moved)):
+            at = text.find(KEY_HEADER, max(0, start - KEY_REACH), old_end + shift)
+            while at >= 0:
+                if at < start and at + KEY_REACH > start:
+                    start = text.rfind("\n", 0, at) + 1  # before `start`: the texts agree
+                if at + KEY_REACH > old_end + shift:
+                    old_end = _line_end(text, at + KEY_REACH - 1) - shift  # the texts' common end
+                at = text.find(KEY_HEADER, at + 1, old_end + shift)
+        if (start, old_end) == was:
+            return start, old_end
 
 
 def _line_end(text: str, at: int) -> int:
