@@ -28,7 +28,8 @@ BY_ID = {spec.id: spec for spec in SPECS}
 CWE = {
     "B310": 918, "B506": 502, "BST102": 347, "BST123": 295, "B501": 295, "B503": 327,
     "B601": 78, "B602": 78, "B604": 78, "B605": 78, "B103": 732, "B306": 377, "BST120": 916,
-    "B311": 338, "BST131": 208, "BST132": 352, "B614": 502, "B202": 22, "BST111": 22, "BST215": 1333,
+    "B311": 338, "BST131": 208, "BST132": 352, "B614": 502, "B202": 22, "BST111": 22,
+    "BST215": 1333, "BST216": 943,
 }
 # Dated facts a lesson must carry because its own mitigation was bypassable before a release.
 DATED = {

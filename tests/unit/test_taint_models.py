@@ -414,6 +414,14 @@ PAIRS = [
     # a path's last part (`Path(name).name`) has no directory to climb out with
     ("BST201", FLASK + "from pathlib import Path\n@app.route('/w')\ndef w():\n    name = Path(request.args['n'])\n    (Path('/srv/out') / name.parent / 'x').write_text('hi')\n    return ''\n",
                FLASK + "from pathlib import Path\n@app.route('/w')\ndef w():\n    name = Path(request.args['n']).name\n    (Path('/srv/out') / name).write_text('hi')\n    return ''\n"),
+    # a MongoDB filter the request wrote (its operators), or request data in `$where` code;
+    # `{"name": q}` compares a string, and `str.find` takes no query
+    ("BST216", FLASK + "from pymongo import MongoClient\nusers = MongoClient()['shop']['users']\n@app.post('/l')\ndef l():\n    return str(users.find_one(request.get_json()))\n",
+               FLASK + "from pymongo import MongoClient\nusers = MongoClient()['shop']['users']\n@app.post('/l')\ndef l():\n    body = request.get_json()\n    return str(users.find_one({'name': str(body['name'])}) is None)\n"),
+    ("BST216", DJANGO + "import json\nfrom pymongo import MongoClient\nitems = MongoClient().shop.items\ndef view(request):\n    q = json.loads(request.body)\n    return HttpResponse(str(items.find(q).count()))\n",
+               DJANGO + "import json\nfrom pymongo import MongoClient\nitems = MongoClient().shop.items\ndef view(request):\n    text = open('/srv/notes.txt').read()\n    return HttpResponse(str(text.find(request.GET['q'])))\n"),
+    ("BST216", FLASK + "from pymongo import MongoClient\nitems = MongoClient().shop.items\n@app.route('/s')\ndef s():\n    q = request.args['q']\n    return jsonify([i['name'] for i in items.find({'$where': \"this.name == '\" + q + \"'\"})])\n",
+               FLASK + "from pymongo import MongoClient\nitems = MongoClient().shop.items\n@app.route('/s')\ndef s():\n    q = request.args['q']\n    return jsonify([i['name'] for i in items.find({'name': q, '$where': 'this.stock > 0'})])\n"),
     # a pattern the request writes (ReDoS); escaped or validated, it matches literally
     ("BST215", FLASK + "import re\nNAMES = ['ann', 'bob']\n@app.route('/s')\ndef s():\n    q = request.args.get('q', '')\n    return jsonify([n for n in NAMES if re.search(q, n)])\n",
                FLASK + "import re\nNAMES = ['ann', 'bob']\n@app.route('/s')\ndef s():\n    q = request.args.get('q', '')\n    return jsonify([n for n in NAMES if re.search(re.escape(q), n)])\n"),

@@ -82,7 +82,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         if model.cleans == EVERY_CLASS:
             return SAFE
         flowing = inputs if model.args is None else [args[i] for i in model.args if i < len(args)]
-        joined = _joined(flowing)
+        joined = _joined(flowing, name)  # `json.loads(body)` is known as what json.loads made
         return joined.evolve(clean=joined.clean | model.cleans,
                              kind=APP_PATH if name in APP_PATH_BUILDERS else joined.kind)
     if name in _PATH_JOINS or name in _PATH_TYPES or method == "joinpath" and receiver is not None \

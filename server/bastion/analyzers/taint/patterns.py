@@ -49,6 +49,7 @@ _DANGEROUS = {
     "xpath": frozenset("'\"[]()=/|*@"),
     "template": frozenset("{}%#$<>"),
     "regex": frozenset(".^$*+?{}[]\\|()"),
+    "nosql": frozenset("'\"`\\;(){}[]$=<>&|!+"),
     "code": frozenset(string.ascii_letters + "_[]{}'\"\\.:;=,@`") | {"\n"},
 }
 # Validated data kept in the session is the point of the trust-boundary rule.

@@ -32,6 +32,12 @@ SAX_EXTERNAL_ENTITIES = frozenset({"xml.sax.handler.feature_external_ges",
 # log argument formatted by one of these cannot forge a line.
 _ESCAPING = frozenset("radiouxXeEfFgG")
 _MEDIA_TYPE_KEYWORDS = ("mimetype", "content_type", "media_type")
+# A MongoDB query's operators that run server-side JavaScript: a string there is code.
+_CODE_OPERATORS = ("$where", "$function", "$accumulator")
+# A request's parsed body or container as a whole (`request.get_json()`, `json.loads(request.body)`
+# keeps the body's kind): a document whose keys, operators included, the sender chose.
+_REQUEST_DOCUMENTS = (".json", ".get_json", ".data", ".body", ".args", ".form", ".GET", ".POST",
+                      ".to_dict", ".dict", ".query_params", ".query", "json.loads()", "json.load()")
 
 
 def sink_text(node: ast.Call) -> str:
@@ -129,10 +135,33 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
         picked.extend(v for k, v in keywords.items() if k is None)
     if sink.receiver and receiver is not None:
         picked.append(receiver)
+    if sink.model == "query_document":
+        # `find` is also a method of strings and trees: there only a request's document counts
+        whole = node.func.attr != "find" if isinstance(node.func, ast.Attribute) else True
+        picked = [part for part in (_query_part(v, whole) for v in picked) if part is not None]
     if not picked:
         return None
     out = picked[0].flat()
     for value in picked[1:]:
+        out = join(out, value.flat())
+    return out
+
+
+def _query_part(query: Value, whole: bool) -> Value | None:
+    """What of a query document the request must not write: the whole document when the
+    request gave it (`{"password": {"$ne": ""}}` matches every user; `whole`: any tainted
+    document counts, else only a request's own), else the code of its JavaScript operators
+    (`{"$where": "this.name == '" + q + "'"}`). A dict built with request strings as values
+    (`{"name": q}`) is a parameterized query."""
+    if query.items is None:
+        if not query.taint:
+            return None
+        return query if whole or (query.kind or "").endswith(_REQUEST_DOCUMENTS) else None
+    code = [query.items[key] for key in _CODE_OPERATORS if key in query.items]
+    if not code:
+        return None
+    out = code[0].flat()
+    for value in code[1:]:
         out = join(out, value.flat())
     return out
 
