@@ -139,10 +139,15 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
         # `find` is also a method of strings and trees: there only a request's document counts
         whole = node.func.attr != "find" if isinstance(node.func, ast.Attribute) else True
         picked = [part for part in (_query_part(v, whole) for v in picked) if part is not None]
-    if not picked:
+    return _together(picked)
+
+
+def _together(values: list[Value]) -> Value | None:
+    """The values' data as one (none for no value), each container flattened."""
+    if not values:
         return None
-    out = picked[0].flat()
-    for value in picked[1:]:
+    out = values[0].flat()
+    for value in values[1:]:
         out = join(out, value.flat())
     return out
 
@@ -157,13 +162,7 @@ def _query_part(query: Value, whole: bool) -> Value | None:
         if not query.taint:
             return None
         return query if whole or (query.kind or "").endswith(_REQUEST_DOCUMENTS) else None
-    code = [query.items[key] for key in _CODE_OPERATORS if key in query.items]
-    if not code:
-        return None
-    out = code[0].flat()
-    for value in code[1:]:
-        out = join(out, value.flat())
-    return out
+    return _together([query.items[key] for key in _CODE_OPERATORS if key in query.items])
 
 
 def _declared_not_html(keywords: dict[str | None, Value]) -> bool:
