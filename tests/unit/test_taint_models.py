@@ -468,6 +468,22 @@ def test_a_path_through_a_helper_names_the_sink_line_and_the_helper():
     assert finding.steps[-1].message == "reaches `open`" and finding.steps[-1].span.start_line == 3
 
 
+@pytest.mark.parametrize("edit", [
+    ("def read_doc(name):\n", "def read_doc(name):\n    print('reading')\n"),  # the sink moves down
+    ("'/srv/docs', name", "'/srv/docs/', name"),  # along its line
+])
+def test_an_edit_inside_a_helper_moves_its_callers_paths_with_it(edit):
+    """The caller's result is cached while its text is unchanged; the helper's summary is the
+    same, but where its sink is (the path's last step) is not."""
+    source = FLASK + ("import os\n@app.route('/doc')\ndef doc():\n    return read_doc(request.args['d'])\n\n\n"
+                      "def read_doc(name):\n    with open(os.path.join('/srv/docs', name)) as fh:\n"
+                      "        return fh.read()\n")
+    edited = source.replace(*edit)
+    analyzer = TaintAnalyzer()
+    analyzer.analyse_file(source, "case.py")
+    assert analyzer.analyse_file(edited, "case.py") == TaintAnalyzer().analyse_file(edited, "case.py")
+
+
 def test_environment_sources_are_medium_confidence():
     [finding] = ANALYZER.analyse_file("import os\ndef main():\n    os.system(os.environ['CMD'])\n", "c.py")
     assert finding.confidence.label == "medium"

@@ -18,7 +18,7 @@ import attrs
 
 from bastion.analyzers.taint.callees import CalleeMemo
 from bastion.analyzers.taint.context import FUNCTIONS, Function, ModuleContext, module_context
-from bastion.analyzers.taint.domain import UNKNOWN, Origin, Value
+from bastion.analyzers.taint.domain import UNKNOWN, Origin, Step, Value
 from bastion.analyzers.taint.results import Hit, Summary
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.statements import FunctionResult, Interpreter
@@ -229,15 +229,23 @@ def _real_only(value: Value) -> Value:
 
 
 def summary_fingerprint(summary: Summary) -> bytes:
+    """What callers' results depend on, where the steps are included: a caller's finding and
+    its path show them (an edit inside a helper moves its sink without changing what it does)."""
     def describe(value: Value) -> tuple:
         return (sorted(repr((o.kind, o.param, o.label, o.line)) for o in value.deep_taint()),
-                sorted(value.clean), value.kind, "?" if value.const is UNKNOWN else repr(value.const))
+                sorted(value.clean), value.kind, "?" if value.const is UNKNOWN else repr(value.const),
+                _placed(value.steps))
     parts = (summary.params, describe(summary.returns),
-             sorted(repr((h.sink_class, h.sink, describe(h.value))) for h in summary.sinks),
+             sorted(repr((h.sink_class, h.sink, describe(h.value), _placed(h.via),
+                          _placed((h.sink_step(),)))) for h in summary.sinks),
              sorted(repr((k, describe(v))) for k, v in summary.fields.items()),
              summary.field_params, summary.hands_on,
              summary_fingerprint(summary.with_fields) if summary.with_fields else b"")
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).digest()
+
+
+def _placed(steps: tuple[Step, ...]) -> tuple:
+    return tuple((s.line, s.col, s.end_line, s.end_col, s.path) for s in steps)
 
 
 def _key(function: Function, text_digest: bytes, module: ModuleContext, models: Models,
