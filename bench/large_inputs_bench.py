@@ -2,13 +2,15 @@
 analysis (what the editor runs when a document is opened), with the documented bounds asserted.
 
 Usage: python bench/large_inputs_bench.py [--server DIR] [--only NAME ...] [--timeout 120]
-           [--no-assert] [--keep DIR]
+           [--no-assert] [--keep DIR] [--json]
 `--server` is the `server/` folder of the code to measure (default: this checkout's), so the
 same generated inputs can be run against an older commit (`--no-assert` for such a run).
 Each measurement is its own process; peak RSS is that process's (`os.wait4`). Linux counts in
 it the memory of the process that forked it, so this one never holds an input or a report: they
 are generated and read by child processes. Prints a table and one JSON line. Bounds (BOUNDS
-below) are generous for the project's shared 2-vCPU machines.
+below) are generous for the project's shared 2-vCPU machines. A case may be a project (a
+folder, `paths_8k`): it is checked as a folder, with no whole-file engine run. `--json` also
+times `bastion check --format json` on each input, to compare with SARIF.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -72,6 +75,48 @@ def _tainted_views(count: int) -> str:
     return head + "".join(view.format(n=n) for n in range(count))
 
 
+HELPERS = """import subprocess
+
+
+def build(prefix, value):
+    cleaned = value.strip()
+    return prefix + cleaned
+
+
+def run_shell(command):
+    line = command + " 2>&1"
+    return subprocess.call(line, shell=True)
+"""
+# Seven-step paths: through a helper's return (`build`), or into a helper's sink (`run_shell`:
+# the path's last steps are in helpers.py).
+PATH_VIEWS = ("@app.route('/r{n}')\n"
+              "def r{n}():\n"
+              "    raw = request.args['c']\n"
+              "    first = raw.lower()\n"
+              "    command = build('ls ', first)\n"
+              "    full = command + ' -l'\n"
+              "    return str(subprocess.call(full, shell=True))\n\n\n"
+              "@app.route('/s{n}')\n"
+              "def s{n}():\n"
+              "    raw = request.args['c']\n"
+              "    first = raw.lower()\n"
+              "    command = 'ls ' + first\n"
+              "    full = command + ' -l'\n"
+              "    return str(run_shell(full))\n\n\n")
+
+
+def _taint_project(findings: int, modules: int = 40) -> dict[str, str]:
+    """A package of `modules` view modules with `findings` taint findings in all, each path of
+    seven steps, half of them ending in another module."""
+    head = ("import subprocess\n\nfrom flask import Flask, request\n\n"
+            "from app.helpers import build, run_shell\n\napp = Flask(__name__)\n\n\n")
+    pairs = findings // modules // 2
+    files = {"app/__init__.py": "", "app/helpers.py": HELPERS}
+    for m in range(modules):
+        files[f"app/views_{m}.py"] = head + "".join(PATH_VIEWS.format(n=n) for n in range(pairs))
+    return files
+
+
 def _nested_calls(depth: int) -> str:
     return SHELL_CALL + "\ny = " + "f(" * depth + ")" * depth + "\nz = eval(w)\n"
 
@@ -91,10 +136,11 @@ CASES = {
                   "attribute chain of 100k"),
     "calls_20k": (lambda: _nested_calls(20_000), "20k nested calls"),
     "views_4k": (lambda: _tainted_views(4_000), "4k views with a tainted shell call"),
+    "paths_8k": (lambda: _taint_project(8_000), "a project with 8k seven-step taint paths"),
 }
 
 # name -> (check seconds, check MB, engine seconds, engine MB): the documented bounds.
-BOUNDS: dict[str, tuple[float, float, float, float]] = {
+BOUNDS: dict[str, tuple[float, float, float | None, float | None]] = {
     "assign_200k": (120, 800, 120, 800),
     "findings_50k": (150, 500, 150, 500),
     "list_2mb": (40, 500, 40, 500),
@@ -106,6 +152,7 @@ BOUNDS: dict[str, tuple[float, float, float, float]] = {
     "attr_100k": (40, 200, 40, 200),
     "calls_20k": (15, 100, 15, 100),
     "views_4k": (60, 500, 60, 500),
+    "paths_8k": (120, 600, None, None),  # a project: no whole-file engine run
 }
 
 # A whole-file analysis as the editor runs it on didOpen (unit caches on, no disk cache),
@@ -172,47 +219,81 @@ except (OSError, ValueError, KeyError, IndexError):
 """
 
 
-def run_case(name: str, folder: Path, server: Path, timeout: float) -> dict:
-    source = folder / f"{name}.py"
-    subprocess.run([sys.executable, __file__, "--generate", name, str(source)], check=True)
+def run_case(name: str, folder: Path, server: Path, timeout: float, with_json: bool) -> dict:
+    subprocess.run([sys.executable, __file__, "--generate", name, str(folder)], check=True)
+    project = (folder / name).is_dir()
+    source = folder / name if project else folder / f"{name}.py"
     env = {**os.environ, "PYTHONPATH": str(server), "BASTION_NO_CACHE": "1"}
     sarif = folder / f"{name}.sarif"
-    check = measure([sys.executable, "-m", "bastion", "check", "--no-cache", "--jobs", "1",
-                     "--fail-on", "never", "--format", "sarif", "-o", str(sarif), str(source)],
-                    env, timeout)
-    engine = measure([sys.executable, "-c", ENGINE_SCRIPT, str(source)], env, timeout)
-    result = {"name": name, "bytes": source.stat().st_size,
+    check = _check(source, "sarif", sarif, env, timeout)
+    result = {"name": name, "bytes": _size(source),
               "check_s": check["seconds"], "check_mb": check["mb"], "check_status": check["status"],
               "sarif_mb": sarif.stat().st_size / 2**20 if sarif.exists() else None,
-              "engine_s": engine["seconds"], "engine_mb": engine["mb"]}
-    try:
-        result.update(json.loads(engine["stdout"]))
-    except ValueError:
-        result["engine_failure"] = (engine["stderr"].strip().splitlines() or [
-            str(engine["status"])])[-1][:200]
+              "engine_s": None, "engine_mb": None}
+    if with_json:
+        report = folder / f"{name}.json"
+        plain = _check(source, "json", report, env, timeout)
+        result.update({"json_s": plain["seconds"], "json_mb": plain["mb"],
+                       "json_report_mb": report.stat().st_size / 2**20 if report.exists() else None})
+        report.unlink(missing_ok=True)
+    if not project:
+        engine = measure([sys.executable, "-c", ENGINE_SCRIPT, str(source)], env, timeout)
+        result.update({"engine_s": engine["seconds"], "engine_mb": engine["mb"]})
+        try:
+            result.update(json.loads(engine["stdout"]))
+        except ValueError:
+            result["engine_failure"] = (engine["stderr"].strip().splitlines() or [
+                str(engine["status"])])[-1][:200]
     summary = json.loads(subprocess.run([sys.executable, "-c", SARIF_SUMMARY, str(sarif)],
                                         capture_output=True, text=True, check=True).stdout)
     result.update(summary)
     if not summary:
         result["check_failure"] = (check["stderr"].strip().splitlines() or [
             str(check["status"])])[-1][:200]
-    source.unlink()
+    if project:
+        shutil.rmtree(source)
+    else:
+        source.unlink()
     sarif.unlink(missing_ok=True)
     return result
+
+
+def _check(source: Path, output_format: str, report: Path, env: dict[str, str],
+           timeout: float) -> dict:
+    return measure([sys.executable, "-m", "bastion", "check", "--no-cache", "--jobs", "1",
+                    "--fail-on", "never", "--format", output_format, "-o", str(report),
+                    str(source)], env, timeout)
+
+
+def _size(source: Path) -> int:
+    if source.is_dir():
+        return sum(p.stat().st_size for p in source.rglob("*.py"))
+    return source.stat().st_size
+
+
+def _generate(name: str, folder: Path) -> None:
+    made = CASES[name][0]()
+    if isinstance(made, str):
+        (folder / f"{name}.py").write_text(made, encoding="utf-8")
+        return
+    for relative, text in made.items():
+        path = folder / name / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
 
 
 def violations(result: dict) -> list[str]:
     check_s, check_mb, engine_s, engine_mb = BOUNDS[result["name"]]
     problems = []
     for key, bound in (("check_s", check_s), ("engine_s", engine_s)):
-        if result[key] is None or result[key] > bound:
+        if bound is not None and (result[key] is None or result[key] > bound):
             problems.append(f"{key} {result[key]} > {bound}")
     for key, bound in (("check_mb", check_mb), ("engine_mb", engine_mb)):
-        if result[key] > bound:
+        if bound is not None and result[key] > bound:
             problems.append(f"{key} {result[key]:.0f} > {bound}")
     if "check_complete" not in result:
         problems.append(f"check wrote no SARIF: {result.get('check_failure')}")
-    if "engine_failure" in result:
+    if "engine_failure" in result and engine_s is not None:
         problems.append(f"engine failed: {result['engine_failure']}")
     return problems
 
@@ -223,8 +304,7 @@ def _fmt(value, digits: int = 1) -> str:
 
 def main() -> int:
     if sys.argv[1:2] == ["--generate"]:
-        name, path = sys.argv[2:4]
-        Path(path).write_text(CASES[name][0](), encoding="utf-8")
+        _generate(sys.argv[2], Path(sys.argv[3]))
         return 0
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -232,19 +312,23 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", choices=sorted(CASES))
     parser.add_argument("--timeout", type=float, default=120)
     parser.add_argument("--no-assert", action="store_true")
+    parser.add_argument("--json", action="store_true",
+                        help="also time `bastion check --format json` (for comparison)")
     args = parser.parse_args()
     names = args.only or list(CASES)
     results, failed = [], []
-    print("| input | bytes | check s | check MB | SARIF MB | engine s | engine MB | findings | "
-          "complete | errors |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| input | bytes | check s | check MB | SARIF MB | JSON s / MB / report MB | engine s | "
+          "engine MB | findings | complete | errors |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory(prefix="bastion-large-") as tmp:
         for name in names:
-            result = run_case(name, Path(tmp), args.server.resolve(), args.timeout)
+            result = run_case(name, Path(tmp), args.server.resolve(), args.timeout, args.json)
             results.append(result)
             errors = result.get("errors") or [result.get("engine_failure", "")]
             print(f"| {name} | {result['bytes']} | {_fmt(result['check_s'], 2)} | "
                   f"{_fmt(result['check_mb'], 0)} | {_fmt(result['sarif_mb'])} | "
+                  f"{_fmt(result.get('json_s'), 2)} / {_fmt(result.get('json_mb'), 0)} / "
+                  f"{_fmt(result.get('json_report_mb'))} | "
                   f"{_fmt(result['engine_s'], 2)} | {_fmt(result['engine_mb'], 0)} | "
                   f"{result.get('findings', '—')} | {result.get('check_complete', '—')} | "
                   f"{'; '.join(e for e in errors if e)[:80]} |", flush=True)

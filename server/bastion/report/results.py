@@ -15,11 +15,12 @@ from bastion.model import Finding, Level, NotAnalysed
 # the size. A file this large is read by tools, not people. The size, not the number of
 # findings, decides: a taint finding with its path weighs several plain ones.
 INDENT_MAX_CHARS = 1_000_000
+COMPACT = (",", ":")  # json.dumps separators of a compact report
 
 
 def dump_report(doc: dict) -> str:
     """`doc` as JSON text: indented for people, compact when it is large (see above)."""
-    compact = json.dumps(doc, separators=(",", ":"))
+    compact = json.dumps(doc, separators=COMPACT)
     if len(compact) > INDENT_MAX_CHARS:
         return compact + "\n"
     return json.dumps(doc, indent=2) + "\n"
