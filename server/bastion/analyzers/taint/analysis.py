@@ -237,7 +237,8 @@ def summary_fingerprint(summary: Summary) -> bytes:
                 _placed(value.steps))
     parts = (summary.params, describe(summary.returns),
              sorted(repr((h.sink_class, h.sink, describe(h.value), _placed(h.via),
-                          _placed((h.sink_step(),)))) for h in summary.sinks),
+                          _placed((h.sink_step(),) if h.node is not None else ())))
+                    for h in summary.sinks),
              sorted(repr((k, describe(v))) for k, v in summary.fields.items()),
              summary.field_params, summary.hands_on,
              summary_fingerprint(summary.with_fields) if summary.with_fields else b"")
