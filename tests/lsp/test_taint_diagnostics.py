@@ -28,9 +28,9 @@ async def test_taint_finding_carries_its_path(client):
     open_document(client, uri, APP)
     diags = await diagnostics_for(client, uri, 1)
     [taint] = [d for d in diags if d.code == "BST201"]
-    assert taint.message == ("Request data (`request.args`, line 12) reaches `open` (line 7, "
-                             "through `read`): path traversal")
-    assert taint.range.start == types.Position(12, 11)
+    assert taint.message == ("Request data (`request.args`, line 12) reaches `open` (through "
+                             "`read`, called line 13): path traversal")
+    assert taint.range.start == types.Position(6, 11)
     assert taint.data["cwe"] == 22
     steps = [(r.location.range.start.line, r.message) for r in taint.related_information]
     # steps on one line are one entry, numbered as the steps are
@@ -76,13 +76,14 @@ def proxy():
 """
 
 
-async def test_an_object_built_with_request_data_reports_at_its_method_call(client):
-    """The constructor's argument is stored on `self` and used by a later method; fixing the
-    constructor alone (a constant field) clears the view's finding, undoing it brings it back."""
+async def test_an_object_built_with_request_data_reports_at_its_method_sink(client):
+    """The constructor's argument is stored on `self` and used by a later method, where the
+    finding is; fixing the constructor alone (a constant field) clears it, undoing it brings it
+    back."""
     uri = (client.workspace / "objects.py").as_uri()
     open_document(client, uri, OBJECTS)
     [ssrf] = [d for d in await diagnostics_for(client, uri, 1) if d.code == "BST213"]
-    assert ssrf.range.start == types.Position(17, 11)
+    assert ssrf.range.start == types.Position(11, 15)
     steps = [(r.location.range.start.line, r.message) for r in ssrf.related_information]
     assert steps == [(16, "1. Request data: `request.args`; 2. passed to `Fetcher`"),
                      (17, "3. passed to `fetcher.fetch`"), (11, "4. reaches `requests.get`")]

@@ -118,7 +118,7 @@ async def test_lesson_panel_payload_carries_the_path(vscode):
         "ruleId": "BST201", "uri": uri,
         "range": {"start": {"line": taint.range.start.line, "character": 0},
                   "end": {"line": taint.range.end.line, "character": 0}}})
-    assert lesson.flagged.code == "    return read(name)" and lesson.flagged.startLine == 13
+    assert lesson.flagged.code == "    return open(name).read()" and lesson.flagged.startLine == 7
     assert [{"line": row.line, "code": row.code, "notes": list(row.notes)}
             for row in lesson.path] == PATH
     plain = await vscode.protocol.send_request_async("bastion/explain", {"ruleId": "BST201"})

@@ -269,16 +269,18 @@ def ping_view():
 
 
 def test_taint_message_and_path_in_neovim(nvim, tmp_path):
-    """Request data reaching a shell in a Flask view: Neovim shows the taint finding's message
-    (source and sink with their lines) where the data enters the call, and its hover the path."""
+    """Request data reaching a shell through a helper of a Flask view: Neovim shows the taint
+    finding's message (source, sink and the call that passed the data) at the sink, in place of
+    bandit's B602 there, and its hover the path."""
     path = write(tmp_path, "views.py", FLASK_VIEW)
-    rc, rows, stderr = run_harness(path, "--no-code-actions", "--min-diagnostics", "3",
-                                   "--hover", "15:24")
+    rc, rows, stderr = run_harness(path, "--no-code-actions", "--min-diagnostics", "2",
+                                   "--hover", "9:13")
     assert rc == 0, (rows, stderr)
+    assert "B602" not in [d["code"] for d in kind(rows, "diagnostic")]
     [taint] = [d for d in kind(rows, "diagnostic") if d["code"] == "BST202"]
-    assert taint["message"] == ("Request data (`request.args`, line 14) reaches "
-                                "`subprocess.run` (line 9, through `ping`): OS command injection")
-    assert (taint["line"], taint["col"], taint["severity"]) == (15, 23, "Error"), taint
+    assert taint["message"] == ("Request data (`request.args`, line 14) reaches `subprocess.run` "
+                                "(through `ping`, called line 15): OS command injection")
+    assert (taint["line"], taint["col"], taint["severity"]) == (9, 12, "Error"), taint
     assert taint["source"] == "bastion"
     hover = kind(rows, "hover")[0]
     assert hover["error"] is None, hover

@@ -98,7 +98,8 @@ def test_only_the_field_fed_untrusted_data_reports():
                         "    f.ping()\n"
                         "    return f.fetch().text\n")
     found = findings(source)
-    assert [(f.rule_id, f.line) for f in found] == [("BST213", source.count("\n") - 1)]
+    sink = source.splitlines().index("        return requests.get(self.url, timeout=self.timeout)")
+    assert [(f.rule_id, f.line) for f in found] == [("BST213", sink)]
 
 
 def test_the_path_goes_through_the_constructor_and_the_method():

@@ -350,12 +350,13 @@ async function mainScenario() {
     await closeWidgets();
   }
 
-  // 3b. the taint finding: request data in a Flask view reaches subprocess.run in ping()
+  // 3b. the taint finding: request data in a Flask view reaches subprocess.run in lookup(),
+  // where it is reported (ping()'s B602 stays for the quick-fix checks: no request data reaches it)
   const taint = diags.find((d) => d.code === 'BST202');
   if (taint) {
     const { text: hover, links, fit } = await hoverAt(taint.line, taint.col + 1);
     const srcLine = source.findIndex((l) => /request\.args\.get/.test(l)) + 1;
-    const sinkLine = source.findIndex((l) => /subprocess\.run\(/.test(l)) + 1;
+    const sinkLine = source.findIndex((l) => /subprocess\.run\(f"host /.test(l)) + 1;
     // VS Code lists the finding's related steps in its own part of the hover (the steps of one
     // line in one row); the server's part adds the lesson's title and fix, not the path again,
     // so that a four-step path fits under VS Code's cap without scrolling

@@ -212,22 +212,30 @@ class TaintAnalyzer:
             return None
         first = origins[0]
         more = f" (and {len(origins) - 1} more)" if len(origins) > 1 else ""
-        where = ""
-        if hit.via:
-            sink = hit.via[-1]
-            callee = ast.unparse(hit.node.func) if isinstance(hit.node, ast.Call) else "a call"
-            where = f" ({_line_in(sink.path, sink.line)}, through `{callee}`)"
-        message = (f"{first.label}, {_line_in(first.path, first.line)}){more} reaches "
-                   f"{quoted(hit.sink)}{where}: {rule.short}")
-        modelled = hit.value.modelled and all(o.kind != "env" for o in origins)
-        confidence = rule.confidence if modelled else min(rule.confidence, Level.MEDIUM)
         statement = hit.statement
         if statement is not None and not hasattr(statement, "body"):
             statement_lines = node_lines(statement)
         else:
             statement_lines = node_lines(hit.node)
+        span = _span(hit.node, lines)
+        where = ""
+        if hit.via:
+            sink = hit.via[-1]
+            callee = ast.unparse(hit.node.func) if isinstance(hit.node, ast.Call) else "a call"
+            if sink.path is None:
+                # A sink of this file is where the finding is, as for a flow inside one function
+                # (and where bandit's finding on it is): the call that passed the data is a step.
+                where = f" (through `{callee}`, called line {hit.node.lineno})"
+                span = _step_span(sink, lines)
+                statement_lines = tuple(range(sink.line, sink.end_line + 1))
+            else:  # the editor shows a document's findings in it: at the call into the module
+                where = f" ({_line_in(sink.path, sink.line)}, through `{callee}`)"
+        message = (f"{first.label}, {_line_in(first.path, first.line)}){more} reaches "
+                   f"{quoted(hit.sink)}{where}: {rule.short}")
+        modelled = hit.value.modelled and all(o.kind != "env" for o in origins)
+        confidence = rule.confidence if modelled else min(rule.confidence, Level.MEDIUM)
         return Finding(rule.id, rule.name, rule.severity, confidence, rule.cwe, message,
-                       _span(hit.node, lines), "bastion", statement_lines,
+                       span, "bastion", statement_lines,
                        steps=tuple(_flow_step(s, lines) for s in hit.path()))
 
 

@@ -161,13 +161,13 @@ def retractions(findings: Sequence[Finding], seen: dict[tuple[Span, str], tuple]
             span, pair = starts.get((finding.span.start_line, finding.span.start_col, sink_class),
                                     (None, None))
             verdict = None if pair is None else pair[0 if what == "sink" else 1]
-        if span is None or verdict is None or verdict == UNKNOWN_VERDICT:
+        if span is None or verdict is None:
             continue
         if verdict == CONSTANT:
             out[index] = "its argument is constant"
         elif verdict == SANITIZED:
             out[index] = f"its argument is sanitized for {sink_class}"
-        else:
+        else:  # tainted, or unknown in a helper (its parameters) that a caller's flow reaches
             by = flows.replacement(span, sink_class)
             if by is not None:
                 out[index] = f"replaced by {by.rule_id} (line {by.line + 1}), which has the path"
