@@ -130,6 +130,16 @@ def read_source(path: str | Path, within: tuple[str, ...] = ()) -> SourceFile:
     return SourceFile(str(path), decode_source(data), stat.st_mtime_ns, stat.st_size)
 
 
+@attrs.frozen
+class ReadRoot:
+    """The folder an analysis may read other files from (a requirements file's includes), and
+    what a message calls it: the front end's word for its roots ("the scan root 'proj'", "the
+    workspace folder '/home/me/app'"), or the document's own folder."""
+
+    folder: str
+    name: str
+
+
 def lies_within(path: str | Path, roots: tuple[str, ...]) -> bool:
     """Whether the real path of `path` (links resolved) is in one of the folders `roots`."""
     real = os.path.normcase(os.path.realpath(path))

@@ -63,6 +63,8 @@ _ENGINE: Engine | None = None  # built on first use: a scan served from the cach
 # The scanned folders: imports resolve to workspace modules under them, whose summaries the
 # taint analysis uses (analyzers/taint/workspace.py). Set by `scan`, before workers start.
 _ROOTS: tuple[str, ...] = ()
+ROOT_NAME = "scan root"  # what messages call the scanned folders (the editor: its own word)
+_ROOT_NAME = ROOT_NAME
 
 
 def _engine() -> Engine:
@@ -79,7 +81,7 @@ def _engine() -> Engine:
             from bastion.engine.registry import create_engine
 
             _ENGINE = create_engine(disk_cache=True, unit_caches=False)
-            _ENGINE.set_roots(_ROOTS)
+            _ENGINE.set_roots(_ROOTS, _ROOT_NAME)
             if _ROOTS:
                 attach(_ENGINE, _ROOTS)
         finally:
@@ -89,18 +91,19 @@ def _engine() -> Engine:
     return _ENGINE
 
 
-def set_roots(roots: tuple[str, ...]) -> None:
+def set_roots(roots: tuple[str, ...], name: str = ROOT_NAME) -> None:
     """The workspace a scan's imports resolve in (summaries are per workspace), and where a
-    requirements file's includes may be read (`Engine.set_roots`)."""
-    global _ROOTS
+    requirements file's includes may be read (`Engine.set_roots`, `name` as there)."""
+    global _ROOTS, _ROOT_NAME
     roots = tuple(roots)
-    if roots != _ROOTS:
-        _ROOTS = roots
+    if (roots, name) != (_ROOTS, _ROOT_NAME):
         if _ENGINE is not None:
+            _ENGINE.set_roots(roots, name)
+        if _ENGINE is not None and roots != _ROOTS:
             from bastion.analyzers.taint.workspace import attach
 
-            _ENGINE.set_roots(roots)
             attach(_ENGINE, roots)
+        _ROOTS, _ROOT_NAME = roots, name
 
 
 def analyse_item(item: ScanItem, use_cache: bool = True, keep_text: bool = False) -> ScanOutcome:
@@ -166,10 +169,11 @@ def _from_cache(items: list[ScanItem]) -> list[ScanOutcome | None]:
 _CONFIGS: tuple[Config, ...] = ()
 
 
-def _start_worker(configs: tuple[Config, ...] = (), roots: tuple[str, ...] = ()) -> None:
+def _start_worker(configs: tuple[Config, ...] = (), roots: tuple[str, ...] = (),
+                  name: str = ROOT_NAME) -> None:
     global _CONFIGS
     _CONFIGS = configs
-    set_roots(roots)
+    set_roots(roots, name)
     _engine()
     # What exists now (modules, bandit's plugins, the rules) lives as long as the worker: the
     # collector need never traverse it. Garbage is collected by `_worker`, every so many lines.
@@ -238,7 +242,7 @@ def _in_processes(items: list[ScanItem], jobs: int, use_cache: bool) -> list[Sca
     configs = tuple({id(item.config): item.config for item in items}.values())
     index = {id(config): i for i, config in enumerate(configs)}
     with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
-                             initargs=(configs, _ROOTS)) as pool:
+                             initargs=(configs, _ROOTS, _ROOT_NAME)) as pool:
         done = pool.map(_worker, [(items[i].path, index[id(items[i].config)], use_cache,
                                    items[i].within) for i in order])
         for index, (analysis, lines, error) in zip(order, done, strict=True):

@@ -17,7 +17,7 @@ from bastion.deps.include_lines import may_include
 from bastion.engine.registry import default_text_analyzers
 
 VULNERABLE = "django==1.11.0\n"  # BST401 in the shipped index
-NOT_READ = "include '../outside/reqs.txt' is outside the workspace: not read"
+NOT_READ = "include '../outside/reqs.txt' is outside {}: not read"  # what limits reads, named
 
 
 def _home(tmp_path):
@@ -42,9 +42,12 @@ def _report(*args, cwd, cache):
 
 def test_an_include_outside_the_checked_folder_is_not_read(tmp_path):
     home = _home(tmp_path)
-    for args, cwd in ((".",), home / "proj"), (("proj",), home), (("requirements.txt",), home / "proj"):
+    for args, cwd, limit in (((".",), home / "proj", "the scan root '.'"),
+                             (("proj",), home, "the scan root 'proj'"),
+                             (("requirements.txt",), home / "proj",
+                              "the folder of 'requirements.txt'")):
         results, problems = _report(*args, cwd=cwd, cache=tmp_path / "c")
-        assert results == [] and problems == [(2, NOT_READ)], (args, results, problems)
+        assert results == [] and problems == [(2, NOT_READ.format(limit))], (args, problems)
 
 
 def test_an_include_inside_the_checked_folder_is_read(tmp_path):
@@ -53,7 +56,8 @@ def test_an_include_inside_the_checked_folder_is_read(tmp_path):
     (home / "proj" / "base.txt").write_text(VULNERABLE, encoding="utf-8")
     (home / "proj" / "sub" / "requirements.txt").write_text("-r ../base.txt\n", encoding="utf-8")
     results, problems = _report(".", cwd=home / "proj", cache=tmp_path / "c")
-    assert results == [("BST401", 1)] and problems == [(2, NOT_READ)]  # sub/ and proj/
+    assert results == [("BST401", 1)] and problems == [
+        (2, NOT_READ.format("the scan root '.'"))]  # sub/ and proj/
     results, problems = _report(".", cwd=home, cache=tmp_path / "c")  # home/ checked: read
     assert results == [("BST401", 2), ("BST401", 1)] and problems == []
 

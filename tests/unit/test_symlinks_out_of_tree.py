@@ -124,7 +124,7 @@ def test_requirements_includes_out_of_the_tree_are_not_read(tmp_path):
     report = json.loads(proc.stdout)
     problems = [(e["line"], e["reason"]) for f in report["files"] for e in f["not_analysed"]]
     assert [line for line, reason in problems
-            if reason.endswith("is outside the workspace: not read")] == [1, 2, 3], problems
+            if reason.endswith("is outside the scan root '.': not read")] == [1, 2, 3], problems
 
 
 def test_a_pyproject_linked_out_of_its_folder_is_not_read_as_settings(tree, tmp_path):

@@ -8,12 +8,15 @@ Like a Python analyzer it must be deterministic (results are cached by text, kin
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
 from bastion.filekinds import FileKind
 from bastion.model import Finding, NotAnalysed, Span
+
+if TYPE_CHECKING:
+    from bastion.files import ReadRoot
 
 
 @attrs.frozen
@@ -50,16 +53,16 @@ class TextAnalyzer(Protocol):
         without loading the analyzer."""
 
     def analyse_text(self, text: str, path: str, kind: FileKind,
-                     root: str | None) -> list[Finding | NotAnalysed]:
+                     root: ReadRoot | None) -> list[Finding | NotAnalysed]:
         """Findings in the whole document, with spans in its lines (`text` as the engine
         holds it: newlines as Python reads them, no BOM), and a NotAnalysed for each part that
         could not be read (a line that is no requirement). `lines` of a finding: the lines a
         suppression comment may sit on (default: the span's first line). `root`: the folder
-        other files may be read from (a requirements file's includes), none outside it
-        (`Engine.set_roots`); None: the document's own folder."""
+        other files may be read from (a requirements file's includes), none outside it, and
+        its name for messages (`Engine.set_roots`); None: the document's own folder."""
 
     def fixes(self, text: str, path: str, kind: FileKind, finding: Finding,
-              root: str | None) -> list[TextFix]:
+              root: ReadRoot | None) -> list[TextFix]:
         """Quick fixes for one of this analyzer's findings in `text` ([] when none); `root` as
         for `analyse_text`."""
 

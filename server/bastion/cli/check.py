@@ -22,7 +22,7 @@ from bastion.filekinds import named_kind
 from bastion.files import UnreadableSource, iter_source_files, read_source
 from bastion.report.escape import escape_control
 from bastion.report.results import CheckResults, FileResult
-from bastion.scan import ScanItem, default_jobs, scan
+from bastion.scan import ROOT_NAME, ScanItem, default_jobs, scan
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_NOT_ANALYSED = 0, 1, 2, 3
 
@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
     if engine is not None:
         from bastion.analyzers.taint.workspace import attach
 
-        engine.set_roots(args.paths)
+        engine.set_roots(args.paths, ROOT_NAME)
         attach(engine, args.paths)
     items: list[ScanItem] = []
     if args.unsafe_fixes and fixing is None:

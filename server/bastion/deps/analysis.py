@@ -30,13 +30,14 @@ class Result:
 
 def parse_manifest(path: str, text: str, root: str | None,
                    reader: requirements_txt.Reader = requirements_txt.read_file,
-                   kind: str | None = None) -> Manifest | None:
-    """The manifest in `text`; `kind` is the parser (by default, from the file name)."""
+                   kind: str | None = None, root_name: str | None = None) -> Manifest | None:
+    """The manifest in `text`; `kind` is the parser (by default, from the file name); `root`,
+    `root_name`: see `requirements_txt.read_with_includes`."""
     kind = kind or manifest_kind(path)
     if kind is None:
         return None
     if kind == "requirements":
-        return requirements_txt.read_with_includes(path, text, root, reader)
+        return requirements_txt.read_with_includes(path, text, root, reader, root_name)
     if kind == "pyproject":
         return pyproject.parse(text)
     return locks.parse(kind, text)
@@ -55,14 +56,15 @@ def analyse(path: str, text: str, root: str | None = None,
             index: AdvisoryIndex | None = None,
             reader: requirements_txt.Reader = requirements_txt.read_file,
             kind: str | None = None, lines: LineCache | None = None,
-            pieces: LockCache | None = None, memo: Memo | None = None) -> Result:
+            pieces: LockCache | None = None, memo: Memo | None = None,
+            root_name: str | None = None) -> Result:
     """`lines`: the results of a requirements file's lines kept from earlier analyses (the
     editor's); `pieces`: those of a TOML lock file's packages; `memo`: those of a
     pyproject.toml's dependencies; else the whole file is read."""
     kind = kind or manifest_kind(path)
     incremental = (lines is not None and kind == "requirements") or (
         pieces is not None and kind in locks.BLOCK) or (memo is not None and kind == "pyproject")
-    manifest = None if incremental else parse_manifest(path, text, root, reader, kind)
+    manifest = None if incremental else parse_manifest(path, text, root, reader, kind, root_name)
     if manifest is None and not incremental:
         return Result((), (), None)
     unusable = None
@@ -73,7 +75,7 @@ def analyse(path: str, text: str, root: str | None = None,
             unusable = NotAnalysed(f"advisory index unusable: {exc}; run `bastion db update`, or "
                                    "delete the file to use the shipped index", analyzer=ANALYZER)
     if incremental and kind == "requirements":
-        found, parts = lines.read(path, text, root, index, reader)
+        found, parts = lines.read(path, text, root, index, reader, root_name)
     elif incremental and kind == "pyproject":
         found, parts = memo.read(path, text, index)
     elif incremental:

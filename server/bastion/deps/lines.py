@@ -89,8 +89,9 @@ class LineCache:
         return len(self._results)
 
     def read(self, path: str, text: str, root: str | None, index: AdvisoryIndex | None,
-             reader: Reader) -> tuple[list[Finding], list[Problem]]:
-        """The findings (unsorted) and problems of the requirements file `text` at `path`."""
+             reader: Reader, root_name: str | None = None) -> tuple[list[Finding], list[Problem]]:
+        """The findings (unsorted) and problems of the requirements file `text` at `path`
+        (`root`, `root_name`: see `requirements_txt.read_with_includes`)."""
         if index is not self._index:
             self.forget()
             self._index = index
@@ -108,7 +109,8 @@ class LineCache:
         findings = [finding for line in placed for finding in line.findings]
         problems = [Problem(reason, line.start) for line in placed for reason in line.problems]
         includes = [line.include for line in placed if line.include is not None]
-        included, more = requirements_txt.follow_includes(path, includes, root, reader)
+        included, more = requirements_txt.follow_includes(path, includes, root, reader,
+                                                           root_name)
         findings.extend(match.findings(included, index))
         problems.extend(more)
         return findings, problems

@@ -2,7 +2,8 @@
 
 Follows pip's reading: a trailing backslash joins lines; `#` at the start or after whitespace
 starts a comment; `-r`/`-c` include other files, resolved relative to the including file, read
-only through `files.read_limited`, only below the workspace root, each file at most once.
+only through `files.read_limited`, only inside the root the caller gives (the scanned folder,
+the workspace folder), each file at most once.
 """
 
 from __future__ import annotations
@@ -176,35 +177,43 @@ def read_file(path: str) -> str:
 
 
 def read_with_includes(path: str, text: str, root: str | None,
-                       reader: Reader = read_file) -> Manifest:
+                       reader: Reader = read_file, root_name: str | None = None) -> Manifest:
     """The file's own dependencies, plus those of included files that are not manifests
-    themselves (a manifest reports its own), each placed on the include line that brings it."""
+    themselves (a manifest reports its own), each placed on the include line that brings it.
+    Includes are read only inside the folder `root` (None: the file's own folder), which a
+    message about one outside calls `root_name` ("the scan root 'proj'"; by default, by its
+    path): the caller knows what its roots are."""
     includes, manifest = parse(text)
     spans = [(logical.span(0, len(logical.text.rstrip())), target)
              for logical, _option, target in includes]
-    included, problems = follow_includes(path, spans, root, reader)
+    included, problems = follow_includes(path, spans, root, reader, root_name)
     return Manifest("requirements", manifest.dependencies + included,
                     manifest.problems + tuple(problems))
 
 
 def follow_includes(path: str, includes: list[tuple[Span, str]], root: str | None,
-                    reader: Reader = read_file) -> tuple[tuple[Dependency, ...], list[Problem]]:
+                    reader: Reader = read_file, root_name: str | None = None
+                    ) -> tuple[tuple[Dependency, ...], list[Problem]]:
     """The dependencies of the files that the include lines (span, target) of the file at
-    `path` bring, each placed on its include line, and the problems reading them."""
+    `path` bring, each placed on its include line, and the problems reading them (`root`,
+    `root_name`: see `read_with_includes`)."""
+    top = os.path.realpath(root or os.path.dirname(path))
+    outside = root_name or f"the folder {top!r}"
     seen = {os.path.realpath(path)}
     found: list[Dependency] = []
     problems: list[Problem] = []
     for span, target in includes:
-        _follow(path, target, span, root, reader, seen, found, problems, depth=0)
+        _follow(path, target, span, (top, outside), reader, seen, found, problems, depth=0)
     return tuple(found), problems
 
 
-def _follow(parent: str, target: str, span: Span, root: str | None, reader: Reader,
+def _follow(parent: str, target: str, span: Span, root: tuple[str, str], reader: Reader,
             seen: set[str], found: list[Dependency], problems: list[Problem], depth: int) -> None:
+    """`root`: the real path of the folder includes are read in, and its name."""
     full = os.path.realpath(os.path.join(os.path.dirname(parent), target))
-    top = os.path.realpath(root or os.path.dirname(parent))
+    top, name = root
     if os.path.commonpath([top, full]) != top:  # said on every line that names one
-        problems.append(Problem(f"include {target!r} is outside the workspace: not read",
+        problems.append(Problem(f"include {target!r} is outside {name}: not read",
                                 span.start_line))
         return
     if full in seen or len(seen) > _MAX_INCLUDES or depth > 16:

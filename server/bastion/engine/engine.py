@@ -35,6 +35,7 @@ from bastion.engine.text_documents import analyse_text, memo_key, root_of
 from bastion.engine.units import Split, Unit, forget_chunks, split_document
 from bastion.engine.whole_file import analyse_whole, split_whole
 from bastion.filekinds import FileKind, kind_of
+from bastion.files import ReadRoot
 from bastion.limits import MAX_NESTING
 from bastion.model import Finding, NotAnalysed
 from bastion.model.text import split_lines
@@ -103,7 +104,7 @@ class Engine:
         self._depth_verdicts: LRU[bytes, str] = LRU(1024)
         # Text documents' raw analyses by text and kind: a re-opened or undone text.
         self._texts: LRU[bytes, RawAnalysis] = LRU(64)
-        self._roots: tuple[str, ...] = ()  # see set_roots
+        self._roots: tuple[ReadRoot, ...] = ()  # see set_roots
         self.rule_names: dict[str, str] = {}  # rule id -> check name
         for analyzer in [*self.analyzers, *self.text_analyzers]:
             self.rule_names.update(analyzer.rule_ids())
@@ -194,13 +195,15 @@ class Engine:
             self.disk_cache.put(key, encode(key, text, raw.findings, raw.directives, raw.broken))
         return raw
 
-    def set_roots(self, roots: Iterable[str]) -> None:
+    def set_roots(self, roots: Iterable[str], name: str) -> None:
         """The folders being analysed (the scanned folders, the editor's workspace folders): an
         analysis reads other files (a requirements file's includes) only inside the innermost
-        of them that holds its document, else inside the document's folder. Set before the
+        of them that holds its document, else inside the document's folder. `name`: what the
+        caller calls them ("scan root"), for messages. Set before the
         analyses that depend on it run; a caller that changes it later (the editor's folders
         changed) discards the results of analyses under way and runs them again."""
-        self._roots = tuple(os.path.abspath(root) for root in roots if os.path.isdir(root))
+        self._roots = tuple(ReadRoot(os.path.abspath(root), f"the {name} {root!r}")
+                            for root in roots if os.path.isdir(root))
 
     def _text_analysis(self, text: str, path: str, kind: FileKind, use_disk: bool) -> RawAnalysis:
         dependencies = joined_keys([a for a in self.text_analyzers if kind in a.kinds], text, path)

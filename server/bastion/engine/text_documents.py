@@ -19,7 +19,7 @@ import attrs
 
 from bastion.engine.suppress import Directive, parse_directive
 from bastion.filekinds import FileKind
-from bastion.files import lies_within
+from bastion.files import ReadRoot, lies_within
 from bastion.model import Finding, NotAnalysed
 
 if TYPE_CHECKING:
@@ -36,7 +36,8 @@ _DIRECTIVE = re.compile(r"#[ \t]*(?=(?i:nosec|noqa|bastion))")
 _COMMENT_AFTER = frozenset("\n \t")
 
 
-def analyse_text(engine: Engine, text: str, path: str, kind: FileKind, root: str) -> RawAnalysis:
+def analyse_text(engine: Engine, text: str, path: str, kind: FileKind,
+                 root: ReadRoot) -> RawAnalysis:
     """The raw analysis of `text` as a document of `kind`, reading other files only inside
     `root` (`root_of`). Call with `engine.lock` held."""
     from bastion.engine.engine import RawAnalysis, failure_reason
@@ -90,14 +91,15 @@ def text_directives(text: str, kind: FileKind, names: Mapping[str, str]) -> dict
     return found
 
 
-def root_of(roots: tuple[str, ...], path: str) -> str:
+def root_of(roots: tuple[ReadRoot, ...], path: str) -> ReadRoot:
     """The folder a document's analysis may read other files from: the innermost of `roots`
     (the folders being analysed) that holds it, else the document's own folder (a file named
     on the command line, a document outside every workspace folder)."""
-    holding = [root for root in roots if lies_within(path, (root,))]
+    holding = [root for root in roots if lies_within(path, (root.folder,))]
     if holding:
-        return max(holding, key=lambda root: len(os.path.realpath(root)))
-    return os.path.dirname(os.path.abspath(path))
+        return max(holding, key=lambda root: len(os.path.realpath(root.folder)))
+    return ReadRoot(os.path.dirname(os.path.abspath(path)),
+                    f"the folder of {os.path.basename(path)!r}")
 
 
 def memo_key(text: str, kind: FileKind, dependencies: str = "") -> bytes:

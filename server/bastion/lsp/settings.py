@@ -29,6 +29,9 @@ class _FileState:
     error: str | None = None
 
 
+ROOT_NAME = "workspace folder"  # what messages call the folders (`Engine.set_roots`)
+
+
 class SettingsStore:
     def __init__(self) -> None:
         self.folders: list[str] = []

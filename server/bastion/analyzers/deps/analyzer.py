@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from bastion.deps.lines import LineCache
     from bastion.deps.lock_blocks import LockCache
     from bastion.deps.pyproject_memo import Memo
+    from bastion.files import ReadRoot
 
 
 class DepsAnalyzer:
@@ -48,7 +49,7 @@ class DepsAnalyzer:
         return include_lines.dependency_key(text, path)
 
     def analyse_text(self, text: str, path: str, kind: FileKind,
-                     root: str | None = None) -> list[Finding | NotAnalysed]:
+                     root: ReadRoot | None = None) -> list[Finding | NotAnalysed]:
         from bastion.deps import analysis
 
         if self._lines is None or self._pieces is None or self._memo is None:
@@ -57,9 +58,9 @@ class DepsAnalyzer:
             from bastion.deps.pyproject_memo import Memo
 
             self._lines, self._pieces, self._memo = LineCache(), LockCache(), Memo()
-        result = analysis.analyse(path, text, root, kind=_kind(kind, path),
+        result = analysis.analyse(path, text, root and root.folder, kind=_kind(kind, path),
                                   lines=self._lines, pieces=self._pieces,
-                                  memo=self._memo)
+                                  memo=self._memo, root_name=root and root.name)
         return [*result.findings, *result.not_analysed]
 
     def forget(self) -> None:
@@ -68,7 +69,7 @@ class DepsAnalyzer:
                 cache.forget()
 
     def fixes(self, text: str, path: str, kind: FileKind, finding: Finding,
-              root: str | None = None) -> list[TextFix]:
+              root: ReadRoot | None = None) -> list[TextFix]:
         if finding.rule_id not in ("BST401", "BST402"):
             return []
         from bastion.deps import fix, store
@@ -79,7 +80,7 @@ class DepsAnalyzer:
         except InvalidIndex:
             return []
         bump = fix.bump(path, text, finding.span.start_line, finding.span.start_col, index,
-                        root, kind=_kind(kind, path))
+                        root and root.folder, kind=_kind(kind, path))
         if bump is None:
             return []
         return [TextFix(bump.title, (TextEdit(bump.span, bump.new_text),), "review")]

@@ -9,6 +9,7 @@ State: the analyzer owns its `Reads` (the last read of the documents analysed la
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from bastion.analyzers.secrets.incremental import Reads
 from bastion.analyzers.secrets.scanning import RULES, fingerprint
@@ -16,6 +17,9 @@ from bastion.analyzers.text_base import TextFix
 from bastion.analyzers.versions import SECRETS as SECRETS_VERSION
 from bastion.filekinds import TEXT_KINDS, FileKind
 from bastion.model import Finding
+
+if TYPE_CHECKING:
+    from bastion.files import ReadRoot
 
 __all__ = ["RULES", "SecretsAnalyzer", "fingerprint"]
 
@@ -53,9 +57,9 @@ class SecretsAnalyzer:
         self._reads.forget()
 
     def fixes(self, text: str, path: str, kind: FileKind, finding: Finding,
-              root: str | None = None) -> list[TextFix]:
+              root: ReadRoot | None = None) -> list[TextFix]:
         return []  # moving a secret out of a file is the user's call (see the lessons)
 
     def analyse_text(self, text: str, path: str, kind: FileKind,
-                     root: str | None = None) -> list[Finding]:
+                     root: ReadRoot | None = None) -> list[Finding]:
         return self._reads.analyse(text, path, kind)

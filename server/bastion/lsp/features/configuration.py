@@ -8,6 +8,7 @@ from lsprotocol import types
 
 from bastion.lsp.documents import uri_to_path
 from bastion.lsp.session import ClientFacts
+from bastion.lsp.settings import ROOT_NAME
 
 log = logging.getLogger(__name__)
 SECTION = "bastion"
@@ -28,7 +29,7 @@ def register(server) -> None:
             folders = [uri_to_path(params.root_uri)]
         ls.session.settings.folders = [f for f in folders if f]
         # A document's includes are read inside the workspace folder holding it, else its folder.
-        ls.engine.set_roots(ls.session.settings.folders)
+        ls.engine.set_roots(ls.session.settings.folders, ROOT_NAME)
         ls.summaries.start(ls.session.settings.folders)
         # initializationOptions may hold the settings directly or under "settings".
         raw = options.get("settings", {k: v for k, v in options.items() if k != "clientCommands"})

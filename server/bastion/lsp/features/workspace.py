@@ -37,6 +37,7 @@ from bastion.files import UnreadableSource, iter_source_files, lies_within, read
 from bastion.lsp.convert import skipped_diagnostic, to_diagnostic
 from bastion.lsp.documents import Document, uri_to_path
 from bastion.lsp.pygls_compat import forget_progress, progress_cancellation
+from bastion.lsp.settings import ROOT_NAME
 from bastion.scan import PARALLEL_MIN_FILES, ScanItem, analyse_item, default_jobs, set_roots
 
 log = logging.getLogger(__name__)
@@ -111,7 +112,7 @@ def _worker_init(folders: tuple[str, ...] = ()) -> None:
     Their engines use the summaries of the workspace modules under `folders`."""
     os.dup2(2, 1)
     sys.stdout = sys.stderr
-    set_roots(folders)
+    set_roots(folders, ROOT_NAME)
 
 
 @functools.cache

@@ -13,6 +13,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from bastion.lsp.documents import uri_to_path
+from bastion.lsp.settings import ROOT_NAME
 
 
 def register(server) -> None:
@@ -21,7 +22,7 @@ def register(server) -> None:
         settings = ls.session.settings
         if not settings.change_folders(_paths(params.event.added), _paths(params.event.removed)):
             return
-        ls.engine.set_roots(settings.folders)
+        ls.engine.set_roots(settings.folders, ROOT_NAME)
         ls.summaries.folders_changed(settings.folders)
         ls.workspace_scan.folders_changed()
         ls.reanalyse_all()
