@@ -25,13 +25,33 @@ _PIN = re.compile(r"(===?)\s*([^\s,;()]+)")
 def parse(text: str, kept: dict | None = None, keep: dict | None = None) -> Manifest:
     """`kept`: each dependency's results from an earlier read of the same file (the editor's,
     `pyproject_memo.Memo`); what this read derives is put in `keep`."""
+    return read(text, kept, keep)[0]
+
+
+Call = tuple  # (derive, *args): what one dependency's results are derived from
+
+
+def read(text: str, kept: dict | None = None, keep: dict | None = None
+         ) -> tuple[Manifest, KeyIndex | None, list[Call], list]:
+    """`parse`, with what it read the text's values from (None: not valid TOML), the calls it
+    derived results from, in order, and their results."""
     try:
         data = loads(text)
     except TOMLDecodeError as exc:
-        return Manifest("pyproject", (), (Problem(f"not valid TOML ({exc})"),))
+        return Manifest("pyproject", (), (Problem(f"not valid TOML ({exc})"),)), None, [], []
     keys = KeyIndex(text)
-    found: list[Dependency] = []
-    problems: list[Problem] = []
+    calls = _calls(data, keys)
+    results = [_remembered(kept, keep, call) for call in calls]
+    return manifest(results), keys, calls, results
+
+
+def manifest(results: list) -> Manifest:
+    """The manifest of the calls' results (dependencies, problems and None), in their order."""
+    return Manifest("pyproject", tuple(r for r in results if isinstance(r, Dependency)),
+                    tuple(r for r in results if isinstance(r, Problem)))
+
+
+def _calls(data: dict, keys: KeyIndex) -> list[Call]:
     project = data.get("project") if isinstance(data.get("project"), dict) else {}
     lists = [(("project", "dependencies"), project.get("dependencies"))]
     optional = project.get("optional-dependencies")
@@ -40,32 +60,58 @@ def parse(text: str, kept: dict | None = None, keep: dict | None = None) -> Mani
     groups = data.get("dependency-groups")
     for name, group in (groups.items() if isinstance(groups, dict) else ()):
         lists.append((("dependency-groups", name), group))  # {include-group = ...} skipped
+    calls = []
     for path, values in lists:
         for number, value in enumerate(values if isinstance(values, list) else ()):
             located = keys.string((*path, number)) if isinstance(value, str) else None
-            if located is None:
-                continue
-            result = _remembered(kept, keep, _pep508, value, located[0])
-            if isinstance(result, Problem):
-                problems.append(result)
-            elif result is not None:
-                found.append(result)
-    found.extend(_poetry(data, keys, problems, kept, keep))
-    return Manifest("pyproject", tuple(found), tuple(problems))
+            if located is not None:
+                calls.append((_pep508, value, located[0]))
+    return calls + _poetry(data, keys)
+
+
+def places(call: Call) -> tuple[Place, ...]:
+    """The places in the text that a call's arguments hold."""
+    if call[0] is _pep508:
+        return (call[2],)
+    return (call[3],) if call[5] is None else (call[3], call[5])
+
+
+def relocated(call: Call, move) -> Call | None:
+    """`call` once each place it holds has moved: `move(place)` gives the new place and the
+    new contents of the string there (None: unchanged), or None when it cannot say."""
+    moved = move(call[3] if call[0] is _poetry_dependency else call[2])
+    if moved is None:
+        return None
+    place, contents = moved
+    if call[0] is _pep508:
+        return _pep508, call[1] if contents is None else contents, place
+    _derive, name, constraint, _place, raw, name_place = call
+    if name_place is not None:
+        name_moved = move(name_place)
+        if name_moved is None or name_moved[1] is not None:
+            return None
+        name_place = name_moved[0]
+    if contents is not None:
+        constraint = raw = contents  # no escape in them (the caller's word)
+    return _poetry_dependency, name, constraint, place, raw, name_place
 
 
 _MISSING = object()
 
 
-def _remembered(kept: dict | None, keep: dict | None, derive, *args):
-    """`derive(*args)`, or what an earlier read derived from the same (a dependency's text
-    and place: the result holds its spans)."""
-    key = (derive, *args)
-    result = _MISSING if kept is None else kept.get(key, _MISSING)
+def derive(call: Call):
+    """A call's result: a Dependency, a Problem or None."""
+    return call[0](*call[1:])
+
+
+def _remembered(kept: dict | None, keep: dict | None, call: Call):
+    """`call`'s result, or what an earlier read derived from the same call (a dependency's
+    text and place: the result holds its spans)."""
+    result = _MISSING if kept is None else kept.get(call, _MISSING)
     if result is _MISSING:
-        result = derive(*args)
+        result = derive(call)
     if keep is not None:
-        keep[key] = result
+        keep[call] = result
     return result
 
 
@@ -111,8 +157,7 @@ def pep508(value: str, literal: Span) -> Dependency | None:
                       name_span=name_span)
 
 
-def _poetry(data: dict, keys: KeyIndex, problems: list[Problem], kept: dict | None,
-            keep: dict | None) -> list[Dependency]:
+def _poetry(data: dict, keys: KeyIndex) -> list[Call]:
     poetry = data.get("tool", {}).get("poetry") if isinstance(data.get("tool"), dict) else None
     if not isinstance(poetry, dict):
         return []
@@ -123,7 +168,7 @@ def _poetry(data: dict, keys: KeyIndex, problems: list[Problem], kept: dict | No
         if isinstance(group, dict):
             tables.append((("tool", "poetry", "group", name, "dependencies"),
                            group.get("dependencies")))
-    found = []
+    calls = []
     for path, table in tables:
         if not isinstance(table, dict):
             continue
@@ -131,10 +176,8 @@ def _poetry(data: dict, keys: KeyIndex, problems: list[Problem], kept: dict | No
             if name.lower() == "python":
                 continue
             for constraint, place, raw, name_place in _constraints(keys, (*path, name), value):
-                result = _remembered(kept, keep, _poetry_dependency, name, constraint, place,
-                                     raw, name_place)
-                (problems if isinstance(result, Problem) else found).append(result)
-    return found
+                calls.append((_poetry_dependency, name, constraint, place, raw, name_place))
+    return calls
 
 
 def _poetry_dependency(name: str, constraint: str, place: Place, raw: str,

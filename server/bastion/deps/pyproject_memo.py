@@ -1,27 +1,33 @@
 """pyproject.toml as the editor re-reads it: each dependency's parse and findings are kept from
 the last read of the file, by the dependency's text and place, so that an edit derives only the
-dependencies it changed or moved (an edit that adds no line moves none on other lines). The
-TOML itself is parsed whole on every read: a table or a key written anywhere can change what
-any line means.
+dependencies it changed or moved (an edit that adds no line moves none on other lines). An edit
+within one line that keeps its tokens (a version typed, a blank, a comment) is read without
+parsing the TOML (`pyproject_lines`); any other parses it whole: a table or a key written
+anywhere can change what any line means.
 
 The results equal `pyproject.parse` then `match.findings` on the whole file: each dependency's
 results depend only on its text, its place and the advisory index
-(tests/unit/test_deps_pyproject_memo.py edits files at random and compares).
+(tests/unit/test_deps_pyproject_memo.py and test_deps_pyproject_lines.py edit files at random
+and compare).
 
 State: a `Memo` belongs to one deps analyzer. It keeps, for each of the 4 pyproject files read
-last, the results of that read's dependencies, and the advisory results by requirement (as many
-as the requirements of those reads and no more than `_SEEN`); it is emptied when the advisory
-index object changes and by `forget()`. It takes no lock: the engine runs text analyzers under
-its own.
+last, the results of that read's dependencies and the `Layout` of its calls (updated in place
+by an edit within a line), and the advisory results by requirement (as many as the
+requirements of those reads and no more than `_SEEN`); it is emptied when the advisory index
+object changes and by `forget()`. It takes no lock: the engine runs text analyzers under its
+own.
 """
 
 from __future__ import annotations
 
+import itertools
+
 import attrs
 
-from bastion.deps import match, pyproject
+from bastion.deps import match, pyproject, pyproject_lines
 from bastion.deps.index import AdvisoryIndex
-from bastion.deps.model import Problem
+from bastion.deps.model import Dependency, Problem
+from bastion.deps.pyproject_lines import Layout
 from bastion.engine.cache import LRU
 from bastion.model import Finding
 
@@ -32,8 +38,9 @@ _UNSET = object()
 
 @attrs.frozen
 class _Kept:
-    parsed: dict  # what pyproject.parse derived, by derivation and arguments
+    parsed: dict  # what pyproject.parse derived, by call
     found: dict  # a dependency -> its findings
+    layout: Layout | None = None  # for an edit within a line (None: not valid TOML)
 
 
 class Memo:
@@ -56,14 +63,43 @@ class Memo:
         if len(self._seen) > _SEEN:
             self._seen = {}
         last = self._last.get(path) or _Kept({}, {})
+        calls = None if last.layout is None else pyproject_lines.reread(last.layout, text)
+        if calls is not None:
+            self._last.put(path, last)
+            return self._again(last, text, calls, index)
         now = _Kept({}, {})
-        manifest = pyproject.parse(text, last.parsed, now.parsed)
-        found: list[Finding] = []
-        for dependency in manifest.dependencies:
-            findings = last.found.get(dependency)
-            if findings is None:
-                findings = tuple(match.findings((dependency,), index, self._seen))
-            now.found[dependency] = findings
-            found.extend(findings)
+        manifest, keys, calls, results = pyproject.read(text, last.parsed, now.parsed)
+        findings = [self._findings(result, last.found, now.found, index) for result in results]
+        if keys is not None:
+            now = attrs.evolve(now, layout=Layout.of(text, keys, calls, results, findings))
         self._last.put(path, now)
-        return found, list(manifest.problems)
+        return list(itertools.chain.from_iterable(findings)), list(manifest.problems)
+
+    def _findings(self, result, kept: dict, keep: dict, index: AdvisoryIndex | None) -> tuple:
+        """A call's findings: those `kept` for the same dependency, or matched; put in `keep`."""
+        if not isinstance(result, Dependency):
+            return ()
+        findings = kept.get(result)
+        if findings is None:
+            findings = tuple(match.findings((result,), index, self._seen))
+        keep[result] = findings
+        return findings
+
+    def _again(self, kept: _Kept, text: str, calls: dict[int, pyproject.Call],
+               index: AdvisoryIndex | None) -> tuple[list[Finding], list[Problem]]:
+        """What `read` gives for `text`, `kept.layout`'s text with `calls` changed; `kept` is
+        updated (what the old calls derived is dropped)."""
+        layout = kept.layout
+        problems = False
+        for number, call in calls.items():
+            old = layout.results[number]
+            kept.parsed.pop(layout.calls[number], None)
+            kept.found.pop(old, None)
+            result = kept.parsed[call] = pyproject.derive(call)
+            layout.calls[number], layout.results[number] = call, result
+            layout.findings[number] = self._findings(result, kept.found, kept.found, index)
+            problems = problems or isinstance(old, Problem) or isinstance(result, Problem)
+        if problems:
+            layout.problems = list(pyproject.manifest(layout.results).problems)
+        layout.text = text
+        return list(itertools.chain.from_iterable(layout.findings)), list(layout.problems)

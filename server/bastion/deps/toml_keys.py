@@ -60,10 +60,23 @@ class KeyIndex:
         where = self._strings.get(path)
         return None if where is None else (self._place(*where), self._text[where[0]:where[1]])
 
-    def _place(self, start: int, end: int) -> Place:
+    def string_spans(self) -> list[tuple[int, int]]:
+        """The offsets of every string value's contents."""
+        return list(self._strings.values())
+
+    def line_start(self, line: int) -> int:
+        return self._starts()[line]
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self._starts(), offset) - 1
+
+    def _starts(self) -> list[int]:
         if self._line_starts is None:
             self._line_starts = [0, *(m.end() for m in re.finditer("\n", self._text))]
-        starts = self._line_starts
+        return self._line_starts
+
+    def _place(self, start: int, end: int) -> Place:
+        starts = self._starts()
         first = bisect.bisect_right(starts, start) - 1
         last = bisect.bisect_right(starts, end, lo=first) - 1
         return first, start - starts[first], last, end - starts[last]

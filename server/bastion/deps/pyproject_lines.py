@@ -1,0 +1,167 @@
+"""A pyproject.toml edited within one line, read from its last read: the calls of
+`pyproject.read` whose arguments the edit changed, found without parsing the TOML again.
+
+An edit is read so when it adds and removes no line end, touches no multi-line string, and
+leaves the line's tokens as they were but for
+- the contents of value strings (one-line, same quotes), the new contents plain: no quote,
+  backslash or control character, so each is still one string and its value is its text;
+- blanks beside a string, a comment or the line's ends (between two bare tokens a blank may
+  mean something: `1979-05-27 07:32:00`), and the comment, free of control characters.
+The new text is then valid TOML when the old one was, with the same tables, keys and value
+types: a whole read would derive the same calls, but that those holding a place on that line
+see it moved, and a changed string's value. Whether a string is a value (not a quoted key) is
+asked of the last whole read, whose line held the same tokens. Any other edit, or an edit of a
+text that was not valid TOML, is left to a whole read (None).
+tests/unit/test_deps_pyproject_lines.py compares the two on random edits.
+
+State: a `Layout` belongs to the `pyproject_memo.Memo` entry of one document, which updates it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+
+from bastion.deps import pyproject
+from bastion.deps.toml_keys import KeyIndex, Place
+from bastion.model.text import common_ends
+
+# A line's tokens: blanks, a comment, a basic or a literal string on one line, a run of the rest.
+_TOKEN = re.compile(r"""[ \t]+|#.*|"(?:[^"\\]|\\.)*"|'[^']*'|[^ \t#"']+""")
+_PLAIN = re.compile(r"""[^"'\\\x00-\x08\x0a-\x1f\x7f]*""")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # not in a comment (a tab is)
+_FIXED = "fixed"  # a run, or blanks between two runs: kept as written
+Token = tuple[str, int, int]  # kind (_FIXED, or a string's quote), start and end column
+
+
+@attrs.define
+class Layout:
+    text: str  # the text `calls` were derived from
+    base: str  # the text last read whole
+    keys: KeyIndex  # of `base`
+    calls: list[pyproject.Call]
+    results: list  # of each call
+    findings: list[tuple]  # of each call (the memo's)
+    problems: list  # the results that are problems
+    by_line: dict[int, list[int]]  # line -> the calls holding a place on it
+    locked: frozenset[int]  # the lines of multi-line strings
+    values: set[int] | None = None  # where string values' contents start in `base`
+
+    @classmethod
+    def of(cls, text: str, keys: KeyIndex, calls: list[pyproject.Call], results: list,
+           findings: list[tuple]) -> Layout:
+        by_line: dict[int, list[int]] = {}
+        for number, call in enumerate(calls):
+            for line in {place[0] for place in pyproject.places(call)}:
+                by_line.setdefault(line, []).append(number)
+        locked: set[int] = set()
+        if '"""' in text or "'''" in text:
+            for start, end in keys.string_spans():
+                if text.find("\n", start, end) >= 0:  # from the opening quotes' line
+                    locked.update(range(keys.line_of(start - 1), keys.line_of(end) + 1))
+        problems = list(pyproject.manifest(results).problems)
+        return cls(text, text, keys, list(calls), list(results), findings, problems, by_line,
+                   frozenset(locked))
+
+
+def reread(layout: Layout, text: str) -> dict[int, pyproject.Call] | None:
+    """The calls whose arguments differ in `text` from `layout.text`, by number; None when the
+    edit is not one that keeps the line's tokens (above)."""
+    old = layout.text
+    head, tail = common_ends(old, text)
+    if _breaks(old[head:len(old) - tail]) or _breaks(text[head:len(text) - tail]):
+        return None
+    start = old.rfind("\n", 0, head) + 1
+    line = old.count("\n", 0, start)
+    if line in layout.locked:
+        return None
+    old_line, new_line = _line(old, start), _line(text, start)
+    before, after = _tokens(old_line), _tokens(new_line)
+    if before is None or after is None or len(before[0]) != len(after[0]) \
+            or _CONTROL.search(after[1]):
+        return None
+    pairs = []
+    strings = 0
+    for (kind, old_start, old_end), (new_kind, new_start, new_end) in zip(before[0], after[0], strict=True):
+        was, now = old_line[old_start:old_end], new_line[new_start:new_end]
+        if kind != new_kind or (kind == _FIXED and was != now):
+            return None
+        changed = was != now
+        if changed and (not _PLAIN.fullmatch(now, 1, len(now) - 1)
+                        or not _is_value(layout, line, strings)):
+            return None
+        strings += kind != _FIXED
+        pairs.append((old_start, old_end, new_start, new_end, changed))
+
+    def move(place: Place) -> tuple[Place, str | None] | None:
+        if place[0] != line:
+            return place, None
+        first, last = place[1], place[3]
+        for old_start, old_end, new_start, new_end, changed in pairs:
+            if old_start <= first and last <= old_end and place[2] == line:
+                if not changed:
+                    moved = new_start - old_start
+                    return (line, first + moved, line, last + moved), None
+                if (first, last) == (old_start + 1, old_end - 1):  # a string's contents
+                    return (line, new_start + 1, line, new_end - 1), new_line[new_start + 1:new_end - 1]
+        return None
+
+    found = {}
+    for number in layout.by_line.get(line, ()):
+        call = pyproject.relocated(layout.calls[number], move)
+        if call is None:
+            return None
+        if call != layout.calls[number]:
+            found[number] = call
+    return found
+
+
+def _breaks(changed: str) -> bool:
+    return "\n" in changed or "\r" in changed
+
+
+def _line(text: str, start: int) -> str:
+    """The line starting at `start`, without its line end ("\\r\\n" included)."""
+    end = text.find("\n", start)
+    line = text[start:] if end < 0 else text[start:end]
+    return line[:-1] if line.endswith("\r") else line
+
+
+def _tokens(line: str) -> tuple[list[Token], str] | None:
+    """A line's tokens but blanks (those between two runs are kept, as one run) and its
+    comment; None for a line that holds what a one-line reading cannot tell."""
+    if '"""' in line or "'''" in line:
+        return None
+    tokens: list[Token] = []
+    blanks: list[bool] = []
+    comment, at = "", 0
+    while at < len(line):
+        match = _TOKEN.match(line, at)
+        if match is None:
+            return None
+        first = line[at]
+        if first == "#":
+            comment = match.group()
+        elif first in " \t":
+            blanks.append(True)
+            tokens.append((_FIXED, at, match.end()))
+        else:
+            blanks.append(False)
+            tokens.append((first if first in "\"'" else _FIXED, at, match.end()))
+        at = match.end()
+    kept = [token for number, token in enumerate(tokens) if not blanks[number] or (
+        0 < number < len(tokens) - 1 and tokens[number - 1][0] == tokens[number + 1][0] == _FIXED)]
+    return kept, comment
+
+
+def _is_value(layout: Layout, line: int, number: int) -> bool:
+    """Whether the `number`th string on `line` is a value, as the last whole read saw it."""
+    if layout.values is None:
+        layout.values = {start for start, _end in layout.keys.string_spans()}
+    start = layout.keys.line_start(line)
+    tokens = _tokens(_line(layout.base, start))
+    if tokens is None:
+        return False
+    strings = [token for token in tokens[0] if token[0] != _FIXED]
+    return number < len(strings) and start + strings[number][1] + 1 in layout.values
