@@ -10,8 +10,9 @@ incremental scanning), the deps analyzer, and the engine's whole analysis of the
 (both analyzers, the suppression comments, the memo key). Median CPU ms per keystroke.
 `--before` runs the same on other code (a `server` folder, e.g. of a worktree of main) in the
 same run, row by row. Inputs: a requirements.txt (bench/deps_bench.py's lines), a .env of
-configuration lines with a key every 1,000 lines, and that .env with a private key in it (a
-text holding a key header is scanned whole).
+configuration lines with a key every 1,000 lines, that .env with a private key in it (lines
+within a key header's reach of an edit are scanned again), and a pyproject.toml
+(bench/deps_bench.py's, the edit a blank after a value).
 """
 
 from __future__ import annotations
