@@ -19,6 +19,8 @@ State: a `Layout` belongs to the `pyproject_memo.Memo` entry of one document, wh
 
 from __future__ import annotations
 
+import array
+import bisect
 import re
 
 import attrs
@@ -37,32 +39,39 @@ Token = tuple[str, int, int]  # kind (_FIXED, or a string's quote), start and en
 
 @attrs.define
 class Layout:
+    """What an edit within a line is read from; arrays, not lists or dicts: a 5 MB file has
+    200,000 dependencies, and a document's layout lives as long as its memo entry."""
+
     text: str  # the text `calls` were derived from
     base: str  # the text last read whole
-    keys: KeyIndex  # of `base`
+    line_starts: array.array  # of `base`
+    values: array.array  # where string values' contents start in `base`, ascending
     calls: list[pyproject.Call]
     results: list  # of each call
     findings: list[tuple]  # of each call (the memo's)
     problems: list  # the results that are problems
-    by_line: dict[int, list[int]]  # line -> the calls holding a place on it
+    lines: array.array  # the lines calls hold a place on, ascending
+    numbers: array.array  # the call holding a place on each of `lines`
     locked: frozenset[int]  # the lines of multi-line strings
-    values: set[int] | None = None  # where string values' contents start in `base`
 
     @classmethod
     def of(cls, text: str, keys: KeyIndex, calls: list[pyproject.Call], results: list,
            findings: list[tuple]) -> Layout:
-        by_line: dict[int, list[int]] = {}
-        for number, call in enumerate(calls):
-            for line in {place[0] for place in pyproject.places(call)}:
-                by_line.setdefault(line, []).append(number)
+        starts = array.array("q", keys.line_starts())
+        spans = keys.string_spans()
+        held = sorted({(place[0], number) for number, call in enumerate(calls)
+                       for place in pyproject.places(call)})
         locked: set[int] = set()
         if '"""' in text or "'''" in text:
-            for start, end in keys.string_spans():
+            for start, end in spans:
                 if text.find("\n", start, end) >= 0:  # from the opening quotes' line
-                    locked.update(range(keys.line_of(start - 1), keys.line_of(end) + 1))
+                    locked.update(range(bisect.bisect_right(starts, start - 1) - 1,
+                                        bisect.bisect_right(starts, end)))
         problems = list(pyproject.manifest(results).problems)
-        return cls(text, text, keys, list(calls), list(results), findings, problems, by_line,
-                   frozenset(locked))
+        return cls(text, text, starts, array.array("q", sorted(start for start, _end in spans)),
+                   list(calls), list(results), findings, problems,
+                   array.array("q", (line for line, _number in held)),
+                   array.array("q", (number for _line, number in held)), frozenset(locked))
 
 
 def reread(layout: Layout, text: str) -> dict[int, pyproject.Call] | None:
@@ -108,7 +117,8 @@ def reread(layout: Layout, text: str) -> dict[int, pyproject.Call] | None:
         return None
 
     found = {}
-    for number in layout.by_line.get(line, ()):
+    first = bisect.bisect_left(layout.lines, line)
+    for number in layout.numbers[first:bisect.bisect_right(layout.lines, line, first)]:
         call = pyproject.relocated(layout.calls[number], move)
         if call is None:
             return None
@@ -157,11 +167,13 @@ def _tokens(line: str) -> tuple[list[Token], str] | None:
 
 def _is_value(layout: Layout, line: int, number: int) -> bool:
     """Whether the `number`th string on `line` is a value, as the last whole read saw it."""
-    if layout.values is None:
-        layout.values = {start for start, _end in layout.keys.string_spans()}
-    start = layout.keys.line_start(line)
+    start = layout.line_starts[line]
     tokens = _tokens(_line(layout.base, start))
     if tokens is None:
         return False
     strings = [token for token in tokens[0] if token[0] != _FIXED]
-    return number < len(strings) and start + strings[number][1] + 1 in layout.values
+    if number >= len(strings):
+        return False
+    contents = start + strings[number][1] + 1
+    at = bisect.bisect_left(layout.values, contents)
+    return at < len(layout.values) and layout.values[at] == contents

@@ -64,11 +64,9 @@ class KeyIndex:
         """The offsets of every string value's contents."""
         return list(self._strings.values())
 
-    def line_start(self, line: int) -> int:
-        return self._starts()[line]
-
-    def line_of(self, offset: int) -> int:
-        return bisect.bisect_right(self._starts(), offset) - 1
+    def line_starts(self) -> list[int]:
+        """Where each line starts ("\n" ends a line)."""
+        return self._starts()
 
     def _starts(self) -> list[int]:
         if self._line_starts is None:
