@@ -105,6 +105,8 @@ class TaintAnalyzer:
         self._calls: LRU[bytes, tuple] = LRU(cache_size)
         # text digest -> (findings, verdicts, function ranges): the last results (see _result)
         self._texts: LRU[bytes, tuple] = LRU(64)
+        # text digest -> (reads no source nor judged sink, has a derived class, its tree)
+        self._prepared: LRU[bytes, tuple] = LRU(4)
         self._parser = BlockParser() if incremental else WholeParser()
         # Other workspace modules' summaries (workspace.py), set by the front end that knows
         # the workspace roots: `bastion check`, the scan, the language server.
@@ -132,7 +134,7 @@ class TaintAnalyzer:
         return list(self._result(text, path)[0])
 
     def forget(self) -> None:
-        for cache in (self._functions, self._calls, self._texts):
+        for cache in (self._functions, self._calls, self._texts, self._prepared):
             cache.clear()
         self._parser.forget()
 
@@ -155,10 +157,22 @@ class TaintAnalyzer:
         cached = self._texts.get(key) if workspace is None else None
         if cached is not None:
             return cached
-        derived_only = not self.models.may_read_sources(text) and not may_hold_judged(text)
-        if derived_only and (workspace is None or _DERIVED_CLASS.search(text) is None):
+        # A keystroke asks twice (the engine's findings, then its verdicts): with a workspace the
+        # results are looked up only once parsed, so the text checks and the tree are kept.
+        prepared = self._prepared.get(key)
+        if prepared is None:
+            derived_only = not self.models.may_read_sources(text) and not may_hold_judged(text)
+            prepared = (derived_only, None, None)
+        derived_only, derived, tree = prepared
+        if derived_only and workspace is not None and derived is None:
+            derived = _DERIVED_CLASS.search(text) is not None
+            prepared = (derived_only, derived, tree)
+        if derived_only and (workspace is None or not derived):
+            self._prepared.put(key, prepared)
             return (), {}, ()
-        tree = self._parser.parse(text)
+        if tree is None:
+            tree = self._parser.parse(text)
+            self._prepared.put(key, (derived_only, derived, tree))
         # With a workspace, its summaries that the file may use are part of the key.
         external = workspace.external(tree, path) if workspace is not None else None
         module = module_context(tree, self.models, self._calls, external.bases, text) \

@@ -21,7 +21,7 @@ from __future__ import annotations
 import ast
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from bastion.analyzers.taint.escapes import READERS, READING_METHODS
 from bastion.engine.cache import LRU
@@ -140,11 +140,22 @@ def _declared_global(definition: ast.stmt) -> frozenset[str]:
     return frozenset(names)
 
 
+def _occurrences(name: str, text: str) -> Iterator[re.Match]:
+    """`name` as a whole name, not an attribute (`(?<![\\w.])name\\b`). The look-behind is tested
+    on each match: leading the expression, it kept `re` from searching for the name's letters
+    first, and the scan cost 4 ms per name on a 230 KB module, at every keystroke."""
+    for match in re.finditer(re.escape(name) + r"\b", text):
+        start = match.start()
+        if start and (text[start - 1].isalnum() or text[start - 1] in "_."):
+            continue
+        yield match
+
+
 def _changed_in_text(name: str, text: str) -> bool:
     """Every occurrence of `name` but its own binding reads it (`NAME[key]`, `NAME.get(...)`,
     `x in NAME`, `len(NAME)`), or the container may change. Past a thousand occurrences it is
     taken as changed (the cost stays linear)."""
-    for count, match in enumerate(re.finditer(r"(?<![\w.])" + re.escape(name) + r"\b", text)):
+    for count, match in enumerate(_occurrences(name, text)):
         if count > 1000:
             return True
         start, end = match.start(), match.end()
