@@ -267,7 +267,8 @@ PAIRS = [
     # a pattern proves safety only for the classes its characters cannot break
     ("BST202", FLASK + "import os, re\n@app.route('/g')\ndef g():\n    h = request.args['h']\n    if not re.fullmatch(r'.+', h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n",
                FLASK + "import os, re\n@app.route('/g')\ndef g():\n    h = request.args['h']\n    if not re.fullmatch(r'[a-z0-9.-]+', h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n"),
-    ("BST202", FLASK + "import os, re\n@app.route('/g')\ndef g():\n    h = request.args['h']\n    if not re.match(r'^[a-z0-9.]+$', h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n",
+    # with re.M, `$` matches before any newline: `host\n; rm -rf ~` passes
+    ("BST202", FLASK + "import os, re\n@app.route('/g')\ndef g():\n    h = request.args['h']\n    if not re.match(r'^[a-z0-9.]+$', h, re.M):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n",
                FLASK + "import os, re\n@app.route('/g')\ndef g():\n    h = request.args['h']\n    if not re.match(r'[a-z0-9.]+\\Z', h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n"),
     ("BST202", FLASK + "import os, re\nHOST = re.compile(r'[^;|&]+')\n@app.route('/g')\ndef g():\n    h = request.args['h']\n    if not HOST.fullmatch(h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n",
                FLASK + "import os, re\nHOST = re.compile(r'[a-z0-9.-]+', re.I)\n@app.route('/g')\ndef g():\n    h = request.args['h']\n    if not HOST.fullmatch(h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n"),
@@ -422,6 +423,12 @@ PAIRS = [
                DJANGO + "import json\nfrom pymongo import MongoClient\nitems = MongoClient().shop.items\ndef view(request):\n    text = open('/srv/notes.txt').read()\n    return HttpResponse(str(text.find(request.GET['q'])))\n"),
     ("BST216", FLASK + "from pymongo import MongoClient\nitems = MongoClient().shop.items\n@app.route('/s')\ndef s():\n    q = request.args['q']\n    return jsonify([i['name'] for i in items.find({'$where': \"this.name == '\" + q + \"'\"})])\n",
                FLASK + "from pymongo import MongoClient\nitems = MongoClient().shop.items\n@app.route('/s')\ndef s():\n    q = request.args['q']\n    return jsonify([i['name'] for i in items.find({'name': q, '$where': 'this.stock > 0'})])\n"),
+    # `$` lets one last newline through: it ends a command where the value ends (silent), and
+    # still breaks a log line
+    ("BST207", FLASK + "import logging, re\n@app.route('/l')\ndef l():\n    u = request.args['u']\n    if not re.match(r'^[a-z]+$', u):\n        return 'no', 400\n    logging.info('login ' + u)\n    return ''\n",
+               FLASK + "import logging, re\n@app.route('/l')\ndef l():\n    u = request.args['u']\n    if not re.match(r'^[a-z]+\\Z', u):\n        return 'no', 400\n    logging.info('login ' + u)\n    return ''\n"),
+    ("BST202", FLASK + "import os, re\n@app.route('/g')\ndef g():\n    h = request.args['h']\n    if not re.match(r'^[a-z0-9. ;]+$', h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n",
+               FLASK + "import os, re\n@app.route('/g')\ndef g():\n    h = request.args['h']\n    if not re.match(r'^[a-z0-9.]+$', h):\n        return 'no', 400\n    os.system('ping ' + h + ' -c 1')\n    return ''\n"),
     # a pattern the request writes (ReDoS); escaped or validated, it matches literally
     ("BST215", FLASK + "import re\nNAMES = ['ann', 'bob']\n@app.route('/s')\ndef s():\n    q = request.args.get('q', '')\n    return jsonify([n for n in NAMES if re.search(q, n)])\n",
                FLASK + "import re\nNAMES = ['ann', 'bob']\n@app.route('/s')\ndef s():\n    q = request.args.get('q', '')\n    return jsonify([n for n in NAMES if re.search(re.escape(q), n)])\n"),

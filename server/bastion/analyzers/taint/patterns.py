@@ -71,6 +71,7 @@ def cleaned_by(pattern: str | bytes, flags: int, how: str) -> frozenset[str]:
         return frozenset()
     items = list(parsed)
     flags = parsed.state.flags
+    trailing_newline = False
     if how != "fullmatch":
         if flags & re.MULTILINE or not items:
             return frozenset()
@@ -78,7 +79,9 @@ def cleaned_by(pattern: str | bytes, flags: int, how: str) -> frozenset[str]:
         if at_end == (_sre.AT, _sre.AT_END_STRING):
             items = items[:-1]
         elif at_end == (_sre.AT, _sre.AT_END):
-            items = items[:-1] + [(_sre.LITERAL, ord("\n"))]  # `$` lets one newline through
+            # `$` lets one newline through, last: nothing of the sender's follows it, so it ends
+            # a command or a query where the value ends, and breaks only a log line
+            items, trailing_newline = items[:-1], True
         else:
             return frozenset()
         if items and items[0][0] is _sre.AT and items[0][1] in (
@@ -92,10 +95,13 @@ def cleaned_by(pattern: str | bytes, flags: int, how: str) -> frozenset[str]:
     except (_Unknown, RecursionError):
         return frozenset()
     if seen.finite and not seen.open:
-        return frozenset(_DANGEROUS) | _ALWAYS | {"ssrf", "deserialize", "xxe", COMPONENT}
-    cleans = _ALWAYS | frozenset(cls for cls, bad in _DANGEROUS.items()
-                                 if not (seen.chars & bad) and not (seen.other and cls == "log"))
-    return cleans | {COMPONENT} if "path" in cleans else cleans  # no separator: not absolute
+        cleans = frozenset(_DANGEROUS) | _ALWAYS | {"ssrf", "deserialize", "xxe", COMPONENT}
+    else:
+        cleans = _ALWAYS | frozenset(cls for cls, bad in _DANGEROUS.items()
+                                     if not (seen.chars & bad) and not (seen.other and cls == "log"))
+        if "path" in cleans:
+            cleans |= {COMPONENT}  # no separator: not absolute
+    return cleans - {"log"} if trailing_newline else cleans
 
 
 _FLAGS = {"re.I": re.I, "re.IGNORECASE": re.I, "re.A": re.A, "re.ASCII": re.A, "re.X": re.X,
