@@ -29,6 +29,7 @@ from bastion.analyzers.taint.analysis import analyse_module
 from bastion.analyzers.taint.blocks import BlockParser, WholeParser
 from bastion.analyzers.taint.context import module_context
 from bastion.analyzers.taint.domain import SINK_CLASSES, Step
+from bastion.analyzers.taint.gate import SourceGate
 from bastion.analyzers.taint.results import Hit
 from bastion.analyzers.taint.sinks import quoted
 from bastion.analyzers.taint.specs import Models, load_models
@@ -107,6 +108,7 @@ class TaintAnalyzer:
         self._texts: LRU[bytes, tuple] = LRU(64)
         # text digest -> (reads no source nor judged sink, has a derived class, its tree)
         self._prepared: LRU[bytes, tuple] = LRU(4)
+        self._gate = SourceGate(self.models.gate())  # the last text's answer, kept per edit
         self._parser = BlockParser() if incremental else WholeParser()
         # Other workspace modules' summaries (workspace.py), set by the front end that knows
         # the workspace roots: `bastion check`, the scan, the language server.
@@ -136,6 +138,7 @@ class TaintAnalyzer:
     def forget(self) -> None:
         for cache in (self._functions, self._calls, self._texts, self._prepared):
             cache.clear()
+        self._gate = SourceGate(self.models.gate())
         self._parser.forget()
 
     def retract(self, text: str, path: str, findings: list[Finding]) -> dict[int, str]:
@@ -161,7 +164,7 @@ class TaintAnalyzer:
         # results are looked up only once parsed, so the text checks and the tree are kept.
         prepared = self._prepared.get(key)
         if prepared is None:
-            derived_only = not self.models.may_read_sources(text) and not may_hold_judged(text)
+            derived_only = not self._gate.may_read_sources(text) and not may_hold_judged(text)
             prepared = (derived_only, None, None)
         derived_only, derived, tree = prepared
         if derived_only and workspace is not None and derived is None:
