@@ -36,6 +36,14 @@ def test_each_edit_is_answered_as_the_whole_text(texts):
         assert gate.may_read_sources(text) == MODELS.may_read_sources(text), text
 
 
+def test_texts_of_other_documents_in_turn():
+    gate = SourceGate(MODELS.gate())
+    reads = "import sys\n" + "x = 1\n" * 2000 + "y = sys.argv\n"
+    plain = "z = 2\n" * 2000
+    for text in [reads, plain, reads + "w = 3\n", plain.replace("z", "q", 1), reads]:
+        assert gate.may_read_sources(text) == MODELS.may_read_sources(text)
+
+
 def test_a_match_kept_outside_the_edit_and_one_the_edit_breaks():
     gate = SourceGate(MODELS.gate())
     text = "import sys\nx = sys.argv\n" + "y = 1\n" * 100

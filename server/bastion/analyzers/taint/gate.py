@@ -10,7 +10,8 @@ texts), so:
 - a text whose last version did not match matches only where a match reaches into the stretch:
   each word's expression is searched around it, as far as its longest match reaches; one
   whose match has no bound (`input\\s*\\(`) is searched in the whole text.
-Anything else is checked whole. Owned by the taint analyzer, used under the engine's lock like
+Anything else, and a text that shares little with the last one (the analyzer serves every
+document), is checked whole. Owned by the taint analyzer, used under the engine's lock like
 its other caches.
 """
 
@@ -25,6 +26,7 @@ else:  # pragma: no cover
     import sre_parse as _sre_parse
 
 _UNBOUNDED = 1 << 16  # a longer reach is searched in the whole text
+_STRETCH = 4096  # a longer changed stretch (the analyzer's next text is another document's)
 
 
 class SourceGate:
@@ -39,7 +41,9 @@ class SourceGate:
             found = self._whole(text) if old is None else witness
         else:
             start, old_end, new_end = _changed(old, text)
-            if witness is not None:
+            if new_end - start > _STRETCH:  # another document, or a paste: as fast whole
+                found = self._whole(text)
+            elif witness is not None:
                 found = self._kept(witness, start, old_end, len(text) - len(old))
                 if found is None:
                     found = self._whole(text)
