@@ -65,12 +65,14 @@ def _step(lines: list[str], number: int, state: tuple[str | None, bool], indent:
     return not decorated, (quote, rest.startswith("@"))
 
 
-class _TopLevelStarts:
-    """`block_starts` of a whole document, rescanned from the first line a keystroke changed
-    only until the scan's state agrees with the previous document's again: the rest is the
-    previous result, shifted. Owned by its BlockParser."""
+class _Starts:
+    """`block_starts` of a whole document (or of a long class's body, at its `indent`),
+    rescanned from the first line a keystroke changed only until the scan's state agrees with
+    the previous text's again: the rest is the previous result, shifted. Owned by its
+    BlockParser."""
 
-    def __init__(self) -> None:
+    def __init__(self, indent: str = "") -> None:
+        self.indent = indent
         self.lines: list[str] = []
         self.states: list[tuple[str | None, bool]] = []  # after each line
         self.flags: list[bool] = []  # the line starts a block
@@ -91,7 +93,7 @@ class _TopLevelStarts:
                 states.extend(old_states[was:])
                 flags.extend(old_flags[was:])
                 break
-            starts_here, state = _step(lines, number, state, "")
+            starts_here, state = _step(lines, number, state, self.indent)
             states.append(state)
             flags.append(starts_here)
             number += 1
@@ -145,14 +147,15 @@ class BlockParser:
     def __init__(self, size: int = 8192) -> None:
         self._trees: LRU[tuple[bytes, int, str], list[ast.stmt]] = LRU(size)
         self._broken: LRU[tuple[bytes, int, str], bool] = LRU(size)
-        self._starts = _TopLevelStarts()
+        self._starts = _Starts()
         # A class body's member starts, relative, by (digest of the body's lines, indent).
         self._members: LRU[tuple[bytes, str], list[int]] = LRU(size)
+        self._class_starts: LRU[tuple[str, str], _Starts] = LRU(64)  # by header line, indent
 
     def forget(self) -> None:
-        for cache in (self._trees, self._broken, self._members):
+        for cache in (self._trees, self._broken, self._members, self._class_starts):
             cache.clear()
-        self._starts = _TopLevelStarts()
+        self._starts = _Starts()
 
     def parse(self, text: str) -> ast.Module:
         """The module's statements that parse (a block nested too deeply to parse is left out)."""
@@ -221,9 +224,16 @@ class BlockParser:
         key = (hashlib.blake2b("\n".join(lines[first - 1:end]).encode("utf-8", "surrogatepass"),
                               digest_size=16).digest(), indent)
         relative = self._members.get(key)
-        if relative is None:
+        if relative is None and lines[first - 1].rstrip().endswith("\\"):
             relative = [n - first for n in block_starts(lines, first, end, indent)]
-            self._members.put(key, relative)
+        elif relative is None:
+            # the class being edited: its members' starts from its last text's (by header)
+            scanner = self._class_starts.get((lines[class_line], indent))
+            if scanner is None:
+                scanner = _Starts(indent)
+                self._class_starts.put((lines[class_line], indent), scanner)
+            relative = scanner(lines[first:end])
+        self._members.put(key, relative)
         members = [n + first for n in relative]
         if not members or members[0] != first:
             return None
