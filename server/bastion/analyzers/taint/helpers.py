@@ -79,7 +79,7 @@ def hand_requests(functions: list[Function], env: Env, models: Models, memo: LRU
     name, or requests of two kinds, holds none: its callers fill it as any parameter."""
     plain = {f.name: f for f in functions
              if f.class_name is None and (f.entry is None or f.helper)}
-    if not plain:
+    if not plain or not _holds_requests(functions, env, models):
         return
     found: dict[tuple[str, str], str | None] = {}
     for caller in functions:
@@ -96,6 +96,13 @@ def hand_requests(functions: list[Function], env: Env, models: Models, memo: LRU
         function.request_kinds = tuple(sorted(
             (param, kind) for (callee, param), kind in found.items()
             if callee == function.name and kind is not None))
+
+
+def _holds_requests(functions: list[Function], env: Env, models: Models) -> bool:
+    """Whether any request object can be handed on: an entry's request parameter, a handler's
+    `self`, or a module-level name for one (`from flask import request`)."""
+    return any(f.entry is not None and f.request_params or f.self_kind for f in functions) \
+        or any(models.holds_sources(kind) for kind in set(env.aliases.values()))
 
 
 def _request_kind(caller: Function, how: str, name: str, env: Env, models: Models) -> str | None:
