@@ -11,14 +11,27 @@ first cut does not name the package key, and no other top-level key is in two pi
 pieces that both define `[metadata]` are an error only the whole file shows). Otherwise the
 file is read whole, as a file with no cut is.
 
+An edit within one line (no line end added or removed) that leaves its piece valid TOML with
+the same top-level keys, package key or not, is read from the last read made of pieces: only
+that piece is read again (`_again`), the others' texts are as they were, moved by the edit's
+length; no search for the cuts in the whole text, no moving every later piece's findings,
+which was most of a keystroke in a 5 MB lock. The conditions above held for the last read and
+hold for the piece that changed (a piece may now hold a `[[package]]` line that is not a cut:
+a piece may hold any number of packages), so the results still equal the whole file's. The
+piece keeps its number of lines: valid TOML has no lone carriage return.
+
 State: a `LockCache` belongs to one deps analyzer. It keeps, for each of the 4 lock files read
-last, its pieces' results by piece text, lines counted from the piece's first; it is emptied
-when the advisory index object changes and by `forget()`. It takes no lock: the engine runs
-text analyzers under its own.
+last, its pieces' results by piece text, lines counted from the piece's first, and the `_Layout`
+of the last read that was made of pieces (updated in place by an edit within a line); it is
+emptied when the advisory index object changes and by `forget()`. It takes no lock: the engine
+runs text analyzers under its own.
 """
 
 from __future__ import annotations
 
+import array
+import bisect
+import itertools
 import re
 
 import attrs
@@ -29,7 +42,7 @@ from bastion.deps.model import Problem
 from bastion.deps.toml_text import TOMLDecodeError, loads
 from bastion.engine.cache import LRU
 from bastion.model import Finding
-from bastion.model.text import text_lines
+from bastion.model.text import common_ends, text_lines
 
 _PATHS = 4  # lock files whose pieces are kept
 _CUT = {block: re.compile(r"^[ \t]*\[\[[ \t]*" + block + r"[ \t]*\]\]", re.MULTILINE)
@@ -46,9 +59,31 @@ class _Piece:
     problems: tuple[Problem, ...]
 
 
+@attrs.define
+class _Layout:
+    """A read made of pieces: what an edit within one line is read from."""
+
+    text: str
+    bounds: array.array  # where each piece starts in `text`
+    firsts: array.array  # each piece's first line
+    pieces: list[_Piece]
+    found: list[tuple[Finding, ...]]  # each piece's findings, at their lines in the file
+    problems: list[tuple[Problem, ...]]  # likewise
+
+    def results(self) -> tuple[list[Finding], list[Problem]]:
+        return list(itertools.chain.from_iterable(self.found)), \
+            list(itertools.chain.from_iterable(self.problems))
+
+
+@attrs.frozen
+class _Kept:
+    pieces: dict[str, _Piece | None]  # by text
+    layout: _Layout | None  # None: the last read was whole
+
+
 class LockCache:
     def __init__(self) -> None:
-        self._last: LRU[str, dict[str, _Piece | None]] = LRU(_PATHS)
+        self._last: LRU[str, _Kept] = LRU(_PATHS)
         self._index: object = _UNSET
 
     def forget(self) -> None:
@@ -62,14 +97,17 @@ class LockCache:
             self.forget()
             self._index = index
         block = locks.BLOCK[kind]
+        last = self._last.get(path)
+        if last is not None and last.layout is not None and _again(last.layout, kind, text, index):
+            return last.layout.results()
         cuts = [m.start() for m in _CUT[block].finditer(text)]
         if not cuts:
+            self._last.put(path, _Kept({}, None))
             return _whole(kind, text, index)
         bounds = [0, *cuts] if cuts[0] else cuts
-        kept = self._last.get(path) or {}
+        kept = last.pieces if last is not None else {}
         pieces: dict[str, _Piece | None] = {}
-        found: list[Finding] = []
-        problems: list[Problem] = []
+        layout = _Layout(text, array.array("q", bounds), array.array("q"), [], [], [])
         seen: set[str] = set()
         line = 0
         for number, start in enumerate(bounds):
@@ -77,15 +115,51 @@ class LockCache:
             piece = pieces[part] = pieces[part] if part in pieces else kept[part] \
                 if part in kept else _read(kind, block, part, index)
             if piece is None or piece.keys & seen or (piece.packages and start < cuts[0]):
-                self._last.put(path, pieces)
+                self._last.put(path, _Kept(pieces, None))
                 return _whole(kind, text, index)
             seen |= piece.keys
-            found.extend(f.shifted(line) if line else f for f in piece.findings)
-            problems.extend(Problem(p.reason, p.line + line) for p in piece.problems)
+            layout.firsts.append(line)
+            layout.pieces.append(piece)
+            layout.found.append(_found(piece, line))
+            layout.problems.append(_problems(piece, line))
             line += piece.lines
-        self._last.put(path, pieces)
-        return found, problems
+        self._last.put(path, _Kept(pieces, layout))
+        return layout.results()
 
+
+def _again(layout: _Layout, kind: str, text: str, index: AdvisoryIndex | None) -> bool:
+    """Whether `text` is `layout.text` edited within a line as the module header says; if so,
+    `layout` is now `text`'s."""
+    old = layout.text
+    if text == old:
+        return True
+    head, tail = common_ends(old, text)
+    if "\n" in old[head:len(old) - tail] or "\n" in text[head:len(text) - tail]:
+        return False
+    number = bisect.bisect_right(layout.bounds, old.rfind("\n", 0, head) + 1) - 1
+    moved = len(text) - len(old)
+    end = layout.bounds[number + 1] + moved if number + 1 < len(layout.bounds) else len(text)
+    piece = _read(kind, locks.BLOCK[kind], text[layout.bounds[number]:end], index)
+    was = layout.pieces[number]
+    if piece is None or (piece.keys, piece.packages) != (was.keys, was.packages):
+        return False
+    line = layout.firsts[number]
+    layout.pieces[number] = piece
+    layout.found[number] = _found(piece, line)
+    layout.problems[number] = _problems(piece, line)
+    if moved:
+        later = layout.bounds[number + 1:]
+        layout.bounds[number + 1:] = array.array("q", [bound + moved for bound in later])
+    layout.text = text
+    return True
+
+
+def _found(piece: _Piece, line: int) -> tuple[Finding, ...]:
+    return tuple(f.shifted(line) for f in piece.findings) if line else piece.findings
+
+
+def _problems(piece: _Piece, line: int) -> tuple[Problem, ...]:
+    return tuple(Problem(p.reason, p.line + line) for p in piece.problems)
 
 def _read(kind: str, block: str, part: str, index: AdvisoryIndex | None) -> _Piece | None:
     """A piece's results, None if it cannot be read on its own."""
