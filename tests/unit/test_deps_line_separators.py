@@ -5,7 +5,11 @@ later finding of the file down a line per such character."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bastion.deps import analysis, store
 from bastion.deps.lines import LineCache
@@ -62,3 +66,13 @@ def test_text_lines_is_splitlines_at_line_ends_only():
         assert text_lines(text) == text.splitlines()
     assert text_lines(f"a{SEPARATORS}b\r\nc\n") == [f"a{SEPARATORS}b", "c"]
     assert text_lines("\u2028\n") == ["\u2028"]
+
+
+@given(st.text(alphabet="a\n\r\x0b\x0c\x85\u2028 ", max_size=30))
+def test_text_lines_split_only_at_line_ends(text):
+    """Lines as LSP counts them: split at "\\n", "\\r\\n" and "\\r" only, a last line end closing
+    the last line (what `_LINE_END` splitting gives, whichever path text_lines takes)."""
+    expected = re.split(r"\r\n|\r|\n", text)
+    if expected[-1] == "":
+        expected.pop()
+    assert text_lines(text) == expected

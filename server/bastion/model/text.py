@@ -44,9 +44,12 @@ def text_lines(text: str) -> list[str]:
     """`text.splitlines()` with only "\n", "\r\n" and "\r" ending lines, as LSP clients and
     the report's line numbers count them: str.splitlines also breaks at U+2028, U+0085, form
     feeds..., which a TOML or JSON string may hold, and every later line would be off."""
-    if _OTHER_BREAK.search(text) is None:
+    if "\r" not in text:
+        lines = text.split("\n")  # a search for the other breaks costs more than the split
+    elif _OTHER_BREAK.search(text) is None:
         return text.splitlines()
-    lines = _LINE_END.split(text)
+    else:
+        lines = _LINE_END.split(text)
     if lines[-1] == "":
         lines.pop()  # a line end closes the last line; it does not open one
     return lines
