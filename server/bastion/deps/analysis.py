@@ -59,11 +59,11 @@ def analyse(path: str, text: str, root: str | None = None,
             pieces: LockCache | None = None, memo: Memo | None = None,
             root_name: str | None = None) -> Result:
     """`lines`: the results of a requirements file's lines kept from earlier analyses (the
-    editor's); `pieces`: those of a TOML lock file's packages; `memo`: those of a
+    editor's); `pieces`: those of a lock file's packages; `memo`: those of a
     pyproject.toml's dependencies; else the whole file is read."""
     kind = kind or manifest_kind(path)
     incremental = (lines is not None and kind == "requirements") or (
-        pieces is not None and kind in locks.BLOCK) or (memo is not None and kind == "pyproject")
+        pieces is not None and kind in locks.LOCK_COMMANDS) or (memo is not None and kind == "pyproject")
     manifest = None if incremental else parse_manifest(path, text, root, reader, kind, root_name)
     if manifest is None and not incremental:
         return Result((), (), None)

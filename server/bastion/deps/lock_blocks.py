@@ -24,7 +24,7 @@ State: a `LockCache` belongs to one deps analyzer. It keeps, for each of the 4 l
 last, its pieces' results by piece text, lines counted from the piece's first, and the `_Layout`
 of the last read that was made of pieces (updated in place by an edit within a line); it is
 emptied when the advisory index object changes and by `forget()`. It takes no lock: the engine
-runs text analyzers under its own.
+runs text analyzers under its own. Pipfile.lock files are its `PipfileMemo`'s.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ import attrs
 from bastion.deps import locks, match
 from bastion.deps.index import AdvisoryIndex
 from bastion.deps.model import Problem
+from bastion.deps.pipfile_lines import PipfileMemo
 from bastion.deps.toml_text import TOMLDecodeError, loads
 from bastion.engine.cache import LRU
 from bastion.model import Finding
@@ -84,10 +85,12 @@ class _Kept:
 class LockCache:
     def __init__(self) -> None:
         self._last: LRU[str, _Kept] = LRU(_PATHS)
+        self._pipfiles = PipfileMemo()
         self._index: object = _UNSET
 
     def forget(self) -> None:
         self._last.clear()
+        self._pipfiles.forget()
         self._index = _UNSET
 
     def read(self, path: str, kind: str, text: str, index: AdvisoryIndex | None
@@ -96,6 +99,8 @@ class LockCache:
         if index is not self._index:
             self.forget()
             self._index = index
+        if kind == "Pipfile.lock":
+            return self._pipfiles.read(path, text, index)
         block = locks.BLOCK[kind]
         last = self._last.get(path)
         if last is not None and last.layout is not None and _again(last.layout, kind, text, index):

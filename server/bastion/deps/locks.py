@@ -105,13 +105,31 @@ def _locked(kind: str, name: str, version: str, span: Span,
                       lock_command=LOCK_COMMANDS[kind].format(name=normalised))
 
 
+# A Pipfile.lock package with a string version: its name, version, and the line, column and
+# raw text of the version's value.
+Slot = tuple[str, str, int, int, str]
+
+
 def _pipfile(text: str) -> Manifest:
+    slots, problem = pipfile_slots(text)
+    if problem is not None:
+        return Manifest("Pipfile.lock", (), (problem,))
+    found: list[Dependency] = []
+    problems: list[Problem] = []
+    for slot in slots:
+        dependency = pipfile_dependency(slot, problems)
+        if dependency is not None:
+            found.append(dependency)
+    return Manifest("Pipfile.lock", tuple(found), tuple(problems))
+
+
+def pipfile_slots(text: str) -> tuple[list[Slot], Problem | None]:
+    """The packages of a Pipfile.lock, in order, or why the text cannot be read."""
     try:
         data = json.loads(text)
     except ValueError as exc:
-        return Manifest("Pipfile.lock", (), (Problem(f"not valid JSON ({exc})"),))
-    found: list[Dependency] = []
-    problems: list[Problem] = []
+        return [], Problem(f"not valid JSON ({exc})")
+    slots: list[Slot] = []
     places = _pipfile_versions(text)
     for section in ("default", "develop"):
         packages = data.get(section) if isinstance(data, dict) else None
@@ -119,17 +137,20 @@ def _pipfile(text: str) -> Manifest:
             continue
         for name, entry in packages.items():
             version = entry.get("version") if isinstance(entry, dict) else None
-            if not isinstance(version, str) or not version.startswith("==") \
-                    or (section, name) not in places:
-                continue
-            line, col, token = places[section, name]
-            inner = token.find(version)  # -1 only if the value is written with escapes
-            col += (inner if inner >= 0 else 1) + 2
-            span = Span(line, col, line, col + len(version) - 2)
-            dependency = _locked("Pipfile.lock", name, version[2:], span, problems)
-            if dependency is not None:
-                found.append(dependency)
-    return Manifest("Pipfile.lock", tuple(found), tuple(problems))
+            if isinstance(version, str) and (section, name) in places:
+                slots.append((name, version, *places[section, name]))
+    return slots, None
+
+
+def pipfile_dependency(slot: Slot, problems: list[Problem]) -> Dependency | None:
+    """A package's dependency if its version is pinned (`==`); its problem goes to `problems`."""
+    name, version, line, col, token = slot
+    if not version.startswith("=="):
+        return None
+    inner = token.find(version)  # -1 only if the value is written with escapes
+    col += (inner if inner >= 0 else 1) + 2
+    span = Span(line, col, line, col + len(version) - 2)
+    return _locked("Pipfile.lock", name, version[2:], span, problems)
 
 
 # A JSON key (a string and its colon), a string value or a bracket: enough to walk a text that
