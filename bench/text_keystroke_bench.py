@@ -11,8 +11,10 @@ incremental scanning), the deps analyzer, and the engine's whole analysis of the
 `--before` runs the same on other code (a `server` folder, e.g. of a worktree of main) in the
 same run, row by row. Inputs: a requirements.txt (bench/deps_bench.py's lines), a .env of
 configuration lines with a key every 1,000 lines, that .env with a private key in it (lines
-within a key header's reach of an edit are scanned again), and a pyproject.toml
-(bench/deps_bench.py's, the edit a blank after a value).
+within a key header's reach of an edit are scanned again), a pyproject.toml
+(bench/deps_bench.py's, the edit a blank after a value), and uv.lock, poetry.lock and
+Pipfile.lock (bench/deps_bench.py's, the edit a digit typed at the start of a version near the
+middle).
 """
 
 from __future__ import annotations
@@ -27,13 +29,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from deps_bench import pyproject, requirements  # noqa: E402
+from deps_bench import pipfile_lock, poetry_lock, pyproject, requirements, uv_lock  # noqa: E402
 
 KEY = ("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7bq4fJ9xkR2mW5nP8sT3vY6zA1cD4eF7gH0iJ3kL6mN9o"
        "Q2rS5tU8vW1xY4zB7cE\n-----END RSA PRIVATE KEY-----\n")
 
 MEASURE = """
-import json, sys, time
+import json, re, sys, time
 sys.path.insert(0, {server!r})
 from bastion.analyzers.secrets.analyzer import SecretsAnalyzer
 from bastion.engine.registry import create_engine
@@ -49,6 +51,11 @@ def cpu(run):
     run()
     return (time.process_time() - start) * 1000
 
+def typed(at):  # a lock file: the first version at or below line `at` gets a digit typed in
+    while not re.search(r'(==|")\\d', lines[at]):
+        at += 1
+    lines[at] = re.sub(r'(==|")(\\d)', r'\\g<1>1\\g<2>', lines[at], count=1)
+
 lines = text.split("\\n")
 engine.analyse_raw(text, path, use_disk=False)
 figures = {{"secrets": [], "whole": [], "deps": [], "engine": [], "toml": [], "keys": []}}
@@ -58,11 +65,16 @@ for n in range({edits}):
         lines[middle] = f"EDITED_{{n}}=value{{n}}"
     elif path.endswith(".txt"):
         lines[middle] = f"flask=={{n}}.0"
+    elif path.endswith(".lock"):
+        typed(middle)
     else:  # a blank after a TOML value: the text changes, the values do not
         lines[middle] += " "
     edited = "\\n".join(lines)
     figures["engine"].append(cpu(lambda: engine.analyse_raw(edited, path, use_disk=False)))
-    lines[middle + 1] += " "  # the next edit, for each analyzer alone
+    if path.endswith(".lock"):  # the next edit, for each analyzer alone
+        typed(middle)
+    else:
+        lines[middle + 1] += " "
     edited = "\\n".join(lines)
     figures["secrets"].append(cpu(lambda: secrets.analyse_text(edited, path, kind)))
     figures["whole"].append(cpu(lambda: SecretsAnalyzer().analyse_text(edited, path, kind)))
@@ -111,7 +123,8 @@ def main() -> None:
     env = env_file(size)
     inputs = [("requirements.txt", requirements(size)), (".env", env),
               ("key/.env", env[:len(env) // 3] + KEY + env[len(env) // 3:]),
-              ("pyproject.toml", pyproject(size))]
+              ("pyproject.toml", pyproject(size)), ("uv.lock", uv_lock(size)),
+              ("poetry.lock", poetry_lock(size)), ("Pipfile.lock", pipfile_lock(size))]
     codes = [("after", ROOT / "server")] + ([("before", args.before)] if args.before else [])
     print(f"{'file':<18}{'code':<8}{'secrets':>9}{'(whole)':>9}{'deps':>7}{'engine':>8}{'findings':>10}"
           "   CPU ms per keystroke, median")
