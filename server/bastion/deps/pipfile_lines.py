@@ -49,7 +49,6 @@ class _Layout:
     problems: list[tuple[Problem, ...]]  # each package's problem, if any
     lines: array.array  # the packages' version lines, ascending
     numbers: array.array  # the package on each of `lines`
-    seen: dict  # advisory results by requirement (`match.findings`)
 
     def results(self) -> tuple[list[Finding], list[Problem]]:
         return list(itertools.chain.from_iterable(self.found)), \
@@ -59,8 +58,9 @@ class _Layout:
         problems: list[Problem] = []
         dependency = locks.pipfile_dependency(slot, problems)
         self.slots[number] = slot
-        self.found[number] = () if dependency is None else tuple(
-            match.findings((dependency,), index, self.seen))
+        # No advisory results kept by requirement (`match.findings`' `seen`): a lock names each
+        # package once, and those keys held more memory than the rest of the layout.
+        self.found[number] = () if dependency is None else tuple(match.findings((dependency,), index))
         self.problems[number] = tuple(problems)
 
 
@@ -89,7 +89,7 @@ class PipfileMemo:
         held = sorted((slot[2], number) for number, slot in enumerate(slots))
         layout = _Layout(text, slots, [()] * len(slots), [()] * len(slots),
                          array.array("q", (line for line, _number in held)),
-                         array.array("q", (number for _line, number in held)), {})
+                         array.array("q", (number for _line, number in held)))
         for number, slot in enumerate(slots):
             layout.derive(number, slot, index)
         self._last.put(path, layout)
