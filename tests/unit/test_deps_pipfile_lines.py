@@ -1,8 +1,8 @@
 """A Pipfile.lock edited within one line is read from its last read (deps/pipfile_lines.py)
 with the results of a whole-file analysis: random locks (packages named like keys, escapes,
 unpinned versions, a package or section written twice, compact or indented, values on
-lines of their own, blank lines) after random edits
-(most type in a string; others add a quote, a backslash, a colon, a line, or break the JSON)."""
+lines of their own, blank lines) after random edits (most type in a string or a blank; others
+add a quote, a backslash, a colon, a line, a blank in a number, or break the JSON)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,8 @@ def pipfiles(draw) -> str:
             entry = [("hashes", json.dumps(["sha256:0"]))] if hashes else []
             entry.append(("version", f'"{version}"'))
             if markers:
-                entry.append(("markers", "\"python_version >= '3.8'\""))
+                entry.extend([("markers", "\"python_version >= '3.8'\""), ("editable", "true"),
+                              ("rank", "12.5")])
             packages.append((name, _object(entry, indent, 3)))
         sections.append((section, _object(packages, indent, 2)))
     meta = ("_meta", _object([("hash", '{"sha256": "x"}')], indent, 2))
@@ -51,9 +52,11 @@ def pipfiles(draw) -> str:
     return text
 
 
-INSERTS = st.sampled_from(["1", "1", "0", ".", ".", "=", "a", "é", " ", "", "", "", "", None, None,
-                           '"', "\\", ":", ",", "\n", "\x01", "{", "}", "==2.19.0", "version"])
-# Where: anywhere, or (True) just after a quote or an "=", where a version is typed.
+INSERTS = st.sampled_from(["1", "1", "0", ".", ".", "=", "a", "é", " ", " ", "\t", "\r", "\x0b", "", "",
+                           "", None, None, '"', "\\", ":", ",", "\n", "\x01", "{", "}", "==2.19.0",
+                           "version"])
+# Where: anywhere, or (True) just after a quote, an "=", a punctuation or a digit, where a version
+# or a blank is typed.
 EDITS = st.lists(st.tuples(st.floats(0, 1), st.booleans(), st.integers(0, 3), INSERTS),
                  min_size=4, max_size=16)
 
@@ -69,7 +72,7 @@ def test_an_edited_pipfile_lock_gives_the_results_of_a_whole_analysis(shipped, t
     cache = LockCache()
     texts = [text]
     for at, typing, removed, inserted in [(0.0, False, 0, ""), *edits]:
-        places = [m.end() for m in re.finditer('["=]', texts[-1])] if typing else []
+        places = [m.end() for m in re.finditer('["=:,{}\\[\\]1-9]', texts[-1])] if typing else []
         first = places[int(at * (len(places) - 1))] if places else int(at * len(texts[-1]))
         if inserted is None and len(texts) > 1:
             texts.pop()
@@ -107,7 +110,8 @@ LOCK = json.dumps({"default": {"a": {"hashes": ["sha256:a", "sha256:b", "sha256:
     (LOCK, '"sha256:a",\n                "sha256:b",', '"sha256:b",'),  # a line less
     (LOCK, '"sha256:b",', '"sha256:a",\n                "sha256:b",'),  # a line more
     (LOCK.replace('": "==3.2.5"', '":\n"==3.2.5"'), '"==3.2.5"', "xyz"),  # a string, then not
-    (LOCK, '"django"', '"djang"'), (LOCK, "==3.2.5", '==3.2.5\\"'), (LOCK, "==3.2.5", "==3.2.5\x01")])
+    (LOCK, '"django"', '"djang"'), (LOCK, "==3.2.5", '==3.2.5\\"'), (LOCK, "==3.2.5", "==3.2.5\x01"),
+    (LOCK.replace('"==1.0"', '"==1.0", "n": 12'), "12", "1 2")])
 def test_what_is_not_a_string_value_typed_is_read_whole(shipped, text, old, new):
     cache = LockCache()
     analysis.analyse("/w/Pipfile.lock", text, "/w", shipped, pieces=cache)

@@ -3,7 +3,10 @@ contents of string values is read from the last read, without parsing the JSON a
 
 Such an edit adds and removes no line end and leaves the line's tokens as they were but for
 the contents of strings that are values (not followed by a colon), the new contents plain: no
-quote, backslash or control character, so each is still one string whose value is its text.
+quote, backslash or control character, so each is still one string whose value is its text;
+and blanks (JSON's: space, tab, carriage return) beside a bracket, a comma, a colon, a string
+or the line's ends, where they mean nothing (between two characters of a number or a literal
+they would cut it in two).
 JSON strings hold no line end, so a line's tokens are read from its start. The new text is then
 valid JSON when the old one was, with the same keys: only string values changed, and a package
 (`locks.pipfile_slots`) is derived again only if its version's value is one of them or moved on
@@ -39,6 +42,7 @@ _PATHS = 4
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[^"]+')  # a string, or a run of the rest
 _PLAIN = re.compile(r'[^"\\\x00-\x1f]*')
 _BLANKS = re.compile(r"[ \t\r\n]*")
+_BARE = re.compile(r"[{}\[\]:,]|[^ \t\r\n{}\[\]:,]+")  # a run's tokens: punctuation, or the rest
 
 
 @attrs.define
@@ -111,7 +115,7 @@ def _reread(layout: _Layout, text: str) -> dict[int, Slot] | None:
         return None
     tokens = {}  # a token's old column -> its new column and text, and whether it changed
     for (was_at, was), (now_at, now) in zip(before, after, strict=True):
-        if (was[0] == '"') != (now[0] == '"') or (was[0] != '"' and was != now):
+        if (was[0] == '"') != (now[0] == '"') or (was[0] != '"' and _BARE.findall(was) != _BARE.findall(now)):
             return None
         changed = was != now
         if changed and (not _PLAIN.fullmatch(now, 1, len(now) - 1)
