@@ -108,7 +108,7 @@ class TaintAnalyzer:
         self._texts: LRU[bytes, tuple] = LRU(64)
         # text digest -> (reads no source nor judged sink, has a derived class, its tree)
         self._prepared: LRU[bytes, tuple] = LRU(4)
-        self._gate = SourceGate(self.models.gate())  # the last text's answer, kept per edit
+        self._gate = SourceGate(self.models)  # the last text's answer, kept per edit
         self._parser = BlockParser() if incremental else WholeParser()
         # Other workspace modules' summaries (workspace.py), set by the front end that knows
         # the workspace roots: `bastion check`, the scan, the language server.
@@ -138,7 +138,7 @@ class TaintAnalyzer:
     def forget(self) -> None:
         for cache in (self._functions, self._calls, self._texts, self._prepared):
             cache.clear()
-        self._gate = SourceGate(self.models.gate())
+        self._gate = SourceGate(self.models)
         self._parser.forget()
 
     def retract(self, text: str, path: str, findings: list[Finding]) -> dict[int, str]:

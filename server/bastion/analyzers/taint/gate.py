@@ -19,6 +19,12 @@ from __future__ import annotations
 
 import re
 import sys
+from typing import TYPE_CHECKING
+
+from bastion.model.text import common_ends
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.specs import Models
 
 if sys.version_info >= (3, 11):
     from re import _parser as _sre_parse
@@ -30,8 +36,9 @@ _STRETCH = 4096  # a longer changed stretch (the analyzer's next text is another
 
 
 class SourceGate:
-    def __init__(self, checks: list[tuple[str, re.Pattern]]) -> None:
-        self._checks = [(needle, check, _reach(check)) for needle, check in checks]
+    def __init__(self, models: Models) -> None:
+        self._whole = models.source_match
+        self._checks = [(needle, check, _reach(check)) for needle, check in models.gate()]
         self._text: str | None = None
         self._witness: tuple[int, int] | None = None  # a match in `_text`, None: it has none
 
@@ -40,7 +47,8 @@ class SourceGate:
         if old is None or old == text:
             found = self._whole(text) if old is None else witness
         else:
-            start, old_end, new_end = _changed(old, text)
+            start, tail = common_ends(old, text)
+            old_end, new_end = len(old) - tail, len(text) - tail
             if new_end - start > _STRETCH:  # another document, or a paste: as fast whole
                 found = self._whole(text)
             elif witness is not None:
@@ -62,14 +70,6 @@ class SourceGate:
             return first + shift, end + shift
         return None
 
-    def _whole(self, text: str) -> tuple[int, int] | None:
-        for needle, check, _ in self._checks:
-            if needle in text:
-                match = check.search(text)
-                if match is not None:
-                    return match.span()
-        return None
-
     def _around(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         for needle, check, reach in self._checks:
             if reach >= _UNBOUNDED:
@@ -88,27 +88,3 @@ def _reach(check: re.Pattern) -> int:
         return min(_sre_parse.parse(check.pattern, check.flags).getwidth()[1], _UNBOUNDED)
     except (re.error, OverflowError, RecursionError):
         return _UNBOUNDED
-
-
-def _changed(old: str, new: str) -> tuple[int, int, int]:
-    """The changed stretch: where it starts (the common prefix's length) and where it ends in
-    the old and in the new text (before the common suffix)."""
-    limit = min(len(old), len(new))
-    prefix = _common(lambda lo, hi: old[lo:hi] == new[lo:hi], limit)
-    old_len, new_len = len(old), len(new)
-    suffix = _common(lambda lo, hi: old[old_len - hi:old_len - lo] == new[new_len - hi:new_len - lo],
-                     limit - prefix)
-    return prefix, old_len - suffix, new_len - suffix
-
-
-def _common(same, limit: int) -> int:
-    """The longest n <= limit with `same(0, n)`, found by halving: each step compares only the
-    part not known equal yet (memcmp of slices: linear in all, not a loop over characters)."""
-    low, high = 0, limit
-    while low < high:
-        middle = (low + high + 1) // 2
-        if same(low, middle):
-            low = middle
-        else:
-            high = middle - 1
-    return low

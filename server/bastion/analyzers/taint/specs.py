@@ -179,8 +179,16 @@ class Models:
         Checked on the whole text before anything is parsed: a substring test per word, then
         that word's own expression, which starts with a literal so that `re` searches it fast
         (a leading `\\b` or one expression with many alternatives is slow on a large file)."""
-        return any(needle in text and check.search(text) is not None
-                   for needle, check in self.gate())
+        return self.source_match(text) is not None
+
+    def source_match(self, text: str) -> tuple[int, int] | None:
+        """Where `text` first names a source as `may_read_sources` looks for one, else None."""
+        for needle, check in self.gate():
+            if needle in text:
+                match = check.search(text)
+                if match is not None:
+                    return match.span()
+        return None
 
     def holds_sources(self, kind: str) -> bool:
         """Whether a value of `kind` has attributes that are sources (a request object:
