@@ -87,9 +87,9 @@ def _again(last: _Read, text: str, path: str, kind: FileKind) -> _Read:
         return _whole(text, path, kind, counts)
     moved_chars = len(text) - len(old)
     if counts[0] or last.counts[0]:
+        # grown over text both have: the line count above stays right
         start, old_end = _beyond_keys(old, text, start, old_end)
         new_end = old_end + moved_chars
-        line_ends = last.line_ends - old.count("\n", start, old_end) + text.count("\n", start, new_end)
     if start <= len(text) // 2:
         first_line = text.count("\n", 0, start)
     else:
