@@ -112,11 +112,12 @@ def _request_kind(caller: Function, how: str, name: str, env: Env, models: Model
         kind = caller.entry.request_kind
     else:
         kind = env.aliases.get(name)  # a module-level name: `from flask import request`
+        if kind is None or not models.holds_sources(kind):
+            return None
         # unless a parameter of the caller shadows it (looked for last: most names hold no
         # request, and walking the parameters of every call's caller cost 5 ms a keystroke)
-        if kind is not None and models.holds_sources(kind) and any(
-                a.arg == name for a in ast.walk(caller.node.args) if isinstance(a, ast.arg)):
-            return None
+        return None if any(a.arg == name for a in ast.walk(caller.node.args)
+                           if isinstance(a, ast.arg)) else kind
     return kind if kind is not None and models.holds_sources(kind) else None
 
 

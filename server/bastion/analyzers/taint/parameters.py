@@ -23,6 +23,7 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
     env: dict[str, Value] = {}
     entry = function.entry
     offset = function.implicit_params
+    handed = dict(function.request_kinds)  # parameters handed the request object (helpers.py)
     for index, param in enumerate(params):
         name = param.arg
         if index < offset:
@@ -40,8 +41,8 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
             env[name] = Value(frozenset({origin}), dict(function.pattern_params).get(name, frozenset()),
                               steps=(ev.step(param, label),), known=True,
                               items=dict.fromkeys(fields, SAFE) if fields else None)
-        elif name in dict(function.request_kinds):  # handed the request object (helpers.py)
-            env[name] = Value(clean=EVERY_CLASS, kind=dict(function.request_kinds)[name])
+        elif name in handed:
+            env[name] = Value(clean=EVERY_CLASS, kind=handed[name])
         elif entry is None or function.helper:
             origin = Origin("param", f"parameter `{name}`", param.lineno - 1, param.col_offset,
                             param.lineno - 1, param.end_col_offset or 0, index - offset)
