@@ -299,22 +299,22 @@ def write_sarif(results: CheckResults, out: TextIO, catalog, root: Path | None =
     of dicts)."""
     doc, made = _document(results, catalog, root, **extra)
     run = doc["runs"][0]
-    encoded: list[str] = []
+    held: list[dict] = []
     size = 0
     for result in made:
-        encoded.append(json.dumps(result, separators=COMPACT))
-        size += len(encoded[-1])
+        held.append(result)
+        size += len(json.dumps(result, separators=COMPACT))
         if size > INDENT_MAX_CHARS:
             break
     else:  # small enough to be indented, as any report: dump_report decides
-        run["results"] = [json.loads(text) for text in encoded]
+        run["results"] = held
         out.write(dump_report(doc))
         return
     marker = secrets.token_hex(16)  # unguessable: no scanned text holds it
     run["results"] = marker
     head, _, tail = json.dumps(doc, separators=COMPACT).partition(f'"{marker}"')
-    out.write(head + "[" + ",".join(encoded))
-    encoded.clear()
+    out.write(head + "[" + ",".join(json.dumps(r, separators=COMPACT) for r in held))
+    held.clear()
     for result in made:
         out.write("," + json.dumps(result, separators=COMPACT))
     out.write("]" + tail + "\n")
