@@ -47,8 +47,11 @@ class SummaryService:
     def start(self, folders: list[str]) -> None:
         """At `initialize`: imports resolve in the workspace folders (none: no summaries)."""
         engine = self._server.engine
-        self._store = attach(engine, folders, compute=False, overlay=self._texts.get) \
-            if folders else detach(engine)
+        if folders:
+            self._store = attach(engine, folders, compute=False, overlay=self._texts.get)
+        else:
+            detach(engine)
+            self._store = None
 
     def folders_changed(self, folders: list[str]) -> None:
         """Workspace folders added or removed: every summary of the old folders is dropped
