@@ -148,6 +148,9 @@ MAY_CHANGE = [
      SUBPROCESS + "def f():\n    def gen():\n        yield load()\n    for c in gen():\n        subprocess.call(c, shell=True)\n"),
     ("class nonlocal", SUBPROCESS + "def f():\n    cmd = 'ls'\n    class C:\n        def m(self, c):\n            print(c)\n    C().m(load())\n    subprocess.call(cmd, shell=True)\n",
      SUBPROCESS + "def f():\n    cmd = 'ls'\n    class C:\n        def m(self, c):\n            nonlocal cmd\n            cmd = c\n    C().m(load())\n    subprocess.call(cmd, shell=True)\n"),
+    # a ConfigParser's options as `set` filled them (configs.py); `read` fills them from a file
+    ("configparser", SUBPROCESS + "import configparser\ndef f():\n    conf = configparser.ConfigParser()\n    conf.add_section('s')\n    conf.set('s', 'cmd', 'ls')\n    conf.set('s', 'other', load())\n    subprocess.call(conf.get('s', 'cmd'), shell=True)\n",
+     SUBPROCESS + "import configparser\ndef f():\n    conf = configparser.ConfigParser()\n    conf.set('s', 'cmd', 'ls')\n    conf.read(load())\n    subprocess.call(conf.get('s', 'cmd'), shell=True)\n"),
     ("held", SUBPROCESS + "def f():\n    d = {'a': 'ls'}\n    holder = [dict(d)]\n    holder[0]['a'] = load()\n    subprocess.call(d['a'], shell=True)\n",
      SUBPROCESS + "def f():\n    d = {'a': 'ls'}\n    holder = [d]\n    holder[0]['a'] = load()\n    subprocess.call(d['a'], shell=True)\n"),
 ]

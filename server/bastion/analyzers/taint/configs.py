@@ -15,6 +15,11 @@ KINDS = frozenset({"configparser.ConfigParser()", "configparser.RawConfigParser(
                    "configparser.SafeConfigParser()"})
 _TYPED_GETTERS = frozenset({"getint", "getfloat", "getboolean"})
 _READERS = frozenset({"read_string", "read_dict", "read_file"})  # every option may hold it
+# Methods after which the parser holds what `config_call` says (it follows them, or they change
+# no option): calling them does not make its options unknown (escapes.py). `read` (files by
+# name) and `remove_option` are not followed.
+FOLLOWED = frozenset({"set", "get", "add_section", "has_section", "has_option", "sections",
+                      "options"}) | _TYPED_GETTERS | _READERS
 
 
 def config_call(receiver: Value, method: str, args: list[Value],

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.taint import configs
 from bastion.analyzers.taint.domain import ANY, CLEAN, UNKNOWN, Value, join
 from bastion.analyzers.taint.sequences import EDITS, MUTATORS
 
@@ -52,7 +53,7 @@ def escape_call(ev: Evaluator, node: ast.Call, name: str | None) -> None:
     """The call may keep or fill the containers it is given, and a method not known to leave
     its receiver alone may change it."""
     method = node.func.attr if isinstance(node.func, ast.Attribute) else None
-    if method is not None and method not in _KEEPING and not (
+    if method is not None and not _keeps(method, name) and not (
             isinstance(node.func.value, ast.Name) and node.func.value.id in ("self", "cls")):
         _escape(ev, node.func.value)  # what `self.reload()` stores, calls.py follows
     if name in READERS or method in READING_METHODS or (name is not None and (
@@ -60,6 +61,14 @@ def escape_call(ev: Evaluator, node: ast.Call, name: str | None) -> None:
         return
     for argument in [*node.args, *(k.value for k in node.keywords)]:
         _escape(ev, argument.value if isinstance(argument, ast.Starred) else argument)
+
+
+def _keeps(method: str, name: str | None) -> bool:
+    """Whether the method leaves its receiver as calls.py sees it: on a ConfigParser, one that
+    configs.py follows (its `read` fills options from files, unlike a file's `read`)."""
+    if name is not None and name[:-len(method) - 1] in configs.KINDS:
+        return method in configs.FOLLOWED
+    return method in _KEEPING
 
 
 def escape_assignment(ev: Evaluator, targets: list[ast.expr], value: ast.expr) -> None:
