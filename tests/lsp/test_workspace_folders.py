@@ -6,9 +6,11 @@ the same version, without being edited."""
 
 from __future__ import annotations
 
+import asyncio
+
 from lsprotocol import types
 
-from .conftest import codes, open_document
+from .conftest import codes, diagnostics_for, is_pull, on_publish, open_document
 from .test_taint_workspace import DB, VIEWS, sql, until
 from .test_workspace_scan import SHELL, scan
 
@@ -80,3 +82,55 @@ async def test_the_workspace_scan_follows_the_folders(vscode):
     _folders(client, removed=[extra])
     await until(client, app, None, lambda diags: not diags)
     assert (await scan(client))["files"] == 1
+
+
+async def test_a_folder_change_keeps_the_other_folders_summaries(client):
+    """The summaries of modules under the folders that remain are kept across a change: a view
+    whose finding goes through a module of its own folder shows it in every result after a
+    folder is removed or added, not only once the background has computed the summaries again
+    (before, every summary was dropped and the first result after the change lacked it)."""
+    extra = client.workspace.parent / "extra"
+    extra.mkdir()
+    (extra / "tools.py").write_text("def noop():\n    return None\n")
+    package = client.workspace / "shop"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "db.py").write_text(DB)
+    views = client.workspace / "views.py"
+    views.write_text(VIEWS)
+    uri = views.as_uri()
+    _folders(client, added=[extra])
+    open_document(client, uri, VIEWS)
+    await until(client, uri, 1, sql)
+
+    for change in ({"removed": [extra]}, {"added": [extra]}):
+        results = await _results_after(client, uri, lambda change=change: _folders(client, **change))
+        assert results and all(sql(diags) for diags in results), (change, results)
+
+
+async def _results_after(client, uri: str, change) -> list:
+    """Every result the client gets for the document after `change()` until the summaries are
+    computed again in the background: the publishes that follow it (one for the change, one
+    once the summaries are computed), or a pull right after it and after every refresh."""
+    results: list = []
+    if is_pull(client):
+        refreshes = client.diagnostic_refresh_count
+        change()
+        # a refresh for the change, one once the summaries are computed
+        while client.diagnostic_refresh_count < refreshes + 2:
+            results.append(await diagnostics_for(client, uri, 1))
+            await asyncio.sleep(0.02)
+        results.append(await diagnostics_for(client, uri, 1))
+        return results
+    on_publish(client, lambda params: params.uri == uri and results.append(params.diagnostics))
+    change()
+    try:
+        await asyncio.wait_for(_count(results, 2), 20)
+    finally:
+        on_publish(client, lambda params: None)
+    return results
+
+
+async def _count(results: list, wanted: int) -> None:
+    while len(results) < wanted:
+        await asyncio.sleep(0.02)

@@ -163,6 +163,31 @@ def test_editor_mode_prepares_the_base_classes_of_another_module(analyzer):
                      for m in EXPECT.finditer(line)}
 
 
+def test_a_store_for_new_folders_carries_what_still_holds(analyzer, tmp_path):
+    """The editor's folders changed: until the background computes them again, the summaries
+    published under the folders that remain are used, as they were; one computed from a file
+    of a removed folder (db.py imports `audit` from it) is used as stale."""
+    kept, removed = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(APPS / "flask_app", kept)
+    removed.mkdir()
+    (removed / "audit.py").write_text("def note(value):\n    return value\n")
+    db = kept / "shop" / "db.py"
+    db.write_text("import audit\n" + db.read_text())
+    path = kept / "shop" / "views.py"
+    text = path.read_text(encoding="utf-8")
+    try:
+        before = SummaryStore([str(kept), str(removed)], analyzer.models, analyzer.version, False)
+        before.prepare(text, str(path))
+        analyzer.workspace = SummaryStore([str(kept)], analyzer.models, analyzer.version, False)
+        analyzer.workspace.carry(before)
+        found = {(f.line, f.rule_id): f.confidence for f in analyzer.analyse_file(text, str(path))}
+    finally:
+        analyzer.workspace = None
+    assert found == {(17, "BST204"): Level.MEDIUM, (28, "BST204"): Level.MEDIUM,
+                     (33, "BST204"): Level.MEDIUM, (44, "BST203"): Level.HIGH,
+                     (54, "BST201"): Level.HIGH}  # 54 goes through storage.py
+
+
 def test_an_import_cycle_gives_the_same_result_in_any_order(analyzer):
     root = APPS / "cycle"
     first, second = root / "loop" / "first.py", root / "loop" / "second.py"

@@ -9,10 +9,11 @@ document whose usable summaries changed is analysed again. Until a summary exist
 are analysed without it; while a module's edits are not yet summarised, its old summary is used
 at medium confidence.
 
-Threads: the event loop owns `_store` (replaced whole when the workspace folders change, its
-summaries dropped), `_texts` (open documents' texts by real path; the background reads single
-entries of it) and `_pending`; the one background thread (`_executor`) runs every computation
-and owns `_used` (each document's summaries digest at its last analysis request).
+Threads: the event loop owns `_store` (replaced whole when the workspace folders change, with
+the summaries of modules under the remaining folders carried over), `_texts` (open documents'
+texts by real path; the background reads single entries of it) and `_pending`; the one
+background thread (`_executor`) runs every computation and owns `_used` (each document's
+summaries digest at its last analysis request).
 """
 
 from __future__ import annotations
@@ -44,22 +45,24 @@ class SummaryService:
         self._timer: asyncio.TimerHandle | None = None
         self._used: dict[str, bytes | None] = {}
 
-    def start(self, folders: list[str]) -> None:
+    def start(self, folders: list[str], previous: SummaryStore | None = None) -> None:
         """At `initialize`: imports resolve in the workspace folders (none: no summaries)."""
         engine = self._server.engine
         if folders:
-            self._store = attach(engine, folders, compute=False, overlay=self._texts.get)
+            self._store = attach(engine, folders, compute=False, overlay=self._texts.get,
+                                 previous=previous)
         else:
             detach(engine)
             self._store = None
 
     def folders_changed(self, folders: list[str]) -> None:
-        """Workspace folders added or removed: every summary of the old folders is dropped
-        (where imports resolve changed); those the open documents use are computed again."""
+        """Workspace folders added or removed: where imports resolve changed, so the summaries
+        the open documents use are computed again; meanwhile those of modules under the
+        remaining folders are still used (`SummaryStore.carry`), the removed folder's are not."""
         self._texts = {os.path.realpath(doc.path): doc.text
                        for doc in self._server.session.documents.values()
                        if doc.path and is_python(doc.path)}
-        self.start(folders)
+        self.start(folders, self._store)
         self._executor.submit(self._used.clear)  # after the computation under way, if any
         if self._store is not None and self._texts:
             self._settle()

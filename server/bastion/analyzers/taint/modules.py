@@ -80,7 +80,10 @@ class ModuleResolver:
         return None
 
     def inside(self, path: str) -> bool:
-        real = os.path.realpath(path)
+        return self.holds(os.path.realpath(path))
+
+    def holds(self, real: str) -> bool:
+        """`inside` for a path already real (no file system call: the editor's loop asks)."""
         return any(real.startswith(root + os.sep) for root in self._limits)
 
 

@@ -71,6 +71,7 @@ class _Module:
     summaries: dict[str, Summary | None] = attrs.Factory(dict)
     summarised: bool = False
     fingerprint: str = ""  # of the summaries and classes, once published
+    closure: frozenset[str] = frozenset()  # the files they were computed from, once published
     classes: dict[str, tuple[str | None, ...]] | None = None  # class -> its bases, resolved
 
 
@@ -183,7 +184,8 @@ class SummaryStore:
                 if module is not None:
                     self._classes(module)
                     module.fingerprint = _fingerprint(module.summaries, module.classes)
-                    self._published[target] = attrs.evolve(module, summaries=dict(module.summaries))
+                    self._published[target] = attrs.evolve(module, summaries=dict(module.summaries),
+                                                           closure=self.graph.closure(target))
                     self._dirty.discard(target)
 
     def changed(self, path: str) -> None:
@@ -196,6 +198,21 @@ class SummaryStore:
             self._sources.clear()
             if real in self._published:
                 self._dirty.add(real)
+
+    def carry(self, previous: SummaryStore) -> None:
+        """The editor's workspace folders changed, this store is for the new ones: until the
+        background computes them under the new roots, analyses use what `previous` published
+        for modules still under them (dropping them all would hide their findings meanwhile).
+        One computed from a file no longer under them is used as stale. Computing them again
+        is what brings an added folder's modules in, and corrects one whose imports resolve
+        elsewhere without leaving the folders (a nested folder removed)."""
+        resolver = self.graph.resolver
+        dirty = set(previous._dirty)
+        for path, module in dict(previous._published).items():  # copied whole: no lock needed
+            if resolver.holds(path):
+                self._published[path] = module
+                if path in dirty or not all(resolver.holds(p) for p in module.closure):
+                    self._dirty.add(path)
 
     def _may_source(self, path: str) -> bool:
         """Whether the module or one it imports, transitively, may read a modelled source."""
@@ -388,14 +405,18 @@ def _fingerprint(summaries: dict[str, Summary | None],
 
 
 def attach(engine, roots: Iterable[str], compute: bool = True,
-           overlay: Callable[[str], str | None] | None = None) -> SummaryStore | None:
+           overlay: Callable[[str], str | None] | None = None,
+           previous: SummaryStore | None = None) -> SummaryStore | None:
     """Gives the engine's taint analyzer a store of summaries for the workspace under `roots`
-    (None: the engine has no taint analyzer)."""
+    (None: the engine has no taint analyzer), with what `previous` published that still holds
+    (`SummaryStore.carry`) in it before any analysis reads it."""
     for analyzer in engine.analyzers:
         if analyzer.id == "taint":
-            analyzer.workspace = SummaryStore(roots, analyzer.models, analyzer.version, compute,
-                                              overlay)
-            return analyzer.workspace
+            store = SummaryStore(roots, analyzer.models, analyzer.version, compute, overlay)
+            if previous is not None:
+                store.carry(previous)
+            analyzer.workspace = store
+            return store
     return None
 
 
