@@ -44,6 +44,12 @@ PAIRS = [
     # a constant condition with a division decides the branch
     ("BST201", FLASK + "@app.route('/a')\ndef a():\n    bar = request.args['p']\n    if (500 / 42) + 196 < 200:\n        bar = 'safe'\n    return open(bar).read()\n",
                FLASK + "@app.route('/a')\ndef a():\n    bar = request.args['p']\n    if (500 / 42) + 196 > 200:\n        bar = 'safe'\n    return open(bar).read()\n"),
+    # a `while` whose test holds before the loop ends once the body changes what it reads:
+    # the code after it runs (it was taken for unreachable, as after `while True:`)
+    ("BST202", FLASK + "import os\n@app.route('/a')\ndef a():\n    n = 0\n    while n < 3:\n        n += 1\n    os.system('echo ' + request.args['p'])\n",
+               FLASK + "import os, shlex\n@app.route('/a')\ndef a():\n    n = 0\n    while n < 3:\n        n += 1\n    os.system('echo ' + shlex.quote(request.args['p']))\n"),
+    ("BST202", FLASK + "import os\n@app.route('/a')\ndef a():\n    cmd = 'true'\n    tries = 0\n    while tries < 2:\n        tries += 1\n        cmd = request.args['p']\n    os.system(cmd)\n",
+               FLASK + "import os\n@app.route('/a')\ndef a():\n    cmd = request.args['p']\n    tries = 0\n    while tries < 2:\n        tries += 1\n        cmd = 'true'\n    os.system(cmd)\n"),
     # SQLAlchemy's bound parameters travel apart from the query text
     ("BST204", FLASK + "from sqlalchemy import text\n@app.route('/a')\ndef a(session=None):\n    return str(session.execute(text(f\"SELECT * FROM t WHERE n = '{request.args['n']}'\")).all())\n",
                FLASK + "from sqlalchemy import text\n@app.route('/a')\ndef a(session=None):\n    return str(session.execute(text('SELECT * FROM t WHERE n = :n').bindparams(n=request.args['n'])).all())\n"),
@@ -310,8 +316,15 @@ PAIRS = [
                FLASK + "@app.route('/q')\ndef q():\n    out = ''\n    for word in request.args.getlist('w'):\n        out += str(len(word))\n    cur.execute('SELECT ' + out)\n    return ''\n"),
     ("BST204", FLASK + "@app.route('/q')\ndef q():\n    try:\n        v = request.args['x']\n    except KeyError:\n        v = 'a'\n    cur.execute('SELECT ' + v)\n    return ''\n",
                FLASK + "@app.route('/q')\ndef q():\n    try:\n        v = int(request.args['x'])\n    except KeyError:\n        v = 1\n    cur.execute('SELECT %d' % v)\n    return ''\n"),
-    # ---- branches do not leak into each other; loops keep what was before them ----
-    ("BST204", FLASK + "@app.route('/q')\ndef q():\n    v = request.args['x']\n    for i in range(3):\n        v = 'a'\n    cur.execute('SELECT ' + v)\n    return ''\n",
+    # ---- branches do not leak into each other; loops that may not run keep what was before
+    # them, those that run at least once (a non-empty constant range, string or tuple) do not ----
+    ("BST204", FLASK + "@app.route('/q')\ndef q():\n    v = request.args['x']\n    for i in range(int(request.args['n'])):\n        v = 'a'\n    cur.execute('SELECT ' + v)\n    return ''\n",
+               FLASK + "@app.route('/q')\ndef q():\n    v = request.args['x']\n    for i in range(3):\n        v = 'a'\n    cur.execute('SELECT ' + v)\n    return ''\n"),
+    ("BST204", FLASK + "@app.route('/q')\ndef q():\n    v = request.args['x']\n    for c in range(5, 2):\n        v = 'a'\n    cur.execute('SELECT ' + v)\n    return ''\n",
+               FLASK + "@app.route('/q')\ndef q():\n    v = request.args['x']\n    for c in ('id', 'name'):\n        v = c\n    cur.execute('SELECT ' + v)\n    return ''\n"),
+    ("BST204", FLASK + "@app.route('/q')\ndef q():\n    v = request.args['x']\n    for i in range(3):\n        if i > 5:\n            break\n        v = 'a'\n    else:\n        cur.execute('SELECT ' + request.args['y'])\n    return ''\n",
+               FLASK + "@app.route('/q')\ndef q():\n    v = request.args['x']\n    for i in range(3):\n        v = 'a'\n        break\n    cur.execute('SELECT ' + v)\n    return ''\n"),
+    ("BST204", FLASK + "@app.route('/q')\ndef q():\n    v = request.args['x']\n    for c in request.args.getlist('c'):\n        v = 'a'\n    cur.execute('SELECT ' + v)\n    return ''\n",
                FLASK + "@app.route('/q')\ndef q():\n    v = request.args['x']\n    v = 'a'\n    for i in range(3):\n        pass\n    cur.execute('SELECT ' + v)\n    return ''\n"),
     ("BST204", FLASK + "@app.route('/q')\ndef q():\n    v = request.args['x']\n    try:\n        v = 'a'\n    except ValueError:\n        cur.execute('SELECT ' + v)\n    return ''\n",
                FLASK + "@app.route('/q')\ndef q():\n    v = 'a'\n    try:\n        v = 'b'\n    except ValueError:\n        cur.execute('SELECT ' + v)\n    return ''\n"),

@@ -207,30 +207,57 @@ class Interpreter(Evaluator):
         self.block(node.orelse)
         self.env = join_env(after_body, self.env)
 
-    def _loop(self, node: ast.For | ast.AsyncFor | ast.While, enter) -> None:
+    def _loop(self, node: ast.For | ast.AsyncFor | ast.While, enter, at_least_once: bool):
+        """The state at the loop's head once it settles, and the states at its `break`s. A loop
+        known to run its body at least once (`at_least_once`) does not leave with the state
+        from before it: its first round is run apart, from that state."""
         head = self.env
         breaks: list = []
+        if at_least_once:
+            head = self._round(node, enter, head, breaks)
+            if head is None:  # every path of the body breaks, returns or raises
+                return None, breaks
         for _ in range(LOOP_ROUNDS):
-            self.loops.append(([], []))
-            self.env = dict(head)
-            enter()
-            self.block(node.body)
-            round_breaks, continues = self.loops.pop()
-            breaks.extend(round_breaks)
-            widened = join_env(head, self.env, *continues)
+            widened = join_env(head, self._round(node, enter, head, breaks))
             if same_env(widened, head):
                 break
             head = widened
         return head, breaks
 
+    def _round(self, node: ast.For | ast.AsyncFor | ast.While, enter, head: dict,
+               breaks: list) -> dict | None:
+        """One run of the body from `head`: the state it continues with (None: it never does)."""
+        self.loops.append(([], []))
+        self.env = dict(head)
+        enter()
+        self.block(node.body)
+        round_breaks, continues = self.loops.pop()
+        breaks.extend(round_breaks)
+        return join_env(self.env, *continues)
+
     def s_For(self, node: ast.For) -> None:
-        element = self.eval(node.iter).item(ANY)
-        head, breaks = self._loop(node, lambda: self.bind(node.target, element, "iterated into"))
+        iterated = self.eval(node.iter)
+        element = iterated.item(ANY)
+        head, breaks = self._loop(node, lambda: self.bind(node.target, element, "iterated into"),
+                                  self._not_empty(node.iter, iterated))
         self.env = head
-        self.block(node.orelse)
+        if head is not None:
+            self.block(node.orelse)
         self.env = join_env(self.env, *breaks)
 
     s_AsyncFor = s_For
+
+    def _not_empty(self, node: ast.expr, iterated: Value) -> bool:
+        """Whether the loop's iterable is known to hold something: a non-empty constant string
+        or tuple, or a `range` of constant numbers that is not empty."""
+        if isinstance(iterated.const, (str, bytes, tuple)):
+            return bool(iterated.const)
+        if isinstance(node, ast.Call) and self.qualname(node.func) in ("range", "builtins.range") \
+                and 1 <= len(node.args) <= 3 and not node.keywords:
+            bounds = [self.eval(arg).const for arg in node.args]
+            if all(type(b) is int for b in bounds) and (len(bounds) < 3 or bounds[2] != 0):
+                return bool(range(*bounds))
+        return False
 
     def s_While(self, node: ast.While) -> None:
         truth = truth_of(self.eval(node.test))
@@ -240,9 +267,13 @@ class Interpreter(Evaluator):
 
         def enter() -> None:
             self.env = refine(self, node.test, self.env, True)
-        head, breaks = self._loop(node, enter)
-        self.env = None if truth is True else refine(self, node.test, head, False)
-        self.block(node.orelse)
+        head, breaks = self._loop(node, enter, truth is True)
+        if head is not None:
+            # the test as the loop's head meets it, after the body changed what it reads
+            self.env = head
+            truth = truth_of(self.eval(node.test))
+            self.env = None if truth is True else refine(self, node.test, head, False)
+            self.block(node.orelse)
         self.env = join_env(self.env, *breaks)
 
     def s_Break(self, node: ast.Break) -> None:
