@@ -7,7 +7,8 @@ Usage: python bench/deps_bench.py [--mb 5] [--lsp] [--keep DIR] [--before SERVER
 Each engine measurement runs in a fresh process (the index load is reported on its own, since
 the server loads it once per session); "edit" is the analyzer's CPU time for the file with one
 line changed after it has analysed the file once, as in the editor (median of 15 edits, 3 for
-lock and TOML files, where a version on a line near the middle changes). `--before` runs the
+lock and TOML files, where a version on a line near the middle changes); "enter", the same for
+a new empty line typed near the middle and removed again (median of 30 or 6 such edits). `--before` runs the
 same on older code, row by row (a row not done within --timeout seconds says so). Prints a
 table and one JSON line.
 """
@@ -138,10 +139,20 @@ for n in range({edits}):
     analyzer.analyse_text(edited, {path!r}, kind)
     edits.append((time.process_time() - c5) * 1000)
 edit_cpu_ms = sorted(edits)[len(edits) // 2] if edits else None
+# Enter typed at the end of a line in the middle (a new empty line), then Backspace (joined).
+enters = []
+for n in range({edits}):
+    at = len(lines) // 2 + n * 5
+    for edited in ("\\n".join([*lines[:at + 1], "", *lines[at + 1:]]), "\\n".join(lines)):
+        c5 = time.process_time()
+        analyzer.analyse_text(edited, {path!r}, kind)
+        enters.append((time.process_time() - c5) * 1000)
+enter_cpu_ms = sorted(enters)[len(enters) // 2] if enters else None
 print(json.dumps({{"load_ms": (t1 - t0) * 1000, "first_ms": (t3 - t2) * 1000,
                   "load_cpu_ms": (c1 - c0) * 1000, "first_cpu_ms": (c3 - c2) * 1000,
                   "again_ms": (t4 - t3) * 1000, "findings": len(result.findings),
-                  "not_analysed": len(result.not_analysed), "edit_cpu_ms": edit_cpu_ms}}))
+                  "not_analysed": len(result.not_analysed), "edit_cpu_ms": edit_cpu_ms,
+                  "enter_cpu_ms": enter_cpu_ms}}))
 """
 
 PIP = """
@@ -203,7 +214,8 @@ def main() -> int:
                     continue
                 print(f"{name:<18} {label:<6} {row['mb']:>5.1f} {row['load_ms']:>14.0f} "
                       f"{row['load_cpu_ms']:>6.0f} {row['first_ms']:>9.0f} {row['first_cpu_ms']:>6.0f} "
-                      f"{row['again_ms']:>9.0f} {row['edit_cpu_ms']:>12.1f} {row['findings']:>9}")
+                      f"{row['again_ms']:>9.0f} {row['edit_cpu_ms']:>12.1f} {row['enter_cpu_ms']:>13.1f} "
+                      f"{row['findings']:>9}")
         pip = run(PIP.format(path=str(folder / "requirements.txt")), args.timeout)
         results["pip_parse"] = pip
         print(f"pip's own parser on requirements.txt (parse only): {pip['parse_ms']:.0f} ms "

@@ -11,14 +11,17 @@ first cut does not name the package key, and no other top-level key is in two pi
 pieces that both define `[metadata]` are an error only the whole file shows). Otherwise the
 file is read whole, as a file with no cut is.
 
-An edit within one line (no line end added or removed) that leaves its piece valid TOML with
-the same top-level keys, package key or not, is read from the last read made of pieces: only
-that piece is read again (`_again`), the others' texts are as they were, moved by the edit's
-length; no search for the cuts in the whole text, no moving every later piece's findings,
-which was most of a keystroke in a 5 MB lock. The conditions above held for the last read and
-hold for the piece that changed (a piece may now hold a `[[package]]` line that is not a cut:
-a piece may hold any number of packages), so the results still equal the whole file's. The
-piece keeps its number of lines: valid TOML has no lone carriage return.
+An edit within one piece (from the start of its first changed line to the piece's end, lines
+added or removed or not) that leaves the piece valid TOML with the same top-level keys, package
+key or not, is read from the last read made of pieces: only that piece is read again
+(`_again`), the others' texts are as they were, moved by the edit's length (and, when it adds
+or removes lines, their findings by as many lines); no search for the cuts in the whole text.
+The conditions above held for the last read and hold for the piece that changed (a piece may
+now hold a `[[package]]` line that is not a cut: a piece may hold any number of packages), so
+the results still equal the whole file's, provided that the piece still ends at a line end and
+that a piece after the first still starts with its `[[package]]` line, after blank or comment
+lines only: a key written before it would, in the whole file, belong to the table above. Lines
+are counted at "\n": valid TOML has no lone carriage return.
 
 State: a `LockCache` belongs to one deps analyzer. It keeps, for each of the 4 lock files read
 last, its pieces' results by piece text, lines counted from the piece's first, and the `_Layout`
@@ -48,6 +51,8 @@ from bastion.model.text import common_ends, text_lines
 _PATHS = 4  # lock files whose pieces are kept
 _CUT = {block: re.compile(r"^[ \t]*\[\[[ \t]*" + block + r"[ \t]*\]\]", re.MULTILINE)
         for block in set(locks.BLOCK.values())}
+# Blank and comment lines: what may come before a piece's `[[package]]` line.
+_LEADING = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\r?\n)*")
 _UNSET = object()
 
 
@@ -133,18 +138,23 @@ class LockCache:
 
 
 def _again(layout: _Layout, kind: str, text: str, index: AdvisoryIndex | None) -> bool:
-    """Whether `text` is `layout.text` edited within a line as the module header says; if so,
+    """Whether `text` is `layout.text` edited within a piece as the module header says; if so,
     `layout` is now `text`'s."""
     old = layout.text
     if text == old:
         return True
     head, tail = common_ends(old, text)
-    if "\n" in old[head:len(old) - tail] or "\n" in text[head:len(text) - tail]:
-        return False
     number = bisect.bisect_right(layout.bounds, old.rfind("\n", 0, head) + 1) - 1
     moved = len(text) - len(old)
-    end = layout.bounds[number + 1] + moved if number + 1 < len(layout.bounds) else len(text)
-    piece = _read(kind, locks.BLOCK[kind], text[layout.bounds[number]:end], index)
+    last = number + 1 == len(layout.bounds)
+    end = len(old) if last else layout.bounds[number + 1]
+    if len(old) - tail > end or not (last or text[end + moved - 1] == "\n"):
+        return False
+    block = locks.BLOCK[kind]
+    part = text[layout.bounds[number]:end + moved]
+    if number and not _CUT[block].match(part, _LEADING.match(part).end()):
+        return False
+    piece = _read(kind, block, part, index)
     was = layout.pieces[number]
     if piece is None or (piece.keys, piece.packages) != (was.keys, was.packages):
         return False
@@ -152,6 +162,15 @@ def _again(layout: _Layout, kind: str, text: str, index: AdvisoryIndex | None) -
     layout.pieces[number] = piece
     layout.found[number] = _found(piece, line)
     layout.problems[number] = _problems(piece, line)
+    lines = piece.lines - was.lines
+    if lines:  # the later pieces' findings move down or up
+        firsts = layout.firsts
+        firsts[number + 1:] = array.array("q", [first + lines for first in firsts[number + 1:]])
+        for later in range(number + 1, len(layout.bounds)):
+            piece = layout.pieces[later]
+            if piece.findings or piece.problems:  # most packages have neither
+                layout.found[later] = _found(piece, firsts[later])
+                layout.problems[later] = _problems(piece, firsts[later])
     if moved:
         later = layout.bounds[number + 1:]
         layout.bounds[number + 1:] = array.array("q", [bound + moved for bound in later])
