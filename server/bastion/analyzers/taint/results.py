@@ -18,7 +18,9 @@ class Hit:
 
     sink_class: str
     sink: str  # the sink as written: `open`, `cursor.execute`, `view return`
-    node: ast.AST
+    # the sink's node; None in a summary exported for other modules (workspace.py), whose
+    # hits carry their places in `via` (never empty there) instead of this module's tree
+    node: ast.AST | None
     statement: ast.stmt | None
     value: Value
     via: tuple[Step, ...] = ()  # steps inside a callee, for a sink reached through a call
