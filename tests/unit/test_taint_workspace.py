@@ -217,3 +217,30 @@ def test_dependency_key_changes_with_an_imported_module(tmp_path):
     assert changed and changed != key
     plain = "import os\n\nprint(os.sep)\n"
     assert dependency_key(ModuleGraph(ModuleResolver([str(root)])), plain, str(views)) == ""
+
+
+def _import_chain(root: Path, length: int) -> None:
+    """`app.py` hands request data to `m0.f0`, which calls `m1.f1`, ... down to the sink."""
+    for i in range(length):
+        last = i == length - 1
+        head = "import os\n" if last else f"from m{i + 1} import f{i + 1}\n"
+        call = "os.system(x)" if last else f"return f{i + 1}(x)"
+        (root / f"m{i}.py").write_text(f"{head}def f{i}(x):\n    {call}\n")
+    (root / "app.py").write_text("from flask import Flask, request\nfrom m0 import f0\n"
+                                 "app = Flask(__name__)\n@app.route('/')\ndef v():\n"
+                                 "    f0(request.args['c'])\n")
+
+
+@pytest.mark.parametrize("compute", [True, False])
+def test_a_chain_of_many_imports_is_followed_to_its_sink(analyzer, tmp_path, compute):
+    """A hostile repository's import chain longer than Python's recursion allows for summaries
+    computed one inside another: the view's file is analysed and the flow found, in the CLI
+    (computed on demand) and in the editor (prepared in the background)."""
+    _import_chain(tmp_path, 400)
+    path = tmp_path / "app.py"
+    with _attached(analyzer, tmp_path, compute) as store:
+        if not compute:
+            store.prepare(path.read_text(), str(path))
+        found = analyzer.analyse_file(path.read_text(), str(path))
+    assert [(f.rule_id, f.line) for f in found] == [("BST202", 5)]
+    assert "m399.py" in found[0].message

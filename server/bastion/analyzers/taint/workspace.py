@@ -47,6 +47,9 @@ from bastion.parsing import parse_code
 
 _PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# Summaries computed one inside another (a module's, while its importer's is computed) before
+# the rest of the import chain is computed bottom-up instead (`_summarise_imports`).
+_DEEP = 16
 
 
 @attrs.frozen
@@ -145,6 +148,8 @@ class SummaryStore:
             if module is None:
                 return None
             if not module.summarised and path not in self._active:
+                if len(self._active) >= _DEEP:
+                    self._summarise_imports(path)
                 self._active.add(path)
                 try:
                     self._summarise(module)
@@ -279,6 +284,33 @@ class SummaryStore:
                              import_table(tree, path, self.graph.resolver))
             self._modules[path] = module
         return module
+
+    def _summarise_imports(self, path: str) -> None:
+        """The modules `path` imports, transitively, summarised deepest first, one after the
+        other: a chain of thousands of imports (a hostile repository) would otherwise nest one
+        summary's computation in the next until Python's recursion limit stops the analysis.
+        A summary does not depend on the order it is computed in (see `_summarise`), so the
+        result is the one computed on demand."""
+        order: list[str] = []
+        seen = {path}
+        stack = [(path, iter(self.graph.deps(path)))]
+        while stack:
+            current, deps = stack[-1]
+            target = next(deps, None)
+            if target is None:
+                stack.pop()
+                order.append(current)
+            elif target not in seen and not self.graph.same_cycle(current, target):
+                seen.add(target)
+                stack.append((target, iter(self.graph.deps(target))))
+        for target in order[:-1]:  # `path` itself: the caller's
+            module = self._module(target)
+            if module is not None and not module.summarised and target not in self._active:
+                self._active.add(target)
+                try:
+                    self._summarise(module)
+                finally:
+                    self._active.discard(target)
 
     def _summarise(self, module: _Module) -> None:
         """Every top-level function of the module at once: what one summary holds does not
