@@ -118,12 +118,19 @@ def test_an_analyzer_failure_makes_its_unit_not_analysed_every_time(exc):
     assert len(split_edit.errors) == 2
 
 
-def test_a_failing_whole_file_check_makes_the_file_not_analysed():
-    engine = Engine([BanditAdapter(), Failing(ValueError("bad"), whole_file=True)])
+@pytest.mark.parametrize(("exc", "said"), [
+    (ValueError("bad"), "ValueError: bad"),
+    # the statements' nesting was checked before: the depth is that of what it follows
+    (RecursionError(), "what it follows (calls, imports) went deeper than it can"),
+    (MemoryError(), "out of memory"),
+])
+def test_a_failing_whole_file_check_makes_the_file_not_analysed(exc, said):
+    engine = Engine([BanditAdapter(), Failing(exc, whole_file=True)])
     analysis = engine.analyse("eval(a)\n", "x.py", CONFIG)
     assert [f.rule_id for f in analysis.findings] == ["B307"]
     (failure,) = analysis.errors
-    assert failure.start_line is None and "failing" in failure.reason and "bad" in failure.reason
+    assert failure.start_line is None and "failing" in failure.reason and said in failure.reason
+    assert "nesting" not in failure.reason
 
 
 # ---- every output, and the exit status ---------------------------------------------------------

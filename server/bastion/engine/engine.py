@@ -312,9 +312,10 @@ class Engine:
             try:
                 found.extend(analyzer.analyse_file(text, path))
             except Exception as exc:  # noqa: BLE001 - the other analyzers' findings still count
-                log.exception("%s failed on the whole file %s", analyzer.id, path)
+                log.error("%s failed on the whole file %s", analyzer.id, path,
+                          exc_info=not isinstance(exc, _EXHAUSTED))
                 errors.append(NotAnalysed(f"{analyzer.id}'s whole-file checks failed: "
-                                          f"{failure_reason(exc)}", analyzer=analyzer.id))
+                                          f"{analyzer_failure(exc)}", analyzer=analyzer.id))
         return found
 
     def judged(self, text: str, path: str, findings: list[Finding],
@@ -329,9 +330,10 @@ class Engine:
             try:
                 why = analyzer.retract(text, path, findings)
             except Exception as exc:  # noqa: BLE001 - the findings stand unjudged, said so
-                log.exception("%s failed to judge the findings of %s", analyzer.id, path)
+                log.error("%s failed to judge the findings of %s", analyzer.id, path,
+                          exc_info=not isinstance(exc, _EXHAUSTED))
                 errors.append(NotAnalysed(f"{analyzer.id}'s whole-file checks failed: "
-                                          f"{failure_reason(exc)}", analyzer=analyzer.id))
+                                          f"{analyzer_failure(exc)}", analyzer=analyzer.id))
                 continue
             for index, reason in why.items():
                 findings[index] = attrs.evolve(findings[index], retracted=reason)
@@ -492,6 +494,22 @@ def depth_failure(exc: BaseException) -> str | None:
 
 def failure_reason(exc: BaseException) -> str:
     return depth_failure(exc) or f"{type(exc).__name__}: {exc}"
+
+
+# What a whole-file analysis runs out of: its traceback is thousands of frames that say no more
+# than the message.
+_EXHAUSTED = (RecursionError, MemoryError)
+
+
+def analyzer_failure(exc: BaseException) -> str:
+    """Why a whole-file analysis failed. Its statements' nesting was checked before it ran
+    (`MAX_NESTING`), so running out of stack there is the depth of what it follows (calls,
+    imports), not of the code."""
+    if isinstance(exc, RecursionError):
+        return "what it follows (calls, imports) went deeper than it can (RecursionError)"
+    if isinstance(exc, MemoryError):
+        return "out of memory (MemoryError)"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def directives_by_line(records: list[UnitRecord]) -> dict[int, Directive]:
