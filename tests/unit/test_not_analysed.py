@@ -99,7 +99,7 @@ class Failing:
             raise self.exc
         return []
 
-    def analyse_file(self, text, path):
+    def analyse_file(self, text, path, tree=None):
         if self.whole_file:
             raise self.exc
         return []

@@ -208,3 +208,26 @@ def test_few_files_go_to_workers_when_they_are_large_enough(tmp_path, monkeypatc
     outcomes = scan(large, use_cache=False)
     assert sent == [3]
     assert [sorted(f.rule_id for f in o.analysis.findings) for o in outcomes] == [["B301", "B403"]] * 3
+
+
+def test_a_one_off_analysis_parses_the_file_once(monkeypatch):
+    """The taint analyzer reads the tree the engine parsed (bandit and the rules read it first),
+    not a second parse of its own; its flow is still found."""
+    import ast
+
+    from bastion.engine.registry import create_engine
+
+    engine = create_engine(unit_caches=False)
+    text = ("import subprocess\nfrom flask import request\n\n"
+            "def run():\n    subprocess.call(request.args['cmd'], shell=True)\n")
+    parses: list[int] = []
+    real = ast.parse
+
+    def counted(source, *args, **kwargs):
+        parses.append(len(source))
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(ast, "parse", counted)
+    raw = engine.analyse_raw(text, "app.py", use_disk=False)
+    assert parses == [len(text)]
+    assert {"B602", "BST202"} <= {f.rule_id for f in raw.findings}

@@ -207,7 +207,7 @@ class BanditAdapter:
     def forget(self) -> None:
         pass  # it keeps nothing per document
 
-    def analyse_file(self, text: str, path: str) -> list[Finding]:
+    def analyse_file(self, text: str, path: str, tree: ast.Module | None = None) -> list[Finding]:
         """Checks that read the whole file (B613 trojansource); skipped when they cannot match."""
         if not any(char in text for char in _BIDI):
             return []

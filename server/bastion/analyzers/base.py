@@ -61,9 +61,11 @@ class Analyzer(Protocol):
     def analyse_unit(self, unit: UnitSource) -> list[Finding]:
         """Findings in the unit, with `lines` set to the statement's lines for suppressions."""
 
-    def analyse_file(self, text: str, path: str) -> list[Finding]:
+    def analyse_file(self, text: str, path: str, tree: ast.Module | None = None) -> list[Finding]:
         """Findings of checks that read the whole file's text rather than statements ([] when
-        the analyzer has none)."""
+        the analyzer has none). `tree`: `text` parsed whole, when the engine has parsed it so (a
+        one-off analysis), for an analyzer that needs the module not to parse it again; the other
+        analyzers have read it before (bandit linked its nodes): it is read, never changed."""
 
     def dependency_key(self, text: str, path: str) -> str | None:
         """What the file's findings depend on besides its text and this analyzer's version, for

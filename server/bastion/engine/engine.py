@@ -305,12 +305,14 @@ class Engine:
         return RawAnalysis(tuple(findings), directives, split.broken, tuple(errors),
                            attrs.evolve(split, reuse=None, trees={}), tuple(records))
 
-    def file_findings(self, text: str, path: str, errors: list[NotAnalysed]) -> list[Finding]:
-        """The analyzers' whole-file checks; a failing one adds to `errors`."""
+    def file_findings(self, text: str, path: str, errors: list[NotAnalysed],
+                      tree: ast.Module | None = None) -> list[Finding]:
+        """The analyzers' whole-file checks; a failing one adds to `errors`. `tree`: `text`
+        parsed whole, when the caller has it (`Analyzer.analyse_file`)."""
         found: list[Finding] = []
         for analyzer in self.analyzers:
             try:
-                found.extend(analyzer.analyse_file(text, path))
+                found.extend(analyzer.analyse_file(text, path, tree))
             except Exception as exc:  # noqa: BLE001 - the other analyzers' findings still count
                 log.error("%s failed on the whole file %s", analyzer.id, path,
                           exc_info=not isinstance(exc, _EXHAUSTED))

@@ -45,7 +45,7 @@ def analyse_whole(engine: Engine, text: str, path: str, lines: list[str]) -> Raw
         # A one-off scan: nothing will be edited, so no unit is worth splitting out or caching.
         directives = comment_directives(text, 0, engine.nosec_names)
         errors: list[NotAnalysed] = []
-        findings.extend(engine.file_findings(text, path, errors))
+        findings.extend(engine.file_findings(text, path, errors, tree))
         findings = engine.judged(text, path, findings, errors)
         findings.sort(key=Finding.sort_key)
         return RawAnalysis(tuple(findings), directives, (), tuple(errors))

@@ -47,7 +47,7 @@ class SecretsAnalyzer:
     def reads_whole(self, function: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> bool:
         return False
 
-    def analyse_file(self, text: str, path: str) -> list[Finding]:
+    def analyse_file(self, text: str, path: str, tree: ast.Module | None = None) -> list[Finding]:
         return self.analyse_text(text, path, FileKind.PYTHON)
 
     def retract(self, text: str, path: str, findings: list[Finding]) -> dict[int, str]:

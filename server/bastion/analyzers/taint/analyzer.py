@@ -132,8 +132,8 @@ class TaintAnalyzer:
     def analyse_unit(self, unit: UnitSource) -> list[Finding]:
         return []  # taint reads whole functions: see analyse_file
 
-    def analyse_file(self, text: str, path: str) -> list[Finding]:
-        return list(self._result(text, path)[0])
+    def analyse_file(self, text: str, path: str, tree: ast.Module | None = None) -> list[Finding]:
+        return list(self._result(text, path, tree)[0])
 
     def forget(self) -> None:
         for cache in (self._functions, self._calls, self._texts, self._prepared):
@@ -149,8 +149,10 @@ class TaintAnalyzer:
         classes = {r.id: r.sink_class for r in self.rules.values()}
         return retractions(findings, seen, found, classes, functions)
 
-    def _result(self, text: str, path: str) -> tuple[tuple[Finding, ...], dict, tuple]:
-        """(findings, verdicts by (span, sink class), the functions' 0-based line ranges)."""
+    def _result(self, text: str, path: str, parsed: ast.Module | None = None
+                ) -> tuple[tuple[Finding, ...], dict, tuple]:
+        """(findings, verdicts by (span, sink class), the functions' 0-based line ranges).
+        `parsed`: `text`'s tree when the engine has parsed it whole (one parse per file)."""
         if not self.rules:
             return (), {}, ()
         digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20)
@@ -174,7 +176,7 @@ class TaintAnalyzer:
             self._prepared.put(key, prepared)
             return (), {}, ()
         if tree is None:
-            tree = self._parser.parse(text)
+            tree = parsed if parsed is not None else self._parser.parse(text)
             self._prepared.put(key, (derived_only, derived, tree))
         # With a workspace, its summaries that the file may use are part of the key.
         external = workspace.external(tree, path) if workspace is not None else None
