@@ -53,3 +53,33 @@ def test_edited_parses_equal_fresh_parses(steps):
         text = "\n".join(lines)
         assert warm._starts(lines) == block_starts(lines)
         assert _dump(warm.parse(text)) == _dump(BlockParser().parse(text))
+
+
+@st.composite
+def keystrokes(draw):
+    """A few characters typed or deleted on lines of the text, as an editor sends them: the
+    line count stays, so blocks before and after the edited line are served from their places
+    (`BlockParser._placed`) — including a class's members around the edited one."""
+    lines = list(LINES)
+    texts = []
+    for _ in range(draw(st.integers(1, 12))):
+        at = draw(st.integers(0, len(lines) - 1))
+        line = lines[at]
+        column = draw(st.integers(0, len(line)))
+        if line and draw(st.booleans()):
+            column = min(column, len(line) - 1)
+            lines[at] = line[:column] + line[column + 1:]
+        else:
+            lines[at] = line[:column] + draw(st.sampled_from(list("x(:'\"# )"))) + line[column:]
+        texts.append("\n".join(lines))
+    return texts
+
+
+@pytest.mark.filterwarnings("ignore:invalid escape sequence")
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=keystrokes())
+def test_keystrokes_parse_as_fresh_parses(texts):
+    warm = BlockParser()
+    warm.parse(SOURCE)
+    for text in texts:
+        assert _dump(warm.parse(text)) == _dump(BlockParser().parse(text))

@@ -151,16 +151,34 @@ class BlockParser:
         # A class body's member starts, relative, by (digest of the body's lines, indent).
         self._members: LRU[tuple[bytes, str], list[int]] = LRU(size)
         self._class_starts: LRU[tuple[str, str], _Starts] = LRU(64)  # by header line, indent
+        # The last text's lines, and its blocks' statements by (start, end, indent): a block
+        # outside the lines an edit changed, at the same place, is served without joining and
+        # digesting its lines (a keystroke in a 3,000-line class digested all of it, twice).
+        self._lines: list[str] = []
+        self._placed: dict[tuple[int, int, str], list[ast.stmt]] = {}
+        self._placing: dict[tuple[int, int, str], list[ast.stmt]] = {}
+        self._edited = (0, 0)  # the lines [from, to) of this text that differ from the last's
+        self._changed = (0, 0)  # ... or are not at the same place in it
 
     def forget(self) -> None:
         for cache in (self._trees, self._broken, self._members, self._class_starts):
             cache.clear()
         self._starts = _Starts()
+        self._lines, self._placed = [], {}
 
     def parse(self, text: str) -> ast.Module:
         """The module's statements that parse (a block nested too deeply to parse is left out)."""
         lines = text.split("\n")
+        old = self._lines
+        limit = min(len(lines), len(old))
+        same_before = _same_prefix(lines, old, limit)
+        same_after = _same_suffix(lines, old, limit - same_before)
+        self._edited = (same_before, len(lines) - same_after)
+        # lines after the edit are at the same places only when the count did not change
+        self._changed = self._edited if len(lines) == len(old) else (same_before, len(lines))
+        self._placing = {}
         body = self._statements(lines, self._starts(lines) or [0], len(lines), "")
+        self._lines, self._placed = lines, self._placing
         return ast.Module(body=body, type_ignores=[])
 
     def _statements(self, lines: list[str], starts: list[int], hi: int, indent: str) -> list[ast.stmt]:
@@ -180,11 +198,21 @@ class BlockParser:
         return body
 
     def _block(self, lines: list[str], start: int, end: int, indent: str) -> list[ast.stmt] | None:
+        place = (start, end, indent)
+        changed_from, changed_to = self._changed
+        if end <= changed_from or start >= changed_to:
+            statements = self._placed.get(place)
+            if statements is not None:
+                self._placing[place] = statements
+                return statements
+        statements = None
         if not indent and end - start > SPLIT_CLASS_LINES:
-            split = self._class(lines, start, end)
-            if split is not None:
-                return split
-        return self._parsed(lines, start, end, indent)
+            statements = self._class(lines, start, end)
+        if statements is None:
+            statements = self._parsed(lines, start, end, indent)
+        if statements is not None:
+            self._placing[place] = statements
+        return statements
 
     def _parsed(self, lines: list[str], start: int, end: int, indent: str,
                 suffix: str = "") -> list[ast.stmt] | None:
@@ -220,10 +248,14 @@ class BlockParser:
         indent = lines[first][:len(lines[first]) - len(lines[first].lstrip())]
         if not indent:
             return None
-        # From the line before the body: a backslash there would continue into it.
-        key = (hashlib.blake2b("\n".join(lines[first - 1:end]).encode("utf-8", "surrogatepass"),
-                              digest_size=16).digest(), indent)
-        relative = self._members.get(key)
+        edited_from, edited_to = self._edited
+        key = None
+        relative = None
+        if end <= edited_from or start >= edited_to:  # moved by an edit above it, or undone
+            # From the line before the body: a backslash there would continue into it.
+            key = (hashlib.blake2b("\n".join(lines[first - 1:end]).encode("utf-8", "surrogatepass"),
+                                  digest_size=16).digest(), indent)
+            relative = self._members.get(key)
         if relative is None and lines[first - 1].rstrip().endswith("\\"):
             relative = [n - first for n in block_starts(lines, first, end, indent)]
         elif relative is None:
@@ -233,7 +265,8 @@ class BlockParser:
                 scanner = _Starts(indent)
                 self._class_starts.put((lines[class_line], indent), scanner)
             relative = scanner(lines[first:end])
-        self._members.put(key, relative)
+        if key is not None:
+            self._members.put(key, relative)
         members = [n + first for n in relative]
         if not members or members[0] != first:
             return None
