@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from typing import TextIO
 
 from bastion import __version__
 from bastion.model import Finding, NotAnalysed
-from bastion.report.results import CheckResults, dump_report
+from bastion.report.results import CheckResults, write_report
 
 
 def finding_dict(path: str, finding: Finding) -> dict:
@@ -37,24 +39,40 @@ def _lines(failure: NotAnalysed) -> dict:
             "end_line": None if start is None else (start if end is None else end) + 1}
 
 
+def json_document(results: CheckResults) -> dict:
+    doc, lists = _document(results)
+    for container, key, items in lists:
+        container[key] = list(items)
+    return doc
+
+
 def write_json(results: CheckResults, out: TextIO) -> None:
-    doc = {
-        "tool": "bastion", "version": __version__,
-        "results": [finding_dict(f.path, x) for f, x in results.findings()],
-        "suppressed": [finding_dict(f.path, x) for f, x in results.suppressed()],
-        "hints": [{"path": f.path, "line": h.line + 1, "kind": h.kind, "message": h.message}
-                  for f in results.files for h in f.analysis.hints],
-        "errors": [{"path": p, "message": m} for p, m in results.errors]
-        + [{"path": f.path, "message": str(e), "kind": "not-analysed", **_lines(e)}
-           for f, e in results.not_analysed()],
+    """The text `dump_report` writes for `json_document`, each list's items encoded as they
+    are made (`write_report`)."""
+    doc, lists = _document(results)
+    write_report(doc, out, lists)
+
+
+def _document(results: CheckResults) -> tuple[dict, list[tuple[dict, str, Iterator[dict]]]]:
+    """The document with a placeholder for each list, and the lists' items as they are made."""
+    lists = {
+        "results": (finding_dict(f.path, x) for f, x in results.findings()),
+        "suppressed": (finding_dict(f.path, x) for f, x in results.suppressed()),
+        "hints": ({"path": f.path, "line": h.line + 1, "kind": h.kind, "message": h.message}
+                  for f in results.files for h in f.analysis.hints),
+        "errors": itertools.chain(
+            ({"path": p, "message": m} for p, m in results.errors),
+            ({"path": f.path, "message": str(e), "kind": "not-analysed", **_lines(e)}
+             for f, e in results.not_analysed())),
         # "analysed", or "not-analysed": part of the file (or all of it) was not, so findings
         # there may be missing.
-        "files": [{"path": f.path, "status": "not-analysed" if f.analysis.errors else "analysed",
+        "files": ({"path": f.path, "status": "not-analysed" if f.analysis.errors else "analysed",
                    "not_analysed": [{"reason": e.reason, "analyzer": e.analyzer, **_lines(e)}
                                     for e in f.analysis.errors]}
-                  for f in results.files],
-        "summary": {"files": len(results.files), "lines": results.scanned_lines,
-                    "seconds": round(results.seconds, 3), **results.by_severity(),
-                    "not_analysed": results.incomplete_files()},
+                  for f in results.files),
     }
-    out.write(dump_report(doc))  # one write
+    doc = {"tool": "bastion", "version": __version__, **dict.fromkeys(lists), "summary": {
+        "files": len(results.files), "lines": results.scanned_lines,
+        "seconds": round(results.seconds, 3), **results.by_severity(),
+        "not_analysed": results.incomplete_files()}}
+    return doc, [(doc, key, items) for key, items in lists.items()]

@@ -17,8 +17,6 @@
 from __future__ import annotations
 
 import functools
-import json
-import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
@@ -27,13 +25,7 @@ from urllib.parse import quote
 from bastion import __version__
 from bastion.baseline import FINGERPRINT_KEY, fingerprints
 from bastion.model import Finding, Level, NotAnalysed
-from bastion.report.results import (
-    COMPACT,
-    INDENT_MAX_CHARS,
-    CheckResults,
-    FileResult,
-    dump_report,
-)
+from bastion.report.results import CheckResults, FileResult, write_report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {Level.HIGH: "error", Level.MEDIUM: "warning", Level.LOW: "note"}
@@ -293,28 +285,7 @@ def _document(results: CheckResults, catalog, root: Path | None = None, *,
 
 def write_sarif(results: CheckResults, out: TextIO, catalog, root: Path | None = None,
                 **extra) -> None:
-    """The text `dump_report` writes for `sarif_document`, but each result is encoded as it is
-    made and a large report's written at once: its results never exist together, as objects
-    or as text (8,000 taint findings with seven-step paths were 21 MB of JSON and some 100 MB
-    of dicts)."""
+    """The text `dump_report` writes for `sarif_document`, each result encoded as it is made
+    (`write_report`)."""
     doc, made = _document(results, catalog, root, **extra)
-    run = doc["runs"][0]
-    held: list[dict] = []
-    size = 0
-    for result in made:
-        held.append(result)
-        size += len(json.dumps(result, separators=COMPACT))
-        if size > INDENT_MAX_CHARS:
-            break
-    else:  # small enough to be indented, as any report: dump_report decides
-        run["results"] = held
-        out.write(dump_report(doc))
-        return
-    marker = secrets.token_hex(16)  # unguessable: no scanned text holds it
-    run["results"] = marker
-    head, _, tail = json.dumps(doc, separators=COMPACT).partition(f'"{marker}"')
-    out.write(head + "[" + ",".join(json.dumps(r, separators=COMPACT) for r in held))
-    held.clear()
-    for result in made:
-        out.write("," + json.dumps(result, separators=COMPACT))
-    out.write("]" + tail + "\n")
+    write_report(doc, out, [(doc["runs"][0], "results", made)])
