@@ -4,18 +4,22 @@ analysis (what the editor runs when a document is opened), with the documented b
 Usage: python bench/large_inputs_bench.py [--server DIR] [--only NAME ...] [--timeout 120]
            [--no-assert] [--keep DIR] [--json]
 `--server` is the `server/` folder of the code to measure (default: this checkout's), so the
-same generated inputs can be run against an older commit (`--no-assert` for such a run).
+same generated inputs can be run against an older commit (`--no-assert` for such a run); the
+catalog is read from the `rules/` folder beside it (a copy of `server/` alone measures no taint).
 Each measurement is its own process; peak RSS is that process's (`os.wait4`). Linux counts in
 it the memory of the process that forked it, so this one never holds an input or a report: they
 are generated and read by child processes. Prints a table and one JSON line. Bounds (BOUNDS
 below) are generous for the project's shared 2-vCPU machines. A case may be a project (a
 folder, `paths_8k`): it is checked as a folder, with no whole-file engine run. `--json` also
-times `bastion check --format json` on each input, to compare with SARIF.
+times `bastion check --format json` on each input, to compare with SARIF. `--keep DIR` generates
+the inputs in DIR and leaves them there with their reports (NAME.sarif, NAME.json), to profile
+one by hand or compare the reports of two `--server` runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -221,7 +225,8 @@ except (OSError, ValueError, KeyError, IndexError):
 """
 
 
-def run_case(name: str, folder: Path, server: Path, timeout: float, with_json: bool) -> dict:
+def run_case(name: str, folder: Path, server: Path, timeout: float, with_json: bool,
+             keep: bool) -> dict:
     subprocess.run([sys.executable, __file__, "--generate", name, str(folder)], check=True)
     project = (folder / name).is_dir()
     source = folder / name if project else folder / f"{name}.py"
@@ -237,7 +242,8 @@ def run_case(name: str, folder: Path, server: Path, timeout: float, with_json: b
         plain = _check(source, "json", report, env, timeout)
         result.update({"json_s": plain["seconds"], "json_mb": plain["mb"],
                        "json_report_mb": report.stat().st_size / 2**20 if report.exists() else None})
-        report.unlink(missing_ok=True)
+        if not keep:
+            report.unlink(missing_ok=True)
     if not project:
         engine = measure([sys.executable, "-c", ENGINE_SCRIPT, str(source)], env, timeout)
         result.update({"engine_s": engine["seconds"], "engine_mb": engine["mb"]})
@@ -252,6 +258,8 @@ def run_case(name: str, folder: Path, server: Path, timeout: float, with_json: b
     if not summary:
         result["check_failure"] = (check["stderr"].strip().splitlines() or [
             str(check["status"])])[-1][:200]
+    if keep:
+        return result
     if project:
         shutil.rmtree(source)
     else:
@@ -316,15 +324,21 @@ def main() -> int:
     parser.add_argument("--no-assert", action="store_true")
     parser.add_argument("--json", action="store_true",
                         help="also time `bastion check --format json` (for comparison)")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="generate the inputs in DIR and keep them and their reports")
     args = parser.parse_args()
     names = args.only or list(CASES)
     results, failed = [], []
     print("| input | bytes | check s | check MB | SARIF MB | JSON s / MB / report MB | engine s | "
           "engine MB | findings | complete | errors |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
-    with tempfile.TemporaryDirectory(prefix="bastion-large-") as tmp:
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+    with contextlib.nullcontext(str(args.keep)) if args.keep else tempfile.TemporaryDirectory(
+            prefix="bastion-large-") as tmp:
         for name in names:
-            result = run_case(name, Path(tmp), args.server.resolve(), args.timeout, args.json)
+            result = run_case(name, Path(tmp), args.server.resolve(), args.timeout, args.json,
+                              args.keep is not None)
             results.append(result)
             errors = result.get("errors") or [result.get("engine_failure", "")]
             print(f"| {name} | {result['bytes']} | {_fmt(result['check_s'], 2)} | "
