@@ -42,7 +42,9 @@ def documents(draw) -> str:
 # Mostly what keeps a line's tokens when typed in a string, a blank or a comment; None: undo the
 # last edit (a text that broke the TOML is read whole until one that did not comes back).
 INSERTS = st.sampled_from(["a", "1", ".", "-", "é", " ", "  ", "\t", "# c", "", "", "", "", None, None,
-                           "\"", "'", "=", ",", "[", "\\", "\n", "\x01", "\x7f", "==2.0", "\"\"\""])
+                           "\"", "'", "=", ",", "[", "\\", "\n", "\x01", "\x7f", "==2.0", "\"\"\"",
+                           "\n", "\n\n", "\n  ", "# c\n", "\n# c", "\r\n", "\n\t# \x01", "\n# \"\"\"",
+                           "\nx = 1", "\n[tool.other]\n"])
 EDITS = st.lists(st.tuples(st.floats(0, 1), st.integers(0, 3), INSERTS), min_size=4, max_size=16)
 
 
@@ -88,8 +90,42 @@ def test_a_version_typed_in_a_large_pyproject_is_read_without_parsing_the_toml(s
     assert 1000 in {f.span.start_line for f in found.findings}
 
 
+_END = 1 << 20  # edits after the last line
+
+
+def test_lines_typed_in_a_large_pyproject_are_read_without_parsing_the_toml(shipped, monkeypatch):
+    """Enter typed (issue 15): a new line in an array or a table, a comment line, a line joined
+    were parsed whole (830 ms per keystroke at 1 MB); the findings below move."""
+    lines = ['[project]', 'dependencies = [', *(f'  "django=={n % 3}.2.5",' for n in range(2000)), ']',
+             '[tool.poetry.dependencies]', *(f'package-{n} = "^1.0"' for n in range(2000)),
+             '[tool.poetry.dependencies.numpy]', 'version = "1.26.4"']
+    memo = Memo()
+    analysis.analyse("/w/pyproject.toml", "\n".join(lines), "/w", shipped, memo=memo)
+
+    def refused(text):
+        raise AssertionError("the TOML was parsed again")
+
+    monkeypatch.setattr(pyproject, "loads", refused)
+    edits = [(1000, 0, [""]), (1000, 1, ["  #"]), (1001, 0, ["  # a note", "\t"]), (1000, 1, []),
+             (1, 0, ["  "]),
+             (3000, 0, ["", "# why"]), (3000, 2, []), (_END, 0, ["# end"]), (_END, 0, [""]),
+             (-1, 1, ["#"])]
+    found = []
+    for at, removed, added in edits:
+        at = len(lines) + at if at < 0 else at
+        lines[at:at + removed] = added
+        text = "\n".join(lines)
+        found.append((text, analysis.analyse("/w/pyproject.toml", text, "/w", shipped, memo=memo)))
+    monkeypatch.undo()
+    for text, mine in found:
+        whole = analysis.analyse("/w/pyproject.toml", text, "/w", shipped)
+        assert (mine.findings, mine.not_analysed) == (whole.findings, whole.not_analysed)
+    assert {3, 2002, 2003} <= {f.span.start_line for f in whole.findings}
+
+
 BASE = ('[tool.poetry.dependencies]\n"django" = "3.2.5"\nflask = "^0.12"\n[tool.other]\n'
-        'when = 1979-05-27 07:32:00\nnotes = """\n# about django\n"""\nx = 1\n"y" = 2\n')
+        'when = 1979-05-27 07:32:00\nnotes = """\n# about django\n"""\nx = 1\n"y" = 2\n'
+        '[tool.poetry.dependencies.reqeusts]\nversion = "2.19.0"\n')
 
 
 @pytest.mark.parametrize(("old", "new"), [
@@ -100,6 +136,10 @@ BASE = ('[tool.poetry.dependencies]\n"django" = "3.2.5"\nflask = "^0.12"\n[tool.
     ("# about django", "# about django "),  # in a multi-line string: its value
     ('"^0.12"', '"^0.13"'),
     ('"^0.12"', '"^0.12" # note'),
+    ('notes = """\n', 'notes = """\n# \\q\n'),  # a comment line in a multi-line string: invalid
+    ('"y" = 2\n', '"y" = 2\n\r'),  # a lone carriage return, invalid
+    # A line between a dependency's name (a typosquat's finding) and its version (an advisory's)
+    ('reqeusts]\n', 'reqeusts]\n\n'),
 ])
 def test_an_edit_that_may_change_more_than_strings_values_is_read_whole(shipped, old, new):
     memo = Memo()
@@ -108,3 +148,13 @@ def test_an_edit_that_may_change_more_than_strings_values_is_read_whole(shipped,
     whole = analysis.analyse("/w/pyproject.toml", text, "/w", shipped)
     mine = analysis.analyse("/w/pyproject.toml", text, "/w", shipped, memo=memo)
     assert (mine.findings, mine.not_analysed) == (whole.findings, whole.not_analysed)
+
+
+def test_a_line_end_removed_after_a_carriage_return_is_read_whole(shipped):
+    """A blank last line "\\r\\n" left as a lone "\\r": not valid TOML."""
+    memo = Memo()
+    analysis.analyse("/w/pyproject.toml", BASE + "\r\n", "/w", shipped, memo=memo)
+    mine = analysis.analyse("/w/pyproject.toml", BASE + "\r", "/w", shipped, memo=memo)
+    whole = analysis.analyse("/w/pyproject.toml", BASE + "\r", "/w", shipped)
+    assert (mine.findings, mine.not_analysed) == (whole.findings, whole.not_analysed)
+    assert whole.not_analysed

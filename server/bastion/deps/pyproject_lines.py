@@ -1,5 +1,6 @@
-"""A pyproject.toml edited within one line, read from its last read: the calls of
-`pyproject.read` whose arguments the edit changed, found without parsing the TOML again.
+"""A pyproject.toml edited within one line, or by blank or comment lines added or removed, read
+from its last read: the calls of `pyproject.read` whose arguments the edit changed, found
+without parsing the TOML again.
 
 An edit is read so when it adds and removes no line end, touches no multi-line string, and
 leaves the line's tokens as they were but for
@@ -10,8 +11,16 @@ leaves the line's tokens as they were but for
 The new text is then valid TOML when the old one was, with the same tables, keys and value
 types: a whole read would derive the same calls, but that those holding a place on that line
 see it moved, and a changed string's value. Whether a string is a value (not a quoted key) is
-asked of the last whole read, whose line held the same tokens. Any other edit, or an edit of a
-text that was not valid TOML, is left to a whole read (None).
+asked of the last whole read, whose line held the same tokens.
+
+Lines that are blank or hold only a comment may be added or removed (Enter, a line joined to an
+empty one, a comment line) anywhere but after a multi-line string's lines: outside strings,
+valid TOML has line ends only between statements or between an array's tokens, where such lines
+mean nothing. Calls, their results and the last whole read's tables stay in that read's lines
+(`Layout.bases` maps the text's lines to them; an added line gets half a line); the findings of
+the calls below the edit move by the lines added, unless a call holds places on both sides.
+
+Any other edit, or an edit of a text that was not valid TOML, is left to a whole read (None).
 tests/unit/test_deps_pyproject_lines.py compares the two on random edits.
 
 State: a `Layout` belongs to the `pyproject_memo.Memo` entry of one document, which updates it.
@@ -21,6 +30,7 @@ from __future__ import annotations
 
 import array
 import bisect
+import math
 import re
 
 import attrs
@@ -33,6 +43,9 @@ from bastion.model.text import common_ends
 _TOKEN = re.compile(r"""[ \t]+|#.*|"(?:[^"\\]|\\.)*"|'[^']*'|[^ \t#"']+""")
 _PLAIN = re.compile(r"""[^"'\\\x00-\x08\x0a-\x1f\x7f]*""")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # not in a comment (a tab is)
+_BLANK_LINE = re.compile(r"[ \t]*(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?\r?\n")  # with its end
+_LINE = re.compile(r"[^\n]*\n")
+_LONE_CR = re.compile(r"\r(?!\n)")
 _FIXED = "fixed"  # a run, or blanks between two runs: kept as written
 Token = tuple[str, int, int]  # kind (_FIXED, or a string's quote), start and end column
 
@@ -53,6 +66,10 @@ class Layout:
     lines: array.array  # the lines calls hold a place on, ascending
     numbers: array.array  # the call holding a place on each of `lines`
     locked: frozenset[int]  # the lines of multi-line strings
+    spread: list[tuple[int, int]]  # the first and last lines of calls holding places on two
+    # Lines above are those of `base` (the calls', results' and `problems`'); `findings` are at
+    # the text's lines; each line of the text -> its line in `base` (x.5: added), None: the same.
+    bases: array.array | None = None
 
     @classmethod
     def of(cls, text: str, keys: KeyIndex, calls: list[pyproject.Call], results: list,
@@ -61,6 +78,8 @@ class Layout:
         spans = keys.string_spans()
         held = sorted({(place[0], number) for number, call in enumerate(calls)
                        for place in pyproject.places(call)})
+        spread = [(min(lines), max(lines)) for lines in (
+            {place[0] for place in pyproject.places(call)} for call in calls) if len(lines) > 1]
         locked: set[int] = set()
         if '"""' in text or "'''" in text:
             for start, end in spans:
@@ -71,18 +90,29 @@ class Layout:
         return cls(text, text, starts, array.array("q", sorted(start for start, _end in spans)),
                    list(calls), list(results), findings, problems,
                    array.array("q", (line for line, _number in held)),
-                   array.array("q", (number for _line, number in held)), frozenset(locked))
+                   array.array("q", (number for _line, number in held)), frozenset(locked), spread)
+
+    def problems_now(self) -> list:
+        """`problems` at the text's lines."""
+        if self.bases is None:
+            return list(self.problems)
+        return [attrs.evolve(problem, line=bisect.bisect_left(self.bases, problem.line))
+                for problem in self.problems]
 
 
-def reread(layout: Layout, text: str) -> dict[int, pyproject.Call] | None:
-    """The calls whose arguments differ in `text` from `layout.text`, by number; None when the
-    edit is not one that keeps the line's tokens (above)."""
+def reread(layout: Layout, text: str) -> tuple[dict[int, pyproject.Call], int] | None:
+    """The calls whose arguments differ in `text` from `layout.text`, by number, and the lines
+    their results move by (to the text's from the base's); None when the edit is not one of
+    those above. On a change of lines, `layout` is updated to `text`."""
     old = layout.text
     head, tail = common_ends(old, text)
     if _breaks(old[head:len(old) - tail]) or _breaks(text[head:len(text) - tail]):
-        return None
+        return _lines_changed(layout, text, head, tail)
     start = old.rfind("\n", 0, head) + 1
-    line = old.count("\n", 0, start)
+    here = old.count("\n", 0, start)
+    line = here if layout.bases is None else layout.bases[here]
+    # An added line (x.5) holds no call and no string: its tokens are a comment at most.
+    line = int(line) if float(line).is_integer() else line
     if line in layout.locked:
         return None
     old_line, new_line = _line(old, start), _line(text, start)
@@ -124,7 +154,48 @@ def reread(layout: Layout, text: str) -> dict[int, pyproject.Call] | None:
             return None
         if call != layout.calls[number]:
             found[number] = call
-    return found
+    return found, int(here - line)
+
+
+def _lines_changed(layout: Layout, text: str, head: int, tail: int
+                   ) -> tuple[dict[int, pyproject.Call], int] | None:
+    """({}, 0) when `text` is `layout.text` with blank or comment lines added or removed, and
+    `layout` then updated to it; else None."""
+    old = layout.text
+    start = old.rfind("\n", 0, head) + 1
+    stop = old.find("\n", len(old) - tail)
+    stop = len(old) if stop < 0 else stop + 1
+    changed = text[start:stop + len(text) - len(old)]
+    if _LONE_CR.search(changed):  # a line end removed after a carriage return: not valid TOML
+        return None
+    ended = "\n" if stop == len(old) else ""  # the last line as if ended: no line is added after
+    was, now = _LINE.findall(old[start:stop] + ended), _LINE.findall(changed + ended)
+    same = 0
+    while same < min(len(was), len(now)) and was[same] == now[same]:
+        same += 1
+    kept = 0
+    while kept < min(len(was), len(now)) - same and was[-1 - kept] == now[-1 - kept]:
+        kept += 1
+    removed, added = was[same:len(was) - kept], now[same:len(now) - kept]
+    if not all(_BLANK_LINE.fullmatch(line) for line in (*removed, *added)):
+        return None
+    first = old.count("\n", 0, start) + same  # the first line removed, or the one added before
+    bases = layout.bases if layout.bases is not None else array.array("d", range(old.count("\n") + 1))
+    before = bases[first - 1] if first else -1.0
+    if before in layout.locked:  # lines in a multi-line string follow one of its lines
+        return None
+    after = bases[first + len(removed)] if first + len(removed) < len(bases) else None
+    moved = len(added) - len(removed)
+    if moved and after is not None:
+        below = math.ceil(after)
+        if any(low < below <= high for low, high in layout.spread):
+            return None
+        for number in set(layout.numbers[bisect.bisect_left(layout.lines, below):]):
+            if layout.findings[number]:
+                layout.findings[number] = tuple(f.shifted(moved) for f in layout.findings[number])
+    bases[first:first + len(removed)] = array.array("d", [math.floor(before) + 0.5] * len(added))
+    layout.bases, layout.text = bases, text
+    return {}, 0
 
 
 def _breaks(changed: str) -> bool:

@@ -1,9 +1,9 @@
 """pyproject.toml as the editor re-reads it: each dependency's parse and findings are kept from
 the last read of the file, by the dependency's text and place, so that an edit derives only the
 dependencies it changed or moved (an edit that adds no line moves none on other lines). An edit
-within one line that keeps its tokens (a version typed, a blank, a comment) is read without
-parsing the TOML (`pyproject_lines`); any other parses it whole: a table or a key written
-anywhere can change what any line means.
+within one line that keeps its tokens (a version typed, a blank, a comment), or one that adds or
+removes blank or comment lines (Enter), is read without parsing the TOML (`pyproject_lines`);
+any other parses it whole: a table or a key written anywhere can change what any line means.
 
 The results equal `pyproject.parse` then `match.findings` on the whole file: each dependency's
 results depend only on its text, its place and the advisory index
@@ -12,7 +12,7 @@ and compare).
 
 State: a `Memo` belongs to one deps analyzer. It keeps, for each of the 4 pyproject files read
 last, the results of that read's dependencies and the `Layout` of its calls (updated in place
-by an edit within a line), and the advisory results by requirement (as many as the
+by an edit read without parsing), and the advisory results by requirement (as many as the
 requirements of those reads and no more than `_SEEN`); it is emptied when the advisory index
 object changes and by `forget()`. It takes no lock: the engine runs text analyzers under its
 own.
@@ -63,10 +63,10 @@ class Memo:
         if len(self._seen) > _SEEN:
             self._seen = {}
         last = self._last.get(path) or _Kept({}, {})
-        calls = None if last.layout is None else pyproject_lines.reread(last.layout, text)
-        if calls is not None:
+        again = None if last.layout is None else pyproject_lines.reread(last.layout, text)
+        if again is not None:
             self._last.put(path, last)
-            return self._again(last, text, calls, index)
+            return self._again(last, text, *again, index)
         now = _Kept({}, {})
         manifest, keys, calls, results = pyproject.read(text, last.parsed, now.parsed)
         findings = [self._findings(result, last.found, now.found, index) for result in results]
@@ -85,10 +85,11 @@ class Memo:
         keep[result] = findings
         return findings
 
-    def _again(self, kept: _Kept, text: str, calls: dict[int, pyproject.Call],
+    def _again(self, kept: _Kept, text: str, calls: dict[int, pyproject.Call], moved: int,
                index: AdvisoryIndex | None) -> tuple[list[Finding], list[Problem]]:
-        """What `read` gives for `text`, `kept.layout`'s text with `calls` changed; `kept` is
-        updated (what the old calls derived is dropped)."""
+        """What `read` gives for `text`, `kept.layout`'s text with `calls` changed, their
+        findings `moved` lines down in `text`; `kept` is updated (what the old calls derived
+        is dropped)."""
         layout = kept.layout
         problems = False
         for number, call in calls.items():
@@ -97,9 +98,10 @@ class Memo:
             kept.found.pop(old, None)
             result = kept.parsed[call] = pyproject.derive(call)
             layout.calls[number], layout.results[number] = call, result
-            layout.findings[number] = self._findings(result, kept.found, kept.found, index)
+            found = self._findings(result, kept.found, kept.found, index)
+            layout.findings[number] = tuple(f.shifted(moved) for f in found) if moved else found
             problems = problems or isinstance(old, Problem) or isinstance(result, Problem)
         if problems:
             layout.problems = list(pyproject.manifest(layout.results).problems)
         layout.text = text
-        return list(itertools.chain.from_iterable(layout.findings)), list(layout.problems)
+        return list(itertools.chain.from_iterable(layout.findings)), layout.problems_now()
