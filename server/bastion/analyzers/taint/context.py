@@ -16,6 +16,7 @@ import attrs
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.annotations import closed_enum, pattern_cleans, validated
 from bastion.analyzers.taint.bindings import Bindings
+from bastion.analyzers.taint.class_constants import class_constants
 from bastion.analyzers.taint.classes import ClassShape, class_shapes, model_fields
 from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
 from bastion.analyzers.taint.factories import Registration, nested_views, registrations, resolve
@@ -84,6 +85,10 @@ class ModuleContext:
     # class -> its bases resolved, also those of its ancestors (what another module's classes
     # derived from it inherit: workspace.py)
     class_bases: dict[str, tuple[str | None, ...]] = attrs.Factory(dict)
+    # `Class.NAME` -> its constant; class -> {NAME -> the constant its `self.NAME` reads}
+    # (class_constants.py)
+    class_constants: dict[str, Value] = attrs.Factory(dict)
+    self_constants: dict[str, dict[str, Value]] = attrs.Factory(dict)
     _by_name: dict[str, Function] = attrs.Factory(dict)
 
     def lineage(self, class_name: str) -> tuple[str, ...]:
@@ -155,6 +160,8 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     patterns = {k: v for k, v in patterns.items() if k in kinds}
     definitions += [w for w in wrappers if bindings.once(w.name)]
     shapes = class_shapes(definitions, env, kinds, bases_of)
+    members, through_self = class_constants(definitions, bindings.once, fold_constant, text, tree,
+                                            memo)
     classes = {node.name: shape for node, shape in shapes.items()}  # a redefinition wins
     # Only a module that imports a body model's base can define a body model.
     roots = models.body_model_roots
@@ -172,7 +179,10 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                    sorted((k, v.key()) for k, v in bodies.items() if v.fields),
                                    sorted(k for k, v in classes.items() if closed_enum(v)),
                                    sorted(called),
-                                   sorted((k, [r.key() for r in v]) for k, v in registered.items())
+                                   sorted((k, [r.key() for r in v]) for k, v in registered.items()),
+                                   sorted((k, v.const) for k, v in members.items()),
+                                   sorted((k, sorted((n, c.const) for n, c in v.items()))
+                                          for k, v in through_self.items()),
                                    )).encode(), digest_size=16).digest()
     classified = _Classified(memo, digest + models.digest.encode()) if memo is not None else None
     # a class deriving from a framework's class through another module's base class is the
@@ -190,7 +200,8 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     hand_requests(functions, env, models, memo)
     parents = {name: shape.ancestors for name, shape in classes.items()}
     return ModuleContext(env, constants, kinds, functions, digest, parents=parents, patterns=patterns,
-                         class_bases={name: shape.bases for name, shape in classes.items()})
+                         class_bases={name: shape.bases for name, shape in classes.items()},
+                         class_constants=members, self_constants=through_self)
 
 
 def module_statements(body: list[ast.stmt]):

@@ -1,0 +1,162 @@
+"""Class attributes that hold a constant: `TABLE = "orders"` in a module-level class body, read
+as `Config.TABLE`, or as `self.TABLE` in a method of the class or of a class derived from it
+in this module. Such a value lets a pattern finding on `f"SELECT * FROM {self.table} ..."` be
+retracted (verdicts.py), as a module-level constant does.
+
+An attribute is a constant only when nothing may rebind it: its class is bound once in the
+module, its body holds plain assignments and definitions only and binds the name once, and the
+module's text never stores or deletes an attribute of that name (`obj.TABLE = ...`,
+`del x.TABLE`, a `for` or `as` target), nor calls `setattr` or touches `__dict__` / `vars`.
+Values of immutable types only (str, bytes, numbers, bool, None, tuples): a list could change
+in place. `self.NAME` is read as the constant only when no other class of the module
+binds NAME in its body (a derived class's own value would be the instance's).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import Counter
+from collections.abc import Callable
+
+from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
+from bastion.engine.cache import LRU
+
+_IMMUTABLE = (str, bytes, int, float, bool, type(None), tuple)
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+# a list, dict or set display folds to a tuple or mapping constant, but may change in place
+_MUTABLE_DISPLAYS = (ast.List, ast.Dict, ast.Set)
+_VARS = re.compile(r"vars\s*\(")
+
+
+def class_constants(definitions: list[ast.stmt], once: Callable[[str], bool],
+                    fold: Callable[[ast.expr], object], text: str | None, tree: ast.Module,
+                    memo: LRU | None = None
+                    ) -> tuple[dict[str, Value], dict[str, dict[str, Value]]]:
+    """(`Class.NAME` -> its constant, class -> {NAME -> the constant `self.NAME` reads}) for the
+    module's classes (`definitions`); `once`: whether a module-level name is bound once; `memo`
+    keeps each class body's reading by its node (the block parser reuses unedited classes')."""
+    binders: Counter[str] = Counter()
+    values: dict[str, dict[str, object]] = {}
+    for node in definitions:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        bound, found = _body(node, fold, memo)
+        binders.update(bound)
+        if found is not None and once(node.name):
+            values[node.name] = found
+    names = {name for table in values.values() for name in table}
+    if not names or (text is not None and _dynamic(text)):
+        return {}, {}
+    stored = _stored_in_text(names, text) if text is not None else _stored_in_tree(names, tree)
+    explicit = {f"{cls}.{name}": constant(value) for cls, table in values.items()
+                for name, value in table.items() if name not in stored}
+    through_self = {cls: {name: constant(value) for name, value in table.items()
+                          if name not in stored and binders[name] == 1}
+                    for cls, table in values.items()}
+    return explicit, {cls: table for cls, table in through_self.items() if table}
+
+
+def _body(node: ast.ClassDef, fold: Callable[[ast.expr], object], memo: LRU | None
+          ) -> tuple[frozenset[str], dict[str, object] | None]:
+    """The names the class body binds, and its constants (None: a body of more than plain
+    assignments and definitions, whose names are then every name it stores)."""
+    key = ("class constants", id(node))
+    kept = memo.get(key) if memo is not None else None
+    if kept is not None and kept[0] is node:
+        return kept[1]
+    bound: Counter[str] = Counter()
+    found: dict[str, object] | None = {}
+    for item in node.body:
+        kind = type(item)
+        if kind in _DEFINITIONS:
+            bound[item.name] += 1
+        elif kind is ast.Assign or kind is ast.AnnAssign:
+            targets = item.targets if kind is ast.Assign else [item.target]
+            names = [t.id if type(t) is ast.Name else "*" for t in targets]
+            bound.update(names)
+            if found is not None and item.value is not None and len(names) == 1 and names[0] != "*":
+                folded = fold(item.value)
+                if folded is not UNKNOWN and isinstance(folded, _IMMUTABLE) and not any(
+                        isinstance(n, _MUTABLE_DISPLAYS) for n in ast.walk(item.value)):
+                    found[names[0]] = folded
+        elif kind is not ast.Pass and kind is not ast.Expr:
+            found = None
+    if found is None:
+        names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
+                 and not isinstance(n.ctx, ast.Load)}
+        result: tuple[frozenset[str], dict[str, object] | None] = (frozenset(names | set(bound)), None)
+    else:
+        result = (frozenset(bound), {k: v for k, v in found.items() if bound[k] == 1})
+    if memo is not None:
+        memo.put(key, (node, result))
+    return result
+
+
+def _dynamic(text: str) -> bool:
+    """Whether the text may set attributes by name: looked for as substrings (a pattern led by
+    no literal would scan the whole module at every keystroke)."""
+    return "setattr" in text or "__dict__" in text or _VARS.search(text) is not None
+
+
+def _stored_in_text(names: set[str], text: str) -> set[str]:
+    """The names of which some attribute may be stored or deleted in `text`: `.NAME` followed on
+    its line by a lone `=` outside the brackets open before it (an assignment, a tuple target,
+    an augmented assignment; not a keyword argument), or after `del`, `as` or `for`.
+    Occurrences in strings and comments count as well, and brackets in strings may be miscounted
+    either way: in doubt a name is taken as stored."""
+    return {name for name in names if any(_stored_at(text, match) for match in _attributes(name, text))}
+
+
+def _attributes(name: str, text: str):
+    """`.NAME` in the text (a search led by the name's letters: a pattern led by `\\.` would
+    stop at every dot of the module, at every keystroke)."""
+    for match in re.finditer(re.escape(name) + r"\b", text):
+        at = match.start() - 1
+        if at >= 0 and (text[at].isalnum() or text[at] == "_"):
+            continue  # inside a longer name
+        while at >= 0 and text[at] in " \t":
+            at -= 1
+        if at >= 0 and text[at] == ".":
+            yield match
+
+
+def _stored_at(text: str, match: re.Match) -> bool:
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    line_end = text.find("\n", match.end())
+    before = text[line_start:match.start()]
+    after = text[match.end():line_end if line_end >= 0 else len(text)]
+    return _assigned_after(after, _open_brackets(before)) or bool(_BINDS_BEFORE.search(before))
+
+
+_BINDS_BEFORE = re.compile(r"\b(?:del|as|for)\b")
+_LONE_EQUALS = re.compile(r"(?<![=!<>])=(?!=)")
+
+
+def _open_brackets(text: str) -> int:
+    return sum(text.count(c) for c in "([{") - sum(text.count(c) for c in ")]}")
+
+
+def _assigned_after(after: str, depth: int) -> bool:
+    """Whether a lone `=` follows at the depth of the statement (not inside a call's brackets
+    that were open before the name: `f(Config.SHELL, shell=True)`)."""
+    for piece in re.split(r"([()\[\]{}])", after):
+        if piece in ("(", "[", "{"):
+            depth += 1
+        elif piece in (")", "]", "}"):
+            depth -= 1
+        elif depth <= 0 and _LONE_EQUALS.search(piece):
+            return True
+    return False
+
+
+def _stored_in_tree(names: set[str], tree: ast.Module) -> set[str]:
+    """As `_stored_in_text`, from the tree (a module read without its text)."""
+    stored: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and (node.attr == "__dict__" or node.attr in names
+                                                and not isinstance(node.ctx, ast.Load)):
+            stored.add(node.attr)
+        elif isinstance(node, ast.Name) and node.id in ("setattr", "vars"):
+            return set(names)
+    return set(names) if "__dict__" in stored else stored
