@@ -49,3 +49,14 @@ def test_self_reads_no_constant_another_class_binds_however_its_body_is_written(
     source = HEAD + "class Sub(Config):\n    if flag:\n        SHELL = 'other'\n"
     assert _found(source, source) == ({"Config.SHELL", "Config.PAIR"}, {"Config": {"PAIR"}})
     assert _found(source, None) == _found(source, source)
+
+
+@pytest.mark.parametrize("header", ["class Color(Enum):", "class Color(Base):", "class Color(metaclass=M):"])
+def test_a_class_a_base_or_metaclass_may_change_has_no_constants(header):
+    source = f"{header}\n    RED = 'r'\n"
+    assert _found(source, source) == (set(), {})
+
+
+def test_a_class_derived_from_a_plain_class_of_the_module_has_its_constants():
+    source = "class Base:\n    pass\nclass Repo(Base):\n    table = 'items'\n"
+    assert _found(source, source) == ({"Repo.table"}, {"Repo": {"table"}})

@@ -8,8 +8,10 @@ module, its body holds plain assignments and definitions only and binds the name
 module's text never stores or deletes an attribute of that name (`obj.TABLE = ...`,
 `del x.TABLE`, a `for` or `as` target), nor calls `setattr` or touches `__dict__` / `vars`.
 Values of immutable types only (str, bytes, numbers, bool, None, tuples): a list could change
-in place. `self.NAME` is read as the constant only when no other class of the module
-binds NAME in its body (a derived class's own value would be the instance's).
+in place. Classes without bases (or derived from such classes of the module) only: a base or
+metaclass may give attributes another meaning (an Enum's members are not their values).
+`self.NAME` is read as the constant only when no other class of the module binds NAME in its
+body (a derived class's own value would be the instance's). Past `MAX_NAMES` names, none is.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
 from bastion.engine.cache import LRU
 
 _IMMUTABLE = (str, bytes, int, float, bool, type(None), tuple)
+# Each name is a search of the text at every keystroke: past this many, none is taken as constant.
+MAX_NAMES = 32
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 # a list, dict or set display folds to a tuple or mapping constant, but may change in place
 _MUTABLE_DISPLAYS = (ast.List, ast.Dict, ast.Set)
@@ -43,10 +47,15 @@ def class_constants(definitions: list[ast.stmt], once: Callable[[str], bool],
             continue
         bound, found = _body(node, fold, memo)
         binders.update(bound)
-        if found is not None and once(node.name):
+        # a base or metaclass may give attributes another meaning (an Enum's members, a
+        # model's fields): only plain classes, and those derived from them here
+        plain = not node.keywords and all(
+            isinstance(base, ast.Name) and (base.id == "object" or base.id in values)
+            for base in node.bases)
+        if found is not None and plain and once(node.name):
             values[node.name] = found
     names = {name for table in values.values() for name in table}
-    if not names or (text is not None and _dynamic(text)):
+    if not names or len(names) > MAX_NAMES or (text is not None and _dynamic(text)):
         return {}, {}
     stored = _stored_in_text(names, text) if text is not None else _stored_in_tree(names, tree)
     explicit = {f"{cls}.{name}": constant(value) for cls, table in values.items()
