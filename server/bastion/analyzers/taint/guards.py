@@ -43,10 +43,47 @@ def refine(ev: Evaluator, test: ast.expr, env: Env | None, truth: bool) -> Env |
             return env
         return env
     if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        matched = _none_test(ev, test)
+        if matched is not None:  # `re.fullmatch(P, name) is None`: the test failed
+            return refine(ev, matched, env, truth == isinstance(test.ops[0], ast.IsNot))
         return _compare(ev, test, env, truth)
     if isinstance(test, ast.Call):
         return _call(ev, test, env) if truth else _not_absolute(ev, test, env)
+    if isinstance(test, ast.Name) and test.id in ev.matched_from:
+        # `m = re.fullmatch(P, name)` ... `if not m:`, `m` and `name` unchanged since
+        call, matched, subject = ev.matched_from[test.id]
+        held = regex_subject(ev, call)
+        if held is not None and env.get(test.id) is matched and env.get(held.id) is subject:
+            return refine(ev, call, env, truth)
     return env
+
+
+def regex_subject(ev: Evaluator, call: ast.Call) -> ast.Name | None:
+    """The name a regular expression test matches (`re.fullmatch(P, name)`,
+    `NAME_RE.match(name)`): its result is None exactly when the test fails."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or func.attr not in _REGEX_TESTS.values() \
+            or not call.args:
+        return None
+    if ev.qualname(func) in _REGEX_TESTS:
+        subject = call.args[1] if len(call.args) >= 2 else None
+    else:  # a compiled pattern's method (`_call` checks that it is one)
+        subject = call.args[0]
+    return subject if isinstance(subject, ast.Name) else None
+
+
+def _none_test(ev: Evaluator, test: ast.Compare) -> ast.expr | None:
+    """The regular expression test (or the name holding its result) that `test` compares with
+    None by identity, if it is one."""
+    if not isinstance(test.ops[0], (ast.Is, ast.IsNot)):
+        return None
+    left, right = test.left, test.comparators[0]
+    other = left if isinstance(right, ast.Constant) and right.value is None else \
+        right if isinstance(left, ast.Constant) and left.value is None else None
+    if isinstance(other, ast.Call) and regex_subject(ev, other) is not None \
+            or isinstance(other, ast.Name) and other.id in ev.matched_from:
+        return other
+    return None
 
 
 def _not_absolute(ev: Evaluator, test: ast.Call, env: Env) -> Env:

@@ -30,7 +30,7 @@ from bastion.analyzers.taint.environments import join_env, owned, same_env
 from bastion.analyzers.taint.escapes import capture, escape_assignment
 from bastion.analyzers.taint.expressions import Evaluator, path_of
 from bastion.analyzers.taint.folding import truth_of
-from bastion.analyzers.taint.guards import URL_PARSERS, refine
+from bastion.analyzers.taint.guards import URL_PARSERS, refine, regex_subject
 from bastion.analyzers.taint.matching import captures, case_matches
 from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.results import Hit
@@ -76,6 +76,9 @@ class Interpreter(Evaluator):
         # per enclosing `try`, the states its body may raise in (joined): any statement may
         self.raising: list[dict] = []
         self.parsed_from: dict[str, ast.expr] = {}
+        # `m = re.fullmatch(PATTERN, name)`: the test, and the values `m` and `name` held then
+        # (guards.py reads `if not m:` as the test while both still hold them)
+        self.matched_from: dict[str, tuple[ast.Call, Value, Value]] = {}
         self.function: Function | None = None
 
     def run(self, function: Function) -> FunctionResult:
@@ -134,6 +137,11 @@ class Interpreter(Evaluator):
             if (isinstance(target, ast.Name) and isinstance(node.value, ast.Call)
                     and node.value.args and self.qualname(node.value.func) in URL_PARSERS):
                 self.parsed_from[target.id] = node.value.args[0]
+            if isinstance(target, ast.Name) and isinstance(node.value, ast.Call):
+                subject = regex_subject(self, node.value)
+                if subject is not None and subject.id in self.env:
+                    self.matched_from[target.id] = (node.value, self.env[target.id],
+                                                    self.env[subject.id])
 
     def s_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
@@ -358,6 +366,7 @@ class Interpreter(Evaluator):
                 value = value.with_step(self.step(target, f"{note} `{target.id}`"))
             self.env[target.id] = value
             self.parsed_from.pop(target.id, None)
+            self.matched_from.pop(target.id, None)
         elif isinstance(target, (ast.Tuple, ast.List)):
             starred = any(isinstance(e, ast.Starred) for e in target.elts)
             for index, element in enumerate(target.elts):
