@@ -1,5 +1,6 @@
 """Pipfile.lock as the editor re-reads it: an edit within one line that changes only the
-contents of string values is read from the last read, without parsing the JSON again.
+contents of string values, or one that adds or removes blank lines, is read from the last read,
+without parsing the JSON again.
 
 Such an edit adds and removes no line end and leaves the line's tokens as they were but for
 the contents of strings that are values (not followed by a colon), the new contents plain: no
@@ -11,13 +12,15 @@ JSON strings hold no line end, so a line's tokens are read from its start. The n
 valid JSON when the old one was, with the same keys: only string values changed, and a package
 (`locks.pipfile_slots`) is derived again only if its version's value is one of them or moved on
 that line. A changed string that is no package's version changes no package: the version a
-package has is the last one written for it, as the text's last place for it is. Any other
-edit, or an edit of a text that was not valid JSON, is read whole.
+package has is the last one written for it, as the text's last place for it is.
+JSON strings hold no line end, so a line of blanks added or removed (Enter, a line joined to an
+empty one) only moves the packages below it, whose places and findings move by the lines added.
+Any other edit, or an edit of a text that was not valid JSON, is read whole.
 tests/unit/test_deps_pipfile_lines.py compares the two on random edits.
 
 State: a `PipfileMemo` belongs to the deps analyzer's `LockCache`, which empties it with its
 own. It keeps, for each of the 4 Pipfile.lock files read last, the `_Layout` of its packages
-(updated in place by an edit within a line). It takes no lock: the engine runs text analyzers
+(updated in place by an edit read without parsing). It takes no lock: the engine runs text analyzers
 under its own.
 """
 
@@ -36,19 +39,20 @@ from bastion.deps.locks import Slot
 from bastion.deps.model import Problem
 from bastion.engine.cache import LRU
 from bastion.model import Finding
-from bastion.model.text import common_ends
+from bastion.model.text import changed_lines, common_ends
 
 _PATHS = 4
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[^"]+')  # a string, or a run of the rest
 _PLAIN = re.compile(r'[^"\\\x00-\x1f]*')
 _BLANKS = re.compile(r"[ \t\r\n]*")
+_BLANK_LINE = re.compile(r"[ \t\r]*\n")  # JSON's blanks, and its end
 _BARE = re.compile(r"[{}\[\]:,]|[^ \t\r\n{}\[\]:,]+")  # a run's tokens: punctuation, or the rest
 
 
 @attrs.define
 class _Layout:
     text: str
-    slots: list[Slot]
+    slots: list[Slot]  # as last derived: a line added above leaves them (the lines are read again)
     found: list[tuple[Finding, ...]]  # each package's findings
     problems: list[tuple[Problem, ...]]  # each package's problem, if any
     lines: array.array  # the packages' version lines, ascending
@@ -108,7 +112,7 @@ def _reread(layout: _Layout, text: str) -> dict[int, Slot] | None:
         return {}
     head, tail = common_ends(old, text)
     if "\n" in old[head:len(old) - tail] or "\n" in text[head:len(text) - tail]:
-        return None
+        return _lines_changed(layout, text, head, tail)
     start = old.rfind("\n", 0, head) + 1
     before, after = _tokens(old, start), _tokens(text, start)
     if before is None or after is None or len(before) != len(after):
@@ -132,6 +136,24 @@ def _reread(layout: _Layout, text: str) -> dict[int, Slot] | None:
         if slot != layout.slots[number]:
             found[number] = slot
     return found
+
+
+def _lines_changed(layout: _Layout, text: str, head: int, tail: int) -> dict[int, Slot] | None:
+    """{} when `text` is `layout.text` with blank lines added or removed, and `layout` then
+    updated to it (but its text); else None."""
+    first, removed, added = changed_lines(layout.text, text, head, tail)
+    if not all(_BLANK_LINE.fullmatch(line) for line in (*removed, *added)):
+        return None
+    moved = len(added) - len(removed)
+    if moved:
+        below = bisect.bisect_left(layout.lines, first)  # the lines removed are blank
+        for number in layout.numbers[below:]:
+            if layout.found[number] or layout.problems[number]:
+                layout.found[number] = tuple(f.shifted(moved) for f in layout.found[number])
+                layout.problems[number] = tuple(attrs.evolve(p, line=p.line + moved)
+                                                for p in layout.problems[number])
+        layout.lines[below:] = array.array("q", [line + moved for line in layout.lines[below:]])
+    return {}
 
 
 def _tokens(text: str, start: int) -> list[tuple[int, str]] | None:

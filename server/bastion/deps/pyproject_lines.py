@@ -37,14 +37,13 @@ import attrs
 
 from bastion.deps import pyproject
 from bastion.deps.toml_keys import KeyIndex, Place
-from bastion.model.text import common_ends
+from bastion.model.text import changed_lines, common_ends
 
 # A line's tokens: blanks, a comment, a basic or a literal string on one line, a run of the rest.
 _TOKEN = re.compile(r"""[ \t]+|#.*|"(?:[^"\\]|\\.)*"|'[^']*'|[^ \t#"']+""")
 _PLAIN = re.compile(r"""[^"'\\\x00-\x08\x0a-\x1f\x7f]*""")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # not in a comment (a tab is)
 _BLANK_LINE = re.compile(r"[ \t]*(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?\r?\n")  # with its end
-_LINE = re.compile(r"[^\n]*\n")
 _LONE_CR = re.compile(r"\r(?!\n)")
 _FIXED = "fixed"  # a run, or blanks between two runs: kept as written
 Token = tuple[str, int, int]  # kind (_FIXED, or a string's quote), start and end column
@@ -162,24 +161,12 @@ def _lines_changed(layout: Layout, text: str, head: int, tail: int
     """({}, 0) when `text` is `layout.text` with blank or comment lines added or removed, and
     `layout` then updated to it; else None."""
     old = layout.text
-    start = old.rfind("\n", 0, head) + 1
-    stop = old.find("\n", len(old) - tail)
-    stop = len(old) if stop < 0 else stop + 1
-    changed = text[start:stop + len(text) - len(old)]
-    if _LONE_CR.search(changed):  # a line end removed after a carriage return: not valid TOML
+    # A line end removed after a carriage return (the last line's is not compared): not valid TOML
+    if _LONE_CR.search(text[max(head - 1, 0):len(text) - tail + 2]):
         return None
-    ended = "\n" if stop == len(old) else ""  # the last line as if ended: no line is added after
-    was, now = _LINE.findall(old[start:stop] + ended), _LINE.findall(changed + ended)
-    same = 0
-    while same < min(len(was), len(now)) and was[same] == now[same]:
-        same += 1
-    kept = 0
-    while kept < min(len(was), len(now)) - same and was[-1 - kept] == now[-1 - kept]:
-        kept += 1
-    removed, added = was[same:len(was) - kept], now[same:len(now) - kept]
+    first, removed, added = changed_lines(old, text, head, tail)
     if not all(_BLANK_LINE.fullmatch(line) for line in (*removed, *added)):
         return None
-    first = old.count("\n", 0, start) + same  # the first line removed, or the one added before
     bases = layout.bases if layout.bases is not None else array.array("d", range(old.count("\n") + 1))
     before = bases[first - 1] if first else -1.0
     if before in layout.locked:  # lines in a multi-line string follow one of its lines

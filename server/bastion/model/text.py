@@ -21,6 +21,7 @@ _LONE_CR = re.compile(r"\r(?!\n)")
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _OTHER_BREAK = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # str.splitlines' others
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_ENDED_LINE = re.compile(r"[^\n]*\n")
 
 
 def byte_to_char_col(line: str, byte_col: int) -> int:
@@ -95,3 +96,23 @@ def common_ends(old: str, new: str) -> tuple[int, int]:
         else:
             high = mid - 1
     return head, low
+
+
+def changed_lines(old: str, new: str, head: int, tail: int) -> tuple[int, list[str], list[str]]:
+    """The lines of `old` that `new` has others in place of (`head`, `tail`: their
+    `common_ends`), those others, and the first one's line: whole lines with their "\n" (the
+    last line of a text as if it had one, so that a line end added there adds no line), fewest
+    first: lines equal at the start or the end of the change are left out."""
+    start = old.rfind("\n", 0, head) + 1
+    stop = old.find("\n", len(old) - tail)
+    stop = len(old) if stop < 0 else stop + 1
+    ended = "\n" if stop == len(old) else ""
+    was = _ENDED_LINE.findall(old[start:stop] + ended)
+    now = _ENDED_LINE.findall(new[start:stop + len(new) - len(old)] + ended)
+    same = 0
+    while same < min(len(was), len(now)) and was[same] == now[same]:
+        same += 1
+    kept = 0
+    while kept < min(len(was), len(now)) - same and was[-1 - kept] == now[-1 - kept]:
+        kept += 1
+    return old.count("\n", 0, start) + same, was[same:len(was) - kept], now[same:len(now) - kept]
