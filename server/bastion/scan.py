@@ -4,7 +4,8 @@ through the persistent result cache.
 Every file is first looked up in the cache, all in one query; only the files it misses are
 analysed. Each worker process has its own engine (bandit's global state is per process), forked
 from the parent's where processes fork. Small scans run in-process: starting a worker costs more
-than analysing a few files.
+than analysing a few files. Workers neither read nor write the cache: the parent has looked every
+file up, and writes the rows they send back with their results (`_SentBack`).
 """
 
 from __future__ import annotations
@@ -169,12 +170,31 @@ def _from_cache(items: list[ScanItem]) -> list[ScanOutcome | None]:
 _CONFIGS: tuple[Config, ...] = ()
 
 
+class _SentBack(DiskCache):
+    """A worker's result cache: nothing to read (the parent found none of its files there), and
+    the rows its engine stores are kept for `_worker` to send to the parent, which writes them a
+    batch per transaction; workers committing a row per file waited for each other's commits.
+    `rows` is owned by the worker's engine (filled) and `_worker` (emptied)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[tuple[str, str]] = []
+
+    def get(self, key: str) -> str | None:
+        return None
+
+    def put_many(self, rows: list[tuple[str, str]]) -> None:
+        self.rows.extend(rows)
+
+
 def _start_worker(configs: tuple[Config, ...] = (), roots: tuple[str, ...] = (),
                   name: str = ROOT_NAME) -> None:
     global _CONFIGS
     _CONFIGS = configs
     set_roots(roots, name)
-    _engine()
+    engine = _engine()
+    if engine.disk_cache is not None:
+        engine.disk_cache = _SentBack()
     # What exists now (modules, bandit's plugins, the rules) lives as long as the worker: the
     # collector need never traverse it. Garbage is collected by `_worker`, every so many lines.
     gc.freeze()
@@ -185,7 +205,8 @@ _uncollected_lines = 0
 
 
 def _worker(args: tuple[str, int, bool, tuple[str, ...]]
-            ) -> tuple[Analysis | None, int, str | None]:
+            ) -> tuple[Analysis | None, int, str | None, list[tuple[str, str]]]:
+    """The outcome of one file, and the result-cache rows to write (see `_SentBack`)."""
     global _uncollected_lines
     path, config, use_cache, within = args
     outcome = analyse_item(ScanItem(path, path, _CONFIGS[config], within), use_cache)
@@ -193,7 +214,11 @@ def _worker(args: tuple[str, int, bool, tuple[str, ...]]
     if _uncollected_lines >= COLLECT_EVERY_LINES:
         gc.collect()
         _uncollected_lines = 0
-    return outcome.analysis, outcome.lines, outcome.error  # the parent has the item
+    rows: list[tuple[str, str]] = []
+    cache = _engine().disk_cache
+    if isinstance(cache, _SentBack):
+        rows, cache.rows = cache.rows, []
+    return outcome.analysis, outcome.lines, outcome.error, rows  # the parent has the item
 
 
 def default_jobs() -> int:
@@ -241,16 +266,24 @@ def _in_processes(items: list[ScanItem], jobs: int, use_cache: bool) -> list[Sca
     outcomes: list[ScanOutcome | None] = [None] * len(items)
     configs = tuple({id(item.config): item.config for item in items}.values())
     index = {id(config): i for i, config in enumerate(configs)}
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
-                             initargs=(configs, _ROOTS, _ROOT_NAME)) as pool:
-        done = pool.map(_worker, [(items[i].path, index[id(items[i].config)], use_cache,
-                                   items[i].within) for i in order])
-        for index, (analysis, lines, error) in zip(order, done, strict=True):
-            outcomes[index] = ScanOutcome(items[index], analysis, lines, error)
-    if use_cache:
-        cache = DiskCache()
-        cache.checkpoint()
-        cache.close()
+    cache = DiskCache() if use_cache else None
+    rows: list[tuple[str, str]] = []
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
+                                 initargs=(configs, _ROOTS, _ROOT_NAME)) as pool:
+            done = pool.map(_worker, [(items[i].path, index[id(items[i].config)], use_cache,
+                                       items[i].within) for i in order])
+            for index, (analysis, lines, error, sent) in zip(order, done, strict=True):
+                outcomes[index] = ScanOutcome(items[index], analysis, lines, error)
+                rows.extend(sent)
+                if cache is not None and len(rows) >= CACHE_BATCH:  # kept if the scan stops
+                    cache.put_many(rows)
+                    rows = []
+    finally:
+        if cache is not None:
+            cache.put_many(rows)
+            cache.checkpoint()
+            cache.close()
     return outcomes
 
 

@@ -99,6 +99,27 @@ def test_worker_processes_and_the_cache_give_the_in_process_outcomes(tmp_path, m
     assert errors == {"blob.py": "skipped: binary file (contains NUL bytes)"}
 
 
+def test_scan_workers_send_their_cache_rows_to_the_parent(tmp_path, monkeypatch):
+    """Workers do not open the result cache (each committing a row per file, they waited for
+    each other's commits): the parent writes the rows they send back."""
+    monkeypatch.setenv("BASTION_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(bastion.scan, "_ENGINE", None)  # a new one, with this test's cache
+    items = _project(tmp_path / "project", PARALLEL_MIN_FILES + 6)
+    parent, connect = os.getpid(), sqlite3.connect
+
+    def parent_only(path, *args, **kwargs):
+        if os.getpid() != parent and Path(path) == default_path():
+            raise AssertionError("a worker opened the result cache")
+        return connect(path, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", parent_only)
+    outcomes = scan(items, jobs=2)
+    assert [o.error for o in outcomes if o.error] == ["skipped: binary file (contains NUL bytes)"]
+    assert not any(o.analysis.errors for o in outcomes if o.analysis)
+    assert sum(o is not None and o.analysis is not None
+               for o in bastion.scan._from_cache(items)) == len(items) - 1  # all but the binary
+
+
 def test_read_limited_refuses_folders_and_large_files(tmp_path, monkeypatch):
     with pytest.raises(UnreadableSource, match=r"not a regular file \(folder\)"):
         read_limited(tmp_path)

@@ -112,15 +112,25 @@ class DiskCache:
         return found
 
     def put(self, key: str, value: str) -> None:
+        self.put_many([(key, value)])
+
+    def put_many(self, rows: list[tuple[str, str]]) -> None:
+        """Store the (key, value) `rows` in one transaction: a scan's parent writes what its
+        workers send back in one commit, where each worker committing each file's row waited
+        for the other's."""
         with self._lock:
             db = self._connect()
-            if db is None:
+            if db is None or not rows:
                 return
+            now = int(time.time())
             try:
-                db.execute("INSERT OR REPLACE INTO results (key, value, used) VALUES (?, ?, ?)",
-                           (key, value, int(time.time())))
-                self._writes += 1
-                if self._writes % 500 == 0:
+                with db:  # one transaction (committed, or rolled back on an error)
+                    db.execute("BEGIN")
+                    db.executemany("INSERT OR REPLACE INTO results (key, value, used) VALUES (?, ?, ?)",
+                                   [(key, value, now) for key, value in rows])
+                pruned_at = self._writes // 500
+                self._writes += len(rows)
+                if self._writes // 500 > pruned_at:  # every 500 writes
                     self._prune(db)
             except sqlite3.Error as exc:
                 self._failed("a write", exc)
