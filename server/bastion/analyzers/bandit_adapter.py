@@ -52,6 +52,7 @@ _import_lazily("bandit.core.manager",
 # The imports below come after the deferral above, which must run first.
 import bandit  # noqa: E402
 from bandit.core import config as b_config  # noqa: E402
+from bandit.core import context as b_context  # noqa: E402
 from bandit.core import extension_loader, meta_ast, metrics, node_visitor, test_set, tester  # noqa: E402
 from bandit.core import utils as b_utils  # noqa: E402
 
@@ -89,46 +90,94 @@ for _module in (node_visitor, tester):
         _module.LOG = _QuietLog(_module.LOG)
 
 _NO_SCORES = {"SEVERITY": [0, 0, 0, 0], "CONFIDENCE": [0, 0, 0, 0]}
+_MISSING = object()
 
 
 class _RecordingTester(tester.BanditTester):
-    """Remembers the AST node each result came from, so the adapter can compute its end line."""
-
-    def _get_nosecs_from_contexts(self, context, test_result=None):
-        # Suppressions are applied by the engine (bastion.engine.suppress), so bandit gets no
-        # nosec lines and this always finds none; bandit would still walk the node's whole line
-        # range for every test of every node (a quarter of a scan's time).
-        return None
+    """Bandit's `run_tests` (1.9), minus what is never read here, and remembering the AST node
+    each result came from, so the adapter can compute its end line. Left out: the scores (the
+    visitor's `update_scores` ignores them), the nosec lookups (suppressions are applied by the
+    engine, bastion.engine.suppress, so bandit gets no nosec lines and would find none after
+    walking the node's line range for every test of every node), the debug logging. Each test
+    still gets its own copy of the context, and a test that raises is reported as bandit does.
+    A tenth of bandit's time; tests/unit/test_bandit_contract.py pins the code copied."""
 
     def run_tests(self, raw_context, checktype):
-        if not self.testset.tests.get(checktype):
+        tests = self.testset.tests.get(checktype)
+        if not tests:
             return _NO_SCORES  # most node types (Name, Load, ...) have no check at all
-        before = len(self.results)
-        scores = super().run_tests(raw_context, checktype)
-        node = raw_context.get("node")
-        for result in self.results[before:]:
-            result._bastion_node = node
-            result._bastion_context_lines = list(raw_context.get("linerange", []))
-        return scores
+        for test in tests:
+            context = b_context.Context(raw_context.copy())  # copy.copy of a dict
+            try:
+                result = test(context, test._config) if hasattr(test, "_config") else test(context)
+            except Exception as exc:  # bandit's own handling: logged, the other tests run
+                self.report_error(test.__name__, context, exc)
+                continue
+            if result is not None:
+                self._record(result, test, context._context, raw_context)
+        return _NO_SCORES
+
+    def _record(self, result, test, temp_context, raw_context) -> None:
+        filename = temp_context["filename"]
+        result.fname = filename.decode("utf-8") if isinstance(filename, bytes) else filename
+        result.fdata = temp_context["file_data"]
+        if result.lineno is None:
+            result.lineno = temp_context["lineno"]
+        if result.linerange == []:
+            result.linerange = temp_context["linerange"]
+        if result.col_offset == -1:
+            result.col_offset = temp_context["col_offset"]
+        result.end_col_offset = temp_context.get("end_col_offset", 0)
+        result.test = test.__name__
+        if result.test_id == "":
+            result.test_id = test._test_id
+        result._bastion_node = raw_context.get("node")
+        result._bastion_context_lines = list(raw_context.get("linerange", []))
+        self.results.append(result)
 
 
 class _LeanVisitor(node_visitor.BanditNodeVisitor):
     """Bandit's visitor, minus the work no check reads: nodes of a type that has neither a
-    check nor a `visit_` method (Name, Load, BinOp, ...: most of a tree) get no context, and
-    nothing is logged; neither do constants other than strings and bytes (bandit's
-    `visit_Constant` ignores them: a long literal of numbers is mostly such nodes). The contexts
-    of the other nodes are built exactly as bandit builds them.
+    check nor a `visit_` method (Name, Load, BinOp, ...: most of a tree) are linked to their
+    parent and sibling as bandit links them (checks read `_bandit_parent`) and walked into, but
+    get no context, no visit and no test run (in bandit: an empty run); neither do constants
+    other than strings and bytes (bandit's `visit_Constant` ignores them: a long literal of
+    numbers is mostly such nodes). Nothing is logged. The contexts of the other nodes are built
+    exactly as bandit builds them, in bandit's order (its `generic_visit`, pinned by
+    tests/unit/test_bandit_contract.py).
     """
 
     interesting: frozenset[str] = frozenset()
 
-    def pre_visit(self, node):
-        self.depth += 1
+    def generic_visit(self, node):
+        for field in node._fields:
+            value = getattr(node, field, _MISSING)  # ast.iter_fields skips a missing field
+            if isinstance(value, list):
+                last = len(value) - 1
+                for index, item in enumerate(value):
+                    if isinstance(item, ast.AST):
+                        item._bandit_sibling = value[index + 1] if index < last else None
+                        item._bandit_parent = node
+                        self._enter(item)
+            elif isinstance(value, ast.AST):
+                value._bandit_sibling = None
+                value._bandit_parent = node
+                self._enter(value)
+
+    def _enter(self, node):
         kind = node.__class__
         if kind.__name__ not in self.interesting or (
                 kind is ast.Constant and not isinstance(node.value, (str, bytes))):
-            self.context = {}
-            return True
+            self.depth += 1
+            self.generic_visit(node)
+            self.depth -= 1
+        elif self.pre_visit(node):
+            self.visit(node)
+            self.generic_visit(node)
+            self.post_visit(node)
+
+    def pre_visit(self, node):
+        self.depth += 1
         context = {"imports": self.imports, "import_aliases": self.import_aliases}
         if hasattr(node, "lineno"):
             context["lineno"] = node.lineno
