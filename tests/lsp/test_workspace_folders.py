@@ -110,27 +110,39 @@ async def test_a_folder_change_keeps_the_other_folders_summaries(client):
 
 async def _results_after(client, uri: str, change) -> list:
     """Every result the client gets for the document after `change()` until the summaries are
-    computed again in the background: the publishes that follow it (one for the change, one
-    once the summaries are computed), or a pull right after it and after every refresh."""
+    computed again in the background: a pull right after it and after each of the two
+    refreshes that follow (the change's, the summaries'), or the publishes that follow it (the
+    change's and the summaries'; or one, when the second analysis replaced the first: then
+    until two seconds pass without another)."""
     results: list = []
     if is_pull(client):
         refreshes = client.diagnostic_refresh_count
         change()
-        # a refresh for the change, one once the summaries are computed
-        while client.diagnostic_refresh_count < refreshes + 2:
+
+        async def pulls() -> None:
+            while client.diagnostic_refresh_count < refreshes + 2:
+                results.append(await diagnostics_for(client, uri, 1))
+                await asyncio.sleep(0.02)
             results.append(await diagnostics_for(client, uri, 1))
-            await asyncio.sleep(0.02)
-        results.append(await diagnostics_for(client, uri, 1))
+
+        await asyncio.wait_for(pulls(), 20)
         return results
     on_publish(client, lambda params: params.uri == uri and results.append(params.diagnostics))
     change()
     try:
-        await asyncio.wait_for(_count(results, 2), 20)
+        await asyncio.wait_for(_published(results), 20)
     finally:
         on_publish(client, lambda params: None)
     return results
 
 
-async def _count(results: list, wanted: int) -> None:
-    while len(results) < wanted:
+async def _published(results: list) -> None:
+    """Until two results, or one and two seconds without another."""
+    loop = asyncio.get_running_loop()
+    count, since = 0, loop.time()
+    while len(results) < 2:
+        if len(results) != count:
+            count, since = len(results), loop.time()
+        elif count and loop.time() - since > 2:
+            return
         await asyncio.sleep(0.02)
