@@ -287,6 +287,22 @@ PAIRS = [
                FLASK + "import os, re\n@app.route('/g')\ndef g(flag=False):\n    h = request.args['h']\n    if not re.compile(r'[a-z]+').fullmatch(h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n"),
     ("BST202", FLASK + "import os, re\n@app.route('/g')\ndef g(flag=False):\n    h = request.args['h']\n    pat = re.compile(r'[a-z]+', re.M)\n    if not re.search(pat, h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n",
                FLASK + "import os, re\n@app.route('/g')\ndef g(flag=False):\n    h = request.args['h']\n    pat = re.compile(r'[a-z]+')\n    if not re.fullmatch(pat, h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n"),
+    # strings known character by character (charsets.py): what a pattern of the characters
+    # kept proves; `.` and `/` together still name other directories
+    ("BST202", FLASK + "import os\n@app.route('/g')\ndef g():\n    n = request.args['n']\n    if not all(c.isalnum() for c in request.args['m']):\n        return 'no', 400\n    os.system('ls ' + n)\n    return ''\n",
+               FLASK + "import os\n@app.route('/g')\ndef g():\n    n = request.args['n']\n    if not all(c.isalnum() for c in n):\n        return 'no', 400\n    os.system('ls ' + n)\n    return ''\n"),
+    ("BST201", FLASK + "import os\n@app.route('/g')\ndef g():\n    n = request.args['n']\n    if not all(c.isalnum() or c in './' for c in n):\n        return 'no', 400\n    return open(os.path.join('/srv', n)).read()\n",
+               FLASK + "import os\n@app.route('/g')\ndef g():\n    n = request.args['n']\n    if not all(c.isalnum() or c in '-_' for c in n):\n        return 'no', 400\n    return open(os.path.join('/srv', n)).read()\n"),
+    ("BST202", FLASK + "import os, string\n@app.route('/g')\ndef g():\n    n = request.args['n']\n    if set(n) - set(string.printable):\n        return 'no', 400\n    os.system('ls ' + n)\n    return ''\n",
+               FLASK + "import os, string\n@app.route('/g')\ndef g():\n    n = request.args['n']\n    if set(n) - set(string.ascii_letters):\n        return 'no', 400\n    os.system('ls ' + n)\n    return ''\n"),
+    ("BST202", FLASK + "import os\n@app.route('/g')\ndef g():\n    n = request.args['n']\n    if set(n) <= set('abc;'):\n        os.system('ls ' + n)\n    return ''\n",
+               FLASK + "import os\n@app.route('/g')\ndef g():\n    n = request.args['n']\n    if set(n).issubset('abcdef0123456789'):\n        os.system('ls ' + n)\n    return ''\n"),
+    ("BST201", FLASK + "import os\n@app.route('/g')\ndef g():\n    n = ''.join(c for c in request.args['n'] if c.isalnum() or c in '/.')\n    return open(os.path.join('/srv', n)).read()\n",
+               FLASK + "import os\n@app.route('/g')\ndef g():\n    n = ''.join(c for c in request.args['n'] if c.isalnum() or c in '-_')\n    return open(os.path.join('/srv', n)).read()\n"),
+    ("BST202", FLASK + "import os, re\n@app.route('/g')\ndef g():\n    n = re.sub(r'[;&|]', '', request.args['n'])\n    os.system('ls ' + n)\n    return ''\n",
+               FLASK + "import os, re\n@app.route('/g')\ndef g():\n    n = re.sub(r'[^A-Za-z0-9_-]', '', request.args['n'])\n    os.system('ls ' + n)\n    return ''\n"),
+    ("BST201", FLASK + "import os, re\n@app.route('/g')\ndef g():\n    n = re.sub(r'[^\\w./]+', '_', request.args['n'])\n    return open(os.path.join('/srv', n)).read()\n",
+               FLASK + "import os, re\n@app.route('/g')\ndef g():\n    n = re.sub(r'[^\\w.-]+', '_', request.args['n'])\n    return open(os.path.join('/srv', n)).read()\n"),
     # a test's result compared with None, or kept in a name and tested later: the same guard
     # while neither name changed in between
     ("BST202", FLASK + "import os, re\n@app.route('/g')\ndef g():\n    h = request.args['h']\n    if re.fullmatch(r'.+', h) is None:\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.taint.charsets import kept_cleans, substituted_cleans
 from bastion.analyzers.taint.configs import config_call
 from bastion.analyzers.taint.domain import (
     ANY,
@@ -63,6 +64,9 @@ STRING_METHODS = frozenset({
     "get", "getlist", "getall", "getone", "values", "items", "keys", "pop", "setdefault", "lists",
     "dict", "to_dict", "read", "readline", "readlines", "getvalue", "model_dump",
 })
+
+
+_SUBSTITUTIONS = frozenset({"re.sub", "regex.sub"})
 
 
 def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value],
@@ -140,9 +144,19 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     if method == "get" and "type" in keywords and _converts(ev, node):
         # Werkzeug's `request.args.get("page", type=int)`: the converter's result, or the default
         return join(SAFE, args[1] if len(args) > 1 else keywords.get("default", NONE))
+    if name in _SUBSTITUTIONS and len(args) == 3 and not keywords:
+        cleans = substituted_cleans(args[0].const, args[1].const)
+        if cleans:  # `re.sub(r"[^a-z0-9]", "", name)`: only the class's characters are left
+            kept = _joined([args[2]], name)
+            return kept.evolve(clean=kept.clean | cleans)
     if models.propagators.by_name(name) or (method and method in models.propagators.methods):
         return _joined(inputs, name)
     if method is not None and receiver is not None:
+        if method == "join" and receiver.const == "" and len(node.args) == 1:
+            cleans = _filtered_characters(ev, node.args[0])
+            if cleans:  # `"".join(c for c in name if c.isalnum())`
+                kept = args[0].item(ANY)
+                return kept.evolve(clean=kept.clean | cleans, kind=None, const=UNKNOWN)
         if method == "join" and len(args) == 1 and isinstance(receiver.const, str) \
                 and isinstance(args[0].const, tuple) and all(type(p) is str for p in args[0].const) \
                 and sum(map(len, args[0].const)) < 10_000:
@@ -183,6 +197,21 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         return Value(clean=EVERY_CLASS, kind=name + "()") if name else CLEAN
     result = _joined(inputs, name)
     return result.evolve(modelled=False) if result.taint else result
+
+
+def _filtered_characters(ev: Evaluator, node: ast.expr) -> frozenset[str]:
+    """`c for c in name if TEST`: what a string of the characters TEST keeps proves."""
+    if not isinstance(node, (ast.GeneratorExp, ast.ListComp)) or len(node.generators) != 1:
+        return frozenset()
+    generator = node.generators[0]
+    target = generator.target
+    if not isinstance(target, ast.Name) or not isinstance(node.elt, ast.Name) \
+            or node.elt.id != target.id or generator.is_async or not generator.ifs:
+        return frozenset()
+    cleans: frozenset[str] = frozenset()
+    for test in generator.ifs:  # each holds of every character kept
+        cleans |= kept_cleans(ev, test, target.id)
+    return cleans
 
 
 def _joined(values: list[Value], name: str | None = None) -> Value:

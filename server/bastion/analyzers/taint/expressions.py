@@ -32,7 +32,14 @@ from bastion.analyzers.taint.domain import (
     source,
 )
 from bastion.analyzers.taint.escapes import capture, changeable, escape_call, seen_through
-from bastion.analyzers.taint.folding import COMPARISONS, fold_binary, formatted, hashable, truth_of
+from bastion.analyzers.taint.folding import (
+    COMPARISONS,
+    STRING_CONSTANTS,
+    fold_binary,
+    formatted,
+    hashable,
+    truth_of,
+)
 from bastion.analyzers.taint.results import Hit, Summary
 from bastion.analyzers.taint.sinks import check_call_sinks, is_module
 from bastion.analyzers.taint.specs import Models
@@ -180,6 +187,8 @@ class Evaluator:
             if found is not None:
                 return found
         name = self.qualname(node)
+        if name in STRING_CONSTANTS:
+            return constant(STRING_CONSTANTS[name])
         found = self.source_value(name, node)
         if found is not None:
             return found

@@ -6,9 +6,15 @@ from __future__ import annotations
 import ast
 import operator
 import re
+import string
 
 from bastion.analyzers.taint.domain import EVERY_CLASS, UNKNOWN, Value
 
+# The `string` module's constants, read as allow-lists of characters (`set(name) <= set(
+# string.ascii_letters)`, charsets.py).
+STRING_CONSTANTS = {f"string.{name}": getattr(string, name) for name in (
+    "ascii_letters", "ascii_lowercase", "ascii_uppercase", "digits", "hexdigits", "octdigits",
+    "punctuation", "whitespace", "printable")}
 _OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
              ast.Mod: operator.mod, ast.FloorDiv: operator.floordiv, ast.Div: operator.truediv,
              ast.BitOr: operator.or_, ast.BitAnd: operator.and_, ast.BitXor: operator.xor}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.taint.charsets import allowed_cleans, kept_cleans
 from bastion.analyzers.taint.domain import COMPONENT, EVERY_CLASS, SAFE, UNKNOWN, Value, constant
 from bastion.analyzers.taint.expressions import path_of
 from bastion.analyzers.taint.patterns import Compiled, cleaned_by, compiled_pattern
@@ -28,6 +29,7 @@ URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlp
 _HOST_FIELDS = frozenset({"netloc", "hostname"})
 _ABSOLUTE_TESTS = frozenset({"os.path.isabs", "posixpath.isabs"})
 _REGEX_TESTS = {"re.fullmatch": "fullmatch", "re.match": "match", "re.search": "search"}
+_SETS = frozenset({"set", "frozenset", "builtins.set", "builtins.frozenset"})
 
 
 def refine(ev: Evaluator, test: ast.expr, env: Env | None, truth: bool) -> Env | None:
@@ -49,6 +51,8 @@ def refine(ev: Evaluator, test: ast.expr, env: Env | None, truth: bool) -> Env |
         return _compare(ev, test, env, truth)
     if isinstance(test, ast.Call):
         return _call(ev, test, env) if truth else _not_absolute(ev, test, env)
+    if isinstance(test, ast.BinOp) and isinstance(test.op, ast.Sub) and not truth:
+        return _subset(ev, test.left, test.right, env)  # `set(name) - set(ALLOWED)` is empty
     if isinstance(test, ast.Name) and test.id in ev.matched_from:
         # `m = re.fullmatch(P, name)` ... `if not m:`, `m` and `name` unchanged since
         call, matched, subject = ev.matched_from[test.id]
@@ -120,9 +124,38 @@ def _set(env: Env, node: ast.expr, cleans: frozenset[str] | None = None,
 _COMMON_PATH = frozenset({"os.path.commonpath", "posixpath.commonpath", "ntpath.commonpath"})
 
 
+def _subset(ev: Evaluator, chars: ast.expr, allowed: ast.expr, env: Env) -> Env:
+    """`set(name)` holds only characters of `allowed` (a constant string or collection, or
+    `set(...)` of one): `name` is made of them (charsets.py)."""
+    if not (isinstance(chars, ast.Call) and len(chars.args) == 1 and not chars.keywords):
+        return env
+    with ev.evaluating_in(env):
+        if ev.qualname(chars.func) not in _SETS:
+            return env
+        if isinstance(allowed, ast.Call) and len(allowed.args) == 1 \
+                and ev.qualname(allowed.func) in _SETS:
+            allowed = allowed.args[0]
+        cleans = allowed_cleans(ev.eval(allowed).const)
+    return _set(env, chars.args[0], cleans) if cleans else env
+
+
+def _each_character(ev: Evaluator, test: ast.Call, env: Env) -> Env:
+    """`all(c.isalnum() for c in name)` holds: every character of `name` passes the test."""
+    if len(test.args) != 1 or not isinstance(test.args[0], (ast.GeneratorExp, ast.ListComp)):
+        return env
+    (generator, *more), element = test.args[0].generators, test.args[0].elt
+    if more or generator.ifs or generator.is_async or not isinstance(generator.target, ast.Name):
+        return env
+    with ev.evaluating_in(env):
+        cleans = kept_cleans(ev, element, generator.target.id)
+    return _set(env, generator.iter, cleans) if cleans else env
+
+
 def _compare(ev: Evaluator, test: ast.Compare, env: Env, truth: bool) -> Env:
     op, left, right = test.ops[0], test.left, test.comparators[0]
     models = ev.models.guard_models
+    if isinstance(op, ast.LtE) and truth:
+        return _subset(ev, left, right, env)  # `set(name) <= set(ALLOWED)`
     with ev.evaluating_in(env):
         if isinstance(op, (ast.In, ast.NotIn)):
             holds = truth == isinstance(op, ast.In)  # on this branch `left in right` holds
@@ -195,12 +228,16 @@ def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
     if isinstance(func, ast.Attribute):
         for model in ev.models.guards.methods.get(func.attr, ()):
             return _set(env, func.value, model.cleans)
+        if func.attr == "issubset" and len(test.args) == 1:
+            return _subset(ev, func.value, test.args[0], env)
         if func.attr in ("startswith", "is_relative_to") and "path_containment" in ev.models.guard_models:
             key = func.value.id if isinstance(func.value, ast.Name) else None
             if key is not None and key in env and (env[key].kind or "").endswith(NORMALIZERS):
                 return _set(env, func.value, frozenset({"path"}))
     with ev.evaluating_in(env):
         name = ev.qualname(func)
+    if name in ("all", "builtins.all"):
+        return _each_character(ev, test, env)
     for model in ev.models.guards.by_name(name):
         index = model.args[0] if model.args else 0
         if index < len(test.args):
