@@ -5,11 +5,12 @@ from __future__ import annotations
 import ast
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bastion.model import Span
-from bastion.model.text import byte_to_char_col, line_at, split_lines
+from bastion.model import text as text_module
+from bastion.model.text import byte_to_char_col, common_ends, line_at, split_lines
 
 
 @pytest.mark.parametrize(
@@ -95,3 +96,28 @@ def test_span_contains_and_shift():
     assert not span.contains(2, 3) and not span.contains(3, 2) and not span.contains(1, 10)
     assert span.shifted(5) == Span(7, 4, 8, 1)
     assert span.shifted(-2) == Span(0, 4, 1, 1)
+
+
+def _naive_ends(old: str, new: str) -> tuple[int, int]:
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    return head, tail
+
+
+@settings(max_examples=500, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(old=st.text(alphabet="ab\né", max_size=40), edits=st.lists(
+    st.tuples(st.integers(0, 40), st.integers(0, 3), st.text(alphabet="ab\né", max_size=3)), max_size=3),
+    chunk=st.sampled_from([1, 2, 3, 7, 1 << 16]))
+def test_the_common_ends_are_the_longest(monkeypatch, old, edits, chunk):
+    """`common_ends` compares a chunk at a time: any chunk size gives a character-wise search's
+    answer."""
+    new = old
+    for at, removed, inserted in edits:
+        new = new[:at] + inserted + new[at + removed:]
+    with monkeypatch.context() as patched:
+        patched.setattr(text_module, "_CHUNK", chunk)
+        assert common_ends(old, new) == _naive_ends(old, new)
