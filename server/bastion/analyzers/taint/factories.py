@@ -102,25 +102,24 @@ def nested_views(definitions: list[ast.stmt], env: Env, kinds: dict[str, str]
     for outer in definitions:
         if not isinstance(outer, FUNCTIONS):
             continue
+        statements = list(_statements(outer.body))
+        nested = [node for node in statements if isinstance(node, FUNCTIONS)]
+        if not nested:  # most functions: no locals' kinds to resolve (a keystroke's cost)
+            continue
         local = dict(kinds)
         args = outer.args
         for param in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
             kind = _parameter_kind(param, env)
             if kind is not None:
                 local[param.arg] = kind
-        nested = []
-        for node in _statements(outer.body):
+        for node in statements:
             if isinstance(node, ast.Assign) and len(node.targets) == 1 \
                     and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Call):
                 called = env.qualname(node.value.func)
                 if called is not None:
                     local[node.targets[0].id] = called + "()"
-            elif isinstance(node, FUNCTIONS):
-                nested.append(node)
         prefix = f"{outer.name}.<locals>."
-        if nested:
-            registered.update(registrations(_statements(outer.body), {n.name for n in nested},
-                                            env, local, prefix))
+        registered.update(registrations(statements, {n.name for n in nested}, env, local, prefix))
         views.extend(NestedView(node, prefix + node.name, local) for node in nested
                      if node.decorator_list or prefix + node.name in registered)
     return views, registered
