@@ -167,7 +167,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     roots = models.body_model_roots
     bodies = classes if roots and env.imported(roots) else {}
     typed = {**{k: v for k, v in classes.items() if closed_enum(v)}, **bodies}  # annotations.py
-    nested, registered = nested_views(definitions, env, kinds)
+    nested, registered = nested_views(definitions, env, kinds, memo)
     firsts = {name for e in models.entries for name in e.first_param}
     called = called_here([d.name for d in definitions if isinstance(d, FUNCTIONS)
                           and _first_param(d) in firsts], tree, memo)

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 import attrs
 
 from bastion.analyzers.matchers import Env
+from bastion.engine.cache import LRU
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 # A parameter so named holds the application (or a blueprint) in a module importing the module.
@@ -93,17 +94,18 @@ def registrations(statements: Iterator[ast.stmt] | list[ast.stmt], functions: se
     return {name: tuple(calls) for name, calls in found.items()}
 
 
-def nested_views(definitions: list[ast.stmt], env: Env, kinds: dict[str, str]
+def nested_views(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
+                 memo: LRU | None = None
                  ) -> tuple[list[NestedView], dict[str, tuple[Registration, ...]]]:
     """The functions nested in module-level functions that are decorated or registered there,
-    and the registrations found in those bodies."""
+    and the registrations found in those bodies (`memo`: each function's statements and nested
+    functions by its node, which the block parser reuses while its text is unchanged)."""
     views: list[NestedView] = []
     registered: dict[str, tuple[Registration, ...]] = {}
     for outer in definitions:
         if not isinstance(outer, FUNCTIONS):
             continue
-        statements = list(_statements(outer.body))
-        nested = [node for node in statements if isinstance(node, FUNCTIONS)]
+        statements, nested = _nesting(outer, memo)
         if not nested:  # most functions: no locals' kinds to resolve (a keystroke's cost)
             continue
         local = dict(kinds)
@@ -123,6 +125,20 @@ def nested_views(definitions: list[ast.stmt], env: Env, kinds: dict[str, str]
         views.extend(NestedView(node, prefix + node.name, local) for node in nested
                      if node.decorator_list or prefix + node.name in registered)
     return views, registered
+
+
+def _nesting(outer: ast.FunctionDef | ast.AsyncFunctionDef, memo: LRU | None
+             ) -> tuple[list[ast.stmt], list[ast.stmt]]:
+    """The function's statements (`_statements`) and the functions among them."""
+    key = ("nesting", id(outer))
+    kept = memo.get(key) if memo is not None else None
+    if kept is not None and kept[0] is outer:
+        return kept[1]
+    statements = list(_statements(outer.body))
+    found = (statements, [node for node in statements if isinstance(node, FUNCTIONS)])
+    if memo is not None:
+        memo.put(key, (outer, found))
+    return found
 
 
 def _parameter_kind(param: ast.arg, env: Env) -> str | None:
