@@ -266,9 +266,24 @@ def _class_context(function: Function) -> tuple:
     return (function.class_name, tuple(ast.unparse(b) for b in function.class_node.bases))
 
 
+class _FunctionTexts(dict):
+    """Function name -> its lines, joined when first asked for: a keystroke's analysis reads
+    the texts of the functions whose nodes changed, not of every function."""
+
+    def __init__(self, module: ModuleContext, lines: list[str]) -> None:
+        super().__init__()
+        self._module = module
+        self._lines = lines
+
+    def __missing__(self, name: str) -> str:
+        function = self._module.function_named(name)
+        node = function.node
+        text = self[name] = "\n".join(self._lines[_first_line(function):node.end_lineno or node.lineno])
+        return text
+
+
 def _function_texts(module: ModuleContext, lines: list[str]) -> dict[str, str]:
-    return {f.name: "\n".join(lines[_first_line(f):f.node.end_lineno or f.node.lineno])
-            for f in module.functions}
+    return _FunctionTexts(module, lines)
 
 
 def _relevant(module: ModuleContext, callees_of: CalleeMemo, models: Models) -> set[str]:

@@ -51,6 +51,7 @@ class CalleeMemo:
         self._digests: dict[str, bytes] = {}
         self._facts: dict[str, TextFacts] = {}
         self._stores: dict[str, frozenset[str]] = {}  # class -> fields its methods set
+        self._patterns: dict[str | bytes, bytes] = {}  # a trigger's pattern -> its digest
 
     def __call__(self, function: Function) -> set[str]:
         found = self.found.get(function.name)
@@ -102,8 +103,17 @@ class CalleeMemo:
     def digest(self, function: Function) -> bytes:
         digest = self._digests.get(function.name)
         if digest is None:
-            digest = self._digests[function.name] = hashlib.blake2b(
-                self.texts[function.name].encode("utf-8", "surrogatepass"), digest_size=16).digest()
+            # the same node (the block parser reuses an unedited function's) has the same text
+            key = ("text digest", id(function.node))
+            kept = self.cache.get(key) if self.cache is not None else None
+            if kept is not None and kept[0] is function.node:
+                digest = kept[1]
+            else:
+                digest = hashlib.blake2b(self.texts[function.name].encode("utf-8", "surrogatepass"),
+                                         digest_size=16).digest()
+                if self.cache is not None:
+                    self.cache.put(key, (function.node, digest))
+            self._digests[function.name] = digest
         return digest
 
     def facts(self, function: Function) -> TextFacts:
@@ -115,7 +125,8 @@ class CalleeMemo:
             key = self.digest(function)
             facts = self.cache.get(key)
         if facts is None:
-            facts = _text_facts(function, self.texts[function.name] if self.texts else None)
+            facts = _text_facts(function, self.texts[function.name] if self.texts is not None
+                                else None)
             if key is not None:
                 self.cache.put(key, facts)
         self._facts[function.name] = facts
@@ -132,8 +143,11 @@ class CalleeMemo:
         """Whether the function's text names a source as the module spells it (`trigger`)."""
         if self.cache is None or self.texts is None:
             return trigger.search(self.texts[function.name]) is not None
-        key = self.digest(function) + hashlib.blake2b(trigger.pattern.encode(),
-                                                      digest_size=8).digest()
+        pattern_key = self._patterns.get(trigger.pattern)
+        if pattern_key is None:
+            pattern_key = self._patterns[trigger.pattern] = hashlib.blake2b(
+                trigger.pattern.encode(), digest_size=8).digest()
+        key = self.digest(function) + pattern_key
         found = self.cache.get(key)
         if found is None:
             found = trigger.search(self.texts[function.name]) is not None
