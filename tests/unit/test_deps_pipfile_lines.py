@@ -148,3 +148,22 @@ def test_what_is_not_a_string_value_typed_is_read_whole(shipped, text, old, new)
     mine = analysis.analyse("/w/Pipfile.lock", edited, "/w", shipped, pieces=cache)
     whole = analysis.analyse("/w/Pipfile.lock", edited, "/w", shipped)
     assert (mine.findings, mine.not_analysed) == (whole.findings, whole.not_analysed)
+
+
+def test_a_string_typed_over_keystrokes_is_read_from_the_last_valid_text(shipped, monkeypatch):
+    """Issue 15: while a quote was open the JSON was not valid, and the keystroke that closed
+    it parsed the lock whole again (97 ms at 1.4 MB): now it is read from the last valid text."""
+    lock = {"default": {f"django{n}" if n else "django": {"version": "==3.2.5"} for n in range(3000)}}
+    text = json.dumps(lock, indent=4) + "\n"
+    cache = LockCache()
+    analysis.analyse("/w/Pipfile.lock", text, "/w", shipped, pieces=cache)
+    at = text.index('"==3.2.5"') + len('"==3.2.')
+    broken = analysis.analyse("/w/Pipfile.lock", text[:at] + "6" + text[at + 2:], "/w", shipped, pieces=cache)
+    assert broken.not_analysed and not broken.findings
+    text = text[:at] + '6"' + text[at + 2:]
+    with monkeypatch.context() as patched:
+        patched.setattr(locks, "json", None)  # neither parsed nor scanned again
+        mine = analysis.analyse("/w/Pipfile.lock", text, "/w", shipped, pieces=cache)
+    whole = analysis.analyse("/w/Pipfile.lock", text, "/w", shipped)
+    assert (mine.findings, mine.not_analysed) == (whole.findings, whole.not_analysed)
+    assert [f.span.start_line for f in whole.findings] == [3]

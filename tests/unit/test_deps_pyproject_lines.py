@@ -158,3 +158,24 @@ def test_a_line_end_removed_after_a_carriage_return_is_read_whole(shipped):
     whole = analysis.analyse("/w/pyproject.toml", BASE + "\r", "/w", shipped)
     assert (mine.findings, mine.not_analysed) == (whole.findings, whole.not_analysed)
     assert whole.not_analysed
+
+
+def test_a_string_typed_over_keystrokes_is_read_from_the_last_valid_text(shipped, monkeypatch):
+    """Issue 15: while a quote was open the TOML was not valid, and the keystroke that closed
+    it derived every dependency again (940 ms at 1 MB): now it is read from the last valid
+    text, without parsing."""
+    lines = ['[project]', 'dependencies = [', *(f'  "django=={n % 3}.2.5",' for n in range(2000)), ']']
+    memo = Memo()
+    analysis.analyse("/w/pyproject.toml", "\n".join(lines), "/w", shipped, memo=memo)
+    for typed in ('  "django==1.2.5,', '  "django==3.2.5,'):  # its closing quote removed
+        lines[1000] = typed
+        broken = analysis.analyse("/w/pyproject.toml", "\n".join(lines), "/w", shipped, memo=memo)
+        assert broken.not_analysed and not broken.findings
+    lines[1000] = '  "django==3.2.5",'
+    text = "\n".join(lines)
+    with monkeypatch.context() as patched:
+        patched.setattr(pyproject, "loads", None)
+        mine = analysis.analyse("/w/pyproject.toml", text, "/w", shipped, memo=memo)
+    whole = analysis.analyse("/w/pyproject.toml", text, "/w", shipped)
+    assert (mine.findings, mine.not_analysed) == (whole.findings, whole.not_analysed)
+    assert 1000 in {f.span.start_line for f in whole.findings}

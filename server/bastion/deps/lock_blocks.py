@@ -25,9 +25,10 @@ are counted at "\n": valid TOML has no lone carriage return.
 
 State: a `LockCache` belongs to one deps analyzer. It keeps, for each of the 4 lock files read
 last, its pieces' results by piece text, lines counted from the piece's first, and the `_Layout`
-of the last read that was made of pieces (updated in place by an edit within a line); it is
-emptied when the advisory index object changes and by `forget()`. It takes no lock: the engine
-runs text analyzers under its own. Pipfile.lock files are its `PipfileMemo`'s.
+of the last read that was made of pieces (updated in place by an edit read from it; kept
+through reads with a piece not valid TOML); it is emptied when the advisory index object
+changes and by `forget()`. It takes no lock: the engine runs text analyzers under its own.
+Pipfile.lock files are its `PipfileMemo`'s.
 """
 
 from __future__ import annotations
@@ -125,7 +126,9 @@ class LockCache:
             piece = pieces[part] = pieces[part] if part in pieces else kept[part] \
                 if part in kept else _read(kind, block, part, index)
             if piece is None or piece.keys & seen or (piece.packages and start < cuts[0]):
-                self._last.put(path, _Kept(pieces, None))
+                # A piece that is not valid TOML (a string being typed) keeps the last layout:
+                # the keystroke that makes it valid again is read from it.
+                self._last.put(path, _Kept(pieces, last.layout if piece is None and last else None))
                 return _whole(kind, text, index)
             seen |= piece.keys
             layout.firsts.append(line)

@@ -15,13 +15,14 @@ that line. A changed string that is no package's version changes no package: the
 package has is the last one written for it, as the text's last place for it is.
 JSON strings hold no line end, so a line of blanks added or removed (Enter, a line joined to an
 empty one) only moves the packages below it, whose places and findings move by the lines added.
-Any other edit, or an edit of a text that was not valid JSON, is read whole.
+Any other edit is read whole; a text that is not valid JSON is read whole and the next one is
+compared with the last valid one.
 tests/unit/test_deps_pipfile_lines.py compares the two on random edits.
 
 State: a `PipfileMemo` belongs to the deps analyzer's `LockCache`, which empties it with its
 own. It keeps, for each of the 4 Pipfile.lock files read last, the `_Layout` of its packages
-(updated in place by an edit read without parsing). It takes no lock: the engine runs text analyzers
-under its own.
+in its last valid read (updated in place by an edit read without parsing). It takes no lock:
+the engine runs text analyzers under its own.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ class _Layout:
 
 class PipfileMemo:
     def __init__(self) -> None:
-        self._last: LRU[str, _Layout | None] = LRU(_PATHS)
+        self._last: LRU[str, _Layout] = LRU(_PATHS)
 
     def forget(self) -> None:
         self._last.clear()
@@ -91,9 +92,8 @@ class PipfileMemo:
             layout.text = text
             return layout.results()
         slots, problem = locks.pipfile_slots(text)
-        if problem is not None:
-            self._last.put(path, None)
-            return [], [problem]
+        if problem is not None:  # the last layout is kept: the keystroke that makes the
+            return [], [problem]  # JSON valid again (a string being typed) is read from it
         held = sorted((slot[2], number) for number, slot in enumerate(slots))
         layout = _Layout(text, slots, [()] * len(slots), [()] * len(slots),
                          array.array("q", (line for line, _number in held)),

@@ -20,7 +20,8 @@ mean nothing. Calls, their results and the last whole read's tables stay in that
 (`Layout.bases` maps the text's lines to them; an added line gets half a line); the findings of
 the calls below the edit move by the lines added, unless a call holds places on both sides.
 
-Any other edit, or an edit of a text that was not valid TOML, is left to a whole read (None).
+Any other edit is left to a whole read (None). The layout is that of the last valid text (a text
+that is not valid TOML is read whole and the next one compared with the last valid one).
 tests/unit/test_deps_pyproject_lines.py compares the two on random edits.
 
 State: a `Layout` belongs to the `pyproject_memo.Memo` entry of one document, which updates it.

@@ -11,11 +11,11 @@ results depend only on its text, its place and the advisory index
 and compare).
 
 State: a `Memo` belongs to one deps analyzer. It keeps, for each of the 4 pyproject files read
-last, the results of that read's dependencies and the `Layout` of its calls (updated in place
-by an edit read without parsing), and the advisory results by requirement (as many as the
-requirements of those reads and no more than `_SEEN`); it is emptied when the advisory index
-object changes and by `forget()`. It takes no lock: the engine runs text analyzers under its
-own.
+last, the results of its last valid read's dependencies and the `Layout` of its calls
+(updated in place by an edit read without parsing), and the advisory results by requirement
+(as many as the requirements of those reads and no more than `_SEEN`); it is emptied when the
+advisory index object changes and by `forget()`. It takes no lock: the engine runs text
+analyzers under its own.
 """
 
 from __future__ import annotations
@@ -72,7 +72,9 @@ class Memo:
         findings = [self._findings(result, last.found, now.found, index) for result in results]
         if keys is not None:
             now = attrs.evolve(now, layout=Layout.of(text, keys, calls, results, findings))
-        self._last.put(path, now)
+        # A text that is not valid TOML (a string being typed) keeps the last valid read: the
+        # keystroke that makes it valid again is read from it, not derived again whole.
+        self._last.put(path, now if keys is not None else last)
         return list(itertools.chain.from_iterable(findings)), list(manifest.problems)
 
     def _findings(self, result, kept: dict, keep: dict, index: AdvisoryIndex | None) -> tuple:
