@@ -201,7 +201,8 @@ def main() -> int:
         if args.before:
             servers = {"before": str(args.before), "after": servers[""]}
         print(f"{'file':<18} {'code':<6} {'MB':>5} {'index load ms':>14} {'(CPU)':>6} "
-              f"{'first ms':>9} {'(CPU)':>6} {'again ms':>9} {'edit CPU ms':>12} {'findings':>9}")
+              f"{'first ms':>9} {'(CPU)':>6} {'again ms':>9} {'edit CPU ms':>12} {'enter CPU ms':>13} "
+              f"{'findings':>9}")
         for name in files:
             path = folder / name
             for label, server in servers.items():

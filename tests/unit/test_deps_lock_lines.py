@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from bastion.deps import analysis, lock_blocks, store
 from bastion.deps.location import shipped_index_path
 from bastion.deps.lock_blocks import LockCache
+from bastion.model import Finding
 
 PACKAGE = ['[[{b}]]\nname = "requests"\nversion = "2.19.0"\n',
            '[[{b}]]\nname = "django"\nversion = "3.2.5"\nsource = { registry = "x" }\n',
@@ -62,6 +63,7 @@ def test_an_edited_lock_gives_the_results_of_a_whole_analysis(shipped, kind, tex
         whole = analysis.analyse(f"/w/{name}", texts[-1], "/w", shipped)
         mine = analysis.analyse(f"/w/{name}", texts[-1], "/w", shipped, pieces=cache)
         assert (mine.findings, mine.not_analysed) == (whole.findings, whole.not_analysed)
+        assert list(whole.findings) == sorted(whole.findings, key=Finding.sort_key)  # not sorted again
 
 
 class _NoSearch:

@@ -85,4 +85,7 @@ def analyse(path: str, text: str, root: str | None = None,
     problems = [NotAnalysed(p.reason, p.line, p.line, ANALYZER) for p in parts]
     if unusable is not None:
         problems.append(unusable)
-    return Result(tuple(sorted(found, key=Finding.sort_key)), tuple(problems), index)
+    # A TOML lock's findings come in order: one per package, on its version's line, the lines
+    # taken in the text's order (a 5 MB lock's 17k findings were sorted again per keystroke).
+    ordered = found if kind in locks.BLOCK else sorted(found, key=Finding.sort_key)
+    return Result(tuple(ordered), tuple(problems), index)
