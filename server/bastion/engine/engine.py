@@ -30,7 +30,7 @@ from bastion.engine.context import EMPTY, Context, import_facts
 from bastion.engine.deep import OwnedLock, run_deep
 from bastion.engine.disk_cache import DiskCache
 from bastion.engine.progressive import Reporter, analyse_progressively
-from bastion.engine.suppress import Directive, comment_directives
+from bastion.engine.suppress import Directive, comment_directives, directives_between
 from bastion.engine.text_documents import analyse_text, memo_key, root_of
 from bastion.engine.units import Split, Unit, forget_chunks, split_document
 from bastion.engine.whole_file import analyse_whole, split_whole
@@ -299,7 +299,9 @@ class Engine:
         if found:
             findings.extend(found)
             # Whole-file findings may sit on comment lines, outside every unit.
-            directives = {**comment_directives(text, 0, self._lookup), **directives}
+            outside = comment_directives(text, 0, self._lookup) if split.broken else \
+                directives_between(text, [(u.start, u.end) for u in split.units], self._lookup)
+            directives = {**outside, **directives}
         findings = self.judged(text, path, findings, errors)
         findings.sort(key=Finding.sort_key)
         return RawAnalysis(tuple(findings), directives, split.broken, tuple(errors),
