@@ -8,7 +8,7 @@ import ast
 import pytest
 
 from bastion.analyzers.taint.bindings import Bindings
-from bastion.analyzers.taint.class_constants import class_constants
+from bastion.analyzers.taint.class_constants import MAX_OCCURRENCES, class_constants
 from bastion.analyzers.taint.context import fold_constant
 
 HEAD = ("class Config:\n    SHELL = 'uptime'\n    ITEMS = ['a']\n    PAIR = ('a', 1)\n"
@@ -60,3 +60,13 @@ def test_a_class_a_base_or_metaclass_may_change_has_no_constants(header):
 def test_a_class_derived_from_a_plain_class_of_the_module_has_its_constants():
     source = "class Base:\n    pass\nclass Repo(Base):\n    table = 'items'\n"
     assert _found(source, source) == ({"Repo.table"}, {"Repo": {"table"}})
+
+
+def test_past_the_bound_of_attributes_looked_at_none_is_a_constant():
+    """Each attribute of a candidate name is looked at in Python at every keystroke: a module
+    where they are many (`p.x` everywhere) takes none as constant instead of spending the time."""
+    reads = "".join(f"def f{i}(p):\n    return p.x\n" for i in range(MAX_OCCURRENCES + 1))
+    assert _found("class P:\n    x = 0\n" + reads, None)[0] == {"P.x"}  # from the tree: no bound
+    assert _found("class P:\n    x = 0\n" + reads, "class P:\n    x = 0\n" + reads) == (set(), {})
+    fewer = "class P:\n    x = 0\n" + reads[:reads.index(f"def f{MAX_OCCURRENCES - 2}(")]
+    assert _found(fewer, fewer)[0] == {"P.x"}

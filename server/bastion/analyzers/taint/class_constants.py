@@ -11,7 +11,8 @@ Values of immutable types only (str, bytes, numbers, bool, None, tuples): a list
 in place. Classes without bases (or derived from such classes of the module) only: a base or
 metaclass may give attributes another meaning (an Enum's members are not their values).
 `self.NAME` is read as the constant only when no other class of the module binds NAME in its
-body (a derived class's own value would be the instance's). Past `MAX_NAMES` names, none is.
+body (a derived class's own value would be the instance's). Past `MAX_NAMES` names (or
+`MAX_OCCURRENCES` of their attributes in the text), none is.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
 from bastion.engine.cache import LRU
 
 _IMMUTABLE = (str, bytes, int, float, bool, type(None), tuple)
-# Each name is a search of the text at every keystroke: past this many, none is taken as constant.
+# Each name's attributes are looked at in the text at every keystroke: past this many names, or
+# this many attributes of them, none is taken as constant.
 MAX_NAMES = 32
+MAX_OCCURRENCES = 256
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 # a list, dict or set display folds to a tuple or mapping constant, but may change in place
 _MUTABLE_DISPLAYS = (ast.List, ast.Dict, ast.Set)
@@ -113,21 +116,16 @@ def _stored_in_text(names: set[str], text: str) -> set[str]:
     its line by a lone `=` outside the brackets open before it (an assignment, a tuple target,
     an augmented assignment; not a keyword argument), or after `del`, `as` or `for`.
     Occurrences in strings and comments count as well, and brackets in strings may be miscounted
-    either way: in doubt a name is taken as stored."""
-    return {name for name in names if any(_stored_at(text, match) for match in _attributes(name, text))}
-
-
-def _attributes(name: str, text: str):
-    """`.NAME` in the text (a search led by the name's letters: a pattern led by `\\.` would
-    stop at every dot of the module, at every keystroke)."""
-    for match in re.finditer(re.escape(name) + r"\b", text):
-        at = match.start() - 1
-        if at >= 0 and (text[at].isalnum() or text[at] == "_"):
-            continue  # inside a longer name
-        while at >= 0 and text[at] in " \t":
-            at -= 1
-        if at >= 0 and text[at] == ".":
-            yield match
+    either way: in doubt a name is taken as stored. Past `MAX_OCCURRENCES` attributes of these
+    names, all are (each is looked at in Python, at every keystroke)."""
+    pattern = re.compile(r"\.\s*(" + "|".join(map(re.escape, sorted(names))) + r")\b")
+    stored: set[str] = set()
+    for count, match in enumerate(pattern.finditer(text)):
+        if count >= MAX_OCCURRENCES:
+            return set(names)
+        if match.group(1) not in stored and _stored_at(text, match):
+            stored.add(match.group(1))
+    return stored
 
 
 def _stored_at(text: str, match: re.Match) -> bool:
