@@ -206,6 +206,28 @@ def test_the_code_the_adapter_reimplements_is_unchanged():
                        "BanditTester.run_tests": "5046e0c7f4669ce6"}
 
 
+def test_a_check_whose_result_cannot_be_completed_is_reported_as_bandit_does(caplog):
+    """Bandit catches what fails around a check, its result's bookkeeping included (here: a
+    result without a column, for a context without one): logged, the other checks still run."""
+    from types import SimpleNamespace
+
+    from bastion.analyzers.bandit_adapter import _RecordingTester
+
+    def columnless(context):
+        return issue.Issue("LOW", text="no column")
+
+    def found(context):
+        return issue.Issue("LOW", text="found", lineno=1, col_offset=0)
+
+    columnless._test_id, found._test_id = "B901", "B902"
+    counts = metrics.Metrics()
+    counts.begin("x.py")
+    checks = _RecordingTester(SimpleNamespace(tests={"Call": [columnless, found]}), False, {}, counts)
+    checks.run_tests({"filename": "x.py", "file_data": None, "lineno": 1, "linerange": [1]}, "Call")
+    assert [r.test_id for r in checks.results] == ["B902"]
+    assert "Bandit internal error running: columnless" in caplog.text
+
+
 def test_test_set_signature_and_check_types():
     assert _params(test_set.BanditTestSet.__init__) == ["self", "config", "profile"]
     counts = {check: len(tests) for check, tests in _TESTSET.tests.items()}

@@ -108,13 +108,12 @@ class _RecordingTester(tester.BanditTester):
             return _NO_SCORES  # most node types (Name, Load, ...) have no check at all
         for test in tests:
             context = b_context.Context(raw_context.copy())  # copy.copy of a dict
-            try:
+            try:  # as in bandit, around the result's bookkeeping too
                 result = test(context, test._config) if hasattr(test, "_config") else test(context)
+                if result is not None:
+                    self._record(result, test, context._context, raw_context)
             except Exception as exc:  # bandit's own handling: logged, the other tests run
                 self.report_error(test.__name__, context, exc)
-                continue
-            if result is not None:
-                self._record(result, test, context._context, raw_context)
         return _NO_SCORES
 
     def _record(self, result, test, temp_context, raw_context) -> None:
