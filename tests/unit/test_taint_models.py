@@ -287,6 +287,13 @@ PAIRS = [
                FLASK + "import os, re\n@app.route('/g')\ndef g(flag=False):\n    h = request.args['h']\n    if not re.compile(r'[a-z]+').fullmatch(h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n"),
     ("BST202", FLASK + "import os, re\n@app.route('/g')\ndef g(flag=False):\n    h = request.args['h']\n    pat = re.compile(r'[a-z]+', re.M)\n    if not re.search(pat, h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n",
                FLASK + "import os, re\n@app.route('/g')\ndef g(flag=False):\n    h = request.args['h']\n    pat = re.compile(r'[a-z]+')\n    if not re.fullmatch(pat, h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n"),
+    # the session filled through its dict methods (any argument, any keyword)
+    ("BST208", FLASK + "@app.route('/s')\ndef s():\n    session.update({'user': request.args['u']})\n    return ''\n",
+               FLASK + "@app.route('/s')\ndef s():\n    session.update({'user': 'guest', 'n': int(request.args['n'])})\n    return ''\n"),
+    ("BST208", FLASK + "@app.route('/s')\ndef s():\n    session.setdefault('role', request.args['r'])\n    return ''\n",
+               FLASK + "@app.route('/s')\ndef s():\n    session.setdefault('role', 'reader')\n    return ''\n"),
+    ("BST208", DJANGO + "def s(request):\n    request.session.update(user=request.POST['u'])\n    return HttpResponse('ok')\n",
+               DJANGO + "def s(request):\n    request.session.update(user='guest')\n    return HttpResponse('ok')\n"),
     # strings known character by character (charsets.py): what a pattern of the characters
     # kept proves; `.` and `/` together still name other directories
     ("BST202", FLASK + "import os\n@app.route('/g')\ndef g():\n    n = request.args['n']\n    if not all(c.isalnum() for c in request.args['m']):\n        return 'no', 400\n    os.system('ls ' + n)\n    return ''\n",

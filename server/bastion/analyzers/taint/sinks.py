@@ -129,7 +129,9 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
         if index < len(args) and not _starred_before(node, index):
             picked.append(args[index])
     for keyword in sink.keywords:
-        if keyword in keywords:
+        if keyword == "*":  # every keyword argument (`session.update(user=name)`)
+            picked.extend(keywords.values())
+        elif keyword in keywords:
             picked.append(keywords[keyword])
     if sink.args is None:
         picked.extend(v for k, v in keywords.items() if k is None)
