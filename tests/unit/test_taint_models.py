@@ -287,6 +287,11 @@ PAIRS = [
                FLASK + "import os, re\n@app.route('/g')\ndef g(flag=False):\n    h = request.args['h']\n    if not re.compile(r'[a-z]+').fullmatch(h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n"),
     ("BST202", FLASK + "import os, re\n@app.route('/g')\ndef g(flag=False):\n    h = request.args['h']\n    pat = re.compile(r'[a-z]+', re.M)\n    if not re.search(pat, h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n",
                FLASK + "import os, re\n@app.route('/g')\ndef g(flag=False):\n    h = request.args['h']\n    pat = re.compile(r'[a-z]+')\n    if not re.fullmatch(pat, h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n"),
+    # ldap3 binds with the DN its connection is given
+    ("BST205", FLASK + "import ldap3\n@app.post('/login')\ndef login():\n    conn = ldap3.Connection(ldap3.Server('ldap://x'), user='uid=' + request.form['u'] + ',ou=people,dc=ex', password=request.form['p'])\n    return str(conn.bind())\n",
+               FLASK + "import ldap3\nfrom ldap3.utils.dn import escape_rdn\n@app.post('/login')\ndef login():\n    conn = ldap3.Connection(ldap3.Server('ldap://x'), user='uid=' + escape_rdn(request.form['u']) + ',ou=people,dc=ex', password=request.form['p'])\n    return str(conn.bind())\n"),
+    ("BST205", FLASK + "import ldap3\n@app.post('/login')\ndef login(conn=None):\n    conn.rebind(user='uid=%s,dc=ex' % request.form['u'], password=request.form['p'])\n    return 'ok'\n",
+               FLASK + "import ldap3\n@app.post('/login')\ndef login(conn=None):\n    conn.rebind(user='uid=service,dc=ex', password=request.form['p'])\n    return 'ok'\n"),
     # the session filled through its dict methods (any argument, any keyword)
     ("BST208", FLASK + "@app.route('/s')\ndef s():\n    session.update({'user': request.args['u']})\n    return ''\n",
                FLASK + "@app.route('/s')\ndef s():\n    session.update({'user': 'guest', 'n': int(request.args['n'])})\n    return ''\n"),
