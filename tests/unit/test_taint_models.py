@@ -287,6 +287,11 @@ PAIRS = [
                FLASK + "import os, re\n@app.route('/g')\ndef g(flag=False):\n    h = request.args['h']\n    if not re.compile(r'[a-z]+').fullmatch(h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n"),
     ("BST202", FLASK + "import os, re\n@app.route('/g')\ndef g(flag=False):\n    h = request.args['h']\n    pat = re.compile(r'[a-z]+', re.M)\n    if not re.search(pat, h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n",
                FLASK + "import os, re\n@app.route('/g')\ndef g(flag=False):\n    h = request.args['h']\n    pat = re.compile(r'[a-z]+')\n    if not re.fullmatch(pat, h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n"),
+    # a response built with a Location header redirects; a constant path fixes the host
+    ("BST210", FLASK + "from flask import Response\n@app.route('/r')\ndef r():\n    return Response(status=302, headers={'Location': request.args['next']})\n",
+               FLASK + "from flask import Response\n@app.route('/r')\ndef r():\n    return Response(status=302, headers={'Location': '/profile?u=' + request.args['u']})\n"),
+    ("BST210", FLASK + "@app.route('/r')\ndef r():\n    return make_response('', 302, {'location': request.args['next']})\n",
+               FLASK + "@app.route('/r')\ndef r():\n    return make_response('', 302, {'X-Next': request.args['next'], 'Location': '/'})\n"),
     # ldap3 binds with the DN its connection is given
     ("BST205", FLASK + "import ldap3\n@app.post('/login')\ndef login():\n    conn = ldap3.Connection(ldap3.Server('ldap://x'), user='uid=' + request.form['u'] + ',ou=people,dc=ex', password=request.form['p'])\n    return str(conn.bind())\n",
                FLASK + "import ldap3\nfrom ldap3.utils.dn import escape_rdn\n@app.post('/login')\ndef login():\n    conn = ldap3.Connection(ldap3.Server('ldap://x'), user='uid=' + escape_rdn(request.form['u']) + ',ou=people,dc=ex', password=request.form['p'])\n    return str(conn.bind())\n"),

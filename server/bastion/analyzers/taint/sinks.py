@@ -104,6 +104,8 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
             return None
     if sink.model == "subprocess":
         return _subprocess_value(args, keywords)
+    if sink.model == "location_header":
+        return _location(keywords.get("headers") or (args[2] if len(args) > 2 else None))
     if sink.model == "yaml_load":
         loader = next((k.value for k in node.keywords if k.arg == "Loader"), None)
         if loader is None and len(node.args) > 1:
@@ -142,6 +144,17 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
         whole = node.func.attr != "find" if isinstance(node.func, ast.Attribute) else True
         picked = [part for part in (_query_part(v, whole) for v in picked) if part is not None]
     return _together(picked)
+
+
+def _location(headers: Value | None) -> Value | None:
+    """A `Location` in a response's headers dict (`Response(status=302, headers={"Location":
+    url})`, or third: `make_response(body, 302, {...})`): the keys compared without case, as
+    HTTP does; a key not known may be it."""
+    if headers is None or not headers.items:
+        return None
+    found = [value for key, value in headers.items.items()
+             if key is ANY or isinstance(key, str) and key.lower() == "location"]
+    return _together([v.flat() for v in found])
 
 
 def _together(values: list[Value]) -> Value | None:
