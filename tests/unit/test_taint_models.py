@@ -287,6 +287,11 @@ PAIRS = [
                FLASK + "import os, re\n@app.route('/g')\ndef g(flag=False):\n    h = request.args['h']\n    if not re.compile(r'[a-z]+').fullmatch(h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n"),
     ("BST202", FLASK + "import os, re\n@app.route('/g')\ndef g(flag=False):\n    h = request.args['h']\n    pat = re.compile(r'[a-z]+', re.M)\n    if not re.search(pat, h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n",
                FLASK + "import os, re\n@app.route('/g')\ndef g(flag=False):\n    h = request.args['h']\n    pat = re.compile(r'[a-z]+')\n    if not re.fullmatch(pat, h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n"),
+    # a Flask template string escapes what it prints, but for `|safe` and autoescape-off blocks
+    ("BST203", FLASK + "@app.route('/t')\ndef t():\n    return render_template_string('<p>{{ q|safe }}</p>', q=request.args['q'])\n",
+               FLASK + "@app.route('/t')\ndef t():\n    return render_template_string('<p>{{ q }}</p>', q=request.args['q'])\n"),
+    ("BST203", FLASK + "@app.route('/t')\ndef t():\n    return render_template_string('{% autoescape false %}<p>{{ q }}</p>{% endautoescape %}', q=request.args['q'], n=1)\n",
+               FLASK + "@app.route('/t')\ndef t():\n    return render_template_string('<p>{{ q }}{{ note|safe }}</p>', q=request.args['q'], note='<b>hi</b>')\n"),
     # a response built with a Location header redirects; a constant path fixes the host
     ("BST210", FLASK + "from flask import Response\n@app.route('/r')\ndef r():\n    return Response(status=302, headers={'Location': request.args['next']})\n",
                FLASK + "from flask import Response\n@app.route('/r')\ndef r():\n    return Response(status=302, headers={'Location': '/profile?u=' + request.args['u']})\n"),

@@ -46,7 +46,12 @@ from bastion.analyzers.taint.summaries import (
     store_fields,
     summary_for,
 )
-from bastion.analyzers.taint.templates import escaped_render, jinja_object
+from bastion.analyzers.taint.templates import (
+    STRING_RENDERS,
+    escaped_render,
+    jinja_object,
+    unescaped_names,
+)
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -144,6 +149,10 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     if method == "get" and "type" in keywords and _converts(ev, node):
         # Werkzeug's `request.args.get("page", type=int)`: the converter's result, or the default
         return join(SAFE, args[1] if len(args) > 1 else keywords.get("default", NONE))
+    if name in STRING_RENDERS and args and isinstance(args[0].const, str) and len(args[0].const) < 100_000:
+        printed = [keywords[n] for n in unescaped_names(args[0].const) if n in keywords]
+        if any(v.tainted for v in printed):  # `{{ q|safe }}`: the page holds `q` as it is
+            return _joined(printed).evolve(kind=None, const=UNKNOWN)
     if name in _SUBSTITUTIONS and len(args) == 3 and not keywords:
         cleans = substituted_cleans(args[0].const, args[1].const)
         if cleans:  # `re.sub(r"[^a-z0-9]", "", name)`: only the class's characters are left

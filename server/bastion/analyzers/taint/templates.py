@@ -6,6 +6,8 @@ returning an unescaped render is an HTML response (statements.py)."""
 
 from __future__ import annotations
 
+import re
+
 from bastion.analyzers.taint.domain import EVERY_CLASS, UNKNOWN, Value, join_all
 
 _JINJA = {"jinja2.Template": "jinja2.Template", "jinja2.environment.Template": "jinja2.Template",
@@ -15,6 +17,24 @@ _JINJA = {"jinja2.Template": "jinja2.Template", "jinja2.environment.Template": "
 UNESCAPED_RENDERS = frozenset({"jinja2.Template().render()",
                                "jinja2.Environment().from_string().render()",
                                "jinja2.Environment().get_template().render()"})
+
+
+# Flask renders a template string with autoescape on; these names are rendered unescaped
+# anyway: `{{ name|safe }}` (the first name of the expression), and every `{{ name }}` inside
+# `{% autoescape false %}`.
+STRING_RENDERS = frozenset({"flask.render_template_string", "flask.templating.render_template_string"})
+_SAFE_FILTER = re.compile(r"\{\{-?\s*([A-Za-z_]\w*)[^{}]*?\|\s*safe\b")
+_UNESCAPED_BLOCK = re.compile(r"\{%-?\s*autoescape\s+false\s*-?%\}(.*?)(?:\{%-?\s*endautoescape|\Z)",
+                              re.DOTALL)
+_PRINTED = re.compile(r"\{\{-?\s*([A-Za-z_]\w*)")
+
+
+def unescaped_names(template: str) -> set[str]:
+    """The variables a Flask template string prints without escaping."""
+    names = set(_SAFE_FILTER.findall(template))
+    for block in _UNESCAPED_BLOCK.findall(template):
+        names.update(_PRINTED.findall(block))
+    return names
 
 
 def jinja_object(name: str | None, keywords: dict[str | None, Value],
