@@ -226,6 +226,8 @@ def test_a_check_whose_result_cannot_be_completed_is_reported_as_bandit_does(cap
     checks.run_tests({"filename": "x.py", "file_data": None, "lineno": 1, "linerange": [1]}, "Call")
     assert [r.test_id for r in checks.results] == ["B902"]
     assert "Bandit internal error running: columnless" in caplog.text
+    # and remembered: the adapter makes the unit "not analysed" (test_not_analysed.py)
+    assert checks.failures == ["bandit's check columnless raised KeyError at line 1"]
 
 
 def test_test_set_signature_and_check_types():

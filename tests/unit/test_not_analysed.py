@@ -205,3 +205,25 @@ def test_an_analyzer_crash_in_a_scan_fails_the_run_and_keeps_the_other_files(tre
 def test_not_analysed_reads_as_a_sentence():
     assert str(NotAnalysed("why", 2, 4)) == "not analysed (lines 3-5): why"
     assert str(NotAnalysed("why")) == "not analysed: why"
+
+
+def test_a_bandit_check_that_raises_makes_its_unit_not_analysed():
+    """Bandit logs a check that raises and goes on: the finding it would have made is missing
+    without a word. Here the statement is "not analysed", naming the check; the others' findings
+    stand."""
+    adapter = BanditAdapter()
+
+    def crashing(context):
+        if context.call_function_name == "boom":
+            raise KeyError("lineno")
+
+    crashing._test_id = "B999"
+    adapter._testset.tests["Call"].append(crashing)
+    try:
+        analysis = Engine([adapter]).analyse("eval(a)\nboom(1)\n", "x.py", CONFIG)
+    finally:
+        adapter._testset.tests["Call"].remove(crashing)
+    assert [f.rule_id for f in analysis.findings] == ["B307"]
+    (failure,) = analysis.errors
+    assert failure.start_line == 1
+    assert "bandit's check crashing raised KeyError at line 2" in failure.reason

@@ -93,14 +93,35 @@ _NO_SCORES = {"SEVERITY": [0, 0, 0, 0], "CONFIDENCE": [0, 0, 0, 0]}
 _MISSING = object()
 
 
+class BanditCheckFailed(RuntimeError):
+    """A bandit check raised while analysing: what it would have found is unknown."""
+
+
+def _raise_failures(checks: _RecordingTester) -> None:
+    if checks.failures:
+        raise BanditCheckFailed("; ".join(dict.fromkeys(checks.failures)))
+
+
 class _RecordingTester(tester.BanditTester):
     """Bandit's `run_tests` (1.9), minus what is never read here, and remembering the AST node
     each result came from, so the adapter can compute its end line. Left out: the scores (the
     visitor's `update_scores` ignores them), the nosec lookups (suppressions are applied by the
     engine, bastion.engine.suppress, so bandit gets no nosec lines and would find none after
     walking the node's line range for every test of every node), the debug logging. Each test
-    still gets its own copy of the context, and a test that raises is reported as bandit does.
+    still gets its own copy of the context, and a test that raises is logged as bandit does and
+    remembered (`failures`): the adapter then makes the unit "not analysed".
     A tenth of bandit's time; tests/unit/test_bandit_contract.py pins the code copied."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The checks that raised, described: bandit only logs them, so a finding they would have
+        # made is missing without a word; the adapter makes the unit "not analysed" instead.
+        self.failures: list[str] = []
+
+    def report_error(self, test, context, error) -> None:
+        tester.BanditTester.report_error(test, context, error)
+        self.failures.append(f"bandit's check {test} raised {type(error).__name__} at line "
+                             f"{context._context.get('lineno')}")
 
     def run_tests(self, raw_context, checktype):
         tests = self.testset.tests.get(checktype)
@@ -247,6 +268,7 @@ class BanditAdapter:
         visitor.imports = set(unit.context.imports)
         visitor.import_aliases = unit.context.alias_map()
         visitor.generic_visit(unit.tree)
+        _raise_failures(visitor.tester)
         return [self._finding(r, unit.lines) for r in visitor.tester.results]
 
     def retract(self, text: str, path: str, findings: list[Finding]) -> dict[int, str]:
@@ -264,6 +286,7 @@ class BanditAdapter:
         context = {"file_data": visitor.fdata, "filename": path, "lineno": 0,
                    "linerange": [0, 1], "col_offset": 0}
         visitor.tester.run_tests(context, "File")
+        _raise_failures(visitor.tester)
         return [self._finding(r, text.split("\n")) for r in visitor.tester.results]
 
     def _finding(self, result, lines: list[str]) -> Finding:
