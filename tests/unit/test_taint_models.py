@@ -287,6 +287,11 @@ PAIRS = [
                FLASK + "import os, re\n@app.route('/g')\ndef g(flag=False):\n    h = request.args['h']\n    if not re.compile(r'[a-z]+').fullmatch(h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n"),
     ("BST202", FLASK + "import os, re\n@app.route('/g')\ndef g(flag=False):\n    h = request.args['h']\n    pat = re.compile(r'[a-z]+', re.M)\n    if not re.search(pat, h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n",
                FLASK + "import os, re\n@app.route('/g')\ndef g(flag=False):\n    h = request.args['h']\n    pat = re.compile(r'[a-z]+')\n    if not re.fullmatch(pat, h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n"),
+    # psycopg's SQL composition quotes identifiers and literals; asyncpg's query methods
+    ("BST204", FLASK + "from psycopg2 import sql\n@app.route('/q')\ndef q(cur=None):\n    cur.execute(sql.SQL('SELECT * FROM t WHERE n = ' + request.args['n']))\n    return ''\n",
+               FLASK + "from psycopg2 import sql\n@app.route('/q')\ndef q(cur=None):\n    cur.execute(sql.SQL('SELECT * FROM {} WHERE id = %s').format(sql.Identifier(request.args['t'])), (1,))\n    return ''\n"),
+    ("BST204", FLASK + "import asyncpg\n@app.route('/q')\nasync def q():\n    conn = await asyncpg.connect('postgres://x')\n    rows = await conn.fetch(f\"SELECT * FROM t WHERE n = '{request.args['n']}'\")\n    return jsonify([dict(r) for r in rows])\n",
+               FLASK + "import asyncpg\n@app.route('/q')\nasync def q():\n    conn = await asyncpg.connect('postgres://x')\n    rows = await conn.fetch('SELECT * FROM t WHERE n = $1', request.args['n'])\n    return str(rows)\n"),
     # a Flask template string escapes what it prints, but for `|safe` and autoescape-off blocks
     ("BST203", FLASK + "@app.route('/t')\ndef t():\n    return render_template_string('<p>{{ q|safe }}</p>', q=request.args['q'])\n",
                FLASK + "@app.route('/t')\ndef t():\n    return render_template_string('<p>{{ q }}</p>', q=request.args['q'])\n"),

@@ -44,7 +44,7 @@ JUDGED = {
     "B603": ("args", "shell"), "B606": ("args", "shell"),
     "B307": ("sink", "code"), "B102": ("sink", "code"),
     "B301": ("sink", "deserialize"), "B506": ("sink", "deserialize"),
-    "B608": ("string", "sql"),
+    "B608": ("string", "sql"), "BST109": ("sink", "sql"),
     "B308": ("sink", "html"), "B703": ("sink", "html"), "B704": ("sink", "html"),
     "B310": ("sink", "ssrf"),
     "BST127": ("sink", "redirect"), "BST128": ("sink", "ssrf"), "BST129": ("sink", "path"),
