@@ -45,7 +45,8 @@ def refine(ev: Evaluator, test: ast.expr, env: Env | None, truth: bool) -> Env |
             return env
         return env
     if isinstance(test, ast.Compare) and len(test.ops) == 1:
-        matched = _none_test(ev, test)
+        with ev.evaluating_in(env):
+            matched = _none_test(ev, test)
         if matched is not None:  # `re.fullmatch(P, name) is None`: the test failed
             return refine(ev, matched, env, truth == isinstance(test.ops[0], ast.IsNot))
         return _compare(ev, test, env, truth)
@@ -56,7 +57,8 @@ def refine(ev: Evaluator, test: ast.expr, env: Env | None, truth: bool) -> Env |
     if isinstance(test, ast.Name) and test.id in ev.matched_from:
         # `m = re.fullmatch(P, name)` ... `if not m:`, `m` and `name` unchanged since
         call, matched, subject = ev.matched_from[test.id]
-        held = regex_subject(ev, call)
+        with ev.evaluating_in(env):
+            held = regex_subject(ev, call)
         if held is not None and env.get(test.id) is matched and env.get(held.id) is subject:
             return refine(ev, call, env, truth)
     return env
