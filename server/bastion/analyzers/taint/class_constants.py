@@ -21,9 +21,13 @@ import ast
 import re
 from collections import Counter
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
 from bastion.engine.cache import LRU
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.context import ModuleContext
 
 _IMMUTABLE = (str, bytes, int, float, bool, type(None), tuple)
 # Each name's attributes are looked at in the text at every keystroke: past this many names, or
@@ -167,3 +171,17 @@ def _stored_in_tree(names: set[str], tree: ast.Module) -> set[str]:
         elif isinstance(node, ast.Name) and node.id in ("setattr", "vars"):
             return set(names)
     return set(names) if "__dict__" in stored else stored
+
+
+def class_constant(module: ModuleContext, class_name: str | None, env: dict, path: str
+                   ) -> Value | None:
+    """`Config.TABLE` or `self.table` read in a function (of class `class_name`): the class
+    attribute's constant, unless a local of the function has the class's name."""
+    owner, _, name = path.partition(".")
+    if owner == "self" and class_name is not None and "." not in name:
+        for cls in module.lineage(class_name):
+            table = module.self_constants.get(cls)
+            if table is not None and name in table:
+                return table[name]
+        return None
+    return module.class_constants.get(path) if owner not in env else None

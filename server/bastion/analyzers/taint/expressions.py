@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from bastion.analyzers.taint.calls import evaluate_call
+from bastion.analyzers.taint.class_constants import class_constant
 from bastion.analyzers.taint.closures import Budget, LocalFunction, call_local
 from bastion.analyzers.taint.context import ModuleContext, fold_constant
 from bastion.analyzers.taint.domain import (
@@ -183,7 +184,7 @@ class Evaluator:
             found = self.env[path]
             return seen_through(found) if path.split(".", 1)[0] in self.escaped else found
         if path is not None and (self.module.class_constants or self.module.self_constants):
-            found = self._class_constant(path)
+            found = class_constant(self.module, self.class_name, self.env, path)
             if found is not None:
                 return found
         name = self.qualname(node)
@@ -207,18 +208,6 @@ class Evaluator:
         if name is not None and base.kind is not None:
             return Value(clean=EVERY_CLASS, kind=name)
         return CLEAN
-
-    def _class_constant(self, path: str) -> Value | None:
-        """`Config.TABLE` or `self.table`: a class attribute that holds a constant
-        (class_constants.py), unless a local of this function has the class's name."""
-        owner, _, name = path.partition(".")
-        if owner == "self" and self.class_name is not None and "." not in name:
-            for cls in self.module.lineage(self.class_name):
-                table = self.module.self_constants.get(cls)
-                if table is not None and name in table:
-                    return table[name]
-            return None
-        return self.module.class_constants.get(path) if owner not in self.env else None
 
     def e_Subscript(self, node: ast.Subscript) -> Value:
         base = self.eval(node.value)

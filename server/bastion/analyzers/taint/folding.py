@@ -1,5 +1,6 @@
 """Constant folding: binary operators and comparisons on known constants, bounded in size (a
-string or number too large to be a useful constant is not one), and truth values."""
+string or number too large to be a useful constant is not one), truth values, and loops known
+to run."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ import ast
 import operator
 import re
 import string
+from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import EVERY_CLASS, UNKNOWN, Value
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.expressions import Evaluator
 
 # The `string` module's constants, read as allow-lists of characters (`set(name) <= set(
 # string.ascii_letters)`, charsets.py).
@@ -90,3 +95,16 @@ def fold_binary(op: type, left: object, right: object) -> object:
     if isinstance(result, int) and result.bit_length() > 256:
         return UNKNOWN
     return result
+
+
+def not_empty(ev: Evaluator, node: ast.expr, iterated: Value) -> bool:
+    """Whether a loop's iterable (`node`, evaluated to `iterated`) is known to hold something:
+    a non-empty constant string or tuple, or a `range` of constant numbers that is not empty."""
+    if isinstance(iterated.const, (str, bytes, tuple)):
+        return bool(iterated.const)
+    if isinstance(node, ast.Call) and ev.qualname(node.func) in ("range", "builtins.range") \
+            and 1 <= len(node.args) <= 3 and not node.keywords:
+        bounds = [ev.eval(arg).const for arg in node.args]
+        if all(type(b) is int for b in bounds) and (len(bounds) < 3 or bounds[2] != 0):
+            return bool(range(*bounds))
+    return False

@@ -29,7 +29,7 @@ from bastion.analyzers.taint.domain import (
 from bastion.analyzers.taint.environments import join_env, owned, same_env
 from bastion.analyzers.taint.escapes import capture, escape_assignment
 from bastion.analyzers.taint.expressions import Evaluator, path_of
-from bastion.analyzers.taint.folding import truth_of
+from bastion.analyzers.taint.folding import not_empty, truth_of
 from bastion.analyzers.taint.guards import URL_PARSERS, refine, regex_subject
 from bastion.analyzers.taint.matching import captures, case_matches
 from bastion.analyzers.taint.parameters import parameters
@@ -247,25 +247,13 @@ class Interpreter(Evaluator):
         iterated = self.eval(node.iter)
         element = iterated.item(ANY)
         head, breaks = self._loop(node, lambda: self.bind(node.target, element, "iterated into"),
-                                  self._not_empty(node.iter, iterated))
+                                  not_empty(self, node.iter, iterated))
         self.env = head
         if head is not None:
             self.block(node.orelse)
         self.env = join_env(self.env, *breaks)
 
     s_AsyncFor = s_For
-
-    def _not_empty(self, node: ast.expr, iterated: Value) -> bool:
-        """Whether the loop's iterable is known to hold something: a non-empty constant string
-        or tuple, or a `range` of constant numbers that is not empty."""
-        if isinstance(iterated.const, (str, bytes, tuple)):
-            return bool(iterated.const)
-        if isinstance(node, ast.Call) and self.qualname(node.func) in ("range", "builtins.range") \
-                and 1 <= len(node.args) <= 3 and not node.keywords:
-            bounds = [self.eval(arg).const for arg in node.args]
-            if all(type(b) is int for b in bounds) and (len(bounds) < 3 or bounds[2] != 0):
-                return bool(range(*bounds))
-        return False
 
     def s_While(self, node: ast.While) -> None:
         truth = truth_of(self.eval(node.test))
