@@ -1,13 +1,15 @@
-"""The taint analyzer's source check, answered per edit (taint/gate.py), equals the whole-text
-check (`Models.may_read_sources`) on every text of a document edited at random."""
+"""The taint analyzer's source check and its check for a judged call or SQL text, answered per
+edit (taint/gate.py), equal the whole-text checks (`Models.may_read_sources`,
+`verdicts.may_hold_judged`) on every text of a document edited at random."""
 
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bastion.analyzers.taint.gate import SourceGate
+from bastion.analyzers.taint.gate import JudgedGate, source_gate
 from bastion.analyzers.taint.specs import load_models
+from bastion.analyzers.taint.verdicts import NEEDLES, SQL_NEEDLES, SQL_TEXT, may_hold_judged
 from bastion.model.text import common_ends
 
 MODELS = load_models()
@@ -32,26 +34,26 @@ def edits(draw):
 @settings(max_examples=600, deadline=None)
 @given(texts=edits())
 def test_each_edit_is_answered_as_the_whole_text(texts):
-    gate = SourceGate(MODELS)
+    gate = source_gate(MODELS)
     for text in texts:
-        assert gate.may_read_sources(text) == MODELS.may_read_sources(text), text
+        assert gate.match(text) == MODELS.may_read_sources(text), text
 
 
 def test_texts_of_other_documents_in_turn():
-    gate = SourceGate(MODELS)
+    gate = source_gate(MODELS)
     reads = "import sys\n" + "x = 1\n" * 2000 + "y = sys.argv\n"
     plain = "z = 2\n" * 2000
     for text in [reads, plain, reads + "w = 3\n", plain.replace("z", "q", 1), reads]:
-        assert gate.may_read_sources(text) == MODELS.may_read_sources(text)
+        assert gate.match(text) == MODELS.may_read_sources(text)
 
 
 def test_a_match_kept_outside_the_edit_and_one_the_edit_breaks():
-    gate = SourceGate(MODELS)
+    gate = source_gate(MODELS)
     text = "import sys\nx = sys.argv\n" + "y = 1\n" * 100
-    assert gate.may_read_sources(text)
-    assert gate.may_read_sources(text + "z = 2\n")  # the witness is before the edit
-    assert not gate.may_read_sources(text.replace("argv", "argz") + "z = 2\n")
-    assert gate.may_read_sources(text.replace("argv", "argz").replace("y = 1", "v = input()", 1))
+    assert gate.match(text)
+    assert gate.match(text + "z = 2\n")  # the witness is before the edit
+    assert not gate.match(text.replace("argv", "argz") + "z = 2\n")
+    assert gate.match(text.replace("argv", "argz").replace("y = 1", "v = input()", 1))
 
 
 @given(old=st.text(alphabet="ab\n", max_size=20), new=st.text(alphabet="ab\n", max_size=20))
@@ -62,3 +64,55 @@ def test_the_changed_stretch_is_what_differs(old, new):
     old_end, new_end = len(old) - tail, len(new) - tail
     assert old[:start] == new[:start] and old[old_end:] == new[new_end:]
     assert start <= old_end and start <= new_end
+
+
+# pieces that make and break the judged calls' names and the SQL text across lines
+SQL_PIECES = ["select", "SELECT", "Select", "sel", "ect", " ", "\n", "\n\n", "  \n", "\t", "x", "*",
+              "from", "FROM", "fr", "om", "delete", "insert", "into", "update", "set", "values",
+              "sys", "tem", "system", "eval", "os.", "(", "pickle", "# ", "'", "elect", "ELECT"]
+
+
+@st.composite
+def sql_edits(draw):
+    text = "".join(draw(st.lists(st.sampled_from(SQL_PIECES), max_size=40)))
+    steps = []
+    for _ in range(draw(st.integers(1, 12))):
+        start = draw(st.integers(0, len(text)))
+        end = draw(st.integers(start, min(len(text), start + 8)))
+        text = text[:start] + "".join(draw(st.lists(st.sampled_from(SQL_PIECES), max_size=4))) + text[end:]
+        steps.append(text)
+    return steps
+
+
+@settings(max_examples=1000, deadline=None)
+@given(texts=sql_edits())
+def test_the_judged_check_is_answered_per_edit_as_the_whole_text(texts):
+    gate = JudgedGate(NEEDLES, SQL_NEEDLES, SQL_TEXT)
+    for text in texts:
+        assert gate.match(text) == may_hold_judged(text), text
+
+
+def test_sql_text_across_blank_lines_found_from_an_edit_far_below_its_start():
+    gate = JudgedGate(NEEDLES, SQL_NEEDLES, SQL_TEXT)
+    text = "x = 1\n" * 50 + "q = 'delete" + "\n" * 30 + "   fro" + "\n" + "y = 2\n" * 50
+    assert not gate.match(text)
+    edited = text.replace("   fro\n", "   from\n")
+    assert gate.match(edited) == may_hold_judged(edited) is True
+
+
+def test_sql_text_completed_by_a_keyword_typed_far_above_the_rest():
+    gate = JudgedGate(NEEDLES, SQL_NEEDLES, SQL_TEXT)
+    text = "x = 1\n" * 50 + "q = 'delet" + "\n" * 30 + "   from t'\n" + "y = 2\n" * 50
+    assert not gate.match(text)
+    edited = text.replace("'delet\n", "'delete\n")
+    assert gate.match(edited) == may_hold_judged(edited) is True
+
+
+def test_sql_text_without_the_words_the_whole_check_needs_first():
+    """The whole check runs the SQL expression only in a text holding one of its words
+    (`elect`, `ELECT`, ...): a query spelled `SeLeCt` alone does not count, per edit either."""
+    gate = JudgedGate(NEEDLES, SQL_NEEDLES, SQL_TEXT)
+    text = "q = 'SeLeCt a FrOm t'\n" + "y = 2\n" * 10
+    assert gate.match(text) == may_hold_judged(text) is False
+    edited = text + "z = 3\n"
+    assert gate.match(edited) == may_hold_judged(edited) is False

@@ -29,11 +29,11 @@ from bastion.analyzers.taint.analysis import analyse_module
 from bastion.analyzers.taint.blocks import BlockParser, WholeParser
 from bastion.analyzers.taint.context import module_context
 from bastion.analyzers.taint.domain import SINK_CLASSES, Step
-from bastion.analyzers.taint.gate import SourceGate
+from bastion.analyzers.taint.gate import JudgedGate, source_gate
 from bastion.analyzers.taint.results import Hit
 from bastion.analyzers.taint.sinks import quoted
 from bastion.analyzers.taint.specs import Models, load_models
-from bastion.analyzers.taint.verdicts import may_hold_judged, retractions
+from bastion.analyzers.taint.verdicts import NEEDLES, SQL_NEEDLES, SQL_TEXT, retractions
 from bastion.analyzers.versions import taint_version
 from bastion.engine.cache import LRU
 from bastion.model import Finding, FlowStep, Level, Span
@@ -108,7 +108,9 @@ class TaintAnalyzer:
         self._texts: LRU[bytes, tuple] = LRU(64)
         # text digest -> (reads no source nor judged sink, has a derived class, its tree)
         self._prepared: LRU[bytes, tuple] = LRU(4)
-        self._gate = SourceGate(self.models)  # the last text's answer, kept per edit
+        # the last text's answers, kept per edit
+        self._gate = source_gate(self.models)
+        self._judged = JudgedGate(NEEDLES, SQL_NEEDLES, SQL_TEXT)
         self._parser = BlockParser() if incremental else WholeParser()
         # Other workspace modules' summaries (workspace.py), set by the front end that knows
         # the workspace roots: `bastion check`, the scan, the language server.
@@ -138,7 +140,8 @@ class TaintAnalyzer:
     def forget(self) -> None:
         for cache in (self._functions, self._calls, self._texts, self._prepared):
             cache.clear()
-        self._gate = SourceGate(self.models)
+        self._gate = source_gate(self.models)
+        self._judged = JudgedGate(NEEDLES, SQL_NEEDLES, SQL_TEXT)
         self._parser.forget()
 
     def retract(self, text: str, path: str, findings: list[Finding]) -> dict[int, str]:
@@ -166,7 +169,7 @@ class TaintAnalyzer:
         # results are looked up only once parsed, so the text checks and the tree are kept.
         prepared = self._prepared.get(key)
         if prepared is None:
-            derived_only = not self._gate.may_read_sources(text) and not may_hold_judged(text)
+            derived_only = not self._gate.match(text) and not self._judged.match(text)
             prepared = (derived_only, None, None)
         derived_only, derived, tree = prepared
         if derived_only and workspace is not None and derived is None:

@@ -1,15 +1,17 @@
-"""Whether a document may read a modelled source (`Models.may_read_sources`), answered for each
-new text of the document from what the edit changed, as a whole-text check would answer it.
+"""Whether a document may read a modelled source (`Models.may_read_sources`), or may hold a
+call or SQL text a judged pattern rule flags (`verdicts.may_hold_judged`), answered for each new
+text of the document from what the edit changed, as a whole-text check would answer it.
 
-The whole-text check looks for ~20 words in the text: 2.5 ms a keystroke in a 230 KB module,
-the taint analyzer's whole cost there when the module reads no source. An edit changes one
-stretch of the text (what is between the common prefix and the common suffix of the two
-texts), so:
+The whole-text checks look for ~20 words in the text: 2.5 ms a keystroke in a 230 KB module,
+and the SQL text's pattern 5 ms when the module names `update` somewhere, the taint analyzer's
+whole cost there when the module reads no source. An edit changes one stretch of the text
+(what is between the common prefix and the common suffix of the two texts), so:
 - a text whose last version matched still matches when that match (the witness) is outside the
   stretch, with a character of context on each side (`\\b`);
 - a text whose last version did not match matches only where a match reaches into the stretch:
-  each word's expression is searched around it, as far as its longest match reaches; one
-  whose match has no bound (`input\\s*\\(`) is searched in the whole text.
+  each word's expression is searched around it, as far as its longest match reaches (the SQL
+  text's, a few lines); one whose match has no bound (`input\\s*\\(`) is searched in the
+  whole text.
 Anything else, and a text that shares little with the last one (the analyzer serves every
 document), is checked whole. Owned by the taint analyzer, used under the engine's lock like
 its other caches.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bastion.model.text import common_ends
@@ -32,17 +35,23 @@ else:  # pragma: no cover
     import sre_parse as _sre_parse
 
 _UNBOUNDED = 1 << 16  # a longer reach is searched in the whole text
+_LINES = -1  # the reach of an expression searched in the lines around (`_lines_around`)
 _STRETCH = 4096  # a longer changed stretch (the analyzer's next text is another document's)
 
 
-class SourceGate:
-    def __init__(self, models: Models) -> None:
-        self._whole = models.source_match
-        self._checks = [(needle, check, _reach(check)) for needle, check in models.gate()]
+class TextGate:
+    """`whole(text)`: the span of a first match, or None; `checks`: (needle, expression, reach)
+    whose matches are exactly the whole check's (`_LINES`: searched in the lines around the
+    stretch, see `_lines_around`)."""
+
+    def __init__(self, whole: Callable[[str], tuple[int, int] | None],
+                 checks: list[tuple[str, re.Pattern, int]]) -> None:
+        self._whole = whole
+        self._checks = checks
         self._text: str | None = None
         self._witness: tuple[int, int] | None = None  # a match in `_text`, None: it has none
 
-    def may_read_sources(self, text: str) -> bool:
+    def match(self, text: str) -> bool:
         old, witness = self._text, self._witness
         if old is None or old == text:
             found = self._whole(text) if old is None else witness
@@ -72,15 +81,47 @@ class SourceGate:
 
     def _around(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         for needle, check, reach in self._checks:
-            if reach >= _UNBOUNDED:
+            if reach == _LINES:
+                low, high = _lines_around(text, start, end)
+            elif reach >= _UNBOUNDED:
                 match = check.search(text) if needle in text else None
+                if match is not None:
+                    return match.span()
+                continue
             else:
-                match = check.search(text, max(0, start - reach - 1), min(len(text), end + reach + 1))
-                if match is not None and check.match(text, match.start()) is None:
-                    match = check.search(text)  # matched only because the search stopped short
+                low, high = max(0, start - reach - 1), min(len(text), end + reach + 1)
+            match = check.search(text, low, high)
+            if match is not None:
+                # the match the whole text has there (the search may have stopped it short)
+                match = check.match(text, match.start()) or check.search(text)
             if match is not None:
                 return match.span()
         return None
+
+
+def source_gate(models: Models) -> TextGate:
+    """`Models.may_read_sources`, per edit."""
+    return TextGate(models.source_match,
+                    [(needle, check, _reach(check)) for needle, check in models.gate()])
+
+
+def _lines_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The lines a match of `_LINES` kind reaching into start..end may lie on: such an
+    expression crosses a line end only with whitespace (`delete\\s+from`) or between words and
+    the rest of a line (`select\\s.*\\sfrom`), so from start, three times, back to the line's
+    start and over the whitespace before it; and the same forward from end."""
+    low = start
+    for _ in range(3):
+        low = text.rfind("\n", 0, low) + 1
+        while low > 0 and text[low - 1].isspace():
+            low -= 1
+    high = end
+    for _ in range(3):
+        found = text.find("\n", high)
+        high = len(text) if found < 0 else found
+        while high < len(text) and text[high].isspace():
+            high += 1
+    return max(0, low - 1), min(len(text), high + 1)
 
 
 def _reach(check: re.Pattern) -> int:
@@ -88,3 +129,36 @@ def _reach(check: re.Pattern) -> int:
         return min(_sre_parse.parse(check.pattern, check.flags).getwidth()[1], _UNBOUNDED)
     except (re.error, OverflowError, RecursionError):
         return _UNBOUNDED
+
+
+class JudgedGate:
+    """`verdicts.may_hold_judged`, per edit: the name of a judged call, or SQL text (its
+    expression, and one of the words that name it, anywhere). Each part is a gate of its own,
+    asked at every text so that each keeps its last answer."""
+
+    def __init__(self, needles: tuple[str, ...], sql_needles: tuple[str, ...],
+                 sql_text: re.Pattern) -> None:
+        self._calls = _words(needles)
+        self._sql_words = _words(sql_needles)
+        self._sql = TextGate(lambda text: _span(sql_text.search(text)), [("", sql_text, _LINES)])
+
+    def match(self, text: str) -> bool:
+        calls, words, sql = (self._calls.match(text), self._sql_words.match(text),
+                             self._sql.match(text))
+        return calls or (words and sql)
+
+
+def _words(words: tuple[str, ...]) -> TextGate:
+    checks = [(word, re.compile(re.escape(word)), len(word)) for word in words]
+
+    def first(text: str) -> tuple[int, int] | None:
+        for word in words:
+            at = text.find(word)
+            if at >= 0:
+                return at, at + len(word)
+        return None
+    return TextGate(first, checks)
+
+
+def _span(match: re.Match | None) -> tuple[int, int] | None:
+    return None if match is None else match.span()
