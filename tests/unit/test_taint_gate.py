@@ -20,13 +20,13 @@ PIECES = ["argv", "sys.", "arg", "v", "import flask", "flask", "fla", "sk", "inp
 
 
 @st.composite
-def edits(draw):
-    text = "".join(draw(st.lists(st.sampled_from(PIECES), max_size=30)))
+def edits(draw, pieces=PIECES, size=30):
+    text = "".join(draw(st.lists(st.sampled_from(pieces), max_size=size)))
     steps = []
     for _ in range(draw(st.integers(1, 12))):
         start = draw(st.integers(0, len(text)))
         end = draw(st.integers(start, min(len(text), start + 8)))
-        text = text[:start] + "".join(draw(st.lists(st.sampled_from(PIECES), max_size=3))) + text[end:]
+        text = text[:start] + "".join(draw(st.lists(st.sampled_from(pieces), max_size=4))) + text[end:]
         steps.append(text)
     return steps
 
@@ -72,20 +72,8 @@ SQL_PIECES = ["select", "SELECT", "Select", "sel", "ect", " ", "\n", "\n\n", "  
               "sys", "tem", "system", "eval", "os.", "(", "pickle", "# ", "'", "elect", "ELECT"]
 
 
-@st.composite
-def sql_edits(draw):
-    text = "".join(draw(st.lists(st.sampled_from(SQL_PIECES), max_size=40)))
-    steps = []
-    for _ in range(draw(st.integers(1, 12))):
-        start = draw(st.integers(0, len(text)))
-        end = draw(st.integers(start, min(len(text), start + 8)))
-        text = text[:start] + "".join(draw(st.lists(st.sampled_from(SQL_PIECES), max_size=4))) + text[end:]
-        steps.append(text)
-    return steps
-
-
 @settings(max_examples=1000, deadline=None)
-@given(texts=sql_edits())
+@given(texts=edits(SQL_PIECES, 40))
 def test_the_judged_check_is_answered_per_edit_as_the_whole_text(texts):
     gate = JudgedGate(NEEDLES, SQL_NEEDLES, SQL_TEXT)
     for text in texts:
