@@ -287,6 +287,9 @@ PAIRS = [
                FLASK + "import os, re\n@app.route('/g')\ndef g(flag=False):\n    h = request.args['h']\n    if not re.compile(r'[a-z]+').fullmatch(h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n"),
     ("BST202", FLASK + "import os, re\n@app.route('/g')\ndef g(flag=False):\n    h = request.args['h']\n    pat = re.compile(r'[a-z]+', re.M)\n    if not re.search(pat, h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n",
                FLASK + "import os, re\n@app.route('/g')\ndef g(flag=False):\n    h = request.args['h']\n    pat = re.compile(r'[a-z]+')\n    if not re.fullmatch(pat, h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n"),
+    # Flask's `g`, filled from the request by a before_request hook and read by a view
+    ("BST203", FLASK + "from flask import g\n@app.before_request\ndef load():\n    g.name = request.headers.get('X-User', '')\n@app.route('/h')\ndef hello():\n    return make_response('<h1>' + g.name + '</h1>')\n",
+               FLASK + "from flask import g\n@app.before_request\ndef load():\n    g.name = lookup_user()\n    g.raw = request.headers.get('X-User', '')\n@app.route('/h')\ndef hello():\n    return make_response('<h1>' + g.name + '</h1>')\n"),
     # psycopg's SQL composition quotes identifiers and literals; asyncpg's query methods
     ("BST204", FLASK + "from psycopg2 import sql\n@app.route('/q')\ndef q(cur=None):\n    cur.execute(sql.SQL('SELECT * FROM t WHERE n = ' + request.args['n']))\n    return ''\n",
                FLASK + "from psycopg2 import sql\n@app.route('/q')\ndef q(cur=None):\n    cur.execute(sql.SQL('SELECT * FROM {} WHERE id = %s').format(sql.Identifier(request.args['t'])), (1,))\n    return ''\n"),

@@ -22,6 +22,7 @@ from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
 from bastion.analyzers.taint.factories import Registration, nested_views, registrations, resolve
 from bastion.analyzers.taint.helpers import called_here, hand_requests
 from bastion.analyzers.taint.patterns import compiled_pattern
+from bastion.analyzers.taint.scoped import scoped_stores
 from bastion.analyzers.taint.specs import EntryModel, Models
 from bastion.analyzers.taint.wrappers import as_function
 from bastion.engine.cache import LRU
@@ -89,6 +90,8 @@ class ModuleContext:
     # (class_constants.py)
     class_constants: dict[str, Value] = attrs.Factory(dict)
     self_constants: dict[str, dict[str, Value]] = attrs.Factory(dict)
+    # attribute of Flask's `g` -> the line a function stored request data in it (scoped.py)
+    scoped: dict[str, int] = attrs.Factory(dict)
     _by_name: dict[str, Function] = attrs.Factory(dict)
 
     def lineage(self, class_name: str) -> tuple[str, ...]:
@@ -162,6 +165,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     shapes = class_shapes(definitions, env, kinds, bases_of)
     members, through_self = class_constants(definitions, bindings.once, fold_constant, text, tree,
                                             memo)
+    scoped = scoped_stores(definitions, env, models, memo)
     classes = {node.name: shape for node, shape in shapes.items()}  # a redefinition wins
     # Only a module that imports a body model's base can define a body model.
     roots = models.body_model_roots
@@ -183,6 +187,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                    sorted((k, v.const) for k, v in members.items()),
                                    sorted((k, sorted((n, c.const) for n, c in v.items()))
                                           for k, v in through_self.items()),
+                                   sorted(scoped.items()),
                                    )).encode(), digest_size=16).digest()
     classified = _Classified(memo, digest + models.digest.encode()) if memo is not None else None
     # a class deriving from a framework's class through another module's base class is the
@@ -201,7 +206,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     parents = {name: shape.ancestors for name, shape in classes.items()}
     return ModuleContext(env, constants, kinds, functions, digest, parents=parents, patterns=patterns,
                          class_bases={name: shape.bases for name, shape in classes.items()},
-                         class_constants=members, self_constants=through_self)
+                         class_constants=members, self_constants=through_self, scoped=scoped)
 
 
 def module_statements(body: list[ast.stmt]):

@@ -42,6 +42,7 @@ from bastion.analyzers.taint.folding import (
     truth_of,
 )
 from bastion.analyzers.taint.results import Hit, Summary
+from bastion.analyzers.taint.scoped import SCOPED
 from bastion.analyzers.taint.sinks import check_call_sinks, is_module
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.summaries import class_method
@@ -193,6 +194,9 @@ class Evaluator:
         found = self.source_value(name, node)
         if found is not None:
             return found
+        if self.module.scoped and name is not None and name.rpartition(".")[0] in SCOPED \
+                and node.attr in self.module.scoped:
+            return self._scoped(node)
         if path is not None and path.startswith("self.") and path[5:] in self.fields:
             found = self.fields[path[5:]]
             return seen_through(found) if "self" in self.escaped else found
@@ -208,6 +212,14 @@ class Evaluator:
         if name is not None and base.kind is not None:
             return Value(clean=EVERY_CLASS, kind=name)
         return CLEAN
+
+    def _scoped(self, node: ast.Attribute) -> Value:
+        """`g.user`, which a function of the module filled from the request (scoped.py)."""
+        stored = self.module.scoped[node.attr] + 1
+        origin = Origin("remote", f"Request data (`g.{node.attr}`", node.lineno - 1,
+                        node.col_offset, (node.end_lineno or node.lineno) - 1,
+                        node.end_col_offset or 0)
+        return source(origin, self.step(node, f"request data stored in `g.{node.attr}` on line {stored}"))
 
     def e_Subscript(self, node: ast.Subscript) -> Value:
         base = self.eval(node.value)
