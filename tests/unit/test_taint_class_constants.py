@@ -51,7 +51,8 @@ def test_self_reads_no_constant_another_class_binds_however_its_body_is_written(
     assert _found(source, None) == _found(source, source)
 
 
-@pytest.mark.parametrize("header", ["class Color(Enum):", "class Color(Base):", "class Color(metaclass=M):"])
+@pytest.mark.parametrize("header", ["class Color(Enum):", "class Color(Base):", "class Color(metaclass=M):",
+                                    "@dataclass\nclass Color:"])
 def test_a_class_a_base_or_metaclass_may_change_has_no_constants(header):
     source = f"{header}\n    RED = 'r'\n"
     assert _found(source, source) == (set(), {})

@@ -162,6 +162,9 @@ MAY_CHANGE = [
      SUBPROCESS + "class Config:\n    SHELLS = ['uptime']\ndef f():\n    subprocess.call(Config.SHELLS[0], shell=True)\n"),
     ("self constant", SUBPROCESS + "class Job:\n    cmd = 'ls'\n    def run(self):\n        subprocess.call(self.cmd, shell=True)\nclass Other(Job):\n    pass\n",
      SUBPROCESS + "class Job:\n    cmd = 'ls'\n    def run(self):\n        subprocess.call(self.cmd, shell=True)\nclass Other(Job):\n    cmd = load()\n"),
+    # a dataclass's default is replaced by its constructor's argument
+    ("self constant, dataclass", SUBPROCESS + "class Job:\n    cmd = 'ls'\n    def run(self):\n        subprocess.call(self.cmd, shell=True)\n",
+     SUBPROCESS + "from dataclasses import dataclass\n@dataclass\nclass Job:\n    cmd: str = 'ls'\n    def run(self):\n        subprocess.call(self.cmd, shell=True)\ndef go():\n    Job(cmd=load()).run()\n"),
     ("self constant, instance field", SUBPROCESS + "class Job:\n    cmd = 'ls'\n    def run(self):\n        subprocess.call(self.cmd, shell=True)\n",
      SUBPROCESS + "class Job:\n    cmd = 'ls'\n    def configure(self, c):\n        self.cmd = c\n    def run(self):\n        subprocess.call(self.cmd, shell=True)\n"),
     # a ConfigParser's options as `set` filled them (configs.py); `read` fills them from a file

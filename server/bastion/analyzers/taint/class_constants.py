@@ -8,8 +8,9 @@ module, its body holds plain assignments and definitions only and binds the name
 module's text never stores or deletes an attribute of that name (`obj.TABLE = ...`,
 `del x.TABLE`, a `for` or `as` target), nor calls `setattr` or touches `__dict__` / `vars`.
 Values of immutable types only (str, bytes, numbers, bool, None, tuples): a list could change
-in place. Classes without bases (or derived from such classes of the module) only: a base or
-metaclass may give attributes another meaning (an Enum's members are not their values).
+in place. Classes without bases or decorators (or derived from such classes of the module) only:
+a base, metaclass or decorator may give attributes another meaning (an Enum's members are not
+their values; a dataclass's constructor replaces its defaults).
 `self.NAME` is read as the constant only when no other class of the module binds NAME in its
 body (a derived class's own value would be the instance's). Past `MAX_NAMES` names (or
 `MAX_OCCURRENCES` of their attributes in the text), none is.
@@ -54,9 +55,10 @@ def class_constants(definitions: list[ast.stmt], once: Callable[[str], bool],
             continue
         bound, found = _body(node, fold, memo)
         binders.update(bound)
-        # a base or metaclass may give attributes another meaning (an Enum's members, a
-        # model's fields): only plain classes, and those derived from them here
-        plain = not node.keywords and all(
+        # a base, metaclass or decorator may give attributes another meaning (an Enum's
+        # members, a model's fields, a dataclass's defaults that its constructor's arguments
+        # replace): only plain classes, and those derived from them here
+        plain = not node.keywords and not node.decorator_list and all(
             isinstance(base, ast.Name) and (base.id == "object" or base.id in values)
             for base in node.bases)
         if found is not None and plain and once(node.name):
