@@ -287,6 +287,14 @@ PAIRS = [
                FLASK + "import os, re\n@app.route('/g')\ndef g(flag=False):\n    h = request.args['h']\n    if not re.compile(r'[a-z]+').fullmatch(h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n"),
     ("BST202", FLASK + "import os, re\n@app.route('/g')\ndef g(flag=False):\n    h = request.args['h']\n    pat = re.compile(r'[a-z]+', re.M)\n    if not re.search(pat, h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n",
                FLASK + "import os, re\n@app.route('/g')\ndef g(flag=False):\n    h = request.args['h']\n    pat = re.compile(r'[a-z]+')\n    if not re.fullmatch(pat, h):\n        return 'no', 400\n    os.system('ping ' + h)\n    return ''\n"),
+    # an item stored through another (`d["s"]["k"] = v`, a ConfigParser's `conf["s"]["k"] = v`)
+    # is read back by the same keys; an option set under a name not known may be any option
+    ("BST202", FLASK + "import os\n@app.route('/n')\ndef n():\n    d = {'s': {'k': 'ls', 'j': 'pwd'}}\n    d['s']['k'] = request.args['c']\n    os.system(d['s']['k'])\n    return ''\n",
+               FLASK + "import os\n@app.route('/n')\ndef n():\n    d = {'s': {'k': 'ls', 'j': 'pwd'}}\n    d['s']['k'] = request.args['c']\n    os.system(d['s']['j'])\n    return ''\n"),
+    ("BST202", FLASK + "import os, configparser\n@app.route('/n')\ndef n():\n    conf = configparser.ConfigParser()\n    conf.add_section('s')\n    conf.set('s', 'k', 'ls')\n    conf['s']['k'] = request.args['c']\n    os.system(conf.get('s', 'k'))\n    return ''\n",
+               FLASK + "import os, configparser\n@app.route('/n')\ndef n():\n    conf = configparser.ConfigParser()\n    conf.add_section('s')\n    conf.set('s', 'k', 'ls')\n    conf['s']['other'] = request.args['c']\n    os.system(conf.get('s', 'k'))\n    return ''\n"),
+    ("BST202", FLASK + "import os, configparser\n@app.route('/n')\ndef n():\n    conf = configparser.ConfigParser()\n    conf.set('s', 'k', 'ls')\n    conf.set('s', request.args['o'], request.args['v'])\n    os.system(conf.get('s', 'k'))\n    return ''\n",
+               FLASK + "import os, configparser\n@app.route('/n')\ndef n():\n    conf = configparser.ConfigParser()\n    conf.set('s', 'k', 'ls')\n    conf.set('s', request.args['o'], 'pwd')\n    os.system(conf.get('s', 'k'))\n    return ''\n"),
     # Flask's `g`, filled from the request by a before_request hook and read by a view
     ("BST203", FLASK + "from flask import g\n@app.before_request\ndef load():\n    g.name = request.headers.get('X-User', '')\n@app.route('/h')\ndef hello():\n    return make_response('<h1>' + g.name + '</h1>')\n",
                FLASK + "from flask import g\n@app.before_request\ndef load():\n    g.name = lookup_user()\n    g.raw = request.headers.get('X-User', '')\n@app.route('/h')\ndef hello():\n    return make_response('<h1>' + g.name + '</h1>')\n"),

@@ -31,10 +31,7 @@ def config_call(receiver: Value, method: str, args: list[Value],
     if method in _TYPED_GETTERS:
         return SAFE, None  # a number or a bool: no injection fits in it
     if method == "set" and len(args) == 3:
-        items = elements(receiver)
-        slot = _slot(args[0], args[1])
-        items[slot] = join(items[slot], args[2]) if slot == ANY and slot in items else args[2]
-        return SAFE, receiver.evolve(items=items, const=UNKNOWN)
+        return SAFE, stored(receiver, args[0], args[1], args[2])
     if method in _READERS and args:
         if not args[0].taint and not args[0].items:
             return SAFE, None
@@ -46,6 +43,18 @@ def config_call(receiver: Value, method: str, args: list[Value],
         fallback = keywords.get("fallback")
         return (join(found, fallback) if fallback is not None else found), None
     return None
+
+
+def stored(parser: Value, section: Value, option: Value, value: Value) -> Value:
+    """The parser after `set(section, option, value)` or `parser[section][option] = value`."""
+    items = elements(parser)
+    slot = _slot(section, option)
+    if slot == ANY:  # an option not known: any option read may be this one
+        items = {k: join(v, value) for k, v in items.items()}
+        items.setdefault(ANY, value)
+    else:
+        items[slot] = value
+    return parser.evolve(items=items, const=UNKNOWN)
 
 
 def _slot(section: Value, option: Value) -> object:

@@ -23,7 +23,6 @@ from bastion.analyzers.taint.domain import (
     UNKNOWN,
     Value,
     concat,
-    elements,
     join,
 )
 from bastion.analyzers.taint.environments import join_env, owned, same_env
@@ -35,6 +34,7 @@ from bastion.analyzers.taint.matching import captures, case_matches
 from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.results import Hit
 from bastion.analyzers.taint.sinks import headers_declare_not_html
+from bastion.analyzers.taint.stores import store_nested, with_slot
 from bastion.analyzers.taint.templates import UNESCAPED_RENDERS
 from bastion.analyzers.taint.wrappers import as_function
 
@@ -392,6 +392,7 @@ class Interpreter(Evaluator):
                                      self.statement, stored))
         holder = target.value.id if isinstance(target.value, ast.Name) else path_of(target.value)
         if holder is None:
+            store_nested(self, target, key, value)
             return
         if holder not in self.env:
             if not isinstance(target.value, ast.Name) or not value.tainted:
@@ -399,13 +400,4 @@ class Interpreter(Evaluator):
             # A module-level dict (`CACHE["last"] = ...`): what this function stores in it is
             # there when it reads it back.
             self.env[holder] = self.eval(target.value)
-        old = self.env[holder]
-        items = elements(old)
-        slot = key.const if key.const is not UNKNOWN and isinstance(key.const, (str, int)) \
-            and not (type(key.const) is int and key.const < 0) else ANY
-        if slot is ANY:  # any slot may be the one replaced
-            items = {k: join(v, value) for k, v in items.items()}
-            items.setdefault(ANY, value)
-        else:
-            items[slot] = value
-        self.env[holder] = old.evolve(items=items, const=UNKNOWN)
+        self.env[holder] = with_slot(self.env[holder], key, value)

@@ -1,0 +1,54 @@
+"""Items stored into a function's containers: `d[k] = v` replaces one slot (or may replace any
+when the key is not a constant), `d["a"]["b"] = v` the slot of the slot, and a ConfigParser's
+`conf["s"]["k"] = v` the option `set` would (configs.py). What a nested store holds is read back
+by the same keys: before, it was dropped, and `d["a"]["b"]` still read the old constant."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from bastion.analyzers.taint import configs
+from bastion.analyzers.taint.domain import ANY, UNKNOWN, Value, elements, join
+from bastion.analyzers.taint.expressions import path_of
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.statements import Interpreter
+
+
+def with_slot(container: Value, key: Value, value: Value) -> Value:
+    """`container` after `container[key] = value`."""
+    items = elements(container)
+    slot = key.const if key.const is not UNKNOWN and isinstance(key.const, (str, int)) \
+        and not (type(key.const) is int and key.const < 0) else ANY
+    if slot is ANY:  # any slot may be the one replaced
+        items = {k: join(v, value) for k, v in items.items()}
+        items.setdefault(ANY, value)
+    else:
+        items[slot] = value
+    return container.evolve(items=items, const=UNKNOWN)
+
+
+def store_nested(ev: Interpreter, target: ast.Subscript, key: Value, value: Value) -> None:
+    """`root[k1]...[kn] = value` for a local `root` (a name or `self.field`)."""
+    chain: list[ast.Subscript] = []  # the containers stored through, innermost last
+    node = target.value
+    while isinstance(node, ast.Subscript):
+        chain.append(node)
+        node = node.value
+    root = node.id if isinstance(node, ast.Name) else path_of(node)
+    if root is None or root not in ev.env:
+        return
+    keys = [ev.eval(sub.slice) for sub in reversed(chain)]  # outermost first
+    container = ev.env[root]
+    if container.kind in configs.KINDS and len(keys) == 1:
+        ev.env[root] = configs.stored(container, keys[0], key, value)
+        return
+    layers = [container]
+    for outer in keys:
+        layers.append(layers[-1].item(outer.const if outer.const is not UNKNOWN
+                                      and isinstance(outer.const, (str, int)) else ANY))
+    stored = with_slot(layers[-1], key, value)
+    for layer, outer in zip(reversed(layers[:-1]), reversed(keys), strict=True):
+        stored = with_slot(layer, outer, stored)
+    ev.env[root] = stored
