@@ -295,6 +295,9 @@ PAIRS = [
                FLASK + "import os, configparser\n@app.route('/n')\ndef n():\n    conf = configparser.ConfigParser()\n    conf.add_section('s')\n    conf.set('s', 'k', 'ls')\n    conf['s']['other'] = request.args['c']\n    os.system(conf.get('s', 'k'))\n    return ''\n"),
     ("BST202", FLASK + "import os, configparser\n@app.route('/n')\ndef n():\n    conf = configparser.ConfigParser()\n    conf.set('s', 'k', 'ls')\n    conf.set('s', request.args['o'], request.args['v'])\n    os.system(conf.get('s', 'k'))\n    return ''\n",
                FLASK + "import os, configparser\n@app.route('/n')\ndef n():\n    conf = configparser.ConfigParser()\n    conf.set('s', 'k', 'ls')\n    conf.set('s', request.args['o'], 'pwd')\n    os.system(conf.get('s', 'k'))\n    return ''\n"),
+    # a module binding globals by name still has its views (what `app` holds is read as before)
+    ("BST202", FLASK + "import os, sys\nMODS = sys.modules\n@app.route('/v')\ndef v():\n    os.system('ls ' + request.args['d'])\n    return ''\n",
+               FLASK + "import os, sys, shlex\nMODS = sys.modules\n@app.route('/v')\ndef v():\n    os.system('ls ' + shlex.quote(request.args['d']))\n    return ''\n"),
     # Flask's `g`, filled from the request by a before_request hook and read by a view
     ("BST203", FLASK + "from flask import g\n@app.before_request\ndef load():\n    g.name = request.headers.get('X-User', '')\n@app.route('/h')\ndef hello():\n    return make_response('<h1>' + g.name + '</h1>')\n",
                FLASK + "from flask import g\n@app.before_request\ndef load():\n    g.name = lookup_user()\n    g.raw = request.headers.get('X-User', '')\n@app.route('/h')\ndef hello():\n    return make_response('<h1>' + g.name + '</h1>')\n"),

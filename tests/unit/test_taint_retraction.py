@@ -167,6 +167,11 @@ MAY_CHANGE = [
      SUBPROCESS + "from dataclasses import dataclass\n@dataclass\nclass Job:\n    cmd: str = 'ls'\n    def run(self):\n        subprocess.call(self.cmd, shell=True)\ndef go():\n    Job(cmd=load()).run()\n"),
     ("self constant, instance field", SUBPROCESS + "class Job:\n    cmd = 'ls'\n    def run(self):\n        subprocess.call(self.cmd, shell=True)\n",
      SUBPROCESS + "class Job:\n    cmd = 'ls'\n    def configure(self, c):\n        self.cmd = c\n    def run(self):\n        subprocess.call(self.cmd, shell=True)\n"),
+    # a module that binds globals by name may rebind any of them
+    ("globals()", SUBPROCESS + "CMD = 'ls'\ndef run():\n    subprocess.call(CMD, shell=True)\n",
+     SUBPROCESS + "CMD = 'ls'\ndef setup():\n    globals()['CMD'] = load()\ndef run():\n    subprocess.call(CMD, shell=True)\n"),
+    ("sys.modules", SUBPROCESS + "import sys\nCMD = 'ls'\ndef run():\n    subprocess.call(CMD, shell=True)\n",
+     SUBPROCESS + "import sys\nCMD = 'ls'\ndef setup(name):\n    setattr(sys.modules[__name__], name, load())\ndef run():\n    subprocess.call(CMD, shell=True)\n"),
     # a ConfigParser's options as `set` filled them (configs.py); `read` fills them from a file
     ("configparser", SUBPROCESS + "import configparser\ndef f():\n    conf = configparser.ConfigParser()\n    conf.add_section('s')\n    conf.set('s', 'cmd', 'ls')\n    conf.set('s', 'other', load())\n    subprocess.call(conf.get('s', 'cmd'), shell=True)\n",
      SUBPROCESS + "import configparser\ndef f():\n    conf = configparser.ConfigParser()\n    conf.set('s', 'cmd', 'ls')\n    conf.read(load())\n    subprocess.call(conf.get('s', 'cmd'), shell=True)\n"),

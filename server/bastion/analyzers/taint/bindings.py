@@ -44,6 +44,8 @@ class Bindings:
                  text: str | None = None) -> None:
         self.counts: Counter[str] = Counter()
         self.star = False
+        self._body = body
+        self._by_name: bool | None = None  # `_binds_by_name`, looked for when first asked
         self._memo = memo
         self._text = text
         # only a text naming `global` can declare one
@@ -53,6 +55,17 @@ class Bindings:
 
     def once(self, name: str) -> bool:
         return not self.star and self.counts[name] == 1
+
+    def constant(self, name: str) -> bool:
+        """Whether `name` keeps the one value it is bound to: bound once, and the module binds
+        no global by name (`globals()["CMD"] = ...`, `setattr(sys.modules[__name__], ...)`),
+        where a pattern finding retracted on the constant would be hidden. (What a global
+        holds an object of, its kind, is read with `once` alone: it finds views.)"""
+        if not self.once(name):
+            return False
+        if self._by_name is None:
+            self._by_name = _binds_by_name(self._text, self._body)
+        return not self._by_name
 
     def changed(self, name: str, body: list[ast.stmt]) -> bool:
         """Whether anything in the module may change the container `name` in place."""
@@ -122,6 +135,23 @@ class Bindings:
         if self._memo is not None:
             self._memo.put(key, (node, found))
         return found
+
+
+# Ways to bind a module global by name, without naming it as a target.
+_BY_NAME = ("globals", "__dict__", "sys.modules", "import_module", "vars(")
+
+
+def _binds_by_name(text: str | None, body: list[ast.stmt]) -> bool:
+    """Whether the module may bind globals by name (a word of `_BY_NAME` anywhere in its text,
+    in doubt: a comment counts too). Without the text, from the trees."""
+    if text is not None:
+        return any(word in text for word in _BY_NAME)
+    for node in (n for statement in body for n in ast.walk(statement)):
+        if isinstance(node, ast.Name) and node.id in ("globals", "vars", "import_module") \
+                or isinstance(node, ast.Attribute) and node.attr in ("__dict__", "modules",
+                                                                      "import_module"):
+            return True
+    return False
 
 
 def _declared_global(definition: ast.stmt) -> frozenset[str]:

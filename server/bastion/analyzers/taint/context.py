@@ -157,14 +157,14 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
             expressions.append(node)
     bindings = Bindings(tree.body, memo, text)
     # past MAX_CONTAINERS, each would cost a search of the text: none is taken as constant
-    constants = {k: v for k, v in constants.items() if bindings.once(k) and not (
+    constants = {k: v for k, v in constants.items() if bindings.constant(k) and not (
         k in containers and (len(containers) > MAX_CONTAINERS or bindings.changed(k, tree.body)))}
     kinds = {k: v for k, v in kinds.items() if bindings.once(k)}
     patterns = {k: v for k, v in patterns.items() if k in kinds}
     definitions += [w for w in wrappers if bindings.once(w.name)]
     shapes = class_shapes(definitions, env, kinds, bases_of)
-    members, through_self = class_constants(definitions, bindings.once, fold_constant, text, tree,
-                                            memo)
+    members, through_self = class_constants(definitions, bindings.constant, fold_constant, text,
+                                            tree, memo)
     scoped = scoped_stores(definitions, env, models, memo)
     classes = {node.name: shape for node, shape in shapes.items()}  # a redefinition wins
     # Only a module that imports a body model's base can define a body model.
