@@ -295,6 +295,8 @@ PAIRS = [
                FLASK + "import os, configparser\n@app.route('/n')\ndef n():\n    conf = configparser.ConfigParser()\n    conf.add_section('s')\n    conf.set('s', 'k', 'ls')\n    conf['s']['other'] = request.args['c']\n    os.system(conf.get('s', 'k'))\n    return ''\n"),
     ("BST202", FLASK + "import os, configparser\n@app.route('/n')\ndef n():\n    conf = configparser.ConfigParser()\n    conf.set('s', 'k', 'ls')\n    conf.set('s', request.args['o'], request.args['v'])\n    os.system(conf.get('s', 'k'))\n    return ''\n",
                FLASK + "import os, configparser\n@app.route('/n')\ndef n():\n    conf = configparser.ConfigParser()\n    conf.set('s', 'k', 'ls')\n    conf.set('s', request.args['o'], 'pwd')\n    os.system(conf.get('s', 'k'))\n    return ''\n"),
+    ("BST202", FLASK + "import os, configparser\n@app.route('/n')\ndef n():\n    conf = configparser.ConfigParser()\n    conf.set('s', 'k', 'ls')\n    conf['s'] = {'k': request.args['c']}\n    os.system(conf.get('s', 'k'))\n    return ''\n",
+               FLASK + "import os, configparser\n@app.route('/n')\ndef n():\n    conf = configparser.ConfigParser()\n    conf.set('s', 'k', 'ls')\n    conf['other'] = {'k': request.args['c']}\n    os.system(conf.get('s', 'k'))\n    return ''\n"),
     # a module binding globals by name still has its views (what `app` holds is read as before)
     ("BST202", FLASK + "import os, sys\nMODS = sys.modules\n@app.route('/v')\ndef v():\n    os.system('ls ' + request.args['d'])\n    return ''\n",
                FLASK + "import os, sys, shlex\nMODS = sys.modules\n@app.route('/v')\ndef v():\n    os.system('ls ' + shlex.quote(request.args['d']))\n    return ''\n"),

@@ -57,6 +57,16 @@ def stored(parser: Value, section: Value, option: Value, value: Value) -> Value:
     return parser.evolve(items=items, const=UNKNOWN)
 
 
+def section_replaced(parser: Value, section: Value, value: Value) -> Value:
+    """The parser after `parser[section] = mapping`: any option of that section (of any, for a
+    section not known) may hold what the mapping holds."""
+    name = section.const if isinstance(section.const, str) else None
+    items = {k: join(v, value) if k == ANY or name is None or k[0] == name else v
+             for k, v in elements(parser).items()}
+    items[ANY] = join(items[ANY], value) if ANY in items else value
+    return parser.evolve(items=items, const=UNKNOWN)
+
+
 def _slot(section: Value, option: Value) -> object:
     if isinstance(section.const, str) and isinstance(option.const, str):
         return (section.const, option.const.lower())
