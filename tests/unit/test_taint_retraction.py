@@ -167,6 +167,13 @@ MAY_CHANGE = [
      SUBPROCESS + "from dataclasses import dataclass\n@dataclass\nclass Job:\n    cmd: str = 'ls'\n    def run(self):\n        subprocess.call(self.cmd, shell=True)\ndef go():\n    Job(cmd=load()).run()\n"),
     ("self constant, instance field", SUBPROCESS + "class Job:\n    cmd = 'ls'\n    def run(self):\n        subprocess.call(self.cmd, shell=True)\n",
      SUBPROCESS + "class Job:\n    cmd = 'ls'\n    def configure(self, c):\n        self.cmd = c\n    def run(self):\n        subprocess.call(self.cmd, shell=True)\n"),
+    # an element changed through a method of its own changes its container, at any depth
+    ("element method", SUBPROCESS + "def f():\n    d = {'s': {'k': 'ls'}}\n    print(d['s'].get('k'))\n    subprocess.call(d['s']['k'], shell=True)\n",
+     SUBPROCESS + "def f():\n    d = {'s': {'k': 'ls'}}\n    d['s'].update(load())\n    subprocess.call(d['s']['k'], shell=True)\n"),
+    ("element append", SUBPROCESS + "def f():\n    d = {'s': ['ls']}\n    subprocess.call(d['s'][-1], shell=True)\n",
+     SUBPROCESS + "def f():\n    d = {'s': ['ls']}\n    d['s'].append(load())\n    subprocess.call(d['s'][-1], shell=True)\n"),
+    ("configparser section", SUBPROCESS + "import configparser\ndef f():\n    conf = configparser.ConfigParser()\n    conf.set('s', 'cmd', 'ls')\n    subprocess.call(conf.get('s', 'cmd'), shell=True)\n",
+     SUBPROCESS + "import configparser\ndef f():\n    conf = configparser.ConfigParser()\n    conf.set('s', 'cmd', 'ls')\n    conf['s'].update(load())\n    subprocess.call(conf.get('s', 'cmd'), shell=True)\n"),
     # a module that binds globals by name may rebind any of them
     ("globals()", SUBPROCESS + "CMD = 'ls'\ndef run():\n    subprocess.call(CMD, shell=True)\n",
      SUBPROCESS + "CMD = 'ls'\ndef setup():\n    globals()['CMD'] = load()\ndef run():\n    subprocess.call(CMD, shell=True)\n"),

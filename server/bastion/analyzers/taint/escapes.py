@@ -53,7 +53,10 @@ def escape_call(ev: Evaluator, node: ast.Call, name: str | None) -> None:
     """The call may keep or fill the containers it is given, and a method not known to leave
     its receiver alone may change it."""
     method = node.func.attr if isinstance(node.func, ast.Attribute) else None
-    if method is not None and not _keeps(method, name) and not (
+    if method is not None and isinstance(node.func.value, ast.Subscript) \
+            and method not in READING_METHODS:
+        _escape(ev, node.func.value)  # `d["s"].update(...)`: calls.py follows named ones only
+    elif method is not None and not _keeps(method, name) and not (
             isinstance(node.func.value, ast.Name) and node.func.value.id in ("self", "cls")):
         _escape(ev, node.func.value)  # what `self.reload()` stores, calls.py follows
     if name in READERS or method in READING_METHODS or (name is not None and (
@@ -99,10 +102,10 @@ def changeable(value: Value) -> bool:
 
 
 def seen_through(value: Value) -> Value:
-    """An escaped container as read: any slot may hold anything else too."""
+    """An escaped container as read: any slot, at any depth, may hold anything else too."""
     if value.items is None:
         return value.evolve(const=UNKNOWN, known=False)
-    items = {key: slot.evolve(const=UNKNOWN, known=False) for key, slot in value.items.items()}
+    items = {key: seen_through(slot) for key, slot in value.items.items()}
     items[ANY] = join(items[ANY], CLEAN) if ANY in items else CLEAN
     return value.evolve(items=items, const=UNKNOWN, known=False)
 
@@ -110,6 +113,12 @@ def seen_through(value: Value) -> Value:
 def _escape(ev: Evaluator, node: ast.expr) -> None:
     if isinstance(node, ast.Name):
         ev.escaped.add(node.id)
+    elif isinstance(node, ast.Subscript):
+        # an element (`d["s"].update(...)`, `f(d["s"])`): its container may change through it
+        while isinstance(node, (ast.Subscript, ast.Attribute)):
+            node = node.value
+        if isinstance(node, ast.Name) and node.id not in ("self", "cls"):
+            ev.escaped.add(node.id)
     elif isinstance(node, _DISPLAYS):
         for element in node.elts:
             _escape(ev, element.value if isinstance(element, ast.Starred) else element)
