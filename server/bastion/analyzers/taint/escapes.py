@@ -55,7 +55,7 @@ def escape_call(ev: Evaluator, node: ast.Call, name: str | None) -> None:
     method = node.func.attr if isinstance(node.func, ast.Attribute) else None
     if method is not None and isinstance(node.func.value, ast.Subscript) \
             and method not in READING_METHODS:
-        _escape(ev, node.func.value)  # `d["s"].update(...)`: calls.py follows named ones only
+        _escape_element(ev, node.func.value)  # calls.py follows the methods of names only
     elif method is not None and not _keeps(method, name) and not (
             isinstance(node.func.value, ast.Name) and node.func.value.id in ("self", "cls")):
         _escape(ev, node.func.value)  # what `self.reload()` stores, calls.py follows
@@ -63,7 +63,7 @@ def escape_call(ev: Evaluator, node: ast.Call, name: str | None) -> None:
             ev.models.sanitizers.by_name(name) or ev.models.propagators.by_name(name))):
         return
     for argument in [*node.args, *(k.value for k in node.keywords)]:
-        _escape(ev, argument.value if isinstance(argument, ast.Starred) else argument)
+        _escape_element(ev, argument.value if isinstance(argument, ast.Starred) else argument)
 
 
 def _keeps(method: str, name: str | None) -> bool:
@@ -110,15 +110,21 @@ def seen_through(value: Value) -> Value:
     return value.evolve(items=items, const=UNKNOWN, known=False)
 
 
+def _escape_element(ev: Evaluator, node: ast.expr) -> None:
+    """An element handed to a call or a method of its own (`d["s"].update(...)`, `f(d["s"])`):
+    its container may change through it. Anything else as `_escape`."""
+    if not isinstance(node, ast.Subscript):
+        _escape(ev, node)
+        return
+    while isinstance(node, (ast.Subscript, ast.Attribute)):
+        node = node.value
+    if isinstance(node, ast.Name) and node.id not in ("self", "cls"):
+        ev.escaped.add(node.id)
+
+
 def _escape(ev: Evaluator, node: ast.expr) -> None:
     if isinstance(node, ast.Name):
         ev.escaped.add(node.id)
-    elif isinstance(node, ast.Subscript):
-        # an element (`d["s"].update(...)`, `f(d["s"])`): its container may change through it
-        while isinstance(node, (ast.Subscript, ast.Attribute)):
-            node = node.value
-        if isinstance(node, ast.Name) and node.id not in ("self", "cls"):
-            ev.escaped.add(node.id)
     elif isinstance(node, _DISPLAYS):
         for element in node.elts:
             _escape(ev, element.value if isinstance(element, ast.Starred) else element)
