@@ -167,6 +167,9 @@ MAY_CHANGE = [
      SUBPROCESS + "from dataclasses import dataclass\n@dataclass\nclass Job:\n    cmd: str = 'ls'\n    def run(self):\n        subprocess.call(self.cmd, shell=True)\ndef go():\n    Job(cmd=load()).run()\n"),
     ("self constant, instance field", SUBPROCESS + "class Job:\n    cmd = 'ls'\n    def run(self):\n        subprocess.call(self.cmd, shell=True)\n",
      SUBPROCESS + "class Job:\n    cmd = 'ls'\n    def configure(self, c):\n        self.cmd = c\n    def run(self):\n        subprocess.call(self.cmd, shell=True)\n"),
+    # a string element handed to a call cannot change its container; a dict element can
+    ("element passed", SUBPROCESS + "def f():\n    cmds = {'a': 'ls', 'b': {'x': 'pwd'}}\n    fill(cmds['a'])\n    subprocess.call(cmds['b']['x'], shell=True)\n",
+     SUBPROCESS + "def f():\n    cmds = {'a': 'ls', 'b': {'x': 'pwd'}}\n    fill(cmds['b'])\n    subprocess.call(cmds['b']['x'], shell=True)\n"),
     # a name stored in a slot escapes (the slot and the name are one object), not the container
     ("stored name", SUBPROCESS + "def f():\n    d = {'a': 'ls'}\n    x = load()\n    d['b'] = x\n    subprocess.call(d['a'], shell=True)\n",
      SUBPROCESS + "def f():\n    d = {'a': 'ls'}\n    x = load()\n    d['a'] = x\n    subprocess.call(d['a'], shell=True)\n"),

@@ -112,14 +112,22 @@ def seen_through(value: Value) -> Value:
 
 def _escape_element(ev: Evaluator, node: ast.expr) -> None:
     """An element handed to a call or a method of its own (`d["s"].update(...)`, `f(d["s"])`):
-    its container may change through it. Anything else as `_escape`."""
+    its container may change through it, unless it is a string or a number (looked up when
+    that has no effect: no call in the subscript). Anything else as `_escape`."""
     if not isinstance(node, ast.Subscript):
         _escape(ev, node)
         return
-    while isinstance(node, (ast.Subscript, ast.Attribute)):
-        node = node.value
-    if isinstance(node, ast.Name) and node.id not in ("self", "cls"):
-        ev.escaped.add(node.id)
+    root = node
+    while isinstance(root, (ast.Subscript, ast.Attribute)):
+        root = root.value
+    if not isinstance(root, ast.Name) or root.id in ("self", "cls"):
+        return
+    held = ev.env.get(root.id) if ev.env is not None else None
+    if held is not None and held.kind not in configs.KINDS \
+            and not any(isinstance(n, ast.Call) for n in ast.walk(node)) \
+            and not changeable(ev.eval(node)):
+        return
+    ev.escaped.add(root.id)
 
 
 def _escape(ev: Evaluator, node: ast.expr) -> None:
