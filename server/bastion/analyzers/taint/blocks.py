@@ -77,11 +77,15 @@ class _Starts:
         self.states: list[tuple[str | None, bool]] = []  # after each line
         self.flags: list[bool] = []  # the line starts a block
 
-    def __call__(self, lines: list[str]) -> list[int]:
+    def __call__(self, lines: list[str], ends: tuple[int, int] | None = None) -> list[int]:
+        """`ends`: the lines `lines` and its last text share at the start and at the end, when
+        the caller has counted them."""
         old, old_states, old_flags = self.lines, self.states, self.flags
-        limit = min(len(old), len(lines))
-        prefix = _same_prefix(lines, old, limit)
-        suffix = _same_suffix(lines, old, limit - prefix)
+        if ends is None:
+            limit = min(len(old), len(lines))
+            prefix = _same_prefix(lines, old, limit)
+            ends = prefix, _same_suffix(lines, old, limit - prefix)
+        prefix, suffix = ends
         shift = len(lines) - len(old)
         states, flags = old_states[:prefix], old_flags[:prefix]
         state = states[-1] if states else (None, False)
@@ -177,7 +181,9 @@ class BlockParser:
         # lines after the edit are at the same places only when the count did not change
         self._changed = self._edited if len(lines) == len(old) else (same_before, len(lines))
         self._placing = {}
-        body = self._statements(lines, self._starts(lines) or [0], len(lines), "")
+        # the scanner's last text is this parser's (counted once) unless someone else fed it
+        starts = self._starts(lines, (same_before, same_after) if self._starts.lines is old else None)
+        body = self._statements(lines, starts or [0], len(lines), "")
         self._lines, self._placed = lines, self._placing
         return ast.Module(body=body, type_ignores=[])
 
