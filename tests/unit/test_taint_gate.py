@@ -1,6 +1,6 @@
 """The taint analyzer's source check and its check for a judged call or SQL text, answered per
 edit (taint/gate.py), equal the whole-text checks (`Models.may_read_sources`,
-`verdicts.may_hold_judged`) on every text of a document edited at random."""
+`may_hold_judged` below) on every text of a document edited at random."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bastion.analyzers.taint.gate import JudgedGate, source_gate
 from bastion.analyzers.taint.specs import load_models
-from bastion.analyzers.taint.verdicts import NEEDLES, SQL_NEEDLES, SQL_TEXT, may_hold_judged
+from bastion.analyzers.taint.verdicts import NEEDLES, SQL_NEEDLES, SQL_TEXT
 from bastion.model.text import common_ends
 
 MODELS = load_models()
@@ -64,6 +64,12 @@ def test_the_changed_stretch_is_what_differs(old, new):
     old_end, new_end = len(old) - tail, len(new) - tail
     assert old[:start] == new[:start] and old[old_end:] == new[new_end:]
     assert start <= old_end and start <= new_end
+
+
+def may_hold_judged(text: str) -> bool:
+    """The whole-text check the judged gate answers per edit."""
+    return any(n in text for n in NEEDLES) or (
+        any(n in text for n in SQL_NEEDLES) and SQL_TEXT.search(text) is not None)
 
 
 # pieces that make and break the judged calls' names and the SQL text across lines

@@ -1,5 +1,5 @@
 """Whether a document may read a modelled source (`Models.may_read_sources`), or may hold a
-call or SQL text a judged pattern rule flags (`verdicts.may_hold_judged`), answered for each new
+call or SQL text a judged pattern rule flags (`JudgedGate`), answered for each new
 text of the document from what the edit changed, as a whole-text check would answer it.
 
 The whole-text checks look for ~20 words in the text: 2.5 ms a keystroke in a 230 KB module,
@@ -132,8 +132,9 @@ def _reach(check: re.Pattern) -> int:
 
 
 class JudgedGate:
-    """`verdicts.may_hold_judged`, per edit: the name of a judged call, or SQL text (its
-    expression, and one of the words that name it, anywhere). Each part is a gate of its own,
+    """Whether a text may hold a judged call or SQL text (verdicts.py), per edit: the name of a
+    judged call (`NEEDLES`), or SQL text (its expression, and one of the words that name it,
+    anywhere). Each part is a gate of its own,
     asked at every text so that each keeps its last answer."""
 
     def __init__(self, needles: tuple[str, ...], sql_needles: tuple[str, ...],

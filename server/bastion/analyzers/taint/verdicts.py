@@ -62,13 +62,8 @@ SQL_TEXT = re.compile(r"(?i:\b(?:select\s.*\sfrom|delete\s+from|insert\s+into|up
 # A file holds a judged call only if it names one of these (a substring test is cheap)...
 NEEDLES = ("shell", "system", "popen", "exec", "spawn", "eval", "pickle", "yaml", "dill", "shelve",
            "subprocess", "getoutput", "Markup", "mark_safe", "urlopen")
-# ... or SQL text, looked for only where one of these is.
+# ... or SQL text (SQL_TEXT), looked for only where one of these is (gate.py's JudgedGate).
 SQL_NEEDLES = ("elect", "ELECT", "nsert", "NSERT", "pdate", "PDATE", "elete", "ELETE")
-
-
-def may_hold_judged(text: str) -> bool:
-    return any(n in text for n in NEEDLES) or (
-        any(n in text for n in SQL_NEEDLES) and SQL_TEXT.search(text) is not None)
 
 _ORDER = {CONSTANT: 0, SANITIZED: 1, UNKNOWN_VERDICT: 2, TAINTED: 3}
 
