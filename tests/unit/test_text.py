@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bastion.model import Span
 from bastion.model import text as text_module
-from bastion.model.text import byte_to_char_col, common_ends, line_at, split_lines
+from bastion.model.text import byte_to_char_col, common_ends, common_lines, line_at, split_lines
 
 
 @pytest.mark.parametrize(
@@ -121,3 +121,12 @@ def test_the_common_ends_are_the_longest(monkeypatch, old, edits, chunk):
     with monkeypatch.context() as patched:
         patched.setattr(text_module, "_CHUNK", chunk)
         assert common_ends(old, new) == _naive_ends(old, new)
+
+
+@given(base=st.lists(st.sampled_from(["a", "b", ""]), max_size=200), cut=st.integers(0, 200),
+       insert=st.lists(st.sampled_from(["a", "c"]), max_size=3), drop=st.integers(0, 3))
+def test_common_lines_are_the_longest(base, cut, insert, drop):
+    """Lines shared at both ends, 64 at a time then one by one, as a line-by-line search finds
+    them (lists long enough to cross a chunk)."""
+    new = base[:cut] + insert + base[cut + drop:]
+    assert common_lines(new, base) == _naive_ends(base, new)

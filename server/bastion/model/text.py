@@ -107,6 +107,25 @@ def _agreeing(same, limit: int) -> int:
     return low
 
 
+def common_lines(new: list[str], old: list[str]) -> tuple[int, int]:
+    """How many first lines and how many last lines (of those left) both lists have: 64
+    compared at once, then one by one."""
+    limit = min(len(new), len(old))
+    head = 0
+    while head + 64 <= limit and new[head:head + 64] == old[head:head + 64]:
+        head += 64
+    while head < limit and new[head] == old[head]:
+        head += 1
+    limit -= head
+    tail, new_end, old_end = 0, len(new), len(old)
+    while (tail + 64 <= limit
+           and new[new_end - tail - 64:new_end - tail] == old[old_end - tail - 64:old_end - tail]):
+        tail += 64
+    while tail < limit and new[-1 - tail] == old[-1 - tail]:
+        tail += 1
+    return head, tail
+
+
 def changed_lines(old: str, new: str, head: int, tail: int) -> tuple[int, list[str], list[str]]:
     """The lines of `old` that `new` has others in place of (`head`, `tail`: their
     `common_ends`), those others, and the first one's line: whole lines with their "\n" (the
@@ -118,10 +137,5 @@ def changed_lines(old: str, new: str, head: int, tail: int) -> tuple[int, list[s
     ended = "\n" if stop == len(old) else ""
     was = _ENDED_LINE.findall(old[start:stop] + ended)
     now = _ENDED_LINE.findall(new[start:stop + len(new) - len(old)] + ended)
-    same = 0
-    while same < min(len(was), len(now)) and was[same] == now[same]:
-        same += 1
-    kept = 0
-    while kept < min(len(was), len(now)) - same and was[-1 - kept] == now[-1 - kept]:
-        kept += 1
+    same, kept = common_lines(now, was)
     return old.count("\n", 0, start) + same, was[same:len(was) - kept], now[same:len(now) - kept]

@@ -21,6 +21,7 @@ import re
 from itertools import compress
 
 from bastion.engine.cache import LRU
+from bastion.model.text import common_lines
 from bastion.parsing import parse_code, parse_code_at
 
 _CONTINUES = re.compile(r"(else|elif|except|finally)\b|[)\]}#]")
@@ -81,11 +82,7 @@ class _Starts:
         """`ends`: the lines `lines` and its last text share at the start and at the end, when
         the caller has counted them."""
         old, old_states, old_flags = self.lines, self.states, self.flags
-        if ends is None:
-            limit = min(len(old), len(lines))
-            prefix = _same_prefix(lines, old, limit)
-            ends = prefix, _same_suffix(lines, old, limit - prefix)
-        prefix, suffix = ends
+        prefix, suffix = common_lines(lines, old) if ends is None else ends
         shift = len(lines) - len(old)
         states, flags = old_states[:prefix], old_flags[:prefix]
         state = states[-1] if states else (None, False)
@@ -103,27 +100,6 @@ class _Starts:
             number += 1
         self.lines, self.states, self.flags = lines, states, flags
         return list(compress(range(len(flags)), flags))
-
-
-def _same_prefix(lines: list[str], old: list[str], limit: int) -> int:
-    """How many first lines (up to `limit`) both have: 64 compared at once, then one by one."""
-    count = 0
-    while count + 64 <= limit and lines[count:count + 64] == old[count:count + 64]:
-        count += 64
-    while count < limit and lines[count] == old[count]:
-        count += 1
-    return count
-
-
-def _same_suffix(lines: list[str], old: list[str], limit: int) -> int:
-    """How many last lines (up to `limit`) both have."""
-    count, new_end, old_end = 0, len(lines), len(old)
-    while (count + 64 <= limit
-           and lines[new_end - count - 64:new_end - count] == old[old_end - count - 64:old_end - count]):
-        count += 64
-    while count < limit and lines[-1 - count] == old[-1 - count]:
-        count += 1
-    return count
 
 
 def _open_quote(line: str, quote: str | None) -> str | None:
@@ -174,9 +150,7 @@ class BlockParser:
         """The module's statements that parse (a block nested too deeply to parse is left out)."""
         lines = text.split("\n")
         old = self._lines
-        limit = min(len(lines), len(old))
-        same_before = _same_prefix(lines, old, limit)
-        same_after = _same_suffix(lines, old, limit - same_before)
+        same_before, same_after = common_lines(lines, old)
         self._edited = (same_before, len(lines) - same_after)
         # lines after the edit are at the same places only when the count did not change
         self._changed = self._edited if len(lines) == len(old) else (same_before, len(lines))
