@@ -64,7 +64,7 @@ fi
 [ -n "$no_bastion_python" ] || no_bastion_python="/nonexistent/python3"
 
 version="$("$cs" --version 2>/dev/null | tail -1 || true)"
-rc=0
+rc=0 failed=()
 for scenario in "${scenarios[@]}"; do
   out="$results/$scenario${theme:+-$theme}"    # this scenario's screenshots, JSON lines and logs
   rm -rf "$out"; mkdir -p "$out"
@@ -119,7 +119,8 @@ for scenario in "${scenarios[@]}"; do
   src=0
   E2E_URL="http://127.0.0.1:$port" E2E_WORKSPACE="$ws" E2E_SCENARIO="$scenario" E2E_RESULTS="$out" \
   E2E_TIMEOUT_MS="$((timeout * 1000))" E2E_VERSION="$version" E2E_INTERPRETER="$interp" E2E_THEME="$theme" E2E_LOGS="$prof/user-data/logs" \
-    timeout --kill-after=10 "$((timeout + 60))" node "$here/vscode_e2e.mjs" | tee "$out/results.jsonl" || src=$?
+    timeout --kill-after=10 "$((timeout + 60))" node "$here/vscode_e2e.mjs" 2> >(tee "$out/harness.log" >&2) \
+    | tee "$out/results.jsonl" || src=$?
   # keep the logs: the extension host log and the Bastion output channel
   find "$prof/user-data/logs" -type f \( -name 'remoteexthost.log' -o -path '*output_logging_*' -o -path '*bastion.bastion*' \) \
     -exec sh -c 'for f; do echo "== $f"; cat "$f"; done' _ {} + > "$out/logs.log" 2>/dev/null || true
@@ -129,8 +130,15 @@ for scenario in "${scenarios[@]}"; do
   rm -rf "$prof"
   if [ "$src" -ne 0 ]; then
     echo "[e2e] scenario $scenario failed (exit $src); logs in $out/logs.log" >&2
+    failed+=("$scenario:$out")
     rc=1
   fi
+done
+# a recap last, where a CI log's tail shows it: what failed, and the step the harness was at
+for f in "${failed[@]}"; do
+  echo "[e2e] FAILED scenario ${f%%:*}:" >&2
+  grep -E '"ok":false|"kind":"error"' "${f#*:}/results.jsonl" >&2 || echo "[e2e]   no failed check or error line (killed by the timeout?)" >&2
+  grep 'step:' "${f#*:}/harness.log" | tail -2 >&2 || true
 done
 echo "[e2e] screenshots and logs: $results" >&2
 exit "$rc"

@@ -24,6 +24,14 @@ function emit(obj) {
   process.stdout.write(JSON.stringify(obj) + '\n');
 }
 const note = (...a) => process.stderr.write('[e2e] ' + a.join(' ') + '\n');
+const firstLine = (e) => String((e && e.message) || e).split('\n')[0];
+// the step under way, named in the harness error: a failure in CI must say where it stopped
+const started = Date.now();
+let currentStep = 'start';
+function step(name) {
+  currentStep = name;
+  note(`step: ${name} (+${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
 function check(name, ok, details = {}) {
   emit({ kind: 'check', name, ok: !!ok, ...details });
   if (!ok) failures++;
@@ -223,17 +231,39 @@ async function openWorkspaceAndFile(file) {
   await openFile(file);
 }
 
+/**
+ * Opens `file` by Quick Open. A try that sees no row naming the file, or no tab for it, is given
+ * up after 20 s and made again (Escape first): one slow search must not spend the whole run.
+ */
 async function openFile(file) {
-  await page.keyboard.press('Control+p');
-  await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: left() });
-  await page.keyboard.type(file);
-  await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: left() });
-  await page.waitForTimeout(500);
-  await page.keyboard.press('Enter');
-  await page.waitForFunction((b) => [...document.querySelectorAll('.tab.active .label-name')]
-    .some((e) => e.textContent.trim() === b), file, { timeout: left() });
-  await page.waitForSelector('.editor-group-container.active .monaco-editor .view-lines', { timeout: left() });
-  emit({ kind: 'opened', file });
+  for (let attempt = 1; ; attempt++) {
+    const budget = Math.min(20000, left());
+    step(`open ${file} (try ${attempt})`);
+    try {
+      await page.keyboard.press('Control+p');
+      await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: budget });
+      await page.keyboard.type(file);
+      await page.waitForFunction((b) => {
+        const row = document.querySelector('.quick-input-list .monaco-list-row');
+        return !!row && (row.getAttribute('aria-label') || row.textContent || '').includes(b);
+      }, file, { timeout: budget });
+      await page.waitForTimeout(300);
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((b) => [...document.querySelectorAll('.tab.active .label-name')]
+        .some((e) => e.textContent.trim() === b), file, { timeout: budget });
+      await page.waitForSelector('.editor-group-container.active .monaco-editor .view-lines', { timeout: budget });
+      emit({ kind: 'opened', file, attempt });
+      return;
+    } catch (e) {
+      const rows = await page.$$eval('.quick-input-list .monaco-list-row',
+        (r) => r.map((x) => x.getAttribute('aria-label') || x.textContent)).catch(() => []);
+      note(`opening ${file}, try ${attempt}: ${firstLine(e)}; Quick Open rows: ${JSON.stringify(rows)}`);
+      await page.screenshot({ path: shot(`open-${file}-try${attempt}`) }).catch(() => {});
+      if (attempt >= 4 || left() <= 1000) throw new Error(`could not open ${file} by Quick Open in ${attempt} tries: ${firstLine(e)}`);
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(500);
+    }
+  }
 }
 
 /**
@@ -286,6 +316,7 @@ async function mainScenario() {
   const source = readFileSync(path.join(env.E2E_WORKSPACE, 'app.py'), 'utf8').split('\n');
 
   // 1. Problems panel
+  step('1 Problems panel');
   await page.keyboard.press('Control+Shift+m');
   await page.waitForSelector('.markers-panel', { timeout: left() });
   let diags = [];
@@ -321,6 +352,7 @@ async function mainScenario() {
 
   // 2. status bar
   // the Problems list only renders the rows it has room for: its tab's badge has the count
+  step('2 status bar');
   const problemsBadge = await page.evaluate(() => {
     const tab = [...document.querySelectorAll('.part.panel .composite-bar .action-item')]
       .find((e) => /problems/i.test(e.textContent || ''));
@@ -336,6 +368,7 @@ async function mainScenario() {
 
   // 3. hovers, with the bottom panel hidden as when editing (VS Code caps a hover at 250 px,
   // a quarter of a taller editor; a longer one scrolls and its last row is cut)
+  step('3 hovers');
   await page.keyboard.press('Control+j');
   await page.waitForTimeout(800);
   let hoverOpened = false;
@@ -352,6 +385,7 @@ async function mainScenario() {
 
   // 3b. the taint finding: request data in a Flask view reaches subprocess.run in lookup(),
   // where it is reported (ping()'s B602 stays for the quick-fix checks: no request data reaches it)
+  step('3b the taint finding');
   const taint = diags.find((d) => d.code === 'BST202');
   if (taint) {
     const { text: hover, links, fit } = await hoverAt(taint.line, taint.col + 1);
@@ -394,9 +428,11 @@ async function mainScenario() {
   // 3b'. a path over seven lines (report.py, opened in the first group, then app.py again): the
   // hover lists its source step, one entry for the steps between and its sink step, and still
   // fits; the lesson panel keeps every line
+  step('3b\' a path over seven lines');
   await longPathHover();
 
   // 3c. the B506 hover's "Learn more" opens its lesson from the finding
+  step('3c the B506 hover\'s "Learn more" opens its lesson from the finding');
   if (b506) {
     const { links } = await hoverAt(b506.line, b506.col + 2);
     if (links.some((l) => /learn more/i.test(l.text))) {
@@ -413,6 +449,7 @@ async function mainScenario() {
   await page.waitForTimeout(500);
 
   // 4. Quick Fix menu on B602, then "Learn more about B602"
+  step('4 Quick Fix menu on B602');
   let frame = null;
   if (b602) {
     await gotoLine(b602.line, b602.col);
@@ -478,6 +515,7 @@ async function mainScenario() {
   }
 
   // 5b. the server's own fix for B602 from the Quick Fix menu (resolved through codeAction/resolve)
+  step('5b the server\'s own fix for B602 from the Quick Fix menu');
   const fixTitle = (await (async () => {
     if (!b602) return null;
     await gotoLine(b602.line, b602.col);
@@ -516,6 +554,7 @@ async function mainScenario() {
   }
 
   // 6. Command palette: Bastion: Explain a rule… (search by CWE)
+  step('6 Explain a rule');
   const commandRows = await runCommand('Bastion: Explain a rule');
   emit({ kind: 'palette', rows: commandRows });
   await page.waitForSelector('.quick-input-widget .quick-input-title', { timeout: 10000 }).catch(() => undefined);
@@ -537,6 +576,7 @@ async function mainScenario() {
   }
 
   // 7. status bar menu
+  step('7 status bar menu');
   await focusEditor();
   const sb = await statusBarItem();
   if (sb) {
@@ -550,6 +590,7 @@ async function mainScenario() {
   }
 
   // 8. Bastion: Scan workspace (the server side may not exist yet: any clear outcome is fine)
+  step('8 scan workspace');
   await runCommand('Bastion: Scan workspace');
   await page.waitForTimeout(4000);
   const notes = await notifications();
@@ -559,6 +600,7 @@ async function mainScenario() {
 }
 
 async function missingScenario() {
+  step('missingScenario');
   await openWorkspaceAndFile('app.py');
   // exactly one Bastion notification, with a button that opens the setting
   let notes = [];
@@ -602,6 +644,7 @@ function bastionLog() {
 }
 
 async function bundledScenario() {
+  step('bundledScenario');
   await openWorkspaceAndFile('app.py');
   await page.keyboard.press('Control+Shift+m');
   let diags = [];
@@ -652,7 +695,8 @@ try {
     await mainScenario();
   }
 } catch (e) {
-  emit({ kind: 'error', stage: 'harness', message: String(e && e.message || e).split('\n')[0] });
+  emit({ kind: 'error', stage: 'harness', step: currentStep, seconds: Math.round((Date.now() - started) / 1000),
+    message: firstLine(e), stack: String((e && e.stack) || '').split('\n').slice(1, 4).map((l) => l.trim()) });
   await page.screenshot({ path: shot('error') }).catch(() => {});
   failures++;
 } finally {
