@@ -32,6 +32,13 @@ function step(name) {
   currentStep = name;
   note(`step: ${name} (+${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
+// a call that never returns (an evaluate in a hung frame) ends the run here, before run.sh's
+// timeout kills it without a word
+setTimeout(() => {
+  emit({ kind: 'error', stage: 'deadline', step: currentStep, seconds: Math.round((Date.now() - started) / 1000) });
+  emit({ kind: 'summary', scenario: env.E2E_SCENARIO || 'main', failures: failures + 1 });
+  process.exit(1);
+}, timeoutMs + 30000).unref();
 function check(name, ok, details = {}) {
   emit({ kind: 'check', name, ok: !!ok, ...details });
   if (!ok) failures++;
@@ -696,7 +703,7 @@ try {
   }
 } catch (e) {
   emit({ kind: 'error', stage: 'harness', step: currentStep, seconds: Math.round((Date.now() - started) / 1000),
-    message: firstLine(e), stack: String((e && e.stack) || '').split('\n').slice(1, 4).map((l) => l.trim()) });
+    message: firstLine(e), stack: String((e && e.stack) || '').replace(/\u001b\[[0-9;]*m/g, '').split('\n').slice(1, 4).map((l) => l.trim()) });
   await page.screenshot({ path: shot('error') }).catch(() => {});
   failures++;
 } finally {
