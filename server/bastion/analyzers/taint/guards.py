@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.charsets import allowed_cleans, kept_cleans
 from bastion.analyzers.taint.domain import COMPONENT, EVERY_CLASS, SAFE, UNKNOWN, Value, constant
+from bastion.analyzers.taint.environments import join_env
 from bastion.analyzers.taint.expressions import path_of
 from bastion.analyzers.taint.patterns import Compiled, cleaned_by, compiled_pattern
 
@@ -25,11 +26,13 @@ Env = dict
 # Results of these calls are normalized paths: a prefix test on them is a containment check.
 NORMALIZERS = ("path.realpath()", "path.abspath()", "path.normpath()", "posixpath.realpath()",
                "posixpath.normpath()", "posixpath.abspath()", ".resolve()")
-URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse"})
-_HOST_FIELDS = frozenset({"netloc", "hostname"})
+URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse",
+                         "httpx.URL", "yarl.URL"})
+HOST_FIELDS = frozenset({"netloc", "hostname", "host"})  # `host`: httpx's and yarl's URL
 _ABSOLUTE_TESTS = frozenset({"os.path.isabs", "posixpath.isabs"})
 _REGEX_TESTS = {"re.fullmatch": "fullmatch", "re.match": "match", "re.search": "search"}
 _SETS = frozenset({"set", "frozenset", "builtins.set", "builtins.frozenset"})
+_URL_CHECKED = frozenset({"redirect", "ssrf"})  # what a checked host proves of its URL
 
 
 def refine(ev: Evaluator, test: ast.expr, env: Env | None, truth: bool) -> Env | None:
@@ -43,7 +46,10 @@ def refine(ev: Evaluator, test: ast.expr, env: Env | None, truth: bool) -> Env |
             for value in test.values:
                 env = refine(ev, value, env, truth)
             return env
-        return env
+        # `a or b` true: one of them holds; what each proves, joined (a join keeps only what all
+        # alternatives prove, and alternatives that prove nothing return `env` itself)
+        alternatives = [refine(ev, value, env, truth) for value in test.values]
+        return env if any(a is env for a in alternatives) else join_env(*alternatives)
     if isinstance(test, ast.Compare) and len(test.ops) == 1:
         with ev.evaluating_in(env):
             matched = _none_test(ev, test)
@@ -198,14 +204,34 @@ def _common_path(ev: Evaluator, env: Env, node: ast.expr) -> Env | None:
 
 def _allowed(ev: Evaluator, env: Env, subject: ast.expr, allowed: tuple | frozenset,
              models: set[str]) -> Env:
-    if (isinstance(subject, ast.Attribute) and subject.attr in _HOST_FIELDS
-            and "url_allowlist" in models):
-        parsed = _parsed_url(ev, subject.value)
-        return env if parsed is None else _set(env, parsed, frozenset({"redirect", "ssrf"}))
+    if "url_allowlist" in models and (isinstance(subject, ast.Attribute) and subject.attr in HOST_FIELDS
+                                      or isinstance(subject, ast.Name) and subject.id in ev.host_from):
+        url = host_of(ev, subject)
+        return env if url is None else _set(env, url, _URL_CHECKED)
     if "allowlist" not in models and "equality" not in models:
         return env
     value = constant(next(iter(allowed))) if len(allowed) == 1 else SAFE  # one of the constants
     return _set(env, subject, value=value)
+
+
+def host_of(ev: Evaluator, node: ast.expr) -> ast.expr | None:
+    """The URL expression whose host `node` holds: `urlparse(url).hostname`, `parts.netloc`, or
+    a local assigned one of them."""
+    if isinstance(node, ast.Attribute) and node.attr in HOST_FIELDS:
+        return _parsed_url(ev, node.value)
+    if isinstance(node, ast.Name):
+        return ev.host_from.get(node.id)
+    return None
+
+
+def _domain_suffix(ev: Evaluator, node: ast.expr, env: Env) -> bool:
+    """`node` is a constant domain suffix, or a tuple of them, each led by a dot: a host ending
+    with `.example.com` is that domain's (one ending with `example.com` may be `evilexample.com`)."""
+    with ev.evaluating_in(env):
+        suffix = ev.eval(node).const
+    suffixes = suffix if isinstance(suffix, tuple) else (suffix,)
+    return bool(suffixes) and all(isinstance(s, str) and len(s) > 1 and s.startswith(".")
+                                  for s in suffixes)
 
 
 def _parsed_url(ev: Evaluator, node: ast.expr) -> ast.expr | None:
@@ -230,6 +256,10 @@ def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
     if isinstance(func, ast.Attribute):
         for model in ev.models.guards.methods.get(func.attr, ()):
             return _set(env, func.value, model.cleans)
+        if func.attr == "endswith" and len(test.args) == 1 and "url_allowlist" in ev.models.guard_models:
+            url = host_of(ev, func.value)
+            if url is not None and _domain_suffix(ev, test.args[0], env):
+                return _set(env, url, _URL_CHECKED)
         if func.attr == "issubset" and len(test.args) == 1:
             return _subset(ev, func.value, test.args[0], env)
         if func.attr in ("startswith", "is_relative_to") and "path_containment" in ev.models.guard_models:

@@ -29,7 +29,7 @@ from bastion.analyzers.taint.environments import join_env, owned, same_env
 from bastion.analyzers.taint.escapes import capture, escape_assignment
 from bastion.analyzers.taint.expressions import Evaluator, path_of
 from bastion.analyzers.taint.folding import not_empty, truth_of
-from bastion.analyzers.taint.guards import URL_PARSERS, refine, regex_subject
+from bastion.analyzers.taint.guards import HOST_FIELDS, URL_PARSERS, host_of, refine, regex_subject
 from bastion.analyzers.taint.matching import captures, case_matches
 from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.results import Hit
@@ -75,7 +75,10 @@ class Interpreter(Evaluator):
         self.loops: list[tuple[list, list]] = []
         # per enclosing `try`, the states its body may raise in (joined): any statement may
         self.raising: list[dict] = []
+        # name -> the URL expression it holds the parse of (`p = urlparse(url)`), or the host of
+        # (`host = urlparse(url).hostname`): a test of the host checks that URL (guards.py)
         self.parsed_from: dict[str, ast.expr] = {}
+        self.host_from: dict[str, ast.expr] = {}
         # `m = re.fullmatch(PATTERN, name)`: the test, and the values `m` and `name` held then
         # (guards.py reads `if not m:` as the test while both still hold them)
         self.matched_from: dict[str, tuple[ast.Call, Value, Value]] = {}
@@ -137,6 +140,11 @@ class Interpreter(Evaluator):
             if (isinstance(target, ast.Name) and isinstance(node.value, ast.Call)
                     and node.value.args and self.qualname(node.value.func) in URL_PARSERS):
                 self.parsed_from[target.id] = node.value.args[0]
+            elif isinstance(target, ast.Name) and isinstance(node.value, ast.Attribute) \
+                    and node.value.attr in HOST_FIELDS:
+                url = host_of(self, node.value)
+                if url is not None:
+                    self.host_from[target.id] = url
             if isinstance(target, ast.Name) and isinstance(node.value, ast.Call):
                 subject = regex_subject(self, node.value)
                 if subject is not None and subject.id in self.env:
@@ -348,12 +356,21 @@ class Interpreter(Evaluator):
 
     # ---- assignment ----
 
+    def _forget_url(self, name: str) -> None:
+        """`name` is bound anew: it no longer holds a parse or a host, and a URL it held is no
+        longer the one a parse or host came from."""
+        for held in (self.parsed_from, self.host_from):
+            held.pop(name, None)
+            for stale in [k for k, url in held.items() if isinstance(url, ast.Name) and url.id == name]:
+                del held[stale]
+
     def bind(self, target: ast.expr, value: Value, note: str | None) -> None:
         if isinstance(target, ast.Name):
             if value.taint and note:
                 value = value.with_step(self.step(target, f"{note} `{target.id}`"))
             self.env[target.id] = value
-            self.parsed_from.pop(target.id, None)
+            if self.parsed_from or self.host_from:
+                self._forget_url(target.id)
             self.matched_from.pop(target.id, None)
         elif isinstance(target, (ast.Tuple, ast.List)):
             starred = any(isinstance(e, ast.Starred) for e in target.elts)
