@@ -16,6 +16,7 @@ ANALYZER = TaintAnalyzer()
 FLASK = "from flask import Flask, request, redirect, session, make_response, render_template_string, send_file, render_template, jsonify\napp = Flask(__name__)\n"
 DJANGO = "from django.http import HttpResponse, HttpResponseRedirect\nfrom django.shortcuts import redirect\nfrom django.utils.safestring import mark_safe\nfrom django.db import connection\n"
 FASTAPI = "from fastapi import FastAPI, Request, Depends\nfrom fastapi.responses import HTMLResponse, RedirectResponse\napp = FastAPI()\n"
+STARLETTE = "import os\nimport subprocess\nfrom starlette.applications import Starlette\nfrom starlette.endpoints import HTTPEndpoint\nfrom starlette.responses import PlainTextResponse, HTMLResponse\nfrom starlette.routing import Mount, Route\n"
 AIOHTTP = "import os\nimport sqlite3\nimport subprocess\nfrom aiohttp import web\nroutes = web.RouteTableDef()\n"
 
 
@@ -263,6 +264,13 @@ PAIRS = [
                FLASK + "import httpx\nfrom urllib.parse import urlparse\nALLOWED = {'a.example.com'}\n@app.route('/f')\ndef f():\n    u = request.args['u']\n    host = httpx.URL(u).host\n    if host == 'a.example.com' or host.endswith(('.a.example.com', '.b.example.com')):\n        return httpx.get(u).text\n    return 'no', 400\n"),
     ("BST210", FLASK + "import httpx\nfrom urllib.parse import urlparse\nALLOWED = {'a.example.com'}\n@app.route('/f')\ndef f():\n    u = request.args['u']\n    parts = urlparse(u)\n    u = request.args['next']\n    if parts.netloc not in ALLOWED:\n        return 'no', 400\n    return redirect(u)\n",
                FLASK + "import httpx\nfrom urllib.parse import urlparse\nALLOWED = {'a.example.com'}\n@app.route('/f')\ndef f():\n    u = request.args['u']\n    parts = urlparse(u)\n    if parts.netloc not in ALLOWED:\n        return 'no', 400\n    return redirect(u)\n"),
+    # Starlette: endpoints named in a table of routes (nested in a Mount too), HTTPEndpoint methods
+    ("BST201", STARLETTE + "async def mk(request):\n    os.makedirs(os.path.join('/srv', request.path_params['folder']))\n    return PlainTextResponse('ok')\nroutes = [Route('/mk/{folder}', mk)]\n",
+               STARLETTE + "async def mk(request):\n    os.makedirs(os.path.join('/srv', os.path.basename(request.path_params['folder'])))\n    return PlainTextResponse('ok')\nroutes = [Route('/mk/{folder}', mk)]\n"),
+    ("BST202", STARLETTE + "async def pack(request):\n    form = await request.form()\n    subprocess.run('tar czf out.tgz ' + form['what'], shell=True)\n    return PlainTextResponse('ok')\napp = Starlette(routes=[Mount('/api', routes=[Route('/pack', endpoint=pack, methods=['POST'])])])\n",
+               STARLETTE + "async def pack(request):\n    form = await request.form()\n    subprocess.run(['tar', 'czf', 'out.tgz', '--', form['what']])\n    return PlainTextResponse('ok')\napp = Starlette(routes=[Mount('/api', routes=[Route('/pack', endpoint=pack, methods=['POST'])])])\n"),
+    ("BST203", STARLETTE + "class Hi(HTTPEndpoint):\n    async def get(self, request):\n        return HTMLResponse('<p>' + request.query_params['n'] + '</p>')\napp = Starlette(routes=[Route('/hi', Hi)])\n",
+               STARLETTE + "class Hi(HTTPEndpoint):\n    async def get(self, request):\n        return PlainTextResponse('<p>' + request.query_params['n'] + '</p>')\napp = Starlette(routes=[Route('/hi', Hi)])\n"),
     ("BST213", FLASK + "import httpx\n@app.route('/f')\ndef f():\n    return httpx.get(request.args['u']).text\n",
                FLASK + "import httpx\nfrom urllib.parse import urlparse\nALLOWED = {'a.example.com'}\n@app.route('/f')\ndef f():\n    u = request.args['u']\n    parsed = urlparse(u)\n    if parsed.netloc not in ALLOWED:\n        return 'no', 400\n    return httpx.get(u).text\n"),
     ("BST214", FLASK + "import jinja2\n@app.route('/t')\ndef t():\n    return jinja2.Template(request.args['t']).render()\n",

@@ -151,6 +151,8 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                         if isinstance(node.value, (ast.Lambda, ast.Call)) else None
                     if wrapper is not None:
                         wrappers.append(wrapper)
+            if isinstance(node.value, (ast.Call, ast.List, ast.Tuple)):
+                expressions.append(node)  # a table of routes (factories.registrations)
         elif isinstance(node, (*FUNCTIONS, ast.ClassDef)):
             definitions.append(node)
         elif isinstance(node, ast.Expr):

@@ -9,8 +9,9 @@ those registered by a call.
   module that imports that framework.
 - Views registered by a call, at module level or in such a function's body:
   `app.add_url_rule("/u/<name>", "user", user)` (an entry's `registrars`: the call stands for the
-  decorator, its first argument is the rule), and a decorator applied by hand,
-  `app.route("/u/<name>")(user)`.
+  decorator, its first argument is the rule), a decorator applied by hand,
+  `app.route("/u/<name>")(user)`, and a route object in an assigned table of routes
+  (Starlette's `routes = [Route("/u/{name}", user)]`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ _NAMED = {"app": (("flask", "flask.Flask()"), ("fastapi", "fastapi.FastAPI()")),
           "router": (("fastapi", "fastapi.APIRouter()"),)}
 # The keywords registrars take the view by (Flask's `view_func`, FastAPI's `endpoint`).
 _VIEW_KEYWORDS = frozenset({"view_func", "endpoint", "view", "handler"})
+# The route objects read in one assignment (a module-level table of routes is short).
+_LISTED_NODES = 4096
 
 
 @attrs.frozen
@@ -76,10 +79,7 @@ def registrations(statements: Iterator[ast.stmt] | list[ast.stmt], functions: se
     """The registrations among `statements` of the functions named in `functions`, by the
     function's qualified name (`prefix` + its name)."""
     found: dict[str, list[Registration]] = {}
-    for node in statements:
-        if not isinstance(node, ast.Expr) or not isinstance(node.value, ast.Call):
-            continue
-        call = node.value
+    for call in (c for node in statements for c in _registering_calls(node)):
         if isinstance(call.func, ast.Call) and len(call.args) == 1 and not call.keywords:
             target, decorator, by_decorator = call.args[0], call.func, True
             candidates = [target]
@@ -92,6 +92,28 @@ def registrations(statements: Iterator[ast.stmt] | list[ast.stmt], functions: se
             for view in views:
                 found.setdefault(prefix + view, []).append(Registration(name, decorator, by_decorator))
     return {name: tuple(calls) for name, calls in found.items()}
+
+
+def _registering_calls(node: ast.stmt) -> Iterator[ast.Call]:
+    """The calls of a statement that may register a view: an expression statement's call, and
+    the route objects an assignment lists (`routes = [Route("/u/{name}", user)]`, `app =
+    Starlette(routes=[...])`, nested as `Mount("/api", routes=[...])` nests them)."""
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+        yield node.value
+        return
+    if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+        return
+    pending: list[ast.expr] = [node.value]
+    budget = _LISTED_NODES
+    while pending and budget > 0:
+        item = pending.pop()
+        budget -= 1
+        if isinstance(item, ast.Call):
+            yield item
+            pending.extend(v for v in (*item.args, *(k.value for k in item.keywords))
+                           if isinstance(v, (ast.List, ast.Tuple, ast.Call)))
+        elif isinstance(item, (ast.List, ast.Tuple)):
+            pending.extend(e for e in item.elts if isinstance(e, (ast.List, ast.Tuple, ast.Call)))
 
 
 def nested_views(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
