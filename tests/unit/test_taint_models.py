@@ -264,6 +264,11 @@ PAIRS = [
                FLASK + "import httpx\nfrom urllib.parse import urlparse\nALLOWED = {'a.example.com'}\n@app.route('/f')\ndef f():\n    u = request.args['u']\n    host = httpx.URL(u).host\n    if host == 'a.example.com' or host.endswith(('.a.example.com', '.b.example.com')):\n        return httpx.get(u).text\n    return 'no', 400\n"),
     ("BST210", FLASK + "import httpx\nfrom urllib.parse import urlparse\nALLOWED = {'a.example.com'}\n@app.route('/f')\ndef f():\n    u = request.args['u']\n    parts = urlparse(u)\n    u = request.args['next']\n    if parts.netloc not in ALLOWED:\n        return 'no', 400\n    return redirect(u)\n",
                FLASK + "import httpx\nfrom urllib.parse import urlparse\nALLOWED = {'a.example.com'}\n@app.route('/f')\ndef f():\n    u = request.args['u']\n    parts = urlparse(u)\n    if parts.netloc not in ALLOWED:\n        return 'no', 400\n    return redirect(u)\n"),
+    # boto3 writing an object to a local file named by the event
+    ("BST201", "import boto3\ndef lambda_handler(event, context):\n    key = event['pathParameters']['key']\n    boto3.client('s3').download_file('bucket', key, '/tmp/' + key)\n",
+               "import boto3\ndef lambda_handler(event, context):\n    key = event['pathParameters']['key']\n    boto3.client('s3').download_file('bucket', key, '/tmp/object.bin')\n"),
+    ("BST201", "import boto3\ndef handler(event, context):\n    boto3.resource('s3').Bucket('b').download_file('k', Filename=event['name'])\n",
+               "import boto3\ndef handler(event, context):\n    boto3.resource('s3').Bucket('b').download_file(event['key'], '/tmp/object.bin')\n"),
     # Starlette: endpoints named in a table of routes (nested in a Mount too), HTTPEndpoint methods
     ("BST201", STARLETTE + "async def mk(request):\n    os.makedirs(os.path.join('/srv', request.path_params['folder']))\n    return PlainTextResponse('ok')\nroutes = [Route('/mk/{folder}', mk)]\n",
                STARLETTE + "async def mk(request):\n    os.makedirs(os.path.join('/srv', os.path.basename(request.path_params['folder'])))\n    return PlainTextResponse('ok')\nroutes = [Route('/mk/{folder}', mk)]\n"),
