@@ -269,6 +269,14 @@ PAIRS = [
                "import boto3\ndef lambda_handler(event, context):\n    key = event['pathParameters']['key']\n    boto3.client('s3').download_file('bucket', key, '/tmp/object.bin')\n"),
     ("BST201", "import boto3\ndef handler(event, context):\n    boto3.resource('s3').Bucket('b').download_file('k', Filename=event['name'])\n",
                "import boto3\ndef handler(event, context):\n    boto3.resource('s3').Bucket('b').download_file(event['key'], '/tmp/object.bin')\n"),
+    # FastAPI dependencies: called with request parameters; a parameter declared Depends(d) holds
+    # what d returns (per dict entry)
+    ("BST204", FASTAPI + "import sqlite3\nfrom typing import Annotated\nasync def common(q: str = '', limit: int = 100):\n    return {'q': q, 'limit': limit}\n@app.get('/items')\ndef items(commons: Annotated[dict, Depends(common)]):\n    return sqlite3.connect('x').execute(f\"SELECT * FROM t WHERE q = '{commons['q']}'\").fetchall()\n",
+               FASTAPI + "import sqlite3\nfrom typing import Annotated\nasync def common(q: str = '', limit: int = 100):\n    return {'q': q, 'limit': limit}\n@app.get('/items')\ndef items(commons: Annotated[dict, Depends(common)]):\n    return sqlite3.connect('x').execute(f\"SELECT * FROM t WHERE id < {commons['limit']}\").fetchall()\n"),
+    ("BST203", FASTAPI + "def current_user(token: str):\n    return token\n@app.get('/me')\ndef me(user: str = Depends(current_user)):\n    return HTMLResponse(f'<p>{user}</p>')\n",
+               FASTAPI + "def current_user(token: str):\n    return len(token)\n@app.get('/me')\ndef me(user: str = Depends(current_user)):\n    return HTMLResponse(f'<p>{user}</p>')\n"),
+    ("BST201", FASTAPI + "def check(path: str):\n    return open(path).read()\ndef other(n: int):\n    return n\n@app.get('/r')\ndef r(text: str = Depends(check)):\n    return text\n",
+               FASTAPI + "def check(path: str):\n    return open(path).read()\ndef other(n: int):\n    return n\n@app.get('/r')\ndef r(text: str = Depends(other)):\n    return text\n"),
     # Starlette: endpoints named in a table of routes (nested in a Mount too), HTTPEndpoint methods
     ("BST201", STARLETTE + "async def mk(request):\n    os.makedirs(os.path.join('/srv', request.path_params['folder']))\n    return PlainTextResponse('ok')\nroutes = [Route('/mk/{folder}', mk)]\n",
                STARLETTE + "async def mk(request):\n    os.makedirs(os.path.join('/srv', os.path.basename(request.path_params['folder'])))\n    return PlainTextResponse('ok')\nroutes = [Route('/mk/{folder}', mk)]\n"),

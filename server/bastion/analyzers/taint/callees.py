@@ -58,6 +58,7 @@ class CalleeMemo:
         if found is None:
             facts = self.facts(function)
             found = {n for n in facts.plain if n in self.names}
+            found |= {d for _, d in function.dependencies if d in self.names}  # `Depends(d)`
             # `Repo(root).read(name)`, `REPO.read(name)`: the methods called on an instance of
             # a class of this module, made in the function or held by a module global
             made = {self.module.kinds.get(r, "")[:-2] for r in facts.receivers}

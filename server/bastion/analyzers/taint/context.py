@@ -19,7 +19,14 @@ from bastion.analyzers.taint.bindings import Bindings
 from bastion.analyzers.taint.class_constants import class_constants
 from bastion.analyzers.taint.classes import ClassShape, class_shapes, model_fields
 from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
-from bastion.analyzers.taint.factories import Registration, nested_views, registrations, resolve
+from bastion.analyzers.taint.factories import (
+    Registration,
+    annotated_calls,
+    nested_views,
+    parameter_calls,
+    registrations,
+    resolve,
+)
 from bastion.analyzers.taint.helpers import called_here, hand_requests
 from bastion.analyzers.taint.patterns import compiled_pattern
 from bastion.analyzers.taint.scoped import scoped_stores
@@ -58,6 +65,9 @@ class Function:
     # parameters the module's calls hand the request object (helpers.py): (parameter, its kind)
     request_kinds: tuple[tuple[str, str], ...] = ()
     self_kind: str | None = None  # the kind of `self` (a method of a framework's handler class)
+    # parameters the framework fills with what a same-file function returns (FastAPI's
+    # `user = Depends(current_user)`): (parameter, that function)
+    dependencies: tuple[tuple[str, str], ...] = ()
 
     @property
     def implicit_params(self) -> int:
@@ -178,7 +188,8 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     called = called_here([d.name for d in definitions if isinstance(d, FUNCTIONS)
                           and _first_param(d) in firsts], tree, memo)
     registered.update(registrations(expressions, {d.name for d in definitions
-                                                  if isinstance(d, FUNCTIONS)}, env, kinds))
+                                                  if isinstance(d, FUNCTIONS)}, env, kinds,
+                                    parameters=parameter_calls(definitions)))
     digest = hashlib.blake2b(repr((sorted(env.aliases.items()), sorted(env.imports),
                                    sorted((k, v.const) for k, v in constants.items()),
                                    sorted(kinds.items()), sorted(patterns.items()),
@@ -312,14 +323,14 @@ class _Classified:
             return False
         (_, function.entry, function.return_sink, function.tainted_params,
          function.request_params, function.validated_params, function.validated_fields,
-         function.pattern_params, function.helper) = kept
+         function.pattern_params, function.helper, function.dependencies) = kept
         return True
 
     def keep(self, function: Function, bases: tuple) -> None:
         self.memo.put(self._key(function, bases), (
             function.node, function.entry, function.return_sink, function.tainted_params,
             function.request_params, function.validated_params, function.validated_fields,
-            function.pattern_params, function.helper))
+            function.pattern_params, function.helper, function.dependencies))
 
 
 def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list[EntryModel],
@@ -379,13 +390,19 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
     safe: list[str] = []  # validated into data no injection fits in
     fields: list[tuple[str, frozenset[str]]] = []
     patterned: list[tuple[str, frozenset[str]]] = []
+    dependencies: list[tuple[str, str]] = []
     for index, param in enumerate(params):
         annotation = resolve(param.annotation, env, kinds) if param.annotation is not None else None
         default = defaults.get(param.arg)
+        given = next((c for c in [default, *annotated_calls(param.annotation)]
+                      if isinstance(c, ast.Call) and resolve(c, env, kinds) in entry.not_when_default),
+                     None)
         if annotation is not None and annotation in entry.request_annotations \
                 or param.arg in entry.request_params:
             requests.append(param.arg)
-        elif isinstance(default, ast.Call) and resolve(default, env, kinds) in entry.not_when_default:
+        elif given is not None:  # what the framework passes: a dependency's return value
+            if given.args and isinstance(given.args[0], ast.Name):
+                dependencies.append((param.arg, given.args[0].id))
             continue
         elif param.annotation is not None and validated(param.annotation, entry, env, kinds,
                                                         classes):
@@ -416,6 +433,7 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
     for name in (args.vararg, args.kwarg):
         if name is not None and entry.params in ("all", "after_first"):
             tainted.append(name.arg)
+    function.dependencies = tuple(dependencies)
     function.tainted_params = () if function.helper else tuple(tainted)
     function.request_params = tuple(requests)
     function.validated_params = tuple(safe)

@@ -17,7 +17,7 @@ those registered by a call.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import attrs
 
@@ -74,13 +74,17 @@ def resolve(node: ast.expr, env: Env, kinds: dict[str, str]) -> str | None:
 
 
 def registrations(statements: Iterator[ast.stmt] | list[ast.stmt], functions: set[str],
-                  env: Env, kinds: dict[str, str],
-                  prefix: str = "") -> dict[str, tuple[Registration, ...]]:
+                  env: Env, kinds: dict[str, str], prefix: str = "",
+                  parameters: Iterable[ast.Call] = ()) -> dict[str, tuple[Registration, ...]]:
     """The registrations among `statements` of the functions named in `functions`, by the
-    function's qualified name (`prefix` + its name)."""
+    function's qualified name (`prefix` + its name). `parameters`: calls in parameter lists
+    (`parameter_calls`), which name the function by their first argument."""
     found: dict[str, list[Registration]] = {}
-    for call in (c for node in statements for c in _registering_calls(node)):
-        if isinstance(call.func, ast.Call) and len(call.args) == 1 and not call.keywords:
+    calls = [(c, False) for node in statements for c in _registering_calls(node)]
+    for call, first in [*calls, *((c, True) for c in parameters)]:
+        if first:  # `Depends(dependency)`
+            decorator, by_decorator, candidates = call, False, call.args[:1]
+        elif isinstance(call.func, ast.Call) and len(call.args) == 1 and not call.keywords:
             target, decorator, by_decorator = call.args[0], call.func, True
             candidates = [target]
         else:
@@ -92,6 +96,29 @@ def registrations(statements: Iterator[ast.stmt] | list[ast.stmt], functions: se
             for view in views:
                 found.setdefault(prefix + view, []).append(Registration(name, decorator, by_decorator))
     return {name: tuple(calls) for name, calls in found.items()}
+
+
+def parameter_calls(definitions: list[ast.stmt]) -> Iterator[ast.Call]:
+    """The calls in the parameter lists of module-level functions and methods: defaults and
+    `Annotated` metadata (FastAPI's `user = Depends(current_user)`)."""
+    for node in definitions:
+        functions = [node] if isinstance(node, FUNCTIONS) else [
+            item for item in node.body if isinstance(item, FUNCTIONS)] \
+            if isinstance(node, ast.ClassDef) else []
+        for function in functions:
+            args = function.args
+            for default in [*args.defaults, *args.kw_defaults]:
+                if isinstance(default, ast.Call):
+                    yield default
+            for param in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+                yield from annotated_calls(param.annotation)
+
+
+def annotated_calls(annotation: ast.expr | None) -> list[ast.Call]:
+    """The calls among an `Annotated[T, ...]` annotation's metadata."""
+    if not isinstance(annotation, ast.Subscript) or not isinstance(annotation.slice, ast.Tuple):
+        return []
+    return [e for e in annotation.slice.elts[1:] if isinstance(e, ast.Call)]
 
 
 def _registering_calls(node: ast.stmt) -> Iterator[ast.Call]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import CLEAN, EVERY_CLASS, SAFE, Origin, Value
@@ -24,6 +25,7 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
     entry = function.entry
     offset = function.implicit_params
     handed = dict(function.request_kinds)  # parameters handed the request object (helpers.py)
+    dependencies = dict(function.dependencies)
     for index, param in enumerate(params):
         name = param.arg
         if index < offset:
@@ -32,6 +34,8 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
             env[name] = Value(clean=EVERY_CLASS, kind=entry.request_kind)
         elif entry is not None and name in function.validated_params:
             env[name] = SAFE
+        elif entry is not None and name in dependencies:
+            env[name] = _returned(ev, dependencies[name], param)
         elif entry is not None and name in function.tainted_params:
             label = f"{entry.label} `{name}`"
             origin = Origin(entry.kind, f"{entry.label} (`{name}`", param.lineno - 1,
@@ -51,3 +55,12 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
         else:
             env[name] = CLEAN
     return env
+
+
+def _returned(ev: Evaluator, dependency: str, param: ast.arg) -> Value:
+    """What the framework passes a parameter declared `Depends(dependency)`: the dependency's
+    return value, as its summary says (it is an entry: its parameters are the request's too)."""
+    summary = ev.summaries.get(dependency)
+    if summary is None or any(o.kind == "param" for o in summary.returns.deep_taint()):
+        return CLEAN  # not a same-file function analysed as an entry
+    return summary.returns.with_step(ev.step(param, f"`{param.arg}` from `{dependency}`"))
