@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import attrs
 
@@ -189,7 +189,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                           and _first_param(d) in firsts], tree, memo)
     registered.update(registrations(expressions, {d.name for d in definitions
                                                   if isinstance(d, FUNCTIONS)}, env, kinds,
-                                    parameters=parameter_calls(definitions)))
+                                    parameters=_parameter_registrars(definitions, models, text)))
     digest = hashlib.blake2b(repr((sorted(env.aliases.items()), sorted(env.imports),
                                    sorted((k, v.const) for k, v in constants.items()),
                                    sorted(kinds.items()), sorted(patterns.items()),
@@ -220,6 +220,15 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     return ModuleContext(env, constants, kinds, functions, digest, parents=parents, patterns=patterns,
                          class_bases={name: shape.bases for name, shape in classes.items()},
                          class_constants=members, self_constants=through_self, scoped=scoped)
+
+
+def _parameter_registrars(definitions: list[ast.stmt], models: Models,
+                          text: str | None) -> Iterator[ast.Call]:
+    """The calls in parameter lists, where the text names a registrar (a keystroke in a module
+    that names none does not walk every function's parameters)."""
+    names = models.registrar_names()
+    if text is None or any(name in text for name in names):
+        yield from parameter_calls(definitions)
 
 
 def module_statements(body: list[ast.stmt]):

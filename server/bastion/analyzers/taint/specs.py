@@ -173,6 +173,7 @@ class Models:
         self.problems: list[ModelProblem] = []
         self._gate: list[tuple[str, re.Pattern]] | None = None
         self._holders: dict[str, bool] = {}  # holds_sources' answers
+        self._registrar_names: frozenset[str] | None = None
 
     def may_read_sources(self, text: str) -> bool:
         """False when `text` cannot read any modelled source: no import of a framework or
@@ -190,6 +191,14 @@ class Models:
                 if match is not None:
                     return match.span()
         return None
+
+    def registrar_names(self) -> frozenset[str]:
+        """The names the entries' registrars are called by (`Depends` of `fastapi.Depends`)."""
+        if self._registrar_names is None:
+            self._registrar_names = frozenset(
+                name.rsplit(".", 1)[-1].removesuffix("()") for entry in self.entries
+                for name in entry.registrars.exact)
+        return self._registrar_names
 
     def holds_sources(self, kind: str) -> bool:
         """Whether a value of `kind` has attributes that are sources (a request object:
