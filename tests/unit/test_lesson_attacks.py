@@ -10,6 +10,7 @@ how many lessons executed an attack end to end.
 
 from __future__ import annotations
 
+import base64
 import io
 import logging
 import os
@@ -25,12 +26,13 @@ import types
 from pathlib import Path
 
 import pytest
+from tests.unit import lesson_web_attacks as web
+from tests.unit.lesson_web import MARKER, standins
 
 from bastion.catalog.loader import load_rule_files
 from bastion.catalog.paths import rules_dir
 
 BY_ID = {spec.id: spec for spec in load_rule_files(rules_dir())[0]}
-MARKER = "BASTION_ATTACK_MARKER"
 
 
 def _module(rule_id: str, which: str, replace: dict[str, str] | None = None) -> dict:
@@ -41,9 +43,11 @@ def _module(rule_id: str, which: str, replace: dict[str, str] | None = None) -> 
         code = getattr(BY_ID[rule_id].lesson, which)
         for old, new in (replace or {}).items():  # a sandbox path for one the example hard-codes
             code = code.replace(old, new)
-        exec(compile(code, f"<{name}>", "exec"), module.__dict__)  # noqa: S102 - lesson examples
+        with standins():
+            exec(compile(code, f"<{name}>", "exec"), module.__dict__)  # noqa: S102 - lesson examples
     finally:
         del sys.modules[name]
+    module.__dict__["__source__"] = code
     return module.__dict__
 
 
@@ -318,21 +322,41 @@ ATTACKS = {
     "B602": shell_injection("ping", f"-h; echo {MARKER}"),
     "B605": shell_injection("resolve", f"-h; echo {MARKER}"),
     "B103": world_readable_key,
+    "BST201": web.path_traversal("download", "name"),
+    "BST202": web.os_command_injection,
+    "BST203": web.html_injection,
+    "BST204": web.sql_injection_view,
+    "BST206": web.code_injection("calc", "expr", "2*(3+4)", {"result": 14}),
+    "BST207": web.log_injection,
+    "BST208": web.session_injection,
+    "BST209": web.pickle_payload("cart", "form", lambda raw: {"cart": base64.b64encode(raw).decode()}),
+    "BST210": web.open_redirect("done"),
+    "BST213": web.ssrf("preview", "url"),
+    "BST215": web.regex_backtracking,
+    "BST127": web.open_redirect("after_login"),
+    "BST128": web.ssrf("preview", "url"),
+    "B301": web.pickle_payload("restore_cart", "data", lambda raw: raw),
+    "B307": web.code_injection("chart", "points", "[(1, 2), (3, 4)]", {"count": 2}),
+    "B310": web.ssrf_function,
 }
 
 
 # Paths an example hard-codes, moved into the sandbox for the run.
-SANDBOX_PATHS = {"BST123": {"/etc/ssl/certs/internal-ca.pem": "{certs}/internal.pem"}}
+SANDBOX_PATHS = {
+    "BST123": {"/etc/ssl/certs/internal-ca.pem": "{certs}/internal.pem"},
+    "BST201": {"/srv/uploads": "{tmp}/files"},
+    "BST204": {'"app.db"': '"{tmp}/app.db"'},
+}
 
 
 def _run(rule_id: str, which: str, tmp_path: Path, request) -> bool:
     attack = ATTACKS[rule_id]
-    if not getattr(attack, "needs_certificates", False):
-        return attack(_module(rule_id, which), tmp_path)
-    certs = request.getfixturevalue("certificates")
-    replace = {old: new.format(certs=certs)
+    certs = request.getfixturevalue("certificates") if getattr(attack, "needs_certificates", False) \
+        else None
+    replace = {old: new.format(certs=certs, tmp=tmp_path)
                for old, new in SANDBOX_PATHS.get(rule_id, {}).items()}
-    return attack(_module(rule_id, which, replace), tmp_path, certs)
+    code = _module(rule_id, which, replace)
+    return attack(code, tmp_path, certs) if certs else attack(code, tmp_path)
 
 
 @pytest.mark.parametrize("rule_id", sorted(ATTACKS))

@@ -1,0 +1,262 @@
+"""Stand-ins for the web libraries lesson examples import (Flask, requests), for the lesson
+attack harness (tests/unit/test_lesson_attacks.py): a lesson's view runs in-process, without those
+packages, and its attack is the request a client would send.
+
+Only plumbing is stood in, with the libraries' documented behaviour for what the lessons use:
+`route` leaves the view as it is, `request` holds what the test sends, `redirect` puts its
+argument unchanged in `Location` (as Flask does), `requests.get` sends a GET. Every check an
+attack tests is the lesson's own code: a helper that is itself the fix (Flask's
+`send_from_directory`, Jinja2's autoescaping) is not stood in, and its lessons say they do not run.
+The `requests` stand-in refuses any host but 127.0.0.1, so no attack leaves the machine.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import http.server
+import subprocess
+import sys
+import threading
+import types
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+LOOPBACK = "127.0.0.1"
+MARKER = "BASTION_ATTACK_MARKER"
+
+
+class Request:
+    """What the client sent, set by the attack before it calls the view."""
+
+    def __init__(self) -> None:
+        self.args: dict[str, str] = {}
+        self.form: dict[str, str] = {}
+        self.data = b""
+        self.json: object = None
+
+    def get_data(self) -> bytes:
+        return self.data
+
+    def get_json(self) -> object:
+        return self.json
+
+
+class Response:
+    def __init__(self, body: object = b"", status_code: int = 200, location: str | None = None):
+        self.body, self.status_code, self.location = body, status_code, location
+
+
+class Aborted(Exception):
+    """`flask.abort`: the view stopped with an error status."""
+
+    def __init__(self, status_code: int) -> None:
+        super().__init__(status_code)
+        self.status_code = status_code
+
+
+class _Flask:
+    def __init__(self, import_name: str, **_options) -> None:
+        self.import_name = import_name
+
+    def route(self, _rule: str, **_options):
+        return lambda view: view
+
+    get = post = route
+
+
+def _abort(status_code: int, *_args) -> None:
+    raise Aborted(status_code)
+
+
+def _send_file(path, **_options) -> bytes:
+    with open(path, "rb") as handle:  # Flask's send_file serves whatever path it is given
+        return handle.read()
+
+
+def flask_standin() -> types.ModuleType:
+    flask = types.ModuleType("flask")
+    flask.Flask = _Flask
+    flask.request = Request()
+    flask.session = {}
+    flask.redirect = lambda location, code=302, **_: Response(status_code=code, location=location)
+    flask.jsonify = lambda *args, **kwargs: args[0] if args else kwargs
+    flask.abort = _abort
+    flask.send_file = _send_file
+    return flask
+
+
+class _RequestsResponse:
+    def __init__(self, status_code: int, content: bytes, headers: dict[str, str]) -> None:
+        self.status_code, self.content, self.headers = status_code, content, headers
+        self.text = content.decode("utf-8", "replace")
+
+    def raise_for_status(self) -> None:
+        if self.status_code >= 400:
+            raise OSError(f"HTTP {self.status_code}")
+
+
+def _get(url: str, timeout: float | None = None, allow_redirects: bool = True, **_options):
+    """A GET that never follows a redirect (no attack here goes through one) and never leaves
+    the loopback."""
+    parts = urlsplit(url)
+    if parts.scheme != "http" or parts.hostname != LOOPBACK:
+        raise ConnectionError(f"the test stand-in for requests only reaches http://{LOOPBACK}")
+    conn = http.client.HTTPConnection(LOOPBACK, parts.port or 80, timeout=timeout or 10)
+    try:
+        conn.request("GET", parts.path or "/")
+        answer = conn.getresponse()
+        return _RequestsResponse(answer.status, answer.read(), dict(answer.getheaders()))
+    finally:
+        conn.close()
+
+
+def requests_standin() -> types.ModuleType:
+    requests = types.ModuleType("requests")
+    requests.get = _get
+    return requests
+
+
+STANDINS = {"flask": flask_standin, "requests": requests_standin}
+
+
+@contextlib.contextmanager
+def standins() -> Iterator[None]:
+    """Fresh stand-ins in `sys.modules` while a lesson module is executed (its views keep the
+    objects they imported); whatever was there before comes back after."""
+    saved = {name: sys.modules.get(name) for name in STANDINS}
+    sys.modules.update({name: make() for name, make in STANDINS.items()})
+    try:
+        yield
+    finally:
+        for name, module in saved.items():
+            if module is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = module
+
+
+def call_view(code: dict, view: str, **sent) -> object:
+    """Call a lesson's view as a request with `args`, `form`, `data` or `json`; an `abort` is
+    its status code."""
+    request = code["request"]
+    request.__init__()
+    for field, value in sent.items():
+        setattr(request, field, value)
+    code.get("session", {}).clear()
+    try:
+        return code[view]()
+    except Aborted as stop:
+        return stop.status_code
+
+
+def browser_target(location: str, page: str = "https://shop.example.com/login") -> str:
+    """The host a browser goes to for a `Location` header: WHATWG URL parsing drops tabs and
+    line breaks and reads `\\` as `/` in http(s) URLs."""
+    cleaned = location.strip().replace("\t", "").replace("\n", "").replace("\r", "")
+    return urlsplit(urljoin(page, cleaned.replace("\\", "/"))).hostname or ""
+
+
+@contextlib.contextmanager
+def loopback_http(body: bytes) -> Iterator[tuple[int, list[str]]]:
+    """An internal-only HTTP server on the loopback: it answers every GET with `body` and records
+    the paths asked for."""
+    asked: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the http.server API
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer((LOOPBACK, 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1], asked
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+# The attacker's function for payloads that call one (pickle's `__reduce__`, `eval`): it records
+# its argument and does nothing else.
+PROBE = types.ModuleType("bastion_attack_probe")
+PROBE.calls = []
+
+
+def _ran(marker: str) -> str:
+    PROBE.calls.append(marker)
+    return marker
+
+
+_ran.__module__, _ran.__qualname__ = PROBE.__name__, "ran"
+PROBE.ran = _ran
+sys.modules[PROBE.__name__] = PROBE
+
+
+class _Payload:
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return PROBE.ran, (self.marker,)
+
+
+def probe_pickle(marker: str) -> bytes:
+    """A pickle whose loading calls the probe with `marker`."""
+    import pickle  # noqa: S403 - the attacker's payload
+    return pickle.dumps(_Payload(marker))
+
+
+def probe_expression(marker: str) -> str:
+    return f"__import__({PROBE.__name__!r}).ran({marker!r})"
+
+
+def probe_called(marker: str) -> bool:
+    """Whether the probe ran with `marker` since the last question."""
+    called = marker in PROBE.calls
+    PROBE.calls.clear()
+    return called
+
+
+def run_view_in_child() -> None:
+    """The child side of `view_outlives`: argv is the view, the query `q` and the lesson's
+    source."""
+    view, query, source = sys.argv[1:4]
+    with standins():
+        code: dict = {"__name__": "lesson"}
+        exec(compile(source, "<lesson>", "exec"), code)  # noqa: S102 - a lesson example
+    print("ready", flush=True)
+    call_view(code, view, args={"q": query})
+    print("done", flush=True)
+
+
+def view_outlives(source: str, view: str, query: str, seconds: float) -> bool:
+    """Whether the view, asked with `?q=query` in a child process, is still running `seconds`
+    after it was called (the child is then ended): a regular expression that backtracks for
+    minutes shows in a bounded time, without a hang in the test process (`re` holds the GIL)."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", "from tests.unit.lesson_web import run_view_in_child; run_view_in_child()",
+         view, query, source], cwd=Path(__file__).resolve().parents[2], stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        if child.stdout.readline().strip() != "ready":
+            raise AssertionError(f"the lesson did not load: {child.communicate(timeout=10)[1]}")
+        try:
+            child.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            return True
+        if child.returncode != 0:
+            raise AssertionError(f"the view failed: {child.communicate(timeout=10)[1]}")
+        return False
+    finally:
+        child.kill()
+        child.communicate(timeout=10)

@@ -1,0 +1,174 @@
+"""The lesson attacks on web views (the taint rules BST2xx and their pattern twins): each sends the
+request of the lesson's story to the view, through the stand-ins of tests/unit/lesson_web.py.
+
+An attack returns whether it worked. Where a legitimate request is cheap to make, the attack makes
+it first and asserts its answer, on both examples: a fix that refuses everything is not a fix.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shlex
+import sqlite3
+from pathlib import Path
+
+import pytest
+from tests.unit.lesson_web import (
+    MARKER,
+    Response,
+    browser_target,
+    call_view,
+    loopback_http,
+    probe_called,
+    probe_expression,
+    probe_pickle,
+    view_outlives,
+)
+
+
+def path_traversal(view: str, parameter: str):
+    """The view serves files from `{tmp}/files`; the attacker asks for `../secret.txt`."""
+    def attack(code: dict, tmp: Path) -> bool:
+        (tmp / "files").mkdir()
+        (tmp / "files" / "report.txt").write_bytes(b"report")
+        (tmp / "secret.txt").write_text(MARKER, encoding="utf-8")
+        assert call_view(code, view, args={parameter: "report.txt"}) == b"report"
+        try:
+            return MARKER.encode() in call_view(code, view, args={parameter: "../secret.txt"})
+        except OSError:  # not found in the folder, or refused
+            return False
+    return attack
+
+
+def os_command_injection(code: dict, tmp: Path) -> bool:
+    """`host` ends the ping command and starts another (which only writes a file in tmp), or
+    passes an option (`-f`, flood). `ping` on the PATH is a script that records its arguments:
+    no real ping runs."""
+    if os.name != "posix":
+        pytest.skip("POSIX shell")
+    bin_dir, ran, argv = tmp / "bin", tmp / "ran", tmp / "ping-arguments"
+    bin_dir.mkdir()
+    record = f'for a in "$@"; do echo "$a"; done >> {shlex.quote(str(argv))}'
+    (bin_dir / "ping").write_text(f"#!/bin/sh\n{record}\n", encoding="utf-8")
+    (bin_dir / "ping").chmod(0o700)
+    saved = os.environ["PATH"]
+    os.environ["PATH"] = os.pathsep.join([str(bin_dir), "/usr/bin", "/bin"])
+    try:
+        call_view(code, "ping", args={"host": f"localhost; echo {MARKER} > {shlex.quote(str(ran))}"})
+        call_view(code, "ping", args={"host": "-f"})
+    finally:
+        os.environ["PATH"] = saved
+    options = argv.read_text(encoding="utf-8").split("\n--\n")[0].split() if argv.exists() else []
+    return ran.exists() or "-f" in options
+
+
+def html_injection(code: dict, tmp: Path) -> bool:
+    assert "Results for tea" in call_view(code, "search", args={"q": "tea"})
+    return "<script>" in call_view(code, "search", args={"q": f"<script>{MARKER}</script>"})
+
+
+def sql_injection_view(code: dict, tmp: Path) -> bool:
+    """`name` closes the string literal and adds a condition that is always true."""
+    with sqlite3.connect(tmp / "app.db") as conn:
+        conn.execute("CREATE TABLE users (id INTEGER, name TEXT)")
+        conn.executemany("INSERT INTO users VALUES (?, ?)", [(1, "admin"), (2, "alice")])
+    conn.close()
+    assert call_view(code, "user", args={"name": "alice"}) == {"ids": [2]}
+    return call_view(code, "user", args={"name": "nobody' OR '1'='1"}) != {"ids": []}
+
+
+def code_injection(view: str, parameter: str, legitimate: str, answer: object):
+    """The expression calls a function of the attacker's choosing (a probe that only records)."""
+    def attack(code: dict, tmp: Path) -> bool:
+        assert call_view(code, view, args={parameter: legitimate}) == answer
+        probe_called(MARKER)  # forget earlier runs
+        try:
+            call_view(code, view, args={parameter: probe_expression(MARKER + view)})
+        except (ValueError, SyntaxError):
+            pass
+        return probe_called(MARKER + view)
+    return attack
+
+
+def log_injection(code: dict, tmp: Path) -> bool:
+    """A user name with a line break forges a second log line."""
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = code["log"]
+    logger.addHandler(handler)
+    try:
+        call_view(code, "login", form={"username": "alice\nINFO login succeeded for admin"})
+    finally:
+        logger.removeHandler(handler)
+    return any("\nINFO login succeeded" in record.getMessage() for record in records)
+
+
+def session_injection(code: dict, tmp: Path) -> bool:
+    """The session is signed, so the server trusts what it holds: the attacker's value gets in."""
+    call_view(code, "theme", form={"theme": "dark"})
+    assert code["session"] == {"theme": "dark"}
+    call_view(code, "theme", form={"theme": f"<script>{MARKER}</script>"})
+    return MARKER in code["session"].get("theme", "")
+
+
+def pickle_payload(view: str, field: str, encode):
+    """The posted data is a pickle whose loading calls a function of the attacker's choosing (no
+    legitimate request first: the fix changes the format)."""
+    def attack(code: dict, tmp: Path) -> bool:
+        probe_called(MARKER)  # forget earlier runs
+        try:
+            call_view(code, view, **{field: encode(probe_pickle(MARKER + view))})
+        except ValueError:  # not JSON: refused
+            pass
+        return probe_called(MARKER + view)
+    return attack
+
+
+def open_redirect(view: str):
+    """After login, the `next` parameter sends the user to another site (the forms browsers
+    read as one: a full URL, `//host`, `/\\host`)."""
+    def attack(code: dict, tmp: Path) -> bool:
+        kept = call_view(code, view, args={"next": "/orders/7"})
+        assert isinstance(kept, Response) and kept.location.endswith("/orders/7")
+        assert browser_target(kept.location) == "shop.example.com"
+        for hostile in ("https://evil.example/login", "//evil.example/", "/\\evil.example/",
+                        "/\t/evil.example/", "https://shop.example.com@evil.example/"):
+            answer = call_view(code, view, args={"next": hostile})
+            if isinstance(answer, Response) and browser_target(answer.location) == "evil.example":
+                return True
+        return False
+    return attack
+
+
+def ssrf(view: str, parameter: str):
+    """The view fetches a URL on the loopback: an internal-only server the attacker cannot reach
+    but the application can."""
+    def attack(code: dict, tmp: Path) -> bool:
+        with loopback_http(MARKER.encode()) as (port, asked):
+            try:
+                call_view(code, view, args={parameter: f"http://127.0.0.1:{port}/admin"})
+            except ValueError:
+                pass
+        return "/admin" in asked
+    return attack
+
+
+def ssrf_function(code: dict, tmp: Path) -> bool:
+    with loopback_http(MARKER.encode()) as (port, asked):
+        try:
+            code["fetch_avatar"](f"http://127.0.0.1:{port}/admin")
+        except ValueError:
+            pass
+    return "/admin" in asked
+
+
+def regex_backtracking(code: dict, tmp: Path) -> bool:
+    """`.*` two hundred times and a character no name has: re backtracks through every way of
+    splitting each name among the `.*` (about n**5 steps for a five-letter name; minutes). The
+    view runs in a child process that is ended half a second after the call."""
+    if call_view(code, "search", args={"q": "bo"}) != ["bob"]:
+        raise AssertionError("the search does not find a name by its part")
+    source = code["__source__"]
+    return view_outlives(source, "search", ".*" * 200 + "!", seconds=0.5)
