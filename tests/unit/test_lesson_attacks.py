@@ -26,6 +26,7 @@ import types
 from pathlib import Path
 
 import pytest
+from tests.unit import lesson_local_attacks as local
 from tests.unit import lesson_web_attacks as web
 from tests.unit.lesson_web import MARKER, standins
 
@@ -338,6 +339,9 @@ ATTACKS = {
     "B301": web.pickle_payload("restore_cart", "data", lambda raw: raw),
     "B307": web.code_injection("chart", "points", "[(1, 2), (3, 4)]", {"count": 2}),
     "B310": web.ssrf_function,
+    "BST101": local.forged_token,
+    "B108": local.planted_symlink,
+    "B609": local.tar_wildcard,
 }
 
 
@@ -346,6 +350,8 @@ SANDBOX_PATHS = {
     "BST123": {"/etc/ssl/certs/internal-ca.pem": "{certs}/internal.pem"},
     "BST201": {"/srv/uploads": "{tmp}/files"},
     "BST204": {'"app.db"': '"{tmp}/app.db"'},
+    "B108": {"/tmp/users_export.csv": "{tmp}/shared/users_export.csv"},
+    "B609": {"/var/backups/uploads.tgz": "{tmp}/backups/uploads.tgz", "/srv/app/uploads": "{tmp}/uploads"},
 }
 
 

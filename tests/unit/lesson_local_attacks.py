@@ -1,0 +1,70 @@
+"""Lesson attacks by a local user or a token holder (for tests/unit/test_lesson_attacks.py): files
+planted in a shared folder of the sandbox, names a shell turns into options, a token signed with
+the attacker's own key. An attack returns whether it worked."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from tests.unit.lesson_web import MARKER
+
+
+def forged_token(code: dict, tmp: Path) -> bool:
+    """A token the attacker signed with a key of their own, and one with no signature, both
+    claiming to be admin."""
+    jwt = pytest.importorskip("jwt")
+    forged = (jwt.encode({"sub": "admin"}, "attacker's own key, 32 bytes long", algorithm="HS256"),
+              jwt.encode({"sub": "admin"}, None, algorithm="none"))
+    read = code["current_user_id"]
+    keys = () if read.__code__.co_argcount == 1 else ("the issuer's key",)
+    for token in forged:
+        try:
+            if read(token, *keys) == "admin":
+                return True
+        except jwt.InvalidTokenError:
+            pass
+    return False
+
+
+def planted_symlink(code: dict, tmp: Path) -> bool:
+    """Another user links the predictable name in the shared temporary folder (here `{tmp}/shared`)
+    to a file the service owns; the export then overwrites that file."""
+    if os.name != "posix":
+        pytest.skip("POSIX symlinks")
+    shared = tmp / "shared"
+    shared.mkdir()
+    owned = tmp / "service.conf"
+    owned.write_text(MARKER, encoding="utf-8")
+    (shared / "users_export.csv").symlink_to(owned)
+    saved = tempfile.tempdir
+    tempfile.tempdir = str(shared)  # the fixed example's `tempfile` uses the same shared folder
+    try:
+        path = code["export_users"]([("alice", "alice@example.com")])
+    finally:
+        tempfile.tempdir = saved
+    assert Path(path).read_bytes() == b"alice,alice@example.com\r\n"
+    return owned.read_text(encoding="utf-8") != MARKER
+
+
+def tar_wildcard(code: dict, tmp: Path) -> bool:
+    """Uploads named `--checkpoint=1` and `--checkpoint-action=exec=sh shell.sh` become GNU tar
+    options when the shell expands `*`; shell.sh only writes a file in tmp."""
+    tar = shutil.which("tar")
+    if os.name != "posix" or tar is None or "GNU tar" not in subprocess.run(
+            [tar, "--version"], capture_output=True, text=True).stdout:
+        pytest.skip("the attack needs GNU tar")
+    uploads, ran = tmp / "uploads", tmp / "ran"
+    uploads.mkdir()
+    (tmp / "backups").mkdir()
+    (uploads / "shell.sh").write_text(f"echo {MARKER} > {shlex.quote(str(ran))}\n", encoding="utf-8")
+    (uploads / "--checkpoint=1").write_text("", encoding="utf-8")
+    (uploads / "--checkpoint-action=exec=sh shell.sh").write_text("", encoding="utf-8")
+    code["backup_uploads"]()
+    assert (tmp / "backups" / "uploads.tgz").stat().st_size > 0
+    return ran.exists()
