@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from tests.unit.lesson_web import MARKER
+from tests.unit.lesson_web import MARKER, silent_http, still_running_after
 
 
 def forged_token(code: dict, tmp: Path) -> bool:
@@ -68,3 +68,28 @@ def tar_wildcard(code: dict, tmp: Path) -> bool:
     code["backup_uploads"]()
     assert (tmp / "backups" / "uploads.tgz").stat().st_size > 0
     return ran.exists()
+
+
+def curl_file_url(code: dict, tmp: Path) -> bool:
+    """curl fetches more than HTTP: a `file://` link copies the service's own secrets (here
+    `{tmp}/app/.env`) to where downloads go."""
+    if not os.access("/usr/bin/curl", os.X_OK):
+        pytest.skip("the example runs /usr/bin/curl")
+    secret, dest = tmp / "app" / ".env", tmp / "download"
+    secret.parent.mkdir()
+    secret.write_text(MARKER, encoding="utf-8")
+    try:
+        code["download"](f"file://{secret}", str(dest))
+    except (ValueError, subprocess.CalledProcessError):
+        pass
+    return dest.exists() and MARKER in dest.read_text(encoding="utf-8")
+
+
+def unbounded_wait(code: dict, tmp: Path, port: int) -> bool:
+    """The upstream accepts the connection and never answers: without a timeout the call waits
+    for ever (here: still waiting after 0.8 s; the sandbox scales the fixed example's timeout to
+    0.3 s)."""
+    return still_running_after(code["fetch_exchange_rates"], 0.8)
+
+
+unbounded_wait.server = silent_http

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import http.server
+import socket
 import subprocess
 import sys
 import threading
@@ -103,7 +104,7 @@ def _get(url: str, timeout: float | None = None, allow_redirects: bool = True, *
     parts = urlsplit(url)
     if parts.scheme != "http" or parts.hostname != LOOPBACK:
         raise ConnectionError(f"the test stand-in for requests only reaches http://{LOOPBACK}")
-    conn = http.client.HTTPConnection(LOOPBACK, parts.port or 80, timeout=timeout or 10)
+    conn = http.client.HTTPConnection(LOOPBACK, parts.port or 80, timeout=timeout)  # None: no limit
     try:
         conn.request("GET", parts.path or "/")
         answer = conn.getresponse()
@@ -184,6 +185,47 @@ def loopback_http(body: bytes) -> Iterator[tuple[int, list[str]]]:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+@contextlib.contextmanager
+def silent_http() -> Iterator[int]:
+    """A loopback server that accepts connections, reads the request and never answers (a stuck
+    upstream, or one an attacker slows down); the connections close when the block ends."""
+    listener = socket.create_server((LOOPBACK, 0))
+    held: list[socket.socket] = []
+    done = threading.Event()
+
+    def hold() -> None:
+        listener.settimeout(0.05)
+        while not done.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=hold, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        done.set()
+        thread.join(5)
+        for conn in held:
+            conn.close()
+        listener.close()
+
+
+def still_running_after(call, seconds: float) -> bool:
+    """Whether `call()`, run in a thread, is still waiting `seconds` later (its error, if any, is
+    the call's own business)."""
+    def run() -> None:
+        with contextlib.suppress(Exception):
+            call()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    return thread.is_alive()
 
 
 # The attacker's function for payloads that call one (pickle's `__reduce__`, `eval`): it records

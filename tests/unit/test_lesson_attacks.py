@@ -342,11 +342,16 @@ ATTACKS = {
     "BST101": local.forged_token,
     "B108": local.planted_symlink,
     "B609": local.tar_wildcard,
+    "B603": local.curl_file_url,
+    "B113": local.unbounded_wait,
 }
 
 
-# Paths an example hard-codes, moved into the sandbox for the run.
+# Paths and hosts an example hard-codes, moved into the sandbox for the run (and a timeout scaled
+# down with them, so that the run stays short).
 SANDBOX_PATHS = {
+    "B113": {"https://api.example.com/v1/rates": "http://127.0.0.1:{port}/v1/rates",
+             "timeout=10": "timeout=0.3"},
     "BST123": {"/etc/ssl/certs/internal-ca.pem": "{certs}/internal.pem"},
     "BST201": {"/srv/uploads": "{tmp}/files"},
     "BST204": {'"app.db"': '"{tmp}/app.db"'},
@@ -357,12 +362,17 @@ SANDBOX_PATHS = {
 
 def _run(rule_id: str, which: str, tmp_path: Path, request) -> bool:
     attack = ATTACKS[rule_id]
-    certs = request.getfixturevalue("certificates") if getattr(attack, "needs_certificates", False) \
-        else None
-    replace = {old: new.format(certs=certs, tmp=tmp_path)
-               for old, new in SANDBOX_PATHS.get(rule_id, {}).items()}
-    code = _module(rule_id, which, replace)
-    return attack(code, tmp_path, certs) if certs else attack(code, tmp_path)
+    if getattr(attack, "needs_certificates", False):
+        certs = request.getfixturevalue("certificates")
+        return attack(_module(rule_id, which, _sandbox(rule_id, tmp=tmp_path, certs=certs)), tmp_path, certs)
+    if hasattr(attack, "server"):  # a loopback server the example's URL is moved to
+        with attack.server() as port:
+            return attack(_module(rule_id, which, _sandbox(rule_id, tmp=tmp_path, port=port)), tmp_path, port)
+    return attack(_module(rule_id, which, _sandbox(rule_id, tmp=tmp_path)), tmp_path)
+
+
+def _sandbox(rule_id: str, **places) -> dict[str, str]:
+    return {old: new.format(**places) for old, new in SANDBOX_PATHS.get(rule_id, {}).items()}
 
 
 @pytest.mark.parametrize("rule_id", sorted(ATTACKS))
