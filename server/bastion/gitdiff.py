@@ -183,12 +183,18 @@ class ChangeSet:
         return self._cache[rel]
 
     def touches(self, path: str | os.PathLike, finding: Finding) -> bool:
+        """Whether the finding's statement changed, or a step of its path (a data flow): a new
+        call into an unchanged helper makes a new flow, reported at the helper's sink."""
         changes = self.for_path(path)
-        if changes is None:
-            return False
-        span = finding.span
-        lines = set(finding.lines) | {span.start_line}
-        return changes.touches(n + 1 for n in lines)
+        lines = set(finding.lines) | {finding.span.start_line}
+        if changes is not None and changes.touches(n + 1 for n in lines):
+            return True
+        for step in finding.steps:
+            where = changes if step.path is None else self.for_path(step.path)
+            if where is not None and where.touches(range(step.span.start_line + 1,
+                                                         step.span.end_line + 2)):
+                return True
+        return False
 
     def _compute(self, rel: str, full: Path) -> FileChanges | None:
         old_path = rel if rel in self.at_ref else self.renamed_from.get(rel)

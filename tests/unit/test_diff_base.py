@@ -79,6 +79,49 @@ def test_only_the_new_line_is_reported(repo):
     assert len(findings(bastion("check", "--format", "json", cwd=repo))) == 5
 
 
+HELPER = """\
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+def read(name):
+    with open(name) as fh:
+        return fh.read()
+"""
+
+
+def test_a_new_flow_into_an_unchanged_sink_is_reported(repo):
+    """The flow is reported at the helper's `open`, a line the change did not touch: the new
+    view's lines are steps of its path, so the finding is the change's."""
+    (repo / "app" / "files.py").write_text(HELPER, encoding="utf-8")
+    git("add", "-A", cwd=repo)
+    git("commit", "-q", "-m", "helper", cwd=repo)
+    assert findings(bastion("check", "--format", "json", "--diff-base", "HEAD", cwd=repo)) == []
+    (repo / "app" / "files.py").write_text(
+        HELPER + '\n\n@app.route("/f")\ndef show():\n    return read(request.args["f"])\n',
+        encoding="utf-8")
+    proc = bastion("check", "--format", "json", "--diff-base", "HEAD", cwd=repo)
+    assert findings(proc) == [("app/files.py", "BST201", 7)]
+
+
+def test_a_flow_made_by_a_change_in_another_module_is_reported(repo):
+    """The view did not change; the helper it calls now opens its argument. The finding is at
+    the view's call (a sink in another module), and its path's sink step is the change."""
+    (repo / "app" / "helpers.py").write_text("def read(name):\n    return name.upper()\n",
+                                            encoding="utf-8")
+    (repo / "app" / "views.py").write_text(
+        "from flask import Flask, request\n\nfrom app import helpers\n\napp = Flask(__name__)\n\n\n"
+        '@app.route("/f")\ndef show():\n    return helpers.read(request.args["f"])\n', encoding="utf-8")
+    (repo / "app" / "__init__.py").write_text("", encoding="utf-8")
+    git("add", "-A", cwd=repo)
+    git("commit", "-q", "-m", "views", cwd=repo)
+    (repo / "app" / "helpers.py").write_text(
+        "def read(name):\n    with open(name) as fh:\n        return fh.read()\n", encoding="utf-8")
+    proc = bastion("check", "--format", "json", "--diff-base", "HEAD", cwd=repo)
+    assert findings(proc) == [("app/views.py", "BST201", 10)]
+
+
 def test_staged_and_committed_changes_count(repo):
     (repo / "app" / "store.py").write_text(
         "import pickle\n\n\ndef load(blob):\n    return pickle.loads(blob)\n\n\n"
