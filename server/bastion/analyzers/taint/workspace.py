@@ -64,6 +64,38 @@ class External:
     bases: Callable[[str], tuple[str, ...]] = lambda _name: ()
 
 
+class _Exports:
+    """A module's summaries as other files see them (`_export`), each made when first read: a
+    scan asks most modules for a few of their functions."""
+
+    def __init__(self, path: str, lines: list[str]) -> None:
+        self._path, self._lines = path, lines
+        self._raw: dict[str, Summary] = {}
+        self._exported: dict[str, Summary] = {}
+
+    def put(self, name: str, summary: Summary) -> None:
+        self._raw[name] = summary
+        self._exported.pop(name, None)
+
+    def get(self, name: str) -> Summary | None:
+        found = self._exported.get(name)
+        if found is None:
+            raw = self._raw.get(name)
+            if raw is None:
+                return None
+            found = self._exported[name] = _export(raw, self._path, self._lines)
+        return found
+
+    def alias(self, alias: str, name: str) -> None:
+        self.put(alias, self._raw[name])
+
+    def names(self) -> list[str]:
+        return list(self._raw)
+
+    def all(self) -> dict[str, Summary | None]:
+        return {name: self.get(name) for name in self._raw}
+
+
 @attrs.define
 class _Module:
     path: str
@@ -71,7 +103,7 @@ class _Module:
     tree: ast.Module
     lines: list[str]
     table: dict[str, str]  # its own imports: prefix -> workspace file
-    summaries: dict[str, Summary | None] = attrs.Factory(dict)
+    summaries: _Exports | dict[str, Summary | None] = attrs.Factory(dict)  # a dict once published
     summarised: bool = False
     fingerprint: str = ""  # of the summaries and classes, once published
     closure: frozenset[str] = frozenset()  # the files they were computed from, once published
@@ -188,8 +220,10 @@ class SummaryStore:
                 module = self._modules.get(target)
                 if module is not None:
                     self._classes(module)
-                    module.fingerprint = _fingerprint(module.summaries, module.classes)
-                    self._published[target] = attrs.evolve(module, summaries=dict(module.summaries),
+                    exported = module.summaries.all() if isinstance(module.summaries, _Exports) \
+                        else dict(module.summaries)
+                    module.fingerprint = _fingerprint(exported, module.classes)
+                    self._published[target] = attrs.evolve(module, summaries=exported,
                                                            closure=self.graph.closure(target))
                     self._dirty.discard(target)
 
@@ -327,15 +361,16 @@ class SummaryStore:
         top, instances = _exported(module.tree)
         result = analyse_module(module.tree, self.models, external=lookup, only=top,
                                 external_bases=bases)
+        exports = _Exports(module.path, module.lines)
         for outcome in result.outcomes:
             if outcome.function in top:  # what another module calls
-                module.summaries[outcome.function] = _export(outcome.summary, module.path,
-                                                             module.lines)
+                exports.put(outcome.function, outcome.summary)
         for instance, class_name in instances.items():  # `db = Database()`: `db.query`
             prefix = f"{class_name}."
-            for name, summary in list(module.summaries.items()):
+            for name in exports.names():
                 if name.startswith(prefix):
-                    module.summaries[f"{instance}.{name[len(prefix):]}"] = summary
+                    exports.alias(f"{instance}.{name[len(prefix):]}", name)
+        module.summaries = exports
         module.summarised = True
 
 
