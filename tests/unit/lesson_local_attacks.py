@@ -93,3 +93,20 @@ def unbounded_wait(code: dict, tmp: Path, port: int) -> bool:
 
 
 unbounded_wait.server = silent_http
+
+
+def template_without_escaping(code: dict, tmp: Path) -> bool:
+    """A profile name with a script in it, rendered by the lesson's Jinja2 environment."""
+    pytest.importorskip("jinja2")
+    (tmp / "templates").mkdir()
+    (tmp / "templates" / "profile.html").write_text("<p>{{ user.name }}</p>\n", encoding="utf-8")
+    page = code["render_profile"]({"name": f"<script>{MARKER}</script>"})
+    return "<script>" in page
+
+
+def markup_from_text(code: dict, tmp: Path) -> bool:
+    """`Markup` vouches that its text is safe HTML: a comment's author with a script in it."""
+    pytest.importorskip("markupsafe")
+    html = str(code["comment_html"](f"<script>{MARKER}</script>", "hello"))
+    assert "hello" in html
+    return "<script>" in html

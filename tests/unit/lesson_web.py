@@ -4,9 +4,10 @@ packages, and its attack is the request a client would send.
 
 Only plumbing is stood in, with the libraries' documented behaviour for what the lessons use:
 `route` leaves the view as it is, `request` holds what the test sends, `redirect` puts its
-argument unchanged in `Location` (as Flask does), `requests.get` sends a GET. Every check an
-attack tests is the lesson's own code: a helper that is itself the fix (Flask's
-`send_from_directory`, Jinja2's autoescaping) is not stood in, and its lessons say they do not run.
+argument unchanged in `Location` (as Flask does), `render_template_string` renders with the real
+Jinja2 as Flask configures it, `requests.get` sends a GET. Every check an attack tests is the
+lesson's own code or the real library's: a Flask helper that is itself the fix
+(`send_from_directory`) is not stood in, and its lesson says it does not run.
 The `requests` stand-in refuses any host but 127.0.0.1, so no attack leaves the machine.
 """
 
@@ -76,6 +77,13 @@ def _send_file(path, **_options) -> bytes:
         return handle.read()
 
 
+def _render_template_string(source: str, **context) -> str:
+    """Flask renders a template string with Jinja2 and autoescaping on (`select_jinja_autoescape`
+    is true for a template without a file name)."""
+    import jinja2  # the real engine: the attack is on what it evaluates
+    return jinja2.Environment(autoescape=True).from_string(source).render(**context)
+
+
 def flask_standin() -> types.ModuleType:
     flask = types.ModuleType("flask")
     flask.Flask = _Flask
@@ -85,6 +93,7 @@ def flask_standin() -> types.ModuleType:
     flask.jsonify = lambda *args, **kwargs: args[0] if args else kwargs
     flask.abort = _abort
     flask.send_file = _send_file
+    flask.render_template_string = _render_template_string
     return flask
 
 

@@ -172,3 +172,15 @@ def regex_backtracking(code: dict, tmp: Path) -> bool:
         raise AssertionError("the search does not find a name by its part")
     source = code["__source__"]
     return view_outlives(source, "search", ".*" * 200 + "!", seconds=0.5)
+
+
+def template_injection(code: dict, tmp: Path) -> bool:
+    """The name is template source: Jinja2 (not sandboxed) reaches Python's builtins from any
+    global, here to call the probe."""
+    pytest.importorskip("jinja2")
+    assert "Hello tea" in call_view(code, "hello", args={"name": "tea"})
+    probe_called(MARKER)  # forget earlier runs
+    payload = ("{{ cycler.__init__.__globals__.__builtins__.__import__('bastion_attack_probe')"
+               f".ran('{MARKER}hello') }}}}")
+    call_view(code, "hello", args={"name": payload})
+    return probe_called(MARKER + "hello")

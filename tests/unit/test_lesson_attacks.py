@@ -344,6 +344,10 @@ ATTACKS = {
     "B609": local.tar_wildcard,
     "B603": local.curl_file_url,
     "B113": local.unbounded_wait,
+    "BST110": web.template_injection,
+    "BST214": web.template_injection,
+    "B701": local.template_without_escaping,
+    "B704": local.markup_from_text,
 }
 
 
@@ -355,6 +359,7 @@ SANDBOX_PATHS = {
     "BST123": {"/etc/ssl/certs/internal-ca.pem": "{certs}/internal.pem"},
     "BST201": {"/srv/uploads": "{tmp}/files"},
     "BST204": {'"app.db"': '"{tmp}/app.db"'},
+    "B701": {'"templates"': '"{tmp}/templates"'},
     "B108": {"/tmp/users_export.csv": "{tmp}/shared/users_export.csv"},
     "B609": {"/var/backups/uploads.tgz": "{tmp}/backups/uploads.tgz", "/srv/app/uploads": "{tmp}/uploads"},
 }
