@@ -4,11 +4,13 @@ the attacker's own key. An attack returns whether it worked."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import shutil
 import subprocess
 import tempfile
+import types
 from pathlib import Path
 
 import pytest
@@ -110,3 +112,56 @@ def markup_from_text(code: dict, tmp: Path) -> bool:
     html = str(code["comment_html"](f"<script>{MARKER}</script>", "hello"))
     assert "hello" in html
     return "<script>" in html
+
+
+# Wang and Yu's 2004 MD5 collision: two 128-byte messages with one MD5 digest
+# (79054025255fb1a26e4bc422aef54eb4). The twin differs in the top bit of six bytes.
+MD5_GENUINE = bytes.fromhex(
+    "d131dd02c5e6eec4693d9a0698aff95c2fcab58712467eab4004583eb8fb7f89"
+    "55ad340609f4b30283e488832571415a085125e8f7cdc99fd91dbdf280373c5b"
+    "d8823e3156348f5bae6dacd436c919c6dd53e2b487da03fd02396306d248cda0"
+    "e99f33420f577ee8ce54b67080a80d1ec69821bcb6a8839396f9652b6ff72a70")
+MD5_TWIN = bytes(byte ^ 0x80 if i in (19, 45, 59, 83, 109, 123) else byte
+                 for i, byte in enumerate(MD5_GENUINE))
+
+
+def md5_collision(code: dict, tmp: Path) -> bool:
+    """The publisher's digest of the genuine download also verifies the attacker's twin. The
+    digest is the one (among the usual algorithms) the example's check accepts for the genuine
+    file, as a publisher would compute it."""
+    import hashlib
+    verify = code["verify_download"]
+    published = next(digest for digest in (hashlib.new(name, MD5_GENUINE).hexdigest()
+                                           for name in ("md5", "sha1", "sha256", "sha512", "blake2b"))
+                     if verify(MD5_GENUINE, digest))
+    return verify(MD5_TWIN, published)
+
+
+def temp_name_race(code: dict, tmp: Path) -> bool:
+    """Another user links the temporary name to a file the service owns in the window between
+    the name being chosen and the file being opened. The window is real; its timing is not run:
+    the link is planted the moment the name is returned (with `mkstemp` the file already exists
+    then, and planting fails)."""
+    if os.name != "posix":
+        pytest.skip("POSIX symlinks")
+    shared, owned = tmp / "shared", tmp / "service.conf"
+    shared.mkdir()
+    owned.write_text(MARKER, encoding="utf-8")
+
+    def plant(name: str) -> None:
+        with contextlib.suppress(FileExistsError):  # the name is already a file: too late
+            Path(name).symlink_to(owned)
+
+    def mktemp(*args, **kwargs):
+        name = tempfile.mktemp(*args, dir=shared, **kwargs)  # noqa: S306 - the race under test
+        plant(name)
+        return name
+
+    def mkstemp(*args, **kwargs):
+        fd, name = tempfile.mkstemp(*args, dir=shared, **kwargs)
+        plant(name)
+        return fd, name
+
+    code["tempfile"] = types.SimpleNamespace(mktemp=mktemp, mkstemp=mkstemp)
+    code["export_report"](["a,b", "c,d"])
+    return owned.read_text(encoding="utf-8") != MARKER

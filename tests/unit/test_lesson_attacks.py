@@ -348,6 +348,8 @@ ATTACKS = {
     "BST214": web.template_injection,
     "B701": local.template_without_escaping,
     "B704": local.markup_from_text,
+    "B324": local.md5_collision,
+    "B306": local.temp_name_race,
 }
 
 
