@@ -4,7 +4,10 @@ the attacker's own key. An attack returns whether it worked."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hmac
+import json
 import os
 import shlex
 import shutil
@@ -17,14 +20,32 @@ import pytest
 from tests.unit.lesson_web import MARKER, silent_http, still_running_after
 
 
+def _hs256(claims: dict, secret: bytes) -> str:
+    """A token signed by hand: PyJWT refuses to use a PEM public key as an HMAC secret, an
+    attacker's code does not (the algorithm confusion attack)."""
+    def part(data: bytes) -> bytes:
+        return base64.urlsafe_b64encode(data).rstrip(b"=")
+    header = json.dumps({"alg": "HS256", "typ": "JWT"}).encode()
+    signed = part(header) + b"." + part(json.dumps(claims).encode())
+    return (signed + b"." + part(hmac.new(secret, signed, "sha256").digest())).decode()
+
+
 def forged_token(code: dict, tmp: Path) -> bool:
-    """A token the attacker signed with a key of their own, and one with no signature, both
-    claiming to be admin."""
+    """Tokens claiming to be admin: signed with the attacker's own key, with no signature, and
+    HS256 keyed with the issuer's public key. The issuer's genuine RS256 token is read first."""
     jwt = pytest.importorskip("jwt")
-    forged = (jwt.encode({"sub": "admin"}, "attacker's own key, 32 bytes long", algorithm="HS256"),
-              jwt.encode({"sub": "admin"}, None, algorithm="none"))
+    pytest.importorskip("cryptography")
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    public_pem = private.public_key().public_bytes(serialization.Encoding.PEM,
+                                                   serialization.PublicFormat.SubjectPublicKeyInfo)
     read = code["current_user_id"]
-    keys = () if read.__code__.co_argcount == 1 else ("the issuer's key",)
+    keys = () if read.__code__.co_argcount == 1 else (public_pem.decode(),)
+    assert read(jwt.encode({"sub": "alice"}, private, algorithm="RS256"), *keys) == "alice"
+    forged = (jwt.encode({"sub": "admin"}, "attacker's own key, 32 bytes long", algorithm="HS256"),
+              jwt.encode({"sub": "admin"}, None, algorithm="none"),
+              _hs256({"sub": "admin"}, public_pem))
     for token in forged:
         try:
             if read(token, *keys) == "admin":
@@ -165,3 +186,29 @@ def temp_name_race(code: dict, tmp: Path) -> bool:
     code["tempfile"] = types.SimpleNamespace(mktemp=mktemp, mkstemp=mkstemp)
     code["export_report"](["a,b", "c,d"])
     return owned.read_text(encoding="utf-8") != MARKER
+
+
+def md5_collision_fingerprint(code: dict, tmp: Path) -> bool:
+    """Two different documents, one fingerprint."""
+    pytest.importorskip("cryptography")
+    return code["document_fingerprint"](MD5_GENUINE) == code["document_fingerprint"](MD5_TWIN)
+
+
+def _blocks(data: bytes) -> list[bytes]:
+    return [data[i:i + 16] for i in range(0, len(data) - 15, 16)]
+
+
+def ecb_pattern(code: dict, tmp: Path) -> bool:
+    """Two equal 16-byte blocks in a record (the same field value twice) come out as two equal
+    ciphertext blocks: an observer sees the structure without the key."""
+    pytest.importorskip("cryptography")
+    blocks = _blocks(code["encrypt_record"](bytes(16), b"4111111111111111" * 2))  # 16 bytes twice
+    return len(set(blocks)) < len(blocks)
+
+
+def fixed_iv(code: dict, tmp: Path) -> bool:
+    """The same message encrypted twice gives the same ciphertext: an observer learns when a
+    message repeats."""
+    pytest.importorskip("cryptography")
+    message = b"transfer 100 EUR" * 2
+    return code["encrypt_block"](bytes(16), message) == code["encrypt_block"](bytes(16), message)

@@ -350,6 +350,9 @@ ATTACKS = {
     "B704": local.markup_from_text,
     "B324": local.md5_collision,
     "B306": local.temp_name_race,
+    "B303": local.md5_collision_fingerprint,
+    "B305": local.ecb_pattern,
+    "BST119": local.fixed_iv,
 }
 
 
