@@ -33,10 +33,18 @@ class FunctionOutcome:
     function: str
     result: FunctionResult
     summary: Summary
-    fingerprint: bytes  # of the summary: callers' cache keys include it
     # The verdicts (`result.seen`) by span in the text, as the analyzer converts them once: the
     # function's lines, part of its cache key, are the same wherever the outcome is reused.
     seen_spans: dict | None = None
+    _fingerprint: bytes | None = None
+
+    @property
+    def fingerprint(self) -> bytes:
+        """The summary's (callers' cache keys include it), made when first asked: a summary
+        computed for another module (no cache, no cycle) never is."""
+        if self._fingerprint is None:
+            self._fingerprint = summary_fingerprint(self.summary)
+        return self._fingerprint
 
 
 @attrs.define
@@ -174,7 +182,7 @@ def _analyse(function: Function, module: ModuleContext, models: Models,
             summary.with_fields = attrs.evolve(
                 _summary(params, _run(function, module, models, summaries, fields, sql)),
                 field_params=names)
-    return FunctionOutcome(function.name, result, summary, summary_fingerprint(summary))
+    return FunctionOutcome(function.name, result, summary)
 
 
 def _run(function: Function, module: ModuleContext, models: Models,

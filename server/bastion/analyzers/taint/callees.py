@@ -182,8 +182,10 @@ def _text_facts(function: Function, text: str | None) -> TextFacts:
                     receivers.add(func.value.id)
                     if func.value.id in ("self", "cls"):
                         methods.add(func.attr)
-    text = text if text is not None else ast.unparse(function.node)
-    return TextFacts(frozenset(plain), frozenset(methods), frozenset(attributes),
-                     TRIGGER.search(text) is not None, SQL_TEXT.search(text) is not None,
+    # Without the text (a summary for another module: every function is interpreted, none is
+    # chosen by its text), what it may hold is not looked for: it may hold anything.
+    judged = text is None or TRIGGER.search(text) is not None
+    sql = text is None or SQL_TEXT.search(text) is not None
+    return TextFacts(frozenset(plain), frozenset(methods), frozenset(attributes), judged, sql,
                      frozenset(receivers), frozenset(supers), frozenset(reads),
                      frozenset(stores))
