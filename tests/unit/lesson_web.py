@@ -132,11 +132,11 @@ STANDINS = {"flask": flask_standin, "requests": requests_standin}
 
 
 @contextlib.contextmanager
-def standins() -> Iterator[None]:
-    """Fresh stand-ins in `sys.modules` while a lesson module is executed (its views keep the
-    objects they imported); whatever was there before comes back after."""
-    saved = {name: sys.modules.get(name) for name in STANDINS}
-    sys.modules.update({name: make() for name, make in STANDINS.items()})
+def standins(real: frozenset[str] = frozenset()) -> Iterator[None]:
+    """Fresh stand-ins in `sys.modules`, but for the `real` ones, while a lesson module is
+    executed (its views keep the objects they imported); whatever was there comes back after."""
+    saved = {name: sys.modules.get(name) for name in STANDINS if name not in real}
+    sys.modules.update({name: STANDINS[name]() for name in saved})
     try:
         yield
     finally:

@@ -11,6 +11,7 @@ how many lessons executed an attack end to end.
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import logging
 import os
@@ -27,6 +28,7 @@ from pathlib import Path
 
 import pytest
 from tests.unit import lesson_local_attacks as local
+from tests.unit import lesson_tls_attacks as tls
 from tests.unit import lesson_web_attacks as web
 from tests.unit.lesson_web import MARKER, standins
 
@@ -36,7 +38,8 @@ from bastion.catalog.paths import rules_dir
 BY_ID = {spec.id: spec for spec in load_rule_files(rules_dir())[0]}
 
 
-def _module(rule_id: str, which: str, replace: dict[str, str] | None = None) -> dict:
+def _module(rule_id: str, which: str, replace: dict[str, str] | None = None,
+            real: frozenset[str] = frozenset()) -> dict:
     name = f"lesson_{rule_id}_{which}"
     module = types.ModuleType(name)
     sys.modules[name] = module
@@ -44,7 +47,7 @@ def _module(rule_id: str, which: str, replace: dict[str, str] | None = None) -> 
         code = getattr(BY_ID[rule_id].lesson, which)
         for old, new in (replace or {}).items():  # a sandbox path for one the example hard-codes
             code = code.replace(old, new)
-        with standins():
+        with standins(real):
             exec(compile(code, f"<{name}>", "exec"), module.__dict__)  # noqa: S102 - lesson examples
     finally:
         del sys.modules[name]
@@ -164,13 +167,16 @@ def jwt_none(code: dict, tmp: Path) -> bool:
 
 @pytest.fixture(scope="module")
 def certificates(tmp_path_factory) -> Path:
-    """A self-signed certificate for `attacker.test`, made by the openssl command."""
+    """Self-signed certificates for `attacker.test` and `internal.test`, made by the openssl
+    command."""
     if shutil.which("openssl") is None:
         pytest.skip("openssl command not found")
     folder = tmp_path_factory.mktemp("tls")
-    for name in ("attacker", "internal"):
+    # The genuine internal service is reached at 127.0.0.1 (B501); the attacker's name is its own.
+    names = {"attacker": "DNS:attacker.test", "internal": "DNS:internal.test,IP:127.0.0.1"}
+    for name in names:
         subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                        "-subj", f"/CN={name}.test", "-addext", f"subjectAltName=DNS:{name}.test",
+                        "-subj", f"/CN={name}.test", "-addext", f"subjectAltName={names[name]}",
                         "-keyout", str(folder / f"{name}.key"), "-out", str(folder / f"{name}.pem")],
                        check=True, capture_output=True)
     return folder
@@ -352,6 +358,9 @@ ATTACKS = {
     "B306": local.temp_name_race,
     "B303": local.md5_collision_fingerprint,
     "B305": local.ecb_pattern,
+    "B323": tls.unverified_connection,
+    "B501": tls.requests_verify,
+    "BST124": tls.session_verify,
     "BST119": local.fixed_iv,
 }
 
@@ -359,9 +368,11 @@ ATTACKS = {
 # Paths and hosts an example hard-codes, moved into the sandbox for the run (and a timeout scaled
 # down with them, so that the run stays short).
 SANDBOX_PATHS = {
-    "B113": {"https://api.example.com/v1/rates": "http://127.0.0.1:{port}/v1/rates",
+    "B113": {"https://api.example.com/v1/rates": "http://127.0.0.1:{server}/v1/rates",
              "timeout=10": "timeout=0.3"},
     "BST123": {"/etc/ssl/certs/internal-ca.pem": "{certs}/internal.pem"},
+    "B501": {"https://billing.internal": "https://127.0.0.1:{server.port}",
+             "/etc/ssl/certs/internal-ca.pem": "{certs}/internal.pem"},
     "BST201": {"/srv/uploads": "{tmp}/files"},
     "BST204": {'"app.db"': '"{tmp}/app.db"'},
     "B701": {'"templates"': '"{tmp}/templates"'},
@@ -371,14 +382,21 @@ SANDBOX_PATHS = {
 
 
 def _run(rule_id: str, which: str, tmp_path: Path, request) -> bool:
+    """The attack on one example: `attack(code, tmp, [certs], [server])`, with the certificates
+    and a loopback server made first where the attack asks for them, so that the sandbox can
+    move the example's hosts and paths to them."""
     attack = ATTACKS[rule_id]
+    places: dict = {"tmp": tmp_path}
+    extras = []
     if getattr(attack, "needs_certificates", False):
-        certs = request.getfixturevalue("certificates")
-        return attack(_module(rule_id, which, _sandbox(rule_id, tmp=tmp_path, certs=certs)), tmp_path, certs)
-    if hasattr(attack, "server"):  # a loopback server the example's URL is moved to
-        with attack.server() as port:
-            return attack(_module(rule_id, which, _sandbox(rule_id, tmp=tmp_path, port=port)), tmp_path, port)
-    return attack(_module(rule_id, which, _sandbox(rule_id, tmp=tmp_path)), tmp_path)
+        places["certs"] = request.getfixturevalue("certificates")
+        extras.append(places["certs"])
+    with attack.server(*extras) if hasattr(attack, "server") else contextlib.nullcontext() as server:
+        if server is not None:
+            places["server"] = server
+            extras.append(server)
+        code = _module(rule_id, which, _sandbox(rule_id, **places), getattr(attack, "real", frozenset()))
+        return attack(code, tmp_path, *extras)
 
 
 def _sandbox(rule_id: str, **places) -> dict[str, str]:

@@ -1,0 +1,133 @@
+"""Lesson attacks on HTTPS clients (for tests/unit/test_lesson_attacks.py): a man in the middle on
+the loopback answers with the attacker's self-signed certificate; the client that does not verify
+sends it the request, headers and all. The sandbox moves each example's host to that server.
+
+`certs` (the harness's `certificates` fixture) holds attacker.pem/.key and internal.pem/.key; the
+internal certificate also names 127.0.0.1, so a client that trusts the internal CA bundle can reach
+the genuine server at that address.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import os
+import ssl
+import threading
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+class HttpsServer:
+    """An HTTPS server on the loopback presenting one of `certs`' certificates (`present` changes
+    it for the next connections); it answers `{}` to every GET and records each request's path
+    and headers in `seen`."""
+
+    def __init__(self, certs: Path, name: str) -> None:
+        self.certs, self.seen = certs, []
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.present(name)
+        seen = self.seen
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - the http.server API
+                seen.append({"path": self.path, **dict(self.headers)})
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, *_args) -> None:
+                pass
+
+            def handle(self) -> None:
+                with contextlib.suppress(ssl.SSLError, OSError):  # a client refusing the certificate
+                    super().handle()
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.socket = self.context.wrap_socket(self.server.socket, server_side=True)
+        self.port = self.server.server_address[1]
+
+    def present(self, name: str) -> None:
+        self.context.load_cert_chain(self.certs / f"{name}.pem", self.certs / f"{name}.key")
+        self.seen.clear()
+
+
+@contextlib.contextmanager
+def https_server(certs: Path, name: str) -> Iterator[HttpsServer]:
+    server = HttpsServer(certs, name)
+    thread = threading.Thread(target=server.server.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.server.shutdown()
+        server.server.server_close()
+        thread.join(5)
+
+
+@contextlib.contextmanager
+def _plain_environment() -> Iterator[None]:
+    """requests honours *_PROXY variables (a loopback request must not go through a proxy) and
+    REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE, which even override `session.verify = False`
+    (psf/requests#3829): the lesson's case is a deployment without them."""
+    saved = {key: os.environ.pop(key) for key in list(os.environ)
+             if key.lower().endswith("_proxy") or key in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # urllib3's InsecureRequestWarning: the point here
+            yield
+    finally:
+        os.environ.update(saved)
+
+
+def unverified_connection(code: dict, tmp: Path, certs: Path) -> bool:
+    """`health_status("127.0.0.1:PORT")` against the impostor."""
+    with https_server(certs, "attacker") as server:
+        try:
+            code["health_status"](f"127.0.0.1:{server.port}")
+        except ssl.SSLError:
+            return False
+    return [request["path"] for request in server.seen] == ["/healthz"]
+
+
+def requests_verify(code: dict, tmp: Path, certs: Path, server: HttpsServer) -> bool:
+    """The invoice service's host is moved to the loopback server (SANDBOX_PATHS), which first
+    presents the internal CA's certificate (the genuine service), then the attacker's."""
+    requests = pytest.importorskip("requests")
+    with _plain_environment():
+        assert code["fetch_invoice"](7) == {}
+        assert server.seen[0]["path"] == "/api/invoices/7"
+        server.present("attacker")
+        try:
+            code["fetch_invoice"](7)
+        except requests.exceptions.SSLError:
+            return False
+    return bool(server.seen)
+
+
+requests_verify.needs_certificates = True
+requests_verify.server = lambda certs: https_server(certs, "internal")
+requests_verify.real = frozenset({"requests"})
+
+
+def session_verify(code: dict, tmp: Path, certs: Path) -> bool:
+    """The session's token goes to whoever answers: the impostor reads the Authorization header."""
+    requests = pytest.importorskip("requests")
+    session = code["make_session"]("token-for-the-billing-api")
+    with https_server(certs, "attacker") as server, _plain_environment():
+        try:
+            session.get(f"https://127.0.0.1:{server.port}/", timeout=10)
+        except requests.exceptions.SSLError:
+            return False
+    return server.seen[0].get("Authorization") == "Bearer token-for-the-billing-api"
+
+
+for _attack in (unverified_connection, session_verify):
+    _attack.needs_certificates = True
+session_verify.real = frozenset({"requests"})
