@@ -115,7 +115,7 @@ def unbounded_wait(code: dict, tmp: Path, port: int) -> bool:
     return still_running_after(code["fetch_exchange_rates"], 0.8)
 
 
-unbounded_wait.server = silent_http
+unbounded_wait.around = silent_http
 
 
 def template_without_escaping(code: dict, tmp: Path) -> bool:

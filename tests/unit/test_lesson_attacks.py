@@ -27,6 +27,7 @@ import types
 from pathlib import Path
 
 import pytest
+from tests.unit import lesson_django_attacks as django
 from tests.unit import lesson_local_attacks as local
 from tests.unit import lesson_tls_attacks as tls
 from tests.unit import lesson_web_attacks as web
@@ -361,6 +362,10 @@ ATTACKS = {
     "B323": tls.unverified_connection,
     "B501": tls.requests_verify,
     "BST124": tls.session_verify,
+    "B308": django.marked_safe("user_badge", "display_name"),
+    "B703": django.marked_safe("name_badge", "first_name"),
+    "B610": django.extra_where,
+    "BST104": django.host_header,
     "BST119": local.fixed_iv,
 }
 
@@ -382,16 +387,17 @@ SANDBOX_PATHS = {
 
 
 def _run(rule_id: str, which: str, tmp_path: Path, request) -> bool:
-    """The attack on one example: `attack(code, tmp, [certs], [server])`, with the certificates
-    and a loopback server made first where the attack asks for them, so that the sandbox can
-    move the example's hosts and paths to them."""
+    """The attack on one example: `attack(code, tmp, [certs], [server])`. The certificates and
+    the context the example runs in (`attack.around`: a loopback server, Django, an environment
+    variable) are made before the example is loaded, so that the sandbox can move the example's
+    hosts and paths to them."""
     attack = ATTACKS[rule_id]
     places: dict = {"tmp": tmp_path}
     extras = []
     if getattr(attack, "needs_certificates", False):
         places["certs"] = request.getfixturevalue("certificates")
         extras.append(places["certs"])
-    with attack.server(*extras) if hasattr(attack, "server") else contextlib.nullcontext() as server:
+    with attack.around(*extras) if hasattr(attack, "around") else contextlib.nullcontext() as server:
         if server is not None:
             places["server"] = server
             extras.append(server)
