@@ -35,13 +35,13 @@ def _ready() -> None:
 
 
 @contextlib.contextmanager
-def django_ready() -> Iterator[None]:
+def django_ready(tmp: Path) -> Iterator[None]:
     _ready()
     yield
 
 
 @contextlib.contextmanager
-def settings_environment() -> Iterator[None]:
+def settings_environment(tmp: Path) -> Iterator[None]:
     """A settings module reads its secret key from the environment when it is loaded."""
     _ready()
     saved = os.environ.get("DJANGO_SECRET_KEY")

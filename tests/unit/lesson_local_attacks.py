@@ -115,7 +115,7 @@ def unbounded_wait(code: dict, tmp: Path, port: int) -> bool:
     return still_running_after(code["fetch_exchange_rates"], 0.8)
 
 
-unbounded_wait.around = silent_http
+unbounded_wait.around = lambda tmp: silent_http()
 
 
 def template_without_escaping(code: dict, tmp: Path) -> bool:
@@ -212,3 +212,23 @@ def fixed_iv(code: dict, tmp: Path) -> bool:
     pytest.importorskip("cryptography")
     message = b"transfer 100 EUR" * 2
     return code["encrypt_block"](bytes(16), message) == code["encrypt_block"](bytes(16), message)
+
+
+def external_entity_document(tmp: Path) -> bytes:
+    """A document whose entity is a local file: three elements, where a file of secrets would be."""
+    leaked = tmp / "leaked.xml"
+    leaked.write_text("<line/><line/><line/>", encoding="utf-8")
+    return (f'<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM "{leaked.as_uri()}">]>\n'
+            "<r>&x;</r>").encode()
+
+
+def external_entity(code: dict, tmp: Path) -> bool:
+    """The file the entity names is read into the parsed document."""
+    pytest.importorskip("lxml")
+    return len(code["parse_invoice"](external_entity_document(tmp))) == 3
+
+
+def mako_without_escaping(code: dict, tmp: Path) -> bool:
+    pytest.importorskip("mako")
+    assert "Hello, tea!" in code["greet"]("tea")
+    return "<script>" in code["greet"](f"<script>{MARKER}</script>")

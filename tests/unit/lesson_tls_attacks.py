@@ -112,7 +112,7 @@ def requests_verify(code: dict, tmp: Path, certs: Path, server: HttpsServer) -> 
 
 
 requests_verify.needs_certificates = True
-requests_verify.around = lambda certs: https_server(certs, "internal")
+requests_verify.around = lambda tmp, certs: https_server(certs, "internal")
 requests_verify.real = frozenset({"requests"})
 
 

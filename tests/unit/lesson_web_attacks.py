@@ -7,13 +7,16 @@ it first and asserts its answer, on both examples: a fix that refuses everything
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shlex
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.unit.lesson_local_attacks import external_entity_document
 from tests.unit.lesson_web import (
     MARKER,
     Response,
@@ -184,3 +187,28 @@ def template_injection(code: dict, tmp: Path) -> bool:
                f".ran('{MARKER}hello') }}}}")
     call_view(code, "hello", args={"name": payload})
     return probe_called(MARKER + "hello")
+
+
+def external_entity_upload(code: dict, tmp: Path) -> bool:
+    """The posted document's entity names a local file, which is read into it (three elements
+    here, where a file of secrets would be)."""
+    pytest.importorskip("lxml")
+    return call_view(code, "import_items", data=external_entity_document(tmp)) == {"items": 3}
+
+
+def xpath_injection(code: dict, tmp: Path) -> bool:
+    """The name closes the XPath string and adds a condition that is always true."""
+    pytest.importorskip("lxml")
+    assert call_view(code, "user", args={"name": "alice"}) == {"found": 1}
+    return call_view(code, "user", args={"name": "nobody' or '1'='1"}) != {"found": 0}
+
+
+@contextlib.contextmanager
+def users_file(tmp: Path) -> Iterator[None]:
+    """The example parses users.xml when it loads (moved to tmp by the sandbox)."""
+    (tmp / "users.xml").write_text("<users><user><name>admin</name></user>"
+                                   "<user><name>alice</name></user></users>", encoding="utf-8")
+    yield
+
+
+xpath_injection.around = users_file

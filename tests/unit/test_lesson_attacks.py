@@ -366,6 +366,10 @@ ATTACKS = {
     "B703": django.marked_safe("name_badge", "first_name"),
     "B610": django.extra_where,
     "BST104": django.host_header,
+    "BST130": local.external_entity,
+    "BST211": web.external_entity_upload,
+    "BST212": web.xpath_injection,
+    "B702": local.mako_without_escaping,
     "BST119": local.fixed_iv,
 }
 
@@ -381,6 +385,7 @@ SANDBOX_PATHS = {
     "BST201": {"/srv/uploads": "{tmp}/files"},
     "BST204": {'"app.db"': '"{tmp}/app.db"'},
     "B701": {'"templates"': '"{tmp}/templates"'},
+    "BST212": {'"users.xml"': '"{tmp}/users.xml"'},
     "B108": {"/tmp/users_export.csv": "{tmp}/shared/users_export.csv"},
     "B609": {"/var/backups/uploads.tgz": "{tmp}/backups/uploads.tgz", "/srv/app/uploads": "{tmp}/uploads"},
 }
@@ -397,7 +402,8 @@ def _run(rule_id: str, which: str, tmp_path: Path, request) -> bool:
     if getattr(attack, "needs_certificates", False):
         places["certs"] = request.getfixturevalue("certificates")
         extras.append(places["certs"])
-    with attack.around(*extras) if hasattr(attack, "around") else contextlib.nullcontext() as server:
+    with attack.around(tmp_path, *extras) if hasattr(attack, "around") else contextlib.nullcontext() \
+            as server:
         if server is not None:
             places["server"] = server
             extras.append(server)
