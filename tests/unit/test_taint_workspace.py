@@ -10,6 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
 from bastion.analyzers.taint.workspace import SummaryStore
@@ -244,3 +246,42 @@ def test_a_chain_of_many_imports_is_followed_to_its_sink(analyzer, tmp_path, com
         found = analyzer.analyse_file(path.read_text(), str(path))
     assert [(f.rule_id, f.line) for f in found] == [("BST202", 5)]
     assert "m399.py" in found[0].message
+
+
+def _functions_asked(root: Path) -> list[tuple[str, str]]:
+    """(module path, name) of every function another module can call, instances' too."""
+    from bastion.analyzers.taint.workspace import _exported
+    from bastion.parsing import parse_code
+
+    asked = []
+    for path in sorted(root.rglob("*.py")):
+        top, instances = _exported(parse_code(path.read_text(encoding="utf-8")))
+        asked += [(str(path), name) for name in sorted(top)]
+        asked += [(str(path), f"{i}.{m.partition('.')[2]}") for i, c in sorted(instances.items())
+                  for m in sorted(top) if m.startswith(c + ".")]
+    return asked
+
+
+@pytest.mark.parametrize("app", [app for app, _ in CASES] + ["cycle"])
+@given(order=st.randoms(use_true_random=False))
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_scan_summarises_what_it_is_asked_for_as_the_whole_module_would(analyzer, app, order):
+    """A scan's store computes a function's summary with what it calls, when asked; the
+    editor's computes modules whole. Asked in any order, each summary is the same."""
+    from bastion.analyzers.taint.analysis import summary_fingerprint
+
+    root = APPS / app
+    asked = _functions_asked(root)
+    whole = SummaryStore([str(root)], analyzer.models, analyzer.version, compute=False)
+    expected = {}
+    for path, name in asked:
+        whole.function(path, "")  # the module, whole
+        found = whole.function(path, name)
+        expected[(path, name)] = found and summary_fingerprint(found)
+    assert any(expected.values())
+    lazy = SummaryStore([str(root)], analyzer.models, analyzer.version, compute=True)
+    shuffled = list(asked)
+    order.shuffle(shuffled)
+    for path, name in shuffled:
+        found = lazy.function(path, name)
+        assert (found and summary_fingerprint(found)) == expected[(path, name)], (path, name)

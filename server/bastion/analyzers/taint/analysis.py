@@ -61,13 +61,15 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
                    external: Callable[[str, bool], Summary | None] | None = None,
                    external_digest: bytes = b"", only: set[str] | None = None,
                    external_bases: Callable[[str], tuple[str, ...]] | None = None,
-                   module: ModuleContext | None = None) -> ModuleResult:
+                   module: ModuleContext | None = None,
+                   done: dict[str, FunctionOutcome] | None = None) -> ModuleResult:
     """Interprets the functions that can see untrusted data (without `text`: all of them, or
     `only` those and what they call), callees first; then, while some function returns
     untrusted data or stores it in `self`, the functions that call it (see `_relevant`).
     `external`: other workspace modules' summaries by qualified name (`external_digest` says
     what it can return: function cache keys include it; `external_bases`, the bases of their
-    classes; `module`, the tree's context when the caller built it already)."""
+    classes; `module`, the tree's context when the caller built it already; `done`, outcomes of
+    an earlier call on the same context, which this one adds to: they are not interpreted again)."""
     if module is None:
         module = module_context(tree, models, calls, external_bases, text)
     if external is not None:
@@ -76,8 +78,8 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     # lines as Python counts them (str.splitlines also breaks at U+2028 in a string literal)
     lines = text_lines(text) if text is not None else None
     result = ModuleResult([], [], [], functions=module.functions)
-    done: dict[str, FunctionOutcome] = {}
-    summaries: dict[str, Summary] = {}  # done's summaries, kept with it (not rebuilt per function)
+    done = {} if done is None else done
+    summaries: dict[str, Summary] = {k: v.summary for k, v in done.items()}  # kept with `done`
     texts = _function_texts(module, lines) if lines is not None else None
     callees_of = CalleeMemo(module, texts, calls)
     if texts is None:

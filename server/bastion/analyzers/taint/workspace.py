@@ -30,8 +30,8 @@ from collections.abc import Callable, Iterable
 
 import attrs
 
-from bastion.analyzers.taint.analysis import analyse_module, summary_fingerprint
-from bastion.analyzers.taint.context import module_context
+from bastion.analyzers.taint.analysis import FunctionOutcome, analyse_module, summary_fingerprint
+from bastion.analyzers.taint.context import ModuleContext, module_context
 from bastion.analyzers.taint.domain import Origin, Step, Value
 from bastion.analyzers.taint.modules import (
     ModuleGraph,
@@ -104,7 +104,17 @@ class _Module:
     lines: list[str]
     table: dict[str, str]  # its own imports: prefix -> workspace file
     summaries: _Exports | dict[str, Summary | None] = attrs.Factory(dict)  # a dict once published
-    summarised: bool = False
+    summarised: bool = False  # every function (else those in `done`, what a scan asked for)
+    # the interpreted functions' outcomes and the module's context, while summaries are added
+    done: dict[str, FunctionOutcome] = attrs.Factory(dict)
+    context: ModuleContext | None = None
+    _exported: tuple[set[str], dict[str, str]] | None = None
+
+    def exported(self) -> tuple[set[str], dict[str, str]]:
+        """`_exported(tree)`, once."""
+        if self._exported is None:
+            self._exported = _exported(self.tree)
+        return self._exported
     fingerprint: str = ""  # of the summaries and classes, once published
     closure: frozenset[str] = frozenset()  # the files they were computed from, once published
     classes: dict[str, tuple[str | None, ...]] | None = None  # class -> its bases, resolved
@@ -179,12 +189,13 @@ class SummaryStore:
             module = self._module(path)
             if module is None:
                 return None
-            if not module.summarised and path not in self._active:
+            wanted = self._wanted(module, name)
+            if wanted != set() and not module.summarised and path not in self._active:
                 if len(self._active) >= _DEEP:
                     self._summarise_imports(path)
                 self._active.add(path)
                 try:
-                    self._summarise(module)
+                    self._summarise(module, wanted)
                 finally:
                     self._active.discard(path)
             found = module.summaries.get(name)
@@ -346,9 +357,24 @@ class SummaryStore:
                 finally:
                     self._active.discard(target)
 
-    def _summarise(self, module: _Module) -> None:
-        """Every top-level function of the module at once: what one summary holds does not
-        depend on which function was asked for first (same-file recursion is cut alike)."""
+    def _wanted(self, module: _Module, name: str) -> set[str] | None:
+        """What to summarise for `name`: None, the whole module (the editor publishes modules
+        whole; a class's methods are asked for by ""); in a scan (`compute`), only the function,
+        what it calls is added by `analyse_module`, and nothing (an empty set) when it is done
+        or is no function another module can call."""
+        if not self.compute or not name:
+            return None
+        top, instances = module.exported()
+        owner, _, method = name.partition(".")
+        function = f"{instances[owner]}.{method}" if method and owner in instances else name
+        if function not in top or function in module.done:
+            return set()
+        return {function}
+
+    def _summarise(self, module: _Module, names: set[str] | None = None) -> None:
+        """The module's top-level functions, or `names` (`_wanted`) and what they call. What a
+        summary holds does not depend on what was asked for first: each is computed from its
+        callees' (same-file recursion is cut alike, cycle by cycle)."""
         def lookup(qualified: str, tainted: bool) -> Summary | None:
             target, function = _split(qualified, module.table)
             if target is None or self.graph.same_cycle(module.path, target):
@@ -358,20 +384,25 @@ class SummaryStore:
         def bases(name: str) -> tuple[str, ...]:
             return self._bases(name, module.table, self._loaded)
 
-        top, instances = _exported(module.tree)
-        result = analyse_module(module.tree, self.models, external=lookup, only=top,
-                                external_bases=bases)
-        exports = _Exports(module.path, module.lines)
+        top, instances = module.exported()
+        fresh = module.context is None
+        if fresh:
+            module.context = module_context(module.tree, self.models, None, bases)
+        result = analyse_module(module.tree, self.models, external=lookup if fresh else None,
+                                only=top if names is None else names, external_bases=bases,
+                                module=module.context, done=module.done)
+        if not isinstance(module.summaries, _Exports):
+            module.summaries = _Exports(module.path, module.lines)
+        exports = module.summaries
         for outcome in result.outcomes:
-            if outcome.function in top:  # what another module calls
-                exports.put(outcome.function, outcome.summary)
-        for instance, class_name in instances.items():  # `db = Database()`: `db.query`
-            prefix = f"{class_name}."
-            for name in exports.names():
-                if name.startswith(prefix):
-                    exports.alias(f"{instance}.{name[len(prefix):]}", name)
-        module.summaries = exports
-        module.summarised = True
+            if outcome.function not in top:  # not what another module calls
+                continue
+            exports.put(outcome.function, outcome.summary)
+            owner, _, method = outcome.function.partition(".")
+            for instance, class_name in instances.items():  # `db = Database()`: `db.query`
+                if class_name == owner:
+                    exports.alias(f"{instance}.{method}", outcome.function)
+        module.summarised = names is None
 
 
 def _exported(tree: ast.Module) -> tuple[set[str], dict[str, str]]:
