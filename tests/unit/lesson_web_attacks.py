@@ -212,3 +212,19 @@ def users_file(tmp: Path) -> Iterator[None]:
 
 
 xpath_injection.around = users_file
+
+
+def flask_path_traversal(code: dict, tmp: Path) -> bool:
+    """Through the real Flask test client: `name=../secret.txt` out of the reports folder
+    (`{tmp}/reports`); Flask's `send_from_directory` is the fix under test, so Flask runs here."""
+    pytest.importorskip("flask")
+    (tmp / "reports").mkdir()
+    (tmp / "reports" / "q3.txt").write_text("quarter", encoding="utf-8")
+    (tmp / "secret.txt").write_text(MARKER, encoding="utf-8")
+    client = code["app"].test_client()
+    assert client.get("/report", query_string={"name": "q3.txt"}).get_data() == b"quarter"
+    answer = client.get("/report", query_string={"name": "../secret.txt"})
+    return answer.status_code == 200 and MARKER.encode() in answer.get_data()
+
+
+flask_path_traversal.real = frozenset({"flask"})
