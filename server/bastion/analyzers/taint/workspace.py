@@ -32,17 +32,16 @@ import attrs
 
 from bastion.analyzers.taint.analysis import FunctionOutcome, analyse_module, summary_fingerprint
 from bastion.analyzers.taint.context import ModuleContext, module_context
-from bastion.analyzers.taint.domain import Origin, Step, Value
+from bastion.analyzers.taint.exports import Exports, stale
 from bastion.analyzers.taint.modules import (
     ModuleGraph,
     ModuleResolver,
     dependency_key,
     import_table,
 )
-from bastion.analyzers.taint.results import Hit, Summary
+from bastion.analyzers.taint.results import Summary
 from bastion.analyzers.taint.specs import Models
-from bastion.analyzers.taint.summaries import inner_steps
-from bastion.model.text import byte_to_char_col, line_at, split_lines
+from bastion.model.text import split_lines
 from bastion.parsing import parse_code
 
 _PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError)
@@ -64,38 +63,6 @@ class External:
     bases: Callable[[str], tuple[str, ...]] = lambda _name: ()
 
 
-class _Exports:
-    """A module's summaries as other files see them (`_export`), each made when first read: a
-    scan asks most modules for a few of their functions."""
-
-    def __init__(self, path: str, lines: list[str]) -> None:
-        self._path, self._lines = path, lines
-        self._raw: dict[str, Summary] = {}
-        self._exported: dict[str, Summary] = {}
-
-    def put(self, name: str, summary: Summary) -> None:
-        self._raw[name] = summary
-        self._exported.pop(name, None)
-
-    def get(self, name: str) -> Summary | None:
-        found = self._exported.get(name)
-        if found is None:
-            raw = self._raw.get(name)
-            if raw is None:
-                return None
-            found = self._exported[name] = _export(raw, self._path, self._lines)
-        return found
-
-    def alias(self, alias: str, name: str) -> None:
-        self.put(alias, self._raw[name])
-
-    def names(self) -> list[str]:
-        return list(self._raw)
-
-    def all(self) -> dict[str, Summary | None]:
-        return {name: self.get(name) for name in self._raw}
-
-
 @attrs.define
 class _Module:
     path: str
@@ -103,7 +70,7 @@ class _Module:
     tree: ast.Module
     lines: list[str]
     table: dict[str, str]  # its own imports: prefix -> workspace file
-    summaries: _Exports | dict[str, Summary | None] = attrs.Factory(dict)  # a dict once published
+    summaries: Exports | dict[str, Summary | None] = attrs.Factory(dict)  # a dict once published
     summarised: bool = False  # every function (else those in `done`, what a scan asked for)
     # the interpreted functions' outcomes and the module's context, while summaries are added
     done: dict[str, FunctionOutcome] = attrs.Factory(dict)
@@ -163,7 +130,7 @@ class SummaryStore:
                 found = entry.summaries.get(function) if entry is not None else None
                 if found is None or not (tainted or _returns_source(found)):
                     return None
-                return _stale(found) if target in self._dirty else found
+                return stale(found) if target in self._dirty else found
 
             def bases(name: str) -> tuple[str, ...]:
                 return self._bases(name, table, published.get)
@@ -231,7 +198,7 @@ class SummaryStore:
                 module = self._modules.get(target)
                 if module is not None:
                     self._classes(module)
-                    exported = module.summaries.all() if isinstance(module.summaries, _Exports) \
+                    exported = module.summaries.all() if isinstance(module.summaries, Exports) \
                         else dict(module.summaries)
                     module.fingerprint = _fingerprint(exported, module.classes)
                     self._published[target] = attrs.evolve(module, summaries=exported,
@@ -391,8 +358,8 @@ class SummaryStore:
         result = analyse_module(module.tree, self.models, external=lookup if fresh else None,
                                 only=top if names is None else names, external_bases=bases,
                                 module=module.context, done=module.done)
-        if not isinstance(module.summaries, _Exports):
-            module.summaries = _Exports(module.path, module.lines)
+        if not isinstance(module.summaries, Exports):
+            module.summaries = Exports(module.path, module.lines)
         exports = module.summaries
         for outcome in result.outcomes:
             if outcome.function not in top:  # not what another module calls
@@ -449,49 +416,6 @@ def _split(name: str, table: dict[str, str]) -> tuple[str | None, str]:
         target = table.get(outer)
         function = f"{owner}.{function}"
     return target, function
-
-
-def _export(summary: Summary, path: str, lines: list[str]) -> Summary:
-    """The summary as another file sees it: every step and origin located in `path` (columns
-    in characters), no tree of this module kept."""
-    sinks = tuple(Hit(h.sink_class, h.sink, None, None, h.value.evolve(steps=()),
-                      via=tuple(_located(s, path, lines) for s in inner_steps(h)))
-                  for h in summary.sinks)
-    fields = {name: _exported_value(value, path, lines) for name, value in summary.fields.items()}
-    return Summary(summary.params, _exported_value(summary.returns, path, lines), sinks, fields,
-                   summary.field_params, summary.with_fields and _export(summary.with_fields,
-                                                                        path, lines),
-                   summary.hands_on)
-
-
-def _exported_value(value: Value, path: str, lines: list[str]) -> Value:
-    value = value.flat()
-    return value.evolve(taint=frozenset(_origin(o, path, lines) for o in value.taint),
-                        steps=tuple(_located(s, path, lines) for s in value.steps))
-
-
-def _located(step: Step, path: str, lines: list[str]) -> Step:
-    if step.path is not None:
-        return step
-    return Step(step.line, byte_to_char_col(line_at(lines, step.line), step.col), step.end_line,
-                byte_to_char_col(line_at(lines, step.end_line), step.end_col), step.note, path)
-
-
-def _origin(origin: Origin, path: str, lines: list[str]) -> Origin:
-    if origin.kind == "param" or origin.path is not None:
-        return origin
-    return attrs.evolve(origin, path=path,
-                        col=byte_to_char_col(line_at(lines, origin.line), origin.col))
-
-
-def _stale(summary: Summary) -> Summary:
-    """A summary of a module edited since: still used, at medium confidence."""
-    return Summary(summary.params, summary.returns.evolve(modelled=False),
-                   tuple(attrs.evolve(h, value=h.value.evolve(modelled=False))
-                         for h in summary.sinks),
-                   {k: v.evolve(modelled=False) for k, v in summary.fields.items()},
-                   summary.field_params, summary.with_fields and _stale(summary.with_fields),
-                   summary.hands_on)
 
 
 def _fingerprint(summaries: dict[str, Summary | None],

@@ -1,0 +1,86 @@
+"""A workspace module's summaries as other files see them: every step and origin located in
+that module's file (columns in characters), no tree of it kept, each made when first read."""
+
+from __future__ import annotations
+
+import attrs
+
+from bastion.analyzers.taint.domain import Origin, Step, Value
+from bastion.analyzers.taint.results import Hit, Summary
+from bastion.analyzers.taint.summaries import inner_steps
+from bastion.model.text import byte_to_char_col, line_at
+
+
+class Exports:
+    """A module's summaries as other files see them (`export`), each made when first read: a
+    scan asks most modules for a few of their functions."""
+
+    def __init__(self, path: str, lines: list[str]) -> None:
+        self._path, self._lines = path, lines
+        self._raw: dict[str, Summary] = {}
+        self._exported: dict[str, Summary] = {}
+
+    def put(self, name: str, summary: Summary) -> None:
+        self._raw[name] = summary
+        self._exported.pop(name, None)
+
+    def get(self, name: str) -> Summary | None:
+        found = self._exported.get(name)
+        if found is None:
+            raw = self._raw.get(name)
+            if raw is None:
+                return None
+            found = self._exported[name] = export(raw, self._path, self._lines)
+        return found
+
+    def alias(self, alias: str, name: str) -> None:
+        self.put(alias, self._raw[name])
+
+    def names(self) -> list[str]:
+        return list(self._raw)
+
+    def all(self) -> dict[str, Summary | None]:
+        return {name: self.get(name) for name in self._raw}
+
+
+def export(summary: Summary, path: str, lines: list[str]) -> Summary:
+    """The summary as another file sees it: every step and origin located in `path` (columns
+    in characters), no tree of this module kept."""
+    sinks = tuple(Hit(h.sink_class, h.sink, None, None, h.value.evolve(steps=()),
+                      via=tuple(_located(s, path, lines) for s in inner_steps(h)))
+                  for h in summary.sinks)
+    fields = {name: _exported_value(value, path, lines) for name, value in summary.fields.items()}
+    return Summary(summary.params, _exported_value(summary.returns, path, lines), sinks, fields,
+                   summary.field_params, summary.with_fields and export(summary.with_fields,
+                                                                        path, lines),
+                   summary.hands_on)
+
+
+def _exported_value(value: Value, path: str, lines: list[str]) -> Value:
+    value = value.flat()
+    return value.evolve(taint=frozenset(_origin(o, path, lines) for o in value.taint),
+                        steps=tuple(_located(s, path, lines) for s in value.steps))
+
+
+def _located(step: Step, path: str, lines: list[str]) -> Step:
+    if step.path is not None:
+        return step
+    return Step(step.line, byte_to_char_col(line_at(lines, step.line), step.col), step.end_line,
+                byte_to_char_col(line_at(lines, step.end_line), step.end_col), step.note, path)
+
+
+def _origin(origin: Origin, path: str, lines: list[str]) -> Origin:
+    if origin.kind == "param" or origin.path is not None:
+        return origin
+    return attrs.evolve(origin, path=path,
+                        col=byte_to_char_col(line_at(lines, origin.line), origin.col))
+
+
+def stale(summary: Summary) -> Summary:
+    """A summary of a module edited since: still used, at medium confidence."""
+    return Summary(summary.params, summary.returns.evolve(modelled=False),
+                   tuple(attrs.evolve(h, value=h.value.evolve(modelled=False))
+                         for h in summary.sinks),
+                   {k: v.evolve(modelled=False) for k, v in summary.fields.items()},
+                   summary.field_params, summary.with_fields and stale(summary.with_fields),
+                   summary.hands_on)
