@@ -7,7 +7,9 @@ example is loaded) makes Django ready. Without Django the attacks skip.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import sys
 import types
 from collections.abc import Iterator
 from pathlib import Path
@@ -99,3 +101,66 @@ def host_header(code: dict, tmp: Path) -> bool:
 
 
 host_header.around = settings_environment
+
+
+@contextlib.contextmanager
+def _quiet(*loggers: str) -> Iterator[None]:
+    """Django logs the error or refusal an attack provokes; the test only wants the answer."""
+    saved = {name: logging.getLogger(name).level for name in loggers}
+    for name in loggers:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for name, level in saved.items():
+            logging.getLogger(name).setLevel(level)
+
+
+def _connect_to_mail_server(host: str, password: str) -> None:
+    raise ConnectionRefusedError(f"{host}: connection refused")
+
+
+def _send_receipt(request):
+    smtp_password = MARKER  # the e-mail password the view holds when it fails
+    return _connect_to_mail_server("mail.internal", smtp_password)
+
+
+def debug_error_page(code: dict, tmp: Path) -> bool:
+    """A request that raises: with the example's DEBUG, the error page shows the view's local
+    variables, here the mail password."""
+    from django.test import Client, override_settings
+    from django.urls import path
+    urls = types.ModuleType("lesson_attack_urls")
+    urls.urlpatterns = [path("receipt/", _send_receipt)]
+    sys.modules[urls.__name__] = urls
+    try:
+        with override_settings(DEBUG=code["DEBUG"], ALLOWED_HOSTS=code["ALLOWED_HOSTS"],
+                               ROOT_URLCONF=urls.__name__), _quiet("django.request"):
+            answer = Client(raise_request_exception=False).get("/receipt/", HTTP_HOST="shop.example.com")
+    finally:
+        del sys.modules[urls.__name__]
+    assert answer.status_code == 500
+    return MARKER in answer.content.decode()
+
+
+debug_error_page.around = settings_environment
+
+
+def cross_site_post(code: dict, tmp: Path) -> bool:
+    """A form on evil.example posts a new e-mail address with the victim's session (no CSRF
+    token: the attacker's page cannot read it); the view is called only if Django's CSRF check
+    lets the request through."""
+    from django.middleware.csrf import CsrfViewMiddleware
+    from django.test import RequestFactory, override_settings
+    view = code["change_email"]
+    user = types.SimpleNamespace(email="victim@example.com", save=lambda: None)
+    request = RequestFactory().post("/account/email", {"email": "attacker@evil.example"},
+                                    HTTP_HOST="shop.example.com", HTTP_ORIGIN="https://evil.example")
+    request.user = user
+    with override_settings(ALLOWED_HOSTS=["shop.example.com"]), _quiet("django.security.csrf"):
+        middleware = CsrfViewMiddleware(view)
+        answer = middleware.process_view(request, view, (), {}) or view(request)
+    return answer.status_code == 200 and user.email == "attacker@evil.example"
+
+
+cross_site_post.around = django_ready

@@ -43,6 +43,7 @@ def _module(rule_id: str, which: str, replace: dict[str, str] | None = None,
             real: frozenset[str] = frozenset()) -> dict:
     name = f"lesson_{rule_id}_{which}"
     module = types.ModuleType(name)
+    module.__file__ = f"{name}.py"  # settings modules find their folder from it
     sys.modules[name] = module
     try:
         code = getattr(BY_ID[rule_id].lesson, which)
@@ -368,6 +369,8 @@ ATTACKS = {
     "B703": django.marked_safe("name_badge", "first_name"),
     "B610": django.extra_where,
     "BST104": django.host_header,
+    "BST103": django.debug_error_page,
+    "BST132": django.cross_site_post,
     "BST130": local.external_entity,
     "BST211": web.external_entity_upload,
     "BST212": web.xpath_injection,
