@@ -11,7 +11,10 @@ import json
 import os
 import shlex
 import shutil
+import socket
+import struct
 import subprocess
+import sys
 import tempfile
 import types
 from pathlib import Path
@@ -234,3 +237,47 @@ def mako_without_escaping(code: dict, tmp: Path) -> bool:
     pytest.importorskip("mako")
     assert "Hello, tea!" in code["greet"]("tea")
     return "<script>" in code["greet"](f"<script>{MARKER}</script>")
+
+
+def run_listener_child() -> None:
+    """The child side of `logging_config_listener`: argv is the lesson's source. It loads the
+    example (which starts its listener), prints the port, and on each line of stdin answers
+    whether the probe has run."""
+    import logging.config
+
+    from tests.unit.lesson_web import PROBE
+    code: dict = {"__name__": "lesson"}
+    exec(compile(sys.argv[1], "<lesson>", "exec"), code)  # noqa: S102 - a lesson example
+    code["listener"].ready.wait(10)
+    print(code["listener"].port, flush=True)
+    for _line in sys.stdin:
+        print("called" if PROBE.calls else "not called", flush=True)
+    logging.config.stopListening()
+
+
+def logging_config_listener(code: dict, tmp: Path) -> bool:
+    """Anyone who can connect sends a logging configuration whose filter factory is a function of
+    their choosing (the probe); the example runs in a child process, so the configuration it
+    applies does not touch the test process's logging."""
+    child = subprocess.Popen(
+        [sys.executable, "-c",
+         "from tests.unit.lesson_local_attacks import run_listener_child; run_listener_child()",
+         code["__source__"]], cwd=Path(__file__).resolve().parents[2], text=True,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "LOG_CONFIG_HMAC_KEY": "the operators' key"})
+    try:
+        port = int(child.stdout.readline())
+        config = json.dumps({"version": 1, "disable_existing_loggers": False,
+                             "filters": {"f": {"()": "bastion_attack_probe.ran", "marker": MARKER}}})
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+            conn.sendall(struct.pack(">L", len(config)) + config.encode())
+            conn.recv(1)  # the listener closes the connection once it has handled the configuration
+        child.stdin.write("ran?\n")
+        child.stdin.flush()
+        return child.stdout.readline().strip() == "called"
+    finally:
+        child.kill()
+        child.communicate(timeout=10)
+
+
+logging_config_listener.loads_in_a_child = True

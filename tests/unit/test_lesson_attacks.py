@@ -39,6 +39,13 @@ from bastion.catalog.paths import rules_dir
 BY_ID = {spec.id: spec for spec in load_rule_files(rules_dir())[0]}
 
 
+def _source(rule_id: str, which: str, replace: dict[str, str]) -> str:
+    code = getattr(BY_ID[rule_id].lesson, which)
+    for old, new in replace.items():  # a sandbox path for one the example hard-codes
+        code = code.replace(old, new)
+    return code
+
+
 def _module(rule_id: str, which: str, replace: dict[str, str] | None = None,
             real: frozenset[str] = frozenset()) -> dict:
     name = f"lesson_{rule_id}_{which}"
@@ -46,9 +53,7 @@ def _module(rule_id: str, which: str, replace: dict[str, str] | None = None,
     module.__file__ = f"{name}.py"  # settings modules find their folder from it
     sys.modules[name] = module
     try:
-        code = getattr(BY_ID[rule_id].lesson, which)
-        for old, new in (replace or {}).items():  # a sandbox path for one the example hard-codes
-            code = code.replace(old, new)
+        code = _source(rule_id, which, replace or {})
         with standins(real):
             exec(compile(code, f"<{name}>", "exec"), module.__dict__)  # noqa: S102 - lesson examples
     finally:
@@ -370,6 +375,7 @@ ATTACKS = {
     "B610": django.extra_where,
     "BST104": django.host_header,
     "BST103": django.debug_error_page,
+    "B612": local.logging_config_listener,
     "BST132": django.cross_site_post,
     "BST130": local.external_entity,
     "BST211": web.external_entity_upload,
@@ -392,6 +398,7 @@ SANDBOX_PATHS = {
     "BST204": {'"app.db"': '"{tmp}/app.db"'},
     "B701": {'"templates"': '"{tmp}/templates"'},
     "BST212": {'"users.xml"': '"{tmp}/users.xml"'},
+    "B612": {"listen(9030": "listen(0"},
     "B108": {"/tmp/users_export.csv": "{tmp}/shared/users_export.csv"},
     "B609": {"/var/backups/uploads.tgz": "{tmp}/backups/uploads.tgz", "/srv/app/uploads": "{tmp}/uploads"},
 }
@@ -413,7 +420,10 @@ def _run(rule_id: str, which: str, tmp_path: Path, request) -> bool:
         if server is not None:
             places["server"] = server
             extras.append(server)
-        code = _module(rule_id, which, _sandbox(rule_id, **places), getattr(attack, "real", frozenset()))
+        replace = _sandbox(rule_id, **places)
+        if getattr(attack, "loads_in_a_child", False):  # loading it starts a server: not in here
+            return attack({"__source__": _source(rule_id, which, replace)}, tmp_path, *extras)
+        code = _module(rule_id, which, replace, getattr(attack, "real", frozenset()))
         return attack(code, tmp_path, *extras)
 
 
