@@ -228,3 +228,41 @@ def flask_path_traversal(code: dict, tmp: Path) -> bool:
 
 
 flask_path_traversal.real = frozenset({"flask"})
+
+
+def _lets_origin_read(headers, origin: str) -> bool:
+    """What a browser checks before it lets a page on `origin` read a response sent with the
+    user's cookies: the response names that origin (not `*`) and allows credentials."""
+    return (headers.get("access-control-allow-origin") == origin
+            and headers.get("access-control-allow-credentials") == "true")
+
+
+def cors_flask(code: dict, tmp: Path) -> bool:
+    """A script on evil.example asks the app's account endpoint for the victim's data, with the
+    victim's cookies; the answer's CORS headers decide whether the browser lets the script read it."""
+    pytest.importorskip("flask_cors")
+    app = code["app"]
+    app.add_url_rule("/account", "account", lambda: {"email": "victim@example.com"})
+    client = app.test_client()
+    trusted = "https://app.example.com"
+    assert _lets_origin_read(client.get("/account", headers={"Origin": trusted}).headers, trusted)
+    answer = client.get("/account", headers={"Origin": "https://evil.example", "Cookie": "session=s"})
+    return _lets_origin_read(answer.headers, "https://evil.example")
+
+
+cors_flask.real = frozenset({"flask"})
+
+
+def cors_fastapi(code: dict, tmp: Path) -> bool:
+    """The same request to a FastAPI app, through Starlette's test client."""
+    pytest.importorskip("fastapi")
+    pytest.importorskip("httpx")
+    from fastapi.testclient import TestClient
+    app = code["app"]
+    app.get("/account")(lambda: {"email": "victim@example.com"})
+    client = TestClient(app)
+    trusted = "https://dashboard.example.com"
+    assert _lets_origin_read(client.get("/account", headers={"Origin": trusted, "Cookie": "s=1"}).headers,
+                             trusted)
+    answer = client.get("/account", headers={"Origin": "https://evil.example", "Cookie": "session=s"})
+    return _lets_origin_read(answer.headers, "https://evil.example")

@@ -376,6 +376,8 @@ ATTACKS = {
     "BST104": django.host_header,
     "BST103": django.debug_error_page,
     "B612": local.logging_config_listener,
+    "BST107": web.cors_flask,
+    "BST108": web.cors_fastapi,
     "BST132": django.cross_site_post,
     "BST130": local.external_entity,
     "BST211": web.external_entity_upload,
