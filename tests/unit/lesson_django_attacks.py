@@ -6,10 +6,13 @@ example is loaded) makes Django ready. Without Django the attacks skip.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import os
+import shutil
 import sys
+import tempfile
 import types
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,22 +20,47 @@ from pathlib import Path
 import pytest
 from tests.unit.lesson_web import MARKER
 
+# The `shop` app B611's example imports its models from, written to a temporary folder on
+# sys.path before Django loads its apps.
+SHOP_MODELS = """from django.db import models
+
+
+class Coupon(models.Model):
+    code = models.CharField(max_length=20)
+    percent = models.IntegerField()
+
+
+class Order(models.Model):
+    total = models.IntegerField()
+"""
+
+
+def _shop_app() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="bastion-lesson-shop-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    (folder / "shop").mkdir()
+    (folder / "shop" / "__init__.py").write_text("", encoding="utf-8")
+    (folder / "shop" / "models.py").write_text(SHOP_MODELS, encoding="utf-8")
+    sys.path.insert(0, str(folder))
+
 
 def _ready() -> None:
     django = pytest.importorskip("django")
     from django.conf import settings
     if settings.configured:
         return
+    _shop_app()
     settings.configure(
         SECRET_KEY="bastion lesson attacks", USE_TZ=True, ALLOWED_HOSTS=[],
         DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
-        INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth"])
+        INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth", "shop"])
     django.setup()
     from django.contrib.auth.models import Group, Permission, User
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
+    from shop.models import Coupon, Order
     with connection.schema_editor() as editor:
-        for model in (ContentType, Permission, Group, User):
+        for model in (ContentType, Permission, Group, User, Coupon, Order):
             editor.create_model(model)
 
 
@@ -164,3 +192,18 @@ def cross_site_post(code: dict, tmp: Path) -> bool:
 
 
 cross_site_post.around = django_ready
+
+
+def raw_sql_subquery(code: dict, tmp: Path) -> bool:
+    """The coupon code closes the string literal and picks the staff coupon: 90 % off."""
+    from shop.models import Coupon, Order
+    Coupon.objects.all().delete()
+    Order.objects.all().delete()
+    Coupon.objects.create(code="WELCOME10", percent=10)
+    Coupon.objects.create(code="STAFF90", percent=90)
+    Order.objects.create(total=100)
+    assert [order.discount for order in code["orders_with_coupon"]("WELCOME10")] == [10]
+    return [order.discount for order in code["orders_with_coupon"]("nope' OR code = 'STAFF90")] == [90]
+
+
+raw_sql_subquery.around = django_ready

@@ -373,6 +373,7 @@ ATTACKS = {
     "B308": django.marked_safe("user_badge", "display_name"),
     "B703": django.marked_safe("name_badge", "first_name"),
     "B610": django.extra_where,
+    "B611": django.raw_sql_subquery,
     "BST104": django.host_header,
     "BST103": django.debug_error_page,
     "B612": local.logging_config_listener,
