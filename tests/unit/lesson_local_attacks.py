@@ -20,7 +20,7 @@ import types
 from pathlib import Path
 
 import pytest
-from tests.unit.lesson_web import MARKER, silent_http, still_running_after
+from tests.unit.lesson_web import MARKER, PickledCall, probe_called, silent_http, still_running_after
 
 
 def _hs256(claims: dict, secret: bytes) -> str:
@@ -281,3 +281,19 @@ def logging_config_listener(code: dict, tmp: Path) -> bool:
 
 
 logging_config_listener.loads_in_a_child = True
+
+
+def numpy_pickle(code: dict, tmp: Path) -> bool:
+    """A .npy file of dtype object is a pickle: loading it calls a function of the attacker's
+    choosing (the probe)."""
+    np = pytest.importorskip("numpy")
+    path = tmp / "features.npy"
+    array = np.empty(1, dtype=object)
+    array[0] = PickledCall(MARKER + "npy")
+    np.save(path, array, allow_pickle=True)
+    probe_called(MARKER)  # forget earlier runs
+    try:
+        code["load_features"](str(path))
+    except ValueError:  # "Object arrays cannot be loaded when allow_pickle=False"
+        pass
+    return probe_called(MARKER + "npy")

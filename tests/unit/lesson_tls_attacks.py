@@ -9,6 +9,7 @@ the genuine server at that address.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import http.server
 import os
@@ -23,8 +24,8 @@ import pytest
 
 class HttpsServer:
     """An HTTPS server on the loopback presenting one of `certs`' certificates (`present` changes
-    it for the next connections); it answers `{}` to every GET and records each request's path
-    and headers in `seen`."""
+    it for the next connections); it answers `{}` to every GET and POST and records each request's
+    path and headers in `seen`."""
 
     def __init__(self, certs: Path, name: str) -> None:
         self.certs, self.seen = certs, []
@@ -40,6 +41,10 @@ class HttpsServer:
                 self.send_header("Content-Length", "2")
                 self.end_headers()
                 self.wfile.write(b"{}")
+
+            def do_POST(self) -> None:  # noqa: N802 - the http.server API
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                self.do_GET()
 
             def log_message(self, *_args) -> None:
                 pass
@@ -131,3 +136,18 @@ def session_verify(code: dict, tmp: Path, certs: Path) -> bool:
 for _attack in (unverified_connection, session_verify):
     _attack.needs_certificates = True
 session_verify.real = frozenset({"requests"})
+
+
+def aiohttp_ssl_off(code: dict, tmp: Path, certs: Path) -> bool:
+    """The event (with its API key) is posted to whoever answers."""
+    pytest.importorskip("aiohttp")
+    import aiohttp
+    with https_server(certs, "attacker") as server:
+        try:
+            asyncio.run(code["post_event"](f"https://127.0.0.1:{server.port}/events", {"key": "k"}))
+        except (aiohttp.ClientSSLError, aiohttp.ClientConnectorCertificateError):
+            return False
+    return [request["path"] for request in server.seen] == ["/events"]
+
+
+aiohttp_ssl_off.needs_certificates = True

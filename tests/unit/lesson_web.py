@@ -253,7 +253,9 @@ PROBE.ran = _ran
 sys.modules[PROBE.__name__] = PROBE
 
 
-class _Payload:
+class PickledCall:
+    """An object whose unpickling calls the probe with `marker`."""
+
     def __init__(self, marker: str) -> None:
         self.marker = marker
 
@@ -264,7 +266,7 @@ class _Payload:
 def probe_pickle(marker: str) -> bytes:
     """A pickle whose loading calls the probe with `marker`."""
     import pickle  # noqa: S403 - the attacker's payload
-    return pickle.dumps(_Payload(marker))
+    return pickle.dumps(PickledCall(marker))
 
 
 def probe_expression(marker: str) -> str:

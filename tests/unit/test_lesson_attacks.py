@@ -370,6 +370,8 @@ ATTACKS = {
     "B323": tls.unverified_connection,
     "B501": tls.requests_verify,
     "BST124": tls.session_verify,
+    "BST125": tls.aiohttp_ssl_off,
+    "BST112": local.numpy_pickle,
     "B308": django.marked_safe("user_badge", "display_name"),
     "B703": django.marked_safe("name_badge", "first_name"),
     "B610": django.extra_where,
