@@ -16,6 +16,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 import types
 from pathlib import Path
 
@@ -297,3 +298,38 @@ def numpy_pickle(code: dict, tmp: Path) -> bool:
     except ValueError:  # "Object arrays cannot be loaded when allow_pickle=False"
         pass
     return probe_called(MARKER + "npy")
+
+
+def _answers(address: str, port: int) -> bool:
+    try:
+        with socket.create_connection((address, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def other_interface(code: dict, tmp: Path) -> bool:
+    """Is the server reachable at an address other than 127.0.0.1? On Linux all of 127.0.0.0/8
+    is the loopback, so 127.0.0.2 stands for the machine's other interfaces: a socket bound to
+    0.0.0.0 answers there, one bound to 127.0.0.1 does not. The example serves for ever, so it
+    runs in a child process (in tmp, the folder it would serve) that is ended after."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("127.0.0.2 is a loopback address on Linux only")
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import sys; exec(sys.argv[1]); serve_build_artifacts(int(sys.argv[2]))",
+         code["__source__"], str(port)], cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):  # up to 10 s for the child to listen
+            if _answers("127.0.0.1", port) or child.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert _answers("127.0.0.1", port), "the example's server did not start"
+        return _answers("127.0.0.2", port)
+    finally:
+        child.kill()
+        child.wait(10)
+
+
+other_interface.loads_in_a_child = True

@@ -379,6 +379,7 @@ ATTACKS = {
     "BST104": django.host_header,
     "BST103": django.debug_error_page,
     "B612": local.logging_config_listener,
+    "B104": local.other_interface,
     "BST107": web.cors_flask,
     "BST108": web.cors_fastapi,
     "BST132": django.cross_site_post,
