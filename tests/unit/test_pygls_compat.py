@@ -176,3 +176,29 @@ def test_handle_request_and_notification_signatures():
         "self", "method_name", "params"]
     assert list(inspect.signature(JsonRPCProtocol._send_response).parameters) == [
         "self", "msg_id", "result", "error"]
+
+
+def test_sending_writes_what_pygls_writes():
+    """`_send_data` is pygls' own with the framing and writing apart (`send_json`, for messages
+    already encoded): `writer`, `_include_headers`, `CONTENT_TYPE`, `CHARSET` and
+    `_serialize_message` are used as pygls uses them, so the bytes are pygls'."""
+    written: list[bytes] = []
+
+    class Raw:
+        def write(self, data: bytes) -> None:
+            written.append(data)
+
+        def close(self) -> None:
+            pass
+
+    protocol = create_server().protocol
+    protocol.set_writer(Raw())
+    message = types.PublishDiagnosticsNotification(params=types.PublishDiagnosticsParams(
+        uri="file:///caf%C3%A9.py", version=4, diagnostics=[types.Diagnostic(
+            range=types.Range(start=types.Position(1, 2), end=types.Position(1, 9)),
+            message="é 😀 \"quoted\"", severity=types.DiagnosticSeverity.Error,
+            data={"version": 4})]))
+    LanguageServerProtocol._send_data(protocol, message)  # pygls' own
+    protocol._send_data(message)
+    protocol.send_json(json.dumps(message, default=protocol._serialize_message))
+    assert written[0].startswith(b"Content-Length: ") and written[0] == written[1] == written[2]

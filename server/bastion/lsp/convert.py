@@ -103,11 +103,11 @@ def to_diagnostic(finding: Finding, doc: Document, codec: PositionCodec, config:
                   version: int) -> types.Diagnostic:
     href = cwe_url(finding.cwe)
     data = {"rule": finding.rule_id, "name": finding.name, "cwe": finding.cwe,
-            "severity": finding.severity.label, "confidence": finding.confidence.label,
-            "version": version}
+            "severity": finding.severity.label, "confidence": finding.confidence.label}
     if finding.steps:
         data["steps"] = [{"line": s.span.start_line, "message": s.message,
                           **({"uri": _file_uri(s.path)} if s.path else {})} for s in finding.steps]
+    data["version"] = version  # last in every diagnostic's data: see lsp/encoded.py
     return types.Diagnostic(
         range=to_range(finding.span, doc, codec),
         message=finding.message,
@@ -243,17 +243,15 @@ def shown_findings(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
     return findings[:MAX_FINDINGS_PER_FILE]
 
 
-def to_diagnostics(analysis: Analysis, doc: Document, codec: PositionCodec, config: Config,
-                   version: int) -> tuple[types.Diagnostic, ...]:
-    """Every diagnostic of an analysis: its shown findings first, in order (code actions pair
-    `shown_findings(analysis.findings)` with the leading diagnostics), then what was not
-    analysed or not shown, then its suppression hints."""
-    shown = shown_findings(analysis.findings)
+def trailing_diagnostics(analysis: Analysis, doc: Document, codec: PositionCodec,
+                         version: int) -> list[types.Diagnostic]:
+    """The diagnostics of an analysis after those of its shown findings: what was not analysed
+    or not shown, then its suppression hints."""
     notes = [not_analysed_diagnostic(e, doc, codec, version) for e in analysis.errors]
-    if len(shown) < len(analysis.findings):
-        notes.append(_more_findings(len(analysis.findings) - len(shown), doc, codec, version))
-    return (*(to_diagnostic(f, doc, codec, config, version) for f in shown), *notes,
-            *(hint_to_diagnostic(h, doc, codec, version) for h in analysis.hints))
+    hidden = len(analysis.findings) - len(shown_findings(analysis.findings))
+    if hidden:
+        notes.append(_more_findings(hidden, doc, codec, version))
+    return [*notes, *(hint_to_diagnostic(h, doc, codec, version) for h in analysis.hints)]
 
 
 def not_analysed_diagnostic(failure: NotAnalysed, doc: Document, codec: PositionCodec,
@@ -302,5 +300,17 @@ def baselined_diagnostic(finding: Finding, doc: Document, codec: PositionCodec, 
     diagnostic = to_diagnostic(finding, doc, codec, config, version)
     diagnostic.severity = types.DiagnosticSeverity.Hint
     diagnostic.message = f"{finding.message} (known: in the baseline)"
-    diagnostic.data = {**diagnostic.data, "baselined": True}
+    data = dict(diagnostic.data)
+    data["baselined"] = True
+    data["version"] = data.pop("version")  # last, as in every diagnostic's data
+    diagnostic.data = data
     return diagnostic
+
+
+def client_columns(finding: Finding, doc: Document, codec: PositionCodec) -> tuple[int, ...]:
+    """The client's columns of the ends of the finding's span and of its steps in this
+    document: with the finding and its severity, all that its diagnostic depends on."""
+    spans = (finding.span, *(step.span for step in finding.steps if step.path is None))
+    return tuple(column for span in spans for column in (
+        doc.client_column(span.start_line, span.start_col, codec),
+        doc.client_column(span.end_line, span.end_col, codec)))

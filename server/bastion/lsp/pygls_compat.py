@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import inspect
+import json
 import logging
 from concurrent.futures import Future
 from typing import Any
 
 import cattrs
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInternalError
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
@@ -23,7 +26,7 @@ MAX_ERROR_MESSAGE = 300
 
 
 class CompatProtocol(LanguageServerProtocol):
-    """pygls' protocol with three internals corrected."""
+    """pygls' protocol with three internals corrected, and a way to send JSON text."""
 
     def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None):
         # pygls files the future of every handler it runs under its message id but removes
@@ -55,6 +58,41 @@ class CompatProtocol(LanguageServerProtocol):
 
     def send_error(self, msg_id, code: int, message: str) -> None:
         self._send_response(msg_id, error=types.ResponseError(code=code, message=message))
+
+    def _send_data(self, data: Any) -> None:
+        # pygls' own, with the framing and writing apart (`send_json`) for messages that are
+        # already JSON: the diagnostics a keystroke publishes (lsp/encoded.py).
+        if not data:
+            return
+        try:
+            body = json.dumps(data, default=self._serialize_message)
+        except Exception as error:
+            self._send_failed(error)
+            return
+        self.send_json(body)
+
+    def send_json(self, body: str) -> None:
+        """Send a message encoded as pygls encodes (`json.dumps`' defaults: ASCII only)."""
+        if self.writer is None:
+            log.error("Unable to send data, no available transport!")
+            return
+        try:
+            log.info("Sending data: %s", body)
+            if self._include_headers:
+                body = (f"Content-Length: {len(body)}\r\n"
+                        f"Content-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n" + body)
+            written = self.writer.write(body.encode(self.CHARSET))
+            if inspect.isawaitable(written):
+                asyncio.ensure_future(written)
+        except BrokenPipeError:
+            log.exception("Error sending data. BrokenPipeError", exc_info=True)
+            raise
+        except Exception as error:
+            self._send_failed(error)
+
+    def _send_failed(self, error: Exception) -> None:
+        log.exception("Error sending data", exc_info=True)
+        self._server._report_server_error(error, JsonRpcInternalError)
 
 
 def _on_loop(loop: asyncio.AbstractEventLoop, func, *args) -> None:

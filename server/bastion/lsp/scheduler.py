@@ -8,7 +8,8 @@ document's `opened` serial (a new one at every didOpen) and its version, under o
 generation; any other result is dropped, never published nor used by hover or code actions.
 
 Threads: who owns what
-- The event loop owns the session (documents, results), takes snapshots (immutable copies of a
+- The event loop owns the session (documents, results) and the documents' diagnostic memos
+  (`_memos`, by document serial: lsp/encoded.py), takes snapshots (immutable copies of a
   document's text and lines), publishes, and decides what runs next.
 - The one analysis worker thread (`_executor`) owns the incremental splitters, by document
   serial (only code submitted to the worker touches `_splitters`), and runs every analysis the
@@ -45,15 +46,10 @@ from bastion.engine.incremental import IncrementalSplitter, analyse_edit
 from bastion.engine.units import Split
 from bastion.filekinds import discovered_kind, is_python
 from bastion.limits import MAX_FILE_BYTES
-from bastion.lsp.convert import (
-    baselined_diagnostic,
-    newer_syntax_diagnostic,
-    shown_findings,
-    skipped_diagnostic,
-    to_diagnostic,
-    to_diagnostics,
-)
+from bastion.lsp import pygls_compat as compat
+from bastion.lsp.convert import shown_findings, skipped_diagnostic, to_diagnostic
 from bastion.lsp.documents import Document
+from bastion.lsp.encoded import DiagnosticMemo, EncodedDiagnostics, encode, publish_message
 from bastion.lsp.session import Result
 from bastion.lsp.settings import Message
 from bastion.model import Finding
@@ -141,6 +137,7 @@ class Scheduler:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bastion-analysis")
         self._splitters: dict[int, IncrementalSplitter] = {}  # worker thread only
         self._running: dict[str, asyncio.Task] = {}
+        self._memos: dict[int, DiagnosticMemo] = {}  # by document serial
         self._waiters: dict[str, list[asyncio.Future]] = {}
         self._idle_collect: asyncio.TimerHandle | None = None
         # Documents to analyse again though their text did not change (what they depend on
@@ -162,9 +159,10 @@ class Scheduler:
         self.schedule(uri)
 
     def closed(self, doc: Document) -> None:
-        """The document is gone: its splitter goes too (on the worker, which owns it); with the
-        last one, the engine's unit caches go too."""
+        """The document is gone: its diagnostic memo and its splitter go too (the splitter on the
+        worker, which owns it); with the last one, the engine's unit caches go too."""
         self._executor.submit(self._splitters.pop, doc.opened, None)
+        self._memos.pop(doc.opened, None)
         if not self._server.session.documents:
             self._executor.submit(self._engine.clear_cache)
         self._collect_when_idle()
@@ -318,25 +316,22 @@ class Scheduler:
         """Keep and publish the result of the document's current text; `not_analysed`: that
         the text (or part of it) was not analysed and why, said in a diagnostic of its own."""
         server, session = self._server, self._server.session
-        codec, version = server.codec, doc.version
-        analysis, split, diagnostics = Analysis((), (), ()), None, ()
+        version, converter = doc.version, compat.converter(server.protocol)
+        analysis, split, entries = Analysis((), (), ()), None, []
         if outcome is not None:
             analysis, split = outcome.analysis, outcome.split
-            diagnostics = to_diagnostics(analysis, doc, codec, config, version) + tuple(
-                newer_syntax_diagnostic(start, end, message, doc, codec, version)
-                for start, end, message in outcome.newer_syntax)
-            if config.baseline_mode == "hint":
-                diagnostics += tuple(baselined_diagnostic(f, doc, codec, config, version)
-                                     for f in outcome.baselined)
+            memo = self._memos.setdefault(doc.opened, DiagnosticMemo(converter))
+            entries = memo.result(analysis, outcome.baselined if config.baseline_mode == "hint" else (),
+                                  outcome.newer_syntax, doc, server.codec, config, version)
         if not_analysed is not None:
-            diagnostics += (skipped_diagnostic(not_analysed, version),)
+            entries.append(encode(skipped_diagnostic(not_analysed, version), converter))
             server.window_log_message(types.LogMessageParams(
                 type=types.MessageType.Warning, message=f"Bastion: {uri}: {not_analysed}"))
+        diagnostics = EncodedDiagnostics(version, tuple(entries))
         session.results[uri] = Result(doc.opened, version, generation, analysis, config,
                                       diagnostics, split)
         if not session.client.pull_diagnostics:
-            server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-                uri=uri, version=version, diagnostics=list(diagnostics)))
+            server.protocol.send_json(publish_message(uri, diagnostics, converter))
 
     def _collect_when_idle(self) -> None:
         """Parsed trees are cyclic (bandit links children to parents), so only a full collection

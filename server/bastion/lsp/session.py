@@ -9,6 +9,7 @@ from bastion.config import Config
 from bastion.engine.engine import Analysis
 from bastion.engine.units import Split
 from bastion.lsp.documents import Document
+from bastion.lsp.encoded import EncodedDiagnostics
 from bastion.lsp.settings import SettingsStore
 
 
@@ -22,7 +23,7 @@ class Result:
     generation: int
     analysis: Analysis
     config: Config
-    diagnostics: tuple[types.Diagnostic, ...]
+    diagnostics: EncodedDiagnostics
     split: Split | None = None  # the engine's units of exactly this text, when it kept them
 
     @property

@@ -245,7 +245,7 @@ async def _fix_edit(ls, data: dict) -> types.WorkspaceEdit | None:
             return None
     doc, result = snapshot
     wanted = _range_from_data(data.get("range"))
-    diagnostic = next((d for d in result.diagnostics
+    diagnostic = next((d for d in result.diagnostics.items()
                        if d.code == data.get("rule") and d.range == wanted), None)
     finding = find_finding(ls, result, doc, diagnostic) if diagnostic is not None else None
     if finding is None:
@@ -302,7 +302,8 @@ def find_finding(ls, result, doc, diagnostic: types.Diagnostic):
     byte offsets, so a non-ASCII line may not match exactly: then the rule and start line must
     identify a single finding.
     """
-    pairs = list(zip(shown_findings(result.analysis.findings), result.diagnostics, strict=False))
+    pairs = list(zip(shown_findings(result.analysis.findings), result.diagnostics.items(),
+                     strict=False))
     for finding, published in pairs:
         if published.code == diagnostic.code and published.range == diagnostic.range:
             return finding

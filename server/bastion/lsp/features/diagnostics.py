@@ -18,4 +18,4 @@ def register(server) -> None:
         if params.previous_result_id == result.result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result.result_id)
         return types.RelatedFullDocumentDiagnosticReport(
-            items=list(result.diagnostics), result_id=result.result_id)
+            items=result.diagnostics.items(), result_id=result.result_id)

@@ -1,0 +1,132 @@
+"""Diagnostics with their JSON, converted and encoded once per finding and place.
+
+A keystroke changes few findings, yet each result used to convert every finding to an LSP
+diagnostic and have pygls unstructure and encode them all again (views.py, 167 diagnostics:
+~3 ms a keystroke, more than the analysis). A document's `DiagnosticMemo` keeps, for the
+findings of its last result, the converted diagnostic and its JSON, by the finding, its
+severity and its client columns (all a diagnostic depends on: convert.client_columns, in the
+position encoding agreed at `initialize`, the session's); the next result converts only the
+findings it does not hold.
+
+The JSON of a diagnostic differs between versions of the text only in `data["version"]`, which
+convert.py puts last: an entry keeps the JSON before that number, and a result's list is written
+for its version by joining. It is the text pygls would write (`json.dumps` of the converter's
+unstructured form): tests/unit/test_encoded_diagnostics.py compares the two byte for byte.
+
+Owned by the event loop: the scheduler keeps each open document's memo (by the document's
+`opened` serial) and drops it when the document is closed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+
+import attrs
+import cattrs
+from lsprotocol import types
+from pygls.workspace.position_codec import PositionCodec
+
+from bastion.config import Config
+from bastion.engine.engine import Analysis
+from bastion.lsp.convert import (
+    baselined_diagnostic,
+    client_columns,
+    newer_syntax_diagnostic,
+    shown_findings,
+    to_diagnostic,
+    trailing_diagnostics,
+)
+from bastion.lsp.documents import Document
+from bastion.model import Finding
+
+# convert.to_diagnostic or convert.baselined_diagnostic
+Build = Callable[[Finding, Document, PositionCodec, Config, int], types.Diagnostic]
+
+
+@attrs.frozen
+class Encoded:
+    diagnostic: types.Diagnostic  # as converted, for the version in its data
+    head: str  # its JSON up to the value of `data["version"]`
+
+    def at(self, version: int) -> types.Diagnostic:
+        diagnostic = self.diagnostic
+        if diagnostic.data["version"] == version:
+            return diagnostic
+        return attrs.evolve(diagnostic, data={**diagnostic.data, "version": version})
+
+
+def encode(diagnostic: types.Diagnostic, converter: cattrs.Converter) -> Encoded:
+    text = json.dumps(converter.unstructure(diagnostic))
+    tail = _tail(diagnostic.data["version"])
+    if not text.endswith(tail):  # `data` is the last field, "version" its last key
+        raise ValueError(f"a diagnostic's JSON does not end with its version: {text[-80:]}")
+    return Encoded(diagnostic, text[:-len(tail)])
+
+
+def _tail(version: int) -> str:
+    return f"{version}}}}}"
+
+
+@attrs.frozen
+class EncodedDiagnostics:
+    """A result's diagnostics, for one version of the text."""
+
+    version: int
+    entries: tuple[Encoded, ...] = ()
+
+    def items(self) -> list[types.Diagnostic]:
+        return [entry.at(self.version) for entry in self.entries]
+
+    def json(self) -> str:
+        """The JSON list pygls would write for `items()`."""
+        tail = _tail(self.version)
+        return "[" + ", ".join(entry.head + tail for entry in self.entries) + "]"
+
+
+def publish_message(uri: str, diagnostics: EncodedDiagnostics, converter: cattrs.Converter) -> str:
+    """The JSON of the publishDiagnostics notification pygls would write for `diagnostics`."""
+    envelope = json.dumps(converter.unstructure(types.PublishDiagnosticsNotification(
+        params=types.PublishDiagnosticsParams(uri=uri, diagnostics=[], version=diagnostics.version))))
+    # The first `"diagnostics": []` is the field's: the uri before it is a JSON string, where a
+    # quote is escaped.
+    return envelope.replace('"diagnostics": []', f'"diagnostics": {diagnostics.json()}', 1)
+
+
+class DiagnosticMemo:
+    """The encoded diagnostics of a document's findings in its last result."""
+
+    def __init__(self, converter: cattrs.Converter) -> None:
+        self._converter = converter
+        self._entries: dict[tuple, Encoded] = {}
+
+    def result(self, analysis: Analysis, baselined: Sequence[Finding],
+               newer_syntax: Sequence[tuple[int, int, str]], doc: Document, codec: PositionCodec,
+               config: Config, version: int) -> list[Encoded]:
+        """An analysis' diagnostics: its shown findings first, in order (code actions pair
+        `shown_findings` with the leading diagnostics), then what was not analysed or not
+        shown, its suppression hints, the lines of a newer Python's syntax (first line, last
+        line, why) and the `baselined` findings shown as hints. The memo then holds the
+        findings of this result only."""
+        shown = shown_findings(analysis.findings)
+        converted = self._findings([*((f, to_diagnostic) for f in shown),
+                                    *((f, baselined_diagnostic) for f in baselined)],
+                                   doc, codec, config, version)
+        others = [*trailing_diagnostics(analysis, doc, codec, version),
+                  *(newer_syntax_diagnostic(start, end, why, doc, codec, version)
+                    for start, end, why in newer_syntax)]
+        return [*converted[:len(shown)], *(encode(d, self._converter) for d in others),
+                *converted[len(shown):]]
+
+    def _findings(self, findings: Sequence[tuple[Finding, Build]], doc: Document,
+                  codec: PositionCodec, config: Config, version: int) -> list[Encoded]:
+        old, self._entries = self._entries, {}
+        encoded = []
+        for finding, build in findings:
+            key = (build, finding, config.lsp_severity(finding), client_columns(finding, doc, codec))
+            entry = old.get(key) or self._entries.get(key)
+            if entry is None:
+                entry = encode(build(finding, doc, codec, config, version), self._converter)
+            self._entries[key] = entry
+            encoded.append(entry)
+        return encoded
