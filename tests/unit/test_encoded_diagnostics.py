@@ -32,7 +32,7 @@ from flask import request
 
 def view():
     name = request.args.get("n")  # é
-    cmd = "ls " + name
+    t = "é"; cmd = "ls " + name
     subprocess.call(cmd, shell=True)
     s = "é"; eval(name)
     return cmd
@@ -88,6 +88,9 @@ def _pygls_json(diagnostics: list[types.Diagnostic], version: int) -> str:
 # "é" to "😀" before a finding on its line: the same finding, one more UTF-16 unit before it.
 @example(bom=False, steps=[((7, 9, 0, ""), 0, CONFIGS[0], False),
                            ((7, 9, 1, "😀"), 0, CONFIGS[0], False)])
+# The same before a step of a finding on another line.
+@example(bom=False, steps=[((5, 9, 0, ""), 0, CONFIGS[0], False),
+                           ((5, 9, 1, "😀"), 0, CONFIGS[0], False)])
 # The same findings under another severity map; then one of them baselined.
 @example(bom=False, steps=[((0, 0, 0, ""), 0, CONFIGS[0], False),
                            ((0, 0, 0, ""), 0, CONFIGS[1], False),

@@ -310,7 +310,11 @@ def baselined_diagnostic(finding: Finding, doc: Document, codec: PositionCodec, 
 def client_columns(finding: Finding, doc: Document, codec: PositionCodec) -> tuple[int, ...]:
     """The client's columns of the ends of the finding's span and of its steps in this
     document: with the finding and its severity, all that its diagnostic depends on."""
-    spans = (finding.span, *(step.span for step in finding.steps if step.path is None))
-    return tuple(column for span in spans for column in (
-        doc.client_column(span.start_line, span.start_col, codec),
-        doc.client_column(span.end_line, span.end_col, codec)))
+    column, span = doc.client_column, finding.span
+    columns = (column(span.start_line, span.start_col, codec), column(span.end_line, span.end_col, codec))
+    for step in finding.steps:  # a loop: asked for every finding at every result
+        if step.path is None:
+            span = step.span
+            columns += (column(span.start_line, span.start_col, codec),
+                        column(span.end_line, span.end_col, codec))
+    return columns

@@ -3,10 +3,10 @@
 A keystroke changes few findings, yet each result used to convert every finding to an LSP
 diagnostic and have pygls unstructure and encode them all again (views.py, 167 diagnostics:
 ~3 ms a keystroke, more than the analysis). A document's `DiagnosticMemo` keeps, for the
-findings of its last result, the converted diagnostic and its JSON, by the finding, its
-severity and its client columns (all a diagnostic depends on: convert.client_columns, in the
-position encoding agreed at `initialize`, the session's); the next result converts only the
-findings it does not hold.
+findings of its last result, the converted diagnostic and its JSON, by the finding and its
+client columns (with the settings' severity map, all a diagnostic depends on:
+convert.client_columns, in the position encoding agreed at `initialize`, the session's); the
+next result converts only the findings it does not hold.
 
 The JSON of a diagnostic differs between versions of the text only in `data["version"]`, which
 convert.py puts last: an entry keeps the JSON before that number, and a result's list is written
@@ -98,6 +98,9 @@ class DiagnosticMemo:
 
     def __init__(self, converter: cattrs.Converter) -> None:
         self._converter = converter
+        # The entries' severities are the settings' map's (`Config.lsp_severity`): a result
+        # under another map converts afresh.
+        self._severity_map: tuple[tuple[str, str], ...] | None = None
         self._entries: dict[tuple, Encoded] = {}
 
     def result(self, analysis: Analysis, baselined: Sequence[Finding],
@@ -120,10 +123,11 @@ class DiagnosticMemo:
 
     def _findings(self, findings: Sequence[tuple[Finding, Build]], doc: Document,
                   codec: PositionCodec, config: Config, version: int) -> list[Encoded]:
-        old, self._entries = self._entries, {}
+        old = self._entries if config.severity_map == self._severity_map else {}
+        self._severity_map, self._entries = config.severity_map, {}
         encoded = []
         for finding, build in findings:
-            key = (build, finding, config.lsp_severity(finding), client_columns(finding, doc, codec))
+            key = (build, finding, client_columns(finding, doc, codec))
             entry = old.get(key) or self._entries.get(key)
             if entry is None:
                 entry = encode(build(finding, doc, codec, config, version), self._converter)
