@@ -27,6 +27,25 @@ class Capture:
         pass
 
 
+class Raw:
+    """The bytes written, as they are."""
+
+    def __init__(self) -> None:
+        self.sent: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        self.sent.append(data)
+
+    def close(self) -> None:
+        pass
+
+
+def _raw_server():
+    protocol, raw = create_server().protocol, Raw()
+    protocol.set_writer(raw)
+    return protocol, raw.sent
+
+
 def _server():
     server = create_server()
     capture = Capture()
@@ -182,17 +201,7 @@ def test_sending_writes_what_pygls_writes():
     """`_send_data` is pygls' own with the framing and writing apart (`send_json`, for messages
     already encoded): `writer`, `_include_headers`, `CONTENT_TYPE`, `CHARSET` and
     `_serialize_message` are used as pygls uses them, so the bytes are pygls'."""
-    written: list[bytes] = []
-
-    class Raw:
-        def write(self, data: bytes) -> None:
-            written.append(data)
-
-        def close(self) -> None:
-            pass
-
-    protocol = create_server().protocol
-    protocol.set_writer(Raw())
+    protocol, written = _raw_server()
     message = types.PublishDiagnosticsNotification(params=types.PublishDiagnosticsParams(
         uri="file:///caf%C3%A9.py", version=4, diagnostics=[types.Diagnostic(
             range=types.Range(start=types.Position(1, 2), end=types.Position(1, 9)),
@@ -202,3 +211,21 @@ def test_sending_writes_what_pygls_writes():
     protocol._send_data(message)
     protocol.send_json(json.dumps(message, default=protocol._serialize_message))
     assert written[0].startswith(b"Content-Length: ") and written[0] == written[1] == written[2]
+
+
+def test_spliced_result_is_sent_as_pygls_sends_the_whole_result():
+    """A `SplicedResult` is answered with the response type pygls files for the request in
+    `_result_types` (DocumentDiagnosticResponse), as pygls would answer the whole result."""
+    protocol, written = _raw_server()
+    items = [types.Diagnostic(range=types.Range(start=types.Position(1, 2), end=types.Position(1, 9)),
+                              message="é \"items\": []", data={"version": 4})]
+    for msg_id in (7, 'x "items": []'):
+        protocol._result_types[msg_id] = types.DocumentDiagnosticResponse
+        protocol._send_response(msg_id, types.RelatedFullDocumentDiagnosticReport(
+            items=items, result_id="4:1:1"))
+        protocol._result_types[msg_id] = types.DocumentDiagnosticResponse
+        protocol._send_response(msg_id, compat.SplicedResult(
+            types.RelatedFullDocumentDiagnosticReport(items=[], result_id="4:1:1"), '"items": []',
+            '"items": ' + json.dumps([protocol._converter.unstructure(d) for d in items])))
+        assert not protocol._result_types
+        assert b'"jsonrpc"' in written[-1] and written[-2] == written[-1]

@@ -15,11 +15,12 @@ import logging
 from concurrent.futures import Future
 from typing import Any
 
+import attrs
 import cattrs
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInternalError
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol
+from pygls.protocol import JsonRPCResponseMessage, LanguageServerProtocol
 
 log = logging.getLogger(__name__)
 MAX_ERROR_MESSAGE = 300
@@ -54,6 +55,12 @@ class CompatProtocol(LanguageServerProtocol):
         # message, the log keeps the traceback (pygls logs it before answering).
         if error is not None:
             error = types.ResponseError(code=error.code, message=short(error.message))
+        elif isinstance(result, SplicedResult):
+            response = self._result_types.pop(msg_id, JsonRPCResponseMessage)(
+                id=msg_id, result=result.result, jsonrpc=self.VERSION)
+            text = json.dumps(response, default=self._serialize_message)
+            self.send_json(text.replace(result.placeholder, result.text, 1))
+            return
         super()._send_response(msg_id, result, error)
 
     def send_error(self, msg_id, code: int, message: str) -> None:
@@ -93,6 +100,17 @@ class CompatProtocol(LanguageServerProtocol):
     def _send_failed(self, error: Exception) -> None:
         log.exception("Error sending data", exc_info=True)
         self._server._report_server_error(error, JsonRpcInternalError)
+
+
+@attrs.frozen
+class SplicedResult:
+    """A request's result sent as the JSON of `result` with its first `placeholder` (JSON text
+    that only a field's value can hold, as `"items": []`) replaced by `text`, JSON already
+    encoded (lsp/encoded.py)."""
+
+    result: Any
+    placeholder: str
+    text: str
 
 
 def _on_loop(loop: asyncio.AbstractEventLoop, func, *args) -> None:

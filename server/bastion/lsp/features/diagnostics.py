@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from lsprotocol import types
 
+from bastion.lsp import pygls_compat as compat
+
 
 def register(server) -> None:
     @server.feature(
@@ -17,5 +19,7 @@ def register(server) -> None:
             return types.RelatedFullDocumentDiagnosticReport(items=[])
         if params.previous_result_id == result.result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result.result_id)
-        return types.RelatedFullDocumentDiagnosticReport(
-            items=result.diagnostics.items(), result_id=result.result_id)
+        # The diagnostics' JSON is the result's (lsp/encoded.py): spliced in, not encoded again.
+        return compat.SplicedResult(
+            types.RelatedFullDocumentDiagnosticReport(items=[], result_id=result.result_id),
+            '"items": []', f'"items": {result.diagnostics.json()}')
