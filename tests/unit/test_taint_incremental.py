@@ -93,3 +93,29 @@ def test_the_path_does_not_depend_on_string_hashes():
                for seed in range(1, 7)}
     assert len(outputs) == 1, outputs
     assert "assigned to `first`" in outputs.pop()
+
+
+def test_a_text_asked_for_findings_then_verdicts_is_hashed_once(monkeypatch):
+    """The engine asks the analyzer twice per keystroke with the same text (`analyse_file`, then
+    `retract`): the whole text's digest (0.2 ms for _pydecimal.py) is taken once; an equal text
+    that is another object is hashed again (identity is what is remembered, not equality)."""
+    import hashlib
+
+    from bastion.analyzers.taint import analyzer as module
+
+    hashed: list[int] = []
+    real = hashlib.blake2b
+
+    def counting(data=b"", **kwargs):
+        hashed.append(len(data))
+        return real(data, **kwargs)
+
+    monkeypatch.setattr(module.hashlib, "blake2b", counting)
+    text = (APPS / "flask_shop.py").read_text(encoding="utf-8")
+    taint = TaintAnalyzer()
+    findings = taint.analyse_file(text, "shop.py")
+    assert findings and taint.retract(text, "shop.py", []) == {}
+    size = len(text.encode("utf-8"))
+    assert hashed.count(size) == 1
+    taint.analyse_file("".join(list(text)), "shop.py")
+    assert hashed.count(size) == 2
