@@ -76,6 +76,7 @@ class EncodedDiagnostics:
     entries: tuple[Encoded, ...] = ()
 
     def items(self) -> list[types.Diagnostic]:
+        """The diagnostics, some of them the memo's own: read them, never change them."""
         return [entry.at(self.version) for entry in self.entries]
 
     def json(self) -> str:
