@@ -1,6 +1,7 @@
-"""Lesson attacks on HTTPS clients (for tests/unit/test_lesson_attacks.py): a man in the middle on
-the loopback answers with the attacker's self-signed certificate; the client that does not verify
-sends it the request, headers and all. The sandbox moves each example's host to that server.
+"""Lesson attacks on clients that do not check who answers (for tests/unit/test_lesson_attacks.py):
+a man in the middle on the loopback answers with the attacker's self-signed certificate, or an
+SSH host key never seen; the client that does not verify sends it the request, headers and all,
+or logs in. The sandbox moves each example's host to that server.
 
 `certs` (the harness's `certificates` fixture) holds attacker.pem/.key and internal.pem/.key; the
 internal certificate also names 127.0.0.1, so a client that trusts the internal CA bundle can reach
@@ -13,6 +14,7 @@ import asyncio
 import contextlib
 import http.server
 import os
+import socket
 import ssl
 import threading
 import warnings
@@ -151,3 +153,60 @@ def aiohttp_ssl_off(code: dict, tmp: Path, certs: Path) -> bool:
 
 
 aiohttp_ssl_off.needs_certificates = True
+
+
+@contextlib.contextmanager
+def ssh_impostor(tmp: Path) -> Iterator[dict]:
+    """An SSH server on the loopback with a host key no one has seen: it accepts any public key
+    and records the user who logged in (whom it could now feed any command output). Yields
+    {"port", "logins"}; the client's own key is written to `{tmp}/id_ecdsa`."""
+    paramiko = pytest.importorskip("paramiko")
+    paramiko.ECDSAKey.generate().write_private_key_file(str(tmp / "id_ecdsa"))
+    host_key = paramiko.ECDSAKey.generate()
+    logins: list[str] = []
+
+    class Impostor(paramiko.ServerInterface):
+        def get_allowed_auths(self, username: str) -> str:
+            return "publickey"
+
+        def check_auth_publickey(self, username: str, key) -> int:
+            logins.append(username)
+            return paramiko.AUTH_SUCCESSFUL
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(10)
+    transports = []
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            conn, _ = listener.accept()
+            transport = paramiko.Transport(conn)
+            transport.add_server_key(host_key)
+            transports.append(transport)
+            with contextlib.suppress(paramiko.SSHException, EOFError):
+                transport.start_server(server=Impostor())
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield {"port": listener.getsockname()[1], "logins": logins}
+    finally:
+        listener.close()
+        thread.join(10)
+        for transport in transports:
+            transport.close()
+
+
+def ssh_unknown_host(code: dict, tmp: Path, server: dict) -> bool:
+    """The deploy client connects to a host whose key it has never seen (the sandbox moves the
+    connection to the impostor's port)."""
+    paramiko = pytest.importorskip("paramiko")
+    try:
+        client = code["connect"]("127.0.0.1", str(tmp / "id_ecdsa"))
+    except paramiko.SSHException:  # "not found in known_hosts"
+        return False
+    client.close()
+    return server["logins"] == ["deploy"]
+
+
+ssh_unknown_host.around = ssh_impostor
