@@ -140,3 +140,22 @@ async def test_visible_lines_are_published_first(progressive):
     assert codes(published[-1].diagnostics) == ["B301", "B307", "B403"]
     assert len(published) >= 2, "no partial publish before the full one"
     assert codes(published[0].diagnostics) == ["B307"], "the visible last line was not first"
+
+
+async def test_an_unchanged_finding_follows_the_text_it_stands_in(client):
+    """A finding the edit leaves alone is published from the document's memo (lsp/encoded.py):
+    its range still follows a character before it that is wider in the client's units, and the
+    lines inserted above it, and its data names the version."""
+    uri = (client.workspace / "app.py").as_uri()
+    open_document(client, uri, 'import yaml\nx = "é"; yaml.load(open("c"))\n')
+    before = next(d for d in await diagnostics_for(client, uri, 1) if d.code == "B506")
+    # "é" -> "😀": the same code points, one more unit in UTF-16 and two more in UTF-8.
+    start = before.range.start.character
+    change_document(client, uri, 2, (1, 5), (1, 5 + (2 if is_pull(client) else 1)), "😀")
+    moved = next(d for d in await diagnostics_for(client, uri, 2) if d.code == "B506")
+    assert moved.range.start.character == start + (2 if is_pull(client) else 1)
+    assert moved.data["version"] == 2 and before.data["version"] == 1
+    change_document(client, uri, 3, (0, 0), (0, 0), "\n\n")
+    shifted = next(d for d in await diagnostics_for(client, uri, 3) if d.code == "B506")
+    assert shifted.range.start.line == 3 and shifted.range.start.character == moved.range.start.character
+    assert shifted.data["version"] == 3
