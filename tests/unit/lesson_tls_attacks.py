@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.unit.lesson_web import MARKER
 
 
 class HttpsServer:
@@ -210,3 +211,50 @@ def ssh_unknown_host(code: dict, tmp: Path, server: dict) -> bool:
 
 
 ssh_unknown_host.around = ssh_impostor
+
+
+def _tls_server(cert: Path, key: Path) -> tuple[int, threading.Thread]:
+    """A loopback TLS server that sends MARKER to the first client that completes a handshake."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(10)
+
+    def serve() -> None:
+        with listener:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                with context.wrap_socket(conn, server_side=True) as tls:
+                    tls.sendall(MARKER.encode())
+            except (ssl.SSLError, OSError):
+                pass  # the client refused the certificate
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return listener.getsockname()[1], thread
+
+
+def tls_impostor(trust_attacker: bool, server_hostname: str):
+    """A man in the middle presents attacker.test's certificate for `server_hostname`.
+
+    `trust_attacker`: the attacker's certificate is issued by a CA the client trusts (a public
+    CA will sign the attacker's own domain), so only the host-name check can stop them.
+    """
+    def attack(code: dict, tmp: Path, certs: Path) -> bool:
+        port, thread = _tls_server(certs / "attacker.pem", certs / "attacker.key")
+        try:
+            context = code["make_context"]()
+            if trust_attacker:
+                context.load_verify_locations(certs / "attacker.pem")
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as raw, \
+                    context.wrap_socket(raw, server_hostname=server_hostname) as tls:
+                return tls.recv(64) == MARKER.encode()
+        except (ssl.SSLError, OSError):
+            return False
+        finally:
+            thread.join(10)
+    attack.needs_certificates = True
+    return attack

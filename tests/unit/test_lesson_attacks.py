@@ -6,27 +6,26 @@ shell command that only echoes, YAML that calls `sum`, a TLS server on the loopb
 certificate the client should refuse. A lesson's `attack` field says "runs" exactly when it is
 in ATTACKS, and otherwise why it cannot run; the terminal summary (tests/conftest.py) reports
 how many lessons executed an attack end to end.
+
+The attacks live beside this file, by kind: lesson_data_attacks (parsers, loaders, files,
+processes), lesson_local_attacks (a local user, a token holder, ciphers), lesson_web_attacks
+(views, through lesson_web's stand-ins for Flask and requests), lesson_tls_attacks (impostor
+servers), lesson_django_attacks. This module runs them on each example, in a sandbox: the paths
+and hosts an example hard-codes are moved to a temporary folder or a loopback server.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
-import io
-import logging
-import os
 import shutil
-import socket
-import sqlite3
-import ssl
 import subprocess
 import sys
-import tarfile
-import threading
 import types
 from pathlib import Path
 
 import pytest
+from tests.unit import lesson_data_attacks as data
 from tests.unit import lesson_django_attacks as django
 from tests.unit import lesson_local_attacks as local
 from tests.unit import lesson_tls_attacks as tls
@@ -62,116 +61,6 @@ def _module(rule_id: str, which: str, replace: dict[str, str] | None = None,
     return module.__dict__
 
 
-def sql_injection(code: dict, tmp: Path) -> bool:
-    conn = sqlite3.connect(":memory:")
-    conn.execute("CREATE TABLE users (id INTEGER, name TEXT, email TEXT)")
-    conn.execute("INSERT INTO users VALUES (1, 'admin', 'admin@example.com')")
-    return code["find_user"](conn, "nobody@example.com' OR '1'='1") is not None
-
-
-def yaml_text_code_execution(code: dict, tmp: Path) -> bool:
-    pytest.importorskip("yaml")
-    try:
-        return code["read_pipeline"]("!!python/object/apply:builtins.sum [[40, 2]]\n") == 42
-    except Exception:
-        return False
-
-
-def settings_code_execution(code: dict, tmp: Path) -> bool:
-    path = tmp / "settings.conf"
-    path.write_text("ANSWER = sum([40, 2])\n", encoding="utf-8")
-    try:
-        return code["load_settings"](path).get("ANSWER") == 42  # the file's code ran
-    except ValueError:
-        return False
-
-
-def entity_expansion(function: str, kind: str, body: str, entity: str, expanded):
-    """The document declares an entity and uses it: a parser that expands it is open to billion
-    laughs and quadratic blowup (a bomb is this, nested); `defusedxml` refuses the declaration.
-    `expanded(result)` says whether the entity's text or markup reached the result."""
-    def attack(code: dict, tmp: Path) -> bool:
-        defusedxml = pytest.importorskip("defusedxml")
-        text = f'<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY m "{entity}">]>\n{body}\n'
-        if kind == "path":
-            (tmp / "doc.xml").write_text(text, encoding="utf-8")
-            argument = str(tmp / "doc.xml")
-        elif kind == "stream":
-            argument = io.BytesIO(text.encode())
-        else:
-            argument = text if kind == "str" else text.encode()
-        try:
-            result = code[function](argument)
-            if isinstance(result, types.GeneratorType):
-                result = list(result)
-        except defusedxml.DefusedXmlException:  # any other error is a broken example: loud
-            return False
-        return bool(expanded(result))
-    return attack
-
-
-def program_from_path(code: dict, tmp: Path) -> bool:
-    if os.name != "posix":
-        pytest.skip("POSIX executables")
-    bin_dir = tmp / "bin"
-    bin_dir.mkdir()
-    fake = bin_dir / "git"
-    fake.write_text(f"#!/bin/sh\necho {MARKER} > '{tmp / 'ran'}'\necho 0000\n", encoding="utf-8")
-    fake.chmod(0o700)
-    saved = os.environ["PATH"]
-    os.environ["PATH"] = str(bin_dir)  # the attacker controls an earlier PATH entry
-    try:
-        code["current_commit"]()
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    finally:
-        os.environ["PATH"] = saved
-    return (tmp / "ran").exists()
-
-
-def secret_in_log(code: dict, tmp: Path) -> bool:
-    records: list[logging.LogRecord] = []
-    handler = logging.Handler()
-    handler.emit = records.append
-    root = logging.getLogger()
-    root.addHandler(handler)
-    level = root.level
-    root.setLevel(logging.DEBUG)
-    try:
-        code["login"]("alice", MARKER)
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(level)
-    return any(MARKER in record.getMessage() for record in records)
-
-
-def world_writable(function: str):
-    def attack(code: dict, tmp: Path) -> bool:
-        if os.name != "posix":
-            pytest.skip("POSIX permission bits")
-        path = tmp / "hook"
-        path.write_text("#!/bin/sh\n", encoding="utf-8")
-        code[function](str(path))
-        return bool(path.stat().st_mode & 0o002)
-    return attack
-
-
-def jwt_none(code: dict, tmp: Path) -> bool:
-    """The issuer's side: a token with no signature can be rewritten by whoever holds one."""
-    jwt = pytest.importorskip("jwt")
-    issue = code["issue_token"]
-    issued = issue("alice") if issue.__code__.co_argcount == 1 else issue("alice", "k" * 32)
-    forged = jwt.encode({"sub": "admin"}, None, algorithm="none")
-    read = code.get("read_claims")
-    if read is not None:
-        try:
-            if read(forged, "k" * 32)["sub"] == "admin":
-                return True
-        except jwt.InvalidTokenError:
-            pass
-    return jwt.get_unverified_header(issued).get("alg") == "none"  # its tokens bind nothing
-
-
 @pytest.fixture(scope="module")
 def certificates(tmp_path_factory) -> Path:
     """Self-signed certificates for `attacker.test` and `internal.test`, made by the openssl
@@ -189,153 +78,48 @@ def certificates(tmp_path_factory) -> Path:
     return folder
 
 
-def _tls_server(cert: Path, key: Path) -> tuple[int, threading.Thread]:
-    """A loopback TLS server that sends MARKER to the first client that completes a handshake."""
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    listener = socket.create_server(("127.0.0.1", 0))
-    listener.settimeout(10)
-
-    def serve() -> None:
-        with listener:
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                return
-            try:
-                with context.wrap_socket(conn, server_side=True) as tls:
-                    tls.sendall(MARKER.encode())
-            except (ssl.SSLError, OSError):
-                pass  # the client refused the certificate
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    return listener.getsockname()[1], thread
-
-
-def tls_impostor(trust_attacker: bool, server_hostname: str):
-    """A man in the middle presents attacker.test's certificate for `server_hostname`.
-
-    `trust_attacker`: the attacker's certificate is issued by a CA the client trusts (a public
-    CA will sign the attacker's own domain), so only the host-name check can stop them.
-    """
-    def attack(code: dict, tmp: Path, certs: Path) -> bool:
-        port, thread = _tls_server(certs / "attacker.pem", certs / "attacker.key")
-        try:
-            context = code["make_context"]()
-            if trust_attacker:
-                context.load_verify_locations(certs / "attacker.pem")
-            with socket.create_connection(("127.0.0.1", port), timeout=10) as raw, \
-                    context.wrap_socket(raw, server_hostname=server_hostname) as tls:
-                return tls.recv(64) == MARKER.encode()
-        except (ssl.SSLError, OSError):
-            return False
-        finally:
-            thread.join(10)
-    attack.needs_certificates = True
-    return attack
-
-
-def yaml_code_execution(code: dict, tmp: Path) -> bool:
-    pytest.importorskip("yaml")
-    path = tmp / "pipeline.yml"
-    path.write_text("!!python/object/apply:builtins.sum [[40, 2]]\n", encoding="utf-8")
-    try:
-        return code["load_pipeline"](str(path)) == 42  # a function ran, chosen by the document
-    except Exception:
-        return False
-
-
-def _escaping_tar(tmp: Path) -> Path:
-    archive = tmp / "theme.tar"
-    with tarfile.open(archive, "w") as tar:
-        data = MARKER.encode()
-        member = tarfile.TarInfo("../escaped.txt")
-        member.size = len(data)
-        tar.addfile(member, io.BytesIO(data))
-    return archive
-
-
-def tar_traversal(function: str):
-    def attack(code: dict, tmp: Path) -> bool:
-        if not hasattr(tarfile, "data_filter"):
-            pytest.skip("this Python predates tarfile extraction filters")
-        dest = tmp / "dest"
-        dest.mkdir()
-        try:
-            code[function](str(_escaping_tar(tmp)), str(dest))
-        except tarfile.TarError:
-            pass
-        return (tmp / "escaped.txt").exists()
-    return attack
-
-
-def shell_injection(function: str, payload: str):
-    def attack(code: dict, tmp: Path) -> bool:
-        if os.name != "posix":
-            pytest.skip("POSIX shell")
-        try:
-            output = code[function](payload)
-        except (ValueError, OSError):
-            return False
-        return MARKER in output
-    return attack
-
-
-def world_readable_key(code: dict, tmp: Path) -> bool:
-    if os.name != "posix":
-        pytest.skip("POSIX permission bits")
-    path = tmp / "key.pem"
-    code["save_private_key"](str(path), b"-----BEGIN PRIVATE KEY-----")
-    return bool(path.stat().st_mode & 0o077)
-
-
-def _has_marker(result) -> bool:
-    return MARKER in repr(result)
-
-
 ATTACKS = {
-    "B313": entity_expansion("parse_invoice", "bytes", "<invoice><id>&m;</id></invoice>", MARKER,
-                             _has_marker),
-    "B314": entity_expansion("count_placemarks", "path",
-                             '<kml xmlns="http://www.opengis.net/kml/2.2">&m;</kml>',
-                             "<Placemark/>", lambda count: count == 1),
-    "B315": entity_expansion("normalize", "bytes", "<r>&m;</r>", MARKER, _has_marker),
-    "B316": entity_expansion("read_settings", "str",
-                             '<settings><setting name="a" value="&m;"/></settings>', MARKER,
-                             _has_marker),
-    "B317": entity_expansion("count_items", "bytes", "<feed>&m;</feed>", "<item/>",
-                             lambda count: count == 1),
-    "B318": entity_expansion("svg_size", "bytes", '<svg width="&m;" height="1"/>', MARKER,
-                             _has_marker),
-    "B319": entity_expansion("iter_order_ids", "stream", '<orders><order id="&m;"/></orders>',
-                             MARKER, _has_marker),
-    "B405": entity_expansion("invoice_total", "bytes", "<invoice>&m;</invoice>",
-                             "<line amount='42'/>", lambda total: total == 42),
-    "B406": entity_expansion("item_titles", "bytes", '<rss><item title="&m;"/></rss>', MARKER,
-                             _has_marker),
-    "B407": entity_expansion("device_names", "str", '<config><device name="&m;"/></config>',
-                             MARKER, _has_marker),
-    "B408": entity_expansion("sitemap_urls", "bytes", "<urlset><url><loc>&m;</loc></url></urlset>",
-                             MARKER, _has_marker),
-    "B409": entity_expansion("product_names", "str",
-                             '<catalogue><product name="&m;"/></catalogue>', MARKER, _has_marker),
-    "B102": settings_code_execution,
-    "B607": program_from_path,
-    "BST102": jwt_none,
-    "BST109": sql_injection,
-    "BST114": yaml_text_code_execution,
-    "BST122": tls_impostor(trust_attacker=True, server_hostname="shop.test"),
-    "BST123": tls_impostor(trust_attacker=False, server_hostname="attacker.test"),
-    "BST126": secret_in_log,
-    "BST133": world_writable("install_hook"),
-    "B608": sql_injection,
-    "B506": yaml_code_execution,
-    "B202": tar_traversal("unpack_theme"),
-    "BST111": tar_traversal("install_plugin"),
-    "B602": shell_injection("ping", f"-h; echo {MARKER}"),
-    "B605": shell_injection("resolve", f"-h; echo {MARKER}"),
-    "B103": world_readable_key,
+    "B313": data.entity_expansion("parse_invoice", "bytes", "<invoice><id>&m;</id></invoice>", MARKER,
+                                  data.has_marker),
+    "B314": data.entity_expansion("count_placemarks", "path",
+                                  '<kml xmlns="http://www.opengis.net/kml/2.2">&m;</kml>',
+                                  "<Placemark/>", lambda count: count == 1),
+    "B315": data.entity_expansion("normalize", "bytes", "<r>&m;</r>", MARKER, data.has_marker),
+    "B316": data.entity_expansion("read_settings", "str",
+                                  '<settings><setting name="a" value="&m;"/></settings>', MARKER,
+                                  data.has_marker),
+    "B317": data.entity_expansion("count_items", "bytes", "<feed>&m;</feed>", "<item/>",
+                                  lambda count: count == 1),
+    "B318": data.entity_expansion("svg_size", "bytes", '<svg width="&m;" height="1"/>', MARKER,
+                                  data.has_marker),
+    "B319": data.entity_expansion("iter_order_ids", "stream", '<orders><order id="&m;"/></orders>',
+                                  MARKER, data.has_marker),
+    "B405": data.entity_expansion("invoice_total", "bytes", "<invoice>&m;</invoice>",
+                                  "<line amount='42'/>", lambda total: total == 42),
+    "B406": data.entity_expansion("item_titles", "bytes", '<rss><item title="&m;"/></rss>', MARKER,
+                                  data.has_marker),
+    "B407": data.entity_expansion("device_names", "str", '<config><device name="&m;"/></config>',
+                                  MARKER, data.has_marker),
+    "B408": data.entity_expansion("sitemap_urls", "bytes", "<urlset><url><loc>&m;</loc></url></urlset>",
+                                  MARKER, data.has_marker),
+    "B409": data.entity_expansion("product_names", "str",
+                                  '<catalogue><product name="&m;"/></catalogue>', MARKER, data.has_marker),
+    "B102": data.settings_code_execution,
+    "B607": data.program_from_path,
+    "BST102": data.jwt_none,
+    "BST109": data.sql_injection,
+    "BST114": data.yaml_text_code_execution,
+    "BST122": tls.tls_impostor(trust_attacker=True, server_hostname="shop.test"),
+    "BST123": tls.tls_impostor(trust_attacker=False, server_hostname="attacker.test"),
+    "BST126": data.secret_in_log,
+    "BST133": data.world_writable("install_hook"),
+    "B608": data.sql_injection,
+    "B506": data.yaml_code_execution,
+    "B202": data.tar_traversal("unpack_theme"),
+    "BST111": data.tar_traversal("install_plugin"),
+    "B602": data.shell_injection("ping", f"-h; echo {MARKER}"),
+    "B605": data.shell_injection("resolve", f"-h; echo {MARKER}"),
+    "B103": data.world_readable_key,
     "BST201": web.path_traversal("download", "name"),
     "BST202": web.os_command_injection,
     "BST203": web.html_injection,
