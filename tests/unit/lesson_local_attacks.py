@@ -21,7 +21,14 @@ import types
 from pathlib import Path
 
 import pytest
-from tests.unit.lesson_web import MARKER, PickledCall, probe_called, silent_http, still_running_after
+from tests.unit.lesson_web import (
+    MARKER,
+    PickledCall,
+    probe_called,
+    recording_program,
+    silent_http,
+    still_running_after,
+)
 
 
 def _hs256(claims: dict, secret: bytes) -> str:
@@ -333,3 +340,19 @@ def other_interface(code: dict, tmp: Path) -> bool:
 
 
 other_interface.loads_in_a_child = True
+
+
+def shell_target(code: dict, tmp: Path) -> bool:
+    """The backup target ends the rsync command and starts another (which only writes a file in
+    tmp); `rsync` on the PATH only records its arguments."""
+    pytest.importorskip("psutil")
+    if os.name != "posix":
+        pytest.skip("POSIX shell")
+    ran = tmp / "ran"
+    target = f"backup1.internal:/srv/backup/; echo {MARKER} > {shlex.quote(str(ran))}"
+    with recording_program(tmp, "rsync"):
+        try:
+            code["start_backup"](target).wait(10)
+        except ValueError:  # not a configured target
+            pass
+    return ran.exists()

@@ -16,6 +16,8 @@ from __future__ import annotations
 import contextlib
 import http.client
 import http.server
+import os
+import shlex
 import socket
 import subprocess
 import sys
@@ -290,6 +292,23 @@ def run_view_in_child() -> None:
     print("ready", flush=True)
     call_view(code, view, args={"q": query})
     print("done", flush=True)
+
+
+@contextlib.contextmanager
+def recording_program(tmp: Path, name: str) -> Iterator[Path]:
+    """`name` on the PATH (first, then /usr/bin and /bin) is a script that only appends its
+    arguments, one a line, to the file yielded: the real program never runs."""
+    bin_dir, arguments = tmp / "bin", tmp / f"{name}-arguments"
+    bin_dir.mkdir(exist_ok=True)
+    record = f'for a in "$@"; do echo "$a"; done >> {shlex.quote(str(arguments))}'
+    (bin_dir / name).write_text(f"#!/bin/sh\n{record}\n", encoding="utf-8")
+    (bin_dir / name).chmod(0o700)
+    saved = os.environ["PATH"]
+    os.environ["PATH"] = os.pathsep.join([str(bin_dir), "/usr/bin", "/bin"])
+    try:
+        yield arguments
+    finally:
+        os.environ["PATH"] = saved
 
 
 def view_outlives(source: str, view: str, query: str, seconds: float) -> bool:

@@ -26,6 +26,7 @@ from tests.unit.lesson_web import (
     probe_called,
     probe_expression,
     probe_pickle,
+    recording_program,
     view_outlives,
 )
 
@@ -46,22 +47,13 @@ def path_traversal(view: str, parameter: str):
 
 def os_command_injection(code: dict, tmp: Path) -> bool:
     """`host` ends the ping command and starts another (which only writes a file in tmp), or
-    passes an option (`-f`, flood). `ping` on the PATH is a script that records its arguments:
-    no real ping runs."""
+    passes an option (`-f`, flood). `ping` on the PATH only records its arguments."""
     if os.name != "posix":
         pytest.skip("POSIX shell")
-    bin_dir, ran, argv = tmp / "bin", tmp / "ran", tmp / "ping-arguments"
-    bin_dir.mkdir()
-    record = f'for a in "$@"; do echo "$a"; done >> {shlex.quote(str(argv))}'
-    (bin_dir / "ping").write_text(f"#!/bin/sh\n{record}\n", encoding="utf-8")
-    (bin_dir / "ping").chmod(0o700)
-    saved = os.environ["PATH"]
-    os.environ["PATH"] = os.pathsep.join([str(bin_dir), "/usr/bin", "/bin"])
-    try:
+    ran = tmp / "ran"
+    with recording_program(tmp, "ping") as argv:
         call_view(code, "ping", args={"host": f"localhost; echo {MARKER} > {shlex.quote(str(ran))}"})
         call_view(code, "ping", args={"host": "-f"})
-    finally:
-        os.environ["PATH"] = saved
     options = argv.read_text(encoding="utf-8").split("\n--\n")[0].split() if argv.exists() else []
     return ran.exists() or "-f" in options
 

@@ -165,6 +165,7 @@ ATTACKS = {
     "BST103": django.debug_error_page,
     "B612": local.logging_config_listener,
     "B104": local.other_interface,
+    "B604": local.shell_target,
     "BST107": web.cors_flask,
     "BST108": web.cors_fastapi,
     "BST132": django.cross_site_post,
