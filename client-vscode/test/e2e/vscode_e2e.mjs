@@ -239,22 +239,37 @@ async function openWorkspaceAndFile(file) {
 }
 
 /**
- * Opens `file` by Quick Open. A try that sees no row naming the file, or no tab for it, is given
- * up after 20 s and made again (Escape first): one slow search must not spend the whole run.
+ * Opens the workspace's `file`: by Quick Open, and from the third try by "File: Open File..."
+ * with its full path (VS Code's own file dialog, which needs no file search). A try that sees no
+ * row naming the file, or no tab for it, is given up after 20 s (Escape first): one slow search
+ * must not spend the whole run.
  */
 async function openFile(file) {
   for (let attempt = 1; ; attempt++) {
     const budget = Math.min(20000, left());
-    step(`open ${file} (try ${attempt})`);
+    const byPath = attempt >= 3;
+    step(`open ${file} (try ${attempt}${byPath ? ', by its path' : ''})`);
     try {
-      await page.keyboard.press('Control+p');
-      await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: budget });
-      await page.keyboard.type(file);
-      await page.waitForFunction((b) => {
-        const row = document.querySelector('.quick-input-list .monaco-list-row');
-        return !!row && (row.getAttribute('aria-label') || row.textContent || '').includes(b);
-      }, file, { timeout: budget });
-      await page.waitForTimeout(300);
+      if (byPath) {
+        await page.keyboard.press('F1');
+        await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: budget });
+        await page.keyboard.type('File: Open File');
+        await page.locator('.quick-input-list .monaco-list-row[aria-label^="File: Open File."], ' +
+          '.quick-input-list .monaco-list-row[aria-label^="File: Open File…"]').first().click({ timeout: budget });
+        await page.waitForFunction(() => [...document.querySelectorAll('.quick-input-list .monaco-list-row')]
+          .some((r) => (r.getAttribute('aria-label') || r.textContent || '').trim() === '..'), null, { timeout: budget });
+        await page.fill('.quick-input-widget input', path.join(env.E2E_WORKSPACE, file), { timeout: budget });
+        await page.waitForTimeout(800);
+      } else {
+        await page.keyboard.press('Control+p');
+        await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: budget });
+        await page.keyboard.type(file);
+        await page.waitForFunction((b) => {
+          const row = document.querySelector('.quick-input-list .monaco-list-row');
+          return !!row && (row.getAttribute('aria-label') || row.textContent || '').includes(b);
+        }, file, { timeout: budget });
+        await page.waitForTimeout(300);
+      }
       await page.keyboard.press('Enter');
       await page.waitForFunction((b) => [...document.querySelectorAll('.tab.active .label-name')]
         .some((e) => e.textContent.trim() === b), file, { timeout: budget });
@@ -266,7 +281,7 @@ async function openFile(file) {
         (r) => r.map((x) => x.getAttribute('aria-label') || x.textContent)).catch(() => []);
       note(`opening ${file}, try ${attempt}: ${firstLine(e)}; Quick Open rows: ${JSON.stringify(rows)}`);
       await page.screenshot({ path: shot(`open-${file}-try${attempt}`) }).catch(() => {});
-      if (attempt >= 4 || left() <= 1000) throw new Error(`could not open ${file} by Quick Open in ${attempt} tries: ${firstLine(e)}`);
+      if (attempt >= 4 || left() <= 1000) throw new Error(`could not open ${file} in ${attempt} tries: ${firstLine(e)}`);
       await page.keyboard.press('Escape');
       await page.waitForTimeout(500);
     }
