@@ -16,6 +16,7 @@ import http.server
 import os
 import socket
 import ssl
+import subprocess
 import threading
 import warnings
 from collections.abc import Iterator
@@ -156,6 +157,33 @@ def aiohttp_ssl_off(code: dict, tmp: Path, certs: Path) -> bool:
 aiohttp_ssl_off.needs_certificates = True
 
 
+def _serve_ssh(listener: socket.socket, host_key, server, stop: threading.Event) -> threading.Thread:
+    """Accept one SSH client on `listener` (until `stop`) and run `server` for it; the caller ends
+    the transport by setting `stop`."""
+    import paramiko
+
+    def serve() -> None:
+        listener.settimeout(0.05)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+                break
+            except OSError:
+                continue
+        else:
+            return
+        transport = paramiko.Transport(conn)
+        transport.add_server_key(host_key)
+        with contextlib.suppress(paramiko.SSHException, EOFError):
+            transport.start_server(server=server)
+        stop.wait()
+        transport.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return thread
+
+
 @contextlib.contextmanager
 def ssh_impostor(tmp: Path) -> Iterator[dict]:
     """An SSH server on the loopback with a host key no one has seen: it accepts any public key
@@ -174,28 +202,14 @@ def ssh_impostor(tmp: Path) -> Iterator[dict]:
             logins.append(username)
             return paramiko.AUTH_SUCCESSFUL
 
-    listener = socket.create_server(("127.0.0.1", 0))
-    listener.settimeout(10)
-    transports = []
-
-    def serve() -> None:
-        with contextlib.suppress(OSError):
-            conn, _ = listener.accept()
-            transport = paramiko.Transport(conn)
-            transport.add_server_key(host_key)
-            transports.append(transport)
-            with contextlib.suppress(paramiko.SSHException, EOFError):
-                transport.start_server(server=Impostor())
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield {"port": listener.getsockname()[1], "logins": logins}
-    finally:
-        listener.close()
-        thread.join(10)
-        for transport in transports:
-            transport.close()
+    stop = threading.Event()
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        thread = _serve_ssh(listener, host_key, Impostor(), stop)
+        try:
+            yield {"port": listener.getsockname()[1], "logins": logins}
+        finally:
+            stop.set()
+            thread.join(10)
 
 
 def ssh_unknown_host(code: dict, tmp: Path, server: dict) -> bool:
@@ -258,3 +272,70 @@ def tls_impostor(trust_attacker: bool, server_hostname: str):
             thread.join(10)
     attack.needs_certificates = True
     return attack
+
+
+@contextlib.contextmanager
+def ssh_shell_server(tmp: Path) -> Iterator[dict]:
+    """An SSH server on the loopback that the client knows and trusts (HOME is `tmp` for the
+    attack: ~/.ssh holds the client's key and a known_hosts naming this server). It runs each
+    exec request with /bin/sh in `tmp`, as the remote host's shell would. Yields {"port"}."""
+    paramiko = pytest.importorskip("paramiko")
+    if os.name != "posix":
+        pytest.skip("POSIX shell")
+    host_key = paramiko.ECDSAKey.generate()
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    (tmp / ".ssh").mkdir()
+    paramiko.ECDSAKey.generate().write_private_key_file(str(tmp / ".ssh" / "id_ecdsa"))
+    known = paramiko.HostKeys()
+    known.add(f"[127.0.0.1]:{port}", host_key.get_name(), host_key)
+    known.save(str(tmp / ".ssh" / "known_hosts"))
+    def run(channel, command: str) -> None:
+        done = subprocess.run(["/bin/sh", "-c", command], cwd=tmp, capture_output=True, timeout=10)
+        channel.sendall(done.stdout)
+        channel.send_exit_status(done.returncode)
+        channel.close()
+
+    class Shell(paramiko.ServerInterface):
+        def get_allowed_auths(self, username: str) -> str:
+            return "publickey"
+
+        def check_auth_publickey(self, username: str, key) -> int:
+            return paramiko.AUTH_SUCCESSFUL
+
+        def check_channel_request(self, kind: str, chanid: int) -> int:
+            return paramiko.OPEN_SUCCEEDED
+
+        def check_channel_exec_request(self, channel, command: bytes) -> bool:
+            threading.Thread(target=run, args=(channel, command.decode()), daemon=True).start()
+            return True
+
+    stop = threading.Event()
+    thread = _serve_ssh(listener, host_key, Shell(), stop)
+    saved = {key: os.environ.pop(key, None) for key in ("HOME", "SSH_AUTH_SOCK")}
+    os.environ["HOME"] = str(tmp)
+    try:
+        yield {"port": port}
+    finally:
+        os.environ.pop("HOME")
+        os.environ.update({key: value for key, value in saved.items() if value is not None})
+        stop.set()
+        thread.join(10)
+        listener.close()
+
+
+def remote_shell(code: dict, tmp: Path, server: dict) -> bool:
+    """A log name that ends the remote `cat` and starts another command, or climbs out of
+    /var/log/app to a file in tmp."""
+    paramiko = pytest.importorskip("paramiko")
+    (tmp / "secret.txt").write_text(MARKER, encoding="utf-8")
+    for name in (f"none; echo {MARKER}", "../../.." + str(tmp / "secret.txt")):
+        try:
+            if MARKER in code["read_remote_log"]("127.0.0.1", name):
+                return True
+        except (ValueError, paramiko.SSHException):
+            pass
+    return False
+
+
+remote_shell.around = ssh_shell_server

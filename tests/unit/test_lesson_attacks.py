@@ -156,6 +156,7 @@ ATTACKS = {
     "BST124": tls.session_verify,
     "BST125": tls.aiohttp_ssl_off,
     "B507": tls.ssh_unknown_host,
+    "B601": tls.remote_shell,
     "BST112": local.numpy_pickle,
     "B308": django.marked_safe("user_badge", "display_name"),
     "B703": django.marked_safe("name_badge", "first_name"),
@@ -192,6 +193,7 @@ SANDBOX_PATHS = {
     "BST212": {'"users.xml"': '"{tmp}/users.xml"'},
     "B612": {"listen(9030": "listen(0"},
     "B507": {"client.connect(host, ": 'client.connect(host, port={server[port]}, '},
+    "B601": {"ssh.connect(host, ": 'ssh.connect(host, port={server[port]}, '},
     "B108": {"/tmp/users_export.csv": "{tmp}/shared/users_export.csv"},
     "B609": {"/var/backups/uploads.tgz": "{tmp}/backups/uploads.tgz", "/srv/app/uploads": "{tmp}/uploads"},
 }
