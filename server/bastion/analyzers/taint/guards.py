@@ -259,7 +259,9 @@ def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
         if func.attr == "endswith" and len(test.args) == 1 and "url_allowlist" in ev.models.guard_models:
             url = host_of(ev, func.value)
             if url is not None and _domain_suffix(ev, test.args[0], env):
-                return _set(env, url, _URL_CHECKED)
+                # not for a redirect: a browser reads `https://evil.com\.example.com` as
+                # evil.com's, where urlparse's host ends with `.example.com`
+                return _set(env, url, frozenset({"ssrf"}))
         if func.attr == "issubset" and len(test.args) == 1:
             return _subset(ev, func.value, test.args[0], env)
         if func.attr in ("startswith", "is_relative_to") and "path_containment" in ev.models.guard_models:
