@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bastion.analyzers.taint.gate import JudgedGate, source_gate
+from bastion.analyzers.taint.gate import JudgedGate, registrar_gate, source_gate
 from bastion.analyzers.taint.specs import load_models
 from bastion.analyzers.taint.verdicts import NEEDLES, SQL_NEEDLES, SQL_TEXT
 from bastion.model.text import common_ends
@@ -110,3 +110,25 @@ def test_sql_text_without_the_words_the_whole_check_needs_first():
     assert gate.match(text) == may_hold_judged(text) is False
     edited = text + "z = 3\n"
     assert gate.match(edited) == may_hold_judged(edited) is False
+
+
+REGISTRAR_PIECES = ["Depends", "Dep", "ends", "Security", "Secur", "ity", "add_url_rule", "add_",
+                    "url_rule", "Route", "Rou", "te", "WebSocket", "add_route", "x", " ", "\n", "(",
+                    "_", "add_api_route", "api"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(texts=edits(REGISTRAR_PIECES, 30))
+def test_the_registrar_check_is_answered_per_edit_as_the_whole_text(texts):
+    gate, names = registrar_gate(MODELS), MODELS.registrar_names()
+    for text in texts:
+        assert gate.match(text) == any(name in text for name in names), text
+
+
+def test_a_registrar_named_far_from_a_keystroke_is_kept_and_one_broken_is_not():
+    gate = registrar_gate(MODELS)
+    text = "from fastapi import Depends\n" + "x = 1\n" * 3000
+    assert gate.match(text)
+    assert gate.match(text + "y")
+    assert not gate.match(text.replace("Depends", "Depend", 1) + "y")
+    assert gate.match(text + "yRoute")

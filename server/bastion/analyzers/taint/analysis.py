@@ -62,16 +62,18 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
                    external_digest: bytes = b"", only: set[str] | None = None,
                    external_bases: Callable[[str], tuple[str, ...]] | None = None,
                    module: ModuleContext | None = None,
-                   done: dict[str, FunctionOutcome] | None = None) -> ModuleResult:
+                   done: dict[str, FunctionOutcome] | None = None,
+                   names_registrar: bool | None = None) -> ModuleResult:
     """Interprets the functions that can see untrusted data (without `text`: all of them, or
     `only` those and what they call), callees first; then, while some function returns
     untrusted data or stores it in `self`, the functions that call it (see `_relevant`).
     `external`: other workspace modules' summaries by qualified name (`external_digest` says
     what it can return: function cache keys include it; `external_bases`, the bases of their
     classes; `module`, the tree's context when the caller built it already; `done`, outcomes of
-    an earlier call on the same context, which this one adds to: they are not interpreted again)."""
+    an earlier call on the same context, which this one adds to: they are not interpreted again;
+    `names_registrar`, see `module_context`)."""
     if module is None:
-        module = module_context(tree, models, calls, external_bases, text)
+        module = module_context(tree, models, calls, external_bases, text, names_registrar)
     if external is not None:
         module.external = external
         module.digest = hashlib.blake2b(module.digest + external_digest, digest_size=16).digest()

@@ -29,7 +29,7 @@ from bastion.analyzers.taint.analysis import analyse_module
 from bastion.analyzers.taint.blocks import BlockParser, WholeParser
 from bastion.analyzers.taint.context import module_context
 from bastion.analyzers.taint.domain import SINK_CLASSES, Step
-from bastion.analyzers.taint.gate import JudgedGate, source_gate
+from bastion.analyzers.taint.gate import JudgedGate, registrar_gate, source_gate
 from bastion.analyzers.taint.results import Hit
 from bastion.analyzers.taint.sinks import quoted
 from bastion.analyzers.taint.specs import Models, load_models
@@ -114,6 +114,7 @@ class TaintAnalyzer:
         # the last text's answers, kept per edit
         self._gate = source_gate(self.models)
         self._judged = JudgedGate(NEEDLES, SQL_NEEDLES, SQL_TEXT)
+        self._registrars = registrar_gate(self.models)
         self._parser = BlockParser() if incremental else WholeParser()
         # Other workspace modules' summaries (workspace.py), set by the front end that knows
         # the workspace roots: `bastion check`, the scan, the language server.
@@ -146,6 +147,7 @@ class TaintAnalyzer:
         self._last_digest = None
         self._gate = source_gate(self.models)
         self._judged = JudgedGate(NEEDLES, SQL_NEEDLES, SQL_TEXT)
+        self._registrars = registrar_gate(self.models)
         self._parser.forget()
 
     def retract(self, text: str, path: str, findings: list[Finding]) -> dict[int, str]:
@@ -187,8 +189,9 @@ class TaintAnalyzer:
             self._prepared.put(key, (derived_only, derived, tree))
         # With a workspace, its summaries that the file may use are part of the key.
         external = workspace.external(tree, path) if workspace is not None else None
-        module = module_context(tree, self.models, self._calls, external.bases, text) \
-            if derived_only and external is not None else None
+        names_registrar = self._registrars.match(text)
+        module = module_context(tree, self.models, self._calls, external.bases, text,
+                                names_registrar) if derived_only and external is not None else None
         if derived_only and (module is None or not any(f.entry for f in module.functions)):
             return (), {}, ()  # no handler or view of another module's framework class
         if workspace is not None:
@@ -202,7 +205,7 @@ class TaintAnalyzer:
                                 external.lookup if external else None,
                                 external.digest if external else b"",
                                 external_bases=external.bases if external else None,
-                                module=module)
+                                module=module, names_registrar=names_registrar)
         for name, size in result.skipped:
             log.warning("taint analysis skipped %s in %s: %d statements (limit %d)", name, path,
                         size, 1500)

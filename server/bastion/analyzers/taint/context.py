@@ -124,11 +124,13 @@ class ModuleContext:
 
 def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                    bases_of: Callable[[str], tuple[str, ...]] | None = None,
-                   text: str | None = None) -> ModuleContext:
+                   text: str | None = None, names_registrar: bool | None = None) -> ModuleContext:
     """`memo`: keeps each function's classification (entry, parameters) by its node and the
     module's digest, for the next text of a document whose block parser reuses the node.
     `bases_of`: the bases of a class of another workspace module, by qualified name. `text`:
-    the module's text, where a module-level container is looked for changes (bindings.py)."""
+    the module's text, where a module-level container is looked for changes (bindings.py).
+    `names_registrar`: whether `text` names a registrar, when the caller knows (the taint
+    analyzer's gate answers it per edit); else it is looked for in `text`."""
     env = Env({}, set())
     constants: dict[str, Value] = {}
     kinds: dict[str, str] = {}
@@ -189,7 +191,8 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                           and _first_param(d) in firsts], tree, memo)
     registered.update(registrations(expressions, {d.name for d in definitions
                                                   if isinstance(d, FUNCTIONS)}, env, kinds,
-                                    parameters=_parameter_registrars(definitions, models, text)))
+                                    parameters=_parameter_registrars(definitions, models, text,
+                                                                     names_registrar)))
     digest = hashlib.blake2b(repr((sorted(env.aliases.items()), sorted(env.imports),
                                    sorted((k, v.const) for k, v in constants.items()),
                                    sorted(kinds.items()), sorted(patterns.items()),
@@ -222,12 +225,13 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                          class_constants=members, self_constants=through_self, scoped=scoped)
 
 
-def _parameter_registrars(definitions: list[ast.stmt], models: Models,
-                          text: str | None) -> Iterator[ast.Call]:
+def _parameter_registrars(definitions: list[ast.stmt], models: Models, text: str | None,
+                          names_registrar: bool | None) -> Iterator[ast.Call]:
     """The calls in parameter lists, where the text names a registrar (a keystroke in a module
     that names none does not walk every function's parameters)."""
-    names = models.registrar_names()
-    if text is None or any(name in text for name in names):
+    if names_registrar is None:
+        names_registrar = text is None or any(name in text for name in models.registrar_names())
+    if names_registrar:
         yield from parameter_calls(definitions)
 
 
