@@ -356,3 +356,17 @@ def shell_target(code: dict, tmp: Path) -> bool:
         except ValueError:  # not a configured target
             pass
     return ran.exists()
+
+
+def assert_under_optimize(code: dict, tmp: Path) -> bool:
+    """Production runs `python -O` (or PYTHONOPTIMIZE=1), which strips asserts: mallory withdraws
+    from alice's account. The example runs in such a child process."""
+    script = ("import sys\nexec(sys.argv[1])\naccount = Account('alice', 100)\n"
+              "try:\n    withdraw(account, 'mallory', 100)\nexcept PermissionError:\n    pass\n"
+              "print(account.balance)\n")
+    done = subprocess.run([sys.executable, "-O", "-c", script, code["__source__"]],
+                          capture_output=True, text=True, timeout=30, check=True)
+    return done.stdout.strip() == "0"
+
+
+assert_under_optimize.loads_in_a_child = True

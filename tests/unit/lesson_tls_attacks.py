@@ -339,3 +339,41 @@ def remote_shell(code: dict, tmp: Path, server: dict) -> bool:
 
 
 remote_shell.around = ssh_shell_server
+
+
+@contextlib.contextmanager
+def tls_receiver(tmp: Path, certs: Path) -> Iterator[dict]:
+    """A loopback TLS server with the attacker's certificate that records what the first client
+    to complete a handshake sends. Yields {"port", "received"}."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certs / "attacker.pem", certs / "attacker.key")
+    received: list[bytes] = []
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(10)
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):  # ssl.SSLError too: the client refused the certificate
+            conn, _ = listener.accept()
+            with context.wrap_socket(conn, server_side=True) as tls:
+                received.append(tls.recv(1024))
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield {"port": listener.getsockname()[1], "received": received}
+    finally:
+        thread.join(10)
+        listener.close()
+
+
+def legacy_wrap_socket(code: dict, tmp: Path, certs: Path, server: dict) -> bool:
+    """The log lines go to whoever answers on the syslog-over-TLS port (moved to the loopback)."""
+    if not hasattr(ssl, "wrap_socket"):
+        pytest.skip("ssl.wrap_socket was removed in Python 3.12")
+    with contextlib.suppress(ssl.SSLError):
+        code["send_logs"]("127.0.0.1", b"<14>payment service started")
+    return server["received"] == [b"<14>payment service started"]
+
+
+legacy_wrap_socket.needs_certificates = True
+legacy_wrap_socket.around = tls_receiver

@@ -157,6 +157,8 @@ ATTACKS = {
     "BST125": tls.aiohttp_ssl_off,
     "B507": tls.ssh_unknown_host,
     "B601": tls.remote_shell,
+    "B504": tls.legacy_wrap_socket,
+    "B101": local.assert_under_optimize,
     "BST112": local.numpy_pickle,
     "B308": django.marked_safe("user_badge", "display_name"),
     "B703": django.marked_safe("name_badge", "first_name"),
@@ -194,6 +196,7 @@ SANDBOX_PATHS = {
     "B612": {"listen(9030": "listen(0"},
     "B507": {"client.connect(host, ": 'client.connect(host, port={server[port]}, '},
     "B601": {"ssh.connect(host, ": 'ssh.connect(host, port={server[port]}, '},
+    "B504": {"6514": "{server[port]}"},
     "B108": {"/tmp/users_export.csv": "{tmp}/shared/users_export.csv"},
     "B609": {"/var/backups/uploads.tgz": "{tmp}/backups/uploads.tgz", "/srv/app/uploads": "{tmp}/uploads"},
 }
