@@ -28,11 +28,15 @@ NORMALIZERS = ("path.realpath()", "path.abspath()", "path.normpath()", "posixpat
                "posixpath.normpath()", "posixpath.abspath()", ".resolve()")
 URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse",
                          "httpx.URL", "yarl.URL"})
-HOST_FIELDS = frozenset({"netloc", "hostname", "host"})  # `host`: httpx's and yarl's URL
+# What a URL's host field, tested against constants, proves of the URL. The host part of
+# `netloc` is all of it. `hostname` (and httpx's and yarl's `host`) come after the user info, which
+# a browser may not read as such: it takes `https://evil.com\@good.example` for evil.com's, so
+# they check what a request library fetches, not where a redirect goes.
+HOST_FIELDS = {"netloc": frozenset({"redirect", "ssrf"}), "hostname": frozenset({"ssrf"}),
+               "host": frozenset({"ssrf"})}
 _ABSOLUTE_TESTS = frozenset({"os.path.isabs", "posixpath.isabs"})
 _REGEX_TESTS = {"re.fullmatch": "fullmatch", "re.match": "match", "re.search": "search"}
 _SETS = frozenset({"set", "frozenset", "builtins.set", "builtins.frozenset"})
-_URL_CHECKED = frozenset({"redirect", "ssrf"})  # what a checked host proves of its URL
 
 
 def refine(ev: Evaluator, test: ast.expr, env: Env | None, truth: bool) -> Env | None:
@@ -206,19 +210,20 @@ def _allowed(ev: Evaluator, env: Env, subject: ast.expr, allowed: tuple | frozen
              models: set[str]) -> Env:
     if "url_allowlist" in models and (isinstance(subject, ast.Attribute) and subject.attr in HOST_FIELDS
                                       or isinstance(subject, ast.Name) and subject.id in ev.host_from):
-        url = host_of(ev, subject)
-        return env if url is None else _set(env, url, _URL_CHECKED)
+        found = host_of(ev, subject)
+        return env if found is None else _set(env, *found)
     if "allowlist" not in models and "equality" not in models:
         return env
     value = constant(next(iter(allowed))) if len(allowed) == 1 else SAFE  # one of the constants
     return _set(env, subject, value=value)
 
 
-def host_of(ev: Evaluator, node: ast.expr) -> ast.expr | None:
-    """The URL expression whose host `node` holds: `urlparse(url).hostname`, `parts.netloc`, or
-    a local assigned one of them."""
+def host_of(ev: Evaluator, node: ast.expr) -> tuple[ast.expr, frozenset[str]] | None:
+    """The URL expression whose host `node` holds (`urlparse(url).hostname`, `parts.netloc`, or
+    a local assigned one of them), with what testing that field proves (`HOST_FIELDS`)."""
     if isinstance(node, ast.Attribute) and node.attr in HOST_FIELDS:
-        return _parsed_url(ev, node.value)
+        url = _parsed_url(ev, node.value)
+        return None if url is None else (url, HOST_FIELDS[node.attr])
     if isinstance(node, ast.Name):
         return ev.host_from.get(node.id)
     return None
@@ -257,11 +262,11 @@ def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
         for model in ev.models.guards.methods.get(func.attr, ()):
             return _set(env, func.value, model.cleans)
         if func.attr == "endswith" and len(test.args) == 1 and "url_allowlist" in ev.models.guard_models:
-            url = host_of(ev, func.value)
-            if url is not None and _domain_suffix(ev, test.args[0], env):
+            found = host_of(ev, func.value)
+            if found is not None and _domain_suffix(ev, test.args[0], env):
                 # not for a redirect: a browser reads `https://evil.com\.example.com` as
                 # evil.com's, where urlparse's host ends with `.example.com`
-                return _set(env, url, frozenset({"ssrf"}))
+                return _set(env, found[0], frozenset({"ssrf"}))
         if func.attr == "issubset" and len(test.args) == 1:
             return _subset(ev, func.value, test.args[0], env)
         if func.attr in ("startswith", "is_relative_to") and "path_containment" in ev.models.guard_models:

@@ -78,7 +78,7 @@ class Interpreter(Evaluator):
         # name -> the URL expression it holds the parse of (`p = urlparse(url)`), or the host of
         # (`host = urlparse(url).hostname`): a test of the host checks that URL (guards.py)
         self.parsed_from: dict[str, ast.expr] = {}
-        self.host_from: dict[str, ast.expr] = {}
+        self.host_from: dict[str, tuple[ast.expr, frozenset[str]]] = {}  # and what a test proves
         # `m = re.fullmatch(PATTERN, name)`: the test, and the values `m` and `name` held then
         # (guards.py reads `if not m:` as the test while both still hold them)
         self.matched_from: dict[str, tuple[ast.Call, Value, Value]] = {}
@@ -142,9 +142,9 @@ class Interpreter(Evaluator):
                 self.parsed_from[target.id] = node.value.args[0]
             elif isinstance(target, ast.Name) and isinstance(node.value, ast.Attribute) \
                     and node.value.attr in HOST_FIELDS:
-                url = host_of(self, node.value)
-                if url is not None:
-                    self.host_from[target.id] = url
+                found = host_of(self, node.value)
+                if found is not None:
+                    self.host_from[target.id] = found
             if isinstance(target, ast.Name) and isinstance(node.value, ast.Call):
                 subject = regex_subject(self, node.value)
                 if subject is not None and subject.id in self.env:
@@ -359,9 +359,11 @@ class Interpreter(Evaluator):
     def _forget_url(self, name: str) -> None:
         """`name` is bound anew: it no longer holds a parse or a host, and a URL it held is no
         longer the one a parse or host came from."""
-        for held in (self.parsed_from, self.host_from):
-            held.pop(name, None)
-            for stale in [k for k, url in held.items() if isinstance(url, ast.Name) and url.id == name]:
+        self.parsed_from.pop(name, None)
+        self.host_from.pop(name, None)
+        for held, url_of in ((self.parsed_from, lambda v: v), (self.host_from, lambda v: v[0])):
+            for stale in [k for k, v in held.items()
+                          if isinstance(url_of(v), ast.Name) and url_of(v).id == name]:
                 del held[stale]
 
     def bind(self, target: ast.expr, value: Value, note: str | None) -> None:
