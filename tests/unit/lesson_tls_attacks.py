@@ -344,7 +344,8 @@ remote_shell.around = ssh_shell_server
 @contextlib.contextmanager
 def tls_receiver(tmp: Path, certs: Path) -> Iterator[dict]:
     """A loopback TLS server with the attacker's certificate that records what the first client
-    to complete a handshake sends. Yields {"port", "received"}."""
+    to complete a handshake sends. Yields {"port", "received", "done"}: `done()` waits until the
+    server has finished with its client."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(certs / "attacker.pem", certs / "attacker.key")
     received: list[bytes] = []
@@ -360,7 +361,7 @@ def tls_receiver(tmp: Path, certs: Path) -> Iterator[dict]:
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     try:
-        yield {"port": listener.getsockname()[1], "received": received}
+        yield {"port": listener.getsockname()[1], "received": received, "done": lambda: thread.join(10)}
     finally:
         thread.join(10)
         listener.close()
@@ -372,6 +373,7 @@ def legacy_wrap_socket(code: dict, tmp: Path, certs: Path, server: dict) -> bool
         pytest.skip("ssl.wrap_socket was removed in Python 3.12")
     with contextlib.suppress(ssl.SSLError):
         code["send_logs"]("127.0.0.1", b"<14>payment service started")
+    server["done"]()
     return server["received"] == [b"<14>payment service started"]
 
 
