@@ -8,6 +8,8 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
 
@@ -119,3 +121,15 @@ def test_a_text_asked_for_findings_then_verdicts_is_hashed_once(monkeypatch):
     assert hashed.count(size) == 1
     taint.analyse_file("".join(list(text)), "shop.py")
     assert hashed.count(size) == 2
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(st.sampled_from(["a", "\n", "\r", "\r\n", "\u2028", "\x0c", " "]),
+                     max_size=30).map("".join))
+def test_python_lines_from_a_split_are_text_lines(text):
+    """The analyzer hands its `split_lines(text)` to `analyse_module`, which takes the lines
+    Python counts from it when the text has no "\\r": the same as `text_lines(text)`."""
+    from bastion.analyzers.taint.analysis import python_lines
+    from bastion.model.text import split_lines, text_lines
+
+    assert python_lines(text, split_lines(text)) == text_lines(text) == python_lines(text)

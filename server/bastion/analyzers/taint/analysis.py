@@ -63,7 +63,8 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
                    external_bases: Callable[[str], tuple[str, ...]] | None = None,
                    module: ModuleContext | None = None,
                    done: dict[str, FunctionOutcome] | None = None,
-                   names_registrar: bool | None = None) -> ModuleResult:
+                   names_registrar: bool | None = None,
+                   split: list[str] | None = None) -> ModuleResult:
     """Interprets the functions that can see untrusted data (without `text`: all of them, or
     `only` those and what they call), callees first; then, while some function returns
     untrusted data or stores it in `self`, the functions that call it (see `_relevant`).
@@ -71,14 +72,14 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     what it can return: function cache keys include it; `external_bases`, the bases of their
     classes; `module`, the tree's context when the caller built it already; `done`, outcomes of
     an earlier call on the same context, which this one adds to: they are not interpreted again;
-    `names_registrar`, see `module_context`)."""
+    `names_registrar`, see `module_context`; `split`, `split_lines(text)` when the caller has
+    it)."""
     if module is None:
         module = module_context(tree, models, calls, external_bases, text, names_registrar)
     if external is not None:
         module.external = external
         module.digest = hashlib.blake2b(module.digest + external_digest, digest_size=16).digest()
-    # lines as Python counts them (str.splitlines also breaks at U+2028 in a string literal)
-    lines = text_lines(text) if text is not None else None
+    lines = python_lines(text, split) if text is not None else None
     result = ModuleResult([], [], [], functions=module.functions)
     done = {} if done is None else done
     summaries: dict[str, Summary] = {k: v.summary for k, v in done.items()}  # kept with `done`
@@ -292,6 +293,15 @@ class _FunctionTexts(dict):
         node = function.node
         text = self[name] = "\n".join(self._lines[_first_line(function):node.end_lineno or node.lineno])
         return text
+
+
+def python_lines(text: str, split: list[str] | None = None) -> list[str]:
+    """`text_lines(text)`: lines as Python counts them (str.splitlines also breaks at U+2028 in
+    a string literal). Without "\r" in the text they are `split`, `split_lines(text)`, but a
+    last empty line: a whole text split once, not twice (0.25 ms for _pydecimal.py's 230 kB)."""
+    if split is None or "\r" in text:
+        return text_lines(text)
+    return split[:-1] if split[-1:] == [""] else split
 
 
 def _function_texts(module: ModuleContext, lines: list[str]) -> dict[str, str]:

@@ -205,7 +205,7 @@ class TaintAnalyzer:
                                 external.lookup if external else None,
                                 external.digest if external else b"",
                                 external_bases=external.bases if external else None,
-                                module=module, names_registrar=names_registrar)
+                                module=module, names_registrar=names_registrar, split=lines)
         for name, size in result.skipped:
             log.warning("taint analysis skipped %s in %s: %d statements (limit %d)", name, path,
                         size, 1500)
