@@ -200,7 +200,10 @@ class TaintAnalyzer:
             cached = self._texts.get(key)
             if cached is not None:
                 return cached
-        lines = split_lines(text)
+        # split_lines(text) is text.split("\n") without "\r": the block parser's, when it parsed it
+        lines = self._parser.lines_of(text) if "\r" not in text else None
+        if lines is None:
+            lines = split_lines(text)
         result = analyse_module(tree, self.models, self._functions, text, self._calls,
                                 external.lookup if external else None,
                                 external.digest if external else b"",

@@ -135,6 +135,7 @@ class BlockParser:
         # outside the lines an edit changed, at the same place, is served without joining and
         # digesting its lines (a keystroke in a 3,000-line class digested all of it, twice).
         self._lines: list[str] = []
+        self._text: str | None = None  # the text `_lines` were split from
         self._placed: dict[tuple[int, int, str], list[ast.stmt]] = {}
         self._placing: dict[tuple[int, int, str], list[ast.stmt]] = {}
         self._edited = (0, 0)  # the lines [from, to) of this text that differ from the last's
@@ -144,7 +145,7 @@ class BlockParser:
         for cache in (self._trees, self._broken, self._members, self._class_starts):
             cache.clear()
         self._starts = _Starts()
-        self._lines, self._placed = [], {}
+        self._lines, self._placed, self._text = [], {}, None
 
     def parse(self, text: str) -> ast.Module:
         """The module's statements that parse (a block nested too deeply to parse is left out)."""
@@ -158,8 +159,13 @@ class BlockParser:
         # the scanner's last text is this parser's (counted once) unless someone else fed it
         starts = self._starts(lines, (same_before, same_after) if self._starts.lines is old else None)
         body = self._statements(lines, starts or [0], len(lines), "")
-        self._lines, self._placed = lines, self._placing
+        self._lines, self._placed, self._text = lines, self._placing, text
         return ast.Module(body=body, type_ignores=[])
+
+    def lines_of(self, text: str) -> list[str] | None:
+        """`text.split("\n")` when `text` is the last text parsed (to read, not to change),
+        else None: the analyzer's lines of the text, not split again."""
+        return self._lines if text is self._text else None
 
     def _statements(self, lines: list[str], starts: list[int], hi: int, indent: str) -> list[ast.stmt]:
         body: list[ast.stmt] = []
@@ -279,4 +285,7 @@ class WholeParser:
             return parse_code(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return self._blocks.parse(text)
+
+    def lines_of(self, text: str) -> list[str] | None:
+        return self._blocks.lines_of(text)
 
