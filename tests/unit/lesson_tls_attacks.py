@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.unit.lesson_web import MARKER
+from tests.unit.lesson_web import MARKER, accept_until
 
 
 class HttpsServer:
@@ -163,14 +163,8 @@ def _serve_ssh(listener: socket.socket, host_key, server, stop: threading.Event)
     import paramiko
 
     def serve() -> None:
-        listener.settimeout(0.05)
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-                break
-            except OSError:
-                continue
-        else:
+        conn = accept_until(listener, stop)
+        if conn is None:
             return
         transport = paramiko.Transport(conn)
         transport.add_server_key(host_key)

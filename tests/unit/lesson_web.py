@@ -199,6 +199,32 @@ def loopback_http(body: bytes) -> Iterator[tuple[int, list[str]]]:
         thread.join(5)
 
 
+def accept_until(listener: socket.socket, stop: threading.Event) -> socket.socket | None:
+    """The next client of `listener`, or None once `stop` is set (a blocked accept would not
+    notice it)."""
+    listener.settimeout(0.05)
+    while not stop.is_set():
+        try:
+            return listener.accept()[0]
+        except OSError:
+            continue
+    return None
+
+
+@contextlib.contextmanager
+def serving(listener: socket.socket, serve, stop: threading.Event) -> Iterator[int]:
+    """Run `serve()` in a thread while the block runs, then set `stop`, wait for the thread and
+    close `listener`. Yields the listener's port."""
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join(10)
+        listener.close()
+
+
 @contextlib.contextmanager
 def silent_http() -> Iterator[int]:
     """A loopback server that accepts connections, reads the request and never answers (a stuck
@@ -208,23 +234,15 @@ def silent_http() -> Iterator[int]:
     done = threading.Event()
 
     def hold() -> None:
-        listener.settimeout(0.05)
-        while not done.is_set():
-            try:
-                held.append(listener.accept()[0])
-            except OSError:
-                continue
+        while (conn := accept_until(listener, done)) is not None:
+            held.append(conn)
 
-    thread = threading.Thread(target=hold, daemon=True)
-    thread.start()
     try:
-        yield listener.getsockname()[1]
+        with serving(listener, hold, done) as port:
+            yield port
     finally:
-        done.set()
-        thread.join(5)
         for conn in held:
             conn.close()
-        listener.close()
 
 
 def still_running_after(call, seconds: float) -> bool:

@@ -10,8 +10,9 @@ how many lessons executed an attack end to end.
 The attacks live beside this file, by kind: lesson_data_attacks (parsers, loaders, files,
 processes), lesson_local_attacks (a local user, a token holder, ciphers), lesson_web_attacks
 (views, through lesson_web's stand-ins for Flask and requests), lesson_tls_attacks (impostor
-servers), lesson_django_attacks. This module runs them on each example, in a sandbox: the paths
-and hosts an example hard-codes are moved to a temporary folder or a loopback server.
+servers), lesson_wire_attacks (a network observer), lesson_django_attacks. This module runs them
+on each example, in a sandbox: the paths and hosts an example hard-codes are moved to a temporary
+folder or a loopback server.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from tests.unit import lesson_django_attacks as django
 from tests.unit import lesson_local_attacks as local
 from tests.unit import lesson_tls_attacks as tls
 from tests.unit import lesson_web_attacks as web
+from tests.unit import lesson_wire_attacks as wire
 from tests.unit.lesson_web import MARKER, standins
 
 from bastion.catalog.loader import load_rule_files
@@ -159,6 +161,8 @@ ATTACKS = {
     "B601": tls.remote_shell,
     "B504": tls.legacy_wrap_socket,
     "B101": local.assert_under_optimize,
+    "B321": wire.ftp_password,
+    "B312": wire.telnet_password,
     "BST112": local.numpy_pickle,
     "B308": django.marked_safe("user_badge", "display_name"),
     "B703": django.marked_safe("name_badge", "first_name"),
@@ -197,6 +201,9 @@ SANDBOX_PATHS = {
     "B507": {"client.connect(host, ": 'client.connect(host, port={server[port]}, '},
     "B601": {"ssh.connect(host, ": 'ssh.connect(host, port={server[port]}, '},
     "B504": {"6514": "{server[port]}"},
+    "B321": {"client.connect(host, ": 'client.connect(host, port={server[ssh]}, '},
+    "B312": {"telnetlib.Telnet(host, 23": "telnetlib.Telnet(host, {server[plain]}",
+             "client.connect(host, ": 'client.connect(host, port={server[ssh]}, '},
     "B108": {"/tmp/users_export.csv": "{tmp}/shared/users_export.csv"},
     "B609": {"/var/backups/uploads.tgz": "{tmp}/backups/uploads.tgz", "/srv/app/uploads": "{tmp}/uploads"},
 }
