@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import email.message
+import http.cookiejar
 import logging
 import os
 import shutil
 import sys
 import tempfile
 import types
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -207,3 +210,44 @@ def raw_sql_subquery(code: dict, tmp: Path) -> bool:
 
 
 raw_sql_subquery.around = django_ready
+
+
+class _Answer:
+    """A Django response as http.cookiejar reads it (an urllib response's `info()`)."""
+
+    def __init__(self, response) -> None:
+        self.headers = email.message.Message()
+        for morsel in response.cookies.values():
+            self.headers["Set-Cookie"] = morsel.OutputString()
+
+    def info(self) -> email.message.Message:
+        return self.headers
+
+
+def cookie_over_http(code: dict, tmp: Path) -> bool:
+    """The user logs in over HTTPS; later the browser opens http://shop.example.com (a typed URL,
+    an old link) and a sniffer on the network reads what it sends. The browser's cookie rules
+    are the standard library's (http.cookiejar honours `Secure`); the cookie is set by Django's
+    SessionMiddleware under the example's settings."""
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.http import HttpResponse
+    from django.test import RequestFactory, override_settings
+
+    def login(request):
+        request.session["user"] = "alice"
+        return HttpResponse("welcome")
+
+    with override_settings(SESSION_COOKIE_SECURE=code["SESSION_COOKIE_SECURE"],
+                           SESSION_ENGINE="django.contrib.sessions.backends.signed_cookies",
+                           ALLOWED_HOSTS=["shop.example.com"]):
+        answer = SessionMiddleware(login)(
+            RequestFactory().post("/login", secure=True, HTTP_HOST="shop.example.com"))
+    browser = http.cookiejar.CookieJar()
+    browser.extract_cookies(_Answer(answer), urllib.request.Request("https://shop.example.com/login"))
+    assert [cookie.name for cookie in browser] == ["sessionid"]
+    plain = urllib.request.Request("http://shop.example.com/")
+    browser.add_cookie_header(plain)
+    return "sessionid=" in (plain.get_header("Cookie") or "")
+
+
+cookie_over_http.around = settings_environment

@@ -176,6 +176,7 @@ ATTACKS = {
     "BST107": web.cors_flask,
     "BST108": web.cors_fastapi,
     "BST132": django.cross_site_post,
+    "BST105": django.cookie_over_http,
     "BST130": local.external_entity,
     "BST211": web.external_entity_upload,
     "BST212": web.xpath_injection,
