@@ -3,7 +3,7 @@
 # every step checks first and skips what is already there.
 #
 # usage: scripts/setup.sh [--python] [--pyversions] [--neovim] [--vscode] [--e2e] [--all]
-#   --python   .venv (python3 -m venv) + pip install -e '.[test]'   (default when no option)
+#   --python   .venv (python3 -m venv) + pip install -e '.[test,lessons]'   (default when no option)
 #   --pyversions  .venv-3.X for each other supported Python (BASTION_PYVERSIONS, default
 #              3.10 3.11 3.12 3.13, minus .venv's own), from pyenv or python3.X on PATH; a version
 #              without an interpreter is recorded in .tools/unavailable as python3.X
@@ -46,8 +46,8 @@ hash_of() { sha256sum "$@" | sha256sum | cut -c1-16; }
 . "$repo/scripts/apt.sh"   # apt_install, mark_unavailable, mark_available
 
 # ---- Python: .venv + editable install with test extras ------------------------------------
-python_env() {  # python_env PYTHON VENV: VENV made by PYTHON, with pip install -e '.[test]'
-  local python="$1" venv="$2" stamp want
+python_env() {  # python_env PYTHON VENV EXTRAS: VENV made by PYTHON, with pip install -e '.[EXTRAS]'
+  local python="$1" venv="$2" extras="$3" stamp want
   local needed='import bastion, pytest, pytest_lsp, jsonschema, bandit'  # what the tests import
   if [ ! -x "$venv/bin/python" ]; then
     command -v "$python" >/dev/null || { log "$python not found (Python 3.10+ is needed)"; return 1; }
@@ -57,7 +57,7 @@ python_env() {  # python_env PYTHON VENV: VENV made by PYTHON, with pip install 
     "$python" -m venv "$venv"
   fi
   stamp="$venv/.bastion-install"
-  want="$(hash_of "$repo/pyproject.toml")"
+  want="$(hash_of "$repo/pyproject.toml") $extras"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] \
      && "$venv/bin/python" -c "$needed" 2>/dev/null \
      && [ -x "$venv/bin/bastion" ]; then
@@ -68,11 +68,11 @@ python_env() {  # python_env PYTHON VENV: VENV made by PYTHON, with pip install 
       log "$venv has no working pip: making it again"
       rm -rf "$venv" && "$python" -m venv "$venv" || return 1
     fi
-    log "pip install -e '.[test]' into $venv (about a minute; pip lists each package)"
+    log "pip install -e '.[$extras]' into $venv (a minute or two; pip lists each package)"
     "$venv/bin/python" -m pip install -q --upgrade pip || { log "pip cannot upgrade itself in $venv"; return 1; }
-    (set -o pipefail; cd "$repo" && "$venv/bin/python" -m pip install --progress-bar off -e '.[test]' \
+    (set -o pipefail; cd "$repo" && "$venv/bin/python" -m pip install --progress-bar off -e ".[$extras]" \
        | { grep -E '^(Collecting|Installing|Successfully)' >&2 || true; }) \
-      || { log "pip install -e '.[test]' failed in $venv"; return 1; }
+      || { log "pip install -e '.[$extras]' failed in $venv"; return 1; }
     "$venv/bin/python" -c "$needed" \
       || { log "$venv lacks what the tests import after the install"; return 1; }
     echo "$want" > "$stamp"
@@ -92,7 +92,7 @@ find_python() {  # find_python X.Y: prints an interpreter of that version (pyenv
 }
 
 if [ "$do_python" = 1 ]; then
-  python_env "$python" "$venv" || exit 1
+  python_env "$python" "$venv" test,lessons || exit 1
 fi
 
 if [ "$do_pyversions" = 1 ]; then
@@ -105,7 +105,7 @@ if [ "$do_pyversions" = 1 ]; then
       mark_unavailable "python$v" "no Python $v interpreter (neither pyenv nor python$v on PATH)"
       continue
     fi
-    if python_env "$interp" "$repo/.venv-$v"; then mark_available "python$v"; else
+    if python_env "$interp" "$repo/.venv-$v" test; then mark_available "python$v"; else
       mark_unavailable "python$v" "could not make .venv-$v with $interp (see the set-up log)"; fi
   done
 fi
