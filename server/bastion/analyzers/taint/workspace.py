@@ -76,15 +76,15 @@ class _Module:
     done: dict[str, FunctionOutcome] = attrs.Factory(dict)
     context: ModuleContext | None = None
     _exported: tuple[set[str], dict[str, str]] | None = None
+    fingerprint: str = ""  # of the summaries and classes, once published
+    closure: frozenset[str] = frozenset()  # the files they were computed from, once published
+    classes: dict[str, tuple[str | None, ...]] | None = None  # class -> its bases, resolved
 
     def exported(self) -> tuple[set[str], dict[str, str]]:
         """`_exported(tree)`, once."""
         if self._exported is None:
             self._exported = _exported(self.tree)
         return self._exported
-    fingerprint: str = ""  # of the summaries and classes, once published
-    closure: frozenset[str] = frozenset()  # the files they were computed from, once published
-    classes: dict[str, tuple[str | None, ...]] | None = None  # class -> its bases, resolved
 
 
 class SummaryStore:
