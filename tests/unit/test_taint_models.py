@@ -273,6 +273,11 @@ PAIRS = [
     # boto3 writing an object to a local file named by the event
     ("BST201", "import boto3\ndef lambda_handler(event, context):\n    key = event['pathParameters']['key']\n    boto3.client('s3').download_file('bucket', key, '/tmp/' + key)\n",
                "import boto3\ndef lambda_handler(event, context):\n    key = event['pathParameters']['key']\n    boto3.client('s3').download_file('bucket', key, '/tmp/object.bin')\n"),
+    # a Lambda handler's name is in the deployment, not the code: its (event, context) signature
+    ("BST201", "def get_item(event, context):\n    return open('/data/' + event['queryStringParameters']['name']).read()\n",
+               "def on_click(event):\n    return open('/data/' + event['queryStringParameters']['name']).read()\n"),
+    ("BST201", "def make(event, ctx):\n    return open(event['path']).read()\n",
+               "def make(event, user):\n    return open(event['path']).read()\n"),
     ("BST201", "import boto3\ndef handler(event, context):\n    boto3.resource('s3').Bucket('b').download_file('k', Filename=event['name'])\n",
                "import boto3\ndef handler(event, context):\n    boto3.resource('s3').Bucket('b').download_file(event['key'], '/tmp/object.bin')\n"),
     # FastAPI dependencies: called with request parameters; a parameter declared Depends(d) holds

@@ -359,7 +359,8 @@ def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list
         decorator = next((d for name, d in decorators if name in entry.decorators), None) or \
             next((call for name, call in registrars if name in entry.registrars), None)
         by_name = function.class_name is None and (
-            node.name in entry.function_names or _first_param(node) in entry.first_param)
+            node.name in entry.function_names or _first_param(node) in entry.first_param
+            or _signed(node, entry.signature))
         by_class = (function.class_name is not None and node.name in entry.methods
                     and (any(b in entry.class_bases for b in bases or ())
                          or any(m in entry.class_decorators for m in marks)))
@@ -385,8 +386,19 @@ def _return_sink(entry: EntryModel, decorator: ast.expr | None, env: Env,
 
 
 def _first_param(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
-    params = [*node.args.posonlyargs, *node.args.args]
-    return params[0].arg if params else None
+    params = _positional(node)
+    return params[0] if params else None
+
+
+def _signed(node: ast.FunctionDef | ast.AsyncFunctionDef,
+            signature: tuple[frozenset[str], ...]) -> bool:
+    params = _positional(node)
+    return bool(signature) and len(params) == len(signature) and all(
+        name in names for name, names in zip(params, signature, strict=True))
+
+
+def _positional(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
+    return tuple(p.arg for p in [*node.args.posonlyargs, *node.args.args])
 
 
 def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | None,

@@ -37,7 +37,7 @@ _KEYS = {
               "request_kind", "request_annotations", "not_when_default", "return_sink",
               "imported", "kind", "first_param", "clean_annotations", "return_sink_when",
               "validated_models", "self_kind", "class_decorators", "request_params",
-              "registrars"},
+              "registrars", "signature"},
     "sink": {"class", "calls", "methods", "args", "keywords", "receiver", "when", "model",
              "subscript_of", "prefix_only", "result_untainted", "key"},
     "sanitizer": {"calls", "methods", "cleans", "args"},
@@ -88,6 +88,9 @@ class EntryModel:
     # calls that register a function as the entry's, standing for its decorator
     # (`app.add_url_rule(rule, endpoint, view)`: see factories.py)
     registrars: NameSet = NameSet([])
+    # a module-level function whose positional parameters are named so is an entry whatever
+    # its name (a Lambda handler `def get_item(event, context)`): one set of names a parameter
+    signature: tuple[frozenset[str], ...] = ()
 
 
 @attrs.frozen
@@ -229,6 +232,9 @@ class Models:
                     words[root] = re.escape(root) + r"\b"
                 for name in entry.function_names:
                     words[name] = r"def\s+" + re.escape(name) + r"\b"
+                for first in entry.signature[:1]:
+                    for name in first:
+                        words[name] = r"def\s+\w+\s*\(\s*" + re.escape(name) + r"\b"
             self._gate = [(word, re.compile(pattern)) for word, pattern in sorted(words.items())]
         return self._gate
 
@@ -369,10 +375,11 @@ class _Checker:
         decorators, function_names = self.strings("decorators"), self.strings("function_names")
         class_bases, methods = self.strings("class_bases"), self.strings("methods")
         class_decorators, registrars = self.strings("class_decorators"), self.strings("registrars")
+        signature = tuple(frozenset(names.split("|")) for names in self.strings("signature"))
         if not (decorators or function_names or class_bases or class_decorators or registrars
-                or self.item.get("first_param")):
+                or signature or self.item.get("first_param")):
             self.error("decorators", "an entry needs decorators, registrars, function_names, "
-                                     "first_param, class_bases or class_decorators")
+                                     "signature, first_param, class_bases or class_decorators")
         if class_decorators and not methods:
             self.error("class_decorators", "class_decorators needs methods")
         params = self.item.get("params", "all")
@@ -404,7 +411,7 @@ class _Checker:
                 NameSet(self.strings("clean_annotations")), return_when,
                 NameSet(self.strings("validated_models")),
                 self.text("self_kind", required=False), NameSet(class_decorators),
-                frozenset(self.strings("request_params")), NameSet(registrars)))
+                frozenset(self.strings("request_params")), NameSet(registrars), signature))
 
     def sink(self, models: Models) -> None:
         sink_class = self.text("class", SINK_CLASSES)
