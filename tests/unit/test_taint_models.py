@@ -273,6 +273,11 @@ PAIRS = [
     # boto3 writing an object to a local file named by the event
     ("BST201", "import boto3\ndef lambda_handler(event, context):\n    key = event['pathParameters']['key']\n    boto3.client('s3').download_file('bucket', key, '/tmp/' + key)\n",
                "import boto3\ndef lambda_handler(event, context):\n    key = event['pathParameters']['key']\n    boto3.client('s3').download_file('bucket', key, '/tmp/object.bin')\n"),
+    # only FastAPI fills a parameter declared Query(): a dependency another module declares
+    ("BST201", "from fastapi import Query\ndef report(name: str = Query()):\n    return open('/srv/' + name).read()\n",
+               "from fastapi import Query\ndef report(name: str = 'index'):\n    return open('/srv/' + name).read()\n"),
+    ("BST213", "import requests\nfrom fastapi import Request\ndef relay(request: Request):\n    return requests.get(request.query_params['u']).text\n",
+               "import requests\nfrom fastapi import Request\ndef relay(request: Request):\n    return requests.get('https://api.example.com/' + request.method).text\n"),
     # a Lambda handler's name is in the deployment, not the code: its (event, context) signature
     ("BST201", "def get_item(event, context):\n    return open('/data/' + event['queryStringParameters']['name']).read()\n",
                "def on_click(event):\n    return open('/data/' + event['queryStringParameters']['name']).read()\n"),

@@ -139,15 +139,27 @@ def test_editor_mode_reads_only_what_was_prepared(analyzer):
         assert stale[17].steps == fresh[17].steps
 
 
-def test_editor_mode_prepares_the_methods_of_imported_classes(analyzer):
-    root = APPS / "classes_app"
-    path = root / "inventory" / "views.py"
+def _prepared(analyzer, root: Path, relative: str) -> tuple[set, str]:
+    """The findings of a file in editor mode once the store prepared it, and its text."""
+    path = root / relative
     text = path.read_text(encoding="utf-8")
     with _attached(analyzer, root, compute=False) as store:
         store.prepare(text, str(path))
-        found = {(f.line, f.rule_id) for f in analyzer.analyse_file(text, str(path))}
+        return {(f.line, f.rule_id) for f in analyzer.analyse_file(text, str(path))}, text
+
+
+def test_editor_mode_prepares_the_methods_of_imported_classes(analyzer):
+    found, _ = _prepared(analyzer, APPS / "classes_app", "inventory/views.py")
     assert found == {(17, "BST204"), (28, "BST204"), (34, "BST204"), (49, "BST204"),
                      (59, "BST202"), (70, "BST213"), (81, "BST201")}
+
+
+def test_editor_mode_prepares_the_dependencies_a_route_declares(analyzer):
+    """`Depends(report_name)` hands FastAPI a function of another module: the store prepares
+    it as it prepares the functions the file calls."""
+    found, text = _prepared(analyzer, APPS / "fastapi_app", "api/main.py")
+    assert found == {(n, m.group(1)) for n, line in enumerate(text.splitlines())
+                     for m in EXPECT.finditer(line)}
 
 
 def test_editor_mode_prepares_the_base_classes_of_another_module(analyzer):

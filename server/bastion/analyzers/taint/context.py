@@ -361,6 +361,8 @@ def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list
         by_name = function.class_name is None and (
             node.name in entry.function_names or _first_param(node) in entry.first_param
             or _signed(node, entry.signature))
+        if decorator is None and entry.parameter_markers:
+            decorator = _marker(node, entry, env, kinds)
         by_class = (function.class_name is not None and node.name in entry.methods
                     and (any(b in entry.class_bases for b in bases or ())
                          or any(m in entry.class_decorators for m in marks)))
@@ -388,6 +390,25 @@ def _return_sink(entry: EntryModel, decorator: ast.expr | None, env: Env,
 def _first_param(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
     params = _positional(node)
     return params[0] if params else None
+
+
+def _marker(node: ast.FunctionDef | ast.AsyncFunctionDef, entry: EntryModel, env: Env,
+            kinds: dict[str, str]) -> ast.expr | None:
+    """The first parameter declaration among `entry.parameter_markers` (`Query()`), which
+    stands for the decorator: only the framework fills such a parameter. Or, when every
+    parameter is typed as the request (`def client_host(request: Request)`), the first such
+    annotation: that function adds no parameter of its own the framework would fill."""
+    args = node.args
+    params = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+    declared = [*args.defaults, *args.kw_defaults,
+                *(c for a in params for c in annotated_calls(a.annotation))]
+    marker = next((c for c in declared if isinstance(c, ast.Call)
+                   and resolve(c, env, kinds) in entry.parameter_markers), None)
+    if marker is None and params and not (args.vararg or args.kwarg) and all(
+            p.annotation is not None and resolve(p.annotation, env, kinds)
+            in entry.request_annotations for p in params):
+        return params[0].annotation
+    return marker
 
 
 def _signed(node: ast.FunctionDef | ast.AsyncFunctionDef,

@@ -61,6 +61,9 @@ def _returned(ev: Evaluator, dependency: str, param: ast.arg) -> Value:
     """What the framework passes a parameter declared `Depends(dependency)`: the dependency's
     return value, as its summary says (it is an entry: its parameters are the request's too)."""
     summary = ev.summaries.get(dependency)
+    if summary is None and dependency not in ev.env and ev.module.external is not None:
+        name = ev.qualname(ast.Name(dependency))  # a function of another workspace module
+        summary = ev.module.external(name, True) if name is not None else None
     if summary is None or any(o.kind == "param" for o in summary.returns.deep_taint()):
-        return CLEAN  # not a same-file function analysed as an entry
+        return CLEAN  # not a function analysed as an entry
     return summary.returns.with_step(ev.step(param, f"`{param.arg}` from `{dependency}`"))

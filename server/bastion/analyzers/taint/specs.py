@@ -37,7 +37,7 @@ _KEYS = {
               "request_kind", "request_annotations", "not_when_default", "return_sink",
               "imported", "kind", "first_param", "clean_annotations", "return_sink_when",
               "validated_models", "self_kind", "class_decorators", "request_params",
-              "registrars", "signature"},
+              "registrars", "signature", "parameter_markers"},
     "sink": {"class", "calls", "methods", "args", "keywords", "receiver", "when", "model",
              "subscript_of", "prefix_only", "result_untainted", "key"},
     "sanitizer": {"calls", "methods", "cleans", "args"},
@@ -91,6 +91,10 @@ class EntryModel:
     # a module-level function whose positional parameters are named so is an entry whatever
     # its name (a Lambda handler `def get_item(event, context)`): one set of names a parameter
     signature: tuple[frozenset[str], ...] = ()
+    # a function with a parameter declared with one of these (as its default or in
+    # `Annotated`) is called by the framework, as a route is: FastAPI's `q: str = Query()` in a
+    # dependency of another module
+    parameter_markers: NameSet = NameSet([])
 
 
 @attrs.frozen
@@ -227,7 +231,7 @@ class Models:
             for entry in self.entries:
                 for name in [*entry.decorators.exact, *entry.class_bases.exact,
                              *entry.class_decorators.exact, *entry.registrars.exact,
-                             *entry.imported]:
+                             *entry.parameter_markers.exact, *entry.imported]:
                     root = name.split(".")[0]
                     words[root] = re.escape(root) + r"\b"
                 for name in entry.function_names:
@@ -376,10 +380,12 @@ class _Checker:
         class_bases, methods = self.strings("class_bases"), self.strings("methods")
         class_decorators, registrars = self.strings("class_decorators"), self.strings("registrars")
         signature = tuple(frozenset(names.split("|")) for names in self.strings("signature"))
+        markers = self.strings("parameter_markers")
         if not (decorators or function_names or class_bases or class_decorators or registrars
-                or signature or self.item.get("first_param")):
+                or signature or markers or self.item.get("first_param")):
             self.error("decorators", "an entry needs decorators, registrars, function_names, "
-                                     "signature, first_param, class_bases or class_decorators")
+                                     "signature, parameter_markers, first_param, class_bases or "
+                                     "class_decorators")
         if class_decorators and not methods:
             self.error("class_decorators", "class_decorators needs methods")
         params = self.item.get("params", "all")
@@ -411,7 +417,8 @@ class _Checker:
                 NameSet(self.strings("clean_annotations")), return_when,
                 NameSet(self.strings("validated_models")),
                 self.text("self_kind", required=False), NameSet(class_decorators),
-                frozenset(self.strings("request_params")), NameSet(registrars), signature))
+                frozenset(self.strings("request_params")), NameSet(registrars), signature,
+                NameSet(markers)))
 
     def sink(self, models: Models) -> None:
         sink_class = self.text("class", SINK_CLASSES)

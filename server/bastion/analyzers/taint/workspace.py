@@ -180,13 +180,15 @@ class SummaryStore:
             if not table:
                 return
             env = module_context(tree, self.models, text=text).env
+            registrars = self.models.registrar_names()
             visited: set[str] = set()
             for node in ast.walk(tree):
                 if isinstance(node, ast.Call):
-                    name = env.qualname(node.func)
-                    target, function = _split(name, table) if name else (None, "")
-                    if target is not None:
-                        self.function(target, function)
+                    for func in _functions_named(node, registrars):
+                        name = env.qualname(func)
+                        target, function = _split(name, table) if name else (None, "")
+                        if target is not None:
+                            self.function(target, function)
                 elif isinstance(node, ast.ClassDef):
                     for base in node.bases:
                         name = env.qualname(base)
@@ -447,3 +449,12 @@ def detach(engine) -> None:
     for analyzer in engine.analyzers:
         if analyzer.id == "taint":
             analyzer.workspace = None
+
+
+def _functions_named(call: ast.Call, registrars: frozenset[str]) -> list[ast.expr]:
+    """The function a call calls and, for a registrar's (`Depends(current_user)`), the one it
+    hands the framework to call."""
+    func = call.func
+    name = func.id if isinstance(func, ast.Name) else func.attr \
+        if isinstance(func, ast.Attribute) else None
+    return [func, *call.args[:1]] if name in registrars else [func]
