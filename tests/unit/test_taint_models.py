@@ -273,6 +273,14 @@ PAIRS = [
     # boto3 writing an object to a local file named by the event
     ("BST201", "import boto3\ndef lambda_handler(event, context):\n    key = event['pathParameters']['key']\n    boto3.client('s3').download_file('bucket', key, '/tmp/' + key)\n",
                "import boto3\ndef lambda_handler(event, context):\n    key = event['pathParameters']['key']\n    boto3.client('s3').download_file('bucket', key, '/tmp/object.bin')\n"),
+    # a bound Django form validates each field into its type: an IntegerField is an int
+    ("BST204", DJANGO + "from django import forms\nclass F(forms.Form):\n    age = forms.IntegerField()\n    name = forms.CharField()\ndef v(request):\n    form = F(request.POST)\n    if form.is_valid():\n        connection.cursor().execute('SELECT 1 FROM t WHERE n = %s' % form.cleaned_data['name'])\n    return HttpResponse('ok')\n",
+               DJANGO + "from django import forms\nclass F(forms.Form):\n    age = forms.IntegerField()\n    name = forms.CharField()\ndef v(request):\n    form = F(request.POST)\n    if form.is_valid():\n        connection.cursor().execute('SELECT 1 FROM t WHERE a = %s' % form.cleaned_data['age'])\n    return HttpResponse('ok')\n"),
+    # a subclass declaring a field again replaces its base's
+    ("BST204", DJANGO + "from django import forms\nclass F(forms.Form):\n    age = forms.IntegerField()\nclass G(F):\n    age = forms.CharField()\ndef v(request):\n    form = G(request.POST)\n    form.full_clean()\n    connection.cursor().execute('SELECT 1 FROM t WHERE a = %s' % form.cleaned_data.get('age'))\n    return HttpResponse('ok')\n",
+               DJANGO + "from django import forms\nclass F(forms.Form):\n    age = forms.IntegerField()\nclass G(F):\n    name = forms.CharField()\ndef v(request):\n    form = G(request.POST)\n    form.full_clean()\n    connection.cursor().execute('SELECT 1 FROM t WHERE a = %s' % form.cleaned_data.get('age'))\n    return HttpResponse('ok')\n"),
+    ("BST201", DJANGO + "from rest_framework import serializers\nclass S(serializers.Serializer):\n    page = serializers.IntegerField()\n    name = serializers.CharField()\ndef v(request):\n    s = S(data=request.POST)\n    s.is_valid(raise_exception=True)\n    return HttpResponse(open('/srv/%s' % s.validated_data['name']).read())\n",
+               DJANGO + "from rest_framework import serializers\nclass S(serializers.Serializer):\n    page = serializers.IntegerField()\n    name = serializers.CharField()\ndef v(request):\n    s = S(data=request.POST)\n    s.is_valid(raise_exception=True)\n    return HttpResponse(open('/srv/%s' % s.validated_data['page']).read())\n"),
     # only FastAPI fills a parameter declared Query(): a dependency another module declares
     ("BST201", "from fastapi import Query\ndef report(name: str = Query()):\n    return open('/srv/' + name).read()\n",
                "from fastapi import Query\ndef report(name: str = 'index'):\n    return open('/srv/' + name).read()\n"),

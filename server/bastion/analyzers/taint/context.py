@@ -27,6 +27,7 @@ from bastion.analyzers.taint.factories import (
     registrations,
     resolve,
 )
+from bastion.analyzers.taint.forms import Forms, validated_forms
 from bastion.analyzers.taint.helpers import called_here, hand_requests
 from bastion.analyzers.taint.patterns import compiled_pattern
 from bastion.analyzers.taint.scoped import scoped_stores
@@ -102,6 +103,7 @@ class ModuleContext:
     self_constants: dict[str, dict[str, Value]] = attrs.Factory(dict)
     # attribute of Flask's `g` -> the line a function stored request data in it (scoped.py)
     scoped: dict[str, int] = attrs.Factory(dict)
+    forms: Forms = attrs.Factory(dict)  # the module's form classes (forms.py)
     _by_name: dict[str, Function] = attrs.Factory(dict)
 
     def lineage(self, class_name: str) -> tuple[str, ...]:
@@ -180,6 +182,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     members, through_self = class_constants(definitions, bindings.constant, fold_constant, text,
                                             tree, memo)
     scoped = scoped_stores(definitions, env, models, memo)
+    forms = validated_forms(shapes, env, kinds, models)
     classes = {node.name: shape for node, shape in shapes.items()}  # a redefinition wins
     # Only a module that imports a body model's base can define a body model.
     roots = models.body_model_roots
@@ -204,6 +207,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                    sorted((k, sorted((n, c.const) for n, c in v.items()))
                                           for k, v in through_self.items()),
                                    sorted(scoped.items()),
+                                   sorted((k, sorted(d), sorted(c)) for k, (d, c) in forms.items()),
                                    )).encode(), digest_size=16).digest()
     classified = _Classified(memo, digest + models.digest.encode()) if memo is not None else None
     # a class deriving from a framework's class through another module's base class is the
@@ -222,7 +226,8 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     parents = {name: shape.ancestors for name, shape in classes.items()}
     return ModuleContext(env, constants, kinds, functions, digest, parents=parents, patterns=patterns,
                          class_bases={name: shape.bases for name, shape in classes.items()},
-                         class_constants=members, self_constants=through_self, scoped=scoped)
+                         class_constants=members, self_constants=through_self, scoped=scoped,
+                         forms=forms)
 
 
 def _parameter_registrars(definitions: list[ast.stmt], models: Models, text: str | None,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint import configs
 from bastion.analyzers.taint.domain import ANY, CLEAN, UNKNOWN, Value, join
+from bastion.analyzers.taint.forms import validates
 from bastion.analyzers.taint.sequences import EDITS, MUTATORS
 
 if TYPE_CHECKING:
@@ -57,7 +58,8 @@ def escape_call(ev: Evaluator, node: ast.Call, name: str | None) -> None:
             and method not in READING_METHODS:
         _escape_element(ev, node.func.value)  # calls.py follows the methods of names only
     elif method is not None and not _keeps(method, name) and not (
-            isinstance(node.func.value, ast.Name) and node.func.value.id in ("self", "cls")):
+            isinstance(node.func.value, ast.Name) and (node.func.value.id in ("self", "cls") or (
+                validates(ev.module.forms, (ev.env or {}).get(node.func.value.id), method)))):
         _escape(ev, node.func.value)  # what `self.reload()` stores, calls.py follows
     if name in READERS or method in READING_METHODS or (name is not None and (
             ev.models.sanitizers.by_name(name) or ev.models.propagators.by_name(name))):

@@ -22,7 +22,7 @@ from bastion.analyzers.versions import models_digest, taint_models_dir
 
 # Modules nearly every file imports: their sources are recognised by the source's own name.
 _EVERYWHERE = frozenset({"os", "sys", "builtins", "io"})
-SECTIONS = ("source", "entry", "sink", "sanitizer", "guard", "propagator")
+SECTIONS = ("source", "entry", "sink", "sanitizer", "guard", "propagator", "form")
 SOURCE_KINDS = ("remote", "argv", "stdin", "env", "file")
 PARAM_RULES = ("path", "all", "after_first")
 # Named Python models a sink or guard may reference (implemented in sinks.py / guards.py).
@@ -43,6 +43,7 @@ _KEYS = {
     "sanitizer": {"calls", "methods", "cleans", "args"},
     "guard": {"calls", "methods", "cleans", "arg", "model"},
     "propagator": {"calls", "methods"},
+    "form": {"bases", "data", "clean_fields"},
 }
 
 
@@ -95,6 +96,17 @@ class EntryModel:
     # `Annotated`) is called by the framework, as a route is: FastAPI's `q: str = Query()` in a
     # dependency of another module
     parameter_markers: NameSet = NameSet([])
+
+
+@attrs.frozen
+class FormModel:
+    """Classes that validate request data field by field (a Django form, a DRF serializer): in
+    the `data` attributes of an instance, a field declared with one of `clean_fields` holds
+    data no injection fits in (`cleaned_data["age"]` of an `IntegerField`)."""
+
+    bases: NameSet
+    data: frozenset[str]
+    clean_fields: NameSet
 
 
 @attrs.frozen
@@ -171,6 +183,7 @@ class Models:
         self.guards = _Index()
         self.propagators = _Index()
         self.entries: list[EntryModel] = []
+        self.forms: list[FormModel] = []
         # The top-level packages of the entries' body model bases (pydantic): only a module
         # importing one can define a body model (context.py checks each module against them).
         self.body_model_roots: tuple[str, ...] = ()
@@ -291,6 +304,7 @@ def _add_file(models: Models, table: dict, file: str) -> list[ModelProblem]:
         mine.globs.extend(theirs.globs)
         mine._memo.clear()
     models.entries.extend(staged.entries)
+    models.forms.extend(staged.forms)
     models.body_model_roots = tuple(sorted({name.split(".")[0] for entry in models.entries
                                             for name in entry.validated_models.exact}))
     for kind, classes in staged.reaches.items():
@@ -470,6 +484,11 @@ class _Checker:
         if not (calls or methods):
             self.error("calls", "a guard needs calls, methods or model")
         models.guards.add(calls, methods, CleanModel(self.classes("cleans"), self.indexes("arg")))
+
+    def form(self, models: Models) -> None:
+        bases, data = self.strings("bases", required=True), self.strings("data", required=True)
+        models.forms.append(FormModel(NameSet(bases), frozenset(data),
+                                      NameSet(self.strings("clean_fields", required=True))))
 
     def propagator(self, models: Models) -> None:
         calls, methods = self.named()

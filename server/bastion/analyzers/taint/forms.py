@@ -1,0 +1,60 @@
+"""Forms that validate request data field by field (the models' `[[form]]`: a Django form, a
+DRF serializer) among the module's classes, and what an instance built from request data holds:
+`AgeForm(request.POST).cleaned_data["age"]`, of `age = forms.IntegerField()`, is an int; every
+other field, and the form itself, is the request's data."""
+
+from __future__ import annotations
+
+import ast
+
+from bastion.analyzers.matchers import Env
+from bastion.analyzers.taint.classes import ClassShape
+from bastion.analyzers.taint.domain import ANY, EVERY_CLASS, SAFE, Value
+from bastion.analyzers.taint.factories import resolve
+from bastion.analyzers.taint.specs import Models
+
+# form class -> (its data attributes, its fields that validate into clean data)
+Forms = dict[str, tuple[frozenset[str], frozenset[str]]]
+# Methods that fill the data attributes from the fields, as `form_instance` holds them already
+VALIDATING = frozenset({"is_valid", "full_clean"})
+
+
+def validated_forms(shapes: dict[ast.ClassDef, ClassShape], env: Env, kinds: dict[str, str],
+                    models: Models) -> Forms:
+    """The module's form classes: a field a subclass declares again replaces its base's."""
+    if not models.forms:
+        return {}
+    declared: dict[str, dict[str, bool]] = {}  # class -> field -> declared clean
+    found: Forms = {}
+    for node, shape in shapes.items():
+        form = next((f for f in models.forms
+                     if any(base is not None and base in f.bases for base in shape.bases)), None)
+        fields = declared[node.name] = {
+            item.targets[0].id: form is not None and resolve(item.value, env, kinds)
+            in form.clean_fields for item in node.body
+            if isinstance(item, ast.Assign) and len(item.targets) == 1
+            and isinstance(item.targets[0], ast.Name) and isinstance(item.value, ast.Call)}
+        if form is None:
+            continue
+        merged: dict[str, bool] = {}
+        for ancestor in reversed(shape.ancestors):
+            merged.update(declared.get(ancestor, {}))
+        merged.update(fields)
+        found[node.name] = (form.data, frozenset(name for name, clean in merged.items() if clean))
+    return found
+
+
+def form_instance(form: tuple[frozenset[str], frozenset[str]], given: Value, kind: str) -> Value:
+    """A form built from `given` (request data): its data attributes hold its clean fields as
+    safe, everything else as `given`."""
+    data, clean = form
+    given = given.flat()
+    validated = Value(clean=EVERY_CLASS, items={**dict.fromkeys(clean, SAFE), ANY: given})
+    return Value(clean=EVERY_CLASS, items={**dict.fromkeys(data, validated), ANY: given}, kind=kind)
+
+
+def validates(forms: Forms, receiver: Value | None, method: str) -> bool:
+    """`form.is_valid()` on a form `form_instance` built: it changes nothing the value does not
+    hold already (escapes.py)."""
+    return method in VALIDATING and receiver is not None and receiver.kind is not None \
+        and receiver.kind[:-2] in forms
