@@ -175,3 +175,22 @@ async def test_a_view_registered_by_a_call_follows_its_rule(client):
     assert finding.range.start.line == 6
     change_document(client, uri, 3, (9, 0), (10, 0), "")
     assert "BST203" not in codes(await diagnostics_for(client, uri, 3))
+
+
+async def test_a_template_file_printing_request_data_unescaped_is_a_step_in_that_file(client):
+    """The template beside the module (Flask's `templates/`) is read from the workspace: the
+    finding is at the render, its print a related location in the template."""
+    templates = client.workspace / "templates"
+    templates.mkdir()
+    (templates / "hello.html").write_text("<h1>Hello {{ name|safe }}</h1>\n", encoding="utf-8")
+    uri = (client.workspace / "views.py").as_uri()
+    open_document(client, uri, "from flask import Flask, render_template, request\n"
+                               "app = Flask(__name__)\n\n\n@app.route('/h')\ndef h():\n"
+                               "    return render_template('hello.html', name=request.args['n'])\n")
+    [taint] = [d for d in await diagnostics_for(client, uri, 1) if d.code == "BST203"]
+    assert "the template `hello.html`, which prints it unescaped" in taint.message
+    assert taint.range.start == types.Position(6, 11)
+    [printed] = [r for r in taint.related_information if r.location.uri != uri]
+    assert printed.location.uri == (templates / "hello.html").as_uri()
+    assert printed.location.range.start == types.Position(0, 10)
+    assert "printed unescaped: `{{ name|safe }}`" in printed.message

@@ -22,6 +22,8 @@ from bastion.analyzers.taint.domain import UNKNOWN, Origin, Step, Value
 from bastion.analyzers.taint.results import Hit, Summary
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.statements import FunctionResult, Interpreter
+from bastion.analyzers.taint.template_files import NONE as NO_TEMPLATES
+from bastion.analyzers.taint.template_files import ModuleTemplates
 from bastion.engine.cache import LRU
 from bastion.model.text import text_lines
 
@@ -64,7 +66,8 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
                    module: ModuleContext | None = None,
                    done: dict[str, FunctionOutcome] | None = None,
                    names_registrar: bool | None = None,
-                   split: list[str] | None = None) -> ModuleResult:
+                   split: list[str] | None = None,
+                   templates: ModuleTemplates = NO_TEMPLATES) -> ModuleResult:
     """Interprets the functions that can see untrusted data (without `text`: all of them, or
     `only` those and what they call), callees first; then, while some function returns
     untrusted data or stores it in `self`, the functions that call it (see `_relevant`).
@@ -73,12 +76,15 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     classes; `module`, the tree's context when the caller built it already; `done`, outcomes of
     an earlier call on the same context, which this one adds to: they are not interpreted again;
     `names_registrar`, see `module_context`; `split`, `split_lines(text)` when the caller has
-    it)."""
+    it); `templates`, the template files it names (template_files.py)."""
     if module is None:
         module = module_context(tree, models, calls, external_bases, text, names_registrar)
     if external is not None:
         module.external = external
         module.digest = hashlib.blake2b(module.digest + external_digest, digest_size=16).digest()
+    if templates.found:
+        module.templates = templates.found
+        module.digest = hashlib.blake2b(module.digest + templates.digest, digest_size=16).digest()
     lines = python_lines(text, split) if text is not None else None
     result = ModuleResult([], [], [], functions=module.functions)
     done = {} if done is None else done

@@ -33,6 +33,7 @@ from bastion.analyzers.taint.gate import JudgedGate, registrar_gate, source_gate
 from bastion.analyzers.taint.results import Hit
 from bastion.analyzers.taint.sinks import quoted
 from bastion.analyzers.taint.specs import Models, load_models
+from bastion.analyzers.taint.template_files import TemplateFiles
 from bastion.analyzers.taint.verdicts import NEEDLES, SQL_NEEDLES, SQL_TEXT, retractions
 from bastion.analyzers.versions import taint_version
 from bastion.engine.cache import LRU
@@ -116,6 +117,7 @@ class TaintAnalyzer:
         self._judged = JudgedGate(NEEDLES, SQL_NEEDLES, SQL_TEXT)
         self._registrars = registrar_gate(self.models)
         self._parser = BlockParser() if incremental else WholeParser()
+        self._templates = TemplateFiles()
         # Other workspace modules' summaries (workspace.py), set by the front end that knows
         # the workspace roots: `bastion check`, the scan, the language server.
         self.workspace: SummaryStore | None = None
@@ -133,7 +135,11 @@ class TaintAnalyzer:
     def dependency_key(self, text: str, path: str) -> str | None:
         """The identity of the workspace modules whose summaries `text` may use (see
         `Engine.dependency_key`)."""
-        return "" if self.workspace is None else self.workspace.dependency_key(text, path)
+        workspace = self.workspace
+        key = "" if workspace is None else workspace.dependency_key(text, path)
+        if key is None:
+            return None
+        return key + self._templates.of_module(text, path, _roots(workspace)).digest.hex()
 
     def analyse_unit(self, unit: UnitSource) -> list[Finding]:
         return []  # taint reads whole functions: see analyse_file
@@ -149,6 +155,7 @@ class TaintAnalyzer:
         self._judged = JudgedGate(NEEDLES, SQL_NEEDLES, SQL_TEXT)
         self._registrars = registrar_gate(self.models)
         self._parser.forget()
+        self._templates.forget()
 
     def retract(self, text: str, path: str, findings: list[Finding]) -> dict[int, str]:
         """Index -> why, for the pattern findings the taint verdicts retract (verdicts.py)."""
@@ -165,9 +172,12 @@ class TaintAnalyzer:
         if not self.rules:
             return (), {}, ()
         digest = self._digest(text)
-        key = digest.digest()
         # Read once: the language server replaces the store when its workspace folders change.
         workspace = self.workspace
+        templates = self._templates.of_module(text, path, _roots(workspace))
+        if templates.found:  # a changed template file changes the result
+            digest.update(b"\0templates\0" + templates.digest)
+        key = digest.digest()
         cached = self._texts.get(key) if workspace is None else None
         if cached is not None:
             return cached
@@ -208,7 +218,8 @@ class TaintAnalyzer:
                                 external.lookup if external else None,
                                 external.digest if external else b"",
                                 external_bases=external.bases if external else None,
-                                module=module, names_registrar=names_registrar, split=lines)
+                                module=module, names_registrar=names_registrar, split=lines,
+                                templates=templates)
         for name, size in result.skipped:
             log.warning("taint analysis skipped %s in %s: %d statements (limit %d)", name, path,
                         size, 1500)
@@ -276,6 +287,10 @@ class TaintAnalyzer:
         return Finding(rule.id, rule.name, rule.severity, confidence, rule.cwe, message,
                        span, "bastion", statement_lines,
                        steps=tuple(_flow_step(s, lines) for s in hit.path()))
+
+
+def _roots(workspace: SummaryStore | None) -> tuple[str, ...]:
+    return workspace.roots if workspace is not None else ()
 
 
 def _span(node: ast.AST, lines: list[str]) -> Span:

@@ -32,6 +32,7 @@ from bastion.analyzers.taint.helpers import called_here, hand_requests
 from bastion.analyzers.taint.patterns import compiled_pattern
 from bastion.analyzers.taint.scoped import scoped_stores
 from bastion.analyzers.taint.specs import EntryModel, Models
+from bastion.analyzers.taint.template_files import Template
 from bastion.analyzers.taint.wrappers import as_function
 from bastion.engine.cache import LRU
 
@@ -104,6 +105,8 @@ class ModuleContext:
     # attribute of Flask's `g` -> the line a function stored request data in it (scoped.py)
     scoped: dict[str, int] = attrs.Factory(dict)
     forms: Forms = attrs.Factory(dict)  # the module's form classes (forms.py)
+    # the template files the module names, by the name it writes (template_files.py)
+    templates: dict[str, Template] = attrs.Factory(dict)
     _by_name: dict[str, Function] = attrs.Factory(dict)
 
     def lineage(self, class_name: str) -> tuple[str, ...]:

@@ -46,7 +46,7 @@ class ModuleResolver:
                 if os.path.isdir(base) and base not in bases:
                     bases.append(base)
         self.bases = tuple(bases)
-        self._limits = tuple(limits)
+        self.limits = tuple(limits)
         self._memo: dict[tuple[str, str, int], str | None] = {}
 
     def resolve(self, name: str, importer: str | None, level: int = 0) -> str | None:
@@ -84,7 +84,7 @@ class ModuleResolver:
 
     def holds(self, real: str) -> bool:
         """`inside` for a path already real (no file system call: the editor's loop asks)."""
-        return any(real.startswith(root + os.sep) for root in self._limits)
+        return any(real.startswith(root + os.sep) for root in self.limits)
 
 
 def _above_packages(folder: str) -> str:

@@ -2,13 +2,21 @@
 and `Environment(...)` escape only with `autoescape` on (a true constant, or a value such as
 `select_autoescape()`, which escapes templates made from strings); their objects get a kind that
 says so, which the templates they make keep, and their `render` is clean for HTML. A view
-returning an unescaped render is an HTML response (statements.py)."""
+returning an unescaped render is an HTML response (statements.py).
+
+A template file a view renders with a context (`render_template("hello.html", name=q)`) is a sink
+for the variables the file prints unescaped (template_files.py reads the files)."""
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.domain import EVERY_CLASS, UNKNOWN, Value, join_all
+from bastion.analyzers.taint.domain import ANY, EVERY_CLASS, UNKNOWN, Step, Value, join_all
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.expressions import Evaluator
+    from bastion.analyzers.taint.template_files import Template
 
 _JINJA = {"jinja2.Template": "jinja2.Template", "jinja2.environment.Template": "jinja2.Template",
           "jinja2.Environment": "jinja2.Environment",
@@ -61,3 +69,37 @@ def escaped_render(receiver: Value | None, method: str | None, inputs: list[Valu
         out = join_all(inputs)
         return out.evolve(clean=out.clean | {"html"})
     return None
+
+
+# Sink models of a template file rendered with a context (template_files.py): Flask's escapes
+# by the file's extension, Django's always (but `|safe` and `{% autoescape off %}`).
+TEMPLATE_FILE_MODELS = frozenset({"template_file", "django_template_file"})
+
+
+def template_file_value(ev: Evaluator, model: str, name_at: int, args: list[Value],
+                        keywords: dict[str | None, Value]) -> Value | None:
+    """A render of a template file the module found (`render_template("hello.html", name=q)`):
+    the context values the file prints unescaped, each with a step at its print; None when the
+    file is not known."""
+    template = template_named(ev, name_at, args)
+    if template is None:
+        return None
+    context: dict[object, Value] = {k: v for k, v in keywords.items() if k not in (None, "context")}
+    for given in (keywords.get(None), keywords.get("context"),
+                  args[name_at + 1] if len(args) > name_at + 1 else None):
+        if given is not None:  # `**context`, Django's context dictionary
+            context.update(given.items or ({ANY: given} if given.tainted else {}))
+    prints = template.unescaped_by_flask() if model == "template_file" else template.unescaped
+    found = []
+    for name, where in prints.items():
+        value = context.get(name) or context.get(ANY)
+        if value is not None and value.tainted:
+            step = Step(where.line, where.col, where.line, where.end_col,
+                        f"printed unescaped: `{where.text}`", template.path)
+            found.append(value.flat().with_step(step))
+    return join_all(found) if found else Value(clean=EVERY_CLASS)
+
+
+def template_named(ev: Evaluator, name_at: int, args: list[Value]) -> Template | None:
+    name = args[name_at].const if name_at < len(args) else None
+    return ev.module.templates.get(name) if isinstance(name, str) else None

@@ -103,6 +103,11 @@ class SummaryStore:
 
     # ---- for the analyzer (any thread) ----
 
+    @property
+    def roots(self) -> tuple[str, ...]:
+        """The folders (real paths) whose modules the store summarises."""
+        return self.graph.resolver.limits
+
     def external(self, tree: ast.Module, path: str | None) -> External | None:
         table = import_table(tree, path, self.graph.resolver)
         if not table:

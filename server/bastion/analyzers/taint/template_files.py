@@ -1,0 +1,166 @@
+"""Template files a view renders (Flask's `render_template("hello.html", name=...)`, Django's
+`render(request, "blog/post.html", {...})`): where each prints a context variable without
+escaping it for HTML.
+
+A module's templates are the string constants of its text that name a template file (by
+extension), found as Flask and Django look for them: in a `templates` folder beside the module
+or beside one of its parent folders, up to the root the module lies in (the workspace folder
+or scan root; without one, the module's folder and its parent only). A template is read through
+`files.read_limited` (a regular file, at most 1 MiB, inside that root once links are resolved)
+and kept by (path, mtime, size): a keystroke costs one `stat` per template the module names,
+and a changed template changes the module's digest (the function memo, the result caches).
+
+Owner: the TaintAnalyzer holds one `TemplateFiles`; its cache is guarded by a lock (the engine
+analyses on several threads).
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import os
+import re
+import threading
+
+import attrs
+
+from bastion.files import UnreadableSource, decode_source, lies_within, read_limited
+
+MAX_TEMPLATE_BYTES = 1024 * 1024
+_MAX_CACHED = 512
+_MAX_PER_MODULE = 64
+# A template's name as a view writes it: "hello.html", "blog/post.html"
+_NAMED = re.compile(r"""["']([\w][\w./-]{0,200}\.(?:html?|xhtml|xml|svg|j2|jinja2?|txt|tpl))["']""")
+# The variable a print starts with (`{{ post.body|safe }}` prints `post`)
+_PRINT = re.compile(r"\{\{-?\s*([A-Za-z_]\w*)([^{}]*?)-?\}\}")
+_SAFE = re.compile(r"\|\s*safe\b")
+_OFF = re.compile(r"\{%-?\s*autoescape\s+(?:false|off)\s*-?%\}(.*?)(?:\{%-?\s*endautoescape|\Z)",
+                  re.DOTALL)
+# Flask turns Jinja's autoescape on for these extensions only (flask.Flask.select_jinja_autoescape)
+FLASK_ESCAPED = (".html", ".htm", ".xml", ".xhtml", ".svg")
+
+
+@attrs.frozen
+class Print:
+    line: int  # 0-based, in the template
+    col: int
+    end_col: int
+    text: str  # the print as written, `{{ name|safe }}`
+
+
+@attrs.frozen
+class Template:
+    path: str
+    unescaped: dict[str, Print]  # `|safe`, or inside an autoescape-off block: first print of each
+    printed: dict[str, Print]  # every print: first print of each name
+
+    def unescaped_by_flask(self) -> dict[str, Print]:
+        """What Flask renders unescaped: every print of a template whose extension it does not
+        escape."""
+        return self.unescaped if self.path.lower().endswith(FLASK_ESCAPED) else self.printed
+
+
+@attrs.frozen
+class ModuleTemplates:
+    found: dict[str, Template]  # by the name the module writes
+    digest: bytes  # identity of the files read (b"" when the module names none)
+
+
+NONE = ModuleTemplates({}, b"")
+
+
+class TemplateFiles:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._read: dict[str, tuple[tuple[int, int], Template | None]] = {}
+
+    def of_module(self, text: str, path: str, roots: tuple[str, ...]) -> ModuleTemplates:
+        if "render" not in text and "Template" not in text or not path:
+            return NONE
+        names = list(dict.fromkeys(_NAMED.findall(text)))[:_MAX_PER_MODULE]
+        if not names:
+            return NONE
+        folders = _folders(os.path.dirname(os.path.abspath(path)), roots)
+        found: dict[str, Template] = {}
+        identity = hashlib.blake2b(digest_size=16)
+        for name in names:
+            if ".." in name.split("/") or name.startswith("/"):
+                continue
+            for folder in folders:
+                candidate = os.path.join(folder, "templates", *name.split("/"))
+                template, stamp = self._template(candidate, roots)
+                if stamp is not None:
+                    identity.update(f"{name}\0{candidate}\0{stamp}\0".encode("utf-8", "replace"))
+                if template is not None:
+                    found[name] = template
+                    break
+        return ModuleTemplates(found, identity.digest()) if found else NONE
+
+    def _template(self, path: str, roots: tuple[str, ...]
+                  ) -> tuple[Template | None, tuple[int, int] | None]:
+        try:
+            stat = os.stat(path)
+        except (OSError, ValueError):
+            return None, None
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        with self._lock:
+            kept = self._read.get(path)
+        if kept is not None and kept[0] == stamp:
+            return kept[1], stamp
+        template = None
+        if not roots or lies_within(path, roots):
+            try:
+                data, _ = read_limited(path, MAX_TEMPLATE_BYTES, "template")
+                template = parse_template(path, decode_source(data))
+            except (UnreadableSource, UnicodeDecodeError, SyntaxError, ValueError):
+                template = None
+        with self._lock:
+            if len(self._read) >= _MAX_CACHED:
+                self._read.clear()
+            self._read[path] = (stamp, template)
+        return template, stamp
+
+    def forget(self) -> None:
+        with self._lock:
+            self._read.clear()
+
+
+def _folders(start: str, roots: tuple[str, ...]) -> list[str]:
+    """The module's folder, then its parents up to the root it lies in (without one: its
+    parent only)."""
+    folders = [start]
+    root = next((r for r in roots if lies_within(start, (r,))), None)
+    limit = 1 if root is None else 32
+    current = start
+    while len(folders) <= limit:
+        if root is not None and os.path.realpath(current) == os.path.realpath(root):
+            break
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        folders.append(parent)
+        current = parent
+    return folders
+
+
+def parse_template(path: str, text: str) -> Template:
+    unescaped: dict[str, Print] = {}
+    printed: dict[str, Print] = {}
+    off = [(m.start(1), m.end(1)) for m in _OFF.finditer(text)]
+    starts = _line_starts(text)
+    for match in _PRINT.finditer(text):
+        name = match.group(1)
+        line = bisect.bisect_right(starts, match.start()) - 1
+        where = Print(line, match.start() - starts[line], match.end() - starts[line],
+                      " ".join(match.group(0).split())[:120])
+        printed.setdefault(name, where)
+        if _SAFE.search(match.group(2)) or any(a <= match.start() < b for a, b in off):
+            unescaped.setdefault(name, where)
+    return Template(path, unescaped, printed)
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    starts.extend(m.end() for m in re.finditer("\n", text))
+    return starts
+

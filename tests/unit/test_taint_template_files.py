@@ -1,0 +1,162 @@
+"""Template files a view renders (taint/template_files.py): a context variable the template
+prints without escaping is an HTML sink; the template is found beside the module as Flask and
+Django find it, read only as a regular file inside the root, and its edits change the result.
+Cases written from Flask's "Templates" and Django's "Built-in template tags and filters"."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bastion.analyzers.taint.analyzer import TaintAnalyzer
+from bastion.analyzers.taint.workspace import SummaryStore
+
+FLASK = ("from flask import Flask, render_template, request\napp = Flask(__name__)\n"
+         "@app.route('/h')\ndef h():\n")
+DJANGO = ("from django.shortcuts import render\nfrom django.template.loader import render_to_string\n"
+          "from django.http import HttpResponse\ndef v(request):\n")
+
+
+def _project(root: Path, module: str, templates: dict[str, str]) -> Path:
+    path = root / "app.py"
+    path.write_text(module, encoding="utf-8")
+    for name, text in templates.items():
+        target = root / "templates" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return path
+
+
+def _found(path: Path, analyzer: TaintAnalyzer | None = None, root: Path | None = None) -> set:
+    analyzer = analyzer or TaintAnalyzer()
+    if root is not None:
+        analyzer.workspace = SummaryStore([str(root)], analyzer.models, analyzer.version)
+    return {(f.rule_id, f.line + 1)
+            for f in analyzer.analyse_file(path.read_text(encoding="utf-8"), str(path))}
+
+
+# (module, templates, findings (rule, 1-based line)): each vulnerable case has a silent twin
+CASES = [
+    (FLASK + "    return render_template('hello.html', name=request.args['n'])\n",
+     {"hello.html": "<h1>Hello {{ name|safe }}</h1>\n"}, {("BST203", 5)}),
+    (FLASK + "    return render_template('hello.html', name=request.args['n'])\n",
+     {"hello.html": "<h1>Hello {{ name }}</h1>\n"}, set()),
+    (FLASK + "    return render_template('hello.html', name='x', other=request.args['n'])\n",
+     {"hello.html": "<h1>Hello {{ name|safe }} {{ other }}</h1>\n"}, set()),
+    # Flask escapes only .html, .htm, .xml, .xhtml and .svg templates
+    (FLASK + "    return render_template('mail/hello.j2', name=request.args['n'])\n",
+     {"mail/hello.j2": "<p>Dear {{ name }}</p>\n"}, {("BST203", 5)}),
+    (FLASK + "    return render_template('hello.html', name=request.args['n'])\n",
+     {"hello.html": "{% autoescape false %}\n<p>{{ name }}</p>\n{% endautoescape %}\n"},
+     {("BST203", 5)}),
+    (FLASK + "    ctx = {'name': request.args['n'], 'title': 'x'}\n"
+             "    return render_template('hello.html', **ctx)\n",
+     {"hello.html": "<h1>{{ title|safe }}</h1><p>{{ name|safe }}</p>\n"}, {("BST203", 6)}),
+    (FLASK + "    ctx = {'name': request.args['n'], 'title': 'x'}\n"
+             "    return render_template('hello.html', **ctx)\n",
+     {"hello.html": "<h1>{{ title|safe }}</h1><p>{{ name }}</p>\n"}, set()),
+    (DJANGO + "    return render(request, 'post.html', {'body': request.POST['body']})\n",
+     {"post.html": "<div>{{ body|safe }}</div>\n"}, {("BST203", 5)}),
+    (DJANGO + "    return render(request, 'post.html', {'body': request.POST['body']})\n",
+     {"post.html": "<div>{{ body }}</div>\n"}, set()),
+    (DJANGO + "    return render(request, 'post.html', context={'body': request.POST['body']})\n",
+     {"post.html": "{% autoescape off %}<div>{{ body }}</div>{% endautoescape %}\n"},
+     {("BST203", 5)}),
+    # Django escapes every template, whatever its extension
+    (DJANGO + "    return HttpResponse(render_to_string('post.txt', {'body': request.POST['body']}))\n",
+     {"post.txt": "{{ body }}\n"}, set()),
+]
+
+
+@pytest.mark.parametrize(("module", "templates", "expected"), CASES)
+def test_a_context_variable_printed_unescaped_is_reported_at_the_render(tmp_path, module,
+                                                                         templates, expected):
+    path = _project(tmp_path, module, templates)
+    assert _found(path) == expected
+    assert _found(path, root=tmp_path) == expected
+
+
+def test_the_path_shows_where_the_template_prints_it(tmp_path):
+    path = _project(tmp_path, CASES[0][0], {"hello.html": "<h1>\n  Hello {{ name|safe }}</h1>\n"})
+    finding, = TaintAnalyzer().analyse_file(path.read_text(encoding="utf-8"), str(path))
+    assert "the template `hello.html`, which prints it unescaped" in finding.message
+    step = next(s for s in finding.steps if s.path is not None)
+    assert (step.path, step.span.start_line, step.span.start_col) == (
+        str(tmp_path / "templates" / "hello.html"), 1, 8)
+    assert step.message == "printed unescaped: `{{ name|safe }}`"
+
+
+def test_a_template_in_a_parent_folder_is_found_up_to_the_root(tmp_path):
+    package = tmp_path / "shop"
+    package.mkdir()
+    path = _project(package, CASES[0][0], {})
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "hello.html").write_text("{{ name|safe }}\n", encoding="utf-8")
+    assert _found(path, root=tmp_path) == {("BST203", 5)}
+    assert _found(path, root=package) == set()  # above the root: not read
+
+
+def test_an_edited_template_changes_the_result_and_the_dependency_key(tmp_path):
+    path = _project(tmp_path, CASES[0][0], {"hello.html": "<h1>{{ name|safe }}</h1>\n"})
+    analyzer = TaintAnalyzer()
+    text = path.read_text(encoding="utf-8")
+    assert _found(path, analyzer) == {("BST203", 5)}
+    before = analyzer.dependency_key(text, str(path))
+    template = tmp_path / "templates" / "hello.html"
+    template.write_text("<h1>{{ name }}</h1>\n", encoding="utf-8")
+    os.utime(template, ns=(1, 1))  # a different stamp whatever the clock's resolution
+    assert _found(path, analyzer) == set()
+    assert analyzer.dependency_key(text, str(path)) != before
+
+
+def test_a_template_linked_from_outside_the_root_is_not_read(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "hello.html").write_text("{{ name|safe }}\n", encoding="utf-8")
+    root = tmp_path / "proj"
+    root.mkdir()
+    path = _project(root, CASES[0][0], {})
+    (root / "templates").mkdir()
+    (root / "templates" / "hello.html").symlink_to(outside / "hello.html")
+    assert _found(path, root=root) == set()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_named_as_the_template_is_not_opened(tmp_path):
+    path = _project(tmp_path, CASES[0][0], {})
+    (tmp_path / "templates").mkdir()
+    os.mkfifo(tmp_path / "templates" / "hello.html")
+    assert _found(path, root=tmp_path) == set()  # returns: nothing waits for a writer
+
+
+def test_a_name_climbing_out_of_the_templates_folder_is_not_followed(tmp_path):
+    module = FLASK + "    return render_template('a/../../secret.html', name=request.args['n'])\n"
+    path = _project(tmp_path, module, {})
+    (tmp_path / "secret.html").write_text("{{ name|safe }}\n", encoding="utf-8")
+    (tmp_path / "templates" / "a").mkdir(parents=True)
+    assert _found(path, root=tmp_path) == set()
+
+
+def test_check_finds_it_from_a_relative_path_and_a_template_edit_invalidates_its_cache(tmp_path):
+    project = tmp_path / "proj"
+    project.mkdir()
+    _project(project, CASES[0][0], {"hello.html": "<h1>{{ name|safe }}</h1>\n"})
+    env = {**os.environ, "BASTION_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1",
+           "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "server")}
+
+    def rules() -> list[str]:
+        done = subprocess.run([sys.executable, "-m", "bastion", "check", "--output-format", "json",
+                               "."], capture_output=True, text=True, cwd=project, env=env,
+                              timeout=120)
+        return [r["rule_id"] for r in json.loads(done.stdout)["results"]]
+
+    assert rules() == ["BST203"]
+    template = project / "templates" / "hello.html"
+    template.write_text("<h1>{{ name }}</h1>\n", encoding="utf-8")
+    os.utime(template, ns=(1, 1))
+    assert rules() == []
