@@ -371,7 +371,7 @@ class _Compiler:
 
     def e_contains_string(self, value: object, at: str) -> Pred:
         wanted = frozenset(s.casefold() for s in self.strings(value, at))
-        return lambda n, env: _contains_string(n, wanted)
+        return lambda n, env: contains_string(n, wanted)
 
     def e_string_matches(self, value: object, at: str) -> Pred:
         regex = self.regex(value, at)
@@ -382,11 +382,11 @@ class _Compiler:
 
     def e_names_match(self, value: object, at: str) -> Pred:
         regex = self.regex(value, at)
-        return lambda n, env: any(regex.search(name) for name in _identifiers(n))
+        return lambda n, env: any(regex.search(name) for name in identifiers(n))
 
     def e_references(self, value: object, at: str) -> Pred:
         prefixes = tuple(self.strings(value, at))
-        return lambda n, env: _references(n, env, prefixes)
+        return lambda n, env: references(n, env, prefixes)
 
     def e_dict_item(self, value: object, at: str) -> Pred:
         if not self.is_table(value, at):
@@ -395,7 +395,7 @@ class _Compiler:
         if not isinstance(key, str):
             self.error(f"{at}.key", "expected a string")
         inner = self.expr(value, at, extra=("key",)) if len(value) > 1 else None
-        return lambda n, env: (item := _dict_item(n, key)) is not None and (
+        return lambda n, env: (item := dict_item(n, key)) is not None and (
             inner is None or inner(item, env))
 
     def e_bits_set(self, value: object, at: str) -> Pred:
@@ -586,7 +586,7 @@ def literal_text(node: ast.AST) -> str | None:
     return None
 
 
-def _contains_string(node: ast.AST, wanted: frozenset[str]) -> bool:
+def contains_string(node: ast.AST, wanted: frozenset[str]) -> bool:
     items = node.elts if isinstance(node, (ast.List, ast.Tuple, ast.Set)) else [node]
     return any(isinstance(i, ast.Constant) and isinstance(i.value, str)
                and i.value.casefold() in wanted for i in items)
@@ -596,7 +596,7 @@ _TRANSPARENT_CALLS = frozenset({"str", "bytes", "bytearray", "repr", "format", "
                                 "strip", "lstrip", "rstrip", "lower", "upper", "casefold", "join"})
 
 
-def _identifiers(node: ast.AST) -> Iterable[str]:
+def identifiers(node: ast.AST) -> Iterable[str]:
     """The names a value is made of: a variable, the last attribute of a chain (`user.password`,
     not `token.expires_at`), a string key (`form["password"]`); not the arguments of a call
     (`len(token)`, `mask(password)`), except conversions and string methods (`str(x)`,
@@ -625,7 +625,7 @@ def _identifiers(node: ast.AST) -> Iterable[str]:
             stack.extend(ast.iter_child_nodes(item))
 
 
-def _references(node: ast.AST, env: Env, prefixes: tuple[str, ...]) -> bool:
+def references(node: ast.AST, env: Env, prefixes: tuple[str, ...]) -> bool:
     for item in ast.walk(node):
         if isinstance(item, (ast.Name, ast.Attribute)):
             name = env.qualname(item)
@@ -634,7 +634,7 @@ def _references(node: ast.AST, env: Env, prefixes: tuple[str, ...]) -> bool:
     return False
 
 
-def _dict_item(node: ast.AST, key: str) -> ast.expr | None:
+def dict_item(node: ast.AST, key: str) -> ast.expr | None:
     if isinstance(node, ast.Dict):
         for k, v in zip(node.keys, node.values, strict=True):
             if isinstance(k, ast.Constant) and k.value == key:
