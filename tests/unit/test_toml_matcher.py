@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from bastion.analyzers.base import ImportContext, UnitSource
-from bastion.analyzers.matchers import compile_match, is_formatted, validate_match
+from bastion.analyzers.expr_values import is_formatted
+from bastion.analyzers.match_compile import compile_match, validate_match
 from bastion.analyzers.toml_rules import RuleError, TomlRulesAnalyzer, compile_rule
 from bastion.config import Config
 from bastion.engine.engine import Engine

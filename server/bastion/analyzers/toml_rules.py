@@ -20,6 +20,7 @@ from pathlib import Path
 import attrs
 
 from bastion.analyzers.base import UnitSource, node_lines
+from bastion.analyzers.match_compile import compile_match, validate_match
 from bastion.analyzers.matchers import (
     AssignPattern,
     CallPattern,
@@ -27,8 +28,6 @@ from bastion.analyzers.matchers import (
     DecoratorPattern,
     Env,
     Pattern,
-    compile_match,
-    validate_match,
 )
 from bastion.analyzers.rule_tables import folder_tables
 from bastion.analyzers.versions import TOML_RULES_EVALUATOR, catalog_version
