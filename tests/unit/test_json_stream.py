@@ -14,7 +14,7 @@ import attrs
 from tests.unit.test_sarif_stream import _Counting, _finding, _results
 
 from bastion.engine.analysis import Analysis
-from bastion.engine.suppress import SuppressionHint
+from bastion.engine.suppress_govern import SuppressionHint
 from bastion.model import NotAnalysed, Suppression
 from bastion.report.json_report import json_document, write_json
 from bastion.report.results import CheckResults, FileResult, dump_report

@@ -19,8 +19,9 @@ import pytest
 from bastion.analyzers.bandit_adapter import BanditAdapter
 from bastion.config import Config
 from bastion.engine.engine import Engine
-from bastion.engine.suppress import parse_comment, suppression_for
+from bastion.engine.suppress import parse_comment
 from bastion.engine.suppress_edit import LineEdit, suppress_edit
+from bastion.engine.suppress_govern import suppression_for
 from bastion.model import Suppression
 
 ENGINE = Engine([BanditAdapter()])

@@ -26,12 +26,11 @@ from bastion.engine.suppress import (
     NOQA_TO_BANDIT,
     RUFF_ONLY_BANDIT_CODES,
     Directive,
-    SuppressionHint,
     comment_directives,
-    format_hint,
     parse_comment,
     parse_directive,
 )
+from bastion.engine.suppress_govern import SuppressionHint, format_hint
 from bastion.engine.units import split_document
 from bastion.model import Suppression
 

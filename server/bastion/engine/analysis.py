@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 import attrs
 
 from bastion.engine.literals import one_per_literal
-from bastion.engine.suppress import Directive, SuppressionHint, govern
+from bastion.engine.suppress import Directive
+from bastion.engine.suppress_govern import SuppressionHint, govern
 from bastion.model import Finding, NotAnalysed
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from pygls.workspace.position_codec import PositionCodec
 
 from bastion.config import Config
 from bastion.engine.engine import Analysis
-from bastion.engine.suppress import SuppressionHint
+from bastion.engine.suppress_govern import SuppressionHint
 from bastion.limits import MAX_FINDINGS_PER_FILE
 from bastion.lsp.documents import Document
 from bastion.model import Finding, FlowStep, NotAnalysed, Span

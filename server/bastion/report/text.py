@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from bastion.engine.suppress import format_hint
+from bastion.engine.suppress_govern import format_hint
 from bastion.report.escape import escape_control
 from bastion.report.results import CheckResults
 
