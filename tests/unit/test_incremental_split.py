@@ -107,7 +107,7 @@ def test_a_file_read_from_the_disk_cache_is_split_without_running_the_checks(tmp
 
 
 def test_visible_units_go_first_with_the_import_context_of_the_units_before_them():
-    from bastion.engine.engine import Progress
+    from bastion.engine.progressive import Progress
 
     body = "".join(f"def f{i}(x):\n    return x + {i}\n\n" for i in range(300))
     document = "import subprocess as sp\nimport pickle\n" + body + "sp.call(cmd, shell=True)\n"

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bastion.engine import progressive
-from bastion.engine.engine import Engine, Progress
+from bastion.engine.engine import Engine
+from bastion.engine.progressive import Progress
 from bastion.engine.registry import default_analyzers
 from bastion.engine.units import Unit
 

@@ -17,7 +17,7 @@ from bastion.model import Finding, NotAnalysed
 
 if TYPE_CHECKING:
     from bastion.config import Config
-    from bastion.engine.engine import UnitRecord
+    from bastion.engine.records import UnitRecord
     from bastion.engine.units import Split
 
 

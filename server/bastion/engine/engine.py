@@ -16,7 +16,7 @@ import ast
 import hashlib
 import logging
 import os
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Generator, Iterable, Sequence
 
 import attrs
 
@@ -29,61 +29,20 @@ from bastion.engine.cache_entry import InvalidEntry, cache_key, decode, encode, 
 from bastion.engine.context import EMPTY, Context, import_facts
 from bastion.engine.deep import OwnedLock, run_deep
 from bastion.engine.disk_cache import DiskCache
-from bastion.engine.progressive import Reporter, analyse_progressively
-from bastion.engine.suppress import Directive, comment_directives, directives_between
+from bastion.engine.failures import analyzer_failure, depth_failure, failure_reason
+from bastion.engine.progressive import Progress, Reporter, analyse_progressively
+from bastion.engine.records import UnitFacts, UnitRecord, directives_by_line
+from bastion.engine.suppress import comment_directives, directives_between
 from bastion.engine.text_documents import analyse_text, memo_key, root_of
 from bastion.engine.units import Split, Unit, forget_chunks, split_document
 from bastion.engine.whole_file import analyse_whole, split_whole
 from bastion.filekinds import FileKind, kind_of
 from bastion.files import ReadRoot
-from bastion.limits import MAX_NESTING
 from bastion.model import Finding, NotAnalysed
 from bastion.model.text import split_lines
 from bastion.parsing import parse_code
 
 log = logging.getLogger(__name__)
-
-
-def _nothing_visible() -> tuple[tuple[int, int], ...]:
-    return ()
-
-
-@attrs.frozen
-class Progress:
-    """Partial results while a large document is analysed for the first time: the units on
-    the lines `visible()` returns (0-based, inclusive ranges; asked again after each unit)
-    first, then top to bottom."""
-
-    report: Callable[[RawAnalysis], None]
-    every_s: float = 0.05
-    visible: Callable[[], tuple[tuple[int, int], ...]] = _nothing_visible
-
-
-@attrs.frozen
-class UnitFacts:
-    parsed: bool
-    imports: tuple
-    directives: tuple[Directive, ...]  # lines relative to the unit's start
-    too_deep: str | None = None  # why a unit that Python parses could not be parsed here
-
-
-@attrs.frozen
-class UnitRecord:
-    """What one unit contributed to an analysis, in document lines, and the import context
-    after it: the next analysis of the same document reuses it for every unit an edit did not
-    touch, so a keystroke costs the edited unit, not a pass over every unit."""
-
-    context: Context
-    findings: tuple[Finding, ...] = ()
-    directives: tuple[Directive, ...] = ()
-    errors: tuple[NotAnalysed, ...] = ()
-
-    def moved(self, lines: int) -> UnitRecord:
-        if not lines or not (self.findings or self.directives or self.errors):
-            return self
-        return UnitRecord(self.context, tuple(f.shifted(lines) for f in self.findings),
-                          tuple(attrs.evolve(d, line=d.line + lines) for d in self.directives),
-                          tuple(e.shifted(lines) for e in self.errors))
 
 
 class Engine:
@@ -487,35 +446,6 @@ def run_to_end(steps: Generator[None, None, RawAnalysis]) -> RawAnalysis:
             return done.value
 
 
-def depth_failure(exc: BaseException) -> str | None:
-    """Why parsing failed when the cause is nesting (the parser's limits or the stack), else None."""
-    if isinstance(exc, (RecursionError, MemoryError)):
-        return f"nesting deeper than {MAX_NESTING} levels"
-    if isinstance(exc, SyntaxError) and str(exc.msg).startswith("too many "):
-        return f"nesting deeper than Python's parser accepts ({exc.msg})"
-    return None
-
-
-def failure_reason(exc: BaseException) -> str:
-    return depth_failure(exc) or f"{type(exc).__name__}: {exc}"
-
-
 # What a whole-file analysis runs out of: its traceback is thousands of frames that say no more
 # than the message.
 _EXHAUSTED = (RecursionError, MemoryError)
-
-
-def analyzer_failure(exc: BaseException) -> str:
-    """Why a whole-file analysis failed. Its statements' nesting was checked before it ran
-    (`MAX_NESTING`), so running out of stack there is the depth of what it follows (calls,
-    imports), not of the code."""
-    if isinstance(exc, RecursionError):
-        return "what it follows (calls, imports) went deeper than it can (RecursionError)"
-    if isinstance(exc, MemoryError):
-        return "out of memory (MemoryError)"
-    return f"{type(exc).__name__}: {exc}"
-
-
-def directives_by_line(records: list[UnitRecord]) -> dict[int, Directive]:
-    """The suppression comments of the units, by line."""
-    return {d.line: d for r in records for d in r.directives}

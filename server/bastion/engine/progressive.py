@@ -26,7 +26,7 @@ from __future__ import annotations
 import ast
 import time
 from bisect import bisect_right
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING
 
 import attrs
@@ -38,12 +38,28 @@ from bastion.engine.whole_file import facts_from_nodes, unit_records
 from bastion.parsing import parse_code
 
 if TYPE_CHECKING:
-    from bastion.engine.engine import Engine, Progress, RawAnalysis, UnitRecord
+    from bastion.engine.engine import Engine, RawAnalysis
+    from bastion.engine.records import UnitRecord
 
 SLICE_LINES = 256
 # Between two partial reports at least this share of the time spent so far passes: a report
 # costs what was found so far, so the reports of a long analysis cost a constant share of it.
 REPORT_BACKOFF = 0.25
+
+
+def _nothing_visible() -> tuple[tuple[int, int], ...]:
+    return ()
+
+
+@attrs.frozen
+class Progress:
+    """Partial results while a large document is analysed for the first time: the units on
+    the lines `visible()` returns (0-based, inclusive ranges; asked again after each unit)
+    first, then top to bottom."""
+
+    report: Callable[[RawAnalysis], None]
+    every_s: float = 0.05
+    visible: Callable[[], tuple[tuple[int, int], ...]] = _nothing_visible
 
 
 @attrs.define

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from bastion.engine.failures import failure_reason
 from bastion.engine.suppress import Directive, parse_directive
 from bastion.filekinds import FileKind
 from bastion.files import ReadRoot, lies_within
@@ -40,7 +41,7 @@ def analyse_text(engine: Engine, text: str, path: str, kind: FileKind,
                  root: ReadRoot) -> RawAnalysis:
     """The raw analysis of `text` as a document of `kind`, reading other files only inside
     `root` (`root_of`). Call with `engine.lock` held."""
-    from bastion.engine.engine import RawAnalysis, failure_reason
+    from bastion.engine.engine import RawAnalysis
 
     findings: list[Finding] = []
     errors: list[NotAnalysed] = []

@@ -16,13 +16,14 @@ import attrs
 
 from bastion.analyzers.base import ImportContext, UnitSource
 from bastion.engine.context import EMPTY, Context, import_facts
+from bastion.engine.records import UnitFacts, UnitRecord
 from bastion.engine.suppress import comment_directives
 from bastion.engine.units import Split, units_of_module
 from bastion.model import Finding, NotAnalysed
 from bastion.parsing import parse_code
 
 if TYPE_CHECKING:
-    from bastion.engine.engine import Engine, RawAnalysis, UnitFacts, UnitRecord
+    from bastion.engine.engine import Engine, RawAnalysis
     from bastion.engine.units import Unit
 
 
@@ -80,8 +81,6 @@ def unit_records(engine: Engine, units: Sequence[Unit], unit_nodes: list[list[as
                  findings: list[Finding], context: Context) -> list[UnitRecord]:
     """The records of consecutive units analysed together after `context`: `findings` (theirs,
     from one tree) are given to the units they fall in, whose caches they fill."""
-    from bastion.engine.engine import UnitRecord
-
     starts = [u.start for u in units]
     per_unit: list[list[Finding]] = [[] for _ in units]
     for finding in findings:
@@ -100,8 +99,6 @@ def unit_records(engine: Engine, units: Sequence[Unit], unit_nodes: list[list[as
 
 def facts_from_nodes(engine: Engine, unit: Unit, nodes: list[ast.stmt]) -> UnitFacts:
     """A unit's facts from the statements of a whole-file tree (no parse of its own)."""
-    from bastion.engine.engine import UnitFacts
-
     facts = engine.cached_facts(unit)
     if facts is None:
         imports = tuple(fact for node in nodes for fact in _facts_of(node, unit.text))

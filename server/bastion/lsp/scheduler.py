@@ -41,8 +41,9 @@ from lsprotocol import types
 from bastion.baseline import editor_split, listed_in_baseline
 from bastion.config import Config
 from bastion.engine.deep import run_deep
-from bastion.engine.engine import Analysis, Engine, Progress, RawAnalysis, apply_config
+from bastion.engine.engine import Analysis, Engine, RawAnalysis, apply_config
 from bastion.engine.incremental import IncrementalSplitter, analyse_edit
+from bastion.engine.progressive import Progress
 from bastion.engine.units import Split
 from bastion.filekinds import discovered_kind, is_python
 from bastion.limits import MAX_FILE_BYTES

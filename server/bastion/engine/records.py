@@ -1,0 +1,42 @@
+"""What one unit contributed to an analysis (`UnitRecord`) and what the engine caches about a
+unit's text (`UnitFacts`): plain values, kept by the engine's caches and a `RawAnalysis`."""
+
+from __future__ import annotations
+
+import attrs
+
+from bastion.engine.context import Context
+from bastion.engine.suppress import Directive
+from bastion.model import Finding, NotAnalysed
+
+
+@attrs.frozen
+class UnitFacts:
+    parsed: bool
+    imports: tuple
+    directives: tuple[Directive, ...]  # lines relative to the unit's start
+    too_deep: str | None = None  # why a unit that Python parses could not be parsed here
+
+
+@attrs.frozen
+class UnitRecord:
+    """What one unit contributed to an analysis, in document lines, and the import context
+    after it: the next analysis of the same document reuses it for every unit an edit did not
+    touch, so a keystroke costs the edited unit, not a pass over every unit."""
+
+    context: Context
+    findings: tuple[Finding, ...] = ()
+    directives: tuple[Directive, ...] = ()
+    errors: tuple[NotAnalysed, ...] = ()
+
+    def moved(self, lines: int) -> UnitRecord:
+        if not lines or not (self.findings or self.directives or self.errors):
+            return self
+        return UnitRecord(self.context, tuple(f.shifted(lines) for f in self.findings),
+                          tuple(attrs.evolve(d, line=d.line + lines) for d in self.directives),
+                          tuple(e.shifted(lines) for e in self.errors))
+
+
+def directives_by_line(records: list[UnitRecord]) -> dict[int, Directive]:
+    """The suppression comments of the units, by line."""
+    return {d.line: d for r in records for d in r.directives}
