@@ -47,11 +47,11 @@ REPORT_INTERVAL_S = 0.1
 _NONCE = uuid.uuid4().hex[:8]  # result ids of an earlier server process never match
 
 
-def _key(path: str) -> str:
+def path_key(path: str) -> str:
     return os.path.normcase(os.path.abspath(path))
 
 
-def _stat(path: str) -> tuple[int, int] | None:
+def file_stat(path: str) -> tuple[int, int] | None:
     try:
         st = os.stat(path)
     except OSError:
@@ -126,12 +126,12 @@ def _mp_context():
     return context
 
 
-def _walk(roots: list[tuple[str, Config]]) -> list[str]:
+def walk_folders(roots: list[tuple[str, Config]]) -> list[str]:
     seen: set[str] = set()
     paths: list[str] = []
     for folder, config in roots:
         for path in iter_source_files(Path(folder), config):
-            key = _key(str(path))
+            key = path_key(str(path))
             if key not in seen:
                 seen.add(key)
                 paths.append(str(path))
@@ -151,7 +151,7 @@ def _result(target: Target, stat, text: str, analysis: Analysis | None, generati
                       diagnostics, error)
 
 
-class _Analysis:
+class RefreshWork:
     """One refresh's work on the executor thread. `flush(batch, done)` runs on the event loop."""
 
     def __init__(self, engine, targets: list[Target], previous: dict[str, FileResult],
@@ -185,7 +185,7 @@ class _Analysis:
         for target in self.targets:
             if self.should_stop():
                 break
-            stat, old = _stat(target.path), self.previous.get(target.key)
+            stat, old = file_stat(target.path), self.previous.get(target.key)
             if (old is not None and stat is not None and old.stat == stat
                     and old.generation == self.generation and old.uri == target.uri):
                 self.emit(old)
@@ -270,7 +270,7 @@ class WorkspaceScan:
         return self._server.lifecycle.shutting_down
 
     def _open_keys(self) -> set[str]:
-        return {_key(doc.path) for doc in self._server.session.documents.values() if doc.path}
+        return {path_key(doc.path) for doc in self._server.session.documents.values() if doc.path}
 
     def _publish(self, uri: str, diagnostics) -> None:
         self._server.text_document_publish_diagnostics(
@@ -294,9 +294,9 @@ class WorkspaceScan:
                 ls.show_messages(messages)
             config = configs[folder]
             if not config.enabled or config.excludes(path):
-                excluded.append(_key(path))
+                excluded.append(path_key(path))
             else:
-                targets.append(Target(path, _key(path), Path(path).as_uri(), config))
+                targets.append(Target(path, path_key(path), Path(path).as_uri(), config))
         return targets, excluded
 
     def _commit(self, batch: list[FileResult], done: int, summary: Summary,
@@ -304,7 +304,7 @@ class WorkspaceScan:
         push = not self._server.session.client.pull_diagnostics
         open_keys = self._open_keys() if push else set()
         for result in batch:
-            key = _key(result.path)
+            key = path_key(result.path)
             self.results[key] = result
             summary.findings += len(result.diagnostics) if result.error is None else 0
             if push and key not in open_keys and result.uri not in self._server.session.documents:
@@ -332,7 +332,7 @@ class WorkspaceScan:
                         config, messages = settings.config_for(os.path.join(folder, "__init__.py"))
                         ls.show_messages(messages)
                         roots.append((folder, config))
-                paths = await loop.run_in_executor(self._executor, _walk, roots)
+                paths = await loop.run_in_executor(self._executor, walk_folders, roots)
                 full = True
             else:
                 full = False
@@ -342,10 +342,10 @@ class WorkspaceScan:
             for key in excluded:
                 self._forget(key, open_keys)
             summary = Summary(total=len(targets))
-            work = _Analysis(ls.engine, targets, dict(self.results), generation, ls.codec, stop,
-                             lambda batch, done: loop.call_soon_threadsafe(
-                                 self._commit, batch, done, summary, progress),
-                             tuple(settings.folders), ls.summaries.prepare)
+            work = RefreshWork(ls.engine, targets, dict(self.results), generation, ls.codec,
+                               stop, lambda batch, done: loop.call_soon_threadsafe(
+                                   self._commit, batch, done, summary, progress),
+                               tuple(settings.folders), ls.summaries.prepare)
             await loop.run_in_executor(self._executor, work.run)
             # Every batch was queued on the loop before the executor's result: all committed.
             summary.cancelled = summary.files < len(targets)
@@ -411,7 +411,7 @@ class WorkspaceScan:
                     result_id=result.result_id))
         for uri in previous:  # deleted or now excluded: clear what the client still shows
             path = uri_to_path(uri)
-            if uri not in documents and not (path and _key(path) in open_keys):
+            if uri not in documents and not (path and path_key(path) in open_keys):
                 items.append(types.WorkspaceFullDocumentDiagnosticReport(
                     uri=uri, version=None, items=[]))
         return types.WorkspaceDiagnosticReport(items=items)
@@ -420,13 +420,13 @@ class WorkspaceScan:
         """What a push client should show for a file just closed: its workspace result when it
         is still current, else nothing for now (a re-analysis publishes the result)."""
         path = uri_to_path(uri)
-        result = self.results.get(_key(path)) if path else None
+        result = self.results.get(path_key(path)) if path else None
         if result is None:
             return []
         if not os.path.exists(path):
-            self.results.pop(_key(path), None)
+            self.results.pop(path_key(path), None)
             return []
-        if (_stat(path) == result.stat
+        if (file_stat(path) == result.stat
                 and result.generation == self._server.session.settings.generation):
             return list(result.diagnostics)
         self._in_background([path])
