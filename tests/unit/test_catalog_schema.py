@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from bastion.catalog.loader import load_rule_files, validate_catalog
-from bastion.catalog.schema import InvalidRule, SchemaError, parse_rule, sentence_count
+from bastion.catalog.schema import InvalidRule, SchemaError
+from bastion.catalog.validate import parse_rule, sentence_count
 
 REPO = Path(__file__).resolve().parents[2]
 

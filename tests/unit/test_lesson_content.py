@@ -12,7 +12,8 @@ from bastion.catalog.index import RuleCatalog
 from bastion.catalog.loader import load_rule_files, tomllib  # tomli below Python 3.11
 from bastion.catalog.paths import rules_dir
 from bastion.catalog.render import render_terminal
-from bastion.catalog.schema import InvalidRule, parse_rule
+from bastion.catalog.schema import InvalidRule
+from bastion.catalog.validate import parse_rule
 
 EXTRA = '''
 affected_versions = ["CVE-2099-0001 (2099-01): frobnicate < 2.0 runs `;`, fixed in 2.0"]

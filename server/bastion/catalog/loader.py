@@ -7,7 +7,8 @@ import re
 import sys
 from pathlib import Path
 
-from bastion.catalog.schema import OWN_RULE_ID, InvalidRule, RuleSpec, SchemaError, parse_rule
+from bastion.catalog.schema import OWN_RULE_ID, InvalidRule, RuleSpec, SchemaError
+from bastion.catalog.validate import parse_rule
 
 if sys.version_info >= (3, 11):
     import tomllib
