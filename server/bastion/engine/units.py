@@ -85,7 +85,7 @@ def split_document(text: str) -> Split:
         tree = parse_code(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return _split_broken(lines)
-    return Split(tuple(_units_of_body(tree.body, lines, indented=False)), ())
+    return Split(tuple(units_of_body(tree.body, lines, indented=False)), ())
 
 
 def _node_start(node: ast.stmt) -> int:
@@ -93,12 +93,12 @@ def _node_start(node: ast.stmt) -> int:
     return min([node.lineno, *(d.lineno for d in decorators)]) - 1
 
 
-def _text(lines: list[str], start: int, end: int) -> str:
+def lines_text(lines: list[str], start: int, end: int) -> str:
     return "".join(line + "\n" for line in lines[start : end + 1])
 
 
-def _units_of_body(body: list[ast.stmt], lines: list[str], indented: bool,
-                   nodes: list[list[ast.stmt]] | None = None, in_function: bool = False) -> list[Unit]:
+def units_of_body(body: list[ast.stmt], lines: list[str], indented: bool,
+                  nodes: list[list[ast.stmt]] | None = None, in_function: bool = False) -> list[Unit]:
     """Units of a statement list; `nodes`, when given, receives each unit's statements."""
     groups: list[list[ast.stmt]] = []
     last_end = -1
@@ -117,15 +117,15 @@ def _units_of_body(body: list[ast.stmt], lines: list[str], indented: bool,
             # function re-analyses that statement, not the function.
             body_start = _node_start(node.body[0])
             indent = re.match(r"[ \t]*", lines[body_start]).group(0)
-            head_end = _header_end(lines, start, body_start)
-            units.append(Unit(start, head_end, _text(lines, start, head_end),
+            head_end = header_end(lines, start, body_start)
+            units.append(Unit(start, head_end, lines_text(lines, start, head_end),
                               indented, indent + "pass\n", in_function))
             if nodes is not None:
                 nodes.append([])  # a header holds no statements of its own
             inner = in_function or not isinstance(node, ast.ClassDef)
-            units.extend(_units_of_body(node.body, lines, True, nodes, inner))
+            units.extend(units_of_body(node.body, lines, True, nodes, inner))
         else:
-            units.append(Unit(start, end, _text(lines, start, end), indented, in_function=in_function))
+            units.append(Unit(start, end, lines_text(lines, start, end), indented, in_function=in_function))
             if nodes is not None:
                 nodes.append(group)
     return units
@@ -150,7 +150,7 @@ def _splits(node: ast.stmt, lines: list[str]) -> bool:
     return len(line) - len(stripped) == first.col_offset
 
 
-def _header_end(lines: list[str], start: int, body_start: int) -> int:
+def header_end(lines: list[str], start: int, body_start: int) -> int:
     """A header's last line: comments between it and the body belong to neither, so editing
     them (or the body's first statement) never changes the header."""
     end = body_start - 1
@@ -162,7 +162,7 @@ def _header_end(lines: list[str], start: int, body_start: int) -> int:
 def units_of_module(tree: ast.Module, lines: list[str]) -> tuple[tuple[Unit, ...], list[list[ast.stmt]]]:
     """The units of a parsed document, and the statements each unit holds."""
     nodes: list[list[ast.stmt]] = []
-    return tuple(_units_of_body(tree.body, lines, False, nodes)), nodes
+    return tuple(units_of_body(tree.body, lines, False, nodes)), nodes
 
 
 def lines_in_strings(text: str) -> set[int]:
@@ -268,7 +268,7 @@ def _split_region(lines: list[str], lo: int, hi: int, indent: str, in_string: se
         start = starts[index]
         if known:
             end = _chunk_end(lines, starts, index, hi, in_string)
-            same = known.get(Unit(start, end, _text(lines, start, end), indented,
+            same = known.get(Unit(start, end, lines_text(lines, start, end), indented,
                                   in_function=in_function).digest)
             if same is not None and not same.suffix:
                 units.append(same.moved(start - same.start))
@@ -282,7 +282,7 @@ def _split_region(lines: list[str], lo: int, hi: int, indent: str, in_string: se
                                           in_function):
                 break  # the next chunk is a statement of its own: keep the decision local
             end = _chunk_end(lines, starts, joined, hi, in_string)
-            found = _chunk_units(Unit(start, end, _text(lines, start, end), indented,
+            found = _chunk_units(Unit(start, end, lines_text(lines, start, end), indented,
                                       in_function=in_function), lines, trees)
             if found is not None:
                 break
@@ -316,15 +316,15 @@ def _chunk_units(candidate: Unit, lines: list[str],
         return None
     start = candidate.start
     if known is not None:
-        return [Unit(start + a, start + b, _text(lines, start + a, start + b), indented, suffix,
-                     in_function) for a, b, indented, suffix, in_function in known]
+        return [Unit(start + a, start + b, lines_text(lines, start + a, start + b), indented,
+                     suffix, in_function) for a, b, indented, suffix, in_function in known]
     try:
         parsed = candidate.parse()
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         _CHUNKS.put(candidate.digest, False)
         return None
     body = parsed.body[0].body if candidate.indented else parsed.body
-    found = _units_of_body(body, lines, candidate.indented, None, candidate.in_function)
+    found = units_of_body(body, lines, candidate.indented, None, candidate.in_function)
     if trees is not None and len(found) == 1 and found[0] == candidate:
         trees[candidate.digest] = parsed
     _CHUNKS.put(candidate.digest, tuple((u.start - start, u.end - start, u.indented, u.suffix,
@@ -340,7 +340,7 @@ _NOT_A_START = ("", " ", "\t", "#", "\r", "\x0c")
 def _parses(lines: list[str], starts: list[int], index: int, hi: int, indented: bool,
             in_string: set[int], in_function: bool) -> bool:
     end = _chunk_end(lines, starts, index, hi, in_string)
-    chunk = Unit(starts[index], end, _text(lines, starts[index], end), indented,
+    chunk = Unit(starts[index], end, lines_text(lines, starts[index], end), indented,
                  in_function=in_function)
     return _chunk_units(chunk, lines, None) is not None
 
@@ -359,7 +359,7 @@ def _chunk_end(lines: list[str], starts: list[int], index: int, hi: int, in_stri
 def _split_broken_block(lines: list[str], start: int, end: int, indent: str, in_string: set[int],
                         units: list[Unit], broken: list[tuple[int, int]], in_function: bool) -> bool:
     """A class or function that does not parse: keep the statements of its body that do, so one
-    typo quiets one statement. Split as `_units_of_body` splits it once it parses again."""
+    typo quiets one statement. Split as `units_of_body` splits it once it parses again."""
     header = start
     while header <= end and lines[header][len(indent):].startswith("@"):
         header += 1
@@ -378,8 +378,8 @@ def _split_broken_block(lines: list[str], start: int, end: int, indent: str, in_
         if not before.rstrip().endswith(":") and "#" not in before:
             continue
         member_indent = re.match(r"[ \t]*", lines[member]).group(0)
-        head_end = _header_end(lines, start, member)
-        head = Unit(start, head_end, _text(lines, start, head_end), bool(indent),
+        head_end = header_end(lines, start, member)
+        head = Unit(start, head_end, lines_text(lines, start, head_end), bool(indent),
                     member_indent + "pass\n", in_function)
         try:
             tree = head.parse()
