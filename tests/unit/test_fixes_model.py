@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bastion.engine.units import split_document
+from bastion.engine.splitter import split_document
 from bastion.fixes import DocModel
 from bastion.fixes.edits import Change, apply_changes, apply_line_edits, diff_edits, line_edits
 from bastion.fixes.testing import engine

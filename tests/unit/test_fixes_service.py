@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bastion.engine.units import split_document
+from bastion.engine.splitter import split_document
 from bastion.fixes import DocModel
 from bastion.fixes.service import FixService
 from bastion.fixes.testing import CONFIG, engine, findings

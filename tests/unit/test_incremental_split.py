@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from bastion.engine.engine import Engine
 from bastion.engine.incremental import IncrementalSplitter
 from bastion.engine.registry import default_analyzers
-from bastion.engine.units import split_document
+from bastion.engine.splitter import split_document
 
 ANALYZERS = default_analyzers()
 

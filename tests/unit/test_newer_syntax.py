@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from tests.unit.test_cli_check import bastion, project
 
+from bastion.engine.splitter import split_document
 from bastion.engine.syntax_version import newer_syntax, newer_syntax_in
-from bastion.engine.units import split_document
 
 # (version the construct needs, source using it); each also has a finding on its last line.
 SAMPLES = [

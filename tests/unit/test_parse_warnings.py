@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bastion.config import Config
 from bastion.engine.registry import create_engine
-from bastion.engine.units import split_document
+from bastion.engine.splitter import split_document
 from bastion.fixes import DocModel
 from bastion.parsing import parse_code
 

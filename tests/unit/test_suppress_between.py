@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bastion.engine.registry import create_engine
+from bastion.engine.splitter import split_document
 from bastion.engine.suppress import comment_directives, directives_between
-from bastion.engine.units import split_document
 
 NAMES = create_engine().nosec_names
 BLOCKS = [

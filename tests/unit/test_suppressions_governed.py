@@ -22,6 +22,7 @@ from bastion.config import Config, ConfigError, build_config, load_pyproject, va
 from bastion.engine import suppress
 from bastion.engine.cache_entry import decode, encode, text_key
 from bastion.engine.engine import Analysis, Engine, RawAnalysis, apply_config
+from bastion.engine.splitter import split_document
 from bastion.engine.suppress import (
     NOQA_TO_BANDIT,
     RUFF_ONLY_BANDIT_CODES,
@@ -31,7 +32,6 @@ from bastion.engine.suppress import (
     parse_directive,
 )
 from bastion.engine.suppress_govern import SuppressionHint, format_hint
-from bastion.engine.units import split_document
 from bastion.model import Suppression
 
 ENGINE = Engine([BanditAdapter()])

@@ -9,7 +9,8 @@ import pytest
 from bastion.analyzers.bandit_adapter import BanditAdapter
 from bastion.config import Config
 from bastion.engine.engine import Engine
-from bastion.engine.units import Unit, lines_in_strings, split_document
+from bastion.engine.splitter import lines_in_strings, split_document
+from bastion.engine.units import Unit
 
 ENGINE = Engine([BanditAdapter()])
 CONFIG = Config()

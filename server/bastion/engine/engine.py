@@ -32,9 +32,10 @@ from bastion.engine.disk_cache import DiskCache
 from bastion.engine.failures import analyzer_failure, depth_failure, failure_reason
 from bastion.engine.progressive import Progress, Reporter, analyse_progressively
 from bastion.engine.records import UnitFacts, UnitRecord, directives_by_line
+from bastion.engine.splitter import forget_chunks, split_document
 from bastion.engine.suppress import comment_directives, directives_between
 from bastion.engine.text_documents import analyse_text, memo_key, root_of
-from bastion.engine.units import Split, Unit, forget_chunks, split_document
+from bastion.engine.units import Split, Unit
 from bastion.engine.whole_file import analyse_whole, split_whole
 from bastion.filekinds import FileKind, kind_of
 from bastion.files import ReadRoot

@@ -16,12 +16,9 @@ from collections.abc import Generator
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.base import body_reads_whole
-from bastion.engine.units import (
+from bastion.engine.splitter import (
     _CONTINUATION,
     _NOT_A_START,
-    Reuse,
-    Split,
-    Unit,
     _find_close,
     _split_region,
     lines_in_strings,
@@ -29,6 +26,7 @@ from bastion.engine.units import (
     statement_starts,
     unplaced,
 )
+from bastion.engine.units import Reuse, Split, Unit
 
 if TYPE_CHECKING:
     from bastion.engine.engine import RawAnalysis

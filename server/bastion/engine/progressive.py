@@ -33,7 +33,8 @@ import attrs
 
 from bastion.analyzers.base import UnitSource
 from bastion.engine.context import EMPTY, Context
-from bastion.engine.units import Split, Unit, lines_in_strings, statement_starts, units_of_module
+from bastion.engine.splitter import lines_in_strings, statement_starts
+from bastion.engine.units import Split, Unit, units_of_module
 from bastion.engine.whole_file import facts_from_nodes, unit_records
 from bastion.parsing import parse_code
 

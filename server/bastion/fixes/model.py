@@ -19,7 +19,8 @@ import sys
 from bastion.engine.context import EMPTY, Context
 from bastion.engine.engine import apply_config
 from bastion.engine.incremental import IncrementalSplitter
-from bastion.engine.units import Split, Unit, split_document
+from bastion.engine.splitter import split_document
+from bastion.engine.units import Split, Unit
 
 
 class DocModel:
