@@ -67,7 +67,7 @@ class TaintRule:
 
 
 def load_taint_rules(directory: Path | None = None) -> list[TaintRule]:
-    """The rule files with a `[taint]` table; the catalog validates them (schema.py)."""
+    """The rule files with a `[taint]` table; the catalog validates them (catalog/validate.py)."""
     if directory is None:
         from bastion.catalog.paths import rules_dir
         directory = rules_dir() / "bastion"
