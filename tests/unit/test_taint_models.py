@@ -286,6 +286,21 @@ PAIRS = [
                "from fastapi import Query\ndef report(name: str = 'index'):\n    return open('/srv/' + name).read()\n"),
     ("BST213", "import requests\nfrom fastapi import Request\ndef relay(request: Request):\n    return requests.get(request.query_params['u']).text\n",
                "import requests\nfrom fastapi import Request\ndef relay(request: Request):\n    return requests.get('https://api.example.com/' + request.method).text\n"),
+    # the standard library's servers: an http.server handler's request line, headers and body
+    ("BST202", "import http.server, os, subprocess, urllib.parse\nclass H(http.server.BaseHTTPRequestHandler):\n    def do_GET(self):\n        q = dict(urllib.parse.parse_qsl(self.path.partition('?')[2]))\n        os.system('nslookup ' + q['host'])\n",
+               "import http.server, os, subprocess, urllib.parse\nclass H(http.server.BaseHTTPRequestHandler):\n    def do_GET(self):\n        q = dict(urllib.parse.parse_qsl(self.path.partition('?')[2]))\n        subprocess.run(['nslookup', '--', q['host']])\n"),
+    ("BST201", "import http.server, os, subprocess, urllib.parse\nclass H(http.server.BaseHTTPRequestHandler):\n    def do_POST(self):\n        body = self.rfile.read(int(self.headers['Content-Length']))\n        self.wfile.write(open(body.decode()).read().encode())\n",
+               "import http.server, os, subprocess, urllib.parse\nclass H(http.server.BaseHTTPRequestHandler):\n    def do_POST(self):\n        body = self.rfile.read(int(self.headers['Content-Length']))\n        self.wfile.write(open(os.path.basename(body.decode())).read().encode())\n"),
+    # what a handler writes is HTML unless the class declares another type
+    ("BST203", "import http.server, os, subprocess, urllib.parse\nclass H(http.server.BaseHTTPRequestHandler):\n    def do_GET(self):\n        self.send_header('Content-Type', 'text/html')\n        self.wfile.write(('<p>' + self.path + '</p>').encode())\n",
+               "import http.server, os, subprocess, urllib.parse\nclass H(http.server.BaseHTTPRequestHandler):\n    def do_GET(self):\n        self.send_header('Content-Type', 'text/plain')\n        self.wfile.write(('<p>' + self.path + '</p>').encode())\n"),
+    ("BST202", "import os, socketserver\nclass H(socketserver.StreamRequestHandler):\n    def handle(self):\n        os.system('echo ' + self.rfile.readline().decode())\n",
+               "import os, shlex, socketserver\nclass H(socketserver.StreamRequestHandler):\n    def handle(self):\n        os.system('echo ' + shlex.quote(self.rfile.readline().decode()))\n"),
+    # a WSGI application by any name, and a CGI script's form
+    ("BST201", "from urllib.parse import parse_qs\ndef app(environ, start_response):\n    name = parse_qs(environ['QUERY_STRING'])['f'][0]\n    return [open('/srv/' + name, 'rb').read()]\n",
+               "from urllib.parse import parse_qs\ndef app(settings, start_response):\n    name = parse_qs(settings['QUERY_STRING'])['f'][0]\n    return [open('/srv/' + name, 'rb').read()]\n"),
+    ("BST202", "import cgi, os\ndef main():\n    form = cgi.FieldStorage()\n    os.system('ping -c 1 ' + form.getvalue('host'))\n",
+               "import cgi, os, shlex\ndef main():\n    form = cgi.FieldStorage()\n    os.system('ping -c 1 ' + shlex.quote(form.getvalue('host')))\n"),
     # a Lambda handler's name is in the deployment, not the code: its (event, context) signature
     ("BST201", "def get_item(event, context):\n    return open('/data/' + event['queryStringParameters']['name']).read()\n",
                "def on_click(event):\n    return open('/data/' + event['queryStringParameters']['name']).read()\n"),

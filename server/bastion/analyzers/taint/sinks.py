@@ -232,8 +232,9 @@ def headers_declare_not_html(response: Value) -> bool:
 def _written_as_json_or_declared(ev: Evaluator, args: list[Value],
                                  keywords: dict[str | None, Value]) -> bool:
     """A handler's `write(chunk)`: a dict goes out as JSON (any other container is refused),
-    and a handler whose class sets a Content-Type (`set_header`, also in
-    `set_default_headers`) other than a constant HTML one decides what a browser sees."""
+    and a handler whose class sets a Content-Type (Tornado's `set_header`, also in
+    `set_default_headers`; http.server's `send_header`) other than a constant HTML one decides
+    what a browser sees."""
     chunk = args[0] if args else keywords.get("chunk")
     if chunk is not None and chunk.items is not None:
         return True
@@ -250,7 +251,8 @@ def _written_as_json_or_declared(ev: Evaluator, args: list[Value],
 def _sets_content_type(scope: ast.AST) -> bool:
     for node in ast.walk(scope):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr in ("set_header", "add_header") and len(node.args) == 2
+                and node.func.attr in ("set_header", "add_header", "send_header")
+                and len(node.args) == 2
                 and isinstance(node.args[0], ast.Constant)
                 and str(node.args[0].value).lower() == "content-type"):
             value = node.args[1]
