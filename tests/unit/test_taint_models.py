@@ -286,6 +286,18 @@ PAIRS = [
                "from fastapi import Query\ndef report(name: str = 'index'):\n    return open('/srv/' + name).read()\n"),
     ("BST213", "import requests\nfrom fastapi import Request\ndef relay(request: Request):\n    return requests.get(request.query_params['u']).text\n",
                "import requests\nfrom fastapi import Request\ndef relay(request: Request):\n    return requests.get('https://api.example.com/' + request.method).text\n"),
+    # Bottle: a route's parameters and request data; its return value is HTML
+    ("BST203", "from bottle import redirect, request, route, template\n@route('/hello/<name>')\ndef hello(name):\n    return '<b>Hello ' + name + '</b>'\n",
+               "from bottle import redirect, request, route, template\nimport html\n@route('/hello/<name>')\ndef hello(name):\n    return '<b>Hello ' + html.escape(name) + '</b>'\n"),
+    ("BST214", "from bottle import redirect, request, route, template\n@route('/t')\ndef t():\n    return template('Hello ' + request.forms.get('name'))\n",
+               "from bottle import redirect, request, route, template\n@route('/t')\ndef t():\n    return template('Hello {{name}}', name=request.forms.get('name'))\n"),
+    ("BST210", "from bottle import redirect, request, route, template\n@route('/go')\ndef go():\n    redirect(request.query.get('next'))\n",
+               "from bottle import redirect, request, route, template\n@route('/go')\ndef go():\n    redirect('/home?from=' + request.query.get('next'))\n"),
+    # Quart: Flask's API, awaited
+    ("BST202", "import subprocess\nfrom quart import Quart, redirect, request\napp = Quart(__name__)\n@app.post('/run')\nasync def run():\n    form = await request.form\n    return subprocess.check_output('ls ' + form['dir'], shell=True)\n",
+               "import subprocess\nfrom quart import Quart, redirect, request\napp = Quart(__name__)\n@app.post('/run')\nasync def run():\n    form = await request.form\n    return subprocess.check_output(['ls', '--', form['dir']])\n"),
+    ("BST203", "from quart import Quart, redirect, request\napp = Quart(__name__)\n@app.route('/u/<name>')\nasync def user(name):\n    return f'<p>{name}</p>'\n",
+               "from quart import Quart, redirect, request\napp = Quart(__name__)\n@app.route('/u/<int:uid>')\nasync def user(uid):\n    return f'<p>{uid}</p>'\n"),
     # the standard library's servers: an http.server handler's request line, headers and body
     ("BST202", "import http.server, os, subprocess, urllib.parse\nclass H(http.server.BaseHTTPRequestHandler):\n    def do_GET(self):\n        q = dict(urllib.parse.parse_qsl(self.path.partition('?')[2]))\n        os.system('nslookup ' + q['host'])\n",
                "import http.server, os, subprocess, urllib.parse\nclass H(http.server.BaseHTTPRequestHandler):\n    def do_GET(self):\n        q = dict(urllib.parse.parse_qsl(self.path.partition('?')[2]))\n        subprocess.run(['nslookup', '--', q['host']])\n"),
