@@ -26,6 +26,10 @@ others worked on it (load average 9-10, so times vary), main at 74e894b -> this 
 | pyproject.toml -> /dev/zero   | silently ignored, exit 1              | 0.8 s, exit 2      |
 | 4 GiB sparse pyproject.toml   | MemoryError (4 GiB read), exit 1      | 0.7 s, 24 MB, 2    |
 
+Template files a view renders (f76c82f -> its fix, load ~2): a 1 MB template of 22,000
+autoescape-off blocks, 26.9 s -> 1.7 s (every print was checked against every block); a FIFO
+or a 4 GiB sparse file as the template, 1.6 s, not read.
+
 Without the address space limit, the /dev/zero cases grow until the machine runs out of memory.
 """
 
@@ -193,6 +197,36 @@ def _huge_pyproject(base: Path):
     return tree, ["."]
 
 
+VIEW = ("from flask import Flask, render_template, request\napp = Flask(__name__)\n\n\n"
+        "@app.route('/h')\ndef h():\n    return render_template('page.html', a=request.args['a'])\n")
+
+
+def _template_tree(base: Path, make: Callable[[Path], None]) -> tuple[Path, list[str]]:
+    tree = _tree(base)
+    (tree / "src" / "views.py").write_text(VIEW, encoding="utf-8")
+    (tree / "src" / "templates").mkdir()
+    make(tree / "src" / "templates" / "page.html")
+    return tree, ["."]
+
+
+def _template_blocks(base: Path):
+    """22,000 autoescape-off blocks, one print each (1 MB, under the cap): every print was checked against
+    every block."""
+    return _template_tree(base, lambda page: page.write_text(
+        "{% autoescape off %}{{ a }}{% endautoescape %}" * 22_000, encoding="utf-8"))
+
+
+def _template_fifo(base: Path):
+    return _template_tree(base, os.mkfifo)
+
+
+def _template_huge(base: Path):
+    def make(page: Path) -> None:
+        with open(page, "wb") as file:
+            file.truncate(4 << 30)  # sparse: over the template cap, never read
+    return _template_tree(base, make)
+
+
 # (name, build, check, seconds bound, RSS bound in MB, may hang: killed after --timeout)
 CASES: list[tuple] = [
     ("200 files, no patterns", _plain, _expect(1), 30, 400, False),
@@ -208,6 +242,11 @@ CASES: list[tuple] = [
     ("pyproject.toml -> /dev/zero", _pyproject_dev_zero, _expect(2, "not a regular file"), 30,
      200, False),
     ("4 GiB sparse pyproject.toml", _huge_pyproject, _expect(2, "too large"), 30, 200, False),
+    # a template a view renders: read as a regular file of at most 1 MiB, parsed in linear time
+    ("22k autoescape-off blocks in a template", _template_blocks, _expect(1, "BST203"), 30, 400,
+     False),
+    ("template that is a FIFO", _template_fifo, _expect(1), 30, 400, True),
+    ("4 GiB sparse template", _template_huge, _expect(1), 30, 400, False),
 ]
 NO_HANG_TIMEOUT = 1200.0
 

@@ -146,7 +146,8 @@ def _folders(start: str, roots: tuple[str, ...]) -> list[str]:
 def parse_template(path: str, text: str) -> Template:
     unescaped: dict[str, Print] = {}
     printed: dict[str, Print] = {}
-    off = [(m.start(1), m.end(1)) for m in _OFF.finditer(text)]
+    off = [(m.start(1), m.end(1)) for m in _OFF.finditer(text)]  # in order, not overlapping
+    off_starts = [start for start, _ in off]
     starts = _line_starts(text)
     for match in _PRINT.finditer(text):
         name = match.group(1)
@@ -154,7 +155,8 @@ def parse_template(path: str, text: str) -> Template:
         where = Print(line, match.start() - starts[line], match.end() - starts[line],
                       " ".join(match.group(0).split())[:120])
         printed.setdefault(name, where)
-        if _SAFE.search(match.group(2)) or any(a <= match.start() < b for a, b in off):
+        block = bisect.bisect_right(off_starts, match.start()) - 1
+        if _SAFE.search(match.group(2)) or block >= 0 and match.start() < off[block][1]:
             unescaped.setdefault(name, where)
     return Template(path, unescaped, printed)
 
