@@ -29,8 +29,10 @@ from bastion.files import UnreadableSource, decode_source, lies_within, read_lim
 MAX_TEMPLATE_BYTES = 1024 * 1024
 _MAX_CACHED = 512
 _MAX_PER_MODULE = 64
-# A template's name as a view writes it: "hello.html", "blog/post.html"
-_NAMED = re.compile(r"""["']([\w][\w./-]{0,200}\.(?:html?|xhtml|xml|svg|j2|jinja2?|txt|tpl))["']""")
+# A template's name as a view writes it, "hello.html", "blog/post.html": found by its extension
+# and closing quote (a search led by a literal), then read back to its opening quote
+_EXTENSION = re.compile(r"""\.(?:html?|xhtml|xml|svg|j2|jinja2?|txt|tpl)(?=["'])""")
+_NAME = re.compile(r"""["']([\w][\w./-]{0,200})\Z""")
 # The variable a print starts with (`{{ post.body|safe }}` prints `post`)
 _PRINT = re.compile(r"\{\{-?\s*([A-Za-z_]\w*)([^{}]*?)-?\}\}")
 _SAFE = re.compile(r"\|\s*safe\b")
@@ -73,21 +75,30 @@ class TemplateFiles:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._read: dict[str, tuple[tuple[int, int], Template | None]] = {}
+        # (module path, roots, names) -> each name with the paths it may have, nearest first
+        self._candidates: dict[tuple, list[tuple[str, list[str]]]] = {}
+        # the last answer, by the text object it was for: a keystroke asks twice (the findings,
+        # then the verdicts) with the same text
+        self._last: tuple[str, str, tuple[str, ...], ModuleTemplates] | None = None
 
     def of_module(self, text: str, path: str, roots: tuple[str, ...]) -> ModuleTemplates:
         if "render" not in text and "Template" not in text or not path:
             return NONE
-        names = list(dict.fromkeys(_NAMED.findall(text)))[:_MAX_PER_MODULE]
+        last = self._last
+        if last is not None and last[0] is text and last[1] == path and last[2] == roots:
+            return last[3]
+        found = self._found(text, path, roots)
+        self._last = (text, path, roots, found)
+        return found
+
+    def _found(self, text: str, path: str, roots: tuple[str, ...]) -> ModuleTemplates:
+        names = tuple(dict.fromkeys(template_names(text)))[:_MAX_PER_MODULE]
         if not names:
             return NONE
-        folders = _folders(os.path.dirname(os.path.abspath(path)), roots)
         found: dict[str, Template] = {}
         identity = hashlib.blake2b(digest_size=16)
-        for name in names:
-            if ".." in name.split("/") or name.startswith("/"):
-                continue
-            for folder in folders:
-                candidate = os.path.join(folder, "templates", *name.split("/"))
+        for name, candidates in self._candidates_of(path, roots, names):
+            for candidate in candidates:
                 template, stamp = self._template(candidate, roots)
                 if stamp is not None:
                     identity.update(f"{name}\0{candidate}\0{stamp}\0".encode("utf-8", "replace"))
@@ -95,6 +106,22 @@ class TemplateFiles:
                     found[name] = template
                     break
         return ModuleTemplates(found, identity.digest()) if found else NONE
+
+    def _candidates_of(self, path: str, roots: tuple[str, ...], names: tuple[str, ...]
+                       ) -> list[tuple[str, list[str]]]:
+        key = (path, roots, names)
+        with self._lock:
+            kept = self._candidates.get(key)
+        if kept is None:
+            folders = _folders(os.path.dirname(os.path.abspath(path)), roots)
+            kept = [(name, [os.path.join(folder, "templates", *name.split("/"))
+                            for folder in folders])
+                    for name in names if ".." not in name.split("/")]
+            with self._lock:
+                if len(self._candidates) >= _MAX_CACHED:
+                    self._candidates.clear()
+                self._candidates[key] = kept
+        return kept
 
     def _template(self, path: str, roots: tuple[str, ...]
                   ) -> tuple[Template | None, tuple[int, int] | None]:
@@ -123,6 +150,19 @@ class TemplateFiles:
     def forget(self) -> None:
         with self._lock:
             self._read.clear()
+            self._candidates.clear()
+            self._last = None
+
+
+def template_names(text: str) -> list[str]:
+    """The string constants of `text` that name a template file, in order."""
+    names = []
+    for match in _EXTENSION.finditer(text):
+        start = match.start()
+        head = _NAME.search(text, max(0, start - 202), start)
+        if head is not None and text[match.end()] == text[head.start()]:
+            names.append(head.group(1) + match.group(0))
+    return names
 
 
 def _folders(start: str, roots: tuple[str, ...]) -> list[str]:
