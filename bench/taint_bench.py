@@ -23,7 +23,7 @@ import time
 from bastion.analyzers.taint.analysis import _analyse
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
 from bastion.analyzers.taint.context import module_context
-from bastion.analyzers.taint.specs import load_models
+from bastion.analyzers.taint.model_files import load_models
 
 HEADER = '''import os
 import subprocess

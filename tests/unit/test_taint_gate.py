@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bastion.analyzers.taint.gate import JudgedGate, registrar_gate, source_gate
-from bastion.analyzers.taint.specs import load_models
+from bastion.analyzers.taint.model_files import load_models
 from bastion.analyzers.taint.verdicts import NEEDLES, SQL_NEEDLES, SQL_TEXT
 from bastion.model.text import common_ends
 

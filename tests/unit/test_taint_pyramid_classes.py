@@ -13,7 +13,7 @@ import textwrap
 import pytest
 
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
-from bastion.analyzers.taint.specs import validate_models
+from bastion.analyzers.taint.model_files import validate_models
 
 ANALYZER = TaintAnalyzer()
 HEADER = ("import ast\nimport os\nimport subprocess\nfrom markupsafe import escape\n"

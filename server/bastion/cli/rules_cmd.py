@@ -41,7 +41,7 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from bastion.analyzers.taint.specs import validate_models
+    from bastion.analyzers.taint.model_files import validate_models
     from bastion.catalog.loader import rule_files, shown_path, validate_catalog
     from bastion.catalog.paths import rules_dir
     from bastion.catalog.schema import SchemaError

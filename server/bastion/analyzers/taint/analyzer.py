@@ -30,9 +30,10 @@ from bastion.analyzers.taint.blocks import BlockParser, WholeParser
 from bastion.analyzers.taint.context import module_context
 from bastion.analyzers.taint.domain import SINK_CLASSES, Step
 from bastion.analyzers.taint.gate import JudgedGate, registrar_gate, source_gate
+from bastion.analyzers.taint.model_files import load_models
 from bastion.analyzers.taint.results import Hit
 from bastion.analyzers.taint.sinks import quoted
-from bastion.analyzers.taint.specs import Models, load_models
+from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.template_files import TemplateFiles
 from bastion.analyzers.taint.verdicts import NEEDLES, SQL_NEEDLES, SQL_TEXT, retractions
 from bastion.analyzers.versions import taint_version

@@ -1,0 +1,292 @@
+"""The taint model files (`rules/taint/*.toml`) read and validated into `Models` (specs.py).
+
+A model file holds arrays of tables: `source`, `entry` (functions whose parameters are untrusted:
+routes, views, handlers), `sink`, `sanitizer`, `guard` and `propagator` (see rules/taint/README.md).
+What TOML cannot say is a named Python model (`model = "..."`) whose name is checked
+here. `load_models` never raises: a bad file is reported and left out.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+
+from bastion.analyzers.matchers import NameSet
+from bastion.analyzers.rule_tables import folder_tables
+from bastion.analyzers.taint.domain import EVERY_CLASS, SINK_CLASSES
+from bastion.analyzers.taint.specs import (
+    CleanModel,
+    EntryModel,
+    FormModel,
+    ModelProblem,
+    Models,
+    SinkModel,
+    SourceModel,
+)
+from bastion.analyzers.versions import models_digest, taint_models_dir
+
+SECTIONS = ("source", "entry", "sink", "sanitizer", "guard", "propagator", "form")
+SOURCE_KINDS = ("remote", "argv", "stdin", "env", "file")
+PARAM_RULES = ("path", "all", "after_first")
+# Named Python models a sink or guard may reference (implemented in sinks.py / guards.py).
+SINK_MODELS = ("subprocess", "xml_parser", "yaml_load", "view_return", "log_format",
+               "response_type", "declared_html", "handler_write", "query_document",
+               "location_header", "template_file", "django_template_file")
+GUARD_MODELS = ("dotdot", "quote", "path_containment", "url_allowlist", "allowlist", "equality",
+                "pattern")
+_KEYS = {
+    "source": {"names", "kind", "label", "confidence", "reaches"},
+    "entry": {"label", "decorators", "function_names", "class_bases", "methods", "params",
+              "request_kind", "request_annotations", "not_when_default", "return_sink",
+              "imported", "kind", "first_param", "clean_annotations", "return_sink_when",
+              "validated_models", "self_kind", "class_decorators", "request_params",
+              "registrars", "signature", "parameter_markers"},
+    "sink": {"class", "calls", "methods", "args", "keywords", "receiver", "when", "model",
+             "subscript_of", "prefix_only", "result_untainted", "key"},
+    "sanitizer": {"calls", "methods", "cleans", "args"},
+    "guard": {"calls", "methods", "cleans", "arg", "model"},
+    "propagator": {"calls", "methods"},
+    "form": {"bases", "data", "clean_fields"},
+}
+
+
+def load_models(directory: Path | None = None) -> Models:
+    directory = directory or taint_models_dir()
+    models = Models()
+    for path, table, error in folder_tables(directory):
+        if table is None:
+            models.problems.append(ModelProblem(path.name, "file", f"cannot be read: {error}"))
+            continue
+        models.problems.extend(_add_file(models, table, path.name))
+    models.digest = models_digest(directory)
+    return models
+
+
+def validate_models(directory: Path) -> list[ModelProblem]:
+    """Every problem in the model files of `directory` (`bastion rules validate`)."""
+    if not Path(directory).is_dir():
+        return [ModelProblem(str(directory), "file", "no such folder")]
+    models = load_models(directory)
+    if not models.sources.exact or not models.sinks.exact:
+        models.problems.append(ModelProblem(str(directory), "file", "no sources or no sinks"))
+    return models.problems
+
+
+def _add_file(models: Models, table: dict, file: str) -> list[ModelProblem]:
+    """Validates the whole file first: a file with any problem adds nothing."""
+    problems: list[ModelProblem] = []
+    staged = Models()
+    for key in sorted(set(table) - set(SECTIONS) - {"description"}):
+        problems.append(ModelProblem(file, key, f"unknown section (expected {', '.join(SECTIONS)})"))
+    for section in SECTIONS:
+        items = table.get(section, [])
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            problems.append(ModelProblem(file, section, "expected an array of tables"))
+            continue
+        for index, item in enumerate(items):
+            check = _Checker(file, f"{section}[{index}]", item, problems)
+            check.keys(_KEYS[section])
+            getattr(check, section)(staged)
+    if problems:
+        return problems
+    for name in ("sources", "sinks", "subscript_sinks", "sanitizers", "guards", "propagators"):
+        mine, theirs = getattr(models, name), getattr(staged, name)
+        for key, found in theirs.exact.items():
+            mine.exact.setdefault(key, []).extend(found)
+        for key, found in theirs.methods.items():
+            mine.methods.setdefault(key, []).extend(found)
+        mine.globs.extend(theirs.globs)
+        mine._memo.clear()
+    models.entries.extend(staged.entries)
+    models.forms.extend(staged.forms)
+    models.body_model_roots = tuple(sorted({name.split(".")[0] for entry in models.entries
+                                            for name in entry.validated_models.exact}))
+    for kind, classes in staged.reaches.items():
+        models.reaches[kind] = models.reaches.get(kind, frozenset()) | classes
+    models.guard_models |= staged.guard_models
+    return []
+
+
+@attrs.define
+class _Checker:
+    file: str
+    where: str
+    item: dict
+    problems: list[ModelProblem]
+
+    def error(self, field: str, message: str) -> None:
+        self.problems.append(ModelProblem(self.file, f"{self.where}.{field}", message))
+
+    def keys(self, allowed: set[str]) -> None:
+        for key in sorted(set(self.item) - allowed):
+            self.error(key, f"unknown key (expected one of {', '.join(sorted(allowed))})")
+
+    def strings(self, key: str, required: bool = False) -> list[str]:
+        value = self.item.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.error(key, "expected an array of non-empty strings")
+            return []
+        if required and not value:
+            self.error(key, "missing or empty")
+        return value
+
+    def text(self, key: str, choices: tuple[str, ...] | frozenset[str] | None = None,
+             required: bool = True) -> str | None:
+        value = self.item.get(key)
+        if value is None and not required:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.error(key, "expected a non-empty string")
+            return None
+        if choices is not None and value not in choices:
+            self.error(key, f"{value!r} is not one of {', '.join(sorted(choices))}")
+            return None
+        return value
+
+    def indexes(self, key: str) -> tuple[int, ...] | None:
+        if key not in self.item:
+            return None
+        value = self.item[key]
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = [value]
+        if not isinstance(value, list) or not all(
+                isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value):
+            self.error(key, "expected a non-negative integer or an array of them")
+            return None
+        return tuple(value)
+
+    def classes(self, key: str) -> frozenset[str]:
+        names = self.strings(key, required=True)
+        if names == ["*"]:
+            return EVERY_CLASS
+        for name in names:
+            if name not in EVERY_CLASS:
+                expected = ", ".join(sorted(EVERY_CLASS))
+                self.error(key, f"unknown sink class {name!r} (expected {expected} or *)")
+        return frozenset(names) & EVERY_CLASS
+
+    def named(self) -> tuple[list[str], list[str]]:
+        calls, methods = self.strings("calls"), self.strings("methods")
+        return calls, methods
+
+    # ---- sections ----
+
+    def source(self, models: Models) -> None:
+        names = self.strings("names", required=True)
+        kind = self.text("kind", SOURCE_KINDS)
+        label = self.text("label")
+        confidence = self.text("confidence", ("low", "medium", "high"), required=False)
+        reaches = self.classes("reaches") if "reaches" in self.item else SINK_CLASSES
+        if kind and label:
+            models.sources.add(names, [], SourceModel(kind, label, confidence in ("low", "medium"),
+                                                      reaches))
+            models.reaches[kind] = models.reaches.get(kind, frozenset()) | reaches
+
+    def entry(self, models: Models) -> None:
+        label = self.text("label")
+        decorators, function_names = self.strings("decorators"), self.strings("function_names")
+        class_bases, methods = self.strings("class_bases"), self.strings("methods")
+        class_decorators, registrars = self.strings("class_decorators"), self.strings("registrars")
+        signature = tuple(frozenset(names.split("|")) for names in self.strings("signature"))
+        markers = self.strings("parameter_markers")
+        if not (decorators or function_names or class_bases or class_decorators or registrars
+                or signature or markers or self.item.get("first_param")):
+            self.error("decorators", "an entry needs decorators, registrars, function_names, "
+                                     "signature, parameter_markers, first_param, class_bases or "
+                                     "class_decorators")
+        if class_decorators and not methods:
+            self.error("class_decorators", "class_decorators needs methods")
+        params = self.item.get("params", "all")
+        if isinstance(params, list):
+            params = tuple(self.strings("params"))
+        elif params not in PARAM_RULES:
+            self.error("params", f"expected {', '.join(PARAM_RULES)} or an array of names")
+        return_sink = self.text("return_sink", SINK_CLASSES, required=False)
+        kind = self.text("kind", SOURCE_KINDS, required=False) or "remote"
+        request_kind = self.text("request_kind", required=False)
+        if self.item.get("self_kind") is not None and not class_bases:
+            self.error("self_kind", "self_kind needs class_bases")
+        when = self.item.get("return_sink_when")
+        return_when = None
+        if when is not None:
+            if (not isinstance(when, dict) or set(when) != {"keyword", "is"}
+                    or not isinstance(when["keyword"], str) or not isinstance(when["is"], list)
+                    or not all(isinstance(n, str) and n for n in when["is"])):
+                self.error("return_sink_when", 'expected { keyword = "name", is = ["qualified '
+                                               'name", ...] }')
+            else:
+                return_when = (when["keyword"], NameSet(when["is"]))
+        if label:
+            models.entries.append(EntryModel(
+                label, NameSet(decorators), frozenset(function_names), NameSet(class_bases),
+                frozenset(methods), params, request_kind, NameSet(self.strings("request_annotations")),
+                NameSet(self.strings("not_when_default")), return_sink,
+                tuple(self.strings("imported")), kind, frozenset(self.strings("first_param")),
+                NameSet(self.strings("clean_annotations")), return_when,
+                NameSet(self.strings("validated_models")),
+                self.text("self_kind", required=False), NameSet(class_decorators),
+                frozenset(self.strings("request_params")), NameSet(registrars), signature,
+                NameSet(markers)))
+
+    def sink(self, models: Models) -> None:
+        sink_class = self.text("class", SINK_CLASSES)
+        calls, methods = self.named()
+        subscripts = self.strings("subscript_of")
+        model = self.text("model", SINK_MODELS, required=False)
+        if not (calls or methods or subscripts or model == "view_return"):
+            self.error("calls", "a sink needs calls, methods or subscript_of")
+        when = self.item.get("when")
+        condition = None
+        if when is not None:
+            if (not isinstance(when, dict) or set(when) != {"keyword", "equals"}
+                    or not isinstance(when.get("keyword"), str)):
+                self.error("when", "expected { keyword = \"name\", equals = <constant> }")
+            else:
+                condition = (when["keyword"], when["equals"])
+        receiver = self.item.get("receiver", False)
+        prefix_only = self.item.get("prefix_only", False)
+        untainted = self.item.get("result_untainted", False)
+        for key, flag in (("receiver", receiver), ("prefix_only", prefix_only),
+                          ("result_untainted", untainted)):
+            if not isinstance(flag, bool):
+                self.error(key, "expected true or false")
+        key = self.item.get("key")
+        if key is not None and (not isinstance(key, str) or not key or not subscripts):
+            self.error("key", "expected a non-empty string, with subscript_of")
+            key = None
+        if sink_class:
+            sink = SinkModel(sink_class, self.indexes("args"), tuple(self.strings("keywords")),
+                             receiver is True, condition, model, prefix_only is True,
+                             untainted is True, key)
+            models.sinks.add(calls, methods, sink)
+            models.subscript_sinks.add(subscripts, [], sink)
+
+    def sanitizer(self, models: Models) -> None:
+        calls, methods = self.named()
+        if not (calls or methods):
+            self.error("calls", "a sanitizer needs calls or methods")
+        models.sanitizers.add(calls, methods, CleanModel(self.classes("cleans"), self.indexes("args")))
+
+    def guard(self, models: Models) -> None:
+        model = self.text("model", GUARD_MODELS, required=False)
+        if model is not None:
+            if set(self.item) != {"model"}:
+                self.error("model", "a named guard model takes no other keys")
+            models.guard_models.add(model)
+            return
+        calls, methods = self.named()
+        if not (calls or methods):
+            self.error("calls", "a guard needs calls, methods or model")
+        models.guards.add(calls, methods, CleanModel(self.classes("cleans"), self.indexes("arg")))
+
+    def form(self, models: Models) -> None:
+        bases, data = self.strings("bases", required=True), self.strings("data", required=True)
+        models.forms.append(FormModel(NameSet(bases), frozenset(data),
+                                      NameSet(self.strings("clean_fields", required=True))))
+
+    def propagator(self, models: Models) -> None:
+        calls, methods = self.named()
+        if not (calls or methods):
+            self.error("calls", "a propagator needs calls or methods")
+        models.propagators.add(calls, methods, CleanModel(frozenset()))
