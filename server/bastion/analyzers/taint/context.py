@@ -194,7 +194,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     nested, registered = nested_views(definitions, env, kinds, memo)
     firsts = {name for e in models.entries for name in e.first_param}
     called = called_here([d.name for d in definitions if isinstance(d, FUNCTIONS)
-                          and _first_param(d) in firsts], tree, memo)
+                          and first_param(d) in firsts], tree, memo)
     registered.update(registrations(expressions, {d.name for d in definitions
                                                   if isinstance(d, FUNCTIONS)}, env, kinds,
                                     parameters=_parameter_registrars(definitions, models, text,
@@ -212,17 +212,17 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                    sorted(scoped.items()),
                                    sorted((k, sorted(d), sorted(c)) for k, (d, c) in forms.items()),
                                    )).encode(), digest_size=16).digest()
-    classified = _Classified(memo, digest + models.digest.encode()) if memo is not None else None
+    classified = Classified(memo, digest + models.digest.encode()) if memo is not None else None
     # a class deriving from a framework's class through another module's base class is the
     # framework's, though this module does not import it
     inherited = {base.split(".")[0] for shape in shapes.values() for base in shape.bases if base}
     entries = [e for e in models.entries if not e.imported or env.imported(e.imported)
                or any(name.split(".")[0] in inherited for name in e.imported)]
-    functions = _functions(definitions, env, kinds, entries, typed, shapes, classified, registered,
-                           called)
+    functions = functions_of(definitions, env, kinds, entries, typed, shapes, classified,
+                             registered, called)
     for view in nested:
-        function = _classify_kept(Function(view.node, view.name), env, view.kinds, entries, typed,
-                                  classified, registered=registered.get(view.name, ()))
+        function = classify_kept(Function(view.node, view.name), env, view.kinds, entries, typed,
+                                 classified, registered=registered.get(view.name, ()))
         if function.entry is not None:  # a nested helper is not followed (its callers are not)
             functions.append(function)
     hand_requests(functions, env, models, memo)
@@ -278,18 +278,18 @@ def fold_constant(node: ast.expr) -> object:
     return UNKNOWN
 
 
-def _functions(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
-               entries: list[EntryModel], classes: dict[str, ClassShape],
-               shapes: dict[ast.ClassDef, ClassShape], memo: _Classified | None,
-               registered: dict[str, tuple[Registration, ...]], called: set[str]) -> list[Function]:
+def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
+                 entries: list[EntryModel], classes: dict[str, ClassShape],
+                 shapes: dict[ast.ClassDef, ClassShape], memo: Classified | None,
+                 registered: dict[str, tuple[Registration, ...]], called: set[str]) -> list[Function]:
     """`classes`: the body models' candidates (empty where there can be none); `called`: the
     functions the module calls itself."""
     found: list[Function] = []
     for node in definitions:
         if isinstance(node, FUNCTIONS):
             function = Function(node, node.name, helper=node.name in called)
-            found.append(_classify_kept(function, env, kinds, entries, classes, memo,
-                                        registered=registered.get(node.name, ())))
+            found.append(classify_kept(function, env, kinds, entries, classes, memo,
+                                       registered=registered.get(node.name, ())))
         elif isinstance(node, ast.ClassDef):
             bases = list(shapes[node].bases)
             self_kind = next((e.self_kind for e in entries if e.self_kind is not None
@@ -300,8 +300,8 @@ def _functions(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
                 if isinstance(item, FUNCTIONS):
                     method = Function(item, f"{node.name}.{item.name}", node.name, node,
                                       self_kind=self_kind)
-                    found.append(_classify_kept(method, env, kinds, entries, classes, memo, bases,
-                                                marks))
+                    found.append(classify_kept(method, env, kinds, entries, classes, memo, bases,
+                                               marks))
     return found
 
 
@@ -314,10 +314,10 @@ def _class_marks(node: ast.ClassDef, env: Env, kinds: dict[str, str]) -> tuple[s
                          if (name := resolve(d, env, kinds)) is not None}))
 
 
-def _classify_kept(function: Function, env: Env, kinds: dict[str, str], entries: list[EntryModel],
-                   classes: dict[str, ClassShape], memo: _Classified | None,
-                   bases: list[str | None] | None = None, marks: tuple[str, ...] = (),
-                   registered: tuple[Registration, ...] = ()) -> Function:
+def classify_kept(function: Function, env: Env, kinds: dict[str, str], entries: list[EntryModel],
+                  classes: dict[str, ClassShape], memo: Classified | None,
+                  bases: list[str | None] | None = None, marks: tuple[str, ...] = (),
+                  registered: tuple[Registration, ...] = ()) -> Function:
     kept_bases = (*bases, marks) if bases is not None else ()
     if memo is not None and memo.restore(function, kept_bases):
         return function
@@ -327,7 +327,7 @@ def _classify_kept(function: Function, env: Env, kinds: dict[str, str], entries:
     return function
 
 
-class _Classified:
+class Classified:
     """Classifications in an LRU, by the function node (kept in the value, so that its id is
     not reused while the entry lives), its class and bases, and the module's digest."""
 
@@ -367,7 +367,7 @@ def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list
         decorator = next((d for name, d in decorators if name in entry.decorators), None) or \
             next((call for name, call in registrars if name in entry.registrars), None)
         by_name = function.class_name is None and (
-            node.name in entry.function_names or _first_param(node) in entry.first_param
+            node.name in entry.function_names or first_param(node) in entry.first_param
             or _signed(node, entry.signature))
         if decorator is None and entry.parameter_markers:
             decorator = _marker(node, entry, env, kinds)
@@ -395,7 +395,7 @@ def _return_sink(entry: EntryModel, decorator: ast.expr | None, env: Env,
     return entry.return_sink if resolved is not None and resolved in names else None
 
 
-def _first_param(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+def first_param(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
     params = _positional(node)
     return params[0] if params else None
 
