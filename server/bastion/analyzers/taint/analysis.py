@@ -17,8 +17,9 @@ from collections.abc import Callable
 import attrs
 
 from bastion.analyzers.taint.callees import CalleeMemo
-from bastion.analyzers.taint.context import FUNCTIONS, Function, ModuleContext, module_context
+from bastion.analyzers.taint.context import ModuleContext, module_context
 from bastion.analyzers.taint.domain import UNKNOWN, Origin, Step, Value
+from bastion.analyzers.taint.entries import FUNCTIONS, Function
 from bastion.analyzers.taint.results import Hit, Summary
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.statements import FunctionResult, Interpreter

@@ -13,7 +13,8 @@ import re
 
 import attrs
 
-from bastion.analyzers.taint.context import Function, ModuleContext
+from bastion.analyzers.taint.context import ModuleContext
+from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.verdicts import SQL_TEXT, TRIGGER
 from bastion.engine.cache import LRU
 

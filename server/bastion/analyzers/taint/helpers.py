@@ -20,7 +20,7 @@ from bastion.engine.cache import LRU
 
 if TYPE_CHECKING:
     from bastion.analyzers.matchers import Env
-    from bastion.analyzers.taint.context import Function
+    from bastion.analyzers.taint.entries import Function
     from bastion.analyzers.taint.specs import Models
 
 # (callee, positional index or keyword, the argument: ("name", id) or ("self", attribute))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.taint.domain import CLEAN, EVERY_CLASS, SAFE, Origin, Value
 
 if TYPE_CHECKING:
-    from bastion.analyzers.taint.context import Function
+    from bastion.analyzers.taint.entries import Function
     from bastion.analyzers.taint.expressions import Evaluator
 
 

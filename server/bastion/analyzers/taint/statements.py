@@ -14,7 +14,6 @@ import attrs
 
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.closures import local_function
-from bastion.analyzers.taint.context import Function
 from bastion.analyzers.taint.domain import (
     ANY,
     CLEAN,
@@ -25,6 +24,7 @@ from bastion.analyzers.taint.domain import (
     concat,
     join,
 )
+from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.environments import join_env, owned, same_env
 from bastion.analyzers.taint.escapes import capture, escape_assignment
 from bastion.analyzers.taint.expressions import Evaluator, path_of
