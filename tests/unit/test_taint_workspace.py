@@ -262,12 +262,12 @@ def test_a_chain_of_many_imports_is_followed_to_its_sink(analyzer, tmp_path, com
 
 def _functions_asked(root: Path) -> list[tuple[str, str]]:
     """(module path, name) of every function another module can call, instances' too."""
-    from bastion.analyzers.taint.workspace import _exported
+    from bastion.analyzers.taint.workspace import exported_names
     from bastion.parsing import parse_code
 
     asked = []
     for path in sorted(root.rglob("*.py")):
-        top, instances = _exported(parse_code(path.read_text(encoding="utf-8")))
+        top, instances = exported_names(parse_code(path.read_text(encoding="utf-8")))
         asked += [(str(path), name) for name in sorted(top)]
         asked += [(str(path), f"{i}.{m.partition('.')[2]}") for i, c in sorted(instances.items())
                   for m in sorted(top) if m.startswith(c + ".")]

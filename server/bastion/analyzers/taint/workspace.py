@@ -81,9 +81,9 @@ class _Module:
     classes: dict[str, tuple[str | None, ...]] | None = None  # class -> its bases, resolved
 
     def exported(self) -> tuple[set[str], dict[str, str]]:
-        """`_exported(tree)`, once."""
+        """`exported_names(tree)`, once."""
         if self._exported is None:
-            self._exported = _exported(self.tree)
+            self._exported = exported_names(self.tree)
         return self._exported
 
 
@@ -118,7 +118,7 @@ class SummaryStore:
                 digest = self.graph.identity(targets, self.version).encode()
 
             def lookup(name: str, tainted: bool) -> Summary | None:
-                target, function = _split(name, table)
+                target, function = split_name(name, table)
                 return None if target is None else self.function(target, function, tainted)
 
             def bases(name: str) -> tuple[str, ...]:
@@ -130,7 +130,7 @@ class SummaryStore:
                                  for t, m in published.items())).encode()
 
             def lookup(name: str, tainted: bool) -> Summary | None:
-                target, function = _split(name, table)
+                target, function = split_name(name, table)
                 entry = published.get(target) if target is not None else None
                 found = entry.summaries.get(function) if entry is not None else None
                 if found is None or not (tainted or _returns_source(found)):
@@ -189,9 +189,9 @@ class SummaryStore:
             visited: set[str] = set()
             for node in ast.walk(tree):
                 if isinstance(node, ast.Call):
-                    for func in _functions_named(node, registrars):
+                    for func in functions_named(node, registrars):
                         name = env.qualname(func)
-                        target, function = _split(name, table) if name else (None, "")
+                        target, function = split_name(name, table) if name else (None, "")
                         if target is not None:
                             self.function(target, function)
                 elif isinstance(node, ast.ClassDef):
@@ -272,7 +272,7 @@ class SummaryStore:
         """The bases of the workspace class `name` (as `table`'s module imports it), resolved
         in its module, then theirs; () for a name that is no class of a workspace module, or
         one whose module `modules` does not give (editor mode: not yet published)."""
-        target, cls = _split(name, table)
+        target, cls = split_name(name, table)
         if target is None or (target, cls) in seen or len(seen) > 16:
             return ()
         module = modules(target)
@@ -350,7 +350,7 @@ class SummaryStore:
         summary holds does not depend on what was asked for first: each is computed from its
         callees' (same-file recursion is cut alike, cycle by cycle)."""
         def lookup(qualified: str, tainted: bool) -> Summary | None:
-            target, function = _split(qualified, module.table)
+            target, function = split_name(qualified, module.table)
             if target is None or self.graph.same_cycle(module.path, target):
                 return None
             return self.function(target, function, tainted)
@@ -379,7 +379,7 @@ class SummaryStore:
         module.summarised = names is None
 
 
-def _exported(tree: ast.Module) -> tuple[set[str], dict[str, str]]:
+def exported_names(tree: ast.Module) -> tuple[set[str], dict[str, str]]:
     """What another module can call: the top-level functions, the methods of top-level classes
     (`Class.method`, static ones too: a summary's parameters are those a call passes, see
     `Function.implicit_params`), and module-level instances of those classes assigned once
@@ -411,9 +411,9 @@ def _returns_source(summary: Summary) -> bool:
     return any(o.kind != "param" for o in summary.returns.taint)
 
 
-def _split(name: str, table: dict[str, str]) -> tuple[str | None, str]:
+def split_name(name: str, table: dict[str, str]) -> tuple[str | None, str]:
     """The workspace file `name` is in and its name there: `pkg.mod.function`, and
-    `pkg.mod.Class.method` or `pkg.mod.instance.method` (`_exported`)."""
+    `pkg.mod.Class.method` or `pkg.mod.instance.method` (`exported_names`)."""
     prefix, _, function = name.rpartition(".")
     if not function:
         return None, function
@@ -456,7 +456,7 @@ def detach(engine) -> None:
             analyzer.workspace = None
 
 
-def _functions_named(call: ast.Call, registrars: frozenset[str]) -> list[ast.expr]:
+def functions_named(call: ast.Call, registrars: frozenset[str]) -> list[ast.expr]:
     """The function a call calls and, for a registrar's (`Depends(current_user)`), the one it
     hands the framework to call."""
     func = call.func
