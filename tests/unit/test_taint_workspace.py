@@ -262,7 +262,7 @@ def test_a_chain_of_many_imports_is_followed_to_its_sink(analyzer, tmp_path, com
 
 def _functions_asked(root: Path) -> list[tuple[str, str]]:
     """(module path, name) of every function another module can call, instances' too."""
-    from bastion.analyzers.taint.workspace import exported_names
+    from bastion.analyzers.taint.workspace_names import exported_names
     from bastion.parsing import parse_code
 
     asked = []

@@ -1,0 +1,61 @@
+"""How a file's qualified names reach the functions of another workspace module (workspace.py):
+what that module exports to its importers, the workspace file a qualified name is in and its
+name there, and the functions a call names.
+"""
+
+from __future__ import annotations
+
+import ast
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def exported_names(tree: ast.Module) -> tuple[set[str], dict[str, str]]:
+    """What another module can call: the top-level functions, the methods of top-level classes
+    (`Class.method`, static ones too: a summary's parameters are those a call passes, see
+    `Function.implicit_params`), and module-level instances of those classes assigned once
+    (instance name -> class name)."""
+    functions: set[str] = set()
+    classes: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, _FUNCTIONS):
+            functions.add(node.name)
+        elif isinstance(node, ast.ClassDef):
+            classes.add(node.name)
+            functions.update(f"{node.name}.{item.name}" for item in node.body
+                             if isinstance(item, _FUNCTIONS))
+    stores: dict[str, int] = {}  # a name bound anywhere else may hold something else
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            stores[node.id] = stores.get(node.id, 0) + 1
+    instances = {}
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name) and stores[node.targets[0].id] == 1
+                and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
+                and node.value.func.id in classes):
+            instances[node.targets[0].id] = node.value.func.id
+    return functions, instances
+
+
+def split_name(name: str, table: dict[str, str]) -> tuple[str | None, str]:
+    """The workspace file `name` is in and its name there: `pkg.mod.function`, and
+    `pkg.mod.Class.method` or `pkg.mod.instance.method` (`exported_names`)."""
+    prefix, _, function = name.rpartition(".")
+    if not function:
+        return None, function
+    target = table.get(prefix)
+    if target is None and "." in prefix:
+        outer, _, owner = prefix.rpartition(".")
+        target = table.get(outer)
+        function = f"{owner}.{function}"
+    return target, function
+
+
+def functions_named(call: ast.Call, registrars: frozenset[str]) -> list[ast.expr]:
+    """The function a call calls and, for a registrar's (`Depends(current_user)`), the one it
+    hands the framework to call."""
+    func = call.func
+    name = func.id if isinstance(func, ast.Name) else func.attr \
+        if isinstance(func, ast.Attribute) else None
+    return [func, *call.args[:1]] if name in registrars else [func]
