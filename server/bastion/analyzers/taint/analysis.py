@@ -93,12 +93,12 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     texts = _function_texts(module, lines) if lines is not None else None
     callees_of = CalleeMemo(module, texts, calls)
     if texts is None:
-        wanted: set[str] = {f.name for f in module.functions} if only is None else _closure(
+        wanted: set[str] = {f.name for f in module.functions} if only is None else closure(
             {name for name in only if module.function_named(name) is not None}, module, callees_of)
     else:
-        wanted = _closure(_relevant(module, callees_of, models), module, callees_of)
+        wanted = closure(_relevant(module, callees_of, models), module, callees_of)
     while wanted:
-        for component in _components(module, callees_of, wanted):
+        for component in components(module, callees_of, wanted):
             members = [f for f in component if f.name not in done]
             for function in members:
                 _settle(function, module, models, cache, lines, callees_of, done, summaries,
@@ -113,7 +113,7 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
         if lines is None:
             break
         carriers = [name for name, outcome in done.items() if _carries_taint(outcome.summary)]
-        wanted = _closure(_callers(carriers, module, callees_of, done), module, callees_of) - set(done)
+        wanted = closure(callers(carriers, module, callees_of, done), module, callees_of) - set(done)
     for outcome in done.values():
         for hit in outcome.result.hits:
             if any(o.kind != "param" for o in hit.value.taint):
@@ -375,8 +375,8 @@ def _dotted(parts: list[str]) -> str:
     return r"\s*\.\s*".join(re.escape(p.removesuffix("()")) for p in parts)
 
 
-def _callers(names: list[str], module: ModuleContext, callees_of: CalleeMemo,
-             done: dict[str, FunctionOutcome]) -> set[str]:
+def callers(names: list[str], module: ModuleContext, callees_of: CalleeMemo,
+            done: dict[str, FunctionOutcome]) -> set[str]:
     if not names:
         return set()
     short = {name.rsplit(".", 1)[-1] for name in names}
@@ -394,7 +394,7 @@ def _callers(names: list[str], module: ModuleContext, callees_of: CalleeMemo,
     return found
 
 
-def _closure(names: set[str], module: ModuleContext, callees_of: CalleeMemo) -> set[str]:
+def closure(names: set[str], module: ModuleContext, callees_of: CalleeMemo) -> set[str]:
     """`names` and every same-file function they call, transitively."""
     found = set(names)
     stack = list(names)
@@ -412,8 +412,8 @@ def _first_line(function: Function) -> int:
     return min([node.lineno, *(d.lineno for d in node.decorator_list)]) - 1
 
 
-def _components(module: ModuleContext, callees_of: CalleeMemo,
-                wanted: set[str] | None) -> list[list[Function]]:
+def components(module: ModuleContext, callees_of: CalleeMemo,
+               wanted: set[str] | None) -> list[list[Function]]:
     """The call graph's strongly connected components among `wanted` functions and what they
     call, callees' components before callers' (Tarjan's algorithm, iterative)."""
     by_name = {f.name: f for f in module.functions}
