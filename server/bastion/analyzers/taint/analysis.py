@@ -17,6 +17,7 @@ from collections.abc import Callable
 import attrs
 
 from bastion.analyzers.taint.callees import CalleeMemo
+from bastion.analyzers.taint.callgraph import callers, closure, components
 from bastion.analyzers.taint.context import ModuleContext, module_context
 from bastion.analyzers.taint.domain import UNKNOWN, Origin, Step, Value
 from bastion.analyzers.taint.entries import FUNCTIONS, Function
@@ -375,85 +376,9 @@ def _dotted(parts: list[str]) -> str:
     return r"\s*\.\s*".join(re.escape(p.removesuffix("()")) for p in parts)
 
 
-def callers(names: list[str], module: ModuleContext, callees_of: CalleeMemo,
-            done: dict[str, FunctionOutcome]) -> set[str]:
-    if not names:
-        return set()
-    short = {name.rsplit(".", 1)[-1] for name in names}
-    found = set()
-    for f in module.functions:
-        if f.name not in done:
-            facts = callees_of.facts(f)
-            if not short.isdisjoint(facts.plain) or not short.isdisjoint(facts.attributes):
-                found.add(f.name)
-    carriers = set(names)
-    for f in module.functions:  # methods reading `self` fields their `__init__` filled
-        if f.class_name is not None and module.inherited(f.class_name, "__init__") in carriers \
-                and f.name not in done:
-            found.add(f.name)
-    return found
-
-
-def closure(names: set[str], module: ModuleContext, callees_of: CalleeMemo) -> set[str]:
-    """`names` and every same-file function they call, transitively."""
-    found = set(names)
-    stack = list(names)
-    while stack:
-        function = module.function_named(stack.pop())
-        for callee in callees_of(function) if function is not None else ():
-            if callee not in found:
-                found.add(callee)
-                stack.append(callee)
-    return found
-
-
 def _first_line(function: Function) -> int:
     node = function.node
     return min([node.lineno, *(d.lineno for d in node.decorator_list)]) - 1
-
-
-def components(module: ModuleContext, callees_of: CalleeMemo,
-               wanted: set[str] | None) -> list[list[Function]]:
-    """The call graph's strongly connected components among `wanted` functions and what they
-    call, callees' components before callers' (Tarjan's algorithm, iterative)."""
-    by_name = {f.name: f for f in module.functions}
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    out: list[list[Function]] = []
-    for root in module.functions:
-        if root.name in index or (wanted is not None and root.name not in wanted):
-            continue
-        work = [(root.name, iter(sorted(callees_of(root))))]
-        index[root.name] = low[root.name] = len(index)
-        stack.append(root.name)
-        on_stack.add(root.name)
-        while work:
-            name, pending = work[-1]
-            callee = next(pending, None)
-            if callee is not None:
-                if callee not in index:
-                    index[callee] = low[callee] = len(index)
-                    stack.append(callee)
-                    on_stack.add(callee)
-                    work.append((callee, iter(sorted(callees_of(by_name[callee])))))
-                elif callee in on_stack:
-                    low[name] = min(low[name], index[callee])
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[name])
-            if low[name] == index[name]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(by_name[member])
-                    if member == name:
-                        break
-                out.append(component[::-1])
-    return out
 
 
 def is_function(node: ast.AST) -> bool:
