@@ -21,9 +21,9 @@ from bastion.analyzers.taint.callgraph import callers, closure, components
 from bastion.analyzers.taint.context import ModuleContext, module_context
 from bastion.analyzers.taint.domain import UNKNOWN, Origin, Step, Value
 from bastion.analyzers.taint.entries import FUNCTIONS, Function
-from bastion.analyzers.taint.results import Hit, Summary
+from bastion.analyzers.taint.results import FunctionResult, Hit, Summary
 from bastion.analyzers.taint.specs import Models
-from bastion.analyzers.taint.statements import FunctionResult, Interpreter
+from bastion.analyzers.taint.statements import Interpreter
 from bastion.analyzers.taint.template_files import NONE as NO_TEMPLATES
 from bastion.analyzers.taint.template_files import ModuleTemplates
 from bastion.engine.cache import LRU

@@ -1,6 +1,6 @@
 """What interpreting a function produces that others read: a `Hit` (untrusted data reaching a
-sink, with its path) and a `Summary` (what a function does with its parameters, for its
-callers in this file and in other workspace modules)."""
+sink, with its path), a `Summary` (what a function does with its parameters, for its callers
+in this file and in other workspace modules) and the `FunctionResult` of one walk."""
 
 from __future__ import annotations
 
@@ -49,3 +49,15 @@ class Summary:
     with_fields: Summary | None = None
     # `__init__` hands its arguments to code that may store them where `fields` does not show
     hands_on: bool = False
+
+
+@attrs.define
+class FunctionResult:
+    returns: Value
+    hits: list[Hit]
+    fields: dict[str, Value]  # `self.x` when the function ends
+    statements: int
+    skipped: bool = False
+    seen: dict = attrs.Factory(dict)  # verdicts by position (verdicts.py)
+    # a call on `self` or `super()` whose effect on the fields no summary shows (calls.py)
+    handed_on: bool = False

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import ast
 
-import attrs
-
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.closures import local_function
 from bastion.analyzers.taint.domain import (
@@ -32,7 +30,7 @@ from bastion.analyzers.taint.folding import not_empty, truth_of
 from bastion.analyzers.taint.guards import HOST_FIELDS, URL_PARSERS, host_of, refine, regex_subject
 from bastion.analyzers.taint.matching import captures, case_matches
 from bastion.analyzers.taint.parameters import parameters
-from bastion.analyzers.taint.results import Hit
+from bastion.analyzers.taint.results import FunctionResult, Hit
 from bastion.analyzers.taint.sinks import headers_declare_not_html
 from bastion.analyzers.taint.stores import store_nested, with_slot
 from bastion.analyzers.taint.templates import UNESCAPED_RENDERS
@@ -49,18 +47,6 @@ NO_RETURN = frozenset({"flask.abort", "werkzeug.exceptions.abort", "sys.exit", "
 # by `redirect`, `jsonify`, ...) is not, unless the call only converts to text.
 _TEXT_KINDS = frozenset({None, "str()", "repr()", "format()", "textwrap.dedent()",
                          *UNESCAPED_RENDERS})
-
-
-@attrs.define
-class FunctionResult:
-    returns: Value
-    hits: list[Hit]
-    fields: dict[str, Value]  # `self.x` when the function ends
-    statements: int
-    skipped: bool = False
-    seen: dict = attrs.Factory(dict)  # verdicts by position (verdicts.py)
-    # a call on `self` or `super()` whose effect on the fields no summary shows (calls.py)
-    handed_on: bool = False
 
 
 def count_statements(node: ast.AST) -> int:
