@@ -20,7 +20,7 @@ from bastion.analyzers.taint.callees import CalleeMemo
 from bastion.analyzers.taint.callgraph import callers, closure, components
 from bastion.analyzers.taint.context import ModuleContext, module_context
 from bastion.analyzers.taint.domain import UNKNOWN, Origin, Step, Value
-from bastion.analyzers.taint.entries import FUNCTIONS, Function
+from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.results import FunctionResult, Hit, Summary
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.statements import Interpreter
@@ -380,6 +380,3 @@ def _first_line(function: Function) -> int:
     node = function.node
     return min([node.lineno, *(d.lineno for d in node.decorator_list)]) - 1
 
-
-def is_function(node: ast.AST) -> bool:
-    return isinstance(node, FUNCTIONS)
