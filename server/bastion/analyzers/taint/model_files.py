@@ -91,13 +91,7 @@ def _add_file(models: Models, table: dict, file: str) -> list[ModelProblem]:
     if problems:
         return problems
     for name in ("sources", "sinks", "subscript_sinks", "sanitizers", "guards", "propagators"):
-        mine, theirs = getattr(models, name), getattr(staged, name)
-        for key, found in theirs.exact.items():
-            mine.exact.setdefault(key, []).extend(found)
-        for key, found in theirs.methods.items():
-            mine.methods.setdefault(key, []).extend(found)
-        mine.globs.extend(theirs.globs)
-        mine._memo.clear()
+        getattr(models, name).merge(getattr(staged, name))
     models.entries.extend(staged.entries)
     models.forms.extend(staged.forms)
     models.body_model_roots = tuple(sorted({name.split(".")[0] for entry in models.entries

@@ -120,6 +120,15 @@ class _Index:
         self.methods: dict[str, list] = {}
         self._memo: dict[str, list] = {}
 
+    def merge(self, other: _Index) -> None:
+        """Adds every model of `other` (a file's, checked apart) after this index's own."""
+        for key, found in other.exact.items():
+            self.exact.setdefault(key, []).extend(found)
+        for key, found in other.methods.items():
+            self.methods.setdefault(key, []).extend(found)
+        self.globs.extend(other.globs)
+        self._memo.clear()
+
     def add(self, names: list[str], methods: list[str], model: object) -> None:
         self._memo.clear()
         for name in names:
