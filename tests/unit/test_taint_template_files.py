@@ -21,6 +21,12 @@ FLASK = ("from flask import Flask, render_template, request\napp = Flask(__name_
 DJANGO = ("from django.shortcuts import render\nfrom django.template.loader import render_to_string\n"
           "from django.http import HttpResponse\ndef v(request):\n")
 
+STARLETTE = ("from fastapi import FastAPI, Request\nfrom fastapi.templating import Jinja2Templates\n"
+             "app = FastAPI()\ntemplates = Jinja2Templates(directory='templates')\n"
+             "@app.get('/p')\ndef page(request: Request, q: str):\n")
+AIOHTTP = ("import aiohttp_jinja2\nfrom aiohttp import web\nroutes = web.RouteTableDef()\n"
+           "@routes.get('/p')\nasync def page(request):\n")
+
 
 def _project(root: Path, module: str, templates: dict[str, str]) -> Path:
     path = root / "app.py"
@@ -67,6 +73,19 @@ CASES = [
     (DJANGO + "    return render(request, 'post.html', context={'body': request.POST['body']})\n",
      {"post.html": "{% autoescape off %}<div>{{ body }}</div>{% endautoescape %}\n"},
      {("BST203", 5)}),
+    # Starlette's Jinja2Templates (FastAPI's) escapes every template: |safe does not
+    (STARLETTE + "    return templates.TemplateResponse(request, 'page.html', {'q': q})\n",
+     {"page.html": "<p>{{ q|safe }}</p>\n"}, {("BST203", 7)}),
+    (STARLETTE + "    return templates.TemplateResponse('page.html', {'request': request, 'q': q})\n",
+     {"page.html": "<p>{{ q }}</p>\n"}, set()),
+    (STARLETTE + "    return templates.TemplateResponse(request=request, name='page.html',"
+                 " context={'q': q})\n",
+     {"page.html": "{% autoescape false %}<p>{{ q }}</p>{% endautoescape %}\n"}, {("BST203", 7)}),
+    # aiohttp_jinja2: render_template(name, request, context)
+    (AIOHTTP + "    return aiohttp_jinja2.render_template('page.html', request, {'q': request.query['q']})\n",
+     {"page.html": "<p>{{ q|safe }}</p>\n"}, {("BST203", 6)}),
+    (AIOHTTP + "    return aiohttp_jinja2.render_template('page.html', request, {'q': request.query['q']})\n",
+     {"page.html": "<p>{{ q }}</p>\n"}, set()),
     # Django escapes every template, whatever its extension
     (DJANGO + "    return HttpResponse(render_to_string('post.txt', {'body': request.POST['body']}))\n",
      {"post.txt": "{{ body }}\n"}, set()),

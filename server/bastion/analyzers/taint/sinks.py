@@ -11,7 +11,11 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.taint.domain import ANY, UNKNOWN, Value, join
 from bastion.analyzers.taint.folding import conversions
 from bastion.analyzers.taint.specs import SinkModel
-from bastion.analyzers.taint.templates import TEMPLATE_FILE_MODELS, template_file_value
+from bastion.analyzers.taint.templates import (
+    TEMPLATE_FILE_MODELS,
+    template_file_value,
+    template_named,
+)
 from bastion.analyzers.taint.verdicts import see_call
 
 if TYPE_CHECKING:
@@ -75,8 +79,10 @@ def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list
         from bastion.analyzers.taint.results import Hit
 
         text = sink_text(node)
-        if sink.model in TEMPLATE_FILE_MODELS:  # found by template_file_value: a known file
-            text = f"the template `{args[_name_at(sink)].const}`, which prints it unescaped"
+        named = template_named(ev, sink.args, args, keywords) \
+            if sink.model in TEMPLATE_FILE_MODELS else None
+        if named is not None:
+            text = f"the template `{named.name}`, which prints it unescaped"
         ev.hits.append(Hit(sink.sink_class, text, node, ev.statement, value))
     return any(sink.result_untainted for sink in candidates)
 
@@ -109,7 +115,7 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
     if sink.model == "subprocess":
         return _subprocess_value(args, keywords)
     if sink.model in TEMPLATE_FILE_MODELS:
-        return template_file_value(ev, sink.model, _name_at(sink), args, keywords)
+        return template_file_value(ev, sink.model, sink.args, args, keywords)
     if sink.model == "location_header":
         return _location(keywords.get("headers") or (args[2] if len(args) > 2 else None))
     if sink.model == "yaml_load":
@@ -150,11 +156,6 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
         whole = node.func.attr != "find" if isinstance(node.func, ast.Attribute) else True
         picked = [part for part in (_query_part(v, whole) for v in picked) if part is not None]
     return _together(picked)
-
-
-def _name_at(sink: SinkModel) -> int:
-    """Where a template file sink's call names the file: its model's first `args`."""
-    return sink.args[0] if sink.args else 0
 
 
 def _location(headers: Value | None) -> Value | None:

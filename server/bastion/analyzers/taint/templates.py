@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+import attrs
+
 from bastion.analyzers.taint.domain import ANY, EVERY_CLASS, UNKNOWN, Step, Value, join_all
 
 if TYPE_CHECKING:
@@ -71,24 +73,31 @@ def escaped_render(receiver: Value | None, method: str | None, inputs: list[Valu
     return None
 
 
-# Sink models of a template file rendered with a context (template_files.py): Flask's escapes
-# by the file's extension, Django's always (but `|safe` and `{% autoescape off %}`).
-TEMPLATE_FILE_MODELS = frozenset({"template_file", "django_template_file"})
+# Sink models of a template file rendered with a context (template_files.py): Flask escapes by
+# the file's extension; Django, Starlette's Jinja2Templates and aiohttp_jinja2 always (but
+# `|safe` and autoescape-off blocks).
+TEMPLATE_FILE_MODELS = frozenset({"template_file", "escaped_template_file"})
+_NAME_KEYWORDS = ("name", "template_name")
 
 
-def template_file_value(ev: Evaluator, model: str, name_at: int, args: list[Value],
-                        keywords: dict[str | None, Value]) -> Value | None:
+def template_file_value(ev: Evaluator, model: str, positions: tuple[int, ...] | None,
+                        args: list[Value], keywords: dict[str | None, Value]) -> Value | None:
     """A render of a template file the module found (`render_template("hello.html", name=q)`):
     the context values the file prints unescaped, each with a step at its print; None when the
-    file is not known."""
-    template = template_named(ev, name_at, args)
-    if template is None:
+    file is not known. The file is named by the first of `positions` holding a string (or a
+    `name` keyword); its context is the other keywords, `**context`, `context=` and the
+    dictionaries after the name."""
+    named = template_named(ev, positions, args, keywords)
+    if named is None:
         return None
-    context: dict[object, Value] = {k: v for k, v in keywords.items() if k not in (None, "context")}
-    for given in (keywords.get(None), keywords.get("context"),
-                  args[name_at + 1] if len(args) > name_at + 1 else None):
-        if given is not None:  # `**context`, Django's context dictionary
-            context.update(given.items or ({ANY: given} if given.tainted else {}))
+    template = named.template
+    context: dict[object, Value] = {k: v for k, v in keywords.items()
+                                    if k not in (None, "context", "request", named.keyword)}
+    for given in (keywords.get(None), keywords.get("context"), *args[named.context_from:]):
+        if given is not None and given.items is not None:  # a dictionary
+            context.update(given.items)
+        elif given is not None and given.taint and given.kind is None:
+            context[ANY] = given  # a context not known key by key
     prints = template.unescaped_by_flask() if model == "template_file" else template.unescaped
     found = []
     for name, where in prints.items():
@@ -100,6 +109,27 @@ def template_file_value(ev: Evaluator, model: str, name_at: int, args: list[Valu
     return join_all(found) if found else Value(clean=EVERY_CLASS)
 
 
-def template_named(ev: Evaluator, name_at: int, args: list[Value]) -> Template | None:
-    name = args[name_at].const if name_at < len(args) else None
-    return ev.module.templates.get(name) if isinstance(name, str) else None
+@attrs.frozen
+class NamedTemplate:
+    """A template file a render names: its name as written, and where the context starts."""
+
+    name: str
+    template: Template
+    keyword: str | None  # the keyword that named it (`name=`), None for a position
+    context_from: int  # the first position after the name
+
+
+def template_named(ev: Evaluator, positions: tuple[int, ...] | None, args: list[Value],
+                   keywords: dict[str | None, Value]) -> NamedTemplate | None:
+    """The template file a render names: by the first of `positions` holding a string, else
+    a `name` keyword; None when the module found no such file."""
+    for at in positions or (0,):
+        if at < len(args) and isinstance(args[at].const, str):
+            template = ev.module.templates.get(args[at].const)
+            return NamedTemplate(args[at].const, template, None, at + 1) if template else None
+    for keyword in _NAME_KEYWORDS:
+        given = keywords.get(keyword)
+        if given is not None and isinstance(given.const, str):
+            template = ev.module.templates.get(given.const)
+            return NamedTemplate(given.const, template, keyword, len(args)) if template else None
+    return None
