@@ -286,6 +286,14 @@ PAIRS = [
                "from fastapi import Query\ndef report(name: str = 'index'):\n    return open('/srv/' + name).read()\n"),
     ("BST213", "import requests\nfrom fastapi import Request\ndef relay(request: Request):\n    return requests.get(request.query_params['u']).text\n",
                "import requests\nfrom fastapi import Request\ndef relay(request: Request):\n    return requests.get('https://api.example.com/' + request.method).text\n"),
+    # a generator's yields are what iterating its call gives
+    ("BST202", FLASK + "import os\ndef names():\n    yield request.args['a']\n    yield from request.args.getlist('b')\n@app.route('/a')\ndef a():\n    for name in names():\n        os.system('touch ' + name)\n    return ''\n",
+               FLASK + "import os, shlex\ndef names():\n    yield shlex.quote(request.args['a'])\n    yield from [shlex.quote(b) for b in request.args.getlist('b')]\n@app.route('/a')\ndef a():\n    for name in names():\n        os.system('touch ' + name)\n    return ''\n"),
+    ("BST202", FLASK + "import os\ndef names(given):\n    for part in given.split(','):\n        yield part\n@app.route('/a')\ndef a():\n    for name in names(request.args['a']):\n        os.system('touch ' + name)\n    return ''\n",
+               FLASK + "import os\ndef names(given):\n    for part in given.split(','):\n        yield 'file-%d' % len(part)\n@app.route('/a')\ndef a():\n    for name in names(request.args['a']):\n        os.system('touch ' + name)\n    return ''\n"),
+    # a streamed response: what the generator yields is the page
+    ("BST203", FLASK + "from flask import Response\ndef rows(q):\n    yield '<li>' + q + '</li>'\n@app.route('/s')\ndef s():\n    return Response(rows(request.args['q']))\n",
+               FLASK + "from flask import Response\ndef rows(q):\n    yield '<li>' + q + '</li>'\n@app.route('/s')\ndef s():\n    return Response(rows(request.args['q']), mimetype='text/plain')\n"),
     # Bottle: a route's parameters and request data; its return value is HTML
     ("BST203", "from bottle import redirect, request, route, template\n@route('/hello/<name>')\ndef hello(name):\n    return '<b>Hello ' + name + '</b>'\n",
                "from bottle import redirect, request, route, template\nimport html\n@route('/hello/<name>')\ndef hello(name):\n    return '<b>Hello ' + html.escape(name) + '</b>'\n"),

@@ -58,6 +58,7 @@ class Interpreter(Evaluator):
         super().__init__(*args, **kwargs)
         self.returns = NONE
         self.returned = False
+        self.yielded: Value | None = None  # a generator's values, joined
         self.loops: list[tuple[list, list]] = []
         # per enclosing `try`, the states its body may raise in (joined): any statement may
         self.raising: list[dict] = []
@@ -82,6 +83,8 @@ class Interpreter(Evaluator):
         self.block(function.node.body)
         fields = {k[5:]: v for k, v in (self.env or {}).items() if k.startswith("self.")}
         returns = self.returns if self.returned else NONE
+        if self.yielded is not None:  # a call makes an iterator over what the body yields
+            returns = Value(clean=EVERY_CLASS, items={ANY: self.yielded})
         return FunctionResult(returns, self.hits, fields, size, seen=self.seen,
                               handed_on=bool(self.handed_on))
 
@@ -162,6 +165,17 @@ class Interpreter(Evaluator):
         self.returns = join(self.returns, value) if self.returned else value
         self.returned = True
         self.env = None
+
+    def e_Yield(self, node: ast.Yield) -> Value:
+        self._yield(self.eval(node.value) if node.value is not None else NONE)
+        return CLEAN  # what the caller sends in, not modelled
+
+    def e_YieldFrom(self, node: ast.YieldFrom) -> Value:
+        self._yield(self.eval(node.value).item(ANY))
+        return CLEAN
+
+    def _yield(self, value: Value) -> None:
+        self.yielded = value if self.yielded is None else join(self.yielded, value)
 
     def s_Raise(self, node: ast.Raise) -> None:
         self.s_other(node)
