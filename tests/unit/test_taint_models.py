@@ -286,6 +286,11 @@ PAIRS = [
                "from fastapi import Query\ndef report(name: str = 'index'):\n    return open('/srv/' + name).read()\n"),
     ("BST213", "import requests\nfrom fastapi import Request\ndef relay(request: Request):\n    return requests.get(request.query_params['u']).text\n",
                "import requests\nfrom fastapi import Request\ndef relay(request: Request):\n    return requests.get('https://api.example.com/' + request.method).text\n"),
+    # map(f, xs): each element as f returns it (a sanitizer's, a converter's)
+    ("BST204", FLASK + "import sqlite3\n@app.route('/a')\ndef a():\n    ids = ','.join(map(str.strip, request.args.getlist('id')))\n    return str(sqlite3.connect('x').execute('SELECT * FROM t WHERE id IN (%s)' % ids).fetchall())\n",
+               FLASK + "import sqlite3\n@app.route('/a')\ndef a():\n    ids = ','.join(map(str, map(int, request.args.getlist('id'))))\n    return str(sqlite3.connect('x').execute('SELECT * FROM t WHERE id IN (%s)' % ids).fetchall())\n"),
+    ("BST202", FLASK + "import os\n@app.route('/a')\ndef a():\n    os.system('ls ' + ' '.join(map(str.lower, request.args.getlist('n'))))\n    return ''\n",
+               FLASK + "import os, shlex\n@app.route('/a')\ndef a():\n    os.system('ls ' + ' '.join(map(shlex.quote, request.args.getlist('n'))))\n    return ''\n"),
     # a generator's yields are what iterating its call gives
     ("BST202", FLASK + "import os\ndef names():\n    yield request.args['a']\n    yield from request.args.getlist('b')\n@app.route('/a')\ndef a():\n    for name in names():\n        os.system('touch ' + name)\n    return ''\n",
                FLASK + "import os, shlex\ndef names():\n    yield shlex.quote(request.args['a'])\n    yield from [shlex.quote(b) for b in request.args.getlist('b')]\n@app.route('/a')\ndef a():\n    for name in names():\n        os.system('touch ' + name)\n    return ''\n"),

@@ -82,6 +82,9 @@ RETRACTED = [
              "import urllib.request\ndef f(url):\n    return urllib.request.urlopen(url).read()\n"),
     ("B608", "def f(cur):\n    table = 'users'\n    cur.execute(f'SELECT name FROM {table} WHERE id = 1')\n",
              "def f(cur, table):\n    cur.execute(f'SELECT name FROM {table} WHERE id = 1')\n"),
+    # map(shlex.quote, names): every element quoted
+    ("B605", "import os, shlex\ndef f(names):\n    os.system('ls ' + ' '.join(map(shlex.quote, names)))\n",
+             "import os\ndef f(names):\n    os.system('ls ' + ' '.join(map(str.strip, names)))\n"),
     # a Django form's IntegerField holds an int once is_valid() passed; a CharField holds text
     ("B608", "from django import forms\nclass F(forms.Form):\n    age = forms.IntegerField()\ndef f(cur, data):\n    form = F(data)\n    if form.is_valid():\n        cur.execute('SELECT name FROM t WHERE age = %s' % form.cleaned_data['age'])\n",
              "from django import forms\nclass F(forms.Form):\n    age = forms.CharField()\ndef f(cur, data):\n    form = F(data)\n    if form.is_valid():\n        cur.execute('SELECT name FROM t WHERE age = %s' % form.cleaned_data['age'])\n"),
