@@ -286,6 +286,11 @@ PAIRS = [
                "from fastapi import Query\ndef report(name: str = 'index'):\n    return open('/srv/' + name).read()\n"),
     ("BST213", "import requests\nfrom fastapi import Request\ndef relay(request: Request):\n    return requests.get(request.query_params['u']).text\n",
                "import requests\nfrom fastapi import Request\ndef relay(request: Request):\n    return requests.get('https://api.example.com/' + request.method).text\n"),
+    # an allowlist sanitizer keeps only harmless markup; Markup.escape escapes
+    ("BST203", FLASK + "import nh3\n@app.route('/a')\ndef a():\n    return '<p>' + request.args['c'] + '</p>'\n",
+               FLASK + "import nh3\n@app.route('/a')\ndef a():\n    return '<p>' + nh3.clean(request.args['c']) + '</p>'\n"),
+    ("BST203", FLASK + "from markupsafe import Markup\nfrom flask import Response\n@app.route('/a')\ndef a():\n    return Response(Markup(request.args['c']))\n",
+               FLASK + "from markupsafe import Markup\nfrom flask import Response\n@app.route('/a')\ndef a():\n    return Response(Markup.escape(request.args['c']))\n"),
     # map(f, xs): each element as f returns it (a sanitizer's, a converter's)
     ("BST204", FLASK + "import sqlite3\n@app.route('/a')\ndef a():\n    ids = ','.join(map(str.strip, request.args.getlist('id')))\n    return str(sqlite3.connect('x').execute('SELECT * FROM t WHERE id IN (%s)' % ids).fetchall())\n",
                FLASK + "import sqlite3\n@app.route('/a')\ndef a():\n    ids = ','.join(map(str, map(int, request.args.getlist('id'))))\n    return str(sqlite3.connect('x').execute('SELECT * FROM t WHERE id IN (%s)' % ids).fetchall())\n"),
