@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
+from bastion.analyzers.taint.template_files import template_names
 from bastion.analyzers.taint.workspace import SummaryStore
 
 FLASK = ("from flask import Flask, render_template, request\napp = Flask(__name__)\n"
@@ -179,3 +183,17 @@ def test_check_finds_it_from_a_relative_path_and_a_template_edit_invalidates_its
     template.write_text("<h1>{{ name }}</h1>\n", encoding="utf-8")
     os.utime(template, ns=(1, 1))
     assert rules() == []
+
+
+@given(st.lists(st.sampled_from(["'", '"', "a", "b/", ".", "..", "-", " ", ".html", ".txt", ".j2",
+                                 ".py", "x" * 150, "\n", "_"]), max_size=40).map("".join))
+def test_template_names_read_back_from_the_extension_as_a_search_of_the_window_would(text):
+    """The quick read back (the nearest quote of the closing kind) finds what an expression
+    searched over the 202 characters before each extension finds."""
+    window = re.compile(r"""["']([\w][\w./-]{0,200})\Z""")
+    expected = []
+    for match in re.finditer(r"""\.(?:html?|xhtml|xml|svg|j2|jinja2?|txt|tpl)(?=["'])""", text):
+        head = window.search(text, max(0, match.start() - 202), match.start())
+        if head is not None and text[match.end()] == text[head.start()]:
+            expected.append(head.group(1) + match.group(0))
+    assert template_names(text) == expected

@@ -182,8 +182,10 @@ def _return_sink(entry: EntryModel, decorator: ast.expr | None, env: Env,
 
 
 def first_param(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
-    params = _positional(node)
-    return params[0] if params else None
+    # asked of every function at every keystroke (context.py): no list of them all
+    args = node.args
+    first = args.posonlyargs[0] if args.posonlyargs else args.args[0] if args.args else None
+    return first.arg if first is not None else None
 
 
 def _marker(node: ast.FunctionDef | ast.AsyncFunctionDef, entry: EntryModel, env: Env,

@@ -32,7 +32,7 @@ _MAX_PER_MODULE = 64
 # A template's name as a view writes it, "hello.html", "blog/post.html": found by its extension
 # and closing quote (a search led by a literal), then read back to its opening quote
 _EXTENSION = re.compile(r"""\.(?:html?|xhtml|xml|svg|j2|jinja2?|txt|tpl)(?=["'])""")
-_NAME = re.compile(r"""["']([\w][\w./-]{0,200})\Z""")
+_NAME = re.compile(r"[\w][\w./-]{0,200}")
 # The variable a print starts with (`{{ post.body|safe }}` prints `post`)
 _PRINT = re.compile(r"\{\{-?\s*([A-Za-z_]\w*)([^{}]*?)-?\}\}")
 _SAFE = re.compile(r"\|\s*safe\b")
@@ -158,10 +158,10 @@ def template_names(text: str) -> list[str]:
     """The string constants of `text` that name a template file, in order."""
     names = []
     for match in _EXTENSION.finditer(text):
-        start = match.start()
-        head = _NAME.search(text, max(0, start - 202), start)
-        if head is not None and text[match.end()] == text[head.start()]:
-            names.append(head.group(1) + match.group(0))
+        start, quote = match.start(), text[match.end()]
+        opening = text.rfind(quote, max(0, start - 202), start)
+        if opening >= 0 and _NAME.fullmatch(text, opening + 1, start):
+            names.append(text[opening + 1:match.end()])
     return names
 
 
