@@ -16,7 +16,8 @@ MODELS = load_models()
 # pieces that make and break the words the check looks for, and their surroundings
 PIECES = ["argv", "sys.", "arg", "v", "import flask", "flask", "fla", "sk", "input", "input (",
           "(", " ", "\n", "  ", "def", "def handler", "handler", "_", "x", "environ", "getenv",
-          "os.", "# ", "'", "django", "tornado", "b"]
+          "os.", "# ", "'", "django", "tornado", "b", "event", "e", ", ", "context", "env",
+          "start_response", ": dict", ")"]
 
 
 @st.composite
@@ -37,6 +38,18 @@ def test_each_edit_is_answered_as_the_whole_text(texts):
     gate = source_gate(MODELS)
     for text in texts:
         assert gate.match(text) == MODELS.may_read_sources(text), text
+
+
+def test_words_in_nearly_every_text_gate_nothing():
+    """A URL (`http` is the package of some sources' classes), a one-letter parameter (`e`) or
+    an `event` callback: no source, no entry."""
+    for text in ['"""See https://example.com/x"""\ndef f(e, start):\n    return e\n',
+                 "def on_press(event):\n    return event.widget\n"]:
+        assert not MODELS.may_read_sources(text), text
+    for text in ["from http.server import BaseHTTPRequestHandler\n",
+                 "def app(environ, start_response):\n", "def get_item(event, ctx):\n",
+                 "def get_item(\n    event: dict,\n    context: object,\n) -> dict:\n"]:
+        assert MODELS.may_read_sources(text), text
 
 
 def test_texts_of_other_documents_in_turn():

@@ -213,8 +213,13 @@ class Models:
     def gate(self) -> list[tuple[str, re.Pattern]]:
         if self._gate is None:
             words: dict[str, str] = {}
+            # a source of a handler's `self` (`http.server.BaseHTTPRequestHandler.path`) is read
+            # only in a class its entry names: that class's word stands for it
+            kinds = tuple(e.self_kind + "." for e in self.entries if e.self_kind)
             for name in [*self.sources.exact, *(p.split("*")[0] for _, p in self.sources.globs)]:
                 parts = name.split(".")
+                if name.startswith(kinds):
+                    continue
                 if len(parts) == 1 or parts[0] == "builtins":
                     words[parts[-1]] = re.escape(parts[-1]) + r"\s*\("
                 elif parts[0] in _EVERYWHERE:
@@ -223,15 +228,28 @@ class Models:
                 else:
                     words[parts[0]] = re.escape(parts[0]) + r"\b"
             for entry in self.entries:
-                for name in [*entry.decorators.exact, *entry.class_bases.exact,
-                             *entry.class_decorators.exact, *entry.registrars.exact,
-                             *entry.parameter_markers.exact, *entry.imported]:
+                for name in [*entry.decorators.exact, *entry.class_decorators.exact,
+                             *entry.registrars.exact, *entry.parameter_markers.exact,
+                             *entry.imported]:
                     root = name.split(".")[0]
                     words[root] = re.escape(root) + r"\b"
+                for name in entry.class_bases.exact:  # a subclass names its base class
+                    word = name.rsplit(".", 1)[-1]
+                    words[word] = re.escape(word) + r"\b"
                 for name in entry.function_names:
                     words[name] = r"def\s+" + re.escape(name) + r"\b"
-                for first in entry.signature[:1]:
-                    for name in first:
-                        words[name] = r"def\s+\w+\s*\(\s*" + re.escape(name) + r"\b"
+                words.update(_signature_words(entry.signature))
             self._gate = [(word, re.compile(pattern)) for word, pattern in sorted(words.items())]
         return self._gate
+
+
+def _signature_words(signature: tuple[frozenset[str], ...]) -> dict[str, str]:
+    """Words for a signature's entry (`def get_item(event, context)`): each name of the position
+    whose shortest name is longest (a word in nearly every text, `e`, gates nothing), each with
+    the whole signature's expression."""
+    if not signature:
+        return {}
+    alternatives = [r"(?:" + "|".join(map(re.escape, sorted(names))) + r")\b" for names in signature]
+    pattern = r"def\s+\w+\s*\(\s*" + r"[^,()]*,\s*".join(alternatives)
+    position = max(signature, key=lambda names: min(map(len, names)))
+    return {name: pattern for name in position}
