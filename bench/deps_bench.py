@@ -8,9 +8,10 @@ Each engine measurement runs in a fresh process (the index load is reported on i
 the server loads it once per session); "edit" is the analyzer's CPU time for the file with one
 line changed after it has analysed the file once, as in the editor (median of 15 edits, 3 for
 lock and TOML files, where a version on a line near the middle changes); "enter", the same for
-a new empty line typed near the middle and removed again (median of 30 or 6 such edits). `--before` runs the
-same on older code, row by row (a row not done within --timeout seconds says so). Prints a
-table and one JSON line.
+a new empty line typed near the middle and removed again (median of 30 or 6 such edits); "line"
+(pyproject.toml), a dependency line pasted in its PEP 621 array and deleted again (median of 6
+such edits). `--before` runs the same on older code, row by row (a row not done within --timeout
+seconds says so). Prints a table and one JSON line.
 """
 
 from __future__ import annotations
@@ -148,11 +149,23 @@ for n in range({edits}):
         analyzer.analyse_text(edited, {path!r}, kind)
         enters.append((time.process_time() - c5) * 1000)
 enter_cpu_ms = sorted(enters)[len(enters) // 2] if enters else None
+# pyproject.toml: a dependency line pasted before an element of the PEP 621 array (a quarter down),
+# then deleted: the keystrokes that make the TOML valid when a new line is typed.
+items = []
+at = len(lines) // 4
+while {path!r}.endswith("pyproject.toml") and not lines[at].startswith('  "'):
+    at += 1
+for n in range({edits} if {path!r}.endswith("pyproject.toml") else 0):
+    for edited in ("\\n".join([*lines[:at], '  "flask==0.12",', *lines[at:]]), "\\n".join(lines)):
+        c5 = time.process_time()
+        analyzer.analyse_text(edited, {path!r}, kind)
+        items.append((time.process_time() - c5) * 1000)
+line_cpu_ms = sorted(items)[len(items) // 2] if items else None
 print(json.dumps({{"load_ms": (t1 - t0) * 1000, "first_ms": (t3 - t2) * 1000,
                   "load_cpu_ms": (c1 - c0) * 1000, "first_cpu_ms": (c3 - c2) * 1000,
                   "again_ms": (t4 - t3) * 1000, "findings": len(result.findings),
                   "not_analysed": len(result.not_analysed), "edit_cpu_ms": edit_cpu_ms,
-                  "enter_cpu_ms": enter_cpu_ms}}))
+                  "enter_cpu_ms": enter_cpu_ms, "line_cpu_ms": line_cpu_ms}}))
 """
 
 PIP = """
@@ -164,6 +177,10 @@ count = sum(1 for _ in parse_requirements({path!r}, session=PipSession()))
 print(json.dumps({{"parse_ms": (time.perf_counter() - t0) * 1000,
                   "parse_cpu_ms": (time.process_time() - c0) * 1000, "requirements": count}}))
 """
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
 
 
 def run(code: str, timeout: float) -> dict:
@@ -202,7 +219,7 @@ def main() -> int:
             servers = {"before": str(args.before), "after": servers[""]}
         print(f"{'file':<18} {'code':<6} {'MB':>5} {'index load ms':>14} {'(CPU)':>6} "
               f"{'first ms':>9} {'(CPU)':>6} {'again ms':>9} {'edit CPU ms':>12} {'enter CPU ms':>13} "
-              f"{'findings':>9}")
+              f"{'line CPU ms':>12} {'findings':>9}")
         for name in files:
             path = folder / name
             for label, server in servers.items():
@@ -216,7 +233,7 @@ def main() -> int:
                 print(f"{name:<18} {label:<6} {row['mb']:>5.1f} {row['load_ms']:>14.0f} "
                       f"{row['load_cpu_ms']:>6.0f} {row['first_ms']:>9.0f} {row['first_cpu_ms']:>6.0f} "
                       f"{row['again_ms']:>9.0f} {row['edit_cpu_ms']:>12.1f} {row['enter_cpu_ms']:>13.1f} "
-                      f"{row['findings']:>9}")
+                      f"{_ms(row['line_cpu_ms']):>12} {row['findings']:>9}")
         pip = run(PIP.format(path=str(folder / "requirements.txt")), args.timeout)
         results["pip_parse"] = pip
         print(f"pip's own parser on requirements.txt (parse only): {pip['parse_ms']:.0f} ms "
