@@ -96,6 +96,21 @@ def relocated(call: Call, move) -> Call | None:
     return _poetry_dependency, name, constraint, place, raw, name_place
 
 
+def item(value: str, place: Place) -> Call:
+    """The call of a string element of a dependencies array, `value` at `place` (one line)."""
+    return _pep508, value, place
+
+
+def is_item(call: Call | None) -> bool:
+    return call is not None and call[0] is _pep508
+
+
+def at_line(call: Call, line: int) -> Call:
+    """A one-line call (an array's string element) as written on `line`."""
+    _derive, value, place = call
+    return _pep508, value, (line, place[1], line, place[3])
+
+
 _MISSING = object()
 
 

@@ -16,9 +16,12 @@ asked of the last whole read, whose line held the same tokens.
 Lines that are blank or hold only a comment may be added or removed (Enter, a line joined to an
 empty one, a comment line) anywhere but after a multi-line string's lines: outside strings,
 valid TOML has line ends only between statements or between an array's tokens, where such lines
-mean nothing. Calls, their results and the last whole read's tables stay in that read's lines
-(`Layout.bases` maps the text's lines to them; an added line gets half a line); the findings of
-the calls below the edit move by the lines added, unless a call holds places on both sides.
+mean nothing. So may a dependencies array's elements, a line each (`pyproject_items`; a line
+edited so that it is or was one is read as a line replaced). Calls, their results and the last
+whole read's tables stay in that read's lines (`Layout.bases` maps the text's lines to them; an
+added line gets a fraction of a line, and an element added there a call on it, whose findings
+are derived at the text's line); the findings of the calls below the edit move by the lines
+added, unless a call holds places on both sides.
 
 Any other edit is left to a whole read (None). The layout is that of the last valid text (a text
 that is not valid TOML is read whole and the next one compared with the last valid one).
@@ -36,7 +39,8 @@ import re
 
 import attrs
 
-from bastion.deps import pyproject
+from bastion.deps import pyproject, pyproject_items
+from bastion.deps.pyproject_items import BLANK_LINE
 from bastion.deps.toml_keys import KeyIndex, Place
 from bastion.model.text import changed_lines, common_ends
 
@@ -44,7 +48,6 @@ from bastion.model.text import changed_lines, common_ends
 _TOKEN = re.compile(r"""[ \t]+|#.*|"(?:[^"\\]|\\.)*"|'[^']*'|[^ \t#"']+""")
 _PLAIN = re.compile(r"""[^"'\\\x00-\x08\x0a-\x1f\x7f]*""")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # not in a comment (a tab is)
-_BLANK_LINE = re.compile(r"[ \t]*(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?\r?\n")  # with its end
 _LONE_CR = re.compile(r"\r(?!\n)")
 _FIXED = "fixed"  # a run, or blanks between two runs: kept as written
 Token = tuple[str, int, int]  # kind (_FIXED, or a string's quote), start and end column
@@ -63,12 +66,13 @@ class Layout:
     results: list  # of each call
     findings: list[tuple]  # of each call (the memo's)
     problems: list  # the results that are problems
-    lines: array.array  # the lines calls hold a place on, ascending
+    lines: array.array  # the lines calls hold a place on, ascending (floats: see `bases`)
     numbers: array.array  # the call holding a place on each of `lines`
     locked: frozenset[int]  # the lines of multi-line strings
     spread: list[tuple[int, int]]  # the first and last lines of calls holding places on two
     # Lines above are those of `base` (the calls', results' and `problems`'); `findings` are at
-    # the text's lines; each line of the text -> its line in `base` (x.5: added), None: the same.
+    # the text's lines; each line of the text -> its line in `base` (a fraction: added, ascending;
+    # an array element written there holds it), None: the same.
     bases: array.array | None = None
 
     @classmethod
@@ -89,7 +93,7 @@ class Layout:
         problems = list(pyproject.manifest(results).problems)
         return cls(text, text, starts, array.array("q", sorted(start for start, _end in spans)),
                    list(calls), list(results), findings, problems,
-                   array.array("q", (line for line, _number in held)),
+                   array.array("d", (line for line, _number in held)),
                    array.array("q", (number for _line, number in held)), frozenset(locked), spread)
 
     def problems_now(self) -> list:
@@ -100,18 +104,27 @@ class Layout:
                 for problem in self.problems]
 
 
-def reread(layout: Layout, text: str) -> tuple[dict[int, pyproject.Call], int] | None:
-    """The calls whose arguments differ in `text` from `layout.text`, by number, and the lines
-    their results move by (to the text's from the base's); None when the edit is not one of
-    those above. On a change of lines, `layout` is updated to `text`."""
+Changed = dict[int, tuple[pyproject.Call, int]]  # by number: a call and its line in the text
+
+
+def reread(layout: Layout, text: str) -> Changed | None:
+    """The calls whose arguments differ in `text` from `layout.text` (new ones have None in
+    `layout`), with their lines in the text; None when the edit is not one of those above. On
+    a change of lines, `layout` is updated to `text`."""
     old = layout.text
     head, tail = common_ends(old, text)
     if _breaks(old[head:len(old) - tail]) or _breaks(text[head:len(text) - tail]):
         return _lines_changed(layout, text, head, tail)
+    found = _within_line(layout, text, head)
+    # A line that was or becomes an array's element is read as a line replaced.
+    return found if found is not None else _lines_changed(layout, text, head, tail)
+
+
+def _within_line(layout: Layout, text: str, head: int) -> Changed | None:
+    old = layout.text
     start = old.rfind("\n", 0, head) + 1
     here = old.count("\n", 0, start)
     line = here if layout.bases is None else layout.bases[here]
-    # An added line (x.5) holds no call and no string: its tokens are a comment at most.
     line = int(line) if float(line).is_integer() else line
     if line in layout.locked:
         return None
@@ -128,7 +141,7 @@ def reread(layout: Layout, text: str) -> tuple[dict[int, pyproject.Call], int] |
             return None
         changed = was != now
         if changed and (not _PLAIN.fullmatch(now, 1, len(now) - 1)
-                        or not _is_value(layout, line, strings)):
+                        or not _is_value(layout, line, strings, before[0])):
             return None
         strings += kind != _FIXED
         pairs.append((old_start, old_end, new_start, new_end, changed))
@@ -153,37 +166,63 @@ def reread(layout: Layout, text: str) -> tuple[dict[int, pyproject.Call], int] |
         if call is None:
             return None
         if call != layout.calls[number]:
-            found[number] = call
-    return found, int(here - line)
+            found[number] = (call, here)
+    return found
 
 
-def _lines_changed(layout: Layout, text: str, head: int, tail: int
-                   ) -> tuple[dict[int, pyproject.Call], int] | None:
-    """({}, 0) when `text` is `layout.text` with blank or comment lines added or removed, and
-    `layout` then updated to it; else None."""
+def _lines_changed(layout: Layout, text: str, head: int, tail: int) -> Changed | None:
+    """When `text` is `layout.text` with blank or comment lines, or an array's elements
+    (`pyproject_items`), added or removed: `layout` updated to it, and the new calls; else
+    None."""
     old = layout.text
     # A line end removed after a carriage return (the last line's is not compared): not valid TOML
     if _LONE_CR.search(text[max(head - 1, 0):len(text) - tail + 2]):
         return None
     first, removed, added = changed_lines(old, text, head, tail)
-    if not all(_BLANK_LINE.fullmatch(line) for line in (*removed, *added)):
-        return None
     bases = layout.bases if layout.bases is not None else array.array("d", range(old.count("\n") + 1))
+    items = None
+    if not all(BLANK_LINE.fullmatch(line) for line in (*removed, *added)):
+        items = pyproject_items.plan(layout, old, lambda: _line_start(old, head, first), first,
+                                     removed, added, bases)
+        if items is None:
+            return None
     before = bases[first - 1] if first else -1.0
     if before in layout.locked:  # lines in a multi-line string follow one of its lines
         return None
     after = bases[first + len(removed)] if first + len(removed) < len(bases) else None
+    keys = _keys(before, after, len(added))
+    if keys is None:
+        return None
     moved = len(added) - len(removed)
+    if moved and after is not None and any(low < after <= high for low, high in layout.spread):
+        return None
+    found = {} if items is None else pyproject_items.apply(layout, items, first, keys)
     if moved and after is not None:
-        below = math.ceil(after)
-        if any(low < below <= high for low, high in layout.spread):
-            return None
-        for number in set(layout.numbers[bisect.bisect_left(layout.lines, below):]):
+        for number in set(layout.numbers[bisect.bisect_left(layout.lines, after):]):
             if layout.findings[number]:
                 layout.findings[number] = tuple(f.shifted(moved) for f in layout.findings[number])
-    bases[first:first + len(removed)] = array.array("d", [math.floor(before) + 0.5] * len(added))
+    bases[first:first + len(removed)] = array.array("d", keys)
     layout.bases, layout.text = bases, text
-    return {}, 0
+    return found
+
+
+def _keys(before: float, after: float | None, count: int) -> list[float] | None:
+    """Lines in the base for `count` lines added between two with those: fractions, ascending,
+    between `before` and the next whole line (None when floats cannot tell them apart)."""
+    high = math.floor(before) + 1 if after is None else min(after, math.floor(before) + 1)
+    keys = [before + (high - before) * (n + 1) / (count + 1) for n in range(count)]
+    if any(low >= key for low, key in zip([before, *keys], [*keys, high], strict=True)):
+        return None
+    return keys
+
+
+def _line_start(text: str, head: int, line: int) -> int:
+    """The offset of `line`, at or after the line holding offset `head` (the text's length for
+    a line after its last, unended one: `changed_lines` counts it)."""
+    start = text.rfind("\n", 0, head) + 1
+    for _ in range(line - text.count("\n", 0, start)):
+        start = text.find("\n", start) + 1 or len(text)
+    return start
 
 
 def _breaks(changed: str) -> bool:
@@ -224,8 +263,15 @@ def _tokens(line: str) -> tuple[list[Token], str] | None:
     return kept, comment
 
 
-def _is_value(layout: Layout, line: int, number: int) -> bool:
-    """Whether the `number`th string on `line` is a value, as the last whole read saw it."""
+def _is_value(layout: Layout, line: float, number: int, tokens: list[Token]) -> bool:
+    """Whether the `number`th string on `line` is a value, as the last whole read saw it (or,
+    on a line added since, `pyproject_items`: one that a call holds); `tokens`: the line's
+    now."""
+    if not float(line).is_integer():
+        string = [token for token in tokens if token[0] != _FIXED][number]
+        low = bisect.bisect_left(layout.lines, line)
+        return any(pyproject.places(layout.calls[held])[0][1] == string[1] + 1
+                   for held in layout.numbers[low:bisect.bisect_right(layout.lines, line, low)])
     start = layout.line_starts[line]
     tokens = _tokens(_line(layout.base, start))
     if tokens is None:

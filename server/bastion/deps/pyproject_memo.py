@@ -2,13 +2,14 @@
 the last read of the file, by the dependency's text and place, so that an edit derives only the
 dependencies it changed or moved (an edit that adds no line moves none on other lines). An edit
 within one line that keeps its tokens (a version typed, a blank, a comment), or one that adds or
-removes blank or comment lines (Enter), is read without parsing the TOML (`pyproject_lines`);
-any other parses it whole: a table or a key written anywhere can change what any line means.
+removes blank or comment lines (Enter) or a dependencies array's elements written a line each,
+is read without parsing the TOML (`pyproject_lines`, `pyproject_items`); any other parses it
+whole: a table or a key written anywhere can change what any line means.
 
 The results equal `pyproject.parse` then `match.findings` on the whole file: each dependency's
 results depend only on its text, its place and the advisory index
-(tests/unit/test_deps_pyproject_memo.py and test_deps_pyproject_lines.py edit files at random
-and compare).
+(tests/unit/test_deps_pyproject_memo.py, test_deps_pyproject_lines.py and
+test_deps_pyproject_items.py edit files at random and compare).
 
 State: a `Memo` belongs to one deps analyzer. It keeps, for each of the 4 pyproject files read
 last, the results of its last valid read's dependencies and the `Layout` of its calls
@@ -66,7 +67,7 @@ class Memo:
         again = None if last.layout is None else pyproject_lines.reread(last.layout, text)
         if again is not None:
             self._last.put(path, last)
-            return self._again(last, text, *again, index)
+            return self._again(last, text, again, index)
         now = _Kept({}, {})
         manifest, keys, calls, results = pyproject.read(text, last.parsed, now.parsed)
         findings = [self._findings(result, last.found, now.found, index) for result in results]
@@ -87,23 +88,32 @@ class Memo:
         keep[result] = findings
         return findings
 
-    def _again(self, kept: _Kept, text: str, calls: dict[int, pyproject.Call], moved: int,
+    def _again(self, kept: _Kept, text: str, calls: pyproject_lines.Changed,
                index: AdvisoryIndex | None) -> tuple[list[Finding], list[Problem]]:
-        """What `read` gives for `text`, `kept.layout`'s text with `calls` changed, their
-        findings `moved` lines down in `text`; `kept` is updated (what the old calls derived
-        is dropped)."""
+        """What `read` gives for `text`, `kept.layout`'s text with `calls` changed (or new: None
+        in the layout), each with its line in `text`; `kept` is updated (what the old calls
+        derived is dropped)."""
         layout = kept.layout
         problems = False
-        for number, call in calls.items():
+        for number, (call, line) in calls.items():
             old = layout.results[number]
             kept.parsed.pop(layout.calls[number], None)
             kept.found.pop(old, None)
             result = kept.parsed[call] = pyproject.derive(call)
             layout.calls[number], layout.results[number] = call, result
-            found = self._findings(result, kept.found, kept.found, index)
-            layout.findings[number] = tuple(f.shifted(moved) for f in found) if moved else found
+            layout.findings[number] = self._placed(call, result, line, kept, index)
             problems = problems or isinstance(old, Problem) or isinstance(result, Problem)
         if problems:
             layout.problems = list(pyproject.manifest(layout.results).problems)
         layout.text = text
         return list(itertools.chain.from_iterable(layout.findings)), layout.problems_now()
+
+    def _placed(self, call: pyproject.Call, result, line: int, kept: _Kept,
+                index: AdvisoryIndex | None) -> tuple:
+        """The findings of `call`, whose `result` is at its line in the layout's base, at
+        `line` in the text."""
+        base = pyproject.places(call)[0][0]
+        if not float(base).is_integer():  # a line added since: no line of the base's
+            return self._findings(pyproject.derive(pyproject.at_line(call, line)), {}, {}, index)
+        found = self._findings(result, kept.found, kept.found, index)
+        return tuple(f.shifted(line - base) for f in found) if line != base else found

@@ -1,0 +1,154 @@
+"""Whole lines of dependencies typed, inserted, retyped and deleted in a pyproject.toml are read
+from its last read (deps/pyproject_items.py) with the results of a whole-file analysis: random
+line edits and keystrokes in PEP 621 and PEP 735 arrays (one element a line, several, comments,
+trailing commas, escapes), Poetry tables, other arrays and multi-line strings (which must be read
+whole)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bastion.deps import analysis, pyproject, store
+from bastion.deps.location import shipped_index_path
+from bastion.deps.pyproject_memo import Memo
+
+ELEMENTS = ['  "django==3.2.5",', '  "flask==0.12"', "  'jinja2==2.10',  # pinned",
+            '  "not a requirement ===",', '  "a\\"b==1.0",', '  "requests[socks]==2.19.0" ,',
+            '\t"urllib3==1.26.4",\t# note', '  "",', '  "flask==0.12", "django==3.2.5",',
+            '  """flask==0.12""",', '  # "django==3.2.5",', '', '  "pyyaml==5.3.1"', '  , "flask==0.12"',
+            ']', '  "reqeusts==2.31.0",\r', "  'a\\b',", '  {include-group = "web"},',
+            '  "django==3.2.5", # é', '  "flask @ https://x/f.whl",', '  "flask\\u003d=0.12",']
+POETRY = ['flask = "0.12"', 'requests = "2.19.0"  # old', '"django" = "3.2.5"', 'flask.version = "0.12"',
+          'urllib3 = { version = "1.26.4" }']
+OTHER = ['x = 1', '[tool.other]', 'y = 2']
+LINES = st.sampled_from(ELEMENTS + POETRY + OTHER)
+
+
+@st.composite
+def documents(draw) -> list[str]:
+    """Valid TOML, as lines: each table once, in any order, with random elements."""
+    def some(pool: list[str]) -> list[str]:
+        return draw(st.lists(st.sampled_from(pool), max_size=6))
+
+    clean = [line for line in ELEMENTS[:13] if '"""' not in line and "\\" not in line and line.endswith(",")]
+    blocks = [['[project]', 'name = "app"', 'dependencies = [', *some(clean), '  "flask==0.12"', ']',
+               'classifiers = [', '  "Framework :: Django",', ']'],
+              ['[project.optional-dependencies]', 'web = [', *some(clean), ']', "cli = ['click==7.0']"],
+              ['[dependency-groups]', 'dev = [', '  "pyyaml==5.3.1",  # dev', *some(clean),
+               '  {include-group = "web"},', ']'],
+              ['[tool.poetry.dependencies]', 'python = "^3.10"', 'requests = "2.19.0"',
+               'django = { version = "3.2.5" }'],
+              ['[tool.other]', 'notes = """', '  "django==3.2.5",', '', '"""', 'x = [', '  "a",', ']']]
+    chosen = draw(st.permutations(blocks))[:draw(st.integers(1, len(blocks)))]
+    return [line for block in chosen for line in block]
+
+
+# (where, what, lines): lines inserted (pasted), a line deleted, replaced by lines, a line typed a
+# character at a time (each keystroke read, most of them invalid TOML) or deleted a character at a
+# time; None: undo. Where:
+# mostly at a line holding a string, or the next one.
+EDITS = st.lists(st.one_of(st.tuples(st.floats(0, 1), st.sampled_from(["insert", "delete", "replace",
+                                                                          "type", "erase"]),
+                                     st.lists(LINES, min_size=1, max_size=3),
+                                     st.sampled_from([None, 0, 0, 1])),
+                           st.none()), min_size=2, max_size=8)
+
+
+def _where(lines: list[str], at: float, near: int | None) -> int:
+    strings = [number for number, line in enumerate(lines) if line.lstrip()[:1] in ("'", '"')]
+    if near is None or not strings:
+        return int(at * len(lines))
+    return strings[int(at * (len(strings) - 1))] + near
+
+
+def _texts(lines: list[str], edits) -> list[str]:
+    """Each text the edits give, in order."""
+    history = [lines]
+    texts = []
+    for edit in edits:
+        if edit is None:
+            if len(history) > 1:
+                history.pop()
+                texts.append("\n".join(history[-1]) + "\n")
+            continue
+        at, what, block, near = edit
+        line = block[0]
+        now = list(history[-1])
+        at = _where(now, at, near)
+        if what == "insert":
+            now[at:at] = block
+        elif what == "delete" and now:
+            del now[min(at, len(now) - 1)]
+        elif what == "replace" and now:
+            at = min(at, len(now) - 1)
+            now[at:at + 1] = block
+        elif what == "type":
+            now.insert(at, "")
+            for typed in range(len(line) + 1):
+                now[at] = line[:typed]
+                texts.append("\n".join(now) + "\n")
+        elif what == "erase" and now:
+            at = min(at, len(now) - 1)
+            for typed in range(len(now[at]), -1, -1):
+                now[at] = now[at][:typed]
+                texts.append("\n".join(now) + "\n")
+            del now[at]
+        history.append(now)
+        texts.append("\n".join(now) + "\n")
+    return texts
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return store.load(shipped_index_path())
+
+
+@settings(max_examples=1000, deadline=None)
+@given(lines=documents(), edits=EDITS)
+def test_lines_edited_give_the_results_of_a_whole_analysis(shipped, lines, edits):
+    memo = Memo()
+    for text in ["\n".join(lines) + "\n", *_texts(lines, edits)]:
+        whole = analysis.analyse("/w/pyproject.toml", text, "/w", shipped)
+        mine = analysis.analyse("/w/pyproject.toml", text, "/w", shipped, memo=memo)
+        assert (mine.findings, mine.not_analysed) == (whole.findings, whole.not_analysed), text
+
+
+def _large(lines: list[str]) -> str:
+    return "\n".join(lines) + "\n"
+
+
+def test_a_dependency_typed_in_a_large_pyproject_is_read_without_parsing_the_toml(shipped, monkeypatch):
+    """Issue 15: the keystroke that made the TOML valid again after a new line's string was
+    typed parsed the whole file (830 ms at 1 MB); only texts that are not valid TOML are parsed
+    now (tomllib stops at the new line)."""
+    lines = ['[project]', 'dependencies = [', *(f'  "django=={n % 3}.2.5",' for n in range(2000)), ']',
+             '[dependency-groups]', 'dev = [', '  "pyyaml==5.3.1",', '  "django==3.2"', ']']
+    memo = Memo()
+    analysis.analyse("/w/pyproject.toml", _large(lines), "/w", shipped, memo=memo)
+    parsed = []
+    original = pyproject.loads
+
+    def loads(text):
+        data = original(text)
+        parsed.append(text)
+        return data
+
+    monkeypatch.setattr(pyproject, "loads", loads)
+    texts = []
+    for at, removed, added in ((1000, 0, ['  "flask==0.12",']), (1000, 1, []),
+                               (2002, 0, ['  "flask==0.12",']),
+                               (2007, 1, ['  "django==3.2",', '  # why', "  'django==3.2.5'"]),
+                               (1500, 2, ['  "flask==0.12", # old'])):
+        for typed in range(len(added[0]) + 1 if added else 0):  # each keystroke of the first line
+            texts.append(_large([*lines[:at], added[0][:typed], *lines[at + removed:]]))
+        lines[at:at + removed] = added
+        texts.append(_large(lines))
+    found = [(text, analysis.analyse("/w/pyproject.toml", text, "/w", shipped, memo=memo)) for text in texts]
+    monkeypatch.undo()
+    assert parsed == []
+    for text, mine in found:
+        whole = analysis.analyse("/w/pyproject.toml", text, "/w", shipped)
+        assert (mine.findings, mine.not_analysed) == (whole.findings, whole.not_analysed)
+    assert {1500, 2001} <= {f.span.start_line for f in whole.findings}
