@@ -152,3 +152,30 @@ def test_a_dependency_typed_in_a_large_pyproject_is_read_without_parsing_the_tom
         whole = analysis.analyse("/w/pyproject.toml", text, "/w", shipped)
         assert (mine.findings, mine.not_analysed) == (whole.findings, whole.not_analysed)
     assert {1500, 2001} <= {f.span.start_line for f in whole.findings}
+
+
+BASE = ('[project]\nname = "app"\ndependencies = [\n  "django==3.2.5",\n  "requests==2.19.0"\n'
+        '  , "pyyaml==5.3.1",\n  "jinja2==2.10"\n]\nclassifiers = [\n  "Framework :: Django",\n]\n'
+        '[tool.other]\nnotes = """\n  "urllib3==1.26.4",\n"""\n'
+        '[tool.poetry.dependencies]\nrequests = "2.19.0"\n')
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ('  "django==3.2.5",\n', '  "django==3.2.5",\n  "flask==0.12"\n  "urllib3==1.26.4",\n'),  # no comma
+    ('  "django==3.2.5",\n', '  "flask==0.12"\n  "django==3.2.5",\n'),  # no comma, an element follows
+    ('  "jinja2==2.10"\n', '  "jinja2==2.10"\n  "flask==0.12",\n'),  # after an element without its comma
+    ('  "requests==2.19.0"\n', ''),  # leaves `[ , "pyyaml..."`
+    ('  "requests==2.19.0"\n', '  "flask==0.12",\n'),  # a comma before a comma
+    ('  "django==3.2.5",\n', '  "django==3.2.5",\n  "flask\\u003d=0.12",\n'),  # an escape: its value
+    ('  "urllib3==1.26.4",\n', '  "urllib3==1.26.4",\n  "flask==0.12",\n'),  # in a multi-line string
+    ('  "Framework :: Django",\n', '  "Framework :: Django",\n  "flask==0.12",\n'),  # not dependencies
+    (']\nclassifiers', ']\n  "flask==0.12",\nclassifiers'),  # after the array
+    ('requests = "2.19.0"\n', 'requests = "2.19.0"\nflask = "0.12"\n'),  # a Poetry line: read whole
+])
+def test_lines_that_may_not_be_elements_of_the_array_are_read_whole(shipped, old, new):
+    memo = Memo()
+    analysis.analyse("/w/pyproject.toml", BASE, "/w", shipped, memo=memo)
+    text = BASE.replace(old, new)
+    whole = analysis.analyse("/w/pyproject.toml", text, "/w", shipped)
+    mine = analysis.analyse("/w/pyproject.toml", text, "/w", shipped, memo=memo)
+    assert (mine.findings, mine.not_analysed) == (whole.findings, whole.not_analysed)
