@@ -173,9 +173,21 @@ BASE = ('[project]\nname = "app"\ndependencies = [\n  "django==3.2.5",\n  "reque
     ('requests = "2.19.0"\n', 'requests = "2.19.0"\nflask = "0.12"\n'),  # a Poetry line: read whole
 ])
 def test_lines_that_may_not_be_elements_of_the_array_are_read_whole(shipped, old, new):
+    _edited_as_whole(shipped, BASE, BASE.replace(old, new))
+
+
+def _edited_as_whole(shipped, base: str, text: str) -> None:
+    """`text` read after `base` gives the results of `text` read whole."""
     memo = Memo()
-    analysis.analyse("/w/pyproject.toml", BASE, "/w", shipped, memo=memo)
-    text = BASE.replace(old, new)
+    analysis.analyse("/w/pyproject.toml", base, "/w", shipped, memo=memo)
     whole = analysis.analyse("/w/pyproject.toml", text, "/w", shipped)
     mine = analysis.analyse("/w/pyproject.toml", text, "/w", shipped, memo=memo)
     assert (mine.findings, mine.not_analysed) == (whole.findings, whole.not_analysed)
+
+
+@pytest.mark.parametrize("new", ['notes = """\n# about""\n', 'notes = """\n', 'notes = """\n\n# about"""\n'])
+def test_the_closing_line_of_a_multi_line_string_after_its_trimmed_line_end_is_read_whole(shipped, new):
+    """Its value is one line (the line end after the opening quotes is not in it), but its
+    lines are not blank or comments: `# about\"\"\"` closes it."""
+    base = '[project]\ndependencies = [\n  "django==3.2.5",\n]\n[tool.other]\nnotes = """\n# about"""\n'
+    _edited_as_whole(shipped, base, base.replace('notes = """\n# about"""\n', new))

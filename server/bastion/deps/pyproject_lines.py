@@ -87,7 +87,8 @@ class Layout:
         locked: set[int] = set()
         if '"""' in text or "'''" in text:
             for start, end in spans:
-                if text.find("\n", start, end) >= 0:  # from the opening quotes' line
+                # From the opening quotes' line; a line end right after them is not in the value
+                if text.find("\n", start - 1, end) >= 0:
                     locked.update(range(bisect.bisect_right(starts, start - 1) - 1,
                                         bisect.bisect_right(starts, end)))
         problems = list(pyproject.manifest(results).problems)
