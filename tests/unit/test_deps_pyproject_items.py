@@ -21,7 +21,10 @@ ELEMENTS = ['  "django==3.2.5",', '  "flask==0.12"', "  'jinja2==2.10',  # pinne
             ']', '  "reqeusts==2.31.0",\r', "  'a\\b',", '  {include-group = "web"},',
             '  "django==3.2.5", # é', '  "flask @ https://x/f.whl",', '  "flask\\u003d=0.12",']
 POETRY = ['flask = "0.12"', 'requests = "2.19.0"  # old', '"django" = "3.2.5"', 'flask.version = "0.12"',
-          'urllib3 = { version = "1.26.4" }']
+          'urllib3 = { version = "1.26.4" }', 'numpy = "1.26.4"', "jinja2 = '2.10'  # é", 'python = "^3.11"',
+          'aiohttp = "3.8.0 || 3.9.0"', 'pyyaml = "5.3.1"\r', 'pillow="8.0.0"', 'x = "a\\"b"',
+          'pytest = "7.0"', 'httpx = "0.1 || 0.2"']
+ENTRIES = [POETRY[0], POETRY[6], *POETRY[8:11]]  # keys the documents' Poetry table lacks
 OTHER = ['x = 1', '[tool.other]', 'y = 2']
 LINES = st.sampled_from(ELEMENTS + POETRY + OTHER)
 
@@ -39,7 +42,9 @@ def documents(draw) -> list[str]:
               ['[dependency-groups]', 'dev = [', '  "pyyaml==5.3.1",  # dev', *some(clean),
                '  {include-group = "web"},', ']'],
               ['[tool.poetry.dependencies]', 'python = "^3.10"', 'requests = "2.19.0"',
-               'django = { version = "3.2.5" }'],
+               'django = { version = "3.2.5" }', *draw(st.lists(st.sampled_from(ENTRIES), unique=True))],
+              ['[tool.poetry.group.dev.dependencies]', 'flask = "0.12"', 'pytest = "7.0"  # dev'],
+              ['[tool.poetry.dependencies.numpy]', 'version = "1.26.4"'],
               ['[tool.other]', 'notes = """', '  "django==3.2.5",', '', '"""', 'x = [', '  "a",', ']']]
     chosen = draw(st.permutations(blocks))[:draw(st.integers(1, len(blocks)))]
     return [line for block in chosen for line in block]
@@ -57,7 +62,7 @@ EDITS = st.lists(st.one_of(st.tuples(st.floats(0, 1), st.sampled_from(["insert",
 
 
 def _where(lines: list[str], at: float, near: int | None) -> int:
-    strings = [number for number, line in enumerate(lines) if line.lstrip()[:1] in ("'", '"')]
+    strings = [number for number, line in enumerate(lines) if "'" in line or '"' in line]
     if near is None or not strings:
         return int(at * len(lines))
     return strings[int(at * (len(strings) - 1))] + near
@@ -191,3 +196,48 @@ def test_the_closing_line_of_a_multi_line_string_after_its_trimmed_line_end_is_r
     lines are not blank or comments: `# about\"\"\"` closes it."""
     base = '[project]\ndependencies = [\n  "django==3.2.5",\n]\n[tool.other]\nnotes = """\n# about"""\n'
     _edited_as_whole(shipped, base, base.replace('notes = """\n# about"""\n', new))
+
+
+POETRY_BASE = ('[tool.poetry.dependencies]\npython = "^3.10"\naiohttp = "3.8.0 || 3.9.0"\nflask = "0.12"\n'
+               'httpx = "0.1 || 0.2"\n[tool.poetry.group.dev.dependencies]\npytest = "7.0"\nflask = "0.12"\n'
+               'requests = "2.19.0"\n[tool.poetry.dependencies.numpy]\nversion = "1.26.4"\n')
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ('aiohttp = "3.8.0 || 3.9.0"\n', 'aiohttp = "3.8.0 || 3.9.0"\nx = "1 || 2"\n'),  # problems in order
+    ('httpx = "0.1 || 0.2"\n', 'httpx = "0.1 || 0.2"\n\ndjango = \'3.2.5\'  # old\n'),
+    ('httpx = "0.1 || 0.2"\n', 'httpx = "0.1 || 0.2"\nflask = "1.0"\n'),  # a key of the table again
+    ('httpx = "0.1 || 0.2"\n', 'httpx = "0.1 || 0.2"\nnumpy = "1.0"\n'),  # a sub-table's name
+    # flask is a key of both tables: which is it in?
+    ('pytest = "7.0"\nflask = "0.12"\n', 'pytest = "7.0"\nflask = "0.12"\nrequests = "1.0"\n'),
+    ('pytest = "7.0"\n', 'pytest = "7.0"\npython = "^3.11"\n'),  # not a dependency
+    ('flask = "0.12"\nhttpx', 'httpx'),
+    ('flask = "0.12"\nhttpx', "flask = '0.13'\nhttpx"),
+    ('version = "1.26.4"\n', 'version = "1.26.4"\nextras = "x"\n'),  # in a dependency's own table
+])
+def test_poetry_lines_give_the_results_of_a_whole_analysis(shipped, old, new):
+    _edited_as_whole(shipped, POETRY_BASE, POETRY_BASE.replace(old, new, 1))
+
+
+def test_a_poetry_line_typed_in_a_large_pyproject_is_read_without_parsing_the_toml(shipped, monkeypatch):
+    lines = ['[tool.poetry.dependencies]', *(f'package-{n} = "^1.{n}"' for n in range(2000)),
+             '[tool.poetry.group.dev.dependencies]', 'pytest = "7.0"']
+    memo = Memo()
+    analysis.analyse("/w/pyproject.toml", _large(lines), "/w", shipped, memo=memo)
+    original = pyproject.loads
+    parsed = []
+    monkeypatch.setattr(pyproject, "loads", lambda text: parsed.append(text) or original(text))
+    texts = []
+    for at, removed, added in ((1000, 0, 'flask = "0.12"'), (1001, 1, ''), (2002, 0, 'django = "3.2.5"'),
+                               (500, 1, "jinja2 = '2.10'  # pinned")):
+        for typed in range(len(added) + 1):
+            texts.append(_large([*lines[:at], added[:typed], *lines[at + removed:]]))
+        lines[at:at + removed] = [added]
+    found = [(text, analysis.analyse("/w/pyproject.toml", text, "/w", shipped, memo=memo)) for text in texts]
+    monkeypatch.undo()
+    # Only the texts that are not valid TOML (the string or the key being typed) were parsed.
+    assert all(analysis.analyse("/w/pyproject.toml", text, "/w", shipped).not_analysed for text in parsed)
+    for text, mine in found:
+        whole = analysis.analyse("/w/pyproject.toml", text, "/w", shipped)
+        assert (mine.findings, mine.not_analysed) == (whole.findings, whole.not_analysed)
+    assert {500, 1000, 2002} <= {f.span.start_line for f in whole.findings}

@@ -105,10 +105,20 @@ def is_item(call: Call | None) -> bool:
     return call is not None and call[0] is _pep508
 
 
+def entry(name: str, value: str, place: Place, name_place: Place) -> Call:
+    """The call of a Poetry table's `name = "value"` (a string without escapes, one line)."""
+    return _poetry_dependency, name, value, place, value, name_place
+
+
+def is_entry(call: Call | None) -> bool:
+    """Whether `call` is a Poetry dependency whose name is written on its version's line."""
+    return call is not None and call[0] is _poetry_dependency and call[5] is not None \
+        and call[5][0] == call[3][0]
+
+
 def at_line(call: Call, line: int) -> Call:
-    """A one-line call (an array's string element) as written on `line`."""
-    _derive, value, place = call
-    return _pep508, value, (line, place[1], line, place[3])
+    """A call whose places are on one line, as written on `line`."""
+    return relocated(call, lambda place: ((line, place[1], line, place[3]), None))
 
 
 _MISSING = object()
@@ -193,6 +203,12 @@ def _poetry(data: dict, keys: KeyIndex) -> list[Call]:
             for constraint, place, raw, name_place in _constraints(keys, (*path, name), value):
                 calls.append((_poetry_dependency, name, constraint, place, raw, name_place))
     return calls
+
+
+def poetry_table(path: tuple) -> bool:
+    """Whether `path` is that of a table `_poetry` reads dependencies from."""
+    return path[:2] == ("tool", "poetry") and (path[2:] in (("dependencies",), ("dev-dependencies",)) or (
+        len(path) == 5 and path[2] == "group" and path[4] == "dependencies"))
 
 
 def _poetry_dependency(name: str, constraint: str, place: Place, raw: str,

@@ -46,7 +46,10 @@ _AFTER_STRING = "],"
 class Items:
     at: int  # where the new calls go in the layout's order
     removed: int  # how many calls from `at` the edit removes
-    added: tuple[tuple[int, str, int, int], ...]  # (line of the edit, value, start, end column)
+    added: tuple[tuple[int, pyproject.Call], ...]  # (line of the edit, call there, as on line 0)
+    table: tuple | None = None  # a Poetry table's path, whose keys (`Layout.tables`) change:
+    names: frozenset[str] = frozenset()  # those removed
+    new_names: frozenset[str] = frozenset()  # those added
 
 
 def plan(layout, old: str, offset, first: int, removed: list[str], added: list[str],
@@ -54,7 +57,7 @@ def plan(layout, old: str, offset, first: int, removed: list[str], added: list[s
     """What an edit replacing `removed` (old lines from `first`, the first at offset `offset()`:
     asked once the lines are seen to be elements) with `added` does to the calls, or None when
     it is not one of those above; `bases`: each old line's line in the layout's base."""
-    gone, new = _elements(removed, _ELEMENT), _elements(added, _NEW_ELEMENT)
+    gone, new = elements(removed, _ELEMENT), elements(added, _NEW_ELEMENT)
     if gone is None or new is None or not (gone or new):
         return None  # blank or comment lines only are read by the caller
     if any(not element.group(2) for _number, element in new[:-1]):
@@ -82,13 +85,13 @@ def plan(layout, old: str, offset, first: int, removed: list[str], added: list[s
         at = before[1] + 1
     else:
         return None
-    return Items(at, len(numbers), tuple((number, element.group(1)[1:-1], element.start(1) + 1,
-                                          element.end(1) - 1) for number, element in new))
+    return Items(at, len(numbers), tuple((number, pyproject.item(element.group(1)[1:-1], (
+        0, element.start(1) + 1, 0, element.end(1) - 1))) for number, element in new))
 
 
-def _elements(lines: list[str], pattern: re.Pattern) -> list[tuple[int, re.Match]] | None:
-    """The lines that hold one string (`pattern`), with their numbers; None when another is not
-    blank or a comment."""
+def elements(lines: list[str], pattern: re.Pattern) -> list[tuple[int, re.Match]] | None:
+    """The lines that `pattern` matches, with their numbers; None when another is not blank or a
+    comment."""
     found = []
     for number, line in enumerate(lines):
         element = pattern.fullmatch(line)
@@ -116,13 +119,15 @@ def apply(layout, items: Items, first: int, keys: list[float]) -> dict[int, tupl
         layout.numbers = array.array("q", (n + moved if n >= at + gone else n for n in layout.numbers))
     if problem:
         layout.problems = list(pyproject.manifest(layout.results).problems)
+    if items.table is not None:
+        layout.tables[items.table] = layout.tables[items.table] - items.names | items.new_names
     calls = {}
-    for offset, (line, value, start, end) in enumerate(items.added):
+    for offset, (line, call) in enumerate(items.added):
         key = keys[line]
         index = bisect.bisect_left(layout.lines, key)
         layout.lines.insert(index, key)
         layout.numbers.insert(index, at + offset)
-        calls[at + offset] = (pyproject.item(value, (key, start, key, end)), first + line)
+        calls[at + offset] = (pyproject.at_line(call, key), first + line)
     return calls
 
 
@@ -153,41 +158,58 @@ def _element_call(layout, key: float, start: int, end: int) -> int | None:
     return held[0] if pyproject.is_item(call) and call[2] == (key, start, key, end) else None
 
 
-def _before(layout, old: str, start: int, line: int, bases) -> tuple[str, int | None] | None:
-    """The last character of the token before offset `start` (a line's start, `line`), and the
-    number of the element call right before it when it is a comma after one."""
+def line_above(layout, old: str, start: int, line: int, bases) -> tuple[str, int] | None:
+    """The last line above offset `start` (a line's start, `line`) that is not blank or a
+    comment, with its end, and its number; None past `_REACH` lines or in a multi-line string."""
     for _ in range(_REACH):
         line -= 1
         if line < 0 or bases[line] in layout.locked:
             return None
         begin = old.rfind("\n", 0, start - 1) + 1
         text, start = old[begin:start], begin
-        if BLANK_LINE.fullmatch(text):
-            continue
-        tokens = _last_tokens(text.rstrip("\r\n"))
-        if not tokens:
-            return None
-        char = text[tokens[-1][1] - 1]
-        if text[slice(*tokens[-1])] != "," or len(tokens) < 2 or text[tokens[-2][0]] not in "\"'":
-            return char, None
-        string = tokens[-2]
-        return char, _element_call(layout, bases[line], string[0] + 1, string[1] - 1)
+        if not BLANK_LINE.fullmatch(text):
+            return text, line
     return None
 
 
-def _after(layout, old: str, end: int, line: int, bases) -> tuple[str, int | None] | None:
-    """The first character of the token at or after offset `end` (a line's start, `line`), and
-    the number of the element call it opens when it does."""
+def line_below(layout, old: str, end: int, line: int, bases) -> tuple[str, int] | None:
+    """`line_above`'s counterpart from offset `end` (a line's start, `line`) down; the last
+    line as if it had its end."""
     for _ in range(_REACH):
         if end >= len(old) or line >= len(bases) or bases[line] in layout.locked:
             return None
         stop = old.find("\n", end)
         text = old[end:] + "\n" if stop < 0 else old[end:stop + 1]
         if not BLANK_LINE.fullmatch(text):
-            column = _BLANKS.match(text).end()
-            string = _TOKEN.match(text, column) if text[column] in "\"'" else None
-            number = None if string is None else _element_call(
-                layout, bases[line], string.start() + 1, string.end() - 1)
-            return text[column], number
+            return text, line
         end, line = stop + 1, line + 1
     return None
+
+
+def _before(layout, old: str, start: int, line: int, bases) -> tuple[str, int | None] | None:
+    """The last character of the token before offset `start` (a line's start, `line`), and the
+    number of the element call right before it when it is a comma after one."""
+    above = line_above(layout, old, start, line, bases)
+    tokens = None if above is None else _last_tokens(above[0].rstrip("\r\n"))
+    if not tokens:
+        return None
+    text, line = above
+    char = text[tokens[-1][1] - 1]
+    if text[slice(*tokens[-1])] != "," or len(tokens) < 2 or text[tokens[-2][0]] not in "\"'":
+        return char, None
+    string = tokens[-2]
+    return char, _element_call(layout, bases[line], string[0] + 1, string[1] - 1)
+
+
+def _after(layout, old: str, end: int, line: int, bases) -> tuple[str, int | None] | None:
+    """The first character of the token at or after offset `end` (a line's start, `line`), and
+    the number of the element call it opens when it does."""
+    below = line_below(layout, old, end, line, bases)
+    if below is None:
+        return None
+    text, line = below
+    column = _BLANKS.match(text).end()
+    string = _TOKEN.match(text, column) if text[column] in "\"'" else None
+    number = None if string is None else _element_call(
+        layout, bases[line], string.start() + 1, string.end() - 1)
+    return text[column], number

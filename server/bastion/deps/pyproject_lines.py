@@ -16,11 +16,12 @@ asked of the last whole read, whose line held the same tokens.
 Lines that are blank or hold only a comment may be added or removed (Enter, a line joined to an
 empty one, a comment line) anywhere but after a multi-line string's lines: outside strings,
 valid TOML has line ends only between statements or between an array's tokens, where such lines
-mean nothing. So may a dependencies array's elements, a line each (`pyproject_items`; a line
-edited so that it is or was one is read as a line replaced). Calls, their results and the last
-whole read's tables stay in that read's lines (`Layout.bases` maps the text's lines to them; an
-added line gets a fraction of a line, and an element added there a call on it, whose findings
-are derived at the text's line); the findings of the calls below the edit move by the lines
+mean nothing. So may a dependencies array's elements, a line each (`pyproject_items`), and a
+Poetry table's `name = "version"` lines (`pyproject_entries`); a line edited so that it is or
+was one is read as a line replaced. Calls, their results and the last whole read's tables stay
+in that read's lines (`Layout.bases` maps the text's lines to them; an added line gets a
+fraction of a line, and a dependency added there a call on it, whose findings are derived at
+the text's line); the findings of the calls below the edit move by the lines
 added, unless a call holds places on both sides.
 
 Any other edit is left to a whole read (None). The layout is that of the last valid text (a text
@@ -39,7 +40,7 @@ import re
 
 import attrs
 
-from bastion.deps import pyproject, pyproject_items
+from bastion.deps import pyproject, pyproject_entries, pyproject_items
 from bastion.deps.pyproject_items import BLANK_LINE
 from bastion.deps.toml_keys import KeyIndex, Place
 from bastion.model.text import changed_lines, common_ends
@@ -72,8 +73,9 @@ class Layout:
     spread: list[tuple[int, int]]  # the first and last lines of calls holding places on two
     # Lines above are those of `base` (the calls', results' and `problems`'); `findings` are at
     # the text's lines; each line of the text -> its line in `base` (a fraction: added, ascending;
-    # an array element written there holds it), None: the same.
+    # a dependency written there holds it), None: the same.
     bases: array.array | None = None
+    tables: dict[tuple, set[str]] = attrs.Factory(dict)  # each Poetry table's keys
 
     @classmethod
     def of(cls, text: str, keys: KeyIndex, calls: list[pyproject.Call], results: list,
@@ -95,7 +97,8 @@ class Layout:
         return cls(text, text, starts, array.array("q", sorted(start for start, _end in spans)),
                    list(calls), list(results), findings, problems,
                    array.array("d", (line for line, _number in held)),
-                   array.array("q", (number for _line, number in held)), frozenset(locked), spread)
+                   array.array("q", (number for _line, number in held)), frozenset(locked), spread,
+                   tables=keys.children(pyproject.poetry_table) if "poetry" in text else {})
 
     def problems_now(self) -> list:
         """`problems` at the text's lines."""
@@ -185,6 +188,9 @@ def _lines_changed(layout: Layout, text: str, head: int, tail: int) -> Changed |
     if not all(BLANK_LINE.fullmatch(line) for line in (*removed, *added)):
         items = pyproject_items.plan(layout, old, lambda: _line_start(old, head, first), first,
                                      removed, added, bases)
+        if items is None:
+            items = pyproject_entries.plan(layout, old, lambda: _line_start(old, head, first), first,
+                                           removed, added, bases)
         if items is None:
             return None
     before = bases[first - 1] if first else -1.0

@@ -2,9 +2,10 @@
 the last read of the file, by the dependency's text and place, so that an edit derives only the
 dependencies it changed or moved (an edit that adds no line moves none on other lines). An edit
 within one line that keeps its tokens (a version typed, a blank, a comment), or one that adds or
-removes blank or comment lines (Enter) or a dependencies array's elements written a line each,
-is read without parsing the TOML (`pyproject_lines`, `pyproject_items`); any other parses it
-whole: a table or a key written anywhere can change what any line means.
+removes blank or comment lines (Enter), a dependencies array's elements written a line each or
+a Poetry table's `name = "version"` lines, is read without parsing the TOML (`pyproject_lines`,
+`pyproject_items`, `pyproject_entries`); any other parses it whole: a table or a key written
+anywhere can change what any line means.
 
 The results equal `pyproject.parse` then `match.findings` on the whole file: each dependency's
 results depend only on its text, its place and the advisory index

@@ -60,6 +60,14 @@ class KeyIndex:
         where = self._strings.get(path)
         return None if where is None else (self._place(*where), self._text[where[0]:where[1]])
 
+    def children(self, parent) -> dict[Path, set[str]]:
+        """The keys written under each path that `parent(path)` accepts."""
+        found: dict[Path, set[str]] = {}
+        for path in self._names:
+            if path and parent(path[:-1]):
+                found.setdefault(path[:-1], set()).add(path[-1])
+        return found
+
     def string_spans(self) -> list[tuple[int, int]]:
         """The offsets of every string value's contents."""
         return list(self._strings.values())
