@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
-from bastion.analyzers.taint.template_files import template_names
+from bastion.analyzers.taint.template_files import parse_template, template_names
 from bastion.analyzers.taint.workspace import SummaryStore
 
 FLASK = ("from flask import Flask, render_template, request\napp = Flask(__name__)\n"
@@ -197,3 +197,9 @@ def test_template_names_read_back_from_the_extension_as_a_search_of_the_window_w
         if head is not None and text[match.end()] == text[head.start()]:
             expected.append(head.group(1) + match.group(0))
     assert template_names(text) == expected
+
+
+def test_a_print_over_two_lines_is_located_on_its_first():
+    template = parse_template("/t/page.html", "<p>\n  {{ name\n     |safe }}</p>\n")
+    where = template.unescaped["name"]
+    assert (where.line, where.col, where.end_col, where.text) == (1, 2, 9, "{{ name |safe }}")

@@ -192,8 +192,9 @@ def parse_template(path: str, text: str) -> Template:
     for match in _PRINT.finditer(text):
         name = match.group(1)
         line = bisect.bisect_right(starts, match.start()) - 1
-        where = Print(line, match.start() - starts[line], match.end() - starts[line],
-                      " ".join(match.group(0).split())[:120])
+        line_end = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
+        where = Print(line, match.start() - starts[line], min(match.end(), line_end) - starts[line],
+                      " ".join(match.group(0).split())[:120])  # a print over lines: its first
         printed.setdefault(name, where)
         block = bisect.bisect_right(off_starts, match.start()) - 1
         if _SAFE.search(match.group(2)) or block >= 0 and match.start() < off[block][1]:
