@@ -203,3 +203,20 @@ def test_a_print_over_two_lines_is_located_on_its_first():
     template = parse_template("/t/page.html", "<p>\n  {{ name\n     |safe }}</p>\n")
     where = template.unescaped["name"]
     assert (where.line, where.col, where.end_col, where.text) == (1, 2, 9, "{{ name |safe }}")
+
+
+@pytest.mark.parametrize(("configured", "folder"), [
+    ("app = Flask(__name__, template_folder='views')", "views"),
+    ("templates = Jinja2Templates(directory='ui/templates')", "ui/templates"),
+    ("loader = FileSystemLoader('pages')", "pages"),
+])
+def test_a_template_folder_the_module_configures_is_looked_in(tmp_path, configured, folder):
+    module = (CASES[0][0] + f"{configured}\n")
+    path = tmp_path / "app.py"
+    path.write_text(module, encoding="utf-8")
+    page = tmp_path.joinpath(*folder.split("/"), "hello.html")
+    page.parent.mkdir(parents=True)
+    page.write_text("{{ name|safe }}\n", encoding="utf-8")
+    assert _found(path, root=tmp_path) == {("BST203", 5)}
+    page.rename(tmp_path / "elsewhere.html")  # not in a folder the module names: not read
+    assert _found(path, root=tmp_path) == set()

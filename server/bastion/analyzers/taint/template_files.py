@@ -3,9 +3,11 @@
 escaping it for HTML.
 
 A module's templates are the string constants of its text that name a template file (by
-extension), found as Flask and Django look for them: in a `templates` folder beside the module
-or beside one of its parent folders, up to the root the module lies in (the workspace folder
-or scan root; without one, the module's folder and its parent only). A template is read through
+extension), found as Flask and Django look for them: in a `templates` folder (or one the module
+configures: `Flask(template_folder=...)`, `Jinja2Templates(directory=...)`, a Jinja2
+`FileSystemLoader`) beside the module or beside one of its parent folders, up to the root the
+module lies in (the workspace folder or scan root; without one, the module's folder and its
+parent only). A template is read through
 `files.read_limited` (a regular file, at most 1 MiB, inside that root once links are resolved)
 and kept by (path, mtime, size): a keystroke costs one `stat` per template the module names,
 and a changed template changes the module's digest (the function memo, the result caches).
@@ -33,6 +35,10 @@ _MAX_PER_MODULE = 64
 # and closing quote (a search led by a literal), then read back to its opening quote
 _EXTENSION = re.compile(r"""\.(?:html?|xhtml|xml|svg|j2|jinja2?|txt|tpl)(?=["'])""")
 _NAME = re.compile(r"[\w][\w./-]{0,200}")
+# A template folder the module names itself: Flask(template_folder="views"),
+# Jinja2Templates(directory="ui/templates"), jinja2.FileSystemLoader("templates")
+_FOLDER = re.compile(r"""(?:template_folder\s*=\s*|Jinja2Templates\(\s*directory\s*=\s*|"""
+                     r"""FileSystemLoader\(\s*)(["'])([\w][\w./-]{0,200})\1""")
 # The variable a print starts with (`{{ post.body|safe }}` prints `post`)
 _PRINT = re.compile(r"\{\{-?\s*([A-Za-z_]\w*)([^{}]*?)-?\}\}")
 _SAFE = re.compile(r"\|\s*safe\b")
@@ -95,9 +101,10 @@ class TemplateFiles:
         names = tuple(dict.fromkeys(template_names(text)))[:_MAX_PER_MODULE]
         if not names:
             return NONE
+        folders = tuple(dict.fromkeys(("templates", *template_folders(text))))
         found: dict[str, Template] = {}
         identity = hashlib.blake2b(digest_size=16)
-        for name, candidates in self._candidates_of(path, roots, names):
+        for name, candidates in self._candidates_of(path, roots, names, folders):
             for candidate in candidates:
                 template, stamp = self._template(candidate, roots)
                 if stamp is not None:
@@ -107,15 +114,15 @@ class TemplateFiles:
                     break
         return ModuleTemplates(found, identity.digest()) if found else NONE
 
-    def _candidates_of(self, path: str, roots: tuple[str, ...], names: tuple[str, ...]
-                       ) -> list[tuple[str, list[str]]]:
-        key = (path, roots, names)
+    def _candidates_of(self, path: str, roots: tuple[str, ...], names: tuple[str, ...],
+                       template_dirs: tuple[str, ...]) -> list[tuple[str, list[str]]]:
+        key = (path, roots, names, template_dirs)
         with self._lock:
             kept = self._candidates.get(key)
         if kept is None:
             folders = _folders(os.path.dirname(os.path.abspath(path)), roots)
-            kept = [(name, [os.path.join(folder, "templates", *name.split("/"))
-                            for folder in folders])
+            kept = [(name, [os.path.join(folder, *where.split("/"), *name.split("/"))
+                            for folder in folders for where in template_dirs])
                     for name in names if ".." not in name.split("/")]
             with self._lock:
                 if len(self._candidates) >= _MAX_CACHED:
@@ -163,6 +170,15 @@ def template_names(text: str) -> list[str]:
         if opening >= 0 and _NAME.fullmatch(text, opening + 1, start):
             names.append(text[opening + 1:match.end()])
     return names
+
+
+def template_folders(text: str) -> list[str]:
+    """The template folders the module configures, relative to a folder of its tree."""
+    if "template_folder" not in text and "Jinja2Templates" not in text \
+            and "FileSystemLoader" not in text:
+        return []
+    return list(dict.fromkeys(m.group(2).rstrip("/") for m in _FOLDER.finditer(text)
+                              if ".." not in m.group(2).split("/")))[:4]
 
 
 def _folders(start: str, roots: tuple[str, ...]) -> list[str]:
