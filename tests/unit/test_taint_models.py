@@ -334,6 +334,8 @@ PAIRS = [
     # a Lambda handler's name is in the deployment, not the code: its (event, context) signature
     ("BST201", "def get_item(event, context):\n    return open('/data/' + event['queryStringParameters']['name']).read()\n",
                "def on_click(event):\n    return open('/data/' + event['queryStringParameters']['name']).read()\n"),
+    ("BST201", "from typing import Any\ndef get_item(event: dict[str, Any], context: Any) -> str:\n    return open(event['path']).read()\n",
+               "from typing import Any\ndef get_item(event: dict[str, Any]) -> str:\n    return open(event['path']).read()\n"),
     ("BST201", "def make(event, ctx):\n    return open(event['path']).read()\n",
                "def make(event, user):\n    return open(event['path']).read()\n"),
     ("BST201", "import boto3\ndef handler(event, context):\n    boto3.resource('s3').Bucket('b').download_file('k', Filename=event['name'])\n",

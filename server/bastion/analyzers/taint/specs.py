@@ -245,11 +245,9 @@ class Models:
 
 def _signature_words(signature: tuple[frozenset[str], ...]) -> dict[str, str]:
     """Words for a signature's entry (`def get_item(event, context)`): each name of the position
-    whose shortest name is longest (a word in nearly every text, `e`, gates nothing), each with
-    the whole signature's expression."""
+    whose shortest name is longest (a word in nearly every text, `e`, gates nothing). The name
+    alone: an annotation (`event: dict[str, Any]`) or a default may stand between the names."""
     if not signature:
         return {}
-    alternatives = [r"(?:" + "|".join(map(re.escape, sorted(names))) + r")\b" for names in signature]
-    pattern = r"def\s+\w+\s*\(\s*" + r"[^,()]*,\s*".join(alternatives)
     position = max(signature, key=lambda names: min(map(len, names)))
-    return {name: pattern for name in position}
+    return {name: re.escape(name) + r"\b" for name in position}
