@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
 from bastion.analyzers.taint.template_files import parse_template, template_names
+from bastion.analyzers.taint.templates import unescaped_names
 from bastion.analyzers.taint.workspace import SummaryStore
 
 FLASK = ("from flask import Flask, render_template, request\napp = Flask(__name__)\n"
@@ -220,3 +221,19 @@ def test_a_template_folder_the_module_configures_is_looked_in(tmp_path, configur
     assert _found(path, root=tmp_path) == {("BST203", 5)}
     page.rename(tmp_path / "elsewhere.html")  # not in a folder the module names: not read
     assert _found(path, root=tmp_path) == set()
+
+
+@given(st.lists(st.sampled_from(["{{", "}}", "{", "}", " ", "a", "b", "|safe", "| safe", "-", "\n",
+                                 "{% autoescape false %}", "{% endautoescape %}", "|e", "x.y"]),
+                max_size=14).map("".join))
+def test_a_template_string_is_read_as_a_template_file_and_loses_no_name(text):
+    """`render_template_string`'s names come from the template files' parser; the expressions it
+    replaced found no name that the parser does not."""
+    safe = re.compile(r"\{\{-?\s*([A-Za-z_]\w*)[^{}]*?\|\s*safe\b")
+    block = re.compile(r"\{%-?\s*autoescape\s+false\s*-?%\}(.*?)(?:\{%-?\s*endautoescape|\Z)",
+                       re.DOTALL)
+    printed = re.compile(r"\{\{-?\s*([A-Za-z_]\w*)")
+    expected = set(safe.findall(text))
+    for inside in block.findall(text):
+        expected.update(printed.findall(inside))
+    assert expected <= unescaped_names(text)

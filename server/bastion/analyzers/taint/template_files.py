@@ -39,8 +39,9 @@ _NAME = re.compile(r"[\w][\w./-]{0,200}")
 # Jinja2Templates(directory="ui/templates"), jinja2.FileSystemLoader("templates")
 _FOLDER = re.compile(r"""(?:template_folder\s*=\s*|Jinja2Templates\(\s*directory\s*=\s*|"""
                      r"""FileSystemLoader\(\s*)(["'])([\w][\w./-]{0,200})\1""")
-# The variable a print starts with (`{{ post.body|safe }}` prints `post`)
-_PRINT = re.compile(r"\{\{-?\s*([A-Za-z_]\w*)([^{}]*?)-?\}\}")
+# The variable a print starts with (`{{ post.body|safe }}` prints `post`), up to its `}}` (or,
+# unclosed, up to the next brace or the end)
+_PRINT = re.compile(r"\{\{-?\s*([A-Za-z_]\w*)([^{}]*?)(?:-?\}\}|(?=[{}])|\Z)")
 _SAFE = re.compile(r"\|\s*safe\b")
 _OFF = re.compile(r"\{%-?\s*autoescape\s+(?:false|off)\s*-?%\}(.*?)(?:\{%-?\s*endautoescape|\Z)",
                   re.DOTALL)

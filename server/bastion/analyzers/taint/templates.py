@@ -9,12 +9,12 @@ for the variables the file prints unescaped (template_files.py reads the files).
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 import attrs
 
 from bastion.analyzers.taint.domain import ANY, EVERY_CLASS, UNKNOWN, Step, Value, join_all
+from bastion.analyzers.taint.template_files import parse_template
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -31,20 +31,13 @@ UNESCAPED_RENDERS = frozenset({"jinja2.Template().render()",
 
 # Flask renders a template string with autoescape on; these names are rendered unescaped
 # anyway: `{{ name|safe }}` (the first name of the expression), and every `{{ name }}` inside
-# `{% autoescape false %}`.
+# `{% autoescape false %}` (template_files.parse_template, which reads template files too).
 STRING_RENDERS = frozenset({"flask.render_template_string", "flask.templating.render_template_string"})
-_SAFE_FILTER = re.compile(r"\{\{-?\s*([A-Za-z_]\w*)[^{}]*?\|\s*safe\b")
-_UNESCAPED_BLOCK = re.compile(r"\{%-?\s*autoescape\s+false\s*-?%\}(.*?)(?:\{%-?\s*endautoescape|\Z)",
-                              re.DOTALL)
-_PRINTED = re.compile(r"\{\{-?\s*([A-Za-z_]\w*)")
 
 
 def unescaped_names(template: str) -> set[str]:
     """The variables a Flask template string prints without escaping."""
-    names = set(_SAFE_FILTER.findall(template))
-    for block in _UNESCAPED_BLOCK.findall(template):
-        names.update(_PRINTED.findall(block))
-    return names
+    return set(parse_template("", template).unescaped)
 
 
 def jinja_object(name: str | None, keywords: dict[str | None, Value],
