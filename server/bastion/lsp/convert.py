@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
 from lsprotocol import types
@@ -15,6 +14,7 @@ from bastion.engine.suppress_govern import SuppressionHint
 from bastion.limits import MAX_FINDINGS_PER_FILE
 from bastion.lsp.documents import Document
 from bastion.model import Finding, FlowStep, NotAnalysed, Span
+from bastion.model.text import visible
 
 _SEVERITY = {
     "error": types.DiagnosticSeverity.Error,
@@ -38,7 +38,6 @@ def to_range(span: Span, doc: Document, codec: PositionCodec) -> types.Range:
 
 # Code of a path step is cut here: a minified line must not fill the hover or the panel.
 PATH_CODE_CHARS = 120
-_HIDDEN = {"Cc", "Cf", "Zl", "Zp"}
 # What could start inline markup in a note, or a GFM autolink (its `://`).
 _PUNCTUATION = re.compile(r"([\\`*_\[\]<>!&~|#]|:(?=//))")
 
@@ -95,8 +94,7 @@ def _inline(note: str) -> str:
 def _visible(code: str) -> str:
     # Control and format characters (bidi overrides among them) could make the shown code read
     # differently from the file: show them as escapes.
-    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in _HIDDEN else c
-                   for c in code.replace("\t", " "))
+    return visible(code.replace("\t", " "))
 
 
 def to_diagnostic(finding: Finding, doc: Document, codec: PositionCodec, config: Config,

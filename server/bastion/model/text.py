@@ -12,6 +12,7 @@ stays at the end of its line (`line_at` drops it).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 BOM = "\ufeff"
 # Why a text is not analysed at all (the CLI's "skipped: ..." and the editor's message).
@@ -23,6 +24,7 @@ _OTHER_BREAK = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # str.splitlin
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ENDED_LINE = re.compile(r"[^\n]*\n")
 _CHUNK = 1 << 16  # characters compared at a time by `common_ends`: a copy this size stays in cache
+_HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp"})  # control, format, line and paragraph separators
 
 
 def byte_to_char_col(line: str, byte_col: int) -> int:
@@ -69,6 +71,14 @@ def without_surrogates(text: str) -> str:
     if text.isascii():
         return text
     return _SURROGATE.sub("\ufffd", text)
+
+
+def visible(text: str) -> str:
+    """`text` with its control and format characters (bidi overrides among them) written as
+    `\\uXXXX` escapes: shown text that reads as the file does."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in _HIDDEN else c for c in text)
 
 
 def line_at(lines: list[str], index: int) -> str:
