@@ -237,3 +237,10 @@ def test_a_template_string_is_read_as_a_template_file_and_loses_no_name(text):
     for inside in block.findall(text):
         expected.update(printed.findall(inside))
     assert expected <= unescaped_names(text)
+
+
+def test_a_print_shows_its_control_characters_as_escapes():
+    """A hostile template's print reaches messages (the step's note): a terminal title or a
+    bidi override in it is shown, not obeyed."""
+    template = parse_template("/t/page.html", "{{ name \x1b]0;pwned\x07\u202e|safe }}")
+    assert template.unescaped["name"].text == "{{ name \\u001b]0;pwned\\u0007\\u202e|safe }}"

@@ -27,6 +27,7 @@ import threading
 import attrs
 
 from bastion.files import UnreadableSource, decode_source, lies_within, read_limited
+from bastion.model.text import visible
 
 MAX_TEMPLATE_BYTES = 1024 * 1024
 _MAX_CACHED = 512
@@ -54,7 +55,7 @@ class Print:
     line: int  # 0-based, in the template
     col: int
     end_col: int
-    text: str  # the print as written, `{{ name|safe }}`
+    text: str  # the print as written, `{{ name|safe }}`, its control characters escaped
 
 
 @attrs.frozen
@@ -211,7 +212,7 @@ def parse_template(path: str, text: str) -> Template:
         line = bisect.bisect_right(starts, match.start()) - 1
         line_end = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
         where = Print(line, match.start() - starts[line], min(match.end(), line_end) - starts[line],
-                      " ".join(match.group(0).split())[:120])  # a print over lines: its first
+                      visible(" ".join(match.group(0).split())[:120]))  # over lines: its first
         printed.setdefault(name, where)
         block = bisect.bisect_right(off_starts, match.start()) - 1
         if _SAFE.search(match.group(2)) or block >= 0 and match.start() < off[block][1]:
