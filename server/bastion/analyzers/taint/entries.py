@@ -157,7 +157,8 @@ def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list
             or _signed(node, entry.signature))
         if decorator is None and entry.parameter_markers:
             decorator = _marker(node, entry, env, kinds)
-        by_class = (function.class_name is not None and node.name in entry.methods
+        by_class = (function.class_name is not None
+                    and (node.name in entry.methods or node.name.startswith(entry.method_prefixes))
                     and (any(b in entry.class_bases for b in bases or ())
                          or any(m in entry.class_decorators for m in marks)))
         if decorator is None and not by_name and not by_class:
@@ -214,6 +215,16 @@ def _signed(node: ast.FunctionDef | ast.AsyncFunctionDef,
         name in names for name, names in zip(params, signature, strict=True))
 
 
+def _resolver_skip(function: Function) -> int:
+    """How many of a GraphQL resolver's parameters after `self` are not the query's arguments:
+    Graphene and Ariadne call it with the parent value and the info first, whatever their names,
+    also a method without `@staticmethod` (Graphene takes the plain function: `self` is the
+    parent), and a classmethod after its `cls` (`mutate_and_get_payload(cls, root, info, **input)`)."""
+    classmethod = any(isinstance(d, ast.Name) and d.id == "classmethod"
+                      for d in function.node.decorator_list)
+    return 2 + classmethod - function.implicit_params
+
+
 def _positional(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
     return tuple(p.arg for p in [*node.args.posonlyargs, *node.args.args])
 
@@ -233,6 +244,7 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
     fields: list[tuple[str, frozenset[str]]] = []
     patterned: list[tuple[str, frozenset[str]]] = []
     dependencies: list[tuple[str, str]] = []
+    resolver_skip = _resolver_skip(function) if entry.params == "resolver_args" else 0
     for index, param in enumerate(params):
         annotation = resolve(param.annotation, env, kinds) if param.annotation is not None else None
         default = defaults.get(param.arg)
@@ -251,6 +263,9 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
             safe.append(param.arg)
         elif entry.params == "after_first":
             (requests if index == 0 else tainted).append(param.arg)
+        elif entry.params == "resolver_args":
+            if index >= resolver_skip or param in args.kwonlyargs:
+                tainted.append(param.arg)
         elif entry.params == "all":
             tainted.append(param.arg)
             cleans = pattern_cleans(param.annotation, default, env, kinds)
@@ -273,7 +288,7 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
                        and converters[p.arg] not in _TYPED_CONVERTERS]
             safe = [p.arg for p in params if converters.get(p.arg) in _TYPED_CONVERTERS]
     for name in (args.vararg, args.kwarg):
-        if name is not None and entry.params in ("all", "after_first"):
+        if name is not None and entry.params in ("all", "after_first", "resolver_args"):
             tainted.append(name.arg)
     function.dependencies = tuple(dependencies)
     function.tainted_params = () if function.helper else tuple(tainted)

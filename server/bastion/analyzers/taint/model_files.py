@@ -28,7 +28,7 @@ from bastion.analyzers.versions import models_digest, taint_models_dir
 
 SECTIONS = ("source", "entry", "sink", "sanitizer", "guard", "propagator", "form")
 SOURCE_KINDS = ("remote", "argv", "stdin", "env", "file")
-PARAM_RULES = ("path", "all", "after_first")
+PARAM_RULES = ("path", "all", "after_first", "resolver_args")
 # Named Python models a sink or guard may reference (implemented in sinks.py / guards.py).
 SINK_MODELS = ("subprocess", "xml_parser", "yaml_load", "view_return", "log_format",
                "response_type", "declared_html", "handler_write", "query_document",
@@ -181,6 +181,9 @@ class _Checker:
         label = self.text("label")
         decorators, function_names = self.strings("decorators"), self.strings("function_names")
         class_bases, methods = self.strings("class_bases"), self.strings("methods")
+        if any("*" in m[:-1] for m in methods):
+            self.error("methods", "a `*` may only end a method's name (a prefix: `resolve_*`)")
+        prefixes = tuple(m[:-1] for m in methods if m.endswith("*"))
         class_decorators, registrars = self.strings("class_decorators"), self.strings("registrars")
         signature = tuple(frozenset(names.split("|")) for names in self.strings("signature"))
         markers = self.strings("parameter_markers")
@@ -214,14 +217,15 @@ class _Checker:
         if label:
             models.entries.append(EntryModel(
                 label, NameSet(decorators), frozenset(function_names), NameSet(class_bases),
-                frozenset(methods), params, request_kind, NameSet(self.strings("request_annotations")),
+                frozenset(m for m in methods if not m.endswith("*")), params, request_kind,
+                NameSet(self.strings("request_annotations")),
                 NameSet(self.strings("not_when_default")), return_sink,
                 tuple(self.strings("imported")), kind, frozenset(self.strings("first_param")),
                 NameSet(self.strings("clean_annotations")), return_when,
                 NameSet(self.strings("validated_models")),
                 self.text("self_kind", required=False), NameSet(class_decorators),
                 frozenset(self.strings("request_params")), NameSet(registrars), signature,
-                NameSet(markers)))
+                NameSet(markers), prefixes))
 
     def sink(self, models: Models) -> None:
         sink_class = self.text("class", SINK_CLASSES)

@@ -68,6 +68,9 @@ class EntryModel:
     # `Annotated`) is called by the framework, as a route is: FastAPI's `q: str = Query()` in a
     # dependency of another module
     parameter_markers: NameSet = NameSet([])
+    # with `class_bases`: methods named with one of these prefixes are the entry's too
+    # (`methods = ["resolve_*"]`: Graphene's resolvers)
+    method_prefixes: tuple[str, ...] = ()
 
 
 @attrs.frozen
