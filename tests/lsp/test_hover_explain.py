@@ -68,6 +68,8 @@ async def test_explain_unknown_rule_is_an_error_not_a_crash(client):
     rules = await client.protocol.send_request_async("bastion/rules", {})
     ids = {r.id for r in rules.rules}
     assert {"B602", "B101", "BST101"} <= ids and len(ids) >= 95
+    bst206 = next(r for r in rules.rules if r.id == "BST206")
+    assert (bst206.cwe.id, bst206.cwe.broader) == (95, [94])  # the rule picker finds it by CWE-94
 
 
 async def test_malformed_explain_request(client):

@@ -152,6 +152,21 @@ def test_malformed_cwe_table(tmp_path):
     assert_reported(errors_for(tmp_path, "cwe = 78\n" + text), "cwe", "table")
 
 
+@pytest.mark.parametrize("broader", ["94", "[0]", "[78]", '["94"]', "[true]"])
+def test_broader_cwes_must_be_other_cwe_ids(tmp_path, broader):
+    text = VALID.format(id="B602", name="n").replace(
+        'name = "OS Command Injection"\n', f'name = "OS Command Injection"\nbroader = {broader}\n')
+    assert_reported(errors_for(tmp_path, text), "cwe", "broader must be an array of other CWE ids")
+
+
+def test_broader_cwes_are_read(tmp_path):
+    text = VALID.format(id="B602", name="n").replace(
+        'name = "OS Command Injection"\n', 'name = "OS Command Injection"\nbroader = [77]\n')
+    write_rule(tmp_path, text=text)
+    specs, errors = load_rule_files(tmp_path)
+    assert errors == [] and specs[0].cwe.broader == (77,)
+
+
 def test_toml_syntax_error_has_line(tmp_path):
     text = VALID.format(id="B602", name="n").replace('severity = "high"', "severity = high")
     (error,) = errors_for(tmp_path, text)

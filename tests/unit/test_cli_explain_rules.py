@@ -109,7 +109,7 @@ def test_explain_json(catalog, capsys):
     payload = json.loads(capsys.readouterr().out)
     assert payload["id"] == "B602"
     assert payload["cwe"] == {"id": 78, "name": "OS Command Injection",
-                              "url": "https://cwe.mitre.org/data/definitions/78.html"}
+                              "url": "https://cwe.mitre.org/data/definitions/78.html", "broader": []}
     assert payload["owasp"]["id"] == "A03:2021" and payload["owasp"]["name"] == "Injection"
     assert payload["tags"] == ["subprocess", "injection"]
     assert payload["howToFix"].startswith("1. Pass")

@@ -78,9 +78,10 @@ def test_finding_sarif_taxon_and_lesson_name_the_same_cwe(checked, spec):
     assert rule["helpUri"] == spec.cwe.url
     assert f"external/cwe/cwe-{spec.cwe.id}" in rule["properties"]["tags"]
     taxa = {t["id"]: t for t in run["taxonomies"][0]["taxa"]}
-    (taxon,) = [taxa[r["target"]["id"]] for r in rule.get("relationships", [])]
+    taxon, *broader = [taxa[r["target"]["id"]] for r in rule.get("relationships", [])]
     assert taxon["id"] == f"CWE-{spec.cwe.id}"
     assert taxon["name"] == spec.cwe.name
+    assert [t["id"] for t in broader] == [f"CWE-{b}" for b in spec.cwe.broader]
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.id for s in SPECS])

@@ -113,12 +113,26 @@ def test_cwe_taxonomy_and_rule_relationships(example):
     assert cwe78["name"].startswith("Improper Neutralization")
     assert run["tool"]["driver"]["supportedTaxonomies"] == [{"name": "CWE", "index": 0}]
     for rule in run["tool"]["driver"]["rules"]:
-        (relation,) = rule["relationships"]
-        target = relation["target"]
-        assert target["toolComponent"] == {"name": "CWE", "index": 0}
-        assert taxa[target["index"]]["id"] == target["id"]
-        cwe_tag = next(t for t in rule["properties"]["tags"] if t.startswith("external/cwe/"))
-        assert target["id"] == "CWE-" + cwe_tag.rsplit("-", 1)[1]
+        relations = rule["relationships"]
+        assert [r["kinds"] for r in relations] == [["relevant"]] + [["subset"]] * (len(relations) - 1)
+        cwe_tags = [t for t in rule["properties"]["tags"] if t.startswith("external/cwe/")]
+        for relation, cwe_tag in zip(relations, cwe_tags, strict=True):
+            target = relation["target"]
+            assert target["toolComponent"] == {"name": "CWE", "index": 0}
+            assert taxa[target["index"]]["id"] == target["id"]
+            assert target["id"] == "CWE-" + cwe_tag.rsplit("-", 1)[1]
+
+
+def test_a_rule_whose_cwe_is_a_kind_of_a_broader_one_carries_both(example):
+    # BST202 (OS command injection, CWE-78) is command injection (CWE-77), as the CWE Top 25
+    # lists it: both tags, and a `subset` relationship to the broader taxon.
+    run = example["runs"][0]
+    taxa = run["taxonomies"][0]["taxa"]
+    bst202 = next(r for r in run["tool"]["driver"]["rules"] if r["id"] == "BST202")
+    assert [t for t in bst202["properties"]["tags"] if t.startswith("external/cwe/")] == [
+        "external/cwe/cwe-78", "external/cwe/cwe-77"]
+    assert [(taxa[r["target"]["index"]]["id"], r["kinds"]) for r in bst202["relationships"]] == [
+        ("CWE-78", ["relevant"]), ("CWE-77", ["subset"])]
 
 
 def test_every_result_has_a_partial_fingerprint(example):

@@ -44,7 +44,7 @@ export interface RuleItem {
 /** A quick-pick item searchable by id (label), title (description) and CWE/OWASP/tags (detail). */
 export function ruleQuickPickItem(r: RuleSummary): RuleItem {
   const cwe = r.cwe && r.cwe.id !== undefined && r.cwe.id !== null && r.cwe.id !== ''
-    ? `CWE-${r.cwe.id}${r.cwe.name ? ` ${r.cwe.name}` : ''}` : '';
+    ? `CWE-${r.cwe.id}${r.cwe.name ? ` ${r.cwe.name}` : ''}${broaderCwes(r.cwe.broader)}` : '';
   const owasp = typeof r.owasp === 'string' ? r.owasp : r.owasp?.id ?? '';
   const detail = [
     cwe,
@@ -53,6 +53,12 @@ export function ruleQuickPickItem(r: RuleSummary): RuleItem {
     r.tags && r.tags.length ? r.tags.join(', ') : '',
   ].filter(Boolean).join(' · ');
   return { label: r.id, description: r.title ?? r.name ?? '', detail, ruleId: r.id };
+}
+
+/** ` (a kind of CWE-94)`: so that searching the broader CWE finds the rule too. */
+function broaderCwes(broader: unknown): string {
+  const ids = Array.isArray(broader) ? broader.filter((b) => Number.isInteger(b)) : [];
+  return ids.length ? ` (a kind of ${ids.map((b) => `CWE-${b}`).join(', ')})` : '';
 }
 
 /** B101 < B602 < BST101: bandit ids first, then Bastion's own, numerically. */

@@ -14,6 +14,8 @@ export interface Cwe {
   id?: number | string;
   name?: string;
   url?: string;
+  /** The broader CWEs this one is a kind of (eval injection, 95, is code injection, 94). */
+  broader?: number[];
 }
 
 export interface Owasp {

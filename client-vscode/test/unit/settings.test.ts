@@ -93,6 +93,14 @@ describe('learnMore arguments and rule items', () => {
     assert.deepEqual(['BST101', 'B602', 'B101', 'B1000'].sort(compareRuleIds), ['B101', 'B602', 'B1000', 'BST101']);
   });
 
+  it('names the broader CWEs a rule is a kind of, so that searching one finds the rule', () => {
+    const eval_ = ruleQuickPickItem({ id: 'BST206', title: 'Untrusted data evaluated', cwe: { id: 95, name: 'Eval Injection', broader: [94] } });
+    assert.equal(eval_.detail, 'CWE-95 Eval Injection (a kind of CWE-94)');
+    const odd = ruleQuickPickItem({ id: 'B1', cwe: { id: 1, broader: ['<b>' as unknown as number] } });
+    assert.equal(odd.detail, 'CWE-1');
+    assert.deepEqual(filterRuleItems([eval_, odd], 'cwe 94').map((i) => i.ruleId), ['BST206']);
+  });
+
   it('filters rules by exact words: id, title, CWE, OWASP, tags', () => {
     const items = [
       ruleQuickPickItem({ id: 'B104', title: 'Binding to all network interfaces', cwe: { id: 605, name: 'Multiple Binds to the Same Port' }, owasp: 'A05:2021' }),

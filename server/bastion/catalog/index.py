@@ -58,7 +58,8 @@ class RuleCatalog:
             f"# {spec.id}: {spec.title}",
             f"**Severity:** {spec.severity} · **Confidence:** {spec.confidence} · "
             f"**Check:** `{spec.name}`",
-            f"**CWE:** [CWE-{spec.cwe.id}: {spec.cwe.name}]({cwe_url(spec.cwe.id)}) · "
+            f"**CWE:** [CWE-{spec.cwe.id}: {spec.cwe.name}]({cwe_url(spec.cwe.id)})"
+            + "".join(f", a kind of [CWE-{b}]({cwe_url(b)})" for b in spec.cwe.broader) + " · "
             f"**OWASP:** [{spec.owasp} {spec.owasp_name}]({owasp_url(spec.owasp)})",
             lesson.summary,
             "## Why it matters", lesson.why,
@@ -111,7 +112,8 @@ class RuleCatalog:
             "title": spec.title,
             "severity": spec.severity,
             "confidence": spec.confidence,
-            "cwe": {"id": spec.cwe.id, "name": spec.cwe.name, "url": cwe_url(spec.cwe.id)},
+            "cwe": {"id": spec.cwe.id, "name": spec.cwe.name, "url": cwe_url(spec.cwe.id),
+                    "broader": list(spec.cwe.broader)},
             "owasp": {"id": spec.owasp, "name": spec.owasp_name, "url": owasp_url(spec.owasp)},
             "tags": list(spec.tags),
             "summary": lesson.summary,

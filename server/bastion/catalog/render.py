@@ -194,7 +194,8 @@ def render_terminal(spec: RuleSpec, width: int = 80, colour: bool = False) -> st
     out.append(f"severity {level} · confidence {spec.confidence} · check `{spec.name}`"
                if not colour else f"severity {level} · confidence {spec.confidence} · "
                                   f"check {paint(_CYAN, spec.name)}")
-    out.append(f"CWE-{spec.cwe.id}: {spec.cwe.name} <{cwe_url(spec.cwe.id)}>")
+    out.append(f"CWE-{spec.cwe.id}: {spec.cwe.name} <{cwe_url(spec.cwe.id)}>"
+               + "".join(f", a kind of CWE-{b}" for b in spec.cwe.broader))
     out.append(f"OWASP {spec.owasp}: {spec.owasp_name}")
     if spec.tags:
         out.append(paint(_DIM, "tags: " + ", ".join(spec.tags)))

@@ -40,7 +40,7 @@ FRAMEWORKS = {"django": "Django", "flask": "Flask", "fastapi": "FastAPI",
 # any other text says why it cannot.
 ATTACK_RUNS = "runs"
 DATED = re.compile(r"\b(19|20)\d\d\b")
-CWE_FIELDS = ("id", "name")
+CWE_FIELDS = ("id", "name", "broader")
 
 RULE_ID = re.compile(r"^(B\d{3}|BST\d{3})$")
 OWN_RULE_ID = re.compile(r"^BST\d{3}$")
@@ -88,6 +88,9 @@ class InvalidRule(ValueError):
 class Cwe:
     id: int
     name: str
+    # the broader weaknesses this one is a kind of (MITRE's ChildOf), which lists such as the CWE
+    # Top 25 and other tools name: eval injection (95) is code injection (94)
+    broader: tuple[int, ...] = ()
 
     @property
     def url(self) -> str:

@@ -148,13 +148,19 @@ def _cwe(value: Any, error: _Errors) -> Cwe | None:
         return None
     before = len(error)
     for key in sorted(set(value) - set(CWE_FIELDS)):
-        error("cwe", f"unknown key {key!r} (expected id and name)")
-    ident, name = value.get("id"), value.get("name")
-    if isinstance(ident, bool) or not isinstance(ident, int) or ident <= 0:
+        error("cwe", f"unknown key {key!r} (expected id, name and broader)")
+    ident, name, broader = value.get("id"), value.get("name"), value.get("broader", [])
+    if not _positive(ident):
         error("cwe", f"id must be a positive integer, not {ident!r}")
     if not isinstance(name, str) or not name.strip():
         error("cwe", "name is missing or empty")
-    return None if len(error) != before else Cwe(ident, name.strip())
+    if not isinstance(broader, list) or not all(map(_positive, broader)) or ident in broader:
+        error("cwe", "broader must be an array of other CWE ids")
+    return None if len(error) != before else Cwe(ident, name.strip(), tuple(broader))
+
+
+def _positive(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
 def _lesson(value: Any, error: _Errors) -> Lesson | None:

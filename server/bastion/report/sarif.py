@@ -5,7 +5,8 @@
   non-ASCII lines.
 - `tool.driver.rules` carry the lessons (help text and markdown), `helpUri`, tags (CWE as
   `external/cwe/cwe-N`, OWASP), GitHub's `security-severity` and `precision`, and a
-  `relationships` entry to their CWE taxon in `runs[0].taxonomies`.
+  `relationships` entry to their CWE taxon in `runs[0].taxonomies` (and a `subset` one to each
+  broader CWE the rule's is a kind of, tagged too: eval injection, 95, is code injection, 94).
 - Every result has `partialFingerprints["bastion/v1"]` (see bastion.baseline): no line numbers,
   so code scanning keeps tracking an alert when lines are added above it or the code is
   reformatted.
@@ -82,6 +83,9 @@ def _rule(rule_id: str, name: str, sample: Finding, catalog, cwe_names: dict[int
         tags.append(f"external/cwe/cwe-{cwe}")
         rule["helpUri"] = cwe_url(cwe)
         cwe_names.setdefault(cwe, "")
+        for broader in spec.cwe.broader if spec is not None and spec.cwe.id == cwe else ():
+            tags.append(f"external/cwe/cwe-{broader}")
+            cwe_names.setdefault(broader, "")
     rule["properties"] = {"tags": ["security", *dict.fromkeys(tags)],
                           "security-severity": _SECURITY_SEVERITY.get(severity, "5.5"),
                           "precision": _PRECISION.get(sample.confidence, "low"),
@@ -256,13 +260,14 @@ def _document(results: CheckResults, catalog, root: Path | None = None, *,
         taxonomy, taxon_index = _taxonomy(cwe_names)
         driver["supportedTaxonomies"] = [{"name": CWE_TAXONOMY, "index": 0}]
         for rule in rules:
-            cwe = next((int(t.rsplit("-", 1)[1]) for t in rule["properties"]["tags"]
-                        if t.startswith("external/cwe/cwe-")), None)
-            if cwe is not None:
+            # the rule's CWE, then the broader ones it is a kind of
+            cwes = [int(t.rsplit("-", 1)[1]) for t in rule["properties"]["tags"]
+                    if t.startswith("external/cwe/cwe-")]
+            if cwes:
                 rule["relationships"] = [{
                     "target": {"id": _taxon_id(cwe), "index": taxon_index[cwe],
                                "toolComponent": {"name": CWE_TAXONOMY, "index": 0}},
-                    "kinds": ["relevant"]}]
+                    "kinds": ["subset" if n else "relevant"]} for n, cwe in enumerate(cwes)]
         run["taxonomies"] = [taxonomy]
     with_state = baselined is not None
     run["columnKind"] = "unicodeCodePoints"

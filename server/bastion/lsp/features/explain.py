@@ -39,7 +39,8 @@ def register(server) -> None:
 
         return {"rules": [
             {"id": s.id, "name": s.name, "title": s.title, "severity": s.severity,
-             "confidence": s.confidence, "cwe": {"id": s.cwe.id, "name": s.cwe.name},
+             "confidence": s.confidence, "cwe": {"id": s.cwe.id, "name": s.cwe.name,
+                                                 "broader": list(s.cwe.broader)},
              "owasp": s.owasp, "tags": list(s.tags)}
             for s in load_catalog().all()]}
 
