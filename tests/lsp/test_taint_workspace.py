@@ -155,3 +155,34 @@ async def test_a_long_path_into_a_helper_names_the_files_it_merged(client):
         (views, 9, "1. Request data: `request.args`"),
         (views, 9, "steps 2\u20136 on lines 10\u201313, db.py line 6 \u2026"),
         ((package / "db.py").as_uri(), 6, "7. reaches `cursor.execute`")]
+
+
+async def test_a_template_file_changed_on_disk_analyses_the_views_rendering_it_again(client):
+    """The view's text does not change; the template it renders does (saved in the editor, a
+    checkout): the file event (the server watches template extensions) brings the finding,
+    and takes it away again when the template escapes once more."""
+    templates = client.workspace / "templates"
+    templates.mkdir()
+    hello = templates / "hello.html"
+    hello.write_text("<h1>Hello {{ name }}</h1>\n", encoding="utf-8")
+    views = (client.workspace / "views.py").as_uri()
+    open_document(client, views, "from flask import Flask, render_template, request\n"
+                                 "app = Flask(__name__)\n\n\n@app.route('/h')\ndef h():\n"
+                                 "    return render_template('hello.html', name=request.args['n'])\n")
+    await until(client, views, 1, lambda diags: True)
+
+    def xss(diags):
+        return [d for d in diags if d.code == "BST203"]
+
+    def changed():
+        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+            types.FileEvent(uri=hello.as_uri(), type=types.FileChangeType.Changed)]))
+
+    assert not xss(await diagnostics_for(client, views, 1))
+    hello.write_text("<h1>Hello {{ name|safe }}</h1>\n", encoding="utf-8")
+    changed()
+    [finding] = xss(await until(client, views, 1, xss))
+    assert "the template `hello.html`, which prints it unescaped" in finding.message
+    hello.write_text("<h1>Hello {{ name }}</h1>\n", encoding="utf-8")
+    changed()
+    await until(client, views, 1, lambda diags: not xss(diags))

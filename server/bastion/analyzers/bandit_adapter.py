@@ -16,6 +16,7 @@ import importlib.util
 import io
 import logging
 import sys
+from collections.abc import Collection
 from importlib.machinery import PathFinder
 
 
@@ -276,6 +277,9 @@ class BanditAdapter:
 
     def forget(self) -> None:
         pass  # it keeps nothing per document
+
+    def disk_changed(self, paths: Collection[str]) -> None:
+        pass  # it reads no file but the analysed one
 
     def analyse_file(self, text: str, path: str, tree: ast.Module | None = None) -> list[Finding]:
         """Checks that read the whole file (B613 trojansource); skipped when they cannot match."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Collection
 from typing import Protocol
 
 import attrs
@@ -80,6 +81,10 @@ class Analyzer(Protocol):
     def forget(self) -> None:
         """Drop what it keeps to analyse an edited document again quickly (no document is
         open any more); results do not change."""
+
+    def disk_changed(self, paths: Collection[str]) -> None:
+        """Files changed on disk (the editor's file events; absolute paths): drop what was
+        read from them besides the analysed text, so that the next analysis reads them again."""
 
     def reads_whole(self, function: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> bool:
         """True when a check may read or report `function` as a whole (not statement by

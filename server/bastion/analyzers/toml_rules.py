@@ -14,7 +14,7 @@ import importlib
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 import attrs
@@ -207,6 +207,9 @@ class TomlRulesAnalyzer:
 
     def forget(self) -> None:
         pass  # it keeps nothing per document
+
+    def disk_changed(self, paths: Collection[str]) -> None:
+        pass  # it reads no file but the analysed one
 
     def reads_whole(self, function: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> bool:
         return False  # a rule matches one node and the statement holding it

@@ -16,7 +16,7 @@ import ast
 import hashlib
 import logging
 import os
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Collection, Generator, Iterable, Sequence
 
 import attrs
 
@@ -412,6 +412,12 @@ class Engine:
         if len(broken) == len(raw.broken):
             return raw
         return attrs.evolve(raw, broken=tuple(broken), errors=tuple(errors))
+
+    def disk_changed(self, paths: Collection[str]) -> None:
+        """Files changed on disk (the editor's file events): the analyzers read them again."""
+        with self.lock:
+            for analyzer in self.analyzers:
+                analyzer.disk_changed(paths)
 
     def clear_cache(self) -> None:
         with self.lock:

@@ -159,6 +159,14 @@ class Scheduler:
         self._server.session.results.pop(uri, None)
         self.schedule(uri)
 
+    def disk_changed(self, paths: list[str], uris: list[str]) -> None:
+        """Files the analyses of the documents `uris` may read changed on disk: the analyzers
+        drop what they read of them (on the worker, before the analyses this schedules there),
+        and those documents are analysed again."""
+        self._executor.submit(self._engine.disk_changed, paths)
+        for uri in uris:
+            self.refresh(uri)
+
     def closed(self, doc: Document) -> None:
         """The document is gone: its diagnostic memo and its splitter go too (the splitter on the
         worker, which owns it); with the last one, the engine's unit caches go too."""

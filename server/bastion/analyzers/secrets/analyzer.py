@@ -9,6 +9,7 @@ State: the analyzer owns its `Reads` (the last read of the documents analysed la
 from __future__ import annotations
 
 import ast
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.secrets.incremental import Reads
@@ -55,6 +56,9 @@ class SecretsAnalyzer:
 
     def forget(self) -> None:
         self._reads.forget()
+
+    def disk_changed(self, paths: Collection[str]) -> None:
+        pass  # it reads no file but the analysed one
 
     def fixes(self, text: str, path: str, kind: FileKind, finding: Finding,
               root: ReadRoot | None = None) -> list[TextFix]:

@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import sys
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -157,6 +158,9 @@ class TaintAnalyzer:
         self._registrars = registrar_gate(self.models)
         self._parser.forget()
         self._templates.forget()
+
+    def disk_changed(self, paths: Collection[str]) -> None:
+        self._templates.disk_changed()
 
     def retract(self, text: str, path: str, findings: list[Finding]) -> dict[int, str]:
         """Index -> why, for the pattern findings the taint verdicts retract (verdicts.py)."""

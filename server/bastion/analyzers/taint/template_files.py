@@ -34,7 +34,8 @@ _MAX_CACHED = 512
 _MAX_PER_MODULE = 64
 # A template's name as a view writes it, "hello.html", "blog/post.html": found by its extension
 # and closing quote (a search led by a literal), then read back to its opening quote
-_EXTENSION = re.compile(r"""\.(?:html?|xhtml|xml|svg|j2|jinja2?|txt|tpl)(?=["'])""")
+TEMPLATE_SUFFIXES = ("html", "htm", "xhtml", "xml", "svg", "j2", "jinja", "jinja2", "txt", "tpl")
+_EXTENSION = re.compile(r"\.(?:" + "|".join(TEMPLATE_SUFFIXES) + r""")(?=["'])""")
 _NAME = re.compile(r"[\w][\w./-]{0,200}")
 # A template folder the module names itself: Flask(template_folder="views"),
 # Jinja2Templates(directory="ui/templates"), jinja2.FileSystemLoader("templates")
@@ -161,6 +162,17 @@ class TemplateFiles:
             self._read.clear()
             self._candidates.clear()
             self._last = None
+
+    def disk_changed(self) -> None:
+        """A file changed on disk: the last answer, kept by its text alone, may be stale (the
+        others are checked by each template's stamp)."""
+        with self._lock:
+            self._last = None
+
+
+def is_template_file(path: str) -> bool:
+    """Whether a module may name the file as a template (by its extension)."""
+    return path.rpartition(".")[2] in TEMPLATE_SUFFIXES
 
 
 def template_names(text: str) -> list[str]:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 
 from lsprotocol import types
 
+from bastion.analyzers.taint.template_files import TEMPLATE_SUFFIXES, is_template_file
+from bastion.filekinds import is_python
 from bastion.lsp.documents import uri_to_path
 from bastion.lsp.session import ClientFacts
 from bastion.lsp.settings import ROOT_NAME
@@ -48,7 +51,9 @@ def register(server) -> None:
                         method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
                         register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=[
                             types.FileSystemWatcher(glob_pattern="**/pyproject.toml"),
-                            types.FileSystemWatcher(glob_pattern="**/*.py")]),
+                            types.FileSystemWatcher(glob_pattern="**/*.py"),
+                            types.FileSystemWatcher(
+                                glob_pattern=f"**/*.{{{','.join(TEMPLATE_SUFFIXES)}}}")]),
                     )]))
             except Exception as exc:  # pyproject changes are still seen through their mtime
                 log.info("file watcher registration refused: %s", exc)
@@ -69,18 +74,35 @@ def register(server) -> None:
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     async def did_change_watched_files(ls, params: types.DidChangeWatchedFilesParams) -> None:
         """A Python module changed on disk (a checkout, another tool): the workspace summaries
-        of the documents importing it are computed again. Anything else watched is
-        configuration: every document is analysed again under the files' new settings."""
+        of the documents importing it are computed again. A template file: the open modules
+        that may render it are analysed again. Anything else watched is configuration: every
+        document is analysed again under the files' new settings."""
         configuration = False
+        templates = []
         for change in params.changes:
             path = uri_to_path(change.uri)
             if path is not None and path.endswith((".py", ".pyw")):
                 ls.summaries.disk_changed(path)
+            elif path is not None and is_template_file(path):
+                templates.append(path)
             else:
                 configuration = True
+        if templates:
+            _templates_changed(ls, templates)
         if configuration:
             ls.session.settings.forget_files()
             ls.reanalyse_all()
+
+
+def _templates_changed(ls, paths: list[str]) -> None:
+    """The open modules that name one of the template files (its file name in a string: a
+    superset of those that render it) are analysed again."""
+    names = {os.path.basename(path) for path in paths}
+    uris = [uri for uri, doc in ls.session.documents.items()
+            if doc.path and is_python(doc.path) and any(name in doc.text for name in names)]
+    ls.scheduler.disk_changed(paths, uris)
+    if uris and ls.session.client.pull_diagnostics:
+        ls.workspace_diagnostic_refresh(None)
 
 
 async def pull_client_settings(ls, announce: bool = True) -> None:
