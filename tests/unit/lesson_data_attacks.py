@@ -1,12 +1,15 @@
 """Lesson attacks on parsers, loaders, files and processes (for tests/unit/test_lesson_attacks.py):
 SQL injection against sqlite in memory, YAML and settings files that call a function, XML
 entities, a program planted earlier on PATH, a secret in a log record, permission bits, a JWT
-without a signature, a tar member escaping its folder, a shell command that only echoes. An
-attack returns whether it worked."""
+without a signature, a tar member escaping its folder, a shell command that only echoes, errors a
+handler silences (a logout that leaves the session, a blocklist entry dropped). An attack returns
+whether it worked."""
 
 from __future__ import annotations
 
+import errno
 import io
+import ipaddress
 import logging
 import os
 import sqlite3
@@ -185,3 +188,33 @@ def world_readable_key(code: dict, tmp: Path) -> bool:
 
 def has_marker(result) -> bool:
     return MARKER in repr(result)
+
+
+def surviving_session(code: dict, tmp: Path) -> bool:
+    """The lesson's story: the session folder changed owner, so removing the file is refused. The
+    refusal is the operating system's `PermissionError`, raised here in its place because the
+    tests may run as root, whom permission bits do not stop. The attack works when the logout
+    returns as if done while the stolen session's file is still there."""
+    session = tmp / "sessions" / "stolen"
+    session.parent.mkdir()
+    session.write_text(MARKER, encoding="utf-8")
+
+    def refused(path, *args, **kwargs):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+
+    code["os"] = types.SimpleNamespace(remove=refused)
+    try:
+        code["revoke_session"](str(session))
+    except PermissionError:
+        return False  # the logout fails visibly: the session can be revoked by other means
+    return session.exists()
+
+
+def dropped_block(code: dict, tmp: Path) -> bool:
+    """The operator's entry `203.0.113.7/24` has host bits set; the attacker at 203.0.113.7 is
+    not blocked while the list loaded as if complete."""
+    try:
+        networks = code["load_blocklist"](["198.51.100.0/24", "203.0.113.7/24"])
+    except ValueError:
+        return False  # the load fails closed and names the line
+    return not any(ipaddress.ip_address("203.0.113.7") in network for network in networks)

@@ -10,7 +10,8 @@ how many lessons executed an attack end to end.
 The attacks live beside this file, by kind: lesson_data_attacks (parsers, loaders, files,
 processes), lesson_local_attacks (a local user, a token holder, ciphers), lesson_web_attacks
 (views, through lesson_web's stand-ins for Flask and requests), lesson_tls_attacks (impostor
-servers), lesson_wire_attacks (a network observer), lesson_django_attacks. This module runs them
+servers), lesson_wire_attacks (a network observer), lesson_django_attacks,
+lesson_prediction_attacks (a generator rebuilt from its outputs). This module runs them
 on each example, in a sandbox: the paths and hosts an example hard-codes are moved to a temporary
 folder or a loopback server.
 """
@@ -29,6 +30,7 @@ import pytest
 from tests.unit import lesson_data_attacks as data
 from tests.unit import lesson_django_attacks as django
 from tests.unit import lesson_local_attacks as local
+from tests.unit import lesson_prediction_attacks as prediction
 from tests.unit import lesson_tls_attacks as tls
 from tests.unit import lesson_web_attacks as web
 from tests.unit import lesson_wire_attacks as wire
@@ -186,6 +188,9 @@ ATTACKS = {
     "BST212": web.xpath_injection,
     "B702": local.mako_without_escaping,
     "BST119": local.fixed_iv,
+    "B311": prediction.reset_code_prediction,
+    "B110": data.surviving_session,
+    "B112": data.dropped_block,
 }
 
 
