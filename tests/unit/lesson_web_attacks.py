@@ -12,6 +12,7 @@ import logging
 import os
 import shlex
 import sqlite3
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -258,3 +259,32 @@ def cors_fastapi(code: dict, tmp: Path) -> bool:
                              trusted)
     answer = client.get("/account", headers={"Origin": "https://evil.example", "Cookie": "session=s"})
     return _lets_origin_read(answer.headers, "https://evil.example")
+
+
+PEOPLE = ("alice", "bob", "carol")
+
+
+def ldap_wildcard(code: dict, tmp: Path) -> bool:
+    """`uid=*` counts every account; the directory is ldap3's in-process one (MOCK_SYNC, put in
+    place of the example's server by the sandbox), which parses and evaluates the filter."""
+    ldap3 = pytest.importorskip("ldap3")
+    directory = ldap3.Connection(code["DIRECTORY"], client_strategy=ldap3.MOCK_SYNC)
+    for uid in PEOPLE:
+        directory.strategy.add_entry(f"uid={uid},ou=people,dc=example,dc=com",
+                                     {"uid": uid, "objectClass": ["inetOrgPerson"]})
+    assert call_view(code, "people", args={"uid": "alice"}) == {"count": 1}
+    return call_view(code, "people", args={"uid": "*"}) == {"count": len(PEOPLE)}
+
+
+@contextlib.contextmanager
+def quiet_ldap3(tmp: Path) -> Iterator[None]:
+    """ldap3 2.9.1 (2021) imports names pyasn1 0.6 deprecates: imported once here, without the
+    warnings, before the example imports it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with contextlib.suppress(ImportError):
+            import ldap3  # noqa: F401
+    yield
+
+
+ldap_wildcard.around = quiet_ldap3

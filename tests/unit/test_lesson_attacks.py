@@ -191,6 +191,7 @@ ATTACKS = {
     "B311": prediction.reset_code_prediction,
     "B110": data.surviving_session,
     "B112": data.dropped_block,
+    "BST205": web.ldap_wildcard,
 }
 
 
@@ -207,6 +208,7 @@ SANDBOX_PATHS = {
     "BST204": {'"app.db"': '"{tmp}/app.db"'},
     "B701": {'"templates"': '"{tmp}/templates"'},
     "BST212": {'"users.xml"': '"{tmp}/users.xml"'},
+    "BST205": {"Connection(DIRECTORY)": 'Connection(DIRECTORY, client_strategy="MOCK_SYNC")'},
     "B612": {"listen(9030": "listen(0"},
     "B507": {"client.connect(host, ": 'client.connect(host, port={server[port]}, '},
     "B601": {"ssh.connect(host, ": 'ssh.connect(host, port={server[port]}, '},
