@@ -11,7 +11,8 @@ The attacks live beside this file, by kind: lesson_data_attacks (parsers, loader
 processes), lesson_local_attacks (a local user, a token holder, ciphers), lesson_web_attacks
 (views, through lesson_web's stand-ins for Flask and requests), lesson_tls_attacks (impostor
 servers), lesson_wire_attacks (a network observer), lesson_django_attacks,
-lesson_prediction_attacks (a generator rebuilt from its outputs). This module runs them
+lesson_prediction_attacks (a generator rebuilt from its outputs), lesson_debugger_attacks (a development
+server's console). This module runs them
 on each example, in a sandbox: the paths and hosts an example hard-codes are moved to a temporary
 folder or a loopback server.
 """
@@ -28,6 +29,7 @@ from pathlib import Path
 
 import pytest
 from tests.unit import lesson_data_attacks as data
+from tests.unit import lesson_debugger_attacks as debugger
 from tests.unit import lesson_django_attacks as django
 from tests.unit import lesson_local_attacks as local
 from tests.unit import lesson_prediction_attacks as prediction
@@ -192,6 +194,7 @@ ATTACKS = {
     "B110": data.surviving_session,
     "B112": data.dropped_block,
     "BST205": web.ldap_wildcard,
+    "B201": debugger.debugger_console,
 }
 
 
@@ -208,6 +211,7 @@ SANDBOX_PATHS = {
     "BST204": {'"app.db"': '"{tmp}/app.db"'},
     "B701": {'"templates"': '"{tmp}/templates"'},
     "BST212": {'"users.xml"': '"{tmp}/users.xml"'},
+    "B201": {"app.run(": "app.run(port={server}, "},
     "BST205": {"Connection(DIRECTORY)": 'Connection(DIRECTORY, client_strategy="MOCK_SYNC")'},
     "B612": {"listen(9030": "listen(0"},
     "B507": {"client.connect(host, ": 'client.connect(host, port={server[port]}, '},
