@@ -169,6 +169,15 @@ def md5_collision(code: dict, tmp: Path) -> bool:
     return verify(MD5_TWIN, published)
 
 
+def precomputed_table(code: dict, tmp: Path) -> bool:
+    """A table of common passwords' hashes, made with the example's own function before the leak,
+    names a leaked user's password by lookup; a per-user salt makes every stored hash new to it.
+    (The GPU speed of the story's second half is a cost, not run here.)"""
+    hash_password = code["hash_password"]
+    table = {hash_password(password): password for password in ("123456", "hunter2")}
+    return table.get(hash_password("hunter2")) == "hunter2"
+
+
 def temp_name_race(code: dict, tmp: Path) -> bool:
     """Another user links the temporary name to a file the service owns in the window between
     the name being chosen and the file being opened. The window is real; its timing is not run:

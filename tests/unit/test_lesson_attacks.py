@@ -195,6 +195,7 @@ ATTACKS = {
     "B112": data.dropped_block,
     "BST205": web.ldap_wildcard,
     "B201": debugger.debugger_console,
+    "BST120": local.precomputed_table,
 }
 
 
