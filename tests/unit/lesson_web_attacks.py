@@ -288,3 +288,17 @@ def quiet_ldap3(tmp: Path) -> Iterator[None]:
 
 
 ldap_wildcard.around = quiet_ldap3
+
+
+def mongo_operator_login(code: dict, tmp: Path) -> bool:
+    """The body's password `{"$ne": null}` is an operator, not a password. The database is
+    mongomock's in-process one (put in place of pymongo's client by the sandbox), which evaluates
+    MongoDB's query operators. The account holds the password as each example's schema stores
+    it: in clear for the vulnerable query, hashed for the fixed one."""
+    pytest.importorskip("mongomock")
+    from werkzeug.security import generate_password_hash
+    code["users"].insert_one({"name": "admin", "password": "correct horse",
+                              "password_hash": generate_password_hash("correct horse")})
+    assert "id" in call_view(code, "login", json={"name": "admin", "password": "correct horse"})
+    assert call_view(code, "login", json={"name": "admin", "password": "wrong"}) == 401
+    return call_view(code, "login", json={"name": "admin", "password": {"$ne": None}}) != 401

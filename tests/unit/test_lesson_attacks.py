@@ -196,6 +196,7 @@ ATTACKS = {
     "BST205": web.ldap_wildcard,
     "B201": debugger.debugger_console,
     "BST120": local.precomputed_table,
+    "BST216": web.mongo_operator_login,
 }
 
 
@@ -213,6 +214,7 @@ SANDBOX_PATHS = {
     "B701": {'"templates"': '"{tmp}/templates"'},
     "BST212": {'"users.xml"': '"{tmp}/users.xml"'},
     "B201": {"app.run(": "app.run(port={server}, "},
+    "BST216": {"from pymongo import MongoClient": "from mongomock import MongoClient"},
     "BST205": {"Connection(DIRECTORY)": 'Connection(DIRECTORY, client_strategy="MOCK_SYNC")'},
     "B612": {"listen(9030": "listen(0"},
     "B507": {"client.connect(host, ": 'client.connect(host, port={server[port]}, '},
