@@ -70,23 +70,33 @@ def entity_expansion(function: str, kind: str, body: str, entity: str, expanded)
     return attack
 
 
-def program_from_path(code: dict, tmp: Path) -> bool:
-    if os.name != "posix":
-        pytest.skip("POSIX executables")
-    bin_dir = tmp / "bin"
-    bin_dir.mkdir()
-    fake = bin_dir / "git"
-    fake.write_text(f"#!/bin/sh\necho {MARKER} > '{tmp / 'ran'}'\necho 0000\n", encoding="utf-8")
-    fake.chmod(0o700)
-    saved = os.environ["PATH"]
-    os.environ["PATH"] = str(bin_dir)  # the attacker controls an earlier PATH entry
-    try:
-        code["current_commit"]()
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    finally:
-        os.environ["PATH"] = saved
-    return (tmp / "ran").exists()
+def program_from_path(program: str, call):
+    """The attacker drops an executable named `program` in a folder they can write that comes
+    first on PATH; `call(code, tmp)` runs the example's function."""
+    def attack(code: dict, tmp: Path) -> bool:
+        if os.name != "posix":
+            pytest.skip("POSIX executables")
+        bin_dir = tmp / "bin"
+        bin_dir.mkdir()
+        fake = bin_dir / program
+        fake.write_text(f"#!/bin/sh\necho {MARKER} > '{tmp / 'ran'}'\necho 0000\n", encoding="utf-8")
+        fake.chmod(0o700)
+        saved = os.environ["PATH"]
+        os.environ["PATH"] = str(bin_dir)  # the attacker controls an earlier PATH entry
+        try:
+            call(code, tmp)
+        except (OSError, subprocess.CalledProcessError):
+            pass
+        finally:
+            os.environ["PATH"] = saved
+        return (tmp / "ran").exists()
+    return attack
+
+
+def backup_of(code: dict, tmp: Path) -> None:
+    config = tmp / "app.conf"
+    config.write_text("debug = false\n", encoding="utf-8")
+    code["backup_config"](str(config))
 
 
 def secret_in_log(code: dict, tmp: Path) -> bool:
