@@ -631,6 +631,19 @@ PAIRS = [
                FLASK + "import os\n@app.route('/p')\ndef p():\n    return str(os.system('ping localhost'))\n"),
     ("BST202", "import os\nfrom flask import request\nclass Job:\n    def __init__(self):\n        self.host = request.args['h']\n    def run(self):\n        os.system('ping ' + self.host)\n",
                "import os\nfrom flask import request\nclass Job:\n    def __init__(self):\n        self.host = 'localhost'\n    def run(self):\n        os.system('ping ' + self.host)\n"),
+    # ---- a container passed to a helper: the element the helper reads (summaries.passed) ----
+    ("BST204", FLASK + "import sqlite3\ndef search(params):\n    return sqlite3.connect('a').execute(\"SELECT * FROM t WHERE n = '\" + params['q'] + \"'\")\n@app.route('/a')\ndef a():\n    return str(search({'q': request.args['q'], 'n': 1}))\n",
+               FLASK + "import sqlite3\ndef search(params):\n    return sqlite3.connect('a').execute(\"SELECT * FROM t WHERE n = '\" + params['q'] + \"'\")\n@app.route('/a')\ndef a():\n    return str(search({'q': 'fixed', 'n': request.args['q']}))\n"),
+    ("BST204", FLASK + "import sqlite3\ndef search(params):\n    q = params.get('q', '')\n    return sqlite3.connect('a').execute(f\"SELECT * FROM t WHERE n = '{q}'\")\n@app.route('/a')\ndef a():\n    options = {'q': request.args.get('q')}\n    return str(search(options))\n",
+               FLASK + "import sqlite3\ndef search(params):\n    q = params.get('q', '')\n    return sqlite3.connect('a').execute(f\"SELECT * FROM t WHERE n = '{q}'\")\n@app.route('/a')\ndef a():\n    options = {'q': 'all', 'user': request.args.get('q')}\n    return str(search(options))\n"),
+    ("BST202", FLASK + "import os\ndef run(argv):\n    os.system('echo ' + argv[0])\n@app.route('/a')\ndef a():\n    run([request.args['c'], 'x'])\n    return ''\n",
+               FLASK + "import os\ndef run(argv):\n    os.system('echo ' + argv[1])\n@app.route('/a')\ndef a():\n    run([request.args['c'], 'x'])\n    return ''\n"),
+    # the helper reads the whole container: any element of it
+    ("BST204", FLASK + "import sqlite3\ndef insert(row):\n    return sqlite3.connect('a').execute('INSERT INTO t VALUES (' + ', '.join(row.values()) + ')')\n@app.route('/a')\ndef a():\n    return str(insert({'n': request.args['n'], 'k': \"'k'\"}))\n",
+               FLASK + "import sqlite3\ndef insert(row):\n    return sqlite3.connect('a').execute('INSERT INTO t VALUES (' + ', '.join(row.values()) + ')')\n@app.route('/a')\ndef a():\n    return str(insert({'n': '1', 'k': \"'k'\"}))\n"),
+    # what the helper returns is the element it read
+    ("BST202", FLASK + "import os\ndef pick(d):\n    return d['cmd']\n@app.route('/a')\ndef a():\n    os.system(pick({'cmd': request.args['c'], 'n': 'x'}))\n    return ''\n",
+               FLASK + "import os\ndef pick(d):\n    return d['n']\n@app.route('/a')\ndef a():\n    os.system(pick({'cmd': request.args['c'], 'n': 'x'}))\n    return ''\n"),
 ]
 
 

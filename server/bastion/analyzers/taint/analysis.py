@@ -253,7 +253,7 @@ def summary_fingerprint(summary: Summary) -> bytes:
     """What callers' results depend on, where the steps are included: a caller's finding and
     its path show them (an edit inside a helper moves its sink without changing what it does)."""
     def describe(value: Value) -> tuple:
-        return (sorted(repr((o.kind, o.param, o.label, o.line)) for o in value.deep_taint()),
+        return (sorted(repr((o.kind, o.param, o.key, o.label, o.line)) for o in value.deep_taint()),
                 sorted(value.clean), value.kind, "?" if value.const is UNKNOWN else repr(value.const),
                 _placed(value.steps))
     parts = (summary.params, describe(summary.returns),

@@ -204,7 +204,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         if method in MUTATORS and isinstance(node.func.value, ast.Name):
             _mutate(ev, node.func.value.id, receiver, method, args, keywords)
             return CLEAN
-        if method == "get" and receiver.items is not None and args:
+        if method == "get" and args and (receiver.items is not None or receiver.taint and all(
+                o.kind == "param" for o in receiver.taint)):  # a parameter's element, by its key
             key = args[0].const if args[0].const is not UNKNOWN else ANY
             found = receiver.item(key)
             return join(found, args[1]) if len(args) > 1 else found

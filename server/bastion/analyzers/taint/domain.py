@@ -52,12 +52,17 @@ class Origin:
     end_col: int = 0
     param: int = -1  # for kind "param": the parameter's index
     path: str | None = None  # another file's (then `col` counts characters): see workspace.py
+    # for kind "param": the constant key (or attribute) of the argument this part was read from,
+    # `params["q"]`, `params.get("q")`, `user.name` (None: the whole argument); a call binds
+    # that element of its argument, so a dict holding request data under another key is not it
+    key: object = None
 
 
 def ordered(origins: frozenset[Origin]) -> list[Origin]:
     """The origins in a fixed order: a set's own order follows string hashes, which change from
     one process to the next, and which path a join keeps depends on the order."""
-    return sorted(origins, key=lambda o: (o.param, o.line, o.col, o.kind, o.label, o.path or ""))
+    return sorted(origins, key=lambda o: (o.param, o.line, o.col, o.kind, o.label, o.path or "",
+                                          repr(o.key)))
 
 
 @attrs.frozen
@@ -136,8 +141,8 @@ class Value:
         """The slot read by a constant key (ANY: an unknown key reads every slot)."""
         if not self.items:
             if self.taint:
-                return Value(self.taint, self.clean, UNKNOWN, None, None, True, self.steps,
-                             self.modelled, self.known)
+                return Value(keyed(self.taint, key), self.clean, UNKNOWN, None, None, True,
+                             self.steps, self.modelled, self.known)
             return SAFE if self.known else CLEAN  # an element of "?" * len(ids) is known
         if key is not ANY and key in self.items:
             return self.items[key]
@@ -165,6 +170,14 @@ class Value:
 
 
 _new_value = object.__new__
+
+
+def keyed(taint: frozenset, key: object) -> frozenset:
+    """`taint` read at a constant key: a whole parameter's origin becomes that element's."""
+    if key is ANY or not any(o.kind == "param" and o.key is None for o in taint):
+        return taint
+    return frozenset(attrs.evolve(o, key=key) if o.kind == "param" and o.key is None else o
+                     for o in taint)
 
 
 # A Markup string escapes for HTML what `%`, `.format` and `.join` insert into it.

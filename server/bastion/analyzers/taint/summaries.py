@@ -207,7 +207,7 @@ def apply_summary(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Va
     call_step = ev.step(node, f"passed to `{callee}`")
     for hit in summary.sinks:
         for origin in ordered(hit.value.taint):
-            argument = bound.get(origin.param) if origin.kind == "param" else None
+            argument = passed(bound, origin)
             if argument is None or not argument.taint or hit.sink_class in argument.clean:
                 continue
             value = argument.with_step(call_step)
@@ -224,19 +224,27 @@ def _instantiated(returns: Value, bound: dict[int, Value], call_step) -> Value:
     known = returns.known
     for origin in returns.taint:  # a parameter's part is as known as the argument passed
         if origin.kind == "param":
-            argument = bound.get(origin.param)
-            known = known and argument is not None and argument.flat().known
+            argument = passed(bound, origin)
+            known = known and argument is not None and argument.known
     out = Value(real, returns.clean if real else EVERY_CLASS, returns.const if not returns.taint
                 else UNKNOWN, None, returns.kind, returns.prefix, returns.steps if real else (),
                 returns.modelled, known)
     for origin in ordered(returns.taint):
-        argument = bound.get(origin.param) if origin.kind == "param" else None
-        if argument is not None and argument.tainted:
-            passed = argument.flat()
-            passed = passed.evolve(clean=passed.clean | returns.clean,
-                                   modelled=passed.modelled and returns.modelled)
-            out = join(out, passed.with_step(call_step))
+        argument = passed(bound, origin) if origin.kind == "param" else None
+        if argument is not None and argument.taint:
+            argument = argument.evolve(clean=argument.clean | returns.clean,
+                                       modelled=argument.modelled and returns.modelled)
+            out = join(out, argument.with_step(call_step))
     return out
+
+
+def passed(bound: dict[int, Value], origin) -> Value | None:
+    """What the caller passed for a parameter's origin, as one value: the argument, or its
+    element the callee read (`origin.key`); None for another origin or a parameter not passed."""
+    argument = bound.get(origin.param) if origin.kind == "param" else None
+    if argument is None:
+        return None
+    return (argument.item(origin.key) if origin.key is not None else argument).flat()
 
 
 def _field_values(ev: Evaluator, node: ast.Call, summary: Summary,
