@@ -174,9 +174,9 @@ async def test_a_template_file_changed_on_disk_analyses_the_views_rendering_it_a
     def xss(diags):
         return [d for d in diags if d.code == "BST203"]
 
-    def changed():
+    def changed(template=hello):
         client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
-            types.FileEvent(uri=hello.as_uri(), type=types.FileChangeType.Changed)]))
+            types.FileEvent(uri=template.as_uri(), type=types.FileChangeType.Changed)]))
 
     assert not xss(await diagnostics_for(client, views, 1))
     hello.write_text("<h1>Hello {{ name|safe }}</h1>\n", encoding="utf-8")
@@ -186,3 +186,12 @@ async def test_a_template_file_changed_on_disk_analyses_the_views_rendering_it_a
     hello.write_text("<h1>Hello {{ name }}</h1>\n", encoding="utf-8")
     changed()
     await until(client, views, 1, lambda diags: not xss(diags))
+    # a template the rendered one includes, which the module does not name
+    row = templates / "row.html"
+    row.write_text("<td>{{ name }}</td>\n", encoding="utf-8")
+    hello.write_text("<h1>Hello</h1>{% include 'row.html' %}\n", encoding="utf-8")
+    changed()
+    await asyncio.sleep(1.0)  # that analysis done: only the event for row.html can bring it
+    row.write_text("<td>{{ name|safe }}</td>\n", encoding="utf-8")
+    changed(row)
+    await until(client, views, 1, xss)

@@ -94,6 +94,28 @@ CASES = [
     # Django escapes every template, whatever its extension
     (DJANGO + "    return HttpResponse(render_to_string('post.txt', {'body': request.POST['body']}))\n",
      {"post.txt": "{{ body }}\n"}, set()),
+    # what the template includes or extends renders the same context
+    (FLASK + "    return render_template('page.html', name=request.args['n'])\n",
+     {"page.html": "{% extends 'base.html' %}{% block body %}{{ name }}{% endblock %}\n",
+      "base.html": "<title>{{ name|safe }}</title>{% block body %}{% endblock %}\n"}, {("BST203", 5)}),
+    (FLASK + "    return render_template('page.html', name=request.args['n'])\n",
+     {"page.html": "{% extends 'base.html' %}{% block body %}{{ name|safe }}{% endblock %}\n",
+      "base.html": "<title>{{ name }}</title>\n"}, {("BST203", 5)}),
+    (FLASK + "    return render_template('page.html', name=request.args['n'])\n",
+     {"page.html": "{% extends 'base.html' %}{% block body %}{{ name }}{% endblock %}\n",
+      "base.html": "<title>{{ name }}</title>{% block body %}{% endblock %}\n"}, set()),
+    (DJANGO + "    return render(request, 'list.html', {'q': request.GET['q']})\n",
+     {"list.html": "{% include \"parts/search.html\" %}\n",
+      "parts/search.html": "{% autoescape off %}<p>{{ q }}</p>{% endautoescape %}\n"}, {("BST203", 5)}),
+    (DJANGO + "    return render(request, 'list.html', {'q': request.GET['q']})\n",
+     {"list.html": "{% include \"parts/search.html\" %}\n", "parts/search.html": "<p>{{ q }}</p>\n"}, set()),
+    # Flask escapes by each file's extension: a .txt included by an .html page is not escaped
+    (FLASK + "    return render_template('page.html', name=request.args['n'])\n",
+     {"page.html": "<pre>{% include 'note.txt' %}</pre>\n", "note.txt": "{{ name }}\n"}, {("BST203", 5)}),
+    # an include cycle ends
+    (FLASK + "    return render_template('a.html', name=request.args['n'])\n",
+     {"a.html": "{% include 'b.html' %}\n",
+      "b.html": "{% include 'a.html' %}{% include 'b.html' %}\n"}, set()),
 ]
 
 
@@ -113,6 +135,28 @@ def test_the_path_shows_where_the_template_prints_it(tmp_path):
     assert (step.path, step.span.start_line, step.span.start_col) == (
         str(tmp_path / "templates" / "hello.html"), 1, 8)
     assert step.message == "printed unescaped: `{{ name|safe }}`"
+
+
+def test_the_path_shows_the_included_file_that_prints_it(tmp_path):
+    path = _project(tmp_path, CASES[0][0].replace("hello.html", "page.html"),
+                    {"page.html": "{% include 'parts/row.html' %}\n",
+                     "parts/row.html": "\n<td>{{ name|safe }}</td>\n"})
+    finding, = TaintAnalyzer().analyse_file(path.read_text(encoding="utf-8"), str(path))
+    assert "the template `page.html`, which prints it unescaped" in finding.message
+    step = next(s for s in finding.steps if s.path is not None)
+    assert (step.path, step.span.start_line) == (str(tmp_path / "templates" / "parts" / "row.html"), 1)
+
+
+def test_an_edited_included_template_changes_the_dependency_key(tmp_path):
+    path = _project(tmp_path, CASES[0][0],
+                    {"hello.html": "{% include 'row.html' %}\n", "row.html": "{{ name }}\n"})
+    analyzer, text = TaintAnalyzer(), path.read_text(encoding="utf-8")
+    before = analyzer.dependency_key(text, str(path))
+    row = tmp_path / "templates" / "row.html"
+    row.write_text("{{ name|safe }}\n", encoding="utf-8")
+    os.utime(row, ns=(1, 1))
+    assert analyzer.dependency_key(path.read_text(encoding="utf-8"), str(path)) != before
+    assert _found(path, analyzer) == {("BST203", 5)}
 
 
 def test_a_template_in_a_parent_folder_is_found_up_to_the_root(tmp_path):

@@ -66,7 +66,7 @@ class ModuleContext:
     scoped: dict[str, int] = attrs.Factory(dict)
     forms: Forms = attrs.Factory(dict)  # the module's form classes (forms.py)
     # the template files the module names, by the name it writes (template_files.py)
-    templates: dict[str, Template] = attrs.Factory(dict)
+    templates: dict[str, tuple[Template, ...]] = attrs.Factory(dict)
     _by_name: dict[str, Function] = attrs.Factory(dict)
 
     def lineage(self, class_name: str) -> tuple[str, ...]:

@@ -47,6 +47,10 @@ _PRINT = re.compile(r"\{\{-?\s*([A-Za-z_]\w*)([^{}]*?)(?:-?\}\}|(?=[{}])|\Z)")
 _SAFE = re.compile(r"\|\s*safe\b")
 _OFF = re.compile(r"\{%-?\s*autoescape\s+(?:false|off)\s*-?%\}(.*?)(?:\{%-?\s*endautoescape|\Z)",
                   re.DOTALL)
+# A template another renders with the same context: `{% include "row.html" %}`, `{% extends
+# "base.html" %}` (Jinja and Django); a macro `{% import %}` gets its own arguments instead
+_INCLUDE = re.compile(r"""\{%-?\s*(?:include|extends)\s+(["'])([\w][\w./-]{0,200})\1""")
+_MAX_CHAIN = 8  # templates one render reads: the file, what it includes and extends, theirs
 # Flask turns Jinja's autoescape on for these extensions only (flask.Flask.select_jinja_autoescape)
 FLASK_ESCAPED = (".html", ".htm", ".xml", ".xhtml", ".svg")
 
@@ -64,6 +68,7 @@ class Template:
     path: str
     unescaped: dict[str, Print]  # `|safe`, or inside an autoescape-off block: first print of each
     printed: dict[str, Print]  # every print: first print of each name
+    includes: tuple[str, ...] = ()  # the templates it includes or extends, by name
 
     def unescaped_by_flask(self) -> dict[str, Print]:
         """What Flask renders unescaped: every print of a template whose extension it does not
@@ -73,7 +78,8 @@ class Template:
 
 @attrs.frozen
 class ModuleTemplates:
-    found: dict[str, Template]  # by the name the module writes
+    # by the name the module writes: the file, then those it includes or extends (theirs too)
+    found: dict[str, tuple[Template, ...]]
     digest: bytes  # identity of the files read (b"" when the module names none)
 
 
@@ -105,17 +111,38 @@ class TemplateFiles:
         if not names:
             return NONE
         folders = tuple(dict.fromkeys(("templates", *template_folders(text))))
-        found: dict[str, Template] = {}
+        found: dict[str, tuple[Template, ...]] = {}
         identity = hashlib.blake2b(digest_size=16)
         for name, candidates in self._candidates_of(path, roots, names, folders):
-            for candidate in candidates:
-                template, stamp = self._template(candidate, roots)
-                if stamp is not None:
-                    identity.update(f"{name}\0{candidate}\0{stamp}\0".encode("utf-8", "replace"))
-                if template is not None:
-                    found[name] = template
-                    break
+            template = self._first(name, candidates, roots, identity)
+            if template is None:
+                continue
+            chain, seen = [template], {name}
+            waiting = list(template.includes)
+            while waiting and len(chain) < _MAX_CHAIN:
+                included = waiting.pop(0)
+                if included in seen:
+                    continue
+                seen.add(included)
+                for _, paths in self._candidates_of(path, roots, (included,), folders):
+                    found_one = self._first(included, paths, roots, identity)
+                    if found_one is not None:
+                        chain.append(found_one)
+                        waiting.extend(found_one.includes)
+            found[name] = tuple(chain)
         return ModuleTemplates(found, identity.digest()) if found else NONE
+
+    def _first(self, name: str, candidates: list[str], roots: tuple[str, ...],
+               identity: hashlib.blake2b) -> Template | None:
+        """The first of `candidates` that is a template, each one looked at stamped in
+        `identity` (a file that appears or changes changes it)."""
+        for candidate in candidates:
+            template, stamp = self._template(candidate, roots)
+            if stamp is not None:
+                identity.update(f"{name}\0{candidate}\0{stamp}\0".encode("utf-8", "replace"))
+            if template is not None:
+                return template
+        return None
 
     def _candidates_of(self, path: str, roots: tuple[str, ...], names: tuple[str, ...],
                        template_dirs: tuple[str, ...]) -> list[tuple[str, list[str]]]:
@@ -229,7 +256,9 @@ def parse_template(path: str, text: str) -> Template:
         block = bisect.bisect_right(off_starts, match.start()) - 1
         if _SAFE.search(match.group(2)) or block >= 0 and match.start() < off[block][1]:
             unescaped.setdefault(name, where)
-    return Template(path, unescaped, printed)
+    includes = tuple(dict.fromkeys(m.group(2) for m in _INCLUDE.finditer(text)
+                                   if ".." not in m.group(2).split("/")))[:_MAX_CHAIN]
+    return Template(path, unescaped, printed, includes)
 
 
 def _line_starts(text: str) -> list[int]:

@@ -83,7 +83,6 @@ def template_file_value(ev: Evaluator, model: str, positions: tuple[int, ...] | 
     named = template_named(ev, positions, args, keywords)
     if named is None:
         return None
-    template = named.template
     context: dict[object, Value] = {k: v for k, v in keywords.items()
                                     if k not in (None, "context", "request", named.keyword)}
     for given in (keywords.get(None), keywords.get("context"), *args[named.context_from:]):
@@ -91,14 +90,16 @@ def template_file_value(ev: Evaluator, model: str, positions: tuple[int, ...] | 
             context.update(given.items)
         elif given is not None and given.taint and given.kind is None:
             context[ANY] = given  # a context not known key by key
-    prints = template.unescaped_by_flask() if model == "template_file" else template.unescaped
-    found = []
-    for name, where in prints.items():
-        value = context.get(name) or context.get(ANY)
-        if value is not None and value.tainted:
-            step = Step(where.line, where.col, where.line, where.end_col,
-                        f"printed unescaped: `{where.text}`", template.path)
-            found.append(value.flat().with_step(step))
+    found, reported = [], set()
+    for template in named.templates:  # the file first, then what it includes or extends
+        prints = template.unescaped_by_flask() if model == "template_file" else template.unescaped
+        for name, where in prints.items():
+            value = context.get(name) or context.get(ANY)
+            if name not in reported and value is not None and value.tainted:
+                reported.add(name)
+                step = Step(where.line, where.col, where.line, where.end_col,
+                            f"printed unescaped: `{where.text}`", template.path)
+                found.append(value.flat().with_step(step))
     return join_all(found) if found else Value(clean=EVERY_CLASS)
 
 
@@ -107,7 +108,7 @@ class NamedTemplate:
     """A template file a render names: its name as written, and where the context starts."""
 
     name: str
-    template: Template
+    templates: tuple[Template, ...]  # the file, then those it includes or extends
     keyword: str | None  # the keyword that named it (`name=`), None for a position
     context_from: int  # the first position after the name
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-import os
 
 from lsprotocol import types
 
-from bastion.analyzers.taint.template_files import TEMPLATE_SUFFIXES, is_template_file
+from bastion.analyzers.taint.template_files import TEMPLATE_SUFFIXES, is_template_file, template_names
 from bastion.filekinds import is_python
 from bastion.lsp.documents import uri_to_path
 from bastion.lsp.session import ClientFacts
@@ -95,11 +94,10 @@ def register(server) -> None:
 
 
 def _templates_changed(ls, paths: list[str]) -> None:
-    """The open modules that name one of the template files (its file name in a string: a
-    superset of those that render it) are analysed again."""
-    names = {os.path.basename(path) for path in paths}
+    """The open modules that name a template file are analysed again (a superset of those
+    that render one of `paths`: the file may be one a named template includes)."""
     uris = [uri for uri, doc in ls.session.documents.items()
-            if doc.path and is_python(doc.path) and any(name in doc.text for name in names)]
+            if doc.path and is_python(doc.path) and template_names(doc.text)]
     ls.scheduler.disk_changed(paths, uris)
     if uris and ls.session.client.pull_diagnostics:
         ls.workspace_diagnostic_refresh(None)
