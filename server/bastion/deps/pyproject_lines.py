@@ -186,10 +186,10 @@ def _lines_changed(layout: Layout, text: str, head: int, tail: int) -> Changed |
     bases = layout.bases if layout.bases is not None else array.array("d", range(old.count("\n") + 1))
     items = None
     if not all(BLANK_LINE.fullmatch(line) for line in (*removed, *added)):
-        items = pyproject_items.plan(layout, old, lambda: _line_start(old, head, first), first,
+        items = pyproject_items.plan(layout, old, lambda: line_start(old, head, first), first,
                                      removed, added, bases)
         if items is None:
-            items = pyproject_entries.plan(layout, old, lambda: _line_start(old, head, first), first,
+            items = pyproject_entries.plan(layout, old, lambda: line_start(old, head, first), first,
                                            removed, added, bases)
         if items is None:
             return None
@@ -223,7 +223,7 @@ def _keys(before: float, after: float | None, count: int) -> list[float] | None:
     return keys
 
 
-def _line_start(text: str, head: int, line: int) -> int:
+def line_start(text: str, head: int, line: int) -> int:
     """The offset of `line`, at or after the line holding offset `head` (the text's length for
     a line after its last, unended one: `changed_lines` counts it)."""
     start = text.rfind("\n", 0, head) + 1
