@@ -38,11 +38,16 @@ def read(text: str, kept: dict | None = None, keep: dict | None = None
     try:
         data = loads(text)
     except TOMLDecodeError as exc:
-        return Manifest("pyproject", (), (Problem(f"not valid TOML ({exc})"),)), None, [], []
+        return Manifest("pyproject", (), (not_valid(str(exc)),)), None, [], []
     keys = KeyIndex(text)
     calls = _calls(data, keys)
     results = [_remembered(kept, keep, call) for call in calls]
     return manifest(results), keys, calls, results
+
+
+def not_valid(error: str) -> Problem:
+    """What a text that tomllib rejects with `error` gives."""
+    return Problem(f"not valid TOML ({error})")
 
 
 def manifest(results: list) -> Manifest:

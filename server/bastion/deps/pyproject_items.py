@@ -186,6 +186,13 @@ def line_below(layout, old: str, end: int, line: int, bases) -> tuple[str, int] 
     return None
 
 
+def opens_values(layout, old: str, start: int, line: int, bases) -> bool:
+    """Whether the line at offset `start` (a line's start, `line`) of the valid text `old`
+    starts among an array's values: the token before it is the array's `[` or a `,`."""
+    before = _before(layout, old, start, line, bases)
+    return before is not None and before[0] in "[,"
+
+
 def _before(layout, old: str, start: int, line: int, bases) -> tuple[str, int | None] | None:
     """The last character of the token before offset `start` (a line's start, `line`), and the
     number of the element call right before it when it is a comma after one."""

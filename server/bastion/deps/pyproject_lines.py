@@ -25,7 +25,8 @@ the text's line); the findings of the calls below the edit move by the lines
 added, unless a call holds places on both sides.
 
 Any other edit is left to a whole read (None). The layout is that of the last valid text (a text
-that is not valid TOML is read whole and the next one compared with the last valid one).
+that is not valid TOML is read whole, or told by `pyproject_errors`, and the next one compared
+with the last valid one).
 tests/unit/test_deps_pyproject_lines.py compares the two on random edits.
 
 State: a `Layout` belongs to the `pyproject_memo.Memo` entry of one document, which updates it.

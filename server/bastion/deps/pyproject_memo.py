@@ -4,13 +4,15 @@ dependencies it changed or moved (an edit that adds no line moves none on other 
 within one line that keeps its tokens (a version typed, a blank, a comment), or one that adds or
 removes blank or comment lines (Enter), a dependencies array's elements written a line each or
 a Poetry table's `name = "version"` lines, is read without parsing the TOML (`pyproject_lines`,
-`pyproject_items`, `pyproject_entries`); any other parses it whole: a table or a key written
-anywhere can change what any line means.
+`pyproject_items`, `pyproject_entries`); so is a keystroke that leaves the text not valid TOML
+on the lines it changed among an array's values or at a statement (`pyproject_errors`: tomllib
+is given those lines only); any other parses it whole: a table or a key written anywhere can
+change what any line means.
 
 The results equal `pyproject.parse` then `match.findings` on the whole file: each dependency's
 results depend only on its text, its place and the advisory index
-(tests/unit/test_deps_pyproject_memo.py, test_deps_pyproject_lines.py and
-test_deps_pyproject_items.py edit files at random and compare).
+(tests/unit/test_deps_pyproject_memo.py, test_deps_pyproject_lines.py,
+test_deps_pyproject_items.py and test_deps_pyproject_errors.py edit files at random and compare).
 
 State: a `Memo` belongs to one deps analyzer. It keeps, for each of the 4 pyproject files read
 last, the results of its last valid read's dependencies and the `Layout` of its calls
@@ -26,7 +28,7 @@ import itertools
 
 import attrs
 
-from bastion.deps import match, pyproject, pyproject_lines
+from bastion.deps import match, pyproject, pyproject_errors, pyproject_lines
 from bastion.deps.index import AdvisoryIndex
 from bastion.deps.model import Dependency, Problem
 from bastion.deps.pyproject_lines import Layout
@@ -69,6 +71,10 @@ class Memo:
         if again is not None:
             self._last.put(path, last)
             return self._again(last, text, again, index)
+        wrong = None if last.layout is None else pyproject_errors.error(last.layout, text)
+        if wrong is not None:  # as `pyproject.read` tells it, the last valid read kept (below)
+            self._last.put(path, last)
+            return [], [pyproject.not_valid(wrong)]
         now = _Kept({}, {})
         manifest, keys, calls, results = pyproject.read(text, last.parsed, now.parsed)
         findings = [self._findings(result, last.found, now.found, index) for result in results]

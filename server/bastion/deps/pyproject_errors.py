@@ -1,0 +1,115 @@
+"""A keystroke that leaves a pyproject.toml not valid TOML (a dependency's string being typed),
+told from its last valid text without parsing the whole text: tomllib's error, at the same
+place and in the same words as a whole parse gives it.
+
+tomllib reads a text from its start and stops at the first error; where it is at the start of a
+line depends only on the text before it. The text above the first changed line is the last
+valid text's, and there that line starts
+- among an array's values, when the last token before it (past blank and comment lines outside
+  multi-line strings) is a `[` or a `,` (valid TOML has those at a line's end in arrays only);
+- or at a statement, when the line before it is a `key = "string"` or a `[table]` header.
+tomllib is then given that line and a few after it, behind `x=[` and a line end in the first
+case (the same state: after an array's `[` or `,`, among blanks, line ends and comments), behind
+a line end in the second; an error it reports there is the whole parse's, the line number
+moved, when tomllib read the same way up to it:
+- among values, until the array closes: no `]` closes it before the error (strings and comments
+  are skipped as tomllib reads them; no multi-line string, whose quotes this reading does not
+  follow); what tomllib decides at a place reads that line at most, so the lines given end at a
+  line end or the text's end;
+- at a statement, while the statement's key and value are read, before what follows depends on
+  the keys written above (a key written twice): the line is a key being typed, with `=` and the
+  start of a string on one line at most, which no value completes.
+Otherwise (and for a text that parses there) None: the caller parses the whole text.
+tests/unit/test_deps_pyproject_errors.py compares the two on random keystrokes.
+
+State: none.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bastion.deps import pyproject_items
+from bastion.deps.pyproject_items import line_above
+from bastion.deps.pyproject_lines import line_start
+from bastion.deps.toml_text import TOMLDecodeError, loads
+from bastion.model.text import changed_lines, common_ends
+
+_AFTER = 200  # characters past the changed lines given to tomllib (then to the line's end)
+_NESTING = 16  # brackets and braces opened in the lines given (tomllib's depth is the text's)
+# What tomllib reads among values, for the brackets outside strings and comments: a basic string
+# (to its line's end when left open: tomllib stops there), a literal one, a comment, the rest.
+_LEXEME = re.compile(r""""(?:[^"\\\n]|\\.)*"?|'[^'\n]*'?|#[^\n]*|[\[\]]|[^"'#\[\]]+""")
+_LITERAL_LEFT_OPEN = "Expected \"'\" (at end of document)"
+_COORDINATES = re.compile(r" \(at (?:line (\d+), column (\d+)|end of document)\)\Z")
+# A key being typed at a statement: a bare key, then perhaps `=`, then perhaps a string left open.
+_OPEN_STATEMENT = re.compile(r"""[ \t]*[A-Za-z0-9_-]+[ \t]*(?:=[ \t]*(?:"[^"\\\n]*|'[^'\n]*)?)?"""
+                             r"""\r?(?:\n|\Z)""")
+# A statement on one line: `key = "string"`, or a table's header (not an array: `[true]`).
+_STATEMENT_END = re.compile(r"""[ \t]*(?:[A-Za-z0-9_-]+[ \t]*=[ \t]*(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
+                            r"""|\[[ \t]*(?!(?:true|false|inf|nan)[ \t]*\])[A-Za-z_][A-Za-z0-9_.\- \t]*\])"""
+                            r"""[ \t]*(?:#[^\n]*)?\r?\n""")
+
+
+def error(layout, text: str) -> str | None:
+    """The message of the error a whole parse of `text` raises (None: not told here, or
+    none); `layout`: the last valid text's (`pyproject_lines.Layout`)."""
+    old = layout.text
+    head, tail = common_ends(old, text)
+    first, _removed, added = changed_lines(old, text, head, tail)
+    start = line_start(old, head, first)
+    bases = layout.bases if layout.bases is not None else range(old.count("\n") + 1)
+    if pyproject_items.opens_values(layout, old, start, first, bases):
+        return _among_values(text, start, first, sum(map(len, added)))
+    above = line_above(layout, old, start, first, bases)
+    if above is not None and _STATEMENT_END.fullmatch(above[0]) and added \
+            and _OPEN_STATEMENT.match(text, start) is not None:
+        found = _told("\n", text, start, text.find("\n", start) + 1 or len(text), first)
+        return None if found is None else found[0]
+    return None
+
+
+def _among_values(text: str, start: int, first: int, changed: int) -> str | None:
+    end = text.find("\n", start + changed + _AFTER) + 1 or len(text)
+    given = text[start:end]
+    if '"""' in given or "'''" in given or given.count("[") + given.count("{") > _NESTING:
+        return None
+    found = _told("x=[\n", text, start, end, first)
+    if found is None:
+        return None
+    message, at = found
+    depth = 1
+    for lexeme in _LEXEME.finditer(given, 0, at):
+        depth += (lexeme.group() == "[") - (lexeme.group() == "]")
+        if not depth:
+            return None  # the array closed: tomllib goes on as the text around it says
+    return message
+
+
+def _told(prefix: str, text: str, start: int, end: int, first: int) -> tuple[str, int] | None:
+    """tomllib's message for `text` from `start` to `end` behind `prefix` (one line), as the
+    whole text's (line `first` at `start`), and where it is from `start`; None when it parses
+    or the error is at the end of what was given, not the text's."""
+    try:
+        loads(prefix + text[start:end])
+    except TOMLDecodeError as exc:
+        message = str(exc)
+    else:
+        return None
+    if message == _LITERAL_LEFT_OPEN and end < len(text):
+        # tomllib looks for a literal string's closing quote past its line (then stops at the
+        # line end): given the rest, it stops as soon
+        return _told(prefix, text, start, len(text), first)
+    where = _COORDINATES.search(message)
+    if where is None or (where.group(1) is None and end < len(text)):
+        return None
+    if where.group(1) is None:
+        return message, len(text) - start
+    line, column = int(where.group(1)), int(where.group(2))
+    if line < 2:
+        return None
+    at = 0  # where the error's line starts, from `start`
+    for _ in range(line - 2):
+        at = text.index("\n", start + at) + 1 - start
+    return (f"{message[:where.start()]} (at line {first + line - 1}, column {column})",
+            at + column - 1)
