@@ -10,8 +10,10 @@ line changed after it has analysed the file once, as in the editor (median of 15
 lock and TOML files, where a version on a line near the middle changes); "enter", the same for
 a new empty line typed near the middle and removed again (median of 30 or 6 such edits); "line"
 (pyproject.toml), a dependency line pasted in its PEP 621 array and deleted again (median of 6
-such edits). `--before` runs the same on older code, row by row (a row not done within --timeout
-seconds says so). Prints a table and one JSON line.
+such edits); "typed", the same line typed there a character at a time, "entry", a Poetry line
+typed three quarters down (the median keystroke; most leave the TOML invalid). `--before` runs
+the same on older code, row by row (a row not done within --timeout seconds says so). Prints a
+table and one JSON line.
 """
 
 from __future__ import annotations
@@ -161,11 +163,27 @@ for n in range({edits} if {path!r}.endswith("pyproject.toml") else 0):
         analyzer.analyse_text(edited, {path!r}, kind)
         items.append((time.process_time() - c5) * 1000)
 line_cpu_ms = sorted(items)[len(items) // 2] if items else None
+# pyproject.toml: that line typed a character at a time there (most keystrokes leave the TOML
+# invalid: the string is open), then a Poetry line three quarters down; the median keystroke each.
+typed = {{}}
+below = 3 * len(lines) // 4
+while {path!r}.endswith("pyproject.toml") and " = " not in lines[below]:
+    below += 1
+for name, where, line in (("typed", at, '  "flask==0.12",'), ("entry", below, 'flask = "0.12"')):
+    keys = []
+    for count in range(len(line) + 1 if {path!r}.endswith("pyproject.toml") else 0):
+        edited = "\\n".join([*lines[:where], line[:count], *lines[where:]])
+        c5 = time.process_time()
+        analyzer.analyse_text(edited, {path!r}, kind)
+        keys.append((time.process_time() - c5) * 1000)
+    analyzer.analyse_text("\\n".join(lines), {path!r}, kind)
+    typed[name] = sorted(keys)[len(keys) // 2] if keys else None
 print(json.dumps({{"load_ms": (t1 - t0) * 1000, "first_ms": (t3 - t2) * 1000,
                   "load_cpu_ms": (c1 - c0) * 1000, "first_cpu_ms": (c3 - c2) * 1000,
                   "again_ms": (t4 - t3) * 1000, "findings": len(result.findings),
                   "not_analysed": len(result.not_analysed), "edit_cpu_ms": edit_cpu_ms,
-                  "enter_cpu_ms": enter_cpu_ms, "line_cpu_ms": line_cpu_ms}}))
+                  "enter_cpu_ms": enter_cpu_ms, "line_cpu_ms": line_cpu_ms,
+                  "typed_cpu_ms": typed["typed"], "entry_cpu_ms": typed["entry"]}}))
 """
 
 PIP = """
@@ -219,7 +237,7 @@ def main() -> int:
             servers = {"before": str(args.before), "after": servers[""]}
         print(f"{'file':<18} {'code':<6} {'MB':>5} {'index load ms':>14} {'(CPU)':>6} "
               f"{'first ms':>9} {'(CPU)':>6} {'again ms':>9} {'edit CPU ms':>12} {'enter CPU ms':>13} "
-              f"{'line CPU ms':>12} {'findings':>9}")
+              f"{'line CPU ms':>12} {'typed CPU ms':>13} {'entry CPU ms':>13} {'findings':>9}")
         for name in files:
             path = folder / name
             for label, server in servers.items():
@@ -233,7 +251,8 @@ def main() -> int:
                 print(f"{name:<18} {label:<6} {row['mb']:>5.1f} {row['load_ms']:>14.0f} "
                       f"{row['load_cpu_ms']:>6.0f} {row['first_ms']:>9.0f} {row['first_cpu_ms']:>6.0f} "
                       f"{row['again_ms']:>9.0f} {row['edit_cpu_ms']:>12.1f} {row['enter_cpu_ms']:>13.1f} "
-                      f"{_ms(row['line_cpu_ms']):>12} {row['findings']:>9}")
+                      f"{_ms(row['line_cpu_ms']):>12} {_ms(row.get('typed_cpu_ms')):>13} "
+                      f"{_ms(row.get('entry_cpu_ms')):>13} {row['findings']:>9}")
         pip = run(PIP.format(path=str(folder / "requirements.txt")), args.timeout)
         results["pip_parse"] = pip
         print(f"pip's own parser on requirements.txt (parse only): {pip['parse_ms']:.0f} ms "
