@@ -32,6 +32,7 @@ class RawAnalysis:
     split: Split | None = attrs.field(default=None, eq=False)  # None when read from disk
     # One per unit of `split`: what the next analysis of an edit reuses (see units.Reuse).
     records: tuple[UnitRecord, ...] = attrs.field(default=(), eq=False)
+    from_disk: bool = attrs.field(default=False, eq=False)  # read from the disk cache
 
 
 @attrs.frozen

@@ -100,7 +100,7 @@ class Engine:
             findings, directives, broken = decode(stored, key, text, self.rule_names)
         except InvalidEntry:
             return None  # never trusted: the caller analyses the file and overwrites the entry
-        return RawAnalysis(findings, directives, broken)
+        return RawAnalysis(findings, directives, broken, from_disk=True)
 
     def analyse_raw(self, text: str, path: str, split: Split | None = None,
                     lines: list[str] | None = None, use_disk: bool = True,
