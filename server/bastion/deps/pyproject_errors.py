@@ -14,8 +14,10 @@ a line end in the second; an error it reports there is the whole parse's, the li
 moved, when tomllib read the same way up to it:
 - among values, until the array closes: no `]` closes it before the error (strings and comments
   are skipped as tomllib reads them; no multi-line string, whose quotes this reading does not
-  follow); what tomllib decides at a place reads that line at most, so the lines given end at a
-  line end or the text's end;
+  follow); what tomllib decides at a place reads no further than that line's end, so the lines
+  given end at a line end or the text's end (but for a literal string's closing quote, which it
+  looks for past the line, then stops at the line end: one left open at their end is given the
+  rest of the text, which tomllib does not read but for that quote);
 - at a statement, while the statement's key and value are read, before what follows depends on
   the keys written above (a key written twice): the line is a key being typed, with `=` and the
   start of a string on one line at most, which no value completes.
@@ -97,8 +99,8 @@ def _told(prefix: str, text: str, start: int, end: int, first: int) -> tuple[str
     else:
         return None
     if message == _LITERAL_LEFT_OPEN and end < len(text):
-        # tomllib looks for a literal string's closing quote past its line (then stops at the
-        # line end): given the rest, it stops as soon
+        # The closing quote of a literal string, which tomllib looks for past its line end (then
+        # stops there), is not in what was given: the rest is (a search, not a parse).
         return _told(prefix, text, start, len(text), first)
     where = _COORDINATES.search(message)
     if where is None or (where.group(1) is None and end < len(text)):
