@@ -17,14 +17,12 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.base import body_reads_whole
 from bastion.engine.splitter import (
-    _CONTINUATION,
-    _NOT_A_START,
-    _find_close,
-    _split_region,
+    find_close,
     lines_in_strings,
+    looks_like_a_start,
     split_document,
+    split_region,
     statement_starts,
-    unplaced,
 )
 from bastion.engine.units import Reuse, Split, Unit
 
@@ -144,14 +142,10 @@ class IncrementalSplitter:
             return None  # an open triple-quoted string changes the meaning of every later line
         if in_function and body_reads_whole(lines[lo:hi + 1]):
             return None  # the function is no longer split into statements
-        region_units: list[Unit] = []
-        region_broken: list[tuple[int, int]] = []
         known = {u.digest: u for u in units[first:last + 1]}
         trees: dict = {}
-        _split_region(lines, lo, hi, indent, {n + lo for n in in_string}, region_units,
-                      region_broken, known, trees, in_function)
-        region_broken = sorted(region_broken + unplaced(lines, region_units, region_broken,
-                                                        {n + lo for n in in_string}, lo, hi))
+        region_units, region_broken = split_region(lines, lo, hi, indent, {n + lo for n in in_string},
+                                                   known, trees, in_function)
         if indent and any(not u.indented for u in region_units):
             return None
         if indent and not region_units and not region_broken:
@@ -250,7 +244,7 @@ def _odd_lines(lines: list[str], units: list[Unit] | tuple[Unit, ...], lo: int, 
     for unit in units:
         gap(at, unit.start)
         width = len(_indent(lines[unit.start]))
-        if unit.start in in_string or not _looks_like_a_start(lines[unit.start], width):
+        if unit.start in in_string or not looks_like_a_start(lines[unit.start], width):
             odd.append(unit.start)
         decorated = lines[unit.start][width:width + 1] == "@"
         for i in range(unit.start + 1, unit.end + 1):
@@ -258,7 +252,7 @@ def _odd_lines(lines: list[str], units: list[Unit] | tuple[Unit, ...], lo: int, 
             if i in in_string or not _significant(line):
                 continue
             own = len(_indent(line))
-            if own <= width and _looks_like_a_start(line, own):
+            if own <= width and looks_like_a_start(line, own):
                 if decorated:  # the decorators and the definition under them are one start
                     decorated = line[own] == "@"
                     continue
@@ -266,10 +260,6 @@ def _odd_lines(lines: list[str], units: list[Unit] | tuple[Unit, ...], lo: int, 
         at = unit.end + 1
     gap(at, hi + 1)
     return odd
-
-
-def _looks_like_a_start(line: str, width: int) -> bool:
-    return line[width:width + 1] not in _NOT_A_START and not _CONTINUATION.match(line, width)
 
 
 def _odd_lines_outside(lines: list[str], units: tuple[Unit, ...], first: int, last: int, lo: int,
@@ -340,7 +330,7 @@ def _bracket_depths(lines: list[str]) -> tuple[list[int], list[int]]:
             ends.append(depth)
             low = depth
         elif token in ("'''", '"""'):
-            close = _find_close(text, pos, token)
+            close = find_close(text, pos, token)
             for _ in range(text.count("\n", pos, close)):
                 lowest.append(low)
                 ends.append(depth)

@@ -44,7 +44,7 @@ def lines_in_strings(text: str) -> set[int]:
         if token not in ("'''", '"""'):
             pos = match.end()
             continue
-        close = _find_close(text, match.end(), token)
+        close = find_close(text, match.end(), token)
         line += text.count("\n", counted, match.end())
         first = line
         line += text.count("\n", match.end(), close)
@@ -54,7 +54,9 @@ def lines_in_strings(text: str) -> set[int]:
     return inside
 
 
-def _find_close(text: str, pos: int, quote: str) -> int:
+def find_close(text: str, pos: int, quote: str) -> int:
+    """Where the triple quote `quote` that closes a string opened before `pos` stands (one
+    preceded by an odd number of backslashes is escaped), or len(text) when none does."""
     while True:
         found = text.find(quote, pos)
         if found < 0:
@@ -68,11 +70,20 @@ def _find_close(text: str, pos: int, quote: str) -> int:
 
 
 def _split_broken(lines: list[str]) -> Split:
-    in_string = lines_in_strings("\n".join(lines))
+    units, broken = split_region(lines, 0, len(lines) - 1, "", lines_in_strings("\n".join(lines)))
+    return Split(tuple(units), tuple(broken))
+
+
+def split_region(lines: list[str], lo: int, hi: int, indent: str, in_string: set[int],
+                 known: dict[bytes, Unit] | None = None, trees: dict[bytes, ast.Module] | None = None,
+                 in_function: bool = False) -> tuple[list[Unit], list[tuple[int, int]]]:
+    """The units of lines lo..hi, statements that start at exactly `indent`, and the ranges of
+    those lines that are broken or that no unit holds, sorted (see `_split_region` for the
+    arguments; `in_string` holds absolute line numbers)."""
     units: list[Unit] = []
     broken: list[tuple[int, int]] = []
-    _split_region(lines, 0, len(lines) - 1, "", in_string, units, broken)
-    return Split(tuple(units), tuple(sorted(broken + unplaced(lines, units, broken, in_string))))
+    _split_region(lines, lo, hi, indent, in_string, units, broken, known, trees, in_function)
+    return units, sorted(broken + unplaced(lines, units, broken, in_string, lo, hi))
 
 
 def unplaced(lines: list[str], units: list[Unit], broken: list[tuple[int, int]],
@@ -102,11 +113,14 @@ def statement_starts(lines: list[str], lo: int, hi: int, indent: str, in_string:
     """Lines lo..hi that may begin a statement at exactly `indent` (by their first characters:
     a line inside brackets may look like one; only a parse can tell)."""
     width = len(indent)
-    return [
-        i for i in range(lo, hi + 1)
-        if lines[i].startswith(indent) and lines[i][width:width + 1] not in _NOT_A_START
-        and i not in in_string and not _CONTINUATION.match(lines[i], width)
-    ]
+    return [i for i in range(lo, hi + 1)
+            if lines[i].startswith(indent) and i not in in_string and looks_like_a_start(lines[i], width)]
+
+
+def looks_like_a_start(line: str, width: int) -> bool:
+    """Whether `line`'s text from column `width` may begin a statement: not blank, a comment or
+    an indented line, and not a clause or a closing bracket that continues one."""
+    return line[width:width + 1] not in _NOT_A_START and not _CONTINUATION.match(line, width)
 
 
 def _split_region(lines: list[str], lo: int, hi: int, indent: str, in_string: set[int],
