@@ -22,6 +22,7 @@ rewritten.
 from __future__ import annotations
 
 import ast
+import bisect
 import hashlib
 import io
 import re
@@ -100,10 +101,12 @@ def _tokens(text: str) -> Iterator[tokenize.TokenInfo]:
         return
 
 
-def _statements(text: str, last_line: int | None = None) -> list[_Statement]:
-    """Complete logical statements of `text` with their enclosing def/class names; those that
-    start after the 0-based `last_line` may be left out (the tokenizer, pure Python before 3.12,
-    is most of the cost: no finding below that line needs its tokens)."""
+def _statements(text: str, wanted: Sequence[int]) -> list[_Statement]:
+    """The complete logical statements of `text` that hold a line of `wanted` (0-based, sorted),
+    with their enclosing def/class names. No other statement can be a finding's (`_statement_at`
+    takes one that holds the finding's first line): keeping every statement's tokens was most
+    of the cost of fingerprints, as they stayed in memory together. The file is tokenized up to
+    the last wanted line (the tokenizer, pure Python before 3.12, is the rest of the cost)."""
     statements: list[_Statement] = []
     stack: list[str | None] = []  # one entry per INDENT: the def/class it opens, or None
     pending: str | None = None  # the def/class whose header just ended with ":"
@@ -123,13 +126,16 @@ def _statements(text: str, last_line: int | None = None) -> list[_Statement]:
             header = next((t.string for t in current[1:] if t.type == tokenize.NAME
                            and t.string not in ("def", "class")), None)
         pending = header
-        statements.append(_Statement((current[0].start[0] - 1, current[0].start[1]),
-                                     (current[-1].end[0] - 1, current[-1].end[1]),
-                                     current, scope))
+        first, last = current[0].start[0] - 1, current[-1].end[0] - 1
+        index = bisect.bisect_left(wanted, first)
+        if index < len(wanted) and wanted[index] <= last:
+            statements.append(_Statement((first, current[0].start[1]), (last, current[-1].end[1]),
+                                         current, scope))
         current = []
 
+    last_line = wanted[-1]
     for tok in _tokens(text):
-        if last_line is not None and not current and tok.start[0] - 1 > last_line:
+        if not current and tok.start[0] - 1 > last_line:
             break
         if tok.type == tokenize.INDENT:
             stack.append(pending)
@@ -249,7 +255,7 @@ def _fingerprints(findings: Iterable[Finding], text: str | Sequence[str],
     else:
         lines, source = list(text), "\n".join(text)
     statements = _statements(source.replace("\r\n", "\n"),
-                             max(finding.span.start_line for finding in ordered))
+                             sorted({finding.span.start_line for finding in ordered}))
     starts = [s.start for s in statements]
     seen: Counter[tuple[str, str, tuple[str, ...]]] = Counter()
     out: dict[Finding, str] = {}
@@ -275,8 +281,6 @@ def _fingerprints(findings: Iterable[Finding], text: str | Sequence[str],
 
 def _statement_at(statements: list[_Statement], starts: list[tuple[int, int]],
                   finding: Finding) -> _Statement | None:
-    import bisect
-
     span = finding.span
     position = (span.start_line, span.start_col)
     index = bisect.bisect_right(starts, position) - 1
