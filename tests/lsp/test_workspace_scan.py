@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -59,7 +60,8 @@ async def _start(lsp_client: LanguageClient, request, profile: str, populate) ->
     lsp_client.profile = profile
     lsp_client.versions = {}
     on_publish(lsp_client, lambda params: None)
-    lsp_client.protocol.fm.features[types.CLIENT_REGISTER_CAPABILITY] = lambda params: None
+    lsp_client.registrations = []
+    lsp_client.protocol.fm.features[types.CLIENT_REGISTER_CAPABILITY] = lsp_client.registrations.append
     capabilities = client_capabilities(profile)
     if profile == "neovim":
         capabilities.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(
@@ -176,6 +178,38 @@ async def test_closing_a_file_saved_since_the_scan_analyses_it_again(vscode_ws):
 
     await asyncio.wait_for(settled(), 5)
     assert seen == [[], ["B307", "B404"]]  # nothing stale, then the saved text's findings
+
+
+@pytest.mark.parametrize("removed", ["pkg", "pkg/loader.py"])
+async def test_a_deleted_folder_or_file_clears_its_files_results_at_once(vscode_ws, removed):
+    """A folder deleted in the editor is one event for the folder, none for the files in it
+    (vscode-languageserver-node#141). Before, a folder's scanned files kept their findings and
+    were then re-read as a settings change ("skipped: ... not found"), a file kept its findings
+    until the next whole scan."""
+    client = vscode_ws
+    loader, app = uri(client, "pkg/loader.py"), uri(client, "app.py")
+    await scan(client)
+    assert codes(client.diagnostics[loader]) == ["B506"]
+    gone = client.workspace / removed
+    shutil.rmtree(gone) if gone.is_dir() else gone.unlink()
+    seen: list = []
+    on_publish(client, lambda params: seen.append((params.uri, codes(params.diagnostics))))
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=gone.as_uri(), type=types.FileChangeType.Deleted)]))
+
+    async def published():
+        while not any(u == loader for u, _ in seen):
+            await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+
+    await asyncio.wait_for(published(), 10)
+    await asyncio.sleep(1)  # anything the event starts in the background
+    assert [found for u, found in seen if u == loader] == [[]]
+    assert codes(client.diagnostics[app]) == ["B404", "B602"]
+    # The folder's event comes only to a watcher whose pattern matches folders.
+    watchers = [w for params in client.registrations for r in params.registrations
+                if r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+                for w in r.register_options["watchers"]]
+    assert {"globPattern": "**/*", "kind": types.WatchKind.Delete} in watchers
 
 
 async def test_cancel_stops_a_large_scan(vscode_large):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 from lsprotocol import types
 
@@ -52,7 +53,10 @@ def register(server) -> None:
                             types.FileSystemWatcher(glob_pattern="**/pyproject.toml"),
                             types.FileSystemWatcher(glob_pattern="**/*.py"),
                             types.FileSystemWatcher(
-                                glob_pattern=f"**/*.{{{','.join(TEMPLATE_SUFFIXES)}}}")]),
+                                glob_pattern=f"**/*.{{{','.join(TEMPLATE_SUFFIXES)}}}"),
+                            # A folder deleted is one event, for the folder: only a pattern
+                            # that matches folders receives it (microsoft/vscode#109754).
+                            types.FileSystemWatcher(glob_pattern="**/*", kind=types.WatchKind.Delete)]),
                     )]))
             except Exception as exc:  # pyproject changes are still seen through their mtime
                 log.info("file watcher registration refused: %s", exc)
@@ -74,23 +78,35 @@ def register(server) -> None:
     async def did_change_watched_files(ls, params: types.DidChangeWatchedFilesParams) -> None:
         """A Python module changed on disk (a checkout, another tool): the workspace summaries
         of the documents importing it are computed again. A template file: the open modules
-        that may render it are analysed again. Anything else watched is configuration: every
-        document is analysed again under the files' new settings."""
+        that may render it are analysed again. A file or folder deleted takes the
+        workspace-scan results of the files it held with it at once. Anything else watched is
+        configuration: every document is analysed again under the files' new settings."""
         configuration = False
         templates = []
+        deleted = []
         for change in params.changes:
             path = uri_to_path(change.uri)
+            gone = path is not None and change.type == types.FileChangeType.Deleted
+            if gone:
+                deleted.append(path)
             if path is not None and path.endswith((".py", ".pyw")):
                 ls.summaries.disk_changed(path)
-            elif path is not None and is_template_file(path):
-                templates.append(path)
-            else:
+            elif path is not None and (is_template_file(path) or gone and os.path.basename(path)
+                                       != "pyproject.toml"):
+                templates.append(path)  # a folder deleted may have held templates
+            elif not gone or os.path.basename(path) == "pyproject.toml":
                 configuration = True
         if templates:
             _templates_changed(ls, templates)
+        dropped = ls.workspace_scan.deleted(deleted) if deleted else []
+        for path in dropped:
+            if path.endswith((".py", ".pyw")) and path not in deleted:
+                ls.summaries.disk_changed(path)  # a module of the deleted folder
         if configuration:
             ls.session.settings.forget_files()
             ls.reanalyse_all()
+        elif dropped and ls.session.client.pull_diagnostics:
+            ls.workspace_diagnostic_refresh(None)
 
 
 def _templates_changed(ls, paths: list[str]) -> None:

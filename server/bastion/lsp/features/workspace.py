@@ -237,6 +237,19 @@ class WorkspaceScan:
             if not lies_within(result.path, folders):
                 self._forget(key, open_keys)
 
+    def deleted(self, paths: list[str]) -> list[str]:
+        """Files or folders deleted on disk: the results of the files they held go now (a push
+        client stops showing them), not at the next whole scan; a folder deleted is one event,
+        none for the files in it. Returns the paths of the results dropped."""
+        keys = tuple(path_key(path) for path in paths)
+        prefixes = tuple(key.rstrip(os.sep) + os.sep for key in keys)
+        gone = [key for key in self.results if key in keys or key.startswith(prefixes)]
+        dropped = [self.results[key].path for key in gone]
+        open_keys = self._open_keys()
+        for key in gone:
+            self._forget(key, open_keys)
+        return dropped
+
     def settings_changed(self) -> None:
         """Re-analyse the files already scanned (push clients see them in the Problems panel)."""
         if self.results and not self._server.session.client.pull_diagnostics:
