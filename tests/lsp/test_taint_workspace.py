@@ -6,6 +6,8 @@ changes the importing document's diagnostics."""
 from __future__ import annotations
 
 import asyncio
+import shutil
+from pathlib import Path
 
 from lsprotocol import types
 
@@ -47,6 +49,17 @@ async def until(client, uri: str, version: int, wanted, timeout: float = 20.0):
             await asyncio.sleep(0.05)
 
     return await asyncio.wait_for(poll(), timeout)
+
+
+def shop_and_views(workspace: Path) -> tuple[Path, Path]:
+    """The `shop` package with its `db` helper, and `views.py` beside it calling the helper."""
+    package = workspace / "shop"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "db.py").write_text(DB)
+    views = workspace / "views.py"
+    views.write_text(VIEWS)
+    return package, views
 
 
 def sql(diags):
@@ -110,6 +123,18 @@ async def test_a_helper_changed_on_disk_changes_the_importer(client):
     changed()
     [back] = sql(await until(client, views, 1, sql))
     assert back.related_information[-1].location.uri == db.as_uri()
+
+
+async def test_a_helpers_folder_deleted_on_disk_changes_the_importer(client):
+    """A deleted folder is one file event, for the folder: the summaries of the modules that
+    were in it go too, and the view no longer reaches the helper's sink."""
+    package, views = shop_and_views(client.workspace)
+    open_document(client, views.as_uri(), VIEWS)
+    await until(client, views.as_uri(), 1, sql)
+    shutil.rmtree(package)
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=package.as_uri(), type=types.FileChangeType.Deleted)]))
+    await until(client, views.as_uri(), 1, lambda diags: not sql(diags))
 
 
 async def test_the_workspace_scan_uses_the_summaries(vscode):

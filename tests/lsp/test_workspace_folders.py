@@ -11,7 +11,7 @@ import asyncio
 from lsprotocol import types
 
 from .conftest import codes, diagnostics_for, is_pull, on_publish, open_document
-from .test_taint_workspace import DB, VIEWS, sql, until
+from .test_taint_workspace import DB, VIEWS, shop_and_views, sql, until
 from .test_workspace_scan import SHELL, scan
 
 
@@ -92,12 +92,7 @@ async def test_a_folder_change_keeps_the_other_folders_summaries(client):
     extra = client.workspace.parent / "extra"
     extra.mkdir()
     (extra / "tools.py").write_text("def noop():\n    return None\n")
-    package = client.workspace / "shop"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "db.py").write_text(DB)
-    views = client.workspace / "views.py"
-    views.write_text(VIEWS)
+    _, views = shop_and_views(client.workspace)
     uri = views.as_uri()
     _folders(client, added=[extra])
     open_document(client, uri, VIEWS)

@@ -11,7 +11,7 @@ at medium confidence.
 
 Threads: the event loop owns `_store` (replaced whole when the workspace folders change, with
 the summaries of modules under the remaining folders carried over), `_texts` (open documents'
-texts by real path; the background reads single entries of it) and `_pending`; the one
+texts by real path; the background reads single entries of it), `_pending` and `_gone`; the one
 background thread (`_executor`) runs every computation and owns `_used` (each document's
 summaries digest at its last analysis request).
 """
@@ -42,6 +42,7 @@ class SummaryService:
         self._store: SummaryStore | None = None
         self._texts: dict[str, str] = {}
         self._pending: set[str] = set()
+        self._gone: set[str] = set()  # real paths deleted on disk, files or folders
         self._timer: asyncio.TimerHandle | None = None
         self._used: dict[str, bytes | None] = {}
 
@@ -103,6 +104,13 @@ class SummaryService:
         self._pending.add(real)
         self._settle()
 
+    def deleted(self, paths: list[str]) -> None:
+        """Files or folders deleted on disk: the modules they held go in the background (a
+        folder's event names the folder alone, none of its modules)."""
+        if self._store is not None and paths:
+            self._gone.update(os.path.realpath(path) for path in paths)
+            self._settle()
+
     def _settle(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
@@ -113,16 +121,19 @@ class SummaryService:
         if self._store is None or self._server.lifecycle.shutting_down:
             return
         changed, self._pending = self._pending, set()
+        gone, self._gone = self._gone, set()
         documents = [(uri, doc.path, doc.text) for uri, doc in self._server.session.documents.items()
                      if doc.path and is_python(doc.path)]
         future = asyncio.get_running_loop().run_in_executor(
-            self._executor, self._compute, self._store, changed, documents)
+            self._executor, self._compute, self._store, changed, documents, gone)
         future.add_done_callback(self._computed)
 
     def _compute(self, store: SummaryStore, changed: set[str],
-                 documents: list[tuple[str, str, str]]) -> list[str]:
+                 documents: list[tuple[str, str, str]], gone: set[str] = frozenset()) -> list[str]:
         """On the background thread: the summaries every open document may use; the documents
         whose usable summaries are not those of their last analysis."""
+        for path in gone:
+            store.deleted(path)
         for path in changed:
             store.changed(path)
         again = []

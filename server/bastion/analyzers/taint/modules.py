@@ -63,9 +63,14 @@ class ModuleResolver:
         else:
             key = ("", name, 0)
             bases = self.bases
-        if key not in self._memo:
-            self._memo[key] = self._find(name, bases)
-        return self._memo[key]
+        memo = self._memo  # read once: `forget` replaces it from another thread
+        if key not in memo:
+            memo[key] = self._find(name, bases)
+        return memo[key]
+
+    def forget(self) -> None:
+        """Files were deleted (or added): every name is resolved again."""
+        self._memo = {}
 
     def _find(self, name: str, bases: tuple[str, ...]) -> str | None:
         parts = [p for p in name.split(".") if p]

@@ -223,6 +223,21 @@ class SummaryStore:
             if real in self._published:
                 self._dirty.add(real)
 
+    def deleted(self, path: str) -> None:
+        """A file or folder (a real path) was deleted: the modules under it are gone, with
+        their published summaries, and imports are resolved again (one may now name another
+        file). A folder's file event names the folder alone."""
+        prefix = path.rstrip(os.sep) + os.sep
+        with self._lock:
+            for module in set(self._published) | set(self._modules):
+                if module == path or module.startswith(prefix):
+                    self._published.pop(module, None)
+                    self._dirty.discard(module)
+                    self._modules.pop(module, None)
+                    self.graph.forget(module)
+            self._sources.clear()
+            self.graph.resolver.forget()
+
     def carry(self, previous: SummaryStore) -> None:
         """The editor's workspace folders changed, this store is for the new ones: until the
         background computes them under the new roots, analyses use what `previous` published

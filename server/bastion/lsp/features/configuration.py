@@ -99,9 +99,7 @@ def register(server) -> None:
         if templates:
             _templates_changed(ls, templates)
         dropped = ls.workspace_scan.deleted(deleted) if deleted else []
-        for path in dropped:
-            if path.endswith((".py", ".pyw")) and path not in deleted:
-                ls.summaries.disk_changed(path)  # a module of the deleted folder
+        ls.summaries.deleted(deleted)
         if configuration:
             ls.session.settings.forget_files()
             ls.reanalyse_all()
