@@ -16,6 +16,7 @@ import pytest
 
 from bastion.config import Config
 from bastion.engine.registry import create_engine
+from bastion.model import Level
 
 ENGINE = create_engine()
 DEFAULT = Config()
@@ -373,3 +374,18 @@ def test_bst128_is_retracted_where_a_constant_prefix_fixes_the_host():
     # a host from the request: the taint finding replaces the pattern
     host = FLASK + "import requests\n@app.route('/f')\ndef f():\n    return requests.get(f\"http://{request.args['h']}/status\", timeout=5).text\n"
     assert reported(host) == [("BST213", 6)]
+
+
+@pytest.mark.parametrize(("config", "expected"), [
+    (Config(select=("B6",)), {("B602", 5), ("B602", 6)}),
+    (Config(ignore=("BST2",)), {("B602", 5), ("B602", 6)}),
+    # the request's flow is high confidence, the environment's medium
+    (Config(confidence=Level.HIGH), {("BST202", 5), ("B602", 6)})])
+def test_a_finding_replaced_by_one_the_configuration_does_not_report_stays(config, expected):
+    # `--select B6`, BST2xx ignored, or a confidence the taint finding lacks: hiding the
+    # pattern finding for a taint finding nobody sees would hide the flow
+    source = ("import os\nimport subprocess\nfrom flask import request\ndef f():\n"
+              "    subprocess.call(request.args['c'], shell=True)\n"
+              "    subprocess.call(os.environ['CMD'], shell=True)\n")
+    assert {f for f in reported(source) if f[1] in (5, 6)} == {("BST202", 5), ("BST202", 6)}
+    assert {f for f in reported(source, config) if f[1] in (5, 6)} == expected

@@ -59,7 +59,12 @@ def apply_config(raw: RawAnalysis, path: str | None, config: Config,
         return Analysis((), (), raw.broken, raw.errors, nosec)
     findings = raw.findings
     if not config.bandit_exact:  # findings the taint analysis retracted (Finding.retracted)
-        findings = tuple(f for f in findings if f.retracted is None)
+        # but one retracted for a finding this configuration does not report (`--select B6`
+        # and BST202 replacing B602): hiding both would hide the flow
+        shown = {(f.rule_id, f.line) for f in findings
+                 if f.retracted is None and config.reports(f, path)}
+        findings = tuple(f for f in findings if f.retracted is None or (
+            (by := f.replaced_by()) is not None and by not in shown))
     governed = govern(one_per_literal(findings), raw.directives, lambda f: config.reports(f, path),
                       require_reason=config.require_reason,
                       unsuppressible=config.unsuppressible, today=today, broken=raw.broken)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from datetime import date
 
 import attrs
@@ -110,6 +111,13 @@ class Finding:
     def line(self) -> int:
         return self.span.start_line
 
+    def replaced_by(self) -> tuple[str, int] | None:
+        """(rule id, 0-based line) of the finding with the path that replaces this retracted
+        one (`replacement`), or None when it was retracted for another reason."""
+        found = _REPLACED.match(self.retracted or "")
+        return None if found is None else (found.group(1), int(found.group(2)) - 1)
+
+
     def shifted(self, lines: int) -> Finding:
         return attrs.evolve(
             self,
@@ -147,3 +155,12 @@ class NotAnalysed:
             return self
         end = None if self.end_line is None else self.end_line + lines
         return attrs.evolve(self, start_line=self.start_line + lines, end_line=end)
+
+
+_REPLACED = re.compile(r"replaced by (\w+) \(line (\d+)\)")
+
+
+def replacement(rule_id: str, line: int) -> str:
+    """Why a pattern finding is retracted for the finding of `rule_id` at (0-based) `line`,
+    which reports the same flow with its path (`Finding.replaced_by` reads it back)."""
+    return f"replaced by {rule_id} (line {line + 1}), which has the path"

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import UNKNOWN, Value, join
 from bastion.model import Finding, Span
+from bastion.model.finding import replacement
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -148,7 +149,7 @@ def retractions(findings: Sequence[Finding], seen: dict[tuple[Span, str], tuple]
         if what == "function":
             by = _in_same_function(finding, sink_class, replacing, classes, functions)
             if by is not None:
-                out[index] = f"replaced by {by.rule_id} (line {by.line + 1}), which has the path"
+                out[index] = replacement(by.rule_id, by.line)
             continue
         if what == "string":
             span, verdict = strings.outermost(finding.span)
@@ -165,7 +166,7 @@ def retractions(findings: Sequence[Finding], seen: dict[tuple[Span, str], tuple]
         else:  # tainted, or unknown in a helper (its parameters) that a caller's flow reaches
             by = flows.replacement(span, sink_class)
             if by is not None:
-                out[index] = f"replaced by {by.rule_id} (line {by.line + 1}), which has the path"
+                out[index] = replacement(by.rule_id, by.line)
     return out
 
 
