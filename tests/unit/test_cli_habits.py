@@ -81,7 +81,7 @@ def test_editor_settings_suggest_the_camel_case_key():
 
 # ---- ruff-spelled options over pyproject.toml ---------------------------------------------------
 
-CODE = "import subprocess\ncmd = input()\nsubprocess.call(cmd, shell=True)\npassword = \"hunter2\"\n"
+CODE = "import subprocess\ncmd = build()\nsubprocess.call(cmd, shell=True)\npassword = \"hunter2\"\n"
 
 
 @pytest.fixture

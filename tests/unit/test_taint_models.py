@@ -631,6 +631,15 @@ PAIRS = [
                FLASK + "import os\n@app.route('/p')\ndef p():\n    return str(os.system('ping localhost'))\n"),
     ("BST202", "import os\nfrom flask import request\nclass Job:\n    def __init__(self):\n        self.host = request.args['h']\n    def run(self):\n        os.system('ping ' + self.host)\n",
                "import os\nfrom flask import request\nclass Job:\n    def __init__(self):\n        self.host = 'localhost'\n    def run(self):\n        os.system('ping ' + self.host)\n"),
+    # ---- a module's own top-level code, as a script runs it (wrappers.module_body) ----
+    ("BST202", "import os\nimport sys\nname = sys.argv[1]\nos.system('ping ' + name)\n",
+               "import os\nimport shlex\nimport sys\nname = sys.argv[1]\nos.system('ping ' + shlex.quote(name))\n"),
+    ("BST202", "import os\nimport sys\ndef main(target):\n    os.system('ping ' + target)\nif __name__ == '__main__':\n    main(sys.argv[1])\n",
+               "import os\nimport sys\ndef main(target):\n    os.system('ping ' + target)\nif __name__ == '__main__':\n    main('localhost')\n"),
+    ("BST204", "import sqlite3\nuser = input('user: ')\nsqlite3.connect('a').execute(\"SELECT * FROM t WHERE u = '\" + user + \"'\")\n",
+               "import sqlite3\nuser = input('user: ')\nsqlite3.connect('a').execute('SELECT * FROM t WHERE u = ?', (user,))\n"),
+    ("BST213", "import requests\nfrom flask import request\nrequests.get(request.args['url'])\n",
+               "import requests\nfrom flask import request\nrequests.get('https://api.example.com/', params={'q': request.args['url']})\n"),
     # ---- a container passed to a helper: the element the helper reads (summaries.passed) ----
     ("BST204", FLASK + "import sqlite3\ndef search(params):\n    return sqlite3.connect('a').execute(\"SELECT * FROM t WHERE n = '\" + params['q'] + \"'\")\n@app.route('/a')\ndef a():\n    return str(search({'q': request.args['q'], 'n': 1}))\n",
                FLASK + "import sqlite3\ndef search(params):\n    return sqlite3.connect('a').execute(\"SELECT * FROM t WHERE n = '\" + params['q'] + \"'\")\n@app.route('/a')\ndef a():\n    return str(search({'q': 'fixed', 'n': request.args['q']}))\n"),

@@ -254,9 +254,16 @@ def test_a_tainted_value_with_no_taint_finding_keeps_bandits_finding():
     assert "B603" in found and "BST202" not in found
 
 
-def test_module_level_and_unknown_functions_keep_their_findings():
-    source = "import os, subprocess\nos.system('ls')\nsubprocess.call(x, shell=True)\ndef f():\n    g(shell=True)\n"
+def test_unknown_values_and_functions_keep_their_findings():
+    source = "import os, subprocess\nsubprocess.call(x, shell=True)\ndef f():\n    g(shell=True)\n"
     assert reported(source) == reported(source, EXACT)
+
+
+def test_module_level_code_is_judged_as_a_function_is():
+    # a script's top-level code: its constant command is retracted, its unknown one kept
+    source = "import os, subprocess\nos.system('ls')\nsubprocess.call(x, shell=True)\n"
+    assert ("B605", 2) in reported(source, EXACT) and ("B605", 2) not in reported(source)
+    assert ("B602", 3) in reported(source)
 
 
 def test_retractions_are_the_same_after_an_edit_as_fresh():

@@ -26,6 +26,7 @@ from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.statements import Interpreter
 from bastion.analyzers.taint.template_files import NONE as NO_TEMPLATES
 from bastion.analyzers.taint.template_files import ModuleTemplates
+from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.engine.cache import LRU
 from bastion.model.text import text_lines
 
@@ -299,7 +300,12 @@ class _FunctionTexts(dict):
     def __missing__(self, name: str) -> str:
         function = self._module.function_named(name)
         node = function.node
-        text = self[name] = "\n".join(self._lines[_first_line(function):node.end_lineno or node.lineno])
+        if name == MODULE_BODY:  # its statements' lines, not the definitions between them
+            text = "\n".join(line for statement in node.body
+                             for line in self._lines[statement.lineno - 1:statement.end_lineno])
+        else:
+            text = "\n".join(self._lines[_first_line(function):node.end_lineno or node.lineno])
+        self[name] = text
         return text
 
 

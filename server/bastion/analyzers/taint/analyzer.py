@@ -37,6 +37,7 @@ from bastion.analyzers.taint.sinks import quoted
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.template_files import TemplateFiles
 from bastion.analyzers.taint.verdicts import NEEDLES, SQL_NEEDLES, SQL_TEXT, retractions
+from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.analyzers.versions import taint_version
 from bastion.engine.cache import LRU
 from bastion.model import Finding, FlowStep, Level, Span
@@ -243,7 +244,7 @@ class TaintAnalyzer:
                     in outcome.result.seen.items()}
             seen.update(outcome.seen_spans)
         functions = tuple((f.node.lineno - 1, (f.node.end_lineno or f.node.lineno) - 1)
-                          for f in result.functions)
+                          for f in result.functions if f.name != MODULE_BODY)
         self._texts.put(key, (findings, seen, functions))
         return findings, seen, functions
 

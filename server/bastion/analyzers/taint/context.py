@@ -34,7 +34,7 @@ from bastion.analyzers.taint.patterns import compiled_pattern
 from bastion.analyzers.taint.scoped import scoped_stores
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.template_files import Template
-from bastion.analyzers.taint.wrappers import as_function
+from bastion.analyzers.taint.wrappers import MODULE_BODY, as_function, module_body
 from bastion.engine.cache import LRU
 
 _CONST_TYPES = (str, int, float, bool, bytes, type(None))
@@ -185,6 +185,9 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                  classified, registered=registered.get(view.name, ()))
         if function.entry is not None:  # a nested helper is not followed (its callers are not)
             functions.append(function)
+    body = module_body(tree)
+    if body is not None:
+        functions.append(Function(body, MODULE_BODY))
     hand_requests(functions, env, models, memo)
     parents = {name: shape.ancestors for name, shape in classes.items()}
     return ModuleContext(env, constants, kinds, functions, digest, parents=parents, patterns=patterns,

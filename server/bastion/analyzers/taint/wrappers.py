@@ -1,7 +1,9 @@
-"""Module-level functions written as expressions: `sh = lambda cmd: os.system(cmd)` and
-`run_shell = functools.partial(subprocess.run, shell=True)`. Each becomes a function definition
-the analysis treats like any other (a summary: parameter -> sink), located at the expression,
-so that `run_shell(request.args["c"])` reports where the wrapper reaches `subprocess.run`.
+"""Functions the module's text stands for without a `def`: module-level functions written as
+expressions, `sh = lambda cmd: os.system(cmd)` and `run_shell = functools.partial(subprocess.run,
+shell=True)`, each a function definition the analysis treats like any other (a summary: parameter
+-> sink), located at the expression, so that `run_shell(request.args["c"])` reports where the
+wrapper reaches `subprocess.run`; and the module's own top-level code (`module_body`), which a
+script runs as a function without parameters.
 
 A partial's call gets `PARTIAL_PARAMS` positional parameters after the arguments the partial
 fixed (a call passing more is rare; those past them are not followed).
@@ -15,6 +17,11 @@ from bastion.analyzers.matchers import Env
 
 PARTIALS = frozenset({"functools.partial"})
 PARTIAL_PARAMS = 4
+MODULE_BODY = "<module>"
+# A module with more top-level statements is data or generated code, not a script: its body is
+# not analysed (each keystroke would join and search its text).
+MAX_BODY_STATEMENTS = 400
+_NOT_CODE = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 def as_function(name: str, value: ast.expr, env: Env) -> ast.FunctionDef | None:
@@ -35,9 +42,32 @@ def as_function(name: str, value: ast.expr, env: Env) -> ast.FunctionDef | None:
                         value.keywords)
     else:
         return None
-    function = ast.FunctionDef(name=name, args=args, body=[ast.Return(body)], decorator_list=[],
-                               returns=None, type_comment=None)
-    if hasattr(ast, "TypeAlias"):  # Python 3.12+: definitions carry their type parameters
-        function.type_params = []
+    function = _definition(name, args, [ast.Return(body)])
     ast.copy_location(function, value)  # located at the expression: steps point there
     return ast.fix_missing_locations(function)
+
+
+def module_body(tree: ast.Module) -> ast.FunctionDef | None:
+    """The module's top-level statements but its imports, definitions and docstring, as one
+    function without parameters (`name = sys.argv[1]; os.system("ping " + name)` in a script),
+    spanning them; None when there are none, or more than `MAX_BODY_STATEMENTS`."""
+    body = [node for node in tree.body if not isinstance(node, _NOT_CODE)]
+    if body and isinstance(body[0], ast.Expr) and body[0] is tree.body[0] \
+            and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # the docstring
+    if not body or len(body) > MAX_BODY_STATEMENTS:
+        return None
+    function = _definition(MODULE_BODY, ast.arguments(posonlyargs=[], args=[], vararg=None,
+                                                      kwonlyargs=[], kw_defaults=[], kwarg=None,
+                                                      defaults=[]), body)
+    function.lineno, function.col_offset = body[0].lineno, body[0].col_offset
+    function.end_lineno, function.end_col_offset = body[-1].end_lineno, body[-1].end_col_offset
+    return function
+
+
+def _definition(name: str, args: ast.arguments, body: list[ast.stmt]) -> ast.FunctionDef:
+    function = ast.FunctionDef(name=name, args=args, body=body, decorator_list=[], returns=None,
+                               type_comment=None)
+    if hasattr(ast, "TypeAlias"):  # Python 3.12+: definitions carry their type parameters
+        function.type_params = []
+    return function
