@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 import bastion.scan
+from bastion.analyzers.bandit_metadata import bandit_version
 from bastion.cli.main import _COMMANDS, build_parser
 from bastion.config import Config
 from bastion.engine.disk_cache import DiskCache, default_path
-from bastion.engine.registry import bandit_version
 from bastion.files import UnreadableSource, read_limited
 from bastion.scan import PARALLEL_MIN_FILES, ScanItem, scan
 
