@@ -13,9 +13,14 @@ from __future__ import annotations
 import ast
 import functools
 import hashlib
+import importlib.metadata
 import inspect
 import io
+import json
+import os
 import re
+import subprocess
+import sys
 import sysconfig
 import tokenize
 from pathlib import Path
@@ -284,6 +289,53 @@ def test_extension_manager():
     ids = set(mgr.plugins_by_id) | set(mgr.blacklist_by_id)
     assert ids == set(BanditAdapter().rule_ids())
     assert len(mgr.plugins_by_id) == 42 and len(mgr.blacklist_by_id) == 33
+
+
+# The adapter imported first (as `bastion check` imports it): bandit's plugins loaded from its
+# own entry points, not through stevedore and importlib.metadata; the package's names set from
+# its core. Then what bandit's ordinary import and stevedore give, in the same process.
+_LOADED_DIRECTLY = """
+import json, sys
+from bastion.analyzers import bandit_adapter
+skipped = sorted(m for m in ("importlib.metadata", "stevedore", "email.parser", "rich")
+                 if m in sys.modules)
+import bandit
+from bandit.core import extension_loader
+mine = extension_loader.MANAGER
+names = {k: v for k, v in vars(bandit).items() if not k.startswith("_")}
+version = bandit.__version__
+bandit.__author__  # runs bandit's own __init__
+kept = all(getattr(bandit, k) is v for k, v in names.items())
+added = sorted(k for k in vars(bandit) if not k.startswith("_") and k not in names)
+from stevedore import extension
+def loaded(namespace):
+    return [(e.name, e.plugin) for e in extension.ExtensionManager(namespace=namespace)]
+print(json.dumps({
+    "skipped": skipped,
+    "plugins": [(e.name, e.plugin) for e in mine.plugins] == loaded("bandit.plugins"),
+    "blacklists": [(e.name, e.plugin) for e in mine.blacklists_mgr] == loaded("bandit.blacklists"),
+    "by_id": mine.plugins_by_id.keys() == extension_loader.Manager().plugins_by_id.keys(),
+    "formatters": [name for name, _ in loaded("bandit.formatters")],
+    "mine_formatters": mine.formatter_names,
+    "names_kept": kept,
+    "names_added": added,
+    "version": [version, bandit.__version__, bandit_adapter.BANDIT_VERSION],
+}))
+"""
+
+
+def test_the_adapter_loads_bandits_own_plugins_without_stevedore():
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(REPO / "server"), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, "-c", _LOADED_DIRECTLY], capture_output=True,
+                          text=True, env=env, timeout=120, check=True)
+    seen = json.loads(done.stdout)
+    assert seen["skipped"] == []
+    assert seen["plugins"] and seen["blacklists"] and seen["by_id"]
+    # Formatters load when read: one whose import fails (sarif, without sarif_om) stays listed.
+    assert set(seen["formatters"]) <= set(seen["mine_formatters"])
+    assert seen["names_kept"] and seen["names_added"] == ["metadata"]
+    assert seen["version"] == [importlib.metadata.version("bandit")] * 3
 
 
 def test_issue_fields():
