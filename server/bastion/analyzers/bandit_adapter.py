@@ -16,7 +16,6 @@ import importlib
 import importlib.util
 import io
 import logging
-import re
 import sys
 import types
 from collections.abc import Collection
@@ -58,12 +57,11 @@ class _Extension:
     @property
     def plugin(self):
         if self._plugin is _MISSING:
-            # importlib.metadata's EntryPoint.load: the module, then the attribute path.
-            match = _ENTRY_POINT.match(self.entry_point)
-            if match is None:
-                raise ValueError(f"entry point {self.name} = {self.entry_point!r}: not understood")
-            plugin = importlib.import_module(match["module"])
-            for attribute in filter(None, (match["attr"] or "").split(".")):
+            # importlib.metadata's EntryPoint.load: the module, then the attribute path
+            # (`module:attr.path [extras]`).
+            module, _, path = self.entry_point.partition("[")[0].partition(":")
+            plugin = importlib.import_module(module.strip())
+            for attribute in filter(None, path.strip().split(".")):
                 plugin = getattr(plugin, attribute)
             self._plugin = plugin
         return self._plugin
@@ -108,8 +106,6 @@ class _ExtensionManager:
 
 
 _MISSING = object()
-# importlib.metadata's EntryPoint.pattern
-_ENTRY_POINT = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$")
 
 
 def _import_bandit() -> None:

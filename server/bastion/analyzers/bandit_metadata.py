@@ -5,6 +5,7 @@ points through it). Imports no bandit module."""
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 
@@ -48,10 +49,12 @@ def entry_points() -> dict[str, list[tuple[str, str]]] | None:
     return groups
 
 
+@functools.cache
 def _dist_info() -> str | None:
     """Bandit's dist-info folder, found the way importlib.metadata finds it: in the first
     sys.path folder holding bandit's metadata. Anything unusual (a zip or egg on the path, two
-    metadata folders, egg-info) gives None: left to importlib.metadata."""
+    metadata folders, egg-info) gives None: left to importlib.metadata. Once per process: the
+    folders listed before site-packages' are the standard library's."""
     for folder in sys.path:
         try:
             names = os.listdir(folder or ".")
