@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 import re
@@ -21,11 +20,6 @@ from bastion.files import OUT_OF_TREE, UnreadableSource, lies_within, read_limit
 from bastion.model import Finding, Level
 from bastion.model.text import text_lines
 from bastion.path_patterns import PathPatterns
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 LSP_SEVERITIES = ("error", "warning", "information", "hint")
 DEFAULT_SEVERITY_MAP = (("high", "error"), ("medium", "warning"), ("low", "information"))
@@ -207,6 +201,8 @@ def validate_layer(raw: dict[str, Any], *, camel: bool = False) -> tuple[dict[st
 
 
 def _did_you_mean(name: str, camel: bool) -> str:
+    import difflib  # only for an unknown key
+
     close = difflib.get_close_matches(name, _KEYS, n=1, cutoff=0.75)
     if not close:
         return ""
@@ -322,6 +318,11 @@ def load_pyproject(path: Path, found: bool = True) -> FileLayer:
         raise ConfigError(f"not valid UTF-8 ({exc.reason})", str(path), None) from None
     except UnreadableSource as exc:
         raise ConfigError(str(exc), str(path), None) from None
+    # Imported here: a project without a pyproject.toml never needs it.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -193,8 +193,12 @@ def test_a_small_check_loads_nothing_it_does_not_use_and_deferred_modules_still_
     assert "bastion.analyzers.bandit_adapter" in cold
     assert {m for m in cold if m.split(".")[0] in ("rich", "libcst")} == set()
     assert "yaml.loader" not in cold and "bandit.core.manager" in cold  # in place, not run
+    # Bandit's plugins without stevedore; hmac for temporary names and difflib for "did you
+    # mean" only when used (no -o, no baseline written, no unknown key).
+    assert {"importlib.metadata", "stevedore", "email.parser", "secrets", "difflib"} & cold == set()
     warm = _loaded_after(check, tmp_path)
     assert {m for m in warm if m.split(".")[0] in ("bandit", "libcst", "rich", "yaml")} == set()
+    assert "tomllib" not in warm  # no pyproject.toml to read (bandit's config module imports it)
     assert "bastion.engine.engine" not in warm
     used = _loaded_after(check.replace("main(['check'", "main(['check', '--no-cache'") + (
         "\nimport yaml\nassert yaml.safe_load('a: [1]') == {'a': [1]}"

@@ -25,11 +25,6 @@ from pathlib import Path
 from bastion import __version__
 from bastion.analyzers.versions import toml_files
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 log = logging.getLogger(__name__)
 
 FORMAT = "1"
@@ -67,6 +62,11 @@ def folder_tables(directory: Path) -> list[tuple[Path, dict | None, Exception | 
 def _parse(data: bytes | None) -> tuple[dict | None, Exception | None]:
     if data is None:
         return None, OSError("unreadable")
+    # Imported here: the stored tables serve every start but the first after a rule edit.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
     try:
         return tomllib.loads(data.decode("utf-8")), None
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import threading
 from collections import Counter
 from collections.abc import Iterable
@@ -107,6 +106,8 @@ def write_baseline(file: Path, root: Path, entries: Iterable[Entry]) -> None:
     file = Path(os.path.abspath(file))
     # A lone surrogate (a file name that is not UTF-8) is written as its JSON escape.
     data = dumps(entries, root_field(file, root)).encode("utf-8", "backslashreplace")
+    import secrets  # only when writing (hmac and random: not worth a check's start-up)
+
     tmp = file.with_name(f".{file.name}.{secrets.token_hex(4)}.tmp")
     try:
         file.parent.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import stat as stat_module
 import sys
 from collections.abc import Callable, Iterable
@@ -109,6 +108,8 @@ class ReportTarget:
 
     def _write_atomic(self, produce: Callable[[TextIO], None]) -> None:
         folder, name = os.path.split(os.path.abspath(self.path))
+        import secrets  # only for -o (hmac and random: not worth a start-up)
+
         temporary = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
         try:
             fd = os.open(temporary, _FLAGS | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),

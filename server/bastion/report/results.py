@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import secrets
 from collections.abc import Iterable, Sequence
 from typing import TextIO
 
@@ -52,6 +51,8 @@ def write_report(doc: dict, out: TextIO, lists: Sequence[tuple[dict, str, Iterab
             container[key] = kept
         out.write(dump_report(doc))
         return
+    import secrets  # only for a large report (hmac and random: not worth a start-up)
+
     markers = []
     for container, key, _ in lists:
         container[key] = secrets.token_hex(16)  # unguessable: no scanned text holds it

@@ -17,7 +17,6 @@ import hashlib
 import logging
 import os
 import re
-import sys
 from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,11 +44,6 @@ from bastion.model.text import byte_to_char_col, line_at, split_lines
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.workspace import SummaryStore
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 log = logging.getLogger(__name__)
 # A class with a base named by a plain or dotted name: with a workspace, its base may be another
@@ -87,8 +81,7 @@ def load_taint_rules(directory: Path | None = None) -> list[TaintRule]:
             rules.append(TaintRule(table["id"], table["name"], Level.parse(table["severity"]),
                                    Level.parse(table["confidence"]), table["cwe"]["id"],
                                    taint["sink_class"], taint["short"]))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError,
-                ValueError) as exc:
+        except (OSError, KeyError, TypeError, ValueError) as exc:  # TOMLDecodeError is a ValueError
             log.warning("skipping taint rule %s: %s", path, exc)
     return rules
 
