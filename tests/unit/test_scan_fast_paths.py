@@ -3,6 +3,7 @@ processes, the version key without importlib.metadata, the CLI loading only its 
 
 from __future__ import annotations
 
+import gc
 import importlib.metadata
 import json
 import os
@@ -97,6 +98,32 @@ def test_worker_processes_and_the_cache_give_the_in_process_outcomes(tmp_path, m
     assert _summary(scan(items, jobs=2)) == in_process  # every file from the cache
     errors = {o[0]: o[2] for o in in_process if o[2]}
     assert errors == {"blob.py": "skipped: binary file (contains NUL bytes)"}
+
+
+def test_files_analysed_in_process_run_with_the_collector_off(tmp_path, monkeypatch):
+    """As in a worker: the garbage of the analysed files is collected every so many lines, not
+    on allocation counts; the collector is on again after the scan."""
+    items = _project(tmp_path / "project", 8)
+    analyse, enabled, collections = bastion.scan.analyse_item, [], []
+
+    def watched(*args, **kwargs):
+        enabled.append(gc.isenabled())
+        return analyse(*args, **kwargs)
+
+    def count(phase, info):
+        if phase == "start":
+            collections.append(info["generation"])
+
+    monkeypatch.setattr(bastion.scan, "analyse_item", watched)
+    monkeypatch.setattr(bastion.scan, "COLLECT_EVERY_LINES", 12)
+    assert gc.isenabled()
+    gc.callbacks.append(count)
+    try:
+        scan(items, jobs=1, use_cache=False)
+    finally:
+        gc.callbacks.remove(count)
+    assert enabled == [False] * len(items) and gc.isenabled()
+    assert collections.count(2) >= 2  # the full collections every 12 lines
 
 
 def test_scan_workers_send_their_cache_rows_to_the_parent(tmp_path, monkeypatch):
