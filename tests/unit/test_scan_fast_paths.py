@@ -10,6 +10,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ import bastion.scan
 from bastion.analyzers.bandit_metadata import bandit_version
 from bastion.cli.main import _COMMANDS, build_parser
 from bastion.config import Config
-from bastion.engine.disk_cache import DiskCache, default_path
+from bastion.engine.disk_cache import USED_PRECISION, DiskCache, default_path
 from bastion.files import UnreadableSource, read_limited
 from bastion.scan import PARALLEL_MIN_FILES, ScanItem, scan
 
@@ -36,6 +37,30 @@ def test_get_many_returns_the_hits_and_marks_them_used(tmp_path):
     assert found == {key: f"value of {key}" for key in keys[::2]}
     with sqlite3.connect(cache.path) as db:
         assert db.execute("SELECT COUNT(*) FROM results WHERE used = 0").fetchone() == (0,)
+    cache.close()
+
+
+def test_reads_within_the_hour_leave_the_rows_as_they_were(tmp_path):
+    """A row marked used less than USED_PRECISION seconds ago is not written again (a warm scan
+    and the rule tables' read are then read-only); an older mark, one from the future and a
+    value that is no time are renewed."""
+    cache = DiskCache(tmp_path / "cache.sqlite3")
+    cache.put_many([(f"k{i}", f"v{i}") for i in range(5)])
+    now = int(time.time())
+    marks = {"k0": now - 60, "k1": now - USED_PRECISION - 1, "k2": now + 3 * USED_PRECISION,
+             "k3": "yesterday", "k4": now - 60}
+    with sqlite3.connect(cache.path) as db:
+        db.executemany("UPDATE results SET used = ? WHERE key = ?", [(v, k) for k, v in marks.items()])
+    changes = cache._connect().total_changes
+    assert cache.get_many(["k0", "k1", "k2", "k3"]) == {f"k{i}": f"v{i}" for i in range(4)}
+    assert cache.get("k4") == "v4"
+    assert cache._connect().total_changes == changes + 3
+    with sqlite3.connect(cache.path) as db:
+        used = dict(db.execute("SELECT key, used FROM results"))
+    assert used["k0"] == now - 60 and used["k4"] == now - 60
+    assert all(isinstance(used[k], int) and 0 <= used[k] - now < 5 for k in ("k1", "k2", "k3"))
+    assert cache.get_many(["k0", "k4"]) == {"k0": "v0", "k4": "v4"}
+    assert cache._connect().total_changes == changes + 3  # nothing written
     cache.close()
 
 

@@ -28,6 +28,11 @@ log = logging.getLogger(__name__)
 SCHEMA = 4  # 4: rows written before messages were redacted are dropped with their file
 DEFAULT_MAX_ENTRIES = 50_000
 _BATCH = 500  # keys per statement, well under SQLite's limit on bound parameters
+# A row read again within this many seconds keeps the time it was last marked used, so that
+# most reads are read-only: a warm scan wrote every row it read, and the rule tables were
+# written at every start, and the last connection's close then copied the log into the
+# database file and synced it. Pruning (least recently used first) needs no finer time.
+USED_PRECISION = 3600
 
 
 def default_path() -> Path:
@@ -79,8 +84,8 @@ class DiskCache:
             if db is None:
                 return None
             try:
-                row = db.execute("SELECT value FROM results WHERE key = ?", (key,)).fetchone()
-                if row is not None:
+                row = db.execute("SELECT value, used FROM results WHERE key = ?", (key,)).fetchone()
+                if row is not None and _stale(row[1], int(time.time())):
                     db.execute("UPDATE results SET used = ? WHERE key = ?", (int(time.time()), key))
             except sqlite3.Error as exc:
                 self._failed("a read", exc)
@@ -101,11 +106,16 @@ class DiskCache:
                     db.execute("BEGIN")
                     for start in range(0, len(keys), _BATCH):
                         batch = keys[start:start + _BATCH]
-                        marks = ",".join("?" * len(batch))
-                        found.update(db.execute(
-                            f"SELECT key, value FROM results WHERE key IN ({marks})", batch))
-                        db.execute(f"UPDATE results SET used = ? WHERE key IN ({marks})",
-                                   (now, *batch))
+                        stale = []
+                        for key, value, used in db.execute(
+                                "SELECT key, value, used FROM results WHERE key IN "
+                                f"({','.join('?' * len(batch))})", batch):
+                            found[key] = value
+                            if _stale(used, now):
+                                stale.append(key)
+                        if stale:
+                            db.execute("UPDATE results SET used = ? WHERE key IN "
+                                       f"({','.join('?' * len(stale))})", (now, *stale))
             except sqlite3.Error as exc:
                 self._failed("a read", exc)
                 return {}
@@ -166,6 +176,12 @@ class DiskCache:
             if self._db is not None:
                 self._db.close()
                 self._db = None
+
+
+def _stale(used: object, now: int) -> bool:
+    """Whether a row last marked used at `used` is to be marked again (any value that is not
+    a time is)."""
+    return type(used) is not int or not 0 <= now - used < USED_PRECISION
 
 
 class UnsafeCache(Exception):
