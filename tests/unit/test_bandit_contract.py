@@ -211,6 +211,61 @@ def test_the_code_the_adapter_reimplements_is_unchanged():
                        "BanditTester.run_tests": "5046e0c7f4669ce6"}
 
 
+_MUTATORS = {"update", "pop", "popitem", "setdefault", "clear", "append", "extend", "add",
+             "remove", "discard", "insert", "__setitem__", "__delitem__"}
+
+
+def _root(node: ast.AST) -> str | None:
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _context_writes(path: Path) -> list[str]:
+    """Where a function of a module writes to, deletes from, aliases or calls a mutating method
+    on anything reached from a name `context` (the name of every check's parameter), or, in
+    bandit's Context, from `self` outside `__init__`."""
+    watched = {"context", "self"} if path.name == "context.py" else {"context"}
+    found = set()
+    functions = [f for f in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                 if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and f.name != "__init__"]
+    for node in (node for function in functions for node in ast.walk(function)):
+        targets = (node.targets if isinstance(node, (ast.Assign, ast.Delete)) else
+                   [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else [])
+        roots = {_root(t) for t in targets if isinstance(t, (ast.Attribute, ast.Subscript))}
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+                node.func.attr in _MUTATORS):
+            roots.add(_root(node.func.value))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in (
+                "setattr", "delattr") and node.args:
+            roots.add(_root(node.args[0]))
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and (
+                node.value.id in watched):
+            roots.add(node.value.id)  # an alias would escape the check
+        if roots & watched:
+            found.add(f"{path.name}:{node.lineno}")
+    return sorted(found)
+
+
+def test_no_check_changes_the_context_it_is_given(tmp_path):
+    """The adapter runs a node's tests on one copy of its context (bandit gives each its own):
+    equivalent only while no check changes it. Every check is in a module read here."""
+    folder = Path(bandit.__file__).parent
+    modules = [*sorted((folder / "plugins").glob("*.py")), *sorted((folder / "blacklists").glob("*.py")),
+               folder / "core" / "blacklisting.py", folder / "core" / "context.py"]
+    checks = {test.__module__ for tests in _TESTSET.tests.values() for test in tests}
+    assert checks <= {"bandit." + ".".join(m.relative_to(folder).with_suffix("").parts)
+                      for m in modules}
+    assert [w for module in modules for w in _context_writes(module)] == []
+    sample = tmp_path / "check.py"  # what the scan finds
+    sample.write_text("def a(context):\n    context._context['name'] = 'x'\n"
+                      "def b(context):\n    context._context.update(x=1)\n"
+                      "def c(context):\n    setattr(context, 'y', 1)\n"
+                      "def d(context):\n    ctx = context\n"
+                      "def e(context):\n    return context._context.get('name')\n")
+    assert _context_writes(sample) == ["check.py:2", "check.py:4", "check.py:6", "check.py:8"]
+
+
 def test_a_check_whose_result_cannot_be_completed_is_reported_as_bandit_does(caplog):
     """Bandit catches what fails around a check, its result's bookkeeping included (here: a
     result without a column, for a context without one): logged, the other checks still run."""

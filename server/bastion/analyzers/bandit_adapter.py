@@ -202,8 +202,10 @@ class _RecordingTester(tester.BanditTester):
     each result came from, so the adapter can compute its end line. Left out: the scores (the
     visitor's `update_scores` ignores them), the nosec lookups (suppressions are applied by the
     engine, bastion.engine.suppress, so bandit gets no nosec lines and would find none after
-    walking the node's line range for every test of every node), the debug logging. Each test
-    still gets its own copy of the context, and a test that raises is logged as bandit does and
+    walking the node's line range for every test of every node), the debug logging, and a copy
+    of the context per test: the tests of a node share one copy (no check of bandit's changes
+    the context it is given, which the contract test holds; a copy and a Context per test and
+    node were a seventh of bandit's time). A test that raises is logged as bandit does and
     remembered (`failures`): the adapter then makes the unit "not analysed".
     A tenth of bandit's time; tests/unit/test_bandit_contract.py pins the code copied."""
 
@@ -222,8 +224,8 @@ class _RecordingTester(tester.BanditTester):
         tests = self.testset.tests.get(checktype)
         if not tests:
             return _NO_SCORES  # most node types (Name, Load, ...) have no check at all
+        context = b_context.Context(raw_context.copy())  # copy.copy of a dict
         for test in tests:
-            context = b_context.Context(raw_context.copy())  # copy.copy of a dict
             try:  # as in bandit, around the result's bookkeeping too
                 result = test(context, test._config) if hasattr(test, "_config") else test(context)
                 if result is not None:
