@@ -7,6 +7,8 @@ Planted values are assembled from pieces, so that this file holds none in a scan
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bastion.analyzers.secrets.analyzer import RULES, SecretsAnalyzer, fingerprint
 from bastion.config import Config
@@ -202,3 +204,21 @@ def test_baseline_fingerprint_depends_on_the_redacted_form_only():
     other = AWS_ID[:5] + "Q7WLX5RJ4Z3MDT" + AWS_ID[-1]  # same length and ends
     assert printed(AWS_ID, ".env") == printed(other, ".env")
     assert printed(AWS_ID, ".env") != printed(j("ASIA", AWS_ID[4:-1], "C"), ".env")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["PassWord", "password", "TOKEN", "to\u212aen", "İ", "ſecret",
+                                  "api_KEY", "SECRET", "x", " = '", "\n"]), max_size=12).map("".join))
+def test_keywords_are_found_at_the_offsets_of_an_ascii_lowering(text):
+    """_keywords lowers ASCII letters only, whatever the text holds (str.lower on an ASCII
+    text, a translation table otherwise): the hits are those of the table on every text."""
+    from bastion.analyzers.secrets.generic import _ASCII_LOWER, _KEYWORDS, _keywords
+
+    low, expected = text.translate(_ASCII_LOWER), []
+    for keyword in _KEYWORDS:
+        at = low.find(keyword)
+        while at >= 0:
+            expected.append((at, at + len(keyword)))
+            at = low.find(keyword, at + len(keyword))
+    expected.sort()
+    assert _keywords(text, 0, len(text)) == expected

@@ -69,7 +69,9 @@ def generic_secrets(text: str, kind: FileKind, first: int = 0,
 
 def _keywords(text: str, first: int, last: int) -> list[tuple[int, int]]:
     part = text[first:last] if first or last < len(text) else text
-    low = part.translate(_ASCII_LOWER) if not part.islower() else part
+    # ASCII letters only (offsets must stay those of `text`: str.lower() maps the Kelvin sign
+    # to "k" and "İ" to two characters); on an ASCII text lower() is that, thirty times faster.
+    low = part if part.islower() else part.lower() if part.isascii() else part.translate(_ASCII_LOWER)
     hits = []
     for keyword in _KEYWORDS:
         at = low.find(keyword)
