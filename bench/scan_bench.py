@@ -8,7 +8,8 @@ scanned; with --small, a small project: the 20 modules at the top of the `email`
 tool; bandit's and Bastion's findings are compared (path, rule id, line) so a speed-up never
 hides a lost finding. With --repeat N every tool runs N times, in turn, and the median is shown
 (each cold run starts from an empty result cache; the parsed rule files, which Bastion keeps
-beside it once per installation and rule edit, are kept from the first cold run on).
+beside it once per installation and rule edit, are kept from the first cold run on). A run with
+--no-cache (no result cache read or written) is timed too.
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ def main() -> int:
         bastion = [str(bindir / "bastion"), "check", str(tree), "--format", "json", "--bandit-exact",
                    "--fail-on", "never"] + (["--jobs", str(args.jobs)] if args.jobs else [])
         ruff = shutil.which("ruff") or str(bindir / "ruff")
-        times: dict[str, list[float]] = {k: [] for k in ("bandit", "cold", "warm", "ruff")}
+        times: dict[str, list[float]] = {k: [] for k in ("bandit", "cold", "warm", "nocache", "ruff")}
         cpus: dict[str, list[float]] = {k: [] for k in times}
 
         def run(name: str, cmd: list[str], run_env: dict) -> str:
@@ -104,6 +105,7 @@ def main() -> int:
                 path.unlink()
             out_cold = run("cold", bastion, env)
             out_warm = run("warm", bastion, env)
+            out_nocache = run("nocache", bastion + ["--no-cache"], env)
             run("ruff", [ruff, "check", "--select", "S", "--no-cache", "--exit-zero", "-q", str(tree)],
                 base_env)
         t_bandit, t_cold, t_warm, t_ruff = (statistics.median(times[k])
@@ -115,9 +117,12 @@ def main() -> int:
             if r["rule_id"][1:].isdigit()}
     warm = {(os.path.abspath(r["path"]), r["rule_id"], r["line"]) for r in json.loads(out_warm)["results"]
             if r["rule_id"][1:].isdigit()}
+    nocache = {(os.path.abspath(r["path"]), r["rule_id"], r["line"])
+               for r in json.loads(out_nocache)["results"] if r["rule_id"][1:].isdigit()}
     rows = [("bandit -r", "bandit", len(theirs)), ("bastion check (cold cache)", "cold", len(cold)),
-            ("bastion check (warm cache)", "warm", len(warm)), ("ruff check --select S", "ruff", None)]
-    wall = {"bandit": t_bandit, "cold": t_cold, "warm": t_warm, "ruff": t_ruff}
+            ("bastion check (warm cache)", "warm", len(warm)),
+            ("bastion check --no-cache", "nocache", len(nocache)), ("ruff check --select S", "ruff", None)]
+    wall = {k: statistics.median(v) for k, v in times.items()}
     load = f", load {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
     runs = f"; median of {args.repeat} runs" if args.repeat > 1 else ""
     print(f"{len(files)} files, {lines} lines; {os.cpu_count()} cores{load}{runs}")
@@ -131,8 +136,9 @@ def main() -> int:
             print(f"{name:<30}{wall[key]:>8.2f}  {cpu[key]:>8.2f} s  {'' if count is None else count}")
     print(f"cold speed-up over bandit: {t_bandit / t_cold:.1f}x (cold = {t_cold / t_bandit:.2f}x "
           f"bandit's time; CPU {cpu['cold'] / cpu['bandit']:.2f}x); warm over cold: "
-          f"{t_cold / t_warm:.1f}x")
-    same = theirs == cold == warm
+          f"{t_cold / t_warm:.1f}x; --no-cache = {wall['nocache'] / t_bandit:.2f}x bandit's time "
+          f"(CPU {cpu['nocache'] / cpu['bandit']:.2f}x)")
+    same = theirs == cold == warm == nocache
     print("findings identical to bandit:", same)
     if not same:
         print("  only bandit:", sorted(theirs - cold)[:10], "\n  only bastion:", sorted(cold - theirs)[:10])
