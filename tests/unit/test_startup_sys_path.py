@@ -64,6 +64,16 @@ def _plant(folder: Path, names: set[str]) -> Path:
         else:
             (folder / f"{name}.py").write_text(code)
     (folder / "app.py").write_text("import subprocess\nsubprocess.call(x, shell=True)\n")
+    # Bandit's metadata, where its version and its plugins' entry points are read (without
+    # importlib.metadata: analyzers/bandit_metadata.py): a planted copy names a module of the
+    # folder as every plugin.
+    info = folder / "bandit-99.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: bandit\nVersion: 99.0\n\n")
+    (info / "entry_points.txt").write_text("".join(
+        f"[bandit.{group}]\nplanted = planted_plugin:check\n\n"
+        for group in ("blacklists", "formatters", "plugins")))
+    (folder / "planted_plugin.py").write_text(code + "def check(context):\n    return None\n")
     return markers
 
 
