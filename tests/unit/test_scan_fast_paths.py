@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import bastion.scan
-from bastion.analyzers.bandit_metadata import bandit_version
+from bastion.analyzers.bandit_metadata import bandit_version, entry_points, parse_entry_points
 from bastion.cli.main import _COMMANDS, build_parser
 from bastion.config import Config
 from bastion.engine.disk_cache import USED_PRECISION, DiskCache, default_path
@@ -72,6 +72,19 @@ def test_get_many_on_an_unusable_cache_finds_nothing(tmp_path):
 
 def test_bandit_version_is_the_installed_metadata_version():
     assert bandit_version() == importlib.metadata.version("bandit")
+
+
+def test_bandit_entry_points_are_read_as_importlib_metadata_reads_them():
+    installed = {group: [(e.name, e.value) for e in importlib.metadata.entry_points(group=group)
+                         if e.dist is not None and e.dist.name == "bandit"]
+                 for group in ("bandit.plugins", "bandit.blacklists", "bandit.formatters")}
+    assert {group: entry_points()[group] for group in installed} == installed
+    text = ("# a comment\n\n[console_scripts]\nbandit = bandit.cli.main:main\n"
+            "[bandit.plugins]\n  a = pkg.mod:attr.sub [extra]  \n; another comment\n")
+    assert parse_entry_points(text) == {"console_scripts": [("bandit", "bandit.cli.main:main")],
+                                        "bandit.plugins": [("a", "pkg.mod:attr.sub [extra]")]}
+    assert parse_entry_points("a = b:c\n") is None  # before any group: not understood
+    assert parse_entry_points("[g]\nno equals sign\n") is None
 
 
 def _project(root: Path, count: int) -> list[ScanItem]:

@@ -33,6 +33,11 @@ def entry_points() -> dict[str, list[tuple[str, str]]] | None:
             text = file.read()
     except (OSError, UnicodeDecodeError):
         return None
+    return parse_entry_points(text)
+
+
+def parse_entry_points(text: str) -> dict[str, list[tuple[str, str]]] | None:
+    """An entry_points.txt's groups (None: not of the shape importlib.metadata reads)."""
     groups: dict[str, list[tuple[str, str]]] = {}
     group: list[tuple[str, str]] | None = None
     for line in text.splitlines():
