@@ -193,7 +193,7 @@ async def test_suppress_goes_where_bandit_reads_it(client):
 
 async def test_suppress_merges_into_existing_nosec(vscode):
     uri = (vscode.workspace / "merge.py").as_uri()
-    source = "import subprocess\nsubprocess.call('ls -l', shell=True)  # nosec B607\n"
+    source = "import subprocess\nsubprocess.call(cmd, shell=True)  # nosec B607\n"
     open_document(vscode, uri, source)
     diags = await diagnostics_for(vscode, uri, 1)
     actions = await actions_at(vscode, uri, by_code(diags, "B602"))

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from tests.unit.test_safe_reader import bastion
 
-VULNERABLE = "eval(input())\n"
+VULNERABLE = "eval(data)\n"
 
 
 def _shell(command: str, cwd: Path, **kwargs) -> subprocess.CompletedProcess:

@@ -38,7 +38,7 @@ def view():
     return cmd
 
 password = "hunter2hunter2"
-x = "😀"; eval(x)
+x = "😀" + z; eval(x)
 y = 1  # nosec B101
 '''
 LINES = SOURCE.count("\n")

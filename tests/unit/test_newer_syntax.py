@@ -81,7 +81,7 @@ def test_check_names_the_interpreter_to_use(tmp_path):
 
 def test_the_users_invalid_escape_sequences_are_not_printed(tmp_path):
     # "\d" outside a raw string: SyntaxWarning on 3.12+, DeprecationWarning before (-W shows it)
-    proj = project(tmp_path, {"esc.py": 'import os\nimport re\nx = re.compile("\\d+")\nos.system(x)\n'})
+    proj = project(tmp_path, {"esc.py": 'import os\nimport re\nx = re.compile("\\d+")\nos.system(cmd)\n'})
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [
         str(Path(__file__).resolve().parents[2] / "server"), os.environ.get("PYTHONPATH")]))}
     run = subprocess.run([sys.executable, "-W", "always", "-m", "bastion", "check", "--no-cache", "--jobs",

@@ -26,7 +26,7 @@ def tree(tmp_path: Path) -> Path:
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "t"\n')
     (tmp_path / "app.py").write_text(f'password = "{FORGED}"\n')
     if sys.platform != "win32":
-        (tmp_path / HOSTILE_NAME).write_text("eval(input())\nx = 1  # nosec B999\x1b[8m\n")
+        (tmp_path / HOSTILE_NAME).write_text("eval(data)\nx = 1  # nosec B999\x1b[8m\n")
     return tmp_path
 
 
@@ -67,7 +67,7 @@ def test_sarif_uris_are_percent_encoded_and_valid(tmp_path):
 
     name = "sp ace%25#frag?q=é\n中.py"
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "t"\n')
-    (tmp_path / name).write_text("eval(input())\n")
+    (tmp_path / name).write_text("eval(data)\n")
     (tmp_path / "bin.py").write_bytes(b"\x00")  # an error notification, with its own URI
     proc = bastion("check", "--no-cache", "--format", "sarif", ".", cwd=tmp_path)
     document = json.loads(proc.stdout)
@@ -83,7 +83,7 @@ def test_sarif_uris_are_percent_encoded_and_valid(tmp_path):
 
 def test_sarif_paths_outside_the_folder_are_file_uris(tmp_path):
     (tmp_path / "elsewhere").mkdir()
-    (tmp_path / "a b.py").write_text("eval(input())\n")
+    (tmp_path / "a b.py").write_text("eval(data)\n")
     proc = bastion("check", "--no-cache", "--format", "sarif", str(tmp_path / "a b.py"),
                    cwd=tmp_path / "elsewhere")
     result = json.loads(proc.stdout)["runs"][0]["results"][0]

@@ -132,7 +132,7 @@ def _run_unblocking(fifo: Path, *args: str, cwd: Path) -> subprocess.CompletedPr
 
 def test_check_skips_a_fifo_named_x_py_in_the_tree(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "t"\n')
-    (tmp_path / "app.py").write_text("eval(input())\n")
+    (tmp_path / "app.py").write_text("eval(data)\n")
     os.mkfifo(tmp_path / "x.py")
     proc = _run_unblocking(tmp_path / "x.py", "check", "--no-cache", ".", cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr

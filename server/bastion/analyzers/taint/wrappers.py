@@ -21,6 +21,10 @@ MODULE_BODY = "<module>"
 # A module with more top-level statements is data or generated code, not a script: its body is
 # not analysed (each keystroke would join and search its text).
 MAX_BODY_STATEMENTS = 400
+# A top-level statement longer than this is data (a generated table, a deeply nested literal that
+# would exhaust the interpreter's stack), not a script's code: left out of the body.
+MAX_STATEMENT_LINES = 1000
+MAX_STATEMENT_COLUMNS = 20_000
 _NOT_CODE = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
@@ -51,7 +55,7 @@ def module_body(tree: ast.Module) -> ast.FunctionDef | None:
     """The module's top-level statements but its imports, definitions and docstring, as one
     function without parameters (`name = sys.argv[1]; os.system("ping " + name)` in a script),
     spanning them; None when there are none, or more than `MAX_BODY_STATEMENTS`."""
-    body = [node for node in tree.body if not isinstance(node, _NOT_CODE)]
+    body = [node for node in tree.body if not isinstance(node, _NOT_CODE) and not _data(node)]
     if body and isinstance(body[0], ast.Expr) and body[0] is tree.body[0] \
             and isinstance(body[0].value, ast.Constant):
         body = body[1:]  # the docstring
@@ -63,6 +67,11 @@ def module_body(tree: ast.Module) -> ast.FunctionDef | None:
     function.lineno, function.col_offset = body[0].lineno, body[0].col_offset
     function.end_lineno, function.end_col_offset = body[-1].end_lineno, body[-1].end_col_offset
     return function
+
+
+def _data(node: ast.stmt) -> bool:
+    lines = (node.end_lineno or node.lineno) - node.lineno
+    return lines > MAX_STATEMENT_LINES or (node.end_col_offset or 0) > MAX_STATEMENT_COLUMNS
 
 
 def _definition(name: str, args: ast.arguments, body: list[ast.stmt]) -> ast.FunctionDef:
