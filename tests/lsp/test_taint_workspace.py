@@ -137,6 +137,22 @@ async def test_a_helpers_folder_deleted_on_disk_changes_the_importer(client):
     await until(client, views.as_uri(), 1, lambda diags: not sql(diags))
 
 
+async def test_a_helper_module_created_on_disk_is_followed(client):
+    """The view imports a module that does not exist yet (a checkout, a file added by another
+    tool): once it is created, its file event resolves the import, and the finding comes."""
+    package, views = shop_and_views(client.workspace)
+    db = package / "db.py"
+    db.unlink()
+    open_document(client, views.as_uri(), VIEWS)
+    await until(client, views.as_uri(), 1, lambda diags: True)
+    await asyncio.sleep(1.0)  # the summaries computed without it: the import resolved to nothing
+    assert not sql(await diagnostics_for(client, views.as_uri(), 1))
+    db.write_text(DB)
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=db.as_uri(), type=types.FileChangeType.Created)]))
+    await until(client, views.as_uri(), 1, sql)
+
+
 async def test_the_workspace_scan_uses_the_summaries(vscode):
     """Unopened files, enough of them for worker processes, and one analysed in the server
     after the scan (a saved file scanned again)."""

@@ -11,7 +11,7 @@ at medium confidence.
 
 Threads: the event loop owns `_store` (replaced whole when the workspace folders change, with
 the summaries of modules under the remaining folders carried over), `_texts` (open documents'
-texts by real path; the background reads single entries of it), `_pending` and `_gone`; the one
+texts by real path; the background reads single entries of it), `_pending`, `_gone` and `_created`; the one
 background thread (`_executor`) runs every computation and owns `_used` (each document's
 summaries digest at its last analysis request).
 """
@@ -43,6 +43,7 @@ class SummaryService:
         self._texts: dict[str, str] = {}
         self._pending: set[str] = set()
         self._gone: set[str] = set()  # real paths deleted on disk, files or folders
+        self._created = False  # a module was created on disk since the last computation
         self._timer: asyncio.TimerHandle | None = None
         self._used: dict[str, bytes | None] = {}
 
@@ -92,11 +93,13 @@ class SummaryService:
             self._pending.add(real)
             self._settle()
 
-    def disk_changed(self, path: str) -> None:
+    def disk_changed(self, path: str, created: bool = False) -> None:
         """A file event: a module changed on disk. An open document's text stays what the
-        editor says it is; any other module is read again."""
+        editor says it is; any other module is read again. A module `created`: an import that
+        named no file may name it now."""
         if self._store is None:
             return
+        self._created = self._created or created
         real = os.path.realpath(path)
         if real in self._texts:
             return
@@ -122,18 +125,22 @@ class SummaryService:
             return
         changed, self._pending = self._pending, set()
         gone, self._gone = self._gone, set()
+        created, self._created = self._created, False
         documents = [(uri, doc.path, doc.text) for uri, doc in self._server.session.documents.items()
                      if doc.path and is_python(doc.path)]
         future = asyncio.get_running_loop().run_in_executor(
-            self._executor, self._compute, self._store, changed, documents, gone)
+            self._executor, self._compute, self._store, changed, documents, gone, created)
         future.add_done_callback(self._computed)
 
     def _compute(self, store: SummaryStore, changed: set[str],
-                 documents: list[tuple[str, str, str]], gone: set[str] = frozenset()) -> list[str]:
+                 documents: list[tuple[str, str, str]], gone: set[str] = frozenset(),
+                 created: bool = False) -> list[str]:
         """On the background thread: the summaries every open document may use; the documents
         whose usable summaries are not those of their last analysis."""
         for path in gone:
             store.deleted(path)
+        if created:
+            store.resolve_again()
         for path in changed:
             store.changed(path)
         again = []

@@ -235,6 +235,11 @@ class SummaryStore:
                     self._dirty.discard(module)
                     self._modules.pop(module, None)
                     self.graph.forget(module)
+        self.resolve_again()
+
+    def resolve_again(self) -> None:
+        """Files appeared or went: every import is resolved again."""
+        with self._lock:
             self._sources.clear()
             self.graph.resolver.forget()
 

@@ -90,7 +90,7 @@ def register(server) -> None:
             if gone:
                 deleted.append(path)
             if path is not None and path.endswith((".py", ".pyw")):
-                ls.summaries.disk_changed(path)
+                ls.summaries.disk_changed(path, created=change.type == types.FileChangeType.Created)
             elif path is not None and (is_template_file(path) or gone and os.path.basename(path)
                                        != "pyproject.toml"):
                 templates.append(path)  # a folder deleted may have held templates
