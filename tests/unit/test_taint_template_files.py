@@ -288,3 +288,17 @@ def test_a_print_shows_its_control_characters_as_escapes():
     bidi override in it is shown, not obeyed."""
     template = parse_template("/t/page.html", "{{ name \x1b]0;pwned\x07\u202e|safe }}")
     assert template.unescaped["name"].text == "{{ name \\u001b]0;pwned\\u0007\\u202e|safe }}"
+
+
+def test_a_render_typed_into_a_module_that_named_none_finds_the_template(tmp_path):
+    # the analyzer asks for templates only when the text names a render (per edit): the edit
+    # that adds one must be seen as the whole text would be
+    path = _project(tmp_path, "from flask import Flask, request\napp = Flask(__name__)\n",
+                    {"hello.html": "<h1>{{ name|safe }}</h1>\n"})
+    analyzer = TaintAnalyzer()
+    before = path.read_text(encoding="utf-8")
+    assert analyzer.analyse_file(before, str(path)) == []
+    after = before.replace("from flask import Flask, request",
+                           "from flask import Flask, request, render_template") + CASES[0][0][
+        CASES[0][0].index("@app"):]
+    assert {(f.rule_id, f.line + 1) for f in analyzer.analyse_file(after, str(path))} == {("BST203", 5)}

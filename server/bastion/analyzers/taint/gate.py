@@ -109,7 +109,7 @@ def source_gate(models: Models) -> TextGate:
 def registrar_gate(models: Models) -> TextGate:
     """Whether a text names a registrar (`Models.registrar_names`: `Depends`, `add_url_rule`),
     per edit: the whole-text check, a search for each name, costs 0.7 ms in _pydecimal.py."""
-    return _words(tuple(sorted(models.registrar_names())))
+    return words_gate(tuple(sorted(models.registrar_names())))
 
 
 def _lines_around(text: str, start: int, end: int) -> tuple[int, int]:
@@ -146,8 +146,8 @@ class JudgedGate:
 
     def __init__(self, needles: tuple[str, ...], sql_needles: tuple[str, ...],
                  sql_text: re.Pattern) -> None:
-        self._calls = _words(needles)
-        self._sql_words = _words(sql_needles)
+        self._calls = words_gate(needles)
+        self._sql_words = words_gate(sql_needles)
         self._sql = TextGate(lambda text: _span(sql_text.search(text)), [("", sql_text, _LINES)])
 
     def match(self, text: str) -> bool:
@@ -156,7 +156,8 @@ class JudgedGate:
         return calls or (words and sql)
 
 
-def _words(words: tuple[str, ...]) -> TextGate:
+def words_gate(words: tuple[str, ...]) -> TextGate:
+    """Whether a text holds one of `words`, per edit."""
     checks = [(word, re.compile(re.escape(word)), len(word)) for word in words]
 
     def first(text: str) -> tuple[int, int] | None:

@@ -30,6 +30,9 @@ from bastion.files import UnreadableSource, decode_source, lies_within, read_lim
 from bastion.model.text import visible
 
 MAX_TEMPLATE_BYTES = 1024 * 1024
+# A module that renders a template file names one of these (`render_template`, `render`,
+# `TemplateResponse`, `Jinja2Templates`): the analyzer asks for its templates only then
+RENDER_WORDS = ("render", "Template")
 _MAX_CACHED = 512
 _MAX_PER_MODULE = 64
 # A template's name as a view writes it, "hello.html", "blog/post.html": found by its extension
@@ -97,7 +100,7 @@ class TemplateFiles:
         self._last: tuple[str, str, tuple[str, ...], ModuleTemplates] | None = None
 
     def of_module(self, text: str, path: str, roots: tuple[str, ...]) -> ModuleTemplates:
-        if "render" not in text and "Template" not in text or not path:
+        if not path or not any(word in text for word in RENDER_WORDS):
             return NONE
         last = self._last
         if last is not None and last[0] is text and last[1] == path and last[2] == roots:
