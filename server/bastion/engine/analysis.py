@@ -61,10 +61,12 @@ def apply_config(raw: RawAnalysis, path: str | None, config: Config,
     if not config.bandit_exact:  # findings the taint analysis retracted (Finding.retracted)
         # but one retracted for a finding this configuration does not report (`--select B6`
         # and BST202 replacing B602): hiding both would hide the flow
-        shown = {(f.rule_id, f.line) for f in findings
-                 if f.retracted is None and config.reports(f, path)}
-        findings = tuple(f for f in findings if f.retracted is None or (
-            (by := f.replaced_by()) is not None and by not in shown))
+        replaced = [f.replaced_by() if f.retracted is not None else None for f in findings]
+        wanted = set(replaced) - {None}
+        shown = {(f.rule_id, f.line) for f in findings if f.retracted is None
+                 and (f.rule_id, f.line) in wanted and config.reports(f, path)} if wanted else set()
+        findings = tuple(f for f, by in zip(findings, replaced, strict=True)
+                         if f.retracted is None or by is not None and by not in shown)
     governed = govern(one_per_literal(findings), raw.directives, lambda f: config.reports(f, path),
                       require_reason=config.require_reason,
                       unsuppressible=config.unsuppressible, today=today, broken=raw.broken)

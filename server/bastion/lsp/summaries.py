@@ -11,9 +11,9 @@ at medium confidence.
 
 Threads: the event loop owns `_store` (replaced whole when the workspace folders change, with
 the summaries of modules under the remaining folders carried over), `_texts` (open documents'
-texts by real path; the background reads single entries of it), `_pending`, `_gone` and `_created`; the one
-background thread (`_executor`) runs every computation and owns `_used` (each document's
-summaries digest at its last analysis request).
+texts by real path; the background reads single entries of it), `_pending`, `_gone` and
+`_created`; the one background thread (`_executor`) runs every computation and owns `_used`
+(each document's summaries digest at its last analysis request).
 """
 
 from __future__ import annotations
@@ -133,8 +133,7 @@ class SummaryService:
         future.add_done_callback(self._computed)
 
     def _compute(self, store: SummaryStore, changed: set[str],
-                 documents: list[tuple[str, str, str]], gone: set[str] = frozenset(),
-                 created: bool = False) -> list[str]:
+                 documents: list[tuple[str, str, str]], gone: set[str], created: bool) -> list[str]:
         """On the background thread: the summaries every open document may use; the documents
         whose usable summaries are not those of their last analysis."""
         for path in gone:

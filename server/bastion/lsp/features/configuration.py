@@ -89,12 +89,13 @@ def register(server) -> None:
             gone = path is not None and change.type == types.FileChangeType.Deleted
             if gone:
                 deleted.append(path)
-            if path is not None and path.endswith((".py", ".pyw")):
+            if path is None:
+                configuration = True
+            elif path.endswith((".py", ".pyw")):
                 ls.summaries.disk_changed(path, created=change.type == types.FileChangeType.Created)
-            elif path is not None and (is_template_file(path) or gone and os.path.basename(path)
-                                       != "pyproject.toml"):
+            elif is_template_file(path) or gone and os.path.basename(path) != "pyproject.toml":
                 templates.append(path)  # a folder deleted may have held templates
-            elif not gone or os.path.basename(path) == "pyproject.toml":
+            else:
                 configuration = True
         if templates:
             _templates_changed(ls, templates)
