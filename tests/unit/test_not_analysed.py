@@ -19,8 +19,9 @@ from bastion.analyzers.bandit_adapter import BanditAdapter
 from bastion.cli.main import main
 from bastion.config import Config
 from bastion.engine.engine import Engine
+from bastion.engine.registry import default_analyzers
 from bastion.limits import MAX_NESTING
-from bastion.model import NotAnalysed
+from bastion.model import Level, NotAnalysed
 
 SHELL = "import subprocess\nx = subprocess.call(cmd, shell=True)"
 CONFIG = Config()
@@ -104,6 +105,12 @@ class Failing:
             raise self.exc
         return []
 
+    def left_out(self, text, path):
+        return ()
+
+    def retract(self, text, path, findings):
+        return {}
+
 
 @pytest.mark.parametrize("exc", [RuntimeError("check crashed"), RecursionError(), MemoryError()])
 def test_an_analyzer_failure_makes_its_unit_not_analysed_every_time(exc):
@@ -131,6 +138,43 @@ def test_a_failing_whole_file_check_makes_the_file_not_analysed(exc, said):
     (failure,) = analysis.errors
     assert failure.start_line is None and "failing" in failure.reason and said in failure.reason
     assert "nesting" not in failure.reason
+
+
+# A statement nested deeper than the taint walk's stack (CPython compiles it) inside a view
+DEEP_VIEW = '''import os
+from flask import request
+
+
+def view(a=1):
+    cmd = request.args["c"]
+    x = SUM
+    os.system(cmd)
+
+
+def helper(value, a=1):
+    x = SUM
+    return value
+
+
+def other_view():
+    eval(request.args["e"])
+    os.system(helper(request.args["c"]))
+'''.replace("SUM", " + ".join(["a"] * 30_000))
+
+
+def test_a_function_too_deep_for_the_taint_walk_is_left_out_and_the_rest_analysed():
+    """The taint analysis failed on the whole file: `other_view`'s flows were lost (bandit's
+    B307 stood, with a whole-file "not analysed"). Now only the two deep functions are not
+    followed, each said so over its lines; a call of the helper returns what it was given."""
+    analysis = Engine(default_analyzers(), unit_caches=False).analyse(DEEP_VIEW, "v.py", CONFIG)
+    taint_gaps = [(e.start_line, e.end_line) for e in analysis.errors if e.analyzer == "taint"]
+    assert taint_gaps == [(4, 7), (10, 12)]
+    assert all(e.start_line is not None for e in analysis.errors)
+    found = {(f.rule_id, f.line + 1): f for f in analysis.findings}
+    assert found.keys() == {("B605", 8), ("BST206", 17), ("BST202", 18)}
+    # the pattern finding in the view that was not followed stays; through the helper, a
+    # flow is medium confidence, as through code not modelled
+    assert found["BST202", 18].confidence is Level.MEDIUM
 
 
 # ---- every output, and the exit status ---------------------------------------------------------

@@ -155,7 +155,7 @@ from bandit.core import utils as b_utils  # noqa: E402
 from bastion.analyzers.bandit_cwe import catalog_cwes, cwe_digest  # noqa: E402
 from bastion.analyzers.bandit_scopes import reads_whole_function  # noqa: E402
 from bastion.analyzers.base import UnitSource, node_lines  # noqa: E402
-from bastion.model import Finding, Level, Span  # noqa: E402
+from bastion.model import Finding, Level, NotAnalysed, Span  # noqa: E402
 from bastion.model.text import byte_to_char_col, line_at  # noqa: E402
 
 logging.getLogger("bandit").setLevel(logging.ERROR)
@@ -367,6 +367,9 @@ class BanditAdapter:
         visitor.generic_visit(unit.tree)
         _raise_failures(visitor.tester)
         return [self._finding(r, unit.lines) for r in visitor.tester.results]
+
+    def left_out(self, text: str, path: str) -> tuple[NotAnalysed, ...]:
+        return ()
 
     def retract(self, text: str, path: str, findings: list[Finding]) -> dict[int, str]:
         return {}

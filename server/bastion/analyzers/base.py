@@ -8,7 +8,7 @@ from typing import Protocol
 
 import attrs
 
-from bastion.model import Finding, Span
+from bastion.model import Finding, NotAnalysed, Span
 from bastion.model.text import byte_to_char_col, line_at
 
 
@@ -67,6 +67,11 @@ class Analyzer(Protocol):
         the analyzer has none). `tree`: `text` parsed whole, when the engine has parsed it so (a
         one-off analysis), for an analyzer that needs the module not to parse it again; the other
         analyzers have read it before (bandit linked its nodes): it is read, never changed."""
+
+    def left_out(self, text: str, path: str) -> tuple[NotAnalysed, ...]:
+        """The parts of the file its whole-file checks could not follow, asked after
+        `analyse_file` on the same text (() when none): the file's result is then incomplete
+        there, and every output says so, while the rest of its findings stand."""
 
     def dependency_key(self, text: str, path: str) -> str | None:
         """What the file's findings depend on besides its text and this analyzer's version, for

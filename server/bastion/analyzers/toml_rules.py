@@ -31,7 +31,7 @@ from bastion.analyzers.matchers import (
 )
 from bastion.analyzers.rule_tables import folder_tables
 from bastion.analyzers.versions import TOML_RULES_EVALUATOR, catalog_version
-from bastion.model import Finding, Level
+from bastion.model import Finding, Level, NotAnalysed
 
 __all__ = ["OwnRule", "RuleError", "TomlRulesAnalyzer", "compile_rule", "validate_match"]
 
@@ -201,6 +201,9 @@ class TomlRulesAnalyzer:
 
     def analyse_file(self, text: str, path: str, tree: ast.Module | None = None) -> list[Finding]:
         return []  # every rule matches statements
+
+    def left_out(self, text: str, path: str) -> tuple[NotAnalysed, ...]:
+        return ()
 
     def retract(self, text: str, path: str, findings: list[Finding]) -> dict[int, str]:
         return {}

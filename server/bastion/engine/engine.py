@@ -275,6 +275,7 @@ class Engine:
         for analyzer in self.analyzers:
             try:
                 found.extend(analyzer.analyse_file(text, path, tree))
+                errors.extend(analyzer.left_out(text, path))
             except Exception as exc:  # noqa: BLE001 - the other analyzers' findings still count
                 log.error("%s failed on the whole file %s", analyzer.id, path,
                           exc_info=not isinstance(exc, _EXHAUSTED))
@@ -287,7 +288,7 @@ class Engine:
         """`findings` with `retracted` set where an analyzer's whole-file analysis retracts them
         (`Analyzer.retract`); `apply_config` leaves those out unless `bandit_exact` is on. Done
         on every assembled result from the same inputs, so an edit and a fresh analysis agree."""
-        failed = {e.analyzer for e in errors}
+        failed = {e.analyzer for e in errors if e.start_line is None}
         for analyzer in self.analyzers:
             if analyzer.id in failed:
                 continue  # its whole-file analysis failed: it judges nothing

@@ -17,7 +17,7 @@ from bastion.analyzers.secrets.scanning import RULES, fingerprint
 from bastion.analyzers.text_base import TextFix
 from bastion.analyzers.versions import SECRETS as SECRETS_VERSION
 from bastion.filekinds import TEXT_KINDS, FileKind
-from bastion.model import Finding
+from bastion.model import Finding, NotAnalysed
 
 if TYPE_CHECKING:
     from bastion.files import ReadRoot
@@ -50,6 +50,9 @@ class SecretsAnalyzer:
 
     def analyse_file(self, text: str, path: str, tree: ast.Module | None = None) -> list[Finding]:
         return self.analyse_text(text, path, FileKind.PYTHON)
+
+    def left_out(self, text: str, path: str) -> tuple[NotAnalysed, ...]:
+        return ()
 
     def retract(self, text: str, path: str, findings: list[Finding]) -> dict[int, str]:
         return {}  # it judges no other analyzer's findings

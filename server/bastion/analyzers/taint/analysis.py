@@ -57,6 +57,7 @@ class ModuleResult:
     hits: list[tuple[Function, Hit]]
     outcomes: list[FunctionOutcome]
     skipped: list[tuple[str, int]]  # (function, statements) over the budget
+    too_deep: list[Function] = attrs.Factory(list)  # not followed: see `_analyse`
     analysed: int = 0  # functions actually interpreted (not served from the cache)
     functions: list[Function] = attrs.Factory(list)  # every function of the module
 
@@ -159,7 +160,9 @@ def _outcome(function: Function, module: ModuleContext, models: Models, cache: L
         result.outcomes.append(outcome)
     if replacing is not None and replacing.result.skipped:
         return outcome  # counted when first met
-    if outcome.result.skipped:
+    if outcome.result.too_deep:
+        result.too_deep.append(function)
+    elif outcome.result.skipped:
         result.skipped.append((function.name, outcome.result.statements))
     return outcome
 
@@ -173,10 +176,28 @@ def _carries_taint(summary: Summary) -> bool:
 def _analyse(function: Function, module: ModuleContext, models: Models,
              summaries: dict[str, Summary], sql: bool = True,
              later: frozenset[str] = frozenset()) -> FunctionOutcome:
-    """`later`: the fields the method reads that other methods set (`CalleeMemo.later`)."""
+    """`later`: the fields the method reads that other methods set (`CalleeMemo.later`).
+    A function holding a statement nested deeper than the walk's stack allows is not followed
+    (`FunctionResult.too_deep`, which the analyzer reports as not analysed): the rest of the
+    file is, and its callers see a call that returns what it is given and reaches no sink, as a
+    call of code not modelled."""
     args = function.node.args
     params = [p.arg for p in [*args.posonlyargs, *args.args, *args.kwonlyargs]]
     params = params[function.implicit_params:]
+    try:
+        return _interpret(function, module, models, summaries, sql, later, params)
+    except RecursionError:
+        line = function.node.lineno - 1
+        returns = Value(frozenset(Origin("param", f"parameter `{name}`", line, param=index)
+                                  for index, name in enumerate(params)), modelled=False)
+        return FunctionOutcome(function.name, FunctionResult(returns, [], {}, 0, skipped=True,
+                                                             too_deep=True),
+                               Summary(tuple(params), returns, ()))
+
+
+def _interpret(function: Function, module: ModuleContext, models: Models,
+               summaries: dict[str, Summary], sql: bool, later: frozenset[str],
+               params: list[str]) -> FunctionOutcome:
     init_name = module.inherited(function.class_name, "__init__") \
         if function.class_name is not None and function.node.name != "__init__" else None
     init = summaries.get(init_name) if init_name is not None else None

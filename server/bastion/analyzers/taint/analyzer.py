@@ -40,10 +40,11 @@ from bastion.analyzers.taint.verdicts import NEEDLES, SQL_NEEDLES, SQL_TEXT, ret
 from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.analyzers.versions import taint_version
 from bastion.engine.cache import LRU
-from bastion.model import Finding, FlowStep, Level, Span
+from bastion.model import Finding, FlowStep, Level, NotAnalysed, Span
 from bastion.model.text import byte_to_char_col, line_at, split_lines
 
 if TYPE_CHECKING:
+    from bastion.analyzers.taint.entries import Function
     from bastion.analyzers.taint.workspace import SummaryStore
 
 log = logging.getLogger(__name__)
@@ -103,7 +104,7 @@ class TaintAnalyzer:
         self._functions: LRU[bytes, object] = LRU(cache_size)
         self._calls: LRU[bytes, tuple] = LRU(cache_size)
         # text digest -> (findings, verdicts, function ranges): the last results (see _result)
-        self._texts: LRU[bytes, tuple] = LRU(64)
+        self._texts: LRU[bytes, FileResult] = LRU(64)
         # text digest -> (reads no source nor judged sink, has a derived class, its tree)
         self._prepared: LRU[bytes, tuple] = LRU(4)
         # (text, its digest): a keystroke asks twice with the same text (see _result), which
@@ -143,7 +144,10 @@ class TaintAnalyzer:
         return []  # taint reads whole functions: see analyse_file
 
     def analyse_file(self, text: str, path: str, tree: ast.Module | None = None) -> list[Finding]:
-        return list(self._result(text, path, tree)[0])
+        return list(self._result(text, path, tree).findings)
+
+    def left_out(self, text: str, path: str) -> tuple[NotAnalysed, ...]:
+        return self._result(text, path).left_out
 
     def forget(self) -> None:
         for cache in (self._functions, self._calls, self._texts, self._prepared):
@@ -161,18 +165,16 @@ class TaintAnalyzer:
 
     def retract(self, text: str, path: str, findings: list[Finding]) -> dict[int, str]:
         """Index -> why, for the pattern findings the taint verdicts retract (verdicts.py)."""
-        found, seen, functions = self._result(text, path)
-        if not seen and not found:
+        result = self._result(text, path)
+        if not result.seen and not result.findings:
             return {}
         classes = {r.id: r.sink_class for r in self.rules.values()}
-        return retractions(findings, seen, found, classes, functions)
+        return retractions(findings, result.seen, result.findings, classes, result.functions)
 
-    def _result(self, text: str, path: str, parsed: ast.Module | None = None
-                ) -> tuple[tuple[Finding, ...], dict, tuple]:
-        """(findings, verdicts by (span, sink class), the functions' 0-based line ranges).
-        `parsed`: `text`'s tree when the engine has parsed it whole (one parse per file)."""
+    def _result(self, text: str, path: str, parsed: ast.Module | None = None) -> FileResult:
+        """`parsed`: `text`'s tree when the engine has parsed it whole (one parse per file)."""
         if not self.rules:
-            return (), {}, ()
+            return NOTHING
         digest = self._digest(text)
         # Read once: the language server replaces the store when its workspace folders change.
         workspace = self.workspace
@@ -196,7 +198,7 @@ class TaintAnalyzer:
             prepared = (derived_only, derived, tree)
         if derived_only and (workspace is None or not derived):
             self._prepared.put(key, prepared)
-            return (), {}, ()
+            return NOTHING
         if tree is None:
             tree = parsed if parsed is not None else self._parser.parse(text)
             self._prepared.put(key, (derived_only, derived, tree))
@@ -206,7 +208,7 @@ class TaintAnalyzer:
         module = module_context(tree, self.models, self._calls, external.bases, text,
                                 names_registrar) if derived_only and external is not None else None
         if derived_only and (module is None or not any(f.entry for f in module.functions)):
-            return (), {}, ()  # no handler or view of another module's framework class
+            return NOTHING  # no handler or view of another module's framework class
         if workspace is not None:
             digest.update(b"\0" + (external.digest if external is not None else b""))
             key = digest.digest()
@@ -242,8 +244,12 @@ class TaintAnalyzer:
             seen.update(outcome.seen_spans)
         functions = tuple((f.node.lineno - 1, (f.node.end_lineno or f.node.lineno) - 1)
                           for f in result.functions if f.name != MODULE_BODY)
-        self._texts.put(key, (findings, seen, functions))
-        return findings, seen, functions
+        left_out = tuple(_too_deep(f) for f in result.too_deep)
+        for gap in left_out:
+            log.warning("%s in %s", gap, path)
+        file_result = FileResult(findings, seen, functions, left_out)
+        self._texts.put(key, file_result)
+        return file_result
 
     def _digest(self, text: str) -> hashlib.blake2b:
         last = self._last_digest
@@ -290,6 +296,26 @@ class TaintAnalyzer:
         return Finding(rule.id, rule.name, rule.severity, confidence, rule.cwe, message,
                        span, "bastion", statement_lines,
                        steps=tuple(_flow_step(s, lines) for s in hit.path()))
+
+
+@attrs.frozen
+class FileResult:
+    findings: tuple[Finding, ...]
+    seen: dict  # verdicts by (span, sink class): see verdicts.py
+    functions: tuple[tuple[int, int], ...]  # the functions' 0-based line ranges
+    left_out: tuple[NotAnalysed, ...] = ()  # the functions it could not follow
+
+
+NOTHING = FileResult((), {}, ())
+
+
+def _too_deep(function: Function) -> NotAnalysed:
+    node = function.node
+    what = "the module's top-level code" if function.name == MODULE_BODY \
+        else f"`{function.name}`"
+    return NotAnalysed(f"taint analysis did not follow {what}: a statement in it is nested too "
+                       "deeply to walk (RecursionError); the other checks ran on it",
+                       node.lineno - 1, (node.end_lineno or node.lineno) - 1, analyzer="taint")
 
 
 def _roots(workspace: SummaryStore | None) -> tuple[str, ...]:

@@ -58,6 +58,8 @@ class FunctionResult:
     fields: dict[str, Value]  # `self.x` when the function ends
     statements: int
     skipped: bool = False
+    # a statement nested deeper than the walk's stack: the function was not followed at all
+    too_deep: bool = False
     seen: dict = attrs.Factory(dict)  # verdicts by position (verdicts.py)
     # a call on `self` or `super()` whose effect on the fields no summary shows (calls.py)
     handed_on: bool = False
