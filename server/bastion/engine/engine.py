@@ -24,12 +24,13 @@ from bastion.analyzers.base import Analyzer, UnitSource
 from bastion.analyzers.text_base import TextAnalyzer, TextFix
 from bastion.config import Config
 from bastion.engine.analysis import Analysis, RawAnalysis, apply_config
+from bastion.engine.analyzer_calls import file_findings, judged, unit_findings
 from bastion.engine.cache import LRU
 from bastion.engine.cache_entry import InvalidEntry, cache_key, decode, encode, text_key
 from bastion.engine.context import EMPTY, Context, import_facts
 from bastion.engine.deep import OwnedLock, run_deep
 from bastion.engine.disk_cache import DiskCache
-from bastion.engine.failures import analyzer_failure, depth_failure, failure_reason
+from bastion.engine.failures import depth_failure, failure_reason
 from bastion.engine.progressive import Progress, Reporter, analyse_progressively
 from bastion.engine.records import UnitFacts, UnitRecord, directives_by_line
 from bastion.engine.splitter import forget_chunks, split_document
@@ -255,54 +256,17 @@ class Engine:
         findings = [f for r in records for f in r.findings]
         directives = directives_by_line(records)
         errors = [e for r in records for e in r.errors]
-        found = self.file_findings(text, path, errors)
+        found = file_findings(self.analyzers, text, path, errors)
         if found:
             findings.extend(found)
             # Whole-file findings may sit on comment lines, outside every unit.
             outside = comment_directives(text, 0, self._lookup) if split.broken else \
                 directives_between(text, [(u.start, u.end) for u in split.units], self._lookup)
             directives = {**outside, **directives}
-        findings = self.judged(text, path, findings, errors)
+        findings = judged(self.analyzers, text, path, findings, errors)
         findings.sort(key=Finding.sort_key)
         return RawAnalysis(tuple(findings), directives, split.broken, tuple(errors),
                            attrs.evolve(split, reuse=None, trees={}), tuple(records))
-
-    def file_findings(self, text: str, path: str, errors: list[NotAnalysed],
-                      tree: ast.Module | None = None) -> list[Finding]:
-        """The analyzers' whole-file checks; a failing one adds to `errors`. `tree`: `text`
-        parsed whole, when the caller has it (`Analyzer.analyse_file`)."""
-        found: list[Finding] = []
-        for analyzer in self.analyzers:
-            try:
-                found.extend(analyzer.analyse_file(text, path, tree))
-                errors.extend(analyzer.left_out(text, path))
-            except Exception as exc:  # noqa: BLE001 - the other analyzers' findings still count
-                log.error("%s failed on the whole file %s", analyzer.id, path,
-                          exc_info=not isinstance(exc, _EXHAUSTED))
-                errors.append(NotAnalysed(f"{analyzer.id}'s whole-file checks failed: "
-                                          f"{analyzer_failure(exc)}", analyzer=analyzer.id))
-        return found
-
-    def judged(self, text: str, path: str, findings: list[Finding],
-               errors: list[NotAnalysed]) -> list[Finding]:
-        """`findings` with `retracted` set where an analyzer's whole-file analysis retracts them
-        (`Analyzer.retract`); `apply_config` leaves those out unless `bandit_exact` is on. Done
-        on every assembled result from the same inputs, so an edit and a fresh analysis agree."""
-        failed = {e.analyzer for e in errors if e.start_line is None}
-        for analyzer in self.analyzers:
-            if analyzer.id in failed:
-                continue  # its whole-file analysis failed: it judges nothing
-            try:
-                why = analyzer.retract(text, path, findings)
-            except Exception as exc:  # noqa: BLE001 - the findings stand unjudged, said so
-                log.error("%s failed to judge the findings of %s", analyzer.id, path,
-                          exc_info=not isinstance(exc, _EXHAUSTED))
-                errors.append(NotAnalysed(f"{analyzer.id}'s whole-file checks failed: "
-                                          f"{analyzer_failure(exc)}", analyzer=analyzer.id))
-                continue
-            for index, reason in why.items():
-                findings[index] = attrs.evolve(findings[index], retracted=reason)
-        return findings
 
     def unit_record(self, unit: Unit, lines: list[str], path: str, context: Context,
                     trees: dict[bytes, ast.Module]) -> UnitRecord:
@@ -374,18 +338,7 @@ class Engine:
         if cached is None:
             tree = tree or unit.parse()
             source = UnitSource(tree, lines, path, context.current(), unit.in_function)
-            found: list[Finding] = []
-            failed = False
-            for analyzer in self.analyzers:
-                try:
-                    found.extend(analyzer.analyse_unit(source))
-                except Exception as exc:  # a crashing check must not cost the other findings
-                    # A too deep statement needs no traceback (thousands of identical frames).
-                    log.error("%s failed on lines %d-%d", analyzer.id, unit.start + 1, unit.end + 1,
-                              exc_info=depth_failure(exc) is None)
-                    errors.append(NotAnalysed(f"{analyzer.id} failed: {failure_reason(exc)}",
-                                              unit.start, unit.end, analyzer.id))
-                    failed = True
+            found, failed = unit_findings(self.analyzers, unit, source, errors)
             cached = tuple(f.shifted(-unit.start) for f in found)
             if not failed:  # a failure is reported again, never served from the cache as clean
                 self._results.put(key, cached)
@@ -453,7 +406,3 @@ def run_to_end(steps: Generator[None, None, RawAnalysis]) -> RawAnalysis:
         except StopIteration as done:
             return done.value
 
-
-# What a whole-file analysis runs out of: its traceback is thousands of frames that say no more
-# than the message.
-_EXHAUSTED = (RecursionError, MemoryError)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from bastion.analyzers.base import ImportContext, UnitSource
+from bastion.engine.analyzer_calls import file_findings, judged
 from bastion.engine.context import EMPTY, Context, import_facts
 from bastion.engine.records import UnitFacts, UnitRecord
 from bastion.engine.suppress import comment_directives
@@ -46,8 +47,8 @@ def analyse_whole(engine: Engine, text: str, path: str, lines: list[str]) -> Raw
         # A one-off scan: nothing will be edited, so no unit is worth splitting out or caching.
         directives = comment_directives(text, 0, engine.nosec_names)
         errors: list[NotAnalysed] = []
-        findings.extend(engine.file_findings(text, path, errors, tree))
-        findings = engine.judged(text, path, findings, errors)
+        findings.extend(file_findings(engine.analyzers, text, path, errors, tree))
+        findings = judged(engine.analyzers, text, path, findings, errors)
         findings.sort(key=Finding.sort_key)
         return RawAnalysis(tuple(findings), directives, (), tuple(errors))
     return _by_unit(engine, text, path, tree, lines, findings)
@@ -62,7 +63,7 @@ def split_whole(engine: Engine, text: str, path: str, lines: list[str],
         tree = parse_code(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    whole_file = engine.file_findings(text, path, [])  # they did not fail: the entry was stored
+    whole_file = file_findings(engine.analyzers, text, path, [])  # they did not fail: the entry was stored
     # The units hold their findings as analysed; `assemble` judges them again.
     return _by_unit(engine, text, path, tree, lines,
                     [attrs.evolve(f, retracted=None) if f.retracted else f
