@@ -27,15 +27,16 @@ from bastion.engine.analysis import Analysis, RawAnalysis, apply_config
 from bastion.engine.analyzer_calls import file_findings, judged, unit_findings
 from bastion.engine.cache import LRU
 from bastion.engine.cache_entry import InvalidEntry, cache_key, decode, encode, text_key
-from bastion.engine.context import EMPTY, Context, import_facts
+from bastion.engine.context import Context, import_facts
 from bastion.engine.deep import OwnedLock, run_deep
 from bastion.engine.disk_cache import DiskCache
 from bastion.engine.failures import depth_failure, failure_reason
-from bastion.engine.progressive import Progress, Reporter, analyse_progressively
+from bastion.engine.progressive import Progress, analyse_progressively
 from bastion.engine.records import UnitFacts, UnitRecord, directives_by_line
-from bastion.engine.splitter import forget_chunks, split_document
+from bastion.engine.splitter import forget_chunks
 from bastion.engine.suppress import comment_directives, directives_between
 from bastion.engine.text_documents import analyse_text, memo_key, root_of
+from bastion.engine.unit_analysis import analyse_units
 from bastion.engine.units import Split, Unit
 from bastion.engine.whole_file import analyse_whole, split_whole
 from bastion.filekinds import FileKind, kind_of
@@ -149,7 +150,7 @@ class Engine:
             raw = yield from analyse_progressively(self, text, path, lines or split_lines(text),
                                                    progress)
         if raw is None:
-            raw = yield from self._analyse_units(text, path, split, lines, progress)
+            raw = yield from analyse_units(self, text, path, split, lines, progress)
         if raw.broken:
             raw = self._too_deep_apart(raw, lines or split_lines(text))
         if key is not None and not raw.errors:
@@ -213,42 +214,6 @@ class Engine:
                      ) -> RawAnalysis | None:
         with self.lock:
             return split_whole(self, text, path, lines, cached)
-
-    def _analyse_units(self, text: str, path: str, split: Split | None, lines: list[str] | None,
-                       progress: Progress | None = None) -> Generator[None, None, RawAnalysis]:
-        if split is None:
-            split = split_document(text)
-        if lines is None:
-            lines = split_lines(text)
-        units, reuse = split.units, split.reuse
-        records: list[UnitRecord] = []
-        index, context = 0, EMPTY
-        with self.lock:
-            if reuse is not None and progress is None and len(reuse.records) == reuse.count:
-                # Units before the edit are the previous split's: so are their records.
-                records.extend(reuse.records[:reuse.head])
-                index, context = reuse.head, records[-1].context if records else EMPTY
-                for unit in units[index:index + reuse.region]:
-                    records.append(self.unit_record(unit, lines, path, context, split.trees))
-                    context = records[-1].context
-                index += reuse.region
-                before_tail = reuse.records[reuse.tail - 1].context if reuse.tail else EMPTY
-                if context.digest == before_tail.digest:
-                    # Same imports up to the units after the edit: their records only move.
-                    records.extend(r.moved(reuse.delta) for r in reuse.records[reuse.tail:])
-                    index = len(units)
-        reporter = Reporter(progress)
-        while index < len(units):
-            with self.lock:
-                for unit in units[index:index + UNITS_PER_STEP]:
-                    records.append(self.unit_record(unit, lines, path, context, split.trees))
-                    context = records[-1].context
-                    reporter.count(records[-1])
-            index += UNITS_PER_STEP
-            reporter.report()
-            yield
-        with self.lock:
-            return self.assemble(text, path, split, records)
 
     def assemble(self, text: str, path: str, split: Split, records: list[UnitRecord]) -> RawAnalysis:
         """The document's analysis from its units' records, with the whole-file checks added;
@@ -381,10 +346,6 @@ class Engine:
             forget_chunks()
             for analyzer in [*self.analyzers, *self.text_analyzers]:
                 analyzer.forget()
-
-
-# Units analysed between two yields of a unit-by-unit analysis (a document that does not parse).
-UNITS_PER_STEP = 256
 
 
 def joined_keys(analyzers: Sequence[Analyzer | TextAnalyzer], text: str, path: str) -> str | None:
