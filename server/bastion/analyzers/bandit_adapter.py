@@ -153,10 +153,10 @@ from bandit.core import extension_loader, meta_ast, metrics, node_visitor, test_
 from bandit.core import utils as b_utils  # noqa: E402
 
 from bastion.analyzers.bandit_cwe import catalog_cwes, cwe_digest  # noqa: E402
+from bastion.analyzers.bandit_findings import finding_of  # noqa: E402
 from bastion.analyzers.bandit_scopes import reads_whole_function  # noqa: E402
-from bastion.analyzers.base import UnitSource, node_lines  # noqa: E402
-from bastion.model import Finding, Level, NotAnalysed, Span  # noqa: E402
-from bastion.model.text import byte_to_char_col, line_at  # noqa: E402
+from bastion.analyzers.base import UnitSource  # noqa: E402
+from bastion.model import Finding, NotAnalysed  # noqa: E402
 
 logging.getLogger("bandit").setLevel(logging.ERROR)
 
@@ -366,7 +366,7 @@ class BanditAdapter:
         visitor.import_aliases = unit.context.alias_map()
         visitor.generic_visit(unit.tree)
         _raise_failures(visitor.tester)
-        return [self._finding(r, unit.lines) for r in visitor.tester.results]
+        return [finding_of(r, unit.lines, self._cwes) for r in visitor.tester.results]
 
     def left_out(self, text: str, path: str) -> tuple[NotAnalysed, ...]:
         return ()
@@ -390,48 +390,8 @@ class BanditAdapter:
                    "linerange": [0, 1], "col_offset": 0}
         visitor.tester.run_tests(context, "File")
         _raise_failures(visitor.tester)
-        return [self._finding(r, text.split("\n")) for r in visitor.tester.results]
-
-    def _finding(self, result, lines: list[str]) -> Finding:
-        node = getattr(result, "_bastion_node", None)
-        start_line = result.lineno - 1
-        start_text = line_at(lines, start_line)
-        if result.test_id == "B613":  # trojansource reports a 1-based code-point column
-            start_col = max(result.col_offset - 1, 0)
-        else:
-            start_col = byte_to_char_col(start_text, max(result.col_offset, 0))
-        end_line = start_line
-        end_col = len(start_text)
-        if isinstance(node, ast.AST) and getattr(node, "end_lineno", None):
-            end_line = node.end_lineno - 1
-            end_col = byte_to_char_col(line_at(lines, end_line), node.end_col_offset)
-            if (end_line, end_col) < (start_line, start_col):
-                end_line, end_col = start_line, len(start_text)
-        context_lines = getattr(result, "_bastion_context_lines", None) or []
-        if result.test_id == "B613":
-            statement_lines = (start_line,) + tuple(n - 1 for n in context_lines if n > 0)
-        elif context_lines:
-            statement_lines = tuple(n - 1 for n in context_lines)
-        else:
-            statement_lines = node_lines(node) if isinstance(node, ast.AST) else (start_line,)
-        return Finding(
-            rule_id=result.test_id,
-            name=result.test,
-            severity=Level.parse(result.severity),
-            confidence=Level.parse(result.confidence),
-            cwe=self._cwes.get(result.test_id) or _cwe_id(result),
-            message=result.text,
-            span=Span(start_line, start_col, end_line, end_col),
-            source="bandit",
-            lines=statement_lines,
-        )
+        return [finding_of(r, text.split("\n"), self._cwes) for r in visitor.tester.results]
 
 
 def _ignore_scores(scores) -> None:
     return None
-
-
-def _cwe_id(result) -> int | None:
-    cwe = getattr(result, "cwe", None)
-    ident = getattr(cwe, "id", None)
-    return ident if ident else None
