@@ -15,9 +15,9 @@ Two ways to use it:
   the language server runs in the background; before then, the analysis goes without them, and
   a summary of a module edited since is used as stale (medium confidence).
 
-Owner: the store owns its graph and entries. Computation (`function`, `prepare`) is serialised
-by `_lock`; the analysis thread reads published entries without it (one dict read, swapped
-whole).
+Owner: the store owns its graph and entries (`ModuleEntry`, workspace_entries.py). Computation
+(`function`, `prepare`) is serialised by `_lock`; the analysis thread reads published entries
+without it (one dict read, swapped whole).
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from collections.abc import Callable, Iterable
 
 import attrs
 
-from bastion.analyzers.taint.analysis import FunctionOutcome, analyse_module, summary_fingerprint
-from bastion.analyzers.taint.context import ModuleContext, module_context
+from bastion.analyzers.taint.analysis import analyse_module
+from bastion.analyzers.taint.context import module_context
 from bastion.analyzers.taint.exports import Exports, stale
 from bastion.analyzers.taint.modules import (
     ModuleGraph,
@@ -41,7 +41,14 @@ from bastion.analyzers.taint.modules import (
 )
 from bastion.analyzers.taint.results import Summary
 from bastion.analyzers.taint.specs import Models
-from bastion.analyzers.taint.workspace_names import exported_names, functions_named, split_name
+from bastion.analyzers.taint.workspace_entries import (
+    External,
+    ModuleEntry,
+    class_bases,
+    entry_fingerprint,
+    returns_source,
+)
+from bastion.analyzers.taint.workspace_names import functions_named, split_name
 from bastion.model.text import split_lines
 from bastion.parsing import parse_code
 
@@ -49,42 +56,6 @@ _PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError)
 # Summaries computed one inside another (a module's, while its importer's is computed) before
 # the rest of the import chain is computed bottom-up instead (`_summarise_imports`).
 _DEEP = 16
-
-
-@attrs.frozen
-class External:
-    """What one file's analysis may use of the workspace: `lookup` by qualified name
-    (`myapp.db.run_query`), and a digest of everything it can return (part of cache keys)."""
-
-    lookup: Callable[[str, bool], Summary | None]
-    digest: bytes
-    # the bases of a class of another workspace module, resolved there (`tornado.web.RequestHandler`
-    # for `handlers.base.BaseHandler`), with those of its own workspace bases
-    bases: Callable[[str], tuple[str, ...]] = lambda _name: ()
-
-
-@attrs.define
-class _Module:
-    path: str
-    digest: str
-    tree: ast.Module
-    lines: list[str]
-    table: dict[str, str]  # its own imports: prefix -> workspace file
-    summaries: Exports | dict[str, Summary | None] = attrs.Factory(dict)  # a dict once published
-    summarised: bool = False  # every function (else those in `done`, what a scan asked for)
-    # the interpreted functions' outcomes and the module's context, while summaries are added
-    done: dict[str, FunctionOutcome] = attrs.Factory(dict)
-    context: ModuleContext | None = None
-    _exported: tuple[set[str], dict[str, str]] | None = None
-    fingerprint: str = ""  # of the summaries and classes, once published
-    closure: frozenset[str] = frozenset()  # the files they were computed from, once published
-    classes: dict[str, tuple[str | None, ...]] | None = None  # class -> its bases, resolved
-
-    def exported(self) -> tuple[set[str], dict[str, str]]:
-        """`exported_names(tree)`, once."""
-        if self._exported is None:
-            self._exported = exported_names(self.tree)
-        return self._exported
 
 
 class SummaryStore:
@@ -95,8 +66,8 @@ class SummaryStore:
         self.version = version
         self.compute = compute
         self._lock = threading.RLock()
-        self._modules: dict[str, _Module] = {}  # working entries, current digest
-        self._published: dict[str, _Module] = {}  # what analyses read (compute=False)
+        self._modules: dict[str, ModuleEntry] = {}  # working entries, current digest
+        self._published: dict[str, ModuleEntry] = {}  # what analyses read (compute=False)
         self._dirty: set[str] = set()  # edited since their summaries were published
         self._active: set[str] = set()  # modules being summarised
         self._sources: dict[str, bool] = {}  # path -> `_may_source`
@@ -123,7 +94,7 @@ class SummaryStore:
 
             def bases(name: str) -> tuple[str, ...]:
                 with self._lock:
-                    return self._bases(name, table, self._loaded)
+                    return class_bases(name, table, self._loaded)
         else:
             published = {t: self._published.get(t) for t in targets}
             digest = repr(sorted((t, m.fingerprint if m else "-", t in self._dirty)
@@ -133,12 +104,12 @@ class SummaryStore:
                 target, function = split_name(name, table)
                 entry = published.get(target) if target is not None else None
                 found = entry.summaries.get(function) if entry is not None else None
-                if found is None or not (tainted or _returns_source(found)):
+                if found is None or not (tainted or returns_source(found)):
                     return None
                 return stale(found) if target in self._dirty else found
 
             def bases(name: str) -> tuple[str, ...]:
-                return self._bases(name, table, published.get)
+                return class_bases(name, table, published.get)
         return External(lookup, hashlib.blake2b(digest, digest_size=16).digest(), bases)
 
     def dependency_key(self, text: str, path: str | None) -> str | None:
@@ -171,7 +142,7 @@ class SummaryStore:
                 finally:
                     self._active.discard(path)
             found = module.summaries.get(name)
-            return found if found is None or tainted or _returns_source(found) else None
+            return found if found is None or tainted or returns_source(found) else None
 
     def prepare(self, text: str, path: str | None) -> None:
         """Computes every summary the file's calls may use and publishes the modules they are
@@ -198,7 +169,7 @@ class SummaryStore:
                     for base in node.bases:
                         name = env.qualname(base)
                         if name is not None:
-                            self._bases(name, table, self._loaded, visited=visited)
+                            class_bases(name, table, self._loaded, visited=visited)
             for target in visited:  # the methods a class of the file inherits from there
                 self.function(target, "")
             for target in set(table.values()) | visited:
@@ -207,7 +178,7 @@ class SummaryStore:
                     self._classes(module)
                     exported = module.summaries.all() if isinstance(module.summaries, Exports) \
                         else dict(module.summaries)
-                    module.fingerprint = _fingerprint(exported, module.classes)
+                    module.fingerprint = entry_fingerprint(exported, module.classes)
                     self._published[target] = attrs.evolve(module, summaries=exported,
                                                            closure=self.graph.closure(target))
                     self._dirty.discard(target)
@@ -273,42 +244,20 @@ class SummaryStore:
         if path in self._published:
             self._dirty.add(path)
 
-    def _loaded(self, path: str) -> _Module | None:
+    def _loaded(self, path: str) -> ModuleEntry | None:
         """The module at `path`, parsed, with its classes (under the lock)."""
         module = self._module(path)
         if module is not None:
             self._classes(module)
         return module
 
-    def _classes(self, module: _Module) -> dict[str, tuple[str | None, ...]]:
+    def _classes(self, module: ModuleEntry) -> dict[str, tuple[str | None, ...]]:
         if module.classes is None:
             module.classes = module_context(module.tree, self.models,
                                             text="\n".join(module.lines)).class_bases
         return module.classes
 
-    def _bases(self, name: str, table: dict[str, str], modules: Callable[[str], _Module | None],
-               seen: frozenset[tuple[str, str]] = frozenset(),
-               visited: set[str] | None = None) -> tuple[str, ...]:
-        """The bases of the workspace class `name` (as `table`'s module imports it), resolved
-        in its module, then theirs; () for a name that is no class of a workspace module, or
-        one whose module `modules` does not give (editor mode: not yet published)."""
-        target, cls = split_name(name, table)
-        if target is None or (target, cls) in seen or len(seen) > 16:
-            return ()
-        module = modules(target)
-        if module is None or module.classes is None or cls not in module.classes:
-            return ()
-        if visited is not None:
-            visited.add(target)
-        found: list[str] = []
-        for base in module.classes[cls]:
-            if base is not None:
-                found.append(base)
-                found.extend(self._bases(base, module.table, modules, seen | {(target, cls)},
-                                         visited))
-        return tuple(dict.fromkeys(found))
-
-    def _module(self, path: str) -> _Module | None:
+    def _module(self, path: str) -> ModuleEntry | None:
         entry = self.graph.text(path)
         if entry is None:
             return None
@@ -319,7 +268,7 @@ class SummaryStore:
                 tree = parse_code(text)
             except _PARSE_ERRORS:
                 return None
-            module = _Module(path, digest, tree, split_lines(text),
+            module = ModuleEntry(path, digest, tree, split_lines(text),
                              import_table(tree, path, self.graph.resolver))
             self._modules[path] = module
         return module
@@ -351,7 +300,7 @@ class SummaryStore:
                 finally:
                     self._active.discard(target)
 
-    def _wanted(self, module: _Module, name: str) -> set[str] | None:
+    def _wanted(self, module: ModuleEntry, name: str) -> set[str] | None:
         """What to summarise for `name`: None, the whole module (the editor publishes modules
         whole; a class's methods are asked for by ""); in a scan (`compute`), only the function,
         what it calls is added by `analyse_module`, and nothing (an empty set) when it is done
@@ -365,7 +314,7 @@ class SummaryStore:
             return set()
         return {function}
 
-    def _summarise(self, module: _Module, names: set[str] | None = None) -> None:
+    def _summarise(self, module: ModuleEntry, names: set[str] | None = None) -> None:
         """The module's top-level functions, or `names` (`_wanted`) and what they call. What a
         summary holds does not depend on what was asked for first: each is computed from its
         callees' (same-file recursion is cut alike, cycle by cycle)."""
@@ -376,7 +325,7 @@ class SummaryStore:
             return self.function(target, function, tainted)
 
         def bases(name: str) -> tuple[str, ...]:
-            return self._bases(name, module.table, self._loaded)
+            return class_bases(name, module.table, self._loaded)
 
         top, instances = module.exported()
         fresh = module.context is None
@@ -397,18 +346,6 @@ class SummaryStore:
                 if class_name == owner:
                     exports.alias(f"{instance}.{method}", outcome.function)
         module.summarised = names is None
-
-
-def _returns_source(summary: Summary) -> bool:
-    return any(o.kind != "param" for o in summary.returns.taint)
-
-
-def _fingerprint(summaries: dict[str, Summary | None],
-                 classes: dict[str, tuple[str | None, ...]] | None) -> str:
-    parts = sorted((name, summary_fingerprint(s).hex() if s is not None else "-")
-                   for name, s in summaries.items())
-    return hashlib.blake2b(repr((parts, sorted((classes or {}).items()))).encode(),
-                           digest_size=16).hexdigest()
 
 
 def attach(engine, roots: Iterable[str], compute: bool = True,

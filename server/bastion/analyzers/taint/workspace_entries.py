@@ -1,0 +1,93 @@
+"""What the summary store (workspace.py) keeps of one workspace module, and what it gives an
+analysis: `ModuleEntry` (the module parsed, its import table, its summaries as computed and then
+published, its classes' bases), `External` (what one file's analysis may use of the workspace),
+the bases of a workspace class resolved across entries (`class_bases`), and the fingerprint of
+a published entry. Data and pure functions over entries; the store's state, its lock and its
+computation stay in workspace.py.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from collections.abc import Callable
+
+import attrs
+
+from bastion.analyzers.taint.analysis import FunctionOutcome, summary_fingerprint
+from bastion.analyzers.taint.context import ModuleContext
+from bastion.analyzers.taint.exports import Exports
+from bastion.analyzers.taint.results import Summary
+from bastion.analyzers.taint.workspace_names import exported_names, split_name
+
+
+@attrs.frozen
+class External:
+    """What one file's analysis may use of the workspace: `lookup` by qualified name
+    (`myapp.db.run_query`), and a digest of everything it can return (part of cache keys)."""
+
+    lookup: Callable[[str, bool], Summary | None]
+    digest: bytes
+    # the bases of a class of another workspace module, resolved there (`tornado.web.RequestHandler`
+    # for `handlers.base.BaseHandler`), with those of its own workspace bases
+    bases: Callable[[str], tuple[str, ...]] = lambda _name: ()
+
+
+@attrs.define
+class ModuleEntry:
+    """One workspace module as the store keeps it, at the text whose digest is `digest`."""
+
+    path: str
+    digest: str
+    tree: ast.Module
+    lines: list[str]
+    table: dict[str, str]  # its own imports: prefix -> workspace file
+    summaries: Exports | dict[str, Summary | None] = attrs.Factory(dict)  # a dict once published
+    summarised: bool = False  # every function (else those in `done`, what a scan asked for)
+    # the interpreted functions' outcomes and the module's context, while summaries are added
+    done: dict[str, FunctionOutcome] = attrs.Factory(dict)
+    context: ModuleContext | None = None
+    _exported: tuple[set[str], dict[str, str]] | None = None
+    fingerprint: str = ""  # of the summaries and classes, once published
+    closure: frozenset[str] = frozenset()  # the files they were computed from, once published
+    classes: dict[str, tuple[str | None, ...]] | None = None  # class -> its bases, resolved
+
+    def exported(self) -> tuple[set[str], dict[str, str]]:
+        """`exported_names(tree)`, once."""
+        if self._exported is None:
+            self._exported = exported_names(self.tree)
+        return self._exported
+
+
+def class_bases(name: str, table: dict[str, str], modules: Callable[[str], ModuleEntry | None],
+                seen: frozenset[tuple[str, str]] = frozenset(),
+                visited: set[str] | None = None) -> tuple[str, ...]:
+    """The bases of the workspace class `name` (as `table`'s module imports it), resolved
+    in its module, then theirs; () for a name that is no class of a workspace module, or
+    one whose module `modules` does not give (editor mode: not yet published)."""
+    target, cls = split_name(name, table)
+    if target is None or (target, cls) in seen or len(seen) > 16:
+        return ()
+    module = modules(target)
+    if module is None or module.classes is None or cls not in module.classes:
+        return ()
+    if visited is not None:
+        visited.add(target)
+    found: list[str] = []
+    for base in module.classes[cls]:
+        if base is not None:
+            found.append(base)
+            found.extend(class_bases(base, module.table, modules, seen | {(target, cls)}, visited))
+    return tuple(dict.fromkeys(found))
+
+
+def returns_source(summary: Summary) -> bool:
+    return any(o.kind != "param" for o in summary.returns.taint)
+
+
+def entry_fingerprint(summaries: dict[str, Summary | None],
+                      classes: dict[str, tuple[str | None, ...]] | None) -> str:
+    parts = sorted((name, summary_fingerprint(s).hex() if s is not None else "-")
+                   for name, s in summaries.items())
+    return hashlib.blake2b(repr((parts, sorted((classes or {}).items()))).encode(),
+                           digest_size=16).hexdigest()
