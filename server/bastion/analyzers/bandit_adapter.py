@@ -19,31 +19,9 @@ import logging
 import sys
 import types
 from collections.abc import Collection
-from importlib.machinery import PathFinder
 
 from bastion.analyzers.bandit_metadata import bandit_version, entry_points
-
-
-def _import_lazily(name: str, path: list[str] | None = None) -> None:
-    """Puts module `name` in sys.modules unexecuted: its code runs on the first read of an
-    attribute it does not have yet (PEP 562's module `__getattr__`), so `import name` alone
-    costs nothing. (importlib's LazyLoader does not do: an import statement reads the module's
-    `__spec__`, which loads it before Python 3.13.) `path`: the package's folders, for a
-    submodule whose package is not imported yet."""
-    if name in sys.modules:
-        return
-    spec = PathFinder.find_spec(name, path) if path is not None else importlib.util.find_spec(name)
-    if spec is None or spec.loader is None:
-        return  # left to the normal import, which reports it
-    module = importlib.util.module_from_spec(spec)
-
-    def load(attribute: str):
-        del module.__getattr__
-        spec.loader.exec_module(module)
-        return getattr(module, attribute)
-
-    module.__getattr__ = load
-    sys.modules[name] = module
+from bastion.analyzers.lazy_modules import import_lazily
 
 
 class _Extension:
@@ -118,11 +96,11 @@ def _import_bandit() -> None:
     the plugins through `_ExtensionManager` when bandit's metadata can be read directly."""
     if "bandit.core" in sys.modules:
         return  # imported already, the ordinary way (the contract test does)
-    _import_lazily("bandit")
-    _import_lazily("yaml")
+    import_lazily("bandit")
+    import_lazily("yaml")
     package = sys.modules.get("bandit")
     folders = list(importlib.util.find_spec("bandit").submodule_search_locations)
-    _import_lazily("bandit.core.manager", [f"{folder}/core" for folder in folders])
+    import_lazily("bandit.core.manager", [f"{folder}/core" for folder in folders])
     entries = entry_points()
     shimmed = entries is not None and "stevedore" not in sys.modules
     if shimmed:
