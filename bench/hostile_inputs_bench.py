@@ -28,7 +28,9 @@ others worked on it (load average 9-10, so times vary), main at 74e894b -> this 
 
 Template files a view renders (f76c82f -> its fix, load ~2): a 1 MB template of 22,000
 autoescape-off blocks, 26.9 s -> 1.7 s (every print was checked against every block); a FIFO
-or a 4 GiB sparse file as the template, 1.6 s, not read.
+or a 4 GiB sparse file as the template, 1.6 s, not read. The same for the Django settings
+module naming template folders (a FIFO, 4 GiB sparse: not read; a path of 40,000 parts: no
+folder), each under 1.5 s.
 
 Without the address space limit, the /dev/zero cases grow until the machine runs out of memory.
 """
@@ -227,6 +229,36 @@ def _template_huge(base: Path):
     return _template_tree(base, make)
 
 
+DJANGO_VIEW = ("from django.shortcuts import render\ndef v(request):\n"
+               "    return render(request, 'page.html', {'a': request.GET['a']})\n")
+
+
+def _django_tree(base: Path, make: Callable[[Path], None]) -> tuple[Path, list[str]]:
+    """A Django view whose project's manage.py names a settings module made by `make`."""
+    tree = _tree(base)
+    (tree / "src" / "views.py").write_text(DJANGO_VIEW, encoding="utf-8")
+    (tree / "src" / "manage.py").write_text(
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site.settings')\n", encoding="utf-8")
+    (tree / "src" / "site").mkdir()
+    make(tree / "src" / "site" / "settings.py")
+    return tree, ["."]
+
+
+def _settings_nested(base: Path):
+    """Template folders configured by a path of 40,000 parts (240 kB, under the cap): deeper than
+    the evaluator recurses (and than the file's own analysis accepts: exit 3, not analysed)."""
+    return _django_tree(base, lambda settings: settings.write_text(
+        "from pathlib import Path\nBASE_DIR = Path(__file__).parent\n"
+        "TEMPLATES = [{'DIRS': [BASE_DIR" + " / 'a'" * 40_000 + "]}]\n", encoding="utf-8"))
+
+
+def _settings_huge(base: Path):
+    def make(settings: Path) -> None:
+        with open(settings, "wb") as file:
+            file.truncate(4 << 30)  # sparse: over the settings cap, never read
+    return _django_tree(base, make)
+
+
 # (name, build, check, seconds bound, RSS bound in MB, may hang: killed after --timeout)
 CASES: list[tuple] = [
     ("200 files, no patterns", _plain, _expect(1), 30, 400, False),
@@ -247,6 +279,13 @@ CASES: list[tuple] = [
      False),
     ("template that is a FIFO", _template_fifo, _expect(1), 30, 400, True),
     ("4 GiB sparse template", _template_huge, _expect(1), 30, 400, False),
+    # the Django settings naming template folders: read (never run) as a regular file of at most
+    # 256 kB; an expression too deep to evaluate is no folder
+    ("template settings that are a FIFO", lambda base: _django_tree(base, os.mkfifo), _expect(1),
+     30, 400, True),
+    ("template settings 40k parts deep", _settings_nested, _expect(3, "not analysed"), 30, 400,
+     False),
+    ("4 GiB sparse template settings", _settings_huge, _expect(1), 30, 400, False),
 ]
 NO_HANG_TIMEOUT = 1200.0
 

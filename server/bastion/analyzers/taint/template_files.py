@@ -7,7 +7,8 @@ extension), found as Flask and Django look for them: in a `templates` folder (or
 configures: `Flask(template_folder=...)`, `Jinja2Templates(directory=...)`, a Jinja2
 `FileSystemLoader`) beside the module or beside one of its parent folders, up to the root the
 module lies in (the workspace folder or scan root; without one, the module's folder and its
-parent only). A template is read through
+parent only); for a Django module, first in the folders its project's settings name and last in
+its installed apps' (django_settings.py). A template is read through
 `files.read_limited` (a regular file, at most 1 MiB, inside that root once links are resolved)
 and kept by (path, mtime, size): a keystroke costs one `stat` per template the module names,
 and a changed template changes the module's digest (the function memo, the result caches).
@@ -26,6 +27,7 @@ import threading
 
 import attrs
 
+from bastion.analyzers.taint.django_settings import DjangoSettings
 from bastion.files import UnreadableSource, decode_source, lies_within, read_limited
 from bastion.model.text import visible
 
@@ -95,6 +97,8 @@ class TemplateFiles:
         self._read: dict[str, tuple[tuple[int, int], Template | None]] = {}
         # (module path, roots, names) -> each name with the paths it may have, nearest first
         self._candidates: dict[tuple, list[tuple[str, list[str]]]] = {}
+        self._walks: dict[tuple[str, tuple[str, ...]], list[str]] = {}  # (folder, roots) -> _folders
+        self._django = DjangoSettings()
         # the last answer, by the text object it was for: a keystroke asks twice (the findings,
         # then the verdicts) with the same text
         self._last: tuple[str, str, tuple[str, ...], ModuleTemplates] | None = None
@@ -116,7 +120,11 @@ class TemplateFiles:
         folders = tuple(dict.fromkeys(("templates", *template_folders(text))))
         found: dict[str, tuple[Template, ...]] = {}
         identity = hashlib.blake2b(digest_size=16)
-        for name, candidates in self._candidates_of(path, roots, names, folders):
+        walked = self._walked(path, roots)
+        # Django looks in its settings' DIRS first, then in each installed app's templates
+        django = self._django.folders(walked, roots, identity) if "django" in text else ((), ())
+        where = (folders, *django)
+        for name, candidates in self._candidates_of(path, roots, names, where):
             template = self._first(name, candidates, roots, identity)
             if template is None:
                 continue
@@ -127,13 +135,25 @@ class TemplateFiles:
                 if included in seen:
                     continue
                 seen.add(included)
-                for _, paths in self._candidates_of(path, roots, (included,), folders):
+                for _, paths in self._candidates_of(path, roots, (included,), where):
                     found_one = self._first(included, paths, roots, identity)
                     if found_one is not None:
                         chain.append(found_one)
                         waiting.extend(found_one.includes)
             found[name] = tuple(chain)
         return ModuleTemplates(found, identity.digest()) if found else NONE
+
+    def _walked(self, path: str, roots: tuple[str, ...]) -> list[str]:
+        key = (os.path.dirname(os.path.abspath(path)), roots)
+        with self._lock:
+            kept = self._walks.get(key)
+        if kept is None:
+            kept = _folders(key[0], roots)
+            with self._lock:
+                if len(self._walks) >= _MAX_CACHED:
+                    self._walks.clear()
+                self._walks[key] = kept
+        return kept
 
     def _first(self, name: str, candidates: list[str], roots: tuple[str, ...],
                identity: hashlib.blake2b) -> Template | None:
@@ -148,14 +168,23 @@ class TemplateFiles:
         return None
 
     def _candidates_of(self, path: str, roots: tuple[str, ...], names: tuple[str, ...],
-                       template_dirs: tuple[str, ...]) -> list[tuple[str, list[str]]]:
-        key = (path, roots, names, template_dirs)
+                       where: tuple[tuple[str, ...], ...]) -> list[tuple[str, list[str]]]:
+        """Each name with the paths it may have, nearest first: `where` holds the folder names
+        looked for beside the module and its parents, then the absolute folders of a Django
+        project's settings and those of its apps."""
+        key = (path, roots, names, where)
         with self._lock:
             kept = self._candidates.get(key)
         if kept is None:
-            folders = _folders(os.path.dirname(os.path.abspath(path)), roots)
-            kept = [(name, [os.path.join(folder, *where.split("/"), *name.split("/"))
-                            for folder in folders for where in template_dirs])
+            walked = self._walked(path, roots)
+            template_dirs, settings_dirs, app_dirs = where
+            # a folder the settings name outside the root (or, without one, outside the
+            # folders walked) is not looked in
+            bounds = roots or walked[-1:]
+            outer = [d for d in settings_dirs if lies_within(d, bounds)]
+            inner = [os.path.join(folder, *w.split("/")) for folder in walked for w in template_dirs]
+            apps = [d for d in app_dirs if lies_within(d, bounds)]
+            kept = [(name, [os.path.join(folder, *name.split("/")) for folder in (*outer, *inner, *apps)])
                     for name in names if ".." not in name.split("/")]
             with self._lock:
                 if len(self._candidates) >= _MAX_CACHED:
@@ -191,7 +220,9 @@ class TemplateFiles:
         with self._lock:
             self._read.clear()
             self._candidates.clear()
+            self._walks.clear()
             self._last = None
+        self._django.forget()
 
     def disk_changed(self) -> None:
         """A file changed on disk: the last answer, kept by its text alone, may be stale (the

@@ -7,6 +7,7 @@ import os
 
 from lsprotocol import types
 
+from bastion.analyzers.taint.django_settings import may_name_templates
 from bastion.analyzers.taint.template_files import TEMPLATE_SUFFIXES, is_template_file, template_names
 from bastion.filekinds import is_python
 from bastion.lsp.documents import uri_to_path
@@ -93,6 +94,8 @@ def register(server) -> None:
                 configuration = True
             elif path.endswith((".py", ".pyw")):
                 ls.summaries.disk_changed(path, created=change.type == types.FileChangeType.Created)
+                if may_name_templates(path):  # Django settings: where templates are looked for
+                    templates.append(path)
             elif is_template_file(path) or gone and os.path.basename(path) != "pyproject.toml":
                 templates.append(path)  # a folder deleted may have held templates
             else:

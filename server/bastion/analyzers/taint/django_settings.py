@@ -1,0 +1,255 @@
+"""Where a Django project's settings say its templates are: the folders of `TEMPLATES = [{"DIRS":
+[...]}]` (or the old `TEMPLATE_DIRS`), and the `templates` folder of each of its `INSTALLED_APPS`
+(Django's app directories loader).
+
+The settings module is the one `manage.py` names (`DJANGO_SETTINGS_MODULE`, "mysite.settings"),
+else a `settings.py` beside the view or in one of its parent folders, up to the root; a settings
+module that configures no templates is followed into the modules it star-imports relatively
+(`from .base import *`). Settings are read, never imported: only constant forms are evaluated,
+string literals, `__file__`, `Path(...)`, `/`, `.parent`, `.parents[n]`, `.resolve()`,
+`os.path.join` / `dirname` / `abspath`, `str(...)` and lists joined by `+`, module-level names
+bound to them. Files are read through `files.read_limited` (regular files, a size cap, inside
+the root) and kept by (mtime, size); each file looked at is stamped in the caller's identity,
+so that an edited settings module changes the module digest (function memo, result caches).
+
+Owner: template_files.TemplateFiles holds one `DjangoSettings` (guarded by its own lock).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import re
+import threading
+
+from bastion.files import UnreadableSource, decode_source, lies_within, read_limited
+
+_MAX_SETTINGS_BYTES = 256 * 1024
+_MAX_FILES = 4  # settings modules one project reads: the one named, what it star-imports
+_MAX_APPS = 32
+_MAX_CACHED = 128
+_NAMED = re.compile(r"""DJANGO_SETTINGS_MODULE["']\s*,\s*["']([A-Za-z_][\w.]{0,200})["']""")
+_PATH_CALLS = frozenset({"Path", "pathlib.Path", "PurePath", "pathlib.PurePath", "os.path.join"})
+_SAME_CALLS = frozenset({"str", "os.path.abspath", "os.path.realpath", "os.path.normpath",
+                         "os.fspath"})
+_SAME_METHODS = frozenset({"resolve", "absolute", "expanduser"})
+
+Value = str | list[str] | None
+
+
+class DjangoSettings:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        # path -> ((mtime, size), what it yields): manage.py -> settings module name, a settings
+        # module -> (template folders, app folders, star-imported modules)
+        self._read: dict[str, tuple[tuple[int, int], object]] = {}
+
+    def folders(self, walked: list[str], roots: tuple[str, ...], identity: hashlib.blake2b
+                ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(the template folders the settings name, the template folders of the installed apps)
+        for a view whose folder and parents are `walked`."""
+        for folder in walked:
+            manage = os.path.join(folder, "manage.py")
+            named = self._kept(manage, roots, identity, _settings_name)
+            if isinstance(named, str):
+                parts = named.split(".")
+                module = os.path.join(folder, *parts)
+                for candidate in (module + ".py", os.path.join(module, "__init__.py")):
+                    found = self._settings(candidate, folder, roots, identity)
+                    if found is not None:
+                        return found
+        for folder in walked:  # its project is its parent folder (mysite/settings.py)
+            project = os.path.dirname(folder) if folder != walked[-1] else folder
+            found = self._settings(os.path.join(folder, "settings.py"), project, roots, identity)
+            if found is not None:
+                return found
+        return (), ()
+
+    def _settings(self, path: str, project: str, roots: tuple[str, ...],
+                  identity: hashlib.blake2b) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """The folders a settings module (and what it star-imports) configures; None when
+        there is no such file."""
+        dirs: list[str] = []
+        apps: list[str] = []
+        waiting, seen, first = [path], set(), True
+        while waiting and len(seen) < _MAX_FILES:
+            current = waiting.pop(0)
+            if current in seen:
+                continue
+            seen.add(current)
+            read = self._kept(current, roots, identity, lambda t, p=current: _evaluate(t, p, project))
+            if not isinstance(read, tuple):
+                if first:
+                    return None
+                continue
+            first = False
+            found_dirs, found_apps, imported = read
+            dirs.extend(found_dirs)
+            apps.extend(found_apps)
+            if not found_dirs:
+                waiting.extend(imported)
+        return tuple(dict.fromkeys(dirs)), tuple(dict.fromkeys(apps))[:_MAX_APPS]
+
+    def _kept(self, path: str, roots: tuple[str, ...], identity: hashlib.blake2b, parse) -> object:
+        """What `parse` makes of the file's text (None when it is not a readable file), kept
+        by its stamp; a file that exists is stamped in `identity`."""
+        try:
+            stat = os.stat(path)
+        except (OSError, ValueError):
+            return None
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        identity.update(f"settings\0{path}\0{stamp}\0".encode("utf-8", "replace"))
+        with self._lock:
+            kept = self._read.get(path)
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
+        value = None
+        if not roots or lies_within(path, roots):
+            try:
+                data, _ = read_limited(path, _MAX_SETTINGS_BYTES, "settings")
+                value = parse(decode_source(data))
+            except (UnreadableSource, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
+                value = None
+        with self._lock:
+            if len(self._read) >= _MAX_CACHED:
+                self._read.clear()
+            self._read[path] = (stamp, value)
+        return value
+
+    def forget(self) -> None:
+        with self._lock:
+            self._read.clear()
+
+
+def may_name_templates(path: str) -> bool:
+    """Whether a Python file may be one a Django project's template folders are read from
+    (manage.py, a settings module or package): its edit may change where templates are."""
+    name = os.path.basename(path)
+    return name == "manage.py" or "settings" in name \
+        or os.path.basename(os.path.dirname(path)) == "settings"
+
+
+def _settings_name(text: str) -> str | None:
+    match = _NAMED.search(text)
+    return match.group(1) if match else None
+
+
+def _evaluate(text: str, path: str, project: str
+              ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(template folders, app template folders, relatively star-imported modules) of a
+    settings module's text."""
+    paths: dict[str, Value] = {"__file__": path}
+    strings: dict[str, Value] = {}  # the same names, their strings as written (app lists)
+    dirs: list[str] = []
+    apps: list[str] = []
+    imported: list[str] = []
+    here = os.path.dirname(path)
+    for statement in ast.parse(text).body:
+        if isinstance(statement, ast.ImportFrom) and statement.level == 1 and statement.module \
+                and any(alias.name == "*" for alias in statement.names):
+            imported.append(os.path.join(here, *statement.module.split(".")) + ".py")
+        if not isinstance(statement, ast.Assign) or len(statement.targets) != 1 \
+                or not isinstance(statement.targets[0], ast.Name):
+            continue
+        target = statement.targets[0].id
+        if target == "TEMPLATES" and isinstance(statement.value, ast.List | ast.Tuple):
+            for backend in statement.value.elts:
+                if isinstance(backend, ast.Dict):
+                    dirs.extend(_dirs_of(backend, paths, project))
+        elif target == "TEMPLATE_DIRS":
+            dirs.extend(_paths(_value(statement.value, paths, project)))
+        elif target == "INSTALLED_APPS":
+            apps.extend(_app_folder(project, app)
+                        for app in _paths(_value(statement.value, strings, project, literal=True)))
+        else:
+            paths[target] = _value(statement.value, paths, project)
+            strings[target] = _value(statement.value, strings, project, literal=True)
+    return tuple(dirs), tuple(a for a in apps if a), tuple(imported)
+
+
+def _dirs_of(backend: ast.Dict, names: dict[str, Value], project: str) -> list[str]:
+    for key, value in zip(backend.keys, backend.values, strict=True):
+        if isinstance(key, ast.Constant) and key.value == "DIRS" and value is not None:
+            return _paths(_value(value, names, project))
+    return []
+
+
+def _paths(value: Value) -> list[str]:
+    return value if isinstance(value, list) else []
+
+
+def _app_folder(project: str, app: str) -> str | None:
+    """The templates folder of an installed app ("blog", "blog.apps.BlogConfig"); None for
+    Django's own and other installed packages' (not in the project: their folder is absent)."""
+    parts = app.split(".")
+    while parts and parts[-1][:1].isupper():  # an AppConfig class
+        parts.pop()
+    if len(parts) > 1 and parts[-1] == "apps":
+        parts.pop()
+    if not parts or parts[0] == "django" or any(not p.isidentifier() for p in parts):
+        return None
+    return os.path.join(project, *parts, "templates")
+
+
+def _value(node: ast.expr, names: dict[str, Value], project: str, literal: bool = False) -> Value:
+    """A path (absolute, normalised) or a list of them; with `literal`, strings as written."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value if literal else os.path.normpath(os.path.join(project, node.value))
+    if isinstance(node, ast.Name):
+        return names.get(node.id)
+    if isinstance(node, ast.List | ast.Tuple):
+        items = [_value(e, names, project, literal) for e in node.elts]
+        return [i for i in items if isinstance(i, str)]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _value(node.left, names, project, literal), _value(node.right, names, project,
+                                                                         literal)
+        return left + right if isinstance(left, list) and isinstance(right, list) else None
+    if literal:
+        return None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        return _joined([_value(node.left, names, project), _segment(node.right)])
+    if isinstance(node, ast.Attribute) and node.attr == "parent":
+        return _up(_value(node.value, names, project), 1)
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) \
+            and node.value.attr == "parents" and isinstance(node.slice, ast.Constant) \
+            and isinstance(node.slice.value, int) and 0 <= node.slice.value < 32:
+        return _up(_value(node.value.value, names, project), node.slice.value + 1)
+    if isinstance(node, ast.Call) and not node.keywords:
+        return _call(node, names, project)
+    return None
+
+
+def _call(node: ast.Call, names: dict[str, Value], project: str) -> Value:
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr in _SAME_METHODS and not node.args:
+        return _value(func.value, names, project)
+    if isinstance(func, ast.Attribute) and func.attr == "joinpath":
+        return _joined([_value(func.value, names, project), *map(_segment, node.args)])
+    called = ast.unparse(func)
+    if called in _SAME_CALLS and len(node.args) == 1:
+        return _value(node.args[0], names, project)
+    if called == "os.path.dirname" and len(node.args) == 1:
+        return _up(_value(node.args[0], names, project), 1)
+    if called in _PATH_CALLS and node.args:
+        return _joined([_value(node.args[0], names, project), *map(_segment, node.args[1:])])
+    return None
+
+
+def _segment(node: ast.expr) -> str | None:
+    """A relative part joined to a path: a string literal."""
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _joined(parts: list) -> str | None:
+    if not parts or not isinstance(parts[0], str) or not all(isinstance(p, str) for p in parts):
+        return None
+    return os.path.normpath(os.path.join(*parts))
+
+
+def _up(value: Value, levels: int) -> str | None:
+    if not isinstance(value, str):
+        return None
+    for _ in range(levels):
+        value = os.path.dirname(value)
+    return value

@@ -1,0 +1,40 @@
+"""Templates in the editor (the real server, both client profiles): a Django settings module
+edited on disk moves where the open views' templates are found, and they are analysed again."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from .conftest import diagnostics_for, open_document
+from .test_taint_workspace import until
+
+DJANGO_VIEW = ("from django.shortcuts import render\n"
+               "def post(request):\n"
+               "    return render(request, 'post.html', {'body': request.POST['body']})\n")
+
+
+def _xss(diags) -> list:
+    return [d for d in diags if d.code == "BST203"]
+
+
+def _settings(folder: str) -> str:
+    return ("from pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent\n"
+            f"TEMPLATES = [{{'DIRS': [BASE_DIR / {folder!r}], 'APP_DIRS': True}}]\n")
+
+
+async def test_a_settings_module_edited_on_disk_moves_where_templates_are_found(client):
+    workspace = client.workspace
+    for name, text in {"manage.py": "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site.settings')\n",
+                       "site/settings.py": _settings("escaped"), "escaped/post.html": "{{ body }}\n",
+                       "raw/post.html": "{{ body|safe }}\n"}.items():
+        (workspace / name).parent.mkdir(parents=True, exist_ok=True)
+        (workspace / name).write_text(text, encoding="utf-8")
+    views = (workspace / "blog" / "views.py").as_uri()
+    open_document(client, views, DJANGO_VIEW)
+    assert not _xss(await diagnostics_for(client, views, 1))
+    settings = workspace / "site" / "settings.py"
+    settings.write_text(_settings("raw"), encoding="utf-8")
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=settings.as_uri(), type=types.FileChangeType.Changed)]))
+    [finding] = _xss(await until(client, views, 1, _xss))
+    assert "the template `post.html`, which prints it unescaped" in finding.message
