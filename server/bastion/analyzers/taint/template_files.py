@@ -8,9 +8,10 @@ configures: `Flask(template_folder=...)`, `Jinja2Templates(directory=...)`, a Ji
 `FileSystemLoader`) beside the module or beside one of its parent folders, up to the root the
 module lies in (the workspace folder or scan root; without one, the module's folder and its
 parent only); for a Django module, first in the folders its project's settings name and last in
-its installed apps' (django_settings.py). A template is read through
-`files.read_limited` (a regular file, at most 1 MiB, inside that root once links are resolved)
-and kept by (path, mtime, size): a keystroke costs one `stat` per template the module names,
+its installed apps' (django_settings.py). The macros a template calls are read from it and
+the files it imports (template_macros.py). A template is read through `files.read_limited`
+(a regular file, at most 1 MiB, inside that root once links are resolved) and kept by (path,
+mtime, size): a keystroke costs one `stat` per template the module names,
 and a changed template changes the module's digest (the function memo, the result caches).
 
 Owner: the TaintAnalyzer holds one `TemplateFiles`; its cache is guarded by a lock (the engine
@@ -28,6 +29,7 @@ import threading
 import attrs
 
 from bastion.analyzers.taint.django_settings import DjangoSettings
+from bastion.analyzers.taint.template_macros import NO_MACROS, Macros, called, parse_macros
 from bastion.files import UnreadableSource, decode_source, lies_within, read_limited
 from bastion.model.text import visible
 
@@ -74,6 +76,7 @@ class Template:
     unescaped: dict[str, Print]  # `|safe`, or inside an autoescape-off block: first print of each
     printed: dict[str, Print]  # every print: first print of each name
     includes: tuple[str, ...] = ()  # the templates it includes or extends, by name
+    macros: Macros = NO_MACROS  # those it defines, imports and calls (template_macros.py)
 
     def unescaped_by_flask(self) -> dict[str, Print]:
         """What Flask renders unescaped: every print of a template whose extension it does not
@@ -140,8 +143,25 @@ class TemplateFiles:
                     if found_one is not None:
                         chain.append(found_one)
                         waiting.extend(found_one.includes)
+            chain.extend(self._macro_prints(chain, path, roots, where, identity))
             found[name] = tuple(chain)
         return ModuleTemplates(found, identity.digest()) if found else NONE
+
+    def _macro_prints(self, chain: list[Template], path: str, roots: tuple[str, ...],
+                      where: tuple[tuple[str, ...], ...], identity: hashlib.blake2b) -> list[Template]:
+        """What the macros the templates of `chain` call print of the context, each as a
+        template of the file holding the macro; the files imported are read like includes (at
+        most as many as a chain holds)."""
+        libraries: dict[str, Template | None] = {}
+        prints = []
+        for template in chain:
+            for library in template.macros.libraries():
+                if library not in libraries and len(libraries) < _MAX_CHAIN:
+                    [(_, paths)] = self._candidates_of(path, roots, (library,), where) or [("", [])]
+                    libraries[library] = self._first(library, paths, roots, identity)
+            prints.extend(Template(file, unescaped, printed)
+                          for file, unescaped, printed in called(template, libraries))
+        return prints
 
     def _walked(self, path: str, roots: tuple[str, ...]) -> list[str]:
         key = (os.path.dirname(os.path.abspath(path)), roots)
@@ -280,6 +300,7 @@ def parse_template(path: str, text: str) -> Template:
     off = [(m.start(1), m.end(1)) for m in _OFF.finditer(text)]  # in order, not overlapping
     off_starts = [start for start, _ in off]
     starts = _line_starts(text)
+    prints = []  # (start, name, where, unescaped), for the macros
     for match in _PRINT.finditer(text):
         name = match.group(1)
         line = bisect.bisect_right(starts, match.start()) - 1
@@ -288,11 +309,13 @@ def parse_template(path: str, text: str) -> Template:
                       visible(" ".join(match.group(0).split())[:120]))  # over lines: its first
         printed.setdefault(name, where)
         block = bisect.bisect_right(off_starts, match.start()) - 1
-        if _SAFE.search(match.group(2)) or block >= 0 and match.start() < off[block][1]:
+        raw = bool(_SAFE.search(match.group(2))) or block >= 0 and match.start() < off[block][1]
+        if raw:
             unescaped.setdefault(name, where)
+        prints.append((match.start(), name, where, raw))
     includes = tuple(dict.fromkeys(m.group(2) for m in _INCLUDE.finditer(text)
                                    if ".." not in m.group(2).split("/")))[:_MAX_CHAIN]
-    return Template(path, unescaped, printed, includes)
+    return Template(path, unescaped, printed, includes, parse_macros(text, prints))
 
 
 def _line_starts(text: str) -> list[int]:
