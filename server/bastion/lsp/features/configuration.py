@@ -8,11 +8,11 @@ import os
 from lsprotocol import types
 
 from bastion.analyzers.taint.django_settings import may_name_templates
-from bastion.analyzers.taint.template_files import TEMPLATE_SUFFIXES, is_template_file, template_names
-from bastion.filekinds import is_python
+from bastion.analyzers.taint.template_files import TEMPLATE_SUFFIXES, is_template_file
 from bastion.lsp.documents import uri_to_path
 from bastion.lsp.session import ClientFacts
 from bastion.lsp.settings import ROOT_NAME
+from bastion.lsp.templates import templates_changed
 
 log = logging.getLogger(__name__)
 SECTION = "bastion"
@@ -101,7 +101,7 @@ def register(server) -> None:
             else:
                 configuration = True
         if templates:
-            _templates_changed(ls, templates)
+            templates_changed(ls, templates)
         dropped = ls.workspace_scan.deleted(deleted) if deleted else []
         ls.summaries.deleted(deleted)
         if configuration:
@@ -109,16 +109,6 @@ def register(server) -> None:
             ls.reanalyse_all()
         elif dropped and ls.session.client.pull_diagnostics:
             ls.workspace_diagnostic_refresh(None)
-
-
-def _templates_changed(ls, paths: list[str]) -> None:
-    """The open modules that name a template file are analysed again (a superset of those
-    that render one of `paths`: the file may be one a named template includes)."""
-    uris = [uri for uri, doc in ls.session.documents.items()
-            if doc.path and is_python(doc.path) and template_names(doc.text)]
-    ls.scheduler.disk_changed(paths, uris)
-    if uris and ls.session.client.pull_diagnostics:
-        ls.workspace_diagnostic_refresh(None)
 
 
 async def pull_client_settings(ls, announce: bool = True) -> None:
