@@ -1,12 +1,14 @@
-"""Templates in the editor (the real server, both client profiles): a Django settings module
-edited on disk moves where the open views' templates are found, and they are analysed again."""
+"""Templates in the editor (the real server, both client profiles): a template open with unsaved
+edits is read as the editor holds it, and the open views rendering it are analysed again at
+each edit (and at its close, when the disk copy is read again); a Django settings module edited
+on disk moves where the open views' templates are found."""
 
 from __future__ import annotations
 
 from lsprotocol import types
 
-from .conftest import diagnostics_for, open_document
-from .test_taint_workspace import until
+from .conftest import change_document, diagnostics_for, open_document
+from .test_taint_workspace import hello_and_view, until
 
 DJANGO_VIEW = ("from django.shortcuts import render\n"
                "def post(request):\n"
@@ -38,3 +40,17 @@ async def test_a_settings_module_edited_on_disk_moves_where_templates_are_found(
         types.FileEvent(uri=settings.as_uri(), type=types.FileChangeType.Changed)]))
     [finding] = _xss(await until(client, views, 1, _xss))
     assert "the template `post.html`, which prints it unescaped" in finding.message
+
+
+async def test_a_template_edited_and_not_saved_is_what_the_open_views_render(client):
+    hello, views = hello_and_view(client)
+    assert not _xss(await diagnostics_for(client, views, 1))
+    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=hello.as_uri(), language_id="html", version=1, text=hello.read_text(encoding="utf-8"))))
+    change_document(client, hello.as_uri(), 2, (0, 17), (0, 17), "|safe")  # {{ name|safe }}
+    [finding] = _xss(await until(client, views, 1, _xss))
+    assert "the template `hello.html`, which prints it unescaped" in finding.message
+    assert hello.read_text(encoding="utf-8") == "<h1>Hello {{ name }}</h1>\n"  # never saved
+    client.text_document_did_close(types.DidCloseTextDocumentParams(
+        text_document=types.TextDocumentIdentifier(uri=hello.as_uri())))
+    await until(client, views, 1, lambda diags: not _xss(diags))

@@ -198,18 +198,25 @@ async def test_a_long_path_into_a_helper_names_the_files_it_merged(client):
         ((package / "db.py").as_uri(), 6, "7. reaches `cursor.execute`")]
 
 
-async def test_a_template_file_changed_on_disk_analyses_the_views_rendering_it_again(client):
-    """The view's text does not change; the template it renders does (saved in the editor, a
-    checkout): the file event (the server watches template extensions) brings the finding,
-    and takes it away again when the template escapes once more."""
-    templates = client.workspace / "templates"
-    templates.mkdir()
-    hello = templates / "hello.html"
+def hello_and_view(client) -> tuple[Path, str]:
+    """`templates/hello.html` printing `name` escaped, and the open Flask view rendering it
+    with request data (its uri)."""
+    hello = client.workspace / "templates" / "hello.html"
+    hello.parent.mkdir()
     hello.write_text("<h1>Hello {{ name }}</h1>\n", encoding="utf-8")
     views = (client.workspace / "views.py").as_uri()
     open_document(client, views, "from flask import Flask, render_template, request\n"
                                  "app = Flask(__name__)\n\n\n@app.route('/h')\ndef h():\n"
                                  "    return render_template('hello.html', name=request.args['n'])\n")
+    return hello, views
+
+
+async def test_a_template_file_changed_on_disk_analyses_the_views_rendering_it_again(client):
+    """The view's text does not change; the template it renders does (saved in the editor, a
+    checkout): the file event (the server watches template extensions) brings the finding,
+    and takes it away again when the template escapes once more."""
+    hello, views = hello_and_view(client)
+    templates = hello.parent
     await until(client, views, 1, lambda diags: True)
 
     def xss(diags):

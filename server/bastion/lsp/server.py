@@ -24,6 +24,7 @@ from bastion.lsp.scheduler import Scheduler
 from bastion.lsp.session import Session
 from bastion.lsp.settings import Message
 from bastion.lsp.summaries import SummaryService
+from bastion.lsp.templates import OpenTemplates
 from bastion.lsp.transport import pipe_reader, separate_pipe, serve, thread_reader
 
 log = logging.getLogger(__name__)
@@ -31,8 +32,8 @@ log = logging.getLogger(__name__)
 
 class BastionServer(LanguageServer):
     """The server and the services it owns, built here and shut down with it: the analysis
-    scheduler, the fix service (per-document state forgotten at didClose), the workspace scan
-    and the workspace summaries (lsp/summaries.py).
+    scheduler, the fix service (per-document state forgotten at didClose), the workspace scan,
+    the workspace summaries (lsp/summaries.py) and the open templates' texts (lsp/templates.py).
     `pending_messages`: settings problems found at `initialize`, shown once `initialized`."""
 
     def __init__(self, engine: Engine) -> None:
@@ -43,6 +44,7 @@ class BastionServer(LanguageServer):
         self.fix_service = FixService(engine)
         self.workspace_scan = WorkspaceScan(self)
         self.summaries = SummaryService(self)
+        self.templates = OpenTemplates(engine)
         self.pending_messages: list[Message] = []
         self._services_down = False
 

@@ -1,10 +1,39 @@
-"""Template files in the editor: the open modules that may render a template are analysed
-again when one changes."""
+"""Template files in the editor: an open template's text is what the taint analysis reads (not
+the file on disk, which lags behind unsaved edits), and the open modules that may render a
+template are analysed again when one changes, on disk or in the editor."""
 
 from __future__ import annotations
 
-from bastion.analyzers.taint.template_files import template_names
-from bastion.filekinds import is_python
+import os
+
+from bastion.analyzers.taint.template_files import is_template_file, template_names
+from bastion.filekinds import discovered_kind, is_python
+from bastion.lsp.documents import Document
+
+
+class OpenTemplates:
+    """The texts of the open template documents, by normalised path, handed to the analyzers
+    that read template files (`read_open_texts`) when the server is built. Written on the event
+    loop, read on the analysis worker: one dictionary item assigned or read at a time."""
+
+    def __init__(self, engine) -> None:
+        self._texts: dict[str, str] = {}
+        for analyzer in engine.analyzers:
+            read = getattr(analyzer, "read_open_texts", None)
+            if read is not None:
+                read(self._texts.get)
+
+    def changed(self, ls, doc: Document) -> None:
+        """Opened or edited: the views that may render it see this text."""
+        if doc.path is None or not is_template_file(doc.path) or discovered_kind(doc.path):
+            return  # not a template (requirements.txt is a manifest)
+        self._texts[os.path.normpath(doc.path)] = doc.text
+        templates_changed(ls, [doc.path])
+
+    def closed(self, ls, doc: Document) -> None:
+        """The file on disk is its text again."""
+        if doc.path is not None and self._texts.pop(os.path.normpath(doc.path), None) is not None:
+            templates_changed(ls, [doc.path])
 
 
 def templates_changed(ls, paths: list[str]) -> None:

@@ -17,7 +17,7 @@ import hashlib
 import logging
 import os
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -162,6 +162,12 @@ class TaintAnalyzer:
 
     def disk_changed(self, paths: Collection[str]) -> None:
         self._templates.disk_changed()
+
+    def read_open_texts(self, texts: Callable[[str], str | None] | None) -> None:
+        """Template files are read from `texts` (a normalised absolute path -> the editor's
+        text, None when not open) before the disk: the language server holds the documents;
+        it calls `disk_changed` with a template's path when its text changes."""
+        self._templates.open_texts = texts
 
     def retract(self, text: str, path: str, findings: list[Finding]) -> dict[int, str]:
         """Index -> why, for the pattern findings the taint verdicts retract (verdicts.py)."""

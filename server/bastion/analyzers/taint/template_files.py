@@ -25,6 +25,7 @@ import hashlib
 import os
 import re
 import threading
+from collections.abc import Callable
 
 import attrs
 
@@ -97,7 +98,10 @@ NONE = ModuleTemplates({}, b"")
 class TemplateFiles:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._read: dict[str, tuple[tuple[int, int], Template | None]] = {}
+        self._read: dict[str, tuple[tuple, Template | None]] = {}
+        # The editor's open documents that are not saved, by path (None: the file on disk): the
+        # language server sets it (TaintAnalyzer.read_open_texts)
+        self.open_texts: Callable[[str], str | None] | None = None
         # (module path, roots, names) -> each name with the paths it may have, nearest first
         self._candidates: dict[tuple, list[tuple[str, list[str]]]] = {}
         self._walks: dict[tuple[str, tuple[str, ...]], list[str]] = {}  # (folder, roots) -> _folders
@@ -212,13 +216,20 @@ class TemplateFiles:
                 self._candidates[key] = kept
         return kept
 
-    def _template(self, path: str, roots: tuple[str, ...]
-                  ) -> tuple[Template | None, tuple[int, int] | None]:
-        try:
-            stat = os.stat(path)
-        except (OSError, ValueError):
-            return None, None
-        stamp = (stat.st_mtime_ns, stat.st_size)
+    def _template(self, path: str, roots: tuple[str, ...]) -> tuple[Template | None, tuple | None]:
+        """The template at `path` (None: not one) and its stamp (None: no such file): an open
+        document's text (`open_texts`) stamped by its digest, else the file on disk by its
+        (mtime, size)."""
+        opened = self.open_texts(os.path.normpath(path)) if self.open_texts is not None else None
+        if opened is not None:
+            data = opened.encode("utf-8", "surrogatepass")
+            stamp: tuple = ("open", hashlib.blake2b(data, digest_size=16).hexdigest())
+        else:
+            try:
+                stat = os.stat(path)
+            except (OSError, ValueError):
+                return None, None
+            stamp = (stat.st_mtime_ns, stat.st_size)
         with self._lock:
             kept = self._read.get(path)
         if kept is not None and kept[0] == stamp:
@@ -226,7 +237,10 @@ class TemplateFiles:
         template = None
         if not roots or lies_within(path, roots):
             try:
-                data, _ = read_limited(path, MAX_TEMPLATE_BYTES, "template")
+                if opened is None:
+                    data, _ = read_limited(path, MAX_TEMPLATE_BYTES, "template")
+                elif len(data) > MAX_TEMPLATE_BYTES:
+                    raise UnreadableSource("too large")
                 template = parse_template(path, decode_source(data))
             except (UnreadableSource, UnicodeDecodeError, SyntaxError, ValueError):
                 template = None
@@ -245,8 +259,8 @@ class TemplateFiles:
         self._django.forget()
 
     def disk_changed(self) -> None:
-        """A file changed on disk: the last answer, kept by its text alone, may be stale (the
-        others are checked by each template's stamp)."""
+        """A file changed on disk or in the editor: the last answer, kept by its text alone,
+        may be stale (the others are checked by each template's stamp)."""
         with self._lock:
             self._last = None
 

@@ -25,6 +25,7 @@ def register(server) -> None:
             item.uri, item.version, item.text, item.language_id)
         ls.scheduler.schedule(item.uri)
         ls.summaries.opened(ls.session.documents[item.uri])
+        ls.templates.changed(ls, ls.session.documents[item.uri])
         if kind_of(ls.session.documents[item.uri].path or item.uri) in _MANIFESTS:
             await _advisory_index_age(ls, ls.session.documents[item.uri])
 
@@ -39,6 +40,7 @@ def register(server) -> None:
         if not ls.session.client.pull_diagnostics:
             ls.scheduler.schedule(doc.uri)
         ls.summaries.changed(doc)
+        ls.templates.changed(ls, doc)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     async def did_close(ls, params: types.DidCloseTextDocumentParams) -> None:
@@ -50,6 +52,7 @@ def register(server) -> None:
         if doc is not None:
             ls.scheduler.closed(doc)
             ls.summaries.closed(doc.path)
+            ls.templates.closed(ls, doc)
         if not ls.session.client.pull_diagnostics:
             # A file the workspace scan saw shows its scan result again, else nothing.
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
