@@ -5,14 +5,21 @@ on disk moves where the open views' templates are found."""
 
 from __future__ import annotations
 
+import asyncio
+
 from lsprotocol import types
 
-from .conftest import change_document, diagnostics_for, open_document
+from .conftest import change_document, diagnostics_for, is_pull, open_document
 from .test_taint_workspace import hello_and_view, until
 
 DJANGO_VIEW = ("from django.shortcuts import render\n"
                "def post(request):\n"
                "    return render(request, 'post.html', {'body': request.POST['body']})\n")
+
+
+FLASK_VIEW = ("from flask import Flask, render_template, request\napp = Flask(__name__)\n\n\n"
+              "@app.route('/h')\ndef h():\n"
+              "    return render_template('hello.html', name=request.args['n'])\n")
 
 
 def _xss(diags) -> list:
@@ -54,3 +61,37 @@ async def test_a_template_edited_and_not_saved_is_what_the_open_views_render(cli
     client.text_document_did_close(types.DidCloseTextDocumentParams(
         text_document=types.TextDocumentIdentifier(uri=hello.as_uri())))
     await until(client, views, 1, lambda diags: not _xss(diags))
+
+
+async def test_a_template_changed_on_disk_refreshes_the_scan_result_of_a_closed_view(client):
+    """The view is not open: its workspace-scan result, reused while its text is unchanged, is
+    computed again when the template it renders changes on disk."""
+    hello = client.workspace / "templates" / "hello.html"
+    hello.parent.mkdir()
+    hello.write_text("<h1>Hello {{ name }}</h1>\n", encoding="utf-8")
+    views = client.workspace / "views.py"
+    views.write_text(FLASK_VIEW, encoding="utf-8")
+
+    async def scanned(previous: list) -> list:
+        if is_pull(client):
+            report = await asyncio.wait_for(client.workspace_diagnostic_async(
+                types.WorkspaceDiagnosticParams(previous_result_ids=previous)), 60)
+            return [i for i in report.items if i.uri == views.as_uri()]
+        await asyncio.wait_for(client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="bastion.scanWorkspace")), 60)
+        return []
+
+    [first] = await scanned([]) or [None]
+    previous = [types.PreviousResultId(uri=first.uri, value=first.result_id)] if first else []
+    assert not _xss(first.items if first else client.diagnostics[views.as_uri()])
+    hello.write_text("<h1>Hello {{ name|safe }}</h1>\n", encoding="utf-8")
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=hello.as_uri(), type=types.FileChangeType.Changed)]))
+    if is_pull(client):
+        [again] = await scanned(previous)
+        assert again.kind == "full" and _xss(again.items)
+    else:
+        async def published():
+            while not _xss(client.diagnostics.get(views.as_uri(), [])):
+                await asyncio.sleep(0.05)
+        await asyncio.wait_for(published(), 20)

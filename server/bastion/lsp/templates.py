@@ -36,11 +36,12 @@ class OpenTemplates:
             templates_changed(ls, [doc.path])
 
 
-def templates_changed(ls, paths: list[str]) -> None:
+def templates_changed(ls, paths: list[str], scanned: bool = False) -> None:
     """The open modules that name a template file are analysed again (a superset of those
-    that render one of `paths`: the file may be one a named template includes)."""
+    that render one of `paths`: the file may be one a named template includes); `scanned`:
+    workspace-scan results went stale too (a pull client asks again for both)."""
     uris = [uri for uri, doc in ls.session.documents.items()
             if doc.path and is_python(doc.path) and template_names(doc.text)]
     ls.scheduler.disk_changed(paths, uris)
-    if uris and ls.session.client.pull_diagnostics:
+    if (uris or scanned) and ls.session.client.pull_diagnostics:
         ls.workspace_diagnostic_refresh(None)

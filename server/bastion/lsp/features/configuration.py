@@ -101,7 +101,7 @@ def register(server) -> None:
             else:
                 configuration = True
         if templates:
-            templates_changed(ls, templates)
+            templates_changed(ls, templates, ls.workspace_scan.templates_changed())
         dropped = ls.workspace_scan.deleted(deleted) if deleted else []
         ls.summaries.deleted(deleted)
         if configuration:

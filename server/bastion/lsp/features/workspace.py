@@ -23,6 +23,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import attrs
 from lsprotocol import types
 
 from bastion.config import Config
@@ -249,6 +250,17 @@ class WorkspaceScan:
         for key in gone:
             self._forget(key, open_keys)
         return dropped
+
+    def templates_changed(self) -> bool:
+        """A template file changed on disk: the scanned files that name one are analysed again,
+        though their text has not changed (push clients see them in the Problems panel; pull
+        clients at their next request). Whether there were any."""
+        stale = [key for key, result in self.results.items() if result.renders]
+        for key in stale:  # no longer reused by stat or by text
+            self.results[key] = attrs.evolve(self.results[key], stat=None, digest="")
+        if stale and not self._server.session.client.pull_diagnostics:
+            self._in_background([self.results[key].path for key in stale])
+        return bool(stale)
 
     def settings_changed(self) -> None:
         """Re-analyse the files already scanned (push clients see them in the Problems panel)."""

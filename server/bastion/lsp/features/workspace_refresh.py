@@ -24,6 +24,7 @@ from pathlib import Path
 import attrs
 from lsprotocol import types
 
+from bastion.analyzers.taint.template_files import template_names
 from bastion.config import Config
 from bastion.engine.engine import Analysis, apply_config
 from bastion.files import UnreadableSource, iter_source_files, read_source
@@ -64,9 +65,15 @@ class FileResult:
     generation: int
     diagnostics: tuple[types.Diagnostic, ...]
     error: str | None = None
+    # the text names a template file: its findings may change while it does not (its
+    # diagnostics are then in the result id, which the text's digest alone no longer tells)
+    renders: bool = False
 
     @property
     def result_id(self) -> str:
+        if self.renders:
+            shown = _digest(repr([(d.code, d.message, d.range) for d in self.diagnostics]))
+            return f"{self.digest}:{shown}:{self.generation}:{_NONCE}"
         return f"{self.digest}:{self.generation}:{_NONCE}"
 
 
@@ -136,7 +143,7 @@ def _result(target: Target, stat, text: str, analysis: Analysis | None, generati
         diagnostics = tuple(to_diagnostic(f, doc, codec, target.config, None)
                             for f in analysis.findings)
     return FileResult(target.uri, target.path, stat, _digest(text) if text else "", generation,
-                      diagnostics, error)
+                      diagnostics, error, bool(text) and bool(template_names(text)))
 
 
 class RefreshWork:
