@@ -349,6 +349,9 @@ class BanditAdapter:
     def left_out(self, text: str, path: str) -> tuple[NotAnalysed, ...]:
         return ()
 
+    def read_open_texts(self, texts) -> None:
+        pass  # it reads no other file
+
     def retract(self, text: str, path: str, findings: list[Finding]) -> dict[int, str]:
         return {}
 

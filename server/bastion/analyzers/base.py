@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Protocol
 
 import attrs
@@ -90,6 +90,11 @@ class Analyzer(Protocol):
     def disk_changed(self, paths: Collection[str]) -> None:
         """Files changed on disk (the editor's file events; absolute paths): drop what was
         read from them besides the analysed text, so that the next analysis reads them again."""
+
+    def read_open_texts(self, texts: Callable[[str], str | None]) -> None:
+        """Files besides the analysed one that it reads (a view's templates) are read from
+        `texts` first (a normalised absolute path -> the editor's unsaved text, None when the
+        file is not open): the language server holds the open documents."""
 
     def reads_whole(self, function: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> bool:
         """True when a check may read or report `function` as a whole (not statement by

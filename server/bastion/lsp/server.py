@@ -67,7 +67,8 @@ class BastionServer(LanguageServer):
         if self._services_down:
             return
         self._services_down = True
-        for service in (self.scheduler, self.workspace_scan, self.fix_service, self.summaries):
+        for service in (self.scheduler, self.workspace_scan, self.fix_service, self.summaries,
+                        self.templates):
             try:
                 service.shutdown()
             except Exception:

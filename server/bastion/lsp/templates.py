@@ -19,9 +19,10 @@ class OpenTemplates:
     def __init__(self, engine) -> None:
         self._texts: dict[str, str] = {}
         for analyzer in engine.analyzers:
-            read = getattr(analyzer, "read_open_texts", None)
-            if read is not None:
-                read(self._texts.get)
+            analyzer.read_open_texts(self._texts.get)
+
+    def opened(self, ls, doc: Document) -> None:
+        self.changed(ls, doc)
 
     def changed(self, ls, doc: Document) -> None:
         """Opened or edited: the views that may render it see this text."""
@@ -34,6 +35,9 @@ class OpenTemplates:
         """The file on disk is its text again."""
         if doc.path is not None and self._texts.pop(os.path.normpath(doc.path), None) is not None:
             templates_changed(ls, [doc.path])
+
+    def shutdown(self) -> None:
+        self._texts.clear()
 
 
 def templates_changed(ls, paths: list[str], scanned: bool = False) -> None:

@@ -25,7 +25,7 @@ def register(server) -> None:
             item.uri, item.version, item.text, item.language_id)
         ls.scheduler.schedule(item.uri)
         ls.summaries.opened(ls.session.documents[item.uri])
-        ls.templates.changed(ls, ls.session.documents[item.uri])
+        ls.templates.opened(ls, ls.session.documents[item.uri])
         if kind_of(ls.session.documents[item.uri].path or item.uri) in _MANIFESTS:
             await _advisory_index_age(ls, ls.session.documents[item.uri])
 
