@@ -336,13 +336,20 @@ remote_shell.around = ssh_shell_server
 
 
 @contextlib.contextmanager
-def tls_receiver(tmp: Path, certs: Path) -> Iterator[dict]:
+def tls_receiver(tmp: Path, certs: Path, legacy: bool = False) -> Iterator[dict]:
     """A loopback TLS server with the attacker's certificate that records what the first client
-    to complete a handshake sends. Yields {"port", "received", "done"}: `done()` waits until the
-    server has finished with its client."""
+    to complete a handshake sends, and the protocol version it spoke. Yields {"port", "received",
+    "versions", "done"}: `done()` waits until the server has finished with its client.
+
+    `legacy`: the impostor also speaks TLS 1.0, as the old device it stands in for does; OpenSSL 3
+    only allows TLS 1.0 and 1.1 at security level 0 (their handshake hashes with MD5 and SHA-1)."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    if legacy:
+        context.minimum_version = ssl.TLSVersion.TLSv1
+        context.set_ciphers("DEFAULT:@SECLEVEL=0")
     context.load_cert_chain(certs / "attacker.pem", certs / "attacker.key")
     received: list[bytes] = []
+    versions: list[str | None] = []
     listener = socket.create_server(("127.0.0.1", 0))
     listener.settimeout(10)
 
@@ -350,12 +357,14 @@ def tls_receiver(tmp: Path, certs: Path) -> Iterator[dict]:
         with contextlib.suppress(OSError):  # ssl.SSLError too: the client refused the certificate
             conn, _ = listener.accept()
             with context.wrap_socket(conn, server_side=True) as tls:
+                versions.append(tls.version())
                 received.append(tls.recv(1024))
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     try:
-        yield {"port": listener.getsockname()[1], "received": received, "done": lambda: thread.join(10)}
+        yield {"port": listener.getsockname()[1], "received": received, "versions": versions,
+               "done": lambda: thread.join(10)}
     finally:
         thread.join(10)
         listener.close()
@@ -371,5 +380,44 @@ def legacy_wrap_socket(code: dict, tmp: Path, certs: Path, server: dict) -> bool
     return server["received"] == [b"<14>payment service started"]
 
 
-legacy_wrap_socket.needs_certificates = True
 legacy_wrap_socket.around = tls_receiver
+
+
+def _legacy_receiver(tmp: Path, certs: Path):
+    return tls_receiver(tmp, certs, legacy=True)
+
+
+CARD = b"card=4111111111111111"
+
+
+def _read_over_tls1(connect, server: dict) -> bool:
+    """`connect()` sends CARD over the connection the example opens to the impostor; the attack
+    succeeds when the impostor read it over TLS 1.0."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # PROTOCOL_TLSv1, ssl.wrap_socket
+        with contextlib.suppress(ssl.SSLError, OSError):  # the fixed client refuses the certificate
+            connect()
+    server["done"]()
+    return server["received"] == [CARD] and server["versions"] == ["TLSv1"]
+
+
+def pinned_tls1(code: dict, tmp: Path, certs: Path, server: dict) -> bool:
+    """B502: `open_tls` to a payment gateway whose address leads to the impostor."""
+    if not hasattr(ssl, "wrap_socket"):
+        pytest.skip("ssl.wrap_socket was removed in Python 3.12")
+    return _read_over_tls1(lambda: code["open_tls"]("127.0.0.1", server["port"]).sendall(CARD), server)
+
+
+def default_tls1(code: dict, tmp: Path, certs: Path, server: dict) -> bool:
+    """B503: a caller that takes `make_context()`'s default and connects by name."""
+    def connect() -> None:
+        with socket.create_connection(("127.0.0.1", server["port"]), timeout=10) as raw, \
+                code["make_context"]().wrap_socket(raw, server_hostname="reports.internal") as tls:
+            tls.sendall(CARD)
+    return _read_over_tls1(connect, server)
+
+
+for _attack in (legacy_wrap_socket, pinned_tls1, default_tls1):
+    _attack.needs_certificates = True
+for _attack in (pinned_tls1, default_tls1):
+    _attack.around = _legacy_receiver

@@ -169,6 +169,8 @@ ATTACKS = {
     "B507": tls.ssh_unknown_host,
     "B601": tls.remote_shell,
     "B504": tls.legacy_wrap_socket,
+    "B502": tls.pinned_tls1,
+    "B503": tls.default_tls1,
     "B101": local.assert_under_optimize,
     "B321": wire.ftp_password,
     "B312": wire.telnet_password,
