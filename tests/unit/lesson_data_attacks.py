@@ -2,8 +2,8 @@
 SQL injection against sqlite in memory, YAML and settings files that call a function, XML
 entities, a program planted earlier on PATH, a secret in a log record, permission bits, a JWT
 without a signature, a tar member escaping its folder, a shell command that only echoes, errors a
-handler silences (a logout that leaves the session, a blocklist entry dropped). An attack returns
-whether it worked."""
+handler silences (a logout that leaves the session, a blocklist entry dropped), a cached value whose
+length field decides what the loader allocates. An attack returns whether it worked."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ import ipaddress
 import logging
 import os
 import sqlite3
+import struct
 import subprocess
 import tarfile
+import tracemalloc
 import types
 from pathlib import Path
 
@@ -228,3 +230,19 @@ def dropped_block(code: dict, tmp: Path) -> bool:
     except ValueError:
         return False  # the load fails closed and names the line
     return not any(ipaddress.ip_address("203.0.113.7") in network for network in networks)
+
+
+def allocation_by_length_field(code: dict, tmp: Path) -> bool:
+    """B302: five bytes in the shared cache, a tuple header claiming 2**24 items, make the loader
+    allocate what the header says (128 MiB here; 2**31 asks for 16 GiB) before it finds the data
+    missing. A data-only parser's allocation follows the input's size."""
+    code["cache"].set("scores:7", b"(" + struct.pack("<i", 2**24))
+    tracemalloc.start()
+    try:
+        code["get_cached_scores"](7)
+    except (EOFError, ValueError, MemoryError):
+        pass  # the request fails either way: the attack is what it cost
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak > 2**26

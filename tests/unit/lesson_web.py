@@ -1,4 +1,4 @@
-"""Stand-ins for the web libraries lesson examples import (Flask, requests), for the lesson
+"""Stand-ins for the web libraries lesson examples import (Flask, requests, a Redis client), for the lesson
 attack harness (tests/unit/test_lesson_attacks.py): a lesson's view runs in-process, without those
 packages, and its attack is the request a client would send.
 
@@ -131,7 +131,27 @@ def requests_standin() -> types.ModuleType:
     return requests
 
 
-STANDINS = {"flask": flask_standin, "requests": requests_standin}
+class _Redis:
+    """A Redis server's string keys, for one client: the attack writes to the example's own
+    `cache`, as another service with access to the shared instance would."""
+
+    def __init__(self, **_options) -> None:
+        self.values: dict[str, bytes] = {}
+
+    def get(self, key: str) -> bytes | None:
+        return self.values.get(key)
+
+    def set(self, key: str, value: bytes) -> None:
+        self.values[key] = value
+
+
+def redis_standin() -> types.ModuleType:
+    redis = types.ModuleType("redis")
+    redis.Redis = _Redis
+    return redis
+
+
+STANDINS = {"flask": flask_standin, "requests": requests_standin, "redis": redis_standin}
 
 
 @contextlib.contextmanager

@@ -126,6 +126,7 @@ ATTACKS = {
     "BST133": data.world_writable("install_hook"),
     "B608": data.sql_injection,
     "B506": data.yaml_code_execution,
+    "B302": data.allocation_by_length_field,
     "B202": data.tar_traversal("unpack_theme"),
     "BST111": data.tar_traversal("install_plugin"),
     "B602": data.shell_injection("ping", f"-h; echo {MARKER}"),
