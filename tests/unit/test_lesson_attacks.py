@@ -12,7 +12,7 @@ processes), lesson_local_attacks (a local user, a token holder, ciphers), lesson
 (views, through lesson_web's stand-ins for Flask and requests), lesson_tls_attacks (impostor
 servers), lesson_wire_attacks (a network observer), lesson_django_attacks,
 lesson_prediction_attacks (a generator rebuilt from its outputs), lesson_debugger_attacks (a development
-server's console). This module runs them
+server's console), lesson_snmp_attacks (an observer of SNMP traffic). This module runs them
 on each example, in a sandbox: the paths and hosts an example hard-codes are moved to a temporary
 folder or a loopback server.
 """
@@ -33,6 +33,7 @@ from tests.unit import lesson_debugger_attacks as debugger
 from tests.unit import lesson_django_attacks as django
 from tests.unit import lesson_local_attacks as local
 from tests.unit import lesson_prediction_attacks as prediction
+from tests.unit import lesson_snmp_attacks as snmp
 from tests.unit import lesson_tls_attacks as tls
 from tests.unit import lesson_web_attacks as web
 from tests.unit import lesson_wire_attacks as wire
@@ -175,6 +176,8 @@ ATTACKS = {
     "B101": local.assert_under_optimize,
     "B321": wire.ftp_password,
     "B312": wire.telnet_password,
+    "BST134": snmp.community_reused,
+    "BST135": snmp.answer_read,
     "BST112": local.numpy_pickle,
     "B308": django.marked_safe("user_badge", "display_name"),
     "B703": django.marked_safe("name_badge", "first_name"),
@@ -227,6 +230,8 @@ SANDBOX_PATHS = {
     "B321": {"client.connect(host, ": 'client.connect(host, port={server[ssh]}, '},
     "B312": {"telnetlib.Telnet(host, 23": "telnetlib.Telnet(host, {server[plain]}",
              "client.connect(host, ": 'client.connect(host, port={server[ssh]}, '},
+    "BST134": {"(host, 161)": "(host, {server[port]})"},
+    "BST135": {"(host, 161)": "(host, {server[port]})"},
     "B108": {"/tmp/users_export.csv": "{tmp}/shared/users_export.csv"},
     "B609": {"/var/backups/uploads.tgz": "{tmp}/backups/uploads.tgz", "/srv/app/uploads": "{tmp}/uploads"},
 }

@@ -428,6 +428,27 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         # B103 reports an integer literal already; not reported twice.
         "import os\nos.chmod(path, 0o777)\n",
     ]),
+    "BST134": ([
+        "from pysnmp.hlapi.v3arch.asyncio import CommunityData\nauth = CommunityData('public', mpModel=0)\n",
+        "import pysnmp.hlapi.v1arch.asyncio as snmp\nauth = snmp.CommunityData('public')\n",
+        "from pysnmp.hlapi.asyncio import CommunityData as Community\nauth = Community('public')\n",
+        # The default model is v2c: B508 only reports an explicit mpModel.
+        "from pysnmp.hlapi import CommunityData\nauth = CommunityData('public')\n",
+    ], [
+        "from pysnmp.hlapi.v3arch.asyncio import UsmUserData\nauth = UsmUserData('u', a, p)\n",
+        # B508 reports these already; not reported twice.
+        "from pysnmp.hlapi import CommunityData\nauth = CommunityData('public', mpModel=1)\n",
+    ]),
+    "BST135": ([
+        "from pysnmp.hlapi.v3arch.asyncio import UsmUserData\nauth = UsmUserData('monitor')\n",
+        "import pysnmp.hlapi.v3arch.asyncio as snmp\nauth = snmp.UsmUserData('monitor', key)\n",
+        "from pysnmp.hlapi.v3arch.asyncio import UsmUserData as User\nauth = User('m', authKey=k, authProtocol=P)\n",
+    ], [
+        "from pysnmp.hlapi.v3arch.asyncio import UsmUserData\nauth = UsmUserData('m', k, p)\n",
+        "from pysnmp.hlapi.v3arch.asyncio import UsmUserData\nauth = UsmUserData('m', authKey=k, privKey=p)\n",
+        # B509 reports the old name.
+        "from pysnmp.hlapi import UsmUserData\nauth = UsmUserData('monitor')\n",
+    ]),
 }
 
 
