@@ -3,13 +3,17 @@ SQL injection against sqlite in memory, YAML and settings files that call a func
 entities, a program planted earlier on PATH, a secret in a log record, permission bits, a JWT
 without a signature, a tar member escaping its folder, a shell command that only echoes, errors a
 handler silences (a logout that leaves the session, a blocklist entry dropped), a cached value whose
-length field decides what the loader allocates. An attack returns whether it worked."""
+length field decides what the loader allocates, a session cookie that is a pickle, an XML-RPC
+answer declaring an entity. An attack returns whether it worked."""
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import errno
 import io
 import ipaddress
+import json
 import logging
 import os
 import sqlite3
@@ -21,7 +25,8 @@ import types
 from pathlib import Path
 
 import pytest
-from tests.unit.lesson_web import MARKER
+from tests.unit.lesson_tls_attacks import _plain_environment
+from tests.unit.lesson_web import MARKER, loopback_http, probe_called, probe_pickle
 
 
 def sql_injection(code: dict, tmp: Path) -> bool:
@@ -246,3 +251,37 @@ def allocation_by_length_field(code: dict, tmp: Path) -> bool:
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
     return peak > 2**26
+
+
+def pickled_cookie(code: dict, tmp: Path) -> bool:
+    """B403: the session cookie is a pickle whose loading calls a function of the attacker's
+    choosing."""
+    probe_called(MARKER)  # forget earlier runs
+    cookie = base64.urlsafe_b64encode(probe_pickle(MARKER + "cookie")).decode()
+    with contextlib.suppress(ValueError):  # not JSON: refused
+        code["load_session"](cookie)
+    return probe_called(MARKER + "cookie")
+
+
+_RESPONSE = f"""<?xml version="1.0"?>
+<!DOCTYPE methodResponse [<!ENTITY m "{MARKER}">]>
+<methodResponse><params><param><value><array><data>
+<value><int>7</int></value><value><string>Printer on fire</string></value><value><string>ops</string></value>
+<value><struct><member><name>status</name><value><string>&m;</string></value></member></struct></value>
+</data></array></value></param></params></methodResponse>
+"""
+
+
+def xmlrpc_entity(code: dict, tmp: Path, server: tuple[int, list[str]]) -> bool:
+    """B411: the tracker (moved to the loopback) answers with an entity of its own; its JSON-RPC
+    answer is the same ticket, in a format without entities. The fixed example must read it."""
+    with _plain_environment():
+        status = code["ticket_status"](7)
+    assert status in (MARKER, "&m;", "open"), status
+    return status == MARKER
+
+
+xmlrpc_entity.around = lambda tmp: loopback_http({
+    "/xmlrpc": _RESPONSE.encode(),
+    "/jsonrpc": json.dumps({"result": [7, "Printer on fire", "ops", {"status": "open"}]}).encode()})
+xmlrpc_entity.real = frozenset({"requests"})

@@ -192,18 +192,23 @@ def browser_target(location: str, page: str = "https://shop.example.com/login") 
 
 
 @contextlib.contextmanager
-def loopback_http(body: bytes) -> Iterator[tuple[int, list[str]]]:
-    """An internal-only HTTP server on the loopback: it answers every GET with `body` and records
-    the paths asked for."""
+def loopback_http(body: bytes | dict[str, bytes]) -> Iterator[tuple[int, list[str]]]:
+    """An internal-only HTTP server on the loopback: it answers every GET and POST with `body`
+    (or `body[path]`) and records the paths asked for."""
     asked: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - the http.server API
             asked.append(self.path)
+            answer = body if isinstance(body, bytes) else body[self.path]
             self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Content-Length", str(len(answer)))
             self.end_headers()
-            self.wfile.write(body)
+            self.wfile.write(answer)
+
+        def do_POST(self) -> None:  # noqa: N802 - the http.server API
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.do_GET()
 
         def log_message(self, *_args) -> None:
             pass
