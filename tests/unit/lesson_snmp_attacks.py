@@ -63,13 +63,15 @@ def snmp_device(tmp: Path) -> Iterator[dict]:
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True)
     saved = {key: os.environ.get(key) for key in KEYS}
     stop = threading.Event()
+    relay = None
     try:
         port, relay = _relay(int(device.stdout.readline()), seen := [], stop)
         os.environ.update(KEYS)
         yield {"port": port, "seen": seen}
-        stop.set()
-        relay.join(5)
     finally:
+        stop.set()
+        if relay is not None:
+            relay.join(5)
         for key in KEYS:
             os.environ.pop(key, None)
         os.environ.update({key: value for key, value in saved.items() if value is not None})
