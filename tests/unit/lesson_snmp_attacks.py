@@ -25,7 +25,7 @@ DEVICE = Path(__file__).with_name("lesson_snmp_device.py")
 KEYS = {"SNMP_AUTH_KEY": "auth-key-on-the-device", "SNMP_PRIV_KEY": "priv-key-on-the-device"}
 
 
-def _relay(device_port: int, seen: list[tuple[str, bytes]],
+def udp_relay(device_port: int, seen: list[tuple[str, bytes]],
            stop: threading.Event) -> tuple[int, threading.Thread]:
     """A loopback UDP port that forwards datagrams to the device and answers back, recording
     both directions ("to" the device, "from" it)."""
@@ -65,7 +65,7 @@ def snmp_device(tmp: Path) -> Iterator[dict]:
     stop = threading.Event()
     relay = None
     try:
-        port, relay = _relay(int(device.stdout.readline()), seen := [], stop)
+        port, relay = udp_relay(int(device.stdout.readline()), seen := [], stop)
         os.environ.update(KEYS)
         yield {"port": port, "seen": seen}
     finally:

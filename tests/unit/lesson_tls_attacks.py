@@ -28,10 +28,10 @@ from tests.unit.lesson_web import MARKER, accept_until
 
 class HttpsServer:
     """An HTTPS server on the loopback presenting one of `certs`' certificates (`present` changes
-    it for the next connections); it answers `{}` to every GET and POST and records each request's
-    path and headers in `seen`."""
+    it for the next connections); it answers `body` (JSON) to every GET and POST and records each
+    request's path and headers in `seen`."""
 
-    def __init__(self, certs: Path, name: str) -> None:
+    def __init__(self, certs: Path, name: str, body: bytes = b"{}") -> None:
         self.certs, self.seen = certs, []
         self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.present(name)
@@ -42,9 +42,9 @@ class HttpsServer:
                 seen.append({"path": self.path, **dict(self.headers)})
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", "2")
+                self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(b"{}")
+                self.wfile.write(body)
 
             def do_POST(self) -> None:  # noqa: N802 - the http.server API
                 self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -67,8 +67,8 @@ class HttpsServer:
 
 
 @contextlib.contextmanager
-def https_server(certs: Path, name: str) -> Iterator[HttpsServer]:
-    server = HttpsServer(certs, name)
+def https_server(certs: Path, name: str, body: bytes = b"{}") -> Iterator[HttpsServer]:
+    server = HttpsServer(certs, name, body)
     thread = threading.Thread(target=server.server.serve_forever, kwargs={"poll_interval": 0.05},
                               daemon=True)
     thread.start()

@@ -12,7 +12,8 @@ processes), lesson_local_attacks (a local user, a token holder, ciphers), lesson
 (views, through lesson_web's stand-ins for Flask and requests), lesson_tls_attacks (impostor
 servers), lesson_wire_attacks (a network observer), lesson_django_attacks,
 lesson_prediction_attacks (a generator rebuilt from its outputs), lesson_debugger_attacks (a development
-server's console), lesson_snmp_attacks (an observer of SNMP traffic). This module runs them
+server's console), lesson_snmp_attacks (an observer of SNMP traffic), lesson_ipmi_attacks (an
+observer of a BMC login). This module runs them
 on each example, in a sandbox: the paths and hosts an example hard-codes are moved to a temporary
 folder or a loopback server.
 """
@@ -31,6 +32,7 @@ import pytest
 from tests.unit import lesson_data_attacks as data
 from tests.unit import lesson_debugger_attacks as debugger
 from tests.unit import lesson_django_attacks as django
+from tests.unit import lesson_ipmi_attacks as ipmi
 from tests.unit import lesson_local_attacks as local
 from tests.unit import lesson_prediction_attacks as prediction
 from tests.unit import lesson_snmp_attacks as snmp
@@ -179,6 +181,7 @@ ATTACKS = {
     "B101": local.assert_under_optimize,
     "B321": wire.ftp_password,
     "B312": wire.telnet_password,
+    "B415": ipmi.offline_guess,
     "BST134": snmp.community_reused,
     "BST135": snmp.answer_read,
     "BST112": local.numpy_pickle,
@@ -235,6 +238,9 @@ SANDBOX_PATHS = {
              "client.connect(host, ": 'client.connect(host, port={server[ssh]}, '},
     "B402": {"ssh.connect(host, ": 'ssh.connect(host, port={server[ssh]}, '},
     "B411": {"https://tracker.example.com": "http://127.0.0.1:{server[0]}"},
+    "B415": {"password=password)": "password=password, port={server[ipmi]})",
+             "https://{bmc}/": "https://{{bmc}}:{server[https]}/",
+             "/etc/pki/bmc-ca.pem": "{certs}/internal.pem"},
     "BST134": {"(host, 161)": "(host, {server[port]})"},
     "BST135": {"(host, 161)": "(host, {server[port]})"},
     "B108": {"/tmp/users_export.csv": "{tmp}/shared/users_export.csv"},
