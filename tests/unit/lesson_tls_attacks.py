@@ -345,7 +345,9 @@ def tls_receiver(tmp: Path, certs: Path, legacy: bool = False) -> Iterator[dict]
     only allows TLS 1.0 and 1.1 at security level 0 (their handshake hashes with MD5 and SHA-1)."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     if legacy:
-        context.minimum_version = ssl.TLSVersion.TLSv1
+        with warnings.catch_warnings():  # deprecated on purpose: the impostor is an old device
+            warnings.simplefilter("ignore", DeprecationWarning)
+            context.minimum_version = ssl.TLSVersion.TLSv1
         context.set_ciphers("DEFAULT:@SECLEVEL=0")
     context.load_cert_chain(certs / "attacker.pem", certs / "attacker.key")
     received: list[bytes] = []
