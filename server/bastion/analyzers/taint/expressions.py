@@ -4,6 +4,7 @@ summaries, then the default model (argument taint flows to the result, at lower 
 
 `Evaluator` owns one function's analysis state while it runs: `env` (name -> Value; attribute
 paths such as `self.x` are keys too), the sink `hits` found so far and the enclosing statement.
+Container expressions (containers.py) are module functions assigned as its `e_` methods.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ import ast
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from bastion.analyzers.taint import containers
 from bastion.analyzers.taint.calls import evaluate_call
 from bastion.analyzers.taint.class_constants import class_constant
 from bastion.analyzers.taint.closures import Budget, LocalFunction, call_local
-from bastion.analyzers.taint.context import ModuleContext, fold_constant
+from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.domain import (
-    ANY,
     CLEAN,
     EVERY_CLASS,
     MARKUP_KINDS,
@@ -38,7 +39,6 @@ from bastion.analyzers.taint.folding import (
     STRING_CONSTANTS,
     fold_binary,
     formatted,
-    hashable,
     truth_of,
 )
 from bastion.analyzers.taint.results import Hit, Summary
@@ -221,23 +221,6 @@ class Evaluator:
                         node.end_col_offset or 0)
         return source(origin, self.step(node, f"request data stored in `g.{node.attr}` on line {stored}"))
 
-    def e_Subscript(self, node: ast.Subscript) -> Value:
-        base = self.eval(node.value)
-        if isinstance(node.slice, ast.Slice):
-            for part in (node.slice.lower, node.slice.upper, node.slice.step):
-                if part is not None:
-                    self.eval(part)
-            if isinstance(base.const, (str, bytes, tuple)):
-                return base if not base.taint else base.evolve(const=UNKNOWN)
-            return base.flat() if base.taint or base.items else base
-        key = self.eval(node.slice)
-        if isinstance(base.const, (str, bytes, tuple)) and key.const is not UNKNOWN:
-            try:
-                return constant(base.const[key.const])
-            except Exception:  # noqa: BLE001 - a failing constant index is just unknown
-                return CLEAN
-        return base.item(key.const if key.const is not UNKNOWN and hashable(key.const) else ANY)
-
     def e_JoinedStr(self, node: ast.JoinedStr) -> Value:
         parts = []
         for part in node.values:
@@ -335,36 +318,13 @@ class Evaluator:
         self.env = saved
         return join(body, other)
 
-    def e_Dict(self, node: ast.Dict) -> Value:
-        items: dict = {}
-        for key, value in zip(node.keys, node.values, strict=True):
-            v = self.eval(value)
-            if key is None:  # **other
-                for slot, inner in (v.items or {ANY: v.flat()}).items():
-                    items[slot] = join(items[slot], inner) if slot in items else inner
-                continue
-            k = self.eval(key)
-            slot = k.const if k.const is not UNKNOWN and hashable(k.const) else ANY
-            items[slot] = join(items[slot], v) if slot in items else v
-        return Value(clean=EVERY_CLASS, items=items, const=fold_constant(node),
-                     known=all(v.known for v in items.values()))
+    # ---- containers ----
 
-    def _sequence(self, node: ast.Tuple | ast.List | ast.Set) -> Value:
-        items: dict = {}
-        values = [self.eval(e) for e in node.elts]
-        indexed = not isinstance(node, ast.Set) and len(values) <= 16 and not any(
-            isinstance(e, ast.Starred) for e in node.elts)
-        for index, value in enumerate(values):
-            slot = index if indexed else ANY
-            items[slot] = join(items[slot], value) if slot in items else value
-        const = fold_constant(node) if all(v.const is not UNKNOWN for v in values) else UNKNOWN
-        return Value(clean=EVERY_CLASS, items=items, const=const,
-                     known=all(v.known for v in values))
-
-    e_Tuple = e_List = e_Set = _sequence
-
-    def e_Starred(self, node: ast.Starred) -> Value:
-        return self.eval(node.value).item(ANY)
+    e_Subscript = containers.subscript
+    e_Dict = containers.dict_display
+    e_Tuple = e_List = e_Set = containers.sequence_display
+    e_Starred = containers.starred
+    e_ListComp = e_SetComp = e_GeneratorExp = e_DictComp = containers.comprehension
 
     def e_Await(self, node: ast.Await) -> Value:
         return self.eval(node.value)
@@ -377,23 +337,6 @@ class Evaluator:
     def e_Lambda(self, node: ast.Lambda) -> Value:
         capture(self, node)
         return CLEAN
-
-    def _comprehension(self, node) -> Value:
-        saved = self.env
-        self.env = dict(saved)
-        for generator in node.generators:
-            element = self.eval(generator.iter).item(ANY)
-            self.bind(generator.target, element, None)
-            for test in generator.ifs:
-                self.eval(test)
-        if isinstance(node, ast.DictComp):
-            value = Value(clean=EVERY_CLASS, items={ANY: join(self.eval(node.key), self.eval(node.value))})
-        else:
-            value = Value(clean=EVERY_CLASS, items={ANY: self.eval(node.elt)})
-        self.env = saved
-        return value
-
-    e_ListComp = e_SetComp = e_GeneratorExp = e_DictComp = _comprehension
 
     # ---- calls ----
 

@@ -1,0 +1,87 @@
+"""Containers in the abstract domain: a display keeps its elements in slots (by index for a
+short tuple or list, by constant key for a dict, ANY otherwise), a subscript reads the slot its
+key names (or folds a constant index of a constant string), and a comprehension makes a
+container whose every slot holds what its element expression gives.
+
+Separate from expressions.py because the slot model is one concern (stores.py writes slots,
+sequences.py edits them). The functions are the `Evaluator`'s `e_<node>` methods themselves,
+assigned in its class body, so that its dispatch costs what it did when they were defined there.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from bastion.analyzers.taint.context import fold_constant
+from bastion.analyzers.taint.domain import ANY, CLEAN, EVERY_CLASS, UNKNOWN, Value, constant, join
+from bastion.analyzers.taint.folding import hashable
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.expressions import Evaluator
+
+
+def subscript(ev: Evaluator, node: ast.Subscript) -> Value:
+    base = ev.eval(node.value)
+    if isinstance(node.slice, ast.Slice):
+        for part in (node.slice.lower, node.slice.upper, node.slice.step):
+            if part is not None:
+                ev.eval(part)
+        if isinstance(base.const, (str, bytes, tuple)):
+            return base if not base.taint else base.evolve(const=UNKNOWN)
+        return base.flat() if base.taint or base.items else base
+    key = ev.eval(node.slice)
+    if isinstance(base.const, (str, bytes, tuple)) and key.const is not UNKNOWN:
+        try:
+            return constant(base.const[key.const])
+        except Exception:  # noqa: BLE001 - a failing constant index is just unknown
+            return CLEAN
+    return base.item(key.const if key.const is not UNKNOWN and hashable(key.const) else ANY)
+
+
+def dict_display(ev: Evaluator, node: ast.Dict) -> Value:
+    items: dict = {}
+    for key, value in zip(node.keys, node.values, strict=True):
+        v = ev.eval(value)
+        if key is None:  # **other
+            for slot, inner in (v.items or {ANY: v.flat()}).items():
+                items[slot] = join(items[slot], inner) if slot in items else inner
+            continue
+        k = ev.eval(key)
+        slot = k.const if k.const is not UNKNOWN and hashable(k.const) else ANY
+        items[slot] = join(items[slot], v) if slot in items else v
+    return Value(clean=EVERY_CLASS, items=items, const=fold_constant(node),
+                 known=all(v.known for v in items.values()))
+
+
+def sequence_display(ev: Evaluator, node: ast.Tuple | ast.List | ast.Set) -> Value:
+    items: dict = {}
+    values = [ev.eval(e) for e in node.elts]
+    indexed = not isinstance(node, ast.Set) and len(values) <= 16 and not any(
+        isinstance(e, ast.Starred) for e in node.elts)
+    for index, value in enumerate(values):
+        slot = index if indexed else ANY
+        items[slot] = join(items[slot], value) if slot in items else value
+    const = fold_constant(node) if all(v.const is not UNKNOWN for v in values) else UNKNOWN
+    return Value(clean=EVERY_CLASS, items=items, const=const,
+                 known=all(v.known for v in values))
+
+
+def starred(ev: Evaluator, node: ast.Starred) -> Value:
+    return ev.eval(node.value).item(ANY)
+
+
+def comprehension(ev: Evaluator, node) -> Value:
+    saved = ev.env
+    ev.env = dict(saved)
+    for generator in node.generators:
+        element = ev.eval(generator.iter).item(ANY)
+        ev.bind(generator.target, element, None)
+        for test in generator.ifs:
+            ev.eval(test)
+    if isinstance(node, ast.DictComp):
+        value = Value(clean=EVERY_CLASS, items={ANY: join(ev.eval(node.key), ev.eval(node.value))})
+    else:
+        value = Value(clean=EVERY_CLASS, items={ANY: ev.eval(node.elt)})
+    ev.env = saved
+    return value
