@@ -4,7 +4,8 @@ summaries, then the default model (argument taint flows to the result, at lower 
 
 `Evaluator` owns one function's analysis state while it runs: `env` (name -> Value; attribute
 paths such as `self.x` are keys too), the sink `hits` found so far and the enclosing statement.
-Container expressions (containers.py) are module functions assigned as its `e_` methods.
+Container expressions (containers.py) and truth values and comparisons (folding.py) are module
+functions assigned as its `e_` methods.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from bastion.analyzers.taint.domain import (
     CLEAN,
     EVERY_CLASS,
     MARKUP_KINDS,
-    SAFE,
     UNKNOWN,
     Origin,
     Step,
@@ -35,11 +35,13 @@ from bastion.analyzers.taint.domain import (
 )
 from bastion.analyzers.taint.escapes import capture, changeable, escape_call, seen_through
 from bastion.analyzers.taint.folding import (
-    COMPARISONS,
     STRING_CONSTANTS,
+    bool_op,
+    compare,
     fold_binary,
     formatted,
     truth_of,
+    unary_op,
 )
 from bastion.analyzers.taint.results import Hit, Summary
 from bastion.analyzers.taint.scoped import SCOPED
@@ -264,44 +266,11 @@ class Evaluator:
             return Value(clean=EVERY_CLASS, kind=kind, known=known) if kind or known else CLEAN
         return join(left.flat(), right.flat()).evolve(kind=kind)
 
-    def e_BoolOp(self, node: ast.BoolOp) -> Value:
-        values = [self.eval(v) for v in node.values]
-        truths = [truth_of(v) for v in values]
-        want = isinstance(node.op, ast.Or)
-        for value, truth in zip(values, truths, strict=True):
-            if truth is None:
-                break
-            if truth == want:
-                return value
-        else:
-            return values[-1]
-        out = values[0]
-        for value in values[1:]:
-            out = join(out, value)
-        return out
+    # ---- truth values and comparisons (folding.py) ----
 
-    def e_UnaryOp(self, node: ast.UnaryOp) -> Value:
-        value = self.eval(node.operand)
-        if isinstance(node.op, ast.Not):
-            truth = truth_of(value)
-            return constant(not truth) if truth is not None else SAFE
-        if value.const is not UNKNOWN and isinstance(value.const, (int, float)):
-            try:
-                return constant(-value.const if isinstance(node.op, ast.USub) else value.const)
-            except TypeError:
-                return CLEAN
-        return CLEAN if not value.taint else value
-
-    def e_Compare(self, node: ast.Compare) -> Value:
-        values = [self.eval(node.left), *(self.eval(c) for c in node.comparators)]
-        if all(v.const is not UNKNOWN for v in values):
-            try:
-                result = all(COMPARISONS[type(op)](a.const, b.const) for op, a, b in
-                             zip(node.ops, values, values[1:], strict=False))
-                return constant(bool(result))
-            except Exception:  # noqa: BLE001 - an incomparable constant pair is unknown
-                return SAFE
-        return SAFE
+    e_BoolOp = bool_op
+    e_UnaryOp = unary_op
+    e_Compare = compare
 
     def e_IfExp(self, node: ast.IfExp) -> Value:
         from bastion.analyzers.taint.guards import refine
@@ -318,7 +287,7 @@ class Evaluator:
         self.env = saved
         return join(body, other)
 
-    # ---- containers ----
+    # ---- containers (containers.py) ----
 
     e_Subscript = containers.subscript
     e_Dict = containers.dict_display

@@ -1,6 +1,7 @@
 """Constant folding: binary operators and comparisons on known constants, bounded in size (a
 string or number too large to be a useful constant is not one), truth values, and loops known
-to run."""
+to run. The `Evaluator`'s `and` / `or`, unary operators and comparisons are here too (assigned
+as its `e_` methods): they are that folding, with a safe or joined value when it cannot fold."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import re
 import string
 from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.domain import EVERY_CLASS, UNKNOWN, Value
+from bastion.analyzers.taint.domain import CLEAN, EVERY_CLASS, SAFE, UNKNOWN, Value, constant, join
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -108,3 +109,45 @@ def not_empty(ev: Evaluator, node: ast.expr, iterated: Value) -> bool:
         if all(type(b) is int for b in bounds) and (len(bounds) < 3 or bounds[2] != 0):
             return bool(range(*bounds))
     return False
+
+
+def bool_op(ev: Evaluator, node: ast.BoolOp) -> Value:
+    values = [ev.eval(v) for v in node.values]
+    truths = [truth_of(v) for v in values]
+    want = isinstance(node.op, ast.Or)
+    for value, truth in zip(values, truths, strict=True):
+        if truth is None:
+            break
+        if truth == want:
+            return value
+    else:
+        return values[-1]
+    out = values[0]
+    for value in values[1:]:
+        out = join(out, value)
+    return out
+
+
+def unary_op(ev: Evaluator, node: ast.UnaryOp) -> Value:
+    value = ev.eval(node.operand)
+    if isinstance(node.op, ast.Not):
+        truth = truth_of(value)
+        return constant(not truth) if truth is not None else SAFE
+    if value.const is not UNKNOWN and isinstance(value.const, (int, float)):
+        try:
+            return constant(-value.const if isinstance(node.op, ast.USub) else value.const)
+        except TypeError:
+            return CLEAN
+    return CLEAN if not value.taint else value
+
+
+def compare(ev: Evaluator, node: ast.Compare) -> Value:
+    values = [ev.eval(node.left), *(ev.eval(c) for c in node.comparators)]
+    if all(v.const is not UNKNOWN for v in values):
+        try:
+            result = all(COMPARISONS[type(op)](a.const, b.const) for op, a, b in
+                         zip(node.ops, values, values[1:], strict=False))
+            return constant(bool(result))
+        except Exception:  # noqa: BLE001 - an incomparable constant pair is unknown
+            return SAFE
+    return SAFE
