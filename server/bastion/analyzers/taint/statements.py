@@ -1,9 +1,10 @@
 """The flow-sensitive forward walk over one function's statements.
 
 Python's structured statements are the join points: `if` (constant tests prune the dead branch,
-other tests refine each branch through guards.py), loops (at most three rounds, then the state
-is taken as is), `try` (handlers start from the join of the states before and after the body),
-`with` and `match`. `env` is None on a path that cannot continue (after return, raise, abort).
+other tests refine each branch through guards.py), loops (loops.py: at most three rounds, then
+the state is taken as is), `try` (handlers start from the join of the states before and after
+the body), `with` and `match`. `env` is None on a path that cannot continue (after return,
+raise, abort).
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ from bastion.analyzers.taint.domain import (
     join,
 )
 from bastion.analyzers.taint.entries import Function
-from bastion.analyzers.taint.environments import join_env, owned, same_env
+from bastion.analyzers.taint.environments import join_env, owned
 from bastion.analyzers.taint.escapes import capture, escape_assignment
 from bastion.analyzers.taint.expressions import Evaluator, path_of
-from bastion.analyzers.taint.folding import not_empty, truth_of
+from bastion.analyzers.taint.folding import truth_of
 from bastion.analyzers.taint.guards import HOST_FIELDS, URL_PARSERS, host_of, refine, regex_subject
+from bastion.analyzers.taint.loops import break_loop, continue_loop, for_loop, while_loop
 from bastion.analyzers.taint.matching import captures, case_matches
 from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.results import FunctionResult, Hit
@@ -37,7 +39,6 @@ from bastion.analyzers.taint.templates import UNESCAPED_RENDERS
 from bastion.analyzers.taint.wrappers import as_function
 
 MAX_STATEMENTS = 1500
-LOOP_ROUNDS = 3
 _STATEMENTS: dict[type, object] = {}  # statement type -> the Interpreter method for it
 NO_RETURN = frozenset({"flask.abort", "werkzeug.exceptions.abort", "sys.exit", "exit", "quit",
                        "os._exit", "os.abort"})
@@ -223,72 +224,12 @@ class Interpreter(Evaluator):
         self.block(node.orelse)
         self.env = join_env(after_body, self.env)
 
-    def _loop(self, node: ast.For | ast.AsyncFor | ast.While, enter, at_least_once: bool):
-        """The state at the loop's head once it settles, and the states at its `break`s. A loop
-        known to run its body at least once (`at_least_once`) does not leave with the state
-        from before it: its first round is run apart, from that state."""
-        head = self.env
-        breaks: list = []
-        if at_least_once:
-            head = self._round(node, enter, head, breaks)
-            if head is None:  # every path of the body breaks, returns or raises
-                return None, breaks
-        for _ in range(LOOP_ROUNDS):
-            widened = join_env(head, self._round(node, enter, head, breaks))
-            if same_env(widened, head):
-                break
-            head = widened
-        return head, breaks
+    # ---- loops (loops.py) ----
 
-    def _round(self, node: ast.For | ast.AsyncFor | ast.While, enter, head: dict,
-               breaks: list) -> dict | None:
-        """One run of the body from `head`: the state it continues with (None: it never does)."""
-        self.loops.append(([], []))
-        self.env = dict(head)
-        enter()
-        self.block(node.body)
-        round_breaks, continues = self.loops.pop()
-        breaks.extend(round_breaks)
-        return join_env(self.env, *continues)
-
-    def s_For(self, node: ast.For) -> None:
-        iterated = self.eval(node.iter)
-        element = iterated.item(ANY)
-        head, breaks = self._loop(node, lambda: self.bind(node.target, element, "iterated into"),
-                                  not_empty(self, node.iter, iterated))
-        self.env = head
-        if head is not None:
-            self.block(node.orelse)
-        self.env = join_env(self.env, *breaks)
-
-    s_AsyncFor = s_For
-
-    def s_While(self, node: ast.While) -> None:
-        truth = truth_of(self.eval(node.test))
-        if truth is False:
-            self.block(node.orelse)
-            return
-
-        def enter() -> None:
-            self.env = refine(self, node.test, self.env, True)
-        head, breaks = self._loop(node, enter, truth is True)
-        if head is not None:
-            # the test as the loop's head meets it, after the body changed what it reads
-            self.env = head
-            truth = truth_of(self.eval(node.test))
-            self.env = None if truth is True else refine(self, node.test, head, False)
-            self.block(node.orelse)
-        self.env = join_env(self.env, *breaks)
-
-    def s_Break(self, node: ast.Break) -> None:
-        if self.loops:
-            self.loops[-1][0].append(self.env)
-        self.env = None
-
-    def s_Continue(self, node: ast.Continue) -> None:
-        if self.loops:
-            self.loops[-1][1].append(self.env)
-        self.env = None
+    s_For = s_AsyncFor = for_loop
+    s_While = while_loop
+    s_Break = break_loop
+    s_Continue = continue_loop
 
     def s_Try(self, node: ast.Try) -> None:
         before = self.env
