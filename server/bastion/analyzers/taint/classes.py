@@ -89,3 +89,39 @@ def model_fields(name: str | None, classes: dict[str, ClassShape], models: NameS
             fields.update(inherited)
     fields.update(shape.fields)
     return fields if derives else None
+
+
+# Classes whose generated constructor stores its arguments as the fields they name, in the
+# order of the annotated fields (positionally, or by keyword)
+_RECORD_DECORATORS = frozenset({
+    "dataclasses.dataclass", "pydantic.dataclasses.dataclass", "attr.s", "attr.attrs",
+    "attr.define", "attr.frozen", "attr.mutable", "attrs.define", "attrs.frozen", "attrs.mutable"})
+_RECORD_BASES = frozenset({"typing.NamedTuple", "pydantic.BaseModel", "msgspec.Struct"})
+
+
+def record_fields(definitions: list[ast.stmt], shapes: dict[ast.ClassDef, ClassShape],
+                  env: Env) -> dict[str, tuple[str, ...]]:
+    """Class name -> its fields, in the constructor's order (a base record's first), for the
+    module's dataclasses, attrs classes, named tuples and pydantic models that do not define
+    `__init__` themselves: `Job(name="x", cmd=request.args["c"])` holds each argument in its
+    field (summaries.construct)."""
+    records: dict[str, tuple[str, ...]] = {}
+    for node in definitions:
+        if not isinstance(node, ast.ClassDef) or node not in shapes:
+            continue
+        own = shapes[node]
+        decorated = any(env.qualname(d.func if isinstance(d, ast.Call) else d) in _RECORD_DECORATORS
+                        for d in node.decorator_list)
+        inherited = [records[base.id] for base in node.bases
+                     if isinstance(base, ast.Name) and base.id in records]
+        if not (decorated or inherited or any(b in _RECORD_BASES for b in own.own if b)):
+            continue
+        if any(isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == "__init__"
+               for item in node.body):
+            records.pop(node.name, None)
+            continue
+        fields = [name for base in inherited for name in base]
+        fields += [name for name, _annotation in own.fields if name not in fields]
+        records[node.name] = tuple(fields)
+    return records
+

@@ -17,7 +17,7 @@ from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.annotations import closed_enum
 from bastion.analyzers.taint.bindings import Bindings
 from bastion.analyzers.taint.class_constants import class_constants
-from bastion.analyzers.taint.classes import class_shapes
+from bastion.analyzers.taint.classes import class_shapes, record_fields
 from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
 from bastion.analyzers.taint.entries import (
     FUNCTIONS,
@@ -67,6 +67,8 @@ class ModuleContext:
     forms: Forms = attrs.Factory(dict)  # the module's form classes (forms.py)
     # the template files the module names, by the name it writes (template_files.py)
     templates: dict[str, tuple[Template, ...]] = attrs.Factory(dict)
+    # record class (a dataclass, named tuple, pydantic model) -> its fields (classes.py)
+    records: dict[str, tuple[str, ...]] = attrs.Factory(dict)
     _by_name: dict[str, Function] = attrs.Factory(dict)
 
     def lineage(self, class_name: str) -> tuple[str, ...]:
@@ -147,6 +149,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     scoped = scoped_stores(definitions, env, models, memo)
     forms = validated_forms(shapes, env, kinds, models)
     classes = {node.name: shape for node, shape in shapes.items()}  # a redefinition wins
+    records = record_fields(definitions, shapes, env)
     # Only a module that imports a body model's base can define a body model.
     roots = models.body_model_roots
     bodies = classes if roots and env.imported(roots) else {}
@@ -171,6 +174,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                           for k, v in through_self.items()),
                                    sorted(scoped.items()),
                                    sorted((k, sorted(d), sorted(c)) for k, (d, c) in forms.items()),
+                                   sorted(records.items()),
                                    )).encode(), digest_size=16).digest()
     classified = Classified(memo, digest + models.digest.encode()) if memo is not None else None
     # a class deriving from a framework's class through another module's base class is the
@@ -193,7 +197,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     return ModuleContext(env, constants, kinds, functions, digest, parents=parents, patterns=patterns,
                          class_bases={name: shape.bases for name, shape in classes.items()},
                          class_constants=members, self_constants=through_self, scoped=scoped,
-                         forms=forms)
+                         forms=forms, records=records)
 
 
 def _parameter_registrars(definitions: list[ast.stmt], models: Models, text: str | None,

@@ -31,6 +31,7 @@ from bastion.analyzers.taint.domain import (
     concat,
     constant,
     join,
+    keyed,
     source,
 )
 from bastion.analyzers.taint.escapes import capture, changeable, escape_call, seen_through
@@ -207,7 +208,10 @@ class Evaluator:
             # `Path(name).name`: the last part alone, as `os.path.basename` gives it
             return base.evolve(kind=None, const=UNKNOWN, clean=base.clean | _FINAL_PART_CLEAN)
         if base.items is not None or base.taint:
-            return base.item(node.attr) if base.items else base.evolve(kind=name, const=UNKNOWN)
+            # a parameter's attribute is that part of the argument (`job.cmd`), as a subscript
+            # is: a call binds what the caller's object holds there (summaries.passed)
+            return base.item(node.attr) if base.items else base.evolve(
+                taint=keyed(base.taint, node.attr), kind=name, const=UNKNOWN)
         if base.known and base.const is UNKNOWN and base.clean == EVERY_CLASS:
             # `color.value`, `item_id.hex` of a value known safe (a validated parameter)
             return Value(clean=EVERY_CLASS, kind=name, known=True)

@@ -129,6 +129,9 @@ def construct(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value]
             and not (isinstance(func, ast.Name) and func.id in ev.env):
         init = ev.module.external(f"{name}.__init__", True)
         kind = f"{name}()"
+    if init is None and isinstance(func, ast.Name) and func.id in ev.module.records \
+            and func.id not in ev.env:
+        return _record(ev, node, ev.module.records[func.id], args, keywords)
     if init is None or not init.fields or init.hands_on:
         return None  # what an unresolved `super().__init__(x)` stores is not seen: the default model
     bound = bind_arguments(init.params, node, args, keywords)
@@ -139,6 +142,22 @@ def construct(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value]
     if not any(v.taint for v in fields.values()):
         return Value(clean=EVERY_CLASS, kind=kind)
     return Value(clean=EVERY_CLASS, items=fields, kind=kind)
+
+
+def _record(ev: Evaluator, node: ast.Call, fields: tuple[str, ...], args: list[Value],
+            keywords: dict[str | None, Value]) -> Value | None:
+    """A record's generated constructor: each argument in the field it names."""
+    if None in keywords or any(isinstance(a, ast.Starred) for a in node.args) \
+            or len(args) > len(fields):
+        return None  # `Job(**data)`: which field holds what is not known (the default model)
+    call_step = ev.step(node, f"stored in `{ast.unparse(node.func)}`")
+    # fewer arguments than fields: the rest keep their defaults
+    slots = {**dict(zip(fields, args, strict=False)), **{k: v for k, v in keywords.items() if k in fields}}
+    slots = {k: v.with_step(call_step) for k, v in slots.items()}
+    kind = f"{node.func.id}()"
+    if not any(v.tainted for v in slots.values()):
+        return Value(clean=EVERY_CLASS, kind=kind)
+    return Value(clean=EVERY_CLASS, items=slots, kind=kind)
 
 
 def on_self(func: ast.expr) -> bool:
@@ -197,7 +216,8 @@ def apply_summary(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Va
     of `self` it reads (`field_params`) by the receiver's."""
     from bastion.analyzers.taint.results import Hit
 
-    bound = bind_arguments(summary.params, node, args, keywords)
+    bound = bind_arguments(summary.params, node, _with_attributes(ev, node.args, args),
+                           _with_attributes(ev, node.keywords, keywords))
     if summary.with_fields is not None:
         fields = _field_values(ev, node, summary.with_fields, receiver)
         if any(v.tainted for v in fields.values()):
@@ -215,6 +235,30 @@ def apply_summary(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Va
             ev.hits.append(Hit(hit.sink_class, hit.sink, node, ev.statement, value,
                                via=inner_steps(hit)))
     return _instantiated(summary.returns.flat(), bound, call_step)
+
+
+def _with_attributes(ev: Evaluator, nodes: list, values):
+    """`values` (the arguments of `nodes`, a list or by keyword) with the attributes the caller
+    set on a local object (`job.cmd = ...`, kept in the environment by path) as its slots: the
+    callee's `job.cmd` binds that one (`passed`), and `job.name` not."""
+    out = None
+    for index, node in enumerate(nodes):
+        name = node.value if isinstance(node, ast.keyword) else node
+        if not isinstance(name, ast.Name):
+            continue
+        prefix = name.id + "."
+        slots = {path[len(prefix):]: value for path, value in (ev.env or {}).items()
+                 if path.startswith(prefix) and "." not in path[len(prefix):]}
+        if not slots:
+            continue
+        if out is None:
+            out = dict(values) if isinstance(values, dict) else list(values)
+        key = node.arg if isinstance(node, ast.keyword) else index
+        if key is None or (isinstance(out, list) and index >= len(out)):
+            continue
+        argument = out[key]
+        out[key] = argument.evolve(items={**(argument.items or {}), **slots})
+    return values if out is None else out
 
 
 def _instantiated(returns: Value, bound: dict[int, Value], call_step) -> Value:
