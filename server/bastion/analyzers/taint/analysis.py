@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import re
 from collections.abc import Callable
 
 import attrs
@@ -21,6 +20,7 @@ from bastion.analyzers.taint.callgraph import callers, closure, components
 from bastion.analyzers.taint.context import ModuleContext, module_context
 from bastion.analyzers.taint.domain import UNKNOWN, Origin, Step, Value
 from bastion.analyzers.taint.entries import Function
+from bastion.analyzers.taint.relevance import relevant_functions
 from bastion.analyzers.taint.results import FunctionResult, Hit, Summary
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.statements import Interpreter
@@ -74,7 +74,7 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
                    templates: ModuleTemplates = NO_TEMPLATES) -> ModuleResult:
     """Interprets the functions that can see untrusted data (without `text`: all of them, or
     `only` those and what they call), callees first; then, while some function returns
-    untrusted data or stores it in `self`, the functions that call it (see `_relevant`).
+    untrusted data or stores it in `self`, the functions that call it (see `relevance.relevant_functions`).
     `external`: other workspace modules' summaries by qualified name (`external_digest` says
     what it can return: function cache keys include it; `external_bases`, the bases of their
     classes; `module`, the tree's context when the caller built it already; `done`, outcomes of
@@ -99,7 +99,7 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
         wanted: set[str] = {f.name for f in module.functions} if only is None else closure(
             {name for name in only if module.function_named(name) is not None}, module, callees_of)
     else:
-        wanted = closure(_relevant(module, callees_of, models), module, callees_of)
+        wanted = closure(relevant_functions(module, callees_of, models), module, callees_of)
     while wanted:
         for component in components(module, callees_of, wanted):
             members = [f for f in component if f.name not in done]
@@ -341,66 +341,6 @@ def python_lines(text: str, split: list[str] | None = None) -> list[str]:
 
 def _function_texts(module: ModuleContext, lines: list[str]) -> dict[str, str]:
     return _FunctionTexts(module, lines)
-
-
-def _relevant(module: ModuleContext, callees_of: CalleeMemo, models: Models) -> set[str]:
-    """Entries, functions whose text names a source as this module can spell it (a regular
-    expression built from the import table: `request.args`, `sys.argv`, `input`), and the
-    methods of a class whose `__init__` does. No other function can read untrusted data
-    itself; the callers of those that return it are added later (analyse_module). Functions
-    that may hold a call or SQL text a judged pattern rule flags are interpreted too, for the
-    verdicts on those findings (verdicts.py)."""
-    trigger = _module_trigger(module, models, callees_of.cache)
-    relevant = {f.name for f in module.functions
-                if f.entry is not None or callees_of.judged(f)
-                or (trigger is not None and callees_of.reads_source(f, trigger))}
-    for f in module.functions:
-        if f.class_name is not None and module.inherited(f.class_name, "__init__") in relevant:
-            relevant.add(f.name)
-    return relevant
-
-
-def _module_trigger(module: ModuleContext, models: Models, cache: LRU | None) -> re.Pattern | None:
-    """The expression, kept in `cache` by the module context's digest (its imports)."""
-    key = b"trigger" + module.digest + models.digest.encode()
-    if cache is not None:
-        found = cache.get(key)
-        if found is not None:
-            return found or None
-    trigger = _trigger(module, models)
-    if cache is not None:
-        cache.put(key, trigger or False)
-    return trigger
-
-
-def _trigger(module: ModuleContext, models: Models) -> re.Pattern | None:
-    roots: dict[str, str] = {**{i: i for i in module.env.imports if "." not in i},
-                             **module.env.aliases, **module.kinds}
-    patterns: set[str] = set()
-    self_kinds = {f.self_kind for f in module.functions if f.self_kind is not None}
-    for name in models.sources.exact:
-        if "." not in name:
-            patterns.add(re.escape(name))
-            continue
-        patterns.add(_dotted(name.split(".")[:2]))
-        for local, qualified in roots.items():
-            if name == qualified:
-                patterns.add(re.escape(local))
-            elif name.startswith(qualified + "."):
-                rest = name[len(qualified) + 1:].split(".", 1)[0].removesuffix("()")
-                patterns.add(_dotted([local, rest]))
-        # A handler class's sources are spelled on `self` (`self.request.GET`) in any of its
-        # methods, the framework's hooks (`get_queryset`) and helpers included.
-        for kind in self_kinds:
-            if name.startswith(kind + "."):
-                patterns.add(_dotted(["self", name[len(kind) + 1:].split(".", 1)[0]]))
-    if not patterns:
-        return None
-    return re.compile(r"\b(?:" + "|".join(sorted(patterns)) + r")\b")
-
-
-def _dotted(parts: list[str]) -> str:
-    return r"\s*\.\s*".join(re.escape(p.removesuffix("()")) for p in parts)
 
 
 def _first_line(function: Function) -> int:

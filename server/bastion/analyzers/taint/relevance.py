@@ -1,0 +1,75 @@
+"""Which of a module's functions a keystroke's analysis starts from (analysis.py): those that
+can read untrusted data themselves (entries, functions whose text names a source as this module
+spells it, methods of a class whose `__init__` does) and those holding a call or SQL text a judged
+pattern rule flags. The source expression is built from the module's import table and kept by
+the module context's digest.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bastion.analyzers.taint.callees import CalleeMemo
+from bastion.analyzers.taint.context import ModuleContext
+from bastion.analyzers.taint.specs import Models
+from bastion.engine.cache import LRU
+
+
+def relevant_functions(module: ModuleContext, callees_of: CalleeMemo, models: Models) -> set[str]:
+    """Entries, functions whose text names a source as this module can spell it (a regular
+    expression built from the import table: `request.args`, `sys.argv`, `input`), and the
+    methods of a class whose `__init__` does. No other function can read untrusted data
+    itself; the callers of those that return it are added later (analyse_module). Functions
+    that may hold a call or SQL text a judged pattern rule flags are interpreted too, for the
+    verdicts on those findings (verdicts.py)."""
+    trigger = _module_trigger(module, models, callees_of.cache)
+    relevant = {f.name for f in module.functions
+                if f.entry is not None or callees_of.judged(f)
+                or (trigger is not None and callees_of.reads_source(f, trigger))}
+    for f in module.functions:
+        if f.class_name is not None and module.inherited(f.class_name, "__init__") in relevant:
+            relevant.add(f.name)
+    return relevant
+
+
+def _module_trigger(module: ModuleContext, models: Models, cache: LRU | None) -> re.Pattern | None:
+    """The expression, kept in `cache` by the module context's digest (its imports)."""
+    key = b"trigger" + module.digest + models.digest.encode()
+    if cache is not None:
+        found = cache.get(key)
+        if found is not None:
+            return found or None
+    trigger = _trigger(module, models)
+    if cache is not None:
+        cache.put(key, trigger or False)
+    return trigger
+
+
+def _trigger(module: ModuleContext, models: Models) -> re.Pattern | None:
+    roots: dict[str, str] = {**{i: i for i in module.env.imports if "." not in i},
+                             **module.env.aliases, **module.kinds}
+    patterns: set[str] = set()
+    self_kinds = {f.self_kind for f in module.functions if f.self_kind is not None}
+    for name in models.sources.exact:
+        if "." not in name:
+            patterns.add(re.escape(name))
+            continue
+        patterns.add(_dotted(name.split(".")[:2]))
+        for local, qualified in roots.items():
+            if name == qualified:
+                patterns.add(re.escape(local))
+            elif name.startswith(qualified + "."):
+                rest = name[len(qualified) + 1:].split(".", 1)[0].removesuffix("()")
+                patterns.add(_dotted([local, rest]))
+        # A handler class's sources are spelled on `self` (`self.request.GET`) in any of its
+        # methods, the framework's hooks (`get_queryset`) and helpers included.
+        for kind in self_kinds:
+            if name.startswith(kind + "."):
+                patterns.add(_dotted(["self", name[len(kind) + 1:].split(".", 1)[0]]))
+    if not patterns:
+        return None
+    return re.compile(r"\b(?:" + "|".join(sorted(patterns)) + r")\b")
+
+
+def _dotted(parts: list[str]) -> str:
+    return r"\s*\.\s*".join(re.escape(p.removesuffix("()")) for p in parts)
