@@ -134,3 +134,18 @@ def test_a_fifo_named_as_the_settings_is_not_opened(tmp_path):
                       "mysite/__init__.py": "", "pages/blog/post.html": "{{ body|safe }}\n"})
     os.mkfifo(tmp_path / "mysite" / "settings.py")
     assert _found(tmp_path) == set()  # returns: nothing waits for a writer
+
+
+def test_settings_with_an_invalid_escape_are_read_where_warnings_are_errors(tmp_path):
+    """`"\\d+"` in a settings module: the compiler's warning about the user's code is not
+    Bastion's to raise (parsing.parse_code); with warnings as errors the folders were lost."""
+    import warnings
+
+    from bastion.analyzers.taint.django_settings import _evaluate
+
+    path = str(tmp_path / "mysite" / "settings.py")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        dirs, _apps, _imported = _evaluate('PAT = "\\d+"\nTEMPLATES = [{"DIRS": ["templates"]}]\n',
+                                           path, str(tmp_path))
+    assert dirs == (str(tmp_path / "templates"),)

@@ -24,6 +24,7 @@ import re
 import threading
 
 from bastion.files import UnreadableSource, decode_source, lies_within, read_limited
+from bastion.parsing import parse_code
 
 _MAX_SETTINGS_BYTES = 256 * 1024
 _MAX_FILES = 4  # settings modules one project reads: the one named, what it star-imports
@@ -145,7 +146,7 @@ def _evaluate(text: str, path: str, project: str
     apps: list[str] = []
     imported: list[str] = []
     here = os.path.dirname(path)
-    for statement in ast.parse(text).body:
+    for statement in parse_code(text).body:
         if isinstance(statement, ast.ImportFrom) and statement.level == 1 and statement.module \
                 and any(alias.name == "*" for alias in statement.names):
             imported.append(os.path.join(here, *statement.module.split(".")) + ".py")
