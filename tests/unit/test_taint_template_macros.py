@@ -56,6 +56,11 @@ CASES = [
       "mail.txt": "{% macro line(text) %}{{ text }}{% endmacro %}\n"}, True),
     ({"page.html": "{% import '../forms.html' as forms %}{{ forms.field(name) }}\n",
       "../forms.html": FIELD_RAW}, False),
+    # the names up to the tag's end, its `without context` and whitespace control left out
+    ({"page.html": "{%- from 'forms.html' import row,\n   field without context -%}{{ field(name) }}\n",
+      "forms.html": FIELD_RAW}, True),
+    ({"page.html": "{%- from 'forms.html' import row,\n   field without context -%}{{ field(name) }}\n",
+      "forms.html": FIELD_ESCAPED}, False),
 ]
 
 
