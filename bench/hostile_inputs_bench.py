@@ -172,6 +172,19 @@ def _fifo_in_tree(base: Path):
     return tree, ["."]
 
 
+def _long_decorator(base: Path):
+    """A test class under a 40-line `pytest.mark.parametrize` whose method holds a finding,
+    with `--diff`: the fix planner's function-header expression tried every split of every
+    decorator line (14 lines: not done in 2 minutes)."""
+    tree = _tree(base)
+    rows = "".join(f'        "echo {index}",\n' for index in range(40))
+    (tree / "src" / "test_run.py").write_text(
+        "import subprocess\nimport pytest\n\n\n@pytest.mark.parametrize(\n    \"cmd\",\n    [\n"
+        + rows + "    ],\n)\nclass TestRun:\n    def test_it(self, cmd):\n"
+        "        subprocess.call(cmd, shell=True)\n", encoding="utf-8")
+    return tree, ["--diff", "."]
+
+
 def _config_fifo(base: Path):
     tree = _tree(base)
     os.mkfifo(tree / "conf.toml")
@@ -287,6 +300,7 @@ CASES: list[tuple] = [
      True),
     ("/dev/zero as x.py in the tree", _device_in_tree,
      _expect(1, "not a regular file (character device)"), 30, 400, False),
+    ("--diff, a class under a 40-line decorator", _long_decorator, _expect(0), 30, 400, True),
     ("--config FIFO", _config_fifo, _expect(2, "not a regular file (FIFO)"), 30, 200, True),
     ("--config /dev/zero", _config_dev_zero, _expect(2, "not a regular file"), 30, 200, False),
     ("pyproject.toml -> /dev/zero", _pyproject_dev_zero, _expect(2, "not a regular file"), 30,
