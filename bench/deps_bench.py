@@ -11,7 +11,9 @@ lock and TOML files, where a version on a line near the middle changes); "enter"
 a new empty line typed near the middle and removed again (median of 30 or 6 such edits); "line"
 (pyproject.toml), a dependency line pasted in its PEP 621 array and deleted again (median of 6
 such edits); "typed", the same line typed there a character at a time, "entry", a Poetry line
-typed three quarters down (the median keystroke; most leave the TOML invalid). `--before` runs
+typed three quarters down (the median keystroke; most leave the TOML invalid), "quoted", a
+quoted Poetry key typed below another, "opened", an array opened (`[`) in the PEP 621 array
+(the keystroke's CPU: the error is where that array ends). `--before` runs
 the same on older code, row by row (a row not done within --timeout seconds says so). Prints a
 table and one JSON line.
 """
@@ -169,21 +171,29 @@ typed = {{}}
 below = 3 * len(lines) // 4
 while {path!r}.endswith("pyproject.toml") and " = " not in lines[below]:
     below += 1
-for name, where, line in (("typed", at, '  "flask==0.12",'), ("entry", below, 'flask = "0.12"')):
+# A quoted key typed below another (written there first), and an array opened (`  [`) in the
+# PEP 621 array: its error is where that array ends (the one keystroke that leaves it invalid).
+quoted = [*lines[:below], '"zope.interface" = "5.0"', *lines[below:]]
+for name, base, where, line in (("typed", lines, at, '  "flask==0.12",'),
+                                ("entry", lines, below, 'flask = "0.12"'),
+                                ("quoted", quoted, below + 1, '"my-pkg" = "1.0"'),
+                                ("opened", lines, at, "[")):
     keys = []
+    analyzer.analyse_text("\\n".join(base), {path!r}, kind)
     for count in range(len(line) + 1 if {path!r}.endswith("pyproject.toml") else 0):
-        edited = "\\n".join([*lines[:where], line[:count], *lines[where:]])
+        edited = "\\n".join([*base[:where], line[:count], *base[where:]])
         c5 = time.process_time()
         analyzer.analyse_text(edited, {path!r}, kind)
         keys.append((time.process_time() - c5) * 1000)
     analyzer.analyse_text("\\n".join(lines), {path!r}, kind)
-    typed[name] = sorted(keys)[len(keys) // 2] if keys else None
+    typed[name] = keys[-1] if name == "opened" and keys else sorted(keys)[len(keys) // 2] if keys else None
 print(json.dumps({{"load_ms": (t1 - t0) * 1000, "first_ms": (t3 - t2) * 1000,
                   "load_cpu_ms": (c1 - c0) * 1000, "first_cpu_ms": (c3 - c2) * 1000,
                   "again_ms": (t4 - t3) * 1000, "findings": len(result.findings),
                   "not_analysed": len(result.not_analysed), "edit_cpu_ms": edit_cpu_ms,
                   "enter_cpu_ms": enter_cpu_ms, "line_cpu_ms": line_cpu_ms,
-                  "typed_cpu_ms": typed["typed"], "entry_cpu_ms": typed["entry"]}}))
+                  "typed_cpu_ms": typed["typed"], "entry_cpu_ms": typed["entry"],
+                  "quoted_cpu_ms": typed["quoted"], "opened_cpu_ms": typed["opened"]}}))
 """
 
 PIP = """
@@ -237,7 +247,8 @@ def main() -> int:
             servers = {"before": str(args.before), "after": servers[""]}
         print(f"{'file':<18} {'code':<6} {'MB':>5} {'index load ms':>14} {'(CPU)':>6} "
               f"{'first ms':>9} {'(CPU)':>6} {'again ms':>9} {'edit CPU ms':>12} {'enter CPU ms':>13} "
-              f"{'line CPU ms':>12} {'typed CPU ms':>13} {'entry CPU ms':>13} {'findings':>9}")
+              f"{'line CPU ms':>12} {'typed CPU ms':>13} {'entry CPU ms':>13} {'quoted CPU ms':>14} "
+              f"{'opened CPU ms':>14} {'findings':>9}")
         for name in files:
             path = folder / name
             for label, server in servers.items():
@@ -252,7 +263,8 @@ def main() -> int:
                       f"{row['load_cpu_ms']:>6.0f} {row['first_ms']:>9.0f} {row['first_cpu_ms']:>6.0f} "
                       f"{row['again_ms']:>9.0f} {row['edit_cpu_ms']:>12.1f} {row['enter_cpu_ms']:>13.1f} "
                       f"{_ms(row['line_cpu_ms']):>12} {_ms(row.get('typed_cpu_ms')):>13} "
-                      f"{_ms(row.get('entry_cpu_ms')):>13} {row['findings']:>9}")
+                      f"{_ms(row.get('entry_cpu_ms')):>13} {_ms(row.get('quoted_cpu_ms')):>14} "
+                      f"{_ms(row.get('opened_cpu_ms')):>14} {row['findings']:>9}")
         pip = run(PIP.format(path=str(folder / "requirements.txt")), args.timeout)
         results["pip_parse"] = pip
         print(f"pip's own parser on requirements.txt (parse only): {pip['parse_ms']:.0f} ms "

@@ -1,7 +1,8 @@
 """A keystroke that leaves a pyproject.toml not valid TOML is told from its last valid text
 (deps/pyproject_errors.py) with a whole parse's message: random keystrokes of TOML's
-significant characters in dependencies arrays, other arrays, Poetry tables, multi-line strings
-and after arrays, compared with a whole analysis."""
+significant characters in dependencies arrays, other arrays, Poetry tables, multi-line strings,
+after arrays, quoted and dotted keys, headers of tables and arrays of tables, and lines of an
+array that look like headers, compared with a whole analysis."""
 
 from __future__ import annotations
 
@@ -21,12 +22,21 @@ BLOCKS = [['[project]', 'name = "app"', 'dependencies = [', '  "django==3.2.5",'
           ['[tool.poetry.dependencies]', 'python = "^3.10"', 'requests = "2.19.0"',
            'django = { version = "3.2.5" }', 'flask = "0.12"  # old'],
           ['[tool.other]', 'notes = """', '  "django==3.2.5",', '"""', 'x = [', '  "a",', ']',
-           'when = 1979-05-27 07:32:00', 't = [true]']]
+           'when = 1979-05-27 07:32:00', 't = [true]'],
+          ['[[tool.poetry.source]]', 'name = "private"', '"url" = \'https://x\'  # quoted',
+           '[[tool.poetry.source]]', "'a.b'.c = 'd'", '[tool.poetry.group.dev.dependencies]',
+           '"zope.interface" = "5.0"', "'a.b' = '1.0'", 'c . "d" = "2"', '[tool."quoted.x"]', 'x.y = "1"'],
+          # Lines that read as headers but are an array's values: what follows is among values.
+          ['[tool.arrays]', 'a = [', '  ["a"]', '  , [[true]]', '  , [ 1.5 ]', "  , [[ 'b' ]]", '  , [inf]',
+           ']'],
+          # Long enough that an array opened at its top is told where it ends, past what is given first.
+          ['[tool.long]', 'deps = [', *(f'  "pkg{n}==1.0",' for n in range(16)), ']']]
 # Typed a character at a time: most keystrokes are not valid TOML.
 TYPED = ['  "flask==0.12",', '  "flask==0.12"', "  'jinja2==2.10',  # pinned", '  "a\\"b==1.0",',
          '  "x"] y', '  ["a", {b = 1}],', '  """c""",', 'flask = "0.12"', "jinja2 = '2.10'",
          'django = "3.2"  # again', '[tool.more]', '  ,', ']', '  "a" # b', '\t"u\\u0041==1.0",',
-         'a.b = "1', "k = 'v", '  "é==1",\r']
+         'a.b = "1', "k = 'v", '  "é==1",\r', '"my-pkg" = "1.0"', "'a.b' = '2'", '"x".y = "1"  # q',
+         '[[tool.more]]', '  ["a",', '  [[1], {a = [2]},', '"a\\"b" = \'c\'']
 CHARACTERS = st.lists(st.sampled_from([*'[]{}"\',=#\\ \tab1.\r', '"""']), max_size=8).map("".join)
 
 
@@ -91,7 +101,24 @@ def test_a_line_typed_in_a_large_pyproject_parses_no_whole_text(shipped, monkeyp
     assert sum(bool(mine.not_analysed) for _text, mine in found) > 40
 
 
-# Each keystroke's text: valid (v), its error told from the typed line (f) or by a whole parse (W).
+def _reads(shipped, monkeypatch, lines: list[str], at: int, typed: str) -> str:
+    """How each keystroke typing `typed` at line `at` of `lines` is read: valid (v), its error told
+    from the typed line (f) or by a whole parse (W); each compared with a whole analysis."""
+    memo = Memo()
+    analysis.analyse("/w/pyproject.toml", _large(lines), "/w", shipped, memo=memo)
+    original, parsed, seen = pyproject.loads, [], []
+    for count in range(1, len(typed) + 1):
+        text = _large([*lines[:at], typed[:count], *lines[at:]])
+        monkeypatch.setattr(pyproject, "loads", lambda text: parsed.append(text) or original(text))
+        mine = analysis.analyse("/w/pyproject.toml", text, "/w", shipped, memo=memo)
+        monkeypatch.undo()
+        seen.append("W" if parsed else "f" if mine.not_analysed else "v")
+        parsed.clear()
+        whole = analysis.analyse("/w/pyproject.toml", text, "/w", shipped)
+        assert (mine.findings, mine.not_analysed) == (whole.findings, whole.not_analysed), text
+    return "".join(seen)
+
+
 @pytest.mark.parametrize(("at", "typed", "read"), [
     (3, '  "a"] x', "vvfffWWW"),  # the `]` closes the array: what follows is read as the text says
     (3, '  ]', "vvW"), (7, '  """a', "vvWWWW"),  # a multi-line string: its quotes are not followed
@@ -105,16 +132,24 @@ def test_keystrokes_near_what_tomllib_reads_otherwise_are_parsed_whole(shipped, 
     lines = ['[project]', 'dependencies = [', '  "django==3.2.5",', '  "flask==0.12",', ']',
              'x = [', '  [1]', '  , 2', ']', 'y = [', '  "z"]', '[tool.poetry.dependencies]', 'x = [',
              '  1]', 'flask = "0.12"']
-    memo = Memo()
-    analysis.analyse("/w/pyproject.toml", _large(lines), "/w", shipped, memo=memo)
-    original, parsed, seen = pyproject.loads, [], []
-    for count in range(1, len(typed) + 1):
-        text = _large([*lines[:at], typed[:count], *lines[at:]])
-        monkeypatch.setattr(pyproject, "loads", lambda text: parsed.append(text) or original(text))
-        mine = analysis.analyse("/w/pyproject.toml", text, "/w", shipped, memo=memo)
-        monkeypatch.undo()
-        seen.append("W" if parsed else "f" if mine.not_analysed else "v")
-        parsed.clear()
-        whole = analysis.analyse("/w/pyproject.toml", text, "/w", shipped)
-        assert (mine.findings, mine.not_analysed) == (whole.findings, whole.not_analysed), text
-    assert "".join(seen) == read
+    assert _reads(shipped, monkeypatch, lines, at, typed) == read
+
+
+@pytest.mark.parametrize(("at", "typed", "read"), [
+    (1, 'flask = "0.12', "f" * 13),  # below an array of tables' header
+    (3, 'flask = "0.12', "f" * 13),  # below a quoted table header
+    (5, '"my-pkg" = "1.0', "f" * 15),  # a quoted key typed below a quoted key
+    (6, "'a.b'.c = '2", "f" * 12),  # below a dotted key of a literal string and a bare part
+    (6, '"a\\"b" = "1', "ffWffffffff"),  # an escaped quote in a key (`"a\\` is told past the line: parsed)
+    (10, 'k = "1', "W" * 6), (11, 'k = "1', "W" * 6),  # below an array's `["a"]`, `[[true]]`: values
+    (14, '  [', "vvf"),  # an array opened: its error is where the array around it ends, far below
+    (14, '  ["a"],', "vvfffffW"),  # the array closed: the comma's valid text is read whole
+])
+def test_keystrokes_below_quoted_keys_and_headers_are_told_from_the_line(shipped, monkeypatch, at, typed,
+                                                                        read):
+    """Issue 15: these parsed the whole text at each keystroke."""
+    lines = ['[[tool.poetry.source]]', 'name = "private"', '[tool."poetry".dependencies]',
+             'requests = "2.19.0"', '"zope.interface" = "5.0"', "'a.b'.c = '1'", '[tool.x]', 'a = [',
+             '  ["a"]', '  , [[true]]', ']', 'long = [', '  "django==3.2.5",',
+             *(f'  "pkg{n}==1.0",' for n in range(20)), ']', '[[tool.y]]']
+    assert _reads(shipped, monkeypatch, lines, at, typed) == read

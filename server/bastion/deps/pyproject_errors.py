@@ -7,7 +7,9 @@ line depends only on the text before it. The text above the first changed line i
 valid text's, and there that line starts
 - among an array's values, when the last token before it (past blank and comment lines outside
   multi-line strings) is a `[` or a `,` (valid TOML has those at a line's end in arrays only);
-- or at a statement, when the line before it is a `key = "string"` or a `[table]` header.
+- or at a statement, when the line before it is a `key = "string"` (the key bare, quoted or
+  dotted) or a `[table]` or `[[array of tables]]` header (one that no array's value reads as:
+  `["a"]` and `[[true]]` may be either).
 tomllib is then given that line and a few after it, behind `x=[` and a line end in the first
 case (the same state: after an array's `[` or `,`, among blanks, line ends and comments), behind
 a line end in the second; an error it reports there is the whole parse's, the line number
@@ -17,10 +19,13 @@ moved, when tomllib read the same way up to it:
   follow); what tomllib decides at a place reads no further than that line's end, so the lines
   given end at a line end or the text's end (but for a literal string's closing quote, which it
   looks for past the line, then stops at the line end: one left open at their end is given the
-  rest of the text, which tomllib does not read but for that quote);
+  rest of the text, which tomllib does not read but for that quote); when it reads them all
+  still among values (an array opened there), the rest of the text is given: tomllib stops at
+  the error, wherever it is, having read no more than a whole parse would past that line;
 - at a statement, while the statement's key and value are read, before what follows depends on
-  the keys written above (a key written twice): the line is a key being typed, with `=` and the
-  start of a string on one line at most, which no value completes.
+  the keys written above (a key written twice): the line is a key being typed (bare, quoted or
+  dotted parts), with `=` and the start of a string on one line at most, which no value
+  completes.
 Otherwise (and for a text that parses there) None: the caller parses the whole text.
 tests/unit/test_deps_pyproject_errors.py compares the two on random keystrokes.
 
@@ -41,15 +46,27 @@ _AFTER = 200  # characters past the changed lines given to tomllib (then to the 
 _NESTING = 16  # brackets and braces opened in the lines given (tomllib's depth is the text's)
 # What tomllib reads among values, for the brackets outside strings and comments: a basic string
 # (to its line's end when left open: tomllib stops there), a literal one, a comment, the rest.
-_LEXEME = re.compile(r""""(?:[^"\\\n]|\\.)*"?|'[^'\n]*'?|#[^\n]*|[\[\]]|[^"'#\[\]]+""")
+_LEXEME = re.compile(r""""(?:[^"\\\n]|\\.)*"?|'[^'\n]*'?|#[^\n]*|[\[\]{}]|[^"'#\[\]{}]+""")
+_BRACKETED = re.compile(r"^[^\n\[\]{}]*[\[\]{}][^\n]*", re.MULTILINE)  # a line holding one
 _LITERAL_LEFT_OPEN = "Expected \"'\" (at end of document)"
 _COORDINATES = re.compile(r" \(at (?:line (\d+), column (\d+)|end of document)\)\Z")
-# A key being typed at a statement: a bare key, then perhaps `=`, then perhaps a string left open.
-_OPEN_STATEMENT = re.compile(r"""[ \t]*[A-Za-z0-9_-]+[ \t]*(?:=[ \t]*(?:"[^"\\\n]*|'[^'\n]*)?)?"""
+# A key part as tomllib reads it: bare, or a basic or literal string on one line.
+_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
+_KEY = rf"{_PART}(?:[ \t]*\.[ \t]*{_PART})*"
+# A header's key that is no array's value (valid text holds both a line `["a"]` or `[[true]]`
+# among an array's values and one as a header): its first part bare from a letter and not a
+# keyword alone, or a string followed by a dot.
+_HEADER_KEY = (rf"""(?:(?!(?:true|false|inf|nan)[ \t]*\])[A-Za-z_][A-Za-z0-9_-]*|{_PART}(?=[ \t]*\.))"""
+               rf"(?:[ \t]*\.[ \t]*{_PART})*")
+# A key being typed at a statement: its parts, dots and blanks (a string left open at the end),
+# then perhaps `=`, then perhaps a string left open; no value is complete, so tomllib stops on
+# that line before it asks what the keys above hold.
+_OPEN_STATEMENT = re.compile(r"""[ \t]*(?=[^ \t\r\n])(?:[A-Za-z0-9_.\- \t]|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')*"""
+                             r"""(?:=[ \t]*(?:"[^"\\\n]*|'[^'\n]*)?|"(?:[^"\\\n]|\\.)*\\?|'[^'\n]*)?"""
                              r"""\r?(?:\n|\Z)""")
-# A statement on one line: `key = "string"`, or a table's header (not an array: `[true]`).
-_STATEMENT_END = re.compile(r"""[ \t]*(?:[A-Za-z0-9_-]+[ \t]*=[ \t]*(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
-                            r"""|\[[ \t]*(?!(?:true|false|inf|nan)[ \t]*\])[A-Za-z_][A-Za-z0-9_.\- \t]*\])"""
+# A statement on one line: `key = "string"`, a table's or an array of tables' header.
+_STATEMENT_END = re.compile(rf"""[ \t]*(?:{_KEY}[ \t]*=[ \t]*(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
+                            rf"""|\[[ \t]*{_HEADER_KEY}[ \t]*\]|\[\[[ \t]*{_HEADER_KEY}[ \t]*\]\])"""
                             r"""[ \t]*(?:#[^\n]*)?\r?\n""")
 
 
@@ -77,15 +94,32 @@ def _among_values(text: str, start: int, first: int, changed: int) -> str | None
     if '"""' in given or "'''" in given or given.count("[") + given.count("{") > _NESTING:
         return None
     found = _told("x=[\n", text, start, end, first)
+    if found is None and end < len(text) and _depth(text, start, end) is not None:
+        # tomllib read the lines given among the array's values (an array opened there): the
+        # error is further, where it stops in the rest of the text.
+        found = _told("x=[\n", text, start, len(text), first)
+        if found is not None and ('"""' in text[start:start + found[1] + 3]
+                                  or "'''" in text[start:start + found[1] + 3]):
+            return None
     if found is None:
         return None
     message, at = found
-    depth = 1
-    for lexeme in _LEXEME.finditer(given, 0, at):
-        depth += (lexeme.group() == "[") - (lexeme.group() == "]")
-        if not depth:
-            return None  # the array closed: tomllib goes on as the text around it says
-    return message
+    return message if _depth(text, start, start + at) is not None else None
+
+
+def _depth(text: str, start: int, end: int) -> int | None:
+    """How deep in arrays and inline tables tomllib is at `end`, having read from `start` among
+    an array's values (depth 1); None when that array closes before, or more than `_NESTING`
+    open."""
+    depth = deepest = 1
+    # No lexeme spans lines: only those holding a bracket or a brace are read.
+    for line in _BRACKETED.finditer(text, start, end):
+        for lexeme in _LEXEME.finditer(text, line.start(), line.end()):
+            depth += (lexeme.group() in "[{") - (lexeme.group() in "]}")
+            deepest = max(deepest, depth)
+            if not depth or deepest > _NESTING + 1:
+                return None  # the array closed: tomllib goes on as the text around it says
+    return depth
 
 
 def _told(prefix: str, text: str, start: int, end: int, first: int) -> tuple[str, int] | None:
@@ -96,6 +130,8 @@ def _told(prefix: str, text: str, start: int, end: int, first: int) -> tuple[str
         loads(prefix + text[start:end])
     except TOMLDecodeError as exc:
         message = str(exc)
+    except RecursionError:  # nested deeper below than this reading knows: a whole parse says
+        return None
     else:
         return None
     if message == _LITERAL_LEFT_OPEN and end < len(text):
