@@ -1,4 +1,5 @@
-"""Whether a requirements file may include another (`-r` / `-c`), told without parsing it.
+"""Whether a requirements file may include another (`-r` / `-c`), told without parsing it, and
+what else a manifest's findings depend on besides its text and kind (`dependency_key`).
 
 The findings of a file that includes another depend on that file and on the folder includes
 may be read from, not only on its text: the result cache must not keep them. Asked before every
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from bastion.deps.names import lock_format
 from bastion.filekinds import FileKind, kind_of
 
 # A logical line is an include when, joined, it starts (after blanks) with -r, -c, --requirement
@@ -34,5 +36,11 @@ def may_include(text: str) -> bool:
 
 def dependency_key(text: str, path: str) -> str | None:
     """The deps analyzer's `dependency_key`: None (not to be cached) for a requirements file
-    that may include another, else "" (its findings depend on its text alone)."""
-    return None if kind_of(path) is FileKind.REQUIREMENTS and may_include(text) else ""
+    that may include another; a lock file's format, which its name tells (the result is kept by
+    text and kind, and the same text is read otherwise as a Pipfile.lock than as a uv.lock, and
+    its findings name the tool's lock command); else "" (its findings depend on its text
+    alone)."""
+    kind = kind_of(path)
+    if kind is FileKind.LOCK:
+        return lock_format(path)
+    return None if kind is FileKind.REQUIREMENTS and may_include(text) else ""
