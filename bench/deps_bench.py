@@ -12,8 +12,9 @@ a new empty line typed near the middle and removed again (median of 30 or 6 such
 (pyproject.toml), a dependency line pasted in its PEP 621 array and deleted again (median of 6
 such edits); "typed", the same line typed there a character at a time, "entry", a Poetry line
 typed three quarters down (the median keystroke; most leave the TOML invalid), "quoted", a
-quoted Poetry key typed below another, "opened", an array opened (`[`) in the PEP 621 array
-(the keystroke's CPU: the error is where that array ends). `--before` runs
+quoted Poetry key typed below another, "inline", a Poetry inline table typed as "entry" is, "opened",
+an array opened (`[`) in the PEP 621 array (the keystroke's CPU: the error is where that array
+ends). `--before` runs
 the same on older code, row by row (a row not done within --timeout seconds says so). Prints a
 table and one JSON line.
 """
@@ -177,6 +178,7 @@ quoted = [*lines[:below], '"zope.interface" = "5.0"', *lines[below:]]
 for name, base, where, line in (("typed", lines, at, '  "flask==0.12",'),
                                 ("entry", lines, below, 'flask = "0.12"'),
                                 ("quoted", quoted, below + 1, '"my-pkg" = "1.0"'),
+                                ("inline", lines, below, 'flask = {{ version = "0.12" }}'),
                                 ("opened", lines, at, "[")):
     keys = []
     analyzer.analyse_text("\\n".join(base), {path!r}, kind)
@@ -193,7 +195,8 @@ print(json.dumps({{"load_ms": (t1 - t0) * 1000, "first_ms": (t3 - t2) * 1000,
                   "not_analysed": len(result.not_analysed), "edit_cpu_ms": edit_cpu_ms,
                   "enter_cpu_ms": enter_cpu_ms, "line_cpu_ms": line_cpu_ms,
                   "typed_cpu_ms": typed["typed"], "entry_cpu_ms": typed["entry"],
-                  "quoted_cpu_ms": typed["quoted"], "opened_cpu_ms": typed["opened"]}}))
+                  "quoted_cpu_ms": typed["quoted"], "inline_cpu_ms": typed["inline"],
+                  "opened_cpu_ms": typed["opened"]}}))
 """
 
 PIP = """
@@ -248,7 +251,7 @@ def main() -> int:
         print(f"{'file':<18} {'code':<6} {'MB':>5} {'index load ms':>14} {'(CPU)':>6} "
               f"{'first ms':>9} {'(CPU)':>6} {'again ms':>9} {'edit CPU ms':>12} {'enter CPU ms':>13} "
               f"{'line CPU ms':>12} {'typed CPU ms':>13} {'entry CPU ms':>13} {'quoted CPU ms':>14} "
-              f"{'opened CPU ms':>14} {'findings':>9}")
+              f"{'inline CPU ms':>14} {'opened CPU ms':>14} {'findings':>9}")
         for name in files:
             path = folder / name
             for label, server in servers.items():
@@ -264,7 +267,8 @@ def main() -> int:
                       f"{row['again_ms']:>9.0f} {row['edit_cpu_ms']:>12.1f} {row['enter_cpu_ms']:>13.1f} "
                       f"{_ms(row['line_cpu_ms']):>12} {_ms(row.get('typed_cpu_ms')):>13} "
                       f"{_ms(row.get('entry_cpu_ms')):>13} {_ms(row.get('quoted_cpu_ms')):>14} "
-                      f"{_ms(row.get('opened_cpu_ms')):>14} {row['findings']:>9}")
+                      f"{_ms(row.get('inline_cpu_ms')):>14} {_ms(row.get('opened_cpu_ms')):>14} "
+                      f"{row['findings']:>9}")
         pip = run(PIP.format(path=str(folder / "requirements.txt")), args.timeout)
         results["pip_parse"] = pip
         print(f"pip's own parser on requirements.txt (parse only): {pip['parse_ms']:.0f} ms "

@@ -36,7 +36,9 @@ TYPED = ['  "flask==0.12",', '  "flask==0.12"', "  'jinja2==2.10',  # pinned", '
          '  "x"] y', '  ["a", {b = 1}],', '  """c""",', 'flask = "0.12"', "jinja2 = '2.10'",
          'django = "3.2"  # again', '[tool.more]', '  ,', ']', '  "a" # b', '\t"u\\u0041==1.0",',
          'a.b = "1', "k = 'v", '  "é==1",\r', '"my-pkg" = "1.0"', "'a.b' = '2'", '"x".y = "1"  # q',
-         '[[tool.more]]', '  ["a",', '  [[1], {a = [2]},', '"a\\"b" = \'c\'']
+         '[[tool.more]]', '  ["a",', '  [[1], {a = [2]},', '"a\\"b" = \'c\'', 'pkg = { version = "1.0" }',
+         'b = ["c",', 'd = [ [1], {x = 2}, "e" ] # f', 'e = {a = 1, a = 2}', "f = [ 'g' ] ]",
+         'flask = ["a"] ]', 'x = {} y']  # a key written twice, its value complete: told after it
 CHARACTERS = st.lists(st.sampled_from([*'[]{}"\',=#\\ \tab1.\r', '"""']), max_size=8).map("".join)
 
 
@@ -144,6 +146,9 @@ def test_keystrokes_near_what_tomllib_reads_otherwise_are_parsed_whole(shipped, 
     (10, 'k = "1', "W" * 6), (11, 'k = "1', "W" * 6),  # below an array's `["a"]`, `[[true]]`: values
     (14, '  [', "vvf"),  # an array opened: its error is where the array around it ends, far below
     (14, '  ["a"],', "vvfffffW"),  # the array closed: the comma's valid text is read whole
+    (5, 'pkg = { version = "1.0" }', "f" * 24 + "W"),  # an inline table being typed
+    (7, 'b = ["c",', "f" * 9),  # an array being typed: the next line is read as its value
+    (7, 'b = [] x', "fffffWvW"),  # its value complete: what follows may depend on the keys above
 ])
 def test_keystrokes_below_quoted_keys_and_headers_are_told_from_the_line(shipped, monkeypatch, at, typed,
                                                                         read):

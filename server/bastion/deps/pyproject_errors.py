@@ -25,7 +25,8 @@ moved, when tomllib read the same way up to it:
 - at a statement, while the statement's key and value are read, before what follows depends on
   the keys written above (a key written twice): the line is a key being typed (bare, quoted or
   dotted parts), with `=` and the start of a string on one line at most, which no value
-  completes.
+  completes; or a key, `=` and an array or inline table, its lines given as among values above,
+  until it closes.
 Otherwise (and for a text that parses there) None: the caller parses the whole text.
 tests/unit/test_deps_pyproject_errors.py compares the two on random keystrokes.
 
@@ -34,6 +35,7 @@ State: none.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from bastion.deps import pyproject_items
@@ -64,6 +66,9 @@ _HEADER_KEY = (rf"""(?:(?!(?:true|false|inf|nan)[ \t]*\])[A-Za-z_][A-Za-z0-9_-]*
 _OPEN_STATEMENT = re.compile(r"""[ \t]*(?=[^ \t\r\n])(?:[A-Za-z0-9_.\- \t]|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')*"""
                              r"""(?:=[ \t]*(?:"[^"\\\n]*|'[^'\n]*)?|"(?:[^"\\\n]|\\.)*\\?|'[^'\n]*)?"""
                              r"""\r?(?:\n|\Z)""")
+# A statement whose value is an array or an inline table: tomllib reads it with no regard to the
+# keys above until it closes.
+_VALUE_OPENED = re.compile(rf"[ \t]*{_KEY}[ \t]*=[ \t]*[\[{{]")
 # A statement on one line: `key = "string"`, a table's or an array of tables' header.
 _STATEMENT_END = re.compile(rf"""[ \t]*(?:{_KEY}[ \t]*=[ \t]*(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
                             rf"""|\[[ \t]*{_HEADER_KEY}[ \t]*\]|\[\[[ \t]*{_HEADER_KEY}[ \t]*\]\])"""
@@ -78,43 +83,51 @@ def error(layout, text: str) -> str | None:
     first, _removed, added = changed_lines(old, text, head, tail)
     start = line_start(old, head, first)
     bases = layout.bases if layout.bases is not None else range(old.count("\n") + 1)
+    changed = sum(map(len, added))
     if pyproject_items.opens_values(layout, old, start, first, bases):
-        return _among_values(text, start, first, sum(map(len, added)))
+        return _within("x=[\n", text, start, first, changed, start)
     above = line_above(layout, old, start, first, bases)
-    if above is not None and _STATEMENT_END.fullmatch(above[0]) and added \
-            and _OPEN_STATEMENT.match(text, start) is not None:
+    if above is None or not _STATEMENT_END.fullmatch(above[0]) or not added:
+        return None
+    if _OPEN_STATEMENT.match(text, start) is not None:
         found = _told("\n", text, start, text.find("\n", start) + 1 or len(text), first)
         return None if found is None else found[0]
-    return None
+    opened = _VALUE_OPENED.match(text, start)
+    return None if opened is None else _within("\n", text, start, first, changed, opened.end())
 
 
-def _among_values(text: str, start: int, first: int, changed: int) -> str | None:
+def _within(prefix: str, text: str, start: int, first: int, changed: int, inside: int) -> str | None:
+    """tomllib's error for `text` read from `start` behind `prefix`, when it is met among the
+    values of the array or inline table that `inside` is in (from there at depth 1)."""
     end = text.find("\n", start + changed + _AFTER) + 1 or len(text)
     given = text[start:end]
     if '"""' in given or "'''" in given or given.count("[") + given.count("{") > _NESTING:
         return None
-    found = _told("x=[\n", text, start, end, first)
-    if found is None and end < len(text) and _depth(text, start, end) is not None:
-        # tomllib read the lines given among the array's values (an array opened there): the
-        # error is further, where it stops in the rest of the text.
-        found = _told("x=[\n", text, start, len(text), first)
+    found = _told(prefix, text, start, end, first)
+    if found is None and end < len(text) and _depth(text, inside, end) is not None:
+        # tomllib read the lines given among the values (an array opened there): the error is
+        # further, where it stops in the rest of the text.
+        found = _told(prefix, text, start, len(text), first)
         if found is not None and ('"""' in text[start:start + found[1] + 3]
                                   or "'''" in text[start:start + found[1] + 3]):
             return None
     if found is None:
         return None
     message, at = found
-    return message if _depth(text, start, start + at) is not None else None
+    return message if _depth(text, inside, start + at) is not None else None
 
 
 def _depth(text: str, start: int, end: int) -> int | None:
     """How deep in arrays and inline tables tomllib is at `end`, having read from `start` among
-    an array's values (depth 1); None when that array closes before, or more than `_NESTING`
+    the values of one (depth 1); None when that one closes before, or more than `_NESTING`
     open."""
     depth = deepest = 1
-    # No lexeme spans lines: only those holding a bracket or a brace are read.
-    for line in _BRACKETED.finditer(text, start, end):
-        for lexeme in _LEXEME.finditer(text, line.start(), line.end()):
+    # No lexeme spans lines: past the first, only those holding a bracket or a brace are read.
+    stop = text.find("\n", start, end)
+    lines = [(start, end)] if stop < 0 else itertools.chain(
+        [(start, stop)], (line.span() for line in _BRACKETED.finditer(text, stop + 1, end)))
+    for begin, finish in lines:
+        for lexeme in _LEXEME.finditer(text, begin, finish):
             depth += (lexeme.group() in "[{") - (lexeme.group() in "]}")
             deepest = max(deepest, depth)
             if not depth or deepest > _NESTING + 1:
