@@ -158,3 +158,23 @@ def test_keystrokes_below_quoted_keys_and_headers_are_told_from_the_line(shipped
              '  ["a"]', '  , [[true]]', ']', 'long = [', '  "django==3.2.5",',
              *(f'  "pkg{n}==1.0",' for n in range(20)), ']', '[[tool.y]]']
     assert _reads(shipped, monkeypatch, lines, at, typed) == read
+
+
+@pytest.mark.parametrize(("above", "typed", "read"), [
+    ('"a" = "b"', "k" * 9_000, "f"), ('"a" = "b"', "k" * 11_000, "W"),  # a key typed
+    ('"' + "a" * 11_000 + '" = "b"', "k", "W"),  # below a long line
+])
+def test_a_statement_on_a_long_line_is_parsed_whole(shipped, monkeypatch, above, typed, read):
+    """The patterns that tell a statement read a long line of keys a character at a time at
+    worst, no faster than tomllib (a pasted line of 250,000 `"x" `: 126 ms)."""
+    lines = ["[tool.x]", above, "c = 1"]
+    memo = Memo()
+    analysis.analyse("/w/pyproject.toml", _large(lines), "/w", shipped, memo=memo)
+    text = _large([*lines[:2], typed, *lines[2:]])
+    original, parsed = pyproject.loads, []
+    monkeypatch.setattr(pyproject, "loads", lambda text: parsed.append(text) or original(text))
+    mine = analysis.analyse("/w/pyproject.toml", text, "/w", shipped, memo=memo)
+    monkeypatch.undo()
+    whole = analysis.analyse("/w/pyproject.toml", text, "/w", shipped)
+    assert (mine.findings, mine.not_analysed) == (whole.findings, whole.not_analysed)
+    assert ("W" if parsed else "f") == read

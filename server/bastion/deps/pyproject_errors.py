@@ -46,14 +46,21 @@ from bastion.model.text import changed_lines, common_ends
 
 _AFTER = 200  # characters past the changed lines given to tomllib (then to the line's end)
 _NESTING = 16  # brackets and braces opened in the lines given (tomllib's depth is the text's)
+# Characters past which a statement's line is parsed whole: the patterns below read a line of
+# keys a character at a time at worst (70-130 ms a megabyte), no faster than tomllib.
+_LONG = 10_000
+# A basic string's contents on one line (escapes whole), unrolled so that a long line is read in
+# runs rather than a character at a time; a literal string.
+_BASIC = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*'
+_LITERAL = r"'[^'\n]*'"
 # What tomllib reads among values, for the brackets outside strings and comments: a basic string
 # (to its line's end when left open: tomllib stops there), a literal one, a comment, the rest.
-_LEXEME = re.compile(r""""(?:[^"\\\n]|\\.)*"?|'[^'\n]*'?|#[^\n]*|[\[\]{}]|[^"'#\[\]{}]+""")
+_LEXEME = re.compile(rf"""{_BASIC}"?|'[^'\n]*'?|#[^\n]*|[\[\]{{}}]|[^"'#\[\]{{}}]+""")
 _BRACKETED = re.compile(r"^[^\n\[\]{}]*[\[\]{}][^\n]*", re.MULTILINE)  # a line holding one
 _LITERAL_LEFT_OPEN = "Expected \"'\" (at end of document)"
 _COORDINATES = re.compile(r" \(at (?:line (\d+), column (\d+)|end of document)\)\Z")
 # A key part as tomllib reads it: bare, or a basic or literal string on one line.
-_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
+_PART = rf"""(?:[A-Za-z0-9_-]+|{_BASIC}"|{_LITERAL})"""
 _KEY = rf"{_PART}(?:[ \t]*\.[ \t]*{_PART})*"
 # A header's key that is no array's value (valid text holds both a line `["a"]` or `[[true]]`
 # among an array's values and one as a header): its first part bare from a letter and not a
@@ -63,14 +70,15 @@ _HEADER_KEY = (rf"""(?:(?!(?:true|false|inf|nan)[ \t]*\])[A-Za-z_][A-Za-z0-9_-]*
 # A key being typed at a statement: its parts, dots and blanks (a string left open at the end),
 # then perhaps `=`, then perhaps a string left open; no value is complete, so tomllib stops on
 # that line before it asks what the keys above hold.
-_OPEN_STATEMENT = re.compile(r"""[ \t]*(?=[^ \t\r\n])(?:[A-Za-z0-9_.\- \t]|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')*"""
-                             r"""(?:=[ \t]*(?:"[^"\\\n]*|'[^'\n]*)?|"(?:[^"\\\n]|\\.)*\\?|'[^'\n]*)?"""
+_KEY_CHARS = r"[A-Za-z0-9_.\- \t]*"
+_OPEN_STATEMENT = re.compile(rf"""[ \t]*(?=[^ \t\r\n]){_KEY_CHARS}(?:(?:{_BASIC}"|{_LITERAL}){_KEY_CHARS})*"""
+                             rf"""(?:=[ \t]*(?:"[^"\\\n]*|'[^'\n]*)?|{_BASIC}\\?|'[^'\n]*)?"""
                              r"""\r?(?:\n|\Z)""")
 # A statement whose value is an array or an inline table: tomllib reads it with no regard to the
 # keys above until it closes.
 _VALUE_OPENED = re.compile(rf"[ \t]*{_KEY}[ \t]*=[ \t]*[\[{{]")
 # A statement on one line: `key = "string"`, a table's or an array of tables' header.
-_STATEMENT_END = re.compile(rf"""[ \t]*(?:{_KEY}[ \t]*=[ \t]*(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
+_STATEMENT_END = re.compile(rf"""[ \t]*(?:{_KEY}[ \t]*=[ \t]*(?:{_BASIC}"|{_LITERAL})"""
                             rf"""|\[[ \t]*{_HEADER_KEY}[ \t]*\]|\[\[[ \t]*{_HEADER_KEY}[ \t]*\]\])"""
                             r"""[ \t]*(?:#[^\n]*)?\r?\n""")
 
@@ -87,7 +95,8 @@ def error(layout, text: str) -> str | None:
     if pyproject_items.opens_values(layout, old, start, first, bases):
         return _within("x=[\n", text, start, first, changed, start)
     above = line_above(layout, old, start, first, bases)
-    if above is None or not _STATEMENT_END.fullmatch(above[0]) or not added:
+    long = len(text) - start > _LONG and text.find("\n", start, start + _LONG) < 0
+    if above is None or not added or long or len(above[0]) > _LONG or not _STATEMENT_END.fullmatch(above[0]):
         return None
     if _OPEN_STATEMENT.match(text, start) is not None:
         found = _told("\n", text, start, text.find("\n", start) + 1 or len(text), first)
