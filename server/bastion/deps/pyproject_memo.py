@@ -6,8 +6,8 @@ removes blank or comment lines (Enter), a dependencies array's elements written 
 a Poetry table's `name = "version"` lines, is read without parsing the TOML (`pyproject_lines`,
 `pyproject_items`, `pyproject_entries`); so is a keystroke that leaves the text not valid TOML
 on the lines it changed among an array's values or at a statement (`pyproject_errors`: tomllib
-is given those lines only); any other parses it whole: a table or a key written anywhere can
-change what any line means.
+is given those lines, or the text from them); any other parses it whole: a table or a key
+written anywhere can change what any line means.
 
 The results equal `pyproject.parse` then `match.findings` on the whole file: each dependency's
 results depend only on its text, its place and the advisory index
