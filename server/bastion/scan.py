@@ -122,6 +122,7 @@ def _from_cache(items: list[ScanItem]) -> list[ScanOutcome | None]:
     loading the analyzers: their version key and rule ids are read from files on disk. Files
     are looked up a batch at a time: each row is checked against its file's text, which is
     then let go."""
+    from bastion.analyzers.secrets.allow import secrets_key
     from bastion.analyzers.text_registry import dependency_key as text_dependency_key
     from bastion.engine.registry import default_rule_ids, default_version_key
 
@@ -148,8 +149,9 @@ def _from_cache(items: list[ScanItem]) -> list[ScanOutcome | None]:
                     dependencies = text_dependency_key(text, path)
                     if dependencies is None:
                         continue  # not to be cached (a requirements file with includes)
-                else:
-                    dependencies = dependency_key(graph, text, path) if graph is not None else ""
+                else:  # the analyzers' keys in their order: the taint's, then the secrets'
+                    dependencies = (dependency_key(graph, text, path) if graph is not None
+                                    else "") + secrets_key(path)
                 texts[index] = cache_key(text, version_key, kind, dependencies), text
             stored = disk.get_many([key for key, _ in texts.values()])
             for index, (key, text) in texts.items():

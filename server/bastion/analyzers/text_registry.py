@@ -32,8 +32,10 @@ def versions_key() -> str:
 
 def dependency_key(text: str, path: str) -> str | None:
     """The registered text analyzers' `dependency_key`s for a document, joined, told without
-    loading them (a scan served from the result cache): only a requirements file that may
-    include another depends on more than its text (tests/unit/test_deps_include_root.py)."""
+    loading them (a scan served from the result cache): a requirements file that may include
+    another (tests/unit/test_deps_include_root.py), a lock file's format, a test file's path."""
+    from bastion.analyzers.secrets.allow import secrets_key
     from bastion.deps.include_lines import dependency_key as deps_key
 
-    return deps_key(text, path)  # the secrets analyzer's is always ""
+    deps = deps_key(text, path)  # joined in TEXT_ANALYZERS' order, as the engine joins them
+    return None if deps is None else secrets_key(path) + deps

@@ -60,6 +60,14 @@ def is_test_path(path: str) -> bool:
     return any(part.lower() in _TEST_DIRS for part in parts[:-1])
 
 
+def secrets_key(path: str) -> str:
+    """The secrets analyzer's `dependency_key`: a file's secrets are in its own text, and how
+    sure a finding is depends on its path (a test or example file's values are fixtures). The
+    engine keeps results by text: the same `.env` text under `app/` and under `tests/` is two
+    results. Light to import: the result cache's lookups ask it without the analyzers."""
+    return "test file" if is_test_path(path) else ""
+
+
 def entropy(value: str) -> float:
     """Shannon entropy of the characters of `value`, in bits per character."""
     if not value:

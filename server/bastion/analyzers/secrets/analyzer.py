@@ -12,6 +12,7 @@ import ast
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.secrets.allow import secrets_key
 from bastion.analyzers.secrets.incremental import Reads
 from bastion.analyzers.secrets.scanning import RULES, fingerprint
 from bastion.analyzers.text_base import TextFix
@@ -43,7 +44,7 @@ class SecretsAnalyzer:
         return []  # a secret is found in the file's text, once, by analyse_file
 
     def dependency_key(self, text: str, path: str) -> str:
-        return ""  # a file's secrets are in its own text
+        return secrets_key(path)
 
     def reads_whole(self, function: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> bool:
         return False
