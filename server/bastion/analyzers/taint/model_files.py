@@ -32,7 +32,8 @@ PARAM_RULES = ("path", "all", "after_first", "resolver_args")
 # Named Python models a sink or guard may reference (implemented in sinks.py / guards.py).
 SINK_MODELS = ("subprocess", "xml_parser", "yaml_load", "view_return", "log_format",
                "response_type", "declared_html", "handler_write", "query_document",
-               "location_header", "template_file", "escaped_template_file")
+               "location_header", "template_file", "escaped_template_file", "exec_argv",
+               "unfiltered_archive")
 GUARD_MODELS = ("dotdot", "quote", "path_containment", "url_allowlist", "allowlist", "equality",
                 "pattern")
 _KEYS = {

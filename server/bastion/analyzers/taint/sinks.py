@@ -114,6 +114,14 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
             return None
     if sink.model == "subprocess":
         return _subprocess_value(args, keywords)
+    if sink.model == "exec_argv":
+        return _exec_argv_value(args, sink.args[0] if sink.args else 1)
+    if sink.model == "unfiltered_archive":
+        # a constant filter other than fully_trusted, or a function of the program's, checks
+        # each member before it is written
+        given = keywords.get("filter")
+        if given is not None and given.const != "fully_trusted":
+            return None
     if sink.model in TEMPLATE_FILE_MODELS:
         return template_file_value(ev, sink.model, sink.args, args, keywords)
     if sink.model == "location_header":
@@ -301,8 +309,30 @@ def _subprocess_value(args: list[Value], keywords: dict[str | None, Value]) -> V
     first = command.items.get(0)
     if first is None:
         return command.item(ANY)
-    if first.const in _SHELLS or _interpreter(first.const):
-        flag = command.items.get(1)
-        if flag is not None and flag.const in ("-c", "/c", "-Command", "-e", "-r"):
-            return command.items.get(2, command.item(ANY))
+    if _runs_code(first, command.items.get(1)):
+        return command.items.get(2, command.item(ANY))
     return first
+
+
+def _runs_code(program: Value, flag: Value | None) -> bool:
+    """`sh -c`, `python3 -c`, `cmd /c`: the next argument is a command line or code."""
+    return ((program.const in _SHELLS or _interpreter(program.const))
+            and flag is not None and flag.const in ("-c", "/c", "-Command", "-e", "-r"))
+
+
+def _exec_argv_value(args: list[Value], start: int) -> Value | None:
+    """The code a shell or an interpreter runs from an `os.exec*` / `os.spawn*` argument vector
+    starting at `start`: a list (`execv(path, ["sh", "-c", cmd])`) or the remaining arguments
+    (`execl(path, "sh", "-c", cmd)`). Other arguments reach one program as they are."""
+    if start >= len(args):
+        return None
+    vector = args[start]
+    if vector.items is not None:
+        first = vector.items.get(0)
+        if first is None or not _runs_code(first, vector.items.get(1)):
+            return None
+        return vector.items.get(2, vector.item(ANY))
+    rest = args[start:]
+    if len(rest) < 3 or not _runs_code(rest[0], rest[1]):
+        return None
+    return rest[2]

@@ -1,0 +1,97 @@
+"""Taint analysis: library sinks found missing by probing real view idioms (issue 12): archive
+extraction, the argument vectors of `os.exec*` / `os.spawn*`, NumPy and PyTorch loads, driver
+SQL, and the file APIs beyond `open`. Each case is a vulnerable Flask view and its safe twin."""
+
+# ruff: noqa: E501  (cases are small modules, kept one per entry)
+from __future__ import annotations
+
+import pytest
+
+from bastion.analyzers.taint.analyzer import TaintAnalyzer
+
+ANALYZER = TaintAnalyzer()
+FLASK = "import os\nfrom flask import Flask, request\napp = Flask(__name__)\n@app.post('/a')\ndef a():\n"
+
+
+def ids(body: str, header: str = "") -> list[str]:
+    source = header + FLASK + "".join(f"    {line}\n" for line in body.splitlines())
+    return sorted(f.rule_id for f in ANALYZER.analyse_file(source, "case.py"))
+
+
+# (rule id, imports, vulnerable view body, safe twin body)
+PAIRS = [
+    # an archive extracted into a directory the request names
+    ("BST201", "import zipfile\n",
+     "with zipfile.ZipFile('/srv/a.zip') as zf:\n    zf.extractall(request.form['dest'])\nreturn 'ok'",
+     "with zipfile.ZipFile('/srv/a.zip') as zf:\n    zf.extractall('/srv/out')\nreturn 'ok'"),
+    ("BST201", "import zipfile\n",
+     "zipfile.ZipFile('/srv/a.zip').extract('a.txt', path=request.form['dest'])\nreturn 'ok'",
+     "zipfile.ZipFile('/srv/a.zip').extract(request.form['member'], path='/srv/out')\nreturn 'ok'"),
+    # an uploaded tar extracted without a filter (tar slip), and with the `data` filter
+    ("BST201", "import tarfile\n",
+     "tar = tarfile.open(fileobj=request.files['t'].stream)\ntar.extractall('/srv/out')\nreturn 'ok'",
+     "tar = tarfile.open(fileobj=request.files['t'].stream)\ntar.extractall('/srv/out', filter='data')\nreturn 'ok'"),
+    ("BST201", "import tarfile\n",
+     "with tarfile.open(fileobj=request.files['t'].stream) as tar:\n    tar.extractall(path='/srv/out', filter='fully_trusted')\nreturn 'ok'",
+     "with tarfile.open('/srv/a.tgz') as tar:\n    tar.extractall(path='/srv/out')\nreturn 'ok'"),
+    ("BST201", "import shutil\n",
+     "shutil.unpack_archive(request.form['archive'], '/srv/out')\nreturn 'ok'",
+     "shutil.unpack_archive('/srv/a.zip', '/srv/out')\nreturn 'ok'"),
+    # file APIs beyond open
+    ("BST201", "import glob\n",
+     "return {'g': glob.glob('/srv/' + request.args['pattern'])}",
+     "return {'g': glob.glob('/srv/*.txt'), 'p': request.args['pattern']}"),
+    ("BST201", "",
+     "return {'s': os.stat(os.path.join('/srv', request.args['f'])).st_size}",
+     "return {'s': os.stat(os.path.join('/srv', os.path.basename(request.args['f']))).st_size}"),
+    ("BST201", "import shutil\n",
+     "shutil.copytree(request.form['src'], '/srv/backup')\nreturn 'ok'",
+     "shutil.copytree('/srv/data', '/srv/backup')\nreturn 'ok'"),
+    ("BST201", "import aiofiles\n",
+     "with aiofiles.open(os.path.join('/srv', request.args['f'])) as fh:\n    return fh",
+     "with aiofiles.open(os.path.join('/srv', os.path.basename(request.args['f']))) as fh:\n    return fh"),
+    ("BST201", "from pathlib import Path\n",
+     "return {'d': Path('/srv', request.args['f']).is_dir()}",
+     "return {'d': Path('/srv', 'fixed').is_dir()}"),
+    ("BST201", "from pathlib import Path\n",
+     "Path('/srv/a.txt').rename(Path('/srv') / request.form['new'])\nreturn 'ok'",
+     "Path('/srv/a.txt').rename(Path('/srv') / os.path.basename(request.form['new']))\nreturn 'ok'"),
+    # the command line a shell runs from an exec / spawn argument vector
+    ("BST202", "",
+     "os.execvp('sh', ['sh', '-c', request.args['c']])",
+     "os.execvp('grep', ['grep', request.args['c'], '/var/log/app.log'])"),
+    ("BST202", "",
+     "os.execl('/bin/sh', 'sh', '-c', 'echo ' + request.args['c'])",
+     "os.execl('/bin/echo', 'echo', request.args['c'])"),
+    ("BST202", "",
+     "return {'rc': os.spawnv(os.P_WAIT, '/bin/sh', ['sh', '-c', request.args['c']])}",
+     "return {'rc': os.spawnv(os.P_WAIT, '/bin/echo', ['echo', request.args['c']])}"),
+    # os.spawn* name the program second, after the mode
+    ("BST202", "",
+     "return {'rc': os.spawnl(os.P_WAIT, request.args['prog'], 'x')}",
+     "return {'rc': os.spawnl(os.P_WAIT, '/bin/true', 'x')}"),
+    # NumPy unpickles only when allowed; PyTorch unless told not to
+    ("BST209", "import numpy as np\n",
+     "return {'n': len(np.load(request.files['f'], allow_pickle=True))}",
+     "return {'n': len(np.load(request.files['f']))}"),
+    ("BST209", "import torch\n",
+     "return {'m': str(torch.load(request.files['m'], weights_only=False))}",
+     "return {'m': str(torch.load(request.files['m'], weights_only=True))}"),
+    # a query run as the driver's text
+    ("BST204", "from sqlalchemy import create_engine\nengine = create_engine('sqlite://')\n",
+     "with engine.connect() as conn:\n    conn.exec_driver_sql(\"SELECT * FROM t WHERE a = '%s'\" % request.args['a'])\nreturn 'ok'",
+     "with engine.connect() as conn:\n    conn.exec_driver_sql('SELECT * FROM t WHERE a = ?', (request.args['a'],))\nreturn 'ok'"),
+    ("BST204", "from peewee import SqliteDatabase\ndb = SqliteDatabase('app.db')\n",
+     "db.execute_sql('DELETE FROM t WHERE a = ' + request.args['a'])\nreturn 'ok'",
+     "db.execute_sql('DELETE FROM t WHERE a = ?', (request.args['a'],))\nreturn 'ok'"),
+]
+
+
+@pytest.mark.parametrize("rule_id, header, vulnerable, safe", PAIRS, ids=[f"{p[0]}-{i}" for i, p in enumerate(PAIRS)])
+def test_vulnerable_case_reports(rule_id, header, vulnerable, safe):
+    assert rule_id in ids(vulnerable, header)
+
+
+@pytest.mark.parametrize("rule_id, header, vulnerable, safe", PAIRS, ids=[f"{p[0]}-{i}" for i, p in enumerate(PAIRS)])
+def test_safe_twin_is_silent(rule_id, header, vulnerable, safe):
+    assert rule_id not in ids(safe, header)
