@@ -77,7 +77,9 @@ def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
             found.append(classify_kept(function, env, kinds, entries, classes, memo,
                                        registered=registered.get(node.name, ())))
         elif isinstance(node, ast.ClassDef):
-            bases = list(shapes[node].bases)
+            # a class without bases derives from object: `class_bases = ["*"]` takes any class
+            # (Falcon's resources are plain classes)
+            bases = list(shapes[node].bases) or ["object"]
             self_kind = next((e.self_kind for e in entries if e.self_kind is not None
                               and any(b in e.class_bases for b in bases)), None)
             marks = _class_marks(node, env, kinds) if any(e.class_decorators for e in entries) \
