@@ -77,6 +77,27 @@ PAIRS = [
     ("BST209", "import torch\n",
      "return {'m': str(torch.load(request.files['m'], weights_only=False))}",
      "return {'m': str(torch.load(request.files['m'], weights_only=True))}"),
+    # a command run by a shell on another host
+    ("BST202", "import paramiko\n",
+     "client = paramiko.SSHClient()\nclient.exec_command('ls ' + request.form['dir'])\nreturn 'ok'",
+     "client = paramiko.SSHClient()\nclient.exec_command('ls /srv')\nreturn {'d': request.form['dir']}"),
+    ("BST202", "from fabric import Connection\n",
+     "Connection('backup').run('du -sh ' + request.form['dir'])\nreturn 'ok'",
+     "Connection('backup').run('du -sh /srv')\nreturn {'d': request.form['dir']}"),
+    # a client bound to a base URL the request names; a download and where it is written
+    ("BST213", "import httpx\n",
+     "with httpx.Client(base_url=request.args['api']) as client:\n    return client.get('/status').text",
+     "with httpx.Client(base_url='https://api.example.com', params={'q': request.args['api']}) as client:\n    return client.get('/status').text"),
+    ("BST213", "import urllib.request\n",
+     "urllib.request.urlretrieve(request.args['u'], '/tmp/x')\nreturn 'ok'",
+     "urllib.request.urlretrieve('https://example.com/feed?u=' + request.args['u'], '/tmp/x')\nreturn 'ok'"),
+    ("BST201", "import urllib.request\n",
+     "urllib.request.urlretrieve('https://example.com/feed', request.args['f'])\nreturn 'ok'",
+     "urllib.request.urlretrieve('https://example.com/feed', os.path.basename(request.args['f']))\nreturn 'ok'"),
+    # keyword arguments given as a dict (`**opts`)
+    ("BST213", "import requests\n",
+     "opts = {'url': request.args['u'], 'timeout': 3}\nreturn requests.get(**opts).text",
+     "opts = {'url': 'https://api.example.com/items', 'params': {'q': request.args['u']}}\nreturn requests.get(**opts).text"),
     # a query run as the driver's text
     ("BST204", "from sqlalchemy import create_engine\nengine = create_engine('sqlite://')\n",
      "with engine.connect() as conn:\n    conn.exec_driver_sql(\"SELECT * FROM t WHERE a = '%s'\" % request.args['a'])\nreturn 'ok'",

@@ -150,11 +150,14 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
     for index in indexes:
         if index < len(args) and not _starred_before(node, index):
             picked.append(args[index])
+    splat = keywords.get(None)  # `**opts`: its constant keys are keyword arguments
     for keyword in sink.keywords:
         if keyword == "*":  # every keyword argument (`session.update(user=name)`)
             picked.extend(keywords.values())
         elif keyword in keywords:
             picked.append(keywords[keyword])
+        elif splat is not None and splat.items and keyword in splat.items:
+            picked.append(splat.items[keyword])
     if sink.args is None:
         picked.extend(v for k, v in keywords.items() if k is None)
     if sink.receiver and receiver is not None:
