@@ -28,7 +28,7 @@ from bastion.analyzers.taint.domain import (
     join_all,
 )
 from bastion.analyzers.taint.escapes import CONTAINER_TYPES
-from bastion.analyzers.taint.forms import form_instance
+from bastion.analyzers.taint.forms import form_called, form_instance
 from bastion.analyzers.taint.patterns import Compiled, compiled_pattern
 from bastion.analyzers.taint.sequences import EDITS, MUTATORS, edit_list
 from bastion.analyzers.taint.sinks import (
@@ -115,10 +115,9 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     found = ev.source_value(name, node)
     if found is not None:
         return found
-    form = ev.module.forms.get(node.func.id) if isinstance(node.func, ast.Name) \
-        and node.func.id not in ev.env else None
+    form = form_called(ev.module.forms, node, ev.env) if ev.module.forms else None
     if form is not None and any(v.tainted for v in inputs):  # `AgeForm(request.POST)`
-        return form_instance(form, _joined(inputs, name), f"{node.func.id}()")
+        return form_instance(ev.module.forms[form], _joined(inputs, name), f"{form}()")
     if any(v.tainted for v in inputs) and isinstance(node.func, (ast.Name, ast.Attribute)):
         built = construct(ev, node, name, args, keywords)
         if built is not None:

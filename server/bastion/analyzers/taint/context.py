@@ -173,7 +173,8 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                    sorted((k, sorted((n, c.const) for n, c in v.items()))
                                           for k, v in through_self.items()),
                                    sorted(scoped.items()),
-                                   sorted((k, sorted(d), sorted(c)) for k, (d, c) in forms.items()),
+                                   sorted((k, sorted(d), sorted(c), sorted(m))
+                                          for k, (d, c, m) in forms.items()),
                                    sorted(records.items()),
                                    )).encode(), digest_size=16).digest()
     classified = Classified(memo, digest + models.digest.encode()) if memo is not None else None

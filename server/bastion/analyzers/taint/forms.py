@@ -1,7 +1,8 @@
 """Forms that validate request data field by field (the models' `[[form]]`: a Django form, a
-DRF serializer) among the module's classes, and what an instance built from request data holds:
-`AgeForm(request.POST).cleaned_data["age"]`, of `age = forms.IntegerField()`, is an int; every
-other field, and the form itself, is the request's data."""
+DRF serializer, a pydantic model) among the module's classes, and what an instance built from
+request data holds: `AgeForm(request.POST).cleaned_data["age"]`, of `age = forms.IntegerField()`,
+is an int, as `Query.model_validate(request.json).limit` of `limit: int` is; every other field,
+and the form itself, is the request's data."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from bastion.analyzers.taint.domain import ANY, EVERY_CLASS, SAFE, Value
 from bastion.analyzers.taint.factories import resolve
 from bastion.analyzers.taint.specs import Models
 
-# form class -> (its data attributes, its fields that validate into clean data)
-Forms = dict[str, tuple[frozenset[str], frozenset[str]]]
+# form class -> (its data attributes, its fields that validate into clean data, the class methods
+# that build a validated instance)
+Forms = dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]]
 # Methods that fill the data attributes from the fields, as `form_instance` holds them already
 VALIDATING = frozenset({"is_valid", "full_clean"})
 
@@ -34,22 +36,43 @@ def validated_forms(shapes: dict[ast.ClassDef, ClassShape], env: Env, kinds: dic
             in form.clean_fields for item in node.body
             if isinstance(item, ast.Assign) and len(item.targets) == 1
             and isinstance(item.targets[0], ast.Name) and isinstance(item.value, ast.Call)}
+        fields.update({  # `age: int`, `age: int = 0`
+            item.target.id: form is not None and resolve(item.annotation, env, kinds)
+            in form.clean_fields for item in node.body
+            if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)})
         if form is None:
             continue
         merged: dict[str, bool] = {}
         for ancestor in reversed(shape.ancestors):
             merged.update(declared.get(ancestor, {}))
         merged.update(fields)
-        found[node.name] = (form.data, frozenset(name for name, clean in merged.items() if clean))
+        found[node.name] = (form.data, frozenset(name for name, clean in merged.items() if clean),
+                            form.constructors)
     return found
 
 
-def form_instance(form: tuple[frozenset[str], frozenset[str]], given: Value, kind: str) -> Value:
-    """A form built from `given` (request data): its data attributes hold its clean fields as
-    safe, everything else as `given`."""
-    data, clean = form
+def form_called(forms: Forms, node: ast.Call, local: dict) -> str | None:
+    """The form class `node` builds an instance of: `AgeForm(...)`, or one of the class's
+    constructors (`Query.model_validate(...)`); not a name the function binds (`local`)."""
+    func = node.func
+    if isinstance(func, ast.Name):
+        return func.id if func.id in forms and func.id not in local else None
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+            and func.value.id in forms and func.value.id not in local \
+            and func.attr in forms[func.value.id][2]:
+        return func.value.id
+    return None
+
+
+def form_instance(form: tuple[frozenset[str], frozenset[str], frozenset[str]], given: Value,
+                  kind: str) -> Value:
+    """A form built from `given` (request data): its data attributes (or, without any, the
+    instance itself) hold its clean fields as safe, everything else as `given`."""
+    data, clean, _ = form
     given = given.flat()
     validated = Value(clean=EVERY_CLASS, items={**dict.fromkeys(clean, SAFE), ANY: given})
+    if not data:
+        return validated.evolve(kind=kind)
     return Value(clean=EVERY_CLASS, items={**dict.fromkeys(data, validated), ANY: given}, kind=kind)
 
 

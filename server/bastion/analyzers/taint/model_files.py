@@ -48,7 +48,7 @@ _KEYS = {
     "sanitizer": {"calls", "methods", "cleans", "args"},
     "guard": {"calls", "methods", "cleans", "arg", "model"},
     "propagator": {"calls", "methods"},
-    "form": {"bases", "data", "clean_fields"},
+    "form": {"bases", "data", "clean_fields", "constructors"},
 }
 
 
@@ -280,9 +280,10 @@ class _Checker:
         models.guards.add(calls, methods, CleanModel(self.classes("cleans"), self.indexes("arg")))
 
     def form(self, models: Models) -> None:
-        bases, data = self.strings("bases", required=True), self.strings("data", required=True)
+        bases, data = self.strings("bases", required=True), self.strings("data")
         models.forms.append(FormModel(NameSet(bases), frozenset(data),
-                                      NameSet(self.strings("clean_fields", required=True))))
+                                      NameSet(self.strings("clean_fields", required=True)),
+                                      frozenset(self.strings("constructors"))))
 
     def propagator(self, models: Models) -> None:
         calls, methods = self.named()

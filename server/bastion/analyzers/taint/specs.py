@@ -75,13 +75,16 @@ class EntryModel:
 
 @attrs.frozen
 class FormModel:
-    """Classes that validate request data field by field (a Django form, a DRF serializer): in
-    the `data` attributes of an instance, a field declared with one of `clean_fields` holds
-    data no injection fits in (`cleaned_data["age"]` of an `IntegerField`)."""
+    """Classes that validate request data field by field (a Django form, a DRF serializer, a
+    pydantic model): in the `data` attributes of an instance (none: the instance itself), a
+    field declared with one of `clean_fields` (`age = IntegerField()`, or annotated:
+    `age: int`) holds data no injection fits in (`cleaned_data["age"]` of an `IntegerField`).
+    `constructors`: class methods that build such an instance (`Model.model_validate(data)`)."""
 
     bases: NameSet
     data: frozenset[str]
     clean_fields: NameSet
+    constructors: frozenset[str] = frozenset()
 
 
 @attrs.frozen
