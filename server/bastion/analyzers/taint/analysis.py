@@ -182,8 +182,12 @@ def _analyse(function: Function, module: ModuleContext, models: Models,
     file is, and its callers see a call that returns what it is given and reaches no sink, as a
     call of code not modelled."""
     args = function.node.args
-    params = [p.arg for p in [*args.posonlyargs, *args.args, *args.kwonlyargs]]
-    params = params[function.implicit_params:]
+    # in their order, numbered as parameters.py numbers them (`*rest` after the positional
+    # ones, `**options` last)
+    params = [p.arg for p in [*args.posonlyargs, *args.args]][function.implicit_params:]
+    params += [f"*{args.vararg.arg}"] if args.vararg else []
+    params += [p.arg for p in args.kwonlyargs]
+    params += [f"**{args.kwarg.arg}"] if args.kwarg else []
     try:
         return _interpret(function, module, models, summaries, sql, later, params)
     except RecursionError:

@@ -16,11 +16,9 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
     """By what calls the function: an entry's request and untrusted parameters, a method's
     `self`, and the parameters callers fill (a summary's `param` origins)."""
     args = function.node.args
-    params = [*args.posonlyargs, *args.args, *args.kwonlyargs]
-    if args.vararg:
-        params.append(args.vararg)
-    if args.kwarg:
-        params.append(args.kwarg)
+    # in their order (summaries number them so: analysis.py)
+    params = [*args.posonlyargs, *args.args, *([args.vararg] if args.vararg else []),
+              *args.kwonlyargs, *([args.kwarg] if args.kwarg else [])]
     env: dict[str, Value] = {}
     entry = function.entry
     offset = function.implicit_params

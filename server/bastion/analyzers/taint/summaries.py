@@ -318,18 +318,32 @@ def inner_steps(hit) -> tuple:
 
 def bind_arguments(params: tuple[str, ...], node: ast.Call, args: list[Value],
                     keywords: dict[str | None, Value]) -> dict[int, Value]:
+    """The arguments by the callee's parameter index; `*rest` and `**options` (named so,
+    last) collect the positional and keyword arguments no other parameter takes."""
     bound: dict[int, Value] = {}
+
+    def collect(slot: int, value: Value) -> None:
+        bound[slot] = join(bound[slot], value) if slot in bound else value
+
+    rest = next((i for i, p in enumerate(params) if p.startswith("*") and not p.startswith("**")),
+                None)
+    options = len(params) - 1 if params and params[-1].startswith("**") else None
+    positional = rest if rest is not None else options if options is not None else len(params)
     for index, value in enumerate(args):
         if any(isinstance(a, ast.Starred) for a in node.args[:index + 1]):
             for slot in range(index, len(params)):
-                bound[slot] = join(bound[slot], value) if slot in bound else value
+                collect(slot, value)
             break
-        if index < len(params):
+        if index < positional:
             bound[index] = value
+        elif rest is not None:
+            collect(rest, value)
     for name, value in keywords.items():
         if name is None:
             for slot in range(len(params)):
                 bound.setdefault(slot, value)
         elif name in params:
             bound[params.index(name)] = value
+        elif options is not None:
+            collect(options, value)
     return bound
