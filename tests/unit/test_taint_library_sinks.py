@@ -1,6 +1,7 @@
-"""Taint analysis: library sinks found missing by probing real view idioms (issue 12): archive
+"""Taint analysis: library models found missing by probing real view idioms (issue 12): archive
 extraction, the argument vectors of `os.exec*` / `os.spawn*`, NumPy and PyTorch loads, driver
-SQL, and the file APIs beyond `open`. Each case is a vulnerable Flask view and its safe twin."""
+SQL, SQLAlchemy's statement builders, module-level Jinja2 environments, outgoing connections,
+and the file APIs beyond `open`. Each case is a vulnerable Flask view and its safe twin."""
 
 # ruff: noqa: E501  (cases are small modules, kept one per entry)
 from __future__ import annotations
@@ -98,6 +99,38 @@ PAIRS = [
     ("BST213", "import requests\n",
      "opts = {'url': request.args['u'], 'timeout': 3}\nreturn requests.get(**opts).text",
      "opts = {'url': 'https://api.example.com/items', 'params': {'q': request.args['u']}}\nreturn requests.get(**opts).text"),
+    # SQL text made apart from the query, or run by another library
+    ("BST204", "from sqlalchemy import literal_column, select, table\n",
+     "return str(select(literal_column(request.args['col'])).select_from(table('t')))",
+     "return str(select(literal_column('name')).select_from(table('t')).where(literal_column('id') == request.args['col']))"),
+    ("BST204", "import databases\ndatabase = databases.Database('sqlite:///x.db')\n",
+     "return str(database.fetch_all(query=\"SELECT * FROM t WHERE a = '\" + request.args['a'] + \"'\"))",
+     "return str(database.fetch_all(query='SELECT * FROM t WHERE a = :a', values={'a': request.args['a']}))"),
+    ("BST204", "import psycopg2\n",
+     "psycopg2.connect('').cursor().copy_expert(f\"COPY (SELECT * FROM {request.args['t']}) TO STDOUT\", open('/tmp/o', 'w'))\nreturn 'ok'",
+     "psycopg2.connect('').cursor().copy_expert('COPY t TO STDOUT', open('/tmp/o', 'w'))\nreturn {'t': request.args['t']}"),
+    # SQLAlchemy's statement builders bind the values they are given
+    ("BST204", "from sqlalchemy import text, update\nfrom sqlalchemy.orm import Session\nfrom .models import User\nsession = Session()\n",
+     "session.execute(update(User).where(text(f\"name = '{request.args['n']}'\")).values(active=False))\nreturn 'ok'",
+     "session.execute(update(User).where(User.id == request.form['id']).values(name=request.args['n']))\nreturn 'ok'"),
+    ("BST204", "from sqlalchemy import delete, insert\nfrom sqlalchemy.orm import Session\nfrom .models import User\nsession = Session()\n",
+     "session.execute('DELETE FROM users WHERE name = ' + request.args['n'])\nreturn 'ok'",
+     "session.execute(delete(User).where(User.name.like(f\"%{request.args['n']}%\")))\nsession.execute(insert(User).values(name=request.args['n']))\nreturn 'ok'"),
+    # Jinja2 environments made at module level, escaping or not
+    ("BST203", "import jinja2\nraw = jinja2.Environment(loader=jinja2.FileSystemLoader('t'), autoescape=False)\nesc = jinja2.Environment(loader=jinja2.FileSystemLoader('t'), autoescape=jinja2.select_autoescape())\n",
+     "return raw.get_template('hello.html').render(name=request.args['n'])",
+     "return esc.get_template('hello.html').render(name=request.args['n'])"),
+    # outgoing connections: an opener, a WebSocket
+    ("BST213", "import urllib.request\n",
+     "return urllib.request.build_opener().open(request.args['u']).read()",
+     "return urllib.request.build_opener().open('https://example.com/feed?u=' + request.args['u']).read()"),
+    ("BST213", "import websockets\n",
+     "return websockets.connect(request.args['u'])",
+     "return websockets.connect('wss://stream.example.com/' + request.args['u'])"),
+    # lxml's iterparse told to resolve entities
+    ("BST211", "from lxml import etree\n",
+     "return {'t': [e.tag for _, e in etree.iterparse(request.files['x'], resolve_entities=True)]}",
+     "return {'t': [e.tag for _, e in etree.iterparse(request.files['x'], resolve_entities=False)]}"),
     # a query run as the driver's text
     ("BST204", "from sqlalchemy import create_engine\nengine = create_engine('sqlite://')\n",
      "with engine.connect() as conn:\n    conn.exec_driver_sql(\"SELECT * FROM t WHERE a = '%s'\" % request.args['a'])\nreturn 'ok'",

@@ -34,6 +34,7 @@ from bastion.analyzers.taint.patterns import compiled_pattern
 from bastion.analyzers.taint.scoped import scoped_stores
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.template_files import Template
+from bastion.analyzers.taint.templates import module_jinja_kind
 from bastion.analyzers.taint.wrappers import MODULE_BODY, as_function, module_body
 from bastion.engine.cache import LRU
 
@@ -121,7 +122,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                     elif isinstance(node.value, ast.Call):
                         called = env.qualname(node.value.func)
                         if called is not None:
-                            kinds[target.id] = called + "()"
+                            kinds[target.id] = module_jinja_kind(called, node.value)
                         if called == "re.compile":
                             compiled = compiled_pattern(node.value, env)
                             if compiled is not None:

@@ -9,6 +9,7 @@ for the variables the file prints unescaped (template_files.py reads the files).
 
 from __future__ import annotations
 
+import ast
 from typing import TYPE_CHECKING
 
 import attrs
@@ -50,6 +51,17 @@ def jinja_object(name: str | None, keywords: dict[str | None, Value],
     flag = keywords.get("autoescape")
     escaping = flag is not None and (flag.const is UNKNOWN or bool(flag.const))
     return Value(clean=EVERY_CLASS, kind=f"{base}(autoescape)()" if escaping else f"{base}()")
+
+
+def module_jinja_kind(called: str, call: ast.Call) -> str:
+    """The kind of a module-level `Template(...)` / `Environment(...)` (`env = Environment(
+    loader=..., autoescape=True)`, used by the views): escaping as `jinja_object` says, from the
+    syntax alone (a constant, or a value such as `select_autoescape()`)."""
+    base = _JINJA.get(called)
+    flag = next((k.value for k in call.keywords if k.arg == "autoescape"), None)
+    if base is None or flag is None or isinstance(flag, ast.Constant) and not flag.value:
+        return called + "()"
+    return f"{base}(autoescape)()"
 
 
 def escaped_render(receiver: Value | None, method: str | None, inputs: list[Value]) -> Value | None:
