@@ -1,7 +1,7 @@
 """Taint analysis: library models found missing by probing real view idioms (issue 12): archive
 extraction, the argument vectors of `os.exec*` / `os.spawn*`, NumPy and PyTorch loads, driver
 SQL, SQLAlchemy's statement builders, module-level Jinja2 environments, outgoing connections,
-and the file APIs beyond `open`. Each case is a vulnerable Flask view and its safe twin."""
+the file APIs beyond `open`, `splitext`, and URLs tested to start with a fixed host. Each case is a vulnerable Flask view and its safe twin."""
 
 # ruff: noqa: E501  (cases are small modules, kept one per entry)
 from __future__ import annotations
@@ -131,6 +131,17 @@ PAIRS = [
     ("BST211", "from lxml import etree\n",
      "return {'t': [e.tag for _, e in etree.iterparse(request.files['x'], resolve_entities=True)]}",
      "return {'t': [e.tag for _, e in etree.iterparse(request.files['x'], resolve_entities=False)]}"),
+    # an extension split off a name holds no separator; the root keeps the name
+    ("BST201", "import uuid\n",
+     "root, ext = os.path.splitext(request.files['f'].filename)\nrequest.files['f'].save(os.path.join('/srv', root + '.png'))\nreturn 'ok'",
+     "ext = os.path.splitext(request.files['f'].filename)[1]\nrequest.files['f'].save(os.path.join('/srv', uuid.uuid4().hex + ext))\nreturn 'ok'"),
+    # a URL tested to start with a host's (or this site's) path goes there
+    ("BST213", "import requests\n",
+     "url = request.args['url']\nif not url.startswith('https://api.example.com'):\n    return 'no', 400\nreturn requests.get(url).text",
+     "url = request.args['url']\nif not url.startswith(('https://api.example.com/', 'https://cdn.example.com/')):\n    return 'no', 400\nreturn requests.get(url).text"),
+    ("BST210", "from flask import redirect\n",
+     "nxt = request.args['next']\nif nxt.startswith('/'):\n    return redirect(nxt)\nreturn 'no'",
+     "nxt = request.args['next']\nif nxt.startswith('/account/'):\n    return redirect(nxt)\nreturn 'no'"),
     # a query run as the driver's text
     ("BST204", "from sqlalchemy import create_engine\nengine = create_engine('sqlite://')\n",
      "with engine.connect() as conn:\n    conn.exec_driver_sql(\"SELECT * FROM t WHERE a = '%s'\" % request.args['a'])\nreturn 'ok'",

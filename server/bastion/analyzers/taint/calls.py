@@ -14,6 +14,7 @@ from bastion.analyzers.taint.domain import (
     APP_PATH,
     APP_PATH_BUILDERS,
     CLEAN,
+    COMPONENT,
     EVERY_CLASS,
     MARKUP_KINDS,
     NONE,
@@ -73,6 +74,7 @@ STRING_METHODS = frozenset({
 
 
 _SUBSTITUTIONS = frozenset({"re.sub", "regex.sub"})
+_SPLITEXT = frozenset({"os.path.splitext", "posixpath.splitext", "ntpath.splitext"})
 _MAPS = frozenset({"map", "builtins.map"})
 
 
@@ -149,6 +151,11 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     made = jinja_object(name, keywords, inputs) or escaped_render(receiver, method, inputs)
     if made is not None:
         return made
+    if name in _SPLITEXT and len(args) == 1 and args[0].taint:
+        # (root, extension): an extension is a dot and what follows the last one, no separator
+        whole = _joined(args, name)
+        return Value(clean=EVERY_CLASS, items={
+            0: whole, 1: whole.evolve(clean=whole.clean | {"path", COMPONENT})})
     if name == "lxml.etree.XMLParser":
         entities = keywords.get("resolve_entities")
         if entities is not None and entities.const is True:

@@ -35,6 +35,12 @@ _HOST_FIXED = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#@\\]+[/?#]|/[^/\\]")
 # What the application's own URL builders return: a path of this site ("/orders/7"), which fixes
 # the host of anything appended to it.
 APP_PATH = "an application path"
+
+
+def fixes_host(prefix: str) -> bool:
+    """Whether a URL starting with `prefix` goes to the host it names (`https://a.example/`)
+    or to this site (`/static/`, not `//`)."""
+    return _HOST_FIXED.match(prefix) is not None
 APP_PATH_BUILDERS = frozenset({"flask.url_for", "flask.helpers.url_for", "django.urls.reverse",
                                "django.urls.reverse_lazy", "django.core.urlresolvers.reverse"})
 

@@ -14,7 +14,15 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.charsets import allowed_cleans, kept_cleans
-from bastion.analyzers.taint.domain import COMPONENT, EVERY_CLASS, SAFE, UNKNOWN, Value, constant
+from bastion.analyzers.taint.domain import (
+    COMPONENT,
+    EVERY_CLASS,
+    SAFE,
+    UNKNOWN,
+    Value,
+    constant,
+    fixes_host,
+)
 from bastion.analyzers.taint.environments import join_env
 from bastion.analyzers.taint.expressions import path_of
 from bastion.analyzers.taint.patterns import Compiled, cleaned_by, compiled_pattern
@@ -267,6 +275,10 @@ def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
                 # not for a redirect: a browser reads `https://evil.com\.example.com` as
                 # evil.com's, where urlparse's host ends with `.example.com`
                 return _set(env, found[0], frozenset({"ssrf"}))
+        if func.attr == "startswith" and len(test.args) == 1 and "url_allowlist" in ev.models.guard_models:
+            fixed = _url_prefix(ev, test, env)
+            if fixed is not env:
+                return fixed
         if func.attr == "issubset" and len(test.args) == 1:
             return _subset(ev, func.value, test.args[0], env)
         if func.attr in ("startswith", "is_relative_to") and "path_containment" in ev.models.guard_models:
@@ -284,6 +296,21 @@ def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
     if name in _REGEX_TESTS and "pattern" in ev.models.guard_models and len(test.args) >= 2:
         return _pattern(ev, test, env, _REGEX_TESTS[name])
     return env
+
+
+def _url_prefix(ev: Evaluator, test: ast.Call, env: Env) -> Env:
+    """`url.startswith("https://api.example.com/")` (or a tuple of such prefixes, or a path of
+    this site: `"/account/"`): the URL's host is fixed, as with a constant prefix."""
+    subject = test.func.value
+    if not isinstance(subject, ast.Name) or subject.id not in env:
+        return env
+    with ev.evaluating_in(env):
+        prefixes = ev.eval(test.args[0]).const
+    prefixes = (prefixes,) if isinstance(prefixes, str) else prefixes
+    if not isinstance(prefixes, tuple) or not prefixes \
+            or not all(isinstance(p, str) and fixes_host(p) for p in prefixes):
+        return env
+    return _set(env, subject, value=env[subject.id].evolve(prefix=False))
 
 
 def _compiled(ev: Evaluator, node: ast.expr, env: Env) -> Compiled | None:
