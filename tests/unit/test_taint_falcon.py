@@ -5,11 +5,7 @@ safe twin follows it."""
 
 from __future__ import annotations
 
-import re
-
-from bastion.analyzers.taint.analyzer import TaintAnalyzer
-
-ANALYZER = TaintAnalyzer()
+from tests.unit.taint_marked import ANALYZER, marked_and_found
 
 APP = '''\
 import os
@@ -62,10 +58,7 @@ app.add_route("/files/{name}", Files(), suffix="item")
 
 
 def test_each_marked_line_reports_its_rule_and_no_other_line_reports():
-    # findings count lines from 0, as the editor does
-    expected = {(i, m.group(1)) for i, line in enumerate(APP.splitlines())
-                if (m := re.search(r"# (BST2\d\d)$", line))}
-    found = {(f.line, f.rule_id) for f in ANALYZER.analyse_file(APP, "case.py")}
+    expected, found = marked_and_found(APP)
     assert len(expected) == 5
     assert found == expected
 

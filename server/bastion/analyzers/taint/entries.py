@@ -151,6 +151,9 @@ def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list
     decorators = [(resolve(d, env, kinds), d) for d in node.decorator_list]
     decorators += [(r.name, r.call) for r in registered if r.by_decorator]
     registrars = [(r.name, r.call) for r in registered if not r.by_decorator]
+    # A decorator, a registration or a class names the framework; a parameter's name only
+    # guesses it (a Django Ninja route takes `request` first, as a Django view does).
+    named: EntryModel | None = None
     for entry in entries:
         decorator = next((d for name, d in decorators if name in entry.decorators), None) or \
             next((call for name, call in registrars if name in entry.registrars), None)
@@ -165,11 +168,21 @@ def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list
                          or any(m in entry.class_decorators for m in marks)))
         if decorator is None and not by_name and not by_class:
             continue
-        function.entry = entry
-        function.helper = function.helper and decorator is None and by_name
-        function.return_sink = _return_sink(entry, decorator, env, kinds)
-        _entry_params(function, entry, decorator, env, kinds, classes)
-        return function
+        if decorator is None and not by_class:
+            named = named or entry
+            continue
+        return _entered(function, entry, decorator, env, kinds, classes)
+    if named is not None:
+        return _entered(function, named, None, env, kinds, classes)
+    return function
+
+
+def _entered(function: Function, entry: EntryModel, decorator: ast.expr | None, env: Env,
+             kinds: dict[str, str], classes: dict[str, ClassShape]) -> Function:
+    function.entry = entry
+    function.helper = function.helper and decorator is None and function.class_name is None
+    function.return_sink = _return_sink(entry, decorator, env, kinds)
+    _entry_params(function, entry, decorator, env, kinds, classes)
     return function
 
 
@@ -263,12 +276,12 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
         elif param.annotation is not None and validated(param.annotation, entry, env, kinds,
                                                         classes):
             safe.append(param.arg)
-        elif entry.params == "after_first":
-            (requests if index == 0 else tainted).append(param.arg)
+        elif entry.params == "after_first" and index == 0:
+            requests.append(param.arg)
         elif entry.params == "resolver_args":
             if index >= resolver_skip or param in args.kwonlyargs:
                 tainted.append(param.arg)
-        elif entry.params == "all":
+        elif entry.params in ("all", "after_first"):
             tainted.append(param.arg)
             cleans = pattern_cleans(param.annotation, default, env, kinds)
             if cleans:

@@ -1,0 +1,142 @@
+"""Taint analysis: Flask-RESTful / Flask-RESTX resources, Django Channels consumers, Django Ninja
+operations and Litestar handlers, each an application written from the framework's documented
+idioms with its vulnerable lines marked (tests/unit/taint_marked.py)."""
+
+from __future__ import annotations
+
+import pytest
+from tests.unit.taint_marked import marked_and_found
+
+RESTFUL = '''\
+import os
+import subprocess
+from flask import Flask
+from flask_restful import Api, Resource, reqparse
+
+app = Flask(__name__)
+api = Api(app)
+parser = reqparse.RequestParser()
+parser.add_argument("host")
+
+
+class Ping(Resource):
+    def get(self):
+        args = parser.parse_args()
+        return {"out": str(subprocess.check_output("ping -c1 " + args["host"], shell=True))}  # BST202
+
+
+class File(Resource):
+    def get(self, name):
+        return {"data": open(os.path.join("/srv", name)).read()}  # BST201
+
+    def delete(self, name):
+        os.remove(os.path.join("/srv", os.path.basename(name)))
+        return {}, 204
+
+
+api.add_resource(Ping, "/ping")
+api.add_resource(File, "/files/<name>")
+'''
+
+RESTX = '''\
+import os
+from flask import Flask
+from flask_restx import Api, Namespace, Resource
+
+app = Flask(__name__)
+api = Api(app)
+ns = Namespace("jobs")
+
+
+@ns.route("/run")
+class Run(Resource):
+    def post(self):
+        os.system(ns.payload["cmd"])  # BST202
+        os.system("true")
+        return {}
+'''
+
+CHANNELS = '''\
+import json
+import subprocess
+from channels.generic.websocket import AsyncJsonWebsocketConsumer, WebsocketConsumer
+
+
+class Shell(WebsocketConsumer):
+    def receive(self, text_data=None, bytes_data=None):
+        data = json.loads(text_data)
+        subprocess.run(data["cmd"], shell=True)  # BST202
+        subprocess.run(["echo", data["cmd"]])
+
+
+class Query(AsyncJsonWebsocketConsumer):
+    async def receive_json(self, content, **kwargs):
+        subprocess.run("grep " + content["q"] + " app.log", shell=True)  # BST202
+'''
+
+NINJA = '''\
+import os
+from django.db import connection
+from ninja import NinjaAPI, Router, Schema
+
+api = NinjaAPI()
+router = Router()
+
+
+class ItemIn(Schema):
+    name: str
+    qty: int
+
+
+@api.get("/items/{item_id}")
+def get_item(request, item_id: str, n: int = 0):
+    connection.cursor().execute(f"SELECT * FROM items WHERE id = '{item_id}'")  # BST204
+    connection.cursor().execute(f"SELECT * FROM items LIMIT {n}")
+
+
+@router.post("/items")
+def create(request, payload: ItemIn):
+    os.system("echo " + payload.name)  # BST202
+    os.system(f"echo {payload.qty}")
+'''
+
+LITESTAR = '''\
+import os
+import subprocess
+from litestar import Litestar, Request, get, post
+from litestar.response import File, Redirect
+
+
+@get("/ping/{host:str}")
+async def ping(host: str, count: int = 1) -> dict:
+    subprocess.run("ping -c1 " + host, shell=True)  # BST202
+    subprocess.run(f"seq {count}", shell=True)
+    return {}
+
+
+@get("/go")
+async def go(next_url: str) -> Redirect:
+    return Redirect(path=next_url)  # BST210
+
+
+@get("/file")
+async def file(request: Request) -> File:
+    return File(path=os.path.join("/srv", request.query_params["f"]))  # BST201
+
+
+@post("/cmd")
+async def cmd(data: dict) -> dict:
+    os.system(data["cmd"])  # BST202
+    return {}
+
+
+app = Litestar([ping, go, file, cmd])
+'''
+
+
+@pytest.mark.parametrize("app", [RESTFUL, RESTX, CHANNELS, NINJA, LITESTAR],
+                         ids=["restful", "restx", "channels", "ninja", "litestar"])
+def test_each_marked_line_reports_its_rule_and_no_other_line_reports(app):
+    expected, found = marked_and_found(app)
+    assert expected
+    assert found == expected
