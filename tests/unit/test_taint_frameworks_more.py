@@ -1,6 +1,7 @@
 """Taint analysis: Flask-RESTful / Flask-RESTX resources, Django Channels consumers, Django Ninja
-operations and Litestar handlers, each an application written from the framework's documented
-idioms with its vulnerable lines marked (tests/unit/taint_marked.py)."""
+operations, Litestar handlers, and Django / DRF hooks (`@action`, generic edit views, middleware),
+each an application written from the framework's documented idioms with its vulnerable lines
+marked (tests/unit/taint_marked.py)."""
 
 from __future__ import annotations
 
@@ -133,9 +134,56 @@ async def cmd(data: dict) -> dict:
 app = Litestar([ping, go, file, cmd])
 '''
 
+# Django and DRF hooks named by a decorator, a base of `django.views.generic.edit`, middleware
+DJANGO_HOOKS = '''\
+import os
+import subprocess
+from django.db import connection
+from django.http import HttpResponse
+from django.views.generic.edit import FormView
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
-@pytest.mark.parametrize("app", [RESTFUL, RESTX, CHANNELS, NINJA, LITESTAR],
-                         ids=["restful", "restx", "channels", "ninja", "litestar"])
+
+class ReportSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    pages = serializers.IntegerField()
+
+
+class ReportViewSet(viewsets.ViewSet):
+    @action(detail=True, methods=["post"])
+    def render_pdf(self, request, pk=None):
+        subprocess.run("wkhtmltopdf " + request.data["url"], shell=True)  # BST202
+        return Response({})
+
+    @action(detail=False)
+    def search(self, request):
+        s = ReportSerializer(data=request.query_params)
+        s.is_valid(raise_exception=True)
+        connection.cursor().execute("SELECT * FROM r WHERE t = '%s'" % s.validated_data["title"])  # BST204
+        connection.cursor().execute("SELECT * FROM r LIMIT %d" % s.validated_data["pages"])
+        return Response({})
+
+
+class Upload(FormView):
+    def form_valid(self, form):
+        open(os.path.join("/srv", self.request.FILES["doc"].name), "wb")  # BST201
+        return HttpResponse("ok")
+
+
+class AuditMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        connection.cursor().execute("INSERT INTO audit VALUES ('" + request.path + "')")  # BST204
+        return self.get_response(request)
+'''
+
+
+@pytest.mark.parametrize("app", [RESTFUL, RESTX, CHANNELS, NINJA, LITESTAR, DJANGO_HOOKS],
+                         ids=["restful", "restx", "channels", "ninja", "litestar", "django_hooks"])
 def test_each_marked_line_reports_its_rule_and_no_other_line_reports(app):
     expected, found = marked_and_found(app)
     assert expected
