@@ -1,7 +1,8 @@
 """Taint analysis: library models found missing by probing real view idioms (issue 12): archive
 extraction, the argument vectors of `os.exec*` / `os.spawn*`, NumPy and PyTorch loads, driver
 SQL, SQLAlchemy's statement builders, module-level Jinja2 environments, outgoing connections,
-the file APIs beyond `open`, `splitext`, and URLs tested to start with a fixed host. Each case is a vulnerable Flask view and its safe twin."""
+the file APIs beyond `open`, `splitext`, percent-encoding, and URLs tested to start with a
+fixed host. Each case is a vulnerable Flask view and its safe twin."""
 
 # ruff: noqa: E501  (cases are small modules, kept one per entry)
 from __future__ import annotations
@@ -142,6 +143,17 @@ PAIRS = [
     ("BST210", "from flask import redirect\n",
      "nxt = request.args['next']\nif nxt.startswith('/'):\n    return redirect(nxt)\nreturn 'no'",
      "nxt = request.args['next']\nif nxt.startswith('/account/'):\n    return redirect(nxt)\nreturn 'no'"),
+    # percent-encoding: no markup or shell metacharacter left, but a path stays a path and
+    # urlencode writes `&`
+    ("BST203", "from urllib.parse import quote, quote_plus\n",
+     "return \"<a href='/s?q=\" + request.args['q'] + \"'>again</a>\"",
+     "return \"<a href='/s?q=\" + quote(request.args['q']) + \"&r=\" + quote_plus(request.args['r']) + \"'>again</a>\""),
+    ("BST202", "import subprocess\nfrom urllib.parse import quote, urlencode\n",
+     "subprocess.run('curl https://x.example/?' + urlencode({'q': request.args['p']}), shell=True)\nreturn 'ok'",
+     "subprocess.run('curl https://x.example/' + quote(request.args['p']), shell=True)\nreturn 'ok'"),
+    ("BST201", "from urllib.parse import quote\n",
+     "return open('/srv/' + quote(request.args['f'])).read()",
+     "return open('/srv/' + quote(os.path.basename(request.args['f']))).read()"),
     # a query run as the driver's text
     ("BST204", "from sqlalchemy import create_engine\nengine = create_engine('sqlite://')\n",
      "with engine.connect() as conn:\n    conn.exec_driver_sql(\"SELECT * FROM t WHERE a = '%s'\" % request.args['a'])\nreturn 'ok'",
