@@ -1,8 +1,8 @@
 """Taint analysis: library models found missing by probing real view idioms (issue 12): archive
 extraction, the argument vectors of `os.exec*` / `os.spawn*`, NumPy and PyTorch loads, driver
 SQL, SQLAlchemy's statement builders, module-level Jinja2 environments, outgoing connections,
-the file APIs beyond `open`, `splitext`, percent-encoding, and URLs tested to start with a
-fixed host. Each case is a vulnerable Flask view and its safe twin."""
+the file APIs beyond `open`, `splitext`, percent-encoding, base64, slugs, dates, `shlex.split`,
+and URLs tested to start with a fixed host. Each case is a vulnerable Flask view and its safe twin."""
 
 # ruff: noqa: E501  (cases are small modules, kept one per entry)
 from __future__ import annotations
@@ -154,6 +154,20 @@ PAIRS = [
     ("BST201", "from urllib.parse import quote\n",
      "return open('/srv/' + quote(request.args['f'])).read()",
      "return open('/srv/' + quote(os.path.basename(request.args['f']))).read()"),
+    # encodings, slugs and dates that leave no character to break out with
+    ("BST201", "import base64\n",
+     "return open(os.path.join('/srv', base64.b64decode(request.args['n']).decode())).read()",
+     "return open(os.path.join('/srv', base64.urlsafe_b64encode(request.args['n'].encode()).decode())).read()"),
+    ("BST201", "from django.utils.text import slugify\n",
+     "return open(os.path.join('/srv', request.args['title'] + '.md')).read()",
+     "return open(os.path.join('/srv', slugify(request.args['title']) + '.md')).read()"),
+    ("BST202", "import datetime\n",
+     "os.system('report --date ' + request.args['d'])\nreturn 'ok'",
+     "d = datetime.datetime.strptime(request.args['d'], '%Y-%m-%d')\nos.system(f'report --date {d:%Y-%m-%d}')\nreturn 'ok'"),
+    # a command line split into an argv: its program is the constant's first word
+    ("BST202", "import shlex, subprocess\n",
+     "subprocess.run(shlex.split(request.args['cmd']))\nreturn 'ok'",
+     "subprocess.run(shlex.split(f\"convert {request.args['f']} out.png\"))\nsubprocess.run(shlex.split('gzip -k %s' % request.args['f']))\nreturn 'ok'"),
     # a query run as the driver's text
     ("BST204", "from sqlalchemy import create_engine\nengine = create_engine('sqlite://')\n",
      "with engine.connect() as conn:\n    conn.exec_driver_sql(\"SELECT * FROM t WHERE a = '%s'\" % request.args['a'])\nreturn 'ok'",

@@ -5,6 +5,7 @@ default model (argument and receiver taint flow to the result, marked not modell
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.charsets import kept_cleans, substituted_cleans
@@ -75,6 +76,7 @@ STRING_METHODS = frozenset({
 
 _SUBSTITUTIONS = frozenset({"re.sub", "regex.sub"})
 _SPLITEXT = frozenset({"os.path.splitext", "posixpath.splitext", "ntpath.splitext"})
+_SHLEX_SPLIT = frozenset({"shlex.split"})
 _MAPS = frozenset({"map", "builtins.map"})
 
 
@@ -156,6 +158,12 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         whole = _joined(args, name)
         return Value(clean=EVERY_CLASS, items={
             0: whole, 1: whole.evolve(clean=whole.clean | {"path", COMPONENT})})
+    if name in _SHLEX_SPLIT and len(node.args) == 1 and args[0].taint \
+            and _starts_with_word(node.args[0]):
+        # `shlex.split(f"convert {name} out.png")`: the program an argv runs is the
+        # developer's; the request's words are its arguments
+        words = _joined(args, name).evolve(const=UNKNOWN, kind=None)
+        return Value(clean=EVERY_CLASS, items={0: SAFE, ANY: words})
     if name == "lxml.etree.XMLParser":
         entities = keywords.get("resolve_entities")
         if entities is not None and entities.const is True:
@@ -221,6 +229,23 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         return Value(clean=EVERY_CLASS, kind=name + "()") if name else CLEAN
     result = _joined(inputs, name)
     return result.evolve(modelled=False) if result.taint else result
+
+
+_FIRST_WORD = re.compile(r"\s*[^\s%{}]+\s")
+
+
+def _starts_with_word(node: ast.expr) -> bool:
+    """Whether a constant word and a space start the text `node` builds: `"convert " + name`,
+    `f"convert {name}"`, `"convert %s" % name`, `"convert {}".format(name)`."""
+    while isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+        node = node.left
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+            and node.func.attr == "format":
+        node = node.func.value
+    if isinstance(node, ast.JoinedStr) and node.values:
+        node = node.values[0]
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) \
+        and _FIRST_WORD.match(node.value) is not None
 
 
 def _filtered_characters(ev: Evaluator, node: ast.expr) -> frozenset[str]:
