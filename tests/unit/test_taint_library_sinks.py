@@ -168,6 +168,14 @@ PAIRS = [
     ("BST202", "import shlex, subprocess\n",
      "subprocess.run(shlex.split(request.args['cmd']))\nreturn 'ok'",
      "subprocess.run(shlex.split(f\"convert {request.args['f']} out.png\"))\nsubprocess.run(shlex.split('gzip -k %s' % request.args['f']))\nreturn 'ok'"),
+    # a configured base URL (settings, the environment) then a path or a query keeps its host;
+    # the request's text right after it, or a scheme before the request's host, does not
+    ("BST213", "import requests\nfrom django.conf import settings\n",
+     "return requests.get(settings.API_URL + request.args['path']).text",
+     "base = settings.API_URL\nreturn requests.get(base + '/users/' + request.args['u']).text + requests.get(f\"{settings.API_URL}?q={request.args['q']}\").text"),
+    ("BST213", "import requests\n",
+     "return requests.get(os.environ['SCHEME'] + '://' + request.args['host'] + '/x').text",
+     "return requests.get(os.environ['API_URL'] + '/users/' + request.args['u']).text"),
     # a query run as the driver's text
     ("BST204", "from sqlalchemy import create_engine\nengine = create_engine('sqlite://')\n",
      "with engine.connect() as conn:\n    conn.exec_driver_sql(\"SELECT * FROM t WHERE a = '%s'\" % request.args['a'])\nreturn 'ok'",

@@ -32,14 +32,22 @@ UNKNOWN = object()  # `const` of a value whose constant is not known
 ANY = "*"  # the key standing for every slot of a container that has no constant key
 MAX_STEPS = 8
 _HOST_FIXED = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#@\\]+[/?#]|/[^/\\]")
+# Text first that the request did not write and whose value is not known: a configured base URL
+# (`settings.API_URL + "/users/" + uid`); a path or query after it leaves its host.
+_BASE = "\x00"
+_AFTER_BASE = re.compile(r"/[^/\\]|[?#]")
+_OPERATORS = frozenset({"env", "argv", "stdin"})  # who runs the program writes these
 # What the application's own URL builders return: a path of this site ("/orders/7"), which fixes
-# the host of anything appended to it.
+# the host of anything appended to it; so does any text the request did not write whose host is
+# decided (`settings.API_URL + "/users/"`).
 APP_PATH = "an application path"
 
 
 def fixes_host(prefix: str) -> bool:
     """Whether a URL starting with `prefix` goes to the host it names (`https://a.example/`)
-    or to this site (`/static/`, not `//`)."""
+    or to this site (`/static/`, not `//`); `prefix` may start with `_BASE`."""
+    if prefix.startswith(_BASE):
+        return _AFTER_BASE.match(prefix, 1) is not None
     return _HOST_FIXED.match(prefix) is not None
 APP_PATH_BUILDERS = frozenset({"flask.url_for", "flask.helpers.url_for", "django.urls.reverse",
                                "django.urls.reverse_lazy", "django.core.urlresolvers.reverse"})
@@ -252,6 +260,7 @@ def concat(parts: list[Value], step: Step | None = None) -> Value:
     steps: tuple = ()
     modelled = True
     prefix = False
+    configured = False  # the operator's text first, and the host still open
     fixed = ""  # the constant text before the first tainted part
     host_fixed = False
     consts: list[str] | None = []
@@ -260,25 +269,35 @@ def concat(parts: list[Value], step: Step | None = None) -> Value:
         part = part.flat()
         known = known and part.known
         if part.taint:
-            if not host_fixed and part.prefix:
-                prefix = True
-            host_fixed = True  # past the first tainted part the host is decided
+            if not host_fixed and all(o.kind in _OPERATORS for o in part.taint):
+                # the operator's configuration (`os.environ["API_URL"]`) as a base URL
+                fixed += "x" if fixed else _BASE
+                host_fixed = fixes_host(fixed) or not part.prefix
+                configured = not host_fixed
+            else:
+                if not host_fixed and part.prefix:
+                    prefix = True
+                host_fixed = True  # past the first tainted part the host is decided
             taint |= part.taint
             clean &= part.clean
             if not steps or len(part.steps) < len(steps):
                 steps = part.steps
             modelled = modelled and part.modelled
         elif not host_fixed:
-            fixed += part.const if isinstance(part.const, str) else "/x" if part.kind == APP_PATH else "x"
-            host_fixed = _HOST_FIXED.match(fixed) is not None
+            fixed += part.const if isinstance(part.const, str) else "/x" if part.kind == APP_PATH \
+                else "x" if fixed else _BASE
+            host_fixed = fixes_host(fixed)
         if consts is not None:
             consts = consts + [part.const] if isinstance(part.const, str) else None
     if not taint:
         if consts is not None:
             return constant("".join(consts))
-        if parts and parts[0].kind == APP_PATH:
-            return Value(clean=EVERY_CLASS, kind=APP_PATH, known=known)  # url_for(...) + "?a=1"
+        if parts and parts[0].kind == APP_PATH or host_fixed:
+            # url_for(...) + "?a=1", settings.API_URL + "/users/": what is appended to it
+            # cannot move its host
+            return Value(clean=EVERY_CLASS, kind=APP_PATH, known=known)
         return SAFE if known else CLEAN
+    prefix = prefix or configured and not host_fixed  # what follows may still name the host
     out = Value(taint, clean, UNKNOWN, None, None, prefix, steps, modelled, known)
     return out.with_step(step)
 
