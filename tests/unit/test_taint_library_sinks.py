@@ -176,6 +176,10 @@ PAIRS = [
     ("BST213", "import requests\n",
      "return requests.get(os.environ['SCHEME'] + '://' + request.args['host'] + '/x').text",
      "return requests.get(os.environ['API_URL'] + '/users/' + request.args['u']).text"),
+    # Django: a template rendered with a context escapes it; a streamed response is a page too
+    ("BST203", "from django.http import HttpResponse, StreamingHttpResponse\nfrom django.template import Context, Template\n",
+     "return StreamingHttpResponse(['<p>' + request.args['x'] + '</p>'])",
+     "return HttpResponse(Template('<p>{{ x }}</p>').render(Context({'x': request.args['x']})))"),
     # a query run as the driver's text
     ("BST204", "from sqlalchemy import create_engine\nengine = create_engine('sqlite://')\n",
      "with engine.connect() as conn:\n    conn.exec_driver_sql(\"SELECT * FROM t WHERE a = '%s'\" % request.args['a'])\nreturn 'ok'",
