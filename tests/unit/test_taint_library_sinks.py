@@ -180,6 +180,10 @@ PAIRS = [
     ("BST203", "from django.http import HttpResponse, StreamingHttpResponse\nfrom django.template import Context, Template\n",
      "return StreamingHttpResponse(['<p>' + request.args['x'] + '</p>'])",
      "return HttpResponse(Template('<p>{{ x }}</p>').render(Context({'x': request.args['x']})))"),
+    # a resolved path whose parents hold the base ('/srv/../etc' has '/srv' among them unresolved)
+    ("BST201", "from pathlib import Path\nfrom flask import send_file\n",
+     "p = Path('/srv') / request.args['f']\nif Path('/srv') not in p.parents:\n    return 'no', 403\nreturn send_file(p)",
+     "p = (Path('/srv') / request.args['f']).resolve()\nif Path('/srv') not in p.parents:\n    return 'no', 403\nreturn send_file(p)"),
     # a query run as the driver's text
     ("BST204", "from sqlalchemy import create_engine\nengine = create_engine('sqlite://')\n",
      "with engine.connect() as conn:\n    conn.exec_driver_sql(\"SELECT * FROM t WHERE a = '%s'\" % request.args['a'])\nreturn 'ok'",

@@ -185,6 +185,9 @@ def _compare(ev: Evaluator, test: ast.Compare, env: Env, truth: bool) -> Env:
                     return _set(env, right, frozenset({"path"}))
                 if needle in ("'", '"') and "quote" in models:
                     return _set(env, right, frozenset({"xpath", "sql"}))
+            if holds and isinstance(right, ast.Attribute) and right.attr == "parents" \
+                    and "path_containment" in models:
+                return _parent_of(env, right.value)  # `BASE in path.resolve().parents`
             if holds:
                 allowed = ev.eval(right).const
                 if isinstance(allowed, (tuple, frozenset)) and allowed:
@@ -199,6 +202,14 @@ def _compare(ev: Evaluator, test: ast.Compare, env: Env, truth: bool) -> Env:
                 if literal is not UNKNOWN and isinstance(literal, (str, int, bytes)):
                     return _allowed(ev, env, subject, (literal,), models)
         return env
+
+
+def _parent_of(env: Env, path: ast.expr) -> Env:
+    """A directory is among a normalized `path`'s parents: `path` is inside it."""
+    if isinstance(path, ast.Name) and path.id in env \
+            and (env[path.id].kind or "").endswith(NORMALIZERS):
+        return _set(env, path, frozenset({"path"}))
+    return env
 
 
 def _common_path(ev: Evaluator, env: Env, node: ast.expr) -> Env | None:
