@@ -184,6 +184,23 @@ PAIRS = [
     ("BST201", "from pathlib import Path\nfrom flask import send_file\n",
      "p = Path('/srv') / request.args['f']\nif Path('/srv') not in p.parents:\n    return 'no', 403\nreturn send_file(p)",
      "p = (Path('/srv') / request.args['f']).resolve()\nif Path('/srv') not in p.parents:\n    return 'no', 403\nreturn send_file(p)"),
+    # an argv whose shell or interpreter is given code: option clusters, options before the
+    # code, wrappers, ssh's remote command; a script file's arguments are data
+    ("BST202", "import subprocess\n",
+     "subprocess.run(['bash', '-lc', 'echo ' + request.args['x']])\nreturn 'ok'",
+     "subprocess.run(['bash', 'script.sh', request.args['x']])\nreturn 'ok'"),
+    ("BST202", "import subprocess\n",
+     "subprocess.run(['sudo', '-u', 'www', 'sh', '-e', '-c', request.args['x']])\nreturn 'ok'",
+     "subprocess.run(['sudo', '-u', 'www', 'ls', '--', request.args['x']])\nreturn 'ok'"),
+    ("BST202", "import subprocess\n",
+     "subprocess.run(['/usr/bin/env', 'LANG=C', 'bash', '-o', 'pipefail', '-c', request.args['x']])\nreturn 'ok'",
+     "subprocess.run(['env', 'LANG=C', 'grep', request.args['x'], 'app.log'])\nreturn 'ok'"),
+    ("BST202", "import subprocess\n",
+     "subprocess.run(['ssh', '-p', '2222', 'backup', 'ls ' + request.args['d']])\nreturn 'ok'",
+     "subprocess.run(['scp', request.args['d'], 'backup:/srv/'])\nreturn 'ok'"),
+    ("BST202", "import subprocess\n",
+     "subprocess.run(['python3', '-I', '-c', request.args['code']])\nreturn 'ok'",
+     "subprocess.run(['python3', 'tool.py', '-c', request.args['code']])\nreturn 'ok'"),
     # a query run as the driver's text
     ("BST204", "from sqlalchemy import create_engine\nengine = create_engine('sqlite://')\n",
      "with engine.connect() as conn:\n    conn.exec_driver_sql(\"SELECT * FROM t WHERE a = '%s'\" % request.args['a'])\nreturn 'ok'",

@@ -5,9 +5,9 @@ not sanitized for the sink's class."""
 from __future__ import annotations
 
 import ast
-import re
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.taint.argv import exec_argv_value, subprocess_value
 from bastion.analyzers.taint.domain import ANY, UNKNOWN, Value, join
 from bastion.analyzers.taint.folding import conversions
 from bastion.analyzers.taint.specs import SinkModel
@@ -21,9 +21,6 @@ from bastion.analyzers.taint.verdicts import see_call
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
 
-_SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "/bin/sh", "/bin/bash", "/usr/bin/sh",
-                     "/usr/bin/bash", "/bin/zsh", "cmd", "cmd.exe", "powershell", "pwsh"})
-_INTERPRETER = re.compile(r"(?:python|pypy)[0-9.]*|perl|ruby|node|nodejs|php[0-9.]*")
 _SAFE_YAML_LOADERS = frozenset({"yaml.SafeLoader", "yaml.CSafeLoader", "yaml.BaseLoader",
                                 "yaml.CBaseLoader"})
 UNSAFE_PARSER = "lxml.etree.XMLParser(resolve_entities)"
@@ -113,9 +110,9 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
         if given is None or given.const is UNKNOWN or given.const != wanted:
             return None
     if sink.model == "subprocess":
-        return _subprocess_value(args, keywords)
+        return subprocess_value(args, keywords)
     if sink.model == "exec_argv":
-        return _exec_argv_value(args, sink.args[0] if sink.args else 1)
+        return exec_argv_value(args, sink.args[0] if sink.args else 1)
     if sink.model == "unfiltered_archive":
         # a constant filter other than fully_trusted, or a function of the program's, checks
         # each member before it is written
@@ -288,54 +285,3 @@ def _escaped_log_args(node: ast.Call, args: list[Value]) -> set[int]:
 
 def _starred_before(node: ast.Call, index: int) -> bool:
     return any(isinstance(a, ast.Starred) for a in node.args[:index + 1])
-
-
-def _interpreter(program: object) -> bool:
-    """`python3 -c CODE`, `perl -e CODE`, `node -e CODE`: the code runs whatever it names."""
-    if not isinstance(program, str):
-        return False
-    name = program.rsplit("/", 1)[-1]
-    return _INTERPRETER.fullmatch(name) is not None
-
-
-def _subprocess_value(args: list[Value], keywords: dict[str | None, Value]) -> Value | None:
-    """The part of a command that an attacker must not choose: the whole command line with a
-    shell (`shell=True`, or an argv that runs `sh -c`), else the program itself."""
-    command = args[0] if args else keywords.get("args")
-    if command is None:
-        return None
-    shell = keywords.get("shell")
-    if shell is not None and shell.const is not UNKNOWN and shell.const:
-        return command.flat()
-    if command.items is None:
-        return command  # a string without a shell: the program name
-    first = command.items.get(0)
-    if first is None:
-        return command.item(ANY)
-    if _runs_code(first, command.items.get(1)):
-        return command.items.get(2, command.item(ANY))
-    return first
-
-
-def _runs_code(program: Value, flag: Value | None) -> bool:
-    """`sh -c`, `python3 -c`, `cmd /c`: the next argument is a command line or code."""
-    return ((program.const in _SHELLS or _interpreter(program.const))
-            and flag is not None and flag.const in ("-c", "/c", "-Command", "-e", "-r"))
-
-
-def _exec_argv_value(args: list[Value], start: int) -> Value | None:
-    """The code a shell or an interpreter runs from an `os.exec*` / `os.spawn*` argument vector
-    starting at `start`: a list (`execv(path, ["sh", "-c", cmd])`) or the remaining arguments
-    (`execl(path, "sh", "-c", cmd)`). Other arguments reach one program as they are."""
-    if start >= len(args):
-        return None
-    vector = args[start]
-    if vector.items is not None:
-        first = vector.items.get(0)
-        if first is None or not _runs_code(first, vector.items.get(1)):
-            return None
-        return vector.items.get(2, vector.item(ANY))
-    rest = args[start:]
-    if len(rest) < 3 or not _runs_code(rest[0], rest[1]):
-        return None
-    return rest[2]

@@ -1,0 +1,117 @@
+"""What a command runs (the `subprocess` and `exec_argv` sink models): the program, or the code
+a shell or an interpreter is given (`["sh", "-c", cmd]`, `["bash", "-lc", cmd]`, `["python3",
+"-c", code]`), also behind a program that runs the rest of the vector (`env`, `sudo`, `nice`),
+and the command line `ssh host cmd` has the remote host's shell run. Other arguments reach one
+program as they are: an argument, not a command."""
+
+from __future__ import annotations
+
+import re
+
+from bastion.analyzers.taint.domain import ANY, UNKNOWN, Value, join_all
+
+_SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "csh", "tcsh", "pwsh",
+                     "powershell", "powershell.exe"})
+_INTERPRETER = re.compile(r"(python|pypy)[0-9.]*|(perl)|(ruby)|(node|nodejs)|(php)[0-9.]*")
+# The one-letter option each takes its code with (also inside a cluster: `bash -lc`, `perl -ne`)
+_CODE_LETTERS = ("c", "eE", "e", "ep", "r")  # by _INTERPRETER's group
+_LONG_CODE = frozenset({"--command", "--eval", "--print", "-Command"})
+# Programs that run the rest of their vector, with the options they take a value for
+_WRAPPERS = {"env": "uSC", "sudo": "ugCDhpRrTtU", "doas": "uC", "nice": "n", "nohup": "",
+             "stdbuf": "ioe"}
+_SSH_VALUED = frozenset("BbcDEeFIiJLlmOopQRSWw")
+
+
+def subprocess_value(args: list[Value], keywords: dict[str | None, Value]) -> Value | None:
+    """The part of a command that an attacker must not choose: the whole command line with a
+    shell (`shell=True`, or an argv that runs one), else the program itself."""
+    command = args[0] if args else keywords.get("args")
+    if command is None:
+        return None
+    shell = keywords.get("shell")
+    if shell is not None and shell.const is not UNKNOWN and shell.const:
+        return command.flat()
+    if command.items is None:
+        return command  # a string without a shell: the program name
+    argv = _in_order(command)
+    if argv is not None:
+        start = _after_wrappers(argv)
+        return _code(argv, start) or (argv[start] if start < len(argv) else None)
+    first = command.items.get(0)
+    if first is None:
+        return command.item(ANY)
+    # a vector of unknown length: its first items as far as they are known
+    known = [first, command.items.get(1, command.item(ANY)), command.items.get(2, command.item(ANY))]
+    return _code(known, 0) or first
+
+
+def exec_argv_value(args: list[Value], start: int) -> Value | None:
+    """The code run from an `os.exec*` / `os.spawn*` argument vector starting at `start`: a list
+    (`execv(path, ["sh", "-c", cmd])`) or the remaining arguments (`execl(path, "sh", "-c",
+    cmd)`); its first item only names the program the path runs."""
+    if start >= len(args):
+        return None
+    argv = _in_order(args[start]) if args[start].items is not None else args[start:]
+    return _code(argv, _after_wrappers(argv)) if argv else None
+
+
+def _in_order(vector: Value) -> list[Value] | None:
+    """The vector's items, when it is a list of a known length."""
+    items = vector.items
+    if not items or ANY in items or set(items) != set(range(len(items))):
+        return None
+    return [items[i] for i in range(len(items))]
+
+
+def _name(value: Value) -> str | None:
+    const = value.const
+    return const.replace("\\", "/").rsplit("/", 1)[-1].lower() if isinstance(const, str) else None
+
+
+def _after_wrappers(argv: list[Value]) -> int:
+    """Where the program is: past `env A=b`, `sudo -u www`, `nice -n 10`..."""
+    index = 0
+    while index < len(argv) and (valued := _WRAPPERS.get(_name(argv[index]) or "")) is not None:
+        wrapper = _name(argv[index])
+        index += 1
+        while index < len(argv) and isinstance(option := argv[index].const, str) and (
+                option.startswith("-") or wrapper == "env" and "=" in option):
+            index += 2 if len(option) == 2 and option[1:] in valued else 1
+    return index
+
+
+def _code(argv: list[Value], start: int) -> Value | None:
+    """What the program at `start` runs as code: a shell's or an interpreter's, or ssh's."""
+    if start >= len(argv):
+        return None
+    name = _name(argv[start])
+    if name == "ssh":
+        return _remote_command(argv, start + 1)
+    if name in ("cmd", "cmd.exe"):
+        flags = [i for i in range(start + 1, len(argv)) if str(argv[i].const).lower() in ("/c", "/k")]
+        return _together(argv[flags[0] + 1:]) if flags else None
+    found = _INTERPRETER.fullmatch(name) if name else None
+    letters = "c" if name in _SHELLS else _CODE_LETTERS[found.lastindex - 1] if found else None
+    if letters is None:
+        return None
+    index = start + 1
+    while index < len(argv) and isinstance(option := argv[index].const, str):
+        if option in _LONG_CODE or option[:1] in ("-", "+") and option[1:2].isalpha() \
+                and not option.startswith("--") and any(c in letters for c in option[1:]):
+            return argv[index + 1] if index + 1 < len(argv) else None
+        if not option.startswith(("-", "+")):
+            return None  # a script file: its arguments are data
+        index += 2 if option in ("-o", "+o", "-O", "+O") else 1
+    return None
+
+
+def _remote_command(argv: list[Value], index: int) -> Value | None:
+    """`ssh [options] host command...`: the words after the host, joined by the remote shell."""
+    while index < len(argv) and isinstance(option := argv[index].const, str) \
+            and option.startswith("-"):
+        index += 2 if len(option) == 2 and option[1] in _SSH_VALUED else 1
+    return _together(argv[index + 1:])
+
+
+def _together(values: list[Value]) -> Value | None:
+    return join_all(values) if values else None
