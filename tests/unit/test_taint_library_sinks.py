@@ -201,6 +201,27 @@ PAIRS = [
     ("BST202", "import subprocess\n",
      "subprocess.run(['python3', '-I', '-c', request.args['code']])\nreturn 'ok'",
      "subprocess.run(['python3', 'tool.py', '-c', request.args['code']])\nreturn 'ok'"),
+    # libraries that evaluate Python: SymPy's sympify, numexpr, timeit, runpy
+    ("BST206", "import sympy\n",
+     "return str(sympy.sympify(request.args['expr']))",
+     "return str(sympy.sympify('x**2').subs(sympy.Symbol('x'), int(request.args['expr'])))"),
+    ("BST206", "import numexpr, timeit\n",
+     "return {'r': float(numexpr.evaluate(request.args['e'])), 't': timeit.timeit(request.args['s'])}",
+     "return {'r': float(numexpr.evaluate('2 * 3')), 't': timeit.timeit('pass'), 'e': request.args['e']}"),
+    ("BST206", "import runpy\n",
+     "runpy.run_path(os.path.join('/srv/plugins', request.args['p']))\nreturn 'ok'",
+     "runpy.run_path('/srv/plugins/report.py', run_name=request.args['p'])\nreturn 'ok'"),
+    # compressed files and database files opened by name
+    ("BST201", "import gzip, sqlite3\n",
+     "return {'a': str(gzip.open(os.path.join('/srv', request.args['f']))), 'b': str(sqlite3.connect(request.args['db'] + '.db'))}",
+     "return {'a': str(gzip.open(os.path.join('/srv', os.path.basename(request.args['f'])))), 'b': str(sqlite3.connect('main.db'))}"),
+    # connections to a host the request names
+    ("BST213", "import socket\n",
+     "socket.socket().connect((request.args['host'], 80))\nreturn 'ok'",
+     "socket.socket().connect(('db.internal', int(request.args['port'])))\nreturn 'ok'"),
+    ("BST213", "import paramiko\n",
+     "paramiko.SSHClient().connect(request.args['host'], username='backup')\nreturn 'ok'",
+     "paramiko.SSHClient().connect('backup.internal', username=request.args['user'])\nreturn 'ok'"),
     # a query run as the driver's text
     ("BST204", "from sqlalchemy import create_engine\nengine = create_engine('sqlite://')\n",
      "with engine.connect() as conn:\n    conn.exec_driver_sql(\"SELECT * FROM t WHERE a = '%s'\" % request.args['a'])\nreturn 'ok'",
