@@ -222,6 +222,10 @@ PAIRS = [
     ("BST213", "import paramiko\n",
      "paramiko.SSHClient().connect(request.args['host'], username='backup')\nreturn 'ok'",
      "paramiko.SSHClient().connect('backup.internal', username=request.args['user'])\nreturn 'ok'"),
+    # an image saved to a name (its format second), not a Django storage's save(name, content)
+    ("BST201", "from PIL import Image\nfrom django.core.files.storage import FileSystemStorage\n",
+     "Image.open(request.files['img']).save('/srv/thumbs/' + request.form['name'], 'PNG')\nreturn 'ok'",
+     "f = request.files['doc']\nFileSystemStorage(location='/srv/media').save(f.filename, f)\nreturn 'ok'"),
     # a query run as the driver's text
     ("BST204", "from sqlalchemy import create_engine\nengine = create_engine('sqlite://')\n",
      "with engine.connect() as conn:\n    conn.exec_driver_sql(\"SELECT * FROM t WHERE a = '%s'\" % request.args['a'])\nreturn 'ok'",

@@ -113,6 +113,9 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
         return subprocess_value(args, keywords)
     if sink.model == "exec_argv":
         return exec_argv_value(args, sink.args[0] if sink.args else 1)
+    if sink.model == "file_save" and (len(args) > 1 and args[1].const is UNKNOWN
+                                      or "content" in keywords):
+        return None  # a storage's save(name, content): PIL's second argument is a format name
     if sink.model == "unfiltered_archive":
         # a constant filter other than fully_trusted, or a function of the program's, checks
         # each member before it is written
