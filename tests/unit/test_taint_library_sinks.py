@@ -226,6 +226,13 @@ PAIRS = [
     ("BST201", "from PIL import Image\nfrom django.core.files.storage import FileSystemStorage\n",
      "Image.open(request.files['img']).save('/srv/thumbs/' + request.form['name'], 'PNG')\nreturn 'ok'",
      "f = request.files['doc']\nFileSystemStorage(location='/srv/media').save(f.filename, f)\nreturn 'ok'"),
+    # files read into an archive by name
+    ("BST201", "import io, tarfile, zipfile\n",
+     "with zipfile.ZipFile(io.BytesIO(), 'w') as zf:\n    zf.write(os.path.join('/srv', request.form['f']), arcname='f')\nreturn 'ok'",
+     "with zipfile.ZipFile(io.BytesIO(), 'w') as zf:\n    zf.write('/srv/report.pdf', arcname=os.path.basename(request.form['f']))\nreturn 'ok'"),
+    ("BST201", "import tarfile\n",
+     "with tarfile.open('/tmp/out.tgz', 'w:gz') as tar:\n    tar.add(request.form['dir'])\nreturn 'ok'",
+     "with tarfile.open('/tmp/out.tgz', 'w:gz') as tar:\n    tar.add('/srv/data', arcname=request.form['dir'])\nreturn 'ok'"),
     # a query run as the driver's text
     ("BST204", "from sqlalchemy import create_engine\nengine = create_engine('sqlite://')\n",
      "with engine.connect() as conn:\n    conn.exec_driver_sql(\"SELECT * FROM t WHERE a = '%s'\" % request.args['a'])\nreturn 'ok'",
