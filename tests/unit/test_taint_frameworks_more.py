@@ -1,7 +1,7 @@
 """Taint analysis: Flask-RESTful / Flask-RESTX resources, Django Channels consumers, Django Ninja
-operations, Litestar handlers, and Django / DRF hooks (`@action`, generic edit views, middleware),
-each an application written from the framework's documented idioms with its vulnerable lines
-marked (tests/unit/taint_marked.py)."""
+operations, Litestar handlers, gRPC servicers, and Django / DRF hooks (`@action`, generic edit
+views, middleware), each an application written from the framework's documented idioms with
+its vulnerable lines marked (tests/unit/taint_marked.py)."""
 
 from __future__ import annotations
 
@@ -181,9 +181,27 @@ class AuditMiddleware:
         return self.get_response(request)
 '''
 
+GRPC = '''\
+import os
+import subprocess
+import grpc
+from app.proto import files_pb2, files_pb2_grpc
 
-@pytest.mark.parametrize("app", [RESTFUL, RESTX, CHANNELS, NINJA, LITESTAR, DJANGO_HOOKS],
-                         ids=["restful", "restx", "channels", "ninja", "litestar", "django_hooks"])
+
+class FileService(files_pb2_grpc.FileServiceServicer):
+    def Read(self, request, context):
+        return files_pb2.Content(data=open(os.path.join("/srv", request.path)).read())  # BST201
+
+    def Convert(self, request, context):
+        subprocess.run(f"convert {request.src} {request.dst}", shell=True)  # BST202
+        subprocess.run(["convert", request.src, request.dst])
+        return files_pb2.Empty()
+'''
+
+
+@pytest.mark.parametrize("app", [RESTFUL, RESTX, CHANNELS, NINJA, LITESTAR, DJANGO_HOOKS, GRPC],
+                         ids=["restful", "restx", "channels", "ninja", "litestar", "django_hooks",
+                              "grpc"])
 def test_each_marked_line_reports_its_rule_and_no_other_line_reports(app):
     expected, found = marked_and_found(app)
     assert expected
