@@ -1,7 +1,7 @@
 """Taint analysis: Flask-RESTful / Flask-RESTX resources, Django Channels consumers, Django Ninja
-operations, Litestar handlers, gRPC servicers, and Django / DRF hooks (`@action`, generic edit
-views, middleware), each an application written from the framework's documented idioms with
-its vulnerable lines marked (tests/unit/taint_marked.py)."""
+operations, Litestar handlers, gRPC servicers, Socket.IO and websockets handlers, and Django /
+DRF hooks (`@action`, generic edit views, middleware), each an application written from the
+framework's documented idioms with its vulnerable lines marked (tests/unit/taint_marked.py)."""
 
 from __future__ import annotations
 
@@ -198,10 +198,47 @@ class FileService(files_pb2_grpc.FileServiceServicer):
         return files_pb2.Empty()
 '''
 
+# Socket.IO events and a websockets handler (named `handler`, as a Lambda's may be: the module's
+# import of websockets decides)
+SOCKETS = '''\
+import asyncio
+import os
+import subprocess
+import socketio
+import websockets
+from flask import Flask
+from flask_socketio import SocketIO
 
-@pytest.mark.parametrize("app", [RESTFUL, RESTX, CHANNELS, NINJA, LITESTAR, DJANGO_HOOKS, GRPC],
+app = Flask(__name__)
+sock = SocketIO(app)
+sio = socketio.AsyncServer()
+
+
+@sock.on("run")
+def run(data):
+    subprocess.run(data["cmd"], shell=True)  # BST202
+
+
+@sio.event
+async def read(sid, data):
+    return open(os.path.join("/srv", data["path"])).read()  # BST201
+
+
+async def handler(websocket):
+    async for message in websocket:
+        os.system("echo " + message)  # BST202
+        os.system("echo hello")
+
+
+async def main():
+    async with websockets.serve(handler, "localhost", 8765):
+        await asyncio.Future()
+'''
+
+
+@pytest.mark.parametrize("app", [RESTFUL, RESTX, CHANNELS, NINJA, LITESTAR, DJANGO_HOOKS, GRPC, SOCKETS],
                          ids=["restful", "restx", "channels", "ninja", "litestar", "django_hooks",
-                              "grpc"])
+                              "grpc", "sockets"])
 def test_each_marked_line_reports_its_rule_and_no_other_line_reports(app):
     expected, found = marked_and_found(app)
     assert expected

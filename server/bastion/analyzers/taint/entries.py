@@ -152,7 +152,9 @@ def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list
     decorators += [(r.name, r.call) for r in registered if r.by_decorator]
     registrars = [(r.name, r.call) for r in registered if not r.by_decorator]
     # A decorator, a registration or a class names the framework; a parameter's name only
-    # guesses it (a Django Ninja route takes `request` first, as a Django view does).
+    # guesses it (a Django Ninja route takes `request` first, as a Django view does), and a
+    # guess the module's imports back (a websockets `handler(websocket)`) beats one they do
+    # not (a Lambda `handler`).
     named: EntryModel | None = None
     for entry in entries:
         decorator = next((d for name, d in decorators if name in entry.decorators), None) or \
@@ -169,7 +171,8 @@ def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list
         if decorator is None and not by_name and not by_class:
             continue
         if decorator is None and not by_class:
-            named = named or entry
+            if named is None or entry.imported and not named.imported:
+                named = entry
             continue
         return _entered(function, entry, decorator, env, kinds, classes)
     if named is not None:
