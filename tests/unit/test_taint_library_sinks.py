@@ -233,6 +233,13 @@ PAIRS = [
     ("BST201", "import tarfile\n",
      "with tarfile.open('/tmp/out.tgz', 'w:gz') as tar:\n    tar.add(request.form['dir'])\nreturn 'ok'",
      "with tarfile.open('/tmp/out.tgz', 'w:gz') as tar:\n    tar.add('/srv/data', arcname=request.form['dir'])\nreturn 'ok'"),
+    # Flask: headers Werkzeug parses are the client's words
+    ("BST203", "",
+     "return '<p>' + request.origin + request.content_type + '</p>'",
+     "return '<p>' + request.remote_addr + '</p>'"),
+    ("BST202", "",
+     "os.system('whois ' + request.access_route[0])\nreturn 'ok'",
+     "os.system('whois ' + str(len(request.access_route)))\nreturn 'ok'"),
     # a query run as the driver's text
     ("BST204", "from sqlalchemy import create_engine\nengine = create_engine('sqlite://')\n",
      "with engine.connect() as conn:\n    conn.exec_driver_sql(\"SELECT * FROM t WHERE a = '%s'\" % request.args['a'])\nreturn 'ok'",
