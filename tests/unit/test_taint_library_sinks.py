@@ -240,6 +240,10 @@ PAIRS = [
     ("BST202", "",
      "os.system('whois ' + request.access_route[0])\nreturn 'ok'",
      "os.system('whois ' + str(len(request.access_route)))\nreturn 'ok'"),
+    # a response given a type that is not HTML after it was made
+    ("BST203", "from flask import make_response\n",
+     "resp = make_response(request.args['x'])\nresp.set_cookie('seen', '1')\nreturn resp",
+     "resp = make_response(request.args['x'])\nresp.headers['Content-Type'] = 'text/plain'\nr2 = make_response(request.args['y'])\nr2.mimetype = 'application/json'\nreturn resp"),
     # a query run as the driver's text
     ("BST204", "from sqlalchemy import create_engine\nengine = create_engine('sqlite://')\n",
      "with engine.connect() as conn:\n    conn.exec_driver_sql(\"SELECT * FROM t WHERE a = '%s'\" % request.args['a'])\nreturn 'ok'",

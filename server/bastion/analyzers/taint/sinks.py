@@ -132,7 +132,7 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
             loader = node.args[1]
         if loader is not None and ev.qualname(loader) in _SAFE_YAML_LOADERS:
             return None
-    if sink.model == "response_type" and _declared_not_html(keywords):
+    if sink.model == "response_type" and (_declared_not_html(keywords) or _typed_later(ev, node)):
         return None
     if sink.model == "declared_html" and not _declared_html(keywords):
         return None
@@ -209,6 +209,33 @@ def _declared_not_html(keywords: dict[str | None, Value]) -> bool:
     declared = [keywords[k].const for k in _MEDIA_TYPE_KEYWORDS if k in keywords]
     return bool(declared) and all(isinstance(d, str) and not _renders_as_page(d)
                                   for d in declared)
+
+
+def _typed_later(ev: Evaluator, node: ast.Call) -> bool:
+    """`resp = make_response(body)`, then `resp.mimetype = "text/plain"` (or `content_type`, or
+    `resp.headers["Content-Type"]`) in the function: a type that is not HTML, set before the
+    response is sent."""
+    statement, function = ev.statement, getattr(ev, "function", None)
+    if function is None or not isinstance(statement, ast.Assign) or statement.value is not node \
+            or len(statement.targets) != 1 or not isinstance(statement.targets[0], ast.Name):
+        return False
+    name = statement.targets[0].id
+    declared = [item.value.value for item in ast.walk(function.node)
+                if isinstance(item, ast.Assign) and len(item.targets) == 1
+                and isinstance(item.value, ast.Constant) and isinstance(item.value.value, str)
+                and _names_type_of(item.targets[0], name)]
+    return bool(declared) and not any(_renders_as_page(d) for d in declared)
+
+
+def _names_type_of(target: ast.expr, name: str) -> bool:
+    """`name.mimetype`, `name.content_type` or `name.headers["Content-Type"]`."""
+    if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) \
+            and str(target.slice.value).lower() == "content-type":
+        target = target.value
+        return isinstance(target, ast.Attribute) and target.attr == "headers" \
+            and isinstance(target.value, ast.Name) and target.value.id == name
+    return isinstance(target, ast.Attribute) and target.attr in ("mimetype", "content_type") \
+        and isinstance(target.value, ast.Name) and target.value.id == name
 
 
 def _declared_html(keywords: dict[str | None, Value]) -> bool:
