@@ -244,6 +244,10 @@ PAIRS = [
     ("BST203", "from flask import make_response\n",
      "resp = make_response(request.args['x'])\nresp.set_cookie('seen', '1')\nreturn resp",
      "resp = make_response(request.args['x'])\nresp.headers['Content-Type'] = 'text/plain'\nr2 = make_response(request.args['y'])\nr2.mimetype = 'application/json'\nreturn resp"),
+    # hexadecimal text of bytes
+    ("BST201", "",
+     "return open(os.path.join('/srv', request.args['n'].encode().decode())).read()",
+     "return open(os.path.join('/srv', request.args['n'].encode().hex())).read()"),
     # a query run as the driver's text
     ("BST204", "from sqlalchemy import create_engine\nengine = create_engine('sqlite://')\n",
      "with engine.connect() as conn:\n    conn.exec_driver_sql(\"SELECT * FROM t WHERE a = '%s'\" % request.args['a'])\nreturn 'ok'",
