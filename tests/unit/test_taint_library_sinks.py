@@ -248,6 +248,10 @@ PAIRS = [
     ("BST201", "",
      "return open(os.path.join('/srv', request.args['n'].encode().decode())).read()",
      "return open(os.path.join('/srv', request.args['n'].encode().hex())).read()"),
+    # Quart's request parses the same headers
+    ("BST202", "from quart import request as qrequest\n",
+     "os.system('whois ' + qrequest.access_route[0] + qrequest.origin)\nreturn 'ok'",
+     "os.system('whois ' + str(len(qrequest.access_route)))\nreturn 'ok'"),
     # a query run as the driver's text
     ("BST204", "from sqlalchemy import create_engine\nengine = create_engine('sqlite://')\n",
      "with engine.connect() as conn:\n    conn.exec_driver_sql(\"SELECT * FROM t WHERE a = '%s'\" % request.args['a'])\nreturn 'ok'",
