@@ -51,5 +51,12 @@ def test_an_int_field_of_a_validated_model_is_clean_and_a_str_field_is_not(build
     assert sql_findings(build, "a = '{s.term}'") == ["BST204"]
 
 
+@pytest.mark.parametrize("dump", ["model_dump", "dict"])
+def test_a_validated_models_dict_keeps_each_field_as_it_was(dump):
+    build = f"Search.model_validate(request.get_json()).{dump}()"
+    assert sql_findings(build, "a = {s['limit']}") == []
+    assert sql_findings(build, "a = '{s['term']}'") == ["BST204"]
+
+
 def test_a_class_method_that_is_not_a_constructor_keeps_the_request_data():
     assert sql_findings("Search.model_construct(**request.get_json())", "a = {s.limit}") == ["BST204"]

@@ -223,6 +223,9 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             key = args[0].const if args[0].const is not UNKNOWN else ANY
             found = receiver.item(key)
             return join(found, args[1]) if len(args) > 1 else found
+        if method in ("model_dump", "dict") and not args and not keywords \
+                and receiver.items is not None:
+            return receiver.evolve(kind=None)  # a model's fields as a dict, each as it was
         if method in STRING_METHODS:
             return _joined(inputs, None)
     if not any(v.taint or v.items for v in inputs):
