@@ -252,6 +252,10 @@ PAIRS = [
     ("BST202", "from quart import request as qrequest\n",
      "os.system('whois ' + qrequest.access_route[0] + qrequest.origin)\nreturn 'ok'",
      "os.system('whois ' + str(len(qrequest.access_route)))\nreturn 'ok'"),
+    # a log line of text whose line breaks repr() / json.dumps() escaped
+    ("BST207", "import json, logging\n",
+     "logging.info('q=' + request.args['q'])\nreturn 'ok'",
+     "logging.info('q=' + repr(request.args['q']))\nlogging.info('b=%s', json.dumps(request.get_json()))\nreturn 'ok'"),
     # a query run as the driver's text
     ("BST204", "from sqlalchemy import create_engine\nengine = create_engine('sqlite://')\n",
      "with engine.connect() as conn:\n    conn.exec_driver_sql(\"SELECT * FROM t WHERE a = '%s'\" % request.args['a'])\nreturn 'ok'",
