@@ -256,6 +256,13 @@ PAIRS = [
     ("BST207", "import json, logging\n",
      "logging.info('q=' + request.args['q'])\nreturn 'ok'",
      "logging.info('q=' + repr(request.args['q']))\nlogging.info('b=%s', json.dumps(request.get_json()))\nreturn 'ok'"),
+    # a temporary file named with the request's text; a command run in its directory
+    ("BST201", "import tempfile\n",
+     "tempfile.NamedTemporaryFile('w', suffix=request.args['ext'], delete=False)\nreturn 'ok'",
+     "tempfile.NamedTemporaryFile('w', suffix='.txt', delete=False).write(request.args['ext'])\nreturn 'ok'"),
+    ("BST201", "import subprocess\n",
+     "subprocess.run(['make', 'build'], cwd=request.args['project'])\nreturn 'ok'",
+     "subprocess.run(['make', 'build'], cwd='/srv/app', env={'TARGET': request.args['project']})\nreturn 'ok'"),
     # a query run as the driver's text
     ("BST204", "from sqlalchemy import create_engine\nengine = create_engine('sqlite://')\n",
      "with engine.connect() as conn:\n    conn.exec_driver_sql(\"SELECT * FROM t WHERE a = '%s'\" % request.args['a'])\nreturn 'ok'",
