@@ -147,6 +147,8 @@ class Evaluator:
                             node.col_offset, (node.end_lineno or node.lineno) - 1,
                             node.end_col_offset or 0)
             value = source(origin, self.step(node, f"{model.label}: `{text}`"), kind=name)
+            if model.cleans:  # `request.url`: its host is the one the browser asked for
+                value = value.evolve(clean=value.clean | model.cleans)
             return value if not model.low_confidence else value.evolve(modelled=False)
         return None
 

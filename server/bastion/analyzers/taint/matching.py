@@ -1,11 +1,12 @@
 """`match` statements: whether a case pattern can match a subject whose constant is known (the
-cases the interpreter can prune), and the names a pattern captures."""
+cases the interpreter can prune), what a subject holds in a case of constants, and the names a
+pattern captures."""
 
 from __future__ import annotations
 
 import ast
 
-from bastion.analyzers.taint.domain import UNKNOWN, Value
+from bastion.analyzers.taint.domain import UNKNOWN, Value, constant, join_all
 
 
 def case_matches(pattern: ast.pattern, subject: Value) -> bool | None:
@@ -24,6 +25,15 @@ def case_matches(pattern: ast.pattern, subject: Value) -> bool | None:
             return True
         return False if all(r is False for r in results) else None
     return None
+
+
+def matched_value(pattern: ast.pattern) -> Value | None:
+    """What the subject is in a case of constants (`case "png" | "jpg":`): one of them."""
+    options = pattern.patterns if isinstance(pattern, ast.MatchOr) else [pattern]
+    if not all(isinstance(p, ast.MatchValue) and isinstance(p.value, ast.Constant)
+               for p in options):
+        return None
+    return join_all([constant(p.value.value) for p in options])
 
 
 def captures(pattern: ast.pattern) -> list[str]:

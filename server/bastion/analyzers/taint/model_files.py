@@ -37,7 +37,7 @@ SINK_MODELS = ("subprocess", "xml_parser", "yaml_load", "view_return", "log_form
 GUARD_MODELS = ("dotdot", "quote", "path_containment", "url_allowlist", "allowlist", "equality",
                 "pattern")
 _KEYS = {
-    "source": {"names", "kind", "label", "confidence", "reaches"},
+    "source": {"names", "kind", "label", "confidence", "reaches", "cleans"},
     "entry": {"label", "decorators", "function_names", "class_bases", "methods", "params",
               "request_kind", "request_annotations", "not_when_default", "return_sink",
               "imported", "kind", "first_param", "clean_annotations", "return_sink_when",
@@ -173,9 +173,10 @@ class _Checker:
         label = self.text("label")
         confidence = self.text("confidence", ("low", "medium", "high"), required=False)
         reaches = self.classes("reaches") if "reaches" in self.item else SINK_CLASSES
+        cleans = self.classes("cleans") if "cleans" in self.item else frozenset()
         if kind and label:
             models.sources.add(names, [], SourceModel(kind, label, confidence in ("low", "medium"),
-                                                      reaches))
+                                                      reaches, cleans))
             models.reaches[kind] = models.reaches.get(kind, frozenset()) | reaches
 
     def entry(self, models: Models) -> None:

@@ -254,6 +254,13 @@ def _renders_as_page(media_type: str) -> bool:
     return "html" in media_type.lower() or "xml" in media_type.lower()
 
 
+def tuple_location(response: Value) -> Value | None:
+    """The `Location` a view's `(body, status, headers)` tuple sets: `return "", 302,
+    {"Location": url}` redirects as `redirect(url)` does."""
+    found = [_location(response.items.get(index)) for index in (1, 2)] if response.items else []
+    return _together([v for v in found if v is not None])
+
+
 def headers_declare_not_html(response: Value) -> bool:
     """A view's `(body, status, headers)` or `(body, headers)` tuple whose headers dict sets a
     constant Content-Type that is not HTML."""

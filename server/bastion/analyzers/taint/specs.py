@@ -25,6 +25,9 @@ class SourceModel:
     label: str
     low_confidence: bool = False
     reaches: frozenset[str] = SINK_CLASSES  # the sink classes this source is reported at
+    # the sink classes its value is safe for as it comes: the application's own absolute URL
+    # (`request.url`) goes to the host the victim's browser asked, not one the request chose
+    cleans: frozenset[str] = frozenset()
 
 
 @attrs.frozen

@@ -30,10 +30,10 @@ from bastion.analyzers.taint.expressions import Evaluator, path_of
 from bastion.analyzers.taint.folding import truth_of
 from bastion.analyzers.taint.guards import HOST_FIELDS, URL_PARSERS, host_of, refine, regex_subject
 from bastion.analyzers.taint.loops import break_loop, continue_loop, for_loop, while_loop
-from bastion.analyzers.taint.matching import captures, case_matches
+from bastion.analyzers.taint.matching import captures, case_matches, matched_value
 from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.results import FunctionResult, Hit
-from bastion.analyzers.taint.sinks import headers_declare_not_html
+from bastion.analyzers.taint.sinks import headers_declare_not_html, tuple_location
 from bastion.analyzers.taint.stores import store_nested, with_slot
 from bastion.analyzers.taint.templates import UNESCAPED_RENDERS
 from bastion.analyzers.taint.wrappers import as_function
@@ -46,7 +46,7 @@ NO_RETURN = frozenset({"flask.abort", "werkzeug.exceptions.abort", "sys.exit", "
 
 # A view's return value is its body when it is text; a call's result (a response object made
 # by `redirect`, `jsonify`, ...) is not, unless the call only converts to text.
-_TEXT_KINDS = frozenset({None, "str()", "repr()", "format()", "textwrap.dedent()",
+_TEXT_KINDS = frozenset({None, "str()", "repr()", "format()", "textwrap.dedent()", "json.dumps()",
                          *UNESCAPED_RENDERS})
 
 
@@ -163,6 +163,11 @@ class Interpreter(Evaluator):
                     and body.kind in _TEXT_KINDS
                     and not (isinstance(node.value, ast.Tuple) and headers_declare_not_html(value))):
                 self.hits.append(Hit(sink, "the view's response", node.value, node, body))
+            location = tuple_location(value) if isinstance(node.value, ast.Tuple) else None
+            if location is not None and location.taint and location.prefix \
+                    and "redirect" not in location.clean:
+                self.hits.append(Hit("redirect", "the view's Location header", node.value, node,
+                                     location))
         self.returns = join(self.returns, value) if self.returned else value
         self.returned = True
         self.env = None
@@ -285,6 +290,9 @@ class Interpreter(Evaluator):
             self.env = dict(before)
             for name in captures(case.pattern):
                 self.env[name] = subject
+            holds = matched_value(case.pattern) if isinstance(node.subject, ast.Name) else None
+            if holds is not None and node.subject.id in self.env:
+                self.env[node.subject.id] = holds  # `case "png" | "jpg":` holds one of them
             if case.guard is not None:
                 self.eval(case.guard)
                 self.env = refine(self, case.guard, self.env, True)
