@@ -124,3 +124,27 @@ def test_a_record_built_from_a_mapping_is_the_mapping_whole():
             return "ok"
     ''')
     assert [f.rule_id for f in ANALYZER.analyse_file(text, "v.py")] == ["BST202"]
+
+
+def test_a_validated_field_of_a_record_built_field_by_field_is_safe():
+    """A pydantic model converts an `int` field: built from keywords, that field holds no
+    request text, and the model's other fields are what was passed to each (forms.py)."""
+    text = textwrap.dedent('''
+        import os
+        from flask import Flask, request
+        from pydantic import BaseModel
+
+        app = Flask(__name__)
+
+        class Job(BaseModel):
+            name: str
+            retries: int
+
+        @app.route("/v")
+        def v():
+            job = Job(name="backup", retries=request.args["n"])
+            os.system("retry " + str(job.retries))
+            os.system("echo " + job.name)
+            return "ok"
+    ''')
+    assert ANALYZER.analyse_file(text, "v.py") == []

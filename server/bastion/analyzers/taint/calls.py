@@ -45,6 +45,7 @@ from bastion.analyzers.taint.summaries import (
     class_method,
     construct,
     on_self,
+    record_instance,
     set_instance_fields,
     store_fields,
     summary_for,
@@ -121,7 +122,13 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         return found
     form = form_called(ev.module.forms, node, ev.env) if ev.module.forms else None
     if form is not None and any(v.tainted for v in inputs):  # `AgeForm(request.POST)`
-        return form_instance(ev.module.forms[form], _joined(inputs, name), f"{form}()")
+        # a record class built field by field (`Body(name="x", cmd=...)`) holds each argument
+        # in its field; built from a mapping, or a form of another kind, it is the data whole
+        fields = ev.module.records.get(form) if isinstance(node.func, ast.Name) else None
+        built = record_instance(ev, node, fields, args, keywords, ev.module.forms[form][1]) \
+            if fields is not None else None
+        return built if built is not None else form_instance(ev.module.forms[form],
+                                                             _joined(inputs, name), f"{form}()")
     if any(v.tainted for v in inputs) and isinstance(node.func, (ast.Name, ast.Attribute)):
         built = construct(ev, node, name, args, keywords)
         if built is not None:

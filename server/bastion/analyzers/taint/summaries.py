@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.domain import EVERY_CLASS, UNKNOWN, Value, join, ordered
+from bastion.analyzers.taint.domain import EVERY_CLASS, SAFE, UNKNOWN, Value, join, ordered
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -131,7 +131,7 @@ def construct(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value]
         kind = f"{name}()"
     if init is None and isinstance(func, ast.Name) and func.id in ev.module.records \
             and func.id not in ev.env:
-        return _record(ev, node, ev.module.records[func.id], args, keywords)
+        return record_instance(ev, node, ev.module.records[func.id], args, keywords)
     if init is None or not init.fields or init.hands_on:
         return None  # what an unresolved `super().__init__(x)` stores is not seen: the default model
     bound = bind_arguments(init.params, node, args, keywords)
@@ -144,16 +144,18 @@ def construct(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value]
     return Value(clean=EVERY_CLASS, items=fields, kind=kind)
 
 
-def _record(ev: Evaluator, node: ast.Call, fields: tuple[str, ...], args: list[Value],
-            keywords: dict[str | None, Value]) -> Value | None:
-    """A record's generated constructor: each argument in the field it names."""
+def record_instance(ev: Evaluator, node: ast.Call, fields: tuple[str, ...], args: list[Value],
+                    keywords: dict[str | None, Value],
+                    validated: frozenset[str] = frozenset()) -> Value | None:
+    """A record's generated constructor: each argument in the field it names; a field the
+    class validates (`validated`: an `int` field of a pydantic model, forms.py) is safe."""
     if None in keywords or any(isinstance(a, ast.Starred) for a in node.args) \
             or len(args) > len(fields):
         return None  # `Job(**data)`: which field holds what is not known (the default model)
     call_step = ev.step(node, f"stored in `{ast.unparse(node.func)}`")
     # fewer arguments than fields: the rest keep their defaults
     slots = {**dict(zip(fields, args, strict=False)), **{k: v for k, v in keywords.items() if k in fields}}
-    slots = {k: v.with_step(call_step) for k, v in slots.items()}
+    slots = {k: SAFE if k in validated else v.with_step(call_step) for k, v in slots.items()}
     kind = f"{node.func.id}()"
     if not any(v.tainted for v in slots.values()):
         return Value(clean=EVERY_CLASS, kind=kind)
