@@ -148,3 +148,19 @@ def test_a_validated_field_of_a_record_built_field_by_field_is_safe():
             return "ok"
     ''')
     assert ANALYZER.analyse_file(text, "v.py") == []
+
+
+@pytest.mark.parametrize("use", ["run(job)", 'os.system("echo " + job.cmd)'])
+def test_an_attribute_of_an_object_the_name_no_longer_holds_is_gone(use):
+    """`job = Plain()` again: the attributes stored on the old object (kept by path) are not
+    the new object's, passed to a helper or read in place."""
+    text = HELPERS.replace("READ", "cmd") + textwrap.dedent(f'''
+        @app.route("/v")
+        def v():
+            job = Plain()
+            job.cmd = request.args["c"]
+            job = Plain()
+            {use}
+            return "ok"
+    ''')
+    assert ANALYZER.analyse_file(text, "v.py") == []

@@ -70,6 +70,9 @@ class Interpreter(Evaluator):
         # `m = re.fullmatch(PATTERN, name)`: the test, and the values `m` and `name` held then
         # (guards.py reads `if not m:` as the test while both still hold them)
         self.matched_from: dict[str, tuple[ast.Call, Value, Value]] = {}
+        # names an attribute was stored on (`job.cmd = ...`, kept in `env` by path): binding the
+        # name again drops those paths, which were the old object's
+        self.attributed: set[str] = set()
         self.function: Function | None = None
 
     def run(self, function: Function) -> FunctionResult:
@@ -323,6 +326,10 @@ class Interpreter(Evaluator):
             if self.parsed_from or self.host_from:
                 self._forget_url(target.id)
             self.matched_from.pop(target.id, None)
+            if target.id in self.attributed:
+                prefix = target.id + "."
+                for key in [k for k in self.env if k.startswith(prefix)]:
+                    del self.env[key]
         elif isinstance(target, (ast.Tuple, ast.List)):
             starred = any(isinstance(e, ast.Starred) for e in target.elts)
             for index, element in enumerate(target.elts):
@@ -336,6 +343,7 @@ class Interpreter(Evaluator):
             path = path_of(target)
             if path is not None:
                 self.env[path] = value
+                self.attributed.add(path.partition(".")[0])
             else:
                 self.eval(target.value)
         elif isinstance(target, ast.Subscript):
