@@ -18,10 +18,12 @@ from bastion import scan
 from bastion.analyzers.bandit_adapter import BanditAdapter
 from bastion.cli.main import main
 from bastion.config import Config
+from bastion.engine.deep import run_deep
 from bastion.engine.engine import Engine
 from bastion.engine.registry import default_analyzers
 from bastion.limits import MAX_NESTING
 from bastion.model import Level, NotAnalysed
+from bastion.parsing import parse_code
 
 SHELL = "import subprocess\nx = subprocess.call(cmd, shell=True)"
 CONFIG = Config()
@@ -162,14 +164,26 @@ def other_view():
 '''.replace("SUM", " + ".join(["a"] * 30_000))
 
 
+def _parses(text: str) -> bool:
+    try:
+        run_deep(parse_code, text)
+    except (RecursionError, SyntaxError, MemoryError):
+        return False
+    return True
+
+
 def test_a_function_too_deep_for_the_taint_walk_is_left_out_and_the_rest_analysed():
     """The taint analysis failed on the whole file: `other_view`'s flows were lost (bandit's
     B307 stood, with a whole-file "not analysed"). Now only the two deep functions are not
-    followed, each said so over its lines; a call of the helper returns what it was given."""
+    followed, each said so over its lines; a call of the helper returns what it was given.
+    Python 3.12 and 3.13 do not parse the statement (their parser's own limit): the functions
+    holding it are then no part of the taint analysis, and the engine's note on the statement
+    says so; the other view's flows are found on every version."""
     analysis = Engine(default_analyzers(), unit_caches=False).analyse(DEEP_VIEW, "v.py", CONFIG)
     taint_gaps = [(e.start_line, e.end_line) for e in analysis.errors if e.analyzer == "taint"]
-    assert taint_gaps == [(4, 7), (10, 12)]
+    assert taint_gaps == ([(4, 7), (10, 12)] if _parses(DEEP_VIEW) else [])
     assert all(e.start_line is not None for e in analysis.errors)
+    assert {e.start_line for e in analysis.errors} >= {6, 11}  # each deep statement
     found = {(f.rule_id, f.line + 1): f for f in analysis.findings}
     assert found.keys() == {("B605", 8), ("BST206", 17), ("BST202", 18)}
     # the pattern finding in the view that was not followed stays; through the helper, a

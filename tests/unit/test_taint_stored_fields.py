@@ -15,8 +15,9 @@ from bastion.analyzers.taint.callees import _COMPREHENSION_STORE, _text_facts, s
 from bastion.analyzers.taint.entries import Function
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
+# on every supported Python (zipfile.py became a package in 3.12)
 MODULES = ["_pydecimal.py", "argparse.py", "configparser.py", "logging/__init__.py", "ftplib.py",
-           "tarfile.py", "zipfile.py", "imaplib.py", "asyncio/base_events.py", "email/message.py"]
+           "tarfile.py", "shutil.py", "imaplib.py", "asyncio/base_events.py", "email/message.py"]
 
 
 def walked(node: ast.FunctionDef) -> frozenset[str]:
