@@ -83,3 +83,38 @@ def test_keystrokes_parse_as_fresh_parses(texts):
     warm.parse(SOURCE)
     for text in texts:
         assert _dump(warm.parse(text)) == _dump(BlockParser().parse(text))
+
+
+class _JoinsAlways(BlockParser):
+    """The parser before `_closes_nothing`: a broken block joined with up to MAX_MERGE - 1
+    blocks after it, whatever they are."""
+
+    def _closes_nothing(self, *args) -> bool:
+        return False
+
+
+BRACKETS = ["x = call(a,", "b)", "    subprocess.call(cmd, sh", "y = [", "1, 2", "]", "z = {'a':",
+            "    return (x", "def g(", "a=1):", "x = 1 \\", "'''", '"""', "@decorator"]
+
+
+@st.composite
+def broken_edits(draw):
+    lines = list(LINES)
+    for _ in range(draw(st.integers(1, 6))):
+        at = draw(st.integers(0, len(lines) - 1))
+        piece = draw(st.sampled_from(BRACKETS))
+        if draw(st.booleans()):
+            lines.insert(at, piece)
+        else:
+            lines[at] = lines[at] + piece
+    return "\n".join(lines)
+
+
+# A broken block is joined with those after it only while that could make it parse: a block
+# that parses on its own closes nothing the broken one left open, so the trees are the same.
+@pytest.mark.filterwarnings("ignore:invalid escape sequence")
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(broken_edits(), min_size=1, max_size=3))
+def test_joins_stop_where_they_cannot_help(texts):
+    for text in texts:
+        assert _dump(BlockParser().parse(text)) == _dump(_JoinsAlways().parse(text))

@@ -174,17 +174,33 @@ class BlockParser:
             for until in range(index + 1, min(index + MAX_MERGE, len(starts)) + 1):
                 end = starts[until] if until < len(starts) else hi
                 statements = self._block(lines, starts[index], end, indent)
-                if statements is not None:
+                if statements is not None or self._closes_nothing(lines, starts, index, until,
+                                                                  hi, indent):
                     break
-            else:
+            if statements is None:
                 index += 1  # mid-edit: the block stays quiet, the others are analysed
                 continue
             body.extend(statements)
             index = until
         return body
 
+    def _closes_nothing(self, lines: list[str], starts: list[int], index: int, until: int,
+                        hi: int, indent: str) -> bool:
+        """Whether joining the block at `starts[until]` to the broken lines before it cannot
+        make them parse: it parses on its own, so it closes no bracket they left open (a
+        triple-quoted string or a backslash spanning the two would have kept the scanner from
+        starting a block there). A call typed in a view stays unclosed until its `)`, and each
+        keystroke parsed the view joined with up to MAX_MERGE - 1 views after it to learn it."""
+        if until >= len(starts):
+            return False
+        end = starts[until + 1] if until + 1 < len(starts) else hi
+        return self._block(lines, starts[until], end, indent) is not None
+
     def _block(self, lines: list[str], start: int, end: int, indent: str) -> list[ast.stmt] | None:
         place = (start, end, indent)
+        statements = self._placing.get(place)
+        if statements is not None:  # parsed while telling whether a join could help
+            return statements
         changed_from, changed_to = self._changed
         if end <= changed_from or start >= changed_to:
             statements = self._placed.get(place)
