@@ -187,11 +187,20 @@ class BlockParser:
     def _closes_nothing(self, lines: list[str], starts: list[int], index: int, until: int,
                         hi: int, indent: str) -> bool:
         """Whether joining the block at `starts[until]` to the broken lines before it cannot
-        make them parse: it parses on its own, so it closes no bracket they left open (a
-        triple-quoted string or a backslash spanning the two would have kept the scanner from
-        starting a block there). A call typed in a view stays unclosed until its `)`, and each
-        keystroke parsed the view joined with up to MAX_MERGE - 1 views after it to learn it."""
+        make them parse: it parses on its own, so it closes no bracket they left open, and at
+        `indent` it is no body of a header among them. Not so when they end in a backslash
+        (then blank lines: broken only by where the text ends), hold a line indented less
+        than `indent` (a class's members split where the class does not end: the block after
+        may be the body of a `def` there), or a triple quote (the scanner's reading of
+        strings and the tokenizer's differ in some broken texts: found by random edits).
+        A call typed in a view stays unclosed until its `)`, and each keystroke parsed the
+        view joined with up to MAX_MERGE - 1 views after it to learn it."""
         if until >= len(starts):
+            return False
+        joined = [line for line in lines[starts[index]:starts[until]] if line.strip()]
+        if joined and joined[-1].rstrip().endswith("\\") or \
+                indent and not all(line.startswith(indent) for line in joined) or \
+                any('"""' in line or "'''" in line for line in joined):
             return False
         end = starts[until + 1] if until + 1 < len(starts) else hi
         return self._block(lines, starts[until], end, indent) is not None
