@@ -33,6 +33,8 @@ class TextFacts:
     supers: frozenset[str] = frozenset()  # `super().name(...)`
     reads: frozenset[str] = frozenset()  # `self.name` read
     stores: frozenset[str] = frozenset()  # `self.name = ...`
+    # names handed to a call (`executor.submit(run, x)`): a callback model may call them
+    passed: frozenset[str] = frozenset()
 
 
 class CalleeMemo:
@@ -58,7 +60,7 @@ class CalleeMemo:
         found = self.found.get(function.name)
         if found is None:
             facts = self.facts(function)
-            found = {n for n in facts.plain if n in self.names}
+            found = {n for n in facts.plain | facts.passed if n in self.names}
             found |= {d for _, d in function.dependencies if d in self.names}  # `Depends(d)`
             # `Repo(root).read(name)`, `REPO.read(name)`: the methods called on an instance of
             # a class of this module, made in the function or held by a module global
@@ -218,12 +220,15 @@ def _text_facts(function: Function, text: str | None) -> TextFacts:
     supers: set[str] = set()
     reads: set[str] = set()
     stores: set[str] = set()
+    passed: set[str] = set()
     for node in ast.walk(function.node):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
                 and node.value.id == "self":
             (reads if isinstance(node.ctx, ast.Load) else stores).add(node.attr)
         elif isinstance(node, ast.Call):
             func = node.func
+            passed.update(a.id for a in [*node.args, *(k.value for k in node.keywords)]
+                          if isinstance(a, ast.Name))
             if isinstance(func, ast.Name):
                 plain.add(func.id)
             elif isinstance(func, ast.Attribute):
@@ -242,4 +247,4 @@ def _text_facts(function: Function, text: str | None) -> TextFacts:
     sql = text is None or SQL_TEXT.search(text) is not None
     return TextFacts(frozenset(plain), frozenset(methods), frozenset(attributes), judged, sql,
                      frozenset(receivers), frozenset(supers), frozenset(reads),
-                     frozenset(stores))
+                     frozenset(stores), frozenset(passed))

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from bastion.analyzers.taint import containers
+from bastion.analyzers.taint.callbacks import call_back
 from bastion.analyzers.taint.calls import evaluate_call
 from bastion.analyzers.taint.class_constants import class_constant
 from bastion.analyzers.taint.closures import Budget, LocalFunction, call_local
@@ -316,8 +317,11 @@ class Evaluator:
     # ---- calls ----
 
     def e_Call(self, node: ast.Call) -> Value:
-        args = [self.eval(a) for a in node.args]
-        keywords = {k.arg: self.eval(k.value) for k in node.keywords}
+        return self.call(node, [self.eval(a) for a in node.args],
+                         {k.arg: self.eval(k.value) for k in node.keywords})
+
+    def call(self, node: ast.Call, args: list[Value], keywords: dict[str | None, Value]) -> Value:
+        """The call's value, its arguments' values given (callbacks.py calls a function so)."""
         func = node.func
         held = self.env.get(func.id) if isinstance(func, ast.Name) and self.env else None
         if held is not None and isinstance(held.const, LocalFunction):
@@ -339,6 +343,7 @@ class Evaluator:
                 name = f"{receiver.kind}.{func.attr}"  # `(BASE / name).read_text()`
         else:
             name = self.qualname(func)
+        call_back(self, node, name, args, keywords, on_module)
         # A method of a class of this module is judged by its summary, not by the sinks of
         # same-named methods (a `Repo.execute` that binds its parameters).
         untainted = check_call_sinks(self, node, name, args, keywords, receiver,

@@ -1,7 +1,8 @@
 """The taint model files (`rules/taint/*.toml`) read and validated into `Models` (specs.py).
 
 A model file holds arrays of tables: `source`, `entry` (functions whose parameters are untrusted:
-routes, views, handlers), `sink`, `sanitizer`, `guard` and `propagator` (see rules/taint/README.md).
+routes, views, handlers), `sink`, `sanitizer`, `guard`, `propagator`, `form` and `callback` (see
+rules/taint/README.md).
 What TOML cannot say is a named Python model (`model = "..."`) whose name is checked
 here. `load_models` never raises: a bad file is reported and left out.
 """
@@ -16,6 +17,7 @@ from bastion.analyzers.matchers import NameSet
 from bastion.analyzers.rule_tables import folder_tables
 from bastion.analyzers.taint.domain import EVERY_CLASS, SINK_CLASSES
 from bastion.analyzers.taint.specs import (
+    CallbackModel,
     CleanModel,
     EntryModel,
     FormModel,
@@ -26,7 +28,7 @@ from bastion.analyzers.taint.specs import (
 )
 from bastion.analyzers.versions import models_digest, taint_models_dir
 
-SECTIONS = ("source", "entry", "sink", "sanitizer", "guard", "propagator", "form")
+SECTIONS = ("source", "entry", "sink", "sanitizer", "guard", "propagator", "form", "callback")
 SOURCE_KINDS = ("remote", "argv", "stdin", "env", "file")
 PARAM_RULES = ("path", "all", "after_first", "resolver_args")
 # Named Python models a sink or guard may reference (implemented in sinks.py / guards.py).
@@ -49,6 +51,7 @@ _KEYS = {
     "guard": {"calls", "methods", "cleans", "arg", "model"},
     "propagator": {"calls", "methods"},
     "form": {"bases", "data", "clean_fields", "constructors"},
+    "callback": {"calls", "methods", "function", "rest", "args", "kwargs", "keywords", "mapped"},
 }
 
 
@@ -91,7 +94,8 @@ def _add_file(models: Models, table: dict, file: str) -> list[ModelProblem]:
             getattr(check, section)(staged)
     if problems:
         return problems
-    for name in ("sources", "sinks", "subscript_sinks", "sanitizers", "guards", "propagators"):
+    for name in ("sources", "sinks", "subscript_sinks", "sanitizers", "guards", "propagators",
+                 "callbacks"):
         getattr(models, name).merge(getattr(staged, name))
     models.entries.extend(staged.entries)
     models.forms.extend(staged.forms)
@@ -291,3 +295,42 @@ class _Checker:
         if not (calls or methods):
             self.error("calls", "a propagator needs calls or methods")
         models.propagators.add(calls, methods, CleanModel(frozenset()))
+
+    def callback(self, models: Models) -> None:
+        calls, methods = self.named()
+        if not (calls or methods):
+            self.error("calls", "a callback needs calls or methods")
+        function = self.place("function", required=True)
+        rest = self.indexes("rest")
+        if rest is not None and len(rest) != 1:
+            self.error("rest", "expected one position")
+        args, kwargs = self.place("args"), self.place("kwargs")
+        if rest is not None and args is not None:
+            self.error("args", "a callback takes its arguments from `rest` or from `args`, not both")
+        flags = {key: self.item.get(key, False) for key in ("keywords", "mapped")}
+        for key, flag in flags.items():
+            if not isinstance(flag, bool):
+                self.error(key, "expected true or false")
+        if flags["mapped"] is True and rest is None:
+            self.error("mapped", "needs `rest`: the arguments holding the iterables")
+        if function is not None:
+            models.callbacks.add(calls, methods, CallbackModel(
+                function, rest[0] if rest else None, args, kwargs, flags["keywords"] is True,
+                flags["mapped"] is True))
+
+    def place(self, key: str, required: bool = False) -> tuple[int | None, str | None] | None:
+        """`{ position = 1, keyword = "target" }`: an argument given by position or keyword."""
+        value = self.item.get(key)
+        if value is None:
+            if required:
+                self.error(key, "missing")
+            return None
+        position, keyword = (value.get("position"), value.get("keyword")) \
+            if isinstance(value, dict) else (None, None)
+        if not isinstance(value, dict) or set(value) - {"position", "keyword"} or (
+                position is None and keyword is None) or (
+                position is not None and (type(position) is not int or position < 0)) or (
+                keyword is not None and (not isinstance(keyword, str) or not keyword.isidentifier())):
+            self.error(key, "expected { position = N, keyword = \"name\" } (either or both)")
+            return None
+        return position, keyword

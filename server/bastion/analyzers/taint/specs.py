@@ -109,6 +109,19 @@ class CleanModel:
     args: tuple[int, ...] | None = None  # sanitizer: arguments that flow; guard: the tested one
 
 
+@attrs.frozen
+class CallbackModel:
+    """A call that calls a function it is given (`executor.submit(fn, x)`): where the function
+    is, each place an (argument position, keyword) pair, either of them None."""
+
+    function: tuple[int | None, str | None]
+    rest: int | None = None  # the positional arguments from here on are the function's
+    args: tuple[int | None, str | None] | None = None  # the tuple of its positional arguments
+    kwargs: tuple[int | None, str | None] | None = None  # the dict of its keyword arguments
+    keywords: bool = False  # the call's keywords (but those above) are the function's
+    mapped: bool = False  # the `rest` arguments are iterables: the function gets their elements
+
+
 @attrs.define
 class ModelProblem:
     file: str
@@ -172,6 +185,7 @@ class Models:
         self.sanitizers = _Index()
         self.guards = _Index()
         self.propagators = _Index()
+        self.callbacks = _Index()
         self.entries: list[EntryModel] = []
         self.forms: list[FormModel] = []
         # The top-level packages of the entries' body model bases (pydantic): only a module

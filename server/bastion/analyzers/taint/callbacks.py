@@ -1,0 +1,112 @@
+"""Calls that call a function they are handed, on arguments they are handed (the `[[callback]]`
+models): `threading.Thread(target=run, args=(cmd,))`, `executor.submit(run, cmd)`,
+`executor.map(run, cmds)`, `background_tasks.add_task(run, cmd=cmd)`. The function is called
+there, in the abstract domain, on the values the call hands it: a same-file function's summary
+reports its sinks at this call, the path going through it (as a direct call would); a nested
+function, a lambda or a partial runs in place; a modelled sink (`target=os.system`) is checked
+as if called. What the function returns is not the call's result (a thread, a future): it is
+dropped.
+
+A call whose function or arguments are not where the model says (a `*args` before them, an
+`args` that is neither a tuple display nor a value with known slots) hands on what it can: a
+packed `args` value binds every parameter to any of its elements.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from bastion.analyzers.taint.closures import LocalFunction, call_local
+from bastion.analyzers.taint.domain import ANY, Value
+from bastion.analyzers.taint.specs import CallbackModel
+from bastion.analyzers.taint.wrappers import as_function
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.expressions import Evaluator
+
+Place = tuple[int | None, str | None]
+
+
+def call_back(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value],
+              keywords: dict[str | None, Value], on_module: bool) -> None:
+    """Runs the function a callback model's call is handed, its hits recorded in `ev`."""
+    index = ev.models.callbacks
+    found = index.by_name(name)
+    if isinstance(node.func, ast.Attribute) and not on_module and node.func.attr in index.methods:
+        found = [*found, *(m for m in index.methods[node.func.attr] if m not in found)]
+    for model in found:
+        handed = _handed(ev, model, node, args, keywords)
+        if handed is not None:
+            _call(ev, *handed)
+
+
+def _handed(ev: Evaluator, model: CallbackModel, node: ast.Call, args: list[Value],
+            keywords: dict[str | None, Value]) -> tuple | None:
+    """(the function's expression, the call of it, its argument values, its keyword values)."""
+    if any(isinstance(a, ast.Starred) for a in node.args):
+        return None  # which argument is where is not known
+    function = _at(node, model.function)
+    if not isinstance(function, (ast.Name, ast.Attribute, ast.Lambda, ast.Call)):
+        return None  # none given, or no function (`router.map("/", "index")`)
+    nodes: list[ast.expr] = []
+    values: list[Value] = []
+    if model.rest is not None:
+        nodes, values = node.args[model.rest:], args[model.rest:]
+        if model.mapped:  # `executor.map(run, cmds)`: each call gets one element of each
+            values = [v.item(ANY) for v in values]
+    packed = _at(node, model.args) if model.args is not None else None
+    if packed is not None:
+        held = _value(node, packed, args, keywords)
+        if isinstance(packed, (ast.Tuple, ast.List)) and len(packed.elts) <= 16:
+            nodes, values = packed.elts, [held.item(i) for i in range(len(packed.elts))]
+        else:  # a tuple made elsewhere: any parameter may be any element
+            nodes = [ast.copy_location(ast.Starred(packed, ast.Load()), packed)]
+            values = [held.item(ANY)]
+    named: set[str] = {p[1] for p in (model.function, model.args, model.kwargs)
+                       if p is not None and p[1] is not None}
+    keyword_nodes = [k for k in node.keywords if model.keywords and k.arg not in named]
+    keyword_values = {k.arg: keywords[k.arg] for k in keyword_nodes}
+    mapping = _at(node, model.kwargs) if model.kwargs is not None else None
+    if mapping is not None:
+        held = _value(node, mapping, args, keywords)
+        if isinstance(mapping, ast.Dict) and all(
+                isinstance(k, ast.Constant) and isinstance(k.value, str) for k in mapping.keys):
+            for key, value in zip(mapping.keys, mapping.values, strict=True):
+                keyword_nodes.append(ast.keyword(key.value, value))
+                keyword_values[key.value] = held.item(key.value)
+        else:  # `kwargs=options`: its keys are not known
+            keyword_nodes.append(ast.keyword(None, mapping))
+            keyword_values[None] = held
+    call = ast.copy_location(ast.Call(function, list(nodes), keyword_nodes), node)
+    return function, call, list(values), keyword_values
+
+
+def _at(node: ast.Call, place: Place) -> ast.expr | None:
+    position, keyword = place
+    if keyword is not None:
+        for given in node.keywords:
+            if given.arg == keyword:
+                return given.value
+    return node.args[position] if position is not None and position < len(node.args) else None
+
+
+def _value(node: ast.Call, expr: ast.expr, args: list[Value],
+           keywords: dict[str | None, Value]) -> Value:
+    for index, arg in enumerate(node.args):
+        if arg is expr:
+            return args[index]
+    return next(keywords[k.arg] for k in node.keywords if k.value is expr)
+
+
+def _call(ev: Evaluator, function: ast.expr, call: ast.Call, args: list[Value],
+          keywords: dict[str | None, Value]) -> None:
+    if isinstance(function, (ast.Lambda, ast.Call)):  # `target=lambda: ...`, a partial
+        definition = as_function("<lambda>" if isinstance(function, ast.Lambda)
+                                 else ast.unparse(function.func), function, ev.names)
+        if definition is not None:
+            local = LocalFunction(definition.name, definition.lineno, definition.col_offset,
+                                  definition)
+            call_local(ev, local, call, args, keywords)
+        return
+    ev.call(call, args, keywords)
