@@ -2,7 +2,8 @@
 raise, abort) leaves the other branch's refined state as the fall-through, so early exits need
 nothing special. Named guard models (enabled from rules/taint/guards.toml): `dotdot` (`'..' in
 x`), `quote` (`"'" in x`), `allowlist` (`x in CONST`), `equality` (`x == "lit"`),
-`path_containment` (a normalized path's `startswith` / `is_relative_to`), `url_allowlist`
+`path_containment` (a normalized path's `startswith` / `is_relative_to`, or its `relative_to`
+returning: `checked`), `url_allowlist`
 (`urlparse(x).netloc in ALLOWED`) and `pattern` (`re.fullmatch(PATTERN, x)`: safe for the
 classes the pattern's characters cannot break, patterns.py); guard calls and methods
 (`isdigit`) are data.
@@ -44,6 +45,8 @@ HOST_FIELDS = {"netloc": frozenset({"redirect", "ssrf"}), "hostname": frozenset(
                "host": frozenset({"ssrf"})}
 _ABSOLUTE_TESTS = frozenset({"os.path.isabs", "posixpath.isabs"})
 _REGEX_TESTS = {"re.fullmatch": "fullmatch", "re.match": "match", "re.search": "search"}
+# Methods that raise unless a test of the same arguments holds: that test's method.
+_RAISING_CHECKS = {"relative_to": "is_relative_to"}
 _SETS = frozenset({"set", "frozenset", "builtins.set", "builtins.frozenset"})
 
 
@@ -80,6 +83,18 @@ def refine(ev: Evaluator, test: ast.expr, env: Env | None, truth: bool) -> Env |
         if held is not None and env.get(test.id) is matched and env.get(held.id) is subject:
             return refine(ev, call, env, truth)
     return env
+
+
+def checked(ev: Evaluator, call: ast.Call, env: Env | None) -> Env | None:
+    """`env` after `call` returned, when it raises unless a test holds: a normalized path's
+    `p.relative_to(BASE)` proves what `p.is_relative_to(BASE)` true does. In a `try`, the
+    handlers start from the state before it: one that goes on joins the unchecked path back."""
+    func = call.func
+    if env is None or not isinstance(func, ast.Attribute) or func.attr not in _RAISING_CHECKS:
+        return env
+    test = ast.Call(ast.Attribute(func.value, _RAISING_CHECKS[func.attr], ast.Load()), call.args,
+                    call.keywords)
+    return _call(ev, test, env)
 
 
 def regex_subject(ev: Evaluator, call: ast.Call) -> ast.Name | None:

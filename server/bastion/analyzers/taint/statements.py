@@ -28,7 +28,14 @@ from bastion.analyzers.taint.environments import join_env, owned
 from bastion.analyzers.taint.escapes import capture, escape_assignment
 from bastion.analyzers.taint.expressions import Evaluator, path_of
 from bastion.analyzers.taint.folding import truth_of
-from bastion.analyzers.taint.guards import HOST_FIELDS, URL_PARSERS, host_of, refine, regex_subject
+from bastion.analyzers.taint.guards import (
+    HOST_FIELDS,
+    URL_PARSERS,
+    checked,
+    host_of,
+    refine,
+    regex_subject,
+)
 from bastion.analyzers.taint.loops import break_loop, continue_loop, for_loop, while_loop
 from bastion.analyzers.taint.matching import captures, case_matches, matched_value
 from bastion.analyzers.taint.parameters import parameters
@@ -120,11 +127,16 @@ class Interpreter(Evaluator):
 
     def s_Expr(self, node: ast.Expr) -> None:
         self.eval(node.value)
-        if isinstance(node.value, ast.Call) and self.qualname(node.value.func) in NO_RETURN:
-            self.env = None
+        if isinstance(node.value, ast.Call):
+            if self.qualname(node.value.func) in NO_RETURN:
+                self.env = None
+            else:
+                self.env = checked(self, node.value, self.env)
 
     def s_Assign(self, node: ast.Assign) -> None:
         value = self.eval(node.value)
+        if isinstance(node.value, ast.Call):  # `rel = p.relative_to(BASE)`
+            self.env = checked(self, node.value, self.env)
         escape_assignment(self, node.targets, node.value)
         helper = as_function(node.targets[0].id, node.value, self.names) if isinstance(
             node.targets[0], ast.Name) and isinstance(node.value, (ast.Lambda, ast.Call)) else None
