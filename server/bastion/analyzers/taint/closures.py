@@ -54,7 +54,7 @@ def call_local(ev: Interpreter, local: LocalFunction, node: ast.Call, args: list
     """What the call returns, its sinks reported; None when it is not run (an unknown call)."""
     definition = local.node
     size = _statements(definition)
-    if ev.depth >= MAX_DEPTH or size is None or size > MAX_STATEMENTS or size > ev.budget.left \
+    if ev.depth >= MAX_DEPTH or size > MAX_STATEMENTS or size > ev.budget.left \
             or ev.env is None:
         return None
     ev.budget.left -= size
@@ -91,14 +91,17 @@ def call_local(ev: Interpreter, local: LocalFunction, node: ast.Call, args: list
             after = inner.env.get(name)
             if after is not None and after is not before and name not in own:
                 ev.env[name] = join(before, after)
+    if inner.yielded is not None:
+        # a generator: its body runs when it is iterated, by a response streaming it or a
+        # loop; run here, on the names as they are at the call (they rarely change after)
+        return Value(clean=EVERY_CLASS, items={ANY: inner.yielded})
     return inner.returns if inner.returned else NONE
 
 
-def _statements(node: ast.AST) -> int | None:
-    """The helper's statements; None for a generator (its body runs when it is iterated)."""
-    count = 0
-    for child in ast.walk(node):
-        if isinstance(child, (ast.Yield, ast.YieldFrom)):
-            return None
-        count += isinstance(child, ast.stmt)
-    return count
+def generates(node: ast.AsyncFunctionDef) -> bool:
+    """Whether an `async def` is an async generator (its call an iterator, not a coroutine)."""
+    return any(isinstance(child, (ast.Yield, ast.YieldFrom)) for child in ast.walk(node))
+
+
+def _statements(node: ast.AST) -> int:
+    return sum(isinstance(child, ast.stmt) for child in ast.walk(node))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 
 from bastion.analyzers.matchers import Env
-from bastion.analyzers.taint.closures import local_function
+from bastion.analyzers.taint.closures import generates, local_function
 from bastion.analyzers.taint.domain import (
     ANY,
     CLEAN,
@@ -224,8 +224,10 @@ class Interpreter(Evaluator):
     s_ImportFrom = s_Import
 
     def s_FunctionDef(self, node: ast.stmt) -> None:
-        # a helper is run where it is called (closures.py); a decorator may replace it
-        plain = isinstance(node, ast.FunctionDef) and not node.decorator_list
+        # a helper is run where it is called (closures.py), and so is an async generator (a
+        # streamed response iterates it); a decorator may replace it
+        plain = (isinstance(node, ast.FunctionDef) or isinstance(node, ast.AsyncFunctionDef)
+                 and generates(node)) and not node.decorator_list
         self.env[node.name] = local_function(node) if plain else CLEAN
         capture(self, node)
 
