@@ -129,3 +129,34 @@ def create(c: str, background_tasks: BackgroundTasks):
 ])
 def test_a_fastapi_background_task_is_called_with_its_arguments(call, expected):
     assert rule_ids(FASTAPI.replace("CALL", call)) == expected
+
+
+METHOD_VIEW = '''\
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from flask import Flask, request
+from flask.views import MethodView
+
+app = Flask(__name__)
+
+
+class Jobs(MethodView):
+    def post(self):
+        with ThreadPoolExecutor() as executor:
+            executor.submit(self.run, ARGUMENT)
+        return "queued"
+
+    def run(self, cmd):
+        subprocess.run(cmd, shell=True)
+
+
+app.add_url_rule("/jobs", view_func=Jobs.as_view("jobs"))
+'''
+
+
+@pytest.mark.parametrize("argument, expected", [
+    ('request.form["cmd"]', ["BST202"]),
+    ('"backup --all" if request.form["all"] else "backup"', []),
+])
+def test_a_method_handed_to_an_executor_is_summarised_before_its_caller(argument, expected):
+    assert rule_ids(METHOD_VIEW.replace("ARGUMENT", argument)) == expected

@@ -227,8 +227,12 @@ def _text_facts(function: Function, text: str | None) -> TextFacts:
             (reads if isinstance(node.ctx, ast.Load) else stores).add(node.attr)
         elif isinstance(node, ast.Call):
             func = node.func
-            passed.update(a.id for a in [*node.args, *(k.value for k in node.keywords)]
-                          if isinstance(a, ast.Name))
+            for handed in [*node.args, *(k.value for k in node.keywords)]:
+                if isinstance(handed, ast.Name):
+                    passed.add(handed.id)
+                elif isinstance(handed, ast.Attribute) and isinstance(handed.value, ast.Name) \
+                        and handed.value.id in ("self", "cls"):
+                    methods.add(handed.attr)  # `executor.submit(self.run, x)`
             if isinstance(func, ast.Name):
                 plain.add(func.id)
             elif isinstance(func, ast.Attribute):
