@@ -281,7 +281,9 @@ def summary_fingerprint(summary: Summary) -> bytes:
     def describe(value: Value) -> tuple:
         return (sorted(repr((o.kind, o.param, o.key, o.label, o.line)) for o in value.deep_taint()),
                 sorted(value.clean), value.kind, "?" if value.const is UNKNOWN else repr(value.const),
-                _placed(value.steps))
+                _placed(value.steps),
+                # which slot holds what: a caller reads them apart (summaries._shaped)
+                sorted((repr(k), describe(v)) for k, v in (value.items or {}).items()))
     parts = (summary.params, describe(summary.returns),
              sorted(repr((h.sink_class, h.sink, describe(h.value), _placed(h.via),
                           _placed((h.sink_step(),) if h.node is not None else ())))

@@ -63,9 +63,10 @@ class CalleeMemo:
             found = {n for n in facts.plain | facts.passed if n in self.names}
             found |= {d for _, d in function.dependencies if d in self.names}  # `Depends(d)`
             # `Repo(root).read(name)`, `REPO.read(name)`: the methods called on an instance of
-            # a class of this module, made in the function or held by a module global
+            # a class of this module, made in the function or held by a module global; and
+            # `Job.from_request(request)`, on the class itself
             made = {self.module.kinds.get(r, "")[:-2] for r in facts.receivers}
-            for cls in (facts.plain | made) & self.classes:
+            for cls in (facts.plain | made | facts.receivers) & self.classes:
                 for ancestor in self.module.lineage(cls):
                     found |= {f"{ancestor}.{m}" for m in facts.attributes} & self.names
             for cls in facts.plain & self.classes:  # `Fetcher(url)`: what `__init__` stores

@@ -4,8 +4,9 @@
   (`def audit(request, action)` in a Django module) is an entry point; one the module also calls
   by name (`audit(request, "save")`) is a helper as well, whose other parameters its callers fill.
 - A function handed the request object (`get_host(request)` in a Flask view, `parse(req)` with a
-  Django view's `request`, `load(self.request)`) holds the request in that parameter: `req.args`
-  in it reads request data, as in the view.
+  Django view's `request`, `load(self.request)`, a factory `Job.from_request(request)` of a class
+  of this module) holds the request in that parameter: `req.args` in it reads request data, as in
+  the view.
 
 What each statement calls is kept in the classification memo by the statement's node, which the
 block parser reuses while its text is unchanged: a keystroke walks only what it edited.
@@ -23,7 +24,8 @@ if TYPE_CHECKING:
     from bastion.analyzers.taint.entries import Function
     from bastion.analyzers.taint.specs import Models
 
-# (callee, positional index or keyword, the argument: ("name", id) or ("self", attribute))
+# (callee: `name` or `Class.name`, positional index or keyword, the argument: ("name", id) or
+# ("self", attribute))
 Handed = tuple[str, int | str, tuple[str, str]]
 
 
@@ -39,7 +41,8 @@ def called_here(names: list[str], tree: ast.Module, memo: LRU | None) -> set[str
 
 
 def handed(node: ast.AST, memo: LRU | None) -> tuple[Handed, ...]:
-    """The calls by name in `node` with a plain name or a `self.` attribute as an argument."""
+    """The calls by name (or `Name.attribute`) in `node` with a plain name or a `self.`
+    attribute as an argument."""
     return _facts(node, memo)[1]
 
 
@@ -55,17 +58,24 @@ def _facts(node: ast.AST, memo: LRU | None) -> tuple[frozenset[str], tuple[Hande
     calls: set[str] = set()
     arguments: list[Handed] = []
     for call in ast.walk(node):
-        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name):
+        if not isinstance(call, ast.Call):
             continue
-        calls.add(call.func.id)
+        func = call.func
+        if isinstance(func, ast.Name):
+            callee = func.id
+            calls.add(callee)
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            callee = f"{func.value.id}.{func.attr}"  # `Job.from_request(request)`
+        else:
+            continue
         for slot, value in [*enumerate(call.args), *((k.arg, k.value) for k in call.keywords)]:
             if isinstance(value, ast.Starred) or slot is None:
                 break
             if isinstance(value, ast.Name):
-                arguments.append((call.func.id, slot, ("name", value.id)))
+                arguments.append((callee, slot, ("name", value.id)))
             elif isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) \
                     and value.value.id == "self":
-                arguments.append((call.func.id, slot, ("self", value.attr)))
+                arguments.append((callee, slot, ("self", value.attr)))
     facts = (frozenset(calls), tuple(arguments))
     if memo is not None:
         memo.put(key, (node, facts))
@@ -73,12 +83,13 @@ def _facts(node: ast.AST, memo: LRU | None) -> tuple[frozenset[str], tuple[Hande
 
 
 def hand_requests(functions: list[Function], env: Env, models: Models, memo: LRU | None) -> None:
-    """Set `request_kinds` on the module's plain functions (no entry, or a helper entry) that a
-    call of the module hands the request object: an entry's request parameter, a module-level
-    request (`flask.request`), or `self.request` of a handler. A parameter also handed another
-    name, or requests of two kinds, holds none: its callers fill it as any parameter."""
+    """Set `request_kinds` on the module's plain functions (no entry, or a helper entry) and its
+    classes' staticmethods and classmethods that a call of the module hands the request object:
+    an entry's request parameter, a module-level request (`flask.request`), or `self.request` of
+    a handler. A parameter also handed another name, or requests of two kinds, holds none: its
+    callers fill it as any parameter."""
     plain = {f.name: f for f in functions
-             if f.class_name is None and (f.entry is None or f.helper)}
+             if f.class_name is None and (f.entry is None or f.helper) or _factory(f)}
     if not plain or not _holds_requests(functions, env, models):
         return
     found: dict[tuple[str, str], str | None] = {}
@@ -87,7 +98,7 @@ def hand_requests(functions: list[Function], env: Env, models: Models, memo: LRU
             target = plain.get(callee)
             if target is None:
                 continue
-            param = _param(target.node, slot)
+            param = _param(target.node, slot, target.implicit_params)
             if param is not None:
                 kind = _request_kind(caller, how, name, env, models)
                 key = (callee, param)
@@ -121,8 +132,16 @@ def _request_kind(caller: Function, how: str, name: str, env: Env, models: Model
     return kind if kind is not None and models.holds_sources(kind) else None
 
 
-def _param(node: ast.FunctionDef | ast.AsyncFunctionDef, slot: int | str) -> str | None:
-    positional = [*node.args.posonlyargs, *node.args.args]
+def _factory(function: Function) -> bool:
+    """A staticmethod or classmethod, which a call by its class's name fills."""
+    return function.class_name is not None and function.entry is None and any(
+        isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")
+        for d in function.node.decorator_list)
+
+
+def _param(node: ast.FunctionDef | ast.AsyncFunctionDef, slot: int | str,
+           implicit: int = 0) -> str | None:
+    positional = [*node.args.posonlyargs, *node.args.args][implicit:]  # not `cls`
     if isinstance(slot, int):
         return positional[slot].arg if slot < len(positional) else None
     names = [a.arg for a in [*node.args.args, *node.args.kwonlyargs]]

@@ -42,6 +42,7 @@ from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.results import FunctionResult, Hit
 from bastion.analyzers.taint.sinks import headers_declare_not_html, tuple_location
 from bastion.analyzers.taint.stores import store_nested, with_slot
+from bastion.analyzers.taint.summaries import attributes
 from bastion.analyzers.taint.templates import UNESCAPED_RENDERS
 from bastion.analyzers.taint.wrappers import as_function
 
@@ -183,6 +184,11 @@ class Interpreter(Evaluator):
                     and "redirect" not in location.clean:
                 self.hits.append(Hit("redirect", "the view's Location header", node.value, node,
                                      location))
+        if isinstance(node.value, ast.Name) and node.value.id in self.attributed:
+            # `job = cls(); job.cmd = ...; return job`: the caller's instance holds them
+            fields = attributes(self.env, node.value.id)
+            if fields:
+                value = value.evolve(items={**(value.items or {}), **fields})
         self.returns = join(self.returns, value) if self.returned else value
         self.returned = True
         self.env = None

@@ -119,19 +119,19 @@ def construct(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value]
     methods bind them, apply_summary), after the sinks `__init__` itself reaches."""
     func = node.func
     init = None
-    if isinstance(func, ast.Name) and func.id not in ev.env:
+    own = _class_called(ev, func)
+    if own is not None:
         # a subclass of this file without its own `__init__` is built by its base's
-        found = ev.module.inherited(func.id, "__init__")
+        found = ev.module.inherited(own, "__init__")
         init = ev.summaries.get(found) if found is not None \
-            else _inherited_from_workspace(ev, func.id, "__init__", args)
-        kind = f"{func.id}()"
+            else _inherited_from_workspace(ev, own, "__init__", args)
+        kind = f"{own}()"
     if init is None and ev.module.external is not None and name is not None \
             and not (isinstance(func, ast.Name) and func.id in ev.env):
         init = ev.module.external(f"{name}.__init__", True)
         kind = f"{name}()"
-    if init is None and isinstance(func, ast.Name) and func.id in ev.module.records \
-            and func.id not in ev.env:
-        return record_instance(ev, node, ev.module.records[func.id], args, keywords)
+    if init is None and own is not None and own in ev.module.records:
+        return record_instance(ev, node, ev.module.records[own], args, keywords, class_name=own)
     if init is None or not init.fields or init.hands_on:
         return None  # what an unresolved `super().__init__(x)` stores is not seen: the default model
     bound = bind_arguments(init.params, node, args, keywords)
@@ -144,9 +144,27 @@ def construct(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value]
     return Value(clean=EVERY_CLASS, items=fields, kind=kind)
 
 
+def _class_called(ev: Evaluator, func: ast.expr) -> str | None:
+    """The class of this module a call by name builds: `Job(...)`, or `cls(...)` in a
+    classmethod of `Job` (a subclass's `cls` is built by the same `__init__` unless it has its
+    own: the class's is the one seen)."""
+    if not isinstance(func, ast.Name):
+        return None
+    if func.id not in ev.env:
+        return func.id
+    function = getattr(ev, "function", None)  # the walk's (statements.Interpreter)
+    if function is None or ev.class_name is None or function.implicit_params != 1 \
+            or not any(isinstance(d, ast.Name) and d.id == "classmethod"
+                       for d in function.node.decorator_list):
+        return None
+    params = [*function.node.args.posonlyargs, *function.node.args.args]
+    return ev.class_name if params[0].arg == func.id and ev.env[func.id].kind is None else None
+
+
 def record_instance(ev: Evaluator, node: ast.Call, fields: tuple[str, ...], args: list[Value],
                     keywords: dict[str | None, Value],
-                    validated: frozenset[str] = frozenset()) -> Value | None:
+                    validated: frozenset[str] = frozenset(),
+                    class_name: str | None = None) -> Value | None:
     """A record's generated constructor: each argument in the field it names; a field the
     class validates (`validated`: an `int` field of a pydantic model, forms.py) is safe."""
     if None in keywords or any(isinstance(a, ast.Starred) for a in node.args) \
@@ -156,7 +174,7 @@ def record_instance(ev: Evaluator, node: ast.Call, fields: tuple[str, ...], args
     # fewer arguments than fields: the rest keep their defaults
     slots = {**dict(zip(fields, args, strict=False)), **{k: v for k, v in keywords.items() if k in fields}}
     slots = {k: SAFE if k in validated else v.with_step(call_step) for k, v in slots.items()}
-    kind = f"{node.func.id}()"
+    kind = f"{class_name or node.func.id}()"
     if not any(v.tainted for v in slots.values()):
         return Value(clean=EVERY_CLASS, kind=kind)
     return Value(clean=EVERY_CLASS, items=slots, kind=kind)
@@ -236,7 +254,15 @@ def apply_summary(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Va
             value = value.evolve(modelled=value.modelled and hit.value.modelled)
             ev.hits.append(Hit(hit.sink_class, hit.sink, node, ev.statement, value,
                                via=inner_steps(hit)))
-    return _instantiated(summary.returns.flat(), bound, call_step)
+    return _shaped(summary.returns, bound, call_step)
+
+
+def attributes(env: dict[str, Value] | None, name: str) -> dict[str, Value]:
+    """The attributes set on the local object `name` (`job.cmd = ...`, kept in the environment
+    by path), by attribute."""
+    prefix = name + "."
+    return {path[len(prefix):]: value for path, value in (env or {}).items()
+            if path.startswith(prefix) and "." not in path[len(prefix):]}
 
 
 def _with_attributes(ev: Evaluator, nodes: list, values):
@@ -248,9 +274,7 @@ def _with_attributes(ev: Evaluator, nodes: list, values):
         name = node.value if isinstance(node, ast.keyword) else node
         if not isinstance(name, ast.Name):
             continue
-        prefix = name.id + "."
-        slots = {path[len(prefix):]: value for path, value in (ev.env or {}).items()
-                 if path.startswith(prefix) and "." not in path[len(prefix):]}
+        slots = attributes(ev.env, name.id)
         if not slots:
             continue
         if out is None:
@@ -261,6 +285,17 @@ def _with_attributes(ev: Evaluator, nodes: list, values):
         argument = out[key]
         out[key] = argument.evolve(items={**(argument.items or {}), **slots})
     return values if out is None else out
+
+
+def _shaped(returns: Value, bound: dict[int, Value], call_step, depth: int = 0) -> Value:
+    """The callee's return value at the call, its slots kept apart (to a depth of 3): the
+    fields of an instance a factory built, the keys of a dict it made; flattened, the request
+    data its `note` held would be in its `cmd` too."""
+    if not returns.items or depth >= 3:
+        return _instantiated(returns.flat(), bound, call_step)
+    out = _instantiated(returns.evolve(items=None), bound, call_step)
+    return out.evolve(items={key: _shaped(value, bound, call_step, depth + 1)
+                             for key, value in returns.items.items()})
 
 
 def _instantiated(returns: Value, bound: dict[int, Value], call_step) -> Value:
