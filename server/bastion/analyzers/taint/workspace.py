@@ -49,6 +49,7 @@ from bastion.analyzers.taint.workspace_entries import (
     returns_source,
 )
 from bastion.analyzers.taint.workspace_names import functions_named, split_name
+from bastion.analyzers.taint.workspace_records import record_summaries
 from bastion.model.text import split_lines
 from bastion.parsing import parse_code
 
@@ -142,6 +143,8 @@ class SummaryStore:
                 finally:
                     self._active.discard(path)
             found = module.summaries.get(name)
+            if found is None and name.endswith(".__init__"):
+                found = self._records(module).get(name)
             return found if found is None or tainted or returns_source(found) else None
 
     def prepare(self, text: str, path: str | None) -> None:
@@ -178,6 +181,7 @@ class SummaryStore:
                     self._classes(module)
                     exported = module.summaries.all() if isinstance(module.summaries, Exports) \
                         else dict(module.summaries)
+                    exported = {**self._records(module), **exported}
                     module.fingerprint = entry_fingerprint(exported, module.classes)
                     self._published[target] = attrs.evolve(module, summaries=exported,
                                                            closure=self.graph.closure(target))
@@ -253,9 +257,16 @@ class SummaryStore:
 
     def _classes(self, module: ModuleEntry) -> dict[str, tuple[str | None, ...]]:
         if module.classes is None:
-            module.classes = module_context(module.tree, self.models,
-                                            text="\n".join(module.lines)).class_bases
+            context = module_context(module.tree, self.models, text="\n".join(module.lines))
+            module.classes = context.class_bases
+            module.records = record_summaries(context)
         return module.classes
+
+    def _records(self, module: ModuleEntry) -> dict[str, Summary]:
+        """The summaries of its record classes' generated `__init__` (workspace_records.py)."""
+        if module.records is None:
+            self._classes(module)
+        return module.records or {}
 
     def _module(self, path: str) -> ModuleEntry | None:
         entry = self.graph.text(path)

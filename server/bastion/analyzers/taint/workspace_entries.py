@@ -51,6 +51,7 @@ class ModuleEntry:
     fingerprint: str = ""  # of the summaries and classes, once published
     closure: frozenset[str] = frozenset()  # the files they were computed from, once published
     classes: dict[str, tuple[str | None, ...]] | None = None  # class -> its bases, resolved
+    records: dict[str, Summary] | None = None  # with `classes`: workspace_records.py
 
     def exported(self) -> tuple[set[str], dict[str, str]]:
         """`exported_names(tree)`, once."""
