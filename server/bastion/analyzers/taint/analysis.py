@@ -71,7 +71,8 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
                    done: dict[str, FunctionOutcome] | None = None,
                    names_registrar: bool | None = None,
                    split: list[str] | None = None,
-                   templates: ModuleTemplates = NO_TEMPLATES) -> ModuleResult:
+                   templates: ModuleTemplates = NO_TEMPLATES,
+                   external_scoped: dict[str, tuple[str, int]] | None = None) -> ModuleResult:
     """Interprets the functions that can see untrusted data (without `text`: all of them, or
     `only` those and what they call), callees first; then, while some function returns
     untrusted data or stores it in `self`, the functions that call it (see `relevance.relevant_functions`).
@@ -80,11 +81,14 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     classes; `module`, the tree's context when the caller built it already; `done`, outcomes of
     an earlier call on the same context, which this one adds to: they are not interpreted again;
     `names_registrar`, see `module_context`; `split`, `split_lines(text)` when the caller has
-    it); `templates`, the template files it names (template_files.py)."""
+    it); `templates`, the template files it names (template_files.py); `external_scoped`, what
+    the modules it imports store in Flask's `g` (`external_digest` covers it)."""
     if module is None:
         module = module_context(tree, models, calls, external_bases, text, names_registrar)
     if external is not None:
         module.external = external
+        if external_scoped:  # a store of this module names its own line
+            module.scoped = {**external_scoped, **module.scoped}
         module.digest = hashlib.blake2b(module.digest + external_digest, digest_size=16).digest()
     if templates.found:
         module.templates = templates.found

@@ -230,7 +230,8 @@ class TaintAnalyzer:
                                 external.digest if external else b"",
                                 external_bases=external.bases if external else None,
                                 module=module, names_registrar=names_registrar, split=lines,
-                                templates=templates)
+                                templates=templates,
+                                external_scoped=external.scoped if external else None)
         for name, size in result.skipped:
             log.warning("taint analysis skipped %s in %s: %d statements (limit %d)", name, path,
                         size, 1500)

@@ -63,8 +63,9 @@ class ModuleContext:
     # (class_constants.py)
     class_constants: dict[str, Value] = attrs.Factory(dict)
     self_constants: dict[str, dict[str, Value]] = attrs.Factory(dict)
-    # attribute of Flask's `g` -> the line a function stored request data in it (scoped.py)
-    scoped: dict[str, int] = attrs.Factory(dict)
+    # attribute of Flask's `g` -> the line a function stored request data in it (scoped.py), or
+    # (file, line) of a store in a module this one imports (workspace.py)
+    scoped: dict[str, int | tuple[str, int]] = attrs.Factory(dict)
     forms: Forms = attrs.Factory(dict)  # the module's form classes (forms.py)
     # the template files the module names, by the name it writes (template_files.py)
     templates: dict[str, tuple[Template, ...]] = attrs.Factory(dict)

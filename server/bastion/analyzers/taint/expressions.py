@@ -11,6 +11,7 @@ functions assigned as its `e_` methods.
 from __future__ import annotations
 
 import ast
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -224,11 +225,13 @@ class Evaluator:
 
     def _scoped(self, node: ast.Attribute) -> Value:
         """`g.user`, which a function of the module filled from the request (scoped.py)."""
-        stored = self.module.scoped[node.attr] + 1
+        stored = self.module.scoped[node.attr]
+        where = f"line {stored + 1}" if isinstance(stored, int) \
+            else f"{os.path.basename(stored[0])}, line {stored[1] + 1}"
         origin = Origin("remote", f"Request data (`g.{node.attr}`", node.lineno - 1,
                         node.col_offset, (node.end_lineno or node.lineno) - 1,
                         node.end_col_offset or 0)
-        return source(origin, self.step(node, f"request data stored in `g.{node.attr}` on line {stored}"))
+        return source(origin, self.step(node, f"request data stored in `g.{node.attr}` on {where}"))
 
     def e_JoinedStr(self, node: ast.JoinedStr) -> Value:
         parts = []

@@ -46,7 +46,9 @@ from bastion.analyzers.taint.workspace_entries import (
     ModuleEntry,
     class_bases,
     entry_fingerprint,
+    reads_scoped,
     returns_source,
+    scoped_stores,
 )
 from bastion.analyzers.taint.workspace_names import functions_named, split_name
 from bastion.analyzers.taint.workspace_records import record_summaries
@@ -85,6 +87,7 @@ class SummaryStore:
         if not table:
             return None
         targets = sorted(set(table.values()))
+        scoped: dict[str, tuple[str, int]] = {}
         if self.compute:
             with self._lock:
                 digest = self.graph.identity(targets, self.version).encode()
@@ -96,6 +99,10 @@ class SummaryStore:
             def bases(name: str) -> tuple[str, ...]:
                 with self._lock:
                     return class_bases(name, table, self._loaded)
+
+            if reads_scoped(tree):
+                with self._lock:
+                    scoped = scoped_stores(targets, self._loaded)
         else:
             published = {t: self._published.get(t) for t in targets}
             digest = repr(sorted((t, m.fingerprint if m else "-", t in self._dirty)
@@ -111,7 +118,10 @@ class SummaryStore:
 
             def bases(name: str) -> tuple[str, ...]:
                 return class_bases(name, table, published.get)
-        return External(lookup, hashlib.blake2b(digest, digest_size=16).digest(), bases)
+
+            if reads_scoped(tree):
+                scoped = scoped_stores(targets, published.get)
+        return External(lookup, hashlib.blake2b(digest, digest_size=16).digest(), bases, scoped)
 
     def dependency_key(self, text: str, path: str | None) -> str | None:
         """Part of a file's result-cache key: the identity of every workspace module it may
@@ -175,6 +185,9 @@ class SummaryStore:
                             class_bases(name, table, self._loaded, visited=visited)
             for target in visited:  # the methods a class of the file inherits from there
                 self.function(target, "")
+            if reads_scoped(tree):  # what they store in Flask's `g`, imported or not
+                for target in table.values():
+                    self._loaded(target)
             for target in set(table.values()) | visited:
                 module = self._modules.get(target)
                 if module is not None:
@@ -182,7 +195,7 @@ class SummaryStore:
                     exported = module.summaries.all() if isinstance(module.summaries, Exports) \
                         else dict(module.summaries)
                     exported = {**self._records(module), **exported}
-                    module.fingerprint = entry_fingerprint(exported, module.classes)
+                    module.fingerprint = entry_fingerprint(exported, module.classes, module.scoped)
                     self._published[target] = attrs.evolve(module, summaries=exported,
                                                            closure=self.graph.closure(target))
                     self._dirty.discard(target)
@@ -260,6 +273,7 @@ class SummaryStore:
             context = module_context(module.tree, self.models, text="\n".join(module.lines))
             module.classes = context.class_bases
             module.records = record_summaries(context)
+            module.scoped = context.scoped
         return module.classes
 
     def _records(self, module: ModuleEntry) -> dict[str, Summary]:

@@ -31,6 +31,9 @@ class External:
     # the bases of a class of another workspace module, resolved there (`tornado.web.RequestHandler`
     # for `handlers.base.BaseHandler`), with those of its own workspace bases
     bases: Callable[[str], tuple[str, ...]] = lambda _name: ()
+    # attribute of Flask's `g` -> (file, 0-based line) where a module the file imports stores
+    # request data in it (scoped.py); `digest` covers them
+    scoped: dict[str, tuple[str, int]] = attrs.Factory(dict)
 
 
 @attrs.define
@@ -52,6 +55,7 @@ class ModuleEntry:
     closure: frozenset[str] = frozenset()  # the files they were computed from, once published
     classes: dict[str, tuple[str | None, ...]] | None = None  # class -> its bases, resolved
     records: dict[str, Summary] | None = None  # with `classes`: workspace_records.py
+    scoped: dict[str, int] | None = None  # with `classes`: its stores into Flask's `g`
 
     def exported(self) -> tuple[set[str], dict[str, str]]:
         """`exported_names(tree)`, once."""
@@ -87,8 +91,30 @@ def returns_source(summary: Summary) -> bool:
 
 
 def entry_fingerprint(summaries: dict[str, Summary | None],
-                      classes: dict[str, tuple[str | None, ...]] | None) -> str:
+                      classes: dict[str, tuple[str | None, ...]] | None,
+                      scoped: dict[str, int] | None = None) -> str:
     parts = sorted((name, summary_fingerprint(s).hex() if s is not None else "-")
                    for name, s in summaries.items())
-    return hashlib.blake2b(repr((parts, sorted((classes or {}).items()))).encode(),
+    return hashlib.blake2b(repr((parts, sorted((classes or {}).items()),
+                                 sorted((scoped or {}).items()))).encode(),
                            digest_size=16).hexdigest()
+
+
+def scoped_stores(targets: list[str], modules: Callable[[str], ModuleEntry | None]
+                  ) -> dict[str, tuple[str, int]]:
+    """What the modules at `targets` (sorted) store in Flask's `g` from request data: attribute
+    -> (file, line) of the first store."""
+    found: dict[str, tuple[str, int]] = {}
+    for target in targets:
+        module = modules(target)
+        for attribute, line in ((module.scoped or {}) if module is not None else {}).items():
+            found.setdefault(attribute, (target, line))
+    return found
+
+
+def reads_scoped(tree: ast.Module) -> bool:
+    """Whether the module imports Flask's `g` (`from flask import g`, or `import flask`)."""
+    return any(isinstance(node, ast.ImportFrom) and node.module in ("flask", "flask.globals")
+               and any(alias.name == "g" for alias in node.names)
+               or isinstance(node, ast.Import) and any(a.name == "flask" for a in node.names)
+               for node in tree.body)
