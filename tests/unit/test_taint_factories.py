@@ -2,7 +2,8 @@
 (`Job.from_request(request)`): the fields the factory sets on the instance it returns
 (`job = cls(); job.cmd = ...`, or `cls(cmd=...)` through `__init__`) hold what it stored, each
 in its own field. Vulnerable cases with their safe twins: the factory stores a constant in the
-field the view uses and the request value in another."""
+field the view uses and the request value in another. What any helper returns keeps its slots
+apart at the call the same way (summaries._shaped): a dict it builds, keys nested."""
 
 # ruff: noqa: E501  (cases are small modules, kept one per entry)
 from __future__ import annotations
@@ -89,3 +90,20 @@ def test_factory_fields(factory):
 def test_factory_handed_the_value():
     assert taint_findings(FROM_VALUE.format(field="cmd")) == [("BST202", "HIGH")]
     assert taint_findings(FROM_VALUE.format(field="note")) == []
+
+
+HELPER_DICT = FLASK + """
+def settings(query):
+    return {"run": {"cmd": "ls -l", "query": query}}
+
+@app.route("/run")
+def run():
+    cfg = settings(request.args["q"])
+    os.system(cfg["run"][%r])
+    return "ok"
+"""
+
+
+def test_nested_keys_of_a_returned_dict():
+    assert taint_findings(HELPER_DICT % "query") == [("BST202", "HIGH")]
+    assert taint_findings(HELPER_DICT % "cmd") == []
