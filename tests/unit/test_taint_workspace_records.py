@@ -7,7 +7,6 @@ did not fill from the request (`rec.other`) does not report."""
 from __future__ import annotations
 
 import contextlib
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -79,18 +78,24 @@ def _attached(analyzer, root: Path, compute: bool):
         analyzer.workspace = None
 
 
-def _taint(analyzer, root: Path, views: str, compute: bool) -> list[tuple[str, str]]:
+def workspace_findings(analyzer, root: Path, modules: dict[str, str], compute: bool) -> list:
+    """The taint findings of the last of `modules` (file name -> text), written with the others
+    as the package `app` under `root`; in the editor (not `compute`) once the store prepared it."""
     package = root / "app"
     package.mkdir(exist_ok=True)
     (package / "__init__.py").write_text("")
-    (package / "records.py").write_text(RECORDS)
-    path = package / "views.py"
-    path.write_text(textwrap.dedent(views))
+    for name, text in modules.items():
+        path = package / name
+        path.write_text(text)
     with _attached(analyzer, root, compute) as store:
         if not compute:
-            store.prepare(views, str(path))
-        return [(f.rule_id, f.confidence.name) for f in analyzer.analyse_file(views, str(path))
-                if f.rule_id.startswith("BST")]
+            store.prepare(text, str(path))
+        return [f for f in analyzer.analyse_file(text, str(path)) if f.rule_id.startswith("BST")]
+
+
+def _taint(analyzer, root: Path, views: str, compute: bool) -> list[tuple[str, str]]:
+    found = workspace_findings(analyzer, root, {"records.py": RECORDS, "views.py": views}, compute)
+    return [(f.rule_id, f.confidence.name) for f in found]
 
 
 @pytest.mark.parametrize("compute", [True, False], ids=["scan", "editor"])

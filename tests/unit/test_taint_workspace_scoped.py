@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.unit.test_taint_workspace_records import _attached
+from tests.unit.test_taint_workspace_records import workspace_findings
 
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
 
@@ -53,17 +53,8 @@ def run():
 
 
 def _taint(root: Path, field: str, compute: bool) -> list:
-    package = root / "app"
-    package.mkdir(exist_ok=True)
-    (package / "__init__.py").write_text("")
-    (package / "auth.py").write_text(AUTH)
-    path = package / "blog.py"
-    text = BLOG.format(field=field)
-    path.write_text(text)
-    with _attached(ANALYZER, root, compute) as store:
-        if not compute:
-            store.prepare(text, str(path))
-        return [f for f in ANALYZER.analyse_file(text, str(path)) if f.rule_id.startswith("BST")]
+    return workspace_findings(ANALYZER, root, {"auth.py": AUTH, "blog.py": BLOG.format(field=field)},
+                              compute)
 
 
 @pytest.mark.parametrize("compute", [True, False], ids=["scan", "editor"])
