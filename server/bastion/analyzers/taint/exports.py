@@ -56,10 +56,15 @@ def export(summary: Summary, path: str, lines: list[str]) -> Summary:
                    summary.hands_on)
 
 
-def _exported_value(value: Value, path: str, lines: list[str]) -> Value:
-    value = value.flat()
+def _exported_value(value: Value, path: str, lines: list[str], depth: int = 0) -> Value:
+    """Its slots kept apart to the depth a caller reads them (summaries._shaped)."""
+    if value.items and depth < 3:
+        items = {key: _exported_value(item, path, lines, depth + 1)
+                 for key, item in value.items.items()}
+    else:
+        value, items = value.flat(), None
     return value.evolve(taint=frozenset(_origin(o, path, lines) for o in value.taint),
-                        steps=tuple(_located(s, path, lines) for s in value.steps))
+                        steps=tuple(_located(s, path, lines) for s in value.steps), items=items)
 
 
 def _located(step: Step, path: str, lines: list[str]) -> Step:
@@ -78,9 +83,15 @@ def _origin(origin: Origin, path: str, lines: list[str]) -> Origin:
 
 def stale(summary: Summary) -> Summary:
     """A summary of a module edited since: still used, at medium confidence."""
-    return Summary(summary.params, summary.returns.evolve(modelled=False),
+    return Summary(summary.params, _unmodelled(summary.returns),
                    tuple(attrs.evolve(h, value=h.value.evolve(modelled=False))
                          for h in summary.sinks),
                    {k: v.evolve(modelled=False) for k, v in summary.fields.items()},
                    summary.field_params, summary.with_fields and stale(summary.with_fields),
                    summary.hands_on)
+
+
+def _unmodelled(value: Value) -> Value:
+    """`value` and each of its slots (read apart: summaries._shaped) as from a stale summary."""
+    items = {key: _unmodelled(item) for key, item in value.items.items()} if value.items else None
+    return value.evolve(modelled=False, items=items)
