@@ -1,5 +1,6 @@
 """Taint analysis: what a Flask view's return sends (a JSON text is still a page, a tuple's
-`Location` header redirects, the request's own absolute URL is no open redirect) and what a
+`Location` header redirects, also a tuple a helper returns or a local holds; a list is JSON;
+the request's own absolute URL is no open redirect) and what a
 `match` of constants leaves in its subject; one application, its vulnerable lines marked
 (tests/unit/taint_marked.py)."""
 
@@ -23,6 +24,35 @@ def j():
 @app.route("/j-typed")
 def j_typed():
     return json.dumps({"q": request.args["q"]}), 200, {"Content-Type": "application/json"}
+
+
+def page(q):
+    return "<p>" + q + "</p>", 200
+
+
+def typed(q):
+    return json.dumps({"q": q}), 200, {"Content-Type": "application/json"}
+
+
+@app.route("/helper-pair")
+def helper_pair():
+    return page(request.args["q"])  # BST203
+
+
+@app.route("/helper-typed")
+def helper_typed():
+    return typed(request.args["q"])
+
+
+@app.route("/local-pair")
+def local_pair():
+    response = ("<p>" + request.args["q"] + "</p>", 200)
+    return response  # BST203
+
+
+@app.route("/list")
+def listed():
+    return [request.args["q"], 200]
 
 
 @app.route("/loc")
@@ -73,5 +103,5 @@ def fmt_default():
 
 def test_each_marked_line_reports_its_rule_and_no_other_line_reports():
     expected, found = marked_and_found(APP)
-    assert len(expected) == 4
+    assert len(expected) == 6
     assert found == expected

@@ -174,12 +174,16 @@ class Interpreter(Evaluator):
         value = self.eval(node.value) if node.value is not None else NONE
         sink = self.function.return_sink if self.function else None
         if sink and node.value is not None:
-            body = value.items.get(0, CLEAN) if isinstance(node.value, ast.Tuple) and value.items else value
+            # `(body, status)`, `(body, status, headers)`: written here, or returned by a helper
+            # (`return page(q)`) or held by a local; a list is a JSON response
+            pair = isinstance(node.value, ast.Tuple) or value.items is not None \
+                and set(value.items) in ({0, 1}, {0, 1, 2}) and not isinstance(node.value, ast.List)
+            body = value.items.get(0, CLEAN) if pair and value.items else value
             if (body.taint and sink not in body.clean and body.items is None
                     and body.kind in _TEXT_KINDS
-                    and not (isinstance(node.value, ast.Tuple) and headers_declare_not_html(value))):
+                    and not (pair and headers_declare_not_html(value))):
                 self.hits.append(Hit(sink, "the view's response", node.value, node, body))
-            location = tuple_location(value) if isinstance(node.value, ast.Tuple) else None
+            location = tuple_location(value) if pair else None
             if location is not None and location.taint and location.prefix \
                     and "redirect" not in location.clean:
                 self.hits.append(Hit("redirect", "the view's Location header", node.value, node,
