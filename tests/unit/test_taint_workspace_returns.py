@@ -13,6 +13,13 @@ from bastion.analyzers.taint.analyzer import TaintAnalyzer
 
 ANALYZER = TaintAnalyzer()
 JOBS = '''
+from flask import request
+
+
+def query():
+    return {"run": {"cmd": "ls -l", "query": request.args.get("q")}}
+
+
 def settings(q):
     return {"run": {"cmd": "ls -l", "query": q}}
 
@@ -35,7 +42,7 @@ import os
 
 from flask import Flask, request
 
-from app.jobs import Job, settings
+from app.jobs import Job, query, settings
 
 app = Flask(__name__)
 
@@ -50,6 +57,8 @@ PAIRS = [
     ('os.system(settings(request.args["q"])["run"]["query"])',
      'os.system(settings(request.args["q"])["run"]["cmd"])'),
     ('os.system(Job.make_cmd(request.args["q"]).cmd)', 'os.system(Job.make(request.args["q"]).cmd)'),
+    # a source another module returns in a slot, with no tainted argument
+    ('os.system(query()["run"]["query"])', 'os.system(query()["run"]["cmd"])'),
 ]
 
 

@@ -87,7 +87,8 @@ def class_bases(name: str, table: dict[str, str], modules: Callable[[str], Modul
 
 
 def returns_source(summary: Summary) -> bool:
-    return any(o.kind != "param" for o in summary.returns.taint)
+    """Also in a slot of what it returns (`{"q": request.args["q"]}`: exports keep slots)."""
+    return any(o.kind != "param" for o in summary.returns.deep_taint())
 
 
 def entry_fingerprint(summaries: dict[str, Summary | None],
