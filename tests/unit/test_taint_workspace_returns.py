@@ -1,6 +1,8 @@
 """What a function of another workspace module returns keeps its slots apart at the call, as a
 same-file function's does (summaries._shaped): the fields of the instance a classmethod factory
-of jobs.py builds (`Job.make(request.args["q"])`), the nested keys of a dict a helper builds."""
+of jobs.py builds (`Job.make(request.args["q"])`), the nested keys of a dict a helper builds.
+The request object handed to such a function (`Job.from_request(request)`, `get_cmd(request)`)
+is read there as in the view (handed_requests.py)."""
 
 from __future__ import annotations
 
@@ -36,13 +38,29 @@ class Job:
     @classmethod
     def make_cmd(cls, value):
         return cls(value)
+
+    @classmethod
+    def from_request(cls, req):
+        return cls(req.args["c"])
+
+    @classmethod
+    def safe_from_request(cls, req):
+        return cls("ls", note=req.args["c"])
+
+
+def get_cmd(req):
+    return req.args["c"]
+
+
+def get_method(req):
+    return req.method
 '''
 VIEWS = '''
 import os
 
 from flask import Flask, request
 
-from app.jobs import Job, query, settings
+from app.jobs import Job, get_cmd, get_method, query, settings
 
 app = Flask(__name__)
 
@@ -59,6 +77,9 @@ PAIRS = [
     ('os.system(Job.make_cmd(request.args["q"]).cmd)', 'os.system(Job.make(request.args["q"]).cmd)'),
     # a source another module returns in a slot, with no tainted argument
     ('os.system(query()["run"]["query"])', 'os.system(query()["run"]["cmd"])'),
+    # the request handed to a function of another module
+    ('os.system(Job.from_request(request).cmd)', 'os.system(Job.safe_from_request(request).cmd)'),
+    ('os.system(get_cmd(request))', 'os.system(get_method(request))'),
 ]
 
 

@@ -10,6 +10,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import EVERY_CLASS, SAFE, UNKNOWN, Value, join, ordered
+from bastion.analyzers.taint.handed_requests import hands_request, with_request_sources
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -88,7 +89,7 @@ def summary_for(ev: Evaluator, node: ast.Call, inputs: list[Value],
     if external is not None and not (isinstance(func, ast.Name) and func.id in ev.env):
         # A function of another workspace module, a method of its module-level instance
         # (`db.query`), or of an instance of its class (`Repo(root).read`) (workspace.py).
-        tainted = any(v.tainted for v in inputs)
+        tainted = any(v.tainted for v in inputs) or hands_request(ev, node)
         name = ev.qualname(func)
         found = external(name, tainted) if name is not None else None
         if found is None and isinstance(func, ast.Attribute) and receiver is not None \
@@ -236,8 +237,9 @@ def apply_summary(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Va
     of `self` it reads (`field_params`) by the receiver's."""
     from bastion.analyzers.taint.results import Hit
 
-    bound = bind_arguments(summary.params, node, _with_attributes(ev, node.args, args),
-                           _with_attributes(ev, node.keywords, keywords))
+    bound = with_request_sources(ev, node, summary, bind_arguments(
+        summary.params, node, _with_attributes(ev, node.args, args),
+        _with_attributes(ev, node.keywords, keywords)))
     if summary.with_fields is not None:
         fields = _field_values(ev, node, summary.with_fields, receiver)
         if any(v.tainted for v in fields.values()):

@@ -1,0 +1,79 @@
+"""The request object handed to a function whose summary reads it through a parameter: a
+function of another workspace module (`get_cmd(request)`, `Job.from_request(request)` of
+jobs.py), or a method of an instance, which helpers.py's `request_kinds` (same-module
+functions called by name) does not reach. The callee's `req.args` is an origin of that
+parameter keyed by the attribute (domain.keyed); at the call, the argument is the request, and
+that element of it is the request's source of the same name, read there.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from bastion.analyzers.taint.domain import Value
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.expressions import Evaluator
+    from bastion.analyzers.taint.results import Summary
+
+
+def hands_request(ev: Evaluator, node: ast.Call) -> bool:
+    """Whether the call passes a request object (a name whose kind holds sources)."""
+    return bool(_requests(ev, node))
+
+
+def with_request_sources(ev: Evaluator, node: ast.Call, summary: Summary,
+                         bound: dict[int, Value]) -> dict[int, Value]:
+    """`bound` with each request argument holding, in the elements the callee reads of it
+    (`req.args`), the request's sources of those names."""
+    requests = _requests(ev, node)
+    if not requests:
+        return bound
+    wanted: dict[int, set[str]] = {}
+    for origin in _param_origins(summary):
+        if isinstance(origin.key, str):
+            wanted.setdefault(origin.param, set()).add(origin.key)
+    out = dict(bound)
+    for argument, kind in requests:
+        index = _param_index(summary.params, node, argument)
+        if index is None or index not in wanted or index not in bound or bound[index].tainted:
+            continue
+        items = {}
+        for attribute in sorted(wanted[index]):
+            # named as the callee reads it (`request.args`), placed at the argument
+            read = ast.copy_location(ast.Attribute(argument, attribute, ast.Load()), argument)
+            found = ev.source_value(f"{kind}.{attribute}", read)
+            if found is not None:
+                items[attribute] = found
+        if items:
+            out[index] = bound[index].evolve(items=items)
+    return out
+
+
+def _requests(ev: Evaluator, node: ast.Call) -> list[tuple[ast.expr, str]]:
+    found = []
+    for argument in [*node.args, *(k.value for k in node.keywords if k.arg is not None)]:
+        if isinstance(argument, ast.Name):
+            kind = ev.qualname(argument)
+            if kind is not None and ev.models.holds_sources(kind):
+                found.append((argument, kind))
+    return found
+
+
+def _param_index(params: tuple[str, ...], node: ast.Call, argument: ast.expr) -> int | None:
+    for index, given in enumerate(node.args):
+        if given is argument:
+            return index if index < len(params) and not params[index].startswith("*") else None
+        if isinstance(given, ast.Starred):
+            return None
+    name = next(k.arg for k in node.keywords if k.value is argument)
+    return params.index(name) if name in params else None
+
+
+def _param_origins(summary: Summary):
+    yield from (o for o in summary.returns.deep_taint() if o.kind == "param")
+    for hit in summary.sinks:
+        yield from (o for o in hit.value.taint if o.kind == "param")
+    for value in summary.fields.values():
+        yield from (o for o in value.deep_taint() if o.kind == "param")
