@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.unit.test_taint_workspace_records import workspace_findings
+from tests.unit.test_taint_workspace_records import _attached, workspace_findings
 
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
 
@@ -63,3 +63,14 @@ def test_g_filled_in_an_imported_module(tmp_path, compute):
     assert [f.rule_id for f in found] == ["BST202"]
     assert "auth.py" in found[0].steps[0].message
     assert _taint(tmp_path, "theme", compute) == []
+
+
+def test_the_language_server_asks_with_the_text(tmp_path):
+    """`SummaryStore.external` is given the text, not a tree, by the language server."""
+    _taint(tmp_path, "user_cmd", False)
+    path = tmp_path / "app" / "blog.py"
+    text = path.read_text()
+    with _attached(ANALYZER, tmp_path, False) as store:
+        store.prepare(text, str(path))
+        found = store.external(text, str(path)).scoped
+    assert found == {"user_cmd": (str((tmp_path / "app" / "auth.py").resolve()), 10)}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import re
 from collections.abc import Callable
 
 import attrs
@@ -113,9 +114,17 @@ def scoped_stores(targets: list[str], modules: Callable[[str], ModuleEntry | Non
     return found
 
 
-def reads_scoped(tree: ast.Module) -> bool:
-    """Whether the module imports Flask's `g` (`from flask import g`, or `import flask`)."""
+def reads_scoped(source: str | ast.Module) -> bool:
+    """Whether the module imports Flask's `g` (`from flask import g`, or `import flask`), from
+    its tree or, without parsing, its text (the language server asks with the text)."""
+    if isinstance(source, str):
+        return _IMPORTS_G.search(source) is not None
     return any(isinstance(node, ast.ImportFrom) and node.module in ("flask", "flask.globals")
                and any(alias.name == "g" for alias in node.names)
                or isinstance(node, ast.Import) and any(a.name == "flask" for a in node.names)
-               for node in tree.body)
+               for node in source.body)
+
+
+# a superset of the tree's test: an import in a string or a function counts too
+_IMPORTS_G = re.compile(r"^[ \t]*(?:from[ \t]+flask(?:\.globals)?[ \t]+import\b[^\n]*\bg\b"
+                        r"|import[ \t]+flask\b)", re.MULTILINE)
