@@ -204,7 +204,8 @@ class Models:
         library a source or entry belongs to, no `sys.argv` / `os.environ` / `input(` ...
         Checked on the whole text before anything is parsed: a substring test per word, then
         that word's own expression, which starts with a literal so that `re` searches it fast
-        (a leading `\\b` or one expression with many alternatives is slow on a large file)."""
+        (a leading `\\b` or one expression with many alternatives is slow on a large file). A
+        name is looked for as a whole word (`_name`): `ws` in `news` reads nothing."""
         return self.source_match(text) is not None
 
     def source_match(self, text: str) -> tuple[int, int] | None:
@@ -247,18 +248,18 @@ class Models:
                     words[parts[-1]] = re.escape(parts[-1]) + r"\s*\("
                 elif parts[0] in _EVERYWHERE:
                     word = parts[-1].removesuffix("()")
-                    words[word] = re.escape(word) + r"\b"
+                    words[word] = _name(word)
                 else:
-                    words[parts[0]] = re.escape(parts[0]) + r"\b"
+                    words[parts[0]] = _name(parts[0])
             for entry in self.entries:
                 for name in [*entry.decorators.exact, *entry.class_decorators.exact,
                              *entry.registrars.exact, *entry.parameter_markers.exact,
                              *entry.imported]:
                     root = name.split(".")[0]
-                    words[root] = re.escape(root) + r"\b"
+                    words[root] = _name(root)
                 for name in entry.class_bases.exact:  # a subclass names its base class
                     word = name.rsplit(".", 1)[-1]
-                    words[word] = re.escape(word) + r"\b"
+                    words[word] = _name(word)
                 for name in entry.function_names:
                     words[name] = r"def\s+" + re.escape(name) + r"\b"
                 words.update(_signature_words(entry.signature))
@@ -273,4 +274,13 @@ def _signature_words(signature: tuple[frozenset[str], ...]) -> dict[str, str]:
     if not signature:
         return {}
     position = max(signature, key=lambda names: min(map(len, names)))
-    return {name: re.escape(name) + r"\b" for name in position}
+    return {name: _name(name) for name in position}
+
+
+def _name(word: str) -> str:
+    """`word` as a whole name: a text names a module, class or parameter only as a whole word
+    (`ws` in `news` or `rows`, 12 of the email package's 20 modules, read nothing). The check
+    before it follows the literal, which `re` then still searches for first: a leading `\\b`
+    made each search 50 times slower."""
+    escaped = re.escape(word)
+    return rf"{escaped}(?<!\w{escaped})\b"
