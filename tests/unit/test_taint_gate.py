@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bastion.analyzers.taint.gate import JudgedGate, registrar_gate, source_gate
 from bastion.analyzers.taint.model_files import load_models
-from bastion.analyzers.taint.verdicts import NEEDLES, SQL_NEEDLES, SQL_TEXT
+from bastion.analyzers.taint.verdicts import NEEDLES, SQL_NEEDLES, SQL_TEXT, find_sql_text
 from bastion.model.text import common_ends
 
 MODELS = load_models()
@@ -121,6 +121,23 @@ def test_the_judged_check_is_answered_per_edit_as_the_whole_text(texts):
     gate = JudgedGate(NEEDLES, SQL_NEEDLES, SQL_TEXT)
     for text in texts:
         assert gate.match(text) == may_hold_judged(text), text
+    fast = JudgedGate(NEEDLES, SQL_NEEDLES, SQL_TEXT, find_sql_text)  # as the analyzer's
+    for text in texts:
+        assert fast.match(text) == may_hold_judged(text), text
+
+
+# besides SQL_PIECES: what case-folds to an ASCII letter (the long s, the Kelvin sign), other
+# letters and word characters before and after a keyword
+FOLDED_PIECES = SQL_PIECES + ["\u017felect", "\u212a", "\u00e9", "_", "9", "sets", "xupdate", "UPDATE",
+                              "Delete", "INTO", "SeLeCt", "\u00a0", "."]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(text=st.lists(st.sampled_from(FOLDED_PIECES), max_size=24).map("".join))
+def test_the_fast_sql_search_finds_what_the_expression_finds(text):
+    """`find_sql_text` (lowercased ASCII, one keyword at a time) gives SQL_TEXT's first match."""
+    match = SQL_TEXT.search(text)
+    assert find_sql_text(text) == (match.span() if match is not None else None), text
 
 
 def test_sql_text_across_blank_lines_found_from_an_edit_far_below_its_start():

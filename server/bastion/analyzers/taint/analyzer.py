@@ -36,7 +36,13 @@ from bastion.analyzers.taint.sinks import quoted
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.template_files import NONE as NO_TEMPLATES
 from bastion.analyzers.taint.template_files import RENDER_WORDS, TemplateFiles
-from bastion.analyzers.taint.verdicts import NEEDLES, SQL_NEEDLES, SQL_TEXT, retractions
+from bastion.analyzers.taint.verdicts import (
+    NEEDLES,
+    SQL_NEEDLES,
+    SQL_TEXT,
+    find_sql_text,
+    retractions,
+)
 from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.analyzers.versions import taint_version
 from bastion.engine.cache import LRU
@@ -112,7 +118,7 @@ class TaintAnalyzer:
         self._last_digest: tuple[str, hashlib.blake2b] | None = None
         # the last text's answers, kept per edit
         self._gate = source_gate(self.models)
-        self._judged = JudgedGate(NEEDLES, SQL_NEEDLES, SQL_TEXT)
+        self._judged = JudgedGate(NEEDLES, SQL_NEEDLES, SQL_TEXT, find_sql_text)
         self._registrars = registrar_gate(self.models)
         self._renders = words_gate(RENDER_WORDS)  # a search of a 230 kB text costs 0.3 ms
         self._parser = BlockParser() if incremental else WholeParser()
@@ -154,7 +160,7 @@ class TaintAnalyzer:
             cache.clear()
         self._last_digest = None
         self._gate = source_gate(self.models)
-        self._judged = JudgedGate(NEEDLES, SQL_NEEDLES, SQL_TEXT)
+        self._judged = JudgedGate(NEEDLES, SQL_NEEDLES, SQL_TEXT, find_sql_text)
         self._registrars = registrar_gate(self.models)
         self._renders = words_gate(RENDER_WORDS)  # a search of a 230 kB text costs 0.3 ms
         self._parser.forget()

@@ -15,7 +15,7 @@ import attrs
 
 from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.entries import Function
-from bastion.analyzers.taint.verdicts import SQL_TEXT, TRIGGER
+from bastion.analyzers.taint.verdicts import TRIGGER, find_sql_text
 from bastion.engine.cache import LRU
 
 
@@ -249,7 +249,7 @@ def _text_facts(function: Function, text: str | None) -> TextFacts:
     # Without the text (a summary for another module: every function is interpreted, none is
     # chosen by its text), what it may hold is not looked for: it may hold anything.
     judged = text is None or TRIGGER.search(text) is not None
-    sql = text is None or SQL_TEXT.search(text) is not None
+    sql = text is None or find_sql_text(text) is not None
     return TextFacts(frozenset(plain), frozenset(methods), frozenset(attributes), judged, sql,
                      frozenset(receivers), frozenset(supers), frozenset(reads),
                      frozenset(stores), frozenset(passed))

