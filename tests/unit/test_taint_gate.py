@@ -76,6 +76,24 @@ def test_a_name_broken_and_made_whole_by_an_edit_next_to_it():
                                                                       text.startswith("ws"))
 
 
+def searched_one_by_one(text: str) -> tuple[int, int] | None:
+    """`Models.source_match` as each word's substring test and expression answer it."""
+    for needle, check in MODELS.gate():
+        if needle in text and (match := check.search(text)) is not None:
+            return match.span()
+    return None
+
+
+@settings(max_examples=1500, deadline=None)
+@given(text=st.lists(st.sampled_from(PIECES + ["\u00e9", "\u00e9ws", "ws\u00e9", "9", "\u212a",
+                                                 "View", "My", "handler(", "input("]),
+                     max_size=30).map("".join))
+def test_words_looked_up_among_the_text_s_words_match_as_searched(text):
+    """In an ASCII text the gate's whole-word names are looked up among its words, found once;
+    the first match is the one each word's search finds (other texts are searched)."""
+    assert MODELS.source_match(text) == searched_one_by_one(text), text
+
+
 def test_texts_of_other_documents_in_turn():
     gate = source_gate(MODELS)
     reads = "import sys\n" + "x = 1\n" * 2000 + "y = sys.argv\n"

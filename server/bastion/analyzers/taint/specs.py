@@ -196,6 +196,7 @@ class Models:
         self.digest = ""
         self.problems: list[ModelProblem] = []
         self._gate: list[tuple[str, re.Pattern]] | None = None
+        self._named: dict[str, bytes] = {}  # the gate's whole-word names (`_name`), in ASCII
         self._holders: dict[str, bool] = {}  # holds_sources' answers
         self._registrar_names: frozenset[str] | None = None
 
@@ -209,12 +210,20 @@ class Models:
         return self.source_match(text) is not None
 
     def source_match(self, text: str) -> tuple[int, int] | None:
-        """Where `text` first names a source as `may_read_sources` looks for one, else None."""
-        for needle, check in self.gate():
-            if needle in text:
-                match = check.search(text)
-                if match is not None:
-                    return match.span()
+        """Where `text` first names a source as `may_read_sources` looks for one, else None.
+        In an ASCII text, a whole-word name is looked up among the text's words, found once:
+        89 substring searches of each text were a tenth of a cold scan's taint analysis."""
+        gate = self.gate()
+        words = _ascii_words(text) if text.isascii() else None
+        for needle, check in gate:
+            if words is not None and needle in self._named:
+                if self._named[needle] not in words:
+                    continue  # its expression matches exactly where it is a whole word
+            elif needle not in text:
+                continue
+            match = check.search(text)
+            if match is not None:
+                return match.span()
         return None
 
     def registrar_names(self) -> frozenset[str]:
@@ -264,6 +273,8 @@ class Models:
                     words[name] = r"def\s+" + re.escape(name) + r"\b"
                 words.update(_signature_words(entry.signature))
             self._gate = [(word, re.compile(pattern)) for word, pattern in sorted(words.items())]
+            self._named = {word: word.encode() for word, pattern in words.items()
+                           if pattern == _name(word) and _ASCII_WORD.fullmatch(word)}
         return self._gate
 
 
@@ -275,6 +286,17 @@ def _signature_words(signature: tuple[frozenset[str], ...]) -> dict[str, str]:
         return {}
     position = max(signature, key=lambda names: min(map(len, names)))
     return {name: _name(name) for name in position}
+
+
+_ASCII_WORD = re.compile(r"[A-Za-z0-9_]+")
+# ASCII bytes that are not word characters (`\\w` in an ASCII text: letters, digits, `_`) -> space
+_WORD_BYTES = bytes(c if chr(c).isalnum() and c < 128 or c == 95 else 32 for c in range(256))
+
+
+def _ascii_words(text: str) -> set[bytes]:
+    """The words of an ASCII text (its longest runs of word characters), 5x faster than
+    `re.findall(r"\\w+")`."""
+    return set(text.encode("ascii").translate(_WORD_BYTES).split())
 
 
 def _name(word: str) -> str:
