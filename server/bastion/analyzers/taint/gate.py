@@ -46,7 +46,10 @@ class TextGate:
     stretch, see `_lines_around`)."""
 
     def __init__(self, whole: Callable[[str], tuple[int, int] | None],
-                 checks: list[tuple[str, re.Pattern, int]]) -> None:
+                 checks: list[tuple[str, re.Pattern, int]]
+                 | Callable[[], list[tuple[str, re.Pattern, int]]]) -> None:
+        """`checks` may be given as a function that makes them, called when an edit first
+        needs them: a scan checks whole texts only."""
         self._whole = whole
         self._checks = checks
         self._text: str | None = None
@@ -81,6 +84,8 @@ class TextGate:
         return None
 
     def _around(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+        if callable(self._checks):
+            self._checks = self._checks()
         for needle, check, reach in self._checks:
             if reach == _LINES:
                 low, high = _lines_around(text, start, end)
@@ -103,7 +108,7 @@ class TextGate:
 def source_gate(models: Models) -> TextGate:
     """`Models.may_read_sources`, per edit."""
     return TextGate(models.source_match,
-                    [(needle, check, _reach(check)) for needle, check in models.gate()])
+                    lambda: [(needle, check, _reach(check)) for needle, check in models.gate()])
 
 
 def registrar_gate(models: Models) -> TextGate:

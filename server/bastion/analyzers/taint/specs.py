@@ -196,6 +196,8 @@ class Models:
         self.digest = ""
         self.problems: list[ModelProblem] = []
         self._gate: list[tuple[str, re.Pattern]] | None = None
+        self._words: list[tuple[str, str]] | None = None  # the gate's, not compiled
+        self._compiled: dict[str, re.Pattern] = {}  # the gate's expressions source_match used
         self._named: dict[str, bytes] = {}  # the gate's whole-word names (`_name`), in ASCII
         self._holders: dict[str, bool] = {}  # holds_sources' answers
         self._registrar_names: frozenset[str] | None = None
@@ -213,14 +215,17 @@ class Models:
         """Where `text` first names a source as `may_read_sources` looks for one, else None.
         In an ASCII text, a whole-word name is looked up among the text's words, found once:
         89 substring searches of each text were a tenth of a cold scan's taint analysis."""
-        gate = self.gate()
+        gate = self._gate_words()
         words = _ascii_words(text) if text.isascii() else None
-        for needle, check in gate:
+        for needle, pattern in gate:
             if words is not None and needle in self._named:
                 if self._named[needle] not in words:
                     continue  # its expression matches exactly where it is a whole word
             elif needle not in text:
                 continue
+            check = self._compiled.get(needle)
+            if check is None:  # compiled when first needed: most words are in no text
+                check = self._compiled[needle] = re.compile(pattern)
             match = check.search(text)
             if match is not None:
                 return match.span()
@@ -244,7 +249,14 @@ class Models:
         return found
 
     def gate(self) -> list[tuple[str, re.Pattern]]:
+        """The words `source_match` looks for, each with its expression, compiled."""
         if self._gate is None:
+            self._gate = [(word, re.compile(pattern)) for word, pattern in self._gate_words()]
+        return self._gate
+
+    def _gate_words(self) -> list[tuple[str, str]]:
+        """(word, expression), by word."""
+        if self._words is None:
             words: dict[str, str] = {}
             # a source of a handler's `self` (`http.server.BaseHTTPRequestHandler.path`) is read
             # only in a class its entry names: that class's word stands for it
@@ -272,10 +284,10 @@ class Models:
                 for name in entry.function_names:
                     words[name] = r"def\s+" + re.escape(name) + r"\b"
                 words.update(_signature_words(entry.signature))
-            self._gate = [(word, re.compile(pattern)) for word, pattern in sorted(words.items())]
+            self._words = sorted(words.items())
             self._named = {word: word.encode() for word, pattern in words.items()
                            if pattern == _name(word) and _ASCII_WORD.fullmatch(word)}
-        return self._gate
+        return self._words
 
 
 def _signature_words(signature: tuple[frozenset[str], ...]) -> dict[str, str]:
