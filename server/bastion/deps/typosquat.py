@@ -32,23 +32,26 @@ def one_edit(a: str, b: str) -> bool:
 
 
 @functools.cache
-def _by_first_letter() -> dict[str, tuple[str, ...]]:
-    """The popular names of at least MIN_LENGTH characters by their first letter, sorted."""
-    table: dict[str, list[str]] = {}
+def _by_start_and_length() -> dict[tuple[str, int], tuple[str, ...]]:
+    """The popular names of at least MIN_LENGTH characters that a name of a first letter and
+    a length may be one edit from (theirs, one shorter or longer), sorted."""
+    table: dict[tuple[str, int], list[str]] = {}
     for name in sorted(popular_names()):
         if len(name) >= MIN_LENGTH:
-            table.setdefault(name[0], []).append(name)
-    return {letter: tuple(names) for letter, names in table.items()}
+            for length in (len(name) - 1, len(name), len(name) + 1):
+                table.setdefault((name[0], length), []).append(name)
+    return {key: tuple(names) for key, names in table.items()}
 
 
 def lookalike(name: str) -> str | None:
     """The popular package `name` (normalised) is one edit away from, if it is not popular itself.
 
     A first letter added or changed makes real packages as often as squats (cattrs/attrs), so
-    only the few popular names with the same first letter are compared: a few microseconds a
-    name, so no cache is kept (a cache of names misses on files with more distinct names than
-    it holds, and keeps names of any length alive)."""
+    only the few popular names with the same first letter and a length one apart at most are
+    compared, the first in sorted order given: a few microseconds a name, so no cache is kept
+    (a cache of names misses on files with more distinct names than it holds, and keeps names
+    of any length alive)."""
     if len(name) < MIN_LENGTH or name in popular_names():
         return None
-    return next((p for p in _by_first_letter().get(name[0], ())
-                 if abs(len(p) - len(name)) <= 1 and one_edit(name, p)), None)
+    return next((p for p in _by_start_and_length().get((name[0], len(name)), ())
+                 if one_edit(name, p)), None)
