@@ -32,6 +32,7 @@ _CLAUSE = r"(?:===|==|!=|~=|>=|<=|>|<)\s*[A-Za-z0-9.*+!_-]+"
 # Most lines are `name[extras] op version, ...`: read without the full PEP 508 parser.
 _SIMPLE = re.compile(r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[[^\]]*\])?\s*"
                      rf"((?:{_CLAUSE})(?:\s*,\s*{_CLAUSE})*)?\s*$")
+_RELEASE = re.compile(r"[0-9]+(?:\.[0-9]+)*")
 _OPERATOR = re.compile(r"===|==|!=|~=|>=|<=|>|<")
 _MAX_INCLUDES = 64
 
@@ -57,6 +58,9 @@ class _Logical:
         return self.pieces[0][1]
 
     def span(self, start: int, end: int) -> Span:
+        if len(self.pieces) == 1:  # most logical lines: one physical line
+            _, line, col = self.pieces[0]
+            return Span(line, col + start, line, col + end)
         line, col = self.where(start)
         end_line, end_col = self.where(end - 1)
         return Span(line, col, end_line, end_col + 1)
@@ -71,7 +75,7 @@ def logical_lines(lines: list[str]) -> list[_Logical]:
     result: list[_Logical] = []
     current: _Logical | None = None
     for number, raw in enumerate(lines):
-        match = _COMMENT.search(raw)
+        match = _COMMENT.search(raw) if "#" in raw else None
         body = raw[:match.start()] if match else raw
         if current is None:
             current = _Logical()
@@ -129,13 +133,15 @@ def simple_requirement(requirement: str) -> tuple[str, str] | None:
     match = _SIMPLE.match(requirement)
     if match is None:
         return None
-    specifier = re.sub(r"\s+", "", match.group(2) or "")
+    specifier = "".join((match.group(2) or "").split())  # str.split's blanks are \s's
     clauses = specifier.split(",") if specifier else []
     if len(clauses) == 1 and clauses[0].startswith("==") and "*" not in clauses[0]:
-        try:
-            Version(clauses[0].lstrip("="))
-        except InvalidVersion:
-            return None  # the full parser says what is wrong
+        version = clauses[0].lstrip("=")
+        if not _RELEASE.fullmatch(version):  # a plain release is valid: most pins
+            try:
+                Version(version)
+            except InvalidVersion:
+                return None  # the full parser says what is wrong
     return match.group(1), specifier
 
 
