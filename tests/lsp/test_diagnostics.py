@@ -99,17 +99,17 @@ LARGE = ("import pickle\npickle.loads(a)\n\n\n"
          + "".join(f"def f{i}(x):\n    return x + {i}\n\n\n" for i in range(400)) + "eval(x)\n")
 
 
-async def publishes_until_complete(client, uri: str) -> list:
-    """Opens LARGE and returns what is published until all three of its findings are."""
+async def publishes_until_complete(client, uri: str, text: str = LARGE, count: int = 3) -> list:
+    """Opens `text` and returns what is published until all `count` of its findings are."""
     published: list = []
     on_publish(client, published.append)
-    open_document(client, uri, LARGE)
+    open_document(client, uri, text)
 
     async def complete():
-        while not published or len(published[-1].diagnostics) < 3:
+        while not published or len(published[-1].diagnostics) < count:
             await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
 
-    await asyncio.wait_for(complete(), 30)
+    await asyncio.wait_for(complete(), 60)
     return published
 
 

@@ -4,6 +4,11 @@ A text analyzer reads a whole document of one of the kinds it declares (`bastion
 requirements files, lock files, `.env`, YAML, ... It registers in `analyzers/text_registry.py`.
 Like a Python analyzer it must be deterministic (results are cached by text, kind and
 `version`), and any exception it raises makes the file "not analysed" in every output.
+
+An analyzer may also offer `preview(lines, first, last, path, kind, root)`: the findings that
+`analyse_text` gives on lines `first` to `last` of the document, read without the rest (None
+when it cannot for that kind), which the editor shows before a large document's whole
+analysis ends (engine/text_preview.py).
 """
 
 from __future__ import annotations

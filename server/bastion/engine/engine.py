@@ -36,6 +36,7 @@ from bastion.engine.records import UnitFacts, UnitRecord, directives_by_line
 from bastion.engine.splitter import forget_chunks
 from bastion.engine.suppress import comment_directives, directives_between
 from bastion.engine.text_documents import analyse_text, memo_key, root_of
+from bastion.engine.text_preview import preview_text
 from bastion.engine.unit_analysis import analyse_units
 from bastion.engine.units import Split, Unit
 from bastion.engine.whole_file import analyse_whole, split_whole
@@ -130,10 +131,11 @@ class Engine:
         (`engine/deep.py`) and turns an exception into a "not analysed" result.
 
         A document that is not Python (by its path) goes to the text analyzers of its kind,
-        whole, whatever `split` says."""
+        whole, whatever `split` says (with `progress`, the lines in view first:
+        engine/text_preview.py)."""
         kind = kind_of(path)
         if kind is not FileKind.PYTHON:
-            return self._text_analysis(text, path, kind, use_disk)
+            return (yield from self._text_analysis(text, path, kind, use_disk, lines, progress))
         key = None
         if split is None and use_disk and self.disk_cache is not None:
             dependencies = self.dependency_key(text, path)
@@ -167,7 +169,9 @@ class Engine:
         self._roots = tuple(ReadRoot(os.path.abspath(root), f"the {name} {root!r}")
                             for root in roots if os.path.isdir(root))
 
-    def _text_analysis(self, text: str, path: str, kind: FileKind, use_disk: bool) -> RawAnalysis:
+    def _text_analysis(self, text: str, path: str, kind: FileKind, use_disk: bool,
+                       lines: list[str] | None, progress: Progress | None
+                       ) -> Generator[None, None, RawAnalysis]:
         dependencies = joined_keys([a for a in self.text_analyzers if kind in a.kinds], text, path)
         key = cache_key(text, self.version_key, kind, dependencies) \
             if use_disk and self.disk_cache and dependencies is not None else None
@@ -177,6 +181,13 @@ class Engine:
         memo = memo_key(text, kind, dependencies) if dependencies is not None else None
         with self.lock:
             raw = self._texts.get(memo) if memo is not None else None
+            early = None if raw is not None or progress is None else preview_text(
+                self, text, lines or split_lines(text), path, kind, root_of(self._roots, path),
+                progress.visible())
+        if early is not None:
+            progress.report(early)
+            yield  # the caller may publish it before the whole analysis holds the worker
+        with self.lock:
             if raw is None:
                 raw = analyse_text(self, text, path, kind, root_of(self._roots, path))
                 if not raw.errors and memo is not None:

@@ -59,13 +59,14 @@ def analyse_text(engine: Engine, text: str, path: str, kind: FileKind,
             if isinstance(item, NotAnalysed):
                 errors.append(item)
             else:
-                findings.append(_with_lines(item))
+                findings.append(with_lines(item))
     findings.sort(key=Finding.sort_key)
     return RawAnalysis(tuple(findings), text_directives(text, kind, engine.nosec_names), (),
                        tuple(errors))
 
 
-def _with_lines(finding: Finding) -> Finding:
+def with_lines(finding: Finding) -> Finding:
+    """The finding, its lines (where a suppression comment may sit) its first line by default."""
     if finding.lines:
         return finding
     return attrs.evolve(finding, lines=(finding.span.start_line,))

@@ -272,12 +272,15 @@ class Scheduler:
 
     def _progress(self, uri: str, doc: Document, config: Config, generation: int) -> Progress | None:
         """For an analysis of a whole large document: slices, with the lines the user sees first,
-        and for the first one, partial results published on the loop (push clients). Made on
-        the loop; called on the worker."""
+        and for the first one, partial results published on the loop (push clients; a text
+        document's first analysis reads the lines in view first: engine/text_preview.py).
+        Made on the loop; called on the worker."""
         if len(doc.lines) < PROGRESSIVE_MIN_LINES:
             return None
         loop, session = asyncio.get_running_loop(), self._server.session
         version, partial = doc.version, not doc.analysed_before and not session.client.pull_diagnostics
+        if not partial and not is_python(doc.path or uri):
+            return None  # a text document's progress is its preview, worth only published
 
         def report(raw: RawAnalysis) -> None:
             if partial:

@@ -63,6 +63,18 @@ class DepsAnalyzer:
                                   memo=self._memo, root_name=root and root.name)
         return [*result.findings, *result.not_analysed]
 
+    def preview(self, lines: list[str], first: int, last: int, path: str, kind: FileKind,
+                root: ReadRoot | None = None) -> list[Finding] | None:
+        """The findings `analyse_text` gives on lines `first` to `last` (inclusive) of a
+        requirements file, read on their own, without what the analyzer keeps; None for the
+        other kinds (their findings depend on the whole text)."""
+        if _kind(kind, path) != "requirements":
+            return None
+        from bastion.deps import preview
+
+        return preview.findings_on(lines, first, last, path, root and root.folder,
+                                   root and root.name)
+
     def forget(self) -> None:
         for cache in (self._lines, self._pieces, self._memo):
             if cache is not None:
