@@ -4,6 +4,7 @@ requirements parser on the same file for comparison, and (with --lsp) open and k
 in the real server next to ruff server on a Python file of the same size.
 
 Usage: python bench/deps_bench.py [--mb 5] [--lsp] [--keep DIR] [--before SERVER_DIR] [--timeout S]
+                                  [--only FILE ...] [--no-pip]
 Each engine measurement runs in a fresh process (the index load is reported on its own, since
 the server loads it once per session); "edit" is the analyzer's CPU time for the file with one
 line changed after it has analysed the file once, as in the editor (median of 15 edits, 3 for
@@ -233,6 +234,9 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=600, help="seconds per file and code")
     parser.add_argument("--before", type=Path, metavar="DIR",
                         help="also run older code (a `server` folder, e.g. from `git archive`)")
+    parser.add_argument("--only", action="append", metavar="FILE",
+                        help="measure only this file (repeatable: requirements.txt, uv.lock...)")
+    parser.add_argument("--no-pip", action="store_true", help="skip pip's parser")
     args = parser.parse_args()
     if args.before and not (args.before / "bastion").is_dir():
         parser.error(f"{args.before} holds no bastion package (the rows would run today's code)")
@@ -252,7 +256,7 @@ def main() -> int:
               f"{'first ms':>9} {'(CPU)':>6} {'again ms':>9} {'edit CPU ms':>12} {'enter CPU ms':>13} "
               f"{'line CPU ms':>12} {'typed CPU ms':>13} {'entry CPU ms':>13} {'quoted CPU ms':>14} "
               f"{'inline CPU ms':>14} {'opened CPU ms':>14} {'findings':>9}")
-        for name in files:
+        for name in args.only or files:
             path = folder / name
             for label, server in servers.items():
                 row = run(ENGINE.format(server=server, path=str(path), root=str(folder),
@@ -269,10 +273,11 @@ def main() -> int:
                       f"{_ms(row.get('entry_cpu_ms')):>13} {_ms(row.get('quoted_cpu_ms')):>14} "
                       f"{_ms(row.get('inline_cpu_ms')):>14} {_ms(row.get('opened_cpu_ms')):>14} "
                       f"{row['findings']:>9}")
-        pip = run(PIP.format(path=str(folder / "requirements.txt")), args.timeout)
-        results["pip_parse"] = pip
-        print(f"pip's own parser on requirements.txt (parse only): {pip['parse_ms']:.0f} ms "
-              f"(CPU {pip['parse_cpu_ms']:.0f} ms), {pip['requirements']} requirements")
+        if not args.no_pip:
+            pip = run(PIP.format(path=str(folder / "requirements.txt")), args.timeout)
+            results["pip_parse"] = pip
+            print(f"pip's own parser on requirements.txt (parse only): {pip['parse_ms']:.0f} ms "
+                  f"(CPU {pip['parse_cpu_ms']:.0f} ms), {pip['requirements']} requirements")
         if args.lsp:
             results["lsp"] = lsp(folder)
         print(json.dumps(results))
