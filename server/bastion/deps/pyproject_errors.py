@@ -21,7 +21,11 @@ moved, when tomllib read the same way up to it:
   looks for past the line, then stops at the line end: one left open at their end is given the
   rest of the text, which tomllib does not read but for that quote); when it reads them all
   still among values (an array opened there), the rest of the text is given: tomllib stops at
-  the error, wherever it is, having read no more than a whole parse would past that line;
+  the error, wherever it is, having read no more than a whole parse would past that line; when
+  the changed lines opened one array more and those they replaced opened and closed none, the
+  values up to the `]` that closes it are the last valid text's, read the same way (a value or
+  comma after the changed lines sets the same state in both), so tomllib is given the text
+  from that `]`, behind `x=[[` (found by the lexemes, not parsed);
 - at a statement, while the statement's key and value are read, before what follows depends on
   the keys written above (a key written twice): the line is a key being typed (bare, quoted or
   dotted parts), with `=` and the start of a string on one line at most, which no value
@@ -57,6 +61,10 @@ _LITERAL = r"'[^'\n]*'"
 # (to its line's end when left open: tomllib stops there), a literal one, a comment, the rest.
 _LEXEME = re.compile(rf"""{_BASIC}"?|'[^'\n]*'?|#[^\n]*|[\[\]{{}}]|[^"'#\[\]{{}}]+""")
 _BRACKETED = re.compile(r"^[^\n\[\]{}]*[\[\]{}][^\n]*", re.MULTILINE)  # a line holding one
+# What may change how the lines below a changed one are read: a bracket, a brace, a multi-line
+# string's quotes.
+_STRUCTURE = re.compile(r"""[\[\]{}]|""" + '"""' + "|'''")
+_BLANK = re.compile(r"(?:[ \t\r\n]|#[^\n]*)*")  # blanks and comments
 _LITERAL_LEFT_OPEN = "Expected \"'\" (at end of document)"
 _COORDINATES = re.compile(r" \(at (?:line (\d+), column (\d+)|end of document)\)\Z")
 # A key part as tomllib reads it: bare, or a basic or literal string on one line.
@@ -88,12 +96,15 @@ def error(layout, text: str) -> str | None:
     none); `layout`: the last valid text's (`pyproject_lines.Layout`)."""
     old = layout.text
     head, tail = common_ends(old, text)
-    first, _removed, added = changed_lines(old, text, head, tail)
+    first, removed, added = changed_lines(old, text, head, tail)
     start = line_start(old, head, first)
     bases = layout.bases if layout.bases is not None else range(old.count("\n") + 1)
     changed = sum(map(len, added))
     if pyproject_items.opens_values(layout, old, start, first, bases):
-        return _within("x=[\n", text, start, first, changed, start)
+        # The lines replaced opened and closed nothing: the last valid text read the lines
+        # after them among the same array's values.
+        settled = not any(_STRUCTURE.search(line) for line in removed)
+        return _within("x=[\n", text, start, first, changed, start, settled)
     above = line_above(layout, old, start, first, bases)
     long = len(text) - start > _LONG and text.find("\n", start, start + _LONG) < 0
     if above is None or not added or long or len(above[0]) > _LONG or not _STATEMENT_END.fullmatch(above[0]):
@@ -102,28 +113,43 @@ def error(layout, text: str) -> str | None:
         found = _told("\n", text, start, text.find("\n", start) + 1 or len(text), first)
         return None if found is None else found[0]
     opened = _VALUE_OPENED.match(text, start)
-    return None if opened is None else _within("\n", text, start, first, changed, opened.end())
+    return None if opened is None else _within("\n", text, start, first, changed, opened.end(), False)
 
 
-def _within(prefix: str, text: str, start: int, first: int, changed: int, inside: int) -> str | None:
+def _within(prefix: str, text: str, start: int, first: int, changed: int, inside: int,
+            settled: bool) -> str | None:
     """tomllib's error for `text` read from `start` behind `prefix`, when it is met among the
-    values of the array or inline table that `inside` is in (from there at depth 1)."""
+    values of the array or inline table that `inside` is in (from there at depth 1); `settled`:
+    the last valid text had the lines after the changed ones among that array's values, where
+    the changed ones start (at depth 1)."""
     end = text.find("\n", start + changed + _AFTER) + 1 or len(text)
     given = text[start:end]
     if '"""' in given or "'''" in given or given.count("[") + given.count("{") > _NESTING:
         return None
     found = _told(prefix, text, start, end, first)
-    if found is None and end < len(text) and _depth(text, inside, end) is not None:
+    checked = inside  # whence the array is followed to the error, at depth 1
+    depth = None if found is not None or end == len(text) else _depth(text, inside, end)
+    if depth is not None:
         # tomllib read the lines given among the values (an array opened there): the error is
-        # further, where it stops in the rest of the text.
-        found = _told(prefix, text, start, len(text), first)
+        # further, where it stops in the rest of the text; past where that array closes, when
+        # it is the one open (tomllib read the values before as the last valid text has them).
+        # When the changed lines opened one array more, and a value or comma after them set
+        # the same state in both texts, tomllib reads the last valid text's values up to the
+        # `]` that closes it (the array around it closed there before).
+        read = settled and depth == 2 and _depth(text, start, start + changed) == 2 \
+            and not _BLANK.fullmatch(text, start + changed, end)
+        closed = _past_close(text, start, end, first) if read else None
+        if closed is not None:  # followed up to its `]` already
+            found, checked = closed[:2], closed[2] + 1
+        else:
+            found = _told(prefix, text, start, len(text), first)
         if found is not None and ('"""' in text[start:start + found[1] + 3]
                                   or "'''" in text[start:start + found[1] + 3]):
             return None
     if found is None:
         return None
     message, at = found
-    return message if _depth(text, inside, start + at) is not None else None
+    return message if _depth(text, checked, start + at) is not None else None
 
 
 def _depth(text: str, start: int, end: int) -> int | None:
@@ -142,6 +168,53 @@ def _depth(text: str, start: int, end: int) -> int | None:
             if not depth or deepest > _NESTING + 1:
                 return None  # the array closed: tomllib goes on as the text around it says
     return depth
+
+
+def _past_close(text: str, start: int, end: int, first: int) -> tuple[str, int, int] | None:
+    """tomllib's message for `text` read from `start` among an array's values, when at `end` it
+    is in one array more (opened in the lines given): read from the `]` that closes that one,
+    behind `x=[[` and blanks to the same column, where it is from `start`, and where that `]`
+    is (a `[` typed a quarter down a 1 MB dependencies array: tomllib read the other three
+    quarters, 45 ms); None when a multi-line string comes before, no `]` closes it, or more
+    arrays are open than `_depth` follows."""
+    depth = 1
+    for line in _BRACKETED.finditer(text, end):
+        for lexeme in _LEXEME.finditer(text, *line.span()):
+            token = lexeme.group()
+            depth += (token in "[{") - (token in "]}")
+            if depth > _NESTING:
+                return None
+            if depth:
+                continue
+            close = lexeme.start()
+            if token != "]" or '"""' in text[end:close] or "'''" in text[end:close]:
+                return None
+            found = _told_from(text, start, close, first)
+            return None if found is None else (*found, close)
+    return None
+
+
+def _told_from(text: str, start: int, close: int, first: int) -> tuple[str, int] | None:
+    """tomllib's message for the text from the `]` at `close` on, read as closing an array in
+    another (as `_past_close` says), as the whole text's, and where it is from `start`."""
+    line_start = text.rfind("\n", 0, close) + 1
+    try:
+        loads("x=[[\n" + " " * (close - line_start) + text[close:])
+    except TOMLDecodeError as exc:
+        message = str(exc)
+    except RecursionError:
+        return None
+    else:
+        return None
+    where = _COORDINATES.search(message)
+    if where is None or where.group(1) is None or message == _LITERAL_LEFT_OPEN:
+        return None
+    line, column = int(where.group(1)), int(where.group(2))
+    at = line_start  # where the error's line starts
+    for _ in range(line - 2):
+        at = text.index("\n", at) + 1
+    whole = first + text.count("\n", start, line_start) + line - 1
+    return f"{message[:where.start()]} (at line {whole}, column {column})", at + column - 1 - start
 
 
 def _told(prefix: str, text: str, start: int, end: int, first: int) -> tuple[str, int] | None:
