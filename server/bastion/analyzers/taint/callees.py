@@ -37,6 +37,19 @@ class TextFacts:
     passed: frozenset[str] = frozenset()
 
 
+@attrs.define
+class _NodeRecord:
+    """A function node's text digest and what was found in its text (`CalleeMemo._record`)."""
+
+    node: ast.AST  # kept, so that its id is not reused while the record lives
+    digest: bytes
+    facts: TextFacts | None = None
+    stores: frozenset[str] | None = None
+    reads: dict[bytes, bool] = attrs.Factory(dict)  # a trigger's digest -> whether it matches
+    # ((the module's shape, the function's dependencies), its callees) of a module-level function
+    callees: tuple[tuple, frozenset[str]] | None = None
+
+
 class CalleeMemo:
     """Same-file functions each function calls, and the facts of its text. Both are kept across
     analyses in `facts` (keyed by the text's digest, with the module's source trigger): a
@@ -51,42 +64,66 @@ class CalleeMemo:
         # every class, also one without methods of its own (`class Sub(Fetcher): pass`)
         self.classes = set(module.parents)
         self.found: dict[str, set[str]] = {}
-        self._digests: dict[str, bytes] = {}
+        self._records: dict[str, _NodeRecord] = {}
         self._facts: dict[str, TextFacts] = {}
         self._stores: dict[str, frozenset[str]] = {}  # class -> fields its methods set
         self._patterns: dict[str | bytes, bytes] = {}  # a trigger's pattern -> its digest
+        self._shape_digest: bytes | None = None
 
     def __call__(self, function: Function) -> set[str]:
         found = self.found.get(function.name)
         if found is None:
-            facts = self.facts(function)
-            found = {n for n in facts.plain | facts.passed if n in self.names}
-            found |= {d for _, d in function.dependencies if d in self.names}  # `Depends(d)`
-            # `Repo(root).read(name)`, `REPO.read(name)`: the methods called on an instance of
-            # a class of this module, made in the function or held by a module global; and
-            # `Job.from_request(request)`, on the class itself
-            made = {self.module.kinds.get(r, "")[:-2] for r in facts.receivers}
-            for cls in (facts.plain | made | facts.receivers) & self.classes:
-                for ancestor in self.module.lineage(cls):
-                    found |= {f"{ancestor}.{m}" for m in facts.attributes} & self.names
-            for cls in facts.plain & self.classes:  # `Fetcher(url)`: what `__init__` stores
-                init = self.module.inherited(cls, "__init__")
-                if init is not None:
-                    found.add(init)
-            if function.class_name is not None:
-                lineage = self.module.lineage(function.class_name)
-                for cls in lineage:
-                    found |= {f"{cls}.{m}" for m in facts.methods} & self.names
-                for cls in lineage[1:]:
-                    found |= {f"{cls}.{m}" for m in facts.supers} & self.names
-                    if cls in facts.receivers:  # `Base.__init__(self, url)`
-                        found |= {f"{cls}.{m}" for m in facts.attributes} & self.names
-                init = self.module.inherited(function.class_name, "__init__")
-                # a helper `__init__` calls (`self.setup(url)`) is analysed before it, not after
-                if function.node.name != "__init__" and init is not None and function.node.name \
-                        not in self.facts(self.module.function_named(init)).methods:
-                    found.add(init)
+            record = self._record(function) if function.class_name is None else None
+            if record is not None and record.callees is not None \
+                    and record.callees[0] == (self._shape(), function.dependencies):
+                # a module-level function's callees follow from its node (the block parser
+                # reuses an unedited one), the module's shape and its dependencies; a method's
+                # also from its `__init__`'s text
+                found = self.found[function.name] = set(record.callees[1])
+                return found
+            found = self._callees(function)
+            if record is not None:
+                record.callees = ((self._shape(), function.dependencies), frozenset(found))
             self.found[function.name] = found
+        return found
+
+    def _shape(self) -> bytes:
+        """What a function's callees depend on in the module but its own text: the names of
+        its functions, its classes' ancestors and its globals' kinds."""
+        if self._shape_digest is None:
+            self._shape_digest = hashlib.blake2b(repr((
+                sorted(self.names), sorted(self.module.parents.items()),
+                sorted(self.module.kinds.items()))).encode(), digest_size=16).digest()
+        return self._shape_digest
+
+    def _callees(self, function: Function) -> set[str]:
+        facts = self.facts(function)
+        found = {n for n in facts.plain | facts.passed if n in self.names}
+        found |= {d for _, d in function.dependencies if d in self.names}  # `Depends(d)`
+        # `Repo(root).read(name)`, `REPO.read(name)`: the methods called on an instance of
+        # a class of this module, made in the function or held by a module global; and
+        # `Job.from_request(request)`, on the class itself
+        made = {self.module.kinds.get(r, "")[:-2] for r in facts.receivers}
+        for cls in (facts.plain | made | facts.receivers) & self.classes:
+            for ancestor in self.module.lineage(cls):
+                found |= {f"{ancestor}.{m}" for m in facts.attributes} & self.names
+        for cls in facts.plain & self.classes:  # `Fetcher(url)`: what `__init__` stores
+            init = self.module.inherited(cls, "__init__")
+            if init is not None:
+                found.add(init)
+        if function.class_name is not None:
+            lineage = self.module.lineage(function.class_name)
+            for cls in lineage:
+                found |= {f"{cls}.{m}" for m in facts.methods} & self.names
+            for cls in lineage[1:]:
+                found |= {f"{cls}.{m}" for m in facts.supers} & self.names
+                if cls in facts.receivers:  # `Base.__init__(self, url)`
+                    found |= {f"{cls}.{m}" for m in facts.attributes} & self.names
+            init = self.module.inherited(function.class_name, "__init__")
+            # a helper `__init__` calls (`self.setup(url)`) is analysed before it, not after
+            if function.node.name != "__init__" and init is not None and function.node.name \
+                    not in self.facts(self.module.function_named(init)).methods:
+                found.add(init)
         return found
 
     def later(self, function: Function) -> frozenset[str]:
@@ -112,46 +149,58 @@ class CalleeMemo:
         facts = self._facts.get(function.name)
         if facts is not None:
             return facts.stores
-        if self.cache is None or self.texts is None \
-                or _COMPREHENSION_STORE.search(self.texts[function.name]):
+        record = self._record(function)
+        if record is not None and (record.facts is not None or record.stores is not None):
+            return record.facts.stores if record.facts is not None else record.stores
+        if record is None or _COMPREHENSION_STORE.search(self.texts[function.name]):
             return self.facts(function).stores
-        key = self.digest(function) + b"stores"
-        stores = self.cache.get(key)
-        if stores is None:
-            facts = self.cache.get(self.digest(function))
-            stores = facts.stores if facts is not None else stored_fields(function.node)
-            self.cache.put(key, stores)
-        return stores
+        key = record.digest + b"stores"  # the same text at another node
+        record.stores = self.cache.get(key)
+        if record.stores is None:
+            facts = self.cache.get(record.digest)
+            record.stores = facts.stores if facts is not None else stored_fields(function.node)
+            self.cache.put(key, record.stores)
+        return record.stores
+
+    def _record(self, function: Function) -> _NodeRecord | None:
+        """What is known of the function's node, kept across texts while the block parser
+        reuses the node (an unedited function's: the same node has the same text). Not of a
+        function a later one of the same name hides: its name's text is the later one's."""
+        record = self._records.get(function.name)
+        if record is None and self.cache is not None and self.texts is not None \
+                and self.module.function_named(function.name) is function:
+            key = ("text digest", id(function.node))
+            record = self.cache.get(key)
+            if record is None or record.node is not function.node:
+                record = _NodeRecord(function.node, hashlib.blake2b(
+                    self.texts[function.name].encode("utf-8", "surrogatepass"), digest_size=16).digest())
+                self.cache.put(key, record)
+            self._records[function.name] = record
+        return record
 
     def digest(self, function: Function) -> bytes:
-        digest = self._digests.get(function.name)
-        if digest is None:
-            # the same node (the block parser reuses an unedited function's) has the same text
-            key = ("text digest", id(function.node))
-            kept = self.cache.get(key) if self.cache is not None else None
-            if kept is not None and kept[0] is function.node:
-                digest = kept[1]
-            else:
-                digest = hashlib.blake2b(self.texts[function.name].encode("utf-8", "surrogatepass"),
-                                         digest_size=16).digest()
-                if self.cache is not None:
-                    self.cache.put(key, (function.node, digest))
-            self._digests[function.name] = digest
-        return digest
+        record = self._record(function)
+        if record is None:
+            return hashlib.blake2b(self.texts[function.name].encode("utf-8", "surrogatepass"),
+                                   digest_size=16).digest()
+        return record.digest
 
     def facts(self, function: Function) -> TextFacts:
         facts = self._facts.get(function.name)
         if facts is not None:
             return facts
-        key = None
-        if self.cache is not None and self.texts is not None:
-            key = self.digest(function)
-            facts = self.cache.get(key)
-        if facts is None:
+        record = self._record(function)
+        if record is not None and record.facts is not None:
+            facts = record.facts
+        elif record is not None:
+            facts = self.cache.get(record.digest)  # the same text at another node
+            if facts is None:
+                facts = _text_facts(function, self.texts[function.name])
+                self.cache.put(record.digest, facts)
+            record.facts = facts
+        else:
             facts = _text_facts(function, self.texts[function.name] if self.texts is not None
                                 else None)
-            if key is not None:
-                self.cache.put(key, facts)
         self._facts[function.name] = facts
         return facts
 
@@ -170,11 +219,16 @@ class CalleeMemo:
         if pattern_key is None:
             pattern_key = self._patterns[trigger.pattern] = hashlib.blake2b(
                 trigger.pattern.encode(), digest_size=8).digest()
-        key = self.digest(function) + pattern_key
-        found = self.cache.get(key)
+        record = self._record(function)
+        found = record.reads.get(pattern_key) if record is not None else None
         if found is None:
-            found = trigger.search(self.texts[function.name]) is not None
-            self.cache.put(key, found)
+            key = self.digest(function) + pattern_key  # the same text at another node
+            found = self.cache.get(key)
+            if found is None:
+                found = trigger.search(self.texts[function.name]) is not None
+                self.cache.put(key, found)
+            if record is not None:
+                record.reads[pattern_key] = found
         return found
 
 

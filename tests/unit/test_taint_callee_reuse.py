@@ -1,0 +1,89 @@
+"""What `CalleeMemo` keeps of a function node across texts (callees.py's `_NodeRecord`: the text
+digest, the text's facts, its stored fields, its source searches and a module-level function's
+callees) equals what a memo without a cache finds in the same tree, after random edits of a
+document whose block parser reuses the unedited functions' nodes; and an unedited function's
+callees are not found again."""
+
+from __future__ import annotations
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from bastion.analyzers.taint.analysis import _function_texts, python_lines
+from bastion.analyzers.taint.analyzer import load_models
+from bastion.analyzers.taint.blocks import BlockParser
+from bastion.analyzers.taint.callees import CalleeMemo
+from bastion.analyzers.taint.context import module_context
+from bastion.analyzers.taint.relevance import _module_trigger
+from bastion.analyzers.taint.wrappers import MODULE_BODY
+from bastion.engine.cache import LRU
+
+MODELS = load_models()
+HEADER = "import os\nfrom flask import Flask, request\nfrom fastapi import Depends\napp = Flask(__name__)\n"
+# blocks whose callees depend on other blocks: a name defined or not, a class's ancestors, a
+# global's kind, a dependency
+BLOCKS = [
+    "def helper(value):\n    return run(value)",
+    "def run(cmd):\n    os.system(cmd)",
+    "def run(cmd, extra):\n    return cmd",
+    "def user(q=Depends(helper)):\n    return q",
+    "@app.route('/a')\ndef view():\n    return helper(request.args['q'])",
+    "@app.route('/b')\ndef other():\n    REPO.read(request.args['q'])\n    return Repo('x').read('y')",
+    "REPO = Repo('root')",
+    "REPO = Base('root')",
+    "class Base:\n    def __init__(self, root):\n        self.root = root\n    def read(self, name):\n"
+    "        return open(self.root + name)",
+    "class Repo(Base):\n    def configure(self, root):\n        self.root = root\n"
+    "    def fetch(self):\n        return self.read(self.root)",
+    "class Repo:\n    def read(self, name):\n        return run(name)",
+    "def passed():\n    pool.submit(run, request.args['x'])",
+    "def loop(self):\n    return [self.x for self.x in range(3)]",
+]
+
+
+def memo_answers(tree, text, cache):
+    lines = python_lines(text)
+    module = module_context(tree, MODELS, cache, None, text)
+    memo = CalleeMemo(module, _function_texts(module, lines), cache)
+    trigger = _module_trigger(module, MODELS, cache)
+    answers = {}
+    # stores first: a record's stores may be found before its facts, as `later` finds them
+    for f in module.functions:
+        answers[f.name] = [memo.stores(f) if f.name != MODULE_BODY else None]
+    for f in module.functions:
+        answers[f.name] += [memo.digest(f), sorted(memo(f)), memo.facts(f), memo.later(f),
+                            memo.judged(f), trigger is not None and memo.reads_source(f, trigger)]
+    return answers
+
+
+@settings(max_examples=100, deadline=None)
+@example([[6, 5, 10, 8], [7, 5, 10, 8]])  # `REPO.read` is another class's: a global's kind
+@example([[0, 4], [0, 1, 4]])  # `run` defined: the module's function names
+@given(st.lists(st.lists(st.sampled_from(range(len(BLOCKS))), max_size=6), min_size=2, max_size=6))
+def test_kept_node_facts_equal_a_fresh_memo(versions):
+    parser = BlockParser()
+    cache = LRU(4096)
+    for blocks in versions:
+        text = HEADER + "\n\n".join(BLOCKS[b] for b in blocks) + "\n"
+        tree = parser.parse(text)
+        assert memo_answers(tree, text, cache) == memo_answers(tree, text, None), text
+
+
+def test_an_unedited_functions_callees_are_not_found_again(monkeypatch):
+    parser = BlockParser()
+    cache = LRU(4096)
+    text = HEADER + BLOCKS[0] + "\n\n" + BLOCKS[1] + "\n\n" + BLOCKS[4] + "\n"
+    memo_answers(parser.parse(text), text, cache)
+    found = []
+    original = CalleeMemo._callees
+    monkeypatch.setattr(CalleeMemo, "_callees",
+                        lambda self, function: found.append(function.name) or original(self, function))
+    edited = text.replace("request.args['q']", "request.args['r']")
+    answers = memo_answers(parser.parse(edited), edited, cache)
+    assert found == ["view", MODULE_BODY]  # the module's statements are a new node each text
+    assert answers["helper"][2] == ["run"]
+    # a function defined anew changes the module's shape: every callee set is found again
+    found.clear()
+    added = edited + "\ndef extra():\n    pass\n"
+    memo_answers(parser.parse(added), added, cache)
+    assert sorted(found) == sorted(["extra", "helper", "run", "view", MODULE_BODY])
