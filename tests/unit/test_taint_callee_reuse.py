@@ -1,15 +1,15 @@
-"""What `CalleeMemo` keeps of a function node across texts (callees.py's `_NodeRecord`: the text
-digest, the text's facts, its stored fields, its source searches and a module-level function's
-callees) equals what a memo without a cache finds in the same tree, after random edits of a
-document whose block parser reuses the unedited functions' nodes; and an unedited function's
-callees are not found again."""
+"""What `CalleeMemo` keeps of a function node across texts (callees.py's `_NodeRecord`: the
+text digest, the text's facts, its stored fields, its source searches, a module-level function's
+callees and its analysis cache key) equals what a memo without a cache finds in the same tree,
+after random edits of a document whose block parser reuses the unedited functions' nodes; and
+an unedited function's callees are not found again."""
 
 from __future__ import annotations
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bastion.analyzers.taint.analysis import _function_texts, python_lines
+from bastion.analyzers.taint.analysis import _function_texts, _kept_key, _key, python_lines
 from bastion.analyzers.taint.analyzer import load_models
 from bastion.analyzers.taint.blocks import BlockParser
 from bastion.analyzers.taint.callees import CalleeMemo
@@ -38,6 +38,7 @@ BLOCKS = [
     "class Repo:\n    def read(self, name):\n        return run(name)",
     "def passed():\n    pool.submit(run, request.args['x'])",
     "def loop(self):\n    return [self.x for self.x in range(3)]",
+    "@app.route('/c')\ndef third():\n    return helper(request)",
 ]
 
 
@@ -53,12 +54,18 @@ def memo_answers(tree, text, cache):
     for f in module.functions:
         answers[f.name] += [memo.digest(f), sorted(memo(f)), memo.facts(f), memo.later(f),
                             memo.judged(f), trigger is not None and memo.reads_source(f, trigger)]
+    for f in module.functions:  # the cache key (callees' fingerprints stood for by their names)
+        callees = [(c, c.encode()) for c in sorted(memo(f))]
+        answers[f.name].append(_kept_key(f, memo, module, MODELS, callees) if cache is not None
+                               else _key(f, memo.digest(f), module, MODELS, callees, memo.later(f)))
     return answers
 
 
 @settings(max_examples=100, deadline=None)
 @example([[6, 5, 10, 8], [7, 5, 10, 8]])  # `REPO.read` is another class's: a global's kind
 @example([[0, 4], [0, 1, 4]])  # `run` defined: the module's function names
+@example([[0, 4], [0, 4, 13]])  # `helper` handed the request: its request kinds
+@example([[], [0, 0]])  # two functions of one name: the first's key is its own
 @given(st.lists(st.lists(st.sampled_from(range(len(BLOCKS))), max_size=6), min_size=2, max_size=6))
 def test_kept_node_facts_equal_a_fresh_memo(versions):
     parser = BlockParser()

@@ -148,9 +148,8 @@ def _outcome(function: Function, module: ModuleContext, models: Models, cache: L
     callees = sorted(callees_of(function))
     key = outcome = None
     if cache is not None and lines is not None:
-        key = _key(function, callees_of.digest(function), module, models,
-                   [(c, done[c].fingerprint if c in done else b"") for c in callees],
-                   callees_of.later(function))
+        key = _kept_key(function, callees_of, module, models,
+                        [(c, done[c].fingerprint if c in done else b"") for c in callees])
         outcome = cache.get(key)
     if outcome is None:
         sql = texts is None or callees_of.facts(function).sql
@@ -300,6 +299,17 @@ def summary_fingerprint(summary: Summary) -> bytes:
 
 def _placed(steps: tuple[Step, ...]) -> tuple:
     return tuple((s.line, s.col, s.end_line, s.end_col, s.path) for s in steps)
+
+
+def _kept_key(function: Function, callees_of: CalleeMemo, module: ModuleContext, models: Models,
+              callees: list[tuple[str, bytes]]) -> bytes:
+    """`_key`, kept with a module-level function's node (`CalleeMemo.key`) with what else it
+    is made of: the node stands for its name's text and first line, and has no class."""
+    later = callees_of.later(function)
+    return callees_of.key(function, (function.name, module.digest, models.digest, callees, later,
+                                     function.request_kinds),
+                          lambda: _key(function, callees_of.digest(function), module, models,
+                                       callees, later))
 
 
 def _key(function: Function, text_digest: bytes, module: ModuleContext, models: Models,

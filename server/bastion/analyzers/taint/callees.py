@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import re
+from collections.abc import Callable
 
 import attrs
 
@@ -48,6 +49,8 @@ class _NodeRecord:
     reads: dict[bytes, bool] = attrs.Factory(dict)  # a trigger's digest -> whether it matches
     # ((the module's shape, the function's dependencies), its callees) of a module-level function
     callees: tuple[tuple, frozenset[str]] | None = None
+    # (what else a module-level function's cache key is made of, the key): analysis.py's `_key`
+    key: tuple[tuple, bytes] | None = None
 
 
 class CalleeMemo:
@@ -63,14 +66,14 @@ class CalleeMemo:
         self.names = {f.name for f in module.functions}
         # every class, also one without methods of its own (`class Sub(Fetcher): pass`)
         self.classes = set(module.parents)
-        self.found: dict[str, set[str]] = {}
+        self.found: dict[str, frozenset[str]] = {}
         self._records: dict[str, _NodeRecord] = {}
         self._facts: dict[str, TextFacts] = {}
         self._stores: dict[str, frozenset[str]] = {}  # class -> fields its methods set
         self._patterns: dict[str | bytes, bytes] = {}  # a trigger's pattern -> its digest
         self._shape_digest: bytes | None = None
 
-    def __call__(self, function: Function) -> set[str]:
+    def __call__(self, function: Function) -> frozenset[str]:
         found = self.found.get(function.name)
         if found is None:
             record = self._record(function) if function.class_name is None else None
@@ -79,13 +82,23 @@ class CalleeMemo:
                 # a module-level function's callees follow from its node (the block parser
                 # reuses an unedited one), the module's shape and its dependencies; a method's
                 # also from its `__init__`'s text
-                found = self.found[function.name] = set(record.callees[1])
+                found = self.found[function.name] = record.callees[1]
                 return found
-            found = self._callees(function)
+            found = self.found[function.name] = frozenset(self._callees(function))
             if record is not None:
-                record.callees = ((self._shape(), function.dependencies), frozenset(found))
-            self.found[function.name] = found
+                record.callees = ((self._shape(), function.dependencies), found)
         return found
+
+    def key(self, function: Function, inputs: tuple, make: Callable[[], bytes]) -> bytes:
+        """A module-level function's analysis cache key, made by `make` from its node and
+        `inputs` (the rest of what it is made of): kept with the node for the next text."""
+        record = self._record(function) if function.class_name is None else None
+        if record is not None and record.key is not None and record.key[0] == inputs:
+            return record.key[1]
+        key = make()
+        if record is not None:
+            record.key = (inputs, key)
+        return key
 
     def _shape(self) -> bytes:
         """What a function's callees depend on in the module but its own text: the names of
@@ -167,7 +180,9 @@ class CalleeMemo:
         reuses the node (an unedited function's: the same node has the same text). Not of a
         function a later one of the same name hides: its name's text is the later one's."""
         record = self._records.get(function.name)
-        if record is None and self.cache is not None and self.texts is not None \
+        if record is not None:
+            return record if record.node is function.node else None
+        if self.cache is not None and self.texts is not None \
                 and self.module.function_named(function.name) is function:
             key = ("text digest", id(function.node))
             record = self.cache.get(key)
