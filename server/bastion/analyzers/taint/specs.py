@@ -269,24 +269,24 @@ class Models:
                     words[parts[-1]] = re.escape(parts[-1]) + r"\s*\("
                 elif parts[0] in _EVERYWHERE:
                     word = parts[-1].removesuffix("()")
-                    words[word] = _name(word)
+                    words[word] = whole_name(word)
                 else:
-                    words[parts[0]] = _name(parts[0])
+                    words[parts[0]] = whole_name(parts[0])
             for entry in self.entries:
                 for name in [*entry.decorators.exact, *entry.class_decorators.exact,
                              *entry.registrars.exact, *entry.parameter_markers.exact,
                              *entry.imported]:
                     root = name.split(".")[0]
-                    words[root] = _name(root)
+                    words[root] = whole_name(root)
                 for name in entry.class_bases.exact:  # a subclass names its base class
                     word = name.rsplit(".", 1)[-1]
-                    words[word] = _name(word)
+                    words[word] = whole_name(word)
                 for name in entry.function_names:
                     words[name] = r"def\s+" + re.escape(name) + r"\b"
                 words.update(_signature_words(entry.signature))
             self._words = sorted(words.items())
             self._named = {word: word.encode() for word, pattern in words.items()
-                           if pattern == _name(word) and _ASCII_WORD.fullmatch(word)}
+                           if pattern == whole_name(word) and _ASCII_WORD.fullmatch(word)}
         return self._words
 
 
@@ -297,7 +297,7 @@ def _signature_words(signature: tuple[frozenset[str], ...]) -> dict[str, str]:
     if not signature:
         return {}
     position = max(signature, key=lambda names: min(map(len, names)))
-    return {name: _name(name) for name in position}
+    return {name: whole_name(name) for name in position}
 
 
 _ASCII_WORD = re.compile(r"[A-Za-z0-9_]+")
@@ -311,7 +311,7 @@ def _ascii_words(text: str) -> set[bytes]:
     return set(text.encode("ascii").translate(_WORD_BYTES).split())
 
 
-def _name(word: str) -> str:
+def whole_name(word: str) -> str:
     """`word` as a whole name: a text names a module, class or parameter only as a whole word
     (`ws` in `news` or `rows`, 12 of the email package's 20 modules, read nothing). The check
     before it follows the literal, which `re` then still searches for first: a leading `\\b`
