@@ -4,11 +4,14 @@ edit (taint/gate.py), equal the whole-text checks (`Models.may_read_sources`,
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bastion.analyzers.taint.gate import JudgedGate, registrar_gate, source_gate
 from bastion.analyzers.taint.model_files import load_models
+from bastion.analyzers.taint.specs import whole_name
 from bastion.analyzers.taint.verdicts import NEEDLES, SQL_NEEDLES, SQL_TEXT, find_sql_text
 from bastion.model.text import common_ends
 
@@ -201,7 +204,7 @@ def test_sql_text_without_the_words_the_whole_check_needs_first():
 
 REGISTRAR_PIECES = ["Depends", "Dep", "ends", "Security", "Secur", "ity", "add_url_rule", "add_",
                     "url_rule", "Route", "Rou", "te", "WebSocket", "add_route", "x", " ", "\n", "(",
-                    "_", "add_api_route", "api"]
+                    "_", "add_api_route", "api", "serve", "pre", "s", "1", ".", "é"]
 
 
 @settings(max_examples=600, deadline=None)
@@ -209,7 +212,14 @@ REGISTRAR_PIECES = ["Depends", "Dep", "ends", "Security", "Secur", "ity", "add_u
 def test_the_registrar_check_is_answered_per_edit_as_the_whole_text(texts):
     gate, names = registrar_gate(MODELS), MODELS.registrar_names()
     for text in texts:
-        assert gate.match(text) == any(name in text for name in names), text
+        assert gate.match(text) == any(re.search(whole_name(name), text) for name in names), text
+
+
+def test_a_registrar_is_named_by_a_whole_word_only():
+    gate = registrar_gate(MODELS)
+    assert not gate.match("x = 1\n\ndef preserve(self, reserved=None):\n    return Depends_on\n")
+    assert gate.match("import websockets\nwebsockets.serve(handler)\n")
+    assert gate.match("def f(user=Depends(current)):\n    pass\n")
 
 
 def test_a_registrar_named_far_from_a_keystroke_is_kept_and_one_broken_is_not():
@@ -218,4 +228,5 @@ def test_a_registrar_named_far_from_a_keystroke_is_kept_and_one_broken_is_not():
     assert gate.match(text)
     assert gate.match(text + "y")
     assert not gate.match(text.replace("Depends", "Depend", 1) + "y")
-    assert gate.match(text + "yRoute")
+    assert not gate.match(text.replace("Depends", "Depend", 1) + "yRoute")
+    assert gate.match(text + "\nRoute")
