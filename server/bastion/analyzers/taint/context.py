@@ -26,6 +26,7 @@ from bastion.analyzers.taint.entries import (
     classify_kept,
     first_param,
     functions_of,
+    imported_in_functions,
 )
 from bastion.analyzers.taint.factories import nested_views, parameter_calls, registrations
 from bastion.analyzers.taint.forms import Forms, validated_forms
@@ -158,13 +159,17 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     typed = {**{k: v for k, v in classes.items() if closed_enum(v)}, **bodies}  # annotations.py
     nested, registered = nested_views(definitions, env, kinds, memo)
     firsts = {name for e in models.entries for name in e.first_param}
-    called = called_here([d.name for d in definitions if isinstance(d, FUNCTIONS)
-                          and first_param(d) in firsts], tree, memo)
+    candidates = [d for d in definitions if isinstance(d, FUNCTIONS) and first_param(d) in firsts]
+    called = called_here([d.name for d in candidates], tree, memo)
     registered.update(registrations(expressions, {d.name for d in definitions
                                                   if isinstance(d, FUNCTIONS)}, env, kinds,
                                     parameters=_parameter_registrars(definitions, models, text,
                                                                      names_registrar)))
-    digest = hashlib.blake2b(repr((sorted(env.aliases.items()), sorted(env.imports),
+    # frameworks a `def view(request)` entry needs imported that only such functions import
+    wanted = {m for e in models.entries if e.first_param for m in e.imported
+              if not env.imported((m,))}
+    inside = imported_in_functions(candidates, wanted) if wanted else frozenset()
+    digest = hashlib.blake2b(repr((sorted(env.aliases.items()), sorted(env.imports), sorted(inside),
                                    sorted((k, v.const) for k, v in constants.items()),
                                    sorted(kinds.items()), sorted(patterns.items()),
                                    sorted((k, v.key()) for k, v in bodies.items() if v.fields),
@@ -184,7 +189,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     # framework's, though this module does not import it
     inherited = {base.split(".")[0] for shape in shapes.values() for base in shape.bases if base}
     entries = [e for e in models.entries if not e.imported or env.imported(e.imported)
-               or any(name.split(".")[0] in inherited for name in e.imported)]
+               or any(name.split(".")[0] in inherited or name in inside for name in e.imported)]
     functions = functions_of(definitions, env, kinds, entries, typed, shapes, classified,
                              registered, called)
     for view in nested:

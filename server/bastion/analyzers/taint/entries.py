@@ -64,6 +64,25 @@ class Function:
         return 1
 
 
+def imported_in_functions(functions: list[ast.FunctionDef | ast.AsyncFunctionDef],
+                          modules: set[str]) -> frozenset[str]:
+    """Those of `modules` the body of one of `functions` imports (at its top level): a Django
+    view module may import the framework inside its views only (`from django.http import
+    HttpResponse` in the view), which makes its `def view(request)` a view all the same."""
+    found = set()
+    for function in functions:
+        for statement in function.body:
+            if isinstance(statement, ast.Import):
+                names = [alias.name for alias in statement.names]
+            elif isinstance(statement, ast.ImportFrom) and statement.module and not statement.level:
+                names = [statement.module]
+            else:
+                continue
+            found.update(m for m in modules for name in names
+                         if name == m or name.startswith(m + "."))
+    return frozenset(found)
+
+
 def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
                  entries: list[EntryModel], classes: dict[str, ClassShape],
                  shapes: dict[ast.ClassDef, ClassShape], memo: Classified | None,
