@@ -3,7 +3,10 @@
 The index `bastion db import/update` writes lives in the user's private data folder (0700,
 file 0600; BASTION_DATA_DIR overrides the folder); without it, the copy shipped in the wheel is
 used. Owner of `_loaded` (the parsed index, keyed by the file's identity): this module, under
-`_lock`, since the analysis thread and the CLI's workers both read it.
+`_lock`, since the analysis thread and the CLI's workers both read it. One thread parses a
+version while the others that ask for it wait (`_parsing`): the language server's analysis and
+its advisory-age hint both ask when a manifest is opened, and each parsed it (80 ms of CPU
+twice on the open's path, and two index objects, each filling its own `safe_fixes`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from bastion.files import UnreadableSource, read_limited
 STALE_DAYS = 30
 MAX_FILE_BYTES = 32 * 1024 * 1024
 _lock = threading.Lock()
+_parsing = threading.Lock()  # held while a version is parsed; taken before `_lock`, never inside it
 _loaded: dict[tuple, AdvisoryIndex] = {}
 
 
@@ -38,13 +42,17 @@ def load(path: Path | None = None) -> AdvisoryIndex:
     with _lock:
         if key in _loaded:
             return _loaded[key]
-    try:
-        loaded = index_module.loads(data)
-    except InvalidIndex as exc:
-        raise InvalidIndex(f"{path}: {exc}") from None
-    with _lock:
-        _loaded.clear()
-        _loaded[key] = loaded
+    with _parsing:
+        with _lock:
+            if key in _loaded:  # parsed by the thread this one waited for
+                return _loaded[key]
+        try:
+            loaded = index_module.loads(data)
+        except InvalidIndex as exc:
+            raise InvalidIndex(f"{path}: {exc}") from None
+        with _lock:
+            _loaded.clear()
+            _loaded[key] = loaded
     return loaded
 
 
