@@ -1,13 +1,14 @@
 """One big document must not hold up the others: open a large file, then a small one.
 
 Usage: python bench/big_document_bench.py [--lines 200000] [--every 1000] [--delay 0.5]
-           [--timeout 1800] [--server "python -m bastion lsp"]
+           [--timeout 1800] [--server "python -m bastion lsp"] [--file PATH --expect N]
 Drives the real server over stdio (bench/lsp_bench.py's client, push diagnostics, no disk
 cache): opens a file of `--lines` one-line assignments with a B602 every `--every` lines
 (200,000 lines: 2.8 MB, 200 findings), then `--delay` seconds later a 3-line document with one
-finding. Prints the time from the small document's didOpen to its diagnostics, the time from
-the big one's didOpen to its complete diagnostics, how many times the big one was published,
-and the server's peak RSS; then one JSON line.
+finding (`--file`: that file is the big document, a 5 MB manifest, complete once a publish
+holds `--expect` diagnostics; the small one sits beside it). Prints the time from the small
+document's didOpen to its diagnostics, the time from the big one's didOpen to its complete
+diagnostics, how many times the big one was published, and the server's peak RSS; then one JSON line.
 """
 
 from __future__ import annotations
@@ -56,10 +57,18 @@ async def first_publish(client: LspClient, uri: str, done, timeout: float) -> fl
 
 
 async def run(args) -> dict:
-    text = big_text(args.lines, args.every)
-    expected = text.count("shell=True")
-    folder = Path(tempfile.mkdtemp(prefix="bastion-big-"))
-    big_uri, small_uri = (folder / "big.py").as_uri(), (folder / "small.py").as_uri()
+    if args.file:
+        text, expected = Path(args.file).read_text(), args.expect
+        folder = Path(tempfile.mkdtemp(prefix="bastion-big-"))
+        big_uri = Path(args.file).resolve().as_uri()
+        complete = lambda d: len(d) >= expected  # noqa: E731
+    else:
+        text = big_text(args.lines, args.every)
+        expected = text.count("shell=True")
+        folder = Path(tempfile.mkdtemp(prefix="bastion-big-"))
+        big_uri = (folder / "big.py").as_uri()
+        complete = lambda d: sum(x.get("code") == "B602" for x in d) >= expected  # noqa: E731
+    small_uri = (folder / "small.py").as_uri()
     client = await started(args.server)
     pid = client.proc.pid
     idle = rss_mb(pid)
@@ -69,13 +78,11 @@ async def run(args) -> dict:
     t_small = await client.notify("textDocument/didOpen", {"textDocument": {
         "uri": small_uri, "languageId": "python", "version": 1, "text": SMALL}})
     small_at = await first_publish(client, small_uri, lambda d: len(d) >= 2, args.timeout)
-    big_at = await first_publish(
-        client, big_uri,
-        lambda d: sum(x.get("code") == "B602" for x in d) >= expected, args.timeout)
+    big_at = await first_publish(client, big_uri, complete, args.timeout)
     peak = rss_mb(pid, "VmHWM")
     publishes = len(client.publishes.get(norm_uri(big_uri), []))
     await client.stop()
-    return {"lines": args.lines, "bytes": len(text.encode()), "findings": expected,
+    return {"lines": text.count("\n"), "bytes": len(text.encode()), "findings": expected,
             "small_diagnostics_s": round(small_at - t_small, 3),
             "big_complete_s": round(big_at - t_big, 2), "big_publishes": publishes,
             "rss_idle_mb": round(idle, 1), "peak_rss_mb": round(peak, 1)}
@@ -88,6 +95,9 @@ def main() -> int:
     parser.add_argument("--delay", type=float, default=0.5)
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--server", default=f"{sys.executable} -m bastion lsp")
+    parser.add_argument("--file", help="open this file as the big document (not generated)")
+    parser.add_argument("--expect", type=int, default=1,
+                        help="with --file: diagnostics of its complete publish (at least)")
     args = parser.parse_args()
     os.environ["BASTION_NO_CACHE"] = "1"
     result = asyncio.run(run(args))
