@@ -1,7 +1,11 @@
 """Engine.analyse(text, path, config) -> Analysis: every analyzer, unit by unit, cached.
 
 The engine is pure and synchronous; callers serialise runs (bandit keeps global state) by going
-through `Engine.lock`, which `analyse` takes itself. Analyses run on the deep-stack worker
+through `Engine.lock`, which `analyse` takes itself. The text analyzers' own state is
+`Engine.text_lock`'s (taken after `lock` when both are held): a large text document's whole
+analysis runs on the second deep worker under it alone, so that Python documents are analysed
+meanwhile (a 5 MB manifest's first analysis takes seconds; it held `lock` and the editor's
+worker for all of them). Analyses run on the deep-stack worker
 (engine/deep.py). An analysis never raises: whatever could not be analysed (an analyzer that
 failed, a statement nested too deeply, any exception) is a `NotAnalysed` entry in `errors`,
 with the findings of everything else kept; such a result is never cached.
@@ -17,6 +21,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Collection, Generator, Iterable, Sequence
+from concurrent.futures import wait
 
 import attrs
 
@@ -28,7 +33,7 @@ from bastion.engine.analyzer_calls import file_findings, judged, unit_findings
 from bastion.engine.cache import LRU
 from bastion.engine.cache_entry import InvalidEntry, cache_key, decode, encode, text_key
 from bastion.engine.context import Context, import_facts
-from bastion.engine.deep import OwnedLock, run_deep
+from bastion.engine.deep import OwnedLock, run_deep, run_deep_apart
 from bastion.engine.disk_cache import DiskCache
 from bastion.engine.failures import depth_failure, failure_reason
 from bastion.engine.progressive import Progress, analyse_progressively
@@ -48,6 +53,11 @@ from bastion.parsing import parse_code
 
 log = logging.getLogger(__name__)
 
+# A text document of this many characters or more is analysed on the second deep worker; a
+# smaller one's analysis takes milliseconds and stays on the caller's (no thread hand-over).
+APART_MIN_CHARS = 200_000
+APART_WAIT_S = 0.02  # the longest a step waits for the second worker before it yields
+
 
 class Engine:
     """`analyzers` read Python files; `text_analyzers` (analyzers/text_base.py) read the files
@@ -61,6 +71,7 @@ class Engine:
         self.disk_cache = disk_cache
         self.unit_caches = unit_caches  # False for one-off scans: documents are not edited
         self.lock = OwnedLock()
+        self.text_lock = OwnedLock()
         self._facts: LRU[bytes, UnitFacts] = LRU(cache_size)
         self._results: LRU[tuple[bytes, bytes], tuple[Finding, ...]] = LRU(cache_size)
         # Ranges that do not parse, by text digest: why when it is their nesting, else "".
@@ -187,14 +198,33 @@ class Engine:
         if early is not None:
             progress.report(early)
             yield  # the caller may publish it before the whole analysis holds the worker
-        with self.lock:
-            if raw is None:
-                raw = analyse_text(self, text, path, kind, root_of(self._roots, path))
-                if not raw.errors and memo is not None:
+        if raw is None:
+            root = root_of(self._roots, path)
+            if len(text) < APART_MIN_CHARS:
+                with self.lock, self.text_lock:
+                    raw = analyse_text(self, text, path, kind, root)
+            else:
+                raw = yield from self._analysed_apart(text, path, kind, root)
+            if not raw.errors and memo is not None:
+                with self.lock:
                     self._texts.put(memo, raw)
         if key is not None and not raw.errors:
             self.disk_cache.put(key, encode(key, text, raw.findings, raw.directives, raw.broken))
         return raw
+
+    def _analysed_apart(self, text: str, path: str, kind: FileKind, root: ReadRoot
+                        ) -> Generator[None, None, RawAnalysis]:
+        """`analyse_text` on the second deep worker, yielding while it runs: the caller's worker
+        serves other documents between two yields."""
+        future = run_deep_apart(self._analyse_text_alone, text, path, kind, root)
+        while not wait([future], timeout=APART_WAIT_S).done:
+            yield
+        return future.result()
+
+    def _analyse_text_alone(self, text: str, path: str, kind: FileKind, root: ReadRoot
+                            ) -> RawAnalysis:
+        with self.text_lock:
+            return analyse_text(self, text, path, kind, root)
 
     def text_fixes(self, text: str, path: str, finding: Finding) -> list[TextFix]:
         """The quick fixes the text analyzers offer for `finding` in the document `text` of
@@ -203,7 +233,7 @@ class Engine:
         fixes: list[TextFix] = []
         for analyzer in self.text_analyzers:
             if kind in analyzer.kinds and finding.rule_id in analyzer.rule_ids():
-                with self.lock:
+                with self.text_lock:
                     fixes.extend(analyzer.fixes(text, path, kind, finding,
                                                 root_of(self._roots, path)))
         return fixes
@@ -355,8 +385,11 @@ class Engine:
             self._results.clear()
             self._texts.clear()
             forget_chunks()
-            for analyzer in [*self.analyzers, *self.text_analyzers]:
+            for analyzer in self.analyzers:
                 analyzer.forget()
+            with self.text_lock:
+                for analyzer in self.text_analyzers:
+                    analyzer.forget()
 
 
 def joined_keys(analyzers: Sequence[Analyzer | TextAnalyzer], text: str, path: str) -> str | None:

@@ -40,7 +40,7 @@ _COMMENT_AFTER = frozenset("\n \t")
 def analyse_text(engine: Engine, text: str, path: str, kind: FileKind,
                  root: ReadRoot) -> RawAnalysis:
     """The raw analysis of `text` as a document of `kind`, reading other files only inside
-    `root` (`root_of`). Call with `engine.lock` held."""
+    `root` (`root_of`). Call with `engine.text_lock` held."""
     from bastion.engine.engine import RawAnalysis
 
     findings: list[Finding] = []
