@@ -7,41 +7,28 @@ import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from tests.unit.test_text_documents import _Recorder
+
 from bastion.engine.deep import run_deep, run_deep_apart
 from bastion.engine.engine import APART_MIN_CHARS, Engine
 from bastion.filekinds import FileKind
 from bastion.limits import ANALYSIS_RECURSION_LIMIT
 from bastion.lsp.scheduler import STEP_S, _advance
-from bastion.model import Finding, Level, Span
 
 
-class _Slow:
-    """Reports every line holding "bad", once `gate` is set."""
+class _Slow(_Recorder):
+    """The recorder of YAML documents, which answers once `gate` is set."""
 
-    id, version = "slow", "1"
     kinds = frozenset({FileKind.YAML})
 
     def __init__(self) -> None:
+        super().__init__()
         self.entered, self.gate = threading.Event(), threading.Event()
-
-    def rule_ids(self):
-        return {"BST999": "slow"}
-
-    def dependency_key(self, text, path):
-        return ""
 
     def analyse_text(self, text, path, kind, root):
         self.entered.set()
         assert self.gate.wait(20)
-        return [Finding("BST999", "slow", Level.HIGH, Level.HIGH, None, "bad line",
-                        Span(n, 0, n, len(line)), source="bastion")
-                for n, line in enumerate(text.split("\n")) if "bad" in line]
-
-    def fixes(self, text, path, kind, finding, root):
-        return []
-
-    def forget(self):
-        pass
+        return super().analyse_text(text, path, kind, root)
 
 
 def test_python_documents_are_analysed_while_a_large_text_document_is():
@@ -65,6 +52,7 @@ def test_python_documents_are_analysed_while_a_large_text_document_is():
     alone.text_analyzers[0].gate.set()
     assert raw == alone.analyse_raw(text, "big.yaml")
     assert [f.line for f in raw.findings] == list(range(7, 30_000, 1000))
+    assert raw.findings[0].message == "yaml line"
 
 
 def test_the_recursion_limit_stays_raised_while_either_worker_runs():
