@@ -2,12 +2,15 @@
 
 A pyproject.toml is re-read when its modification time changes (checked with one `stat` per
 analysis), so edits apply without a restart even in clients that cannot watch files. A broken
-file keeps its last good settings and produces one message until it changes again.
+file keeps its last good settings and produces one message until it changes again. The
+scheduler reads it off the event loop (`config_for_async`): a 5 MB pyproject.toml (issue 15's
+manifest) took 0.8 s of CPU to parse, and the loop stalled for every document meanwhile.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -103,17 +106,39 @@ class SettingsStore:
         state = self._files.get(pyproject)
         if state is not None and state.mtime_ns == mtime:
             return state.values
+        return self._remember(pyproject, mtime, _loaded(pyproject), messages)
+
+    def _remember(self, pyproject: str, mtime: int, loaded, messages: list[Message]) -> dict:
+        state = self._files.get(pyproject)
         previous = state.values if state is not None else {}
-        try:
-            layer = load_pyproject(Path(pyproject))
-        except ConfigError as exc:
-            messages.append(Message("error", f"Bastion: {exc} (using the last good settings)"))
-            self._files[pyproject] = _FileState(mtime, previous, str(exc))
+        if isinstance(loaded, ConfigError):
+            messages.append(Message("error", f"Bastion: {loaded} (using the last good settings)"))
+            self._files[pyproject] = _FileState(mtime, previous, str(loaded))
         else:
-            messages.extend(Message("warning", f"Bastion: {w}") for w in layer.warnings)
-            self._files[pyproject] = _FileState(mtime, layer.values)
+            messages.extend(Message("warning", f"Bastion: {w}") for w in loaded.warnings)
+            self._files[pyproject] = _FileState(mtime, loaded.values)
         self.generation += 1
         return self._files[pyproject].values
+
+    async def config_for_async(self, path: str | None,
+                               run: Callable[..., Awaitable[Any]]) -> tuple[Config, list[Message]]:
+        """`config_for`, a pyproject.toml to read again parsed by `run(function, *args)` (off
+        the event loop); the store itself is changed only by the caller's (the loop's) thread."""
+        messages: list[Message] = []
+        pyproject = self._pyproject_for(path)
+        if pyproject is not None:
+            try:
+                mtime = os.stat(pyproject).st_mtime_ns
+            except OSError:
+                mtime = None  # config_for forgets the file
+            state = self._files.get(pyproject)
+            if mtime is not None and (state is None or state.mtime_ns != mtime):
+                loaded = await run(_loaded, pyproject)
+                state = self._files.get(pyproject)
+                if state is None or state.mtime_ns != mtime:  # not stored meanwhile by another caller
+                    self._remember(pyproject, mtime, loaded, messages)
+        config, more = self.config_for(path)
+        return config, messages + more
 
     def config_for(self, path: str | None) -> tuple[Config, list[Message]]:
         messages: list[Message] = []
@@ -124,6 +149,14 @@ class SettingsStore:
         else:
             root = self.folders[0] if self.folders else None
         return build_config(file_values, self._client, root=root), messages
+
+
+def _loaded(pyproject: str):
+    """The settings layer of `pyproject`, or the ConfigError that says why it has none."""
+    try:
+        return load_pyproject(Path(pyproject))
+    except ConfigError as exc:
+        return exc
 
 
 def _folder_key(folder: str) -> str:
