@@ -8,6 +8,7 @@ what, never a crash further on. An AdvisoryIndex is immutable once loaded.
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import io
 import json
@@ -72,12 +73,33 @@ class AdvisoryIndex:
         if name not in self._safe:
             affected = self.packages.get(name, ())
             candidates = sorted({v for a in affected for v in a.fixed if not v.is_prerelease})
-            self._safe[name] = tuple(v for v in candidates
-                                     if not any(a.affects(v) for a in affected))
+            self._safe[name] = unaffected(candidates, [i for a in affected for i in a.intervals])
         return self._safe[name]
 
     def age_days(self, now: datetime | None = None) -> int:
         return ((now or datetime.now(timezone.utc)) - self.created).days
+
+
+def unaffected(candidates: list[Version], intervals: list[osv.Interval]) -> tuple[Version, ...]:
+    """The sorted `candidates` that no interval contains. An interval holds a run of sorted
+    versions, found by bisection: the test of each candidate against each interval took 15 ms of
+    CPU for Django's 116 advisories, at the first manifest of a session that names it."""
+    edges = [0] * (len(candidates) + 1)  # intervals starting minus ending at each candidate
+    for interval in intervals:
+        lo, hi = interval.lo, interval.hi
+        start = 0 if lo.version is None else (
+            bisect.bisect_left if lo.inclusive else bisect.bisect_right)(candidates, lo.version)
+        end = len(candidates) if hi.version is None else (
+            bisect.bisect_right if hi.inclusive else bisect.bisect_left)(candidates, hi.version)
+        if start < end:
+            edges[start] += 1
+            edges[end] -= 1
+    safe, depth = [], 0
+    for version, edge in zip(candidates, edges[:-1], strict=True):
+        depth += edge
+        if not depth:
+            safe.append(version)
+    return tuple(safe)
 
 
 def clean_text(text: str, limit: int = 240) -> str:
