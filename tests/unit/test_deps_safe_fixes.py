@@ -1,5 +1,6 @@
 """The safe fixes of a package (final `fixed` versions no advisory affects), found by bisection
-(`index.unaffected`), are the ones each candidate's test against each advisory gives."""
+(`index.unaffected`), are the ones each candidate's test against each advisory gives; the
+index's versions, parsed once per text, make the same index."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from packaging.version import Version
 
+from bastion.deps import index as index_module
 from bastion.deps import store
 from bastion.deps.index import unaffected
+from bastion.deps.location import current_path
 from bastion.deps.osv import Bound, Interval
 
 # Versions that compare equal written apart (1.0, 1.0.0), pre-releases and post-releases.
@@ -35,3 +38,11 @@ def test_every_package_of_the_shipped_index():
         candidates = sorted({v for a in affected for v in a.fixed if not v.is_prerelease})
         intervals = [i for a in affected for i in a.intervals]
         assert unaffected(candidates, intervals) == _tested(candidates, intervals)
+
+
+def test_versions_parsed_once_per_text_give_the_same_index(monkeypatch):
+    data = current_path().read_bytes()
+    cached = index_module.loads(data)
+    monkeypatch.setattr(index_module, "_parsed_version", Version)
+    assert cached == index_module.loads(data)
+    assert cached.packages == index_module.loads(data).packages and cached.packages
