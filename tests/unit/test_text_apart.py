@@ -10,7 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 from tests.unit.test_text_documents import _Recorder
 
 from bastion.engine.deep import run_deep, run_deep_apart
-from bastion.engine.engine import APART_MIN_CHARS, Engine
+from bastion.engine.engine import Engine
+from bastion.engine.text_documents import APART_MIN_CHARS
 from bastion.filekinds import FileKind
 from bastion.limits import ANALYSIS_RECURSION_LIMIT
 from bastion.lsp.scheduler import STEP_S, _advance

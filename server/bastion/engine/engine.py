@@ -21,7 +21,6 @@ import hashlib
 import logging
 import os
 from collections.abc import Collection, Generator, Iterable, Sequence
-from concurrent.futures import wait
 
 import attrs
 
@@ -33,14 +32,14 @@ from bastion.engine.analyzer_calls import file_findings, judged, unit_findings
 from bastion.engine.cache import LRU
 from bastion.engine.cache_entry import InvalidEntry, cache_key, decode, encode, text_key
 from bastion.engine.context import Context, import_facts
-from bastion.engine.deep import OwnedLock, run_deep, run_deep_apart
+from bastion.engine.deep import OwnedLock, run_deep
 from bastion.engine.disk_cache import DiskCache
 from bastion.engine.failures import depth_failure, failure_reason
 from bastion.engine.progressive import Progress, analyse_progressively
 from bastion.engine.records import UnitFacts, UnitRecord, directives_by_line
 from bastion.engine.splitter import forget_chunks
 from bastion.engine.suppress import comment_directives, directives_between
-from bastion.engine.text_documents import analyse_text, memo_key, root_of
+from bastion.engine.text_documents import APART_MIN_CHARS, analyse_text, analysed_apart, memo_key, root_of
 from bastion.engine.text_preview import preview_text
 from bastion.engine.unit_analysis import analyse_units
 from bastion.engine.units import Split, Unit
@@ -52,11 +51,6 @@ from bastion.model.text import split_lines
 from bastion.parsing import parse_code
 
 log = logging.getLogger(__name__)
-
-# A text document of this many characters or more is analysed on the second deep worker; a
-# smaller one's analysis takes milliseconds and stays on the caller's (no thread hand-over).
-APART_MIN_CHARS = 200_000
-APART_WAIT_S = 0.02  # the longest a step waits for the second worker before it yields
 
 
 class Engine:
@@ -204,27 +198,13 @@ class Engine:
                 with self.lock, self.text_lock:
                     raw = analyse_text(self, text, path, kind, root)
             else:
-                raw = yield from self._analysed_apart(text, path, kind, root)
+                raw = yield from analysed_apart(self, text, path, kind, root)
             if not raw.errors and memo is not None:
                 with self.lock:
                     self._texts.put(memo, raw)
         if key is not None and not raw.errors:
             self.disk_cache.put(key, encode(key, text, raw.findings, raw.directives, raw.broken))
         return raw
-
-    def _analysed_apart(self, text: str, path: str, kind: FileKind, root: ReadRoot
-                        ) -> Generator[None, None, RawAnalysis]:
-        """`analyse_text` on the second deep worker, yielding while it runs: the caller's worker
-        serves other documents between two yields."""
-        future = run_deep_apart(self._analyse_text_alone, text, path, kind, root)
-        while not wait([future], timeout=APART_WAIT_S).done:
-            yield
-        return future.result()
-
-    def _analyse_text_alone(self, text: str, path: str, kind: FileKind, root: ReadRoot
-                            ) -> RawAnalysis:
-        with self.text_lock:
-            return analyse_text(self, text, path, kind, root)
 
     def text_fixes(self, text: str, path: str, finding: Finding) -> list[TextFix]:
         """The quick fixes the text analyzers offer for `finding` in the document `text` of

@@ -4,6 +4,8 @@ No units, no parse, no incremental split: each run reads the whole text (the edi
 every change; the per-engine memo below and the result cache answer repeated texts). Suppression
 comments use the kind's line-comment marker (`# nosec BST301` at the end of a `.env` or YAML
 line); a kind without comments (JSON) is suppressed through a baseline or the configuration.
+A large document's analysis runs on the second deep worker (`analysed_apart`), so that the
+caller's worker, the editor's analyses of other documents, is not held for its seconds.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ import hashlib
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping
+from concurrent.futures import wait
 from typing import TYPE_CHECKING
 
 import attrs
 
+from bastion.engine.deep import run_deep_apart
 from bastion.engine.failures import failure_reason
 from bastion.engine.suppress import Directive, parse_directive
 from bastion.filekinds import FileKind
@@ -27,6 +31,11 @@ if TYPE_CHECKING:
     from bastion.engine.engine import Engine, RawAnalysis
 
 log = logging.getLogger(__name__)
+
+# A text document of this many characters or more is analysed on the second deep worker; a
+# smaller one's analysis takes milliseconds and stays on the caller's (no thread hand-over).
+APART_MIN_CHARS = 200_000
+APART_WAIT_S = 0.02  # the longest a step waits for the second worker before it yields
 
 # A comment that may suppress: its marker at the start of the line or after a blank (a `#`
 # inside a value, `KEY=a#b`, starts no comment in the formats that have `#` comments). The
@@ -63,6 +72,22 @@ def analyse_text(engine: Engine, text: str, path: str, kind: FileKind,
     findings.sort(key=Finding.sort_key)
     return RawAnalysis(tuple(findings), text_directives(text, kind, engine.nosec_names), (),
                        tuple(errors))
+
+
+def analysed_apart(engine: Engine, text: str, path: str, kind: FileKind, root: ReadRoot
+                   ) -> Generator[None, None, RawAnalysis]:
+    """`analyse_text` on the second deep worker under `engine.text_lock`, yielding while it
+    runs: the caller's worker serves other documents between two yields."""
+    future = run_deep_apart(_analysed_alone, engine, text, path, kind, root)
+    while not wait([future], timeout=APART_WAIT_S).done:
+        yield
+    return future.result()
+
+
+def _analysed_alone(engine: Engine, text: str, path: str, kind: FileKind, root: ReadRoot
+                    ) -> RawAnalysis:
+    with engine.text_lock:
+        return analyse_text(engine, text, path, kind, root)
 
 
 def with_lines(finding: Finding) -> Finding:

@@ -22,7 +22,7 @@ Threads: who owns what
   for at most `STEP_S` at a time: between steps the worker runs whatever else was queued, so a
   large document's first analysis proceeds in slices while other documents are served. A large
   text document's whole analysis (a 5 MB manifest: seconds) runs on the engine's second deep
-  worker meanwhile, its steps only waiting for it (engine/engine.py `_analysed_apart`).
+  worker meanwhile, its steps only waiting for it (engine/text_documents.py `analysed_apart`).
 Objects that cross threads are immutable (snapshots, splits, analyses, results).
 """
 
