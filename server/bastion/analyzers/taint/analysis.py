@@ -21,7 +21,7 @@ from bastion.analyzers.taint.context import ModuleContext, module_context
 from bastion.analyzers.taint.domain import UNKNOWN, Origin, Step, Value
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.relevance import relevant_functions
-from bastion.analyzers.taint.results import FunctionResult, Hit, Summary
+from bastion.analyzers.taint.results import FunctionResult, Hit, Summary, distinct_hits
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.statements import Interpreter
 from bastion.analyzers.taint.template_files import NONE as NO_TEMPLATES
@@ -235,7 +235,7 @@ def _run(function: Function, module: ModuleContext, models: Models,
 
 
 def _summary(params: list[str], result: FunctionResult) -> Summary:
-    sinks = tuple(h for h in result.hits if any(o.kind == "param" for o in h.value.taint))
+    sinks = distinct_hits([h for h in result.hits if any(o.kind == "param" for o in h.value.taint)])
     return Summary(tuple(params), result.returns, sinks, result.fields)
 
 

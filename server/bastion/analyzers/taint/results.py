@@ -63,3 +63,32 @@ class FunctionResult:
     seen: dict = attrs.Factory(dict)  # verdicts by position (verdicts.py)
     # a call on `self` or `super()` whose effect on the fields no summary shows (calls.py)
     handed_on: bool = False
+
+
+def distinct_hits(hits: list[Hit] | tuple[Hit, ...]) -> tuple[Hit, ...]:
+    """`hits` without repeats, in the order first met. A hit is repeated by every round of a
+    loop and of a recursive cycle, and a caller repeats each of its callee's summary sinks: a
+    recursive method's summary in doctest.py held 2,604 sinks, 104 of them distinct, which every
+    caller applied and fingerprinted again. A repeat is equal in every part (the same nodes,
+    steps and value), so callers find the same things from the first alone."""
+    seen: set = set()
+    out = []
+    for hit in hits:
+        key = (hit.sink_class, hit.sink, id(hit.node), id(hit.statement), hit.via,
+               _value_key(hit.value))
+        if key not in seen:
+            seen.add(key)
+            out.append(hit)
+    return tuple(out)
+
+
+def _value_key(value: Value) -> tuple:
+    const = value.const
+    try:
+        const_key = (type(const), hash(const), const)
+    except TypeError:  # a constant list or dict: equal only to itself
+        const_key = (id(const),)
+    items = None if value.items is None else tuple(
+        (type(k), k, _value_key(v)) for k, v in value.items.items())
+    return (value.taint, value.clean, const_key, items, value.kind, value.prefix, value.steps,
+            value.modelled, value.known)
