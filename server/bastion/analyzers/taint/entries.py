@@ -175,6 +175,7 @@ def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list
     # guess the module's imports back (a websockets `handler(websocket)`) beats one they do
     # not (a Lambda `handler`).
     named: EntryModel | None = None
+    declared: _Declared | None = None  # read once, when an entry first asks
     for entry in entries:
         decorator = next((d for name, d in decorators if name in entry.decorators), None) or \
             next((call for name, call in registrars if name in entry.registrars), None)
@@ -182,7 +183,9 @@ def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list
             node.name in entry.function_names or first_param(node) in entry.first_param
             or _signed(node, entry.signature))
         if decorator is None and entry.parameter_markers:
-            decorator = _marker(node, entry, env, kinds)
+            if declared is None:
+                declared = _declared(node, env, kinds)
+            decorator = _marker(declared, entry)
         by_class = (function.class_name is not None
                     and (node.name in entry.methods or node.name.startswith(entry.method_prefixes))
                     and (any(b in entry.class_bases for b in bases or ())
@@ -226,22 +229,36 @@ def first_param(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
     return first.arg if first is not None else None
 
 
-def _marker(node: ast.FunctionDef | ast.AsyncFunctionDef, entry: EntryModel, env: Env,
-            kinds: dict[str, str]) -> ast.expr | None:
+# The parameters' resolved declarations (`_declared`): (name, call) of each call among the
+# defaults and annotations, in order; and when every parameter is annotated (no `*args` nor
+# `**kwargs`), the first annotation and the resolved name of each.
+_Declared = tuple[list[tuple[str | None, ast.Call]], ast.expr | None, list[str | None]]
+
+
+def _declared(node: ast.FunctionDef | ast.AsyncFunctionDef, env: Env,
+              kinds: dict[str, str]) -> _Declared:
+    """What `_marker` reads of a function, resolved once for every entry model (it was asked
+    of each function by each model with markers: 384k times in a scan of the standard library)."""
+    args = node.args
+    params = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+    calls = [(resolve(c, env, kinds), c) for c in [
+        *args.defaults, *args.kw_defaults, *(c for a in params for c in annotated_calls(a.annotation))]
+        if isinstance(c, ast.Call)]
+    if params and not (args.vararg or args.kwarg) and all(p.annotation is not None for p in params):
+        return calls, params[0].annotation, [resolve(p.annotation, env, kinds) for p in params]
+    return calls, None, []
+
+
+def _marker(declared: _Declared, entry: EntryModel) -> ast.expr | None:
     """The first parameter declaration among `entry.parameter_markers` (`Query()`), which
     stands for the decorator: only the framework fills such a parameter. Or, when every
     parameter is typed as the request (`def client_host(request: Request)`), the first such
     annotation: that function adds no parameter of its own the framework would fill."""
-    args = node.args
-    params = [*args.posonlyargs, *args.args, *args.kwonlyargs]
-    declared = [*args.defaults, *args.kw_defaults,
-                *(c for a in params for c in annotated_calls(a.annotation))]
-    marker = next((c for c in declared if isinstance(c, ast.Call)
-                   and resolve(c, env, kinds) in entry.parameter_markers), None)
-    if marker is None and params and not (args.vararg or args.kwarg) and all(
-            p.annotation is not None and resolve(p.annotation, env, kinds)
-            in entry.request_annotations for p in params):
-        return params[0].annotation
+    calls, first, annotations = declared
+    marker = next((call for name, call in calls if name in entry.parameter_markers), None)
+    if marker is None and first is not None and all(
+            name in entry.request_annotations for name in annotations):
+        return first
     return marker
 
 
