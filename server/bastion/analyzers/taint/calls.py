@@ -26,6 +26,7 @@ from bastion.analyzers.taint.domain import (
     concat,
     constant,
     elements,
+    is_json,
     join,
     join_all,
 )
@@ -225,8 +226,9 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         if method in MUTATORS and isinstance(node.func.value, ast.Name):
             _mutate(ev, node.func.value.id, receiver, method, args, keywords)
             return CLEAN
-        if method == "get" and args and (receiver.items is not None or receiver.taint and all(
-                o.kind == "param" for o in receiver.taint)):  # a parameter's element, by its key
+        if method == "get" and args and (receiver.items is not None or receiver.taint and (all(
+                o.kind == "param" for o in receiver.taint) or is_json(receiver.kind))):
+            # a parameter's element, by its key; a JSON body's element
             key = args[0].const if args[0].const is not UNKNOWN else ANY
             found = receiver.item(key)
             return join(found, args[1]) if len(args) > 1 else found

@@ -155,7 +155,8 @@ class Value:
         """The slot read by a constant key (ANY: an unknown key reads every slot)."""
         if not self.items:
             if self.taint:
-                return Value(keyed(self.taint, key), self.clean, UNKNOWN, None, None, True,
+                kind = JSON_ELEMENT if is_json(self.kind) else None
+                return Value(keyed(self.taint, key), self.clean, UNKNOWN, None, kind, True,
                              self.steps, self.modelled, self.known)
             return SAFE if self.known else CLEAN  # an element of "?" * len(ids) is known
         if key is not ANY and key in self.items:
@@ -192,6 +193,16 @@ def keyed(taint: frozenset, key: object) -> frozenset:
         return taint
     return frozenset(attrs.evolve(o, key=key) if o.kind == "param" and o.key is None else o
                      for o in taint)
+
+
+# A request's parsed JSON body, and what is read from it (`body["name"]`, `body.get("name")`): an
+# element may be an object or a list as well as a string (`{"password": {"$ne": ""}}`).
+JSON_DOCUMENTS = (".json", ".get_json", ".media", "json.loads()", "json.load()")
+JSON_ELEMENT = "json element"
+
+
+def is_json(kind: str | None) -> bool:
+    return kind is not None and (kind == JSON_ELEMENT or kind.endswith(JSON_DOCUMENTS))
 
 
 # A Markup string escapes for HTML what `%`, `.format` and `.join` insert into it.

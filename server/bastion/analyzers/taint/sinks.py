@@ -8,7 +8,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.argv import exec_argv_value, subprocess_value
-from bastion.analyzers.taint.domain import ANY, UNKNOWN, Value, join
+from bastion.analyzers.taint.domain import ANY, JSON_ELEMENT, UNKNOWN, Value, join
 from bastion.analyzers.taint.folding import conversions
 from bastion.analyzers.taint.specs import SinkModel
 from bastion.analyzers.taint.templates import (
@@ -194,13 +194,16 @@ def _query_part(query: Value, whole: bool) -> Value | None:
     """What of a query document the request must not write: the whole document when the
     request gave it (`{"password": {"$ne": ""}}` matches every user; `whole`: any tainted
     document counts, else only a request's own), else the code of its JavaScript operators
-    (`{"$where": "this.name == '" + q + "'"}`). A dict built with request strings as values
-    (`{"name": q}`) is a parameterized query."""
+    (`{"$where": "this.name == '" + q + "'"}`), and the values read from a JSON body, which may
+    be operators (`{"name": body["name"]}` given `{"name": {"$ne": ""}}`). A dict built with
+    request strings as values (`{"name": q}`) is a parameterized query."""
     if query.items is None:
         if not query.taint:
             return None
-        return query if whole or (query.kind or "").endswith(_REQUEST_DOCUMENTS) else None
-    return _together([query.items[key] for key in _CODE_OPERATORS if key in query.items])
+        kind = query.kind or ""
+        return query if whole or kind == JSON_ELEMENT or kind.endswith(_REQUEST_DOCUMENTS) else None
+    return _together([value for key, value in query.items.items() if key in _CODE_OPERATORS
+                      or value.taint and value.kind == JSON_ELEMENT])
 
 
 def _declared_not_html(keywords: dict[str | None, Value]) -> bool:

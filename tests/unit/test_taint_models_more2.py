@@ -1,0 +1,34 @@
+"""Models met in the second round of held-out probes (issue 12): each case a small app whose
+vulnerable lines are marked and whose safe twins are not."""
+
+from __future__ import annotations
+
+from tests.unit.taint_marked import marked_and_found
+
+NOSQL_JSON_VALUES = '''\
+from flask import Flask, request, jsonify
+from pymongo import MongoClient
+
+app = Flask(__name__)
+db = MongoClient()["app"]
+
+
+@app.route("/login", methods=["POST"])
+def login():
+    body = request.get_json()
+    user = db.users.find_one({"name": body["name"], "password": body.get("password")})  # BST216
+    by_str = db.users.find_one({"name": str(body["name"])})
+    by_arg = db.users.find_one({"name": request.args["name"]})
+    return jsonify(bool(user), bool(by_str), bool(by_arg))
+
+
+@app.route("/filter", methods=["POST"])
+def by_filter():
+    return jsonify(list(db.items.find(request.json["filter"])))  # BST216
+'''
+
+
+def test_a_json_bodys_values_in_a_query_document_may_be_operators():
+    # `{"name": {"$ne": ""}}` sent as JSON matches every user; a query string's value is a string
+    expected, found = marked_and_found(NOSQL_JSON_VALUES)
+    assert expected and found == expected
