@@ -32,3 +32,45 @@ def test_a_json_bodys_values_in_a_query_document_may_be_operators():
     # `{"name": {"$ne": ""}}` sent as JSON matches every user; a query string's value is a string
     expected, found = marked_and_found(NOSQL_JSON_VALUES)
     assert expected and found == expected
+
+
+PATH_READS = '''\
+from pathlib import Path
+from flask import Flask, request
+
+app = Flask(__name__)
+UPLOADS = "/srv/uploads"
+
+
+class Note:
+    def __init__(self, text):
+        self.text = text
+
+    def read_text(self):
+        return self.text
+
+
+@app.route("/file")
+def read_file():
+    base = Path(UPLOADS).resolve()
+    path = (base / request.args["name"]).resolve()
+    if not path.is_relative_to(base):
+        return "no", 403
+    return path.read_text()
+
+
+@app.route("/raw")
+def raw():
+    return Path(UPLOADS, request.args["name"]).read_bytes()  # BST201
+
+
+@app.route("/note")
+def note():
+    return Note(request.args["text"]).read_text()  # BST203
+'''
+
+
+def test_what_a_contained_path_reads_is_the_files_not_the_requests():
+    # as `open(path).read()`: the name chose the file, not what it holds
+    expected, found = marked_and_found(PATH_READS)
+    assert expected and found == expected

@@ -62,6 +62,8 @@ if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
 
 _FILE_OPENERS = frozenset({"open", "builtins.open", "io.open", "codecs.open"})
+# Of a path (pathlib, zipfile.Path, importlib.resources): what the file holds, whatever its name
+_PATH_READS = frozenset({"read_text", "read_bytes"})
 _STRING_BUILDERS = frozenset({"format", "format_map"})
 _PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
 _PATH_JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join"})
@@ -111,7 +113,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         args = [*args[:first], *(as_component(a) for a in args[first:])]
         inputs = [*args, *keywords.values(), *([receiver] if receiver is not None and not on_module
                                                  else [])]
-    if name in _FILE_OPENERS:
+    if name in _FILE_OPENERS or method in _PATH_READS and not on_module \
+            and not class_method(ev, node.func, receiver):
         # What a file holds is data of kind `file`, not modelled as a source (off by default).
         return Value(clean=EVERY_CLASS, kind="open()")
     if name == "re.compile":
