@@ -74,3 +74,47 @@ def test_what_a_contained_path_reads_is_the_files_not_the_requests():
     # as `open(path).read()`: the name chose the file, not what it holds
     expected, found = marked_and_found(PATH_READS)
     assert expected and found == expected
+
+
+CLASS_DEPENDENCY = '''\
+import sqlite3
+from fastapi import Depends, FastAPI
+
+app = FastAPI()
+db = sqlite3.connect("app.db")
+
+
+class Page:
+    def __init__(self, q: str = "", skip: int = 0, limit: int = 100):
+        self.q = q
+        self.skip = skip
+        self.limit = limit
+
+
+class Settings:
+    def __init__(self):
+        self.table = "items"
+
+
+def settings():
+    return Settings()
+
+
+@app.get("/items")
+def items(page: Page = Depends()):
+    db.execute(f"SELECT * FROM items LIMIT {page.limit} OFFSET {page.skip}")
+    return db.execute(f"SELECT * FROM items WHERE name = '{page.q}'").fetchall()  # BST204
+
+
+@app.get("/users")
+def users(page: Page = Depends(Page), conf: Settings = Depends(settings)):
+    db.execute(f"SELECT * FROM {conf.table} LIMIT {page.limit}")
+    return db.execute("SELECT * FROM users WHERE name LIKE '%" + page.q + "%'").fetchall()  # BST204
+'''
+
+
+def test_a_class_dependency_holds_the_requests_parameters():
+    # FastAPI builds `Page` from the query string (`Page = Depends()` or `Depends(Page)`): its
+    # str fields are the request's, its int ones validated
+    expected, found = marked_and_found(CLASS_DEPENDENCY)
+    assert expected and found == expected

@@ -26,11 +26,15 @@ class ClassShape:
     ancestors: tuple[str, ...]  # its ancestors of this file, nearest first
     fields: tuple[tuple[str, ast.expr], ...]  # (name, annotation) of `name: annotation`
     constant_body: bool = False  # only assignments of constants (and a docstring) in its body
+    # (name, annotation) of its own `__init__`'s parameters after `self`: what FastAPI fills from
+    # the request for a parameter declared `params: Class = Depends()`
+    init_params: tuple[tuple[str, ast.expr | None], ...] = ()
 
     def key(self) -> str:
         """What a body model's classification depends on, for the module's digest (computed
         only in modules that may define body models)."""
-        return repr((self.own, [(name, ast.dump(annotation)) for name, annotation in self.fields]))
+        return repr((self.own, [(name, ast.dump(annotation)) for name, annotation in self.fields],
+                     [(name, annotation and ast.dump(annotation)) for name, annotation in self.init_params]))
 
 
 def class_shapes(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
@@ -57,9 +61,18 @@ def class_shapes(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
         fields = tuple((item.target.id, item.annotation) for item in node.body
                        if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name))
         shape = ClassShape(own, tuple(bases), tuple(dict.fromkeys(ancestors)), fields,
-                           all(_constant_statement(item) for item in node.body))
+                           all(_constant_statement(item) for item in node.body), _init_params(node))
         shapes[node] = seen[node.name] = shape
     return shapes
+
+
+def _init_params(node: ast.ClassDef) -> tuple[tuple[str, ast.expr | None], ...]:
+    init = next((item for item in node.body if isinstance(item, ast.FunctionDef)
+                 and item.name == "__init__"), None)
+    if init is None:
+        return ()
+    params = [*init.args.posonlyargs, *init.args.args, *init.args.kwonlyargs][1:]
+    return tuple((param.arg, param.annotation) for param in params)
 
 
 def _constant_statement(node: ast.stmt) -> bool:

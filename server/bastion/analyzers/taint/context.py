@@ -156,7 +156,8 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     # Only a module that imports a body model's base can define a body model.
     roots = models.body_model_roots
     bodies = classes if roots and env.imported(roots) else {}
-    typed = {**{k: v for k, v in classes.items() if closed_enum(v)}, **bodies}  # annotations.py
+    # annotations.py; a class with an `__init__` may be a FastAPI class dependency (entries.py)
+    typed = {**{k: v for k, v in classes.items() if closed_enum(v) or v.init_params}, **bodies}
     nested, registered = nested_views(definitions, env, kinds, memo)
     firsts = {name for e in models.entries for name in e.first_param}
     candidates = [d for d in definitions if isinstance(d, FUNCTIONS) and first_param(d) in firsts]
@@ -173,6 +174,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                    sorted((k, v.const) for k, v in constants.items()),
                                    sorted(kinds.items()), sorted(patterns.items()),
                                    sorted((k, v.key()) for k, v in bodies.items() if v.fields),
+                                   sorted((k, v.key()) for k, v in classes.items() if v.init_params),
                                    sorted(k for k, v in classes.items() if closed_enum(v)),
                                    sorted(called),
                                    sorted((k, [r.key() for r in v]) for k, v in registered.items()),

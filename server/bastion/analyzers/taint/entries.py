@@ -309,7 +309,16 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
                 or param.arg in entry.request_params:
             requests.append(param.arg)
         elif given is not None:  # what the framework passes: a dependency's return value
-            if given.args and isinstance(given.args[0], ast.Name):
+            target = given.args[0] if given.args else param.annotation
+            shape = classes.get(target.id) if isinstance(target, ast.Name) else None
+            if shape is not None and shape.init_params:
+                # `commons: Params = Depends()`: an instance of the class, its `__init__`'s
+                # parameters filled from the request (the typed ones validated)
+                tainted.append(param.arg)
+                fields.append((param.arg, frozenset(
+                    name for name, kind in shape.init_params
+                    if kind is not None and validated(kind, entry, env, kinds, classes))))
+            elif given.args and isinstance(given.args[0], ast.Name):
                 dependencies.append((param.arg, given.args[0].id))
             continue
         elif param.annotation is not None and validated(param.annotation, entry, env, kinds,
