@@ -118,3 +118,26 @@ def test_a_class_dependency_holds_the_requests_parameters():
     # str fields are the request's, its int ones validated
     expected, found = marked_and_found(CLASS_DEPENDENCY)
     assert expected and found == expected
+
+
+MAKE_ARCHIVE = '''\
+import shutil
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/bundle", methods=["POST"])
+def bundle():
+    shutil.make_archive("/srv/out/bundle", "zip", root_dir=request.form["dir"])  # BST201
+    shutil.make_archive("/srv/out/" + request.form["name"], "zip", "/srv/data")  # BST201
+    shutil.make_archive("/srv/out/bundle", "gztar", "/srv/data", request.form.get("sub"))  # BST201
+    shutil.make_archive("/srv/out/bundle", request.form["fmt"], "/srv/data")
+    return "ok"
+'''
+
+
+def test_make_archive_packs_a_directory_and_writes_a_name_the_request_chose():
+    # its format is no path: an unknown one raises ValueError
+    expected, found = marked_and_found(MAKE_ARCHIVE)
+    assert expected and found == expected
