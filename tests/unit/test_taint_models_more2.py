@@ -141,3 +141,45 @@ def test_make_archive_packs_a_directory_and_writes_a_name_the_request_chose():
     # its format is no path: an unknown one raises ValueError
     expected, found = marked_and_found(MAKE_ARCHIVE)
     assert expected and found == expected
+
+
+FIELD_MUTATION = '''\
+import sqlite3
+from flask import Flask, request
+
+app = Flask(__name__)
+db = sqlite3.connect("app.db")
+
+
+class Filter:
+    def __init__(self):
+        self.clauses = []
+        self.params = []
+
+    def where(self, clause, *params):
+        self.clauses.append(clause)
+        self.params.extend(params)
+
+    def sql(self):
+        return "SELECT * FROM logs WHERE " + " AND ".join(self.clauses)
+
+
+@app.route("/logs")
+def logs():
+    f = Filter()
+    f.where("level = '%s'" % request.args["level"])
+    return db.execute(f.sql()).fetchall()  # BST204
+
+
+@app.route("/logs-safe")
+def logs_safe():
+    f = Filter()
+    f.where("level = ?", request.args["level"])
+    return db.execute(f.sql(), f.params).fetchall()
+'''
+
+
+def test_a_field_a_method_appends_to_holds_what_it_appended():
+    # `self.clauses.append(clause)` stores into the field as `self.clauses = [...]` would
+    expected, found = marked_and_found(FIELD_MUTATION)
+    assert expected and found == expected

@@ -16,6 +16,7 @@ import attrs
 
 from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.entries import Function
+from bastion.analyzers.taint.sequences import MUTATORS
 from bastion.analyzers.taint.verdicts import TRIGGER, find_sql_text
 from bastion.engine.cache import LRU
 
@@ -266,6 +267,8 @@ def stored_fields(node: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str
             targets = [statement.target]
         elif isinstance(statement, (ast.With, ast.AsyncWith)):
             targets = [item.optional_vars for item in statement.items if item.optional_vars]
+        elif isinstance(statement, ast.Expr) and _mutated_field(statement.value):
+            targets = [statement.value.func.value]
         else:
             targets = []
         while targets:
@@ -282,6 +285,15 @@ def stored_fields(node: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str
     return frozenset(stores)
 
 
+def _mutated_field(node: ast.expr) -> bool:
+    """`self.parts.append(x)` (a statement): the call stores into the field as `self.parts = ...`
+    would (calls.py keeps what it holds as the method's field)."""
+    func = node.func if isinstance(node, ast.Call) else None
+    return isinstance(func, ast.Attribute) and func.attr in MUTATORS \
+        and isinstance(func.value, ast.Attribute) and isinstance(func.value.value, ast.Name) \
+        and func.value.value.id == "self"
+
+
 def _text_facts(function: Function, text: str | None) -> TextFacts:
     plain: set[str] = set()
     methods: set[str] = set()
@@ -292,7 +304,9 @@ def _text_facts(function: Function, text: str | None) -> TextFacts:
     stores: set[str] = set()
     passed: set[str] = set()
     for node in ast.walk(function.node):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+        if isinstance(node, ast.Expr) and _mutated_field(node.value):  # as `stored_fields` finds
+            stores.add(node.value.func.value.attr)
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
                 and node.value.id == "self":
             (reads if isinstance(node.ctx, ast.Load) else stores).add(node.attr)
         elif isinstance(node, ast.Call):

@@ -226,8 +226,9 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             if edited is not None:
                 ev.env[node.func.value.id] = edited[1]
                 return edited[0]
-        if method in MUTATORS and isinstance(node.func.value, ast.Name):
-            _mutate(ev, node.func.value.id, receiver, method, args, keywords)
+        held = _held(node.func.value)
+        if method in MUTATORS and held is not None:
+            _mutate(ev, held, receiver, method, args, keywords)
             return CLEAN
         if method == "get" and args and (receiver.items is not None or receiver.taint and (all(
                 o.kind == "param" for o in receiver.taint) or is_json(receiver.kind))):
@@ -327,6 +328,16 @@ def _enables_external_entities(ev: Evaluator, node: ast.Call, args: list[Value])
         return False
     feature = args[0].const if isinstance(args[0].const, str) else ev.qualname(node.args[0])
     return feature in SAX_EXTERNAL_ENTITIES
+
+
+def _held(node: ast.expr) -> str | None:
+    """The name a mutated container is held by: a local, or a field of `self` (`self.parts`, as
+    `self.parts = ...` stores it), which the method's summary hands to its instance."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+        return f"self.{node.attr}"
+    return None
 
 
 def _mutate(ev: Evaluator, name: str, receiver: Value, method: str, args: list[Value],
