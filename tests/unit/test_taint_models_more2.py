@@ -183,3 +183,59 @@ def test_a_field_a_method_appends_to_holds_what_it_appended():
     # `self.clauses.append(clause)` stores into the field as `self.clauses = [...]` would
     expected, found = marked_and_found(FIELD_MUTATION)
     assert expected and found == expected
+
+
+FIELDS_BEFORE_RETURN = '''\
+import sqlite3
+from flask import Flask, request
+
+app = Flask(__name__)
+db = sqlite3.connect("app.db")
+
+
+class Search:
+    def __init__(self):
+        self.order = "id"
+        self.clauses = []
+
+    def sort_by(self, column):
+        if not column:
+            return False
+        self.order = column
+        return True
+
+    def where(self, clause):
+        self.clauses.append(clause)
+        return self
+
+    def sql(self):
+        return "SELECT * FROM t WHERE " + " AND ".join(self.clauses) + " ORDER BY " + self.order
+
+
+@app.route("/search")
+def search():
+    s = Search()
+    s.sort_by(request.args.get("o"))
+    return db.execute(s.sql()).fetchall()  # BST204
+
+
+@app.route("/search-where")
+def search_where():
+    s = Search()
+    s.where("name = '%s'" % request.args["n"])
+    return db.execute(s.sql()).fetchall()  # BST204
+
+
+@app.route("/search-safe")
+def search_safe():
+    s = Search()
+    s.sort_by("name")
+    s.where("kind = 'book'")
+    return db.execute(s.sql()).fetchall()
+'''
+
+
+def test_what_a_method_stores_before_it_returns_is_stored():
+    # the fields were read from the end of the body only: a `return` dropped what its path stored
+    expected, found = marked_and_found(FIELDS_BEFORE_RETURN)
+    assert expected and found == expected

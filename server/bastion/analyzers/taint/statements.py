@@ -58,6 +58,15 @@ _TEXT_KINDS = frozenset({None, "str()", "repr()", "format()", "textwrap.dedent()
                          *UNESCAPED_RENDERS})
 
 
+def _joined_fields(fields: dict[str, Value], env: dict[str, Value] | None) -> dict[str, Value]:
+    """`fields` with the `self` fields `env` holds joined in."""
+    out = dict(fields)
+    for key, value in (env or {}).items():
+        if key.startswith("self."):
+            out[key[5:]] = join(out[key[5:]], value) if key[5:] in out else value
+    return out
+
+
 def count_statements(node: ast.AST) -> int:
     return sum(1 for child in ast.walk(node) if isinstance(child, ast.stmt))
 
@@ -67,6 +76,7 @@ class Interpreter(Evaluator):
         super().__init__(*args, **kwargs)
         self.returns = NONE
         self.returned = False
+        self.returned_fields: dict[str, Value] = {}  # the `self` fields at each `return`, joined
         self.yielded: Value | None = None  # a generator's values, joined
         self.loops: list[tuple[list, list]] = []
         # per enclosing `try`, the states its body may raise in (joined): any statement may
@@ -93,7 +103,7 @@ class Interpreter(Evaluator):
         self.function = function
         self.env = parameters(self, function)
         self.block(function.node.body)
-        fields = {k[5:]: v for k, v in (self.env or {}).items() if k.startswith("self.")}
+        fields = _joined_fields(self.returned_fields, self.env)
         returns = self.returns if self.returned else NONE
         if self.yielded is not None:  # a call makes an iterator over what the body yields
             returns = Value(clean=EVERY_CLASS, items={ANY: self.yielded})
@@ -195,6 +205,8 @@ class Interpreter(Evaluator):
                 value = value.evolve(items={**(value.items or {}), **fields})
         self.returns = join(self.returns, value) if self.returned else value
         self.returned = True
+        # `self.parts.append(c); return self`: what a path stored before returning is stored
+        self.returned_fields = _joined_fields(self.returned_fields, self.env)
         self.env = None
 
     def e_Yield(self, node: ast.Yield) -> Value:
