@@ -3,8 +3,19 @@ vulnerable lines are marked and whose safe twins are not."""
 
 from __future__ import annotations
 
+import pytest
 from tests.unit.taint_marked import marked_and_found
 
+SQLITE_APP = '''\
+import sqlite3
+from flask import Flask, request
+
+app = Flask(__name__)
+db = sqlite3.connect("app.db")
+'''
+
+# A JSON body's values in a query document may be operators (`{"name": {"$ne": ""}}` matches
+# every user); a query string's value is a string.
 NOSQL_JSON_VALUES = '''\
 from flask import Flask, request, jsonify
 from pymongo import MongoClient
@@ -28,12 +39,7 @@ def by_filter():
 '''
 
 
-def test_a_json_bodys_values_in_a_query_document_may_be_operators():
-    # `{"name": {"$ne": ""}}` sent as JSON matches every user; a query string's value is a string
-    expected, found = marked_and_found(NOSQL_JSON_VALUES)
-    assert expected and found == expected
-
-
+# What a contained path reads is the file's, not the request's (as `open(path).read()`).
 PATH_READS = '''\
 from pathlib import Path
 from flask import Flask, request
@@ -70,12 +76,8 @@ def note():
 '''
 
 
-def test_what_a_contained_path_reads_is_the_files_not_the_requests():
-    # as `open(path).read()`: the name chose the file, not what it holds
-    expected, found = marked_and_found(PATH_READS)
-    assert expected and found == expected
-
-
+# A FastAPI class dependency (`Page = Depends()` or `Depends(Page)`) is built from the query
+# string: its str fields are the request's, its int ones validated.
 CLASS_DEPENDENCY = '''\
 import sqlite3
 from fastapi import Depends, FastAPI
@@ -113,13 +115,7 @@ def users(page: Page = Depends(Page), conf: Settings = Depends(settings)):
 '''
 
 
-def test_a_class_dependency_holds_the_requests_parameters():
-    # FastAPI builds `Page` from the query string (`Page = Depends()` or `Depends(Page)`): its
-    # str fields are the request's, its int ones validated
-    expected, found = marked_and_found(CLASS_DEPENDENCY)
-    assert expected and found == expected
-
-
+# make_archive writes a name and packs a directory the request chose; its format is no path.
 MAKE_ARCHIVE = '''\
 import shutil
 from flask import Flask, request
@@ -137,18 +133,8 @@ def bundle():
 '''
 
 
-def test_make_archive_packs_a_directory_and_writes_a_name_the_request_chose():
-    # its format is no path: an unknown one raises ValueError
-    expected, found = marked_and_found(MAKE_ARCHIVE)
-    assert expected and found == expected
-
-
-FIELD_MUTATION = '''\
-import sqlite3
-from flask import Flask, request
-
-app = Flask(__name__)
-db = sqlite3.connect("app.db")
+# `self.clauses.append(clause)` stores into the field as `self.clauses = [...]` would.
+FIELD_MUTATION = SQLITE_APP + '''\
 
 
 class Filter:
@@ -179,18 +165,8 @@ def logs_safe():
 '''
 
 
-def test_a_field_a_method_appends_to_holds_what_it_appended():
-    # `self.clauses.append(clause)` stores into the field as `self.clauses = [...]` would
-    expected, found = marked_and_found(FIELD_MUTATION)
-    assert expected and found == expected
-
-
-FIELDS_BEFORE_RETURN = '''\
-import sqlite3
-from flask import Flask, request
-
-app = Flask(__name__)
-db = sqlite3.connect("app.db")
+# What a method stores before a `return` is stored (the fields were read at the end only).
+FIELDS_BEFORE_RETURN = SQLITE_APP + '''\
 
 
 class Search:
@@ -222,7 +198,8 @@ def search():
 @app.route("/search-where")
 def search_where():
     s = Search()
-    s.where("name = '%s'" % request.args["n"])
+    for name in request.args.getlist("n"):
+        s.where(f"name = '{name}'")
     return db.execute(s.sql()).fetchall()  # BST204
 
 
@@ -235,7 +212,12 @@ def search_safe():
 '''
 
 
-def test_what_a_method_stores_before_it_returns_is_stored():
-    # the fields were read from the end of the body only: a `return` dropped what its path stored
-    expected, found = marked_and_found(FIELDS_BEFORE_RETURN)
+CASES = {"nosql_json_values": NOSQL_JSON_VALUES, "path_reads": PATH_READS,
+         "class_dependency": CLASS_DEPENDENCY, "make_archive": MAKE_ARCHIVE,
+         "field_mutation": FIELD_MUTATION, "fields_before_return": FIELDS_BEFORE_RETURN}
+
+
+@pytest.mark.parametrize("source", CASES.values(), ids=CASES.keys())
+def test_marked_lines_report_and_their_safe_twins_do_not(source):
+    expected, found = marked_and_found(source)
     assert expected and found == expected
