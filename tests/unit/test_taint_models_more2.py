@@ -203,6 +203,12 @@ def search_where():
     return db.execute(s.sql()).fetchall()  # BST204
 
 
+@app.route("/search-chained")
+def search_chained():
+    s = Search().where("name = '%s'" % request.args["n"])
+    return db.execute(s.sql()).fetchall()  # BST204
+
+
 @app.route("/search-safe")
 def search_safe():
     s = Search()

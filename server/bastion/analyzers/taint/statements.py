@@ -198,8 +198,10 @@ class Interpreter(Evaluator):
                     and "redirect" not in location.clean:
                 self.hits.append(Hit("redirect", "the view's Location header", node.value, node,
                                      location))
-        if isinstance(node.value, ast.Name) and node.value.id in self.attributed:
-            # `job = cls(); job.cmd = ...; return job`: the caller's instance holds them
+        if isinstance(node.value, ast.Name) and (node.value.id in self.attributed
+                                                 or node.value.id == "self"):
+            # `job = cls(); job.cmd = ...; return job`: the caller's instance holds them; so does
+            # a fluent builder's `return self` (`q = Query().where(c)`)
             fields = attributes(self.env, node.value.id)
             if fields:
                 value = value.evolve(items={**(value.items or {}), **fields})
