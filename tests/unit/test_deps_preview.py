@@ -42,10 +42,9 @@ def test_a_preview_is_the_whole_analysis_on_its_lines(tmp_path_factory, pieces, 
             and "(pinned in " not in f.message} <= set(found)
 
 
-def test_the_analyzer_previews_requirements_files_only(tmp_path):
+def test_the_analyzer_previews_requirements_files(tmp_path):
     analyzer = DepsAnalyzer()
     lines = ["flask", "django==3.2.5", ""]
     found = analyzer.preview(lines, 1, 1, str(tmp_path / "requirements.txt"), FileKind.REQUIREMENTS)
     assert [(f.rule_id, f.span.start_line) for f in found] == [("BST401", 1)]
-    assert analyzer.preview(['[project]', 'dependencies = ["django==3.2.5"]'], 0, 1,
-                            str(tmp_path / "pyproject.toml"), FileKind.PYPROJECT) is None
+    assert analyzer.preview(["version = 1"], 0, 0, str(tmp_path / "uv.lock"), FileKind.LOCK) is None

@@ -1,0 +1,102 @@
+"""The lines in view of a pyproject.toml read on their own (deps/pyproject_preview.py, for the
+editor's first look at a large file) give the findings the whole file gives on them: random valid
+files of PEP 621 arrays, dependency groups, Poetry tables (entries, inline tables, constraints
+arrays, sub-tables, dotted keys), other tables and multi-line strings, and random ranges; a
+preview (when there is one) is exactly the whole analysis' findings that start in the range."""
+
+from __future__ import annotations
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from bastion.analyzers.deps.analyzer import DepsAnalyzer
+from bastion.deps import analysis, pyproject_preview
+from bastion.deps.toml_text import TOMLDecodeError, loads
+from bastion.filekinds import FileKind
+
+ELEMENTS = ['"django==3.2.5",', '"reqeusts==2.31.0",', '"flask",', "'jinja2>=2.10,<3',",
+            '"requests[socks]==2.19.0 ; python_version > \'3.8\'",', '"numpy==1.26.4"  # pinned',
+            "# a comment", "", '{include-group = "dev"},', "[1979-05-27],"]
+ENTRIES = ['django = "3.2.5"', 'reqeusts = "^2.19"', 'python = "^3.10"', "# note", "# more", "",
+           'requests = { version = "2.19.0", extras = ["socks"] }', 'flask = "^0.12"',
+           'djnago = [\n  {version = "2.10", python = "<3.8"},\n  {version = "3.2.5"}\n]',
+           'flaks.python = "<3.8"\nflaks.version = "0.12"', 'pyaml.version = "5.3.1"',
+           'numpy = {git = "https://example.org/numpy.git"}']
+
+
+def _array(draw, key):
+    items = draw(st.lists(st.sampled_from(ELEMENTS), max_size=6))
+    return f"{key} = [\n" + "\n".join(items) + "\n]"
+
+
+@st.composite
+def sections(draw):
+    kind = draw(st.integers(0, 9))
+    if kind == 0:
+        return "[project]\nname = \"x\"\n" + _array(draw, "dependencies").replace("{include-group", "#")
+    if kind == 1:
+        return "[project.optional-dependencies]\n" + _array(draw, "web").replace("{include-group", "#")
+    if kind == 2:
+        return "[dependency-groups]\n" + _array(draw, "dev")
+    if kind in (3, 4):
+        table = draw(st.sampled_from(["dependencies", "dev-dependencies", "group.dev.dependencies"]))
+        entries = draw(st.lists(st.sampled_from(ENTRIES), max_size=6, unique=True))
+        return f"[tool.poetry.{table}]\n" + "\n".join(entries)
+    if kind == 5:
+        return '[tool.poetry.dependencies.urllib3]\nversion = "1.26.0"\noptional = true'
+    if kind == 6:
+        return '[tool.ruff]\nline-length = 110\nselect = [\n  "E",\n  [1979-05-27],\n]'
+    if kind == 7:
+        return '[tool.poetry]\nname = "x"\ndependencies.flask = "0.12"'
+    if kind == 8:
+        return '[tool.notes]\ntext = """\n[project]\ndependencies = [\n"django==3.2.5",\n"""'
+    return '[build-system]\nrequires = ["setuptools==40.0"]'
+
+
+def _agrees(text: str, first: int, last: int) -> bool:
+    """Whether the preview of lines `first` to `last` is none or the whole analysis' there."""
+    found = pyproject_preview.findings_on(text.split("\n"), first, last)
+    whole = analysis.analyse("pyproject.toml", text).findings
+    return found is None or sorted(found, key=repr) == sorted(
+        (f for f in whole if first <= f.span.start_line <= last), key=repr)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(sections(), min_size=1, max_size=6), st.data())
+def test_a_preview_is_the_whole_analysis_on_its_lines(parts, data):
+    text = "\n\n".join(parts) + "\n"
+    try:
+        loads(text)
+    except TOMLDecodeError:
+        assume(False)
+    count = text.count("\n") + 1
+    first = data.draw(st.integers(0, count - 1))
+    assert _agrees(text, first, data.draw(st.integers(first, count - 1)))
+
+
+# Cuts that a looser reading gets wrong: a name above its version, a nested array's line that
+# reads as a header, a header in a multi-line string.
+HARD = ['[tool.poetry.dependencies]\nflaks.python = "<3.8"\nflaks.version = "0.12"\n',
+        '[tool.poetry.dependencies]\ndjnago = [\n  {version = "2.10", python = "<3.8"},\n'
+        '  {version = "3.2.5"}\n]\n',
+        '[project]\ndependencies = [\n  [1979-05-27]\n  , "reqeusts==2.19.0",\n]\n',
+        '[project]\ndependencies = [\n  [true]\n  , "reqeusts==2.19.0",\n]\n',
+        'a = """\n[project]\ndependencies = [\n"django==3.2.5",\n"""\n']
+
+
+def test_hard_cuts_are_read_whole():
+    for text in HARD:
+        count = text.count("\n")
+        assert all(_agrees(text, first, last) for first in range(count) for last in range(first, count))
+
+
+def test_the_top_of_a_large_file_is_previewed():
+    lines = ["[project]", 'name = "big"', "dependencies = ["] + ['  "django==3.2.5",'] * 50_000 + ["]"]
+    found = pyproject_preview.findings_on(lines, 0, 299)
+    assert [(f.rule_id, f.span.start_line) for f in found] == [("BST401", n) for n in range(3, 300)]
+
+
+def test_the_analyzer_previews_pyproject_files():
+    found = DepsAnalyzer().preview(['[project]', 'dependencies = ["django==3.2.5"]'], 0, 1,
+                                   "pyproject.toml", FileKind.PYPROJECT)
+    assert [(f.rule_id, f.span.start_line) for f in found] == [("BST401", 1)]
