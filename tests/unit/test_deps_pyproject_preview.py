@@ -100,3 +100,16 @@ def test_the_analyzer_previews_pyproject_files():
     found = DepsAnalyzer().preview(['[project]', 'dependencies = ["django==3.2.5"]'], 0, 1,
                                    "pyproject.toml", FileKind.PYPROJECT)
     assert [(f.rule_id, f.span.start_line) for f in found] == [("BST401", 1)]
+
+
+def test_whether_a_pyproject_declares_dependencies_derives_none(monkeypatch):
+    # Asked when the editor opens a manifest, ahead of its first analysis on the same thread.
+    from bastion.deps import pyproject
+
+    monkeypatch.setattr(pyproject, "_pep508", None)
+    monkeypatch.setattr(pyproject, "_poetry_dependency", None)
+    for text, declared in (('[project]\ndependencies = ["flask"]\n', True),
+                           ('[tool.poetry.group.dev.dependencies]\nx = "1"\n', True),
+                           ('[tool.poetry.dependencies]\npython = "^3.9"\n', False),
+                           ('[project]\ndependencies = ["flask"]\n[x\n', False)):
+        assert analysis.declares_dependencies("pyproject.toml", text) is declared

@@ -48,8 +48,7 @@ def declares_dependencies(path: str, text: str) -> bool:
     only tool settings; requirements and lock files are lists of dependencies."""
     if manifest_kind(path) != "pyproject":
         return True
-    manifest = pyproject.parse(text)
-    return bool(manifest.dependencies)
+    return pyproject.declares(text)
 
 
 def analyse(path: str, text: str, root: str | None = None,

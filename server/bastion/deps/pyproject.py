@@ -45,6 +45,30 @@ def read(text: str, kept: dict | None = None, keep: dict | None = None
     return manifest(results), keys, calls, results
 
 
+def declares(text: str) -> bool:
+    """Whether `text` is valid TOML whose dependency arrays or Poetry tables hold an entry (not
+    `python`), their values not derived: the editor asks it when a manifest is opened, and
+    deriving a 5 MB file's 200,000 dependencies took seconds, ahead of its first analysis."""
+    try:
+        data = loads(text)
+    except TOMLDecodeError:
+        return False
+    project = data.get("project") if isinstance(data.get("project"), dict) else {}
+    lists = [project.get("dependencies")]
+    for tables in (project.get("optional-dependencies"), data.get("dependency-groups")):
+        lists.extend(tables.values() if isinstance(tables, dict) else ())
+    if any(isinstance(values, list) and values for values in lists):
+        return True
+    poetry = data.get("tool", {}).get("poetry") if isinstance(data.get("tool"), dict) else None
+    if not isinstance(poetry, dict):
+        return False
+    groups = poetry.get("group") if isinstance(poetry.get("group"), dict) else {}
+    tables = [poetry.get("dependencies"), poetry.get("dev-dependencies"),
+              *(group.get("dependencies") for group in groups.values() if isinstance(group, dict))]
+    return any(isinstance(table, dict) and any(name.lower() != "python" for name in table)
+               for table in tables)
+
+
 def not_valid(error: str) -> Problem:
     """What a text that tomllib rejects with `error` gives."""
     return Problem(f"not valid TOML ({error})")
