@@ -53,20 +53,9 @@ def declares(text: str) -> bool:
         data = loads(text)
     except TOMLDecodeError:
         return False
-    project = data.get("project") if isinstance(data.get("project"), dict) else {}
-    lists = [project.get("dependencies")]
-    for tables in (project.get("optional-dependencies"), data.get("dependency-groups")):
-        lists.extend(tables.values() if isinstance(tables, dict) else ())
-    if any(isinstance(values, list) and values for values in lists):
-        return True
-    poetry = data.get("tool", {}).get("poetry") if isinstance(data.get("tool"), dict) else None
-    if not isinstance(poetry, dict):
-        return False
-    groups = poetry.get("group") if isinstance(poetry.get("group"), dict) else {}
-    tables = [poetry.get("dependencies"), poetry.get("dev-dependencies"),
-              *(group.get("dependencies") for group in groups.values() if isinstance(group, dict))]
-    return any(isinstance(table, dict) and any(name.lower() != "python" for name in table)
-               for table in tables)
+    return any(isinstance(values, list) and values for _path, values in _pep621_lists(data)) \
+        or any(isinstance(table, dict) and any(name.lower() != "python" for name in table)
+               for _path, table in _poetry_tables(data))
 
 
 def not_valid(error: str) -> Problem:
@@ -80,7 +69,8 @@ def manifest(results: list) -> Manifest:
                     tuple(r for r in results if isinstance(r, Problem)))
 
 
-def _calls(data: dict, keys: KeyIndex) -> list[Call]:
+def _pep621_lists(data: dict) -> list[tuple[tuple, object]]:
+    """(key path, value) of the PEP 621 and PEP 735 dependency arrays, as the TOML holds them."""
     project = data.get("project") if isinstance(data.get("project"), dict) else {}
     lists = [(("project", "dependencies"), project.get("dependencies"))]
     optional = project.get("optional-dependencies")
@@ -89,8 +79,12 @@ def _calls(data: dict, keys: KeyIndex) -> list[Call]:
     groups = data.get("dependency-groups")
     for name, group in (groups.items() if isinstance(groups, dict) else ()):
         lists.append((("dependency-groups", name), group))  # {include-group = ...} skipped
+    return lists
+
+
+def _calls(data: dict, keys: KeyIndex) -> list[Call]:
     calls = []
-    for path, values in lists:
+    for path, values in _pep621_lists(data):
         for number, value in enumerate(values if isinstance(values, list) else ()):
             located = keys.string((*path, number)) if isinstance(value, str) else None
             if located is not None:
@@ -211,7 +205,8 @@ def pep508(value: str, literal: Span) -> Dependency | None:
                       name_span=name_span)
 
 
-def _poetry(data: dict, keys: KeyIndex) -> list[Call]:
+def _poetry_tables(data: dict) -> list[tuple[tuple, object]]:
+    """(key path, value) of Poetry's dependency tables, as the TOML holds them."""
     poetry = data.get("tool", {}).get("poetry") if isinstance(data.get("tool"), dict) else None
     if not isinstance(poetry, dict):
         return []
@@ -222,8 +217,12 @@ def _poetry(data: dict, keys: KeyIndex) -> list[Call]:
         if isinstance(group, dict):
             tables.append((("tool", "poetry", "group", name, "dependencies"),
                            group.get("dependencies")))
+    return tables
+
+
+def _poetry(data: dict, keys: KeyIndex) -> list[Call]:
     calls = []
-    for path, table in tables:
+    for path, table in _poetry_tables(data):
         if not isinstance(table, dict):
             continue
         for name, value in table.items():
