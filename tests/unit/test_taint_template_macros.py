@@ -16,6 +16,8 @@ FLASK = ("from flask import Flask, render_template, request\napp = Flask(__name_
          "@app.route('/h')\ndef h():\n"
          "    return render_template('page.html', name=request.args['n'])\n")
 FIELD_RAW = "{% macro field(value, label='') %}<b>{{ label }}</b>{{ value|safe }}{% endmacro %}\n"
+CELL_RAW = "{% macro cell(v) %}{{ v|safe }}{% endmacro %}\n"
+CELL = "{% macro cell(v) %}{{ v }}{% endmacro %}\n"
 FIELD_ESCAPED = "{% macro field(value, label='') %}<b>{{ label|safe }}</b>{{ value }}{% endmacro %}\n"
 
 
@@ -61,6 +63,25 @@ CASES = [
       "forms.html": FIELD_RAW}, True),
     ({"page.html": "{%- from 'forms.html' import row,\n   field without context -%}{{ field(name) }}\n",
       "forms.html": FIELD_ESCAPED}, False),
+    # a macro passing its parameter to another of its file, defined before or after it
+    ({"page.html": "{% import 'forms.html' as forms %}{{ forms.row(name) }}\n",
+      "forms.html": "{% macro row(value) %}<td>{{ cell(value) }}</td>{% endmacro %}\n" + CELL_RAW}, True),
+    ({"page.html": "{% import 'forms.html' as forms %}{{ forms.row(name) }}\n",
+      "forms.html": "{% macro row(value) %}<td>{{ cell(value) }}</td>{% endmacro %}\n" + CELL}, False),
+    ({"page.html": "{% from 'forms.html' import table %}{{ table(title='T', rows=name) }}\n",
+      "forms.html": CELL_RAW + "{% macro row(value) %}{{ cell(v=value) }}{% endmacro %}\n"
+      "{% macro table(title, rows) %}<h1>{{ title }}</h1>{{ row(rows) }}{% endmacro %}\n"}, True),
+    ({"page.html": "{% from 'forms.html' import table %}{{ table(title=name, rows='x') }}\n",
+      "forms.html": CELL_RAW + "{% macro row(value) %}{{ cell(v=value) }}{% endmacro %}\n"
+      "{% macro table(title, rows) %}<h1>{{ title }}</h1>{{ row(rows) }}{% endmacro %}\n"}, False),
+    # a call block: `{% call %}` passes its arguments as `{{ }}` does
+    ({"page.html": "{% import 'forms.html' as forms %}{% call forms.field(name) %}x{% endcall %}\n",
+      "forms.html": FIELD_RAW}, True),
+    ({"page.html": "{% import 'forms.html' as forms %}{% call forms.field(name) %}x{% endcall %}\n",
+      "forms.html": FIELD_ESCAPED}, False),
+    ({"page.html": FIELD_RAW + "{%- call(item) field(name, label='L') -%}{{ item }}{% endcall %}\n"}, True),
+    ({"page.html": FIELD_RAW + "{%- call(item) field('x', label=name) -%}{{ item }}{% endcall %}\n"},
+     False),
 ]
 
 

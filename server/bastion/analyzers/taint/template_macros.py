@@ -3,8 +3,11 @@ value|safe }}{% endmacro %}`, defined in the template or in one it imports (`{% 
 "forms.html" as forms %}`, `{% from "forms.html" import field %}`), called as `{{
 forms.field(body) }}`: the context variable `body` is printed as the macro prints its parameter.
 
-Only calls whose arguments are plain names (positional or by keyword) are read, and a macro
-calling another is not followed. Every expression here is bounded (no unclosed construct makes a
+Only calls whose arguments are plain names (positional or by keyword) are read, as a print (`{{
+field(body) }}`) or a call block (`{% call field(body) %}...{% endcall %}`, whose body is the
+calling template's own text). A macro passing its parameter to another macro of its file prints it
+as that one does (`{% macro row(v) %}<td>{{ cell(v) }}</td>{% endmacro %}`); a macro calling one
+it imports from another file is not followed. Every expression here is bounded (no unclosed construct makes a
 search run to the end of the file from each of its starts): a 1 MiB template parses in linear time.
 template_files.py reads the imported files (bounded like includes) and turns each call into the
 prints it makes.
@@ -13,7 +16,6 @@ prints it makes.
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 from typing import TYPE_CHECKING
 
@@ -32,7 +34,9 @@ _IMPORT = re.compile(r"\{%-?\s*import\s+" + _FILE + r"\s+as\s+(" + _NAME + ")")
 # for 52 kB of unclosed tags.
 _FROM = re.compile(r"\{%-?\s*from\s+" + _FILE + r"\s+import\b([^%]{1,500})%\}")
 _CONTEXT = re.compile(r"\s(?:with|without)\s+context\s*-?\s*$|\s*-\s*$")
-_CALL = re.compile(r"\{\{-?\s*(" + _NAME + r")(?:\s*\.\s*(" + _NAME + r"))?\s*\(([^(){}]{0,500})\)")
+_CALLEE = "(" + _NAME + r")(?:\s*\.\s*(" + _NAME + r"))?\s*\(([^(){}]{0,500})\)"
+# `{{ field(body) }}`, or `{% call field(body) %}` / `{% call(user) field(body) %}`
+_CALL = re.compile(r"\{\{-?\s*" + _CALLEE + r"|\{%-?\s*call\b\s*(?:\([^(){}%]{0,500}\)\s*)?" + _CALLEE)
 _MAX_MACROS = 256
 
 
@@ -74,6 +78,7 @@ def parse_macros(text: str, prints: list[tuple[int, str, Print, bool]]) -> Macro
     if "{%" not in text:  # no macro defined nor imported
         return NO_MACROS
     defined: dict[str, Macro] = {}
+    bodies: list[tuple[int, int, str]] = []  # (start, end, macro) of each macro read
     ends = [m.start() for m in _END.finditer(text)]
     starts = [start for start, _, _, _ in prints]
     body_end = -1
@@ -91,7 +96,9 @@ def parse_macros(text: str, prints: list[tuple[int, str, Print, bool]]) -> Macro
                 printed.setdefault(name, where)
                 if raw:
                     unescaped.setdefault(name, where)
-        defined.setdefault(match.group(1), Macro(tuple(p for p in params if p), unescaped, printed))
+        if match.group(1) not in defined:
+            defined[match.group(1)] = Macro(tuple(p for p in params if p), unescaped, printed)
+            bodies.append((match.end(), body_end, match.group(1)))
     imports = {m.group(3): m.group(2) for m in _IMPORT.finditer(text) if _inside(m.group(2))}
     imported = {}
     for match in _FROM.finditer(text):
@@ -101,10 +108,39 @@ def parse_macros(text: str, prints: list[tuple[int, str, Print, bool]]) -> Macro
                 imported[alias or name] = (match.group(2), name)
     if not (defined or imports or imported):
         return NO_MACROS
-    calls = (_call(m) for m in _CALL.finditer(text)
-             if m.group(2) and m.group(1) in imports or not m.group(2)
-             and (m.group(1) in imported or m.group(1) in defined))
-    return Macros(defined, imports, imported, tuple(itertools.islice(calls, _MAX_MACROS)))
+    calls: list[MacroCall] = []
+    inner: list[tuple[Macro, MacroCall]] = []  # (the macro whose body calls, a macro of this file)
+    body_starts = [start for start, _, _ in bodies]
+    for match in _CALL.finditer(text):
+        call = _call(match)
+        if call.library in imports or call.library is None and call.name in imported:
+            calls.append(call)
+        elif call.library is None and call.name in defined:
+            calls.append(call)
+            at = bisect.bisect_right(body_starts, match.start()) - 1
+            if at >= 0 and match.start() < bodies[at][1]:
+                inner.append((defined[bodies[at][2]], call))
+        if len(calls) >= _MAX_MACROS:
+            break
+    _print_through(defined, inner)
+    return Macros(defined, imports, imported, tuple(calls))
+
+
+def _print_through(defined: dict[str, Macro], inner: list[tuple[Macro, MacroCall]]) -> None:
+    """A macro prints the parameter it passes to another as that one prints it, to a fixed point
+    (macros pass it on); each round adds a print, so it ends."""
+    changed = True
+    while changed:
+        changed = False
+        for caller, call in inner:
+            callee = defined[call.name]
+            for param, var in _given(callee, call).items():
+                if var not in caller.params:
+                    continue
+                for own, theirs in ((caller.unescaped, callee.unescaped), (caller.printed, callee.printed)):
+                    if param in theirs and var not in own:
+                        own[var] = theirs[param]
+                        changed = True
 
 
 def called(template: Template, libraries: dict[str, Template | None]
@@ -124,10 +160,8 @@ def called(template: Template, libraries: dict[str, Template | None]
         macro = library.macros.defined.get(name) if library is not None else None
         if library is None or macro is None:
             continue
-        given = {param: var for param, var in zip(macro.params, call.args, strict=False) if var}
-        given.update((param, var) for param, var in call.keywords if param in macro.params)
         unescaped, printed = found.setdefault(library.path, ({}, {}))
-        for param, var in given.items():
+        for param, var in _given(macro, call).items():
             if param in macro.unescaped:
                 unescaped.setdefault(var, macro.unescaped[param])
             if param in macro.printed:
@@ -135,11 +169,19 @@ def called(template: Template, libraries: dict[str, Template | None]
     return [(path, unescaped, printed) for path, (unescaped, printed) in found.items() if printed]
 
 
+def _given(macro: Macro, call: MacroCall) -> dict[str, str]:
+    """The plain names `call` passes, by the parameter of `macro` they go to."""
+    given = {param: var for param, var in zip(macro.params, call.args, strict=False) if var}
+    given.update((param, var) for param, var in call.keywords if param in macro.params)
+    return given
+
+
 def _call(match: re.Match) -> MacroCall:
-    library, name = (match.group(1), match.group(2)) if match.group(2) else (None, match.group(1))
+    first, second, arguments = match.group(1, 2, 3) if match.group(1) else match.group(4, 5, 6)
+    library, name = (first, second) if second else (None, first)
     args: list[str | None] = []
     keywords = []
-    for arg in match.group(3).split(","):
+    for arg in arguments.split(","):
         key, equals, value = (part.strip() for part in arg.partition("="))
         if equals and key.isidentifier() and value.isidentifier():
             keywords.append((key, value))
