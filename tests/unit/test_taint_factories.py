@@ -107,3 +107,36 @@ def run():
 def test_nested_keys_of_a_returned_dict():
     assert taint_findings(HELPER_DICT % "query") == [("BST202", "HIGH")]
     assert taint_findings(HELPER_DICT % "cmd") == []
+
+
+# a method of the instance reads the field the factory set (`Service.from_request(request).ping()`)
+METHOD_VIEW = """
+    def ping(self):
+        return subprocess.run("ping -c1 " + self.cmd, shell=True)
+
+@app.route("/ping")
+def ping():
+    {call}
+    return "ok"
+"""
+
+
+@pytest.mark.parametrize("factory", [SET_ON_INSTANCE, THROUGH_INIT, STATIC],
+                         ids=["set-on-instance", "through-init", "staticmethod"])
+@pytest.mark.parametrize("call", ["Job.from_request(request).ping()",
+                                  "job = Job.from_request(request)\n    job.ping()"])
+def test_a_method_reads_the_field_the_factory_set(factory, call):
+    vulnerable = factory.format(cmd=TAINTED, note='"n"') + METHOD_VIEW.format(call=call)
+    safe = factory.format(cmd='"localhost"', note=TAINTED) + METHOD_VIEW.format(call=call)
+    assert taint_findings(vulnerable) == [("BST202", "HIGH")]
+    assert taint_findings(safe) == []
+
+
+# the caller sets the field after building the instance, then calls the method that reads it
+SET_AFTER = WITH_INIT + METHOD_VIEW.format(call='job = Job({built})\n    job.cmd = {set}\n    job.ping()')
+
+
+def test_a_method_reads_the_field_its_caller_set():
+    assert taint_findings(SET_AFTER.format(built='"ls"', set='request.args["c"]')) == [("BST202", "HIGH")]
+    # the field set again with a constant replaces what the instance was built with
+    assert taint_findings(SET_AFTER.format(built='request.args["c"]', set='"ls"')) == []

@@ -142,7 +142,8 @@ class CalleeMemo:
 
     def later(self, function: Function) -> frozenset[str]:
         """The fields the method reads that other methods of its lineage but `__init__` set
-        (`self.url = url` in `configure`): a caller may have run one of them before."""
+        (`self.url = url` in `configure`), or that a factory of it sets on the instance it
+        builds (`inst = cls(); inst.url = url`): a caller may have run one of them before."""
         if function.class_name is None or function.node.name == "__init__":
             return frozenset()
         reads = self.facts(function).reads
@@ -151,9 +152,10 @@ class CalleeMemo:
         stores = self._stores.get(function.class_name)
         if stores is None:
             lineage = set(self.module.lineage(function.class_name))
-            stores = self._stores[function.class_name] = frozenset().union(*(
-                self.stores(f) for f in self.module.functions
-                if f.class_name in lineage and f.node.name != "__init__"))
+            members = [f for f in self.module.functions if f.class_name in lineage]
+            stores = self._stores[function.class_name] = frozenset().union(
+                *(self.stores(f) for f in members if f.node.name != "__init__"),
+                *(stored_fields(f.node, holder=None) for f in members if _factory(f.node)))
         return stores & reads
 
     def stores(self, function: Function) -> frozenset[str]:
@@ -253,10 +255,16 @@ _COMPREHENSION_STORE = re.compile(r"\bfor\s*[(\[]?\s*self\.")
 _NESTED = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
-def stored_fields(node: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
+def _factory(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(isinstance(d, ast.Name) and d.id in ("classmethod", "staticmethod")
+               for d in node.decorator_list)
+
+
+def stored_fields(node: ast.FunctionDef | ast.AsyncFunctionDef, holder: str | None = "self"
+                  ) -> frozenset[str]:
     """The `self` fields the function stores or deletes (`TextFacts.stores`), from its
     statements' targets: a field is stored only as a target, or in a comprehension (whose text
-    is walked whole)."""
+    is walked whole). `holder` None: the fields it stores on any name (a factory's instance)."""
     stores: set[str] = set()
     statements: list[ast.AST] = list(node.body)
     while statements:
@@ -278,7 +286,7 @@ def stored_fields(node: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str
             elif isinstance(target, ast.Starred):
                 targets.append(target.value)
             elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
-                    and target.value.id == "self":
+                    and (holder is None or target.value.id == holder):
                 stores.add(target.attr)
         for field in _NESTED:
             statements.extend(getattr(statement, field, ()))

@@ -43,6 +43,7 @@ from bastion.analyzers.taint.sinks import (
 from bastion.analyzers.taint.summaries import (
     apply_summary,
     base_method,
+    class_called,
     class_method,
     construct,
     on_self,
@@ -242,7 +243,9 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         if method in STRING_METHODS:
             return _joined(inputs, None)
     if not any(v.taint or v.items for v in inputs):
-        return Value(clean=EVERY_CLASS, kind=name + "()") if name else CLEAN
+        built = class_called(ev, node.func) if isinstance(node.func, ast.Name) \
+            and node.func.id in ev.env else None  # `cls()` in a classmethod: an instance
+        return Value(clean=EVERY_CLASS, kind=(built or name) + "()") if built or name else CLEAN
     result = _joined(inputs, name)
     return result.evolve(modelled=False) if result.taint else result
 

@@ -120,7 +120,7 @@ def construct(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value]
     methods bind them, apply_summary), after the sinks `__init__` itself reaches."""
     func = node.func
     init = None
-    own = _class_called(ev, func)
+    own = class_called(ev, func)
     if own is not None:
         # a subclass of this file without its own `__init__` is built by its base's
         found = ev.module.inherited(own, "__init__")
@@ -145,7 +145,7 @@ def construct(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value]
     return Value(clean=EVERY_CLASS, items=fields, kind=kind)
 
 
-def _class_called(ev: Evaluator, func: ast.expr) -> str | None:
+def class_called(ev: Evaluator, func: ast.expr) -> str | None:
     """The class of this module a call by name builds: `Job(...)`, or `cls(...)` in a
     classmethod of `Job` (a subclass's `cls` is built by the same `__init__` unless it has its
     own: the class's is the one seen)."""
@@ -333,15 +333,19 @@ def passed(bound: dict[int, Value], origin) -> Value | None:
 def _field_values(ev: Evaluator, node: ast.Call, summary: Summary,
                   receiver: Value | None) -> dict[int, Value]:
     """The values of the fields a method reads, by their parameter number: in a method,
-    `self.fetch()` sees the caller's own fields; `f.fetch()`, the instance's."""
+    `self.fetch()` sees the caller's own fields; `f.fetch()`, the instance's, as the caller set
+    them (`f.url = ...`) or as it was built."""
     func = node.func
-    own = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
-        and func.value.id == "self" and ev.class_name is not None
+    held = func.value.id if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+        else None
+    own = held == "self" and ev.class_name is not None
     first = len(summary.params)
     found: dict[int, Value] = {}
     for index, field in enumerate(summary.field_params):
         if own:
             value = ev.env.get(f"self.{field}") or ev.fields.get(field)
+        elif held is not None and f"{held}.{field}" in ev.env:
+            value = ev.env[f"{held}.{field}"]
         else:
             value = receiver.items.get(field) if receiver is not None and receiver.items else None
         if value is not None:
