@@ -218,6 +218,10 @@ PAIRS = [
                FLASK + "from flask import current_app\n@app.route('/g')\ndef g():\n    current_app.logger.info('search: %d', len(request.args['q']))\n    return ''\n"),
     ("BST207", FLASK + "import logging\nlog = logging.getLogger(__name__)\n@app.route('/g')\ndef g():\n    log.info('user %s', request.args['u'])\n    return ''\n",
                FLASK + "import logging\nlog = logging.getLogger(__name__)\n@app.route('/g')\ndef g():\n    log.info('user %s', request.args['u'].replace('\\n', ' '))\n    return ''\n"),
+    # `unicode_escape` writes every line break and control character as an escape (`\\n`);
+    # `raw_unicode_escape` leaves them as they are
+    ("BST207", FLASK + "import logging\n@app.route('/g')\ndef g():\n    logging.info('q=%s', request.args['q'].encode('raw_unicode_escape').decode())\n    return ''\n",
+               FLASK + "import logging\n@app.route('/g')\ndef g():\n    logging.info('q=%s', request.args['q'].encode('unicode_escape').decode())\n    return ''\n"),
     # a query run returns rows, not the request data in it: showing them is not that flow
     ("BST203", FLASK + "@app.route('/n')\ndef n():\n    return '<b>' + request.args['n'] + '</b>'\n",
                FLASK + "@app.route('/n')\ndef n():\n    rows = cur.execute('SELECT v FROM t WHERE k = ?', (request.args['n'],)).fetchall()\n    return '<b>' + str(rows) + '</b>'\n"),

@@ -192,6 +192,11 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         if cleans:  # `re.sub(r"[^a-z0-9]", "", name)`: only the class's characters are left
             kept = _joined([args[2]], name)
             return kept.evolve(clean=kept.clean | cleans)
+    if method == "encode" and receiver is not None and not on_module and args \
+            and args[0].const in _ESCAPING_CODECS:
+        # `text.encode("unicode_escape")`: every line break and control character as `\n`, `\x1b`
+        escaped = _joined([receiver], name)
+        return escaped.evolve(clean=escaped.clean | {"log"})
     if models.propagators.by_name(name) or (method and method in models.propagators.methods):
         return _joined(inputs, name)
     if method is not None and receiver is not None:
@@ -250,6 +255,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     return result.evolve(modelled=False) if result.taint else result
 
 
+_ESCAPING_CODECS = frozenset({"unicode_escape", "unicode-escape"})
 _FIRST_WORD = re.compile(r"\s*[^\s%{}]+\s")
 
 
