@@ -142,8 +142,9 @@ class CalleeMemo:
 
     def later(self, function: Function) -> frozenset[str]:
         """The fields the method reads that other methods of its lineage but `__init__` set
-        (`self.url = url` in `configure`), or that a factory of it sets on the instance it
-        builds (`inst = cls(); inst.url = url`): a caller may have run one of them before."""
+        (`self.url = url` in `configure`), that a factory of it sets on the instance it
+        builds (`inst = cls(); inst.url = url`), or a record's generated `__init__` (a
+        dataclass's fields): a caller may have run one of them before."""
         if function.class_name is None or function.node.name == "__init__":
             return frozenset()
         reads = self.facts(function).reads
@@ -155,7 +156,8 @@ class CalleeMemo:
             members = [f for f in self.module.functions if f.class_name in lineage]
             stores = self._stores[function.class_name] = frozenset().union(
                 *(self.stores(f) for f in members if f.node.name != "__init__"),
-                *(stored_fields(f.node, holder=None) for f in members if _factory(f.node)))
+                *(stored_fields(f.node, holder=None) for f in members if _factory(f.node)),
+                *(self.module.records.get(cls, ()) for cls in lineage))
         return stores & reads
 
     def stores(self, function: Function) -> frozenset[str]:

@@ -151,6 +151,10 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         args = args[1:]
     if summary is not None:
         returned = apply_summary(ev, called, summary, args, keywords, receiver)
+        if receiver is not None and receiver.items and returned.kind is not None \
+                and returned.kind == receiver.kind and not returned.taint:
+            # a fluent setter's `return self`: the instance keeps the fields it had
+            returned = returned.evolve(items={**receiver.items, **(returned.items or {})})
         if own:
             # what the callee stored is known even when it may store more elsewhere
             store_fields(ev, called, summary, args, keywords)

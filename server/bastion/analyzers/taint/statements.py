@@ -205,6 +205,8 @@ class Interpreter(Evaluator):
             fields = attributes(self.env, node.value.id)
             if fields:
                 value = value.evolve(items={**(value.items or {}), **fields})
+            if node.value.id == "self" and self.class_name is not None and not value.taint:
+                value = value.evolve(kind=f"{self.class_name}()")  # its methods chain on
         self.returns = join(self.returns, value) if self.returned else value
         self.returned = True
         # `self.parts.append(c); return self`: what a path stored before returning is stored
