@@ -218,6 +218,11 @@ PAIRS = [
                FLASK + "from flask import current_app\n@app.route('/g')\ndef g():\n    current_app.logger.info('search: %d', len(request.args['q']))\n    return ''\n"),
     ("BST207", FLASK + "import logging\nlog = logging.getLogger(__name__)\n@app.route('/g')\ndef g():\n    log.info('user %s', request.args['u'])\n    return ''\n",
                FLASK + "import logging\nlog = logging.getLogger(__name__)\n@app.route('/g')\ndef g():\n    log.info('user %s', request.args['u'].replace('\\n', ' '))\n    return ''\n"),
+    # a process's exit status and a response's status code are numbers, not the text they ran or fetched
+    ("BST203", FLASK + "import subprocess\n@app.route('/s')\ndef s():\n    subprocess.run(['echo', request.args['m']])\n    return 'sent ' + request.args['m']\n",
+               FLASK + "import subprocess\n@app.route('/s')\ndef s():\n    return str(subprocess.run(['echo', request.args['m']]).returncode)\n"),
+    ("BST203", FLASK + "import requests\n@app.route('/s')\ndef s():\n    r = requests.get('https://api.example.com/' + request.args['p'], timeout=5)\n    return r.text\n",
+               FLASK + "import requests\n@app.route('/s')\ndef s():\n    r = requests.get('https://api.example.com/' + request.args['p'], timeout=5)\n    return f'status {r.status_code}'\n"),
     # `unicode_escape` writes every line break and control character as an escape (`\\n`);
     # `raw_unicode_escape` leaves them as they are
     ("BST207", FLASK + "import logging\n@app.route('/g')\ndef g():\n    logging.info('q=%s', request.args['q'].encode('raw_unicode_escape').decode())\n    return ''\n",

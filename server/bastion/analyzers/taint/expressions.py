@@ -25,6 +25,7 @@ from bastion.analyzers.taint.domain import (
     CLEAN,
     EVERY_CLASS,
     MARKUP_KINDS,
+    SAFE,
     UNKNOWN,
     Origin,
     Step,
@@ -211,6 +212,9 @@ class Evaluator:
         if base.taint and node.attr in _FINAL_PARTS and (base.kind or "").startswith("pathlib."):
             # `Path(name).name`: the last part alone, as `os.path.basename` gives it
             return base.evolve(kind=None, const=UNKNOWN, clean=base.clean | _FINAL_PART_CLEAN)
+        if base.taint and base.items is None and node.attr in _NUMBER_ATTRIBUTES:
+            # `subprocess.run(cmd).returncode`, `requests.get(url).status_code`: a number
+            return SAFE
         if base.items is not None or base.taint:
             # a parameter's attribute is that part of the argument (`job.cmd`), as a subscript
             # is: a call binds what the caller's object holds there (summaries.passed)
@@ -375,6 +379,7 @@ class Evaluator:
 
 # A path's last part: no directory in it, so it neither climbs out nor replaces a base.
 _FINAL_PARTS = frozenset({"name", "stem", "suffix"})
+_NUMBER_ATTRIBUTES = frozenset({"returncode", "status_code"})
 _FINAL_PART_CLEAN = frozenset({"path", "component"})
 
 
