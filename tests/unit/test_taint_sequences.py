@@ -1,7 +1,8 @@
-"""Taint analysis: a list's elements followed through `append`, `pop`, `insert` and `remove`
-(taint/sequences.py), and a ConfigParser's options (taint/configs.py). The property: for any
-sequence of edits, the element a view reads is reported exactly when, run as Python, it holds
-the request data (never missed; and without `remove`, never reported when it does not)."""
+"""Taint analysis: a list's elements followed through `append`, `pop`, `insert`, `remove`,
+`reverse`, `clear` and `sort` (taint/sequences.py), and a ConfigParser's options
+(taint/configs.py). The property: for any sequence of edits, the element a view reads is
+reported exactly when, run as Python, it holds the request data (never missed; and without
+`remove` or `sort`, never reported when it does not)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ EDIT = st.one_of(
     st.tuples(st.just("pop"), st.one_of(st.none(), st.integers(-3, 3))),
     st.tuples(st.just("insert"), st.integers(-3, 4), ELEMENT),
     st.tuples(st.just("remove"), st.sampled_from(["'a'", "'b'", "'c'"])),
+    st.tuples(st.just("reverse")),
+    st.tuples(st.just("clear")),
+    st.tuples(st.just("sort")),
 )
 
 
@@ -40,9 +44,12 @@ def run(start: list[str], edits: list[tuple], read: int) -> tuple[str, bool] | N
             elif edit[0] == "insert":
                 values.insert(edit[1], edit[2])
                 lines.append(f"    values.insert({edit[1]}, {edit[2]})")
-            else:
+            elif edit[0] == "remove":
                 values.remove(edit[1])
                 lines.append(f"    values.remove({edit[1]})")
+            else:  # reverse, clear, sort: no argument
+                getattr(values, edit[0])()
+                lines.append(f"    values.{edit[0]}()")
         except (IndexError, ValueError):
             return None
     if not -len(values) <= read < len(values):
@@ -66,8 +73,8 @@ def test_the_element_read_is_followed_through_the_edits(start, edits, read):
     found = reported(source)
     if tainted:
         assert found, source
-    elif not any(edit[0] == "remove" for edit in edits):
-        assert not found, source
+    elif not any(edit[0] in ("remove", "sort") for edit in edits):
+        assert not found, source  # where `sort` puts the request data depends on its value
 
 
 def test_the_shapes_of_a_benchmark_style_list():
@@ -86,6 +93,13 @@ def test_a_remove_that_may_hit_the_request_data_keeps_it():
     view = HEAD + ("@app.route('/a')\ndef a():\n    param = request.args.get('p', '')\n"
                    "    values = [param, 'safe']\n    values.remove('safe')\n")
     assert reported(view + "    return os.popen('echo ' + values[0]).read()\n")
+
+
+def test_a_cleared_dict_holds_nothing_of_before():
+    view = HEAD + ("@app.route('/a')\ndef a():\n    param = request.args.get('p', '')\n"
+                   "    d = {'keyB': param}\n    d.clear()\n")
+    assert not reported(view + "    return os.popen('echo ' + d.get('keyB', 'none')).read()\n")
+    assert reported(view + "    d['keyA'] = param\n    return os.popen('echo ' + d['keyA']).read()\n")
 
 
 def test_a_dict_pop_takes_that_key_out():

@@ -1,6 +1,7 @@
 """Element-sensitive edits of a list whose slots are known by index (a list display, or one
-built by `append` from `[]`): `pop`, `remove`, `insert` and `append` move the other elements
-as Python does, so that `items.pop(0); items[1]` reads the element that is really there.
+built by `append` from `[]`): `pop`, `remove`, `insert`, `append`, `reverse` and `clear` move
+the other elements as Python does, so that `items.pop(0); items[1]` reads the element that is
+really there (`clear` empties a dict too).
 
 When the edit cannot be followed exactly (a slot not known by index, `remove` of a value an
 unknown element may equal, an index not constant), every slot of the list may afterwards hold
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from bastion.analyzers.taint.domain import ANY, CLEAN, UNKNOWN, Value, join, join_all
 
-EDITS = frozenset({"pop", "remove", "insert", "append"})
+EDITS = frozenset({"pop", "remove", "insert", "append", "reverse", "sort", "clear"})
 # Methods that put their arguments into the receiver (calls.py follows them on containers; `set`
 # of a ConfigParser too).
 MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "write",
@@ -27,6 +28,8 @@ def edit_list(receiver: Value, method: str, args: list[Value]) -> tuple[Value, V
         return None
     if method == "pop" and args and isinstance(args[0].const, str):
         return _dict_pop(receiver, args)
+    if method == "clear" and not args:
+        return CLEAN, receiver.evolve(items={}, const=UNKNOWN, known=True)
     exact = _exact(receiver, method, args)
     if exact is not None or method == "append":
         return exact
@@ -44,6 +47,8 @@ def _exact(receiver: Value, method: str, args: list[Value]) -> tuple[Value, Valu
     slots = [receiver.items[i] for i in range(size)]
     if method == "append" and len(args) == 1 and size < MAX_SLOTS:
         return CLEAN, _list(receiver, [*slots, args[0]])
+    if method == "reverse" and not args:
+        return CLEAN, _list(receiver, slots[::-1])
     if method == "pop" and len(args) <= 1:
         index = _index(args[0], size) if args else size - 1
         if index is None or not 0 <= index < size:
