@@ -201,8 +201,13 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         # `text.encode("unicode_escape")`: every line break and control character as `\n`, `\x1b`
         escaped = _joined([receiver], name)
         return escaped.evolve(clean=escaped.clean | {"log"})
-    if models.propagators.by_name(name) or (method and method in models.propagators.methods):
-        return _joined(inputs, name)
+    propagator = models.propagators.by_name(name) or (
+        models.propagators.methods.get(method, []) if method else [])
+    if propagator:
+        carried = _joined(inputs, name)
+        # `b64decode(b64encode(name))` is `name` again: the encoding's cleans undone
+        return carried.evolve(clean=frozenset()) if carried.taint and propagator[0].decodes \
+            else carried
     if method is not None and receiver is not None:
         if method == "join" and receiver.const == "" and len(node.args) == 1:
             cleans = _filtered_characters(ev, node.args[0])

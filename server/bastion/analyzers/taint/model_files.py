@@ -23,6 +23,7 @@ from bastion.analyzers.taint.specs import (
     FormModel,
     ModelProblem,
     Models,
+    PropagatorModel,
     SinkModel,
     SourceModel,
 )
@@ -49,7 +50,7 @@ _KEYS = {
              "subscript_of", "prefix_only", "result_untainted", "key"},
     "sanitizer": {"calls", "methods", "cleans", "args"},
     "guard": {"calls", "methods", "cleans", "arg", "model"},
-    "propagator": {"calls", "methods"},
+    "propagator": {"calls", "methods", "decodes"},
     "form": {"bases", "data", "clean_fields", "constructors"},
     "callback": {"calls", "methods", "function", "rest", "args", "kwargs", "keywords", "mapped"},
 }
@@ -294,7 +295,10 @@ class _Checker:
         calls, methods = self.named()
         if not (calls or methods):
             self.error("calls", "a propagator needs calls or methods")
-        models.propagators.add(calls, methods, CleanModel(frozenset()))
+        decodes = self.item.get("decodes", False)
+        if not isinstance(decodes, bool):
+            self.error("decodes", "expected true or false")
+        models.propagators.add(calls, methods, PropagatorModel(decodes is True))
 
     def callback(self, models: Models) -> None:
         calls, methods = self.named()

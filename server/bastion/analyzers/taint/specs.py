@@ -110,6 +110,13 @@ class CleanModel:
 
 
 @attrs.frozen
+class PropagatorModel:
+    """A call whose result carries its arguments' data; `decodes`: their text decoded (base64,
+    percent-encoding, HTML entities), so what an encoding of it made safe is unsafe again."""
+    decodes: bool = False
+
+
+@attrs.frozen
 class CallbackModel:
     """A call that calls a function it is given (`executor.submit(fn, x)`): where the function
     is, each place an (argument position, keyword) pair, either of them None."""
