@@ -204,9 +204,12 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     propagator = models.propagators.by_name(name) or (
         models.propagators.methods.get(method, []) if method else [])
     if propagator:
-        carried = _joined(inputs, name)
+        model = propagator[0]
+        carried = _joined(inputs if model.args is None else [
+            *(args[i] for i in model.args if i < len(args)),
+            *(keywords[k] for k in model.keywords if k in keywords)], name)
         # `b64decode(b64encode(name))` is `name` again: the encoding's cleans undone
-        return carried.evolve(clean=frozenset()) if carried.taint and propagator[0].decodes \
+        return carried.evolve(clean=frozenset()) if carried.taint and model.decodes \
             else carried
     if method is not None and receiver is not None:
         if method == "join" and receiver.const == "" and len(node.args) == 1:

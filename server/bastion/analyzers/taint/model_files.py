@@ -50,7 +50,7 @@ _KEYS = {
              "subscript_of", "prefix_only", "result_untainted", "key"},
     "sanitizer": {"calls", "methods", "cleans", "args"},
     "guard": {"calls", "methods", "cleans", "arg", "model"},
-    "propagator": {"calls", "methods", "decodes"},
+    "propagator": {"calls", "methods", "decodes", "args", "keywords"},
     "form": {"bases", "data", "clean_fields", "constructors"},
     "callback": {"calls", "methods", "function", "rest", "args", "kwargs", "keywords", "mapped"},
 }
@@ -298,7 +298,8 @@ class _Checker:
         decodes = self.item.get("decodes", False)
         if not isinstance(decodes, bool):
             self.error("decodes", "expected true or false")
-        models.propagators.add(calls, methods, PropagatorModel(decodes is True))
+        models.propagators.add(calls, methods, PropagatorModel(
+            decodes is True, self.indexes("args"), tuple(self.strings("keywords"))))
 
     def callback(self, models: Models) -> None:
         calls, methods = self.named()

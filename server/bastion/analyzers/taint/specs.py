@@ -111,9 +111,12 @@ class CleanModel:
 
 @attrs.frozen
 class PropagatorModel:
-    """A call whose result carries its arguments' data; `decodes`: their text decoded (base64,
-    percent-encoding, HTML entities), so what an encoding of it made safe is unsafe again."""
+    """A call whose result carries its arguments' data (`args` / `keywords`: only those; None:
+    every argument); `decodes`: their text decoded (base64, percent-encoding, HTML entities), so
+    what an encoding of it made safe is unsafe again."""
     decodes: bool = False
+    args: tuple[int, ...] | None = None
+    keywords: tuple[str, ...] = ()
 
 
 @attrs.frozen
