@@ -7,6 +7,10 @@ function, a lambda or a partial runs in place; a modelled sink (`target=os.syste
 as if called. What the function returns is not the call's result (a thread, a future): it is
 dropped.
 
+A method of a base class that runs a method the subclass overrides (`threading.Thread.start`
+runs `run`): on an instance of a subclass of this module (`Worker(cmd).start()`), the
+subclass's method runs with the fields its `__init__` stored, as `Worker(cmd).run()` would.
+
 A call whose function or arguments are not where the model says (a `*args` before them, an
 `args` that is neither a tuple display nor a value with known slots) hands on what it can: a
 packed `args` value binds every parameter to any of its elements.
@@ -20,6 +24,7 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.taint.closures import LocalFunction, call_local
 from bastion.analyzers.taint.domain import ANY, Value
 from bastion.analyzers.taint.specs import CallbackModel
+from bastion.analyzers.taint.summaries import apply_summary
 from bastion.analyzers.taint.wrappers import as_function
 
 if TYPE_CHECKING:
@@ -29,16 +34,39 @@ Place = tuple[int | None, str | None]
 
 
 def call_back(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value],
-              keywords: dict[str | None, Value], on_module: bool) -> None:
+              keywords: dict[str | None, Value], receiver: Value | None, on_module: bool) -> None:
     """Runs the function a callback model's call is handed, its hits recorded in `ev`."""
     index = ev.models.callbacks
     found = index.by_name(name)
-    if isinstance(node.func, ast.Attribute) and not on_module and node.func.attr in index.methods:
-        found = [*found, *(m for m in index.methods[node.func.attr] if m not in found)]
+    if isinstance(node.func, ast.Attribute) and not on_module:
+        if node.func.attr in index.methods:
+            found = [*found, *(m for m in index.methods[node.func.attr] if m not in found)]
+        if receiver is not None:
+            _run_overridden(ev, node, node.func.attr, receiver)
     for model in found:
+        if model.function is None:
+            continue
         handed = _handed(ev, model, node, args, keywords)
         if handed is not None:
             _call(ev, *handed)
+
+
+def _run_overridden(ev: Evaluator, node: ast.Call, method: str, receiver: Value) -> None:
+    """`Worker(cmd).start()`, `Worker` a subclass of this module of a class whose `start` runs
+    the instance's `run`: `Worker.run`'s summary applied to the instance."""
+    kind = receiver.kind
+    if kind is None or not kind.endswith("()") or receiver.taint:
+        return
+    cls = kind[:-2]
+    if ev.module.inherited(cls, method) is not None:
+        return  # the class's own `start`: its summary says what it does
+    for base in ev.module.class_bases.get(cls, ()):
+        for model in ev.models.callbacks.by_name(f"{base}.{method}") if base else ():
+            run = ev.module.inherited(cls, model.overridden) if model.overridden else None
+            summary = ev.summaries.get(run) if run is not None else None
+            if summary is not None:
+                apply_summary(ev, node, summary, [], {}, receiver)
+                return
 
 
 def _handed(ev: Evaluator, model: CallbackModel, node: ast.Call, args: list[Value],

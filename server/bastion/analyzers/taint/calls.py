@@ -139,7 +139,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         if built is not None:
             return built
     own = ev.class_name is not None and on_self(node.func)
-    if own:
+    if own and (node.func.attr != "__init__" or _hands_data(node, args, keywords)):
         ev.handed_on.add(node)  # until a summary shows what the callee stores in `self`
     summary = summary_for(ev, node, inputs, receiver)
     called = node
@@ -268,6 +268,14 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
 
 
 _ESCAPING_CODECS = frozenset({"unicode_escape", "unicode-escape"})
+def _hands_data(node: ast.Call, args: list[Value], keywords: dict[str | None, Value]) -> bool:
+    """Whether a base's `__init__` is handed data (`super().__init__(name=name)`): one handed
+    constants only (`threading.Thread.__init__(self, daemon=True)`) stores none of the caller's."""
+    return any(v.tainted for a, v in zip(node.args, args, strict=False)
+               if not (isinstance(a, ast.Name) and a.id == "self")) \
+        or any(v.tainted for v in keywords.values())
+
+
 _FIRST_WORD = re.compile(r"\s*[^\s%{}]+\s")
 
 

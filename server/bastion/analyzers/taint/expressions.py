@@ -350,7 +350,7 @@ class Evaluator:
                 name = f"{receiver.kind}.{func.attr}"  # `(BASE / name).read_text()`
         else:
             name = self.qualname(func)
-        call_back(self, node, name, args, keywords, on_module)
+        call_back(self, node, name, args, keywords, receiver, on_module)
         # A method of a class of this module is judged by its summary, not by the sinks of
         # same-named methods (a `Repo.execute` that binds its parameters).
         untainted = check_call_sinks(self, node, name, args, keywords, receiver,

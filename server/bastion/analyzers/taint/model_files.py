@@ -52,7 +52,8 @@ _KEYS = {
     "guard": {"calls", "methods", "cleans", "arg", "model"},
     "propagator": {"calls", "methods", "decodes", "args", "keywords"},
     "form": {"bases", "data", "clean_fields", "constructors"},
-    "callback": {"calls", "methods", "function", "rest", "args", "kwargs", "keywords", "mapped"},
+    "callback": {"calls", "methods", "function", "rest", "args", "kwargs", "keywords", "mapped",
+                 "overridden"},
 }
 
 
@@ -305,6 +306,13 @@ class _Checker:
         calls, methods = self.named()
         if not (calls or methods):
             self.error("calls", "a callback needs calls or methods")
+        overridden = self.text("overridden", required=False)
+        if overridden is not None:
+            if not overridden.isidentifier() or set(self.item) - {"calls", "methods", "overridden"}:
+                self.error("overridden", "expected a method name, with `calls` / `methods` only")
+            elif calls or methods:
+                models.callbacks.add(calls, methods, CallbackModel(None, overridden=overridden))
+            return
         function = self.place("function", required=True)
         rest = self.indexes("rest")
         if rest is not None and len(rest) != 1:

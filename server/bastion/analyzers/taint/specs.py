@@ -124,12 +124,15 @@ class CallbackModel:
     """A call that calls a function it is given (`executor.submit(fn, x)`): where the function
     is, each place an (argument position, keyword) pair, either of them None."""
 
-    function: tuple[int | None, str | None]
+    function: tuple[int | None, str | None] | None
     rest: int | None = None  # the positional arguments from here on are the function's
     args: tuple[int | None, str | None] | None = None  # the tuple of its positional arguments
     kwargs: tuple[int | None, str | None] | None = None  # the dict of its keyword arguments
     keywords: bool = False  # the call's keywords (but those above) are the function's
     mapped: bool = False  # the `rest` arguments are iterables: the function gets their elements
+    # no function handed: the call (a base class's method) runs this method of the receiver's
+    # class (`threading.Thread.start` runs a subclass's `run`)
+    overridden: str | None = None
 
 
 @attrs.define
