@@ -160,3 +160,33 @@ app.add_url_rule("/jobs", view_func=Jobs.as_view("jobs"))
 ])
 def test_a_method_handed_to_an_executor_is_summarised_before_its_caller(argument, expected):
     assert rule_ids(METHOD_VIEW.replace("ARGUMENT", argument)) == expected
+
+
+# (vulnerable, safe twin): the arguments handed as a name holding a tuple or a dict whose
+# elements are known, each element to its parameter; a `*a` / `**kw` spread the same way
+HELD_PAIRS = [
+    ("a = (c, 'x')\n    threading.Thread(target=run, args=a).start()",
+     "a = ('ls', c)\n    threading.Thread(target=run, args=a).start()"),
+    ("a = [c]\n    pool.submit(run, *a)", "a = ['ls']\n    pool.submit(run, *a)"),
+    ("a = (c,)\n    pool.submit(run, *a, label='x')", "a = ('ls', c)\n    pool.submit(run, *a)"),
+    ("kw = {'cmd': c}\n    threading.Thread(target=run, kwargs=kw).start()",
+     "kw = {'cmd': 'ls', 'label': c}\n    threading.Thread(target=run, kwargs=kw).start()"),
+    ("kw = {}\n    kw['cmd'] = c\n    threading.Thread(target=run, kwargs=kw).start()",
+     "kw = {}\n    kw['label'] = c\n    kw['cmd'] = 'ls'\n"
+     "    threading.Thread(target=run, kwargs=kw).start()"),
+    ("kw = {'cmd': c}\n    pool.submit(run, **kw)",
+     "kw = {'cmd': 'ls', 'label': c}\n    pool.submit(run, **kw)"),
+    ("kw = {'label': 'x', 'cmd': c}\n    multiprocessing.Pool(2).apply_async(run, kwds=kw)",
+     "kw = {'label': c, 'cmd': 'ls'}\n    multiprocessing.Pool(2).apply_async(run, kwds=kw)"),
+]
+
+
+@pytest.mark.parametrize(("vulnerable", "safe"), HELD_PAIRS)
+def test_arguments_handed_as_a_name_bind_element_by_element(vulnerable, safe):
+    assert rule_ids(FLASK.replace("CALL", vulnerable)) == ["BST202"]
+    assert rule_ids(FLASK.replace("CALL", safe)) == []
+
+
+def test_a_spread_whose_elements_are_not_known_binds_every_later_parameter():
+    assert rule_ids(FLASK.replace("CALL", "pool.submit(run, *request.args.getlist('c'))")) \
+        == ["BST202"]

@@ -11,9 +11,11 @@ A method of a base class that runs a method the subclass overrides (`threading.T
 runs `run`): on an instance of a subclass of this module (`Worker(cmd).start()`), the
 subclass's method runs with the fields its `__init__` stored, as `Worker(cmd).run()` would.
 
-A call whose function or arguments are not where the model says (a `*args` before them, an
-`args` that is neither a tuple display nor a value with known slots) hands on what it can: a
-packed `args` value binds every parameter to any of its elements.
+Arguments handed as a name whose elements are known (`a = (cmd,)` then `args=a` or
+`submit(run, *a)`; `kw = {"cmd": cmd}` then `kwargs=kw` or `submit(run, **kw)`) bind element by
+element, as a display would. A call whose function or arguments are not where the model says (a
+`*args` before them, an `args` whose elements are not known) hands on what it can: a packed
+`args` value binds every parameter to any of its elements, a `kwargs` one every parameter.
 """
 
 from __future__ import annotations
@@ -72,7 +74,8 @@ def _run_overridden(ev: Evaluator, node: ast.Call, method: str, receiver: Value)
 def _handed(ev: Evaluator, model: CallbackModel, node: ast.Call, args: list[Value],
             keywords: dict[str | None, Value]) -> tuple | None:
     """(the function's expression, the call of it, its argument values, its keyword values)."""
-    if any(isinstance(a, ast.Starred) for a in node.args):
+    starred = next((i for i, a in enumerate(node.args) if isinstance(a, ast.Starred)), None)
+    if starred is not None and (model.rest is None or starred < model.rest):
         return None  # which argument is where is not known
     function = _at(node, model.function)
     if not isinstance(function, (ast.Name, ast.Attribute, ast.Lambda, ast.Call)):
@@ -80,34 +83,86 @@ def _handed(ev: Evaluator, model: CallbackModel, node: ast.Call, args: list[Valu
     nodes: list[ast.expr] = []
     values: list[Value] = []
     if model.rest is not None:
-        nodes, values = node.args[model.rest:], args[model.rest:]
+        nodes, values = _spread(ev, node.args[model.rest:], args[model.rest:])
         if model.mapped:  # `executor.map(run, cmds)`: each call gets one element of each
             values = [v.item(ANY) for v in values]
     packed = _at(node, model.args) if model.args is not None else None
     if packed is not None:
         held = _value(node, packed, args, keywords)
+        slots = _positional(held)
         if isinstance(packed, (ast.Tuple, ast.List)) and len(packed.elts) <= 16:
             nodes, values = packed.elts, [held.item(i) for i in range(len(packed.elts))]
+        elif slots is not None:  # `a = (cmd,)` then `args=a`
+            nodes, values = [_element(packed, i) for i in range(len(slots))], slots
         else:  # a tuple made elsewhere: any parameter may be any element
             nodes = [ast.copy_location(ast.Starred(packed, ast.Load()), packed)]
             values = [held.item(ANY)]
     named: set[str] = {p[1] for p in (model.function, model.args, model.kwargs)
                        if p is not None and p[1] is not None}
-    keyword_nodes = [k for k in node.keywords if model.keywords and k.arg not in named]
-    keyword_values = {k.arg: keywords[k.arg] for k in keyword_nodes}
+    keyword_nodes: list[ast.keyword] = []
+    keyword_values: dict[str | None, Value] = {}
+    given = [k for k in node.keywords if model.keywords and k.arg not in named]
     mapping = _at(node, model.kwargs) if model.kwargs is not None else None
     if mapping is not None:
-        held = _value(node, mapping, args, keywords)
-        if isinstance(mapping, ast.Dict) and all(
-                isinstance(k, ast.Constant) and isinstance(k.value, str) for k in mapping.keys):
-            for key, value in zip(mapping.keys, mapping.values, strict=True):
+        given.append(ast.keyword(None, mapping))
+    for keyword in given:
+        held = keywords[keyword.arg] if keyword.value is not mapping \
+            else _value(node, mapping, args, keywords)
+        if keyword.arg is not None:
+            keyword_nodes.append(keyword)
+            keyword_values[keyword.arg] = held
+        elif isinstance(keyword.value, ast.Dict) and all(
+                isinstance(k, ast.Constant) and isinstance(k.value, str) for k in keyword.value.keys):
+            for key, value in zip(keyword.value.keys, keyword.value.values, strict=True):
                 keyword_nodes.append(ast.keyword(key.value, value))
                 keyword_values[key.value] = held.item(key.value)
+        elif (fields := _named(held)) is not None:  # `kw = {"cmd": cmd}` then `kwargs=kw`
+            for key, value in fields.items():
+                keyword_nodes.append(ast.keyword(key, _element(keyword.value, key)))
+                keyword_values[key] = value
         else:  # `kwargs=options`: its keys are not known
-            keyword_nodes.append(ast.keyword(None, mapping))
+            keyword_nodes.append(ast.keyword(None, keyword.value))
             keyword_values[None] = held
     call = ast.copy_location(ast.Call(function, list(nodes), keyword_nodes), node)
     return function, call, list(values), keyword_values
+
+
+def _spread(ev: Evaluator, nodes: list[ast.expr], values: list[Value]
+            ) -> tuple[list[ast.expr], list[Value]]:
+    """The arguments with each `*a` whose elements are known (`a = (cmd,)`) spread out; one
+    whose elements are not stays, to bind every parameter after it."""
+    out_nodes: list[ast.expr] = []
+    out_values: list[Value] = []
+    for arg, value in zip(nodes, values, strict=True):
+        slots = _positional(ev.eval(arg.value)) if isinstance(arg, ast.Starred) else None
+        if slots is None:
+            out_nodes.append(arg)
+            out_values.append(value)
+        else:
+            out_nodes.extend(_element(arg.value, i) for i in range(len(slots)))
+            out_values.extend(slots)
+    return out_nodes, out_values
+
+
+def _positional(value: Value) -> list[Value] | None:
+    """The elements of a tuple or list whose every slot is known, in order."""
+    items = value.items
+    if not items or len(items) > 16 or set(items) != set(range(len(items))):
+        return None
+    return [items[i] for i in range(len(items))]
+
+
+def _named(value: Value) -> dict[str, Value] | None:
+    """The entries of a dict whose every key is a known string."""
+    items = value.items
+    if not items or not all(type(k) is str and k != ANY for k in items):
+        return None
+    return dict(items)
+
+
+def _element(container: ast.expr, key: int | str) -> ast.expr:
+    """`a[0]`, `kw["cmd"]`: the place of an element handed on, for the call's path."""
+    return ast.copy_location(ast.Subscript(container, ast.Constant(key), ast.Load()), container)
 
 
 def _at(node: ast.Call, place: Place) -> ast.expr | None:
