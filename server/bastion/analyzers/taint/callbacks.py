@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.closures import LocalFunction, call_local
 from bastion.analyzers.taint.domain import ANY, Value
-from bastion.analyzers.taint.specs import CallbackModel
+from bastion.analyzers.taint.specs import CallbackModel, Models
 from bastion.analyzers.taint.summaries import apply_summary
 from bastion.analyzers.taint.wrappers import as_function
 
@@ -51,6 +51,18 @@ def call_back(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value]
         handed = _handed(ev, model, node, args, keywords)
         if handed is not None:
             _call(ev, *handed)
+
+
+def handed_functions(models: Models, node: ast.Call, name: str | None) -> list[ast.expr]:
+    """The functions the call's callback models say it is handed (`pool.submit(helpers.run, c)`
+    hands `helpers.run`): those whose summaries the editor's workspace store computes ahead, as
+    for the functions a file calls (workspace.py `prepare`)."""
+    index = models.callbacks
+    found = list(index.by_name(name))
+    if isinstance(node.func, ast.Attribute):
+        found.extend(index.methods.get(node.func.attr, ()))
+    handed = (_at(node, m.function) for m in found if m.function is not None)
+    return [f for f in handed if isinstance(f, (ast.Name, ast.Attribute))]
 
 
 def _run_overridden(ev: Evaluator, node: ast.Call, method: str, receiver: Value) -> None:

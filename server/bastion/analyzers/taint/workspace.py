@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable
 import attrs
 
 from bastion.analyzers.taint.analysis import analyse_module
+from bastion.analyzers.taint.callbacks import handed_functions
 from bastion.analyzers.taint.context import module_context
 from bastion.analyzers.taint.exports import Exports, stale
 from bastion.analyzers.taint.modules import (
@@ -158,8 +159,9 @@ class SummaryStore:
             return found if found is None or tainted or returns_source(found) else None
 
     def prepare(self, text: str, path: str | None) -> None:
-        """Computes every summary the file's calls may use and publishes the modules they are
-        in (the editor's background work)."""
+        """Computes every summary the file's calls may use (those of the functions it calls
+        and of those it hands a thread or an executor, callbacks.py) and publishes the modules
+        they are in (the editor's background work)."""
         with self._lock:
             try:
                 tree = parse_code(text)
@@ -173,7 +175,8 @@ class SummaryStore:
             visited: set[str] = set()
             for node in ast.walk(tree):
                 if isinstance(node, ast.Call):
-                    for func in functions_named(node, registrars):
+                    handed = handed_functions(self.models, node, env.qualname(node.func))
+                    for func in [*functions_named(node, registrars), *handed]:
                         name = env.qualname(func)
                         target, function = split_name(name, table) if name else (None, "")
                         if target is not None:
