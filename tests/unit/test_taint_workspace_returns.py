@@ -2,7 +2,8 @@
 same-file function's does (summaries._shaped): the fields of the instance a classmethod factory
 of jobs.py builds (`Job.make(request.args["q"])`), the nested keys of a dict a helper builds.
 The request object handed to such a function (`Job.from_request(request)`, `get_cmd(request)`)
-is read there as in the view (handed_requests.py)."""
+is read there as in the view, through its attributes and its methods (`req.get_json()`,
+handed_requests.py)."""
 
 from __future__ import annotations
 
@@ -54,13 +55,44 @@ def get_cmd(req):
 
 def get_method(req):
     return req.method
+
+
+def get_json_cmd(req):
+    return req.get_json()["c"]
+
+
+def get_data_cmd(req):
+    return req.get_data(as_text=True)
+
+
+def get_default(req):
+    return "ls"
+
+
+class Task:
+    def __init__(self, cmd):
+        self.cmd = cmd
+
+    @classmethod
+    def from_json(cls, req):
+        return cls(req.get_json(silent=True)["c"])
 '''
 VIEWS = '''
 import os
 
 from flask import Flask, request
 
-from app.jobs import Job, get_cmd, get_method, query, settings
+from app.jobs import (
+    Job,
+    Task,
+    get_cmd,
+    get_data_cmd,
+    get_default,
+    get_json_cmd,
+    get_method,
+    query,
+    settings,
+)
 
 app = Flask(__name__)
 
@@ -80,6 +112,10 @@ PAIRS = [
     # the request handed to a function of another module
     ('os.system(Job.from_request(request).cmd)', 'os.system(Job.safe_from_request(request).cmd)'),
     ('os.system(get_cmd(request))', 'os.system(get_method(request))'),
+    # read there through a method of the request
+    ('os.system(get_json_cmd(request))', 'os.system(get_default(request))'),
+    ('os.system(get_data_cmd(request))', 'os.system(get_default(request))'),
+    ('os.system(Task.from_json(request).cmd)', 'os.system(Job.safe_from_request(request).cmd)'),
 ]
 
 

@@ -29,6 +29,7 @@ from bastion.analyzers.taint.domain import (
     is_json,
     join,
     join_all,
+    keyed,
 )
 from bastion.analyzers.taint.escapes import CONTAINER_TYPES
 from bastion.analyzers.taint.forms import form_called, form_instance
@@ -264,6 +265,14 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             and node.func.id in ev.env else None  # `cls()` in a classmethod: an instance
         return Value(clean=EVERY_CLASS, kind=(built or name) + "()") if built or name else CLEAN
     result = _joined(inputs, name)
+    if method is not None and receiver is not None and receiver.taint and not on_module \
+            and not any(v.tainted for v in [*args, *keywords.values()]):
+        # `req.get_json()` of a parameter: what that method of the argument returns, judged
+        # at the call (a request reads its source of that name there, handed_requests.py;
+        # another argument is any of its data, not modelled: summaries.passed)
+        result = result.evolve(taint=keyed(result.taint, f"{method}()"))
+        if all(o.kind == "param" for o in result.taint):
+            return result
     return result.evolve(modelled=False) if result.taint else result
 
 

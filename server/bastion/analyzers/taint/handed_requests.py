@@ -26,7 +26,7 @@ def hands_request(ev: Evaluator, node: ast.Call) -> bool:
 def with_request_sources(ev: Evaluator, node: ast.Call, summary: Summary,
                          bound: dict[int, Value]) -> dict[int, Value]:
     """`bound` with each request argument holding, in the elements the callee reads of it
-    (`req.args`), the request's sources of those names."""
+    (`req.args`, `req.get_json()`), the request's sources of those names."""
     requests = _requests(ev, node)
     if not requests:
         return bound
@@ -41,9 +41,13 @@ def with_request_sources(ev: Evaluator, node: ast.Call, summary: Summary,
             continue
         items = {}
         for attribute in sorted(wanted[index]):
-            # named as the callee reads it (`request.args`), placed at the argument
-            read = ast.copy_location(ast.Attribute(argument, attribute, ast.Load()), argument)
-            found = ev.source_value(f"{kind}.{attribute}", read)
+            # named as the callee reads it (`request.args`, `request.get_json()`: a method's
+            # result is keyed `get_json()`, calls.py), placed at the argument
+            name = attribute.removesuffix("()")
+            read = ast.copy_location(ast.Attribute(argument, name, ast.Load()), argument)
+            if name != attribute:
+                read = ast.copy_location(ast.Call(read, [], []), argument)
+            found = ev.source_value(f"{kind}.{name}", read)
             if found is not None:
                 items[attribute] = found
         if items:

@@ -327,7 +327,14 @@ def passed(bound: dict[int, Value], origin) -> Value | None:
     argument = bound.get(origin.param) if origin.kind == "param" else None
     if argument is None:
         return None
-    return (argument.item(origin.key) if origin.key is not None else argument).flat()
+    if origin.key is None:
+        return argument.flat()
+    if isinstance(origin.key, str) and origin.key.endswith("()") \
+            and not (argument.items and origin.key in argument.items):
+        # what a method of the argument returns (calls.py): any of its data, by no model
+        whole = argument.flat()
+        return whole.evolve(modelled=False) if whole.taint else whole
+    return argument.item(origin.key).flat()
 
 
 def _field_values(ev: Evaluator, node: ast.Call, summary: Summary,
