@@ -84,6 +84,7 @@ _SUBSTITUTIONS = frozenset({"re.sub", "regex.sub"})
 _SPLITEXT = frozenset({"os.path.splitext", "posixpath.splitext", "ntpath.splitext"})
 _SHLEX_SPLIT = frozenset({"shlex.split"})
 _MAPS = frozenset({"map", "builtins.map"})
+_STATUS_OUTPUT = frozenset({"subprocess.getstatusoutput", "commands.getstatusoutput"})
 
 
 def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value],
@@ -175,6 +176,11 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         whole = _joined(args, name)
         return Value(clean=EVERY_CLASS, items={
             0: whole, 1: whole.evolve(clean=whole.clean | {"path", COMPONENT})})
+    if name in _STATUS_OUTPUT:
+        # (exit status, output): the output as `getoutput` returns it, no text of the view's
+        result = _joined(inputs, name)
+        output = result.evolve(modelled=False) if result.taint else result
+        return Value(clean=EVERY_CLASS, items={0: SAFE, 1: output}, kind=name + "()")
     if name in _SHLEX_SPLIT and len(node.args) == 1 and args[0].taint \
             and _starts_with_word(node.args[0]):
         # `shlex.split(f"convert {name} out.png")`: the program an argv runs is the
