@@ -190,3 +190,65 @@ def test_arguments_handed_as_a_name_bind_element_by_element(vulnerable, safe):
 def test_a_spread_whose_elements_are_not_known_binds_every_later_parameter():
     assert rule_ids(FLASK.replace("CALL", "pool.submit(run, *request.args.getlist('c'))")) \
         == ["BST202"]
+
+
+RECEIVERS = '''\
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from multiprocessing import Pool
+from flask import Flask, request
+
+app = Flask(__name__)
+pool = ThreadPoolExecutor(max_workers=2)
+
+
+def run(cmd):
+    subprocess.run(cmd, shell=True)
+
+
+class Form:
+    def submit(self, handler, data):
+        self.data = data
+
+
+class Queue:
+    def __init__(self):
+        self.tasks = []
+
+    def add_task(self, fn, arg):
+        self.tasks.append((fn, arg))
+
+
+class Jobs:
+    def __init__(self):
+        self.pool = ThreadPoolExecutor(max_workers=2)
+
+    def go(self, cmd):
+        self.pool.submit(run, cmd)
+
+
+class Batch(ThreadPoolExecutor):
+    pass
+
+
+@app.route("/v")
+def view():
+    c = request.args["c"]
+    CALL
+    return "ok"
+'''
+
+
+# no executor: a constant, a container, a class of this module whose `submit` does not read
+# the function it is handed
+NO_EXECUTOR = ["Form().submit(run, c)", "form = Form()\n    form.submit(run, c)", "'a b'.map(run, c)",
+               "tasks = {}\n    tasks.submit(run, c)"]
+# executors and task lists, wherever they are held; a name this module does not bind may be one
+EXECUTORS = ["Queue().add_task(run, c)", "with ThreadPoolExecutor() as ex:\n        ex.submit(run, c)",
+             "pool.submit(run, c)", "Jobs().go(c)", "with Pool(2) as p:\n        p.map(run, [c])",
+             "Batch().map(run, [c])", "executor.submit(run, c)"]
+
+
+def test_a_callback_method_runs_the_function_unless_the_receiver_is_no_executor():
+    found = {call: rule_ids(RECEIVERS.replace("CALL", call)) for call in NO_EXECUTOR + EXECUTORS}
+    assert found == {**dict.fromkeys(NO_EXECUTOR, []), **dict.fromkeys(EXECUTORS, ["BST202"])}

@@ -7,6 +7,9 @@ function, a lambda or a partial runs in place; a modelled sink (`target=os.syste
 as if called. What the function returns is not the call's result (a thread, a future): it is
 dropped.
 
+A model matched by method name alone (`submit`, `map`, `add_task`) is not applied where the
+receiver is known to be no executor, pool or task list (`_no_executor`).
+
 A method of a base class that runs a method the subclass overrides (`threading.Thread.start`
 runs `run`): on an instance of a subclass of this module (`Worker(cmd).start()`), the
 subclass's method runs with the fields its `__init__` stored, as `Worker(cmd).run()` would.
@@ -24,10 +27,13 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.closures import LocalFunction, call_local
-from bastion.analyzers.taint.domain import ANY, Value
+from bastion.analyzers.taint.domain import ANY, UNKNOWN, Value
+from bastion.analyzers.taint.escapes import CONTAINER_TYPES
 from bastion.analyzers.taint.specs import CallbackModel, Models
 from bastion.analyzers.taint.summaries import apply_summary
 from bastion.analyzers.taint.wrappers import as_function
+
+_CONTAINER_KINDS = frozenset(f"{name}()" for name in CONTAINER_TYPES)
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -42,7 +48,8 @@ def call_back(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value]
     found = index.by_name(name)
     if isinstance(node.func, ast.Attribute) and not on_module:
         if node.func.attr in index.methods:
-            found = [*found, *(m for m in index.methods[node.func.attr] if m not in found)]
+            found = [*found, *(m for m in index.methods[node.func.attr] if m not in found
+                               and not _no_executor(ev, m, node.func.attr, receiver))]
         if receiver is not None:
             _run_overridden(ev, node, node.func.attr, receiver)
     for model in found:
@@ -51,6 +58,34 @@ def call_back(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value]
         handed = _handed(ev, model, node, args, keywords)
         if handed is not None:
             _call(ev, *handed)
+
+
+def _no_executor(ev: Evaluator, model: CallbackModel, method: str, receiver: Value | None) -> bool:
+    """Whether the receiver of a callback model's method (`submit`, `map`) is known to be no
+    executor, pool or task list: a constant, a container, or an instance of a class of this
+    module, with no base of another module, whose method never reads the function it is
+    handed (a form's `submit`, a registry's `map`)."""
+    if receiver is None:
+        return False
+    if receiver.const is not UNKNOWN or receiver.items is not None and receiver.kind is None \
+            or receiver.kind in _CONTAINER_KINDS:
+        return True
+    kind = receiver.kind[:-2] if receiver.kind and receiver.kind.endswith("()") else None
+    local = ev.module.class_bases
+    if kind not in local or not all(b is None or b in local or b == "object" for b in local[kind]):
+        return False
+    found = ev.module.inherited(kind, method)
+    function = ev.module.function_named(found) if found is not None else None
+    if function is None or model.function is None:
+        return False
+    position, keyword = model.function
+    arguments = function.node.args
+    params = [a.arg for a in [*arguments.posonlyargs, *arguments.args]][function.implicit_params:]
+    name = params[position] if position is not None and position < len(params) else keyword
+    if name is None or arguments.vararg is not None or arguments.kwarg is not None:
+        return False
+    return not any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(function.node)
+                   if not isinstance(n, ast.arg))
 
 
 def handed_functions(models: Models, node: ast.Call, name: str | None) -> list[ast.expr]:
