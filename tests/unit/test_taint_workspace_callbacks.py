@@ -2,7 +2,9 @@
 task (`pool.submit(helpers.run, cmd)`, `Thread(target=run, args=(cmd,))` after `from helpers
 import run`): its summary reports its sinks there, as a direct call's would, in a scan and in
 the editor, whose workspace store computes ahead the summaries of the functions a file hands
-to callback calls as well as those it calls (workspace.py `prepare`, callbacks.py)."""
+to callback calls as well as those it calls (workspace.py `prepare`, callbacks.py). A
+`threading.Thread` subclass of that module started in the view (`Worker(cmd).start()`) runs
+its `run` with the fields its `__init__` stored, its bases read through the store."""
 
 from __future__ import annotations
 
@@ -14,11 +16,29 @@ from bastion.analyzers.taint.analyzer import TaintAnalyzer
 ANALYZER = TaintAnalyzer()
 HELPERS = '''
 import subprocess
+import threading
 
 
 def run(cmd, label=""):
     print(label)
     subprocess.run(cmd, shell=True)
+
+
+class Worker(threading.Thread):
+    def __init__(self, cmd, label=""):
+        threading.Thread.__init__(self, name="worker")
+        self.cmd, self.label = cmd, label
+
+    def run(self):
+        subprocess.Popen(self.cmd, shell=True).wait()
+
+
+class Task:
+    def __init__(self, cmd):
+        self.cmd = cmd
+
+    def start(self):
+        return self.cmd.split()
 '''
 VIEWS = '''
 import asyncio
@@ -28,7 +48,7 @@ from concurrent.futures import ThreadPoolExecutor
 from flask import Flask, request
 
 from app import helpers
-from app.helpers import run
+from app.helpers import Task, Worker, run
 
 app = Flask(__name__)
 pool = ThreadPoolExecutor(max_workers=2)
@@ -51,6 +71,9 @@ PAIRS = [
     ("await asyncio.to_thread(run, c)", "await asyncio.to_thread(run, 'ls', label=c)"),
     ("with ThreadPoolExecutor() as ex:\n        ex.map(helpers.run, [c])",
      "with ThreadPoolExecutor() as ex:\n        ex.map(helpers.run, ['ls'])"),
+    # a thread subclass of that module; a class's own `start` is what runs (Task)
+    ('Worker(request.args["c"]).start()', 'Worker("ls", label=c).start()'),
+    ("t = helpers.Worker(c)\n    t.start()", "t = Task(c)\n    t.start()"),
 ]
 
 
@@ -69,5 +92,5 @@ def test_a_function_of_another_module_handed_to_a_callback(tmp_path, vulnerable,
 def test_the_finding_is_at_the_call_its_path_into_the_other_module(tmp_path):
     [finding] = workspace_findings(ANALYZER, tmp_path, {
         "helpers.py": HELPERS, "views.py": VIEWS.format(body="pool.submit(helpers.run, c)")}, False)
-    assert "(helpers.py line 7, through `helpers.run`)" in finding.message
+    assert "(helpers.py line 8, through `helpers.run`)" in finding.message
     assert finding.steps[-1].path == str(tmp_path / "app" / "helpers.py")

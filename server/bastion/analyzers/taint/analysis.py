@@ -86,7 +86,7 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     if module is None:
         module = module_context(tree, models, calls, external_bases, text, names_registrar)
     if external is not None:
-        module.external = external
+        module.external, module.external_bases = external, external_bases
         if external_scoped:  # a store of this module names its own line
             module.scoped = {**external_scoped, **module.scoped}
         module.digest = hashlib.blake2b(module.digest + external_digest, digest_size=16).digest()

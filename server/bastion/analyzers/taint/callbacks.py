@@ -11,8 +11,9 @@ A model matched by method name alone (`submit`, `map`, `add_task`) is not applie
 receiver is known to be no executor, pool or task list (`_no_executor`).
 
 A method of a base class that runs a method the subclass overrides (`threading.Thread.start`
-runs `run`): on an instance of a subclass of this module (`Worker(cmd).start()`), the
-subclass's method runs with the fields its `__init__` stored, as `Worker(cmd).run()` would.
+runs `run`): on an instance of a subclass of this module or of another workspace module
+(`Worker(cmd).start()`), the subclass's method runs with the fields its `__init__` stored, as
+`Worker(cmd).run()` would.
 
 Arguments handed as a name whose elements are known (`a = (cmd,)` then `args=a` or
 `submit(run, *a)`; `kw = {"cmd": cmd}` then `kwargs=kw` or `submit(run, **kw)`) bind element by
@@ -101,18 +102,30 @@ def handed_functions(models: Models, node: ast.Call, name: str | None) -> list[a
 
 
 def _run_overridden(ev: Evaluator, node: ast.Call, method: str, receiver: Value) -> None:
-    """`Worker(cmd).start()`, `Worker` a subclass of this module of a class whose `start` runs
-    the instance's `run`: `Worker.run`'s summary applied to the instance."""
+    """`Worker(cmd).start()`, `Worker` a subclass, of this module or of another workspace
+    module, of a class whose `start` runs the instance's `run`: `Worker.run`'s summary applied
+    to the instance."""
     kind = receiver.kind
     if kind is None or not kind.endswith("()") or receiver.taint:
         return
     cls = kind[:-2]
-    if ev.module.inherited(cls, method) is not None:
-        return  # the class's own `start`: its summary says what it does
-    for base in ev.module.class_bases.get(cls, ()):
+    local = cls in ev.module.class_bases
+    external, bases_of = ev.module.external, ev.module.external_bases
+    if local:
+        bases = ev.module.class_bases[cls]
+        if ev.module.inherited(cls, method) is not None:
+            return  # the class's own `start`: its summary says what it does
+    elif external is not None and bases_of is not None and external(f"{cls}.{method}", True) is None:
+        bases = bases_of(cls)
+    else:
+        return
+    for base in bases:
         for model in ev.models.callbacks.by_name(f"{base}.{method}") if base else ():
-            run = ev.module.inherited(cls, model.overridden) if model.overridden else None
-            summary = ev.summaries.get(run) if run is not None else None
+            if model.overridden is None:
+                continue
+            run = ev.module.inherited(cls, model.overridden) if local else None
+            summary = ev.summaries.get(run) if run is not None \
+                else external(f"{cls}.{model.overridden}", True) if not local else None
             if summary is not None:
                 apply_summary(ev, node, summary, [], {}, receiver)
                 return

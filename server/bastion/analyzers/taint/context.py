@@ -53,6 +53,8 @@ class ModuleContext:
     # Summaries of other workspace modules' functions, by qualified name (workspace.py).
     # (qualified name, whether an argument is tainted) -> summary or None
     external: Callable[[str, bool], object] | None = None
+    # the bases of another workspace module's class, by qualified name (workspace.py)
+    external_bases: Callable[[str], tuple[str, ...]] | None = None
     # class -> its ancestors defined in this module, nearest first (inherited methods)
     parents: dict[str, tuple[str, ...]] = attrs.Factory(dict)
     # global name -> (pattern, flags) of a `re.compile` with constant arguments, bound once
