@@ -2,10 +2,12 @@
 a shell or an interpreter is given (`["sh", "-c", cmd]`, `["bash", "-lc", cmd]`, `["python3",
 "-c", code]`), also behind a program that runs the rest of the vector (`env`, `sudo`, `nice`),
 and the command line `ssh host cmd` has the remote host's shell run. Other arguments reach one
-program as they are: an argument, not a command."""
+program as they are: an argument, not a command. Also whether a command line starts with a
+constant program word (`shlex.split(f"convert {name} out.png")`, calls.py)."""
 
 from __future__ import annotations
 
+import ast
 import re
 
 from bastion.analyzers.taint.domain import ANY, UNKNOWN, Value, join_all
@@ -115,3 +117,20 @@ def _remote_command(argv: list[Value], index: int) -> Value | None:
 
 def _together(values: list[Value]) -> Value | None:
     return join_all(values) if values else None
+
+
+_FIRST_WORD = re.compile(r"\s*[^\s%{}]+\s")
+
+
+def starts_with_word(node: ast.expr) -> bool:
+    """Whether a constant word and a space start the text `node` builds: `"convert " + name`,
+    `f"convert {name}"`, `"convert %s" % name`, `"convert {}".format(name)`."""
+    while isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+        node = node.left
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+            and node.func.attr == "format":
+        node = node.func.value
+    if isinstance(node, ast.JoinedStr) and node.values:
+        node = node.values[0]
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) \
+        and _FIRST_WORD.match(node.value) is not None

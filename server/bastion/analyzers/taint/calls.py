@@ -5,9 +5,9 @@ default model (argument and receiver taint flow to the result, marked not modell
 from __future__ import annotations
 
 import ast
-import re
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.taint.argv import starts_with_word
 from bastion.analyzers.taint.charsets import kept_cleans, substituted_cleans
 from bastion.analyzers.taint.configs import config_call
 from bastion.analyzers.taint.domain import (
@@ -182,7 +182,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         output = result.evolve(modelled=False) if result.taint else result
         return Value(clean=EVERY_CLASS, items={0: SAFE, 1: output}, kind=name + "()")
     if name in _SHLEX_SPLIT and len(node.args) == 1 and args[0].taint \
-            and _starts_with_word(node.args[0]):
+            and starts_with_word(node.args[0]):
         # `shlex.split(f"convert {name} out.png")`: the program an argv runs is the
         # developer's; the request's words are its arguments
         words = _joined(args, name).evolve(const=UNKNOWN, kind=None)
@@ -289,23 +289,6 @@ def _hands_data(node: ast.Call, args: list[Value], keywords: dict[str | None, Va
     return any(v.tainted for a, v in zip(node.args, args, strict=False)
                if not (isinstance(a, ast.Name) and a.id == "self")) \
         or any(v.tainted for v in keywords.values())
-
-
-_FIRST_WORD = re.compile(r"\s*[^\s%{}]+\s")
-
-
-def _starts_with_word(node: ast.expr) -> bool:
-    """Whether a constant word and a space start the text `node` builds: `"convert " + name`,
-    `f"convert {name}"`, `"convert %s" % name`, `"convert {}".format(name)`."""
-    while isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
-        node = node.left
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-            and node.func.attr == "format":
-        node = node.func.value
-    if isinstance(node, ast.JoinedStr) and node.values:
-        node = node.values[0]
-    return isinstance(node, ast.Constant) and isinstance(node.value, str) \
-        and _FIRST_WORD.match(node.value) is not None
 
 
 def _filtered_characters(ev: Evaluator, node: ast.expr) -> frozenset[str]:
