@@ -283,6 +283,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
 
 
 _ESCAPING_CODECS = frozenset({"unicode_escape", "unicode-escape"})
+
+
 def _hands_data(node: ast.Call, args: list[Value], keywords: dict[str | None, Value]) -> bool:
     """Whether a base's `__init__` is handed data (`super().__init__(name=name)`): one handed
     constants only (`threading.Thread.__init__(self, daemon=True)`) stores none of the caller's."""
