@@ -198,11 +198,9 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         printed = [keywords[n] for n in unescaped_names(args[0].const) if n in keywords]
         if any(v.tainted for v in printed):  # `{{ q|safe }}`: the page holds `q` as it is
             return _joined(printed).evolve(kind=None, const=UNKNOWN)
-    if name in _SUBSTITUTIONS and len(args) == 3 and not keywords:
-        cleans = substituted_cleans(args[0].const, args[1].const)
-        if cleans:  # `re.sub(r"[^a-z0-9]", "", name)`: only the class's characters are left
-            kept = _joined([args[2]], name)
-            return kept.evolve(clean=kept.clean | cleans)
+    substituted = _substituted(ev, node, name, args, keywords, receiver)
+    if substituted is not None:
+        return substituted
     if method == "encode" and receiver is not None and not on_module and args \
             and args[0].const in _ESCAPING_CODECS:
         # `text.encode("unicode_escape")`: every line break and control character as `\n`, `\x1b`
@@ -256,8 +254,10 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             _mutate(ev, held, receiver, method, args, keywords)
             return CLEAN
         if method == "get" and args and (receiver.items is not None or receiver.taint and (all(
-                o.kind == "param" for o in receiver.taint) or is_json(receiver.kind))):
-            # a parameter's element, by its key; a JSON body's element
+                o.kind == "param" for o in receiver.taint) or is_json(receiver.kind))
+                or isinstance(receiver.const, frozenset)):
+            # a parameter's element, by its key; a JSON body's element; one of a constant
+            # table's entries, whatever the key (as `TABLE[key]` reads it)
             key = args[0].const if args[0].const is not UNKNOWN else ANY
             found = receiver.item(key)
             return join(found, args[1]) if len(args) > 1 else found
@@ -283,6 +283,33 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
 
 
 _ESCAPING_CODECS = frozenset({"unicode_escape", "unicode-escape"})
+
+
+def _substituted(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value],
+                 keywords: dict[str | None, Value], receiver: Value | None) -> Value | None:
+    """`re.sub(PATTERN, REPLACEMENT, text)`, or `COMPILED.sub(REPLACEMENT, text)` of a pattern
+    compiled without flags: the text with what the substitution proves of it (charsets.py);
+    None when it proves nothing."""
+    func = node.func
+    if keywords:
+        return None
+    if name in _SUBSTITUTIONS and len(args) == 3:
+        pattern, (replacement, text) = args[0].const, args[1:]
+    elif isinstance(func, ast.Attribute) and func.attr == "sub" and len(args) == 2:
+        compiled = receiver.const if receiver is not None else None
+        if isinstance(func.value, ast.Name) and func.value.id in ev.module.patterns \
+                and func.value.id not in ev.env:
+            compiled = Compiled(*ev.module.patterns[func.value.id])
+        if not isinstance(compiled, Compiled) or compiled.flags:
+            return None
+        pattern, (replacement, text) = compiled.pattern, args
+    else:
+        return None
+    cleans = substituted_cleans(pattern, replacement.const)
+    if not cleans:  # `re.sub(r"[^a-z0-9]", "", name)`: only the class's characters are left
+        return None
+    kept = _joined([text], name)
+    return kept.evolve(clean=kept.clean | cleans)
 
 
 def _hands_data(node: ast.Call, args: list[Value], keywords: dict[str | None, Value]) -> bool:

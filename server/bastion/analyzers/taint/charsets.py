@@ -4,7 +4,8 @@ string is safe for the sink classes a pattern of those characters proves (patter
 - `set(name) - set(ALLOWED)` is empty, `set(name) <= set(ALLOWED)`, `set(name).issubset(ALLOWED)`
   holds (guards.py);
 - `"".join(c for c in name if c.isalnum() or c in "-_")` (calls.py);
-- `re.sub(r"[^a-z0-9_-]", "", name)`, or with a constant replacement (calls.py).
+- `re.sub(r"[^a-z0-9_-]", "", name)`, or with a constant replacement (calls.py);
+- `re.sub(r"[\\r\\n]+", " ", line)`: a line without line breaks is safe for a log (calls.py).
 
 A test of one character is a method of str that guards.toml models (`isalnum`, `isdigit`, ...:
 each passes only characters `\\w` matches), membership in a constant string or collection of
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
 
 _EMPTY: frozenset[str] = frozenset()
+_LOG = frozenset({"log"})
+# What makes a match depend on the text around it: lookaround, anchors, back references.
+_CONTEXTUAL = re.compile(r"\(\?|[\^$]|\\[AZbB1-9]")
 # A negated class and its repetition: `[^a-z0-9]`, `[^\w.-]+` (a `]` first in the class, or
 # escaped, is part of it).
 _NEGATED = re.compile(r"\[\^(\]?(?:\\.|[^\]\\])*)\][+*]?")
@@ -57,6 +61,8 @@ def substituted_cleans(pattern: object, replacement: object) -> frozenset[str]:
     if not isinstance(pattern, str) or not isinstance(replacement, str):
         return _EMPTY
     negated = _NEGATED.fullmatch(pattern)
+    if negated is None and _replaces_line_breaks(pattern, replacement):
+        return _LOG
     if negated is None or len(replacement) > _MAX_CHARS:
         return _EMPTY
     kept = f"[{negated.group(1)}]"
@@ -68,6 +74,21 @@ def substituted_cleans(pattern: object, replacement: object) -> frozenset[str]:
     except re.error:
         return _EMPTY
     return cleaned_by(f"(?:{kept}{f'|[{extra}]' if extra else ''})*", 0, "fullmatch")
+
+
+def _replaces_line_breaks(pattern: str, replacement: str) -> bool:
+    """`re.sub(r"[\\r\\n]+", " ", line)`, `re.sub(r"\\s+", " ", line)`: the pattern matches a
+    lone CR and a lone LF wherever they are, and so replaces each (no lookaround or anchor, which
+    could skip one, no empty match, which could be taken there instead) and the replacement
+    writes neither (nor a group, which could put one back)."""
+    if _CONTEXTUAL.search(pattern) or "\r" in replacement or "\n" in replacement \
+            or "\\" in replacement:
+        return False
+    try:
+        compiled = re.compile(pattern)
+    except re.error:
+        return False
+    return compiled.fullmatch("") is None and all(compiled.fullmatch(c) for c in "\r\n")
 
 
 def _classes(ev: Evaluator, test: ast.expr, var: str) -> list[str] | None:

@@ -33,6 +33,7 @@ from bastion.analyzers.taint.forms import Forms, validated_forms
 from bastion.analyzers.taint.helpers import called_here, hand_requests
 from bastion.analyzers.taint.patterns import compiled_pattern
 from bastion.analyzers.taint.scoped import scoped_stores
+from bastion.analyzers.taint.sinks import UNSAFE_PARSER
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.template_files import Template
 from bastion.analyzers.taint.templates import module_jinja_kind
@@ -126,7 +127,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                     elif isinstance(node.value, ast.Call):
                         called = env.qualname(node.value.func)
                         if called is not None:
-                            kinds[target.id] = module_jinja_kind(called, node.value)
+                            kinds[target.id] = _module_kind(called, node.value)
                         if called == "re.compile":
                             compiled = compiled_pattern(node.value, env)
                             if compiled is not None:
@@ -220,6 +221,16 @@ def _parameter_registrars(definitions: list[ast.stmt], models: Models, text: str
         names_registrar = text is None or any(name in text for name in models.registrar_names())
     if names_registrar:
         yield from parameter_calls(definitions)
+
+
+def _module_kind(called: str, call: ast.Call) -> str:
+    """The kind of a global built by a call: a parser resolving entities serves every function
+    that parses with it, as one built in the function does (calls.py)."""
+    if called == "lxml.etree.XMLParser" and any(
+            k.arg == "resolve_entities" and isinstance(k.value, ast.Constant) and k.value.value is True
+            for k in call.keywords):
+        return UNSAFE_PARSER
+    return module_jinja_kind(called, call)
 
 
 def module_statements(body: list[ast.stmt]):

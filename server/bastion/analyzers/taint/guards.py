@@ -198,6 +198,9 @@ def _compare(ev: Evaluator, test: ast.Compare, env: Env, truth: bool) -> Env:
             if isinstance(needle, str) and not holds:
                 if needle == ".." and "dotdot" in models:
                     return _set(env, right, frozenset({"path"}))
+                if needle == "/" and "dotdot" in models:
+                    # one component: not absolute, as `name.startswith("/")` false proves
+                    return _set(env, right, frozenset({COMPONENT}))
                 if needle in ("'", '"') and "quote" in models:
                     return _set(env, right, frozenset({"xpath", "sql"}))
             if holds and isinstance(right, ast.Attribute) and right.attr == "parents" \

@@ -33,6 +33,8 @@ SAX_EXTERNAL_ENTITIES = frozenset({"xml.sax.handler.feature_external_ges",
 # `%r` and `%a` escape line breaks, and a number conversion refuses a string (TypeError), so a
 # log argument formatted by one of these cannot forge a line.
 _ESCAPING = frozenset("radiouxXeEfFgG")
+# Jinja's environments made to run untrusted templates (each attribute and call checked).
+_SANDBOXES = ("jinja2.sandbox.",)
 _MEDIA_TYPE_KEYWORDS = ("mimetype", "content_type", "media_type")
 # A MongoDB query's operators that run server-side JavaScript: a string there is code.
 _CODE_OPERATORS = ("$where", "$function", "$accumulator")
@@ -137,6 +139,9 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
     if sink.model == "declared_html" and not _declared_html(keywords):
         return None
     if sink.model == "handler_write" and _written_as_json_or_declared(ev, args, keywords):
+        return None
+    if sink.model == "unsandboxed" and receiver is not None \
+            and (receiver.kind or "").startswith(_SANDBOXES):
         return None
     if sink.model == "xml_parser":
         parser = keywords.get("parser") or (args[1] if len(args) > 1 else None)
