@@ -16,3 +16,9 @@ def marked_and_found(source: str) -> tuple[set[tuple[int, str]], set[tuple[int, 
                 if (m := re.search(r"# (BST2\d\d)$", line))}
     found = {(f.line, f.rule_id) for f in ANALYZER.analyse_file(source, "case.py")}
     return expected, found
+
+
+def assert_marked(source: str) -> None:
+    """Some line is marked, and the marked lines are exactly those reported."""
+    expected, found = marked_and_found(source)
+    assert expected and found == expected

@@ -250,7 +250,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
                 ev.env[node.func.value.id] = edited[1]
                 return edited[0]
         held = _held(node.func.value)
-        if method in MUTATORS and held is not None:
+        if method in MUTATORS and held is not None and (held in ev.env or held not in ev.aliases):
+            # an imported object (`flask.session`) stays what it is named, for its next call
             _mutate(ev, held, receiver, method, args, keywords)
             return CLEAN
         if method == "get" and args and (receiver.items is not None or receiver.taint and (all(
