@@ -157,11 +157,59 @@ def prefs():
     return "", 204
 '''
 
+# Starlette's and aiohttp_session's sessions are signed cookies later requests trust, as Flask's.
+ASYNC_SESSIONS = '''\
+from aiohttp import web
+from aiohttp_session import get_session
+from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+
+
+async def remember(request):
+    form = await request.form()
+    request.session["user"] = form["user"]  # BST208
+    request.session.update(theme=form["theme"])  # BST208
+    request.session["seen"] = True
+    return PlainTextResponse("ok")
+
+
+app = Starlette(routes=[Route("/remember", remember, methods=["POST"])])
+routes = web.RouteTableDef()
+
+
+@routes.post("/prefs")
+async def prefs(request):
+    session = await get_session(request)
+    data = await request.post()
+    session["theme"] = data["theme"]  # BST208
+    session["count"] = session.get("count", 0) + 1
+    return web.Response(text="ok")
+'''
+
+# A parser resolving entities fed the request's document piece by piece.
+PARSER_FEED = '''\
+from flask import Flask, request
+from lxml import etree
+
+app = Flask(__name__)
+
+
+@app.route("/feed", methods=["POST"])
+def feed():
+    parser = etree.XMLParser(resolve_entities=True)
+    parser.feed(request.data)  # BST211
+    safe = etree.XMLParser(resolve_entities=False)
+    safe.feed(request.data)
+    return parser.close().tag + safe.close().tag
+'''
+
 
 @pytest.mark.parametrize("source", [
     pytest.param(SLASH_GUARD, id="slash_guard"), pytest.param(CONSTANT_TABLE_GET, id="table_get"),
     pytest.param(MODULE_PARSER, id="module_parser"), pytest.param(LOG_LINE_BREAKS, id="log_breaks"),
-    pytest.param(SANDBOXED_TEMPLATES, id="sandboxes"), pytest.param(SESSION_STORES, id="session")])
+    pytest.param(SANDBOXED_TEMPLATES, id="sandboxes"), pytest.param(SESSION_STORES, id="session"),
+    pytest.param(ASYNC_SESSIONS, id="async_sessions"), pytest.param(PARSER_FEED, id="parser_feed")])
 def test_each_marked_line_reports_and_no_other_does(source):
     assert_marked(source)
 
