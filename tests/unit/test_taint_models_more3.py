@@ -204,12 +204,37 @@ def feed():
     return parser.close().tag + safe.close().tag
 '''
 
+# A module's set tested in a conditional expression or a boolean operation is read, not changed:
+# the column it lets through is one of its constants.
+SET_IN_CONDITIONAL = '''\
+import sqlite3
+from flask import Flask, request
+
+app = Flask(__name__)
+COLUMNS = {"name", "created", "id"}
+ORDERS = {"asc", "desc"}
+db = sqlite3.connect("app.db")
+
+
+@app.route("/sorted")
+def sorted_view():
+    col = request.args.get("col", "id")
+    order = request.args.get("order", "asc")
+    column = col if col in COLUMNS else "id"
+    rows = db.execute(f"SELECT * FROM t ORDER BY {column}").fetchall()
+    if order in ORDERS or order in ("ASC", "DESC"):
+        rows += db.execute(f"SELECT * FROM t ORDER BY id {order}").fetchall()
+    rows += db.execute(f"SELECT * FROM t ORDER BY {col}").fetchall()  # BST204
+    return {"rows": rows}
+'''
+
 
 @pytest.mark.parametrize("source", [
     pytest.param(SLASH_GUARD, id="slash_guard"), pytest.param(CONSTANT_TABLE_GET, id="table_get"),
     pytest.param(MODULE_PARSER, id="module_parser"), pytest.param(LOG_LINE_BREAKS, id="log_breaks"),
     pytest.param(SANDBOXED_TEMPLATES, id="sandboxes"), pytest.param(SESSION_STORES, id="session"),
-    pytest.param(ASYNC_SESSIONS, id="async_sessions"), pytest.param(PARSER_FEED, id="parser_feed")])
+    pytest.param(ASYNC_SESSIONS, id="async_sessions"), pytest.param(PARSER_FEED, id="parser_feed"),
+    pytest.param(SET_IN_CONDITIONAL, id="set_in_conditional")])
 def test_each_marked_line_reports_and_no_other_does(source):
     assert_marked(source)
 

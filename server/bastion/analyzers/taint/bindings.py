@@ -33,7 +33,8 @@ _METHOD = re.compile(r"\s*\.\s*(\w+)\s*\(")
 _ITEM = re.compile(r"\s*\[")
 _ATTRIBUTE = re.compile(r"\s*\.\s*\w+")
 _STORED = re.compile(r"\s*(?:=(?!=)|[-+*/%&|^@]=|//=|\*\*=|>>=|<<=)")
-_READ_AFTER = re.compile(r"\s*(?:\.\s*\w+(?!\s*\()|[)\]}:]|==|!=|\bin\b|\bnot\b|\bif\b|\bfor\b|$)")
+_READ_AFTER = re.compile(r"\s*(?:\.\s*\w+(?!\s*\()|[)\]}:]|==|!=|\bin\b|\bnot\b|\bif\b|\bfor\b"
+                         r"|\belse\b|\band\b|\bor\b|$)")
 _BEFORE_DEL = re.compile(r"\bdel\s*$")
 
 
