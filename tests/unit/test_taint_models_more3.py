@@ -228,13 +228,45 @@ def sorted_view():
     return {"rows": rows}
 '''
 
+# A local object's field tested against constants is one of them where the test holds.
+FIELD_ALLOWLIST = '''\
+import sqlite3
+from dataclasses import dataclass
+from flask import Flask, request
+
+app = Flask(__name__)
+COLUMNS = ("name", "created", "id")
+db = sqlite3.connect("app.db")
+
+
+@dataclass
+class Query:
+    column: str
+    order: str
+
+
+@app.route("/sorted")
+def sorted_view():
+    q = Query(request.args.get("col", "id"), request.args.get("ord", "asc"))
+    column = q.column if q.column in COLUMNS else "id"
+    rows = db.execute(f"SELECT * FROM t ORDER BY {column}").fetchall()
+    rows += db.execute(f"SELECT * FROM t ORDER BY {q.column}").fetchall()  # BST204
+    if q.order not in ("asc", "desc"):
+        return {"error": "order"}
+    rows += db.execute(f"SELECT * FROM t ORDER BY id {q.order}").fetchall()
+    q = Query(request.args.get("col2", "id"), request.args.get("ord2", "asc"))
+    rows += db.execute(f"SELECT * FROM t ORDER BY id {q.order}").fetchall()  # BST204
+    return {"rows": rows}
+'''
+
 
 @pytest.mark.parametrize("source", [
     pytest.param(SLASH_GUARD, id="slash_guard"), pytest.param(CONSTANT_TABLE_GET, id="table_get"),
     pytest.param(MODULE_PARSER, id="module_parser"), pytest.param(LOG_LINE_BREAKS, id="log_breaks"),
     pytest.param(SANDBOXED_TEMPLATES, id="sandboxes"), pytest.param(SESSION_STORES, id="session"),
     pytest.param(ASYNC_SESSIONS, id="async_sessions"), pytest.param(PARSER_FEED, id="parser_feed"),
-    pytest.param(SET_IN_CONDITIONAL, id="set_in_conditional")])
+    pytest.param(SET_IN_CONDITIONAL, id="set_in_conditional"),
+    pytest.param(FIELD_ALLOWLIST, id="field_allowlist")])
 def test_each_marked_line_reports_and_no_other_does(source):
     assert_marked(source)
 

@@ -252,7 +252,22 @@ def _allowed(ev: Evaluator, env: Env, subject: ast.expr, allowed: tuple | frozen
     if "allowlist" not in models and "equality" not in models:
         return env
     value = constant(next(iter(allowed))) if len(allowed) == 1 else SAFE  # one of the constants
-    return _set(env, subject, value=value)
+    return _set(_with_field(ev, env, subject), subject, value=value)
+
+
+def _with_field(ev: Evaluator, env: Env, node: ast.expr) -> Env:
+    """`env` holding a local object's field under its path (`q.column`, as `q.column = ...`
+    stores it), so that a test of the field refines what later reads of it find."""
+    key = path_of(node) if isinstance(node, ast.Attribute) else None
+    root = key.partition(".")[0] if key is not None else None
+    if root is None or key in env or root not in env or root == "self":
+        return env
+    with ev.evaluating_in(env):
+        value = ev.eval(node)
+    if not value.tainted:
+        return env
+    ev.attributed.add(root)  # a new binding of the object forgets the field's path
+    return {**env, key: value}
 
 
 def host_of(ev: Evaluator, node: ast.expr) -> tuple[ast.expr, frozenset[str]] | None:
