@@ -259,6 +259,58 @@ def sorted_view():
     return {"rows": rows}
 '''
 
+# A test written as a function of the module proves, where its call is true, what its returned
+# test proves of the parameter.
+HELPER_TESTS = '''\
+import re
+import subprocess
+from urllib.parse import urlparse
+
+import requests
+from flask import Flask, abort, request
+
+app = Flask(__name__)
+NAME = re.compile(r"[a-z0-9]+")
+HOSTS = ("api.example.com", "cdn.example.com")
+
+
+def valid_name(name):
+    """Letters and digits only."""
+    return NAME.fullmatch(name) is not None
+
+
+def allowed(mode, modes=("fast", "slow")):
+    return mode in modes
+
+
+def trusted(url):
+    parts = urlparse(url)
+    return parts.scheme == "https" and parts.netloc in HOSTS
+
+
+def anything(value):
+    return len(value) < 100
+
+
+@app.route("/tool")
+def tool():
+    name = request.args["n"]
+    if not valid_name(name):
+        abort(400)
+    subprocess.run(f"tool {name}", shell=True)
+    mode = request.args["m"]
+    if allowed(mode):
+        subprocess.run(f"tool --mode {mode}", shell=True)
+    subprocess.run(f"tool --mode {mode}", shell=True)  # BST202
+    other = request.args["o"]
+    if anything(other):
+        subprocess.run(f"tool {other}", shell=True)  # BST202
+    url = request.args["u"]
+    if trusted(url):
+        requests.get(url)
+    return requests.get(url).text  # BST213
+'''
+
 
 @pytest.mark.parametrize("source", [
     pytest.param(SLASH_GUARD, id="slash_guard"), pytest.param(CONSTANT_TABLE_GET, id="table_get"),
@@ -266,7 +318,7 @@ def sorted_view():
     pytest.param(SANDBOXED_TEMPLATES, id="sandboxes"), pytest.param(SESSION_STORES, id="session"),
     pytest.param(ASYNC_SESSIONS, id="async_sessions"), pytest.param(PARSER_FEED, id="parser_feed"),
     pytest.param(SET_IN_CONDITIONAL, id="set_in_conditional"),
-    pytest.param(FIELD_ALLOWLIST, id="field_allowlist")])
+    pytest.param(FIELD_ALLOWLIST, id="field_allowlist"), pytest.param(HELPER_TESTS, id="helper_tests")])
 def test_each_marked_line_reports_and_no_other_does(source):
     assert_marked(source)
 
