@@ -311,6 +311,43 @@ def tool():
     return requests.get(url).text  # BST213
 '''
 
+# Flask's "securely redirect back" snippet: the target joined on to the site's own URL keeps
+# its host. (Werkzeug sends a backslash in a Location percent-encoded: `/\\evil.com` stays a path.)
+SAME_HOST_REDIRECT = '''\
+from urllib.parse import urljoin, urlparse
+from flask import Flask, abort, redirect, request, url_for
+
+app = Flask(__name__)
+
+
+def is_safe_url(target):
+    ref_url = urlparse(request.host_url)
+    test_url = urlparse(urljoin(request.host_url, target))
+    return test_url.scheme in ("http", "https") and ref_url.netloc == test_url.netloc
+
+
+def same_as(target, other):
+    return urlparse(target).netloc == urlparse(other).netloc
+
+
+@app.route("/login", methods=["POST"])
+def login():
+    nxt = request.args.get("next")
+    if not is_safe_url(nxt):
+        return abort(400)
+    return redirect(nxt or url_for("index"))
+
+
+@app.route("/back")
+def back():
+    target = request.args.get("to", "")
+    if urlparse(target).netloc == urlparse(request.host_url).netloc:
+        return redirect(target)
+    if same_as(target, request.args.get("base", "")):
+        return redirect(target)  # BST210
+    return redirect(target)  # BST210
+'''
+
 
 @pytest.mark.parametrize("source", [
     pytest.param(SLASH_GUARD, id="slash_guard"), pytest.param(CONSTANT_TABLE_GET, id="table_get"),
@@ -318,7 +355,8 @@ def tool():
     pytest.param(SANDBOXED_TEMPLATES, id="sandboxes"), pytest.param(SESSION_STORES, id="session"),
     pytest.param(ASYNC_SESSIONS, id="async_sessions"), pytest.param(PARSER_FEED, id="parser_feed"),
     pytest.param(SET_IN_CONDITIONAL, id="set_in_conditional"),
-    pytest.param(FIELD_ALLOWLIST, id="field_allowlist"), pytest.param(HELPER_TESTS, id="helper_tests")])
+    pytest.param(FIELD_ALLOWLIST, id="field_allowlist"), pytest.param(HELPER_TESTS, id="helper_tests"),
+    pytest.param(SAME_HOST_REDIRECT, id="same_host_redirect")])
 def test_each_marked_line_reports_and_no_other_does(source):
     assert_marked(source)
 

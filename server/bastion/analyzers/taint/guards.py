@@ -220,7 +220,34 @@ def _compare(ev: Evaluator, test: ast.Compare, env: Env, truth: bool) -> Env:
                 literal = ev.eval(other).const
                 if literal is not UNKNOWN and isinstance(literal, (str, int, bytes)):
                     return _allowed(ev, env, subject, (literal,), models)
+                if "url_allowlist" in models and isinstance(subject, ast.Attribute) \
+                        and subject.attr == "netloc":
+                    own = _own_host(ev, env, subject, other)
+                    if own is not env:
+                        return own
         return env
+
+
+def _own_host(ev: Evaluator, env: Env, subject: ast.Attribute, other: ast.expr) -> Env:
+    """`urlparse(target).netloc == urlparse(request.host_url).netloc` holds: `target` is on the
+    site's own host (the one the browser asked for, which a redirect source's `cleans` marks),
+    so a redirect to it stays there; joined on to that host (the Flask snippet's
+    `urlparse(urljoin(request.host_url, target))`), `target` is a path of it or the same host."""
+    found = host_of(ev, subject)
+    theirs = host_of(ev, other) if isinstance(other, ast.Attribute) and other.attr == "netloc" \
+        else None
+    if found is None or theirs is None:
+        return env
+    url, base = found[0], theirs[0]
+    if isinstance(url, ast.Call) and ev.qualname(url.func) == "urllib.parse.urljoin" \
+            and len(url.args) == 2 and not url.keywords:
+        if ast.dump(url.args[0]) != ast.dump(base):
+            return env
+        url = url.args[1]
+    own = ev.eval(base)
+    if not own.taint or "redirect" not in own.clean:
+        return env
+    return _set(env, url, frozenset({"redirect"}))
 
 
 def _parent_of(env: Env, path: ast.expr) -> Env:
