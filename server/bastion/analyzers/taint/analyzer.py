@@ -43,6 +43,7 @@ from bastion.analyzers.taint.verdicts import (
     find_sql_text,
     retractions,
 )
+from bastion.analyzers.taint.workspace_entries import Imports, imports_of
 from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.analyzers.versions import taint_version
 from bastion.engine.cache import LRU
@@ -52,6 +53,7 @@ from bastion.model.text import byte_to_char_col, line_at, split_lines
 if TYPE_CHECKING:
     from bastion.analyzers.taint.entries import Function
     from bastion.analyzers.taint.workspace import SummaryStore
+    from bastion.analyzers.taint.workspace_entries import External
 
 log = logging.getLogger(__name__)
 # A class with a base named by a plain or dotted name: with a workspace, its base may be another
@@ -113,6 +115,7 @@ class TaintAnalyzer:
         self._texts: LRU[bytes, FileResult] = LRU(64)
         # text digest -> (reads no source nor judged sink, has a derived class, its tree)
         self._prepared: LRU[bytes, tuple] = LRU(4)
+        self._imports: LRU[bytes, Imports] = LRU(64)  # text digest -> its tree's, with a workspace
         # (text, its digest): a keystroke asks twice with the same text (see _result), which
         # is hashed once (0.2 ms for _pydecimal.py's 230 kB)
         self._last_digest: tuple[str, hashlib.blake2b] | None = None
@@ -156,7 +159,7 @@ class TaintAnalyzer:
         return self._result(text, path).left_out
 
     def forget(self) -> None:
-        for cache in (self._functions, self._calls, self._texts, self._prepared):
+        for cache in (self._functions, self._calls, self._texts, self._prepared, self._imports):
             cache.clear()
         self._last_digest = None
         self._gate = source_gate(self.models)
@@ -211,19 +214,28 @@ class TaintAnalyzer:
         if derived_only and (workspace is None or not derived):
             self._prepared.put(key, prepared)
             return NOTHING
+        # With a workspace, its summaries that the file may use are part of the key: a text met
+        # before (typed back over) is found by its imports, not parsed again.
+        imports = self._imports.get(key) if workspace is not None and not derived_only else None
+        external = workspace.external(imports, path) if imports is not None else None
+        if imports is not None:
+            cached = self._texts.get(_with_external(digest, external))
+            if cached is not None:
+                return cached
         if tree is None:
             tree = parsed if parsed is not None else self._parser.parse(text)
             self._prepared.put(key, (derived_only, derived, tree))
-        # With a workspace, its summaries that the file may use are part of the key.
-        external = workspace.external(tree, path) if workspace is not None else None
+        if workspace is not None and imports is None:
+            imports = imports_of(tree)
+            self._imports.put(key, imports)
+            external = workspace.external(imports, path)
         names_registrar = self._registrars.match(text)
         module = module_context(tree, self.models, self._calls, external.bases, text,
                                 names_registrar) if derived_only and external is not None else None
         if derived_only and (module is None or not any(f.entry for f in module.functions)):
             return NOTHING  # no handler or view of another module's framework class
         if workspace is not None:
-            digest.update(b"\0" + (external.digest if external is not None else b""))
-            key = digest.digest()
+            key = _with_external(digest, external)
             cached = self._texts.get(key)
             if cached is not None:
                 return cached
@@ -329,6 +341,13 @@ def _too_deep(function: Function) -> NotAnalysed:
     return NotAnalysed(f"taint analysis did not follow {what}: a statement in it is nested too "
                        "deeply to walk (RecursionError); the other checks ran on it",
                        node.lineno - 1, (node.end_lineno or node.lineno) - 1, analyzer="taint")
+
+
+def _with_external(digest: hashlib.blake2b, external: External | None) -> bytes:
+    """A text's key (`digest`, left as it is) with the workspace summaries it may use."""
+    digest = digest.copy()
+    digest.update(b"\0" + (external.digest if external is not None else b""))
+    return digest.digest()
 
 
 def _roots(workspace: SummaryStore | None) -> tuple[str, ...]:

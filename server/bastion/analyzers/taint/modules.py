@@ -99,17 +99,24 @@ def _above_packages(folder: str) -> str:
     return folder
 
 
-def import_table(source: str | ast.Module, path: str | None,
+# (level, module or None, imported names) of each import statement
+ImportStatements = tuple[tuple[int, str | None, tuple[str, ...]], ...]
+
+
+def import_table(source: str | ast.Module | ImportStatements, path: str | None,
                  resolver: ModuleResolver) -> dict[str, str]:
     """Dotted prefixes, spelled as the taint analyzer's qualified names spell them (see
     `matchers.Env.add_import`), mapped to the workspace file they name: `run_query` imported
     from `myapp.db` is called as `myapp.db.run_query`, so `myapp.db` maps to myapp/db.py.
-    From a parsed module (its module-level imports), or from a text's import lines without
-    parsing (a superset: an import in a string or a function adds a harmless entry)."""
+    From a parsed module (its module-level imports), those read of one (`import_statements`),
+    or from a text's import lines without parsing (a superset: an import in a string or a
+    function adds a harmless entry)."""
     if isinstance(source, str):
         if "import" not in source:
             return {}
         statements = _statements(source)
+    elif isinstance(source, tuple):
+        statements = source
     else:
         statements = _tree_statements(source.body)
     table: dict[str, str] = {}
@@ -135,6 +142,12 @@ def import_table(source: str | ast.Module, path: str | None,
         real = os.path.realpath(path)
         table = {k: v for k, v in table.items() if v != real}
     return table
+
+
+def import_statements(tree: ast.Module) -> ImportStatements:
+    """A parsed module's module-level imports as `import_table` reads them, kept without the
+    tree."""
+    return tuple((level, module, tuple(names)) for level, module, names in _tree_statements(tree.body))
 
 
 def _tree_statements(body: list[ast.stmt]):

@@ -44,6 +44,7 @@ from bastion.analyzers.taint.results import Summary
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.workspace_entries import (
     External,
+    Imports,
     ModuleEntry,
     class_bases,
     entry_fingerprint,
@@ -83,10 +84,14 @@ class SummaryStore:
         """The folders (real paths) whose modules the store summarises."""
         return self.graph.resolver.limits
 
-    def external(self, tree: ast.Module, path: str | None) -> External | None:
-        table = import_table(tree, path, self.graph.resolver)
+    def external(self, source: str | Imports, path: str | None) -> External | None:
+        """From a parsed module's `Imports`, or a text's import lines (a superset)."""
+        imports = source if isinstance(source, Imports) else None
+        table = import_table(source if imports is None else imports.statements, path,
+                             self.graph.resolver)
         if not table:
             return None
+        flask_g = reads_scoped(source) if imports is None else imports.flask_g
         targets = sorted(set(table.values()))
         scoped: dict[str, tuple[str, int]] = {}
         if self.compute:
@@ -101,7 +106,7 @@ class SummaryStore:
                 with self._lock:
                     return class_bases(name, table, self._loaded)
 
-            if reads_scoped(tree):
+            if flask_g:
                 with self._lock:
                     scoped = scoped_stores(targets, self._loaded)
         else:
@@ -120,7 +125,7 @@ class SummaryStore:
             def bases(name: str) -> tuple[str, ...]:
                 return class_bases(name, table, published.get)
 
-            if reads_scoped(tree):
+            if flask_g:
                 scoped = scoped_stores(targets, published.get)
         return External(lookup, hashlib.blake2b(digest, digest_size=16).digest(), bases, scoped)
 

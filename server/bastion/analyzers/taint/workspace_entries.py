@@ -1,9 +1,9 @@
 """What the summary store (workspace.py) keeps of one workspace module, and what it gives an
 analysis: `ModuleEntry` (the module parsed, its import table, its summaries as computed and then
-published, its classes' bases), `External` (what one file's analysis may use of the workspace),
-the bases of a workspace class resolved across entries (`class_bases`), and the fingerprint of
-a published entry. Data and pure functions over entries; the store's state, its lock and its
-computation stay in workspace.py.
+published, its classes' bases), `External` (what one file's analysis may use of the workspace)
+and what it is made from (`Imports`), the bases of a workspace class resolved across entries
+(`class_bases`), and the fingerprint of a published entry. Data and pure functions over
+entries; the store's state, its lock and its computation stay in workspace.py.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import attrs
 from bastion.analyzers.taint.analysis import FunctionOutcome, summary_fingerprint
 from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.exports import Exports
+from bastion.analyzers.taint.modules import ImportStatements, import_statements
 from bastion.analyzers.taint.results import Summary
 from bastion.analyzers.taint.workspace_names import exported_names, split_name
 
@@ -35,6 +36,20 @@ class External:
     # attribute of Flask's `g` -> (file, 0-based line) where a module the file imports stores
     # request data in it (scoped.py); `digest` covers them
     scoped: dict[str, tuple[str, int]] = attrs.Factory(dict)
+
+
+@attrs.frozen
+class Imports:
+    """What `SummaryStore.external` reads of a parsed module: its module-level imports and
+    whether it imports Flask's `g`. Small: the taint analyzer keeps it per text, and finds the
+    result of a text met before (typing back over it) without parsing it again."""
+
+    statements: ImportStatements
+    flask_g: bool
+
+
+def imports_of(tree: ast.Module) -> Imports:
+    return Imports(import_statements(tree), reads_scoped(tree))
 
 
 @attrs.define
