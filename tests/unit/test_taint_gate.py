@@ -5,11 +5,19 @@ edit (taint/gate.py), equal the whole-text checks (`Models.may_read_sources`,
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bastion.analyzers.taint.gate import JudgedGate, registrar_gate, source_gate
+from bastion.analyzers.taint.gate import (
+    _UNBOUNDED,
+    JudgedGate,
+    TextGate,
+    first_match,
+    registrar_gate,
+    source_gate,
+)
 from bastion.analyzers.taint.model_files import load_models
 from bastion.analyzers.taint.specs import whole_name
 from bastion.analyzers.taint.verdicts import NEEDLES, SQL_NEEDLES, SQL_TEXT, find_sql_text
@@ -230,3 +238,45 @@ def test_a_registrar_named_far_from_a_keystroke_is_kept_and_one_broken_is_not():
     assert not gate.match(text.replace("Depends", "Depend", 1) + "y")
     assert not gate.match(text.replace("Depends", "Depend", 1) + "yRoute")
     assert gate.match(text + "\nRoute")
+
+
+# The source gate's checks no edit window bounds, and expressions whose matches may start
+# elsewhere than their word (an alternation, a case-insensitive or a preceding part).
+UNBOUNDED = [(needle, check) for needle, check, reach in source_gate(MODELS)._checks()
+             if reach >= _UNBOUNDED]
+OTHERS = [("input", re.compile(r"input\s*\(|x")), ("input", re.compile(r"(?i)input\s*\(")),
+          ("input", re.compile(r"(?<=x)input")), ("put", re.compile(r"put\s*\(\s*\)"))]
+
+
+@settings(max_examples=300, deadline=None)
+@example(text="Input (x")
+@example(text="def handler")
+@given(text=st.lists(st.sampled_from(PIECES + ["Input", "inputinput", "xinput", "put()", "\t"]),
+                     max_size=24).map("".join))
+def test_a_whole_text_search_from_the_word_finds_what_the_expression_finds(text):
+    assert {needle for needle, _ in UNBOUNDED} >= {"input", "handler"}
+    for needle, check in UNBOUNDED + OTHERS:
+        found = first_match(check, needle, text)
+        expected = check.search(text)
+        assert (found and found.span()) == (expected and expected.span()), (needle, check.pattern)
+
+
+def _small_gate() -> tuple[TextGate, Callable[[str], bool]]:
+    checks = [("ab(", re.compile(r"ab\(\s*\)"), _UNBOUNDED), ("ba", re.compile(r"x?ba"), _UNBOUNDED),
+              ("c", re.compile(r"c\s*\("), _UNBOUNDED)]
+
+    def whole(text: str) -> tuple[int, int] | None:
+        return next((m.span() for _, check, _ in checks if (m := check.search(text))), None)
+    return TextGate(whole, checks), lambda text: whole(text) is not None
+
+
+# A needle the last text did not hold is looked for around the edit only: occurrences the edit
+# makes from characters on both sides of it, or by deleting what stood between them.
+@settings(max_examples=400, deadline=None)
+@example(texts=["a(x", "ab(x", "ab(x)", "a(x)"])
+@example(texts=["bxa", "ba", "bxa", "b!a"])
+@given(texts=edits(["a", "b", "(", ")", "x", " ", "\n", "c", "ab(", "ba"], 12))
+def test_needles_absent_before_an_edit_are_found_where_it_made_them(texts):
+    gate, whole = _small_gate()
+    for text in texts:
+        assert gate.match(text) == whole(text), text

@@ -20,6 +20,7 @@ its other caches.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections.abc import Callable
@@ -55,11 +56,17 @@ class TextGate:
         self._checks = checks
         self._text: str | None = None
         self._witness: tuple[int, int] | None = None  # a match in `_text`, None: it has none
+        # The needles of unbounded checks that `_text` does not hold, when `_around` found
+        # them (else empty): each is looked for in the next text around its changed stretch
+        # only, not in the whole text (0.2 ms a needle in a 230 kB text).
+        self._absent: frozenset[str] = frozenset()
 
     def match(self, text: str) -> bool:
-        old, witness = self._text, self._witness
+        old, witness, absent = self._text, self._witness, self._absent
+        self._absent = frozenset()
         if old is None or old == text:
             found = self._whole(text) if old is None else witness
+            self._absent = absent if old is not None else frozenset()
         else:
             start, tail = common_ends(old, text)
             old_end, new_end = len(old) - tail, len(text) - tail
@@ -70,7 +77,7 @@ class TextGate:
                 if found is None:
                     found = self._whole(text)
             else:
-                found = self._around(text, start, new_end)
+                found = self._around(text, start, new_end, absent)
         self._text, self._witness = text, found
         return found is not None
 
@@ -84,14 +91,24 @@ class TextGate:
             return first + shift, end + shift
         return None
 
-    def _around(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+    def _around(self, text: str, start: int, end: int, absent: frozenset[str]
+                ) -> tuple[int, int] | None:
+        """`absent`: needles the last text does not hold; the text from it changed in
+        start..end (the rest is the last text's)."""
         if callable(self._checks):
             self._checks = self._checks()
+        still: set[str] = set()
         for needle, check, reach in self._checks:
             if reach == _LINES:
                 low, high = _lines_around(text, start, end)
             elif reach >= _UNBOUNDED:
-                match = check.search(text) if needle in text else None
+                # An occurrence the last text did not hold overlaps the changed stretch.
+                if needle in absent and needle not in text[max(0, start - len(needle) + 1):
+                                                          end + len(needle) - 1] \
+                        or needle not in text:
+                    still.add(needle)
+                    continue
+                match = first_match(check, needle, text)
                 if match is not None:
                     return match.span()
                 continue
@@ -103,6 +120,7 @@ class TextGate:
                 match = check.match(text, match.start()) or check.search(text)
             if match is not None:
                 return match.span()
+        self._absent = frozenset(still)
         return None
 
 
@@ -145,6 +163,33 @@ def _lines_around(text: str, start: int, end: int) -> tuple[int, int]:
         while high < len(text) and text[high].isspace():
             high += 1
     return max(0, low - 1), min(len(text), high + 1)
+
+
+def first_match(check: re.Pattern, needle: str, text: str) -> re.Match | None:
+    """`check.search(text)`. When every match of `check` starts with `needle` (`_led_by`), it
+    is tried only where `str.find` finds `needle`, which skips over text faster than `re` looks
+    for a literal: `input\\s*\\(` in a 230 kB text naming `input` four times, 0.48 ms a search."""
+    if not _led_by(check.pattern, check.flags, needle):
+        return check.search(text)
+    at = text.find(needle)
+    while at >= 0:
+        match = check.match(text, at)
+        if match is not None:
+            return match
+        at = text.find(needle, at + 1)
+    return None
+
+
+@functools.cache
+def _led_by(pattern: str | bytes, flags: int, needle: str) -> bool:
+    """Whether the expression is `needle` literally (case-sensitive), then anything: then each
+    of its matches starts where `needle` does."""
+    try:
+        items = list(_sre_parse.parse(pattern, flags))
+    except (re.error, OverflowError, RecursionError):
+        return False
+    literal = [(_sre_parse.LITERAL, ord(c)) for c in needle]
+    return bool(needle) and not flags & re.IGNORECASE and items[:len(needle)] == literal
 
 
 def _reach(check: re.Pattern) -> int:
