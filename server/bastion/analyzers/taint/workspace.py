@@ -87,8 +87,7 @@ class SummaryStore:
     def external(self, source: str | Imports, path: str | None) -> External | None:
         """From a parsed module's `Imports`, or a text's import lines (a superset)."""
         imports = source if isinstance(source, Imports) else None
-        table = import_table(source if imports is None else imports.statements, path,
-                             self.graph.resolver)
+        table = import_table(imports.statements if imports else source, path, self.graph.resolver)
         if not table:
             return None
         flask_g = reads_scoped(source) if imports is None else imports.flask_g
