@@ -46,3 +46,34 @@ async def test_the_top_of_a_large_pyproject_is_published_first(progressive):
     published = await publishes_until_complete(progressive, uri, PYPROJECT, 2)
     assert _lines(published[-1]) == [3, 3004]
     assert len(published) >= 2 and _lines(published[0]) == [3], "no preview of the top first"
+
+
+# A uv.lock and a Pipfile.lock: a vulnerable package at the top, another 3,000 packages down.
+UV_LOCK = 'version = 1\n\n[[package]]\nname = "django"\nversion = "3.2.5"\n' + "".join(
+    f'\n[[package]]\nname = "package-{i}"\nversion = "{i % 9}.1.0"\n' for i in range(3000)) \
+    + '\n[[package]]\nname = "requests"\nversion = "2.19.0"\n'
+PIPFILE_LOCK = '{\n    "_meta": {},\n    "default": {\n        "django": {"version": "==3.2.5"},\n' \
+    + "".join(f'        "package-{i}": {{"version": "=={i % 9}.1.0"}},\n' for i in range(3000)) \
+    + '        "requests": {"version": "==2.19.0"}\n    }\n}\n'
+
+
+async def test_the_top_of_a_large_uv_lock_is_published_first(progressive):
+    uri = (progressive.workspace / "uv.lock").as_uri()
+    published = await publishes_until_complete(progressive, uri, UV_LOCK, 2)
+    assert _lines(published[-1]) == [4, UV_LOCK.count("\n") - 1]
+    assert len(published) >= 2 and _lines(published[0]) == [4], "no preview of the top first"
+
+
+async def test_the_top_of_a_large_pipfile_lock_is_published_first(progressive):
+    uri = (progressive.workspace / "Pipfile.lock").as_uri()
+    published = await publishes_until_complete(progressive, uri, PIPFILE_LOCK, 2)
+    assert _lines(published[-1]) == [3, 3004]
+    assert len(published) >= 2 and _lines(published[0]) == [3], "no preview of the top first"
+
+
+async def test_a_lock_that_is_not_valid_toml_has_no_preview(progressive):
+    """A merge conflict's marker far below the view: the whole analysis shows no finding, only
+    the error, and so does the first publication."""
+    uri = (progressive.workspace / "uv.lock").as_uri()
+    published = await publishes_until_complete(progressive, uri, UV_LOCK + "<<<<<<< HEAD\n", 1)
+    assert all("BST401" not in codes(p.diagnostics) for p in published)

@@ -47,4 +47,4 @@ def test_the_analyzer_previews_requirements_files(tmp_path):
     lines = ["flask", "django==3.2.5", ""]
     found = analyzer.preview(lines, 1, 1, str(tmp_path / "requirements.txt"), FileKind.REQUIREMENTS)
     assert [(f.rule_id, f.span.start_line) for f in found] == [("BST401", 1)]
-    assert analyzer.preview(["version = 1"], 0, 0, str(tmp_path / "uv.lock"), FileKind.LOCK) is None
+    assert analyzer.preview(["version = 1"], 0, 0, str(tmp_path / "uv.lock"), FileKind.LOCK) == []

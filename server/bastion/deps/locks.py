@@ -75,13 +75,26 @@ def _not_from_index(entry: dict) -> bool:
 
 def version_lines(text: str, block: str) -> list[Span | None]:
     """For each `[[block]]` in order, the span of its `version = "..."` value (None if absent)."""
-    header = re.compile(r"^\s*\[\[\s*" + block + r"\s*\]\]\s*(#.*)?$")
+    return version_spans(text_lines(text), block)
+
+
+def header(block: str) -> re.Pattern:
+    """A `[[block]]` line, as `version_lines` tells one."""
+    return re.compile(r"^\s*\[\[\s*" + block + r"\s*\]\]\s*(#.*)?$")
+
+
+def version_spans(lines: list[str], block: str, start: int = 0, stop: int | None = None
+                  ) -> list[Span | None]:
+    """`version_lines` of the lines `start` to `stop` (exclusive) read on their own, at their
+    numbers; the same spans as the whole text's when line `start` is 0 or a `[[block]]` line."""
+    starts = header(block)
     other = re.compile(r"^\s*\[")
     version = re.compile(r'^\s*version\s*=\s*(["\'])([^"\']*)\1')
     spans: list[Span | None] = []
     inside = False
-    for number, line in enumerate(text_lines(text)):
-        if header.match(line):
+    for number in range(start, len(lines) if stop is None else stop):
+        line = lines[number]
+        if starts.match(line):
             spans.append(None)
             inside = True
         elif other.match(line):
@@ -130,7 +143,7 @@ def pipfile_slots(text: str) -> tuple[list[Slot], Problem | None]:
     except ValueError as exc:
         return [], Problem(f"not valid JSON ({exc})")
     slots: list[Slot] = []
-    places = _pipfile_versions(text)
+    places = pipfile_versions(text)
     for section in ("default", "develop"):
         packages = data.get(section) if isinstance(data, dict) else None
         if not isinstance(packages, dict):
@@ -159,16 +172,19 @@ _JSON_TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"(\s*:)?|[{}\[\]]')
 _STRINGS = re.compile(r'\[(?:\s*"(?:[^"\\]|\\.)*"\s*,?)*\s*\]')
 
 
-def _pipfile_versions(text: str) -> dict[tuple[str, str], tuple[int, int, str]]:
+def pipfile_versions(text: str, stop: int | None = None
+                     ) -> dict[tuple[str, str], tuple[int, int, str]]:
     """(section, package) -> (line, column, raw token) of the package's "version" value: read
     by nesting, so that a package named like an entry's key ("hashes", "version") or a key
-    elsewhere named like a section is not taken for another. One pass over the text."""
+    elsewhere named like a section is not taken for another. One pass over the text, or over
+    the tokens that start before `stop`."""
     places: dict[tuple[str, str], tuple[int, int, str]] = {}
     keys: list[str | None] = []  # per open container: the key it is the value of
     key: str | None = None  # the key whose value comes next
     line, scanned = 0, 0  # lines counted up to `scanned`
     position = 0
-    while (match := _JSON_TOKEN.search(text, position)) is not None:
+    while (match := _JSON_TOKEN.search(text, position)) is not None \
+            and (stop is None or match.start() < stop):
         token, position = match.group(), match.end()
         if match.group(2) is not None:  # a key
             raw = match.group(1)

@@ -66,15 +66,16 @@ class DepsAnalyzer:
     def preview(self, lines: list[str], first: int, last: int, path: str, kind: FileKind,
                 root: ReadRoot | None = None) -> list[Finding] | None:
         """The findings `analyse_text` gives on lines `first` to `last` (inclusive) of a
-        requirements file or a pyproject.toml, read on their own, without what the analyzer keeps;
-        None when they cannot be told so, and for lock files."""
+        manifest, read without what the analyzer keeps; None when they cannot be told so."""
         manifest = _kind(kind, path)
         if manifest == "pyproject":
             from bastion.deps import pyproject_preview
 
             return pyproject_preview.findings_on(lines, first, last)
         if manifest != "requirements":
-            return None
+            from bastion.deps import lock_preview
+
+            return lock_preview.findings_on(manifest, lines, first, last)
         from bastion.deps import preview
 
         return preview.findings_on(lines, first, last, path, root and root.folder,
