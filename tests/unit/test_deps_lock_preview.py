@@ -32,7 +32,7 @@ def _check(name: str, kind: str, text: str, first: int, last: int) -> list[Findi
     """The preview of lines `first` to `last`, after checking it against the whole analysis."""
     lines = split_lines(text)
     first, last = min(first, len(lines) - 1), min(last, len(lines) - 1)
-    found = lock_preview.findings_on(kind, lines, first, last)
+    found = lock_preview.findings_on(kind, text, lines, first, last)
     whole = analysis.analyse(f"/w/{name}", text, "/w")
     if found is None:
         return None
@@ -103,7 +103,7 @@ def test_a_valid_lock_is_previewed(name, block):
 def test_the_analyzer_previews_a_pipfile_lock_but_not_a_broken_one():
     text = _pipfile_text([(0, 0, "nested"), (2, 1, "flat"), (1, 1, "nested")])
     lines = split_lines(text)
-    found = DepsAnalyzer().preview(lines, 0, len(lines) - 1, "/w/Pipfile.lock", FileKind.LOCK)
+    found = DepsAnalyzer().preview(text, lines, 0, len(lines) - 1, "/w/Pipfile.lock", FileKind.LOCK)
     assert [f.rule_id for f in found] == ["BST401", "BST401"]
-    broken = split_lines(text + "<<<<<<< HEAD\n")
-    assert DepsAnalyzer().preview(broken, 0, 5, "/w/Pipfile.lock", FileKind.LOCK) is None
+    broken = text + "<<<<<<< HEAD\n"
+    assert DepsAnalyzer().preview(broken, split_lines(broken), 0, 5, "/w/Pipfile.lock", FileKind.LOCK) is None

@@ -45,6 +45,8 @@ def test_a_preview_is_the_whole_analysis_on_its_lines(tmp_path_factory, pieces, 
 def test_the_analyzer_previews_requirements_files(tmp_path):
     analyzer = DepsAnalyzer()
     lines = ["flask", "django==3.2.5", ""]
-    found = analyzer.preview(lines, 1, 1, str(tmp_path / "requirements.txt"), FileKind.REQUIREMENTS)
+    found = analyzer.preview("\n".join(lines), lines, 1, 1, str(tmp_path / "requirements.txt"),
+                             FileKind.REQUIREMENTS)
     assert [(f.rule_id, f.span.start_line) for f in found] == [("BST401", 1)]
-    assert analyzer.preview(["version = 1"], 0, 0, str(tmp_path / "uv.lock"), FileKind.LOCK) == []
+    uv_lock = str(tmp_path / "uv.lock")
+    assert analyzer.preview("version = 1", ["version = 1"], 0, 0, uv_lock, FileKind.LOCK) == []

@@ -97,7 +97,8 @@ def test_the_top_of_a_large_file_is_previewed():
 
 
 def test_the_analyzer_previews_pyproject_files():
-    found = DepsAnalyzer().preview(['[project]', 'dependencies = ["django==3.2.5"]'], 0, 1,
+    lines = ['[project]', 'dependencies = ["django==3.2.5"]']
+    found = DepsAnalyzer().preview("\n".join(lines), lines, 0, 1,
                                    "pyproject.toml", FileKind.PYPROJECT)
     assert [(f.rule_id, f.span.start_line) for f in found] == [("BST401", 1)]
 

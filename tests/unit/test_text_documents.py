@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bastion.analyzers.text_base import TextAnalyzer
 from bastion.analyzers.text_registry import text_analyzers, versions_key
 from bastion.config import Config
 from bastion.engine.cache_entry import cache_key, text_key
@@ -50,7 +51,14 @@ def test_registry_builds_the_text_analyzers_and_keys_the_cache_with_them():
     assert create_engine().version_key == default_version_key()
 
 
-class _Recorder:
+def test_every_text_analyzer_declares_the_protocol_whose_preview_is_none_by_default():
+    analyzers = {a.id: a for a in text_analyzers()}
+    assert all(TextAnalyzer in type(a).__mro__ for a in analyzers.values())
+    assert analyzers["secrets"].preview("KEY=1", ["KEY=1"], 0, 0, ".env", FileKind.DOTENV, None) is None
+    assert _Recorder().preview("bad", ["bad"], 0, 0, "a.yaml", FileKind.YAML, None) is None
+
+
+class _Recorder(TextAnalyzer):
     """A text analyzer that reports every line holding "bad", and counts its runs."""
 
     id, version = "recorder", "1"

@@ -5,10 +5,7 @@ requirements files, lock files, `.env`, YAML, ... It registers in `analyzers/tex
 Like a Python analyzer it must be deterministic (results are cached by text, kind and
 `version`), and any exception it raises makes the file "not analysed" in every output.
 
-An analyzer may also offer `preview(lines, first, last, path, kind, root)`: the findings that
-`analyse_text` gives on lines `first` to `last` of the document, read without the rest (None
-when it cannot for that kind), which the editor shows before a large document's whole
-analysis ends (engine/text_preview.py).
+An analyzer subclasses `TextAnalyzer` (a protocol with one default: `preview`, none).
 """
 
 from __future__ import annotations
@@ -74,3 +71,12 @@ class TextAnalyzer(Protocol):
     def forget(self) -> None:
         """Drop what it keeps to analyse an edited document again quickly (no document is
         open any more); results do not change."""
+
+    def preview(self, text: str, lines: list[str], first: int, last: int, path: str,
+                kind: FileKind, root: ReadRoot | None) -> list[Finding] | None:
+        """The findings `analyse_text` gives on lines `first` to `last` (inclusive, 0-based) of
+        `text` (whose lines are `lines`), found without reading the rest of it, which the editor
+        shows before a large document's whole analysis ends (engine/text_preview.py); exactly
+        those, never one the whole analysis would not give. None: no preview (this default;
+        an analyzer that offers one says None for a document it cannot tell so)."""
+        return None

@@ -32,12 +32,11 @@ class _Twice(ValueError):
     """A JSON object with a key written twice."""
 
 
-def findings_on(kind: str, lines: list[str], first: int, last: int) -> list[Finding] | None:
-    """The findings of the lock file of format `kind` (`locks.LOCK_COMMANDS`) whose lines are
-    `lines` on lines `first` to `last` (inclusive, 0-based), or None when they are not told so."""
-    text = "\n".join(lines)
-    if "\r" in text:  # `lines` lost its lone carriage returns: not the text analysed
-        return None
+def findings_on(kind: str, text: str, lines: list[str], first: int, last: int
+                ) -> list[Finding] | None:
+    """The findings of the lock file `text` of format `kind` (`locks.LOCK_COMMANDS`), whose
+    lines are `lines` (`split_lines`), on lines `first` to `last` (inclusive, 0-based), or None
+    when they are not told so."""
     found = _pipfile(text, lines, last) if kind == "Pipfile.lock" else _toml(kind, text, lines, first, last)
     if found is None:
         return None
@@ -72,7 +71,8 @@ def _pipfile(text: str, lines: list[str], last: int) -> list[Dependency] | None:
         data = json.loads(text, object_pairs_hook=_unique)
     except ValueError:  # _Twice too
         return None
-    end = sum(map(len, lines[:last + 1])) + last + 1  # the end of line `last`
+    end = sum(map(len, lines[:last + 1])) + last + 1  # the end of line `last` (a CRLF's "\r" is
+    # in its line)
     places = locks.pipfile_versions(text, end)
     found: list[Dependency] = []
     problems: list[Problem] = []

@@ -3,7 +3,7 @@
 The editor's first analysis of a 5 MB requirements file takes seconds of CPU, and nothing was
 shown until it ended. When the caller follows the analysis' progress (`Progress`: the editor's
 first analysis of a large document), the text analyzers that can read part of a document on
-its own (`preview`) read the lines in view first (the client's visible ranges, else the top of
+its own (`TextAnalyzer.preview`) read the lines in view first (the client's visible ranges, else the top of
 the document), and what they find is reported as a partial result before the whole analysis
 starts. A preview's findings are the ones the whole analysis gives on those lines (each
 analyzer's promise), so the set shown only grows when the whole result replaces it; the other
@@ -49,11 +49,10 @@ def preview_text(engine: Engine, text: str, lines: list[str], path: str, kind: F
     findings: list[Finding] = []
     answered = False
     for analyzer in engine.text_analyzers:
-        read = getattr(analyzer, "preview", None)
-        if kind not in analyzer.kinds or read is None:
+        if kind not in analyzer.kinds:
             continue
         try:
-            found = read(lines, first, last, path, kind, root)
+            found = analyzer.preview(text, lines, first, last, path, kind, root)
         except Exception:  # noqa: BLE001 - the whole analysis follows and reports the failure
             log.exception("%s failed to preview %s", analyzer.id, path)
             continue

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bastion.analyzers.text_base import TextEdit, TextFix
+from bastion.analyzers.text_base import TextAnalyzer, TextEdit, TextFix
 from bastion.analyzers.versions import deps_version
 from bastion.deps import include_lines
 from bastion.deps.names import parser_for
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from bastion.files import ReadRoot
 
 
-class DepsAnalyzer:
+class DepsAnalyzer(TextAnalyzer):
     id = "deps"
     version = deps_version()  # the index in use when the process started
     kinds = frozenset({FileKind.REQUIREMENTS, FileKind.PYPROJECT, FileKind.LOCK})
@@ -63,10 +63,9 @@ class DepsAnalyzer:
                                   memo=self._memo, root_name=root and root.name)
         return [*result.findings, *result.not_analysed]
 
-    def preview(self, lines: list[str], first: int, last: int, path: str, kind: FileKind,
-                root: ReadRoot | None = None) -> list[Finding] | None:
-        """The findings `analyse_text` gives on lines `first` to `last` (inclusive) of a
-        manifest, read without what the analyzer keeps; None when they cannot be told so."""
+    def preview(self, text: str, lines: list[str], first: int, last: int, path: str,
+                kind: FileKind, root: ReadRoot | None = None) -> list[Finding] | None:
+        """`TextAnalyzer.preview` of a manifest, read without what the analyzer keeps."""
         manifest = _kind(kind, path)
         if manifest == "pyproject":
             from bastion.deps import pyproject_preview
@@ -75,7 +74,7 @@ class DepsAnalyzer:
         if manifest != "requirements":
             from bastion.deps import lock_preview
 
-            return lock_preview.findings_on(manifest, lines, first, last)
+            return lock_preview.findings_on(manifest, text, lines, first, last)
         from bastion.deps import preview
 
         return preview.findings_on(lines, first, last, path, root and root.folder,

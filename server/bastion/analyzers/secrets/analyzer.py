@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.secrets.allow import secrets_key
 from bastion.analyzers.secrets.incremental import Reads
 from bastion.analyzers.secrets.scanning import RULES, fingerprint
-from bastion.analyzers.text_base import TextFix
+from bastion.analyzers.text_base import TextAnalyzer, TextFix
 from bastion.analyzers.versions import SECRETS as SECRETS_VERSION
 from bastion.filekinds import TEXT_KINDS, FileKind
 from bastion.model import Finding, NotAnalysed
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["RULES", "SecretsAnalyzer", "fingerprint"]
 
 
-class SecretsAnalyzer:
+class SecretsAnalyzer(TextAnalyzer):
     id = "secrets"
     version = SECRETS_VERSION
     kinds = TEXT_KINDS
