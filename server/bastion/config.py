@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-import sys
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -318,14 +317,13 @@ def load_pyproject(path: Path, found: bool = True) -> FileLayer:
         raise ConfigError(f"not valid UTF-8 ({exc.reason})", str(path), None) from None
     except UnreadableSource as exc:
         raise ConfigError(str(exc), str(path), None) from None
-    # Imported here: a project without a pyproject.toml never needs it.
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover
-        import tomli as tomllib
+    # Imported here: a project without a pyproject.toml never needs it. The values of a large
+    # file are kept there: the editor's analysis of the same pyproject.toml reads them again.
+    from bastion.deps.toml_text import TOMLDecodeError, loads
+
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        data = loads(text)
+    except TOMLDecodeError as exc:
         line = _decode_error_line(str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise ConfigError(f"invalid TOML: {message}", str(path), line) from None

@@ -77,3 +77,13 @@ async def test_a_lock_that_is_not_valid_toml_has_no_preview(progressive):
     uri = (progressive.workspace / "uv.lock").as_uri()
     published = await publishes_until_complete(progressive, uri, UV_LOCK + "<<<<<<< HEAD\n", 1)
     assert all("BST401" not in codes(p.diagnostics) for p in published)
+
+
+async def test_a_pyproject_half_typed_below_the_view_shows_only_the_error(progressive):
+    """A pyproject.toml that is not valid TOML: the whole analysis gives no finding, only the
+    error; the preview showed the findings at the top of its array first, then took them back."""
+    uri = (progressive.workspace / "pyproject.toml").as_uri()
+    text = PYPROJECT.replace('  "requests==2.19.0",\n', '  "requests==2.19.0",\n  "requ\n')
+    published = await publishes_until_complete(progressive, uri, text, 1)
+    assert [codes(p.diagnostics) for p in published if "BST401" in codes(p.diagnostics)] == []
+    assert "not valid TOML" in published[-1].diagnostics[0].message

@@ -55,7 +55,7 @@ def sections(draw):
 
 def _agrees(text: str, first: int, last: int) -> bool:
     """Whether the preview of lines `first` to `last` is none or the whole analysis' there."""
-    found = pyproject_preview.findings_on(text.split("\n"), first, last)
+    found = pyproject_preview.findings_on(text, text.split("\n"), first, last)
     whole = analysis.analyse("pyproject.toml", text).findings
     return found is None or sorted(found, key=repr) == sorted(
         (f for f in whole if first <= f.span.start_line <= last), key=repr)
@@ -72,6 +72,52 @@ def test_a_preview_is_the_whole_analysis_on_its_lines(parts, data):
     count = text.count("\n") + 1
     first = data.draw(st.integers(0, count - 1))
     assert _agrees(text, first, data.draw(st.integers(first, count - 1)))
+
+
+# Half-typed lines and keys written twice: the text is not valid TOML.
+BROKEN = ['  "requ', 'x = ', "[tool.", '"django==3.2.5",', '[project]\nname = "again"', "]"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(sections(), min_size=1, max_size=6), st.sampled_from(BROKEN), st.data())
+def test_a_file_that_is_not_valid_toml_shows_no_finding_early(parts, broken, data):
+    lines = ("\n\n".join(parts) + "\n").split("\n")
+    lines.insert(data.draw(st.integers(0, len(lines))), broken)
+    text = "\n".join(lines)
+    try:
+        loads(text)
+    except TOMLDecodeError:
+        pass
+    else:
+        assume(False)
+    first = data.draw(st.integers(0, len(lines) - 1))
+    last = data.draw(st.integers(first, len(lines) - 1))
+    assert not pyproject_preview.findings_on(text, lines, first, last)
+
+
+def test_a_line_half_typed_below_the_view_leaves_the_file_to_the_whole_read():
+    lines = ["[project]", 'name = "big"', "dependencies = ["] + ['  "django==3.2.5",'] * 3000 \
+        + ['  "requ', "]"]
+    text = "\n".join(lines)
+    assert pyproject_preview.findings_on(text, lines, 0, 299) is None
+    whole = analysis.analyse("pyproject.toml", text)
+    assert not whole.findings and [p.reason[:15] for p in whole.not_analysed] == ["not valid TOML "]
+
+
+def test_the_whole_analysis_and_the_settings_read_use_the_preview_s_parse(monkeypatch, tmp_path):
+    from bastion import config
+    from bastion.deps import toml_text
+
+    lines = ["[project]", 'name = "big"', "dependencies = ["] + ['  "django==3.2.5",'] * 20_000 + ["]"]
+    text = "\n".join(lines) + "\n"
+    parsed = []
+    original = toml_text.tomllib.loads
+    monkeypatch.setattr(toml_text.tomllib, "loads", lambda t: parsed.append(len(t)) or original(t))
+    assert len(pyproject_preview.findings_on(text, lines, 0, 299)) == 297
+    assert len(DepsAnalyzer().analyse_text(text, "pyproject.toml", FileKind.PYPROJECT)) == 20_000
+    (tmp_path / "pyproject.toml").write_text(text)
+    assert config.load_pyproject(tmp_path / "pyproject.toml").values == {}
+    assert parsed.count(len(text)) == 1  # the others: the sections in view, read alone
 
 
 # Cuts that a looser reading gets wrong: a name above its version, a nested array's line that
@@ -92,7 +138,7 @@ def test_hard_cuts_are_read_whole():
 
 def test_the_top_of_a_large_file_is_previewed():
     lines = ["[project]", 'name = "big"', "dependencies = ["] + ['  "django==3.2.5",'] * 50_000 + ["]"]
-    found = pyproject_preview.findings_on(lines, 0, 299)
+    found = pyproject_preview.findings_on("\n".join(lines), lines, 0, 299)
     assert [(f.rule_id, f.span.start_line) for f in found] == [("BST401", n) for n in range(3, 300)]
 
 

@@ -15,9 +15,11 @@ section is read only when each of its lines in the cut is blank, a comment or `n
 A section whose header is no dependency table nor one of their parents holds no dependency; one
 under a dependency table (`[tool.poetry.dependencies.flask]`) leaves the preview to the whole read.
 
-The promise holds for a valid TOML file: one invalid below the lines in view (a key written twice
-far away) gives no finding once read whole. The cut is bounded (`_MAX_CHARS` read): a view far
-down one table's section is left to the whole read.
+A file that is not valid TOML (a line half typed far below the view, a key written twice) gives
+no finding once read whole, only the error: so findings are shown only once the whole text
+parses (`toml_text` keeps the values for the whole analysis and the settings read, which parse
+the same text); otherwise there is no preview and the whole analysis reports the error. The cut
+is bounded (`_MAX_CHARS` read): a view far down one table's section is left to the whole read.
 tests/unit/test_deps_pyproject_preview.py compares the two on random files.
 """
 
@@ -27,6 +29,7 @@ import re
 
 from bastion.deps import match, pyproject, store
 from bastion.deps.index import InvalidIndex
+from bastion.deps.toml_text import TOMLDecodeError, loads
 from bastion.model import Finding
 
 _BARE = r"[ \t]*[A-Za-z0-9_-]+[ \t]*"
@@ -40,9 +43,20 @@ _READ = (("project",), ("project", "optional-dependencies"), ("dependency-groups
 _PARENTS = frozenset({(), ("tool",), ("tool", "poetry"), ("tool", "poetry", "group")})
 
 
-def findings_on(lines: list[str], first: int, last: int) -> list[Finding] | None:
-    """The findings of the pyproject.toml `lines` on lines `first` to `last` (inclusive,
-    0-based), or None when they cannot be told so."""
+def findings_on(text: str, lines: list[str], first: int, last: int) -> list[Finding] | None:
+    """The findings of the pyproject.toml `text`, whose lines are `lines`, on lines `first` to
+    `last` (inclusive, 0-based), or None when they cannot be told so."""
+    found = _in_view(lines, first, last)
+    if found:
+        try:
+            loads(text)
+        except TOMLDecodeError:
+            return None
+    return found
+
+
+def _in_view(lines: list[str], first: int, last: int) -> list[Finding] | None:
+    """`findings_on`, if the whole text is valid TOML."""
     if any('"""' in line or "'''" in line for line in lines[:last + 1]):
         return None
     start, size = first, 0

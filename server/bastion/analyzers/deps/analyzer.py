@@ -70,7 +70,7 @@ class DepsAnalyzer(TextAnalyzer):
         if manifest == "pyproject":
             from bastion.deps import pyproject_preview
 
-            return pyproject_preview.findings_on(lines, first, last)
+            return pyproject_preview.findings_on(text, lines, first, last)
         if manifest != "requirements":
             from bastion.deps import lock_preview
 
