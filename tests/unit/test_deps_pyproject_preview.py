@@ -118,6 +118,8 @@ def test_the_whole_analysis_and_the_settings_read_use_the_preview_s_parse(monkey
     (tmp_path / "pyproject.toml").write_text(text)
     assert config.load_pyproject(tmp_path / "pyproject.toml").values == {}
     assert parsed.count(len(text)) == 1  # the others: the sections in view, read alone
+    DepsAnalyzer().forget()  # no document open any more: the values are not kept
+    assert toml_text.loads(text) and parsed.count(len(text)) == 2
 
 
 # Cuts that a looser reading gets wrong: a name above its version, a nested array's line that

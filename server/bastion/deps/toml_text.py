@@ -23,6 +23,11 @@ _KEPT_CHARS = 256 * 1024  # a smaller text is parsed again (milliseconds; a lock
 _last: tuple[str, dict | TOMLDecodeError] | None = None
 
 
+def forget() -> None:
+    global _last
+    _last = None
+
+
 def loads(text: str) -> dict:
     global _last
     if len(text) < _KEPT_CHARS:
