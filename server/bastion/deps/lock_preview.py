@@ -49,7 +49,7 @@ def findings_on(kind: str, text: str, lines: list[str], first: int, last: int
 
 def _toml(kind: str, text: str, lines: list[str], first: int, last: int) -> list[Dependency] | None:
     try:
-        data = loads(text)
+        data = loads(text, keep=False)
     except TOMLDecodeError:
         return None
     block = locks.BLOCK[kind]

@@ -33,7 +33,7 @@ def parse(kind: str, text: str) -> Manifest:
     if kind == "Pipfile.lock":
         return _pipfile(text)
     try:
-        data = loads(text)
+        data = loads(text, keep=False)
     except TOMLDecodeError as exc:
         return Manifest(kind, (), (Problem(f"not valid TOML ({exc})"),))
     block = BLOCK[kind]

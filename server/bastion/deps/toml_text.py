@@ -1,11 +1,12 @@
 """TOML values from the standard library's parser (`tomli` on Python 3.10); where they sit in
 the text is `toml_keys.KeyIndex`'s concern.
 
-State: the values of the last large text parsed (or its error) are kept for the next read of
-an equal text. A 5 MB pyproject.toml opened in the editor is parsed (~0.7 s of CPU) by the
-preview of its lines in view (which shows findings only when the whole text is valid TOML),
-then by its whole analysis, then by the advisory-age hint: once now. Callers only read the
-values (they are shared). No lock: threads that race parse twice, one result is kept.
+State: the values of the last large text parsed with `keep` (or its error), kept for the next
+read of an equal text. A 5 MB pyproject.toml opened in the editor was parsed (~0.7 s of CPU
+each) by the advisory-age hint, the settings read (`config.load_pyproject`), the preview of its
+lines in view (which shows findings only when the whole text is valid TOML) and its whole
+analysis: once now. Callers only read the values (they are shared). Emptied by `forget()` (the
+deps analyzer's: no document open any more). No lock: threads that race parse twice.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ def forget() -> None:
     _last = None
 
 
-def loads(text: str) -> dict:
+def loads(text: str, keep: bool = True) -> dict:
+    """`keep`: keep the values of a large text (not a lock file's: no other reader parses it
+    whole in the editor, and a 5 MB lock's values are 41 MB)."""
     global _last
     if len(text) < _KEPT_CHARS:
         return tomllib.loads(text)
@@ -37,6 +40,8 @@ def loads(text: str) -> dict:
         if isinstance(last[1], TOMLDecodeError):
             raise TOMLDecodeError(*last[1].args)
         return last[1]
+    if not keep:
+        return tomllib.loads(text)
     try:
         values = tomllib.loads(text)
     except TOMLDecodeError as exc:
