@@ -37,6 +37,9 @@ PARALLEL_MIN_BYTES = 100_000
 # allocation counts, whose full collections traverse everything over and over: a fifth of the
 # analysis time. A scan then holds some 30 MB more than it would (the garbage of 50k lines).
 COLLECT_EVERY_LINES = 50_000
+# Every so many collections, what earlier ones froze is collected too: an entry a cache held
+# then (a parsed tree in the taint analyzer's) and has let go since would never be freed.
+FULL_COLLECTION_EVERY = 8
 # Files whose texts are held at once while their cache rows are checked against them.
 CACHE_BATCH = 500
 
@@ -204,15 +207,23 @@ def _start_worker(configs: tuple[Config, ...] = (), roots: tuple[str, ...] = (),
 
 
 _uncollected_lines = 0  # analysed since the last collection (`_analysed`)
+_collections = 0  # by `_analysed`, in this process
 
 
 def _analysed(outcome: ScanOutcome) -> ScanOutcome:
     """`outcome`, its garbage collected every COLLECT_EVERY_LINES lines (the collector is off
     while files are analysed)."""
-    global _uncollected_lines
+    global _uncollected_lines, _collections
     _uncollected_lines += outcome.lines
     if _uncollected_lines >= COLLECT_EVERY_LINES:
+        _collections += 1
+        if _collections % FULL_COLLECTION_EVERY == 0:
+            gc.unfreeze()  # what was kept then and is garbage now (cache entries let go)
         gc.collect()
+        # What survives is mostly the workspace summaries, kept to the end of the scan: frozen,
+        # it is not traversed again by the next collections (each traversed it whole: 2.3 of
+        # 16 s of a cold scan of the stdlib set on 2 workers, 1.2 s frozen).
+        gc.freeze()
         _uncollected_lines = 0
     return outcome
 

@@ -164,6 +164,35 @@ def test_files_analysed_in_process_run_with_the_collector_off(tmp_path, monkeypa
     assert collections.count(2) >= 2  # the full collections every 12 lines
 
 
+def test_what_a_scan_collection_leaves_is_frozen_until_every_nth(monkeypatch):
+    """What survives a scan's collection (the workspace summaries) is frozen, so the next
+    collections do not traverse it again; every FULL_COLLECTION_EVERY-th collection unfreezes
+    it first, so what was frozen and is garbage since is freed."""
+    import weakref
+
+    class Cyclic:
+        pass
+
+    monkeypatch.setattr(bastion.scan, "COLLECT_EVERY_LINES", 10)
+    monkeypatch.setattr(bastion.scan, "FULL_COLLECTION_EVERY", 3)
+    monkeypatch.setattr(bastion.scan, "_uncollected_lines", 0)
+    monkeypatch.setattr(bastion.scan, "_collections", 0)
+    analysed = bastion.scan.ScanOutcome(ScanItem("a.py", "a.py", Config()), None, 10)
+    kept = Cyclic()
+    kept.itself = kept
+    alive = weakref.ref(kept)
+    try:
+        bastion.scan._analysed(analysed)  # the first collection: `kept` survives, frozen
+        assert gc.get_freeze_count() > 0
+        del kept
+        bastion.scan._analysed(analysed)
+        assert alive() is not None  # frozen: not traversed, not freed
+        bastion.scan._analysed(analysed)  # the third: everything unfrozen and collected
+        assert alive() is None
+    finally:
+        gc.unfreeze()
+
+
 def test_scan_workers_send_their_cache_rows_to_the_parent(tmp_path, monkeypatch):
     """Workers do not open the result cache (each committing a row per file, they waited for
     each other's commits): the parent writes the rows they send back."""
