@@ -298,3 +298,18 @@ def test_a_scan_summarises_what_it_is_asked_for_as_the_whole_module_would(analyz
     for path, name in shuffled:
         found = lazy.function(path, name)
         assert (found and summary_fingerprint(found)) == expected[(path, name)], (path, name)
+
+
+def test_a_module_exports_the_instances_of_its_classes_bound_once():
+    """`db = Database()` at the top level is an instance whose methods importers call, unless
+    its name is bound anywhere else in the module (it may then hold something else)."""
+    from bastion.analyzers.taint.workspace_names import exported_names
+    from bastion.parsing import parse_code
+
+    tree = parse_code("class Database:\n    def query(self, q):\n        pass\n"
+                      "db = Database()\nother = Database()\ncache = Database()\nplain = 1\n"
+                      "def reset():\n    global other\n    other = None\n"
+                      "for cache in []:\n    pass\n")
+    top, instances = exported_names(tree)
+    assert top == {"Database.query", "reset"} and instances == {"db": "Database"}
+    assert exported_names(parse_code("import os\nx = os.getcwd()\n")) == (set(), {})

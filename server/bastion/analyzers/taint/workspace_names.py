@@ -24,18 +24,20 @@ def exported_names(tree: ast.Module) -> tuple[set[str], dict[str, str]]:
             classes.add(node.name)
             functions.update(f"{node.name}.{item.name}" for item in node.body
                              if isinstance(item, _FUNCTIONS))
-    stores: dict[str, int] = {}  # a name bound anywhere else may hold something else
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            stores[node.id] = stores.get(node.id, 0) + 1
-    instances = {}
+    candidates = {}
     for node in tree.body:
         if (isinstance(node, ast.Assign) and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name) and stores[node.targets[0].id] == 1
+                and isinstance(node.targets[0], ast.Name)
                 and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
                 and node.value.func.id in classes):
-            instances[node.targets[0].id] = node.value.func.id
-    return functions, instances
+            candidates[node.targets[0].id] = node.value.func.id
+    if not candidates:  # most modules: the walk below was 3/4 of the time, 0.6 s on the stdlib set
+        return functions, {}
+    stores: dict[str, int] = {}  # a name bound anywhere else may hold something else
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id in candidates:
+            stores[node.id] = stores.get(node.id, 0) + 1
+    return functions, {name: cls for name, cls in candidates.items() if stores[name] == 1}
 
 
 def split_name(name: str, table: dict[str, str]) -> tuple[str | None, str]:
