@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from bastion.analyzers.taint.escapes import READERS, READING_METHODS
+from bastion.analyzers.taint.nodes import nodes
 from bastion.engine.cache import LRU
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -147,7 +148,7 @@ def _binds_by_name(text: str | None, body: list[ast.stmt]) -> bool:
     in doubt: a comment counts too). Without the text, from the trees."""
     if text is not None:
         return any(word in text for word in _BY_NAME)
-    for node in (n for statement in body for n in ast.walk(statement)):
+    for node in (n for statement in body for n in nodes(statement)):
         if isinstance(node, ast.Name) and node.id in ("globals", "vars", "import_module") \
                 or isinstance(node, ast.Attribute) and node.attr in ("__dict__", "modules",
                                                                       "import_module"):
@@ -257,7 +258,7 @@ def _closing_bracket(text: str, start: int) -> int | None:
 def _changed_in_tree(node: ast.AST) -> frozenset[str]:
     """The names a statement may change in place (without the text: every node is walked)."""
     changed: set[str] = set()
-    for child in ast.walk(node):
+    for child in nodes(node):
         if isinstance(child, (ast.Subscript, ast.Attribute)) and isinstance(
                 child.ctx, (ast.Store, ast.Del)) and isinstance(child.value, ast.Name):
             changed.add(child.value.id)

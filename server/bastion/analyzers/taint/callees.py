@@ -16,6 +16,7 @@ import attrs
 
 from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.entries import Function
+from bastion.analyzers.taint.nodes import nodes
 from bastion.analyzers.taint.sequences import MUTATORS
 from bastion.analyzers.taint.verdicts import TRIGGER, find_sql_text
 from bastion.engine.cache import LRU
@@ -313,7 +314,7 @@ def _text_facts(function: Function, text: str | None) -> TextFacts:
     reads: set[str] = set()
     stores: set[str] = set()
     passed: set[str] = set()
-    for node in ast.walk(function.node):
+    for node in nodes(function.node):
         if isinstance(node, ast.Expr) and _mutated_field(node.value):  # as `stored_fields` finds
             stores.add(node.value.func.value.attr)
         elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
+from bastion.analyzers.taint.nodes import nodes
 from bastion.engine.cache import LRU
 
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ def _body(node: ast.ClassDef, fold: Callable[[ast.expr], object], memo: LRU | No
         elif kind is not ast.Pass and kind is not ast.Expr:
             found = None
     if found is None:
-        names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
+        names = {n.id for n in nodes(node) if isinstance(n, ast.Name)
                  and not isinstance(n.ctx, ast.Load)}
         result: tuple[frozenset[str], dict[str, object] | None] = (frozenset(names | set(bound)), None)
     else:
@@ -166,7 +167,7 @@ def _assigned_after(after: str, depth: int) -> bool:
 def _stored_in_tree(names: set[str], tree: ast.Module) -> set[str]:
     """As `_stored_in_text`, from the tree (a module read without its text)."""
     stored: set[str] = set()
-    for node in ast.walk(tree):
+    for node in nodes(tree):
         if isinstance(node, ast.Attribute) and (node.attr == "__dict__" or node.attr in names
                                                 and not isinstance(node.ctx, ast.Load)):
             stored.add(node.attr)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from bastion.analyzers.taint.domain import ANY, CLEAN, EVERY_CLASS, NONE, Value, join, join_all
+from bastion.analyzers.taint.nodes import nodes
 from bastion.analyzers.taint.summaries import bind_arguments
 from bastion.analyzers.taint.verdicts import see_helper
 
@@ -85,7 +86,7 @@ def call_local(ev: Interpreter, local: LocalFunction, node: ast.Call, args: list
     ev.hits.extend(inner.hits)
     see_helper(ev, inner.seen)
     if inner.env is not None:  # containers of the caller the helper filled (`cmds.append(c)`)
-        own = {p.arg for p in every} | {n.id for n in ast.walk(definition)
+        own = {p.arg for p in every} | {n.id for n in nodes(definition)
                                         if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         for name, before in list(ev.env.items()):
             after = inner.env.get(name)
@@ -100,8 +101,8 @@ def call_local(ev: Interpreter, local: LocalFunction, node: ast.Call, args: list
 
 def generates(node: ast.AsyncFunctionDef) -> bool:
     """Whether an `async def` is an async generator (its call an iterator, not a coroutine)."""
-    return any(isinstance(child, (ast.Yield, ast.YieldFrom)) for child in ast.walk(node))
+    return any(isinstance(child, (ast.Yield, ast.YieldFrom)) for child in nodes(node))
 
 
 def _statements(node: ast.AST) -> int:
-    return sum(isinstance(child, ast.stmt) for child in ast.walk(node))
+    return sum(isinstance(child, ast.stmt) for child in nodes(node))

@@ -38,6 +38,7 @@ from bastion.analyzers.taint.guards import (
 )
 from bastion.analyzers.taint.loops import break_loop, continue_loop, for_loop, while_loop
 from bastion.analyzers.taint.matching import captures, case_matches, matched_value
+from bastion.analyzers.taint.nodes import nodes
 from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.results import FunctionResult, Hit
 from bastion.analyzers.taint.sinks import headers_declare_not_html, tuple_location
@@ -68,7 +69,7 @@ def _joined_fields(fields: dict[str, Value], env: dict[str, Value] | None) -> di
 
 
 def count_statements(node: ast.AST) -> int:
-    return sum(1 for child in ast.walk(node) if isinstance(child, ast.stmt))
+    return sum(1 for child in nodes(node) if isinstance(child, ast.stmt))
 
 
 class Interpreter(Evaluator):
