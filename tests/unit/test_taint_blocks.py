@@ -132,3 +132,67 @@ def _edited(operations) -> str:
 ])
 def test_joins_that_mend(text):
     assert _dump(BlockParser().parse(text)) == _dump(_JoinsAlways().parse(text))
+
+
+class _JoinsPastDocstrings(BlockParser):
+    """The parser before joins stopped at docstrings: broken lines holding a triple quote were
+    joined with up to MAX_MERGE - 1 blocks after them, whatever they are."""
+
+    def _closes_nothing(self, lines, starts, index, until, hi, indent) -> bool:
+        end = starts[until] if until < len(starts) else hi
+        if any('"""' in line or "'''" in line for line in lines[starts[index]:end]):
+            return False
+        return super()._closes_nothing(lines, starts, index, until, hi, indent)
+
+
+DOCSTRINGS = ['    """Doc."""', '    """Doc.', '    """', "    '''doc'''", "        x = call(a,",
+              "        subprocess.call(cmd, sh", "b)", ", z)", "y", "        y = [", "    def g(self):",
+              "x = 1 \\", "s = 'a\\", "    s = '''a\\'''", "    t = f'{x}'", "@decorator", ")"]
+
+
+# A broken block holding a docstring stops joining only where the tokenizer read it to its end
+# with a bracket open and every block the join could take parses alone: the trees are those of
+# the parser that joined past docstrings (random edits of methods with docstrings).
+@pytest.mark.filterwarnings("ignore:invalid escape sequence")
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=st.lists(edits(tuple(DOCSTRINGS)), min_size=1, max_size=3))
+def test_joins_stop_at_docstrings_where_they_cannot_help(steps):
+    warm = BlockParser()
+    for lines in steps:
+        text = "\n".join(lines)
+        assert _dump(warm.parse(text)) == _dump(_JoinsPastDocstrings().parse(text))
+
+
+# A bracket the broken lines left open is closed by a block after one that parses alone: the
+# join goes on (it stops only when every block it could take parses alone); a docstring whose
+# string the scanner reads as closed but the tokenizer does not (a backslash) is no bracket.
+@pytest.mark.filterwarnings("ignore:invalid escape sequence")
+@pytest.mark.parametrize("text", [
+    'def f():\n    """doc"""\n    x = call(\ny\n, z)\nw = 1\n',
+    "def f():\n    '''doc'''\n    s = '''a\\'''\ny = 1  # '''\n",
+])
+def test_joins_past_docstrings_that_mend(text):
+    joined = BlockParser().parse(text)
+    assert any(isinstance(node, ast.FunctionDef) for node in joined.body)
+    assert _dump(joined) == _dump(_JoinsPastDocstrings().parse(text))
+
+
+class _CountsBroken(BlockParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.broken = 0
+
+    def _parsed(self, *args, **kwargs):
+        statements = super()._parsed(*args, **kwargs)
+        self.broken += statements is None
+        return statements
+
+
+def test_a_call_typed_under_a_docstring_is_not_joined_with_the_methods_after_it():
+    methods = "".join(f"    def m{n}(self):\n        return {n}\n\n" for n in range(90))
+    text = ('class C:\n    def f(self):\n        """Doc."""\n        subprocess.call(cmd, sh\n\n'
+            + methods)
+    parser = _CountsBroken()
+    module = parser.parse(text)
+    assert parser.broken == 1  # the method typed in, alone
+    assert [node.name for node in module.body[0].body] == [f"m{n}" for n in range(90)]

@@ -140,6 +140,8 @@ class BlockParser:
         self._placing: dict[tuple[int, int, str], list[ast.stmt]] = {}
         self._edited = (0, 0)  # the lines [from, to) of this text that differ from the last's
         self._changed = (0, 0)  # ... or are not at the same place in it
+        # The last block that did not parse failed only at its end, on a bracket never closed.
+        self._unclosed = False
 
     def forget(self) -> None:
         for cache in (self._trees, self._broken, self._members, self._class_starts):
@@ -197,13 +199,28 @@ class BlockParser:
         view joined with up to MAX_MERGE - 1 views after it to learn it."""
         if until >= len(starts):
             return False
+        unclosed = self._unclosed  # read before the parses below reset it
         joined = [line for line in lines[starts[index]:starts[until]] if line.strip()]
         if joined and joined[-1].rstrip().endswith("\\") or \
-                indent and not all(line.startswith(indent) for line in joined) or \
-                any('"""' in line or "'''" in line for line in joined):
+                indent and not all(line.startswith(indent) for line in joined):
             return False
-        end = starts[until + 1] if until + 1 < len(starts) else hi
-        return self._block(lines, starts[until], end, indent) is not None
+        if not any('"""' in line or "'''" in line for line in joined):
+            end = starts[until + 1] if until + 1 < len(starts) else hi
+            return self._block(lines, starts[until], end, indent) is not None
+        # A docstring in the broken lines: the scanner's reading of strings is not trusted, the
+        # tokenizer's is. It read them to their end outside any string with a bracket still open
+        # (a string open there is its own error), so every block after that parses alone leaves
+        # the bracket open; the join stops only when all the blocks it could still take parse
+        # alone, each as one text. A method typed in _pydecimal.py tried ~6 such joins a key.
+        if not unclosed:
+            return False
+        last = min(index + MAX_MERGE, len(starts))
+        for number in range(until, last):
+            end = starts[number + 1] if number + 1 < len(starts) else hi
+            if not indent and end - starts[number] > SPLIT_CLASS_LINES or \
+                    self._block(lines, starts[number], end, indent) is None:
+                return False
+        return True
 
     def _block(self, lines: list[str], start: int, end: int, indent: str) -> list[ast.stmt] | None:
         place = (start, end, indent)
@@ -237,12 +254,14 @@ class BlockParser:
                     statements = parse_code_at("if 1:\n" + block, start - 1).body[0].body
                 else:
                     statements = parse_code_at(block, start).body
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
+            except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
                 # Nesting too deep to parse is reported where the engine parses the statement
                 # ("not analysed", with its lines); here the block stays quiet like a broken one.
-                self._broken.put(key, True)
-                return None
-            self._trees.put(key, statements)
+                self._broken.put(key, isinstance(error, SyntaxError)
+                                 and str(error.msg).endswith("was never closed"))
+            else:
+                self._trees.put(key, statements)
+        self._unclosed = statements is None and bool(self._broken.get(key))
         return statements
 
     def _class(self, lines: list[str], start: int, end: int) -> list[ast.stmt] | None:
