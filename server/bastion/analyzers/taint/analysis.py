@@ -20,6 +20,7 @@ from bastion.analyzers.taint.callgraph import callers, closure, components
 from bastion.analyzers.taint.context import ModuleContext, module_context
 from bastion.analyzers.taint.domain import UNKNOWN, Origin, Step, Value
 from bastion.analyzers.taint.entries import Function
+from bastion.analyzers.taint.forms import Forms
 from bastion.analyzers.taint.relevance import relevant_functions
 from bastion.analyzers.taint.results import FunctionResult, Hit, Summary, distinct_hits
 from bastion.analyzers.taint.specs import Models
@@ -72,7 +73,8 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
                    names_registrar: bool | None = None,
                    split: list[str] | None = None,
                    templates: ModuleTemplates = NO_TEMPLATES,
-                   external_scoped: dict[str, tuple[str, int]] | None = None) -> ModuleResult:
+                   external_scoped: dict[str, tuple[str, int]] | None = None,
+                   external_forms: Forms | None = None) -> ModuleResult:
     """Interprets the functions that can see untrusted data (without `text`: all of them, or
     `only` those and what they call), callees first; then, while some function returns
     untrusted data or stores it in `self`, the functions that call it (see `relevance.relevant_functions`).
@@ -82,13 +84,17 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     an earlier call on the same context, which this one adds to: they are not interpreted again;
     `names_registrar`, see `module_context`; `split`, `split_lines(text)` when the caller has
     it); `templates`, the template files it names (template_files.py); `external_scoped`, what
-    the modules it imports store in Flask's `g` (`external_digest` covers it)."""
+    the modules it imports store in Flask's `g`, and `external_forms`, their form classes by
+    qualified name (`external_digest` covers both)."""
     if module is None:
         module = module_context(tree, models, calls, external_bases, text, names_registrar)
     if external is not None:
         module.external, module.external_bases = external, external_bases
         if external_scoped:  # a store of this module names its own line
             module.scoped = {**external_scoped, **module.scoped}
+        if external_forms:  # `from .forms import SearchForm`: by the name the module calls
+            module.forms = {**{local: external_forms[name] for local, name in module.env.aliases.items()
+                               if name in external_forms}, **module.forms}
         module.digest = hashlib.blake2b(module.digest + external_digest, digest_size=16).digest()
     if templates.found:
         module.templates = templates.found

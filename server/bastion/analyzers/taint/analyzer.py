@@ -249,7 +249,8 @@ class TaintAnalyzer:
                                 external_bases=external.bases if external else None,
                                 module=module, names_registrar=names_registrar, split=lines,
                                 templates=templates,
-                                external_scoped=external.scoped if external else None)
+                                external_scoped=external.scoped if external else None,
+                                external_forms=external.forms if external else None)
         for name, size in result.skipped:
             log.warning("taint analysis skipped %s in %s: %d statements (limit %d)", name, path,
                         size, 1500)

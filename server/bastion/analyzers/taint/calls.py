@@ -32,7 +32,7 @@ from bastion.analyzers.taint.domain import (
     keyed,
 )
 from bastion.analyzers.taint.escapes import CONTAINER_TYPES
-from bastion.analyzers.taint.forms import form_called, form_instance
+from bastion.analyzers.taint.forms import built_as_record, form_called, form_instance
 from bastion.analyzers.taint.patterns import Compiled, compiled_pattern
 from bastion.analyzers.taint.sequences import EDITS, MUTATORS, edit_list
 from bastion.analyzers.taint.sinks import (
@@ -128,6 +128,9 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     if found is not None:
         return found
     form = form_called(ev.module.forms, node, ev.env) if ev.module.forms else None
+    if form is not None and form not in ev.module.class_bases \
+            and built_as_record(ev.module.external, name):
+        form = None  # a record class of another module: its `__init__` summary holds each field
     if form is not None and any(v.tainted for v in inputs):  # `AgeForm(request.POST)`
         # a record class built field by field (`Body(name="x", cmd=...)`) holds each argument
         # in its field; built from a mapping, or a form of another kind, it is the data whole

@@ -7,6 +7,7 @@ and the form itself, is the request's data."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.classes import ClassShape
@@ -62,6 +63,13 @@ def form_called(forms: Forms, node: ast.Call, local: dict) -> str | None:
             and func.attr in forms[func.value.id][2]:
         return func.value.id
     return None
+
+
+def built_as_record(external: Callable[[str, bool], object] | None, name: str | None) -> bool:
+    """Whether the class `name` of another workspace module is a record class there, its
+    generated `__init__` summarised field by field (workspace_records.py): a pydantic model built
+    `Cmd(cmd=..., retries=1)` holds what each field was given, not the request's data whole."""
+    return external is not None and name is not None and external(f"{name}.__init__", True) is not None
 
 
 def form_instance(form: tuple[frozenset[str], frozenset[str], frozenset[str]], given: Value,

@@ -39,7 +39,8 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
             origin = Origin(entry.kind, f"{entry.label} (`{name}`", param.lineno - 1,
                             param.col_offset, (param.end_lineno or param.lineno) - 1,
                             param.end_col_offset or 0)
-            fields = dict(function.validated_fields).get(name)
+            fields = dict(function.validated_fields).get(name) \
+                or (_form_fields(ev, param) if entry.validated_models else None)
             env[name] = Value(frozenset({origin}), dict(function.pattern_params).get(name, frozenset()),
                               steps=(ev.step(param, label),), known=True,
                               items=dict.fromkeys(fields, SAFE) if fields else None)
@@ -53,6 +54,16 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
         else:
             env[name] = CLEAN
     return env
+
+
+def _form_fields(ev: Evaluator, param: ast.arg) -> frozenset[str] | None:
+    """The validated fields of a body typed with a model another workspace module declares
+    (`item: ItemIn` of `from .schemas import ItemIn`), a form holding them as its own
+    attributes (forms.py, `external_forms` of analysis.py); one of this module is the entry's
+    `validated_models` already."""
+    annotation = param.annotation
+    form = ev.module.forms.get(annotation.id) if isinstance(annotation, ast.Name) else None
+    return form[1] if form is not None and not form[0] else None
 
 
 def _returned(ev: Evaluator, dependency: str, param: ast.arg) -> Value:

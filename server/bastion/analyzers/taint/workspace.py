@@ -48,6 +48,7 @@ from bastion.analyzers.taint.workspace_entries import (
     ModuleEntry,
     class_bases,
     entry_fingerprint,
+    imported_forms,
     reads_scoped,
     returns_source,
     scoped_stores,
@@ -105,8 +106,9 @@ class SummaryStore:
                 with self._lock:
                     return class_bases(name, table, self._loaded)
 
-            if flask_g:
-                with self._lock:
+            with self._lock:
+                forms = imported_forms(table, self._loaded)
+                if flask_g:
                     scoped = scoped_stores(targets, self._loaded)
         else:
             published = {t: self._published.get(t) for t in targets}
@@ -124,9 +126,11 @@ class SummaryStore:
             def bases(name: str) -> tuple[str, ...]:
                 return class_bases(name, table, published.get)
 
+            forms = imported_forms(table, published.get)
             if flask_g:
                 scoped = scoped_stores(targets, published.get)
-        return External(lookup, hashlib.blake2b(digest, digest_size=16).digest(), bases, scoped)
+        return External(lookup, hashlib.blake2b(digest, digest_size=16).digest(), bases, scoped,
+                        forms)
 
     def dependency_key(self, text: str, path: str | None) -> str | None:
         """Part of a file's result-cache key: the identity of every workspace module it may
@@ -192,9 +196,10 @@ class SummaryStore:
                             class_bases(name, table, self._loaded, visited=visited)
             for target in visited:  # the methods a class of the file inherits from there
                 self.function(target, "")
-            if reads_scoped(tree):  # what they store in Flask's `g`, imported or not
-                for target in table.values():
-                    self._loaded(target)
+            # what they store in Flask's `g` and their form classes (`item: ItemIn`), whether
+            # the file calls them or not
+            for target in table.values():
+                self._loaded(target)
             for target in set(table.values()) | visited:
                 module = self._modules.get(target)
                 if module is not None:
@@ -202,7 +207,8 @@ class SummaryStore:
                     exported = module.summaries.all() if isinstance(module.summaries, Exports) \
                         else dict(module.summaries)
                     exported = {**self._records(module), **exported}
-                    module.fingerprint = entry_fingerprint(exported, module.classes, module.scoped)
+                    module.fingerprint = entry_fingerprint(exported, module.classes, module.scoped,
+                                                         module.forms)
                     self._published[target] = attrs.evolve(module, summaries=exported,
                                                            closure=self.graph.closure(target))
                     self._dirty.discard(target)
@@ -280,7 +286,7 @@ class SummaryStore:
             context = module_context(module.tree, self.models, text="\n".join(module.lines))
             module.classes = context.class_bases
             module.records = record_summaries(context)
-            module.scoped = context.scoped
+            module.scoped, module.forms = context.scoped, context.forms
         return module.classes
 
     def _records(self, module: ModuleEntry) -> dict[str, Summary]:
@@ -363,9 +369,10 @@ class SummaryStore:
         fresh = module.context is None
         if fresh:
             module.context = module_context(module.tree, self.models, None, bases)
+        forms = imported_forms(module.table, self._loaded) if fresh else None
         result = analyse_module(module.tree, self.models, external=lookup if fresh else None,
                                 only=top if names is None else names, external_bases=bases,
-                                module=module.context, done=module.done)
+                                module=module.context, done=module.done, external_forms=forms)
         if not isinstance(module.summaries, Exports):
             module.summaries = Exports(module.path, module.lines)
         exports = module.summaries

@@ -18,6 +18,7 @@ import attrs
 from bastion.analyzers.taint.analysis import FunctionOutcome, summary_fingerprint
 from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.exports import Exports
+from bastion.analyzers.taint.forms import Forms
 from bastion.analyzers.taint.modules import ImportStatements, import_statements
 from bastion.analyzers.taint.results import Summary
 from bastion.analyzers.taint.workspace_names import exported_names, split_name
@@ -36,6 +37,9 @@ class External:
     # attribute of Flask's `g` -> (file, 0-based line) where a module the file imports stores
     # request data in it (scoped.py); `digest` covers them
     scoped: dict[str, tuple[str, int]] = attrs.Factory(dict)
+    # the form classes of the modules it imports, by qualified name (`forms.SearchForm` of
+    # `from .forms import SearchForm`); `digest` covers them
+    forms: Forms = attrs.Factory(dict)
 
 
 @attrs.frozen
@@ -72,6 +76,7 @@ class ModuleEntry:
     classes: dict[str, tuple[str | None, ...]] | None = None  # class -> its bases, resolved
     records: dict[str, Summary] | None = None  # with `classes`: workspace_records.py
     scoped: dict[str, int] | None = None  # with `classes`: its stores into Flask's `g`
+    forms: Forms | None = None  # with `classes`: its form classes (forms.py)
 
     def exported(self) -> tuple[set[str], dict[str, str]]:
         """`exported_names(tree)`, once."""
@@ -109,12 +114,26 @@ def returns_source(summary: Summary) -> bool:
 
 def entry_fingerprint(summaries: dict[str, Summary | None],
                       classes: dict[str, tuple[str | None, ...]] | None,
-                      scoped: dict[str, int] | None = None) -> str:
+                      scoped: dict[str, int] | None = None, forms: Forms | None = None) -> str:
     parts = sorted((name, summary_fingerprint(s).hex() if s is not None else "-")
                    for name, s in summaries.items())
     return hashlib.blake2b(repr((parts, sorted((classes or {}).items()),
-                                 sorted((scoped or {}).items()))).encode(),
+                                 sorted((scoped or {}).items()),
+                                 sorted((k, sorted(d), sorted(c), sorted(m))
+                                        for k, (d, c, m) in (forms or {}).items()))).encode(),
                            digest_size=16).hexdigest()
+
+
+def imported_forms(table: dict[str, str], modules: Callable[[str], ModuleEntry | None]) -> Forms:
+    """The form classes of the modules in a file's import table, by the qualified name the file
+    spells them with (`forms.SearchForm`): a form a view builds from request data holds its
+    validated fields as safe, wherever the form is declared (forms.py)."""
+    found: Forms = {}
+    for prefix, target in table.items():
+        module = modules(target)
+        for name, form in ((module.forms or {}) if module is not None else {}).items():
+            found[f"{prefix}.{name}"] = form
+    return found
 
 
 def scoped_stores(targets: list[str], modules: Callable[[str], ModuleEntry | None]
