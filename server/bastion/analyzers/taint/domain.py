@@ -6,7 +6,9 @@ container (`items`, keyed by constant key, `ANY` for the rest), a type tag used 
 (`kind`), whether untrusted data may start the string (`prefix`: a URL whose host is fixed by a
 constant prefix cannot be redirected elsewhere), the shortest chain of steps that explains it, and
 whether every part of it is known (`known`: constants, modelled sources, parameters and what
-sanitizers and modelled operations make of them; not the result of an unknown call or global).
+sanitizers and modelled operations make of them; not the result of an unknown call or global), and
+the sink classes whose finding every part of it already has (`reported`: (sink class, 0-based line
+of that finding) pairs, see upstream.py; not "clean": the flaw is there, only reported once).
 `known` is what lets a pattern finding be retracted: "no taint seen" alone is not "safe".
 Values are immutable; the interpreter owns the environments that map names to them.
 """
@@ -92,12 +94,13 @@ class Step:
 
 
 class Value:
-    __slots__ = ("taint", "clean", "const", "items", "kind", "prefix", "steps", "modelled", "known")
+    __slots__ = ("taint", "clean", "const", "items", "kind", "prefix", "steps", "modelled", "known",
+                 "reported")
 
     def __init__(self, taint: frozenset = frozenset(), clean: frozenset = frozenset(),
                  const: object = UNKNOWN, items: dict | None = None, kind: str | None = None,
                  prefix: bool = True, steps: tuple = (), modelled: bool = True,
-                 known: bool = False) -> None:
+                 known: bool = False, reported: frozenset = frozenset()) -> None:
         self.taint = taint
         self.clean = clean
         self.const = const
@@ -107,6 +110,7 @@ class Value:
         self.steps = steps
         self.modelled = modelled  # False once a default (unmodelled) call carried the taint
         self.known = known
+        self.reported = reported
 
     def __repr__(self) -> str:
         return (f"Value(taint={sorted(o.label for o in self.taint)}, clean={sorted(self.clean)}, "
@@ -129,7 +133,7 @@ class Value:
         if not self.items:
             return self
         out = Value(self.taint, self.clean, UNKNOWN, None, None, self.prefix, self.steps,
-                    self.modelled, self.known)
+                    self.modelled, self.known, self.reported)
         for item in self.items.values():
             out = join(out, item.flat())
         return out
@@ -145,8 +149,8 @@ class Value:
         out = _new_value(Value)
         out.taint, out.clean, out.const, out.items, out.kind = (self.taint, self.clean, self.const,
                                                                 self.items, self.kind)
-        out.prefix, out.steps, out.modelled, out.known = (self.prefix, self.steps, self.modelled,
-                                                          self.known)
+        out.prefix, out.steps, out.modelled, out.known, out.reported = (
+            self.prefix, self.steps, self.modelled, self.known, self.reported)
         for name, value in changes.items():
             setattr(out, name, value)  # an unknown name raises AttributeError (__slots__)
         return out
@@ -157,7 +161,7 @@ class Value:
             if self.taint:
                 kind = JSON_ELEMENT if is_json(self.kind) else None
                 return Value(keyed(self.taint, key), self.clean, UNKNOWN, None, kind, True,
-                             self.steps, self.modelled, self.known)
+                             self.steps, self.modelled, self.known, self.reported)
             return SAFE if self.known else CLEAN  # an element of "?" * len(ids) is known
         if key is not ANY and key in self.items:
             return self.items[key]
@@ -180,7 +184,7 @@ class Value:
             out = self.items.get(ANY, CLEAN)
         if self.taint:
             out = join(out, Value(self.taint, self.clean, steps=self.steps, modelled=self.modelled,
-                                  known=self.known))
+                                  known=self.known, reported=self.reported))
         return out
 
 
@@ -252,7 +256,16 @@ def join(a: Value, b: Value) -> Value:
     return Value(a.taint | b.taint if b.taint else a.taint,
                  _clean_join(a, b), const, items, a.kind if a.kind == b.kind else None,
                  (a.prefix and bool(a.taint)) or (b.prefix and bool(b.taint)), steps,
-                 a.modelled and b.modelled, a.known and b.known)
+                 a.modelled and b.modelled, a.known and b.known, _reported_join(a, b))
+
+
+def _reported_join(a: Value, b: Value) -> frozenset:
+    # Reported only where every tainted part was: data from elsewhere has no finding yet.
+    if not b.taint:
+        return a.reported
+    if not a.taint:
+        return b.reported
+    return a.reported & b.reported if a.reported and b.reported else frozenset()
 
 
 def _clean_join(a: Value, b: Value) -> frozenset:
@@ -276,6 +289,7 @@ def concat(parts: list[Value], step: Step | None = None) -> Value:
     host_fixed = False
     consts: list[str] | None = []
     known = True
+    reported: frozenset | None = None  # what every tainted part has reported
     for part in parts:
         part = part.flat()
         known = known and part.known
@@ -290,6 +304,7 @@ def concat(parts: list[Value], step: Step | None = None) -> Value:
                     prefix = True
                 host_fixed = True  # past the first tainted part the host is decided
             taint |= part.taint
+            reported = part.reported if reported is None else reported & part.reported
             clean &= part.clean
             if not steps or len(part.steps) < len(steps):
                 steps = part.steps
@@ -309,7 +324,7 @@ def concat(parts: list[Value], step: Step | None = None) -> Value:
             return Value(clean=EVERY_CLASS, kind=APP_PATH, known=known)
         return SAFE if known else CLEAN
     prefix = prefix or configured and not host_fixed  # what follows may still name the host
-    out = Value(taint, clean, UNKNOWN, None, None, prefix, steps, modelled, known)
+    out = Value(taint, clean, UNKNOWN, None, None, prefix, steps, modelled, known, reported or frozenset())
     return out.with_step(step)
 
 

@@ -64,7 +64,8 @@ def _exported_value(value: Value, path: str, lines: list[str], depth: int = 0) -
     else:
         value, items = value.flat(), None
     return value.evolve(taint=frozenset(_origin(o, path, lines) for o in value.taint),
-                        steps=tuple(_located(s, path, lines) for s in value.steps), items=items)
+                        steps=tuple(_located(s, path, lines) for s in value.steps), items=items,
+                        reported=frozenset())  # lines of this module, not the caller's
 
 
 def _located(step: Step, path: str, lines: list[str]) -> Step:

@@ -52,6 +52,7 @@ from bastion.analyzers.taint.scoped import SCOPED
 from bastion.analyzers.taint.sinks import check_call_sinks, is_module
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.summaries import class_method
+from bastion.analyzers.taint.upstream import with_reported
 from bastion.analyzers.taint.verdicts import see_string
 
 _EXPRESSIONS: dict[type, object] = {}  # expression type -> the Evaluator method for it
@@ -353,9 +354,11 @@ class Evaluator:
         call_back(self, node, name, args, keywords, receiver, on_module)
         # A method of a class of this module is judged by its summary, not by the sinks of
         # same-named methods (a `Repo.execute` that binds its parameters).
+        before = len(self.hits)
         untainted = check_call_sinks(self, node, name, args, keywords, receiver,
                                      on_module or class_method(self, func, receiver))
-        value = evaluate_call(self, node, name, args, keywords, receiver, on_module)
+        value = with_reported(evaluate_call(self, node, name, args, keywords, receiver, on_module),
+                              node, self.hits[before:])
         escape_call(self, node, name)
         if untainted and value.taint:
             value = CLEAN if value.kind is None else CLEAN.evolve(kind=value.kind)

@@ -91,4 +91,4 @@ def _value_key(value: Value) -> tuple:
     items = None if value.items is None else tuple(
         (type(k), k, _value_key(v)) for k, v in value.items.items())
     return (value.taint, value.clean, const_key, items, value.kind, value.prefix, value.steps,
-            value.modelled, value.known)
+            value.modelled, value.known, value.reported)

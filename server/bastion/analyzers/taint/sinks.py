@@ -16,6 +16,7 @@ from bastion.analyzers.taint.templates import (
     template_file_value,
     template_named,
 )
+from bastion.analyzers.taint.upstream import upstream_line
 from bastion.analyzers.taint.verdicts import see_call
 
 if TYPE_CHECKING:
@@ -73,7 +74,8 @@ def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list
                      args, keywords)
         if value is None or not value.taint or sink.sink_class in value.clean:
             continue
-        if sink.prefix_only and not value.prefix or _reported_inside(ev, node, sink.sink_class):
+        if sink.prefix_only and not value.prefix or _reported_inside(ev, node, sink.sink_class) \
+                or upstream_line(value, sink.sink_class) is not None:
             continue
         from bastion.analyzers.taint.results import Hit
 

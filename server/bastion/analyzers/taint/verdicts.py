@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import UNKNOWN, Value, join
+from bastion.analyzers.taint.upstream import upstream_line
 from bastion.model import Finding, Span
 from bastion.model.finding import replacement
 
@@ -133,7 +134,7 @@ def see_call(ev: Evaluator, node: ast.Call, sink_class: str, value: Value, args:
             if not whole.known and all(p.const is not UNKNOWN for p in parts):
                 whole = whole.evolve(known=True)
     _record(ev, _key(node, sink_class), judge(value, sink_class),
-            judge(whole, sink_class) if whole else None)
+            judge(whole, sink_class) if whole else None, upstream_line(value.flat(), sink_class))
 
 
 def see_string(ev: Evaluator, node: ast.expr, value: Value) -> None:
@@ -143,15 +144,20 @@ def see_string(ev: Evaluator, node: ast.expr, value: Value) -> None:
 def see_helper(ev: Evaluator, seen: dict) -> None:
     """The verdicts of a helper run where it was called (closures.py): a tainted one holds,
     no other retracts anything (the helper may be called from elsewhere too)."""
-    for key, verdicts in seen.items():
-        _record(ev, key, *(v if v in (TAINTED, None) else UNKNOWN_VERDICT for v in verdicts))
+    for key, (sink, whole, upstream) in seen.items():
+        _record(ev, key, *(v if v in (TAINTED, None) else UNKNOWN_VERDICT for v in (sink, whole)),
+                upstream)
 
 
-def _record(ev: Evaluator, key: tuple, sink: str | None, whole: str | None) -> None:
+def _record(ev: Evaluator, key: tuple, sink: str | None, whole: str | None,
+            upstream: int | None = None) -> None:
+    """`upstream`: the line of the finding that reports the flow into this call already
+    (upstream.py); a pattern finding here is replaced by it when none is at the call."""
     old = ev.seen.get(key)
     if old is not None:
         sink, whole = joined(old[0], sink), joined(old[1], whole)
-    ev.seen[key] = (sink, whole)
+        upstream = old[2] if upstream is None else upstream if old[2] is None else min(old[2], upstream)
+    ev.seen[key] = (sink, whole, upstream)
 
 
 def retractions(findings: Sequence[Finding], seen: dict[tuple[Span, str], tuple],
@@ -177,12 +183,14 @@ def retractions(findings: Sequence[Finding], seen: dict[tuple[Span, str], tuple]
             if by is not None:
                 out[index] = replacement(by.rule_id, by.line)
             continue
+        upstream = None
         if what == "string":
             span, verdict = strings.outermost(finding.span)
         else:
             span, pair = starts.get((finding.span.start_line, finding.span.start_col, sink_class),
                                     (None, None))
             verdict = None if pair is None else pair[0 if what == "sink" else 1]
+            upstream = None if pair is None else pair[2]
         if span is None or verdict is None:
             continue
         if verdict == CONSTANT:
@@ -190,7 +198,7 @@ def retractions(findings: Sequence[Finding], seen: dict[tuple[Span, str], tuple]
         elif verdict == SANITIZED:
             out[index] = f"its argument is sanitized for {sink_class}"
         else:  # tainted, or unknown in a helper (its parameters) that a caller's flow reaches
-            by = flows.replacement(span, sink_class)
+            by = flows.replacement(span, sink_class) or flows.at_line(upstream, sink_class)
             if by is not None:
                 out[index] = replacement(by.rule_id, by.line)
     return out
@@ -226,6 +234,7 @@ class _Flows:
     def __init__(self, replacing: Sequence[Finding], classes: dict[str, str]) -> None:
         self._replacing = replacing
         self._at: dict[tuple[int, int, str], int] = {}
+        self._lines: dict[tuple[int, str], int] = {}
         self._sql_lines: dict[int, set[int]] = {}  # line -> orders of SQL flows with a step there
         self._sql_spans: dict[int, set[int]] = {}  # line -> orders of SQL flows whose sink covers it
         for order, finding in enumerate(replacing):
@@ -233,6 +242,7 @@ class _Flows:
             if sink_class is None:
                 continue
             self._at.setdefault((finding.span.start_line, finding.span.start_col, sink_class), order)
+            self._lines.setdefault((finding.line, sink_class), order)
             if sink_class == "sql":
                 for line in range(finding.span.start_line, finding.span.end_line + 1):
                     self._sql_spans.setdefault(line, set()).add(order)
@@ -250,6 +260,11 @@ class _Flows:
             found += [order for order in candidates if self._reports(self._replacing[order], span)]
         orders = [order for order in found if order is not None]
         return self._replacing[min(orders)] if orders else None
+
+    def at_line(self, line: int | None, sink_class: str) -> Finding | None:
+        """The first taint finding of the class at `line` (None: no line)."""
+        order = None if line is None else self._lines.get((line, sink_class))
+        return None if order is None else self._replacing[order]
 
     @staticmethod
     def _reports(finding: Finding, span: Span) -> bool:
