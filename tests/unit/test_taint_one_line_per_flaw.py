@@ -41,6 +41,8 @@ DUPLICATES = [
      [("BST203", 5), ("BST206", 4)]),
     ("query", FLASK + "from sqlalchemy import text\n@app.route('/q')\ndef q():\n    stmt = text(f\"SELECT * FROM t WHERE n = {request.args['q']}\")\n    return str(conn.execute(stmt).all())\n",
      [("BST204", 6)]),
+    ("view response", FLASK + "from markupsafe import Markup\n@app.route('/m')\ndef m():\n    out = Markup('<b>%s</b>' % request.args['m'])\n    return str(out)\n",
+     [("BST203", 6)]),
 ]
 
 

@@ -41,7 +41,7 @@ from bastion.analyzers.taint.matching import captures, case_matches, matched_val
 from bastion.analyzers.taint.nodes import nodes
 from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.results import FunctionResult, Hit
-from bastion.analyzers.taint.sinks import headers_declare_not_html, tuple_location
+from bastion.analyzers.taint.sinks import headers_declare_not_html, tuple_location, upstream_line
 from bastion.analyzers.taint.stores import store_nested, with_slot
 from bastion.analyzers.taint.summaries import attributes
 from bastion.analyzers.taint.templates import UNESCAPED_RENDERS
@@ -191,7 +191,7 @@ class Interpreter(Evaluator):
                 and set(value.items) in ({0, 1}, {0, 1, 2}) and not isinstance(node.value, ast.List)
             body = value.items.get(0, CLEAN) if pair and value.items else value
             if (body.taint and sink not in body.clean and body.items is None
-                    and body.kind in _TEXT_KINDS
+                    and body.kind in _TEXT_KINDS and upstream_line(body, sink) is None
                     and not (pair and headers_declare_not_html(value))):
                 self.hits.append(Hit(sink, "the view's response", node.value, node, body))
             location = tuple_location(value) if pair else None
