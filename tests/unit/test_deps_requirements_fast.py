@@ -1,12 +1,14 @@
 """The fast paths of the requirements parser (issue 15: a 5 MB file's 252k lines) read lines as
 the general ones do: a one-piece logical line's spans, a specifier's blanks removed by
 `str.split` (the same Unicode blanks as the regex `\\s`), a plain release pin accepted without
-`Version`, and the comment search skipped on lines without `#`. Each is compared with the code
-it replaced, over generated requirement lines."""
+`Version`, the comment search skipped on lines without `#`, and a simple requirement's spans
+taken from `_SIMPLE`'s groups. Each is compared with the code it replaced (or the general path
+kept for other lines), over generated requirement lines."""
 
 from __future__ import annotations
 
 import re
+from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -58,7 +60,7 @@ def test_simple_requirement_equals_the_code_before(line):
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_line, min_size=1, max_size=4), st.data())
 def test_spans_and_comments_equal_the_general_path(lines, data):
-    logicals = requirements_txt.logical_lines(lines)
+    logicals = list(requirements_txt.logical_lines(lines))
     for logical in logicals:
         if logical.text:
             start = data.draw(st.integers(0, len(logical.text) - 1))
@@ -69,3 +71,33 @@ def test_spans_and_comments_equal_the_general_path(lines, data):
     assert "".join(bodies) == "".join(
         (raw[:m.start()] if (m := requirements_txt._COMMENT.search(raw)) else raw).removesuffix(
             "\\" if not m and raw.endswith("\\") else "") for raw in lines)
+
+
+_piece = st.sampled_from(
+    ["", " ", "\t", "\u00a0", "\x1c", "requests", "a", "Zope.Interface", "my_pkg-2", "[socks]",
+     "[a, b]", "[x;y]", "[(]", "[", "]", "==", "===", ">=", "~=", "!=", "<", ",", "(", ")", "2.19.0",
+     "1.0a1", "1.*", "v1.2", "1..2", "-1", "; python_version > '3'", ";", " @ https://x.org/a.whl",
+     "https://x.org/b.tar.gz", "./local", "-e", "--hash=sha256:ab", " -r other.txt", "-c c.txt",
+     "--index-url https://x", " # note", "#x", "\\", "$VAR", "@"])
+_structured = st.builds(
+    lambda pre, name, extras, op, version, more, tail: f"{pre}{name}{extras}{op}{version}{more}{tail}",
+    st.sampled_from(BLANKS + ["-e ", "-r ", "--index-url=x "]),
+    st.sampled_from(["requests", "a", "Zope.Interface", "my_pkg-2", "./pkg", "x$Y"]),
+    st.sampled_from(["", "[socks]", " [a, b] ", "[x;y]", "[(]", "[", " "]),
+    st.sampled_from(["==", "===", ">=", "~=", "!=", "< ", " == ", "", " @ "]),
+    st.sampled_from(VERSIONS + ["https://x.org/a.whl", "-1", "1.0 "]),
+    st.sampled_from(["", ",<3", " , !=2.0 ", "; python_version > '3'", ")", " (", ";"]),
+    st.sampled_from(["", " # note", "#x", "  --hash=sha256:ab", " \\", "\u00a0", " -x"]))
+_physical = st.one_of(_structured, st.lists(_piece, max_size=9).map("".join))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_physical, min_size=1, max_size=5))
+def test_simple_requirements_read_as_the_general_path_reads_them(lines):
+    """Names, extras, markers, URLs, includes, options, hashes, comments and continuations."""
+    fast = requirements_txt.parse_lines(lines)
+    with mock.patch.object(requirements_txt, "_dependency", requirements_txt._general_dependency):
+        general = requirements_txt.parse_lines(lines)
+    assert fast[1] == general[1]
+    assert [(logical.text, logical.pieces, option, target) for logical, option, target in fast[0]] \
+        == [(logical.text, logical.pieces, option, target) for logical, option, target in general[0]]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -39,6 +39,8 @@ _MAX_INCLUDES = 64
 
 class _Logical:
     """A logical line: its text, and where each joined physical piece starts."""
+
+    __slots__ = ("text", "pieces")
 
     def __init__(self) -> None:
         self.text = ""
@@ -71,8 +73,7 @@ def continues(raw: str) -> bool:
     return raw.endswith("\\") and not _COMMENT.search(raw)
 
 
-def logical_lines(lines: list[str]) -> list[_Logical]:
-    result: list[_Logical] = []
+def logical_lines(lines: list[str]) -> Iterator[_Logical]:
     current: _Logical | None = None
     for number, raw in enumerate(lines):
         match = _COMMENT.search(raw) if "#" in raw else None
@@ -82,11 +83,10 @@ def logical_lines(lines: list[str]) -> list[_Logical]:
         joined = body.endswith("\\") and not match
         current.add(number, 0, body[:-1] if joined else body)
         if not joined:
-            result.append(current)
+            yield current
             current = None
     if current is not None:
-        result.append(current)
-    return result
+        yield current
 
 
 def parse(text: str) -> tuple[list[tuple[_Logical, str, str]], Manifest]:
@@ -131,8 +131,12 @@ def _is_location(requirement: str) -> bool:
 def simple_requirement(requirement: str) -> tuple[str, str] | None:
     """(name, specifier) of a requirement without markers or URL, when its pin is a version."""
     match = _SIMPLE.match(requirement)
-    if match is None:
-        return None
+    specifier = None if match is None else _simple_specifier(match)
+    return None if specifier is None else (match.group(1), specifier)
+
+
+def _simple_specifier(match: re.Match[str]) -> str | None:
+    """The specifier `_SIMPLE` matched, blanks removed; None when its pin is not a version."""
     specifier = "".join((match.group(2) or "").split())  # str.split's blanks are \s's
     clauses = specifier.split(",") if specifier else []
     if len(clauses) == 1 and clauses[0].startswith("==") and "*" not in clauses[0]:
@@ -142,10 +146,29 @@ def simple_requirement(requirement: str) -> tuple[str, str] | None:
                 Version(version)
             except InvalidVersion:
                 return None  # the full parser says what is wrong
-    return match.group(1), specifier
+    return specifier
 
 
 def _dependency(logical: _Logical, requirement: str, options: str) -> Dependency | None:
+    # Most lines of a large file: `_SIMPLE`'s groups are the name and the specifier's spans
+    # that the general path finds by searching the text again. A `;` (in extras) moves the
+    # general path's spans: left to it.
+    match = _SIMPLE.match(requirement) if ";" not in requirement else None
+    specifier = None if match is None else _simple_specifier(match)
+    if specifier is None:
+        return _general_dependency(logical, requirement, options)
+    name_span = logical.span(*match.span(1))
+    if specifier:
+        offset, end = match.span(2)
+        span = logical.span(offset, end)
+    else:
+        offset = 0
+        span = logical.span(len(requirement) - len(requirement.lstrip()), len(requirement.rstrip()))
+    return _with_pin(logical, requirement, match.group(1), specifier, span, offset, options,
+                     name_span)
+
+
+def _general_dependency(logical: _Logical, requirement: str, options: str) -> Dependency | None:
     simple = simple_requirement(requirement)
     if simple is None:
         parsed = Requirement(requirement.strip())
@@ -164,6 +187,12 @@ def _dependency(logical: _Logical, requirement: str, options: str) -> Dependency
     span = (logical.span(offset, offset + len(stripped)) if stripped
             else logical.span(first, len(requirement.rstrip())))
     name, specifier = simple or (parsed.name, re.sub(r"\s+", "", stripped))
+    return _with_pin(logical, requirement, name, specifier, span, offset, options, name_span)
+
+
+def _with_pin(logical: _Logical, requirement: str, name: str, specifier: str, span: Span,
+              offset: int, options: str, name_span: Span) -> Dependency:
+    """The dependency, its pin found in `requirement` from `offset` (the specifier's start)."""
     pinned = version_span = None
     clauses = specifier.split(",") if specifier else []
     if len(clauses) == 1 and clauses[0].startswith("==") and "*" not in clauses[0]:
