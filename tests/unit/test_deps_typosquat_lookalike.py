@@ -1,7 +1,9 @@
 """BST403's `lookalike` (issue 15): compared with every popular name of the same first letter,
 without a cache; the answer is the first popular name, in sorted order, one edit away (an
 insertion, deletion, substitution or swap of neighbours) with the same first letter, for names
-made by editing popular ones and for unrelated, short and very long names."""
+made by editing popular ones and for unrelated, short and very long names. Only the popular
+names sharing a name's first or last characters are compared (`_halves`): every kind of edit at
+every position is tried."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bastion.deps.typosquat import MIN_LENGTH, lookalike, one_edit, popular_names
 
@@ -45,6 +49,21 @@ def test_lookalike_equals_a_search_of_every_popular_name():
         found += lookalike(name) is not None
     assert found > 1000  # the edited names mostly are lookalikes
     assert lookalike("reqeusts") == "requests"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.sampled_from(sorted(popular_names())), st.integers(0, 60), st.sampled_from("abz-_.0"),
+       st.integers(0, 3), st.integers(0, 2))
+def test_every_edit_at_every_position_finds_what_a_full_search_finds(word, at, letter, kind, times):
+    """One edit, or two or three (a name one edit from another popular name, or from none)."""
+    name = word
+    for _ in range(times + 1):
+        i = at % len(name)
+        name = [name[:i] + letter + name[i:], name[:i] + name[i + 1:],
+                name[:i] + letter + name[i + 1:],
+                name[:i] + name[i + 1:i + 2] + name[i:i + 1] + name[i + 2:]][kind] or name
+        at, kind = at * 7 + 3, (kind + 1) % 4
+    assert lookalike(name) == _oracle(name)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs resource limits")
