@@ -8,7 +8,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.argv import starts_with_word
-from bastion.analyzers.taint.charsets import kept_cleans, substituted_cleans
+from bastion.analyzers.taint.charsets import substituted_cleans
 from bastion.analyzers.taint.configs import config_call
 from bastion.analyzers.taint.domain import (
     ANY,
@@ -41,6 +41,7 @@ from bastion.analyzers.taint.sinks import (
     UNSAFE_PARSER,
     UNSAFE_SAX_PARSER,
 )
+from bastion.analyzers.taint.string_transforms import ESCAPING_CODECS, filtered_characters, replace
 from bastion.analyzers.taint.summaries import (
     apply_summary,
     base_method,
@@ -69,7 +70,6 @@ _PATH_READS = frozenset({"read_text", "read_bytes"})
 _STRING_BUILDERS = frozenset({"format", "format_map"})
 _PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
 _PATH_JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join"})
-_XPATH_QUOTES = frozenset({"'", '"'})
 # Methods of str / bytes / containers whose result carries the receiver's (and arguments') data.
 STRING_METHODS = frozenset({
     "strip", "lstrip", "rstrip", "lower", "upper", "casefold", "title", "capitalize", "encode",
@@ -205,7 +205,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     if substituted is not None:
         return substituted
     if method == "encode" and receiver is not None and not on_module and args \
-            and args[0].const in _ESCAPING_CODECS:
+            and args[0].const in ESCAPING_CODECS:
         # `text.encode("unicode_escape")`: every line break and control character as `\n`, `\x1b`
         escaped = _joined([receiver], name)
         return escaped.evolve(clean=escaped.clean | {"log"})
@@ -221,7 +221,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             else carried
     if method is not None and receiver is not None:
         if method == "join" and receiver.const == "" and len(node.args) == 1:
-            cleans = _filtered_characters(ev, node.args[0])
+            cleans = filtered_characters(ev, node.args[0])
             if cleans:  # `"".join(c for c in name if c.isalnum())`
                 kept = args[0].item(ANY)
                 return kept.evolve(clean=kept.clean | cleans, kind=None, const=UNKNOWN)
@@ -236,7 +236,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
                 return built.evolve(clean=built.clean | {"html"}, kind=receiver.kind)
             return built
         if method == "replace":
-            return _replace(receiver, args)
+            return replace(receiver, args)
         if method == "setFeature" and receiver.kind == SAX_PARSER and isinstance(
                 node.func.value, ast.Name) and _enables_external_entities(ev, node, args):
             ev.env[node.func.value.id] = receiver.evolve(kind=UNSAFE_SAX_PARSER)
@@ -286,9 +286,6 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     return result.evolve(modelled=False) if result.taint else result
 
 
-_ESCAPING_CODECS = frozenset({"unicode_escape", "unicode-escape"})
-
-
 def _substituted(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value],
                  keywords: dict[str | None, Value], receiver: Value | None) -> Value | None:
     """`re.sub(PATTERN, REPLACEMENT, text)`, or `COMPILED.sub(REPLACEMENT, text)` of a pattern
@@ -324,21 +321,6 @@ def _hands_data(node: ast.Call, args: list[Value], keywords: dict[str | None, Va
         or any(v.tainted for v in keywords.values())
 
 
-def _filtered_characters(ev: Evaluator, node: ast.expr) -> frozenset[str]:
-    """`c for c in name if TEST`: what a string of the characters TEST keeps proves."""
-    if not isinstance(node, (ast.GeneratorExp, ast.ListComp)) or len(node.generators) != 1:
-        return frozenset()
-    generator = node.generators[0]
-    target = generator.target
-    if not isinstance(target, ast.Name) or not isinstance(node.elt, ast.Name) \
-            or node.elt.id != target.id or generator.is_async or not generator.ifs:
-        return frozenset()
-    cleans: frozenset[str] = frozenset()
-    for test in generator.ifs:  # each holds of every character kept
-        cleans |= kept_cleans(ev, test, target.id)
-    return cleans
-
-
 def _mapped(ev: Evaluator, func: ast.expr, iterables: list[Value]) -> Value:
     """`map(int, ids)`, `map(shlex.quote, names)`: an iterator over each element as the function
     returns it, when the function is a sanitizer or a propagator by name; else as an unknown
@@ -367,19 +349,6 @@ def _joined(values: list[Value], name: str | None = None) -> Value:
     if all(v.known for v in values):
         out = SAFE if out is CLEAN else out.evolve(known=True)
     return out
-
-
-def _replace(receiver: Value, args: list[Value]) -> Value:
-    value = receiver.flat()
-    if not value.taint or len(args) < 2:
-        return value
-    old = args[0].const
-    cleans: set[str] = set()
-    if old in _XPATH_QUOTES and args[1].const not in (UNKNOWN, "'", '"'):
-        cleans.add("xpath")
-    if isinstance(old, str) and old in ("\n", "\r", "\r\n") and "\n" not in str(args[1].const):
-        cleans.add("log")
-    return value.evolve(clean=value.clean | cleans) if cleans else value
 
 
 def _enables_external_entities(ev: Evaluator, node: ast.Call, args: list[Value]) -> bool:

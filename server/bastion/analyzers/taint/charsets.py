@@ -3,7 +3,7 @@ string is safe for the sink classes a pattern of those characters proves (patter
 - `all(c.isalnum() for c in name)` holds (guards.py);
 - `set(name) - set(ALLOWED)` is empty, `set(name) <= set(ALLOWED)`, `set(name).issubset(ALLOWED)`
   holds (guards.py);
-- `"".join(c for c in name if c.isalnum() or c in "-_")` (calls.py);
+- `"".join(c for c in name if c.isalnum() or c in "-_")` (string_transforms.py);
 - `re.sub(r"[^a-z0-9_-]", "", name)`, or with a constant replacement (calls.py);
 - `re.sub(r"[\\r\\n]+", " ", line)`: a line without line breaks is safe for a log (calls.py).
 
