@@ -28,6 +28,7 @@ from bastion.analyzers.taint.environments import join_env
 from bastion.analyzers.taint.expressions import path_of
 from bastion.analyzers.taint.helper_guards import helper_test
 from bastion.analyzers.taint.patterns import Compiled, cleaned_by, compiled_pattern
+from bastion.analyzers.taint.url_hosts import HOST_FIELDS, domain_suffix, host_of
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -36,14 +37,6 @@ Env = dict
 # Results of these calls are normalized paths: a prefix test on them is a containment check.
 NORMALIZERS = ("path.realpath()", "path.abspath()", "path.normpath()", "posixpath.realpath()",
                "posixpath.normpath()", "posixpath.abspath()", ".resolve()")
-URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse",
-                         "httpx.URL", "yarl.URL"})
-# What a URL's host field, tested against constants, proves of the URL. The host part of
-# `netloc` is all of it. `hostname` (and httpx's and yarl's `host`) come after the user info, which
-# a browser may not read as such: it takes `https://evil.com\@good.example` for evil.com's, so
-# they check what a request library fetches, not where a redirect goes.
-HOST_FIELDS = {"netloc": frozenset({"redirect", "ssrf"}), "hostname": frozenset({"ssrf"}),
-               "host": frozenset({"ssrf"})}
 _ABSOLUTE_TESTS = frozenset({"os.path.isabs", "posixpath.isabs"})
 _REGEX_TESTS = {"re.fullmatch": "fullmatch", "re.match": "match", "re.search": "search"}
 # Methods that raise unless a test of the same arguments holds: that test's method.
@@ -298,36 +291,6 @@ def _with_field(ev: Evaluator, env: Env, node: ast.expr) -> Env:
     return {**env, key: value}
 
 
-def host_of(ev: Evaluator, node: ast.expr) -> tuple[ast.expr, frozenset[str]] | None:
-    """The URL expression whose host `node` holds (`urlparse(url).hostname`, `parts.netloc`, or
-    a local assigned one of them), with what testing that field proves (`HOST_FIELDS`)."""
-    if isinstance(node, ast.Attribute) and node.attr in HOST_FIELDS:
-        url = _parsed_url(ev, node.value)
-        return None if url is None else (url, HOST_FIELDS[node.attr])
-    if isinstance(node, ast.Name):
-        return ev.host_from.get(node.id)
-    return None
-
-
-def _domain_suffix(ev: Evaluator, node: ast.expr, env: Env) -> bool:
-    """`node` is a constant domain suffix, or a tuple of them, each led by a dot: a host ending
-    with `.example.com` is that domain's (one ending with `example.com` may be `evilexample.com`)."""
-    with ev.evaluating_in(env):
-        suffix = ev.eval(node).const
-    suffixes = suffix if isinstance(suffix, tuple) else (suffix,)
-    return bool(suffixes) and all(isinstance(s, str) and len(s) > 1 and s.startswith(".")
-                                  for s in suffixes)
-
-
-def _parsed_url(ev: Evaluator, node: ast.expr) -> ast.expr | None:
-    """The URL expression a `urlparse(...)` result came from (directly or through a local)."""
-    if isinstance(node, ast.Call) and ev.qualname(node.func) in URL_PARSERS and node.args:
-        return node.args[0]
-    if isinstance(node, ast.Name):
-        return ev.parsed_from.get(node.id)
-    return None
-
-
 def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
     func = test.func
     if isinstance(func, ast.Attribute) and func.attr in _REGEX_TESTS.values() and test.args \
@@ -343,7 +306,7 @@ def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
             return _set(env, func.value, model.cleans)
         if func.attr == "endswith" and len(test.args) == 1 and "url_allowlist" in ev.models.guard_models:
             found = host_of(ev, func.value)
-            if found is not None and _domain_suffix(ev, test.args[0], env):
+            if found is not None and domain_suffix(ev, test.args[0], env):
                 # not for a redirect: a browser reads `https://evil.com\.example.com` as
                 # evil.com's, where urlparse's host ends with `.example.com`
                 return _set(env, found[0], frozenset({"ssrf"}))

@@ -28,14 +28,7 @@ from bastion.analyzers.taint.environments import join_env, owned
 from bastion.analyzers.taint.escapes import capture, escape_assignment
 from bastion.analyzers.taint.expressions import Evaluator, path_of
 from bastion.analyzers.taint.folding import truth_of
-from bastion.analyzers.taint.guards import (
-    HOST_FIELDS,
-    URL_PARSERS,
-    checked,
-    host_of,
-    refine,
-    regex_subject,
-)
+from bastion.analyzers.taint.guards import checked, refine, regex_subject
 from bastion.analyzers.taint.loops import break_loop, continue_loop, for_loop, while_loop
 from bastion.analyzers.taint.matching import captures, case_matches, matched_value
 from bastion.analyzers.taint.nodes import nodes
@@ -45,6 +38,7 @@ from bastion.analyzers.taint.sinks import headers_declare_not_html, tuple_locati
 from bastion.analyzers.taint.stores import store_nested, with_slot
 from bastion.analyzers.taint.summaries import attributes
 from bastion.analyzers.taint.templates import UNESCAPED_RENDERS
+from bastion.analyzers.taint.url_hosts import HOST_FIELDS, URL_PARSERS, host_of
 from bastion.analyzers.taint.wrappers import as_function
 
 MAX_STATEMENTS = 1500
