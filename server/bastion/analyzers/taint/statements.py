@@ -33,11 +33,10 @@ from bastion.analyzers.taint.loops import break_loop, continue_loop, for_loop, w
 from bastion.analyzers.taint.matching import captures, case_matches, matched_value
 from bastion.analyzers.taint.nodes import nodes
 from bastion.analyzers.taint.parameters import parameters
+from bastion.analyzers.taint.responses import response_hits
 from bastion.analyzers.taint.results import FunctionResult, Hit
-from bastion.analyzers.taint.sinks import headers_declare_not_html, tuple_location, upstream_line
 from bastion.analyzers.taint.stores import store_nested, with_slot
 from bastion.analyzers.taint.summaries import attributes
-from bastion.analyzers.taint.templates import UNESCAPED_RENDERS
 from bastion.analyzers.taint.url_hosts import HOST_FIELDS, URL_PARSERS, host_of
 from bastion.analyzers.taint.wrappers import as_function
 
@@ -45,12 +44,6 @@ MAX_STATEMENTS = 1500
 _STATEMENTS: dict[type, object] = {}  # statement type -> the Interpreter method for it
 NO_RETURN = frozenset({"flask.abort", "werkzeug.exceptions.abort", "sys.exit", "exit", "quit",
                        "os._exit", "os.abort"})
-
-
-# A view's return value is its body when it is text; a call's result (a response object made
-# by `redirect`, `jsonify`, ...) is not, unless the call only converts to text.
-_TEXT_KINDS = frozenset({None, "str()", "repr()", "format()", "textwrap.dedent()", "json.dumps()",
-                         *UNESCAPED_RENDERS})
 
 
 def _joined_fields(fields: dict[str, Value], env: dict[str, Value] | None) -> dict[str, Value]:
@@ -179,20 +172,7 @@ class Interpreter(Evaluator):
         value = self.eval(node.value) if node.value is not None else NONE
         sink = self.function.return_sink if self.function else None
         if sink and node.value is not None:
-            # `(body, status)`, `(body, status, headers)`: written here, or returned by a helper
-            # (`return page(q)`) or held by a local; a list is a JSON response
-            pair = isinstance(node.value, ast.Tuple) or value.items is not None \
-                and set(value.items) in ({0, 1}, {0, 1, 2}) and not isinstance(node.value, ast.List)
-            body = value.items.get(0, CLEAN) if pair and value.items else value
-            if (body.taint and sink not in body.clean and body.items is None
-                    and body.kind in _TEXT_KINDS and upstream_line(body, sink) is None
-                    and not (pair and headers_declare_not_html(value))):
-                self.hits.append(Hit(sink, "the view's response", node.value, node, body))
-            location = tuple_location(value) if pair else None
-            if location is not None and location.taint and location.prefix \
-                    and "redirect" not in location.clean:
-                self.hits.append(Hit("redirect", "the view's Location header", node.value, node,
-                                     location))
+            response_hits(self, sink, node, value)
         if isinstance(node.value, ast.Name) and (node.value.id in self.attributed
                                                  or node.value.id == "self"):
             # `job = cls(); job.cmd = ...; return job`: the caller's instance holds them; so does

@@ -1,0 +1,41 @@
+"""A view's return statement checked as its response: the body, when it is text, reaches the
+view's sink class (`return_sink`: the page's markup), and a `(body, status, headers)` tuple's
+Location header is a redirect. Kept apart from statements.py, whose walk only hands each
+`return` of an entry here: what makes a returned value a response is a concern of its own.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from bastion.analyzers.taint.domain import CLEAN, Value
+from bastion.analyzers.taint.results import Hit
+from bastion.analyzers.taint.sinks import headers_declare_not_html, tuple_location, upstream_line
+from bastion.analyzers.taint.templates import UNESCAPED_RENDERS
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.expressions import Evaluator
+
+# A view's return value is its body when it is text; a call's result (a response object made
+# by `redirect`, `jsonify`, ...) is not, unless the call only converts to text.
+_TEXT_KINDS = frozenset({None, "str()", "repr()", "format()", "textwrap.dedent()", "json.dumps()",
+                         *UNESCAPED_RENDERS})
+
+
+def response_hits(ev: Evaluator, sink: str, node: ast.Return, value: Value) -> None:
+    """The hits of `value`, returned by `node` from a view whose response reaches `sink`."""
+    # `(body, status)`, `(body, status, headers)`: written here, or returned by a helper
+    # (`return page(q)`) or held by a local; a list is a JSON response
+    pair = isinstance(node.value, ast.Tuple) or value.items is not None \
+        and set(value.items) in ({0, 1}, {0, 1, 2}) and not isinstance(node.value, ast.List)
+    body = value.items.get(0, CLEAN) if pair and value.items else value
+    if (body.taint and sink not in body.clean and body.items is None
+            and body.kind in _TEXT_KINDS and upstream_line(body, sink) is None
+            and not (pair and headers_declare_not_html(value))):
+        ev.hits.append(Hit(sink, "the view's response", node.value, node, body))
+    location = tuple_location(value) if pair else None
+    if location is not None and location.taint and location.prefix \
+            and "redirect" not in location.clean:
+        ev.hits.append(Hit("redirect", "the view's Location header", node.value, node,
+                           location))
