@@ -81,7 +81,7 @@ def _engine() -> Engine:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            from bastion.analyzers.taint.workspace import attach
+            from bastion.analyzers.taint.workspace_attach import attach
             from bastion.engine.registry import create_engine
 
             _ENGINE = create_engine(disk_cache=True, unit_caches=False)
@@ -104,7 +104,7 @@ def set_roots(roots: tuple[str, ...], name: str = ROOT_NAME) -> None:
         if _ENGINE is not None:
             _ENGINE.set_roots(roots, name)
         if _ENGINE is not None and roots != _ROOTS:
-            from bastion.analyzers.taint.workspace import attach
+            from bastion.analyzers.taint.workspace_attach import attach
 
             attach(_ENGINE, roots)
         _ROOTS, _ROOT_NAME = roots, name

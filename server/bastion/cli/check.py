@@ -105,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
     fixing = FixRun(args) if (args.fix or args.diff) else None
     engine = create_engine(disk_cache=not args.no_cache) if fixing is not None else None
     if engine is not None:
-        from bastion.analyzers.taint.workspace import attach
+        from bastion.analyzers.taint.workspace_attach import attach
 
         engine.set_roots(args.paths, ROOT_NAME)
         attach(engine, args.paths)

@@ -24,7 +24,8 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.workspace import SummaryStore, attach, detach
+from bastion.analyzers.taint.workspace import SummaryStore
+from bastion.analyzers.taint.workspace_attach import attach, detach
 from bastion.filekinds import is_python
 from bastion.lsp.documents import Document
 

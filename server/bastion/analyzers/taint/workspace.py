@@ -385,26 +385,3 @@ class SummaryStore:
                 if class_name == owner:
                     exports.alias(f"{instance}.{method}", outcome.function)
         module.summarised = names is None
-
-
-def attach(engine, roots: Iterable[str], compute: bool = True,
-           overlay: Callable[[str], str | None] | None = None,
-           previous: SummaryStore | None = None) -> SummaryStore | None:
-    """Gives the engine's taint analyzer a store of summaries for the workspace under `roots`
-    (None: the engine has no taint analyzer), with what `previous` published that still holds
-    (`SummaryStore.carry`) in it before any analysis reads it."""
-    for analyzer in engine.analyzers:
-        if analyzer.id == "taint":
-            store = SummaryStore(roots, analyzer.models, analyzer.version, compute, overlay)
-            if previous is not None:
-                store.carry(previous)
-            analyzer.workspace = store
-            return store
-    return None
-
-
-def detach(engine) -> None:
-    """The engine's taint analyzer uses no workspace summaries (the editor without folders)."""
-    for analyzer in engine.analyzers:
-        if analyzer.id == "taint":
-            analyzer.workspace = None
