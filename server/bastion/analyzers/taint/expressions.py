@@ -347,8 +347,10 @@ class Evaluator:
             name = None if base is None else self.aliases.get(f"{base}.{func.attr}",
                                                               f"{base}.{func.attr}")
             on_module = is_module(self, base)
-            if name is None and receiver.kind:
-                name = f"{receiver.kind}.{func.attr}"  # `(BASE / name).read_text()`
+            if receiver.kind and (name is None or receiver.kind.startswith("pathlib.")
+                                  and base != receiver.kind):
+                # `(BASE / name).read_text()`, `path_of(name).read_text()`: a path's method
+                name = f"{receiver.kind}.{func.attr}"
         else:
             name = self.qualname(func)
         call_back(self, node, name, args, keywords, receiver, on_module)

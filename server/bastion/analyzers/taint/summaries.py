@@ -318,6 +318,8 @@ def _instantiated(returns: Value, bound: dict[int, Value], call_step) -> Value:
             argument = argument.evolve(clean=argument.clean | returns.clean,
                                        modelled=argument.modelled and returns.modelled)
             out = join(out, argument.with_step(call_step))
+    if (returns.kind or "").startswith("pathlib.") and out.kind != returns.kind:
+        out = out.evolve(kind=returns.kind)  # `ROOT / name` is a path whatever name held
     return out
 
 
