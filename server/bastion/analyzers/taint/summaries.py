@@ -302,7 +302,7 @@ def _shaped(returns: Value, bound: dict[int, Value], call_step, depth: int = 0) 
 
 def _instantiated(returns: Value, bound: dict[int, Value], call_step) -> Value:
     """A value of the callee (its return value, a field its `__init__` stored) with its
-    parameters' part replaced by the arguments bound to them."""
+    parameters' part replaced by the arguments bound to them; a path (`ROOT / name`) stays one."""
     real = frozenset(o for o in returns.taint if o.kind != "param")
     known = returns.known
     for origin in returns.taint:  # a parameter's part is as known as the argument passed
@@ -318,9 +318,7 @@ def _instantiated(returns: Value, bound: dict[int, Value], call_step) -> Value:
             argument = argument.evolve(clean=argument.clean | returns.clean,
                                        modelled=argument.modelled and returns.modelled)
             out = join(out, argument.with_step(call_step))
-    if (returns.kind or "").startswith("pathlib.") and out.kind != returns.kind:
-        out = out.evolve(kind=returns.kind)  # `ROOT / name` is a path whatever name held
-    return out
+    return out.evolve(kind=returns.kind) if (returns.kind or "").startswith("pathlib.") else out
 
 
 def passed(bound: dict[int, Value], origin) -> Value | None:
