@@ -108,15 +108,3 @@ def test_the_analyzer_previews_a_pipfile_lock_but_not_a_broken_one():
     broken = text + "<<<<<<< HEAD\n"
     assert DepsAnalyzer().preview(broken, split_lines(broken), 0, 5, "/w/Pipfile.lock", FileKind.LOCK) is None
 
-
-def test_a_large_lock_s_values_are_not_kept():
-    """`toml_text` keeps a large pyproject.toml's values for its other readers; a lock file has
-    none in the editor (its whole read parses package by package)."""
-    from bastion.deps import locks, toml_text
-
-    text = "version = 1\n" + "".join(PACKAGE[:3]).format(b="package") * 3000
-    toml_text.forget()
-    lines = split_lines(text)
-    assert len(lock_preview.findings_on("uv.lock", text, lines, 0, 299)) == 46
-    assert len(locks.parse("uv.lock", text).dependencies) == 9000
-    assert toml_text._last is None

@@ -23,6 +23,14 @@ that a piece after the first still starts with its `[[package]]` line, after bla
 lines only: a key written before it would, in the whole file, belong to the table above. Lines
 are counted at "\n": valid TOML has no lone carriage return.
 
+The first read of a large lock after its preview (deps/lock_preview.py, which parsed the whole
+text and kept the values: `toml_text.take`) does not parse the pieces again: a piece after the
+first whose every line that opens with `[` is a header of the package key (`[[package]]`,
+`[package.x]`, `[[package.x]]`) defines no other top-level key, and its tables are the whole
+text's next ones, as many as its `[[package]]` lines, when the text has no multi-line string
+(the only place a valid text holds a header-like line that is not one): parsed on its own it
+would give the same values. Other pieces (the first; `[metadata]`, quoted keys) are parsed.
+
 State: a `LockCache` belongs to one deps analyzer. It keeps, for each of the 4 lock files read
 last, its pieces' results by piece text, lines counted from the piece's first, and the `_Layout`
 of the last read that was made of pieces (updated in place by an edit read from it; kept
@@ -44,7 +52,7 @@ from bastion.deps import locks, match
 from bastion.deps.index import AdvisoryIndex
 from bastion.deps.model import Problem
 from bastion.deps.pipfile_lines import PipfileMemo
-from bastion.deps.toml_text import TOMLDecodeError, loads
+from bastion.deps.toml_text import TOMLDecodeError, loads, take
 from bastion.engine.cache import LRU
 from bastion.model import Finding
 from bastion.model.text import common_ends, text_lines
@@ -54,6 +62,9 @@ _CUT = {block: re.compile(r"^[ \t]*\[\[[ \t]*" + block + r"[ \t]*\]\]", re.MULTI
         for block in set(locks.BLOCK.values())}
 # Blank and comment lines: what may come before a piece's `[[package]]` line.
 _LEADING = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\r?\n)*")
+_BRACKET = re.compile(r"^[ \t]*\[", re.MULTILINE)
+_OWN = {block: re.compile(r"^[ \t]*\[\[?[ \t]*" + block + r"[ \t]*[.\]]", re.MULTILINE)
+        for block in set(locks.BLOCK.values())}
 _UNSET = object()
 
 
@@ -62,6 +73,7 @@ class _Piece:
     keys: frozenset[str]  # its top-level keys other than the package key
     packages: bool  # it holds the package key
     lines: int  # as str.splitlines counts them (the version scan counts lines so)
+    tables: int  # its `[[package]]` tables
     findings: tuple[Finding, ...]
     problems: tuple[Problem, ...]
 
@@ -108,6 +120,7 @@ class LockCache:
         if kind == "Pipfile.lock":
             return self._pipfiles.read(path, text, index)
         block = locks.BLOCK[kind]
+        whole = take(text)
         last = self._last.get(path)
         if last is not None and last.layout is not None and _again(last.layout, kind, text, index):
             return last.layout.results()
@@ -120,11 +133,15 @@ class LockCache:
         pieces: dict[str, _Piece | None] = {}
         layout = _Layout(text, array.array("q", bounds), array.array("q"), [], [], [])
         seen: set[str] = set()
-        line = 0
+        entries = whole.get(block) if whole is not None and '"""' not in text \
+            and "'''" not in text else None
+        line = tables = 0
         for number, start in enumerate(bounds):
             part = text[start:bounds[number + 1] if number + 1 < len(bounds) else len(text)]
+            given = (entries, tables) if isinstance(entries, list) and start >= cuts[0] \
+                and _owned(block, part) else None
             piece = pieces[part] = pieces[part] if part in pieces else kept[part] \
-                if part in kept else _read(kind, block, part, index)
+                if part in kept else _read(kind, block, part, index, given)
             if piece is None or piece.keys & seen or (piece.packages and start < cuts[0]):
                 # A piece that is not valid TOML (a string being typed) keeps the last layout:
                 # the keystroke that makes it valid again is read from it.
@@ -136,6 +153,7 @@ class LockCache:
             layout.found.append(_found(piece, line))
             layout.problems.append(_problems(piece, line))
             line += piece.lines
+            tables += piece.tables
         self._last.put(path, _Kept(pieces, layout))
         return layout.results()
 
@@ -188,18 +206,30 @@ def _found(piece: _Piece, line: int) -> tuple[Finding, ...]:
 def _problems(piece: _Piece, line: int) -> tuple[Problem, ...]:
     return tuple(Problem(p.reason, p.line + line) for p in piece.problems)
 
-def _read(kind: str, block: str, part: str, index: AdvisoryIndex | None) -> _Piece | None:
-    """A piece's results, None if it cannot be read on its own."""
-    try:
-        data = loads(part)
-    except TOMLDecodeError:
-        return None
-    entries = data.get(block, [])
+def _owned(block: str, part: str) -> bool:
+    """Whether every line of `part` that opens with `[` is a header of the package key."""
+    return len(_BRACKET.findall(part)) == len(_OWN[block].findall(part))
+
+
+def _read(kind: str, block: str, part: str, index: AdvisoryIndex | None,
+          given: tuple[list, int] | None = None) -> _Piece | None:
+    """A piece's results, None if it cannot be read on its own; `given`: the whole text's
+    tables and the position of the piece's first, for a piece that defines no other key
+    (module header)."""
     spans = locks.version_lines(part, block)
+    if given is not None:
+        tables, first = given
+        data = {block: tables[first:first + len(spans)]}
+    else:
+        try:
+            data = loads(part)
+        except TOMLDecodeError:
+            return None
+    entries = data.get(block, [])
     if not isinstance(entries, list) or len(entries) != len(spans):
         return None
     dependencies, problems = locks.dependencies(kind, entries, spans)
-    return _Piece(frozenset(data) - {block}, block in data, len(text_lines(part)),
+    return _Piece(frozenset(data) - {block}, block in data, len(text_lines(part)), len(spans),
                   tuple(match.findings(tuple(dependencies), index)), tuple(problems))
 
 

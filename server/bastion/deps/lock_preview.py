@@ -7,10 +7,12 @@ package's values and that line; but whether there are any at all depends on the 
 (one that is not valid TOML or JSON gives none, only the error). So the whole text is parsed
 first: when it is not valid (a merge conflict's markers far below the view) there is no preview,
 the whole analysis reports the error. Then only the packages in view are read:
-- TOML: the whole-file reading pairs the `[[package]]` tables tomllib gives with the header
-  lines the line scan finds, by position; the lines from the header at or above the first line
-  in view down to the last are scanned on their own (the scan starts afresh at each header),
-  and their tables are those at the positions of the headers above them, counted.
+- TOML: the values are kept for the whole read (deps/lock_blocks.py builds its per-package
+  results from them: the text is parsed once, not whole then package by package). The
+  whole-file reading pairs the `[[package]]` tables tomllib gives with the header lines the
+  line scan finds, by position; the lines from the header at or above the first line in view
+  down to the last are scanned on their own (the scan starts afresh at each header), and their
+  tables are those at the positions of the headers above them, counted.
 - Pipfile.lock: the version places are walked from the start of the text down to the end of the
   view only (the walk is the whole reading's, cut short); a key written twice anywhere (the
   whole reading takes the last one, which may lie below the view) leaves it to the whole read.
@@ -49,7 +51,7 @@ def findings_on(kind: str, text: str, lines: list[str], first: int, last: int
 
 def _toml(kind: str, text: str, lines: list[str], first: int, last: int) -> list[Dependency] | None:
     try:
-        data = loads(text, keep=False)
+        data = loads(text)
     except TOMLDecodeError:
         return None
     block = locks.BLOCK[kind]

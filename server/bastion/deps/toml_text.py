@@ -5,8 +5,10 @@ State: the values of the last large text parsed with `keep` (or its error), kept
 read of an equal text. A 5 MB pyproject.toml opened in the editor was parsed (~0.7 s of CPU
 each) by the advisory-age hint, the settings read (`config.load_pyproject`), the preview of its
 lines in view (which shows findings only when the whole text is valid TOML) and its whole
-analysis: once now. Callers only read the values (they are shared). Emptied by `forget()` (the
-deps analyzer's: no document open any more). No lock: threads that race parse twice.
+analysis: once now. A large lock file's values (41 MB for a 5 MB uv.lock) are kept from its
+preview only for its whole read, which takes them (`take`) to build its per-package results.
+Callers only read the values (they are shared). Emptied by `forget()` (the deps analyzer's: no
+document open any more). No lock: threads that race parse twice.
 """
 
 from __future__ import annotations
@@ -29,9 +31,19 @@ def forget() -> None:
     _last = None
 
 
+def take(text: str) -> dict | None:
+    """The values kept of `text` (None if none, or its error), no longer kept."""
+    global _last
+    last = _last
+    if last is None or last[0] != text:
+        return None
+    _last = None
+    return last[1] if isinstance(last[1], dict) else None
+
+
 def loads(text: str, keep: bool = True) -> dict:
-    """`keep`: keep the values of a large text (not a lock file's: no other reader parses it
-    whole in the editor, and a 5 MB lock's values are 41 MB)."""
+    """`keep`: keep the values of a large text (not for a lock file's whole read, which has no
+    later reader)."""
     global _last
     if len(text) < _KEPT_CHARS:
         return tomllib.loads(text)
