@@ -75,19 +75,10 @@ def _pipfile(text: str, lines: list[str], last: int) -> list[Dependency] | None:
         return None
     end = sum(map(len, lines[:last + 1])) + last + 1  # the end of line `last` (a CRLF's "\r" is
     # in its line)
-    places = locks.pipfile_versions(text, end)
-    found: list[Dependency] = []
     problems: list[Problem] = []
-    for section in ("default", "develop"):
-        packages = data.get(section) if isinstance(data, dict) else None
-        for name, entry in (packages.items() if isinstance(packages, dict) else ()):
-            version = entry.get("version") if isinstance(entry, dict) else None
-            if isinstance(version, str) and (section, name) in places:
-                dependency = locks.pipfile_dependency((name, version, *places[section, name]),
-                                                      problems)
-                if dependency is not None:
-                    found.append(dependency)
-    return found
+    found = (locks.pipfile_dependency(slot, problems)
+             for slot in locks.pipfile_slots_of(data, locks.pipfile_versions(text, end)))
+    return [dependency for dependency in found if dependency is not None]
 
 
 def _unique(pairs: list[tuple[str, object]]) -> dict:

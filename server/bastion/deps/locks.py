@@ -142,8 +142,13 @@ def pipfile_slots(text: str) -> tuple[list[Slot], Problem | None]:
         data = json.loads(text)
     except ValueError as exc:
         return [], Problem(f"not valid JSON ({exc})")
+    return pipfile_slots_of(data, pipfile_versions(text)), None
+
+
+def pipfile_slots_of(data: object, places: dict[tuple[str, str], tuple[int, int, str]]
+                     ) -> list[Slot]:
+    """The packages of a Pipfile.lock's values `data` whose version `places` holds, in order."""
     slots: list[Slot] = []
-    places = pipfile_versions(text)
     for section in ("default", "develop"):
         packages = data.get(section) if isinstance(data, dict) else None
         if not isinstance(packages, dict):
@@ -152,7 +157,7 @@ def pipfile_slots(text: str) -> tuple[list[Slot], Problem | None]:
             version = entry.get("version") if isinstance(entry, dict) else None
             if isinstance(version, str) and (section, name) in places:
                 slots.append((name, version, *places[section, name]))
-    return slots, None
+    return slots
 
 
 def pipfile_dependency(slot: Slot, problems: list[Problem]) -> Dependency | None:
