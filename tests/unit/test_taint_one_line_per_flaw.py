@@ -85,3 +85,38 @@ def test_bandit_verdicts_of_unreported_or_safe_flows_are_unchanged():
     assert retracted(doctest) == {("B102", 2): None}
     constant = "def f():\n    exec('x = 1')\n"
     assert retracted(constant) == {("B102", 2): "its argument is constant"}
+
+
+# urllib's documentation: a `Request` built from a URL, then opened. The flaw is reported at the
+# `Request` (the value carrying only its URL): a helper that opens it is the same flaw, whether
+# it is in this file (its summary's sink) or in another module.
+FETCH = "import urllib.request\ndef fetch(req):\n    return urllib.request.urlopen(req).read()\n"
+FETCHING = "{imports}import urllib.request\nfrom flask import request\ndef v():\n    req = urllib.request.Request(request.args['u'])\n    return fetch(req)\n"
+
+
+def test_a_helper_sink_reached_after_the_flow_was_reported_is_not_reported_again():
+    source = FETCH + FETCHING.format(imports="")
+    assert reported(source) == [("BST213", 7)]
+    assert retracted(source)[("B310", 3)] == "replaced by BST213 (line 7), which has the path"
+    # the helper after its caller: the caller's verdict on the helper's sink still holds
+    after = FETCHING.format(imports="") + FETCH
+    assert reported(after) == [("BST213", 4)]
+    assert retracted(after)[("B310", 8)] == "replaced by BST213 (line 4), which has the path"
+
+
+def test_a_helper_sink_reached_by_another_flow_is_still_reported_there():
+    url = FETCH + "from flask import request\ndef v():\n    return fetch(request.args['u'])\n"
+    assert reported(url) == [("BST213", 3)]
+    other = FETCH + FETCHING.format(imports="").replace("fetch(req)", "fetch(req), fetch(request.args['v'])")
+    assert reported(other) == [("BST213", 3), ("BST213", 7)]
+
+
+@pytest.mark.parametrize("compute", [True, False], ids=["scan", "editor"])
+def test_another_modules_helper_sink_after_the_flow_was_reported_is_not_reported_again(tmp_path, compute):
+    from tests.unit.test_taint_workspace_records import workspace_findings
+
+    from bastion.analyzers.taint.analyzer import TaintAnalyzer
+
+    views = FETCHING.format(imports="from app.net import fetch\n")
+    found = workspace_findings(TaintAnalyzer(), tmp_path, {"net.py": FETCH, "views.py": views}, compute)
+    assert [(f.rule_id, f.line + 1) for f in found] == [("BST213", 5)]

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import EVERY_CLASS, SAFE, UNKNOWN, Value, join, ordered
 from bastion.analyzers.taint.handed_requests import hands_request, with_request_sources
+from bastion.analyzers.taint.upstream import upstream_line
+from bastion.analyzers.taint.verdicts import see_reported_inside
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -251,6 +253,10 @@ def apply_summary(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Va
         for origin in ordered(hit.value.taint):
             argument = passed(bound, origin)
             if argument is None or not argument.taint or hit.sink_class in argument.clean:
+                continue
+            upstream = upstream_line(argument, hit.sink_class)
+            if upstream is not None:
+                see_reported_inside(ev, hit.path()[-1], hit.sink_class, upstream)
                 continue
             value = argument.with_step(call_step)
             value = value.evolve(modelled=value.modelled and hit.value.modelled)

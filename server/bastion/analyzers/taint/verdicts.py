@@ -28,7 +28,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.domain import UNKNOWN, Value, join
+from bastion.analyzers.taint.domain import UNKNOWN, Step, Value, join
 from bastion.analyzers.taint.upstream import upstream_line
 from bastion.model import Finding, Span
 from bastion.model.finding import replacement
@@ -135,6 +135,15 @@ def see_call(ev: Evaluator, node: ast.Call, sink_class: str, value: Value, args:
                 whole = whole.evolve(known=True)
     _record(ev, _key(node, sink_class), judge(value, sink_class),
             judge(whole, sink_class) if whole else None, upstream_line(value.flat(), sink_class))
+
+
+def see_reported_inside(ev: Evaluator, sink: Step, sink_class: str, upstream: int) -> None:
+    """A callee's sink (a same-file summary's) that this call's argument reaches after the
+    finding at `upstream` reported its flow: the pattern finding there is replaced by that one
+    (the caller's verdicts are taken after its callees', which are analysed first)."""
+    if sink.path is None:
+        _record(ev, (sink.line, sink.col, sink.end_line, sink.end_col, sink_class), TAINTED, None,
+                upstream)
 
 
 def see_string(ev: Evaluator, node: ast.expr, value: Value) -> None:
