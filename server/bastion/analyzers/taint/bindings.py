@@ -34,8 +34,9 @@ _METHOD = re.compile(r"\s*\.\s*(\w+)\s*\(")
 _ITEM = re.compile(r"\s*\[")
 _ATTRIBUTE = re.compile(r"\s*\.\s*\w+")
 _STORED = re.compile(r"\s*(?:=(?!=)|[-+*/%&|^@]=|//=|\*\*=|>>=|<<=)")
+# ... or the line's end: `return host in ALLOWED` (the last line of the text or not)
 _READ_AFTER = re.compile(r"\s*(?:\.\s*\w+(?!\s*\()|[)\]}:]|==|!=|\bin\b|\bnot\b|\bif\b|\bfor\b"
-                         r"|\belse\b|\band\b|\bor\b|$)")
+                         r"|\belse\b|\band\b|\bor\b|(?m:$))")
 _BEFORE_DEL = re.compile(r"\bdel\s*$")
 
 
