@@ -21,6 +21,9 @@ from bastion.analyzers.taint.context import ModuleContext, module_context
 from bastion.analyzers.taint.domain import UNKNOWN, Origin, Step, Value
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.forms import Forms
+from bastion.analyzers.taint.guards import refine
+from bastion.analyzers.taint.helper_guards import proofs_of
+from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.relevance import relevant_functions
 from bastion.analyzers.taint.results import FunctionResult, Hit, Summary, distinct_hits
 from bastion.analyzers.taint.specs import Models
@@ -220,6 +223,8 @@ def _interpret(function: Function, module: ModuleContext, models: Models,
     result = _run(function, module, models, summaries, fields, sql)
     summary = _summary(params, result)
     summary.hands_on = result.handed_on
+    summary.proves = proofs_of(function, lambda: _prover(function, module, models, summaries),
+                               refine)
     if init is not None or later:
         # Once more with the fields `__init__` filled from its parameters (and those `later`)
         # as parameters: the summary for instances built with untrusted arguments or given
@@ -238,6 +243,16 @@ def _run(function: Function, module: ModuleContext, models: Models,
     interpreter = Interpreter(module, models, summaries, function.class_name, fields)
     interpreter.sql_strings = sql
     return interpreter.run(function)
+
+
+def _prover(function: Function, module: ModuleContext, models: Models,
+            summaries: dict[str, Summary]) -> Interpreter:
+    """A walk of the function with its parameters bound as its summary binds them: what its
+    test proves of them is then a summary's (helper_guards.proofs_of)."""
+    interpreter = Interpreter(module, models, summaries)
+    interpreter.function = function
+    interpreter.env = parameters(interpreter, function)
+    return interpreter
 
 
 def _summary(params: list[str], result: FunctionResult) -> Summary:
@@ -299,6 +314,8 @@ def summary_fingerprint(summary: Summary) -> bytes:
                     for h in summary.sinks),
              sorted(repr((k, describe(v))) for k, v in summary.fields.items()),
              summary.field_params, summary.hands_on,
+             [(p.param, p.name, describe(p.value) if p.value is not None else None, sorted(p.clean))
+              for p in summary.proves],
              summary_fingerprint(summary.with_fields) if summary.with_fields else b"")
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).digest()
 

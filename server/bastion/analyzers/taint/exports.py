@@ -53,7 +53,8 @@ def export(summary: Summary, path: str, lines: list[str]) -> Summary:
     return Summary(summary.params, _exported_value(summary.returns, path, lines), sinks, fields,
                    summary.field_params, summary.with_fields and export(summary.with_fields,
                                                                         path, lines),
-                   summary.hands_on)
+                   summary.hands_on, tuple(attrs.evolve(p, value=_exported_value(p.value, path, lines))
+                                           if p.value is not None else p for p in summary.proves))
 
 
 def _exported_value(value: Value, path: str, lines: list[str], depth: int = 0) -> Value:
@@ -89,7 +90,7 @@ def stale(summary: Summary) -> Summary:
                          for h in summary.sinks),
                    {k: v.evolve(modelled=False) for k, v in summary.fields.items()},
                    summary.field_params, summary.with_fields and stale(summary.with_fields),
-                   summary.hands_on)
+                   summary.hands_on, summary.proves)
 
 
 def _unmodelled(value: Value) -> Value:

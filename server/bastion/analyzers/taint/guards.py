@@ -26,7 +26,7 @@ from bastion.analyzers.taint.domain import (
 )
 from bastion.analyzers.taint.environments import join_env
 from bastion.analyzers.taint.expressions import path_of
-from bastion.analyzers.taint.helper_guards import helper_test
+from bastion.analyzers.taint.helper_guards import helper_test, imported_test
 from bastion.analyzers.taint.patterns import Compiled, cleaned_by, compiled_pattern
 from bastion.analyzers.taint.url_hosts import HOST_FIELDS, domain_suffix, host_of
 
@@ -330,9 +330,9 @@ def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
             return _set(env, test.args[index], model.cleans)
     if name in _REGEX_TESTS and "pattern" in ev.models.guard_models and len(test.args) >= 2:
         return _pattern(ev, test, env, _REGEX_TESTS[name])
-    if isinstance(func, ast.Name):  # `is_safe_url(target)`, a function of the module
-        return helper_test(ev, name, test, env, refine)
-    return env
+    if isinstance(func, ast.Name) and name is not None and ev.module.function_named(name):
+        return helper_test(ev, name, test, env, refine)  # `is_safe_url(target)`, of the module
+    return imported_test(ev, name, test, env)
 
 
 def _url_prefix(ev: Evaluator, test: ast.Call, env: Env) -> Env:

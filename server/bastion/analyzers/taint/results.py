@@ -34,6 +34,19 @@ class Hit:
         return self.value.steps + (self.via or (self.sink_step(),))
 
 
+@attrs.frozen
+class Proof:
+    """What a function's result being true proves of the argument of parameter `param` (a
+    guard helper: `def is_safe_url(target): return urlparse(target).netloc in ALLOWED`): it is
+    `value` (untainted: a constant of an allow-list), or else it stays what it was, clean for
+    `clean` as well (helper_guards.py)."""
+
+    param: int
+    name: str
+    value: Value | None
+    clean: frozenset[str] = frozenset()
+
+
 @attrs.define
 class Summary:
     """What a same-file function does with its parameters (origins of kind "param")."""
@@ -49,6 +62,8 @@ class Summary:
     with_fields: Summary | None = None
     # `__init__` hands its arguments to code that may store them where `fields` does not show
     hands_on: bool = False
+    # a module-level function whose body is one test: what its result being true proves
+    proves: tuple[Proof, ...] = ()
 
 
 @attrs.define
