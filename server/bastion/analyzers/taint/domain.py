@@ -209,6 +209,11 @@ def is_json(kind: str | None) -> bool:
     return kind is not None and (kind == JSON_ELEMENT or kind.endswith(JSON_DOCUMENTS))
 
 
+# Results of these calls are normalized paths: a prefix test on them is a containment check.
+NORMALIZERS = ("path.realpath()", "path.abspath()", "path.normpath()", "posixpath.realpath()",
+               "posixpath.normpath()", "posixpath.abspath()", ".resolve()")
+
+
 # A Markup string escapes for HTML what `%`, `.format` and `.join` insert into it.
 MARKUP_KINDS = frozenset({"markupsafe.Markup()", "jinja2.Markup()", "flask.Markup()"})
 CLEAN = Value(clean=EVERY_CLASS)  # an untainted value of unknown content

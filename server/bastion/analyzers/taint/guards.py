@@ -18,6 +18,7 @@ from bastion.analyzers.taint.charsets import allowed_cleans, kept_cleans
 from bastion.analyzers.taint.domain import (
     COMPONENT,
     EVERY_CLASS,
+    NORMALIZERS,
     SAFE,
     UNKNOWN,
     Value,
@@ -34,9 +35,6 @@ if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
 
 Env = dict
-# Results of these calls are normalized paths: a prefix test on them is a containment check.
-NORMALIZERS = ("path.realpath()", "path.abspath()", "path.normpath()", "posixpath.realpath()",
-               "posixpath.normpath()", "posixpath.abspath()", ".resolve()")
 _ABSOLUTE_TESTS = frozenset({"os.path.isabs", "posixpath.isabs"})
 _REGEX_TESTS = {"re.fullmatch": "fullmatch", "re.match": "match", "re.search": "search"}
 # Methods that raise unless a test of the same arguments holds: that test's method.
