@@ -146,6 +146,126 @@ FORMS = {
     "flat": (False, f"from safety import {NAMES}", ""),
     "flat_module": (False, "import safety", "safety."),
 }
+# Path containment: the caller normalizes and the helper tests (`commonpath`, `startswith`,
+# `is_relative_to`), or the helper resolves the name itself (`realpath`, `resolve()`).
+PATH_CHECKS = '''
+import os
+from pathlib import Path
+
+BASE = "/srv/files"
+ROOT = Path("/srv/files")
+
+
+def is_inside(path):
+    return os.path.commonpath([BASE, path]) == BASE
+
+
+def is_under(path):
+    return path.startswith(BASE + os.sep)
+
+
+def is_relative(path):
+    return path.is_relative_to(ROOT)
+
+
+def resolves_inside(path):
+    real = os.path.realpath(path)
+    return real.startswith(BASE + os.sep)
+
+
+def resolved_path_inside(name):
+    real = Path(name).resolve()
+    return real.is_relative_to(ROOT)
+
+
+def absolute_inside(path):
+    real = os.path.abspath(path)
+    return real.startswith(BASE + os.sep)
+
+
+def is_text(path):
+    return path.endswith(".txt")
+'''
+PATH_VIEWS = '''
+import os
+from pathlib import Path
+
+from flask import Flask, abort, request
+
+{imports}
+
+app = Flask(__name__)
+BASE = "/srv/files"
+ROOT = Path("/srv/files")
+
+
+@app.route("/common")
+def common():
+    target = os.path.realpath(os.path.join(BASE, request.args["f"]))
+    if not {prefix}is_inside(target):
+        abort(403)
+    return open(target).read()
+
+
+@app.route("/prefix")
+def prefix():
+    target = os.path.realpath(os.path.join(BASE, request.args["f"]))
+    if {prefix}is_under(target):
+        return open(target).read()
+    return open(target).read()  # BST201
+
+
+@app.route("/pathlib")
+def pathlib_view():
+    target = (ROOT / request.args["f"]).resolve()
+    if not {prefix}is_relative(target):
+        abort(403)
+    return target.read_text()
+
+
+@app.route("/resolved")
+def resolved():
+    target = os.path.join(BASE, request.args["f"])
+    if not {prefix}resolves_inside(target):
+        abort(403)
+    with open(target) as handle:
+        return handle.read()
+
+
+@app.route("/resolved-path")
+def resolved_path():
+    target = ROOT / request.args["f"]
+    if {prefix}resolved_path_inside(target):
+        return target.read_text()
+    return "not found", 404
+
+
+@app.route("/not-normalized")
+def not_normalized():
+    name = request.form["name"]
+    target = os.path.join(BASE, name)
+    if {prefix}is_under(target):
+        return open(target).read()  # BST201
+    abort(403)
+
+
+@app.route("/absolute")
+def absolute():
+    target = os.path.join(BASE, request.args["f"])
+    if not {prefix}absolute_inside(target):
+        abort(403)
+    return open(target).read()  # BST201
+
+
+@app.route("/suffix")
+def suffix():
+    target = os.path.realpath(os.path.join(BASE, request.args["f"]))
+    if not {prefix}is_text(target):
+        abort(403)
+    return open(target).read()  # BST201
+'''
+PATH_NAMES = ("absolute_inside, is_inside, is_relative, is_text, is_under, resolved_path_inside, "
+              "resolves_inside")
 MARK = re.compile(r"# (BST2\d\d)")
 
 
@@ -203,3 +323,18 @@ def test_before_the_store_prepared_it_the_editor_reports_the_redirect(analyzer, 
     with _attached(analyzer, tmp_path, False):
         found = analyzer.analyse_file(views, str(tmp_path / "views.py"))
     assert (16, "BST210") in [(f.line + 1, f.rule_id) for f in found]
+
+
+@pytest.mark.parametrize("compute", [True, False], ids=["scan", "editor"])
+@pytest.mark.parametrize("form", ["flat", "flat_module"])
+def test_an_imported_path_containment_check(analyzer, tmp_path, form, compute):
+    package, imports, prefix = FORMS[form]
+    views = PATH_VIEWS.format(imports=imports.replace(NAMES, PATH_NAMES).replace("safety", "paths"),
+                              prefix=prefix.replace("safety", "paths"))
+    found = _findings(analyzer, tmp_path, {"paths.py": PATH_CHECKS, "views.py": views}, package, compute)
+    assert found == _marked(views)
+
+
+def test_the_same_path_checks_in_the_views_module_agree(analyzer, tmp_path):
+    local = PATH_CHECKS + PATH_VIEWS.format(imports="", prefix="")
+    assert _findings(analyzer, tmp_path, {"views.py": local}, False, True) == _marked(local)

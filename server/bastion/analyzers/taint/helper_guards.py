@@ -9,7 +9,9 @@ hits and verdicts are not kept, the function being analysed on its own as well.
 
 A function of another workspace module is not run at the call: its summary says what its result
 being true proves of each parameter (`Proof`, found when the summary is made, with the
-parameters' values of a summary), and the call applies it to the arguments it passes.
+parameters' values of a summary, and again with them as normalized paths), and the call applies
+it to the arguments it passes. Either way, a local holding a parameter's real path
+(`real = os.path.realpath(path)`) proved inside a folder proves the parameter inside it.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+import attrs
+
 from bastion.analyzers.taint.closures import MAX_DEPTH
-from bastion.analyzers.taint.domain import CLEAN
+from bastion.analyzers.taint.domain import CLEAN, NORMALIZERS
 from bastion.analyzers.taint.results import Proof
 from bastion.analyzers.taint.summaries import bind_arguments
 
@@ -30,6 +34,10 @@ if TYPE_CHECKING:
 
 Env = dict
 MAX_ASSIGNMENTS = 8
+# What a parameter holds when run as a normalized path (`proofs_of`)
+_NORMALIZED = "os.path.realpath()"
+# Calls that return the same path as another type: `Path(name)`, `str(p)`, `os.fspath(p)`
+_SAME_PATH = frozenset({"Path", "PurePath", "str", "fspath"})
 
 
 def helper_test(ev: Evaluator, name: str | None, test: ast.Call, env: Env,
@@ -78,12 +86,26 @@ def proofs_of(function: Function, start: Callable[[], Evaluator],
               refine: Callable[..., Env | None]) -> tuple[Proof, ...]:
     """For the function's summary, read by calls from other modules (guards.py): what its
     result being true proves of each parameter. `start()` makes the walk, its `env` holding the
-    parameters' values (origins of kind "param") the summary is made with."""
+    parameters' values (origins of kind "param") the summary is made with. Run again with the
+    parameters as normalized paths: a containment test (`os.path.commonpath([BASE, path]) ==
+    BASE`) proves something only of those, which the caller may pass (`Proof.normalized`)."""
     body = _test_body(function.node) if function.class_name is None else None
     if body is None:
         return ()
-    return _proofs(start(), body, [*function.node.args.posonlyargs, *function.node.args.args],
-                   refine)
+    params = [*function.node.args.posonlyargs, *function.node.args.args]
+    proofs = _proofs(start(), body, params, refine)
+    walk = start()
+    walk.env = {name: value.evolve(kind=_NORMALIZED) if value.tainted else value
+                for name, value in walk.env.items()}
+    plain = {p.param: p for p in proofs}
+    more = []
+    for proof in _proofs(walk, body, params, refine):
+        known = plain.get(proof.param)
+        if known is None or known.value is None and proof.value is None \
+                and not proof.clean <= known.clean:
+            more.append(attrs.evolve(proof, normalized=True,
+                                     clean=proof.clean - known.clean if known else proof.clean))
+    return proofs + tuple(more)
 
 
 def apply_proofs(test: ast.Call, proofs: tuple[Proof, ...], env: Env) -> Env:
@@ -93,6 +115,8 @@ def apply_proofs(test: ast.Call, proofs: tuple[Proof, ...], env: Env) -> Env:
         if argument is None or argument.id not in env or not env[argument.id].tainted:
             continue
         value = env[argument.id]
+        if proof.normalized and not (value.kind or "").endswith(NORMALIZERS):
+            continue
         env = {**env, argument.id: proof.value if proof.value is not None
                else value.evolve(clean=value.clean | proof.clean)}
     return env
@@ -109,15 +133,54 @@ def _proofs(inner: Evaluator, body: tuple[list[ast.stmt], ast.expr], params: lis
     proved = refine(inner, returned, inner.env, True)
     if proved is None:
         return ()
+    resolved = _resolved(assignments, inner.env, proved, {p.arg for p in params})
     found = []
     for index, param in enumerate(params):
         before, after = inner.env[param.arg], proved.get(param.arg)
-        if after is None or after is before or not before.tainted:
+        if after is None or not before.tainted or (after is before and param.arg not in resolved):
             continue
         # a constant, or what it proved
         found.append(Proof(index, param.arg, None if after.tainted else after,
-                           after.clean - before.clean if after.tainted else frozenset()))
+                           (after.clean - before.clean) | resolved.get(param.arg, frozenset())
+                           if after.tainted else frozenset()))
     return tuple(found)
+
+
+def _resolved(assignments: list[ast.stmt], before: Env, proved: Env,
+              params: set[str]) -> dict[str, frozenset[str]]:
+    """`real = os.path.realpath(path)` proved inside a folder (`real.startswith(BASE)`): so is
+    `path`, which names the file its real path names (`path` and `real` not bound again)."""
+    assigned = [t.id for s in assignments for t in s.targets]
+    found: dict[str, frozenset[str]] = {}
+    for statement in assignments:
+        target, param = statement.targets[0].id, _real_path_of(statement.value)
+        if param not in params or param in assigned or assigned.count(target) != 1:
+            continue
+        value, was = proved.get(target), before.get(target)
+        if value is not None and was is not None and (value.kind or "").endswith(NORMALIZERS) \
+                and "path" in value.clean - was.clean:
+            found[param] = frozenset({"path"})
+    return found
+
+
+def _real_path_of(node: ast.expr) -> str | None:
+    """`path` of `os.path.realpath(path)`, `Path(path).resolve()`, `os.path.realpath(str(path))`:
+    the symbolic links resolved, and nothing else done to the name (not `abspath`, `normpath`:
+    `link/..` is not the folder holding the link)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.keywords \
+            and (node.func.attr == "resolve" and not node.args
+                 or node.func.attr == "realpath" and len(node.args) == 1):
+        node = node.args[0] if node.args else node.func.value
+        while isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords \
+                and _name_of(node.func) in _SAME_PATH:
+            node = node.args[0]
+        return node.id if isinstance(node, ast.Name) else None
+    return None
+
+
+def _name_of(func: ast.expr) -> str | None:
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) \
+        else None
 
 
 def _test_body(node: ast.FunctionDef | ast.AsyncFunctionDef

@@ -45,6 +45,7 @@ class Proof:
     name: str
     value: Value | None
     clean: frozenset[str] = frozenset()
+    normalized: bool = False  # proved only of an argument that is a normalized path
 
 
 @attrs.define
