@@ -104,7 +104,7 @@ class TemplateFiles:
         self.open_texts: Callable[[str], str | None] | None = None
         # (module path, roots, names) -> each name with the paths it may have, nearest first
         self._candidates: dict[tuple, list[tuple[str, list[str]]]] = {}
-        self._walks: dict[tuple[str, tuple[str, ...]], list[str]] = {}  # (folder, roots) -> _folders
+        self._walks: dict[tuple[str, tuple[str, ...]], list[str]] = {}  # (folder, roots) -> walked_folders
         self._django = DjangoSettings()
         # the last answer, by the text object it was for: a keystroke asks twice (the findings,
         # then the verdicts) with the same text
@@ -172,7 +172,7 @@ class TemplateFiles:
         with self._lock:
             kept = self._walks.get(key)
         if kept is None:
-            kept = _folders(key[0], roots)
+            kept = walked_folders(key[0], roots)
             with self._lock:
                 if len(self._walks) >= _MAX_CACHED:
                     self._walks.clear()
@@ -290,7 +290,7 @@ def template_folders(text: str) -> list[str]:
                               if ".." not in m.group(2).split("/")))[:4]
 
 
-def _folders(start: str, roots: tuple[str, ...]) -> list[str]:
+def walked_folders(start: str, roots: tuple[str, ...]) -> list[str]:
     """The module's folder, then its parents up to the root it lies in (without one: its
     parent only)."""
     folders = [start]
