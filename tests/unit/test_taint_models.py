@@ -203,7 +203,7 @@ PAIRS = [
     ("BST209", "import yaml, sys\ndef main():\n    return yaml.load(sys.stdin.read(), Loader=yaml.Loader)\n",
                "import yaml, sys\ndef main():\n    return yaml.load(sys.stdin.read(), Loader=yaml.SafeLoader)\n"),
     ("BST211", FLASK + "from lxml import etree\n@app.post('/x')\ndef x():\n    return str(etree.fromstring(request.data, etree.XMLParser(resolve_entities=True)))\n",
-               FLASK + "from lxml import etree\n@app.post('/x')\ndef x():\n    return str(etree.fromstring(request.data))\n"),
+               FLASK + "from lxml import etree\n@app.post('/x')\ndef x():\n    return str(etree.fromstring(request.data, etree.XMLParser(resolve_entities=False)))\n"),
     ("BST212", FLASK + "from lxml import etree\n@app.route('/x')\ndef x():\n    return str(etree.XPath(\"//u[@n='\" + request.args['n'] + \"']\")(DOC))\n",
                FLASK + "from lxml import etree\n@app.route('/x')\ndef x():\n    n = request.args['n'].replace(\"'\", '&apos;')\n    return str(etree.XPath(\"//u[@n='\" + n + \"']\")(DOC))\n"),
     ("BST212", FLASK + "@app.route('/x')\ndef x():\n    n = request.args['n']\n    return str(DOC.xpath(f\"//u[@n='{n}']\"))\n",

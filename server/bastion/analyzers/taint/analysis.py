@@ -18,6 +18,8 @@ import attrs
 from bastion.analyzers.taint.callees import CalleeMemo
 from bastion.analyzers.taint.callgraph import callers, closure, components
 from bastion.analyzers.taint.context import ModuleContext, module_context
+from bastion.analyzers.taint.declared_versions import NONE as NO_DECLARATIONS
+from bastion.analyzers.taint.declared_versions import Declared
 from bastion.analyzers.taint.domain import UNKNOWN, Origin, Step, Value
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.forms import Forms
@@ -77,7 +79,8 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
                    split: list[str] | None = None,
                    templates: ModuleTemplates = NO_TEMPLATES,
                    external_scoped: dict[str, tuple[str, int]] | None = None,
-                   external_forms: Forms | None = None) -> ModuleResult:
+                   external_forms: Forms | None = None,
+                   declared: Declared = NO_DECLARATIONS) -> ModuleResult:
     """Interprets the functions that can see untrusted data (without `text`: all of them, or
     `only` those and what they call), callees first; then, while some function returns
     untrusted data or stores it in `self`, the functions that call it (see `relevance.relevant_functions`).
@@ -88,7 +91,8 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     `names_registrar`, see `module_context`; `split`, `split_lines(text)` when the caller has
     it); `templates`, the template files it names (template_files.py); `external_scoped`, what
     the modules it imports store in Flask's `g`, and `external_forms`, their form classes by
-    qualified name (`external_digest` covers both)."""
+    qualified name (`external_digest` covers both); `declared`, the package versions its project
+    declares (declared_versions.py)."""
     if module is None:
         module = module_context(tree, models, calls, external_bases, text, names_registrar)
     if external is not None:
@@ -102,6 +106,9 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     if templates.found:
         module.templates = templates.found
         module.digest = hashlib.blake2b(module.digest + templates.digest, digest_size=16).digest()
+    module.declared = declared
+    if declared.digest:
+        module.digest = hashlib.blake2b(module.digest + declared.digest, digest_size=16).digest()
     lines = python_lines(text, split) if text is not None else None
     result = ModuleResult([], [], [], functions=module.functions)
     done = {} if done is None else done

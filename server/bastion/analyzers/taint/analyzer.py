@@ -28,6 +28,7 @@ from bastion.analyzers.rule_tables import folder_tables
 from bastion.analyzers.taint.analysis import analyse_module
 from bastion.analyzers.taint.blocks import BlockParser, WholeParser
 from bastion.analyzers.taint.context import module_context
+from bastion.analyzers.taint.declared_versions import SHARED as SHARED_DECLARED
 from bastion.analyzers.taint.domain import SINK_CLASSES, Step
 from bastion.analyzers.taint.gate import JudgedGate, registrar_gate, source_gate, words_gate
 from bastion.analyzers.taint.model_files import load_models
@@ -126,6 +127,7 @@ class TaintAnalyzer:
         self._renders = words_gate(RENDER_WORDS)  # a search of a 230 kB text costs 0.3 ms
         self._parser = BlockParser() if incremental else WholeParser()
         self._templates = TemplateFiles()
+        self._declared = SHARED_DECLARED
         # Other workspace modules' summaries (workspace.py), set by the front end that knows
         # the workspace roots: `bastion check`, the scan, the language server.
         self.workspace: SummaryStore | None = None
@@ -147,7 +149,9 @@ class TaintAnalyzer:
         key = "" if workspace is None else workspace.dependency_key(text, path)
         if key is None:
             return None
-        return key + self._templates.of_module(text, path, _roots(workspace)).digest.hex()
+        roots = _roots(workspace)
+        return key + self._templates.of_module(text, path, roots).digest.hex() \
+            + self._declared.of_module(text, path, roots, self.models.versioned).digest.hex()
 
     def analyse_unit(self, unit: UnitSource) -> list[Finding]:
         return []  # taint reads whole functions: see analyse_file
@@ -168,6 +172,7 @@ class TaintAnalyzer:
         self._renders = words_gate(RENDER_WORDS)  # a search of a 230 kB text costs 0.3 ms
         self._parser.forget()
         self._templates.forget()
+        self._declared.forget()
 
     def disk_changed(self, paths: Collection[str]) -> None:
         self._templates.disk_changed()
@@ -197,6 +202,9 @@ class TaintAnalyzer:
             if self._renders.match(text) else NO_TEMPLATES
         if templates.found:  # a changed template file changes the result
             digest.update(b"\0templates\0" + templates.digest)
+        declared = self._declared.of_module(text, path, _roots(workspace), self.models.versioned)
+        if declared.digest:  # a changed manifest changes the result
+            digest.update(b"\0declared\0" + declared.digest)
         key = digest.digest()
         cached = self._texts.get(key) if workspace is None else None
         if cached is not None:
@@ -250,7 +258,8 @@ class TaintAnalyzer:
                                 module=module, names_registrar=names_registrar, split=lines,
                                 templates=templates,
                                 external_scoped=external.scoped if external else None,
-                                external_forms=external.forms if external else None)
+                                external_forms=external.forms if external else None,
+                                declared=declared)
         for name, size in result.skipped:
             log.warning("taint analysis skipped %s in %s: %d statements (limit %d)", name, path,
                         size, 1500)

@@ -36,6 +36,7 @@ from bastion.analyzers.taint.forms import built_as_record, form_called, form_ins
 from bastion.analyzers.taint.patterns import Compiled, compiled_pattern
 from bastion.analyzers.taint.sequences import EDITS, MUTATORS, edit_list
 from bastion.analyzers.taint.sinks import (
+    DEFAULT_PARSER,
     SAX_EXTERNAL_ENTITIES,
     SAX_PARSER,
     UNSAFE_PARSER,
@@ -194,6 +195,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         entities = keywords.get("resolve_entities")
         if entities is not None and entities.const is True:
             return Value(clean=EVERY_CLASS, kind=UNSAFE_PARSER)
+        if entities is None and None not in keywords:  # lxml's default: by its version
+            return Value(clean=EVERY_CLASS, kind=DEFAULT_PARSER)
     if method == "get" and "type" in keywords and _converts(ev, node):
         # Werkzeug's `request.args.get("page", type=int)`: the converter's result, or the default
         return join(SAFE, args[1] if len(args) > 1 else keywords.get("default", NONE))

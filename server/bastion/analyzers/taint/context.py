@@ -18,6 +18,8 @@ from bastion.analyzers.taint.annotations import closed_enum
 from bastion.analyzers.taint.bindings import Bindings
 from bastion.analyzers.taint.class_constants import class_constants
 from bastion.analyzers.taint.classes import class_shapes, record_fields
+from bastion.analyzers.taint.declared_versions import NONE as NO_DECLARATIONS
+from bastion.analyzers.taint.declared_versions import Declared
 from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
 from bastion.analyzers.taint.entries import (
     FUNCTIONS,
@@ -33,7 +35,7 @@ from bastion.analyzers.taint.forms import Forms, validated_forms
 from bastion.analyzers.taint.helpers import called_here, hand_requests
 from bastion.analyzers.taint.patterns import compiled_pattern
 from bastion.analyzers.taint.scoped import scoped_stores
-from bastion.analyzers.taint.sinks import UNSAFE_PARSER
+from bastion.analyzers.taint.sinks import DEFAULT_PARSER, UNSAFE_PARSER
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.template_files import Template
 from bastion.analyzers.taint.templates import module_jinja_kind
@@ -73,6 +75,8 @@ class ModuleContext:
     forms: Forms = attrs.Factory(dict)  # the module's form classes (forms.py)
     # the template files the module names, by the name it writes (template_files.py)
     templates: dict[str, tuple[Template, ...]] = attrs.Factory(dict)
+    # the versions its project declares of the packages some sinks depend on (declared_versions.py)
+    declared: Declared = NO_DECLARATIONS
     # record class (a dataclass, named tuple, pydantic model) -> its fields (classes.py)
     records: dict[str, tuple[str, ...]] = attrs.Factory(dict)
     _by_name: dict[str, Function] = attrs.Factory(dict)
@@ -224,12 +228,15 @@ def _parameter_registrars(definitions: list[ast.stmt], models: Models, text: str
 
 
 def _module_kind(called: str, call: ast.Call) -> str:
-    """The kind of a global built by a call: a parser resolving entities serves every function
-    that parses with it, as one built in the function does (calls.py)."""
-    if called == "lxml.etree.XMLParser" and any(
-            k.arg == "resolve_entities" and isinstance(k.value, ast.Constant) and k.value.value is True
-            for k in call.keywords):
-        return UNSAFE_PARSER
+    """The kind of a global built by a call: a parser resolving entities, or left at lxml's
+    default, serves every function that parses with it, as one built in the function does
+    (calls.py)."""
+    if called == "lxml.etree.XMLParser":
+        entities = [k.value for k in call.keywords if k.arg in ("resolve_entities", None)]
+        if not entities:
+            return DEFAULT_PARSER
+        if any(isinstance(v, ast.Constant) and v.value is True for v in entities):
+            return UNSAFE_PARSER
     return module_jinja_kind(called, call)
 
 

@@ -12,11 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import attrs
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
 
 from bastion.analyzers.matchers import NameSet
 from bastion.analyzers.rule_tables import folder_tables
 from bastion.analyzers.taint.domain import EVERY_CLASS, SINK_CLASSES
 from bastion.analyzers.taint.specs import (
+    ABSENT,
     CallbackModel,
     CleanModel,
     EntryModel,
@@ -36,7 +39,7 @@ PARAM_RULES = ("path", "all", "after_first", "resolver_args")
 SINK_MODELS = ("subprocess", "xml_parser", "yaml_load", "view_return", "log_format",
                "response_type", "declared_html", "handler_write", "query_document",
                "location_header", "template_file", "escaped_template_file", "exec_argv",
-               "unfiltered_archive", "file_save", "unsandboxed")
+               "unfiltered_archive", "file_save", "unsandboxed", "default_xml_parser")
 GUARD_MODELS = ("dotdot", "quote", "path_containment", "url_allowlist", "allowlist", "equality",
                 "pattern")
 _KEYS = {
@@ -47,7 +50,7 @@ _KEYS = {
               "validated_models", "self_kind", "class_decorators", "request_params",
               "registrars", "signature", "parameter_markers"},
     "sink": {"class", "calls", "methods", "args", "keywords", "receiver", "when", "model",
-             "subscript_of", "prefix_only", "result_untainted", "key"},
+             "subscript_of", "prefix_only", "result_untainted", "key", "before"},
     "sanitizer": {"calls", "methods", "cleans", "args"},
     "guard": {"calls", "methods", "cleans", "arg", "model"},
     "propagator": {"calls", "methods", "decodes", "args", "keywords"},
@@ -106,6 +109,7 @@ def _add_file(models: Models, table: dict, file: str) -> list[ModelProblem]:
     for kind, classes in staged.reaches.items():
         models.reaches[kind] = models.reaches.get(kind, frozenset()) | classes
     models.guard_models |= staged.guard_models
+    models.versioned |= staged.versioned
     return []
 
 
@@ -245,11 +249,13 @@ class _Checker:
         when = self.item.get("when")
         condition = None
         if when is not None:
-            if (not isinstance(when, dict) or set(when) != {"keyword", "equals"}
-                    or not isinstance(when.get("keyword"), str)):
-                self.error("when", "expected { keyword = \"name\", equals = <constant> }")
+            if (not isinstance(when, dict) or set(when) not in ({"keyword", "equals"}, {"keyword", "absent"})
+                    or not isinstance(when.get("keyword"), str) or when.get("absent", True) is not True):
+                self.error("when", "expected { keyword = \"name\", equals = <constant> } or "
+                           "{ keyword = \"name\", absent = true }")
             else:
-                condition = (when["keyword"], when["equals"])
+                condition = (when["keyword"], when["equals"] if "equals" in when else ABSENT)
+        before = self.before()
         receiver = self.item.get("receiver", False)
         prefix_only = self.item.get("prefix_only", False)
         untainted = self.item.get("result_untainted", False)
@@ -264,9 +270,26 @@ class _Checker:
         if sink_class:
             sink = SinkModel(sink_class, self.indexes("args"), tuple(self.strings("keywords")),
                              receiver is True, condition, model, prefix_only is True,
-                             untainted is True, key)
+                             untainted is True, key, before)
             models.sinks.add(calls, methods, sink)
+            if before is not None:
+                models.versioned.add(before[0])
             models.subscript_sinks.add(subscripts, [], sink)
+
+    def before(self) -> tuple[str, str] | None:
+        """`before = { package = "lxml", version = "5.0" }`: the package's PEP 503 name, a version."""
+        before = self.item.get("before")
+        if before is None:
+            return None
+        if isinstance(before, dict) and set(before) == {"package", "version"} \
+                and isinstance(before["package"], str) and isinstance(before["version"], str):
+            try:
+                Version(before["version"])
+                return canonicalize_name(before["package"]), before["version"]
+            except InvalidVersion:
+                pass
+        self.error("before", 'expected { package = "name", version = "<PEP 440 version>" }')
+        return None
 
     def sanitizer(self, models: Models) -> None:
         calls, methods = self.named()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.taint.argv import exec_argv_value, subprocess_value
 from bastion.analyzers.taint.domain import ANY, JSON_ELEMENT, UNKNOWN, Value, join
 from bastion.analyzers.taint.folding import conversions
-from bastion.analyzers.taint.specs import SinkModel
+from bastion.analyzers.taint.specs import ABSENT, SinkModel
 from bastion.analyzers.taint.templates import (
     TEMPLATE_FILE_MODELS,
     template_file_value,
@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 _SAFE_YAML_LOADERS = frozenset({"yaml.SafeLoader", "yaml.CSafeLoader", "yaml.BaseLoader",
                                 "yaml.CBaseLoader"})
 UNSAFE_PARSER = "lxml.etree.XMLParser(resolve_entities)"
+# A parser left at lxml's default, which resolved external entities before lxml 5.0 (the
+# `default_xml_parser` model, by the project's lxml version)
+DEFAULT_PARSER = "lxml.etree.XMLParser(default)"
 # An xml.sax parser after `setFeature(feature_external_ges, True)` (off by default since
 # Python 3.7.1): it fetches the external entities a document declares.
 SAX_PARSER = "xml.sax.make_parser()"
@@ -65,6 +68,9 @@ def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list
     if not candidates:
         return False
     for sink in candidates:
+        older = ev.module.declared.below(*sink.before) if sink.before is not None else True
+        if older is False:
+            continue  # the project's version is not affected
         value = _sink_value(ev, sink, node, args, keywords, receiver)
         if value is not None:
             # A URL whose host a constant prefix fixes is safe for a redirect or a request.
@@ -84,8 +90,22 @@ def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list
             if sink.model in TEMPLATE_FILE_MODELS else None
         if named is not None:
             text = f"the template `{named.name}`, which prints it unescaped"
+        if sink.before is not None:
+            text = _versioned(ev, sink.before, text, older)
+            if older is None:  # undeclared, or a range across the version: it may not be a sink
+                value = value.evolve(modelled=False)
         ev.hits.append(Hit(sink.sink_class, text, node, ev.statement, value))
     return any(sink.result_untainted for sink in candidates)
+
+
+def _versioned(ev: Evaluator, before: tuple[str, str], text: str, older: bool | None) -> str:
+    package, version = before
+    declaration = ev.module.declared.found.get(package)
+    if declaration is None:
+        why = f"no manifest of the project declares {package}: the installed version decides"
+    else:
+        why = declaration.shown(package) + ("" if older else ": the installed version decides")
+    return f"the call `{text}` (a sink before {package} {version}; {why})"
 
 
 def _reported_inside(ev: Evaluator, node: ast.Call, sink_class: str) -> bool:
@@ -111,7 +131,10 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
     if sink.when is not None:
         keyword, wanted = sink.when
         given = keywords.get(keyword)
-        if given is None or given.const is UNKNOWN or given.const != wanted:
+        if wanted is ABSENT:
+            if given is not None or None in keywords:  # given, or maybe in `**options`
+                return None
+        elif given is None or given.const is UNKNOWN or given.const != wanted:
             return None
     if sink.model == "subprocess":
         return subprocess_value(args, keywords)
@@ -145,9 +168,14 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
     if sink.model == "unsandboxed" and receiver is not None \
             and (receiver.kind or "").startswith(_SANDBOXES):
         return None
-    if sink.model == "xml_parser":
+    if sink.model in ("xml_parser", "default_xml_parser"):
         parser = keywords.get("parser") or (args[1] if len(args) > 1 else None)
-        if parser is None or parser.kind not in (UNSAFE_PARSER, UNSAFE_SAX_PARSER):
+        kind = parser.kind if parser is not None else None
+        if sink.model == "xml_parser" and kind not in (UNSAFE_PARSER, UNSAFE_SAX_PARSER):
+            return None
+        # lxml's default: no parser (nor `**options` that may hold one), or one left at it
+        if sink.model == "default_xml_parser" and not (
+                kind == DEFAULT_PARSER or parser is None and None not in keywords):
             return None
     picked: list[Value] = []
     indexes = range(len(args)) if sink.args is None else sink.args

@@ -90,17 +90,24 @@ class FormModel:
     constructors: frozenset[str] = frozenset()
 
 
+# A sink's `when` keyword that must not be given (`{ keyword = "resolve_entities", absent = true }`)
+ABSENT = object()
+
+
 @attrs.frozen
 class SinkModel:
     sink_class: str
     args: tuple[int, ...] | None  # None: every positional argument
     keywords: tuple[str, ...]
     receiver: bool
-    when: tuple[str, object] | None  # (keyword, required constant)
+    when: tuple[str, object] | None  # (keyword, required constant or ABSENT)
     model: str | None
     prefix_only: bool
     result_untainted: bool = False  # the call returns what it produced (rows), not its argument
     key: str | None = None  # a subscript sink: only an item of this key (`headers["Location"]`)
+    # (package, version): a sink only while the project's declared package is older
+    # (declared_versions.py); undeclared or undecided, at medium confidence
+    before: tuple[str, str] | None = None
 
 
 @attrs.frozen
@@ -206,6 +213,7 @@ class Models:
         self.body_model_roots: tuple[str, ...] = ()
         self.reaches: dict[str, frozenset[str]] = {}  # source kind -> sink classes it is reported at
         self.guard_models: set[str] = set()
+        self.versioned: set[str] = set()  # the packages of the sinks' `before` conditions
         self.digest = ""
         self.problems: list[ModelProblem] = []
         self._gate: list[tuple[str, re.Pattern]] | None = None

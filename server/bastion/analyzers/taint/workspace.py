@@ -33,6 +33,7 @@ import attrs
 from bastion.analyzers.taint.analysis import analyse_module
 from bastion.analyzers.taint.callbacks import handed_functions
 from bastion.analyzers.taint.context import module_context
+from bastion.analyzers.taint.declared_versions import SHARED as DECLARED
 from bastion.analyzers.taint.exports import Exports, stale
 from bastion.analyzers.taint.modules import (
     ModuleGraph,
@@ -370,9 +371,11 @@ class SummaryStore:
         if fresh:
             module.context = module_context(module.tree, self.models, None, bases)
         forms = imported_forms(module.table, self._loaded) if fresh else None
+        versioned = [p for p in self.models.versioned if any(p in line for line in module.lines)]
         result = analyse_module(module.tree, self.models, external=lookup if fresh else None,
                                 only=top if names is None else names, external_bases=bases,
-                                module=module.context, done=module.done, external_forms=forms)
+                                module=module.context, done=module.done, external_forms=forms,
+                                declared=DECLARED.of_path(module.path, self.roots, versioned))
         if not isinstance(module.summaries, Exports):
             module.summaries = Exports(module.path, module.lines)
         exports = module.summaries

@@ -1,0 +1,191 @@
+"""The versions of a library a module's project declares, for sinks that exist only in some of
+its versions (a model's `before = { package = "lxml", version = "5.0" }`: lxml's default parser
+resolved external entities before 5.0).
+
+A module's project is the nearest folder, from the module's own up to the root it lies in
+(template_files.py's walk), holding a manifest the dependency analyzer reads (requirements
+files, pyproject.toml, uv / poetry / Pipfile / pylock locks) that names the package; there a
+lock's entries, when one names it, stand for the folder, else every manifest's requirement.
+Manifests are parsed by the dependency analyzer's `parse_manifest` and kept by (path, mtime,
+size), folder listings by the folder's mtime, the walk by the module's folder: a keystroke
+costs a `stat` per folder walked and per manifest found (measured: 12 us beside its manifest,
+26 us four folders below it, 150 us without the walk memo), and only in a module whose text
+names a package some model asks about. Without a declaration found, a sink is reported at
+medium confidence (sinks.py): a project with no manifest most often installs a current lxml,
+but distributions still ship 4.x (Debian 12: 4.9.2), and the safe parser costs nothing.
+
+Owner: `SHARED`, the process's one `DeclaredVersions`, read by the TaintAnalyzer and the
+workspace summaries; its caches are guarded by a lock (the engine analyses on several threads).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+
+import attrs
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+from bastion.analyzers.taint.template_files import walked_folders
+from bastion.deps import osv
+from bastion.deps.analysis import parse_manifest
+from bastion.deps.names import manifest_kind
+from bastion.files import UnreadableSource, decode_source, read_limited
+
+_MAX_MANIFEST_BYTES = 8 * 1024 * 1024  # a large lock file (the deps analyzer reads such too)
+_MAX_CACHED = 256
+
+
+@attrs.frozen
+class Declaration:
+    specifiers: tuple[str, ...]  # PEP 440, one per requirement or locked entry ("" : any)
+    where: str  # the manifest's name, "requirements.txt"
+
+    def shown(self, package: str) -> str:
+        return f"{', '.join(sorted({package + s for s in self.specifiers}))} in {self.where}"
+
+
+@attrs.frozen
+class Declared:
+    """The packages' declarations found for a module (a package absent: none found)."""
+
+    found: dict[str, Declaration]
+    digest: bytes  # what a result depends on: part of the function memo's and results' keys
+
+    def below(self, package: str, version: str) -> bool | None:
+        """True when every declared version of `package` is below `version`, False when none
+        is, None when undeclared or when the ranges admit both."""
+        declaration = self.found.get(package)
+        if declaration is None:
+            return None
+        verdicts = {_below(s, version) for s in declaration.specifiers}
+        return verdicts.pop() if len(verdicts) == 1 else None
+
+
+NONE = Declared({}, b"")
+
+
+def _below(specifier: str, version: str) -> bool | None:
+    try:
+        specifiers = SpecifierSet(specifier)
+        bound = Version(version)
+    except (InvalidSpecifier, InvalidVersion):
+        return None
+    allowed = osv.specifier_intervals(specifiers)
+    if allowed is None:
+        return None
+    older = [osv.Interval(osv.Bound(None, False), osv.Bound(bound, False))]
+    pre = bool(specifiers.prereleases)
+    if osv.all_affected(allowed, older, pre):
+        return True
+    return False if not osv.admits(allowed, older, pre) else None
+
+
+class DeclaredVersions:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._walks: dict[tuple[str, tuple[str, ...]], list[str]] = {}  # (folder, roots) -> folders
+        self._listings: dict[str, tuple[int, tuple[str, ...]]] = {}  # folder -> (mtime, manifests)
+        # manifest path -> ((mtime, size), {package: (specifiers, locked)})
+        self._manifests: dict[str, tuple[tuple[int, int], dict[str, tuple[tuple[str, ...], bool]]]] = {}
+
+    def of_module(self, text: str, path: str, roots: tuple[str, ...],
+                  packages: frozenset[str]) -> Declared:
+        """The declarations of the `packages` the text names (none: NONE, nothing read)."""
+        wanted = [p for p in packages if p in text]
+        return self.of_path(path, roots, wanted) if wanted else NONE
+
+    def of_path(self, path: str, roots: tuple[str, ...], packages: list[str]) -> Declared:
+        wanted = sorted(packages)
+        if not wanted or not path or not os.path.isabs(path):
+            return NONE
+        found: dict[str, Declaration] = {}
+        identity = hashlib.blake2b(digest_size=16)
+        with self._lock:
+            start = os.path.dirname(path)
+            walk = self._walks.get((start, roots))
+            if walk is None:  # resolving links costs more than the rest of a lookup
+                if len(self._walks) >= _MAX_CACHED:
+                    self._walks.clear()
+                walk = self._walks[(start, roots)] = walked_folders(start, roots)
+            for folder in walk:
+                for manifest in self._manifests_in(folder):
+                    identity.update(manifest.encode("utf-8", "surrogatepass") + b"\0")
+                for package in wanted:
+                    if package not in found:
+                        declaration = self._declaration(folder, package)
+                        if declaration is not None:
+                            found[package] = declaration
+                if len(found) == len(wanted):
+                    break
+        for package in wanted:
+            identity.update(f"\0{package}={found.get(package)!r}".encode("utf-8", "surrogatepass"))
+        return Declared(found, identity.digest())
+
+    def forget(self) -> None:
+        with self._lock:
+            self._walks.clear()
+            self._listings.clear()
+            self._manifests.clear()
+
+    def _manifests_in(self, folder: str) -> tuple[str, ...]:
+        try:
+            stamp = os.stat(folder).st_mtime_ns
+        except OSError:
+            return ()
+        listed = self._listings.get(folder)
+        if listed is not None and listed[0] == stamp:
+            return listed[1]
+        try:
+            names = sorted(e.name for e in os.scandir(folder) if e.is_file() and manifest_kind(e.name))
+        except OSError:
+            names = []
+        manifests = tuple(os.path.join(folder, name) for name in names)
+        if len(self._listings) >= _MAX_CACHED:
+            self._listings.clear()
+        self._listings[folder] = (stamp, manifests)
+        return manifests
+
+    def _declaration(self, folder: str, package: str) -> Declaration | None:
+        """A lock's entries when one names the package, else every manifest's requirements."""
+        locked: list[tuple[str, tuple[str, ...]]] = []
+        required: list[tuple[str, tuple[str, ...]]] = []
+        for manifest in self._manifests_in(folder):
+            entry = self._read(manifest).get(package)
+            if entry is not None:
+                (locked if entry[1] else required).append((os.path.basename(manifest), entry[0]))
+        chosen = locked or required
+        if not chosen:
+            return None
+        return Declaration(tuple(s for _, specifiers in chosen for s in specifiers),
+                           ", ".join(name for name, _ in chosen))
+
+    def _read(self, path: str) -> dict[str, tuple[tuple[str, ...], bool]]:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return {}
+        stamp = (info.st_mtime_ns, info.st_size)
+        kept = self._manifests.get(path)
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
+        packages: dict[str, tuple[tuple[str, ...], bool]] = {}
+        try:
+            data, _ = read_limited(path, _MAX_MANIFEST_BYTES)
+            manifest = parse_manifest(path, decode_source(data), os.path.dirname(path))
+        except (UnreadableSource, UnicodeDecodeError, ValueError):
+            manifest = None
+        for dependency in manifest.dependencies if manifest is not None else ():
+            specifier = f"=={dependency.pinned}" if dependency.pinned else dependency.specifier
+            specifiers, locked = packages.get(dependency.name, ((), False))
+            packages[dependency.name] = ((*specifiers, specifier), locked or dependency.locked)
+        if len(self._manifests) >= _MAX_CACHED:
+            self._manifests.clear()
+        self._manifests[path] = (stamp, packages)
+        return packages
+
+
+# One per process: the analyzer and the workspace summaries (workspace.py) read the same files.
+SHARED = DeclaredVersions()
