@@ -86,6 +86,7 @@ def _below(specifier: str, version: str) -> bool | None:
 class DeclaredVersions:
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._asked: frozenset[str] = frozenset()  # the packages looked up so far
         self._walks: dict[tuple[str, tuple[str, ...]], list[str]] = {}  # (folder, roots) -> folders
         self._listings: dict[str, tuple[int, tuple[str, ...]]] = {}  # folder -> (mtime, manifests)
         # manifest path -> ((mtime, size), {package: (specifiers, locked)})
@@ -104,6 +105,8 @@ class DeclaredVersions:
         found: dict[str, Declaration] = {}
         identity = hashlib.blake2b(digest_size=16)
         with self._lock:
+            if not self._asked.issuperset(wanted):
+                self._asked = self._asked.union(wanted)
             start = os.path.dirname(path)
             walk = self._walks.get((start, roots))
             if walk is None:  # resolving links costs more than the rest of a lookup
@@ -123,6 +126,11 @@ class DeclaredVersions:
         for package in wanted:
             identity.update(f"\0{package}={found.get(package)!r}".encode("utf-8", "surrogatepass"))
         return Declared(found, identity.digest())
+
+    def names_asked(self, text: str) -> bool:
+        """Whether the text names a package looked up before: its results may depend on the
+        manifests (the editor analyses such open modules again when one changes)."""
+        return any(package in text for package in self._asked)
 
     def forget(self) -> None:
         with self._lock:

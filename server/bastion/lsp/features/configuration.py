@@ -7,8 +7,11 @@ import os
 
 from lsprotocol import types
 
+from bastion.analyzers.taint.declared_versions import SHARED as DECLARED
 from bastion.analyzers.taint.django_settings import may_name_templates
 from bastion.analyzers.taint.template_files import TEMPLATE_SUFFIXES, is_template_file
+from bastion.deps.names import manifest_kind
+from bastion.filekinds import is_python
 from bastion.lsp.documents import uri_to_path
 from bastion.lsp.session import ClientFacts
 from bastion.lsp.settings import ROOT_NAME
@@ -52,6 +55,9 @@ def register(server) -> None:
                         method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
                         register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=[
                             types.FileSystemWatcher(glob_pattern="**/pyproject.toml"),
+                            # lock files (requirements files match the template suffixes')
+                            types.FileSystemWatcher(glob_pattern="**/{uv,poetry,Pipfile}.lock"),
+                            types.FileSystemWatcher(glob_pattern="**/pylock*.toml"),
                             types.FileSystemWatcher(glob_pattern="**/*.py"),
                             types.FileSystemWatcher(
                                 glob_pattern=f"**/*.{{{','.join(TEMPLATE_SUFFIXES)}}}"),
@@ -79,11 +85,13 @@ def register(server) -> None:
     async def did_change_watched_files(ls, params: types.DidChangeWatchedFilesParams) -> None:
         """A Python module changed on disk (a checkout, another tool): the workspace summaries
         of the documents importing it are computed again. A template file: the open modules
-        that may render it are analysed again. A file or folder deleted takes the
+        that may render it are analysed again. A requirements or lock file: the open modules
+        whose sinks its versions decide are analysed again. A file or folder deleted takes the
         workspace-scan results of the files it held with it at once. Anything else watched is
         configuration: every document is analysed again under the files' new settings."""
         configuration = False
         templates = []
+        manifests = []
         deleted = []
         for change in params.changes:
             path = uri_to_path(change.uri)
@@ -96,12 +104,16 @@ def register(server) -> None:
                 ls.summaries.disk_changed(path, created=change.type == types.FileChangeType.Created)
                 if may_name_templates(path):  # Django settings: where templates are looked for
                     templates.append(path)
+            elif manifest_kind(path) not in (None, "pyproject"):
+                manifests.append(path)
             elif is_template_file(path) or gone and os.path.basename(path) != "pyproject.toml":
                 templates.append(path)  # a folder deleted may have held templates
             else:
                 configuration = True
         if templates:
             templates_changed(ls, templates, ls.workspace_scan.templates_changed())
+        if manifests:
+            _manifests_changed(ls, manifests)
         dropped = ls.workspace_scan.deleted(deleted) if deleted else []
         ls.summaries.deleted(deleted)
         if configuration:
@@ -109,6 +121,16 @@ def register(server) -> None:
             ls.reanalyse_all()
         elif dropped and ls.session.client.pull_diagnostics:
             ls.workspace_diagnostic_refresh(None)
+
+
+def _manifests_changed(ls, paths: list[str]) -> None:
+    """A requirements or lock file changed: the open modules naming a package whose declared
+    version decides a sink (taint/declared_versions.py) are analysed again."""
+    uris = [uri for uri, doc in ls.session.documents.items()
+            if doc.path and is_python(doc.path) and DECLARED.names_asked(doc.text)]
+    ls.scheduler.disk_changed(paths, uris)
+    if uris and ls.session.client.pull_diagnostics:
+        ls.workspace_diagnostic_refresh(None)
 
 
 async def pull_client_settings(ls, announce: bool = True) -> None:
