@@ -15,6 +15,7 @@ import pytest
 from bastion.analyzers.taint import declared_versions
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
 from bastion.analyzers.taint.model_files import load_models
+from bastion.analyzers.taint.modules import dependency_key
 from bastion.analyzers.taint.workspace import SummaryStore
 from bastion.model import Level
 
@@ -201,3 +202,22 @@ def test_model_files_validate_the_version_condition(tmp_path, sink, problem):
     models = load_models(tmp_path)
     assert [p.field.rsplit(".", 1)[1] for p in models.problems] == [problem]
     assert not models.versioned
+
+
+def test_an_importers_cache_key_follows_the_manifest_of_the_module_it_imports(tmp_path):
+    """A scan's cached result of a view that names no lxml but calls a helper that parses."""
+    (tmp_path / "xmlutil.py").write_text(f"{LXML}\n\n\ndef load(data):\n    return etree.fromstring(data)\n")
+    (tmp_path / "textutil.py").write_text("def load(data):\n    return data.decode()\n")
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("lxml==4.9.1\n")
+    views = str(tmp_path / "app.py")
+    parses = view("root = load(request.get_data())", imports="from xmlutil import load")
+    decodes = view("root = load(request.get_data())", imports="from textutil import load")
+    analyzer = TaintAnalyzer()
+    analyzer.workspace = SummaryStore([str(tmp_path)], analyzer.models, analyzer.version)
+    keys = {text: analyzer.dependency_key(text, views) for text in (parses, decodes)}
+    requirements.write_text("lxml==5.2.00\n")
+    assert analyzer.dependency_key(parses, views) != keys[parses]
+    # one importing no such module keys as the scan's lookup without the analyzers (scan.py)
+    assert analyzer.dependency_key(decodes, views) == keys[decodes] \
+        == dependency_key(analyzer.workspace.graph, decodes, views)

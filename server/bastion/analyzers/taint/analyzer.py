@@ -149,9 +149,10 @@ class TaintAnalyzer:
         key = "" if workspace is None else workspace.dependency_key(text, path)
         if key is None:
             return None
-        roots = _roots(workspace)
+        roots, versioned = _roots(workspace), self.models.versioned
+        imported = workspace.declarations(text, path, versioned) if key else b""
         return key + self._templates.of_module(text, path, roots).digest.hex() \
-            + self._declared.of_module(text, path, roots, self.models.versioned).digest.hex()
+            + self._declared.of_module(text, path, roots, versioned).digest.hex() + imported.hex()
 
     def analyse_unit(self, unit: UnitSource) -> list[Finding]:
         return []  # taint reads whole functions: see analyse_file

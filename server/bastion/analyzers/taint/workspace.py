@@ -40,6 +40,7 @@ from bastion.analyzers.taint.modules import (
     ModuleResolver,
     dependency_key,
     import_table,
+    imported_files,
 )
 from bastion.analyzers.taint.results import Summary
 from bastion.analyzers.taint.specs import Models
@@ -78,6 +79,7 @@ class SummaryStore:
         self._dirty: set[str] = set()  # edited since their summaries were published
         self._active: set[str] = set()  # modules being summarised
         self._sources: dict[str, bool] = {}  # path -> `_may_source`
+        self._naming: dict[tuple[str, str], list[str]] = {}  # (path, digest) -> `declarations`' packages
 
     # ---- for the analyzer (any thread) ----
 
@@ -140,6 +142,29 @@ class SummaryStore:
             if self.compute:
                 return dependency_key(self.graph, text, path)
             return None if import_table(text, path, self.graph.resolver) else ""
+
+    def declarations(self, text: str, path: str | None, packages: frozenset[str]) -> bytes:
+        """What the summaries of the modules `text` imports owe to the package versions their
+        project declares (declared_versions.py): each module of the closure that names one of
+        `packages`, looked up from its own folder (b"": none names one). A scan's result-cache
+        key part; the editor's results are not cached (`dependency_key`)."""
+        if not packages or not self.compute:
+            return b""
+        parts = []
+        with self._lock:
+            files: set[str] = set()
+            for target in imported_files(text, path, self.graph.resolver):
+                files |= self.graph.closure(target)
+            for file in sorted(files):
+                entry = self.graph.text(file)
+                if entry is None:
+                    continue
+                named = self._naming.get((file, entry[1]))
+                if named is None:  # a closure is met again by every module importing it
+                    named = self._naming[(file, entry[1])] = [p for p in packages if p in entry[0]]
+                if named:
+                    parts.append(DECLARED.of_path(file, self.roots, named).digest)
+        return hashlib.blake2b(b"".join(parts), digest_size=16).digest() if parts else b""
 
     # ---- computing (the background, or a scan's analysis) ----
 
