@@ -221,3 +221,19 @@ def test_an_importers_cache_key_follows_the_manifest_of_the_module_it_imports(tm
     # one importing no such module keys as the scan's lookup without the analyzers (scan.py)
     assert analyzer.dependency_key(decodes, views) == keys[decodes] \
         == dependency_key(analyzer.workspace.graph, decodes, views)
+
+
+def test_a_manifest_naming_no_lxml_is_not_parsed(tmp_path, monkeypatch):
+    lock = "".join(f'[[package]]\nname = "pkg{i}"\nversion = "1.0.{i}"\n\n' for i in range(2000))
+    parsed = []
+    real = declared_versions.parse_manifest
+    monkeypatch.setattr(declared_versions, "parse_manifest",
+                        lambda path, *a, **k: parsed.append(os.path.basename(path)) or real(path, *a, **k))
+    found = xxe(tmp_path, view(DEFAULT), {"uv.lock": lock, "requirements.txt": "LXML==4.9.1\n"})
+    assert [f.confidence for f in found] == [Level.HIGH]  # the name in any case
+    assert parsed == ["requirements.txt"]
+
+
+def test_a_requirements_file_including_another_is_read_with_it(tmp_path):
+    manifests = {"base.txt": "lxml==4.9.1\n", "requirements.txt": "-r base.txt\nflask==3.0.3\n"}
+    assert [f.confidence for f in xxe(tmp_path, view(DEFAULT), manifests)] == [Level.HIGH]

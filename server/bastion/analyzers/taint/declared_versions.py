@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import threading
 
 import attrs
@@ -36,6 +37,8 @@ from bastion.files import UnreadableSource, decode_source, read_limited
 
 _MAX_MANIFEST_BYTES = 8 * 1024 * 1024  # a large lock file (the deps analyzer reads such too)
 _MAX_CACHED = 256
+# A requirements file's `-r other.txt` / `-c constraints.txt`: the package may be in the other file
+_INCLUDES = re.compile(r"^[ \t]*(?:-[rc]|--requirement|--constraint)\b", re.MULTILINE)
 
 
 @attrs.frozen
@@ -89,8 +92,10 @@ class DeclaredVersions:
         self._asked: frozenset[str] = frozenset()  # the packages looked up so far
         self._walks: dict[tuple[str, tuple[str, ...]], list[str]] = {}  # (folder, roots) -> folders
         self._listings: dict[str, tuple[int, tuple[str, ...]]] = {}  # folder -> (mtime, manifests)
-        # manifest path -> ((mtime, size), {package: (specifiers, locked)})
-        self._manifests: dict[str, tuple[tuple[int, int], dict[str, tuple[tuple[str, ...], bool]]]] = {}
+        # manifest path -> ((mtime, size), the packages its text was searched for (None: parsed
+        # whole), {package: (specifiers, locked)})
+        self._manifests: dict[str, tuple[tuple[int, int], frozenset[str] | None,
+                                         dict[str, tuple[tuple[str, ...], bool]]]] = {}
 
     def of_module(self, text: str, path: str, roots: tuple[str, ...],
                   packages: frozenset[str]) -> Declared:
@@ -161,7 +166,7 @@ class DeclaredVersions:
         locked: list[tuple[str, tuple[str, ...]]] = []
         required: list[tuple[str, tuple[str, ...]]] = []
         for manifest in self._manifests_in(folder):
-            entry = self._read(manifest).get(package)
+            entry = self._read(manifest, package).get(package)
             if entry is not None:
                 (locked if entry[1] else required).append((os.path.basename(manifest), entry[0]))
         chosen = locked or required
@@ -170,19 +175,26 @@ class DeclaredVersions:
         return Declaration(tuple(s for _, specifiers in chosen for s in specifiers),
                            ", ".join(name for name, _ in chosen))
 
-    def _read(self, path: str) -> dict[str, tuple[tuple[str, ...], bool]]:
+    def _read(self, path: str, package: str) -> dict[str, tuple[tuple[str, ...], bool]]:
+        """The manifest's packages ({} when its text cannot name `package`: a lock of a few
+        MB takes seconds to parse, and most name no lxml)."""
         try:
             info = os.stat(path)
         except OSError:
             return {}
         stamp = (info.st_mtime_ns, info.st_size)
         kept = self._manifests.get(path)
-        if kept is not None and kept[0] == stamp:
-            return kept[1]
+        if kept is not None and kept[0] == stamp and (kept[1] is None or package in kept[1]):
+            return kept[2]
         packages: dict[str, tuple[tuple[str, ...], bool]] = {}
+        searched: frozenset[str] | None = None  # None: every package read
         try:
             data, _ = read_limited(path, _MAX_MANIFEST_BYTES)
-            manifest = parse_manifest(path, decode_source(data), os.path.dirname(path))
+            text = decode_source(data)
+            if _INCLUDES.search(text) is None and _named(package).search(text) is None:
+                searched, manifest = frozenset({package}), None
+            else:
+                manifest = parse_manifest(path, text, os.path.dirname(path))
         except (UnreadableSource, UnicodeDecodeError, ValueError):
             manifest = None
         for dependency in manifest.dependencies if manifest is not None else ():
@@ -191,9 +203,15 @@ class DeclaredVersions:
             packages[dependency.name] = ((*specifiers, specifier), locked or dependency.locked)
         if len(self._manifests) >= _MAX_CACHED:
             self._manifests.clear()
-        self._manifests[path] = (stamp, packages)
+        if kept is not None and kept[0] == stamp and searched is not None and kept[1] is not None:
+            searched |= kept[1]
+        self._manifests[path] = (stamp, searched, packages)
         return packages
 
+
+def _named(package: str) -> re.Pattern:
+    """The package's name as a manifest may write it (PEP 503: any case, `-_.` alike)."""
+    return re.compile("[-_.]+".join(map(re.escape, re.split(r"[-_.]+", package))), re.IGNORECASE)
 
 # One per process: the analyzer and the workspace summaries (workspace.py) read the same files.
 SHARED = DeclaredVersions()
