@@ -99,6 +99,19 @@ def _above_packages(folder: str) -> str:
     return folder
 
 
+def package_inits(paths: Iterable[str], resolver: ModuleResolver) -> set[str]:
+    """The `__init__.py` files (real paths, inside the roots) of the packages the modules at
+    `paths` are in, outermost included: Python runs them before the module."""
+    found: set[str] = set()
+    for path in paths:
+        folder = os.path.dirname(os.path.realpath(path))
+        while (init := os.path.join(folder, "__init__.py")) not in found and os.path.isfile(init) \
+                and resolver.holds(init):
+            found.add(init)
+            folder = os.path.dirname(folder)
+    return found - {os.path.realpath(p) for p in paths}
+
+
 # (level, module or None, imported names) of each import statement
 ImportStatements = tuple[tuple[int, str | None, tuple[str, ...]], ...]
 
@@ -290,5 +303,10 @@ class ModuleGraph:
 def dependency_key(graph: ModuleGraph, text: str, path: str | None) -> str:
     """The identity of the workspace modules `text` imports ("" when none): part of its
     result-cache key, computed alike with or without the analyzers loaded (scan.py)."""
+    from bastion.analyzers.taint.workspace_entries import reads_scoped
+
     targets = imported_files(text, path, graph.resolver)
+    if targets and path is not None and "flask" in text and reads_scoped(text):
+        # a hook of a module its packages load may fill Flask's `g` for it (scoped_hooks.py)
+        targets = (*targets, *sorted(package_inits([path, *targets], graph.resolver)))
     return graph.identity(targets, "") if targets else ""

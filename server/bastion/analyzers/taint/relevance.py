@@ -1,8 +1,8 @@
 """Which of a module's functions a keystroke's analysis starts from (analysis.py): those that
 can read untrusted data themselves (entries, functions whose text names a source as this module
-spells it, methods of a class whose `__init__` does) and those holding a call or SQL text a judged
-pattern rule flags. The source expression is built from the module's import table and kept by
-the module context's digest.
+spells it or an attribute of Flask's `g` a hook filled from one, methods of a class whose
+`__init__` does) and those holding a call or SQL text a judged pattern rule flags. The source
+expression is built from the module's import table and kept by the module context's digest.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import re
 
 from bastion.analyzers.taint.callees import CalleeMemo
 from bastion.analyzers.taint.context import ModuleContext
+from bastion.analyzers.taint.scoped import SCOPED
 from bastion.analyzers.taint.specs import Models
 from bastion.engine.cache import LRU
 
@@ -66,6 +67,11 @@ def _trigger(module: ModuleContext, models: Models) -> re.Pattern | None:
         for kind in self_kinds:
             if name.startswith(kind + "."):
                 patterns.add(_dotted(["self", name[len(kind) + 1:].split(".", 1)[0]]))
+    # `g.user_dir`, which a hook filled from the request (scoped.py): read in a view of an
+    # object the module imports (`@app.route` on `from shop import app`), no entry of its own
+    for local, qualified in roots.items():
+        if module.scoped and qualified in SCOPED:
+            patterns.update(_dotted([local, attribute]) for attribute in module.scoped)
     if not patterns:
         return None
     return re.compile(r"\b(?:" + "|".join(sorted(patterns)) + r")\b")

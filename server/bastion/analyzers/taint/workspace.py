@@ -43,6 +43,7 @@ from bastion.analyzers.taint.modules import (
     imported_files,
 )
 from bastion.analyzers.taint.results import Summary
+from bastion.analyzers.taint.scoped_hooks import HookIndex
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.workspace_entries import (
     External,
@@ -51,6 +52,7 @@ from bastion.analyzers.taint.workspace_entries import (
     class_bases,
     entry_fingerprint,
     imported_forms,
+    imports_of,
     reads_scoped,
     returns_source,
     scoped_stores,
@@ -80,6 +82,10 @@ class SummaryStore:
         self._active: set[str] = set()  # modules being summarised
         self._sources: dict[str, bool] = {}  # path -> `_may_source`
         self._naming: dict[tuple[str, str], list[str]] = {}  # (path, digest) -> `declarations`' packages
+        self._hooks = HookIndex(self.graph, self._module, models)  # under `_lock`
+        # a file (as the analysis names it) -> what hooks of modules it does not import store
+        # in Flask's `g` for its views (`HookIndex.stores`), for the editor's analyses
+        self._published_hooks: dict[str, dict[str, tuple[str, int]]] = {}
 
     # ---- for the analyzer (any thread) ----
 
@@ -97,6 +103,7 @@ class SummaryStore:
         flask_g = reads_scoped(source) if imports is None else imports.flask_g
         targets = sorted(set(table.values()))
         scoped: dict[str, tuple[str, int]] = {}
+        hooked: dict[str, tuple[str, int]] = {}
         if self.compute:
             with self._lock:
                 digest = self.graph.identity(targets, self.version).encode()
@@ -113,6 +120,7 @@ class SummaryStore:
                 forms = imported_forms(table, self._loaded)
                 if flask_g:
                     scoped = scoped_stores(targets, self._loaded)
+                    hooked = self._hooks.stores(path, imports.registrars if imports else None, table)
         else:
             published = {t: self._published.get(t) for t in targets}
             digest = repr(sorted((t, m.fingerprint if m else "-", t in self._dirty)
@@ -132,6 +140,10 @@ class SummaryStore:
             forms = imported_forms(table, published.get)
             if flask_g:
                 scoped = scoped_stores(targets, published.get)
+                hooked = self._published_hooks.get(path or "", {})
+        for attribute, where in hooked.items():  # after the modules it imports
+            scoped.setdefault(attribute, where)
+        digest += repr(sorted(hooked.items())).encode()
         return External(lookup, hashlib.blake2b(digest, digest_size=16).digest(), bases, scoped,
                         forms)
 
@@ -202,6 +214,11 @@ class SummaryStore:
             except _PARSE_ERRORS:
                 return
             table = import_table(tree, path, self.graph.resolver)
+            imports = imports_of(tree)
+            if imports.flask_g and imports.registrars and table:
+                self._published_hooks[path or ""] = self._hooks.stores(path, imports.registrars, table)
+            else:
+                self._published_hooks.pop(path or "", None)
             if not table:
                 return
             env = module_context(tree, self.models, text=text).env

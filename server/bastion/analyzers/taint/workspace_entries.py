@@ -21,6 +21,7 @@ from bastion.analyzers.taint.exports import Exports
 from bastion.analyzers.taint.forms import Forms
 from bastion.analyzers.taint.modules import ImportStatements, import_statements
 from bastion.analyzers.taint.results import Summary
+from bastion.analyzers.taint.scoped_hooks import view_registrars
 from bastion.analyzers.taint.workspace_names import exported_names, split_name
 
 
@@ -45,15 +46,19 @@ class External:
 @attrs.frozen
 class Imports:
     """What `SummaryStore.external` reads of a parsed module: its module-level imports and
-    whether it imports Flask's `g`. Small: the taint analyzer keeps it per text, and finds the
-    result of a text met before (typing back over it) without parsing it again."""
+    whether it imports Flask's `g` (and then what its views are registered on). Small: the
+    taint analyzer keeps it per text, and finds the result of a text met before (typing back
+    over it) without parsing it again."""
 
     statements: ImportStatements
     flask_g: bool
+    # what it registers its views on, when it imports `g` (scoped_hooks.view_registrars)
+    registrars: tuple[str, ...] = ()
 
 
 def imports_of(tree: ast.Module) -> Imports:
-    return Imports(import_statements(tree), reads_scoped(tree))
+    flask_g = reads_scoped(tree)
+    return Imports(import_statements(tree), flask_g, view_registrars(tree) if flask_g else ())
 
 
 @attrs.define
