@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import stat as stat_module
 import tokenize
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,6 +57,33 @@ def decode_source(data: bytes) -> str:
     except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
         raise UnreadableSource(f"not valid text in its declared encoding ({exc})") from None
     return newlines_as_python_reads(text.removeprefix(BOM))
+
+
+def open_or_disk(path: str, opened: Callable[[str], str | None] | None
+                 ) -> tuple[bytes | None, tuple | None]:
+    """A file another module's analysis reads (a template, a Django settings module) as the
+    editor holds it, for a cache to keep what it read by the stamp: the bytes of its open text
+    (`opened`: a normalised path -> the editor's unsaved text, None when not open) stamped by
+    their digest; else no bytes (`read_opened` reads them) and the file's (mtime, size); no
+    stamp when it is neither open nor a file."""
+    text = opened(os.path.normpath(path)) if opened is not None else None
+    if text is not None:
+        data = text.encode("utf-8", "surrogatepass")
+        return data, ("open", hashlib.blake2b(data, digest_size=16).hexdigest())
+    try:
+        stat = os.stat(path)
+    except (OSError, ValueError):
+        return None, None
+    return None, (stat.st_mtime_ns, stat.st_size)
+
+
+def read_opened(path: str, data: bytes | None, cap: int, what: str) -> bytes:
+    """The bytes `open_or_disk` gave (an open text), else the file's, with the same cap."""
+    if data is None:
+        return read_limited(path, cap, what)[0]
+    if len(data) > cap:
+        raise UnreadableSource(_too_large(what, len(data), cap))
+    return data
 
 
 def read_limited(path: str | Path, cap: int | None = None, what: str = "",

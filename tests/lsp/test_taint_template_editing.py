@@ -1,11 +1,12 @@
 """Templates in the editor (the real server, both client profiles): a template open with unsaved
 edits is read as the editor holds it, and the open views rendering it are analysed again at
 each edit (and at its close, when the disk copy is read again); a Django settings module edited
-on disk moves where the open views' templates are found."""
+on disk, or in the editor and not saved, moves where the open views' templates are found."""
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from lsprotocol import types
 
@@ -31,7 +32,9 @@ def _settings(folder: str) -> str:
             f"TEMPLATES = [{{'DIRS': [BASE_DIR / {folder!r}], 'APP_DIRS': True}}]\n")
 
 
-async def test_a_settings_module_edited_on_disk_moves_where_templates_are_found(client):
+async def _django_project(client) -> tuple[str, Path]:
+    """A project whose settings name the folder of an escaping post.html, its view open and
+    analysed: (the view's URI, the settings module)."""
     workspace = client.workspace
     for name, text in {"manage.py": "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site.settings')\n",
                        "site/settings.py": _settings("escaped"), "escaped/post.html": "{{ body }}\n",
@@ -41,12 +44,30 @@ async def test_a_settings_module_edited_on_disk_moves_where_templates_are_found(
     views = (workspace / "blog" / "views.py").as_uri()
     open_document(client, views, DJANGO_VIEW)
     assert not _xss(await diagnostics_for(client, views, 1))
-    settings = workspace / "site" / "settings.py"
+    return views, workspace / "site" / "settings.py"
+
+
+async def test_a_settings_module_edited_on_disk_moves_where_templates_are_found(client):
+    views, settings = await _django_project(client)
     settings.write_text(_settings("raw"), encoding="utf-8")
     client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
         types.FileEvent(uri=settings.as_uri(), type=types.FileChangeType.Changed)]))
     [finding] = _xss(await until(client, views, 1, _xss))
     assert "the template `post.html`, which prints it unescaped" in finding.message
+
+
+async def test_a_settings_module_edited_and_not_saved_moves_where_templates_are_found(client):
+    """An open settings.py is read as the editor holds it: its unsaved edit of `DIRS` moves the
+    open view's template to the folder it names; at its close, the disk copy is read again."""
+    views, settings = await _django_project(client)
+    open_document(client, settings.as_uri(), _settings("escaped"))
+    change_document(client, settings.as_uri(), 2, (0, 0), (3, 0), _settings("raw"))
+    [finding] = _xss(await until(client, views, 1, _xss))
+    assert "the template `post.html`, which prints it unescaped" in finding.message
+    assert settings.read_text(encoding="utf-8") == _settings("escaped")  # never saved
+    client.text_document_did_close(types.DidCloseTextDocumentParams(
+        text_document=types.TextDocumentIdentifier(uri=settings.as_uri())))
+    await until(client, views, 1, lambda diags: not _xss(diags))
 
 
 async def test_a_template_edited_and_not_saved_is_what_the_open_views_render(client):

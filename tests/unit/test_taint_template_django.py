@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bastion.analyzers.taint import django_settings
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
 from bastion.analyzers.taint.workspace import SummaryStore
 
@@ -106,6 +107,41 @@ def test_an_edited_settings_module_changes_the_result_and_the_dependency_key(tmp
     os.utime(settings, ns=(1, 1))
     analyzer.disk_changed([str(settings)])
     assert analyzer.dependency_key(VIEW, str(path)) != before
+    assert _found(tmp_path, analyzer) == {("BST203", 3)}
+
+
+def test_an_open_settings_module_is_read_before_the_file_on_disk(tmp_path, monkeypatch):
+    """The editor's unsaved text of settings.py and manage.py (TaintAnalyzer.read_open_texts),
+    with the disk's limits (a size cap); closed, the disk copy again."""
+    settings = tmp_path / "mysite" / "settings.py"
+    _write(tmp_path, {"manage.py": MANAGE.replace("{module}", "mysite.settings"), "blog/views.py": VIEW,
+                      "mysite/settings.py": _templates("BASE_DIR / 'a'"),
+                      "other/settings.py": _templates("BASE_DIR / 'b'"),
+                      "a/blog/post.html": "{{ body }}\n", "b/blog/post.html": "{{ body|safe }}\n"})
+    texts: dict[str, str] = {}
+    analyzer = TaintAnalyzer()
+    analyzer.read_open_texts(texts.get)
+    path = tmp_path / "blog" / "views.py"
+    assert _found(tmp_path, analyzer) == set()
+    before = analyzer.dependency_key(VIEW, str(path))
+    texts[os.path.normpath(settings)] = _templates("BASE_DIR / 'b'")
+    analyzer.disk_changed([str(settings)])
+    assert _found(tmp_path, analyzer) == {("BST203", 3)}
+    assert analyzer.dependency_key(VIEW, str(path)) != before
+    del texts[os.path.normpath(settings)]
+    texts[os.path.normpath(tmp_path / "manage.py")] = MANAGE.replace("{module}", "other.settings")
+    analyzer.disk_changed([str(tmp_path / "manage.py")])
+    assert _found(tmp_path, analyzer) == {("BST203", 3)}
+    texts.clear()
+    analyzer.disk_changed([str(tmp_path / "manage.py")])
+    assert _found(tmp_path, analyzer) == set()
+    # an open text past the size cap is not read, as a file past it is not
+    monkeypatch.setattr(django_settings, "_MAX_SETTINGS_BYTES", settings.stat().st_size + 64)
+    texts[os.path.normpath(settings)] = _templates("BASE_DIR / 'b'") + "#" * 128 + "\n"
+    analyzer.disk_changed([str(settings)])
+    assert _found(tmp_path, analyzer) == set()
+    texts[os.path.normpath(settings)] = _templates("BASE_DIR / 'b'")
+    analyzer.disk_changed([str(settings)])
     assert _found(tmp_path, analyzer) == {("BST203", 3)}
 
 

@@ -1,11 +1,13 @@
 """Template files in the editor: an open template's text is what the taint analysis reads (not
-the file on disk, which lags behind unsaved edits), and the open modules that may render a
-template are analysed again when one changes, on disk or in the editor."""
+the file on disk, which lags behind unsaved edits), and so is an open module that may say
+where templates are (a Django project's manage.py or settings module); the open modules that may
+render a template are analysed again when one changes, on disk or in the editor."""
 
 from __future__ import annotations
 
 import os
 
+from bastion.analyzers.taint.django_settings import may_name_templates
 from bastion.analyzers.taint.template_files import is_template_file, template_names
 from bastion.filekinds import discovered_kind, is_python
 from bastion.lsp.documents import Document
@@ -25,9 +27,11 @@ class OpenTemplates:
         self.changed(ls, doc)
 
     def changed(self, ls, doc: Document) -> None:
-        """Opened or edited: the views that may render it see this text."""
-        if doc.path is None or not is_template_file(doc.path) or discovered_kind(doc.path):
-            return  # not a template (requirements.txt is a manifest)
+        """Opened or edited: the views that may render it, or render a template it locates,
+        see this text."""
+        if doc.path is None or not (is_template_file(doc.path) and not discovered_kind(doc.path)
+                                    or is_python(doc.path) and may_name_templates(doc.path)):
+            return  # neither (requirements.txt is a manifest)
         self._texts[os.path.normpath(doc.path)] = doc.text
         templates_changed(ls, [doc.path])
 

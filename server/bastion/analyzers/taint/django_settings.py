@@ -9,8 +9,10 @@ module that configures no templates is followed into the modules it star-imports
 string literals, `__file__`, `Path(...)`, `/`, `.parent`, `.parents[n]`, `.resolve()`,
 `os.path.join` / `dirname` / `abspath`, `str(...)` and lists joined by `+`, module-level names
 bound to them. Files are read through `files.read_limited` (regular files, a size cap, inside
-the root) and kept by (mtime, size); each file looked at is stamped in the caller's identity,
-so that an edited settings module changes the module digest (function memo, result caches).
+the root) and kept by (mtime, size); one the editor holds open is read from its text instead
+(`opened`, the same limits), kept by its digest: an unsaved edit of settings.py moves the
+templates as a saved one does. Each file looked at is stamped in the caller's identity, so
+that an edited settings module changes the module digest (function memo, result caches).
 
 Owner: template_files.TemplateFiles holds one `DjangoSettings` (guarded by its own lock).
 """
@@ -22,8 +24,9 @@ import hashlib
 import os
 import re
 import threading
+from collections.abc import Callable
 
-from bastion.files import UnreadableSource, decode_source, lies_within, read_limited
+from bastion.files import UnreadableSource, decode_source, lies_within, open_or_disk, read_opened
 from bastion.parsing import parse_code
 
 _MAX_SETTINGS_BYTES = 256 * 1024
@@ -37,6 +40,7 @@ _SAME_CALLS = frozenset({"str", "os.path.abspath", "os.path.realpath", "os.path.
 _SAME_METHODS = frozenset({"resolve", "absolute", "expanduser"})
 
 Value = str | list[str] | None
+Opened = Callable[[str], str | None] | None
 
 
 class DjangoSettings:
@@ -44,31 +48,33 @@ class DjangoSettings:
         self._lock = threading.Lock()
         # path -> ((mtime, size), what it yields): manage.py -> settings module name, a settings
         # module -> (template folders, app folders, star-imported modules)
-        self._read: dict[str, tuple[tuple[int, int], object]] = {}
+        self._read: dict[str, tuple[tuple, object]] = {}
 
-    def folders(self, walked: list[str], roots: tuple[str, ...], identity: hashlib.blake2b
-                ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def folders(self, walked: list[str], roots: tuple[str, ...], identity: hashlib.blake2b,
+                opened: Opened = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(the template folders the settings name, the template folders of the installed apps)
-        for a view whose folder and parents are `walked`."""
+        for a view whose folder and parents are `walked`; `opened`: a normalised path -> the
+        editor's text of that file, None when it is not open."""
         for folder in walked:
             manage = os.path.join(folder, "manage.py")
-            named = self._kept(manage, roots, identity, _settings_name)
+            named = self._kept(manage, roots, identity, _settings_name, opened)
             if isinstance(named, str):
                 parts = named.split(".")
                 module = os.path.join(folder, *parts)
                 for candidate in (module + ".py", os.path.join(module, "__init__.py")):
-                    found = self._settings(candidate, folder, roots, identity)
+                    found = self._settings(candidate, folder, roots, identity, opened)
                     if found is not None:
                         return found
         for folder in walked:  # its project is its parent folder (mysite/settings.py)
             project = os.path.dirname(folder) if folder != walked[-1] else folder
-            found = self._settings(os.path.join(folder, "settings.py"), project, roots, identity)
+            found = self._settings(os.path.join(folder, "settings.py"), project, roots, identity,
+                                   opened)
             if found is not None:
                 return found
         return (), ()
 
-    def _settings(self, path: str, project: str, roots: tuple[str, ...],
-                  identity: hashlib.blake2b) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    def _settings(self, path: str, project: str, roots: tuple[str, ...], identity: hashlib.blake2b,
+                  opened: Opened) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
         """The folders a settings module (and what it star-imports) configures; None when
         there is no such file."""
         dirs: list[str] = []
@@ -79,7 +85,8 @@ class DjangoSettings:
             if current in seen:
                 continue
             seen.add(current)
-            read = self._kept(current, roots, identity, lambda t, p=current: _evaluate(t, p, project))
+            read = self._kept(current, roots, identity, lambda t, p=current: _evaluate(t, p, project),
+                              opened)
             if not isinstance(read, tuple):
                 if first:
                     return None
@@ -92,14 +99,13 @@ class DjangoSettings:
                 waiting.extend(imported)
         return tuple(dict.fromkeys(dirs)), tuple(dict.fromkeys(apps))[:_MAX_APPS]
 
-    def _kept(self, path: str, roots: tuple[str, ...], identity: hashlib.blake2b, parse) -> object:
+    def _kept(self, path: str, roots: tuple[str, ...], identity: hashlib.blake2b, parse,
+              opened: Opened) -> object:
         """What `parse` makes of the file's text (None when it is not a readable file), kept
-        by its stamp; a file that exists is stamped in `identity`."""
-        try:
-            stat = os.stat(path)
-        except (OSError, ValueError):
+        by its stamp; a file that exists, or is open, is stamped in `identity`."""
+        data, stamp = open_or_disk(path, opened)
+        if stamp is None:
             return None
-        stamp = (stat.st_mtime_ns, stat.st_size)
         identity.update(f"settings\0{path}\0{stamp}\0".encode("utf-8", "replace"))
         with self._lock:
             kept = self._read.get(path)
@@ -108,8 +114,7 @@ class DjangoSettings:
         value = None
         if not roots or lies_within(path, roots):
             try:
-                data, _ = read_limited(path, _MAX_SETTINGS_BYTES, "settings")
-                value = parse(decode_source(data))
+                value = parse(decode_source(read_opened(path, data, _MAX_SETTINGS_BYTES, "settings")))
             except (UnreadableSource, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
                 value = None
         with self._lock:

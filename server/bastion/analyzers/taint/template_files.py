@@ -31,7 +31,7 @@ import attrs
 
 from bastion.analyzers.taint.django_settings import DjangoSettings
 from bastion.analyzers.taint.template_macros import NO_MACROS, Macros, called, parse_macros
-from bastion.files import UnreadableSource, decode_source, lies_within, read_limited
+from bastion.files import UnreadableSource, decode_source, lies_within, open_or_disk, read_opened
 from bastion.model.text import visible
 
 MAX_TEMPLATE_BYTES = 1024 * 1024
@@ -129,7 +129,8 @@ class TemplateFiles:
         identity = hashlib.blake2b(digest_size=16)
         walked = self._walked(path, roots)
         # Django looks in its settings' DIRS first, then in each installed app's templates
-        django = self._django.folders(walked, roots, identity) if "django" in text else ((), ())
+        django = self._django.folders(walked, roots, identity, self.open_texts) if "django" in text \
+            else ((), ())
         where = (folders, *django)
         for name, candidates in self._candidates_of(path, roots, names, where):
             template = self._first(name, candidates, roots, identity)
@@ -220,16 +221,9 @@ class TemplateFiles:
         """The template at `path` (None: not one) and its stamp (None: no such file): an open
         document's text (`open_texts`) stamped by its digest, else the file on disk by its
         (mtime, size)."""
-        opened = self.open_texts(os.path.normpath(path)) if self.open_texts is not None else None
-        if opened is not None:
-            data = opened.encode("utf-8", "surrogatepass")
-            stamp: tuple = ("open", hashlib.blake2b(data, digest_size=16).hexdigest())
-        else:
-            try:
-                stat = os.stat(path)
-            except (OSError, ValueError):
-                return None, None
-            stamp = (stat.st_mtime_ns, stat.st_size)
+        data, stamp = open_or_disk(path, self.open_texts)
+        if stamp is None:
+            return None, None
         with self._lock:
             kept = self._read.get(path)
         if kept is not None and kept[0] == stamp:
@@ -237,11 +231,8 @@ class TemplateFiles:
         template = None
         if not roots or lies_within(path, roots):
             try:
-                if opened is None:
-                    data, _ = read_limited(path, MAX_TEMPLATE_BYTES, "template")
-                elif len(data) > MAX_TEMPLATE_BYTES:
-                    raise UnreadableSource("too large")
-                template = parse_template(path, decode_source(data))
+                text = decode_source(read_opened(path, data, MAX_TEMPLATE_BYTES, "template"))
+                template = parse_template(path, text)
             except (UnreadableSource, UnicodeDecodeError, SyntaxError, ValueError):
                 template = None
         with self._lock:
