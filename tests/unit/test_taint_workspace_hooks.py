@@ -169,3 +169,28 @@ def test_the_result_cache_key_covers_the_hooks_module(tmp_path):
     before = key()
     (tmp_path / "shop" / "hooks.py").write_text(BP_HOOKS.format(hook="before_app_request"))
     assert key() != before
+
+
+def test_a_hook_added_by_an_edit_is_seen_at_the_next_background_computation(tmp_path):
+    """Each module's hooks are kept by its text's digest, also when it has none: the hooks
+    module edited (a hook added, then its store made constant) is read again."""
+    package = tmp_path / "shop"
+    package.mkdir()
+    hooks = package / "hooks.py"
+    (package / "__init__.py").write_text(APP)
+    hooks.write_text("from shop import app\n")
+    text = VIEWS.format(field="user_dir")
+    (package / "views.py").write_text(text)
+    ANALYZER.workspace = store = SummaryStore([str(tmp_path)], ANALYZER.models, ANALYZER.version, False)
+    found = []
+    try:
+        for hooks_text in (HOOKS, HOOKS.replace('request.args.get("d", "")', '"reports"')):
+            store.prepare(text, str(package / "views.py"))
+            found.append([f.rule_id for f in ANALYZER.analyse_file(text, str(package / "views.py"))])
+            hooks.write_text(hooks_text)
+            store.changed(str(hooks))
+        store.prepare(text, str(package / "views.py"))
+        found.append([f.rule_id for f in ANALYZER.analyse_file(text, str(package / "views.py"))])
+    finally:
+        ANALYZER.workspace = None
+    assert found == [[], ["BST201"], []]

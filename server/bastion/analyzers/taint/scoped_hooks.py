@@ -77,11 +77,11 @@ class HookIndex:
 
     def of(self, path: str) -> ModuleHooks:
         entry = self.graph.text(path)
-        if entry is None or _MAY_HOOK.search(entry[0]) is None:
+        if entry is None:
             return NO_HOOKS
         kept = self._kept.get(path)
         if kept is None or kept[0] != entry[1]:
-            module = self.parsed(path)
+            module = self.parsed(path) if _MAY_HOOK.search(entry[0]) is not None else None
             hooks = NO_HOOKS if module is None else module_hooks(module.tree, path, module.table,
                                                                  self.models)
             kept = self._kept[path] = (entry[1], hooks)
