@@ -194,3 +194,17 @@ def test_a_hook_added_by_an_edit_is_seen_at_the_next_background_computation(tmp_
     finally:
         ANALYZER.workspace = None
     assert found == [[], ["BST201"], []]
+
+
+def test_the_workspace_folders_changed(tmp_path):
+    """The store for the new folders uses what the previous one published for a file until the
+    background computes it again."""
+    modules = {"__init__.py": APP, "hooks.py": HOOKS, "views.py": VIEWS.format(field="user_dir")}
+    _findings(tmp_path, modules, False)
+    path = str(tmp_path / "shop" / "views.py")
+    previous = SummaryStore([str(tmp_path)], ANALYZER.models, ANALYZER.version, False)
+    previous.prepare(modules["views.py"], path)
+    store = SummaryStore([str(tmp_path)], ANALYZER.models, ANALYZER.version, False)
+    store.carry(previous)
+    assert store.external(modules["views.py"], path).scoped == {
+        "user_dir": (str((tmp_path / "shop" / "hooks.py").resolve()), 7)}

@@ -290,10 +290,11 @@ class SummaryStore:
     def carry(self, previous: SummaryStore) -> None:
         """The editor's workspace folders changed, this store is for the new ones: until the
         background computes them under the new roots, analyses use what `previous` published
-        for modules still under them (dropping them all would hide their findings meanwhile).
-        One computed from a file no longer under them is used as stale. Computing them again
-        is what brings an added folder's modules in, and corrects one whose imports resolve
-        elsewhere without leaving the folders (a nested folder removed)."""
+        for modules still under them (dropping them all would hide their findings meanwhile),
+        and what hooks of other modules store in `g` for a file. One computed from a file no
+        longer under them is used as stale. Computing them again is what brings an added
+        folder's modules in, and corrects one whose imports resolve elsewhere without leaving
+        the folders (a nested folder removed)."""
         resolver = self.graph.resolver
         dirty = set(previous._dirty)
         for path, module in dict(previous._published).items():  # copied whole: no lock needed
@@ -301,6 +302,7 @@ class SummaryStore:
                 self._published[path] = module
                 if path in dirty or not all(resolver.holds(p) for p in module.closure):
                     self._dirty.add(path)
+        self._published_hooks = dict(previous._published_hooks)
 
     def _may_source(self, path: str) -> bool:
         """Whether the module or one it imports, transitively, may read a modelled source."""
