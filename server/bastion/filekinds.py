@@ -18,7 +18,7 @@ class FileKind(str, enum.Enum):
     PYTHON = "python"
     REQUIREMENTS = "requirements"  # requirements*.txt, *.in (pip-tools)
     PYPROJECT = "pyproject"  # pyproject.toml
-    LOCK = "lock"  # uv.lock, poetry.lock, pylock.toml, pylock.*.toml, Pipfile.lock
+    LOCK = "lock"  # uv.lock, poetry.lock, pdm.lock, pylock.toml, pylock.*.toml, Pipfile.lock
     DOTENV = "dotenv"  # .env, .env.*, *.env
     YAML = "yaml"
     JSON = "json"
@@ -46,6 +46,7 @@ _EXACT = {
     "pyproject.toml": FileKind.PYPROJECT,
     "uv.lock": FileKind.LOCK,
     "poetry.lock": FileKind.LOCK,
+    "pdm.lock": FileKind.LOCK,
     "pylock.toml": FileKind.LOCK,
     "Pipfile.lock": FileKind.LOCK,
     "Dockerfile": FileKind.DOCKERFILE,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from lsprotocol import types
 
 from .conftest import codes, diagnostics_for, open_document
@@ -78,13 +79,19 @@ async def test_dotted_keys_are_read_and_bumped(client):
     assert [d for d in await diagnostics_for(client, uri, 2) if d.code != "BST403"] == []
 
 
-async def test_lock_file_names_the_lock_command(client):
-    uri = (client.workspace / "uv.lock").as_uri()
-    open_document(client, uri, 'version = 1\n\n[[package]]\nname = "requests"\n'
-                               'version = "2.19.0"\nsource = { registry = "https://pypi.org/simple" }\n')
+@pytest.mark.parametrize(("name", "text", "line", "command"), [
+    ("uv.lock", 'version = 1\n\n[[package]]\nname = "requests"\nversion = "2.19.0"\n'
+                'source = { registry = "https://pypi.org/simple" }\n', 4,
+     "uv lock --upgrade-package requests"),
+    ("pdm.lock", '[metadata]\nlock_version = "4.5.0"\n\n[[package]]\nname = "requests"\n'
+                 'version = "2.19.0"\ngroups = ["default"]\n', 5, "pdm update requests"),
+])
+async def test_lock_file_names_the_lock_command(client, name, text, line, command):
+    uri = (client.workspace / name).as_uri()
+    open_document(client, uri, text)
     (advisory,) = await diagnostics_for(client, uri, 1)
-    assert advisory.code == "BST401" and advisory.range.start == types.Position(4, 11)
-    assert "uv lock --upgrade-package requests" in advisory.message
+    assert advisory.code == "BST401" and advisory.range.start == types.Position(line, 11)
+    assert command in advisory.message
     actions = await actions_at(client, uri, advisory)
     assert not [a for a in actions if a.title.startswith("Upgrade")]
 

@@ -37,7 +37,7 @@ def results(result):
 
 
 @pytest.mark.parametrize(("name", "block"), [("uv.lock", "package"), ("poetry.lock", "package"),
-                                             ("pylock.toml", "packages")])
+                                             ("pdm.lock", "package"), ("pylock.toml", "packages")])
 def test_pieces_equal_the_whole_file(shipped, name, block):
     rng = random.Random(f"{name}-15")
     path = f"/w/{name}"

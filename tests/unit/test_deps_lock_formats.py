@@ -23,6 +23,7 @@ def _read(engine: Engine, folder, name: str, text: str) -> tuple:
     ("uv.lock", "poetry.lock", LOCK),  # the same packages; `uv lock ...` and `poetry update ...`
     ("uv.lock", "Pipfile.lock", ""),  # valid TOML with no package; not valid JSON
     ("poetry.lock", "pylock.toml", LOCK),  # pylock.toml's packages are `[[packages]]`: none here
+    ("uv.lock", "pdm.lock", LOCK),  # `uv lock ...` and `pdm update ...`
 ])
 def test_lock_files_of_the_same_text_are_read_by_their_own_format(tmp_path, monkeypatch, first, second, text):
     monkeypatch.setenv("BASTION_CACHE_DIR", str(tmp_path / "cache"))

@@ -48,7 +48,8 @@ def shipped():
 
 @settings(max_examples=600, deadline=None)
 @given(kind=st.sampled_from([("uv.lock", "package"), ("poetry.lock", "package"),
-                             ("pylock.toml", "packages")]), text=locks(), edits=EDITS)
+                             ("pdm.lock", "package"), ("pylock.toml", "packages")]),
+       text=locks(), edits=EDITS)
 def test_an_edited_lock_gives_the_results_of_a_whole_analysis(shipped, kind, text, edits):
     name, block = kind
     cache = LockCache()

@@ -19,7 +19,8 @@ from bastion.filekinds import FileKind
 from bastion.model import Finding
 from bastion.model.text import split_lines
 
-TOML = [("uv.lock", "package"), ("poetry.lock", "package"), ("pylock.toml", "packages")]
+TOML = [("uv.lock", "package"), ("poetry.lock", "package"), ("pdm.lock", "package"),
+        ("pylock.toml", "packages")]
 PINS = [("requests", "==2.19.0"), ("requests", "==2.32.3"), ("django", "==3.2.5"),
         ("reqeusts", "==2.31.0"), ("flask", ">=0.12"), ("jinja2", "==not.a.version")]
 

@@ -16,7 +16,8 @@ from bastion.deps.lock_blocks import LockCache
 from bastion.filekinds import FileKind
 from bastion.model.text import split_lines
 
-TOML = [("uv.lock", "package"), ("poetry.lock", "package"), ("pylock.toml", "packages")]
+TOML = [("uv.lock", "package"), ("poetry.lock", "package"), ("pdm.lock", "package"),
+        ("pylock.toml", "packages")]
 LITERAL = "\ndescription = '''\n[[{b}]]\nname = \"q\"\n'''\n"  # a literal string that holds a header
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from tests.unit.test_deps_pdm_lock import PDM_LOCK
 
 from bastion.deps import locks, pyproject, requirements_txt
 from bastion.deps.names import manifest_kind
@@ -219,6 +220,7 @@ PIPFILE_LOCK = """\
 @pytest.mark.parametrize(("kind", "text", "expected", "command"), [
     ("uv.lock", UV_LOCK, {"django": "3.2.5", "requests": "2.19.0"}, "uv lock --upgrade-package"),
     ("poetry.lock", POETRY_LOCK, {"jinja2": "2.10"}, "poetry update"),
+    ("pdm.lock", PDM_LOCK.format(requests="2.19.0"), {"requests": "2.19.0"}, "pdm update"),
     ("pylock", PYLOCK, {"urllib3": "1.26.4"}, "pip lock"),
     ("Pipfile.lock", PIPFILE_LOCK, {"django": "3.2.5", "pytest": "7.0.0"}, "pipenv update"),
 ])
@@ -233,7 +235,8 @@ def test_locks(kind, text, expected, command):
 @pytest.mark.parametrize(("path", "kind"), [
     ("requirements.txt", "requirements"), ("requirements-dev.txt", "requirements"),
     ("dev-requirements.txt", "requirements"), ("pyproject.toml", "pyproject"),
-    ("uv.lock", "uv.lock"), ("poetry.lock", "poetry.lock"), ("pylock.toml", "pylock"),
+    ("uv.lock", "uv.lock"), ("poetry.lock", "poetry.lock"), ("pdm.lock", "pdm.lock"),
+    ("pylock.toml", "pylock"),
     ("pylock.dev.toml", "pylock"), ("Pipfile.lock", "Pipfile.lock"), ("setup.py", None),
     ("notes.txt", None), ("MANIFEST.in", None), ("base.in", "requirements"),
 ])

@@ -103,7 +103,7 @@ def test_manifest_is_valid(pre_commit):
 
     files, exclude = re.compile(hook["files"]), re.compile(hook["exclude"])
     for name in ("app.py", "gui.pyw", "requirements.txt", "requirements-dev.txt", "dev-requirements.txt",
-                 "reqs/base.in", "pyproject.toml", "uv.lock", "poetry.lock", "pylock.toml",
+                 "reqs/base.in", "pyproject.toml", "uv.lock", "poetry.lock", "pdm.lock", "pylock.toml",
                  "pylock.dev.toml", "Pipfile.lock", ".env", "deploy/.env.prod", "prod.env", "ci.yml",
                  "a.yaml", "a.json", "ruff.toml", "setup.cfg", "tox.ini", "run.sh", "Dockerfile",
                  "docker/Dockerfile.prod", "api.dockerfile", "Containerfile", "README.md",

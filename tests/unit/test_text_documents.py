@@ -23,7 +23,7 @@ KEY = "AKIAQ4NRT6ZLMJ2H7XWB"
     ("requirements.txt", FileKind.REQUIREMENTS), ("requirements-dev.txt", FileKind.REQUIREMENTS),
     ("dev-requirements.txt", FileKind.REQUIREMENTS), ("reqs/base.in", FileKind.REQUIREMENTS),
     ("pyproject.toml", FileKind.PYPROJECT), ("uv.lock", FileKind.LOCK),
-    ("poetry.lock", FileKind.LOCK), ("pylock.toml", FileKind.LOCK),
+    ("poetry.lock", FileKind.LOCK), ("pdm.lock", FileKind.LOCK), ("pylock.toml", FileKind.LOCK),
     ("pylock.dev.toml", FileKind.LOCK), ("Pipfile.lock", FileKind.LOCK),
     (".env", FileKind.DOTENV), (".env.production", FileKind.DOTENV), ("prod.env", FileKind.DOTENV),
     ("ci.yml", FileKind.YAML), ("k8s/secret.yaml", FileKind.YAML), ("a.json", FileKind.JSON),

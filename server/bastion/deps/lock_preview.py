@@ -1,6 +1,6 @@
 """Part of a lock file read for the lines the editor shows first, while the rest of its analysis
 (seconds at 5 MB) is still to be done (engine/text_preview.py): uv.lock, poetry.lock,
-pylock.toml and Pipfile.lock.
+pdm.lock, pylock.toml and Pipfile.lock.
 
 A lock's findings are its packages', each on its version's line, each depending only on its
 package's values and that line; but whether there are any at all depends on the whole text

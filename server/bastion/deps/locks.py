@@ -1,8 +1,10 @@
-"""Lock files: uv.lock, poetry.lock, pylock.toml / pylock.*.toml, Pipfile.lock.
+"""Lock files: uv.lock, poetry.lock, pdm.lock, pylock.toml / pylock.*.toml, Pipfile.lock.
 
 Locks are never edited: a finding names the command that re-locks the package. Values come from
 the real parsers (`tomllib`, `json`); the version's span from the line that holds it, since
-the tools write one key per line. Packages from git, a path or a URL are not looked up.
+the tools write one key per line. Packages from git, a path or a URL are not looked up: uv and
+Poetry say so in a `source` table, pylock.toml with a `vcs`, `directory` or `archive` table,
+PDM with the package's own `git` (`hg`, `svn`, `bzr`), `path` or `url` key.
 """
 
 from __future__ import annotations
@@ -21,12 +23,16 @@ from bastion.model.text import text_lines
 LOCK_COMMANDS = {
     "uv.lock": "uv lock --upgrade-package {name}",
     "poetry.lock": "poetry update {name}",
+    # PDM updates a package that only another one depends on too (its changelog: pdm#2628).
+    "pdm.lock": "pdm update {name}",
     "pylock": "re-lock with the tool that wrote the file (e.g. `pip lock`, or "
               "`uv lock --upgrade-package {name}` then `uv export --format pylock.toml`)",
     "Pipfile.lock": "pipenv update {name}",
 }
-BLOCK = {"uv.lock": "package", "poetry.lock": "package", "pylock": "packages"}
+BLOCK = {"uv.lock": "package", "poetry.lock": "package", "pdm.lock": "package", "pylock": "packages"}
 _NOT_INDEX = {"git", "directory", "file", "url", "path", "editable", "virtual", "vcs", "archive"}
+_NOT_INDEX_KEYS = {"pdm.lock": ("git", "hg", "svn", "bzr", "path", "url")}
+_NOT_INDEX_TABLES = ("vcs", "directory", "archive")
 
 
 def parse(kind: str, text: str) -> Manifest:
@@ -54,7 +60,7 @@ def dependencies(kind: str, entries: list, spans: list[Span | None]
         if not isinstance(entry, dict) or position >= len(spans):
             continue
         name, version = entry.get("name"), entry.get("version")
-        if not isinstance(name, str) or not isinstance(version, str) or _not_from_index(entry):
+        if not isinstance(name, str) or not isinstance(version, str) or _not_from_index(kind, entry):
             continue
         span = spans[position]
         if span is None:
@@ -65,12 +71,12 @@ def dependencies(kind: str, entries: list, spans: list[Span | None]
     return found, problems
 
 
-def _not_from_index(entry: dict) -> bool:
+def _not_from_index(kind: str, entry: dict) -> bool:
     source = entry.get("source")
     if isinstance(source, dict):
         if source.get("type") in _NOT_INDEX or any(key in _NOT_INDEX for key in source):
             return True
-    return any(key in entry for key in ("vcs", "directory", "archive"))
+    return any(key in entry for key in _NOT_INDEX_KEYS.get(kind, _NOT_INDEX_TABLES))
 
 
 def version_lines(text: str, block: str) -> list[Span | None]:

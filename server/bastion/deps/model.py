@@ -43,6 +43,6 @@ class Problem:
 
 @attrs.frozen
 class Manifest:
-    kind: str  # "requirements", "pyproject", "uv.lock", "poetry.lock", "pylock", "Pipfile.lock"
+    kind: str  # "requirements", "pyproject" or a lock format (`locks.LOCK_COMMANDS`' keys)
     dependencies: tuple[Dependency, ...]
     problems: tuple[Problem, ...] = ()

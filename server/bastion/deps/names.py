@@ -9,8 +9,8 @@ import os
 
 from bastion.filekinds import FileKind, discovered_kind
 
-LOCK_NAMES = {"uv.lock": "uv.lock", "poetry.lock": "poetry.lock", "Pipfile.lock": "Pipfile.lock",
-              "pylock.toml": "pylock"}
+LOCK_NAMES = {"uv.lock": "uv.lock", "poetry.lock": "poetry.lock", "pdm.lock": "pdm.lock",
+              "Pipfile.lock": "Pipfile.lock", "pylock.toml": "pylock"}
 
 
 def lock_format(path: str) -> str:
