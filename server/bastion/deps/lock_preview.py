@@ -16,6 +16,7 @@ the whole analysis reports the error. Then only the packages in view are read:
 - Pipfile.lock: the version places are walked from the start of the text down to the end of the
   view only (the walk is the whole reading's, cut short); a key written twice anywhere (the
   whole reading takes the last one, which may lie below the view) leaves it to the whole read.
+  The values are kept for the whole read (deps/pipfile_text.py): the JSON is parsed once.
 tests/unit/test_deps_lock_preview.py compares the preview with the whole analysis.
 """
 
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import json
 
-from bastion.deps import locks, match, store
+from bastion.deps import locks, match, pipfile_text, store
 from bastion.deps.index import AdvisoryIndex, InvalidIndex
 from bastion.deps.model import Dependency, Problem
 from bastion.deps.toml_text import TOMLDecodeError, loads
@@ -73,6 +74,7 @@ def _pipfile(text: str, lines: list[str], last: int) -> list[Dependency] | None:
         data = json.loads(text, object_pairs_hook=_unique)
     except ValueError:  # _Twice too
         return None
+    pipfile_text.keep(text, data)
     end = sum(map(len, lines[:last + 1])) + last + 1  # the end of line `last` (a CRLF's "\r" is
     # in its line)
     problems: list[Problem] = []

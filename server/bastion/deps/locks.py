@@ -142,12 +142,14 @@ def _pipfile(text: str) -> Manifest:
     return Manifest("Pipfile.lock", tuple(found), tuple(problems))
 
 
-def pipfile_slots(text: str) -> tuple[list[Slot], Problem | None]:
-    """The packages of a Pipfile.lock, in order, or why the text cannot be read."""
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        return [], Problem(f"not valid JSON ({exc})")
+def pipfile_slots(text: str, data: object | None = None) -> tuple[list[Slot], Problem | None]:
+    """The packages of a Pipfile.lock, in order, or why the text cannot be read; `data`: its
+    values when already parsed."""
+    if data is None:
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            return [], Problem(f"not valid JSON ({exc})")
     return pipfile_slots_of(data, pipfile_versions(text)), None
 
 

@@ -15,8 +15,8 @@ that line. A changed string that is no package's version changes no package: the
 package has is the last one written for it, as the text's last place for it is.
 JSON strings hold no line end, so a line of blanks added or removed (Enter, a line joined to an
 empty one) only moves the packages below it, whose places and findings move by the lines added.
-Any other edit is read whole; a text that is not valid JSON is read whole and the next one is
-compared with the last valid one.
+Any other edit is read whole (from the values its preview parsed, if any: deps/pipfile_text.py);
+a text that is not valid JSON is read whole and the next one is compared with the last valid one.
 tests/unit/test_deps_pipfile_lines.py compares the two on random edits.
 
 State: a `PipfileMemo` belongs to the deps analyzer's `LockCache`, which empties it with its
@@ -34,7 +34,7 @@ import re
 
 import attrs
 
-from bastion.deps import locks, match
+from bastion.deps import locks, match, pipfile_text
 from bastion.deps.index import AdvisoryIndex
 from bastion.deps.locks import Slot
 from bastion.deps.model import Problem
@@ -84,6 +84,7 @@ class PipfileMemo:
              ) -> tuple[list[Finding], list[Problem]]:
         """The findings (unsorted) and problems of the Pipfile.lock `text` at `path`; `index`
         is the one of the last read (the owner forgets us when it changes)."""
+        kept = pipfile_text.take(text)  # taken even when unused: not kept past this read
         layout = self._last.get(path)
         changed = None if layout is None else _reread(layout, text)
         if layout is not None and changed is not None:
@@ -91,7 +92,7 @@ class PipfileMemo:
                 layout.derive(number, slot, index)
             layout.text = text
             return layout.results()
-        slots, problem = locks.pipfile_slots(text)
+        slots, problem = locks.pipfile_slots(text, kept)
         if problem is not None:  # the last layout is kept: the keystroke that makes the
             return [], [problem]  # JSON valid again (a string being typed) is read from it
         held = sorted((slot[2], number) for number, slot in enumerate(slots))

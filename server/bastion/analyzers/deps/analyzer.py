@@ -8,7 +8,8 @@ started, so that the result cache does not serve findings from a replaced index.
 State: the analyzer owns its `LineCache` (a requirements file's per-line results, so that an
 edit to a large file re-reads the changed lines), its `LockCache` (a TOML lock file's
 per-package results, likewise) and its pyproject `Memo` (each dependency's results), all
-emptied by `forget()`, as are the values `deps.toml_text` keeps of the last large TOML text.
+emptied by `forget()`, as are the values `deps.toml_text` keeps of the last large TOML text
+and `deps.pipfile_text` of the last large Pipfile.lock previewed.
 They, and the matching code (which imports `packaging`), are loaded with the first manifest:
 most scans have none, and the imports were a tenth of a small project's start-up.
 """
@@ -81,9 +82,10 @@ class DepsAnalyzer(TextAnalyzer):
                                    root and root.name)
 
     def forget(self) -> None:
-        from bastion.deps import toml_text
+        from bastion.deps import pipfile_text, toml_text
 
         toml_text.forget()
+        pipfile_text.forget()
         for cache in (self._lines, self._pieces, self._memo):
             if cache is not None:
                 cache.forget()
