@@ -78,6 +78,32 @@ def test_the_kept_values_are_dropped_after_the_whole_read():
     assert toml_text._last is None
 
 
+def test_a_preview_s_values_do_not_outlive_a_whole_read_of_an_edited_text():
+    """The text changed between the preview and the whole read (a keystroke): the read is the
+    edited text's, and the preview's values (41 MB at 5 MB) are not kept past it."""
+    text = _large()
+    edited = text.replace("2.19.0", "2.31.0", 1)
+    toml_text.forget()
+    analyzer = DepsAnalyzer()
+    analyzer.preview(text, split_lines(text), 0, 299, "/w/uv.lock", FileKind.LOCK)
+    found = analyzer.analyse_text(edited, "/w/uv.lock", FileKind.LOCK)
+    assert toml_text._last is None
+    whole = analysis.analyse("/w/uv.lock", edited, "/w")
+    assert found == [*whole.findings, *whole.not_analysed]
+
+
+def test_a_lock_read_leaves_the_values_kept_of_a_pyproject():
+    """Only a lock preview's values are for the next lock read: a large pyproject.toml's (the
+    settings read, its preview and its analysis share them) stay."""
+    pyproject = '[project]\nname = "big"\ndependencies = [\n' + '  "flask",\n' * 30000 + "]\n"
+    toml_text.forget()
+    toml_text.loads(pyproject)
+    lock = "version = 1\n" + "".join(PACKAGE[:5]).format(b="package")
+    DepsAnalyzer().analyse_text(lock, "/w/uv.lock", FileKind.LOCK)
+    assert toml_text._last is not None and toml_text._last[0] is pyproject
+    toml_text.forget()
+
+
 @pytest.mark.parametrize("quote", ['"""', "'''"])
 def test_a_header_in_a_multi_line_string_is_not_taken_for_a_table(quote, monkeypatch):
     """The pieces' tables are not counted off the whole parse (the string's line would take

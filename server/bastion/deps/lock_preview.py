@@ -52,7 +52,7 @@ def findings_on(kind: str, text: str, lines: list[str], first: int, last: int
 
 def _toml(kind: str, text: str, lines: list[str], first: int, last: int) -> list[Dependency] | None:
     try:
-        data = loads(text)
+        data = loads(text, preview=True)
     except TOMLDecodeError:
         return None
     block = locks.BLOCK[kind]

@@ -2,13 +2,15 @@
 the text is `toml_keys.KeyIndex`'s concern.
 
 State: the values of the last large text parsed with `keep` (or its error), kept for the next
-read of an equal text. A 5 MB pyproject.toml opened in the editor was parsed (~0.7 s of CPU
-each) by the advisory-age hint, the settings read (`config.load_pyproject`), the preview of its
-lines in view (which shows findings only when the whole text is valid TOML) and its whole
-analysis: once now. A large lock file's values (41 MB for a 5 MB uv.lock) are kept from its
-preview only for its whole read, which takes them (`take`) to build its per-package results.
-Callers only read the values (they are shared). Emptied by `forget()` (the deps analyzer's: no
-document open any more). No lock: threads that race parse twice.
+read of an equal text, and whether they are a lock preview's (dropped by the next `take`).
+A 5 MB pyproject.toml opened in the editor was parsed (~0.7 s of CPU each) by the advisory-age hint,
+the settings read (`config.load_pyproject`), the preview of its lines in view (which shows
+findings only when the whole text is valid TOML) and its whole analysis: once now. A large lock
+file's values (41 MB for a 5 MB uv.lock) are kept from its preview only for its whole read,
+which takes them (`take`) to build its per-package results; a lock read takes them whatever its
+text, so that values of a text edited between the preview and the whole read do not outlive that
+read. Callers only read the values (they are shared). Emptied by `forget()` (the deps
+analyzer's: no document open any more). No lock: threads that race parse twice.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ else:  # pragma: no cover - Python 3.10
 TOMLDecodeError = tomllib.TOMLDecodeError
 
 _KEPT_CHARS = 256 * 1024  # a smaller text is parsed again (milliseconds; a lock's pieces)
-_last: tuple[str, dict | TOMLDecodeError] | None = None
+_last: tuple[str, dict | TOMLDecodeError, bool] | None = None  # text, values, a lock preview's
 
 
 def forget() -> None:
@@ -32,18 +34,19 @@ def forget() -> None:
 
 
 def take(text: str) -> dict | None:
-    """The values kept of `text` (None if none, or its error), no longer kept."""
+    """For a lock's read: the values kept of `text` (None if none, or its error), no longer
+    kept, nor are a lock preview's values of another text."""
     global _last
     last = _last
-    if last is None or last[0] != text:
+    if last is None or (last[0] != text and not last[2]):
         return None
     _last = None
-    return last[1] if isinstance(last[1], dict) else None
+    return last[1] if last[0] == text and isinstance(last[1], dict) else None
 
 
-def loads(text: str, keep: bool = True) -> dict:
+def loads(text: str, keep: bool = True, preview: bool = False) -> dict:
     """`keep`: keep the values of a large text (not for a lock file's whole read, which has no
-    later reader)."""
+    later reader); `preview`: a lock's, kept for the next lock read only (`take`)."""
     global _last
     if len(text) < _KEPT_CHARS:
         return tomllib.loads(text)
@@ -57,7 +60,7 @@ def loads(text: str, keep: bool = True) -> dict:
     try:
         values = tomllib.loads(text)
     except TOMLDecodeError as exc:
-        _last = (text, exc)
+        _last = (text, exc, preview)
         raise
-    _last = (text, values)
+    _last = (text, values, preview)
     return values
