@@ -129,3 +129,34 @@ def test_bastion_check_finds_a_pdm_lock_in_a_folder(tmp_path):
     line = PDM_LOCK.splitlines().index('version = "{requests}"') + 1
     assert found == [("pdm.lock", "BST401", line, 12)]  # the safe twin in sub/ has none
     assert "`pdm update requests`" in report["results"][0]["message"]
+
+
+# PDM locks a package wanted with extras in a second table (`extras`), which depends on the bare
+# package at the same version: the package is reported once, on the bare table's line.
+EXTRAS = """
+[[package]]
+name = "requests"
+version = "{requests}"
+extras = ["socks"]
+requires_python = ">=3.8"
+summary = "Python HTTP for Humans."
+groups = ["default"]
+dependencies = [
+    "PySocks!=1.5.7,>=1.5.6",
+    "{depends}",
+]
+"""
+
+
+@pytest.mark.parametrize(("depends", "reported"), [
+    ("requests==2.19.0", 1),  # the bare table's version: one finding
+    ("Requests == 2.19.0", 1),  # the name as the project spells it
+    ("requests==2.18.0", 2),  # not the bare package at its version: reported on its own
+    ("urllib3<3,>=1.21.1", 2),
+])
+def test_a_package_with_extras_is_reported_once(shipped, depends, reported):
+    text = PDM_LOCK.format(requests="2.19.0") + EXTRAS.format(requests="2.19.0", depends=depends)
+    found = analysis.analyse("/w/pdm.lock", text, "/w", shipped).findings
+    assert [f.rule_id for f in found] == ["BST401"] * reported
+    assert found[0].span.start_line == text.splitlines().index('version = "2.19.0"')
+    assert analysis.analyse("/w/pdm.lock", text, "/w", shipped, pieces=LockCache()).findings == found

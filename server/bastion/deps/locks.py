@@ -4,7 +4,8 @@ Locks are never edited: a finding names the command that re-locks the package. V
 the real parsers (`tomllib`, `json`); the version's span from the line that holds it, since
 the tools write one key per line. Packages from git, a path or a URL are not looked up: uv and
 Poetry say so in a `source` table, pylock.toml with a `vcs`, `directory` or `archive` table,
-PDM with the package's own `git` (`hg`, `svn`, `bzr`), `path` or `url` key.
+PDM with the package's own `git` (`hg`, `svn`, `bzr`), `path` or `url` key. pdm.lock's second
+table for a package with extras is not reported again (`_extras_variant`).
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def dependencies(kind: str, entries: list, spans: list[Span | None]
         if not isinstance(entry, dict) or position >= len(spans):
             continue
         name, version = entry.get("name"), entry.get("version")
-        if not isinstance(name, str) or not isinstance(version, str) or _not_from_index(kind, entry):
+        if not isinstance(name, str) or not isinstance(version, str) or _not_from_index(kind, entry) \
+                or (kind == "pdm.lock" and _extras_variant(entry, name, version)):
             continue
         span = spans[position]
         if span is None:
@@ -77,6 +79,23 @@ def _not_from_index(kind: str, entry: dict) -> bool:
         if source.get("type") in _NOT_INDEX or any(key in _NOT_INDEX for key in source):
             return True
     return any(key in entry for key in _NOT_INDEX_KEYS.get(kind, _NOT_INDEX_TABLES))
+
+
+_PIN = re.compile(r"\s*([A-Za-z0-9._-]+)\s*==\s*([^\s;,]+)\s*(?:;.*)?$")
+
+
+def _extras_variant(entry: dict, name: str, version: str) -> bool:
+    """Whether `entry` is pdm.lock's table for a package with extras (`extras = ["socks"]`),
+    which depends on the bare package at its own version, locked in a table of its own: the
+    package is reported there, once."""
+    if "extras" not in entry or not isinstance(entry.get("dependencies"), list):
+        return False
+    wanted = canonicalize_name(name)
+    for requirement in entry["dependencies"]:
+        pin = _PIN.match(requirement) if isinstance(requirement, str) else None
+        if pin is not None and canonicalize_name(pin.group(1)) == wanted and pin.group(2) == version:
+            return True
+    return False
 
 
 def version_lines(text: str, block: str) -> list[Span | None]:
