@@ -85,7 +85,7 @@ def _large_lock(shipped, monkeypatch) -> tuple[str, LockCache, list[str]]:
     analysis.analyse("/w/uv.lock", text, "/w", shipped, pieces=cache)
     parsed = []
     original = lock_blocks.loads
-    monkeypatch.setattr(lock_blocks, "loads", lambda part: parsed.append(part) or original(part))
+    monkeypatch.setattr(lock_blocks, "loads", lambda part, **kw: parsed.append(part) or original(part, **kw))
     monkeypatch.setattr(lock_blocks, "_CUT", {"package": _NoSearch(lock_blocks._CUT["package"])})
     return text, cache, parsed
 

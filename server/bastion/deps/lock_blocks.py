@@ -222,7 +222,8 @@ def _read(kind: str, block: str, part: str, index: AdvisoryIndex | None,
         data = {block: tables[first:first + len(spans)]}
     else:
         try:
-            data = loads(part)
+            data = loads(part, keep=False)  # no later reader: not kept (a large piece
+            # would evict a pyproject.toml's values)
         except TOMLDecodeError:
             return None
     entries = data.get(block, [])
