@@ -56,7 +56,7 @@ def register(server) -> None:
                         register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=[
                             types.FileSystemWatcher(glob_pattern="**/pyproject.toml"),
                             # lock files (requirements files match the template suffixes')
-                            types.FileSystemWatcher(glob_pattern="**/{uv,poetry,Pipfile}.lock"),
+                            types.FileSystemWatcher(glob_pattern="**/{uv,poetry,pdm,Pipfile}.lock"),
                             types.FileSystemWatcher(glob_pattern="**/pylock*.toml"),
                             types.FileSystemWatcher(glob_pattern="**/*.py"),
                             types.FileSystemWatcher(
