@@ -237,3 +237,15 @@ def test_a_manifest_naming_no_lxml_is_not_parsed(tmp_path, monkeypatch):
 def test_a_requirements_file_including_another_is_read_with_it(tmp_path):
     manifests = {"base.txt": "lxml==4.9.1\n", "requirements.txt": "-r base.txt\nflask==3.0.3\n"}
     assert [f.confidence for f in xxe(tmp_path, view(DEFAULT), manifests)] == [Level.HIGH]
+
+
+def test_bastion_check_of_a_relative_folder_finds_the_declared_version(tmp_path, monkeypatch, capsys):
+    """`bastion check .`: the scan names its files from the working folder (`a.py`)."""
+    from bastion.cli.main import main
+
+    (tmp_path / "requirements.txt").write_text(OLD["requirements.txt"])
+    (tmp_path / "app.py").write_text(view(DEFAULT))
+    monkeypatch.chdir(tmp_path)
+    main(["check", "--no-cache", "--format", "json", "--select", "BST211", "."])
+    out = capsys.readouterr().out
+    assert '"confidence": "high"' in out and "lxml==4.9.1 in requirements.txt" in out

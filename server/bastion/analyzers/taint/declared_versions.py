@@ -105,8 +105,14 @@ class DeclaredVersions:
 
     def of_path(self, path: str, roots: tuple[str, ...], packages: list[str]) -> Declared:
         wanted = sorted(packages)
-        if not wanted or not path or not os.path.isabs(path):
+        if not wanted or not path:
             return NONE
+        if not os.path.isabs(path):
+            # `bastion check .` names its files from the working folder, which lies in its root;
+            # a relative name without a root (a buffer analysed alone) has no project to look in
+            if not roots:
+                return NONE
+            path = os.path.abspath(path)
         found: dict[str, Declaration] = {}
         identity = hashlib.blake2b(digest_size=16)
         with self._lock:
