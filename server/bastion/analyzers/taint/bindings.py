@@ -21,7 +21,7 @@ from __future__ import annotations
 import ast
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from bastion.analyzers.taint.escapes import READERS, READING_METHODS
 from bastion.analyzers.taint.nodes import nodes
@@ -38,13 +38,18 @@ _STORED = re.compile(r"\s*(?:=(?!=)|[-+*/%&|^@]=|//=|\*\*=|>>=|<<=)")
 _READ_AFTER = re.compile(r"\s*(?:\.\s*\w+(?!\s*\()|[)\]}:]|==|!=|\bin\b|\bnot\b|\bif\b|\bfor\b"
                          r"|\belse\b|\band\b|\bor\b|(?m:$))")
 _BEFORE_DEL = re.compile(r"\bdel\s*$")
+# Ways to bind a module global by name, without naming it as a target.
+BY_NAME = ("globals", "__dict__", "sys.modules", "import_module", "vars(")
 
 
 class Bindings:
     """The counts of one module's text. `star`: a star import may bind any name."""
 
     def __init__(self, body: list[ast.stmt], memo: LRU | None = None,
-                 text: str | None = None) -> None:
+                 text: str | None = None, words: Callable[[str], tuple[bool, bool]] | None = None
+                 ) -> None:
+        """`words`: whether `text` names `global`, and a word of `BY_NAME` (the searches of
+        the whole text, per edit: context_reuse.text_words)."""
         self.counts: Counter[str] = Counter()
         self.star = False
         self._body = body
@@ -52,7 +57,10 @@ class Bindings:
         self._memo = memo
         self._text = text
         # only a text naming `global` can declare one
-        self._globals = text is None or "global" in text
+        if text is not None and words is not None:
+            self._globals, self._by_name = words(text)
+        else:
+            self._globals = text is None or "global" in text
         self._changed: frozenset[str] | None = None  # without the text: from the trees
         self._count(body)
 
@@ -140,15 +148,13 @@ class Bindings:
         return found
 
 
-# Ways to bind a module global by name, without naming it as a target.
-_BY_NAME = ("globals", "__dict__", "sys.modules", "import_module", "vars(")
 
 
 def _binds_by_name(text: str | None, body: list[ast.stmt]) -> bool:
-    """Whether the module may bind globals by name (a word of `_BY_NAME` anywhere in its text,
+    """Whether the module may bind globals by name (a word of `BY_NAME` anywhere in its text,
     in doubt: a comment counts too). Without the text, from the trees."""
     if text is not None:
-        return any(word in text for word in _BY_NAME)
+        return any(word in text for word in BY_NAME)
     for node in (n for statement in body for n in nodes(statement)):
         if isinstance(node, ast.Name) and node.id in ("globals", "vars", "import_module") \
                 or isinstance(node, ast.Attribute) and node.attr in ("__dict__", "modules",

@@ -18,6 +18,7 @@ from bastion.analyzers.taint.annotations import closed_enum
 from bastion.analyzers.taint.bindings import Bindings
 from bastion.analyzers.taint.class_constants import class_constants
 from bastion.analyzers.taint.classes import class_shapes, record_fields
+from bastion.analyzers.taint.context_reuse import kept_functions, kept_module_body, text_words
 from bastion.analyzers.taint.declared_versions import NONE as NO_DECLARATIONS
 from bastion.analyzers.taint.declared_versions import Declared
 from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
@@ -39,7 +40,7 @@ from bastion.analyzers.taint.sinks import DEFAULT_PARSER, UNSAFE_PARSER
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.template_files import Template
 from bastion.analyzers.taint.templates import module_jinja_kind
-from bastion.analyzers.taint.wrappers import MODULE_BODY, as_function, module_body
+from bastion.analyzers.taint.wrappers import MODULE_BODY, as_function
 from bastion.engine.cache import LRU
 
 _CONST_TYPES = (str, int, float, bool, bytes, type(None))
@@ -146,7 +147,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
             definitions.append(node)
         elif isinstance(node, ast.Expr):
             expressions.append(node)
-    bindings = Bindings(tree.body, memo, text)
+    bindings = Bindings(tree.body, memo, text, text_words(memo))
     # past MAX_CONTAINERS, each would cost a search of the text: none is taken as constant
     constants = {k: v for k, v in constants.items() if bindings.constant(k) and not (
         k in containers and (len(containers) > MAX_CONTAINERS or bindings.changed(k, tree.body)))}
@@ -199,14 +200,18 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     inherited = {base.split(".")[0] for shape in shapes.values() for base in shape.bases if base}
     entries = [e for e in models.entries if not e.imported or env.imported(e.imported)
                or any(name.split(".")[0] in inherited or name in inside for name in e.imported)]
+    kept = kept_functions(memo, (classified.digest, [id(e) for e in entries], typed)) \
+        if classified is not None else None
     functions = functions_of(definitions, env, kinds, entries, typed, shapes, classified,
-                             registered, called)
+                             registered, called, kept)
+    if kept is not None:
+        kept.done()
     for view in nested:
         function = classify_kept(Function(view.node, view.name), env, view.kinds, entries, typed,
                                  classified, registered=registered.get(view.name, ()))
         if function.entry is not None:  # a nested helper is not followed (its callers are not)
             functions.append(function)
-    body = module_body(tree)
+    body = kept_module_body(tree, memo)
     if body is not None:
         functions.append(Function(body, MODULE_BODY))
     hand_requests(functions, env, models, memo)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -20,6 +21,9 @@ from bastion.analyzers.taint.classes import ClassShape, model_fields
 from bastion.analyzers.taint.factories import Registration, annotated_calls, resolve
 from bastion.analyzers.taint.specs import EntryModel
 from bastion.engine.cache import LRU
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.context_reuse import KeptFunctions
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _FLASK_PARAM = re.compile(r"<(?:([^<>:]*):)?([A-Za-z_][A-Za-z0-9_]*)>")
@@ -86,15 +90,21 @@ def imported_in_functions(functions: list[ast.FunctionDef | ast.AsyncFunctionDef
 def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
                  entries: list[EntryModel], classes: dict[str, ClassShape],
                  shapes: dict[ast.ClassDef, ClassShape], memo: Classified | None,
-                 registered: dict[str, tuple[Registration, ...]], called: set[str]) -> list[Function]:
+                 registered: dict[str, tuple[Registration, ...]], called: set[str],
+                 kept: KeptFunctions | None = None) -> list[Function]:
     """`classes`: the body models' candidates (empty where there can be none); `called`: the
-    functions the module calls itself."""
+    functions the module calls itself; `kept`: the last context's functions (context_reuse.py)."""
     found: list[Function] = []
     for node in definitions:
         if isinstance(node, FUNCTIONS):
-            function = Function(node, node.name, helper=node.name in called)
-            found.append(classify_kept(function, env, kinds, entries, classes, memo,
-                                       registered=registered.get(node.name, ())))
+            around: tuple = (node.name in called, registered.get(node.name, ()))
+            function = kept.take([node], around, None)[0] if kept is not None else None
+            if function is None:
+                function = classify_kept(Function(node, node.name, helper=around[0]), env, kinds,
+                                         entries, classes, memo, registered=around[1])
+            if kept is not None:
+                kept.keep([function], around)
+            found.append(function)
         elif isinstance(node, ast.ClassDef):
             # a class without bases derives from object: `class_bases = ["*"]` takes any class
             # (Falcon's resources are plain classes)
@@ -103,12 +113,17 @@ def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
                               and any(b in e.class_bases for b in bases)), None)
             marks = _class_marks(node, env, kinds) if any(e.class_decorators for e in entries) \
                 else ()
-            for item in node.body:
-                if isinstance(item, FUNCTIONS):
-                    method = Function(item, f"{node.name}.{item.name}", node.name, node,
-                                      self_kind=self_kind)
-                    found.append(classify_kept(method, env, kinds, entries, classes, memo, bases,
-                                               marks))
+            around = (node.name, tuple(bases), self_kind, marks)
+            items = [item for item in node.body if isinstance(item, FUNCTIONS)]
+            methods = kept.take(items, around, node) if kept is not None else [None] * len(items)
+            for index, (item, method) in enumerate(zip(items, methods, strict=True)):
+                if method is None:
+                    methods[index] = classify_kept(
+                        Function(item, f"{node.name}.{item.name}", node.name, node,
+                                 self_kind=self_kind), env, kinds, entries, classes, memo, bases, marks)
+            if kept is not None:
+                kept.keep(methods, around)
+            found.extend(methods)
     return found
 
 

@@ -12,6 +12,7 @@ fixed (a call passing more is rare; those past them are not followed).
 from __future__ import annotations
 
 import ast
+import operator
 
 from bastion.analyzers.matchers import Env
 
@@ -51,16 +52,20 @@ def as_function(name: str, value: ast.expr, env: Env) -> ast.FunctionDef | None:
     return ast.fix_missing_locations(function)
 
 
-def module_body(tree: ast.Module) -> ast.FunctionDef | None:
+def module_body(tree: ast.Module, last: ast.FunctionDef | None = None) -> ast.FunctionDef | None:
     """The module's top-level statements but its imports, definitions and docstring, as one
     function without parameters (`name = sys.argv[1]; os.system("ping " + name)` in a script),
-    spanning them; None when there are none, or more than `MAX_BODY_STATEMENTS`."""
+    spanning them; None when there are none, or more than `MAX_BODY_STATEMENTS`. `last`, the
+    function of an earlier tree of the document: itself when it holds the same statements (the
+    nodes the block parser kept), which the caches by node then find."""
     body = [node for node in tree.body if not isinstance(node, _NOT_CODE) and not _data(node)]
     if body and isinstance(body[0], ast.Expr) and body[0] is tree.body[0] \
             and isinstance(body[0].value, ast.Constant):
         body = body[1:]  # the docstring
     if not body or len(body) > MAX_BODY_STATEMENTS:
         return None
+    if last is not None and len(last.body) == len(body) and all(map(operator.is_, last.body, body)):
+        return last
     function = _definition(MODULE_BODY, ast.arguments(posonlyargs=[], args=[], vararg=None,
                                                       kwonlyargs=[], kw_defaults=[], kwarg=None,
                                                       defaults=[]), body)

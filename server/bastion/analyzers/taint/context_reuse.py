@@ -1,0 +1,103 @@
+"""What a module context (context.py) takes from the last context it built for a document,
+instead of building it again: a keystroke changes one block of the module, and the block parser
+(blocks.py) hands back the very nodes of the blocks it did not change.
+
+`KeptFunctions`: the functions and methods `entries.functions_of` classified, by their node.
+A node met again (the same object: its text and place are unchanged) under the same
+generation (the module's digest, the entry models that apply, the classes that type
+parameters), with the same facts from around it (its class's name, resolved bases, marks and
+kind of `self`; whether the module calls it; its registrations), is classified as it was:
+its `Function` is handed back, reset to what `functions_of` makes before `hand_requests` sets
+the requests handed to it. _pydecimal.py's ~240 methods cost 0.9 ms a keystroke built anew.
+
+`kept_module_body`: the function standing for the module's top-level code (wrappers.py), the
+last one while its statements are the same nodes: the caches by node (the calls it hands the
+request, its callees) find it; a new one each keystroke cost views.py 0.5 ms in `hand_requests`.
+
+`text_words`: whether the text names `global` and a word that binds globals by name
+(bindings.py), per edit (gate.py): five searches of a 230 KB text cost 0.3 ms a keystroke.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+from bastion.analyzers.taint.bindings import BY_NAME
+from bastion.analyzers.taint.entries import Function
+from bastion.analyzers.taint.gate import words_gate
+from bastion.analyzers.taint.wrappers import module_body
+from bastion.engine.cache import LRU
+
+_KEY = (b"kept functions",)
+_WORDS = (b"text words",)
+_BODY = (b"module body",)
+
+
+class KeptFunctions:
+    """The functions of one context, by node, for the next context of the same generation."""
+
+    def __init__(self, generation: tuple) -> None:
+        self.generation = generation
+        self._last: dict[int, tuple[ast.AST, tuple, Function]] = {}
+        self._next: dict[int, tuple[ast.AST, tuple, Function]] = {}
+
+    def take(self, nodes: list, around: tuple, class_node: ast.ClassDef | None
+             ) -> list[Function | None]:
+        """The function of each of `nodes` classified with the facts `around` them, or None;
+        each function returned or made after is given to `keep`."""
+        last = self._last
+        found: list[Function | None] = []
+        for node in nodes:
+            kept = last.get(id(node))
+            if kept is None or kept[0] is not node or kept[1] != around:
+                found.append(None)
+                continue
+            function = kept[2]
+            function.class_node = class_node  # a long class's node is new whenever one member is
+            function.request_kinds = ()
+            found.append(function)
+        return found
+
+    def keep(self, functions: list[Function], around: tuple) -> None:
+        kept = self._next
+        for function in functions:
+            kept[id(function.node)] = (function.node, around, function)
+
+    def done(self) -> None:
+        """The functions kept since the last call are those the next context may take."""
+        self._last, self._next = self._next, {}
+
+
+def kept_functions(memo: LRU | None, generation: tuple) -> KeptFunctions | None:
+    """The last context's functions when it had this generation, else an empty store (None
+    without a memo: a one-off context keeps nothing)."""
+    if memo is None:
+        return None
+    kept = memo.get(_KEY)
+    if kept is None or kept.generation != generation:
+        kept = KeptFunctions(generation)
+        memo.put(_KEY, kept)
+    return kept
+
+
+def text_words(memo: LRU | None) -> Callable[[str], tuple[bool, bool]] | None:
+    """Whether a text names `global`, and a word of `BY_NAME`, answered from the last text's
+    answer where the edit allows (None without a memo: a one-off context searches its text)."""
+    if memo is None:
+        return None
+    gates = memo.get(_WORDS)
+    if gates is None:
+        gates = (words_gate(("global",)), words_gate(BY_NAME))
+        memo.put(_WORDS, gates)
+    return lambda text: (gates[0].match(text), gates[1].match(text))
+
+
+def kept_module_body(tree: ast.Module, memo: LRU | None) -> ast.FunctionDef | None:
+    """`wrappers.module_body(tree)`, the last one's node when it holds the same statements."""
+    if memo is None:
+        return module_body(tree)
+    body = module_body(tree, memo.get(_BODY))
+    if body is not None:
+        memo.put(_BODY, body)
+    return body

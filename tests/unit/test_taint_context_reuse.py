@@ -1,0 +1,153 @@
+"""The module context a document's next text builds from the last one's (context_reuse.py: the
+functions classified before, by node; the module body's function while its statements are the
+same; the whole-text word searches, per edit) equals the
+context built from nothing for the same tree, after random edits of characters and lines
+anywhere in the text (imports, class headers, decorators, function bodies; edits that break
+the syntax too); and an unedited function is not classified again."""
+
+from __future__ import annotations
+
+import ast
+
+import attrs
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from bastion.analyzers.taint import entries
+from bastion.analyzers.taint.analyzer import load_models
+from bastion.analyzers.taint.blocks import BlockParser
+from bastion.analyzers.taint.context import module_context
+from bastion.analyzers.taint.wrappers import MODULE_BODY
+from bastion.engine.cache import LRU
+
+MODELS = load_models()
+TEXT = '''import os
+import tornado.web
+from flask import Flask, request
+from pyramid.view import view_defaults
+app = Flask(__name__)
+CMD = "ls"
+
+
+def helper(req):
+    return req.args["q"]
+
+
+@app.route("/a")
+def view():
+    global CMD
+    return helper(request)
+
+
+def plain(value):
+    os.system(value)
+
+
+app.add_url_rule("/r", view_func=plain)
+
+
+class Base(tornado.web.RequestHandler):
+    def prepare(self):
+        self.name = "x"
+
+
+class Page(Base):
+    def get(self, slug):
+        os.system(slug)
+
+    @staticmethod
+    def build(req):
+        return req
+
+
+@view_defaults(route_name="home")
+class Home:
+    def __init__(self, request):
+        self.request = request
+''' + "\n\nclass Long(Base):\n" + "".join(  # parsed member by member (blocks.py)
+    f"    def get_{i}(self):\n        return {i}\n\n" for i in range(30))
+LINES = ["import tornado.web", "from flask import request", "    global CMD", "def view(request):",
+         "    return helper(request)", "@app.route('/z')", "class Page(tornado.web.RequestHandler):",
+         "app.add_url_rule('/x', view_func=helper)", "", "    def get(self, slug):",
+         "        Page.build(self.request)", "globals()['CMD'] = 1", "class Home(Base):"]
+CHARS = ["a", " ", "\n", "(", ":", "_", "#", "'", "    "]
+EDIT = st.tuples(st.sampled_from(["char", "delete", "line", "drop"]), st.integers(0, 10 ** 6),
+                 st.sampled_from(CHARS), st.sampled_from(LINES))
+
+
+def edited(text: str, edit: tuple) -> str:
+    kind, at, char, line = edit
+    if kind == "char":
+        at %= len(text) + 1
+        return text[:at] + char + text[at:]
+    if kind == "delete":
+        at %= max(len(text), 1)
+        return text[:at] + text[at + 1:]
+    lines = text.split("\n")
+    at %= len(lines) + (kind == "line")
+    if kind == "line":
+        return "\n".join([*lines[:at], line, *lines[at:]])
+    return "\n".join(lines[:at] + lines[at + 1:])
+
+
+def facts(module) -> dict:
+    """Everything the context holds, its functions by their fields (nodes by identity: both
+    contexts are built from the same tree; the module body's function is made by each)."""
+    functions = [{**{name: getattr(f, name) for name in attrs.fields_dict(type(f))
+                     if name not in ("node", "class_node")},
+                  "node": id(f.node) if f.name != MODULE_BODY else ast.dump(f.node),
+                  "class_node": id(f.class_node)} for f in module.functions]
+    return {"functions": functions, "digest": module.digest, "env": (module.env.aliases, module.env.imports),
+            "constants": {k: v.const for k, v in module.constants.items()}, "kinds": module.kinds,
+            "parents": module.parents, "patterns": module.patterns, "bases": module.class_bases,
+            "members": {k: v.const for k, v in module.class_constants.items()},
+            "self": {k: sorted(v) for k, v in module.self_constants.items()},
+            "scoped": module.scoped, "records": module.records}
+
+
+@settings(max_examples=150, deadline=None)
+@example([("line", 2, "a", "def view(request):"), ("char", 33, "_", "")])  # `import tornado.web` broken
+@example([("delete", 487, "a", "")])  # a class's name changed: its methods' names
+@example([("char", 130, "a", "")])  # `CMD = "las"`: the module body's statements
+@given(st.lists(EDIT, min_size=1, max_size=8))
+def test_a_reused_context_equals_a_fresh_one(edits):
+    parser = BlockParser()
+    memo = LRU(4096)
+    text = TEXT
+    for edit in [None, *edits]:
+        text = edited(text, edit) if edit is not None else text
+        tree = parser.parse(text)
+        assert facts(module_context(tree, MODELS, memo, None, text)) == \
+            facts(module_context(tree, MODELS, None, None, text)), text
+
+
+def test_an_unedited_function_is_not_classified_again(monkeypatch):
+    parser = BlockParser()
+    memo = LRU(4096)
+    module_context(parser.parse(TEXT), MODELS, memo, None, TEXT)
+    classified: list[str] = []
+    classify = entries.classify_kept
+
+    def counted(function, *args, **kwargs):
+        classified.append(function.name)
+        return classify(function, *args, **kwargs)
+
+    monkeypatch.setattr(entries, "classify_kept", counted)
+    text = TEXT.replace("os.system(value)", "os.system(value + 'x')")
+    module = module_context(parser.parse(text), MODELS, memo, None, text)
+    assert classified == ["plain"]
+    assert module.function_named("Page.get").entry is not None
+
+
+def test_requests_handed_to_a_kept_function_are_found_again():
+    """`helper` is handed Django's request by a view; once no function holds a request, the
+    kept `helper` holds none either."""
+    parser = BlockParser()
+    memo = LRU(4096)
+    text = ("from django.http import HttpResponse\n\n\ndef helper(req):\n    return req.GET['q']\n\n\n"
+            "def index(request):\n    return helper(request)\n")
+    for version in (text, text.replace("request", "other")):
+        tree = parser.parse(version)
+        module = module_context(tree, MODELS, memo, None, version)
+        assert facts(module) == facts(module_context(tree, MODELS, None, None, version))
+    assert module.function_named("helper").request_kinds == ()
