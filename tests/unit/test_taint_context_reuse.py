@@ -8,12 +8,13 @@ the syntax too); and an unedited function is not classified again."""
 from __future__ import annotations
 
 import ast
+import functools
 
 import attrs
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bastion.analyzers.taint import entries
+from bastion.analyzers.taint import bindings, entries
 from bastion.analyzers.taint.analyzer import load_models
 from bastion.analyzers.taint.blocks import BlockParser
 from bastion.analyzers.taint.context import module_context
@@ -109,6 +110,7 @@ def facts(module) -> dict:
 @example([("line", 2, "a", "def view(request):"), ("char", 33, "_", "")])  # `import tornado.web` broken
 @example([("delete", 487, "a", "")])  # a class's name changed: its methods' names
 @example([("char", 130, "a", "")])  # `CMD = "las"`: the module body's statements
+@example([("line", 55, "a", "    global CMD")])  # in the long class: CMD bound twice
 @given(st.lists(EDIT, min_size=1, max_size=8))
 def test_a_reused_context_equals_a_fresh_one(edits):
     parser = BlockParser()
@@ -121,20 +123,28 @@ def test_a_reused_context_equals_a_fresh_one(edits):
             facts(module_context(tree, MODELS, None, None, text)), text
 
 
-def test_an_unedited_function_is_not_classified_again(monkeypatch):
+def recorded(monkeypatch, owner, attribute: str, old: str, new: str) -> tuple[list[str], object]:
+    """The names of what `owner.attribute` is called with while the context of TEXT with `old`
+    replaced by `new` is built after TEXT's, and that context."""
     parser = BlockParser()
     memo = LRU(4096)
     module_context(parser.parse(TEXT), MODELS, memo, None, TEXT)
-    classified: list[str] = []
-    classify = entries.classify_kept
+    names: list[str] = []
+    original = getattr(owner, attribute)
 
-    def counted(function, *args, **kwargs):
-        classified.append(function.name)
-        return classify(function, *args, **kwargs)
+    @functools.wraps(original)  # its name keys the memo
+    def counted(node, *args, **kwargs):
+        names.append(node.name)
+        return original(node, *args, **kwargs)
 
-    monkeypatch.setattr(entries, "classify_kept", counted)
-    text = TEXT.replace("os.system(value)", "os.system(value + 'x')")
-    module = module_context(parser.parse(text), MODELS, memo, None, text)
+    monkeypatch.setattr(owner, attribute, counted)
+    text = TEXT.replace(old, new)
+    return names, module_context(parser.parse(text), MODELS, memo, None, text)
+
+
+def test_an_unedited_function_is_not_classified_again(monkeypatch):
+    classified, module = recorded(monkeypatch, entries, "classify_kept", "os.system(value)",
+                                  "os.system(value + 'x')")
     assert classified == ["plain"]
     assert module.function_named("Page.get").entry is not None
 
@@ -151,3 +161,21 @@ def test_requests_handed_to_a_kept_function_are_found_again():
         module = module_context(tree, MODELS, memo, None, version)
         assert facts(module) == facts(module_context(tree, MODELS, None, None, version))
     assert module.function_named("helper").request_kinds == ()
+
+
+def test_a_keystroke_in_a_long_class_looks_for_global_in_its_method_only(monkeypatch):
+    """The block parser makes the long class a new node; its members are the last text's."""
+    walked, module = recorded(monkeypatch, bindings, "_declared_global", "return 7\n", "return 8\n")
+    assert walked == ["get_7"]
+    assert "CMD" not in module.constants  # `global CMD` in `view`
+
+
+def test_a_global_declared_in_a_long_class_counts():
+    """The class's declarations are its members' (the first, a later one, a method's body)."""
+    lines = TEXT.split("\n")
+    start = lines.index("class Long(Base):")
+    for at, line in ((start + 1, "    global CMD"), (start + 10, "    global CMD"),
+                     (lines.index("        return 20") + 1, "        global CMD")):
+        text = "\n".join([*lines[:at], line, *lines[at:]])
+        for memo in (None, LRU(4096)):
+            assert bindings.Bindings(BlockParser().parse(text).body, memo, text).counts["CMD"] == 3
