@@ -14,7 +14,7 @@ import attrs
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bastion.analyzers.taint import bindings, entries
+from bastion.analyzers.taint import bindings, entries, helpers
 from bastion.analyzers.taint.analyzer import load_models
 from bastion.analyzers.taint.blocks import BlockParser
 from bastion.analyzers.taint.context import module_context
@@ -123,23 +123,24 @@ def test_a_reused_context_equals_a_fresh_one(edits):
             facts(module_context(tree, MODELS, None, None, text)), text
 
 
-def recorded(monkeypatch, owner, attribute: str, old: str, new: str) -> tuple[list[str], object]:
-    """The names of what `owner.attribute` is called with while the context of TEXT with `old`
-    replaced by `new` is built after TEXT's, and that context."""
+def recorded(monkeypatch, owner, attribute: str, old: str, new: str, text: str = TEXT
+             ) -> tuple[list[str], object]:
+    """The names of what `owner.attribute` is called with (a node without one: its type) while
+    the context of `text` with `old` replaced by `new` is built after `text`'s, and that context."""
     parser = BlockParser()
     memo = LRU(4096)
-    module_context(parser.parse(TEXT), MODELS, memo, None, TEXT)
+    module_context(parser.parse(text), MODELS, memo, None, text)
     names: list[str] = []
     original = getattr(owner, attribute)
 
     @functools.wraps(original)  # its name keys the memo
     def counted(node, *args, **kwargs):
-        names.append(node.name)
+        names.append(getattr(node, "name", type(node).__name__))
         return original(node, *args, **kwargs)
 
     monkeypatch.setattr(owner, attribute, counted)
-    text = TEXT.replace(old, new)
-    return names, module_context(parser.parse(text), MODELS, memo, None, text)
+    edited = text.replace(old, new)
+    return names, module_context(parser.parse(edited), MODELS, memo, None, edited)
 
 
 def test_an_unedited_function_is_not_classified_again(monkeypatch):
@@ -179,3 +180,27 @@ def test_a_global_declared_in_a_long_class_counts():
         text = "\n".join([*lines[:at], line, *lines[at:]])
         for memo in (None, LRU(4096)):
             assert bindings.Bindings(BlockParser().parse(text).body, memo, text).counts["CMD"] == 3
+
+
+def test_a_keystroke_in_a_long_class_walks_its_method_only_for_calls(monkeypatch):
+    """With a function entered by its first parameter, what the module calls by name is looked
+    for in every statement: a long class's are its members' (and its header's)."""
+    text = TEXT.replace("return 20\n", "return audit(self, 20)\n") + \
+        "\ndef audit(request, action):\n    return action\n"
+    walked, module = recorded(monkeypatch, helpers, "_walked", "return 7\n", "return 8\n", text)
+    assert walked == ["Name", "get_7"]  # the class's base, the edited method
+    assert module.function_named("audit").helper  # called by `Long.get_20`
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(EDIT, min_size=1, max_size=4))
+def test_the_calls_of_a_class_are_those_of_its_walk(edits):
+    text = TEXT.replace("return 20\n", "return audit(20)\n")
+    for edit in edits:
+        text = edited(text, edit)
+    tree = BlockParser().parse(text)
+    walked = {call.func.id for statement in tree.body for call in ast.walk(statement)
+              if isinstance(call, ast.Call) and isinstance(call.func, ast.Name)}
+    for memo in (None, LRU(4096)):
+        assert helpers.called_here(["audit", "helper", "view_defaults"], tree, memo) == \
+            walked & {"audit", "helper", "view_defaults"}

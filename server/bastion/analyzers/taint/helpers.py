@@ -47,7 +47,27 @@ def handed(node: ast.AST, memo: LRU | None) -> tuple[Handed, ...]:
 
 
 def _calls_in(statement: ast.stmt, memo: LRU | None) -> frozenset[str]:
+    if isinstance(statement, ast.ClassDef):
+        return _class_calls(statement, memo)
     return _facts(statement, memo)[0]
+
+
+def _class_calls(node: ast.ClassDef, memo: LRU | None) -> frozenset[str]:
+    """The names a class calls: its members', each kept by node, and its header's. The block
+    parser makes a new node of a long class at each keystroke in one of its methods, whose walk
+    cost 12 ms a key in _pydecimal.py's Decimal (a module with a `def audit(request, ...)`)."""
+    key = (b"class calls", id(node))
+    kept = memo.get(key) if memo is not None else None
+    if kept is not None and kept[0] is node:
+        return kept[1]
+    header = [value for name, value in ast.iter_fields(node) if name != "body"]
+    calls = frozenset().union(
+        *(_walked(child)[0] for value in header for child in (value if isinstance(value, list) else [value])
+          if isinstance(child, ast.AST)),
+        *(_calls_in(item, memo) for item in node.body))
+    if memo is not None:
+        memo.put(key, (node, calls))
+    return calls
 
 
 def _facts(node: ast.AST, memo: LRU | None) -> tuple[frozenset[str], tuple[Handed, ...]]:
@@ -55,6 +75,14 @@ def _facts(node: ast.AST, memo: LRU | None) -> tuple[frozenset[str], tuple[Hande
     kept = memo.get(key) if memo is not None else None
     if kept is not None and kept[0] is node:
         return kept[1]
+    facts = _walked(node)
+    if memo is not None:
+        memo.put(key, (node, facts))
+    return facts
+
+
+def _walked(node: ast.AST) -> tuple[frozenset[str], tuple[Handed, ...]]:
+    """The names `node` calls, and the calls' arguments `handed` reads."""
     calls: set[str] = set()
     arguments: list[Handed] = []
     for call in ast.walk(node):
@@ -76,10 +104,7 @@ def _facts(node: ast.AST, memo: LRU | None) -> tuple[frozenset[str], tuple[Hande
             elif isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) \
                     and value.value.id == "self":
                 arguments.append((callee, slot, ("self", value.attr)))
-    facts = (frozenset(calls), tuple(arguments))
-    if memo is not None:
-        memo.put(key, (node, facts))
-    return facts
+    return frozenset(calls), tuple(arguments)
 
 
 def hand_requests(functions: list[Function], env: Env, models: Models, memo: LRU | None) -> None:
