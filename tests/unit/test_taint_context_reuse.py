@@ -14,10 +14,10 @@ import attrs
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bastion.analyzers.taint import bindings, entries, helpers
+from bastion.analyzers.taint import bindings, class_constants, entries, helpers
 from bastion.analyzers.taint.analyzer import load_models
 from bastion.analyzers.taint.blocks import BlockParser
-from bastion.analyzers.taint.context import module_context
+from bastion.analyzers.taint.context import fold_constant, module_context
 from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.engine.cache import LRU
 
@@ -66,7 +66,7 @@ class Home:
     def __init__(self, request):
         self.request = request
 ''' + "\n\nclass Long(Base):\n" + "".join(  # parsed member by member (blocks.py)
-    f"    def get_{i}(self):\n        return {i}\n\n" for i in range(30))
+    f"    def get_{i}(self):\n        return {i}\n\n" for i in range(30)) + "    if CMD:\n        LEVEL = 1\n"
 LINES = ["import tornado.web", "from flask import request", "    global CMD", "def view(request):",
          "    return helper(request)", "@app.route('/z')", "class Page(tornado.web.RequestHandler):",
          "app.add_url_rule('/x', view_func=helper)", "", "    def get(self, slug):",
@@ -91,6 +91,15 @@ def edited(text: str, edit: tuple) -> str:
     return "\n".join(lines[:at] + lines[at + 1:])
 
 
+def versions(edits: list[tuple]):
+    """(text, its tree) for TEXT, then after each edit, parsed by one block parser."""
+    parser = BlockParser()
+    text = TEXT
+    for edit in [None, *edits]:
+        text = edited(text, edit) if edit is not None else text
+        yield text, parser.parse(text)
+
+
 def facts(module) -> dict:
     """Everything the context holds, its functions by their fields (nodes by identity: both
     contexts are built from the same tree; the module body's function is made by each)."""
@@ -113,12 +122,8 @@ def facts(module) -> dict:
 @example([("line", 55, "a", "    global CMD")])  # in the long class: CMD bound twice
 @given(st.lists(EDIT, min_size=1, max_size=8))
 def test_a_reused_context_equals_a_fresh_one(edits):
-    parser = BlockParser()
     memo = LRU(4096)
-    text = TEXT
-    for edit in [None, *edits]:
-        text = edited(text, edit) if edit is not None else text
-        tree = parser.parse(text)
+    for text, tree in versions(edits):
         assert facts(module_context(tree, MODELS, memo, None, text)) == \
             facts(module_context(tree, MODELS, None, None, text)), text
 
@@ -204,3 +209,29 @@ def test_the_calls_of_a_class_are_those_of_its_walk(edits):
     for memo in (None, LRU(4096)):
         assert helpers.called_here(["audit", "helper", "view_defaults"], tree, memo) == \
             walked & {"audit", "helper", "view_defaults"}
+
+
+def test_a_keystroke_in_a_long_class_walks_its_method_only_for_stored_names(monkeypatch):
+    """A class body with more than assignments and definitions (`if CMD:`) binds every name
+    stored in it: a long class's are its members' (and its header's)."""
+    walked, _module = recorded(monkeypatch, class_constants, "_stored_names", "return 7\n",
+                               "return 8\n")
+    assert walked == ["Name", "get_7"]  # the class's base, the edited method
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(EDIT, min_size=1, max_size=6))
+def test_the_names_a_class_stores_are_those_of_its_walk(edits):
+    memo = LRU(4096)
+    for text, tree in versions(edits):
+        for node in tree.body:
+            if not isinstance(node, ast.ClassDef):
+                continue
+            bound, found = class_constants._body(node, fold_constant, memo)
+            if found is None:
+                defined = {item.name for item in node.body if isinstance(
+                    item, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+                targets = [t for item in node.body if isinstance(item, (ast.Assign, ast.AnnAssign))
+                           for t in (item.targets if isinstance(item, ast.Assign) else [item.target])]
+                starred = {"*"} if any(not isinstance(t, ast.Name) for t in targets) else set()
+                assert bound == class_constants._stored_names(node) | defined | starred, text

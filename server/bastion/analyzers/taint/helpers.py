@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.taint.nodes import header_nodes, kept_by_node
 from bastion.engine.cache import LRU
 
 if TYPE_CHECKING:
@@ -56,29 +57,13 @@ def _class_calls(node: ast.ClassDef, memo: LRU | None) -> frozenset[str]:
     """The names a class calls: its members', each kept by node, and its header's. The block
     parser makes a new node of a long class at each keystroke in one of its methods, whose walk
     cost 12 ms a key in _pydecimal.py's Decimal (a module with a `def audit(request, ...)`)."""
-    key = (b"class calls", id(node))
-    kept = memo.get(key) if memo is not None else None
-    if kept is not None and kept[0] is node:
-        return kept[1]
-    header = [value for name, value in ast.iter_fields(node) if name != "body"]
-    calls = frozenset().union(
-        *(_walked(child)[0] for value in header for child in (value if isinstance(value, list) else [value])
-          if isinstance(child, ast.AST)),
-        *(_calls_in(item, memo) for item in node.body))
-    if memo is not None:
-        memo.put(key, (node, calls))
-    return calls
+    return kept_by_node(memo, b"class calls", node, lambda _node: frozenset().union(
+        *(_walked(child)[0] for child in header_nodes(node)),
+        *(_calls_in(item, memo) for item in node.body)))
 
 
 def _facts(node: ast.AST, memo: LRU | None) -> tuple[frozenset[str], tuple[Handed, ...]]:
-    key = (b"called", id(node))
-    kept = memo.get(key) if memo is not None else None
-    if kept is not None and kept[0] is node:
-        return kept[1]
-    facts = _walked(node)
-    if memo is not None:
-        memo.put(key, (node, facts))
-    return facts
+    return kept_by_node(memo, b"called", node, _walked)
 
 
 def _walked(node: ast.AST) -> tuple[frozenset[str], tuple[Handed, ...]]:
