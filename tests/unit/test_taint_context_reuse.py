@@ -235,3 +235,19 @@ def test_the_names_a_class_stores_are_those_of_its_walk(edits):
                            for t in (item.targets if isinstance(item, ast.Assign) else [item.target])]
                 starred = {"*"} if any(not isinstance(t, ast.Name) for t in targets) else set()
                 assert bound == class_constants._stored_names(node) | defined | starred, text
+
+
+def test_a_function_is_looked_up_in_the_functions_as_they_are():
+    """The table by name is read again only when the functions change: a name defined twice
+    (the last definition wins) does not make every look-up read it again."""
+    text = "def run(cmd):\n    return cmd\n\n\ndef run(cmd, shell):\n    return shell\n"
+    module = module_context(BlockParser().parse(text), MODELS, None, None, text)
+    assert module.function_named("run").node.args.args[1].arg == "shell"
+    table = module._by_name
+    assert module.function_named("run") is module.functions[1] and module._by_name is table
+    added = entries.Function(module.functions[0].node, "added")
+    module.functions.append(added)
+    assert module.function_named("added") is added
+    module.functions = [added, *module.functions[:2]]  # another list of the same length
+    module.functions[0] = entries.Function(added.node, "replaced")
+    assert module.function_named("added") is None and module.function_named("replaced") is not None

@@ -81,6 +81,9 @@ class ModuleContext:
     # record class (a dataclass, named tuple, pydantic model) -> its fields (classes.py)
     records: dict[str, tuple[str, ...]] = attrs.Factory(dict)
     _by_name: dict[str, Function] = attrs.Factory(dict)
+    # the list and its length `_by_name` was read from: a module defining a name twice (a method
+    # per platform in subprocess.py) read it again at each of ~180 look-ups a keystroke
+    _named: tuple[list[Function] | None, int] = (None, 0)
 
     def lineage(self, class_name: str) -> tuple[str, ...]:
         """The class and its ancestors of this module, where `self.method` is looked up."""
@@ -95,8 +98,10 @@ class ModuleContext:
         return None
 
     def function_named(self, name: str) -> Function | None:
-        if len(self._by_name) != len(self.functions):
-            self._by_name = {f.name: f for f in self.functions}
+        functions = self.functions
+        if self._named[0] is not functions or self._named[1] != len(functions):
+            self._by_name = {f.name: f for f in functions}
+            self._named = (functions, len(functions))
         return self._by_name.get(name)
 
 
