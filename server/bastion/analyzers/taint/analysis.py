@@ -321,8 +321,8 @@ def summary_fingerprint(summary: Summary) -> bytes:
                     for h in summary.sinks),
              sorted(repr((k, describe(v))) for k, v in summary.fields.items()),
              summary.field_params, summary.hands_on,
-             [(p.param, p.name, describe(p.value) if p.value is not None else None, sorted(p.clean))
-              for p in summary.proves],
+             [(p.param, p.name, describe(p.value) if p.value is not None else None, sorted(p.clean),
+               p.normalized, p.truth) for p in summary.proves],
              summary_fingerprint(summary.with_fields) if summary.with_fields else b"")
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).digest()
 

@@ -64,7 +64,14 @@ def refine(ev: Evaluator, test: ast.expr, env: Env | None, truth: bool) -> Env |
             return refine(ev, matched, env, truth == isinstance(test.ops[0], ast.IsNot))
         return _compare(ev, test, env, truth)
     if isinstance(test, ast.Call):
-        return _call(ev, test, env) if truth else _not_absolute(ev, test, env)
+        if truth:
+            return _call(ev, test, env)
+        negated = _not_absolute(ev, test, env)
+        if negated is not env:
+            return negated
+        with ev.evaluating_in(env):
+            name = ev.qualname(test.func)
+        return _helper(ev, test, env, name, False)
     if isinstance(test, ast.BinOp) and isinstance(test.op, ast.Sub) and not truth:
         return _subset(ev, test.left, test.right, env)  # `set(name) - set(ALLOWED)` is empty
     if isinstance(test, ast.Name) and test.id in ev.matched_from:
@@ -328,9 +335,15 @@ def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
             return _set(env, test.args[index], model.cleans)
     if name in _REGEX_TESTS and "pattern" in ev.models.guard_models and len(test.args) >= 2:
         return _pattern(ev, test, env, _REGEX_TESTS[name])
-    if isinstance(func, ast.Name) and name is not None and ev.module.function_named(name):
-        return helper_test(ev, name, test, env, refine)  # `is_safe_url(target)`, of the module
-    return imported_test(ev, name, test, env)
+    return _helper(ev, test, env, name, True)
+
+
+def _helper(ev: Evaluator, test: ast.Call, env: Env, name: str | None, truth: bool) -> Env:
+    """`test`, a call of `name`, a guard helper of the module (`is_safe_url(target)`) or of
+    another workspace module, returned `truth` (false: `if is_unsafe_url(target): abort(400)`)."""
+    if isinstance(test.func, ast.Name) and name is not None and ev.module.function_named(name):
+        return helper_test(ev, name, test, env, refine, truth)
+    return imported_test(ev, name, test, env, truth)
 
 
 def _url_prefix(ev: Evaluator, test: ast.Call, env: Env) -> Env:

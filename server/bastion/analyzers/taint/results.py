@@ -36,7 +36,7 @@ class Hit:
 
 @attrs.frozen
 class Proof:
-    """What a function's result being true proves of the argument of parameter `param` (a
+    """What a function's result being `truth` proves of the argument of parameter `param` (a
     guard helper: `def is_safe_url(target): return urlparse(target).netloc in ALLOWED`): it is
     `value` (untainted: a constant of an allow-list), or else it stays what it was, clean for
     `clean` as well (helper_guards.py)."""
@@ -46,6 +46,7 @@ class Proof:
     value: Value | None
     clean: frozenset[str] = frozenset()
     normalized: bool = False  # proved only of an argument that is a normalized path
+    truth: bool = True  # proved where the result is true, or (`is_unsafe_url`) false
 
 
 @attrs.define
@@ -63,7 +64,7 @@ class Summary:
     with_fields: Summary | None = None
     # `__init__` hands its arguments to code that may store them where `fields` does not show
     hands_on: bool = False
-    # a module-level function whose body is one test: what its result being true proves
+    # a module-level guard helper: what its result being true, or false, proves
     proves: tuple[Proof, ...] = ()
 
 

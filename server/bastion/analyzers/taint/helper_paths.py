@@ -1,0 +1,68 @@
+"""The paths through a guard helper's body, as people write one: assignments to names, `if`
+tests that return early, one `return` at the end (`if not name: return False` ... `return
+full.startswith(base + os.sep)`). Each path is what it runs (an assignment, or a test with the
+truth it had) and what it returns; a path ending in `raise` returns nothing and is none.
+helper_guards.py runs each path and keeps what every path returning the wanted truth proves.
+
+Bounded: at most MAX_STATEMENTS statements (nested ones counted) and MAX_PATHS paths; a loop,
+a `with`, a `try`, a call made for its effect or any other statement, and the function is no
+guard helper (None).
+"""
+
+from __future__ import annotations
+
+import ast
+
+import attrs
+
+MAX_STATEMENTS = 12
+MAX_PATHS = 16
+_NONE = ast.Constant(None)  # what falling off the end, or a bare `return`, returns
+
+
+@attrs.frozen
+class HelperPath:
+    # in order: an assignment, or (test, the truth it had on this path)
+    steps: tuple[ast.Assign | tuple[ast.expr, bool], ...]
+    returned: ast.expr
+
+    def assignments(self) -> list[ast.Assign]:
+        return [s for s in self.steps if isinstance(s, ast.Assign)]
+
+
+def helper_paths(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[HelperPath, ...] | None:
+    """The paths through the function's body, or None when it is not a small guard helper."""
+    if isinstance(node, ast.AsyncFunctionDef) or node.args.vararg or node.args.kwarg:
+        return None
+    body = node.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    if not body or _count(body) > MAX_STATEMENTS:
+        return None
+    paths: list[HelperPath] = []
+    return tuple(paths) if _walk(body, (), paths) else None
+
+
+def _count(body: list[ast.stmt]) -> int:
+    return sum(1 + (_count(s.body) + _count(s.orelse) if isinstance(s, ast.If) else 0) for s in body)
+
+
+def _walk(body: list[ast.stmt], steps: tuple, paths: list[HelperPath]) -> bool:
+    """Adds the paths through `body` after `steps` to `paths`: False on a statement no guard
+    helper has, or too many paths."""
+    for index, statement in enumerate(body):
+        if isinstance(statement, ast.Return):
+            paths.append(HelperPath(steps, statement.value or _NONE))
+            return len(paths) <= MAX_PATHS
+        if isinstance(statement, ast.Raise):
+            return True
+        if isinstance(statement, ast.If):
+            rest = body[index + 1:]
+            return _walk(statement.body + rest, (*steps, (statement.test, True)), paths) \
+                and _walk(statement.orelse + rest, (*steps, (statement.test, False)), paths)
+        if isinstance(statement, ast.Assign) and all(isinstance(t, ast.Name) for t in statement.targets):
+            steps = (*steps, statement)
+        elif not isinstance(statement, ast.Pass):
+            return False
+    paths.append(HelperPath(steps, _NONE))
+    return len(paths) <= MAX_PATHS
