@@ -80,12 +80,45 @@ def is_unsafe_scheme(url):
     return not url.startswith(("http://", "https://"))
 
 
+def valid_id(value):
+    try:
+        int(value)
+    except ValueError:
+        return False
+    return True
+
+
+def not_a_number(value):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return True
+    return number < 0
+
+
+def valid_or_blank(value):
+    try:
+        int(value)
+    except ValueError:
+        return not value
+    return True
+
+
+def valid_float(value):
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
 def valid_slug(value):
     value = value[:20]
     return SLUG.fullmatch(value) is not None
 '''
 NAMES = ("allowed, allowed_each, allowed_in_debug, allowed_or_debug, checks_the_other, is_safe_path, "
-         "is_unsafe, is_unsafe_scheme, known_host, valid_slug")
+         "is_unsafe, is_unsafe_scheme, known_host, not_a_number, valid_float, valid_id, valid_or_blank, "
+         "valid_slug")
 VIEWS = '''
 import os
 import subprocess
@@ -105,6 +138,62 @@ def read_file():
         abort(404)
     with open(os.path.join(BASE, name)) as handle:
         return handle.read()
+
+
+@app.route("/doc")
+def doc():
+    doc_id = request.args["id"]
+    if not {prefix}valid_id(doc_id):
+        abort(404)
+    with open(os.path.join(BASE, doc_id + ".txt")) as handle:
+        text = handle.read()
+    subprocess.run(f"archive {{doc_id}}", shell=True)  # BST202
+    return text
+
+
+@app.route("/page")
+def page():
+    number = request.args["page"]
+    if {prefix}not_a_number(number):
+        abort(400)
+    return open(os.path.join(BASE, number)).read()
+
+
+@app.route("/blank")
+def blank():
+    number = request.args["page"]
+    if {prefix}valid_or_blank(number):
+        return open(os.path.join(BASE, number)).read()  # BST201
+    abort(400)
+
+
+@app.route("/float")
+def float_page():
+    number = request.args["page"]
+    if not {prefix}valid_float(number):
+        abort(400)
+    return open(os.path.join(BASE, number)).read()  # BST201
+
+
+@app.route("/inline")
+def inline():
+    number = request.args["page"]
+    try:
+        int(number)
+    except ValueError:
+        abort(400)
+    return open(os.path.join(BASE, number)).read()
+
+
+@app.route("/inline-kept")
+def inline_kept():
+    number = request.args["page"]
+    try:
+        count = int(number)
+    except ValueError:
+        count = 0
+    with open(os.path.join(BASE, number)) as handle:  # BST201
+        return handle.read(count)
 
 
 @app.route("/negative-else")
@@ -180,6 +269,9 @@ def test_the_paths_of_a_helper():
     paths = helper_paths(_function(CHECKS.split("\n\n\n")[1]))  # is_safe_path
     assert [(len(p.steps), ast.unparse(p.returned)) for p in paths] == [
         (1, "False"), (2, "full.startswith(base + os.sep)")]
+    valid_id = helper_paths(_function(CHECKS.split("\n\n\n")[10]))
+    assert [([ast.unparse(s) for s in p.steps], ast.unparse(p.returned)) for p in valid_id] == [
+        ([], "False"), (["int(value)"], "True")]
     raising = "def f(x):\n    if not x.isdigit():\n        raise ValueError(x)\n"
     assert [(ast.unparse(p.steps[0][0]), p.steps[0][1]) for p in helper_paths(_function(raising))] \
         == [("not x.isdigit()", False)]
@@ -193,6 +285,9 @@ def test_the_paths_of_a_helper():
     "def f(x):\n    log(x)\n    return True\n",
     "async def f(x):\n    return x.isdigit()\n",
     "def f(*x):\n    return True\n",
+    "def f(x):\n    try:\n        int(x)\n    except ValueError:\n        pass\n    return True\n",
+    "def f(x):\n    try:\n        int(x)\n    finally:\n        log(x)\n    return True\n",
+    "def f(x):\n    try:\n        if x:\n            return 1\n    except ValueError:\n        return 0\n",
 ])
 def test_no_guard_helper(text):
     assert helper_paths(_function(text)) is None

@@ -40,6 +40,10 @@ _REGEX_TESTS = {"re.fullmatch": "fullmatch", "re.match": "match", "re.search": "
 # Methods that raise unless a test of the same arguments holds: that test's method.
 _RAISING_CHECKS = {"relative_to": "is_relative_to"}
 _SETS = frozenset({"set", "frozenset", "builtins.set", "builtins.frozenset"})
+_INTEGERS = frozenset({"int", "builtins.int"})
+# What the text `int(text)` parses is made of: spaces (line breaks too) around a signed number
+# of digits (any script's) and underscores: safe for a path or markup, not a command or query.
+_INTEGER_TEXT = cleaned_by(r"\s*[+-]?[\d_]+\s*", 0, "fullmatch")
 
 
 def refine(ev: Evaluator, test: ast.expr, env: Env | None, truth: bool) -> Env | None:
@@ -86,9 +90,15 @@ def refine(ev: Evaluator, test: ast.expr, env: Env | None, truth: bool) -> Env |
 
 def checked(ev: Evaluator, call: ast.Call, env: Env | None) -> Env | None:
     """`env` after `call` returned, when it raises unless a test holds: a normalized path's
-    `p.relative_to(BASE)` proves what `p.is_relative_to(BASE)` true does. In a `try`, the
-    handlers start from the state before it: one that goes on joins the unchecked path back."""
+    `p.relative_to(BASE)` proves what `p.is_relative_to(BASE)` true does; `int(value)`, that
+    `value` is an integer's text. In a `try`, the handlers start from the state before it: one
+    that goes on joins the unchecked path back."""
     func = call.func
+    if env is not None and isinstance(func, ast.Name) and len(call.args) == 1 and not call.keywords:
+        with ev.evaluating_in(env):
+            integer = ev.qualname(func) in _INTEGERS
+        if integer:
+            return _set(env, call.args[0], _INTEGER_TEXT)
     if env is None or not isinstance(func, ast.Attribute) or func.attr not in _RAISING_CHECKS:
         return env
     test = ast.Call(ast.Attribute(func.value, _RAISING_CHECKS[func.attr], ast.Load()), call.args,

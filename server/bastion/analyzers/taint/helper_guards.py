@@ -174,9 +174,9 @@ def _path_proofs(inner: Evaluator, path: HelperPath, params: list[ast.arg],
     values; None when it never returns."""
     entry, assigned = dict(inner.env), {}
     for step in path.steps:
-        if isinstance(step, ast.Assign):
+        if isinstance(step, (ast.Assign, ast.Expr)):
             inner.block([step])
-            if inner.env is not None:
+            if inner.env is not None and isinstance(step, ast.Assign):
                 assigned.update((t.id, inner.env.get(t.id)) for t in step.targets)
         else:
             inner.env = refine(inner, step[0], inner.env, step[1])

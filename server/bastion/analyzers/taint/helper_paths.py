@@ -1,12 +1,13 @@
 """The paths through a guard helper's body, as people write one: assignments to names, `if`
 tests that return early, one `return` at the end (`if not name: return False` ... `return
-full.startswith(base + os.sep)`). Each path is what it runs (an assignment, or a test with the
+full.startswith(base + os.sep)`), a `try` of calls whose handlers return a constant (`try:
+int(value) except ValueError: return False`). Each path is what it runs (an assignment, or a test with the
 truth it had) and what it returns; a path ending in `raise` returns nothing and is none.
 helper_guards.py runs each path and keeps what every path returning the wanted truth proves.
 
 Bounded: at most MAX_STATEMENTS statements (nested ones counted) and MAX_PATHS paths; a loop,
-a `with`, a `try`, a call made for its effect or any other statement, and the function is no
-guard helper (None).
+a `with`, a call made for its effect outside a `try` or any other statement, and the function
+is no guard helper (None).
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ _NONE = ast.Constant(None)  # what falling off the end, or a bare `return`, retu
 
 @attrs.frozen
 class HelperPath:
-    # in order: an assignment, or (test, the truth it had on this path)
-    steps: tuple[ast.Assign | tuple[ast.expr, bool], ...]
+    # in order: an assignment, a call that returned (in a `try`), or (test, the truth it had)
+    steps: tuple[ast.Assign | ast.Expr | tuple[ast.expr, bool], ...]
     returned: ast.expr
 
     def assignments(self) -> list[ast.Assign]:
@@ -44,7 +45,8 @@ def helper_paths(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[HelperPa
 
 
 def _count(body: list[ast.stmt]) -> int:
-    return sum(1 + (_count(s.body) + _count(s.orelse) if isinstance(s, ast.If) else 0) for s in body)
+    return sum(1 + (_count(s.body) + _count(s.orelse) if isinstance(s, (ast.If, ast.Try)) else 0)
+               + sum(_count(h.body) for h in getattr(s, "handlers", ())) for s in body)
 
 
 def _walk(body: list[ast.stmt], steps: tuple, paths: list[HelperPath]) -> bool:
@@ -60,9 +62,30 @@ def _walk(body: list[ast.stmt], steps: tuple, paths: list[HelperPath]) -> bool:
             rest = body[index + 1:]
             return _walk(statement.body + rest, (*steps, (statement.test, True)), paths) \
                 and _walk(statement.orelse + rest, (*steps, (statement.test, False)), paths)
+        if isinstance(statement, ast.Try):
+            return _try(statement, body[index + 1:], steps, paths)
         if isinstance(statement, ast.Assign) and all(isinstance(t, ast.Name) for t in statement.targets):
             steps = (*steps, statement)
         elif not isinstance(statement, ast.Pass):
             return False
     paths.append(HelperPath(steps, _NONE))
     return len(paths) <= MAX_PATHS
+
+
+def _try(statement: ast.Try, rest: list[ast.stmt], steps: tuple, paths: list[HelperPath]) -> bool:
+    """`try: int(value) except ValueError: return False`: a path through the body's calls
+    and assignments, each returned (guards.checked: what a call that raises unless its argument
+    is of a form proves), then on; and one through each handler, returning a constant or
+    raising (a handler going on would read what the body may not have assigned)."""
+    if statement.finalbody or not all(
+            isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)
+            or isinstance(s, ast.Assign) and all(isinstance(t, ast.Name) for t in s.targets)
+            for s in statement.body):
+        return False
+    for handler in statement.handlers:
+        ends = handler.body[0] if len(handler.body) == 1 else None
+        if isinstance(ends, ast.Return) and isinstance(ends.value, ast.Constant):
+            paths.append(HelperPath(steps, ends.value))
+        elif not isinstance(ends, ast.Raise):
+            return False
+    return _walk(statement.orelse + rest, (*steps, *statement.body), paths)
