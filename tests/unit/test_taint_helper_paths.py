@@ -112,13 +112,25 @@ def valid_float(value):
     return True
 
 
+def check_host(url):
+    """Raises unless the URL's host is ours."""
+    if urlparse(url).netloc not in ALLOWED_HOSTS:
+        raise ValueError(url)
+
+
+def check_scheme(url):
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(url)
+    return url
+
+
 def valid_slug(value):
     value = value[:20]
     return SLUG.fullmatch(value) is not None
 '''
-NAMES = ("allowed, allowed_each, allowed_in_debug, allowed_or_debug, checks_the_other, is_safe_path, "
-         "is_unsafe, is_unsafe_scheme, known_host, not_a_number, valid_float, valid_id, valid_or_blank, "
-         "valid_slug")
+NAMES = ("allowed, allowed_each, allowed_in_debug, allowed_or_debug, check_host, check_scheme, "
+         "checks_the_other, is_safe_path, is_unsafe, is_unsafe_scheme, known_host, not_a_number, "
+         "valid_float, valid_id, valid_or_blank, valid_slug")
 VIEWS = '''
 import os
 import subprocess
@@ -194,6 +206,23 @@ def inline_kept():
         count = 0
     with open(os.path.join(BASE, number)) as handle:  # BST201
         return handle.read(count)
+
+
+@app.route("/checked")
+def checked():
+    nxt = request.args["next"]
+    try:
+        {prefix}check_host(nxt)
+    except ValueError:
+        abort(400)
+    return redirect(nxt)
+
+
+@app.route("/checked-scheme")
+def checked_scheme():
+    nxt = request.args["next"]
+    {prefix}check_scheme(nxt)
+    return redirect(nxt)  # BST210
 
 
 @app.route("/negative-else")

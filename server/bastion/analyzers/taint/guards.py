@@ -91,16 +91,18 @@ def refine(ev: Evaluator, test: ast.expr, env: Env | None, truth: bool) -> Env |
 def checked(ev: Evaluator, call: ast.Call, env: Env | None) -> Env | None:
     """`env` after `call` returned, when it raises unless a test holds: a normalized path's
     `p.relative_to(BASE)` proves what `p.is_relative_to(BASE)` true does; `int(value)`, that
-    `value` is an integer's text. In a `try`, the handlers start from the state before it: one
+    `value` is an integer's text; a guard helper that raises (`validate_url(target)`), what
+    its paths that return prove. In a `try`, the handlers start from the state before it: one
     that goes on joins the unchecked path back."""
     func = call.func
-    if env is not None and isinstance(func, ast.Name) and len(call.args) == 1 and not call.keywords:
-        with ev.evaluating_in(env):
-            integer = ev.qualname(func) in _INTEGERS
-        if integer:
-            return _set(env, call.args[0], _INTEGER_TEXT)
-    if env is None or not isinstance(func, ast.Attribute) or func.attr not in _RAISING_CHECKS:
+    if env is None or not call.args and not call.keywords:
         return env
+    if not isinstance(func, ast.Attribute) or func.attr not in _RAISING_CHECKS:
+        with ev.evaluating_in(env):
+            name = ev.qualname(func)
+        if name in _INTEGERS and len(call.args) == 1 and not call.keywords:
+            return _set(env, call.args[0], _INTEGER_TEXT)
+        return _helper(ev, call, env, name, None)  # `validate_url(target)`
     test = ast.Call(ast.Attribute(func.value, _RAISING_CHECKS[func.attr], ast.Load()), call.args,
                     call.keywords)
     return _call(ev, test, env)
@@ -348,9 +350,10 @@ def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
     return _helper(ev, test, env, name, True)
 
 
-def _helper(ev: Evaluator, test: ast.Call, env: Env, name: str | None, truth: bool) -> Env:
+def _helper(ev: Evaluator, test: ast.Call, env: Env, name: str | None, truth: bool | None) -> Env:
     """`test`, a call of `name`, a guard helper of the module (`is_safe_url(target)`) or of
-    another workspace module, returned `truth` (false: `if is_unsafe_url(target): abort(400)`)."""
+    another workspace module, returned `truth` (false: `if is_unsafe_url(target): abort(400)`;
+    None: returned)."""
     if isinstance(test.func, ast.Name) and name is not None and ev.module.function_named(name):
         return helper_test(ev, name, test, env, refine, truth)
     return imported_test(ev, name, test, env, truth)

@@ -46,13 +46,14 @@ _PATH_MODULES = frozenset({"path", "posixpath"})  # `os.path.join`, `posixpath.j
 
 
 def helper_test(ev: Evaluator, name: str | None, test: ast.Call, env: Env,
-                refine: Callable[..., Env | None], truth: bool) -> Env:
-    """`env` refined by `test`, a call of the module's function `name`, being `truth`."""
+                refine: Callable[..., Env | None], truth: bool | None) -> Env:
+    """`env` refined by `test`, a call of the module's function `name`, being `truth` (None:
+    having returned, `validate_url(target)` raising unless a test holds)."""
     function = ev.module.function_named(name) if name else None
     if function is None or function.class_name is not None or ev.depth >= MAX_DEPTH:
         return env
     paths = helper_paths(function.node)
-    if paths is None:
+    if paths is None or truth is None and not _raises(function.node):
         return env
     params = [*function.node.args.posonlyargs, *function.node.args.args]
     with ev.evaluating_in(env):
@@ -74,7 +75,8 @@ def helper_test(ev: Evaluator, name: str | None, test: ast.Call, env: Env,
     return apply_proofs(test, _proofs(start, paths, params, refine, truth), env, truth)
 
 
-def imported_test(ev: Evaluator, name: str | None, test: ast.Call, env: Env, truth: bool) -> Env:
+def imported_test(ev: Evaluator, name: str | None, test: ast.Call, env: Env,
+                  truth: bool | None) -> Env:
     """`env` refined by `test`, a call of a function of another workspace module (`from
     .safety import is_safe_url`, `safety.is_safe_url(nxt)`), being `truth`: what its summary
     proves (`Summary.proves`)."""
@@ -109,7 +111,7 @@ def proofs_of(function: Function, start: Callable[[], Evaluator],
                     for name, value in walk.env.items()}
         return walk
     found: list[Proof] = []
-    for truth in (True, False):
+    for truth in (True, False, None) if _raises(function.node) else (True, False):
         proofs = _proofs(start, paths, params, refine, truth)
         plain = {p.param: p for p in proofs}
         found += proofs
@@ -122,7 +124,7 @@ def proofs_of(function: Function, start: Callable[[], Evaluator],
     return tuple(found)
 
 
-def apply_proofs(test: ast.Call, proofs: tuple[Proof, ...], env: Env, truth: bool) -> Env:
+def apply_proofs(test: ast.Call, proofs: tuple[Proof, ...], env: Env, truth: bool | None) -> Env:
     """`env` where the call `test` of the function whose `proofs` they are returned `truth`."""
     for proof in proofs:
         argument = _argument(test, proof.param, proof.name)
@@ -138,14 +140,15 @@ def apply_proofs(test: ast.Call, proofs: tuple[Proof, ...], env: Env, truth: boo
 
 
 def _proofs(start: Callable[[], Evaluator], paths: tuple[HelperPath, ...], params: list[ast.arg],
-            refine: Callable[..., Env | None], truth: bool) -> tuple[Proof, ...]:
+            refine: Callable[..., Env | None], truth: bool | None) -> tuple[Proof, ...]:
     """What the function's result being `truth` proves of each parameter: what every path
     returning it proves (a path returning the other constant is not one of them; one returning
-    a test proves what the test being `truth` does, after the tests it passed)."""
+    a test proves what the test being `truth` does, after the tests it passed). None: what
+    every path that returns proves, whatever it returns."""
     found: list[dict[int, Proof]] = []
     for path in paths:
         returned = path.returned
-        if isinstance(returned, ast.Constant) and bool(returned.value) != truth:
+        if truth is not None and isinstance(returned, ast.Constant) and bool(returned.value) != truth:
             continue
         proved = _path_proofs(start(), path, params, refine, truth)
         if proved is not None:
@@ -169,7 +172,7 @@ def _joined(proofs: list[Proof]) -> Proof:
 
 
 def _path_proofs(inner: Evaluator, path: HelperPath, params: list[ast.arg],
-                 refine: Callable[..., Env | None], truth: bool) -> dict[int, Proof] | None:
+                 refine: Callable[..., Env | None], truth: bool | None) -> dict[int, Proof] | None:
     """What one path returning `truth` proves of each parameter, `inner.env` holding their
     values; None when it never returns."""
     entry, assigned = dict(inner.env), {}
@@ -182,7 +185,7 @@ def _path_proofs(inner: Evaluator, path: HelperPath, params: list[ast.arg],
             inner.env = refine(inner, step[0], inner.env, step[1])
         if inner.env is None:
             return None
-    proved = inner.env if isinstance(path.returned, ast.Constant) \
+    proved = inner.env if truth is None or isinstance(path.returned, ast.Constant) \
         else refine(inner, path.returned, inner.env, truth)
     if proved is None:
         return None
@@ -256,6 +259,11 @@ def _joined_to(node: ast.expr) -> ast.expr | None:
 def _name_of(func: ast.expr) -> str | None:
     return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) \
         else None
+
+
+def _raises(node: ast.FunctionDef) -> bool:
+    """Some path raises: the call having returned proves what the paths that return do."""
+    return any(isinstance(n, ast.Raise) for n in ast.walk(node))
 
 
 def _argument(test: ast.Call, index: int, name: str) -> ast.Name | None:

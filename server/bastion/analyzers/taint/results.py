@@ -46,7 +46,9 @@ class Proof:
     value: Value | None
     clean: frozenset[str] = frozenset()
     normalized: bool = False  # proved only of an argument that is a normalized path
-    truth: bool = True  # proved where the result is true, or (`is_unsafe_url`) false
+    # proved where the result is true, or (`is_unsafe_url`) false, or None: where the call
+    # returned (`validate_url(target)` raising unless a test holds)
+    truth: bool | None = True
 
 
 @attrs.define
