@@ -21,6 +21,8 @@ import os
 import re
 from urllib.parse import urlparse
 
+from flask import abort
+
 ALLOWED_HOSTS = {"example.com", "www.example.com"}
 SLUG = re.compile(r"[a-z0-9-]+")
 DEBUG = False
@@ -124,13 +126,23 @@ def check_scheme(url):
     return url
 
 
+def require_host(url):
+    if urlparse(url).netloc not in ALLOWED_HOSTS:
+        abort(400)
+
+
+def warn_host(url):
+    if urlparse(url).netloc not in ALLOWED_HOSTS:
+        print("unknown host", flush=True)
+
+
 def valid_slug(value):
     value = value[:20]
     return SLUG.fullmatch(value) is not None
 '''
 NAMES = ("allowed, allowed_each, allowed_in_debug, allowed_or_debug, check_host, check_scheme, "
          "checks_the_other, is_safe_path, is_unsafe, is_unsafe_scheme, known_host, not_a_number, "
-         "valid_float, valid_id, valid_or_blank, valid_slug")
+         "require_host, valid_float, valid_id, valid_or_blank, valid_slug, warn_host")
 VIEWS = '''
 import os
 import subprocess
@@ -218,13 +230,6 @@ def checked():
     return redirect(nxt)
 
 
-@app.route("/checked-scheme")
-def checked_scheme():
-    nxt = request.args["next"]
-    {prefix}check_scheme(nxt)
-    return redirect(nxt)  # BST210
-
-
 @app.route("/negative-else")
 def negative_else():
     nxt = request.args["next"]
@@ -254,11 +259,14 @@ CALLS = {
     "guard": "    if not {call}:\n        abort(400)\n    return redirect(nxt){mark}\n",
     "branch": "    if {call}:\n        return redirect(nxt){mark}\n    abort(400)\n",
     "negative": "    if {call}:\n        abort(400)\n    return redirect(nxt){mark}\n",
+    "statement": "    {call}\n    return redirect(nxt){mark}\n",
 }
 # (helper, how it is called, the redirect reported)
 REDIRECTS = [("allowed", "guard", False), ("known_host", "branch", False), ("is_unsafe", "negative", False),
              ("allowed_in_debug", "guard", True), ("allowed_or_debug", "branch", True),
-             ("allowed_each", "branch", True), ("is_unsafe_scheme", "negative", True)]
+             ("allowed_each", "branch", True), ("is_unsafe_scheme", "negative", True),
+             ("require_host", "statement", False), ("warn_host", "statement", True),
+             ("check_scheme", "statement", True)]
 
 
 def _views(imports: str, prefix: str) -> str:
@@ -311,7 +319,7 @@ def test_the_paths_of_a_helper():
 @pytest.mark.parametrize("text", [
     "def f(x):\n" + "    y = x\n" * MAX_STATEMENTS + "    return y.isdigit()\n",
     "def f(x):\n    for c in x:\n        return False\n    return True\n",
-    "def f(x):\n    log(x)\n    return True\n",
+    "def f(x):\n    with log(x):\n        return True\n",
     "async def f(x):\n    return x.isdigit()\n",
     "def f(*x):\n    return True\n",
     "def f(x):\n    try:\n        int(x)\n    except ValueError:\n        pass\n    return True\n",

@@ -43,6 +43,7 @@ _NORMALIZED = "os.path.realpath()"
 # Calls that return the same path as another type: `Path(name)`, `str(p)`, `os.fspath(p)`
 _SAME_PATH = frozenset({"Path", "PurePath", "str", "fspath"})
 _PATH_MODULES = frozenset({"path", "posixpath"})  # `os.path.join`, `posixpath.join`
+_STOPS = frozenset({"abort", "exit", "_exit", "quit"})  # the last names of statements.NO_RETURN
 
 
 def helper_test(ev: Evaluator, name: str | None, test: ast.Call, env: Env,
@@ -262,8 +263,10 @@ def _name_of(func: ast.expr) -> str | None:
 
 
 def _raises(node: ast.FunctionDef) -> bool:
-    """Some path raises: the call having returned proves what the paths that return do."""
-    return any(isinstance(n, ast.Raise) for n in ast.walk(node))
+    """Some path may raise or stop (`abort(400)`): the call having returned proves what the
+    paths that return do. (Only a filter: what the others prove is joined in anyway.)"""
+    return any(isinstance(n, ast.Raise) or isinstance(n, ast.Call) and _name_of(n.func) in _STOPS
+               for n in ast.walk(node))
 
 
 def _argument(test: ast.Call, index: int, name: str) -> ast.Name | None:

@@ -1,13 +1,13 @@
-"""The paths through a guard helper's body, as people write one: assignments to names, `if`
-tests that return early, one `return` at the end (`if not name: return False` ... `return
-full.startswith(base + os.sep)`), a `try` of calls whose handlers return a constant (`try:
-int(value) except ValueError: return False`). Each path is what it runs (an assignment, or a test with the
-truth it had) and what it returns; a path ending in `raise` returns nothing and is none.
+"""The paths through a guard helper's body, as people write one: assignments to names, calls,
+`if` tests that return early (or raise, or `abort(400)`), one `return` at the end (`if not
+name: return False` ... `return full.startswith(base + os.sep)`), a `try` of calls whose
+handlers return a constant (`try: int(value) except ValueError: return False`). Each path is
+what it runs (an assignment, a call, or a test with the truth it had) and what it returns; a
+path ending in `raise` returns nothing and is none, nor one whose call stops (the walk finds).
 helper_guards.py runs each path and keeps what every path returning the wanted truth proves.
 
 Bounded: at most MAX_STATEMENTS statements (nested ones counted) and MAX_PATHS paths; a loop,
-a `with`, a call made for its effect outside a `try` or any other statement, and the function
-is no guard helper (None).
+a `with` or any other statement, and the function is no guard helper (None).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ _NONE = ast.Constant(None)  # what falling off the end, or a bare `return`, retu
 
 @attrs.frozen
 class HelperPath:
-    # in order: an assignment, a call that returned (in a `try`), or (test, the truth it had)
+    # in order: an assignment, a call that returned, or (test, the truth it had)
     steps: tuple[ast.Assign | ast.Expr | tuple[ast.expr, bool], ...]
     returned: ast.expr
 
@@ -64,8 +64,9 @@ def _walk(body: list[ast.stmt], steps: tuple, paths: list[HelperPath]) -> bool:
                 and _walk(statement.orelse + rest, (*steps, (statement.test, False)), paths)
         if isinstance(statement, ast.Try):
             return _try(statement, body[index + 1:], steps, paths)
-        if isinstance(statement, ast.Assign) and all(isinstance(t, ast.Name) for t in statement.targets):
-            steps = (*steps, statement)
+        if isinstance(statement, ast.Assign) and all(isinstance(t, ast.Name) for t in statement.targets) \
+                or isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+            steps = (*steps, statement)  # a call that does not return (`abort(400)`) ends it
         elif not isinstance(statement, ast.Pass):
             return False
     paths.append(HelperPath(steps, _NONE))
