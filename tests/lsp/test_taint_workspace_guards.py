@@ -41,7 +41,9 @@ def redirects(diags) -> list[int]:
     return sorted(d.range.start.line for d in diags if d.code == "BST210")
 
 
-async def test_an_imported_guard_proves_the_redirect_safe_in_the_editor(client):
+async def _guarded(client) -> tuple[str, str]:
+    """The view open with the guard proving its redirect safe, and the helper's module open:
+    their URIs."""
     package = client.workspace / "site_checks"
     package.mkdir()
     (package / "__init__.py").write_text("")
@@ -50,9 +52,22 @@ async def test_an_imported_guard_proves_the_redirect_safe_in_the_editor(client):
     views.write_text(VIEWS)
     open_document(client, views.as_uri(), VIEWS)
     await until(client, views.as_uri(), 1, lambda diags: redirects(diags) == [17])
-
-    # `return True`: the helper proves nothing, the guarded redirect reports again
     safety = (package / "safety.py").as_uri()
     open_document(client, safety, SAFETY)
+    return views.as_uri(), safety
+
+
+async def test_an_imported_guard_proves_the_redirect_safe_in_the_editor(client):
+    views, safety = await _guarded(client)
+    # `return True`: the helper proves nothing, the guarded redirect reports again
     change_document(client, safety, 2, (7, 11), (7, 32), "True")
-    await until(client, views.as_uri(), 1, lambda diags: redirects(diags) == [12, 17])
+    await until(client, views, 1, lambda diags: redirects(diags) == [12, 17])
+
+
+async def test_a_guard_edited_into_its_negation_brings_the_redirect_back(client):
+    """`host in ALLOWED_HOSTS` becoming `host not in ALLOWED_HOSTS` proves the same of the
+    argument where the result is false instead of true: the summary differs (Proof.truth), so
+    the view is checked again."""
+    views, safety = await _guarded(client)
+    change_document(client, safety, 2, (7, 16), (7, 18), "not in")
+    await until(client, views, 1, lambda diags: redirects(diags) == [12, 17])
