@@ -136,15 +136,20 @@ def warn_host(url):
         print("unknown host", flush=True)
 
 
+def is_slug(value):
+    return bool(SLUG.fullmatch(value))
+
+
 def valid_slug(value):
     value = value[:20]
     return SLUG.fullmatch(value) is not None
 '''
 NAMES = ("allowed, allowed_each, allowed_in_debug, allowed_or_debug, check_host, check_scheme, "
-         "checks_the_other, is_safe_path, is_unsafe, is_unsafe_scheme, known_host, not_a_number, "
+         "checks_the_other, is_safe_path, is_slug, is_unsafe, is_unsafe_scheme, known_host, not_a_number, "
          "require_host, valid_float, valid_id, valid_or_blank, valid_slug, warn_host")
 VIEWS = '''
 import os
+import re
 import subprocess
 
 from flask import Flask, abort, redirect, request
@@ -249,9 +254,12 @@ def other():
 
 @app.route("/slug")
 def slug():
-    value = request.args["slug"]
-    if {prefix}valid_slug(value):
-        subprocess.run(f"tool {{value}}", shell=True)  # BST202
+    value, other, third = request.args["a"], request.args["b"], request.args["c"]
+    if not bool(re.fullmatch(r"[a-z]+", value)):
+        abort(404)
+    if {prefix}is_slug(other) and {prefix}valid_slug(third):
+        subprocess.run(f"tool {{value}} {{other}}", shell=True)
+        subprocess.run(f"tool {{third}}", shell=True)  # BST202
     return "ok"
 '''
 # How a view calls a helper before its redirect

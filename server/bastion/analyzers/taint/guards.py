@@ -41,6 +41,7 @@ _REGEX_TESTS = {"re.fullmatch": "fullmatch", "re.match": "match", "re.search": "
 _RAISING_CHECKS = {"relative_to": "is_relative_to"}
 _SETS = frozenset({"set", "frozenset", "builtins.set", "builtins.frozenset"})
 _INTEGERS = frozenset({"int", "builtins.int"})
+_BOOLS = frozenset({"bool", "builtins.bool"})
 # What the text `int(text)` parses is made of: spaces (line breaks too) around a signed number
 # of digits (any script's) and underscores: safe for a path or markup, not a command or query.
 _INTEGER_TEXT = cleaned_by(r"\s*[+-]?[\d_]+\s*", 0, "fullmatch")
@@ -67,6 +68,12 @@ def refine(ev: Evaluator, test: ast.expr, env: Env | None, truth: bool) -> Env |
         if matched is not None:  # `re.fullmatch(P, name) is None`: the test failed
             return refine(ev, matched, env, truth == isinstance(test.ops[0], ast.IsNot))
         return _compare(ev, test, env, truth)
+    if isinstance(test, ast.Call) and len(test.args) == 1 and not test.keywords \
+            and isinstance(test.func, ast.Name):
+        with ev.evaluating_in(env):
+            truth_of_argument = ev.qualname(test.func) in _BOOLS
+        if truth_of_argument:  # `return bool(SLUG.fullmatch(value))`
+            return refine(ev, test.args[0], env, truth)
     if isinstance(test, ast.Call):
         if truth:
             return _call(ev, test, env)
