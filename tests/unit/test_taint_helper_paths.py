@@ -35,6 +35,11 @@ def is_safe_path(base, name):
     return full.startswith(base + os.sep)
 
 
+def user_file_inside(base, user, name):
+    full = os.path.realpath(os.path.join(base, user, name))
+    return full.startswith(base + os.sep)
+
+
 def allowed(url):
     parts = urlparse(url)
     if parts.scheme not in ("http", "https"):
@@ -146,7 +151,7 @@ def valid_slug(value):
 '''
 NAMES = ("allowed, allowed_each, allowed_in_debug, allowed_or_debug, check_host, check_scheme, "
          "checks_the_other, is_safe_path, is_slug, is_unsafe, is_unsafe_scheme, known_host, not_a_number, "
-         "require_host, valid_float, valid_id, valid_or_blank, valid_slug, warn_host")
+         "require_host, user_file_inside, valid_float, valid_id, valid_or_blank, valid_slug, warn_host")
 VIEWS = '''
 import os
 import re
@@ -167,6 +172,13 @@ def read_file():
         abort(404)
     with open(os.path.join(BASE, name)) as handle:
         return handle.read()
+
+
+@app.route("/user-file")
+def user_file():
+    user, name = request.args["user"], request.args["f"]
+    return open(os.path.join(BASE, name)).read() if {prefix}user_file_inside(  # BST201
+        BASE, user, name) else None
 
 
 @app.route("/doc")
@@ -310,11 +322,15 @@ def _function(text: str) -> ast.FunctionDef:
     return ast.parse(text).body[0]
 
 
+def _named(name: str) -> ast.FunctionDef:
+    return next(n for n in ast.parse(CHECKS).body if isinstance(n, ast.FunctionDef) and n.name == name)
+
+
 def test_the_paths_of_a_helper():
-    paths = helper_paths(_function(CHECKS.split("\n\n\n")[1]))  # is_safe_path
+    paths = helper_paths(_named("is_safe_path"))
     assert [(len(p.steps), ast.unparse(p.returned)) for p in paths] == [
         (1, "False"), (2, "full.startswith(base + os.sep)")]
-    valid_id = helper_paths(_function(CHECKS.split("\n\n\n")[10]))
+    valid_id = helper_paths(_named("valid_id"))
     assert [([ast.unparse(s) for s in p.steps], ast.unparse(p.returned)) for p in valid_id] == [
         ([], "False"), (["int(value)"], "True")]
     raising = "def f(x):\n    if not x.isdigit():\n        raise ValueError(x)\n"

@@ -248,13 +248,14 @@ def _joined_to(node: ast.expr) -> ast.expr | None:
     """`name` of `os.path.join(base, name)`, `base / name`: the name looked up in a folder,
     proved inside it when the real path of the join is (the name neither climbs out of it nor
     replaces it, or replaces it by a path inside)."""
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) \
+            and not isinstance(node.left, ast.BinOp):
         return node.right
     func = node.func if isinstance(node, ast.Call) else None
-    if isinstance(func, ast.Attribute) and func.attr == "join" and len(node.args) >= 2 \
+    if isinstance(func, ast.Attribute) and func.attr == "join" and len(node.args) == 2 \
             and not node.keywords and _name_of(func.value) in _PATH_MODULES:
         return node.args[-1]
-    return None
+    return None  # `os.path.join(BASE, user, name)`: `name` is inside `BASE/user`, not `BASE`
 
 
 def _name_of(func: ast.expr) -> str | None:
