@@ -44,6 +44,8 @@ _NORMALIZED = "os.path.realpath()"
 _SAME_PATH = frozenset({"Path", "PurePath", "str", "fspath"})
 _PATH_MODULES = frozenset({"path", "posixpath"})  # `os.path.join`, `posixpath.join`
 _STOPS = frozenset({"abort", "exit", "_exit", "quit"})  # the last names of statements.NO_RETURN
+# The tests guards.py proves a normalized path inside a folder with
+_CONTAINMENT = frozenset({"startswith", "is_relative_to", "relative_to", "parents", "commonpath"})
 
 
 def helper_test(ev: Evaluator, name: str | None, test: ast.Call, env: Env,
@@ -54,7 +56,7 @@ def helper_test(ev: Evaluator, name: str | None, test: ast.Call, env: Env,
     if function is None or function.class_name is not None or ev.depth >= MAX_DEPTH:
         return env
     paths = helper_paths(function.node)
-    if paths is None or truth is None and not _raises(function.node):
+    if paths is None or truth is None and not _reads(function.node)[0]:
         return env
     params = [*function.node.args.posonlyargs, *function.node.args.args]
     with ev.evaluating_in(env):
@@ -73,7 +75,7 @@ def helper_test(ev: Evaluator, name: str | None, test: ast.Call, env: Env,
             inner.env[param.arg] = value if value is not None else \
                 inner.eval(defaults[param]) if param in defaults else CLEAN
         return inner
-    return apply_proofs(test, _proofs(start, paths, params, refine, truth), env, truth)
+    return apply_proofs(test, _proofs(start, paths, params, refine, (truth,))[truth], env, truth)
 
 
 def imported_test(ev: Evaluator, name: str | None, test: ast.Call, env: Env,
@@ -100,11 +102,13 @@ def proofs_of(function: Function, start: Callable[[], Evaluator],
     `env` holding the parameters' values (origins of kind "param") the summary is made with.
     Run again with the parameters as normalized paths: a containment test
     (`os.path.commonpath([BASE, path]) == BASE`) proves something only of those, which the
-    caller may pass (`Proof.normalized`)."""
+    caller may pass (`Proof.normalized`); only a body naming such a test can."""
     paths = helper_paths(function.node) if function.class_name is None else None
-    if paths is None:
-        return ()
     params = [*function.node.args.posonlyargs, *function.node.args.args]
+    if paths is None or not params:
+        return ()
+    raises, containment = _reads(function.node)
+    truths = (True, False, None) if raises else (True, False)
 
     def normalized() -> Evaluator:
         walk = start()
@@ -112,11 +116,12 @@ def proofs_of(function: Function, start: Callable[[], Evaluator],
                     for name, value in walk.env.items()}
         return walk
     found: list[Proof] = []
-    for truth in (True, False, None) if _raises(function.node) else (True, False):
-        proofs = _proofs(start, paths, params, refine, truth)
-        plain = {p.param: p for p in proofs}
-        found += proofs
-        for proof in _proofs(normalized, paths, params, refine, truth):
+    proved = _proofs(start, paths, params, refine, truths)
+    again = _proofs(normalized, paths, params, refine, truths) if containment else {}
+    for truth in truths:
+        plain = {p.param: p for p in proved[truth]}
+        found += proved[truth]
+        for proof in again.get(truth, ()):
             known = plain.get(proof.param)
             if known is None or known.value is None and proof.value is None \
                     and not proof.clean <= known.clean:
@@ -141,23 +146,26 @@ def apply_proofs(test: ast.Call, proofs: tuple[Proof, ...], env: Env, truth: boo
 
 
 def _proofs(start: Callable[[], Evaluator], paths: tuple[HelperPath, ...], params: list[ast.arg],
-            refine: Callable[..., Env | None], truth: bool | None) -> tuple[Proof, ...]:
-    """What the function's result being `truth` proves of each parameter: what every path
-    returning it proves (a path returning the other constant is not one of them; one returning
-    a test proves what the test being `truth` does, after the tests it passed). None: what
-    every path that returns proves, whatever it returns."""
-    found: list[dict[int, Proof]] = []
+            refine: Callable[..., Env | None],
+            truths: tuple[bool | None, ...]) -> dict[bool | None, tuple[Proof, ...]]:
+    """What the function's result being each of `truths` proves of each parameter: what every
+    path returning it proves (a path returning the other constant is not one of them; one
+    returning a test proves what the test being that truth does, after the tests it passed).
+    None: what every path that returns proves, whatever it returns. Each path is walked once."""
+    found: dict[bool | None, list[dict[int, Proof]]] = {truth: [] for truth in truths}
     for path in paths:
         returned = path.returned
-        if truth is not None and isinstance(returned, ast.Constant) and bool(returned.value) != truth:
-            continue
-        proved = _path_proofs(start(), path, params, refine, truth)
-        if proved is not None:
-            found.append(proved)
-    if not found:
-        return ()  # never `truth`: nothing to say of a branch never taken
-    return tuple(_joined([p[index] for p in found]) for index in sorted(found[0])
-                 if all(index in p for p in found))
+        wanted = [truth for truth in truths if truth is None or not isinstance(returned, ast.Constant)
+                  or bool(returned.value) == truth]
+        walked = _walked(start(), path, refine) if wanted else None
+        for truth in wanted if walked is not None else ():
+            proved = _path_proofs(walked, path, params, refine, truth)
+            if proved is not None:
+                found[truth].append(proved)
+    # never that truth (no path): nothing to say of a branch never taken
+    return {truth: tuple(_joined([p[index] for p in each]) for index in sorted(each[0])
+                         if all(index in p for p in each)) if each else ()
+            for truth, each in found.items()}
 
 
 def _joined(proofs: list[Proof]) -> Proof:
@@ -172,10 +180,10 @@ def _joined(proofs: list[Proof]) -> Proof:
     return attrs.evolve(proofs[0], value=None, clean=frozenset.intersection(*cleans))
 
 
-def _path_proofs(inner: Evaluator, path: HelperPath, params: list[ast.arg],
-                 refine: Callable[..., Env | None], truth: bool | None) -> dict[int, Proof] | None:
-    """What one path returning `truth` proves of each parameter, `inner.env` holding their
-    values; None when it never returns."""
+def _walked(inner: Evaluator, path: HelperPath,
+            refine: Callable[..., Env | None]) -> tuple[Evaluator, Env, Env] | None:
+    """`inner` after the path's steps, `inner.env` having held the parameters' values (kept),
+    with each local's value as assigned; None when the path never returns."""
     entry, assigned = dict(inner.env), {}
     for step in path.steps:
         if isinstance(step, (ast.Assign, ast.Expr)):
@@ -186,6 +194,13 @@ def _path_proofs(inner: Evaluator, path: HelperPath, params: list[ast.arg],
             inner.env = refine(inner, step[0], inner.env, step[1])
         if inner.env is None:
             return None
+    return inner, entry, assigned
+
+
+def _path_proofs(walked: tuple[Evaluator, Env, Env], path: HelperPath, params: list[ast.arg],
+                 refine: Callable[..., Env | None], truth: bool | None) -> dict[int, Proof] | None:
+    """What one path returning `truth` proves of each parameter."""
+    inner, entry, assigned = walked
     proved = inner.env if truth is None or isinstance(path.returned, ast.Constant) \
         else refine(inner, path.returned, inner.env, truth)
     if proved is None:
@@ -263,11 +278,17 @@ def _name_of(func: ast.expr) -> str | None:
         else None
 
 
-def _raises(node: ast.FunctionDef) -> bool:
-    """Some path may raise or stop (`abort(400)`): the call having returned proves what the
-    paths that return do. (Only a filter: what the others prove is joined in anyway.)"""
-    return any(isinstance(n, ast.Raise) or isinstance(n, ast.Call) and _name_of(n.func) in _STOPS
-               for n in ast.walk(node))
+def _reads(node: ast.FunctionDef) -> tuple[bool, bool]:
+    """(some path may raise or stop, `abort(400)`: the call having returned proves what the
+    paths that return do; it names a path containment test, which may prove something of a
+    normalized path). Filters only: what the walks find decides."""
+    raises = containment = False
+    for child in ast.walk(node):
+        raises = raises or isinstance(child, ast.Raise) \
+            or isinstance(child, ast.Call) and _name_of(child.func) in _STOPS
+        containment = containment or isinstance(child, ast.Attribute) and child.attr in _CONTAINMENT \
+            or isinstance(child, ast.Name) and child.id in _CONTAINMENT
+    return raises, containment
 
 
 def _argument(test: ast.Call, index: int, name: str) -> ast.Name | None:
