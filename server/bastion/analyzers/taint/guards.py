@@ -5,8 +5,8 @@ x`), `quote` (`"'" in x`), `allowlist` (`x in CONST`), `equality` (`x == "lit"`)
 `path_containment` (a normalized path's `startswith` / `is_relative_to`, or its `relative_to`
 returning: `checked`), `url_allowlist`
 (`urlparse(x).netloc in ALLOWED`) and `pattern` (`re.fullmatch(PATTERN, x)`: safe for the
-classes the pattern's characters cannot break, patterns.py); guard calls and methods
-(`isdigit`) are data.
+classes the pattern's characters cannot break, patterns.py; which name a regular expression
+test matches: regex_tests.py); guard calls and methods (`isdigit`) are data.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from bastion.analyzers.taint.domain import (
 from bastion.analyzers.taint.environments import join_env
 from bastion.analyzers.taint.expressions import path_of
 from bastion.analyzers.taint.helper_guards import helper_test, imported_test
-from bastion.analyzers.taint.patterns import Compiled, cleaned_by, compiled_pattern
+from bastion.analyzers.taint.patterns import Compiled, cleaned_by
+from bastion.analyzers.taint.regex_tests import REGEX_TESTS, held_pattern, none_test, regex_subject
 from bastion.analyzers.taint.url_hosts import HOST_FIELDS, domain_suffix, host_of
 
 if TYPE_CHECKING:
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
 
 Env = dict
 _ABSOLUTE_TESTS = frozenset({"os.path.isabs", "posixpath.isabs"})
-_REGEX_TESTS = {"re.fullmatch": "fullmatch", "re.match": "match", "re.search": "search"}
 # Methods that raise unless a test of the same arguments holds: that test's method.
 _RAISING_CHECKS = {"relative_to": "is_relative_to"}
 _SETS = frozenset({"set", "frozenset", "builtins.set", "builtins.frozenset"})
@@ -64,7 +64,7 @@ def refine(ev: Evaluator, test: ast.expr, env: Env | None, truth: bool) -> Env |
         return env if any(a is env for a in alternatives) else join_env(*alternatives)
     if isinstance(test, ast.Compare) and len(test.ops) == 1:
         with ev.evaluating_in(env):
-            matched = _none_test(ev, test)
+            matched = none_test(ev, test)
         if matched is not None:  # `re.fullmatch(P, name) is None`: the test failed
             return refine(ev, matched, env, truth == isinstance(test.ops[0], ast.IsNot))
         return _compare(ev, test, env, truth)
@@ -113,34 +113,6 @@ def checked(ev: Evaluator, call: ast.Call, env: Env | None) -> Env | None:
     test = ast.Call(ast.Attribute(func.value, _RAISING_CHECKS[func.attr], ast.Load()), call.args,
                     call.keywords)
     return _call(ev, test, env)
-
-
-def regex_subject(ev: Evaluator, call: ast.Call) -> ast.Name | None:
-    """The name a regular expression test matches (`re.fullmatch(P, name)`,
-    `NAME_RE.match(name)`): its result is None exactly when the test fails."""
-    func = call.func
-    if not isinstance(func, ast.Attribute) or func.attr not in _REGEX_TESTS.values() \
-            or not call.args:
-        return None
-    if ev.qualname(func) in _REGEX_TESTS:
-        subject = call.args[1] if len(call.args) >= 2 else None
-    else:  # a compiled pattern's method (`_call` checks that it is one)
-        subject = call.args[0]
-    return subject if isinstance(subject, ast.Name) else None
-
-
-def _none_test(ev: Evaluator, test: ast.Compare) -> ast.expr | None:
-    """The regular expression test (or the name holding its result) that `test` compares with
-    None by identity, if it is one."""
-    if not isinstance(test.ops[0], (ast.Is, ast.IsNot)):
-        return None
-    left, right = test.left, test.comparators[0]
-    other = left if isinstance(right, ast.Constant) and right.value is None else \
-        right if isinstance(left, ast.Constant) and left.value is None else None
-    if isinstance(other, ast.Call) and regex_subject(ev, other) is not None \
-            or isinstance(other, ast.Name) and other.id in ev.matched_from:
-        return other
-    return None
 
 
 def _not_absolute(ev: Evaluator, test: ast.Call, env: Env) -> Env:
@@ -317,11 +289,11 @@ def _with_field(ev: Evaluator, env: Env, node: ast.expr) -> Env:
 
 def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
     func = test.func
-    if isinstance(func, ast.Attribute) and func.attr in _REGEX_TESTS.values() and test.args \
+    if isinstance(func, ast.Attribute) and func.attr in REGEX_TESTS.values() and test.args \
             and "pattern" in ev.models.guard_models:
         # `NAME_RE.fullmatch(name)`, `NAME_RE = re.compile(r"[a-z]+")` in the function or at
         # module level
-        compiled = _compiled(ev, func.value, env)
+        compiled = held_pattern(ev, func.value, env)
         if compiled is not None:
             cleans = cleaned_by(compiled.pattern, compiled.flags, func.attr)
             return _set(env, test.args[0], cleans) if cleans else env
@@ -352,8 +324,8 @@ def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
         index = model.args[0] if model.args else 0
         if index < len(test.args):
             return _set(env, test.args[index], model.cleans)
-    if name in _REGEX_TESTS and "pattern" in ev.models.guard_models and len(test.args) >= 2:
-        return _pattern(ev, test, env, _REGEX_TESTS[name])
+    if name in REGEX_TESTS and "pattern" in ev.models.guard_models and len(test.args) >= 2:
+        return _pattern(ev, test, env, REGEX_TESTS[name])
     return _helper(ev, test, env, name, True)
 
 
@@ -379,22 +351,6 @@ def _url_prefix(ev: Evaluator, test: ast.Call, env: Env) -> Env:
             or not all(isinstance(p, str) and fixes_host(p) for p in prefixes):
         return env
     return _set(env, subject, value=env[subject.id].evolve(prefix=False))
-
-
-def _compiled(ev: Evaluator, node: ast.expr, env: Env) -> Compiled | None:
-    """The compiled pattern `node` holds on this branch."""
-    if isinstance(node, ast.Name) and node.id in ev.module.patterns and node.id not in env:
-        return Compiled(*ev.module.patterns[node.id])
-    if isinstance(node, ast.Call):  # re.compile(r"[a-z]+").fullmatch(name)
-        with ev.evaluating_in(env):
-            compiling = ev.qualname(node.func) == "re.compile"
-        found = compiled_pattern(node, ev.names) if compiling else None
-        return Compiled(*found) if found is not None else None
-    if not isinstance(node, (ast.Name, ast.Attribute)):  # a lookup, evaluated without effects
-        return None
-    with ev.evaluating_in(env):
-        held = ev.eval(node).const
-    return held if isinstance(held, Compiled) else None
 
 
 def _pattern(ev: Evaluator, test: ast.Call, env: Env, how: str) -> Env:

@@ -28,11 +28,12 @@ from bastion.analyzers.taint.environments import join_env, owned
 from bastion.analyzers.taint.escapes import capture, escape_assignment
 from bastion.analyzers.taint.expressions import Evaluator, path_of
 from bastion.analyzers.taint.folding import truth_of
-from bastion.analyzers.taint.guards import checked, refine, regex_subject
+from bastion.analyzers.taint.guards import checked, refine
 from bastion.analyzers.taint.loops import break_loop, continue_loop, for_loop, while_loop
 from bastion.analyzers.taint.matching import captures, case_matches, matched_value
 from bastion.analyzers.taint.nodes import nodes
 from bastion.analyzers.taint.parameters import parameters
+from bastion.analyzers.taint.regex_tests import regex_subject
 from bastion.analyzers.taint.responses import response_hits
 from bastion.analyzers.taint.results import FunctionResult, Hit
 from bastion.analyzers.taint.stores import store_nested, with_slot

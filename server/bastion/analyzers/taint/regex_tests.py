@@ -1,0 +1,64 @@
+"""Regular expression tests, read as guards: which name a test matches (`re.fullmatch(P, name)`,
+`NAME_RE.match(name)`: `regex_subject`), a comparison of a test's result with None
+(`none_test`), and the compiled pattern an object holds on a branch (`held_pattern`). guards.py
+decides what such a test proves (patterns.py: what the pattern lets through) and statements.py
+records the names matches are kept in; kept apart from guards.py, as it reads expressions and
+refines no state.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from bastion.analyzers.taint.patterns import Compiled, compiled_pattern
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.expressions import Evaluator
+
+Env = dict
+REGEX_TESTS = {"re.fullmatch": "fullmatch", "re.match": "match", "re.search": "search"}
+
+
+def regex_subject(ev: Evaluator, call: ast.Call) -> ast.Name | None:
+    """The name a regular expression test matches (`re.fullmatch(P, name)`,
+    `NAME_RE.match(name)`): its result is None exactly when the test fails."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or func.attr not in REGEX_TESTS.values() \
+            or not call.args:
+        return None
+    if ev.qualname(func) in REGEX_TESTS:
+        subject = call.args[1] if len(call.args) >= 2 else None
+    else:  # a compiled pattern's method (`guards._call` checks that it is one)
+        subject = call.args[0]
+    return subject if isinstance(subject, ast.Name) else None
+
+
+def none_test(ev: Evaluator, test: ast.Compare) -> ast.expr | None:
+    """The regular expression test (or the name holding its result) that `test` compares with
+    None by identity, if it is one."""
+    if not isinstance(test.ops[0], (ast.Is, ast.IsNot)):
+        return None
+    left, right = test.left, test.comparators[0]
+    other = left if isinstance(right, ast.Constant) and right.value is None else \
+        right if isinstance(left, ast.Constant) and left.value is None else None
+    if isinstance(other, ast.Call) and regex_subject(ev, other) is not None \
+            or isinstance(other, ast.Name) and other.id in ev.matched_from:
+        return other
+    return None
+
+
+def held_pattern(ev: Evaluator, node: ast.expr, env: Env) -> Compiled | None:
+    """The compiled pattern `node` holds on this branch."""
+    if isinstance(node, ast.Name) and node.id in ev.module.patterns and node.id not in env:
+        return Compiled(*ev.module.patterns[node.id])
+    if isinstance(node, ast.Call):  # re.compile(r"[a-z]+").fullmatch(name)
+        with ev.evaluating_in(env):
+            compiling = ev.qualname(node.func) == "re.compile"
+        found = compiled_pattern(node, ev.names) if compiling else None
+        return Compiled(*found) if found is not None else None
+    if not isinstance(node, (ast.Name, ast.Attribute)):  # a lookup, evaluated without effects
+        return None
+    with ev.evaluating_in(env):
+        held = ev.eval(node).const
+    return held if isinstance(held, Compiled) else None
