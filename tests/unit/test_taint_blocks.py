@@ -97,15 +97,32 @@ BRACKETS = ["x = call(a,", "b)", "    subprocess.call(cmd, sh", "y = [", "1, 2",
             "    return (x", "def g(", "a=1):", "x = 1 \\", "'''", '"""', "@decorator"]
 
 
+@st.composite
+def runs(draw, pieces):
+    """Lines of `pieces` inserted together before a top-level block, a few times: a bracket
+    one opens, another closes."""
+    lines = list(LINES)
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.sampled_from([*block_starts(lines), len(lines)]))
+        lines[at:at] = draw(st.lists(st.sampled_from(pieces), min_size=1, max_size=6))
+    return lines
+
+
+# Brackets closed some blocks further down, past one that parses alone (`y`).
+CLOSERS = ["x = g(a,", "y", ", z)", "", "w = 1", "    y", "    , z)"]
+
+
 # A broken block is joined with those after it only while that could make it parse: a block
 # that parses on its own closes nothing the broken one left open, so the trees are the same.
 @pytest.mark.filterwarnings("ignore:invalid escape sequence")
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(steps=st.lists(edits(tuple(BRACKETS)), min_size=1, max_size=3))
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=st.one_of(st.lists(edits(tuple(BRACKETS)), min_size=1, max_size=3),
+                       st.lists(runs(tuple(CLOSERS)), min_size=1, max_size=3)))
 def test_joins_stop_where_they_cannot_help(steps):
+    warm = BlockParser()
     for lines in steps:
         text = "\n".join(lines)
-        assert _dump(BlockParser().parse(text)) == _dump(_JoinsAlways().parse(text))
+        assert _dump(warm.parse(text)) == _dump(_JoinsAlways().parse(text))
 
 
 def _edited(operations) -> str:
@@ -196,3 +213,21 @@ def test_a_call_typed_under_a_docstring_is_not_joined_with_the_methods_after_it(
     module = parser.parse(text)
     assert parser.broken == 1  # the method typed in, alone
     assert [node.name for node in module.body[0].body] == [f"m{n}" for n in range(90)]
+
+
+# The lines a broken block left open may be closed by a block after the next one, which parses
+# alone (`y`) while the one after it does not (`, z)`): at the top level, with blank lines or
+# other statements between, without a docstring in the broken lines.
+@pytest.mark.filterwarnings("ignore:invalid escape sequence")
+@pytest.mark.parametrize("text", [
+    "x = g(a,\ny\n, z)\n",
+    "x = g(a,\n\ny\n\n, z)\nw = 1\n",
+    "x = g(a,\ny,\nw\n, z)\n",
+    "def f():\n    return 1\nx = g(a,\ny\n, z)\ndef h():\n    return 2\n",
+    "class C:\n    x = g(a,\n    y\n    , z)\n    def m(self):\n        return 1\n",
+])
+def test_a_bracket_closed_past_a_block_that_parses_alone(text):
+    joined = BlockParser().parse(text)
+    assert any(isinstance(node, ast.Assign) for node in ast.walk(joined))
+    assert _dump(joined) == _dump(_JoinsAlways().parse(text))
+

@@ -204,20 +204,20 @@ class BlockParser:
         if joined and joined[-1].rstrip().endswith("\\") or \
                 indent and not all(line.startswith(indent) for line in joined):
             return False
-        if not any('"""' in line or "'''" in line for line in joined):
-            end = starts[until + 1] if until + 1 < len(starts) else hi
-            return self._block(lines, starts[until], end, indent) is not None
+        docstring = any('"""' in line or "'''" in line for line in joined)
         # A docstring in the broken lines: the scanner's reading of strings is not trusted, the
         # tokenizer's is. It read them to their end outside any string with a bracket still open
         # (a string open there is its own error), so every block after that parses alone leaves
-        # the bracket open; the join stops only when all the blocks it could still take parse
-        # alone, each as one text. A method typed in _pydecimal.py tried ~6 such joins a key.
-        if not unclosed:
+        # the bracket open. A method typed in _pydecimal.py tried ~6 such joins a key.
+        if docstring and not unclosed:
             return False
+        # The join stops only when all the blocks it could still take parse alone, each as one
+        # text: one that parses alone closes nothing, but one after it may (`x = g(a,` / `y` /
+        # `, z)`), and the join reaches it through the first.
         last = min(index + MAX_MERGE, len(starts))
         for number in range(until, last):
             end = starts[number + 1] if number + 1 < len(starts) else hi
-            if not indent and end - starts[number] > SPLIT_CLASS_LINES or \
+            if docstring and not indent and end - starts[number] > SPLIT_CLASS_LINES or \
                     self._block(lines, starts[number], end, indent) is None:
                 return False
         return True
