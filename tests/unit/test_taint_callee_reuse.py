@@ -57,7 +57,8 @@ def memo_answers(tree, text, cache):
     for f in module.functions:  # the cache key (callees' fingerprints stood for by their names)
         callees = [(c, c.encode()) for c in sorted(memo(f))]
         answers[f.name].append(_kept_key(f, memo, module, MODELS, callees) if cache is not None
-                               else _key(f, memo.digest(f), module, MODELS, callees, memo.later(f)))
+                               else _key(f, memo.digest(f), module, MODELS, callees, memo.later(f),
+                                         memo.texts[f.name]))
     return answers
 
 

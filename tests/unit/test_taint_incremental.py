@@ -148,3 +148,16 @@ def test_the_lines_of_a_text_the_block_parser_split_are_not_split_again(monkeypa
     assert found and split == []
     crlf = text.replace("\n", "\r\n")
     assert described(TaintAnalyzer().analyse_file(crlf, "shop.py")) == found and split == [crlf]
+
+
+def test_a_content_type_set_in_another_method_of_the_handler_changes_its_write():
+    """A Tornado handler's `write` is judged by the Content-Type its class sets in any method
+    (sinks.py): a method added after the one that writes changes its verdict, though the
+    writing method's text and place stay."""
+    head = ("import tornado.web\nfrom tornado.web import RequestHandler\nclass H(RequestHandler):\n"
+            "    def get(self):\n        self.write(self.get_argument('name'))\n")
+    typed = head + ("    def set_default_headers(self):\n"
+                    "        self.set_header('Content-Type', 'application/json')\n")
+    warm = TaintAnalyzer()
+    assert [f.rule_id for f in warm.analyse_file(head, "h.py")] == ["BST203"]
+    assert warm.analyse_file(typed, "h.py") == []

@@ -28,6 +28,7 @@ from bastion.analyzers.taint.helper_guards import proofs_of
 from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.relevance import relevant_functions
 from bastion.analyzers.taint.results import FunctionResult, Hit, Summary, distinct_hits
+from bastion.analyzers.taint.sinks import sets_content_type
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.statements import Interpreter
 from bastion.analyzers.taint.template_files import NONE as NO_TEMPLATES
@@ -339,24 +340,29 @@ def _kept_key(function: Function, callees_of: CalleeMemo, module: ModuleContext,
     return callees_of.key(function, (function.name, module.digest, models.digest, callees, later,
                                      function.request_kinds),
                           lambda: _key(function, callees_of.digest(function), module, models,
-                                       callees, later))
+                                       callees, later, callees_of.texts[function.name]))
 
 
 def _key(function: Function, text_digest: bytes, module: ModuleContext, models: Models,
-         callees: list[tuple[str, bytes]], later: frozenset[str]) -> bytes:
+         callees: list[tuple[str, bytes]], later: frozenset[str], text: str) -> bytes:
     first = _first_line(function)
     digest = hashlib.blake2b(digest_size=20)
     for part in (function.name.encode(), str(first).encode(), text_digest,
                  module.digest, models.digest.encode(), repr(callees).encode(),
-                 repr((_class_context(function), sorted(later), function.request_kinds)).encode()):
+                 repr((_class_context(function, text), sorted(later),
+                       function.request_kinds)).encode()):
         digest.update(part + b"\0")
     return digest.digest()
 
 
-def _class_context(function: Function) -> tuple:
+def _class_context(function: Function, text: str) -> tuple:
+    """What a method's analysis reads of its class but its name: its bases, and for a method
+    that writes, whether the class sets a Content-Type (in any method: sinks.py judges a
+    handler's `write` by it)."""
     if function.class_node is None:
         return ()
-    return (function.class_name, tuple(ast.unparse(b) for b in function.class_node.bases))
+    declared = "write" in text and sets_content_type(function.class_node)
+    return (function.class_name, tuple(ast.unparse(b) for b in function.class_node.bases), declared)
 
 
 class _FunctionTexts(dict):

@@ -328,11 +328,11 @@ def _written_as_json_or_declared(ev: Evaluator, args: list[Value],
     scope = function.class_node or function.node
     declared = ev.declared_types.get(id(scope))
     if declared is None:
-        declared = ev.declared_types[id(scope)] = _sets_content_type(scope)
+        declared = ev.declared_types[id(scope)] = sets_content_type(scope)
     return declared
 
 
-def _sets_content_type(scope: ast.AST) -> bool:
+def sets_content_type(scope: ast.AST) -> bool:
     for node in ast.walk(scope):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and node.func.attr in ("set_header", "add_header", "send_header")
