@@ -25,6 +25,7 @@ from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.forms import Forms
 from bastion.analyzers.taint.guards import refine
 from bastion.analyzers.taint.helper_guards import proofs_of
+from bastion.analyzers.taint.moves import first_line, moved
 from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.relevance import relevant_functions
 from bastion.analyzers.taint.results import FunctionResult, Hit, Summary, distinct_hits
@@ -45,8 +46,8 @@ class FunctionOutcome:
     function: str
     result: FunctionResult
     summary: Summary
-    # The verdicts (`result.seen`) by span in the text, as the analyzer converts them once: the
-    # function's lines, part of its cache key, are the same wherever the outcome is reused.
+    # The verdicts (`result.seen`) by span in the text, as the analyzer converts them once: an
+    # outcome found at another line is a new one, at the function's new place (moves.py).
     seen_spans: dict | None = None
     _fingerprint: bytes | None = None
 
@@ -167,13 +168,13 @@ def _outcome(function: Function, module: ModuleContext, models: Models, cache: L
     if cache is not None and lines is not None:
         key = _kept_key(function, callees_of, module, models,
                         [(c, done[c].fingerprint if c in done else b"") for c in callees])
-        outcome = cache.get(key)
+        outcome = _cached(cache, key, function)
     if outcome is None:
         sql = texts is None or callees_of.facts(function).sql
         outcome = _analyse(function, module, models, summaries, sql, callees_of.later(function))
         result.analysed += 1
         if key is not None:
-            cache.put(key, outcome)
+            cache.put(key, (outcome, function.node))
     if replacing is not None:
         result.outcomes[next(i for i, o in enumerate(result.outcomes) if o is replacing)] = outcome
     else:
@@ -184,6 +185,20 @@ def _outcome(function: Function, module: ModuleContext, models: Models, cache: L
         result.too_deep.append(function)
     elif outcome.result.skipped:
         result.skipped.append((function.name, outcome.result.statements))
+    return outcome
+
+
+def _cached(cache: LRU, key: bytes, function: Function) -> FunctionOutcome | None:
+    """The outcome of the function's text and inputs, at the function's place (moves.py)."""
+    entry = cache.get(key)
+    if entry is None:
+        return None
+    outcome, node = entry
+    if node is function.node or first_line(node) == first_line(function.node):
+        return outcome
+    outcome = moved(outcome, node, function.node)
+    if outcome is not None:  # the next text finds it at this place
+        cache.put(key, (outcome, function.node))
     return outcome
 
 
@@ -335,7 +350,7 @@ def _placed(steps: tuple[Step, ...]) -> tuple:
 def _kept_key(function: Function, callees_of: CalleeMemo, module: ModuleContext, models: Models,
               callees: list[tuple[str, bytes]]) -> bytes:
     """`_key`, kept with a module-level function's node (`CalleeMemo.key`) with what else it
-    is made of: the node stands for its name's text and first line, and has no class."""
+    is made of: the node stands for its name's text, and has no class."""
     later = callees_of.later(function)
     return callees_of.key(function, (function.name, module.digest, models.digest, callees, later,
                                      function.request_kinds),
@@ -345,9 +360,12 @@ def _kept_key(function: Function, callees_of: CalleeMemo, module: ModuleContext,
 
 def _key(function: Function, text_digest: bytes, module: ModuleContext, models: Models,
          callees: list[tuple[str, bytes]], later: frozenset[str], text: str) -> bytes:
-    first = _first_line(function)
+    # Not a function's first line: its outcome found at another line is moved (`_cached`). The
+    # module's top-level code is one text of statements far apart: its places are in its key.
+    node = function.node
+    places = [s.lineno for s in node.body] if function.name == MODULE_BODY else []
     digest = hashlib.blake2b(digest_size=20)
-    for part in (function.name.encode(), str(first).encode(), text_digest,
+    for part in (function.name.encode(), str(places).encode(), text_digest,
                  module.digest, models.digest.encode(), repr(callees).encode(),
                  repr((_class_context(function, text), sorted(later),
                        function.request_kinds)).encode()):
@@ -381,7 +399,7 @@ class _FunctionTexts(dict):
             text = "\n".join(line for statement in node.body
                              for line in self._lines[statement.lineno - 1:statement.end_lineno])
         else:
-            text = "\n".join(self._lines[_first_line(function):node.end_lineno or node.lineno])
+            text = "\n".join(self._lines[first_line(node):node.end_lineno or node.lineno])
         self[name] = text
         return text
 
@@ -397,9 +415,3 @@ def python_lines(text: str, split: list[str] | None = None) -> list[str]:
 
 def _function_texts(module: ModuleContext, lines: list[str]) -> dict[str, str]:
     return _FunctionTexts(module, lines)
-
-
-def _first_line(function: Function) -> int:
-    node = function.node
-    return min([node.lineno, *(d.lineno for d in node.decorator_list)]) - 1
-

@@ -1,0 +1,94 @@
+"""Lines inserted or removed above a function leave its analysis reusable: the function cache
+(analysis.py) finds it at its new line and shifts it (moves.py). A warm analyzer's results after
+such edits are those of a fresh analysis: findings with their paths, verdicts, function ranges."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bastion.analyzers.taint.analyzer import TaintAnalyzer, load_taint_rules
+from bastion.analyzers.taint.model_files import load_models
+
+APPS = Path(__file__).resolve().parents[1] / "fixtures" / "taint_apps"
+TEXTS = {name: (APPS / name).read_text(encoding="utf-8")
+         for name in ("flask_shop.py", "django_blog.py", "fastapi_files.py")}
+MODELS, RULES = load_models(), load_taint_rules()
+WHOLE = ["x = 1", "import os", "def helper(value):", "    return value", "    pass", "# note"]
+
+
+def _analyzer() -> TaintAnalyzer:
+    return TaintAnalyzer(MODELS, RULES)
+
+
+@st.composite
+def line_edits(draw):
+    """A fixture app and the texts of a few edits that insert or remove blank or whole lines."""
+    name = draw(st.sampled_from(sorted(TEXTS)))
+    lines = TEXTS[name].split("\n")
+    texts = []
+    for _ in range(draw(st.integers(1, 6))):
+        at = draw(st.integers(0, len(lines) - 1))
+        action = draw(st.sampled_from(["blank", "blank", "copy", "whole", "remove"]))
+        if action == "blank":
+            lines.insert(at, draw(st.sampled_from(["", "    ", "\t"])))
+        elif action == "copy":  # a line of the text, again, elsewhere
+            lines.insert(at, lines[draw(st.integers(0, len(lines) - 1))])
+        elif action == "whole":
+            lines.insert(at, draw(st.sampled_from(WHOLE)))
+        elif len(lines) > 1:
+            del lines[at]
+        texts.append("\n".join(lines))
+    return name, texts
+
+
+def _result(analyzer: TaintAnalyzer, text: str, name: str):
+    result = analyzer._result(text, name)
+    return attrs.astuple(result, recurse=False)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edits=line_edits())
+def test_moved_functions_are_analysed_as_from_scratch(edits):
+    name, texts = edits
+    warm = _analyzer()
+    warm.analyse_file(TEXTS[name], name)
+    for text in texts:
+        assert _result(warm, text, name) == _result(_analyzer(), text, name), text
+
+
+def test_a_function_below_an_inserted_line_is_not_analysed_again():
+    text = TEXTS["flask_shop.py"]
+    analyzer = _analyzer()
+    first = analyzer._result(text, "flask_shop.py")
+    lines = text.split("\n")
+    middle = len(lines) // 2
+    counted = []
+    moved = "\n".join(lines[:middle] + [""] + lines[middle:])
+    from bastion.analyzers.taint import analysis
+    original = analysis._analyse
+
+    def counting(function, *args, **kwargs):
+        counted.append(function.name)
+        return original(function, *args, **kwargs)
+
+    analysis._analyse = counting
+    try:
+        second = analyzer._result(moved, "flask_shop.py")
+    finally:
+        analysis._analyse = original
+    assert len(second.findings) == len(first.findings) > 0
+    assert counted == []
+
+
+def test_top_level_code_after_a_longer_function_is_placed_again():
+    """The module's top-level code is one text of statements far apart: a line added inside a
+    function between them moves the ones below though that text stays the same."""
+    before = "import os, sys\nos.system(sys.argv[1])\ndef f():\n    return 1\nos.system(sys.argv[2])\n"
+    after = before.replace("def f():\n", "def f():\n    x = 2\n")
+    warm = _analyzer()
+    assert [f.span.start_line for f in warm.analyse_file(before, "m.py")] == [1, 4]
+    assert [f.span.start_line for f in warm.analyse_file(after, "m.py")] == [1, 5]
