@@ -9,7 +9,13 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bastion.analyzers.taint.analysis import _function_texts, _kept_key, _key, python_lines
+from bastion.analyzers.taint.analysis import (
+    _function_texts,
+    _kept_key,
+    _key,
+    helper_tests,
+    python_lines,
+)
 from bastion.analyzers.taint.analyzer import load_models
 from bastion.analyzers.taint.blocks import BlockParser
 from bastion.analyzers.taint.callees import CalleeMemo
@@ -58,7 +64,7 @@ def memo_answers(tree, text, cache):
         callees = [(c, c.encode()) for c in sorted(memo(f))]
         answers[f.name].append(_kept_key(f, memo, module, MODELS, callees) if cache is not None
                                else _key(f, memo.digest(f), module, MODELS, callees, memo.later(f),
-                                         memo.texts[f.name]))
+                                         memo.texts[f.name], helper_tests(callees, module, memo)))
     return answers
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import attrs
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -92,3 +93,19 @@ def test_top_level_code_after_a_longer_function_is_placed_again():
     warm = _analyzer()
     assert [f.span.start_line for f in warm.analyse_file(before, "m.py")] == [1, 4]
     assert [f.span.start_line for f in warm.analyse_file(after, "m.py")] == [1, 5]
+
+
+@pytest.mark.parametrize("body", ["    if 1: return mode in modes\n",
+                                  "    return mode in modes\n    return len(mode) < 100\n"])
+def test_a_helper_no_longer_read_as_a_test_changes_its_callers(body):
+    """A helper called in a condition is read as a test by its body (helper_guards.py), not by
+    its summary: a body that stops being one (a branch, a second return) changes what the
+    caller's branch proves, though the caller's text stays and its place may move."""
+    text = ("import subprocess\nfrom flask import Flask, request\napp = Flask(__name__)\n"
+            "def allowed(mode, modes=('fast', 'slow')):\n    return mode in modes\n"
+            "@app.route('/t')\ndef tool():\n    mode = request.args['m']\n    if allowed(mode):\n"
+            "        subprocess.run(f'tool --mode {mode}', shell=True)\n    return 'ok'\n")
+    warm = _analyzer()
+    assert warm.analyse_file(text, "g.py") == []
+    edited = text.replace("    return mode in modes\n", body)
+    assert [f.rule_id for f in warm.analyse_file(edited, "g.py")] == ["BST202"]

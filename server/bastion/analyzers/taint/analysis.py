@@ -24,7 +24,7 @@ from bastion.analyzers.taint.domain import UNKNOWN, Origin, Step, Value
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.forms import Forms
 from bastion.analyzers.taint.guards import refine
-from bastion.analyzers.taint.helper_guards import proofs_of
+from bastion.analyzers.taint.helper_guards import _test_body, proofs_of
 from bastion.analyzers.taint.moves import first_line, moved
 from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.relevance import relevant_functions
@@ -352,21 +352,35 @@ def _kept_key(function: Function, callees_of: CalleeMemo, module: ModuleContext,
     """`_key`, kept with a module-level function's node (`CalleeMemo.key`) with what else it
     is made of: the node stands for its name's text, and has no class."""
     later = callees_of.later(function)
+    tests = helper_tests(callees, module, callees_of)
     return callees_of.key(function, (function.name, module.digest, models.digest, callees, later,
-                                     function.request_kinds),
+                                     function.request_kinds, tests),
                           lambda: _key(function, callees_of.digest(function), module, models,
-                                       callees, later, callees_of.texts[function.name]))
+                                       callees, later, callees_of.texts[function.name], tests))
+
+
+def helper_tests(callees: list[tuple[str, bytes]], module: ModuleContext,
+                 callees_of: CalleeMemo) -> list[bytes]:
+    """The texts of the callees a call of which in a condition is read as a test: their bodies,
+    not their summaries, say what the caller's branch proves (helper_guards.py)."""
+    found = []
+    for name, _ in callees:
+        callee = module.function_named(name)
+        if callee is not None and callee.class_name is None and _test_body(callee.node) is not None:
+            found.append(callees_of.digest(callee))
+    return found
 
 
 def _key(function: Function, text_digest: bytes, module: ModuleContext, models: Models,
-         callees: list[tuple[str, bytes]], later: frozenset[str], text: str) -> bytes:
+         callees: list[tuple[str, bytes]], later: frozenset[str], text: str,
+         tests: list[bytes]) -> bytes:
     # Not a function's first line: its outcome found at another line is moved (`_cached`). The
     # module's top-level code is one text of statements far apart: its places are in its key.
     node = function.node
     places = [s.lineno for s in node.body] if function.name == MODULE_BODY else []
     digest = hashlib.blake2b(digest_size=20)
     for part in (function.name.encode(), str(places).encode(), text_digest,
-                 module.digest, models.digest.encode(), repr(callees).encode(),
+                 module.digest, models.digest.encode(), repr((callees, tests)).encode(),
                  repr((_class_context(function, text), sorted(later),
                        function.request_kinds)).encode()):
         digest.update(part + b"\0")
