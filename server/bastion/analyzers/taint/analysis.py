@@ -25,7 +25,7 @@ from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.forms import Forms
 from bastion.analyzers.taint.guards import refine
 from bastion.analyzers.taint.helper_guards import _test_body, proofs_of
-from bastion.analyzers.taint.moves import first_line, moved
+from bastion.analyzers.taint.moves import cached_at, first_line
 from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.relevance import relevant_functions
 from bastion.analyzers.taint.results import FunctionResult, Hit, Summary, distinct_hits
@@ -168,7 +168,7 @@ def _outcome(function: Function, module: ModuleContext, models: Models, cache: L
     if cache is not None and lines is not None:
         key = _kept_key(function, callees_of, module, models,
                         [(c, done[c].fingerprint if c in done else b"") for c in callees])
-        outcome = _cached(cache, key, function)
+        outcome = cached_at(cache, key, function.node)
     if outcome is None:
         sql = texts is None or callees_of.facts(function).sql
         outcome = _analyse(function, module, models, summaries, sql, callees_of.later(function))
@@ -185,20 +185,6 @@ def _outcome(function: Function, module: ModuleContext, models: Models, cache: L
         result.too_deep.append(function)
     elif outcome.result.skipped:
         result.skipped.append((function.name, outcome.result.statements))
-    return outcome
-
-
-def _cached(cache: LRU, key: bytes, function: Function) -> FunctionOutcome | None:
-    """The outcome of the function's text and inputs, at the function's place (moves.py)."""
-    entry = cache.get(key)
-    if entry is None:
-        return None
-    outcome, node = entry
-    if node is function.node or first_line(node) == first_line(function.node):
-        return outcome
-    outcome = moved(outcome, node, function.node)
-    if outcome is not None:  # the next text finds it at this place
-        cache.put(key, (outcome, function.node))
     return outcome
 
 
@@ -374,7 +360,7 @@ def helper_tests(callees: list[tuple[str, bytes]], module: ModuleContext,
 def _key(function: Function, text_digest: bytes, module: ModuleContext, models: Models,
          callees: list[tuple[str, bytes]], later: frozenset[str], text: str,
          tests: list[bytes]) -> bytes:
-    # Not a function's first line: its outcome found at another line is moved (`_cached`). The
+    # Not a function's first line: its outcome found at another line is moved (`cached_at`). The
     # module's top-level code is one text of statements far apart: its places are in its key.
     node = function.node
     places = [s.lineno for s in node.body] if function.name == MODULE_BODY else []

@@ -19,6 +19,7 @@ import attrs
 
 from bastion.analyzers.taint.domain import Origin, Step, Value
 from bastion.analyzers.taint.results import FunctionResult, Hit, Summary
+from bastion.engine.cache import LRU
 
 
 class _Outside(Exception):
@@ -28,6 +29,22 @@ class _Outside(Exception):
 def first_line(node: ast.AST) -> int:
     """The 0-based first line of a definition, its decorators included."""
     return min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))]) - 1
+
+
+def cached_at(cache: LRU, key: bytes, node: ast.AST):
+    """The outcome (a FunctionOutcome) `cache` holds for `key`, a function's text and inputs
+    but not its place (analysis.py), at the place of the function's node `node`; None when it
+    holds none, or one that cannot be moved."""
+    entry = cache.get(key)
+    if entry is None:
+        return None
+    outcome, old = entry
+    if old is node or first_line(old) == first_line(node):
+        return outcome
+    outcome = moved(outcome, old, node)
+    if outcome is not None:  # the next text finds it at this place
+        cache.put(key, (outcome, node))
+    return outcome
 
 
 def moved(outcome, old: ast.AST, new: ast.AST):
