@@ -189,8 +189,9 @@ class BlockParser:
     def _closes_nothing(self, lines: list[str], starts: list[int], index: int, until: int,
                         hi: int, indent: str) -> bool:
         """Whether joining the block at `starts[until]` to the broken lines before it cannot
-        make them parse: it parses on its own, so it closes no bracket they left open, and at
-        `indent` it is no body of a header among them. Not so when they end in a backslash
+        make them parse: it and the blocks after it the join could still take each parse on
+        their own, so none closes a bracket they left open, and at `indent` none is the body of
+        a header among them. Not so when they end in a backslash
         (then blank lines: broken only by where the text ends), hold a line indented less
         than `indent` (a class's members split where the class does not end: the block after
         may be the body of a `def` there), or a triple quote (the scanner's reading of
