@@ -109,3 +109,20 @@ def test_a_helper_no_longer_read_as_a_test_changes_its_callers(body):
     assert warm.analyse_file(text, "g.py") == []
     edited = text.replace("    return mode in modes\n", body)
     assert [f.rule_id for f in warm.analyse_file(edited, "g.py")] == ["BST202"]
+
+
+HANDLER = ("import os\nimport tornado.web\nclass Base(tornado.web.RequestHandler):\n    pass\n"
+           "class H(Base):\n    def get(self):\n        os.system('ping ' + self.get_argument('h'))\n")
+
+
+@pytest.mark.parametrize("edited", [
+    HANDLER.replace("(tornado.web.RequestHandler)", "(object)"),
+    HANDLER.replace("(tornado.web.RequestHandler):\n", "(tornado.web.RequestHandler):\nx = 1\n"),
+    HANDLER.replace("(tornado.web.RequestHandler):\n", "(object):\n\n"),
+])
+def test_a_method_no_longer_a_handlers_is_analysed_again(edited):
+    """Whether a method is a handler's (an entry) is the module context's reading of its class's
+    bases, not its text: a base class edited, or left broken, changes it in place or moved."""
+    warm = _analyzer()
+    assert [f.rule_id for f in warm.analyse_file(HANDLER, "h.py")] == ["BST202"]
+    assert warm.analyse_file(edited, "h.py") == []

@@ -340,7 +340,7 @@ def _kept_key(function: Function, callees_of: CalleeMemo, module: ModuleContext,
     later = callees_of.later(function)
     tests = helper_tests(callees, module, callees_of)
     return callees_of.key(function, (function.name, module.digest, models.digest, callees, later,
-                                     function.request_kinds, tests),
+                                     _classified(function), tests),
                           lambda: _key(function, callees_of.digest(function), module, models,
                                        callees, later, callees_of.texts[function.name], tests))
 
@@ -368,9 +368,18 @@ def _key(function: Function, text_digest: bytes, module: ModuleContext, models: 
     for part in (function.name.encode(), str(places).encode(), text_digest,
                  module.digest, models.digest.encode(), repr((callees, tests)).encode(),
                  repr((_class_context(function, text), sorted(later),
-                       function.request_kinds)).encode()):
+                       _classified(function))).encode()):
         digest.update(part + b"\0")
     return digest.digest()
+
+
+def _classified(function: Function) -> tuple:
+    """What the module context made of the function (entries.py), which its text alone does not
+    say: an entry by its class's bases, its parameters' kinds, `self`'s."""
+    return (repr(function.entry), function.tainted_params, function.request_params,
+            function.validated_params, function.validated_fields, function.pattern_params,
+            function.return_sink, function.helper, function.request_kinds, function.self_kind,
+            function.dependencies)
 
 
 def _class_context(function: Function, text: str) -> tuple:
