@@ -24,7 +24,8 @@ from bastion.analyzers.taint.domain import UNKNOWN, Origin, Step, Value
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.forms import Forms
 from bastion.analyzers.taint.guards import refine
-from bastion.analyzers.taint.helper_guards import _test_body, proofs_of
+from bastion.analyzers.taint.helper_guards import proofs_of
+from bastion.analyzers.taint.helper_paths import helper_paths
 from bastion.analyzers.taint.moves import cached_at, first_line
 from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.relevance import relevant_functions
@@ -352,7 +353,7 @@ def helper_tests(callees: list[tuple[str, bytes]], module: ModuleContext,
     found = []
     for name, _ in callees:
         callee = module.function_named(name)
-        if callee is not None and callee.class_name is None and _test_body(callee.node) is not None:
+        if callee is not None and callee.class_name is None and helper_paths(callee.node) is not None:
             found.append(callees_of.digest(callee))
     return found
 
