@@ -2,7 +2,7 @@
 subscript is (domain.keyed, summaries.passed): an object whose `cmd` holds request data reaches
 a sink through `job.cmd` and not through `job.name`. The object is one whose attributes the
 caller set (`job.cmd = ...`), or a record built by its generated constructor: a dataclass, an
-attrs class, a named tuple, a pydantic model (classes.record_fields, summaries.construct)."""
+attrs class, a named tuple, a pydantic model (classes.record_fields, instances.construct)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Taint analysis: a `pathlib.Path` a helper builds from its parameter (`ROOT / name`) and
-returns stays a path at the call (summaries._instantiated), and a path method on the result
+returns stays a path at the call (summaries.instantiated), and a path method on the result
 (`path_of(name).read_text()`) is the path sink it names (expressions.py), in the same file and
 from another workspace module. A helper that reduces the name (`secure_filename`), checks
 containment before returning, or returns a constant path stays quiet; one that only

@@ -33,6 +33,13 @@ from bastion.analyzers.taint.domain import (
 )
 from bastion.analyzers.taint.escapes import CONTAINER_TYPES
 from bastion.analyzers.taint.forms import built_as_record, form_called, form_instance
+from bastion.analyzers.taint.instances import (
+    class_called,
+    construct,
+    record_instance,
+    set_instance_fields,
+    store_fields,
+)
 from bastion.analyzers.taint.patterns import Compiled, compiled_pattern
 from bastion.analyzers.taint.sequences import EDITS, MUTATORS, edit_list
 from bastion.analyzers.taint.sinks import (
@@ -43,18 +50,7 @@ from bastion.analyzers.taint.sinks import (
     UNSAFE_SAX_PARSER,
 )
 from bastion.analyzers.taint.string_transforms import ESCAPING_CODECS, filtered_characters, replace
-from bastion.analyzers.taint.summaries import (
-    apply_summary,
-    base_method,
-    class_called,
-    class_method,
-    construct,
-    on_self,
-    record_instance,
-    set_instance_fields,
-    store_fields,
-    summary_for,
-)
+from bastion.analyzers.taint.summaries import apply_summary, base_method, class_method, on_self, summary_for
 from bastion.analyzers.taint.templates import (
     STRING_RENDERS,
     escaped_render,

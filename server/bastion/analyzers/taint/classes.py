@@ -117,7 +117,7 @@ def record_fields(definitions: list[ast.stmt], shapes: dict[ast.ClassDef, ClassS
     """Class name -> its fields, in the constructor's order (a base record's first), for the
     module's dataclasses, attrs classes, named tuples and pydantic models that do not define
     `__init__` themselves: `Job(name="x", cmd=request.args["c"])` holds each argument in its
-    field (summaries.construct)."""
+    field (instances.construct)."""
     records: dict[str, tuple[str, ...]] = {}
     for node in definitions:
         if not isinstance(node, ast.ClassDef) or node not in shapes:

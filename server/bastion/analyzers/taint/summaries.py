@@ -1,7 +1,8 @@
 """Which summary a call uses and what applying it does: same-file functions and methods (on
 `self`, `super()`, a base called by name, an instance of a class of this file or inherited from
-another workspace module's class), other workspace modules' functions (workspace.py), objects
-built with untrusted constructor arguments and the fields their methods store.
+another workspace module's class), other workspace modules' functions (workspace.py); the
+objects built with untrusted constructor arguments and the fields their methods store are
+instances.py's.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.domain import EVERY_CLASS, SAFE, UNKNOWN, Value, join, ordered
+from bastion.analyzers.taint.domain import EVERY_CLASS, UNKNOWN, Value, join, ordered
 from bastion.analyzers.taint.handed_requests import hands_request, with_request_sources
 from bastion.analyzers.taint.upstream import upstream_line
 from bastion.analyzers.taint.verdicts import see_reported_inside
@@ -68,7 +69,7 @@ def summary_for(ev: Evaluator, node: ast.Call, inputs: list[Value],
             and func.value.id in ("self", "cls") and ev.class_name is not None):
         return next((found for cls in ev.module.lineage(ev.class_name)
                      if (found := ev.summaries.get(f"{cls}.{func.attr}")) is not None), None) \
-            or _inherited_from_workspace(ev, ev.class_name, func.attr, inputs)
+            or inherited_from_workspace(ev, ev.class_name, func.attr, inputs)
     if isinstance(func, ast.Attribute) and _on_module_class(ev, func):
         # `Student.get(conn, sid)`: a staticmethod or classmethod of a class of this module
         return ev.summaries.get(ev.module.inherited(func.value.id, func.attr))
@@ -97,12 +98,12 @@ def summary_for(ev: Evaluator, node: ast.Call, inputs: list[Value],
         if found is None and isinstance(func, ast.Attribute) and receiver is not None \
                 and not receiver.taint and receiver.kind is not None and receiver.kind.endswith("()"):
             found = external(f"{receiver.kind[:-2]}.{func.attr}", tainted) \
-                or _inherited_from_workspace(ev, receiver.kind[:-2], func.attr, inputs)
+                or inherited_from_workspace(ev, receiver.kind[:-2], func.attr, inputs)
         return found
     return None
 
 
-def _inherited_from_workspace(ev: Evaluator, class_name: str, method: str,
+def inherited_from_workspace(ev: Evaluator, class_name: str, method: str,
                               inputs: list[Value]) -> Summary | None:
     """The method a class of this module inherits from a class of another workspace module
     (`class Remote(Runner)`, `Runner` in runner.py), when no class of this file defines it."""
@@ -113,74 +114,6 @@ def _inherited_from_workspace(ev: Evaluator, class_name: str, method: str,
     tainted = any(v.tainted for v in inputs)
     return next((found for base in ev.module.class_bases[class_name] if base is not None
                  and (found := external(f"{base}.{method}", tainted)) is not None), None)
-
-
-def construct(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value],
-               keywords: dict[str | None, Value]) -> Value | None:
-    """`Fetcher(request.args["url"])`, of a class of this module or of another workspace
-    module: an instance whose fields hold what its `__init__` stored from the arguments (its
-    methods bind them, apply_summary), after the sinks `__init__` itself reaches."""
-    func = node.func
-    init = None
-    own = class_called(ev, func)
-    if own is not None:
-        # a subclass of this file without its own `__init__` is built by its base's
-        found = ev.module.inherited(own, "__init__")
-        init = ev.summaries.get(found) if found is not None \
-            else _inherited_from_workspace(ev, own, "__init__", args)
-        kind = f"{own}()"
-    if init is None and ev.module.external is not None and name is not None \
-            and not (isinstance(func, ast.Name) and func.id in ev.env):
-        init = ev.module.external(f"{name}.__init__", True)
-        kind = f"{name}()"
-    if init is None and own is not None and own in ev.module.records:
-        return record_instance(ev, node, ev.module.records[own], args, keywords, class_name=own)
-    if init is None or not init.fields or init.hands_on:
-        return None  # what an unresolved `super().__init__(x)` stores is not seen: the default model
-    bound = bind_arguments(init.params, node, args, keywords)
-    apply_summary(ev, node, init, args, keywords)
-    call_step = ev.step(node, f"passed to `{ast.unparse(func)}`")
-    fields = {field: _instantiated(value.flat(), bound, call_step)
-              for field, value in init.fields.items()}
-    if not any(v.taint for v in fields.values()):
-        return Value(clean=EVERY_CLASS, kind=kind)
-    return Value(clean=EVERY_CLASS, items=fields, kind=kind)
-
-
-def class_called(ev: Evaluator, func: ast.expr) -> str | None:
-    """The class of this module a call by name builds: `Job(...)`, or `cls(...)` in a
-    classmethod of `Job` (a subclass's `cls` is built by the same `__init__` unless it has its
-    own: the class's is the one seen)."""
-    if not isinstance(func, ast.Name):
-        return None
-    if func.id not in ev.env:
-        return func.id
-    function = getattr(ev, "function", None)  # the walk's (statements.Interpreter)
-    if function is None or ev.class_name is None or function.implicit_params != 1 \
-            or not any(isinstance(d, ast.Name) and d.id == "classmethod"
-                       for d in function.node.decorator_list):
-        return None
-    params = [*function.node.args.posonlyargs, *function.node.args.args]
-    return ev.class_name if params[0].arg == func.id and ev.env[func.id].kind is None else None
-
-
-def record_instance(ev: Evaluator, node: ast.Call, fields: tuple[str, ...], args: list[Value],
-                    keywords: dict[str | None, Value],
-                    validated: frozenset[str] = frozenset(),
-                    class_name: str | None = None) -> Value | None:
-    """A record's generated constructor: each argument in the field it names; a field the
-    class validates (`validated`: an `int` field of a pydantic model, forms.py) is safe."""
-    if None in keywords or any(isinstance(a, ast.Starred) for a in node.args) \
-            or len(args) > len(fields):
-        return None  # `Job(**data)`: which field holds what is not known (the default model)
-    call_step = ev.step(node, f"stored in `{ast.unparse(node.func)}`")
-    # fewer arguments than fields: the rest keep their defaults
-    slots = {**dict(zip(fields, args, strict=False)), **{k: v for k, v in keywords.items() if k in fields}}
-    slots = {k: SAFE if k in validated else v.with_step(call_step) for k, v in slots.items()}
-    kind = f"{class_name or node.func.id}()"
-    if not any(v.tainted for v in slots.values()):
-        return Value(clean=EVERY_CLASS, kind=kind)
-    return Value(clean=EVERY_CLASS, items=slots, kind=kind)
 
 
 def on_self(func: ast.expr) -> bool:
@@ -206,31 +139,6 @@ def base_method(ev: Evaluator, node: ast.Call) -> str | None:
 
 def _is_super(node: ast.expr) -> bool:
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
-
-
-def store_fields(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Value],
-                  keywords: dict[str | None, Value]) -> None:
-    """The fields a method of the instance stored (`self.url = url` in a helper or the base's
-    `__init__`) are the caller's own now, its parameters replaced by the arguments."""
-    if not summary.fields or ev.env is None:
-        return
-    bound = bind_arguments(summary.params, node, args, keywords)
-    call_step = ev.step(node, f"passed to `{ast.unparse(node.func)}`")
-    for field, value in summary.fields.items():
-        ev.env[f"self.{field}"] = _instantiated(value.flat(), bound, call_step)
-
-
-def set_instance_fields(ev: Evaluator, node: ast.Call, name: str, receiver: Value,
-                        summary: Summary, args: list[Value],
-                        keywords: dict[str | None, Value]) -> None:
-    """`f.configure(request.args["url"])` on a local instance: the fields the method set are
-    the instance's now (its later `f.fetch()` reads them, calls.py `_field_values`)."""
-    bound = bind_arguments(summary.params, node, args, keywords)
-    call_step = ev.step(node, f"passed to `{ast.unparse(node.func)}`")
-    items = dict(receiver.items or {})
-    for field, value in summary.fields.items():
-        items[field] = _instantiated(value.flat(), bound, call_step)
-    ev.env[name] = receiver.evolve(items=items if any(v.tainted for v in items.values()) else None)
 
 
 def apply_summary(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Value],
@@ -300,13 +208,13 @@ def _shaped(returns: Value, bound: dict[int, Value], call_step, depth: int = 0) 
     fields of an instance a factory built, the keys of a dict it made; flattened, the request
     data its `note` held would be in its `cmd` too."""
     if not returns.items or depth >= 3:
-        return _instantiated(returns.flat(), bound, call_step)
-    out = _instantiated(returns.evolve(items=None), bound, call_step)
+        return instantiated(returns.flat(), bound, call_step)
+    out = instantiated(returns.evolve(items=None), bound, call_step)
     return out.evolve(items={key: _shaped(value, bound, call_step, depth + 1)
                              for key, value in returns.items.items()})
 
 
-def _instantiated(returns: Value, bound: dict[int, Value], call_step) -> Value:
+def instantiated(returns: Value, bound: dict[int, Value], call_step) -> Value:
     """A value of the callee (its return value, a field its `__init__` stored) with its
     parameters' part replaced by the arguments bound to them; a path (`ROOT / name`) stays one."""
     real = frozenset(o for o in returns.taint if o.kind != "param")

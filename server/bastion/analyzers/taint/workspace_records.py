@@ -1,7 +1,7 @@
 """The record classes of a workspace module (dataclasses, attrs classes, named tuples, pydantic
 models: classes.record_fields) as the summaries of their generated `__init__`, which the
 summary store (workspace.py) serves its importers: `Cmd(cmd=request.args["c"])` in a view of
-another module holds each argument in the field it names (summaries.construct), as a record of
+another module holds each argument in the field it names (instances.construct), as a record of
 the view's own module does, instead of the default model's one value for every field. A field
 the class validates (`retries: int` of a pydantic model, forms.py) holds no argument's data.
 """
