@@ -281,6 +281,24 @@ class ModuleGraph:
             found = self._closures[path] = frozenset(seen)
         return found
 
+    def bottom_up(self, path: str) -> list[str]:
+        """`path` and the modules it imports, transitively, deepest first (`path` last), without
+        the imports within one cycle (`same_cycle`); walked without recursion, for a chain of
+        thousands of imports (the summary store's `_summarise_imports`)."""
+        order: list[str] = []
+        seen = {path}
+        stack = [(path, iter(self.deps(path)))]
+        while stack:
+            current, deps = stack[-1]
+            target = next(deps, None)
+            if target is None:
+                stack.pop()
+                order.append(current)
+            elif target not in seen and not self.same_cycle(current, target):
+                seen.add(target)
+                stack.append((target, iter(self.deps(target))))
+        return order
+
     def same_cycle(self, a: str, b: str) -> bool:
         """Whether `a` and `b` import each other, directly or not (one strongly connected
         component of the import graph)."""

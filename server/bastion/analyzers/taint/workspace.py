@@ -362,19 +362,7 @@ class SummaryStore:
         summary's computation in the next until Python's recursion limit stops the analysis.
         A summary does not depend on the order it is computed in (see `_summarise`), so the
         result is the one computed on demand."""
-        order: list[str] = []
-        seen = {path}
-        stack = [(path, iter(self.graph.deps(path)))]
-        while stack:
-            current, deps = stack[-1]
-            target = next(deps, None)
-            if target is None:
-                stack.pop()
-                order.append(current)
-            elif target not in seen and not self.graph.same_cycle(current, target):
-                seen.add(target)
-                stack.append((target, iter(self.graph.deps(target))))
-        for target in order[:-1]:  # `path` itself: the caller's
+        for target in self.graph.bottom_up(path)[:-1]:  # `path` itself: the caller's
             module = self._module(target)
             if module is not None and not module.summarised and target not in self._active:
                 self._active.add(target)
