@@ -10,7 +10,8 @@ request of the app (`@bp.before_app_request`, or a hook on a `Flask(...)` object
 Modules the view's module imports directly count whole, any function's stores (scoped.py,
 workspace_entries.scoped_stores); this adds the rest of their import closure, hooks only. An
 object is named by its defining file and name there (`identity`), as both modules import it.
-`HookIndex` keeps each module's `ModuleHooks` for the summary store (workspace.py), under its lock.
+`HookIndex` keeps each module's `ModuleHooks` for the summary store (workspace.py), under its lock,
+and what it publishes of them for the editor's analyses (`published`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from bastion.analyzers.taint.workspace_names import split_name
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.specs import Models
+    from bastion.analyzers.taint.workspace_entries import Imports
 
 _HOOKS = frozenset({"before_request", "before_app_request"})
 _VIEWS = frozenset({"route", "get", "post", "put", "delete", "patch", "add_url_rule"})
@@ -64,6 +66,17 @@ class HookIndex:
         self.parsed = parsed
         self.models = models
         self._kept: dict[str, tuple[str, ModuleHooks]] = {}  # path -> (digest, its hooks)
+        # a file (as the analysis names it) -> what hooks of modules it does not import store
+        # in Flask's `g` for its views (`stores`), for the editor's analyses: set by `publish`,
+        # read without the store's lock (one dict read)
+        self.published: dict[str, dict[str, tuple[str, int]]] = {}
+
+    def publish(self, path: str | None, imports: Imports, table: dict[str, str]) -> None:
+        """What `stores` finds for the file's views, when it reads `g` (the editor's `prepare`)."""
+        if imports.flask_g and imports.registrars and table:
+            self.published[path or ""] = self.stores(path, imports.registrars, table)
+        else:
+            self.published.pop(path or "", None)
 
     def stores(self, path: str | None, registrars: tuple[str, ...] | None,
                table: dict[str, str]) -> dict[str, tuple[str, int]]:

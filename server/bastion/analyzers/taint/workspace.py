@@ -15,9 +15,11 @@ Two ways to use it:
   the language server runs in the background; before then, the analysis goes without them, and
   a summary of a module edited since is used as stale (medium confidence).
 
-Owner: the store owns its graph and entries (`ModuleEntry`, workspace_entries.py). Computation
-(`function`, `prepare`) is serialised by `_lock`; the analysis thread reads published entries
-without it (one dict read, swapped whole).
+Owner: the store owns its graph and entries (`ModuleEntry`, workspace_entries.py), and the
+memo of their Flask hooks (`HookIndex`, scoped_hooks.py). Computation (`function`, `prepare`)
+is serialised by `_lock`, which guards them all; the analysis thread reads published entries,
+and what hooks store in `g` for a file (`HookIndex.published`), without it (one dict read,
+swapped whole).
 """
 
 from __future__ import annotations
@@ -82,10 +84,7 @@ class SummaryStore:
         self._active: set[str] = set()  # modules being summarised
         self._sources: dict[str, bool] = {}  # path -> `_may_source`
         self._naming: dict[tuple[str, str], list[str]] = {}  # (path, digest) -> `declarations`' packages
-        self._hooks = HookIndex(self.graph, self._module, models)  # under `_lock`
-        # a file (as the analysis names it) -> what hooks of modules it does not import store
-        # in Flask's `g` for its views (`HookIndex.stores`), for the editor's analyses
-        self._published_hooks: dict[str, dict[str, tuple[str, int]]] = {}
+        self._hooks = HookIndex(self.graph, self._module, models)  # under `_lock` (see `published`)
 
     # ---- for the analyzer (any thread) ----
 
@@ -140,7 +139,7 @@ class SummaryStore:
             forms = imported_forms(table, published.get)
             if flask_g:
                 scoped = scoped_stores(targets, published.get)
-                hooked = self._published_hooks.get(path or "", {})
+                hooked = self._hooks.published.get(path or "", {})
         for attribute, where in hooked.items():  # after the modules it imports
             scoped.setdefault(attribute, where)
         digest += repr(sorted(hooked.items())).encode()
@@ -215,10 +214,7 @@ class SummaryStore:
                 return
             table = import_table(tree, path, self.graph.resolver)
             imports = imports_of(tree)
-            if imports.flask_g and imports.registrars and table:
-                self._published_hooks[path or ""] = self._hooks.stores(path, imports.registrars, table)
-            else:
-                self._published_hooks.pop(path or "", None)
+            self._hooks.publish(path, imports, table)
             if not table:
                 return
             env = module_context(tree, self.models, text=text).env
@@ -302,7 +298,7 @@ class SummaryStore:
                 self._published[path] = module
                 if path in dirty or not all(resolver.holds(p) for p in module.closure):
                     self._dirty.add(path)
-        self._published_hooks = dict(previous._published_hooks)
+        self._hooks.published = dict(previous._hooks.published)
 
     def _may_source(self, path: str) -> bool:
         """Whether the module or one it imports, transitively, may read a modelled source."""
