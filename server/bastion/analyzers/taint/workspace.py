@@ -16,10 +16,11 @@ Two ways to use it:
   a summary of a module edited since is used as stale (medium confidence).
 
 Owner: the store owns its graph and entries (`ModuleEntry`, workspace_entries.py), and the
-memo of their Flask hooks (`HookIndex`, scoped_hooks.py). Computation (`function`, `prepare`)
-is serialised by `_lock`, which guards them all; the analysis thread reads published entries,
-and what hooks store in `g` for a file (`HookIndex.published`), without it (one dict read,
-swapped whole).
+memos of what its modules' import closures name (`ClosureTexts`, workspace_closure.py) and of
+their Flask hooks (`HookIndex`, scoped_hooks.py). Computation (`function`, `prepare`) is
+serialised by `_lock`, which guards them all; the analysis thread reads published entries, and
+what hooks store in `g` for a file (`HookIndex.published`), without it (one dict read, swapped
+whole).
 """
 
 from __future__ import annotations
@@ -42,11 +43,11 @@ from bastion.analyzers.taint.modules import (
     ModuleResolver,
     dependency_key,
     import_table,
-    imported_files,
 )
 from bastion.analyzers.taint.results import Summary
 from bastion.analyzers.taint.scoped_hooks import HookIndex
 from bastion.analyzers.taint.specs import Models
+from bastion.analyzers.taint.workspace_closure import ClosureTexts
 from bastion.analyzers.taint.workspace_entries import (
     External,
     Imports,
@@ -82,8 +83,7 @@ class SummaryStore:
         self._published: dict[str, ModuleEntry] = {}  # what analyses read (compute=False)
         self._dirty: set[str] = set()  # edited since their summaries were published
         self._active: set[str] = set()  # modules being summarised
-        self._sources: dict[str, bool] = {}  # path -> `_may_source`
-        self._naming: dict[tuple[str, str], list[str]] = {}  # (path, digest) -> `declarations`' packages
+        self._closures = ClosureTexts(self.graph, models)  # under `_lock`
         self._hooks = HookIndex(self.graph, self._module, models)  # under `_lock` (see `published`)
 
     # ---- for the analyzer (any thread) ----
@@ -161,21 +161,8 @@ class SummaryStore:
         key part; the editor's results are not cached (`dependency_key`)."""
         if not packages or not self.compute:
             return b""
-        parts = []
         with self._lock:
-            files: set[str] = set()
-            for target in imported_files(text, path, self.graph.resolver):
-                files |= self.graph.closure(target)
-            for file in sorted(files):
-                entry = self.graph.text(file)
-                if entry is None:
-                    continue
-                named = self._naming.get((file, entry[1]))
-                if named is None:  # a closure is met again by every module importing it
-                    named = self._naming[(file, entry[1])] = [p for p in packages if p in entry[0]]
-                if named:
-                    parts.append(DECLARED.of_path(file, self.roots, named).digest)
-        return hashlib.blake2b(b"".join(parts), digest_size=16).digest() if parts else b""
+            return self._closures.declarations(text, path, packages)
 
     # ---- computing (the background, or a scan's analysis) ----
 
@@ -184,7 +171,7 @@ class SummaryStore:
         a summary that returns a source matters: none is computed for a module that reads no
         source, even through its imports (most calls of a scan)."""
         with self._lock:
-            if not tainted and not self._may_source(path):
+            if not tainted and not self._closures.may_source(path):
                 return None
             module = self._module(path)
             if module is None:
@@ -259,7 +246,7 @@ class SummaryStore:
             real = os.path.realpath(path)
             self.graph.forget(real)
             self._modules.pop(real, None)
-            self._sources.clear()
+            self._closures.forget()
             if real in self._published:
                 self._dirty.add(real)
 
@@ -280,7 +267,7 @@ class SummaryStore:
     def resolve_again(self) -> None:
         """Files appeared or went: every import is resolved again."""
         with self._lock:
-            self._sources.clear()
+            self._closures.forget()
             self.graph.resolver.forget()
 
     def carry(self, previous: SummaryStore) -> None:
@@ -299,15 +286,6 @@ class SummaryStore:
                 if path in dirty or not all(resolver.holds(p) for p in module.closure):
                     self._dirty.add(path)
         self._hooks.published = dict(previous._hooks.published)
-
-    def _may_source(self, path: str) -> bool:
-        """Whether the module or one it imports, transitively, may read a modelled source."""
-        found = self._sources.get(path)
-        if found is None:
-            found = self._sources[path] = any(
-                (entry := self.graph.text(p)) is not None and self.models.may_read_sources(entry[0])
-                for p in sorted(self.graph.closure(path)))
-        return found
 
     def mark_stale(self, path: str) -> None:
         """At an edit, on the editor's loop (no lock: one set add): analyses use the module's
