@@ -9,17 +9,12 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bastion.analyzers.taint.analysis import (
-    _function_texts,
-    _kept_key,
-    _key,
-    helper_tests,
-    python_lines,
-)
+from bastion.analyzers.taint.analysis import python_lines
 from bastion.analyzers.taint.analyzer import load_models
 from bastion.analyzers.taint.blocks import BlockParser
 from bastion.analyzers.taint.callees import CalleeMemo
 from bastion.analyzers.taint.context import module_context
+from bastion.analyzers.taint.function_keys import function_key, function_texts, helper_tests, uncached_key
 from bastion.analyzers.taint.relevance import _module_trigger
 from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.engine.cache import LRU
@@ -51,7 +46,7 @@ BLOCKS = [
 def memo_answers(tree, text, cache):
     lines = python_lines(text)
     module = module_context(tree, MODELS, cache, None, text)
-    memo = CalleeMemo(module, _function_texts(module, lines), cache)
+    memo = CalleeMemo(module, function_texts(module, lines), cache)
     trigger = _module_trigger(module, MODELS, cache)
     answers = {}
     # stores first: a record's stores may be found before its facts, as `later` finds them
@@ -62,9 +57,9 @@ def memo_answers(tree, text, cache):
                             memo.judged(f), trigger is not None and memo.reads_source(f, trigger)]
     for f in module.functions:  # the cache key (callees' fingerprints stood for by their names)
         callees = [(c, c.encode()) for c in sorted(memo(f))]
-        answers[f.name].append(_kept_key(f, memo, module, MODELS, callees) if cache is not None
-                               else _key(f, memo.digest(f), module, MODELS, callees, memo.later(f),
-                                         memo.texts[f.name], helper_tests(callees, module, memo)))
+        answers[f.name].append(function_key(f, memo, module, MODELS, callees) if cache is not None
+                               else uncached_key(f, memo.digest(f), module, MODELS, callees, memo.later(f),
+                                                 memo.texts[f.name], helper_tests(callees, module, memo)))
     return answers
 
 

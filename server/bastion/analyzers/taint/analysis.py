@@ -2,9 +2,9 @@
 summaries of the callees it uses, cached per function.
 
 `ModuleAnalysis` is built once per text; the cache (owned by the analyzer, see analyzer.py)
-maps (function text, module-context digest, callee summary fingerprints, model digest) to the
-function's result, so an edit re-analyses the edited function and the callers whose callees'
-summaries changed, not the file.
+maps (function text, module-context digest, callee summary fingerprints, model digest: see
+function_keys.py) to the function's result, so an edit re-analyses the edited function and
+the callers whose callees' summaries changed, not the file.
 """
 
 from __future__ import annotations
@@ -23,19 +23,17 @@ from bastion.analyzers.taint.declared_versions import Declared
 from bastion.analyzers.taint.domain import UNKNOWN, Origin, Step, Value
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.forms import Forms
+from bastion.analyzers.taint.function_keys import function_key, function_texts
 from bastion.analyzers.taint.guards import refine
 from bastion.analyzers.taint.helper_guards import proofs_of
-from bastion.analyzers.taint.helper_paths import helper_paths
-from bastion.analyzers.taint.moves import cached_at, first_line
+from bastion.analyzers.taint.moves import cached_at
 from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.relevance import relevant_functions
 from bastion.analyzers.taint.results import FunctionResult, Hit, Summary, distinct_hits
-from bastion.analyzers.taint.sinks import sets_content_type
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.statements import Interpreter
 from bastion.analyzers.taint.template_files import NONE as NO_TEMPLATES
 from bastion.analyzers.taint.template_files import ModuleTemplates
-from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.engine.cache import LRU
 from bastion.model.text import text_lines
 
@@ -116,7 +114,7 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     result = ModuleResult([], [], [], functions=module.functions)
     done = {} if done is None else done
     summaries: dict[str, Summary] = {k: v.summary for k, v in done.items()}  # kept with `done`
-    texts = _function_texts(module, lines) if lines is not None else None
+    texts = function_texts(module, lines) if lines is not None else None
     callees_of = CalleeMemo(module, texts, calls)
     if texts is None:
         wanted: set[str] = {f.name for f in module.functions} if only is None else closure(
@@ -167,8 +165,8 @@ def _outcome(function: Function, module: ModuleContext, models: Models, cache: L
     callees = sorted(callees_of(function))
     key = outcome = None
     if cache is not None and lines is not None:
-        key = _kept_key(function, callees_of, module, models,
-                        [(c, done[c].fingerprint if c in done else b"") for c in callees])
+        key = function_key(function, callees_of, module, models,
+                           [(c, done[c].fingerprint if c in done else b"") for c in callees])
         outcome = cached_at(cache, key, function.node)
     if outcome is None:
         sql = texts is None or callees_of.facts(function).sql
@@ -334,86 +332,6 @@ def _placed(steps: tuple[Step, ...]) -> tuple:
     return tuple((s.line, s.col, s.end_line, s.end_col, s.path) for s in steps)
 
 
-def _kept_key(function: Function, callees_of: CalleeMemo, module: ModuleContext, models: Models,
-              callees: list[tuple[str, bytes]]) -> bytes:
-    """`_key`, kept with a module-level function's node (`CalleeMemo.key`) with what else it
-    is made of: the node stands for its name's text, and has no class."""
-    later = callees_of.later(function)
-    tests = helper_tests(callees, module, callees_of)
-    return callees_of.key(function, (function.name, module.digest, models.digest, callees, later,
-                                     _classified(function), tests),
-                          lambda: _key(function, callees_of.digest(function), module, models,
-                                       callees, later, callees_of.texts[function.name], tests))
-
-
-def helper_tests(callees: list[tuple[str, bytes]], module: ModuleContext,
-                 callees_of: CalleeMemo) -> list[bytes]:
-    """The texts of the callees a call of which in a condition is read as a test: their bodies,
-    not their summaries, say what the caller's branch proves (helper_guards.py)."""
-    found = []
-    for name, _ in callees:
-        callee = module.function_named(name)
-        if callee is not None and callee.class_name is None and helper_paths(callee.node) is not None:
-            found.append(callees_of.digest(callee))
-    return found
-
-
-def _key(function: Function, text_digest: bytes, module: ModuleContext, models: Models,
-         callees: list[tuple[str, bytes]], later: frozenset[str], text: str,
-         tests: list[bytes]) -> bytes:
-    # Not a function's first line: its outcome found at another line is moved (`cached_at`). The
-    # module's top-level code is one text of statements far apart: its places are in its key.
-    node = function.node
-    places = [s.lineno for s in node.body] if function.name == MODULE_BODY else []
-    digest = hashlib.blake2b(digest_size=20)
-    for part in (function.name.encode(), str(places).encode(), text_digest,
-                 module.digest, models.digest.encode(), repr((callees, tests)).encode(),
-                 repr((_class_context(function, text), sorted(later),
-                       _classified(function))).encode()):
-        digest.update(part + b"\0")
-    return digest.digest()
-
-
-def _classified(function: Function) -> tuple:
-    """What the module context made of the function (entries.py), which its text alone does not
-    say: an entry by its class's bases, its parameters' kinds, `self`'s."""
-    return (repr(function.entry), function.tainted_params, function.request_params,
-            function.validated_params, function.validated_fields, function.pattern_params,
-            function.return_sink, function.helper, function.request_kinds, function.self_kind,
-            function.dependencies)
-
-
-def _class_context(function: Function, text: str) -> tuple:
-    """What a method's analysis reads of its class but its name: its bases, and for a method
-    that writes, whether the class sets a Content-Type (in any method: sinks.py judges a
-    handler's `write` by it)."""
-    if function.class_node is None:
-        return ()
-    declared = "write" in text and sets_content_type(function.class_node)
-    return (function.class_name, tuple(ast.unparse(b) for b in function.class_node.bases), declared)
-
-
-class _FunctionTexts(dict):
-    """Function name -> its lines, joined when first asked for: a keystroke's analysis reads
-    the texts of the functions whose nodes changed, not of every function."""
-
-    def __init__(self, module: ModuleContext, lines: list[str]) -> None:
-        super().__init__()
-        self._module = module
-        self._lines = lines
-
-    def __missing__(self, name: str) -> str:
-        function = self._module.function_named(name)
-        node = function.node
-        if name == MODULE_BODY:  # its statements' lines, not the definitions between them
-            text = "\n".join(line for statement in node.body
-                             for line in self._lines[statement.lineno - 1:statement.end_lineno])
-        else:
-            text = "\n".join(self._lines[first_line(node):node.end_lineno or node.lineno])
-        self[name] = text
-        return text
-
-
 def python_lines(text: str, split: list[str] | None = None) -> list[str]:
     """`text_lines(text)`: lines as Python counts them (str.splitlines also breaks at U+2028 in
     a string literal). Without "\r" in the text they are `split`, `split_lines(text)`, but a
@@ -421,7 +339,3 @@ def python_lines(text: str, split: list[str] | None = None) -> list[str]:
     if split is None or "\r" in text:
         return text_lines(text)
     return split[:-1] if split[-1:] == [""] else split
-
-
-def _function_texts(module: ModuleContext, lines: list[str]) -> dict[str, str]:
-    return _FunctionTexts(module, lines)

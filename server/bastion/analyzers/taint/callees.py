@@ -51,7 +51,8 @@ class _NodeRecord:
     reads: dict[bytes, bool] = attrs.Factory(dict)  # a trigger's digest -> whether it matches
     # ((the module's shape, the function's dependencies), its callees) of a module-level function
     callees: tuple[tuple, frozenset[str]] | None = None
-    # (what else a module-level function's cache key is made of, the key): analysis.py's `_key`
+    # (what else a module-level function's cache key is made of, the key):
+    # function_keys.py's `uncached_key`
     key: tuple[tuple, bytes] | None = None
 
 

@@ -1,0 +1,104 @@
+"""What a function's cached outcome is keyed by (analysis.py's cache, owned by the analyzer):
+its text, the module context's digest and what that context made of it (entries.py), the
+summaries of its callees, the texts of the callees it reads as tests, and what a method reads
+of its class. Not its first line: an outcome found at another line is moved (moves.py).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+
+from bastion.analyzers.taint.callees import CalleeMemo
+from bastion.analyzers.taint.context import ModuleContext
+from bastion.analyzers.taint.entries import Function
+from bastion.analyzers.taint.helper_paths import helper_paths
+from bastion.analyzers.taint.moves import first_line
+from bastion.analyzers.taint.sinks import sets_content_type
+from bastion.analyzers.taint.specs import Models
+from bastion.analyzers.taint.wrappers import MODULE_BODY
+
+
+def function_key(function: Function, callees_of: CalleeMemo, module: ModuleContext, models: Models,
+                 callees: list[tuple[str, bytes]]) -> bytes:
+    """`uncached_key`, kept with a module-level function's node (`CalleeMemo.key`) with what
+    else it is made of: the node stands for its name's text, and has no class."""
+    later = callees_of.later(function)
+    tests = helper_tests(callees, module, callees_of)
+    return callees_of.key(function, (function.name, module.digest, models.digest, callees, later,
+                                     _classified(function), tests),
+                          lambda: uncached_key(function, callees_of.digest(function), module,
+                                               models, callees, later,
+                                               callees_of.texts[function.name], tests))
+
+
+def helper_tests(callees: list[tuple[str, bytes]], module: ModuleContext,
+                 callees_of: CalleeMemo) -> list[bytes]:
+    """The texts of the callees a call of which in a condition is read as a test: their bodies,
+    not their summaries, say what the caller's branch proves (helper_guards.py)."""
+    found = []
+    for name, _ in callees:
+        callee = module.function_named(name)
+        if callee is not None and callee.class_name is None and helper_paths(callee.node) is not None:
+            found.append(callees_of.digest(callee))
+    return found
+
+
+def uncached_key(function: Function, text_digest: bytes, module: ModuleContext, models: Models,
+                 callees: list[tuple[str, bytes]], later: frozenset[str], text: str,
+                 tests: list[bytes]) -> bytes:
+    # Not a function's first line: its outcome found at another line is moved (`cached_at`). The
+    # module's top-level code is one text of statements far apart: its places are in its key.
+    node = function.node
+    places = [s.lineno for s in node.body] if function.name == MODULE_BODY else []
+    digest = hashlib.blake2b(digest_size=20)
+    for part in (function.name.encode(), str(places).encode(), text_digest,
+                 module.digest, models.digest.encode(), repr((callees, tests)).encode(),
+                 repr((_class_context(function, text), sorted(later),
+                       _classified(function))).encode()):
+        digest.update(part + b"\0")
+    return digest.digest()
+
+
+def _classified(function: Function) -> tuple:
+    """What the module context made of the function (entries.py), which its text alone does not
+    say: an entry by its class's bases, its parameters' kinds, `self`'s."""
+    return (repr(function.entry), function.tainted_params, function.request_params,
+            function.validated_params, function.validated_fields, function.pattern_params,
+            function.return_sink, function.helper, function.request_kinds, function.self_kind,
+            function.dependencies)
+
+
+def _class_context(function: Function, text: str) -> tuple:
+    """What a method's analysis reads of its class but its name: its bases, and for a method
+    that writes, whether the class sets a Content-Type (in any method: sinks.py judges a
+    handler's `write` by it)."""
+    if function.class_node is None:
+        return ()
+    declared = "write" in text and sets_content_type(function.class_node)
+    return (function.class_name, tuple(ast.unparse(b) for b in function.class_node.bases), declared)
+
+
+class _FunctionTexts(dict):
+    """Function name -> its lines, joined when first asked for: a keystroke's analysis reads
+    the texts of the functions whose nodes changed, not of every function."""
+
+    def __init__(self, module: ModuleContext, lines: list[str]) -> None:
+        super().__init__()
+        self._module = module
+        self._lines = lines
+
+    def __missing__(self, name: str) -> str:
+        function = self._module.function_named(name)
+        node = function.node
+        if name == MODULE_BODY:  # its statements' lines, not the definitions between them
+            text = "\n".join(line for statement in node.body
+                             for line in self._lines[statement.lineno - 1:statement.end_lineno])
+        else:
+            text = "\n".join(self._lines[first_line(node):node.end_lineno or node.lineno])
+        self[name] = text
+        return text
+
+
+def function_texts(module: ModuleContext, lines: list[str]) -> dict[str, str]:
+    return _FunctionTexts(module, lines)
