@@ -27,7 +27,7 @@ from bastion.analyzers.taint.domain import (
 )
 from bastion.analyzers.taint.environments import join_env
 from bastion.analyzers.taint.expressions import path_of
-from bastion.analyzers.taint.helper_guards import helper_test, imported_test
+from bastion.analyzers.taint.helper_guards import guard_helper, helper_test, imported_test
 from bastion.analyzers.taint.patterns import Compiled, cleaned_by
 from bastion.analyzers.taint.regex_tests import REGEX_TESTS, held_pattern, none_test, regex_subject
 from bastion.analyzers.taint.url_hosts import HOST_FIELDS, domain_suffix, host_of
@@ -333,8 +333,9 @@ def _helper(ev: Evaluator, test: ast.Call, env: Env, name: str | None, truth: bo
     """`test`, a call of `name`, a guard helper of the module (`is_safe_url(target)`) or of
     another workspace module, returned `truth` (false: `if is_unsafe_url(target): abort(400)`;
     None: returned)."""
-    if isinstance(test.func, ast.Name) and name is not None and ev.module.function_named(name):
-        return helper_test(ev, name, test, env, refine, truth)
+    function = guard_helper(ev, test, name)
+    if function is not None:
+        return helper_test(ev, function, test, env, refine, truth)
     return imported_test(ev, name, test, env, truth)
 
 

@@ -6,7 +6,9 @@ expression refined as the result's truth, as an `if` would refine it (guards.py)
 path returning that truth proves of a parameter (a path returning the other constant is none
 of them; one returning True without a test proves nothing) holds of the argument the call was
 given, on the branch where the call's result has that truth. A parameter the path binds again
-proves nothing (`value = value[:20]`: the test is of another string).
+proves nothing (`value = value[:20]`: the test is of another string). A method of the module
+is run so too (`guard_helper`): a staticmethod or classmethod through its class, a method on
+`self` or on a module-level instance, its `self.ALLOWED` read as its class's constant.
 
 The hits and verdicts of those walks are not kept, the function being analysed on its own as well.
 
@@ -43,22 +45,54 @@ _NORMALIZED = "os.path.realpath()"
 # Calls that return the same path as another type: `Path(name)`, `str(p)`, `os.fspath(p)`
 _SAME_PATH = frozenset({"Path", "PurePath", "str", "fspath"})
 _PATH_MODULES = frozenset({"path", "posixpath"})  # `os.path.join`, `posixpath.join`
+_BINDERS = frozenset({"staticmethod", "classmethod"})
 _STOPS = frozenset({"abort", "exit", "_exit", "quit"})  # the last names of statements.NO_RETURN
 # The tests guards.py proves a normalized path inside a folder with
 _CONTAINMENT = frozenset({"startswith", "is_relative_to", "relative_to", "parents", "commonpath"})
 
 
-def helper_test(ev: Evaluator, name: str | None, test: ast.Call, env: Env,
+def guard_helper(ev: Evaluator, test: ast.Call, name: str | None) -> Function | None:
+    """The function or method of the module `test` calls: `is_safe(p)`; a staticmethod or
+    classmethod through its class (`Paths.is_safe(p)`); a method on `self` of a class no
+    class of the module derived from it overrides (the instance may be of that one); a method
+    on an instance of a class of the module (`policy = UrlPolicy()`, bound once: its kind),
+    looked up from that class. Other decorators than those two: none (`@property`, a cache)."""
+    func, module = test.func, ev.module
+    if isinstance(func, ast.Name):
+        return module.function_named(name) if name else None
+    if not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Name):
+        return None
+    owner, method, through_class = func.value.id, func.attr, False
+    if owner == "self" and ev.class_name is not None:  # its name is the kind of `self`, if any
+        if any(ev.class_name in ancestors and module.function_named(f"{cls}.{method}")
+               for cls, ancestors in module.parents.items()):
+            return None  # overridden: `self` may be the derived class's
+        cls = ev.class_name
+    elif name is None:
+        return None
+    elif name.endswith(f"().{method}"):
+        cls = name[:-len(method) - 3]  # an instance's kind: `UrlPolicy()`
+    else:
+        cls, through_class = name[:-len(method) - 1], True
+    found = module.inherited(cls, method) if cls in module.parents else None
+    function = module.function_named(found) if found else None
+    if function is None or not all(isinstance(d, ast.Name) and d.id in _BINDERS
+                                   for d in function.node.decorator_list) \
+            or through_class and not function.node.decorator_list:
+        return None  # `Paths.check(p)` of an instance method: `p` is its `self`
+    return function
+
+
+def helper_test(ev: Evaluator, function: Function | None, test: ast.Call, env: Env,
                 refine: Callable[..., Env | None], truth: bool | None) -> Env:
-    """`env` refined by `test`, a call of the module's function `name`, being `truth` (None:
-    having returned, `validate_url(target)` raising unless a test holds)."""
-    function = ev.module.function_named(name) if name else None
-    if function is None or function.class_name is not None or ev.depth >= MAX_DEPTH:
+    """`env` refined by `test`, a call of the module's `function` (`guard_helper`), being
+    `truth` (None: having returned, `validate_url(target)` raising unless a test holds)."""
+    if function is None or ev.depth >= MAX_DEPTH:
         return env
     paths = helper_paths(function.node)
     if paths is None or truth is None and not _reads(function.node)[0]:
         return env
-    params = [*function.node.args.posonlyargs, *function.node.args.args]
+    params = [*function.node.args.posonlyargs, *function.node.args.args][function.implicit_params:]
     with ev.evaluating_in(env):
         args = [ev.eval(a) for a in test.args]
         keywords = {k.arg: ev.eval(k.value) for k in test.keywords}
@@ -67,7 +101,8 @@ def helper_test(ev: Evaluator, name: str | None, test: ast.Call, env: Env,
                         function.node.args.defaults, strict=True))
 
     def start() -> Evaluator:
-        inner = type(ev)(ev.module, ev.models, ev.summaries, None, {})
+        # a method's `self.ALLOWED` reads its class's constant (class_constants.py)
+        inner = type(ev)(ev.module, ev.models, ev.summaries, function.class_name, {})
         inner.share(ev)
         inner.env = {}
         for index, param in enumerate(params):

@@ -1,0 +1,198 @@
+"""Guard helpers written as methods (helper_guards.guard_helper): a staticmethod or classmethod
+called through its class, a method called on `self` in a class-based view, a method called on a
+module-level instance of a class of the module, whose body reads a class constant
+(`self.ALLOWED`). Each proves at its call what the same body written as a function does. The
+twins stay reported: a method returning True untested, one reading an instance attribute set
+from a parameter in `__init__`, a class constant assigned elsewhere in the module, the instance
+of a subclass overriding the method, a `self` method a derived class overrides, a test through
+an instance method called on its class (the argument is its `self`)."""
+
+from __future__ import annotations
+
+import pytest
+from tests.unit.test_taint_workspace_guards import _findings, _marked
+
+from bastion.analyzers.taint.analyzer import TaintAnalyzer
+
+VIEWS = '''
+import os
+import re
+import subprocess
+from urllib.parse import urlparse
+
+from flask import Flask, abort, redirect, request
+from flask.views import MethodView
+
+app = Flask(__name__)
+BASE = "/srv/files"
+
+
+class UrlPolicy:
+    ALLOWED = ("example.com", "www.example.com")
+
+    def allows(self, url):
+        return urlparse(url).netloc in self.ALLOWED
+
+    def anything(self, url):
+        return True
+
+
+class HostList:
+    def __init__(self, hosts):
+        self.hosts = hosts
+
+    def allows(self, url):
+        return urlparse(url).netloc in self.hosts
+
+
+class LoosePolicy(UrlPolicy):
+    def allows(self, url):
+        return url.startswith("/")
+
+
+class Paths:
+    @staticmethod
+    def is_safe(base, name):
+        full = os.path.realpath(os.path.join(base, name))
+        return full.startswith(base + os.sep)
+
+    @classmethod
+    def valid_name(cls, name):
+        return re.fullmatch(r"[a-z0-9]+", name) is not None
+
+    def inside(self, base, name):
+        full = os.path.realpath(os.path.join(base, name))
+        return full.startswith(base + os.sep)
+
+
+policy = UrlPolicy()
+hosts = HostList(["example.com"])
+loose = LoosePolicy()
+
+
+@app.route("/file")
+def read_file():
+    name = request.args["f"]
+    if not Paths.is_safe(BASE, name):
+        abort(404)
+    return open(os.path.join(BASE, name)).read()
+
+
+@app.route("/file2")
+def read_file_unchecked():
+    name = request.args["f"]
+    if Paths.is_safe(BASE, name):
+        pass
+    return open(os.path.join(BASE, name)).read()  # BST201
+
+
+@app.route("/archive")
+def archive():
+    name = request.args["name"]
+    if not Paths.valid_name(name):
+        abort(400)
+    subprocess.run(f"tar czf /tmp/{name}.tgz {name}", shell=True)
+    return "ok"
+
+
+@app.route("/archive2")
+def archive_bypassed():
+    name = request.args["name"]
+    if not Paths.inside(BASE, name):
+        abort(400)
+    subprocess.run(f"tar czf /tmp/{name}.tgz {name}", shell=True)  # BST202
+    return "ok"
+
+
+class LoginView(MethodView):
+    def _is_safe_url(self, target):
+        return urlparse(target).netloc in UrlPolicy.ALLOWED
+
+    def _any_url(self, target):
+        return True
+
+    def get(self):
+        target = request.args["next"]
+        if not self._is_safe_url(target):
+            abort(400)
+        return redirect(target)
+
+    def post(self):
+        target = request.args["next"]
+        if not self._any_url(target):
+            abort(400)
+        return redirect(target)  # BST210
+
+
+app.add_url_rule("/login", view_func=LoginView.as_view("login"))
+
+
+class Rebound:
+    HOSTS = ("example.com",)
+
+    def allows(self, url):
+        return urlparse(url).netloc in self.HOSTS
+
+    def require(self, url):
+        if urlparse(url).netloc not in ("example.com",):
+            raise ValueError(url)
+
+
+rebound = Rebound()
+rebound.HOSTS = ("evil.com",)
+
+
+@app.route("/require")
+def go_require():
+    nxt = request.args["next"]
+    rebound.require(nxt)
+    return redirect(nxt)
+
+
+class BaseView(MethodView):
+    def _safe(self, target):
+        return urlparse(target).netloc in ("example.com",)
+
+    def get(self):
+        target = request.args["next"]
+        if not self._safe(target):
+            abort(400)
+        return redirect(target)  # BST210
+
+
+class OpenView(BaseView):
+    def _safe(self, target):
+        return True
+'''
+
+
+# (the test, whether the redirect it guards stays reported)
+REDIRECTS = [("policy.allows", False), ("policy.anything", True), ("hosts.allows", True),
+             ("loose.allows", True), ("rebound.allows", True)]
+VIEWS += "".join(f'''
+
+@app.route("/{index}")
+def view_{index}():
+    nxt = request.args["next"]
+    if not {test}(nxt):
+        abort(400)
+    return redirect(nxt){"  # BST210" if reported else ""}
+''' for index, (test, reported) in enumerate(REDIRECTS))
+
+
+@pytest.fixture(scope="module")
+def analyzer():
+    return TaintAnalyzer()
+
+
+def test_guard_methods_prove_what_guard_functions_do(analyzer, tmp_path):
+    assert _findings(analyzer, tmp_path, {"views.py": VIEWS}, False, True) == _marked(VIEWS)
+
+
+def test_an_edited_guard_method_is_read_again(analyzer, tmp_path):
+    """The caller's kept outcome is keyed by the method's text (function_keys.helper_tests): a
+    host test made a scheme test leaves its summary as it was."""
+    line = next(n for n, text in enumerate(VIEWS.splitlines(), 1) if "not policy.allows(" in text) + 2
+    assert (line, "BST210") not in _findings(analyzer, tmp_path, {"views.py": VIEWS}, False, True)
+    edited = VIEWS.replace("urlparse(url).netloc in self.ALLOWED", "urlparse(url).scheme in self.ALLOWED", 1)
+    assert (line, "BST210") in _findings(analyzer, tmp_path, {"views.py": edited}, False, True)
