@@ -100,8 +100,7 @@ def archive_bypassed():
     name = request.args["name"]
     if not Paths.inside(BASE, name):
         abort(400)
-    subprocess.run(f"tar czf /tmp/{name}.tgz {name}", shell=True)  # BST202
-    return "ok"
+    return open(os.path.join(BASE, name)).read()  # BST201
 
 
 class LoginView(MethodView):
@@ -180,6 +179,36 @@ def view_{index}():
 ''' for index, (test, reported) in enumerate(REDIRECTS))
 
 
+# a Django view's helper method (`self` has the view's kind); its class attribute would not be a
+# constant (`as_view(ALLOWED_HOSTS=...)` sets it on the instance): a module constant
+DJANGO = '''
+from urllib.parse import urlparse
+
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.views import View
+
+ALLOWED_HOSTS = ("example.com",)
+
+
+class NextView(View):
+
+
+    def _is_safe_url(self, target):
+        return urlparse(target).netloc in ALLOWED_HOSTS
+
+    def get(self, request):
+        target = request.GET.get("next", "/")
+        if not self._is_safe_url(target):
+            target = "/"
+        return redirect(target)
+
+    def post(self, request):
+        target = request.POST.get("next", "/")
+        return HttpResponseRedirect(target)  # BST210
+'''
+
+
 @pytest.fixture(scope="module")
 def analyzer():
     return TaintAnalyzer()
@@ -187,6 +216,10 @@ def analyzer():
 
 def test_guard_methods_prove_what_guard_functions_do(analyzer, tmp_path):
     assert _findings(analyzer, tmp_path, {"views.py": VIEWS}, False, True) == _marked(VIEWS)
+
+
+def test_a_django_view_helper_method(analyzer, tmp_path):
+    assert _findings(analyzer, tmp_path, {"views.py": DJANGO}, False, True) == _marked(DJANGO)
 
 
 def test_an_edited_guard_method_is_read_again(analyzer, tmp_path):
