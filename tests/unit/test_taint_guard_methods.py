@@ -1,7 +1,8 @@
 """Guard helpers written as methods (helper_guards.guard_helper): a staticmethod or classmethod
 called through its class, a method called on `self` in a class-based view, a method called on a
 module-level instance of a class of the module, whose body reads a class constant
-(`self.ALLOWED`). Each proves at its call what the same body written as a function does. The
+(`self.ALLOWED`); a staticmethod or classmethod of another module's class, by its summary
+(scan and editor). Each proves at its call what the same body written as a function does. The
 twins stay reported: a method returning True untested, one reading an instance attribute set
 from a parameter in `__init__`, a class constant assigned elsewhere in the module, the instance
 of a subclass overriding the method, a `self` method a derived class overrides, a test through
@@ -209,6 +210,48 @@ class NextView(View):
 '''
 
 
+# a staticmethod and a classmethod of another module's class, through its class; an instance
+# method called on the class stays no guard
+POLICIES = "import os\nimport re\n\n\n" + VIEWS[VIEWS.index("class Paths:"):VIEWS.index("\n\npolicy = ")]
+USES = '''
+import os
+import subprocess
+
+from flask import Flask, abort, request
+{imports}
+
+BASE = "/srv/files"
+app = Flask(__name__)
+
+
+@app.route("/file")
+def read_file():
+    name = request.args["f"]
+    if not {prefix}Paths.is_safe(BASE, name):
+        abort(404)
+    return open(os.path.join(BASE, name)).read()
+
+
+@app.route("/archive")
+def archive():
+    name = request.form["name"]
+    if {prefix}Paths.valid_name(name):
+        subprocess.call("gzip -k " + name, shell=True)
+    return "queued"
+
+
+@app.route("/inside")
+def read_inside():
+    name = request.args["f"]
+    if not {prefix}Paths.inside(BASE, name):
+        abort(404)
+    return open(os.path.join(BASE, name)).read()  # BST201
+'''
+IMPORTS = {"relative": (True, "from .policies import Paths", ""),
+           "relative_module": (True, "from . import policies", "policies."),
+           "flat": (False, "from policies import Paths", "")}
+
+
 @pytest.fixture(scope="module")
 def analyzer():
     return TaintAnalyzer()
@@ -229,3 +272,12 @@ def test_an_edited_guard_method_is_read_again(analyzer, tmp_path):
     assert (line, "BST210") not in _findings(analyzer, tmp_path, {"views.py": VIEWS}, False, True)
     edited = VIEWS.replace("urlparse(url).netloc in self.ALLOWED", "urlparse(url).scheme in self.ALLOWED", 1)
     assert (line, "BST210") in _findings(analyzer, tmp_path, {"views.py": edited}, False, True)
+
+
+@pytest.mark.parametrize(("form", "compute"), [(f, c) for f in IMPORTS for c in (True, False)])
+def test_an_imported_classs_guard_methods(analyzer, tmp_path, form, compute):
+    """Scan (`compute`) and editor: the summaries of the class's methods say what they prove."""
+    package, imports, prefix = IMPORTS[form]
+    uses = USES.format(imports=imports, prefix=prefix)
+    modules = {"policies.py": POLICIES, "views.py": uses}
+    assert _findings(analyzer, tmp_path, modules, package, compute) == _marked(uses)

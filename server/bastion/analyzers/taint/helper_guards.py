@@ -12,12 +12,12 @@ is run so too (`guard_helper`): a staticmethod or classmethod through its class,
 
 The hits and verdicts of those walks are not kept, the function being analysed on its own as well.
 
-A function of another workspace module is not run at the call: its summary says what its result
-being true, and false, proves of each parameter (`Proof`, found when the summary is made, with
-the parameters' values of a summary, and again with them as normalized paths), and the call
-applies it to the arguments it passes. Either way, a local holding a parameter's real path
-(`real = os.path.realpath(path)`, or of the parameter joined to a folder) proved inside a
-folder proves the parameter inside it.
+A function of another workspace module (or a staticmethod or classmethod of its classes) is not
+run at the call: its summary says what its result being true, and false, proves of each
+parameter (`Proof`, found when the summary is made, with the parameters' values of a summary,
+and again with them as normalized paths), and the call applies it to the arguments it passes.
+Either way, a local holding a parameter's real path (`real = os.path.realpath(path)`, or of
+the parameter joined to a folder) proved inside a folder proves the parameter inside it.
 """
 
 from __future__ import annotations
@@ -138,8 +138,8 @@ def proofs_of(function: Function, start: Callable[[], Evaluator],
     Run again with the parameters as normalized paths: a containment test
     (`os.path.commonpath([BASE, path]) == BASE`) proves something only of those, which the
     caller may pass (`Proof.normalized`); only a body naming such a test can."""
-    paths = helper_paths(function.node) if function.class_name is None else None
-    params = [*function.node.args.posonlyargs, *function.node.args.args]
+    paths = helper_paths(function.node) if _bound_to_nothing(function) else None
+    params = [*function.node.args.posonlyargs, *function.node.args.args][function.implicit_params:]
     if paths is None or not params:
         return ()
     raises, containment = _reads(function.node)
@@ -163,6 +163,13 @@ def proofs_of(function: Function, start: Callable[[], Evaluator],
                 found.append(attrs.evolve(proof, normalized=True,
                                           clean=proof.clean - known.clean if known else proof.clean))
     return tuple(found)
+
+
+def _bound_to_nothing(function: Function) -> bool:
+    """A function, or a staticmethod or classmethod, which its class alone calls with the same
+    arguments: what its summary proves needs no instance (`self.ALLOWED` of which class?)."""
+    return function.class_name is None or bool(function.node.decorator_list) and all(
+        isinstance(d, ast.Name) and d.id in _BINDERS for d in function.node.decorator_list)
 
 
 def apply_proofs(test: ast.Call, proofs: tuple[Proof, ...], env: Env, truth: bool | None) -> Env:
