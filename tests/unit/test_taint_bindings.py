@@ -8,7 +8,7 @@ import ast
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bastion.analyzers.taint.bindings import _changed_in_text, _changed_in_tree
+from bastion.analyzers.taint.bindings import _changed_in_tree, changed_in_text
 
 # Uses of NAME in a function body: the changes first, then reads.
 CHANGES = ["NAME[k] = v", "NAME [ k ] += 1", "del NAME[k]", "NAME.append(v)", "NAME.update(v)",
@@ -33,10 +33,10 @@ def test_the_text_finds_every_change_the_tree_shows(body):
     tree = ast.parse(text)
     in_tree = any("NAME" in _changed_in_tree(node) for node in tree.body[1:])
     if in_tree:
-        assert _changed_in_text("NAME", text), text
+        assert changed_in_text("NAME", text), text
 
 
 def test_reads_leave_the_container_constant():
-    assert not _changed_in_text("NAME", _module(READS))
+    assert not changed_in_text("NAME", _module(READS))
     for change in CHANGES:
-        assert _changed_in_text("NAME", _module([change])), change
+        assert changed_in_text("NAME", _module([change])), change

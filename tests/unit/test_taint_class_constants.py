@@ -12,7 +12,8 @@ from bastion.analyzers.taint.class_constants import MAX_OCCURRENCES, class_const
 from bastion.analyzers.taint.context import fold_constant
 
 HEAD = ("class Config:\n    SHELL = 'uptime'\n    ITEMS = ['a']\n    PAIR = ('a', 1)\n"
-        "    def run(self):\n        return self.SHELL\n")
+        "    def run(self):\n        return self.SHELL\n"
+        "    def more(self):\n        self.ITEMS.append('b')\n")
 CASES = [
     (HEAD, {"Config.SHELL", "Config.PAIR"}),
     (HEAD + "def f():\n    g(Config.SHELL, shell=True)\n", {"Config.SHELL", "Config.PAIR"}),
@@ -26,6 +27,28 @@ CASES = [
     (HEAD + "class Config:\n    pass\n", set()),  # bound twice: either may be the one read
     ("class C:\n    if x:\n        A = 'a'\n    A = 'b'\n", set()),  # not plain assignments only
     ("class C:\n    A = 'a'\n    A = 'b'\n", set()),
+]
+
+
+# A container display is a constant while every `.NAME` of the text reads it (the items of a
+# host allow-list: `urlparse(u).netloc in self.ALLOWED`), never once something may change it.
+POLICY = ("class Policy:\n    ALLOWED = {'example.com'}\n    HOSTS = ['a.example']\n    KEYS = {'a': 1}\n"
+          "    def allows(self, host):\n        return host in self.ALLOWED or host in Policy.HOSTS\n")
+CONTAINERS = [
+    (POLICY, {"Policy.ALLOWED", "Policy.HOSTS", "Policy.KEYS"}),
+    (POLICY + "def f(h):\n    print(len(Policy.ALLOWED), Policy.KEYS.get(h), h in Policy.HOSTS)\n",
+     {"Policy.ALLOWED", "Policy.HOSTS", "Policy.KEYS"}),
+    (POLICY + "Policy.ALLOWED.add(load())\n", {"Policy.HOSTS", "Policy.KEYS"}),
+    (POLICY + "def f(p):\n    p.HOSTS.append(x)\n", {"Policy.ALLOWED", "Policy.KEYS"}),
+    (POLICY + "def f(p):\n    p.KEYS['b'] = 2\n", {"Policy.ALLOWED", "Policy.HOSTS"}),
+    (POLICY + "def f(p):\n    hosts = p.ALLOWED\n    hosts.add(x)\n", {"Policy.HOSTS", "Policy.KEYS"}),
+    (POLICY + "def f(p):\n    register(p.ALLOWED)\n", {"Policy.HOSTS", "Policy.KEYS"}),
+    (POLICY + "def f(p):\n    return p.HOSTS\n", {"Policy.ALLOWED", "Policy.KEYS"}),
+    (POLICY + "def f(p):\n    p.ALLOWED |= {x}\n", {"Policy.HOSTS", "Policy.KEYS"}),
+    (POLICY + "def f(p):\n    getattr(p, 'HOSTS').append(x)\n", set()),
+    (POLICY + "def f(p):\n    p.HOSTS.extend(more)\n    p.KEYS.update(x)\n", {"Policy.ALLOWED"}),
+    ("class C:\n    A = frozenset({'a'})\n    B = tuple(['b'])\n    C = set(['c'])\n"
+     "def f(c):\n    c.C.discard('c')\n", {"C.A", "C.B"}),
 ]
 
 
@@ -43,6 +66,13 @@ def test_constants_from_the_text_and_from_the_tree(source, expected):
     assert from_text[0] == expected
     assert from_text == _found(source, None)
     assert from_text[1] == ({"Config": {n.split(".")[1] for n in expected}} if expected else {})
+
+
+@pytest.mark.parametrize(("source", "expected"), CONTAINERS)
+def test_a_container_is_constant_while_the_text_only_reads_it(source, expected):
+    from_text = _found(source, source)
+    assert from_text[0] == expected
+    assert from_text == _found(source, None)
 
 
 def test_self_reads_no_constant_another_class_binds_however_its_body_is_written():
@@ -71,3 +101,34 @@ def test_past_the_bound_of_attributes_looked_at_none_is_a_constant():
     assert _found("class P:\n    x = 0\n" + reads, "class P:\n    x = 0\n" + reads) == (set(), {})
     fewer = "class P:\n    x = 0\n" + reads[:reads.index(f"def f{MAX_OCCURRENCES - 2}(")]
     assert _found(fewer, fewer)[0] == {"P.x"}
+
+
+GUARDED = '''from urllib.parse import urlparse
+from flask import Flask, abort, redirect, request
+app = Flask(__name__)
+class UrlPolicy:
+    ALLOWED = {"example.com", "www.example.com"}
+    def allows(self, url):
+        return urlparse(url).netloc in self.ALLOWED
+policy = UrlPolicy()
+@app.route("/go")
+def go():
+    nxt = request.args["next"]
+    if not policy.allows(nxt):
+        abort(400)
+    return redirect(nxt)
+'''
+
+
+@pytest.mark.parametrize(("extra", "reported"), [
+    ("", []),
+    ("@app.route('/trust')\ndef trust():\n    policy.ALLOWED.add(request.args['host'])\n    return 'ok'\n",
+     ["BST210"]),
+])
+def test_a_set_allow_list_of_a_guard_method_guards_while_nothing_changes_it(extra, reported):
+    """Flask's documentation idiom of a host allow-list, kept as a class's set: a redirect it
+    checked is safe, unless the module adds to the set (here, a request's host)."""
+    from bastion.analyzers.taint.analyzer import TaintAnalyzer
+
+    found = TaintAnalyzer().analyse_file(GUARDED + extra, "views.py")
+    assert [f.rule_id for f in found] == reported

@@ -166,7 +166,7 @@ MAY_CHANGE = [
     ("class constant, setattr", SUBPROCESS + "class Config:\n    SHELL = 'uptime'\ndef f():\n    subprocess.call(Config.SHELL, shell=True)\n",
      SUBPROCESS + "class Config:\n    SHELL = 'uptime'\ndef setup(name):\n    setattr(Config, name, load())\ndef f():\n    subprocess.call(Config.SHELL, shell=True)\n"),
     ("class list", SUBPROCESS + "class Config:\n    SHELLS = ('uptime',)\ndef f():\n    subprocess.call(Config.SHELLS[0], shell=True)\n",
-     SUBPROCESS + "class Config:\n    SHELLS = ['uptime']\ndef f():\n    subprocess.call(Config.SHELLS[0], shell=True)\n"),
+     SUBPROCESS + "class Config:\n    SHELLS = ['uptime']\ndef g():\n    Config.SHELLS.insert(0, load())\ndef f():\n    subprocess.call(Config.SHELLS[0], shell=True)\n"),
     ("self constant", SUBPROCESS + "class Job:\n    cmd = 'ls'\n    def run(self):\n        subprocess.call(self.cmd, shell=True)\nclass Other(Job):\n    pass\n",
      SUBPROCESS + "class Job:\n    cmd = 'ls'\n    def run(self):\n        subprocess.call(self.cmd, shell=True)\nclass Other(Job):\n    cmd = load()\n"),
     # a dataclass's default is replaced by its constructor's argument

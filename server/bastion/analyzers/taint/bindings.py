@@ -38,6 +38,7 @@ _STORED = re.compile(r"\s*(?:=(?!=)|[-+*/%&|^@]=|//=|\*\*=|>>=|<<=)")
 _READ_AFTER = re.compile(r"\s*(?:\.\s*\w+(?!\s*\()|[)\]}:]|==|!=|\bin\b|\bnot\b|\bif\b|\bfor\b"
                          r"|\belse\b|\band\b|\bor\b|(?m:$))")
 _BEFORE_DEL = re.compile(r"\bdel\s*$")
+_RECEIVER = re.compile(r"\w+(?:\s*\.\s*\w+)*\s*$")  # `self`, `Policy`, `app.policy` before `.NAME`
 # Ways to bind a module global by name, without naming it as a target.
 BY_NAME = ("globals", "__dict__", "sys.modules", "import_module", "vars(")
 
@@ -81,7 +82,7 @@ class Bindings:
     def changed(self, name: str, body: list[ast.stmt]) -> bool:
         """Whether anything in the module may change the container `name` in place."""
         if self._text is not None:
-            return _changed_in_text(name, self._text)
+            return changed_in_text(name, self._text)
         if self._changed is None:
             self._changed = frozenset().union(*(self._kept(node, _changed_in_tree) for node in body))
         return name in self._changed
@@ -196,15 +197,28 @@ def _occurrences(name: str, text: str) -> Iterator[re.Match]:
         yield match
 
 
-def _changed_in_text(name: str, text: str) -> bool:
+def changed_in_text(name: str, text: str) -> bool:
     """Every occurrence of `name` but its own binding reads it (`NAME[key]`, `NAME.get(...)`,
     `x in NAME`, `len(NAME)`), or the container may change. Past a thousand occurrences it is
     taken as changed (the cost stays linear)."""
-    for count, match in enumerate(_occurrences(name, text)):
+    return _changed_at(_occurrences(name, text), text, attribute=False)
+
+
+def attribute_changed_in_text(name: str, text: str) -> bool:
+    """As `changed_in_text` for a class attribute's container, every `.NAME` of the text (of
+    whatever object: `self.ALLOWED.add(h)`, `x = Policy.ALLOWED`) read, never stored to."""
+    pattern = re.compile(r"\.\s*" + re.escape(name) + r"\b")
+    return _changed_at(pattern.finditer(text), text, attribute=True)
+
+
+def _changed_at(occurrences: Iterator[re.Match], text: str, attribute: bool) -> bool:
+    for count, match in enumerate(occurrences):
         if count > 1000:
             return True
         start, end = match.start(), match.end()
         before = text[max(text.rfind("\n", 0, start) + 1, start - 200):start]
+        if attribute:  # what precedes the object (`x = self`, `return Policy`) hands it on
+            before = _RECEIVER.sub("", before)
         if _BEFORE_DEL.search(before):
             return True
         method = _METHOD.match(text, end)
@@ -216,7 +230,7 @@ def _changed_in_text(name: str, text: str) -> bool:
             if _item_changed(text, end):
                 return True
             continue
-        if not before.strip() and _STORED.match(text, end):
+        if not attribute and not before.strip() and _STORED.match(text, end):
             continue  # its binding (`Bindings` counts how many)
         if not _READ_AFTER.match(text, end) or _handed_on(before.rstrip()):
             return True  # `fill(NAME)`, `alias = NAME`, `return NAME`, `[NAME]`

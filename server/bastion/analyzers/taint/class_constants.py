@@ -7,10 +7,13 @@ An attribute is a constant only when nothing may rebind it: its class is bound o
 module, its body holds plain assignments and definitions only and binds the name once, and the
 module's text never stores or deletes an attribute of that name (`obj.TABLE = ...`,
 `del x.TABLE`, a `for` or `as` target), nor calls `setattr` or touches `__dict__` / `vars`.
-Values of immutable types only (str, bytes, numbers, bool, None, tuples): a list could change
-in place. Classes without bases or decorators (or derived from such classes of the module) only:
-a base, metaclass or decorator may give attributes another meaning (an Enum's members are not
-their values; a dataclass's constructor replaces its defaults).
+Values of immutable types (str, bytes, numbers, bool, None, tuples, frozensets), or a list,
+set or dict display (`ALLOWED = {"example.com"}`, read as its items or keys) when the text reads
+every `.NAME` and never changes its contents (bindings.attribute_changed_in_text: no `.add`,
+`[k] = v`, alias or argument that could). Classes without bases or decorators (or derived
+from such classes of the module) only: a base, metaclass or decorator may give attributes
+another meaning (an Enum's members are not their values; a dataclass's constructor replaces its
+defaults).
 `self.NAME` is read as the constant only when no other class of the module binds NAME in its
 body (a derived class's own value would be the instance's). Past `MAX_NAMES` names (or
 `MAX_OCCURRENCES` of their attributes in the text), none is.
@@ -24,6 +27,8 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.taint.bindings import attribute_changed_in_text
+from bastion.analyzers.taint.bindings import changed_in_text as binding_changed
 from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
 from bastion.analyzers.taint.nodes import header_nodes, kept_by_node, nodes
 from bastion.engine.cache import LRU
@@ -31,14 +36,15 @@ from bastion.engine.cache import LRU
 if TYPE_CHECKING:
     from bastion.analyzers.taint.context import ModuleContext
 
-_IMMUTABLE = (str, bytes, int, float, bool, type(None), tuple)
+_IMMUTABLE = (str, bytes, int, float, bool, type(None), tuple, frozenset)
 # Each name's attributes are looked at in the text at every keystroke: past this many names, or
 # this many attributes of them, none is taken as constant.
 MAX_NAMES = 32
 MAX_OCCURRENCES = 256
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-# a list, dict or set display folds to a tuple or mapping constant, but may change in place
+# a list, dict or set display folds to a tuple or frozenset constant, but may change in place
 _MUTABLE_DISPLAYS = (ast.List, ast.Dict, ast.Set)
+_COPIES = frozenset({"frozenset", "tuple"})  # of a display: immutable
 _VARS = re.compile(r"vars\s*\(")
 
 
@@ -68,6 +74,15 @@ def class_constants(definitions: list[ast.stmt], once: Callable[[str], bool],
     if not names or len(names) > MAX_NAMES or (text is not None and _dynamic(text)):
         return {}, {}
     stored = _stored_in_text(names, text) if text is not None else _stored_in_tree(names, tree)
+    containers = {name for table in values.values() for name, value in table.items()
+                  if isinstance(value, _Contents)}
+    # a container is constant while the text only reads it (a tree alone: its text unparsed)
+    read = text if text is not None or not containers - stored else ast.unparse(tree)
+    for name in containers - stored:
+        if "getattr" in read or attribute_changed_in_text(name, read) or binding_changed(name, read):
+            stored.add(name)
+    values = {cls: {name: value.folded if isinstance(value, _Contents) else value
+                    for name, value in table.items()} for cls, table in values.items()}
     explicit = {f"{cls}.{name}": constant(value) for cls, table in values.items()
                 for name, value in table.items() if name not in stored}
     through_self = {cls: {name: constant(value) for name, value in table.items()
@@ -96,9 +111,8 @@ def _body(node: ast.ClassDef, fold: Callable[[ast.expr], object], memo: LRU | No
             bound.update(names)
             if found is not None and item.value is not None and len(names) == 1 and names[0] != "*":
                 folded = fold(item.value)
-                if folded is not UNKNOWN and isinstance(folded, _IMMUTABLE) and not any(
-                        isinstance(n, _MUTABLE_DISPLAYS) for n in ast.walk(item.value)):
-                    found[names[0]] = folded
+                if folded is not UNKNOWN and isinstance(folded, _IMMUTABLE):
+                    found[names[0]] = folded if _immutable(item.value) else _Contents(folded)
         elif kind is not ast.Pass and kind is not ast.Expr:
             found = None
     if found is None:
@@ -111,6 +125,27 @@ def _body(node: ast.ClassDef, fold: Callable[[ast.expr], object], memo: LRU | No
     if memo is not None:
         memo.put(key, (node, result))
     return result
+
+
+class _Contents:
+    """The constant of a container display, taken only while nothing changes its contents."""
+
+    __slots__ = ("folded",)
+
+    def __init__(self, folded: object) -> None:
+        self.folded = folded
+
+
+def _immutable(node: ast.expr) -> bool:
+    """Whether the value cannot change in place: constants, tuples of such, a frozenset or tuple
+    made of a display of such."""
+    if isinstance(node, ast.Tuple):
+        return all(_immutable(e) for e in node.elts)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _COPIES:
+        inner = node.args[0]
+        return all(_immutable(e) for e in inner.elts) if isinstance(inner, (ast.List, ast.Set, ast.Tuple)) \
+            else _immutable(inner)
+    return not isinstance(node, (*_MUTABLE_DISPLAYS, ast.Call))
 
 
 def _stored_names(node: ast.AST) -> frozenset[str]:
