@@ -126,15 +126,12 @@ def _from_cache(items: list[ScanItem]) -> list[ScanOutcome | None]:
     are looked up a batch at a time: each row is checked against its file's text, which is
     then let go."""
     from bastion.analyzers.secrets.allow import secrets_key
+    from bastion.analyzers.taint.scan_key import ScanKeys
     from bastion.analyzers.text_registry import dependency_key as text_dependency_key
     from bastion.engine.registry import default_rule_ids, default_version_key
 
     version_key, rules = default_version_key(), default_rule_ids()
-    graph = None
-    if _ROOTS:
-        from bastion.analyzers.taint.modules import ModuleGraph, ModuleResolver, dependency_key
-
-        graph = ModuleGraph(ModuleResolver(_ROOTS))
+    taint_keys = ScanKeys(_ROOTS)
     outcomes: list[ScanOutcome | None] = [None] * len(items)
     disk = DiskCache()
     try:
@@ -153,8 +150,7 @@ def _from_cache(items: list[ScanItem]) -> list[ScanOutcome | None]:
                     if dependencies is None:
                         continue  # not to be cached (a requirements file with includes)
                 else:  # the analyzers' keys in their order: the taint's, then the secrets'
-                    dependencies = (dependency_key(graph, text, path) if graph is not None
-                                    else "") + secrets_key(path)
+                    dependencies = taint_keys.key(text, path) + secrets_key(path)
                 texts[index] = cache_key(text, version_key, kind, dependencies), text
             stored = disk.get_many([key for key, _ in texts.values()])
             for index, (key, text) in texts.items():

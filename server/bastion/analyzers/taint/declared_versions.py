@@ -26,12 +26,8 @@ import re
 import threading
 
 import attrs
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import InvalidVersion, Version
 
 from bastion.analyzers.taint.template_files import walked_folders
-from bastion.deps import osv
-from bastion.deps.analysis import parse_manifest
 from bastion.deps.names import manifest_kind
 from bastion.files import UnreadableSource, decode_source, read_limited
 
@@ -71,6 +67,12 @@ NONE = Declared({}, b"")
 
 
 def _below(specifier: str, version: str) -> bool | None:
+    # imported when a verdict is asked: a warm scan's cache keys need the declarations only
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
+    from bastion.deps import osv
+
     try:
         specifiers = SpecifierSet(specifier)
         bound = Version(version)
@@ -213,6 +215,14 @@ class DeclaredVersions:
             searched |= kept[1]
         self._manifests[path] = (stamp, searched, packages)
         return packages
+
+
+def parse_manifest(path: str, text: str, folder: str):
+    """The dependency analyzer's, imported when a manifest is read (30 ms): a warm scan's
+    lookups of files that name no versioned package need none."""
+    from bastion.deps.analysis import parse_manifest as parse
+
+    return parse(path, text, folder)
 
 
 def _named(package: str) -> re.Pattern:

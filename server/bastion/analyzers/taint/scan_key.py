@@ -1,0 +1,60 @@
+"""The taint analyzer's result-cache key part for a file, told without loading the analyzer (a
+warm scan is served from the cache before any analyzer is loaded: scan.py's `_from_cache`),
+joined as `TaintAnalyzer.dependency_key` joins it: the identity of the workspace modules the
+file imports (modules.py), of the templates it renders (template_files.py), of the versions of
+packages its project declares and those of the projects of the modules it imports
+(declared_versions.py). Manifests and templates are read through the same stamp-keyed caches
+as the analysis (`SHARED` for the declarations).
+
+Owner: `ScanKeys`, one per lookup pass of the scan.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bastion.analyzers.rule_tables import folder_tables
+from bastion.analyzers.taint.declared_versions import SHARED as DECLARED
+from bastion.analyzers.taint.modules import ModuleGraph, ModuleResolver, dependency_key
+from bastion.analyzers.taint.template_files import TemplateFiles
+from bastion.analyzers.versions import taint_models_dir
+
+
+def versioned_packages() -> frozenset[str]:
+    """The packages the shipped models' `before` conditions name (`Models.versioned`), read
+    from the parsed tables the model loader caches; a malformed condition the loader would
+    refuse may be counted: it only costs a manifest lookup in the key."""
+    found = set()
+    for _, table, _ in folder_tables(taint_models_dir()):
+        for items in (table or {}).values():
+            for item in items if isinstance(items, list) else ():
+                before = item.get("before") if isinstance(item, dict) else None
+                if isinstance(before, dict) and isinstance(before.get("package"), str):
+                    found.add(re.sub(r"[-_.]+", "-", before["package"]).lower())  # PEP 503
+    return frozenset(found)
+
+
+class ScanKeys:
+    def __init__(self, roots: tuple[str, ...]) -> None:
+        self.graph = ModuleGraph(ModuleResolver(roots)) if roots else None
+        # the roots as the analyzer's summary store holds them (real paths)
+        self.roots = self.graph.resolver.limits if self.graph is not None else ()
+        self.versioned = versioned_packages()
+        self._templates = TemplateFiles()
+        self._closures = None  # made for the first file importing a workspace module
+
+    def _imported(self, text: str, path: str) -> bytes:
+        if self._closures is None:
+            # the models (specs.py, 6 ms to import) only when a workspace module is imported:
+            # `declarations` reads none of them
+            from bastion.analyzers.taint.specs import Models
+            from bastion.analyzers.taint.workspace_closure import ClosureTexts
+
+            self._closures = ClosureTexts(self.graph, Models())
+        return self._closures.declarations(text, path, self.versioned)
+
+    def key(self, text: str, path: str) -> str:
+        key = dependency_key(self.graph, text, path) if self.graph is not None else ""
+        imported = self._imported(text, path) if key and self.versioned else b""
+        return key + self._templates.of_module(text, path, self.roots).digest.hex() \
+            + DECLARED.of_module(text, path, self.roots, self.versioned).digest.hex() + imported.hex()
