@@ -249,3 +249,36 @@ def test_bastion_check_of_a_relative_folder_finds_the_declared_version(tmp_path,
     main(["check", "--no-cache", "--format", "json", "--select", "BST211", "."])
     out = capsys.readouterr().out
     assert '"confidence": "high"' in out and "lxml==4.9.1 in requirements.txt" in out
+
+
+# lxml's ElementTree-compatible parser kept resolve_entities=True as its default until 6.1
+# (lxml 6.1.0's changelog, LP#2146291 / CVE-2026-41066), after XMLParser's changed in 5.0
+ETCOMPAT = [
+    ("PARSER = etree.ETCompatXMLParser()", "root = etree.fromstring(request.get_data(), PARSER)"),
+    ("", "root = etree.parse(request.files['doc'], parser=etree.ETCompatXMLParser(no_network=True))"),
+    ("", "parser = etree.ETCompatXMLParser()\n    parser.feed(request.get_data())\n    root = parser.close()"),
+]
+
+
+@pytest.mark.parametrize("globals_, body", ETCOMPAT)
+@pytest.mark.parametrize("version, reported", [("4.9.1", True), ("5.2.0", True), ("6.0.2", True),
+                                               ("6.1.0", False)])
+def test_the_etcompat_parser_left_at_its_default_resolved_entities_until_6_1(
+        tmp_path, globals_, body, version, reported):
+    found = xxe(tmp_path, view(body, globals_=globals_), {"requirements.txt": f"lxml=={version}\n"})
+    assert [f.confidence for f in found] == ([Level.HIGH] if reported else [])
+    assert not found or "(a sink before lxml 6.1;" in found[0].message
+
+
+@pytest.mark.parametrize("globals_, body, manifests", [
+    ("PARSER = etree.ETCompatXMLParser(resolve_entities=False)",
+     "root = etree.fromstring(request.get_data(), PARSER)", OLD),
+    ("", "parser = etree.ETCompatXMLParser(resolve_entities='internal')\n"
+         "    parser.feed(request.get_data())\n    root = parser.close()", NEW),
+    ("PARSER = etree.ETCompatXMLParser(resolve_entities=True)",
+     "root = etree.fromstring(request.get_data(), PARSER)", {"requirements.txt": "lxml==6.1.0\n"}),
+])
+def test_the_etcompat_parser_follows_resolve_entities_when_given(tmp_path, globals_, body, manifests):
+    explicit = "resolve_entities=True" in globals_
+    found = xxe(tmp_path, view(body, globals_=globals_), manifests)
+    assert [f.confidence for f in found] == ([Level.HIGH] if explicit else [])

@@ -43,11 +43,10 @@ from bastion.analyzers.taint.instances import (
 from bastion.analyzers.taint.patterns import Compiled, compiled_pattern
 from bastion.analyzers.taint.sequences import EDITS, MUTATORS, edit_list
 from bastion.analyzers.taint.sinks import (
-    DEFAULT_PARSER,
     SAX_EXTERNAL_ENTITIES,
     SAX_PARSER,
-    UNSAFE_PARSER,
     UNSAFE_SAX_PARSER,
+    parser_kind,
 )
 from bastion.analyzers.taint.string_transforms import ESCAPING_CODECS, filtered_characters, replace
 from bastion.analyzers.taint.summaries import apply_summary, base_method, class_method, on_self, summary_for
@@ -187,12 +186,11 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         # developer's; the request's words are its arguments
         words = _joined(args, name).evolve(const=UNKNOWN, kind=None)
         return Value(clean=EVERY_CLASS, items={0: SAFE, ANY: words})
-    if name == "lxml.etree.XMLParser":
-        entities = keywords.get("resolve_entities")
-        if entities is not None and entities.const is True:
-            return Value(clean=EVERY_CLASS, kind=UNSAFE_PARSER)
-        if entities is None and None not in keywords:  # lxml's default: by its version
-            return Value(clean=EVERY_CLASS, kind=DEFAULT_PARSER)
+    entities = keywords.get("resolve_entities")
+    parser = parser_kind(name, entities is None and None not in keywords,
+                         entities is not None and entities.const is True)
+    if parser is not None:  # lxml's default: a sink by its version
+        return Value(clean=EVERY_CLASS, kind=parser)
     if method == "get" and "type" in keywords and _converts(ev, node):
         # Werkzeug's `request.args.get("page", type=int)`: the converter's result, or the default
         return join(SAFE, args[1] if len(args) > 1 else keywords.get("default", NONE))

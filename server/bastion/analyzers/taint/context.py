@@ -36,7 +36,7 @@ from bastion.analyzers.taint.forms import Forms, validated_forms
 from bastion.analyzers.taint.helpers import called_here, hand_requests
 from bastion.analyzers.taint.patterns import compiled_pattern
 from bastion.analyzers.taint.scoped import scoped_stores
-from bastion.analyzers.taint.sinks import DEFAULT_PARSER, UNSAFE_PARSER
+from bastion.analyzers.taint.sinks import parser_kind
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.template_files import Template
 from bastion.analyzers.taint.templates import module_jinja_kind
@@ -241,13 +241,10 @@ def _module_kind(called: str, call: ast.Call) -> str:
     """The kind of a global built by a call: a parser resolving entities, or left at lxml's
     default, serves every function that parses with it, as one built in the function does
     (calls.py)."""
-    if called == "lxml.etree.XMLParser":
-        entities = [k.value for k in call.keywords if k.arg in ("resolve_entities", None)]
-        if not entities:
-            return DEFAULT_PARSER
-        if any(isinstance(v, ast.Constant) and v.value is True for v in entities):
-            return UNSAFE_PARSER
-    return module_jinja_kind(called, call)
+    entities = [k.value for k in call.keywords if k.arg in ("resolve_entities", None)]
+    parser = parser_kind(called, not entities,
+                         any(isinstance(v, ast.Constant) and v.value is True for v in entities))
+    return parser if parser is not None else module_jinja_kind(called, call)
 
 
 def module_statements(body: list[ast.stmt]):

@@ -28,6 +28,11 @@ UNSAFE_PARSER = "lxml.etree.XMLParser(resolve_entities)"
 # A parser left at lxml's default, which resolved external entities before lxml 5.0 (the
 # `default_xml_parser` model, by the project's lxml version)
 DEFAULT_PARSER = "lxml.etree.XMLParser(default)"
+# ETCompatXMLParser kept resolving them by default until lxml 6.1 (CVE-2026-41066): the
+# `etcompat_default_parser` model
+ETCOMPAT_DEFAULT_PARSER = "lxml.etree.ETCompatXMLParser(default)"
+_DEFAULT_PARSERS = {"lxml.etree.XMLParser": DEFAULT_PARSER,
+                    "lxml.etree.ETCompatXMLParser": ETCOMPAT_DEFAULT_PARSER}
 # An xml.sax parser after `setFeature(feature_external_ges, True)` (off by default since
 # Python 3.7.1): it fetches the external entities a document declares.
 SAX_PARSER = "xml.sax.make_parser()"
@@ -96,6 +101,17 @@ def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list
                 value = value.evolve(modelled=False)
         ev.hits.append(Hit(sink.sink_class, text, node, ev.statement, value))
     return any(sink.result_untainted for sink in candidates)
+
+
+def parser_kind(name: str, unset: bool, resolving: bool) -> str | None:
+    """The kind of an lxml parser built by the call `name` (None: another call, or a parser
+    that resolves no external entity): `resolving`, given resolve_entities=True; `unset`,
+    given no resolve_entities (nor `**options` that may hold it), lxml's default."""
+    if name not in _DEFAULT_PARSERS:
+        return None
+    if resolving:
+        return UNSAFE_PARSER
+    return _DEFAULT_PARSERS[name] if unset else None
 
 
 def _versioned(ev: Evaluator, before: tuple[str, str], text: str, older: bool | None) -> str:
@@ -168,7 +184,7 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
     if sink.model == "unsandboxed" and receiver is not None \
             and (receiver.kind or "").startswith(_SANDBOXES):
         return None
-    if sink.model in ("xml_parser", "default_xml_parser"):
+    if sink.model in ("xml_parser", "default_xml_parser", "etcompat_default_parser"):
         parser = keywords.get("parser") or (args[1] if len(args) > 1 else None)
         kind = parser.kind if parser is not None else None
         if sink.model == "xml_parser" and kind not in (UNSAFE_PARSER, UNSAFE_SAX_PARSER):
@@ -176,6 +192,8 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
         # lxml's default: no parser (nor `**options` that may hold one), or one left at it
         if sink.model == "default_xml_parser" and not (
                 kind == DEFAULT_PARSER or parser is None and None not in keywords):
+            return None
+        if sink.model == "etcompat_default_parser" and kind != ETCOMPAT_DEFAULT_PARSER:
             return None
     picked: list[Value] = []
     indexes = range(len(args)) if sink.args is None else sink.args
