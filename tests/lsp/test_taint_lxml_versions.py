@@ -37,3 +37,21 @@ async def test_a_manifest_changed_on_disk_decides_the_default_parser(client):
             assert "lxml==4.9.1 in requirements.txt" in finding.message
         else:  # the lock's entry decides over the requirements file's pin
             await until(client, views.as_uri(), 1, lambda diags: not _xxe(diags))
+
+
+async def test_a_manifest_change_recomputes_the_summary_of_a_helper_not_open(client):
+    workspace = client.workspace
+    requirements = workspace / "requirements.txt"
+    requirements.write_text("lxml==4.9.1\n", encoding="utf-8")
+    (workspace / "xmlutil.py").write_text(
+        "from lxml import etree\n\n\ndef load(data):\n    return etree.fromstring(data)\n", encoding="utf-8")
+    view = ("from flask import Flask, request\nfrom xmlutil import load\napp = Flask(__name__)\n\n\n"
+            "@app.post('/import')\ndef import_items():\n    return {'tag': load(request.get_data()).tag}\n")
+    views = workspace / "views.py"
+    views.write_text(view, encoding="utf-8")
+    open_document(client, views.as_uri(), view)
+    await until(client, views.as_uri(), 1, _xxe)
+    requirements.write_text("lxml==5.2.0\n", encoding="utf-8")
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=requirements.as_uri(), type=types.FileChangeType.Changed)]))
+    await until(client, views.as_uri(), 1, lambda diags: not _xxe(diags))

@@ -282,3 +282,32 @@ def test_the_etcompat_parser_follows_resolve_entities_when_given(tmp_path, globa
     explicit = "resolve_entities=True" in globals_
     found = xxe(tmp_path, view(body, globals_=globals_), manifests)
     assert [f.confidence for f in found] == ([Level.HIGH] if explicit else [])
+
+
+def test_the_editors_store_names_the_helpers_a_manifest_edit_makes_stale(tmp_path):
+    """The editor's store (compute=False) keeps a helper's published summary until told: the
+    modules it names for a manifest change (`versioned`) are those naming lxml, and computing
+    them again follows the new pin."""
+    (tmp_path / "xmlutil.py").write_text(f"{LXML}\n\n\ndef load(data):\n    return etree.fromstring(data)\n")
+    (tmp_path / "plain.py").write_text("def add(a, b):\n    return a + b\n")
+    source = view("root = load(request.get_data())", imports="from xmlutil import load\nfrom plain import add")
+    app = str(tmp_path / "app.py")
+    (tmp_path / "requirements.txt").write_text("lxml==4.9.1\n")
+    analyzer = TaintAnalyzer()
+    store = analyzer.workspace = SummaryStore([str(tmp_path)], analyzer.models, analyzer.version,
+                                              compute=False)
+
+    def confidences() -> list[Level]:
+        store.prepare(source, app)
+        return [f.confidence for f in analyzer.analyse_file(source, app) if f.rule_id == "BST211"]
+
+    assert confidences() == [Level.HIGH]
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("lxml==5.2.0\n")
+    stamp = requirements.stat().st_mtime_ns + 2_000_000_000
+    os.utime(requirements, ns=(stamp, stamp))
+    assert confidences() == [Level.HIGH]  # the published summary, until the editor tells
+    assert store.versioned() == [os.path.realpath(tmp_path / "xmlutil.py")]
+    for path in store.versioned():
+        store.changed(path)
+    assert confidences() == []

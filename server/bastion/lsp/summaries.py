@@ -45,6 +45,7 @@ class SummaryService:
         self._pending: set[str] = set()
         self._gone: set[str] = set()  # real paths deleted on disk, files or folders
         self._created = False  # a module was created on disk since the last computation
+        self._manifests = False  # a manifest changed on disk since the last computation
         self._timer: asyncio.TimerHandle | None = None
         self._used: dict[str, bytes | None] = {}
 
@@ -115,6 +116,14 @@ class SummaryService:
             self._gone.update(os.path.realpath(path) for path in paths)
             self._settle()
 
+    def manifests_changed(self) -> None:
+        """A requirements or lock file changed on disk: the summaries of the modules naming a
+        package whose declared version decides a sink are computed again (a helper's, which
+        no edit of its own would recompute); the documents using them are analysed again."""
+        if self._store is not None:
+            self._manifests = True
+            self._settle()
+
     def _settle(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
@@ -127,20 +136,24 @@ class SummaryService:
         changed, self._pending = self._pending, set()
         gone, self._gone = self._gone, set()
         created, self._created = self._created, False
+        manifests, self._manifests = self._manifests, False
         documents = [(uri, doc.path, doc.text) for uri, doc in self._server.session.documents.items()
                      if doc.path and is_python(doc.path)]
         future = asyncio.get_running_loop().run_in_executor(
-            self._executor, self._compute, self._store, changed, documents, gone, created)
+            self._executor, self._compute, self._store, changed, documents, gone, created, manifests)
         future.add_done_callback(self._computed)
 
     def _compute(self, store: SummaryStore, changed: set[str],
-                 documents: list[tuple[str, str, str]], gone: set[str], created: bool) -> list[str]:
+                 documents: list[tuple[str, str, str]], gone: set[str], created: bool,
+                 manifests: bool = False) -> list[str]:
         """On the background thread: the summaries every open document may use; the documents
         whose usable summaries are not those of their last analysis."""
         for path in gone:
             store.deleted(path)
         if created:
             store.resolve_again()
+        if manifests:
+            changed = changed | set(store.versioned())
         for path in changed:
             store.changed(path)
         again = []

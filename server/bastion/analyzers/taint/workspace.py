@@ -38,16 +38,11 @@ from bastion.analyzers.taint.callbacks import handed_functions
 from bastion.analyzers.taint.context import module_context
 from bastion.analyzers.taint.declared_versions import SHARED as DECLARED
 from bastion.analyzers.taint.exports import Exports, stale
-from bastion.analyzers.taint.modules import (
-    ModuleGraph,
-    ModuleResolver,
-    dependency_key,
-    import_table,
-)
+from bastion.analyzers.taint.modules import ModuleGraph, ModuleResolver, dependency_key, import_table
 from bastion.analyzers.taint.results import Summary
 from bastion.analyzers.taint.scoped_hooks import HookIndex
 from bastion.analyzers.taint.specs import Models
-from bastion.analyzers.taint.workspace_closure import ClosureTexts
+from bastion.analyzers.taint.workspace_closure import ClosureTexts, naming
 from bastion.analyzers.taint.workspace_entries import (
     External,
     Imports,
@@ -286,6 +281,11 @@ class SummaryStore:
                 if path in dirty or not all(resolver.holds(p) for p in module.closure):
                     self._dirty.add(path)
         self._hooks.published = dict(previous._hooks.published)
+
+    def versioned(self) -> list[str]:
+        """The modules held whose summaries depend on the manifests (workspace_closure.py)."""
+        with self._lock:
+            return naming({**self._published, **self._modules}, self.models.versioned)
 
     def mark_stale(self, path: str) -> None:
         """At an edit, on the editor's loop (no lock: one set add): analyses use the module's

@@ -14,6 +14,7 @@ import hashlib
 from bastion.analyzers.taint.declared_versions import SHARED as DECLARED
 from bastion.analyzers.taint.modules import ModuleGraph, imported_files
 from bastion.analyzers.taint.specs import Models
+from bastion.analyzers.taint.workspace_entries import ModuleEntry
 
 
 class ClosureTexts:
@@ -52,3 +53,10 @@ class ClosureTexts:
             if named:
                 parts.append(DECLARED.of_path(file, self.graph.resolver.limits, named).digest)
         return hashlib.blake2b(b"".join(parts), digest_size=16).digest() if parts else b""
+
+
+def naming(modules: dict[str, ModuleEntry], packages: set[str]) -> list[str]:
+    """The modules whose text names one of `packages` (some model asks its declared version):
+    their summaries depend on the manifests, the editor computes them again when one changes."""
+    return [path for path, module in modules.items()
+            if any(package in line for package in packages for line in module.lines)]

@@ -128,6 +128,7 @@ def _manifests_changed(ls, paths: list[str]) -> None:
     version decides a sink (taint/declared_versions.py) are analysed again."""
     uris = [uri for uri, doc in ls.session.documents.items()
             if doc.path and is_python(doc.path) and DECLARED.names_asked(doc.text)]
+    ls.summaries.manifests_changed()
     ls.scheduler.disk_changed(paths, uris)
     if uris and ls.session.client.pull_diagnostics:
         ls.workspace_diagnostic_refresh(None)
