@@ -311,3 +311,19 @@ def test_the_editors_store_names_the_helpers_a_manifest_edit_makes_stale(tmp_pat
     for path in store.versioned():
         store.changed(path)
     assert confidences() == []
+
+
+def test_an_included_requirements_file_edited_alone_changes_the_result_and_the_key(tmp_path):
+    (tmp_path / "requirements.txt").write_text("-r base.txt\nflask==3.0.3\n")
+    base = tmp_path / "base.txt"
+    base.write_text("lxml==4.9.1\n")
+    source, module = view(DEFAULT), str(tmp_path / "app.py")
+    analyzer = TaintAnalyzer()
+    key = analyzer.dependency_key(source, module)
+    found = [f for f in analyzer.analyse_file(source, module) if f.rule_id == "BST211"]
+    assert [f.confidence for f in found] == [Level.HIGH]
+    base.write_text("lxml==5.2.0\n")
+    stamp = base.stat().st_mtime_ns + 2_000_000_000
+    os.utime(base, ns=(stamp, stamp))
+    assert analyzer.dependency_key(source, module) != key
+    assert [f for f in analyzer.analyse_file(source, module) if f.rule_id == "BST211"] == []

@@ -6,9 +6,10 @@ A module's project is the nearest folder, from the module's own up to the root i
 (template_files.py's walk), holding a manifest the dependency analyzer reads (requirements
 files, pyproject.toml, uv / poetry / Pipfile / pylock locks) that names the package; there a
 lock's entries, when one names it, stand for the folder, else every manifest's requirement.
-Manifests are parsed by the dependency analyzer's `parse_manifest` and kept by (path, mtime,
-size), folder listings by the folder's mtime, the walk by the module's folder: a keystroke
-costs a `stat` per folder walked and per manifest found (measured: 12 us beside its manifest,
+Manifests are parsed by the dependency analyzer's `parse_manifest` and kept by the (path, mtime,
+size) of every file read (a requirements file's and those it includes), folder listings by the
+folder's mtime, the walk by the module's folder: a keystroke costs a `stat` per folder walked
+and per manifest (and include) found (measured: 12 us beside its manifest,
 26 us four folders below it, 150 us without the walk memo), and only in a module whose text
 names a package some model asks about. Without a declaration found, a sink is reported at
 medium confidence (sinks.py): a project with no manifest most often installs a current lxml,
@@ -24,6 +25,7 @@ import hashlib
 import os
 import re
 import threading
+from collections.abc import Callable
 
 import attrs
 
@@ -94,9 +96,10 @@ class DeclaredVersions:
         self._asked: frozenset[str] = frozenset()  # the packages looked up so far
         self._walks: dict[tuple[str, tuple[str, ...]], list[str]] = {}  # (folder, roots) -> folders
         self._listings: dict[str, tuple[int, tuple[str, ...]]] = {}  # folder -> (mtime, manifests)
-        # manifest path -> ((mtime, size), the packages its text was searched for (None: parsed
-        # whole), {package: (specifiers, locked)})
-        self._manifests: dict[str, tuple[tuple[int, int], frozenset[str] | None,
+        # manifest path -> (the stamps of the files read, itself first and those it includes,
+        # the packages its text was searched for (None: parsed whole), {package: (specifiers,
+        # locked)})
+        self._manifests: dict[str, tuple[tuple[_Stamp, ...], frozenset[str] | None,
                                          dict[str, tuple[tuple[str, ...], bool]]]] = {}
 
     def of_module(self, text: str, path: str, roots: tuple[str, ...],
@@ -186,14 +189,22 @@ class DeclaredVersions:
     def _read(self, path: str, package: str) -> dict[str, tuple[tuple[str, ...], bool]]:
         """The manifest's packages ({} when its text cannot name `package`: a lock of a few
         MB takes seconds to parse, and most name no lxml)."""
-        try:
-            info = os.stat(path)
-        except OSError:
+        stamp = _stamp(path)
+        if stamp[1] < 0:
             return {}
-        stamp = (info.st_mtime_ns, info.st_size)
         kept = self._manifests.get(path)
-        if kept is not None and kept[0] == stamp and (kept[1] is None or package in kept[1]):
+        # an included file (`-r base.txt`) edited alone changes the manifest's packages too
+        same = kept is not None and kept[0][0] == stamp and all(_stamp(s[0]) == s for s in kept[0][1:])
+        if same and (kept[1] is None or package in kept[1]):
             return kept[2]
+        read = [stamp]
+
+        def reader(included: str) -> str:
+            from bastion.deps.requirements_txt import read_file
+
+            read.append(_stamp(included))  # before reading: an edit meanwhile reads it again
+            return read_file(included)
+
         packages: dict[str, tuple[tuple[str, ...], bool]] = {}
         searched: frozenset[str] | None = None  # None: every package read
         try:
@@ -202,7 +213,7 @@ class DeclaredVersions:
             if _INCLUDES.search(text) is None and _named(package).search(text) is None:
                 searched, manifest = frozenset({package}), None
             else:
-                manifest = parse_manifest(path, text, os.path.dirname(path))
+                manifest = parse_manifest(path, text, os.path.dirname(path), reader)
         except (UnreadableSource, UnicodeDecodeError, ValueError):
             manifest = None
         for dependency in manifest.dependencies if manifest is not None else ():
@@ -211,18 +222,29 @@ class DeclaredVersions:
             packages[dependency.name] = ((*specifiers, specifier), locked or dependency.locked)
         if len(self._manifests) >= _MAX_CACHED:
             self._manifests.clear()
-        if kept is not None and kept[0] == stamp and searched is not None and kept[1] is not None:
+        if same and searched is not None and kept[1] is not None:
             searched |= kept[1]
-        self._manifests[path] = (stamp, searched, packages)
+        self._manifests[path] = (tuple(read), searched, packages)
         return packages
 
 
-def parse_manifest(path: str, text: str, folder: str):
+_Stamp = tuple[str, int, int]  # (path, mtime, size); -1, -1: not there
+
+
+def _stamp(path: str) -> _Stamp:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return path, -1, -1
+    return path, info.st_mtime_ns, info.st_size
+
+
+def parse_manifest(path: str, text: str, folder: str, reader: Callable[[str], str]):
     """The dependency analyzer's, imported when a manifest is read (30 ms): a warm scan's
     lookups of files that name no versioned package need none."""
     from bastion.deps.analysis import parse_manifest as parse
 
-    return parse(path, text, folder)
+    return parse(path, text, folder, reader)
 
 
 def _named(package: str) -> re.Pattern:
