@@ -85,7 +85,7 @@ def test_a_text_met_again_is_not_parsed_again(root):
     WARM.workspace = SummaryStore([str(root)], WARM.models, WARM.version, compute=False)
     parsed = []
     parse = WARM._parser.parse
-    WARM._parser.parse = lambda text: parsed.append(text) or parse(text)
+    WARM._parser.parse = lambda text, whole=None: parsed.append(text) or parse(text, whole)
     try:
         for text in [TEXTS[0], TEXTS[1], *TEXTS[2:], TEXTS[0], TEXTS[1]]:
             WARM.analyse_file(text, path)

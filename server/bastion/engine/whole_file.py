@@ -63,7 +63,8 @@ def split_whole(engine: Engine, text: str, path: str, lines: list[str],
         tree = parse_code(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    whole_file = file_findings(engine.analyzers, text, path, [])  # they did not fail: the entry was stored
+    # they did not fail: the entry was stored; the tree spares the taint analysis its block parses
+    whole_file = file_findings(engine.analyzers, text, path, [], tree)
     # The units hold their findings as analysed; `assemble` judges them again.
     return _by_unit(engine, text, path, tree, lines,
                     [attrs.evolve(f, retracted=None) if f.retracted else f

@@ -232,7 +232,7 @@ class TaintAnalyzer:
             if cached is not None:
                 return cached
         if tree is None:
-            tree = parsed if parsed is not None else self._parser.parse(text)
+            tree = self._parser.parse(text, parsed)
             self._prepared.put(key, (derived_only, derived, tree))
         if workspace is not None and imports is None:
             imports = imports_of(tree)

@@ -9,7 +9,9 @@ so an edit in one method of a 3,000-line class parses that method. When a block 
 (the split was wrong) it is joined with the blocks after it, up to MAX_MERGE; a block that still
 does not parse (code being typed) is left out, as the engine leaves broken lines quiet.
 
-`BlockParser` owns its caches; like the analyzer it is used under the engine's lock.
+`BlockParser` owns its caches; like the analyzer it is used under the engine's lock. Given the
+whole file's tree (the engine has just parsed it), a block made of whole statements of that tree
+takes them instead of being parsed again (whole_blocks.py).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import hashlib
 import re
 from itertools import compress
 
+from bastion.analyzers.taint.whole_blocks import WholeStatements
 from bastion.engine.cache import LRU
 from bastion.model.text import common_lines
 from bastion.parsing import parse_code, parse_code_at
@@ -142,6 +145,7 @@ class BlockParser:
         self._changed = (0, 0)  # ... or are not at the same place in it
         # The last block that did not parse failed only at its end, on a bracket never closed.
         self._unclosed = False
+        self._whole: WholeStatements | None = None  # the text's tree, while `parse` is given it
 
     def forget(self) -> None:
         for cache in (self._trees, self._broken, self._members, self._class_starts):
@@ -149,9 +153,17 @@ class BlockParser:
         self._starts = _Starts()
         self._lines, self._placed, self._text = [], {}, None
 
-    def parse(self, text: str) -> ast.Module:
-        """The module's statements that parse (a block nested too deeply to parse is left out)."""
+    def parse(self, text: str, whole: ast.Module | None = None) -> ast.Module:
+        """The module's statements that parse (a block nested too deeply to parse is left out).
+        `whole`: `text` parsed whole, when the caller has it: the same blocks, fewer parses."""
         lines = text.split("\n")
+        self._whole = WholeStatements.of(text, lines, whole)
+        try:
+            return self._parse(text, lines)
+        finally:
+            self._whole = None
+
+    def _parse(self, text: str, lines: list[str]) -> ast.Module:
         old = self._lines
         same_before, same_after = common_lines(lines, old)
         self._edited = (same_before, len(lines) - same_after)
@@ -249,6 +261,10 @@ class BlockParser:
         key = (hashlib.blake2b(block.encode("utf-8", "surrogatepass"), digest_size=16).digest(),
                start, indent)
         statements = self._trees.get(key)
+        if statements is None and self._whole is not None and not suffix:
+            statements = self._whole.block(start, end, indent)
+            if statements is not None:
+                self._trees.put(key, statements)
         if statements is None and self._broken.get(key) is None:
             try:
                 if indent:  # `if 1:` keeps the document's columns for indented code
@@ -325,7 +341,9 @@ class WholeParser:
     def forget(self) -> None:
         self._blocks.forget()
 
-    def parse(self, text: str) -> ast.Module:
+    def parse(self, text: str, whole: ast.Module | None = None) -> ast.Module:
+        if whole is not None:
+            return whole
         try:
             return parse_code(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
