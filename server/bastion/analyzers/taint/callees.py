@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Container
 
 import attrs
 
@@ -226,32 +226,55 @@ class CalleeMemo:
         self._facts[function.name] = facts
         return facts
 
-    def judged(self, function: Function) -> bool:
+    def judged(self, function: Function, absent: Container[str] = ()) -> bool:
         """Whether the function may hold a call or SQL text a judged pattern flags: a search of
         its text, without walking its tree (most functions of a module are not relevant)."""
         if self.texts is None:
             return self.facts(function).judged
-        return self.reads_source(function, TRIGGER)
+        return self.reads_source(function, TRIGGER, absent)
 
-    def reads_source(self, function: Function, trigger: re.Pattern) -> bool:
-        """Whether the function's text names a source as the module spells it (`trigger`)."""
+    def reads_source(self, function: Function, trigger: re.Pattern,
+                     absent: Container[str] = ()) -> bool:
+        """Whether the function's text names a source as the module spells it (`trigger`).
+        `absent`: names whose text the caller found cannot match (needles.py): not searched."""
         if self.cache is None or self.texts is None:
-            return trigger.search(self.texts[function.name]) is not None
+            return self._search(function, trigger, absent)
+        record, pattern_key, found = self._kept(function, trigger)
+        if found is None:
+            key = self.digest(function) + pattern_key  # the same text at another node
+            found = self.cache.get(key)
+            if found is None:
+                found = self._search(function, trigger, absent)
+                self.cache.put(key, found)
+            if record is not None:
+                record.reads[pattern_key] = found
+        return found
+
+    def unsearched(self, functions: list[Function], trigger: re.Pattern) -> list[Function]:
+        """Those of `functions` whose answer to `reads_source` is not kept from an earlier
+        text: the ones it would search."""
+        if self.texts is None:
+            return []
+        if self.cache is None:
+            return functions
+        wanted = []
+        for function in functions:
+            _, pattern_key, found = self._kept(function, trigger)
+            if found is None and self.cache.get(self.digest(function) + pattern_key) is None:
+                wanted.append(function)
+        return wanted
+
+    def _kept(self, function: Function, trigger: re.Pattern
+              ) -> tuple[_NodeRecord | None, bytes, bool | None]:
         pattern_key = self._patterns.get(trigger.pattern)
         if pattern_key is None:
             pattern_key = self._patterns[trigger.pattern] = hashlib.blake2b(
                 trigger.pattern.encode(), digest_size=8).digest()
         record = self._record(function)
-        found = record.reads.get(pattern_key) if record is not None else None
-        if found is None:
-            key = self.digest(function) + pattern_key  # the same text at another node
-            found = self.cache.get(key)
-            if found is None:
-                found = trigger.search(self.texts[function.name]) is not None
-                self.cache.put(key, found)
-            if record is not None:
-                record.reads[pattern_key] = found
-        return found
+        return record, pattern_key, record.reads.get(pattern_key) if record is not None else None
+
+    def _search(self, function: Function, trigger: re.Pattern, absent: Container[str]) -> bool:
+        return function.name not in absent and trigger.search(self.texts[function.name]) is not None
 
 
 # `for self.x in ...` in a comprehension stores from inside an expression: such a text is walked

@@ -11,8 +11,11 @@ import re
 
 from bastion.analyzers.taint.callees import CalleeMemo
 from bastion.analyzers.taint.context import ModuleContext
+from bastion.analyzers.taint.entries import Function
+from bastion.analyzers.taint.needles import without_match
 from bastion.analyzers.taint.scoped import SCOPED
 from bastion.analyzers.taint.specs import Models
+from bastion.analyzers.taint.verdicts import TRIGGER
 from bastion.engine.cache import LRU
 
 
@@ -24,13 +27,26 @@ def relevant_functions(module: ModuleContext, callees_of: CalleeMemo, models: Mo
     that may hold a call or SQL text a judged pattern rule flags are interpreted too, for the
     verdicts on those findings (verdicts.py)."""
     trigger = _module_trigger(module, models, callees_of.cache)
-    relevant = {f.name for f in module.functions
-                if f.entry is not None or callees_of.judged(f)
-                or (trigger is not None and callees_of.reads_source(f, trigger))}
+    relevant = {f.name for f in module.functions if f.entry is not None}
+    rest = [f for f in module.functions if f.entry is None]
+    absent = _absent(callees_of, rest, TRIGGER)
+    relevant.update(f.name for f in rest if callees_of.judged(f, absent))
+    if trigger is not None:
+        rest = [f for f in rest if f.name not in relevant]
+        absent = _absent(callees_of, rest, trigger)
+        relevant.update(f.name for f in rest if callees_of.reads_source(f, trigger, absent))
     for f in module.functions:
         if f.class_name is not None and module.inherited(f.class_name, "__init__") in relevant:
             relevant.add(f.name)
     return relevant
+
+
+def _absent(callees_of: CalleeMemo, functions: list[Function], check: re.Pattern) -> set[str]:
+    """Names of `functions` whose text cannot match `check`, found in one scan of the texts
+    `callees_of` would search (those whose answer an earlier text left are not)."""
+    texts = callees_of.texts
+    return without_match(check, ((f.name, texts[f.name])
+                                 for f in callees_of.unsearched(functions, check)))
 
 
 def _module_trigger(module: ModuleContext, models: Models, cache: LRU | None) -> re.Pattern | None:

@@ -1,0 +1,88 @@
+"""Which of several texts cannot match an expression, found in one pass over them all: the
+relevance step (relevance.py) searched each function's text for the module's source expression
+and the judged-pattern trigger, 25 ms of the 110 ms warm-up of `_pydecimal.py`, because an
+expression led by `\\b` gets no fast scan from `re` and each search tries every position.
+
+Every match of an expression holds one of its needles: literal runs the expression requires
+(`request` of `\\b(?:request\\s*\\.\\s*args|...)\\b`), read from its parse. The texts are joined,
+lowered as ASCII bytes (lowering widens a case-sensitive needle and is exact for a case-blind
+one on ASCII text) and searched for each needle with `bytes.find` (an alternation of the
+needles in `re` tries every position: 6 ms); a text that holds no needle cannot match. A text
+with a non-ASCII character is always kept: Unicode case folds (`ſ` is `s` to `(?i:s)`) have
+no ASCII bytes to find.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections.abc import Iterable
+
+_LITERAL = re._constants.LITERAL  # type: ignore[attr-defined]
+_BRANCH = re._constants.BRANCH  # type: ignore[attr-defined]
+_SUBPATTERN = re._constants.SUBPATTERN  # type: ignore[attr-defined]
+
+
+def without_match(check: re.Pattern, texts: Iterable[tuple[str, str]]) -> set[str]:
+    """The names of the (name, text) pairs whose text `check.search` cannot match; a name
+    left out may match or not."""
+    scan = _scan(check.pattern, check.flags) if isinstance(check.pattern, str) else None
+    pairs = list(texts)
+    if scan is None or len(pairs) < 2:
+        return set()
+    starts: list[int] = []
+    offset = 0
+    for _, text in pairs:
+        starts.append(offset)
+        offset += len(text) + 1
+    # "?" replaces every non-ASCII character, one byte for one character: offsets are kept
+    joined = "\n".join(text for _, text in pairs).encode("ascii", "replace").lower()
+    touched = {i for i, (_, text) in enumerate(pairs) if not text.isascii()}
+    for needle in scan:
+        at = joined.find(needle)
+        while at >= 0:
+            first = bisect.bisect_right(starts, at) - 1
+            last = bisect.bisect_right(starts, at + len(needle) - 1) - 1
+            touched.update(range(first, last + 1))
+            # the rest of the text that holds it: it is kept already
+            at = joined.find(needle, max(at + 1, starts[last + 1] if last + 1 < len(starts) else offset))
+    return {name for name, _ in pairs} - {pairs[i][0] for i in touched}
+
+
+@functools.lru_cache(maxsize=64)
+def _scan(pattern: str, flags: int) -> tuple[bytes, ...] | None:
+    """The needles, lowered, None when the parse shows none every match holds."""
+    try:
+        needles = _required(re._parser.parse(pattern, flags))  # type: ignore[attr-defined]
+    except (re.error, TypeError, ValueError):
+        return None
+    if not needles or any(not n.isascii() or "?" in n for n in needles):
+        return None
+    return tuple(sorted({n.lower().encode("ascii") for n in needles}))
+
+
+def _required(items) -> set[str] | None:
+    """Literal strings one of which every match of the sequence `items` holds, the set whose
+    shortest string is longest; None if no part of the sequence gives one. Only parts that
+    every match goes through are read: literal runs, groups, alternations."""
+    found: list[set[str]] = []
+    run: list[str] = []
+    for op, av in [*items, (None, None)]:
+        if op is _LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            found.append({"".join(run)})
+            run = []
+        if op is _BRANCH:
+            choices = [_required(alternative) for alternative in av[1]]
+            if all(choices):
+                found.append(set().union(*choices))
+        elif op is _SUBPATTERN:
+            inner = _required(av[3])
+            if inner:
+                found.append(inner)
+    if not found:
+        return None
+    return max(found, key=lambda needles: min(len(n) for n in needles))
