@@ -102,3 +102,38 @@ def test_a_text_left_out_cannot_match(pairs, which):
     for name, text in pairs:
         if name in absent:
             assert check.search(text) is None, (name, text)
+
+
+def old_source_patterns(exact, roots, self_kinds):
+    """relevance.py's `_trigger` loop before the roots were looked up by prefix (1959cbb)."""
+    patterns = set()
+    for name in exact:
+        if "." not in name:
+            patterns.add(re.escape(name))
+            continue
+        patterns.add(relevance._dotted(name.split(".")[:2]))
+        for local, qualified in roots.items():
+            if name == qualified:
+                patterns.add(re.escape(local))
+            elif name.startswith(qualified + "."):
+                rest = name[len(qualified) + 1:].split(".", 1)[0].removesuffix("()")
+                patterns.add(relevance._dotted([local, rest]))
+        for kind in self_kinds:
+            if name.startswith(kind + "."):
+                patterns.add(relevance._dotted(["self", name[len(kind) + 1:].split(".", 1)[0]]))
+    return patterns
+
+
+SEGMENTS = st.sampled_from(["flask", "request", "args", "get()", "sys", "argv", "", "os", "environ"])
+DOTTED = st.lists(SEGMENTS, min_size=1, max_size=4).map(".".join)
+
+
+@settings(max_examples=300, deadline=None)
+@example({"flask.request.args"}, {"req": "flask.request", "flask": "flask"}, set())
+@example({".a.b"}, {"x": ""}, set())  # an empty root
+@given(st.sets(DOTTED, max_size=6), st.dictionaries(st.sampled_from(["r", "q", "flask", "os"]), DOTTED),
+       st.sets(DOTTED, max_size=2))
+def test_source_patterns_equal_every_root_tried(exact, roots, self_kinds):
+    models = type("M", (), {"digest": repr(sorted(exact)), "sources": type("S", (), {"exact": exact})})
+    expected = old_source_patterns(exact, roots, self_kinds)
+    assert relevance._source_patterns(models, roots, self_kinds) == expected

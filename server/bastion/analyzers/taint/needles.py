@@ -59,7 +59,9 @@ def _scan(pattern: str, flags: int) -> tuple[bytes, ...] | None:
         return None
     if not needles or any(not n.isascii() or "?" in n for n in needles):
         return None
-    return tuple(sorted({n.lower().encode("ascii") for n in needles}))
+    lowered = {n.lower().encode("ascii") for n in needles}
+    # a text holding `check_call` holds `call`: the longer needle finds no other text
+    return tuple(sorted(n for n in lowered if not any(o != n and o in n for o in lowered)))
 
 
 def _required(items) -> set[str] | None:

@@ -65,24 +65,8 @@ def _module_trigger(module: ModuleContext, models: Models, cache: LRU | None) ->
 def _trigger(module: ModuleContext, models: Models) -> re.Pattern | None:
     roots: dict[str, str] = {**{i: i for i in module.env.imports if "." not in i},
                              **module.env.aliases, **module.kinds}
-    patterns: set[str] = set()
     self_kinds = {f.self_kind for f in module.functions if f.self_kind is not None}
-    for name in models.sources.exact:
-        if "." not in name:
-            patterns.add(re.escape(name))
-            continue
-        patterns.add(_dotted(name.split(".")[:2]))
-        for local, qualified in roots.items():
-            if name == qualified:
-                patterns.add(re.escape(local))
-            elif name.startswith(qualified + "."):
-                rest = name[len(qualified) + 1:].split(".", 1)[0].removesuffix("()")
-                patterns.add(_dotted([local, rest]))
-        # A handler class's sources are spelled on `self` (`self.request.GET`) in any of its
-        # methods, the framework's hooks (`get_queryset`) and helpers included.
-        for kind in self_kinds:
-            if name.startswith(kind + "."):
-                patterns.add(_dotted(["self", name[len(kind) + 1:].split(".", 1)[0]]))
+    patterns = _source_patterns(models, roots, self_kinds)
     # `g.user_dir`, which a hook filled from the request (scoped.py): read in a view of an
     # object the module imports (`@app.route` on `from shop import app`), no entry of its own
     for local, qualified in roots.items():
@@ -91,6 +75,42 @@ def _trigger(module: ModuleContext, models: Models) -> re.Pattern | None:
     if not patterns:
         return None
     return re.compile(r"\b(?:" + "|".join(sorted(patterns)) + r")\b")
+
+
+def _source_patterns(models: Models, roots: dict[str, str], self_kinds: set[str]) -> set[str]:
+    """Each source as this module can spell it: its name or its first two parts (whatever
+    the imports, kept per models), through a local name of one of its prefixes, on `self` in
+    a handler class."""
+    patterns = set(_spelled(models))
+    by_qualified: dict[str, list[str]] = {}
+    for local, qualified in roots.items():
+        by_qualified.setdefault(qualified, []).append(local)
+    for name in models.sources.exact:
+        if "." not in name:
+            continue
+        parts = name.split(".")
+        patterns.update(re.escape(local) for local in by_qualified.get(name, ()))
+        for i in range(1, len(parts)):  # the roots `name` starts with, followed by a dot
+            patterns.update(_dotted([local, parts[i]])
+                            for local in by_qualified.get(".".join(parts[:i]), ()))
+        # A handler class's sources are spelled on `self` (`self.request.GET`) in any of its
+        # methods, the framework's hooks (`get_queryset`) and helpers included.
+        for kind in self_kinds:
+            if name.startswith(kind + "."):
+                patterns.add(_dotted(["self", name[len(kind) + 1:].split(".", 1)[0]]))
+    return patterns
+
+
+_SPELLED: dict[str, frozenset[str]] = {}  # the models' digest -> `_spelled`
+
+
+def _spelled(models: Models) -> frozenset[str]:
+    found = _SPELLED.get(models.digest)
+    if found is None:
+        found = _SPELLED[models.digest] = frozenset(
+            re.escape(name) if "." not in name else _dotted(name.split(".")[:2])
+            for name in models.sources.exact)
+    return found
 
 
 def _dotted(parts: list[str]) -> str:
