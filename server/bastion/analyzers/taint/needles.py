@@ -19,9 +19,20 @@ import functools
 import re
 from collections.abc import Iterable
 
-_LITERAL = re._constants.LITERAL  # type: ignore[attr-defined]
-_BRANCH = re._constants.BRANCH  # type: ignore[attr-defined]
-_SUBPATTERN = re._constants.SUBPATTERN  # type: ignore[attr-defined]
+# `re`'s own parser: `re._parser` since Python 3.11, `sre_parse` before (3.10). Private: on an
+# interpreter without either, no text is ruled out (every function is searched, as before).
+try:
+    from re import _constants as _codes  # type: ignore[attr-defined]
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+except ImportError:  # Python 3.10
+    try:
+        import sre_constants as _codes
+        import sre_parse as _sre_parse
+    except ImportError:
+        _codes = _sre_parse = None
+_LITERAL = getattr(_codes, "LITERAL", None)
+_BRANCH = getattr(_codes, "BRANCH", None)
+_SUBPATTERN = getattr(_codes, "SUBPATTERN", None)
 
 
 def without_match(check: re.Pattern, texts: Iterable[tuple[str, str]]) -> set[str]:
@@ -53,9 +64,11 @@ def without_match(check: re.Pattern, texts: Iterable[tuple[str, str]]) -> set[st
 @functools.lru_cache(maxsize=64)
 def _scan(pattern: str, flags: int) -> tuple[bytes, ...] | None:
     """The needles, lowered, None when the parse shows none every match holds."""
+    if _sre_parse is None or _LITERAL is None:
+        return None
     try:
-        needles = _required(re._parser.parse(pattern, flags))  # type: ignore[attr-defined]
-    except (re.error, TypeError, ValueError):
+        needles = _required(_sre_parse.parse(pattern, flags))
+    except (re.error, TypeError, ValueError, AttributeError):
         return None
     if not needles or any(not n.isascii() or "?" in n for n in needles):
         return None
