@@ -10,6 +10,7 @@ table for a package with extras is not reported again (`_extras_variant`).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -133,14 +134,25 @@ def version_spans(lines: list[str], block: str, start: int = 0, stop: int | None
 
 def _locked(kind: str, name: str, version: str, span: Span,
             problems: list[Problem]) -> Dependency | None:
-    try:
-        Version(version)
-    except InvalidVersion:
-        problems.append(Problem(f"{name}: {version!r} is not a PEP 440 version", span.start_line))
+    if not _pep440(version):
+        problems.append(_not_pep440(name, version, span.start_line))
         return None
     normalised = canonicalize_name(name)
     return Dependency(normalised, f"=={version}", span, version, span, locked=True,
                       lock_command=LOCK_COMMANDS[kind].format(name=normalised))
+
+
+@functools.lru_cache(maxsize=4096)  # a large lock repeats versions (1.0, 2.0.1...)
+def _pep440(version: str) -> bool:
+    try:
+        Version(version)
+    except InvalidVersion:
+        return False
+    return True
+
+
+def _not_pep440(name: str, version: str, line: int) -> Problem:
+    return Problem(f"{name}: {version!r} is not a PEP 440 version", line)
 
 
 # A Pipfile.lock package with a string version: its name, version, and the line, column and
@@ -198,10 +210,25 @@ def pipfile_dependency(slot: Slot, problems: list[Problem]) -> Dependency | None
     return _locked("Pipfile.lock", name, version[2:], span, problems)
 
 
+def pipfile_problems(slot: Slot) -> tuple[Problem, ...]:
+    """The problems `pipfile_dependency` reports of a package, without its dependency."""
+    name, version, line, _column, _token = slot
+    if not version.startswith("==") or _pep440(version[2:]):
+        return ()
+    return (_not_pep440(name, version[2:], line),)
+
+
 # A JSON key (a string and its colon), a string value or a bracket: enough to walk a text that
 # json.loads accepted. An array of strings only (an entry's "hashes") is passed over whole.
 _JSON_TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"(\s*:)?|[{}\[\]]')
 _STRINGS = re.compile(r'\[(?:\s*"(?:[^"\\]|\\.)*"\s*,?)*\s*\]')
+# A section's package written with no backslash and no object inside its entry (as pipenv
+# writes them): its name and entry, read in one match; then its following comma. Each key of
+# such an entry is the entry's own, and its strings' quotes alternate, so a string "version"
+# followed by a colon is its version key.
+_FLAT_ENTRY = re.compile(r'"([^"\\]*+)"\s*+:\s*+(\{(?:[^{}"\\]++|"[^"\\]*+")*+\})\s*+,?\s*+')
+_FLAT_VERSION = re.compile(r'"version"\s*+:\s*+("[^"\\]*+")')
+_SECTIONS = ("default", "develop")
 
 
 def pipfile_versions(text: str, stop: int | None = None
@@ -218,7 +245,14 @@ def pipfile_versions(text: str, stop: int | None = None
     while (match := _JSON_TOKEN.search(text, position)) is not None \
             and (stop is None or match.start() < stop):
         token, position = match.group(), match.end()
-        if match.group(2) is not None:  # a key
+        if match.group(2) is not None and len(keys) == 2 and keys[1] in _SECTIONS and (
+                flat := _flat_entries(text, match.start(), stop, keys[1], places, line, scanned)
+        )[0] > match.start():
+            # a section's packages: the flat ones read whole (the walk's steps per token were
+            # most of a 5 MB lock's whole read), up to the first that is not
+            position, line, scanned = flat
+            key = None
+        elif match.group(2) is not None:  # a key
             raw = match.group(1)
             key = json.loads(f'"{raw}"') if "\\" in raw else raw
         elif token == "[" and (strings := _STRINGS.match(text, match.start())) is not None:
@@ -231,7 +265,7 @@ def pipfile_versions(text: str, stop: int | None = None
                 keys.pop()
             key = None
         else:
-            if key == "version" and len(keys) == 3 and keys[1] in ("default", "develop") \
+            if key == "version" and len(keys) == 3 and keys[1] in _SECTIONS \
                     and isinstance(keys[2], str):
                 offset = match.start()
                 line += text.count("\n", scanned, offset)
@@ -240,3 +274,23 @@ def pipfile_versions(text: str, stop: int | None = None
                                             token)
             key = None
     return places
+
+
+def _flat_entries(text: str, start: int, stop: int | None, section: str,
+                  places: dict[tuple[str, str], tuple[int, int, str]], line: int, scanned: int
+                  ) -> tuple[int, int, int]:
+    """The flat packages (`_FLAT_ENTRY`) from `start` (a key in `section`) on, ending before
+    `stop`, put in `places` as `pipfile_versions` walking them would; where they end, and
+    `pipfile_versions`' line count (`line` up to `scanned`) then."""
+    position = start
+    while (entry := _FLAT_ENTRY.match(text, position, len(text) if stop is None else stop)) is not None:
+        position = entry.end()
+        versions = list(_FLAT_VERSION.finditer(text, entry.start(2), entry.end(2)))
+        if versions:
+            version = versions[-1]  # the last one written counts
+            offset = version.start(1)
+            line += text.count("\n", scanned, offset)
+            scanned = offset
+            places[section, entry.group(1)] = (line, offset - text.rfind("\n", 0, offset) - 1,
+                                               version.group(1))
+    return position, line, scanned

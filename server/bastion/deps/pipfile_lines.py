@@ -64,6 +64,11 @@ class _Layout:
             list(itertools.chain.from_iterable(self.problems))
 
     def derive(self, number: int, slot: Slot, index: AdvisoryIndex | None) -> None:
+        if index is None or not index.affected(slot[0]):  # no finding (most packages): its
+            self.slots[number] = slot  # dependency and spans are not built
+            self.found[number] = ()
+            self.problems[number] = locks.pipfile_problems(slot)
+            return
         problems: list[Problem] = []
         dependency = locks.pipfile_dependency(slot, problems)
         self.slots[number] = slot
