@@ -87,4 +87,6 @@ def test_instance_a_factory_of_another_module_returns(tmp_path, vulnerable, safe
 
 
 def test_only_a_function_returning_an_instance_at_every_return_is_a_factory():
-    assert exported_names(ast.parse(REPOSITORIES))[1] == {"repository()": "UserRepository"}
+    # (and the class's own call, `UserRepository()`)
+    assert exported_names(ast.parse(REPOSITORIES))[1] == {"UserRepository()": "UserRepository",
+                                                          "repository()": "UserRepository"}

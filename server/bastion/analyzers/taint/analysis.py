@@ -257,7 +257,7 @@ def _prover(function: Function, module: ModuleContext, models: Models,
             summaries: dict[str, Summary]) -> Interpreter:
     """A walk of the function with its parameters bound as its summary binds them: what its
     test proves of them is then a summary's (helper_guards.proofs_of)."""
-    interpreter = Interpreter(module, models, summaries)
+    interpreter = Interpreter(module, models, summaries, function.class_name)
     interpreter.function = function
     interpreter.env = parameters(interpreter, function)
     return interpreter
@@ -323,7 +323,7 @@ def summary_fingerprint(summary: Summary) -> bytes:
              sorted(repr((k, describe(v))) for k, v in summary.fields.items()),
              summary.field_params, summary.hands_on,
              [(p.param, p.name, describe(p.value) if p.value is not None else None, sorted(p.clean),
-               p.normalized, p.truth) for p in summary.proves],
+               p.normalized, p.truth, p.on_instance) for p in summary.proves],
              summary_fingerprint(summary.with_fields) if summary.with_fields else b"")
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).digest()
 

@@ -34,6 +34,7 @@ from bastion.analyzers.taint.entries import (
 from bastion.analyzers.taint.factories import nested_views, parameter_calls, registrations
 from bastion.analyzers.taint.forms import Forms, validated_forms
 from bastion.analyzers.taint.helpers import called_here, hand_requests
+from bastion.analyzers.taint.object_uses import left_as_built
 from bastion.analyzers.taint.patterns import compiled_pattern
 from bastion.analyzers.taint.scoped import scoped_stores
 from bastion.analyzers.taint.sinks import parser_kind
@@ -80,6 +81,8 @@ class ModuleContext:
     declared: Declared = NO_DECLARATIONS
     # record class (a dataclass, named tuple, pydantic model) -> its fields (classes.py)
     records: dict[str, tuple[str, ...]] = attrs.Factory(dict)
+    # the objects of other modules it only calls methods of, as written (object_uses.py)
+    built: frozenset[str] = frozenset()
     _by_name: dict[str, Function] = attrs.Factory(dict)
     # the list and its length `_by_name` was read from: a module defining a name twice (a method
     # per platform in subprocess.py) read it again at each of ~180 look-ups a keystroke
@@ -122,9 +125,11 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     wrappers: list[ast.FunctionDef] = []  # `sh = lambda c: os.system(c)` (wrappers.py)
     definitions: list[ast.stmt] = []
     expressions: list[ast.stmt] = []
+    imported: set[str] = set()
     for node in module_statements(tree.body):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             env.add_import(node)
+            imported.update((a.asname or a.name).split(".")[0] for a in node.names)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
@@ -158,6 +163,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
         k in containers and (len(containers) > MAX_CONTAINERS or bindings.changed(k, tree.body)))}
     kinds = {k: v for k, v in kinds.items() if bindings.once(k)}
     patterns = {k: v for k, v in patterns.items() if k in kinds}
+    built = left_as_built({k for k in imported | kinds.keys() if bindings.once(k)}, text)
     definitions += [w for w in wrappers if bindings.once(w.name)]
     shapes = class_shapes(definitions, env, kinds, bases_of)
     members, through_self = class_constants(definitions, bindings.constant, fold_constant, text,
@@ -198,6 +204,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                    sorted((k, sorted(d), sorted(c), sorted(m))
                                           for k, (d, c, m) in forms.items()),
                                    sorted(records.items()),
+                                   sorted(built),
                                    )).encode(), digest_size=16).digest()
     classified = Classified(memo, digest + models.digest.encode()) if memo is not None else None
     # a class deriving from a framework's class through another module's base class is the
@@ -224,7 +231,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     return ModuleContext(env, constants, kinds, functions, digest, parents=parents, patterns=patterns,
                          class_bases={name: shape.bases for name, shape in classes.items()},
                          class_constants=members, self_constants=through_self, scoped=scoped,
-                         forms=forms, records=records)
+                         forms=forms, records=records, built=built)
 
 
 def _parameter_registrars(definitions: list[ast.stmt], models: Models, text: str | None,

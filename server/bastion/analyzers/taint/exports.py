@@ -19,8 +19,17 @@ class Exports:
         self._path, self._lines = path, lines
         self._raw: dict[str, Summary] = {}
         self._exported: dict[str, Summary] = {}
+        self._whole: dict[str, Summary] = {}  # with the proofs of a call on an instance
 
     def put(self, name: str, summary: Summary) -> None:
+        """`name` a function's or a class's method's: the method's proofs made for its instances
+        are not its (`Class.method(x)`: `x` is its `self`; a subclass's instance)."""
+        self._whole[name] = summary
+        self._put(name, attrs.evolve(summary, proves=tuple(p for p in summary.proves
+                                                          if not p.on_instance))
+                  if any(p.on_instance for p in summary.proves) else summary)
+
+    def _put(self, name: str, summary: Summary) -> None:
         self._raw[name] = summary
         self._exported.pop(name, None)
 
@@ -34,7 +43,9 @@ class Exports:
         return found
 
     def alias(self, alias: str, name: str) -> None:
-        self.put(alias, self._raw[name])
+        """`db.query` for `Database.query`, `db = Database()` being a module-level instance of
+        that class: its proofs made for instances hold."""
+        self._put(alias, self._whole[name])
 
     def names(self) -> list[str]:
         return list(self._raw)

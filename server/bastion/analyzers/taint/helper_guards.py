@@ -16,6 +16,9 @@ A function of another workspace module (or a staticmethod or classmethod of its 
 run at the call: its summary says what its result being true, and false, proves of each
 parameter (`Proof`, found when the summary is made, with the parameters' values of a summary,
 and again with them as normalized paths), and the call applies it to the arguments it passes.
+A method's proofs (its `self.ALLOWED` its class's constant) are for a module-level instance of
+exactly its class (`from .policies import policy`, `policy = UrlPolicy()`: workspace.py exports
+them under those names only) that the calling module leaves as built (object_uses.py).
 Either way, a local holding a parameter's real path (`real = os.path.realpath(path)`, or of
 the parameter joined to a folder) proved inside a folder proves the parameter inside it.
 """
@@ -127,7 +130,12 @@ def imported_test(ev: Evaluator, name: str | None, test: ast.Call, env: Env,
                for a in [*test.args, *(k.value for k in test.keywords)]):
         return env  # nothing to prove: no summary computed for it
     summary = external(name, True)
-    return env if summary is None else apply_proofs(test, summary.proves, env, truth)
+    if summary is None:
+        return env
+    # a method's proofs for an instance of its class (`policy.allows(nxt)`, its summary given
+    # for the instance's name): the object as built, its class constants as its module reads them
+    built = isinstance(test.func, ast.Attribute) and ast.unparse(test.func.value) in ev.module.built
+    return apply_proofs(test, tuple(p for p in summary.proves if built or not p.on_instance), env, truth)
 
 
 def proofs_of(function: Function, start: Callable[[], Evaluator],
@@ -138,7 +146,8 @@ def proofs_of(function: Function, start: Callable[[], Evaluator],
     Run again with the parameters as normalized paths: a containment test
     (`os.path.commonpath([BASE, path]) == BASE`) proves something only of those, which the
     caller may pass (`Proof.normalized`); only a body naming such a test can."""
-    paths = helper_paths(function.node) if _bound_to_nothing(function) else None
+    instance = function.class_name is not None and not function.node.decorator_list
+    paths = helper_paths(function.node) if instance or _bound_to_nothing(function) else None
     params = [*function.node.args.posonlyargs, *function.node.args.args][function.implicit_params:]
     if paths is None or not params:
         return ()
@@ -162,7 +171,7 @@ def proofs_of(function: Function, start: Callable[[], Evaluator],
                     and not proof.clean <= known.clean:
                 found.append(attrs.evolve(proof, normalized=True,
                                           clean=proof.clean - known.clean if known else proof.clean))
-    return tuple(found)
+    return tuple(attrs.evolve(p, on_instance=True) for p in found) if instance else tuple(found)
 
 
 def _bound_to_nothing(function: Function) -> bool:

@@ -49,6 +49,9 @@ class Proof:
     # proved where the result is true, or (`is_unsafe_url`) false, or None: where the call
     # returned (`validate_url(target)` raising unless a test holds)
     truth: bool | None = True
+    # proved by a method reading its class's constants through `self`: only at a call on a
+    # module-level instance built of that very class (workspace.py exports it under that name)
+    on_instance: bool = False
 
 
 @attrs.define

@@ -16,8 +16,8 @@ def exported_names(tree: ast.Module) -> tuple[set[str], dict[str, str]]:
     """What another module can call: the top-level functions, the methods of top-level classes
     (`Class.method`, static ones too: a summary's parameters are those a call passes, see
     `Function.implicit_params`), and module-level instances of those classes assigned once
-    (instance name -> class name), and the calls of top-level functions that only return a new
-    instance of one (`repository()` -> class name: `repository().by_name`)."""
+    (instance name -> class name), and the calls of the classes and of top-level functions that
+    only return a new instance of one (`repository()` -> class name: `repository().by_name`)."""
     functions: set[str] = set()
     classes: set[str] = set()
     for node in tree.body:
@@ -28,8 +28,10 @@ def exported_names(tree: ast.Module) -> tuple[set[str], dict[str, str]]:
             functions.update(f"{node.name}.{item.name}" for item in node.body
                              if isinstance(item, _FUNCTIONS))
     candidates = {}
-    factories = {f"{node.name}()": cls for node in tree.body if isinstance(node, _FUNCTIONS)
-                 if (cls := _factory_of(node, classes)) is not None}
+    # `UrlPolicy()`: an instance built of the class itself (`policy = UrlPolicy()` importing it)
+    factories = {f"{cls}()": cls for cls in classes}
+    factories.update({f"{node.name}()": cls for node in tree.body if isinstance(node, _FUNCTIONS)
+                      if (cls := _factory_of(node, classes)) is not None})
     for node in tree.body:
         if (isinstance(node, ast.Assign) and len(node.targets) == 1
                 and isinstance(node.targets[0], ast.Name)
