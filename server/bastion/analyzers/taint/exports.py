@@ -44,8 +44,11 @@ class Exports:
 
     def alias(self, alias: str, name: str) -> None:
         """`db.query` for `Database.query`, `db = Database()` being a module-level instance of
-        that class: its proofs made for instances hold."""
-        self._put(alias, self._whole[name])
+        that class: its proofs made for instances hold. `UrlPolicy().allows` (the class's own
+        call) only for those: else a caller finds the method by its class (summary_for)."""
+        whole = self._whole[name]
+        if whole is not self._raw[name] or not alias.startswith(name.partition(".")[0] + "()."):
+            self._put(alias, whole)
 
     def names(self) -> list[str]:
         return list(self._raw)
