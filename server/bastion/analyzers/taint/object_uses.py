@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from bastion.analyzers.taint.bindings import _occurrences
+from bastion.analyzers.taint.bindings import name_occurrences
 
 _DYNAMIC = ("setattr", "__dict__", "vars(", "globals", "sys.modules", "__class__")
 _CHAIN = re.compile(r"(?:\s*\.\s*\w+)*")
@@ -51,7 +51,7 @@ def _uses(name: str, text: str) -> set[tuple[tuple[str, ...], bool]]:
     """The distinct (attribute chain, called) of the occurrences of `name` but its binding and
     its imports."""
     uses = set()
-    for match in _occurrences(name, text):
+    for match in name_occurrences(name, text):
         start, end = match.start(), match.end()
         line_start = text.rfind("\n", 0, start) + 1
         head = text.rfind("import", max(line_start - _IMPORT_SPAN, 0), start)
