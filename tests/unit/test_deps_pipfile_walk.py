@@ -8,7 +8,10 @@ written raw or escaped, versions written twice, nested entries, odd spacing, inv
 from __future__ import annotations
 
 import json
+import re
+import sys
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -119,3 +122,20 @@ def test_an_unadvised_package_s_invalid_version_is_still_reported():
     assert [(p.start_line, p.reason) for p in read.not_analysed] == [
         (3, "pkg-1: 'not.a.version' is not a PEP 440 version")]
     assert read == analysis.analyse(PATH, text, "/w") and read.findings
+
+
+_ENTRY_PIECES = st.sampled_from(['"a"', '"version"', '"==1.0"', ":", ",", " ", "\n", "{", "}", "x",
+                                 "\\", '"', "[", "]", "  \n    "])
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="possessive quantifiers need Python 3.11")
+@given(st.sampled_from(['"pkg"', '""', '"a\\b"', "pkg"]), st.lists(_ENTRY_PIECES, max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_the_stepwise_entry_pattern_python_3_10_uses_matches_as_the_possessive_one(name, pieces):
+    """Python 3.10 has no possessive quantifiers: its pattern reads a run a character at a time
+    and must read every text as the possessive one does."""
+    text = name + ": {" + "".join(pieces)
+    possessive = re.compile(locks.FLAT_ENTRY_POSSESSIVE).match(text)
+    stepwise = re.compile(locks.FLAT_ENTRY_STEPWISE).match(text)
+    assert (possessive and possessive.groups()) == (stepwise and stepwise.groups())
+    assert (possessive and possessive.end()) == (stepwise and stepwise.end())

@@ -226,8 +226,15 @@ _STRINGS = re.compile(r'\[(?:\s*"(?:[^"\\]|\\.)*"\s*,?)*\s*\]')
 # writes them): its name and entry, read in one match; then its following comma. Each key of
 # such an entry is the entry's own, and its strings' quotes alternate, so a string "version"
 # followed by a colon is its version key.
-_FLAT_ENTRY = re.compile(r'"([^"\\]*+)"\s*+:\s*+(\{(?:[^{}"\\]++|"[^"\\]*+")*+\})\s*+,?\s*+')
-_FLAT_VERSION = re.compile(r'"version"\s*+:\s*+("[^"\\]*+")')
+# Possessive runs (Python 3.11+) take a run in one step; Python 3.10 has none: there one
+# character a step, the same language and as linear (no run can be split two ways), ~3x slower.
+FLAT_ENTRY_POSSESSIVE = r'"([^"\\]*+)"\s*+:\s*+(\{(?:[^{}"\\]++|"[^"\\]*+")*+\})\s*+,?\s*+'
+FLAT_ENTRY_STEPWISE = r'"([^"\\]*)"\s*:\s*(\{(?:[^{}"\\]|"[^"\\]*")*\})\s*,?\s*'
+try:
+    _FLAT_ENTRY = re.compile(FLAT_ENTRY_POSSESSIVE)
+except re.error:
+    _FLAT_ENTRY = re.compile(FLAT_ENTRY_STEPWISE)
+_FLAT_VERSION = re.compile(r'"version"\s*:\s*("[^"\\]*")')
 _SECTIONS = ("default", "develop")
 
 
