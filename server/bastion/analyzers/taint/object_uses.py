@@ -23,8 +23,9 @@ _CHAIN = re.compile(r"(?:\s*\.\s*\w+)*")
 _CALLED = re.compile(r"\s*\(")
 _BOUND = re.compile(r"\s*(?::[^=\n]*)?=(?!=)")
 # before a name in an import statement: `from .policies import (hosts,\n    policy`
-_IN_IMPORT = re.compile(r"import\s*\(?\s*(?:[\w.]+(?:\s+as\s+\w+)?\s*,\s*\\?\s*)*"
-                        r"(?:[\w.]+\s+as\s+)?$")
+# (each stretch of spaces has one way to be read: `\s*\\?\s*` between names made a failing match
+# try every split of every stretch, exponential in the names listed)
+_IN_IMPORT = re.compile(r"import\s*(?:\(\s*)?(?:[\w.]+(?:\s+as\s+\w+)?\s*,[\s\\]*)*(?:[\w.]+\s+as\s+)?$")
 _IMPORT_SPAN = 2000  # how far back an import statement's `import` is looked for
 
 # a method called in a condition: `if not policy.allows(nxt):`, `elif policies.policy.allows(u)`
