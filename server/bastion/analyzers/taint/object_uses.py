@@ -24,8 +24,10 @@ _CALLED = re.compile(r"\s*\(")
 _BOUND = re.compile(r"\s*(?::[^=\n]*)?=(?!=)")
 # before a name in an import statement: `from .policies import (hosts,\n    policy`
 # (each stretch of spaces has one way to be read: `\s*\\?\s*` between names made a failing match
-# try every split of every stretch, exponential in the names listed)
-_IN_IMPORT = re.compile(r"import\s*(?:\(\s*)?(?:[\w.]+(?:\s+as\s+\w+)?\s*,[\s\\]*)*(?:[\w.]+\s+as\s+)?$")
+# try every split of every stretch, exponential in the names listed; the spaces after a backslash
+# are read only after one)
+_IN_IMPORT = re.compile(
+    r"import\s*(?:\(\s*)?(?:[\w.]+(?:\s+as\s+\w+)?\s*,\s*(?:\\\s*)?)*(?:[\w.]+\s+as\s+)?$")
 _IMPORT_SPAN = 2000  # how far back an import statement's `import` is looked for
 
 # a method called in a condition: `if not policy.allows(nxt):`, `elif policies.policy.allows(u)`
