@@ -232,7 +232,7 @@ def _interpret(function: Function, module: ModuleContext, models: Models,
     summary = _summary(params, result)
     summary.hands_on = result.handed_on
     summary.proves = proofs_of(function, lambda: _prover(function, module, models, summaries),
-                               refine)
+                               refine, module.constants)
     if init is not None or later:
         # Once more with the fields `__init__` filled from its parameters (and those `later`)
         # as parameters: the summary for instances built with untrusted arguments or given
@@ -323,7 +323,7 @@ def summary_fingerprint(summary: Summary) -> bytes:
              sorted(repr((k, describe(v))) for k, v in summary.fields.items()),
              summary.field_params, summary.hands_on,
              [(p.param, p.name, describe(p.value) if p.value is not None else None, sorted(p.clean),
-               p.normalized, p.truth, p.on_instance) for p in summary.proves],
+               p.normalized, p.truth, p.on_instance, p.host_fixed) for p in summary.proves],
              summary_fingerprint(summary.with_fields) if summary.with_fields else b"")
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).digest()
 

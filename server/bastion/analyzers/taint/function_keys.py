@@ -39,7 +39,7 @@ def helper_tests(callees: list[tuple[str, bytes]], module: ModuleContext,
     found = []
     for name, _ in callees:
         callee = module.function_named(name)
-        if callee is not None and helper_paths(callee.node) is not None:  # a method too
+        if callee is not None and helper_paths(callee.node, module.constants) is not None:  # a method too
             found.append(callees_of.digest(callee))
     return found
 

@@ -15,6 +15,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.charsets import allowed_cleans, kept_cleans
+from bastion.analyzers.taint.constant_tests import over_constants
 from bastion.analyzers.taint.domain import (
     COMPONENT,
     EVERY_CLASS,
@@ -75,6 +76,9 @@ def refine(ev: Evaluator, test: ast.expr, env: Env | None, truth: bool) -> Env |
         if truth_of_argument:  # `return bool(SLUG.fullmatch(value))`
             return refine(ev, test.args[0], env, truth)
     if isinstance(test, ast.Call):
+        over = over_constants(ev, test, env, truth, refine)
+        if over is not None:  # `any(url.startswith(p) for p in ALLOWED)`
+            return over
         if truth:
             return _call(ev, test, env)
         negated = _not_absolute(ev, test, env)

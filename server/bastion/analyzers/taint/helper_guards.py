@@ -92,7 +92,7 @@ def helper_test(ev: Evaluator, function: Function | None, test: ast.Call, env: E
     `truth` (None: having returned, `validate_url(target)` raising unless a test holds)."""
     if function is None or ev.depth >= MAX_DEPTH:
         return env
-    paths = helper_paths(function.node)
+    paths = helper_paths(function.node, ev.module.constants)
     if paths is None or truth is None and not _reads(function.node)[0]:
         return env
     params = [*function.node.args.posonlyargs, *function.node.args.args][function.implicit_params:]
@@ -138,16 +138,17 @@ def imported_test(ev: Evaluator, name: str | None, test: ast.Call, env: Env,
     return apply_proofs(test, tuple(p for p in summary.proves if built or not p.on_instance), env, truth)
 
 
-def proofs_of(function: Function, start: Callable[[], Evaluator],
-              refine: Callable[..., Env | None]) -> tuple[Proof, ...]:
+def proofs_of(function: Function, start: Callable[[], Evaluator], refine: Callable[..., Env | None],
+              constants: dict) -> tuple[Proof, ...]:
     """For the function's summary, read by calls from other modules (guards.py): what its
     result being true, and being false, proves of each parameter. `start()` makes a walk, its
     `env` holding the parameters' values (origins of kind "param") the summary is made with.
     Run again with the parameters as normalized paths: a containment test
     (`os.path.commonpath([BASE, path]) == BASE`) proves something only of those, which the
-    caller may pass (`Proof.normalized`); only a body naming such a test can."""
+    caller may pass (`Proof.normalized`); only a body naming such a test can. `constants`: the
+    module's (helper_paths)."""
     instance = function.class_name is not None and not function.node.decorator_list
-    paths = helper_paths(function.node) if instance or _bound_to_nothing(function) else None
+    paths = helper_paths(function.node, constants) if instance or _bound_to_nothing(function) else None
     params = [*function.node.args.posonlyargs, *function.node.args.args][function.implicit_params:]
     if paths is None or not params:
         return ()
@@ -191,8 +192,8 @@ def apply_proofs(test: ast.Call, proofs: tuple[Proof, ...], env: Env, truth: boo
         value = env[argument.id]
         if proof.normalized and not (value.kind or "").endswith(NORMALIZERS):
             continue
-        env = {**env, argument.id: proof.value if proof.value is not None
-               else value.evolve(clean=value.clean | proof.clean)}
+        env = {**env, argument.id: proof.value if proof.value is not None else value.evolve(
+            clean=value.clean | proof.clean, prefix=value.prefix and not proof.host_fixed)}
     return env
 
 
@@ -228,7 +229,8 @@ def _joined(proofs: list[Proof]) -> Proof:
             value = join(value, proof.value)
         return attrs.evolve(proofs[0], value=value)
     cleans = [p.clean for p in proofs if p.value is None]
-    return attrs.evolve(proofs[0], value=None, clean=frozenset.intersection(*cleans))
+    return attrs.evolve(proofs[0], value=None, clean=frozenset.intersection(*cleans),
+                        host_fixed=all(p.host_fixed for p in proofs if p.value is None))
 
 
 def _walked(inner: Evaluator, path: HelperPath,
@@ -268,7 +270,8 @@ def _path_proofs(walked: tuple[Evaluator, Env, Env], path: HelperPath, params: l
         # a constant, or what it proved
         found[index] = Proof(index, param.arg, None if after.tainted else after,
                              (after.clean - before.clean) | resolved.get(param.arg, frozenset())
-                             if after.tainted else frozenset(), truth=truth)
+                             if after.tainted else frozenset(), truth=truth,
+                             host_fixed=after.tainted and before.prefix and not after.prefix)
     return found
 
 

@@ -6,18 +6,36 @@ what it runs (an assignment, a call, or a test with the truth it had) and what i
 path ending in `raise` returns nothing and is none, nor one whose call stops (the walk finds).
 helper_guards.py runs each path and keeps what every path returning the wanted truth proves.
 
-Bounded: at most MAX_STATEMENTS statements (nested ones counted) and MAX_PATHS paths; a loop,
-a `with` or any other statement, and the function is no guard helper (None).
+A `for` over a literal tuple or list of constants, or over a module-level name bound once to
+one and never changed (`ModuleContext.constants`; not a set: its order is not the text's, and
+which tests failed before one holds may matter), runs its body once per element in order, each
+time after an assignment of the element to the loop's name (`for prefix in ALLOWED: if
+url.startswith(prefix): return True`): the paths Python takes. Its body holds no other loop, no
+`break` or `continue`.
+
+Bounded: at most MAX_STATEMENTS statements (nested ones counted), MAX_ELEMENTS elements a loop
+and MAX_PATHS paths; any other loop, a `with` or any other statement, and the function is no
+guard helper (None).
 """
 
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 import attrs
 
+from bastion.analyzers.taint.context import fold_constant
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from bastion.analyzers.taint.domain import Value
+
 MAX_STATEMENTS = 12
 MAX_PATHS = 16
+MAX_ELEMENTS = 8
+ELEMENTS = (str, bytes, int, float, type(None))  # bool is an int
 _NONE = ast.Constant(None)  # what falling off the end, or a bare `return`, returns
 
 
@@ -31,8 +49,10 @@ class HelperPath:
         return [s for s in self.steps if isinstance(s, ast.Assign)]
 
 
-def helper_paths(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[HelperPath, ...] | None:
-    """The paths through the function's body, or None when it is not a small guard helper."""
+def helper_paths(node: ast.FunctionDef | ast.AsyncFunctionDef,
+                 constants: Mapping[str, Value] | None = None) -> tuple[HelperPath, ...] | None:
+    """The paths through the function's body, or None when it is not a small guard helper;
+    `constants`, the module's (a loop over one of them is unrolled)."""
     if isinstance(node, ast.AsyncFunctionDef) or node.args.vararg or node.args.kwarg:
         return None
     body = node.body
@@ -40,16 +60,23 @@ def helper_paths(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[HelperPa
         body = body[1:]
     if not body or _count(body) > MAX_STATEMENTS:
         return None
+    iterated = {n.iter.id for n in ast.walk(node) if isinstance(n, ast.For) and isinstance(n.iter, ast.Name)}
+    if iterated and constants:
+        local = {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)} | {
+            n.id for n in ast.walk(node) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+        # a module's constant, not a local of that name
+        constants = {k: constants[k] for k in iterated - local if k in constants}
     paths: list[HelperPath] = []
-    return tuple(paths) if _walk(body, (), paths) else None
+    return tuple(paths) if _walk(body, (), paths, constants if iterated and constants else {}) else None
 
 
 def _count(body: list[ast.stmt]) -> int:
-    return sum(1 + (_count(s.body) + _count(s.orelse) if isinstance(s, (ast.If, ast.Try)) else 0)
+    return sum(1 + (_count(s.body) + _count(s.orelse) if isinstance(s, (ast.If, ast.Try, ast.For)) else 0)
                + sum(_count(h.body) for h in getattr(s, "handlers", ())) for s in body)
 
 
-def _walk(body: list[ast.stmt], steps: tuple, paths: list[HelperPath]) -> bool:
+def _walk(body: list[ast.stmt], steps: tuple, paths: list[HelperPath],
+          constants: Mapping[str, Value]) -> bool:
     """Adds the paths through `body` after `steps` to `paths`: False on a statement no guard
     helper has, or too many paths."""
     for index, statement in enumerate(body):
@@ -60,10 +87,14 @@ def _walk(body: list[ast.stmt], steps: tuple, paths: list[HelperPath]) -> bool:
             return True
         if isinstance(statement, ast.If):
             rest = body[index + 1:]
-            return _walk(statement.body + rest, (*steps, (statement.test, True)), paths) \
-                and _walk(statement.orelse + rest, (*steps, (statement.test, False)), paths)
+            return _walk(statement.body + rest, (*steps, (statement.test, True)), paths, constants) \
+                and _walk(statement.orelse + rest, (*steps, (statement.test, False)), paths, constants)
         if isinstance(statement, ast.Try):
-            return _try(statement, body[index + 1:], steps, paths)
+            return _try(statement, body[index + 1:], steps, paths, constants)
+        if isinstance(statement, ast.For):
+            unrolled = _unrolled(statement, constants)
+            return unrolled is not None \
+                and _walk([*unrolled, *statement.orelse, *body[index + 1:]], steps, paths, constants)
         if isinstance(statement, ast.Assign) and all(isinstance(t, ast.Name) for t in statement.targets) \
                 or isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
             steps = (*steps, statement)  # a call that does not return (`abort(400)`) ends it
@@ -73,7 +104,25 @@ def _walk(body: list[ast.stmt], steps: tuple, paths: list[HelperPath]) -> bool:
     return len(paths) <= MAX_PATHS
 
 
-def _try(statement: ast.Try, rest: list[ast.stmt], steps: tuple, paths: list[HelperPath]) -> bool:
+def _unrolled(loop: ast.For, constants: Mapping[str, Value]) -> list[ast.stmt] | None:
+    """The loop's body once per element of what it iterates, after the element's assignment
+    to its name; None when that is not a few constants in a known order, or the body loops."""
+    iterated = loop.iter
+    elements = constants[iterated.id].const if isinstance(iterated, ast.Name) and iterated.id in constants \
+        else fold_constant(iterated) if isinstance(iterated, (ast.Tuple, ast.List)) else None
+    if not isinstance(loop.target, ast.Name) or not isinstance(elements, tuple) \
+            or not 0 < len(elements) <= MAX_ELEMENTS or not all(isinstance(e, ELEMENTS) for e in elements) \
+            or any(isinstance(n, (ast.For, ast.AsyncFor, ast.While)) for s in loop.body for n in ast.walk(s)):
+        return None
+    unrolled: list[ast.stmt] = []
+    for element in elements:
+        bound = ast.Assign([ast.Name(loop.target.id, ast.Store())], ast.Constant(element))
+        unrolled += [ast.fix_missing_locations(ast.copy_location(bound, loop.target)), *loop.body]
+    return unrolled
+
+
+def _try(statement: ast.Try, rest: list[ast.stmt], steps: tuple, paths: list[HelperPath],
+         constants: Mapping[str, Value]) -> bool:
     """`try: int(value) except ValueError: return False`: a path through the body's calls
     and assignments, each returned (guards.checked: what a call that raises unless its argument
     is of a form proves), then on; and one through each handler, returning a constant or
@@ -89,4 +138,4 @@ def _try(statement: ast.Try, rest: list[ast.stmt], steps: tuple, paths: list[Hel
             paths.append(HelperPath(steps, ends.value))
         elif not isinstance(ends, ast.Raise):
             return False
-    return _walk(statement.orelse + rest, (*steps, *statement.body), paths)
+    return _walk(statement.orelse + rest, (*steps, *statement.body), paths, constants)

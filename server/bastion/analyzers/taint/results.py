@@ -52,6 +52,9 @@ class Proof:
     # proved by a method reading its class's constants through `self`: only at a call on a
     # module-level instance built of that very class (workspace.py exports it under that name)
     on_instance: bool = False
+    # proved to start with a prefix fixing its host (`url.startswith("https://example.com/")`):
+    # its `prefix` false, redirected nowhere else
+    host_fixed: bool = False
 
 
 @attrs.define
