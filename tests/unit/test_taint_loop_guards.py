@@ -1,12 +1,13 @@
 """Guard helpers written with a loop over a few constants (`for prefix in ALLOWED: if
 url.startswith(prefix): return True`, `any(url.startswith(p) for p in ALLOWED)`, a real path
-tested against each allowed base folder), and raising guard helpers of another module called as
-statements (`ensure_inside(UPLOADS, name)`, `validate_url(target)` aborting) before the sink,
-and a helper proving a URL starts with a prefix fixing its host (`Proof.host_fixed`): no
-finding, in the view's module, imported (scan and editor) and through `bastion check`. The
-twins stay reported: an allowed prefix that lets any host through (`"/"`: `//evil.example`), a loop
-returning True either way, a list the module changes, a local list of that name, a base test of a
-path not normalized, a helper that only warns."""
+tested against each allowed base folder; a set's loop: test_taint_helper_paths.py), and raising
+guard helpers of another module called as statements (`ensure_inside(UPLOADS, name)`,
+`validate_url(target)` aborting) before the sink, and a helper proving a URL starts with a
+prefix fixing its host (`Proof.host_fixed`): no finding, in the view's module, imported (scan
+and editor) and through `bastion check`. The twins stay reported: an allowed prefix that lets
+any host through (`"/"`: `//evil.example`), a loop returning True either way, a list the module
+changes, a local list of that name, a base test of a path not normalized, a helper that only
+warns, a set of prefixes holding "/"."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ GROWN = ["https://example.com/"]
 GROWN.append(os.environ.get("EXTRA_PREFIX", ""))
 BASES = ("/srv/public", "/srv/media")
 HOSTS = {"example.com", "www.example.com"}
+OPEN_SET = {"https://example.com/", "/"}
 
 
 def starts_ours(url):
@@ -84,7 +86,8 @@ def {name}(url):
     return {otherwise}
 '''
 LOOPS = [("is_safe_url", "", "ALLOWED_PREFIXES", "False"), ("is_open_url", "", "OPEN_PREFIXES", "False"),
-         ("is_grown_url", "", "GROWN", "False"), ("loops_always", "", "ALLOWED_PREFIXES", "True"),
+         ("is_grown_url", "", "GROWN", "False"),
+         ("is_open_set", "", "OPEN_SET", "False"), ("loops_always", "", "ALLOWED_PREFIXES", "True"),
          ("is_shadowed_url", '    ALLOWED_PREFIXES = os.environ.get("PREFIXES", "").split(",")\n',
           "ALLOWED_PREFIXES", "False")]
 # Checks called as statements: a file name resolved inside a folder, a URL's host; each stops the
@@ -108,10 +111,9 @@ CHECKS += "".join(LOOP_HELPER.format(name=name, first=first, prefixes=prefixes, 
     for path, path_stop, url, url_stop in [
         ("ensure_inside", 'raise ValueError("outside")', "validate_url", "abort(400)"),
         ("warn_outside", 'print("outside", flush=True)', "log_url", 'print("unknown host", flush=True)')])
-NAMES = ("ensure_inside, in_bases, is_any_host, is_any_open, is_any_url, is_grown_url, is_open_url, "
-         "is_safe_url, "
-         "is_shadowed_url, log_url, loops_always, starts_ours, starts_slash, under_bases, validate_url, "
-         "warn_outside")
+NAMES = ("ensure_inside, in_bases, is_any_host, is_any_open, is_any_url, is_grown_url, is_open_set, "
+         "is_open_url, is_safe_url, is_shadowed_url, log_url, loops_always, starts_ours, starts_slash, "
+         "under_bases, validate_url, warn_outside")
 VIEWS = '''
 import os
 
@@ -128,6 +130,7 @@ CASES = [
     ("is_safe_url", GUARDED, "redirect(value)", None),
     ("is_open_url", GUARDED, "redirect(value)", "BST210"),
     ("is_grown_url", GUARDED, "redirect(value)", "BST210"),
+    ("is_open_set", GUARDED, "redirect(value)", "BST210"),
     ("is_shadowed_url", GUARDED, "redirect(value)", "BST210"),
     ("loops_always", GUARDED, "redirect(value)", "BST210"),
     ("starts_ours", GUARDED, "redirect(value)", None),
@@ -220,8 +223,21 @@ LOOP = ("def f(url):\n    for p in {iterated}:\n        if url.startswith(p):\n 
         "    return False\n")
 
 
+def test_a_loop_over_a_set_tries_each_element_alone():
+    """Its order is not known: each path has one element's test hold and no failed one."""
+    constants = _constants("HOSTS = {'b.example', 'a.example'}\n")
+    paths = helper_paths(_function(
+        "def f(host):\n    for h in HOSTS:\n        if host == h:\n            return True\n"
+        "    return False\n"), constants)
+    assert [([ast.unparse(s) if isinstance(s, ast.AST) else (ast.unparse(s[0]), s[1]) for s in p.steps],
+             ast.unparse(p.returned)) for p in paths] == [
+        (["h = 'a.example'", ("host == h", True)], "True"),
+        (["h = 'b.example'", ("host == h", True)], "True"),
+        (["h = 'a.example'", ("host == h", False), "h = 'b.example'", ("host == h", False)], "False")]
+
+
 @pytest.mark.parametrize("iterated", [
-    "SET", "NESTED", "EMPTY", "LONG", "MUTATED", "url", "sorted(LISTED)", "{'a', 'b'}",
+    "NESTED", "EMPTY", "LONG", "MUTATED", "url", "sorted(LISTED)",
 ])
 def test_no_guard_helper_loops_over_anything_else(iterated):
     module = ("SET = {'a', 'b'}\nLISTED = ['a', 'b']\nNESTED = (('a', 'b'),)\nEMPTY = ()\n"
@@ -232,14 +248,18 @@ def test_no_guard_helper_loops_over_anything_else(iterated):
     assert helper_paths(_function(LOOP.format(iterated=iterated)), constants) is None
 
 
-@pytest.mark.parametrize("body", [
-    "        if url.startswith(p):\n            break\n",
-    "        if url.startswith(p):\n            continue\n",
-    "        for q in LISTED:\n            return True\n",
+@pytest.mark.parametrize(("iterated", "body"), [
+    ("LISTED", "        if url.startswith(p):\n            break\n"),
+    ("LISTED", "        if url.startswith(p):\n            continue\n"),
+    ("LISTED", "        for q in LISTED:\n            return True\n"),
+    # a set's loop: one `if` returning or raising, nothing else
+    ("SET", "        q = p\n        if url.startswith(q):\n            return True\n"),
+    ("SET", "        if url.startswith(p):\n            return True\n        else:\n            pass\n"),
+    ("{'a', 'b'}", "        if url.startswith(p):\n            log(p)\n"),
 ])
-def test_no_guard_helper_loops_with_break_continue_or_another_loop(body):
-    constants = _constants("LISTED = ['a', 'b']\n")
-    assert helper_paths(_function(f"def f(url):\n    for p in LISTED:\n{body}    return False\n"),
+def test_no_guard_helper_loops_with_break_continue_or_another_loop(iterated, body):
+    constants = _constants("LISTED = ['a', 'b']\nSET = {'a', 'b'}\n")
+    assert helper_paths(_function(f"def f(url):\n    for p in {iterated}:\n{body}    return False\n"),
                         constants) is None
 
 

@@ -7,11 +7,13 @@ path ending in `raise` returns nothing and is none, nor one whose call stops (th
 helper_guards.py runs each path and keeps what every path returning the wanted truth proves.
 
 A `for` over a literal tuple or list of constants, or over a module-level name bound once to
-one and never changed (`ModuleContext.constants`; not a set: its order is not the text's, and
-which tests failed before one holds may matter), runs its body once per element in order, each
+one and never changed (`ModuleContext.constants`), runs its body once per element in order, each
 time after an assignment of the element to the loop's name (`for prefix in ALLOWED: if
 url.startswith(prefix): return True`): the paths Python takes. Its body holds no other loop, no
-`break` or `continue`.
+`break` or `continue`. A set's order is not the text's: only a body of one `if` that returns or
+raises is read, each element's path having the element's test hold and no other test failed
+before it (which ones did depends on the order: a path knowing less proves less), and the path
+on having every test failed.
 
 Bounded: at most MAX_STATEMENTS statements (nested ones counted), MAX_ELEMENTS elements a loop
 and MAX_PATHS paths; any other loop, a `with` or any other statement, and the function is no
@@ -92,9 +94,12 @@ def _walk(body: list[ast.stmt], steps: tuple, paths: list[HelperPath],
         if isinstance(statement, ast.Try):
             return _try(statement, body[index + 1:], steps, paths, constants)
         if isinstance(statement, ast.For):
+            rest = [*statement.orelse, *body[index + 1:]]
+            unordered = _unordered(statement, constants, steps, paths)
+            if unordered is not None:
+                return unordered is not False and _walk(rest, unordered, paths, constants)
             unrolled = _unrolled(statement, constants)
-            return unrolled is not None \
-                and _walk([*unrolled, *statement.orelse, *body[index + 1:]], steps, paths, constants)
+            return unrolled is not None and _walk([*unrolled, *rest], steps, paths, constants)
         if isinstance(statement, ast.Assign) and all(isinstance(t, ast.Name) for t in statement.targets) \
                 or isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
             steps = (*steps, statement)  # a call that does not return (`abort(400)`) ends it
@@ -104,21 +109,48 @@ def _walk(body: list[ast.stmt], steps: tuple, paths: list[HelperPath],
     return len(paths) <= MAX_PATHS
 
 
-def _unrolled(loop: ast.For, constants: Mapping[str, Value]) -> list[ast.stmt] | None:
-    """The loop's body once per element of what it iterates, after the element's assignment
-    to its name; None when that is not a few constants in a known order, or the body loops."""
+def _elements(loop: ast.For, constants: Mapping[str, Value]) -> tuple | frozenset | None:
+    """The few scalars the loop iterates (a set's as a frozenset), or None."""
     iterated = loop.iter
     elements = constants[iterated.id].const if isinstance(iterated, ast.Name) and iterated.id in constants \
-        else fold_constant(iterated) if isinstance(iterated, (ast.Tuple, ast.List)) else None
-    if not isinstance(loop.target, ast.Name) or not isinstance(elements, tuple) \
+        else fold_constant(iterated) if isinstance(iterated, (ast.Tuple, ast.List, ast.Set)) else None
+    if not isinstance(loop.target, ast.Name) or not isinstance(elements, (tuple, frozenset)) \
             or not 0 < len(elements) <= MAX_ELEMENTS or not all(isinstance(e, ELEMENTS) for e in elements) \
             or any(isinstance(n, (ast.For, ast.AsyncFor, ast.While)) for s in loop.body for n in ast.walk(s)):
         return None
-    unrolled: list[ast.stmt] = []
-    for element in elements:
-        bound = ast.Assign([ast.Name(loop.target.id, ast.Store())], ast.Constant(element))
-        unrolled += [ast.fix_missing_locations(ast.copy_location(bound, loop.target)), *loop.body]
-    return unrolled
+    return elements
+
+
+def _bound(loop: ast.For, element: object) -> ast.Assign:
+    bound = ast.Assign([ast.Name(loop.target.id, ast.Store())], ast.Constant(element))
+    return ast.fix_missing_locations(ast.copy_location(bound, loop.target))
+
+
+def _unrolled(loop: ast.For, constants: Mapping[str, Value]) -> list[ast.stmt] | None:
+    """The loop's body once per element of the tuple it iterates, after the element's
+    assignment to its name; None when that is not a few constants in a known order."""
+    elements = _elements(loop, constants)
+    if not isinstance(elements, tuple):
+        return None
+    return [statement for element in elements for statement in (_bound(loop, element), *loop.body)]
+
+
+def _unordered(loop: ast.For, constants: Mapping[str, Value], steps: tuple,
+               paths: list[HelperPath]) -> tuple | None:
+    """A loop over a set whose body is one `if` that returns or raises: adds each element's
+    path through it to `paths` and gives the steps of every test having failed (None: not
+    such a loop; False: too many paths)."""
+    elements = _elements(loop, constants)
+    test = loop.body[0] if len(loop.body) == 1 else None
+    if not isinstance(elements, frozenset) or not isinstance(test, ast.If) or test.orelse \
+            or len(test.body) != 1 or not isinstance(test.body[0], (ast.Return, ast.Raise)):
+        return None
+    ends, failed = test.body[0], steps
+    for element in sorted(elements, key=repr):
+        if isinstance(ends, ast.Return):
+            paths.append(HelperPath((*steps, _bound(loop, element), (test.test, True)), ends.value or _NONE))
+        failed = (*failed, _bound(loop, element), (test.test, False))
+    return failed if len(paths) <= MAX_PATHS else False
 
 
 def _try(statement: ast.Try, rest: list[ast.stmt], steps: tuple, paths: list[HelperPath],
