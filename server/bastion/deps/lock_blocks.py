@@ -88,10 +88,12 @@ class _Layout:
     pieces: list[_Piece]
     found: list[tuple[Finding, ...]]  # each piece's findings, at their lines in the file
     problems: list[tuple[Problem, ...]]  # likewise
+    missing: tuple[Problem, ...] = ()  # the whole file's (`locks.file_problems`): an edit read
+    # from the layout keeps each piece's keys
 
     def results(self) -> tuple[list[Finding], list[Problem]]:
         return list(itertools.chain.from_iterable(self.found)), \
-            list(itertools.chain.from_iterable(self.problems))
+            [*itertools.chain.from_iterable(self.problems), *self.missing]
 
 
 @attrs.frozen
@@ -154,6 +156,7 @@ class LockCache:
             layout.problems.append(_problems(piece, line))
             line += piece.lines
             tables += piece.tables
+        layout.missing = tuple(locks.file_problems(kind, seen))
         self._last.put(path, _Kept(pieces, layout))
         return layout.results()
 

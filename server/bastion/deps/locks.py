@@ -5,7 +5,10 @@ the real parsers (`tomllib`, `json`); the version's span from the line that hold
 the tools write one key per line. Packages from git, a path or a URL are not looked up: uv and
 Poetry say so in a `source` table, pylock.toml with a `vcs`, `directory` or `archive` table,
 PDM with the package's own `git` (`hg`, `svn`, `bzr`), `path` or `url` key. pdm.lock's second
-table for a package with extras is not reported again (`_extras_variant`).
+table for a package with extras is not reported again (`_extras_variant`). PDM 1.x locks
+(lock_version 3.x, up to 4.2 in PDM 2.x) put `[metadata]` and its `[metadata.files]` hashes after
+the packages, later ones `[metadata]` first: read alike. A pdm.lock with no `[metadata]` (cut
+short) or a package with no version line read says so ("not analysed"), never a silent clean.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Iterable
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
@@ -35,6 +39,9 @@ BLOCK = {"uv.lock": "package", "poetry.lock": "package", "pdm.lock": "package", 
 _NOT_INDEX = {"git", "directory", "file", "url", "path", "editable", "virtual", "vcs", "archive"}
 _NOT_INDEX_KEYS = {"pdm.lock": ("git", "hg", "svn", "bzr", "path", "url")}
 _NOT_INDEX_TABLES = ("vcs", "directory", "archive")
+# Locks whose every package from an index has a version: one without (a lock cut short after its
+# name) is said not analysed. pylock.toml's is optional (PEP 751); the others are not checked.
+_VERSIONED = frozenset({"pdm.lock"})
 
 
 def parse(kind: str, text: str) -> Manifest:
@@ -47,31 +54,50 @@ def parse(kind: str, text: str) -> Manifest:
     block = BLOCK[kind]
     entries = data.get(block)
     if not isinstance(entries, list):
-        return Manifest(kind, ())
+        problems = [] if entries is None else [Problem(f"`{block}` is not an array of tables "
+                                                       f"([[{block}]]): no package is analysed")]
+        return Manifest(kind, (), (*problems, *file_problems(kind, data)))
     found, problems = dependencies(kind, entries, version_lines(text, block))
-    return Manifest(kind, tuple(found), tuple(problems))
+    return Manifest(kind, tuple(found), (*problems, *file_problems(kind, data)))
 
 
-def dependencies(kind: str, entries: list, spans: list[Span | None]
+def file_problems(kind: str, keys: Iterable[str]) -> list[Problem]:
+    """What the lock's top-level `keys` (other than its packages') say is missing: PDM writes
+    a `[metadata]` table in every pdm.lock (after the packages up to lock_version 4.2, before
+    them since), so a lock without one was cut short or is not PDM's."""
+    if kind == "pdm.lock" and "metadata" not in keys:
+        return [Problem("no [metadata] table: not a whole pdm.lock (cut short?); the packages "
+                        "it holds are analysed, any after the cut are not")]
+    return []
+
+
+def dependencies(kind: str, entries: list, spans: list[Span | int]
                  ) -> tuple[list[Dependency], list[Problem]]:
     """The locked packages of `entries` (the `[[block]]` tables, in order), each at the span
-    of the same position in `spans`."""
+    of the same position in `spans` (`version_spans`)."""
     found: list[Dependency] = []
     problems: list[Problem] = []
     for position, entry in enumerate(entries):
-        if not isinstance(entry, dict) or position >= len(spans):
+        if not isinstance(entry, dict) or position >= len(spans) or _not_from_index(kind, entry):
             continue
-        name, version = entry.get("name"), entry.get("version")
-        if not isinstance(name, str) or not isinstance(version, str) or _not_from_index(kind, entry) \
-                or (kind == "pdm.lock" and _extras_variant(entry, name, version)):
+        name, version, span = entry.get("name"), entry.get("version"), spans[position]
+        if not isinstance(name, str) or not isinstance(version, str) or not isinstance(span, Span):
+            if kind in _VERSIONED:
+                problems.append(_unread(name, span))
             continue
-        span = spans[position]
-        if span is None:
+        if kind == "pdm.lock" and _extras_variant(entry, name, version):
             continue
         dependency = _locked(kind, name, version, span, problems)
         if dependency is not None:
             found.append(dependency)
     return found, problems
+
+
+def _unread(name: object, place: Span | int) -> Problem:
+    what = f"{name}: no `version = \"...\"` line read" if isinstance(name, str) \
+        else "a package table with no name"
+    return Problem(f"{what}: not analysed (a lock cut short or edited by hand?)",
+                   place if isinstance(place, int) else place.start_line)
 
 
 def _not_from_index(kind: str, entry: dict) -> bool:
@@ -99,8 +125,9 @@ def _extras_variant(entry: dict, name: str, version: str) -> bool:
     return False
 
 
-def version_lines(text: str, block: str) -> list[Span | None]:
-    """For each `[[block]]` in order, the span of its `version = "..."` value (None if absent)."""
+def version_lines(text: str, block: str) -> list[Span | int]:
+    """For each `[[block]]` in order, the span of its `version = "..."` value, or the header's
+    line if it has none."""
     return version_spans(text_lines(text), block)
 
 
@@ -110,22 +137,22 @@ def header(block: str) -> re.Pattern:
 
 
 def version_spans(lines: list[str], block: str, start: int = 0, stop: int | None = None
-                  ) -> list[Span | None]:
+                  ) -> list[Span | int]:
     """`version_lines` of the lines `start` to `stop` (exclusive) read on their own, at their
     numbers; the same spans as the whole text's when line `start` is 0 or a `[[block]]` line."""
     starts = header(block)
     other = re.compile(r"^\s*\[")
     version = re.compile(r'^\s*version\s*=\s*(["\'])([^"\']*)\1')
-    spans: list[Span | None] = []
+    spans: list[Span | int] = []
     inside = False
     for number in range(start, len(lines) if stop is None else stop):
         line = lines[number]
         if starts.match(line):
-            spans.append(None)
+            spans.append(number)
             inside = True
         elif other.match(line):
             inside = False  # a sub-table ([package.source], [[package.wheels]]): not the version
-        elif inside and spans[-1] is None:
+        elif inside and not isinstance(spans[-1], Span):
             match = version.match(line)
             if match:
                 spans[-1] = Span(number, match.start(2), number, match.end(2))
