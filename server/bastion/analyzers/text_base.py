@@ -80,3 +80,8 @@ class TextAnalyzer(Protocol):
         those, never one the whole analysis would not give. None: no preview (this default;
         an analyzer that offers one says None for a document it cannot tell so)."""
         return None
+
+    def preview_unused(self) -> None:
+        """The whole analysis that was to follow its last preview will not run (the editor
+        dropped it: the document was closed): drop what the preview kept for it. Called on
+        any thread, without the engine's locks."""

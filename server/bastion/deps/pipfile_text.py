@@ -5,7 +5,8 @@ other): they are then exactly `json.loads`' of the same text.
 
 State: the last large text previewed and its values, dropped by the next whole read of a
 Pipfile.lock whatever its text (they are for that read only: a text edited in between must not
-keep them alive) and by `forget()` (the deps analyzer's: no document open any more). Callers
+keep them alive) and by `forget()` (the deps analyzer's: no document open any more, or the
+analysis after the preview dropped: `preview_unused`). Callers
 only read the values (they are shared). No lock: threads that race parse twice.
 """
 

@@ -9,8 +9,10 @@ findings only when the whole text is valid TOML) and its whole analysis: once no
 file's values (41 MB for a 5 MB uv.lock) are kept from its preview only for its whole read,
 which takes them (`take`) to build its per-package results; a lock read takes them whatever its
 text, so that values of a text edited between the preview and the whole read do not outlive that
-read. Callers only read the values (they are shared). Emptied by `forget()` (the deps
-analyzer's: no document open any more). No lock: threads that race parse twice.
+read. `drop_preview` drops them when the editor drops the analysis after its preview (the
+document closed: the next analyses may be served from the result cache and read no lock).
+Callers only read the values (they are shared). Emptied by `forget()` (the deps analyzer's: no
+document open any more). No lock: threads that race parse twice.
 """
 
 from __future__ import annotations
@@ -31,6 +33,15 @@ _last: tuple[str, dict | TOMLDecodeError, bool] | None = None  # text, values, a
 def forget() -> None:
     global _last
     _last = None
+
+
+def drop_preview() -> None:
+    """The values kept are dropped if they are a lock preview's (no whole read will take them);
+    a pyproject.toml's stay."""
+    global _last
+    last = _last
+    if last is not None and last[2] and _last is last:  # called off the engine's lock: a race
+        _last = None  # lost only costs a parse
 
 
 def take(text: str) -> dict | None:

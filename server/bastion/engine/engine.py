@@ -40,7 +40,7 @@ from bastion.engine.records import UnitFacts, UnitRecord, directives_by_line
 from bastion.engine.splitter import forget_chunks
 from bastion.engine.suppress import comment_directives, directives_between
 from bastion.engine.text_documents import APART_MIN_CHARS, analyse_text, analysed_apart, memo_key, root_of
-from bastion.engine.text_preview import preview_text
+from bastion.engine.text_preview import preview_text, shown
 from bastion.engine.unit_analysis import analyse_units
 from bastion.engine.units import Split, Unit
 from bastion.engine.whole_file import analyse_whole, split_whole
@@ -190,8 +190,7 @@ class Engine:
                 self, text, lines or split_lines(text), path, kind, root_of(self._roots, path),
                 progress.visible())
         if early is not None:
-            progress.report(early)
-            yield  # the caller may publish it before the whole analysis holds the worker
+            yield from shown(self, kind, early, progress)
         if raw is None:
             root = root_of(self._roots, path)
             if len(text) < APART_MIN_CHARS:

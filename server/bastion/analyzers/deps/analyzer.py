@@ -9,7 +9,8 @@ State: the analyzer owns its `LineCache` (a requirements file's per-line results
 edit to a large file re-reads the changed lines), its `LockCache` (a TOML lock file's
 per-package results, likewise) and its pyproject `Memo` (each dependency's results), all
 emptied by `forget()`, as are the values `deps.toml_text` keeps of the last large TOML text
-and `deps.pipfile_text` of the last large Pipfile.lock previewed.
+and `deps.pipfile_text` of the last large Pipfile.lock previewed (a lock preview's, also by
+`preview_unused`).
 They, and the matching code (which imports `packaging`), are loaded with the first manifest:
 most scans have none, and the imports were a tenth of a small project's start-up.
 """
@@ -80,6 +81,13 @@ class DepsAnalyzer(TextAnalyzer):
 
         return preview.findings_on(lines, first, last, path, root and root.folder,
                                    root and root.name)
+
+    def preview_unused(self) -> None:
+        """A lock preview's values, kept for a whole read that will not come, are dropped."""
+        from bastion.deps import pipfile_text, toml_text
+
+        toml_text.drop_preview()
+        pipfile_text.forget()
 
     def forget(self) -> None:
         from bastion.deps import pipfile_text, toml_text
