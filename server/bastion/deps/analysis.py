@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import attrs
 
-from bastion.deps import locks, match, pyproject, requirements_txt, store
+from bastion.deps import collector, locks, match, pyproject, requirements_txt, store
 from bastion.deps.index import AdvisoryIndex, InvalidIndex
 from bastion.deps.lines import LineCache
 from bastion.deps.lock_blocks import LockCache
@@ -63,6 +63,18 @@ def analyse(path: str, text: str, root: str | None = None,
     kind = kind or manifest_kind(path)
     incremental = (lines is not None and kind == "requirements") or (
         pieces is not None and kind in locks.LOCK_COMMANDS) or (memo is not None and kind == "pyproject")
+    # A large requirements file read whole: its dependencies, freed when this returns, are
+    # never walked by the collector (deps/collector.py).
+    with collector.paused(kind == "requirements" and not incremental
+                          and text.count("\n") >= collector.PAUSE_LINES):
+        return _analyse(path, text, root, index, reader, kind, incremental, lines, pieces, memo,
+                        root_name)
+
+
+def _analyse(path: str, text: str, root: str | None, index: AdvisoryIndex | None,
+             reader: requirements_txt.Reader, kind: str | None, incremental: bool,
+             lines: LineCache | None, pieces: LockCache | None, memo: Memo | None,
+             root_name: str | None) -> Result:
     manifest = None if incremental else parse_manifest(path, text, root, reader, kind, root_name)
     if manifest is None and not incremental:
         return Result((), (), None)

@@ -17,6 +17,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from bastion.deps import collector
 from bastion.deps.model import Dependency, Manifest, Problem
 from bastion.deps.names import manifest_kind
 from bastion.files import UnreadableSource, read_limited
@@ -95,7 +96,13 @@ def parse(text: str) -> tuple[list[tuple[_Logical, str, str]], Manifest]:
 
 def parse_lines(lines: list[str]) -> tuple[list[tuple[_Logical, str, str]], Manifest]:
     """The dependencies of one requirements file (its physical lines), and its include lines
-    (logical line, option, path) for `follow_includes`."""
+    (logical line, option, path) for `follow_includes`; a long file's with the collector
+    paused (deps/collector.py)."""
+    with collector.paused(len(lines) >= collector.PAUSE_LINES):
+        return _parse_lines(lines)
+
+
+def _parse_lines(lines: list[str]) -> tuple[list[tuple[_Logical, str, str]], Manifest]:
     dependencies: list[Dependency] = []
     problems: list[Problem] = []
     includes: list[tuple[_Logical, str, str]] = []
