@@ -260,11 +260,12 @@ def _size(path: str) -> int:
 def _worth_workers(paths: list[str]) -> bool:
     if len(paths) >= PARALLEL_MIN_FILES:
         return True
+    if sum(_size(path) for path in paths) < PARALLEL_MIN_BYTES:
+        return False  # decided without importing multiprocessing (~10 ms), which runs no worker
     import multiprocessing
 
     # Spawned workers import and build everything again: only many files are worth them.
-    return (multiprocessing.get_start_method() == "fork"
-            and sum(_size(path) for path in paths) >= PARALLEL_MIN_BYTES)
+    return multiprocessing.get_start_method() == "fork"
 
 
 def _in_processes(items: list[ScanItem], jobs: int, use_cache: bool) -> list[ScanOutcome]:

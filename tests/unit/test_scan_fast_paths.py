@@ -273,8 +273,10 @@ def _loaded_after(code: str, tmp_path: Path) -> set[str]:
 
 def test_a_small_check_loads_nothing_it_does_not_use_and_deferred_modules_still_work(tmp_path):
     """A cold check runs bandit without its scan manager (rich) or PyYAML, and no libcst when
-    every file parses; a warm one loads no analyzer, nor the engine. The deferred modules load
-    when something reads them."""
+    every file parses; a warm one loads no analyzer, nor the engine. Once the rule tables are
+    stored parsed, a check of files analysed in-process imports no worker pool, no TOML parser
+    (bandit's configuration module's is deferred) and no packaging.utils (for the taint models'
+    package names). The deferred modules load when something reads them."""
     project = tmp_path / "project"
     project.mkdir()
     for i in range(3):
@@ -294,11 +296,17 @@ def test_a_small_check_loads_nothing_it_does_not_use_and_deferred_modules_still_
     assert {m for m in warm if m.split(".")[0] in ("bandit", "libcst", "rich", "yaml")} == set()
     assert "tomllib" not in warm  # no pyproject.toml to read (bandit's config module imports it)
     assert "bastion.engine.engine" not in warm
-    used = _loaded_after(check.replace("main(['check'", "main(['check', '--no-cache'") + (
+    uncached = check.replace("main(['check'", "main(['check', '--no-cache'")
+    toml = "tomllib" if sys.version_info >= (3, 11) else "tomli"
+    assert {"multiprocessing", "concurrent.futures.process", "packaging.utils", "packaging.tags",
+            f"{toml}._parser"} & _loaded_after(uncached, tmp_path) == set()
+    used = _loaded_after(uncached + (
         "\nimport yaml\nassert yaml.safe_load('a: [1]') == {'a': [1]}"
+        f"\nimport {toml}\nassert {toml}.loads('a = [1]') == {{'a': [1]}}"
+        "\nfrom bandit.core import config\nassert config.tomllib.TOMLDecodeError"
         "\nfrom bandit.core import manager\nassert manager.BanditManager.__name__ == 'BanditManager'"),
         tmp_path)
-    assert {"yaml.loader", "rich"} <= used
+    assert {"yaml.loader", "rich", f"{toml}._parser"} <= used
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="workers start by fork only on Linux")

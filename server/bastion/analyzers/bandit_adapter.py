@@ -98,6 +98,9 @@ def _import_bandit() -> None:
         return  # imported already, the ordinary way (the contract test does)
     import_lazily("bandit")
     import_lazily("yaml")
+    # Bandit's configuration module imports a TOML parser for pyproject.toml files the adapter
+    # never gives it; the stored rule tables spare Bastion's own use of it (rule_tables.py).
+    import_lazily("tomllib" if sys.version_info >= (3, 11) else "tomli")
     package = sys.modules.get("bandit")
     folders = list(importlib.util.find_spec("bandit").submodule_search_locations)
     import_lazily("bandit.core.manager", [f"{folder}/core" for folder in folders])
