@@ -4,7 +4,10 @@ modules rendering templates; and still analyses again what a manifest edit chang
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import bastion.scan
@@ -78,3 +81,32 @@ def test_a_warm_scan_analyses_nothing_and_follows_a_manifest_edit(tmp_path, monk
 
 def test_the_versioned_packages_read_without_the_models_are_the_models(tmp_path):
     assert versioned_packages() == frozenset(load_models().versioned) != frozenset()
+
+
+def test_a_warm_check_of_modules_importing_each_other_loads_no_taint_analysis(tmp_path):
+    """Their keys read the imported modules' texts (modules.py, workspace_closure.py), not the
+    analysis: a warm check is served without importing it, with the cold check's report."""
+    package = tmp_path / "project" / "app"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "util.py").write_text("import subprocess\n\n\ndef run(cmd):\n"
+                                      "    return subprocess.call(cmd, shell=True)\n")
+    (package / "main.py").write_text("from lxml import etree\nfrom app import util\n\n\n"
+                                     "def go(x):\n    return util.run(x), etree.fromstring(x)\n")
+    env = {**os.environ, "BASTION_CACHE_DIR": str(tmp_path / "cache"),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[2] / "server"),
+                                                       os.environ.get("PYTHONPATH")]))}
+    code = ("import json, sys\nfrom bastion.cli.main import main\n"
+            f"main(['check', {str(tmp_path / 'project')!r}, '--format', 'json', '--fail-on', 'never'])\n"
+            "sys.stderr.write(json.dumps(sorted(sys.modules)))\n")
+    reports, loaded = [], set()
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env=env, timeout=120, check=True)
+        reports.append(json.loads(done.stdout))
+        reports[-1]["summary"].pop("seconds")
+        loaded = set(json.loads(done.stderr.splitlines()[-1]))
+    assert reports[0] == reports[1] and reports[0]["results"]
+    assert "bastion.analyzers.taint.workspace_closure" in loaded  # the imported modules were read
+    assert {"bastion.engine.engine", "bastion.analyzers.taint.analysis",
+            "bastion.analyzers.taint.workspace_entries"} & loaded == set()

@@ -321,10 +321,12 @@ class ModuleGraph:
 def dependency_key(graph: ModuleGraph, text: str, path: str | None) -> str:
     """The identity of the workspace modules `text` imports ("" when none): part of its
     result-cache key, computed alike with or without the analyzers loaded (scan.py)."""
-    from bastion.analyzers.taint.workspace_entries import reads_scoped
-
     targets = imported_files(text, path, graph.resolver)
-    if targets and path is not None and "flask" in text and reads_scoped(text):
-        # a hook of a module its packages load may fill Flask's `g` for it (scoped_hooks.py)
-        targets = (*targets, *sorted(package_inits([path, *targets], graph.resolver)))
+    if targets and path is not None and "flask" in text:
+        # Imported here: with it the whole taint analysis (~50 ms), which a warm scan needs not.
+        from bastion.analyzers.taint.workspace_entries import reads_scoped
+
+        if reads_scoped(text):
+            # a hook of a module its packages load may fill Flask's `g` for it (scoped_hooks.py)
+            targets = (*targets, *sorted(package_inits([path, *targets], graph.resolver)))
     return graph.identity(targets, "") if targets else ""

@@ -10,11 +10,14 @@ Owner: the summary store keeps one `ClosureTexts` and calls it under its lock; i
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.declared_versions import SHARED as DECLARED
 from bastion.analyzers.taint.modules import ModuleGraph, imported_files
 from bastion.analyzers.taint.specs import Models
-from bastion.analyzers.taint.workspace_entries import ModuleEntry
+
+if TYPE_CHECKING:  # with it the whole taint analysis, which a warm scan's keys need not
+    from bastion.analyzers.taint.workspace_entries import ModuleEntry
 
 
 class ClosureTexts:
