@@ -85,7 +85,8 @@ def test_the_versioned_packages_read_without_the_models_are_the_models(tmp_path)
 
 def test_a_warm_check_of_modules_importing_each_other_loads_no_taint_analysis(tmp_path):
     """Their keys read the imported modules' texts (modules.py, workspace_closure.py), not the
-    analysis: a warm check is served without importing it, with the cold check's report."""
+    analysis nor the models: a warm check is served without importing them, with the cold
+    check's report."""
     package = tmp_path / "project" / "app"
     package.mkdir(parents=True)
     (package / "__init__.py").write_text("")
@@ -109,4 +110,4 @@ def test_a_warm_check_of_modules_importing_each_other_loads_no_taint_analysis(tm
     assert reports[0] == reports[1] and reports[0]["results"]
     assert "bastion.analyzers.taint.workspace_closure" in loaded  # the imported modules were read
     assert {"bastion.engine.engine", "bastion.analyzers.taint.analysis",
-            "bastion.analyzers.taint.workspace_entries"} & loaded == set()
+            "bastion.analyzers.taint.workspace_entries", "bastion.analyzers.taint.specs"} & loaded == set()

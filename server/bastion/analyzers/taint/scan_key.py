@@ -45,12 +45,10 @@ class ScanKeys:
 
     def _imported(self, text: str, path: str) -> bytes:
         if self._closures is None:
-            # the models (specs.py, 6 ms to import) only when a workspace module is imported:
-            # `declarations` reads none of them
-            from bastion.analyzers.taint.specs import Models
+            # without the models (specs.py, ~10 ms to import): `declarations` reads none of them
             from bastion.analyzers.taint.workspace_closure import ClosureTexts
 
-            self._closures = ClosureTexts(self.graph, Models())
+            self._closures = ClosureTexts(self.graph, None)
         return self._closures.declarations(text, path, self.versioned)
 
     def key(self, text: str, path: str) -> str:

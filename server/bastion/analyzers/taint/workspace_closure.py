@@ -14,14 +14,16 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.declared_versions import SHARED as DECLARED
 from bastion.analyzers.taint.modules import ModuleGraph, imported_files
-from bastion.analyzers.taint.specs import Models
 
-if TYPE_CHECKING:  # with it the whole taint analysis, which a warm scan's keys need not
+if TYPE_CHECKING:  # the models and the whole taint analysis, which a warm scan's keys need not
+    from bastion.analyzers.taint.specs import Models
     from bastion.analyzers.taint.workspace_entries import ModuleEntry
 
 
 class ClosureTexts:
-    def __init__(self, graph: ModuleGraph, models: Models) -> None:
+    def __init__(self, graph: ModuleGraph, models: Models | None) -> None:
+        """`models`: None where only `declarations` is asked (a scan's result-cache keys,
+        scan_key.py), which reads none of them."""
         self.graph = graph
         self.models = models
         self._sources: dict[str, bool] = {}  # path -> `may_source`
