@@ -117,54 +117,14 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     the module's text, where a module-level container is looked for changes (bindings.py).
     `names_registrar`: whether `text` names a registrar, when the caller knows (the taint
     analyzer's gate answers it per edit); else it is looked for in `text`."""
-    env = Env({}, set())
-    constants: dict[str, Value] = {}
-    kinds: dict[str, str] = {}
-    patterns: dict[str, tuple[str | bytes, int]] = {}
-    containers: set[str] = set()
-    wrappers: list[ast.FunctionDef] = []  # `sh = lambda c: os.system(c)` (wrappers.py)
-    definitions: list[ast.stmt] = []
-    expressions: list[ast.stmt] = []
-    imported: set[str] = set()
-    for node in module_statements(tree.body):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            env.add_import(node)
-            imported.update((a.asname or a.name).split(".")[0] for a in node.names)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                if isinstance(target, ast.Name):
-                    folded = fold_constant(node.value)
-                    if folded is not UNKNOWN:
-                        constants[target.id] = constant(folded)
-                        if not isinstance(node.value, (ast.Constant, ast.Tuple)):
-                            containers.add(target.id)  # a list, dict or set
-                    elif isinstance(node.value, ast.Call):
-                        called = env.qualname(node.value.func)
-                        if called is not None:
-                            kinds[target.id] = _module_kind(called, node.value)
-                        if called == "re.compile":
-                            compiled = compiled_pattern(node.value, env)
-                            if compiled is not None:
-                                patterns[target.id] = compiled
-                    wrapper = as_function(target.id, node.value, env) \
-                        if isinstance(node.value, (ast.Lambda, ast.Call)) else None
-                    if wrapper is not None:
-                        wrappers.append(wrapper)
-            if isinstance(node.value, (ast.Call, ast.List, ast.Tuple)):
-                expressions.append(node)  # a table of routes (factories.registrations)
-        elif isinstance(node, (*FUNCTIONS, ast.ClassDef)):
-            definitions.append(node)
-        elif isinstance(node, ast.Expr):
-            expressions.append(node)
-    bindings = Bindings(tree.body, memo, text, text_words(memo))
+    level = _module_level(tree, memo, text)
+    env, kinds, definitions, bindings = level.env, level.kinds, level.definitions, level.bindings
+    containers, expressions = level.containers, level.expressions
     # past MAX_CONTAINERS, each would cost a search of the text: none is taken as constant
-    constants = {k: v for k, v in constants.items() if bindings.constant(k) and not (
+    constants = {k: v for k, v in level.constants.items() if bindings.constant(k) and not (
         k in containers and (len(containers) > MAX_CONTAINERS or bindings.changed(k, tree.body)))}
-    kinds = {k: v for k, v in kinds.items() if bindings.once(k)}
-    patterns = {k: v for k, v in patterns.items() if k in kinds}
-    built = left_as_built({k for k in imported | kinds.keys() if bindings.once(k)}, text)
-    definitions += [w for w in wrappers if bindings.once(w.name)]
+    patterns = level.patterns
+    built = left_as_built({k for k in level.imported | kinds.keys() if bindings.once(k)}, text)
     shapes = class_shapes(definitions, env, kinds, bases_of)
     members, through_self = class_constants(definitions, bindings.constant, fold_constant, text,
                                             tree, memo)
@@ -232,6 +192,95 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                          class_bases={name: shape.bases for name, shape in classes.items()},
                          class_constants=members, self_constants=through_self, scoped=scoped,
                          forms=forms, records=records, built=built)
+
+
+@attrs.frozen
+class ModuleLevel:
+    """What a module's top-level statements bind, before any function is classified: kinds
+    and patterns kept for the names bound once, definitions with the wrappers so bound."""
+
+    env: Env
+    constants: dict[str, Value]  # every folded constant (`module_context` keeps the unchanged)
+    kinds: dict[str, str]
+    patterns: dict[str, tuple[str | bytes, int]]
+    containers: set[str]
+    definitions: list[ast.stmt]
+    expressions: list[ast.stmt]
+    imported: set[str]
+    bindings: Bindings
+
+
+@attrs.frozen
+class ClassFacts:
+    """What a module's classes are, as another module's analysis reads them (workspace.py):
+    `module_context`'s fields of the same names, built without bases of other modules."""
+
+    class_bases: dict[str, tuple[str | None, ...]]
+    records: dict[str, tuple[str, ...]]
+    scoped: dict[str, int]
+    forms: Forms
+
+
+def class_facts(tree: ast.Module, models: Models, text: str | None = None) -> ClassFacts:
+    """`module_context(tree, models, text=text)`'s class facts without classifying functions,
+    reading their bodies or digesting the context: the summary store asks them of every module
+    a file imports (some five times the cost of this)."""
+    level = _module_level(tree, None, text)
+    env, kinds, definitions = level.env, level.kinds, level.definitions
+    shapes = class_shapes(definitions, env, kinds)
+    forms = validated_forms(shapes, env, kinds, models)
+    return ClassFacts({node.name: shape.bases for node, shape in shapes.items()},
+                      record_fields(definitions, shapes, env),
+                      scoped_stores(definitions, env, models), forms)
+
+
+def _module_level(tree: ast.Module, memo: LRU | None, text: str | None) -> ModuleLevel:
+    env = Env({}, set())
+    constants: dict[str, Value] = {}
+    kinds: dict[str, str] = {}
+    patterns: dict[str, tuple[str | bytes, int]] = {}
+    containers: set[str] = set()
+    wrappers: list[ast.FunctionDef] = []  # `sh = lambda c: os.system(c)` (wrappers.py)
+    definitions: list[ast.stmt] = []
+    expressions: list[ast.stmt] = []
+    imported: set[str] = set()
+    for node in module_statements(tree.body):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            env.add_import(node)
+            imported.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    folded = fold_constant(node.value)
+                    if folded is not UNKNOWN:
+                        constants[target.id] = constant(folded)
+                        if not isinstance(node.value, (ast.Constant, ast.Tuple)):
+                            containers.add(target.id)  # a list, dict or set
+                    elif isinstance(node.value, ast.Call):
+                        called = env.qualname(node.value.func)
+                        if called is not None:
+                            kinds[target.id] = _module_kind(called, node.value)
+                        if called == "re.compile":
+                            compiled = compiled_pattern(node.value, env)
+                            if compiled is not None:
+                                patterns[target.id] = compiled
+                    wrapper = as_function(target.id, node.value, env) \
+                        if isinstance(node.value, (ast.Lambda, ast.Call)) else None
+                    if wrapper is not None:
+                        wrappers.append(wrapper)
+            if isinstance(node.value, (ast.Call, ast.List, ast.Tuple)):
+                expressions.append(node)  # a table of routes (factories.registrations)
+        elif isinstance(node, (*FUNCTIONS, ast.ClassDef)):
+            definitions.append(node)
+        elif isinstance(node, ast.Expr):
+            expressions.append(node)
+    bindings = Bindings(tree.body, memo, text, text_words(memo))
+    kinds = {k: v for k, v in kinds.items() if bindings.once(k)}
+    patterns = {k: v for k, v in patterns.items() if k in kinds}
+    definitions += [w for w in wrappers if bindings.once(w.name)]
+    return ModuleLevel(env, constants, kinds, patterns, containers, definitions, expressions,
+                       imported, bindings)
 
 
 def _parameter_registrars(definitions: list[ast.stmt], models: Models, text: str | None,

@@ -35,7 +35,7 @@ import attrs
 
 from bastion.analyzers.taint.analysis import analyse_module
 from bastion.analyzers.taint.callbacks import handed_functions
-from bastion.analyzers.taint.context import module_context
+from bastion.analyzers.taint.context import class_facts, module_context
 from bastion.analyzers.taint.declared_versions import SHARED as DECLARED
 from bastion.analyzers.taint.exports import Exports, stale
 from bastion.analyzers.taint.modules import ModuleGraph, ModuleResolver, dependency_key, import_table
@@ -302,10 +302,10 @@ class SummaryStore:
 
     def _classes(self, module: ModuleEntry) -> dict[str, tuple[str | None, ...]]:
         if module.classes is None:
-            context = module_context(module.tree, self.models, text="\n".join(module.lines))
-            module.classes = context.class_bases
-            module.records = record_summaries(context)
-            module.scoped, module.forms = context.scoped, context.forms
+            facts = class_facts(module.tree, self.models, text="\n".join(module.lines))
+            module.classes = facts.class_bases
+            module.records = record_summaries(facts)
+            module.scoped, module.forms = facts.scoped, facts.forms
         return module.classes
 
     def _records(self, module: ModuleEntry) -> dict[str, Summary]:

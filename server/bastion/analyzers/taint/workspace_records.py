@@ -8,12 +8,12 @@ the class validates (`retries: int` of a pydantic model, forms.py) holds no argu
 
 from __future__ import annotations
 
-from bastion.analyzers.taint.context import ModuleContext
+from bastion.analyzers.taint.context import ClassFacts
 from bastion.analyzers.taint.domain import NONE, SAFE, Origin, Value
 from bastion.analyzers.taint.results import Summary
 
 
-def record_summaries(context: ModuleContext) -> dict[str, Summary]:
+def record_summaries(context: ClassFacts) -> dict[str, Summary]:
     """`Class.__init__` -> its summary, for each record class of the module."""
     found: dict[str, Summary] = {}
     for name, fields in context.records.items():
