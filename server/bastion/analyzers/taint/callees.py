@@ -18,6 +18,7 @@ from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.nodes import nodes
 from bastion.analyzers.taint.sequences import MUTATORS
+from bastion.analyzers.taint.sinks import sets_content_type
 from bastion.analyzers.taint.verdicts import TRIGGER, find_sql_text
 from bastion.engine.cache import LRU
 
@@ -75,6 +76,7 @@ class CalleeMemo:
         self._stores: dict[str, frozenset[str]] = {}  # class -> fields its methods set
         self._patterns: dict[str | bytes, bytes] = {}  # a trigger's pattern -> its digest
         self._shape_digest: bytes | None = None
+        self._content_types: dict[int, bool] = {}  # id of a class node -> `sets_content_type`
 
     def __call__(self, function: Function) -> frozenset[str]:
         found = self.found.get(function.name)
@@ -90,6 +92,14 @@ class CalleeMemo:
             found = self.found[function.name] = frozenset(self._callees(function))
             if record is not None:
                 record.callees = ((self._shape(), function.dependencies), found)
+        return found
+
+    def sets_content_type(self, class_node: ast.ClassDef) -> bool:
+        """`sinks.sets_content_type` of a class of the module, walked once: each method of it
+        that writes asks for its cache key (161 walks of a class in a cold scan of the stdlib set)."""
+        found = self._content_types.get(id(class_node))
+        if found is None:
+            found = self._content_types[id(class_node)] = sets_content_type(class_node)
         return found
 
     def key(self, function: Function, inputs: tuple, make: Callable[[], bytes]) -> bytes:

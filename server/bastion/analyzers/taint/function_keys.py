@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+from collections.abc import Callable
 
 from bastion.analyzers.taint.callees import CalleeMemo
 from bastion.analyzers.taint.context import ModuleContext
@@ -29,7 +30,8 @@ def function_key(function: Function, callees_of: CalleeMemo, module: ModuleConte
                                      _classified(function), tests),
                           lambda: uncached_key(function, callees_of.digest(function), module,
                                                models, callees, later,
-                                               callees_of.texts[function.name], tests))
+                                               callees_of.texts[function.name], tests,
+                                               callees_of.sets_content_type))
 
 
 def helper_tests(callees: list[tuple[str, bytes]], module: ModuleContext,
@@ -46,7 +48,9 @@ def helper_tests(callees: list[tuple[str, bytes]], module: ModuleContext,
 
 def uncached_key(function: Function, text_digest: bytes, module: ModuleContext, models: Models,
                  callees: list[tuple[str, bytes]], later: frozenset[str], text: str,
-                 tests: list[bytes]) -> bytes:
+                 tests: list[bytes],
+                 declared: Callable[[ast.ClassDef], bool] = sets_content_type) -> bytes:
+    """`declared`: `sets_content_type`, or the same kept per class (`CalleeMemo`)."""
     # Not a function's first line: its outcome found at another line is moved (`cached_at`). The
     # module's top-level code is one text of statements far apart: its places are in its key.
     node = function.node
@@ -54,7 +58,7 @@ def uncached_key(function: Function, text_digest: bytes, module: ModuleContext, 
     digest = hashlib.blake2b(digest_size=20)
     for part in (function.name.encode(), str(places).encode(), text_digest,
                  module.digest, models.digest.encode(), repr((callees, tests)).encode(),
-                 repr((_class_context(function, text), sorted(later),
+                 repr((_class_context(function, text, declared), sorted(later),
                        _classified(function))).encode()):
         digest.update(part + b"\0")
     return digest.digest()
@@ -69,14 +73,15 @@ def _classified(function: Function) -> tuple:
             function.dependencies)
 
 
-def _class_context(function: Function, text: str) -> tuple:
+def _class_context(function: Function, text: str, declared: Callable[[ast.ClassDef], bool]
+                   ) -> tuple:
     """What a method's analysis reads of its class but its name: its bases, and for a method
     that writes, whether the class sets a Content-Type (in any method: sinks.py judges a
     handler's `write` by it)."""
     if function.class_node is None:
         return ()
-    declared = "write" in text and sets_content_type(function.class_node)
-    return (function.class_name, tuple(ast.unparse(b) for b in function.class_node.bases), declared)
+    sets = "write" in text and declared(function.class_node)
+    return (function.class_name, tuple(ast.unparse(b) for b in function.class_node.bases), sets)
 
 
 class _FunctionTexts(dict):
