@@ -52,6 +52,32 @@ def validated_forms(shapes: dict[ast.ClassDef, ClassShape], env: Env, kinds: dic
     return found
 
 
+def may_define_forms(text: str, models: Models) -> bool:
+    """False when `validated_forms` finds no form class in the module of `text`, whatever its
+    tree: a class's base resolves to a form model's base only through a name the text spells,
+    that base's last part (`BaseModel`, in its import or after a dot), or through a global's
+    kind (always written with parentheses). A base that is a pattern, or spelled with
+    parentheses, may match anything; identifiers that are not ASCII are normalised (NFKC) by the
+    parser, so such a text is not searched. The summary store parses no imported module for
+    its forms that cannot define one (most modules: no form class at all)."""
+    if not models.forms:
+        return False
+    words = _form_words(models)
+    return words is None or not text.isascii() or any(word in text for word in words)
+
+
+_FORM_WORDS: dict[str, tuple[str, ...] | None] = {}  # the models' digest -> `_form_words`
+
+
+def _form_words(models: Models) -> tuple[str, ...] | None:
+    if models.digest not in _FORM_WORDS:
+        bases = [f.bases for f in models.forms]
+        exact = sorted({name for names in bases for name in names.exact})
+        _FORM_WORDS[models.digest] = None if any(names.globs for names in bases) or any(
+            "(" in name for name in exact) else tuple({name.rpartition(".")[2] for name in exact})
+    return _FORM_WORDS[models.digest]
+
+
 def form_called(forms: Forms, node: ast.Call, local: dict) -> str | None:
     """The form class `node` builds an instance of: `AgeForm(...)`, or one of the class's
     constructors (`Query.model_validate(...)`); not a name the function binds (`local`)."""

@@ -111,7 +111,7 @@ class SummaryStore:
                     return class_bases(name, table, self._loaded)
 
             with self._lock:
-                forms = imported_forms(table, self._loaded)
+                forms = imported_forms(table, self._loaded, self.graph.text, self.models)
                 if flask_g:
                     scoped = scoped_stores(targets, self._loaded)
                     hooked = self._hooks.stores(path, imports.registrars if imports else None, table)
@@ -376,7 +376,8 @@ class SummaryStore:
         fresh = module.context is None
         if fresh:
             module.context = module_context(module.tree, self.models, None, bases)
-        forms = imported_forms(module.table, self._loaded) if fresh else None
+        forms = imported_forms(module.table, self._loaded, self.graph.text, self.models) \
+            if fresh else None
         versioned = [p for p in self.models.versioned if any(p in line for line in module.lines)]
         result = analyse_module(module.tree, self.models, external=lookup if fresh else None,
                                 only=top if names is None else names, external_bases=bases,
