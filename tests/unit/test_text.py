@@ -130,3 +130,19 @@ def test_common_lines_are_the_longest(base, cut, insert, drop):
     them (lists long enough to cross a chunk)."""
     new = base[:cut] + insert + base[cut + drop:]
     assert common_lines(new, base) == _naive_ends(base, new)
+
+
+# Distinct string objects, some equal in content: the memo of the last comparison is by identity.
+_POOL = ["ab\nab", "ab\nb", "".join(["ab", "\nab"]), "", "b\nab", "ab\nab" + "é"]
+
+
+@settings(max_examples=300)
+@given(pairs=st.lists(st.tuples(st.integers(0, len(_POOL) - 1), st.integers(0, len(_POOL) - 1)),
+                      min_size=1, max_size=12))
+def test_the_common_ends_of_texts_compared_again_are_theirs(pairs):
+    """`common_ends` keeps its last answer for the same two texts: each comparison in any order
+    (the same new text against another old one, the two swapped, an equal text that is another
+    object) answers as a fresh character-wise search."""
+    texts = [text[:1] + text[1:] for text in _POOL]  # fresh objects for this example
+    for old, new in pairs:
+        assert common_ends(texts[old], texts[new]) == _naive_ends(texts[old], texts[new])

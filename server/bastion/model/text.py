@@ -87,15 +87,28 @@ def line_at(lines: list[str], index: int) -> str:
     return ""
 
 
+# The last two texts `common_ends` compared and its answer. A keystroke's analysis compares the
+# same two texts (the document's last and new one) in each of the taint analyzer's text gates
+# and in the secrets analyzer: eight comparisons of 0.1 ms each at 230 kB, the same answer. The
+# texts are held (a reused id would be another text); one tuple, replaced whole, so a thread
+# reads an old or a new entry, never a mixed one.
+_LAST_ENDS: tuple[str, str, tuple[int, int]] = ("", "", (0, 0))
+
+
 def common_ends(old: str, new: str) -> tuple[int, int]:
     """The lengths of the common start and the common end of two texts (not overlapping),
     compared a chunk at a time from each end, then by halving within the chunk that differs:
     each comparison is one C-level comparison of a slice of `new` with `old` where it is (halving
     over the whole texts copied both halves into fresh memory: 1.3 ms at 5 MB, now 0.5)."""
+    global _LAST_ENDS
+    last = _LAST_ENDS
+    if last[0] is old and last[1] is new:
+        return last[2]
     shortest, old_end, new_end = min(len(old), len(new)), len(old), len(new)
     head = _agreeing(lambda low, high: old.startswith(new[low:high], low), shortest)
     tail = _agreeing(lambda low, high: old.endswith(new[new_end - high:new_end - low], 0, old_end - low),
                      shortest - head)
+    _LAST_ENDS = (old, new, (head, tail))
     return head, tail
 
 
