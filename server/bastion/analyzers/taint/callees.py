@@ -260,19 +260,26 @@ class CalleeMemo:
                 record.reads[pattern_key] = found
         return found
 
-    def unsearched(self, functions: list[Function], trigger: re.Pattern) -> list[Function]:
-        """Those of `functions` whose answer to `reads_source` is not kept from an earlier
-        text: the ones it would search."""
+    def kept_reads(self, functions: list[Function], trigger: re.Pattern
+                   ) -> tuple[set[str], list[Function], list[Function]]:
+        """`reads_source` of `functions` as far as their nodes keep it from an earlier text:
+        the names it answers True for, the functions it does not keep (to ask), and of those
+        the ones `reads_source` would search (no answer kept for their text either). One look
+        at each node: asking every function again after the scan read each twice a keystroke."""
         if self.texts is None:
-            return []
+            return set(), functions, []
         if self.cache is None:
-            return functions
-        wanted = []
+            return set(), functions, functions
+        matching, asked, searched = set(), [], []
         for function in functions:
             _, pattern_key, found = self._kept(function, trigger)
-            if found is None and self.cache.get(self.digest(function) + pattern_key) is None:
-                wanted.append(function)
-        return wanted
+            if found:
+                matching.add(function.name)
+            elif found is None:
+                asked.append(function)
+                if self.cache.get(self.digest(function) + pattern_key) is None:
+                    searched.append(function)
+        return matching, asked, searched
 
     def _kept(self, function: Function, trigger: re.Pattern
               ) -> tuple[_NodeRecord | None, bytes, bool | None]:

@@ -8,6 +8,7 @@ expression is built from the module's import table and kept by the module contex
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bastion.analyzers.taint.callees import CalleeMemo
 from bastion.analyzers.taint.context import ModuleContext
@@ -29,24 +30,26 @@ def relevant_functions(module: ModuleContext, callees_of: CalleeMemo, models: Mo
     trigger = _module_trigger(module, models, callees_of.cache)
     relevant = {f.name for f in module.functions if f.entry is not None}
     rest = [f for f in module.functions if f.entry is None]
-    absent = _absent(callees_of, rest, TRIGGER)
-    relevant.update(f.name for f in rest if callees_of.judged(f, absent))
+    relevant |= _matching(callees_of, rest, TRIGGER, callees_of.judged)
     if trigger is not None:
         rest = [f for f in rest if f.name not in relevant]
-        absent = _absent(callees_of, rest, trigger)
-        relevant.update(f.name for f in rest if callees_of.reads_source(f, trigger, absent))
+        relevant |= _matching(callees_of, rest, trigger,
+                              lambda f, absent: callees_of.reads_source(f, trigger, absent))
     for f in module.functions:
         if f.class_name is not None and module.inherited(f.class_name, "__init__") in relevant:
             relevant.add(f.name)
     return relevant
 
 
-def _absent(callees_of: CalleeMemo, functions: list[Function], check: re.Pattern) -> set[str]:
-    """Names of `functions` whose text cannot match `check`, found in one scan of the texts
-    `callees_of` would search (those whose answer an earlier text left are not)."""
+def _matching(callees_of: CalleeMemo, functions: list[Function], check: re.Pattern,
+              ask: Callable[[Function, set[str]], bool]) -> set[str]:
+    """Names of `functions` whose text `check` matches: the answers their nodes keep from an
+    earlier text, and `ask`'s for the others, given the names of the texts one scan of those
+    it would search found cannot match."""
     texts = callees_of.texts
-    return without_match(check, ((f.name, texts[f.name])
-                                 for f in callees_of.unsearched(functions, check)))
+    matching, asked, searched = callees_of.kept_reads(functions, check)
+    absent = without_match(check, ((f.name, texts[f.name]) for f in searched))
+    return matching | {f.name for f in asked if ask(f, absent)}
 
 
 def _module_trigger(module: ModuleContext, models: Models, cache: LRU | None) -> re.Pattern | None:
