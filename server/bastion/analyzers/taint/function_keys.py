@@ -16,7 +16,7 @@ from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.helper_paths import helper_paths
 from bastion.analyzers.taint.moves import first_line
 from bastion.analyzers.taint.sinks import sets_content_type
-from bastion.analyzers.taint.specs import Models
+from bastion.analyzers.taint.specs import EntryModel, Models
 from bastion.analyzers.taint.wrappers import MODULE_BODY
 
 
@@ -67,10 +67,32 @@ def uncached_key(function: Function, text_digest: bytes, module: ModuleContext, 
 def _classified(function: Function) -> tuple:
     """What the module context made of the function (entries.py), which its text alone does not
     say: an entry by its class's bases, its parameters' kinds, `self`'s."""
-    return (repr(function.entry), function.tainted_params, function.request_params,
+    return (_entry_repr(function.entry), function.tainted_params, function.request_params,
             function.validated_params, function.validated_fields, function.pattern_params,
             function.return_sink, function.helper, function.request_kinds, function.self_kind,
             function.dependencies)
+
+
+# Each entry model's repr, by its id, with the model (held: its id is no other object's while
+# it is here). A model is frozen, so its repr never changes; it costs 50-100 us (its name sets),
+# asked for every entry function at every keystroke: 3 ms a key in a module of 60 views. The
+# models are few and live as long as the analyzer; the table is emptied when new ones (a
+# reload) fill it.
+_ENTRY_REPRS: dict[int, tuple[EntryModel, str]] = {}
+_MAX_ENTRY_REPRS = 1024
+
+
+def _entry_repr(entry: EntryModel | None) -> str:
+    if not isinstance(entry, EntryModel):
+        return repr(entry)
+    known = _ENTRY_REPRS.get(id(entry))
+    if known is not None and known[0] is entry:
+        return known[1]
+    text = repr(entry)
+    if len(_ENTRY_REPRS) >= _MAX_ENTRY_REPRS:
+        _ENTRY_REPRS.clear()
+    _ENTRY_REPRS[id(entry)] = (entry, text)
+    return text
 
 
 def _class_context(function: Function, text: str, declared: Callable[[ast.ClassDef], bool]
