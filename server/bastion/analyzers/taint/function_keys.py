@@ -15,6 +15,7 @@ from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.helper_paths import helper_paths
 from bastion.analyzers.taint.moves import first_line
+from bastion.analyzers.taint.nodes import kept_by_node
 from bastion.analyzers.taint.sinks import sets_content_type
 from bastion.analyzers.taint.specs import EntryModel, Models
 from bastion.analyzers.taint.wrappers import MODULE_BODY
@@ -41,9 +42,25 @@ def helper_tests(callees: list[tuple[str, bytes]], module: ModuleContext,
     found = []
     for name, _ in callees:
         callee = module.function_named(name)
-        if callee is not None and helper_paths(callee.node, module.constants) is not None:  # a method too
+        # whether it is one is kept by its node, as the block parser hands back an unedited
+        # callee's: each of views.py's 60 views calls helpers, walked again at every key
+        if callee is not None and _is_guard_helper(callees_of, callee.node, module):  # a method too
             found.append(callees_of.digest(callee))
     return found
+
+
+def _is_guard_helper(callees_of: CalleeMemo, node: ast.FunctionDef | ast.AsyncFunctionDef,
+                     module: ModuleContext) -> bool:
+    kept = kept_by_node(callees_of.cache, b"guard helper", node, _guard_shape)
+    # a helper with a loop is one by the module's constants it may iterate: read again
+    return helper_paths(node, module.constants) is not None if kept is None else kept
+
+
+def _guard_shape(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool | None:
+    """Whether the node is a guard helper whatever the module's constants; None if it loops."""
+    if any(isinstance(n, ast.For) for n in ast.walk(node)):
+        return None
+    return helper_paths(node) is not None
 
 
 def uncached_key(function: Function, text_digest: bytes, module: ModuleContext, models: Models,

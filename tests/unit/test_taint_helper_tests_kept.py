@@ -1,0 +1,72 @@
+"""taint/function_keys.py: whether a callee is a guard helper (its body read as a test by its
+callers) is kept by the callee's node. Over a document whose helpers are edited in and out of
+guard-helper shape, parsed by the block parser (which hands back unedited nodes) with the
+analyzer's shared cache, `helper_tests` answers as it does with nothing kept."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bastion.analyzers.taint.analysis import python_lines
+from bastion.analyzers.taint.analyzer import load_models
+from bastion.analyzers.taint.blocks import BlockParser
+from bastion.analyzers.taint.callees import CalleeMemo
+from bastion.analyzers.taint.context import module_context
+from bastion.analyzers.taint.function_keys import function_texts, helper_tests
+from bastion.analyzers.taint.helper_paths import helper_paths
+from bastion.engine.cache import LRU
+
+MODELS = load_models()
+HEADER = "import os\nfrom flask import Flask, request\napp = Flask(__name__)\n"
+# A guard helper's body, or one no guard helper has (a loop, too many statements).
+BODIES = ["    if not p:\n        return False\n    return p.startswith('/srv')\n",
+          "    return os.path.isabs(p)\n",
+          "    for c in p:\n        pass\n    return True\n",
+          "".join(f"    x{n} = p\n" for n in range(14)) + "    return True\n",
+          # a guard helper while ALLOWED is a module constant (helper_paths unrolls the loop)
+          "    for pre in ALLOWED:\n        if p.startswith(pre):\n            return True\n    return False\n"]
+# ALLOWED a constant, or not one: a looping helper is a guard helper by the module's constants
+ALLOWED = ["ALLOWED = ('/srv/', '/tmp/')\n", "ALLOWED = list(os.environ)\n"]
+
+
+def _module(bodies: list[int], allowed: int = 0) -> str:
+    helpers = "".join(f"def helper{n}(p):\n{BODIES[b]}\n" for n, b in enumerate(bodies))
+    calls = "".join(f"    if helper{n}(name):\n        name = name\n" for n in range(len(bodies)))
+    return (HEADER + ALLOWED[allowed] + helpers + "@app.route('/v')\ndef view():\n    name = request.args['n']\n"
+            + calls + "    return open(name).read()\n")
+
+
+def _tests(text: str, parsed, cache: LRU | None) -> dict[str, list[bytes]]:
+    module = module_context(parsed, MODELS, cache, None, text)
+    memo = CalleeMemo(module, function_texts(module, python_lines(text)), cache)
+    return {f.name: helper_tests([(c, b"") for c in sorted(memo(f))], module, memo)
+            for f in module.functions}
+
+
+def _walked(text: str) -> dict[str, list[bytes]]:
+    """The same, each callee's body walked (`helper_paths`), nothing kept."""
+    module = module_context(BlockParser().parse(text), MODELS, None, None, text)
+    memo = CalleeMemo(module, function_texts(module, python_lines(text)), None)
+    return {f.name: [memo.digest(module.function_named(c)) for c in sorted(memo(f))
+                     if helper_paths(module.function_named(c).node, module.constants) is not None]
+            for f in module.functions}
+
+
+def _versions(first: list[int], edits: list[tuple[int, int, int]]):
+    """The document's texts, one edit (a helper's new body, ALLOWED's value) after another."""
+    bodies = list(first)
+    yield _module(bodies)
+    for at, body, allowed in edits:
+        bodies[at % len(bodies)] = body
+        yield _module(bodies, allowed)
+
+
+@settings(max_examples=50, deadline=None)
+@given(first=st.lists(st.integers(0, len(BODIES) - 1), min_size=1, max_size=3),
+       edits=st.lists(st.tuples(st.integers(0, 2), st.integers(0, len(BODIES) - 1),
+                                st.integers(0, len(ALLOWED) - 1)), max_size=6))
+def test_kept_answers_equal_nothing_kept(first, edits):
+    parser, cache = BlockParser(), LRU(4096)
+    for text in _versions(first, edits):
+        assert _tests(text, parser.parse(text), cache) == _walked(text)
