@@ -162,12 +162,12 @@ class IncrementalSplitter:
             self._next_odd = ([a for a in self._odd if a < lo]
                               + _odd_lines(lines, region_units, lo, hi)
                               + [a + delta for a in self._odd if a > old_end])
-        after = [u.moved(delta) for u in units[last + 1:]]
+        after = units[last + 1:] if not delta else tuple(u.moved(delta) for u in units[last + 1:])
         broken = [b for b in self.split.broken if b[1] < lo]
         broken += region_broken
         broken += [(a + delta, b + delta) for a, b in self.split.broken if a > old_end]
         reuse = Reuse(self.records, len(units), first, len(region_units), last + 1, delta)
-        return Split(units[:first] + tuple(region_units) + tuple(after), tuple(broken), reuse, trees)
+        return Split(units[:first] + tuple(region_units) + after, tuple(broken), reuse, trees)
 
 
 def _start(unit: Unit) -> int:
