@@ -25,7 +25,8 @@ BODIES = ["    if not p:\n        return False\n    return p.startswith('/srv')\
           "    for c in p:\n        pass\n    return True\n",
           "".join(f"    x{n} = p\n" for n in range(14)) + "    return True\n",
           # a guard helper while ALLOWED is a module constant (helper_paths unrolls the loop)
-          "    for pre in ALLOWED:\n        if p.startswith(pre):\n            return True\n    return False\n"]
+          "    for pre in ALLOWED:\n        if p.startswith(pre):\n            return True\n"
+          "    return False\n"]
 # ALLOWED a constant, or not one: a looping helper is a guard helper by the module's constants
 ALLOWED = ["ALLOWED = ('/srv/', '/tmp/')\n", "ALLOWED = list(os.environ)\n"]
 
@@ -33,8 +34,9 @@ ALLOWED = ["ALLOWED = ('/srv/', '/tmp/')\n", "ALLOWED = list(os.environ)\n"]
 def _module(bodies: list[int], allowed: int = 0) -> str:
     helpers = "".join(f"def helper{n}(p):\n{BODIES[b]}\n" for n, b in enumerate(bodies))
     calls = "".join(f"    if helper{n}(name):\n        name = name\n" for n in range(len(bodies)))
-    return (HEADER + ALLOWED[allowed] + helpers + "@app.route('/v')\ndef view():\n    name = request.args['n']\n"
-            + calls + "    return open(name).read()\n")
+    return (HEADER + ALLOWED[allowed] + helpers
+            + "@app.route('/v')\ndef view():\n    name = request.args['n']\n" + calls
+            + "    return open(name).read()\n")
 
 
 def _tests(text: str, parsed, cache: LRU | None) -> dict[str, list[bytes]]:
