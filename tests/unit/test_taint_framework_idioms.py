@@ -1,7 +1,8 @@
 """Taint analysis: framework idioms from their documentation that an entry model must name, each
 an application with its vulnerable lines marked and safe twins beside them (taint_marked.py):
 FastAPI websocket and HEAD / OPTIONS routes, the form and serializer hooks of Django's and DRF's
-generic views, and a DRF serializer's own `create` / `update` / `validate_<field>`."""
+generic views, a DRF serializer's own `create` / `update` / `validate_<field>`, Starlette's
+WebSocketEndpoint, and the Lambda routers of Powertools and Chalice."""
 
 from __future__ import annotations
 
@@ -84,8 +85,97 @@ class NoteSerializer(serializers.Serializer):
 '''
 
 
-@pytest.mark.parametrize("app", [FASTAPI_ROUTES, DJANGO_FORM_HOOKS],
-                         ids=["fastapi_routes", "django_form_hooks"])
+STARLETTE_WEBSOCKET = '''\
+import os
+import shlex
+from starlette.endpoints import WebSocketEndpoint
+
+
+class Console(WebSocketEndpoint):
+    encoding = "text"
+
+    async def on_receive(self, websocket, data):
+        os.system(data)  # BST202
+        os.system("echo " + shlex.quote(data))
+
+    async def on_disconnect(self, websocket, close_code):
+        os.system("echo closed")
+'''
+
+POWERTOOLS = '''\
+import shlex
+import sqlite3
+import subprocess
+import requests
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, APIGatewayRestResolver
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+app = APIGatewayRestResolver()
+http = APIGatewayHttpResolver()
+router = Router()
+
+
+@app.get("/hosts/<host>")
+def ping(host: str):
+    subprocess.check_output("ping -c1 " + shlex.quote(host), shell=True)
+    return {"out": subprocess.check_output("ping -c1 " + host, shell=True).decode()}  # BST202
+
+
+@http.get("/fetch")
+def fetch():
+    url = http.current_event.get_query_string_value(name="url", default_value="")
+    requests.get("https://api.example.com/s", params={"q": url}, timeout=3)
+    return {"status": requests.get(url, timeout=3).status_code}  # BST213
+
+
+@router.post("/notes")
+def add():
+    body = router.current_event.json_body
+    sqlite3.connect("a.db").execute("INSERT INTO n VALUES (?)", (body["text"],))
+    sqlite3.connect("a.db").execute("INSERT INTO n VALUES ('%s')" % body["text"])  # BST204
+    return {}
+
+
+def lambda_handler(event, context):
+    return app.resolve(event, context)
+'''
+
+CHALICE = '''\
+import ast
+import os
+from chalice import Blueprint, Chalice, Response
+
+app = Chalice(app_name="files")
+bp = Blueprint(__name__)
+PAGES = {"home": "/", "docs": "/docs"}
+
+
+@app.route("/files/{name}")
+def get_file(name):
+    open("/var/task/data/" + os.path.basename(name))
+    with open("/var/task/data/" + name) as fh:  # BST201
+        return {"text": fh.read()}
+
+
+@bp.route("/calc", methods=["POST"])
+def calc():
+    body = bp.current_request.json_body
+    ast.literal_eval(body["expr"])
+    return {"v": eval(body["expr"])}  # BST206
+
+
+@app.route("/go")
+def go():
+    to = app.current_request.query_params.get("to", "/")
+    Response(body="", status_code=302, headers={"Location": PAGES.get(to, "/")})
+    return Response(body="", status_code=302, headers={"Location": to})  # BST210
+'''
+
+
+@pytest.mark.parametrize("app", [FASTAPI_ROUTES, DJANGO_FORM_HOOKS, STARLETTE_WEBSOCKET, POWERTOOLS,
+                                 CHALICE],
+                         ids=["fastapi_routes", "django_form_hooks", "starlette_websocket",
+                              "powertools", "chalice"])
 def test_each_marked_line_reports_its_rule_and_no_other_line_reports(app):
     expected, found = marked_and_found(app)
     assert expected
