@@ -282,7 +282,9 @@ class Models:
             # a source of a handler's `self` (`http.server.BaseHTTPRequestHandler.path`) is read
             # only in a class its entry names: that class's word stands for it
             kinds = tuple(e.self_kind + "." for e in self.entries if e.self_kind)
-            for name in [*self.sources.exact, *(p.split("*")[0] for _, p in self.sources.globs)]:
+            # a glob's word is what its text before the first `*` starts with
+            globbed = [glob.split("*")[0] for names, _ in self.sources.globs for glob in names.globs]
+            for name in [*self.sources.exact, *globbed]:
                 parts = name.split(".")
                 if name.startswith(kinds):
                     continue
