@@ -16,7 +16,9 @@ value fetched) against BST213 and BST129 (a request value opened or sent as a fi
 BST201 at the same call, BST110 (a template source built from strings) against BST214, BST130
 (an lxml parser resolving entities) against a BST211 flow into a parser in the same function.
 Bandit's Markup / mark_safe patterns (B308, B703, B704) are judged against the HTML sink of the
-same call, and its urlopen pattern (B310) against the SSRF sink. B604 (`shell=True` on an
+same call, its urlopen pattern (B310) against the SSRF sink, and its torch.load pattern (B614)
+against the deserialization sink, but only replaced by a taint finding, never retracted (a
+constant path names a file, not a trusted one: REPLACED_ONLY). B604 (`shell=True` on an
 unknown function) and B607 (a partial executable path: the weakness is the PATH lookup of a
 constant program) are not judged.
 """
@@ -45,13 +47,17 @@ JUDGED = {
     "B602": ("sink", "shell"), "B605": ("sink", "shell"),
     "B603": ("args", "shell"), "B606": ("args", "shell"),
     "B307": ("sink", "code"), "B102": ("sink", "code"),
-    "B301": ("sink", "deserialize"), "B506": ("sink", "deserialize"),
+    "B301": ("sink", "deserialize"), "B506": ("sink", "deserialize"), "B614": ("sink", "deserialize"),
     "B608": ("string", "sql"), "BST109": ("sink", "sql"),
     "B308": ("sink", "html"), "B703": ("sink", "html"), "B704": ("sink", "html"),
     "B310": ("sink", "ssrf"),
     "BST127": ("sink", "redirect"), "BST128": ("sink", "ssrf"), "BST129": ("sink", "path"),
     "BST130": ("function", "xxe"), "BST110": ("sink", "template"),
 }
+# Judged rules whose finding only a taint finding on the same flow replaces: a constant argument
+# does not make the call safe. B614's argument is a file path, and a model checkpoint at a
+# constant path is still a file someone downloaded (bandit already spares `weights_only=True`).
+REPLACED_ONLY = frozenset({"B614"})
 
 # Functions worth interpreting for the verdicts although they read no source: they call
 # something a judged pattern flags, or build SQL text (bandit's B608 expression, one line).
@@ -200,7 +206,8 @@ def retractions(findings: Sequence[Finding], seen: dict[tuple[Span, str], tuple]
                                     (None, None))
             verdict = None if pair is None else pair[0 if what == "sink" else 1]
             upstream = None if pair is None else pair[2]
-        if span is None or verdict is None:
+        if span is None or verdict is None or (
+                finding.rule_id in REPLACED_ONLY and verdict in (CONSTANT, SANITIZED)):
             continue
         if verdict == CONSTANT:
             out[index] = "its argument is constant"
