@@ -51,7 +51,7 @@ _KEYS = {
               "validated_models", "self_kind", "class_decorators", "request_params",
               "registrars", "signature", "parameter_markers"},
     "sink": {"class", "calls", "methods", "args", "keywords", "receiver", "when", "model",
-             "subscript_of", "prefix_only", "result_untainted", "key", "before"},
+             "subscript_of", "prefix_only", "result_untainted", "key", "before", "imported"},
     "sanitizer": {"calls", "methods", "cleans", "args"},
     "guard": {"calls", "methods", "cleans", "arg", "model"},
     "propagator": {"calls", "methods", "decodes", "args", "keywords"},
@@ -277,7 +277,7 @@ class _Checker:
         if sink_class:
             sink = SinkModel(sink_class, self.indexes("args"), tuple(self.strings("keywords")),
                              receiver is True, condition, model, prefix_only is True,
-                             untainted is True, key, before)
+                             untainted is True, key, before, tuple(self.strings("imported")))
             models.sinks.add(calls, methods, sink)
             if before is not None:
                 models.versioned.add(before[0])

@@ -74,8 +74,8 @@ def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list
         return False
     for sink in candidates:
         older = ev.module.declared.below(*sink.before) if sink.before is not None else True
-        if older is False:
-            continue  # the project's version is not affected
+        if older is False or sink.imported and not ev.names.imported(sink.imported):
+            continue  # the project's version is not affected, or the library is not used
         value = _sink_value(ev, sink, node, args, keywords, receiver)
         if value is not None:
             # A URL whose host a constant prefix fixes is safe for a redirect or a request.

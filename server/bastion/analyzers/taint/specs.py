@@ -108,6 +108,9 @@ class SinkModel:
     # (package, version): a sink only while the project's declared package is older
     # (declared_versions.py); undeclared or undecided, at medium confidence
     before: tuple[str, str] | None = None
+    # a sink only in a module that imports one of these: a method name another library uses
+    # too (asyncpg's `fetch` on a connection of unknown type, not Tornado's HTTP `fetch`)
+    imported: tuple[str, ...] = ()
 
 
 @attrs.frozen
