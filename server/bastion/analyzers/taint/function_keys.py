@@ -16,6 +16,7 @@ from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.helper_paths import helper_paths
 from bastion.analyzers.taint.moves import first_line
 from bastion.analyzers.taint.nodes import kept_by_node
+from bastion.analyzers.taint.parameters import hook_form
 from bastion.analyzers.taint.sinks import sets_content_type
 from bastion.analyzers.taint.specs import EntryModel, Models
 from bastion.analyzers.taint.wrappers import MODULE_BODY
@@ -114,13 +115,14 @@ def _entry_repr(entry: EntryModel | None) -> str:
 
 def _class_context(function: Function, text: str, declared: Callable[[ast.ClassDef], bool]
                    ) -> tuple:
-    """What a method's analysis reads of its class but its name: its bases, and for a method
+    """What a method's analysis reads of its class but its name: its bases, for a method
     that writes, whether the class sets a Content-Type (in any method: sinks.py judges a
-    handler's `write` by it)."""
+    handler's `write` by it), and for a generic view's hook the form class it is handed."""
     if function.class_node is None:
         return ()
     sets = "write" in text and declared(function.class_node)
-    return (function.class_name, tuple(ast.unparse(b) for b in function.class_node.bases), sets)
+    return (function.class_name, tuple(ast.unparse(b) for b in function.class_node.bases), sets,
+            hook_form(function))
 
 
 class _FunctionTexts(dict):

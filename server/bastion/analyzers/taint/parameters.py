@@ -6,6 +6,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import CLEAN, EVERY_CLASS, SAFE, Origin, Value
+from bastion.analyzers.taint.forms import form_instance
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.entries import Function
@@ -44,6 +45,9 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
             env[name] = Value(frozenset({origin}), dict(function.pattern_params).get(name, frozenset()),
                               steps=(ev.step(param, label),), known=True,
                               items=dict.fromkeys(fields, SAFE) if fields else None)
+            form = _hook_form(ev, function) if index == offset else None
+            if form is not None:
+                env[name] = form_instance(ev.module.forms[form], env[name], f"{form}()")
         elif name in handed:
             env[name] = Value(clean=EVERY_CLASS, kind=handed[name])
         elif entry is None or function.helper:
@@ -64,6 +68,32 @@ def _form_fields(ev: Evaluator, param: ast.arg) -> frozenset[str] | None:
     annotation = param.annotation
     form = ev.module.forms.get(annotation.id) if isinstance(annotation, ast.Name) else None
     return form[1] if form is not None and not form[0] else None
+
+
+def hook_form(function: Function) -> str | None:
+    """The class a generic view's hook is handed a bound, validated instance of, as the view's
+    body names it (`form_valid(self, form)` of a view declaring `form_class = AgeForm`,
+    `perform_create(self, serializer)` of one declaring `serializer_class`); part of the
+    hook's cache key (function_keys.py), which its own text does not hold."""
+    if function.class_node is None or function.node.name not in _FORM_HOOKS:
+        return None
+    return next((item.value.id for item in function.class_node.body
+                 if isinstance(item, ast.Assign) and len(item.targets) == 1
+                 and isinstance(item.targets[0], ast.Name) and item.targets[0].id in _FORM_ATTRIBUTES
+                 and isinstance(item.value, ast.Name)), None)
+
+
+def _hook_form(ev: Evaluator, function: Function) -> str | None:
+    """`hook_form` if it is a form of the module (forms.py): its fields hold what they validate
+    into, as `AgeForm(request.POST)`'s do."""
+    form = hook_form(function) if ev.module.forms else None
+    return form if form in ev.module.forms else None
+
+
+# The hooks Django's and DRF's generic views call with the request's validated form or
+# serializer, and the class attributes that name its class
+_FORM_HOOKS = frozenset({"form_valid", "perform_create", "perform_update"})
+_FORM_ATTRIBUTES = frozenset({"form_class", "serializer_class"})
 
 
 def _returned(ev: Evaluator, dependency: str, param: ast.arg) -> Value:
