@@ -16,6 +16,7 @@ import attrs
 
 from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.entries import Function
+from bastion.analyzers.taint.needles import matches_in_code
 from bastion.analyzers.taint.nodes import nodes
 from bastion.analyzers.taint.sequences import MUTATORS
 from bastion.analyzers.taint.sinks import sets_content_type
@@ -291,7 +292,7 @@ class CalleeMemo:
         return record, pattern_key, record.reads.get(pattern_key) if record is not None else None
 
     def _search(self, function: Function, trigger: re.Pattern, absent: Container[str]) -> bool:
-        return function.name not in absent and trigger.search(self.texts[function.name]) is not None
+        return function.name not in absent and matches_in_code(trigger, self.texts[function.name])
 
 
 # `for self.x in ...` in a comprehension stores from inside an expression: such a text is walked
