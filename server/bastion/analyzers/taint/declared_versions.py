@@ -32,6 +32,7 @@ import attrs
 from bastion.analyzers.taint.template_files import walked_folders
 from bastion.deps.names import manifest_kind
 from bastion.files import UnreadableSource, decode_source, read_limited
+from bastion.package_names import SEPARATORS
 
 _MAX_MANIFEST_BYTES = 8 * 1024 * 1024  # a large lock file (the deps analyzer reads such too)
 _MAX_CACHED = 256
@@ -259,7 +260,7 @@ def parse_manifest(path: str, text: str, folder: str, reader: Callable[[str], st
 
 def _named(package: str) -> re.Pattern:
     """The package's name as a manifest may write it (PEP 503: any case, `-_.` alike)."""
-    return re.compile("[-_.]+".join(map(re.escape, re.split(r"[-_.]+", package))), re.IGNORECASE)
+    return re.compile(SEPARATORS.join(map(re.escape, re.split(SEPARATORS, package))), re.IGNORECASE)
 
 # One per process: the analyzer and the workspace summaries (workspace.py) read the same files.
 SHARED = DeclaredVersions()

@@ -9,7 +9,6 @@ here. `load_models` never raises: a bad file is reported and left out.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import attrs
@@ -31,6 +30,7 @@ from bastion.analyzers.taint.specs import (
     SourceModel,
 )
 from bastion.analyzers.versions import models_digest, taint_models_dir
+from bastion.package_names import pep503_name
 
 SECTIONS = ("source", "entry", "sink", "sanitizer", "guard", "propagator", "form", "callback")
 SOURCE_KINDS = ("remote", "argv", "stdin", "env", "file")
@@ -71,12 +71,6 @@ def load_models(directory: Path | None = None) -> Models:
         models.problems.extend(_add_file(models, table, path.name))
     models.digest = models_digest(directory)
     return models
-
-
-def pep503_name(name: str) -> str:
-    """A package's PEP 503 name, as packaging's `canonicalize_name` gives it (and scan_key.py
-    reads it), without importing packaging.utils: its platform tags cost ~10 ms of start-up."""
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def validate_models(directory: Path) -> list[ModelProblem]:

@@ -11,13 +11,12 @@ Owner: `ScanKeys`, one per lookup pass of the scan.
 
 from __future__ import annotations
 
-import re
-
 from bastion.analyzers.rule_tables import folder_tables
 from bastion.analyzers.taint.declared_versions import SHARED as DECLARED
 from bastion.analyzers.taint.modules import ModuleGraph, ModuleResolver, dependency_key
 from bastion.analyzers.taint.template_files import TemplateFiles
 from bastion.analyzers.versions import taint_models_dir
+from bastion.package_names import pep503_name
 
 
 def versioned_packages() -> frozenset[str]:
@@ -30,7 +29,7 @@ def versioned_packages() -> frozenset[str]:
             for item in items if isinstance(items, list) else ():
                 before = item.get("before") if isinstance(item, dict) else None
                 if isinstance(before, dict) and isinstance(before.get("package"), str):
-                    found.add(re.sub(r"[-_.]+", "-", before["package"]).lower())  # PEP 503
+                    found.add(pep503_name(before["package"]))
     return frozenset(found)
 
 
