@@ -78,3 +78,36 @@ def test_services_are_shut_down_with_the_server(in_process):
                      server.workspace_scan._executor):
         with pytest.raises(RuntimeError):
             executor.submit(print)
+
+
+def _published(client: RawClient, uri: str, version: int) -> None:
+    while not any(m["params"]["uri"] == uri and m["params"].get("version") == version
+                  for m in client.notifications("textDocument/publishDiagnostics")):
+        client.drain(0.05)
+
+
+def test_the_memos_of_the_last_texts_compared_let_go_of_a_closed_document(in_process, tmp_path):
+    # model/text.py's `common_ends` memo and declared_versions' `of_module` memo (module-level,
+    # shared by every document) held the last texts after didClose, while another stays open
+    from bastion.analyzers.taint.declared_versions import SHARED
+    from bastion.model import text as text_module
+
+    server, client = in_process
+    kept, closed = (tmp_path / "kept.py").as_uri(), (tmp_path / "closed.py").as_uri()
+    client.notify("textDocument/didOpen", {"textDocument": {
+        "uri": kept, "languageId": "python", "version": 1, "text": "import os\n"}})
+    _published(client, kept, 1)
+    typed = SHELL + "from lxml import etree\n"
+    client.notify("textDocument/didOpen", {"textDocument": {
+        "uri": closed, "languageId": "python", "version": 1, "text": typed}})
+    _published(client, closed, 1)
+    typed += "x = 1\n"
+    client.notify("textDocument/didChange", {"textDocument": {"uri": closed, "version": 2},
+                                             "contentChanges": [{"text": typed}]})
+    _published(client, closed, 2)
+    assert typed in text_module._LAST_ENDS[:2] and SHARED._named[0] == typed  # memos in use
+    client.notify("textDocument/didClose", {"textDocument": {"uri": closed}})
+    assert client.alive()  # the didClose has been handled
+    server.scheduler._executor.submit(int).result(20)  # and what it queued on the worker
+    assert not any(held == typed or held == SHELL + "from lxml import etree\n"
+                   for held in (*text_module._LAST_ENDS[:2], SHARED._named[0]))

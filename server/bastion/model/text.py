@@ -90,9 +90,11 @@ def line_at(lines: list[str], index: int) -> str:
 # The last two texts `common_ends` compared and its answer. A keystroke's analysis compares the
 # same two texts (the document's last and new one) in each of the taint analyzer's text gates
 # and in the secrets analyzer: eight comparisons of 0.1 ms each at 230 kB, the same answer. The
-# texts are held (a reused id would be another text); one tuple, replaced whole, so a thread
-# reads an old or a new entry, never a mixed one.
-_LAST_ENDS: tuple[str, str, tuple[int, int]] = ("", "", (0, 0))
+# texts are held (a reused id would be another text) until `forget_compared` (the editor's
+# document closed); one tuple, replaced whole, so a thread reads an old or a new entry, never
+# a mixed one.
+_NO_ENDS: tuple[str, str, tuple[int, int]] = ("", "", (0, 0))
+_LAST_ENDS = _NO_ENDS
 
 
 def common_ends(old: str, new: str) -> tuple[int, int]:
@@ -110,6 +112,12 @@ def common_ends(old: str, new: str) -> tuple[int, int]:
                      shortest - head)
     _LAST_ENDS = (old, new, (head, tail))
     return head, tail
+
+
+def forget_compared() -> None:
+    """Let go of the last texts compared: a closed document's text must not outlive it."""
+    global _LAST_ENDS
+    _LAST_ENDS = _NO_ENDS
 
 
 def _agreeing(same, limit: int) -> int:

@@ -37,6 +37,7 @@ from bastion.package_names import SEPARATORS
 _MAX_MANIFEST_BYTES = 8 * 1024 * 1024  # a large lock file (the deps analyzer reads such too)
 _MAX_CACHED = 256
 # A requirements file's `-r other.txt` / `-c constraints.txt`: the package may be in the other file
+_NOT_NAMED: tuple[str, frozenset[str], list[str]] = ("", frozenset(), [])
 _INCLUDES = re.compile(r"^[ \t]*(?:-[rc]|--requirement|--constraint)\b", re.MULTILINE)
 
 
@@ -104,9 +105,10 @@ class DeclaredVersions:
                                          dict[str, tuple[tuple[str, ...], bool]]]] = {}
         # The last text and packages `of_module` searched, and the packages found in it: the
         # analyzer asks three times per keystroke with the same text (each a search of the
-        # whole text, 0.2 ms at 230 kB). Held, not by id (a reused id would be another text);
-        # one tuple, replaced whole, for the threads that share this object.
-        self._named: tuple[str, frozenset[str], list[str]] = ("", frozenset(), [])
+        # whole text, 0.2 ms at 230 kB). Held, not by id (a reused id would be another text),
+        # until `forget_text` (the editor's document closed); one tuple, replaced whole, for
+        # the threads that share this object.
+        self._named: tuple[str, frozenset[str], list[str]] = _NOT_NAMED
 
     def of_module(self, text: str, path: str, roots: tuple[str, ...],
                   packages: frozenset[str]) -> Declared:
@@ -160,10 +162,15 @@ class DeclaredVersions:
         return any(package in text for package in self._asked)
 
     def forget(self) -> None:
+        self.forget_text()
         with self._lock:
             self._walks.clear()
             self._listings.clear()
             self._manifests.clear()
+
+    def forget_text(self) -> None:
+        """Let go of the last text searched: a closed document's text must not outlive it."""
+        self._named = _NOT_NAMED
 
     def _manifests_in(self, folder: str) -> tuple[str, ...]:
         try:
