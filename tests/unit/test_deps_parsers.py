@@ -220,7 +220,8 @@ PIPFILE_LOCK = """\
 @pytest.mark.parametrize(("kind", "text", "expected", "command"), [
     ("uv.lock", UV_LOCK, {"django": "3.2.5", "requests": "2.19.0"}, "uv lock --upgrade-package"),
     ("poetry.lock", POETRY_LOCK, {"jinja2": "2.10"}, "poetry update"),
-    ("pdm.lock", PDM_LOCK.format(requests="2.19.0"), {"requests": "2.19.0"}, "pdm update"),
+    ("pdm.lock", PDM_LOCK.format(requests="2.19.0"),
+     {"requests": "2.19.0", "certifi": "2024.8.30", "urllib3": "2.2.3"}, "pdm update"),
     ("pylock", PYLOCK, {"urllib3": "1.26.4"}, "pip lock"),
     ("Pipfile.lock", PIPFILE_LOCK, {"django": "3.2.5", "pytest": "7.0.0"}, "pipenv update"),
 ])

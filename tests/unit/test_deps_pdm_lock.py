@@ -68,6 +68,20 @@ version = "2.10"
 url = "https://example.com/wheels/Jinja2-2.10-py2.py3-none-any.whl"
 summary = "A wheel by URL."
 groups = ["dev"]
+
+[[package]]
+name = "certifi"
+version = "2024.8.30"
+requires_python = ">=3.6"
+summary = "Python package for providing Mozilla's CA Bundle."
+groups = ["default"]
+
+[[package]]
+name = "urllib3"
+version = "2.2.3"
+requires_python = ">=3.8"
+summary = "HTTP library with thread-safe connection pooling, file post, and more."
+groups = ["default"]
 """
 
 
@@ -102,7 +116,7 @@ def test_the_safe_twin_has_no_finding(shipped):
 
 def test_packages_from_git_a_path_or_a_url_are_not_looked_up():
     manifest = locks.parse("pdm.lock", PDM_LOCK.format(requests="2.32.3"))
-    assert [d.name for d in manifest.dependencies] == ["requests"]
+    assert [d.name for d in manifest.dependencies] == ["requests", "certifi", "urllib3"]
 
 
 def test_a_broken_lock_says_it_is_not_valid_toml(shipped):

@@ -37,6 +37,12 @@ editable = true
 summary = "The project itself."
 
 [[package]]
+name = "pysocks"
+version = "1.7.1"
+requires_python = ">=2.7, !=3.0.*, !=3.1.*, !=3.2.*, !=3.3.*"
+summary = "A Python SOCKS client module."
+
+[[package]]
 name = "requests"
 version = "{requests}"
 requires_python = ">=2.7, !=3.0.*, !=3.1.*, !=3.2.*, !=3.3.*"
@@ -138,7 +144,7 @@ def test_a_lock_cut_anywhere_is_read_whole_or_says_it_is_not_analysed(shipped):
      "`package` is not an array of tables ([[package]]): no package is analysed", None),
     ('[metadata]\nlock_version = "4.5.0"\n\n[package]\nname = "requests"\nversion = "2.19.0"\n',
      "`package` is not an array of tables", None),
-    ('[[package]]\nname = "requests"\nversion = "2.32.3"\n', "no [metadata] table: not a whole pdm.lock",
+    ('[[package]]\nname = "requests"\nversion = "2.32.3"\n', "looks cut short (no [metadata] table",
      None),
 ])
 def test_a_malformed_lock_says_what_is_not_analysed(shipped, text, reason, line):

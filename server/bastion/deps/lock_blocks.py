@@ -48,7 +48,7 @@ import re
 
 import attrs
 
-from bastion.deps import locks, match
+from bastion.deps import lock_whole, locks, match
 from bastion.deps.index import AdvisoryIndex
 from bastion.deps.model import Problem
 from bastion.deps.pipfile_lines import PipfileMemo
@@ -76,6 +76,8 @@ class _Piece:
     tables: int  # its `[[package]]` tables
     findings: tuple[Finding, ...]
     problems: tuple[Problem, ...]
+    names: frozenset[str] = frozenset()  # its packages' (`lock_whole.graph`)
+    wants: frozenset[str] = frozenset()  # the packages they depend on
 
 
 @attrs.define
@@ -89,7 +91,13 @@ class _Layout:
     found: list[tuple[Finding, ...]]  # each piece's findings, at their lines in the file
     problems: list[tuple[Problem, ...]]  # likewise
     missing: tuple[Problem, ...] = ()  # the whole file's (`locks.file_problems`): an edit read
-    # from the layout keeps each piece's keys
+    # from the layout keeps each piece's keys, and recounts it if it changes a piece's names
+    keys: frozenset[str] = frozenset()  # the pieces' top-level keys
+
+    def recount(self, kind: str) -> None:
+        names = frozenset().union(*(piece.names for piece in self.pieces))
+        wants = frozenset().union(*(piece.wants for piece in self.pieces))
+        self.missing = tuple(locks.file_problems(kind, self.keys, names, wants))
 
     def results(self) -> tuple[list[Finding], list[Problem]]:
         return list(itertools.chain.from_iterable(self.found)), \
@@ -156,7 +164,8 @@ class LockCache:
             layout.problems.append(_problems(piece, line))
             line += piece.lines
             tables += piece.tables
-        layout.missing = tuple(locks.file_problems(kind, seen))
+        layout.keys = frozenset(seen)
+        layout.recount(kind)
         self._last.put(path, _Kept(pieces, layout))
         return layout.results()
 
@@ -182,6 +191,7 @@ def _again(layout: _Layout, kind: str, text: str, index: AdvisoryIndex | None) -
     was = layout.pieces[number]
     if piece is None or (piece.keys, piece.packages) != (was.keys, was.packages):
         return False
+    recount = (piece.names, piece.wants) != (was.names, was.wants)
     line = layout.firsts[number]
     layout.pieces[number] = piece
     layout.found[number] = _found(piece, line)
@@ -199,6 +209,8 @@ def _again(layout: _Layout, kind: str, text: str, index: AdvisoryIndex | None) -
         later = layout.bounds[number + 1:]
         layout.bounds[number + 1:] = array.array("q", [bound + moved for bound in later])
     layout.text = text
+    if recount:
+        layout.recount(kind)
     return True
 
 
@@ -234,7 +246,8 @@ def _read(kind: str, block: str, part: str, index: AdvisoryIndex | None,
         return None
     dependencies, problems = locks.dependencies(kind, entries, spans)
     return _Piece(frozenset(data) - {block}, block in data, len(text_lines(part)), len(spans),
-                  tuple(match.findings(tuple(dependencies), index)), tuple(problems))
+                  tuple(match.findings(tuple(dependencies), index)), tuple(problems),
+                  *lock_whole.graph(kind, entries))
 
 
 def _whole(kind: str, text: str, index: AdvisoryIndex | None

@@ -7,8 +7,9 @@ Poetry say so in a `source` table, pylock.toml with a `vcs`, `directory` or `arc
 PDM with the package's own `git` (`hg`, `svn`, `bzr`), `path` or `url` key. pdm.lock's second
 table for a package with extras is not reported again (`_extras_variant`). PDM 1.x locks
 (lock_version 3.x, up to 4.2 in PDM 2.x) put `[metadata]` and its `[metadata.files]` hashes after
-the packages, later ones `[metadata]` first: read alike. A pdm.lock with no `[metadata]` (cut
-short) or a package with no version line read says so ("not analysed"), never a silent clean.
+the packages, later ones `[metadata]` first: read alike. A lock that looks cut short
+(deps/lock_whole.py) or a pdm.lock package with no version line read says so ("not analysed"),
+never a silent clean.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Iterable
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from bastion.deps import lock_whole
 from bastion.deps.model import Dependency, Manifest, Problem
 from bastion.deps.toml_text import TOMLDecodeError, loads
 from bastion.model import Span
@@ -56,19 +58,17 @@ def parse(kind: str, text: str) -> Manifest:
     if not isinstance(entries, list):
         problems = [] if entries is None else [Problem(f"`{block}` is not an array of tables "
                                                        f"([[{block}]]): no package is analysed")]
-        return Manifest(kind, (), (*problems, *file_problems(kind, data)))
+        return Manifest(kind, (), (*problems, *file_problems(kind, data, frozenset(), frozenset())))
     found, problems = dependencies(kind, entries, version_lines(text, block))
-    return Manifest(kind, tuple(found), (*problems, *file_problems(kind, data)))
+    whole = file_problems(kind, data, *lock_whole.graph(kind, entries))
+    return Manifest(kind, tuple(found), (*problems, *whole))
 
 
-def file_problems(kind: str, keys: Iterable[str]) -> list[Problem]:
-    """What the lock's top-level `keys` (other than its packages') say is missing: PDM writes
-    a `[metadata]` table in every pdm.lock (after the packages up to lock_version 4.2, before
-    them since), so a lock without one was cut short or is not PDM's."""
-    if kind == "pdm.lock" and "metadata" not in keys:
-        return [Problem("no [metadata] table: not a whole pdm.lock (cut short?); the packages "
-                        "it holds are analysed, any after the cut are not")]
-    return []
+def file_problems(kind: str, keys: Iterable[str], names: frozenset[str], wants: frozenset[str]
+                  ) -> list[Problem]:
+    """Why the lock whose top-level `keys`, package names and names its packages depend on
+    (`lock_whole.graph`) are these looks cut short (deps/lock_whole.py)."""
+    return [*lock_whole.key_problems(kind, keys), *lock_whole.reference_problems(names, wants)]
 
 
 def dependencies(kind: str, entries: list, spans: list[Span | int]
