@@ -59,9 +59,21 @@ def parse(kind: str, text: str) -> Manifest:
         problems = [] if entries is None else [Problem(f"`{block}` is not an array of tables "
                                                        f"([[{block}]]): no package is analysed")]
         return Manifest(kind, (), (*problems, *file_problems(kind, data, frozenset(), frozenset())))
-    found, problems = dependencies(kind, entries, version_lines(text, block))
     whole = file_problems(kind, data, *lock_whole.graph(kind, entries))
+    spans = version_lines(text, block)
+    if len(spans) != len(entries):
+        return Manifest(kind, (), (_unplaced(block, len(entries), len(spans)), *whole))
+    found, problems = dependencies(kind, entries, spans)
     return Manifest(kind, tuple(found), (*problems, *whole))
+
+
+def _unplaced(block: str, tables: int, headers: int) -> Problem:
+    """The versions are placed by pairing the tables with their `[[block]]` lines in order: an
+    inline array (`block = [{ name = "x", version = "1.0" }]`, valid TOML that no lock tool
+    writes) or a header written otherwise (`[[ "block" ]]`) has tables without such a line."""
+    return Problem(f"{tables} `{block}` tables but {headers} `[[{block}]]` header lines (an "
+                   f"inline array `{block} = [{{ ... }}]`?): their versions cannot be placed on "
+                   "their lines, no package is analysed")
 
 
 def file_problems(kind: str, keys: Iterable[str], names: frozenset[str], wants: frozenset[str]
