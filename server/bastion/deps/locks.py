@@ -61,7 +61,7 @@ def parse(kind: str, text: str) -> Manifest:
         return Manifest(kind, (), (*problems, *file_problems(kind, data, frozenset(), frozenset())))
     whole = file_problems(kind, data, *lock_whole.graph(kind, entries))
     spans = version_lines(text, block)
-    if len(spans) != len(entries):
+    if len(spans) < len(entries):  # more header lines: one in a multi-line string, after
         return Manifest(kind, (), (_unplaced(block, len(entries), len(spans)), *whole))
     found, problems = dependencies(kind, entries, spans)
     return Manifest(kind, tuple(found), (*problems, *whole))
@@ -70,7 +70,9 @@ def parse(kind: str, text: str) -> Manifest:
 def _unplaced(block: str, tables: int, headers: int) -> Problem:
     """The versions are placed by pairing the tables with their `[[block]]` lines in order: an
     inline array (`block = [{ name = "x", version = "1.0" }]`, valid TOML that no lock tool
-    writes) or a header written otherwise (`[[ "block" ]]`) has tables without such a line."""
+    writes) or a header written otherwise (`[[ "block" ]]`) has tables without such a line.
+    (A header-like line in a multi-line string is one too many: as before, the tables are
+    paired with the first lines, tests/unit/test_deps_lock_preview.py's case.)"""
     return Problem(f"{tables} `{block}` tables but {headers} `[[{block}]]` header lines (an "
                    f"inline array `{block} = [{{ ... }}]`?): their versions cannot be placed on "
                    "their lines, no package is analysed")
