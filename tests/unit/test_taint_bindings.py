@@ -8,7 +8,7 @@ import ast
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bastion.analyzers.taint.bindings import _changed_in_tree, changed_in_text
+from bastion.analyzers.taint.bindings import changed_in_text, changed_in_tree
 
 # Uses of NAME in a function body: the changes first, then reads.
 CHANGES = ["NAME[k] = v", "NAME [ k ] += 1", "del NAME[k]", "NAME.append(v)", "NAME.update(v)",
@@ -31,7 +31,7 @@ def _module(body: list[str]) -> str:
 def test_the_text_finds_every_change_the_tree_shows(body):
     text = _module(body)
     tree = ast.parse(text)
-    in_tree = any("NAME" in _changed_in_tree(node) for node in tree.body[1:])
+    in_tree = any("NAME" in changed_in_tree(node) for node in tree.body[1:])
     if in_tree:
         assert changed_in_text("NAME", text), text
 

@@ -81,7 +81,8 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
                    templates: ModuleTemplates = NO_TEMPLATES,
                    external_scoped: dict[str, tuple[str, int]] | None = None,
                    external_forms: Forms | None = None,
-                   declared: Declared = NO_DECLARATIONS) -> ModuleResult:
+                   declared: Declared = NO_DECLARATIONS,
+                   foreign: frozenset[str] = frozenset()) -> ModuleResult:
     """Interprets the functions that can see untrusted data (without `text`: all of them, or
     `only` those and what they call), callees first; then, while some function returns
     untrusted data or stores it in `self`, the functions that call it (see `relevance.relevant_functions`).
@@ -93,9 +94,9 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     it); `templates`, the template files it names (template_files.py); `external_scoped`, what
     the modules it imports store in Flask's `g`, and `external_forms`, their form classes by
     qualified name (`external_digest` covers both); `declared`, the package versions its project
-    declares (declared_versions.py)."""
+    declares (declared_versions.py); `foreign`, see `module_context`."""
     if module is None:
-        module = module_context(tree, models, calls, external_bases, text, names_registrar)
+        module = module_context(tree, models, calls, external_bases, text, names_registrar, foreign)
     if external is not None:
         module.external, module.external_bases = external, external_bases
         if external_scoped:  # a store of this module names its own line

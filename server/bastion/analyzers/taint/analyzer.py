@@ -151,6 +151,9 @@ class TaintAnalyzer:
             return None
         roots, versioned = _roots(workspace), self.models.versioned
         imported = workspace.declarations(text, path, versioned) if key else b""
+        foreign = workspace.foreign.changed(path) if workspace is not None else None
+        if foreign:
+            key += hashlib.blake2b(repr(sorted(foreign)).encode(), digest_size=8).hexdigest()
         return key + self._templates.of_module(text, path, roots).digest.hex() \
             + self._declared.of_module(text, path, roots, versioned).digest.hex() + imported.hex()
 
@@ -223,6 +226,10 @@ class TaintAnalyzer:
         if derived_only and (workspace is None or not derived):
             self._prepared.put(key, prepared)
             return NOTHING
+        # names other modules of a scan change in place are no constants (foreign_changes.py)
+        foreign = workspace.foreign.changed(path) if workspace is not None else frozenset()
+        if foreign:
+            digest.update(b"\0foreign\0" + repr(sorted(foreign)).encode())
         # With a workspace, its summaries that the file may use are part of the key: a text met
         # before (typed back over) is found by its imports, not parsed again.
         imports = self._imports.get(key) if workspace is not None and not derived_only else None
@@ -240,7 +247,7 @@ class TaintAnalyzer:
             external = workspace.external(imports, path)
         names_registrar = self._registrars.match(text)
         module = module_context(tree, self.models, self._calls, external.bases, text,
-                                names_registrar) if derived_only and external is not None else None
+                                names_registrar, foreign) if derived_only and external is not None else None
         if derived_only and (module is None or not any(f.entry for f in module.functions)):
             return NOTHING  # no handler or view of another module's framework class
         if workspace is not None:
@@ -260,7 +267,7 @@ class TaintAnalyzer:
                                 templates=templates,
                                 external_scoped=external.scoped if external else None,
                                 external_forms=external.forms if external else None,
-                                declared=declared)
+                                declared=declared, foreign=foreign)
         for name, size in result.skipped:
             log.warning("taint analysis skipped %s in %s: %d statements (limit %d)", name, path,
                         size, 1500)

@@ -84,7 +84,7 @@ class Bindings:
         if self._text is not None:
             return changed_in_text(name, self._text)
         if self._changed is None:
-            self._changed = frozenset().union(*(self._kept(node, _changed_in_tree) for node in body))
+            self._changed = frozenset().union(*(self._kept(node, changed_in_tree) for node in body))
         return name in self._changed
 
     def _count(self, body: Iterable[ast.stmt]) -> None:
@@ -201,17 +201,17 @@ def changed_in_text(name: str, text: str) -> bool:
     """Every occurrence of `name` but its own binding reads it (`NAME[key]`, `NAME.get(...)`,
     `x in NAME`, `len(NAME)`), or the container may change. Past a thousand occurrences it is
     taken as changed (the cost stays linear)."""
-    return _changed_at(name_occurrences(name, text), text, attribute=False)
+    return changed_at(name_occurrences(name, text), text, attribute=False)
 
 
 def attribute_changed_in_text(name: str, text: str) -> bool:
     """As `changed_in_text` for a class attribute's container, every `.NAME` of the text (of
     whatever object: `self.ALLOWED.add(h)`, `x = Policy.ALLOWED`) read, never stored to."""
     pattern = re.compile(r"\.\s*" + re.escape(name) + r"\b")
-    return _changed_at(pattern.finditer(text), text, attribute=True)
+    return changed_at(pattern.finditer(text), text, attribute=True)
 
 
-def _changed_at(occurrences: Iterator[re.Match], text: str, attribute: bool) -> bool:
+def changed_at(occurrences: Iterator[re.Match], text: str, attribute: bool) -> bool:
     for count, match in enumerate(occurrences):
         if count > 1000:
             return True
@@ -282,7 +282,7 @@ def _closing_bracket(text: str, start: int) -> int | None:
     return None
 
 
-def _changed_in_tree(node: ast.AST) -> frozenset[str]:
+def changed_in_tree(node: ast.AST) -> frozenset[str]:
     """The names a statement may change in place (without the text: every node is walked)."""
     changed: set[str] = set()
     for child in nodes(node):

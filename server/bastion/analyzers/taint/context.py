@@ -110,19 +110,22 @@ class ModuleContext:
 
 def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                    bases_of: Callable[[str], tuple[str, ...]] | None = None,
-                   text: str | None = None, names_registrar: bool | None = None) -> ModuleContext:
+                   text: str | None = None, names_registrar: bool | None = None,
+                   foreign: frozenset[str] = frozenset()) -> ModuleContext:
     """`memo`: keeps each function's classification (entry, parameters) by its node and the
     module's digest, for the next text of a document whose block parser reuses the node.
     `bases_of`: the bases of a class of another workspace module, by qualified name. `text`:
     the module's text, where a module-level container is looked for changes (bindings.py).
     `names_registrar`: whether `text` names a registrar, when the caller knows (the taint
-    analyzer's gate answers it per edit); else it is looked for in `text`."""
+    analyzer's gate answers it per edit); else it is looked for in `text`. `foreign`: the names
+    other modules of a scan may change in place (foreign_changes.py)."""
     level = _module_level(tree, memo, text)
     env, kinds, definitions, bindings = level.env, level.kinds, level.definitions, level.bindings
     containers, expressions = level.containers, level.expressions
     # past MAX_CONTAINERS, each would cost a search of the text: none is taken as constant
     constants = {k: v for k, v in level.constants.items() if bindings.constant(k) and not (
-        k in containers and (len(containers) > MAX_CONTAINERS or bindings.changed(k, tree.body)))}
+        k in containers and (len(containers) > MAX_CONTAINERS or k in foreign
+                             or bindings.changed(k, tree.body)))}
     patterns = level.patterns
     built = left_as_built({k for k in level.imported | kinds.keys() if bindings.once(k)}, text)
     shapes = class_shapes(definitions, env, kinds, bases_of)

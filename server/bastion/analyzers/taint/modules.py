@@ -185,14 +185,20 @@ def _statements(text: str):
 
 
 def _import_lines(text: str):
-    """The groups of `_IMPORT` on each line holding `import` (found by `str.find`: a regular
-    expression tried at every line start is some thirty times slower on a large file)."""
+    for match in import_matches(text):
+        yield match.groups()
+
+
+def import_matches(text: str):
+    """The matches of `_IMPORT` (groups: dots, module, names of a `from`; names of a plain
+    import) on each line holding `import` (found by `str.find`: a regular expression tried at
+    every line start is some thirty times slower on a large file)."""
     position = text.find("import")
     while position != -1:
         match = _IMPORT.match(text, text.rfind("\n", 0, position) + 1)
         end = position + 6
         if match is not None:
-            yield match.groups()
+            yield match
             end = max(end, match.end())
         position = text.find("import", end)
 

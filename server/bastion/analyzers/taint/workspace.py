@@ -38,6 +38,7 @@ from bastion.analyzers.taint.callbacks import handed_functions
 from bastion.analyzers.taint.context import class_facts, module_context
 from bastion.analyzers.taint.declared_versions import SHARED as DECLARED
 from bastion.analyzers.taint.exports import Exports, stale
+from bastion.analyzers.taint.foreign_changes import ForeignChanges
 from bastion.analyzers.taint.modules import ModuleGraph, ModuleResolver, dependency_key, import_table
 from bastion.analyzers.taint.results import Summary
 from bastion.analyzers.taint.scoped_hooks import HookIndex
@@ -80,6 +81,7 @@ class SummaryStore:
         self._active: set[str] = set()  # modules being summarised
         self._closures = ClosureTexts(self.graph, models)  # under `_lock`
         self._hooks = HookIndex(self.graph, self._module, models)  # under `_lock` (see `published`)
+        self.foreign = ForeignChanges(self.graph, self._lock, compute)  # foreign_changes.py
 
     # ---- for the analyzer (any thread) ----
 
@@ -99,9 +101,6 @@ class SummaryStore:
         scoped: dict[str, tuple[str, int]] = {}
         hooked: dict[str, tuple[str, int]] = {}
         if self.compute:
-            with self._lock:
-                digest = self.graph.identity(targets, self.version).encode()
-
             def lookup(name: str, tainted: bool) -> Summary | None:
                 target, function = split_name(name, table)
                 return None if target is None else self.function(target, function, tainted)
@@ -111,6 +110,7 @@ class SummaryStore:
                     return class_bases(name, table, self._loaded)
 
             with self._lock:
+                digest = self.graph.identity(targets, self.version).encode()
                 forms = imported_forms(table, self._loaded, self.graph.text, self.models)
                 if flask_g:
                     scoped = scoped_stores(targets, self._loaded)
@@ -375,7 +375,8 @@ class SummaryStore:
         top, instances = module.exported()
         fresh = module.context is None
         if fresh:
-            module.context = module_context(module.tree, self.models, None, bases)
+            module.context = module_context(module.tree, self.models, None, bases,
+                                            foreign=self.foreign.changed(module.path))
         forms = imported_forms(module.table, self._loaded, self.graph.text, self.models) \
             if fresh else None
         versioned = [p for p in self.models.versioned if any(p in line for line in module.lines)]

@@ -1,0 +1,120 @@
+"""A module constant another module of the scan changes in place is no constant (issue 12):
+`checks.py` guards with its list `ALLOWED` (`url in ALLOWED`, and a guard helper looping over
+it), and another module appends to it, through the name or the module, by `+=`, an item, a
+re-export, a star import, or hands it to a call. In `bastion check` (the store computes) neither
+guard holds then; the safe twins only read it, or bind their own name. The editor, which reads
+a module without the others, keeps reading the list as fixed."""
+
+# ruff: noqa: E501  (cases are small modules, kept one per entry)
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bastion.analyzers.taint.analyzer import TaintAnalyzer
+from bastion.analyzers.taint.workspace import SummaryStore
+
+CHECKS = '''from flask import Flask, redirect, request
+
+app = Flask(__name__)
+ALLOWED = ["https://example.com/", "https://www.example.com/"]
+
+
+def is_safe(url):
+    for prefix in ALLOWED:
+        if url.startswith(prefix):
+            return True
+    return False
+
+
+@app.get("/here")
+def here():
+    url = request.args["u"]
+    if url in ALLOWED:
+        return redirect(url)
+    return "no", 400
+'''
+VIEWS = '''from flask import Flask, redirect, request
+
+from .checks import is_safe
+
+app = Flask(__name__)
+
+
+@app.get("/next")
+def next_page():
+    url = request.args["next"]
+    if not is_safe(url):
+        return "no", 400
+    return redirect(url)
+'''
+# admin.py, changing checks.ALLOWED; with a re-export ("app" imported), __init__.py has REEXPORT
+CHANGED = {
+    "append": "from .checks import ALLOWED\n\n\ndef trust(prefix):\n    ALLOWED.append(prefix)\n",
+    "module": "from . import checks\n\n\ndef trust(prefix):\n    checks.ALLOWED.extend([prefix])\n",
+    "dotted": "import app.checks\n\napp.checks.ALLOWED[0] = 'http://'\n",
+    "augmented": "import os\nfrom .checks import ALLOWED as PREFIXES\n\nPREFIXES += [os.environ['EXTRA']]\n",
+    "rebound": "from . import checks as c\n\nc.ALLOWED = ['http://']\n",
+    "handed": "from .checks import ALLOWED, is_safe\n\nload_more(ALLOWED)\n",
+    "star": "from .checks import *\n\n\ndef trust(prefix):\n    ALLOWED.insert(0, prefix)\n",
+    "reexport": "from app import ALLOWED\n\n\ndef trust(prefix):\n    ALLOWED.append(prefix)\n",
+}
+# ... only reading it, or binding names of its own
+READ = {
+    "reads": "from .checks import ALLOWED, is_safe\n\n\ndef listed(p):\n    return p in ALLOWED and len(ALLOWED) > 1\n",
+    "module_reads": "from . import checks\n\nfor prefix in checks.ALLOWED:\n    print(prefix.upper())\n",
+    "rebinds": "from .checks import ALLOWED\n\nALLOWED = ['http://']\nprint(ALLOWED[0])\n",
+    "other_module": "from . import views\n\nALLOWED = []\nALLOWED.append('http://')\nviews.ALLOWED = []\n",
+    "reexport_read": "from app import ALLOWED\n\nprint(sorted(ALLOWED))\n",
+}
+REEXPORT = "from .checks import ALLOWED\n"
+
+
+def findings(root: Path, admin: str, compute: bool) -> dict[str, list[int]]:
+    """The lines of the open-redirect findings of checks.py and views.py, in package `app`
+    under `root` with admin.py besides."""
+    package = root / "app"
+    package.mkdir()
+    init = REEXPORT if "from app import" in admin else ""
+    for name, text in {"__init__.py": init, "checks.py": CHECKS, "views.py": VIEWS, "admin.py": admin}.items():
+        (package / name).write_text(text)
+    analyzer = TaintAnalyzer()
+    store = analyzer.workspace = SummaryStore([str(root)], analyzer.models, analyzer.version, compute)
+    found = {}
+    for name in ("checks.py", "views.py"):
+        path, text = str(package / name), (package / name).read_text()
+        if not compute:
+            store.prepare(text, path)
+        found[name] = [f.line for f in analyzer.analyse_file(text, path) if f.rule_id == "BST210"]
+    return found
+
+
+@pytest.mark.parametrize("form", CHANGED)
+def test_a_list_another_module_changes_guards_nothing_in_a_scan(tmp_path, form):
+    assert findings(tmp_path, CHANGED[form], compute=True) == {"checks.py": [17], "views.py": [12]}
+
+
+@pytest.mark.parametrize("form", READ)
+def test_a_list_other_modules_only_read_still_guards(tmp_path, form):
+    assert findings(tmp_path, READ[form], compute=True) == {"checks.py": [], "views.py": []}
+
+
+@pytest.mark.parametrize("form", ["append", "module", "reexport"])
+def test_the_editor_reads_the_module_alone(tmp_path, form):
+    assert findings(tmp_path, CHANGED[form], compute=False) == {"checks.py": [], "views.py": []}
+
+
+def test_the_scan_cache_key_names_the_change(tmp_path):
+    package = tmp_path / "app"
+    package.mkdir()
+    for name, text in {"__init__.py": "", "checks.py": CHECKS, "admin.py": "print(1)\n"}.items():
+        (package / name).write_text(text)
+    analyzer = TaintAnalyzer()
+
+    def key() -> str | None:
+        analyzer.workspace = SummaryStore([str(tmp_path)], analyzer.models, analyzer.version, True)
+        return analyzer.dependency_key(CHECKS, str(package / "checks.py"))
+    before = key()
+    (package / "admin.py").write_text(CHANGED["append"])
+    assert key() != before
