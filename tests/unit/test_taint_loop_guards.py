@@ -237,7 +237,7 @@ def test_a_loop_over_a_set_tries_each_element_alone():
 
 
 @pytest.mark.parametrize("iterated", [
-    "NESTED", "EMPTY", "LONG", "MUTATED", "url", "sorted(LISTED)",
+    "NESTED", "EMPTY", "LONG", "MUTATED", "url", "reversed(LISTED)", "sorted(LISTED, key=len)",
 ])
 def test_no_guard_helper_loops_over_anything_else(iterated):
     module = ("SET = {'a', 'b'}\nLISTED = ['a', 'b']\nNESTED = (('a', 'b'),)\nEMPTY = ()\n"

@@ -10,7 +10,10 @@ A `for` over a literal tuple or list of constants, or over a module-level name b
 one and never changed (`ModuleContext.constants`), runs its body once per element in order, each
 time after an assignment of the element to the loop's name (`for prefix in ALLOWED: if
 url.startswith(prefix): return True`): the paths Python takes. Its body holds no other loop, no
-`break` or `continue`. A set's order is not the text's: only a body of one `if` that returns or
+`break` or `continue`. A copy of one iterates its elements: `sorted(ALLOWED)` in sorted order
+(elements Python cannot order make no guard helper), `tuple(...)` or `list(...)` in the
+constant's order (a set's unknown), the builtins unless the function binds the name. A set's
+order is not the text's: only a body of one `if` that returns or
 raises is read, each element's path having the element's test hold and no other test failed
 before it (which ones did depends on the order: a path knowing less proves less), and the path
 on having every test failed.
@@ -38,6 +41,7 @@ MAX_STATEMENTS = 12
 MAX_PATHS = 16
 MAX_ELEMENTS = 8
 ELEMENTS = (str, bytes, int, float, type(None))  # bool is an int
+_COPIES = frozenset({"sorted", "tuple", "list"})
 _NONE = ast.Constant(None)  # what falling off the end, or a bare `return`, returns
 
 
@@ -62,10 +66,13 @@ def helper_paths(node: ast.FunctionDef | ast.AsyncFunctionDef,
         body = body[1:]
     if not body or _count(body) > MAX_STATEMENTS:
         return None
-    iterated = {n.iter.id for n in ast.walk(node) if isinstance(n, ast.For) and isinstance(n.iter, ast.Name)}
+    local = {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)} | {
+        n.id for n in ast.walk(node) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    loops = [n.iter for n in ast.walk(node) if isinstance(n, ast.For)]
+    if any(isinstance(i, ast.Call) and isinstance(i.func, ast.Name) and i.func.id in local for i in loops):
+        return None  # `sorted` of its own: a copy or not
+    iterated = {i.id for i in map(_copied, loops) if isinstance(i, ast.Name)}
     if iterated and constants:
-        local = {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)} | {
-            n.id for n in ast.walk(node) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
         # a module's constant, not a local of that name
         constants = {k: constants[k] for k in iterated - local if k in constants}
     paths: list[HelperPath] = []
@@ -109,11 +116,25 @@ def _walk(body: list[ast.stmt], steps: tuple, paths: list[HelperPath],
     return len(paths) <= MAX_PATHS
 
 
+def _copied(iterated: ast.expr) -> ast.expr:
+    """What `sorted(...)`, `tuple(...)` or `list(...)` copies, else `iterated`."""
+    if isinstance(iterated, ast.Call) and isinstance(iterated.func, ast.Name) and len(iterated.args) == 1 \
+            and not iterated.keywords and iterated.func.id in _COPIES:
+        return iterated.args[0]
+    return iterated
+
+
 def _elements(loop: ast.For, constants: Mapping[str, Value]) -> tuple | frozenset | None:
     """The few scalars the loop iterates (a set's as a frozenset), or None."""
-    iterated = loop.iter
+    iterated = _copied(loop.iter)
     elements = constants[iterated.id].const if isinstance(iterated, ast.Name) and iterated.id in constants \
         else fold_constant(iterated) if isinstance(iterated, (ast.Tuple, ast.List, ast.Set)) else None
+    if iterated is not loop.iter and loop.iter.func.id == "sorted" \
+            and isinstance(elements, (tuple, frozenset)):
+        try:
+            elements = tuple(sorted(elements))
+        except TypeError:  # the loop raises: no guard helper
+            return None
     if not isinstance(loop.target, ast.Name) or not isinstance(elements, (tuple, frozenset)) \
             or not 0 < len(elements) <= MAX_ELEMENTS or not all(isinstance(e, ELEMENTS) for e in elements) \
             or any(isinstance(n, (ast.For, ast.AsyncFor, ast.While)) for s in loop.body for n in ast.walk(s)):
