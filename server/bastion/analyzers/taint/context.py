@@ -35,6 +35,7 @@ from bastion.analyzers.taint.factories import nested_views, parameter_calls, reg
 from bastion.analyzers.taint.forms import Forms, validated_forms
 from bastion.analyzers.taint.helpers import called_here, hand_requests
 from bastion.analyzers.taint.object_uses import left_as_built
+from bastion.analyzers.taint.parameters import class_form
 from bastion.analyzers.taint.patterns import compiled_pattern
 from bastion.analyzers.taint.scoped import scoped_stores
 from bastion.analyzers.taint.sinks import parser_kind
@@ -81,6 +82,8 @@ class ModuleContext:
     declared: Declared = NO_DECLARATIONS
     # record class (a dataclass, named tuple, pydantic model) -> its fields (classes.py)
     records: dict[str, tuple[str, ...]] = attrs.Factory(dict)
+    # class -> the form class its body names for a generic view's hooks (parameters.py)
+    class_forms: dict[str, str] = attrs.Factory(dict)
     # the objects of other modules it only calls methods of, as written (object_uses.py)
     built: frozenset[str] = frozenset()
     _by_name: dict[str, Function] = attrs.Factory(dict)
@@ -191,10 +194,12 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
         functions.append(Function(body, MODULE_BODY))
     hand_requests(functions, env, models, memo)
     parents = {name: shape.ancestors for name, shape in classes.items()}
+    class_forms = {node.name: form for node in definitions if isinstance(node, ast.ClassDef)
+                   and (form := class_form(node)) is not None}
     return ModuleContext(env, constants, kinds, functions, digest, parents=parents, patterns=patterns,
                          class_bases={name: shape.bases for name, shape in classes.items()},
                          class_constants=members, self_constants=through_self, scoped=scoped,
-                         forms=forms, records=records, built=built)
+                         forms=forms, records=records, built=built, class_forms=class_forms)
 
 
 @attrs.frozen

@@ -76,7 +76,7 @@ def uncached_key(function: Function, text_digest: bytes, module: ModuleContext, 
     digest = hashlib.blake2b(digest_size=20)
     for part in (function.name.encode(), str(places).encode(), text_digest,
                  module.digest, models.digest.encode(), repr((callees, tests)).encode(),
-                 repr((_class_context(function, text, declared), sorted(later),
+                 repr((_class_context(function, text, declared, module), sorted(later),
                        _classified(function))).encode()):
         digest.update(part + b"\0")
     return digest.digest()
@@ -113,8 +113,8 @@ def _entry_repr(entry: EntryModel | None) -> str:
     return text
 
 
-def _class_context(function: Function, text: str, declared: Callable[[ast.ClassDef], bool]
-                   ) -> tuple:
+def _class_context(function: Function, text: str, declared: Callable[[ast.ClassDef], bool],
+                   module: ModuleContext) -> tuple:
     """What a method's analysis reads of its class but its name: its bases, for a method
     that writes, whether the class sets a Content-Type (in any method: sinks.py judges a
     handler's `write` by it), and for a generic view's hook the form class it is handed."""
@@ -122,7 +122,7 @@ def _class_context(function: Function, text: str, declared: Callable[[ast.ClassD
         return ()
     sets = "write" in text and declared(function.class_node)
     return (function.class_name, tuple(ast.unparse(b) for b in function.class_node.bases), sets,
-            hook_form(function))
+            hook_form(function, module))
 
 
 class _FunctionTexts(dict):

@@ -9,6 +9,7 @@ from bastion.analyzers.taint.domain import CLEAN, EVERY_CLASS, SAFE, Origin, Val
 from bastion.analyzers.taint.forms import form_instance
 
 if TYPE_CHECKING:
+    from bastion.analyzers.taint.context import ModuleContext
     from bastion.analyzers.taint.entries import Function
     from bastion.analyzers.taint.expressions import Evaluator
 
@@ -70,23 +71,38 @@ def _form_fields(ev: Evaluator, param: ast.arg) -> frozenset[str] | None:
     return form[1] if form is not None and not form[0] else None
 
 
-def hook_form(function: Function) -> str | None:
+def hook_form(function: Function, module: ModuleContext) -> str | None:
     """The class a generic view's hook is handed a bound, validated instance of, as the view's
     body names it (`form_valid(self, form)` of a view declaring `form_class = AgeForm`,
-    `perform_create(self, serializer)` of one declaring `serializer_class`); part of the
-    hook's cache key (function_keys.py), which its own text does not hold."""
+    `perform_create(self, serializer)` of one declaring `serializer_class`), or the nearest of
+    its ancestors of the module that declares one (`class Base(FormView): form_class = AgeForm`,
+    `class AgeView(Base)`); part of the hook's cache key (function_keys.py), which its own
+    text does not hold."""
     if function.class_node is None or function.node.name not in _FORM_HOOKS:
         return None
-    return next((item.value.id for item in function.class_node.body
-                 if isinstance(item, ast.Assign) and len(item.targets) == 1
-                 and isinstance(item.targets[0], ast.Name) and item.targets[0].id in _FORM_ATTRIBUTES
-                 and isinstance(item.value, ast.Name)), None)
+    own = class_form(function.class_node)
+    if own is not None:
+        return own or None
+    inherited = next((module.class_forms[c] for c in module.parents.get(function.class_name, ())
+                      if c in module.class_forms), None)
+    return inherited or None
+
+
+def class_form(node: ast.ClassDef) -> str | None:
+    """The form class the class body names (`form_class = AgeForm`); "" when it assigns one
+    otherwise (`form_class = make_form()`: an ancestor's is no longer the view's), None when
+    it assigns none."""
+    assigned = [item.value for item in node.body if isinstance(item, ast.Assign) and len(item.targets) == 1
+                and isinstance(item.targets[0], ast.Name) and item.targets[0].id in _FORM_ATTRIBUTES]
+    if not assigned:
+        return None
+    return assigned[0].id if isinstance(assigned[0], ast.Name) else ""
 
 
 def _hook_form(ev: Evaluator, function: Function) -> str | None:
     """`hook_form` if it is a form of the module (forms.py): its fields hold what they validate
     into, as `AgeForm(request.POST)`'s do."""
-    form = hook_form(function) if ev.module.forms else None
+    form = hook_form(function, ev.module) if ev.module.forms else None
     return form if form in ev.module.forms else None
 
 
