@@ -118,3 +118,20 @@ def test_the_scan_cache_key_names_the_change(tmp_path):
     before = key()
     (package / "admin.py").write_text(CHANGED["append"])
     assert key() != before
+
+
+def test_a_warm_scans_key_joins_the_change_as_the_analyzer_does(tmp_path):
+    """scan_key.py tells the key without the analyzer: the same, the change included."""
+    from bastion.analyzers.taint.scan_key import ScanKeys
+
+    package = tmp_path / "app"
+    package.mkdir()
+    for name, text in {"__init__.py": "", "checks.py": CHECKS, "admin.py": CHANGED["module"]}.items():
+        (package / name).write_text(text)
+    analyzer = TaintAnalyzer()
+    analyzer.workspace = SummaryStore([str(tmp_path)], analyzer.models, analyzer.version, True)
+    path = str(package / "checks.py")
+    told = ScanKeys((str(tmp_path),)).key(CHECKS, path)
+    assert told == analyzer.dependency_key(CHECKS, path)
+    (package / "admin.py").write_text(READ["module_reads"])
+    assert ScanKeys((str(tmp_path),)).key(CHECKS, path) != told

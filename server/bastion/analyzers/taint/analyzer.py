@@ -30,6 +30,7 @@ from bastion.analyzers.taint.blocks import BlockParser, WholeParser
 from bastion.analyzers.taint.context import module_context
 from bastion.analyzers.taint.declared_versions import SHARED as SHARED_DECLARED
 from bastion.analyzers.taint.domain import SINK_CLASSES, Step
+from bastion.analyzers.taint.foreign_changes import foreign_key
 from bastion.analyzers.taint.gate import JudgedGate, registrar_gate, source_gate, words_gate
 from bastion.analyzers.taint.model_files import load_models
 from bastion.analyzers.taint.results import Hit
@@ -151,9 +152,7 @@ class TaintAnalyzer:
             return None
         roots, versioned = _roots(workspace), self.models.versioned
         imported = workspace.declarations(text, path, versioned) if key else b""
-        foreign = workspace.foreign.changed(path) if workspace is not None else None
-        if foreign:
-            key += hashlib.blake2b(repr(sorted(foreign)).encode(), digest_size=8).hexdigest()
+        key += foreign_key(workspace.foreign.changed(path)) if workspace is not None else ""
         return key + self._templates.of_module(text, path, roots).digest.hex() \
             + self._declared.of_module(text, path, roots, versioned).digest.hex() + imported.hex()
 

@@ -23,8 +23,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 
-from bastion.analyzers.taint.escapes import READERS, READING_METHODS
 from bastion.analyzers.taint.nodes import nodes
+from bastion.analyzers.taint.readers import READERS, READING_METHODS
 from bastion.engine.cache import LRU
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)

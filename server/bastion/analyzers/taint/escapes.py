@@ -20,26 +20,12 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.taint import configs
 from bastion.analyzers.taint.domain import ANY, CLEAN, UNKNOWN, Value, join
 from bastion.analyzers.taint.forms import validates
+from bastion.analyzers.taint.readers import READERS, READING_METHODS
 from bastion.analyzers.taint.sequences import EDITS, MUTATORS
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
 
-# Calls that read their arguments and keep nothing of them.
-READERS = frozenset({
-    "print", "len", "str", "repr", "bool", "int", "float", "sorted", "list", "tuple", "set",
-    "frozenset", "dict", "isinstance", "issubclass", "enumerate", "zip", "iter", "any", "all",
-    "min", "max", "sum", "hash", "id", "type", "reversed", "format", "json.dumps", "copy.copy",
-    "copy.deepcopy", "builtins.print", "builtins.len", "builtins.str", "builtins.sorted",
-})
-# Methods that read their arguments and keep nothing of them (`" ".join(parts)`).
-READING_METHODS = frozenset({
-    "get", "keys", "values", "items", "copy", "count", "index", "getlist", "getall", "getone",
-    "join", "format", "format_map", "startswith", "endswith", "split", "rsplit", "strip",
-    "lstrip", "rstrip", "lower", "upper", "encode", "decode", "replace", "find", "rfind",
-    "partition", "rpartition", "removeprefix", "removesuffix", "execute", "executemany",
-    "fetchone", "fetchall", "fetchmany", "read", "readline", "readlines", "getvalue",
-})
 # Methods that leave their receiver as it was, or whose change calls.py follows exactly (not
 # `set`, which it follows only on a ConfigParser: on another object it may change any attribute).
 _KEEPING = READING_METHODS | EDITS | (MUTATORS - {"set"}) | {"setdefault"}

@@ -8,21 +8,25 @@ its functions' summaries included (workspace.py). A module re-exporting the name
 (`pkg/__init__.py` with `from .checks import ALLOWED`) passes on a change made through it.
 
 Each importer's text is read as bindings.py reads a module's own (an occurrence in doubt, in a
-string or a comment too, counts as a change), outside its import statements; a star import
-counts every name its tree changes in place. Only the files under the scan's roots are seen:
-past MAX_FILES of them, a change is looked for only in the first MAX_FILES found. `ForeignChanges`
-belongs to the summary store (workspace.py) and takes its lock.
+string or a comment too, counts as a change), outside its import statements (a star import's:
+each name by its own). Only the names the defining module may bind to a container are looked
+for (`_wanted`), and only the files under the scan's roots are seen: past MAX_FILES of them,
+the first MAX_FILES found. `ForeignChanges` belongs to the summary store (workspace.py), or to
+a warm scan's keys (scan_key.py), and takes the lock it is given.
 """
 
 from __future__ import annotations
 
-import ast
+import bisect
+import hashlib
 import os
 import re
 import threading
 from collections.abc import Iterator
 
-from bastion.analyzers.taint.bindings import changed_at, changed_in_tree, name_occurrences
+import attrs
+
+from bastion.analyzers.taint.bindings import changed_at, name_occurrences
 from bastion.analyzers.taint.modules import ModuleGraph, import_matches
 
 MAX_FILES = 20000
@@ -30,8 +34,26 @@ _SKIPPED = frozenset({"__pycache__", "node_modules", "site-packages"})
 _ITEM = re.compile(r"\s*([A-Za-z_][\w.]*)(?:\s+as\s+(\w+))?\s*$")
 # `ALLOWED += [url]` on a list changes it in place (`list.__iadd__`), though it rebinds the name
 _AUGMENTED = re.compile(r"\s*(?:[-+*/%&|^@]|//|\*\*|>>|<<)=")
-Changes = dict[str, set[str]]  # defining file -> names of it changed
 Exported = dict[str, dict[str, str]]  # defining file -> {name bound here -> name there}
+_CONTAINER_VALUE = re.compile(r"=[ \t]*(?:[\[{(\\]|(?:frozen)?set[ \t]*\(|tuple[ \t]*\()")
+_NAME = re.compile(r"[A-Za-z_]\w*")
+
+
+@attrs.define
+class Imports:
+    """A module's import statements (their spans), the names they bind to workspace modules'
+    names, by defining file, the modules as the text writes them, and those it star-imports."""
+
+    spans: list[tuple[int, int]]
+    names: Exported
+    modules: dict[str, str]
+    starred: list[str]
+
+
+def foreign_key(names: frozenset[str]) -> str:
+    """A file's result-cache key part (TaintAnalyzer.dependency_key, scan_key.py): the names
+    other modules change ("" when none)."""
+    return hashlib.blake2b(repr(sorted(names)).encode(), digest_size=8).hexdigest() if names else ""
 
 
 class _At:
@@ -56,24 +78,31 @@ class ForeignChanges:
         self._lock = lock
         self._compute = compute
         self._importers: dict[str, list[str]] | None = None  # defining file -> its importers
-        self._read: dict[tuple[str, str], tuple[Changes, Exported]] = {}  # (file, digest) -> ...
+        self._read: dict[tuple[str, str], Imports] = {}  # (file, digest) -> its imports
 
     def changed(self, path: str | None) -> frozenset[str]:
-        """The names of the module at `path` another module may change in place."""
+        """The names of the module at `path` another module may change in place: of those it
+        may bind to a list, dict or set (`_wanted`)."""
         if not self._compute or path is None:
             return frozenset()
         with self._lock:
-            return frozenset(self._changed(os.path.realpath(path), set()))
+            real = os.path.realpath(path)
+            entry = self._graph.text(real)
+            wanted = _wanted(entry[0]) if entry is not None else frozenset()
+            return frozenset(self._changed(real, wanted, frozenset({real})))
 
-    def _changed(self, path: str, seen: set[str]) -> set[str]:
-        seen.add(path)
+    def _changed(self, path: str, wanted: frozenset[str], seen: frozenset[str]) -> set[str]:
+        """`seen`: the modules re-exporting the names on the way here (a cycle ends)."""
         found: set[str] = set()
-        for importer in self._importers_of(path):
-            changes, exported = self._of(importer)
-            found |= changes.get(path, set())
-            bound = exported.get(path)
+        for importer in self._importers_of(path) if wanted else ():
+            entry = self._graph.text(importer)
+            if entry is None or importer == path:
+                continue
+            imports = self._imports(importer, entry)
+            found |= _changes(entry[0], imports, path, wanted)
+            bound = {local: name for local, name in imports.names.get(path, {}).items() if name in wanted}
             if bound and importer not in seen:
-                again = self._changed(importer, seen)  # through a re-export
+                again = self._changed(importer, frozenset(bound), seen | {importer})  # a re-export
                 found.update(name for local, name in bound.items() if local in again)
         return found
 
@@ -86,13 +115,10 @@ class ForeignChanges:
             self._importers = importers
         return self._importers.get(path, [])
 
-    def _of(self, path: str) -> tuple[Changes, Exported]:
-        entry = self._graph.text(path)
-        if entry is None:
-            return {}, {}
+    def _imports(self, path: str, entry: tuple[str, str]) -> Imports:
         key = (path, entry[1])
         if key not in self._read:
-            self._read[key] = _changes(entry[0], path, self._graph)
+            self._read[key] = _imports_of(entry[0], path, self._graph)
         return self._read[key]
 
 
@@ -110,9 +136,8 @@ def _files(roots: tuple[str, ...]) -> Iterator[str]:
                     yield os.path.realpath(os.path.join(folder, name))
 
 
-def _changes(text: str, path: str, graph: ModuleGraph) -> tuple[Changes, Exported]:
-    """What the module's text changes of each workspace module it imports, and the names it
-    binds to those modules' names (what a change made through it changes)."""
+def _imports_of(text: str, path: str, graph: ModuleGraph) -> Imports:
+    """The workspace modules the text imports, and how it names them and their names."""
     resolve = graph.resolver.resolve
     spans: list[tuple[int, int]] = []
     names: Exported = {}
@@ -140,30 +165,29 @@ def _changes(text: str, path: str, graph: ModuleGraph) -> tuple[Changes, Exporte
                 modules[alias or name] = sub
             elif owner is not None:
                 names.setdefault(owner, {})[alias or name] = name
-    changes: Changes = {}
-    for owner, bound in names.items():
-        for local, name in bound.items():
-            if _name_changed(local, text, spans):
-                changes.setdefault(owner, set()).add(name)
-    for written, owner in modules.items():
-        changes.setdefault(owner, set()).update(_attributes_changed(written, text, spans))
-    if starred:
-        every = _star_changes(text)
-        for owner in starred:
-            changes.setdefault(owner, set()).update(every)
-    changes.pop(os.path.realpath(path), None)
-    return changes, names
+    return Imports(spans, names, modules, starred)
 
 
-def _star_changes(text: str) -> set[str]:
-    """Every name the module changes in place, or augments (what a star import may have bound)."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return set()
-    augmented = {n.target.id for n in ast.walk(tree)
-                 if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
-    return augmented.union(*(changed_in_tree(s) for s in tree.body))
+def _changes(text: str, imports: Imports, target: str, wanted: frozenset[str]) -> set[str]:
+    """Which of `wanted`, names of the module `target`, the importer's text may change."""
+    found = {name for local, name in imports.names.get(target, {}).items()
+             if name in wanted and _name_changed(local, text, imports.spans)}
+    for written, owner in imports.modules.items():
+        if owner == target:
+            found |= _attributes_changed(written, text, imports.spans, wanted)
+    if target in imports.starred:  # any of them, by its own name
+        found |= {name for name in wanted if name not in found and _name_changed(name, text, imports.spans)}
+    return found
+
+
+def _wanted(text: str) -> frozenset[str]:
+    """The names a module may bind to a list, dict or set (context.py's containers: a display,
+    or `set(...)`, `frozenset(...)`, `tuple(...)`): every name before an `=` followed by one,
+    on its line (a superset: `A = B = [...]`, annotations, a function's locals)."""
+    found: set[str] = set()
+    for match in _CONTAINER_VALUE.finditer(text):
+        found.update(_NAME.findall(text, text.rfind("\n", 0, match.start()) + 1, match.start()))
+    return frozenset(found)
 
 
 def _items(items: str) -> Iterator[tuple[str, str | None]]:
@@ -176,7 +200,9 @@ def _items(items: str) -> Iterator[tuple[str, str | None]]:
 
 
 def _outside(position: int, spans: list[tuple[int, int]]) -> bool:
-    return not any(start <= position < end for start, end in spans)
+    """Whether `position` is outside the import statements (`spans`, in the text's order)."""
+    index = bisect.bisect_right(spans, (position, float("inf"))) - 1
+    return index < 0 or not spans[index][0] <= position < spans[index][1]
 
 
 def _name_changed(local: str, text: str, spans: list[tuple[int, int]]) -> bool:
@@ -188,14 +214,15 @@ def _name_changed(local: str, text: str, spans: list[tuple[int, int]]) -> bool:
     return False
 
 
-def _attributes_changed(written: str, text: str, spans: list[tuple[int, int]]) -> set[str]:
-    """The names `checks.NAME` changes, for a module the text writes `checks`."""
+def _attributes_changed(written: str, text: str, spans: list[tuple[int, int]],
+                        wanted: frozenset[str]) -> set[str]:
+    """Which of `wanted` `checks.NAME` changes, for a module the text writes `checks`."""
     found: set[str] = set()
     pattern = re.compile(re.escape(written).replace(r"\.", r"\s*\.\s*") + r"\s*(\.\s*(\w+))")
     for match in pattern.finditer(text):
-        start = match.start()
-        if start and (text[start - 1].isalnum() or text[start - 1] in "_.") \
-                or not _outside(start, spans) or match.group(2) in found:
+        start, name = match.start(), match.group(2)
+        if name not in wanted or name in found or not _outside(start, spans) \
+                or start and (text[start - 1].isalnum() or text[start - 1] in "_."):
             continue
         if changed_at(iter((_At(match.start(1), match.end(1)),)), text, attribute=True):
             found.add(match.group(2))

@@ -3,16 +3,20 @@ warm scan is served from the cache before any analyzer is loaded: scan.py's `_fr
 joined as `TaintAnalyzer.dependency_key` joins it: the identity of the workspace modules the
 file imports (modules.py), of the templates it renders (template_files.py), of the versions of
 packages its project declares and those of the projects of the modules it imports
-(declared_versions.py). Manifests and templates are read through the same stamp-keyed caches
-as the analysis (`SHARED` for the declarations).
+(declared_versions.py), and the names other modules change in place (foreign_changes.py).
+Manifests and templates are read through the same stamp-keyed caches as the analysis (`SHARED`
+for the declarations).
 
 Owner: `ScanKeys`, one per lookup pass of the scan.
 """
 
 from __future__ import annotations
 
+import threading
+
 from bastion.analyzers.rule_tables import folder_tables
 from bastion.analyzers.taint.declared_versions import SHARED as DECLARED
+from bastion.analyzers.taint.foreign_changes import ForeignChanges, foreign_key
 from bastion.analyzers.taint.modules import ModuleGraph, ModuleResolver, dependency_key
 from bastion.analyzers.taint.template_files import TemplateFiles
 from bastion.analyzers.versions import taint_models_dir
@@ -41,6 +45,7 @@ class ScanKeys:
         self.versioned = versioned_packages()
         self._templates = TemplateFiles()
         self._closures = None  # made for the first file importing a workspace module
+        self._foreign: ForeignChanges | None = None  # made for the first file
 
     def _imported(self, text: str, path: str) -> bytes:
         if self._closures is None:
@@ -53,5 +58,9 @@ class ScanKeys:
     def key(self, text: str, path: str) -> str:
         key = dependency_key(self.graph, text, path) if self.graph is not None else ""
         imported = self._imported(text, path) if key and self.versioned else b""
+        if self.graph is not None:
+            if self._foreign is None:
+                self._foreign = ForeignChanges(self.graph, threading.RLock(), True)
+            key += foreign_key(self._foreign.changed(path))
         return key + self._templates.of_module(text, path, self.roots).digest.hex() \
             + DECLARED.of_module(text, path, self.roots, self.versioned).digest.hex() + imported.hex()

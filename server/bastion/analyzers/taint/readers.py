@@ -1,0 +1,22 @@
+"""The calls and methods that only read what they are handed (`len(ALLOWED)`, `" ".join(parts)`):
+kept apart from escapes.py, which reads them for escapes, so that bindings.py (and through it a
+warm scan's keys, foreign_changes.py) reads them without loading the taint models.
+"""
+
+from __future__ import annotations
+
+# Calls that read their arguments and keep nothing of them.
+READERS = frozenset({
+    "print", "len", "str", "repr", "bool", "int", "float", "sorted", "list", "tuple", "set",
+    "frozenset", "dict", "isinstance", "issubclass", "enumerate", "zip", "iter", "any", "all",
+    "min", "max", "sum", "hash", "id", "type", "reversed", "format", "json.dumps", "copy.copy",
+    "copy.deepcopy", "builtins.print", "builtins.len", "builtins.str", "builtins.sorted",
+})
+# Methods that read their arguments and keep nothing of them (`" ".join(parts)`).
+READING_METHODS = frozenset({
+    "get", "keys", "values", "items", "copy", "count", "index", "getlist", "getall", "getone",
+    "join", "format", "format_map", "startswith", "endswith", "split", "rsplit", "strip",
+    "lstrip", "rstrip", "lower", "upper", "encode", "decode", "replace", "find", "rfind",
+    "partition", "rpartition", "removeprefix", "removesuffix", "execute", "executemany",
+    "fetchone", "fetchall", "fetchmany", "read", "readline", "readlines", "getvalue",
+})
