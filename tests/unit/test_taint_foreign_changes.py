@@ -135,3 +135,31 @@ def test_a_warm_scans_key_joins_the_change_as_the_analyzer_does(tmp_path):
     assert told == analyzer.dependency_key(CHECKS, path)
     (package / "admin.py").write_text(READ["module_reads"])
     assert ScanKeys((str(tmp_path),)).key(CHECKS, path) != told
+
+
+HOSTILE = r'''
+import os, sys, threading, time
+from bastion.analyzers.taint.modules import ModuleGraph, ModuleResolver
+from bastion.analyzers.taint.foreign_changes import ForeignChanges
+root = sys.argv[1]
+os.makedirs(os.path.join(root, "app"))
+open(os.path.join(root, "app", "__init__.py"), "w").write("")
+open(os.path.join(root, "app", "checks.py"), "w").write("ALLOWED = [" + " = [" * 50000 + "\n")
+open(os.path.join(root, "app", "admin.py"), "w").write(
+    "from . import checks\nfrom .checks import (ALLOWED" + " " * 100000 + "as)\n"
+    + "checks" + " " * 100000 + ".\n" + "ALLOWED" + " " * 100000 + "+\n")
+started = time.process_time()
+ForeignChanges(ModuleGraph(ModuleResolver([root])), threading.RLock(), True).changed(
+    os.path.join(root, "app", "checks.py"))
+print(time.process_time() - started)
+'''
+
+
+def test_hostile_texts_are_read_in_linear_time(tmp_path):
+    import subprocess
+    import sys
+
+    server = str(Path(__file__).resolve().parents[2] / "server")
+    done = subprocess.run([sys.executable, "-c", HOSTILE, str(tmp_path / "w")], capture_output=True,
+                          text=True, timeout=30, check=True, env={"PYTHONPATH": server})
+    assert float(done.stdout) < 1.0

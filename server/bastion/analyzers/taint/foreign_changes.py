@@ -185,8 +185,12 @@ def _wanted(text: str) -> frozenset[str]:
     or `set(...)`, `frozenset(...)`, `tuple(...)`): every name before an `=` followed by one,
     on its line (a superset: `A = B = [...]`, annotations, a function's locals)."""
     found: set[str] = set()
+    position = 0  # the names before it are read (each part of the text once: linear)
     for match in _CONTAINER_VALUE.finditer(text):
-        found.update(_NAME.findall(text, text.rfind("\n", 0, match.start()) + 1, match.start()))
+        start = match.start()
+        newline = text.rfind("\n", position, start)
+        found.update(_NAME.findall(text, position if newline == -1 else newline + 1, start))
+        position = start
     return frozenset(found)
 
 
