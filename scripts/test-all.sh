@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install (idempotently) and run every test of the project:
-#   1. Python: pytest over tests/ (unit, lsp, realclient) in .venv
+#   1. Python: pytest over tests/ in .venv: tests/unit with one worker per core (pytest-xdist),
+#      then tests/lsp and tests/realclient in one process
 #   1b. other Pythons: the fast unit tests (tests/unit, not marked slow) in each .venv-3.X made by
 #      `scripts/setup.sh --pyversions`; a version without an interpreter is a row saying so
 #   2. VS Code extension (when client-vscode/package.json exists): npm test, npm run test:e2e
@@ -12,6 +13,7 @@
 #
 # usage: scripts/test-all.sh [extra pytest arguments]
 # env:   BASTION_SKIP_SETUP=1 skips the install step (it is idempotent and fast when done)
+#        BASTION_TEST_WORKERS (default auto: one per core): pytest-xdist workers for the unit tests
 #        BASTION_PYVERSIONS (default 3.10 3.11 3.12 3.13): versions for 1b (.venv's own is skipped)
 #        CI=1 makes missing real-editor tools (nvim) a test failure instead of a skip
 set -euo pipefail
@@ -28,6 +30,16 @@ trap 'rm -rf "$results"' EXIT
 unavailable="$repo/.tools/unavailable"
 why_unavailable() { [ -f "$unavailable" ] && grep "^$1	" "$unavailable" | cut -f2- | head -n 1; }
 row() { rows+=("$1|${2:-0}|${3:-0}|${4:-0}|${5:-}"); }
+
+pytest_section() {  # pytest_section NAME EXIT JUNIT NOTE: record a pytest run's exit and counts
+  case "$2" in
+    0) ;;
+    5) failed+=("$1 (exit 5: no tests were collected)") ;;
+    *) failed+=("$1 (exit $2)") ;;
+  esac
+  # shellcheck disable=SC2046  # three numbers: passed failed skipped
+  row "$1" $("$py" "$repo/scripts/junit_counts.py" "$3") "$4"
+}
 
 has_npm_script() {  # has_npm_script NAME: client-vscode/package.json defines scripts.NAME
   node -e 'const s = require(process.argv[1]).scripts || {}; process.exit(s[process.argv[2]] ? 0 : 1)' \
@@ -67,20 +79,23 @@ py="$repo/.venv/bin/python"
 [ -x "$py" ] || { echo "no $py: run scripts/setup.sh first" >&2; exit 1; }
 
 # ---- Python ----------------------------------------------------------------------------------
-section "pytest: tests/ (unit, lsp, realclient)"
+section "pytest: tests/unit (one worker per core)"
 "$py" -c 'import sys, bastion, bandit; print(f"python {sys.version.split()[0]}, bastion {bastion.__version__}, bandit {bandit.__version__}")'
 command -v nvim >/dev/null && echo "neovim: $(nvim --version | head -1)" || echo "neovim: not installed (real-editor tests will skip, or fail when CI is set)"
-pytest_rc=0
-BASTION_UNAVAILABLE_FILE="$unavailable" "$py" -m pytest tests -ra --junitxml "$results/pytest.xml" "$@" \
-  || pytest_rc=$?
-case "$pytest_rc" in
-  0) ;;
-  5) failed+=("pytest (exit 5: no tests were collected)") ;;
-  *) failed+=("pytest (exit $pytest_rc)") ;;
-esac
-# shellcheck disable=SC2046  # three numbers: passed failed skipped
-row pytest $("$py" "$repo/scripts/junit_counts.py" "$results/pytest.xml") \
-  "$(why_unavailable neovim | sed 's/^/neovim not installed: /')"
+# tests/unit in one worker per core (pytest-xdist); tests/lsp and tests/realclient in one process,
+# since they time servers and editors, which other tests' load would make late
+workers=(-n "${BASTION_TEST_WORKERS:-auto}" --dist worksteal)
+pytest_rc=0 started=$SECONDS
+BASTION_UNAVAILABLE_FILE="$unavailable" "$py" -m pytest tests/unit -ra "${workers[@]}" \
+  --junitxml "$results/pytest-unit.xml" "$@" || pytest_rc=$?
+pytest_section "pytest tests/unit" "$pytest_rc" "$results/pytest-unit.xml" \
+  "$(nproc) cores, $((SECONDS - started)) s"
+section "pytest: tests/lsp, tests/realclient (one process)"
+pytest_rc=0 started=$SECONDS
+BASTION_UNAVAILABLE_FILE="$unavailable" "$py" -m pytest tests/lsp tests/realclient -ra \
+  --junitxml "$results/pytest.xml" "$@" || pytest_rc=$?
+pytest_section "pytest lsp, editors" "$pytest_rc" "$results/pytest.xml" \
+  "$((SECONDS - started)) s$(why_unavailable neovim | sed 's/^/; neovim not installed: /')"
 
 # ---- other Python versions: the fast unit tests ---------------------------------------------
 # tests/lsp and tests/realclient start servers and editors: minutes each, and what differs
@@ -99,7 +114,7 @@ for v in ${BASTION_PYVERSIONS:-3.10 3.11 3.12 3.13}; do
   section "pytest on Python $v: tests/unit -m 'not slow'"
   vrc=0
   started=$SECONDS
-  "$vpy" -m pytest tests/unit -m "not slow" -q -p no:cacheprovider \
+  "$vpy" -m pytest tests/unit -m "not slow" -q -p no:cacheprovider "${workers[@]}" \
     --junitxml "$results/pytest-$v.xml" || vrc=$?
   [ "$vrc" -eq 0 ] || failed+=("pytest on Python $v (exit $vrc)")
   # shellcheck disable=SC2046  # three numbers: passed failed skipped
