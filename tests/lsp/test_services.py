@@ -86,18 +86,30 @@ def _published(client: RawClient, uri: str, version: int) -> None:
         client.drain(0.05)
 
 
-def test_the_memos_of_the_last_texts_compared_let_go_of_a_closed_document(in_process, tmp_path):
-    # model/text.py's `common_ends` memo and declared_versions' `of_module` memo (module-level,
-    # shared by every document) held the last texts after didClose, while another stays open
-    from bastion.analyzers.taint.declared_versions import SHARED
+def _texts_held(server) -> list[str | None]:
+    """The last texts the engine's memos hold: model/text.py's `common_ends` memo, and the taint
+    analyzer's (module-level or shared by every document): DeclaredVersions' `of_module`, the
+    text gates' (gate.py; context_reuse's too), the last digest, the block parser's text."""
+    from bastion.analyzers.taint.context_reuse import _WORDS
     from bastion.model import text as text_module
 
+    taint = next(a for a in server.engine.analyzers if a.id == "taint")
+    judged = taint._judged
+    gates = [taint._gate, judged._calls, judged._sql_words, judged._sql, taint._registrars,
+             taint._renders, *(taint._calls.get(_WORDS) or ())]
+    return [*text_module._LAST_ENDS[:2], taint._declared._named[0], *(g._text for g in gates),
+            (taint._last_digest or ("",))[0], taint._parser._text]
+
+
+def test_a_closed_documents_texts_are_let_go_of(in_process, tmp_path):
+    # memos of the last text, shared by every document, held a closed document's text until
+    # another analysis replaced it (with another document open and idle: indefinitely)
     server, client = in_process
     kept, closed = (tmp_path / "kept.py").as_uri(), (tmp_path / "closed.py").as_uri()
     client.notify("textDocument/didOpen", {"textDocument": {
         "uri": kept, "languageId": "python", "version": 1, "text": "import os\n"}})
     _published(client, kept, 1)
-    typed = SHELL + "from lxml import etree\n"
+    first = typed = SHELL + "from lxml import etree\n"
     client.notify("textDocument/didOpen", {"textDocument": {
         "uri": closed, "languageId": "python", "version": 1, "text": typed}})
     _published(client, closed, 1)
@@ -105,9 +117,10 @@ def test_the_memos_of_the_last_texts_compared_let_go_of_a_closed_document(in_pro
     client.notify("textDocument/didChange", {"textDocument": {"uri": closed, "version": 2},
                                              "contentChanges": [{"text": typed}]})
     _published(client, closed, 2)
-    assert typed in text_module._LAST_ENDS[:2] and SHARED._named[0] == typed  # memos in use
+    held = _texts_held(server)
+    # the memos in use: common_ends', declared_versions', the source and judged gates'
+    assert typed in held[:2] and held[2] == typed and held[3] == typed and held[4] == typed
     client.notify("textDocument/didClose", {"textDocument": {"uri": closed}})
     assert client.alive()  # the didClose has been handled
     server.scheduler._executor.submit(int).result(20)  # and what it queued on the worker
-    assert not any(held == typed or held == SHELL + "from lxml import etree\n"
-                   for held in (*text_module._LAST_ENDS[:2], SHARED._named[0]))
+    assert [text for text in _texts_held(server) if text in (typed, first)] == []

@@ -87,6 +87,11 @@ class Analyzer(Protocol):
         """Drop what it keeps to analyse an edited document again quickly (no document is
         open any more); results do not change."""
 
+    def document_closed(self, path: str) -> None:
+        """The editor closed the document at `path` (other documents may stay open): let go of
+        every text kept for it (a memo of the last text checked, which would hold it until
+        the next analysis); results do not change. Called under the engine's lock."""
+
     def disk_changed(self, paths: Collection[str]) -> None:
         """Files changed on disk (the editor's file events; absolute paths): drop what was
         read from them besides the analysed text, so that the next analysis reads them again."""

@@ -72,6 +72,11 @@ class TextAnalyzer(Protocol):
         """Drop what it keeps to analyse an edited document again quickly (no document is
         open any more); results do not change."""
 
+    def document_closed(self, path: str) -> None:
+        """The editor closed the document at `path` (other documents may stay open): let go of
+        every text kept for it (its last read, a memo of the last text parsed); results do
+        not change. Called under the engine's locks."""
+
     def preview(self, text: str, lines: list[str], first: int, last: int, path: str,
                 kind: FileKind, root: ReadRoot | None) -> list[Finding] | None:
         """The findings `analyse_text` gives on lines `first` to `last` (inclusive, 0-based) of

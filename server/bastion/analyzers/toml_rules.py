@@ -214,6 +214,9 @@ class TomlRulesAnalyzer:
     def forget(self) -> None:
         pass  # it keeps nothing per document
 
+    def document_closed(self, path: str) -> None:
+        pass  # it keeps no text
+
     def disk_changed(self, paths: Collection[str]) -> None:
         pass  # it reads no file but the analysed one
 

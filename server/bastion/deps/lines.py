@@ -85,6 +85,10 @@ class LineCache:
         self._last.clear()
         self._index = _UNSET
 
+    def closed(self, path: str) -> None:
+        """The editor closed the file at `path`: its last read (its text) goes."""
+        self._last.pop(path)
+
     def __len__(self) -> int:
         return len(self._results)
 

@@ -121,6 +121,11 @@ class LockCache:
         self._pipfiles.forget()
         self._index = _UNSET
 
+    def closed(self, path: str) -> None:
+        """The editor closed the lock file at `path`: its last pieces go."""
+        self._last.pop(path)
+        self._pipfiles.closed(path)
+
     def read(self, path: str, kind: str, text: str, index: AdvisoryIndex | None
              ) -> tuple[list[Finding], list[Problem]]:
         """The findings (unsorted) and problems of the lock file `text` of `kind` at `path`."""

@@ -85,6 +85,10 @@ class PipfileMemo:
     def forget(self) -> None:
         self._last.clear()
 
+    def closed(self, path: str) -> None:
+        """The editor closed the file at `path`: its last read (its text) goes."""
+        self._last.pop(path)
+
     def read(self, path: str, text: str, index: AdvisoryIndex | None
              ) -> tuple[list[Finding], list[Problem]]:
         """The findings (unsorted) and problems of the Pipfile.lock `text` at `path`; `index`

@@ -58,6 +58,10 @@ class Memo:
         self._seen = {}
         self._index = _UNSET
 
+    def closed(self, path: str) -> None:
+        """The editor closed the file at `path`: its last read (its text) goes."""
+        self._last.pop(path)
+
     def read(self, path: str, text: str, index: AdvisoryIndex | None
              ) -> tuple[list[Finding], list[Problem]]:
         """The findings (unsorted) and problems of the pyproject.toml `text` at `path`."""

@@ -1,5 +1,6 @@
 """The engine's calls into the analyzers, each analyzer isolated from the others: over one unit,
-over the whole file, and to judge the findings of a file (`Analyzer.retract`).
+over the whole file, and to judge the findings of a file (`Analyzer.retract`); and their
+cache keys for a file, joined (`joined_keys`).
 
 An analyzer that raises costs only its own findings: its failure becomes a `NotAnalysed` entry
 in `errors`, naming it, and the other analyzers' findings stand. Kept apart from engine.py so
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     import ast
 
     from bastion.analyzers.base import Analyzer, UnitSource
+    from bastion.analyzers.text_base import TextAnalyzer
     from bastion.engine.units import Unit
 
 log = logging.getLogger(__name__)
@@ -87,3 +89,14 @@ def judged(analyzers: Sequence[Analyzer], text: str, path: str, findings: list[F
 # What a whole-file analysis runs out of: its traceback is thousands of frames that say no more
 # than the message.
 _EXHAUSTED = (RecursionError, MemoryError)
+
+
+def joined_keys(analyzers: Sequence[Analyzer | TextAnalyzer], text: str, path: str) -> str | None:
+    """The analyzers' `dependency_key`s for a file, joined (None: its result is not cached)."""
+    parts = []
+    for analyzer in analyzers:
+        part = analyzer.dependency_key(text, path)
+        if part is None:
+            return None
+        parts.append(part)
+    return "".join(parts)

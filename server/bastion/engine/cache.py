@@ -35,6 +35,10 @@ class LRU(Generic[K, V]):
             while len(self._data) > self._size:
                 self._data.popitem(last=False)
 
+    def pop(self, key: K) -> None:
+        with self._lock:
+            self._data.pop(key, None)
+
     def clear(self) -> None:
         with self._lock:
             self._data.clear()

@@ -28,7 +28,7 @@ from bastion.analyzers.base import Analyzer, UnitSource
 from bastion.analyzers.text_base import TextAnalyzer, TextFix
 from bastion.config import Config
 from bastion.engine.analysis import Analysis, RawAnalysis, apply_config
-from bastion.engine.analyzer_calls import file_findings, judged, unit_findings
+from bastion.engine.analyzer_calls import file_findings, joined_keys, judged, unit_findings
 from bastion.engine.cache import LRU
 from bastion.engine.cache_entry import InvalidEntry, cache_key, decode, encode, text_key
 from bastion.engine.context import Context, import_facts
@@ -47,7 +47,7 @@ from bastion.engine.whole_file import analyse_whole, split_whole
 from bastion.filekinds import FileKind, kind_of
 from bastion.files import ReadRoot
 from bastion.model import Finding, NotAnalysed
-from bastion.model.text import split_lines
+from bastion.model.text import forget_compared, split_lines
 from bastion.parsing import parse_code
 
 log = logging.getLogger(__name__)
@@ -358,6 +358,17 @@ class Engine:
             for analyzer in self.analyzers:
                 analyzer.disk_changed(paths)
 
+    def document_closed(self, path: str) -> None:
+        """The editor closed the document at `path`: the analyzers, and the memo of the last
+        texts compared (model/text.py), let go of every text they keep for it."""
+        with self.lock:
+            forget_compared()
+            for analyzer in self.analyzers:
+                analyzer.document_closed(path)
+            with self.text_lock:
+                for analyzer in self.text_analyzers:
+                    analyzer.document_closed(path)
+
     def clear_cache(self) -> None:
         with self.lock:
             self._facts.clear()
@@ -369,17 +380,6 @@ class Engine:
             with self.text_lock:
                 for analyzer in self.text_analyzers:
                     analyzer.forget()
-
-
-def joined_keys(analyzers: Sequence[Analyzer | TextAnalyzer], text: str, path: str) -> str | None:
-    """The analyzers' `dependency_key`s for a file, joined (None: its result is not cached)."""
-    parts = []
-    for analyzer in analyzers:
-        part = analyzer.dependency_key(text, path)
-        if part is None:
-            return None
-        parts.append(part)
-    return "".join(parts)
 
 
 def run_to_end(steps: Generator[None, None, RawAnalysis]) -> RawAnalysis:

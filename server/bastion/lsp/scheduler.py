@@ -40,7 +40,6 @@ from typing import TYPE_CHECKING
 import attrs
 from lsprotocol import types
 
-from bastion.analyzers.taint.declared_versions import SHARED as DECLARED
 from bastion.baseline import editor_split, listed_in_baseline
 from bastion.config import Config
 from bastion.engine.deep import run_deep
@@ -57,7 +56,7 @@ from bastion.lsp.encoded import DiagnosticMemo, EncodedDiagnostics, encode, publ
 from bastion.lsp.session import Result
 from bastion.lsp.settings import Message
 from bastion.model import Finding
-from bastion.model.text import BINARY, forget_compared
+from bastion.model.text import BINARY
 
 if TYPE_CHECKING:
     from bastion.lsp.server import BastionServer
@@ -136,11 +135,6 @@ def _advance(steps: Generator, budget_s: float) -> tuple[bool, object]:
             return False, None
 
 
-def _forget_texts() -> None:
-    forget_compared()
-    DECLARED.forget_text()
-
-
 class Scheduler:
     def __init__(self, server: BastionServer) -> None:
         self._server = server
@@ -178,11 +172,10 @@ class Scheduler:
 
     def closed(self, doc: Document) -> None:
         """The document is gone: its diagnostic memo and its splitter go too (the splitter on the
-        worker, which owns it), and the memos of the last texts compared, which may be its own
-        (on the worker, after an analysis of it under way); with the last one, the engine's
-        unit caches go too."""
+        worker, which owns it), and the texts the engine keeps for it (on the worker, after an
+        analysis of it under way); with the last one, the engine's unit caches go too."""
         self._executor.submit(self._splitters.pop, doc.opened, None)
-        self._executor.submit(_forget_texts)
+        self._executor.submit(self._engine.document_closed, doc.path or doc.uri)
         self._memos.pop(doc.opened, None)
         if not self._server.session.documents:
             self._executor.submit(self._engine.clear_cache)

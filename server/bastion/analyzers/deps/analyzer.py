@@ -89,6 +89,17 @@ class DepsAnalyzer(TextAnalyzer):
         toml_text.drop_preview()
         pipfile_text.forget()
 
+    def document_closed(self, path: str) -> None:
+        """Its last read of `path`, and the last large TOML or JSON text parsed (any file's:
+        at worst parsed again)."""
+        from bastion.deps import pipfile_text, toml_text
+
+        toml_text.forget()
+        pipfile_text.forget()
+        for cache in (self._lines, self._pieces, self._memo):
+            if cache is not None:
+                cache.closed(path)
+
     def forget(self) -> None:
         from bastion.deps import pipfile_text, toml_text
 

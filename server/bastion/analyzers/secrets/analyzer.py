@@ -17,7 +17,7 @@ from bastion.analyzers.secrets.incremental import Reads
 from bastion.analyzers.secrets.scanning import RULES, fingerprint
 from bastion.analyzers.text_base import TextAnalyzer, TextFix
 from bastion.analyzers.versions import SECRETS as SECRETS_VERSION
-from bastion.filekinds import TEXT_KINDS, FileKind
+from bastion.filekinds import TEXT_KINDS, FileKind, kind_of
 from bastion.model import Finding, NotAnalysed
 
 if TYPE_CHECKING:
@@ -63,6 +63,9 @@ class SecretsAnalyzer(TextAnalyzer):
 
     def forget(self) -> None:
         self._reads.forget()
+
+    def document_closed(self, path: str) -> None:
+        self._reads.closed(path, kind_of(path))
 
     def disk_changed(self, paths: Collection[str]) -> None:
         pass  # it reads no file but the analysed one

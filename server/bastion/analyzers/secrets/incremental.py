@@ -56,6 +56,10 @@ class Reads:
     def forget(self) -> None:
         self._last.clear()
 
+    def closed(self, path: str, kind: FileKind) -> None:
+        """The editor closed the document: its last read (its text) goes."""
+        self._last.pop((path, kind))
+
     def analyse(self, text: str, path: str, kind: FileKind) -> list[Finding]:
         last = self._last.get((path, kind))
         read = _whole(text, path, kind) if last is None else _again(last, text, path, kind)

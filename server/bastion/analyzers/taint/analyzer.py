@@ -28,6 +28,7 @@ from bastion.analyzers.rule_tables import folder_tables
 from bastion.analyzers.taint.analysis import analyse_module
 from bastion.analyzers.taint.blocks import BlockParser, WholeParser
 from bastion.analyzers.taint.context import module_context
+from bastion.analyzers.taint.context_reuse import forget_text_words
 from bastion.analyzers.taint.declared_versions import SHARED as SHARED_DECLARED
 from bastion.analyzers.taint.domain import SINK_CLASSES, Step
 from bastion.analyzers.taint.foreign_changes import foreign_key
@@ -168,14 +169,19 @@ class TaintAnalyzer:
     def forget(self) -> None:
         for cache in (self._functions, self._calls, self._texts, self._prepared, self._imports):
             cache.clear()
-        self._last_digest = None
-        self._gate = source_gate(self.models)
-        self._judged = JudgedGate(NEEDLES, SQL_NEEDLES, SQL_TEXT, find_sql_text)
-        self._registrars = registrar_gate(self.models)
-        self._renders = words_gate(RENDER_WORDS)  # a search of a 230 kB text costs 0.3 ms
+        self.document_closed("")
         self._parser.forget()
         self._templates.forget()
         self._declared.forget()
+
+    def document_closed(self, path: str) -> None:
+        """The memos of the last text go, shared by every document (whatever `path` is): the
+        next text is checked whole, as another document's is."""
+        self._last_digest = None
+        for memo in (self._gate, self._judged, self._registrars, self._renders, self._parser,
+                     self._templates, self._declared):
+            memo.forget_text()
+        forget_text_words(self._calls)
 
     def disk_changed(self, paths: Collection[str]) -> None:
         self._templates.disk_changed()

@@ -148,8 +148,15 @@ class BlockParser:
         self._whole: WholeStatements | None = None  # the text's tree, while `parse` is given it
 
     def forget(self) -> None:
-        for cache in (self._trees, self._broken, self._members, self._class_starts):
+        for cache in (self._trees, self._broken, self._members):
             cache.clear()
+        self.forget_text()
+
+    def forget_text(self) -> None:
+        """Let go of the last text parsed and of the lines the block scans keep (its document
+        closed): the next text's blocks are found again from its start, their trees still
+        served by digest."""
+        self._class_starts.clear()
         self._starts = _Starts()
         self._lines, self._placed, self._text = [], {}, None
 
@@ -340,6 +347,9 @@ class WholeParser:
 
     def forget(self) -> None:
         self._blocks.forget()
+
+    def forget_text(self) -> None:
+        self._blocks.forget_text()
 
     def parse(self, text: str, whole: ast.Module | None = None) -> ast.Module:
         if whole is not None:

@@ -93,6 +93,12 @@ def text_words(memo: LRU | None) -> Callable[[str], tuple[bool, bool]] | None:
     return lambda text: (gates[0].match(text), gates[1].match(text))
 
 
+def forget_text_words(memo: LRU) -> None:
+    """`text_words`' gates let go of the last text they checked (its document closed)."""
+    for gate in memo.get(_WORDS) or ():
+        gate.forget_text()
+
+
 def kept_module_body(tree: ast.Module, memo: LRU | None) -> ast.FunctionDef | None:
     """`wrappers.module_body(tree)`, the last one's node when it holds the same statements."""
     if memo is None:

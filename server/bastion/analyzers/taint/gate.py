@@ -81,6 +81,11 @@ class TextGate:
         self._text, self._witness = text, found
         return found is not None
 
+    def forget_text(self) -> None:
+        """Let go of the last text checked (the editor closed its document): the next text is
+        checked whole."""
+        self._text, self._witness, self._absent = None, None, frozenset()
+
     @staticmethod
     def _kept(witness: tuple[int, int], start: int, old_end: int, shift: int
               ) -> tuple[int, int] | None:
@@ -218,6 +223,10 @@ class JudgedGate:
         calls, words, sql = (self._calls.match(text), self._sql_words.match(text),
                              self._sql.match(text))
         return calls or (words and sql)
+
+    def forget_text(self) -> None:
+        for gate in (self._calls, self._sql_words, self._sql):
+            gate.forget_text()
 
 
 def words_gate(words: tuple[str, ...]) -> TextGate:

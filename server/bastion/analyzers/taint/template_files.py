@@ -252,6 +252,10 @@ class TemplateFiles:
     def disk_changed(self) -> None:
         """A file changed on disk or in the editor: the last answer, kept by its text alone,
         may be stale (the others are checked by each template's stamp)."""
+        self.forget_text()
+
+    def forget_text(self) -> None:
+        """Drop the last answer and the text it holds (or that text's document closed)."""
         with self._lock:
             self._last = None
 
