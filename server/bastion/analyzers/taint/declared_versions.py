@@ -6,7 +6,9 @@ A module's project is the nearest folder, from the module's own up to the root i
 (template_files.py's walk), holding a manifest the dependency analyzer reads (requirements
 files, pyproject.toml, uv / poetry / Pipfile / pylock locks) that names the package; there a
 lock's entries, when one names it, stand for the folder, else every manifest's requirement.
-Manifests are parsed by the dependency analyzer's `parse_manifest` and kept by the (path, mtime,
+Manifests are parsed by the dependency analyzer's `parse_manifest` (one reading of them; one
+whose text cannot declare the package asked is not parsed: `_may_declare`, which
+tests/unit/test_taint_declared_agree.py holds to the parser's answers) and kept by the (path, mtime,
 size) of every file read (a requirements file's and those it includes), folder listings by the
 folder's mtime, the walk by the module's folder: a keystroke costs a `stat` per folder walked
 and per manifest (and include) found (measured: 12 us beside its manifest,
@@ -30,15 +32,15 @@ from collections.abc import Callable
 import attrs
 
 from bastion.analyzers.taint.template_files import walked_folders
+from bastion.deps.include_lines import may_include
 from bastion.deps.names import manifest_kind
 from bastion.files import UnreadableSource, decode_source, read_limited
 from bastion.package_names import SEPARATORS
 
 _MAX_MANIFEST_BYTES = 8 * 1024 * 1024  # a large lock file (the deps analyzer reads such too)
 _MAX_CACHED = 256
-# A requirements file's `-r other.txt` / `-c constraints.txt`: the package may be in the other file
 _NOT_NAMED: tuple[str, frozenset[str], list[str]] = ("", frozenset(), [])
-_INCLUDES = re.compile(r"^[ \t]*(?:-[rc]|--requirement|--constraint)\b", re.MULTILINE)
+_CONTINUED = re.compile(r"\\(?:\r\n?|\n)")  # a requirements line joined to the next (pip's)
 
 
 @attrs.frozen
@@ -228,7 +230,7 @@ class DeclaredVersions:
         try:
             data, _ = read_limited(path, _MAX_MANIFEST_BYTES)
             text = decode_source(data)
-            if _INCLUDES.search(text) is None and _named(package).search(text) is None:
+            if not _may_declare(path, text, package):
                 searched, manifest = frozenset({package}), None
             else:
                 manifest = parse_manifest(path, text, os.path.dirname(path), reader)
@@ -263,6 +265,16 @@ def parse_manifest(path: str, text: str, folder: str, reader: Callable[[str], st
     from bastion.deps.analysis import parse_manifest as parse
 
     return parse(path, text, folder, reader)
+
+
+def _may_declare(path: str, text: str, package: str) -> bool:
+    """Whether `parse_manifest` may find `package` in the manifest `text` (if not, it is not
+    parsed): a requirements file that may include another (deps' own answer) or names it once
+    its continued lines are joined as pip joins them; another manifest (TOML, JSON) that names
+    it or holds a backslash (an escape in a string may spell the name)."""
+    if manifest_kind(path) == "requirements":
+        return may_include(text) or _named(package).search(_CONTINUED.sub("", text)) is not None
+    return "\\" in text or _named(package).search(text) is not None
 
 
 def _named(package: str) -> re.Pattern:
