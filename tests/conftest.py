@@ -10,6 +10,8 @@ import os  # noqa: E402
 import shutil  # noqa: E402
 import tempfile  # noqa: E402
 
+import tests.hypothesis_budget  # noqa: E402, F401  (its profile, for the tests that name no count)
+
 # Servers and scans started by the tests keep their result cache out of the user's cache folder,
 # in a folder of this run's own that goes when the run ends (each run left ~1 MB in /tmp before).
 if "BASTION_CACHE_DIR" not in os.environ:

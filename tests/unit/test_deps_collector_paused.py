@@ -11,6 +11,7 @@ import gc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.deps import analysis, collector, requirements_txt, store
 from bastion.deps.location import shipped_index_path
@@ -87,7 +88,7 @@ def test_the_collector_is_on_again_after_a_failure(collector_on):
     assert gc.isenabled()
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=examples(12), deadline=None)
 @given(st.integers(0, len(LINES) - 1), st.sampled_from([5, 40]))
 def test_the_results_are_those_read_with_the_collector_running(seed, pause_lines):
     """Read with the pause (`PAUSE_LINES` small) and without: the same findings, problems and

@@ -9,6 +9,7 @@ import json
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 from tests.unit.test_cli_text_files import bastion
 
 from bastion.analyzers import text_registry
@@ -83,7 +84,7 @@ PIECES = st.sampled_from(["-r", "-c", "--requirement", "--constraint", "--requir
                           "a.txt", "\\", "\n", "\r", "\r\n", "#", "x==1", "--hash=sha256:0"])
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=examples(3000), deadline=None)
 @given(st.lists(PIECES, max_size=24).map("".join))
 def test_every_include_is_seen_without_parsing(text):
     """The cache's cheap test never misses an include that the parser reads."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.deps import analysis, lock_blocks, store
 from bastion.deps.location import shipped_index_path
@@ -46,7 +47,7 @@ def shipped():
     return store.load(shipped_index_path())
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=examples(600), deadline=None)
 @given(kind=st.sampled_from([("uv.lock", "package"), ("poetry.lock", "package"),
                              ("pdm.lock", "package"), ("pylock.toml", "packages")]),
        text=locks(), edits=EDITS)

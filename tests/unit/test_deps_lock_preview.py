@@ -11,6 +11,7 @@ import json
 import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 from tests.unit.test_deps_lock_blocks import ODD, PACKAGE
 
 from bastion.analyzers.deps.analyzer import DepsAnalyzer
@@ -42,7 +43,7 @@ def _check(name: str, kind: str, text: str, first: int, last: int) -> list[Findi
     return found
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.sampled_from(TOML), st.lists(st.sampled_from(PACKAGE), min_size=1, max_size=25),
        st.lists(st.sampled_from(ODD), max_size=2), st.data())
 def test_a_toml_lock_preview_is_the_whole_analysis_on_its_lines(lock, parts, odd, data):
@@ -72,7 +73,7 @@ def _pipfile_text(entries: list[tuple[int, int, str]]) -> str:
     return "".join(out) + "\n}\n"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.tuples(st.integers(0, len(PINS) - 1), st.integers(0, 1),
                           st.sampled_from(["nested", "flat"])), min_size=1, max_size=25),
        st.sampled_from(["", "broken", "twice"]), st.data())

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 from tests.unit.test_deps_lock_blocks import ODD, PACKAGE, results
 
 from bastion.analyzers.deps.analyzer import DepsAnalyzer
@@ -21,7 +22,7 @@ TOML = [("uv.lock", "package"), ("poetry.lock", "package"), ("pdm.lock", "packag
 LITERAL = "\ndescription = '''\n[[{b}]]\nname = \"q\"\n'''\n"  # a literal string that holds a header
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.sampled_from(TOML), st.lists(st.sampled_from(PACKAGE), min_size=1, max_size=25),
        st.lists(st.sampled_from([*ODD, LITERAL]), max_size=3), st.data())
 def test_a_read_from_the_preview_s_parse_is_the_whole_analysis(lock, parts, odd, data):

@@ -12,6 +12,7 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.deps import analysis, locks, store
 from bastion.deps.location import shipped_index_path
@@ -66,7 +67,7 @@ def shipped():
     return store.load(shipped_index_path())
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=examples(600), deadline=None)
 @given(text=pipfiles(), edits=EDITS)
 def test_an_edited_pipfile_lock_gives_the_results_of_a_whole_analysis(shipped, text, edits):
     cache = LockCache()

@@ -9,6 +9,7 @@ import json
 import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 from tests.unit.test_deps_lock_preview import PINS, _pipfile_text
 
 from bastion.analyzers.deps.analyzer import DepsAnalyzer
@@ -63,7 +64,7 @@ def test_nothing_is_kept_after_the_whole_read_even_of_another_text(every_text_ke
     assert pipfile_text._last is None  # the preview's values did not outlive the read
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(ENTRIES, st.sampled_from(["same", "edited", "broken", "twice"]), st.data())
 def test_a_read_from_the_preview_s_values_is_the_whole_analysis(entries, change, data):
     text = _pipfile_text(entries)

@@ -14,6 +14,7 @@ import sys
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.deps import analysis, locks
 from bastion.deps.lock_blocks import LockCache
@@ -93,7 +94,7 @@ def _walked(text: str, stop: int | None = None) -> dict:
         locks._flat_entries = flat
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(_lock(), st.booleans(), st.data())
 def test_the_walk_and_the_whole_read_equal_the_plain_ones_on_generated_locks(lock, escaped, data):
     text = _write(lock, data.draw, escaped) + "\n"
@@ -130,7 +131,7 @@ _ENTRY_PIECES = st.sampled_from(['"a"', '"version"', '"==1.0"', ":", ",", " ", "
 
 @pytest.mark.skipif(sys.version_info < (3, 11), reason="possessive quantifiers need Python 3.11")
 @given(st.sampled_from(['"pkg"', '""', '"a\\b"', "pkg"]), st.lists(_ENTRY_PIECES, max_size=40))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 def test_the_stepwise_entry_pattern_python_3_10_uses_matches_as_the_possessive_one(name, pieces):
     """Python 3.10 has no possessive quantifiers: its pattern reads a run a character at a time
     and must read every text as the possessive one does."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 from tests.unit.test_deps_lines import PIECES
 
 from bastion.analyzers.deps.analyzer import DepsAnalyzer
@@ -26,7 +27,7 @@ def _workspace(tmp_path_factory):
     return folder
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(st.sampled_from(LINES), min_size=1, max_size=40), st.data())
 def test_a_preview_is_the_whole_analysis_on_its_lines(tmp_path_factory, pieces, data):
     folder = _workspace(tmp_path_factory)

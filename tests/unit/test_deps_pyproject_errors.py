@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.deps import analysis, pyproject, pyproject_errors, store
 from bastion.deps.location import shipped_index_path
@@ -53,7 +54,7 @@ def _check(shipped, memo: Memo, text: str) -> None:
     assert (mine.findings, mine.not_analysed) == (whole.findings, whole.not_analysed), text
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=examples(600), deadline=None)
 @given(order=st.permutations(range(len(BLOCKS))), typing=st.lists(st.tuples(
     st.floats(0, 1), st.one_of(st.sampled_from(TYPED), CHARACTERS), st.booleans()), min_size=1, max_size=4))
 def test_keystrokes_give_the_results_of_a_whole_analysis(shipped, order, typing):

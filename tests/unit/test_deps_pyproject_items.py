@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.deps import analysis, pyproject, store
 from bastion.deps.location import shipped_index_path
@@ -110,7 +111,7 @@ def shipped():
     return store.load(shipped_index_path())
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(lines=documents(), edits=EDITS)
 def test_lines_edited_give_the_results_of_a_whole_analysis(shipped, lines, edits):
     memo = Memo()

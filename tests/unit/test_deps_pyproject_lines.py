@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.deps import analysis, pyproject, store
 from bastion.deps.location import shipped_index_path
@@ -53,7 +54,7 @@ def shipped():
     return store.load(shipped_index_path())
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(text=documents(), edits=EDITS)
 def test_an_edited_pyproject_gives_the_results_of_a_whole_analysis(shipped, text, edits):
     memo = Memo()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.deps import analysis, pyproject, pyproject_errors, store
 from bastion.deps.location import shipped_index_path
@@ -44,7 +45,8 @@ def _check(shipped, memo: Memo, text: str) -> None:
     assert (mine.findings, mine.not_analysed) == (whole.findings, whole.not_analysed), text
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(500), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(values=st.lists(st.sampled_from(VALUES), min_size=8, max_size=30).map(lambda v: sum(v, [])),
        after=st.sampled_from(AFTER),
        edits=st.lists(st.tuples(st.floats(0, 1), st.sampled_from(TYPED), st.booleans()), min_size=1,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.analyzers.deps.analyzer import DepsAnalyzer
 from bastion.deps import analysis, pyproject_preview
@@ -61,7 +62,7 @@ def _agrees(text: str, first: int, last: int) -> bool:
         (f for f in whole if first <= f.span.start_line <= last), key=repr)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(sections(), min_size=1, max_size=6), st.data())
 def test_a_preview_is_the_whole_analysis_on_its_lines(parts, data):
     text = "\n\n".join(parts) + "\n"
@@ -78,7 +79,7 @@ def test_a_preview_is_the_whole_analysis_on_its_lines(parts, data):
 BROKEN = ['  "requ', 'x = ', "[tool.", '"django==3.2.5",', '[project]\nname = "again"', "]"]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(sections(), min_size=1, max_size=6), st.sampled_from(BROKEN), st.data())
 def test_a_file_that_is_not_valid_toml_shows_no_finding_early(parts, broken, data):
     lines = ("\n\n".join(parts) + "\n").split("\n")

@@ -13,6 +13,7 @@ from unittest import mock
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from packaging.version import InvalidVersion, Version
+from tests.hypothesis_budget import examples
 
 from bastion.deps import requirements_txt
 from bastion.model import Span
@@ -51,13 +52,13 @@ def _old_span(logical, start: int, end: int) -> Span:
     return Span(line, col, end_line, end_col + 1)
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=examples(600), deadline=None)
 @given(_line)
 def test_simple_requirement_equals_the_code_before(line):
     assert requirements_txt.simple_requirement(line) == _old_simple(line)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(_line, min_size=1, max_size=4), st.data())
 def test_spans_and_comments_equal_the_general_path(lines, data):
     logicals = list(requirements_txt.logical_lines(lines))
@@ -91,7 +92,7 @@ _structured = st.builds(
 _physical = st.one_of(_structured, st.lists(_piece, max_size=9).map("".join))
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(st.lists(_physical, min_size=1, max_size=5))
 def test_simple_requirements_read_as_the_general_path_reads_them(lines):
     """Names, extras, markers, URLs, includes, options, hashes, comments and continuations."""

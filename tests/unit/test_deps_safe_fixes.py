@@ -7,6 +7,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from packaging.version import Version
+from tests.hypothesis_budget import examples
 
 from bastion.deps import index as index_module
 from bastion.deps import store
@@ -25,7 +26,7 @@ def _tested(candidates, intervals):
     return tuple(v for v in candidates if not any(i.contains(v) for i in intervals))
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.lists(VERSIONS, max_size=12), st.lists(st.builds(Interval, BOUNDS, BOUNDS), max_size=6))
 def test_bisection_gives_each_candidates_test(versions, intervals):
     candidates = sorted({v for v in versions if not v.is_prerelease})

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.deps import toml_keys as K
 from bastion.deps.toml_keys import KeyIndex
@@ -100,7 +101,7 @@ def leaves(value, path=()):
             yield from leaves(item, (*path, number))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.dictionaries(KEYS, DATA, max_size=5), st.data())
 def test_every_string_is_found_where_tomllib_read_it(data, draw):
     text = document(data, draw.draw)

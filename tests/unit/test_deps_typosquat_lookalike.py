@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.deps.typosquat import MIN_LENGTH, lookalike, one_edit, popular_names
 
@@ -51,7 +52,7 @@ def test_lookalike_equals_a_search_of_every_popular_name():
     assert lookalike("reqeusts") == "requests"
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=examples(3000), deadline=None)
 @given(st.sampled_from(sorted(popular_names())), st.integers(0, 60), st.sampled_from("abz-_.0"),
        st.integers(0, 3), st.integers(0, 2))
 def test_every_edit_at_every_position_finds_what_a_full_search_finds(word, at, letter, kind, times):

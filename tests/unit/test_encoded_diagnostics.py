@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from lsprotocol import types
 from pygls.protocol import default_converter
 from pygls.workspace.position_codec import PositionCodec
+from tests.hypothesis_budget import examples
 
 from bastion.config import Config
 from bastion.engine.registry import create_engine
@@ -83,7 +84,7 @@ def _pygls_json(diagnostics: list[types.Diagnostic], version: int) -> str:
 
 
 @pytest.mark.parametrize("encoding", [types.PositionEncodingKind.Utf16, types.PositionEncodingKind.Utf8])
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(bom=st.booleans(), steps=st.lists(steps, min_size=1, max_size=8))
 # "é" to "😀" before a finding on its line: the same finding, one more UTF-16 unit before it.
 @example(bom=False, steps=[((7, 9, 0, ""), 0, CONFIGS[0], False),

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from lsprotocol import types
 from pygls.protocol import default_converter
 from pygls.workspace.position_codec import PositionCodec
+from tests.hypothesis_budget import examples
 
 from bastion.config import Config
 from bastion.engine.registry import create_engine
@@ -43,7 +44,7 @@ def _pygls_json(diagnostics, version) -> str:
         default=CONVERTER.unstructure)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(start=st.lists(st.sampled_from(PIECES), min_size=1, max_size=30),
        steps=st.lists(edits, min_size=1, max_size=6),
        encoding=st.sampled_from([types.PositionEncodingKind.Utf16, types.PositionEncodingKind.Utf8]))

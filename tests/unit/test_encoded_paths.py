@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from lsprotocol import types
 from pygls.protocol import default_converter
 from pygls.workspace.position_codec import PositionCodec
+from tests.hypothesis_budget import examples
 
 from bastion.config import Config
 from bastion.engine.analysis import Analysis
@@ -72,7 +73,7 @@ def _moved(place: list[int], at: int, deleted: int, inserted: int, elsewhere: li
     return out
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts=st.lists(st.sampled_from(LINE_TEXTS), min_size=20, max_size=20),
        specs=st.lists(finding_specs, min_size=1, max_size=4),
        edits=st.lists(edit_specs, min_size=1, max_size=5),

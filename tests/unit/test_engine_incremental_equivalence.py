@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_bandit_contract import bandit_whole_file
+from tests.hypothesis_budget import examples
 
 from bastion.analyzers.bandit_adapter import BanditAdapter
 from bastion.config import Config
@@ -289,14 +290,14 @@ COMMON = dict(deadline=None, database=None, suppress_health_check=list(HealthChe
 
 
 @pytest.mark.filterwarnings("ignore:invalid escape sequence")
-@settings(max_examples=30, **COMMON)
+@settings(max_examples=examples(30), **COMMON)
 @given(st.data())
 def test_random_edits_on_real_and_synthetic_files(data):
     run_edits(data, REAL + ["<synthetic>", "<synthetic>"], max_edits=3)
 
 
 @pytest.mark.filterwarnings("ignore:invalid escape sequence")
-@settings(max_examples=4, **COMMON)
+@settings(max_examples=examples(4), **COMMON)
 @given(st.data())
 def test_random_edits_on_large_files(data):
     run_edits(data, LARGE, max_edits=2)
@@ -428,7 +429,7 @@ def run_versions(data, names: list[str], max_edits: int) -> None:
 
 
 @pytest.mark.filterwarnings("ignore:invalid escape sequence")
-@settings(max_examples=40, **COMMON)
+@settings(max_examples=examples(40), **COMMON)
 @given(st.data())
 def test_every_intermediate_version_equals_a_fresh_analysis(data):
     run_versions(data, REAL + ["<synthetic>", "<synthetic>"], max_edits=6)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.baseline import fingerprint
 from bastion.baseline.fingerprint import fingerprints, legacy_fingerprints
@@ -120,7 +121,7 @@ def test_fingerprints_equal_those_written_before():
     assert not changed, f"cases whose fingerprints changed: {changed[:20]}"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(rng=st.randoms(use_true_random=False))
 def test_keeping_only_the_statements_that_hold_a_finding_changes_no_fingerprint(rng):
     """The reference keeps every statement of the file (every line wanted), as the code before

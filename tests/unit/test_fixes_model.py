@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.engine.splitter import split_document
 from bastion.fixes import DocModel
@@ -56,7 +57,7 @@ def test_update_equals_build_after_random_edits(name):
             model, text = updated, new
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.sampled_from(["a", "b", "", "é😀", "\r"]), min_size=1, max_size=6),
        st.lists(st.sampled_from(["a", "x", "", "ü"]), min_size=0, max_size=6), st.data())
 def test_edits_reproduce_the_changed_text(old, new, data):

@@ -9,6 +9,7 @@ import ast
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.fixes import DocModel
 from bastion.fixes.testing import CONFIG, apply, engine, findings, fixes
@@ -92,7 +93,7 @@ def _outside_unchanged(old: str, new: str, fix) -> bool:
         old_lines[end + 1:]
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(variants())
 def test_fixes_parse_remove_the_finding_and_touch_nothing_else(case):
     text, rule = case
@@ -124,7 +125,7 @@ def _plain_command(case) -> bool:
     return not (case[1] == "B602" and "🔑'," in case[0].replace("🔑', shell", "🔑',"))
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(variants().filter(_plain_command))
 def test_common_variants_get_a_fix(case):
     """The recipes are not so narrow that realistic layouts go without a fix."""

@@ -10,6 +10,7 @@ import itertools
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.analyzers.taint.helper_paths import helper_paths
 
@@ -55,7 +56,7 @@ def _agrees(path, values: dict[str, bool]) -> bool:
     return True
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(_blocks(2))
 def test_one_path_per_run(body):
     source = f"def f({', '.join(PARAMS)}):\n" + _indent(body)

@@ -8,6 +8,7 @@ import ast
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.analyzers.taint import helper_guards
 from bastion.analyzers.taint.analysis import analyse_module
@@ -38,7 +39,7 @@ def _proves(text: str) -> tuple:
     return next(o.summary.proves for o in result.outcomes if o.function == "check")
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(STATEMENTS, max_size=4), st.sampled_from(TESTS))
 def test_the_containment_filter_loses_no_proof(body, last):
     text = HEADER + "".join(f"    {s}\n" for s in body) + f"    return {last}\n"

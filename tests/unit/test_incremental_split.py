@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.engine.engine import Engine
 from bastion.engine.incremental import IncrementalSplitter
@@ -39,7 +40,7 @@ def _edit(lines: list[str], line: int, col: int, delete: int, text: str):
     return new, line, len(lines) - 1 - end_line
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     name=st.sampled_from(FILES),
     edits=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 40), st.integers(0, 30),
@@ -59,7 +60,7 @@ def _raw_key(raw):
     return raw.findings, raw.directives, raw.broken, raw.errors
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     name=st.sampled_from(FILES),
     edits=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 40), st.integers(0, 30),
@@ -194,7 +195,7 @@ def _reshape_or_type(draw, lines: list[str]) -> list[str]:
     return "\n".join(lines).split("\n")
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=list(HealthCheck))
 @given(name=st.sampled_from(["tempfile.py", "textwrap.py"]), data=st.data())
 def test_reshaping_and_typing_split_as_a_fresh_split_at_every_version(name, data):
     lines = (STDLIB / name).read_text(encoding="utf-8").split("\n")

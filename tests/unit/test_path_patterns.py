@@ -11,6 +11,7 @@ import pickle
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.config import Config
 from bastion.path_patterns import PathPatterns, _matches_one
@@ -24,7 +25,7 @@ patterns = st.lists(st.sampled_from(_PIECES), min_size=1, max_size=6).map("".joi
 paths = st.lists(st.sampled_from(_PARTS), min_size=1, max_size=6).map("/".join)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(patterns, min_size=1, max_size=12), st.lists(paths, min_size=1, max_size=8))
 def test_compiled_patterns_match_what_each_pattern_matches(pattern_list, path_list):
     compiled = PathPatterns(pattern_list)

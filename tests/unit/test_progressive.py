@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.engine import progressive
 from bastion.engine.engine import Engine
@@ -45,7 +46,7 @@ def _both(text: str, visible: tuple) -> tuple:
     return _key(sliced), _key(whole)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=list(HealthCheck))
 @given(pieces=st.lists(st.sampled_from(PIECES), min_size=1, max_size=40),
        slice_lines=st.integers(1, 12), view=st.tuples(st.integers(0, 80), st.integers(0, 20)))
 def test_sliced_analysis_equals_whole_file_analysis(monkeypatch, pieces, slice_lines, view):

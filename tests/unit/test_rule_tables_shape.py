@@ -8,6 +8,7 @@ import datetime
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.analyzers.rule_tables import _MAX_DEPTH, _is_toml
 
@@ -46,7 +47,7 @@ _VALUES = st.recursive(_LEAVES, lambda inner: st.one_of(
     st.dictionaries(st.text(max_size=3), inner, max_size=2).map(_Table)), max_leaves=25)
 
 
-@settings(max_examples=500)
+@settings(max_examples=examples(500))
 @given(_VALUES)
 def test_the_level_reading_answers_as_the_plain_one(value):
     assert _is_toml(value) == _plain(value)

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.baseline import FINGERPRINT_KEY, fingerprints
 from bastion.config import Config
@@ -300,7 +301,7 @@ def prints_of(text: str) -> Counter:
     return Counter((f.rule_id, found[f]) for f in every)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=st.sampled_from(CALLS), arg=st.sampled_from(ARGS),
        above=st.lists(st.sampled_from(["", "# a comment", "import os", "COUNT = 1",
                                        "def other():\n    return 1\n",
@@ -319,7 +320,7 @@ def test_fingerprints_are_stable_under_unrelated_edits(case, arg, above, indent,
     assert before == after, f"\n{base}\n---\n{edited}"
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=st.sampled_from(CALLS), args=st.lists(st.sampled_from(ARGS), min_size=2, max_size=2,
                                                   unique=True), exploded=st.booleans())
 def test_fingerprints_change_with_the_flagged_call(case, args, exploded):

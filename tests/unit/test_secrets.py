@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.analyzers.secrets.analyzer import RULES, SecretsAnalyzer, fingerprint
 from bastion.config import Config
@@ -206,7 +207,7 @@ def test_baseline_fingerprint_depends_on_the_redacted_form_only():
     assert printed(AWS_ID, ".env") != printed(j("ASIA", AWS_ID[4:-1], "C"), ".env")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.sampled_from(["PassWord", "password", "TOKEN", "to\u212aen", "İ", "ſecret",
                                   "api_KEY", "SECRET", "x", " = '", "\n"]), max_size=12).map("".join))
 def test_keywords_are_found_at_the_offsets_of_an_ascii_lowering(text):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.analyzers.secrets.analyzer import SecretsAnalyzer
 from bastion.analyzers.secrets.formats import KEY_REACH
@@ -53,7 +54,7 @@ def edit_and_compare(text: str, edits: list, place: tuple) -> None:
         assert analyzer.analyse_text(text, path, kind) == whole(text, path, kind)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(TEXTS, EDITS, PLACES)
 def test_an_edited_text_gives_the_findings_of_a_whole_scan(text, edits, place):
     edit_and_compare(text, edits, place)
@@ -117,7 +118,7 @@ FAR_PIECES = [*PIECES, "-----BEGIN RSA PRIVATE KEY-----\n", "\n-----END RSA PRIV
 FAR_TEXTS = st.lists(st.sampled_from(FAR_PIECES), max_size=24).map("".join)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(FAR_TEXTS, st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1), FAR_TEXTS.filter(
     lambda text: len(text) < KEY_REACH)), min_size=1, max_size=6), PLACES)
 def test_an_edit_near_or_far_from_keys_gives_the_findings_of_a_whole_scan(text, edits, place):

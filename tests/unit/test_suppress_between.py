@@ -8,6 +8,7 @@ from __future__ import annotations
 import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.engine.registry import create_engine
 from bastion.engine.splitter import split_document
@@ -35,7 +36,7 @@ def documents(draw):
     return text.replace("\n", "\r\n") if draw(st.booleans()) else text
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(text=documents())
 def test_comments_outside_statements_read_as_the_tokenizer_reads_them(text):
     split = split_document(text)
@@ -58,7 +59,7 @@ WORDS = st.sampled_from(["nosec", "NOSEC", "noqa", "NoQA", "nOqA", "bastion", "B
                          "\f", "\v", "reason=\"x\"", "BST201"])
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=examples(2000), deadline=None)
 @given(words=st.lists(WORDS, min_size=1, max_size=8))
 def test_every_directive_passes_the_cheap_check(words):
     """The check that decides which texts are tokenized keeps every comment a directive reads."""

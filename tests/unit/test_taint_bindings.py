@@ -7,6 +7,7 @@ import ast
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.analyzers.taint.bindings import changed_in_text, changed_in_tree
 
@@ -26,7 +27,7 @@ def _module(body: list[str]) -> str:
     return f"NAME = {{'a': 'ls'}}\n\n\ndef f(k, v, x, fill, f):\n    {lines}\n"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.sampled_from(CHANGES + READS), max_size=5))
 def test_the_text_finds_every_change_the_tree_shows(body):
     text = _module(body)

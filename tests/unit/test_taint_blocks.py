@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.analyzers.taint.blocks import BlockParser, block_starts
 
@@ -44,7 +45,7 @@ def _dump(module: ast.Module) -> str:
 
 # Edits put textwrap's regex strings out of their raw literals: Python warns, the test does not care.
 @pytest.mark.filterwarnings("ignore:invalid escape sequence")
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=st.lists(edits(), min_size=1, max_size=4))
 def test_edited_parses_equal_fresh_parses(steps):
     warm = BlockParser()
@@ -76,7 +77,7 @@ def keystrokes(draw):
 
 
 @pytest.mark.filterwarnings("ignore:invalid escape sequence")
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts=keystrokes())
 def test_keystrokes_parse_as_fresh_parses(texts):
     warm = BlockParser()
@@ -115,7 +116,7 @@ CLOSERS = ["x = g(a,", "y", ", z)", "", "w = 1", "    y", "    , z)"]
 # A broken block is joined with those after it only while that could make it parse: a block
 # that parses on its own closes nothing the broken one left open, so the trees are the same.
 @pytest.mark.filterwarnings("ignore:invalid escape sequence")
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=st.one_of(st.lists(edits(tuple(BRACKETS)), min_size=1, max_size=3),
                        st.lists(runs(tuple(CLOSERS)), min_size=1, max_size=3)))
 def test_joins_stop_where_they_cannot_help(steps):
@@ -171,7 +172,7 @@ DOCSTRINGS = ['    """Doc."""', '    """Doc.', '    """', "    '''doc'''", "    
 # with a bracket open and every block the join could take parses alone: the trees are those of
 # the parser that joined past docstrings (random edits of methods with docstrings).
 @pytest.mark.filterwarnings("ignore:invalid escape sequence")
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=st.lists(edits(tuple(DOCSTRINGS)), min_size=1, max_size=3))
 def test_joins_stop_at_docstrings_where_they_cannot_help(steps):
     warm = BlockParser()

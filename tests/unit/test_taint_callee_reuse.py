@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.analyzers.taint.analysis import python_lines
 from bastion.analyzers.taint.analyzer import load_models
@@ -63,7 +64,7 @@ def memo_answers(tree, text, cache):
     return answers
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @example([[6, 5, 10, 8], [7, 5, 10, 8]])  # `REPO.read` is another class's: a global's kind
 @example([[0, 4], [0, 1, 4]])  # `run` defined: the module's function names
 @example([[0, 4], [0, 4, 13]])  # `helper` handed the request: its request kinds

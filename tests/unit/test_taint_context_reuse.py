@@ -13,6 +13,7 @@ import functools
 import attrs
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.analyzers.taint import bindings, class_constants, entries, helpers
 from bastion.analyzers.taint.analyzer import load_models
@@ -115,7 +116,7 @@ def facts(module) -> dict:
             "scoped": module.scoped, "records": module.records}
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @example([("line", 2, "a", "def view(request):"), ("char", 33, "_", "")])  # `import tornado.web` broken
 @example([("delete", 487, "a", "")])  # a class's name changed: its methods' names
 @example([("char", 130, "a", "")])  # `CMD = "las"`: the module body's statements
@@ -197,7 +198,7 @@ def test_a_keystroke_in_a_long_class_walks_its_method_only_for_calls(monkeypatch
     assert module.function_named("audit").helper  # called by `Long.get_20`
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(EDIT, min_size=1, max_size=4))
 def test_the_calls_of_a_class_are_those_of_its_walk(edits):
     text = TEXT.replace("return 20\n", "return audit(20)\n")
@@ -219,7 +220,7 @@ def test_a_keystroke_in_a_long_class_walks_its_method_only_for_stored_names(monk
     assert walked == ["Name", "get_7"]  # the class's base, the edited method
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(EDIT, min_size=1, max_size=6))
 def test_the_names_a_class_stores_are_those_of_its_walk(edits):
     memo = LRU(4096)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.analyzers.taint.declared_versions import DeclaredVersions
 from bastion.analyzers.taint.model_files import load_models
@@ -139,7 +140,7 @@ def project(draw) -> dict[str, str]:
     return files
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(project())
 # what the shortcut skipped (main: a text searched raw, includes by `^[ \t]*-[rc]\b` only)
 @example({"requirements.txt": "-\\\nr base.txt\n", "base.txt": "lxml==4.9.1\n"})

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.analyzers.taint.declared_versions import DeclaredVersions
 
@@ -13,7 +14,8 @@ TEXTS = ["from lxml import etree\n", "import os\n", "import lxml, jinja2\n", "x 
 PACKAGES = [frozenset({"lxml"}), frozenset({"lxml", "jinja2"}), frozenset({"jinja2"}), frozenset()]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(asks=st.lists(st.tuples(st.integers(0, len(TEXTS) - 1), st.integers(0, len(PACKAGES) - 1),
                                st.booleans()), min_size=1, max_size=8))
 def test_a_text_asked_again_is_answered_as_a_fresh_lookup(tmp_path_factory, asks):

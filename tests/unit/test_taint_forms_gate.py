@@ -11,6 +11,7 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 from tests.unit.test_taint_workspace_forms import FORMS, SCHEMAS
 from tests.unit.test_taint_workspace_records import RECORDS
 
@@ -71,7 +72,7 @@ SPELLINGS = [
 ]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.sampled_from(SPELLINGS), st.booleans(), st.sampled_from(["x: int", "x = 1", "pass"]))
 def test_every_spelling_of_a_form_base_is_searched(spelling, through_local, body):
     imported, base = spelling

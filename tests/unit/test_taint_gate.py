@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.analyzers.taint.gate import (
     _UNBOUNDED,
@@ -43,7 +44,7 @@ def edits(draw, pieces=PIECES, size=30):
     return steps
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=examples(600), deadline=None)
 @given(texts=edits())
 def test_each_edit_is_answered_as_the_whole_text(texts):
     gate = source_gate(MODELS)
@@ -95,7 +96,7 @@ def searched_one_by_one(text: str) -> tuple[int, int] | None:
     return None
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(text=st.lists(st.sampled_from(PIECES + ["\u00e9", "\u00e9ws", "ws\u00e9", "9", "\u212a",
                                                  "View", "My", "handler(", "input("]),
                      max_size=30).map("".join))
@@ -159,7 +160,7 @@ SQL_PIECES = ["select", "SELECT", "Select", "sel", "ect", " ", "\n", "\n\n", "  
               "sys", "tem", "system", "eval", "os.", "(", "pickle", "# ", "'", "elect", "ELECT"]
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(texts=edits(SQL_PIECES, 40))
 def test_the_judged_check_is_answered_per_edit_as_the_whole_text(texts):
     gate = JudgedGate(NEEDLES, SQL_NEEDLES, SQL_TEXT)
@@ -176,7 +177,7 @@ FOLDED_PIECES = SQL_PIECES + ["\u017felect", "\u212a", "\u00e9", "_", "9", "sets
                               "Delete", "INTO", "SeLeCt", "\u00a0", "."]
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(text=st.lists(st.sampled_from(FOLDED_PIECES), max_size=24).map("".join))
 def test_the_fast_sql_search_finds_what_the_expression_finds(text):
     """`find_sql_text` (lowercased ASCII, one keyword at a time) gives SQL_TEXT's first match."""
@@ -215,7 +216,7 @@ REGISTRAR_PIECES = ["Depends", "Dep", "ends", "Security", "Secur", "ity", "add_u
                     "_", "add_api_route", "api", "serve", "pre", "s", "1", ".", "é"]
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=examples(600), deadline=None)
 @given(texts=edits(REGISTRAR_PIECES, 30))
 def test_the_registrar_check_is_answered_per_edit_as_the_whole_text(texts):
     gate, names = registrar_gate(MODELS), MODELS.registrar_names()
@@ -248,7 +249,7 @@ OTHERS = [("input", re.compile(r"input\s*\(|x")), ("input", re.compile(r"(?i)inp
           ("input", re.compile(r"(?<=x)input")), ("put", re.compile(r"put\s*\(\s*\)"))]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @example(text="Input (x")
 @example(text="def handler")
 @given(text=st.lists(st.sampled_from(PIECES + ["Input", "inputinput", "xinput", "put()", "\t"]),
@@ -272,7 +273,7 @@ def _small_gate() -> tuple[TextGate, Callable[[str], bool]]:
 
 # A needle the last text did not hold is looked for around the edit only: occurrences the edit
 # makes from characters on both sides of it, or by deleting what stood between them.
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @example(texts=["a(x", "ab(x", "ab(x)", "a(x)"])
 @example(texts=["bxa", "ba", "bxa", "b!a"])
 @given(texts=edits(["a", "b", "(", ")", "x", " ", "\n", "c", "ab(", "ba"], 12))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.analyzers.taint.analysis import python_lines
 from bastion.analyzers.taint.analyzer import load_models
@@ -64,7 +65,7 @@ def _versions(first: list[int], edits: list[tuple[int, int, int]]):
         yield _module(bodies, allowed)
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(first=st.lists(st.integers(0, len(BODIES) - 1), min_size=1, max_size=3),
        edits=st.lists(st.tuples(st.integers(0, 2), st.integers(0, len(BODIES) - 1),
                                 st.integers(0, len(ALLOWED) - 1)), max_size=6))

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
 
@@ -123,7 +124,7 @@ def test_a_text_asked_for_findings_then_verdicts_is_hashed_once(monkeypatch):
     assert hashed.count(size) == 2
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(text=st.lists(st.sampled_from(["a", "\n", "\r", "\r\n", "\u2028", "\x0c", " "]),
                      max_size=30).map("".join))
 def test_python_lines_from_a_split_are_text_lines(text):

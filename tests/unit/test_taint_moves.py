@@ -10,6 +10,7 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.analyzers.taint.analyzer import TaintAnalyzer, load_taint_rules
 from bastion.analyzers.taint.model_files import load_models
@@ -51,7 +52,7 @@ def _result(analyzer: TaintAnalyzer, text: str, name: str):
     return attrs.astuple(result, recurse=False)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edits=line_edits())
 def test_moved_functions_are_analysed_as_from_scratch(edits):
     name, texts = edits

@@ -11,6 +11,7 @@ import sys
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.analyzers.taint.object_uses import _IN_IMPORT
 
@@ -21,7 +22,7 @@ PIECES = st.sampled_from(PIECES_LISTED)
 
 
 @given(st.lists(PIECES, max_size=8))
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 def test_the_import_test_reads_a_statement_as_the_plain_pattern(pieces):
     text = "import " + "".join(pieces)
     assert bool(_IN_IMPORT.match(text)) == bool(PLAIN.match(text))

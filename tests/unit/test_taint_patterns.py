@@ -9,6 +9,7 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.analyzers.taint.patterns import _DANGEROUS, cleaned_by
 
@@ -75,7 +76,7 @@ _ATOMS = ["a", "z", r"\.", "-", ";", "/", " ", r"\n", ".", r"\w", r"\d", r"\s", 
 _ALPHABET = "az.-;/ \n_é<'09xyAZ|&$"
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(atoms=st.lists(st.sampled_from(_ATOMS), min_size=1, max_size=4),
        quantifiers=st.lists(st.sampled_from(["", "+", "*", "?", "{2}"]), min_size=4, max_size=4),
        anchors=st.sampled_from([("", ""), ("^", r"\Z"), ("", "$"), ("^", "")]),

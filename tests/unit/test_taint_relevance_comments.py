@@ -10,6 +10,7 @@ import re
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.analyzers.taint.needles import matches_in_code
 
@@ -22,7 +23,7 @@ CODE = [("x = input()", True), ("y = f'#{input()}'", True), ("s = '#'; v = input
 COMMENTS = ["", "# input here", "#input", "# sys.argv", "# nothing", "#"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @example([(0, 1)], "")
 @example([(7, 1), (9, 2)], "    ")
 @given(st.lists(st.tuples(st.sampled_from(range(len(CODE))), st.sampled_from(range(len(COMMENTS)))),

@@ -9,6 +9,7 @@ import ast
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.analyzers.taint.analysis import python_lines
 from bastion.analyzers.taint.analyzer import load_models
@@ -40,7 +41,7 @@ def _fresh(text: str) -> set[str]:
                                                  None), MODELS)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(first=st.lists(st.integers(0, len(STATEMENTS) - 1), min_size=2, max_size=5),
        edits=st.lists(st.tuples(st.integers(0, 4), st.integers(0, len(STATEMENTS) - 1)),
                       min_size=1, max_size=8))

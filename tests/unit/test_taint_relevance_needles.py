@@ -11,6 +11,7 @@ import re
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 import bastion.analyzers.taint.relevance as relevance
 from bastion.analyzers.taint.analysis import python_lines
@@ -69,7 +70,7 @@ def relevant(text: str, prune: bool, cache: LRU | None) -> set[str]:
         relevance.without_match = real
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @example(HEADER + "def view(a):\n    x = 'ſelect a from t'\ndef run(a):\n    pass\n")
 @example(HEADER + "def view(a):\n    x = rerun(a)\ndef b(a):\n    x = request .args\n")
 @given(modules())
@@ -89,7 +90,7 @@ ALPHABET = st.sampled_from(["a", "b", "c", "d", "e", "f", "x", "k", "K", "K", "s
                             "SELECT", "shell", "from", "=", "é", "1"])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @example([("a", "ru"), ("b", "n(")], 3)
 @example([("a", "ſelect"), ("b", "x")], 2)
 @example([("a", "run("), ("b", "run(")], 3)  # a needle ending one text and starting the next
@@ -128,7 +129,7 @@ SEGMENTS = st.sampled_from(["flask", "request", "args", "get()", "sys", "argv", 
 DOTTED = st.lists(SEGMENTS, min_size=1, max_size=4).map(".".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @example({"flask.request.args"}, {"req": "flask.request", "flask": "flask"}, set())
 @example({".a.b"}, {"x": ""}, set())  # an empty root
 @given(st.sets(DOTTED, max_size=6), st.dictionaries(st.sampled_from(["r", "q", "flask", "os"]), DOTTED),

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
 from bastion.analyzers.taint.blocks import BlockParser
@@ -52,7 +53,8 @@ steps = st.lists(st.one_of(st.tuples(st.just("analyse"), st.integers(0, len(TEXT
                  min_size=1, max_size=10)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(120), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @example([("prepare", 0), ("analyse", 0), ("helpers", 1), ("analyse", 1), ("analyse", 0)])
 @example([("prepare", 0), ("analyse", 0), ("helpers", 1), ("prepare", 0), ("analyse", 0)])
 @given(steps=steps)

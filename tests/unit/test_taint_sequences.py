@@ -10,6 +10,7 @@ import textwrap
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
 
@@ -63,7 +64,7 @@ def reported(source: str) -> bool:
     return any(f.rule_id == "BST202" for f in ANALYZER.analyse_file(textwrap.dedent(source), "v.py"))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(start=st.lists(ELEMENT, max_size=4), edits=st.lists(EDIT, max_size=6),
        read=st.integers(-4, 5))
 def test_the_element_read_is_followed_through_the_edits(start, edits, read):

@@ -12,6 +12,7 @@ import ast
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.analyzers.taint import blocks
 from bastion.analyzers.taint.blocks import BlockParser
@@ -92,7 +93,7 @@ def _whole(text: str) -> ast.Module | None:
 
 
 @pytest.mark.filterwarnings("ignore:invalid escape sequence")
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=st.lists(texts(), min_size=2, max_size=3))
 def test_fed_the_whole_tree_the_blocks_are_the_parsed_ones(steps):
     fed, parsed = BlockParser(), BlockParser()

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
 from bastion.analyzers.taint.workspace import SummaryStore
@@ -277,7 +278,8 @@ def _functions_asked(root: Path) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("app", [app for app, _ in CASES] + ["cycle"])
 @given(order=st.randoms(use_true_random=False))
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(8), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_a_scan_summarises_what_it_is_asked_for_as_the_whole_module_would(analyzer, app, order):
     """A scan's store computes a function's summary with what it calls, when asked; the
     editor's computes modules whole. Asked in any order, each summary is the same."""

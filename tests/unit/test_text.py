@@ -7,6 +7,7 @@ import ast
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
 
 from bastion.model import Span
 from bastion.model import text as text_module
@@ -62,7 +63,7 @@ def test_ast_columns_convert_to_the_call_position(line):
     assert line[start:end] == line[line.index("; ") + 6 :]
 
 
-@settings(max_examples=100, deadline=None, database=None)
+@settings(max_examples=examples(100), deadline=None, database=None)
 @given(st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=30), st.data())
 def test_byte_to_char_col_matches_encoding_at_character_boundaries(line, data):
     index = data.draw(st.integers(0, len(line)))
@@ -108,7 +109,7 @@ def _naive_ends(old: str, new: str) -> tuple[int, int]:
     return head, tail
 
 
-@settings(max_examples=500, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(500), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(old=st.text(alphabet="ab\né", max_size=40), edits=st.lists(
     st.tuples(st.integers(0, 40), st.integers(0, 3), st.text(alphabet="ab\né", max_size=3)), max_size=3),
     chunk=st.sampled_from([1, 2, 3, 7, 1 << 16]))
@@ -136,7 +137,7 @@ def test_common_lines_are_the_longest(base, cut, insert, drop):
 _POOL = ["ab\nab", "ab\nb", "".join(["ab", "\nab"]), "", "b\nab", "ab\nab" + "é"]
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(pairs=st.lists(st.tuples(st.integers(0, len(_POOL) - 1), st.integers(0, len(_POOL) - 1)),
                       min_size=1, max_size=12))
 def test_the_common_ends_of_texts_compared_again_are_theirs(pairs):
