@@ -302,6 +302,18 @@ def report(query, config):
     yaml.load(open(config), Loader=yaml.Loader)
 
 
+@click.group()
+def cli():
+    pass
+
+
+@cli.command()
+@click.argument("pattern")
+def search(pattern):
+    subprocess.check_output(["grep", "-r", pattern, "."])
+    subprocess.check_output("grep -r " + pattern + " .", shell=True)  # BST202
+
+
 if __name__ == "__main__":
     main()
 '''
@@ -342,3 +354,12 @@ def test_check_reports_the_marked_lines_with_their_cwe(tmp_path):
     expected = {(name, line + 1, rule, CWE[rule]) for name, source in APPS.items()
                 for line, rule in marked_and_found(source)[0]}
     assert found == expected
+
+
+def test_a_command_decorator_is_no_entry_in_a_module_without_click():
+    """`@bot.command()` is discord.py's, `@manager.command` Flask-Script's: without click the
+    subcommand entry does not guess."""
+    source = ("import subprocess\nfrom discord.ext import commands\n\nbot = commands.Bot('!')\n\n\n"
+              "@bot.command()\nasync def run(ctx, name):\n"
+              "    subprocess.check_output('grep ' + name, shell=True)\n")
+    assert marked_and_found(source) == (set(), set())
