@@ -1,6 +1,7 @@
 """Taint analysis: request, event and command-line idioms as aiohttp's, AWS Lambda's, argparse's
 and click's documentation show them, each vulnerable line marked (taint_marked.py) beside a safe
-twin (constant, validated, sanitized, parameterized), checked through the analyzer, the editor's
+twin (constant, validated, sanitized, parameterized; a Lambda handler's returned proxy response
+dict: its Location, and its body when declared HTML), checked through the analyzer, the editor's
 engine and `bastion check --format json` (rule and CWE)."""
 
 from __future__ import annotations
@@ -175,6 +176,7 @@ import requests
 logger = logging.getLogger()
 BUCKET = "reports"
 ALLOWED = {"api.example.com"}
+PAGES = {"home": "/", "docs": "/docs"}
 
 
 def lambda_handler(event, context):
@@ -207,6 +209,39 @@ def proxy(event, context):
         requests.get(url, timeout=5)
     requests.get("https://api.example.com/items", params={"q": url}, timeout=5)
     return {"statusCode": 200, "body": requests.get(url, timeout=5).text}  # BST213
+
+
+def redirect(event, context):
+    to = event["queryStringParameters"].get("next", "/")
+    return {"statusCode": 302, "headers": {"Location": to}}  # BST210
+
+
+def redirect_safe(event, context):
+    to = event["queryStringParameters"].get("next", "/")
+    return {"statusCode": 302, "headers": {"Location": PAGES.get(to, "/")}}
+
+
+def greet(event, context):
+    name = event["queryStringParameters"]["name"]
+    return {
+        "statusCode": 200,
+        "headers": {"Content-Type": "text/html"},
+        "body": "<h1>Hello %s</h1>" % name,  # BST203
+    }
+
+
+def greet_text(event, context):
+    name = event["queryStringParameters"]["name"]
+    if not name:
+        return {"statusCode": 400, "body": "missing name: " + name}
+    return {"statusCode": 200, "headers": {"Content-Type": "text/plain"}, "body": "Hello " + name}
+
+
+def greet_safe(event, context):
+    name = event["queryStringParameters"]["name"]
+    if not name.isalnum():
+        return {"statusCode": 400, "body": "bad name"}
+    return {"statusCode": 200, "headers": {"Content-Type": "text/html"}, "body": "<h1>%s</h1>" % name}
 
 
 def calc(event, context):

@@ -19,6 +19,7 @@ from bastion.analyzers.rule_tables import folder_tables
 from bastion.analyzers.taint.domain import EVERY_CLASS, SINK_CLASSES
 from bastion.analyzers.taint.specs import (
     ABSENT,
+    PROXY_RESPONSE,
     CallbackModel,
     CleanModel,
     EntryModel,
@@ -212,7 +213,7 @@ class _Checker:
             params = tuple(self.strings("params"))
         elif params not in PARAM_RULES:
             self.error("params", f"expected {', '.join(PARAM_RULES)} or an array of names")
-        return_sink = self.text("return_sink", SINK_CLASSES, required=False)
+        return_sink = self.text("return_sink", SINK_CLASSES | {PROXY_RESPONSE}, required=False)
         kind = self.text("kind", SOURCE_KINDS, required=False) or "remote"
         request_kind = self.text("request_kind", required=False)
         if self.item.get("self_kind") is not None and not class_bases:

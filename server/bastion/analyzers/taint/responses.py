@@ -2,6 +2,7 @@
 view's sink class (`return_sink`: the page's markup), and a `(body, status, headers)` tuple's
 Location header is a redirect. Kept apart from statements.py, whose walk only hands each
 `return` of an entry here: what makes a returned value a response is a concern of its own.
+A Lambda handler behind API Gateway returns its response as a dict (`proxy_response`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,14 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import CLEAN, Value
 from bastion.analyzers.taint.results import Hit
-from bastion.analyzers.taint.sinks import headers_declare_not_html, tuple_location, upstream_line
+from bastion.analyzers.taint.sinks import (
+    headers_declare_not_html,
+    location_header,
+    renders_as_page,
+    tuple_location,
+    upstream_line,
+)
+from bastion.analyzers.taint.specs import PROXY_RESPONSE
 from bastion.analyzers.taint.templates import UNESCAPED_RENDERS
 
 if TYPE_CHECKING:
@@ -25,6 +33,9 @@ _TEXT_KINDS = frozenset({None, "str()", "repr()", "format()", "textwrap.dedent()
 
 def response_hits(ev: Evaluator, sink: str, node: ast.Return, value: Value) -> None:
     """The hits of `value`, returned by `node` from a view whose response reaches `sink`."""
+    if sink == PROXY_RESPONSE:
+        _proxy_response_hits(ev, node, value)
+        return
     # `(body, status)`, `(body, status, headers)`: written here, or returned by a helper
     # (`return page(q)`) or held by a local; a list is a JSON response
     pair = isinstance(node.value, ast.Tuple) or value.items is not None \
@@ -39,3 +50,32 @@ def response_hits(ev: Evaluator, sink: str, node: ast.Return, value: Value) -> N
             and "redirect" not in location.clean:
         ev.hits.append(Hit("redirect", "the view's Location header", node.value, node,
                            location))
+
+
+def _proxy_response_hits(ev: Evaluator, node: ast.Return, value: Value) -> None:
+    """`{"statusCode": 302, "headers": {"Location": url}}` redirects; the `body` is the page
+    only when the headers declare HTML (API Gateway sends it as JSON otherwise)."""
+    if not value.items:
+        return
+    headers = value.items.get("headers")
+    location = location_header(headers)
+    if location is not None and location.taint and location.prefix \
+            and "redirect" not in location.clean:
+        ev.hits.append(Hit("redirect", "the response's Location header",
+                           _part(node, "headers"), node, location))
+    body = value.items.get("body")
+    declared = [v.const for k, v in (headers.items or {}).items()
+                if isinstance(k, str) and k.lower() == "content-type"] if headers else []
+    if (body is not None and body.taint and "html" not in body.clean and body.items is None
+            and body.kind in _TEXT_KINDS and upstream_line(body, "html") is None
+            and any(isinstance(d, str) and renders_as_page(d) for d in declared)):
+        ev.hits.append(Hit("html", "the response's body", _part(node, "body"), node, body))
+
+
+def _part(node: ast.Return, key: str) -> ast.expr | None:
+    """The value written for `key` in a returned dict display, else the whole returned value."""
+    if isinstance(node.value, ast.Dict):
+        for k, v in zip(node.value.keys, node.value.values, strict=True):
+            if isinstance(k, ast.Constant) and k.value == key:
+                return v
+    return node.value

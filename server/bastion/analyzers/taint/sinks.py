@@ -168,7 +168,7 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
     if sink.model in TEMPLATE_FILE_MODELS:
         return template_file_value(ev, sink.model, sink.args, args, keywords)
     if sink.model == "location_header":
-        return _location(keywords.get("headers") or (args[2] if len(args) > 2 else None))
+        return location_header(keywords.get("headers") or (args[2] if len(args) > 2 else None))
     if sink.model == "yaml_load":
         loader = next((k.value for k in node.keywords if k.arg == "Loader"), None)
         if loader is None and len(node.args) > 1:
@@ -222,7 +222,7 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
     return _together(picked)
 
 
-def _location(headers: Value | None) -> Value | None:
+def location_header(headers: Value | None) -> Value | None:
     """A `Location` in a response's headers dict (`Response(status=302, headers={"Location":
     url})`, or third: `make_response(body, 302, {...})`): the keys compared without case, as
     HTTP does; a key not known may be it."""
@@ -263,7 +263,7 @@ def _declared_not_html(keywords: dict[str | None, Value]) -> bool:
     """A response whose constant media type is not HTML (`mimetype="text/plain"`): a browser
     does not render it as a page."""
     declared = [keywords[k].const for k in _MEDIA_TYPE_KEYWORDS if k in keywords]
-    return bool(declared) and all(isinstance(d, str) and not _renders_as_page(d)
+    return bool(declared) and all(isinstance(d, str) and not renders_as_page(d)
                                   for d in declared)
 
 
@@ -280,7 +280,7 @@ def _typed_later(ev: Evaluator, node: ast.Call) -> bool:
                 if isinstance(item, ast.Assign) and len(item.targets) == 1
                 and isinstance(item.value, ast.Constant) and isinstance(item.value.value, str)
                 and _names_type_of(item.targets[0], name)]
-    return bool(declared) and not any(_renders_as_page(d) for d in declared)
+    return bool(declared) and not any(renders_as_page(d) for d in declared)
 
 
 def _names_type_of(target: ast.expr, name: str) -> bool:
@@ -303,17 +303,18 @@ def _declared_html(keywords: dict[str | None, Value]) -> bool:
     if headers is not None and headers.items:
         declared += [v.const for k, v in headers.items.items()
                      if isinstance(k, str) and k.lower() == "content-type"]
-    return any(isinstance(d, str) and _renders_as_page(d) for d in declared)
+    return any(isinstance(d, str) and renders_as_page(d) for d in declared)
 
 
-def _renders_as_page(media_type: str) -> bool:
+def renders_as_page(media_type: str) -> bool:
     return "html" in media_type.lower() or "xml" in media_type.lower()
 
 
 def tuple_location(response: Value) -> Value | None:
     """The `Location` a view's `(body, status, headers)` tuple sets: `return "", 302,
     {"Location": url}` redirects as `redirect(url)` does."""
-    found = [_location(response.items.get(index)) for index in (1, 2)] if response.items else []
+    found = [location_header(response.items.get(index)) for index in (1, 2)] \
+        if response.items else []
     return _together([v for v in found if v is not None])
 
 
@@ -326,7 +327,7 @@ def headers_declare_not_html(response: Value) -> bool:
             continue
         declared = [v.const for k, v in headers.items.items()
                     if isinstance(k, str) and k.lower() == "content-type"]
-        if declared and all(isinstance(d, str) and not _renders_as_page(d) for d in declared):
+        if declared and all(isinstance(d, str) and not renders_as_page(d) for d in declared):
             return True
     return False
 

@@ -17,6 +17,9 @@ from bastion.analyzers.taint.domain import SINK_CLASSES
 
 # Modules nearly every file imports: their sources are recognised by the source's own name.
 _EVERYWHERE = frozenset({"os", "sys", "builtins", "io"})
+# An entry's `return_sink` that is no sink class: the return value is an API Gateway / ALB /
+# function URL proxy response dict (responses.py), whose parts reach different sinks.
+PROXY_RESPONSE = "proxy_response"
 
 
 @attrs.frozen
