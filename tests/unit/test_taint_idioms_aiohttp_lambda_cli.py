@@ -131,6 +131,19 @@ async def upload(request):
     return web.Response(text="ok")
 
 
+@routes.get("/ws")
+async def console(request):
+    ws = web.WebSocketResponse()
+    await ws.prepare(request)
+    cmd = await ws.receive_str()
+    subprocess.run(["echo", cmd])
+    subprocess.run("echo " + cmd, shell=True)  # BST202
+    async for msg in ws:
+        subprocess.run(["echo", msg.data])
+        subprocess.run("echo " + msg.data, shell=True)  # BST202
+    return ws
+
+
 class Items(web.View):
     async def get(self):
         item = self.request.match_info["item"]
@@ -397,4 +410,15 @@ def test_a_command_decorator_is_no_entry_in_a_module_without_click():
     source = ("import subprocess\nfrom discord.ext import commands\n\nbot = commands.Bot('!')\n\n\n"
               "@bot.command()\nasync def run(ctx, name):\n"
               "    subprocess.check_output('grep ' + name, shell=True)\n")
+    assert marked_and_found(source) == (set(), set())
+
+
+def test_iterating_an_object_of_no_modelled_iteration_reads_nothing():
+    """Only a kind whose `__iter__` is a source makes the loop variable untrusted: a client
+    session's response lines, a constant list, are not the request."""
+    source = ("import subprocess\nimport aiohttp\nfrom aiohttp import web\n\n\n"
+              "async def handle(request):\n    session = aiohttp.ClientSession()\n"
+              "    async for line in session:\n        subprocess.run('echo ' + line, shell=True)\n"
+              "    for name in ['a', 'b']:\n        subprocess.run('echo ' + name, shell=True)\n"
+              "    return web.Response(text='ok')\n")
     assert marked_and_found(source) == (set(), set())

@@ -58,6 +58,9 @@ def _round(ev: Interpreter, node: ast.For | ast.AsyncFor | ast.While, enter, hea
 def for_loop(ev: Interpreter, node: ast.For) -> None:
     iterated = ev.eval(node.iter)
     element = iterated.item(ANY)
+    if iterated.kind is not None and not element.taint:
+        # an object whose iteration reads the request: `async for msg in ws` of a websocket
+        element = ev.source_value(iterated.kind + ".__iter__", node.iter) or element
     head, breaks = _loop(ev, node, lambda: ev.bind(node.target, element, "iterated into"),
                          not_empty(ev, node.iter, iterated))
     ev.env = head
