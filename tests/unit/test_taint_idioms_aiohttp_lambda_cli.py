@@ -350,6 +350,13 @@ def report(query, config):
     yaml.load(open(config), Loader=yaml.Loader)
 
 
+@click.command()
+def ask_name():
+    name = click.prompt("name")
+    subprocess.run(["echo", name])
+    os.system("echo " + name)  # BST202
+
+
 @click.group()
 def cli():
     pass
@@ -366,8 +373,31 @@ if __name__ == "__main__":
     main()
 '''
 
+TYPER = '''\
+import os
 
-APPS = {"aiohttp_app.py": AIOHTTP, "lambda_app.py": LAMBDA, "cli_app.py": CLI}
+import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def hello(name: str):
+    os.system("echo " + name)  # BST202
+
+
+@app.command()
+def count(n: int):
+    os.system("seq " + str(n))
+
+
+@app.callback()
+def main(verbose: bool = False, config: str = "a.cfg"):
+    os.system("cat " + config)  # BST202
+'''
+
+
+APPS = {"aiohttp_app.py": AIOHTTP, "lambda_app.py": LAMBDA, "cli_app.py": CLI, "typer_app.py": TYPER}
 
 
 @pytest.mark.parametrize("name", sorted(APPS))
