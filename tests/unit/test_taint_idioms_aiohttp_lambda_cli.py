@@ -287,6 +287,8 @@ def fetch_report(event, context):
 
 CLI = '''\
 import argparse
+import getopt
+import optparse
 import os
 import pickle
 import shlex
@@ -320,6 +322,21 @@ def main():
     if args.cmd == "run":
         os.system("sh " + shlex.quote(args.script))
         os.system("sh " + args.script)  # BST202
+
+
+def legacy():
+    parser = optparse.OptionParser()
+    parser.add_option("-u", dest="user")
+    options, _ = parser.parse_args()
+    subprocess.run(["id", options.user])
+    os.system("id " + options.user)  # BST202
+    opts, _ = getopt.getopt(sys.argv[1:], "g:")
+    for _, group in opts:
+        subprocess.run(["getent", "group", group])
+        os.system("getent group " + group)  # BST202
+    settings = vars(argparse.ArgumentParser().parse_args())
+    subprocess.run(["id", settings["user"]])
+    os.system("id " + settings["user"])  # BST202
 
 
 def ask():
@@ -429,8 +446,11 @@ def test_check_reports_the_marked_lines_with_their_cwe(tmp_path):
     assert done.returncode in (0, 1), done.stderr
     results = [r for r in json.loads(done.stdout)["results"] if r["rule_id"].startswith("BST2")]
     found = {(Path(r["path"]).name, r["line"], r["rule_id"], r["cwe"]) for r in results}
-    # every step of the Lambda flows is modelled (json.loads, base64 and pickle included)
+    # every step of these flows is modelled (json.loads, getopt, vars); the environment is not
+    # the request's, reported lower
     assert {r["confidence"] for r in results if r["path"].endswith("lambda_app.py")} == {"high"}
+    assert {r["confidence"] for r in results if r["path"].endswith("cli_app.py")
+            and "os.environ" not in r["message"]} == {"high"}
     expected = {(name, line + 1, rule, CWE[rule]) for name, source in APPS.items()
                 for line, rule in marked_and_found(source)[0]}
     assert found == expected
