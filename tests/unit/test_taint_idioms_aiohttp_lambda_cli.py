@@ -108,6 +108,8 @@ async def agent(request):
     ua = request.headers.get("User-Agent", "")
     log.info("agent %r", ua)
     log.info("agent " + ua)  # BST207
+    request.app.logger.info("agent %r", ua)
+    request.app.logger.warning("agent " + ua)  # BST207
     return web.Response(text="ok")
 
 
