@@ -11,7 +11,7 @@
 # install (recorded in .tools/unavailable, see scripts/apt.sh) skips only the tests that need
 # it; the closing table lists each section's passed / failed / skipped counts and those reasons.
 #
-# usage: scripts/test-all.sh [extra pytest arguments]
+# usage: scripts/test-all.sh [extra pytest arguments, given to both pytest runs in .venv]
 # env:   BASTION_SKIP_SETUP=1 skips the install step (it is idempotent and fast when done)
 #        BASTION_TEST_WORKERS (default auto: one per core): pytest-xdist workers for the unit tests
 #        BASTION_PYVERSIONS (default 3.10 3.11 3.12 3.13): versions for 1b (.venv's own is skipped)
