@@ -79,6 +79,8 @@ class ForeignChanges:
         self._compute = compute
         self._importers: dict[str, list[str]] | None = None  # defining file -> its importers
         self._read: dict[tuple[str, str], Imports] = {}  # (file, digest) -> its imports
+        # file -> its answer: asked for its result key, its analysis and its summary
+        self._answers: dict[str, frozenset[str]] = {}
 
     def changed(self, path: str | None) -> frozenset[str]:
         """The names of the module at `path` another module may change in place: of those it
@@ -87,9 +89,12 @@ class ForeignChanges:
             return frozenset()
         with self._lock:
             real = os.path.realpath(path)
-            entry = self._graph.text(real)
-            wanted = _wanted(entry[0]) if entry is not None else frozenset()
-            return frozenset(self._changed(real, wanted, frozenset({real})))
+            answer = self._answers.get(real)
+            if answer is None:
+                entry = self._graph.text(real)
+                wanted = _wanted(entry[0]) if entry is not None else frozenset()
+                answer = self._answers[real] = frozenset(self._changed(real, wanted, frozenset({real})))
+            return answer
 
     def _changed(self, path: str, wanted: frozenset[str], seen: frozenset[str]) -> set[str]:
         """`seen`: the modules re-exporting the names on the way here (a cycle ends)."""
