@@ -26,10 +26,15 @@ def test_requests_before_initialize_are_refused_and_notifications_dropped(tmp_pa
             SERVER_NOT_INITIALIZED
         assert client.initialize()["result"]["capabilities"]
         assert client.alive()
+        assert "result" in client.reply(client.request("textDocument/diagnostic", {
+            "textDocument": {"uri": uri}}))
         client.reply(client.request("shutdown"))
         client.notify("exit")
         assert client.close() == 0
         assert "workspace is not available" not in client.stderr()
+        # each answered request's future was released twice, the second time a KeyError
+        # traceback on stderr ("Exception in callback dict.pop(3)") in the editor's log
+        assert "Exception in callback" not in client.stderr()
 
 
 def test_requests_after_shutdown_are_invalid_and_exit_is_0():

@@ -33,13 +33,14 @@ class CompatProtocol(LanguageServerProtocol):
         # pygls files the future of every handler it runs under its message id but removes
         # only those of requests: each notification (a keystroke's didChange) would leak two.
         # The release is deferred to the loop: a cancelled future runs its callbacks at once,
-        # possibly while the map is being walked.
+        # possibly while the map is being walked. A request's own is gone by then (pygls
+        # removes it when it answers), hence the default.
         super()._execute_handler(msg_id, handler, callback, args, kwargs)
         future = self._request_futures.get(msg_id)
         if future is None:
             return
         loop = asyncio.get_running_loop()
-        future.add_done_callback(lambda _done: _on_loop(loop, self._request_futures.pop, msg_id))
+        future.add_done_callback(lambda _done: _on_loop(loop, self._request_futures.pop, msg_id, None))
         # A built-in generator handler (executeCommand) runs the user's handler as a second
         # future, in the request's context: cancelling the request must cancel that one too,
         # else a cancelled command runs on (and fails on the client's late replies).
