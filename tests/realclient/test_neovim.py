@@ -292,10 +292,19 @@ def test_taint_message_and_path_in_neovim(nvim, tmp_path):
 def test_vulnerable_pin_in_requirements_shows_the_advisory_and_the_bump(nvim, tmp_path):
     path = write(tmp_path, "requirements.txt",
                  "flask==3.0.3\nrequests[socks]==2.19.0  # HTTP client\n")
-    rc, rows, stderr = run_harness(path, "--min-diagnostics", "1")
+    # Neovim's own filetype for the file; the bump is applied through vim.lsp.buf.code_action()
+    rc, rows, stderr = run_harness(path, "--min-diagnostics", "1", "--language-id", "requirements",
+                                   "--apply", "Upgrade requests to 2.31.0")
     assert rc == 0, (rows, stderr)
     (advisory,) = [d for d in kind(rows, "diagnostic") if d["code"] == "BST401"]
     assert (advisory["line"], advisory["col"]) == (2, 16), advisory
     assert "PYSEC-2018-28" in advisory["message"] and "2.31.0" in advisory["message"]
     actions = {a["code"]: a["titles"] for a in kind(rows, "code_actions")}
     assert any(t.startswith("Upgrade requests to 2.31.0") for t in actions["BST401"]), actions
+    (applied,) = kind(rows, "applied")
+    assert applied["changed"], applied
+    assert applied["text"] == "flask==3.0.3\nrequests[socks]==2.31.0  # HTTP client\n", applied
+    assert not [d for d in kind(rows, "diagnostic_after_apply") if d["code"] == "BST401"], rows
+    (summary,) = kind(rows, "summary")  # a number: the diagnostics after the edit were read
+    assert summary["diagnostics_after_apply"] == len(kind(rows, "diagnostic_after_apply")), summary
+    assert path.read_text(encoding="utf-8").startswith("flask==3.0.3\nrequests[socks]==2.19.0")
