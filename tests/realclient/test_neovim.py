@@ -308,3 +308,23 @@ def test_vulnerable_pin_in_requirements_shows_the_advisory_and_the_bump(nvim, tm
     (summary,) = kind(rows, "summary")  # a number: the diagnostics after the edit were read
     assert summary["diagnostics_after_apply"] == len(kind(rows, "diagnostic_after_apply")), summary
     assert path.read_text(encoding="utf-8").startswith("flask==3.0.3\nrequests[socks]==2.19.0")
+
+
+def test_planted_key_in_dotenv_is_shown_redacted_only(nvim, tmp_path):
+    key = "AKIAQ7TB4MZ2WLX6RN3D"  # made up, in the AWS format
+    path = write(tmp_path, ".env", f"# planted for the test\nAWS_ACCESS_KEY_ID={key}\n")
+    log = tmp_path / "lsp.log"
+    # Neovim's own filetype for .env is sh
+    rc, rows, stderr = run_harness(path, "--min-diagnostics", "1", "--language-id", "sh",
+                                   "--hover", "2:19", "--log", str(log))
+    assert rc == 0, (rows, stderr)
+    (secret,) = [d for d in kind(rows, "diagnostic") if d["code"] == "BST301"]
+    assert (secret["line"], secret["col"]) == (2, 19), secret
+    assert "[redacted: 20 characters" in secret["message"], secret
+    (hover,) = kind(rows, "hover")
+    assert hover["text"] and "BST301" in hover["text"], hover
+    # what Neovim was sent and showed, and its LSP log, which holds the server's stderr
+    logged = log.read_text(encoding="utf-8", errors="replace")
+    for shown in (json.dumps(rows), stderr, logged):
+        assert key not in shown
+    assert "Fatal Python error" not in logged  # the server's exit (lsp/transport.py)

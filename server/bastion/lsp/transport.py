@@ -8,6 +8,7 @@ process is gone; the server then returns the exit status the lifecycle decided.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import stat
@@ -47,7 +48,7 @@ def thread_reader(stdin: BinaryIO) -> Read:
     chunks ahead of the loop at most."""
     loop = asyncio.get_running_loop()
     chunks: asyncio.Queue[bytes] = asyncio.Queue(maxsize=4)
-    read = getattr(stdin, "read1", stdin.read)
+    read = _unlocked_read(stdin)
 
     def pump() -> None:
         while True:
@@ -69,6 +70,18 @@ def thread_reader(stdin: BinaryIO) -> Read:
         return await chunks.get()
 
     return next_chunk
+
+
+def _unlocked_read(stdin: BinaryIO) -> Callable[[int], bytes]:
+    """Reads of the descriptor itself: a thread blocked in a buffered reader's read holds the
+    reader's lock, and at exit the interpreter aborts when it cannot take that lock to close
+    sys.stdin ("could not acquire lock ... possibly due to daemon threads", SIGABRT). Neovim
+    and Emacs give the server a socket or a terminal, which this thread reads."""
+    try:
+        fd = stdin.fileno()
+    except (OSError, ValueError, AttributeError):
+        return getattr(stdin, "read1", stdin.read)
+    return functools.partial(os.read, fd)
 
 
 async def serve(protocol, read: Read) -> None:
