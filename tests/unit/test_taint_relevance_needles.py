@@ -2,13 +2,16 @@
 searches' answers: a text it leaves out cannot match, and `relevant_functions` with it equals
 `relevant_functions` searching every function's text, on random modules whose functions name
 the sources' and the judged patterns' words at their boundaries, in strings and comments, as
-parts of longer names, nested, decorated, with CRLF lines and Unicode case folds."""
+parts of longer names, nested, decorated, with CRLF lines and Unicode case folds. The needles
+the product is given (relevance.py's, verdicts.TRIGGER_NEEDLES) are checked against what `re`'s
+own parser says every match holds: the parser is private, so only this test reads it."""
 
 from __future__ import annotations
 
 import ast
 import re
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from tests.hypothesis_budget import examples
@@ -20,8 +23,19 @@ from bastion.analyzers.taint.callees import CalleeMemo
 from bastion.analyzers.taint.context import module_context
 from bastion.analyzers.taint.function_keys import function_texts
 from bastion.analyzers.taint.needles import without_match
-from bastion.analyzers.taint.verdicts import TRIGGER
+from bastion.analyzers.taint.verdicts import TRIGGER, TRIGGER_NEEDLES
 from bastion.engine.cache import LRU
+
+try:  # `re`'s own parser: `re._parser` since 3.11, `sre_parse` before
+    from re import _constants as sre_codes  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+except ImportError:
+    try:
+        import sre_constants as sre_codes
+        import sre_parse
+    except ImportError:
+        sre_codes = sre_parse = None
+needs_parser = pytest.mark.skipif(sre_parse is None, reason="this Python has no `re` parser to ask")
 
 MODELS = load_models()
 HEADER = "import os, sys, subprocess\nfrom flask import Flask, request, g\nfrom pickle import loads\n"
@@ -82,6 +96,54 @@ def test_relevant_functions_equal_every_function_searched(text):
     assert relevant(text, prune=True, cache=cache) == expected  # the answers kept
 
 
+def required(items) -> set[str] | None:
+    """Literal strings one of which every match of the parsed sequence `items` holds, the set
+    whose shortest string is longest; None if no part of the sequence gives one (the oracle:
+    needles.py read this from `re`'s parser before)."""
+    found: list[set[str]] = []
+    run: list[str] = []
+    for op, av in [*items, (None, None)]:
+        if op is sre_codes.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            found.append({"".join(run)})
+            run = []
+        if op is sre_codes.BRANCH:
+            choices = [required(alternative) for alternative in av[1]]
+            if all(choices):
+                found.append(set().union(*choices))
+        elif op is sre_codes.SUBPATTERN:
+            inner = required(av[3])
+            if inner:
+                found.append(inner)
+    if not found:
+        return None
+    return max(found, key=lambda needles: min(len(n) for n in needles))
+
+
+def literal_runs(items) -> set[str]:
+    """The runs of literal characters of a parsed sequence, each in every match."""
+    runs, run = set(), []
+    for op, av in [*items, (None, None)]:
+        if op is sre_codes.LITERAL:
+            run.append(chr(av))
+        elif run:
+            runs.add("".join(run))
+            run = []
+    return runs
+
+
+def parsed_needles(check: re.Pattern) -> tuple[str, ...]:
+    return tuple(sorted(required(sre_parse.parse(check.pattern, check.flags)) or ()))
+
+
+@needs_parser
+def test_the_trigger_needles_are_in_every_match():
+    held = parsed_needles(TRIGGER)
+    assert held and all(any(n in h.lower() for n in TRIGGER_NEEDLES) for h in held), held
+
+
 CHECKS = [TRIGGER, re.compile(r"\b(?:input|request\s*\.\s*args|sys\s*\.\s*argv)\b"),
           re.compile(r"(?i)\bselect\b"), re.compile(r"(?x) r u n \("), re.compile(r"ab(?=cd)|(?<!x)ef"),
           re.compile(r"[Ss]hell|k"), re.compile(r"(?:run|[0-9]x?)")]
@@ -90,6 +152,7 @@ ALPHABET = st.sampled_from(["a", "b", "c", "d", "e", "f", "x", "k", "K", "K", "s
                             "SELECT", "shell", "from", "=", "é", "1"])
 
 
+@needs_parser
 @settings(max_examples=examples(300), deadline=None)
 @example([("a", "ru"), ("b", "n(")], 3)
 @example([("a", "ſelect"), ("b", "x")], 2)
@@ -99,7 +162,8 @@ ALPHABET = st.sampled_from(["a", "b", "c", "d", "e", "f", "x", "k", "K", "K", "s
                 max_size=6), st.sampled_from(range(len(CHECKS))))
 def test_a_text_left_out_cannot_match(pairs, which):
     check = CHECKS[which]
-    absent = without_match(check, pairs)
+    needles = TRIGGER_NEEDLES if check is TRIGGER else parsed_needles(check)
+    absent = without_match(needles, pairs)
     for name, text in pairs:
         if name in absent:
             assert check.search(text) is None, (name, text)
@@ -137,4 +201,13 @@ DOTTED = st.lists(SEGMENTS, min_size=1, max_size=4).map(".".join)
 def test_source_patterns_equal_every_root_tried(exact, roots, self_kinds):
     models = type("M", (), {"digest": repr(sorted(exact)), "sources": type("S", (), {"exact": exact})})
     expected = old_source_patterns(exact, roots, self_kinds)
-    assert relevance._source_patterns(models, roots, self_kinds) == expected
+    patterns = relevance._source_patterns(models, roots, self_kinds)
+    assert patterns == expected
+    if sre_parse is not None:  # each pattern's needle is a literal run every match holds
+        for pattern in patterns:
+            needle, runs = relevance._longest_part(pattern), literal_runs(sre_parse.parse(pattern))
+            if not needle:  # rules nothing out: only where the names are empty, around dots
+                assert runs <= {"."}, pattern
+                continue
+            assert needle in runs, pattern
+            assert len(needle) >= min(map(len, required(sre_parse.parse(pattern)))), pattern

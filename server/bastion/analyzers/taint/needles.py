@@ -3,13 +3,13 @@ relevance step (relevance.py) searched each function's text for the module's sou
 and the judged-pattern trigger, 25 ms of the 110 ms warm-up of `_pydecimal.py`, because an
 expression led by `\\b` gets no fast scan from `re` and each search tries every position.
 
-Every match of an expression holds one of its needles: literal runs the expression requires
-(`request` of `\\b(?:request\\s*\\.\\s*args|...)\\b`), read from its parse. The texts are joined,
-lowered as ASCII bytes (lowering widens a case-sensitive needle and is exact for a case-blind
-one on ASCII text) and searched for each needle with `bytes.find` (an alternation of the
-needles in `re` tries every position: 6 ms); a text that holds no needle cannot match. A text
-with a non-ASCII character is always kept: Unicode case folds (`ſ` is `s` to `(?i:s)`) have
-no ASCII bytes to find.
+The caller gives the expression's needles: literal strings one of which every match holds
+(`request` of `\\b(?:request\\s*\\.\\s*args|...)\\b`), known where the expression is built. The
+texts are joined, lowered as ASCII bytes (lowering widens a case-sensitive needle and is exact
+for a case-blind one on ASCII text) and searched for each needle with `bytes.find` (an
+alternation of the needles in `re` tries every position: 6 ms); a text that holds no needle
+cannot match. A text with a non-ASCII character is always kept: Unicode case folds (`ſ` is `s`
+to `(?i:s)`) have no ASCII bytes to find.
 
 A text whose matches all lie in comments does not match either (`matches_in_code`).
 """
@@ -22,26 +22,12 @@ import re
 import tokenize
 from collections.abc import Iterable
 
-# `re`'s own parser: `re._parser` since Python 3.11, `sre_parse` before (3.10). Private: on an
-# interpreter without either, no text is ruled out (every function is searched, as before).
-try:
-    from re import _constants as _codes  # type: ignore[attr-defined]
-    from re import _parser as _sre_parse  # type: ignore[attr-defined]
-except ImportError:  # Python 3.10
-    try:
-        import sre_constants as _codes
-        import sre_parse as _sre_parse
-    except ImportError:
-        _codes = _sre_parse = None
-_LITERAL = getattr(_codes, "LITERAL", None)
-_BRANCH = getattr(_codes, "BRANCH", None)
-_SUBPATTERN = getattr(_codes, "SUBPATTERN", None)
 
-
-def without_match(check: re.Pattern, texts: Iterable[tuple[str, str]]) -> set[str]:
-    """The names of the (name, text) pairs whose text `check.search` cannot match; a name
-    left out may match or not."""
-    scan = _scan(check.pattern, check.flags) if isinstance(check.pattern, str) else None
+def without_match(needles: tuple[str, ...], texts: Iterable[tuple[str, str]]) -> set[str]:
+    """The names of the (name, text) pairs whose text holds none of `needles`, so that an
+    expression every match of which holds one cannot match it; a name left out may match or
+    not. No needle, or an empty or non-ASCII one, rules nothing out."""
+    scan = _scan(needles)
     pairs = list(texts)
     if scan is None or len(pairs) < 2:
         return set()
@@ -65,45 +51,13 @@ def without_match(check: re.Pattern, texts: Iterable[tuple[str, str]]) -> set[st
 
 
 @functools.lru_cache(maxsize=64)
-def _scan(pattern: str, flags: int) -> tuple[bytes, ...] | None:
-    """The needles, lowered, None when the parse shows none every match holds."""
-    if _sre_parse is None or _LITERAL is None:
-        return None
-    try:
-        needles = _required(_sre_parse.parse(pattern, flags))
-    except (re.error, TypeError, ValueError, AttributeError):
-        return None
-    if not needles or any(not n.isascii() or "?" in n for n in needles):
+def _scan(needles: tuple[str, ...]) -> tuple[bytes, ...] | None:
+    """The needles lowered, those holding a shorter one left out; None when they rule nothing out."""
+    if not needles or any(not n or not n.isascii() or "?" in n for n in needles):
         return None
     lowered = {n.lower().encode("ascii") for n in needles}
     # a text holding `check_call` holds `call`: the longer needle finds no other text
     return tuple(sorted(n for n in lowered if not any(o != n and o in n for o in lowered)))
-
-
-def _required(items) -> set[str] | None:
-    """Literal strings one of which every match of the sequence `items` holds, the set whose
-    shortest string is longest; None if no part of the sequence gives one. Only parts that
-    every match goes through are read: literal runs, groups, alternations."""
-    found: list[set[str]] = []
-    run: list[str] = []
-    for op, av in [*items, (None, None)]:
-        if op is _LITERAL:
-            run.append(chr(av))
-            continue
-        if run:
-            found.append({"".join(run)})
-            run = []
-        if op is _BRANCH:
-            choices = [_required(alternative) for alternative in av[1]]
-            if all(choices):
-                found.append(set().union(*choices))
-        elif op is _SUBPATTERN:
-            inner = _required(av[3])
-            if inner:
-                found.append(inner)
-    if not found:
-        return None
-    return max(found, key=lambda needles: min(len(n) for n in needles))
 
 
 def matches_in_code(check: re.Pattern, text: str) -> bool:

@@ -16,7 +16,7 @@ from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.needles import without_match
 from bastion.analyzers.taint.scoped import SCOPED
 from bastion.analyzers.taint.specs import Models
-from bastion.analyzers.taint.verdicts import TRIGGER
+from bastion.analyzers.taint.verdicts import TRIGGER, TRIGGER_NEEDLES
 from bastion.engine.cache import LRU
 
 
@@ -27,13 +27,14 @@ def relevant_functions(module: ModuleContext, callees_of: CalleeMemo, models: Mo
     itself; the callers of those that return it are added later (analyse_module). Functions
     that may hold a call or SQL text a judged pattern rule flags are interpreted too, for the
     verdicts on those findings (verdicts.py)."""
-    trigger = _module_trigger(module, models, callees_of.cache)
+    found = _module_trigger(module, models, callees_of.cache)
     relevant = {f.name for f in module.functions if f.entry is not None}
     rest = [f for f in module.functions if f.entry is None]
-    relevant |= _matching(callees_of, rest, TRIGGER, callees_of.judged)
-    if trigger is not None:
+    relevant |= _matching(callees_of, rest, TRIGGER, TRIGGER_NEEDLES, callees_of.judged)
+    if found is not None:
+        trigger, needles = found
         rest = [f for f in rest if f.name not in relevant]
-        relevant |= _matching(callees_of, rest, trigger,
+        relevant |= _matching(callees_of, rest, trigger, needles,
                               lambda f, absent: callees_of.reads_source(f, trigger, absent))
     for f in module.functions:
         if f.class_name is not None and module.inherited(f.class_name, "__init__") in relevant:
@@ -42,18 +43,20 @@ def relevant_functions(module: ModuleContext, callees_of: CalleeMemo, models: Mo
 
 
 def _matching(callees_of: CalleeMemo, functions: list[Function], check: re.Pattern,
-              ask: Callable[[Function, set[str]], bool]) -> set[str]:
+              needles: tuple[str, ...], ask: Callable[[Function, set[str]], bool]) -> set[str]:
     """Names of `functions` whose text `check` matches: the answers their nodes keep from an
     earlier text, and `ask`'s for the others, given the names of the texts one scan of those
-    it would search found cannot match."""
+    it would search found hold none of `needles` (one of which every match of `check` holds)."""
     texts = callees_of.texts
     matching, asked, searched = callees_of.kept_reads(functions, check)
-    absent = without_match(check, ((f.name, texts[f.name]) for f in searched))
+    absent = without_match(needles, ((f.name, texts[f.name]) for f in searched))
     return matching | {f.name for f in asked if ask(f, absent)}
 
 
-def _module_trigger(module: ModuleContext, models: Models, cache: LRU | None) -> re.Pattern | None:
-    """The expression, kept in `cache` by the module context's digest (its imports)."""
+def _module_trigger(module: ModuleContext, models: Models,
+                    cache: LRU | None) -> tuple[re.Pattern, tuple[str, ...]] | None:
+    """The expression and its needles, kept in `cache` by the module context's digest (its
+    imports)."""
     key = b"trigger" + module.digest + models.digest.encode()
     if cache is not None:
         found = cache.get(key)
@@ -65,7 +68,7 @@ def _module_trigger(module: ModuleContext, models: Models, cache: LRU | None) ->
     return trigger
 
 
-def _trigger(module: ModuleContext, models: Models) -> re.Pattern | None:
+def _trigger(module: ModuleContext, models: Models) -> tuple[re.Pattern, tuple[str, ...]] | None:
     roots: dict[str, str] = {**{i: i for i in module.env.imports if "." not in i},
                              **module.env.aliases, **module.kinds}
     self_kinds = {f.self_kind for f in module.functions if f.self_kind is not None}
@@ -77,7 +80,9 @@ def _trigger(module: ModuleContext, models: Models) -> re.Pattern | None:
             patterns.update(_dotted([local, attribute]) for attribute in module.scoped)
     if not patterns:
         return None
-    return re.compile(r"\b(?:" + "|".join(sorted(patterns)) + r")\b")
+    ordered = sorted(patterns)
+    return (re.compile(r"\b(?:" + "|".join(ordered) + r")\b"),
+            tuple(_longest_part(pattern) for pattern in ordered))
 
 
 def _source_patterns(models: Models, roots: dict[str, str], self_kinds: set[str]) -> set[str]:
@@ -125,5 +130,15 @@ def _index(models: Models) -> _Index:
     return found
 
 
+_JOIN = r"\s*\.\s*"
+
+
 def _dotted(parts: list[str]) -> str:
-    return r"\s*\.\s*".join(re.escape(p.removesuffix("()")) for p in parts)
+    return _JOIN.join(re.escape(p.removesuffix("()")) for p in parts)
+
+
+def _longest_part(pattern: str) -> str:
+    """The longest literal part of a pattern `_dotted` or `re.escape` built: every match holds
+    it as it is."""
+    parts = [re.sub(r"\\(.)", r"\1", part, flags=re.DOTALL) for part in pattern.split(_JOIN)]
+    return max(parts, key=len)

@@ -66,6 +66,12 @@ TRIGGER = re.compile(
     r"|Unpickler|getoutput|getstatusoutput|run|call|check_call|check_output|Popen|Markup"
     r"|mark_safe|urlopen|Request|render_template_string|Template)\s*\("
     r"|(?i:\b(?:select\s.*\sfrom|delete\s+from|insert\s+into|update\s.*\sset)\b)")
+# One of these is in every match of TRIGGER (relevance.py rules out the texts holding none);
+# tests/unit/test_taint_relevance_needles.py checks them against TRIGGER's parse.
+TRIGGER_NEEDLES = ("shell", "system", "popen", "exec", "spawn", "eval", "load", "unpickler",
+                   "getoutput", "getstatusoutput", "run", "call", "check_output", "markup",
+                   "mark_safe", "urlopen", "request", "render_template_string", "template",
+                   "select", "delete", "insert", "update")
 SQL_TEXT = re.compile(r"(?i:\b(?:select\s.*\sfrom|delete\s+from|insert\s+into|update\s.*\sset)\b)")
 # SQL_TEXT in an ASCII text once lowercased, one keyword at a time: there case folds nothing but
 # the ASCII letters, and each keyword's `\b` is checked after it (`re` then looks for the
