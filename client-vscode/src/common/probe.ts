@@ -149,7 +149,8 @@ export interface ProblemMessage {
 /** One clear sentence (or three) saying what is wrong and what to do. */
 export function describeProblem(v: ProbeVerdict, cmd: { kind: string; interpreter?: string[]; command: string }): ProblemMessage {
   const py = cmd.interpreter ? cmd.interpreter.join(' ') : cmd.command;
-  const install = `${py} -m pip install bastion-lsp`;
+  // no public index serves bastion-lsp: it is installed from a clone or a wheel built from one
+  const install = `${py} -m pip install <a clone of Bastion or its .whl>`;
   switch (v.problem) {
     case 'pathMissing':
       return {
@@ -168,18 +169,18 @@ export function describeProblem(v: ProbeVerdict, cmd: { kind: string; interprete
       };
     case 'bastionMissing':
       return {
-        message: `Bastion is not installed for "${py}" (Python ${v.python}). Install it with \`${install}\`, choose an interpreter that has it, or set bastion.importStrategy to "useBundled".`,
+        message: `Bastion is not installed for "${py}" (Python ${v.python}). Set bastion.importStrategy to "useBundled" to run the copy shipped with the extension, choose an interpreter that has Bastion, or install it with \`${install}\`.`,
         setting: 'bastion.interpreter', button: 'Open bastion.interpreter setting',
       };
     case 'bastionTooOld':
       return {
-        message: `Bastion ${v.bastion} is too old for this extension (needs ${MIN_BASTION} or newer). Upgrade it with \`${cmd.kind === 'path' ? 'pip install -U bastion-lsp' : install.replace('install', 'install -U')}\`${cmd.kind === 'path' ? ' or fix bastion.path' : ' or choose another interpreter'}.`,
+        message: `Bastion ${v.bastion} is too old for this extension (needs ${MIN_BASTION} or newer). Upgrade it with \`${cmd.kind === 'path' ? 'pipx install --force <a clone of Bastion or its .whl>' : install.replace('install', 'install -U')}\`${cmd.kind === 'path' ? ' or fix bastion.path' : ' or choose another interpreter'}.`,
         setting: cmd.kind === 'path' ? 'bastion.path' : 'bastion.interpreter',
         button: cmd.kind === 'path' ? 'Open bastion.path setting' : 'Open bastion.interpreter setting',
       };
     case 'bundledBroken':
       return {
-        message: `Bastion: the copy bundled with the extension does not load in "${py}" (Python ${v.python ?? '?'}): ${v.detail ?? 'import failed'}. Use an interpreter matching the bundle, or set bastion.importStrategy to "fromEnvironment" and install bastion-lsp.`,
+        message: `Bastion: the copy bundled with the extension does not load in "${py}" (Python ${v.python ?? '?'}): ${v.detail ?? 'import failed'}. Use an interpreter matching the bundle, or set bastion.importStrategy to "fromEnvironment" and install Bastion into the interpreter (\`${install}\`).`,
         setting: 'bastion.importStrategy', button: 'Open bastion.importStrategy setting',
       };
     default:

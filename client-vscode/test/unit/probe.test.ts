@@ -40,7 +40,15 @@ describe('probe evaluation', () => {
   it('says what to do and which setting to open', () => {
     const missing = describeProblem({ ok: false, problem: 'bastionMissing', python: '3.11.7' }, py);
     assert.match(missing.message, /not installed/);
-    assert.match(missing.message, /\/usr\/bin\/python3 -m pip install bastion-lsp/);
+    assert.match(missing.message, /useBundled/);
+    // no public index serves bastion-lsp: the message must not send a newcomer to one
+    assert.match(missing.message, /\/usr\/bin\/python3 -m pip install <a clone of Bastion or its \.whl>/);
+    for (const problem of ['bastionMissing', 'bastionTooOld', 'bundledBroken'] as const) {
+      for (const kind of ['fromEnvironment', 'path', 'useBundled']) {
+        const text = describeProblem({ ok: false, problem, python: '3.11.7', bastion: '0.0.1' }, { ...py, kind }).message;
+        assert.doesNotMatch(text, /install (-U )?bastion-lsp/, text);
+      }
+    }
     assert.equal(missing.setting, 'bastion.interpreter');
     const old = describeProblem({ ok: false, problem: 'pythonTooOld', python: '3.8.1' }, py);
     assert.match(old.message, /3\.10 or newer.*3\.8\.1/);
