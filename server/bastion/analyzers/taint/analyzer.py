@@ -28,7 +28,7 @@ from bastion.analyzers.rule_tables import folder_tables
 from bastion.analyzers.taint.analysis import analyse_module
 from bastion.analyzers.taint.blocks import BlockParser, WholeParser
 from bastion.analyzers.taint.context import module_context
-from bastion.analyzers.taint.context_reuse import forget_text_words
+from bastion.analyzers.taint.context_reuse import forget_document
 from bastion.analyzers.taint.declared_versions import SHARED as SHARED_DECLARED
 from bastion.analyzers.taint.domain import SINK_CLASSES, Step
 from bastion.analyzers.taint.foreign_changes import foreign_key
@@ -181,7 +181,7 @@ class TaintAnalyzer:
         for memo in (self._gate, self._judged, self._registrars, self._renders, self._parser,
                      self._templates, self._declared):
             memo.forget_text()
-        forget_text_words(self._calls)
+        forget_document(self._calls)
 
     def disk_changed(self, paths: Collection[str]) -> None:
         self._templates.disk_changed()

@@ -93,10 +93,13 @@ def text_words(memo: LRU | None) -> Callable[[str], tuple[bool, bool]] | None:
     return lambda text: (gates[0].match(text), gates[1].match(text))
 
 
-def forget_text_words(memo: LRU) -> None:
-    """`text_words`' gates let go of the last text they checked (its document closed)."""
+def forget_document(memo: LRU) -> None:
+    """The last document's text and nodes go (its document closed): `text_words`' gates' last
+    text, the functions kept by node and the last module body; the next context builds them."""
     for gate in memo.get(_WORDS) or ():
         gate.forget_text()
+    memo.pop(_KEY)
+    memo.pop(_BODY)
 
 
 def kept_module_body(tree: ast.Module, memo: LRU | None) -> ast.FunctionDef | None:
