@@ -43,6 +43,22 @@ class UnitSource:
         return Span(start_line, start, end_line - 1, end)
 
 
+@attrs.frozen
+class WatchedFiles:
+    """One kind of workspace file, besides the analysed document, that an analyzer's results on
+    Python documents depend on (`Analyzer.watched_files`): an editor watches them on disk."""
+
+    name: str
+    patterns: tuple[str, ...]  # globs for an editor's file watcher, under a workspace folder
+    holds: Callable[[str], bool]  # whether the file at a path is of the kind, by its name
+    read_by: Callable[[str], bool]  # whether a Python text's analysis may read one (a superset)
+    in_folders: bool = False  # a folder deleted (one event, naming the folder) may have held some
+    open_texts: bool = False  # an open one's unsaved text is read (`read_open_texts`)
+    summarised: bool = False  # the workspace modules' summaries depend on them too
+    # the workspace scan's results that may read one are analysed again when one changes
+    rescanned: bool = False
+
+
 class Analyzer(Protocol):
     """An analyzer must be deterministic: the engine caches its results per unit text and context.
 
@@ -95,6 +111,11 @@ class Analyzer(Protocol):
     def disk_changed(self, paths: Collection[str]) -> None:
         """Files changed on disk (the editor's file events; absolute paths): drop what was
         read from them besides the analysed text, so that the next analysis reads them again."""
+
+    def watched_files(self) -> tuple[WatchedFiles, ...]:
+        """The kinds of workspace files besides the analysed one that its results depend on
+        (() when none): when one changes on disk, the engine's caller calls `disk_changed` and
+        analyses again the documents that may read it (engine/workspace_files.py)."""
 
     def read_open_texts(self, texts: Callable[[str], str | None]) -> None:
         """Files besides the analysed one that it reads (a view's templates) are read from

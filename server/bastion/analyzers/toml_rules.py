@@ -220,6 +220,9 @@ class TomlRulesAnalyzer:
     def disk_changed(self, paths: Collection[str]) -> None:
         pass  # it reads no file but the analysed one
 
+    def watched_files(self) -> tuple:
+        return ()  # it reads no file but the analysed one
+
     def reads_whole(self, function: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> bool:
         return False  # a rule matches one node and the statement holding it
 

@@ -70,6 +70,9 @@ class SecretsAnalyzer(TextAnalyzer):
     def disk_changed(self, paths: Collection[str]) -> None:
         pass  # it reads no file but the analysed one
 
+    def watched_files(self) -> tuple:
+        return ()  # it reads no file but the analysed one
+
     def fixes(self, text: str, path: str, kind: FileKind, finding: Finding,
               root: ReadRoot | None = None) -> list[TextFix]:
         return []  # moving a secret out of a file is the user's call (see the lessons)

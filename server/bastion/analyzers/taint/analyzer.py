@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from bastion.analyzers.base import UnitSource, node_lines
+from bastion.analyzers.base import UnitSource, WatchedFiles, node_lines
 from bastion.analyzers.rule_tables import folder_tables
 from bastion.analyzers.taint.analysis import analyse_module
 from bastion.analyzers.taint.blocks import BlockParser, WholeParser
@@ -39,13 +39,8 @@ from bastion.analyzers.taint.sinks import quoted
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.template_files import NONE as NO_TEMPLATES
 from bastion.analyzers.taint.template_files import RENDER_WORDS, TemplateFiles
-from bastion.analyzers.taint.verdicts import (
-    NEEDLES,
-    SQL_NEEDLES,
-    SQL_TEXT,
-    find_sql_text,
-    retractions,
-)
+from bastion.analyzers.taint.verdicts import NEEDLES, SQL_NEEDLES, SQL_TEXT, find_sql_text, retractions
+from bastion.analyzers.taint.watched import KINDS as WATCHED
 from bastion.analyzers.taint.workspace_entries import Imports, imports_of
 from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.analyzers.versions import taint_version
@@ -185,6 +180,9 @@ class TaintAnalyzer:
 
     def disk_changed(self, paths: Collection[str]) -> None:
         self._templates.disk_changed()
+
+    def watched_files(self) -> tuple[WatchedFiles, ...]:
+        return WATCHED  # templates, and manifests declaring versions (watched.py)
 
     def read_open_texts(self, texts: Callable[[str], str | None] | None) -> None:
         """Template files are read from `texts` (a normalised absolute path -> the editor's

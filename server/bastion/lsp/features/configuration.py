@@ -7,15 +7,10 @@ import os
 
 from lsprotocol import types
 
-from bastion.analyzers.taint.declared_versions import SHARED as DECLARED
-from bastion.analyzers.taint.django_settings import may_name_templates
-from bastion.analyzers.taint.template_files import TEMPLATE_SUFFIXES, is_template_file
-from bastion.deps.names import manifest_kind
-from bastion.filekinds import is_python
 from bastion.lsp.documents import uri_to_path
 from bastion.lsp.session import ClientFacts
 from bastion.lsp.settings import ROOT_NAME
-from bastion.lsp.templates import templates_changed
+from bastion.lsp.templates import files_changed
 
 log = logging.getLogger(__name__)
 SECTION = "bastion"
@@ -54,13 +49,8 @@ def register(server) -> None:
                         id="bastion-file-watch",
                         method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
                         register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=[
-                            types.FileSystemWatcher(glob_pattern="**/pyproject.toml"),
-                            # lock files (requirements files match the template suffixes')
-                            types.FileSystemWatcher(glob_pattern="**/{uv,poetry,pdm,Pipfile}.lock"),
-                            types.FileSystemWatcher(glob_pattern="**/pylock*.toml"),
-                            types.FileSystemWatcher(glob_pattern="**/*.py"),
-                            types.FileSystemWatcher(
-                                glob_pattern=f"**/*.{{{','.join(TEMPLATE_SUFFIXES)}}}"),
+                            *(types.FileSystemWatcher(glob_pattern=pattern)
+                              for pattern in _watched_patterns(ls)),
                             # A folder deleted is one event, for the folder: only a pattern
                             # that matches folders receives it (microsoft/vscode#109754).
                             types.FileSystemWatcher(glob_pattern="**/*", kind=types.WatchKind.Delete)]),
@@ -84,36 +74,34 @@ def register(server) -> None:
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     async def did_change_watched_files(ls, params: types.DidChangeWatchedFilesParams) -> None:
         """A Python module changed on disk (a checkout, another tool): the workspace summaries
-        of the documents importing it are computed again. A template file: the open modules
-        that may render it are analysed again. A requirements or lock file: the open modules
-        whose sinks its versions decide are analysed again. A file or folder deleted takes the
+        of the documents importing it are computed again. A file of a kind the analyses read
+        (the engine says which: a template file, a requirements or lock file...): the open
+        modules that may read it are analysed again. A file or folder deleted takes the
         workspace-scan results of the files it held with it at once. Anything else watched is
         configuration: every document is analysed again under the files' new settings."""
         configuration = False
-        templates = []
-        manifests = []
+        kinds: dict = {}  # kind of watched files -> the paths of that kind changed
         deleted = []
         for change in params.changes:
             path = uri_to_path(change.uri)
-            gone = path is not None and change.type == types.FileChangeType.Deleted
-            if gone:
-                deleted.append(path)
             if path is None:
                 configuration = True
-            elif path.endswith((".py", ".pyw")):
+                continue
+            gone = change.type == types.FileChangeType.Deleted
+            if gone:
+                deleted.append(path)
+            module = path.endswith((".py", ".pyw"))
+            if module:
                 ls.summaries.disk_changed(path, created=change.type == types.FileChangeType.Created)
-                if may_name_templates(path):  # Django settings: where templates are looked for
-                    templates.append(path)
-            elif manifest_kind(path) not in (None, "pyproject"):
-                manifests.append(path)
-            elif is_template_file(path) or gone and os.path.basename(path) != "pyproject.toml":
-                templates.append(path)  # a folder deleted may have held templates
-            else:
-                configuration = True
-        if templates:
-            templates_changed(ls, templates, ls.workspace_scan.templates_changed())
-        if manifests:
-            _manifests_changed(ls, manifests)
+            # the settings' file is read again with every setting (a deleted one holds nothing)
+            held = () if os.path.basename(path) == _SETTINGS_FILE else ls.engine.files.changed(path, gone)
+            for kind in held:
+                kinds.setdefault(kind, []).append(path)
+            configuration = configuration or not held and not module
+        for kind, paths in kinds.items():
+            if kind.summarised:
+                ls.summaries.manifests_changed()
+            files_changed(ls, kind, paths, kind.rescanned and ls.workspace_scan.files_changed())
         dropped = ls.workspace_scan.deleted(deleted) if deleted else []
         ls.summaries.deleted(deleted)
         if configuration:
@@ -123,15 +111,13 @@ def register(server) -> None:
             ls.workspace_diagnostic_refresh(None)
 
 
-def _manifests_changed(ls, paths: list[str]) -> None:
-    """A requirements or lock file changed: the open modules naming a package whose declared
-    version decides a sink (taint/declared_versions.py) are analysed again."""
-    uris = [uri for uri, doc in ls.session.documents.items()
-            if doc.path and is_python(doc.path) and DECLARED.names_asked(doc.text)]
-    ls.summaries.manifests_changed()
-    ls.scheduler.disk_changed(paths, uris)
-    if uris and ls.session.client.pull_diagnostics:
-        ls.workspace_diagnostic_refresh(None)
+_SETTINGS_FILE = "pyproject.toml"
+
+
+def _watched_patterns(ls) -> list[str]:
+    """The settings' file, the files the analyses read (the engine's), and every module (the
+    workspace summaries)."""
+    return list(dict.fromkeys([f"**/{_SETTINGS_FILE}", *ls.engine.files.watched_patterns(), "**/*.py"]))
 
 
 async def pull_client_settings(ls, announce: bool = True) -> None:

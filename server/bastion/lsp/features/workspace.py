@@ -251,8 +251,9 @@ class WorkspaceScan:
             self._forget(key, open_keys)
         return dropped
 
-    def templates_changed(self) -> bool:
-        """A template file changed on disk: the scanned files that name one are analysed again,
+    def files_changed(self) -> bool:
+        """A file changed on disk of a kind the engine says the scan follows (a template file):
+        the scanned files that may read one (`renders`) are analysed again,
         though their text has not changed (push clients see them in the Problems panel; pull
         clients at their next request). Whether there were any."""
         stale = [key for key, result in self.results.items() if result.renders]

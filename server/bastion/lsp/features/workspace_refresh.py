@@ -24,7 +24,6 @@ from pathlib import Path
 import attrs
 from lsprotocol import types
 
-from bastion.analyzers.taint.template_files import template_names
 from bastion.config import Config
 from bastion.engine.engine import Analysis, apply_config
 from bastion.files import UnreadableSource, iter_source_files, read_source
@@ -65,8 +64,9 @@ class FileResult:
     generation: int
     diagnostics: tuple[types.Diagnostic, ...]
     error: str | None = None
-    # the text names a template file: its findings may change while it does not (its
-    # diagnostics are then in the result id, which the text's digest alone no longer tells)
+    # the text may read files whose change the scan follows (it names a template file): its
+    # findings may change while it does not (its diagnostics are then in the result id,
+    # which the text's digest alone no longer tells)
     renders: bool = False
 
     @property
@@ -134,7 +134,9 @@ def walk_folders(roots: list[tuple[str, Config]]) -> list[str]:
 
 
 def _result(target: Target, stat, text: str, analysis: Analysis | None, generation: int,
-            codec, error: str | None = None) -> FileResult:
+            codec, files, error: str | None = None) -> FileResult:
+    """`files`: the engine's `WorkspaceFiles`, which says whether the text may read files whose
+    change the scan follows."""
     diagnostics: tuple[types.Diagnostic, ...] = ()
     if error is not None:  # skipped (a FIFO, a link out of the tree...) or failed: said, not clean
         diagnostics = (skipped_diagnostic(error, 0),)
@@ -143,7 +145,7 @@ def _result(target: Target, stat, text: str, analysis: Analysis | None, generati
         diagnostics = tuple(to_diagnostic(f, doc, codec, target.config, None)
                             for f in analysis.findings)
     return FileResult(target.uri, target.path, stat, _digest(text) if text else "", generation,
-                      diagnostics, error, bool(text) and bool(template_names(text)))
+                      diagnostics, error, bool(text) and files.rescanned_by(text))
 
 
 class RefreshWork:
@@ -199,7 +201,8 @@ class RefreshWork:
         try:
             source = read_source(target.path, self.folders)
         except UnreadableSource as exc:
-            return _result(target, stat, "", None, self.generation, self.codec, f"skipped: {exc}")
+            return _result(target, stat, "", None, self.generation, self.codec, self.engine.files,
+                           f"skipped: {exc}")
         stat = (source.mtime_ns, source.size)
         old = self.previous.get(target.key)
         if (old is not None and old.generation == self.generation and old.uri == target.uri
@@ -213,8 +216,9 @@ class RefreshWork:
         except Exception as exc:
             log.exception("workspace scan: analysis of %s failed", target.path)
             return _result(target, stat, source.text, None, self.generation, self.codec,
-                           f"analysis failed: {exc}")
-        return _result(target, stat, source.text, analysis, self.generation, self.codec)
+                           self.engine.files, f"analysis failed: {exc}")
+        return _result(target, stat, source.text, analysis, self.generation, self.codec,
+                       self.engine.files)
 
     def _in_processes(self, todo: list[tuple[Target, tuple[int, int] | None]]) -> int:
         """Analyse in worker processes; returns how many of `todo` were done (in order)."""
@@ -229,7 +233,7 @@ class RefreshWork:
             outcomes = pool.map(analyse_item, items, repeat(True), repeat(True), chunksize=chunk)
             for (target, stat), outcome in zip(todo, outcomes, strict=False):
                 self.emit(_result(target, stat, outcome.text or "", outcome.analysis,
-                                  self.generation, self.codec, outcome.error))
+                                  self.generation, self.codec, self.engine.files, outcome.error))
                 done += 1
                 if self.should_stop():
                     break
