@@ -115,3 +115,32 @@ def test_a_loop_over_a_copied_tuple_keeps_its_order():
 def test_no_guard_helper_sorts_what_python_cannot_or_its_own_sorted(function):
     constants = _constants("MIXED = ('a', 1)\nPREFIXES = ('/b/', '/a/')\n")
     assert helper_paths(_function(function), constants) is None
+
+
+SHADOWS = {  # the module binds the builtin's name: its call copies nothing known
+    "def": "def sorted(items):\n    return ['/']\n",
+    "assigned": "sorted = lambda items: ['/']\n",
+    "imported": "from helpers import order as sorted\n",
+    "starred": "from helpers import *\n",
+    "global": "def setup():\n    global sorted\n    sorted = reversed\n",
+}
+# ... or only a name of its own, or a function's local of that name: the builtin's copy
+KEPT = {"other": "def sorted_prefixes(items):\n    return ['/']\n",
+        "local": "def setup(items):\n    sorted = reversed\n    return sorted(items)\n"}
+
+
+def _shadowed(copy: str, test: str, shadow: str) -> bool:
+    """Whether the view guarded by `test` (with `is_sorted_ours` looping over `{copy}(...)`)
+    redirects, the module ending with `shadow` binding `copy`."""
+    module = MORE.replace("sorted(", f"{copy}(") + "OPEN = ("
+    source = INLINE.format(test=test.format(copy=copy)).replace("OPEN = (", module)
+    found = ANALYZER.analyse_file(source + "\n\n" + shadow.replace("sorted", copy), "views.py")
+    return [f.rule_id for f in found if f.rule_id.startswith("BST2")] == ["BST210"]
+
+
+@pytest.mark.parametrize("copy", ["sorted", "tuple", "list"])
+@pytest.mark.parametrize("test", ["any(nxt.startswith(p) for p in {copy}(ALLOWED))", "is_sorted_ours(nxt)"])
+@pytest.mark.parametrize(("shadow", "found"), [*((s, True) for s in SHADOWS.values()),
+                                               *((s, False) for s in KEPT.values())])
+def test_a_module_binding_the_copys_name_makes_no_guard(copy, test, shadow, found):
+    assert _shadowed(copy, test, shadow) == found

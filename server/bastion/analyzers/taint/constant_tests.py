@@ -82,9 +82,14 @@ def _elements(ev: Evaluator, iterated: ast.expr) -> object:
     """The constant iterated, through a copy of it (`sorted(ALLOWED)`: its elements, whatever
     their order)."""
     if isinstance(iterated, ast.Call) and len(iterated.args) == 1 and not iterated.keywords \
-            and ev.qualname(iterated.func) in _COPIES:
+            and ev.qualname(iterated.func) in _COPIES and not _bound(ev, iterated.func):
         iterated = iterated.args[0]
     return ev.eval(iterated).const
+
+
+def _bound(ev: Evaluator, called: ast.expr) -> bool:
+    """Whether the function or its module binds the builtin's name (`def sorted(...)`)."""
+    return isinstance(called, ast.Name) and (called.id in (ev.env or {}) or called.id in ev.module.shadowed)
 
 
 def _filtered(ev: Evaluator, ifs: list[ast.expr], env: Env,

@@ -46,6 +46,7 @@ from bastion.analyzers.taint.wrappers import MODULE_BODY, as_function
 from bastion.engine.cache import LRU
 
 _CONST_TYPES = (str, int, float, bool, bytes, type(None))
+_COPIES = ("sorted", "tuple", "list")  # builtins a guard reads as copying a constant
 MAX_CONTAINERS = 64  # module-level lists / dicts / sets checked for changes in place
 
 
@@ -86,6 +87,8 @@ class ModuleContext:
     class_forms: dict[str, str] = attrs.Factory(dict)
     # the objects of other modules it only calls methods of, as written (object_uses.py)
     built: frozenset[str] = frozenset()
+    # which of `sorted` / `tuple` / `list` it binds: no copy of a constant (helper_paths.py)
+    shadowed: frozenset[str] = frozenset()
     _by_name: dict[str, Function] = attrs.Factory(dict)
     # the list and its length `_by_name` was read from: a module defining a name twice (a method
     # per platform in subprocess.py) read it again at each of ~180 look-ups a keystroke
@@ -130,6 +133,8 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
         k in containers and (len(containers) > MAX_CONTAINERS or k in foreign
                              or bindings.changed(k, tree.body)))}
     patterns = level.patterns
+    # a `def sorted`, `sorted = ...`, an import or a star import: its calls copy nothing known
+    shadowed = frozenset(n for n in _COPIES if bindings.star or bindings.counts[n])
     built = left_as_built({k for k in level.imported | kinds.keys() if bindings.once(k)}, text)
     shapes = class_shapes(definitions, env, kinds, bases_of)
     members, through_self = class_constants(definitions, bindings.constant, fold_constant, text,
@@ -170,7 +175,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                    sorted((k, sorted(d), sorted(c), sorted(m))
                                           for k, (d, c, m) in forms.items()),
                                    sorted(records.items()),
-                                   sorted(built),
+                                   sorted(built), sorted(shadowed),
                                    )).encode(), digest_size=16).digest()
     classified = Classified(memo, digest + models.digest.encode()) if memo is not None else None
     # a class deriving from a framework's class through another module's base class is the
@@ -199,7 +204,8 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     return ModuleContext(env, constants, kinds, functions, digest, parents=parents, patterns=patterns,
                          class_bases={name: shape.bases for name, shape in classes.items()},
                          class_constants=members, self_constants=through_self, scoped=scoped,
-                         forms=forms, records=records, built=built, class_forms=class_forms)
+                         forms=forms, records=records, built=built, class_forms=class_forms,
+                         shadowed=shadowed)
 
 
 @attrs.frozen

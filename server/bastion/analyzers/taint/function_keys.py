@@ -54,7 +54,7 @@ def _is_guard_helper(callees_of: CalleeMemo, node: ast.FunctionDef | ast.AsyncFu
                      module: ModuleContext) -> bool:
     kept = kept_by_node(callees_of.cache, b"guard helper", node, _guard_shape)
     # a helper with a loop is one by the module's constants it may iterate: read again
-    return helper_paths(node, module.constants) is not None if kept is None else kept
+    return helper_paths(node, module.constants, module.shadowed) is not None if kept is None else kept
 
 
 def _guard_shape(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool | None:

@@ -92,7 +92,7 @@ def helper_test(ev: Evaluator, function: Function | None, test: ast.Call, env: E
     `truth` (None: having returned, `validate_url(target)` raising unless a test holds)."""
     if function is None or ev.depth >= MAX_DEPTH:
         return env
-    paths = helper_paths(function.node, ev.module.constants)
+    paths = helper_paths(function.node, ev.module.constants, ev.module.shadowed)
     if paths is None or truth is None and not _reads(function.node)[0]:
         return env
     params = [*function.node.args.posonlyargs, *function.node.args.args][function.implicit_params:]
@@ -139,16 +139,17 @@ def imported_test(ev: Evaluator, name: str | None, test: ast.Call, env: Env,
 
 
 def proofs_of(function: Function, start: Callable[[], Evaluator], refine: Callable[..., Env | None],
-              constants: dict) -> tuple[Proof, ...]:
+              constants: dict, shadowed: frozenset[str] = frozenset()) -> tuple[Proof, ...]:
     """For the function's summary, read by calls from other modules (guards.py): what its
     result being true, and being false, proves of each parameter. `start()` makes a walk, its
     `env` holding the parameters' values (origins of kind "param") the summary is made with.
     Run again with the parameters as normalized paths: a containment test
     (`os.path.commonpath([BASE, path]) == BASE`) proves something only of those, which the
-    caller may pass (`Proof.normalized`); only a body naming such a test can. `constants`: the
-    module's (helper_paths)."""
+    caller may pass (`Proof.normalized`); only a body naming such a test can. `constants`, `shadowed`:
+    the module's (helper_paths)."""
     instance = function.class_name is not None and not function.node.decorator_list
-    paths = helper_paths(function.node, constants) if instance or _bound_to_nothing(function) else None
+    paths = helper_paths(function.node, constants, shadowed) \
+        if instance or _bound_to_nothing(function) else None
     params = [*function.node.args.posonlyargs, *function.node.args.args][function.implicit_params:]
     if paths is None or not params:
         return ()

@@ -56,9 +56,11 @@ class HelperPath:
 
 
 def helper_paths(node: ast.FunctionDef | ast.AsyncFunctionDef,
-                 constants: Mapping[str, Value] | None = None) -> tuple[HelperPath, ...] | None:
+                 constants: Mapping[str, Value] | None = None,
+                 shadowed: frozenset[str] = frozenset()) -> tuple[HelperPath, ...] | None:
     """The paths through the function's body, or None when it is not a small guard helper;
-    `constants`, the module's (a loop over one of them is unrolled)."""
+    `constants`, the module's (a loop over one of them is unrolled); `shadowed`, the copying
+    builtins the module binds (`ModuleContext.shadowed`)."""
     if isinstance(node, ast.AsyncFunctionDef) or node.args.vararg or node.args.kwarg:
         return None
     body = node.body
@@ -69,8 +71,9 @@ def helper_paths(node: ast.FunctionDef | ast.AsyncFunctionDef,
     local = {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)} | {
         n.id for n in ast.walk(node) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
     loops = [n.iter for n in ast.walk(node) if isinstance(n, ast.For)]
-    if any(isinstance(i, ast.Call) and isinstance(i.func, ast.Name) and i.func.id in local for i in loops):
-        return None  # `sorted` of its own: a copy or not
+    if any(isinstance(i, ast.Call) and isinstance(i.func, ast.Name) and i.func.id in local | shadowed
+           for i in loops):
+        return None  # `sorted` of its own or its module's: a copy or not
     iterated = {i.id for i in map(_copied, loops) if isinstance(i, ast.Name)}
     if iterated and constants:
         # a module's constant, not a local of that name
