@@ -163,3 +163,19 @@ def test_hostile_texts_are_read_in_linear_time(tmp_path):
     done = subprocess.run([sys.executable, "-c", HOSTILE, str(tmp_path / "w")], capture_output=True,
                           text=True, timeout=30, check=True, env={"PYTHONPATH": server})
     assert float(done.stdout) < 1.0
+
+
+@pytest.mark.parametrize(("cap", "found"), [(3, {"checks.py": [17], "views.py": [12]}),
+                                            (4, {"checks.py": [], "views.py": []})])
+def test_past_the_file_cap_a_list_guards_nothing_and_the_log_says_so_once(tmp_path, monkeypatch, caplog,
+                                                                          cap, found):
+    """Four files (app/__init__, checks, views, admin only reading): past a cap of three, the
+    fourth is not read and may change ALLOWED."""
+    from bastion.analyzers.taint import foreign_changes
+
+    monkeypatch.setattr(foreign_changes, "MAX_FILES", cap)
+    monkeypatch.setattr(foreign_changes, "_TOLD", set(), raising=False)
+    with caplog.at_level("WARNING", logger=foreign_changes.__name__):
+        assert findings(tmp_path, READ["reads"], compute=True) == found
+    told = [r for r in caplog.records if "Python files under the scan's roots" in r.getMessage()]
+    assert len(told) == (1 if found["views.py"] else 0)

@@ -10,15 +10,18 @@ its functions' summaries included (workspace.py). A module re-exporting the name
 Each importer's text is read as bindings.py reads a module's own (an occurrence in doubt, in a
 string or a comment too, counts as a change), outside its import statements (a star import's:
 each name by its own). Only the names the defining module may bind to a container are looked
-for (`_wanted`), and only the files under the scan's roots are seen: past MAX_FILES of them,
-the first MAX_FILES found. `ForeignChanges` belongs to the summary store (workspace.py), or to
-a warm scan's keys (scan_key.py), and takes the lock it is given.
+for (`_wanted`), and only the files under the scan's roots are seen. Past MAX_FILES of them the
+others are not read, so any of them may change any name: every name looked for is then taken
+as changed (no such list guards in that scan), and the log says so once per roots.
+`ForeignChanges` belongs to the summary store (workspace.py), or to a warm scan's keys
+(scan_key.py), and takes the lock it is given.
 """
 
 from __future__ import annotations
 
 import bisect
 import hashlib
+import logging
 import os
 import re
 import threading
@@ -30,6 +33,8 @@ from bastion.analyzers.taint.bindings import changed_at, name_occurrences
 from bastion.analyzers.taint.modules import ModuleGraph, import_matches
 
 MAX_FILES = 20000
+log = logging.getLogger(__name__)
+_TOLD: set[tuple[str, ...]] = set()  # the roots whose cap the log told (the store's, the keys')
 _SKIPPED = frozenset({"__pycache__", "node_modules", "site-packages"})
 _ITEM = re.compile(r"\s*([A-Za-z_][\w.]*)(?:\s+as\s+(\w+))?\s*$")
 # `ALLOWED += [url]` on a list changes it in place (`list.__iadd__`), though it rebinds the name
@@ -78,6 +83,7 @@ class ForeignChanges:
         self._lock = lock
         self._compute = compute
         self._importers: dict[str, list[str]] | None = None  # defining file -> its importers
+        self._capped = False  # more than MAX_FILES files: those past it were not read
         self._read: dict[tuple[str, str], Imports] = {}  # (file, digest) -> its imports
         # file -> its answer: asked for its result key, its analysis and its summary
         self._answers: dict[str, frozenset[str]] = {}
@@ -93,7 +99,8 @@ class ForeignChanges:
             if answer is None:
                 entry = self._graph.text(real)
                 wanted = _wanted(entry[0]) if entry is not None else frozenset()
-                answer = self._answers[real] = frozenset(self._changed(real, wanted, frozenset({real})))
+                found = self._changed(real, wanted, frozenset({real}))
+                answer = self._answers[real] = wanted if self._capped else frozenset(found)
             return answer
 
     def _changed(self, path: str, wanted: frozenset[str], seen: frozenset[str]) -> set[str]:
@@ -114,10 +121,16 @@ class ForeignChanges:
     def _importers_of(self, path: str) -> list[str]:
         if self._importers is None:
             importers: dict[str, list[str]] = {}
-            for importer in _files(self._graph.resolver.limits):
+            files = _files(self._graph.resolver.limits)
+            for importer in files[:MAX_FILES]:
                 for target in self._graph.deps(importer):
                     importers.setdefault(target, []).append(importer)
             self._importers = importers
+            self._capped = len(files) > MAX_FILES
+            if self._capped and self._graph.resolver.limits not in _TOLD:
+                _TOLD.add(self._graph.resolver.limits)
+                log.warning("more than %d Python files under the scan's roots: the others were not read "
+                            "for changes to module constants, which guard nothing in this scan", MAX_FILES)
         return self._importers.get(path, [])
 
     def _imports(self, path: str, entry: tuple[str, str]) -> Imports:
@@ -127,18 +140,19 @@ class ForeignChanges:
         return self._read[key]
 
 
-def _files(roots: tuple[str, ...]) -> Iterator[str]:
-    count = 0
+def _files(roots: tuple[str, ...]) -> list[str]:
+    """The Python files under `roots`, the first MAX_FILES and one more if there are more."""
+    found: list[str] = []
     for root in roots:
         for folder, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED
                              and not os.path.isfile(os.path.join(folder, d, "pyvenv.cfg")))
             for name in sorted(files):
                 if name.endswith(".py"):
-                    count += 1
-                    if count > MAX_FILES:
-                        return
-                    yield os.path.realpath(os.path.join(folder, name))
+                    found.append(os.path.realpath(os.path.join(folder, name)))
+                    if len(found) > MAX_FILES:
+                        return found
+    return found
 
 
 def _imports_of(text: str, path: str, graph: ModuleGraph) -> Imports:
