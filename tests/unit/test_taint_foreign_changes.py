@@ -179,3 +179,94 @@ def test_past_the_file_cap_a_list_guards_nothing_and_the_log_says_so_once(tmp_pa
         assert findings(tmp_path, READ["reads"], compute=True) == found
     told = [r for r in caplog.records if "Python files under the scan's roots" in r.getMessage()]
     assert len(told) == (1 if found["views.py"] else 0)
+
+
+MODE = '''from flask import Flask, redirect, request
+
+app = Flask(__name__)
+MODE = "strict"
+
+
+@app.get("/next")
+def next_page():
+    url = request.args["next"]
+    if MODE == "strict":
+        return redirect("/")
+    return redirect(url)
+'''
+# admin.py binding checks.MODE: the branch `MODE == "strict"` prunes is live again
+REBOUND = [
+    "from . import checks\n\nchecks.MODE = 'open'\n",
+    "from flask import request\nfrom . import checks as c\n\n\ndef switch():\n    c.MODE = request.args['m']\n",
+    "import app.checks\n\n\ndef open_up():\n    app.checks.MODE += '-open'\n",
+    "from . import checks\n\nsetattr(checks, \"MODE\", 'open')\n",
+    "import os\nfrom . import checks\n\nsetattr(checks, os.environ['KEY'], 'open')\n",
+    "from unittest import mock\nfrom app import checks\n\nmock.patch.object(checks, 'MODE', 'open').start()\n",
+    "from . import checks\n\nvars(checks).update(MODE='open')\n",
+]
+# ... reading it, comparing it, binding a name of its own or another of checks' names
+NOT_REBOUND = [
+    "from . import checks\n\nprint(checks.MODE == 'strict', checks.MODE.upper())\n",
+    "from .checks import MODE\n\nMODE = 'open'\nprint(MODE)\n",
+    "from . import checks\n\nsetattr(checks, 'OTHER', 'open')\nchecks.LEVEL = 2\n",
+    "from . import views\n\nviews.MODE = 'open'\n",
+]
+
+
+def mode_findings(root: Path, admin: str) -> list[int]:
+    package = root / "app"
+    package.mkdir()
+    for name, text in {"__init__.py": "", "checks.py": MODE, "views.py": "MODE = 1\n", "admin.py": admin}.items():
+        (package / name).write_text(text)
+    analyzer = TaintAnalyzer()
+    analyzer.workspace = SummaryStore([str(root)], analyzer.models, analyzer.version, True)
+    return [f.line for f in analyzer.analyse_file(MODE, str(package / "checks.py")) if f.rule_id == "BST210"]
+
+
+@pytest.mark.parametrize("admin", REBOUND)
+def test_a_string_another_module_rebinds_is_no_constant_in_a_scan(tmp_path, admin):
+    assert mode_findings(tmp_path, admin) == [11]
+
+
+@pytest.mark.parametrize("admin", NOT_REBOUND)
+def test_a_string_other_modules_do_not_rebind_stays_constant(tmp_path, admin):
+    assert mode_findings(tmp_path, admin) == []
+
+
+def test_the_scan_cache_key_names_the_rebinding(tmp_path):
+    mode_findings(tmp_path, NOT_REBOUND[0])
+    package = tmp_path / "app"
+
+    def key() -> str | None:
+        analyzer = TaintAnalyzer()
+        analyzer.workspace = SummaryStore([str(tmp_path)], analyzer.models, analyzer.version, True)
+        return analyzer.dependency_key(MODE, str(package / "checks.py"))
+    before = key()
+    (package / "admin.py").write_text(REBOUND[0])
+    assert key() != before
+
+
+REBINDING_HOSTILE = r'''
+import sys, time
+from bastion.analyzers.taint.foreign_changes import _BOUND, _rebound_through
+space = " " * 100000
+text = ("app" + space + "." + space + "checks" + space + "." + space + "MODE" + space + "\n"
+        + "setattr(" + space + "app" + space + "." + space + "checks" + space + "\n"
+        + "vars(" + space + "app . checks" + space + "\n" + ("app.checks " * 20000) + "\n"
+        + "A" * 100000 + space + "\n")
+started = time.process_time()
+_rebound_through("app.checks", text, [], frozenset({"MODE"}))
+_BOUND.findall(text)
+print(time.process_time() - started)
+'''
+
+
+@pytest.mark.slow
+def test_hostile_texts_are_read_for_rebindings_in_linear_time():
+    import subprocess
+    import sys
+
+    server = str(Path(__file__).resolve().parents[2] / "server")
+    done = subprocess.run([sys.executable, "-c", REBINDING_HOSTILE], capture_output=True,
+                          text=True, timeout=30, check=True, env={"PYTHONPATH": server})
+    assert float(done.stdout) < 1.0

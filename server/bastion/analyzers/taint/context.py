@@ -124,14 +124,14 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     the module's text, where a module-level container is looked for changes (bindings.py).
     `names_registrar`: whether `text` names a registrar, when the caller knows (the taint
     analyzer's gate answers it per edit); else it is looked for in `text`. `foreign`: the names
-    other modules of a scan may change in place (foreign_changes.py)."""
+    other modules of a scan may change in place or rebind (foreign_changes.py)."""
     level = _module_level(tree, memo, text)
     env, kinds, definitions, bindings = level.env, level.kinds, level.definitions, level.bindings
     containers, expressions = level.containers, level.expressions
     # past MAX_CONTAINERS, each would cost a search of the text: none is taken as constant
-    constants = {k: v for k, v in level.constants.items() if bindings.constant(k) and not (
-        k in containers and (len(containers) > MAX_CONTAINERS or k in foreign
-                             or bindings.changed(k, tree.body)))}
+    constants = {k: v for k, v in level.constants.items() if bindings.constant(k) and k not in foreign
+                 and not (k in containers and (len(containers) > MAX_CONTAINERS
+                                               or bindings.changed(k, tree.body)))}
     patterns = level.patterns
     # a `def sorted`, `sorted = ...`, an import or a star import: its calls copy nothing known
     shadowed = frozenset(n for n in _COPIES if bindings.star or bindings.counts[n])

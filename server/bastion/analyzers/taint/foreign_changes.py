@@ -7,12 +7,17 @@ program changes it, so such a list, dict or set is no constant for `checks.py` (
 its functions' summaries included (workspace.py). A module re-exporting the name
 (`pkg/__init__.py` with `from .checks import ALLOWED`) passes on a change made through it.
 
+Any module-level name, a string's or a number's constant too, that another module binds
+through the module (`checks.CMD = x`, `checks.CMD += x`, `setattr(checks, "CMD", x)`, mock's
+`patch.object`; every name once `vars(checks)`, `checks.__dict__` or a setattr of a name not
+written as a literal appear) is no constant either, whatever it is bound to (`_rebound`).
+
 Each importer's text is read as bindings.py reads a module's own (an occurrence in doubt, in a
 string or a comment too, counts as a change), outside its import statements (a star import's:
 each name by its own). Only the names the defining module may bind to a container are looked
 for (`_wanted`), and only the files under the scan's roots are seen. Past MAX_FILES of them the
 others are not read, so any of them may change any name: every name looked for is then taken
-as changed (no such list guards in that scan), and the log says so once per roots.
+as changed (no module constant of theirs in that scan), and the log says so once per roots.
 `ForeignChanges` belongs to the summary store (workspace.py), or to a warm scan's keys
 (scan_key.py), and takes the lock it is given.
 """
@@ -42,6 +47,12 @@ _AUGMENTED = re.compile(r"\s*(?:[-+*/%&|^@]|//|\*\*|>>|<<)=")
 Exported = dict[str, dict[str, str]]  # defining file -> {name bound here -> name there}
 _CONTAINER_VALUE = re.compile(r"=[ \t]*(?:[\[{(\\]|(?:frozen)?set[ \t]*\(|tuple[ \t]*\()")
 _NAME = re.compile(r"[A-Za-z_]\w*")
+# a module-level binding: a name at the start of a line, then `=` or an annotation's `:`
+_BOUND = re.compile(r"^([A-Za-z_]\w*)[ \t]*(?:=(?!=)|:)", re.MULTILINE)
+_REBOUND = r"\s*\.\s*(\w+)\s*(?:=(?!=)|(?:[-+*/%&|^@]|//|\*\*|>>|<<)=)"  # after `checks`
+# `setattr(checks, `, `delattr(`, mock's `patch.object(`; then the name, if a literal
+_SETTER = r"\b(?:setattr|delattr|object)\s*\(\s*{}\s*,\s*(?:(?:'(\w+)'|\"(\w+)\")\s*[,)])?"
+_NAMESPACE = r"\bvars\s*\(\s*{0}\s*\)|\b{0}\s*\.\s*__dict__\b"  # any name, through the dict
 
 
 @attrs.define
@@ -89,8 +100,8 @@ class ForeignChanges:
         self._answers: dict[str, frozenset[str]] = {}
 
     def changed(self, path: str | None) -> frozenset[str]:
-        """The names of the module at `path` another module may change in place: of those it
-        may bind to a list, dict or set (`_wanted`)."""
+        """The names of the module at `path` another module may change in place (of those it
+        may bind to a list, dict or set: `_wanted`) or bind through the module (`_rebound`)."""
         if not self._compute or path is None:
             return frozenset()
         with self._lock:
@@ -99,24 +110,39 @@ class ForeignChanges:
             if answer is None:
                 entry = self._graph.text(real)
                 wanted = _wanted(entry[0]) if entry is not None else frozenset()
-                found = self._changed(real, wanted, frozenset({real}))
-                answer = self._answers[real] = wanted if self._capped else frozenset(found)
+                bound = frozenset(_BOUND.findall(entry[0])) if entry is not None else frozenset()
+                found = self._changed(real, wanted, frozenset({real})) | self._rebound(real, bound)
+                answer = self._answers[real] = wanted | bound if self._capped else frozenset(found)
             return answer
 
     def _changed(self, path: str, wanted: frozenset[str], seen: frozenset[str]) -> set[str]:
         """`seen`: the modules re-exporting the names on the way here (a cycle ends)."""
         found: set[str] = set()
-        for importer in self._importers_of(path) if wanted else ():
-            entry = self._graph.text(importer)
-            if entry is None or importer == path:
-                continue
-            imports = self._imports(importer, entry)
-            found |= _changes(entry[0], imports, path, wanted)
+        for importer, text, imports in self._importing(path) if wanted else ():
+            found |= _changes(text, imports, path, wanted)
             bound = {local: name for local, name in imports.names.get(path, {}).items() if name in wanted}
             if bound and importer not in seen:
                 again = self._changed(importer, frozenset(bound), seen | {importer})  # a re-export
                 found.update(name for local, name in bound.items() if local in again)
         return found
+
+    def _rebound(self, path: str, bound: frozenset[str]) -> set[str]:
+        """Which of `bound`, the names the module at `path` binds, another module binds through
+        the module (`checks.CMD = x`, `setattr(checks, "CMD", x)`): a string's or a number's
+        constant too, whatever it is bound to (in doubt)."""
+        found: set[str] = set()
+        for _, text, imports in self._importing(path) if bound else ():
+            for written, owner in imports.modules.items():
+                if owner == path:
+                    found |= _rebound_through(written, text, imports.spans, bound)
+        return found
+
+    def _importing(self, path: str) -> Iterator[tuple[str, str, Imports]]:
+        """Each other module importing the one at `path`: its file, text and imports."""
+        for importer in self._importers_of(path):
+            entry = self._graph.text(importer)
+            if entry is not None and importer != path:
+                yield importer, entry[0], self._imports(importer, entry)
 
     def _importers_of(self, path: str) -> list[str]:
         if self._importers is None:
@@ -197,6 +223,30 @@ def _changes(text: str, imports: Imports, target: str, wanted: frozenset[str]) -
     if target in imports.starred:  # any of them, by its own name
         found |= {name for name in wanted if name not in found and _name_changed(name, text, imports.spans)}
     return found
+
+
+def _rebound_through(written: str, text: str, spans: list[tuple[int, int]],
+                     bound: frozenset[str]) -> set[str]:
+    """Which of `bound` the text binds through `written`, a name of their module: by
+    assignment, augmented assignment, `setattr(checks, "CMD", x)` (`delattr`, mock's
+    `patch.object`), or any of them through a name not written as a literal, `vars(checks)`
+    or `checks.__dict__`."""
+    escaped = re.escape(written).replace(r"\.", r"\s*\.\s*")
+    found: set[str] = set()
+    for match in re.finditer(_SETTER.format(escaped), text):
+        name = match.group(1) or match.group(2)
+        if _outside(match.start(), spans):
+            if name is None:
+                return set(bound)
+            found.add(name)
+    if any(_outside(m.start(), spans) for m in re.finditer(_NAMESPACE.format(escaped), text)):
+        return set(bound)
+    for match in re.finditer(escaped + _REBOUND, text):
+        start, name = match.start(), match.group(1)
+        if name in bound and _outside(start, spans) \
+                and not (start and (text[start - 1].isalnum() or text[start - 1] in "_.")):
+            found.add(name)
+    return found & bound
 
 
 def _wanted(text: str) -> frozenset[str]:
