@@ -15,6 +15,7 @@ import attrs
 
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.annotations import closed_enum
+from bastion.analyzers.taint.argparse_handlers import dispatched
 from bastion.analyzers.taint.bindings import Bindings
 from bastion.analyzers.taint.class_constants import class_constants
 from bastion.analyzers.taint.classes import class_shapes, record_fields
@@ -152,10 +153,13 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     firsts = {name for e in models.entries for name in e.first_param}
     candidates = [d for d in definitions if isinstance(d, FUNCTIONS) and first_param(d) in firsts]
     called = called_here([d.name for d in candidates], tree, memo)
-    registered.update(registrations(expressions, {d.name for d in definitions
-                                                  if isinstance(d, FUNCTIONS)}, env, kinds,
+    defined = {d.name for d in definitions if isinstance(d, FUNCTIONS)}
+    registered.update(registrations(expressions, defined, env, kinds,
                                     parameters=_parameter_registrars(definitions, models, text,
                                                                      names_registrar)))
+    handlers, lambdas = dispatched(tree, text, env, defined)  # argparse_handlers.py
+    for name, calls in handlers.items():
+        registered[name] = (*registered.get(name, ()), *calls)
     # frameworks a `def view(request)` entry needs imported that only such functions import
     wanted = {m for e in models.entries if e.first_param for m in e.imported
               if not env.imported((m,))}
@@ -193,6 +197,11 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
         function = classify_kept(Function(view.node, view.name), env, view.kinds, entries, typed,
                                  classified, registered=registered.get(view.name, ()))
         if function.entry is not None:  # a nested helper is not followed (its callers are not)
+            functions.append(function)
+    for node, call in lambdas:
+        function = classify_kept(Function(node, node.name), env, kinds, entries, typed, classified,
+                                 registered=(call,))
+        if function.entry is not None:
             functions.append(function)
     body = kept_module_body(tree, memo)
     if body is not None:
