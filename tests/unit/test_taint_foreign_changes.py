@@ -213,19 +213,28 @@ NOT_REBOUND = [
 ]
 
 
-def mode_findings(root: Path, admin: str) -> list[int]:
+# MODE bound in a module-level block: a constant all the same
+GUARDED_MODE = MODE.replace('MODE = "strict"\n', 'try:\n    MODE = "strict"\nexcept ImportError:\n    pass\n')
+
+
+def mode_findings(root: Path, admin: str, checks: str = MODE) -> list[int]:
     package = root / "app"
     package.mkdir()
-    for name, text in {"__init__.py": "", "checks.py": MODE, "views.py": "MODE = 1\n", "admin.py": admin}.items():
+    for name, text in {"__init__.py": "", "checks.py": checks, "views.py": "MODE = 1\n", "admin.py": admin}.items():
         (package / name).write_text(text)
     analyzer = TaintAnalyzer()
     analyzer.workspace = SummaryStore([str(root)], analyzer.models, analyzer.version, True)
-    return [f.line for f in analyzer.analyse_file(MODE, str(package / "checks.py")) if f.rule_id == "BST210"]
+    return [f.line for f in analyzer.analyse_file(checks, str(package / "checks.py")) if f.rule_id == "BST210"]
 
 
 @pytest.mark.parametrize("admin", REBOUND)
 def test_a_string_another_module_rebinds_is_no_constant_in_a_scan(tmp_path, admin):
     assert mode_findings(tmp_path, admin) == [11]
+
+
+@pytest.mark.parametrize(("admin", "found"), [(REBOUND[0], [14]), (REBOUND[4], [14]), (NOT_REBOUND[0], [])])
+def test_a_string_bound_in_a_module_level_block_is_read_as_well(tmp_path, admin, found):
+    assert mode_findings(tmp_path, admin, GUARDED_MODE) == found
 
 
 @pytest.mark.parametrize("admin", NOT_REBOUND)

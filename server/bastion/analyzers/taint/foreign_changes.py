@@ -47,8 +47,9 @@ _AUGMENTED = re.compile(r"\s*(?:[-+*/%&|^@]|//|\*\*|>>|<<)=")
 Exported = dict[str, dict[str, str]]  # defining file -> {name bound here -> name there}
 _CONTAINER_VALUE = re.compile(r"=[ \t]*(?:[\[{(\\]|(?:frozen)?set[ \t]*\(|tuple[ \t]*\()")
 _NAME = re.compile(r"[A-Za-z_]\w*")
-# a module-level binding: a name at the start of a line, then `=` or an annotation's `:`
-_BOUND = re.compile(r"^([A-Za-z_]\w*)[ \t]*(?:=(?!=)|:)", re.MULTILINE)
+# a binding: a name first on its line, then `=` or an annotation's `:` (a superset of the
+# module-level ones: also those in a module-level `if` / `try`, a class's, a function's)
+_BOUND = re.compile(r"^[ \t]*([A-Za-z_]\w*)[ \t]*(?:=(?!=)|:)", re.MULTILINE)
 _REBOUND = r"\s*\.\s*(\w+)\s*(?:=(?!=)|(?:[-+*/%&|^@]|//|\*\*|>>|<<)=)"  # after `checks`
 # `setattr(checks, `, `delattr(`, mock's `patch.object(`; then the name, if a literal
 _SETTER = r"\b(?:setattr|delattr|object)\s*\(\s*{}\s*,\s*(?:(?:'(\w+)'|\"(\w+)\")\s*[,)])?"
