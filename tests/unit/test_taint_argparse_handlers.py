@@ -120,3 +120,20 @@ def test_the_handler_reports_as_a_direct_parse_args_flow_does():
     handler, direct = found[9], found[22]
     assert (handler.confidence, handler.cwe) == (direct.confidence, direct.cwe)
     assert "Command-line argument" in handler.message
+
+
+def test_the_editor_follows_the_registration_as_it_is_typed():
+    """The same engine, text after text: the handler is an entry while `set_defaults` names
+    it, and no longer once the edit removes the name (or the lambda)."""
+    from bastion.config import Config
+    from bastion.engine.registry import create_engine
+
+    engine = create_engine()
+
+    def lines(text: str) -> set[int]:
+        return {f.line for f in engine.analyse(text, "tool.py", Config()).findings if f.rule_id == "BST202"}
+    assert lines(SUBCOMMANDS) == {9, 22}
+    assert lines(SUBCOMMANDS.replace("set_defaults(func=cmd_run)", "set_defaults(verbose=True)")) == {22}
+    assert lines(SUBCOMMANDS) == {9, 22}
+    assert lines(LAMBDA) == {5}
+    assert lines(LAMBDA.replace("lambda a: show(a.path)", "lambda a: show('/etc/motd')")) == set()
