@@ -1,11 +1,12 @@
 """Analyse many files for `bastion check` (and the editor's workspace scan): across processes,
 through the persistent result cache.
 
-Every file is first looked up in the cache, all in one query; only the files it misses are
-analysed. Each worker process has its own engine (bandit's global state is per process), forked
-from the parent's where processes fork. Small scans run in-process: starting a worker costs more
-than analysing a few files. Workers neither read nor write the cache: the parent has looked every
-file up, and writes the rows they send back with their results (`_SentBack`).
+Every file is first looked up in the cache, all in one query (unless the cache has no file on
+disk yet: all would miss); only the files it misses are analysed. Each worker process has its
+own engine (bandit's global state is per process), forked from the parent's where processes
+fork. Small scans run in-process: starting a worker costs more than analysing a few files.
+Workers neither read nor write the cache: the parent has looked every file up, and writes the
+rows they send back with their results (`_SentBack`).
 """
 
 from __future__ import annotations
@@ -312,7 +313,7 @@ def scan(items: Iterable[ScanItem], jobs: int | None = None, use_cache: bool = T
     set_roots(tuple(roots))
     use_cache = use_cache and not os.environ.get("BASTION_NO_CACHE")
     outcomes: list[ScanOutcome | None] = [None] * len(items)
-    if use_cache:
+    if use_cache and DiskCache().stored():
         outcomes = _from_cache(items)
     todo = [index for index, outcome in enumerate(outcomes) if outcome is None]
     jobs = worker_count(jobs, len(todo))

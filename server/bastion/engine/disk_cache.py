@@ -53,6 +53,12 @@ class DiskCache:
         self._disabled = False
         self._writes = 0
 
+    def stored(self) -> bool:
+        """Whether the database (or a log SQLite would replay into it) is on disk: without it
+        every lookup misses, and a first run (a CI job without a restored cache) need not
+        compute its files' keys to find nothing."""
+        return os.path.lexists(self.path) or os.path.lexists(f"{self.path}-wal")
+
     def _connect(self) -> sqlite3.Connection | None:
         if self._db is None and not self._disabled:
             try:
