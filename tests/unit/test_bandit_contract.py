@@ -200,15 +200,20 @@ def test_tester_signature():
 
 def test_the_code_the_adapter_reimplements_is_unchanged():
     """The adapter's visitor and tester re-implement these, minus what is never read (see
-    `_LeanVisitor`, `_RecordingTester`): a bandit release that changes one must be read first."""
+    `_LeanVisitor`, `_RecordingTester`), and know when the blacklist check finds nothing
+    (`bandit_blacklist.py`): a bandit release that changes one must be read first."""
+    from bandit.core import blacklisting
+
     digests = {f.__qualname__: hashlib.sha256(inspect.getsource(f).encode()).hexdigest()[:16]
                for f in (node_visitor.BanditNodeVisitor.generic_visit,
                          node_visitor.BanditNodeVisitor.pre_visit,
-                         node_visitor.BanditNodeVisitor.visit, tester.BanditTester.run_tests)}
+                         node_visitor.BanditNodeVisitor.visit, tester.BanditTester.run_tests,
+                         blacklisting.blacklist)}
     assert digests == {"BanditNodeVisitor.generic_visit": "b6c64ce5f0ac6c30",
                        "BanditNodeVisitor.pre_visit": "f9142633cc6364f8",
                        "BanditNodeVisitor.visit": "988544ad8d36775f",
-                       "BanditTester.run_tests": "5046e0c7f4669ce6"}
+                       "BanditTester.run_tests": "5046e0c7f4669ce6",
+                       "blacklist": "0fa8274aa13330dc"}
 
 
 _MUTATORS = {"update", "pop", "popitem", "setdefault", "clear", "append", "extend", "add",

@@ -132,7 +132,9 @@ from bandit.core import config as b_config  # noqa: E402
 from bandit.core import context as b_context  # noqa: E402
 from bandit.core import extension_loader, meta_ast, metrics, node_visitor, test_set, tester  # noqa: E402
 from bandit.core import utils as b_utils  # noqa: E402
+from bandit.core.blacklisting import blacklist as b_blacklist  # noqa: E402
 
+from bastion.analyzers.bandit_blacklist import skips_call  # noqa: E402
 from bastion.analyzers.bandit_cwe import catalog_cwes, cwe_digest  # noqa: E402
 from bastion.analyzers.bandit_findings import finding_of  # noqa: E402
 from bastion.analyzers.bandit_scopes import reads_whole_function  # noqa: E402
@@ -207,6 +209,8 @@ class _RecordingTester(tester.BanditTester):
             return _NO_SCORES  # most node types (Name, Load, ...) have no check at all
         context = b_context.Context(raw_context.copy())  # copy.copy of a dict
         for test in tests:
+            if test is b_blacklist and skips_call(context, test._config):
+                continue  # it would find nothing (bandit_blacklist.py)
             try:  # as in bandit, around the result's bookkeeping too
                 result = test(context, test._config) if hasattr(test, "_config") else test(context)
                 if result is not None:
