@@ -1,0 +1,45 @@
+"""Taint analysis: the weaknesses held-out measurements found no finding for (XPath, LDAP, trust
+boundary, template and code injection, open redirect, SSRF, path traversal, cross-site
+scripting), as Flask's, Django's (function and class-based views) and FastAPI's documentation
+show them, each vulnerable line marked (taint_marked.py) beside a safe twin: XPath variables,
+escaped LDAP filters, data passed as a template's context, allow-lists, `url_has_allowed_host_and_scheme`,
+`send_from_directory`, `format_html`."""
+
+from __future__ import annotations
+
+import pytest
+from tests.unit.taint_marked import marked_and_found
+
+# A class-based view reaches the session as `self.request.session`.
+DJANGO_CBV_SESSION = '''\
+from django.http import HttpResponse
+from django.views.generic import TemplateView, View
+
+
+class SearchView(TemplateView):
+    template_name = "search.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        q = self.request.GET.get("q", "")
+        self.request.session["page"] = 1
+        self.request.session["last_q"] = q  # BST208
+        return ctx
+
+
+class PrefsView(View):
+    def post(self, request):
+        self.request.session.update({"theme": "dark"})
+        self.request.session.update({"q": request.POST["q"]})  # BST208
+        self.request.session.setdefault("lang", request.POST["lang"])  # BST208
+        return HttpResponse("ok")
+'''
+
+CASES = {"django_cbv_session": DJANGO_CBV_SESSION}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_each_marked_line_reports_its_rule_and_no_other_line_reports(name):
+    expected, found = marked_and_found(CASES[name])
+    assert expected
+    assert found == expected
