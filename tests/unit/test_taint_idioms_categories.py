@@ -35,7 +35,25 @@ class PrefsView(View):
         return HttpResponse("ok")
 '''
 
-CASES = {"django_cbv_session": DJANGO_CBV_SESSION}
+# Flask's session after a first store: still `flask.session`, each later store a finding of its own.
+FLASK_SESSION = '''\
+from flask import Flask, request, session
+
+app = Flask(__name__)
+
+
+@app.route("/login", methods=["POST"])
+def login():
+    session["user"] = request.form["user"]  # BST208
+    session["visits"] = 1
+    session["theme"] = request.form.get("theme", "light")  # BST208
+    session.setdefault("lang", request.form["lang"])  # BST208
+    session.update(next=request.args.get("next"))  # BST208
+    session.update({"visits": 2})
+    return "ok"
+'''
+
+CASES = {"django_cbv_session": DJANGO_CBV_SESSION, "flask_session": FLASK_SESSION}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -390,6 +390,10 @@ class Interpreter(Evaluator):
             if not isinstance(target.value, ast.Name) or not value.tainted:
                 return
             # A module-level dict (`CACHE["last"] = ...`): what this function stores in it is
-            # there when it reads it back.
-            self.env[holder] = self.eval(target.value)
+            # there when it reads it back. An imported one (`flask.session`) keeps the name it
+            # resolves to, for the sinks of its next store and call.
+            held = self.eval(target.value)
+            if held.kind is None and name is not None and name != holder:
+                held = held.evolve(kind=name)
+            self.env[holder] = held
         self.env[holder] = with_slot(self.env[holder], key, value)
