@@ -53,7 +53,34 @@ def login():
     return "ok"
 '''
 
-CASES = {"django_cbv_session": DJANGO_CBV_SESSION, "flask_session": FLASK_SESSION}
+# Django's guard for a redirect, its URL given by keyword as LoginView does; the URL it tests is
+# the one it proves safe, not another.
+DJANGO_NEXT_GUARD = '''\
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def logout_done(request):
+    nxt = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(url=nxt, allowed_hosts=settings.ALLOWED_HOSTS):
+        nxt = "/"
+    return redirect(nxt)
+
+
+def login_done(request):
+    nxt = request.GET.get("next", "/")
+    back = request.GET.get("back", "/")
+    if url_has_allowed_host_and_scheme(allowed_hosts={request.get_host()}, url=nxt,
+                                       require_https=request.is_secure()):
+        HttpResponseRedirect(nxt)
+        return HttpResponseRedirect(back)  # BST210
+    return HttpResponseRedirect(nxt)  # BST210
+'''
+
+CASES = {"django_cbv_session": DJANGO_CBV_SESSION, "flask_session": FLASK_SESSION,
+         "django_next_guard": DJANGO_NEXT_GUARD}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

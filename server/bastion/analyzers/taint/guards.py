@@ -328,6 +328,11 @@ def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
         index = model.args[0] if model.args else 0
         if index < len(test.args):
             return _set(env, test.args[index], model.cleans)
+        # `url_has_allowed_host_and_scheme(url=target, allowed_hosts=...)`
+        given = next((k.value for k in test.keywords if k.arg == model.keyword), None) \
+            if model.keyword is not None else None
+        if given is not None:
+            return _set(env, given, model.cleans)
     if name in REGEX_TESTS and "pattern" in ev.models.guard_models and len(test.args) >= 2:
         return _pattern(ev, test, env, REGEX_TESTS[name])
     return _helper(ev, test, env, name, True)

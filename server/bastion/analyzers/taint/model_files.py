@@ -54,7 +54,7 @@ _KEYS = {
     "sink": {"class", "calls", "methods", "args", "keywords", "receiver", "when", "model",
              "subscript_of", "prefix_only", "result_untainted", "key", "before", "imported"},
     "sanitizer": {"calls", "methods", "cleans", "args"},
-    "guard": {"calls", "methods", "cleans", "arg", "model"},
+    "guard": {"calls", "methods", "cleans", "arg", "keyword", "model"},
     "propagator": {"calls", "methods", "decodes", "args", "keywords"},
     "form": {"bases", "data", "clean_fields", "constructors"},
     "callback": {"calls", "methods", "function", "rest", "args", "kwargs", "keywords", "mapped",
@@ -309,7 +309,8 @@ class _Checker:
         calls, methods = self.named()
         if not (calls or methods):
             self.error("calls", "a guard needs calls, methods or model")
-        models.guards.add(calls, methods, CleanModel(self.classes("cleans"), self.indexes("arg")))
+        models.guards.add(calls, methods, CleanModel(self.classes("cleans"), self.indexes("arg"),
+                                                     self.text("keyword", required=False)))
 
     def form(self, models: Models) -> None:
         bases, data = self.strings("bases", required=True), self.strings("data")

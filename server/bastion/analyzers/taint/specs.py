@@ -120,6 +120,7 @@ class SinkModel:
 class CleanModel:
     cleans: frozenset[str]
     args: tuple[int, ...] | None = None  # sanitizer: arguments that flow; guard: the tested one
+    keyword: str | None = None  # guard: the tested argument's name, when given by keyword
 
 
 @attrs.frozen
