@@ -79,8 +79,41 @@ def login_done(request):
     return HttpResponseRedirect(nxt)  # BST210
 '''
 
-CASES = {"django_cbv_session": DJANGO_CBV_SESSION, "flask_session": FLASK_SESSION,
-         "django_next_guard": DJANGO_NEXT_GUARD}
+# A resolved path tested against a constant directory, as a URL path is tested for a redirect:
+# contained; a path joined but not resolved may still climb out with `..`.
+FASTAPI_CONTAINED = '''\
+import os
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+
+app = FastAPI()
+
+
+@app.get("/static/{name:path}")
+async def static(name: str):
+    full = os.path.realpath(os.path.join("/srv/static", name))
+    if not full.startswith("/srv/static/"):
+        return {"error": "not found"}
+    return FileResponse(full)
+
+
+@app.get("/docs/{name:path}")
+def docs(name: str):
+    full = Path("/srv/docs", name).resolve()
+    if str(full).startswith("/srv/docs/"):
+        pass
+    if full.is_relative_to("/srv/docs"):
+        return FileResponse(full)
+    joined = os.path.join("/srv/docs", name)
+    if joined.startswith("/srv/docs/"):
+        return FileResponse(joined)  # BST201
+    return {"error": "not found"}
+'''
+
+CASES = {"fastapi_contained": FASTAPI_CONTAINED, "django_cbv_session": DJANGO_CBV_SESSION,
+         "flask_session": FLASK_SESSION, "django_next_guard": DJANGO_NEXT_GUARD}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -313,13 +313,15 @@ def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
         if func.attr == "startswith" and len(test.args) == 1 and "url_allowlist" in ev.models.guard_models:
             fixed = _url_prefix(ev, test, env)
             if fixed is not env:
-                return fixed
+                # `"/srv/static/"` is a path of this site too: a normalized path under it is
+                # contained as well
+                return _contained(ev, func, fixed)
         if func.attr == "issubset" and len(test.args) == 1:
             return _subset(ev, func.value, test.args[0], env)
-        if func.attr in ("startswith", "is_relative_to") and "path_containment" in ev.models.guard_models:
-            key = func.value.id if isinstance(func.value, ast.Name) else None
-            if key is not None and key in env and (env[key].kind or "").endswith(NORMALIZERS):
-                return _set(env, func.value, frozenset({"path"}))
+        if func.attr in ("startswith", "is_relative_to"):
+            contained = _contained(ev, func, env)
+            if contained is not env:
+                return contained
     with ev.evaluating_in(env):
         name = ev.qualname(func)
     if name in ("all", "builtins.all"):
@@ -361,6 +363,15 @@ def _url_prefix(ev: Evaluator, test: ast.Call, env: Env) -> Env:
             or not all(isinstance(p, str) and fixes_host(p) for p in prefixes):
         return env
     return _set(env, subject, value=env[subject.id].evolve(prefix=False))
+
+
+def _contained(ev: Evaluator, func: ast.Attribute, env: Env) -> Env:
+    """`path.startswith(BASE)` / `path.is_relative_to(BASE)` holds of a normalized `path`."""
+    key = func.value.id if isinstance(func.value, ast.Name) else None
+    if "path_containment" in ev.models.guard_models and key is not None and key in env \
+            and (env[key].kind or "").endswith(NORMALIZERS):
+        return _set(env, func.value, frozenset({"path"}))
+    return env
 
 
 def _pattern(ev: Evaluator, test: ast.Call, env: Env, how: str) -> Env:
