@@ -41,3 +41,27 @@ def test_reads_leave_the_container_constant():
     assert not changed_in_text("NAME", _module(READS))
     for change in CHANGES:
         assert changed_in_text("NAME", _module([change])), change
+
+
+# Whether a module may bind its globals by name: the text's words and the tree agree, and a
+# plugin loader's `import_module(name)` is not one (only the module importing itself is).
+BY_NAME_CASES = [
+    ("import importlib\nm = importlib.import_module(name)\n", False),
+    ("from importlib import import_module\nimport_module('a.' + name)\n", False),
+    ("mod = __import__(name)\n", False),
+    ("import importlib\nsetattr(importlib.import_module(__name__), 'CMD', x)\n", True),
+    ("from importlib import import_module\nimport_module(__name__).CMD = x\n", True),
+    ("setattr(__import__(__name__), 'CMD', x)\n", True),
+    ("import sys\nsetattr(sys.modules[__name__], 'CMD', x)\n", True),
+    ("globals()['CMD'] = x\n", True),
+    ("vars()['CMD'] = x\n", True),
+]
+
+
+def test_binding_by_name_is_the_module_reaching_itself():
+    from bastion.analyzers.taint.bindings import _binds_by_name
+
+    for text, expected in BY_NAME_CASES:
+        body = ast.parse(text).body
+        assert _binds_by_name(text, body) is expected, text
+        assert _binds_by_name(None, body) is expected, text

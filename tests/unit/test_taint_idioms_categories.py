@@ -112,8 +112,34 @@ def docs(name: str):
     return {"error": "not found"}
 '''
 
-CASES = {"fastapi_contained": FASTAPI_CONTAINED, "django_cbv_session": DJANGO_CBV_SESSION,
-         "flask_session": FLASK_SESSION, "django_next_guard": DJANGO_NEXT_GUARD}
+# A plugin loaded by a name the request chose, and its safe twin: an allow-list of the module.
+# Importing a module does not rebind this one's globals, so the allow-list stays constant.
+FLASK_PLUGINS = '''\
+import importlib
+
+from flask import Flask, request
+
+app = Flask(__name__)
+ALLOWED = ("csv", "json")
+PLUGINS = {"csv": "myapp.export.csv", "json": "myapp.export.json"}
+
+
+@app.route("/export")
+def export():
+    fmt = request.args["fmt"]
+    importlib.import_module(PLUGINS.get(fmt, "myapp.export.csv"))
+    if fmt in ALLOWED:
+        importlib.import_module("myapp.export." + fmt)
+    importlib.import_module("myapp.export." + fmt)  # BST206
+    if fmt not in ALLOWED:
+        return "unknown format", 400
+    importlib.import_module("myapp.export." + fmt)
+    return "ok"
+'''
+
+CASES = {"flask_plugins": FLASK_PLUGINS, "fastapi_contained": FASTAPI_CONTAINED,
+         "django_cbv_session": DJANGO_CBV_SESSION, "flask_session": FLASK_SESSION,
+         "django_next_guard": DJANGO_NEXT_GUARD}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

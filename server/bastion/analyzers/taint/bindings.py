@@ -39,8 +39,11 @@ _READ_AFTER = re.compile(r"\s*(?:\.\s*\w+(?!\s*\()|[)\]}:]|==|!=|\bin\b|\bnot\b|
                          r"|\belse\b|\band\b|\bor\b|(?m:$))")
 _BEFORE_DEL = re.compile(r"\bdel\s*$")
 _RECEIVER = re.compile(r"\w+(?:\s*\.\s*\w+)*\s*$")  # `self`, `Policy`, `app.policy` before `.NAME`
-# Ways to bind a module global by name, without naming it as a target.
-BY_NAME = ("globals", "__dict__", "sys.modules", "import_module", "vars(")
+# Ways to bind a module global by name, without naming it as a target. Importing a module
+# binds nothing here unless it is this one (`setattr(import_module(__name__), ...)`): a plugin
+# loader's `import_module(name)` left every allow-list of its module unknown.
+BY_NAME = ("globals", "__dict__", "sys.modules", "import_module(__name__", "__import__(__name__",
+           "vars(")
 
 
 class Bindings:
@@ -163,11 +166,20 @@ def _binds_by_name(text: str | None, body: list[ast.stmt]) -> bool:
     if text is not None:
         return any(word in text for word in BY_NAME)
     for node in (n for statement in body for n in nodes(statement)):
-        if isinstance(node, ast.Name) and node.id in ("globals", "vars", "import_module") \
-                or isinstance(node, ast.Attribute) and node.attr in ("__dict__", "modules",
-                                                                      "import_module"):
+        if isinstance(node, ast.Name) and node.id in ("globals", "vars") \
+                or isinstance(node, ast.Attribute) and node.attr in ("__dict__", "modules") \
+                or isinstance(node, ast.Call) and _imports_itself(node):
             return True
     return False
+
+
+def _imports_itself(call: ast.Call) -> bool:
+    """`import_module(__name__)`, `__import__(__name__)`: the module itself."""
+    func = call.func
+    called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) \
+        else None
+    return called in ("import_module", "__import__") and bool(call.args) \
+        and isinstance(call.args[0], ast.Name) and call.args[0].id == "__name__"
 
 
 def _declared_global(definition: ast.stmt) -> frozenset[str]:
