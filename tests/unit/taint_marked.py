@@ -3,11 +3,17 @@ no other line may report."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
 
 ANALYZER = TaintAnalyzer()
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def marked_and_found(source: str) -> tuple[set[tuple[int, str]], set[tuple[int, str]]]:
@@ -22,3 +28,33 @@ def assert_marked(source: str) -> None:
     """Some line is marked, and the marked lines are exactly those reported."""
     expected, found = marked_and_found(source)
     assert expected and found == expected
+
+
+def editor_found(source: str, name: str) -> set[tuple[int, str]]:
+    """The taint findings (line, rule) the editor's engine reports for `source` as file `name`."""
+    from bastion.config import Config
+    from bastion.engine.registry import create_engine
+
+    findings = create_engine().analyse(source, name, Config()).findings
+    return {(f.line, f.rule_id) for f in findings if f.rule_id.startswith("BST2")}
+
+
+def checked(apps: dict[str, str], folder: Path) -> list[dict]:
+    """The taint results of `bastion check --no-cache --format json` on `apps` (file name ->
+    source) written into `folder`."""
+    for name, source in apps.items():
+        (folder / name).write_text(source, encoding="utf-8")
+    env = {**os.environ, "NO_COLOR": "1",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "server"),
+                                                       os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, "-m", "bastion", "check", "--no-cache", "--format", "json",
+                           "."], capture_output=True, text=True, encoding="utf-8", cwd=folder,
+                          env=env, timeout=120)
+    assert done.returncode in (0, 1), done.stderr
+    return [r for r in json.loads(done.stdout)["results"] if r["rule_id"].startswith("BST2")]
+
+
+def expected_checked(apps: dict[str, str], cwe: dict[str, int]) -> set[tuple[str, int, str, int]]:
+    """The (file, 1-based line, rule, CWE) results the marked lines of `apps` must give."""
+    return {(name, line + 1, rule, cwe[rule]) for name, source in apps.items()
+            for line, rule in marked_and_found(source)[0]}

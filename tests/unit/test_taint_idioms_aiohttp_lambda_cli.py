@@ -6,16 +6,11 @@ engine and `bastion check --format json` (rule and CWE)."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from tests.unit.taint_marked import marked_and_found
+from tests.unit.taint_marked import checked, editor_found, expected_checked, marked_and_found
 
-ROOT = Path(__file__).resolve().parents[2]
 CWE = {"BST201": 22, "BST202": 78, "BST203": 79, "BST204": 89, "BST206": 95, "BST207": 117,
        "BST209": 502, "BST210": 601, "BST213": 918}
 
@@ -428,34 +423,18 @@ def test_each_marked_line_reports_its_rule_and_no_other_line_reports(name):
 
 @pytest.mark.parametrize("name", sorted(APPS))
 def test_the_editor_reports_the_marked_lines(name):
-    from bastion.config import Config
-    from bastion.engine.registry import create_engine
-
-    findings = create_engine().analyse(APPS[name], name, Config()).findings
-    expected, _ = marked_and_found(APPS[name])
-    assert {(f.line, f.rule_id) for f in findings if f.rule_id.startswith("BST2")} == expected
+    assert editor_found(APPS[name], name) == marked_and_found(APPS[name])[0]
 
 
 def test_check_reports_the_marked_lines_with_their_cwe(tmp_path):
-    for name, source in APPS.items():
-        (tmp_path / name).write_text(source, encoding="utf-8")
-    env = {**os.environ, "NO_COLOR": "1",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "server"),
-                                                       os.environ.get("PYTHONPATH")]))}
-    done = subprocess.run([sys.executable, "-m", "bastion", "check", "--no-cache", "--format", "json",
-                           "."], capture_output=True, text=True, encoding="utf-8", cwd=tmp_path,
-                          env=env, timeout=120)
-    assert done.returncode in (0, 1), done.stderr
-    results = [r for r in json.loads(done.stdout)["results"] if r["rule_id"].startswith("BST2")]
+    results = checked(APPS, tmp_path)
     found = {(Path(r["path"]).name, r["line"], r["rule_id"], r["cwe"]) for r in results}
     # every step of these flows is modelled (json.loads, getopt, vars); the environment is not
     # the request's, reported lower
     assert {r["confidence"] for r in results if r["path"].endswith("lambda_app.py")} == {"high"}
     assert {r["confidence"] for r in results if r["path"].endswith("cli_app.py")
             and "os.environ" not in r["message"]} == {"high"}
-    expected = {(name, line + 1, rule, CWE[rule]) for name, source in APPS.items()
-                for line, rule in marked_and_found(source)[0]}
-    assert found == expected
+    assert found == expected_checked(APPS, CWE)
 
 
 def test_a_command_decorator_is_no_entry_in_a_module_without_click():
