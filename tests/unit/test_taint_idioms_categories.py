@@ -707,10 +707,40 @@ def export():
     return "ok"
 '''
 
+# Django's RedirectView redirects to what `get_redirect_url` returns: the request's URL, or a URL
+# parameter; a URL tested by `url_has_allowed_host_and_scheme`, or a path of this site, is safe.
+DJANGO_REDIRECT_VIEW = '''\
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.generic import RedirectView
+from django.views.generic.base import RedirectView as BaseRedirect
+
+
+class Next(RedirectView):
+    def get_redirect_url(self, *args, **kwargs):
+        return self.request.GET.get("next", "/")  # BST210
+
+
+class Safe(RedirectView):
+    def get_redirect_url(self, *args, **kwargs):
+        nxt = self.request.GET.get("next", "/")
+        if url_has_allowed_host_and_scheme(url=nxt, allowed_hosts={self.request.get_host()}):
+            return nxt
+        return "/accounts/" + self.request.GET.get("page", "")
+
+
+class ByKwargs(BaseRedirect):
+    def get_redirect_url(self, *args, **kwargs):
+        kwargs["slug"]
+        return kwargs["target"]  # BST210
+
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+'''
+
 APPS = {"flask_app.py": FLASK, "django_app.py": DJANGO, "fastapi_app.py": FASTAPI}
 CASES = {**APPS, "flask_plugins": FLASK_PLUGINS, "fastapi_contained": FASTAPI_CONTAINED,
          "django_cbv_session": DJANGO_CBV_SESSION, "flask_session": FLASK_SESSION,
-         "django_next_guard": DJANGO_NEXT_GUARD}
+         "django_next_guard": DJANGO_NEXT_GUARD, "django_redirect_view": DJANGO_REDIRECT_VIEW}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -2,7 +2,8 @@
 view's sink class (`return_sink`: the page's markup), and a `(body, status, headers)` tuple's
 Location header is a redirect. Kept apart from statements.py, whose walk only hands each
 `return` of an entry here: what makes a returned value a response is a concern of its own.
-A Lambda handler behind API Gateway returns its response as a dict (`proxy_response`).
+A Lambda handler behind API Gateway returns its response as a dict (`proxy_response`); a
+redirect hook returns the URL (`return_sink = "redirect"`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,13 @@ def response_hits(ev: Evaluator, sink: str, node: ast.Return, value: Value) -> N
     """The hits of `value`, returned by `node` from a view whose response reaches `sink`."""
     if sink == PROXY_RESPONSE:
         _proxy_response_hits(ev, node, value)
+        return
+    if sink == "redirect":
+        # the URL a hook returns for its view to redirect to (Django's RedirectView's
+        # `get_redirect_url`): only its start decides the host, as for a `redirect()` call
+        if value.taint and value.prefix and "redirect" not in value.clean \
+                and upstream_line(value, sink) is None:
+            ev.hits.append(Hit(sink, "the view's redirect URL", node.value, node, value))
         return
     # `(body, status)`, `(body, status, headers)`: written here, or returned by a helper
     # (`return page(q)`) or held by a local; a list is a JSON response
