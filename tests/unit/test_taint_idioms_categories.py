@@ -737,10 +737,31 @@ class ByKwargs(BaseRedirect):
         return super().get(request, *args, **kwargs)
 '''
 
+# ldap3's paged search, as its documentation pages through a directory: the filter second.
+LDAP3_PAGED = '''\
+import ldap3
+from flask import Flask, request
+from ldap3.utils.conv import escape_filter_chars
+
+app = Flask(__name__)
+BASE = "dc=example,dc=com"
+
+
+@app.route("/people")
+def people():
+    q = request.args["q"]
+    conn = ldap3.Connection(ldap3.Server("ldap://localhost"), auto_bind=True)
+    conn.extend.standard.paged_search(BASE, "(cn={})".format(escape_filter_chars(q)))
+    conn.extend.standard.paged_search(BASE, "(cn={})".format(q))  # BST205
+    conn.extend.standard.paged_search(search_base=BASE, search_filter="(cn=%s)" % q)  # BST205
+    return "ok"
+'''
+
 APPS = {"flask_app.py": FLASK, "django_app.py": DJANGO, "fastapi_app.py": FASTAPI}
 CASES = {**APPS, "flask_plugins": FLASK_PLUGINS, "fastapi_contained": FASTAPI_CONTAINED,
          "django_cbv_session": DJANGO_CBV_SESSION, "flask_session": FLASK_SESSION,
-         "django_next_guard": DJANGO_NEXT_GUARD, "django_redirect_view": DJANGO_REDIRECT_VIEW}
+         "django_next_guard": DJANGO_NEXT_GUARD, "django_redirect_view": DJANGO_REDIRECT_VIEW,
+         "ldap3_paged": LDAP3_PAGED}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
