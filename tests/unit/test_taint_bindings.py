@@ -52,6 +52,9 @@ BY_NAME_CASES = [
     ("import importlib\nsetattr(importlib.import_module(__name__), 'CMD', x)\n", True),
     ("from importlib import import_module\nimport_module(__name__).CMD = x\n", True),
     ("setattr(__import__(__name__), 'CMD', x)\n", True),
+    ("import importlib\nsetattr(importlib.import_module( __name__ ), 'CMD', x)\n", True),
+    ("import importlib\nimportlib.import_module(name=__name__).CMD = x\n", True),
+    ("m = __import__(\n    __name__)\nm.CMD = x\n", True),
     ("import sys\nsetattr(sys.modules[__name__], 'CMD', x)\n", True),
     ("globals()['CMD'] = x\n", True),
     ("vars()['CMD'] = x\n", True),
@@ -65,3 +68,19 @@ def test_binding_by_name_is_the_module_reaching_itself():
         body = ast.parse(text).body
         assert _binds_by_name(text, body) is expected, text
         assert _binds_by_name(None, body) is expected, text
+
+
+def test_the_editors_word_gates_agree_with_the_text_and_the_trees():
+    """The editor asks per edit through word gates (context_reuse.text_words): a module whose
+    only such word is an import of another module keeps its constants there too."""
+    from bastion.analyzers.taint.bindings import Bindings
+    from bastion.analyzers.taint.context_reuse import text_words
+    from bastion.engine.cache import LRU
+
+    words = text_words(LRU(64))
+    for text, expected in BY_NAME_CASES:
+        text = "CMD = 'ls'\n" + text
+        body = ast.parse(text).body
+        for bindings in (Bindings(body, None, text), Bindings(body, None, None),
+                         Bindings(body, LRU(64), text, words)):
+            assert bindings.constant("CMD") is not expected, text

@@ -42,18 +42,18 @@ _RECEIVER = re.compile(r"\w+(?:\s*\.\s*\w+)*\s*$")  # `self`, `Policy`, `app.pol
 # Ways to bind a module global by name, without naming it as a target. Importing a module
 # binds nothing here unless it is this one (`setattr(import_module(__name__), ...)`): a plugin
 # loader's `import_module(name)` left every allow-list of its module unknown.
-BY_NAME = ("globals", "__dict__", "sys.modules", "import_module(__name__", "__import__(__name__",
-           "vars(")
+BY_NAME = ("globals", "__dict__", "sys.modules", "vars(")
+IMPORTS = ("import_module", "__import__")  # count only when they import this module
 
 
 class Bindings:
     """The counts of one module's text. `star`: a star import may bind any name."""
 
     def __init__(self, body: list[ast.stmt], memo: LRU | None = None,
-                 text: str | None = None, words: Callable[[str], tuple[bool, bool]] | None = None
+                 text: str | None = None, words: Callable[[str], tuple[bool, bool, bool]] | None = None
                  ) -> None:
-        """`words`: whether `text` names `global`, and a word of `BY_NAME` (the searches of
-        the whole text, per edit: context_reuse.text_words)."""
+        """`words`: whether `text` names `global`, a word of `BY_NAME` and one of `IMPORTS`
+        (the searches of the whole text, per edit: context_reuse.text_words)."""
         self.counts: Counter[str] = Counter()
         self.star = False
         self._body = body
@@ -62,7 +62,9 @@ class Bindings:
         self._text = text
         # only a text naming `global` can declare one
         if text is not None and words is not None:
-            self._globals, self._by_name = words(text)
+            self._globals, by_word, imports = words(text)
+            # an import binds by name only when it imports this module: the trees tell
+            self._by_name = True if by_word else None if imports else False
         else:
             self._globals = text is None or "global" in text
         self._changed: frozenset[str] | None = None  # without the text: from the trees
@@ -164,22 +166,26 @@ def _binds_by_name(text: str | None, body: list[ast.stmt]) -> bool:
     """Whether the module may bind globals by name (a word of `BY_NAME` anywhere in its text,
     in doubt: a comment counts too). Without the text, from the trees."""
     if text is not None:
-        return any(word in text for word in BY_NAME)
+        if any(word in text for word in BY_NAME):
+            return True
+        if not any(word in text for word in IMPORTS):
+            return False
     for node in (n for statement in body for n in nodes(statement)):
-        if isinstance(node, ast.Name) and node.id in ("globals", "vars") \
-                or isinstance(node, ast.Attribute) and node.attr in ("__dict__", "modules") \
-                or isinstance(node, ast.Call) and _imports_itself(node):
+        if isinstance(node, ast.Call) and _imports_itself(node):
+            return True
+        if text is None and (isinstance(node, ast.Name) and node.id in ("globals", "vars")
+                             or isinstance(node, ast.Attribute) and node.attr in ("__dict__", "modules")):
             return True
     return False
 
 
 def _imports_itself(call: ast.Call) -> bool:
-    """`import_module(__name__)`, `__import__(__name__)`: the module itself."""
+    """`import_module(__name__)`, `__import__(name=__name__)`: the module itself."""
     func = call.func
     called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) \
         else None
-    return called in ("import_module", "__import__") and bool(call.args) \
-        and isinstance(call.args[0], ast.Name) and call.args[0].id == "__name__"
+    named = [*call.args[:1], *(k.value for k in call.keywords if k.arg == "name")]
+    return called in IMPORTS and any(isinstance(n, ast.Name) and n.id == "__name__" for n in named)
 
 
 def _declared_global(definition: ast.stmt) -> frozenset[str]:

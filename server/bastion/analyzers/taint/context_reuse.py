@@ -23,7 +23,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
-from bastion.analyzers.taint.bindings import BY_NAME
+from bastion.analyzers.taint.bindings import BY_NAME, IMPORTS
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.gate import words_gate
 from bastion.analyzers.taint.wrappers import module_body
@@ -81,16 +81,17 @@ def kept_functions(memo: LRU | None, generation: tuple) -> KeptFunctions | None:
     return kept
 
 
-def text_words(memo: LRU | None) -> Callable[[str], tuple[bool, bool]] | None:
-    """Whether a text names `global`, and a word of `BY_NAME`, answered from the last text's
-    answer where the edit allows (None without a memo: a one-off context searches its text)."""
+def text_words(memo: LRU | None) -> Callable[[str], tuple[bool, bool, bool]] | None:
+    """Whether a text names `global`, a word of `BY_NAME` and one of `IMPORTS`, answered from
+    the last text's answer where the edit allows (None without a memo: a one-off context
+    searches its text)."""
     if memo is None:
         return None
     gates = memo.get(_WORDS)
     if gates is None:
-        gates = (words_gate(("global",)), words_gate(BY_NAME))
+        gates = (words_gate(("global",)), words_gate(BY_NAME), words_gate(IMPORTS))
         memo.put(_WORDS, gates)
-    return lambda text: (gates[0].match(text), gates[1].match(text))
+    return lambda text: (gates[0].match(text), gates[1].match(text), gates[2].match(text))
 
 
 def forget_document(memo: LRU) -> None:
