@@ -10,10 +10,6 @@ from pathlib import Path
 import bastion
 
 PACKAGE = Path(bastion.__file__).resolve().parent
-# The workspace summary service (lsp/summaries.py) is the taint summaries' editor mode: it
-# attaches a taint SummaryStore to the engine's taint analyzer. Not behind the engine yet.
-ALLOWED = {("summaries.py", "bastion.analyzers.taint.workspace"),
-           ("summaries.py", "bastion.analyzers.taint.workspace_attach")}
 
 
 def _imported(path: Path) -> set[str]:
@@ -39,16 +35,8 @@ def _importing(folder: str, packages: tuple[str, ...]) -> list[tuple[str, str]]:
                   for name in _imported(path) if any(_under(name, p) for p in packages))
 
 
-def _allowed(found: tuple[str, str]) -> bool:
-    return any(found[0] == file and _under(found[1], module) for file, module in ALLOWED)
-
-
 def test_the_language_server_imports_no_analyzer():
-    assert [found for found in _importing("lsp", ("bastion.analyzers",)) if not _allowed(found)] == []
-
-
-def test_the_allowed_exceptions_are_still_needed():
-    assert set(_importing("lsp", ("bastion.analyzers",))) >= ALLOWED
+    assert _importing("lsp", ("bastion.analyzers",)) == []
 
 
 def test_the_engine_knows_nothing_of_lsp():

@@ -374,6 +374,9 @@ class BanditAdapter:
     def watched_files(self) -> tuple:
         return ()  # it reads no file but the analysed one
 
+    def summaries(self, roots, texts, previous=None) -> None:
+        return None  # it reads no other module
+
     def analyse_file(self, text: str, path: str, tree: ast.Module | None = None) -> list[Finding]:
         """Checks that read the whole file (B613 trojansource); skipped when they cannot match."""
         if not any(char in text for char in _BIDI):

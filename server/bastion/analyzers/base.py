@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from typing import Protocol
 
 import attrs
@@ -57,6 +57,34 @@ class WatchedFiles:
     summarised: bool = False  # the workspace modules' summaries depend on them too
     # the workspace scan's results that may read one are analysed again when one changes
     rescanned: bool = False
+
+
+class Summaries(Protocol):
+    """An analyzer's summaries of the workspace modules a document imports, in the editor's
+    mode (`Analyzer.summaries`): analyses read only what `prepare` published, and a module
+    marked stale keeps its published summaries, used as stale, until computed again. Paths are
+    real absolute paths."""
+
+    def mark_stale(self, path: str) -> None:
+        """The module was edited: cheap, on the editor's thread (no computation)."""
+
+    def changed(self, path: str) -> None:
+        """The module's text changed: its summaries are computed again at the next `prepare`."""
+
+    def deleted(self, path: str) -> None:
+        """A file or folder was deleted: the modules under it are gone."""
+
+    def resolve_again(self) -> None:
+        """Files appeared: every import is resolved again."""
+
+    def versioned(self) -> list[str]:
+        """The modules whose summaries depend on the manifests' declared versions."""
+
+    def prepare(self, text: str, path: str | None) -> None:
+        """Computes and publishes every summary the text may use."""
+
+    def used(self, text: str, path: str | None) -> bytes | None:
+        """The identity of the published summaries the text uses (None: none)."""
 
 
 class Analyzer(Protocol):
@@ -116,6 +144,15 @@ class Analyzer(Protocol):
         """The kinds of workspace files besides the analysed one that its results depend on
         (() when none): when one changes on disk, the engine's caller calls `disk_changed` and
         analyses again the documents that may read it (engine/workspace_files.py)."""
+
+    def summaries(self, roots: Sequence[str], texts: Callable[[str], str | None],
+                  previous: Summaries | None = None) -> Summaries | None:
+        """Its analyses use summaries of the workspace modules under `roots` (none: no
+        summaries), computed only when the editor asks (engine/workspace_summaries.py), which it
+        returns (None, always, when it has none); a module is read from `texts` (a real path ->
+        the editor's text, None when not open) before the disk. `previous`: the summaries it
+        returned last, whose entries for modules still under `roots` are used until computed
+        again."""
 
     def read_open_texts(self, texts: Callable[[str], str | None]) -> None:
         """Files besides the analysed one that it reads (a view's templates) are read from

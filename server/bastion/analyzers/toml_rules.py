@@ -227,6 +227,9 @@ class TomlRulesAnalyzer:
     def watched_files(self) -> tuple:
         return ()  # it reads no file but the analysed one
 
+    def summaries(self, roots, texts, previous=None) -> None:
+        return None  # it reads no other module
+
     def reads_whole(self, function: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> bool:
         return False  # a rule matches one node and the statement holding it
 

@@ -45,6 +45,7 @@ from bastion.engine.unit_analysis import analyse_units
 from bastion.engine.units import Split, Unit
 from bastion.engine.whole_file import analyse_whole, split_whole
 from bastion.engine.workspace_files import WorkspaceFiles
+from bastion.engine.workspace_summaries import WorkspaceSummaries
 from bastion.filekinds import FileKind, kind_of
 from bastion.files import ReadRoot
 from bastion.model import Finding, NotAnalysed
@@ -64,6 +65,7 @@ class Engine:
         self.analyzers = list(analyzers)
         self.text_analyzers = list(text_analyzers)
         self.files = WorkspaceFiles(self.analyzers)  # the files besides a document analyses read
+        self.summaries = WorkspaceSummaries(self.analyzers)  # the editor's, of imported modules
         self.disk_cache = disk_cache
         self.unit_caches = unit_caches  # False for one-off scans: documents are not edited
         self.lock = OwnedLock()

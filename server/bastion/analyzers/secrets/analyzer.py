@@ -73,6 +73,9 @@ class SecretsAnalyzer(TextAnalyzer):
     def watched_files(self) -> tuple:
         return ()  # it reads no file but the analysed one
 
+    def summaries(self, roots, texts, previous=None) -> None:
+        return None  # it reads no other module
+
     def fixes(self, text: str, path: str, kind: FileKind, finding: Finding,
               root: ReadRoot | None = None) -> list[TextFix]:
         return []  # moving a secret out of a file is the user's call (see the lessons)

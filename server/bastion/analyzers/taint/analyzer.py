@@ -41,6 +41,7 @@ from bastion.analyzers.taint.template_files import NONE as NO_TEMPLATES
 from bastion.analyzers.taint.template_files import RENDER_WORDS, TemplateFiles
 from bastion.analyzers.taint.verdicts import NEEDLES, SQL_NEEDLES, SQL_TEXT, find_sql_text, retractions
 from bastion.analyzers.taint.watched import KINDS as WATCHED
+from bastion.analyzers.taint.workspace_attach import editor_summaries
 from bastion.analyzers.taint.workspace_entries import Imports, imports_of
 from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.analyzers.versions import taint_version
@@ -183,6 +184,8 @@ class TaintAnalyzer:
 
     def watched_files(self) -> tuple[WatchedFiles, ...]:
         return WATCHED  # templates, and manifests declaring versions (watched.py)
+
+    summaries = editor_summaries  # the editor's workspace summaries (`Analyzer.summaries`)
 
     def read_open_texts(self, texts: Callable[[str], str | None] | None) -> None:
         """Template files are read from `texts` (a normalised absolute path -> the editor's
