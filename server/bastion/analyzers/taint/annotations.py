@@ -52,6 +52,15 @@ def validated(annotation: ast.expr, entry: EntryModel, env: Env, kinds: dict[str
     return name in entry.clean_annotations or shape is not None and closed_enum(shape)
 
 
+def annotated_type(annotation: ast.expr | None, env: Env, kinds: dict[str, str]) -> ast.expr | None:
+    """The type an `Annotated[T, ...]` annotation declares (FastAPI's `commons: Annotated[Params,
+    Depends()]`, `filters: Annotated[Filter, Query()]`), else the annotation itself."""
+    if isinstance(annotation, ast.Subscript) and isinstance(annotation.slice, ast.Tuple) \
+            and annotation.slice.elts and resolve(annotation.value, env, kinds) in _ANNOTATED:
+        return annotation.slice.elts[0]
+    return annotation
+
+
 def closed_enum(shape: ClassShape) -> bool:
     """An Enum of this module whose values are only its members: it defines no method (a
     `_missing_` could accept any other value)."""

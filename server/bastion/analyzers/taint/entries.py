@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from bastion.analyzers.matchers import Env
-from bastion.analyzers.taint.annotations import pattern_cleans, validated
+from bastion.analyzers.taint.annotations import annotated_type, pattern_cleans, validated
 from bastion.analyzers.taint.classes import ClassShape, model_fields
 from bastion.analyzers.taint.factories import Registration, annotated_calls, resolve
 from bastion.analyzers.taint.specs import EntryModel
@@ -315,7 +315,8 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
     dependencies: list[tuple[str, str]] = []
     resolver_skip = _resolver_skip(function) if entry.params == "resolver_args" else 0
     for index, param in enumerate(params):
-        annotation = resolve(param.annotation, env, kinds) if param.annotation is not None else None
+        bare = annotated_type(param.annotation, env, kinds)  # `Annotated[Filter, Query()]`: Filter
+        annotation = resolve(bare, env, kinds) if bare is not None else None
         default = defaults.get(param.arg)
         given = next((c for c in [default, *annotated_calls(param.annotation)]
                       if isinstance(c, ast.Call) and resolve(c, env, kinds) in entry.not_when_default),
@@ -324,7 +325,7 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
                 or param.arg in entry.request_params:
             requests.append(param.arg)
         elif given is not None:  # what the framework passes: a dependency's return value
-            target = given.args[0] if given.args else param.annotation
+            target = given.args[0] if given.args else bare
             shape = classes.get(target.id) if isinstance(target, ast.Name) else None
             if shape is not None and shape.init_params:
                 # `commons: Params = Depends()`: an instance of the class, its `__init__`'s
