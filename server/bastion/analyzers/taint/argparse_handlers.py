@@ -7,7 +7,11 @@ usually in `main()`, which builds the parser. A lambda given there (`set_default
 a: run(a.path))`) is a handler of its own, made a definition as wrappers.py makes one (named
 `<lambda line N>`, which no function can be). The receiver is not resolved (a subparser is
 made by a chain of calls in a function, where no kind is kept); the module must import
-argparse, and a keyword's value must be the function's own name.
+argparse, and a keyword's value must be the function's own name, or `self.<method>` in a
+method of a class that defines it (`set_defaults(func=self.clean)`, the handler `Tool.clean`).
+A table of handlers is the other way argparse programs dispatch: `COMMANDS = {"run": cmd_run}`
+at module level, called as `COMMANDS[args.cmd](args)` (or `COMMANDS.get(...)(...)`) anywhere in
+the module; its values are registered as handlers the same way.
 """
 
 from __future__ import annotations
@@ -21,23 +25,65 @@ from bastion.analyzers.taint.wrappers import as_function
 REGISTRAR = "argparse.ArgumentParser.set_defaults"
 
 
-def dispatched(tree: ast.Module, text: str | None, env: Env, functions: set[str]
+def dispatched(tree: ast.Module, text: str | None, env: Env, functions: set[str],
+               methods: set[str] = frozenset()
                ) -> tuple[dict[str, tuple[Registration, ...]], list[tuple[ast.FunctionDef, Registration]]]:
-    """The module-level functions of `functions` a `set_defaults(...)` call names, with it,
-    and the lambdas such calls are given, as definitions."""
-    if text is not None and "set_defaults" not in text or not env.imported(("argparse",)):
+    """The module-level functions of `functions` and the methods of `methods` (`Class.name`)
+    a `set_defaults(...)` call names or a called table of handlers holds, with the call, and
+    the lambdas `set_defaults` calls are given, as definitions."""
+    if not env.imported(("argparse",)):
         return {}, []
     found: dict[str, list[Registration]] = {}
     lambdas: list[tuple[ast.FunctionDef, Registration]] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                and node.func.attr == "set_defaults":
+    if text is None or "set_defaults" in text:
+        for owner, node in _set_defaults_calls(tree):
             for keyword in node.keywords:
                 value = keyword.value
-                if isinstance(value, ast.Name) and value.id in functions:
-                    found.setdefault(value.id, []).append(Registration(REGISTRAR, node, False))
+                name = value.id if isinstance(value, ast.Name) and value.id in functions else \
+                    f"{owner}.{value.attr}" if owner is not None and isinstance(value, ast.Attribute) \
+                    and isinstance(value.value, ast.Name) and value.value.id == "self" else None
+                if name is not None and (name in functions or name in methods):
+                    found.setdefault(name, []).append(Registration(REGISTRAR, node, False))
                 elif isinstance(value, ast.Lambda):
                     handler = as_function(f"<lambda line {value.lineno}>", value, env)
                     if handler is not None:
                         lambdas.append((handler, Registration(REGISTRAR, node, False)))
+    for name, call in _table_handlers(tree, functions):
+        found.setdefault(name, []).append(Registration(REGISTRAR, call, False))
     return {name: tuple(calls) for name, calls in found.items()}, lambdas
+
+
+def _set_defaults_calls(tree: ast.Module) -> list[tuple[str | None, ast.Call]]:
+    """The `set_defaults(...)` calls, each with the module-level class it is in, if any."""
+    calls: list[tuple[str | None, ast.Call]] = []
+    for top in tree.body:
+        owner = top.name if isinstance(top, ast.ClassDef) else None
+        for node in ast.walk(top):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr == "set_defaults":
+                calls.append((owner, node))
+    return calls
+
+
+def _table_handlers(tree: ast.Module, functions: set[str]) -> list[tuple[str, ast.Call]]:
+    """The functions a module-level dict of them holds (`COMMANDS = {"run": cmd_run}`), with a
+    call of an item of it (`COMMANDS[args.cmd](args)`, `COMMANDS.get(name)(args)`)."""
+    tables: dict[str, list[str]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict) \
+                and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            held = [v.id for v in node.value.values if isinstance(v, ast.Name) and v.id in functions]
+            if held:
+                tables[node.targets[0].id] = held
+    if not tables:
+        return []
+    found: list[tuple[str, ast.Call]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and node.args:
+            item = node.func
+            table = item.value if isinstance(item, ast.Subscript) else \
+                item.func.value if isinstance(item, ast.Call) and isinstance(item.func, ast.Attribute) \
+                and item.func.attr == "get" else None
+            if isinstance(table, ast.Name) and table.id in tables:
+                found += [(name, node) for name in tables[table.id]]
+    return found

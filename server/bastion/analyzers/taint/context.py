@@ -157,7 +157,9 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     registered.update(registrations(expressions, defined, env, kinds,
                                     parameters=_parameter_registrars(definitions, models, text,
                                                                      names_registrar)))
-    handlers, lambdas = dispatched(tree, text, env, defined)  # argparse_handlers.py
+    methods = {f"{d.name}.{item.name}" for d in definitions if isinstance(d, ast.ClassDef)
+               for item in d.body if isinstance(item, FUNCTIONS)}
+    handlers, lambdas = dispatched(tree, text, env, defined, methods)  # argparse_handlers.py
     for name, calls in handlers.items():
         registered[name] = (*registered.get(name, ()), *calls)
     # frameworks a `def view(request)` entry needs imported that only such functions import

@@ -120,7 +120,10 @@ def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
                 if method is None:
                     methods[index] = classify_kept(
                         Function(item, f"{node.name}.{item.name}", node.name, node,
-                                 self_kind=self_kind), env, kinds, entries, classes, memo, bases, marks)
+                                 self_kind=self_kind), env, kinds, entries, classes, memo, bases, marks,
+                        # a method a call registers (an argparse handler `set_defaults(func=self.run)`);
+                        # the registrations are in the module's digest, which the kept functions' key holds
+                        registered=registered.get(f"{node.name}.{item.name}", ()))
             if kept is not None:
                 kept.keep(methods, around)
             found.extend(methods)
