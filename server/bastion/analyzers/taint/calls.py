@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.taint.argparse_choices import parsed_namespace
 from bastion.analyzers.taint.argv import starts_with_word
 from bastion.analyzers.taint.charsets import substituted_cleans
 from bastion.analyzers.taint.configs import config_call
@@ -122,7 +123,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             return Value(clean=EVERY_CLASS, kind="re.compile()", const=Compiled(*compiled))
     found = ev.source_value(name, node)
     if found is not None:
-        return found
+        return parsed_namespace(found, name, ev.module.argparse_clean)
     form = form_called(ev.module.forms, node, ev.env) if ev.module.forms else None
     if form is not None and form not in ev.module.class_bases \
             and built_as_record(ev.module.external, name):

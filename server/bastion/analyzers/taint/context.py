@@ -15,6 +15,7 @@ import attrs
 
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.annotations import closed_enum
+from bastion.analyzers.taint.argparse_choices import clean_destinations
 from bastion.analyzers.taint.argparse_handlers import dispatched
 from bastion.analyzers.taint.bindings import Bindings
 from bastion.analyzers.taint.class_constants import class_constants
@@ -90,6 +91,8 @@ class ModuleContext:
     built: frozenset[str] = frozenset()
     # which of `sorted` / `tuple` / `list` it binds: no copy of a constant (helper_paths.py)
     shadowed: frozenset[str] = frozenset()
+    # argparse destinations validated into a number or a constant choice (argparse_choices.py)
+    argparse_clean: frozenset[str] = frozenset()
     _by_name: dict[str, Function] = attrs.Factory(dict)
     # the list and its length `_by_name` was read from: a module defining a name twice (a method
     # per platform in subprocess.py) read it again at each of ~180 look-ups a keystroke
@@ -160,6 +163,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     methods = {f"{d.name}.{item.name}" for d in definitions if isinstance(d, ast.ClassDef)
                for item in d.body if isinstance(item, FUNCTIONS)}
     handlers, lambdas = dispatched(tree, text, env, defined, methods)  # argparse_handlers.py
+    choices = clean_destinations(tree, text) if env.imported(("argparse",)) else frozenset()
     for name, calls in handlers.items():
         registered[name] = (*registered.get(name, ()), *calls)
     # frameworks a `def view(request)` entry needs imported that only such functions import
@@ -181,7 +185,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                    sorted((k, sorted(d), sorted(c), sorted(m))
                                           for k, (d, c, m) in forms.items()),
                                    sorted(records.items()),
-                                   sorted(built), sorted(shadowed),
+                                   sorted(built), sorted(shadowed), sorted(choices),
                                    )).encode(), digest_size=16).digest()
     classified = Classified(memo, digest + models.digest.encode()) if memo is not None else None
     # a class deriving from a framework's class through another module's base class is the
@@ -216,7 +220,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                          class_bases={name: shape.bases for name, shape in classes.items()},
                          class_constants=members, self_constants=through_self, scoped=scoped,
                          forms=forms, records=records, built=built, class_forms=class_forms,
-                         shadowed=shadowed)
+                         shadowed=shadowed, argparse_clean=choices)
 
 
 @attrs.frozen

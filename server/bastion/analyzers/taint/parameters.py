@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.taint.argparse_handlers import REGISTRAR
 from bastion.analyzers.taint.domain import CLEAN, EVERY_CLASS, SAFE, Origin, Value
 from bastion.analyzers.taint.forms import form_instance
 
@@ -42,7 +43,8 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
                             param.col_offset, (param.end_lineno or param.lineno) - 1,
                             param.end_col_offset or 0)
             fields = dict(function.validated_fields).get(name) \
-                or (_form_fields(ev, param) if entry.validated_models else None)
+                or (_form_fields(ev, param) if entry.validated_models else None) \
+                or (ev.module.argparse_clean if REGISTRAR in entry.registrars else None)
             env[name] = Value(frozenset({origin}), dict(function.pattern_params).get(name, frozenset()),
                               steps=(ev.step(param, label),), known=True,
                               items=dict.fromkeys(fields, SAFE) if fields else None)

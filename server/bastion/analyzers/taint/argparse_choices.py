@@ -1,0 +1,90 @@
+"""argparse arguments no injection fits in (issue 12): a destination every `add_argument` of
+the module gives `type=int` / `type=float`, or a constant `choices=[...]` list, holds a number
+or one of those constants once `parse_args()` returned (argparse exits otherwise), whether the
+namespace is read where it is parsed or in a subcommand handler. Sound only for what the
+module declares: a destination also declared without a conversion, with a default or a `const`
+that is not a constant (argparse checks neither against `choices`), with an `action` other than
+storing, or given by a `set_defaults` keyword, is not clean; so is every destination where a
+builtin `int` / `float` is rebound. A parser built in another module is not seen (its
+arguments stay the command line's).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from bastion.analyzers.taint.domain import SAFE, Value
+
+# a namespace, not `parse_known_args`'s pair
+_PARSERS = frozenset({"argparse.ArgumentParser().parse_args",
+                      "argparse.ArgumentParser().parse_intermixed_args"})
+_CONVERSIONS = frozenset({"int", "float"})
+_STORING = frozenset({"store", "append", "extend"})
+
+
+def clean_destinations(tree: ast.Module, text: str | None) -> frozenset[str]:
+    """The destinations of the module's `add_argument` calls that hold only validated values."""
+    if text is not None and "add_argument" not in text:
+        return frozenset()
+    clean: set[str] = set()
+    unclean: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
+                and node.name in _CONVERSIONS \
+                or isinstance(node, ast.Name) and node.id in _CONVERSIONS \
+                and not isinstance(node.ctx, ast.Load):
+            return frozenset()  # `int` rebound: a conversion named so may be anything
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        if node.func.attr == "set_defaults":
+            unclean.update(k.arg for k in node.keywords if k.arg is not None)
+        elif node.func.attr == "add_argument":
+            dest = _destination(node)
+            if dest is None:
+                continue
+            (clean if _validated(node) else unclean).add(dest)
+    return frozenset(clean - unclean)
+
+
+def _destination(call: ast.Call) -> str | None:
+    """`dest=`, else the first long option (`--dry-run`: dry_run), else the positional name."""
+    given = next((k.value for k in call.keywords if k.arg == "dest"), None)
+    if given is not None:
+        return given.value if isinstance(given, ast.Constant) and isinstance(given.value, str) else None
+    names = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    if not names or len(names) != len(call.args):
+        return None
+    longs = [n for n in names if n.startswith("--")]
+    if longs:
+        return longs[0][2:].replace("-", "_")
+    if names[0].startswith("-"):
+        return names[0].lstrip("-").replace("-", "_")
+    return names[0]
+
+
+def _validated(call: ast.Call) -> bool:
+    keywords = {k.arg: k.value for k in call.keywords}
+    if None in keywords:  # `**options`
+        return False
+    action = keywords.get("action")
+    if action is not None and not (isinstance(action, ast.Constant) and action.value in _STORING):
+        return False
+    if any(keywords.get(k) is not None and not _constant(keywords[k]) for k in ("default", "const")):
+        return False
+    kind = keywords.get("type")
+    if isinstance(kind, ast.Name) and kind.id in _CONVERSIONS:
+        return True
+    choices = keywords.get("choices")
+    return kind is None and choices is not None and isinstance(choices, (ast.List, ast.Tuple, ast.Set)) \
+        and all(isinstance(e, ast.Constant) for e in choices.elts)
+
+
+def _constant(node: ast.expr) -> bool:
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return all(isinstance(e, ast.Constant) for e in node.elts)
+    return isinstance(node, ast.Constant)
+
+
+def parsed_namespace(value: Value, name: str | None, clean: frozenset[str]) -> Value:
+    """The source value of a `parse_args()` call, its validated destinations safe."""
+    return value.evolve(items=dict.fromkeys(clean, SAFE)) if clean and name in _PARSERS else value
