@@ -3,9 +3,9 @@ documentation and tutorials show them, each vulnerable line marked (taint_marked
 safe twin (constant, validated, sanitized, parameterized), checked through the analyzer, the
 editor's engine and `bastion check --format json` (rule and CWE). A validated field (a
 serializer's IntegerField / UUIDField / ChoiceField, a pydantic model's int / UUID / Literal /
-Enum field, also as `Annotated[Model, Query()]` query parameters) is clean; text stays the
-request's. A `Depends()` class dependency, also declared in `Annotated`, holds its `__init__`'s
-request parameters."""
+Enum field, also as `Annotated[Model, Query()]` query parameters or an optional body) is
+clean; text stays the request's. A `Depends()` class dependency, also declared in
+`Annotated`, holds its `__init__`'s request parameters."""
 
 from __future__ import annotations
 
@@ -353,6 +353,14 @@ def listing(commons: Annotated[CommonQuery, Depends()], f: Annotated[Filter, Que
     db.execute(text(f"SELECT * FROM t LIMIT {f.limit}"))
     db.execute(text(f"SELECT * FROM t WHERE q = '{f.q}'"))  # BST204
     return {}
+
+
+@router.post("/filters")
+async def save_filter(f: Optional[Filter] = None, g: Filter | None = None):
+    os.system(f"head -n {f.limit} saved.txt")
+    os.system("grep " + f.q)  # BST202
+    HTMLResponse("<b>%d</b>" % g.limit)
+    return HTMLResponse("<b>%s</b>" % g.q)  # BST203
 
 
 @router.post("/files/")

@@ -61,6 +61,20 @@ def annotated_type(annotation: ast.expr | None, env: Env, kinds: dict[str, str])
     return annotation
 
 
+def optional_type(annotation: ast.expr | None, env: Env, kinds: dict[str, str]) -> ast.expr | None:
+    """The one type an optional annotation allows besides None (`Optional[Item]`, `Item |
+    None`, `Union[Item, None]`), else the annotation itself: a body model's fields are
+    validated also where the body may be absent."""
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        members = [annotation.left, annotation.right]
+    elif isinstance(annotation, ast.Subscript) and resolve(annotation.value, env, kinds) in _UNIONS:
+        members = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [annotation.slice]
+    else:
+        return annotation
+    others = [m for m in members if not (isinstance(m, ast.Constant) and m.value is None)]
+    return others[0] if len(others) == 1 else annotation
+
+
 def closed_enum(shape: ClassShape) -> bool:
     """An Enum of this module whose values are only its members: it defines no method (a
     `_missing_` could accept any other value)."""

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from bastion.analyzers.matchers import Env
-from bastion.analyzers.taint.annotations import annotated_type, pattern_cleans, validated
+from bastion.analyzers.taint.annotations import annotated_type, optional_type, pattern_cleans, validated
 from bastion.analyzers.taint.classes import ClassShape, model_fields
 from bastion.analyzers.taint.factories import Registration, annotated_calls, resolve
 from bastion.analyzers.taint.specs import EntryModel
@@ -353,8 +353,9 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
             cleans = pattern_cleans(param.annotation, default, env, kinds)
             if cleans:
                 patterned.append((param.arg, cleans))
-            body = model_fields(annotation, classes, entry.validated_models) \
-                if entry.validated_models else None
+            model = optional_type(bare, env, kinds)
+            body = model_fields(resolve(model, env, kinds) if model is not None else None, classes,
+                                entry.validated_models) if entry.validated_models else None
             clean = frozenset(name for name, kind in (body or {}).items()
                               if validated(kind, entry, env, kinds, classes))
             if clean:
