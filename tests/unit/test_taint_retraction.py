@@ -22,6 +22,7 @@ ENGINE = create_engine()
 DEFAULT = Config()
 EXACT = Config(bandit_exact=True)
 FLASK = "from flask import Flask, request\napp = Flask(__name__)\n"
+DJANGO_SQL = "from django.db.models.expressions import RawSQL\nfrom .models import Person\n"
 
 
 def reported(source: str, config: Config = DEFAULT) -> list[tuple[str, int]]:
@@ -50,6 +51,11 @@ RETRACTED = [
              "import subprocess\ndef f(ref):\n    subprocess.check_output(['git', 'rev-parse', ref])\n"),
     ("B606", "import os\ndef f():\n    os.execv('/usr/bin/env', ['env'])\n",
              "import os\ndef f(args):\n    os.execv('/usr/bin/env', args)\n"),
+    # paramiko runs the command in the remote host's shell
+    ("B601", "import paramiko\ndef f(client: paramiko.SSHClient):\n    client.exec_command('uptime')\n",
+             "import paramiko\ndef f(client: paramiko.SSHClient, cmd):\n    client.exec_command(cmd)\n"),
+    ("B601", "import paramiko, shlex\ndef f(client, path):\n    client.exec_command('ls ' + shlex.quote(path))\n",
+             "import paramiko\ndef f(client, path):\n    client.exec_command('ls ' + path)\n"),
     ("B307", "def f():\n    return eval('2 ** 10')\n",
              "def f(expr):\n    return eval(expr)\n"),
     ("B102", "def f():\n    exec('import this')\n",
@@ -226,6 +232,16 @@ REPLACED = [
     ("B703", "BST203",
      "from django.utils.safestring import mark_safe\ndef greet(request):\n    return mark_safe('<b>' + request.GET['name'] + '</b>')\n",
      "from django.utils.html import escape\nfrom django.utils.safestring import mark_safe\ndef greet(request):\n    return mark_safe('<b>' + escape(request.GET['name']) + '</b>')\n"),
+    ("B601", "BST202",
+     FLASK + "import paramiko\n@app.route('/ls')\ndef ls():\n    client = paramiko.SSHClient()\n    client.exec_command('ls ' + request.args['path'])\n    return 'ok'\n",
+     FLASK + "import paramiko, shlex\n@app.route('/ls')\ndef ls():\n    client = paramiko.SSHClient()\n    client.exec_command('ls ' + shlex.quote(request.args['path']))\n    return 'ok'\n"),
+    # Django's raw SQL in a queryset: a number conversion writes digits whatever it is given
+    ("B610", "BST204",
+     DJANGO_SQL + "def people(request):\n    return list(Person.objects.extra(where=[f\"name = '{request.GET['name']}'\"]))\n",
+     DJANGO_SQL + "def people(request):\n    return list(Person.objects.extra(where=['id = %d' % int(request.GET['id'])]))\n"),
+    ("B611", "BST204",
+     DJANGO_SQL + "def people(request):\n    return list(Person.objects.annotate(v=RawSQL(f\"SELECT c FROM t WHERE n = '{request.GET['n']}'\", ())))\n",
+     DJANGO_SQL + "def people(request):\n    return list(Person.objects.annotate(v=RawSQL('SELECT c FROM t WHERE id = %d' % int(request.GET['id']), ())))\n"),
     ("B608", "BST204",
      FLASK + "import sqlite3\n@app.route('/user')\ndef user():\n    db = sqlite3.connect('app.db')\n    query = \"SELECT * FROM users WHERE name = '%s'\" % request.args['name']\n    return str(db.execute(query).fetchall())\n",
      FLASK + "import sqlite3\n@app.route('/user')\ndef user():\n    db = sqlite3.connect('app.db')\n    query = 'SELECT * FROM users WHERE id = %d' % int(request.args['id'])\n    return str(db.execute(query).fetchall())\n"),

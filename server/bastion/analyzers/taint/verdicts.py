@@ -18,8 +18,10 @@ BST201 at the same call, BST110 (a template source built from strings) against B
 Bandit's Markup / mark_safe patterns (B308, B703, B704) are judged against the HTML sink of the
 same call, its urlopen pattern (B310) against the SSRF sink, and its torch.load pattern (B614)
 against the deserialization sink, but only replaced by a taint finding, never retracted (a
-constant path names a file, not a trusted one: REPLACED_ONLY). B604 (`shell=True` on an
-unknown function) and B607 (a partial executable path: the weakness is the PATH lookup of a
+constant path names a file, not a trusted one: REPLACED_ONLY). Paramiko's exec_command
+pattern (B601) is judged as the shell sink of the call (the remote host's shell runs it), and
+Django's `extra` and `RawSQL` patterns (B610, B611) as the SQL sink of theirs. B604 (`shell=True`
+on an unknown function) and B607 (a partial executable path: the weakness is the PATH lookup of a
 constant program) are not judged.
 """
 
@@ -44,11 +46,11 @@ TAINTED, UNKNOWN_VERDICT, SANITIZED, CONSTANT = "tainted", "unknown", "sanitized
 # whole argument list (a program run without a shell is safe only when every argument is), or
 # the SQL string the finding sits on.
 JUDGED = {
-    "B602": ("sink", "shell"), "B605": ("sink", "shell"),
+    "B602": ("sink", "shell"), "B605": ("sink", "shell"), "B601": ("sink", "shell"),
     "B603": ("args", "shell"), "B606": ("args", "shell"),
     "B307": ("sink", "code"), "B102": ("sink", "code"),
     "B301": ("sink", "deserialize"), "B506": ("sink", "deserialize"), "B614": ("sink", "deserialize"),
-    "B608": ("string", "sql"), "BST109": ("sink", "sql"),
+    "B608": ("string", "sql"), "BST109": ("sink", "sql"), "B610": ("sink", "sql"), "B611": ("sink", "sql"),
     "B308": ("sink", "html"), "B703": ("sink", "html"), "B704": ("sink", "html"),
     "B310": ("sink", "ssrf"),
     "BST127": ("sink", "redirect"), "BST128": ("sink", "ssrf"), "BST129": ("sink", "path"),
@@ -62,7 +64,7 @@ REPLACED_ONLY = frozenset({"B614"})
 # Functions worth interpreting for the verdicts although they read no source: they call
 # something a judged pattern flags, or build SQL text (bandit's B608 expression, one line).
 TRIGGER = re.compile(
-    r"shell\s*=|\b(?:system|popen[234]?|exec[lv]p?e?|spawn[lv]p?e?|eval|exec|loads?|load_all"
+    r"shell\s*=|\b(?:system|popen[234]?|exec[lv]p?e?|exec_command|spawn[lv]p?e?|eval|exec|loads?|load_all"
     r"|Unpickler|getoutput|getstatusoutput|run|call|check_call|check_output|Popen|Markup"
     r"|mark_safe|urlopen|Request|render_template_string|Template)\s*\("
     r"|(?i:\b(?:select\s.*\sfrom|delete\s+from|insert\s+into|update\s.*\sset)\b)")
