@@ -268,7 +268,41 @@ def remote(path: str):
     return {}
 '''
 
-APPS = {"flask_sql.py": FLASK_SQL, "django_sql.py": DJANGO_SQL, "fastapi_shell.py": FASTAPI_SHELL}
+# Pony's `$name` and records' `:name` are parameters the driver binds.
+PONY_RECORDS_SQL = '''\
+import records
+from flask import Flask, request
+from pony.orm import Database, db_session, raw_sql, select
+
+app = Flask(__name__)
+db = Database()
+rdb = records.Database("sqlite:///app.db")
+
+
+@app.route("/pony")
+def pony_view():
+    name = request.args["name"]
+    with db_session:
+        db.select("SELECT * FROM person WHERE name = $name")
+        db.select(f"SELECT * FROM person WHERE name = '{name}'")  # BST204
+        db.get("SELECT id FROM person WHERE name = $name")
+        db.get("SELECT id FROM person WHERE name = '%s'" % name)  # BST204
+        db.exists("SELECT 1 FROM person WHERE name = $name")
+        db.exists("SELECT 1 FROM person WHERE name = '" + name + "'")  # BST204
+        select(p for p in db.Person if raw_sql("p.name = $name"))
+        select(p for p in db.Person if raw_sql(f"p.name = '{name}'"))  # BST204
+    return "ok"
+
+
+@app.route("/records")
+def records_view():
+    name = request.args["name"]
+    rdb.query("SELECT * FROM person WHERE name = :name", name=name)
+    rdb.query(f"SELECT * FROM person WHERE name = '{name}'")  # BST204
+    return "ok"
+'''
+
+APPS = {"pony_records_sql.py": PONY_RECORDS_SQL, "flask_sql.py": FLASK_SQL, "django_sql.py": DJANGO_SQL, "fastapi_shell.py": FASTAPI_SHELL}
 
 
 @pytest.mark.parametrize("name", sorted(APPS))
