@@ -54,3 +54,27 @@ def test_kept_answers_equal_a_fresh_search(first, edits):
         module = module_context(parser.parse(text), MODELS, cache, None, text)
         memo = CalleeMemo(module, function_texts(module, python_lines(text)), cache)
         assert relevant_functions(module, memo, MODELS) == _fresh(text), text
+
+
+def _named_module(functions: list[tuple[int, int]]) -> str:
+    """Functions whose names may repeat: a later one hides an earlier one's node."""
+    return HEADER + "\n".join(f"def g{name}(a):\n    {STATEMENTS[body]}\n    return a\n"
+                              for name, body in functions)
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(first=st.lists(st.tuples(st.integers(0, 2), st.integers(0, len(STATEMENTS) - 1)),
+                      min_size=2, max_size=5),
+       edits=st.lists(st.tuples(st.integers(0, 4), st.integers(0, 2), st.integers(0, len(STATEMENTS) - 1)),
+                      min_size=1, max_size=8))
+def test_kept_answers_follow_a_hidden_name(first, edits):
+    """Renaming a function onto an earlier one's name (or off it) keeps the earlier node but
+    changes the text its name stands for: its kept answer must not be read."""
+    parser, cache = BlockParser(), LRU(4096)
+    functions = list(first)
+    for at, name, body in [(0, *functions[0]), *edits]:
+        functions[at % len(functions)] = (name, body)
+        text = _named_module(functions)
+        module = module_context(parser.parse(text), MODELS, cache, None, text)
+        memo = CalleeMemo(module, function_texts(module, python_lines(text)), cache)
+        assert relevant_functions(module, memo, MODELS) == _fresh(text), text

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bastion.analyzers.taint.callees import _COMPREHENSION_STORE, _text_facts, stored_fields
 from bastion.analyzers.taint.entries import Function
+from bastion.analyzers.taint.text_facts import COMPREHENSION_STORE, stored_fields, text_facts
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 # on every supported Python (zipfile.py became a package in 3.12)
@@ -21,7 +21,7 @@ MODULES = ["_pydecimal.py", "argparse.py", "configparser.py", "logging/__init__.
 
 
 def walked(node: ast.FunctionDef) -> frozenset[str]:
-    return _text_facts(Function(node, node.name), None).stores
+    return text_facts(Function(node, node.name), None).stores
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -32,7 +32,7 @@ def test_the_targets_give_what_the_walk_of_every_node_gives(name):
     for node in ast.walk(ast.parse(text)):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             body = "\n".join(lines[node.lineno - 1:node.end_lineno])
-            if not _COMPREHENSION_STORE.search(body):
+            if not COMPREHENSION_STORE.search(body):
                 assert stored_fields(node) == walked(node), (name, node.name)
                 methods += 1
     assert methods > 20
@@ -57,6 +57,6 @@ def test_each_kind_of_target(source, fields):
 
 
 def test_a_comprehension_that_stores_is_told_from_the_text():
-    assert _COMPREHENSION_STORE.search("    return [1 for self.x in items]")
-    assert _COMPREHENSION_STORE.search("    for (self.a, b) in pairs:")
-    assert not _COMPREHENSION_STORE.search("    for item in self.items:")
+    assert COMPREHENSION_STORE.search("    return [1 for self.x in items]")
+    assert COMPREHENSION_STORE.search("    for (self.a, b) in pairs:")
+    assert not COMPREHENSION_STORE.search("    for item in self.items:")

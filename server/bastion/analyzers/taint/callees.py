@@ -1,5 +1,6 @@
 """Which same-file functions each function calls, and what each function's text holds (the
-facts the module analysis plans with: calls, `self` fields read and set, SQL text).
+facts the module analysis plans with: calls, `self` fields read and set, SQL text; found by
+text_facts.py).
 
 `CalleeMemo` is built per analysed text and owned by that analysis; the facts it computes are
 kept across texts in the LRU its owner passes (keyed by each function's text digest).
@@ -17,29 +18,16 @@ import attrs
 from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.needles import matches_in_code
-from bastion.analyzers.taint.nodes import nodes
-from bastion.analyzers.taint.sequences import MUTATORS
 from bastion.analyzers.taint.sinks import sets_content_type
-from bastion.analyzers.taint.verdicts import TRIGGER, find_sql_text
+from bastion.analyzers.taint.text_facts import (
+    COMPREHENSION_STORE,
+    TextFacts,
+    is_factory,
+    stored_fields,
+    text_facts,
+)
+from bastion.analyzers.taint.verdicts import TRIGGER
 from bastion.engine.cache import LRU
-
-
-@attrs.frozen
-class TextFacts:
-    """What a function's text holds, whatever the module around it: the same-file names it may
-    call, whether it may hold a call or SQL text a judged pattern rule flags (verdicts.py)."""
-
-    plain: frozenset[str]  # `name(...)`
-    methods: frozenset[str]  # `self.name(...)`, `cls.name(...)`
-    attributes: frozenset[str]  # every `x.name(...)`
-    judged: bool
-    sql: bool
-    receivers: frozenset[str] = frozenset()  # the `x` of every `x.name(...)`
-    supers: frozenset[str] = frozenset()  # `super().name(...)`
-    reads: frozenset[str] = frozenset()  # `self.name` read
-    stores: frozenset[str] = frozenset()  # `self.name = ...`
-    # names handed to a call (`executor.submit(run, x)`): a callback model may call them
-    passed: frozenset[str] = frozenset()
 
 
 @attrs.define
@@ -76,6 +64,8 @@ class CalleeMemo:
         self._facts: dict[str, TextFacts] = {}
         self._stores: dict[str, frozenset[str]] = {}  # class -> fields its methods set
         self._patterns: dict[str | bytes, bytes] = {}  # a trigger's pattern -> its digest
+        # a trigger's digest -> this text's table of its answers, by node (`kept_reads`)
+        self._tables: dict[bytes, dict[int, tuple[ast.AST, bool]]] = {}
         self._shape_digest: bytes | None = None
         self._content_types: dict[int, bool] = {}  # id of a class node -> `sets_content_type`
 
@@ -169,7 +159,7 @@ class CalleeMemo:
             members = [f for f in self.module.functions if f.class_name in lineage]
             stores = self._stores[function.class_name] = frozenset().union(
                 *(self.stores(f) for f in members if f.node.name != "__init__"),
-                *(stored_fields(f.node, holder=None) for f in members if _factory(f.node)),
+                *(stored_fields(f.node, holder=None) for f in members if is_factory(f.node)),
                 *(self.module.records.get(cls, ()) for cls in lineage))
         return stores & reads
 
@@ -183,7 +173,7 @@ class CalleeMemo:
         record = self._record(function)
         if record is not None and (record.facts is not None or record.stores is not None):
             return record.facts.stores if record.facts is not None else record.stores
-        if record is None or _COMPREHENSION_STORE.search(self.texts[function.name]):
+        if record is None or COMPREHENSION_STORE.search(self.texts[function.name]):
             return self.facts(function).stores
         key = record.digest + b"stores"  # the same text at another node
         record.stores = self.cache.get(key)
@@ -228,11 +218,11 @@ class CalleeMemo:
         elif record is not None:
             facts = self.cache.get(record.digest)  # the same text at another node
             if facts is None:
-                facts = _text_facts(function, self.texts[function.name])
+                facts = text_facts(function, self.texts[function.name])
                 self.cache.put(record.digest, facts)
             record.facts = facts
         else:
-            facts = _text_facts(function, self.texts[function.name] if self.texts is not None
+            facts = text_facts(function, self.texts[function.name] if self.texts is not None
                                 else None)
         self._facts[function.name] = facts
         return facts
@@ -259,21 +249,40 @@ class CalleeMemo:
                 self.cache.put(key, found)
             if record is not None:
                 record.reads[pattern_key] = found
+                table = self._tables.get(pattern_key)
+                if table is not None:
+                    table[id(function.node)] = (function.node, found)
         return found
 
     def kept_reads(self, functions: list[Function], trigger: re.Pattern
                    ) -> tuple[set[str], list[Function], list[Function]]:
         """`reads_source` of `functions` as far as their nodes keep it from an earlier text:
         the names it answers True for, the functions it does not keep (to ask), and of those
-        the ones `reads_source` would search (no answer kept for their text either). One look
-        at each node: asking every function again after the scan read each twice a keystroke."""
+        the ones `reads_source` would search (no answer kept for their text either). The
+        answers of the last text's functions are read from one table kept by the trigger (a
+        dict look-up a function, not a record's in the LRU: 13% of a key in `_pydecimal.py`),
+        which this text's then replaces; a node it does not hold is looked up as before."""
         if self.texts is None:
             return set(), functions, []
         if self.cache is None:
             return set(), functions, functions
+        pattern_key = self._pattern_key(trigger)
+        earlier = self.cache.get((b"kept reads", pattern_key)) or {}
+        table = self._tables[pattern_key] = {}
+        self.cache.put((b"kept reads", pattern_key), table)
         matching, asked, searched = set(), [], []
+        named = self.module.function_named
         for function in functions:
-            _, pattern_key, found = self._kept(function, trigger)
+            node = function.node
+            kept = earlier.get(id(node))
+            # the same node has the same text, unless a later function of its name now hides it
+            # (`_record`): its name's text is the later one's
+            if kept is not None and kept[0] is node and named(function.name) is function:
+                found = kept[1]
+            else:
+                _, _, found = self._kept(function, trigger)
+            if found is not None:
+                table[id(node)] = (node, found)
             if found:
                 matching.add(function.name)
             elif found is None:
@@ -282,110 +291,18 @@ class CalleeMemo:
                     searched.append(function)
         return matching, asked, searched
 
-    def _kept(self, function: Function, trigger: re.Pattern
-              ) -> tuple[_NodeRecord | None, bytes, bool | None]:
+    def _pattern_key(self, trigger: re.Pattern) -> bytes:
         pattern_key = self._patterns.get(trigger.pattern)
         if pattern_key is None:
             pattern_key = self._patterns[trigger.pattern] = hashlib.blake2b(
                 trigger.pattern.encode(), digest_size=8).digest()
+        return pattern_key
+
+    def _kept(self, function: Function, trigger: re.Pattern
+              ) -> tuple[_NodeRecord | None, bytes, bool | None]:
+        pattern_key = self._pattern_key(trigger)
         record = self._record(function)
         return record, pattern_key, record.reads.get(pattern_key) if record is not None else None
 
     def _search(self, function: Function, trigger: re.Pattern, absent: Container[str]) -> bool:
         return function.name not in absent and matches_in_code(trigger, self.texts[function.name])
-
-
-# `for self.x in ...` in a comprehension stores from inside an expression: such a text is walked
-_COMPREHENSION_STORE = re.compile(r"\bfor\s*[(\[]?\s*self\.")
-_NESTED = ("body", "orelse", "finalbody", "handlers", "cases")
-
-
-def _factory(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    return any(isinstance(d, ast.Name) and d.id in ("classmethod", "staticmethod")
-               for d in node.decorator_list)
-
-
-def stored_fields(node: ast.FunctionDef | ast.AsyncFunctionDef, holder: str | None = "self"
-                  ) -> frozenset[str]:
-    """The `self` fields the function stores or deletes (`TextFacts.stores`), from its
-    statements' targets: a field is stored only as a target, or in a comprehension (whose text
-    is walked whole). `holder` None: the fields it stores on any name (a factory's instance)."""
-    stores: set[str] = set()
-    statements: list[ast.AST] = list(node.body)
-    while statements:
-        statement = statements.pop()
-        if isinstance(statement, (ast.Assign, ast.Delete)):
-            targets = list(statement.targets)
-        elif isinstance(statement, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor)):
-            targets = [statement.target]
-        elif isinstance(statement, (ast.With, ast.AsyncWith)):
-            targets = [item.optional_vars for item in statement.items if item.optional_vars]
-        elif isinstance(statement, ast.Expr) and _mutated_field(statement.value):
-            targets = [statement.value.func.value]
-        else:
-            targets = []
-        while targets:
-            target = targets.pop()
-            if isinstance(target, (ast.Tuple, ast.List)):
-                targets.extend(target.elts)
-            elif isinstance(target, ast.Starred):
-                targets.append(target.value)
-            elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
-                    and (holder is None or target.value.id == holder):
-                stores.add(target.attr)
-        for field in _NESTED:
-            statements.extend(getattr(statement, field, ()))
-    return frozenset(stores)
-
-
-def _mutated_field(node: ast.expr) -> bool:
-    """`self.parts.append(x)` (a statement): the call stores into the field as `self.parts = ...`
-    would (calls.py keeps what it holds as the method's field)."""
-    func = node.func if isinstance(node, ast.Call) else None
-    return isinstance(func, ast.Attribute) and func.attr in MUTATORS \
-        and isinstance(func.value, ast.Attribute) and isinstance(func.value.value, ast.Name) \
-        and func.value.value.id == "self"
-
-
-def _text_facts(function: Function, text: str | None) -> TextFacts:
-    plain: set[str] = set()
-    methods: set[str] = set()
-    attributes: set[str] = set()
-    receivers: set[str] = set()
-    supers: set[str] = set()
-    reads: set[str] = set()
-    stores: set[str] = set()
-    passed: set[str] = set()
-    for node in nodes(function.node):
-        if isinstance(node, ast.Expr) and _mutated_field(node.value):  # as `stored_fields` finds
-            stores.add(node.value.func.value.attr)
-        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
-                and node.value.id == "self":
-            (reads if isinstance(node.ctx, ast.Load) else stores).add(node.attr)
-        elif isinstance(node, ast.Call):
-            func = node.func
-            for handed in [*node.args, *(k.value for k in node.keywords)]:
-                if isinstance(handed, ast.Name):
-                    passed.add(handed.id)
-                elif isinstance(handed, ast.Attribute) and isinstance(handed.value, ast.Name) \
-                        and handed.value.id in ("self", "cls"):
-                    methods.add(handed.attr)  # `executor.submit(self.run, x)`
-            if isinstance(func, ast.Name):
-                plain.add(func.id)
-            elif isinstance(func, ast.Attribute):
-                attributes.add(func.attr)
-                owner = func.value
-                if isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) \
-                        and owner.func.id == "super":
-                    supers.add(func.attr)
-                if isinstance(func.value, ast.Name):
-                    receivers.add(func.value.id)
-                    if func.value.id in ("self", "cls"):
-                        methods.add(func.attr)
-    # Without the text (a summary for another module: every function is interpreted, none is
-    # chosen by its text), what it may hold is not looked for: it may hold anything.
-    judged = text is None or TRIGGER.search(text) is not None
-    sql = text is None or find_sql_text(text) is not None
-    return TextFacts(frozenset(plain), frozenset(methods), frozenset(attributes), judged, sql,
-                     frozenset(receivers), frozenset(supers), frozenset(reads),
-                     frozenset(stores), frozenset(passed))

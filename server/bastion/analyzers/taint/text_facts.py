@@ -1,0 +1,131 @@
+"""What a function's text holds, whatever the module around it (`TextFacts`: the same-file
+names it may call, the `self` fields it reads and stores), found by walking its node once;
+callees.py keeps them across texts.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import attrs
+
+from bastion.analyzers.taint.entries import Function
+from bastion.analyzers.taint.nodes import nodes
+from bastion.analyzers.taint.sequences import MUTATORS
+from bastion.analyzers.taint.verdicts import TRIGGER, find_sql_text
+
+
+@attrs.frozen
+class TextFacts:
+    """What a function's text holds, whatever the module around it: the same-file names it may
+    call, whether it may hold a call or SQL text a judged pattern rule flags (verdicts.py)."""
+
+    plain: frozenset[str]  # `name(...)`
+    methods: frozenset[str]  # `self.name(...)`, `cls.name(...)`
+    attributes: frozenset[str]  # every `x.name(...)`
+    judged: bool
+    sql: bool
+    receivers: frozenset[str] = frozenset()  # the `x` of every `x.name(...)`
+    supers: frozenset[str] = frozenset()  # `super().name(...)`
+    reads: frozenset[str] = frozenset()  # `self.name` read
+    stores: frozenset[str] = frozenset()  # `self.name = ...`
+    # names handed to a call (`executor.submit(run, x)`): a callback model may call them
+    passed: frozenset[str] = frozenset()
+
+
+
+# `for self.x in ...` in a comprehension stores from inside an expression: such a text is walked
+COMPREHENSION_STORE = re.compile(r"\bfor\s*[(\[]?\s*self\.")
+_NESTED = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def is_factory(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(isinstance(d, ast.Name) and d.id in ("classmethod", "staticmethod")
+               for d in node.decorator_list)
+
+
+def stored_fields(node: ast.FunctionDef | ast.AsyncFunctionDef, holder: str | None = "self"
+                  ) -> frozenset[str]:
+    """The `self` fields the function stores or deletes (`TextFacts.stores`), from its
+    statements' targets: a field is stored only as a target, or in a comprehension (whose text
+    is walked whole). `holder` None: the fields it stores on any name (a factory's instance)."""
+    stores: set[str] = set()
+    statements: list[ast.AST] = list(node.body)
+    while statements:
+        statement = statements.pop()
+        if isinstance(statement, (ast.Assign, ast.Delete)):
+            targets = list(statement.targets)
+        elif isinstance(statement, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor)):
+            targets = [statement.target]
+        elif isinstance(statement, (ast.With, ast.AsyncWith)):
+            targets = [item.optional_vars for item in statement.items if item.optional_vars]
+        elif isinstance(statement, ast.Expr) and _mutated_field(statement.value):
+            targets = [statement.value.func.value]
+        else:
+            targets = []
+        while targets:
+            target = targets.pop()
+            if isinstance(target, (ast.Tuple, ast.List)):
+                targets.extend(target.elts)
+            elif isinstance(target, ast.Starred):
+                targets.append(target.value)
+            elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                    and (holder is None or target.value.id == holder):
+                stores.add(target.attr)
+        for field in _NESTED:
+            statements.extend(getattr(statement, field, ()))
+    return frozenset(stores)
+
+
+def _mutated_field(node: ast.expr) -> bool:
+    """`self.parts.append(x)` (a statement): the call stores into the field as `self.parts = ...`
+    would (calls.py keeps what it holds as the method's field)."""
+    func = node.func if isinstance(node, ast.Call) else None
+    return isinstance(func, ast.Attribute) and func.attr in MUTATORS \
+        and isinstance(func.value, ast.Attribute) and isinstance(func.value.value, ast.Name) \
+        and func.value.value.id == "self"
+
+
+def text_facts(function: Function, text: str | None) -> TextFacts:
+    plain: set[str] = set()
+    methods: set[str] = set()
+    attributes: set[str] = set()
+    receivers: set[str] = set()
+    supers: set[str] = set()
+    reads: set[str] = set()
+    stores: set[str] = set()
+    passed: set[str] = set()
+    for node in nodes(function.node):
+        if isinstance(node, ast.Expr) and _mutated_field(node.value):  # as `stored_fields` finds
+            stores.add(node.value.func.value.attr)
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                and node.value.id == "self":
+            (reads if isinstance(node.ctx, ast.Load) else stores).add(node.attr)
+        elif isinstance(node, ast.Call):
+            func = node.func
+            for handed in [*node.args, *(k.value for k in node.keywords)]:
+                if isinstance(handed, ast.Name):
+                    passed.add(handed.id)
+                elif isinstance(handed, ast.Attribute) and isinstance(handed.value, ast.Name) \
+                        and handed.value.id in ("self", "cls"):
+                    methods.add(handed.attr)  # `executor.submit(self.run, x)`
+            if isinstance(func, ast.Name):
+                plain.add(func.id)
+            elif isinstance(func, ast.Attribute):
+                attributes.add(func.attr)
+                owner = func.value
+                if isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) \
+                        and owner.func.id == "super":
+                    supers.add(func.attr)
+                if isinstance(func.value, ast.Name):
+                    receivers.add(func.value.id)
+                    if func.value.id in ("self", "cls"):
+                        methods.add(func.attr)
+    # Without the text (a summary for another module: every function is interpreted, none is
+    # chosen by its text), what it may hold is not looked for: it may hold anything.
+    judged = text is None or TRIGGER.search(text) is not None
+    sql = text is None or find_sql_text(text) is not None
+    return TextFacts(frozenset(plain), frozenset(methods), frozenset(attributes), judged, sql,
+                     frozenset(receivers), frozenset(supers), frozenset(reads),
+                     frozenset(stores), frozenset(passed))
