@@ -419,6 +419,11 @@ def fixed():
 def chosen():
     host = request.args["host"]
     requests.get(f"https://{host}/users")  # BST213
+    requests.get("https://%s/users" % host)  # BST213
+    requests.get("https://%(host)s/users" % {"host": host})  # BST213
+    requests.get("https://{}/users".format(host))  # BST213
+    requests.get("https://{host}/users".format(host=host))  # BST213
+    requests.get("{{https://{}/users".format(host))  # BST213
     requests.get(urljoin(BASE, request.args["path"]))  # BST213
     return "ok"
 
@@ -439,10 +444,37 @@ def checked2():
     abort(400)
 '''
 
+# The same for a redirect: the host the template names before the value is where it goes.
+REDIRECT_HOSTS = '''\
+from flask import Flask, redirect, request
+
+app = Flask(__name__)
+
+
+@app.route("/a")
+def a():
+    return redirect("https://%s/home" % request.args["host"])  # BST210
+
+
+@app.route("/b")
+def b():
+    return redirect("https://{}/home".format(request.args["host"]))  # BST210
+
+
+@app.route("/c")
+def c():
+    return redirect("https://example.com/{}".format(request.args["page"]))
+
+
+@app.route("/d")
+def d():
+    return redirect("https://example.com/%s" % request.args["page"])
+'''
+
 
 @pytest.mark.parametrize("source", [FLASK_XSS, JINJA_XSS, DJANGO_XSS, ASGI_XSS, DESERIALIZE, XXE,
-                                    SSRF_CLIENTS, SSRF_HOSTS],
+                                    SSRF_CLIENTS, SSRF_HOSTS, REDIRECT_HOSTS],
                          ids=["flask-xss", "jinja-xss", "django-xss", "asgi-xss", "deserialize", "xxe",
-                              "ssrf-clients", "ssrf-hosts"])
+                              "ssrf-clients", "ssrf-hosts", "redirect-hosts"])
 def test_marked_lines_are_the_findings(source: str) -> None:
     assert_marked(source)

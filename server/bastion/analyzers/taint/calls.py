@@ -33,6 +33,7 @@ from bastion.analyzers.taint.domain import (
     keyed,
 )
 from bastion.analyzers.taint.escapes import CONTAINER_TYPES
+from bastion.analyzers.taint.folding import before_fields
 from bastion.analyzers.taint.forms import built_as_record, form_called, form_instance
 from bastion.analyzers.taint.instances import (
     class_called,
@@ -229,7 +230,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             return constant(receiver.const.join(args[0].const))  # ", ".join(["?"] * 3)
         if method in _STRING_BUILDERS or method == "join" and args:
             built = concat([receiver, args[0].item(ANY)]) if method == "join" \
-                else concat([receiver, *args, *keywords.values()])
+                else concat([before_fields(receiver, [*args, *keywords.values()], True), *args,
+                             *keywords.values()])
             if receiver.kind in MARKUP_KINDS and not receiver.taint:
                 return built.evolve(clean=built.clean | {"html"}, kind=receiver.kind)
             return built

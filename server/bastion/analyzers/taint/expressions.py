@@ -43,7 +43,7 @@ from bastion.analyzers.taint.folding import (
     bool_op,
     compare,
     fold_binary,
-    formatted,
+    percent_parts,
     truth_of,
     unary_op,
 )
@@ -270,9 +270,7 @@ class Evaluator:
             inserted = concat(list(right.items.values()) if right.items else [right])
             return inserted.evolve(clean=inserted.clean | {"html"}, kind=left.kind)
         if isinstance(node.op, ast.Mod) and (isinstance(left.const, str) or left.taint):
-            values = (formatted(left.const, node.right, right) if isinstance(left.const, str)
-                      else None) or (list(right.items.values()) if right.items else [right])
-            return self._built(node, concat([left, *values]))
+            return self._built(node, concat(percent_parts(left, node.right, right)))
         kind = left.kind if isinstance(node.op, ast.Div) else None  # `Path(base) / name`
         if kind is not None:
             right = as_component(right)

@@ -62,6 +62,35 @@ def formatted(text: str, right: ast.expr, value: Value) -> list[Value] | None:
     return [_NUMBER if m.group(4) in _NUMERIC else part for m, part in zip(found, parts, strict=True)]
 
 
+def before_fields(template: Value, values: list[Value], braces: bool) -> Value:
+    """`template` cut at its first placeholder when a tainted value goes into it: the text before
+    it decides a URL's host (`"https://%s/x" % host` leaves it open, `"https://a.example/%s"`
+    fixes it), the text after it decides nothing."""
+    text = template.const
+    if not isinstance(text, str) or not any(v.taint for v in values):
+        return template
+    if not braces:
+        head = next((text[:m.start()] for m in CONVERSION.finditer(text) if m.group(4) != "%"), None)
+        return template if head is None else constant(head)
+    literal = []
+    try:
+        for text_before, field, _spec, _conversion in string.Formatter().parse(text):
+            literal.append(text_before)
+            if field is not None:
+                return constant("".join(literal))
+    except ValueError:  # a malformed template: `format` raises
+        pass
+    return template
+
+
+def percent_parts(left: Value, right: ast.expr, value: Value) -> list[Value]:
+    """The parts of `left % right` in order: the template (up to its first placeholder when a
+    tainted value goes in, before_fields), then the values it writes."""
+    values = (formatted(left.const, right, value) if isinstance(left.const, str) else None) \
+        or (list(value.items.values()) if value.items else [value])
+    return [before_fields(left, values, False), *values]
+
+
 def hashable(value: object) -> bool:
     try:
         hash(value)
