@@ -50,6 +50,21 @@ def b4():
     return Response(request.args["q"], content_type="text/plain")
 
 
+@app.route("/b5")
+def b5():
+    return make_response(request.args["q"], 200, {"Content-Type": "application/json"})
+
+
+@app.route("/b6")
+def b6():
+    return Response(request.args["q"], headers={"content-type": "text/plain; charset=utf-8"})
+
+
+@app.route("/b7")
+def b7():
+    return make_response(request.args["q"], 200, {"Content-Type": "text/html"})  # BST203
+
+
 @app.route("/c")
 def c():
     return jsonify(q=request.args["q"])
@@ -167,6 +182,14 @@ def a5(request):
 
 def a6(request):
     return HttpResponse(request.GET["q"], content_type="text/plain")
+
+
+def a7(request):
+    return HttpResponse(request.GET["q"], headers={"Content-Type": "text/plain"})
+
+
+def a8(request):
+    return HttpResponse(request.GET["q"], headers={"X-Frame-Options": "DENY"})  # BST203
 
 
 def b(request):

@@ -175,7 +175,7 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
             loader = node.args[1]
         if loader is not None and ev.qualname(loader) in _SAFE_YAML_LOADERS:
             return None
-    if sink.model == "response_type" and (_declared_not_html(keywords) or _typed_later(ev, node)):
+    if sink.model == "response_type" and (_declared_not_html(args, keywords) or _typed_later(ev, node)):
         return None
     if sink.model == "declared_html" and not _declared_html(keywords):
         return None
@@ -259,10 +259,15 @@ def _query_part(query: Value, whole: bool) -> Value | None:
                       or value.taint and value.kind == JSON_ELEMENT])
 
 
-def _declared_not_html(keywords: dict[str | None, Value]) -> bool:
-    """A response whose constant media type is not HTML (`mimetype="text/plain"`): a browser
-    does not render it as a page."""
+def _declared_not_html(args: list[Value], keywords: dict[str | None, Value]) -> bool:
+    """A response whose constant media type is not HTML (`mimetype="text/plain"`, or the
+    `Content-Type` of its headers dict, third or `headers=`: `make_response(body, 200, {...})`):
+    a browser does not render it as a page."""
     declared = [keywords[k].const for k in _MEDIA_TYPE_KEYWORDS if k in keywords]
+    headers = keywords.get("headers") or (args[2] if len(args) > 2 else None)
+    if headers is not None and headers.items:  # a key not known may be it
+        declared += [UNKNOWN if key is ANY else value.const for key, value in headers.items.items()
+                     if key is ANY or isinstance(key, str) and key.lower() == "content-type"]
     return bool(declared) and all(isinstance(d, str) and not renders_as_page(d)
                                   for d in declared)
 
