@@ -216,8 +216,10 @@ def b6(request):
     return HttpResponse(mark_safe("<p>%s</p>" % request.GET["q"]))  # BST203
 '''
 
+# `from fastapi import Response` is Starlette's Response; XML is rendered by browsers (its XHTML
+# elements run scripts), CSV is not.
 ASGI_XSS = '''\
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -245,6 +247,21 @@ async def a3(q: str):
 @app.get("/b")
 async def b(q: str):
     return JSONResponse({"q": q})
+
+
+@app.get("/b2")
+async def b2(q: str):
+    return Response(content=q, media_type="text/html")  # BST203
+
+
+@app.get("/b3")
+async def b3(q: str):
+    return Response(content=q, media_type="text/csv")
+
+
+@app.get("/b4")
+async def b4(q: str):
+    return Response(content=q, media_type="application/xml")  # BST203
 
 
 @app.get("/c")
