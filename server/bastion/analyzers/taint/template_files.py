@@ -31,6 +31,7 @@ import attrs
 
 from bastion.analyzers.taint.django_settings import DjangoSettings
 from bastion.analyzers.taint.template_macros import NO_MACROS, Macros, called, parse_macros
+from bastion.deferred_patterns import deferred
 from bastion.files import UnreadableSource, decode_source, lies_within, open_or_disk, read_opened
 from bastion.model.text import visible
 
@@ -43,21 +44,21 @@ _MAX_PER_MODULE = 64
 # A template's name as a view writes it, "hello.html", "blog/post.html": found by its extension
 # and closing quote (a search led by a literal), then read back to its opening quote
 TEMPLATE_SUFFIXES = ("html", "htm", "xhtml", "xml", "svg", "j2", "jinja", "jinja2", "txt", "tpl")
-_EXTENSION = re.compile(r"\.(?:" + "|".join(TEMPLATE_SUFFIXES) + r""")(?=["'])""")
-_NAME = re.compile(r"[\w][\w./-]{0,200}")
+_EXTENSION = deferred(r"\.(?:" + "|".join(TEMPLATE_SUFFIXES) + r""")(?=["'])""")
+_NAME = deferred(r"[\w][\w./-]{0,200}")
 # A template folder the module names itself: Flask(template_folder="views"),
 # Jinja2Templates(directory="ui/templates"), jinja2.FileSystemLoader("templates")
-_FOLDER = re.compile(r"""(?:template_folder\s*=\s*|Jinja2Templates\(\s*directory\s*=\s*|"""
+_FOLDER = deferred(r"""(?:template_folder\s*=\s*|Jinja2Templates\(\s*directory\s*=\s*|"""
                      r"""FileSystemLoader\(\s*)(["'])([\w][\w./-]{0,200})\1""")
 # The variable a print starts with (`{{ post.body|safe }}` prints `post`), up to its `}}` (or,
 # unclosed, up to the next brace or the end)
-_PRINT = re.compile(r"\{\{-?\s*([A-Za-z_]\w*)([^{}]*?)(?:-?\}\}|(?=[{}])|\Z)")
-_SAFE = re.compile(r"\|\s*safe\b")
-_OFF = re.compile(r"\{%-?\s*autoescape\s+(?:false|off)\s*-?%\}(.*?)(?:\{%-?\s*endautoescape|\Z)",
+_PRINT = deferred(r"\{\{-?\s*([A-Za-z_]\w*)([^{}]*?)(?:-?\}\}|(?=[{}])|\Z)")
+_SAFE = deferred(r"\|\s*safe\b")
+_OFF = deferred(r"\{%-?\s*autoescape\s+(?:false|off)\s*-?%\}(.*?)(?:\{%-?\s*endautoescape|\Z)",
                   re.DOTALL)
 # A template another renders with the same context: `{% include "row.html" %}`, `{% extends
 # "base.html" %}` (Jinja and Django); a macro `{% import %}` gets its own arguments instead
-_INCLUDE = re.compile(r"""\{%-?\s*(?:include|extends)\s+(["'])([\w][\w./-]{0,200})\1""")
+_INCLUDE = deferred(r"""\{%-?\s*(?:include|extends)\s+(["'])([\w][\w./-]{0,200})\1""")
 _MAX_CHAIN = 8  # templates one render reads: the file, what it includes and extends, theirs
 # Flask turns Jinja's autoescape on for these extensions only (flask.Flask.select_jinja_autoescape)
 FLASK_ESCAPED = (".html", ".htm", ".xml", ".xhtml", ".svg")
@@ -268,10 +269,10 @@ def is_template_file(path: str) -> bool:
 def template_names(text: str) -> list[str]:
     """The string constants of `text` that name a template file, in order."""
     names = []
-    for match in _EXTENSION.finditer(text):
+    for match in _EXTENSION().finditer(text):
         start, quote = match.start(), text[match.end()]
         opening = text.rfind(quote, max(0, start - 202), start)
-        if opening >= 0 and _NAME.fullmatch(text, opening + 1, start):
+        if opening >= 0 and _NAME().fullmatch(text, opening + 1, start):
             names.append(text[opening + 1:match.end()])
     return names
 
@@ -281,7 +282,7 @@ def template_folders(text: str) -> list[str]:
     if "template_folder" not in text and "Jinja2Templates" not in text \
             and "FileSystemLoader" not in text:
         return []
-    return list(dict.fromkeys(m.group(2).rstrip("/") for m in _FOLDER.finditer(text)
+    return list(dict.fromkeys(m.group(2).rstrip("/") for m in _FOLDER().finditer(text)
                               if ".." not in m.group(2).split("/")))[:4]
 
 
@@ -306,11 +307,11 @@ def walked_folders(start: str, roots: tuple[str, ...]) -> list[str]:
 def parse_template(path: str, text: str) -> Template:
     unescaped: dict[str, Print] = {}
     printed: dict[str, Print] = {}
-    off = [(m.start(1), m.end(1)) for m in _OFF.finditer(text)]  # in order, not overlapping
+    off = [(m.start(1), m.end(1)) for m in _OFF().finditer(text)]  # in order, not overlapping
     off_starts = [start for start, _ in off]
     starts = _line_starts(text)
     prints = []  # (start, name, where, unescaped), for the macros
-    for match in _PRINT.finditer(text):
+    for match in _PRINT().finditer(text):
         name = match.group(1)
         line = bisect.bisect_right(starts, match.start()) - 1
         line_end = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
@@ -318,11 +319,11 @@ def parse_template(path: str, text: str) -> Template:
                       visible(" ".join(match.group(0).split())[:120]))  # over lines: its first
         printed.setdefault(name, where)
         block = bisect.bisect_right(off_starts, match.start()) - 1
-        raw = bool(_SAFE.search(match.group(2))) or block >= 0 and match.start() < off[block][1]
+        raw = bool(_SAFE().search(match.group(2))) or block >= 0 and match.start() < off[block][1]
         if raw:
             unescaped.setdefault(name, where)
         prints.append((match.start(), name, where, raw))
-    includes = tuple(dict.fromkeys(m.group(2) for m in _INCLUDE.finditer(text)
+    includes = tuple(dict.fromkeys(m.group(2) for m in _INCLUDE().finditer(text)
                                    if ".." not in m.group(2).split("/")))[:_MAX_CHAIN]
     return Template(path, unescaped, printed, includes, parse_macros(text, prints))
 

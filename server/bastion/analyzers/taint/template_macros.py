@@ -21,22 +21,24 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from bastion.deferred_patterns import deferred
+
 if TYPE_CHECKING:
     from bastion.analyzers.taint.template_files import Print, Template
 
 _NAME = r"[A-Za-z_]\w*"
 _FILE = r"""(["'])([\w][\w./-]{0,200})\1"""
-_MACRO = re.compile(r"\{%-?\s*macro\s+(" + _NAME + r")\s*\(([^()]{0,500})\)\s*-?%\}")
-_END = re.compile(r"\{%-?\s*endmacro\b")
-_IMPORT = re.compile(r"\{%-?\s*import\s+" + _FILE + r"\s+as\s+(" + _NAME + ")")
+_MACRO = deferred(r"\{%-?\s*macro\s+(" + _NAME + r")\s*\(([^()]{0,500})\)\s*-?%\}")
+_END = deferred(r"\{%-?\s*endmacro\b")
+_IMPORT = deferred(r"\{%-?\s*import\s+" + _FILE + r"\s+as\s+(" + _NAME + ")")
 # The names are read up to the tag's end and split in Python: an expression with whitespace on
 # both sides of them (`import\s+([\w\s,]+?)\s*`) tried every split of a long blank run, 75 s
 # for 52 kB of unclosed tags.
-_FROM = re.compile(r"\{%-?\s*from\s+" + _FILE + r"\s+import\b([^%]{1,500})%\}")
-_CONTEXT = re.compile(r"\s(?:with|without)\s+context\s*-?\s*$|\s*-\s*$")
+_FROM = deferred(r"\{%-?\s*from\s+" + _FILE + r"\s+import\b([^%]{1,500})%\}")
+_CONTEXT = deferred(r"\s(?:with|without)\s+context\s*-?\s*$|\s*-\s*$")
 _CALLEE = "(" + _NAME + r")(?:\s*\.\s*(" + _NAME + r"))?\s*\(([^(){}]{0,500})\)"
 # `{{ field(body) }}`, or `{% call field(body) %}` / `{% call(user) field(body) %}`
-_CALL = re.compile(r"\{\{-?\s*" + _CALLEE + r"|\{%-?\s*call\b\s*(?:\([^(){}%]{0,500}\)\s*)?" + _CALLEE)
+_CALL = deferred(r"\{\{-?\s*" + _CALLEE + r"|\{%-?\s*call\b\s*(?:\([^(){}%]{0,500}\)\s*)?" + _CALLEE)
 _MAX_MACROS = 256
 
 
@@ -79,10 +81,10 @@ def parse_macros(text: str, prints: list[tuple[int, str, Print, bool]]) -> Macro
         return NO_MACROS
     defined: dict[str, Macro] = {}
     bodies: list[tuple[int, int, str]] = []  # (start, end, macro) of each macro read
-    ends = [m.start() for m in _END.finditer(text)]
+    ends = [m.start() for m in _END().finditer(text)]
     starts = [start for start, _, _, _ in prints]
     body_end = -1
-    for match in _MACRO.finditer(text):
+    for match in _MACRO().finditer(text):
         if match.start() < body_end or len(defined) >= _MAX_MACROS:
             continue  # inside the last macro's body (Jinja has no nested definitions to read)
         at = bisect.bisect_left(ends, match.end())
@@ -99,10 +101,10 @@ def parse_macros(text: str, prints: list[tuple[int, str, Print, bool]]) -> Macro
         if match.group(1) not in defined:
             defined[match.group(1)] = Macro(tuple(p for p in params if p), unescaped, printed)
             bodies.append((match.end(), body_end, match.group(1)))
-    imports = {m.group(3): m.group(2) for m in _IMPORT.finditer(text) if _inside(m.group(2))}
+    imports = {m.group(3): m.group(2) for m in _IMPORT().finditer(text) if _inside(m.group(2))}
     imported = {}
-    for match in _FROM.finditer(text):
-        for item in _CONTEXT.sub("", match.group(3)).split(","):
+    for match in _FROM().finditer(text):
+        for item in _CONTEXT().sub("", match.group(3)).split(","):
             name, _, alias = (part.strip() for part in item.partition(" as "))
             if name.isidentifier() and _inside(match.group(2)):
                 imported[alias or name] = (match.group(2), name)
@@ -111,7 +113,7 @@ def parse_macros(text: str, prints: list[tuple[int, str, Print, bool]]) -> Macro
     calls: list[MacroCall] = []
     inner: list[tuple[Macro, MacroCall]] = []  # (the macro whose body calls, a macro of this file)
     body_starts = [start for start, _, _ in bodies]
-    for match in _CALL.finditer(text):
+    for match in _CALL().finditer(text):
         call = _call(match)
         if call.library in imports or call.library is None and call.name in imported:
             calls.append(call)
