@@ -18,6 +18,7 @@ from bastion.analyzers.taint.gate import (
     first_match,
     registrar_gate,
     source_gate,
+    words_gate,
 )
 from bastion.analyzers.taint.model_files import load_models
 from bastion.analyzers.taint.specs import whole_name
@@ -119,6 +120,18 @@ def test_whole_texts_compile_only_the_words_they_hold():
     edited = "z = 2\nw = sys.argv\n"
     assert gate.match(edited) == models.may_read_sources(edited) is True
     assert models._gate is not None
+
+
+def test_a_words_gate_compiles_its_expressions_for_the_first_edit_only():
+    """A scan checks whole texts (`str.find`): the expressions an edit's check searches are
+    made when an edit first needs them, and answer as the whole check."""
+    gate = words_gate(("render", "Template"))
+    assert callable(gate._checks)
+    assert gate.match("x = render(t)\n") and gate.match("y = 1\n") is False
+    assert callable(gate._checks)
+    assert gate.match("y = 1\nz = Template(s)\n") is True
+    assert not callable(gate._checks) and [check.pattern for _, check, _ in gate._checks] == [
+        "render", "Template"]
 
 
 def test_texts_of_other_documents_in_turn():

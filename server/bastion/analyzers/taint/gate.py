@@ -230,8 +230,8 @@ class JudgedGate:
 
 
 def words_gate(words: tuple[str, ...]) -> TextGate:
-    """Whether a text holds one of `words`, per edit."""
-    checks = [(word, re.compile(re.escape(word)), len(word)) for word in words]
+    """Whether a text holds one of `words`, per edit. The whole check is `str.find`: the
+    expressions are compiled for the first edit (a scan makes none)."""
 
     def first(text: str) -> tuple[int, int] | None:
         for word in words:
@@ -239,7 +239,7 @@ def words_gate(words: tuple[str, ...]) -> TextGate:
             if at >= 0:
                 return at, at + len(word)
         return None
-    return TextGate(first, checks)
+    return TextGate(first, lambda: [(word, re.compile(re.escape(word)), len(word)) for word in words])
 
 
 def _span(match: re.Match | None) -> tuple[int, int] | None:
