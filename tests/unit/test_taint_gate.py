@@ -237,6 +237,23 @@ def test_the_registrar_check_is_answered_per_edit_as_the_whole_text(texts):
         assert gate.match(text) == any(re.search(whole_name(name), text) for name in names), text
 
 
+def test_a_registrar_gate_compiles_only_the_names_a_text_holds(monkeypatch):
+    """Building the gate compiles none of its names' expressions; a whole text compiles those of
+    the names it holds; the per-edit checks are made at the first edit."""
+    compiled: list[str] = []
+    eager = re.compile
+    monkeypatch.setattr(re, "compile", lambda p, flags=0: compiled.append(p) or eager(p, flags))
+    gate, names = registrar_gate(MODELS), MODELS.registrar_names()
+    assert gate.match("x = 1\n") is False and compiled == [] and callable(gate._checks)
+    text = "x = 1\napp.add_url_rule('/', view_func=f)\n"
+    held = {name for name in names if name in text}
+    gate.forget_text()  # the next text is checked whole, as a scan checks each file
+    assert gate.match(text) is True and 0 < len(compiled) <= len(held) < len(names)
+    assert gate.match(text.replace("add_url_rule", "add_url_rul")) is False  # checked whole
+    assert callable(gate._checks) and gate.match(text) is True  # from the edit: the checks made
+    assert not callable(gate._checks) and len(gate._checks) == len(names)
+
+
 def test_a_registrar_is_named_by_a_whole_word_only():
     gate = registrar_gate(MODELS)
     assert not gate.match("x = 1\n\ndef preserve(self, reserved=None):\n    return Depends_on\n")

@@ -140,15 +140,17 @@ def registrar_gate(models: Models) -> TextGate:
     as a whole word, as a call of one is written (`serve` in `preserve` names none: each
     keystroke in _pydecimal.py walked every function's parameters for it), per edit: the
     whole-text check, a search for each name, costs 0.7 ms in _pydecimal.py."""
-    checks = [(name, re.compile(whole_name(name))) for name in sorted(models.registrar_names())]
+    names = sorted(models.registrar_names())
+    # compiled when a text first holds the name (a scan of plain modules holds few of them)
+    check = functools.cache(lambda name: re.compile(whole_name(name)))
 
     def first(text: str) -> tuple[int, int] | None:
-        for needle, check in checks:
-            match = check.search(text) if needle in text else None
+        for name in names:
+            match = check(name).search(text) if name in text else None
             if match is not None:
                 return match.span()
         return None
-    return TextGate(first, [(needle, check, _reach(check)) for needle, check in checks])
+    return TextGate(first, lambda: [(name, check(name), _reach(check(name))) for name in names])
 
 
 def _lines_around(text: str, start: int, end: int) -> tuple[int, int]:
