@@ -76,7 +76,7 @@ def _unlocked_read(stdin: BinaryIO) -> Callable[[int], bytes]:
     """Reads of the descriptor itself: a thread blocked in a buffered reader's read holds the
     reader's lock, and at exit the interpreter aborts when it cannot take that lock to close
     sys.stdin ("could not acquire lock ... possibly due to daemon threads", SIGABRT). Neovim
-    and Emacs give the server a socket or a terminal, which this thread reads."""
+    and VS Code (libuv) give the server a socket, which this thread reads."""
     try:
         fd = stdin.fileno()
     except (OSError, ValueError, AttributeError):
