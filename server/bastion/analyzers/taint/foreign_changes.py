@@ -43,14 +43,15 @@ _TOLD: set[tuple[str, ...]] = set()  # the roots whose cap the log told (the sto
 _SKIPPED = frozenset({"__pycache__", "node_modules", "site-packages"})
 _ITEM = re.compile(r"\s*([A-Za-z_][\w.]*)(?:\s+as\s+(\w+))?\s*$")
 # `ALLOWED += [url]` on a list changes it in place (`list.__iadd__`), though it rebinds the name
-_AUGMENTED = re.compile(r"\s*(?:[-+*/%&|^@]|//|\*\*|>>|<<)=")
+_OPERATOR_ASSIGN = r"(?:[-+*/%&|^@]|//|\*\*|>>|<<)="  # `+=` ... `**=`
+_AUGMENTED = re.compile(r"\s*" + _OPERATOR_ASSIGN)
 Exported = dict[str, dict[str, str]]  # defining file -> {name bound here -> name there}
 _CONTAINER_VALUE = re.compile(r"=[ \t]*(?:[\[{(\\]|(?:frozen)?set[ \t]*\(|tuple[ \t]*\()")
 _NAME = re.compile(r"[A-Za-z_]\w*")
 # a binding: a name first on its line, then `=` or an annotation's `:` (a superset of the
 # module-level ones: also those in a module-level `if` / `try`, a class's, a function's)
 _BOUND = re.compile(r"^[ \t]*([A-Za-z_]\w*)[ \t]*(?:=(?!=)|:)", re.MULTILINE)
-_REBOUND = r"\s*\.\s*(\w+)\s*(?:=(?!=)|(?:[-+*/%&|^@]|//|\*\*|>>|<<)=)"  # after `checks`
+_REBOUND = r"\s*\.\s*(\w+)\s*(?:=(?!=)|" + _OPERATOR_ASSIGN + ")"  # after `checks`
 # `setattr(checks, `, `delattr(`, mock's `patch.object(`; then the name, if a literal
 _SETTER = r"\b(?:setattr|delattr|object)\s*\(\s*{}\s*,\s*(?:(?:'(\w+)'|\"(\w+)\")\s*[,)])?"
 _NAMESPACE = r"\bvars\s*\(\s*{0}\s*\)|\b{0}\s*\.\s*__dict__\b"  # any name, through the dict
