@@ -96,7 +96,9 @@ class RawClient:
     def replies(self, msg_id) -> list[dict]:
         return [m for m in self.received if m.get("id") == msg_id and "method" not in m]
 
-    def reply(self, msg_id, timeout: float = 20.0) -> dict:
+    # 60 s: the first reply waits for the server's start-up, which took over 20 s on a loaded
+    # 2-core machine; a hang still fails, only later
+    def reply(self, msg_id, timeout: float = 60.0) -> dict:
         deadline = time.monotonic() + timeout
         while not self.replies(msg_id):
             if not self._pump(max(0.0, deadline - time.monotonic())):
