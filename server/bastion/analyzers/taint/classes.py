@@ -38,17 +38,23 @@ class ClassShape:
 
 
 def class_shapes(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
-                 bases_of: Callable[[str], tuple[str, ...]] | None = None
+                 bases_of: Callable[[str], tuple[str, ...]] | None = None,
+                 last: dict[ast.ClassDef, ClassShape] | None = None
                  ) -> dict[ast.ClassDef, ClassShape]:
     """Each class's shape, by its node, in the module's order: a base of this file is the
     class of that name defined before it (as at run time); `bases_of` gives the bases of a
-    class of another workspace module (`handlers.base.BaseHandler`, a Tornado handler)."""
+    class of another workspace module (`handlers.base.BaseHandler`, a Tornado handler).
+    `last`: the shapes of a context built with the same import aliases and global kinds
+    (context_reuse.py); a node met again keeps what it alone decides (its own bases resolved,
+    fields, constant body, `__init__` parameters), and its inherited bases are looked up anew:
+    those depend on the classes before it and on other modules."""
     shapes: dict[ast.ClassDef, ClassShape] = {}
     seen: dict[str, ClassShape] = {}
     for node in definitions:
         if not isinstance(node, ast.ClassDef):
             continue
-        own = tuple(resolve(base, env, kinds) for base in node.bases)
+        before = last.get(node) if last is not None else None
+        own = before.own if before is not None else tuple(resolve(base, env, kinds) for base in node.bases)
         bases = list(own)
         ancestors: list[str] = []
         for base, name in zip(node.bases, own, strict=True):
@@ -58,10 +64,13 @@ def class_shapes(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
                 ancestors.extend([base.id, *seen[base.id].ancestors])
             elif bases_of is not None and name is not None:
                 bases.extend(bases_of(name))
-        fields = tuple((item.target.id, item.annotation) for item in node.body
-                       if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name))
-        shape = ClassShape(own, tuple(bases), tuple(dict.fromkeys(ancestors)), fields,
-                           all(_constant_statement(item) for item in node.body), _init_params(node))
+        if before is not None:
+            local = before.fields, before.constant_body, before.init_params
+        else:
+            local = (tuple((item.target.id, item.annotation) for item in node.body
+                           if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)),
+                     all(_constant_statement(item) for item in node.body), _init_params(node))
+        shape = ClassShape(own, tuple(bases), tuple(dict.fromkeys(ancestors)), *local)
         shapes[node] = seen[node.name] = shape
     return shapes
 

@@ -20,7 +20,14 @@ from bastion.analyzers.taint.argparse_handlers import dispatched
 from bastion.analyzers.taint.bindings import Bindings
 from bastion.analyzers.taint.class_constants import class_constants
 from bastion.analyzers.taint.classes import class_shapes, record_fields
-from bastion.analyzers.taint.context_reuse import kept_functions, kept_module_body, text_words
+from bastion.analyzers.taint.context_reuse import (
+    keep_shapes,
+    kept_functions,
+    kept_module_body,
+    kept_wrapper,
+    last_shapes,
+    text_words,
+)
 from bastion.analyzers.taint.declared_versions import NONE as NO_DECLARATIONS
 from bastion.analyzers.taint.declared_versions import Declared
 from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
@@ -44,7 +51,7 @@ from bastion.analyzers.taint.sinks import parser_kind
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.template_files import Template
 from bastion.analyzers.taint.templates import module_jinja_kind
-from bastion.analyzers.taint.wrappers import MODULE_BODY, as_function
+from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.engine.cache import LRU
 
 _CONST_TYPES = (str, int, float, bool, bytes, type(None))
@@ -140,7 +147,8 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     # a `def sorted`, `sorted = ...`, an import or a star import: its calls copy nothing known
     shadowed = frozenset(n for n in _COPIES if bindings.star or bindings.counts[n])
     built = left_as_built({k for k in level.imported | kinds.keys() if bindings.once(k)}, text)
-    shapes = class_shapes(definitions, env, kinds, bases_of)
+    shapes = class_shapes(definitions, env, kinds, bases_of, last_shapes(memo, env, kinds))
+    keep_shapes(memo, env, kinds, shapes)
     members, through_self = class_constants(definitions, bindings.constant, fold_constant, text,
                                             tree, memo)
     scoped = scoped_stores(definitions, env, models, memo)
@@ -294,7 +302,7 @@ def _module_level(tree: ast.Module, memo: LRU | None, text: str | None) -> Modul
                             compiled = compiled_pattern(node.value, env)
                             if compiled is not None:
                                 patterns[target.id] = compiled
-                    wrapper = as_function(target.id, node.value, env) \
+                    wrapper = kept_wrapper(memo, target.id, node.value, env) \
                         if isinstance(node.value, (ast.Lambda, ast.Call)) else None
                     if wrapper is not None:
                         wrappers.append(wrapper)

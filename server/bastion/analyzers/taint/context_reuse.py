@@ -14,6 +14,14 @@ the requests handed to it. _pydecimal.py's ~240 methods cost 0.9 ms a keystroke 
 last one while its statements are the same nodes: the caches by node (the calls it hands the
 request, its callees) find it; a new one each keystroke cost views.py 0.5 ms in `hand_requests`.
 
+`last_shapes`: the class shapes (classes.py) of the last context when it had the same import
+aliases and global kinds, which with its node decide what a class alone contributes to its
+shape (its own bases resolved, fields, constant body, `__init__` parameters).
+
+`kept_wrapper`: the function a module-level lambda or partial stands for (wrappers.py), the
+last one made for the same value node, name and place: a new one each keystroke was
+classified again, and missed every cache by node.
+
 `text_words`: whether the text names `global` and a word that binds globals by name
 (bindings.py), per edit (gate.py): five searches of a 230 KB text cost 0.3 ms a keystroke.
 """
@@ -23,15 +31,17 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
+from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.bindings import BY_NAME, IMPORTS
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.gate import words_gate
-from bastion.analyzers.taint.wrappers import module_body
+from bastion.analyzers.taint.wrappers import as_function, module_body
 from bastion.engine.cache import LRU
 
 _KEY = (b"kept functions",)
 _WORDS = (b"text words",)
 _BODY = (b"module body",)
+_SHAPES = (b"class shapes",)
 
 
 class KeptFunctions:
@@ -81,6 +91,37 @@ def kept_functions(memo: LRU | None, generation: tuple) -> KeptFunctions | None:
     return kept
 
 
+def last_shapes(memo: LRU | None, env: Env, kinds: dict[str, str]) -> dict | None:
+    """The last context's class shapes by node, when its import aliases and global kinds are
+    these (what resolves a base: factories.resolve), else None."""
+    kept = memo.get(_SHAPES) if memo is not None else None
+    if kept is None or kept[0] != env.aliases or kept[1] != kinds:
+        return None
+    return kept[2]
+
+
+def keep_shapes(memo: LRU | None, env: Env, kinds: dict[str, str], shapes: dict) -> None:
+    if memo is not None:
+        memo.put(_SHAPES, (dict(env.aliases), dict(kinds), shapes))
+
+
+def kept_wrapper(memo: LRU | None, name: str, value: ast.expr, env: Env) -> ast.FunctionDef | None:
+    """`wrappers.as_function(name, value, env)`, the last one when made for this value node
+    with the same name at the same place (the definition is located at the value)."""
+    if memo is None:
+        return as_function(name, value, env)
+    key = (b"wrapper", id(value))
+    # the definition's own nodes are placed at the value: kept only while it has not moved
+    # (the block parser does not move a kept module-level statement today)
+    place = (name, value.lineno, value.col_offset, value.end_lineno, value.end_col_offset)
+    kept = memo.get(key)
+    last = kept[2] if kept is not None and kept[0] is value and kept[1] == place else None
+    function = as_function(name, value, env, last)
+    if function is not None and function is not last:
+        memo.put(key, (value, place, function))
+    return function
+
+
 def text_words(memo: LRU | None) -> Callable[[str], tuple[bool, bool, bool]] | None:
     """Whether a text names `global`, a word of `BY_NAME` and one of `IMPORTS`, answered from
     the last text's answer where the edit allows (None without a memo: a one-off context
@@ -101,6 +142,7 @@ def forget_document(memo: LRU) -> None:
         gate.forget_text()
     memo.pop(_KEY)
     memo.pop(_BODY)
+    memo.pop(_SHAPES)
 
 
 def kept_module_body(tree: ast.Module, memo: LRU | None) -> ast.FunctionDef | None:

@@ -29,9 +29,12 @@ MAX_STATEMENT_COLUMNS = 20_000
 _NOT_CODE = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
-def as_function(name: str, value: ast.expr, env: Env) -> ast.FunctionDef | None:
+def as_function(name: str, value: ast.expr, env: Env, last: ast.FunctionDef | None = None
+                ) -> ast.FunctionDef | None:
     """The definition `name = value` stands for, or None when `value` is neither a lambda nor
-    a partial of a named callable."""
+    a partial of a named callable. `last`: the definition made for the same `name = value` at
+    the same place (context_reuse.py), handed back when `value` still stands for one: the
+    caches by node then find it."""
     if isinstance(value, ast.Lambda):
         body: ast.expr = value.body
         args = value.args
@@ -47,6 +50,8 @@ def as_function(name: str, value: ast.expr, env: Env) -> ast.FunctionDef | None:
                         value.keywords)
     else:
         return None
+    if last is not None:
+        return last
     function = _definition(name, args, [ast.Return(body)])
     ast.copy_location(function, value)  # located at the expression: steps point there
     return ast.fix_missing_locations(function)
