@@ -1,0 +1,80 @@
+"""Taint analysis: OS command idioms beyond `subprocess`, as the libraries' documentation shows
+them, each vulnerable line marked (taint_marked.py) beside a safe twin: pexpect's `spawn` / `run`
+/ `PopenSpawn` (a command line, or a program apart from its argument list) and the shell pxssh
+logs in to."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.unit.taint_marked import checked, editor_found, expected_checked, marked_and_found
+
+CWE = {"BST202": 78}
+
+# pexpect as its documentation drives it: a command line split into words, or the program
+# and its arguments apart (an argument list, as `subprocess` judges one: the program is what
+# must not be chosen).
+PEXPECT = '''\
+import pexpect
+from flask import Flask, request
+from pexpect import pxssh
+from pexpect.popen_spawn import PopenSpawn
+
+app = Flask(__name__)
+
+
+@app.route("/ping")
+def ping():
+    host = request.args["host"]
+    child = pexpect.spawn("ping -c 1 " + host)  # BST202
+    twin = pexpect.spawn("ping", ["-c", "1", host])
+    tool = pexpect.spawn(request.args["tool"], ["-v"])  # BST202
+    child.expect(pexpect.EOF)
+    twin.expect(pexpect.EOF)
+    tool.expect(pexpect.EOF)
+    return "done"
+
+
+@app.route("/ls")
+def listing():
+    folder = request.args["dir"]
+    out = pexpect.run(f"ls -l {folder}")  # BST202
+    mine = pexpect.run("ls -l /srv/public")
+    return {"sizes": [len(out), len(mine)]}
+
+
+@app.route("/lookup")
+def lookup():
+    name = request.args["name"]
+    proc = PopenSpawn("nslookup " + name)  # BST202
+    twin = PopenSpawn(["nslookup", name])
+    code = PopenSpawn(["sh", "-c", "nslookup " + name])  # BST202
+    return {"done": [proc.pid, twin.pid, code.pid]}
+
+
+@app.route("/remote")
+def remote():
+    s = pxssh.pxssh()
+    s.login("build.example.com", "deploy", "secret")
+    s.sendline("uptime")
+    s.prompt()
+    s.sendline("tail -n 50 " + request.args["log"])  # BST202
+    s.prompt()
+    s.logout()
+    return "sent"
+'''
+
+APPS = {"pexpect_app.py": PEXPECT}
+
+
+@pytest.mark.parametrize("name", sorted(APPS))
+def test_the_analyzer_and_the_editor_report_exactly_the_marked_lines(name):
+    expected, found = marked_and_found(APPS[name])
+    assert expected and found == expected == editor_found(APPS[name], name)
+
+
+@pytest.mark.slow  # a `bastion check` subprocess
+def test_check_reports_the_marked_lines_with_their_cwe(tmp_path):
+    found = {(Path(r["path"]).name, r["line"], r["rule_id"], r["cwe"]) for r in checked(APPS, tmp_path)}
+    assert found == expected_checked(APPS, CWE)
