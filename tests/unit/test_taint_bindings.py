@@ -19,7 +19,8 @@ CHANGES = ["NAME[k] = v", "NAME [ k ] += 1", "del NAME[k]", "NAME.append(v)", "N
 READS = ["x = NAME[k]", "x = NAME.get(k)", "if k in NAME:\n        pass", "x = len(NAME)",
          "x = ', '.join(NAME)", "for item in NAME:\n        pass", "x = NAME[k] == v",
          "print(NAME[k])", "x = sorted(NAME)", "x = NAME.keys()", "f(*NAME)", "x = k in NAME",
-         "return k in NAME", "return k not in NAME"]
+         "return k in NAME", "return k not in NAME", "x = [*NAME, k]", "x = (k, *NAME, v)",
+         "x = {**NAME, 'k': v}", "f(x, *NAME, k)", "f(**NAME, x=k)"]
 
 
 def _module(body: list[str]) -> str:

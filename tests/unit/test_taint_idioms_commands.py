@@ -1,7 +1,7 @@
 """Taint analysis: OS command idioms beyond `subprocess`, as the libraries' documentation shows
 them, each vulnerable line marked (taint_marked.py) beside a safe twin: pexpect's `spawn` / `run`
 / `PopenSpawn` (a command line, or a program apart from its argument list) and the shell pxssh
-logs in to."""
+logs in to; argument vectors with starred elements."""
 
 from __future__ import annotations
 
@@ -65,7 +65,35 @@ def remote():
     return "sent"
 '''
 
-APPS = {"pexpect_app.py": PEXPECT}
+# Starred elements of an argument vector: a constant prefix spliced in keeps the program known
+# (`[*GIT, "log", ref]`), as does a constant program before them (`["git", *opts]`); after one of
+# an unknown length, which element is the program is unknown, so request data anywhere is judged
+# as the program could be.
+STARRED = '''\
+import subprocess
+
+from flask import Flask, current_app, request
+
+app = Flask(__name__)
+GIT = ["git", "-C", "/srv/repo"]
+SUDO = ("sudo", "-u", "www-data")
+
+
+@app.route("/log")
+def log():
+    ref = request.args["ref"]
+    out = subprocess.run([*GIT, "log", "--oneline", ref], capture_output=True, text=True)
+    subprocess.run([*SUDO, "ls", request.args["dir"]], check=True)
+    subprocess.run(["git", *request.args.getlist("opt")], check=True)
+    subprocess.run([*request.args.getlist("argv"), "--version"], check=True)  # BST202
+    subprocess.run([*SUDO, request.args["tool"], "--help"], check=True)  # BST202
+    subprocess.run([*SUDO, "sh", "-c", "ls " + ref], check=True)  # BST202
+    subprocess.run(["bash", "-c", *request.args.getlist("script")], check=True)  # BST202
+    subprocess.run([*current_app.config["RUNNER"], "ls", ref], check=True)  # BST202
+    return {"log": len(out.stdout)}
+'''
+
+APPS = {"pexpect_app.py": PEXPECT, "starred_app.py": STARRED}
 
 
 @pytest.mark.parametrize("name", sorted(APPS))

@@ -250,9 +250,21 @@ def changed_at(occurrences: Iterator[re.Match], text: str, attribute: bool) -> b
             continue
         if not attribute and not before.strip() and _STORED.match(text, end):
             continue  # its binding (`Bindings` counts how many)
+        if not attribute and _spread(before):
+            continue  # `[*NAME, x]`, `{**NAME, k: v}`, `f(*NAME, x)`: its elements copied
         if not _READ_AFTER.match(text, end) or _handed_on(before.rstrip()):
             return True  # `fill(NAME)`, `alias = NAME`, `return NAME`, `[NAME]`
     return False
+
+
+def _spread(before: str) -> bool:
+    """Whether the name is unpacked into a display or a call: a `*` or `**` right after the
+    opening bracket or a comma (not a product: `(2 * NAME`)."""
+    stripped = before.rstrip()
+    if not stripped.endswith("*"):
+        return False
+    return stripped.rstrip("*").rstrip().endswith(("[", "(", "{", ",")) \
+        and len(stripped) - len(stripped.rstrip("*")) <= 2
 
 
 def _handed_on(before: str) -> bool:
@@ -315,7 +327,9 @@ def changed_in_tree(node: ast.AST) -> frozenset[str]:
                 changed.add(func.value.id)
             reader = method in READING_METHODS or (isinstance(func, ast.Name) and func.id in READERS)
             if not reader:
-                changed.update(a.id for a in [*child.args, *(k.value for k in child.keywords)]
+                # `f(**NAME)` hands on a copy of its items, as `f(*NAME)` does
+                changed.update(a.id for a in [*child.args, *(k.value for k in child.keywords
+                                                              if k.arg is not None)]
                                if isinstance(a, ast.Name))
         elif isinstance(child, ast.Assign) and isinstance(child.value, ast.Name):
             changed.add(child.value.id)

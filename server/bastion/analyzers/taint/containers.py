@@ -55,16 +55,40 @@ def dict_display(ev: Evaluator, node: ast.Dict) -> Value:
 
 
 def sequence_display(ev: Evaluator, node: ast.Tuple | ast.List | ast.Set) -> Value:
+    """A display's slots by index while its length so far is known: a starred element of a known
+    vector is spliced in (`[*BASE, ref]` with a constant `BASE` keeps `ref` at its index), one of an
+    unknown length sends it and every later element to the ANY slot, as which index they land at
+    is unknown (`["git", *args]` keeps the program at 0; `[*prefix, "ls", x]` has none known)."""
     items: dict = {}
-    values = [ev.eval(e) for e in node.elts]
-    indexed = not isinstance(node, ast.Set) and len(values) <= 16 and not any(
-        isinstance(e, ast.Starred) for e in node.elts)
-    for index, value in enumerate(values):
-        slot = index if indexed else ANY
-        items[slot] = join(items[slot], value) if slot in items else value
+    values: list[Value] = []
+    slot: int | None = 0 if not isinstance(node, ast.Set) and len(node.elts) <= 16 else None
+    for element in node.elts:
+        if isinstance(element, ast.Starred):
+            whole = ev.eval(element.value)
+            parts = _in_order(whole) if slot is not None else None
+            if parts is None:
+                parts, slot = [whole.item(ANY)], None
+        else:
+            parts = [ev.eval(element)]
+        for value in parts:
+            values.append(value)
+            key = ANY if slot is None or slot > 16 else slot
+            items[key] = join(items[key], value) if key in items else value
+            slot = None if slot is None or slot > 16 else slot + 1
     const = fold_constant(node) if all(v.const is not UNKNOWN for v in values) else UNKNOWN
     return Value(clean=EVERY_CLASS, items=items, const=const,
                  known=all(v.known for v in values))
+
+
+def _in_order(value: Value) -> list[Value] | None:
+    """The elements of a vector of a known length, in order: slots 0..n-1 and no other, or a
+    constant tuple's."""
+    items = value.items
+    if items and ANY not in items and set(items) == set(range(len(items))) and len(items) <= 16:
+        return [items[i] for i in range(len(items))]
+    if not items and not value.taint and isinstance(value.const, tuple) and len(value.const) <= 16:
+        return [constant(c) for c in value.const]
+    return None
 
 
 def starred(ev: Evaluator, node: ast.Starred) -> Value:
