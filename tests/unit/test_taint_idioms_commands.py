@@ -1,7 +1,8 @@
 """Taint analysis: OS command idioms beyond `subprocess`, as the libraries' documentation shows
 them, each vulnerable line marked (taint_marked.py) beside a safe twin: pexpect's `spawn` / `run`
 / `PopenSpawn` (a command line, or a program apart from its argument list) and the shell pxssh
-logs in to; argument vectors with starred elements."""
+logs in to; argument vectors with starred elements; FastAPI bodies that are lists or dicts of a
+model, the fields it validates safe in each element."""
 
 from __future__ import annotations
 
@@ -93,7 +94,54 @@ def log():
     return {"log": len(out.stdout)}
 '''
 
-APPS = {"pexpect_app.py": PEXPECT, "starred_app.py": STARRED}
+# FastAPI bodies that are collections of a model, as its "Bodies - Nested Models" page declares
+# them: each element is request data, its `int` / `Literal` fields validated as a single body's.
+FASTAPI_LISTS = '''\
+import os
+import subprocess
+from typing import Annotated, Dict, List, Literal, Optional
+
+from fastapi import Body, FastAPI
+from pydantic import BaseModel
+
+app = FastAPI()
+
+
+class Image(BaseModel):
+    name: str
+    width: int
+    fmt: Literal["png", "jpeg"]
+
+
+@app.post("/images/")
+async def create_images(images: list[Image]):
+    for image in images:
+        os.system(f"convert in.{image.fmt} -resize {image.width} out")
+        os.system("convert " + image.name + " out.png")  # BST202
+    return {"count": len(images)}
+
+
+@app.post("/thumbs/")
+async def thumbs(images: List[Image], sizes: Annotated[list[Image], Body()]):
+    subprocess.run(f"mogrify -resize {images[0].width} *.png", shell=True)
+    subprocess.run(f"mogrify -format {sizes[0].fmt} *.png", shell=True)
+    subprocess.run(f"mogrify {sizes[-1].name}", shell=True)  # BST202
+    return {}
+
+
+@app.post("/named/")
+async def named(images: Dict[str, Image], extra: Optional[dict[str, Image]] = None):
+    for key, image in images.items():
+        os.system(f"resize {image.width} {image.fmt}")
+        os.system("mkdir " + key)  # BST202
+    for image in (extra or {}).values():
+        os.system("touch " + image.name)  # BST202
+        os.system(f"touch {image.width}.{image.fmt}")
+    os.system("touch " + images["cover"].fmt)
+    return {}
+'''
+
+APPS = {"pexpect_app.py": PEXPECT, "starred_app.py": STARRED, "fastapi_lists.py": FASTAPI_LISTS}
 
 
 @pytest.mark.parametrize("name", sorted(APPS))

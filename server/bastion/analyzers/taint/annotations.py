@@ -75,6 +75,31 @@ def optional_type(annotation: ast.expr | None, env: Env, kinds: dict[str, str]) 
     return others[0] if len(others) == 1 else annotation
 
 
+def element_type(annotation: ast.expr | None, env: Env, kinds: dict[str, str]) -> ast.expr | None:
+    """The type of each element a collection annotation declares, validated one by one as the
+    collection is (FastAPI's `items: list[Item]`, `List[Item]`, `dict[str, Item]`: a field of
+    an element is the body's field), else None."""
+    if not isinstance(annotation, ast.Subscript):
+        return None
+    members = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [annotation.slice]
+    wrapper = resolve(annotation.value, env, kinds)
+    if wrapper in _MAPPINGS and len(members) == 2:
+        return members[1]
+    if wrapper in _SEQUENCES and len(members) == 1:
+        return members[0]
+    if wrapper in _TUPLES and len(members) == 2 and isinstance(members[1], ast.Constant) \
+            and members[1].value is Ellipsis:
+        return members[0]
+    return None
+
+
+_SEQUENCES = frozenset({"list", "set", "frozenset", "typing.List", "typing.Set", "typing.FrozenSet",
+                        "typing.Sequence", "collections.abc.Sequence", "List", "Set", "Sequence"})
+_MAPPINGS = frozenset({"dict", "typing.Dict", "typing.Mapping", "collections.abc.Mapping", "Dict",
+                       "Mapping"})
+_TUPLES = frozenset({"tuple", "typing.Tuple", "Tuple"})
+
+
 def closed_enum(shape: ClassShape) -> bool:
     """An Enum of this module whose values are only its members: it defines no method (a
     `_missing_` could accept any other value)."""

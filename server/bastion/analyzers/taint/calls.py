@@ -11,6 +11,7 @@ from bastion.analyzers.taint.argparse_choices import parsed_namespace
 from bastion.analyzers.taint.argv import starts_with_word
 from bastion.analyzers.taint.charsets import substituted_cleans
 from bastion.analyzers.taint.configs import config_call
+from bastion.analyzers.taint.containers import mapping_view
 from bastion.analyzers.taint.domain import (
     ANY,
     APP_PATH,
@@ -268,6 +269,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         if method in ("model_dump", "dict") and not args and not keywords \
                 and receiver.items is not None:
             return receiver.evolve(kind=None)  # a model's fields as a dict, each as it was
+        if method in ("items", "values") and not args and not keywords and receiver.taint and receiver.items:
+            return mapping_view(receiver, method)
         if method in STRING_METHODS:
             return _joined(inputs, None)
     if not any(v.taint or v.items for v in inputs):

@@ -91,6 +91,17 @@ def _in_order(value: Value) -> list[Value] | None:
     return None
 
 
+def mapping_view(mapping: Value, method: str) -> Value:
+    """`body.values()` / `body.items()` of request data held in slots (`images: dict[str,
+    Image]`): each value any slot's as it is held (its validated fields safe), in (key, value)
+    pairs for `items`, the keys the request's as the mapping is."""
+    value = mapping.item(ANY)
+    if method == "items":
+        keys = mapping.evolve(items=None, kind=None, const=UNKNOWN)
+        value = Value(clean=EVERY_CLASS, items={0: keys, 1: value}, known=mapping.known)
+    return Value(clean=EVERY_CLASS, items={ANY: value}, known=mapping.known)
+
+
 def starred(ev: Evaluator, node: ast.Starred) -> Value:
     return ev.eval(node.value).item(ANY)
 

@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING
 import attrs
 
 from bastion.analyzers.matchers import Env
-from bastion.analyzers.taint.annotations import annotated_type, optional_type, pattern_cleans, validated
+from bastion.analyzers.taint.annotations import (
+    annotated_type,
+    element_type,
+    optional_type,
+    pattern_cleans,
+    validated,
+)
 from bastion.analyzers.taint.classes import ClassShape, model_fields
 from bastion.analyzers.taint.factories import Registration, annotated_calls, resolve
 from bastion.analyzers.taint.specs import EntryModel
@@ -43,7 +49,8 @@ class Function:
     tainted_params: tuple[str, ...] = ()
     request_params: tuple[str, ...] = ()  # parameters that hold the framework's request object
     validated_params: tuple[str, ...] = ()  # the framework made them numbers, UUIDs, dates
-    # body parameters whose fields the framework validated so: (parameter, those fields)
+    # body parameters whose fields the framework validated so: (parameter, those fields), or
+    # ("items[]", those fields) for each element of a collection of bodies (`items: list[Item]`)
     validated_fields: tuple[tuple[str, frozenset[str]], ...] = ()
     # parameters matched against a declared pattern: (parameter, the sink classes it is safe for)
     pattern_params: tuple[tuple[str, frozenset[str]], ...] = ()
@@ -354,12 +361,15 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
             if cleans:
                 patterned.append((param.arg, cleans))
             model = optional_type(bare, env, kinds)
+            # `items: list[Item]`: each element's fields, kept under `items[]`
+            element = element_type(model, env, kinds)
+            model = element if element is not None else model
             body = model_fields(resolve(model, env, kinds) if model is not None else None, classes,
                                 entry.validated_models) if entry.validated_models else None
             clean = frozenset(name for name, kind in (body or {}).items()
                               if validated(kind, entry, env, kinds, classes))
             if clean:
-                fields.append((param.arg, clean))
+                fields.append((param.arg + ("[]" if element is not None else ""), clean))
         elif isinstance(entry.params, tuple) and param.arg in entry.params:
             tainted.append(param.arg)
     if entry.params == "path" and isinstance(decorator, ast.Call) and decorator.args:

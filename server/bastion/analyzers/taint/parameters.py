@@ -6,7 +6,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.argparse_handlers import REGISTRAR
-from bastion.analyzers.taint.domain import CLEAN, EVERY_CLASS, SAFE, Origin, Value
+from bastion.analyzers.taint.domain import ANY, CLEAN, EVERY_CLASS, SAFE, Origin, Value
 from bastion.analyzers.taint.forms import form_instance
 
 if TYPE_CHECKING:
@@ -48,6 +48,10 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
             env[name] = Value(frozenset({origin}), dict(function.pattern_params).get(name, frozenset()),
                               steps=(ev.step(param, label),), known=True,
                               items=dict.fromkeys(fields, SAFE) if fields else None)
+            element = dict(function.validated_fields).get(name + "[]")
+            if element:  # `items: list[Item]`: each element holds the body's validated fields
+                each = env[name].evolve(items=dict.fromkeys(element, SAFE))
+                env[name] = env[name].evolve(items={ANY: each})
             form = _hook_form(ev, function) if index == offset else None
             if form is not None:
                 env[name] = form_instance(ev.module.forms[form], env[name], f"{form}()")
