@@ -2,7 +2,8 @@
 them, each vulnerable line marked (taint_marked.py) beside a safe twin: pexpect's `spawn` / `run`
 / `PopenSpawn` (a command line, or a program apart from its argument list) and the shell pxssh
 logs in to; argument vectors with starred elements; FastAPI bodies that are lists or dicts of a
-model, the fields it validates safe in each element."""
+model, the fields it validates safe in each element; unsafe reflection, `getattr(module,
+name)()`."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from tests.unit.taint_marked import checked, editor_found, expected_checked, marked_and_found
 
-CWE = {"BST202": 78}
+CWE = {"BST202": 78, "BST206": 95}
 
 # pexpect as its documentation drives it: a command line split into words, or the program
 # and its arguments apart (an argument list, as `subprocess` judges one: the program is what
@@ -141,7 +142,54 @@ async def named(images: Dict[str, Image], extra: Optional[dict[str, Image]] = No
     return {}
 '''
 
-APPS = {"pexpect_app.py": PEXPECT, "starred_app.py": STARRED, "fastapi_lists.py": FASTAPI_LISTS}
+# Unsafe reflection: the function or method the request names, looked up with `getattr` and
+# called; a constant name, an allow-list, a dict dispatch and a prefix the developer chose
+# (`"do_" + action`, as `cmd.Cmd` dispatches) pick only what the developer meant.
+REFLECTION = '''\
+import os
+
+from django.http import JsonResponse
+from django.views import View
+
+from . import tasks
+
+ALLOWED = {"resize", "thumbnail"}
+HANDLERS = {"resize": tasks.resize, "thumbnail": tasks.thumbnail}
+
+
+class Jobs(View):
+    def do_clean(self):
+        return JsonResponse({"done": "clean"})
+
+    def get(self, request):
+        action = request.GET["action"]
+        getattr(self, "do_" + action)()
+        return getattr(self, action)()  # BST206
+
+
+def run_task(request):
+    name = request.POST["task"]
+    getattr(tasks, name)(request.POST["path"])  # BST206
+    getattr(tasks, "resize")(request.POST["path"])
+    if name in ALLOWED:
+        getattr(tasks, name)(request.POST["path"])
+    HANDLERS[name](request.POST["path"])
+    task = getattr(tasks, request.GET["next"], None)  # BST206
+    if task is not None:
+        task()
+    return JsonResponse({"done": True})
+
+
+def call_os(request):
+    func = request.GET["f"]
+    getattr(os, func)(request.GET["arg"])  # BST206
+    row = tasks.latest()
+    value = getattr(row, request.GET["column"], None)
+    return JsonResponse({"value": str(value)})
+'''
+
+APPS = {"pexpect_app.py": PEXPECT, "starred_app.py": STARRED, "fastapi_lists.py": FASTAPI_LISTS,
+        "reflection_views.py": REFLECTION}
 
 
 @pytest.mark.parametrize("name", sorted(APPS))
