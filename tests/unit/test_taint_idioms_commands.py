@@ -1,9 +1,9 @@
 """Taint analysis: OS command idioms beyond `subprocess`, as the libraries' documentation shows
 them, each vulnerable line marked (taint_marked.py) beside a safe twin: pexpect's `spawn` / `run`
-/ `PopenSpawn` (a command line, or a program apart from its argument list) and the shell pxssh
-logs in to; argument vectors with starred elements; FastAPI bodies that are lists or dicts of a
-model, the fields it validates safe in each element; unsafe reflection, `getattr(module,
-name)()`."""
+/ `PopenSpawn` (a command line, or a program apart from its argument list), the shell pxssh logs
+in to, a child or `replwrap` running a shell (not a password typed to `ssh`); argument vectors
+with starred elements; FastAPI bodies that are lists or dicts of a model, the fields it
+validates safe in each element; unsafe reflection, `getattr(module, name)()`."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ CWE = {"BST202": 78, "BST206": 95}
 PEXPECT = '''\
 import pexpect
 from flask import Flask, request
-from pexpect import pxssh
+from pexpect import pxssh, replwrap
 from pexpect.popen_spawn import PopenSpawn
 
 app = Flask(__name__)
@@ -65,6 +65,21 @@ def remote():
     s.prompt()
     s.logout()
     return "sent"
+
+
+@app.route("/shell", methods=["POST"])
+def shell():
+    sh = pexpect.spawn("/bin/bash --norc")
+    sh.sendline("cd /srv/app")
+    sh.sendline("git checkout " + request.form["branch"])  # BST202
+    sh.expect(r"\\$ ")
+    login = pexpect.spawn("ssh deploy@build.example.com")
+    login.expect("password:")
+    login.sendline(request.form["password"])
+    bash = replwrap.bash()
+    bash.run_command("ls -l " + request.form["dir"])  # BST202
+    bash.run_command("uptime")
+    return "ok"
 '''
 
 # Starred elements of an argument vector: a constant prefix spliced in keeps the program known

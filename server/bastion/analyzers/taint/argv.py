@@ -70,6 +70,11 @@ def _name(value: Value) -> str | None:
     return const.replace("\\", "/").rsplit("/", 1)[-1].lower() if isinstance(const, str) else None
 
 
+def is_shell(word: str) -> bool:
+    """Whether a program word names a shell (`/bin/bash`, `sh`)."""
+    return word.replace("\\", "/").rsplit("/", 1)[-1].lower() in _SHELLS
+
+
 def _after_wrappers(argv: list[Value]) -> int:
     """Where the program is: past `env A=b`, `sudo -u www`, `nice -n 10`..."""
     index = 0

@@ -11,6 +11,7 @@ from bastion.analyzers.taint.argv import exec_argv_value, subprocess_value
 from bastion.analyzers.taint.domain import ANY, JSON_ELEMENT, UNKNOWN, Value, join
 from bastion.analyzers.taint.folding import conversions
 from bastion.analyzers.taint.reflection import called_attribute
+from bastion.analyzers.taint.sessions import shell_session
 from bastion.analyzers.taint.specs import ABSENT, SinkModel
 from bastion.analyzers.taint.templates import (
     TEMPLATE_FILE_MODELS,
@@ -155,6 +156,8 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
             return None
     if sink.model == "subprocess":
         return subprocess_value(args, keywords)
+    if sink.model == "shell_session" and not shell_session(ev, node):
+        return None
     if sink.model == "called_attribute" and not (len(args) > 1 and args[1].taint
                                                  and called_attribute(ev, node)):
         return None
