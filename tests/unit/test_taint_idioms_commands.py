@@ -43,6 +43,8 @@ def listing():
     folder = request.args["dir"]
     out = pexpect.run(f"ls -l {folder}")  # BST202
     mine = pexpect.run("ls -l /srv/public")
+    pexpect.run(command="du -sh " + folder)  # BST202
+    pexpect.spawn(command="du", args=["-sh", folder])
     return {"sizes": [len(out), len(mine)]}
 
 

@@ -27,7 +27,8 @@ _SSH_VALUED = frozenset("BbcDEeFIiJLlmOopQRSWw")
 def subprocess_value(args: list[Value], keywords: dict[str | None, Value]) -> Value | None:
     """The part of a command that an attacker must not choose: the whole command line with a
     shell (`shell=True`, or an argv that runs one), else the program itself."""
-    command = args[0] if args else keywords.get("args")
+    # pexpect's `spawn(command=..., args=[...])`: the command, its `args` the arguments
+    command = args[0] if args else keywords.get("command", keywords.get("args"))
     if command is None:
         return None
     shell = keywords.get("shell")
