@@ -25,8 +25,8 @@ VALIDATING = frozenset({"is_valid", "full_clean"})
 def validated_forms(shapes: dict[ast.ClassDef, ClassShape], env: Env, kinds: dict[str, str],
                     models: Models) -> Forms:
     """The module's form classes: a field a subclass declares again replaces its base's."""
-    if not models.forms:
-        return {}
+    if not models.forms or not any(base in f.bases for base in _all_bases(shapes) for f in models.forms):
+        return {}  # no class is a form: its fields are not resolved (most modules, each keystroke)
     declared: dict[str, dict[str, bool]] = {}  # class -> field -> declared clean
     found: Forms = {}
     for node, shape in shapes.items():
@@ -50,6 +50,11 @@ def validated_forms(shapes: dict[ast.ClassDef, ClassShape], env: Env, kinds: dic
         found[node.name] = (form.data, frozenset(name for name, clean in merged.items() if clean),
                             form.constructors)
     return found
+
+
+def _all_bases(shapes: dict[ast.ClassDef, ClassShape]) -> set[str]:
+    """Each base of a class once: classes share most (`Exception`, a module's own base)."""
+    return {base for shape in shapes.values() for base in shape.bases if base is not None}
 
 
 def may_define_forms(text: str, models: Models) -> bool:
