@@ -17,22 +17,26 @@ the module; its values are registered as handlers the same way.
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 
 from bastion.analyzers.matchers import Env
-from bastion.analyzers.taint.factories import Registration
+from bastion.analyzers.taint.factories import FUNCTIONS, Registration
 from bastion.analyzers.taint.wrappers import as_function
 
 REGISTRAR = "argparse.ArgumentParser.set_defaults"
 
 
 def dispatched(tree: ast.Module, text: str | None, env: Env, functions: set[str],
-               methods: set[str] = frozenset()
+               definitions: Sequence[ast.stmt]
                ) -> tuple[dict[str, tuple[Registration, ...]], list[tuple[ast.FunctionDef, Registration]]]:
-    """The module-level functions of `functions` and the methods of `methods` (`Class.name`)
-    a `set_defaults(...)` call names or a called table of handlers holds, with the call, and
-    the lambdas `set_defaults` calls are given, as definitions."""
+    """The module-level functions of `functions` and the methods of the classes of
+    `definitions` a `set_defaults(...)` call names or a called table of handlers holds, with
+    the call, and the lambdas `set_defaults` calls are given, as definitions."""
     if not env.imported(("argparse",)):
         return {}, []
+    # `Class.name`: asked for only here, past the import gate, so other modules pay nothing
+    methods = {f"{d.name}.{item.name}" for d in definitions if isinstance(d, ast.ClassDef)
+               for item in d.body if isinstance(item, FUNCTIONS)}
     found: dict[str, list[Registration]] = {}
     lambdas: list[tuple[ast.FunctionDef, Registration]] = []
     if text is None or "set_defaults" in text:

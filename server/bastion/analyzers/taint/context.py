@@ -168,9 +168,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     registered.update(registrations(expressions, defined, env, kinds,
                                     parameters=_parameter_registrars(definitions, models, text,
                                                                      names_registrar)))
-    methods = {f"{d.name}.{item.name}" for d in definitions if isinstance(d, ast.ClassDef)
-               for item in d.body if isinstance(item, FUNCTIONS)}
-    handlers, lambdas = dispatched(tree, text, env, defined, methods)  # argparse_handlers.py
+    handlers, lambdas = dispatched(tree, text, env, defined, definitions)  # argparse_handlers.py
     choices = clean_destinations(tree, text) if env.imported(("argparse",)) else frozenset()
     for name, calls in handlers.items():
         registered[name] = (*registered.get(name, ()), *calls)
