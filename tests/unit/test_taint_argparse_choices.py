@@ -13,6 +13,7 @@ import pytest
 from tests.unit.taint_marked import assert_marked, editor_found, marked_and_found
 
 from bastion.analyzers.taint.argparse_choices import clean_destinations
+from bastion.analyzers.taint.argparse_walk import argparse_calls
 
 APP = '''import argparse
 import os
@@ -101,4 +102,4 @@ def test_an_unsound_declaration_leaves_the_argument_the_command_lines(declared):
     ('p.add_argument("--x", dest="size", choices=[1, 2], action="append")', "size"),
 ])
 def test_the_destination_is_argparses(declared, dest):
-    assert clean_destinations(ast.parse(declared), None) == {dest}
+    assert clean_destinations(argparse_calls(ast.parse(declared), None, False)) == {dest}

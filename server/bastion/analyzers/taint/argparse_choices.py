@@ -13,35 +13,24 @@ from __future__ import annotations
 
 import ast
 
+from bastion.analyzers.taint.argparse_walk import CONVERSIONS, ArgparseCalls
 from bastion.analyzers.taint.domain import SAFE, Value
 
 # a namespace, not `parse_known_args`'s pair
 _PARSERS = frozenset({"argparse.ArgumentParser().parse_args",
                       "argparse.ArgumentParser().parse_intermixed_args"})
-_CONVERSIONS = frozenset({"int", "float"})
 _STORING = frozenset({"store", "append", "extend"})
 
 
-def clean_destinations(tree: ast.Module, text: str | None) -> frozenset[str]:
+def clean_destinations(calls: ArgparseCalls) -> frozenset[str]:
     """The destinations of the module's `add_argument` calls that hold only validated values."""
-    if text is not None and "add_argument" not in text:
-        return frozenset()
+    if calls.conversion_rebound:
+        return frozenset()  # `int` rebound: a conversion named so may be anything
+    unclean = {k.arg for _, node in calls.set_defaults for k in node.keywords if k.arg is not None}
     clean: set[str] = set()
-    unclean: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
-                and node.name in _CONVERSIONS \
-                or isinstance(node, ast.Name) and node.id in _CONVERSIONS \
-                and not isinstance(node.ctx, ast.Load):
-            return frozenset()  # `int` rebound: a conversion named so may be anything
-        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
-            continue
-        if node.func.attr == "set_defaults":
-            unclean.update(k.arg for k in node.keywords if k.arg is not None)
-        elif node.func.attr == "add_argument":
-            dest = _destination(node)
-            if dest is None:
-                continue
+    for node in calls.add_argument:
+        dest = _destination(node)
+        if dest is not None:
             (clean if _validated(node) else unclean).add(dest)
     return frozenset(clean - unclean)
 
@@ -72,7 +61,7 @@ def _validated(call: ast.Call) -> bool:
     if any(keywords.get(k) is not None and not _constant(keywords[k]) for k in ("default", "const")):
         return False
     kind = keywords.get("type")
-    if isinstance(kind, ast.Name) and kind.id in _CONVERSIONS:
+    if isinstance(kind, ast.Name) and kind.id in CONVERSIONS:
         return True
     choices = keywords.get("choices")
     return kind is None and choices is not None and isinstance(choices, (ast.List, ast.Tuple, ast.Set)) \

@@ -20,6 +20,8 @@ import ast
 from collections.abc import Sequence
 
 from bastion.analyzers.matchers import Env
+from bastion.analyzers.taint.argparse_choices import clean_destinations
+from bastion.analyzers.taint.argparse_walk import argparse_calls
 from bastion.analyzers.taint.factories import FUNCTIONS, Registration
 from bastion.analyzers.taint.wrappers import as_function
 
@@ -28,50 +30,45 @@ REGISTRAR = "argparse.ArgumentParser.set_defaults"
 
 def dispatched(tree: ast.Module, text: str | None, env: Env, functions: set[str],
                definitions: Sequence[ast.stmt]
-               ) -> tuple[dict[str, tuple[Registration, ...]], list[tuple[ast.FunctionDef, Registration]]]:
+               ) -> tuple[dict[str, tuple[Registration, ...]], list[tuple[ast.FunctionDef, Registration]],
+                          frozenset[str]]:
     """The module-level functions of `functions` and the methods of the classes of
     `definitions` a `set_defaults(...)` call names or a called table of handlers holds, with
-    the call, and the lambdas `set_defaults` calls are given, as definitions."""
+    the call; the lambdas `set_defaults` calls are given, as definitions; and the clean
+    destinations (argparse_choices.py). One walk of the tree finds what all three read."""
     if not env.imported(("argparse",)):
-        return {}, []
+        return {}, [], frozenset()
     # `Class.name`: asked for only here, past the import gate, so other modules pay nothing
     methods = {f"{d.name}.{item.name}" for d in definitions if isinstance(d, ast.ClassDef)
                for item in d.body if isinstance(item, FUNCTIONS)}
+    tables = _tables(tree, functions)
+    calls = argparse_calls(tree, text, bool(tables))
     found: dict[str, list[Registration]] = {}
     lambdas: list[tuple[ast.FunctionDef, Registration]] = []
-    if text is None or "set_defaults" in text:
-        for owner, node in _set_defaults_calls(tree):
-            for keyword in node.keywords:
-                value = keyword.value
-                name = value.id if isinstance(value, ast.Name) and value.id in functions else \
-                    f"{owner}.{value.attr}" if owner is not None and isinstance(value, ast.Attribute) \
-                    and isinstance(value.value, ast.Name) and value.value.id == "self" else None
-                if name is not None and (name in functions or name in methods):
-                    found.setdefault(name, []).append(Registration(REGISTRAR, node, False))
-                elif isinstance(value, ast.Lambda):
-                    handler = as_function(f"<lambda line {value.lineno}>", value, env)
-                    if handler is not None:
-                        lambdas.append((handler, Registration(REGISTRAR, node, False)))
-    for name, call in _table_handlers(tree, functions):
-        found.setdefault(name, []).append(Registration(REGISTRAR, call, False))
-    return {name: tuple(calls) for name, calls in found.items()}, lambdas
+    for owner, node in calls.set_defaults:
+        for keyword in node.keywords:
+            value = keyword.value
+            name = value.id if isinstance(value, ast.Name) and value.id in functions else \
+                f"{owner}.{value.attr}" if owner is not None and isinstance(value, ast.Attribute) \
+                and isinstance(value.value, ast.Name) and value.value.id == "self" else None
+            if name is not None and (name in functions or name in methods):
+                found.setdefault(name, []).append(Registration(REGISTRAR, node, False))
+            elif isinstance(value, ast.Lambda):
+                handler = as_function(f"<lambda line {value.lineno}>", value, env)
+                if handler is not None:
+                    lambdas.append((handler, Registration(REGISTRAR, node, False)))
+    for node in calls.item_calls:
+        item = node.func
+        table = item.value if isinstance(item, ast.Subscript) else item.func.value
+        if isinstance(table, ast.Name) and table.id in tables:
+            for name in tables[table.id]:
+                found.setdefault(name, []).append(Registration(REGISTRAR, node, False))
+    return {name: tuple(calls) for name, calls in found.items()}, lambdas, clean_destinations(calls)
 
 
-def _set_defaults_calls(tree: ast.Module) -> list[tuple[str | None, ast.Call]]:
-    """The `set_defaults(...)` calls, each with the module-level class it is in, if any."""
-    calls: list[tuple[str | None, ast.Call]] = []
-    for top in tree.body:
-        owner = top.name if isinstance(top, ast.ClassDef) else None
-        for node in ast.walk(top):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                    and node.func.attr == "set_defaults":
-                calls.append((owner, node))
-    return calls
-
-
-def _table_handlers(tree: ast.Module, functions: set[str]) -> list[tuple[str, ast.Call]]:
-    """The functions a module-level dict of them holds (`COMMANDS = {"run": cmd_run}`), with a
-    call of an item of it (`COMMANDS[args.cmd](args)`, `COMMANDS.get(name)(args)`)."""
+def _tables(tree: ast.Module, functions: set[str]) -> dict[str, list[str]]:
+    """The module-level dicts of functions (`COMMANDS = {"run": cmd_run}`): their calls of an
+    item (`COMMANDS[args.cmd](args)`, `COMMANDS.get(name)(args)`) dispatch to a handler."""
     tables: dict[str, list[str]] = {}
     for node in tree.body:
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict) \
@@ -79,15 +76,4 @@ def _table_handlers(tree: ast.Module, functions: set[str]) -> list[tuple[str, as
             held = [v.id for v in node.value.values if isinstance(v, ast.Name) and v.id in functions]
             if held:
                 tables[node.targets[0].id] = held
-    if not tables:
-        return []
-    found: list[tuple[str, ast.Call]] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and node.args:
-            item = node.func
-            table = item.value if isinstance(item, ast.Subscript) else \
-                item.func.value if isinstance(item, ast.Call) and isinstance(item.func, ast.Attribute) \
-                and item.func.attr == "get" else None
-            if isinstance(table, ast.Name) and table.id in tables:
-                found += [(name, node) for name in tables[table.id]]
-    return found
+    return tables

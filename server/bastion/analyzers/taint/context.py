@@ -15,7 +15,6 @@ import attrs
 
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.annotations import closed_enum
-from bastion.analyzers.taint.argparse_choices import clean_destinations
 from bastion.analyzers.taint.argparse_handlers import dispatched
 from bastion.analyzers.taint.bindings import Bindings
 from bastion.analyzers.taint.class_constants import class_constants
@@ -168,8 +167,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     registered.update(registrations(expressions, defined, env, kinds,
                                     parameters=_parameter_registrars(definitions, models, text,
                                                                      names_registrar)))
-    handlers, lambdas = dispatched(tree, text, env, defined, definitions)  # argparse_handlers.py
-    choices = clean_destinations(tree, text) if env.imported(("argparse",)) else frozenset()
+    handlers, lambdas, choices = dispatched(tree, text, env, defined, definitions)  # argparse_handlers.py
     for name, calls in handlers.items():
         registered[name] = (*registered.get(name, ()), *calls)
     # frameworks a `def view(request)` entry needs imported that only such functions import
