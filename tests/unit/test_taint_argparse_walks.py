@@ -116,3 +116,7 @@ def test_the_text_gates_give_what_the_whole_walk_gives(edit, monkeypatch):
     assert ({k: [r.key() for r in v] for k, v in gated[0].items()}, gated[2]) == \
         ({k: [r.key() for r in v] for k, v in whole[0].items()}, whole[2])
 
+
+def test_a_module_whose_text_holds_nothing_argparse_dispatches_is_not_walked(monkeypatch):
+    text = "import argparse\n\n\ndef run(args):\n    pass\n\n\nCOMMANDS = {'run': run}\n"
+    assert _analysed(text, monkeypatch) == (({}, [], frozenset()), 0)

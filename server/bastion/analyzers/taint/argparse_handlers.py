@@ -41,7 +41,9 @@ def dispatched(tree: ast.Module, text: str | None, env: Env, functions: set[str]
     # `Class.name`: asked for only here, past the import gate, so other modules pay nothing
     methods = {f"{d.name}.{item.name}" for d in definitions if isinstance(d, ast.ClassDef)
                for item in d.body if isinstance(item, FUNCTIONS)}
-    tables = _tables(tree, functions)
+    # a table named once in the text (its assignment) is never called: its calls are not looked for
+    tables = {name: held for name, held in _tables(tree, functions).items()
+              if text is None or text.count(name) > 1}
     calls = argparse_calls(tree, text, bool(tables))
     found: dict[str, list[Registration]] = {}
     lambdas: list[tuple[ast.FunctionDef, Registration]] = []
