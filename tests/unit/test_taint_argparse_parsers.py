@@ -1,12 +1,45 @@
-"""argparse parsers as its documentation uses them (issue 12): `parse_known_args()`, whose
-namespace and list of remaining arguments are both the command line's; a namespace handed to a
-function or read through `vars(args)`. Safe twins: constants, and the arguments argparse
-validated (`type=int`, constant `choices`), which `type=str`, `type=pathlib.Path` and
+"""argparse parsers as its documentation uses them (issue 12): a parser a local factory
+function returns, parsed where it is called (`make_parser().parse_args()`, as once bound:
+`parser = make_parser()`), and `parse_known_args()`, whose namespace and list of remaining
+arguments are both the command line's; a namespace handed to a function or read through
+`vars(args)`. Safe twins: constants, a factory whose result is not parsed, and the arguments
+argparse validated (`type=int`, constant `choices`), which `type=str`, `type=pathlib.Path` and
 `type=argparse.FileType("r")` are not."""
 
 from __future__ import annotations
 
 from tests.unit.taint_marked import assert_marked
+
+FACTORY = '''import argparse
+import os
+
+
+def make_parser():
+    parser = argparse.ArgumentParser(description="run a command")
+    parser.add_argument("cmd")
+    return parser
+
+
+def main():
+    args = make_parser().parse_args()
+    os.system(args.cmd)  # BST202
+    os.system("uptime")
+
+
+def main_known():
+    args, _ = make_parser().parse_known_args()
+    os.system("nice " + args.cmd)  # BST202
+
+
+def bound():
+    parser = make_parser()
+    os.system(parser.parse_args().cmd)  # BST202
+
+
+def help_only():
+    make_parser().print_help()
+    os.system("uptime")
+'''
 
 KNOWN = '''import argparse
 import os
@@ -68,6 +101,10 @@ def main():
     os.system(f"seq {args.count}")
     os.system("run --" + args.mode)
 '''
+
+
+def test_a_parser_a_local_factory_returns_is_parsed_where_it_is_called():
+    assert_marked(FACTORY)
 
 
 def test_parse_known_args_gives_the_namespace_and_the_remaining_arguments():

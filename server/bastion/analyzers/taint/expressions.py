@@ -345,9 +345,11 @@ class Evaluator:
             name = None if base is None else self.aliases.get(f"{base}.{func.attr}",
                                                               f"{base}.{func.attr}")
             on_module = is_module(self, base)
-            if receiver.kind and (name is None or receiver.kind.startswith("pathlib.")
-                                  and base != receiver.kind):
-                # `(BASE / name).read_text()`, `path_of(name).read_text()`: a path's method
+            if receiver.kind and (name is None or base != receiver.kind
+                                  and (receiver.kind.startswith("pathlib.") or type(func.value) is ast.Call)):
+                # `(BASE / name).read_text()`, `path_of(name).read_text()`: a path's method;
+                # `make_parser().parse_args()`: the method of what the call returned, as it is
+                # once bound (`parser = make_parser()`)
                 name = f"{receiver.kind}.{func.attr}"
         else:
             name = self.qualname(func)
