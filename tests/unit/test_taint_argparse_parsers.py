@@ -1,7 +1,8 @@
 """argparse parsers as its documentation uses them (issue 12): a parser a local factory
 function returns, parsed where it is called (`make_parser().parse_args()`, as once bound:
 `parser = make_parser()`), and `parse_known_args()`, whose namespace and list of remaining
-arguments are both the command line's; a namespace handed to a function or read through
+arguments are both the command line's (its namespace's validated arguments clean, as
+`parse_args()`'s are); a namespace handed to a function or read through
 `vars(args)`. Safe twins: constants, a factory whose result is not parsed, and the arguments
 argparse validated (`type=int`, constant `choices`), which `type=str`, `type=pathlib.Path` and
 `type=argparse.FileType("r")` are not."""
@@ -102,6 +103,36 @@ def main():
     os.system("run --" + args.mode)
 '''
 
+KNOWN_VALIDATED = '''import argparse
+import os
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int)
+    parser.add_argument("--mode", choices=["a", "b"])
+    parser.add_argument("--name")
+    args, rest = parser.parse_known_args()
+    os.system(f"seq {args.count}")
+    os.system("run " + args.mode)
+    os.system("echo " + args.name)  # BST202
+    os.system("echo " + rest[0])  # BST202
+    os.system("echo " + " ".join(rest))  # BST202
+    pair = parser.parse_known_args()
+    os.system(f"seq {pair[0].count}")
+    os.system(f"seq {pair[1]}")  # BST202
+    os.system(f"seq {pair}")  # BST202
+    for part in parser.parse_known_args():
+        os.system(f"seq {part}")  # BST202
+    ns, _ = parser.parse_known_args()
+    show(ns)
+
+
+def show(args):
+    os.system(f"seq {args.count}")
+    os.system("echo " + args.name)  # BST202
+'''
+
 
 def test_a_parser_a_local_factory_returns_is_parsed_where_it_is_called():
     assert_marked(FACTORY)
@@ -118,3 +149,8 @@ def test_a_namespace_handed_to_a_function_or_read_through_vars():
 def test_only_int_float_and_constant_choices_validate_an_argument():
     assert_marked(TYPES)
 
+
+def test_parse_known_args_keeps_what_argparse_validated_clean():
+    """The namespace of the pair holds numbers and constant choices, as `parse_args()`'s does;
+    the remaining arguments and the pair whole are still the command line's."""
+    assert_marked(KNOWN_VALIDATED)

@@ -1,6 +1,7 @@
 """argparse arguments no injection fits in (issue 12): a destination every `add_argument` of
 the module gives `type=int` / `type=float`, or a constant `choices=[...]` list, holds a number
-or one of those constants once `parse_args()` returned (argparse exits otherwise), whether the
+or one of those constants once `parse_args()` returned (argparse exits otherwise; so does the
+namespace `parse_known_args()` pairs with the remaining arguments), whether the
 namespace is read where it is parsed or in a subcommand handler. Sound only for what the
 module declares: a destination also declared without a conversion, with a default or a `const`
 that is not a constant (argparse checks neither against `choices`), with an `action` other than
@@ -16,9 +17,10 @@ import ast
 from bastion.analyzers.taint.argparse_walk import CONVERSIONS, ArgparseCalls
 from bastion.analyzers.taint.domain import SAFE, Value
 
-# a namespace, not `parse_known_args`'s pair
 _PARSERS = frozenset({"argparse.ArgumentParser().parse_args",
                       "argparse.ArgumentParser().parse_intermixed_args"})
+# `(namespace, remaining arguments)`: the namespace is first
+_PAIRS = frozenset({"argparse.ArgumentParser().parse_known_args"})
 _STORING = frozenset({"store", "append", "extend"})
 
 
@@ -75,5 +77,9 @@ def _constant(node: ast.expr) -> bool:
 
 
 def parsed_namespace(value: Value, name: str | None, clean: frozenset[str]) -> Value:
-    """The source value of a `parse_args()` call, its validated destinations safe."""
-    return value.evolve(items=dict.fromkeys(clean, SAFE)) if clean and name in _PARSERS else value
+    """The source value of a `parse_args()` call, its validated destinations safe; of a
+    `parse_known_args()` call, the pair of such a namespace and the remaining arguments."""
+    if not clean or name not in _PARSERS and name not in _PAIRS:
+        return value
+    namespace = value.evolve(items=dict.fromkeys(clean, SAFE))
+    return namespace if name in _PARSERS else value.evolve(items={0: namespace, 1: value})
