@@ -154,3 +154,23 @@ def test_parse_known_args_keeps_what_argparse_validated_clean():
     """The namespace of the pair holds numbers and constant choices, as `parse_args()`'s does;
     the remaining arguments and the pair whole are still the command line's."""
     assert_marked(KNOWN_VALIDATED)
+
+
+INTERMIXED = '''import argparse
+import subprocess
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--jobs", type=int)
+    parser.add_argument("files", nargs="*")
+    args, extra = parser.parse_known_intermixed_args()
+    subprocess.run("make -j %d" % args.jobs, shell=True)
+    subprocess.run("wc " + " ".join(args.files), shell=True)  # BST202
+    subprocess.run("make " + " ".join(extra), shell=True)  # BST202
+    subprocess.run(["make", "-C", extra[0]])
+'''
+
+
+def test_parse_known_intermixed_args_is_the_command_line_as_parse_known_args_is():
+    assert_marked(INTERMIXED)

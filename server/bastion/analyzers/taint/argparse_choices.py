@@ -20,7 +20,8 @@ from bastion.analyzers.taint.domain import SAFE, Value
 _PARSERS = frozenset({"argparse.ArgumentParser().parse_args",
                       "argparse.ArgumentParser().parse_intermixed_args"})
 # `(namespace, remaining arguments)`: the namespace is first
-_PAIRS = frozenset({"argparse.ArgumentParser().parse_known_args"})
+_PAIRS = frozenset({"argparse.ArgumentParser().parse_known_args",
+                    "argparse.ArgumentParser().parse_known_intermixed_args"})
 _STORING = frozenset({"store", "append", "extend"})
 
 
