@@ -174,3 +174,25 @@ def main():
 
 def test_parse_known_intermixed_args_is_the_command_line_as_parse_known_args_is():
     assert_marked(INTERMIXED)
+
+
+VARS = '''import argparse
+import os
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=3)
+    parser.add_argument("--name")
+    args = parser.parse_args()
+    options = vars(args)
+    os.system("seq %d" % options["count"])
+    os.system("echo " + options["name"])  # BST202
+    os.system("echo " + str(options))  # BST202
+    os.system("echo %s" % vars(args).get("count"))
+    os.system("echo %s" % vars(args).get("name"))  # BST202
+'''
+
+
+def test_vars_of_the_namespace_keeps_what_argparse_validated_clean():
+    assert_marked(VARS)

@@ -209,6 +209,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         # `text.encode("unicode_escape")`: every line break and control character as `\n`, `\x1b`
         escaped = _joined([receiver], name)
         return escaped.evolve(clean=escaped.clean | {"log"})
+    if name in ("vars", "builtins.vars") and len(args) == 1 and args[0].items and not keywords:
+        return args[0].evolve(kind=None)  # `vars(args)["count"]`: attributes are its keys
     propagator = models.propagators.by_name(name) or (
         models.propagators.methods.get(method, []) if method else [])
     if propagator:
