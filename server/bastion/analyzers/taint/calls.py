@@ -219,8 +219,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             *(args[i] for i in model.args if i < len(args)),
             *(keywords[k] for k in model.keywords if k in keywords)], name)
         # `b64decode(b64encode(name))` is `name` again: the encoding's cleans undone
-        return carried.evolve(clean=frozenset()) if carried.taint and model.decodes \
-            else carried
+        return carried.evolve(clean=frozenset()) if carried.taint and model.decodes else carried
     if method is not None and receiver is not None:
         if method == "join" and receiver.const == "" and len(node.args) == 1:
             cleans = filtered_characters(ev, node.args[0])
