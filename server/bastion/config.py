@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from bastion import attrs_classes
 from bastion.files import OUT_OF_TREE, UnreadableSource, lies_within, read_limited
 from bastion.model import Finding, Level
 from bastion.model.text import text_lines
@@ -87,7 +88,7 @@ def _ignore_patterns(ignores: tuple[tuple[str, tuple[str, ...]], ...]
     return PathPatterns(rules_of), rules_of
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class Config:
     severity: Level = Level.LOW
     confidence: Level = Level.LOW
@@ -285,7 +286,7 @@ def build_config(*layers: dict[str, Any], root: str | None = None) -> Config:
 # ---- pyproject.toml ----------------------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class FileLayer:
     path: str
     values: dict

@@ -11,8 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import attrs
-
+from bastion import attrs_classes
 from bastion.filekinds import discovered_kind
 from bastion.limits import MAX_FILE_BYTES
 from bastion.model.text import BINARY, BOM, newlines_as_python_reads
@@ -39,7 +38,7 @@ class UnreadableSource(Exception):
     """A file that cannot be analysed as Python text; the message says why."""
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class SourceFile:
     path: str
     text: str
@@ -158,7 +157,7 @@ def read_source(path: str | Path, within: tuple[str, ...] = ()) -> SourceFile:
     return SourceFile(str(path), decode_source(data), stat.st_mtime_ns, stat.st_size)
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class ReadRoot:
     """The folder an analysis may read other files from (a requirements file's includes), and
     what a message calls it: the front end's word for its roots ("the scan root 'proj'", "the

@@ -16,8 +16,7 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-import attrs
-
+from bastion import attrs_classes
 from bastion.config import Config
 from bastion.engine.analysis import Analysis, RawAnalysis, apply_config
 from bastion.engine.cache_entry import InvalidEntry, cache_key, decode, line_count
@@ -45,7 +44,7 @@ FULL_COLLECTION_EVERY = 8
 CACHE_BATCH = 500
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class ScanItem:
     path: str
     shown: str
@@ -55,7 +54,7 @@ class ScanItem:
     within: tuple[str, ...] = ()
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class ScanOutcome:
     item: ScanItem
     analysis: Analysis | None

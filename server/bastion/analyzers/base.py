@@ -6,13 +6,12 @@ import ast
 from collections.abc import Callable, Collection, Sequence
 from typing import Protocol
 
-import attrs
-
+from bastion import attrs_classes
 from bastion.model import Finding, NotAnalysed, Span
 from bastion.model.text import byte_to_char_col, line_at
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class ImportContext:
     """The imports bandit would have seen before a unit: `imports` and `aliases` as bandit tracks them."""
 
@@ -23,7 +22,7 @@ class ImportContext:
         return dict(self.aliases)
 
 
-@attrs.define
+@attrs_classes.define
 class UnitSource:
     """One unit of a document being analysed: its parsed tree carries absolute line numbers."""
 
@@ -43,7 +42,7 @@ class UnitSource:
         return Span(start_line, start, end_line - 1, end)
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class WatchedFiles:
     """One kind of workspace file, besides the analysed document, that an analyzer's results on
     Python documents depend on (`Analyzer.watched_files`): an editor watches them on disk."""

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-import attrs
-
+from bastion import attrs_classes
 from bastion.filekinds import FileKind
 from bastion.model import Finding, NotAnalysed, Span
 
@@ -21,7 +20,7 @@ if TYPE_CHECKING:
     from bastion.files import ReadRoot
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class TextEdit:
     """Replace `span` of the document (0-based lines, code-point columns, end exclusive) with
     `new_text`: a quick fix of a text analyzer, applied as is (no re-analysis, no libcst)."""
@@ -30,7 +29,7 @@ class TextEdit:
     new_text: str
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class TextFix:
     """One quick fix for a finding: a title, its edits (none: only advice, e.g. "run `uv lock`"),
     and whether it preserves behaviour for every input ("safe") or needs a look ("review")."""

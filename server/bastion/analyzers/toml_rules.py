@@ -17,8 +17,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
-import attrs
-
+from bastion import attrs_classes
 from bastion.analyzers.base import UnitSource, node_lines
 from bastion.analyzers.match_compile import compile_match, validate_match
 from bastion.analyzers.matchers import (
@@ -50,7 +49,7 @@ _CHILD_FIELDS: dict[type, tuple[str, ...]] = {ast.Constant: ()}
 _INERT = frozenset({ast.Name, ast.Constant})
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class OwnRule:
     id: str
     name: str

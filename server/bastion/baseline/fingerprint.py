@@ -30,8 +30,7 @@ import tokenize
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 
-import attrs
-
+from bastion import attrs_classes
 from bastion.model import Finding
 from bastion.model.redact import SECRET_RULES, VALUE_SPAN_RULES, redacted
 
@@ -45,7 +44,7 @@ _HEADER = re.compile(r"^\s*(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)")
 _STRING_TOKEN = re.compile(r"^[rRbBuUfF]{0,2}['\"]")
 
 
-@attrs.define
+@attrs_classes.define
 class _Statement:
     start: tuple[int, int]  # (0-based line, column) of the first token
     end: tuple[int, int]  # end of the last token

@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 
 import attrs
 
+from bastion import attrs_classes
 from bastion.baseline.schema import MAX_BYTES, SchemaError, read_document, shortened
 from bastion.files import UnreadableSource, read_limited
 from bastion.model.redact import SECRET_RULES, redact_message
@@ -34,7 +35,7 @@ class BaselineError(Exception):
     """A baseline file that cannot be used; the message names the file and the problem."""
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class Entry:
     path: str  # POSIX, relative to the project root
     rule: str
@@ -54,7 +55,7 @@ class Entry:
                 "message": shortened(self.message), "fingerprint": self.fingerprint}
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class Baseline:
     file: Path  # absolute
     root: Path  # absolute project root; entry paths are relative to it

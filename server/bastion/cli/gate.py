@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import attrs
 
+from bastion import attrs_classes
 from bastion.baseline import (
     Baseline,
     BaselineError,
@@ -99,7 +100,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class FailOn:
     severity: Level | None  # None: never fail
     confidence: Level = Level.LOW
@@ -125,7 +126,7 @@ class FailOn:
         return f"severity >= {self.severity.label}, confidence >= {self.confidence.label}"
 
 
-@attrs.define
+@attrs_classes.define
 class _Source:
     """The baseline that applies under one PATH argument."""
 
@@ -133,7 +134,7 @@ class _Source:
     baseline: Baseline | None
 
 
-@attrs.define
+@attrs_classes.define
 class Gate:
     fail_on: FailOn
     sources: list[_Source] = attrs.Factory(list)

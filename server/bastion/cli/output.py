@@ -20,8 +20,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
-import attrs
-
+from bastion import attrs_classes
 from bastion.report.escape import escape_control
 
 # The process's own descriptors: where the shell sent them, not a file of the repository.
@@ -33,7 +32,7 @@ class OutputError(Exception):
     """The report cannot be written where asked; the message says why."""
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class ReportTarget:
     path: Path | None  # None: standard output
     in_place: bool = False  # a device, a FIFO, /dev/stdout: opened and written, not replaced

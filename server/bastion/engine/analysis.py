@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from bastion import attrs_classes
 from bastion.engine.literals import one_per_literal
 from bastion.engine.suppress import Directive
 from bastion.engine.suppress_govern import SuppressionHint, govern
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from bastion.engine.units import Split
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class RawAnalysis:
     """Every finding before configuration and suppressions, and what is needed to apply them."""
 
@@ -35,7 +36,7 @@ class RawAnalysis:
     from_disk: bool = attrs.field(default=False, eq=False)  # read from the disk cache
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class Analysis:
     # reported (a finding whose suppression did not hold says why at the end of its message)
     findings: tuple[Finding, ...]

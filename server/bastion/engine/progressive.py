@@ -29,8 +29,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING
 
-import attrs
-
+from bastion import attrs_classes
 from bastion.analyzers.base import UnitSource
 from bastion.engine.context import EMPTY, Context
 from bastion.engine.splitter import lines_in_strings, statement_starts
@@ -52,7 +51,7 @@ def _nothing_visible() -> tuple[tuple[int, int], ...]:
     return ()
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class Progress:
     """Partial results while a large document is analysed for the first time: the units on
     the lines `visible()` returns (0-based, inclusive ranges; asked again after each unit)
@@ -63,7 +62,7 @@ class Progress:
     visible: Callable[[], tuple[tuple[int, int], ...]] = _nothing_visible
 
 
-@attrs.define
+@attrs_classes.define
 class _Slice:
     start: int  # lines start..end - 1
     end: int

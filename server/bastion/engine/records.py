@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import attrs
 
+from bastion import attrs_classes
 from bastion.engine.context import Context
 from bastion.engine.suppress import Directive
 from bastion.model import Finding, NotAnalysed
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class UnitFacts:
     parsed: bool
     imports: tuple
@@ -18,7 +19,7 @@ class UnitFacts:
     too_deep: str | None = None  # why a unit that Python parses could not be parsed here
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class UnitRecord:
     """What one unit contributed to an analysis, in document lines, and the import context
     after it: the next analysis of the same document reuses it for every unit an edit did not

@@ -29,6 +29,8 @@ from datetime import date
 
 import attrs
 
+from bastion import attrs_classes
+
 _NOSEC = re.compile(r"#\s*nosec:?\s*(?P<tests>[^#]+)?#?")
 _NOSEC_TESTS = re.compile(r"(?:(B\d+|[a-z\d_]+),?)+", re.IGNORECASE)  # as bandit
 _NOQA = re.compile(r"#\s*(?i:noqa)")
@@ -66,7 +68,7 @@ RUFF_ONLY_BANDIT_CODES = frozenset({"S320", "S410"})
 KINDS = ("nosec", "noqa", "bastion")
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class Clause:
     """One dialect's part of a suppression comment; `start`/`end` are offsets in the comment."""
 
@@ -84,7 +86,7 @@ class Clause:
         return self.blanket or rule_id in self.ids
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class Directive:
     """One suppression comment. `ids`/`unknown` are its nosec ids as bandit resolves them.
 

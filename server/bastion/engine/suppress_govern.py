@@ -15,6 +15,7 @@ from datetime import date
 
 import attrs
 
+from bastion import attrs_classes
 from bastion.engine.suppress import Clause, Directive
 from bastion.model import Finding, Suppression
 
@@ -22,7 +23,7 @@ HINT_KINDS = ("unused", "blanket", "expired", "missing-reason", "unsuppressible"
               "malformed")
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class SuppressionHint:
     """Something to say about a suppression comment (reported as a hint, never as a finding)."""
 
@@ -117,7 +118,7 @@ def suppression_for(finding: Finding, directives: Mapping[int, Directive]) -> Su
 # ---- governance -----------------------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class Governed:
     reported: tuple[Finding, ...]
     suppressed: tuple[Finding, ...]

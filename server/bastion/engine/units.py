@@ -17,11 +17,12 @@ import re
 
 import attrs
 
+from bastion import attrs_classes
 from bastion.analyzers.base import reads_whole
 from bastion.parsing import parse_code_at
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class Unit:
     """Lines `start`..`end` (0-based, inclusive) of a document, parsed on their own."""
 
@@ -51,7 +52,7 @@ class Unit:
         return parse_code_at(source, self.start - 1 if self.indented else self.start)
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class Reuse:
     """How a split was derived from the one before it: its first `head` units are that split's,
     then come `region` new units, then that split's units from index `tail` on, moved `delta`
@@ -66,7 +67,7 @@ class Reuse:
     delta: int
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class Split:
     units: tuple[Unit, ...]
     broken: tuple[tuple[int, int], ...]  # 0-based inclusive line ranges that do not parse

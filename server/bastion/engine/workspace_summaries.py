@@ -18,13 +18,12 @@ from __future__ import annotations
 import os
 from collections.abc import Hashable, Iterable, Sequence
 
-import attrs
-
+from bastion import attrs_classes
 from bastion.analyzers.base import Analyzer, Summaries
 from bastion.filekinds import is_python
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class Stale:
     """What changed since the last `stale`, for one `compute`."""
 

@@ -8,6 +8,7 @@ from datetime import date
 
 import attrs
 
+from bastion import attrs_classes
 from bastion.model.redact import redact_message
 
 
@@ -39,7 +40,7 @@ class Level(enum.IntEnum):
 _LABELS = {level: level.name.lower() for level in Level}
 
 
-@attrs.frozen(order=True)
+@attrs_classes.frozen(order=True)
 class Span:
     """A range in a document: 0-based lines, columns in code points, end exclusive."""
 
@@ -57,7 +58,7 @@ class Span:
         return (line, col) <= (self.end_line, self.end_col)
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class Suppression:
     """Why a finding is not reported: the comment that silenced it and where it is.
 
@@ -74,7 +75,7 @@ class Suppression:
     until: date | None = None
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class FlowStep:
     """One step of a data-flow path (taint findings): where, and what happens there."""
 
@@ -91,7 +92,7 @@ class FlowStep:
 # The hash is kept once computed (never pickled: a process hashes strings its own way): the
 # editor's diagnostic memo looks every finding up at each keystroke, and a finding with a path
 # hashed all its steps each time (views.py's 167 findings: 0.4 ms a key).
-@attrs.frozen(cache_hash=True)
+@attrs_classes.frozen(cache_hash=True)
 class Finding:
     rule_id: str
     name: str
@@ -133,7 +134,7 @@ class Finding:
         return (self.span.start_line, self.span.start_col, self.rule_id, self.span.end_line)
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class NotAnalysed:
     """Part of a file that was not analysed, and why: the file's result is incomplete, and
     every output says so (a finding there may be missing)."""

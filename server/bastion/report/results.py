@@ -9,6 +9,7 @@ from typing import TextIO
 
 import attrs
 
+from bastion import attrs_classes
 from bastion.engine.analysis import Analysis
 from bastion.model import Finding, Level, NotAnalysed
 
@@ -72,13 +73,13 @@ def write_report(doc: dict, out: TextIO, lists: Sequence[tuple[dict, str, Iterab
     out.write(rest + "\n")
 
 
-@attrs.define
+@attrs_classes.define
 class FileResult:
     path: str  # as given or found, relative where possible
     analysis: Analysis
 
 
-@attrs.define
+@attrs_classes.define
 class CheckResults:
     files: list[FileResult] = attrs.Factory(list)
     errors: list[tuple[str, str]] = attrs.Factory(list)  # (path, message)

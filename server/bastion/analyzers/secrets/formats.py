@@ -14,12 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-import attrs
-
+from bastion import attrs_classes
 from bastion.analyzers.secrets.allow import is_format_placeholder, is_placeholder
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class Format:
     rule_id: str
     label: str  # what the credential is, in the message

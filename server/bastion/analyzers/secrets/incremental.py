@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import attrs
 
+from bastion import attrs_classes
 from bastion.analyzers.secrets.formats import FORMATS, KEY_HEADER, KEY_REACH
 from bastion.analyzers.secrets.scanning import Entry, enabled_formats, scan
 from bastion.engine.cache import LRU
@@ -37,7 +38,7 @@ NEEDLES = (KEY_HEADER, *sorted({needle for fmt in FORMATS for needle in fmt.need
 _DOCUMENTS = 4
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class _Read:
     text: str
     line_ends: int  # "\n" in text

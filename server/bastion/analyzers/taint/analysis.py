@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import attrs
 
+from bastion import attrs_classes
 from bastion.analyzers.taint.callees import CalleeMemo
 from bastion.analyzers.taint.callgraph import callers, closure, components
 from bastion.analyzers.taint.context import ModuleContext, module_context
@@ -40,7 +41,7 @@ from bastion.model.text import text_lines
 FIXPOINT_ROUNDS = 3  # re-analyses of a recursive cycle's members; summaries settle in one or two
 
 
-@attrs.define
+@attrs_classes.define
 class FunctionOutcome:
     function: str
     result: FunctionResult
@@ -59,7 +60,7 @@ class FunctionOutcome:
         return self._fingerprint
 
 
-@attrs.define
+@attrs_classes.define
 class ModuleResult:
     hits: list[tuple[Function, Hit]]
     outcomes: list[FunctionOutcome]

@@ -21,8 +21,7 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import attrs
-
+from bastion import attrs_classes
 from bastion.analyzers.base import UnitSource, WatchedFiles, node_lines
 from bastion.analyzers.rule_tables import folder_tables
 from bastion.analyzers.taint.analysis import analyse_module
@@ -61,7 +60,7 @@ _DERIVED_CLASS = re.compile(r"^[ \t]*class[ \t]+\w+[ \t]*\([ \t]*[A-Za-z_][\w.]*
                             re.MULTILINE)
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class TaintRule:
     id: str
     name: str
@@ -347,7 +346,7 @@ class TaintAnalyzer:
                        steps=tuple(_flow_step(s, lines) for s in hit.path()))
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class FileResult:
     findings: tuple[Finding, ...]
     seen: dict  # verdicts by (span, sink class): see verdicts.py

@@ -15,6 +15,7 @@ from collections.abc import Callable, Container
 
 import attrs
 
+from bastion import attrs_classes
 from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.needles import matches_in_code
@@ -30,7 +31,7 @@ from bastion.analyzers.taint.verdicts import TRIGGER
 from bastion.engine.cache import LRU
 
 
-@attrs.define
+@attrs_classes.define
 class _NodeRecord:
     """A function node's text digest and what was found in its text (`CalleeMemo._record`)."""
 

@@ -8,13 +8,12 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
-import attrs
-
+from bastion import attrs_classes
 from bastion.analyzers.matchers import Env, NameSet
 from bastion.analyzers.taint.factories import resolve
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class ClassShape:
     """A module-level class with its bases resolved once, for both of their users: the entry
     models (a Tornado handler whose base handler is a class of this file) with `self.method`

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from bastion import attrs_classes
 from bastion.analyzers.taint.domain import ANY, CLEAN, EVERY_CLASS, NONE, Value, join, join_all
 from bastion.analyzers.taint.nodes import nodes
 from bastion.analyzers.taint.summaries import bind_arguments
@@ -30,14 +31,14 @@ MAX_DEPTH = 2  # a helper calling a helper; a recursive one stops there
 MAX_STATEMENTS = 60
 
 
-@attrs.define
+@attrs_classes.define
 class Budget:
     """Statements helpers may still run in place in one function's walk (shared by the walks
     of the helpers it calls): past it a call of one is an unknown call."""
     left: int = 2000
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class LocalFunction:
     name: str
     line: int

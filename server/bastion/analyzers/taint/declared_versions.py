@@ -29,8 +29,7 @@ import re
 import threading
 from collections.abc import Callable
 
-import attrs
-
+from bastion import attrs_classes
 from bastion.analyzers.taint.template_files import walked_folders
 from bastion.deps.include_lines import may_include
 from bastion.deps.names import manifest_kind
@@ -43,7 +42,7 @@ _NOT_NAMED: tuple[str, frozenset[str], list[str]] = ("", frozenset(), [])
 _CONTINUED = re.compile(r"\\(?:\r\n?|\n)")  # a requirements line joined to the next (pip's)
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class Declaration:
     specifiers: tuple[str, ...]  # PEP 440, one per requirement or locked entry ("" : any)
     where: str  # the manifest's name, "requirements.txt"
@@ -52,7 +51,7 @@ class Declaration:
         return f"{', '.join(sorted({package + s for s in self.specifiers}))} in {self.where}"
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class Declared:
     """The packages' declarations found for a module (a package absent: none found)."""
 

@@ -19,6 +19,8 @@ import re
 
 import attrs
 
+from bastion import attrs_classes
+
 # Sink classes: what a sanitizer or guard makes a value safe for.
 SINK_CLASSES = frozenset({
     "path", "shell", "html", "sql", "ldap", "code", "log", "trust", "deserialize", "redirect",
@@ -55,7 +57,7 @@ APP_PATH_BUILDERS = frozenset({"flask.url_for", "flask.helpers.url_for", "django
                                "django.urls.reverse_lazy", "django.core.urlresolvers.reverse"})
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class Origin:
     """Where untrusted data enters: `kind` (remote, argv, stdin, env, file, or param for a
     function's own parameter while its summary is computed), what it is and where."""
@@ -81,7 +83,7 @@ def ordered(origins: frozenset[Origin]) -> list[Origin]:
                                           repr(o.key)))
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class Step:
     """One step of a path: a 0-based position and what happens there."""
 

@@ -13,8 +13,7 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
-import attrs
-
+from bastion import attrs_classes
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.annotations import (
     annotated_type,
@@ -37,7 +36,7 @@ _FLASK_PARAM = re.compile(r"<(?:([^<>:]*):)?([A-Za-z_][A-Za-z0-9_]*)>")
 _TYPED_CONVERTERS = frozenset({"int", "float", "uuid"})
 
 
-@attrs.define
+@attrs_classes.define
 class Function:
     """One analysable function: a top-level `def`, or a method with its class."""
 

@@ -19,8 +19,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Iterator
 
-import attrs
-
+from bastion import attrs_classes
 from bastion.analyzers.matchers import Env
 from bastion.engine.cache import LRU
 
@@ -36,7 +35,7 @@ _VIEW_KEYWORDS = frozenset({"view_func", "endpoint", "view", "handler"})
 _LISTED_NODES = 4096
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class Registration:
     """A call that makes a function a view: `name` is the called function, resolved; `call`
     stands for the decorator (its first argument is the route's rule)."""
@@ -50,7 +49,7 @@ class Registration:
         return repr((self.name, self.by_decorator, ast.dump(self.call)))
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class NestedView:
     node: ast.FunctionDef | ast.AsyncFunctionDef
     name: str  # `create_app.<locals>.index`

@@ -28,8 +28,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-import attrs
-
+from bastion import attrs_classes
 from bastion.analyzers.taint.context import fold_constant
 
 if TYPE_CHECKING:
@@ -45,7 +44,7 @@ _COPIES = frozenset({"sorted", "tuple", "list"})
 _NONE = ast.Constant(None)  # what falling off the end, or a bare `return`, returns
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class HelperPath:
     # in order: an assignment, a call that returned, or (test, the truth it had)
     steps: tuple[ast.Assign | ast.Expr | tuple[ast.expr, bool], ...]

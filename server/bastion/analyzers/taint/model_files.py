@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import attrs
 from packaging.version import InvalidVersion, Version
 
+from bastion import attrs_classes
 from bastion.analyzers.matchers import NameSet
 from bastion.analyzers.rule_tables import folder_tables
 from bastion.analyzers.taint.domain import EVERY_CLASS, SINK_CLASSES
@@ -116,7 +116,7 @@ def _add_file(models: Models, table: dict, file: str) -> list[ModelProblem]:
     return []
 
 
-@attrs.define
+@attrs_classes.define
 class _Checker:
     file: str
     where: str

@@ -17,8 +17,7 @@ import re
 import string
 import sys
 
-import attrs
-
+from bastion import attrs_classes
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.domain import COMPONENT
 
@@ -109,7 +108,7 @@ _FLAGS = {"re.I": re.I, "re.IGNORECASE": re.I, "re.A": re.A, "re.ASCII": re.A, "
           "re.MULTILINE": re.M, "re.U": re.U, "re.UNICODE": re.U}
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class Compiled:
     """What `re.compile(r"...", flags)` returns, as a value's constant (so that it flows through
     assignments and joins like one): the pattern and flags a guard judges."""

@@ -8,11 +8,12 @@ import ast
 
 import attrs
 
+from bastion import attrs_classes
 from bastion.analyzers.taint.domain import Step, Value
 from bastion.analyzers.taint.sinks import quoted
 
 
-@attrs.define
+@attrs_classes.define
 class Hit:
     """Untrusted data reaching a sink."""
 
@@ -34,7 +35,7 @@ class Hit:
         return self.value.steps + (self.via or (self.sink_step(),))
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class Proof:
     """What a function's result being `truth` proves of the argument of parameter `param` (a
     guard helper: `def is_safe_url(target): return urlparse(target).netloc in ALLOWED`): it is
@@ -57,7 +58,7 @@ class Proof:
     host_fixed: bool = False
 
 
-@attrs.define
+@attrs_classes.define
 class Summary:
     """What a same-file function does with its parameters (origins of kind "param")."""
 
@@ -76,7 +77,7 @@ class Summary:
     proves: tuple[Proof, ...] = ()
 
 
-@attrs.define
+@attrs_classes.define
 class FunctionResult:
     returns: Value
     hits: list[Hit]

@@ -22,8 +22,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
+from bastion import attrs_classes
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.context import module_statements
 from bastion.analyzers.taint.modules import ModuleGraph, package_inits
@@ -45,7 +44,7 @@ EVERY_VIEW = ("", "")  # the registrar identity of a hook that runs for every re
 Identity = tuple[str, str]  # (defining file, name there)
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class ModuleHooks:
     """One module's `before_request` stores into `g` from request data, by the identity of the
     object each hook is registered on, and the names it binds to a `Flask(...)` app."""

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 
-import attrs
-
+from bastion import attrs_classes
 from bastion.analyzers.matchers import NameSet
 from bastion.analyzers.taint.domain import SINK_CLASSES
 
@@ -22,7 +21,7 @@ _EVERYWHERE = frozenset({"os", "sys", "builtins", "io"})
 PROXY_RESPONSE = "proxy_response"
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class SourceModel:
     kind: str
     label: str
@@ -33,7 +32,7 @@ class SourceModel:
     cleans: frozenset[str] = frozenset()
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class EntryModel:
     label: str
     decorators: NameSet
@@ -79,7 +78,7 @@ class EntryModel:
     method_prefixes: tuple[str, ...] = ()
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class FormModel:
     """Classes that validate request data field by field (a Django form, a DRF serializer, a
     pydantic model): in the `data` attributes of an instance (none: the instance itself), a
@@ -97,7 +96,7 @@ class FormModel:
 ABSENT = object()
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class SinkModel:
     sink_class: str
     args: tuple[int, ...] | None  # None: every positional argument
@@ -116,14 +115,14 @@ class SinkModel:
     imported: tuple[str, ...] = ()
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class CleanModel:
     cleans: frozenset[str]
     args: tuple[int, ...] | None = None  # sanitizer: arguments that flow; guard: the tested one
     keyword: str | None = None  # guard: the tested argument's name, when given by keyword
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class PropagatorModel:
     """A call whose result carries its arguments' data (`args` / `keywords`: only those; None:
     every argument); `decodes`: their text decoded (base64, percent-encoding, HTML entities), so
@@ -133,7 +132,7 @@ class PropagatorModel:
     keywords: tuple[str, ...] = ()
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class CallbackModel:
     """A call that calls a function it is given (`executor.submit(fn, x)`): where the function
     is, each place an (argument position, keyword) pair, either of them None."""
@@ -149,7 +148,7 @@ class CallbackModel:
     overridden: str | None = None
 
 
-@attrs.define
+@attrs_classes.define
 class ModelProblem:
     file: str
     field: str

@@ -27,8 +27,7 @@ import re
 import threading
 from collections.abc import Callable
 
-import attrs
-
+from bastion import attrs_classes
 from bastion.analyzers.taint.django_settings import DjangoSettings
 from bastion.analyzers.taint.template_macros import NO_MACROS, Macros, called, parse_macros
 from bastion.deferred_patterns import deferred
@@ -64,7 +63,7 @@ _MAX_CHAIN = 8  # templates one render reads: the file, what it includes and ext
 FLASK_ESCAPED = (".html", ".htm", ".xml", ".xhtml", ".svg")
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class Print:
     line: int  # 0-based, in the template
     col: int
@@ -72,7 +71,7 @@ class Print:
     text: str  # the print as written, `{{ name|safe }}`, its control characters escaped
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class Template:
     path: str
     unescaped: dict[str, Print]  # `|safe`, or inside an autoescape-off block: first print of each
@@ -86,7 +85,7 @@ class Template:
         return self.unescaped if self.path.lower().endswith(FLASK_ESCAPED) else self.printed
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class ModuleTemplates:
     # by the name the module writes: the file, then those it includes or extends (theirs too)
     found: dict[str, tuple[Template, ...]]

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from bastion import attrs_classes
 from bastion.deferred_patterns import deferred
 
 if TYPE_CHECKING:
@@ -42,14 +43,14 @@ _CALL = deferred(r"\{\{-?\s*" + _CALLEE + r"|\{%-?\s*call\b\s*(?:\([^(){}%]{0,50
 _MAX_MACROS = 256
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class Macro:
     params: tuple[str, ...]
     unescaped: dict[str, Print]  # by parameter: its first print without escaping
     printed: dict[str, Print]  # by parameter: its first print
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class MacroCall:
     library: str | None  # `forms` in `forms.field(body)`; None for a bare `field(body)`
     name: str
@@ -57,7 +58,7 @@ class MacroCall:
     keywords: tuple[tuple[str, str], ...]  # (parameter, context variable)
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class Macros:
     defined: dict[str, Macro] = attrs.Factory(dict)
     imports: dict[str, str] = attrs.Factory(dict)  # alias -> the file it names

@@ -12,8 +12,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-import attrs
-
+from bastion import attrs_classes
 from bastion.analyzers.taint.domain import ANY, EVERY_CLASS, UNKNOWN, Step, Value, join_all
 from bastion.analyzers.taint.template_files import parse_template
 
@@ -115,7 +114,7 @@ def template_file_value(ev: Evaluator, model: str, positions: tuple[int, ...] | 
     return join_all(found) if found else Value(clean=EVERY_CLASS)
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class NamedTemplate:
     """A template file a render names: its name as written, and where the context starts."""
 

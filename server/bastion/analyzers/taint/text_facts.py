@@ -8,15 +8,14 @@ from __future__ import annotations
 import ast
 import re
 
-import attrs
-
+from bastion import attrs_classes
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.nodes import nodes
 from bastion.analyzers.taint.sequences import MUTATORS
 from bastion.analyzers.taint.verdicts import TRIGGER, find_sql_text
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class TextFacts:
     """What a function's text holds, whatever the module around it: the same-file names it may
     call, whether it may hold a call or SQL text a judged pattern rule flags (verdicts.py)."""

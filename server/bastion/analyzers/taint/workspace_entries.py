@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import attrs
 
+from bastion import attrs_classes
 from bastion.analyzers.taint.analysis import FunctionOutcome, summary_fingerprint
 from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.exports import Exports
@@ -26,7 +27,7 @@ from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.workspace_names import exported_names, split_name
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class External:
     """What one file's analysis may use of the workspace: `lookup` by qualified name
     (`myapp.db.run_query`), and a digest of everything it can return (part of cache keys)."""
@@ -44,7 +45,7 @@ class External:
     forms: Forms = attrs.Factory(dict)
 
 
-@attrs.frozen
+@attrs_classes.frozen
 class Imports:
     """What `SummaryStore.external` reads of a parsed module: its module-level imports and
     whether it imports Flask's `g` (and then what its views are registered on). Small: the
@@ -62,7 +63,7 @@ def imports_of(tree: ast.Module) -> Imports:
     return Imports(import_statements(tree), flask_g, view_registrars(tree) if flask_g else ())
 
 
-@attrs.define
+@attrs_classes.define
 class ModuleEntry:
     """One workspace module as the store keeps it, at the text whose digest is `digest`."""
 
