@@ -275,8 +275,9 @@ def test_a_small_check_loads_nothing_it_does_not_use_and_deferred_modules_still_
     """A cold check runs bandit without its scan manager (rich) or PyYAML, and no libcst when
     every file parses; a warm one loads no analyzer, nor the engine. Once the rule tables are
     stored parsed, a check of files analysed in-process imports no worker pool, no TOML parser
-    (bandit's configuration module's is deferred) and no packaging.utils (for the taint models'
-    package names). The deferred modules load when something reads them."""
+    (bandit's configuration module's is deferred), no configparser run (bandit's utilities') and
+    no packaging.utils (for the taint models' package names). The deferred modules load when
+    something reads them."""
     project = tmp_path / "project"
     project.mkdir()
     for i in range(3):
@@ -301,6 +302,8 @@ def test_a_small_check_loads_nothing_it_does_not_use_and_deferred_modules_still_
     assert {"multiprocessing", "concurrent.futures.process", "packaging.utils", "packaging.tags",
             f"{toml}._parser"} & _loaded_after(uncached, tmp_path) == set()
     used = _loaded_after(uncached + (
+        "\nassert 'RawConfigParser' not in vars(sys.modules['configparser'])"  # in place, not run
+        "\nfrom bandit.core import utils\nassert utils.configparser.ConfigParser().sections() == []"
         "\nimport yaml\nassert yaml.safe_load('a: [1]') == {'a': [1]}"
         f"\nimport {toml}\nassert {toml}.loads('a = [1]') == {{'a': [1]}}"
         "\nfrom bandit.core import config\nassert config.tomllib.TOMLDecodeError"

@@ -101,6 +101,9 @@ def _import_bandit() -> None:
     # Bandit's configuration module imports a TOML parser for pyproject.toml files the adapter
     # never gives it; the stored rule tables spare Bastion's own use of it (rule_tables.py).
     import_lazily("tomllib" if sys.version_info >= (3, 11) else "tomli")
+    # Its utilities import configparser for the `.bandit` INI files, which the adapter never
+    # reads either (a few milliseconds of a cold check's start-up, its class-level patterns).
+    import_lazily("configparser")
     package = sys.modules.get("bandit")
     folders = list(importlib.util.find_spec("bandit").submodule_search_locations)
     import_lazily("bandit.core.manager", [f"{folder}/core" for folder in folders])
