@@ -1,4 +1,5 @@
-"""The shared `__repr__` of `bastion.attrs_classes` prints what attrs' compiled one prints."""
+"""`bastion.attrs_classes`: the shared `__repr__` prints what attrs' compiled one prints, and
+the `__eq__`/`__hash__` compiled on first use behave as attrs' compiled at import."""
 
 from __future__ import annotations
 
@@ -38,6 +39,8 @@ def _reference(cls: type) -> type:
 
 def _filled(cls: type, values: dict) -> object:
     instance = object.__new__(cls)
+    if "_attrs_cached_hash" in getattr(cls, "__slots__", ()):  # cache_hash=True: set by __init__
+        object.__setattr__(instance, "_attrs_cached_hash", None)
     for name, value in values.items():
         object.__setattr__(instance, name, value)
     return instance
@@ -113,3 +116,60 @@ def test_equality_hashing_and_evolve_are_attrs():
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         Pair(1).a = 2  # type: ignore[misc]
     assert repr(Pair(1)) == f"{Pair.__qualname__.rsplit('>.', 1)[-1]}(a=1, b='b')"
+
+
+def _frozen(cls: type) -> bool:
+    instance = object.__new__(cls)
+    try:
+        setattr(instance, attrs.fields(cls)[0].name, 1)
+    except attrs.exceptions.FrozenInstanceError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda cls: f"{cls.__module__}.{cls.__qualname__}")
+def test_equality_and_hash_are_attrs(cls):
+    fields = attrs.fields(cls)
+    ref = attrs.make_class(cls.__name__, {field.name: attrs.field(
+        default=None, eq=field.eq_key or field.eq, hash=field.hash) for field in fields},
+        frozen=_frozen(cls), slots=False, repr=False)
+    assert (cls.__hash__ is None) == (ref.__hash__ is None)
+    values = {field.name: (index, "same") for index, field in enumerate(fields)}
+    for changed in [None, *fields]:
+        other = dict(values)
+        if changed is not None:
+            other[changed.name] = "changed"
+        ours = (_filled(cls, values), _filled(cls, other))
+        theirs = (_filled(ref, values), _filled(ref, other))
+        assert (ours[0] == ours[1]) == (theirs[0] == theirs[1])
+        assert (ours[0] != ours[1]) == (theirs[0] != theirs[1])
+        if ref.__hash__ is not None:
+            assert (hash(ours[0]) == hash(ours[1])) == (hash(theirs[0]) == hash(theirs[1]))
+    assert _filled(cls, values).__eq__(values) is NotImplemented
+
+
+@pytest.mark.parametrize("first", ["hash", "eq"])
+def test_the_first_comparison_compiles_both(first):
+    @attrs_classes.frozen
+    class Point:
+        x: int
+        label: str = attrs.field(default="", eq=False)
+
+    a, b = Point(1, "a"), Point(1, "b")
+    if first == "hash":
+        assert hash(a) == hash(b)
+    else:
+        assert not Point(1) == Point(2)  # noqa: SIM201 (the first call, on an unequal pair)
+    assert a == b and not a != b and Point(1) != Point(2) and a != (1,)
+    assert hash(a) == hash(b) and {a: 1}[b] == 1
+    assert Point.__eq__.__code__ is not Point.__hash__.__code__
+
+
+def test_a_mutable_class_compares_by_value_and_is_not_hashable():
+    @attrs_classes.define
+    class Box:
+        items: list
+
+    assert Box([1]) == Box([1]) and Box([1]) != Box([2])
+    with pytest.raises(TypeError):
+        hash(Box([1]))
