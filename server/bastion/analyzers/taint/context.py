@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 
 import attrs
 
+from bastion import attrs_classes
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.annotations import closed_enum
 from bastion.analyzers.taint.argparse_handlers import dispatched
@@ -58,7 +59,7 @@ _COPIES = ("sorted", "tuple", "list")  # builtins a guard reads as copying a con
 MAX_CONTAINERS = 64  # module-level lists / dicts / sets checked for changes in place
 
 
-@attrs.define
+@attrs_classes.define
 class ModuleContext:
     env: Env
     constants: dict[str, Value]

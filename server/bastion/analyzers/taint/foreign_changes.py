@@ -32,8 +32,7 @@ import re
 import threading
 from collections.abc import Iterator
 
-import attrs
-
+from bastion import attrs_classes
 from bastion.analyzers.taint.bindings import changed_at, name_occurrences
 from bastion.analyzers.taint.modules import ModuleGraph, import_matches
 
@@ -57,7 +56,7 @@ _SETTER = r"\b(?:setattr|delattr|object)\s*\(\s*{}\s*,\s*(?:(?:'(\w+)'|\"(\w+)\"
 _NAMESPACE = r"\bvars\s*\(\s*{0}\s*\)|\b{0}\s*\.\s*__dict__\b"  # any name, through the dict
 
 
-@attrs.define
+@attrs_classes.define
 class Imports:
     """A module's import statements (their spans), the names they bind to workspace modules'
     names, by defining file, the modules as the text writes them, and those it star-imports."""
