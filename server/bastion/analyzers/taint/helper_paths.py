@@ -60,16 +60,30 @@ def helper_paths(node: ast.FunctionDef | ast.AsyncFunctionDef,
     """The paths through the function's body, or None when it is not a small guard helper;
     `constants`, the module's (a loop over one of them is unrolled); `shadowed`, the copying
     builtins the module binds (`ModuleContext.shadowed`)."""
+    body = _small_body(node)
+    if body is None:
+        return None
+    loops = [n.iter for n in ast.walk(node) if isinstance(n, ast.For)]
+    if not loops:  # most functions: no constant to unroll, no local to tell from one
+        return _paths(body, {})
+    return _looping(node, body, loops, constants, shadowed)
+
+
+def _small_body(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.stmt] | None:
+    """The function's statements after its docstring, if it may be a guard helper at all."""
     if isinstance(node, ast.AsyncFunctionDef) or node.args.vararg or node.args.kwarg:
         return None
     body = node.body
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
         body = body[1:]
-    if not body or _count(body) > MAX_STATEMENTS:
-        return None
+    return None if not body or _count(body) > MAX_STATEMENTS else body
+
+
+def _looping(node: ast.FunctionDef, body: list[ast.stmt], loops: list[ast.expr],
+             constants: Mapping[str, Value] | None, shadowed: frozenset[str]) -> tuple[HelperPath, ...] | None:
+    """`helper_paths` of a function with a `for` loop (`loops`: what each iterates)."""
     local = {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)} | {
         n.id for n in ast.walk(node) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
-    loops = [n.iter for n in ast.walk(node) if isinstance(n, ast.For)]
     if any(isinstance(i, ast.Call) and isinstance(i.func, ast.Name) and i.func.id in local | shadowed
            for i in loops):
         return None  # `sorted` of its own or its module's: a copy or not
@@ -77,8 +91,12 @@ def helper_paths(node: ast.FunctionDef | ast.AsyncFunctionDef,
     if iterated and constants:
         # a module's constant, not a local of that name
         constants = {k: constants[k] for k in iterated - local if k in constants}
+    return _paths(body, constants if iterated and constants else {})
+
+
+def _paths(body: list[ast.stmt], constants: Mapping[str, Value]) -> tuple[HelperPath, ...] | None:
     paths: list[HelperPath] = []
-    return tuple(paths) if _walk(body, (), paths, constants if iterated and constants else {}) else None
+    return tuple(paths) if _walk(body, (), paths, constants) else None
 
 
 def _count(body: list[ast.stmt]) -> int:
