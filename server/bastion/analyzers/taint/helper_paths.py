@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from bastion import attrs_classes
 from bastion.analyzers.taint.context import fold_constant
+from bastion.analyzers.taint.nodes import nodes
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -63,7 +64,7 @@ def helper_paths(node: ast.FunctionDef | ast.AsyncFunctionDef,
     body = _small_body(node)
     if body is None:
         return None
-    loops = [n.iter for n in ast.walk(node) if isinstance(n, ast.For)]
+    loops = [n.iter for n in nodes(node) if isinstance(n, ast.For)]  # their order matters not
     if not loops:  # most functions: no constant to unroll, no local to tell from one
         return _paths(body, {})
     return _looping(node, body, loops, constants, shadowed)
@@ -80,10 +81,11 @@ def _small_body(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.stmt] 
 
 
 def _looping(node: ast.FunctionDef, body: list[ast.stmt], loops: list[ast.expr],
-             constants: Mapping[str, Value] | None, shadowed: frozenset[str]) -> tuple[HelperPath, ...] | None:
+             constants: Mapping[str, Value] | None,
+             shadowed: frozenset[str]) -> tuple[HelperPath, ...] | None:
     """`helper_paths` of a function with a `for` loop (`loops`: what each iterates)."""
-    local = {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)} | {
-        n.id for n in ast.walk(node) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    local = {a.arg for a in nodes(node.args) if isinstance(a, ast.arg)} | {
+        n.id for n in nodes(node) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
     if any(isinstance(i, ast.Call) and isinstance(i.func, ast.Name) and i.func.id in local | shadowed
            for i in loops):
         return None  # `sorted` of its own or its module's: a copy or not
