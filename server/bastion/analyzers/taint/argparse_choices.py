@@ -8,6 +8,10 @@ that is not a constant (argparse checks neither against `choices`), with an `act
 storing, or given by a `set_defaults` keyword, is not clean; so is every destination where a
 builtin `int` / `float` is rebound. A parser built in another module is not seen (its
 arguments stay the command line's).
+
+A parse given its arguments as a literal list of constants (`parser.parse_args(["--x", "1"])`,
+`args=[...]`) reads that list, not the command line: it is no source. `None` (the default) and
+any other expression (`sys.argv[1:]`, a caller's `argv`) stay the command line's.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ _PARSERS = frozenset({"argparse.ArgumentParser().parse_args",
 _PAIRS = frozenset({"argparse.ArgumentParser().parse_known_args",
                     "argparse.ArgumentParser().parse_known_intermixed_args"})
 _STORING = frozenset({"store", "append", "extend"})
+# the parses whose first parameter, `args`, is the list parsed (the command line when None)
+_ARGS_FIRST = _PARSERS | _PAIRS | {"optparse.OptionParser().parse_args"}
 
 
 def clean_destinations(calls: ArgparseCalls) -> frozenset[str]:
@@ -77,10 +83,24 @@ def _constant(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant)
 
 
-def parsed_namespace(value: Value, name: str | None, clean: frozenset[str]) -> Value:
+def parsed_namespace(value: Value, name: str | None, call: ast.Call, clean: frozenset[str]) -> Value:
     """The source value of a `parse_args()` call, its validated destinations safe; of a
-    `parse_known_args()` call, the pair of such a namespace and the remaining arguments."""
+    `parse_known_args()` call, the pair of such a namespace and the remaining arguments; SAFE
+    when the call parses a literal list of constants."""
+    if _parses_constants(name, call):
+        return SAFE
     if not clean or name not in _PARSERS and name not in _PAIRS:
         return value
     namespace = value.evolve(items=dict.fromkeys(clean, SAFE))
     return namespace if name in _PARSERS else value.evolve(items={0: namespace, 1: value})
+
+
+def _parses_constants(name: str | None, call: ast.Call) -> bool:
+    """Whether `call`, a parse named `name`, is given a literal list (or tuple) of constants as
+    the arguments it parses."""
+    if name not in _ARGS_FIRST:
+        return False
+    given = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "args"),
+                                                None)
+    return isinstance(given, (ast.List, ast.Tuple)) and all(
+        isinstance(e, ast.Constant) and e.value is not None for e in given.elts)
