@@ -6,8 +6,17 @@ another name does, and a constant or quoted argument (the safe twins) does not."
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 from tests.unit.taint_marked import marked_and_found
+
+from bastion.analyzers.taint.analyzer import load_models
+from bastion.analyzers.taint.context import module_context
+from bastion.analyzers.taint.entries import Classified, Function
+from bastion.engine.cache import LRU
+
+MODELS = load_models()
 
 CALLED = '''\
 import os
@@ -69,3 +78,19 @@ def test_a_called_entry_reports_as_the_same_function_under_another_name(template
         return marked_and_found(template.format(name=name, argument=argument, mark=mark))[1]
 
     assert found("handler") == found("lambda_handler") == found("run_command")
+
+
+
+
+def test_a_kept_classification_keeps_the_callers_parameters():
+    # a function `functions_of` misses among the last context's (a nested view, or another
+    # generation) is restored from the classification memo by its node
+    text = CALLED.format(name="handler", argument="input()", mark="")
+    tree = ast.parse(text)
+    module = module_context(tree, MODELS, None, None, text)
+    handler = next(f for f in module.functions if f.name == "handler")
+    assert handler.entry is not None and handler.by_name
+    memo = Classified(LRU(16), b"digest")
+    memo.keep(handler, ())
+    restored = Function(handler.node, "handler")
+    assert memo.restore(restored, ()) and restored.by_name
