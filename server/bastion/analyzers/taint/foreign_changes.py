@@ -53,6 +53,7 @@ _BOUND = re.compile(r"^[ \t]*([A-Za-z_]\w*)[ \t]*(?:=(?!=)|:)", re.MULTILINE)
 _REBOUND = r"\s*\.\s*(\w+)\s*(?:=(?!=)|" + _OPERATOR_ASSIGN + ")"  # after `checks`
 # `setattr(checks, `, `delattr(`, mock's `patch.object(`; then the name, if a literal
 _SETTER = r"\b(?:setattr|delattr|object)\s*\(\s*{}\s*,\s*(?:(?:'(\w+)'|\"(\w+)\")\s*[,)])?"
+_SETTER_WORDS = ("setattr", "delattr", "object")  # each match of _SETTER holds one
 _NAMESPACE = r"\bvars\s*\(\s*{0}\s*\)|\b{0}\s*\.\s*__dict__\b"  # any name, through the dict
 
 
@@ -234,13 +235,17 @@ def _rebound_through(written: str, text: str, spans: list[tuple[int, int]],
     or `checks.__dict__`."""
     escaped = re.escape(written).replace(r"\.", r"\s*\.\s*")
     found: set[str] = set()
-    for match in re.finditer(_SETTER.format(escaped), text):
+    # a pattern is searched for only in a text holding the words it starts with: most hold
+    # none, and each search per imported name was a scan of the whole text
+    setters = any(word in text for word in _SETTER_WORDS)
+    for match in re.finditer(_SETTER.format(escaped), text) if setters else ():
         name = match.group(1) or match.group(2)
         if _outside(match.start(), spans):
             if name is None:
                 return set(bound)
             found.add(name)
-    if any(_outside(m.start(), spans) for m in re.finditer(_NAMESPACE.format(escaped), text)):
+    if ("vars" in text or "__dict__" in text) \
+            and any(_outside(m.start(), spans) for m in re.finditer(_NAMESPACE.format(escaped), text)):
         return set(bound)
     for match in re.finditer(escaped + _REBOUND, text):
         start, name = match.start(), match.group(1)
