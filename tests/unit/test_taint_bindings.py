@@ -15,12 +15,18 @@ from bastion.analyzers.taint.bindings import changed_in_text, changed_in_tree
 CHANGES = ["NAME[k] = v", "NAME [ k ] += 1", "del NAME[k]", "NAME.append(v)", "NAME.update(v)",
            "NAME.clear()", "fill(NAME)", "fill(x, NAME)", "fill(x, key=NAME)", "alias = NAME",
            "holder = [NAME]", "holder = {'k': NAME}", "return NAME", "NAME.setdefault(k, [])",
-           "NAME[k][j] = v", "NAME.pop(k)", "yield NAME", "NAME[k].append(v)"]
+           "NAME[k][j] = v", "NAME.pop(k)", "yield NAME", "NAME[k].append(v)",
+           "fill(len(k), NAME)", "x = len(fill(k, NAME))", "x = len(fill(k, key=NAME))",
+           "x = print(k, alias := NAME)", "x = len(k, [NAME])", "fill(k, len(x), NAME)",
+           "x = dict(k, a=NAME)"]
 READS = ["x = NAME[k]", "x = NAME.get(k)", "if k in NAME:\n        pass", "x = len(NAME)",
          "x = ', '.join(NAME)", "for item in NAME:\n        pass", "x = NAME[k] == v",
          "print(NAME[k])", "x = sorted(NAME)", "x = NAME.keys()", "f(*NAME)", "x = k in NAME",
          "return k in NAME", "return k not in NAME", "x = [*NAME, k]", "x = (k, *NAME, v)",
-         "x = {**NAME, 'k': v}", "f(x, *NAME, k)", "f(**NAME, x=k)"]
+         "x = {**NAME, 'k': v}", "f(x, *NAME, k)", "f(**NAME, x=k)", "print(k, NAME)",
+         "x = url_has_allowed_host_and_scheme(k, allowed_hosts=NAME)",
+         "x = http.url_has_allowed_host_and_scheme(k, allowed_hosts=NAME)",
+         "x = sorted(f(k), key=len) == NAME", "x = json.dumps(v, NAME)"]
 
 
 def _module(body: list[str]) -> str:

@@ -269,13 +269,41 @@ def _spread(before: str) -> bool:
 
 def _handed_on(before: str) -> bool:
     """Whether what precedes the name passes it on: a call's argument (not of a reader such as
-    `len(`), a value assigned, returned, or put in a display."""
+    `len(`, also after other arguments: `url_has_allowed_host_and_scheme(url, allowed_hosts=`),
+    a value assigned, returned, or put in a display."""
     if before.endswith("("):
-        callee = re.search(r"([\w.]+)\s*\($", before)
-        name = callee.group(1) if callee else ""
-        return not (name in READERS or name.rsplit(".", 1)[-1] in READING_METHODS)
-    return before.endswith((",", "=", "return", "yield", "[", "{", ":")) \
-        and not before.endswith(("==", "!=", "<=", ">="))
+        return not _reader(before)
+    if before.endswith((",", "=")) and not before.endswith(("==", "!=", "<=", ">=")):
+        opened = None if before.endswith(":=") else _open_bracket(before)  # `(alias := NAME`
+        return opened is None or before[opened] != "(" or not _reader(before[:opened + 1], later=True)
+    return before.endswith(("return", "yield", "[", "{", ":"))
+
+
+def _reader(before: str, later: bool = False) -> bool:
+    """Whether `before` ends with the opening bracket of a call of a reader. `later`: for an
+    argument after the first, where `dict(a=NAME)` keeps the container itself as a value."""
+    callee = re.search(r"([\w.]+)\s*\($", before)
+    name = callee.group(1) if callee else ""
+    if later and name in ("dict", "builtins.dict"):
+        return False
+    return name in READERS or name.rsplit(".", 1)[-1] in READING_METHODS
+
+
+def _open_bracket(before: str) -> int | None:
+    """Where the innermost bracket left open at the end of `before` opens; None when a quote
+    comes first (a bracket in a string is not one) or none is open."""
+    depth = 0
+    for index in range(len(before) - 1, -1, -1):
+        char = before[index]
+        if char in "'\"":
+            return None
+        if char in ")]}":
+            depth += 1
+        elif char in "([{":
+            if depth == 0:
+                return index
+            depth -= 1
+    return None
 
 
 def _item_changed(text: str, end: int) -> bool:
@@ -312,6 +340,16 @@ def _closing_bracket(text: str, start: int) -> int | None:
     return None
 
 
+def _dotted(func: ast.expr) -> str | None:
+    """`json.dumps` for the callee `json.dumps`, as the text names it; None for another form."""
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        owner = _dotted(func.value)
+        return None if owner is None else f"{owner}.{func.attr}"
+    return None
+
+
 def changed_in_tree(node: ast.AST) -> frozenset[str]:
     """The names a statement may change in place (without the text: every node is walked)."""
     changed: set[str] = set()
@@ -325,7 +363,7 @@ def changed_in_tree(node: ast.AST) -> frozenset[str]:
             if method is not None and method not in READING_METHODS \
                     and isinstance(func.value, ast.Name):
                 changed.add(func.value.id)
-            reader = method in READING_METHODS or (isinstance(func, ast.Name) and func.id in READERS)
+            reader = method in READING_METHODS or _dotted(func) in READERS
             if not reader:
                 # `f(**NAME)` hands on a copy of its items, as `f(*NAME)` does
                 changed.update(a.id for a in [*child.args, *(k.value for k in child.keywords

@@ -11,6 +11,10 @@ READERS = frozenset({
     "frozenset", "dict", "isinstance", "issubclass", "enumerate", "zip", "iter", "any", "all",
     "min", "max", "sum", "hash", "id", "type", "reversed", "format", "json.dumps", "copy.copy",
     "copy.deepcopy", "builtins.print", "builtins.len", "builtins.str", "builtins.sorted",
+    # Django's redirect check reads its `allowed_hosts` allow-list, which a view's own
+    # `urlparse(nxt).netloc in ALLOWED` then still tests against constants
+    "url_has_allowed_host_and_scheme", "http.url_has_allowed_host_and_scheme",
+    "django.utils.http.url_has_allowed_host_and_scheme", "django.utils.http.is_safe_url",
 })
 # Methods that read their arguments and keep nothing of them (`" ".join(parts)`).
 READING_METHODS = frozenset({
