@@ -247,7 +247,7 @@ class TaintAnalyzer:
             tree = self._parser.parse(text, parsed)
             self._prepared.put(key, (derived_only, derived, tree))
         if workspace is not None and imports is None:
-            imports = imports_of(tree)
+            imports = imports_of(tree, text)
             self._imports.put(key, imports)
             external = workspace.external(imports, path)
         names_registrar = self._registrars.match(text)

@@ -21,6 +21,8 @@ from bastion.files import UnreadableSource, decode_source, read_limited
 _IMPORT = re.compile(r"[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)"
                      r"|import[ \t]+([^\n#;]*))")
 _NAME = re.compile(r"[A-Za-z_][\w.]*")
+# an import on an indented line: one in a function (or a class, a `with`, ...) may then exist
+_INDENTED_IMPORT = re.compile(r"^[ \t]+(?:import|from)[ \t]", re.M)
 
 
 def digest_of(text: str) -> str:
@@ -117,13 +119,13 @@ ImportStatements = tuple[tuple[int, str | None, tuple[str, ...]], ...]
 
 
 def import_table(source: str | ast.Module | ImportStatements, path: str | None,
-                 resolver: ModuleResolver) -> dict[str, str]:
+                 resolver: ModuleResolver, text: str = "") -> dict[str, str]:
     """Dotted prefixes, spelled as the taint analyzer's qualified names spell them (see
     `matchers.Env.add_import`), mapped to the workspace file they name: `run_query` imported
     from `myapp.db` is called as `myapp.db.run_query`, so `myapp.db` maps to myapp/db.py.
-    From a parsed module (its module-level imports), those read of one (`import_statements`),
-    or from a text's import lines without parsing (a superset: an import in a string or a
-    function adds a harmless entry)."""
+    From a parsed module and its `text` (its imports, a function's too: the evaluator binds
+    those where they run), those read of one (`import_statements`), or from a text's import
+    lines without parsing (a superset: an import in a string adds a harmless entry)."""
     if isinstance(source, str):
         if "import" not in source:
             return {}
@@ -131,7 +133,7 @@ def import_table(source: str | ast.Module | ImportStatements, path: str | None,
     elif isinstance(source, tuple):
         statements = source
     else:
-        statements = _tree_statements(source.body)
+        statements = _tree_statements(source, text)
     table: dict[str, str] = {}
     for level, module, names in statements:
         if module is None:
@@ -157,20 +159,44 @@ def import_table(source: str | ast.Module | ImportStatements, path: str | None,
     return table
 
 
-def import_statements(tree: ast.Module) -> ImportStatements:
-    """A parsed module's module-level imports as `import_table` reads them, kept without the
+def import_statements(tree: ast.Module, text: str) -> ImportStatements:
+    """A parsed module's imports (of `text`) as `import_table` reads them, kept without the
     tree."""
-    return tuple((level, module, tuple(names)) for level, module, names in _tree_statements(tree.body))
+    return tuple((level, module, tuple(names)) for level, module, names in _tree_statements(tree, text))
 
 
-def _tree_statements(body: list[ast.stmt]):
-    from bastion.analyzers.taint.context import module_statements
-
-    for node in module_statements(body):
+def _tree_statements(tree: ast.Module, text: str):
+    for node in import_nodes(tree, text):
         if isinstance(node, ast.Import):
             yield 0, None, [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
+        else:
             yield node.level or 0, node.module, [a.name for a in node.names if a.name != "*"]
+
+
+def import_nodes(tree: ast.Module, text: str):
+    """The import statements of `tree` (of `text`): with no indented import line in `text`,
+    those at module level (in its `if` / `try`) are all of them, found without visiting every
+    statement."""
+    from bastion.analyzers.taint.context import module_statements
+
+    nested = _INDENTED_IMPORT.search(text) is not None
+    for node in _all_statements(tree.body) if nested else module_statements(tree.body):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield node
+
+
+def _all_statements(body: list[ast.stmt]):
+    """Every statement of `body`, nested ones too (in functions, classes, compound statements,
+    `except` and `case` clauses; expressions hold none)."""
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.stmt):
+            yield node
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            inner = getattr(node, field, None)
+            if isinstance(inner, list):
+                stack.extend(inner)
 
 
 def _statements(text: str):

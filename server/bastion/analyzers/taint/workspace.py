@@ -56,7 +56,7 @@ from bastion.analyzers.taint.workspace_entries import (
     returns_source,
     scoped_stores,
 )
-from bastion.analyzers.taint.workspace_names import functions_named, split_name
+from bastion.analyzers.taint.workspace_names import functions_named, split_name, with_local_imports
 from bastion.analyzers.taint.workspace_records import record_summaries
 from bastion.model.text import split_lines
 from bastion.parsing import parse_code
@@ -194,22 +194,23 @@ class SummaryStore:
                 tree = parse_code(text)
             except _PARSE_ERRORS:
                 return
-            table = import_table(tree, path, self.graph.resolver)
-            imports = imports_of(tree)
+            table = import_table(tree, path, self.graph.resolver, text)
+            imports = imports_of(tree, text)
             self._hooks.publish(path, imports, table)
             if not table:
                 return
             env = module_context(tree, self.models, text=text).env
+            envs = with_local_imports(env, tree, text)
             registrars = self.models.registrar_names()
             visited: set[str] = set()
             for node in ast.walk(tree):
                 if isinstance(node, ast.Call):
                     handed = handed_functions(self.models, node, env.qualname(node.func))
                     for func in [*functions_named(node, registrars), *handed]:
-                        name = env.qualname(func)
-                        target, function = split_name(name, table) if name else (None, "")
-                        if target is not None:
-                            self.function(target, function)
+                        for name in {e.qualname(func) for e in envs} - {None}:
+                            target, function = split_name(name, table)
+                            if target is not None:
+                                self.function(target, function)
                 elif isinstance(node, ast.ClassDef):
                     for base in node.bases:
                         name = env.qualname(base)
@@ -326,7 +327,7 @@ class SummaryStore:
             except _PARSE_ERRORS:
                 return None
             module = ModuleEntry(path, digest, tree, split_lines(text),
-                             import_table(tree, path, self.graph.resolver))
+                             import_table(tree, path, self.graph.resolver, text))
             self._modules[path] = module
         return module
 

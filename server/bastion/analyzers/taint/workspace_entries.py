@@ -47,7 +47,7 @@ class External:
 
 @attrs_classes.frozen
 class Imports:
-    """What `SummaryStore.external` reads of a parsed module: its module-level imports and
+    """What `SummaryStore.external` reads of a parsed module: its imports (its functions' too) and
     whether it imports Flask's `g` (and then what its views are registered on). Small: the
     taint analyzer keeps it per text, and finds the result of a text met before (typing back
     over it) without parsing it again."""
@@ -58,9 +58,9 @@ class Imports:
     registrars: tuple[str, ...] = ()
 
 
-def imports_of(tree: ast.Module) -> Imports:
+def imports_of(tree: ast.Module, text: str) -> Imports:
     flask_g = reads_scoped(tree)
-    return Imports(import_statements(tree), flask_g, view_registrars(tree) if flask_g else ())
+    return Imports(import_statements(tree, text), flask_g, view_registrars(tree) if flask_g else ())
 
 
 @attrs_classes.define

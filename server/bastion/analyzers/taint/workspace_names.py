@@ -7,9 +7,22 @@ from __future__ import annotations
 
 import ast
 
+from bastion.analyzers.matchers import Env
+from bastion.analyzers.taint.modules import import_nodes
 from bastion.analyzers.taint.nodes import nodes
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def with_local_imports(env: Env, tree: ast.Module, text: str) -> tuple[Env, ...]:
+    """`env` (the module's names) and, when a function of `tree` imports, `env` with every
+    import of the file folded in: what a call after `from .utils import check` in a function
+    names. A superset (one function's import read in another) only widens which summaries the
+    editor computes; the evaluator binds each import where it runs."""
+    widened = Env(dict(env.aliases), set(env.imports))
+    for node in import_nodes(tree, text):
+        widened.add_import(node)
+    return (env,) if widened.aliases == env.aliases and widened.imports == env.imports else (env, widened)
 
 
 def exported_names(tree: ast.Module) -> tuple[set[str], dict[str, str]]:
