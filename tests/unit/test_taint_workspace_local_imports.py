@@ -123,9 +123,16 @@ def test_editing_the_imported_module_changes_the_views_key_and_result(analyzer, 
     "    finally:\n        import a.b as c\n",
     "def f(x):\n    match x:\n        case 1:\n            import json\n",
     "x = 1; import json\n",  # no indented line: a module-level import all the same
+    "if TYPE: import json\ntry: import ssl\nexcept ImportError: pass\n",  # nor here
+    "import os\n\n\ndef a():\n    return 1\n\n\nclass B:\n    def c(self):\n        pass\n\n"
+    "    def d(self):\n        def e():\n            from .utils import check\n        return e\n",
+    "if TYPE:\n    def f():\n        for x in y:\n            import json\nelse:\n    import ssl\n"
+    "try:\n    import a\nexcept ImportError:\n    def g():\n        while 1:\n            import b\n",
+    'def f():\n    x = """\n    import not_code\n    """\n    import json\n',
 ])
 def test_the_imports_found_are_those_of_a_whole_walk(text):
-    # the indented-line shortcut and the statement walk miss no import ast.walk finds
+    # entering only the statements whose lines hold an indented import misses no import
+    # ast.walk finds
     tree = ast.parse(text)
     found = [ast.dump(n) for n in import_nodes(tree, text)]
     walked = [ast.dump(n) for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
