@@ -23,12 +23,15 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 
+from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.nodes import nodes
 from bastion.analyzers.taint.readers import READERS, READING_METHODS
 from bastion.engine.cache import LRU
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+# no aliases: its `qualname` spells a callee as the text writes it (`json.dumps`)
+_AS_WRITTEN = Env({}, frozenset())
 # After `NAME`: a method call, an item (its bracket is matched by hand), or anything else.
 _METHOD = re.compile(r"\s*\.\s*(\w+)\s*\(")
 _ITEM = re.compile(r"\s*\[")
@@ -340,16 +343,6 @@ def _closing_bracket(text: str, start: int) -> int | None:
     return None
 
 
-def _dotted(func: ast.expr) -> str | None:
-    """`json.dumps` for the callee `json.dumps`, as the text names it; None for another form."""
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        owner = _dotted(func.value)
-        return None if owner is None else f"{owner}.{func.attr}"
-    return None
-
-
 def changed_in_tree(node: ast.AST) -> frozenset[str]:
     """The names a statement may change in place (without the text: every node is walked)."""
     changed: set[str] = set()
@@ -363,7 +356,7 @@ def changed_in_tree(node: ast.AST) -> frozenset[str]:
             if method is not None and method not in READING_METHODS \
                     and isinstance(func.value, ast.Name):
                 changed.add(func.value.id)
-            reader = method in READING_METHODS or _dotted(func) in READERS
+            reader = method in READING_METHODS or _AS_WRITTEN.qualname(func) in READERS
             if not reader:
                 # `f(**NAME)` hands on a copy of its items, as `f(*NAME)` does
                 changed.update(a.id for a in [*child.args, *(k.value for k in child.keywords
