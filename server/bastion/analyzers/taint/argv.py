@@ -36,7 +36,7 @@ def subprocess_value(args: list[Value], keywords: dict[str | None, Value]) -> Va
         return command.flat()
     if command.items is None:
         return command  # a string without a shell: the program name
-    argv = _in_order(command)
+    argv = in_order(command)
     if argv is not None:
         start = _after_wrappers(argv)
         return _code(argv, start) or (argv[start] if start < len(argv) else None)
@@ -54,11 +54,11 @@ def exec_argv_value(args: list[Value], start: int) -> Value | None:
     cmd)`); its first item only names the program the path runs."""
     if start >= len(args):
         return None
-    argv = _in_order(args[start]) if args[start].items is not None else args[start:]
+    argv = in_order(args[start]) if args[start].items is not None else args[start:]
     return _code(argv, _after_wrappers(argv)) if argv else None
 
 
-def _in_order(vector: Value) -> list[Value] | None:
+def in_order(vector: Value) -> list[Value] | None:
     """The vector's items, when it is a list of a known length."""
     items = vector.items
     if not items or ANY in items or set(items) != set(range(len(items))):
@@ -68,12 +68,17 @@ def _in_order(vector: Value) -> list[Value] | None:
 
 def _name(value: Value) -> str | None:
     const = value.const
-    return const.replace("\\", "/").rsplit("/", 1)[-1].lower() if isinstance(const, str) else None
+    return _program(const) if isinstance(const, str) else None
 
 
 def is_shell(word: str) -> bool:
     """Whether a program word names a shell (`/bin/bash`, `sh`)."""
-    return word.replace("\\", "/").rsplit("/", 1)[-1].lower() in _SHELLS
+    return _program(word) in _SHELLS
+
+
+def _program(word: str) -> str:
+    """A program word's file name, lower case (`C:\\Tools\\Git.EXE` -> `git.exe`)."""
+    return word.replace("\\", "/").rsplit("/", 1)[-1].lower()
 
 
 def _after_wrappers(argv: list[Value]) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.taint.argv import in_order
 from bastion.analyzers.taint.context import fold_constant
 from bastion.analyzers.taint.domain import ANY, CLEAN, EVERY_CLASS, UNKNOWN, Value, constant, join
 from bastion.analyzers.taint.folding import hashable
@@ -83,10 +84,10 @@ def sequence_display(ev: Evaluator, node: ast.Tuple | ast.List | ast.Set) -> Val
 def _in_order(value: Value) -> list[Value] | None:
     """The elements of a vector of a known length, in order: slots 0..n-1 and no other, or a
     constant tuple's."""
-    items = value.items
-    if items and ANY not in items and set(items) == set(range(len(items))) and len(items) <= 16:
-        return [items[i] for i in range(len(items))]
-    if not items and not value.taint and isinstance(value.const, tuple) and len(value.const) <= 16:
+    ordered = in_order(value)
+    if ordered is not None:
+        return ordered if len(ordered) <= 16 else None
+    if not value.items and not value.taint and isinstance(value.const, tuple) and len(value.const) <= 16:
         return [constant(c) for c in value.const]
     return None
 
