@@ -194,8 +194,8 @@ class SummaryStore:
                 tree = parse_code(text)
             except _PARSE_ERRORS:
                 return
-            table = import_table(tree, path, self.graph.resolver, text)
             imports = imports_of(tree, text)
+            table = import_table(imports.statements, path, self.graph.resolver)
             self._hooks.publish(path, imports, table)
             if not table:
                 return
