@@ -57,8 +57,9 @@ class Function:
     # entered by its first parameter's name (`def audit(request, action)`) but called by the
     # module itself: its other parameters are its callers', not the framework's
     helper: bool = False
-    # an entry by its name or signature alone (a Lambda `handler`), which any code may call as
-    # well: the parameters the entry does not fill are its callers'
+    # an entry by its name, first parameter or signature alone, no decorator or class (a Lambda
+    # `handler`; every `helper` too), which any code may call as well: the parameters the entry
+    # does not fill are its callers'
     by_name: bool = False
     # parameters the module's calls hand the request object (helpers.py): (parameter, its kind)
     request_kinds: tuple[tuple[str, str], ...] = ()

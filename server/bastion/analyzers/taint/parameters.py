@@ -57,7 +57,7 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
                 env[name] = form_instance(ev.module.forms[form], env[name], f"{form}()")
         elif name in handed:
             env[name] = Value(clean=EVERY_CLASS, kind=handed[name])
-        elif entry is None or function.helper or function.by_name:
+        elif entry is None or function.by_name:  # a helper is entered by name
             origin = Origin("param", f"parameter `{name}`", param.lineno - 1, param.col_offset,
                             param.lineno - 1, param.end_col_offset or 0, index - offset)
             env[name] = Value(frozenset({origin}), steps=(ev.step(param, f"parameter `{name}`"),),
