@@ -3,7 +3,7 @@ class shapes (`last_shapes`: a class node met again keeps its own bases resolved
 constant body and `__init__` parameters) and the functions module-level lambdas and partials
 stand for (`kept_wrapper`) equal those built from nothing for the same tree, after random edits
 of imports, global kinds, wrappers, class headers and bodies; an unedited class is not read
-again, and an unedited wrapper is the same node."""
+again, and an unedited wrapper is the same node until its document is closed."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from bastion.analyzers.taint import classes
 from bastion.analyzers.taint.analyzer import load_models
 from bastion.analyzers.taint.blocks import BlockParser
 from bastion.analyzers.taint.context import module_context
-from bastion.analyzers.taint.context_reuse import last_shapes
+from bastion.analyzers.taint.context_reuse import forget_document, last_shapes
 from bastion.engine.cache import LRU
 
 MODELS = load_models()
@@ -130,6 +130,17 @@ def test_an_unedited_wrapper_is_the_same_node():
     after = module_context(parser.parse(text), MODELS, memo, None, text)
     for name in ("sh", "run"):
         assert after.function_named(name).node is before.function_named(name).node
+
+
+def test_a_closed_document_keeps_no_wrapper():
+    parser = BlockParser()
+    memo = LRU(4096)
+    tree = parser.parse(TEXT)
+    before = module_context(tree, MODELS, memo, None, TEXT)
+    forget_document(memo)
+    after = module_context(tree, MODELS, memo, None, TEXT)
+    for name in ("sh", "run"):
+        assert after.function_named(name).node is not before.function_named(name).node
 
 
 def test_an_unedited_class_is_not_read_again(monkeypatch):

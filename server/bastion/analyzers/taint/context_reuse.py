@@ -42,6 +42,8 @@ _KEY = (b"kept functions",)
 _WORDS = (b"text words",)
 _BODY = (b"module body",)
 _SHAPES = (b"class shapes",)
+_WRAPPERS = (b"wrappers",)
+WRAPPERS_KEPT = 1024  # module-level lambdas and partials remembered, across documents
 
 
 class KeptFunctions:
@@ -110,15 +112,18 @@ def kept_wrapper(memo: LRU | None, name: str, value: ast.expr, env: Env) -> ast.
     with the same name at the same place (the definition is located at the value)."""
     if memo is None:
         return as_function(name, value, env)
-    key = (b"wrapper", id(value))
+    kept_by_value = memo.get(_WRAPPERS)
+    if kept_by_value is None:
+        kept_by_value = LRU(WRAPPERS_KEPT)
+        memo.put(_WRAPPERS, kept_by_value)
     # the definition's own nodes are placed at the value: kept only while it has not moved
     # (the block parser does not move a kept module-level statement today)
     place = (name, value.lineno, value.col_offset, value.end_lineno, value.end_col_offset)
-    kept = memo.get(key)
+    kept = kept_by_value.get(id(value))
     last = kept[2] if kept is not None and kept[0] is value and kept[1] == place else None
     function = as_function(name, value, env, last)
     if function is not None and function is not last:
-        memo.put(key, (value, place, function))
+        kept_by_value.put(id(value), (value, place, function))
     return function
 
 
@@ -137,12 +142,14 @@ def text_words(memo: LRU | None) -> Callable[[str], tuple[bool, bool, bool]] | N
 
 def forget_document(memo: LRU) -> None:
     """The last document's text and nodes go (its document closed): `text_words`' gates' last
-    text, the functions kept by node and the last module body; the next context builds them."""
+    text, the functions kept by node, the last module body, class shapes and wrappers; the next
+    context builds them."""
     for gate in memo.get(_WORDS) or ():
         gate.forget_text()
     memo.pop(_KEY)
     memo.pop(_BODY)
     memo.pop(_SHAPES)
+    memo.pop(_WRAPPERS)
 
 
 def kept_module_body(tree: ast.Module, memo: LRU | None) -> ast.FunctionDef | None:
