@@ -9,9 +9,11 @@ storing, or given by a `set_defaults` keyword, is not clean; so is every destina
 builtin `int` / `float` is rebound. A parser built in another module is not seen (its
 arguments stay the command line's).
 
-A parse given its arguments as a literal list of constants (`parser.parse_args(["--x", "1"])`,
-`args=[...]`) reads that list, not the command line: it is no source. `None` (the default) and
-any other expression (`sys.argv[1:]`, a caller's `argv`) stay the command line's.
+A parse given its arguments as a list of constants (`parser.parse_args(["--x", "1"])`,
+`args=[...]`, or a name holding one: a local bound to a display of constants and not grown
+since, a module constant that nothing changes, context.py) reads that list, not the command
+line: it is no source. `None` (the default) and any other value (`sys.argv[1:]`, a caller's
+`argv`, a list appended to) stay the command line's.
 """
 
 from __future__ import annotations
@@ -83,11 +85,12 @@ def _constant(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant)
 
 
-def parsed_namespace(value: Value, name: str | None, call: ast.Call, clean: frozenset[str]) -> Value:
-    """The source value of a `parse_args()` call, its validated destinations safe; of a
-    `parse_known_args()` call, the pair of such a namespace and the remaining arguments; SAFE
-    when the call parses a literal list of constants."""
-    if _parses_constants(name, call):
+def parsed_namespace(value: Value, name: str | None, call: ast.Call, args: list[Value],
+                     keywords: dict[str | None, Value], clean: frozenset[str]) -> Value:
+    """The source value of a `parse_args()` call (`args`, `keywords`: its arguments' values),
+    its validated destinations safe; of a `parse_known_args()` call, the pair of such a
+    namespace and the remaining arguments; SAFE when the call parses a list of constants."""
+    if _parses_constants(name, call, args, keywords):
         return SAFE
     if not clean or name not in _PARSERS and name not in _PAIRS:
         return value
@@ -95,12 +98,17 @@ def parsed_namespace(value: Value, name: str | None, call: ast.Call, clean: froz
     return namespace if name in _PARSERS else value.evolve(items={0: namespace, 1: value})
 
 
-def _parses_constants(name: str | None, call: ast.Call) -> bool:
-    """Whether `call`, a parse named `name`, is given a literal list (or tuple) of constants as
-    the arguments it parses."""
+def _parses_constants(name: str | None, call: ast.Call, args: list[Value],
+                      keywords: dict[str | None, Value]) -> bool:
+    """Whether `call`, a parse named `name`, is given a list (or tuple) of constants as the
+    arguments it parses: its value folded to a tuple of them (a display's, a name's bound to
+    one), which a `None` among them (argparse's error) or a starred argument is not."""
     if name not in _ARGS_FIRST:
         return False
-    given = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "args"),
-                                                None)
-    return isinstance(given, (ast.List, ast.Tuple)) and all(
-        isinstance(e, ast.Constant) and e.value is not None for e in given.elts)
+    if call.args:
+        given = None if isinstance(call.args[0], ast.Starred) else args[0]
+    else:
+        given = keywords.get("args")
+    const = given.const if given is not None else None
+    return isinstance(const, tuple) and all(
+        v is not None and not isinstance(v, (tuple, frozenset)) for v in const)

@@ -16,11 +16,14 @@ READERS = frozenset({
     "url_has_allowed_host_and_scheme", "http.url_has_allowed_host_and_scheme",
     "django.utils.http.url_has_allowed_host_and_scheme", "django.utils.http.is_safe_url",
 })
-# Methods that read their arguments and keep nothing of them (`" ".join(parts)`).
+# Methods that read their arguments and keep nothing of them (`" ".join(parts)`). argparse's
+# and optparse's parses copy the list they are given (`parser.parse_args(ARGS)` leaves a
+# module's constant `ARGS` one, argparse_choices.py).
 READING_METHODS = frozenset({
     "get", "keys", "values", "items", "copy", "count", "index", "getlist", "getall", "getone",
     "join", "format", "format_map", "startswith", "endswith", "split", "rsplit", "strip",
     "lstrip", "rstrip", "lower", "upper", "encode", "decode", "replace", "find", "rfind",
     "partition", "rpartition", "removeprefix", "removesuffix", "execute", "executemany",
     "fetchone", "fetchall", "fetchmany", "read", "readline", "readlines", "getvalue",
+    "parse_args", "parse_known_args", "parse_intermixed_args", "parse_known_intermixed_args",
 })
