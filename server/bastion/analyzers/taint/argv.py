@@ -131,11 +131,13 @@ def _together(values: list[Value]) -> Value | None:
 
 
 _FIRST_WORD = re.compile(r"\s*[^\s%{}]+\s")
+_PLACEHOLDER = re.compile(r"[%{}]")
 
 
-def starts_with_word(node: ast.expr) -> bool:
-    """Whether a constant word and a space start the text `node` builds: `"convert " + name`,
-    `f"convert {name}"`, `"convert %s" % name`, `"convert {}".format(name)`."""
+def leading_text(node: ast.expr) -> str:
+    """The constant text that starts the string `node` builds, up to the first `%`, `{` or `}`
+    (where a placeholder may be): `"convert " + name`, `f"convert {name}"`, `"convert %s" %
+    name`, `"convert {}".format(name)` give `convert `; "" when none is written."""
     while isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
         node = node.left
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
@@ -143,5 +145,11 @@ def starts_with_word(node: ast.expr) -> bool:
         node = node.func.value
     if isinstance(node, ast.JoinedStr) and node.values:
         node = node.values[0]
-    return isinstance(node, ast.Constant) and isinstance(node.value, str) \
-        and _FIRST_WORD.match(node.value) is not None
+    if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+        return ""
+    return _PLACEHOLDER.split(node.value, 1)[0]
+
+
+def starts_with_word(node: ast.expr) -> bool:
+    """Whether a constant word and a space start the text `node` builds."""
+    return _FIRST_WORD.match(leading_text(node)) is not None

@@ -3,13 +3,16 @@ function or method the name picks (unsafe reflection, CWE-470: any function of a
 `os.system`, any method of an object). A read that is not called (`getattr(row, column, None)`)
 reads data and is no sink. Called means called in the statement (`getattr(mod, name)(arg)`) or,
 bound to a name, that name called anywhere in the function (`handler = getattr(mod, name)`).
-A name a constant starts (`"do_" + command`, as `cmd.Cmd` and `http.server` dispatch) picks one
-of the functions the developer named so."""
+A name constant text starts (`"do_" + command`, as `cmd.Cmd` and `http.server` dispatch, or
+`"do_{}".format(command)`, `f"do_{command}"`, `"do_%s" % command`: argv.leading_text) picks
+one of the functions the developer named so."""
 
 from __future__ import annotations
 
 import ast
 from typing import TYPE_CHECKING
+
+from bastion.analyzers.taint.argv import leading_text
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -17,7 +20,7 @@ if TYPE_CHECKING:
 
 def called_attribute(ev: Evaluator, node: ast.Call) -> bool:
     statement = ev.statement
-    if statement is None or len(node.args) > 1 and _constant_start(node.args[1]):
+    if statement is None or len(node.args) > 1 and leading_text(node.args[1]):
         return False
     if any(isinstance(child, ast.Call) and child.func is node for child in ast.walk(statement)):
         return True
@@ -30,13 +33,3 @@ def called_attribute(ev: Evaluator, node: ast.Call) -> bool:
     return bool(names) and any(isinstance(child, ast.Call) and isinstance(child.func, ast.Name)
                                and child.func.id in names for child in ast.walk(function.node))
 
-
-def _constant_start(name: ast.expr) -> bool:
-    """`"do_" + x`, `f"do_{x}"`, `"do_%s" % x`: text of the developer's starts the name."""
-    while isinstance(name, ast.BinOp) and isinstance(name.op, (ast.Add, ast.Mod)):
-        modulo, name = isinstance(name.op, ast.Mod), name.left
-        if modulo and isinstance(name, ast.Constant) and isinstance(name.value, str):
-            return not name.value.startswith("%")
-    if isinstance(name, ast.JoinedStr) and name.values:
-        name = name.values[0]
-    return isinstance(name, ast.Constant) and isinstance(name.value, str) and name.value != ""
