@@ -6,8 +6,9 @@ namespace is read where it is parsed or in a subcommand handler. Sound only for 
 module declares: a destination also declared without a conversion, with a default or a `const`
 that is not a constant (argparse checks neither against `choices`), with an `action` other than
 storing, or given by a `set_defaults` keyword, is not clean; so is every destination where a
-builtin `int` / `float` is rebound. A parser built in another module is not seen (its
-arguments stay the command line's).
+builtin `int` / `float` is rebound. A parser built in another module (a factory of the
+workspace, whose summary returns its kind) reads the command line, but what that module declares
+is not seen: every destination stays the command line's.
 
 A parse given its arguments as a list of constants (`parser.parse_args(["--x", "1"])`,
 `args=[...]`, or a name holding one: a local bound to a display of constants and not grown

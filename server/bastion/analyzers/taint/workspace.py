@@ -124,7 +124,7 @@ class SummaryStore:
                 target, function = split_name(name, table)
                 entry = published.get(target) if target is not None else None
                 found = entry.summaries.get(function) if entry is not None else None
-                if found is None or not (tainted or returns_source(found)):
+                if found is None or not (tainted or returns_source(found, self.models)):
                     return None
                 return stale(found) if target in self._dirty else found
 
@@ -183,7 +183,7 @@ class SummaryStore:
             found = module.summaries.get(name)
             if found is None and name.endswith(".__init__"):
                 found = self._records(module).get(name)
-            return found if found is None or tainted or returns_source(found) else None
+            return found if found is None or tainted or returns_source(found, self.models) else None
 
     def prepare(self, text: str, path: str | None) -> None:
         """Computes every summary the file's calls may use (those of the functions it calls

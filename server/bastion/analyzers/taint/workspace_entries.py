@@ -114,9 +114,13 @@ def class_bases(name: str, table: dict[str, str], modules: Callable[[str], Modul
     return tuple(dict.fromkeys(found))
 
 
-def returns_source(summary: Summary) -> bool:
-    """Also in a slot of what it returns (`{"q": request.args["q"]}`: exports keep slots)."""
-    return any(o.kind != "param" for o in summary.returns.deep_taint())
+def returns_source(summary: Summary, models: Models) -> bool:
+    """Also in a slot of what it returns (`{"q": request.args["q"]}`: exports keep slots), or
+    an object whose methods or attributes are sources (`build_parser()`'s parser, whose
+    `parse_args()` reads the command line: summaries.instantiated keeps its kind)."""
+    kind = summary.returns.kind
+    return any(o.kind != "param" for o in summary.returns.deep_taint()) \
+        or kind is not None and models.holds_sources(kind)
 
 
 def entry_fingerprint(summaries: dict[str, Summary | None],
