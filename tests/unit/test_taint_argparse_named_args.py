@@ -2,7 +2,8 @@
 (module level or local, a tuple too) then `parser.parse_args(ARGS)` parses the module's own
 text, as the written-out list does, and is no source. A name appended to or extended
 (`ARGS.append(x)`, `ARGS += sys.argv[1:]`), rebound, a parameter, `sys.argv[1:]` or an
-unknown name stays the command line's."""
+unknown name stays the command line's, as does a local changed through an item or an alias,
+or bound to a constant on one branch only."""
 
 from __future__ import annotations
 
@@ -98,6 +99,24 @@ def parameter(args=("--cmd", "ls")):
 
 def tail():
     args = sys.argv[1:]
+    os.system(parser.parse_args(args).cmd)  # BST202
+
+
+def item():
+    args = ["--cmd", "ls"]
+    args[1] = sys.argv[1]
+    os.system(parser.parse_args(args).cmd)  # BST202
+
+
+def aliased():
+    args = ["--cmd"]
+    other = args
+    other.append(sys.argv[1])
+    os.system(parser.parse_args(args).cmd)  # BST202
+
+
+def either(flag):
+    args = ["--cmd", "ls"] if flag else sys.argv[1:]
     os.system(parser.parse_args(args).cmd)  # BST202
 '''
 
