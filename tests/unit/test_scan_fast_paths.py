@@ -297,6 +297,9 @@ def test_a_small_check_loads_nothing_it_does_not_use_and_deferred_modules_still_
     assert {m for m in warm if m.split(".")[0] in ("bandit", "libcst", "rich", "yaml")} == set()
     assert "tomllib" not in warm  # no pyproject.toml to read (bandit's config module imports it)
     assert "bastion.engine.engine" not in warm
+    # the result cache, the stored rule tables and the workspace keys take their loggers when
+    # they warn (bastion/lazy_log.py): logging, traceback and string are no warm start-up cost
+    assert {"logging", "traceback"} & warm == set()
     uncached = check.replace("main(['check'", "main(['check', '--no-cache'")
     toml = "tomllib" if sys.version_info >= (3, 11) else "tomli"
     assert {"multiprocessing", "concurrent.futures.process", "packaging.utils", "packaging.tags",

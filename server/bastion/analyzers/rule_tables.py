@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import sys
 from pathlib import Path
 
 from bastion import __version__
 from bastion.analyzers.versions import toml_files
-
-log = logging.getLogger(__name__)
+from bastion.lazy_log import logger
 
 FORMAT = "1"
 KEY_PREFIX = "toml-tables:"
@@ -109,7 +107,8 @@ def _load(key: str, names: list[str]) -> tuple[str, dict] | None:
     if not (isinstance(value, dict) and set(value) == {"tables"} and isinstance(value["tables"], dict)
             and sorted(value["tables"]) == sorted(names)
             and all(isinstance(table, dict) and _is_toml(table) for table in value["tables"].values())):
-        log.warning("stored rule tables %s are not valid: the rule files are parsed again", key[:12])
+        logger(__name__).warning("stored rule tables %s are not valid: the rule files are parsed again",
+                                 key[:12])
         return None
     return text, value["tables"]
 

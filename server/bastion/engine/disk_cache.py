@@ -16,7 +16,6 @@ refused; group or other permission bits on ours are removed. Files of older form
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import sqlite3
 import stat
@@ -24,7 +23,8 @@ import threading
 import time
 from pathlib import Path
 
-log = logging.getLogger(__name__)
+from bastion.lazy_log import logger
+
 SCHEMA = 4  # 4: rows written before messages were redacted are dropped with their file
 DEFAULT_MAX_ENTRIES = 50_000
 _BATCH = 500  # keys per statement, well under SQLite's limit on bound parameters
@@ -206,7 +206,7 @@ def _warn_once(path: Path, message: str) -> None:
         if str(path.parent) in _WARNED:
             return
         _WARNED.add(str(path.parent))
-    log.warning("%s", message)
+    logger(__name__).warning("%s", message)
 
 
 def _make_private(path: Path) -> None:

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import logging
 import os
 import re
 import threading
@@ -35,9 +34,9 @@ from collections.abc import Iterator
 from bastion import attrs_classes
 from bastion.analyzers.taint.bindings import changed_at, name_occurrences
 from bastion.analyzers.taint.modules import ModuleGraph, import_matches
+from bastion.lazy_log import logger
 
 MAX_FILES = 20000
-log = logging.getLogger(__name__)
 _TOLD: set[tuple[str, ...]] = set()  # the roots whose cap the log told (the store's, the keys')
 _SKIPPED = frozenset({"__pycache__", "node_modules", "site-packages"})
 _ITEM = re.compile(r"\s*([A-Za-z_][\w.]*)(?:\s+as\s+(\w+))?\s*$")
@@ -157,8 +156,9 @@ class ForeignChanges:
             self._capped = len(files) > MAX_FILES
             if self._capped and self._graph.resolver.limits not in _TOLD:
                 _TOLD.add(self._graph.resolver.limits)
-                log.warning("more than %d Python files under the scan's roots: the others were not read "
-                            "for changes to module constants, which guard nothing in this scan", MAX_FILES)
+                logger(__name__).warning(
+                    "more than %d Python files under the scan's roots: the others were not read for "
+                    "changes to module constants, which guard nothing in this scan", MAX_FILES)
         return self._importers.get(path, [])
 
     def _imports(self, path: str, entry: tuple[str, str]) -> Imports:
