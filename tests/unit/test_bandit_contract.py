@@ -426,8 +426,8 @@ def test_issue_fields():
 
 
 def test_nosec_regexes_are_bandits():
-    assert suppress._NOSEC.pattern == manager.NOSEC_COMMENT.pattern
-    assert suppress._NOSEC_TESTS.pattern == manager.NOSEC_COMMENT_TESTS.pattern
+    assert suppress._NOSEC().pattern == manager.NOSEC_COMMENT.pattern
+    assert suppress._NOSEC_TESTS().pattern == manager.NOSEC_COMMENT_TESTS.pattern
     assert manager._parse_nosec_comment("# nosec B602, B607") == {"B602", "B607"}
     assert manager._parse_nosec_comment("# nosec B602,B607") == {"B607"}
     assert manager._parse_nosec_comment("# just a comment") is None
@@ -435,7 +435,7 @@ def test_nosec_regexes_are_bandits():
 
 
 def test_nosec_regex_flags_are_bandits():
-    assert suppress._NOSEC_TESTS.flags == manager.NOSEC_COMMENT_TESTS.flags
+    assert suppress._NOSEC_TESTS().flags == manager.NOSEC_COMMENT_TESTS.flags
 
 
 def test_blacklist_state_is_global():

@@ -300,6 +300,14 @@ def test_a_small_check_loads_nothing_it_does_not_use_and_deferred_modules_still_
     # the result cache, the stored rule tables and the workspace keys take their loggers when
     # they warn (bastion/lazy_log.py): logging, traceback and string are no warm start-up cost
     assert {"logging", "traceback"} & warm == set()
+    # nor compiles the patterns of suppression comments, line ends, fingerprints or includes
+    # (each compiled when first used: deferred_patterns.py)
+    _loaded_after(check + (
+        "\nfrom bastion.baseline import fingerprint\nfrom bastion.deps import include_lines"
+        "\nfrom bastion.engine import suppress\nfrom bastion.model import text"
+        "\ngetters = [v for m in (fingerprint, include_lines, suppress, text) for v in vars(m).values()"
+        "\n           if hasattr(v, 'cache_info') and v.__qualname__ == 'deferred.<locals>.<lambda>']"
+        "\nassert len(getters) == 21 and not any(g.cache_info().currsize for g in getters)"), tmp_path)
     uncached = check.replace("main(['check'", "main(['check', '--no-cache'")
     toml = "tomllib" if sys.version_info >= (3, 11) else "tomli"
     assert {"multiprocessing", "concurrent.futures.process", "packaging.utils", "packaging.tags",

@@ -25,12 +25,12 @@ import ast
 import bisect
 import hashlib
 import io
-import re
 import tokenize
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 
 from bastion import attrs_classes
+from bastion.deferred_patterns import deferred
 from bastion.model import Finding
 from bastion.model.redact import SECRET_RULES, VALUE_SPAN_RULES, redacted
 
@@ -39,9 +39,9 @@ FINGERPRINT_KEY = "bastion/v1"
 _SKIP = frozenset({tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT,
                    tokenize.ENCODING, tokenize.ENDMARKER, tokenize.NEWLINE})
 _OPEN, _CLOSE = frozenset("([{"), frozenset(")]}")
-_HEADER = re.compile(r"^\s*(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)")
+_HEADER = deferred(r"^\s*(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)")
 # A string literal token as _normalise leaves it (the repr of its value), or raw (f-strings).
-_STRING_TOKEN = re.compile(r"^[rRbBuUfF]{0,2}['\"]")
+_STRING_TOKEN = deferred(r"^[rRbBuUfF]{0,2}['\"]")
 
 
 @attrs_classes.define
@@ -178,7 +178,7 @@ def _textual_scope(lines: Sequence[str], line: int) -> str:
             continue
         indent = len(text) - len(text.lstrip())
         if indent < current:
-            header = _HEADER.match(text)
+            header = _HEADER().match(text)
             if header:
                 names.append(header.group(1))
             current = indent
@@ -201,7 +201,7 @@ def _fallback_tokens(lines: Sequence[str], finding: Finding) -> tuple[str, ...]:
 def _without_secrets(tokens: tuple[str, ...]) -> tuple[str, ...]:
     out = []
     for token in tokens:
-        if _STRING_TOKEN.match(token):
+        if _STRING_TOKEN().match(token):
             try:
                 value = ast.literal_eval(token)
             except (ValueError, SyntaxError, MemoryError, RecursionError):

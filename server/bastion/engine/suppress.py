@@ -30,25 +30,26 @@ from datetime import date
 import attrs
 
 from bastion import attrs_classes
+from bastion.deferred_patterns import deferred
 
-_NOSEC = re.compile(r"#\s*nosec:?\s*(?P<tests>[^#]+)?#?")
-_NOSEC_TESTS = re.compile(r"(?:(B\d+|[a-z\d_]+),?)+", re.IGNORECASE)  # as bandit
-_NOQA = re.compile(r"#\s*(?i:noqa)")
-_BASTION_CODE = re.compile(r"BST\d+")  # Bastion's own ids read as noqa codes (ruff: `external`)
-_BASTION = re.compile(r"#\s*bastion\s*:\s*ignore\b")
-_BASTION_IDS = re.compile(r"\s*\[(?P<ids>[^\]#]*)\]")
-_BASTION_OPTION = re.compile(
+_NOSEC = deferred(r"#\s*nosec:?\s*(?P<tests>[^#]+)?#?")
+_NOSEC_TESTS = deferred(r"(?:(B\d+|[a-z\d_]+),?)+", re.IGNORECASE)  # as bandit
+_NOQA = deferred(r"#\s*(?i:noqa)")
+_BASTION_CODE = deferred(r"BST\d+")  # Bastion's own ids read as noqa codes (ruff: `external`)
+_BASTION = deferred(r"#\s*bastion\s*:\s*ignore\b")
+_BASTION_IDS = deferred(r"\s*\[(?P<ids>[^\]#]*)\]")
+_BASTION_OPTION = deferred(
     r"\s+(?P<key>[A-Za-z_]+)\s*=\s*(?P<value>\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|[^\s#]+)")
-_ID_TOKEN = re.compile(r"[^\s,]+")
+_ID_TOKEN = deferred(r"[^\s,]+")
 # Comments that are someone else's directive, never a reason.
-_OTHER_DIRECTIVE = re.compile(
+_OTHER_DIRECTIVE = deferred(
     r"(?:nosec|noqa|bastion\s*:|type\s*:|pyright\s*:|mypy\s*:|pylint\s*:|pragma\b|fmt\s*:|"
     r"isort\s*:|ruff\s*:|flake8\s*:)", re.IGNORECASE)
 # Only texts and comments holding one of these are tokenized and parsed: every directive
 # `parse_directive` reads starts so (`#\s*nosec`, `#\s*noqa` in any case, `#\s*bastion`), and
 # a pattern led by `#` is searched for at C speed (one of three words in any case was 9 ms on a
 # 230 KB module, at every keystroke).
-_MAY_SUPPRESS = re.compile(r"#[^\S\n]*(?:nosec|[nN][oO][qQ][aA]|bastion)")
+_MAY_SUPPRESS = deferred(r"#[^\S\n]*(?:nosec|[nN][oO][qQ][aA]|bastion)")
 
 # flake8-bandit codes as ruff numbers them (`ruff rule --all`, linter "flake8-bandit", ruff 0.17),
 # each the same-numbered bandit id. S320 and S410 are ruff's, but bandit 1.9 no longer has B320
@@ -135,7 +136,7 @@ def parse_directive(comment: str, line: int, names: Mapping[str, str],
     text = comment.strip()
     ids: set[str] = set()
     unknown: list[str] = []
-    nosec = _NOSEC.search(text)
+    nosec = _NOSEC().search(text)
     if nosec:
         for token in _nosec_tokens(nosec):
             rule = names.get(token)
@@ -146,8 +147,8 @@ def parse_directive(comment: str, line: int, names: Mapping[str, str],
     noqa = _lex_noqa(text)
     if noqa is not None and noqa[2] is not None:
         unknown.extend(c for c in noqa[2] if _noqa_unknown(c)
-                       or _BASTION_CODE.fullmatch(c) and names.get(c) != c)
-    bastion = _BASTION.search(text)
+                       or _BASTION_CODE().fullmatch(c) and names.get(c) != c)
+    bastion = _BASTION().search(text)
     if bastion:
         for token in _bastion_tokens(text, bastion.end())[0]:
             if names.get(token) != token and token not in unknown:
@@ -157,7 +158,7 @@ def parse_directive(comment: str, line: int, names: Mapping[str, str],
 
 
 def _nosec_tokens(found: re.Match) -> list[str]:
-    return [m.group(1) for m in _NOSEC_TESTS.finditer(found.group("tests") or "")]
+    return [m.group(1) for m in _NOSEC_TESTS().finditer(found.group("tests") or "")]
 
 
 def _noqa_unknown(code: str) -> bool:
@@ -172,7 +173,7 @@ def _lex_noqa(text: str) -> tuple[int, int, list[str] | None] | None:
     is blanket; `# noqa: A1, B2` lists codes until the first word that is not a code; a
     malformed directive (`# noqa;`, `# noqa:` with no code, `# noqa: F401abc`) silences nothing.
     """
-    found = _NOQA.search(text)
+    found = _NOQA().search(text)
     if found is None:
         return None
     start, i, n = found.start(), found.end(), len(text)
@@ -227,10 +228,10 @@ def _lex_noqa(text: str) -> tuple[int, int, list[str] | None] | None:
 
 def _bastion_tokens(text: str, at: int) -> tuple[list[str], int, bool]:
     """Ids in `[...]` after `at`: (ids upper-cased, position after the brackets, had brackets)."""
-    found = _BASTION_IDS.match(text, at)
+    found = _BASTION_IDS().match(text, at)
     if found is None:
         return [], at, False
-    return [t.upper() for t in _ID_TOKEN.findall(found.group("ids"))], found.end(), True
+    return [t.upper() for t in _ID_TOKEN().findall(found.group("ids"))], found.end(), True
 
 
 def _reason_after(text: str, end: int) -> str | None:
@@ -238,7 +239,7 @@ def _reason_after(text: str, end: int) -> str | None:
     tail = text[end:]
     for part in tail.split("#"):
         part = part.strip().lstrip("-–—:;,").strip()
-        if part and not _OTHER_DIRECTIVE.match(part):
+        if part and not _OTHER_DIRECTIVE().match(part):
             return part
     return None
 
@@ -251,7 +252,7 @@ def _unquote(value: str) -> str:
 
 def _clauses(text: str, ids: frozenset[str], unknown: tuple[str, ...]) -> tuple[Clause, ...]:
     clauses: list[Clause] = []
-    nosec = _NOSEC.search(text)
+    nosec = _NOSEC().search(text)
     if nosec:
         end = nosec.end()
         while end > nosec.start() and text[end - 1] in "# \t":
@@ -267,11 +268,11 @@ def _clauses(text: str, ids: frozenset[str], unknown: tuple[str, ...]) -> tuple[
             clauses.append(Clause("noqa", start, end, frozenset(), True, (), reason))
         else:
             mapped = frozenset(NOQA_TO_BANDIT[c] for c in codes if c in NOQA_TO_BANDIT) | {
-                c for c in codes if _BASTION_CODE.fullmatch(c) and c not in unknown}
+                c for c in codes if _BASTION_CODE().fullmatch(c) and c not in unknown}
             bad = tuple(c for c in codes if _noqa_unknown(c) or c in unknown)
             if mapped or bad:  # codes of other linters only: not a Bastion suppression
                 clauses.append(Clause("noqa", start, end, mapped, False, bad, reason))
-    bastion = _BASTION.search(text)
+    bastion = _BASTION().search(text)
     if bastion:
         clauses.append(_bastion_clause(text, bastion, unknown))
     return tuple(clauses)
@@ -287,7 +288,7 @@ def _bastion_clause(text: str, found: re.Match, unknown: tuple[str, ...]) -> Cla
     reason = until = None
     end = at
     while problem is None:
-        option = _BASTION_OPTION.match(text, end)
+        option = _BASTION_OPTION().match(text, end)
         if option is None:
             rest = text[end:].strip()
             if rest and not rest.startswith("#"):
@@ -313,14 +314,14 @@ def _bastion_clause(text: str, found: re.Match, unknown: tuple[str, ...]) -> Cla
 def comment_directives(text: str, first_line: int, names: Mapping[str, str],
                        wrapped: bool = False) -> dict[int, Directive]:
     """Directives in the comments of `text`, whose first line is document line `first_line`."""
-    if not _MAY_SUPPRESS.search(text):
+    if not _MAY_SUPPRESS().search(text):
         return {}
     source = ("if 1:\n" + text) if wrapped else text
     offset = first_line - (2 if wrapped else 1)
     found: dict[int, Directive] = {}
     try:
         for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-            if tok.type == tokenize.COMMENT and _MAY_SUPPRESS.search(tok.string):
+            if tok.type == tokenize.COMMENT and _MAY_SUPPRESS().search(tok.string):
                 directive = parse_directive(tok.string, tok.start[0] + offset, names, tok.start[1])
                 if directive is not None:
                     found[directive.line] = directive
@@ -339,7 +340,7 @@ def directives_between(text: str, units: Sequence[tuple[int, int]],
     found: dict[int, Directive] = {}
     starts = [start for start, _ in units]
     line, counted, last = 0, 0, -1
-    for match in _MAY_SUPPRESS.finditer(text):
+    for match in _MAY_SUPPRESS().finditer(text):
         line_start = text.rfind("\n", 0, match.start()) + 1
         line += text.count("\n", counted, line_start)
         counted = line_start

@@ -11,18 +11,19 @@ stays at the end of its line (`line_at` drops it).
 
 from __future__ import annotations
 
-import re
 import unicodedata
+
+from bastion.deferred_patterns import deferred
 
 BOM = "\ufeff"
 # Why a text is not analysed at all (the CLI's "skipped: ..." and the editor's message).
 BINARY = "binary file (contains NUL bytes)"
-_LINE_BREAK = re.compile(r"\r(?!\n)|\n")
-_LONE_CR = re.compile(r"\r(?!\n)")
-_LINE_END = re.compile(r"\r\n|\r|\n")
-_OTHER_BREAK = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # str.splitlines' others
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_ENDED_LINE = re.compile(r"[^\n]*\n")
+_LINE_BREAK = deferred(r"\r(?!\n)|\n")
+_LONE_CR = deferred(r"\r(?!\n)")
+_LINE_END = deferred(r"\r\n|\r|\n")
+_OTHER_BREAK = deferred("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # str.splitlines' others
+_SURROGATE = deferred("[\ud800-\udfff]")
+_ENDED_LINE = deferred(r"[^\n]*\n")
 _CHUNK = 1 << 16  # characters compared at a time by `common_ends`: a copy this size stays in cache
 _HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp"})  # control, format, line and paragraph separators
 
@@ -41,7 +42,7 @@ def split_lines(text: str) -> list[str]:
     """Lines without their terminators (but the "\\r" of CRLF), split the way `ast` counts them."""
     if "\r" not in text:
         return text.split("\n")
-    return _LINE_BREAK.split(text)
+    return _LINE_BREAK().split(text)
 
 
 def text_lines(text: str) -> list[str]:
@@ -50,10 +51,10 @@ def text_lines(text: str) -> list[str]:
     feeds..., which a TOML or JSON string may hold, and every later line would be off."""
     if "\r" not in text:
         lines = text.split("\n")  # a search for the other breaks costs more than the split
-    elif _OTHER_BREAK.search(text) is None:
+    elif _OTHER_BREAK().search(text) is None:
         return text.splitlines()
     else:
-        lines = _LINE_END.split(text)
+        lines = _LINE_END().split(text)
     if lines[-1] == "":
         lines.pop()  # a line end closes the last line; it does not open one
     return lines
@@ -62,7 +63,7 @@ def text_lines(text: str) -> list[str]:
 def newlines_as_python_reads(text: str) -> str:
     """`text` with each lone "\\r" (old Mac line ends) made "\\n": same lines, same columns, and
     every line table that splits at "\\n" agrees with the parser's line numbers."""
-    return _LONE_CR.sub("\n", text) if "\r" in text else text
+    return _LONE_CR().sub("\n", text) if "\r" in text else text
 
 
 def without_surrogates(text: str) -> str:
@@ -70,7 +71,7 @@ def without_surrogates(text: str) -> str:
     same code points elsewhere, and a text the parser and bandit can encode."""
     if text.isascii():
         return text
-    return _SURROGATE.sub("\ufffd", text)
+    return _SURROGATE().sub("\ufffd", text)
 
 
 def visible(text: str) -> str:
@@ -166,7 +167,7 @@ def changed_lines(old: str, new: str, head: int, tail: int) -> tuple[int, list[s
     stop = old.find("\n", len(old) - tail)
     stop = len(old) if stop < 0 else stop + 1
     ended = "\n" if stop == len(old) else ""
-    was = _ENDED_LINE.findall(old[start:stop] + ended)
-    now = _ENDED_LINE.findall(new[start:stop + len(new) - len(old)] + ended)
+    was = _ENDED_LINE().findall(old[start:stop] + ended)
+    now = _ENDED_LINE().findall(new[start:stop + len(new) - len(old)] + ended)
     same, kept = common_lines(now, was)
     return old.count("\n", 0, start) + same, was[same:len(was) - kept], now[same:len(now) - kept]
