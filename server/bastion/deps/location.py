@@ -16,9 +16,9 @@ def data_dir() -> Path:
     folder = os.environ.get("BASTION_DATA_DIR")
     if folder:
         return Path(folder)
-    import platformdirs
+    from bastion.user_dirs import user_data_dir
 
-    return Path(platformdirs.user_data_dir("bastion"))
+    return Path(user_data_dir())
 
 
 def user_index_path() -> Path:

@@ -39,9 +39,9 @@ def default_path() -> Path:
     folder = os.environ.get("BASTION_CACHE_DIR")
     if folder:
         return Path(folder) / f"results-v{SCHEMA}.sqlite3"
-    import platformdirs
+    from bastion.user_dirs import user_cache_dir
 
-    return Path(platformdirs.user_cache_dir("bastion")) / f"results-v{SCHEMA}.sqlite3"
+    return Path(user_cache_dir()) / f"results-v{SCHEMA}.sqlite3"
 
 
 class DiskCache:
