@@ -58,3 +58,21 @@ def test_android_and_other_systems_ask_platformdirs(monkeypatch):
     monkeypatch.delenv("ANDROID_DATA")
     monkeypatch.setattr(sys, "platform", "darwin")
     assert user_dirs._plain("XDG_CACHE_HOME", "~/.cache") is None
+
+
+@linux
+def test_an_index_where_platformdirs_puts_it_changes_every_cache_key(tmp_path, monkeypatch):
+    """The advisory index's identity is part of the result cache's version key (read without
+    loading the analyzers): an index `bastion db` wrote to platformdirs' data folder is found."""
+    from bastion.deps.location import FILE_NAME
+    from bastion.engine.registry import default_version_key
+
+    _env(monkeypatch, str(tmp_path), None)
+    monkeypatch.delenv("BASTION_DATA_DIR", raising=False)
+    shipped = default_version_key()
+    index = tmp_path / ".local" / "share" / "bastion" / FILE_NAME
+    assert str(index.parent) == platformdirs.user_data_dir("bastion")
+    index.parent.mkdir(parents=True)
+    index.write_bytes(b"x" * 7)
+    key = default_version_key()
+    assert key != shipped and f"|deps=1:7-{index.stat().st_mtime_ns}" in key
