@@ -36,6 +36,7 @@ _AS_WRITTEN = Env({}, frozenset())
 _METHOD = re.compile(r"\s*\.\s*(\w+)\s*\(")
 _ITEM = re.compile(r"\s*\[")
 _ATTRIBUTE = re.compile(r"\s*\.\s*\w+")
+_COMMA = re.compile(r"\s*,")
 _STORED = re.compile(r"\s*(?:=(?!=)|[-+*/%&|^@]=|//=|\*\*=|>>=|<<=)")
 # ... or the line's end: `return host in ALLOWED` (the last line of the text or not)
 _READ_AFTER = re.compile(r"\s*(?:\.\s*\w+(?!\s*\()|[)\]}:]|==|!=|\bin\b|\bnot\b|\bif\b|\bfor\b"
@@ -237,10 +238,11 @@ def changed_at(occurrences: Iterator[re.Match], text: str, attribute: bool) -> b
         if count > 1000:
             return True
         start, end = match.start(), match.end()
-        before = text[max(text.rfind("\n", 0, start) + 1, start - 200):start]
+        line_start = max(text.rfind("\n", 0, start) + 1, start - 200)
+        line = text[line_start:start]
         if attribute:  # what precedes the object (`x = self`, `return Policy`) hands it on
-            before = _RECEIVER.sub("", before)
-        if _BEFORE_DEL.search(before):
+            line = _RECEIVER.sub("", line)
+        if _BEFORE_DEL.search(line):
             return True
         method = _METHOD.match(text, end)
         if method is not None:
@@ -251,13 +253,43 @@ def changed_at(occurrences: Iterator[re.Match], text: str, attribute: bool) -> b
             if _item_changed(text, end):
                 return True
             continue
-        if not attribute and not before.strip() and _STORED.match(text, end):
+        if not attribute and not line.strip() and _STORED.match(text, end):
             continue  # its binding (`Bindings` counts how many)
+        comma = _COMMA.match(text, end)
+        before = _bracket_lines(text, line_start, line) if comma or line.rstrip().endswith((",", "=")) \
+            or not line.strip() else line
         if not attribute and _spread(before):
             continue  # `[*NAME, x]`, `{**NAME, k: v}`, `f(*NAME, x)`: its elements copied
-        if not _READ_AFTER.match(text, end) or _handed_on(before.rstrip()):
+        # followed by a comma, only a reader's argument is read (`json.dumps(NAME, indent=2)`)
+        read = _in_reader(before.rstrip()) if comma else _READ_AFTER.match(text, end)
+        if not read or _handed_on(before.rstrip()):
             return True  # `fill(NAME)`, `alias = NAME`, `return NAME`, `[NAME]`
     return False
+
+
+def _bracket_lines(text: str, line_start: int, line: str) -> str:
+    """`line` (before a name on its line) and, when a bracket opened above holds the name
+    (`json.dumps(\n    NAME,\n)`), the lines above too, read as one line is: within 200
+    characters, comments cut, after any line with a quote (in doubt, `line` alone)."""
+    if _open_bracket(line) is not None or "'" in line or '"' in line or text[line_start - 1:line_start] \
+            not in ("", "\n"):  # a bracket of its own line, a quote, or a line cut at 200
+        return line
+    floor = max(line_start - 200, 0)
+    above = text[floor:max(line_start - 1, floor)]
+    quote = max(above.rfind("'"), above.rfind('"'))
+    if quote >= 0 or floor and text[floor - 1] != "\n":  # from the line after a quote or a part line
+        cut = above.find("\n", max(quote, 0))
+        above = "" if cut < 0 else above[cut + 1:]
+    if "#" in above:
+        above = "\n".join(code.split("#", 1)[0] for code in above.split("\n"))
+    joined = f"{above}\n{line}"
+    return joined if _open_bracket(joined) is not None else line
+
+
+def _in_reader(before: str) -> bool:  # the innermost bracket open at its end is a reader call's
+    opened = _open_bracket(before)
+    return opened is not None and before[opened] == "(" \
+        and _reader(before[:opened + 1], later=bool(before[opened + 1:].strip()))
 
 
 def _spread(before: str) -> bool:
