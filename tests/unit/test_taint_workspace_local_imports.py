@@ -12,7 +12,7 @@ import pytest
 from tests.unit.test_taint_workspace_records import _attached, workspace_findings
 
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
-from bastion.analyzers.taint.modules import ModuleResolver, import_nodes, import_table
+from bastion.analyzers.taint.modules import ModuleResolver, _statements, import_nodes, import_table
 from bastion.analyzers.taint.workspace_entries import imports_of
 
 UTILS = '''
@@ -62,6 +62,15 @@ FORMS = [
 ]
 
 
+# An import after a colon or semicolon (`if x: import y`, `try: from .u import v`, `a; import b`)
+ONE_LINE = [
+    ("if request.GET: from app.utils import validate_host", ""),
+    ("while True: from .utils import validate_host; break", ""),
+    ("nxt = None; import app.utils as u", "u."),
+    ("nxt = None;from . import utils", "utils."),
+]
+
+
 @pytest.fixture(scope="module")
 def analyzer():
     return TaintAnalyzer()
@@ -74,7 +83,7 @@ def _rules(analyzer, root, utils: str, views: str, compute: bool) -> list[str]:
 
 @pytest.mark.parametrize("compute", [True, False], ids=["scan", "editor"])
 @pytest.mark.parametrize("shape", [FUNCTION, METHOD], ids=["function", "method"])
-@pytest.mark.parametrize(("imports", "prefix"), FORMS)
+@pytest.mark.parametrize(("imports", "prefix"), FORMS + ONE_LINE)
 def test_a_helper_imported_in_the_function_guards(analyzer, tmp_path, shape, imports, prefix, compute):
     views = shape.format(imports=imports, prefix=prefix)
     assert _rules(analyzer, tmp_path, GUARDING, views, compute) == []
@@ -129,11 +138,25 @@ def test_editing_the_imported_module_changes_the_views_key_and_result(analyzer, 
     "if TYPE:\n    def f():\n        for x in y:\n            import json\nelse:\n    import ssl\n"
     "try:\n    import a\nexcept ImportError:\n    def g():\n        while 1:\n            import b\n",
     'def f():\n    x = """\n    import not_code\n    """\n    import json\n',
+    "def f(): import json\n",
+    "def f():import json\n",
+    "def f():\n    if x: import json\n",
+    "def f():\n    try: from .utils import check\n    except ImportError: pass\n",
+    "def f(): import m; m.g()\n",
+    "class A:\n    def m(self): x = {1: 2}; import json; import ssl\n",
+    "if not re: import re\n",
+    "def f(re):\n    if not re: import re\n",
+    "def f():\n    x = 1;from . import utils\n",
 ])
 def test_the_imports_found_are_those_of_a_whole_walk(text):
     # entering only the statements whose lines hold an indented import misses no import
     # ast.walk finds
     tree = ast.parse(text)
     found = [ast.dump(n) for n in import_nodes(tree, text)]
-    walked = [ast.dump(n) for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
-    assert sorted(found) == sorted(walked)
+    walked = [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
+    assert sorted(found) == sorted(ast.dump(n) for n in walked)
+    # the text's import lines (read without parsing) name them all too
+    read = {(level, module, tuple(names)) for level, module, names in _statements(text)}
+    assert read >= {(n.level, n.module, tuple(a.name for a in n.names if a.name != "*"))
+                    if isinstance(n, ast.ImportFrom) and n.module else
+                    (getattr(n, "level", 0) or 0, None, tuple(a.name for a in n.names)) for n in walked}
