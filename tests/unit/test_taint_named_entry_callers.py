@@ -89,8 +89,9 @@ def test_a_kept_classification_keeps_the_callers_parameters():
     tree = ast.parse(text)
     module = module_context(tree, MODELS, None, None, text)
     handler = next(f for f in module.functions if f.name == "handler")
-    assert handler.entry is not None and handler.by_name
+    assert handler.entry is not None
     memo = Classified(LRU(16), b"digest")
     memo.keep(handler, ())
     restored = Function(handler.node, "handler")
-    assert memo.restore(restored, ()) and restored.by_name
+    assert memo.restore(restored, ()) and restored.entry is handler.entry
+    assert (restored.tainted_params, restored.helper) == (handler.tainted_params, handler.helper)

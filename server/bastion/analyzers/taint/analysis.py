@@ -316,7 +316,7 @@ def summary_fingerprint(summary: Summary) -> bytes:
         return (sorted(repr((o.kind, o.param, o.key, o.label, o.line)) for o in value.deep_taint()),
                 sorted(value.clean), value.kind, "?" if value.const is UNKNOWN else repr(value.const),
                 _placed(value.steps),
-                # which slot holds what: a caller reads them apart (summaries._shaped)
+                # which slot holds what: a caller reads them apart (summaries.shaped)
                 sorted((repr(k), describe(v)) for k, v in (value.items or {}).items()))
     parts = (summary.params, describe(summary.returns),
              sorted(repr((h.sink_class, h.sink, describe(h.value), _placed(h.via),

@@ -57,10 +57,6 @@ class Function:
     # entered by its first parameter's name (`def audit(request, action)`) but called by the
     # module itself: its other parameters are its callers', not the framework's
     helper: bool = False
-    # an entry by its name, first parameter or signature alone, no decorator or class (a Lambda
-    # `handler`; every `helper` too), which any code may call as well: the parameters the entry
-    # does not fill are its callers'
-    by_name: bool = False
     # parameters the module's calls hand the request object (helpers.py): (parameter, its kind)
     request_kinds: tuple[tuple[str, str], ...] = ()
     self_kind: str | None = None  # the kind of `self` (a method of a framework's handler class)
@@ -179,14 +175,14 @@ class Classified:
             return False
         (_, function.entry, function.return_sink, function.tainted_params,
          function.request_params, function.validated_params, function.validated_fields,
-         function.pattern_params, function.helper, function.by_name, function.dependencies) = kept
+         function.pattern_params, function.helper, function.dependencies) = kept
         return True
 
     def keep(self, function: Function, bases: tuple) -> None:
         self.memo.put(self._key(function, bases), (
             function.node, function.entry, function.return_sink, function.tainted_params,
             function.request_params, function.validated_params, function.validated_fields,
-            function.pattern_params, function.helper, function.by_name, function.dependencies))
+            function.pattern_params, function.helper, function.dependencies))
 
 
 def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list[EntryModel],
@@ -234,7 +230,6 @@ def _entered(function: Function, entry: EntryModel, decorator: ast.expr | None, 
              kinds: dict[str, str], classes: dict[str, ClassShape]) -> Function:
     function.entry = entry
     function.helper = function.helper and decorator is None and function.class_name is None
-    function.by_name = decorator is None and function.class_name is None
     function.return_sink = _return_sink(entry, decorator, env, kinds)
     _entry_params(function, entry, decorator, env, kinds, classes)
     return function

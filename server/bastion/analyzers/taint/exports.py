@@ -72,7 +72,7 @@ def export(summary: Summary, path: str, lines: list[str]) -> Summary:
 
 
 def _exported_value(value: Value, path: str, lines: list[str], depth: int = 0) -> Value:
-    """Its slots kept apart to the depth a caller reads them (summaries._shaped)."""
+    """Its slots kept apart to the depth a caller reads them (summaries.shaped)."""
     if value.items and depth < 3:
         items = {key: _exported_value(item, path, lines, depth + 1)
                  for key, item in value.items.items()}
@@ -108,6 +108,6 @@ def stale(summary: Summary) -> Summary:
 
 
 def _unmodelled(value: Value) -> Value:
-    """`value` and each of its slots (read apart: summaries._shaped) as from a stale summary."""
+    """`value` and each of its slots (read apart: summaries.shaped) as from a stale summary."""
     items = {key: _unmodelled(item) for key, item in value.items.items()} if value.items else None
     return value.evolve(modelled=False, items=items)

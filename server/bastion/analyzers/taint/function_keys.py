@@ -87,7 +87,7 @@ def _classified(function: Function) -> tuple:
     say: an entry by its class's bases, its parameters' kinds, `self`'s."""
     return (_entry_repr(function.entry), function.tainted_params, function.request_params,
             function.validated_params, function.validated_fields, function.pattern_params,
-            function.return_sink, function.helper, function.by_name, function.request_kinds,
+            function.return_sink, function.helper, function.request_kinds,
             function.self_kind, function.dependencies)
 
 

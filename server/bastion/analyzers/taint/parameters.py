@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.taint.argparse_handlers import REGISTRAR
 from bastion.analyzers.taint.domain import ANY, CLEAN, EVERY_CLASS, SAFE, Origin, Value
 from bastion.analyzers.taint.forms import form_instance
+from bastion.analyzers.taint.summaries import shaped
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.context import ModuleContext
@@ -57,13 +58,12 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
                 env[name] = form_instance(ev.module.forms[form], env[name], f"{form}()")
         elif name in handed:
             env[name] = Value(clean=EVERY_CLASS, kind=handed[name])
-        elif entry is None or function.by_name:  # a helper is entered by name
+        else:  # the callers': a helper's, and what the framework does not fill (a Flask
+            # view's `extra=None` not in its route, which another view calls with request data)
             origin = Origin("param", f"parameter `{name}`", param.lineno - 1, param.col_offset,
                             param.lineno - 1, param.end_col_offset or 0, index - offset)
             env[name] = Value(frozenset({origin}), steps=(ev.step(param, f"parameter `{name}`"),),
                               known=True)
-        else:
-            env[name] = CLEAN
     return env
 
 
@@ -125,6 +125,10 @@ def _returned(ev: Evaluator, dependency: str, param: ast.arg) -> Value:
     if summary is None and dependency not in ev.env and ev.module.external is not None:
         name = ev.qualname(ast.Name(dependency))  # a function of another workspace module
         summary = ev.module.external(name, True) if name is not None else None
-    if summary is None or any(o.kind == "param" for o in summary.returns.deep_taint()):
+    origins = summary.returns.deep_taint() if summary is not None else frozenset()
+    if summary is None or origins and all(o.kind == "param" for o in origins):
         return CLEAN  # not a function analysed as an entry
-    return summary.returns.with_step(ev.step(param, f"`{param.arg}` from `{dependency}`"))
+    # without what its parameters the framework fills by no model hold (`db = Depends(deps.get_db)`)
+    returns = shaped(summary.returns, {}, None) if any(o.kind == "param" for o in origins) \
+        else summary.returns
+    return returns.with_step(ev.step(param, f"`{param.arg}` from `{dependency}`"))

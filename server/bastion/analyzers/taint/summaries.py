@@ -170,7 +170,7 @@ def apply_summary(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Va
             value = value.evolve(modelled=value.modelled and hit.value.modelled)
             ev.hits.append(Hit(hit.sink_class, hit.sink, node, ev.statement, value,
                                via=inner_steps(hit)))
-    return _shaped(summary.returns, bound, call_step)
+    return shaped(summary.returns, bound, call_step)
 
 
 def attributes(env: dict[str, Value] | None, name: str) -> dict[str, Value]:
@@ -203,14 +203,14 @@ def _with_attributes(ev: Evaluator, nodes: list, values):
     return values if out is None else out
 
 
-def _shaped(returns: Value, bound: dict[int, Value], call_step, depth: int = 0) -> Value:
+def shaped(returns: Value, bound: dict[int, Value], call_step, depth: int = 0) -> Value:
     """The callee's return value at the call, its slots kept apart (to a depth of 3): the
     fields of an instance a factory built, the keys of a dict it made; flattened, the request
     data its `note` held would be in its `cmd` too."""
     if not returns.items or depth >= 3:
         return instantiated(returns.flat(), bound, call_step)
     out = instantiated(returns.evolve(items=None), bound, call_step)
-    return out.evolve(items={key: _shaped(value, bound, call_step, depth + 1)
+    return out.evolve(items={key: shaped(value, bound, call_step, depth + 1)
                              for key, value in returns.items.items()})
 
 
