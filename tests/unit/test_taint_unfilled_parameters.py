@@ -71,12 +71,12 @@ def view(n: str = Depends(current_name), m: str = Depends(only_db)):
 '''
 
 
-@pytest.mark.parametrize(("argument", "reported"), [
-    ('request.args["t"]', True),
-    ('request.form.get("t", "")', True),
-    ('"<p>Hi</p>"', False),
-    ("", False),
-])
+# what another view hands `page`: request data (reported), a constant or nothing (the safe twins)
+CALLS = [('request.args["t"]', True), ('request.form.get("t", "")', True), ('"<p>Hi</p>"', False),
+         ("", False)]
+
+
+@pytest.mark.parametrize(("argument", "reported"), CALLS)
 def test_a_view_called_with_request_data_reports_through_its_unrouted_parameter(argument, reported):
     # the view's response is the rendered template (BST203), as through the same undecorated helper
     marks = ("  # BST214", "  # BST203") if reported else ("", "")
