@@ -9,6 +9,11 @@ from __future__ import annotations
 import pytest
 from tests.unit.taint_marked import assert_marked, editor_found, marked_and_found
 
+from bastion.config import Config
+from bastion.engine.registry import create_engine
+
+ENGINE = create_engine()
+
 # jsonpickle's `loads` and cloudpickle's `load` / `loads` are their `decode` / pickle's own;
 # `full_load` is `load(..., Loader=FullLoader)`, which builds the Python objects a tag names.
 DESERIALIZE = '''\
@@ -32,10 +37,55 @@ def state():
     return "ok"
 '''
 
-APPS = {"deserialize.py": DESERIALIZE}
+# The query built on its own line, then run: bandit's B608 on the string is the flow the taint
+# finding at the `execute` reports (its step "assigned to `query`" is the string's line), so only
+# that finding stays; a query built from a parameter nobody fills keeps B608 (unknown).
+SQL_BUILT_APART = '''\
+import sqlite3
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/find")
+def find():
+    name = request.args["name"]
+    con = sqlite3.connect("app.db")
+    query = "SELECT * FROM users WHERE name = '%s'" % name
+    con.execute(query)  # BST204
+    by_key = "SELECT * FROM users WHERE name = '%(n)s'" % {"n": name}
+    con.execute(by_key)  # BST204
+    formatted = "SELECT * FROM users WHERE name = '{}'".format(name)
+    con.execute(formatted)  # BST204
+    spelled = f"SELECT * FROM users WHERE name = '{name}'"
+    con.execute(spelled)  # BST204
+    joined = "SELECT * FROM users WHERE name = '" + name + "'"
+    con.execute(joined)  # BST204
+    bound = "SELECT * FROM users WHERE name = ?"
+    con.execute(bound, (name,))
+    return "ok"
+
+
+def helper(con, name):
+    query = "SELECT * FROM users WHERE name = '%s'" % name
+    return con.execute(query)
+'''
+
+APPS = {"deserialize.py": DESERIALIZE, "sql_built_apart.py": SQL_BUILT_APART}
 
 
 @pytest.mark.parametrize("name", sorted(APPS))
 def test_the_analyzer_and_the_editor_report_exactly_the_marked_lines(name):
     assert_marked(APPS[name])
     assert editor_found(APPS[name], name) == marked_and_found(APPS[name])[0]
+
+
+def test_a_query_built_on_its_own_line_is_reported_once_by_the_taint_rule():
+    def b608(config: Config) -> list[int]:
+        findings = ENGINE.analyse(SQL_BUILT_APART, "case.py", config).findings
+        return sorted(f.line for f in findings if f.rule_id == "B608")
+
+    helpers_query = SQL_BUILT_APART.splitlines().index("def helper(con, name):") + 1
+    assert b608(Config()) == [helpers_query]
+    assert len(b608(Config(bandit_exact=True))) == 6

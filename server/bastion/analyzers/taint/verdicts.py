@@ -292,8 +292,12 @@ class _Flows:
 
     @staticmethod
     def _reports(finding: Finding, span: Span) -> bool:
+        """The flow has a step inside the string, or the string is the value of a name the flow
+        is assigned to (`query = "SELECT ..." % name`: the step is the target, left of it)."""
         return finding.span.contains(span.start_line, span.start_col) or any(
-            span.contains(s.span.start_line, s.span.start_col) for s in finding.steps)
+            span.contains(s.span.start_line, s.span.start_col)
+            or s.span.end_line == span.start_line and s.span.end_col <= span.start_col
+            and s.span.start_line == s.span.end_line for s in finding.steps)
 
 
 def _in_same_function(finding: Finding, sink_class: str, replacing: Sequence[Finding],
