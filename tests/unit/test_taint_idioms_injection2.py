@@ -72,7 +72,49 @@ def helper(con, name):
     return con.execute(query)
 '''
 
-APPS = {"deserialize.py": DESERIALIZE, "sql_built_apart.py": SQL_BUILT_APART}
+# Column names from a dict display's constant keys, the request's values bound as parameters:
+# iterating the dict (`for`, a comprehension, `join`, `keys()`, `items()`) gives its keys, not
+# its values. A request's JSON object's keys are the request's.
+SQL_COLUMNS_FROM_KEYS = '''\
+import sqlite3
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/items")
+def items():
+    filters = {"owner": request.args["owner"], "state": request.args["state"]}
+    con = sqlite3.connect("app.db")
+    where = " AND ".join(f"{k} = ?" for k in filters)
+    con.execute("SELECT * FROM items WHERE " + where, list(filters.values()))
+    where = " AND ".join(f"{k} = ?" for k in filters.keys())
+    con.execute("SELECT * FROM items WHERE " + where, list(filters.values()))
+    where = " AND ".join(f"{k} = ?" for k, v in filters.items())
+    con.execute("SELECT * FROM items WHERE " + where, [v for k, v in filters.items()])
+    where = " AND ".join(f"{k} = '{v}'" for k, v in filters.items())
+    con.execute("SELECT * FROM items WHERE " + where)  # BST204
+    parts = []
+    for column in filters:
+        parts.append(column + " = ?")
+    con.execute("SELECT * FROM items WHERE " + " AND ".join(parts), tuple(filters.values()))
+    con.execute(f"INSERT INTO items ({', '.join(filters)}) VALUES (?, ?)", tuple(filters.values()))
+    con.execute(f"INSERT INTO items VALUES ({', '.join(filters.values())})")  # BST204
+    return "ok"
+
+
+@app.route("/update", methods=["POST"])
+def update():
+    body = request.get_json()
+    con = sqlite3.connect("app.db")
+    sets = ", ".join(f"{k} = ?" for k in body)
+    con.execute("UPDATE items SET " + sets, list(body.values()))  # BST204
+    return "ok"
+'''
+
+APPS = {"deserialize.py": DESERIALIZE, "sql_built_apart.py": SQL_BUILT_APART,
+        "sql_columns_from_keys.py": SQL_COLUMNS_FROM_KEYS}
 
 
 @pytest.mark.parametrize("name", sorted(APPS))

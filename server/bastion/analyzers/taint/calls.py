@@ -231,7 +231,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
                 and sum(map(len, args[0].const)) < 10_000:
             return constant(receiver.const.join(args[0].const))  # ", ".join(["?"] * 3)
         if method in _STRING_BUILDERS or method == "join" and args:
-            built = concat([receiver, args[0].item(ANY)]) if method == "join" \
+            built = concat([receiver, args[0].iterated()]) if method == "join" \
                 else concat([before_fields(receiver, [*args, *keywords.values()], True), *args,
                              *keywords.values()])
             if receiver.kind in MARKUP_KINDS and not receiver.taint:
@@ -270,8 +270,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         if method in ("model_dump", "dict") and not args and not keywords \
                 and receiver.items is not None:
             return receiver.evolve(kind=None)  # a model's fields as a dict, each as it was
-        if method in ("items", "values") and not args and not keywords and receiver.taint and receiver.items:
-            return mapping_view(receiver, method)
+        if not args and not keywords and (view := mapping_view(receiver, method)) is not None:
+            return view
         if method in STRING_METHODS:
             return _joined(inputs, None)
     if not any(v.taint or v.items for v in inputs):

@@ -92,14 +92,18 @@ def _in_order(value: Value) -> list[Value] | None:
     return None
 
 
-def mapping_view(mapping: Value, method: str) -> Value:
-    """`body.values()` / `body.items()` of request data held in slots (`images: dict[str,
-    Image]`): each value any slot's as it is held (its validated fields safe), in (key, value)
-    pairs for `items`, the keys the request's as the mapping is."""
-    value = mapping.item(ANY)
+def mapping_view(mapping: Value, method: str) -> Value | None:
+    """`body.values()` / `body.items()` / `body.keys()` of a mapping held in slots: request data
+    (`images: dict[str, Image]`) or a dict display (None: neither). Each value any slot's as it
+    is held (its validated fields safe), in (key, value) pairs for `items`; the keys the
+    request's as the mapping is, or a display's constant keys (`{"owner": name}.keys()`)."""
+    if method not in ("items", "values", "keys") or not mapping.items \
+            or not mapping.taint and mapping.kind is not None:
+        return None
+    keys = mapping.evolve(items=None, kind=None, const=UNKNOWN) if mapping.taint else mapping.iterated()
+    value = mapping.item(ANY) if method == "values" else keys
     if method == "items":
-        keys = mapping.evolve(items=None, kind=None, const=UNKNOWN)
-        value = Value(clean=EVERY_CLASS, items={0: keys, 1: value}, known=mapping.known)
+        value = Value(clean=EVERY_CLASS, items={0: keys, 1: mapping.item(ANY)}, known=mapping.known)
     return Value(clean=EVERY_CLASS, items={ANY: value}, known=mapping.known)
 
 
@@ -111,7 +115,7 @@ def comprehension(ev: Evaluator, node) -> Value:
     saved = ev.env
     ev.env = dict(saved)
     for generator in node.generators:
-        element = ev.eval(generator.iter).item(ANY)
+        element = ev.eval(generator.iter).iterated()
         ev.bind(generator.target, element, None)
         for test in generator.ifs:
             ev.eval(test)

@@ -140,6 +140,19 @@ class Value:
             out = join(out, item.flat())
         return out
 
+    def iterated(self) -> Value:
+        """What iterating the container gives (`for`, a comprehension, `", ".join`): a dict
+        display's constant keys (`{"owner": name}` gives "owner", whatever its values), else any
+        element."""
+        slots = self.items
+        if not slots or self.taint or self.kind is not None or ANY in slots \
+                or not all(type(key) is str for key in slots):
+            return self.item(ANY)
+        out = None
+        for key in slots:
+            out = constant(key) if out is None else join(out, constant(key))
+        return out
+
     def with_step(self, step: Step | None) -> Value:
         if step is None or not self.taint or len(self.steps) >= MAX_STEPS:
             return self

@@ -14,7 +14,6 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.domain import ANY
 from bastion.analyzers.taint.environments import join_env, same_env
 from bastion.analyzers.taint.folding import not_empty, truth_of
 from bastion.analyzers.taint.guards import refine
@@ -56,13 +55,13 @@ def _round(ev: Interpreter, node: ast.For | ast.AsyncFor | ast.While, enter, hea
 
 
 def for_loop(ev: Interpreter, node: ast.For) -> None:
-    iterated = ev.eval(node.iter)
-    element = iterated.item(ANY)
-    if iterated.kind is not None and not element.taint:
+    values = ev.eval(node.iter)
+    element = values.iterated()
+    if values.kind is not None and not element.taint:
         # an object whose iteration reads the request: `async for msg in ws` of a websocket
-        element = ev.source_value(iterated.kind + ".__iter__", node.iter) or element
+        element = ev.source_value(values.kind + ".__iter__", node.iter) or element
     head, breaks = _loop(ev, node, lambda: ev.bind(node.target, element, "iterated into"),
-                         not_empty(ev, node.iter, iterated))
+                         not_empty(ev, node.iter, values))
     ev.env = head
     if head is not None:
         ev.block(node.orelse)
