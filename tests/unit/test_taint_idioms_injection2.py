@@ -113,8 +113,30 @@ def update():
     return "ok"
 '''
 
+# lxml.objectify parses with the parser it is given, as lxml.etree does (its own default parser
+# is an XMLParser too: no version declared, the default's finding is at medium confidence).
+XXE_OBJECTIFY = '''\
+import lxml.objectify
+from flask import Flask, request
+from lxml import etree, objectify
+
+app = Flask(__name__)
+
+
+@app.route("/upload", methods=["POST"])
+def upload():
+    parser = etree.XMLParser(resolve_entities=True)
+    one = lxml.objectify.fromstring(request.data, parser)  # BST211
+    two = objectify.parse(request.files["doc"], parser=parser)  # BST211
+    three = objectify.fromstring(request.data, etree.XMLParser(resolve_entities=False))
+    four = objectify.XML(request.data)  # BST211
+    five = etree.fromstringlist([request.data], parser)  # BST211
+    six = etree.fromstringlist([request.data], etree.XMLParser(resolve_entities=False, no_network=True))
+    return "ok"
+'''
+
 APPS = {"deserialize.py": DESERIALIZE, "sql_built_apart.py": SQL_BUILT_APART,
-        "sql_columns_from_keys.py": SQL_COLUMNS_FROM_KEYS}
+        "sql_columns_from_keys.py": SQL_COLUMNS_FROM_KEYS, "xxe_objectify.py": XXE_OBJECTIFY}
 
 
 @pytest.mark.parametrize("name", sorted(APPS))
