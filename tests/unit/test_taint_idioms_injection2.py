@@ -74,7 +74,7 @@ def helper(con, name):
 
 # Column names from a dict display's constant keys, the request's values bound as parameters:
 # iterating the dict (`for`, a comprehension, `join`, `keys()`, `items()`) gives its keys, not
-# its values. A request's JSON object's keys are the request's.
+# its values. A request's JSON object's keys are the request's, as is a key the request wrote.
 SQL_COLUMNS_FROM_KEYS = '''\
 import sqlite3
 
@@ -101,6 +101,19 @@ def items():
     con.execute("SELECT * FROM items WHERE " + " AND ".join(parts), tuple(filters.values()))
     con.execute(f"INSERT INTO items ({', '.join(filters)}) VALUES (?, ?)", tuple(filters.values()))
     con.execute(f"INSERT INTO items VALUES ({', '.join(filters.values())})")  # BST204
+    return "ok"
+
+
+@app.route("/by")
+def by_column():
+    column = request.args["column"]
+    con = sqlite3.connect("app.db")
+    asked = {column: 1}
+    con.execute("SELECT " + ", ".join(asked) + " FROM items")  # BST204
+    chosen = {"id": 1}
+    chosen[column] = 1
+    con.execute("SELECT " + ", ".join(chosen) + " FROM items")  # BST204
+    con.execute("SELECT id FROM items WHERE n = ?", (chosen["id"],))
     return "ok"
 
 

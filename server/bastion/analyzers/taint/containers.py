@@ -50,6 +50,8 @@ def dict_display(ev: Evaluator, node: ast.Dict) -> Value:
             continue
         k = ev.eval(key)
         slot = k.const if k.const is not UNKNOWN and hashable(k.const) else ANY
+        if slot is ANY and k.taint:  # `{request.args["col"]: 1}`: iterated, it gives the key
+            v = join(v, k)
         items[slot] = join(items[slot], v) if slot in items else v
     return Value(clean=EVERY_CLASS, items=items, const=fold_constant(node),
                  known=all(v.known for v in items.values()))

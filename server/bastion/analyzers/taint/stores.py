@@ -27,6 +27,8 @@ def with_slot(container: Value, key: Value, value: Value) -> Value:
     if slot is ANY:  # any slot may be the one replaced
         items = {k: join(v, value) for k, v in items.items()}
         items.setdefault(ANY, value)
+        if key.taint:  # the key the request wrote is what iterating the dict gives
+            items[ANY] = join(items[ANY], key)
     else:
         items[slot] = value
     return container.evolve(items=items, const=UNKNOWN)
