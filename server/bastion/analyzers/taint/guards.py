@@ -43,6 +43,7 @@ _RAISING_CHECKS = {"relative_to": "is_relative_to"}
 _SETS = frozenset({"set", "frozenset", "builtins.set", "builtins.frozenset"})
 _INTEGERS = frozenset({"int", "builtins.int"})
 _BOOLS = frozenset({"bool", "builtins.bool"})
+_TEXT_OF = frozenset({"str", "builtins.str", "os.fspath"})
 # What the text `int(text)` parses is made of: spaces (line breaks too) around a signed number
 # of digits (any script's) and underscores: safe for a path or markup, not a command or query.
 _INTEGER_TEXT = cleaned_by(r"\s*[+-]?[\d_]+\s*", 0, "fullmatch")
@@ -366,11 +367,16 @@ def _url_prefix(ev: Evaluator, test: ast.Call, env: Env) -> Env:
 
 
 def _contained(ev: Evaluator, func: ast.Attribute, env: Env) -> Env:
-    """`path.startswith(BASE)` / `path.is_relative_to(BASE)` holds of a normalized `path`."""
-    key = func.value.id if isinstance(func.value, ast.Name) else None
+    """`path.startswith(BASE)` / `path.is_relative_to(BASE)` holds of a normalized `path`, also
+    of its text (`str(path).startswith(BASE)`, a resolved `Path`'s)."""
+    subject = func.value
+    if isinstance(subject, ast.Call) and len(subject.args) == 1 and not subject.keywords \
+            and ev.qualname(subject.func) in _TEXT_OF:
+        subject = subject.args[0]
+    key = subject.id if isinstance(subject, ast.Name) else None
     if "path_containment" in ev.models.guard_models and key is not None and key in env \
             and (env[key].kind or "").endswith(NORMALIZERS):
-        return _set(env, func.value, frozenset({"path"}))
+        return _set(env, subject, frozenset({"path"}))
     return env
 
 
