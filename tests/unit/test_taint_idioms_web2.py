@@ -62,6 +62,48 @@ def get2():
     return send_file(p)  # BST201
 '''
 
-@pytest.mark.parametrize("source", [PATH_TEXT], ids=["path-text"])
+# A comprehension's filter holds for the elements it keeps, as an `if` does for its branch.
+COMPREHENSION_FILTERS = '''\
+from django.http import HttpResponse
+from flask import Flask, request, session
+
+app = Flask(__name__)
+SORTS = ("name", "date")
+
+
+def filter_sess(request):
+    request.session["filters"] = request.GET.getlist("f")  # BST208
+    return HttpResponse(status=204)
+
+
+def filter_sess2(request):
+    request.session["filters"] = [f for f in request.GET.getlist("f") if f in ("new", "old")]
+    return HttpResponse(status=204)
+
+
+def filter_sess3(request):
+    request.session["filters"] = [f for f in request.GET.getlist("f") if f]  # BST208
+    return HttpResponse(status=204)
+
+
+@app.route("/tags")
+def tags():
+    return "<br>".join(t for t in request.args.getlist("t") if t.isalnum())
+
+
+@app.route("/tags2")
+def tags2():
+    return "<br>".join(t for t in request.args.getlist("t") if len(t) < 20)  # BST203
+
+
+@app.route("/sort")
+def sort():
+    session["sort"] = {k: 1 for k in request.args.getlist("s") if k in SORTS}
+    return "ok"
+'''
+
+
+@pytest.mark.parametrize("source", [PATH_TEXT, COMPREHENSION_FILTERS],
+                         ids=["path-text", "comprehension-filters"])
 def test_marked_lines_are_the_findings(source: str) -> None:
     assert_marked(source)

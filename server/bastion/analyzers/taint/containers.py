@@ -114,6 +114,10 @@ def starred(ev: Evaluator, node: ast.Starred) -> Value:
 
 
 def comprehension(ev: Evaluator, node) -> Value:
+    """What the elements are, where the filters hold: `[f for f in fields if f in ALLOWED]`
+    keeps only allowed names (guards.py refines as for an `if`)."""
+    from bastion.analyzers.taint.guards import refine
+
     saved = ev.env
     ev.env = dict(saved)
     for generator in node.generators:
@@ -121,6 +125,7 @@ def comprehension(ev: Evaluator, node) -> Value:
         ev.bind(generator.target, element, None)
         for test in generator.ifs:
             ev.eval(test)
+            ev.env = refine(ev, test, ev.env, True) or ev.env
     if isinstance(node, ast.DictComp):
         value = Value(clean=EVERY_CLASS, items={ANY: join(ev.eval(node.key), ev.eval(node.value))})
     else:
