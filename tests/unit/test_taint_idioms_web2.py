@@ -102,8 +102,68 @@ def sort():
     return "ok"
 '''
 
+# Membership in a constant table's values or keys is an allow-list as membership in a constant
+# collection is; one in a folder's listing names one of its entries (no separator, no `..`).
+MEMBERSHIP = '''\
+import os
 
-@pytest.mark.parametrize("source", [PATH_TEXT, COMPREHENSION_FILTERS],
-                         ids=["path-text", "comprehension-filters"])
+from flask import Flask, abort, redirect, request, send_file
+
+app = Flask(__name__)
+BASE = "/srv/files"
+REDIRECTS = {"home": "/", "docs": "/docs"}
+TARGETS = {"/": "home", "/docs": "docs"}
+HOSTS = {"a": get_host()}
+
+
+@app.route("/r")
+def r():
+    target = request.args.get("next", "/")
+    if target not in REDIRECTS.values():
+        target = "/"
+    return redirect(target)
+
+
+@app.route("/r2")
+def r2():
+    target = request.args.get("next", "/")
+    if target not in TARGETS.keys():
+        abort(400)
+    return redirect(target)
+
+
+@app.route("/r3")
+def r3():
+    back = request.values["back"]
+    return redirect(back if back in HOSTS.values() else "/")  # BST210
+
+
+@app.route("/r4")
+def r4():
+    target = request.args.get("next", "/")
+    if target in REDIRECTS.values():
+        return redirect("/")
+    return redirect(target)  # BST210
+
+
+@app.route("/p")
+def p():
+    name = request.args["f"]
+    if name not in os.listdir(BASE):
+        abort(404)
+    return send_file(os.path.join(BASE, name))
+
+
+@app.route("/p2")
+def p2():
+    name = request.args["f"]
+    if name in os.listdir(BASE):
+        abort(409)
+    return send_file(os.path.join(BASE, name))  # BST201
+'''
+
+
+@pytest.mark.parametrize("source", [PATH_TEXT, COMPREHENSION_FILTERS, MEMBERSHIP],
+                         ids=["path-text", "comprehension-filters", "membership"])
 def test_marked_lines_are_the_findings(source: str) -> None:
     assert_marked(source)

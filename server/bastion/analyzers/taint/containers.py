@@ -132,3 +132,24 @@ def comprehension(ev: Evaluator, node) -> Value:
         value = Value(clean=EVERY_CLASS, items={ANY: ev.eval(node.elt)})
     ev.env = saved
     return value
+
+
+def members(ev: Evaluator, node: ast.expr) -> object:
+    """The constants a membership test's container holds: a constant's, or a constant table's
+    `keys()` / `values()` (`if target not in REDIRECTS.values()`); LISTED for a folder's listing
+    (`name in os.listdir(BASE)`: the name of one of its entries, no separator, no `..`)."""
+    func = node.func if isinstance(node, ast.Call) and not node.keywords else None
+    if isinstance(func, ast.Attribute) and func.attr in ("keys", "values") and not node.args:
+        table = ev.eval(func.value)
+        if table.taint or not table.items or ANY in table.items:
+            return UNKNOWN
+        found = tuple(table.items) if func.attr == "keys" else tuple(v.const for v in table.items.values())
+        return UNKNOWN if any(c is UNKNOWN for c in found) else found
+    if func is not None and len(node.args) <= 1 and ev.qualname(func) in _LISTINGS:
+        ev.eval(node)
+        return LISTED
+    return ev.eval(node).const
+
+
+LISTED = object()
+_LISTINGS = frozenset({"os.listdir", "posix.listdir"})

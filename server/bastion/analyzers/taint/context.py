@@ -291,7 +291,7 @@ def _module_level(tree: ast.Module, memo: LRU | None, text: str | None) -> Modul
                 if isinstance(target, ast.Name):
                     folded = fold_constant(node.value)
                     if folded is not UNKNOWN:
-                        constants[target.id] = constant(folded)
+                        constants[target.id] = _table(node.value, constant(folded))
                         if not isinstance(node.value, (ast.Constant, ast.Tuple)):
                             containers.add(target.id)  # a list, dict or set
                     elif isinstance(node.value, ast.Call):
@@ -352,6 +352,18 @@ def module_statements(body: list[ast.stmt]):
                 yield from module_statements(handler.body)
         else:
             yield node
+
+
+def _table(node: ast.expr, folded: Value) -> Value:
+    """A folded constant; a dict whose values fold too keeps them by key (`REDIRECTS.values()`
+    an allow-list, containers.members)."""
+    if not isinstance(node, ast.Dict) or not node.values:
+        return folded
+    values = [fold_constant(v) for v in node.values]
+    if any(v is UNKNOWN for v in values):
+        return folded
+    keys = [fold_constant(k) for k in node.keys]
+    return folded.evolve(items={k: constant(v) for k, v in zip(keys, values, strict=True)})
 
 
 def fold_constant(node: ast.expr) -> object:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.charsets import allowed_cleans, kept_cleans
 from bastion.analyzers.taint.constant_tests import over_constants
+from bastion.analyzers.taint.containers import LISTED, members
 from bastion.analyzers.taint.domain import (
     COMPONENT,
     EVERY_CLASS,
@@ -202,7 +203,9 @@ def _compare(ev: Evaluator, test: ast.Compare, env: Env, truth: bool) -> Env:
                     and "path_containment" in models:
                 return _parent_of(env, right.value)  # `BASE in path.resolve().parents`
             if holds:
-                allowed = ev.eval(right).const
+                allowed = members(ev, right)
+                if allowed is LISTED:
+                    return _set(env, left, frozenset({"path", COMPONENT}))
                 if isinstance(allowed, (tuple, frozenset)) and allowed:
                     return _allowed(ev, env, left, allowed, models)
             return env
