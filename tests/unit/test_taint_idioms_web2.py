@@ -162,8 +162,47 @@ def p2():
     return send_file(os.path.join(BASE, name))  # BST201
 '''
 
+# Django's documented way to fill a response a piece at a time: what is written is the page,
+# unless the view gives the response a Content-Type that is not HTML.
+RESPONSE_WRITES = '''\
+import csv
 
-@pytest.mark.parametrize("source", [PATH_TEXT, COMPREHENSION_FILTERS, MEMBERSHIP],
-                         ids=["path-text", "comprehension-filters", "membership"])
+from django.http import HttpResponse
+
+
+def written(request):
+    resp = HttpResponse()
+    resp.write("<p>" + request.GET["name"] + "</p>")  # BST203
+    return resp
+
+
+def written_csv(request):
+    resp = HttpResponse(content_type="text/csv")
+    resp.write(request.GET["name"])
+    return resp
+
+
+def written_typed_after(request):
+    resp = HttpResponse()
+    resp["Content-Type"] = "text/plain; charset=utf-8"
+    resp.write(request.GET["name"])
+    return resp
+
+
+def written_html(request):
+    resp = HttpResponse("", "text/html")
+    resp.writelines(["<li>", request.GET["name"], "</li>"])  # BST203
+    return resp
+
+
+def written_rows(request):
+    resp = HttpResponse(content_type="text/csv")
+    csv.writer(resp).writerow([request.GET["name"]])
+    return resp
+'''
+
+
+@pytest.mark.parametrize("source", [PATH_TEXT, COMPREHENSION_FILTERS, MEMBERSHIP, RESPONSE_WRITES],
+                         ids=["path-text", "comprehension-filters", "membership", "response-writes"])
 def test_marked_lines_are_the_findings(source: str) -> None:
     assert_marked(source)

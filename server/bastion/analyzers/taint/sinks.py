@@ -11,6 +11,7 @@ from bastion.analyzers.taint.argv import exec_argv_value, subprocess_value
 from bastion.analyzers.taint.domain import ANY, JSON_ELEMENT, UNKNOWN, Value, join
 from bastion.analyzers.taint.folding import conversions
 from bastion.analyzers.taint.reflection import called_attribute
+from bastion.analyzers.taint.response_writes import renders_as_page, written_not_html
 from bastion.analyzers.taint.sessions import shell_session
 from bastion.analyzers.taint.specs import ABSENT, SinkModel
 from bastion.analyzers.taint.templates import (
@@ -188,6 +189,8 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
         return None
     if sink.model == "handler_write" and _written_as_json_or_declared(ev, args, keywords):
         return None
+    if sink.model == "response_write" and written_not_html(ev, node):
+        return None
     if sink.model == "unsandboxed" and receiver is not None \
             and (receiver.kind or "").startswith(_SANDBOXES):
         return None
@@ -316,10 +319,6 @@ def _declared_html(keywords: dict[str | None, Value]) -> bool:
         declared += [v.const for k, v in headers.items.items()
                      if isinstance(k, str) and k.lower() == "content-type"]
     return any(isinstance(d, str) and renders_as_page(d) for d in declared)
-
-
-def renders_as_page(media_type: str) -> bool:
-    return "html" in media_type.lower() or "xml" in media_type.lower()
 
 
 def tuple_location(response: Value) -> Value | None:
