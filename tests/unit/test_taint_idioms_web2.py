@@ -201,8 +201,40 @@ def written_rows(request):
     return resp
 '''
 
+# A path appended to a whole URL of the host the browser asked for (Flask's `request.url_root`)
+# stays on that host: no open redirect; the host still comes from the request, so a server
+# fetching it is asked to go where the Host header says.
+SITE_URLS = '''\
+import requests
+from flask import Flask, redirect, request
 
-@pytest.mark.parametrize("source", [PATH_TEXT, COMPREHENSION_FILTERS, MEMBERSHIP, RESPONSE_WRITES],
-                         ids=["path-text", "comprehension-filters", "membership", "response-writes"])
+app = Flask(__name__)
+
+
+@app.route("/home")
+def home():
+    return redirect(request.url_root + request.args.get("p", ""))
+
+
+@app.route("/account")
+def account():
+    return redirect(f"{request.host_url}account/{request.args['tab']}")
+
+
+@app.route("/swap")
+def swap():
+    return redirect(request.args.get("p", "") + request.url_root)  # BST210
+
+
+@app.route("/self")
+def self_fetch():
+    return requests.get(request.host_url + request.args["p"]).text  # BST213
+'''
+
+
+@pytest.mark.parametrize("source", [PATH_TEXT, COMPREHENSION_FILTERS, MEMBERSHIP, RESPONSE_WRITES,
+                                    SITE_URLS],
+                         ids=["path-text", "comprehension-filters", "membership", "response-writes",
+                              "site-urls"])
 def test_marked_lines_are_the_findings(source: str) -> None:
     assert_marked(source)

@@ -45,6 +45,7 @@ _OPERATORS = frozenset({"env", "argv", "stdin"})  # who runs the program writes 
 # the host of anything appended to it; so does any text the request did not write whose host is
 # decided (`settings.API_URL + "/users/"`).
 APP_PATH = "an application path"
+_HOST_KEPT = frozenset({"redirect"})
 
 
 def fixes_host(prefix: str) -> bool:
@@ -310,6 +311,7 @@ def concat(parts: list[Value], step: Step | None = None) -> Value:
     consts: list[str] | None = []
     known = True
     reported: frozenset | None = None  # what every tainted part has reported
+    kept: frozenset = frozenset()
     for part in parts:
         part = part.flat()
         known = known and part.known
@@ -322,6 +324,9 @@ def concat(parts: list[Value], step: Step | None = None) -> Value:
             else:
                 if not host_fixed and part.prefix:
                     prefix = True
+                    # a whole URL of the host the browser asked for first (Flask's
+                    # `request.url_root`, its source's `cleans`): what follows stays on it
+                    kept = part.clean & _HOST_KEPT if not taint and not fixed else kept
                 host_fixed = True  # past the first tainted part the host is decided
             taint |= part.taint
             reported = part.reported if reported is None else reported & part.reported
@@ -344,7 +349,8 @@ def concat(parts: list[Value], step: Step | None = None) -> Value:
             return Value(clean=EVERY_CLASS, kind=APP_PATH, known=known)
         return SAFE if known else CLEAN
     prefix = prefix or configured and not host_fixed  # what follows may still name the host
-    out = Value(taint, clean, UNKNOWN, None, None, prefix, steps, modelled, known, reported or frozenset())
+    out = Value(taint, clean | kept, UNKNOWN, None, None, prefix, steps, modelled, known,
+                reported or frozenset())
     return out.with_step(step)
 
 
