@@ -231,10 +231,75 @@ def self_fetch():
     return requests.get(request.host_url + request.args["p"]).text  # BST213
 '''
 
+# A helper that fixes the host of the URL it returns (builds it after a constant base, or checks
+# its start and raises) hands back a URL untrusted data no longer starts; one that returns it
+# as it came, or puts it in the host, does not.
+HOST_HELPERS = '''\
+import requests
+from flask import Flask, redirect, request
+
+app = Flask(__name__)
+API = "https://api.example.com"
+
+
+def api_url(path):
+    return f"{API}/v2/{path}"
+
+
+def checked_url(url):
+    if not url.startswith("https://api.example.com/"):
+        raise ValueError("bad url")
+    return url
+
+
+def local_only(url):
+    if not url.startswith("/account/"):
+        return "/"
+    return url
+
+
+def passthrough(url):
+    return url.strip()
+
+
+def on_host(host):
+    return "https://" + host + "/status"
+
+
+@app.route("/a")
+def a():
+    return requests.get(api_url(request.args["p"])).text
+
+
+@app.route("/b")
+def b():
+    return requests.post(checked_url(request.form["u"]), timeout=3).text
+
+
+@app.route("/c")
+def c():
+    return redirect(local_only(request.args["next"]))
+
+
+@app.route("/d")
+def d():
+    return requests.get(passthrough(request.args["u"])).text  # BST213
+
+
+@app.route("/e")
+def e():
+    return requests.get(on_host(request.args["h"])).text  # BST213
+
+
+@app.route("/f")
+def f():
+    return redirect(passthrough(request.args["next"]))  # BST210
+'''
+
 
 @pytest.mark.parametrize("source", [PATH_TEXT, COMPREHENSION_FILTERS, MEMBERSHIP, RESPONSE_WRITES,
-                                    SITE_URLS],
+                                    SITE_URLS, HOST_HELPERS],
                          ids=["path-text", "comprehension-filters", "membership", "response-writes",
-                              "site-urls"])
+                              "site-urls", "host-helpers"])
 def test_marked_lines_are_the_findings(source: str) -> None:
     assert_marked(source)

@@ -229,7 +229,10 @@ def instantiated(returns: Value, bound: dict[int, Value], call_step) -> Value:
     for origin in ordered(returns.taint):
         argument = passed(bound, origin) if origin.kind == "param" else None
         if argument is not None and argument.taint:
+            # a host the callee fixed (`return API + "/" + path`, a `startswith(API)` check)
+            # stays fixed: untrusted data no longer starts what it returns
             argument = argument.evolve(clean=argument.clean | returns.clean,
+                                       prefix=argument.prefix and returns.prefix,
                                        modelled=argument.modelled and returns.modelled)
             out = join(out, argument.with_step(call_step))
     return out.evolve(kind=returns.kind) if (returns.kind or "").startswith("pathlib.") else out
