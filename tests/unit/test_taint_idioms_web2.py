@@ -296,10 +296,44 @@ def f():
     return redirect(passthrough(request.args["next"]))  # BST210
 '''
 
+# httpx's `stream(method, url)` takes the URL second, as its `request` does.
+HTTPX_STREAMS = '''\
+import httpx
+from flask import Flask, request
+
+app = Flask(__name__)
+client = httpx.Client(timeout=5)
+
+
+@app.route("/s")
+def s():
+    with client.stream("GET", request.args["u"]) as r:  # BST213
+        return r.read()
+
+
+@app.route("/s2")
+def s2():
+    with httpx.stream(request.args.get("method", "GET"), "https://api.example.com/feed") as r:
+        return r.read()
+
+
+@app.route("/s3")
+async def s3():
+    async with httpx.AsyncClient() as c:
+        async with c.stream("POST", url=request.form["hook"]) as r:  # BST213
+            return await r.aread()
+
+
+@app.route("/s4")
+def s4():
+    with httpx.stream("GET", request.args["u"]) as r:  # BST213
+        return r.read()
+'''
+
 
 @pytest.mark.parametrize("source", [PATH_TEXT, COMPREHENSION_FILTERS, MEMBERSHIP, RESPONSE_WRITES,
-                                    SITE_URLS, HOST_HELPERS],
+                                    SITE_URLS, HOST_HELPERS, HTTPX_STREAMS],
                          ids=["path-text", "comprehension-filters", "membership", "response-writes",
-                              "site-urls", "host-helpers"])
+                              "site-urls", "host-helpers", "httpx-streams"])
 def test_marked_lines_are_the_findings(source: str) -> None:
     assert_marked(source)
