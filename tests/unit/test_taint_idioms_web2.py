@@ -330,10 +330,25 @@ def s4():
         return r.read()
 '''
 
+# Django's `strip_tags` gives "absolutely no guarantee" that its result is HTML safe (its
+# documentation): escaping still has to follow.
+STRIPPED_TAGS = '''\
+from django.http import HttpResponse
+from django.utils.html import escape, strip_tags
+
+
+def bio(request):
+    return HttpResponse("<p>" + strip_tags(request.GET["bio"]) + "</p>")  # BST203
+
+
+def bio2(request):
+    return HttpResponse("<p>" + escape(strip_tags(request.GET["bio"])) + "</p>")
+'''
+
 
 @pytest.mark.parametrize("source", [PATH_TEXT, COMPREHENSION_FILTERS, MEMBERSHIP, RESPONSE_WRITES,
-                                    SITE_URLS, HOST_HELPERS, HTTPX_STREAMS],
+                                    SITE_URLS, HOST_HELPERS, HTTPX_STREAMS, STRIPPED_TAGS],
                          ids=["path-text", "comprehension-filters", "membership", "response-writes",
-                              "site-urls", "host-helpers", "httpx-streams"])
+                              "site-urls", "host-helpers", "httpx-streams", "stripped-tags"])
 def test_marked_lines_are_the_findings(source: str) -> None:
     assert_marked(source)
