@@ -3,13 +3,18 @@ build_parser` (or `from mypkg.cli import build_parser`), then `build_parser().pa
 `parser = build_parser(); parser.parse_args()` reads the command line, as the same-module factory
 does: the factory's workspace summary is served for the kind of what it returns (an object whose
 methods are sources), not only for a returned source. A constant argument list and a factory
-returning plain data stay silent. Checked by a real `bastion check --format json` over the
-package, and by the editor's store once it prepared the file."""
+returning plain data stay silent. The destinations the factory's module validates (`type=int`,
+constant `choices=`) travel on the returned parser and are clean where it is parsed, unless the
+parsing module declares arguments of its own (then its own set holds) or the factory extends a
+parser it got from another module (then only those both modules prove clean). Checked by a real
+`bastion check --format json` over the package, and by the editor's store once it prepared the
+file."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from tests.unit.taint_marked import checked, expected_checked, marked_and_found
 
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
@@ -66,25 +71,103 @@ def run_fixed():
 }
 
 
+# validated destinations declared by the factory's module (a `type=int` / `choices=` twin of
+# each tainted one), parsed where nothing is declared, where the parser is extended, and through
+# a factory extending the parser of another module
+VALIDATED = {
+    "mypkg/__init__.py": "",
+    "mypkg/cli.py": '''import argparse
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="sleeper")
+    parser.add_argument("--seconds", type=int)
+    parser.add_argument("--mode", choices=["a", "b"])
+    parser.add_argument("--label", type=str)
+    parser.add_argument("--cmd")
+    return parser
+''',
+    "mypkg/tool.py": '''import os
+
+from .cli import build_parser
+
+
+def main():
+    args = build_parser().parse_args()
+    os.system(f"sleep {args.seconds}")
+    os.system("run-" + args.mode)
+    os.system("echo " + args.label)  # BST202
+    os.system(args.cmd)  # BST202
+
+
+def bound():
+    parser = build_parser()
+    known, rest = parser.parse_known_args()
+    os.system(f"sleep {known.seconds}")
+    os.system("run-" + known.mode)
+    os.system(known.cmd)  # BST202
+    os.system(rest[0])  # BST202
+''',
+    "mypkg/more.py": '''import os
+
+from .cli import build_parser
+
+
+def main():
+    parser = build_parser()
+    parser.add_argument("--x")
+    parser.add_argument("--delay", dest="seconds")
+    args = parser.parse_args()
+    os.system(args.x)  # BST202
+    os.system(f"sleep {args.seconds}")  # BST202
+''',
+    "mypkg/wider.py": '''import argparse
+
+from .cli import build_parser
+
+
+def wider_parser() -> argparse.ArgumentParser:
+    parser = build_parser()
+    parser.add_argument("--wait", dest="mode")
+    parser.add_argument("--tag", dest="label", choices=["x", "y"])
+    return parser
+''',
+    "mypkg/wide_tool.py": '''import os
+
+from .wider import wider_parser
+
+
+def main():
+    args = wider_parser().parse_args()
+    os.system("run-" + args.mode)  # BST202
+    os.system("echo " + args.label)  # BST202
+''',
+}
+
+
 def _written(folder: Path) -> None:
     (folder / "mypkg").mkdir()
 
 
-def test_check_reads_a_parser_built_in_another_module(tmp_path):
+@pytest.mark.parametrize("apps", [APPS, VALIDATED], ids=["parsers", "validated"])
+def test_check_reads_a_parser_built_in_another_module(tmp_path, apps):
     _written(tmp_path)
-    results = checked(APPS, tmp_path)
+    results = checked(apps, tmp_path)
     found = {(Path(r["path"]).as_posix(), r["line"], r["rule_id"], r["cwe"]) for r in results}
-    assert found == expected_checked(APPS, {"BST202": 78})
+    assert found == expected_checked(apps, {"BST202": 78})
 
 
-def test_the_editor_reads_it_once_the_store_prepared_the_file(tmp_path):
+@pytest.mark.parametrize("apps", [APPS, VALIDATED], ids=["parsers", "validated"])
+def test_the_editor_reads_it_once_the_store_prepared_the_file(tmp_path, apps):
     _written(tmp_path)
-    for name, source in APPS.items():
+    for name, source in apps.items():
         (tmp_path / name).write_text(source, encoding="utf-8")
     analyzer = TaintAnalyzer()
     analyzer.workspace = SummaryStore([str(tmp_path)], analyzer.models, analyzer.version, False)
-    for name in ("mypkg/tool.py", "mypkg/app.py"):
+    for name, source in apps.items():
+        if "# BST" not in source:
+            continue
         path = str(tmp_path / name)
-        analyzer.workspace.prepare(APPS[name], path)
-        found = {(f.line, f.rule_id) for f in analyzer.analyse_file(APPS[name], path)}
-        assert found == marked_and_found(APPS[name])[0]
+        analyzer.workspace.prepare(source, path)
+        found = {(f.line, f.rule_id) for f in analyzer.analyse_file(source, path)}
+        assert found == marked_and_found(source)[0], name

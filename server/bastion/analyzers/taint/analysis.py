@@ -16,6 +16,7 @@ from collections.abc import Callable
 import attrs
 
 from bastion import attrs_classes
+from bastion.analyzers.taint.argparse_choices import carried
 from bastion.analyzers.taint.callees import CalleeMemo
 from bastion.analyzers.taint.callgraph import callers, closure, components
 from bastion.analyzers.taint.context import ModuleContext, module_context
@@ -231,7 +232,7 @@ def _interpret(function: Function, module: ModuleContext, models: Models,
     for name in later & fields.keys():  # what `__init__` stored, or what another method did
         fields[name] = fields[name].evolve(const=UNKNOWN, known=False)
     result = _run(function, module, models, summaries, fields, sql)
-    summary = _summary(params, result)
+    summary = _summary(params, result, module)
     summary.hands_on = result.handed_on
     summary.proves = proofs_of(function, lambda: _prover(function, module, models, summaries),
                                refine, module)
@@ -243,7 +244,7 @@ def _interpret(function: Function, module: ModuleContext, models: Models,
         fields, names = _fields_seen(init, function, len(params), later)
         if names:
             summary.with_fields = attrs.evolve(
-                _summary(params, _run(function, module, models, summaries, fields, sql)),
+                _summary(params, _run(function, module, models, summaries, fields, sql), module),
                 field_params=names)
     return FunctionOutcome(function.name, result, summary)
 
@@ -265,9 +266,10 @@ def _prover(function: Function, module: ModuleContext, models: Models,
     return interpreter
 
 
-def _summary(params: list[str], result: FunctionResult) -> Summary:
+def _summary(params: list[str], result: FunctionResult, module: ModuleContext) -> Summary:
+    """A returned parser carries the destinations its module proves clean (argparse_choices)."""
     sinks = distinct_hits([h for h in result.hits if any(o.kind == "param" for o in h.value.taint)])
-    return Summary(tuple(params), result.returns, sinks, result.fields)
+    return Summary(tuple(params), carried(result.returns, module), sinks, result.fields)
 
 
 def _fields_seen(init: Summary | None, function: Function, first: int,

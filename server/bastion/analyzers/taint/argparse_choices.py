@@ -7,8 +7,14 @@ module declares: a destination also declared without a conversion, with a defaul
 that is not a constant (argparse checks neither against `choices`), with an `action` other than
 storing, or given by a `set_defaults` keyword, is not clean; so is every destination where a
 builtin `int` / `float` is rebound. A parser built in another module (a factory of the
-workspace, whose summary returns its kind) reads the command line, but what that module declares
-is not seen: every destination stays the command line's.
+workspace, whose summary returns its kind) reads the command line; the destinations its module
+proves clean travel on the returned parser, as slots of a function's summary (`carried`). A
+module that declares no argument of its own (no `add_argument` / `set_defaults` in its text,
+argparse imported or not) reads them there; one that declares some uses its own set instead,
+as a factory extending a parser it got from another module keeps only those both sets hold
+(a destination this module adds is proven clean by its own declarations, or not at all). A
+parser given as `parents=`, and the arguments a helper of another module adds to a parser it is
+handed, stay unseen, across modules as in one.
 
 A parse given its arguments as a list of constants (`parser.parse_args(["--x", "1"])`,
 `args=[...]`, or a name holding one: a local bound to a display of constants and not grown
@@ -20,9 +26,17 @@ line: it is no source. `None` (the default) and any other value (`sys.argv[1:]`,
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.argparse_walk import CONVERSIONS, ArgparseCalls
 from bastion.analyzers.taint.domain import SAFE, Value
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.context import ModuleContext
+
+_PARSER = "argparse.ArgumentParser()"
+# the slot saying a parser carries its factory's clean destinations (the others), even none
+_CARRIED = "<argparse>"
 
 _PARSERS = frozenset({"argparse.ArgumentParser().parse_args",
                       "argparse.ArgumentParser().parse_intermixed_args"})
@@ -86,13 +100,40 @@ def _constant(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant)
 
 
+def declares_arguments(text: str | None) -> bool:
+    """Whether a module may declare arguments (a text not known may)."""
+    return text is None or "add_argument" in text or "set_defaults" in text
+
+
+def carried(returned: Value, module: ModuleContext) -> Value:
+    """What a function of `module` returns, as its summary keeps it: a parser with the
+    destinations the module proves clean as SAFE slots, those of a parser got from another
+    module's factory kept only when `module` proves them too or declares nothing."""
+    if returned.kind != _PARSER or not module.argparse_declares:
+        return returned
+    got = _carried(returned)
+    kept = module.argparse_clean if got is None else module.argparse_clean & got
+    return returned.evolve(items={_CARRIED: SAFE, **dict.fromkeys(kept, SAFE)})
+
+
+def _carried(parser: Value | None) -> frozenset[str] | None:
+    items = parser.items if parser is not None else None
+    if not items or _CARRIED not in items:
+        return None
+    return frozenset(k for k in items if k != _CARRIED)
+
+
 def parsed_namespace(value: Value, name: str | None, call: ast.Call, args: list[Value],
-                     keywords: dict[str | None, Value], clean: frozenset[str]) -> Value:
+                     keywords: dict[str | None, Value], module: ModuleContext,
+                     receiver: Value | None) -> Value:
     """The source value of a `parse_args()` call (`args`, `keywords`: its arguments' values),
-    its validated destinations safe; of a `parse_known_args()` call, the pair of such a
-    namespace and the remaining arguments; SAFE when the call parses a list of constants."""
+    its validated destinations safe (the module's, or those the parser `receiver` carries when
+    the module declares none); of a `parse_known_args()` call, the pair of such a namespace
+    and the remaining arguments; SAFE when the call parses a list of constants."""
     if _parses_constants(name, call, args, keywords):
         return SAFE
+    got = None if module.argparse_declares else _carried(receiver)
+    clean = module.argparse_clean if got is None else got
     if not clean or name not in _PARSERS and name not in _PAIRS:
         return value
     namespace = value.evolve(items=dict.fromkeys(clean, SAFE))

@@ -125,7 +125,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             return Value(clean=EVERY_CLASS, kind="re.compile()", const=Compiled(*compiled))
     found = ev.source_value(name, node)
     if found is not None:
-        return parsed_namespace(found, name, node, args, keywords, ev.module.argparse_clean)
+        return parsed_namespace(found, name, node, args, keywords, ev.module, receiver)
     form = form_called(ev.module.forms, node, ev.env) if ev.module.forms else None
     if form is not None and form not in ev.module.class_bases \
             and built_as_record(ev.module.external, name):

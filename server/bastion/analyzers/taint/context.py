@@ -16,6 +16,7 @@ import attrs
 from bastion import attrs_classes
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.annotations import closed_enum
+from bastion.analyzers.taint.argparse_choices import declares_arguments
 from bastion.analyzers.taint.argparse_handlers import dispatched
 from bastion.analyzers.taint.bindings import Bindings
 from bastion.analyzers.taint.class_constants import class_constants
@@ -100,6 +101,8 @@ class ModuleContext:
     shadowed: frozenset[str] = frozenset()
     # argparse destinations validated into a number or a constant choice (argparse_choices.py)
     argparse_clean: frozenset[str] = frozenset()
+    # whether it may declare arguments of its own, argparse imported or not (argparse_choices.py)
+    argparse_declares: bool = True
     # function node -> (constants, shadowed, its helper_paths by them): asked again at each test
     # calling it and each summary (helper_paths.module_paths); dies with the module's analysis
     helper_memo: dict = attrs.field(factory=dict, eq=False, repr=False)
@@ -172,6 +175,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                     parameters=_parameter_registrars(definitions, models, text,
                                                                      names_registrar)))
     handlers, lambdas, choices = dispatched(tree, text, env, defined, definitions)  # argparse_handlers.py
+    declares = declares_arguments(text)
     for name, calls in handlers.items():
         registered[name] = (*registered.get(name, ()), *calls)
     # frameworks a `def view(request)` entry needs imported that only such functions import
@@ -193,7 +197,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                    sorted((k, sorted(d), sorted(c), sorted(m))
                                           for k, (d, c, m) in forms.items()),
                                    sorted(records.items()),
-                                   sorted(built), sorted(shadowed), sorted(choices),
+                                   sorted(built), sorted(shadowed), sorted(choices), declares,
                                    )).encode(), digest_size=16).digest()
     classified = Classified(memo, digest + models.digest.encode()) if memo is not None else None
     # a class deriving from a framework's class through another module's base class is the
@@ -228,7 +232,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                          class_bases={name: shape.bases for name, shape in classes.items()},
                          class_constants=members, self_constants=through_self, scoped=scoped,
                          forms=forms, records=records, built=built, class_forms=class_forms,
-                         shadowed=shadowed, argparse_clean=choices)
+                         shadowed=shadowed, argparse_clean=choices, argparse_declares=declares)
 
 
 @attrs.frozen
