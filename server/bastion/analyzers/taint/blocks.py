@@ -22,6 +22,7 @@ import hashlib
 import re
 from itertools import compress
 
+from bastion.analyzers.taint.block_runs import Run, first_index
 from bastion.analyzers.taint.whole_blocks import WholeStatements
 from bastion.engine.cache import LRU
 from bastion.model.text import common_lines
@@ -146,6 +147,11 @@ class BlockParser:
         # The last block that did not parse failed only at its end, on a bracket never closed.
         self._unclosed = False
         self._whole: WholeStatements | None = None  # the text's tree, while `parse` is given it
+        # The runs over block starts of the last parse and of this one, by (indent, first
+        # line, end) (block_runs.py), and the run being made.
+        self._runs: dict[tuple[str, int, int], Run] = {}
+        self._next_runs: dict[tuple[str, int, int], Run] = {}
+        self._run = Run()
 
     def forget(self) -> None:
         for cache in (self._trees, self._broken, self._members):
@@ -159,6 +165,7 @@ class BlockParser:
         self._class_starts.clear()
         self._starts = _Starts()
         self._lines, self._placed, self._text = [], {}, None
+        self._runs = {}
 
     def parse(self, text: str, whole: ast.Module | None = None) -> ast.Module:
         """The module's statements that parse (a block nested too deeply to parse is left out).
@@ -181,6 +188,7 @@ class BlockParser:
         starts = self._starts(lines, (same_before, same_after) if self._starts.lines is old else None)
         body = self._statements(lines, starts or [0], len(lines), "")
         self._lines, self._placed, self._text = lines, self._placing, text
+        self._runs, self._next_runs = self._next_runs, {}
         return ast.Module(body=body, type_ignores=[])
 
     def lines_of(self, text: str) -> list[str] | None:
@@ -189,9 +197,21 @@ class BlockParser:
         return self._lines if text is self._text else None
 
     def _statements(self, lines: list[str], starts: list[int], hi: int, indent: str) -> list[ast.stmt]:
-        body: list[ast.stmt] = []
+        """The blocks at `starts`, joined where they must be, the last text's run over the same
+        lines taken where it can be (block_runs.py)."""
+        key = (indent, starts[0], hi)
+        last = self._runs.get(key)
+        run, outer = Run(), self._run
+        self._run = run
         index = 0
+        if last is not None:
+            index = first_index(starts, run.take_first(last, self._changed[0], self._placing))
         while index < len(starts):
+            if last is not None and starts[index] >= self._changed[1] \
+                    and run.take_rest(last, starts[index], self._placing):
+                break
+            ahead = index + MAX_MERGE
+            run.begin(starts[index], starts[ahead] + 1 if ahead < len(starts) else hi + 1)
             for until in range(index + 1, min(index + MAX_MERGE, len(starts)) + 1):
                 end = starts[until] if until < len(starts) else hi
                 statements = self._block(lines, starts[index], end, indent)
@@ -201,9 +221,11 @@ class BlockParser:
             if statements is None:
                 index += 1  # mid-edit: the block stays quiet, the others are analysed
                 continue
-            body.extend(statements)
+            run.body.extend(statements)
             index = until
-        return body
+        self._run = outer
+        self._next_runs[key] = run
+        return list(run.body)  # the run's own list stays as it was made
 
     def _closes_nothing(self, lines: list[str], starts: list[int], index: int, until: int,
                         hi: int, indent: str) -> bool:
@@ -260,6 +282,7 @@ class BlockParser:
             statements = self._parsed(lines, start, end, indent)
         if statements is not None:
             self._placing[place] = statements
+            self._run.placed.append((place, statements))
         return statements
 
     def _parsed(self, lines: list[str], start: int, end: int, indent: str,
