@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import stat as stat_module
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bastion import attrs_classes
+from bastion.digests import blake2b
 from bastion.filekinds import discovered_kind
 from bastion.limits import MAX_FILE_BYTES
 from bastion.model.text import BINARY, BOM, newlines_as_python_reads
@@ -68,7 +68,7 @@ def open_or_disk(path: str, opened: Callable[[str], str | None] | None
     text = opened(os.path.normpath(path)) if opened is not None else None
     if text is not None:
         data = text.encode("utf-8", "surrogatepass")
-        return data, ("open", hashlib.blake2b(data, digest_size=16).hexdigest())
+        return data, ("open", blake2b(data, digest_size=16).hexdigest())
     try:
         stat = os.stat(path)
     except (OSError, ValueError):

@@ -8,9 +8,10 @@ name one CWE. Read without importing bandit: the result cache's version key need
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 from pathlib import Path
+
+from bastion.digests import blake2b
 
 _CWE_ID = re.compile(r"^\[cwe\]\s*\nid\s*=\s*(\d+)", re.MULTILINE)
 
@@ -32,4 +33,4 @@ def catalog_cwes(directory: Path | None = None) -> dict[str, int]:
 def cwe_digest() -> str:
     """Part of the bandit analyzer's version: a changed CWE invalidates cached findings."""
     table = sorted(catalog_cwes().items())
-    return hashlib.blake2b(repr(table).encode(), digest_size=6).hexdigest()
+    return blake2b(repr(table).encode(), digest_size=6).hexdigest()

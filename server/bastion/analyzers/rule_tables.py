@@ -15,7 +15,6 @@ State: `_PARSED` (this module's, per process): digest -> the JSON text of a fold
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -23,6 +22,7 @@ from pathlib import Path
 
 from bastion import __version__
 from bastion.analyzers.versions import toml_files
+from bastion.digests import sha256
 from bastion.lazy_log import logger
 
 FORMAT = "1"
@@ -72,7 +72,7 @@ def _parse(data: bytes | None) -> tuple[dict | None, Exception | None]:
 
 
 def _digest(files: list[tuple[Path, bytes | None]]) -> str:
-    digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0{sys.version_info[:2]}\0".encode())
+    digest = sha256(f"{FORMAT}\0{__version__}\0{sys.version_info[:2]}\0".encode())
     for path, data in files:
         name = path.name.encode()
         digest.update(len(name).to_bytes(8, "big") + name)

@@ -10,9 +10,10 @@ of the data files it reads (rule and model files) or their identity (the advisor
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
+
+from bastion.digests import blake2b
 
 TOML_RULES_EVALUATOR = "1"  # own rules (analyzers/toml_rules.py)
 TAINT_EVALUATOR = "143"  # bumped when the taint evaluator reads the same models differently
@@ -37,7 +38,7 @@ def toml_files(directory: Path) -> list[tuple[Path, bytes | None]]:
 
 
 def _files_digest(number: str, files: list[tuple[Path, bytes | None]]) -> str:
-    digest = hashlib.blake2b(number.encode(), digest_size=8)
+    digest = blake2b(number.encode(), digest_size=8)
     for path, data in files:
         digest.update(path.name.encode() + b"\0" + (data or b"") + b"\0")
     return f"{number}+{digest.hexdigest()}"

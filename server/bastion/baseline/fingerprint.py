@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import ast
 import bisect
-import hashlib
 import io
 import tokenize
 from collections import Counter
@@ -31,6 +30,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from bastion import attrs_classes
 from bastion.deferred_patterns import deferred
+from bastion.digests import sha256
 from bastion.model import Finding
 from bastion.model.redact import SECRET_RULES, VALUE_SPAN_RULES, redacted
 
@@ -272,7 +272,7 @@ def _fingerprints(findings: Iterable[Finding], text: str | Sequence[str],
         key = (finding.rule_id, scope, tokens)
         occurrence = seen[key]
         seen[key] += 1
-        digest = hashlib.sha256("\x1f".join((finding.rule_id, scope, "\x1e".join(tokens)))
+        digest = sha256("\x1f".join((finding.rule_id, scope, "\x1e".join(tokens)))
                                 .encode("utf-8", "surrogatepass")).hexdigest()
         out[finding] = f"{digest[:32]}:{occurrence}"
     return out

@@ -15,11 +15,11 @@ one. That is why the cache folder must be private to the user (disk_cache.py ref
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Container, Mapping, Sequence
 
+from bastion.digests import blake2b
 from bastion.engine.suppress import Directive
 from bastion.filekinds import FileKind
 from bastion.model import Finding, FlowStep, Level, Span
@@ -41,7 +41,7 @@ class InvalidEntry(ValueError):
 def text_key(text: str, version_key: str, dependencies: str = "") -> str:
     """`dependencies`: what else the result depends on (the workspace modules the file
     imports, see `Engine.dependency_key`), empty for most files."""
-    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20)
+    digest = blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20)
     digest.update(version_key.encode())
     if dependencies:
         digest.update(b"\0" + dependencies.encode())

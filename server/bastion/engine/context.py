@@ -8,10 +8,10 @@ followed by `sp.call(cmd, shell=True)` is reported as B604 instead of B602.
 from __future__ import annotations
 
 import ast
-import hashlib
 from collections.abc import Iterator
 
 from bastion.analyzers.base import ImportContext
+from bastion.digests import blake2b
 
 # ("import", name, asname) or ("from", module, name, asname), in bandit's visiting order.
 ImportFact = tuple
@@ -77,7 +77,7 @@ class Context:
     def plus(self, facts: tuple[ImportFact, ...]) -> Context:
         if not facts:
             return self
-        digest = hashlib.blake2b(self.digest + repr(facts).encode(), digest_size=16).digest()
+        digest = blake2b(self.digest + repr(facts).encode(), digest_size=16).digest()
         return Context(self, facts, digest)
 
     def _fold(self) -> tuple[frozenset[str], tuple[tuple[str, str], ...]]:

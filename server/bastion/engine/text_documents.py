@@ -10,7 +10,6 @@ caller's worker, the editor's analyses of other documents, is not held for its s
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from bastion.digests import blake2b
 from bastion.engine.deep import run_deep_apart
 from bastion.engine.failures import failure_reason
 from bastion.engine.suppress import Directive, parse_directive
@@ -130,7 +130,7 @@ def root_of(roots: tuple[ReadRoot, ...], path: str) -> ReadRoot:
 
 
 def memo_key(text: str, kind: FileKind, dependencies: str = "") -> bytes:
-    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16)
+    digest = blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16)
     digest.update(kind.value.encode())
     if dependencies:
         digest.update(b"\0" + dependencies.encode())

@@ -12,13 +12,13 @@ that does not parse.
 from __future__ import annotations
 
 import ast
-import hashlib
 import re
 
 import attrs
 
 from bastion import attrs_classes
 from bastion.analyzers.base import reads_whole
+from bastion.digests import blake2b
 from bastion.parsing import parse_code_at
 
 
@@ -38,7 +38,7 @@ class Unit:
         if not self.digest:
             key = b"F" if self.in_function else b"I" if self.indented else b"T"
             raw = key + self.text.encode("utf-8", "surrogatepass") + self.suffix.encode()
-            object.__setattr__(self, "digest", hashlib.blake2b(raw, digest_size=16).digest())
+            object.__setattr__(self, "digest", blake2b(raw, digest_size=16).digest())
 
     def moved(self, lines: int) -> Unit:
         """The same unit `lines` further down; its text and digest are unchanged."""

@@ -23,7 +23,6 @@ workspace summaries; its caches are guarded by a lock (the engine analyses on se
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import threading
@@ -33,6 +32,7 @@ from bastion import attrs_classes
 from bastion.analyzers.taint.template_files import walked_folders
 from bastion.deps.include_lines import may_include
 from bastion.deps.names import manifest_kind
+from bastion.digests import blake2b
 from bastion.files import UnreadableSource, decode_source, read_limited
 from bastion.package_names import SEPARATORS
 
@@ -133,7 +133,7 @@ class DeclaredVersions:
                 return NONE
             path = os.path.abspath(path)
         found: dict[str, Declaration] = {}
-        identity = hashlib.blake2b(digest_size=16)
+        identity = blake2b(digest_size=16)
         with self._lock:
             if not self._asked.issuperset(wanted):
                 self._asked = self._asked.union(wanted)

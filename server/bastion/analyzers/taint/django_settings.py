@@ -20,12 +20,12 @@ Owner: template_files.TemplateFiles holds one `DjangoSettings` (guarded by its o
 from __future__ import annotations
 
 import ast
-import hashlib
 import os
 import re
 import threading
 from collections.abc import Callable
 
+from bastion.digests import blake2b
 from bastion.files import UnreadableSource, decode_source, lies_within, open_or_disk, read_opened
 from bastion.parsing import parse_code
 
@@ -50,7 +50,7 @@ class DjangoSettings:
         # module -> (template folders, app folders, star-imported modules)
         self._read: dict[str, tuple[tuple, object]] = {}
 
-    def folders(self, walked: list[str], roots: tuple[str, ...], identity: hashlib.blake2b,
+    def folders(self, walked: list[str], roots: tuple[str, ...], identity: blake2b,
                 opened: Opened = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(the template folders the settings name, the template folders of the installed apps)
         for a view whose folder and parents are `walked`; `opened`: a normalised path -> the
@@ -73,7 +73,7 @@ class DjangoSettings:
                 return found
         return (), ()
 
-    def _settings(self, path: str, project: str, roots: tuple[str, ...], identity: hashlib.blake2b,
+    def _settings(self, path: str, project: str, roots: tuple[str, ...], identity: blake2b,
                   opened: Opened) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
         """The folders a settings module (and what it star-imports) configures; None when
         there is no such file."""
@@ -99,7 +99,7 @@ class DjangoSettings:
                 waiting.extend(imported)
         return tuple(dict.fromkeys(dirs)), tuple(dict.fromkeys(apps))[:_MAX_APPS]
 
-    def _kept(self, path: str, roots: tuple[str, ...], identity: hashlib.blake2b, parse,
+    def _kept(self, path: str, roots: tuple[str, ...], identity: blake2b, parse,
               opened: Opened) -> object:
         """What `parse` makes of the file's text (None when it is not a readable file), kept
         by its stamp; a file that exists, or is open, is stamped in `identity`."""

@@ -25,7 +25,6 @@ as changed (no module constant of theirs in that scan), and the log says so once
 from __future__ import annotations
 
 import bisect
-import hashlib
 import os
 import re
 import threading
@@ -34,6 +33,7 @@ from collections.abc import Iterator
 from bastion import attrs_classes
 from bastion.analyzers.taint.bindings import changed_at, name_occurrences
 from bastion.analyzers.taint.modules import ModuleGraph, import_matches
+from bastion.digests import blake2b
 from bastion.lazy_log import logger
 
 MAX_FILES = 20000
@@ -70,7 +70,7 @@ class Imports:
 def foreign_key(names: frozenset[str]) -> str:
     """A file's result-cache key part (TaintAnalyzer.dependency_key, scan_key.py): the names
     other modules change ("" when none)."""
-    return hashlib.blake2b(repr(sorted(names)).encode(), digest_size=8).hexdigest() if names else ""
+    return blake2b(repr(sorted(names)).encode(), digest_size=8).hexdigest() if names else ""
 
 
 class _At:

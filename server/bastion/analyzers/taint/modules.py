@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import ast
 import bisect
-import hashlib
 import os
 import re
 from collections.abc import Callable, Iterable
 
+from bastion.digests import blake2b
 from bastion.files import UnreadableSource, decode_source, read_limited
 
 # `import a.b as c, d` and `from .a import (b, c)`: the names only (a superset is harmless: a
@@ -25,7 +25,7 @@ _NAME = re.compile(r"[A-Za-z_][\w.]*")
 
 
 def digest_of(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 class ModuleResolver:
@@ -366,7 +366,7 @@ class ModuleGraph:
         for path in sorted(files):
             entry = self.text(path)
             parts.append(f"{path}\0{entry[1] if entry else '-'}")
-        return hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogatepass"),
+        return blake2b("\n".join(parts).encode("utf-8", "surrogatepass"),
                                digest_size=16).hexdigest()
 
 

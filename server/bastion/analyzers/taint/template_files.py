@@ -21,7 +21,6 @@ analyses on several threads).
 from __future__ import annotations
 
 import bisect
-import hashlib
 import os
 import re
 import threading
@@ -31,6 +30,7 @@ from bastion import attrs_classes
 from bastion.analyzers.taint.django_settings import DjangoSettings
 from bastion.analyzers.taint.template_macros import NO_MACROS, Macros, called, parse_macros
 from bastion.deferred_patterns import deferred
+from bastion.digests import blake2b
 from bastion.files import UnreadableSource, decode_source, lies_within, open_or_disk, read_opened
 from bastion.model.text import visible
 
@@ -126,7 +126,7 @@ class TemplateFiles:
             return NONE
         folders = tuple(dict.fromkeys(("templates", *template_folders(text))))
         found: dict[str, tuple[Template, ...]] = {}
-        identity = hashlib.blake2b(digest_size=16)
+        identity = blake2b(digest_size=16)
         walked = self._walked(path, roots)
         # Django looks in its settings' DIRS first, then in each installed app's templates
         django = self._django.folders(walked, roots, identity, self.open_texts) if "django" in text \
@@ -153,7 +153,7 @@ class TemplateFiles:
         return ModuleTemplates(found, identity.digest()) if found else NONE
 
     def _macro_prints(self, chain: list[Template], path: str, roots: tuple[str, ...],
-                      where: tuple[tuple[str, ...], ...], identity: hashlib.blake2b) -> list[Template]:
+                      where: tuple[tuple[str, ...], ...], identity: blake2b) -> list[Template]:
         """What the macros the templates of `chain` call print of the context, each as a
         template of the file holding the macro; the files imported are read like includes (at
         most as many as a chain holds)."""
@@ -181,7 +181,7 @@ class TemplateFiles:
         return kept
 
     def _first(self, name: str, candidates: list[str], roots: tuple[str, ...],
-               identity: hashlib.blake2b) -> Template | None:
+               identity: blake2b) -> Template | None:
         """The first of `candidates` that is a template, each one looked at stamped in
         `identity` (a file that appears or changes changes it)."""
         for candidate in candidates:

@@ -9,11 +9,11 @@ Owner: the summary store keeps one `ClosureTexts` and calls it under its lock; i
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.declared_versions import SHARED as DECLARED
 from bastion.analyzers.taint.modules import ModuleGraph, imported_files
+from bastion.digests import blake2b
 
 if TYPE_CHECKING:  # the models and the whole taint analysis, which a warm scan's keys need not
     from bastion.analyzers.taint.specs import Models
@@ -57,7 +57,7 @@ class ClosureTexts:
                 named = self._naming[(file, entry[1])] = [p for p in packages if p in entry[0]]
             if named:
                 parts.append(DECLARED.of_path(file, self.graph.resolver.limits, named).digest)
-        return hashlib.blake2b(b"".join(parts), digest_size=16).digest() if parts else b""
+        return blake2b(b"".join(parts), digest_size=16).digest() if parts else b""
 
 
 def naming(modules: dict[str, ModuleEntry], packages: set[str]) -> list[str]:

@@ -1,0 +1,26 @@
+"""The two hashes Bastion computes (blake2b for its cache keys and identities, sha256 for the
+baseline's fingerprints and the stored rule tables' key), without hashlib's OpenSSL module.
+
+A scan served from the result cache hashes little, but `import hashlib` loads `_hashlib`, the
+OpenSSL binding, some 5-9 ms of every start. hashlib's own blake2b is `_blake2.blake2b` (it
+prefers the built-in one), and CPython's built-in sha256 (`_sha256`, `_sha2` from 3.12) gives
+the same digests as OpenSSL's: the standard fixes them (tests/unit/test_digests.py). A Python
+built without either module gets hashlib's.
+"""
+
+from __future__ import annotations
+
+try:
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a build without the module
+    from hashlib import blake2b
+
+try:
+    from _sha2 import sha256  # Python 3.12+
+except ImportError:
+    try:
+        from _sha256 import sha256
+    except ImportError:  # pragma: no cover - a build without the module
+        from hashlib import sha256
+
+__all__ = ["blake2b", "sha256"]
