@@ -128,10 +128,13 @@ def _from_cache(items: list[ScanItem]) -> list[ScanOutcome | None]:
     from bastion.analyzers.secrets.allow import secrets_key
     from bastion.analyzers.taint.scan_key import ScanKeys
     from bastion.analyzers.text_registry import dependency_key as text_dependency_key
+    from bastion.analyzers.versions import taint_models_dir, toml_files
     from bastion.engine.registry import default_rule_ids, default_version_key
 
-    version_key, rules = default_version_key(), default_rule_ids()
-    taint_keys = ScanKeys(_ROOTS)
+    # The taint models read once: the bytes the version key hashes are those the keys parse.
+    models = toml_files(taint_models_dir())
+    version_key, rules = default_version_key(models), default_rule_ids()
+    taint_keys = ScanKeys(_ROOTS, models)
     outcomes: list[ScanOutcome | None] = [None] * len(items)
     disk = DiskCache()
     try:

@@ -11,9 +11,12 @@ import sys
 from pathlib import Path
 
 import bastion.scan
+from bastion.analyzers import rule_tables, versions
 from bastion.analyzers.taint.model_files import load_models
-from bastion.analyzers.taint.scan_key import versioned_packages
+from bastion.analyzers.taint.scan_key import ScanKeys, versioned_packages
+from bastion.analyzers.versions import taint_models_dir, toml_files
 from bastion.config import Config
+from bastion.engine.registry import default_version_key
 from bastion.scan import ScanItem, scan
 
 SOURCES = {
@@ -81,6 +84,32 @@ def test_a_warm_scan_analyses_nothing_and_follows_a_manifest_edit(tmp_path, monk
 
 def test_the_versioned_packages_read_without_the_models_are_the_models(tmp_path):
     assert versioned_packages() == frozenset(load_models().versioned) != frozenset()
+
+
+def test_a_warm_scan_reads_the_taint_models_once_and_keys_the_bytes_it_parses(tmp_path, monkeypatch):
+    """The version key hashes, and the taint keys parse (the versioned packages), one read of
+    the models folder: the keys told from it are those told without it, and follow its bytes."""
+    monkeypatch.setenv("BASTION_CACHE_DIR", str(tmp_path / "cache"))
+    models = toml_files(taint_models_dir())
+    assert default_version_key(models) == default_version_key()
+    assert ScanKeys((), models).versioned == versioned_packages() != frozenset()
+    edited = [(path, data + b"\n# edited\n" if index == 0 else data)
+              for index, (path, data) in enumerate(models)]
+    assert default_version_key(edited) != default_version_key()
+    monkeypatch.setattr(bastion.scan, "_ENGINE", None)
+    root = tmp_path / "project"
+    items = _project(root)
+    cold = _findings(scan(items, jobs=1, roots=[str(root)]))
+    reads: list[str] = []
+
+    def counted(directory):
+        reads.append(Path(directory).name)
+        return toml_files(directory)
+
+    monkeypatch.setattr(versions, "toml_files", counted)
+    monkeypatch.setattr(rule_tables, "toml_files", counted)
+    assert _findings(scan(items, jobs=1, roots=[str(root)])) == cold
+    assert reads.count("taint") == 1
 
 
 def test_a_warm_check_of_modules_importing_each_other_loads_no_taint_analysis(tmp_path):

@@ -33,10 +33,12 @@ _SCALARS = (str, int, float, bool)
 _PARSED: dict[str, str] = {}
 
 
-def folder_tables(directory: Path) -> list[tuple[Path, dict | None, Exception | None]]:
+def folder_tables(directory: Path, files: list[tuple[Path, bytes | None]] | None = None,
+                  ) -> list[tuple[Path, dict | None, Exception | None]]:
     """Each `*.toml` of `directory`, sorted by name, with its table, or with the exception that
-    reading it (OSError) or parsing it (UnicodeDecodeError, TOMLDecodeError) raised."""
-    files = toml_files(directory)
+    reading it (OSError) or parsing it (UnicodeDecodeError, TOMLDecodeError) raised; `files`:
+    the folder's `toml_files`, when the caller has read them (and hashed them for a key)."""
+    files = toml_files(directory) if files is None else files
     key = _digest(files)
     if key in _PARSED:
         tables = json.loads(_PARSED[key])["tables"]  # fresh objects: callers may change them

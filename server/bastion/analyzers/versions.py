@@ -55,9 +55,10 @@ def taint_models_dir() -> Path:
     return rules_dir() / "taint"
 
 
-def models_digest(directory: Path | None = None) -> str:
-    """The taint models' digest, without parsing them."""
-    return _files_digest(TAINT_SPEC, toml_files(directory or taint_models_dir()))
+def models_digest(directory: Path | None = None, files: list[tuple[Path, bytes | None]] | None = None) -> str:
+    """The taint models' digest, without parsing them; `files`: the folder's `toml_files`, when
+    the caller has read them (a warm scan parses the same bytes: scan.py's `_from_cache`)."""
+    return _files_digest(TAINT_SPEC, toml_files(directory or taint_models_dir()) if files is None else files)
 
 
 def taint_version(digest: str | None = None) -> str:

@@ -30,17 +30,18 @@ def default_text_analyzers() -> list:
     return text_analyzers()
 
 
-def default_version_key() -> str:
-    """`create_engine().version_key` without loading bandit's plugins or compiling the rules."""
+def default_version_key(taint_models: list | None = None) -> str:
+    """`create_engine().version_key` without loading bandit's plugins or compiling the rules;
+    `taint_models`: the taint models folder's `toml_files`, when the caller has read them."""
     from bastion.analyzers.bandit_cwe import cwe_digest
     from bastion.analyzers.bandit_metadata import bandit_version
     from bastion.analyzers.text_registry import versions_key
-    from bastion.analyzers.versions import catalog_version, taint_version
+    from bastion.analyzers.versions import catalog_version, models_digest, taint_version
     from bastion.catalog.paths import rules_dir
 
     return (f"bandit={bandit_version()}+cwe{cwe_digest()}"
             f"|bastion={catalog_version(rules_dir() / 'bastion')}"
-            f"|taint={taint_version()}{versions_key()}")
+            f"|taint={taint_version(models_digest(files=taint_models))}{versions_key()}")
 
 
 def default_rule_ids() -> frozenset[str]:

@@ -23,12 +23,13 @@ from bastion.analyzers.versions import taint_models_dir
 from bastion.package_names import pep503_name
 
 
-def versioned_packages() -> frozenset[str]:
+def versioned_packages(models: list | None = None) -> frozenset[str]:
     """The packages the shipped models' `before` conditions name (`Models.versioned`), read
     from the parsed tables the model loader caches; a malformed condition the loader would
-    refuse may be counted: it only costs a manifest lookup in the key."""
+    refuse may be counted: it only costs a manifest lookup in the key. `models`: the models
+    folder's `toml_files`, when the caller has read them."""
     found = set()
-    for _, table, _ in folder_tables(taint_models_dir()):
+    for _, table, _ in folder_tables(taint_models_dir(), models):
         for items in (table or {}).values():
             for item in items if isinstance(items, list) else ():
                 before = item.get("before") if isinstance(item, dict) else None
@@ -38,11 +39,11 @@ def versioned_packages() -> frozenset[str]:
 
 
 class ScanKeys:
-    def __init__(self, roots: tuple[str, ...]) -> None:
+    def __init__(self, roots: tuple[str, ...], models: list | None = None) -> None:
         self.graph = ModuleGraph(ModuleResolver(roots)) if roots else None
         # the roots as the analyzer's summary store holds them (real paths)
         self.roots = self.graph.resolver.limits if self.graph is not None else ()
-        self.versioned = versioned_packages()
+        self.versioned = versioned_packages(models)
         self._templates = TemplateFiles()
         self._closures = None  # made for the first file importing a workspace module
         self._foreign: ForeignChanges | None = None  # made for the first file
