@@ -354,3 +354,17 @@ def test_config_keys(tmp_path):
     config = build_config(load_pyproject(pyproject).values, root=str(tmp_path))
     assert config.baseline == "b.json" and config.baseline_mode == "hide"
     assert Config().baseline is None and Config().baseline_mode == "hint"
+
+
+def test_the_package_gives_each_name_it_lists_from_the_module_that_defines_it():
+    """bastion/baseline/__init__.py imports its names when first asked for: each one it lists
+    is its module's own object, and an unknown name is an AttributeError."""
+    import importlib
+
+    import bastion.baseline as package
+
+    assert sorted(package._MODULES) == sorted(package.__all__)
+    for name, module in package._MODULES.items():
+        assert getattr(package, name) is getattr(importlib.import_module(f"bastion.baseline.{module}"), name)
+    with pytest.raises(AttributeError):
+        package.no_such_name  # noqa: B018

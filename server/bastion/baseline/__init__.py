@@ -5,31 +5,48 @@ the baseline file, whose content `schema` checks; `match` splits one file's find
 known; `editor` is the language server's view of it.
 """
 
-from bastion.baseline.editor import (
-    BASELINE_MODES,
-    baseline_for_config,
-    editor_split,
-    listed_in_baseline,
-    split_baselined,
-)
-from bastion.baseline.fingerprint import FINGERPRINT_KEY, fingerprints
-from bastion.baseline.match import apply_baseline, entries_for, legacy_prints, split_known
-from bastion.baseline.schema import MAX_BYTES, MAX_ENTRIES
-from bastion.baseline.store import (
-    DEFAULT_NAME,
-    FORMAT_VERSION,
-    Baseline,
-    BaselineError,
-    Entry,
-    configured_path,
-    discover,
-    dumps,
-    load_baseline,
-    parse_baseline,
-    project_root,
-    root_field,
-    write_baseline,
-)
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bastion.baseline.editor import (
+        BASELINE_MODES,
+        baseline_for_config,
+        editor_split,
+        listed_in_baseline,
+        split_baselined,
+    )
+    from bastion.baseline.fingerprint import FINGERPRINT_KEY, fingerprints
+    from bastion.baseline.match import apply_baseline, entries_for, legacy_prints, split_known
+    from bastion.baseline.schema import MAX_BYTES, MAX_ENTRIES
+    from bastion.baseline.store import (
+        DEFAULT_NAME,
+        FORMAT_VERSION,
+        Baseline,
+        BaselineError,
+        Entry,
+        configured_path,
+        discover,
+        dumps,
+        load_baseline,
+        parse_baseline,
+        project_root,
+        root_field,
+        write_baseline,
+    )
+
+# Each name is imported from its module when first asked for: a check without a baseline
+# needs `configured_path` alone (store.py), not the matching and fingerprinting modules.
+_MODULES = {
+    "BASELINE_MODES": "editor", "baseline_for_config": "editor", "editor_split": "editor",
+    "listed_in_baseline": "editor", "split_baselined": "editor", "FINGERPRINT_KEY": "fingerprint",
+    "fingerprints": "fingerprint", "apply_baseline": "match", "entries_for": "match",
+    "legacy_prints": "match", "split_known": "match", "MAX_BYTES": "schema", "MAX_ENTRIES": "schema",
+    "Baseline": "store", "BaselineError": "store", "DEFAULT_NAME": "store", "Entry": "store",
+    "FORMAT_VERSION": "store", "configured_path": "store", "discover": "store", "dumps": "store",
+    "load_baseline": "store", "parse_baseline": "store", "project_root": "store", "root_field": "store",
+    "write_baseline": "store",
+}
 
 __all__ = [
     "BASELINE_MODES", "DEFAULT_NAME", "FINGERPRINT_KEY", "FORMAT_VERSION", "MAX_BYTES",
@@ -39,3 +56,12 @@ __all__ = [
     "load_baseline", "parse_baseline", "project_root", "root_field", "split_baselined",
     "legacy_prints", "split_known", "write_baseline",
 ]
+
+
+def __getattr__(name: str):
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

@@ -25,13 +25,7 @@ from typing import TYPE_CHECKING, TextIO
 import attrs
 
 from bastion import attrs_classes
-from bastion.baseline import (
-    Baseline,
-    BaselineError,
-    configured_path,
-    load_baseline,
-    split_known,
-)
+from bastion.baseline import Baseline, BaselineError, configured_path, load_baseline
 from bastion.config import ConfigError, config_for_path
 from bastion.model import Finding, Level
 from bastion.report.results import CheckResults, FileResult
@@ -214,6 +208,9 @@ class Gate:
                 self.fingerprints.update(file_fingerprints([file]))
             known: tuple[Finding, ...] = ()
             if listed:
+                # imported here: matching a baseline (and fingerprinting) is no cost of a check without one
+                from bastion.baseline import split_known
+
                 prints = {x: self.fingerprints.get((file.path, x), "") for x in findings}
                 findings, known = split_known(findings, rel, baseline, prints,
                                               _legacy(file.path, findings, suppressed))
