@@ -301,6 +301,8 @@ def test_a_small_check_loads_nothing_it_does_not_use_and_deferred_modules_still_
     assert {"hashlib", "_hashlib"} & warm == set()
     # nor, without a baseline, the modules that match one (bastion/baseline/__init__.py)
     assert {f"bastion.baseline.{m}" for m in ("match", "fingerprint", "editor")} & warm == set()
+    # nor, where no module changes another's names, the reader of changes (taint/bindings.py)
+    assert "bastion.analyzers.taint.bindings" not in warm
     # the result cache, the stored rule tables and the workspace keys take their loggers when
     # they warn (bastion/lazy_log.py): logging, traceback and string are no warm start-up cost;
     # the advisory index's folder is told without platformdirs (bastion/user_dirs.py)

@@ -31,7 +31,6 @@ import threading
 from collections.abc import Iterator
 
 from bastion import attrs_classes
-from bastion.analyzers.taint.bindings import changed_at, name_occurrences
 from bastion.analyzers.taint.modules import ModuleGraph, import_matches
 from bastion.digests import blake2b
 from bastion.lazy_log import logger
@@ -285,6 +284,10 @@ def _outside(position: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def _name_changed(local: str, text: str, spans: list[tuple[int, int]]) -> bool:
+    # Imported here (~3 ms): a warm scan reads no importer text where no module's names are
+    # wanted (a project of modules that change nothing of another's).
+    from bastion.analyzers.taint.bindings import changed_at, name_occurrences
+
     for match in name_occurrences(local, text):
         if not _outside(match.start(), spans):
             continue
@@ -296,6 +299,8 @@ def _name_changed(local: str, text: str, spans: list[tuple[int, int]]) -> bool:
 def _attributes_changed(written: str, text: str, spans: list[tuple[int, int]],
                         wanted: frozenset[str]) -> set[str]:
     """Which of `wanted` `checks.NAME` changes, for a module the text writes `checks`."""
+    from bastion.analyzers.taint.bindings import changed_at  # see _name_changed
+
     found: set[str] = set()
     pattern = re.compile(re.escape(written).replace(r"\.", r"\s*\.\s*") + r"\s*(\.\s*(\w+))")
     for match in pattern.finditer(text):
