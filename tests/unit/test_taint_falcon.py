@@ -17,7 +17,7 @@ import falcon
 class Ping:
     def on_get(self, req, resp):
         subprocess.run("ping -c1 " + req.get_param("host"), shell=True)  # BST202
-        subprocess.run(["ping", "-c1", req.get_param("host")])
+        subprocess.run(["ping", "-c1", req.get_param("host")])  # BST217
 
 
 class Base:
@@ -59,7 +59,7 @@ app.add_route("/files/{name}", Files(), suffix="item")
 
 def test_each_marked_line_reports_its_rule_and_no_other_line_reports():
     expected, found = marked_and_found(APP)
-    assert len(expected) == 5
+    assert len(expected) == 6
     assert found == expected
 
 

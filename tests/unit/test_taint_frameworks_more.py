@@ -67,7 +67,7 @@ class Shell(WebsocketConsumer):
     def receive(self, text_data=None, bytes_data=None):
         data = json.loads(text_data)
         subprocess.run(data["cmd"], shell=True)  # BST202
-        subprocess.run(["echo", data["cmd"]])
+        subprocess.run(["echo", data["cmd"]])  # BST217
 
 
 class Query(AsyncJsonWebsocketConsumer):
@@ -194,7 +194,7 @@ class FileService(files_pb2_grpc.FileServiceServicer):
 
     def Convert(self, request, context):
         subprocess.run(f"convert {request.src} {request.dst}", shell=True)  # BST202
-        subprocess.run(["convert", request.src, request.dst])
+        subprocess.run(["convert", request.src, request.dst])  # BST217
         return files_pb2.Empty()
 '''
 

@@ -12,7 +12,7 @@ import pytest
 from tests.unit.taint_marked import checked, editor_found, expected_checked, marked_and_found
 
 CWE = {"BST201": 22, "BST202": 78, "BST203": 79, "BST204": 89, "BST206": 95, "BST207": 117,
-       "BST209": 502, "BST210": 601, "BST213": 918}
+       "BST209": 502, "BST210": 601, "BST213": 918, "BST217": 88}
 
 AIOHTTP = '''\
 import json
@@ -42,7 +42,7 @@ async def get_file(request):
 @routes.get("/ping")
 async def ping(request):
     host = request.query.get("host", "localhost")
-    subprocess.run(["ping", "-c1", host])
+    subprocess.run(["ping", "-c1", host])  # BST217
     subprocess.run("ping -c1 " + shlex.quote(host), shell=True)
     subprocess.run("ping -c1 " + host, shell=True)  # BST202
     return web.Response(text="ok")
@@ -133,10 +133,10 @@ async def console(request):
     ws = web.WebSocketResponse()
     await ws.prepare(request)
     cmd = await ws.receive_str()
-    subprocess.run(["echo", cmd])
+    subprocess.run(["echo", cmd])  # BST217
     subprocess.run("echo " + cmd, shell=True)  # BST202
     async for msg in ws:
-        subprocess.run(["echo", msg.data])
+        subprocess.run(["echo", msg.data])  # BST217
         subprocess.run("echo " + msg.data, shell=True)  # BST202
     return ws
 
@@ -144,7 +144,7 @@ async def console(request):
 class Items(web.View):
     async def get(self):
         item = self.request.match_info["item"]
-        subprocess.call(["cat", item])
+        subprocess.call(["cat", item])  # BST217
         subprocess.call("cat " + item, shell=True)  # BST202
         return web.Response(text="ok")
 
@@ -206,7 +206,7 @@ def get_user(event, context):
 
 def create(event, context):
     body = json.loads(event["body"])
-    subprocess.run(["convert", body["file"], "out.png"])
+    subprocess.run(["convert", body["file"], "out.png"])  # BST217
     subprocess.run("convert %s out.png" % shlex.quote(body["file"]), shell=True)
     subprocess.run("convert %s out.png" % body["file"], shell=True)  # BST202
     return {"statusCode": 201}

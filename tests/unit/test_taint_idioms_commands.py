@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from tests.unit.taint_marked import checked, editor_found, expected_checked, marked_and_found
 
-CWE = {"BST202": 78, "BST206": 95}
+CWE = {"BST202": 78, "BST206": 95, "BST217": 88}
 
 # pexpect as its documentation drives it: a command line split into words, or the program
 # and its arguments apart (an argument list, as `subprocess` judges one: the program is what
@@ -30,7 +30,7 @@ app = Flask(__name__)
 def ping():
     host = request.args["host"]
     child = pexpect.spawn("ping -c 1 " + host)  # BST202
-    twin = pexpect.spawn("ping", ["-c", "1", host])
+    twin = pexpect.spawn("ping", ["-c", "1", host])  # BST217
     tool = pexpect.spawn(request.args["tool"], ["-v"])  # BST202
     child.expect(pexpect.EOF)
     twin.expect(pexpect.EOF)
@@ -44,7 +44,7 @@ def listing():
     out = pexpect.run(f"ls -l {folder}")  # BST202
     mine = pexpect.run("ls -l /srv/public")
     pexpect.run(command="du -sh " + folder)  # BST202
-    pexpect.spawn(command="du", args=["-sh", folder])
+    pexpect.spawn(command="du", args=["-sh", folder])  # BST217
     return {"sizes": [len(out), len(mine)]}
 
 
@@ -52,7 +52,7 @@ def listing():
 def lookup():
     name = request.args["name"]
     proc = PopenSpawn("nslookup " + name)  # BST202
-    twin = PopenSpawn(["nslookup", name])
+    twin = PopenSpawn(["nslookup", name])  # BST217
     code = PopenSpawn(["sh", "-c", "nslookup " + name])  # BST202
     return {"done": [proc.pid, twin.pid, code.pid]}
 
@@ -101,9 +101,9 @@ SUDO = ("sudo", "-u", "www-data")
 @app.route("/log")
 def log():
     ref = request.args["ref"]
-    out = subprocess.run([*GIT, "log", "--oneline", ref], capture_output=True, text=True)
-    subprocess.run([*SUDO, "ls", request.args["dir"]], check=True)
-    subprocess.run(["git", *request.args.getlist("opt")], check=True)
+    out = subprocess.run([*GIT, "log", "--oneline", ref], capture_output=True, text=True)  # BST217
+    subprocess.run([*SUDO, "ls", request.args["dir"]], check=True)  # BST217
+    subprocess.run(["git", *request.args.getlist("opt")], check=True)  # BST217
     subprocess.run([*request.args.getlist("argv"), "--version"], check=True)  # BST202
     subprocess.run([*SUDO, request.args["tool"], "--help"], check=True)  # BST202
     subprocess.run([*SUDO, "sh", "-c", "ls " + ref], check=True)  # BST202

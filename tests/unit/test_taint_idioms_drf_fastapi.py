@@ -15,7 +15,7 @@ import pytest
 from tests.unit.taint_marked import checked, editor_found, marked_and_found
 
 CWE = {"BST201": 22, "BST202": 78, "BST203": 79, "BST204": 89, "BST210": 601, "BST213": 918,
-       "BST214": 1336}
+       "BST214": 1336, "BST217": 88}
 
 DRF = '''\
 import os
@@ -125,7 +125,7 @@ def go(request):
 
 @api_view(["POST"])
 def convert(request, name):
-    subprocess.run(["convert", name, "out.png"])
+    subprocess.run(["convert", name, "out.png"])  # BST217
     subprocess.run("convert %s out.png" % shlex.quote(name), shell=True)
     subprocess.run("convert %s out.png" % name, shell=True)  # BST202
     return Response({"ok": True})
@@ -217,7 +217,7 @@ def create(item: Item, db: Session = Depends(get_db)):
 
 @app.post("/run")
 def run(cmd: str = Body(..., embed=True)):
-    subprocess.run(["echo", cmd])
+    subprocess.run(["echo", cmd])  # BST217
     subprocess.run("echo " + shlex.quote(cmd), shell=True)
     subprocess.run("echo " + cmd, shell=True)  # BST202
     return {}
@@ -236,7 +236,7 @@ async def raw(request: Request):
     q = request.query_params.get("q", "")
     p = request.path_params.get("p", "")
     h = request.headers.get("x-name", "")
-    subprocess.run(["grep", q])
+    subprocess.run(["grep", q])  # BST217
     subprocess.run("grep " + q, shell=True)  # BST202
     open("/srv/" + os.path.basename(p))
     open("/srv/" + p)  # BST201
@@ -404,7 +404,7 @@ async def homepage(request):
 
 async def user(request):
     username = request.path_params["username"]
-    subprocess.run(["id", username])
+    subprocess.run(["id", username])  # BST217
     subprocess.run("id " + username, shell=True)  # BST202
     return FileResponse("/srv/u/" + username)  # BST201
 

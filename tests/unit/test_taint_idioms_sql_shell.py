@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from tests.unit.taint_marked import assert_marked, checked, editor_found, expected_checked, marked_and_found
 
-CWE = {"BST202": 78, "BST204": 89}
+CWE = {"BST202": 78, "BST204": 89, "BST217": 88}
 
 FLASK_SQL = '''\
 import sqlite3
@@ -201,15 +201,15 @@ TOOLS = {"disk": "/usr/bin/df", "mem": "/usr/bin/free"}
 
 @app.get("/ping")
 def ping(host: str):
-    subprocess.run(["ping", "-c", "1", host], check=True)
+    subprocess.run(["ping", "-c", "1", host], check=True)  # BST217
     subprocess.run("ping -c 1 " + shlex.quote(host), shell=True, check=True)
     subprocess.run(shlex.join(["ping", "-c", "1", host]), shell=True)
     subprocess.run(f"ping -c 1 {host}", shell=True, check=True)  # BST202
-    subprocess.call(["nslookup", host])
+    subprocess.call(["nslookup", host])  # BST217
     subprocess.call("nslookup " + host, shell=True)  # BST202
-    subprocess.Popen(["dig", host], stdout=subprocess.PIPE)
+    subprocess.Popen(["dig", host], stdout=subprocess.PIPE)  # BST217
     subprocess.Popen("dig %s" % host, shell=True, stdout=subprocess.PIPE)  # BST202
-    subprocess.check_output(["whois", host])
+    subprocess.check_output(["whois", host])  # BST217
     subprocess.check_output(f"whois {host}", shell=True)  # BST202
     subprocess.check_call("uptime", shell=True)
     subprocess.getoutput("uptime")
@@ -225,10 +225,10 @@ def os_view(name: str):
     os.system("ls " + name)  # BST202
     os.popen("df -h").read()
     os.popen(f"du -sh {name}").read()  # BST202
-    os.execvp("ls", ["ls", name])
+    os.execvp("ls", ["ls", name])  # BST217
     os.execvp("sh", ["sh", "-c", name])  # BST202
     os.execlp(name, name)  # BST202
-    os.spawnlp(os.P_WAIT, "ls", "ls", name)
+    os.spawnlp(os.P_WAIT, "ls", "ls", name)  # BST217
     os.spawnlp(os.P_WAIT, name, name)  # BST202
     return {}
 
@@ -247,7 +247,7 @@ def tool(which: str, arg: str):
 
 @app.get("/async")
 async def run_async(name: str):
-    proc = await asyncio.create_subprocess_exec("ls", name)
+    proc = await asyncio.create_subprocess_exec("ls", name)  # BST217
     await proc.wait()
     proc = await asyncio.create_subprocess_shell("ls " + shlex.quote(name))
     await proc.wait()

@@ -262,12 +262,24 @@ def test_a_tainted_argument_is_reported_once_by_the_taint_rule(rule, taint_rule,
         assert rule in {r for r, _ in reported(safe, EXACT)}
 
 
-def test_a_tainted_value_with_no_taint_finding_keeps_bandits_finding():
-    # The program is constant and runs without a shell: no command injection to report, so
-    # B603 (untrusted input in an argument) stays.
+def test_request_data_in_an_argument_is_argument_injection_not_b603():
+    # The program is constant and runs without a shell: no command injection, but `ref` may be
+    # an option (`--output=...`): BST217 (CWE-88) reports the flow with its path instead of B603.
     source = FLASK + "import subprocess\n@app.route('/log')\ndef log():\n    return subprocess.check_output(['git', 'log', request.args['ref']])\n"
+    findings = [f for f in ENGINE.analyse(source, "case.py", DEFAULT).findings]
+    found = {f.rule_id for f in findings}
+    assert "BST217" in found and "B603" not in found and "BST202" not in found
+    taint = next(f for f in findings if f.rule_id == "BST217")
+    assert taint.cwe == 88 and taint.steps
+    assert "B603" in {r for r, _ in reported(source, EXACT)}
+
+
+def test_a_tainted_value_with_no_taint_finding_keeps_bandits_finding():
+    # Data from the command line reaches no argument-injection sink (the operator chose it):
+    # no taint finding reports the flow, so B603 stays.
+    source = "import subprocess, sys\ndef main():\n    subprocess.check_output(['git', 'log', sys.argv[1]])\n"
     found = {r for r, _ in reported(source)}
-    assert "B603" in found and "BST202" not in found
+    assert "B603" in found and "BST217" not in found and "BST202" not in found
 
 
 def test_unknown_values_and_functions_keep_their_findings():

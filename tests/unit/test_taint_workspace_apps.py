@@ -297,7 +297,7 @@ def thumb(request):
 
 
 def thumb_safe(request):
-    utils.convert(request.POST["name"])  # SAFE
+    utils.convert(request.POST["name"])  # VULN BST217
     return HttpResponse("ok")
 
 

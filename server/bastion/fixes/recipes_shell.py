@@ -32,7 +32,9 @@ SHELL_BUILTINS = frozenset({
     # Builtins that also exist as programs, with other options or output (`echo -e` prints
     # "-e" in dash): the shell's version is not the program's.
     ":", "echo", "printf", "test", "[", "true", "false", "pwd", "kill", "time"})
-SUCCESSORS = frozenset({"B603", "B607", "B404"})
+# What the argument list a fix writes may still report: a request value in it is one argument
+# now, not shell syntax, but it may still be an option (BST217, which replaces B603 there).
+SUCCESSORS = frozenset({"B603", "B607", "B404", "BST217"})
 
 
 def split_literal(command: str) -> list[str] | None:

@@ -38,14 +38,14 @@ def subprocess_value(args: list[Value], keywords: dict[str | None, Value]) -> Va
         return command  # a string without a shell: the program name
     argv = in_order(command)
     if argv is not None:
-        start = _after_wrappers(argv)
-        return _code(argv, start) or (argv[start] if start < len(argv) else None)
+        start = after_wrappers(argv)
+        return run_code(argv, start) or (argv[start] if start < len(argv) else None)
     first = command.items.get(0)
     if first is None:
         return command.item(ANY)
     # a vector of unknown length: its first items as far as they are known
     known = [first, command.items.get(1, command.item(ANY)), command.items.get(2, command.item(ANY))]
-    return _code(known, 0) or first
+    return run_code(known, 0) or first
 
 
 def exec_argv_value(args: list[Value], start: int) -> Value | None:
@@ -55,7 +55,7 @@ def exec_argv_value(args: list[Value], start: int) -> Value | None:
     if start >= len(args):
         return None
     argv = in_order(args[start]) if args[start].items is not None else args[start:]
-    return _code(argv, _after_wrappers(argv)) if argv else None
+    return run_code(argv, after_wrappers(argv)) if argv else None
 
 
 def in_order(vector: Value) -> list[Value] | None:
@@ -81,7 +81,7 @@ def _program(word: str) -> str:
     return word.replace("\\", "/").rsplit("/", 1)[-1].lower()
 
 
-def _after_wrappers(argv: list[Value]) -> int:
+def after_wrappers(argv: list[Value]) -> int:
     """Where the program is: past `env A=b`, `sudo -u www`, `nice -n 10`..."""
     index = 0
     while index < len(argv) and (valued := _WRAPPERS.get(_name(argv[index]) or "")) is not None:
@@ -93,7 +93,7 @@ def _after_wrappers(argv: list[Value]) -> int:
     return index
 
 
-def _code(argv: list[Value], start: int) -> Value | None:
+def run_code(argv: list[Value], start: int) -> Value | None:
     """What the program at `start` runs as code: a shell's or an interpreter's, or ssh's."""
     if start >= len(argv):
         return None

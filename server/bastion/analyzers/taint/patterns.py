@@ -49,6 +49,8 @@ _DANGEROUS = {
     "template": frozenset("{}%#$<>"),
     "regex": frozenset(".^$*+?{}[]\\|()"),
     "nosql": frozenset("'\"`\\;(){}[]$=<>&|!+"),
+    # an argument starting with `-` is an option; only a class without `-` proves it is not one
+    "argument": frozenset("-"),
     "code": frozenset(string.ascii_letters + "_[]{}'\"\\.:;=,@`") | {"\n"},
 }
 # Validated data kept in the session is the point of the trust-boundary rule.

@@ -7,7 +7,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.argv import exec_argv_value, subprocess_value
+from bastion.analyzers.taint.arguments import ARGV_MODELS, argv_model
+from bastion.analyzers.taint.argv import subprocess_value
 from bastion.analyzers.taint.domain import ANY, JSON_ELEMENT, UNKNOWN, Value, join
 from bastion.analyzers.taint.folding import conversions
 from bastion.analyzers.taint.reflection import called_attribute
@@ -162,8 +163,8 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
     if sink.model == "called_attribute" and not (len(args) > 1 and args[1].taint
                                                  and called_attribute(ev, node)):
         return None
-    if sink.model == "exec_argv":
-        return exec_argv_value(args, sink.args[0] if sink.args else 1)
+    if sink.model in ARGV_MODELS:
+        return argv_model(sink.model, node, args, keywords, sink.args[0] if sink.args else 1)
     if sink.model == "file_save" and (len(args) > 1 and args[1].const is UNKNOWN
                                       or "content" in keywords):
         return None  # a storage's save(name, content): PIL's second argument is a format name

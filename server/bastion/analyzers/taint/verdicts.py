@@ -18,7 +18,9 @@ BST201 at the same call, BST110 (a template source built from strings) against B
 Bandit's Markup / mark_safe patterns (B308, B703, B704) are judged against the HTML sink of the
 same call, its urlopen pattern (B310) against the SSRF sink, and its torch.load pattern (B614)
 against the deserialization sink, but only replaced by a taint finding, never retracted (a
-constant path names a file, not a trusted one: REPLACED_ONLY). Paramiko's exec_command
+constant path names a file, not a trusted one: REPLACED_ONLY). B603 and B606 (a program run
+without a shell) are judged by the whole argument vector for argument injection, and replaced by
+BST217 (a request value among its arguments) or BST202 (its program). Paramiko's exec_command
 pattern (B601) is judged as the shell sink of the call (the remote host's shell runs it), and
 Django's `extra` and `RawSQL` patterns (B610, B611) as the SQL sink of theirs. B604 (`shell=True`
 on an unknown function) and B607 (a partial executable path: the weakness is the PATH lookup of a
@@ -47,7 +49,7 @@ TAINTED, UNKNOWN_VERDICT, SANITIZED, CONSTANT = "tainted", "unknown", "sanitized
 # the SQL string the finding sits on.
 JUDGED = {
     "B602": ("sink", "shell"), "B605": ("sink", "shell"), "B601": ("sink", "shell"),
-    "B603": ("args", "shell"), "B606": ("args", "shell"),
+    "B603": ("args", "argument"), "B606": ("args", "argument"),
     "B307": ("sink", "code"), "B102": ("sink", "code"),
     "B301": ("sink", "deserialize"), "B506": ("sink", "deserialize"), "B614": ("sink", "deserialize"),
     "B608": ("string", "sql"), "BST109": ("sink", "sql"), "B610": ("sink", "sql"), "B611": ("sink", "sql"),
@@ -60,6 +62,10 @@ JUDGED = {
 # does not make the call safe. B614's argument is a file path, and a model checkpoint at a
 # constant path is still a file someone downloaded (bandit already spares `weights_only=True`).
 REPLACED_ONLY = frozenset({"B614"})
+# A program run without a shell is judged by its whole vector for argument injection (shlex.quote
+# does not keep a value from being an option); a tainted vector whose program or code is tainted
+# is the command injection reported at the same call.
+ALSO_REPLACED_BY = {"argument": "shell"}
 
 # Functions worth interpreting for the verdicts although they read no source: they call
 # something a judged pattern flags, or build SQL text (bandit's B608 expression, one line).
@@ -139,7 +145,7 @@ def see_call(ev: Evaluator, node: ast.Call, sink_class: str, value: Value, args:
              keywords: dict[str | None, Value]) -> None:
     """A call that matched a sink model of `sink_class`, with the value its model reads."""
     whole = None
-    if sink_class == "shell":
+    if sink_class in ("shell", "argument"):
         parts = [*args, *(v for k, v in keywords.items() if k == "args")]
         if parts:
             whole = parts[0].flat()
@@ -223,6 +229,9 @@ def retractions(findings: Sequence[Finding], seen: dict[tuple[Span, str], tuple]
             out[index] = f"its argument is sanitized for {sink_class}"
         else:  # tainted, or unknown in a helper (its parameters) that a caller's flow reaches
             by = flows.replacement(span, sink_class) or flows.at_line(upstream, sink_class)
+            also = ALSO_REPLACED_BY.get(sink_class)
+            if by is None and also is not None:
+                by = flows.replacement(span, also) or flows.at_line(upstream, also)
             if by is not None:
                 out[index] = replacement(by.rule_id, by.line)
     return out

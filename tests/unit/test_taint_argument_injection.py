@@ -1,0 +1,106 @@
+"""Request data among the arguments of a program run without a shell is argument injection
+(BST217, CWE-88; issue 12 items 4-5): a value starting with `-` is an option (`--upload-pack=`,
+`-oProxyCommand=`). BST217 reports the flow with its path and replaces bandit's B603 / B606 at
+the call; a tainted program stays command injection (BST202); a number, an allow-listed value or
+one matched by a pattern without `-` is clean, `shlex.quote` is not. Cases written from the
+subprocess, os and pexpect documentation, each vulnerable case with its safe twin."""
+
+# ruff: noqa: E501  (cases are small modules)
+from __future__ import annotations
+
+import pytest
+
+from bastion.config import Config
+from bastion.engine.registry import create_engine
+
+ENGINE = create_engine()
+DEFAULT = Config()
+FLASK = "import os, re, shlex, subprocess\nfrom flask import Flask, request\napp = Flask(__name__)\n"
+ROUTE = "@app.route('/x')\ndef view():\n"
+
+
+def findings(body: str, config: Config = DEFAULT) -> list:
+    source = FLASK + ROUTE + "".join(f"    {line}\n" for line in body.splitlines())
+    return [f for f in ENGINE.analyse(source, "case.py", config).findings
+            if f.rule_id not in ("B404", "B607")]
+
+
+# (vulnerable body, its safe twin, the bandit rule BST217 replaces and the twin retracts; None:
+# the twin keeps it, `os.P_WAIT` being a value the analysis does not know)
+TWINS = [
+    ("host = request.args['host']\nreturn subprocess.run(['ping', '-c', '1', host]).stdout",
+     "host = request.args['host']\nif host not in ('a.example', 'b.example'):\n    return 'no'\nreturn subprocess.run(['ping', '-c', '1', host]).stdout",
+     "B603"),
+    ("return subprocess.check_output(['ping', '-c', request.args['n'], 'localhost'])",
+     "return subprocess.check_output(['ping', '-c', str(int(request.args['n'])), 'localhost'])",
+     "B603"),
+    # shlex.quote quotes for a shell: `--upload-pack=x` comes out unchanged
+    ("return subprocess.check_output(['git', 'ls-remote', shlex.quote(request.args['repo'])])",
+     "repo = request.args['repo']\nif not re.fullmatch(r'[A-Za-z0-9_.]+', repo):\n    return 'no'\nreturn subprocess.check_output(['git', 'ls-remote', repo])",
+     "B603"),
+    ("os.execvp('git', ['git', 'clone', request.args['url']])",
+     "os.execvp('git', ['git', 'clone', 'https://example.org/a.git'])",
+     "B606"),
+    ("os.spawnl(os.P_WAIT, '/usr/bin/tar', 'tar', 'xf', request.args['name'])",
+     "os.spawnl(os.P_WAIT, '/usr/bin/tar', 'tar', 'xf', str(int(request.args['name'])) + '.tar')",
+     None),
+]
+
+
+@pytest.mark.parametrize(("vulnerable", "safe", "bandit"), TWINS, ids=[str(i) for i in range(len(TWINS))])
+def test_request_data_in_an_argument_is_reported_once_as_argument_injection(vulnerable, safe, bandit):
+    found = findings(vulnerable)
+    ids = {f.rule_id for f in found}
+    replaced = bandit or "B606"
+    assert "BST217" in ids and replaced not in ids and "BST202" not in ids
+    taint = next(f for f in found if f.rule_id == "BST217")
+    assert taint.cwe == 88 and taint.steps and taint.severity.name == "MEDIUM"
+    assert replaced in {f.rule_id for f in findings(vulnerable, Config(bandit_exact=True))}
+    assert {f.rule_id for f in findings(safe)} & {"BST217", "BST202", bandit} == set()
+    if bandit is None:
+        assert replaced in {f.rule_id for f in findings(safe)}
+
+
+def test_pexpect_arguments_and_asyncio_exec_arguments_are_sinks():
+    pexpect = "import pexpect\nchild = pexpect.spawn('ssh', [request.args['host']])"
+    assert "BST217" in {f.rule_id for f in findings(pexpect)}
+    assert "BST217" not in {f.rule_id for f in findings(pexpect.replace("request.args['host']", "'a.example'"))}
+    exec_ = "import asyncio\nreturn asyncio.create_subprocess_exec('git', 'log', request.args['ref'])"
+    assert "BST217" in {f.rule_id for f in findings(exec_)}
+    # the program itself is not an argument: the name a request gives is command injection
+    program = "import asyncio\nreturn asyncio.create_subprocess_exec(request.args['p'], '-v')"
+    assert "BST217" not in {f.rule_id for f in findings(program)}
+
+
+def test_a_tainted_program_stays_command_injection():
+    # its arguments are not reported again, request data or not
+    for body in ("return subprocess.run([request.args['prog'], '-v']).stdout",
+                 "return subprocess.run([request.args['prog'], request.args['arg']]).stdout",
+                 "return subprocess.run(['sh', '-c', request.args['cmd'], 'sh', request.args['a']]).stdout",
+                 "os.execv(request.args['p'], ['p', request.args['a']])"):
+        ids = {f.rule_id for f in findings(body)}
+        assert "BST202" in ids and "BST217" not in ids and "B603" not in ids and "B606" not in ids
+
+
+def test_a_shell_command_is_not_argument_injection():
+    ids = {f.rule_id for f in findings("return subprocess.run('ping ' + request.args['h'], shell=True)")}
+    assert "BST202" in ids and "BST217" not in ids
+
+
+def test_unknown_values_keep_b603():
+    source = "import subprocess\ndef f(ref):\n    return subprocess.check_output(['git', 'log', ref])\n"
+    ids = {f.rule_id for f in ENGINE.analyse(source, "case.py", DEFAULT).findings}
+    assert "B603" in ids and "BST217" not in ids
+
+
+def test_text_starting_with_a_constant_other_than_a_dash_is_not_an_option():
+    # `uploads/--x` is a path, not an option; `--output=` + a value chooses the option's value
+    fixed = "return subprocess.run(['convert', f\"uploads/{request.args['n']}\", 'out.png']).stdout"
+    assert "BST217" not in {f.rule_id for f in findings(fixed)}
+    option = "return subprocess.run(['convert', '--output=' + request.args['n']]).stdout"
+    assert "BST217" in {f.rule_id for f in findings(option)}
+
+
+def test_a_request_program_with_no_arguments_replaces_b606_by_command_injection():
+    ids = {f.rule_id for f in findings("os.execv(request.args['p'], ['p'])\nos.execl(request.args['q'])")}
+    assert "BST202" in ids and "B606" not in ids and "BST217" not in ids
