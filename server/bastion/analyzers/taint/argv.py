@@ -1,9 +1,10 @@
 """What a command runs (the `subprocess` and `exec_argv` sink models): the program, or the code
 a shell or an interpreter is given (`["sh", "-c", cmd]`, `["bash", "-lc", cmd]`, `["python3",
-"-c", code]`), also behind a program that runs the rest of the vector (`env`, `sudo`, `nice`),
-and the command line `ssh host cmd` has the remote host's shell run. Other arguments reach one
-program as they are: an argument, not a command. Also whether a command line starts with a
-constant program word (`shlex.split(f"convert {name} out.png")`, calls.py)."""
+"-c", code]`, `[sys.executable, "-c", code]`), also behind a program that runs the rest of the
+vector (`env`, `sudo`, `nice`), and the command line `ssh host cmd` has the remote host's shell
+run. Other arguments reach one program as they are: an argument, not a command. Also whether a
+command line starts with a constant program word (`shlex.split(f"convert {name} out.png")`,
+calls.py)."""
 
 from __future__ import annotations
 
@@ -68,6 +69,8 @@ def in_order(vector: Value) -> list[Value] | None:
 
 def _name(value: Value) -> str | None:
     const = value.const
+    if const is UNKNOWN and value.kind == "sys.executable":
+        return "python"  # the interpreter running the program: `-c` runs code as `python3 -c`
     return _program(const) if isinstance(const, str) else None
 
 

@@ -39,7 +39,7 @@ from bastion.analyzers.taint.domain import (
 )
 from bastion.analyzers.taint.escapes import capture, changeable, escape_call, seen_through
 from bastion.analyzers.taint.folding import (
-    STRING_CONSTANTS,
+    KNOWN_ATTRIBUTES,
     bool_op,
     compare,
     fold_binary,
@@ -198,8 +198,8 @@ class Evaluator:
             if found is not None:
                 return found
         name = self.qualname(node)
-        if name in STRING_CONSTANTS:
-            return constant(STRING_CONSTANTS[name])
+        if name in KNOWN_ATTRIBUTES:
+            return KNOWN_ATTRIBUTES[name]
         found = self.source_value(name, node)
         if found is not None:
             return found
