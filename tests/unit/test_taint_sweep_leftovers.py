@@ -1,6 +1,6 @@
 """Leftovers of the web and injection sweeps: the Python running the analysed program as an
-interpreter (`[sys.executable, "-c", code]`), each vulnerable line marked (taint_marked.py)
-beside its safe twin."""
+interpreter (`[sys.executable, "-c", code]`), a request-chosen key stored with `setdefault`,
+each vulnerable line marked (taint_marked.py) beside its safe twin."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
@@ -32,7 +32,44 @@ def run():
     return "ok"
 '''
 
-APPS = {"sys_executable": SYS_EXECUTABLE}
+# `d.setdefault(key, value)` stores as `d[key] = value` does when the key is absent: a key the
+# request chose is what iterating the dict gives (a column list); a constant key's slot holds
+# what it held or the default, and the call returns that slot. `update` with a display or
+# keywords stores the same way.
+SETDEFAULT = '''\
+import sqlite3
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/by")
+def by_column():
+    con = sqlite3.connect("app.db")
+    column = request.args.get("column", "id")
+    chosen = {"id": 1}
+    chosen.setdefault(column, 1)
+    con.execute("SELECT " + ", ".join(chosen) + " FROM items")  # BST204
+    con.execute("SELECT id FROM items WHERE n = ?", (chosen["id"],))
+    fixed = {"id": 1}
+    fixed.setdefault("name", column)
+    con.execute("SELECT " + ", ".join(fixed) + " FROM items")
+    con.execute("SELECT id FROM items WHERE n = ?", (fixed["name"],))
+    con.execute("SELECT id FROM items WHERE n = '%s'" % fixed["name"])  # BST204
+    got = fixed.setdefault("id", column)
+    con.execute("SELECT id FROM items WHERE n = " + got)  # BST204
+    updated = {"id": 1}
+    updated.update({column: 1})
+    con.execute("SELECT " + ", ".join(updated) + " FROM items")  # BST204
+    named = {"id": 1}
+    named.update(name=column)
+    con.execute("SELECT " + ", ".join(named) + " FROM items")
+    con.execute("SELECT id FROM items WHERE n = '" + named["name"] + "'")  # BST204
+    return "ok"
+'''
+
+APPS = {"sys_executable": SYS_EXECUTABLE, "setdefault": SETDEFAULT}
 
 
 @pytest.mark.parametrize("name", sorted(APPS))

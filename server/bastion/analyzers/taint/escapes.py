@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 # Methods that leave their receiver as it was, or whose change calls.py follows exactly (not
 # `set`, which it follows only on a ConfigParser: on another object it may change any attribute).
-_KEEPING = READING_METHODS | EDITS | (MUTATORS - {"set"}) | {"setdefault"}
+_KEEPING = READING_METHODS | EDITS | (MUTATORS - {"set"})
 _DISPLAYS = (ast.List, ast.Tuple, ast.Set)
 # Calls that make a container (their values' kind is the name with "()"), which calls may fill
 CONTAINER_TYPES = frozenset({"dict", "list", "set", "collections.OrderedDict",

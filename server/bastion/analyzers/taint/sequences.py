@@ -1,7 +1,8 @@
 """Element-sensitive edits of a list whose slots are known by index (a list display, or one
 built by `append` from `[]`): `pop`, `remove`, `insert`, `append`, `reverse` and `clear` move
 the other elements as Python does, so that `items.pop(0); items[1]` reads the element that is
-really there (`clear` empties a dict too).
+really there (`clear` empties a dict too; a dict's `setdefault` stores as `d[key] = value` would
+where the key is absent).
 
 When the edit cannot be followed exactly (a slot not known by index, `remove` of a value an
 unknown element may equal, an index not constant), every slot of the list may afterwards hold
@@ -10,9 +11,9 @@ any of its elements. A value whose elements are not followed (a parameter) is le
 
 from __future__ import annotations
 
-from bastion.analyzers.taint.domain import ANY, CLEAN, UNKNOWN, Value, join, join_all
+from bastion.analyzers.taint.domain import ANY, CLEAN, NONE, UNKNOWN, Value, join, join_all
 
-EDITS = frozenset({"pop", "remove", "insert", "append", "reverse", "sort", "clear"})
+EDITS = frozenset({"pop", "remove", "insert", "append", "reverse", "sort", "clear", "setdefault"})
 # Methods that put their arguments into the receiver (calls.py follows them on containers; `set`
 # of a ConfigParser too).
 MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "write",
@@ -26,6 +27,8 @@ def edit_list(receiver: Value, method: str, args: list[Value]) -> tuple[Value, V
     coarse model adds to every slot)."""
     if receiver.items is None:
         return None
+    if method == "setdefault" and 1 <= len(args) <= 2:
+        return set_default(receiver, args)
     if method == "pop" and args and isinstance(args[0].const, str):
         return _dict_pop(receiver, args)
     if method == "clear" and not args:
@@ -75,6 +78,26 @@ def _dict_pop(receiver: Value, args: list[Value]) -> tuple[Value, Value]:
     if len(args) > 1:
         found = join(found, args[1])
     items = {k: v for k, v in receiver.items.items() if k != key}
+    return found, receiver.evolve(items=items, const=UNKNOWN)
+
+
+def set_default(receiver: Value, args: list[Value]) -> tuple[Value, Value]:
+    """`d.setdefault(key, value)`: the key's value, and the dict after it. The value is stored
+    only where the key is absent, so the slot may keep what it held; a key the request wrote is
+    what iterating the dict gives, as after `d[key] = value` (stores.py)."""
+    key = args[0]
+    value = args[1] if len(args) > 1 else NONE
+    items = dict(receiver.items)
+    slot = key.const if type(key.const) in (str, int) else ANY
+    if slot is ANY:  # any slot may be the one set
+        found = join(receiver.item(ANY), value) if items else value
+        items = {k: join(v, value) for k, v in items.items()}
+        items.setdefault(ANY, value)
+        if key.taint:
+            items[ANY] = join(items[ANY], key)
+        return found, receiver.evolve(items=items, const=UNKNOWN)
+    found = join(receiver.item(slot), value) if slot in items or ANY in items else value
+    items[slot] = found
     return found, receiver.evolve(items=items, const=UNKNOWN)
 
 
