@@ -1,6 +1,6 @@
 """Leftovers of the web and injection sweeps: the Python running the analysed program as an
-interpreter (`[sys.executable, "-c", code]`), a request-chosen key stored with `setdefault`,
-each vulnerable line marked (taint_marked.py) beside its safe twin."""
+interpreter (`[sys.executable, "-c", code]`), a request-chosen key stored with `setdefault`, a
+guard on a local dict's item, each vulnerable line marked (taint_marked.py) beside its safe twin."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
@@ -69,7 +69,32 @@ def by_column():
     return "ok"
 '''
 
-APPS = {"sys_executable": SYS_EXECUTABLE, "setdefault": SETDEFAULT}
+# A test of a local dict's item under a constant key refines that slot, as it refines a name;
+# storing into the slot again, or testing another key, does not.
+ITEM_GUARD = '''\
+import os
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.get("/sleep")
+def sleep():
+    form = {"n": request.args["n"], "who": request.args["who"]}
+    if form["n"].isdigit():
+        os.system("sleep " + form["n"])
+        os.system("echo " + form["who"])  # BST202
+    who = form["who"] if form["who"].isalnum() else "anon"
+    os.system("echo " + who)
+    if form["n"].isdigit():
+        form["n"] = request.args["m"]
+        os.system("sleep " + form["n"])  # BST202
+    os.system("sleep " + form["n"])  # BST202
+    return "ok"
+'''
+
+APPS = {"sys_executable": SYS_EXECUTABLE, "setdefault": SETDEFAULT, "item_guard": ITEM_GUARD}
 
 
 @pytest.mark.parametrize("name", sorted(APPS))

@@ -3,11 +3,10 @@ raise, abort) leaves the other branch's refined state as the fall-through, so ea
 nothing special. Named guard models (enabled from rules/taint/guards.toml): `dotdot` (`'..' in
 x`), `quote` (`"'" in x`), `allowlist` (`x in CONST`), `equality` (`x == "lit"`),
 `path_containment` (a normalized path's `startswith` / `is_relative_to`, or its `relative_to`
-returning: `checked`), `url_allowlist`
-(`urlparse(x).netloc in ALLOWED`) and `pattern` (`re.fullmatch(PATTERN, x)`: safe for the
-classes the pattern's characters cannot break, patterns.py; which name a regular expression
-test matches: regex_tests.py); guard calls and methods (`isdigit`) are data.
-"""
+returning: `checked`), `url_allowlist` (`urlparse(x).netloc in ALLOWED`) and `pattern`
+(`re.fullmatch(PATTERN, x)`: safe for the classes the pattern's characters cannot break,
+patterns.py; which name a regular expression test matches: regex_tests.py); guard calls and
+methods (`isdigit`) are data; a local dict's item is refined in its slot (item_guards.py)."""
 
 from __future__ import annotations
 
@@ -30,6 +29,7 @@ from bastion.analyzers.taint.domain import (
 from bastion.analyzers.taint.environments import join_env
 from bastion.analyzers.taint.expressions import path_of
 from bastion.analyzers.taint.helper_guards import guard_helper, helper_test, imported_test
+from bastion.analyzers.taint.item_guards import Env, item_slot
 from bastion.analyzers.taint.patterns import Compiled, cleaned_by
 from bastion.analyzers.taint.regex_tests import REGEX_TESTS, held_pattern, none_test, regex_subject
 from bastion.analyzers.taint.url_hosts import HOST_FIELDS, domain_suffix, host_of
@@ -37,7 +37,6 @@ from bastion.analyzers.taint.url_hosts import HOST_FIELDS, domain_suffix, host_o
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
 
-Env = dict
 _ABSOLUTE_TESTS = frozenset({"os.path.isabs", "posixpath.isabs"})
 # Methods that raise unless a test of the same arguments holds: that test's method.
 _RAISING_CHECKS = {"relative_to": "is_relative_to"}
@@ -139,16 +138,17 @@ def _not_absolute(ev: Evaluator, test: ast.Call, env: Env) -> Env:
 
 def _set(env: Env, node: ast.expr, cleans: frozenset[str] | None = None,
          value: Value | None = None) -> Env:
-    key = node.id if isinstance(node, ast.Name) else path_of(node)
+    slot = item_slot(env, node) if isinstance(node, ast.Subscript) else None
+    key = slot[0] if slot else node.id if isinstance(node, ast.Name) else path_of(node)
     if key is None or key not in env:
         return env
-    old = env[key]
+    old = env[key].items[slot[1]] if slot else env[key]
     if value is None:
         if not old.tainted:
             return env
         value = SAFE if cleans == EVERY_CLASS else old.evolve(clean=old.clean | cleans)
     env = dict(env)
-    env[key] = value
+    env[key] = env[key].evolve(items={**env[key].items, slot[1]: value}) if slot else value
     return env
 
 
