@@ -9,7 +9,8 @@ import pytest
 from tests.unit.taint_marked import assert_marked
 
 # `sys.executable` is the interpreter running the program: `-c` runs its next argument as code,
-# `-m pip` a module the program names; a script path first makes the rest its arguments.
+# `-m pip` a module the program names; a script path first makes the rest its arguments, which
+# request data among them makes argument injection (BST217), not code injection.
 SYS_EXECUTABLE = '''\
 import subprocess
 import sys
@@ -27,8 +28,8 @@ def run():
     code = request.args["code"]
     subprocess.run([sys.executable, "-c", code])  # BST202
     subprocess.run([sys.executable, "-m", "pip", "--version"])
-    subprocess.run([sys.executable, SCRIPT, request.args["code"]])
-    subprocess.run([sys.executable, "-c", "print(1)", request.args["code"]])
+    subprocess.run([sys.executable, SCRIPT, request.args["code"]])  # BST217
+    subprocess.run([sys.executable, "-c", "print(1)", request.args["code"]])  # BST217
     return "ok"
 '''
 
