@@ -19,7 +19,7 @@ from bastion.files import UnreadableSource, decode_source, read_limited
 
 # `import a.b as c, d` and `from .a import (b, c)`: the names only (a superset is harmless: a
 # module named by mistake only widens a cache key).
-_IMPORT = re.compile(r"[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)"
+_IMPORT = re.compile(r"[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^()]*\)|[^\n#;]*)"
                      r"|import[ \t]+([^\n#;]*))")
 _NAME = re.compile(r"[A-Za-z_][\w.]*")
 
@@ -238,9 +238,14 @@ def import_matches(text: str):
     every line start is some thirty times slower on a large file), from the line's start or
     after its last colon or semicolon before the word (`if not re: import re`, `a; import b`)."""
     position = text.find("import")
+    start = read = 0  # where the statement holding `position` starts; the text read up to
     while position != -1:
-        start = text.rfind("\n", 0, position) + 1
-        start = max(start, text.rfind(":", start, position) + 1, text.rfind(";", start, position) + 1)
+        # only the text since the last word is read back: a long line holding the word many
+        # times is read once, not once a word
+        line = text.rfind("\n", read, position) + 1
+        start = max(start, line, text.rfind(":", max(start, read), position) + 1,
+                    text.rfind(";", max(start, read), position) + 1)
+        read = position
         match = _IMPORT.match(text, start)
         end = position + 6
         if match is not None:
