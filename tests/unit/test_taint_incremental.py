@@ -102,18 +102,16 @@ def test_a_text_asked_for_findings_then_verdicts_is_hashed_once(monkeypatch):
     """The engine asks the analyzer twice per keystroke with the same text (`analyse_file`, then
     `retract`): the whole text's digest (0.2 ms for _pydecimal.py) is taken once; an equal text
     that is another object is hashed again (identity is what is remembered, not equality)."""
-    import hashlib
-
     from bastion.analyzers.taint import analyzer as module
 
     hashed: list[int] = []
-    real = hashlib.blake2b
+    real = module.blake2b
 
     def counting(data=b"", **kwargs):
         hashed.append(len(data))
         return real(data, **kwargs)
 
-    monkeypatch.setattr(module.hashlib, "blake2b", counting)
+    monkeypatch.setattr(module, "blake2b", counting)
     text = (APPS / "flask_shop.py").read_text(encoding="utf-8")
     taint = TaintAnalyzer()
     findings = taint.analyse_file(text, "shop.py")

@@ -9,7 +9,6 @@ name, assignments, comparisons and decorated definitions.
 from __future__ import annotations
 
 import ast
-import hashlib
 import importlib
 import logging
 import re
@@ -30,6 +29,7 @@ from bastion.analyzers.matchers import (
 )
 from bastion.analyzers.rule_tables import folder_tables
 from bastion.analyzers.versions import TOML_RULES_EVALUATOR, catalog_version
+from bastion.digests import blake2b
 from bastion.model import Finding, Level, NotAnalysed
 
 __all__ = ["OwnRule", "RuleError", "TomlRulesAnalyzer", "compile_rule", "validate_match"]
@@ -119,7 +119,7 @@ class TomlRulesAnalyzer:
 
     def __init__(self, rules: Iterable[OwnRule], version: str = "") -> None:
         self.rules = sorted(rules, key=lambda r: r.id)
-        digest = hashlib.blake2b(repr([(r.id, r.name) for r in self.rules]).encode(), digest_size=8)
+        digest = blake2b(repr([(r.id, r.name) for r in self.rules]).encode(), digest_size=8)
         self.version = version or f"{TOML_RULES_EVALUATOR}+{digest.hexdigest()}"
         self._calls: dict[str, list[tuple[OwnRule, CallPattern]]] = defaultdict(list)
         self._methods: dict[str, list[tuple[OwnRule, CallPattern]]] = defaultdict(list)

@@ -17,7 +17,6 @@ that depend on them: a text analysis reads other files only inside them.
 from __future__ import annotations
 
 import ast
-import hashlib
 import logging
 import os
 from collections.abc import Collection, Generator, Iterable, Sequence
@@ -27,6 +26,7 @@ import attrs
 from bastion.analyzers.base import Analyzer, UnitSource
 from bastion.analyzers.text_base import TextAnalyzer, TextFix
 from bastion.config import Config
+from bastion.digests import blake2b
 from bastion.engine.analysis import Analysis, RawAnalysis, apply_config
 from bastion.engine.analyzer_calls import file_findings, joined_keys, judged, unit_findings
 from bastion.engine.cache import LRU
@@ -339,7 +339,7 @@ class Engine:
         broken, errors = [], list(raw.errors)
         for start, end in raw.broken:
             chunk = "".join(line + "\n" for line in lines[start:end + 1])
-            key = hashlib.blake2b(chunk.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+            key = blake2b(chunk.encode("utf-8", "surrogatepass"), digest_size=16).digest()
             reason = self._depth_verdicts.get(key)
             if reason is None:
                 try:

@@ -10,7 +10,6 @@ the callers whose callees' summaries changed, not the file.
 from __future__ import annotations
 
 import ast
-import hashlib
 from collections.abc import Callable
 
 import attrs
@@ -36,6 +35,7 @@ from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.statements import Interpreter
 from bastion.analyzers.taint.template_files import NONE as NO_TEMPLATES
 from bastion.analyzers.taint.template_files import ModuleTemplates
+from bastion.digests import blake2b
 from bastion.engine.cache import LRU
 from bastion.model.text import text_lines
 
@@ -106,13 +106,13 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
         if external_forms:  # `from .forms import SearchForm`: by the name the module calls
             module.forms = {**{local: external_forms[name] for local, name in module.env.aliases.items()
                                if name in external_forms}, **module.forms}
-        module.digest = hashlib.blake2b(module.digest + external_digest, digest_size=16).digest()
+        module.digest = blake2b(module.digest + external_digest, digest_size=16).digest()
     if templates.found:
         module.templates = templates.found
-        module.digest = hashlib.blake2b(module.digest + templates.digest, digest_size=16).digest()
+        module.digest = blake2b(module.digest + templates.digest, digest_size=16).digest()
     module.declared = declared
     if declared.digest:
-        module.digest = hashlib.blake2b(module.digest + declared.digest, digest_size=16).digest()
+        module.digest = blake2b(module.digest + declared.digest, digest_size=16).digest()
     lines = python_lines(text, split) if text is not None else None
     result = ModuleResult([], [], [], functions=module.functions)
     done = {} if done is None else done
@@ -329,7 +329,7 @@ def summary_fingerprint(summary: Summary) -> bytes:
              [(p.param, p.name, describe(p.value) if p.value is not None else None, sorted(p.clean),
                p.normalized, p.truth, p.on_instance, p.host_fixed) for p in summary.proves],
              summary_fingerprint(summary.with_fields) if summary.with_fields else b"")
-    return hashlib.blake2b(repr(parts).encode(), digest_size=16).digest()
+    return blake2b(repr(parts).encode(), digest_size=16).digest()
 
 
 def _placed(steps: tuple[Step, ...]) -> tuple:

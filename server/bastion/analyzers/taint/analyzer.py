@@ -13,7 +13,6 @@ carry a `[taint]` table; the sources, sinks and sanitizers from rules/taint/*.to
 from __future__ import annotations
 
 import ast
-import hashlib
 import logging
 import os
 import re
@@ -44,6 +43,7 @@ from bastion.analyzers.taint.workspace_attach import editor_summaries
 from bastion.analyzers.taint.workspace_entries import Imports, imports_of
 from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.analyzers.versions import taint_version
+from bastion.digests import blake2b
 from bastion.engine.cache import LRU
 from bastion.model import Finding, FlowStep, Level, NotAnalysed, Span
 from bastion.model.text import byte_to_char_col, line_at, split_lines
@@ -116,7 +116,7 @@ class TaintAnalyzer:
         self._imports: LRU[bytes, Imports] = LRU(64)  # text digest -> its tree's, with a workspace
         # (text, its digest): a keystroke asks twice with the same text (see _result), which
         # is hashed once (0.2 ms for _pydecimal.py's 230 kB)
-        self._last_digest: tuple[str, hashlib.blake2b] | None = None
+        self._last_digest: tuple[str, blake2b] | None = None
         # the last text's answers, kept per edit
         self._gate = source_gate(self.models)
         self._judged = JudgedGate(NEEDLES, SQL_NEEDLES, SQL_TEXT, find_sql_text)
@@ -299,10 +299,10 @@ class TaintAnalyzer:
         self._texts.put(key, file_result)
         return file_result
 
-    def _digest(self, text: str) -> hashlib.blake2b:
+    def _digest(self, text: str) -> blake2b:
         last = self._last_digest
         if last is None or last[0] is not text:
-            last = self._last_digest = (text, hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
+            last = self._last_digest = (text, blake2b(text.encode("utf-8", "surrogatepass"),
                                                                digest_size=20))
         return last[1].copy()  # the caller may add to it
 
@@ -366,7 +366,7 @@ def _too_deep(function: Function) -> NotAnalysed:
                        node.lineno - 1, (node.end_lineno or node.lineno) - 1, analyzer="taint")
 
 
-def _with_external(digest: hashlib.blake2b, external: External | None) -> bytes:
+def _with_external(digest: blake2b, external: External | None) -> bytes:
     """A text's key (`digest`, left as it is) with the workspace summaries it may use."""
     digest = digest.copy()
     digest.update(b"\0" + (external.digest if external is not None else b""))

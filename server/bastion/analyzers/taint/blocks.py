@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import ast
 import copy
-import hashlib
 import re
 from itertools import compress
 
 from bastion.analyzers.taint.block_runs import Run, first_index
 from bastion.analyzers.taint.whole_blocks import WholeStatements
+from bastion.digests import blake2b
 from bastion.engine.cache import LRU
 from bastion.model.text import common_lines
 from bastion.parsing import parse_code, parse_code_at
@@ -288,7 +288,7 @@ class BlockParser:
     def _parsed(self, lines: list[str], start: int, end: int, indent: str,
                 suffix: str = "") -> list[ast.stmt] | None:
         block = "\n".join(lines[start:end]) + suffix
-        key = (hashlib.blake2b(block.encode("utf-8", "surrogatepass"), digest_size=16).digest(),
+        key = (blake2b(block.encode("utf-8", "surrogatepass"), digest_size=16).digest(),
                start, indent)
         statements = self._trees.get(key)
         if statements is None and self._whole is not None and not suffix:
@@ -330,7 +330,7 @@ class BlockParser:
         relative = None
         if end <= edited_from or start >= edited_to:  # moved by an edit above it, or undone
             # From the line before the body: a backslash there would continue into it.
-            key = (hashlib.blake2b("\n".join(lines[first - 1:end]).encode("utf-8", "surrogatepass"),
+            key = (blake2b("\n".join(lines[first - 1:end]).encode("utf-8", "surrogatepass"),
                                   digest_size=16).digest(), indent)
             relative = self._members.get(key)
         if relative is None and lines[first - 1].rstrip().endswith("\\"):

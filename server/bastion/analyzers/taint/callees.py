@@ -9,7 +9,6 @@ kept across texts in the LRU its owner passes (keyed by each function's text dig
 from __future__ import annotations
 
 import ast
-import hashlib
 import re
 from collections.abc import Callable, Container
 
@@ -28,6 +27,7 @@ from bastion.analyzers.taint.text_facts import (
     text_facts,
 )
 from bastion.analyzers.taint.verdicts import TRIGGER
+from bastion.digests import blake2b
 from bastion.engine.cache import LRU
 
 
@@ -109,7 +109,7 @@ class CalleeMemo:
         """What a function's callees depend on in the module but its own text: the names of
         its functions, its classes' ancestors and its globals' kinds."""
         if self._shape_digest is None:
-            self._shape_digest = hashlib.blake2b(repr((
+            self._shape_digest = blake2b(repr((
                 sorted(self.names), sorted(self.module.parents.items()),
                 sorted(self.module.kinds.items()))).encode(), digest_size=16).digest()
         return self._shape_digest
@@ -196,7 +196,7 @@ class CalleeMemo:
             key = ("text digest", id(function.node))
             record = self.cache.get(key)
             if record is None or record.node is not function.node:
-                record = _NodeRecord(function.node, hashlib.blake2b(
+                record = _NodeRecord(function.node, blake2b(
                     self.texts[function.name].encode("utf-8", "surrogatepass"), digest_size=16).digest())
                 self.cache.put(key, record)
             self._records[function.name] = record
@@ -205,7 +205,7 @@ class CalleeMemo:
     def digest(self, function: Function) -> bytes:
         record = self._record(function)
         if record is None:
-            return hashlib.blake2b(self.texts[function.name].encode("utf-8", "surrogatepass"),
+            return blake2b(self.texts[function.name].encode("utf-8", "surrogatepass"),
                                    digest_size=16).digest()
         return record.digest
 
@@ -295,7 +295,7 @@ class CalleeMemo:
     def _pattern_key(self, trigger: re.Pattern) -> bytes:
         pattern_key = self._patterns.get(trigger.pattern)
         if pattern_key is None:
-            pattern_key = self._patterns[trigger.pattern] = hashlib.blake2b(
+            pattern_key = self._patterns[trigger.pattern] = blake2b(
                 trigger.pattern.encode(), digest_size=8).digest()
         return pattern_key
 

@@ -8,7 +8,6 @@ parameters are untrusted).
 from __future__ import annotations
 
 import ast
-import hashlib
 from collections.abc import Callable, Iterator
 
 import attrs
@@ -53,6 +52,7 @@ from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.template_files import Template
 from bastion.analyzers.taint.templates import module_jinja_kind
 from bastion.analyzers.taint.wrappers import MODULE_BODY
+from bastion.digests import blake2b
 from bastion.engine.cache import LRU
 
 _CONST_TYPES = (str, int, float, bool, bytes, type(None))
@@ -182,7 +182,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     wanted = {m for e in models.entries if e.first_param for m in e.imported
               if not env.imported((m,))}
     inside = imported_in_functions(candidates, wanted) if wanted else frozenset()
-    digest = hashlib.blake2b(repr((sorted(env.aliases.items()), sorted(env.imports), sorted(inside),
+    digest = blake2b(repr((sorted(env.aliases.items()), sorted(env.imports), sorted(inside),
                                    sorted((k, v.const) for k, v in constants.items()),
                                    sorted(kinds.items()), sorted(patterns.items()),
                                    sorted((k, v.key()) for k, v in bodies.items() if v.fields),

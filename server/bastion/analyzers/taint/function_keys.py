@@ -7,7 +7,6 @@ of its class. Not its first line: an outcome found at another line is moved (mov
 from __future__ import annotations
 
 import ast
-import hashlib
 from collections.abc import Callable
 
 from bastion.analyzers.taint.callees import CalleeMemo
@@ -20,6 +19,7 @@ from bastion.analyzers.taint.parameters import hook_form
 from bastion.analyzers.taint.sinks import sets_content_type
 from bastion.analyzers.taint.specs import EntryModel, Models
 from bastion.analyzers.taint.wrappers import MODULE_BODY
+from bastion.digests import blake2b
 
 
 def function_key(function: Function, callees_of: CalleeMemo, module: ModuleContext, models: Models,
@@ -73,7 +73,7 @@ def uncached_key(function: Function, text_digest: bytes, module: ModuleContext, 
     # module's top-level code is one text of statements far apart: its places are in its key.
     node = function.node
     places = [s.lineno for s in node.body] if function.name == MODULE_BODY else []
-    digest = hashlib.blake2b(digest_size=20)
+    digest = blake2b(digest_size=20)
     for part in (function.name.encode(), str(places).encode(), text_digest,
                  module.digest, models.digest.encode(), repr((callees, tests)).encode(),
                  repr((_class_context(function, text, declared, module), sorted(later),

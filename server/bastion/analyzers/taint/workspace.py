@@ -26,7 +26,6 @@ whole).
 from __future__ import annotations
 
 import ast
-import hashlib
 import os
 import threading
 from collections.abc import Callable, Iterable
@@ -58,6 +57,7 @@ from bastion.analyzers.taint.workspace_entries import (
 )
 from bastion.analyzers.taint.workspace_names import functions_named, split_name, with_local_imports
 from bastion.analyzers.taint.workspace_records import record_summaries
+from bastion.digests import blake2b
 from bastion.model.text import split_lines
 from bastion.parsing import parse_code
 
@@ -138,7 +138,7 @@ class SummaryStore:
         for attribute, where in hooked.items():  # after the modules it imports
             scoped.setdefault(attribute, where)
         digest += repr(sorted(hooked.items())).encode()
-        return External(lookup, hashlib.blake2b(digest, digest_size=16).digest(), bases, scoped,
+        return External(lookup, blake2b(digest, digest_size=16).digest(), bases, scoped,
                         forms)
 
     def dependency_key(self, text: str, path: str | None) -> str | None:

@@ -9,7 +9,6 @@ entries; the store's state, its lock and its computation stay in workspace.py.
 from __future__ import annotations
 
 import ast
-import hashlib
 import re
 from collections.abc import Callable
 
@@ -25,6 +24,7 @@ from bastion.analyzers.taint.results import Summary
 from bastion.analyzers.taint.scoped_hooks import view_registrars
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.workspace_names import exported_names, split_name
+from bastion.digests import blake2b
 
 
 @attrs_classes.frozen
@@ -128,7 +128,7 @@ def entry_fingerprint(summaries: dict[str, Summary | None],
                       scoped: dict[str, int] | None = None, forms: Forms | None = None) -> str:
     parts = sorted((name, summary_fingerprint(s).hex() if s is not None else "-")
                    for name, s in summaries.items())
-    return hashlib.blake2b(repr((parts, sorted((classes or {}).items()),
+    return blake2b(repr((parts, sorted((classes or {}).items()),
                                  sorted((scoped or {}).items()),
                                  sorted((k, sorted(d), sorted(c), sorted(m))
                                         for k, (d, c, m) in (forms or {}).items()))).encode(),

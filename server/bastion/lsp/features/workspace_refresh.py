@@ -9,7 +9,6 @@ the event loop (`WorkspaceScan` in workspace.py, which owns the results: `FileRe
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 import multiprocessing
 import os
@@ -25,6 +24,7 @@ import attrs
 from lsprotocol import types
 
 from bastion.config import Config
+from bastion.digests import blake2b
 from bastion.engine.engine import Analysis, apply_config
 from bastion.files import UnreadableSource, iter_source_files, read_source
 from bastion.lsp.convert import skipped_diagnostic, to_diagnostic
@@ -50,7 +50,7 @@ def file_stat(path: str) -> tuple[int, int] | None:
 
 
 def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 @attrs.frozen
