@@ -21,7 +21,7 @@ from bastion.analyzers.taint.templates import (
     template_named,
 )
 from bastion.analyzers.taint.upstream import upstream_line
-from bastion.analyzers.taint.verdicts import see_call
+from bastion.analyzers.taint.verdicts import XML_DOCUMENTS, see_call, see_xml_document
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -67,6 +67,8 @@ def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list
                      on_module: bool) -> bool:
     """Record the hits of the call's sinks; whether its result is untainted by them (a query
     run returns rows, not the query text). `on_module`: the callee is a module's attribute."""
+    if name in XML_DOCUMENTS:
+        see_xml_document(ev, node, name, args, keywords)
     sinks = ev.models.sinks
     candidates = sinks.by_name(name)
     if isinstance(node.func, ast.Attribute) and node.func.attr in sinks.methods:

@@ -24,7 +24,11 @@ BST217 (a request value among its arguments) or BST202 (its program). Paramiko's
 pattern (B601) is judged as the shell sink of the call (the remote host's shell runs it), and
 Django's `extra` and `RawSQL` patterns (B610, B611) as the SQL sink of theirs. B604 (`shell=True`
 on an unknown function) and B607 (a partial executable path: the weakness is the PATH lookup of a
-constant program) are not judged.
+constant program) are not judged. Bandit's XML parse calls (B313-B319) are judged by the document
+they parse (XML_DOCUMENTS): a constant document text declares no entity an attacker chose, so
+its finding is retracted; a file's contents are not its constant path, so a parse of a file is
+only replaced by an XXE flow into the same call (BST211), never retracted; a parser built
+without a document (`XMLParser()`, `make_parser()`) is not judged.
 """
 
 from __future__ import annotations
@@ -57,6 +61,7 @@ JUDGED = {
     "B310": ("sink", "ssrf"),
     "BST127": ("sink", "redirect"), "BST128": ("sink", "ssrf"), "BST129": ("sink", "path"),
     "BST130": ("function", "xxe"), "BST110": ("sink", "template"),
+    **{f"B31{n}": ("sink", "xml_document") for n in range(3, 10)},
 }
 # Judged rules whose finding only a taint finding on the same flow replaces: a constant argument
 # does not make the call safe. B614's argument is a file path, and a model checkpoint at a
@@ -65,21 +70,32 @@ REPLACED_ONLY = frozenset({"B614"})
 # A program run without a shell is judged by its whole vector for argument injection (shlex.quote
 # does not keep a value from being an option); a tainted vector whose program or code is tainted
 # is the command injection reported at the same call.
-ALSO_REPLACED_BY = {"argument": "shell"}
+ALSO_REPLACED_BY = {"argument": "shell", "xml_document": "xxe"}
+# Bandit's XML parse calls -> (position, keyword) of the document and whether it is the text
+# itself (a constant retracts) or a file, a stream or a path (what it holds is not constant).
+XML_DOCUMENTS = {
+    **{f"xml.etree.{tree}.{call}": (0, keyword, call == "fromstring")
+       for tree in ("ElementTree", "cElementTree")
+       for call, keyword in (("fromstring", "text"), ("parse", "source"), ("iterparse", "source"))},
+    **{f"{module}.parseString": (0, "string", True)
+       for module in ("xml.dom.expatbuilder", "xml.sax", "xml.dom.minidom", "xml.dom.pulldom")},
+    "xml.dom.expatbuilder.parse": (0, "file", False), "xml.sax.parse": (0, "source", False),
+    "xml.dom.minidom.parse": (0, "file", False), "xml.dom.pulldom.parse": (0, "stream_or_string", False),
+}
 
 # Functions worth interpreting for the verdicts although they read no source: they call
 # something a judged pattern flags, or build SQL text (bandit's B608 expression, one line).
 TRIGGER = re.compile(
     r"shell\s*=|\b(?:system|popen[234]?|exec[lv]p?e?|exec_command|spawn[lv]p?e?|eval|exec|loads?|load_all"
     r"|Unpickler|getoutput|getstatusoutput|run|call|check_call|check_output|Popen|Markup"
-    r"|mark_safe|urlopen|Request|render_template_string|Template)\s*\("
+    r"|mark_safe|urlopen|Request|render_template_string|Template|fromstring|parseString)\s*\("
     r"|(?i:\b(?:select\s.*\sfrom|delete\s+from|insert\s+into|update\s.*\sset)\b)")
 # One of these is in every match of TRIGGER (relevance.py rules out the texts holding none);
 # tests/unit/test_taint_relevance_needles.py checks them against TRIGGER's parse.
 TRIGGER_NEEDLES = ("shell", "system", "popen", "exec", "spawn", "eval", "load", "unpickler",
                    "getoutput", "getstatusoutput", "run", "call", "check_output", "markup",
                    "mark_safe", "urlopen", "request", "render_template_string", "template",
-                   "select", "delete", "insert", "update")
+                   "fromstring", "parsestring", "select", "delete", "insert", "update")
 SQL_TEXT = re.compile(r"(?i:\b(?:select\s.*\sfrom|delete\s+from|insert\s+into|update\s.*\sset)\b)")
 # SQL_TEXT in an ASCII text once lowercased, one keyword at a time: there case folds nothing but
 # the ASCII letters, and each keyword's `\b` is checked after it (`re` then looks for the
@@ -89,7 +105,7 @@ _SQL_KEYWORDS = tuple((word, re.compile(rf"{word}(?<!\w{word}){rest}\b")) for wo
     ("update", r"\s.*\sset")))
 # A file holds a judged call only if it names one of these (a substring test is cheap)...
 NEEDLES = ("shell", "system", "popen", "exec", "spawn", "eval", "pickle", "yaml", "dill", "shelve",
-           "subprocess", "getoutput", "Markup", "mark_safe", "urlopen")
+           "subprocess", "getoutput", "Markup", "mark_safe", "urlopen", "xml")
 # ... or SQL text (SQL_TEXT), looked for only where one of these is (gate.py's JudgedGate).
 SQL_NEEDLES = ("elect", "ELECT", "nsert", "NSERT", "pdate", "PDATE", "elete", "ELETE")
 
@@ -155,6 +171,19 @@ def see_call(ev: Evaluator, node: ast.Call, sink_class: str, value: Value, args:
                 whole = whole.evolve(known=True)
     _record(ev, _key(node, sink_class), judge(value, sink_class),
             judge(whole, sink_class) if whole else None, upstream_line(value.flat(), sink_class))
+
+
+def see_xml_document(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value],
+                     keywords: dict[str | None, Value]) -> None:
+    """A call bandit flags as parsing XML (XML_DOCUMENTS), with the document it parses."""
+    index, keyword, text = XML_DOCUMENTS[name]  # type: ignore[index]
+    value = args[index] if len(args) > index else keywords.get(keyword)
+    if value is None:
+        return
+    verdict = judge(value, "xxe")
+    if not text and verdict in (CONSTANT, SANITIZED):
+        verdict = UNKNOWN_VERDICT  # a constant path names a file, not what the file holds
+    _record(ev, _key(node, "xml_document"), verdict, None, upstream_line(value.flat(), "xxe"))
 
 
 def see_reported_inside(ev: Evaluator, sink: Step, sink_class: str, upstream: int) -> None:
