@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.hypothesis_budget import examples
 
-from bastion.analyzers.taint.bindings import changed_in_text, changed_in_tree
+from bastion.analyzers.taint.container_changes import changed_in_text, changed_in_tree
 
 # Uses of NAME in a function body: the changes first, then reads.
 CHANGES = ["NAME[k] = v", "NAME [ k ] += 1", "del NAME[k]", "NAME.append(v)", "NAME.update(v)",

@@ -14,7 +14,7 @@ import pytest
 from tests.unit.test_taint_bindings import CHANGES, READS, _module
 
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
-from bastion.analyzers.taint.bindings import changed_in_text, changed_in_tree
+from bastion.analyzers.taint.container_changes import changed_in_text, changed_in_tree
 
 ROOT = Path(__file__).resolve().parents[2]
 ANALYZER = TaintAnalyzer()
@@ -94,7 +94,7 @@ def test_a_guarded_redirect_and_a_reader_over_lines(call, reported):
 def test_a_long_hostile_text_is_answered_fast():
     """Every occurrence looks back 200 characters at most: after thousands of blank lines or
     open brackets, and on a long line (each occurrence a read: all of them are looked at)."""
-    code = ("import time\nfrom bastion.analyzers.taint.bindings import changed_in_text\n"
+    code = ("import time\nfrom bastion.analyzers.taint.container_changes import changed_in_text\n"
             "text = 'NAME = {}\\n' + ('\\n' * 5000 + 'NAME.get(k)\\n' + 'len(\\n' * 3000 + 'NAME)\\n'"
             " + 'a' * 5000 + '.get(NAME)\\n' + 'print(\\n' + ' ' * 150 + 'NAME,\\n)\\n') * 250\n"
             "started = time.perf_counter()\nassert not changed_in_text('NAME', text)\n"

@@ -27,8 +27,8 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.bindings import attribute_changed_in_text
-from bastion.analyzers.taint.bindings import changed_in_text as binding_changed
+from bastion.analyzers.taint.container_changes import attribute_changed_in_text
+from bastion.analyzers.taint.container_changes import changed_in_text as binding_changed
 from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
 from bastion.analyzers.taint.nodes import header_nodes, kept_by_node, nodes
 from bastion.engine.cache import LRU

@@ -12,7 +12,7 @@ through the module (`checks.CMD = x`, `checks.CMD += x`, `setattr(checks, "CMD",
 `patch.object`; every name once `vars(checks)`, `checks.__dict__` or a setattr of a name not
 written as a literal appear) is no constant either, whatever it is bound to (`_rebound`).
 
-Each importer's text is read as bindings.py reads a module's own (an occurrence in doubt, in a
+Each importer's text is read as container_changes.py reads a module's own (an occurrence in doubt, in a
 string or a comment too, counts as a change), outside its import statements (a star import's:
 each name by its own). Only the names the defining module may bind to a container are looked
 for (`_wanted`), and only the files under the scan's roots are seen. Past MAX_FILES of them the
@@ -286,7 +286,7 @@ def _outside(position: int, spans: list[tuple[int, int]]) -> bool:
 def _name_changed(local: str, text: str, spans: list[tuple[int, int]]) -> bool:
     # Imported here (~3 ms): a warm scan reads no importer text where no module's names are
     # wanted (a project of modules that change nothing of another's).
-    from bastion.analyzers.taint.bindings import changed_at, name_occurrences
+    from bastion.analyzers.taint.container_changes import changed_at, name_occurrences
 
     for match in name_occurrences(local, text):
         if not _outside(match.start(), spans):
@@ -299,7 +299,7 @@ def _name_changed(local: str, text: str, spans: list[tuple[int, int]]) -> bool:
 def _attributes_changed(written: str, text: str, spans: list[tuple[int, int]],
                         wanted: frozenset[str]) -> set[str]:
     """Which of `wanted` `checks.NAME` changes, for a module the text writes `checks`."""
-    from bastion.analyzers.taint.bindings import changed_at  # see _name_changed
+    from bastion.analyzers.taint.container_changes import changed_at  # see _name_changed
 
     found: set[str] = set()
     pattern = re.compile(re.escape(written).replace(r"\.", r"\s*\.\s*") + r"\s*(\.\s*(\w+))")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from bastion.analyzers.taint.bindings import name_occurrences
+from bastion.analyzers.taint.container_changes import name_occurrences
 
 _DYNAMIC = ("setattr", "__dict__", "vars(", "globals", "sys.modules", "__class__")
 _CHAIN = re.compile(r"(?:\s*\.\s*\w+)*")

@@ -1,5 +1,5 @@
 """The calls and methods that only read what they are handed (`len(ALLOWED)`, `" ".join(parts)`):
-kept apart from escapes.py, which reads them for escapes, so that bindings.py (and through it a
+kept apart from escapes.py, which reads them for escapes, so that container_changes.py (and a
 warm scan's keys, foreign_changes.py) reads them without loading the taint models.
 """
 
