@@ -18,7 +18,11 @@ CHANGES = ["NAME[k] = v", "NAME [ k ] += 1", "del NAME[k]", "NAME.append(v)", "N
            "NAME[k][j] = v", "NAME.pop(k)", "yield NAME", "NAME[k].append(v)",
            "fill(len(k), NAME)", "x = len(fill(k, NAME))", "x = len(fill(k, key=NAME))",
            "x = print(k, alias := NAME)", "x = len(k, [NAME])", "fill(k, len(x), NAME)",
-           "x = dict(k, a=NAME)"]
+           "x = dict(k, a=NAME)",
+           # the name as the value of `or` / `and` / a conditional expression is handed on too,
+           # and so is an element of a starred display (`*[NAME]`: NAME itself, not its items)
+           "fill(x, k or NAME)", "fill(k and NAME)", "fill(k if x else NAME)", "alias = k or NAME",
+           "return k or NAME", "fill(x, key=k or NAME)", "x = [k if v else NAME]", "fill(*[k, NAME])"]
 READS = ["x = NAME[k]", "x = NAME.get(k)", "if k in NAME:\n        pass", "x = len(NAME)",
          "x = ', '.join(NAME)", "for item in NAME:\n        pass", "x = NAME[k] == v",
          "print(NAME[k])", "x = sorted(NAME)", "x = NAME.keys()", "f(*NAME)", "x = k in NAME",
@@ -26,7 +30,9 @@ READS = ["x = NAME[k]", "x = NAME.get(k)", "if k in NAME:\n        pass", "x = l
          "x = {**NAME, 'k': v}", "f(x, *NAME, k)", "f(**NAME, x=k)", "print(k, NAME)",
          "x = url_has_allowed_host_and_scheme(k, allowed_hosts=NAME)",
          "x = http.url_has_allowed_host_and_scheme(k, allowed_hosts=NAME)",
-         "x = sorted(f(k), key=len) == NAME", "x = json.dumps(v, NAME)"]
+         "x = sorted(f(k), key=len) == NAME", "x = json.dumps(v, NAME)",
+         "if k or NAME:\n        pass", "x = len(k or NAME)", "x = json.dumps(k or NAME, indent=2)",
+         "f(*(k or NAME))"]
 
 
 def _module(body: list[str]) -> str:
@@ -48,6 +54,16 @@ def test_reads_leave_the_container_constant():
     assert not changed_in_text("NAME", _module(READS))
     for change in CHANGES:
         assert changed_in_text("NAME", _module([change])), change
+
+
+def test_the_tree_hands_on_an_operand_that_may_be_the_value():
+    for change in ("fill(x, k or NAME)", "fill(k and NAME)", "fill(k if x else NAME)",
+                   "alias = k or NAME", "fill(x, key=k or NAME)", "fill(*[k, NAME])"):
+        tree = ast.parse(_module([change]))
+        assert any("NAME" in changed_in_tree(node) for node in tree.body[1:]), change
+    for read in ("x = len(k or NAME)", "f(*(k or NAME))", "f(*NAME)", "if k or NAME:\n        pass"):
+        tree = ast.parse(_module([read]))
+        assert not any("NAME" in changed_in_tree(node) for node in tree.body[1:]), read
 
 
 # Whether a module may bind its globals by name: the text's words and the tree agree, and a

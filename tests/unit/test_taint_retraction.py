@@ -145,6 +145,11 @@ MAY_CHANGE = [
     # a module-level list, dict or set is a constant only when nothing changes it in place
     ("registry", SUBPROCESS + "COMMANDS = {'a': 'ls'}\ndef run(name):\n    subprocess.call(COMMANDS[name], shell=True)\n",
      SUBPROCESS + "COMMANDS = {'a': 'ls'}\ndef register(name, cmd):\n    COMMANDS[name] = cmd\ndef run(name):\n    subprocess.call(COMMANDS[name], shell=True)\n"),
+    # handed to a filling call as the value of `or` / a conditional expression: the same as `fill(COMMANDS)`
+    ("registry handed through or", SUBPROCESS + "COMMANDS = {'a': 'ls'}\ndef setup(extra):\n    fill(extra or {})\ndef run(name):\n    subprocess.call(COMMANDS[name], shell=True)\n",
+     SUBPROCESS + "COMMANDS = {'a': 'ls'}\ndef setup(extra):\n    fill('a', extra or COMMANDS)\ndef run(name):\n    subprocess.call(COMMANDS[name], shell=True)\n"),
+    ("registry handed through if", SUBPROCESS + "COMMANDS = {'a': 'ls'}\ndef setup(extra):\n    fill(extra if extra else {})\ndef run(name):\n    subprocess.call(COMMANDS[name], shell=True)\n",
+     SUBPROCESS + "COMMANDS = {'a': 'ls'}\ndef setup(extra):\n    fill(extra if extra else COMMANDS)\ndef run(name):\n    subprocess.call(COMMANDS[name], shell=True)\n"),
     ("appended", SUBPROCESS + "STEPS = ['ls']\nprint(len(STEPS))\ndef run():\n    subprocess.call(STEPS[-1], shell=True)\n",
      SUBPROCESS + "STEPS = ['ls']\ndef add(step):\n    STEPS.append(step)\ndef run():\n    subprocess.call(STEPS[-1], shell=True)\n"),
     # an item stored under a key not known may be any of them

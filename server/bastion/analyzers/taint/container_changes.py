@@ -29,6 +29,9 @@ _STORED = re.compile(r"\s*(?:=(?!=)|[-+*/%&|^@]=|//=|\*\*=|>>=|<<=)")
 _READ_AFTER = re.compile(r"\s*(?:\.\s*\w+(?!\s*\()|[)\]}:]|==|!=|\bin\b|\bnot\b|\bif\b|\bfor\b"
                          r"|\belse\b|\band\b|\bor\b|(?m:$))")
 _BEFORE_DEL = re.compile(r"\bdel\s*$")
+# `y or NAME`, `a if c else NAME`: the operand may be the expression's value
+_VALUE_OPERATORS = ("or", "and", "else")
+_STATEMENT_VALUE = re.compile(r"\s*(?:return|yield)\b")  # `return k or NAME`
 _RECEIVER = re.compile(r"\w+(?:\s*\.\s*\w+)*\s*$")  # `self`, `Policy`, `app.policy` before `.NAME`
 
 
@@ -81,7 +84,7 @@ def changed_at(occurrences: Iterator[re.Match], text: str, attribute: bool) -> b
             continue  # its binding (`Bindings` counts how many)
         comma = _COMMA.match(text, end)
         before = _bracket_lines(text, line_start, line) if comma or line.rstrip().endswith((",", "=")) \
-            or not line.strip() else line
+            or not line.strip() or _operator_before(line.rstrip()) else line
         if not attribute and _spread(before):
             continue  # `[*NAME, x]`, `{**NAME, k: v}`, `f(*NAME, x)`: its elements copied
         # followed by a comma, only a reader's argument is read (`json.dumps(NAME, indent=2)`)
@@ -129,13 +132,37 @@ def _spread(before: str) -> bool:
 def _handed_on(before: str) -> bool:
     """Whether what precedes the name passes it on: a call's argument (not of a reader such as
     `len(`, also after other arguments: `url_has_allowed_host_and_scheme(url, allowed_hosts=`),
-    a value assigned, returned, or put in a display."""
+    a value assigned, returned, or put in a display; also as an operand that may be the value of
+    the expression holding it (`fill(x, y or NAME)`, `alias = a if c else NAME`)."""
+    if _operator_before(before):
+        return _operand_handed_on(before)
     if before.endswith("("):
         return not _reader(before)
     if before.endswith((",", "=")) and not before.endswith(("==", "!=", "<=", ">=")):
         opened = None if before.endswith(":=") else _open_bracket(before)  # `(alias := NAME`
         return opened is None or before[opened] != "(" or not _reader(before[:opened + 1], later=True)
     return before.endswith(("return", "yield", "[", "{", ":"))
+
+
+def _operator_before(before: str) -> bool:
+    """Whether `before` ends with the word `or`, `and` or `else`."""
+    for word in _VALUE_OPERATORS:
+        if before.endswith(word):
+            previous = before[-len(word) - 1:-len(word)]
+            return not (previous.isalnum() or previous in ("_", "."))
+    return False
+
+
+def _operand_handed_on(before: str) -> bool:
+    """The name is an operand of `or` / `and` / a conditional expression, which may have it as
+    its value: handed on as the whole expression is, by what precedes its first operand (the
+    bracket, comma or assignment at its depth, `return`); in doubt (a quote) it is."""
+    at = _open_bracket(before, stops=",:=")
+    if at is None:
+        return "'" in before or '"' in before or _STATEMENT_VALUE.match(before) is not None
+    if before[at] == "(" and _spread(before[:at]):
+        return False  # `f(*(k or NAME))` unpacks NAME's elements: copies
+    return _handed_on(before[:at + 1])
 
 
 def _reader(before: str, later: bool = False) -> bool:
@@ -148,9 +175,10 @@ def _reader(before: str, later: bool = False) -> bool:
     return name in READERS or name.rsplit(".", 1)[-1] in READING_METHODS
 
 
-def _open_bracket(before: str) -> int | None:
-    """Where the innermost bracket left open at the end of `before` opens; None when a quote
-    comes first (a bracket in a string is not one) or none is open."""
+def _open_bracket(before: str, stops: str = "") -> int | None:
+    """Where the innermost bracket left open at the end of `before` opens, or where the last of
+    `stops` at its depth is (`=` alone, not in `==` / `<=`); None when a quote comes first (a
+    bracket in a string is not one) or none is there."""
     depth = 0
     for index in range(len(before) - 1, -1, -1):
         char = before[index]
@@ -162,6 +190,9 @@ def _open_bracket(before: str) -> int | None:
             if depth == 0:
                 return index
             depth -= 1
+        elif depth == 0 and char in stops and (char != "=" or before[index - 1:index] not in "=!<>"
+                                               and before[index + 1:index + 2] != "="):
+            return index
     return None
 
 
@@ -215,9 +246,25 @@ def changed_in_tree(node: ast.AST) -> frozenset[str]:
             reader = method in READING_METHODS or _AS_WRITTEN.qualname(func) in READERS
             if not reader:
                 # `f(**NAME)` hands on a copy of its items, as `f(*NAME)` does
-                changed.update(a.id for a in [*child.args, *(k.value for k in child.keywords
-                                                              if k.arg is not None)]
-                               if isinstance(a, ast.Name))
-        elif isinstance(child, ast.Assign) and isinstance(child.value, ast.Name):
-            changed.add(child.value.id)
+                for argument in [*child.args, *(k.value for k in child.keywords if k.arg is not None)]:
+                    changed.update(_handed_names(argument))
+        elif isinstance(child, ast.Assign):
+            changed.update(_handed_names(child.value))
     return frozenset(changed)
+
+
+def _handed_names(value: ast.expr) -> Iterator[str]:
+    """The names a value hands on themselves: a name, an operand of `or` / `and` or a branch
+    of a conditional expression (either may be the value), an element of a starred display
+    (`*[k, NAME]`; `*NAME` hands on copies of its elements)."""
+    if isinstance(value, ast.Name):
+        yield value.id
+    elif isinstance(value, ast.BoolOp):
+        for operand in value.values:
+            yield from _handed_names(operand)
+    elif isinstance(value, ast.IfExp):
+        yield from _handed_names(value.body)
+        yield from _handed_names(value.orelse)
+    elif isinstance(value, ast.Starred) and isinstance(value.value, (ast.List, ast.Tuple, ast.Set)):
+        for element in value.value.elts:
+            yield from _handed_names(element)
