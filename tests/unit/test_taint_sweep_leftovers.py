@@ -95,7 +95,31 @@ def sleep():
     return "ok"
 '''
 
-APPS = {"sys_executable": SYS_EXECUTABLE, "setdefault": SETDEFAULT, "item_guard": ITEM_GUARD}
+# `shutil.which("python3")` finds the interpreter the name says, written in the vector as its
+# program: `-c` runs code (BST202, not BST217), `-m pip` a module the program names; another
+# program's arguments stay argument injection.
+SHUTIL_WHICH = '''\
+import shutil
+import subprocess
+from shutil import which
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/run")
+def run():
+    code = request.args["code"]
+    subprocess.run([shutil.which("python3"), "-c", code])  # BST202
+    subprocess.run([which("python3"), "-I", "-c", code])  # BST202
+    subprocess.run([shutil.which("python3"), "-m", "pip", "--version"])
+    subprocess.run([shutil.which("git"), "log", code])  # BST217
+    return "ok"
+'''
+
+APPS = {"sys_executable": SYS_EXECUTABLE, "setdefault": SETDEFAULT, "item_guard": ITEM_GUARD,
+        "shutil_which": SHUTIL_WHICH}
 
 
 @pytest.mark.parametrize("name", sorted(APPS))

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 
-from bastion.analyzers.taint.domain import ANY, UNKNOWN, Value, join_all
+from bastion.analyzers.taint.domain import ANY, UNKNOWN, Value, constant, join_all
 
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "csh", "tcsh", "pwsh",
                      "powershell", "powershell.exe"})
@@ -23,6 +24,8 @@ _LONG_CODE = frozenset({"--command", "--eval", "--print", "-Command"})
 _WRAPPERS = {"env": "uSC", "sudo": "ugCDhpRrTtU", "doas": "uC", "nice": "n", "nohup": "",
              "stdbuf": "ioe"}
 _SSH_VALUED = frozenset("BbcDEeFIiJLlmOopQRSWw")
+# A PATH lookup of a program by name: what it finds runs as that name does
+_LOOKUPS = frozenset({"shutil.which"})
 
 
 def subprocess_value(args: list[Value], keywords: dict[str | None, Value]) -> Value | None:
@@ -47,6 +50,23 @@ def subprocess_value(args: list[Value], keywords: dict[str | None, Value]) -> Va
     # a vector of unknown length: its first items as far as they are known
     known = [first, command.items.get(1, command.item(ANY)), command.items.get(2, command.item(ANY))]
     return run_code(known, 0) or first
+
+
+def found_programs(node: ast.Call, args: list[Value],
+                   qualname: Callable[[ast.AST], str | None]) -> list[Value]:
+    """`args` with a vector written in the call whose program is a lookup of a constant name
+    (`[shutil.which("python3"), "-c", code]`) holding that name as its program: an interpreter's
+    `-c` takes code. The lookup's result does not carry its argument, so only the call's text
+    shows it. `qualname`: the evaluator's, resolving the imports."""
+    written = node.args[0] if node.args else None
+    if not args or args[0].items is None or not isinstance(written, (ast.List, ast.Tuple)) \
+            or not written.elts:
+        return args
+    first = written.elts[0]
+    if not (isinstance(first, ast.Call) and len(first.args) == 1 and isinstance(first.args[0], ast.Constant)
+            and isinstance(first.args[0].value, str) and qualname(first.func) in _LOOKUPS):
+        return args
+    return [args[0].evolve(items={**args[0].items, 0: constant(first.args[0].value)}), *args[1:]]
 
 
 def exec_argv_value(args: list[Value], start: int) -> Value | None:
