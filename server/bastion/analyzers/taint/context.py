@@ -138,7 +138,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     """`memo`: keeps each function's classification (entry, parameters) by its node and the
     module's digest, for the next text of a document whose block parser reuses the node.
     `bases_of`: the bases of a class of another workspace module, by qualified name. `text`:
-    the module's text, where a module-level container is looked for changes (bindings.py).
+    the module's text, where a module-level container is looked for changes (container_changes.py).
     `names_registrar`: whether `text` names a registrar, when the caller knows (the taint
     analyzer's gate answers it per edit); else it is looked for in `text`. `foreign`: the names
     other modules of a scan may change in place or rebind (foreign_changes.py)."""
