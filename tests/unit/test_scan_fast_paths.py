@@ -300,7 +300,9 @@ def test_a_small_check_loads_nothing_it_does_not_use_and_deferred_modules_still_
     # nor hashlib's OpenSSL module: blake2b and sha256 are CPython's own (bastion/digests.py)
     assert {"hashlib", "_hashlib"} & warm == set()
     # nor, without a baseline, the modules that match one (bastion/baseline/__init__.py)
-    assert {f"bastion.baseline.{m}" for m in ("match", "fingerprint", "editor")} & warm == set()
+    assert {f"bastion.baseline.{m}" for m in ("match", "fingerprint", "editor", "store")} & warm == set()
+    # nor, in files without a suppression comment and without rule options, the comments' reader
+    assert "bastion.engine.suppress" not in warm
     # nor, where no module changes another's names, the reader of changes (taint/bindings.py)
     assert "bastion.analyzers.taint.bindings" not in warm
     # the result cache, the stored rule tables and the workspace keys take their loggers when

@@ -1,8 +1,8 @@
 """Stable fingerprints for findings, and the baseline of known findings that CI does not fail on.
 
-By layer: `fingerprint` names a finding without its line number; `store` reads, writes and finds
-the baseline file, whose content `schema` checks; `match` splits one file's findings into new and
-known; `editor` is the language server's view of it.
+By layer: `fingerprint` names a finding without its line number; `locate` finds the baseline
+file, `store` reads and writes it, `schema` checks its content; `match` splits one file's
+findings into new and known; `editor` is the language server's view of it.
 """
 
 import importlib
@@ -17,16 +17,14 @@ if TYPE_CHECKING:
         split_baselined,
     )
     from bastion.baseline.fingerprint import FINGERPRINT_KEY, fingerprints
+    from bastion.baseline.locate import DEFAULT_NAME, configured_path, discover
     from bastion.baseline.match import apply_baseline, entries_for, legacy_prints, split_known
     from bastion.baseline.schema import MAX_BYTES, MAX_ENTRIES
     from bastion.baseline.store import (
-        DEFAULT_NAME,
         FORMAT_VERSION,
         Baseline,
         BaselineError,
         Entry,
-        configured_path,
-        discover,
         dumps,
         load_baseline,
         parse_baseline,
@@ -36,14 +34,14 @@ if TYPE_CHECKING:
     )
 
 # Each name is imported from its module when first asked for: a check without a baseline
-# needs `configured_path` alone (store.py), not the matching and fingerprinting modules.
+# needs `configured_path` alone (locate.py), not the store, matching and fingerprinting modules.
 _MODULES = {
     "BASELINE_MODES": "editor", "baseline_for_config": "editor", "editor_split": "editor",
     "listed_in_baseline": "editor", "split_baselined": "editor", "FINGERPRINT_KEY": "fingerprint",
     "fingerprints": "fingerprint", "apply_baseline": "match", "entries_for": "match",
     "legacy_prints": "match", "split_known": "match", "MAX_BYTES": "schema", "MAX_ENTRIES": "schema",
-    "Baseline": "store", "BaselineError": "store", "DEFAULT_NAME": "store", "Entry": "store",
-    "FORMAT_VERSION": "store", "configured_path": "store", "discover": "store", "dumps": "store",
+    "Baseline": "store", "BaselineError": "store", "DEFAULT_NAME": "locate", "Entry": "store",
+    "FORMAT_VERSION": "store", "configured_path": "locate", "discover": "locate", "dumps": "store",
     "load_baseline": "store", "parse_baseline": "store", "project_root": "store", "root_field": "store",
     "write_baseline": "store",
 }

@@ -9,8 +9,9 @@ from collections.abc import Sequence
 
 import attrs
 
+from bastion.baseline.locate import configured_path
 from bastion.baseline.match import apply_baseline
-from bastion.baseline.store import Baseline, BaselineError, configured_path, load_baseline
+from bastion.baseline.store import Baseline, BaselineError, load_baseline
 
 BASELINE_MODES = ("hint", "hide")
 

@@ -27,7 +27,6 @@ from bastion.baseline.schema import MAX_BYTES, SchemaError, read_document, short
 from bastion.files import UnreadableSource, read_limited
 from bastion.model.redact import SECRET_RULES, redact_message
 
-DEFAULT_NAME = ".bastion-baseline.json"
 FORMAT_VERSION = 1
 
 
@@ -185,35 +184,6 @@ def _read(path: str) -> tuple[tuple[int, int], Baseline | str]:
         return stamp, parse_baseline(text, Path(path))
     except BaselineError as exc:
         return stamp, str(exc)
-
-
-def configured_path(config) -> tuple[Path | None, bool]:
-    """(baseline file for `config`, whether it was set explicitly).
-
-    `[tool.bastion] baseline = "path"` (relative to the pyproject.toml folder) or the client's
-    `baseline`; otherwise `.bastion-baseline.json` at the project root (or the nearest one
-    above it, within the git work tree) when present.
-    `baseline = ""` turns baselines off.
-    """
-    setting = getattr(config, "baseline", None)
-    root = Path(os.path.abspath(config.root)) if config.root else Path.cwd()
-    if setting == "":
-        return None, True
-    if setting:
-        return Path(os.path.abspath(root / os.path.expanduser(setting))), True
-    return discover(root), False
-
-
-def discover(start: Path) -> Path | None:
-    """`.bastion-baseline.json` in `start` or the nearest folder above it, not looking past the
-    top of the git work tree (a folder holding `.git`)."""
-    for folder in (start, *start.parents):
-        candidate = folder / DEFAULT_NAME
-        if candidate.is_file():
-            return candidate
-        if (folder / ".git").exists():
-            return None
-    return None
 
 
 def project_root(start: Path, config_file: Path | None = None) -> Path:

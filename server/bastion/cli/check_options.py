@@ -47,8 +47,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def overrides(args: argparse.Namespace) -> dict[str, Any]:
     """The options given, validated and normalised; ConfigError names the bad option."""
-    from bastion.engine.suppress import NOQA_TO_BANDIT
-
     given: dict[str, Any] = {}
     for option in (*_LISTS, "severity", "confidence", "bandit_exact"):
         value = getattr(args, option, None)
@@ -57,6 +55,9 @@ def overrides(args: argparse.Namespace) -> dict[str, Any]:
         if option in _LISTS:
             value = [v.strip() for chunk in value for v in chunk.split(",") if v.strip()]
             if _LISTS[option] != "exclude":
+                # here, not at the top: a check without rule options never loads suppress.py
+                from bastion.engine.suppress import NOQA_TO_BANDIT
+
                 value = [NOQA_TO_BANDIT.get(v.upper(), v) for v in value]
         try:
             checked, _ = validate_layer({_LISTS.get(option, option): value})

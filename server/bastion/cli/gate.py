@@ -25,12 +25,13 @@ from typing import TYPE_CHECKING, TextIO
 import attrs
 
 from bastion import attrs_classes
-from bastion.baseline import Baseline, BaselineError, configured_path, load_baseline
+from bastion.baseline import configured_path
 from bastion.config import ConfigError, config_for_path
 from bastion.model import Finding, Level
 from bastion.report.results import CheckResults, FileResult
 
 if TYPE_CHECKING:
+    from bastion.baseline import Baseline
     from bastion.gitdiff import ChangeSet
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -268,6 +269,9 @@ def _shown(path: Path) -> str:
 
 
 def _load(path: Path, origin: str) -> Baseline:
+    # here, not at the top: a check without a baseline never loads the store (two attrs classes)
+    from bastion.baseline import BaselineError, load_baseline
+
     try:
         return load_baseline(path)
     except BaselineError as exc:

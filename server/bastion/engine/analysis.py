@@ -12,13 +12,13 @@ import attrs
 
 from bastion import attrs_classes
 from bastion.engine.literals import one_per_literal
-from bastion.engine.suppress import Directive
 from bastion.engine.suppress_govern import SuppressionHint, govern
 from bastion.model import Finding, NotAnalysed
 
 if TYPE_CHECKING:
     from bastion.config import Config
     from bastion.engine.records import UnitRecord
+    from bastion.engine.suppress import Directive
     from bastion.engine.units import Split
 
 

@@ -18,11 +18,14 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Container, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from bastion.digests import blake2b
-from bastion.engine.suppress import Directive
 from bastion.filekinds import FileKind
 from bastion.model import Finding, FlowStep, Level, Span
+
+if TYPE_CHECKING:
+    from bastion.engine.suppress import Directive
 
 MAX_VALUE_CHARS = 64 * 1024 * 1024
 MAX_STRING_CHARS = 100_000  # a message quotes source (B105 quotes the password literal)
@@ -239,6 +242,10 @@ def _directive(row, lines: _Lines) -> Directive:
         present = source[col:] == comment
     if not comment or not present:
         raise InvalidEntry("a suppression comment that is not in the file")
+    # imported by the first row with a comment: most files have none (suppress.py, its
+    # patterns and two attrs classes are ~2 ms of a warm start)
+    from bastion.engine.suppress import Directive
+
     return Directive(line, comment, frozenset(_str(i) for i in _list(ids, MAX_SHORT_CHARS)),
                      tuple(_str(u) for u in _list(unknown, MAX_SHORT_CHARS)), col)
 

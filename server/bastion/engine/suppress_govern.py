@@ -12,12 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
+from typing import TYPE_CHECKING
 
 import attrs
 
 from bastion import attrs_classes
-from bastion.engine.suppress import Clause, Directive
 from bastion.model import Finding, Suppression
+
+if TYPE_CHECKING:
+    # annotations only: a check served from the cache reads no suppression comment
+    from bastion.engine.suppress import Clause, Directive
 
 HINT_KINDS = ("unused", "blanket", "expired", "missing-reason", "unsuppressible", "unknown-id",
               "malformed")
