@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from bastion import attrs_classes
+from bastion.deferred_patterns import deferred
 from bastion.files import OUT_OF_TREE, UnreadableSource, lies_within, read_limited
 from bastion.model import Finding, Level
 from bastion.model.text import text_lines
@@ -23,8 +24,8 @@ from bastion.path_patterns import PathPatterns
 
 LSP_SEVERITIES = ("error", "warning", "information", "hint")
 DEFAULT_SEVERITY_MAP = (("high", "error"), ("medium", "warning"), ("low", "information"))
-_RULE_PREFIX = re.compile(r"^(B\d{0,3}|BST\d{0,3})$")
-_MAP_KEY = re.compile(r"^(low|medium|high)(/(low|medium|high))?$")
+_RULE_PREFIX = deferred(r"^(B\d{0,3}|BST\d{0,3})$")
+_MAP_KEY = deferred(r"^(low|medium|high)(/(low|medium|high))?$")
 
 
 class ConfigError(Exception):
@@ -244,7 +245,7 @@ def _check_value(key: str, kind: str, value: Any) -> Any:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise fail("a list of strings")
         if kind == "rules":
-            bad = [v for v in value if not _RULE_PREFIX.match(v.strip().upper())]
+            bad = [v for v in value if not _RULE_PREFIX().match(v.strip().upper())]
             if bad:
                 raise fail("a list of rule ids or prefixes such as 'B602', 'B6' or 'BST101'")
             return tuple(v.strip().upper() for v in value)
@@ -262,7 +263,7 @@ def _check_value(key: str, kind: str, value: Any) -> Any:
             raise fail('a table such as { high = "error", medium = "warning" }')
         table = dict(DEFAULT_SEVERITY_MAP)
         for level, target in value.items():
-            if not _MAP_KEY.match(str(level).lower()) or str(target).lower() not in LSP_SEVERITIES:
+            if not _MAP_KEY().match(str(level).lower()) or str(target).lower() not in LSP_SEVERITIES:
                 raise ConfigError(
                     f"{key}: {level!r} = {target!r} is not valid: keys are low|medium|high or "
                     f"severity/confidence such as 'high/low', values are {', '.join(LSP_SEVERITIES)}"

@@ -311,14 +311,19 @@ def test_a_small_check_loads_nothing_it_does_not_use_and_deferred_modules_still_
     plain = sys.platform == "linux" and os.environ.get("HOME", "").startswith("/") and not {
         "XDG_DATA_HOME", "ANDROID_DATA"} & os.environ.keys()
     assert {"logging", "traceback", *(["platformdirs"] if plain else [])} & warm == set()
-    # nor compiles the patterns of suppression comments, line ends, fingerprints or includes
-    # (each compiled when first used: deferred_patterns.py)
+    # nor compiles the patterns of suppression comments, line ends, fingerprints or includes,
+    # of secret references, of -o targets, of control characters (text output), of retracted
+    # findings, or of rule and severity-map options (each compiled when first used:
+    # deferred_patterns.py)
     _loaded_after(check + (
         "\nfrom bastion.baseline import fingerprint\nfrom bastion.deps import include_lines"
-        "\nfrom bastion.engine import suppress\nfrom bastion.model import text"
-        "\ngetters = [v for m in (fingerprint, include_lines, suppress, text) for v in vars(m).values()"
+        "\nfrom bastion.engine import suppress\nfrom bastion.model import finding, text"
+        "\nfrom bastion.analyzers.secrets import allow\nfrom bastion.cli import output"
+        "\nfrom bastion.report import escape\nfrom bastion import config"
+        "\nmodules = (fingerprint, include_lines, suppress, text, allow, output, escape, finding, config)"
+        "\ngetters = [v for m in modules for v in vars(m).values()"
         "\n           if hasattr(v, 'cache_info') and v.__qualname__ == 'deferred.<locals>.<lambda>']"
-        "\nassert len(getters) == 21 and not any(g.cache_info().currsize for g in getters)"), tmp_path)
+        "\nassert len(getters) == 27 and not any(g.cache_info().currsize for g in getters)"), tmp_path)
     uncached = check.replace("main(['check'", "main(['check', '--no-cache'")
     toml = "tomllib" if sys.version_info >= (3, 11) else "tomli"
     assert {"multiprocessing", "concurrent.futures.process", "packaging.utils", "packaging.tags",

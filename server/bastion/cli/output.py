@@ -13,7 +13,6 @@ findings).
 from __future__ import annotations
 
 import os
-import re
 import stat as stat_module
 import sys
 from collections.abc import Callable, Iterable
@@ -21,10 +20,11 @@ from pathlib import Path
 from typing import TextIO
 
 from bastion import attrs_classes
+from bastion.deferred_patterns import deferred
 from bastion.report.escape import escape_control
 
 # The process's own descriptors: where the shell sent them, not a file of the repository.
-_OWN_STREAMS = re.compile(r"^/(dev/(stdout|stderr|fd/\d+)|proc/self/fd/\d+)$")
+_OWN_STREAMS = deferred(r"^/(dev/(stdout|stderr|fd/\d+)|proc/self/fd/\d+)$")
 _FLAGS = os.O_WRONLY | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -45,7 +45,7 @@ class ReportTarget:
             if sys.stdout is None:
                 raise OutputError("standard output is closed; give -o FILE for the report")
             return cls(None)
-        if _OWN_STREAMS.match(os.path.abspath(path)):
+        if _OWN_STREAMS().match(os.path.abspath(path)):
             return cls(path, in_place=True)
         try:
             stat = os.lstat(path)

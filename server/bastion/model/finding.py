@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import enum
-import re
 from datetime import date
 
 import attrs
 
 from bastion import attrs_classes
+from bastion.deferred_patterns import deferred
 from bastion.model.redact import redact_message
 
 
@@ -118,7 +118,7 @@ class Finding:
     def replaced_by(self) -> tuple[str, int] | None:
         """(rule id, 0-based line) of the finding with the path that replaces this retracted
         one (`replacement`), or None when it was retracted for another reason."""
-        found = _REPLACED.match(self.retracted or "")
+        found = _REPLACED().match(self.retracted or "")
         return None if found is None else (found.group(1), int(found.group(2)) - 1)
 
 
@@ -161,7 +161,7 @@ class NotAnalysed:
         return attrs.evolve(self, start_line=self.start_line + lines, end_line=end)
 
 
-_REPLACED = re.compile(r"replaced by (\w+) \(line (\d+)\)")
+_REPLACED = deferred(r"replaced by (\w+) \(line (\d+)\)")
 
 
 def replacement(rule_id: str, line: int) -> str:

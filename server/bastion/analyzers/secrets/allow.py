@@ -9,6 +9,8 @@ import os
 import re
 from collections import Counter
 
+from bastion.deferred_patterns import deferred
+
 # Lower-case words that mark a value as a placeholder or a documentation example.
 _PLACEHOLDER_WORDS = ("changeme", "change_me", "change-me", "changeit", "example", "placeholder",
                       "dummy", "sample", "your_", "your-", "yourpass", "redacted", "notasecret",
@@ -19,7 +21,7 @@ _PLACEHOLDER_VALUES = frozenset({"password", "passwd", "secret", "token", "none"
                                  "false", "undefined", "empty", "default", "required", "string",
                                  "optional", "hidden", "unset", "test", "testing", "admin"})
 # A value that names another value: `$DB_PASSWORD`, `%DB_PASSWORD%`, `env:DB_PASSWORD`, ...
-_REFERENCE = re.compile(r"^(?:\$\w+|%\w+%|env[:.]\w+|secret[:.][\w.]+|vault:\S+)$")
+_REFERENCE = deferred(r"^(?:\$\w+|%\w+%|env[:.]\w+|secret[:.][\w.]+|vault:\S+)$")
 # Folders and file names of tests, fixtures and examples (whole path components).
 _TEST_DIRS = frozenset({"tests", "test", "testing", "fixtures", "fixture", "testdata", "examples",
                         "example", "samples", "docs", "doc"})
@@ -42,7 +44,7 @@ def is_format_placeholder(value: str) -> bool:
 
 def is_placeholder(value: str) -> bool:
     low = value.lower()
-    if low in _PLACEHOLDER_VALUES or _REFERENCE.match(value):
+    if low in _PLACEHOLDER_VALUES or _REFERENCE().match(value):
         return True
     if any(word in low for word in _PLACEHOLDER_WORDS):
         return True
