@@ -10,7 +10,9 @@ builtin `int` / `float` is rebound. A parser built in another module (a factory 
 workspace, whose summary returns its kind) reads the command line; the destinations its module
 proves clean travel on the returned parser, as slots of a function's summary (`carried`). A
 module that declares no argument of its own (no `add_argument` / `set_defaults` in its text,
-argparse imported or not) reads them there; one that declares some uses its own set instead,
+argparse imported or not; the summary store reads its lines) reads them there, or hands them
+on with the parser it returns (`def again(): return build_parser()`); one that declares some
+uses its own set instead,
 as a factory extending a parser it got from another module keeps only those both sets hold
 (a destination this module adds is proven clean by its own declarations, or not at all). A
 parser given as `parents=`, and the arguments a helper of another module adds to a parser it is
@@ -100,8 +102,11 @@ def _constant(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant)
 
 
-def declares_arguments(text: str | None) -> bool:
-    """Whether a module may declare arguments (a text not known may)."""
+def declares_arguments(text: str | None, lines: list[str] | None = None) -> bool:
+    """Whether a module may declare arguments, read in its text or else its lines (the summary
+    store's; a module known by neither may)."""
+    if text is None and lines is not None:
+        return any("add_argument" in line or "set_defaults" in line for line in lines)
     return text is None or "add_argument" in text or "set_defaults" in text
 
 

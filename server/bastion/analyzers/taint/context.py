@@ -134,14 +134,15 @@ class ModuleContext:
 def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                    bases_of: Callable[[str], tuple[str, ...]] | None = None,
                    text: str | None = None, names_registrar: bool | None = None,
-                   foreign: frozenset[str] = frozenset()) -> ModuleContext:
+                   foreign: frozenset[str] = frozenset(), lines: list[str] | None = None) -> ModuleContext:
     """`memo`: keeps each function's classification (entry, parameters) by its node and the
     module's digest, for the next text of a document whose block parser reuses the node.
     `bases_of`: the bases of a class of another workspace module, by qualified name. `text`:
     the module's text, where a module-level container is looked for changes (container_changes.py).
     `names_registrar`: whether `text` names a registrar, when the caller knows (the taint
     analyzer's gate answers it per edit); else it is looked for in `text`. `foreign`: the names
-    other modules of a scan may change in place or rebind (foreign_changes.py)."""
+    other modules of a scan may change in place or rebind (foreign_changes.py). `lines`: the
+    text's lines, where the summary store knows them but not `text` (argparse_choices.py)."""
     level = _module_level(tree, memo, text)
     env, kinds, definitions, bindings = level.env, level.kinds, level.definitions, level.bindings
     containers, expressions = level.containers, level.expressions
@@ -175,7 +176,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                     parameters=_parameter_registrars(definitions, models, text,
                                                                      names_registrar)))
     handlers, lambdas, choices = dispatched(tree, text, env, defined, definitions)  # argparse_handlers.py
-    declares = declares_arguments(text)
+    declares = declares_arguments(text, lines)
     for name, calls in handlers.items():
         registered[name] = (*registered.get(name, ()), *calls)
     # frameworks a `def view(request)` entry needs imported that only such functions import

@@ -376,7 +376,7 @@ class SummaryStore:
         top, instances = module.exported()
         fresh = module.context is None
         if fresh:
-            module.context = module_context(module.tree, self.models, None, bases,
+            module.context = module_context(module.tree, self.models, None, bases, lines=module.lines,
                                             foreign=self.foreign.changed(module.path))
         forms = imported_forms(module.table, self._loaded, self.graph.text, self.models) \
             if fresh else None
