@@ -58,3 +58,23 @@ def expected_checked(apps: dict[str, str], cwe: dict[str, int]) -> set[tuple[str
     """The (file, 1-based line, rule, CWE) results the marked lines of `apps` must give."""
     return {(name, line + 1, rule, cwe[rule]) for name, source in apps.items()
             for line, rule in marked_and_found(source)[0]}
+
+
+def store_found(apps: dict[str, str], folder: Path) -> dict[str, tuple[set, set]]:
+    """For each marked file of `apps` (file name -> source) written into `folder`: (its marked
+    (line, rule) pairs, what the editor's analysis reports once its workspace store prepared
+    the file), the files prepared and analysed in turn."""
+    from bastion.analyzers.taint.workspace import SummaryStore
+
+    for name, source in apps.items():
+        (folder / name).write_text(source, encoding="utf-8")
+    analyzer = TaintAnalyzer()
+    analyzer.workspace = SummaryStore([str(folder)], analyzer.models, analyzer.version, False)
+    seen = {}
+    for name, source in apps.items():
+        if "# BST" in source:
+            path = str(folder / name)
+            analyzer.workspace.prepare(source, path)
+            found = {(f.line, f.rule_id) for f in analyzer.analyse_file(source, path)}
+            seen[name] = (marked_and_found(source)[0], found)
+    return seen

@@ -3,18 +3,16 @@ factory's module validates (`type=int`, constant `choices=`) travel on the parse
 module that only hands it on (`def again(): return build_parser()`), in `bastion check` and in
 the editor's store; a module in between that adds arguments keeps only what both modules prove
 clean, so a destination it adds (or declares again) without a conversion stays the command
-line's. Each case is a package written to a temporary folder; a line that must report ends with
+line's. A parser built with `parents=` (argparse's inherited arguments) reads the command line
+like any other; in one module the parents' validated destinations are clean in the child. Each
+case is a package written to a temporary folder; a line that must report ends with
 its rule."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from tests.unit.taint_marked import checked, expected_checked, marked_and_found
-
-from bastion.analyzers.taint.analyzer import TaintAnalyzer
-from bastion.analyzers.taint.workspace import SummaryStore
+from tests.unit.taint_marked import checked, expected_checked, store_found
 
 CLI = '''import argparse
 
@@ -42,23 +40,22 @@ def bound():
     parser = build_parser()
     return parser
 ''',
-    "mypkg/main.py": '''import os
+    "mypkg/main.py": '''import subprocess
 
 from .again import again, bound
 
 
 def main():
     args = again().parse_args()
-    os.system(f"sleep {args.count}")
-    os.system("run-" + args.mode)
-    os.system(args.cmd)  # BST202
+    subprocess.call("sleep %s; run-%s" % (args.count, args.mode), shell=True)
+    subprocess.call(args.cmd, shell=True)  # BST202
 
 
 def other():
     known, rest = bound().parse_known_args()
-    os.system(f"sleep {known.count}")
-    os.system(known.cmd)  # BST202
-    os.system(rest[0])  # BST202
+    subprocess.call("sleep %s" % known.count, shell=True)
+    subprocess.call(["sh", "-c", known.cmd])  # BST202
+    subprocess.call(rest[0], shell=True)  # BST202
 ''',
     "mypkg/extended.py": '''from .cli import build_parser
 
@@ -83,29 +80,74 @@ def main():
 }
 
 
-def _cases() -> list:
-    return [pytest.param(RE_EXPORTED, id="re-exported")]
+# `parents=[...]`: the child parser reads the command line (it lost its kind before); in one
+# module the parent's `type=int` destination is clean; a parent built in another module proves
+# nothing where the child is parsed (its destinations stay the command line's)
+PARENTS = {
+    "mypkg/__init__.py": "",
+    "mypkg/common.py": '''import argparse
 
 
-@pytest.mark.parametrize("apps", _cases())
-def test_check_follows_the_parser_along_the_chain(tmp_path, apps):
+def base_parser():
+    base = argparse.ArgumentParser(add_help=False)
+    base.add_argument("--count", type=int)
+    base.add_argument("--cmd")
+    return base
+''',
+    "mypkg/one.py": '''import argparse
+import os
+from argparse import ArgumentParser
+
+
+def main():
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--level", type=int)
+    common.add_argument("--tool")
+    parser = argparse.ArgumentParser(parents=[common])
+    parser.add_argument("--name")
+    args = parser.parse_args()
+    os.system(f"nice -n {args.level} make")
+    os.system("hello " + args.name)  # BST202
+    os.system(args.tool)  # BST202
+
+
+def bound(common):
+    parser = ArgumentParser(prog="x", parents=[common], epilog="\\n".join(["a", "b"]))
+    known, rest = parser.parse_known_args()
+    os.system(f"nice -n {known.level} make")
+    os.system(rest[0])  # BST202
+''',
+    "mypkg/two.py": '''import argparse
+import os
+
+from .common import base_parser
+
+
+def main():
+    parser = argparse.ArgumentParser(parents=[base_parser()])
+    parser.add_argument("--level", type=int)
+    parser.add_argument("--name")
+    args = parser.parse_args()
+    os.system(f"sleep {args.count}")  # BST202
+    os.system(f"sleep {args.level}")
+    os.system("hello " + args.name)  # BST202
+    os.system(args.cmd)  # BST202
+''',
+}
+
+
+# one package (one `bastion check` run: the test file stays cheap); the cases share no file
+APPS = {**RE_EXPORTED, **PARENTS}
+
+
+def test_check_follows_the_parser_along_the_chain(tmp_path):
     (tmp_path / "mypkg").mkdir()
-    results = checked(apps, tmp_path)
+    results = checked(APPS, tmp_path)
     found = {(Path(r["path"]).as_posix(), r["line"], r["rule_id"], r["cwe"]) for r in results}
-    assert found == expected_checked(apps, {"BST202": 78})
+    assert found == expected_checked(APPS, {"BST202": 78})
 
 
-@pytest.mark.parametrize("apps", _cases())
-def test_the_editor_store_follows_it_too(tmp_path, apps):
+def test_the_editor_store_follows_it_too(tmp_path):
     (tmp_path / "mypkg").mkdir()
-    for name, source in apps.items():
-        (tmp_path / name).write_text(source, encoding="utf-8")
-    analyzer = TaintAnalyzer()
-    analyzer.workspace = SummaryStore([str(tmp_path)], analyzer.models, analyzer.version, False)
-    for name, source in apps.items():
-        if "# BST" not in source:
-            continue
-        path = str(tmp_path / name)
-        analyzer.workspace.prepare(source, path)
-        found = {(f.line, f.rule_id) for f in analyzer.analyse_file(source, path)}
-        assert found == marked_and_found(source)[0], name
+    for name, (expected, found) in store_found(APPS, tmp_path).items():
+        assert found == expected, name

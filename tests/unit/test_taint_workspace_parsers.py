@@ -15,10 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.unit.taint_marked import checked, expected_checked, marked_and_found
-
-from bastion.analyzers.taint.analyzer import TaintAnalyzer
-from bastion.analyzers.taint.workspace import SummaryStore
+from tests.unit.taint_marked import checked, expected_checked, store_found
 
 APPS = {
     "mypkg/__init__.py": "",
@@ -160,14 +157,5 @@ def test_check_reads_a_parser_built_in_another_module(tmp_path, apps):
 @pytest.mark.parametrize("apps", [APPS, VALIDATED], ids=["parsers", "validated"])
 def test_the_editor_reads_it_once_the_store_prepared_the_file(tmp_path, apps):
     _written(tmp_path)
-    for name, source in apps.items():
-        (tmp_path / name).write_text(source, encoding="utf-8")
-    analyzer = TaintAnalyzer()
-    analyzer.workspace = SummaryStore([str(tmp_path)], analyzer.models, analyzer.version, False)
-    for name, source in apps.items():
-        if "# BST" not in source:
-            continue
-        path = str(tmp_path / name)
-        analyzer.workspace.prepare(source, path)
-        found = {(f.line, f.rule_id) for f in analyzer.analyse_file(source, path)}
-        assert found == marked_and_found(source)[0], name
+    for name, (expected, found) in store_found(apps, tmp_path).items():
+        assert found == expected, name

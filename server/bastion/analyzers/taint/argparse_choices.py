@@ -15,8 +15,10 @@ on with the parser it returns (`def again(): return build_parser()`); one that d
 uses its own set instead,
 as a factory extending a parser it got from another module keeps only those both sets hold
 (a destination this module adds is proven clean by its own declarations, or not at all). A
-parser given as `parents=`, and the arguments a helper of another module adds to a parser it is
-handed, stay unseen, across modules as in one.
+parser built with `parents=[base]` (or any argument holding objects but no untrusted data) is a
+parser (`builds_parser`): in one module the parents' declarations are the module's; a parent
+built in another module proves nothing there. The arguments a helper of another module adds to
+a parser it is handed stay unseen.
 
 A parse given its arguments as a list of constants (`parser.parse_args(["--x", "1"])`,
 `args=[...]`, or a name holding one: a local bound to a display of constants and not grown
@@ -108,6 +110,12 @@ def declares_arguments(text: str | None, lines: list[str] | None = None) -> bool
     if text is None and lines is not None:
         return any("add_argument" in line or "set_defaults" in line for line in lines)
     return text is None or "add_argument" in text or "set_defaults" in text
+
+
+def builds_parser(name: str | None, inputs: list[Value]) -> bool:
+    """Whether a call named `name` given `inputs` builds a parser: `argparse.ArgumentParser(...)`
+    given no untrusted data, whatever its arguments hold (`parents=[base]`, a list of parsers)."""
+    return name == _PARSER[:-2] and not any(v.tainted for v in inputs)
 
 
 def carried(returned: Value, module: ModuleContext) -> Value:
