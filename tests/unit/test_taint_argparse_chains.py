@@ -4,8 +4,9 @@ module that only hands it on (`def again(): return build_parser()`), in `bastion
 the editor's store; a module in between that adds arguments keeps only what both modules prove
 clean, so a destination it adds (or declares again) without a conversion stays the command
 line's. A parser built with `parents=` (argparse's inherited arguments) reads the command line
-like any other; in one module the parents' validated destinations are clean in the child. Each
-case is a package written to a temporary folder; a line that must report ends with
+like any other; in one module the parents' validated destinations are clean in the child. A
+parser handed to another module's helper proves nothing clean in its module. Each case is a
+package written to a temporary folder; a line that must report ends with
 its rule."""
 
 from __future__ import annotations
@@ -136,8 +137,64 @@ def main():
 }
 
 
+# a parser handed to another module's helper (which declares `count` again, unvalidated):
+# nothing is proven clean where it is parsed; one handed to a helper of the module (even
+# through another, in a module handing none elsewhere) keeps what the module proves
+HELPERS = {
+    "mypkg/helpers.py": '''def add_common(parser):
+    parser.add_argument("--retries", dest="count")
+''',
+    "mypkg/helped.py": '''import argparse
+import subprocess
+
+from .helpers import add_common
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int)
+    add_common(parser)
+    args = parser.parse_args()
+    subprocess.run(f"sleep {args.count}", shell=True)  # BST202
+''',
+    "mypkg/helped_factory.py": '''import argparse
+import subprocess
+
+from .cli import build_parser
+from .helpers import add_common
+
+
+def main():
+    parser = build_parser()
+    parser.add_argument("--level", type=int)
+    add_common(parser)
+    args = parser.parse_args(namespace=argparse.Namespace())
+    subprocess.run(f"nice -n {args.level} make", shell=True)  # BST202
+''',
+    "mypkg/helped_here.py": '''import argparse
+import subprocess
+
+
+def _timing(group):
+    group.add_argument("--delay", type=float)
+
+
+def _local(parser):
+    _timing(parser.add_argument_group("timing"))  # made in the call: still this module's
+    parser.add_argument("--size", choices=["s", "m"])
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    _local(parser)
+    args = parser.parse_args()
+    subprocess.run(f"sleep {args.delay}; make {args.size}", shell=True)
+    subprocess.run(args.rest, shell=True)  # BST202
+''',
+}
+
 # one package (one `bastion check` run: the test file stays cheap); the cases share no file
-APPS = {**RE_EXPORTED, **PARENTS}
+APPS = {**RE_EXPORTED, **PARENTS, **HELPERS}
 
 
 def test_check_follows_the_parser_along_the_chain(tmp_path):

@@ -17,8 +17,10 @@ as a factory extending a parser it got from another module keeps only those both
 (a destination this module adds is proven clean by its own declarations, or not at all). A
 parser built with `parents=[base]` (or any argument holding objects but no untrusted data) is a
 parser (`builds_parser`): in one module the parents' declarations are the module's; a parent
-built in another module proves nothing there. The arguments a helper of another module adds to
-a parser it is handed stay unseen.
+built in another module proves nothing there. A parser handed to a function the module does
+not hold (`add_common(parser)` of another module, a library's) may be given any argument there:
+the module then proves no destination clean (argparse_walk.parser_handed); what such a helper
+declares is not read.
 
 A parse given its arguments as a list of constants (`parser.parse_args(["--x", "1"])`,
 `args=[...]`, or a name holding one: a local bound to a display of constants and not grown
@@ -32,7 +34,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.argparse_walk import CONVERSIONS, ArgparseCalls
+from bastion.analyzers.taint.argparse_walk import CONVERSIONS, ArgparseCalls, parser_handed
 from bastion.analyzers.taint.domain import SAFE, Value
 
 if TYPE_CHECKING:
@@ -62,7 +64,9 @@ def clean_destinations(calls: ArgparseCalls) -> frozenset[str]:
         dest = _destination(node)
         if dest is not None:
             (clean if _validated(node) else unclean).add(dest)
-    return frozenset(clean - unclean)
+    clean -= unclean
+    # a parser handed to a function the module does not hold may be given any argument there
+    return frozenset(clean) if clean and not parser_handed(calls) else frozenset()
 
 
 def _destination(call: ast.Call) -> str | None:

@@ -3,6 +3,13 @@ module-level class each is in), the `add_argument(...)` calls, the calls of an i
 (`COMMANDS[args.cmd](args)`, `COMMANDS.get(name)(args)`) and whether a builtin conversion
 (`int`, `float`) is rebound, which argparse_handlers.py and argparse_choices.py read. Each kind
 is looked for only where the text can hold it, so a module without any walks nothing.
+
+A parser handed to a function whose body the module does not hold (`add_common(parser)`, a
+helper of another module or a library) may get arguments declared there, unvalidated: then the
+module proves no destination clean (`parser_handed`, asked only of a module proving some). A
+parser is a name bound to `ArgumentParser(...)` (or a subparser, a group), the receiver of an
+argparse method, or one made in the call; one handed to a function or method of the module
+makes its parameters parsers in turn.
 """
 
 from __future__ import annotations
@@ -12,6 +19,12 @@ from typing import NamedTuple
 
 CONVERSIONS = frozenset({"int", "float"})
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_MADE = "<made>"  # a parser made in the call's arguments: `helper(parser.add_argument_group("g"))`
+# what makes a parser (or a part of one that declares arguments), and the methods only one has
+_MAKERS = frozenset({"ArgumentParser", "add_parser", "add_argument_group", "add_mutually_exclusive_group"})
+_METHODS = frozenset({"add_argument", "set_defaults", "parse_args", "parse_known_args",
+                      "add_subparsers", "parse_intermixed_args", "parse_known_intermixed_args"})
 
 
 class ArgparseCalls(NamedTuple):
@@ -19,33 +32,97 @@ class ArgparseCalls(NamedTuple):
     add_argument: list[ast.Call]
     item_calls: list[ast.Call]
     conversion_rebound: bool
+    # what `parser_handed` reads: the names known to hold parsers, the parameters of the
+    # module's functions and methods by name, and the calls handing something on
+    parsers: set[str]
+    params: dict[str, set[str]]
+    handing: list[ast.Call]
 
 
 def argparse_calls(tree: ast.Module, text: str | None, tables: bool) -> ArgparseCalls:
     """What one walk finds; `tables`: the module holds a table of handlers whose calls matter."""
     defaults = text is None or "set_defaults" in text
     arguments = text is None or "add_argument" in text
-    found = ArgparseCalls([], [], [], False)
+    found = ArgparseCalls([], [], [], False, {_MADE}, {}, [])
     if not (defaults or arguments or tables):
         return found
     rebound = False
+    parsers, params, handing = found.parsers, found.params, found.handing
     for top in tree.body:
         owner = top.name if isinstance(top, ast.ClassDef) else None
         for node in ast.walk(top):
-            if isinstance(node, _DEFINITIONS) and node.name in CONVERSIONS \
-                    or isinstance(node, ast.Name) and node.id in CONVERSIONS \
-                    and not isinstance(node.ctx, ast.Load):
-                rebound = True
-            if not isinstance(node, ast.Call):
-                continue
-            func = node.func
-            if isinstance(func, ast.Attribute):
-                if defaults and func.attr == "set_defaults":
-                    found.set_defaults.append((owner, node))
-                elif arguments and func.attr == "add_argument":
-                    found.add_argument.append(node)
-            elif tables and node.args and (
-                    isinstance(func, ast.Subscript) or isinstance(func, ast.Call)
-                    and isinstance(func.func, ast.Attribute) and func.func.attr == "get"):
-                found.item_calls.append(node)
+            kind = type(node)
+            if kind is ast.Call:
+                func = node.func
+                if isinstance(func, ast.Attribute):
+                    if defaults and func.attr == "set_defaults":
+                        found.set_defaults.append((owner, node))
+                    elif arguments and func.attr == "add_argument":
+                        found.add_argument.append(node)
+                    if arguments and func.attr in _METHODS:  # a parser's own method: its receiver
+                        key = _key(func.value)
+                        if key is not None:
+                            parsers.add(key)
+                        continue
+                elif tables and node.args and (
+                        isinstance(func, ast.Subscript) or isinstance(func, ast.Call)
+                        and isinstance(func.func, ast.Attribute) and func.func.attr == "get"):
+                    found.item_calls.append(node)
+                if arguments and (node.args or node.keywords):
+                    handing.append(node)
+            elif kind is ast.Name:
+                if node.id in CONVERSIONS and not isinstance(node.ctx, ast.Load):
+                    rebound = True
+            elif isinstance(node, _DEFINITIONS):
+                if node.name in CONVERSIONS:
+                    rebound = True
+                if arguments and kind is not ast.ClassDef:
+                    params.setdefault(node.name, set()).update(
+                        a.arg for a in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs])
+            elif arguments and kind is ast.Assign and _made(node.value):
+                parsers.update(k for t in node.targets if (k := _key(t)) is not None)
     return found._replace(conversion_rebound=rebound)
+
+
+def _key(node: ast.expr) -> str | None:
+    """A local or global name, or a field of `self`, as a parser is held."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+        return f"self.{node.attr}"
+    return None
+
+
+def _made(value: ast.expr) -> bool:
+    func = value.func if isinstance(value, ast.Call) else None
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+    return name in _MAKERS
+
+
+def parser_handed(calls: ArgparseCalls) -> bool:
+    """Whether a parser reaches a function the module does not define (by name: `helper`,
+    `self.helper`); one the module defines gets parsers as its parameters (all of them, in
+    doubt), until none is added."""
+    parsers = set(calls.parsers)
+    passes = []
+    for call in calls.handing:
+        func = call.func
+        handed = {k for a in [*call.args, *(k.value for k in call.keywords)]
+                  if (k := _MADE if _made(a) else _key(a)) is not None}
+        if handed:
+            callee = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) \
+                and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls") else None
+            passes.append((callee, handed))
+    grown = True
+    while grown:
+        grown = False
+        for callee, handed in passes:
+            if parsers.isdisjoint(handed):
+                continue
+            if callee not in calls.params:
+                return True
+            added = calls.params[callee] - parsers
+            if added:
+                parsers |= added
+                grown = True
+    return False
