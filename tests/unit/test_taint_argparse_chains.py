@@ -138,8 +138,9 @@ def main():
 
 
 # a parser handed to another module's helper (which declares `count` again, unvalidated):
-# nothing is proven clean where it is parsed; one handed to a helper of the module (even
-# through another, in a module handing none elsewhere) keeps what the module proves
+# nothing is proven clean where it is parsed, nor carried on by a module handing it on; one
+# handed to a helper of the module (even through another, in a module handing none elsewhere)
+# keeps what the module proves
 HELPERS = {
     "mypkg/helpers.py": '''def add_common(parser):
     parser.add_argument("--retries", dest="count")
@@ -170,6 +171,36 @@ def main():
     add_common(parser)
     args = parser.parse_args(namespace=argparse.Namespace())
     subprocess.run(f"nice -n {args.level} make", shell=True)  # BST202
+''',
+    "mypkg/again_helped.py": '''from .cli import build_parser
+from .helpers import add_common
+
+
+def again_helped():
+    parser = build_parser()
+    add_common(parser)
+    return parser
+''',
+    "mypkg/handed_main.py": '''import os
+
+from .again_helped import again_helped
+
+
+def main():
+    args = again_helped().parse_args()
+    os.system(f"sleep {args.count}")  # BST202
+''',
+    "mypkg/handed_direct.py": '''import os
+
+from . import helpers
+from .cli import build_parser
+
+
+def direct():
+    parser = build_parser()
+    helpers.add_common(parser)
+    known, _ = parser.parse_known_args()
+    os.system(f"sleep {known.count}")  # BST202
 ''',
     "mypkg/helped_here.py": '''import argparse
 import subprocess

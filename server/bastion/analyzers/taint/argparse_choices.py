@@ -34,7 +34,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.argparse_walk import CONVERSIONS, ArgparseCalls, parser_handed
+from bastion.analyzers.taint.argparse_walk import CONVERSIONS, ArgparseCalls, argparse_calls, parser_handed
 from bastion.analyzers.taint.domain import SAFE, Value
 
 if TYPE_CHECKING:
@@ -126,11 +126,27 @@ def carried(returned: Value, module: ModuleContext) -> Value:
     """What a function of `module` returns, as its summary keeps it: a parser with the
     destinations the module proves clean as SAFE slots, those of a parser got from another
     module's factory kept only when `module` proves them too or declares nothing."""
-    if returned.kind != _PARSER or not module.argparse_declares:
+    if returned.kind != _PARSER:
         return returned
+    if not module.argparse_declares:
+        # a parser handed on as it came, unless a helper it does not define may add to it
+        return returned.evolve(items={_CARRIED: SAFE}) \
+            if _carried(returned) and _handed_on(module) else returned
     got = _carried(returned)
     kept = module.argparse_clean if got is None else module.argparse_clean & got
     return returned.evolve(items={_CARRIED: SAFE, **dict.fromkeys(kept, SAFE)})
+
+
+def _handed_on(module: ModuleContext) -> bool:
+    """Whether a function of a module declaring no argument hands a parser (a name it binds to
+    one, calls an argparse method on or returns) to a function it does not define: asked only
+    where a parser carried from another module is parsed or returned, once per module (its
+    functions walked then, not at each keystroke's context)."""
+    found = module.helper_memo.get(_CARRIED)
+    if found is None:
+        tree = ast.Module(body=[f.node for f in module.functions], type_ignores=[])
+        found = module.helper_memo[_CARRIED] = parser_handed(argparse_calls(tree, None, False), True)
+    return found
 
 
 def _carried(parser: Value | None) -> frozenset[str] | None:
@@ -150,6 +166,8 @@ def parsed_namespace(value: Value, name: str | None, call: ast.Call, args: list[
     if _parses_constants(name, call, args, keywords):
         return SAFE
     got = None if module.argparse_declares else _carried(receiver)
+    if got and _handed_on(module):
+        got = frozenset()
     clean = module.argparse_clean if got is None else got
     if not clean or name not in _PARSERS and name not in _PAIRS:
         return value

@@ -37,13 +37,14 @@ class ArgparseCalls(NamedTuple):
     parsers: set[str]
     params: dict[str, set[str]]
     handing: list[ast.Call]
+    returned: set[str]  # the names `return` gives back (a parser a factory hands on, maybe)
 
 
 def argparse_calls(tree: ast.Module, text: str | None, tables: bool) -> ArgparseCalls:
     """What one walk finds; `tables`: the module holds a table of handlers whose calls matter."""
     defaults = text is None or "set_defaults" in text
     arguments = text is None or "add_argument" in text
-    found = ArgparseCalls([], [], [], False, {_MADE}, {}, [])
+    found = ArgparseCalls([], [], [], False, {_MADE}, {}, [], set())
     if not (defaults or arguments or tables):
         return found
     rebound = False
@@ -81,6 +82,10 @@ def argparse_calls(tree: ast.Module, text: str | None, tables: bool) -> Argparse
                         a.arg for a in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs])
             elif arguments and kind is ast.Assign and _made(node.value):
                 parsers.update(k for t in node.targets if (k := _key(t)) is not None)
+            elif arguments and kind is ast.Return and node.value is not None:
+                key = _key(node.value)
+                if key is not None:
+                    found.returned.add(key)
     return found._replace(conversion_rebound=rebound)
 
 
@@ -99,11 +104,11 @@ def _made(value: ast.expr) -> bool:
     return name in _MAKERS
 
 
-def parser_handed(calls: ArgparseCalls) -> bool:
+def parser_handed(calls: ArgparseCalls, returned: bool = False) -> bool:
     """Whether a parser reaches a function the module does not define (by name: `helper`,
     `self.helper`); one the module defines gets parsers as its parameters (all of them, in
-    doubt), until none is added."""
-    parsers = set(calls.parsers)
+    doubt), until none is added. `returned`: a name a function returns counts as a parser."""
+    parsers = set(calls.parsers) | calls.returned if returned else set(calls.parsers)
     passes = []
     for call in calls.handing:
         func = call.func
