@@ -40,7 +40,8 @@ from bastion.analyzers.taint.domain import SAFE, Value
 if TYPE_CHECKING:
     from bastion.analyzers.taint.context import ModuleContext
 
-_PARSER = "argparse.ArgumentParser()"
+_CONSTRUCTOR = "argparse.ArgumentParser"
+_PARSER = _CONSTRUCTOR + "()"
 # the slot saying a parser carries its factory's clean destinations (the others), even none
 _CARRIED = "<argparse>"
 
@@ -119,7 +120,7 @@ def declares_arguments(text: str | None, lines: list[str] | None = None) -> bool
 def builds_parser(name: str | None, inputs: list[Value]) -> bool:
     """Whether a call named `name` given `inputs` builds a parser: `argparse.ArgumentParser(...)`
     given no untrusted data, whatever its arguments hold (`parents=[base]`, a list of parsers)."""
-    return name == _PARSER[:-2] and not any(v.tainted for v in inputs)
+    return name == _CONSTRUCTOR and not any(v.tainted for v in inputs)
 
 
 def carried(returned: Value, module: ModuleContext) -> Value:
