@@ -67,3 +67,12 @@ def same_env(a: dict | None, b: dict | None) -> bool:
 def owned(env: dict | None, shared: dict | None) -> dict | None:
     """`env`, copied when it is `shared` (a branch must not write into the state before it)."""
     return dict(env) if env is not None and env is shared else env
+
+
+def joined_fields(fields: dict[str, Value], env: dict[str, Value] | None) -> dict[str, Value]:
+    """`fields` with the `self` fields `env` holds joined in."""
+    out = dict(fields)
+    for key, value in (env or {}).items():
+        if key.startswith("self."):
+            out[key[5:]] = join(out[key[5:]], value) if key[5:] in out else value
+    return out

@@ -24,7 +24,7 @@ from bastion.analyzers.taint.domain import (
     join,
 )
 from bastion.analyzers.taint.entries import Function
-from bastion.analyzers.taint.environments import join_env, owned
+from bastion.analyzers.taint.environments import join_env, joined_fields, owned
 from bastion.analyzers.taint.escapes import capture, escape_assignment
 from bastion.analyzers.taint.expressions import Evaluator, path_of
 from bastion.analyzers.taint.folding import truth_of
@@ -45,15 +45,6 @@ MAX_STATEMENTS = 1500
 _STATEMENTS: dict[type, object] = {}  # statement type -> the Interpreter method for it
 NO_RETURN = frozenset({"flask.abort", "werkzeug.exceptions.abort", "sys.exit", "exit", "quit",
                        "os._exit", "os.abort"})
-
-
-def _joined_fields(fields: dict[str, Value], env: dict[str, Value] | None) -> dict[str, Value]:
-    """`fields` with the `self` fields `env` holds joined in."""
-    out = dict(fields)
-    for key, value in (env or {}).items():
-        if key.startswith("self."):
-            out[key[5:]] = join(out[key[5:]], value) if key[5:] in out else value
-    return out
 
 
 def count_statements(node: ast.AST) -> int:
@@ -92,7 +83,7 @@ class Interpreter(Evaluator):
         self.function = function
         self.env = parameters(self, function)
         self.block(function.node.body)
-        fields = _joined_fields(self.returned_fields, self.env)
+        fields = joined_fields(self.returned_fields, self.env)
         returns = self.returns if self.returned else NONE
         if self.yielded is not None:  # a call makes an iterator over what the body yields
             returns = Value(clean=EVERY_CLASS, items={ANY: self.yielded})
@@ -186,7 +177,7 @@ class Interpreter(Evaluator):
         self.returns = join(self.returns, value) if self.returned else value
         self.returned = True
         # `self.parts.append(c); return self`: what a path stored before returning is stored
-        self.returned_fields = _joined_fields(self.returned_fields, self.env)
+        self.returned_fields = joined_fields(self.returned_fields, self.env)
         self.env = None
 
     def e_Yield(self, node: ast.Yield) -> Value:
