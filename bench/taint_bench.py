@@ -1,8 +1,9 @@
 """Taint cost per function: p50 / p95 of interpreting one view function, for ~25-statement and
 ~300-statement functions (issue 12's budget: p95 <= 2 ms at 300 statements), plus the cost of a
 keystroke in a file with many views (the function cache serves every function but the edited one),
-Flask views and Django views (entries by their first parameter's name). The "bare walk" row is
-the floor: a visitor that only visits every node of the long functions.
+Flask views and Django views (entries by their first parameter's name), and of a keystroke
+inside a ~300-statement view (its walk resumes where the edit starts, resume.py). The "bare
+walk" row is the floor: a visitor that only visits every node of the long functions.
 
 Usage: python bench/taint_bench.py [--functions 60] [--rounds 5]
 The views are generated Flask code in the shapes real views have: request reads, guards with
@@ -131,6 +132,28 @@ def keystrokes(functions: int, seed: int) -> list[float]:
     return times
 
 
+def long_keystrokes(seed: int) -> list[float]:
+    """Typing inside a ~300-statement view (a file of it alone): a comment typed key by key at
+    the end of a line, at eight places one after the other, each analysed as the editor does."""
+    rng = random.Random(seed)
+    source = HEADER + view(0, 300, rng)
+    analyzer = TaintAnalyzer()
+    analyzer.analyse_file(source, "views.py")
+    lines = source.split("\n")
+    body = [n for n, line in enumerate(lines) if line.startswith("    ") and n > 20]
+    times = []
+    for _ in range(8):  # places
+        target = rng.choice(body)
+        lines[target] += "  #"
+        for key in range(5):
+            lines[target] += "abcde"[key]
+            text = "\n".join(lines)
+            started = time.thread_time()
+            analyzer.analyse_file(text, "views.py")
+            times.append((time.thread_time() - started) * 1000)
+    return times
+
+
 DJANGO_VIEW = ("def view_{n}(request, pk):\n    q = request.GET.get('q', '')\n"
                "    items = Item.objects.filter(name=q)\n    if pk:\n        os.system('echo ' + str(pk))\n"
                "    return render(request, 'x.html', {{'items': items, 'pk': pk}})\n")
@@ -175,6 +198,7 @@ def main() -> int:
     print(describe("ast.NodeVisitor walk, same code", bare_walk(300, max(10, args.functions // 6),
                                                              args.rounds, 2), "~300"))
     print(describe("keystroke, 60-view file", keystrokes(60, 3), "-"))
+    print(describe("keystroke inside a long view function", long_keystrokes(4), "~300"))
     print(describe("keystroke, 200-view Django file", django_keystrokes(200), "-"))
     return 0
 

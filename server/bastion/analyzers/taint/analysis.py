@@ -24,13 +24,14 @@ from bastion.analyzers.taint.declared_versions import Declared
 from bastion.analyzers.taint.domain import UNKNOWN, Origin, Step, Value
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.forms import Forms
-from bastion.analyzers.taint.function_keys import function_key, function_texts
+from bastion.analyzers.taint.function_keys import function_key, function_texts, inputs_key
 from bastion.analyzers.taint.guards import refine
 from bastion.analyzers.taint.helper_guards import proofs_of
 from bastion.analyzers.taint.moves import cached_at
 from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.relevance import relevant_functions
 from bastion.analyzers.taint.results import FunctionResult, Hit, Summary, distinct_hits
+from bastion.analyzers.taint.resume import Walker, checkpoints_in
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.statements import Interpreter
 from bastion.analyzers.taint.template_files import NONE as NO_TEMPLATES
@@ -168,12 +169,16 @@ def _outcome(function: Function, module: ModuleContext, models: Models, cache: L
     callees = sorted(callees_of(function))
     key = outcome = None
     if cache is not None and lines is not None:
-        key = function_key(function, callees_of, module, models,
-                           [(c, done[c].fingerprint if c in done else b"") for c in callees])
+        fingerprints = [(c, done[c].fingerprint if c in done else b"") for c in callees]
+        key = function_key(function, callees_of, module, models, fingerprints)
         outcome = cached_at(cache, key, function.node)
     if outcome is None:
         sql = texts is None or callees_of.facts(function).sql
-        outcome = _analyse(function, module, models, summaries, sql, callees_of.later(function))
+        walker = checkpoints_in(cache).walker(
+            function, lambda: inputs_key(function, callees_of, module, models, fingerprints, sql),
+            lines) if key is not None else None
+        outcome = _analyse(function, module, models, summaries, sql, callees_of.later(function),
+                           walker)
         result.analysed += 1
         if key is not None:
             cache.put(key, (outcome, function.node))
@@ -198,8 +203,9 @@ def _carries_taint(summary: Summary) -> bool:
 
 def _analyse(function: Function, module: ModuleContext, models: Models,
              summaries: dict[str, Summary], sql: bool = True,
-             later: frozenset[str] = frozenset()) -> FunctionOutcome:
-    """`later`: the fields the method reads that other methods set (`CalleeMemo.later`).
+             later: frozenset[str] = frozenset(), walker: Walker | None = None) -> FunctionOutcome:
+    """`later`: the fields the method reads that other methods set (`CalleeMemo.later`);
+    `walker`, what walks its body resuming where an edit starts (resume.py).
     A function holding a statement nested deeper than the walk's stack allows is not followed
     (`FunctionResult.too_deep`, which the analyzer reports as not analysed): the rest of the
     file is, and its callers see a call that returns what it is given and reaches no sink, as a
@@ -212,7 +218,7 @@ def _analyse(function: Function, module: ModuleContext, models: Models,
     params += [p.arg for p in args.kwonlyargs]
     params += [f"**{args.kwarg.arg}"] if args.kwarg else []
     try:
-        return _interpret(function, module, models, summaries, sql, later, params)
+        return _interpret(function, module, models, summaries, sql, later, params, walker)
     except RecursionError:
         line = function.node.lineno - 1
         returns = Value(frozenset(Origin("param", f"parameter `{name}`", line, param=index)
@@ -224,14 +230,14 @@ def _analyse(function: Function, module: ModuleContext, models: Models,
 
 def _interpret(function: Function, module: ModuleContext, models: Models,
                summaries: dict[str, Summary], sql: bool, later: frozenset[str],
-               params: list[str]) -> FunctionOutcome:
+               params: list[str], walker: Walker | None) -> FunctionOutcome:
     init_name = module.inherited(function.class_name, "__init__") \
         if function.class_name is not None and function.node.name != "__init__" else None
     init = summaries.get(init_name) if init_name is not None else None
     fields = {k: _real_only(v) for k, v in init.fields.items()} if init is not None else {}
     for name in later & fields.keys():  # what `__init__` stored, or what another method did
         fields[name] = fields[name].evolve(const=UNKNOWN, known=False)
-    result = _run(function, module, models, summaries, fields, sql)
+    result = _run(function, module, models, summaries, fields, sql, walker)
     summary = _summary(params, result, module)
     summary.hands_on = result.handed_on
     summary.proves = proofs_of(function, lambda: _prover(function, module, models, summaries),
@@ -250,10 +256,11 @@ def _interpret(function: Function, module: ModuleContext, models: Models,
 
 
 def _run(function: Function, module: ModuleContext, models: Models,
-         summaries: dict[str, Summary], fields: dict[str, Value], sql: bool) -> FunctionResult:
+         summaries: dict[str, Summary], fields: dict[str, Value], sql: bool,
+         walker: Walker | None = None) -> FunctionResult:
     interpreter = Interpreter(module, models, summaries, function.class_name, fields)
     interpreter.sql_strings = sql
-    return interpreter.run(function)
+    return interpreter.run(function, walker(interpreter) if walker is not None else None)
 
 
 def _prover(function: Function, module: ModuleContext, models: Models,

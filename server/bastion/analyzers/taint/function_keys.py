@@ -36,6 +36,16 @@ def function_key(function: Function, callees_of: CalleeMemo, module: ModuleConte
                                                callees_of.sets_content_type))
 
 
+def inputs_key(function: Function, callees_of: CalleeMemo, module: ModuleContext, models: Models,
+               callees: list[tuple[str, bytes]], sql: bool) -> bytes:
+    """What `function_key` covers of a module-level function but its text (and `sql`, which its
+    text decides): the key of its walk's kept states (resume.py)."""
+    return blake2b(repr((function.name, module.digest, models.digest, callees,
+                         sorted(callees_of.later(function)), _classified(function),
+                         helper_tests(callees, module, callees_of), sql)).encode(),
+                   digest_size=16).digest()
+
+
 def helper_tests(callees: list[tuple[str, bytes]], module: ModuleContext,
                  callees_of: CalleeMemo) -> list[bytes]:
     """The texts of the callees a call of which in a condition is read as a test: their bodies,

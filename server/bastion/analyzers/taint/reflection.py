@@ -13,6 +13,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.argv import leading_text
+from bastion.analyzers.taint.read_ahead import whole_function
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -24,7 +25,7 @@ def called_attribute(ev: Evaluator, node: ast.Call) -> bool:
         return False
     if any(isinstance(child, ast.Call) and child.func is node for child in ast.walk(statement)):
         return True
-    function = getattr(ev, "function", None)
+    function = whole_function(ev)
     if function is None or not isinstance(statement, (ast.Assign, ast.AnnAssign)) \
             or statement.value is not node:
         return False

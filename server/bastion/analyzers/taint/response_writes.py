@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.taint.read_ahead import whole_function
+
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
 
@@ -20,7 +22,7 @@ def renders_as_page(media_type: str) -> bool:
 
 def written_not_html(ev: Evaluator, node: ast.Call) -> bool:
     """`name.write(text)` where the function types `name` with constants none of them HTML."""
-    function = getattr(ev, "function", None)
+    function = whole_function(ev)
     func = node.func
     if function is None or not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Name):
         return False

@@ -9,6 +9,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.argv import is_shell
+from bastion.analyzers.taint.read_ahead import whole_function
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 
 def shell_session(ev: Evaluator, node: ast.Call) -> bool:
     child = node.func.value if isinstance(node.func, ast.Attribute) else None
-    function = getattr(ev, "function", None)
+    function = whole_function(ev)
     if not isinstance(child, ast.Name) or function is None:
         return False
     return any(isinstance(item, ast.Assign) and isinstance(item.value, ast.Call)

@@ -11,6 +11,7 @@ from bastion.analyzers.taint.arguments import ARGV_MODELS, argv_model
 from bastion.analyzers.taint.argv import found_programs, subprocess_value
 from bastion.analyzers.taint.domain import ANY, JSON_ELEMENT, UNKNOWN, Value, join
 from bastion.analyzers.taint.folding import conversions
+from bastion.analyzers.taint.read_ahead import whole_function
 from bastion.analyzers.taint.reflection import called_attribute
 from bastion.analyzers.taint.response_writes import renders_as_page, written_not_html
 from bastion.analyzers.taint.sessions import shell_session
@@ -291,7 +292,7 @@ def _typed_later(ev: Evaluator, node: ast.Call) -> bool:
     """`resp = make_response(body)`, then `resp.mimetype = "text/plain"` (or `content_type`, or
     `resp.headers["Content-Type"]`) in the function: a type that is not HTML, set before the
     response is sent."""
-    statement, function = ev.statement, getattr(ev, "function", None)
+    statement, function = ev.statement, whole_function(ev)
     if function is None or not isinstance(statement, ast.Assign) or statement.value is not node \
             or len(statement.targets) != 1 or not isinstance(statement.targets[0], ast.Name):
         return False
@@ -357,7 +358,7 @@ def _written_as_json_or_declared(ev: Evaluator, args: list[Value],
     chunk = args[0] if args else keywords.get("chunk")
     if chunk is not None and chunk.items is not None:
         return True
-    function = getattr(ev, "function", None)
+    function = whole_function(ev)
     if function is None:
         return False
     scope = function.class_node or function.node

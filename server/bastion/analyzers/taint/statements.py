@@ -10,6 +10,7 @@ raise, abort).
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.closures import generates, local_function
@@ -52,6 +53,8 @@ def count_statements(node: ast.AST) -> int:
 
 
 class Interpreter(Evaluator):
+    read_ahead = False  # set by a read of all of the function's statements (read_ahead.py)
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.returns = NONE
@@ -73,7 +76,9 @@ class Interpreter(Evaluator):
         self.attributed: set[str] = set()
         self.function: Function | None = None
 
-    def run(self, function: Function) -> FunctionResult:
+    def run(self, function: Function, walk: Callable[[list[ast.stmt]], None] | None = None
+            ) -> FunctionResult:
+        """`walk`: what runs the body's statements, `block` or a resumable walk (resume.py)."""
         node = function.node
         size = 0
         if (node.end_lineno or node.lineno) - node.lineno >= MAX_STATEMENTS:  # else it cannot be over
@@ -82,7 +87,7 @@ class Interpreter(Evaluator):
                 return FunctionResult(CLEAN, [], {}, size, skipped=True)
         self.function = function
         self.env = parameters(self, function)
-        self.block(function.node.body)
+        (walk or self.block)(function.node.body)
         fields = joined_fields(self.returned_fields, self.env)
         returns = self.returns if self.returned else NONE
         if self.yielded is not None:  # a call makes an iterator over what the body yields
