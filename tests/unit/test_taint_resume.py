@@ -165,3 +165,20 @@ def test_a_state_is_everything_the_walk_leaves() -> None:
     _run(module.function_named("view"), module, models, {}, {}, True,
          lambda interpreter: lambda body: (interpreter.block(body), names.extend(vars(interpreter))))
     assert sorted(names) == sorted([*resume.STATE, *resume.CONSTANT])
+
+
+def test_states_stop_at_the_names_they_may_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past `KEPT_NAMES` bound names no state is kept: an edit after that point resumes from
+    the last kept state, and finds what a fresh walk finds."""
+    monkeypatch.setattr(resume, "KEPT_NAMES", 150)
+    differing, resumed = _replay(seed=7, edits=6)
+    assert differing == 0 and resumed > 0
+    cache: LRU = LRU(256)
+    text = _text(["    parts = []"] + [f"    v{n} = request.args.get('p{n}', '')" for n in range(30)])
+    models = load_models()
+    for _ in range(2):
+        analyse_module(ast.parse(text), models, cache, text)
+        text = text.replace("'p29', '')", "'p29', '')  # edited")
+    (walked,) = resume.checkpoints_in(cache)._walked._data.values()
+    assert 0 < len(walked.states) < 30
+    assert sum(len(state[0]) for state in walked.states[:-1]) < 150

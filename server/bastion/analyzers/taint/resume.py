@@ -28,6 +28,9 @@ from bastion.engine.cache import LRU
 
 RESUMED_FROM = 24  # top-level statements: a shorter function is walked again whole
 KEPT = 4  # functions whose states are kept: the most recently edited ones
+# names bound in one function's kept states, at most: a state per statement makes them grow
+# with the square of its length (the benchmark's 300-statement view keeps about 15,000)
+KEPT_NAMES = 50_000
 MET = 1024  # (inputs) of the functions walked once: a next walk of one is an edit's
 HELD_AS = b"kept walk states"  # the key of a function cache's `Checkpoints`
 
@@ -125,12 +128,14 @@ def _walk(interpreter: Interpreter, body: list[ast.stmt], walked: Walked | None,
     states = list(walked.states[:start]) if walked is not None else []
     if start:
         restore(interpreter, states[-1])
+    room = KEPT_NAMES - sum(len(state[0] or ()) for state in states)
     for statement in body[start:]:
         if interpreter.env is None:
             break
         interpreter.block([statement])
-        if not interpreter.read_ahead:
+        if not interpreter.read_ahead and room > 0:
             states.append(kept(interpreter))
+            room -= len(interpreter.env or ())
     return tuple(states)
 
 
