@@ -5,17 +5,16 @@ summaries, then the default model (argument taint flows to the result, at lower 
 `Evaluator` owns one function's analysis state while it runs: `env` (name -> Value; attribute
 paths such as `self.x` are keys too), the sink `hits` found so far and the enclosing statement.
 Container expressions (containers.py) and truth values and comparisons (folding.py) are module
-functions assigned as its `e_` methods.
+functions assigned as its `e_` methods; so are its names and source reads (qualnames.py).
 """
 
 from __future__ import annotations
 
 import ast
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from bastion.analyzers.taint import containers
+from bastion.analyzers.taint import containers, qualnames
 from bastion.analyzers.taint.callbacks import call_back
 from bastion.analyzers.taint.calls import evaluate_call
 from bastion.analyzers.taint.class_constants import class_constant
@@ -27,7 +26,6 @@ from bastion.analyzers.taint.domain import (
     MARKUP_KINDS,
     SAFE,
     UNKNOWN,
-    Origin,
     Step,
     Value,
     as_component,
@@ -35,7 +33,6 @@ from bastion.analyzers.taint.domain import (
     constant,
     join,
     keyed,
-    source,
 )
 from bastion.analyzers.taint.escapes import capture, changeable, escape_call, seen_through
 from bastion.analyzers.taint.folding import (
@@ -93,68 +90,14 @@ class Evaluator:
         finally:
             self.env = saved
 
-    # ---- names ----
-
-    def qualname(self, node: ast.AST) -> str | None:
-        """The qualified name of an expression, rooted at a value's kind for locals: what
-        `Env.qualname(node, roots)` returns, without its recursion (the hot path of every call)."""
-        kind = type(node)
-        if kind is ast.Name:
-            name = node.id
-            env = self.env
-            local = env.get(name) if env is not None else None
-            if local is not None:
-                return local.kind
-            kinds = self.module.kinds
-            return kinds[name] if name in kinds else self.aliases.get(name, name)
-        if kind is ast.Attribute:
-            attrs_ = [node.attr]
-            node = node.value
-            while type(node) is ast.Attribute:
-                attrs_.append(node.attr)
-                node = node.value
-            if type(node) is ast.Name or type(node) is ast.Call:
-                base = self.qualname(node)
-            else:
-                return None
-            if base is None and type(node) is ast.Name and node.id == "self":
-                # `self.request.params`: rooted at the kind of the field `__init__` stored (a
-                # Pyramid class-based view keeps the request there)
-                field = self.env.get("self." + attrs_[-1]) if self.env is not None else None
-                field = field or self.fields.get(attrs_[-1])
-                if field is None or field.kind is None:
-                    return None
-                base = field.kind
-                attrs_.pop()
-            if base is None:
-                return None
-            aliases = self.aliases
-            for attr in reversed(attrs_):
-                base = f"{base}.{attr}"
-                base = aliases.get(base, base)
-            return base
-        if kind is ast.Call:
-            base = self.qualname(node.func)
-            return None if base is None else base + "()"
-        return None
-
     def step(self, node: ast.AST, note: str) -> Step:
         return Step(node.lineno - 1, node.col_offset, (node.end_lineno or node.lineno) - 1,
                     node.end_col_offset or node.col_offset, note)
 
-    def source_value(self, name: str | None, node: ast.AST) -> Value | None:
-        for model in self.models.sources.by_name(name):
-            text = ast.unparse(node)
-            if len(text) > 60:
-                text = text[:57] + "..."
-            origin = Origin(model.kind, f"{model.label} (`{text}`", node.lineno - 1,
-                            node.col_offset, (node.end_lineno or node.lineno) - 1,
-                            node.end_col_offset or 0)
-            value = source(origin, self.step(node, f"{model.label}: `{text}`"), kind=name)
-            if model.cleans:  # `request.url`: its host is the one the browser asked for
-                value = value.evolve(clean=value.clean | model.cleans)
-            return value if not model.low_confidence else value.evolve(modelled=False)
-        return None
+    # ---- names and source reads (qualnames.py) ----
+
+    qualname = qualnames.qualname
+    source_value = qualnames.source_value
 
     # ---- expressions ----
 
@@ -205,7 +148,7 @@ class Evaluator:
             return found
         if self.module.scoped and name is not None and name.rpartition(".")[0] in SCOPED \
                 and node.attr in self.module.scoped:
-            return self._scoped(node)
+            return qualnames.scoped_value(self, node)
         if path is not None and path.startswith("self.") and path[5:] in self.fields:
             found = self.fields[path[5:]]
             return seen_through(found) if "self" in self.escaped else found
@@ -227,16 +170,6 @@ class Evaluator:
         if name is not None and base.kind is not None:
             return Value(clean=EVERY_CLASS, kind=name)
         return CLEAN
-
-    def _scoped(self, node: ast.Attribute) -> Value:
-        """`g.user`, which a function of the module filled from the request (scoped.py)."""
-        stored = self.module.scoped[node.attr]
-        where = f"line {stored + 1}" if isinstance(stored, int) \
-            else f"{os.path.basename(stored[0])}, line {stored[1] + 1}"
-        origin = Origin("remote", f"Request data (`g.{node.attr}`", node.lineno - 1,
-                        node.col_offset, (node.end_lineno or node.lineno) - 1,
-                        node.end_col_offset or 0)
-        return source(origin, self.step(node, f"request data stored in `g.{node.attr}` on {where}"))
 
     def e_JoinedStr(self, node: ast.JoinedStr) -> Value:
         parts = []

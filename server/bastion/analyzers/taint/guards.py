@@ -6,7 +6,8 @@ x`), `quote` (`"'" in x`), `allowlist` (`x in CONST`), `equality` (`x == "lit"`)
 returning: `checked`), `url_allowlist` (`urlparse(x).netloc in ALLOWED`) and `pattern`
 (`re.fullmatch(PATTERN, x)`: safe for the classes the pattern's characters cannot break,
 patterns.py; which name a regular expression test matches: regex_tests.py); guard calls and
-methods (`isdigit`) are data; a local dict's item is refined in its slot (item_guards.py)."""
+methods (`isdigit`) are data; a local dict's item is refined in its slot (item_guards.py);
+path tests (not absolute, contained in a base) are path_guards.py's."""
 
 from __future__ import annotations
 
@@ -18,18 +19,16 @@ from bastion.analyzers.taint.constant_tests import over_constants
 from bastion.analyzers.taint.containers import LISTED, members
 from bastion.analyzers.taint.domain import (
     COMPONENT,
-    EVERY_CLASS,
-    NORMALIZERS,
     SAFE,
     UNKNOWN,
-    Value,
     constant,
     fixes_host,
 )
 from bastion.analyzers.taint.environments import join_env
 from bastion.analyzers.taint.expressions import path_of
 from bastion.analyzers.taint.helper_guards import guard_helper, helper_test, imported_test
-from bastion.analyzers.taint.item_guards import Env, item_slot
+from bastion.analyzers.taint.item_guards import Env, narrow
+from bastion.analyzers.taint.path_guards import common_path, contained, not_absolute, parent_of
 from bastion.analyzers.taint.patterns import Compiled, cleaned_by
 from bastion.analyzers.taint.regex_tests import REGEX_TESTS, held_pattern, none_test, regex_subject
 from bastion.analyzers.taint.url_hosts import HOST_FIELDS, domain_suffix, host_of
@@ -37,13 +36,11 @@ from bastion.analyzers.taint.url_hosts import HOST_FIELDS, domain_suffix, host_o
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
 
-_ABSOLUTE_TESTS = frozenset({"os.path.isabs", "posixpath.isabs"})
 # Methods that raise unless a test of the same arguments holds: that test's method.
 _RAISING_CHECKS = {"relative_to": "is_relative_to"}
 _SETS = frozenset({"set", "frozenset", "builtins.set", "builtins.frozenset"})
 _INTEGERS = frozenset({"int", "builtins.int"})
 _BOOLS = frozenset({"bool", "builtins.bool"})
-_TEXT_OF = frozenset({"str", "builtins.str", "os.fspath"})
 # What the text `int(text)` parses is made of: spaces (line breaks too) around a signed number
 # of digits (any script's) and underscores: safe for a path or markup, not a command or query.
 _INTEGER_TEXT = cleaned_by(r"\s*[+-]?[\d_]+\s*", 0, "fullmatch")
@@ -82,7 +79,7 @@ def refine(ev: Evaluator, test: ast.expr, env: Env | None, truth: bool) -> Env |
             return over
         if truth:
             return _call(ev, test, env)
-        negated = _not_absolute(ev, test, env)
+        negated = not_absolute(ev, test, env)
         if negated is not env:
             return negated
         with ev.evaluating_in(env):
@@ -113,46 +110,11 @@ def checked(ev: Evaluator, call: ast.Call, env: Env | None) -> Env | None:
         with ev.evaluating_in(env):
             name = ev.qualname(func)
         if name in _INTEGERS and len(call.args) == 1 and not call.keywords:
-            return _set(env, call.args[0], _INTEGER_TEXT)
+            return narrow(env, call.args[0], _INTEGER_TEXT)
         return _helper(ev, call, env, name, None)  # `validate_url(target)`
     test = ast.Call(ast.Attribute(func.value, _RAISING_CHECKS[func.attr], ast.Load()), call.args,
                     call.keywords)
     return _call(ev, test, env)
-
-
-def _not_absolute(ev: Evaluator, test: ast.Call, env: Env) -> Env:
-    """`name.startswith("/")` or `os.path.isabs(name)` is false: `name` is not absolute (with
-    `".." in name` false too, it stays under the directory it is joined to)."""
-    func = test.func
-    if len(test.args) != 1:
-        return env
-    with ev.evaluating_in(env):
-        absolute = ev.qualname(func) in _ABSOLUTE_TESTS
-        prefixes = ev.eval(test.args[0]).const if isinstance(func, ast.Attribute) \
-            and func.attr == "startswith" else None
-    prefixes = (prefixes,) if isinstance(prefixes, str) else prefixes
-    if isinstance(prefixes, tuple) and "/" in prefixes:
-        return _set(env, func.value, frozenset({COMPONENT}))
-    return _set(env, test.args[0], frozenset({COMPONENT})) if absolute else env
-
-
-def _set(env: Env, node: ast.expr, cleans: frozenset[str] | None = None,
-         value: Value | None = None) -> Env:
-    slot = item_slot(env, node) if isinstance(node, ast.Subscript) else None
-    key = slot[0] if slot else node.id if isinstance(node, ast.Name) else path_of(node)
-    if key is None or key not in env:
-        return env
-    old = env[key].items[slot[1]] if slot else env[key]
-    if value is None:
-        if not old.tainted:
-            return env
-        value = SAFE if cleans == EVERY_CLASS else old.evolve(clean=old.clean | cleans)
-    env = dict(env)
-    env[key] = env[key].evolve(items={**env[key].items, slot[1]: value}) if slot else value
-    return env
-
-
-_COMMON_PATH = frozenset({"os.path.commonpath", "posixpath.commonpath", "ntpath.commonpath"})
 
 
 def _subset(ev: Evaluator, chars: ast.expr, allowed: ast.expr, env: Env) -> Env:
@@ -167,7 +129,7 @@ def _subset(ev: Evaluator, chars: ast.expr, allowed: ast.expr, env: Env) -> Env:
                 and ev.qualname(allowed.func) in _SETS:
             allowed = allowed.args[0]
         cleans = allowed_cleans(ev.eval(allowed).const)
-    return _set(env, chars.args[0], cleans) if cleans else env
+    return narrow(env, chars.args[0], cleans) if cleans else env
 
 
 def _each_character(ev: Evaluator, test: ast.Call, env: Env) -> Env:
@@ -179,7 +141,7 @@ def _each_character(ev: Evaluator, test: ast.Call, env: Env) -> Env:
         return env
     with ev.evaluating_in(env):
         cleans = kept_cleans(ev, element, generator.target.id)
-    return _set(env, generator.iter, cleans) if cleans else env
+    return narrow(env, generator.iter, cleans) if cleans else env
 
 
 def _compare(ev: Evaluator, test: ast.Compare, env: Env, truth: bool) -> Env:
@@ -193,26 +155,26 @@ def _compare(ev: Evaluator, test: ast.Compare, env: Env, truth: bool) -> Env:
             needle = left.value if isinstance(left, ast.Constant) else None
             if isinstance(needle, str) and not holds:
                 if needle == ".." and "dotdot" in models:
-                    return _set(env, right, frozenset({"path"}))
+                    return narrow(env, right, frozenset({"path"}))
                 if needle == "/" and "dotdot" in models:
                     # one component: not absolute, as `name.startswith("/")` false proves
-                    return _set(env, right, frozenset({COMPONENT}))
+                    return narrow(env, right, frozenset({COMPONENT}))
                 if needle in ("'", '"') and "quote" in models:
-                    return _set(env, right, frozenset({"xpath", "sql"}))
+                    return narrow(env, right, frozenset({"xpath", "sql"}))
             if holds and isinstance(right, ast.Attribute) and right.attr == "parents" \
                     and "path_containment" in models:
-                return _parent_of(env, right.value)  # `BASE in path.resolve().parents`
+                return parent_of(env, right.value)  # `BASE in path.resolve().parents`
             if holds:
                 allowed = members(ev, right)
                 if allowed is LISTED:
-                    return _set(env, left, frozenset({"path", COMPONENT}))
+                    return narrow(env, left, frozenset({"path", COMPONENT}))
                 if isinstance(allowed, (tuple, frozenset)) and allowed:
                     return _allowed(ev, env, left, allowed, models)
             return env
         if isinstance(op, (ast.Eq, ast.NotEq, ast.Is)) and truth == (not isinstance(op, ast.NotEq)):
-            contained = _common_path(ev, env, left) or _common_path(ev, env, right)
-            if contained is not None:
-                return contained
+            inside = common_path(ev, env, left) or common_path(ev, env, right)
+            if inside is not None:
+                return inside
             for subject, other in ((left, right), (right, left)):
                 literal = ev.eval(other).const
                 if literal is not UNKNOWN and isinstance(literal, (str, int, bytes)):
@@ -244,28 +206,7 @@ def _own_host(ev: Evaluator, env: Env, subject: ast.Attribute, other: ast.expr) 
     own = ev.eval(base)
     if not own.taint or "redirect" not in own.clean:
         return env
-    return _set(env, url, frozenset({"redirect"}))
-
-
-def _parent_of(env: Env, path: ast.expr) -> Env:
-    """A directory is among a normalized `path`'s parents: `path` is inside it."""
-    if isinstance(path, ast.Name) and path.id in env \
-            and (env[path.id].kind or "").endswith(NORMALIZERS):
-        return _set(env, path, frozenset({"path"}))
-    return env
-
-
-def _common_path(ev: Evaluator, env: Env, node: ast.expr) -> Env | None:
-    """`os.path.commonpath([path, BASE]) == BASE` holds: a normalized `path` is inside BASE."""
-    if "path_containment" not in ev.models.guard_models or not isinstance(node, ast.Call) \
-            or ev.qualname(node.func) not in _COMMON_PATH or len(node.args) != 1 \
-            or not isinstance(node.args[0], (ast.List, ast.Tuple)):
-        return None
-    for element in node.args[0].elts:
-        if isinstance(element, ast.Name) and element.id in env \
-                and (env[element.id].kind or "").endswith(NORMALIZERS):
-            env = _set(env, element, frozenset({"path"}))
-    return env
+    return narrow(env, url, frozenset({"redirect"}))
 
 
 def _allowed(ev: Evaluator, env: Env, subject: ast.expr, allowed: tuple | frozenset,
@@ -273,11 +214,11 @@ def _allowed(ev: Evaluator, env: Env, subject: ast.expr, allowed: tuple | frozen
     if "url_allowlist" in models and (isinstance(subject, ast.Attribute) and subject.attr in HOST_FIELDS
                                       or isinstance(subject, ast.Name) and subject.id in ev.host_from):
         found = host_of(ev, subject)
-        return env if found is None else _set(env, *found)
+        return env if found is None else narrow(env, *found)
     if "allowlist" not in models and "equality" not in models:
         return env
     value = constant(next(iter(allowed))) if len(allowed) == 1 else SAFE  # one of the constants
-    return _set(_with_field(ev, env, subject), subject, value=value)
+    return narrow(_with_field(ev, env, subject), subject, value=value)
 
 
 def _with_field(ev: Evaluator, env: Env, node: ast.expr) -> Env:
@@ -304,28 +245,28 @@ def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
         compiled = held_pattern(ev, func.value, env)
         if compiled is not None:
             cleans = cleaned_by(compiled.pattern, compiled.flags, func.attr)
-            return _set(env, test.args[0], cleans) if cleans else env
+            return narrow(env, test.args[0], cleans) if cleans else env
     if isinstance(func, ast.Attribute):
         for model in ev.models.guards.methods.get(func.attr, ()):
-            return _set(env, func.value, model.cleans)
+            return narrow(env, func.value, model.cleans)
         if func.attr == "endswith" and len(test.args) == 1 and "url_allowlist" in ev.models.guard_models:
             found = host_of(ev, func.value)
             if found is not None and domain_suffix(ev, test.args[0], env):
                 # not for a redirect: a browser reads `https://evil.com\.example.com` as
                 # evil.com's, where urlparse's host ends with `.example.com`
-                return _set(env, found[0], frozenset({"ssrf"}))
+                return narrow(env, found[0], frozenset({"ssrf"}))
         if func.attr == "startswith" and len(test.args) == 1 and "url_allowlist" in ev.models.guard_models:
             fixed = _url_prefix(ev, test, env)
             if fixed is not env:
                 # `"/srv/static/"` is a path of this site too: a normalized path under it is
                 # contained as well
-                return _contained(ev, func, fixed)
+                return contained(ev, func, fixed)
         if func.attr == "issubset" and len(test.args) == 1:
             return _subset(ev, func.value, test.args[0], env)
         if func.attr in ("startswith", "is_relative_to"):
-            contained = _contained(ev, func, env)
-            if contained is not env:
-                return contained
+            inside = contained(ev, func, env)
+            if inside is not env:
+                return inside
     with ev.evaluating_in(env):
         name = ev.qualname(func)
     if name in ("all", "builtins.all"):
@@ -333,12 +274,12 @@ def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
     for model in ev.models.guards.by_name(name):
         index = model.args[0] if model.args else 0
         if index < len(test.args):
-            return _set(env, test.args[index], model.cleans)
+            return narrow(env, test.args[index], model.cleans)
         # `url_has_allowed_host_and_scheme(url=target, allowed_hosts=...)`
         given = next((k.value for k in test.keywords if k.arg == model.keyword), None) \
             if model.keyword is not None else None
         if given is not None:
-            return _set(env, given, model.cleans)
+            return narrow(env, given, model.cleans)
     if name in REGEX_TESTS and "pattern" in ev.models.guard_models and len(test.args) >= 2:
         return _pattern(ev, test, env, REGEX_TESTS[name])
     return _helper(ev, test, env, name, True)
@@ -366,21 +307,7 @@ def _url_prefix(ev: Evaluator, test: ast.Call, env: Env) -> Env:
     if not isinstance(prefixes, tuple) or not prefixes \
             or not all(isinstance(p, str) and fixes_host(p) for p in prefixes):
         return env
-    return _set(env, subject, value=env[subject.id].evolve(prefix=False))
-
-
-def _contained(ev: Evaluator, func: ast.Attribute, env: Env) -> Env:
-    """`path.startswith(BASE)` / `path.is_relative_to(BASE)` holds of a normalized `path`, also
-    of its text (`str(path).startswith(BASE)`, a resolved `Path`'s)."""
-    subject = func.value
-    if isinstance(subject, ast.Call) and len(subject.args) == 1 and not subject.keywords \
-            and ev.qualname(subject.func) in _TEXT_OF:
-        subject = subject.args[0]
-    key = subject.id if isinstance(subject, ast.Name) else None
-    if "path_containment" in ev.models.guard_models and key is not None and key in env \
-            and (env[key].kind or "").endswith(NORMALIZERS):
-        return _set(env, subject, frozenset({"path"}))
-    return env
+    return narrow(env, subject, value=env[subject.id].evolve(prefix=False))
 
 
 def _pattern(ev: Evaluator, test: ast.Call, env: Env, how: str) -> Env:
@@ -396,4 +323,4 @@ def _pattern(ev: Evaluator, test: ast.Call, env: Env, how: str) -> Env:
             or isinstance(flags, bool):
         return env
     cleans = cleaned_by(pattern, flags, how)
-    return _set(env, test.args[1], cleans) if cleans else env
+    return narrow(env, test.args[1], cleans) if cleans else env

@@ -1,13 +1,17 @@
-"""Which dict item a guard refines: a local dict's item under a constant key (`if
-form["n"].isdigit():`, `form["k"] if form["k"].isalnum() else "anon"`) is refined in its slot,
-as a name is, so that the next read of `form["n"]` finds it. Sound as the slot model is: a store
-into the slot or an edit of the dict replaces it. A source's item (`request.args["n"]`) is
-evaluated afresh at each read, so a guard on it does not narrow (it would need the evaluator to
-keep refined items of a source under their path, as it keeps `self.x`)."""
+"""Where a guard's proof is kept (`narrow`): a name's value, an attribute path's (`self.x`), or
+a local dict's item under a constant key (`if form["n"].isdigit():`, `form["k"] if
+form["k"].isalnum() else "anon"`), refined in its slot as a name is, so that the next read of
+`form["n"]` finds it. Sound as the slot model is: a store into the slot or an edit of the dict
+replaces it. A source's item (`request.args["n"]`) is evaluated afresh at each read, so a guard
+on it does not narrow (it would need the evaluator to keep refined items of a source under their
+path, as it keeps `self.x`)."""
 
 from __future__ import annotations
 
 import ast
+
+from bastion.analyzers.taint.domain import EVERY_CLASS, SAFE, Value
+from bastion.analyzers.taint.expressions import path_of
 
 Env = dict
 
@@ -20,3 +24,21 @@ def item_slot(env: Env, node: ast.Subscript) -> tuple[str, object] | None:
         return None
     items = env[holder.id].items
     return (holder.id, key.value) if items and key.value in items else None
+
+
+def narrow(env: Env, node: ast.expr, cleans: frozenset[str] | None = None,
+           value: Value | None = None) -> Env:
+    """`env` where what `node` reads is safe for `cleans` too, or is `value` (a copy when it
+    changes; `env` itself when `node` reads nothing the walk keeps)."""
+    slot = item_slot(env, node) if isinstance(node, ast.Subscript) else None
+    key = slot[0] if slot else node.id if isinstance(node, ast.Name) else path_of(node)
+    if key is None or key not in env:
+        return env
+    old = env[key].items[slot[1]] if slot else env[key]
+    if value is None:
+        if not old.tainted:
+            return env
+        value = SAFE if cleans == EVERY_CLASS else old.evolve(clean=old.clean | cleans)
+    env = dict(env)
+    env[key] = env[key].evolve(items={**env[key].items, slot[1]: value}) if slot else value
+    return env

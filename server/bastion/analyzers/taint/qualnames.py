@@ -1,0 +1,91 @@
+"""What an expression names and the sources it reads: the qualified name of a name, attribute
+chain or call (rooted at a local value's kind, with the module's import aliases), the value a
+source model gives for such a name, and `g.<attr>` filled from the request by the module.
+
+Separate from expressions.py because naming is one concern every model lookup starts from. The
+functions are the `Evaluator`'s methods themselves, assigned in its class body, so that a call
+of `ev.qualname` costs what it did when it was defined there.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from typing import TYPE_CHECKING
+
+from bastion.analyzers.taint.domain import Origin, Value, source
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.expressions import Evaluator
+
+
+def qualname(ev: Evaluator, node: ast.AST) -> str | None:
+    """The qualified name of an expression, rooted at a value's kind for locals: what
+    `Env.qualname(node, roots)` returns, without its recursion (the hot path of every call)."""
+    kind = type(node)
+    if kind is ast.Name:
+        name = node.id
+        env = ev.env
+        local = env.get(name) if env is not None else None
+        if local is not None:
+            return local.kind
+        kinds = ev.module.kinds
+        return kinds[name] if name in kinds else ev.aliases.get(name, name)
+    if kind is ast.Attribute:
+        attrs_ = [node.attr]
+        node = node.value
+        while type(node) is ast.Attribute:
+            attrs_.append(node.attr)
+            node = node.value
+        if type(node) is ast.Name or type(node) is ast.Call:
+            base = qualname(ev, node)
+        else:
+            return None
+        if base is None and type(node) is ast.Name and node.id == "self":
+            # `self.request.params`: rooted at the kind of the field `__init__` stored (a
+            # Pyramid class-based view keeps the request there)
+            field = ev.env.get("self." + attrs_[-1]) if ev.env is not None else None
+            field = field or ev.fields.get(attrs_[-1])
+            if field is None or field.kind is None:
+                return None
+            base = field.kind
+            attrs_.pop()
+        if base is None:
+            return None
+        aliases = ev.aliases
+        for attr in reversed(attrs_):
+            base = f"{base}.{attr}"
+            base = aliases.get(base, base)
+        return base
+    if kind is ast.Call:
+        base = qualname(ev, node.func)
+        return None if base is None else base + "()"
+    return None
+
+
+
+def source_value(ev: Evaluator, name: str | None, node: ast.AST) -> Value | None:
+    for model in ev.models.sources.by_name(name):
+        text = ast.unparse(node)
+        if len(text) > 60:
+            text = text[:57] + "..."
+        origin = Origin(model.kind, f"{model.label} (`{text}`", node.lineno - 1,
+                        node.col_offset, (node.end_lineno or node.lineno) - 1,
+                        node.end_col_offset or 0)
+        value = source(origin, ev.step(node, f"{model.label}: `{text}`"), kind=name)
+        if model.cleans:  # `request.url`: its host is the one the browser asked for
+            value = value.evolve(clean=value.clean | model.cleans)
+        return value if not model.low_confidence else value.evolve(modelled=False)
+    return None
+
+
+
+def scoped_value(ev: Evaluator, node: ast.Attribute) -> Value:
+    """`g.user`, which a function of the module filled from the request (scoped.py)."""
+    stored = ev.module.scoped[node.attr]
+    where = f"line {stored + 1}" if isinstance(stored, int) \
+        else f"{os.path.basename(stored[0])}, line {stored[1] + 1}"
+    origin = Origin("remote", f"Request data (`g.{node.attr}`", node.lineno - 1,
+                    node.col_offset, (node.end_lineno or node.lineno) - 1,
+                    node.end_col_offset or 0)
+    return source(origin, ev.step(node, f"request data stored in `g.{node.attr}` on {where}"))
