@@ -17,6 +17,7 @@ from bastion.analyzers.taint.argv import in_order
 from bastion.analyzers.taint.context import fold_constant
 from bastion.analyzers.taint.domain import ANY, CLEAN, EVERY_CLASS, UNKNOWN, Value, constant, join
 from bastion.analyzers.taint.folding import hashable
+from bastion.analyzers.taint.request_items import item_read
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -37,7 +38,10 @@ def subscript(ev: Evaluator, node: ast.Subscript) -> Value:
             return constant(base.const[key.const])
         except Exception:  # noqa: BLE001 - a failing constant index is just unknown
             return CLEAN
-    return base.item(key.const if key.const is not UNKNOWN and hashable(key.const) else ANY)
+    value = base.item(key.const if key.const is not UNKNOWN and hashable(key.const) else ANY)
+    if value.taint and type(node.value) is ast.Attribute:  # `request.args["n"]`, maybe narrowed
+        return item_read(ev, node, value, None)
+    return value
 
 
 def dict_display(ev: Evaluator, node: ast.Dict) -> Value:

@@ -7,6 +7,8 @@ from bastion.analyzers.taint.domain import UNKNOWN, Value, join
 
 
 def join_env(*envs: dict | None) -> dict | None:
+    """The states joined. A request item a read kept (`[request.args]['n']`, request_items.py)
+    stays only if every state has it: a state without it reads the item afresh."""
     live = [e for e in envs if e is not None]
     if not live:
         return None
@@ -21,15 +23,28 @@ def join_env(*envs: dict | None) -> dict | None:
             for key, mine, value in zip(keys, out.values(), other.values(), strict=False):
                 if mine is not value:
                     merged[key] = join(mine, value)
-            for key in keys[len(out):]:
-                merged[key] = other[key]
+            if len(keys) >= len(out):
+                for key in keys[len(out):]:
+                    if key[0] != "[":
+                        merged[key] = other[key]
+            else:
+                for key in list(out)[len(keys):]:
+                    if key[0] == "[":
+                        del merged[key]
         else:
+            skipped = 0
             for key, value in other.items():
                 mine = merged.get(key)
                 if mine is None:
-                    merged[key] = value
+                    if key[0] == "[":
+                        skipped += 1
+                    else:
+                        merged[key] = value
                 elif mine is not value:
                     merged[key] = join(mine, value)
+            if len(merged) + skipped > len(other):  # `out` has keys `other` lacks
+                for key in [k for k in out if k[0] == "[" and k not in other]:
+                    del merged[key]
         out = merged
     return out
 

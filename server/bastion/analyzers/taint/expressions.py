@@ -24,6 +24,7 @@ from bastion.analyzers.taint.domain import (
     CLEAN,
     EVERY_CLASS,
     MARKUP_KINDS,
+    NONE,
     SAFE,
     UNKNOWN,
     Step,
@@ -44,6 +45,7 @@ from bastion.analyzers.taint.folding import (
     truth_of,
     unary_op,
 )
+from bastion.analyzers.taint.request_items import item_read
 from bastion.analyzers.taint.results import Hit, Summary
 from bastion.analyzers.taint.scoped import SCOPED
 from bastion.analyzers.taint.sinks import check_call_sinks, is_module
@@ -256,8 +258,12 @@ class Evaluator:
     # ---- calls ----
 
     def e_Call(self, node: ast.Call) -> Value:
-        return self.call(node, [self.eval(a) for a in node.args],
-                         {k.arg: self.eval(k.value) for k in node.keywords})
+        args = [self.eval(a) for a in node.args]
+        value = self.call(node, args, {k.arg: self.eval(k.value) for k in node.keywords})
+        if value.taint and type(node.func) is ast.Attribute and node.func.attr == "get" \
+                and not node.keywords and 1 <= len(args) <= 2:  # `request.args.get("n")`
+            return item_read(self, node, value, args[1] if len(args) == 2 else NONE)
+        return value
 
     def call(self, node: ast.Call, args: list[Value], keywords: dict[str | None, Value]) -> Value:
         """The call's value, its arguments' values given (callbacks.py calls a function so)."""
