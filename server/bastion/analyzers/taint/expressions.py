@@ -35,6 +35,7 @@ from bastion.analyzers.taint.domain import (
     join,
     keyed,
 )
+from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.escapes import capture, changeable, escape_call, seen_through
 from bastion.analyzers.taint.folding import (
     KNOWN_ATTRIBUTES,
@@ -81,6 +82,7 @@ class Evaluator:
         self.rebound_inside: set[str] = set()  # names a nested function declares `nonlocal`
         self.depth = 0  # helpers defined in the function, being run in place (closures.py)
         self.budget = Budget()
+        self.function: Function | None = None  # the function being run (statements.py), if any
 
     @contextmanager
     def evaluating_in(self, env: dict) -> Iterator[None]:

@@ -74,7 +74,6 @@ class Interpreter(Evaluator):
         # names an attribute was stored on (`job.cmd = ...`, kept in `env` by path): binding the
         # name again drops those paths, which were the old object's
         self.attributed: set[str] = set()
-        self.function: Function | None = None
 
     def run(self, function: Function, walk: Callable[[list[ast.stmt]], None] | None = None
             ) -> FunctionResult:
