@@ -139,17 +139,17 @@ def _agreeing(same, limit: int) -> int:
     return low
 
 
-def common_lines(new: list[str], old: list[str]) -> tuple[int, int]:
+def common_lines(new: list[str], old: list[str], head: int = 0, tail: int = 0) -> tuple[int, int]:
     """How many first lines and how many last lines (of those left) both lists have: 64
-    compared at once, then one by one."""
+    compared at once, then one by one, from `head` first and `tail` last lines the caller
+    knows they share (the answer is the same)."""
     limit = min(len(new), len(old))
-    head = 0
     while head + 64 <= limit and new[head:head + 64] == old[head:head + 64]:
         head += 64
     while head < limit and new[head] == old[head]:
         head += 1
     limit -= head
-    tail, new_end, old_end = 0, len(new), len(old)
+    tail, new_end, old_end = min(tail, limit), len(new), len(old)
     while (tail + 64 <= limit
            and new[new_end - tail - 64:new_end - tail] == old[old_end - tail - 64:old_end - tail]):
         tail += 64

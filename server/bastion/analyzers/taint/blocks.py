@@ -21,6 +21,7 @@ import copy
 import re
 from itertools import compress
 
+from bastion.analyzers.taint.block_lines import Spliced, split_after
 from bastion.analyzers.taint.block_runs import Run, first_index
 from bastion.analyzers.taint.whole_blocks import WholeStatements
 from bastion.digests import blake2b
@@ -140,6 +141,7 @@ class BlockParser:
         # digesting its lines (a keystroke in a 3,000-line class digested all of it, twice).
         self._lines: list[str] = []
         self._text: str | None = None  # the text `_lines` were split from
+        self._anchor = (0, 0)  # an offset of `_text` and the newlines before it (block_lines.py)
         self._placed: dict[tuple[int, int, str], list[ast.stmt]] = {}
         self._placing: dict[tuple[int, int, str], list[ast.stmt]] = {}
         self._edited = (0, 0)  # the lines [from, to) of this text that differ from the last's
@@ -164,22 +166,22 @@ class BlockParser:
         served by digest."""
         self._class_starts.clear()
         self._starts = _Starts()
-        self._lines, self._placed, self._text = [], {}, None
+        self._lines, self._placed, self._text, self._anchor = [], {}, None, (0, 0)
         self._runs = {}
 
     def parse(self, text: str, whole: ast.Module | None = None) -> ast.Module:
         """The module's statements that parse (a block nested too deeply to parse is left out).
         `whole`: `text` parsed whole, when the caller has it: the same blocks, fewer parses."""
-        lines = text.split("\n")
-        self._whole = WholeStatements.of(text, lines, whole)
+        spliced = split_after(text, self._text, self._lines, self._anchor)
+        self._whole = WholeStatements.of(text, spliced.lines, whole)
         try:
-            return self._parse(text, lines)
+            return self._parse(text, spliced)
         finally:
             self._whole = None
 
-    def _parse(self, text: str, lines: list[str]) -> ast.Module:
-        old = self._lines
-        same_before, same_after = common_lines(lines, old)
+    def _parse(self, text: str, spliced: Spliced) -> ast.Module:
+        old, lines = self._lines, spliced.lines
+        same_before, same_after = spliced.same_before, spliced.same_after
         self._edited = (same_before, len(lines) - same_after)
         # lines after the edit are at the same places only when the count did not change
         self._changed = self._edited if len(lines) == len(old) else (same_before, len(lines))
@@ -188,6 +190,7 @@ class BlockParser:
         starts = self._starts(lines, (same_before, same_after) if self._starts.lines is old else None)
         body = self._statements(lines, starts or [0], len(lines), "")
         self._lines, self._placed, self._text = lines, self._placing, text
+        self._anchor = spliced.anchor
         self._runs, self._next_runs = self._next_runs, {}
         return ast.Module(body=body, type_ignores=[])
 
