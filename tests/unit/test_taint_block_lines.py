@@ -8,12 +8,13 @@ from __future__ import annotations
 import ast
 import random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.hypothesis_budget import examples
 
 from bastion.analyzers.taint.block_lines import split_after
-from bastion.analyzers.taint.blocks import BlockParser
+from bastion.analyzers.taint.blocks import BlockParser, _Starts, block_starts
 from bastion.model.text import common_lines
 
 _PIECES = ["\n", "a", "b\n", "\n\n", "def f():\n    pass\n", "    x = 1", ""]
@@ -94,3 +95,23 @@ def test_common_lines_from_lines_known_shared(base, cut, insert, drop, head, tai
     shared_tail = next((n for n in range(min(len(new), len(base))) if new[-1 - n] != base[-1 - n]),
                        min(len(new), len(base)))
     assert common_lines(new, base, min(head, shared_head), min(tail, shared_tail)) == common_lines(new, base)
+
+
+_SCANNED = ["", "x = 1", "def f():", "@d", '"""', "'''", "x = 1 \\", "else:", "# c", "s = 'a\"b'", ")"]
+
+
+@pytest.mark.parametrize("indent", ["", "    "])
+def test_rescanned_starts_are_a_whole_scan(indent):
+    """The starts kept and shifted around the rescanned lines, with the scan's states replaced
+    in place, are a whole scan's: lines typed, joined and broken, triple quotes and decorators
+    opened and closed, the same lines again, another text."""
+    rng = random.Random(7)
+    for _ in range(20):
+        lines = [rng.choice(["", "    "]) + rng.choice(_SCANNED) for _ in range(rng.randrange(1, 60))]
+        scanner = _Starts(indent)
+        for _ in range(20):
+            assert scanner(lines) == block_starts(lines, indent=indent)
+            at = rng.randrange(len(lines) + 1)
+            typed = [indent + rng.choice(_SCANNED) for _ in range(rng.choice([0, 1, 2]))]
+            lines = lines[:at] + typed + lines[at + rng.choice([0, 1, 2]):] or [""]
+        assert scanner(["other"]) == block_starts(["other"], indent=indent)
