@@ -30,6 +30,7 @@ from collections.abc import Callable
 
 from bastion import attrs_classes
 from bastion.analyzers.taint.template_files import walked_folders
+from bastion.analyzers.taint.words_found import words_found
 from bastion.deps.include_lines import may_include
 from bastion.deps.names import manifest_kind
 from bastion.digests import blake2b
@@ -38,7 +39,7 @@ from bastion.package_names import SEPARATORS
 
 _MAX_MANIFEST_BYTES = 8 * 1024 * 1024  # a large lock file (the deps analyzer reads such too)
 _MAX_CACHED = 256
-_NOT_NAMED: tuple[str, frozenset[str], list[str]] = ("", frozenset(), [])
+_NOT_NAMED: tuple[str | None, frozenset[str], list[str], dict[str, int]] = (None, frozenset(), [], {})
 _CONTINUED = re.compile(r"\\(?:\r\n?|\n)")  # a requirements line joined to the next (pip's)
 
 
@@ -108,8 +109,9 @@ class DeclaredVersions:
         # analyzer asks three times per keystroke with the same text (each a search of the
         # whole text, 0.2 ms at 230 kB). Held, not by id (a reused id would be another text),
         # until `forget_text` (the editor's document closed); one tuple, replaced whole, for
-        # the threads that share this object.
-        self._named: tuple[str, frozenset[str], list[str]] = _NOT_NAMED
+        # the threads that share this object. With where it holds them: the next text of the
+        # document is searched around its edit (words_found.py).
+        self._named: tuple[str | None, frozenset[str], list[str], dict[str, int]] = _NOT_NAMED
 
     def of_module(self, text: str, path: str, roots: tuple[str, ...],
                   packages: frozenset[str]) -> Declared:
@@ -118,8 +120,10 @@ class DeclaredVersions:
         if named[0] is text and named[1] is packages:
             wanted = named[2]
         else:
-            wanted = [p for p in packages if p in text]
-            self._named = (text, packages, wanted)
+            found = words_found(text, packages, named[0], named[3]) if named[1] is packages \
+                else words_found(text, packages)
+            wanted = list(found)
+            self._named = (text, packages, wanted, found)
         return self.of_path(path, roots, wanted) if wanted else NONE
 
     def of_path(self, path: str, roots: tuple[str, ...], packages: list[str]) -> Declared:
