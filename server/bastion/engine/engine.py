@@ -36,7 +36,7 @@ from bastion.engine.deep import OwnedLock, run_deep
 from bastion.engine.disk_cache import DiskCache
 from bastion.engine.failures import depth_failure, failure_reason
 from bastion.engine.progressive import Progress, analyse_progressively
-from bastion.engine.records import UnitFacts, UnitRecord, directives_by_line
+from bastion.engine.records import UnitFacts, UnitRecord, contributing, directives_by_line
 from bastion.engine.splitter import forget_chunks
 from bastion.engine.suppress import comment_directives, directives_between
 from bastion.engine.text_documents import APART_MIN_CHARS, analyse_text, analysed_apart, memo_key, root_of
@@ -242,9 +242,10 @@ class Engine:
     def assemble(self, text: str, path: str, split: Split, records: list[UnitRecord]) -> RawAnalysis:
         """The document's analysis from its units' records, with the whole-file checks added;
         the records come with it, for the next analysis of an edit. Call with `lock` held."""
-        findings = [f for r in records for f in r.findings]
-        directives = directives_by_line(records)
-        errors = [e for r in records for e in r.errors]
+        busy = contributing(records)
+        findings = [f for r in busy for f in r.findings]
+        directives = directives_by_line(busy)
+        errors = [e for r in busy for e in r.errors]
         found = file_findings(self.analyzers, text, path, errors)
         if found:
             findings.extend(found)

@@ -38,6 +38,12 @@ class UnitRecord:
                           tuple(e.shifted(lines) for e in self.errors))
 
 
+def contributing(records: list[UnitRecord]) -> list[UnitRecord]:
+    """The records with a finding, a suppression comment or an error: gathering those from
+    each of the 1,530 records of _pydecimal.py, nearly all empty, cost 0.55 ms a keystroke."""
+    return [r for r in records if r.findings or r.directives or r.errors]
+
+
 def directives_by_line(records: list[UnitRecord]) -> dict[int, Directive]:
     """The suppression comments of the units, by line."""
     return {d.line: d for r in records for d in r.directives}
