@@ -17,7 +17,8 @@ Two ways to use it:
 
 Owner: the store owns its graph and entries (`ModuleEntry`, workspace_entries.py), and the
 memos of what its modules' import closures name (`ClosureTexts`, workspace_closure.py) and of
-their Flask hooks (`HookIndex`, scoped_hooks.py). Computation (`function`, `prepare`) is
+their Flask hooks (`HookIndex`, scoped_hooks.py); a module's summaries are computed by
+`summarise` (workspace_summarise.py). Computation (`function`, `prepare`) is
 serialised by `_lock`, which guards them all; the analysis thread reads published entries, and
 what hooks store in `g` for a file (`HookIndex.published`), without it (one dict read, swapped
 whole).
@@ -32,10 +33,8 @@ from collections.abc import Callable, Iterable
 
 import attrs
 
-from bastion.analyzers.taint.analysis import analyse_module
 from bastion.analyzers.taint.callbacks import handed_functions
 from bastion.analyzers.taint.context import class_facts, module_context
-from bastion.analyzers.taint.declared_versions import SHARED as DECLARED
 from bastion.analyzers.taint.exports import Exports, stale
 from bastion.analyzers.taint.foreign_changes import ForeignChanges
 from bastion.analyzers.taint.modules import ModuleGraph, ModuleResolver, dependency_key, import_table
@@ -57,6 +56,7 @@ from bastion.analyzers.taint.workspace_entries import (
 )
 from bastion.analyzers.taint.workspace_names import functions_named, split_name, with_local_imports
 from bastion.analyzers.taint.workspace_records import record_summaries
+from bastion.analyzers.taint.workspace_summarise import summarise
 from bastion.digests import blake2b
 from bastion.model.text import split_lines
 from bastion.parsing import parse_code
@@ -177,7 +177,7 @@ class SummaryStore:
                     self._summarise_imports(path)
                 self._active.add(path)
                 try:
-                    self._summarise(module, wanted)
+                    summarise(self, module, wanted)
                 finally:
                     self._active.discard(path)
             found = module.summaries.get(name)
@@ -335,14 +335,14 @@ class SummaryStore:
         """The modules `path` imports, transitively, summarised deepest first, one after the
         other: a chain of thousands of imports (a hostile repository) would otherwise nest one
         summary's computation in the next until Python's recursion limit stops the analysis.
-        A summary does not depend on the order it is computed in (see `_summarise`), so the
+        A summary does not depend on the order it is computed in (see `summarise`), so the
         result is the one computed on demand."""
         for target in self.graph.bottom_up(path)[:-1]:  # `path` itself: the caller's
             module = self._module(target)
             if module is not None and not module.summarised and target not in self._active:
                 self._active.add(target)
                 try:
-                    self._summarise(module)
+                    summarise(self, module)
                 finally:
                     self._active.discard(target)
 
@@ -359,41 +359,3 @@ class SummaryStore:
         if function not in top or function in module.done:
             return set()
         return {function}
-
-    def _summarise(self, module: ModuleEntry, names: set[str] | None = None) -> None:
-        """The module's top-level functions, or `names` (`_wanted`) and what they call. What a
-        summary holds does not depend on what was asked for first: each is computed from its
-        callees' (same-file recursion is cut alike, cycle by cycle)."""
-        def lookup(qualified: str, tainted: bool) -> Summary | None:
-            target, function = split_name(qualified, module.table)
-            if target is None or self.graph.same_cycle(module.path, target):
-                return None
-            return self.function(target, function, tainted)
-
-        def bases(name: str) -> tuple[str, ...]:
-            return class_bases(name, module.table, self._loaded)
-
-        top, instances = module.exported()
-        fresh = module.context is None
-        if fresh:
-            module.context = module_context(module.tree, self.models, None, bases, lines=module.lines,
-                                            foreign=self.foreign.changed(module.path))
-        forms = imported_forms(module.table, self._loaded, self.graph.text, self.models) \
-            if fresh else None
-        versioned = [p for p in self.models.versioned if any(p in line for line in module.lines)]
-        result = analyse_module(module.tree, self.models, external=lookup if fresh else None,
-                                only=top if names is None else names, external_bases=bases,
-                                module=module.context, done=module.done, external_forms=forms,
-                                declared=DECLARED.of_path(module.path, self.roots, versioned))
-        if not isinstance(module.summaries, Exports):
-            module.summaries = Exports(module.path, module.lines)
-        exports = module.summaries
-        for outcome in result.outcomes:
-            if outcome.function not in top:  # not what another module calls
-                continue
-            exports.put(outcome.function, outcome.summary)
-            owner, _, method = outcome.function.partition(".")
-            for instance, class_name in instances.items():  # `db = Database()`: `db.query`
-                if class_name == owner:
-                    exports.alias(f"{instance}.{method}", outcome.function)
-        module.summarised = names is None

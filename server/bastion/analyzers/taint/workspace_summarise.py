@@ -1,0 +1,59 @@
+"""Computing one workspace module's summaries for the summary store (workspace.py): its
+functions interpreted with the summaries of the modules it imports (outside its import cycle),
+kept as `Exports` in its `ModuleEntry`. The store's state, its lock and what asks for a summary
+stay in workspace.py; this runs under its lock.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bastion.analyzers.taint.analysis import analyse_module
+from bastion.analyzers.taint.context import module_context
+from bastion.analyzers.taint.declared_versions import SHARED as DECLARED
+from bastion.analyzers.taint.exports import Exports
+from bastion.analyzers.taint.results import Summary
+from bastion.analyzers.taint.workspace_entries import ModuleEntry, class_bases, imported_forms
+from bastion.analyzers.taint.workspace_names import split_name
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.workspace import SummaryStore
+
+
+def summarise(store: SummaryStore, module: ModuleEntry, names: set[str] | None = None) -> None:
+    """The module's top-level functions, or `names` (`SummaryStore._wanted`) and what they call. What a
+    summary holds does not depend on what was asked for first: each is computed from its
+    callees' (same-file recursion is cut alike, cycle by cycle)."""
+    def lookup(qualified: str, tainted: bool) -> Summary | None:
+        target, function = split_name(qualified, module.table)
+        if target is None or store.graph.same_cycle(module.path, target):
+            return None
+        return store.function(target, function, tainted)
+
+    def bases(name: str) -> tuple[str, ...]:
+        return class_bases(name, module.table, store._loaded)
+
+    top, instances = module.exported()
+    fresh = module.context is None
+    if fresh:
+        module.context = module_context(module.tree, store.models, None, bases, lines=module.lines,
+                                        foreign=store.foreign.changed(module.path))
+    forms = imported_forms(module.table, store._loaded, store.graph.text, store.models) \
+        if fresh else None
+    versioned = [p for p in store.models.versioned if any(p in line for line in module.lines)]
+    result = analyse_module(module.tree, store.models, external=lookup if fresh else None,
+                            only=top if names is None else names, external_bases=bases,
+                            module=module.context, done=module.done, external_forms=forms,
+                            declared=DECLARED.of_path(module.path, store.roots, versioned))
+    if not isinstance(module.summaries, Exports):
+        module.summaries = Exports(module.path, module.lines)
+    exports = module.summaries
+    for outcome in result.outcomes:
+        if outcome.function not in top:  # not what another module calls
+            continue
+        exports.put(outcome.function, outcome.summary)
+        owner, _, method = outcome.function.partition(".")
+        for instance, class_name in instances.items():  # `db = Database()`: `db.query`
+            if class_name == owner:
+                exports.alias(f"{instance}.{method}", outcome.function)
+    module.summarised = names is None
