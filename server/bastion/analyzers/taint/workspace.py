@@ -65,6 +65,7 @@ _PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError)
 # Summaries computed one inside another (a module's, while its importer's is computed) before
 # the rest of the import chain is computed bottom-up instead (`_summarise_imports`).
 _DEEP = 16
+_HOPS = 8
 
 
 class SummaryStore:
@@ -161,10 +162,11 @@ class SummaryStore:
 
     # ---- computing (the background, or a scan's analysis) ----
 
-    def function(self, path: str, name: str, tainted: bool = True) -> Summary | None:
-        """The summary of `name` in the module at `path`. Called with no tainted argument, only
-        a summary that returns a source matters: none is computed for a module that reads no
-        source, even through its imports (most calls of a scan)."""
+    def function(self, path: str, name: str, tainted: bool = True, hops: int = 0) -> Summary | None:
+        """The summary of `name` in the module at `path`, or in the module it imports `name`
+        from (a re-export, followed `_HOPS` times at most: imports may go round). Called with
+        no tainted argument, only a summary that returns a source matters: none is computed
+        for a module that reads no source, even through its imports (most calls of a scan)."""
         with self._lock:
             if not tainted and not self._closures.may_source(path):
                 return None
@@ -183,6 +185,9 @@ class SummaryStore:
             found = module.summaries.get(name)
             if found is None and name.endswith(".__init__"):
                 found = self._records(module).get(name)
+            target, function = module.reexport(name) if found is None else (None, name)
+            if target is not None and hops < _HOPS:
+                return self.function(target, function, tainted, hops + 1)
             return found if found is None or tainted or returns_source(found, self.models) else None
 
     def prepare(self, text: str, path: str | None) -> None:
@@ -229,6 +234,9 @@ class SummaryStore:
                     exported = module.summaries.all() if isinstance(module.summaries, Exports) \
                         else dict(module.summaries)
                     exported = {**self._records(module), **exported}
+                    for name in module.reexported():  # `from .cli import build_parser`
+                        if (found := self.function(target, name)) is not None:
+                            exported.setdefault(name, found)
                     module.fingerprint = entry_fingerprint(exported, module.classes, module.scoped,
                                                          module.forms)
                     self._published[target] = attrs.evolve(module, summaries=exported,

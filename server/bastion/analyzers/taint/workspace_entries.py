@@ -23,7 +23,7 @@ from bastion.analyzers.taint.modules import ImportStatements, import_statements
 from bastion.analyzers.taint.results import Summary
 from bastion.analyzers.taint.scoped_hooks import view_registrars
 from bastion.analyzers.taint.specs import Models
-from bastion.analyzers.taint.workspace_names import exported_names, split_name
+from bastion.analyzers.taint.workspace_names import exported_names, reexported_names, split_name
 from bastion.digests import blake2b
 
 
@@ -78,6 +78,7 @@ class ModuleEntry:
     done: dict[str, FunctionOutcome] = attrs.Factory(dict)
     context: ModuleContext | None = None
     _exported: tuple[set[str], dict[str, str]] | None = None
+    _reexported: dict[str, str] | None = None
     fingerprint: str = ""  # of the summaries and classes, once published
     closure: frozenset[str] = frozenset()  # the files they were computed from, once published
     classes: dict[str, tuple[str | None, ...]] | None = None  # class -> its bases, resolved
@@ -90,6 +91,19 @@ class ModuleEntry:
         if self._exported is None:
             self._exported = exported_names(self.tree)
         return self._exported
+
+    def reexported(self) -> dict[str, str]:
+        """`reexported_names(tree)`, once."""
+        if self._reexported is None:
+            self._reexported = reexported_names(self.tree)
+        return self._reexported
+
+    def reexport(self, name: str) -> tuple[str | None, str]:
+        """The workspace file and name there of `name` (`f`, `Class.method`) when the module only
+        imports it (`reexported_names`); (None, name) for any other."""
+        head, dot, rest = name.partition(".")
+        qualified = self.reexported().get(head)
+        return (None, name) if qualified is None else split_name(f"{qualified}{dot}{rest}", self.table)
 
 
 def class_bases(name: str, table: dict[str, str], modules: Callable[[str], ModuleEntry | None],

@@ -1,6 +1,6 @@
 """How a file's qualified names reach the functions of another workspace module (workspace.py):
-what that module exports to its importers, the workspace file a qualified name is in and its
-name there, and the functions a call names.
+what that module exports to its importers and what it only re-exports, the workspace file a
+qualified name is in and its name there, and the functions a call names.
 """
 
 from __future__ import annotations
@@ -58,6 +58,25 @@ def exported_names(tree: ast.Module) -> tuple[set[str], dict[str, str]]:
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id in candidates:
             stores[node.id] = stores.get(node.id, 0) + 1
     return functions, {**factories, **{name: cls for name, cls in candidates.items() if stores[name] == 1}}
+
+
+def reexported_names(tree: ast.Module) -> dict[str, str]:
+    """The names a module binds only by a top-level `from x import f [as g]` (its own or a
+    package `__init__`'s re-export), with the qualified name they stand for there (`cli.f`,
+    spelled as `import_table` keys it): a module importing `g` from it calls `f` of `x`."""
+    found: dict[str, str] = {}
+    bound: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module is not None:
+            found.update((alias.asname or alias.name, f"{node.module}.{alias.name}")
+                         for alias in node.names if alias.name != "*")
+        elif isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
+            bound.add(node.name)
+    if found:  # a name also assigned (anywhere: a function's too, conservatively) may differ
+        for node in nodes(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                bound.add(node.id)
+    return {name: qualified for name, qualified in found.items() if name not in bound}
 
 
 def _instance_of(node: ast.expr | None, classes: set[str]) -> str | None:
