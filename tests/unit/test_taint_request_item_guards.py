@@ -130,7 +130,109 @@ def meta(request):
     return HttpResponse("ok")
 '''
 
-APPS = {"flask": FLASK, "django": DJANGO}
+DRF = '''\
+import os
+
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+
+class Sleep(APIView):
+    def get(self, request):
+        if not request.query_params.get("n", "").isdigit():
+            return Response(status=400)
+        os.system("sleep " + request.query_params["n"])
+        os.system("sleep " + request.query_params["m"])  # BST202
+        os.system("sleep " + request.data["n"])  # BST202
+        return Response("ok")
+
+
+def made_mutable(request):
+    if not request.query_params["n"].isdigit():
+        return Response(status=400)
+    request.query_params._mutable = True
+    request.query_params["n"] = request.data["m"]
+    os.system("sleep " + request.query_params["n"])  # BST202
+    return Response("ok")
+'''
+
+# Starlette's query_params and headers are immutable multi-dicts; path_params and cookies are
+# plain dicts, and `await request.form()` is a call, not a mapping held by the request.
+FASTAPI = '''\
+import os
+
+from fastapi import FastAPI, Request
+
+app = FastAPI()
+
+
+@app.get("/a")
+async def query(request: Request):
+    if request.query_params.get("n", "").isdigit():
+        os.system("sleep " + request.query_params["n"])
+    if request.headers["x-n"].isdigit():
+        os.system("sleep " + request.headers.get("x-n"))
+    os.system("sleep " + request.query_params["n"])  # BST202
+    return "ok"
+
+
+@app.get("/b")
+async def plain_dicts(request: Request):
+    if request.cookies["n"].isdigit():
+        os.system("sleep " + request.cookies["n"])  # BST202
+    if request.path_params["n"].isdigit():
+        os.system("sleep " + request.path_params["n"])  # BST202
+    if (await request.form())["n"].isdigit():
+        os.system("sleep " + (await request.form())["n"])  # BST202
+    return "ok"
+'''
+
+# aiohttp's query and headers are read-only multidict proxies; match_info is a dict subclass.
+AIOHTTP = '''\
+import os
+
+from aiohttp import web
+
+
+async def handler(request: web.Request):
+    if not request.query.get("n", "").isdigit():
+        raise web.HTTPBadRequest()
+    os.system("sleep " + request.query["n"])
+    if request.headers["X-N"].isdigit():
+        os.system("sleep " + request.headers["X-N"])
+    if request.match_info["n"].isdigit():
+        os.system("sleep " + request.match_info["n"])  # BST202
+    return web.Response(text="ok")
+
+
+class Sleep(web.View):
+    async def get(self):
+        if self.request.query["n"].isdigit():
+            os.system("sleep " + self.request.query["n"])
+        os.system("sleep " + self.request.query["n"])  # BST202
+        return web.Response(text="ok")
+'''
+
+# Quart's args is Werkzeug's ImmutableMultiDict; its headers are a mutable Headers.
+QUART = '''\
+import os
+
+from quart import Quart, request
+
+app = Quart(__name__)
+
+
+@app.route("/a")
+async def sleep():
+    if request.args.get("n", "").isdigit():
+        os.system("sleep " + request.args["n"])
+    if request.headers["X-N"].isdigit():
+        os.system("sleep " + request.headers["X-N"])  # BST202
+    return "ok"
+'''
+
+APPS = {"flask": FLASK, "django": DJANGO, "drf": DRF, "fastapi": FASTAPI, "aiohttp": AIOHTTP,
+        "quart": QUART}
 
 
 @pytest.mark.parametrize("name", sorted(APPS))

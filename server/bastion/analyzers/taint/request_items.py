@@ -4,6 +4,11 @@ guard on one read narrows the next. Werkzeug's `args` / `form` / `values` / `coo
 `headers` are immutable MultiDicts (`[k]` and `.get(k)` both give the first value); Django's
 `GET` / `POST` are QueryDicts, immutable unless made mutable (`_mutable`) or replaced by a copy.
 Django's `META` and `COOKIES` are plain dicts a view may change, so they are read afresh.
+DRF's `query_params` is the request's `GET`. Starlette's `query_params` and `headers` are
+immutable multi-dicts (its `path_params` and `cookies` plain dicts); aiohttp's `query` and
+`headers` are read-only multidict proxies (its `match_info` a dict subclass); Quart's `args` is
+Werkzeug's ImmutableMultiDict (its `headers` a mutable Headers). `(await request.form())[k]`
+reads no mapping the request holds, so two awaits are never taken for one value.
 
 A read keeps its value in the environment under `[path]['key']` (a key no name or attribute
 path has, so `summaries.attributes` never sees it as a field), where `narrow` (item_guards.py)
@@ -29,6 +34,11 @@ IMMUTABLE = frozenset({
     "flask.request.headers",
     "django.http.HttpRequest.GET", "django.http.HttpRequest.POST",
     "django.views.View.request.GET", "django.views.View.request.POST",
+    "django.http.HttpRequest.query_params", "django.views.View.request.query_params",
+    "starlette.requests.Request.query_params", "starlette.requests.Request.headers",
+    "aiohttp.web.Request.query", "aiohttp.web.Request.headers",
+    "aiohttp.web.View.request.query", "aiohttp.web.View.request.headers",
+    "quart.request.args",
 })
 
 
