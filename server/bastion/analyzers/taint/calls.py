@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.argparse_choices import builds_parser, parsed_namespace
 from bastion.analyzers.taint.argv import starts_with_word
-from bastion.analyzers.taint.charsets import substituted_cleans
+from bastion.analyzers.taint.charsets import substitution
 from bastion.analyzers.taint.configs import config_call
 from bastion.analyzers.taint.containers import mapping_view
 from bastion.analyzers.taint.domain import (
@@ -79,7 +79,6 @@ STRING_METHODS = frozenset({
 })
 
 
-_SUBSTITUTIONS = frozenset({"re.sub", "regex.sub"})
 _SPLITEXT = frozenset({"os.path.splitext", "posixpath.splitext", "ntpath.splitext"})
 _SHLEX_SPLIT = frozenset({"shlex.split"})
 _MAPS = frozenset({"map", "builtins.map"})
@@ -201,9 +200,9 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         printed = [keywords[n] for n in unescaped_names(args[0].const) if n in keywords]
         if any(v.tainted for v in printed):  # `{{ q|safe }}`: the page holds `q` as it is
             return _joined(printed).evolve(kind=None, const=UNKNOWN)
-    substituted = _substituted(ev, node, name, args, keywords, receiver)
-    if substituted is not None:
-        return substituted
+    if (substituted := substitution(ev, node, name, args, keywords, receiver)) is not None:
+        kept = _joined([substituted[0]], name)  # the text, with what the substitution proves of it
+        return kept.evolve(clean=kept.clean | substituted[1])
     if method == "encode" and receiver is not None and not on_module and args \
             and args[0].const in ESCAPING_CODECS:
         # `text.encode("unicode_escape")`: every line break and control character as `\n`, `\x1b`
@@ -288,33 +287,6 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         if all(o.kind == "param" for o in result.taint):
             return result
     return result.evolve(modelled=False) if result.taint else result
-
-
-def _substituted(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value],
-                 keywords: dict[str | None, Value], receiver: Value | None) -> Value | None:
-    """`re.sub(PATTERN, REPLACEMENT, text)`, or `COMPILED.sub(REPLACEMENT, text)` of a pattern
-    compiled without flags: the text with what the substitution proves of it (charsets.py);
-    None when it proves nothing."""
-    func = node.func
-    if keywords:
-        return None
-    if name in _SUBSTITUTIONS and len(args) == 3:
-        pattern, (replacement, text) = args[0].const, args[1:]
-    elif isinstance(func, ast.Attribute) and func.attr == "sub" and len(args) == 2:
-        compiled = receiver.const if receiver is not None else None
-        if isinstance(func.value, ast.Name) and func.value.id in ev.module.patterns \
-                and func.value.id not in ev.env:
-            compiled = Compiled(*ev.module.patterns[func.value.id])
-        if not isinstance(compiled, Compiled) or compiled.flags:
-            return None
-        pattern, (replacement, text) = compiled.pattern, args
-    else:
-        return None
-    cleans = substituted_cleans(pattern, replacement.const)
-    if not cleans:  # `re.sub(r"[^a-z0-9]", "", name)`: only the class's characters are left
-        return None
-    kept = _joined([text], name)
-    return kept.evolve(clean=kept.clean | cleans)
 
 
 def _hands_data(node: ast.Call, args: list[Value], keywords: dict[str | None, Value]) -> bool:

@@ -4,8 +4,8 @@ string is safe for the sink classes a pattern of those characters proves (patter
 - `set(name) - set(ALLOWED)` is empty, `set(name) <= set(ALLOWED)`, `set(name).issubset(ALLOWED)`
   holds (guards.py);
 - `"".join(c for c in name if c.isalnum() or c in "-_")` (string_transforms.py);
-- `re.sub(r"[^a-z0-9_-]", "", name)`, or with a constant replacement (calls.py);
-- `re.sub(r"[\\r\\n]+", " ", line)`: a line without line breaks is safe for a log (calls.py).
+- `re.sub(r"[^a-z0-9_-]", "", name)`, or with a constant replacement (`substitution`);
+- `re.sub(r"[\\r\\n]+", " ", line)`: a line without line breaks is safe for a log.
 
 A test of one character is a method of str that guards.toml models (`isalnum`, `isdigit`, ...:
 each passes only characters `\\w` matches), membership in a constant string or collection of
@@ -20,8 +20,8 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.domain import UNKNOWN
-from bastion.analyzers.taint.patterns import cleaned_by
+from bastion.analyzers.taint.domain import UNKNOWN, Value
+from bastion.analyzers.taint.patterns import Compiled, cleaned_by
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -34,6 +34,7 @@ _CONTEXTUAL = re.compile(r"\(\?|[\^$]|\\[AZbB1-9]")
 # escaped, is part of it).
 _NEGATED = re.compile(r"\[\^(\]?(?:\\.|[^\]\\])*)\][+*]?")
 _MAX_CHARS = 256
+_SUBSTITUTIONS = frozenset({"re.sub", "regex.sub"})
 
 
 def kept_cleans(ev: Evaluator, test: ast.expr, var: str) -> frozenset[str]:
@@ -53,6 +54,33 @@ def allowed_cleans(allowed: object) -> frozenset[str]:
     of one-character strings) proves."""
     chars = _chars(allowed)
     return _EMPTY if chars is None else cleaned_by(f"[{chars}]*", 0, "fullmatch")
+
+
+def substitution(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value],
+                 keywords: dict[str | None, Value], receiver: Value | None
+                 ) -> tuple[Value, frozenset[str]] | None:
+    """`re.sub(PATTERN, REPLACEMENT, text)`, or `COMPILED.sub(REPLACEMENT, text)` of a pattern
+    compiled without flags: the text and what the substitution proves of it (the sink classes
+    its result is safe for); None when it proves nothing."""
+    func = node.func
+    if keywords:
+        return None
+    if name in _SUBSTITUTIONS and len(args) == 3:
+        pattern, (replacement, text) = args[0].const, args[1:]
+    elif isinstance(func, ast.Attribute) and func.attr == "sub" and len(args) == 2:
+        compiled = receiver.const if receiver is not None else None
+        if isinstance(func.value, ast.Name) and func.value.id in ev.module.patterns \
+                and func.value.id not in ev.env:
+            compiled = Compiled(*ev.module.patterns[func.value.id])
+        if not isinstance(compiled, Compiled) or compiled.flags:
+            return None
+        pattern, (replacement, text) = compiled.pattern, args
+    else:
+        return None
+    cleans = substituted_cleans(pattern, replacement.const)
+    if not cleans:  # `re.sub(r"[^a-z0-9]", "", name)`: only the class's characters are left
+        return None
+    return text, cleans
 
 
 def substituted_cleans(pattern: object, replacement: object) -> frozenset[str]:
