@@ -96,8 +96,9 @@ def sleep():
 '''
 
 # `shutil.which("python3")` finds the interpreter the name says, written in the vector as its
-# program: `-c` runs code (BST202, not BST217), `-m pip` a module the program names; another
-# program's arguments stay argument injection.
+# program or bound to a name: `-c` runs code (BST202, not BST217), `-m pip` a module the program
+# names; another program's arguments stay argument injection. A name rebound on one branch (to
+# request data, to an unknown call) names no known program; a lookup of request data is request data.
 SHUTIL_WHICH = '''\
 import shutil
 import subprocess
@@ -115,6 +116,28 @@ def run():
     subprocess.run([which("python3"), "-I", "-c", code])  # BST202
     subprocess.run([shutil.which("python3"), "-m", "pip", "--version"])
     subprocess.run([shutil.which("git"), "log", code])  # BST217
+    return "ok"
+
+
+@app.route("/bound")
+def bound(fast: bool):
+    code = request.args["code"]
+    py = shutil.which("python3")
+    subprocess.run([py, "-c", code])  # BST202
+    subprocess.run([py, "-m", "pip", "--version"])
+    argv = [py, "-c", code]
+    subprocess.run(argv)  # BST202
+    git = which("git", path="/usr/bin:/bin")
+    subprocess.run([git, "log", code])  # BST217
+    if fast:
+        py = request.args["python"]
+    subprocess.run([py, "-m", "pip", "--version"])  # BST202
+    other = shutil.which("python3")
+    if fast:
+        other = find_python()
+    subprocess.run([other, "-c", code])  # BST217
+    found = shutil.which(request.args["program"])
+    subprocess.run([found, "-c", code])  # BST202
     return "ok"
 '''
 

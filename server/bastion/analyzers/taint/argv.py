@@ -1,18 +1,17 @@
 """What a command runs (the `subprocess` and `exec_argv` sink models): the program, or the code
 a shell or an interpreter is given (`["sh", "-c", cmd]`, `["bash", "-lc", cmd]`, `["python3",
-"-c", code]`, `[sys.executable, "-c", code]`), also behind a program that runs the rest of the
-vector (`env`, `sudo`, `nice`), and the command line `ssh host cmd` has the remote host's shell
-run. Other arguments reach one program as they are: an argument, not a command. Also whether a
-command line starts with a constant program word (`shlex.split(f"convert {name} out.png")`,
-calls.py)."""
+"-c", code]`, `[sys.executable, "-c", code]`, `[shutil.which("python3"), "-c", code]`, also
+through a name), also behind a program that runs the rest of the vector (`env`, `sudo`,
+`nice`), and the command line `ssh host cmd` has the remote host's shell run. Other arguments
+reach one program as they are: an argument, not a command. Also whether a command line starts
+with a constant program word (`shlex.split(f"convert {name} out.png")`, calls.py)."""
 
 from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable
 
-from bastion.analyzers.taint.domain import ANY, UNKNOWN, Value, constant, join_all
+from bastion.analyzers.taint.domain import ANY, EVERY_CLASS, UNKNOWN, Value, join_all
 
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "csh", "tcsh", "pwsh",
                      "powershell", "powershell.exe"})
@@ -25,7 +24,8 @@ _WRAPPERS = {"env": "uSC", "sudo": "ugCDhpRrTtU", "doas": "uC", "nice": "n", "no
              "stdbuf": "ioe"}
 _SSH_VALUED = frozenset("BbcDEeFIiJLlmOopQRSWw")
 # A PATH lookup of a program by name: what it finds runs as that name does
-_LOOKUPS = frozenset({"shutil.which"})
+LOOKUPS = frozenset({"shutil.which"})
+_FOUND = "found program "  # the kind of a lookup's result, followed by the name looked up
 
 
 def subprocess_value(args: list[Value], keywords: dict[str | None, Value]) -> Value | None:
@@ -52,21 +52,14 @@ def subprocess_value(args: list[Value], keywords: dict[str | None, Value]) -> Va
     return run_code(known, 0) or first
 
 
-def found_programs(node: ast.Call, args: list[Value],
-                   qualname: Callable[[ast.AST], str | None]) -> list[Value]:
-    """`args` with a vector written in the call whose program is a lookup of a constant name
-    (`[shutil.which("python3"), "-c", code]`) holding that name as its program: an interpreter's
-    `-c` takes code. The lookup's result does not carry its argument, so only the call's text
-    shows it. `qualname`: the evaluator's, resolving the imports."""
-    written = node.args[0] if node.args else None
-    if not args or args[0].items is None or not isinstance(written, (ast.List, ast.Tuple)) \
-            or not written.elts:
-        return args
-    first = written.elts[0]
-    if not (isinstance(first, ast.Call) and len(first.args) == 1 and isinstance(first.args[0], ast.Constant)
-            and isinstance(first.args[0].value, str) and qualname(first.func) in _LOOKUPS):
-        return args
-    return [args[0].evolve(items={**args[0].items, 0: constant(first.args[0].value)}), *args[1:]]
+def found_program(args: list[Value], keywords: dict[str | None, Value]) -> Value | None:
+    """`shutil.which("python3")` (also with `path=` / `mode=`): a path that runs as the program
+    of that name, known by its kind (`_name` reads it, wherever the value goes: a name, a
+    vector); None when the name is not a constant."""
+    program = args[0] if args else keywords.get("cmd")
+    if program is None or not isinstance(program.const, str) or len(args) > 1 or None in keywords:
+        return None
+    return Value(clean=EVERY_CLASS, kind=_FOUND + program.const)
 
 
 def exec_argv_value(args: list[Value], start: int) -> Value | None:
@@ -91,6 +84,8 @@ def _name(value: Value) -> str | None:
     const = value.const
     if const is UNKNOWN and value.kind == "sys.executable":
         return "python"  # the interpreter running the program: `-c` runs code as `python3 -c`
+    if const is UNKNOWN and value.kind is not None and value.kind.startswith(_FOUND):
+        return _program(value.kind[len(_FOUND):])
     return _program(const) if isinstance(const, str) else None
 
 

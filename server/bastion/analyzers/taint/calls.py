@@ -8,7 +8,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.argparse_choices import builds_parser, parsed_namespace
-from bastion.analyzers.taint.argv import starts_with_word
+from bastion.analyzers.taint.argv import LOOKUPS, found_program, starts_with_word
 from bastion.analyzers.taint.charsets import substitution
 from bastion.analyzers.taint.configs import config_call
 from bastion.analyzers.taint.containers import mapping_view
@@ -118,6 +118,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             and not class_method(ev, node.func, receiver):
         # What a file holds is data of kind `file`, not modelled as a source (off by default).
         return Value(clean=EVERY_CLASS, kind="open()")
+    if name in LOOKUPS and (program := found_program(args, keywords)) is not None:
+        return program
     if name == "re.compile":
         compiled = compiled_pattern(node, ev.names)
         if compiled is not None:  # kept as the value's constant, for the guards that use it

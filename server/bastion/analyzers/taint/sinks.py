@@ -8,7 +8,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.arguments import ARGV_MODELS, argv_model
-from bastion.analyzers.taint.argv import found_programs, subprocess_value
+from bastion.analyzers.taint.argv import subprocess_value
 from bastion.analyzers.taint.domain import ANY, JSON_ELEMENT, UNKNOWN, Value, join
 from bastion.analyzers.taint.folding import conversions
 from bastion.analyzers.taint.read_ahead import whole_function
@@ -159,8 +159,6 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
                 return None
         elif given is None or given.const is UNKNOWN or given.const != wanted:
             return None
-    if sink.model in ("subprocess", "argv_arguments"):
-        args = found_programs(node, args, ev.qualname)
     if sink.model == "subprocess":
         return subprocess_value(args, keywords)
     if sink.model == "shell_session" and not shell_session(ev, node):
