@@ -170,7 +170,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     nested, registered = nested_views(definitions, env, kinds, memo)
     firsts = {name for e in models.entries for name in e.first_param}
     candidates = [d for d in definitions if isinstance(d, FUNCTIONS) and first_param(d) in firsts]
-    called = called_here([d.name for d in candidates], tree, memo)
+    called = called_here([d.name for d in candidates], tree, memo, text)
     defined = {d.name for d in definitions if isinstance(d, FUNCTIONS)}
     registered.update(registrations(expressions, defined, env, kinds,
                                     parameters=_parameter_registrars(definitions, models, text,
@@ -225,7 +225,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     body = kept_module_body(tree, memo)
     if body is not None:
         functions.append(Function(body, MODULE_BODY))
-    hand_requests(functions, env, models, memo)
+    hand_requests(functions, env, models, memo, text)
     parents = {name: shape.ancestors for name, shape in classes.items()}
     class_forms = {node.name: form for node in definitions if isinstance(node, ast.ClassDef)
                    and (form := class_form(node)) is not None}

@@ -9,7 +9,10 @@
   the view.
 
 What each statement calls is kept in the classification memo by the statement's node, which the
-block parser reuses while its text is unchanged: a keystroke walks only what it edited.
+block parser reuses while its text is unchanged: a keystroke walks only what it edited. A long
+function's statements are also kept by their lines: the block parser makes a new node of the
+edited function, and of all its statements, at each keystroke, and the facts hold no positions,
+so a keystroke walks the statement it edited.
 """
 
 from __future__ import annotations
@@ -28,45 +31,97 @@ if TYPE_CHECKING:
 # (callee: `name` or `Class.name`, positional index or keyword, the argument: ("name", id) or
 # ("self", attribute))
 Handed = tuple[str, int | str, tuple[str, str]]
+Facts = tuple[frozenset[str], tuple[Handed, ...]]
+# a function this many lines long or longer is walked statement by statement, each kept by its
+# lines: its walk (some 20 us a line) costs more than finding its lines in the module's text (a
+# `find` per line before it)
+LONG_LINES = 40
 
 
-def called_here(names: list[str], tree: ast.Module, memo: LRU | None) -> set[str]:
-    """Those of `names` (module-level functions) that the module calls by name."""
+def called_here(names: list[str], tree: ast.Module, memo: LRU | None, text: str | None = None) -> set[str]:
+    """Those of `names` (module-level functions) that the module calls by name. `text`: the
+    module's text, which `tree`'s positions are of, where a long function is kept by its lines."""
     wanted = set(names)
     if not wanted:
         return set()
     found: set[str] = set()
     for statement in tree.body:
-        found |= _calls_in(statement, memo) & wanted
+        found |= _calls_in(statement, memo, text) & wanted
     return found
 
 
-def handed(node: ast.AST, memo: LRU | None) -> tuple[Handed, ...]:
+def handed(node: ast.AST, memo: LRU | None, text: str | None = None) -> tuple[Handed, ...]:
     """The calls by name (or `Name.attribute`) in `node` with a plain name or a `self.`
     attribute as an argument."""
-    return _facts(node, memo)[1]
+    return _facts(node, memo, text)[1]
 
 
-def _calls_in(statement: ast.stmt, memo: LRU | None) -> frozenset[str]:
+def _calls_in(statement: ast.stmt, memo: LRU | None, text: str | None) -> frozenset[str]:
     if isinstance(statement, ast.ClassDef):
-        return _class_calls(statement, memo)
-    return _facts(statement, memo)[0]
+        return _class_calls(statement, memo, text)
+    return _facts(statement, memo, text)[0]
 
 
-def _class_calls(node: ast.ClassDef, memo: LRU | None) -> frozenset[str]:
+def _class_calls(node: ast.ClassDef, memo: LRU | None, text: str | None) -> frozenset[str]:
     """The names a class calls: its members', each kept by node, and its header's. The block
     parser makes a new node of a long class at each keystroke in one of its methods, whose walk
     cost 12 ms a key in _pydecimal.py's Decimal (a module with a `def audit(request, ...)`)."""
     return kept_by_node(memo, b"class calls", node, lambda _node: frozenset().union(
         *(_walked(child)[0] for child in header_nodes(node)),
-        *(_calls_in(item, memo) for item in node.body)))
+        *(_calls_in(item, memo, text) for item in node.body)))
 
 
-def _facts(node: ast.AST, memo: LRU | None) -> tuple[frozenset[str], tuple[Handed, ...]]:
-    return kept_by_node(memo, b"called", node, _walked)
+def _facts(node: ast.AST, memo: LRU | None, text: str | None) -> Facts:
+    return kept_by_node(memo, b"called", node, lambda _node: _by_statements(node, memo, text))
 
 
-def _walked(node: ast.AST) -> tuple[frozenset[str], tuple[Handed, ...]]:
+def _by_statements(node: ast.AST, memo: LRU | None, text: str | None) -> Facts:
+    """`_walked(node)`; a long function's as its header's and its statements', each statement's
+    kept by its lines and columns, which determine its tree (it starts at a statement boundary):
+    the order of `handed` differs, which `hand_requests` does not read."""
+    starts = _line_starts(node, text) if memo is not None and text is not None else None
+    if starts is None:
+        return _walked(node)
+    first = node.lineno
+    parts = [_walked(child) for child in header_nodes(node)]
+    for statement in node.body:
+        key = (b"called lines", statement.col_offset, statement.end_col_offset,
+               text[starts[statement.lineno - first]:starts[statement.end_lineno - first + 1]])
+        found = memo.get(key)
+        if found is None:
+            found = _walked(statement)
+            memo.put(key, found)
+        parts.append(found)
+    return frozenset().union(*(calls for calls, _ in parts)), tuple(h for _, found in parts for h in found)
+
+
+def _line_starts(node: ast.AST, text: str) -> list[int] | None:
+    """The offsets in `text` of a long function's lines from its `def` and of the line after
+    (or the text's end), or None: short, `text` counts lines in other ways than by `\n` alone,
+    or the `def` of its name is not where the node says (not the tree's text)."""
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.end_lineno is None \
+            or node.end_lineno - node.lineno < LONG_LINES or "\r" in text:
+        return None
+    offset = 0
+    for _ in range(node.lineno - 1):
+        offset = text.find("\n", offset) + 1
+        if offset == 0:
+            return None
+    at = offset + node.col_offset
+    if not text.startswith(("def", "async"), at) or node.name not in text[at:text.find("(", at)]:
+        return None
+    starts = [offset]
+    for _ in range(node.end_lineno - node.lineno + 1):
+        offset = text.find("\n", offset) + 1
+        if offset == 0:
+            if len(starts) <= node.end_lineno - node.lineno:
+                return None
+            offset = len(text)
+        starts.append(offset)
+    return starts
+
+
+def _walked(node: ast.AST) -> Facts:
     """The names `node` calls, and the calls' arguments `handed` reads."""
     calls: set[str] = set()
     arguments: list[Handed] = []
@@ -92,19 +147,20 @@ def _walked(node: ast.AST) -> tuple[frozenset[str], tuple[Handed, ...]]:
     return frozenset(calls), tuple(arguments)
 
 
-def hand_requests(functions: list[Function], env: Env, models: Models, memo: LRU | None) -> None:
+def hand_requests(functions: list[Function], env: Env, models: Models, memo: LRU | None,
+                  text: str | None = None) -> None:
     """Set `request_kinds` on the module's plain functions (no entry, or a helper entry) and its
     classes' staticmethods and classmethods that a call of the module hands the request object:
     an entry's request parameter, a module-level request (`flask.request`), or `self.request` of
     a handler. A parameter also handed another name, or requests of two kinds, holds none: its
-    callers fill it as any parameter."""
+    callers fill it as any parameter. `text`: as for `called_here`."""
     plain = {f.name: f for f in functions
              if f.class_name is None and (f.entry is None or f.helper) or _factory(f)}
     if not plain or not _holds_requests(functions, env, models):
         return
     found: dict[tuple[str, str], str | None] = {}
     for caller in functions:
-        for callee, slot, (how, name) in handed(caller.node, memo):
+        for callee, slot, (how, name) in handed(caller.node, memo, text):
             target = plain.get(callee)
             if target is None:
                 continue
