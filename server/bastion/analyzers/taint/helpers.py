@@ -77,21 +77,24 @@ def _facts(node: ast.AST, memo: LRU | None, text: str | None) -> Facts:
 
 def _by_statements(node: ast.AST, memo: LRU | None, text: str | None) -> Facts:
     """`_walked(node)`; a long function's as its header's and its statements', each statement's
-    kept by its lines and columns, which determine its tree (it starts at a statement boundary):
-    the order of `handed` differs, which `hand_requests` does not read."""
+    kept by its lines and columns, which determine its tree (it starts at a statement boundary),
+    with the function's name: the order of `handed` differs, which `hand_requests` does not read."""
     starts = _line_starts(node, text) if memo is not None and text is not None else None
     if starts is None:
         return _walked(node)
-    first = node.lineno
+    first, name = node.lineno, (b"called lines", node.name)
+    last: dict[tuple[int, int | None, str], Facts] = memo.get(name) or {}
+    kept = {}
     parts = [_walked(child) for child in header_nodes(node)]
     for statement in node.body:
-        key = (b"called lines", statement.col_offset, statement.end_col_offset,
+        key = (statement.col_offset, statement.end_col_offset,
                text[starts[statement.lineno - first]:starts[statement.end_lineno - first + 1]])
-        found = memo.get(key)
+        found = last.get(key)
         if found is None:
             found = _walked(statement)
-            memo.put(key, found)
+        kept[key] = found
         parts.append(found)
+    memo.put(name, kept)  # the function's last statements: a plain dict read, not the LRU's
     return frozenset().union(*(calls for calls, _ in parts)), tuple(h for _, found in parts for h in found)
 
 
