@@ -15,7 +15,7 @@ from collections.abc import Callable
 import attrs
 
 from bastion import attrs_classes
-from bastion.analyzers.taint.argparse_choices import carried
+from bastion.analyzers.taint.argparse_choices import carried, factory_parsers
 from bastion.analyzers.taint.callees import CalleeMemo
 from bastion.analyzers.taint.callgraph import callers, closure, components
 from bastion.analyzers.taint.context import ModuleContext, module_context
@@ -102,6 +102,10 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
         module = module_context(tree, models, calls, external_bases, text, names_registrar, foreign)
     if external is not None:
         module.external, module.external_bases = external, external_bases
+        module.factory_parsers = factory_parsers(module, external)
+        if module.factory_parsers:  # `PARSER.parse_args()` is then argparse's, as a source
+            module.kinds = {**module.kinds, **{name: parser.kind for name, parser
+                                               in module.factory_parsers.items()}}
         if external_scoped:  # a store of this module names its own line
             module.scoped = {**external_scoped, **module.scoped}
         if external_forms:  # `from .forms import SearchForm`: by the name the module calls

@@ -8,7 +8,8 @@ that is not a constant (argparse checks neither against `choices`), with an `act
 storing, or given by a `set_defaults` keyword, is not clean; so is every destination where a
 builtin `int` / `float` is rebound. A parser built in another module (a factory of the
 workspace, whose summary returns its kind) reads the command line; the destinations its module
-proves clean travel on the returned parser, as slots of a function's summary (`carried`). A
+proves clean travel on the returned parser, as slots of a function's summary (`carried`), also
+to a global bound once to its call (`PARSER = build_parser()`, `factory_parsers`). A
 module that declares no argument of its own (no `add_argument` / `set_defaults` in its text,
 argparse imported or not; the summary store reads its lines) reads them there, or hands them
 on with the parser it returns (`def again(): return build_parser()`); one that declares some
@@ -32,6 +33,7 @@ line: it is no source. `None` (the default) and any other value (`sys.argv[1:]`,
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.argparse_walk import CONVERSIONS, ArgparseCalls, argparse_calls, parser_handed
@@ -190,3 +192,20 @@ def _parses_constants(name: str | None, call: ast.Call, args: list[Value],
     const = given.const if given is not None else None
     return isinstance(const, tuple) and all(
         v is not None and not isinstance(v, (tuple, frozenset)) for v in const)
+
+
+def factory_parsers(module: ModuleContext,
+                    external: Callable[[str, bool], object]) -> dict[str, Value]:
+    """The globals bound once to a call of another module's factory returning a parser
+    (`PARSER = build_parser()`, kept by the call's name in `module.kinds`): the factory's
+    returned parser, its carried destinations with it, as a parser built in a function gets
+    it; a factory whose result depends on its arguments is left out."""
+    found: dict[str, Value] = {}
+    for name, kind in module.kinds.items():
+        if not kind.endswith("()") or kind == _PARSER:
+            continue
+        summary = external(kind[:-2], False)
+        returns = getattr(summary, "returns", None)
+        if returns is not None and returns.kind == _PARSER and not returns.taint:
+            found[name] = returns
+    return found

@@ -72,6 +72,9 @@ class ModuleContext:
     external: Callable[[str, bool], object] | None = None
     # the bases of another workspace module's class, by qualified name (workspace.py)
     external_bases: Callable[[str], tuple[str, ...]] | None = None
+    # a global bound once to a parser another module's factory returns (`PARSER = build_parser()`):
+    # that factory's returned value, its clean destinations with it (argparse_choices.py)
+    factory_parsers: dict[str, Value] = attrs.Factory(dict)
     # class -> its ancestors defined in this module, nearest first (inherited methods)
     parents: dict[str, tuple[str, ...]] = attrs.Factory(dict)
     # global name -> (pattern, flags) of a `re.compile` with constant arguments, bound once

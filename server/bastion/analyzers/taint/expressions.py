@@ -132,6 +132,9 @@ class Evaluator:
         found = self.source_value(self.aliases.get(node.id, node.id), node)
         if found is not None:
             return found
+        parser = self.module.factory_parsers.get(node.id)
+        if parser is not None:
+            return parser
         kind = self.module.kinds.get(node.id)
         return Value(clean=EVERY_CLASS, kind=kind) if kind else CLEAN
 
