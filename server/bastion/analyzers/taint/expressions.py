@@ -59,6 +59,8 @@ _EXPRESSIONS: dict[type, object] = {}  # expression type -> the Evaluator method
 
 
 class Evaluator:
+    read_ahead = False  # set by a read of all of the function's statements (read_ahead.py)
+
     def __init__(self, module: ModuleContext, models: Models, summaries: dict[str, Summary],
                  class_name: str | None = None, fields: dict[str, Value] | None = None) -> None:
         self.module = module

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.entries import Function
+    from bastion.analyzers.taint.expressions import Evaluator
 
 
-def whole_function(ev: object) -> Function | None:
+def whole_function(ev: Evaluator) -> Function | None:
     """`ev.function` (a statements.Interpreter's; None for an expression walk), marked read."""
-    function = getattr(ev, "function", None)
+    function = ev.function
     if function is not None:
         ev.read_ahead = True
     return function

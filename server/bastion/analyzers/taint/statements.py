@@ -53,8 +53,6 @@ def count_statements(node: ast.AST) -> int:
 
 
 class Interpreter(Evaluator):
-    read_ahead = False  # set by a read of all of the function's statements (read_ahead.py)
-
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.returns = NONE
