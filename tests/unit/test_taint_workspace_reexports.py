@@ -144,3 +144,67 @@ def test_an_edit_of_the_module_in_between_is_followed(tmp_path):
     store.changed(str(again))
     store.prepare(MIDDLE["mypkg/main.py"], main)
     assert not analyzer.analyse_file(MIDDLE["mypkg/main.py"], main)
+
+
+# A class a package only re-exports (`from .models import Repo`, also one package further):
+# its methods' summaries, sinks and sources, reach `bastion check` and the editor's store.
+CLASSES = {
+    "shop/__init__.py": "from .models import Repo, Store\n",
+    "shop/inner/__init__.py": "from ..models import Repo as Repository\n",
+    "shop/models.py": '''import os
+import shlex
+
+from flask import request
+
+
+class Repo:
+    def __init__(self, root):
+        self.root = root
+
+    def run(self, command):
+        os.system("git " + command)
+
+    def run_quoted(self, command):
+        os.system("git " + shlex.quote(command))
+
+    @staticmethod
+    def clean(name):
+        os.system("echo " + name)
+
+
+class Store:
+    def query(self):
+        return request.args["q"]
+
+    def fixed(self):
+        return "constant"
+''',
+    "shop/views.py": '''import os
+
+from flask import request
+
+from shop import Repo, Store
+from shop.inner import Repository
+
+
+def view():
+    Repo("/srv").run(request.args["c"])  # BST202
+    Repo("/srv").run_quoted(request.args["c"])
+    Repo.clean(request.args["n"])  # BST202
+    Repo.clean("name")
+    repo = Repository("/srv")
+    repo.run(request.args["d"])  # BST202
+    repo.run("status")
+    os.system("echo " + Store().query())  # BST202
+    os.system("echo " + Store().fixed())
+''',
+}
+
+
+def test_methods_of_a_re_exported_class_reach_their_summaries(tmp_path):
+    (tmp_path / "shop" / "inner").mkdir(parents=True)
+    found = {(Path(r["path"]).as_posix(), r["line"], r["rule_id"], r["cwe"])
+             for r in checked(CLASSES, tmp_path)}
+    assert found == expected_checked(CLASSES, {"BST202": 78})
+    [(expected, reported)] = store_found(CLASSES, tmp_path).values()
+    assert reported == expected and len(expected) == 4

@@ -234,7 +234,8 @@ class SummaryStore:
                     exported = module.summaries.all() if isinstance(module.summaries, Exports) \
                         else dict(module.summaries)
                     exported = {**self._records(module), **exported}
-                    for name in module.reexported():  # `from .cli import build_parser`
+                    # `from .cli import build_parser`, and `from .models import Repo`'s methods
+                    for name in [*module.reexported(), *self._reexported_methods(module)]:
                         if (found := self.function(target, name)) is not None:
                             exported.setdefault(name, found)
                     module.fingerprint = entry_fingerprint(exported, module.classes, module.scoped,
@@ -353,6 +354,24 @@ class SummaryStore:
                     summarise(self, module)
                 finally:
                     self._active.discard(target)
+
+    def _reexported_methods(self, module: ModuleEntry) -> list[str]:
+        """The methods (`Repo.by_name`) of the classes `module` only re-exports (`from .models
+        import Repo`), as the module they are defined in names them, followed `_HOPS` modules
+        on at most: an importer's call `Repo.by_name` reads them from `module`'s summaries."""
+        found: list[str] = []
+        for name in module.reexported():
+            owner: ModuleEntry | None = module
+            cls = name
+            for _ in range(_HOPS):
+                target, cls = owner.reexport(cls)
+                owner = self._module(target) if target is not None else None
+                if owner is None or cls not in owner.reexported():
+                    break
+            if owner is not None:
+                found.extend(f"{name}.{function.partition('.')[2]}" for function in owner.exported()[0]
+                             if function.partition(".")[0] == cls and "." in function)
+        return found
 
     def _wanted(self, module: ModuleEntry, name: str) -> set[str] | None:
         """What to summarise for `name`: None, the whole module (the editor publishes modules
