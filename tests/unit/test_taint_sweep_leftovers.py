@@ -6,7 +6,7 @@ guard on a local dict's item, each vulnerable line marked (taint_marked.py) besi
 from __future__ import annotations
 
 import pytest
-from tests.unit.taint_marked import assert_marked
+from tests.unit.taint_marked import assert_marked, checked, expected_checked
 
 # `sys.executable` is the interpreter running the program: `-c` runs its next argument as code,
 # `-m pip` a module the program names; a script path first makes the rest its arguments, which
@@ -141,10 +141,45 @@ def bound(fast: bool):
     return "ok"
 '''
 
+# `shutil.which("python3") or sys.executable`: either way an interpreter runs, so `-c` runs
+# code (BST202) as with the lookup alone; so do a shell's alternatives. Alternatives of different
+# programs (python or node), or one of request data, name no known program.
+WHICH_OR = '''\
+import shutil
+import subprocess
+import sys
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/or")
+def alternatives():
+    code = request.args["code"]
+    py = shutil.which("python3") or sys.executable
+    subprocess.run([py, "-c", code])  # BST202
+    subprocess.run([py, "script.py", code])  # BST217
+    subprocess.run([shutil.which("python") or shutil.which("python3"), "-c", code])  # BST202
+    sh = shutil.which("bash") or "/bin/sh"
+    subprocess.run([sh, "-c", code])  # BST202
+    mixed = shutil.which("node") or sys.executable
+    subprocess.run([mixed, "-c", code])  # BST217
+    chosen = shutil.which("python3") or request.args["python"]
+    subprocess.run([chosen, "script.py"])  # BST202
+    return "ok"
+'''
+
 APPS = {"sys_executable": SYS_EXECUTABLE, "setdefault": SETDEFAULT, "item_guard": ITEM_GUARD,
-        "shutil_which": SHUTIL_WHICH}
+        "shutil_which": SHUTIL_WHICH, "which_or": WHICH_OR}
 
 
 @pytest.mark.parametrize("name", sorted(APPS))
 def test_the_marked_lines_are_exactly_those_reported(name):
     assert_marked(APPS[name])
+
+
+def test_bastion_check_reports_the_alternatives_of_a_lookup(tmp_path):
+    apps = {"app.py": WHICH_OR}
+    found = {(r["path"], r["line"], r["rule_id"], r["cwe"]) for r in checked(apps, tmp_path)}
+    assert found == expected_checked(apps, {"BST202": 78, "BST217": 88})

@@ -1,10 +1,11 @@
 """What a command runs (the `subprocess` and `exec_argv` sink models): the program, or the code
 a shell or an interpreter is given (`["sh", "-c", cmd]`, `["bash", "-lc", cmd]`, `["python3",
 "-c", code]`, `[sys.executable, "-c", code]`, `[shutil.which("python3"), "-c", code]`, also
-through a name), also behind a program that runs the rest of the vector (`env`, `sudo`,
-`nice`), and the command line `ssh host cmd` has the remote host's shell run. Other arguments
-reach one program as they are: an argument, not a command. Also whether a command line starts
-with a constant program word (`shlex.split(f"convert {name} out.png")`, calls.py)."""
+`shutil.which("python3") or sys.executable`, also through a name), also behind a program that
+runs the rest of the vector (`env`, `sudo`, `nice`), and the command line `ssh host cmd` has the
+remote host's shell run. Other arguments reach one program as they are: an argument, not a
+command. Also whether a command line starts with a constant program word (`shlex.split(f"convert
+{name} out.png")`, calls.py)."""
 
 from __future__ import annotations
 
@@ -60,6 +61,24 @@ def found_program(args: list[Value], keywords: dict[str | None, Value]) -> Value
     if program is None or not isinstance(program.const, str) or len(args) > 1 or None in keywords:
         return None
     return Value(clean=EVERY_CLASS, kind=_FOUND + program.const)
+
+
+def alternative_programs(values: list[Value]) -> str | None:
+    """The program kind of `shutil.which("python3") or sys.executable` (`values`: the
+    alternatives): every one names a program (a lookup, the interpreter, a constant word) and
+    they run code alike (all shells, or interpreters of one language, or one program), so
+    whichever is taken runs `-c` the same way; None for any other."""
+    names = [_name(value) for value in values]
+    if None in names or not any(v.kind is not None for v in values):
+        return None
+    if len({_runs_code_as(name) for name in names}) != 1:
+        return None
+    return _FOUND + names[0]
+
+
+def _runs_code_as(name: str) -> str:
+    found = _INTERPRETER.fullmatch(name)
+    return "shell" if name in _SHELLS else f"interpreter {found.lastindex}" if found else name
 
 
 def exec_argv_value(args: list[Value], start: int) -> Value | None:

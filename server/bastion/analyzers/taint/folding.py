@@ -11,6 +11,7 @@ import re
 import string
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.taint.argv import alternative_programs
 from bastion.analyzers.taint.domain import CLEAN, EVERY_CLASS, SAFE, UNKNOWN, Value, constant, join
 
 if TYPE_CHECKING:
@@ -157,6 +158,8 @@ def bool_op(ev: Evaluator, node: ast.BoolOp) -> Value:
     out = values[0]
     for value in values[1:]:
         out = join(out, value)
+    if out.kind is None and out.const is UNKNOWN and (kind := alternative_programs(values)):
+        return out.evolve(kind=kind)  # `shutil.which("python3") or sys.executable`
     return out
 
 
