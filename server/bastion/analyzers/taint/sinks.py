@@ -22,6 +22,7 @@ from bastion.analyzers.taint.templates import (
     template_named,
 )
 from bastion.analyzers.taint.upstream import upstream_line
+from bastion.analyzers.taint.url_paths import not_a_name
 from bastion.analyzers.taint.verdicts import XML_DOCUMENTS, see_call, see_xml_document
 
 if TYPE_CHECKING:
@@ -177,6 +178,8 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
         given = keywords.get("filter")
         if given is not None and given.const != "fully_trusted":
             return None
+    if sink.model == "path_or_url" and not_a_name(ev, node, sink.keywords):
+        return None  # a URL of a fixed host, an uploaded file: url_paths.py
     if sink.model in TEMPLATE_FILE_MODELS:
         return template_file_value(ev, sink.model, sink.args, args, keywords)
     if sink.model == "location_header":
