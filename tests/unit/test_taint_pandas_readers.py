@@ -65,7 +65,12 @@ def upload():
     stream = request.files["data"].stream
     rows = pd.read_csv(stream)
     named = pd.read_csv(request.files["data"].filename)  # BST201
-    return str(len(frame) + len(sheet) + len(rows) + len(named))
+    for upload in request.files.getlist("more"):
+        rows = pd.concat([rows, pd.read_csv(upload)])
+    sizes = [len(pd.read_excel(part)) for part in request.files.values()]
+    for name in request.form.getlist("names"):
+        pd.read_csv(name)  # BST201
+    return str(len(frame) + len(sheet) + len(rows) + len(named) + sum(sizes))
 '''
 
 FASTAPI = '''\

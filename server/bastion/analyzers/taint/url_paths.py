@@ -4,8 +4,9 @@ whether the value then names a local file, a `file://` URL or another host: a na
 chooses whole can be any of them. Not data written after a constant URL of a fixed host
 (`pd.read_csv(f"https://api.example.com/export.csv?id={item}")`: a document of that host, not
 a file of the server nor another host), nor an uploaded file object, whose content is read
-(`pd.read_csv(request.files["data"])`, its `.stream`, FastAPI's `upload.file`), as the code
-writes them at the call or in every assignment of the name it passes."""
+(`pd.read_csv(request.files["data"])`, its `.stream`, FastAPI's `upload.file`, each of
+`request.files.getlist("rows")`), as the code writes them at the call or in every binding of
+the name it passes."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 _FIXED_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#@\\]+[/?#]")
 _UPLOADS = (".files", ".FILES")  # a request's uploaded files by field name (Flask, Django, Quart)
 _STREAMS = frozenset({"stream", "file"})  # an upload's file object: Werkzeug's, Starlette's
+_LOOPS = (ast.For, ast.AsyncFor, ast.comprehension)
 
 
 def not_a_name(ev: Evaluator, node: ast.Call, keywords: tuple[str, ...]) -> bool:
@@ -35,14 +37,17 @@ def not_a_name(ev: Evaluator, node: ast.Call, keywords: tuple[str, ...]) -> bool
     if not isinstance(given, ast.Name):
         return given is not None and _read_not_named(ev, given)
     function = whole_function(ev)
-    if function is None:
-        return False
+    if function is None or given.id in _parameters(function.node):
+        return False  # a parameter holds the caller's value until it is bound again
     bound = [n for n in nodes(function.node) if isinstance(n, ast.Name)
              and n.id == given.id and isinstance(n.ctx, ast.Store)]
-    values = [n.value for n in nodes(function.node) if isinstance(n, ast.Assign)
-              and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
-              and n.targets[0].id == given.id]
-    return bool(values) and len(values) == len(bound) and all(_read_not_named(ev, v) for v in values)
+    found = [_read_not_named(ev, n.value) for n in nodes(function.node) if isinstance(n, ast.Assign)
+             and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
+             and n.targets[0].id == given.id]
+    # `for upload in request.files.getlist("rows")` / `.values()`: each an uploaded file
+    found += [_uploads(ev, n.iter) for n in nodes(function.node) if isinstance(n, _LOOPS)
+              and isinstance(n.target, ast.Name) and n.target.id == given.id]
+    return bool(found) and len(found) == len(bound) and all(found)
 
 
 def _read_not_named(ev: Evaluator, node: ast.expr) -> bool:
@@ -62,19 +67,30 @@ def _upload(ev: Evaluator, node: ast.expr) -> bool:
         container = node.func.value
     else:
         return False
-    name = ev.qualname(container)
+    return _container(ev, container)
+
+
+def _uploads(ev: Evaluator, node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+        and node.func.attr in ("getlist", "values") and _container(ev, node.func.value)
+
+
+def _container(ev: Evaluator, node: ast.expr) -> bool:
+    name = ev.qualname(node)
     return name is not None and name.endswith(_UPLOADS)
 
 
 def _typed_upload(ev: Evaluator, name: str) -> bool:
     function = whole_function(ev)
-    if function is None:
-        return False
-    arguments = function.node.args
-    for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
-        if argument.arg == name and argument.annotation is not None:
-            annotation = argument.annotation
-            spelled = annotation.attr if isinstance(annotation, ast.Attribute) else \
-                annotation.id if isinstance(annotation, ast.Name) else None
-            return spelled == "UploadFile"
-    return False
+    annotation = _parameters(function.node).get(name) if function is not None else None
+    spelled = annotation.attr if isinstance(annotation, ast.Attribute) else \
+        annotation.id if isinstance(annotation, ast.Name) else None
+    return spelled == "UploadFile"
+
+
+def _parameters(node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr | None]:
+    """The function's parameters by name, with their annotations."""
+    arguments = node.args
+    return {a.arg: a.annotation for a in (*arguments.posonlyargs, *arguments.args,
+                                          *arguments.kwonlyargs, arguments.vararg, arguments.kwarg)
+            if a is not None}
