@@ -9,7 +9,7 @@ import pytest
 
 from bastion.analyzers.taint.bindings import Bindings
 from bastion.analyzers.taint.class_constants import MAX_OCCURRENCES, class_constants
-from bastion.analyzers.taint.context import fold_constant
+from bastion.analyzers.taint.module_level import fold_constant
 
 HEAD = ("class Config:\n    SHELL = 'uptime'\n    ITEMS = ['a']\n    PAIR = ('a', 1)\n"
         "    def run(self):\n        return self.SHELL\n"

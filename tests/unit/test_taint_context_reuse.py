@@ -18,7 +18,8 @@ from tests.hypothesis_budget import examples
 from bastion.analyzers.taint import bindings, class_constants, entries, helpers
 from bastion.analyzers.taint.analyzer import load_models
 from bastion.analyzers.taint.blocks import BlockParser
-from bastion.analyzers.taint.context import fold_constant, module_context
+from bastion.analyzers.taint.context import module_context
+from bastion.analyzers.taint.module_level import fold_constant
 from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.engine.cache import LRU
 

@@ -13,8 +13,8 @@ from tests.unit.test_taint_workspace_forms import FORMS, SCHEMAS
 
 from bastion.analyzers.taint import forms as forms_module
 from bastion.analyzers.taint.classes import class_shapes
-from bastion.analyzers.taint.context import _module_level
 from bastion.analyzers.taint.model_files import load_models
+from bastion.analyzers.taint.module_level import module_level
 from bastion.parsing import parse_code
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +45,7 @@ def _texts():
 def _both(text: str, monkeypatch: pytest.MonkeyPatch):
     """`validated_forms` of `text`, then the same with the early return never taken."""
     tree = parse_code(text)
-    level = _module_level(tree, None, text)
+    level = module_level(tree, None, text)
     shapes = class_shapes(level.definitions, level.env, level.kinds,
                           lambda name: ELSEWHERE_BASES.get(name, ()))
     quick = forms_module.validated_forms(shapes, level.env, level.kinds, MODELS)

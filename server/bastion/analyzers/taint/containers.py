@@ -14,9 +14,9 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.argv import in_order
-from bastion.analyzers.taint.context import fold_constant
 from bastion.analyzers.taint.domain import ANY, CLEAN, EVERY_CLASS, UNKNOWN, Value, constant, join
 from bastion.analyzers.taint.folding import hashable
+from bastion.analyzers.taint.module_level import fold_constant
 from bastion.analyzers.taint.request_items import item_read
 
 if TYPE_CHECKING:

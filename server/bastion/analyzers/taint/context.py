@@ -17,20 +17,17 @@ from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.annotations import closed_enum
 from bastion.analyzers.taint.argparse_choices import declares_arguments
 from bastion.analyzers.taint.argparse_handlers import dispatched
-from bastion.analyzers.taint.bindings import Bindings
 from bastion.analyzers.taint.class_constants import class_constants
 from bastion.analyzers.taint.classes import class_shapes, record_fields
 from bastion.analyzers.taint.context_reuse import (
     keep_shapes,
     kept_functions,
     kept_module_body,
-    kept_wrapper,
     last_shapes,
-    text_words,
 )
 from bastion.analyzers.taint.declared_versions import NONE as NO_DECLARATIONS
 from bastion.analyzers.taint.declared_versions import Declared
-from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
+from bastion.analyzers.taint.domain import Value
 from bastion.analyzers.taint.entries import (
     FUNCTIONS,
     Classified,
@@ -43,19 +40,16 @@ from bastion.analyzers.taint.entries import (
 from bastion.analyzers.taint.factories import nested_views, parameter_calls, registrations
 from bastion.analyzers.taint.forms import Forms, validated_forms
 from bastion.analyzers.taint.helpers import called_here, hand_requests
+from bastion.analyzers.taint.module_level import fold_constant, module_level
 from bastion.analyzers.taint.object_uses import left_as_built
 from bastion.analyzers.taint.parameters import class_form
-from bastion.analyzers.taint.patterns import compiled_pattern
 from bastion.analyzers.taint.scoped import scoped_stores
-from bastion.analyzers.taint.sinks import parser_kind
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.template_files import Template
-from bastion.analyzers.taint.templates import module_jinja_kind
 from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.digests import blake2b
 from bastion.engine.cache import LRU
 
-_CONST_TYPES = (str, int, float, bool, bytes, type(None))
 _COPIES = ("sorted", "tuple", "list")  # builtins a guard reads as copying a constant
 MAX_CONTAINERS = 64  # module-level lists / dicts / sets checked for changes in place
 
@@ -146,7 +140,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     analyzer's gate answers it per edit); else it is looked for in `text`. `foreign`: the names
     other modules of a scan may change in place or rebind (foreign_changes.py). `lines`: the
     text's lines, where the summary store knows them but not `text` (argparse_choices.py)."""
-    level = _module_level(tree, memo, text)
+    level = module_level(tree, memo, text)
     env, kinds, definitions, bindings = level.env, level.kinds, level.definitions, level.bindings
     containers, expressions = level.containers, level.expressions
     # past MAX_CONTAINERS, each would cost a search of the text: none is taken as constant
@@ -240,22 +234,6 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
 
 
 @attrs.frozen
-class ModuleLevel:
-    """What a module's top-level statements bind, before any function is classified: kinds
-    and patterns kept for the names bound once, definitions with the wrappers so bound."""
-
-    env: Env
-    constants: dict[str, Value]  # every folded constant (`module_context` keeps the unchanged)
-    kinds: dict[str, str]
-    patterns: dict[str, tuple[str | bytes, int]]
-    containers: set[str]
-    definitions: list[ast.stmt]
-    expressions: list[ast.stmt]
-    imported: set[str]
-    bindings: Bindings
-
-
-@attrs.frozen
 class ClassFacts:
     """What a module's classes are, as another module's analysis reads them (workspace.py):
     `module_context`'s fields of the same names, built without bases of other modules."""
@@ -270,62 +248,13 @@ def class_facts(tree: ast.Module, models: Models, text: str | None = None) -> Cl
     """`module_context(tree, models, text=text)`'s class facts without classifying functions,
     reading their bodies or digesting the context: the summary store asks them of every module
     a file imports (some five times the cost of this)."""
-    level = _module_level(tree, None, text)
+    level = module_level(tree, None, text)
     env, kinds, definitions = level.env, level.kinds, level.definitions
     shapes = class_shapes(definitions, env, kinds)
     forms = validated_forms(shapes, env, kinds, models)
     return ClassFacts({node.name: shape.bases for node, shape in shapes.items()},
                       record_fields(definitions, shapes, env),
                       scoped_stores(definitions, env, models), forms)
-
-
-def _module_level(tree: ast.Module, memo: LRU | None, text: str | None) -> ModuleLevel:
-    env = Env({}, set())
-    constants: dict[str, Value] = {}
-    kinds: dict[str, str] = {}
-    patterns: dict[str, tuple[str | bytes, int]] = {}
-    containers: set[str] = set()
-    wrappers: list[ast.FunctionDef] = []  # `sh = lambda c: os.system(c)` (wrappers.py)
-    definitions: list[ast.stmt] = []
-    expressions: list[ast.stmt] = []
-    imported: set[str] = set()
-    for node in module_statements(tree.body):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            env.add_import(node)
-            imported.update((a.asname or a.name).split(".")[0] for a in node.names)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                if isinstance(target, ast.Name):
-                    folded = fold_constant(node.value)
-                    if folded is not UNKNOWN:
-                        constants[target.id] = _table(node.value, constant(folded))
-                        if not isinstance(node.value, (ast.Constant, ast.Tuple)):
-                            containers.add(target.id)  # a list, dict or set
-                    elif isinstance(node.value, ast.Call):
-                        called = env.qualname(node.value.func)
-                        if called is not None:
-                            kinds[target.id] = _module_kind(called, node.value)
-                        if called == "re.compile":
-                            compiled = compiled_pattern(node.value, env)
-                            if compiled is not None:
-                                patterns[target.id] = compiled
-                    wrapper = kept_wrapper(memo, target.id, node.value, env) \
-                        if isinstance(node.value, (ast.Lambda, ast.Call)) else None
-                    if wrapper is not None:
-                        wrappers.append(wrapper)
-            if isinstance(node.value, (ast.Call, ast.List, ast.Tuple)):
-                expressions.append(node)  # a table of routes (factories.registrations)
-        elif isinstance(node, (*FUNCTIONS, ast.ClassDef)):
-            definitions.append(node)
-        elif isinstance(node, ast.Expr):
-            expressions.append(node)
-    bindings = Bindings(tree.body, memo, text, text_words(memo))
-    kinds = {k: v for k, v in kinds.items() if bindings.once(k)}
-    patterns = {k: v for k, v in patterns.items() if k in kinds}
-    definitions += [w for w in wrappers if bindings.once(w.name)]
-    return ModuleLevel(env, constants, kinds, patterns, containers, definitions, expressions,
-                       imported, bindings)
 
 
 def _parameter_registrars(definitions: list[ast.stmt], models: Models, text: str | None,
@@ -336,60 +265,3 @@ def _parameter_registrars(definitions: list[ast.stmt], models: Models, text: str
         names_registrar = text is None or any(name in text for name in models.registrar_names())
     if names_registrar:
         yield from parameter_calls(definitions)
-
-
-def _module_kind(called: str, call: ast.Call) -> str:
-    """The kind of a global built by a call: a parser resolving entities, or left at lxml's
-    default, serves every function that parses with it, as one built in the function does
-    (calls.py)."""
-    entities = [k.value for k in call.keywords if k.arg in ("resolve_entities", None)]
-    parser = parser_kind(called, not entities,
-                         any(isinstance(v, ast.Constant) and v.value is True for v in entities))
-    return parser if parser is not None else module_jinja_kind(called, call)
-
-
-def module_statements(body: list[ast.stmt]):
-    """Module-level statements, looking into module-level `if` / `try` (optional imports)."""
-    for node in body:
-        if isinstance(node, ast.If):
-            yield from module_statements(node.body)
-            yield from module_statements(node.orelse)
-        elif isinstance(node, ast.Try):
-            yield from module_statements(node.body)
-            for handler in node.handlers:
-                yield from module_statements(handler.body)
-        else:
-            yield node
-
-
-def _table(node: ast.expr, folded: Value) -> Value:
-    """A folded constant; a dict whose values fold too keeps them by key (`REDIRECTS.values()`
-    an allow-list, containers.members)."""
-    if not isinstance(node, ast.Dict) or not node.values:
-        return folded
-    values = [fold_constant(v) for v in node.values]
-    if any(v is UNKNOWN for v in values):
-        return folded
-    keys = [fold_constant(k) for k in node.keys]
-    return folded.evolve(items={k: constant(v) for k, v in zip(keys, values, strict=True)})
-
-
-def fold_constant(node: ast.expr) -> object:
-    """The constant of a literal (nested tuples, lists, sets, dict keys), else UNKNOWN."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, _CONST_TYPES):
-        return node.value
-    if isinstance(node, (ast.Tuple, ast.List, ast.Set)) and len(node.elts) <= 4096:
-        items = [fold_constant(e) for e in node.elts]
-        if any(i is UNKNOWN for i in items):
-            return UNKNOWN
-        return frozenset(items) if isinstance(node, ast.Set) else tuple(items)
-    if isinstance(node, ast.Dict) and len(node.keys) <= 4096:
-        keys = [fold_constant(k) if k is not None else UNKNOWN for k in node.keys]
-        if any(k is UNKNOWN for k in keys):
-            return UNKNOWN
-        return frozenset(keys)  # membership tests read the keys
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in (
-            "frozenset", "set", "tuple") and len(node.args) == 1 and not node.keywords:
-        inner = fold_constant(node.args[0])
-        return frozenset(inner) if isinstance(inner, (tuple, frozenset)) else UNKNOWN
-    return UNKNOWN

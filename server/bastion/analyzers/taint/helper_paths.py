@@ -29,7 +29,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion import attrs_classes
-from bastion.analyzers.taint.context import fold_constant
+from bastion.analyzers.taint.module_level import fold_constant
 from bastion.analyzers.taint.nodes import nodes
 
 if TYPE_CHECKING:

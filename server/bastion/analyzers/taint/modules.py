@@ -174,7 +174,7 @@ def _tree_statements(tree: ast.Module, text: str):
 
 def import_nodes(tree: ast.Module, text: str):
     """The import statements of `tree` (of `text`): those at module level (in its `if` / `try`,
-    as `context.module_statements` reads them) and those of its functions, classes and compound
+    as `module_level.module_statements` reads them) and those of its functions, classes and compound
     statements on an indented import line of `text`, found by entering only the statements
     whose lines hold one (most of a module's statements hold none)."""
     lines = _indented_import_lines(text)

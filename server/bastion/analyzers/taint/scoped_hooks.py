@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from bastion import attrs_classes
 from bastion.analyzers.matchers import Env
-from bastion.analyzers.taint.context import module_statements
+from bastion.analyzers.taint.module_level import module_statements
 from bastion.analyzers.taint.modules import ModuleGraph, package_inits
 from bastion.analyzers.taint.scoped import scoped_stores
 from bastion.analyzers.taint.workspace_names import split_name
