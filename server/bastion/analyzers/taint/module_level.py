@@ -13,7 +13,7 @@ import attrs
 
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.bindings import Bindings
-from bastion.analyzers.taint.context_reuse import kept_wrapper, text_words
+from bastion.analyzers.taint.context_reuse import keep_level, kept_level, kept_wrapper, text_words
 from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
 from bastion.analyzers.taint.entries import FUNCTIONS
 from bastion.analyzers.taint.patterns import compiled_pattern
@@ -22,6 +22,7 @@ from bastion.analyzers.taint.templates import module_jinja_kind
 from bastion.engine.cache import LRU
 
 _CONST_TYPES = (str, int, float, bool, bytes, type(None))
+_DEFINITIONS = (*FUNCTIONS, ast.ClassDef)
 
 
 @attrs.frozen
@@ -41,52 +42,84 @@ class ModuleLevel:
 
 
 def module_level(tree: ast.Module, memo: LRU | None, text: str | None) -> ModuleLevel:
-    env = Env({}, set())
-    constants: dict[str, Value] = {}
-    kinds: dict[str, str] = {}
-    patterns: dict[str, tuple[str | bytes, int]] = {}
-    containers: set[str] = set()
-    wrappers: list[ast.FunctionDef] = []  # `sh = lambda c: os.system(c)` (wrappers.py)
+    """`memo`: keeps what the statements other than definitions bind for the next text of a
+    document, whose block parser hands back the nodes of the blocks an edit did not change
+    (`kept_level`): a keystroke in a function or class binds nothing new there."""
+    others = [node for node in tree.body if not isinstance(node, _DEFINITIONS)]
+    bound = kept_level(memo, others)
+    if bound is None:
+        bound = _bound(others, memo)
+        keep_level(memo, others, bound)
     definitions: list[ast.stmt] = []
-    expressions: list[ast.stmt] = []
-    imported: set[str] = set()
-    for node in module_statements(tree.body):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            env.add_import(node)
-            imported.update((a.asname or a.name).split(".")[0] for a in node.names)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                if isinstance(target, ast.Name):
-                    folded = fold_constant(node.value)
-                    if folded is not UNKNOWN:
-                        constants[target.id] = _table(node.value, constant(folded))
-                        if not isinstance(node.value, (ast.Constant, ast.Tuple)):
-                            containers.add(target.id)  # a list, dict or set
-                    elif isinstance(node.value, ast.Call):
-                        called = env.qualname(node.value.func)
-                        if called is not None:
-                            kinds[target.id] = _module_kind(called, node.value)
-                        if called == "re.compile":
-                            compiled = compiled_pattern(node.value, env)
-                            if compiled is not None:
-                                patterns[target.id] = compiled
-                    wrapper = kept_wrapper(memo, target.id, node.value, env) \
-                        if isinstance(node.value, (ast.Lambda, ast.Call)) else None
-                    if wrapper is not None:
-                        wrappers.append(wrapper)
-            if isinstance(node.value, (ast.Call, ast.List, ast.Tuple)):
-                expressions.append(node)  # a table of routes (factories.registrations)
-        elif isinstance(node, (*FUNCTIONS, ast.ClassDef)):
+    for node in tree.body:
+        if isinstance(node, _DEFINITIONS):
             definitions.append(node)
-        elif isinstance(node, ast.Expr):
-            expressions.append(node)
+        else:
+            definitions += bound.nested.get(id(node), ())
     bindings = Bindings(tree.body, memo, text, text_words(memo))
-    kinds = {k: v for k, v in kinds.items() if bindings.once(k)}
-    patterns = {k: v for k, v in patterns.items() if k in kinds}
-    definitions += [w for w in wrappers if bindings.once(w.name)]
-    return ModuleLevel(env, constants, kinds, patterns, containers, definitions, expressions,
-                       imported, bindings)
+    kinds = {k: v for k, v in bound.kinds.items() if bindings.once(k)}
+    patterns = {k: v for k, v in bound.patterns.items() if k in kinds}
+    definitions += [w for w in bound.wrappers if bindings.once(w.name)]
+    # copies: the kept ones serve the next text too
+    return ModuleLevel(Env(dict(bound.env.aliases), set(bound.env.imports)), dict(bound.constants),
+                       kinds, patterns, set(bound.containers), definitions,
+                       list(bound.expressions), set(bound.imported), bindings)
+
+
+@attrs.frozen
+class _Bound:
+    """What a module's top-level statements other than its definitions bind (`_bound`). It
+    depends on those statements alone, in their order: an import binds in the table the
+    assignments after it resolve calls with; a definition binds only its name (Bindings counts
+    it) and resolves nothing for a later statement."""
+
+    env: Env
+    constants: dict[str, Value]
+    kinds: dict[str, str]  # all, before `Bindings` keeps those bound once
+    patterns: dict[str, tuple[str | bytes, int]]
+    containers: set[str]
+    wrappers: list[ast.FunctionDef]  # `sh = lambda c: os.system(c)` (wrappers.py)
+    expressions: list[ast.stmt]
+    imported: set[str]
+    nested: dict[int, list[ast.stmt]]  # id of a statement -> the definitions in its `if` / `try`
+
+
+def _bound(statements: list[ast.stmt], memo: LRU | None) -> _Bound:
+    bound = _Bound(Env({}, set()), {}, {}, {}, set(), [], [], set(), {})
+    env, constants, kinds = bound.env, bound.constants, bound.kinds
+    for statement in statements:
+        for node in module_statements([statement]):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                env.add_import(node)
+                bound.imported.update((a.asname or a.name).split(".")[0] for a in node.names)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        folded = fold_constant(node.value)
+                        if folded is not UNKNOWN:
+                            constants[target.id] = _table(node.value, constant(folded))
+                            if not isinstance(node.value, (ast.Constant, ast.Tuple)):
+                                bound.containers.add(target.id)  # a list, dict or set
+                        elif isinstance(node.value, ast.Call):
+                            called = env.qualname(node.value.func)
+                            if called is not None:
+                                kinds[target.id] = _module_kind(called, node.value)
+                            if called == "re.compile":
+                                compiled = compiled_pattern(node.value, env)
+                                if compiled is not None:
+                                    bound.patterns[target.id] = compiled
+                        wrapper = kept_wrapper(memo, target.id, node.value, env) \
+                            if isinstance(node.value, (ast.Lambda, ast.Call)) else None
+                        if wrapper is not None:
+                            bound.wrappers.append(wrapper)
+                if isinstance(node.value, (ast.Call, ast.List, ast.Tuple)):
+                    bound.expressions.append(node)  # a table of routes (factories.registrations)
+            elif isinstance(node, _DEFINITIONS):
+                bound.nested.setdefault(id(statement), []).append(node)
+            elif isinstance(node, ast.Expr):
+                bound.expressions.append(node)
+    return bound
 
 
 def _module_kind(called: str, call: ast.Call) -> str:
