@@ -3,7 +3,8 @@ document while its statements other than definitions are the very nodes the bloc
 back: seeded edits of stdlib modules (in functions, in classes, at module level: imports,
 constants, calls; edits that break the syntax too), replayed through one memo and one block
 parser, bind what a fresh scan of the same tree binds, and the module context built on it is the
-fresh one's; a keystroke in a function does not scan the module's statements again."""
+fresh one's, and whether it names argparse's declaring words answered per edit is the whole
+text's answer; a keystroke in a function does not scan the module's statements again."""
 
 from __future__ import annotations
 
@@ -16,15 +17,18 @@ import pytest
 
 from bastion.analyzers.taint import module_level
 from bastion.analyzers.taint.analyzer import load_models
+from bastion.analyzers.taint.argparse_choices import declares_arguments
 from bastion.analyzers.taint.blocks import BlockParser
 from bastion.analyzers.taint.context import module_context
+from bastion.analyzers.taint.context_reuse import declaring_words
 from bastion.engine.cache import LRU
 
 MODELS = load_models()
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 INSERTED = ("import re\n", "from os import path as system\n", "CMD = 'ls'\n", "LIST = [1, 2]\n",
             "app = Flask(__name__)\n", "sh = lambda c: os.system(c)\n", "    x = 1\n",
-            "        return 2\n", "global CMD\n", "if 1:\n    import json\n", "try:\n", "")
+            "        return 2\n", "global CMD\n", "if 1:\n    import json\n", "try:\n", "",
+            "    parser.add_argument('--n', type=int)\n", "p.set_defaults(func=run)\n")
 CHARS = ("a", " ", "(", ":", "'", "\n", "#", "=")
 
 
@@ -72,6 +76,7 @@ def _replay(name: str, seed: int, edits: int) -> int:
         scanned += kept is None
         assert _facts(module_level.module_level(tree, memo, text), tree) == \
             _facts(module_level.module_level(tree, None, text), tree), (name, seed, version)
+        assert declares_arguments(text, None, declaring_words(memo)) == declares_arguments(text)
         if version % 8 == 7:  # the whole context too (costlier)
             assert module_context(tree, MODELS, memo, None, text).digest == \
                 module_context(tree, MODELS, None, None, text).digest, (name, seed, version)

@@ -55,6 +55,8 @@ _PAIRS = frozenset({"argparse.ArgumentParser().parse_known_args",
 _STORING = frozenset({"store", "append", "extend"})
 # the parses whose first parameter, `args`, is the list parsed (the command line when None)
 _ARGS_FIRST = _PARSERS | _PAIRS | {"optparse.OptionParser().parse_args"}
+# the words of a module that may declare arguments (or handlers) of a parser it is handed
+DECLARING = ("add_argument", "set_defaults")
 
 
 def clean_destinations(calls: ArgparseCalls) -> frozenset[str]:
@@ -111,12 +113,16 @@ def _constant(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant)
 
 
-def declares_arguments(text: str | None, lines: list[str] | None = None) -> bool:
+def declares_arguments(text: str | None, lines: list[str] | None = None,
+                       found: Callable[[str], bool] | None = None) -> bool:
     """Whether a module may declare arguments, read in its text or else its lines (the summary
-    store's; a module known by neither may)."""
+    store's; a module known by neither may). `found`: whether a text holds a word of
+    `DECLARING`, when the caller answers it per edit (context_reuse.declaring_words)."""
     if text is None and lines is not None:
-        return any("add_argument" in line or "set_defaults" in line for line in lines)
-    return text is None or "add_argument" in text or "set_defaults" in text
+        return any(word in line for line in lines for word in DECLARING)
+    if text is None:
+        return True
+    return found(text) if found is not None else any(word in text for word in DECLARING)
 
 
 def builds_parser(name: str | None, inputs: list[Value]) -> bool:

@@ -20,6 +20,7 @@ from bastion.analyzers.taint.argparse_handlers import dispatched
 from bastion.analyzers.taint.class_constants import class_constants
 from bastion.analyzers.taint.classes import class_shapes, record_fields
 from bastion.analyzers.taint.context_reuse import (
+    declaring_words,
     keep_shapes,
     kept_functions,
     kept_module_body,
@@ -173,7 +174,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                     parameters=_parameter_registrars(definitions, models, text,
                                                                      names_registrar)))
     handlers, lambdas, choices = dispatched(tree, text, env, defined, definitions)  # argparse_handlers.py
-    declares = declares_arguments(text, lines)
+    declares = declares_arguments(text, lines, declaring_words(memo))
     for name, calls in handlers.items():
         registered[name] = (*registered.get(name, ()), *calls)
     # frameworks a `def view(request)` entry needs imported that only such functions import

@@ -28,6 +28,7 @@ or class binds nothing there; their scan cost _pydecimal.py 0.12 ms a keystroke.
 
 `text_words`: whether the text names `global` and a word that binds globals by name
 (bindings.py), per edit (gate.py): five searches of a 230 KB text cost 0.3 ms a keystroke.
+`declaring_words`, whether it names `add_argument` or `set_defaults`, likewise (0.15 ms).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import ast
 from collections.abc import Callable
 
 from bastion.analyzers.matchers import Env
+from bastion.analyzers.taint.argparse_choices import DECLARING
 from bastion.analyzers.taint.bindings import BY_NAME, IMPORTS
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.gate import words_gate
@@ -48,6 +50,7 @@ _BODY = (b"module body",)
 _SHAPES = (b"class shapes",)
 _WRAPPERS = (b"wrappers",)
 _LEVEL = (b"module level",)
+_DECLARING = (b"declaring words",)
 WRAPPERS_KEPT = 1024  # module-level lambdas and partials remembered, across documents
 
 
@@ -167,12 +170,25 @@ def text_words(memo: LRU | None) -> Callable[[str], tuple[bool, bool, bool]] | N
     return lambda text: (gates[0].match(text), gates[1].match(text), gates[2].match(text))
 
 
+def declaring_words(memo: LRU | None) -> Callable[[str], bool] | None:
+    """Whether a text names a word of `DECLARING` (argparse_choices.declares_arguments), per
+    edit (None without a memo: a one-off context searches its text)."""
+    if memo is None:
+        return None
+    gate = memo.get(_DECLARING)
+    if gate is None:
+        gate = words_gate(DECLARING)
+        memo.put(_DECLARING, gate)
+    return gate.match
+
+
 def forget_document(memo: LRU) -> None:
     """The last document's text and nodes go (its document closed): `text_words`' gates' last
-    text, the functions kept by node, the last module body, class shapes and wrappers; the next
-    context builds them."""
+    text, the functions kept by node, the last module body, class shapes, wrappers, what the
+    top-level statements bind and the declaring words' gate; the next context builds them."""
     for gate in memo.get(_WORDS) or ():
         gate.forget_text()
+    memo.pop(_DECLARING)
     memo.pop(_KEY)
     memo.pop(_BODY)
     memo.pop(_SHAPES)
