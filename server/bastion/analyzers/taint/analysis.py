@@ -123,7 +123,7 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     done = {} if done is None else done
     summaries: dict[str, Summary] = {k: v.summary for k, v in done.items()}  # kept with `done`
     texts = function_texts(module, lines) if lines is not None else None
-    callees_of = CalleeMemo(module, texts, calls)
+    callees_of = CalleeMemo(module, texts, calls, lines)
     if texts is None:
         wanted: set[str] = {f.name for f in module.functions} if only is None else closure(
             {name for name in only if module.function_named(name) is not None}, module, callees_of)

@@ -53,9 +53,10 @@ class CalleeMemo:
     keystroke walks and searches only the functions it changed."""
 
     def __init__(self, module: ModuleContext, texts: dict[str, str] | None,
-                 facts: LRU | None) -> None:
+                 facts: LRU | None, lines: list[str] | None = None) -> None:
         self.module = module
         self.texts = texts
+        self.lines = lines  # the module's, which `texts` are of: a long function's are kept by them
         self.cache = facts
         self.names = {f.name for f in module.functions}
         # every class, also one without methods of its own (`class Sub(Fetcher): pass`)
@@ -219,7 +220,7 @@ class CalleeMemo:
         elif record is not None:
             facts = self.cache.get(record.digest)  # the same text at another node
             if facts is None:
-                facts = text_facts(function, self.texts[function.name])
+                facts = text_facts(function, self.texts[function.name], self.cache, self.lines)
                 self.cache.put(record.digest, facts)
             record.facts = facts
         else:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.nodes import header_nodes, kept_by_node
+from bastion.analyzers.taint.nodes import header_nodes, kept_by_node, kept_by_statements, long_function
 from bastion.engine.cache import LRU
 
 if TYPE_CHECKING:
@@ -32,10 +32,6 @@ if TYPE_CHECKING:
 # ("self", attribute))
 Handed = tuple[str, int | str, tuple[str, str]]
 Facts = tuple[frozenset[str], tuple[Handed, ...]]
-# a function this many lines long or longer is walked statement by statement, each kept by its
-# lines: its walk (some 20 us a line) costs more than finding its lines in the module's text (a
-# `find` per line before it)
-LONG_LINES = 40
 
 
 def called_here(names: list[str], tree: ast.Module, memo: LRU | None, text: str | None = None) -> set[str]:
@@ -77,24 +73,14 @@ def _facts(node: ast.AST, memo: LRU | None, text: str | None) -> Facts:
 
 def _by_statements(node: ast.AST, memo: LRU | None, text: str | None) -> Facts:
     """`_walked(node)`; a long function's as its header's and its statements', each statement's
-    kept by its lines and columns, which determine its tree (it starts at a statement boundary),
-    with the function's name: the order of `handed` differs, which `hand_requests` does not read."""
+    kept by its lines (`kept_by_statements`), with the function's name: the order of `handed`
+    differs, which `hand_requests` does not read."""
     starts = _line_starts(node, text) if memo is not None and text is not None else None
     if starts is None:
         return _walked(node)
-    first, name = node.lineno, (b"called lines", node.name)
-    last: dict[tuple[int, int | None, str], Facts] = memo.get(name) or {}
-    kept = {}
-    parts = [_walked(child) for child in header_nodes(node)]
-    for statement in node.body:
-        key = (statement.col_offset, statement.end_col_offset,
-               text[starts[statement.lineno - first]:starts[statement.end_lineno - first + 1]])
-        found = last.get(key)
-        if found is None:
-            found = _walked(statement)
-        kept[key] = found
-        parts.append(found)
-    memo.put(name, kept)  # the function's last statements: a plain dict read, not the LRU's
+    first = node.lineno
+    parts = kept_by_statements(memo, (b"called lines", node.name), node, _walked,
+                               lambda start, end: text[starts[start - first]:starts[end - first + 1]])
     return frozenset().union(*(calls for calls, _ in parts)), tuple(h for _, found in parts for h in found)
 
 
@@ -102,8 +88,7 @@ def _line_starts(node: ast.AST, text: str) -> list[int] | None:
     """The offsets in `text` of a long function's lines from its `def` and of the line after
     (or the text's end), or None: short, `text` counts lines in other ways than by `\n` alone,
     or the `def` of its name is not where the node says (not the tree's text)."""
-    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.end_lineno is None \
-            or node.end_lineno - node.lineno < LONG_LINES or "\r" in text:
+    if not long_function(node) or "\r" in text:
         return None
     offset = 0
     for _ in range(node.lineno - 1):

@@ -4,6 +4,9 @@ over the stdlib set's functions, which yields each node from nested generators.
 
 The expression contexts (`Load`, `Store`, `Del`: one shared object per kind, read as a node's
 `ctx`) are left out; nothing looks for them as nodes.
+
+Also the memos of such walks: by node (`kept_by_node`), and a long function's by statement,
+each kept by its lines (`kept_by_statements`).
 """
 
 from __future__ import annotations
@@ -58,3 +61,35 @@ def kept_by_node(memo, tag: bytes, node: ast.AST, compute: Callable[[ast.AST], _
     if memo is not None:
         memo.put(key, (node, found))
     return found
+
+
+# a function this many lines long or longer is walked statement by statement, each kept by its
+# lines: its walk (some 20 us a line) costs more than finding its statements' lines
+LONG_LINES = 40
+
+
+def long_function(node: ast.AST) -> bool:
+    return isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno is not None \
+        and node.end_lineno - node.lineno >= LONG_LINES
+
+
+def kept_by_statements(memo, key: object, node: ast.FunctionDef | ast.AsyncFunctionDef,
+                       walk: Callable[[ast.AST], _T], lines: Callable[[int, int], str]) -> list[_T]:
+    """`walk` of each node of a function's header and of each statement of its body, a
+    statement's kept in `memo` under `key` by its lines' text and its columns, which determine its
+    tree (it starts at a statement boundary): the block parser makes a new node of the edited
+    function, and of all its statements, at each keystroke, so a walk whose answer holds no
+    positions walks the statement edited. `lines(first, last)`: the text of those lines."""
+    last: dict[tuple[int, int | None, str], _T] = memo.get(key) or {}
+    kept = {}
+    parts = [walk(child) for child in header_nodes(node)]
+    for statement in node.body:
+        at = (statement.col_offset, statement.end_col_offset,
+              lines(statement.lineno, statement.end_lineno))
+        found = last.get(at)
+        if found is None:
+            found = walk(statement)
+        kept[at] = found
+        parts.append(found)
+    memo.put(key, kept)  # the function's last statements: a plain dict read, not the LRU's
+    return parts
