@@ -1,7 +1,16 @@
 """Abstract states: a function's environment (name or `self.field` path -> value) at a point,
-and the join of the states that meet after a branch, a loop or a `try`."""
+and the join of the states that meet after a branch, a loop or a `try`.
+
+States that meet share most of their values (a branch changes a few names of many): the values
+that differ are found by comparing identities in C (`compress` over `map(is_not, ...)`), not one
+Python step a name; a long function's states hold a name per variable it has bound so far, and
+each `if`, loop and `try` joins them.
+"""
 
 from __future__ import annotations
+
+from itertools import compress
+from operator import is_not
 
 from bastion.analyzers.taint.domain import UNKNOWN, Value, join
 
@@ -20,9 +29,8 @@ def join_env(*envs: dict | None) -> dict | None:
         keys = list(other)
         if _aligned(out, keys):
             # Branches of one state keep its key order: walk both in step, new keys last.
-            for key, mine, value in zip(keys, out.values(), other.values(), strict=False):
-                if mine is not value:
-                    merged[key] = join(mine, value)
+            for key in compress(keys, map(is_not, out.values(), other.values())):
+                merged[key] = join(out[key], other[key])
             if len(keys) >= len(out):
                 for key in keys[len(out):]:
                     if key[0] != "[":
@@ -75,7 +83,8 @@ def same_env(a: dict | None, b: dict | None) -> bool:
     if a is None or b is None or a.keys() != b.keys():
         return False
     if list(a) == list(b):  # the same order: compare the values that are not the same object
-        return all(_same(v, w) for v, w in zip(a.values(), b.values(), strict=True) if v is not w)
+        differ = list(map(is_not, a.values(), b.values()))
+        return all(map(_same, compress(a.values(), differ), compress(b.values(), differ)))
     return all(_same(v, b[k]) for k, v in a.items())
 
 

@@ -26,6 +26,7 @@ the parameter joined to a folder) proved inside a folder proves the parameter in
 from __future__ import annotations
 
 import ast
+import functools
 from typing import TYPE_CHECKING
 
 import attrs
@@ -334,10 +335,13 @@ def _name_of(func: ast.expr) -> str | None:
         else None
 
 
+@functools.lru_cache(maxsize=256)
 def _reads(node: ast.FunctionDef) -> tuple[bool, bool]:
     """(some path may raise or stop, `abort(400)`: the call having returned proves what the
     paths that return do; it names a path containment test, which may prove something of a
-    normalized path). Filters only: what the walks find decides."""
+    normalized path). Filters only: what the walks find decides. Kept by node (a node is its
+    own key, by identity, and held while kept): each call of a helper asks it, some 13 a
+    function in the benchmark's long views, each a walk of the helper."""
     raises = containment = False
     for child in ast.walk(node):
         raises = raises or isinstance(child, ast.Raise) \
