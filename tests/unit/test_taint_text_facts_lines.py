@@ -86,20 +86,20 @@ def test_kept_statements_answer_as_a_fresh_walk(seed, monkeypatch):
     real = facts_module._walked
     monkeypatch.setattr(facts_module, "_walked", lambda node: walked.append(node) or real(node))
     rng = random.Random(seed)
-    lines, memo, again, new = _source(rng, 60), LRU(4096), 0, True
+    lines, memo, again, new = _source(rng, 60), LRU(4096), 0, 2
     for _ in range(60):
         text = "\n".join(lines)
         try:
             ast.parse(text)
         except SyntaxError:
-            lines, new = _source(rng, 60), True
+            lines, new = _source(rng, 60), 2
             continue
         walked.clear()
         _check(text, memo)
         # the statements walked again, not the functions the fresh walks walk whole
         again += 0 if new else sum(isinstance(n, ast.stmt) and not isinstance(n, ast.FunctionDef)
                                    for n in walked)
-        new = False
+        new = max(new - 1, 0)
         _edit(rng, lines)
     assert again < 60 * 3  # a keystroke walks what it edited, not the function
 
@@ -107,11 +107,15 @@ def test_kept_statements_answer_as_a_fresh_walk(seed, monkeypatch):
 def test_a_kept_statement_is_not_walked_again(monkeypatch):
     lines = _source(random.Random(9), 60)
     memo = LRU(4096)
-    node = _view(ast.parse("\n".join(lines)))
-    text_facts(Function(node, "View.view"), None, memo, lines)
     walked: list[ast.AST] = []
     real = facts_module._walked
     monkeypatch.setattr(facts_module, "_walked", lambda node: walked.append(node) or real(node))
+    node = _view(ast.parse("\n".join(lines)))
+    text_facts(Function(node, "View.view"), None, memo, lines)
+    assert walked == [node]  # met the first time (a scan's): walked whole, no statement kept
+    text_facts(Function(_view(ast.parse("\n".join(lines))), "View.view"), None, memo, lines)
+    assert len(walked) > 60  # its next text's statements, each kept
+    walked.clear()
     at = next(n for n, line in enumerate(lines) if n > 20 and line.startswith("        ")
               and "'''" not in line and not line.endswith(("(", "'", ":")))
     lines[at] += "  # typed"

@@ -18,6 +18,7 @@ so a keystroke walks the statement it edited.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.nodes import header_nodes, kept_by_node, kept_by_statements, long_function
@@ -75,12 +76,14 @@ def _by_statements(node: ast.AST, memo: LRU | None, text: str | None) -> Facts:
     """`_walked(node)`; a long function's as its header's and its statements', each statement's
     kept by its lines (`kept_by_statements`), with the function's name: the order of `handed`
     differs, which `hand_requests` does not read."""
-    starts = _line_starts(node, text) if memo is not None and text is not None else None
-    if starts is None:
+    if memo is None or text is None or not long_function(node):
         return _walked(node)
-    first = node.lineno
-    parts = kept_by_statements(memo, (b"called lines", node.name), node, _walked,
-                               lambda start, end: text[starts[start - first]:starts[end - first + 1]])
+
+    def lines_of() -> Callable[[int, int], str] | None:
+        starts, first = _line_starts(node, text), node.lineno
+        return None if starts is None else \
+            lambda start, end: text[starts[start - first]:starts[end - first + 1]]
+    parts = kept_by_statements(memo, (b"called lines", node.name), node, _walked, lines_of)
     return frozenset().union(*(calls for calls, _ in parts)), tuple(h for _, found in parts for h in found)
 
 

@@ -74,13 +74,23 @@ def long_function(node: ast.AST) -> bool:
 
 
 def kept_by_statements(memo, key: object, node: ast.FunctionDef | ast.AsyncFunctionDef,
-                       walk: Callable[[ast.AST], _T], lines: Callable[[int, int], str]) -> list[_T]:
+                       walk: Callable[[ast.AST], _T],
+                       lines_of: Callable[[], Callable[[int, int], str] | None]) -> list[_T]:
     """`walk` of each node of a function's header and of each statement of its body, a
     statement's kept in `memo` under `key` by its lines' text and its columns, which determine its
     tree (it starts at a statement boundary): the block parser makes a new node of the edited
     function, and of all its statements, at each keystroke, so a walk whose answer holds no
-    positions walks the statement edited. `lines(first, last)`: the text of those lines."""
-    last: dict[tuple[int, int | None, str], _T] = memo.get(key) or {}
+    positions walks the statement edited. `lines_of()`: what gives the text of the lines from
+    `first` to `last`, or None (not known: the function is walked whole).
+
+    A function met under `key` the first time is walked whole, as one part, and kept from its
+    next text on (an edit's): a scan meets each function once, and its statements' keys cost
+    it 10-25% more than the whole walks (the stdlib set's long functions)."""
+    last: dict[tuple[int, int | None, str], _T] | None = memo.get(key)
+    lines = lines_of() if last is not None else None
+    if lines is None:
+        memo.put(key, {})
+        return [walk(node)]
     kept = {}
     parts = [walk(child) for child in header_nodes(node)]
     for statement in node.body:

@@ -100,7 +100,7 @@ def text_facts(function: Function, text: str | None, memo: LRU | None = None,
     node = function.node
     if memo is not None and lines is not None and long_function(node):
         parts = kept_by_statements(memo, (b"facts lines", function.name), node, _walked,
-                                   lambda first, last: "\n".join(lines[first - 1:last]))
+                                   lambda: lambda first, last: "\n".join(lines[first - 1:last]))
         plain, methods, attributes, receivers, supers, reads, stores, passed = (
             frozenset().union(*names) for names in zip(*parts, strict=True))
     else:
