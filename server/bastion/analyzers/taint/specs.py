@@ -9,10 +9,12 @@ parameter).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bastion import attrs_classes
 from bastion.analyzers.matchers import NameSet
 from bastion.analyzers.taint.domain import SINK_CLASSES
+from bastion.deferred_patterns import deferred
 
 # Modules nearly every file imports: their sources are recognised by the source's own name.
 _EVERYWHERE = frozenset({"os", "sys", "builtins", "io"})
@@ -222,9 +224,9 @@ class Models:
         self.versioned: set[str] = set()  # the packages of the sinks' `before` conditions
         self.digest = ""
         self.problems: list[ModelProblem] = []
-        self._gate: list[tuple[str, re.Pattern]] | None = None
-        self._words: list[tuple[str, str]] | None = None  # the gate's, not compiled
-        self._compiled: dict[str, re.Pattern] = {}  # the gate's expressions source_match used
+        # the gate's words, each with its expression compiled at its first use (most words are in
+        # no text): `source_match` and `gate` share the compiled patterns
+        self._words: list[tuple[str, Callable[[], re.Pattern[str]]]] | None = None
         self._named: dict[str, bytes] = {}  # the gate's whole-word names (`_name`), in ASCII
         self._holders: dict[str, bool] = {}  # holds_sources' answers
         self._registrar_names: frozenset[str] | None = None
@@ -244,16 +246,13 @@ class Models:
         89 substring searches of each text were a tenth of a cold scan's taint analysis."""
         gate = self._gate_words()
         words = _ascii_words(text) if text.isascii() else None
-        for needle, pattern in gate:
+        for needle, compiled in gate:
             if words is not None and needle in self._named:
                 if self._named[needle] not in words:
                     continue  # its expression matches exactly where it is a whole word
             elif needle not in text:
                 continue
-            check = self._compiled.get(needle)
-            if check is None:  # compiled when first needed: most words are in no text
-                check = self._compiled[needle] = re.compile(pattern)
-            match = check.search(text)
+            match = compiled().search(text)
             if match is not None:
                 return match.span()
         return None
@@ -277,12 +276,10 @@ class Models:
 
     def gate(self) -> list[tuple[str, re.Pattern]]:
         """The words `source_match` looks for, each with its expression, compiled."""
-        if self._gate is None:
-            self._gate = [(word, re.compile(pattern)) for word, pattern in self._gate_words()]
-        return self._gate
+        return [(word, compiled()) for word, compiled in self._gate_words()]
 
-    def _gate_words(self) -> list[tuple[str, str]]:
-        """(word, expression), by word."""
+    def _gate_words(self) -> list[tuple[str, Callable[[], re.Pattern[str]]]]:
+        """(word, its expression's getter: `deferred_patterns.deferred`), by word."""
         if self._words is None:
             words: dict[str, str] = {}
             # a source of a handler's `self` (`http.server.BaseHTTPRequestHandler.path`) is read
@@ -313,7 +310,7 @@ class Models:
                 for name in entry.function_names:
                     words[name] = r"def\s+" + re.escape(name) + r"\b"
                 words.update(_signature_words(entry.signature))
-            self._words = sorted(words.items())
+            self._words = [(word, deferred(pattern)) for word, pattern in sorted(words.items())]
             self._named = {word: word.encode() for word, pattern in words.items()
                            if pattern == whole_name(word) and _ASCII_WORD.fullmatch(word)}
         return self._words
