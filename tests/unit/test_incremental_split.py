@@ -206,3 +206,38 @@ def test_reshaping_and_typing_split_as_a_fresh_split_at_every_version(name, data
         got = splitter.update(new_lines, *_lines_unchanged(lines, new_lines))
         lines = new_lines
         assert _key(got) == _key(split_document("\n".join(lines)))
+
+
+# Lines that a split of a text that does not parse reads otherwise than the units of the text
+# that parses: a list closed at the statement's own indentation, a call continued by a backslash.
+ODD = ("import os\n\nx = [\n1, 2]\n\ny = os.path.join(\n'a')\n\nz = 1 + \\\n2\n\n\n"
+       "def f(a):\n    eval(a)\n    b = 2\n    return b\n\n\ndef g(a):\n    return a\n")
+
+
+@pytest.mark.parametrize("start", ["adopted", "prepared", "split whole"])
+@pytest.mark.parametrize("seed", range(6))
+def test_the_base_s_odd_lines_found_early_or_at_the_first_broken_edit_split_alike(start, seed):
+    """The base's odd lines are found at the first edit that breaks the text (a base adopted
+    from an analysis), or before it (`prepare`, and a base the splitter split whole): either
+    way every version of seeded edits splits as a fresh split."""
+    import random
+
+    rng = random.Random(seed)
+    base = (STDLIB / "shlex.py").read_text(encoding="utf-8") + "\n" + ODD
+    lines = base.split("\n")
+    splitter = IncrementalSplitter()
+    if start == "split whole":
+        splitter.update(lines, None, None)
+    else:
+        splitter.adopt(split_document(base), len(lines))
+        if start == "prepared":
+            splitter.prepare(lines)
+    at = lines.index("    eval(a)")
+    for typed in ["eval(a", "eval(a, [", "eval(a)", "x = (", rng.choice(SNIPPETS)]:
+        where = at if rng.random() < 0.7 else rng.randrange(len(lines))
+        new_lines = list(lines)
+        new_lines[where] = "    " + typed if where == at else typed + new_lines[where]
+        new_lines = "\n".join(new_lines).split("\n")
+        got = splitter.update(new_lines, *_lines_unchanged(lines, new_lines))
+        lines = new_lines
+        assert _key(got) == _key(split_document("\n".join(lines)))

@@ -71,6 +71,13 @@ class IncrementalSplitter:
             self._set_base(split, line_count, records)
         self._prefix = self._suffix = None
 
+    def prepare(self, lines: list[str]) -> None:
+        """Find the base's odd lines now (`lines`: the text of the split last adopted), so that
+        the first edit that breaks the text does not read the whole base: meant for time the user
+        does not wait on (after a whole-file analysis, which reads every line anyway)."""
+        if self.split is not None and self._odd is None and len(lines) == self.line_count:
+            self._odd = _odd_lines(lines, self.split.units, 0, len(lines) - 1)
+
     def keep_records(self, split: Split, records: tuple) -> None:
         """The engine's records of a split `update` returned: reused by the next edit."""
         if self.split is not None and split.units is self.split.units:
@@ -85,6 +92,7 @@ class IncrementalSplitter:
     def update(self, lines: list[str], prefix: int | None, suffix: int | None) -> Split:
         """`prefix`/`suffix`: lines unchanged at the start/end since the last call (None: unknown)."""
         split = odd = None
+        whole = False
         if self.split is not None and prefix is not None and suffix is not None:
             # Unchanged-line counts compose by minimum: relative to the base, not the last call.
             self._prefix = prefix if self._prefix is None else min(self._prefix, prefix)
@@ -92,7 +100,7 @@ class IncrementalSplitter:
             split = self._update(lines, self._prefix, self._suffix)
             odd = self._next_odd
         if split is None:
-            split = split_document("\n".join(lines))
+            split, whole = split_document("\n".join(lines)), True
             if split.broken:
                 if self.split is None:
                     self._prefix = self._suffix = None  # no valid base to work from
@@ -101,6 +109,8 @@ class IncrementalSplitter:
         if not split.broken:
             self._set_base(split, len(lines))
             self._odd = odd
+            if whole:  # the whole text was just split: its odd lines cost a fraction more
+                self.prepare(lines)
             self._prefix = self._suffix = None
         return split
 
@@ -362,6 +372,7 @@ def analyse_edit(engine, splitter: IncrementalSplitter, text: str, path: str, li
                                                progress=progress)
         if raw.split is not None:
             splitter.adopt(raw.split, len(lines), raw.records)
+            splitter.prepare(lines)
         else:
             splitter.reset()
         return raw

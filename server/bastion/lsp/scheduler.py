@@ -339,6 +339,7 @@ class Scheduler:
                                                    use_disk=False)
         if raw.split is not None:
             splitter.adopt(raw.split, len(snap.lines), raw.records)
+            splitter.prepare(snap.lines)  # while the user reads, not on the first broken key
 
     def _store(self, uri: str, doc: Document, generation: int, config: Config,
                outcome: Outcome | None, not_analysed: str | None = None) -> None:
