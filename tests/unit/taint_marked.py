@@ -78,3 +78,13 @@ def store_found(apps: dict[str, str], folder: Path) -> dict[str, tuple[set, set]
             found = {(f.line, f.rule_id) for f in analyzer.analyse_file(source, path)}
             seen[name] = (marked_and_found(source)[0], found)
     return seen
+
+
+def assert_checked_and_stored(apps: dict[str, str], folder: Path, cwe: dict[str, int]) -> None:
+    """`bastion check` on `apps` written into `folder` (made with its packages' folders)
+    reports exactly their marked lines, with the rules' CWEs; so does the editor's store."""
+    found = {(Path(r["path"]).as_posix(), r["line"], r["rule_id"], r["cwe"])
+             for r in checked(apps, folder)}
+    assert found == expected_checked(apps, cwe)
+    store = store_found(apps, folder)
+    assert {name: pair[0] for name, pair in store.items()} == {name: pair[1] for name, pair in store.items()}

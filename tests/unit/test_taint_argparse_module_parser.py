@@ -2,14 +2,13 @@
 (issue 12): `PARSER = build_parser()` at module level reads the command line at
 `PARSER.parse_args()` as the factory's parser does in a function, with the destinations the
 factory's module proves clean (`type=int`) still clean; a global bound more than once (at module
-level, or again through `global`) is not taken for the factory's parser. Each case is a package
+level, or again through `global`) is still a parser, but a destination is clean only where every
+binding proves it (test_taint_argparse_bound_globals.py). Each case is a package
 written to a temporary folder; a line that must report ends with its rule."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from tests.unit.taint_marked import checked, expected_checked, store_found
+from tests.unit.taint_marked import assert_checked_and_stored
 
 APPS = {
     "mypkg/__init__.py": "",
@@ -41,7 +40,7 @@ def known():
     subprocess.call(["sh", "-c", ns.cmd])  # BST202
     subprocess.call("sleep %s" % ns.count, shell=True)
 ''',
-    # bound again: neither binding is trusted for its clean destinations
+    # bound again, to a parser declaring `--count` unvalidated: the command line, not clean
     "mypkg/rebound.py": '''import argparse
 import os
 
@@ -58,15 +57,11 @@ def reset():
 
 def main():
     args = PARSER.parse_args()
-    os.system("sleep %s" % args.count)
+    os.system("sleep %s" % args.count)  # BST202
 ''',
 }
 
 
 def test_check_and_the_editor_store_read_a_module_level_parser_of_a_factory(tmp_path):
     (tmp_path / "mypkg").mkdir()
-    found = {(Path(r["path"]).as_posix(), r["line"], r["rule_id"], r["cwe"])
-             for r in checked(APPS, tmp_path)}
-    assert found == expected_checked(APPS, {"BST202": 78})
-    store = store_found(APPS, tmp_path)
-    assert {name: pair[0] for name, pair in store.items()} == {name: pair[1] for name, pair in store.items()}
+    assert_checked_and_stored(APPS, tmp_path, {"BST202": 78})

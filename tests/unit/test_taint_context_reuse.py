@@ -173,7 +173,7 @@ def test_requests_handed_to_a_kept_function_are_found_again():
 
 def test_a_keystroke_in_a_long_class_looks_for_global_in_its_method_only(monkeypatch):
     """The block parser makes the long class a new node; its members are the last text's."""
-    walked, module = recorded(monkeypatch, bindings, "_declared_global", "return 7\n", "return 8\n")
+    walked, module = recorded(monkeypatch, bindings, "declared_global", "return 7\n", "return 8\n")
     assert walked == ["get_7"]
     assert "CMD" not in module.constants  # `global CMD` in `view`
 

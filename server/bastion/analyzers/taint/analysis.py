@@ -15,7 +15,8 @@ from collections.abc import Callable
 import attrs
 
 from bastion import attrs_classes
-from bastion.analyzers.taint.argparse_choices import carried, factory_parsers
+from bastion.analyzers.taint.argparse_choices import carried
+from bastion.analyzers.taint.argparse_globals import factory_parsers
 from bastion.analyzers.taint.callees import CalleeMemo
 from bastion.analyzers.taint.callgraph import callers, closure, components
 from bastion.analyzers.taint.context import ModuleContext, module_context

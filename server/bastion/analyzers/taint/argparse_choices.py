@@ -9,7 +9,7 @@ storing, or given by a `set_defaults` keyword, is not clean; so is every destina
 builtin `int` / `float` is rebound. A parser built in another module (a factory of the
 workspace, whose summary returns its kind) reads the command line; the destinations its module
 proves clean travel on the returned parser, as slots of a function's summary (`carried`), also
-to a global bound once to its call (`PARSER = build_parser()`, `factory_parsers`). A
+to a global holding its parser (`PARSER = build_parser()`, argparse_globals.py). A
 module that declares no argument of its own (no `add_argument` / `set_defaults` in its text,
 argparse imported or not; the summary store reads its lines) reads them there, or hands them
 on with the parser it returns (`def again(): return build_parser()`); one that declares some
@@ -33,7 +33,6 @@ line: it is no source. `None` (the default) and any other value (`sys.argv[1:]`,
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.argparse_walk import CONVERSIONS, ArgparseCalls, argparse_calls, parser_handed
@@ -43,9 +42,12 @@ if TYPE_CHECKING:
     from bastion.analyzers.taint.context import ModuleContext
 
 _CONSTRUCTOR = "argparse.ArgumentParser"
-_PARSER = _CONSTRUCTOR + "()"
+PARSER_KIND = _CONSTRUCTOR + "()"
 # the slot saying a parser carries its factory's clean destinations (the others), even none
 _CARRIED = "<argparse>"
+# the slot of a global's parser saying its destinations are what every binding of the global
+# proves, the module's own declarations counted (argparse_globals.py)
+EVERY = "<argparse every binding>"
 
 _PARSERS = frozenset({"argparse.ArgumentParser().parse_args",
                       "argparse.ArgumentParser().parse_intermixed_args"})
@@ -135,13 +137,15 @@ def carried(returned: Value, module: ModuleContext) -> Value:
     """What a function of `module` returns, as its summary keeps it: a parser with the
     destinations the module proves clean as SAFE slots, those of a parser got from another
     module's factory kept only when `module` proves them too or declares nothing."""
-    if returned.kind != _PARSER:
+    if returned.kind != PARSER_KIND:
         return returned
+    got = carried_destinations(returned)
     if not module.argparse_declares:
         # a parser handed on as it came, unless a helper it does not define may add to it
-        return returned.evolve(items={_CARRIED: SAFE}) \
-            if _carried(returned) and _handed_on(module) else returned
-    got = _carried(returned)
+        if got and _handed_on(module):
+            got = frozenset()
+        return returned if got is None else \
+            returned.evolve(items={_CARRIED: SAFE, **dict.fromkeys(got, SAFE)})
     kept = module.argparse_clean if got is None else module.argparse_clean & got
     return returned.evolve(items={_CARRIED: SAFE, **dict.fromkeys(kept, SAFE)})
 
@@ -158,11 +162,13 @@ def _handed_on(module: ModuleContext) -> bool:
     return found
 
 
-def _carried(parser: Value | None) -> frozenset[str] | None:
+def carried_destinations(parser: Value | None) -> frozenset[str] | None:
+    """The clean destinations a parser carries (from a factory, or every binding of a global's),
+    or None: one built here, which the module's own declarations prove."""
     items = parser.items if parser is not None else None
-    if not items or _CARRIED not in items:
+    if not items or _CARRIED not in items and EVERY not in items:
         return None
-    return frozenset(k for k in items if k != _CARRIED)
+    return frozenset(k for k in items if k != _CARRIED and k != EVERY)
 
 
 def parsed_namespace(value: Value, name: str | None, call: ast.Call, args: list[Value],
@@ -174,8 +180,11 @@ def parsed_namespace(value: Value, name: str | None, call: ast.Call, args: list[
     and the remaining arguments; SAFE when the call parses a list of constants."""
     if _parses_constants(name, call, args, keywords):
         return SAFE
-    got = None if module.argparse_declares else _carried(receiver)
-    if got and _handed_on(module):
+    # a module declaring arguments proves its own, unless every binding of a global's parser
+    # told what it proves
+    every = receiver is not None and receiver.items is not None and EVERY in receiver.items
+    got = None if module.argparse_declares and not every else carried_destinations(receiver)
+    if got and not module.argparse_declares and _handed_on(module):
         got = frozenset()
     clean = module.argparse_clean if got is None else got
     if not clean or name not in _PARSERS and name not in _PAIRS:
@@ -198,20 +207,3 @@ def _parses_constants(name: str | None, call: ast.Call, args: list[Value],
     const = given.const if given is not None else None
     return isinstance(const, tuple) and all(
         v is not None and not isinstance(v, (tuple, frozenset)) for v in const)
-
-
-def factory_parsers(module: ModuleContext,
-                    external: Callable[[str, bool], object]) -> dict[str, Value]:
-    """The globals bound once to a call of another module's factory returning a parser
-    (`PARSER = build_parser()`, kept by the call's name in `module.kinds`): the factory's
-    returned parser, its carried destinations with it, as a parser built in a function gets
-    it; a factory whose result depends on its arguments is left out."""
-    found: dict[str, Value] = {}
-    for name, kind in module.kinds.items():
-        if not kind.endswith("()") or kind == _PARSER:
-            continue
-        summary = external(kind[:-2], False)
-        returns = getattr(summary, "returns", None)
-        if returns is not None and returns.kind == _PARSER and not returns.taint:
-            found[name] = returns
-    return found

@@ -127,12 +127,12 @@ class Bindings:
             self._target(target.value)
 
     def _declared_in(self, definition: ast.stmt) -> frozenset[str]:
-        """`_declared_global(definition)`, a class's from each of its members' kept: the block
+        """`declared_global(definition)`, a class's from each of its members' kept: the block
         parser makes a new node of a long class at each keystroke in one of its methods, whose
         walk cost 1.6 ms in _pydecimal.py's Decimal (a text naming `global`)."""
         if not isinstance(definition, ast.ClassDef):
-            return _declared_global(definition)
-        return frozenset().union(*(self._kept(item, _declared_global) for item in definition.body))
+            return declared_global(definition)
+        return frozenset().union(*(self._kept(item, declared_global) for item in definition.body))
 
     def _kept(self, node: ast.AST, compute) -> frozenset[str]:
         """`compute(node)`, kept by node for the next text of a document whose parser reuses
@@ -173,7 +173,7 @@ def _imports_itself(call: ast.Call) -> bool:
     return called in IMPORTS and any(isinstance(n, ast.Name) and n.id == "__name__" for n in named)
 
 
-def _declared_global(definition: ast.stmt) -> frozenset[str]:
+def declared_global(definition: ast.stmt) -> frozenset[str]:
     """The names `global` declarations inside a definition (its methods, nested functions)
     rebind: a declaration is a statement, so only statements are looked at."""
     names: set[str] = set()

@@ -15,7 +15,8 @@ import attrs
 from bastion import attrs_classes
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.annotations import closed_enum
-from bastion.analyzers.taint.argparse_choices import declares_arguments
+from bastion.analyzers.taint.argparse_choices import PARSER_KIND, declares_arguments
+from bastion.analyzers.taint.argparse_globals import BUILT, bound_parsers, parser_bindings
 from bastion.analyzers.taint.argparse_handlers import dispatched
 from bastion.analyzers.taint.class_constants import class_constants
 from bastion.analyzers.taint.classes import class_shapes, record_fields
@@ -67,9 +68,11 @@ class ModuleContext:
     external: Callable[[str, bool], object] | None = None
     # the bases of another workspace module's class, by qualified name (workspace.py)
     external_bases: Callable[[str], tuple[str, ...]] | None = None
-    # a global bound once to a parser another module's factory returns (`PARSER = build_parser()`):
-    # that factory's returned value, its clean destinations with it (argparse_choices.py)
+    # a global holding a parser another module's factory returns (`PARSER = build_parser()`),
+    # or bound more than once, a parser by some binding: the parser, its clean destinations
+    # with it; and what each binding of the latter is (argparse_globals.py)
     factory_parsers: dict[str, Value] = attrs.Factory(dict)
+    parser_bindings: dict[str, frozenset[str | None]] = attrs.Factory(dict)
     # class -> its ancestors defined in this module, nearest first (inherited methods)
     parents: dict[str, tuple[str, ...]] = attrs.Factory(dict)
     # global name -> (pattern, flags) of a `re.compile` with constant arguments, bound once
@@ -175,6 +178,8 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                                                      names_registrar)))
     handlers, lambdas, choices = dispatched(tree, text, env, defined, definitions)  # argparse_handlers.py
     declares = declares_arguments(text, lines, declaring_words(memo))
+    bound = parser_bindings(tree, text, lines, env, bindings)  # `PARSER = None` and a parser
+    kinds = {**kinds, **{name: PARSER_KIND for name, held in bound.items() if BUILT in held}}
     for name, calls in handlers.items():
         registered[name] = (*registered.get(name, ()), *calls)
     # frameworks a `def view(request)` entry needs imported that only such functions import
@@ -197,6 +202,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                           for k, (d, c, m) in forms.items()),
                                    sorted(records.items()),
                                    sorted(built), sorted(shadowed), sorted(choices), declares,
+                                   sorted((k, sorted(map(str, v))) for k, v in bound.items()),
                                    )).encode(), digest_size=16).digest()
     classified = Classified(memo, digest + models.digest.encode()) if memo is not None else None
     # a class deriving from a framework's class through another module's base class is the
@@ -231,7 +237,9 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                          class_bases={name: shape.bases for name, shape in classes.items()},
                          class_constants=members, self_constants=through_self, scoped=scoped,
                          forms=forms, records=records, built=built, class_forms=class_forms,
-                         shadowed=shadowed, argparse_clean=choices, argparse_declares=declares)
+                         shadowed=shadowed, argparse_clean=choices, argparse_declares=declares,
+                         parser_bindings=bound,
+                         factory_parsers=bound_parsers(bound, choices, declares, lambda _: None))
 
 
 @attrs.frozen
