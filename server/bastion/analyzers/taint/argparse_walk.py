@@ -17,6 +17,8 @@ from __future__ import annotations
 import ast
 from typing import NamedTuple
 
+from bastion.analyzers.taint.helpers import arguments_of, callee_of, held
+
 CONVERSIONS = frozenset({"int", "float"})
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -91,11 +93,8 @@ def argparse_calls(tree: ast.Module, text: str | None, tables: bool) -> Argparse
 
 def _key(node: ast.expr) -> str | None:
     """A local or global name, or a field of `self`, as a parser is held."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
-        return f"self.{node.attr}"
-    return None
+    how = held(node)
+    return None if how is None else how[1] if how[0] == "name" else f"self.{how[1]}"
 
 
 def _made(value: ast.expr) -> bool:
@@ -111,13 +110,11 @@ def parser_handed(calls: ArgparseCalls, returned: bool = False) -> bool:
     parsers = set(calls.parsers) | calls.returned if returned else set(calls.parsers)
     passes = []
     for call in calls.handing:
-        func = call.func
-        handed = {k for a in [*call.args, *(k.value for k in call.keywords)]
-                  if (k := _MADE if _made(a) else _key(a)) is not None}
+        handed = {k for _, a in arguments_of(call) if (k := _MADE if _made(a) else _key(a)) is not None}
         if handed:
-            callee = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) \
-                and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls") else None
-            passes.append((callee, handed))
+            # a function of the module by name, or a method of its class (`self.helper`)
+            owner, _, callee = (callee_of(call) or "?.").rpartition(".")
+            passes.append((callee if owner in ("", "self", "cls") else None, handed))
     grown = True
     while grown:
         grown = False

@@ -117,25 +117,46 @@ def _walked(node: ast.AST) -> Facts:
     calls: set[str] = set()
     arguments: list[Handed] = []
     for call in ast.walk(node):
-        if not isinstance(call, ast.Call):
+        callee = callee_of(call) if isinstance(call, ast.Call) else None
+        if callee is None:
             continue
-        func = call.func
-        if isinstance(func, ast.Name):
-            callee = func.id
+        if "." not in callee:
             calls.add(callee)
-        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-            callee = f"{func.value.id}.{func.attr}"  # `Job.from_request(request)`
-        else:
-            continue
-        for slot, value in [*enumerate(call.args), *((k.arg, k.value) for k in call.keywords)]:
-            if isinstance(value, ast.Starred) or slot is None:
+        for slot, value in arguments_of(call):
+            if slot is None:
                 break
-            if isinstance(value, ast.Name):
-                arguments.append((callee, slot, ("name", value.id)))
-            elif isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) \
-                    and value.value.id == "self":
-                arguments.append((callee, slot, ("self", value.attr)))
+            how = held(value)
+            if how is not None:
+                arguments.append((callee, slot, how))
     return frozenset(calls), tuple(arguments)
+
+
+def callee_of(call: ast.Call) -> str | None:
+    """What a call names: `name`, or `Name.attribute` (`Job.from_request`, `self.helper`)."""
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        return f"{func.value.id}.{func.attr}"
+    return None
+
+
+def arguments_of(call: ast.Call) -> list[tuple[int | str | None, ast.expr]]:
+    """A call's arguments by slot: a position or a keyword, None from a starred argument on
+    (the positions past it are unknown) and for a `**mapping`."""
+    starred = next((i for i, a in enumerate(call.args) if isinstance(a, ast.Starred)), len(call.args))
+    return [*((i if i < starred else None, a) for i, a in enumerate(call.args)),
+            *((k.arg, k.value) for k in call.keywords)]
+
+
+def held(value: ast.expr) -> tuple[str, str] | None:
+    """An argument as `handed` keeps it: ("name", id) of a plain name, ("self", attribute) of a
+    `self.` attribute; None for any other."""
+    if isinstance(value, ast.Name):
+        return ("name", value.id)
+    if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and value.value.id == "self":
+        return ("self", value.attr)
+    return None
 
 
 def hand_requests(functions: list[Function], env: Env, models: Models, memo: LRU | None,
