@@ -4,7 +4,8 @@ module that only hands it on (`def again(): return build_parser()`), in `bastion
 the editor's store; a module in between that adds arguments keeps only what both modules prove
 clean, so a destination it adds (or declares again) without a conversion stays the command
 line's. A parser built with `parents=` (argparse's inherited arguments) reads the command line
-like any other; in one module the parents' validated destinations are clean in the child. A
+like any other; the parents' validated destinations are clean in the child, also those of a
+parent of another module's factory (two.py's `count`: test_taint_argparse_parents.py). A
 parser handed to another module's helper proves nothing clean in its module. Each case is a
 package written to a temporary folder; a line that must report ends with
 its rule."""
@@ -82,8 +83,8 @@ def main():
 
 
 # `parents=[...]`: the child parser reads the command line (it lost its kind before); in one
-# module the parent's `type=int` destination is clean; a parent built in another module proves
-# nothing where the child is parsed (its destinations stay the command line's)
+# module the parent's `type=int` destination is clean; so is one of a parent built in another
+# module's factory, as its summary carries it (two.py's `count`)
 PARENTS = {
     "mypkg/__init__.py": "",
     "mypkg/common.py": '''import argparse
@@ -129,7 +130,7 @@ def main():
     parser.add_argument("--level", type=int)
     parser.add_argument("--name")
     args = parser.parse_args()
-    os.system(f"sleep {args.count}")  # BST202
+    os.system(f"sleep {args.count}")
     os.system(f"sleep {args.level}")
     os.system("hello " + args.name)  # BST202
     os.system(args.cmd)  # BST202

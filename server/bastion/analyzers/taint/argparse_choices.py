@@ -36,7 +36,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.argparse_walk import CONVERSIONS, ArgparseCalls, argparse_calls, parser_handed
-from bastion.analyzers.taint.domain import SAFE, Value
+from bastion.analyzers.taint.domain import EVERY_CLASS, SAFE, Value
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.context import ModuleContext
@@ -48,6 +48,10 @@ _CARRIED = "<argparse>"
 # the slot of a global's parser saying its destinations are what every binding of the global
 # proves, the module's own declarations counted (argparse_globals.py)
 EVERY = "<argparse every binding>"
+# the slot of a parser built here with parents of other modules' factories (`parents=[base]`):
+# the others are the destinations those parents prove, which its parse proves with the module's
+_INHERITED = "<argparse parents>"
+_MARKERS = frozenset({_CARRIED, EVERY, _INHERITED})
 
 _PARSERS = frozenset({"argparse.ArgumentParser().parse_args",
                       "argparse.ArgumentParser().parse_intermixed_args"})
@@ -127,6 +131,18 @@ def declares_arguments(text: str | None, lines: list[str] | None = None,
     return found(text) if found is not None else any(word in text for word in DECLARING)
 
 
+def built_parser(parents: Value | None) -> Value:
+    """A parser built here, given `parents` (the list's value, or None): the parents that carry
+    their factory's clean destinations (of another module) hand those on, in `_INHERITED` slots;
+    a parent built in this module is proven by the module's own declarations."""
+    parser = Value(clean=EVERY_CLASS, kind=PARSER_KIND)
+    elements = parents.items.values() if parents is not None and parents.items else ()
+    inherited = [got for e in elements if (got := carried_destinations(e)) is not None]
+    if not inherited:
+        return parser
+    return parser.evolve(items={_INHERITED: SAFE, **dict.fromkeys(frozenset().union(*inherited), SAFE)})
+
+
 def builds_parser(name: str | None, inputs: list[Value]) -> bool:
     """Whether a call named `name` given `inputs` builds a parser: `argparse.ArgumentParser(...)`
     given no untrusted data, whatever its arguments hold (`parents=[base]`, a list of parsers)."""
@@ -139,6 +155,8 @@ def carried(returned: Value, module: ModuleContext) -> Value:
     module's factory kept only when `module` proves them too or declares nothing."""
     if returned.kind != PARSER_KIND:
         return returned
+    if _inherits(returned):
+        return returned.evolve(items={_CARRIED: SAFE, **dict.fromkeys(_with_parents(returned, module), SAFE)})
     got = carried_destinations(returned)
     if not module.argparse_declares:
         # a parser handed on as it came, unless a helper it does not define may add to it
@@ -151,10 +169,10 @@ def carried(returned: Value, module: ModuleContext) -> Value:
 
 
 def _handed_on(module: ModuleContext) -> bool:
-    """Whether a function of a module declaring no argument hands a parser (a name it binds to
-    one, calls an argparse method on or returns) to a function it does not define: asked only
-    where a parser carried from another module is parsed or returned, once per module (its
-    functions walked then, not at each keystroke's context)."""
+    """Whether a function of the module hands a parser (a name it binds to one, calls an
+    argparse method on or returns) to a function it does not define: asked only where a parser
+    carried from another module (or with parents of one) is parsed or returned, once per module
+    (its functions walked then, not at each keystroke's context)."""
     found = module.helper_memo.get(_CARRIED)
     if found is None:
         tree = ast.Module(body=[f.node for f in module.functions], type_ignores=[])
@@ -168,7 +186,20 @@ def carried_destinations(parser: Value | None) -> frozenset[str] | None:
     items = parser.items if parser is not None else None
     if not items or _CARRIED not in items and EVERY not in items:
         return None
-    return frozenset(k for k in items if k != _CARRIED and k != EVERY)
+    return frozenset(k for k in items if k not in _MARKERS)
+
+
+def _inherits(parser: Value | None) -> bool:
+    return parser is not None and parser.items is not None and _INHERITED in parser.items
+
+
+def _with_parents(parser: Value, module: ModuleContext) -> frozenset[str]:
+    """What a parse of a parser built here with parents of other modules proves: the module's
+    clean destinations and the parents', unless a helper the module does not define may add
+    any argument to it (for the module's own, argparse_walk.parser_handed already said so)."""
+    if _handed_on(module):
+        return module.argparse_clean
+    return module.argparse_clean | {k for k in parser.items if k not in _MARKERS}
 
 
 def parsed_namespace(value: Value, name: str | None, call: ast.Call, args: list[Value],
@@ -186,6 +217,8 @@ def parsed_namespace(value: Value, name: str | None, call: ast.Call, args: list[
     got = None if module.argparse_declares and not every else carried_destinations(receiver)
     if got and not module.argparse_declares and _handed_on(module):
         got = frozenset()
+    if _inherits(receiver):
+        got = _with_parents(receiver, module)
     clean = module.argparse_clean if got is None else got
     if not clean or name not in _PARSERS and name not in _PAIRS:
         return value

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.argparse_choices import builds_parser, parsed_namespace
+from bastion.analyzers.taint.argparse_choices import builds_parser, built_parser, parsed_namespace
 from bastion.analyzers.taint.argv import LOOKUPS, found_program, starts_with_word
 from bastion.analyzers.taint.charsets import substitution
 from bastion.analyzers.taint.configs import config_call
@@ -275,7 +275,9 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             return view
         if method in STRING_METHODS:
             return _joined(inputs, None)
-    if not any(v.taint or v.items for v in inputs) or builds_parser(name, inputs):
+    if builds_parser(name, inputs):  # with what its parents of other modules prove
+        return built_parser(keywords.get("parents"))
+    if not any(v.taint or v.items for v in inputs):
         built = class_called(ev, node.func) if isinstance(node.func, ast.Name) \
             and node.func.id in ev.env else None  # `cls()` in a classmethod: an instance
         return Value(clean=EVERY_CLASS, kind=(built or name) + "()") if built or name else CLEAN
