@@ -139,9 +139,10 @@ def main():
 
 
 # a parser handed to another module's helper (which declares `count` again, unvalidated):
-# nothing is proven clean where it is parsed, nor carried on by a module handing it on; one
-# handed to a helper of the module (even through another, in a module handing none elsewhere)
-# keeps what the module proves
+# `count` is not proven clean where it is parsed, what else the module validates is
+# (helped_factory.py's `level`: test_taint_argparse_helpers.py), nothing is carried on by a
+# module handing it on; one handed to a helper of the module (even through another, in a
+# module handing none elsewhere) keeps what the module proves
 HELPERS = {
     "mypkg/helpers.py": '''def add_common(parser):
     parser.add_argument("--retries", dest="count")
@@ -171,7 +172,8 @@ def main():
     parser.add_argument("--level", type=int)
     add_common(parser)
     args = parser.parse_args(namespace=argparse.Namespace())
-    subprocess.run(f"nice -n {args.level} make", shell=True)  # BST202
+    subprocess.run(f"nice -n {args.level} make", shell=True)
+    subprocess.run(f"sleep {args.count}", shell=True)  # BST202
 ''',
     "mypkg/again_helped.py": '''from .cli import build_parser
 from .helpers import add_common

@@ -17,6 +17,7 @@ import attrs
 from bastion import attrs_classes
 from bastion.analyzers.taint.argparse_choices import carried
 from bastion.analyzers.taint.argparse_globals import factory_parsers
+from bastion.analyzers.taint.argparse_helpers import declarations, helped_clean
 from bastion.analyzers.taint.callees import CalleeMemo
 from bastion.analyzers.taint.callgraph import callers, closure, components
 from bastion.analyzers.taint.context import ModuleContext, module_context
@@ -103,6 +104,8 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
         module = module_context(tree, models, calls, external_bases, text, names_registrar, foreign)
     if external is not None:
         module.external, module.external_bases = external, external_bases
+        if module.argparse_declares and not module.argparse_clean:  # maybe handed to helpers
+            module.argparse_clean = helped_clean(tree, text, module, external)
         module.factory_parsers = factory_parsers(module, external)
         if module.factory_parsers:  # `PARSER.parse_args()` is then argparse's, as a source
             module.kinds = {**module.kinds, **{name: parser.kind for name, parser
@@ -247,6 +250,7 @@ def _interpret(function: Function, module: ModuleContext, models: Models,
     summary.hands_on = result.handed_on
     summary.proves = proofs_of(function, lambda: _prover(function, module, models, summaries),
                                refine, module)
+    summary.adds = declarations(function.node, module)
     if init is not None or later:
         # Once more with the fields `__init__` filled from its parameters (and those `later`)
         # as parameters: the summary for instances built with untrusted arguments or given

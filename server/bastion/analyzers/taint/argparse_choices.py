@@ -18,10 +18,11 @@ as a factory extending a parser it got from another module keeps only those both
 (a destination this module adds is proven clean by its own declarations, or not at all). A
 parser built with `parents=[base]` (or any argument holding objects but no untrusted data) is a
 parser (`builds_parser`): in one module the parents' declarations are the module's; a parent
-built in another module proves nothing there. A parser handed to a function the module does
-not hold (`add_common(parser)` of another module, a library's) may be given any argument there:
-the module then proves no destination clean (argparse_walk.parser_handed); what such a helper
-declares is not read.
+of another module's factory proves what that factory carries (`built_parser`). A parser handed
+to a function the module does not hold (a library's, `add_common(parser)` of another module)
+may be given any argument there: the module then proves no destination clean
+(argparse_walk.handed_out), unless each is a helper of the workspace whose summary says what
+it declares (argparse_helpers.py).
 
 A parse given its arguments as a list of constants (`parser.parse_args(["--x", "1"])`,
 `args=[...]`, or a name holding one: a local bound to a display of constants and not grown
@@ -35,7 +36,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.argparse_walk import CONVERSIONS, ArgparseCalls, argparse_calls, parser_handed
+from bastion.analyzers.taint.argparse_walk import CONVERSIONS, ArgparseCalls, argparse_calls, handed_out
 from bastion.analyzers.taint.domain import EVERY_CLASS, SAFE, Value
 
 if TYPE_CHECKING:
@@ -69,15 +70,22 @@ def clean_destinations(calls: ArgparseCalls) -> frozenset[str]:
     """The destinations of the module's `add_argument` calls that hold only validated values."""
     if calls.conversion_rebound:
         return frozenset()  # `int` rebound: a conversion named so may be anything
+    validated, unclean = declared(calls)
+    clean = validated - unclean
+    # a parser handed to a function the module does not hold may be given any argument there
+    return clean if clean and not handed_out(calls) else frozenset()
+
+
+def declared(calls: ArgparseCalls) -> tuple[frozenset[str], frozenset[str]]:
+    """The destinations some `add_argument` call declares validated, and those declared (or
+    given by `set_defaults`) otherwise; a call whose destination is not a constant declares
+    None among the latter (any destination)."""
     unclean = {k.arg for _, node in calls.set_defaults for k in node.keywords if k.arg is not None}
-    clean: set[str] = set()
+    validated: set[str] = set()
     for node in calls.add_argument:
         dest = _destination(node)
-        if dest is not None:
-            (clean if _validated(node) else unclean).add(dest)
-    clean -= unclean
-    # a parser handed to a function the module does not hold may be given any argument there
-    return frozenset(clean) if clean and not parser_handed(calls) else frozenset()
+        (validated if dest is not None and _validated(node) else unclean).add(dest)
+    return frozenset(validated), frozenset(unclean)
 
 
 def _destination(call: ast.Call) -> str | None:
@@ -176,7 +184,8 @@ def _handed_on(module: ModuleContext) -> bool:
     found = module.helper_memo.get(_CARRIED)
     if found is None:
         tree = ast.Module(body=[f.node for f in module.functions], type_ignores=[])
-        found = module.helper_memo[_CARRIED] = parser_handed(argparse_calls(tree, None, False), True)
+        found = bool(handed_out(argparse_calls(tree, None, False), True))
+        module.helper_memo[_CARRIED] = found
     return found
 
 
@@ -196,7 +205,7 @@ def _inherits(parser: Value | None) -> bool:
 def _with_parents(parser: Value, module: ModuleContext) -> frozenset[str]:
     """What a parse of a parser built here with parents of other modules proves: the module's
     clean destinations and the parents', unless a helper the module does not define may add
-    any argument to it (for the module's own, argparse_walk.parser_handed already said so)."""
+    any argument to it (for the module's own, argparse_walk.handed_out already said so)."""
     if _handed_on(module):
         return module.argparse_clean
     return module.argparse_clean | {k for k in parser.items if k not in _MARKERS}

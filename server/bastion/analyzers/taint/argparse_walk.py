@@ -6,7 +6,9 @@ is looked for only where the text can hold it, so a module without any walks not
 
 A parser handed to a function whose body the module does not hold (`add_common(parser)`, a
 helper of another module or a library) may get arguments declared there, unvalidated: then the
-module proves no destination clean (`parser_handed`, asked only of a module proving some). A
+module proves no destination clean (`handed_out`, asked only of a module proving some),
+unless each such function is a helper of another module whose summary says what it declares
+(argparse_helpers.py). A
 parser is a name bound to `ArgumentParser(...)` (or a subparser, a group), the receiver of an
 argparse method, or one made in the call; one handed to a function or method of the module
 makes its parameters parsers in turn.
@@ -34,7 +36,7 @@ class ArgparseCalls(NamedTuple):
     add_argument: list[ast.Call]
     item_calls: list[ast.Call]
     conversion_rebound: bool
-    # what `parser_handed` reads: the names known to hold parsers, the parameters of the
+    # what `handed_out` reads: the names known to hold parsers, the parameters of the
     # module's functions and methods by name, and the calls handing something on
     parsers: set[str]
     params: dict[str, set[str]]
@@ -103,8 +105,8 @@ def _made(value: ast.expr) -> bool:
     return name in _MAKERS
 
 
-def parser_handed(calls: ArgparseCalls, returned: bool = False) -> bool:
-    """Whether a parser reaches a function the module does not define (by name: `helper`,
+def handed_out(calls: ArgparseCalls, returned: bool = False) -> list[ast.Call]:
+    """The calls handing a parser to a function the module does not define (by name: `helper`,
     `self.helper`); one the module defines gets parsers as its parameters (all of them, in
     doubt), until none is added. `returned`: a name a function returns counts as a parser."""
     parsers = set(calls.parsers) | calls.returned if returned else set(calls.parsers)
@@ -114,17 +116,15 @@ def parser_handed(calls: ArgparseCalls, returned: bool = False) -> bool:
         if handed:
             # a function of the module by name, or a method of its class (`self.helper`)
             owner, _, callee = (callee_of(call) or "?.").rpartition(".")
-            passes.append((callee if owner in ("", "self", "cls") else None, handed))
+            passes.append((call, callee if owner in ("", "self", "cls") else None, handed))
     grown = True
     while grown:
         grown = False
-        for callee, handed in passes:
-            if parsers.isdisjoint(handed):
-                continue
-            if callee not in calls.params:
-                return True
-            added = calls.params[callee] - parsers
-            if added:
-                parsers |= added
-                grown = True
-    return False
+        for _, callee, handed in passes:
+            if callee in calls.params and not parsers.isdisjoint(handed):
+                added = calls.params[callee] - parsers
+                if added:
+                    parsers |= added
+                    grown = True
+    return [call for call, callee, handed in passes if callee not in calls.params
+            and not parsers.isdisjoint(handed)]

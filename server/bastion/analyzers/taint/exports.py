@@ -68,7 +68,8 @@ def export(summary: Summary, path: str, lines: list[str]) -> Summary:
                    summary.field_params, summary.with_fields and export(summary.with_fields,
                                                                         path, lines),
                    summary.hands_on, tuple(attrs.evolve(p, value=_exported_value(p.value, path, lines))
-                                           if p.value is not None else p for p in summary.proves))
+                                           if p.value is not None else p for p in summary.proves),
+                   summary.adds)
 
 
 def _exported_value(value: Value, path: str, lines: list[str], depth: int = 0) -> Value:

@@ -75,6 +75,9 @@ class Summary:
     hands_on: bool = False
     # a module-level guard helper: what its result being true, or false, proves
     proves: tuple[Proof, ...] = ()
+    # an argparse helper: the destinations it declares on a parser it is handed, validated and
+    # not (argparse_helpers.py)
+    adds: tuple[frozenset[str], frozenset[str | None]] | None = None
 
 
 @attrs_classes.define
