@@ -26,6 +26,7 @@ from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.argparse_choices import EVERY, PARSER_KIND, carried_destinations
 from bastion.analyzers.taint.bindings import Bindings, declared_global
 from bastion.analyzers.taint.domain import EVERY_CLASS, SAFE, Value
+from bastion.analyzers.taint.results import Summary
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.context import ModuleContext
@@ -133,7 +134,7 @@ def factory_parsers(module: ModuleContext,
     out); and those bound more than once (`bound_parsers`)."""
     def returned(qualified: str) -> Value | None:
         summary = external(qualified, False) if external is not None else None
-        returns = getattr(summary, "returns", None)
+        returns = summary.returns if isinstance(summary, Summary) else None
         return returns if returns is not None and returns.kind == PARSER_KIND and not returns.taint else None
 
     found: dict[str, Value] = {}
