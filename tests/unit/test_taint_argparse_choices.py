@@ -3,7 +3,7 @@ number or one of the developer's constants once parsed (issue 12): clean in a di
 `parse_args()` flow and in a subcommand handler (a function named by `set_defaults`, a method,
 a table's function). Unsound cases stay the command line's: a destination another
 `add_argument` declares without validation, a default or `const` that is not a constant, a
-`set_defaults` keyword, a custom `type`, a rebound `int`."""
+`set_defaults` keyword (or `**defaults`), a custom `type`, a rebound `int`."""
 
 from __future__ import annotations
 
@@ -81,6 +81,8 @@ def test_validated_arguments_are_clean_where_parsed_and_in_handlers():
     'parser.add_argument("--level", choices=["info"], default=os.environ["LEVEL"])',
     'parser.add_argument("--level", choices=["info"], nargs="?", const=os.environ["LEVEL"])',
     'parser.add_argument("--level", choices=["info"])\n    parser.set_defaults(level=os.environ["L"])',
+    # any destination's default, which argparse does not check against `choices`
+    'parser.add_argument("--level", choices=["info"])\n    parser.set_defaults(**dict(os.environ))',
     'parser.add_argument("--level", type=str.lower)',
     'parser.add_argument("--level", choices=LEVELS)',
     'parser.add_argument("--level", action=Custom, choices=["info"])',

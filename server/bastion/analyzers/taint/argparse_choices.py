@@ -71,16 +71,18 @@ def clean_destinations(calls: ArgparseCalls) -> frozenset[str]:
     if calls.conversion_rebound:
         return frozenset()  # `int` rebound: a conversion named so may be anything
     validated, unclean = declared(calls)
+    if any(k.arg is None for _, node in calls.set_defaults for k in node.keywords):
+        return frozenset()  # `set_defaults(**defaults)`: any destination's value, unchecked
     clean = validated - unclean
     # a parser handed to a function the module does not hold may be given any argument there
     return clean if clean and not handed_out(calls) else frozenset()
 
 
-def declared(calls: ArgparseCalls) -> tuple[frozenset[str], frozenset[str]]:
+def declared(calls: ArgparseCalls) -> tuple[frozenset[str], frozenset[str | None]]:
     """The destinations some `add_argument` call declares validated, and those declared (or
-    given by `set_defaults`) otherwise; a call whose destination is not a constant declares
-    None among the latter (any destination)."""
-    unclean = {k.arg for _, node in calls.set_defaults for k in node.keywords if k.arg is not None}
+    given by `set_defaults`) otherwise; a call whose destination is not a constant, or a
+    `set_defaults(**defaults)`, declares None among the latter (any destination)."""
+    unclean = {k.arg for _, node in calls.set_defaults for k in node.keywords}
     validated: set[str] = set()
     for node in calls.add_argument:
         dest = _destination(node)

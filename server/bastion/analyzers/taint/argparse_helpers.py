@@ -44,7 +44,8 @@ def helped_clean(tree: ast.Module, text: str | None, module: ModuleContext,
                  external: Callable[[str, bool], object]) -> frozenset[str]:
     """The module's clean destinations, its parser handed to helpers of other modules: those it
     and the helpers declare validated, declared otherwise by none; nothing when a call hands it
-    to a function without such a summary. Asked of a module that may declare arguments."""
+    to a function without such a summary, or a destination it declares is not a constant.
+    Asked of a module that may declare arguments."""
     calls = argparse_calls(tree, text, False)
     out = handed_out(calls)
     if not out or calls.conversion_rebound:
@@ -57,4 +58,4 @@ def helped_clean(tree: ast.Module, text: str | None, module: ModuleContext,
         if adds is None:
             return frozenset()
         validated, other = validated | adds[0], other | adds[1]
-    return frozenset(validated - other)
+    return frozenset() if None in other else frozenset(validated - other)
