@@ -34,13 +34,13 @@ class _Untouchable(list):
 def test_a_module_without_argparse_lists_no_methods():
     tree = ast.parse(PLAIN)
     found = dispatched(tree, PLAIN, Env({}, {"os"}), {"main"}, _Untouchable(tree.body))
-    assert found == ({}, [], frozenset())
+    assert found == ({}, [], frozenset(), None)
 
 
 def test_an_argparse_module_still_finds_its_method_handlers():
     text = "import argparse\n" + PLAIN
     tree = ast.parse(text)
-    handlers, lambdas, _ = dispatched(tree, text, Env({}, {"argparse", "os"}), set(), tree.body)
+    handlers, lambdas, *_ = dispatched(tree, text, Env({}, {"argparse", "os"}), set(), tree.body)
     assert list(handlers) == ["Tool.run"] and lambdas == []
 
 
@@ -97,7 +97,7 @@ def _analysed(text: str, monkeypatch) -> tuple[tuple, int]:
 
 
 def test_an_argparse_module_is_walked_once(monkeypatch):
-    (handlers, _, clean), seen = _analysed(TOOL, monkeypatch)
+    (handlers, _, clean, _), seen = _analysed(TOOL, monkeypatch)
     assert sorted(handlers) == ["Tool.clean", "cmd_run"] and clean == {"lines", "mode"}
     assert seen <= sum(1 for top in ast.parse(TOOL).body for _ in ast.walk(top))
 
@@ -119,4 +119,4 @@ def test_the_text_gates_give_what_the_whole_walk_gives(edit, monkeypatch):
 
 def test_a_module_whose_text_holds_nothing_argparse_dispatches_is_not_walked(monkeypatch):
     text = "import argparse\n\n\ndef run(args):\n    pass\n\n\nCOMMANDS = {'run': run}\n"
-    assert _analysed(text, monkeypatch) == (({}, [], frozenset()), 0)
+    assert _analysed(text, monkeypatch) == (({}, [], frozenset(), None), 0)

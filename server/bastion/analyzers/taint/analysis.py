@@ -104,8 +104,8 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
         module = module_context(tree, models, calls, external_bases, text, names_registrar, foreign)
     if external is not None:
         module.external, module.external_bases = external, external_bases
-        if module.argparse_declares and not module.argparse_clean:  # maybe handed to helpers
-            module.argparse_clean = helped_clean(tree, text, module, external)
+        if module.argparse_helped is not None:  # its parser handed to helpers of other modules
+            module.argparse_clean = helped_clean(module.argparse_helped, external)
         module.factory_parsers = factory_parsers(module, external)
         if module.factory_parsers:  # `PARSER.parse_args()` is then argparse's, as a source
             module.kinds = {**module.kinds, **{name: parser.kind for name, parser

@@ -66,8 +66,9 @@ _ARGS_FIRST = _PARSERS | _PAIRS | {"optparse.OptionParser().parse_args"}
 DECLARING = ("add_argument", "set_defaults")
 
 
-def clean_destinations(calls: ArgparseCalls) -> frozenset[str]:
-    """The destinations of the module's `add_argument` calls that hold only validated values."""
+def clean_destinations(calls: ArgparseCalls, out: list[ast.Call] | None = None) -> frozenset[str]:
+    """The destinations of the module's `add_argument` calls that hold only validated values.
+    `out`: `handed_out(calls)`, when the caller has it."""
     if calls.conversion_rebound:
         return frozenset()  # `int` rebound: a conversion named so may be anything
     validated, unclean = declared(calls)
@@ -75,7 +76,7 @@ def clean_destinations(calls: ArgparseCalls) -> frozenset[str]:
         return frozenset()  # `set_defaults(**defaults)`: any destination's value, unchecked
     clean = validated - unclean
     # a parser handed to a function the module does not hold may be given any argument there
-    return clean if clean and not handed_out(calls) else frozenset()
+    return clean if clean and not (handed_out(calls) if out is None else out) else frozenset()
 
 
 def declared(calls: ArgparseCalls) -> tuple[frozenset[str], frozenset[str | None]]:

@@ -21,7 +21,8 @@ from collections.abc import Sequence
 
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.argparse_choices import clean_destinations
-from bastion.analyzers.taint.argparse_walk import argparse_calls
+from bastion.analyzers.taint.argparse_helpers import Helped, handed_to_helpers
+from bastion.analyzers.taint.argparse_walk import argparse_calls, handed_out
 from bastion.analyzers.taint.factories import FUNCTIONS, Registration
 from bastion.analyzers.taint.wrappers import as_function
 
@@ -31,13 +32,14 @@ REGISTRAR = "argparse.ArgumentParser.set_defaults"
 def dispatched(tree: ast.Module, text: str | None, env: Env, functions: set[str],
                definitions: Sequence[ast.stmt]
                ) -> tuple[dict[str, tuple[Registration, ...]], list[tuple[ast.FunctionDef, Registration]],
-                          frozenset[str]]:
+                          frozenset[str], Helped | None]:
     """The module-level functions of `functions` and the methods of the classes of
     `definitions` a `set_defaults(...)` call names or a called table of handlers holds, with
     the call; the lambdas `set_defaults` calls are given, as definitions; and the clean
-    destinations (argparse_choices.py). One walk of the tree finds what all three read."""
+    destinations (argparse_choices.py) and what helpers of other modules may prove with them
+    (argparse_helpers.py). One walk of the tree finds what all four read."""
     if not env.imported(("argparse",)):
-        return {}, [], frozenset()
+        return {}, [], frozenset(), None
     # `Class.name`: asked for only here, past the import gate, so other modules pay nothing
     methods = {f"{d.name}.{item.name}" for d in definitions if isinstance(d, ast.ClassDef)
                for item in d.body if isinstance(item, FUNCTIONS)}
@@ -65,7 +67,9 @@ def dispatched(tree: ast.Module, text: str | None, env: Env, functions: set[str]
         if isinstance(table, ast.Name) and table.id in tables:
             for name in tables[table.id]:
                 found.setdefault(name, []).append(Registration(REGISTRAR, node, False))
-    return {name: tuple(calls) for name, calls in found.items()}, lambdas, clean_destinations(calls)
+    out = handed_out(calls) if calls.add_argument else []  # asked once, by both
+    return {name: tuple(calls) for name, calls in found.items()}, lambdas, clean_destinations(calls, out), \
+        handed_to_helpers(calls, env, out)
 
 
 def _tables(tree: ast.Module, functions: set[str]) -> dict[str, list[str]]:

@@ -5,7 +5,8 @@ constant `choices`) and those it declares otherwise (or gives by `set_defaults`)
 is no such helper or the analysis cannot tell (a destination not written as a constant, the
 parser handed on to a function its module does not define). A module handing its parser only
 to such helpers then proves clean what it and they validate and none declares otherwise
-(`helped_clean`); one handed to any other function still proves nothing.
+(`helped_clean`, from what the module's one walk found: `handed_to_helpers`); one handed to
+any other function still proves nothing.
 """
 
 from __future__ import annotations
@@ -14,14 +15,16 @@ import ast
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.argparse_choices import declared
-from bastion.analyzers.taint.argparse_walk import argparse_calls, handed_out
+from bastion.analyzers.taint.argparse_walk import ArgparseCalls, argparse_calls, handed_out
 from bastion.analyzers.taint.results import Summary
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.context import ModuleContext
 
 Declarations = tuple[frozenset[str], frozenset[str | None]]
+Helped = tuple[frozenset[str], frozenset[str | None], tuple[str | None, ...]]
 
 
 def declarations(node: ast.FunctionDef | ast.AsyncFunctionDef,
@@ -40,19 +43,23 @@ def declarations(node: ast.FunctionDef | ast.AsyncFunctionDef,
     return None if None in other else (validated, other)
 
 
-def helped_clean(tree: ast.Module, text: str | None, module: ModuleContext,
-                 external: Callable[[str, bool], object]) -> frozenset[str]:
+def handed_to_helpers(calls: ArgparseCalls, env: Env, out: list[ast.Call]) -> Helped | None:
+    """What `helped_clean` reads of a module's one walk (argparse_handlers.py): the
+    destinations it declares validated and otherwise, and the qualified names of the functions
+    it hands a parser to that it does not define (None where the call names none); None when it
+    declares nothing, hands no parser out (`out`: `handed_out(calls)`), or rebinds `int` /
+    `float`."""
+    if not calls.add_argument or calls.conversion_rebound:
+        return None
+    return (*declared(calls), tuple(env.qualname(call.func) for call in out)) if out else None
+
+
+def helped_clean(helped: Helped, external: Callable[[str, bool], object]) -> frozenset[str]:
     """The module's clean destinations, its parser handed to helpers of other modules: those it
     and the helpers declare validated, declared otherwise by none; nothing when a call hands it
-    to a function without such a summary, or a destination it declares is not a constant.
-    Asked of a module that may declare arguments."""
-    calls = argparse_calls(tree, text, False)
-    out = handed_out(calls)
-    if not out or calls.conversion_rebound:
-        return module.argparse_clean
-    validated, other = declared(calls)
-    for call in out:
-        name = module.env.qualname(call.func)
+    to a function without such a summary, or a destination declared is not a constant."""
+    validated, other, names = helped
+    for name in names:
         summary = external(name, True) if name is not None else None  # a module reading no source too
         adds = summary.adds if isinstance(summary, Summary) else None
         if adds is None:

@@ -18,6 +18,7 @@ from bastion.analyzers.taint.annotations import closed_enum
 from bastion.analyzers.taint.argparse_choices import PARSER_KIND, declares_arguments
 from bastion.analyzers.taint.argparse_globals import BUILT, bound_parsers, parser_bindings
 from bastion.analyzers.taint.argparse_handlers import dispatched
+from bastion.analyzers.taint.argparse_helpers import Helped
 from bastion.analyzers.taint.class_constants import class_constants
 from bastion.analyzers.taint.classes import class_shapes, record_fields
 from bastion.analyzers.taint.context_reuse import (
@@ -104,6 +105,8 @@ class ModuleContext:
     argparse_clean: frozenset[str] = frozenset()
     # whether it may declare arguments of its own, argparse imported or not (argparse_choices.py)
     argparse_declares: bool = True
+    # what it declares when it hands a parser to functions of other modules (argparse_helpers.py)
+    argparse_helped: Helped | None = None
     # function node -> (constants, shadowed, its helper_paths by them): asked again at each test
     # calling it and each summary (helper_paths.module_paths); dies with the module's analysis
     helper_memo: dict = attrs.field(factory=dict, eq=False, repr=False)
@@ -176,7 +179,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     registered.update(registrations(expressions, defined, env, kinds,
                                     parameters=_parameter_registrars(definitions, models, text,
                                                                      names_registrar)))
-    handlers, lambdas, choices = dispatched(tree, text, env, defined, definitions)  # argparse_handlers.py
+    handlers, lambdas, choices, helped = dispatched(tree, text, env, defined, definitions)  # argparse_*
     declares = declares_arguments(text, lines, declaring_words(memo))
     bound = parser_bindings(tree, text, lines, env, bindings)  # `PARSER = None` and a parser
     kinds = {**kinds, **{name: PARSER_KIND for name, held in bound.items() if BUILT in held}}
@@ -203,6 +206,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                    sorted(records.items()),
                                    sorted(built), sorted(shadowed), sorted(choices), declares,
                                    sorted((k, sorted(map(str, v))) for k, v in bound.items()),
+                                   helped and (sorted(helped[0]), sorted(map(str, helped[1])), helped[2]),
                                    )).encode(), digest_size=16).digest()
     classified = Classified(memo, digest + models.digest.encode()) if memo is not None else None
     # a class deriving from a framework's class through another module's base class is the
@@ -238,7 +242,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                          class_constants=members, self_constants=through_self, scoped=scoped,
                          forms=forms, records=records, built=built, class_forms=class_forms,
                          shadowed=shadowed, argparse_clean=choices, argparse_declares=declares,
-                         parser_bindings=bound,
+                         parser_bindings=bound, argparse_helped=helped,
                          factory_parsers=bound_parsers(bound, choices, declares, lambda _: None))
 
 
