@@ -40,6 +40,8 @@ from bastion.analyzers.taint.argparse_walk import CONVERSIONS, ArgparseCalls, ar
 from bastion.analyzers.taint.domain import EVERY_CLASS, SAFE, Value
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from bastion.analyzers.taint.context import ModuleContext
 
 _CONSTRUCTOR = "argparse.ArgumentParser"
