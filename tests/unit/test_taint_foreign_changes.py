@@ -257,14 +257,14 @@ def test_the_scan_cache_key_names_the_rebinding(tmp_path):
 
 REBINDING_HOSTILE = r'''
 import sys, time
-from bastion.analyzers.taint.foreign_changes import _BOUND, _rebound_through
+from bastion.analyzers.taint.foreign_changes import _BOUND, Imports, _calls_at, _rebound_through
 space = " " * 100000
 text = ("app" + space + "." + space + "checks" + space + "." + space + "MODE" + space + "\n"
         + "setattr(" + space + "app" + space + "." + space + "checks" + space + "\n"
         + "vars(" + space + "app . checks" + space + "\n" + ("app.checks " * 20000) + "\n"
         + "A" * 100000 + space + "\n")
 started = time.process_time()
-_rebound_through("app.checks", text, [], frozenset({"MODE"}))
+_rebound_through("app.checks", text, Imports([], {}, {}, [], *_calls_at(text)), frozenset({"MODE"}))
 _BOUND.findall(text)
 print(time.process_time() - started)
 '''
