@@ -83,6 +83,9 @@ class SummaryStore:
         self._closures = ClosureTexts(self.graph, models)  # under `_lock`
         self._hooks = HookIndex(self.graph, self._module, models)  # under `_lock` (see `published`)
         self.foreign = ForeignChanges(self.graph, self._lock, compute)  # foreign_changes.py
+        # compute=True: the last answer of `external`, for its `Imports` and path (a scan asks
+        # three times per file: its findings, what it left out, its verdicts)
+        self._last_external: tuple[Imports, str | None, External | None] | None = None
 
     # ---- for the analyzer (any thread) ----
 
@@ -92,7 +95,18 @@ class SummaryStore:
         return self.graph.resolver.limits
 
     def external(self, source: str | Imports, path: str | None) -> External | None:
-        """From a parsed module's `Imports`, or a text's import lines (a superset)."""
+        """From a parsed module's `Imports`, or a text's import lines (a superset). A scan's
+        answer for the same `Imports` and path is the last one while no file changed: it is
+        made of the texts of the modules imported, read once."""
+        last = self._last_external
+        if last is not None and last[0] is source and last[1] == path:
+            return last[2]
+        external = self._external(source, path)
+        if self.compute and isinstance(source, Imports):
+            self._last_external = (source, path, external)
+        return external
+
+    def _external(self, source: str | Imports, path: str | None) -> External | None:
         imports = source if isinstance(source, Imports) else None
         table = import_table(imports.statements if imports else source, path, self.graph.resolver)
         if not table:
@@ -248,6 +262,7 @@ class SummaryStore:
         """A module's text changed (an edit, a save, a file event): its summaries are stale
         until computed again."""
         with self._lock:
+            self._last_external = None
             real = os.path.realpath(path)
             self.graph.forget(real)
             self._modules.pop(real, None)
@@ -272,6 +287,7 @@ class SummaryStore:
     def resolve_again(self) -> None:
         """Files appeared or went: every import is resolved again."""
         with self._lock:
+            self._last_external = None
             self._closures.forget()
             self.graph.resolver.forget()
 

@@ -1,0 +1,58 @@
+"""A scan's summary store answers `external` once for a file's `Imports` and path: the taint
+analyzer asks for a file's findings, what it left out and its verdicts, three times with the
+same `Imports`. A module that changed (`changed`) is read again: the next answer is new."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from bastion.analyzers.taint.analyzer import TaintAnalyzer
+from bastion.analyzers.taint.workspace import SummaryStore
+
+APP = Path(__file__).resolve().parents[1] / "fixtures" / "taint_workspace" / "flask_app"
+
+
+def _counting(store: SummaryStore, monkeypatch) -> list[str | None]:
+    computed: list[str | None] = []
+    real = store._external
+
+    def counted(source, path):
+        computed.append(path)
+        return real(source, path)
+
+    monkeypatch.setattr(store, "_external", counted)
+    return computed
+
+
+def _scan(tmp_path: Path) -> tuple[TaintAnalyzer, SummaryStore, Path, str]:
+    """An analyzer given a scan's store of a copy of the app, with its views' file and text."""
+    shutil.copytree(APP, tmp_path / "app")
+    views = tmp_path / "app" / "shop" / "views.py"
+    analyzer = TaintAnalyzer()
+    analyzer.workspace = SummaryStore([str(tmp_path / "app")], analyzer.models, analyzer.version)
+    return analyzer, analyzer.workspace, views, views.read_text(encoding="utf-8")
+
+
+def test_a_file_asked_three_times_is_looked_up_once(tmp_path, monkeypatch):
+    analyzer, store, views, text = _scan(tmp_path)
+    computed = _counting(store, monkeypatch)
+    findings = analyzer.analyse_file(text, str(views))
+    analyzer.left_out(text, str(views))
+    analyzer.retract(text, str(views), [])
+    assert computed == [str(views)]
+    assert {17, 28, 33} <= {f.line for f in findings}
+
+
+def test_a_changed_module_is_read_again(tmp_path, monkeypatch):
+    analyzer, store, views, text = _scan(tmp_path)
+    computed = _counting(store, monkeypatch)
+    before = {f.line for f in analyzer.analyse_file(text, str(views))}
+    db = tmp_path / "app" / "shop" / "db.py"
+    db.write_text(db.read_text().replace("cursor.execute(sql)",
+                                         "cursor.execute(\"SELECT 1 WHERE ? = 1\", (sql,))"))
+    store.changed(str(db))
+    after = {f.line for f in analyzer.analyse_file(text, str(views))}
+    assert computed == [str(views), str(views)]
+    assert {17, 28, 33} <= before
+    assert not {17, 28, 33} & after
