@@ -87,6 +87,28 @@ def sequence_display(ev: Evaluator, node: ast.Tuple | ast.List | ast.Set) -> Val
                  known=all(v.known for v in values))
 
 
+def joined_sequences(left: Value, right: Value) -> Value | None:
+    """`["rsync", "-a"] + [dest]`: a list or tuple held in slots followed by another, as
+    `[*left, *right]` would splice them (the program stays at 0, so an argument is not taken
+    for it); a right side of an unknown length lands in the ANY slot. None when the left side is
+    not a vector in slots (a string, a dict, a vector of unknown contents)."""
+    if not _slotted(left) or not (_slotted(right) or right.items is None):
+        return None
+    items = dict(left.items)
+    ordered, following = _in_order(left), _in_order(right)
+    if ordered is not None and following is not None and len(ordered) + len(following) <= 17:
+        items.update((len(ordered) + i, value) for i, value in enumerate(following))
+    else:  # where its items land is unknown; the left side's first slots stay known
+        rest = right.item(ANY)
+        items[ANY] = join(items[ANY], rest) if ANY in items else rest
+    return Value(clean=EVERY_CLASS, items=items, known=left.known and right.known)
+
+
+def _slotted(value: Value) -> bool:
+    """Whether `value` is a vector held in slots: some, and every key an index or ANY."""
+    return bool(value.items) and all(type(k) is int or k is ANY for k in value.items)
+
+
 def _in_order(value: Value) -> list[Value] | None:
     """The elements of a vector of a known length, in order: slots 0..n-1 and no other, or a
     constant tuple's."""

@@ -217,7 +217,7 @@ class Evaluator:
             if folded is not UNKNOWN:
                 return self._built(node, constant(folded)) if isinstance(folded, str) else constant(folded)
         if isinstance(node.op, ast.Add):
-            return self._built(node, concat([left, right]))
+            return containers.joined_sequences(left, right) or self._built(node, concat([left, right]))
         if isinstance(node.op, ast.Mod) and left.kind in MARKUP_KINDS and not left.taint:
             inserted = concat(list(right.items.values()) if right.items else [right])
             return inserted.evolve(clean=inserted.clean | {"html"}, kind=left.kind)

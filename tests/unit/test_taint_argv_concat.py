@@ -1,0 +1,41 @@
+"""Taint analysis: an argument vector built with `+` (`["rsync", "-a"] + [dest]`, a list
+comprehension of options appended, `+ request.args.getlist(...)`) keeps its program at 0, as the
+display `[*left, *right]` would: request data among its arguments is argument injection (BST217),
+not command injection (BST202), which stays for a vector that runs a shell or an interpreter on
+it, or whose program is the request's."""
+
+from __future__ import annotations
+
+from tests.unit.taint_marked import assert_marked
+
+APP = '''\
+import subprocess
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.get("/sync")
+def sync():
+    dest = request.args["dest"]
+    subprocess.run(["rsync", "-a"] + [dest])  # BST217
+    args = ["rsync", "-a"] + [f"--exclude={e}" for e in request.args.getlist("e")] + ["/data", dest]
+    subprocess.run(args, check=True)  # BST217
+    subprocess.run(["rsync", "-a"] + request.args.getlist("e"))  # BST217
+    subprocess.run(("rsync", "-a") + (dest,))  # BST217
+    subprocess.run(["rsync", "-a"] + ["/data", "/backup"])
+
+
+@app.get("/run")
+def run():
+    cmd = request.args["cmd"]
+    subprocess.run(["sh", "-c"] + [cmd])  # BST202
+    subprocess.run(["bash"] + ["-c", cmd])  # BST202
+    subprocess.run(("python3", "-c") + (cmd,))  # BST202
+    subprocess.run(request.args.getlist("argv") + ["--verbose"])  # BST202
+    subprocess.run([cmd] + ["--verbose"])  # BST202
+'''
+
+
+def test_a_vector_built_with_plus_keeps_its_program():
+    assert_marked(APP)
