@@ -49,7 +49,7 @@ from bastion.analyzers.taint.results import Hit, Summary
 from bastion.analyzers.taint.scoped import SCOPED
 from bastion.analyzers.taint.sinks import check_call_sinks, is_module
 from bastion.analyzers.taint.specs import Models
-from bastion.analyzers.taint.summaries import class_method
+from bastion.analyzers.taint.summaries import class_method, property_read
 from bastion.analyzers.taint.upstream import with_reported
 from bastion.analyzers.taint.verdicts import see_string
 
@@ -172,6 +172,9 @@ class Evaluator:
             found = self.fields[path[5:]]
             return seen_through(found) if "self" in self.escaped else found
         base = self.eval(node.value)
+        getter = property_read(self, node, base) if isinstance(node.ctx, ast.Load) else None
+        if getter is not None:
+            return self.e_Call(getter)
         if base.taint and node.attr in _FINAL_PARTS and (base.kind or "").startswith("pathlib."):
             # `Path(name).name`: the last part alone, as `os.path.basename` gives it
             return base.evolve(kind=None, const=UNKNOWN, clean=base.clean | _FINAL_PART_CLEAN)

@@ -36,6 +36,23 @@ def class_method(ev: Evaluator, func: ast.expr, receiver: Value | None) -> bool:
         _workspace_function(ev, func, receiver.kind[:-2] if instance else None))
 
 
+def property_read(ev: Evaluator, node: ast.Attribute, receiver: Value) -> ast.Call | None:
+    """`event.user` where `user` is a `@property` of a class of this module (on `self` in its
+    methods, or on an instance of it): the call `event.user()` its getter runs as, placed at
+    the read, so that its summary says what the read gives; None for any other attribute."""
+    if isinstance(node.value, ast.Name) and node.value.id == "self" and ev.class_name is not None:
+        owner: str | None = ev.class_name
+    else:
+        kind = receiver.kind
+        owner = kind[:-2] if kind is not None and kind.endswith("()") and not receiver.taint else None
+    name = ev.module.inherited(owner, node.attr) if owner is not None else None
+    function = ev.module.function_named(name) if name is not None else None
+    if function is None or not any(isinstance(d, ast.Name) and d.id == "property"
+                                   for d in function.node.decorator_list):
+        return None
+    return ast.copy_location(ast.Call(node, [], []), node)
+
+
 def _workspace_function(ev: Evaluator, func: ast.Attribute, instance_of: str | None) -> bool:
     external = ev.module.external
     if external is None:

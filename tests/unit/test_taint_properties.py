@@ -1,0 +1,77 @@
+"""Taint analysis: a `@property` of a class of the module, read on an instance of it or on
+`self`, gives what its getter returns (the summary of `obj.user()`), as a Lambda handler's
+event wrapper or a view's parameter object is written: `Event(event).user` carries the event,
+a property returning a basename or a constant does not."""
+
+from __future__ import annotations
+
+from tests.unit.taint_marked import assert_marked
+
+APP = '''\
+import json
+import os
+import subprocess
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+class Event:
+    def __init__(self, raw):
+        self.raw = raw
+        self.body = json.loads(raw.get("body") or "{}")
+
+    @property
+    def user(self):
+        return (self.raw.get("pathParameters") or {}).get("user")
+
+    @property
+    def safe_user(self):
+        return os.path.basename(self.user)
+
+    @property
+    def region(self):
+        return "eu-west-1"
+
+    def archive(self):
+        subprocess.run("tar czf out.tgz " + self.user, shell=True)  # BST202
+        subprocess.run("tar czf out.tgz " + self.region, shell=True)
+
+
+def handler(event, context):
+    ev = Event(event)
+    with open(os.path.join("/tmp", ev.user)) as fh:  # BST201
+        data = fh.read()
+    with open(os.path.join("/tmp", ev.safe_user)) as fh:
+        data += fh.read()
+    with open(os.path.join("/tmp", ev.region)) as fh:
+        data += fh.read()
+    ev.archive()
+    return {"statusCode": 200, "body": data}
+
+
+class Query:
+    def __init__(self, args):
+        self.args = args
+
+    @property
+    def term(self):
+        return self.args.get("q", "")
+
+    @property
+    def page(self):
+        return int(self.args.get("page", "1"))
+
+
+@app.get("/search")
+def search():
+    q = Query(request.args)
+    os.system("grep -r " + q.term + " /srv/docs")  # BST202
+    os.system("ls /srv/docs/%d" % q.page)
+    return ""
+'''
+
+
+def test_a_property_gives_what_its_getter_returns():
+    assert_marked(APP)
