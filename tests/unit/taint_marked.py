@@ -43,6 +43,7 @@ def checked(apps: dict[str, str], folder: Path) -> list[dict]:
     """The taint results of `bastion check --no-cache --format json` on `apps` (file name ->
     source) written into `folder`."""
     for name, source in apps.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(source, encoding="utf-8")
     env = {**os.environ, "NO_COLOR": "1",
            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "server"),
@@ -52,6 +53,20 @@ def checked(apps: dict[str, str], folder: Path) -> list[dict]:
                           env=env, timeout=120)
     assert done.returncode in (0, 1), done.stderr
     return [r for r in json.loads(done.stdout)["results"] if r["rule_id"].startswith("BST2")]
+
+
+# The CWE each taint rule reports (rules/bastion/BST2xx.toml).
+RULE_CWE = {"BST201": 22, "BST202": 78, "BST203": 79, "BST204": 89, "BST205": 90, "BST206": 95,
+            "BST207": 117, "BST208": 501, "BST209": 502, "BST210": 601, "BST211": 611, "BST212": 643,
+            "BST213": 918, "BST214": 1336, "BST215": 1333, "BST216": 943, "BST217": 88}
+
+
+def assert_checked_apps(apps: dict[str, str], folder: Path) -> None:
+    """`bastion check` over `apps` (file path -> source, in subfolders as named) reports exactly
+    their marked lines, each with its rule and CWE."""
+    found = {(Path(r["path"]).as_posix(), r["line"], r["rule_id"], r["cwe"])
+             for r in checked(apps, folder)}
+    assert found == expected_checked(apps, RULE_CWE)
 
 
 def expected_checked(apps: dict[str, str], cwe: dict[str, int]) -> set[tuple[str, int, str, int]]:
