@@ -36,6 +36,7 @@ from bastion.analyzers.taint.domain import (
 from bastion.analyzers.taint.escapes import CONTAINER_TYPES
 from bastion.analyzers.taint.folding import before_fields
 from bastion.analyzers.taint.forms import built_as_record, form_called, form_instance
+from bastion.analyzers.taint.handed_requests import hands_request
 from bastion.analyzers.taint.instances import (
     class_called,
     construct,
@@ -139,7 +140,9 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             if fields is not None else None
         return built if built is not None else form_instance(ev.module.forms[form],
                                                              _joined(inputs, name), f"{form}()")
-    if any(v.tainted for v in inputs) and isinstance(node.func, (ast.Name, ast.Attribute)):
+    if isinstance(node.func, (ast.Name, ast.Attribute)) \
+            and (any(v.tainted for v in inputs) or hands_request(ev, node)):
+        # `Params(request)`: what `__init__` keeps of the request object (`self.args = req.args`)
         built = construct(ev, node, name, args, keywords)
         if built is not None:
             return built

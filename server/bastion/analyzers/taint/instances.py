@@ -11,6 +11,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import EVERY_CLASS, SAFE, Value
+from bastion.analyzers.taint.handed_requests import with_request_sources
 from bastion.analyzers.taint.summaries import (
     apply_summary,
     bind_arguments,
@@ -45,7 +46,7 @@ def construct(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value]
         return record_instance(ev, node, ev.module.records[own], args, keywords, class_name=own)
     if init is None or not init.fields or init.hands_on:
         return None  # what an unresolved `super().__init__(x)` stores is not seen: the default model
-    bound = bind_arguments(init.params, node, args, keywords)
+    bound = with_request_sources(ev, node, init, bind_arguments(init.params, node, args, keywords))
     apply_summary(ev, node, init, args, keywords)
     call_step = ev.step(node, f"passed to `{ast.unparse(func)}`")
     fields = {field: instantiated(value.flat(), bound, call_step)
