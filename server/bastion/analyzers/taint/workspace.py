@@ -43,6 +43,7 @@ from bastion.analyzers.taint.scoped_hooks import HookIndex
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.workspace_closure import ClosureTexts, naming
 from bastion.analyzers.taint.workspace_entries import (
+    REEXPORT_HOPS,
     External,
     Imports,
     ModuleEntry,
@@ -51,6 +52,7 @@ from bastion.analyzers.taint.workspace_entries import (
     imported_forms,
     imports_of,
     reads_scoped,
+    reexported_methods,
     returns_source,
     scoped_stores,
 )
@@ -65,7 +67,6 @@ _PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError)
 # Summaries computed one inside another (a module's, while its importer's is computed) before
 # the rest of the import chain is computed bottom-up instead (`_summarise_imports`).
 _DEEP = 16
-_HOPS = 8
 
 
 class SummaryStore:
@@ -178,7 +179,7 @@ class SummaryStore:
 
     def function(self, path: str, name: str, tainted: bool = True, hops: int = 0) -> Summary | None:
         """The summary of `name` in the module at `path`, or in the module it imports `name`
-        from (a re-export, followed `_HOPS` times at most: imports may go round). Called with
+        from (a re-export, followed `REEXPORT_HOPS` times at most: imports may go round). Called with
         no tainted argument, only a summary that returns a source matters: none is computed
         for a module that reads no source, even through its imports (most calls of a scan)."""
         with self._lock:
@@ -200,7 +201,7 @@ class SummaryStore:
             if found is None and name.endswith(".__init__"):
                 found = self._records(module).get(name)
             target, function = module.reexport(name) if found is None else (None, name)
-            if target is not None and hops < _HOPS:
+            if target is not None and hops < REEXPORT_HOPS:
                 return self.function(target, function, tainted, hops + 1)
             return found if found is None or tainted or returns_source(found, self.models) else None
 
@@ -249,7 +250,7 @@ class SummaryStore:
                         else dict(module.summaries)
                     exported = {**self._records(module), **exported}
                     # `from .cli import build_parser`, and `from .models import Repo`'s methods
-                    for name in [*module.reexported(), *self._reexported_methods(module)]:
+                    for name in [*module.reexported(), *reexported_methods(module, self._module)]:
                         if (found := self.function(target, name)) is not None:
                             exported.setdefault(name, found)
                     module.fingerprint = entry_fingerprint(exported, module.classes, module.scoped,
@@ -370,24 +371,6 @@ class SummaryStore:
                     summarise(self, module)
                 finally:
                     self._active.discard(target)
-
-    def _reexported_methods(self, module: ModuleEntry) -> list[str]:
-        """The methods (`Repo.by_name`) of the classes `module` only re-exports (`from .models
-        import Repo`), as the module they are defined in names them, followed `_HOPS` modules
-        on at most: an importer's call `Repo.by_name` reads them from `module`'s summaries."""
-        found: list[str] = []
-        for name in module.reexported():
-            owner: ModuleEntry | None = module
-            cls = name
-            for _ in range(_HOPS):
-                target, cls = owner.reexport(cls)
-                owner = self._module(target) if target is not None else None
-                if owner is None or cls not in owner.reexported():
-                    break
-            if owner is not None:
-                found.extend(f"{name}.{function.partition('.')[2]}" for function in owner.exported()[0]
-                             if function.partition(".")[0] == cls and "." in function)
-        return found
 
     def _wanted(self, module: ModuleEntry, name: str) -> set[str] | None:
         """What to summarise for `name`: None, the whole module (the editor publishes modules

@@ -2,7 +2,8 @@
 analysis: `ModuleEntry` (the module parsed, its import table, its summaries as computed and then
 published, its classes' bases), `External` (what one file's analysis may use of the workspace)
 and what it is made from (`Imports`), the bases of a workspace class resolved across entries
-(`class_bases`), and the fingerprint of a published entry. Data and pure functions over
+(`class_bases`), the methods of a class a module only re-exports (`reexported_methods`), and
+the fingerprint of a published entry. Data and pure functions over
 entries; the store's state, its lock and its computation stay in workspace.py.
 """
 
@@ -25,6 +26,9 @@ from bastion.analyzers.taint.scoped_hooks import view_registrars
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.workspace_names import exported_names, reexported_names, split_name
 from bastion.digests import blake2b
+
+# How many modules a re-export is followed through (imports may go round).
+REEXPORT_HOPS = 8
 
 
 @attrs_classes.frozen
@@ -195,3 +199,22 @@ def reads_scoped(source: str | ast.Module) -> bool:
 # a superset of the tree's test: an import in a string or a function counts too
 _IMPORTS_G = re.compile(r"^[ \t]*(?:from[ \t]+flask(?:\.globals)?[ \t]+import\b[^\n]*\bg\b"
                         r"|import[ \t]+flask\b)", re.MULTILINE)
+
+
+def reexported_methods(module: ModuleEntry, modules: Callable[[str], ModuleEntry | None]) -> list[str]:
+    """The methods (`Repo.by_name`) of the classes `module` only re-exports (`from .models
+    import Repo`), as the module they are defined in names them, followed `REEXPORT_HOPS` modules
+    on at most: an importer's call `Repo.by_name` reads them from `module`'s summaries."""
+    found: list[str] = []
+    for name in module.reexported():
+        owner: ModuleEntry | None = module
+        cls = name
+        for _ in range(REEXPORT_HOPS):
+            target, cls = owner.reexport(cls)
+            owner = modules(target) if target is not None else None
+            if owner is None or cls not in owner.reexported():
+                break
+        if owner is not None:
+            found.extend(f"{name}.{function.partition('.')[2]}" for function in owner.exported()[0]
+                         if function.partition(".")[0] == cls and "." in function)
+    return found
