@@ -242,16 +242,16 @@ def legacy(request):
 
 
 class SearchView(View):
-    # not reported: a field `dispatch` stores is not yet seen by the handler Django calls after it
+    # Django calls `dispatch` before the handler: the field it stores is the request's
     def dispatch(self, request, *args, **kwargs):
         self.term = request.GET.get("term", "")
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
         with connection.cursor() as c:
-            c.execute("SELECT id FROM t WHERE name LIKE '%" + self.term + "%'")
+            c.execute("SELECT id FROM t WHERE name LIKE '%" + self.term + "%'")  # BST204
             rows = c.fetchall()
-        return HttpResponse("<ul>%s</ul>" % "".join("<li>%s</li>" % self.term for _ in rows))
+        return HttpResponse("<ul>%s</ul>" % "".join("<li>%s</li>" % self.term for _ in rows))  # BST203
 
 
 def meta_log(request):

@@ -245,6 +245,7 @@ def _interpret(function: Function, module: ModuleContext, models: Models,
     fields = {k: _real_only(v) for k, v in init.fields.items()} if init is not None else {}
     for name in later & fields.keys():  # what `__init__` stored, or what another method did
         fields[name] = fields[name].evolve(const=UNKNOWN, known=False)
+    fields.update(_set_up(function, module, summaries))
     result = _run(function, module, models, summaries, fields, sql, walker)
     summary = _summary(params, result, module)
     summary.hands_on = result.handed_on
@@ -317,6 +318,20 @@ def _fields_seen(init: Summary | None, function: Function, first: int,
                                     steps=value.steps if real else ())
         names.append(name)
     return fields, tuple(names)
+
+
+def _set_up(function: Function, module: ModuleContext,
+            summaries: dict[str, Summary]) -> dict[str, Value]:
+    """The fields the framework's setup methods set before the method runs, the later one's
+    over the earlier's (Django calls `setup`, then `dispatch`, then the handler): their
+    untrusted data as they left it, guarded or converted or not."""
+    fields: dict[str, Value] = {}
+    for method in function.set_up_before:
+        name = module.inherited(function.class_name, method) if function.class_name else None
+        summary = summaries.get(name) if name is not None and name != function.name else None
+        if summary is not None:
+            fields.update({k: _real_only(v) for k, v in summary.fields.items()})
+    return fields
 
 
 def _real_only(value: Value) -> Value:

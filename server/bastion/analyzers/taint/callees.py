@@ -143,6 +143,9 @@ class CalleeMemo:
             if function.node.name != "__init__" and init is not None and function.node.name \
                     not in self.facts(self.module.function_named(init)).methods:
                 found.add(init)
+            # Django's `dispatch` before its `get`: the fields it sets are the handler's
+            found |= {self.module.inherited(function.class_name, m) for m in function.set_up_before}
+            found.discard(None)
         return found
 
     def later(self, function: Function) -> frozenset[str]:

@@ -60,6 +60,7 @@ class Function:
     # parameters the module's calls hand the request object (helpers.py): (parameter, its kind)
     request_kinds: tuple[tuple[str, str], ...] = ()
     self_kind: str | None = None  # the kind of `self` (a method of a framework's handler class)
+    setup_methods: tuple[str, ...] = ()  # what the framework calls first: EntryModel's
     # parameters the framework fills with what a same-file function returns (FastAPI's
     # `user = Depends(current_user)`): (parameter, that function)
     dependencies: tuple[tuple[str, str], ...] = ()
@@ -72,6 +73,11 @@ class Function:
                                           for d in self.node.decorator_list):
             return 0
         return 1
+
+    @property
+    def set_up_before(self) -> tuple[str, ...]:  # the setup methods called before this one
+        names = () if self.node.name == "__init__" else self.setup_methods  # `__init__` is first
+        return names[:names.index(self.node.name)] if self.node.name in names else names
 
 
 def imported_in_functions(functions: list[ast.FunctionDef | ast.AsyncFunctionDef],
@@ -115,18 +121,20 @@ def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
             # a class without bases derives from object: `class_bases = ["*"]` takes any class
             # (Falcon's resources are plain classes)
             bases = list(shapes[node].bases) or ["object"]
-            self_kind = next((e.self_kind for e in entries if e.self_kind is not None
-                              and any(b in e.class_bases for b in bases)), None)
+            owner = next((e for e in entries if e.self_kind is not None
+                          and any(b in e.class_bases for b in bases)), None)
+            self_kind, setup = (owner.self_kind, owner.setup_methods) if owner else (None, ())
             marks = _class_marks(node, env, kinds) if any(e.class_decorators for e in entries) \
                 else ()
-            around = (node.name, tuple(bases), self_kind, marks)
+            around = (node.name, tuple(bases), self_kind, setup, marks)
             items = [item for item in node.body if isinstance(item, FUNCTIONS)]
             methods = kept.take(items, around, node) if kept is not None else [None] * len(items)
             for index, (item, method) in enumerate(zip(items, methods, strict=True)):
                 if method is None:
                     methods[index] = classify_kept(
                         Function(item, f"{node.name}.{item.name}", node.name, node,
-                                 self_kind=self_kind), env, kinds, entries, classes, memo, bases, marks,
+                                 self_kind=self_kind, setup_methods=setup),
+                        env, kinds, entries, classes, memo, bases, marks,
                         # a method a call registers (an argparse handler `set_defaults(func=self.run)`);
                         # the registrations are in the module's digest, which the kept functions' key holds
                         registered=registered.get(f"{node.name}.{item.name}", ()))

@@ -50,7 +50,7 @@ _KEYS = {
     "entry": {"label", "decorators", "function_names", "class_bases", "methods", "params",
               "request_kind", "request_annotations", "not_when_default", "return_sink",
               "imported", "kind", "first_param", "clean_annotations", "return_sink_when",
-              "validated_models", "self_kind", "class_decorators", "request_params",
+              "validated_models", "self_kind", "class_decorators", "request_params", "setup_methods",
               "registrars", "signature", "parameter_markers"},
     "sink": {"class", "calls", "methods", "args", "keywords", "receiver", "when", "model",
              "subscript_of", "prefix_only", "result_untainted", "key", "before", "imported"},
@@ -219,6 +219,9 @@ class _Checker:
         request_kind = self.text("request_kind", required=False)
         if self.item.get("self_kind") is not None and not class_bases:
             self.error("self_kind", "self_kind needs class_bases")
+        setup = self.strings("setup_methods")
+        if setup and (self.item.get("self_kind") is None or not set(setup) <= set(methods)):
+            self.error("setup_methods", "setup_methods needs self_kind, each one of methods")
         when = self.item.get("return_sink_when")
         return_when = None
         if when is not None:
@@ -240,7 +243,7 @@ class _Checker:
                 NameSet(self.strings("validated_models")),
                 self.text("self_kind", required=False), NameSet(class_decorators),
                 frozenset(self.strings("request_params")), NameSet(registrars), signature,
-                NameSet(markers), prefixes))
+                NameSet(markers), prefixes, tuple(setup)))
 
     def sink(self, models: Models) -> None:
         sink_class = self.text("class", SINK_CLASSES)

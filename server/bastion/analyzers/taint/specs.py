@@ -78,6 +78,10 @@ class EntryModel:
     # with `class_bases`: methods named with one of these prefixes are the entry's too
     # (`methods = ["resolve_*"]`: Graphene's resolvers)
     method_prefixes: tuple[str, ...] = ()
+    # with `self_kind`: methods of `methods` the framework calls on each instance, in this
+    # order, before the others (Django's `setup`, then `dispatch`): the fields they set are
+    # what the methods after them start with
+    setup_methods: tuple[str, ...] = ()
 
 
 @attrs_classes.frozen

@@ -1,0 +1,83 @@
+"""A Django class-based view's fields set in `setup` / `dispatch`, which Django calls before the
+handler (View.as_view): the handler, `get_queryset` and `get_context_data` see them, through
+`bastion check`; a field guarded, converted or overwritten with a constant is clean."""
+
+from tests.unit.taint_marked import assert_checked_apps
+
+VIEWS = r'''from django.db import connection
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.views import View
+from django.views.generic import ListView
+
+from .models import Article
+
+
+class SearchView(View):
+    def post(self, request):
+        self.term = "all"
+        return HttpResponse(f"<p>{self.term}</p>")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.term = request.POST["term"]
+        response = super().dispatch(request, *args, **kwargs)
+        return response
+
+    def get(self, request):
+        cursor = connection.cursor()
+        cursor.execute(f"SELECT id FROM t WHERE name = '{self.term}'")  # BST204
+        return HttpResponse(f"<p>{self.term}</p>")  # BST203
+
+
+class ArticleList(ListView):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.q = request.GET.get("q")
+        self.pk = int(kwargs["pk"])
+
+    def get_queryset(self):
+        return Article.objects.raw("SELECT * FROM a WHERE t = '%s'" % self.q)  # BST204
+
+    def get_context_data(self, **kwargs):
+        return {"rows": Article.objects.raw("SELECT * FROM a WHERE id = %s" % self.pk)}
+
+
+class FileView(View):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.name = kwargs["name"]
+        self.raw_name = kwargs["name"]
+
+    def dispatch(self, request, *args, **kwargs):
+        name = self.name
+        if not name.isalnum():
+            return HttpResponseBadRequest()
+        self.name = name
+        self.user_id = kwargs["pk"]
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        with open("/srv/files/" + self.name) as fh:
+            body = fh.read()
+        with open("/srv/files/" + self.raw_name) as fh:  # BST201
+            body += fh.read()
+        return HttpResponse(body + self.user_id)  # BST203
+'''
+
+PLAIN = r'''from django.db import connection
+
+
+class Report:
+    """Not a view: nothing calls `dispatch` before `run`."""
+
+    def dispatch(self, request):
+        self.term = request.GET.get("term", "")
+
+    def run(self):
+        with connection.cursor() as c:
+            c.execute("SELECT id FROM t WHERE name = '" + self.term + "'")
+'''
+
+
+def test_fields_set_in_setup_and_dispatch_reach_the_handler(tmp_path):
+    assert_checked_apps({"views.py": VIEWS, "models.py": "class Article:\n    objects = None\n",
+                         "report.py": PLAIN}, tmp_path)
