@@ -168,6 +168,10 @@ def hand_requests(functions: list[Function], env: Env, models: Models, memo: LRU
     callers fill it as any parameter. `text`: as for `called_here`."""
     plain = {f.name: f for f in functions
              if f.class_name is None and (f.entry is None or f.helper) or _factory(f)}
+    # `Params(request)` hands it to `Params.__init__`, which may keep it (`self.request =
+    # request`): its methods then read the request's data through that field
+    plain.update({f.class_name: f for f in functions if f.class_name is not None
+                  and f.node.name == "__init__" and f.entry is None})
     if not plain or not _holds_requests(functions, env, models):
         return
     found: dict[tuple[str, str], str | None] = {}
@@ -184,7 +188,13 @@ def hand_requests(functions: list[Function], env: Env, models: Models, memo: LRU
     for function in plain.values():
         function.request_kinds = tuple(sorted(
             (param, kind) for (callee, param), kind in found.items()
-            if callee == function.name and kind is not None))
+            if kind is not None and callee == _called_as(function)))
+
+
+def _called_as(function: Function) -> str:
+    """How a call names the function: a class's `__init__` by the class's name."""
+    return function.class_name if function.class_name is not None \
+        and function.node.name == "__init__" else function.name
 
 
 def _holds_requests(functions: list[Function], env: Env, models: Models) -> bool:
