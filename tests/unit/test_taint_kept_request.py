@@ -2,7 +2,7 @@
 methods later (`self.request.args["q"]`): `Params(request).term()`, `Handler(request).handle()`,
 through `bastion check`; a converted, allow-listed or overwritten read is clean."""
 
-from tests.unit.taint_marked import assert_checked_apps
+from tests.unit.taint_marked import RULE_CWE, assert_checked_and_stored
 
 FLASK = r'''import subprocess
 
@@ -83,4 +83,4 @@ def listing(request):
 
 
 def test_a_request_kept_by_init_is_read_by_its_methods(tmp_path):
-    assert_checked_apps({"app.py": FLASK, "views.py": DJANGO}, tmp_path)
+    assert_checked_and_stored({"app.py": FLASK, "views.py": DJANGO}, tmp_path, RULE_CWE)

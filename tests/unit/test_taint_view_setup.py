@@ -2,7 +2,7 @@
 handler (View.as_view): the handler, `get_queryset` and `get_context_data` see them, through
 `bastion check`; a field guarded, converted or overwritten with a constant is clean."""
 
-from tests.unit.taint_marked import assert_checked_apps
+from tests.unit.taint_marked import RULE_CWE, assert_checked_and_stored
 
 VIEWS = r'''from django.db import connection
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -79,5 +79,5 @@ class Report:
 
 
 def test_fields_set_in_setup_and_dispatch_reach_the_handler(tmp_path):
-    assert_checked_apps({"views.py": VIEWS, "models.py": "class Article:\n    objects = None\n",
-                         "report.py": PLAIN}, tmp_path)
+    assert_checked_and_stored({"views.py": VIEWS, "models.py": "class Article:\n    objects = None\n",
+                         "report.py": PLAIN}, tmp_path, RULE_CWE)
