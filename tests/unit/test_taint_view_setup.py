@@ -81,3 +81,32 @@ class Report:
 def test_fields_set_in_setup_and_dispatch_reach_the_handler(tmp_path):
     assert_checked_and_stored({"views.py": VIEWS, "models.py": "class Article:\n    objects = None\n",
                          "report.py": PLAIN}, tmp_path, RULE_CWE)
+
+
+EDITED_VIEW = '''from django.db import connection
+from django.views import View
+
+
+class SearchView(View):
+    def dispatch(self, request, *args, **kwargs):
+        self.term = {term}
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        cursor = connection.cursor()
+        cursor.execute(f"SELECT id FROM t WHERE name = '{{self.term}}'")
+'''
+
+
+def test_an_edit_of_dispatch_alone_reaches_the_handler_analysed_before():
+    """The functions are cached (as in the editor): an edit of `dispatch` alone changes what
+    `get` reports, both ways."""
+    from bastion.analyzers.taint.analyzer import TaintAnalyzer
+
+    analyzer = TaintAnalyzer()
+    tainted = EDITED_VIEW.format(term='request.GET["q"]')
+    constant = EDITED_VIEW.format(term='"all"')
+    assert [f.rule_id for f in analyzer.analyse_file(tainted, "views.py")] == ["BST204"]
+    assert analyzer.analyse_file(constant, "views.py") == []
+    assert [f.rule_id for f in analyzer.analyse_file(tainted, "views.py")] == ["BST204"]
+    assert analyzer.analyse_file(constant, "views.py") == []
