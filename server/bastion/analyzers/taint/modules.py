@@ -49,6 +49,8 @@ class ModuleResolver:
         self.bases = tuple(bases)
         self.limits = tuple(limits)
         self._memo: dict[tuple[str, str, int], str | None] = {}
+        # a path -> its real path (`real`: a warm scan asks for each file's many times)
+        self._reals: dict[str, str] = {}
 
     def resolve(self, name: str, importer: str | None, level: int = 0) -> str | None:
         if not self.bases:
@@ -56,7 +58,7 @@ class ModuleResolver:
         if level:
             if importer is None:
                 return None
-            base = os.path.dirname(os.path.realpath(importer))
+            base = os.path.dirname(self.real(importer))
             for _ in range(level - 1):
                 base = os.path.dirname(base)
             key = (base, name, level)
@@ -72,6 +74,12 @@ class ModuleResolver:
     def forget(self) -> None:
         """Files were deleted (or added): every name is resolved again."""
         self._memo = {}
+        self._reals = {}
+
+    def real(self, path: str) -> str:
+        """`os.path.realpath(path)`, remembered until `forget`."""
+        reals = self._reals  # read once, as `_memo`
+        return reals.get(path) or reals.setdefault(path, os.path.realpath(path))
 
     def _find(self, name: str, bases: tuple[str, ...]) -> str | None:
         parts = [p for p in name.split(".") if p]
@@ -153,7 +161,7 @@ def import_table(source: str | ast.Module | ImportStatements, path: str | None,
             if sub is not None:
                 table[f"{module}.{name}"] = sub
     if path is not None:
-        real = os.path.realpath(path)
+        real = resolver.real(path)
         table = {k: v for k, v in table.items() if v != real}
     return table
 
