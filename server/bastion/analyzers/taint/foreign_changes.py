@@ -46,20 +46,29 @@ Exported = dict[str, dict[str, str]]  # defining file -> {name bound here -> nam
 _CONTAINER_VALUE = re.compile(r"=[ \t]*(?:[\[{(\\]|(?:frozen)?set[ \t]*\(|tuple[ \t]*\()")
 _NAME = re.compile(r"[A-Za-z_]\w*")
 # a binding: a name first on its line, then `=` or an annotation's `:` (a superset of the
-# module-level ones: also those in a module-level `if` / `try`, a class's, a function's)
-_BOUND = re.compile(r"^[ \t]*([A-Za-z_]\w*)[ \t]*(?:=(?!=)|:)", re.MULTILINE)
-_REBOUND = r"\s*\.\s*(\w+)\s*(?:=(?!=)|" + _OPERATOR_ASSIGN + ")"  # after `checks`
+# module-level ones: also those in a module-level `if` / `try`, a class's, a function's). Those
+# after the first line are found after their newline (`re` searches for a leading character
+# first: a `^` of MULTILINE is tried at every position, 1.7x slower); no match holds one.
+_BOUND_HEAD = r"[ \t]*([A-Za-z_]\w*)[ \t]*(?:=(?!=)|:)"
+_BOUND_FIRST = re.compile(_BOUND_HEAD)
+_BOUND = re.compile("\n" + _BOUND_HEAD)
+# Each pattern below is matched after a module's name as the text writes it (`_after_module`)
+_REBOUND = re.compile(r"\s*\.\s*(\w+)\s*(?:=(?!=)|" + _OPERATOR_ASSIGN + ")")  # `checks.CMD =`
 # `setattr(checks, `, `delattr(`, mock's `patch.object(`; then the name, if a literal. The call's
 # start is searched once per importer's text (`Imports.setters`), not once per module it imports
-# (a search for `\b(?:setattr|...)` tries every position of the text: 0.8 s of a 323-file scan).
-_SETTER_START = re.compile(r"(?:setattr|delattr|object)\s*\(\s*")
-_SETTER_REST = r"{}\s*,\s*(?:(?:'(\w+)'|\"(\w+)\")\s*[,)])?"
-_SETTER_WORDS = ("setattr", "delattr", "object")  # each match of _SETTER_START holds one
+# (a search for `\b(?:setattr|...)` tries every position of the text: 0.8 s of a 323-file scan),
+# a pattern per word (one starting with a word is searched for by its first letters; the three
+# words in one pattern were tried at every position, 3x slower). No two of their matches overlap.
+_SETTER_WORDS = ("setattr", "delattr", "object")
+_SETTER_STARTS = tuple((word, re.compile(word + r"\s*\(\s*")) for word in _SETTER_WORDS)
+_SETTER_REST = re.compile(r"\s*,\s*(?:(?:'(\w+)'|\"(\w+)\")\s*[,)])?")
 # any name, through the dict: `vars(checks)` (its start searched once per text, as above) or
 # `checks.__dict__`
 _VARS_START = re.compile(r"vars\s*\(\s*")
-_VARS_REST = r"{}\s*\)"
-_DICT = r"{}\s*\.\s*__dict__\b"
+_VARS_REST = re.compile(r"\s*\)")
+_DICT = re.compile(r"\s*\.\s*__dict__\b")
+_ATTRIBUTE = re.compile(r"\s*(\.\s*(\w+))")  # `checks.ALLOWED`
+_SPACES = re.compile(r"\s*")
 _WORD = re.compile(r"\w")
 
 
@@ -81,19 +90,6 @@ def foreign_key(names: frozenset[str]) -> str:
     """A file's result-cache key part (TaintAnalyzer.dependency_key, scan_key.py): the names
     other modules change ("" when none)."""
     return blake2b(repr(sorted(names)).encode(), digest_size=8).hexdigest() if names else ""
-
-
-class _At:
-    """An occurrence's span, as `bindings.changed_at` reads a match."""
-
-    def __init__(self, start: int, end: int) -> None:
-        self._start, self._end = start, end
-
-    def start(self) -> int:
-        return self._start
-
-    def end(self) -> int:
-        return self._end
 
 
 class ForeignChanges:
@@ -121,7 +117,7 @@ class ForeignChanges:
             if answer is None:
                 entry = self._graph.text(real)
                 wanted = _wanted(entry[0]) if entry is not None else frozenset()
-                bound = frozenset(_BOUND.findall(entry[0])) if entry is not None else frozenset()
+                bound = _bound(entry[0]) if entry is not None else frozenset()
                 found = self._changed(real, wanted, frozenset({real})) | self._rebound(real, bound)
                 answer = self._answers[real] = wanted | bound if self._capped else frozenset(found)
             return answer
@@ -240,7 +236,8 @@ def _changes(text: str, imports: Imports, target: str, wanted: frozenset[str]) -
 def _calls_at(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Where the text's `setattr(`, `delattr(`, `object(` and `vars(` calls start, each as
     (start, end of the opening bracket and the spaces after it): `\\b` in front, as a word."""
-    setters = _starts(_SETTER_START, text) if any(word in text for word in _SETTER_WORDS) else []
+    setters = sorted(span for word, pattern in _SETTER_STARTS if word in text
+                     for span in _starts(pattern, text))
     return setters, _starts(_VARS_START, text) if "vars" in text else []
 
 
@@ -254,12 +251,11 @@ def _rebound_through(written: str, text: str, imports: Imports, bound: frozenset
     assignment, augmented assignment, `setattr(checks, "CMD", x)` (`delattr`, mock's
     `patch.object`), or any of them through a name not written as a literal, `vars(checks)`
     or `checks.__dict__`. `imports`: the text's (`_imports_of`)."""
-    escaped = re.escape(written).replace(r"\.", r"\s*\.\s*")
     spans = imports.spans
+    parts = written.split(".")
     found: set[str] = set()
-    setter = re.compile(_SETTER_REST.format(escaped)) if imports.setters else None
     for start, end in imports.setters:
-        match = setter.match(text, end)
+        match = _after_module(parts, text, end, _SETTER_REST)
         if match is None:
             continue
         name = match.group(1) or match.group(2)
@@ -267,22 +263,25 @@ def _rebound_through(written: str, text: str, imports: Imports, bound: frozenset
             if name is None:
                 return set(bound)
             found.add(name)
-    through_vars = re.compile(_VARS_REST.format(escaped)) if imports.vars_calls else None
-    if any(through_vars.match(text, end) and _outside(start, spans)
+    if any(_after_module(parts, text, end, _VARS_REST) and _outside(start, spans)
            for start, end in imports.vars_calls):
         return set(bound)
-    # `\b` in front of the module's name is tested apart: searched with it, every position of the
-    # text is tried; without it, only where the name's first letters are
-    if "__dict__" in text and any(_outside(m.start(), spans) and (
-            not m.start() or not _WORD.match(text, m.start() - 1))
-            for m in re.finditer(_DICT.format(escaped), text)):
+    if "__dict__" in text and any(_outside(start, spans) and (
+            not start or not _WORD.match(text, start - 1))
+            for start, _ in _module_matches(parts, text, _DICT)):
         return set(bound)
-    for match in re.finditer(escaped + _REBOUND, text):
-        start, name = match.start(), match.group(1)
+    for start, match in _module_matches(parts, text, _REBOUND):
+        name = match.group(1)
         if name in bound and _outside(start, spans) \
                 and not (start and (text[start - 1].isalnum() or text[start - 1] in "_.")):
             found.add(name)
     return found & bound
+
+
+def _bound(text: str) -> frozenset[str]:
+    """The names `_BOUND` finds, first on their line (the first line's too)."""
+    first = _BOUND_FIRST.match(text)
+    return frozenset(_BOUND.findall(text)).union((first.group(1),) if first else ())
 
 
 def _wanted(text: str) -> frozenset[str]:
@@ -330,15 +329,51 @@ def _name_changed(local: str, text: str, spans: list[tuple[int, int]]) -> bool:
 def _attributes_changed(written: str, text: str, spans: list[tuple[int, int]],
                         wanted: frozenset[str]) -> set[str]:
     """Which of `wanted` `checks.NAME` changes, for a module the text writes `checks`."""
-    from bastion.analyzers.taint.container_changes import changed_at  # see _name_changed
+    from bastion.analyzers.taint.container_changes import Span, changed_at  # see _name_changed
 
     found: set[str] = set()
-    pattern = re.compile(re.escape(written).replace(r"\.", r"\s*\.\s*") + r"\s*(\.\s*(\w+))")
-    for match in pattern.finditer(text):
-        start, name = match.start(), match.group(2)
+    for start, match in _module_matches(written.split("."), text, _ATTRIBUTE):
+        name = match.group(2)
         if name not in wanted or name in found or not _outside(start, spans) \
                 or start and (text[start - 1].isalnum() or text[start - 1] in "_."):
             continue
-        if changed_at(iter((_At(match.start(1), match.end(1)),)), text, attribute=True):
-            found.add(match.group(2))
+        if changed_at(iter((Span(match.start(1), match.end(1)),)), text, attribute=True):
+            found.add(name)
     return found
+
+
+def _after_module(parts: list[str], text: str, position: int, rest: re.Pattern) -> re.Match | None:
+    """`rest` matched after a module as `_imports_of` records it (`[\\w.]` only), split at its
+    dots (`parts`), at `position`, spaces allowed around its dots: as the pattern
+    `checks\\s*\\.\\s*db` + `rest` matches there (a word after spaces is where `\\s*` left
+    it: no other split of them matches). Each module's name compiled into its patterns was more
+    patterns than `re`'s cache holds (0.2 s of a warm 323-file scan)."""
+    if not text.startswith(parts[0], position):
+        return None
+    position += len(parts[0])
+    for part in parts[1:]:
+        position = _SPACES.match(text, position).end()
+        if not text.startswith(".", position):
+            return None
+        position = _SPACES.match(text, position + 1).end()
+        if not text.startswith(part, position):
+            return None
+        position += len(part)
+    return rest.match(text, position)
+
+
+def _module_matches(parts: list[str], text: str, rest: re.Pattern) -> Iterator[tuple[int, re.Match]]:
+    """Where the module (`parts`) + `rest` matches (`_after_module`), never overlapping, as
+    `re.finditer` finds them: the start of each and the match of `rest`. `rest`, as each
+    pattern given, starts with `\\s*\\.`: where a word goes on after the module's first part
+    (`os` in `pos` or `osx`), nothing matches."""
+    head = parts[0]
+    size = len(head)
+    position = text.find(head)
+    while position != -1:
+        match = None if _WORD.match(text, position + size) else _after_module(parts, text, position, rest)
+        if match is None:
+            position = text.find(head, position + 1)
+        else:
+            yield position, match
+            position = text.find(head, max(match.end(), position + 1))
