@@ -112,12 +112,14 @@ class ForeignChanges:
         if not self._compute or path is None:
             return frozenset()
         with self._lock:
-            real = os.path.realpath(path)
+            real = self._graph.resolver.real(path)
             answer = self._answers.get(real)
             if answer is None:
                 entry = self._graph.text(real)
-                wanted = _wanted(entry[0]) if entry is not None else frozenset()
-                bound = _bound(entry[0]) if entry is not None else frozenset()
+                # a module no other imports has nothing to look for (under the cap)
+                importers = self._importers_of(real) or self._capped
+                text = entry[0] if entry is not None and importers else ""
+                wanted, bound = _wanted(text), _bound(text)
                 found = self._changed(real, wanted, frozenset({real})) | self._rebound(real, bound)
                 answer = self._answers[real] = wanted | bound if self._capped else frozenset(found)
             return answer

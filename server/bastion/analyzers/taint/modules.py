@@ -341,8 +341,9 @@ class ModuleGraph:
             while stack:
                 for dep in self.deps(stack.pop()):
                     if dep not in seen:
-                        seen.add(dep)
-                        stack.append(dep)
+                        known = self._closures.get(dep)  # all it reaches: not walked again
+                        seen.update(known or (dep,))
+                        stack.extend(() if known else (dep,))
             found = self._closures[path] = frozenset(seen)
         return found
 
