@@ -226,18 +226,13 @@ def _spans(node: ast.AST, lines: list[int]) -> bool:
 
 def _statements(text: str):
     """(level, module or None, imported names) of each import statement in `text`."""
-    for dots, module, names, plain in _import_lines(text):
+    for dots, module, names, plain in (match.groups() for match in import_matches(text)):
         if plain:
             yield 0, None, _names(plain)
         elif dots and not module:
             yield len(dots), None, _names(names)
         else:
             yield len(dots), module, _names(names)
-
-
-def _import_lines(text: str):
-    for match in import_matches(text):
-        yield match.groups()
 
 
 def import_matches(text: str):
@@ -384,10 +379,12 @@ class ModuleGraph:
                                digest_size=16).hexdigest()
 
 
-def dependency_key(graph: ModuleGraph, text: str, path: str | None) -> str:
+def dependency_key(graph: ModuleGraph, text: str, path: str | None,
+                   imported: tuple[str, ...] | None = None) -> str:
     """The identity of the workspace modules `text` imports ("" when none): part of its
-    result-cache key, computed alike with or without the analyzers loaded (scan.py)."""
-    targets = imported_files(text, path, graph.resolver)
+    result-cache key, computed alike with or without the analyzers loaded (scan.py).
+    `imported`: `imported_files` of `text`, when the caller knows them (`ModuleGraph.deps`)."""
+    targets = imported_files(text, path, graph.resolver) if imported is None else imported
     if targets and path is not None and "flask" in text:
         # Imported here: with it the whole taint analysis (~50 ms), which a warm scan needs not.
         from bastion.analyzers.taint.workspace_entries import reads_scoped

@@ -48,6 +48,13 @@ class ScanKeys:
         self._closures = None  # made for the first file importing a workspace module
         self._foreign: ForeignChanges | None = None  # made for the first file
 
+    def _known_imports(self, text: str, path: str) -> tuple[str, ...] | None:
+        """The files `text` imports, as the graph remembers them for the file when it read the
+        same text (ForeignChanges reads every file of the roots through it)."""
+        real = self.graph.resolver.real(path)
+        entry = self.graph.text(real)
+        return self.graph.deps(real) if entry is not None and entry[0] == text else None
+
     def _imported(self, text: str, path: str) -> bytes:
         if self._closures is None:
             # without the models (specs.py, ~10 ms to import): `declarations` reads none of them
@@ -57,7 +64,8 @@ class ScanKeys:
         return self._closures.declarations(text, path, self.versioned)
 
     def key(self, text: str, path: str) -> str:
-        key = dependency_key(self.graph, text, path) if self.graph is not None else ""
+        key = dependency_key(self.graph, text, path, self._known_imports(text, path)) \
+            if self.graph is not None else ""
         imported = self._imported(text, path) if key and self.versioned else b""
         if self.graph is not None:
             if self._foreign is None:
