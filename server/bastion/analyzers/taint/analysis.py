@@ -106,16 +106,19 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
         module.external, module.external_bases = external, external_bases
         if module.argparse_helped is not None:  # its parser handed to helpers of other modules
             module.argparse_clean = helped_clean(module.argparse_helped, external)
-        module.factory_parsers = factory_parsers(module, external)
-        if module.factory_parsers:  # `PARSER.parse_args()` is then argparse's, as a source
-            module.kinds = {**module.kinds, **{name: parser.kind for name, parser
-                                               in module.factory_parsers.items()}}
         if external_scoped:  # a store of this module names its own line
             module.scoped = {**external_scoped, **module.scoped}
         if external_forms:  # `from .forms import SearchForm`: by the name the module calls
             module.forms = {**{local: external_forms[name] for local, name in module.env.aliases.items()
                                if name in external_forms}, **module.forms}
         module.digest = blake2b(module.digest + external_digest, digest_size=16).digest()
+    # `PARSER = build_parser()`, of another module or this one (its summary got apart, without
+    # its callees': a factory builds its parser itself)
+    module.factory_parsers = factory_parsers(
+        module, external, lambda name: _analyse(module.function_named(name), module, models, {}).summary)
+    if module.factory_parsers:  # `PARSER.parse_args()` is then argparse's, as a source
+        module.kinds = {**module.kinds, **{name: parser.kind for name, parser
+                                           in module.factory_parsers.items()}}
     if templates.found:
         module.templates = templates.found
         module.digest = blake2b(module.digest + templates.digest, digest_size=16).digest()

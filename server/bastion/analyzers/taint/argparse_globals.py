@@ -125,22 +125,39 @@ def bound_parsers(found: dict[str, frozenset[str | None]], clean: frozenset[str]
     return parsers
 
 
-def factory_parsers(module: ModuleContext,
-                    external: Callable[[str, bool], object] | None) -> dict[str, Value]:
+def factory_parsers(module: ModuleContext, external: Callable[[str, bool], object] | None,
+                    own: Callable[[str], Summary]) -> dict[str, Value]:
     """The parsers of the module's globals: those bound once to a call of another module's
     factory returning a parser (`PARSER = build_parser()`, kept by the call's name in
     `module.kinds`), the factory's returned parser, its carried destinations with it, as a
     parser built in a function gets it (a factory whose result depends on its arguments is left
-    out); and those bound more than once (`bound_parsers`)."""
+    out); those bound once to a function of this module returning one (`PARSER = _build()`), a
+    parser built in this module, `own` giving that function's summary; and those bound more than
+    once (`bound_parsers`)."""
     def returned(qualified: str) -> Value | None:
-        summary = external(qualified, False) if external is not None else None
+        # one of this module: its parser's destinations are the module's (bound_parsers
+        # proves their clean ones, the module declaring arguments)
+        summary = own(qualified) if _own_factory(module, qualified) else \
+            external(qualified, False) if external is not None else None
         returns = summary.returns if isinstance(summary, Summary) else None
         return returns if returns is not None and returns.kind == PARSER_KIND and not returns.taint else None
 
     found: dict[str, Value] = {}
+    built: dict[str, frozenset[str | None]] = {}
     for name, kind in module.kinds.items():
         if kind.endswith("()") and kind != PARSER_KIND and (parser := returned(kind[:-2])) is not None:
-            found[name] = parser
-    found.update(bound_parsers(module.parser_bindings, module.argparse_clean, module.argparse_declares,
-                               returned))
+            if _own_factory(module, kind[:-2]):
+                built[name] = frozenset({BUILT})
+            else:
+                found[name] = parser
+    found.update(bound_parsers({**built, **module.parser_bindings}, module.argparse_clean,
+                               module.argparse_declares, returned))
     return found
+
+
+def _own_factory(module: ModuleContext, name: str) -> bool:
+    """Whether `name` is a plain function of this module (not a method, not a class) that may
+    build a parser its module declares arguments of."""
+    function = module.function_named(name)
+    return (module.argparse_declares and function is not None and function.class_name is None
+            and isinstance(function.node, ast.FunctionDef))
