@@ -47,6 +47,7 @@ from bastion.analyzers.taint.folding import (
 from bastion.analyzers.taint.request_items import item_read
 from bastion.analyzers.taint.results import Hit, Summary
 from bastion.analyzers.taint.scoped import SCOPED
+from bastion.analyzers.taint.self_fields import field_read, forget_fields
 from bastion.analyzers.taint.sinks import check_call_sinks, is_module
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.summaries import class_method, property_read
@@ -169,7 +170,7 @@ class Evaluator:
                 and node.attr in self.module.scoped:
             return qualnames.scoped_value(self, node)
         if path is not None and path.startswith("self.") and path[5:] in self.fields:
-            found = self.fields[path[5:]]
+            found = field_read(self, path[5:], self.fields[path[5:]])  # a guard narrows it
             return seen_through(found) if "self" in self.escaped else found
         base = self.eval(node.value)
         getter = property_read(self, node, base) if isinstance(node.ctx, ast.Load) else None
@@ -280,6 +281,7 @@ class Evaluator:
     def e_Call(self, node: ast.Call) -> Value:
         args = [self.eval(a) for a in node.args]
         value = self.call(node, args, {k.arg: self.eval(k.value) for k in node.keywords})
+        forget_fields(self, node)  # `self.refresh()` may change the fields it read
         if value.taint and type(node.func) is ast.Attribute and node.func.attr == "get" \
                 and not node.keywords and 1 <= len(args) <= 2:  # `request.args.get("n")`
             return item_read(self, node, value, args[1] if len(args) == 2 else NONE)

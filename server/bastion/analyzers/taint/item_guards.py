@@ -3,7 +3,7 @@ a local dict's item under a constant key (`if form["n"].isdigit():`, `form["k"] 
 form["k"].isalnum() else "anon"`), refined in its slot as a name is, so that the next read of
 `form["n"]` finds it. Sound as the slot model is: a store into the slot or an edit of the dict
 replaces it. An immutable request mapping's item (`request.args["n"]`) is narrowed where a read
-kept it (request_items.py)."""
+kept it (request_items.py), and so is a field of `self` the method read, not stored (self_fields.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import ast
 from bastion.analyzers.taint.domain import EVERY_CLASS, SAFE, Value
 from bastion.analyzers.taint.expressions import path_of
 from bastion.analyzers.taint.request_items import item_key
+from bastion.analyzers.taint.self_fields import kept_key
 
 Env = dict
 
@@ -32,6 +33,8 @@ def narrow(env: Env, node: ast.expr, cleans: frozenset[str] | None = None,
     changes; `env` itself when `node` reads nothing the walk keeps)."""
     slot = item_slot(env, node) if isinstance(node, ast.Subscript) else None
     key = slot[0] if slot else node.id if isinstance(node, ast.Name) else path_of(node)
+    if key is not None and key not in env and key.startswith("self."):
+        key = kept_key(key)  # a field of `self` the method read (self_fields.py)
     if key is None:
         found = item_key(node)  # a request mapping's item a read kept (request_items.py)
         key = found[0] if found is not None else None
