@@ -39,13 +39,14 @@ def not_a_name(ev: Evaluator, node: ast.Call, keywords: tuple[str, ...]) -> bool
     function = whole_function(ev)
     if function is None or given.id in _parameters(function.node):
         return False  # a parameter holds the caller's value until it is bound again
-    bound = [n for n in nodes(function.node) if isinstance(n, ast.Name)
+    walked = nodes(function.node)
+    bound = [n for n in walked if isinstance(n, ast.Name)
              and n.id == given.id and isinstance(n.ctx, ast.Store)]
-    found = [_read_not_named(ev, n.value) for n in nodes(function.node) if isinstance(n, ast.Assign)
+    found = [_read_not_named(ev, n.value) for n in walked if isinstance(n, ast.Assign)
              and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
              and n.targets[0].id == given.id]
     # `for upload in request.files.getlist("rows")` / `.values()`: each an uploaded file
-    found += [_uploads(ev, n.iter) for n in nodes(function.node) if isinstance(n, _LOOPS)
+    found += [_uploads(ev, n.iter) for n in walked if isinstance(n, _LOOPS)
               and isinstance(n.target, ast.Name) and n.target.id == given.id]
     return bool(found) and len(found) == len(bound) and all(found)
 
