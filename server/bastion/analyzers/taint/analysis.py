@@ -34,6 +34,7 @@ from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.relevance import relevant_functions
 from bastion.analyzers.taint.results import FunctionResult, Hit, Summary, distinct_hits
 from bastion.analyzers.taint.resume import Walker, checkpoints_in
+from bastion.analyzers.taint.signatures import numbered
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.statements import Interpreter
 from bastion.analyzers.taint.template_files import NONE as NO_TEMPLATES
@@ -224,10 +225,7 @@ def _analyse(function: Function, module: ModuleContext, models: Models,
     args = function.node.args
     # in their order, numbered as parameters.py numbers them (`*rest` after the positional
     # ones, `**options` last)
-    params = [p.arg for p in [*args.posonlyargs, *args.args]][function.implicit_params:]
-    params += [f"*{args.vararg.arg}"] if args.vararg else []
-    params += [p.arg for p in args.kwonlyargs]
-    params += [f"**{args.kwarg.arg}"] if args.kwarg else []
+    params = numbered(args, function.implicit_params)
     try:
         return _interpret(function, module, models, summaries, sql, later, params, walker)
     except RecursionError:

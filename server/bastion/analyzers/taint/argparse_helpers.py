@@ -19,6 +19,7 @@ from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.argparse_choices import declared
 from bastion.analyzers.taint.argparse_walk import ArgparseCalls, argparse_calls, handed_out
 from bastion.analyzers.taint.results import Summary
+from bastion.analyzers.taint.signatures import named
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.context import ModuleContext
@@ -36,7 +37,7 @@ def declarations(node: ast.FunctionDef | ast.AsyncFunctionDef,
     if not module.argparse_declares:
         return None
     calls = argparse_calls(ast.Module(body=[node], type_ignores=[]), None, False)
-    params = {a.arg for a in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]}
+    params = {a.arg for a in named(node.args)}
     if calls.conversion_rebound or params.isdisjoint(calls.parsers) or handed_out(calls):
         return None
     validated, other = declared(calls)

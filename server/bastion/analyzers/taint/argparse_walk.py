@@ -20,6 +20,7 @@ import ast
 from typing import NamedTuple
 
 from bastion.analyzers.taint.helpers import arguments_of, callee_of, held
+from bastion.analyzers.taint.signatures import named
 
 CONVERSIONS = frozenset({"int", "float"})
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -82,8 +83,7 @@ def argparse_calls(tree: ast.Module, text: str | None, tables: bool) -> Argparse
                 if node.name in CONVERSIONS:
                     rebound = True
                 if arguments and kind is not ast.ClassDef:
-                    params.setdefault(node.name, set()).update(
-                        a.arg for a in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs])
+                    params.setdefault(node.name, set()).update(a.arg for a in named(node.args))
             elif arguments and kind is ast.Assign and _made(node.value):
                 parsers.update(k for t in node.targets if (k := _key(t)) is not None)
             elif arguments and kind is ast.Return and node.value is not None:

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.taint.closures import LocalFunction, call_local
 from bastion.analyzers.taint.domain import ANY, UNKNOWN, Value
 from bastion.analyzers.taint.escapes import CONTAINER_TYPES
+from bastion.analyzers.taint.signatures import packed, positional
 from bastion.analyzers.taint.specs import CallbackModel, Models
 from bastion.analyzers.taint.summaries import apply_summary
 from bastion.analyzers.taint.wrappers import as_function
@@ -81,9 +82,9 @@ def _no_executor(ev: Evaluator, model: CallbackModel, method: str, receiver: Val
         return False
     position, keyword = model.function
     arguments = function.node.args
-    params = [a.arg for a in [*arguments.posonlyargs, *arguments.args]][function.implicit_params:]
+    params = [a.arg for a in positional(arguments)][function.implicit_params:]
     name = params[position] if position is not None and position < len(params) else keyword
-    if name is None or arguments.vararg is not None or arguments.kwarg is not None:
+    if name is None or packed(arguments):
         return False
     return not any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(function.node)
                    if not isinstance(n, ast.arg))

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from bastion import attrs_classes
 from bastion.analyzers.matchers import Env, NameSet
 from bastion.analyzers.taint.factories import resolve
+from bastion.analyzers.taint.signatures import named
 
 
 @attrs_classes.frozen
@@ -79,7 +80,7 @@ def _init_params(node: ast.ClassDef) -> tuple[tuple[str, ast.expr | None], ...]:
                  and item.name == "__init__"), None)
     if init is None:
         return ()
-    params = [*init.args.posonlyargs, *init.args.args, *init.args.kwonlyargs][1:]
+    params = named(init.args)[1:]
     return tuple((param.arg, param.annotation) for param in params)
 
 

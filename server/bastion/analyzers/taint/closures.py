@@ -21,6 +21,7 @@ import attrs
 from bastion import attrs_classes
 from bastion.analyzers.taint.domain import ANY, CLEAN, EVERY_CLASS, NONE, Value, join, join_all
 from bastion.analyzers.taint.nodes import nodes
+from bastion.analyzers.taint.signatures import default_values, named, packed, positional
 from bastion.analyzers.taint.summaries import bind_arguments
 from bastion.analyzers.taint.verdicts import see_helper
 
@@ -61,12 +62,10 @@ def call_local(ev: Interpreter, local: LocalFunction, node: ast.Call, args: list
         return None
     ev.budget.left -= size
     params = definition.args
-    named = [*params.posonlyargs, *params.args]
-    every = [*named, *params.kwonlyargs]
-    bound = bind_arguments(tuple(p.arg for p in every), node, args[:len(named)], keywords)
-    defaults = dict(zip(named[len(named) - len(params.defaults):], params.defaults, strict=True))
-    defaults.update((p, d) for p, d in zip(params.kwonlyargs, params.kw_defaults, strict=True)
-                    if d is not None)
+    taken = len(positional(params))
+    every = named(params)
+    bound = bind_arguments(tuple(p.arg for p in every), node, args[:taken], keywords)
+    defaults = default_values(params)
     step = ev.step(node, f"passed to `{local.name}`")
     env = dict(ev.env)  # the names the helper sees, as they are now
     for index, param in enumerate(every):
@@ -74,12 +73,11 @@ def call_local(ev: Interpreter, local: LocalFunction, node: ast.Call, args: list
         if value is None:
             value = ev.eval(defaults[param]) if param in defaults else CLEAN
         env[param.arg] = value.with_step(step) if value.taint else value
-    rest = [*args[len(named):], *(v for k, v in keywords.items()
-                                  if k is None or k not in {p.arg for p in every})]
-    for packed in (params.vararg, params.kwarg):  # `*args`, `**kwargs`: what was left over
-        if packed is not None:
-            extra = join_all([v.flat() for v in rest]) if rest else CLEAN
-            env[packed.arg] = Value(clean=EVERY_CLASS, items={ANY: extra})
+    rest = [*args[taken:], *(v for k, v in keywords.items()
+                             if k is None or k not in {p.arg for p in every})]
+    for left in packed(params):  # `*args`, `**kwargs`: what was left over
+        extra = join_all([v.flat() for v in rest]) if rest else CLEAN
+        env[left.arg] = Value(clean=EVERY_CLASS, items={ANY: extra})
     inner = type(ev)(ev.module, ev.models, ev.summaries, ev.class_name, ev.fields)
     inner.share(ev)
     inner.env = env

@@ -24,6 +24,7 @@ from bastion.analyzers.taint.annotations import (
 )
 from bastion.analyzers.taint.classes import ClassShape, model_fields
 from bastion.analyzers.taint.factories import Registration, annotated_calls, resolve
+from bastion.analyzers.taint.signatures import default_values, named, packed, positional
 from bastion.analyzers.taint.specs import EntryModel
 from bastion.engine.cache import LRU
 
@@ -272,11 +273,11 @@ def _declared(node: ast.FunctionDef | ast.AsyncFunctionDef, env: Env,
     """What `_marker` reads of a function, resolved once for every entry model (it was asked
     of each function by each model with markers: 384k times in a scan of the standard library)."""
     args = node.args
-    params = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+    params = named(args)
     calls = [(resolve(c, env, kinds), c) for c in [
-        *args.defaults, *args.kw_defaults, *(c for a in params for c in annotated_calls(a.annotation))]
+        *default_values(args).values(), *(c for a in params for c in annotated_calls(a.annotation))]
         if isinstance(c, ast.Call)]
-    if params and not (args.vararg or args.kwarg) and all(p.annotation is not None for p in params):
+    if params and not packed(args) and all(p.annotation is not None for p in params):
         return calls, params[0].annotation, [resolve(p.annotation, env, kinds) for p in params]
     return calls, None, []
 
@@ -312,18 +313,14 @@ def _resolver_skip(function: Function) -> int:
 
 
 def _positional(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
-    return tuple(p.arg for p in [*node.args.posonlyargs, *node.args.args])
+    return tuple(p.arg for p in positional(node.args))
 
 
 def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | None,
                   env: Env, kinds: dict[str, str], classes: dict[str, ClassShape]) -> None:
     args = function.node.args
-    params = [*args.posonlyargs, *args.args, *args.kwonlyargs]
-    params = params[function.implicit_params:]  # self
-    defaults = dict(zip([p.arg for p in [*args.posonlyargs, *args.args]][::-1],
-                        args.defaults[::-1], strict=False))
-    defaults.update({p.arg: d for p, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)
-                     if d is not None})
+    params = named(args)[function.implicit_params:]  # self
+    defaults = {p.arg: d for p, d in default_values(args).items()}
     requests: list[str] = []
     tainted: list[str] = []
     safe: list[str] = []  # validated into data no injection fits in
@@ -387,9 +384,8 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
             tainted = [p.arg for p in params if p.arg in converters
                        and converters[p.arg] not in _TYPED_CONVERTERS]
             safe = [p.arg for p in params if converters.get(p.arg) in _TYPED_CONVERTERS]
-    for name in (args.vararg, args.kwarg):
-        if name is not None and entry.params in ("all", "after_first", "resolver_args"):
-            tainted.append(name.arg)
+    if entry.params in ("all", "after_first", "resolver_args"):
+        tainted += [p.arg for p in packed(args)]
     function.dependencies = tuple(dependencies)
     function.tainted_params = () if function.helper else tuple(tainted)
     function.request_params = tuple(requests)

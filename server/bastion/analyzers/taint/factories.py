@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 
 from bastion import attrs_classes
 from bastion.analyzers.matchers import Env
+from bastion.analyzers.taint.signatures import default_values, named
 from bastion.engine.cache import LRU
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -106,10 +107,10 @@ def parameter_calls(definitions: list[ast.stmt]) -> Iterator[ast.Call]:
             if isinstance(node, ast.ClassDef) else []
         for function in functions:
             args = function.args
-            for default in [*args.defaults, *args.kw_defaults]:
+            for default in default_values(args).values():
                 if isinstance(default, ast.Call):
                     yield default
-            for param in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+            for param in named(args):
                 yield from annotated_calls(param.annotation)
 
 
@@ -158,7 +159,7 @@ def nested_views(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
             continue
         local = dict(kinds)
         args = outer.args
-        for param in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+        for param in named(args):
             kind = _parameter_kind(param, env)
             if kind is not None:
                 local[param.arg] = kind

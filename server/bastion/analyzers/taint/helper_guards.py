@@ -35,6 +35,7 @@ from bastion.analyzers.taint.closures import MAX_DEPTH
 from bastion.analyzers.taint.domain import CLEAN, COMPONENT, NORMALIZERS, join
 from bastion.analyzers.taint.helper_paths import HelperPath, module_paths
 from bastion.analyzers.taint.results import Proof
+from bastion.analyzers.taint.signatures import default_values, positional
 from bastion.analyzers.taint.summaries import bind_arguments
 
 if TYPE_CHECKING:
@@ -97,13 +98,12 @@ def helper_test(ev: Evaluator, function: Function | None, test: ast.Call, env: E
     paths = module_paths(ev.module, function.node)
     if paths is None or truth is None and not _reads(function.node)[0]:
         return env
-    params = [*function.node.args.posonlyargs, *function.node.args.args][function.implicit_params:]
+    params = positional(function.node.args)[function.implicit_params:]
     with ev.evaluating_in(env):
         args = [ev.eval(a) for a in test.args]
         keywords = {k.arg: ev.eval(k.value) for k in test.keywords}
     bound = bind_arguments(tuple(p.arg for p in params), test, args, keywords)
-    defaults = dict(zip(params[len(params) - len(function.node.args.defaults):],
-                        function.node.args.defaults, strict=True))
+    defaults = default_values(function.node.args)
 
     def start() -> Evaluator:
         # a method's `self.ALLOWED` reads its class's constant (class_constants.py)
@@ -152,7 +152,7 @@ def proofs_of(function: Function, start: Callable[[], Evaluator], refine: Callab
     instance = function.class_name is not None and not function.node.decorator_list
     paths = module_paths(module, function.node) \
         if instance or _bound_to_nothing(function) else None
-    params = [*function.node.args.posonlyargs, *function.node.args.args][function.implicit_params:]
+    params = positional(function.node.args)[function.implicit_params:]
     if paths is None or not params:
         return ()
     raises, containment = _reads(function.node)

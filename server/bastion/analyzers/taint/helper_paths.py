@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from bastion import attrs_classes
 from bastion.analyzers.taint.module_level import fold_constant
 from bastion.analyzers.taint.nodes import nodes
+from bastion.analyzers.taint.signatures import packed
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -87,7 +88,7 @@ def module_paths(module: ModuleContext,
 
 def _small_body(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.stmt] | None:
     """The function's statements after its docstring, if it may be a guard helper at all."""
-    if isinstance(node, ast.AsyncFunctionDef) or node.args.vararg or node.args.kwarg:
+    if isinstance(node, ast.AsyncFunctionDef) or packed(node.args):
         return None
     body = node.body
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):

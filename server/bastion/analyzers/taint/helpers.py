@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.nodes import header_nodes, kept_by_node, kept_by_statements, long_function
+from bastion.analyzers.taint.signatures import by_keyword, positional
 from bastion.engine.cache import LRU
 
 if TYPE_CHECKING:
@@ -229,8 +230,8 @@ def _factory(function: Function) -> bool:
 
 def _param(node: ast.FunctionDef | ast.AsyncFunctionDef, slot: int | str,
            implicit: int = 0) -> str | None:
-    positional = [*node.args.posonlyargs, *node.args.args][implicit:]  # not `cls`
+    taken = positional(node.args)[implicit:]  # not `cls`
     if isinstance(slot, int):
-        return positional[slot].arg if slot < len(positional) else None
-    names = [a.arg for a in [*node.args.args, *node.args.kwonlyargs]]
+        return taken[slot].arg if slot < len(taken) else None
+    names = [a.arg for a in by_keyword(node.args)]
     return slot if slot in names else None

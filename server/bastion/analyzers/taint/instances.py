@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import EVERY_CLASS, SAFE, Value
 from bastion.analyzers.taint.handed_requests import with_request_sources
+from bastion.analyzers.taint.signatures import positional
 from bastion.analyzers.taint.summaries import (
     apply_summary,
     bind_arguments,
@@ -69,7 +70,7 @@ def class_called(ev: Evaluator, func: ast.expr) -> str | None:
             or not any(isinstance(d, ast.Name) and d.id == "classmethod"
                        for d in function.node.decorator_list):
         return None
-    params = [*function.node.args.posonlyargs, *function.node.args.args]
+    params = positional(function.node.args)
     return ev.class_name if params[0].arg == func.id and ev.env[func.id].kind is None else None
 
 

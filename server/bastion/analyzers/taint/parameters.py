@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.taint.argparse_handlers import REGISTRAR
 from bastion.analyzers.taint.domain import ANY, CLEAN, EVERY_CLASS, SAFE, Origin, Value
 from bastion.analyzers.taint.forms import form_instance
+from bastion.analyzers.taint.signatures import every
 from bastion.analyzers.taint.summaries import shaped
 
 if TYPE_CHECKING:
@@ -21,8 +22,7 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
     `self`, and the parameters callers fill (a summary's `param` origins)."""
     args = function.node.args
     # in their order (summaries number them so: analysis.py)
-    params = [*args.posonlyargs, *args.args, *([args.vararg] if args.vararg else []),
-              *args.kwonlyargs, *([args.kwarg] if args.kwarg else [])]
+    params = every(args)
     env: dict[str, Value] = {}
     entry = function.entry
     offset = function.implicit_params

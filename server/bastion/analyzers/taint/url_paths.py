@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.taint.argv import leading_text
 from bastion.analyzers.taint.nodes import nodes
 from bastion.analyzers.taint.read_ahead import whole_function
+from bastion.analyzers.taint.signatures import named, packed
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -92,6 +93,4 @@ def _typed_upload(ev: Evaluator, name: str) -> bool:
 def _parameters(node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr | None]:
     """The function's parameters by name, with their annotations."""
     arguments = node.args
-    return {a.arg: a.annotation for a in (*arguments.posonlyargs, *arguments.args,
-                                          *arguments.kwonlyargs, arguments.vararg, arguments.kwarg)
-            if a is not None}
+    return {a.arg: a.annotation for a in (*named(arguments), *packed(arguments))}
