@@ -15,8 +15,10 @@ ANALYZER = TaintAnalyzer()
 FLASK = "import os\nfrom flask import Flask, request\napp = Flask(__name__)\n@app.post('/a')\ndef a():\n"
 
 
-def ids(body: str, header: str = "") -> list[str]:
-    source = header + FLASK + "".join(f"    {line}\n" for line in body.splitlines())
+def ids(body: str, header: str = "", view: str = FLASK) -> list[str]:
+    """The rules reported on `view` (a module's header down to the view's `def` line) with
+    `body` as the view's body, after the imports in `header`."""
+    source = header + view + "".join(f"    {line}\n" for line in body.splitlines())
     return sorted(f.rule_id for f in ANALYZER.analyse_file(source, "case.py"))
 
 
