@@ -5,7 +5,9 @@ ClickHouse Connect, psycopg2's batch helpers, SQLModel's `text`; asyncio's and a
 commands, `os.posix_spawn`; import by dotted name; old and private pickle names; Jinja's native
 and dict-loaded templates, Mako's lookup, Cheetah, Genshi, Chameleon; python-ldap's and ldap3's
 entry changes by DN; loguru and logging adapters; elementpath; NumPy, Pillow and OpenCV files,
-aiofiles' os functions, anyio paths; redirects of Starlette responses, Django and Flask."""
+aiofiles' os functions, anyio paths; redirects of Starlette responses, Django and Flask; pages
+of Django's other responses, Werkzeug's, Starlette's stream and Litestar's; Litestar's string
+templates."""
 
 # ruff: noqa: E501  (cases are small modules, kept one per entry)
 from __future__ import annotations
@@ -171,6 +173,25 @@ PAIRS = [
     ("BST210", "",
      f"return app.redirect({U})",
      f"return app.redirect('/profile/' + {U})"),
+    # pages: Django's other responses, Werkzeug's, Starlette's stream and Litestar's declared HTML
+    ("BST203", "from django.http import HttpResponseGone, HttpResponseNotAllowed\n",
+     f"return HttpResponseNotAllowed(['GET'], '<p>' + {U} + ' cannot be changed</p>')",
+     f"return HttpResponseNotAllowed([{U}], '<p>read only</p>')"),
+    ("BST203", "from django.http.response import HttpResponseBadRequest\n",
+     f"return HttpResponseBadRequest('<p>bad field ' + {U} + '</p>')",
+     f"return HttpResponseBadRequest('bad field ' + {U}, content_type='text/plain')"),
+    ("BST203", "from werkzeug.wrappers import Response\n",
+     f"return Response('<p>' + {U} + '</p>', mimetype='text/html')",
+     f"return Response('<p>' + {U} + '</p>')"),
+    ("BST203", "from starlette.responses import StreamingResponse\n",
+     f"return StreamingResponse(iter(['<p>' + {U} + '</p>']), media_type='text/html')",
+     f"return StreamingResponse(iter([{U} + '\\n']), media_type='text/csv')"),
+    ("BST203", "from litestar import Response\n",
+     f"return Response('<p>' + {U} + '</p>', media_type='text/html')",
+     f"return Response({{'echo': {U}}})"),
+    ("BST214", "from litestar.response import Template\n",
+     f"return Template(template_str='<p>' + {U} + '</p>')",
+     f"return Template(template_name='page.html', context={{'name': {U}}})"),
 ]
 
 
