@@ -202,3 +202,18 @@ PAIRS = [
 def test_vulnerable_case_reports_and_its_safe_twin_does_not(rule_id, header, vulnerable, safe):
     assert rule_id in ids(vulnerable, header, ASYNC_VIEW)
     assert rule_id not in ids(safe, header, ASYNC_VIEW)
+
+
+AIOHTTP_VIEW = "import os\nimport pandas as pd\nfrom aiohttp import web\nfrom PIL import Image\nasync def upload(request: web.Request):\n"
+
+
+def test_a_field_of_aiohttps_posted_form_is_an_upload_not_a_name():
+    """`(await request.post())["image"].file` is the uploaded file Pillow or pandas reads; the
+    form's text field joined to a directory is a name."""
+    upload = "form = await request.post()\nfield = form['image']\nreturn web.json_response({'size': Image.open(field.file).size})"
+    inline = "form = await request.post()\nreturn web.json_response({'size': Image.open(form['image'].file).size})"
+    named = "form = await request.post()\nreturn web.json_response({'size': Image.open(os.path.join('/srv', form['name'])).size})"
+    assert "BST201" not in ids(upload, "", AIOHTTP_VIEW)
+    assert "BST201" not in ids(inline, "", AIOHTTP_VIEW)
+    assert "BST201" not in ids(upload.replace("Image.open(field.file).size", "len(pd.read_csv(field.file))"), "", AIOHTTP_VIEW)
+    assert "BST201" in ids(named, "", AIOHTTP_VIEW)

@@ -5,13 +5,14 @@ chooses whole can be any of them. Not data written after a constant URL of a fix
 (`pd.read_csv(f"https://api.example.com/export.csv?id={item}")`: a document of that host, not
 a file of the server nor another host), nor an uploaded file object, whose content is read
 (`pd.read_csv(request.files["data"])`, its `.stream`, FastAPI's `upload.file`, each of
-`request.files.getlist("rows")`), as the code writes them at the call or in every binding of
-the name it passes."""
+`request.files.getlist("rows")`, the `.file` of a field of aiohttp's `await request.post()`), as
+the code writes them at the call or in every binding of the name it passes."""
 
 from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.argv import leading_text
@@ -27,6 +28,7 @@ _FIXED_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#@\\]+[/?#]")
 _UPLOADS = (".files", ".FILES")  # a request's uploaded files by field name (Flask, Django, Quart)
 _STREAMS = frozenset({"stream", "file"})  # an upload's file object: Werkzeug's, Starlette's
 _LOOPS = (ast.For, ast.AsyncFor, ast.comprehension)
+_FORM_POSTS = ("aiohttp.web.Request.post()", "aiohttp.web.BaseRequest.post()")  # fields by name
 
 
 def not_a_name(ev: Evaluator, node: ast.Call, keywords: tuple[str, ...]) -> bool:
@@ -37,18 +39,24 @@ def not_a_name(ev: Evaluator, node: ast.Call, keywords: tuple[str, ...]) -> bool
         (k.value for k in node.keywords if k.arg in keywords), None)
     if not isinstance(given, ast.Name):
         return given is not None and _read_not_named(ev, given)
+    # `for upload in request.files.getlist("rows")` / `.values()`: each an uploaded file
+    return _bound_to_all(ev, given.id, lambda value: _read_not_named(ev, value),
+                         lambda iterated: _uploads(ev, iterated))
+
+
+def _bound_to_all(ev: Evaluator, name: str, test: Callable[[ast.expr], bool],
+                  each: Callable[[ast.expr], bool] | None = None) -> bool:
+    """Every binding of `name` in the function (one at least) is an assignment of a value
+    passing `test`, or a loop over an iterable passing `each`."""
     function = whole_function(ev)
-    if function is None or given.id in _parameters(function.node):
+    if function is None or name in _parameters(function.node):
         return False  # a parameter holds the caller's value until it is bound again
     walked = nodes(function.node)
-    bound = [n for n in walked if isinstance(n, ast.Name)
-             and n.id == given.id and isinstance(n.ctx, ast.Store)]
-    found = [_read_not_named(ev, n.value) for n in walked if isinstance(n, ast.Assign)
-             and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
-             and n.targets[0].id == given.id]
-    # `for upload in request.files.getlist("rows")` / `.values()`: each an uploaded file
-    found += [_uploads(ev, n.iter) for n in walked if isinstance(n, _LOOPS)
-              and isinstance(n.target, ast.Name) and n.target.id == given.id]
+    bound = [n for n in walked if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)]
+    found = [test(n.value) for n in walked if isinstance(n, ast.Assign) and len(n.targets) == 1
+             and isinstance(n.targets[0], ast.Name) and n.targets[0].id == name]
+    found += [each is not None and each(n.iter) for n in walked if isinstance(n, _LOOPS)
+              and isinstance(n.target, ast.Name) and n.target.id == name]
     return bool(found) and len(found) == len(bound) and all(found)
 
 
@@ -57,19 +65,33 @@ def _read_not_named(ev: Evaluator, node: ast.expr) -> bool:
 
 
 def _upload(ev: Evaluator, node: ast.expr) -> bool:
-    """`request.files["data"]`, `request.files.get("data")`, their `.stream`, and the `.file`
-    of a parameter typed `UploadFile`."""
+    """`request.files["data"]`, `request.files.get("data")`, their `.stream`, the `.file` of a
+    parameter typed `UploadFile`, and of a field of aiohttp's posted form (`form["data"].file`)."""
     if isinstance(node, ast.Attribute) and node.attr in _STREAMS:
         if isinstance(node.value, ast.Name) and node.attr == "file":
-            return _typed_upload(ev, node.value.id)
+            return _typed_upload(ev, node.value.id) or _bound_to_all(
+                ev, node.value.id, lambda value: _item_of(ev, value, _posted_form))
+        if node.attr == "file" and _item_of(ev, node.value, _posted_form):
+            return True
         node = node.value
+    return _item_of(ev, node, _container)
+
+
+def _item_of(ev: Evaluator, node: ast.expr, container: Callable[[Evaluator, ast.expr], bool]) -> bool:
+    """`node` is `c["name"]` or `c.get("name")` of a `container`."""
     if isinstance(node, ast.Subscript):
-        container = node.value
-    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get":
-        container = node.func.value
-    else:
-        return False
-    return _container(ev, container)
+        return container(ev, node.value)
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+        and node.func.attr == "get" and container(ev, node.func.value)
+
+
+def _posted_form(ev: Evaluator, node: ast.expr) -> bool:
+    """aiohttp's `await request.post()`, written there or bound to the name in the function."""
+    if isinstance(node, ast.Name):
+        # not through another name: `form = form` would never end
+        return _bound_to_all(ev, node.id, lambda value: not isinstance(value, ast.Name)
+                             and _posted_form(ev, value))
+    return isinstance(node, ast.Await) and ev.qualname(node.value) in _FORM_POSTS
 
 
 def _uploads(ev: Evaluator, node: ast.expr) -> bool:
