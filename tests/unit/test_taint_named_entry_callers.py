@@ -12,8 +12,9 @@ import pytest
 from tests.unit.taint_marked import marked_and_found
 
 from bastion.analyzers.taint.analyzer import load_models
+from bastion.analyzers.taint.classified import Classified
 from bastion.analyzers.taint.context import module_context
-from bastion.analyzers.taint.entries import Classified, Function
+from bastion.analyzers.taint.entries import Function
 from bastion.engine.cache import LRU
 
 MODELS = load_models()

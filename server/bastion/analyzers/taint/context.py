@@ -21,6 +21,7 @@ from bastion.analyzers.taint.argparse_handlers import dispatched
 from bastion.analyzers.taint.argparse_helpers import Helped
 from bastion.analyzers.taint.class_constants import class_constants
 from bastion.analyzers.taint.classes import class_shapes, record_fields
+from bastion.analyzers.taint.classified import Classified
 from bastion.analyzers.taint.context_reuse import (
     declaring_words,
     keep_shapes,
@@ -33,7 +34,6 @@ from bastion.analyzers.taint.declared_versions import Declared
 from bastion.analyzers.taint.domain import Value
 from bastion.analyzers.taint.entries import (
     FUNCTIONS,
-    Classified,
     Function,
     classify_kept,
     first_param,

@@ -3,8 +3,7 @@ of them are entry points whose parameters are untrusted: by an entry model's dec
 registrar, function name, first parameter, signature or class, with what the framework passes
 each parameter (the request, validated data, a dependency's return value).
 
-`Classified` keeps each function's classification in the LRU its caller (context.py's
-`module_context`) passes, by the function node and the module's digest.
+`Classified` (classified.py) keeps each function's classification.
 """
 
 from __future__ import annotations
@@ -26,9 +25,9 @@ from bastion.analyzers.taint.classes import ClassShape, model_fields
 from bastion.analyzers.taint.factories import Registration, annotated_calls, resolve
 from bastion.analyzers.taint.signatures import default_values, named, packed, positional
 from bastion.analyzers.taint.specs import EntryModel
-from bastion.engine.cache import LRU
 
 if TYPE_CHECKING:
+    from bastion.analyzers.taint.classified import Classified
     from bastion.analyzers.taint.context_reuse import KeptFunctions
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -165,33 +164,6 @@ def classify_kept(function: Function, env: Env, kinds: dict[str, str], entries: 
     if memo is not None:
         memo.keep(function, kept_bases)
     return function
-
-
-class Classified:
-    """Classifications in an LRU, by the function node (kept in the value, so that its id is
-    not reused while the entry lives), its class and bases, and the module's digest."""
-
-    def __init__(self, memo: LRU, digest: bytes) -> None:
-        self.memo = memo
-        self.digest = digest
-
-    def _key(self, function: Function, bases: tuple) -> tuple:
-        return (b"classified", id(function.node), function.class_name, bases, self.digest)
-
-    def restore(self, function: Function, bases: tuple) -> bool:
-        kept = self.memo.get(self._key(function, bases))
-        if kept is None or kept[0] is not function.node:
-            return False
-        (_, function.entry, function.return_sink, function.tainted_params,
-         function.request_params, function.validated_params, function.validated_fields,
-         function.pattern_params, function.helper, function.dependencies) = kept
-        return True
-
-    def keep(self, function: Function, bases: tuple) -> None:
-        self.memo.put(self._key(function, bases), (
-            function.node, function.entry, function.return_sink, function.tainted_params,
-            function.request_params, function.validated_params, function.validated_fields,
-            function.pattern_params, function.helper, function.dependencies))
 
 
 def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list[EntryModel],
