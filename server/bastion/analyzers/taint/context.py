@@ -201,8 +201,8 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                    sorted((k, sorted((n, c.const) for n, c in v.items()))
                                           for k, v in through_self.items()),
                                    sorted(scoped.items()),
-                                   sorted((k, sorted(d), sorted(c), sorted(m))
-                                          for k, (d, c, m) in forms.items()),
+                                   sorted((k, *map(sorted, form))
+                                          for k, form in forms.items()),
                                    sorted(records.items()),
                                    sorted(built), sorted(shadowed), sorted(choices), declares,
                                    sorted((k, sorted(map(str, v))) for k, v in bound.items()),

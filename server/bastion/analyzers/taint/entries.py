@@ -107,6 +107,7 @@ def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
     """`classes`: the body models' candidates (empty where there can be none); `called`: the
     functions the module calls itself; `kept`: the last context's functions (context_reuse.py)."""
     found: list[Function] = []
+    mixed = _mixed_into(definitions, entries, shapes)
     for node in definitions:
         if isinstance(node, FUNCTIONS):
             around: tuple = (node.name in called, registered.get(node.name, ()))
@@ -121,8 +122,10 @@ def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
             # a class without bases derives from object: `class_bases = ["*"]` takes any class
             # (Falcon's resources are plain classes)
             bases = list(shapes[node].bases) or ["object"]
-            owner = next((e for e in entries if e.self_kind is not None
-                          and any(b in e.class_bases for b in bases)), None)
+            owner = _owner(entries, bases)
+            if owner is None and node.name in mixed:  # `class SafeMixin:` of `V(SafeMixin, View)`
+                bases += mixed[node.name]
+                owner = _owner(entries, bases)
             self_kind, setup = (owner.self_kind, owner.setup_methods) if owner else (None, ())
             marks = _class_marks(node, env, kinds) if any(e.class_decorators for e in entries) \
                 else ()
@@ -142,6 +145,26 @@ def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
                 kept.keep(methods, around)
             found.extend(methods)
     return found
+
+
+def _owner(entries: list[EntryModel], bases: list[str | None]) -> EntryModel | None:
+    """The entry model whose framework calls the methods of a class of `bases` on an instance."""
+    return next((e for e in entries if e.self_kind is not None
+                 and any(b in e.class_bases for b in bases)), None)
+
+
+def _mixed_into(definitions: list[ast.stmt], entries: list[EntryModel],
+                shapes: dict[ast.ClassDef, ClassShape]) -> dict[str, list[str | None]]:
+    """The classes of the file that views of the file derive from, not views themselves (a
+    mixin): each with the bases of those views. The framework calls the mixin's methods on the
+    view's instance (its `dispatch`, when the method resolution order finds it first)."""
+    mixed: dict[str, list[str | None]] = {}
+    for node in definitions:
+        shape = shapes.get(node) if isinstance(node, ast.ClassDef) else None
+        if shape is not None and shape.ancestors and _owner(entries, list(shape.bases)):
+            for ancestor in shape.ancestors:
+                mixed.setdefault(ancestor, []).extend(shape.bases)
+    return mixed
 
 
 def _class_marks(node: ast.ClassDef, env: Env, kinds: dict[str, str]) -> tuple[str, ...]:

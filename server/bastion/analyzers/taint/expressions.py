@@ -44,6 +44,7 @@ from bastion.analyzers.taint.folding import (
     truth_of,
     unary_op,
 )
+from bastion.analyzers.taint.handler_calls import hand_over
 from bastion.analyzers.taint.request_items import item_read
 from bastion.analyzers.taint.results import Hit, Summary
 from bastion.analyzers.taint.scoped import SCOPED
@@ -102,6 +103,8 @@ class Evaluator:
         self.depth = 0  # helpers defined in the function, being run in place (closures.py)
         self.budget = Budget()
         self.function: Function | None = None  # the function being run (statements.py), if any
+        self.dispatcher = False  # the function runs the handler (Django's `dispatch`)
+        self.handed: dict[str, Value] | None = None  # the fields at those calls (handler_calls.py)
 
     def evaluating_in(self, env: dict) -> _Evaluating:
         """Expressions evaluated in `env` (a guard's branch state), the walk's own restored."""
@@ -281,6 +284,8 @@ class Evaluator:
     def e_Call(self, node: ast.Call) -> Value:
         args = [self.eval(a) for a in node.args]
         value = self.call(node, args, {k.arg: self.eval(k.value) for k in node.keywords})
+        if self.dispatcher:
+            hand_over(self, node)  # `super().dispatch(...)`: the handler gets the fields as they are
         forget_fields(self, node)  # `self.refresh()` may change the fields it read
         if value.taint and type(node.func) is ast.Attribute and node.func.attr == "get" \
                 and not node.keywords and 1 <= len(args) <= 2:  # `request.args.get("n")`

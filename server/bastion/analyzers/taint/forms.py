@@ -13,11 +13,14 @@ from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.classes import ClassShape
 from bastion.analyzers.taint.domain import ANY, EVERY_CLASS, SAFE, Value
 from bastion.analyzers.taint.factories import resolve
-from bastion.analyzers.taint.specs import Models
+from bastion.analyzers.taint.specs import FormModel, Models
 
 # form class -> (its data attributes, its fields that validate into clean data, the class methods
-# that build a validated instance)
-Forms = dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]]
+# that build a validated instance, its fields that hold an uploaded file object)
+Form = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]
+Forms = dict[str, Form]
+# the kind of an uploaded file a form's file field holds: its content is read, not a path
+UPLOADED = "django.core.files.uploadedfile.UploadedFile"
 # Methods that fill the data attributes from the fields, as `form_instance` holds them already
 VALIDATING = frozenset({"is_valid", "full_clean"})
 
@@ -27,29 +30,35 @@ def validated_forms(shapes: dict[ast.ClassDef, ClassShape], env: Env, kinds: dic
     """The module's form classes: a field a subclass declares again replaces its base's."""
     if not models.forms or not any(base in f.bases for base in _all_bases(shapes) for f in models.forms):
         return {}  # no class is a form: its fields are not resolved (most modules, each keystroke)
-    declared: dict[str, dict[str, bool]] = {}  # class -> field -> declared clean
+    declared: dict[str, dict[str, str | None]] = {}  # class -> field -> "clean", "file" or None
     found: Forms = {}
     for node, shape in shapes.items():
         form = next((f for f in models.forms
                      if any(base is not None and base in f.bases for base in shape.bases)), None)
         fields = declared[node.name] = {
-            item.targets[0].id: form is not None and resolve(item.value, env, kinds)
-            in form.clean_fields for item in node.body
+            item.targets[0].id: _declared(form, resolve(item.value, env, kinds)) for item in node.body
             if isinstance(item, ast.Assign) and len(item.targets) == 1
             and isinstance(item.targets[0], ast.Name) and isinstance(item.value, ast.Call)}
         fields.update({  # `age: int`, `age: int = 0`
-            item.target.id: form is not None and resolve(item.annotation, env, kinds)
-            in form.clean_fields for item in node.body
+            item.target.id: _declared(form, resolve(item.annotation, env, kinds)) for item in node.body
             if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)})
         if form is None:
             continue
-        merged: dict[str, bool] = {}
+        merged: dict[str, str | None] = {}
         for ancestor in reversed(shape.ancestors):
             merged.update(declared.get(ancestor, {}))
         merged.update(fields)
-        found[node.name] = (form.data, frozenset(name for name, clean in merged.items() if clean),
-                            form.constructors)
+        found[node.name] = (form.data, frozenset(name for name, is_ in merged.items() if is_ == "clean"),
+                            form.constructors,
+                            frozenset(name for name, is_ in merged.items() if is_ == "file"))
     return found
+
+
+def _declared(form: FormModel | None, field: str | None) -> str | None:
+    """What a field declared with the class `field` holds: "clean" data, a "file" uploaded."""
+    if form is None or field is None:
+        return None
+    return "clean" if field in form.clean_fields else "file" if field in form.file_fields else None
 
 
 def _all_bases(shapes: dict[ast.ClassDef, ClassShape]) -> set[str]:
@@ -103,13 +112,14 @@ def built_as_record(external: Callable[[str, bool], object] | None, name: str | 
     return external is not None and name is not None and external(f"{name}.__init__", True) is not None
 
 
-def form_instance(form: tuple[frozenset[str], frozenset[str], frozenset[str]], given: Value,
-                  kind: str) -> Value:
+def form_instance(form: Form, given: Value, kind: str) -> Value:
     """A form built from `given` (request data): its data attributes (or, without any, the
-    instance itself) hold its clean fields as safe, everything else as `given`."""
-    data, clean, _ = form
+    instance itself) hold its clean fields as safe, its file fields as `given`'s uploaded files
+    (of the kind `UPLOADED`), everything else as `given`."""
+    data, clean, _, files = form
     given = given.flat()
-    validated = Value(clean=EVERY_CLASS, items={**dict.fromkeys(clean, SAFE), ANY: given})
+    validated = Value(clean=EVERY_CLASS, items={**dict.fromkeys(files, given.evolve(kind=UPLOADED)),
+                                                **dict.fromkeys(clean, SAFE), ANY: given})
     if not data:
         return validated.evolve(kind=kind)
     return Value(clean=EVERY_CLASS, items={**dict.fromkeys(data, validated), ANY: given}, kind=kind)

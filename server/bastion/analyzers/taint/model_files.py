@@ -51,13 +51,14 @@ _KEYS = {
               "request_kind", "request_annotations", "not_when_default", "return_sink",
               "imported", "kind", "first_param", "clean_annotations", "return_sink_when",
               "validated_models", "self_kind", "class_decorators", "request_params", "setup_methods",
+              "handler_callers",
               "registrars", "signature", "parameter_markers"},
     "sink": {"class", "calls", "methods", "args", "keywords", "receiver", "when", "model",
              "subscript_of", "prefix_only", "result_untainted", "key", "before", "imported"},
     "sanitizer": {"calls", "methods", "cleans", "args"},
     "guard": {"calls", "methods", "cleans", "arg", "keyword", "model"},
     "propagator": {"calls", "methods", "decodes", "args", "keywords"},
-    "form": {"bases", "data", "clean_fields", "constructors"},
+    "form": {"bases", "data", "clean_fields", "constructors", "file_fields"},
     "callback": {"calls", "methods", "function", "rest", "args", "kwargs", "keywords", "mapped",
                  "overridden"},
 }
@@ -222,6 +223,9 @@ class _Checker:
         setup = self.strings("setup_methods")
         if setup and (self.item.get("self_kind") is None or not set(setup) <= set(methods)):
             self.error("setup_methods", "setup_methods needs self_kind, each one of methods")
+        callers = self.strings("handler_callers")
+        if not set(callers) <= set(setup):
+            self.error("handler_callers", "handler_callers needs setup_methods, each one of them")
         when = self.item.get("return_sink_when")
         return_when = None
         if when is not None:
@@ -243,7 +247,8 @@ class _Checker:
                 NameSet(self.strings("validated_models")),
                 self.text("self_kind", required=False), NameSet(class_decorators),
                 frozenset(self.strings("request_params")), NameSet(registrars), signature,
-                NameSet(markers), prefixes, tuple(setup)))
+                NameSet(markers), prefixes, tuple(setup),
+                frozenset(callers)))
 
     def sink(self, models: Models) -> None:
         sink_class = self.text("class", SINK_CLASSES)
@@ -320,7 +325,8 @@ class _Checker:
         bases, data = self.strings("bases", required=True), self.strings("data")
         models.forms.append(FormModel(NameSet(bases), frozenset(data),
                                       NameSet(self.strings("clean_fields", required=True)),
-                                      frozenset(self.strings("constructors"))))
+                                      frozenset(self.strings("constructors")),
+                                      NameSet(self.strings("file_fields"))))
 
     def propagator(self, models: Models) -> None:
         calls, methods = self.named()

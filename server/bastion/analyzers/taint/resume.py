@@ -41,10 +41,10 @@ HELD_AS = b"kept walk states"  # the key of a function cache's `Checkpoints`
 COPIED = {"hits": list, "seen": dict, "returned_fields": dict, "parsed_from": dict,
           "host_from": dict, "matched_from": dict, "handed_on": set, "escaped": set,
           "rebound_inside": set, "attributed": set, "loops": list, "raising": list}
-HELD = ("returns", "returned", "yielded", "statement", "depth")
+HELD = ("returns", "returned", "yielded", "statement", "depth", "handed")
 STATE = ("env", *COPIED, *HELD, "names", "budget")
 CONSTANT = ("module", "models", "summaries", "class_name", "fields", "function", "sql_strings",
-            "aliases", "declared_types")  # `aliases`: `names`'; `declared_types`: a memo
+            "aliases", "declared_types", "dispatcher")  # `aliases`: `names`'; `declared_types`: a memo
 _COPIED_OF = operator.attrgetter(*COPIED)
 _HELD_OF = operator.attrgetter(*HELD)
 

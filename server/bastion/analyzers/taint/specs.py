@@ -82,6 +82,9 @@ class EntryModel:
     # order, before the others (Django's `setup`, then `dispatch`): the fields they set are
     # what the methods after them start with
     setup_methods: tuple[str, ...] = ()
+    # those of `setup_methods` inside which the handler runs (Django's `dispatch`, at its
+    # `super().dispatch(...)`): the handler starts with the fields as they are there
+    handler_callers: frozenset[str] = frozenset()
 
 
 @attrs_classes.frozen
@@ -90,12 +93,15 @@ class FormModel:
     pydantic model): in the `data` attributes of an instance (none: the instance itself), a
     field declared with one of `clean_fields` (`age = IntegerField()`, or annotated:
     `age: int`) holds data no injection fits in (`cleaned_data["age"]` of an `IntegerField`).
-    `constructors`: class methods that build such an instance (`Model.model_validate(data)`)."""
+    `constructors`: class methods that build such an instance (`Model.model_validate(data)`);
+    `file_fields`: field classes whose value is an uploaded file object, not a name
+    (`forms.FileField()`: `cleaned_data["data"]` is what `request.FILES["data"]` is)."""
 
     bases: NameSet
     data: frozenset[str]
     clean_fields: NameSet
     constructors: frozenset[str] = frozenset()
+    file_fields: NameSet = NameSet([])
 
 
 # A sink's `when` keyword that must not be given (`{ keyword = "resolve_entities", absent = true }`)

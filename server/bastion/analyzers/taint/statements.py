@@ -30,6 +30,7 @@ from bastion.analyzers.taint.escapes import capture, escape_assignment
 from bastion.analyzers.taint.expressions import Evaluator, path_of
 from bastion.analyzers.taint.folding import truth_of
 from bastion.analyzers.taint.guards import checked, refine
+from bastion.analyzers.taint.handler_calls import calls_handler
 from bastion.analyzers.taint.loops import break_loop, continue_loop, for_loop, while_loop
 from bastion.analyzers.taint.matching import captures, case_matches, matched_value
 from bastion.analyzers.taint.nodes import nodes
@@ -83,9 +84,10 @@ class Interpreter(Evaluator):
             if size > MAX_STATEMENTS:
                 return FunctionResult(CLEAN, [], {}, size, skipped=True)
         self.function = function
+        self.dispatcher = calls_handler(function)
         self.env = parameters(self, function)
         (walk or self.block)(function.node.body)
-        fields = joined_fields(self.returned_fields, self.env)
+        fields = joined_fields(self.returned_fields, self.env) if self.handed is None else self.handed
         returns = self.returns if self.returned else NONE
         if self.yielded is not None:  # a call makes an iterator over what the body yields
             returns = Value(clean=EVERY_CLASS, items={ANY: self.yielded})

@@ -5,7 +5,8 @@ chooses whole can be any of them. Not data written after a constant URL of a fix
 (`pd.read_csv(f"https://api.example.com/export.csv?id={item}")`: a document of that host, not
 a file of the server nor another host), nor an uploaded file object, whose content is read
 (`pd.read_csv(request.files["data"])`, its `.stream`, FastAPI's `upload.file`, each of
-`request.files.getlist("rows")`, the `.file` of a field of aiohttp's `await request.post()`), as
+`request.files.getlist("rows")`, the `.file` of a field of aiohttp's `await request.post()`, a
+Django form's `cleaned_data["data"]` of a `FileField`), as
 the code writes them at the call or in every binding of the name it passes."""
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.argv import leading_text
+from bastion.analyzers.taint.domain import NONE, Value
+from bastion.analyzers.taint.forms import UPLOADED
 from bastion.analyzers.taint.nodes import nodes
 from bastion.analyzers.taint.read_ahead import whole_function
 from bastion.analyzers.taint.signatures import named, packed
@@ -61,7 +64,21 @@ def _bound_to_all(ev: Evaluator, name: str, test: Callable[[ast.expr], bool],
 
 
 def _read_not_named(ev: Evaluator, node: ast.expr) -> bool:
-    return _FIXED_HOST.match(leading_text(node)) is not None or _upload(ev, node)
+    return _FIXED_HOST.match(leading_text(node)) is not None or _upload(ev, node) \
+        or _held(ev, node).kind == UPLOADED
+
+
+def _held(ev: Evaluator, node: ast.expr, depth: int = 0) -> Value:
+    """What a name's slot holds, read without evaluating anything: `form.cleaned_data["data"]`
+    of a form's file field is an uploaded file (forms.py), its content read."""
+    if isinstance(node, ast.Name):
+        return (ev.env or {}).get(node.id, NONE)
+    key = node.attr if isinstance(node, ast.Attribute) else node.slice.value \
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) else None
+    if key is None or depth == 2:
+        return NONE
+    holder = _held(ev, node.value, depth + 1)
+    return holder.items.get(key, NONE) if holder.items else NONE
 
 
 def _upload(ev: Evaluator, node: ast.expr) -> bool:

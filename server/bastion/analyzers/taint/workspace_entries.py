@@ -148,8 +148,8 @@ def entry_fingerprint(summaries: dict[str, Summary | None],
                    for name, s in summaries.items())
     return blake2b(repr((parts, sorted((classes or {}).items()),
                                  sorted((scoped or {}).items()),
-                                 sorted((k, sorted(d), sorted(c), sorted(m))
-                                        for k, (d, c, m) in (forms or {}).items()))).encode(),
+                                 sorted((k, *map(sorted, form))
+                                        for k, form in (forms or {}).items()))).encode(),
                            digest_size=16).hexdigest()
 
 
