@@ -88,6 +88,61 @@ def jobs():
 ''',
 }
 
+# One level deeper: `self.form.name`, of a field `self.form` the method did not store.
+NESTED = {
+    "exports.py": '''import os
+import shutil
+
+from flask import Flask, request
+
+app = Flask(__name__)
+EXPORTS = "/srv/exports"
+
+
+class Export:
+    def __init__(self, form, owner=None):
+        self.form, self.owner = form, owner
+
+    def reload(self):
+        self.form = request.values
+
+    def path(self):
+        if not self.form.name.isalnum():
+            return None
+        return os.path.join(EXPORTS, self.form.name)
+
+    def by_title(self):
+        if not self.form.title.isalnum():
+            return None
+        return os.path.join(EXPORTS, self.form.name)
+
+    def remove(self):
+        if not self.form.name.isalnum():
+            return
+        self.reload()
+        shutil.rmtree(os.path.join(EXPORTS, self.form.name))  # BST201
+
+    def replaced(self):
+        if self.form.name.isalnum():
+            self.form = request.form
+        shutil.rmtree(os.path.join(EXPORTS, self.form.name))  # BST201
+
+
+@app.route("/exports", methods=["DELETE"])
+def exports():
+    export = Export(request.args)
+    shutil.rmtree(export.path())
+    shutil.rmtree(export.by_title())  # BST201
+    export.remove()
+    export.replaced()
+    return "", 204
+''',
+}
+
 
 def test_a_guard_on_a_field_of_self_narrows_it_until_self_may_change(tmp_path):
     assert_checked_apps(APPS, tmp_path)
+
+
+def test_a_guard_one_level_below_a_field_narrows_it_too(tmp_path):
+    assert_checked_apps(NESTED, tmp_path)

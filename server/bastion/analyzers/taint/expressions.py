@@ -48,7 +48,7 @@ from bastion.analyzers.taint.handler_calls import hand_over
 from bastion.analyzers.taint.request_items import item_read
 from bastion.analyzers.taint.results import Hit, Summary
 from bastion.analyzers.taint.scoped import SCOPED
-from bastion.analyzers.taint.self_fields import field_read, forget_fields
+from bastion.analyzers.taint.self_fields import field_read, forget_fields, keep_nested, nested_read
 from bastion.analyzers.taint.sinks import check_call_sinks, is_module
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.summaries import class_method, property_read
@@ -175,6 +175,18 @@ class Evaluator:
         if path is not None and path.startswith("self.") and path[5:] in self.fields:
             found = field_read(self, path[5:], self.fields[path[5:]])  # a guard narrows it
             return seen_through(found) if "self" in self.escaped else found
+        if path is not None and path.count(".") == 2 and path.startswith("self.") \
+                and self.env is not None and "self" not in self.escaped:
+            found = nested_read(self, path)  # `self.form.name`, a guard narrowed since
+            if found is not None:
+                return found
+        found = self._attribute_of(node, name)
+        if path is not None and path.count(".") == 2 and path.startswith("self."):
+            keep_nested(self, path, found)
+        return found
+
+    def _attribute_of(self, node: ast.Attribute, name: str | None) -> Value:
+        """`node`'s value read from what its object holds."""
         base = self.eval(node.value)
         getter = property_read(self, node, base) if isinstance(node.ctx, ast.Load) else None
         if getter is not None:

@@ -2,7 +2,9 @@
 return`, the field set by `__init__`): the read keeps the field's value in the environment under
 `[self].name` (a key no name or attribute path has, so the method's summary never takes it for
 a stored field), where `narrow` (item_guards.py) refines it as it refines a name, and the next
-read of `self.name` finds it, as request_items.py keeps a request mapping's item.
+read of `self.name` finds it, as request_items.py keeps a request mapping's item. One level
+deeper too: `self.form.name`, of a field `self.form` the method got and did not store, under
+`[self].form.name`.
 
 Sound as far as the method sees what may change `self` between the guard and the read: a
 state that lacks the key (a branch that never read it) drops it at a join (environments.py); a
@@ -41,6 +43,23 @@ def field_read(ev: Evaluator, field: str, fresh: Value) -> Value:
         env[KEPT + field] = fresh
         return fresh
     return stored
+
+
+def nested_read(ev: Evaluator, path: str) -> Value | None:
+    """What reading `self.form.name` gives when a read kept it since (`keep_nested`): one level
+    below a field the method got and did not store (`self.form`), for its guards."""
+    return ev.env.get(KEPT + path[5:]) if _nested_field(ev, path) else None
+
+
+def keep_nested(ev: Evaluator, path: str, fresh: Value) -> None:
+    """Keep `fresh`, read from `self.form.name`, for a guard to narrow."""
+    if ev.env is not None and "self" not in ev.escaped and _nested_field(ev, path):
+        ev.env[KEPT + path[5:]] = fresh
+
+
+def _nested_field(ev: Evaluator, path: str) -> bool:
+    field = path[5:path.index(".", 5)]
+    return field in ev.fields and "self." + field not in ev.env
 
 
 def forget_fields(ev: Evaluator, node: ast.Call) -> None:
