@@ -18,7 +18,10 @@ BST201 at the same call, BST110 (a template source built from strings) against B
 Bandit's Markup / mark_safe patterns (B308, B703, B704) are judged against the HTML sink of the
 same call, its urlopen pattern (B310) against the SSRF sink, and its torch.load pattern (B614)
 against the deserialization sink, but only replaced by a taint finding, never retracted (a
-constant path names a file, not a trusted one: REPLACED_ONLY). B603 and B606 (a program run
+constant path names a file, not a trusted one: REPLACED_ONLY); so is its tar extraction pattern
+(B202) against the path sinks of the `extractall` call itself (an archive from the request,
+`tarfile.open(fileobj=upload.stream)`, or a destination it names): an archive saved from an
+upload at a constant or sanitized name still holds the members its sender chose. B603 and B606 (a program run
 without a shell) are judged by the whole argument vector for argument injection, and replaced by
 BST217 (a request value among its arguments) or BST202 (its program). Paramiko's exec_command
 pattern (B601) is judged as the shell sink of the call (the remote host's shell runs it), and
@@ -58,7 +61,7 @@ JUDGED = {
     "B301": ("sink", "deserialize"), "B506": ("sink", "deserialize"), "B614": ("sink", "deserialize"),
     "B608": ("string", "sql"), "BST109": ("sink", "sql"), "B610": ("sink", "sql"), "B611": ("sink", "sql"),
     "B308": ("sink", "html"), "B703": ("sink", "html"), "B704": ("sink", "html"),
-    "B310": ("sink", "ssrf"),
+    "B310": ("sink", "ssrf"), "B202": ("sink", "path"),
     "BST127": ("sink", "redirect"), "BST128": ("sink", "ssrf"), "BST129": ("sink", "path"),
     "BST130": ("function", "xxe"), "BST110": ("sink", "template"),
     **{f"B31{n}": ("sink", "xml_document") for n in range(3, 10)},
@@ -66,7 +69,11 @@ JUDGED = {
 # Judged rules whose finding only a taint finding on the same flow replaces: a constant argument
 # does not make the call safe. B614's argument is a file path, and a model checkpoint at a
 # constant path is still a file someone downloaded (bandit already spares `weights_only=True`).
-REPLACED_ONLY = frozenset({"B614"})
+REPLACED_ONLY = frozenset({"B614", "B202"})
+# Judged rules whose verdict is the one at the finding's own call, not at a call inside it that
+# starts at the same place: B202's `tarfile.open(path).extractall()` is judged by the archive
+# it extracts (the `unfiltered_archive` sink), not by the name `tarfile.open` is given.
+EXACT_SPAN = frozenset({"B202"})
 # A program run without a shell is judged by its whole vector for argument injection (shlex.quote
 # does not keep a value from being an option); a tainted vector whose program or code is tainted
 # is the command injection reported at the same call.
@@ -245,8 +252,10 @@ def retractions(findings: Sequence[Finding], seen: dict[tuple[Span, str], tuple]
         if what == "string":
             span, verdict = strings.outermost(finding.span)
         else:
-            span, pair = starts.get((finding.span.start_line, finding.span.start_col, sink_class),
-                                    (None, None))
+            span, pair = ((finding.span, seen[finding.span, sink_class])
+                          if (finding.span, sink_class) in seen else (None, None)) \
+                if finding.rule_id in EXACT_SPAN else \
+                starts.get((finding.span.start_line, finding.span.start_col, sink_class), (None, None))
             verdict = None if pair is None else pair[0 if what == "sink" else 1]
             upstream = None if pair is None else pair[2]
         if span is None or verdict is None or (
