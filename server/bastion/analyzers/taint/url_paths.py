@@ -6,8 +6,8 @@ chooses whole can be any of them. Not data written after a constant URL of a fix
 a file of the server nor another host), nor an uploaded file object, whose content is read
 (`pd.read_csv(request.files["data"])`, its `.stream`, FastAPI's `upload.file`, each of
 `request.files.getlist("rows")`, the `.file` of a field of aiohttp's `await request.post()`, a
-Django form's `cleaned_data["data"]` of a `FileField`), as
-the code writes them at the call or in every binding of the name it passes."""
+Django form's `cleaned_data["data"]` of a `FileField`), as the code writes them at the call or in
+every binding of the name it passes."""
 
 from __future__ import annotations
 
