@@ -36,8 +36,12 @@ BUILT = "<built>"
 UNSEEN = "<unseen>"
 _CONSTRUCTOR = PARSER_KIND[:-2]
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-# `NAME.parse_args(`, `NAME.parse_known_intermixed_args(`: the globals a parse may read
-_PARSED = re.compile(r"\b([A-Za-z_]\w*)\s*\.\s*parse_(?:known_)?(?:intermixed_)?args\b")
+# `NAME.parse_args(`, `NAME.parse_known_intermixed_args(`: the globals a parse may read, as
+# `\b([A-Za-z_]\w*)\s*\.\s*` before this. The name is read backwards from each match of it:
+# that whole regex tried a name at every word of the text, ~10 ms of each keystroke's module
+# context in _pydecimal.py (whose `_parse_...` helpers pass the "parse_" test).
+_PARSE = re.compile(r"\.\s*parse_(?:known_)?(?:intermixed_)?args\b")
+_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 
 
 def parser_bindings(tree: ast.Module, text: str | None, lines: list[str] | None, env: Env,
@@ -50,7 +54,7 @@ def parser_bindings(tree: ast.Module, text: str | None, lines: list[str] | None,
         text = "\n".join(line for line in lines if "parse_" in line)
     if text is not None and "parse_" not in text:
         return {}
-    named = set(_PARSED.findall(text)) if text is not None else {
+    named = parsed_names(text) if text is not None else {
         node.func.value.id for node in ast.walk(tree) if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute) and node.func.attr.startswith("parse_")
         and isinstance(node.func.value, ast.Name)}
@@ -70,6 +74,25 @@ def parser_bindings(tree: ast.Module, text: str | None, lines: list[str] | None,
             _bound_in([node], wanted, env, found)
     return {name: frozenset(held) for name, held in found.items()
             if any(h != UNSEEN for h in held)}
+
+
+def parsed_names(text: str) -> set[str]:
+    """The names the regex in `_PARSE`'s comment finds in `text`: the whole run of word
+    characters before the whitespace before each dot (a name starts where a word does), when it
+    starts with a letter or `_` and after the match before it."""
+    names: set[str] = set()
+    done = 0  # where the last match ended: matches do not overlap
+    for match in _PARSE.finditer(text):
+        end = match.start()
+        while end > done and text[end - 1].isspace():
+            end -= 1
+        start = end
+        while start > done and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            start -= 1
+        if start < end and text[start] in _FIRST:
+            names.add(text[start:end])
+            done = match.end()
+    return names
 
 
 def _bound_in(body: list[ast.stmt], wanted: set[str], env: Env, found: dict[str, set[str | None]]) -> None:
