@@ -25,21 +25,27 @@ def parse_code(source: str) -> ast.Module:
         return ast.parse(source)
 
 
-# Leading newlines cost the tokenizer ~35 ns each; ast.increment_lineno, a walk of the tree in
-# Python, 220-740 ns per character of source (functions and classes of textwrap.py, typing.py,
-# _pydecimal.py, argparse.py, bench/typing_bench.py's views.py; CPython 3.11, 3.10 higher).
-# Newlines are used up to six times the source's length, where they cost no more than the walk
-# (and for any part in the first _PAD_LINES lines): a pass over a file's parts then reads at
-# most six times its length in newlines, not the square of its length. With twice, the method
-# typed in the middle of _pydecimal.py (1,336 characters at line 2,621) was parsed and walked
-# at each keystroke in ~0.76 ms, and is parsed after its newlines in ~0.42.
-_PAD_LINES = 500
-_PAD_PER_CHARACTER = 6
+# Leading newlines cost the tokenizer ~35 ns each, one triple-quoted string of newlines ~10
+# (read as one token) and ast.increment_lineno, a walk of the tree in Python, 220-740 ns per
+# character of source (functions and classes of textwrap.py, typing.py, _pydecimal.py,
+# argparse.py, bench/typing_bench.py's views.py; CPython 3.11, 3.10 higher). So a part is placed
+# after such a string, dropped from the tree, up to twenty lines a character of it (a pass over
+# a file's parts then reads at most twenty times its length in newlines, not the square of its
+# length): a keystroke in the middle of _pydecimal.py parses the edited method after ~2,600
+# lines, and an Enter there its ~160 blocks below at their new places, a third of which were
+# walked when leading newlines were used up to six times a part's length. Not before line 3,
+# where a coding cookie would be read. (The parser alone does not check that a `from __future__`
+# import comes first: the compiler does.)
+_STRING_PER_CHARACTER = 20
 
 
 def parse_code_at(source: str, before: int) -> ast.Module:
     """`parse_code(source)` with its line numbers `before` lines further down (the source is a
     part of a document that starts on line `before + 1`)."""
-    if before <= max(_PAD_LINES, _PAD_PER_CHARACTER * len(source)):
+    if before < 2:
         return parse_code("\n" * before + source)
-    return ast.increment_lineno(parse_code(source), before)
+    if before > _STRING_PER_CHARACTER * len(source):
+        return ast.increment_lineno(parse_code(source), before)
+    tree = parse_code("'''" + "\n" * (before - 1) + "'''\n" + source)
+    del tree.body[0]  # the string
+    return tree
