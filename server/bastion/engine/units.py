@@ -41,10 +41,13 @@ class Unit:
             object.__setattr__(self, "digest", blake2b(raw, digest_size=16).digest())
 
     def moved(self, lines: int) -> Unit:
-        """The same unit `lines` further down; its text and digest are unchanged."""
+        """The same unit `lines` further down; its text and digest are unchanged. Built by its
+        constructor: `attrs.evolve` (2.6 ms for the 765 units after the middle of _pydecimal.py
+        at an Enter there, against 1.0) reads the class's fields again for each unit."""
         if not lines:
             return self
-        return attrs.evolve(self, start=self.start + lines, end=self.end + lines)
+        return Unit(self.start + lines, self.end + lines, self.text, self.indented, self.suffix,
+                    self.in_function, self.digest)
 
     def parse(self) -> ast.Module:
         """The unit's AST with the document's own line numbers (raises SyntaxError/ValueError)."""
