@@ -17,6 +17,7 @@ from test_taint_block_runs import SOURCE
 from bastion.engine.engine import run_to_end
 from bastion.engine.incremental import IncrementalSplitter, analyse_edit
 from bastion.engine.registry import create_engine
+from bastion.engine.splitter import split_document
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 HEADER = "import subprocess\nfrom flask import request\n"
@@ -81,3 +82,14 @@ def test_edits_that_move_blocks_analyse_as_fresh_analyses(name):
         assert (got.broken, got.errors) == (expected.broken, expected.errors), (name, step)
         found += len(got.findings)
     assert found  # the comparison saw findings
+
+
+def test_a_moved_unit_keeps_every_field_but_its_lines():
+    """`Unit.moved` builds the unit by its constructor: each field of the class is the unit's,
+    the digest (left out of `==`) included, only the lines shifted."""
+    for unit in split_document(SOURCE).units:
+        moved = unit.moved(7)
+        assert attrs.asdict(moved) == attrs.asdict(attrs.evolve(unit, start=unit.start + 7,
+                                                                end=unit.end + 7))
+        assert moved.digest == unit.digest
+        assert moved.parse().body[0].lineno == unit.parse().body[0].lineno + 7

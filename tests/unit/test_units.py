@@ -390,15 +390,3 @@ def test_a_line_placed_in_no_unit_is_broken_after_an_edit_too():
     got = splitter.update(edited, 5, len(lines) - 5)
     assert got.broken == split_document("\n".join(edited)).broken
     assert any(lo <= 5 <= hi for lo, hi in got.broken)
-
-
-def test_a_moved_unit_keeps_every_field_but_its_lines():
-    """`Unit.moved` builds the unit by its constructor: each field of the class is the unit's,
-    the digest (left out of `==`) included, only the lines shifted."""
-    import attrs
-
-    for unit in split_document(CLASS_DOC).units:
-        moved = unit.moved(7)
-        assert attrs.asdict(moved) == attrs.asdict(attrs.evolve(unit, start=unit.start + 7,
-                                                                end=unit.end + 7))
-        assert moved.digest == unit.digest and moved.parse().body[0].lineno == unit.parse().body[0].lineno + 7
