@@ -28,7 +28,7 @@ from bastion.analyzers.matchers import (
     Pattern,
 )
 from bastion.analyzers.rule_tables import folder_tables
-from bastion.analyzers.versions import TOML_RULES_EVALUATOR, catalog_version
+from bastion.analyzers.versions import TOML_RULES_EVALUATOR, catalog_version, toml_files
 from bastion.digests import blake2b
 from bastion.model import Finding, Level, NotAnalysed
 
@@ -171,7 +171,9 @@ class TomlRulesAnalyzer:
                 return cls([], f"{TOML_RULES_EVALUATOR}+none")
         rules: list[OwnRule] = []
         seen: set[str] = set()
-        for path, table, error in folder_tables(directory):
+        # Read once: the version hashes the bytes the rules are compiled from.
+        files = toml_files(directory)
+        for path, table, error in folder_tables(directory, files):
             if table is None:
                 log.warning("skipping rule file %s: %s", path,
                             "cannot be read" if isinstance(error, OSError) else error)
@@ -191,7 +193,7 @@ class TomlRulesAnalyzer:
                 continue
             seen.update((rule.id, rule.name))
             rules.append(rule)
-        return cls(rules, catalog_version(directory))
+        return cls(rules, catalog_version(directory, files))
 
     def rule_ids(self) -> dict[str, str]:
         return {r.id: r.name for r in self.rules}

@@ -44,9 +44,11 @@ def _files_digest(number: str, files: list[tuple[Path, bytes | None]]) -> str:
     return f"{number}+{digest.hexdigest()}"
 
 
-def catalog_version(directory: Path) -> str:
-    """The own rules analyzer's version for these rule files, without compiling them."""
-    return _files_digest(TOML_RULES_EVALUATOR, [(p, d) for p, d in toml_files(directory) if d is not None])
+def catalog_version(directory: Path, files: list[tuple[Path, bytes | None]] | None = None) -> str:
+    """The own rules analyzer's version for these rule files, without compiling them; `files`:
+    the folder's `toml_files`, when the caller has read them (the rules compiled from them)."""
+    files = toml_files(directory) if files is None else files
+    return _files_digest(TOML_RULES_EVALUATOR, [(p, d) for p, d in files if d is not None])
 
 
 def taint_models_dir() -> Path:

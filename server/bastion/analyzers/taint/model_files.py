@@ -30,7 +30,7 @@ from bastion.analyzers.taint.specs import (
     SinkModel,
     SourceModel,
 )
-from bastion.analyzers.versions import models_digest, taint_models_dir
+from bastion.analyzers.versions import models_digest, taint_models_dir, toml_files
 from bastion.package_names import pep503_name
 
 SECTIONS = ("source", "entry", "sink", "sanitizer", "guard", "propagator", "form", "callback")
@@ -67,12 +67,13 @@ _KEYS = {
 def load_models(directory: Path | None = None) -> Models:
     directory = directory or taint_models_dir()
     models = Models()
-    for path, table, error in folder_tables(directory):
+    files = toml_files(directory)  # read once: the digest is of the bytes the models come from
+    for path, table, error in folder_tables(directory, files):
         if table is None:
             models.problems.append(ModelProblem(path.name, "file", f"cannot be read: {error}"))
             continue
         models.problems.extend(_add_file(models, table, path.name))
-    models.digest = models_digest(directory)
+    models.digest = models_digest(files=files)
     return models
 
 
