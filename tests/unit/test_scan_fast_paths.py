@@ -293,6 +293,9 @@ def test_a_small_check_loads_nothing_it_does_not_use_and_deferred_modules_still_
     # Bandit's plugins without stevedore; hmac for temporary names and difflib for "did you
     # mean" only when used (no -o, no baseline written, no unknown key).
     assert {"importlib.metadata", "stevedore", "email.parser", "secrets", "difflib"} & cold == set()
+    # nor hashlib's OpenSSL module: the secrets scanner's fingerprints (PBKDF2) need it only
+    # for a secret found
+    assert {"hashlib", "_hashlib"} & cold == set()
     warm = _loaded_after(check, tmp_path)
     assert {m for m in warm if m.split(".")[0] in ("bandit", "libcst", "rich", "yaml")} == set()
     assert "tomllib" not in warm  # no pyproject.toml to read (bandit's config module imports it)

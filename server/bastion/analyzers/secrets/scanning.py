@@ -8,7 +8,6 @@ two of different values. No other attribute holds the value.
 from __future__ import annotations
 
 import bisect
-import hashlib
 import itertools
 from collections.abc import Callable
 
@@ -37,6 +36,10 @@ def fingerprint(value: str) -> str:
     """12 hex digits derived from `value`: the same value, the same fingerprint. Derived slowly
     (PBKDF2, 2,000 rounds): whoever holds a report can still test a guess of a weak password
     against it, but at some milliseconds a guess rather than nanoseconds."""
+    # Imported here: hashlib loads OpenSSL's module (~2.5 ms of every start), and most scans
+    # find no secret to fingerprint.
+    import hashlib
+
     return hashlib.pbkdf2_hmac("sha256", value.encode("utf-8", "surrogatepass"),
                                b"bastion-secret-fingerprint", FINGERPRINT_ROUNDS, dklen=6).hex()
 
