@@ -160,8 +160,13 @@ class TomlRulesAnalyzer:
         return cls([compile_rule(t) for t in tables], version)
 
     @classmethod
-    def from_catalog(cls, directory: Path | None = None) -> TomlRulesAnalyzer:
-        """Every `BST*.toml` under `<rules_dir>/bastion`; bad files are logged and skipped."""
+    def from_catalog(cls, directory: Path | None = None,
+                     files: list[tuple[Path, bytes | None]] | None = None,
+                     tables: list[tuple[Path, dict | None, Exception | None]] | None = None,
+                     ) -> TomlRulesAnalyzer:
+        """Every `BST*.toml` under `<rules_dir>/bastion`; bad files are logged and skipped.
+        `files` and `tables`: the folder's `toml_files` and their `folder_tables`, when the
+        caller has read them (registry.py: the taint analyzer's rules are in the same files)."""
         if directory is None:
             try:
                 from bastion.catalog.paths import rules_dir
@@ -172,8 +177,8 @@ class TomlRulesAnalyzer:
         rules: list[OwnRule] = []
         seen: set[str] = set()
         # Read once: the version hashes the bytes the rules are compiled from.
-        files = toml_files(directory)
-        for path, table, error in folder_tables(directory, files):
+        files = toml_files(directory) if files is None else files
+        for path, table, error in folder_tables(directory, files) if tables is None else tables:
             if table is None:
                 log.warning("skipping rule file %s: %s", path,
                             "cannot be read" if isinstance(error, OSError) else error)

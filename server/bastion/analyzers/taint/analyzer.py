@@ -71,13 +71,14 @@ class TaintRule:
     short: str  # "path traversal": the end of the message
 
 
-def load_taint_rules(directory: Path | None = None) -> list[TaintRule]:
-    """The rule files with a `[taint]` table; the catalog validates them (catalog/validate.py)."""
+def load_taint_rules(directory: Path | None = None, tables: list | None = None) -> list[TaintRule]:
+    """The rule files with a `[taint]` table; the catalog validates them (catalog/validate.py);
+    `tables`: the folder's `folder_tables`, when the caller has them (registry.py)."""
     if directory is None:
         from bastion.catalog.paths import rules_dir
         directory = rules_dir() / "bastion"
     rules = []
-    for path, table, error in folder_tables(Path(directory)):
+    for path, table, error in folder_tables(Path(directory)) if tables is None else tables:
         if not path.name.startswith("BST"):
             continue
         try:
