@@ -142,11 +142,19 @@ class _LeanVisitor(node_visitor.BanditNodeVisitor):
     numbers is mostly such nodes). Nothing is logged. The contexts of the other nodes are built
     exactly as bandit builds them, in bandit's order (its `generic_visit`, pinned by
     tests/unit/test_bandit_contract.py).
+    The links are undone once the walk ends (`unlink`): they make the tree a web of cycles
+    that only the garbage collector frees (a scan's collections traversed every analysed
+    tree, and held them till then); no check reads them after its walk.
     """
 
     interesting: frozenset[str] = frozenset()
 
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self.linked: list[ast.AST] = []  # the nodes given links, in walk order
+
     def generic_visit(self, node):
+        linked = self.linked
         for field in node._fields:
             value = getattr(node, field, _MISSING)  # ast.iter_fields skips a missing field
             if isinstance(value, list):
@@ -155,11 +163,22 @@ class _LeanVisitor(node_visitor.BanditNodeVisitor):
                     if isinstance(item, ast.AST):
                         item._bandit_sibling = value[index + 1] if index < last else None
                         item._bandit_parent = node
+                        linked.append(item)
                         self._enter(item)
             elif isinstance(value, ast.AST):
                 value._bandit_sibling = None
                 value._bandit_parent = node
+                linked.append(value)
                 self._enter(value)
+
+    def unlink(self) -> None:
+        """Removes the parent and sibling links the walk set (a node met twice, such as the
+        shared `ast.Load()`, once)."""
+        for node in self.linked:
+            links = node.__dict__
+            links.pop("_bandit_parent", None)
+            links.pop("_bandit_sibling", None)
+        self.linked = []
 
     def _enter(self, node):
         kind = node.__class__
@@ -244,7 +263,10 @@ class BanditAdapter:
         visitor = self._visitor(unit.path, b"")
         visitor.imports = set(unit.context.imports)
         visitor.import_aliases = unit.context.alias_map()
-        visitor.generic_visit(unit.tree)
+        try:
+            visitor.generic_visit(unit.tree)
+        finally:
+            visitor.unlink()
         _raise_failures(visitor.tester)
         return [finding_of(r, unit.lines, self._cwes) for r in visitor.tester.results]
 
