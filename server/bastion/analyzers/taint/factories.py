@@ -9,8 +9,8 @@ those registered by a call.
   module that imports that framework.
 - Views registered by a call, at module level or in such a function's body:
   `app.add_url_rule("/u/<name>", "user", user)` (an entry's `registrars`: the call stands for the
-  decorator, its first argument is the rule), a decorator applied by hand,
-  `app.route("/u/<name>")(user)`, and a route object in an assigned table of routes
+  decorator, its first argument is the rule, or the function: `typer.run(main)`), a decorator
+  applied by hand, `app.route("/u/<name>")(user)`, and a route object in an assigned table of routes
   (Starlette's `routes = [Route("/u/{name}", user)]`).
 """
 
@@ -88,8 +88,10 @@ def registrations(statements: Iterator[ast.stmt] | list[ast.stmt], functions: se
             target, decorator, by_decorator = call.args[0], call.func, True
             candidates = [target]
         else:
+            # the rule comes first (`add_url_rule("/u", "user", user)`) unless the function
+            # does: `typer.run(main)`, `server.register_function(run)`
             decorator, by_decorator = call, False
-            candidates = [*call.args[1:], *(k.value for k in call.keywords if k.arg in _VIEW_KEYWORDS)]
+            candidates = [*call.args, *(k.value for k in call.keywords if k.arg in _VIEW_KEYWORDS)]
         views = [c.id for c in candidates if isinstance(c, ast.Name) and c.id in functions]
         name = resolve(decorator, env, kinds) if views else None
         if name is not None:

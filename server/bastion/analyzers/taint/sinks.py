@@ -72,18 +72,17 @@ def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list
     if name in XML_DOCUMENTS:
         see_xml_document(ev, node, name, args, keywords)
     sinks = ev.models.sinks
-    candidates = sinks.by_name(name)
+    candidates = list(sinks.by_name(name))
     if isinstance(node.func, ast.Attribute) and node.func.attr in sinks.methods:
         # `re.search(...)` is a module's function, not the method of a connection or a tree.
         if not on_module:
-            candidates = list(candidates)
             candidates.extend(m for m in sinks.methods[node.func.attr] if m not in candidates)
-    if not candidates:
-        return False
+    # nor is a method of a library the module does not import (nor its result untainted by it)
+    candidates = [s for s in candidates if not s.imported or ev.names.imported(s.imported)]
     for sink in candidates:
         older = ev.module.declared.below(*sink.before) if sink.before is not None else True
-        if older is False or sink.imported and not ev.names.imported(sink.imported):
-            continue  # the project's version is not affected, or the library is not used
+        if older is False:
+            continue  # the project's version is not affected
         value = _sink_value(ev, sink, node, args, keywords, receiver)
         if value is not None:
             # A URL whose host a constant prefix fixes is safe for a redirect or a request.
