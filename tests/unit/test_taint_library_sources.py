@@ -4,9 +4,10 @@ CherryPy's exposed handlers and `cherrypy.request`; a UDP socket's datagrams, as
 handlers and protocols, XML-RPC functions; mail fetched over IMAP / POP3 or accepted by an SMTP
 handler; Typer's and Fire's functions, `fileinput`; Django's resolver match and body lines,
 Quart's and Starlette's WebSocket requests, Litestar's WebSocket listener, Ariadne's `set_field`,
-Werkzeug's `Request.application`, and the headers Sanic, Falcon, Bottle, Pyramid and aiohttp
-parse. Also: a query method of a library the module does not import (asyncpg's `fetch`) leaves
-the call's result tainted (IMAP's `fetch`)."""
+Werkzeug's `Request.application`, a WSGI application's class, a Channels consumer's scope, and
+the headers Sanic, Falcon, Bottle, Pyramid and aiohttp parse. Also: a query method of a library
+the module does not import (asyncpg's `fetch`) leaves the call's result tainted (IMAP's
+`fetch`)."""
 
 # ruff: noqa: E501  (cases are small modules, kept one per entry)
 from __future__ import annotations
@@ -28,6 +29,7 @@ PYRAMID = "import os\nimport shlex\nfrom pyramid.view import view_config\n@view_
 DJANGO = "import os\nimport shlex\nfrom django.http import HttpResponse\ndef v(request):\n    os.system({})\n    return HttpResponse('ok')\n"
 SANIC = "import os\nimport shlex\nfrom sanic import Sanic\napp = Sanic('a')\n@app.get('/a')\nasync def a(request):\n    os.system({})\n"
 AIOHTTP = "import os\nimport shlex\nfrom aiohttp import web\nroutes = web.RouteTableDef()\n@routes.get('/a')\nasync def a(request):\n    os.system({})\n"
+CONSUMER = "import os\nimport shlex\nfrom channels.generic.websocket import AsyncWebsocketConsumer\nclass Chat(AsyncWebsocketConsumer):\n"
 QUART = "import os\nimport shlex\nfrom quart import Quart, websocket\napp = Quart(__name__)\n@app.websocket('/ws')\nasync def ws():\n    os.system({})\n"
 
 
@@ -82,6 +84,11 @@ PAIRS = [
     quoted(PYRAMID, "request.view_name"),
     quoted(AIOHTTP, "request.raw_headers[0][1].decode()"),
     quoted("import os\nimport shlex\nfrom flask import Flask, request\napp = Flask(__name__)\n@app.post('/a')\ndef a():\n    os.system({})\n    return 'ok'\n", "request.input_stream.read().decode()"),
+    # a WSGI application as a class; a Channels consumer's scope, also kept by `connect`
+    quoted("import os\nimport shlex\nclass App:\n    def __call__(self, environ, start_response):\n        os.system({})\n", "environ['PATH_INFO']"),
+    quoted(CONSUMER + "    async def connect(self):\n        os.system({})\n", "self.scope['url_route']['kwargs']['room']"),
+    (CONSUMER + "    async def connect(self):\n        self.room = self.scope['url_route']['kwargs']['room']\n    async def receive(self, text_data=None, bytes_data=None):\n        os.system('echo ' + self.room)\n",
+     CONSUMER + "    async def connect(self):\n        self.room = shlex.quote(self.scope['url_route']['kwargs']['room'])\n    async def receive(self, text_data=None, bytes_data=None):\n        os.system('echo ' + self.room)\n"),
 ]
 
 
@@ -96,6 +103,12 @@ def test_an_exposed_handlers_self_is_not_request_data():
     fields the application set."""
     source = CHERRY + "class Root:\n    def __init__(self, tool):\n        self.tool = tool\n    @cherrypy.expose\n    def index(self):\n        os.system(self.tool)\n        return 'ok'\n"
     assert SHELL not in ids(source)
+
+
+def test_a_call_methods_env_is_not_a_wsgi_environ():
+    """Only `environ` names the WSGI environ in a class's `__call__`: `env` is also a
+    simulation's or a build's."""
+    assert SHELL not in ids("import os\nclass Step:\n    def __call__(self, env):\n        os.system(env['PATH'])\n")
 
 
 def test_the_peer_address_an_asyncio_writer_gives_is_not_data():
