@@ -5,9 +5,10 @@ handlers and protocols, XML-RPC functions; mail fetched over IMAP / POP3 or acce
 handler; Typer's and Fire's functions, `fileinput`; Django's resolver match and body lines,
 Quart's and Starlette's WebSocket requests, Litestar's WebSocket listener, Ariadne's `set_field`,
 Werkzeug's `Request.application`, a WSGI application's class, a Channels consumer's scope, and
-the headers Sanic, Falcon, Bottle, Pyramid and aiohttp parse. Also: a query method of a library
-the module does not import (asyncpg's `fetch`) leaves the call's result tainted (IMAP's
-`fetch`)."""
+the headers Sanic, Falcon, Bottle, Pyramid and aiohttp parse; FastAPI's and Starlette's
+middleware, Tornado's WebSocket `open`, Quart's WebSocket route, and Bottle's, aiohttp's and
+Pyramid's handlers registered by a call. Also: a query method of a library the module does
+not import (asyncpg's `fetch`) leaves the call's result tainted (IMAP's `fetch`)."""
 
 # ruff: noqa: E501  (cases are small modules, kept one per entry)
 from __future__ import annotations
@@ -89,6 +90,14 @@ PAIRS = [
     quoted(CONSUMER + "    async def connect(self):\n        os.system({})\n", "self.scope['url_route']['kwargs']['room']"),
     (CONSUMER + "    async def connect(self):\n        self.room = self.scope['url_route']['kwargs']['room']\n    async def receive(self, text_data=None, bytes_data=None):\n        os.system('echo ' + self.room)\n",
      CONSUMER + "    async def connect(self):\n        self.room = shlex.quote(self.scope['url_route']['kwargs']['room'])\n    async def receive(self, text_data=None, bytes_data=None):\n        os.system('echo ' + self.room)\n"),
+    # middleware, a WebSocket's path arguments, handlers and views registered by a call
+    quoted("import os\nimport shlex\nfrom fastapi import FastAPI, Request\napp = FastAPI()\n@app.middleware('http')\nasync def audit(request: Request, call_next):\n    os.system({})\n    return await call_next(request)\n", "request.headers['X-User']"),
+    quoted("import os\nimport shlex\nfrom starlette.middleware.base import BaseHTTPMiddleware\nclass Audit(BaseHTTPMiddleware):\n    async def dispatch(self, request, call_next):\n        os.system({})\n        return await call_next(request)\n", "request.query_params['u']"),
+    quoted("import os\nimport shlex\nimport tornado.websocket\nclass Room(tornado.websocket.WebSocketHandler):\n    def open(self, room):\n        os.system({})\n", "room"),
+    quoted("import os\nimport shlex\nfrom quart import Quart\napp = Quart(__name__)\n@app.websocket('/ws/<room>')\nasync def ws(room):\n    os.system({})\n", "room"),
+    quoted("import os\nimport shlex\nfrom bottle import Bottle\napp = Bottle()\ndef hello(name):\n    os.system({})\napp.route('/hello/<name>', callback=hello)\n", "name"),
+    quoted("import os\nimport shlex\nfrom aiohttp import web\nasync def handle(req):\n    os.system({})\napp = web.Application()\napp.router.add_get('/{{name}}', handle)\n", "req.match_info['name']"),
+    quoted("import os\nimport shlex\nfrom pyramid.config import Configurator\ndef hello(req):\n    os.system({})\nconfig = Configurator()\nconfig.add_view(hello, route_name='hello')\n", "req.matchdict['name']"),
 ]
 
 

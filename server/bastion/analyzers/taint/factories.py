@@ -30,8 +30,9 @@ _NAMED = {"app": (("flask", "flask.Flask()"), ("fastapi", "fastapi.FastAPI()")),
           "application": (("flask", "flask.Flask()"), ("fastapi", "fastapi.FastAPI()")),
           "bp": (("flask", "flask.Blueprint()"),), "blueprint": (("flask", "flask.Blueprint()"),),
           "router": (("fastapi", "fastapi.APIRouter()"),)}
-# The keywords registrars take the view by (Flask's `view_func`, FastAPI's `endpoint`).
-_VIEW_KEYWORDS = frozenset({"view_func", "endpoint", "view", "handler"})
+# The keywords registrars take the view by (Flask's `view_func`, FastAPI's `endpoint`, Bottle's
+# `callback`).
+_VIEW_KEYWORDS = frozenset({"view_func", "endpoint", "view", "handler", "callback"})
 # The route objects read in one assignment (a module-level table of routes is short).
 _LISTED_NODES = 4096
 
