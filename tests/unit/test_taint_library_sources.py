@@ -6,9 +6,10 @@ handler; Typer's and Fire's functions, `fileinput`; Django's resolver match and 
 Quart's and Starlette's WebSocket requests, Litestar's WebSocket listener, Ariadne's `set_field`,
 Werkzeug's `Request.application`, a WSGI application's class, a Channels consumer's scope, and
 the headers Sanic, Falcon, Bottle, Pyramid and aiohttp parse; FastAPI's and Starlette's
-middleware, Tornado's WebSocket `open`, Quart's WebSocket route, and Bottle's, aiohttp's and
-Pyramid's handlers registered by a call. Also: a query method of a library the module does
-not import (asyncpg's `fetch`) leaves the call's result tainted (IMAP's `fetch`)."""
+middleware, Tornado's WebSocket `open`, Quart's WebSocket route, Socket.IO namespaces, and
+Bottle's, aiohttp's and Pyramid's handlers registered by a call. Also: a query method of a
+library the module does not import (asyncpg's `fetch`) leaves the call's result tainted (IMAP's
+`fetch`)."""
 
 # ruff: noqa: E501  (cases are small modules, kept one per entry)
 from __future__ import annotations
@@ -97,6 +98,8 @@ PAIRS = [
     quoted("import os\nimport shlex\nfrom quart import Quart\napp = Quart(__name__)\n@app.websocket('/ws/<room>')\nasync def ws(room):\n    os.system({})\n", "room"),
     quoted("import os\nimport shlex\nfrom bottle import Bottle\napp = Bottle()\ndef hello(name):\n    os.system({})\napp.route('/hello/<name>', callback=hello)\n", "name"),
     quoted("import os\nimport shlex\nfrom aiohttp import web\nasync def handle(req):\n    os.system({})\napp = web.Application()\napp.router.add_get('/{{name}}', handle)\n", "req.match_info['name']"),
+    quoted("import os\nimport shlex\nimport socketio\nclass Chat(socketio.Namespace):\n    def on_message(self, sid, data):\n        os.system({})\n", "data"),
+    quoted("import os\nimport shlex\nfrom flask_socketio import Namespace\nclass Chat(Namespace):\n    def on_command(self, data):\n        os.system({})\n", "data['cmd']"),
     quoted("import os\nimport shlex\nfrom pyramid.config import Configurator\ndef hello(req):\n    os.system({})\nconfig = Configurator()\nconfig.add_view(hello, route_name='hello')\n", "req.matchdict['name']"),
 ]
 
