@@ -7,9 +7,9 @@ Quart's and Starlette's WebSocket requests, Litestar's WebSocket listener, Ariad
 Werkzeug's `Request.application`, a WSGI application's class, a Channels consumer's scope, and
 the headers Sanic, Falcon, Bottle, Pyramid and aiohttp parse; FastAPI's and Starlette's
 middleware, Tornado's WebSocket `open`, Quart's WebSocket route, Socket.IO namespaces, and
-Bottle's, aiohttp's and Pyramid's handlers registered by a call. Also: a query method of a
-library the module does not import (asyncpg's `fetch`) leaves the call's result tainted (IMAP's
-`fetch`)."""
+Bottle's, aiohttp's and Pyramid's handlers registered by a call; Twisted's web resources and
+protocols. Also: a query method of a library the module does not import (asyncpg's `fetch`)
+leaves the call's result tainted (IMAP's `fetch`)."""
 
 # ruff: noqa: E501  (cases are small modules, kept one per entry)
 from __future__ import annotations
@@ -31,6 +31,7 @@ PYRAMID = "import os\nimport shlex\nfrom pyramid.view import view_config\n@view_
 DJANGO = "import os\nimport shlex\nfrom django.http import HttpResponse\ndef v(request):\n    os.system({})\n    return HttpResponse('ok')\n"
 SANIC = "import os\nimport shlex\nfrom sanic import Sanic\napp = Sanic('a')\n@app.get('/a')\nasync def a(request):\n    os.system({})\n"
 AIOHTTP = "import os\nimport shlex\nfrom aiohttp import web\nroutes = web.RouteTableDef()\n@routes.get('/a')\nasync def a(request):\n    os.system({})\n"
+TWISTED = "import os\nimport shlex\nfrom twisted.web import resource\nclass Page(resource.Resource):\n"
 CONSUMER = "import os\nimport shlex\nfrom channels.generic.websocket import AsyncWebsocketConsumer\nclass Chat(AsyncWebsocketConsumer):\n"
 QUART = "import os\nimport shlex\nfrom quart import Quart, websocket\napp = Quart(__name__)\n@app.websocket('/ws')\nasync def ws():\n    os.system({})\n"
 
@@ -100,6 +101,10 @@ PAIRS = [
     quoted("import os\nimport shlex\nfrom aiohttp import web\nasync def handle(req):\n    os.system({})\napp = web.Application()\napp.router.add_get('/{{name}}', handle)\n", "req.match_info['name']"),
     quoted("import os\nimport shlex\nimport socketio\nclass Chat(socketio.Namespace):\n    def on_message(self, sid, data):\n        os.system({})\n", "data"),
     quoted("import os\nimport shlex\nfrom flask_socketio import Namespace\nclass Chat(Namespace):\n    def on_command(self, data):\n        os.system({})\n", "data['cmd']"),
+    # Twisted: a web resource's request, a URL segment, a line protocol's lines
+    quoted(TWISTED + "    def render_GET(self, request):\n        os.system({})\n        return b''\n", "request.args[b'host'][0].decode()"),
+    quoted(TWISTED + "    def getChild(self, path, request):\n        os.system({})\n        return self\n", "path.decode()"),
+    quoted("import os\nimport shlex\nfrom twisted.protocols.basic import LineReceiver\nclass Shell(LineReceiver):\n    def lineReceived(self, line):\n        os.system({})\n", "line.decode()"),
     quoted("import os\nimport shlex\nfrom pyramid.config import Configurator\ndef hello(req):\n    os.system({})\nconfig = Configurator()\nconfig.add_view(hello, route_name='hello')\n", "req.matchdict['name']"),
 ]
 
