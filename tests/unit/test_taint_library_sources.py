@@ -1,15 +1,15 @@
 """Taint analysis: sources the models did not list (issue 12), each a small vulnerable module
 (untrusted data reaching a shell) and its safe twin, written from the framework's documentation:
-CherryPy's exposed handlers and `cherrypy.request`; a UDP socket's datagrams, asyncio's stream
-handlers and protocols, XML-RPC functions; mail fetched over IMAP / POP3 or accepted by an SMTP
-handler; Typer's and Fire's functions, `fileinput`; Django's resolver match and body lines,
-Quart's and Starlette's WebSocket requests, Litestar's WebSocket listener, Ariadne's `set_field`,
-Werkzeug's `Request.application`, a WSGI application's class, a Channels consumer's scope, and
-the headers Sanic, Falcon, Bottle, Pyramid and aiohttp parse; FastAPI's and Starlette's
-middleware, Tornado's WebSocket `open`, Quart's WebSocket route, Socket.IO namespaces, and
-Bottle's, aiohttp's and Pyramid's handlers registered by a call; Twisted's web resources and
-protocols. Also: a query method of a library the module does not import (asyncpg's `fetch`)
-leaves the call's result tainted (IMAP's `fetch`)."""
+CherryPy's exposed handlers and `cherrypy.request`; an accepted connection's and a UDP socket's
+data, asyncio's stream handlers and protocols, XML-RPC functions; mail fetched over IMAP / POP3
+or accepted by an SMTP handler; Typer's and Fire's functions, `fileinput`; Django's resolver
+match and body lines, Quart's and Starlette's WebSocket requests, Litestar's WebSocket listener,
+Ariadne's `set_field`, Werkzeug's `Request.application`, a WSGI application's class, a Channels
+consumer's scope, and the headers Sanic, Falcon, Bottle, Pyramid and aiohttp parse; FastAPI's
+and Starlette's middleware, Tornado's WebSocket `open`, Quart's WebSocket route, Socket.IO
+namespaces, and Bottle's, aiohttp's and Pyramid's handlers registered by a call; Twisted's web
+resources and protocols. Also: a query method of a library the module does not import
+(asyncpg's `fetch`) leaves the call's result tainted (IMAP's `fetch`)."""
 
 # ruff: noqa: E501  (cases are small modules, kept one per entry)
 from __future__ import annotations
@@ -54,6 +54,8 @@ PAIRS = [
     quoted(CHERRY + "def helper():\n    os.system({})\n", "cherrypy.request.params['host']"),
     # network peers
     quoted("import os\nimport shlex\nimport socket\ndef serve():\n    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n    s.bind(('', 9999))\n    data, addr = s.recvfrom(1024)\n    os.system({})\n", "data.decode()"),
+    quoted("import os\nimport shlex\nimport socket\ndef serve():\n    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:\n        s.bind(('0.0.0.0', 9000))\n        s.listen()\n        while True:\n            conn, addr = s.accept()\n            with conn:\n                os.system({})\n", "conn.recv(1024).decode()"),
+    quoted("import os\nimport shlex\nimport socket\nimport threading\ndef handle(conn):\n    os.system({})\ndef serve():\n    s = socket.socket()\n    conn, addr = s.accept()\n    threading.Thread(target=handle, args=(conn,)).start()\n", "conn.recv(1024).decode()"),
     quoted("import os\nimport shlex\nimport socket\ndef ask():\n    s = socket.socket()\n    s.connect(('h', 79))\n    os.system({})\n", "s.recv(1024).decode()"),
     quoted("import os\nimport shlex\nimport asyncio\nasync def handle(reader, writer):\n    line = await reader.readline()\n    os.system({})\n", "line.decode()"),
     quoted("import os\nimport shlex\nimport asyncio\nclass Echo(asyncio.Protocol):\n    def data_received(self, data):\n        os.system({})\n", "data.decode()"),
@@ -126,6 +128,12 @@ def test_a_call_methods_env_is_not_a_wsgi_environ():
     """Only `environ` names the WSGI environ in a class's `__call__`: `env` is also a
     simulation's or a build's."""
     assert SHELL not in ids("import os\nclass Step:\n    def __call__(self, env):\n        os.system(env['PATH'])\n")
+
+
+def test_the_peer_address_an_accepted_connection_comes_with_is_not_data():
+    """`conn, addr = server.accept()`: the connection's data is the peer's, its address not."""
+    source = "import os\nimport socket\ndef serve():\n    s = socket.socket()\n    conn, addr = s.accept()\n    os.system('echo ' + str(addr))\n"
+    assert SHELL not in ids(source)
 
 
 def test_the_peer_address_an_asyncio_writer_gives_is_not_data():

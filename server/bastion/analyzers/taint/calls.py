@@ -84,6 +84,9 @@ _SPLITEXT = frozenset({"os.path.splitext", "posixpath.splitext", "ntpath.splitex
 _SHLEX_SPLIT = frozenset({"shlex.split"})
 _MAPS = frozenset({"map", "builtins.map"})
 _STATUS_OUTPUT = frozenset({"subprocess.getstatusoutput", "commands.getstatusoutput"})
+# A listening socket's `accept()`: (the connection, a socket whose `recv` the models name, the
+# peer's address)
+_ACCEPTS = frozenset({"socket.socket().accept", "socket.create_server().accept"})
 
 
 def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value],
@@ -187,6 +190,9 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         result = _joined(inputs, name)
         output = result.evolve(modelled=False) if result.taint else result
         return Value(clean=EVERY_CLASS, items={0: SAFE, 1: output}, kind=name + "()")
+    if name in _ACCEPTS:  # `conn, addr = server.accept()`
+        return Value(clean=EVERY_CLASS, items={0: Value(clean=EVERY_CLASS, kind="socket.socket()"),
+                                               1: SAFE})
     if name in _SHLEX_SPLIT and len(node.args) == 1 and args[0].taint \
             and starts_with_word(node.args[0]):
         # `shlex.split(f"convert {name} out.png")`: the program an argv runs is the
