@@ -3,7 +3,8 @@ sink models, class `argument`): what an attacker turns into options (`--upload-p
 `-oProxyCommand=...`), argument injection (CWE-88), not command injection. The program and the
 code a shell or an interpreter runs are argv.py's (the `shell` class): a call where they are
 request data is command injection, its arguments not reported again. An argument whose text
-starts with a constant other than `-` (`f"uploads/{name}"`) cannot be an option."""
+starts with a constant other than `-` (`f"uploads/{name}"`) cannot be an option, nor can one
+after a constant `--` past the program (the end of its options, `["git", "log", "--", path]`)."""
 
 from __future__ import annotations
 
@@ -56,14 +57,15 @@ def subprocess_arguments(node: ast.Call, args: list[Value],
     for vector, written in lists:  # pexpect's `spawn(program, [args])`: each one an argument
         if vector.items is not None:
             ordered = in_order(vector)
-            parts += _cleaned(ordered, _elements(written)) if ordered else [vector.flat()]
+            parts += _cleaned(ordered, _elements(written), -1) if ordered else [vector.flat()]
     if command.items is not None:
         argv = in_order(command)
         if argv is not None:
             start = after_wrappers(argv)
             skip = {id(run_code(argv, start)), id(argv[start]) if start < len(argv) else None}
             elements = _elements(node.args[0] if node.args else given.get("args", given.get("command")))
-            parts += [v for i, v in enumerate(_cleaned(argv, elements)) if id(argv[i]) not in skip]
+            parts += [v for i, v in enumerate(_cleaned(argv, elements, start))
+                      if id(argv[i]) not in skip]
         else:
             known = [command.items.get(0, command.item(ANY)),
                      command.items.get(1, command.item(ANY)), command.items.get(2, command.item(ANY))]
@@ -87,8 +89,10 @@ def exec_arguments(node: ast.Call, args: list[Value], start: int) -> Value:
         elements = _elements(node.args[start]) if start < len(node.args) else None
     if argv is None:  # a vector of unknown length: every item may be an argument
         return args[start].item(ANY).flat()
-    code = run_code(argv, after_wrappers(argv)) if argv else None
-    parts = [v for i, v in enumerate(_cleaned(argv, elements)) if i > 0 and argv[i] is not code]
+    program = after_wrappers(argv)
+    code = run_code(argv, program) if argv else None
+    parts = [v for i, v in enumerate(_cleaned(argv, elements, program))
+             if i > 0 and argv[i] is not code]
     return join_all(parts) if parts else SAFE
 
 
@@ -106,12 +110,19 @@ def _elements(node: ast.expr | None) -> list[ast.expr] | None:
     return node.elts
 
 
-def _cleaned(argv: list[Value] | None, elements: list[ast.expr] | None) -> list[Value]:
+def _cleaned(argv: list[Value] | None, elements: list[ast.expr] | None,
+             program: int = 0) -> list[Value]:
     """The items flattened, those written as text starting with a constant other than `-`
-    (`f"uploads/{name}"`, `"--output=" + name` is not one) made clean for the class."""
+    (`f"uploads/{name}"`, `"--output=" + name` is not one) made clean for the class, and those
+    after a constant `--` past the `program` (a wrapper's own `--`, `sudo -- git`, ends only
+    the wrapper's options)."""
     if argv is None:
         return []
     out = [v.flat() for v in argv]
+    ended = next((i for i in range(program + 1, len(argv)) if argv[i].const == "--"), None)
+    if ended is not None:
+        out[ended + 1:] = [v.evolve(clean=v.clean | {ARGUMENT}) if v.taint else v
+                           for v in out[ended + 1:]]
     if elements is None or len(elements) != len(argv):
         return out
     for index, element in enumerate(elements):
