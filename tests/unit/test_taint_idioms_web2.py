@@ -9,7 +9,8 @@ import pytest
 from tests.unit.taint_marked import assert_marked
 
 # A resolved path's text tested against the base (`str(target).startswith(ROOT)`) is the same
-# containment check as the path's own; the text of a path never normalized proves nothing.
+# containment check as the path's own when the base ends with a separator (ROOT alone also
+# starts `/srv/data2`); the text of a path never normalized proves nothing.
 PATH_TEXT = '''\
 import os
 from pathlib import Path
@@ -49,7 +50,15 @@ def dump3(name: str, body: str):
 @flask_app.route("/get")
 def get():
     p = Path(ROOT, request.args["f"]).resolve()
-    if not os.fspath(p).startswith(ROOT):
+    if not os.fspath(p).startswith(ROOT):  # `../data2/x`, a sibling, starts with ROOT too
+        abort(403)
+    return send_file(p)  # BST201
+
+
+@flask_app.route("/get3")
+def get3():
+    p = Path(ROOT, request.args["f"]).resolve()
+    if not os.fspath(p).startswith(os.path.join(ROOT, "")):
         abort(403)
     return send_file(p)
 

@@ -260,11 +260,11 @@ def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
             if fixed is not env:
                 # `"/srv/static/"` is a path of this site too: a normalized path under it is
                 # contained as well
-                return contained(ev, func, fixed)
+                return contained(ev, test, fixed)
         if func.attr == "issubset" and len(test.args) == 1:
             return _subset(ev, func.value, test.args[0], env)
         if func.attr in ("startswith", "is_relative_to"):
-            inside = contained(ev, func, env)
+            inside = contained(ev, test, env)
             if inside is not env:
                 return inside
     with ev.evaluating_in(env):

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 _ABSOLUTE_TESTS = frozenset({"os.path.isabs", "posixpath.isabs"})
 _COMMON_PATH = frozenset({"os.path.commonpath", "posixpath.commonpath", "ntpath.commonpath"})
 _TEXT_OF = frozenset({"str", "builtins.str", "os.fspath"})
+_SEPARATORS = ("/", "\\")
+_SEPARATOR_NAMES = frozenset({"os.sep", "os.path.sep", "posixpath.sep", "ntpath.sep", "os.altsep"})
+_DIRECTORIES = frozenset({"os.path.dirname", "posixpath.dirname", "ntpath.dirname"})
+_JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join"})
 
 
 def not_absolute(ev: Evaluator, test: ast.Call, env: Env) -> Env:
@@ -60,15 +64,109 @@ def common_path(ev: Evaluator, env: Env, node: ast.expr) -> Env | None:
     return env
 
 
-def contained(ev: Evaluator, func: ast.Attribute, env: Env) -> Env:
+def contained(ev: Evaluator, test: ast.Call, env: Env) -> Env:
     """`path.startswith(BASE)` / `path.is_relative_to(BASE)` holds of a normalized `path`, also
-    of its text (`str(path).startswith(BASE)`, a resolved `Path`'s)."""
-    subject = func.value
-    if isinstance(subject, ast.Call) and len(subject.args) == 1 and not subject.keywords \
-            and ev.qualname(subject.func) in _TEXT_OF:
-        subject = subject.args[0]
+    of its text (`str(path).startswith(BASE)`, a resolved `Path`'s). Text ends where its base
+    does only at a separator: `startswith("/srv/files")` also passes `/srv/files2/x`, a sibling,
+    so a base known to end without one (a constant, or a normalized path, which never ends with
+    one) proves nothing; `BASE + os.sep`, `os.path.join(BASE, "")` do. Nor does a base the
+    request gives."""
+    func = test.func
+    if not isinstance(func, ast.Attribute):
+        return env
+    subject = _text_of(ev, func.value)
     key = subject.id if isinstance(subject, ast.Name) else None
     if "path_containment" in ev.models.guard_models and key is not None and key in env \
-            and (env[key].kind or "").endswith(NORMALIZERS):
+            and (env[key].kind or "").endswith(NORMALIZERS) \
+            and not _chosen_base(ev, test, env) \
+            and (func.attr != "startswith" or not _sibling_prefix(ev, test, env)):
         return narrow(env, subject, frozenset({"path"}))
     return env
+
+
+def _chosen_base(ev: Evaluator, test: ast.Call, env: Env) -> bool:
+    """Whether the base is untrusted data: the sender picks the directory the path is in."""
+    with ev.evaluating_in(env):
+        return any(ev.eval(arg).tainted for arg in test.args)
+
+
+def _text_of(ev: Evaluator, node: ast.expr) -> ast.expr:
+    """The path whose text `node` is (`str(path)`), or `node`."""
+    if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords \
+            and ev.qualname(node.func) in _TEXT_OF:
+        return node.args[0]
+    return node
+
+
+def _sibling_prefix(ev: Evaluator, test: ast.Call, env: Env) -> bool:
+    """Whether the prefix `test` (a `startswith`) is given is known to end without a separator
+    (one of them, for a tuple): a sibling directory starts with it too."""
+    if len(test.args) != 1 or test.keywords:
+        return False
+    with ev.evaluating_in(env):
+        return _without_separator(ev, test.args[0])
+
+
+def _without_separator(ev: Evaluator, node: ast.expr, seen: frozenset[str] = frozenset()) -> bool:
+    """Whether the text `node` gives ends without a separator (`seen`: the names whose bindings
+    are being read, each read once)."""
+    if isinstance(node, ast.Tuple):
+        return any(_without_separator(ev, element, seen) for element in node.elts)
+    if _with_separator(ev, node):
+        return False
+    const = ev.eval(node).const
+    if isinstance(const, (str, tuple)):
+        texts = (const,) if isinstance(const, str) else const
+        return any(isinstance(t, str) and not t.endswith(_SEPARATORS) for t in texts)
+    node = _text_of(ev, node)
+    if (ev.eval(node).kind or "").endswith(NORMALIZERS) or _normalized(ev, node):
+        return True
+    if not isinstance(node, ast.Name) or node.id in seen:
+        return False
+    # `base = os.path.realpath(BASE)` in the function, or a global the module binds so
+    bound = _bindings(ev, node.id)
+    if bound:
+        return all(_without_separator(ev, value, seen | {node.id}) for value in bound)
+    return bound is not None and (ev.module.kinds.get(node.id) or "").endswith(NORMALIZERS)
+
+
+def _normalized(ev: Evaluator, node: ast.expr) -> bool:
+    """A normalized path, or a directory's (`os.path.dirname`): text ending without a separator
+    (but the root's)."""
+    return isinstance(node, ast.Call) and (
+        isinstance(node.func, ast.Attribute) and node.func.attr == "resolve"
+        or f"{ev.qualname(node.func)}()".endswith(NORMALIZERS)
+        or ev.qualname(node.func) in _DIRECTORIES)
+
+
+def _bindings(ev: Evaluator, name: str) -> list[ast.expr] | None:
+    """What the function being run binds `name` to, when each binding is a plain assignment
+    (None: another binding, a parameter, a loop, ...; empty: not bound in the function)."""
+    function = ev.function.node if ev.function is not None else None
+    if function is None:
+        return None
+    arguments = function.args
+    if name in {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}:
+        return None
+    assigned = [node for node in ast.walk(function) if isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)]
+    targets = {id(t) for node in assigned for t in node.targets}
+    if any(len(node.targets) != 1 for node in assigned) or any(
+            isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load)
+            and id(node) not in targets for node in ast.walk(function)):
+        return None
+    return [node.value for node in assigned]
+
+
+def _with_separator(ev: Evaluator, node: ast.expr) -> bool:
+    """`BASE + os.sep`, `f"{BASE}/"`, `os.path.join(BASE, "")`: text ending with a separator."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _with_separator(ev, node.right)
+    if isinstance(node, ast.JoinedStr):
+        return bool(node.values) and _with_separator(ev, node.values[-1])
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and node.value.endswith(_SEPARATORS)
+    if isinstance(node, ast.Call):
+        return ev.qualname(node.func) in _JOINS and bool(node.args) \
+            and isinstance(last := node.args[-1], ast.Constant) and last.value == ""
+    return isinstance(node, (ast.Name, ast.Attribute)) and ev.qualname(node) in _SEPARATOR_NAMES
