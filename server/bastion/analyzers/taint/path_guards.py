@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import COMPONENT, NORMALIZERS
 from bastion.analyzers.taint.item_guards import Env, narrow
+from bastion.analyzers.taint.local_bindings import bindings
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -85,9 +86,10 @@ def contained(ev: Evaluator, test: ast.Call, env: Env) -> Env:
 
 
 def _chosen_base(ev: Evaluator, test: ast.Call, env: Env) -> bool:
-    """Whether the base is untrusted data: the sender picks the directory the path is in."""
+    """Whether the base is untrusted data: the sender picks the directory the path is in. A
+    helper's own parameter (`check(base, name)`) is its callers' base, trusted as before."""
     with ev.evaluating_in(env):
-        return any(ev.eval(arg).tainted for arg in test.args)
+        return any(origin.kind != "param" for arg in test.args for origin in ev.eval(arg).deep_taint())
 
 
 def _text_of(ev: Evaluator, node: ast.expr) -> ast.expr:
@@ -124,7 +126,7 @@ def _without_separator(ev: Evaluator, node: ast.expr, seen: frozenset[str] = fro
     if not isinstance(node, ast.Name) or node.id in seen:
         return False
     # `base = os.path.realpath(BASE)` in the function, or a global the module binds so
-    bound = _bindings(ev, node.id)
+    bound = bindings(ev, node.id)
     if bound:
         return all(_without_separator(ev, value, seen | {node.id}) for value in bound)
     return bound is not None and (ev.module.kinds.get(node.id) or "").endswith(NORMALIZERS)
@@ -137,25 +139,6 @@ def _normalized(ev: Evaluator, node: ast.expr) -> bool:
         isinstance(node.func, ast.Attribute) and node.func.attr == "resolve"
         or f"{ev.qualname(node.func)}()".endswith(NORMALIZERS)
         or ev.qualname(node.func) in _DIRECTORIES)
-
-
-def _bindings(ev: Evaluator, name: str) -> list[ast.expr] | None:
-    """What the function being run binds `name` to, when each binding is a plain assignment
-    (None: another binding, a parameter, a loop, ...; empty: not bound in the function)."""
-    function = ev.function.node if ev.function is not None else None
-    if function is None:
-        return None
-    arguments = function.args
-    if name in {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}:
-        return None
-    assigned = [node for node in ast.walk(function) if isinstance(node, ast.Assign)
-                and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)]
-    targets = {id(t) for node in assigned for t in node.targets}
-    if any(len(node.targets) != 1 for node in assigned) or any(
-            isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load)
-            and id(node) not in targets for node in ast.walk(function)):
-        return None
-    return [node.value for node in assigned]
 
 
 def _with_separator(ev: Evaluator, node: ast.expr) -> bool:
