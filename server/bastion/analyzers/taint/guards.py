@@ -7,13 +7,15 @@ returning: `checked`), `url_allowlist` (`urlparse(x).netloc in ALLOWED`) and `pa
 (`re.fullmatch(PATTERN, x)`: safe for the classes the pattern's characters cannot break,
 patterns.py; which name a regular expression test matches: regex_tests.py); guard calls and
 methods (`isdigit`) are data; a local dict's item is refined in its slot (item_guards.py);
-path tests (not absolute, contained in a base) are path_guards.py's."""
+path tests (not absolute, contained in a base) are path_guards.py's, a URL's public address
+address_guards.py's."""
 
 from __future__ import annotations
 
 import ast
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.taint.address_guards import public_address
 from bastion.analyzers.taint.charsets import allowed_cleans, kept_cleans
 from bastion.analyzers.taint.constant_tests import over_constants
 from bastion.analyzers.taint.containers import LISTED, members
@@ -85,6 +87,8 @@ def refine(ev: Evaluator, test: ast.expr, env: Env | None, truth: bool) -> Env |
         with ev.evaluating_in(env):
             name = ev.qualname(test.func)
         return _helper(ev, test, env, name, False)
+    if isinstance(test, ast.Attribute):  # `ipaddress.ip_address(host).is_private`
+        return public_address(ev, test, env, truth)
     if isinstance(test, ast.BinOp) and isinstance(test.op, ast.Sub) and not truth:
         return _subset(ev, test.left, test.right, env)  # `set(name) - set(ALLOWED)` is empty
     if isinstance(test, ast.Name) and test.id in ev.matched_from:
