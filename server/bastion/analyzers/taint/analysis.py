@@ -102,7 +102,8 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     qualified name (`external_digest` covers both); `declared`, the package versions its project
     declares (declared_versions.py); `foreign`, see `module_context`."""
     if module is None:
-        module = module_context(tree, models, calls, external_bases, text, names_registrar, foreign)
+        module = module_context(tree, models, calls, external_bases, text, names_registrar, foreign,
+                                split)
     if external is not None:
         module.external, module.external_bases = external, external_bases
         if module.argparse_helped is not None:  # its parser handed to helpers of other modules

@@ -252,8 +252,13 @@ class TaintAnalyzer:
             self._imports.put(key, imports)
             external = workspace.external(imports, path)
         names_registrar = self._registrars.match(text)
+        # split_lines(text) is text.split("\n") without "\r": the block parser's, when it parsed it
+        lines = self._parser.lines_of(text) if "\r" not in text else None
+        if lines is None:
+            lines = split_lines(text)
         module = module_context(tree, self.models, self._calls, external.bases, text,
-                                names_registrar, foreign) if derived_only and external is not None else None
+                                names_registrar, foreign, lines) if derived_only and external is not None \
+            else None
         if derived_only and (module is None or not any(f.entry for f in module.functions)):
             return NOTHING  # no handler or view of another module's framework class
         if workspace is not None:
@@ -261,10 +266,6 @@ class TaintAnalyzer:
             cached = self._texts.get(key)
             if cached is not None:
                 return cached
-        # split_lines(text) is text.split("\n") without "\r": the block parser's, when it parsed it
-        lines = self._parser.lines_of(text) if "\r" not in text else None
-        if lines is None:
-            lines = split_lines(text)
         result = analyse_module(tree, self.models, self._functions, text, self._calls,
                                 external.lookup if external else None,
                                 external.digest if external else b"",

@@ -139,14 +139,15 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                    bases_of: Callable[[str], tuple[str, ...]] | None = None,
                    text: str | None = None, names_registrar: bool | None = None,
                    foreign: frozenset[str] = frozenset(), lines: list[str] | None = None) -> ModuleContext:
-    """`memo`: keeps each function's classification (entry, parameters) by its node and the
-    module's digest, for the next text of a document whose block parser reuses the node.
+    """`memo`: keeps each function's classification (entry, parameters) by its header's text
+    (or its node, without `lines`) and the module's digest, for the next text of a document.
     `bases_of`: the bases of a class of another workspace module, by qualified name. `text`:
     the module's text, where a module-level container is looked for changes (container_changes.py).
     `names_registrar`: whether `text` names a registrar, when the caller knows (the taint
     analyzer's gate answers it per edit); else it is looked for in `text`. `foreign`: the names
     other modules of a scan may change in place or rebind (foreign_changes.py). `lines`: the
-    text's lines, where the summary store knows them but not `text` (argparse_choices.py)."""
+    text's lines, where the summary store knows them but not `text` (argparse_choices.py), or
+    where the caller has them (the classifications are then kept by the functions' lines)."""
     level = module_level(tree, memo, text)
     env, kinds, definitions, bindings = level.env, level.kinds, level.definitions, level.bindings
     containers, expressions = level.containers, level.expressions
@@ -208,14 +209,17 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                    sorted((k, sorted(map(str, v))) for k, v in bound.items()),
                                    helped and (sorted(helped[0]), sorted(map(str, helped[1])), helped[2]),
                                    )).encode(), digest_size=16).digest()
-    classified = Classified(memo, digest + models.digest.encode()) if memo is not None else None
     # a class deriving from a framework's class through another module's base class is the
     # framework's, though this module does not import it
     inherited = {base.split(".")[0] for shape in shapes.values() for base in shape.bases if base}
     entries = [e for e in models.entries if not e.imported or env.imported(e.imported)
                or any(name.split(".")[0] in inherited or name in inside for name in e.imported)]
-    kept = kept_functions(memo, (classified.digest, [id(e) for e in entries], typed)) \
-        if classified is not None else None
+    # the entry models that apply are part of what classifies a function (`inherited` is not
+    # in the digest)
+    classified = Classified(memo, digest + models.digest.encode()
+                            + repr([id(e) for e in entries]).encode(), lines) \
+        if memo is not None else None
+    kept = kept_functions(memo, (classified.digest, typed)) if classified is not None else None
     functions = functions_of(definitions, env, kinds, entries, typed, shapes, classified,
                              registered, called, kept)
     if kept is not None:

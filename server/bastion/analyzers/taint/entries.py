@@ -114,7 +114,8 @@ def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
             function = kept.take([node], around, None)[0] if kept is not None else None
             if function is None:
                 function = classify_kept(Function(node, node.name, helper=around[0]), env, kinds,
-                                         entries, classes, memo, registered=around[1])
+                                         entries, classes, memo, registered=around[1],
+                                         header=memo.header(node) if memo is not None else None)
             if kept is not None:
                 kept.keep([function], around)
             found.append(function)
@@ -140,7 +141,8 @@ def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
                         env, kinds, entries, classes, memo, bases, marks,
                         # a method a call registers (an argparse handler `set_defaults(func=self.run)`);
                         # the registrations are in the module's digest, which the kept functions' key holds
-                        registered=registered.get(f"{node.name}.{item.name}", ()))
+                        registered=registered.get(f"{node.name}.{item.name}", ()),
+                        header=memo.header(item) if memo is not None else None)
             if kept is not None:
                 kept.keep(methods, around)
             found.extend(methods)
@@ -179,13 +181,15 @@ def _class_marks(node: ast.ClassDef, env: Env, kinds: dict[str, str]) -> tuple[s
 def classify_kept(function: Function, env: Env, kinds: dict[str, str], entries: list[EntryModel],
                   classes: dict[str, ClassShape], memo: Classified | None,
                   bases: list[str | None] | None = None, marks: tuple[str, ...] = (),
-                  registered: tuple[Registration, ...] = ()) -> Function:
+                  registered: tuple[Registration, ...] = (), header: str | None = None) -> Function:
+    """`header`: the function's text its classification is kept by (classified.py), else
+    its node."""
     kept_bases = (*bases, marks) if bases is not None else ()
-    if memo is not None and memo.restore(function, kept_bases):
+    if memo is not None and memo.restore(function, kept_bases, header):
         return function
     _classify(function, env, kinds, entries, classes, bases, marks, registered)
     if memo is not None:
-        memo.keep(function, kept_bases)
+        memo.keep(function, kept_bases, header)
     return function
 
 
