@@ -78,3 +78,29 @@ def test_kept_answers_follow_a_hidden_name(first, edits):
         module = module_context(parser.parse(text), MODELS, cache, None, text)
         memo = CalleeMemo(module, function_texts(module, python_lines(text)), cache)
         assert relevant_functions(module, memo, MODELS) == _fresh(text), text
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(first=st.lists(st.tuples(st.integers(0, 3), st.integers(0, len(STATEMENTS) - 1)),
+                      min_size=3, max_size=6),
+       edits=st.lists(st.tuples(st.sampled_from(["enter", "delete", "line"]), st.integers(0, 10 ** 4),
+                                st.integers(0, len(STATEMENTS) - 1)), min_size=1, max_size=8))
+def test_answers_of_moved_functions_equal_a_fresh_search(first, edits):
+    """An Enter, a deleted line or a statement typed moves the functions below it: the block
+    parser hands them back as new nodes, whose answers are found by their texts (functions
+    whose names repeat among them)."""
+    parser, cache = BlockParser(), LRU(4096)
+    text = _named_module(first)
+    for kind, at, body in [("enter", 0, 0), *edits]:
+        lines = text.split("\n")
+        at = 3 + at % (len(lines) - 3)  # below the imports and the first `def`
+        if kind == "enter":
+            lines.insert(at, "")
+        elif kind == "delete" and not lines[at]:
+            del lines[at]
+        elif kind == "line" and lines[at - 1].startswith(("def", "    ")):  # in a function
+            lines.insert(at, "    " + STATEMENTS[body])
+        text = "\n".join(lines)
+        module = module_context(parser.parse(text), MODELS, cache, None, text)
+        memo = CalleeMemo(module, function_texts(module, python_lines(text)), cache)
+        assert relevant_functions(module, memo, MODELS) == _fresh(text), text

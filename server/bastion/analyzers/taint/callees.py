@@ -266,7 +266,8 @@ class CalleeMemo:
         the ones `reads_source` would search (no answer kept for their text either). The
         answers of the last text's functions are read from one table kept by the trigger (a
         dict look-up a function, not a record's in the LRU: 13% of a key in `_pydecimal.py`),
-        which this text's then replaces; a node it does not hold is looked up as before."""
+        which this text's then replaces; a node it does not hold is looked up by its record,
+        then by its text's digest."""
         if self.texts is None:
             return set(), functions, []
         if self.cache is None:
@@ -285,15 +286,21 @@ class CalleeMemo:
             if kept is not None and kept[0] is node and named(function.name) is function:
                 found = kept[1]
             else:
-                _, _, found = self._kept(function, trigger)
-            if found is not None:
-                table[id(node)] = (node, found)
+                record, _, found = self._kept(function, trigger)
+                if found is None:  # the answer for the same text at another node (an edit above
+                    # moved it: `reads_source` would find it so, at 10 µs a function), or none
+                    found = self.cache.get(self.digest(function) + pattern_key)
+                    if found is None:
+                        asked.append(function)
+                        searched.append(function)
+                        continue
+                    if record is None:  # a function a later one of its name hides: no node's
+                        matching.update((function.name,) if found else ())
+                        continue
+                    record.reads[pattern_key] = found
+            table[id(node)] = (node, found)
             if found:
                 matching.add(function.name)
-            elif found is None:
-                asked.append(function)
-                if self.cache.get(self.digest(function) + pattern_key) is None:
-                    searched.append(function)
         return matching, asked, searched
 
     def _pattern_key(self, trigger: re.Pattern) -> bytes:
