@@ -253,9 +253,7 @@ class TaintAnalyzer:
             external = workspace.external(imports, path)
         names_registrar = self._registrars.match(text)
         # split_lines(text) is text.split("\n") without "\r": the block parser's, when it parsed it
-        lines = self._parser.lines_of(text) if "\r" not in text else None
-        if lines is None:
-            lines = split_lines(text)
+        lines = (self._parser.lines_of(text) if "\r" not in text else None) or split_lines(text)
         module = module_context(tree, self.models, self._calls, external.bases, text,
                                 names_registrar, foreign, lines) if derived_only and external is not None \
             else None
