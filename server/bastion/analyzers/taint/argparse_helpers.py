@@ -34,10 +34,10 @@ def declarations(node: ast.FunctionDef | ast.AsyncFunctionDef,
     calls, in doubt), or None: it declares none on a parameter, a destination it declares is
     unknown, it hands the parser to a function it does not define (its module's too: in doubt),
     or it rebinds `int` / `float`. Asked only of a module that may declare arguments."""
-    if not module.argparse_declares:
-        return None
-    calls = argparse_calls(ast.Module(body=[node], type_ignores=[]), None, False)
     params = {a.arg for a in named(node.args)}
+    if not module.argparse_declares or not params:
+        return None  # no parameter to be handed a parser: its body is not walked (most views)
+    calls = argparse_calls(ast.Module(body=[node], type_ignores=[]), None, False)
     if calls.conversion_rebound or params.isdisjoint(calls.parsers) or handed_out(calls):
         return None
     validated, other = declared(calls)
