@@ -40,19 +40,22 @@ def join_env(*envs: dict | None) -> dict | None:
                     if key[0] == "[":
                         del merged[key]
         else:
-            skipped = 0
-            for key, value in other.items():
-                mine = merged.get(key)
+            # Keys in another order (a branch kept a request item the other did not, and every
+            # key after it shifted): the values that differ or that `out` lacks, still found
+            # by identity in C (`map(out.get, ...)` gives None for a key `out` lacks).
+            found = len(keys)
+            for key in compress(keys, map(is_not, map(out.get, keys), other.values())):
+                mine = out.get(key)
                 if mine is None:
+                    found -= 1
+                    if key[0] != "[":
+                        merged[key] = other[key]
+                else:
+                    merged[key] = join(mine, other[key])
+            if len(out) > found:  # `out` has keys `other` lacks
+                for key in out.keys() - other.keys():
                     if key[0] == "[":
-                        skipped += 1
-                    else:
-                        merged[key] = value
-                elif mine is not value:
-                    merged[key] = join(mine, value)
-            if len(merged) + skipped > len(other):  # `out` has keys `other` lacks
-                for key in [k for k in out if k[0] == "[" and k not in other]:
-                    del merged[key]
+                        del merged[key]
         out = merged
     return out
 
