@@ -295,7 +295,8 @@ class Evaluator:
 
     def e_Call(self, node: ast.Call) -> Value:
         args = [self.eval(a) for a in node.args]
-        value = self.call(node, args, {k.arg: self.eval(k.value) for k in node.keywords})
+        value = self.call(node, args, {k.arg: self.eval(k.value) for k in node.keywords}
+                          if node.keywords else {})
         if self.dispatcher:
             hand_over(self, node)  # `super().dispatch(...)`: the handler gets the fields as they are
         forget_fields(self, node)  # `self.refresh()` may change the fields it read

@@ -111,8 +111,11 @@ def checked(ev: Evaluator, call: ast.Call, env: Env | None) -> Env | None:
     if env is None or not call.args and not call.keywords:
         return env
     if not isinstance(func, ast.Attribute) or func.attr not in _RAISING_CHECKS:
-        with ev.evaluating_in(env):
+        if env is ev.env:  # the walk's own state (each call statement's)
             name = ev.qualname(func)
+        else:
+            with ev.evaluating_in(env):
+                name = ev.qualname(func)
         if name in _INTEGERS and len(call.args) == 1 and not call.keywords:
             return narrow(env, call.args[0], _INTEGER_TEXT)
         return _helper(ev, call, env, name, None)  # `validate_url(target)`
