@@ -223,9 +223,10 @@ def _request_kind(caller: Function, how: str, name: str, env: Env, models: Model
 
 def _factory(function: Function) -> bool:
     """A staticmethod or classmethod, which a call by its class's name fills."""
-    return function.class_name is not None and function.entry is None and any(
-        isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")
-        for d in function.node.decorator_list)
+    decorators = function.node.decorator_list
+    # most methods have none: asked of each method at each keystroke (`hand_requests`)
+    return bool(decorators) and function.class_name is not None and function.entry is None and any(
+        isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") for d in decorators)
 
 
 def _param(node: ast.FunctionDef | ast.AsyncFunctionDef, slot: int | str,

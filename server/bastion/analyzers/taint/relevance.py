@@ -36,8 +36,15 @@ def relevant_functions(module: ModuleContext, callees_of: CalleeMemo, models: Mo
         rest = [f for f in rest if f.name not in relevant]
         relevant |= _matching(callees_of, rest, trigger, needles,
                               lambda f, absent: callees_of.reads_source(f, trigger, absent))
+    # each class's `__init__` looked up once, not once a method (~1,100 a key in _pydecimal.py)
+    inits: dict[str, str | None] = {}
     for f in module.functions:
-        if f.class_name is not None and module.inherited(f.class_name, "__init__") in relevant:
+        owner = f.class_name
+        if owner is None:
+            continue
+        if owner not in inits:
+            inits[owner] = module.inherited(owner, "__init__")
+        if inits[owner] in relevant:
             relevant.add(f.name)
     return relevant
 
