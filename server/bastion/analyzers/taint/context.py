@@ -8,7 +8,7 @@ parameters are untrusted).
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import attrs
 
@@ -179,7 +179,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     defined = {d.name for d in definitions if isinstance(d, FUNCTIONS)}
     registered.update(registrations(expressions, defined, env, kinds,
                                     parameters=_parameter_registrars(definitions, models, text,
-                                                                     names_registrar)))
+                                                                     names_registrar, memo)))
     handlers, lambdas, choices, helped = dispatched(tree, text, env, defined, definitions)  # argparse_*
     declares = declares_arguments(text, lines, declaring_words(memo))
     bound = parser_bindings(tree, text, lines, env, bindings)  # `PARSER = None` and a parser
@@ -275,10 +275,9 @@ def class_facts(tree: ast.Module, models: Models, text: str | None = None) -> Cl
 
 
 def _parameter_registrars(definitions: list[ast.stmt], models: Models, text: str | None,
-                          names_registrar: bool | None) -> Iterator[ast.Call]:
+                          names_registrar: bool | None, memo: LRU | None) -> list[ast.Call]:
     """The calls in parameter lists, where the text names a registrar (a keystroke in a module
     that names none does not walk every function's parameters)."""
     if names_registrar is None:
         names_registrar = text is None or any(name in text for name in models.registrar_names())
-    if names_registrar:
-        yield from parameter_calls(definitions)
+    return parameter_calls(definitions, memo) if names_registrar else []

@@ -25,6 +25,8 @@ from bastion.analyzers.taint.signatures import named
 from bastion.engine.cache import LRU
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# the memo's key of the last text's `parameter_calls` by function node
+_PARAMETER_CALLS = b"parameter calls"
 # A parameter so named holds the application (or a blueprint) in a module importing the module.
 _NAMED = {"app": (("flask", "flask.Flask()"), ("fastapi", "fastapi.FastAPI()")),
           "application": (("flask", "flask.Flask()"), ("fastapi", "fastapi.FastAPI()")),
@@ -101,25 +103,40 @@ def registrations(statements: Iterator[ast.stmt] | list[ast.stmt], functions: se
     return {name: tuple(calls) for name, calls in found.items()}
 
 
-def parameter_calls(definitions: list[ast.stmt]) -> Iterator[ast.Call]:
+def parameter_calls(definitions: list[ast.stmt], memo: LRU | None = None) -> list[ast.Call]:
     """The calls in the parameter lists of module-level functions and methods: defaults and
-    `Annotated` metadata (FastAPI's `user = Depends(current_user)`)."""
+    `Annotated` metadata (FastAPI's `user = Depends(current_user)`). `memo`: keeps each
+    function's calls by its node for the next text (a table the next call replaces): a
+    keystroke in a module naming a registrar (`get` names one) read every function's
+    parameters again, ~0.5 ms in _pydecimal.py, where the block parser hands back the nodes
+    of the functions the edit left alone."""
+    earlier = (memo.get(_PARAMETER_CALLS) if memo is not None else None) or {}
+    table: dict[int, tuple[ast.stmt, list[ast.Call]]] = {}
+    found: list[ast.Call] = []
     for node in definitions:
         functions = [node] if isinstance(node, FUNCTIONS) else [
             item for item in node.body if isinstance(item, FUNCTIONS)] \
             if isinstance(node, ast.ClassDef) else []
-        # read off the lists, not through `default_values` / `named`: every function's
-        # parameters at each keystroke of a module naming a registrar (`get` does), where
-        # building their lists and dicts cost ~0.5 ms in _pydecimal.py; the same calls in the
-        # same order (`args.defaults` before the keyword-only ones' defaults, None for none)
         for function in functions:
-            args = function.args
-            for default in (*args.defaults, *args.kw_defaults):
-                if isinstance(default, ast.Call):
-                    yield default
-            for param in (*args.posonlyargs, *args.args, *args.kwonlyargs):
-                if isinstance(param.annotation, ast.Subscript):
-                    yield from annotated_calls(param.annotation)
+            kept = earlier.get(id(function))
+            # the same node holds the same parameters (the table holds it: its id is not reused)
+            calls = kept[1] if kept is not None and kept[0] is function else _own_calls(function.args)
+            table[id(function)] = (function, calls)
+            found += calls
+    if memo is not None:
+        memo.put(_PARAMETER_CALLS, table)
+    return found
+
+
+def _own_calls(args: ast.arguments) -> list[ast.Call]:
+    """The calls among a function's defaults, then its parameters' `Annotated` metadata, read
+    off the lists (not `default_values`' dict: the same defaults in the same order, `args.defaults`
+    before the keyword-only ones', None for none)."""
+    found = [d for d in (*args.defaults, *args.kw_defaults) if isinstance(d, ast.Call)]
+    for param in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+        if isinstance(param.annotation, ast.Subscript):
+            found += annotated_calls(param.annotation)
+    return found
 
 
 def annotated_calls(annotation: ast.expr | None) -> list[ast.Call]:
