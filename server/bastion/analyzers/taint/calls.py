@@ -286,7 +286,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             return _joined(inputs, None)
     if builds_parser(name, inputs):  # with what its parents of other modules prove
         return built_parser(keywords.get("parents"))
-    if not any(v.taint or v.items for v in inputs):
+    if not any(v.tainted for v in inputs):
+        # a constant tuple, list or record is no data either (`create_server(("", 8000))`)
         built = class_called(ev, node.func) if isinstance(node.func, ast.Name) \
             and node.func.id in ev.env else None  # `cls()` in a classmethod: an instance
         return Value(clean=EVERY_CLASS, kind=(built or name) + "()") if built or name else CLEAN
