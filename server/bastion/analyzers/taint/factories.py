@@ -7,7 +7,8 @@ those registered by a call.
   binds: `app = Flask(__name__)` in its body, a parameter annotated with a framework's class, and
   a parameter named as these functions name the application or a blueprint (`app`, `bp`) in a
   module that imports that framework.
-- Views registered by a call, at module level or in such a function's body:
+- Views registered by a call, at module level or in any module-level function's body (a
+  module-level view registered in `create_app`, with the names that body binds):
   `app.add_url_rule("/u/<name>", "user", user)` (an entry's `registrars`: the call stands for the
   decorator, its first argument is the rule, or the function: `typer.run(main)`), a decorator
   applied by hand, `app.route("/u/<name>")(user)`, and a route object in an assigned table of routes
@@ -148,14 +149,13 @@ def annotated_calls(annotation: ast.expr | None) -> list[ast.Call]:
 
 def _registering_calls(node: ast.stmt) -> Iterator[ast.Call]:
     """The calls of a statement that may register a view: an expression statement's call, and
-    the route objects an assignment lists (`routes = [Route("/u/{name}", user)]`, `app =
-    Starlette(routes=[...])`, nested as `Mount("/api", routes=[...])` nests them)."""
-    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-        yield node.value
+    the route objects it or an assignment lists (`routes = [Route("/u/{name}", user)]`, `app =
+    Starlette(routes=[...])`, nested as `Mount("/api", routes=[...])` nests them,
+    `app.add_routes([web.get("/", handle)])`), awaited or not (`await start_server(handle)`)."""
+    if not isinstance(node, (ast.Expr, ast.Assign, ast.AnnAssign)) or node.value is None:
         return
-    if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
-        return
-    pending: list[ast.expr] = [node.value]
+    value = node.value.value if isinstance(node.value, ast.Await) else node.value
+    pending: list[ast.expr] = [value]
     budget = _LISTED_NODES
     while pending and budget > 0:
         item = pending.pop()
@@ -172,15 +172,19 @@ def nested_views(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
                  memo: LRU | None = None
                  ) -> tuple[list[NestedView], dict[str, tuple[Registration, ...]]]:
     """The functions nested in module-level functions that are decorated or registered there,
-    and the registrations found in those bodies (`memo`: each function's statements and nested
-    functions by its node, which the block parser reuses while its text is unchanged)."""
+    and the registrations found in those bodies, of nested functions and of module-level ones
+    (`memo`: each function's statements, nested functions and calls naming a function by its
+    node, which the block parser reuses while its text is unchanged)."""
     views: list[NestedView] = []
     registered: dict[str, tuple[Registration, ...]] = {}
+    defined = {d.name for d in definitions if isinstance(d, FUNCTIONS)}
     for outer in definitions:
         if not isinstance(outer, FUNCTIONS):
             continue
-        statements, nested = _nesting(outer, memo)
-        if not nested:  # most functions: no locals' kinds to resolve (a keystroke's cost)
+        statements, nested, naming = _nesting(outer, memo)
+        # a module-level function the body registers, unless a nested one of its name hides it
+        outside = {name for name in naming if name in defined} - {n.name for n in nested}
+        if not nested and not outside:  # most functions: no locals' kinds to resolve
             continue
         local = dict(kinds)
         args = outer.args
@@ -196,20 +200,26 @@ def nested_views(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
                     local[node.targets[0].id] = called + "()"
         prefix = f"{outer.name}.<locals>."
         registered.update(registrations(statements, {n.name for n in nested}, env, local, prefix))
+        for name, calls in registrations(statements, outside, env, local).items():
+            registered[name] = (*registered.get(name, ()), *calls)
         views.extend(NestedView(node, prefix + node.name, local) for node in nested
                      if node.decorator_list or prefix + node.name in registered)
     return views, registered
 
 
 def _nesting(outer: ast.FunctionDef | ast.AsyncFunctionDef, memo: LRU | None
-             ) -> tuple[list[ast.stmt], list[ast.stmt]]:
-    """The function's statements (`_statements`) and the functions among them."""
+             ) -> tuple[list[ast.stmt], list[ast.stmt], frozenset[str]]:
+    """The function's statements (`_statements`), the functions among them, and the names its
+    registering calls are handed (those that may name a view)."""
     key = ("nesting", id(outer))
     kept = memo.get(key) if memo is not None else None
     if kept is not None and kept[0] is outer:
         return kept[1]
     statements = list(_statements(outer.body))
-    found = (statements, [node for node in statements if isinstance(node, FUNCTIONS)])
+    naming = frozenset(v.id for node in statements for call in _registering_calls(node)
+                       for v in (*call.args, *(k.value for k in call.keywords))
+                       if isinstance(v, ast.Name))
+    found = (statements, [node for node in statements if isinstance(node, FUNCTIONS)], naming)
     if memo is not None:
         memo.put(key, (outer, found))
     return found
