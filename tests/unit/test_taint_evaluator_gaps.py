@@ -2,7 +2,8 @@
 marked lines are the only ones reported, also through `bastion check`: a call handed a constant
 tuple (`socket.create_connection(("h", 79))`) keeps the kind its models are named by; a
 module-level view registered inside a function's body (Flask's and aiohttp's application
-factories) is a view, as registered at module level."""
+factories) is a view, as registered at module level; a `signature` entry matches a method after
+its `self` (a WSGI application's method)."""
 
 from __future__ import annotations
 
@@ -92,6 +93,37 @@ def create_web_app():
     return app
 '''
 
+METHODS = '''import os
+import shlex
+
+
+class Middleware:
+    def __init__(self, app):
+        self.app = app
+
+    def wsgi_app(self, env, start_response):
+        os.system("echo " + env["PATH_INFO"])  # BST202
+        return self.app(env, start_response)
+
+
+class Quiet:
+    def wsgi_app(self, environ, start_response):
+        os.system("echo " + shlex.quote(environ["PATH_INFO"]))
+        return []
+
+    @staticmethod
+    def app(environ, start_response):
+        os.system("echo " + environ["QUERY_STRING"])  # BST202
+        return []
+
+    def run(self, environ):
+        os.system("echo " + environ["QUERY_STRING"])
+'''
+
+
+def test_a_signature_entry_matches_a_method_after_its_self():
+    assert_marked(METHODS)
+
 
 def test_a_socket_made_from_a_constant_address_receives_network_data():
     assert_marked(SOCKETS)
@@ -104,10 +136,12 @@ def test_a_view_registered_in_an_application_factory_is_a_view():
 def test_bastion_check_reports_the_cases(tmp_path, monkeypatch, capsys):
     (tmp_path / "sockets.py").write_text(SOCKETS, encoding="utf-8")
     (tmp_path / "factories.py").write_text(FACTORIES, encoding="utf-8")
+    (tmp_path / "methods.py").write_text(METHODS, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     main(["check", "--no-cache", "--jobs", "1", "--format", "json", "."])
     results = json.loads(capsys.readouterr().out)["results"]
     found = sorted((Path(r["path"]).name, r["line"]) for r in results if r["rule_id"] == "BST202")
-    marked = sorted((name, i) for name, text in (("factories.py", FACTORIES), ("sockets.py", SOCKETS))
+    marked = sorted((name, i) for name, text in (("factories.py", FACTORIES), ("methods.py", METHODS),
+                                                       ("sockets.py", SOCKETS))
                     for i, line in enumerate(text.splitlines(), 1) if line.endswith("# BST202"))
-    assert len(marked) == 6 and found == marked
+    assert len(marked) == 8 and found == marked

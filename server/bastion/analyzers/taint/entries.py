@@ -211,9 +211,11 @@ def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list
     for entry in entries:
         decorator = next((d for name, d in decorators if name in entry.decorators), None) or \
             next((call for name, call in registrars if name in entry.registrars), None)
+        # a signature is matched after a method's `self` (a WSGI app's `__call__(self, environ,
+        # start_response)`); a name or a first parameter only of a function
         by_name = function.class_name is None and (
-            node.name in entry.function_names or first_param(node) in entry.first_param
-            or _signed(node, entry.signature))
+            node.name in entry.function_names or first_param(node) in entry.first_param) \
+            or bool(entry.signature) and _signed(node, entry.signature, function.implicit_params)
         if decorator is None and entry.parameter_markers:
             if declared is None:
                 declared = _declared(node, env, kinds)
@@ -295,9 +297,9 @@ def _marker(declared: _Declared, entry: EntryModel) -> ast.expr | None:
 
 
 def _signed(node: ast.FunctionDef | ast.AsyncFunctionDef,
-            signature: tuple[frozenset[str], ...]) -> bool:
-    params = _positional(node)
-    return bool(signature) and len(params) == len(signature) and all(
+            signature: tuple[frozenset[str], ...], implicit: int) -> bool:
+    params = _positional(node)[implicit:]
+    return len(params) == len(signature) and all(
         name in names for name, names in zip(params, signature, strict=True))
 
 
