@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.unit.taint_marked import assert_marked
+from tests.unit.taint_marked import assert_marked, editor_found
 
 from bastion.cli.main import main
 
@@ -145,3 +145,9 @@ def test_bastion_check_reports_the_cases(tmp_path, monkeypatch, capsys):
                                                        ("sockets.py", SOCKETS))
                     for i, line in enumerate(text.splitlines(), 1) if line.endswith("# BST202"))
     assert len(marked) == 8 and found == marked
+
+
+def test_the_editors_engine_reports_the_same_lines():
+    for text in (SOCKETS, FACTORIES, METHODS):
+        marked = {(i, "BST202") for i, line in enumerate(text.splitlines()) if line.endswith("# BST202")}
+        assert editor_found(text, "case.py") == marked
