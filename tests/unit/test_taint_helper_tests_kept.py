@@ -25,6 +25,9 @@ BODIES = ["    if not p:\n        return False\n    return p.startswith('/srv')\
           "    return os.path.isabs(p)\n",
           "    for c in p:\n        pass\n    return True\n",
           "".join(f"    x{n} = p\n" for n in range(14)) + "    return True\n",
+          # too long to be one, with a loop: none whatever the constants
+          "    for c in ALLOWED:\n        pass\n" + "".join(f"    x{n} = p\n" for n in range(14))
+          + "    return True\n",
           # a guard helper while ALLOWED is a module constant (helper_paths unrolls the loop)
           "    for pre in ALLOWED:\n        if p.startswith(pre):\n            return True\n"
           "    return False\n"]
@@ -73,3 +76,23 @@ def test_kept_answers_equal_nothing_kept(first, edits):
     parser, cache = BlockParser(), LRU(4096)
     for text in _versions(first, edits):
         assert _tests(text, parser.parse(text), cache) == _walked(text)
+
+
+def test_a_long_looping_callee_is_not_read_again_at_the_next_key(monkeypatch):
+    """A callee too long to be a guard helper is none, its loop or not: kept by its node, not
+    read again by the module's constants at each key (argparse.py's long methods with loops)."""
+    from bastion.analyzers.taint import helper_paths as paths
+
+    read = []
+
+    def counting(node, *args):
+        read.append(node.name)
+        return helper_paths(node, *args)
+
+    monkeypatch.setattr(paths, "helper_paths", counting)
+    parser, cache = BlockParser(), LRU(4096)
+    first, edited = _module([4, 0]), _module([4, 1])
+    assert _tests(first, parser.parse(first), cache) == _walked(first)
+    read.clear()
+    assert _tests(edited, parser.parse(edited), cache)["view"] == _walked(edited)["view"]
+    assert "helper0" not in read, read

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from bastion.analyzers.taint.callees import CalleeMemo
 from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.entries import Function
-from bastion.analyzers.taint.helper_paths import helper_paths, module_paths
+from bastion.analyzers.taint.helper_paths import helper_paths, may_help, module_paths
 from bastion.analyzers.taint.moves import first_line
 from bastion.analyzers.taint.nodes import kept_by_node
 from bastion.analyzers.taint.parameters import hook_form
@@ -68,9 +68,10 @@ def _is_guard_helper(callees_of: CalleeMemo, node: ast.FunctionDef | ast.AsyncFu
 
 
 def _guard_shape(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool | None:
-    """Whether the node is a guard helper whatever the module's constants; None if it loops."""
+    """Whether the node is a guard helper whatever the module's constants; None if it may be
+    one and loops (a long method with a loop, argparse.py's, was read again at every key)."""
     if any(isinstance(n, ast.For) for n in ast.walk(node)):
-        return None
+        return None if may_help(node) else False
     return helper_paths(node) is not None
 
 

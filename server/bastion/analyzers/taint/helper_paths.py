@@ -86,6 +86,12 @@ def module_paths(module: ModuleContext,
     return answer
 
 
+def may_help(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether `helper_paths` of the function may be found, whatever the module's constants: a
+    function too long or of the wrong kind is no guard helper, with a loop or not."""
+    return _small_body(node) is not None
+
+
 def _small_body(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.stmt] | None:
     """The function's statements after its docstring, if it may be a guard helper at all."""
     if isinstance(node, ast.AsyncFunctionDef) or packed(node.args):
