@@ -31,8 +31,9 @@ PAIRS = [
                FLASK + "import os\n@app.route('/a')\ndef a():\n    return open(os.path.basename(request.args['f'])).read()\n"),
     ("BST201", FLASK + "@app.post('/a')\ndef a():\n    return open(request.form.get('f')).read()\n",
                FLASK + "@app.post('/a')\ndef a():\n    return open('fixed.txt').read()\n"),
+    # a name without `..` may still be absolute (`/etc/passwd`): used whole, both tests clean it
     ("BST201", FLASK + "@app.route('/a')\ndef a():\n    return open(request.cookies['f']).read()\n",
-               FLASK + "@app.route('/a')\ndef a():\n    f = request.cookies['f']\n    if '..' in f:\n        return 'no', 400\n    return open(f).read()\n"),
+               FLASK + "@app.route('/a')\ndef a():\n    f = request.cookies['f']\n    if '..' in f or f.startswith('/'):\n        return 'no', 400\n    return open(f).read()\n"),
     ("BST206", FLASK + "@app.route('/a')\ndef a():\n    return str(eval(request.get_json()['x']))\n",
                FLASK + "import ast\n@app.route('/a')\ndef a():\n    return str(ast.literal_eval(request.get_json()['x']))\n"),
     ("BST206", FLASK + "@app.route('/a')\ndef a():\n    exec(request.headers.get('X-Code'))\n    return ''\n",

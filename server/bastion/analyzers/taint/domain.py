@@ -30,7 +30,11 @@ SINK_CLASSES = frozenset({
 # joined after a base directory (`os.path.join(BASE, name)`) it would replace it. A value that
 # cannot be absolute (a `basename`, digits, a constant) is also clean for "component".
 COMPONENT = "component"
-EVERY_CLASS = SINK_CLASSES | {COMPONENT}
+# Not a sink class either: a value without `..` (`".." in name` tested false) is safe for a path
+# only appended to a base (`BASE + name`, `f"{BASE}/{name}"`; concat adds "path"), not used whole
+# (`/etc/passwd`), nor joined unless it cannot be absolute too (`whole_path`).
+APPENDED = "appended"
+EVERY_CLASS = SINK_CLASSES | {COMPONENT, APPENDED}
 SOURCE_KINDS = ("remote", "argv", "stdin", "env", "file", "param")
 UNKNOWN = object()  # `const` of a value whose constant is not known
 ANY = "*"  # the key standing for every slot of a container that has no constant key
@@ -320,9 +324,12 @@ def concat(parts: list[Value], step: Step | None = None) -> Value:
     known = True
     reported: frozenset | None = None  # what every tainted part has reported
     kept: frozenset = frozenset()
+    based = False  # text the request did not write before the first tainted part: a base
     for part in parts:
         part = part.flat()
         known = known and part.known
+        if not taint and not part.taint and part.const != "":
+            based = True
         if part.taint:
             if not host_fixed and all(o.kind in _OPERATORS for o in part.taint):
                 # the operator's configuration (`os.environ["API_URL"]`) as a base URL
@@ -357,9 +364,17 @@ def concat(parts: list[Value], step: Step | None = None) -> Value:
             return Value(clean=EVERY_CLASS, kind=APP_PATH, known=known)
         return SAFE if known else CLEAN
     prefix = prefix or configured and not host_fixed  # what follows may still name the host
+    if based and APPENDED in clean:
+        clean |= {"path"}  # a name without `..` appended to a base stays under it
     out = Value(taint, clean | kept, UNKNOWN, None, None, prefix, steps, modelled, known,
                 reported or frozenset())
     return out.with_step(step)
+
+
+def whole_path(clean: frozenset) -> frozenset:
+    """`clean` with "path" when it proves both no `..` and not absolute: a relative name that stays
+    under whatever directory it is used in or joined to."""
+    return clean | {"path"} if APPENDED in clean and COMPONENT in clean else clean
 
 
 def as_component(value: Value) -> Value:

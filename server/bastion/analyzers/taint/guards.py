@@ -20,6 +20,7 @@ from bastion.analyzers.taint.charsets import allowed_cleans, kept_cleans
 from bastion.analyzers.taint.constant_tests import over_constants
 from bastion.analyzers.taint.containers import LISTED, members
 from bastion.analyzers.taint.domain import (
+    APPENDED,
     COMPONENT,
     SAFE,
     UNKNOWN,
@@ -162,7 +163,8 @@ def _compare(ev: Evaluator, test: ast.Compare, env: Env, truth: bool) -> Env:
             needle = left.value if isinstance(left, ast.Constant) else None
             if isinstance(needle, str) and not holds:
                 if needle == ".." and "dotdot" in models:
-                    return narrow(env, right, frozenset({"path"}))
+                    # safe appended to a base; used whole or joined it may be absolute
+                    return narrow(env, right, frozenset({APPENDED}))
                 if needle == "/" and "dotdot" in models:
                     # one component: not absolute, as `name.startswith("/")` false proves
                     return narrow(env, right, frozenset({COMPONENT}))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 
-from bastion.analyzers.taint.domain import EVERY_CLASS, SAFE, Value
+from bastion.analyzers.taint.domain import EVERY_CLASS, SAFE, Value, whole_path
 from bastion.analyzers.taint.expressions import path_of
 from bastion.analyzers.taint.request_items import item_key
 from bastion.analyzers.taint.self_fields import kept_key
@@ -44,7 +44,7 @@ def narrow(env: Env, node: ast.expr, cleans: frozenset[str] | None = None,
     if value is None:
         if not old.tainted:
             return env
-        value = SAFE if cleans == EVERY_CLASS else old.evolve(clean=old.clean | cleans)
+        value = SAFE if cleans == EVERY_CLASS else old.evolve(clean=whole_path(old.clean | cleans))
     env = dict(env)
     env[key] = env[key].evolve(items={**env[key].items, slot[1]: value}) if slot else value
     return env
