@@ -51,7 +51,8 @@ class Function:
     # body parameters whose fields the framework validated so: (parameter, those fields), or
     # ("items[]", those fields) for each element of a collection of bodies (`items: list[Item]`)
     validated_fields: tuple[tuple[str, frozenset[str]], ...] = ()
-    # parameters matched against a declared pattern: (parameter, the sink classes it is safe for)
+    # parameters matched against a declared pattern: (parameter, the sink classes it is safe for);
+    # ("body.field", ...) for a body model's field declared with one
     pattern_params: tuple[tuple[str, frozenset[str]], ...] = ()
     return_sink: str | None = None  # the sink class the entry's return value reaches
     # entered by its first parameter's name (`def audit(request, action)`) but called by the
@@ -375,6 +376,11 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
                               if validated(kind, entry, env, kinds, classes))
             if clean:
                 fields.append((param.arg + ("[]" if element is not None else ""), clean))
+            # a body field declared with a pattern (`constr(pattern=...)`, `Annotated[str,
+            # Field(pattern=...)]`): kept as "param.field", a name no parameter has
+            patterned += [(f"{param.arg}.{name}", found) for name, kind in (body or {}).items()
+                          if element is None and name not in clean
+                          and (found := pattern_cleans(kind, None, env, kinds))]
         elif isinstance(entry.params, tuple) and param.arg in entry.params:
             tainted.append(param.arg)
     if entry.params == "path" and isinstance(decorator, ast.Call) and decorator.args:

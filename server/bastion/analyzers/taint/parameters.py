@@ -46,9 +46,14 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
             fields = dict(function.validated_fields).get(name) \
                 or (_form_fields(ev, param) if entry.validated_models else None) \
                 or (ev.module.argparse_clean if REGISTRAR in entry.registrars else None)
+            steps = (ev.step(param, label),)
+            items: dict = dict.fromkeys(fields or (), SAFE)
+            # a body's fields that matched their pattern (entries.py keeps them as "name.field")
+            items.update((key.partition(".")[2], Value(frozenset({origin}), cleans, steps=steps,
+                                                       known=True))
+                         for key, cleans in function.pattern_params if key.startswith(name + "."))
             env[name] = Value(frozenset({origin}), dict(function.pattern_params).get(name, frozenset()),
-                              steps=(ev.step(param, label),), known=True,
-                              items=dict.fromkeys(fields, SAFE) if fields else None)
+                              steps=steps, known=True, items=items or None)
             element = dict(function.validated_fields).get(name + "[]")
             if element:  # `items: list[Item]`: each element holds the body's validated fields
                 each = env[name].evolve(items=dict.fromkeys(element, SAFE))
