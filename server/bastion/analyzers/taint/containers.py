@@ -14,7 +14,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.argv import in_order
-from bastion.analyzers.taint.domain import ANY, CLEAN, EVERY_CLASS, UNKNOWN, Value, constant, join
+from bastion.analyzers.taint.domain import ANY, CLEAN, EVERY_CLASS, SAFE, UNKNOWN, Value, constant, join
 from bastion.analyzers.taint.folding import hashable
 from bastion.analyzers.taint.module_level import fold_constant
 from bastion.analyzers.taint.request_items import item_read
@@ -33,6 +33,9 @@ def subscript(ev: Evaluator, node: ast.Subscript) -> Value:
             return base if not base.taint else base.evolve(const=UNKNOWN)
         return base.flat() if base.taint or base.items else base
     key = ev.eval(node.slice)
+    if type(node.value) is ast.Name and node.value.id in ev.module.enums \
+            and not (ev.env and node.value.id in ev.env):
+        return SAFE  # `Color[q]`: a member of the module's Enum by name, or it raises
     if isinstance(base.const, (str, bytes, tuple)) and key.const is not UNKNOWN:
         try:
             return constant(base.const[key.const])

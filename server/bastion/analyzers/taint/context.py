@@ -103,6 +103,8 @@ class ModuleContext:
     shadowed: frozenset[str] = frozenset()
     # argparse destinations validated into a number or a constant choice (argparse_choices.py)
     argparse_clean: frozenset[str] = frozenset()
+    # its Enum classes without methods: `Color(q)`, `Color[q]` is a constant member or raises
+    enums: frozenset[str] = frozenset()
     # whether it may declare arguments of its own, argparse imported or not (argparse_choices.py)
     argparse_declares: bool = True
     # what it declares when it hands a parser to functions of other modules (argparse_helpers.py)
@@ -246,6 +248,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                          class_constants=members, self_constants=through_self, scoped=scoped,
                          forms=forms, records=records, built=built, class_forms=class_forms,
                          shadowed=shadowed, argparse_clean=choices, argparse_declares=declares,
+                         enums=frozenset(k for k, v in classes.items() if closed_enum(v)),
                          parser_bindings=bound, argparse_helped=helped,
                          factory_parsers=bound_parsers(bound, choices, declares, lambda _: None))
 

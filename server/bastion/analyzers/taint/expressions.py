@@ -309,6 +309,8 @@ class Evaluator:
         """The call's value, its arguments' values given (callbacks.py calls a function so)."""
         func = node.func
         held = self.env.get(func.id) if isinstance(func, ast.Name) and self.env else None
+        if held is None and type(func) is ast.Name and func.id in self.module.enums:
+            return SAFE  # `Color(q)`: a member of the module's Enum (context.py), or it raises
         if held is not None and isinstance(held.const, LocalFunction):
             returned = call_local(self, held.const, node, args, keywords)
             if returned is not None:
