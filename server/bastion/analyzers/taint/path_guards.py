@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.domain import COMPONENT, NORMALIZERS
+from bastion.analyzers.taint.domain import APPENDED, COMPONENT, NORMALIZERS
 from bastion.analyzers.taint.item_guards import Env, narrow
 from bastion.analyzers.taint.local_bindings import bindings
 
@@ -26,6 +26,7 @@ _SEPARATORS = ("/", "\\")
 _SEPARATOR_NAMES = frozenset({"os.sep", "os.path.sep", "posixpath.sep", "ntpath.sep", "os.altsep"})
 _DIRECTORIES = frozenset({"os.path.dirname", "posixpath.dirname", "ntpath.dirname"})
 _JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join"})
+_NORMPATHS = frozenset({"os.path.normpath", "posixpath.normpath"})
 
 
 def not_absolute(ev: Evaluator, test: ast.Call, env: Env) -> Env:
@@ -39,9 +40,24 @@ def not_absolute(ev: Evaluator, test: ast.Call, env: Env) -> Env:
         prefixes = ev.eval(test.args[0]).const if isinstance(func, ast.Attribute) \
             and func.attr == "startswith" else None
     prefixes = (prefixes,) if isinstance(prefixes, str) else prefixes
-    if isinstance(prefixes, tuple) and "/" in prefixes:
-        return narrow(env, func.value, frozenset({COMPONENT}))
+    if isinstance(prefixes, tuple):
+        # a normalized name's `..` can only lead it: not starting so, it has none
+        cleans = {COMPONENT} if "/" in prefixes else set()
+        if ".." in prefixes and _normalized_name(ev, func.value):
+            cleans.add(APPENDED)
+        return narrow(env, func.value, frozenset(cleans)) if cleans else env
     return narrow(env, test.args[0], frozenset({COMPONENT})) if absolute else env
+
+
+def _normalized_name(ev: Evaluator, node: ast.expr) -> bool:
+    """`node` is a local bound only to `os.path.normpath(name)` of a name alone, not of a path
+    joined to a base first (`normpath(join(BASE, name))` is the whole path: a test of its
+    start says nothing of a name appended to it)."""
+    bound = bindings(ev, node.id) if isinstance(node, ast.Name) else None
+    return bool(bound) and all(
+        isinstance(value, ast.Call) and ev.qualname(value.func) in _NORMPATHS
+        and len(value.args) == 1 and not value.keywords
+        and not isinstance(value.args[0], (ast.Call, ast.BinOp, ast.JoinedStr)) for value in bound)
 
 
 def parent_of(env: Env, path: ast.expr) -> Env:
