@@ -23,6 +23,7 @@ from bastion.analyzers.taint.annotations import (
 )
 from bastion.analyzers.taint.classes import ClassShape, model_fields
 from bastion.analyzers.taint.factories import Registration, annotated_calls, resolve
+from bastion.analyzers.taint.mixins import mixed_into, owner_of
 from bastion.analyzers.taint.signatures import default_values, named, packed, positional
 from bastion.analyzers.taint.specs import EntryModel
 
@@ -108,7 +109,7 @@ def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
     """`classes`: the body models' candidates (empty where there can be none); `called`: the
     functions the module calls itself; `kept`: the last context's functions (context_reuse.py)."""
     found: list[Function] = []
-    mixed = _mixed_into(definitions, entries, shapes)
+    mixed = mixed_into(definitions, entries, shapes)
     for node in definitions:
         if isinstance(node, FUNCTIONS):
             around: tuple = (node.name in called, registered.get(node.name, ()))
@@ -124,10 +125,10 @@ def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
             # a class without bases derives from object: `class_bases = ["*"]` takes any class
             # (Falcon's resources are plain classes)
             bases = list(shapes[node].bases) or ["object"]
-            owner = _owner(entries, bases)
+            owner = owner_of(entries, bases)
             if owner is None and node.name in mixed:  # `class SafeMixin:` of `V(SafeMixin, View)`
                 bases += mixed[node.name]
-                owner = _owner(entries, bases)
+                owner = owner_of(entries, bases)
             self_kind, setup = (owner.self_kind, owner.setup_methods) if owner else (None, ())
             marks = _class_marks(node, env, kinds) if any(e.class_decorators for e in entries) \
                 else ()
@@ -148,26 +149,6 @@ def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
                 kept.keep(methods, around)
             found.extend(methods)
     return found
-
-
-def _owner(entries: list[EntryModel], bases: list[str | None]) -> EntryModel | None:
-    """The entry model whose framework calls the methods of a class of `bases` on an instance."""
-    return next((e for e in entries if e.self_kind is not None
-                 and any(b in e.class_bases for b in bases)), None)
-
-
-def _mixed_into(definitions: list[ast.stmt], entries: list[EntryModel],
-                shapes: dict[ast.ClassDef, ClassShape]) -> dict[str, list[str | None]]:
-    """The classes of the file that views of the file derive from, not views themselves (a
-    mixin): each with the bases of those views. The framework calls the mixin's methods on the
-    view's instance (its `dispatch`, when the method resolution order finds it first)."""
-    mixed: dict[str, list[str | None]] = {}
-    for node in definitions:
-        shape = shapes.get(node) if isinstance(node, ast.ClassDef) else None
-        if shape is not None and shape.ancestors and _owner(entries, list(shape.bases)):
-            for ancestor in shape.ancestors:
-                mixed.setdefault(ancestor, []).extend(shape.bases)
-    return mixed
 
 
 def _class_marks(node: ast.ClassDef, env: Env, kinds: dict[str, str]) -> tuple[str, ...]:
