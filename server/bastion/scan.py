@@ -32,14 +32,14 @@ if TYPE_CHECKING:
 # takes some 0.2 s; a small project of few large files still uses every core.
 PARALLEL_MIN_FILES = 24
 PARALLEL_MIN_BYTES = 100_000
-# Bandit links every AST node to its parent, so each analysed file leaves a tree of cyclic
-# garbage. A scan collects it after this many lines instead of letting the collector run on
-# allocation counts, whose full collections traverse everything over and over: a fifth of the
-# analysis time. A scan then holds some 30 MB more than it would (the garbage of 50k lines).
-COLLECT_EVERY_LINES = 50_000
-# Every so many collections, what earlier ones froze is collected too: an entry a cache held
-# then (a parsed tree in the taint analyzer's) and has let go since would never be freed.
-FULL_COLLECTION_EVERY = 8
+# The collector is off while a scan analyses files. What they leave behind is mostly kept to the
+# scan's end (workspace and imported modules' summaries, the taint analyzer's caches), and the
+# cyclic garbage is small: some 24k objects, 2-5 MB, over the 200k lines of the stdlib set.
+# Collecting every 50k lines traversed each survivor once, about 1 s of a 16 s cold scan of that
+# set, to free 1% of what it traversed. So a scan collects everything, frozen or not, only after
+# this many lines: garbage some 10 MB at most, and an entry a cache held and let go since is freed
+# then. (The collector being off, what is not frozen is not traversed either.)
+COLLECT_EVERY_LINES = 400_000
 # Files whose texts are held at once while their cache rows are checked against them.
 CACHE_BATCH = 500
 
@@ -206,23 +206,17 @@ def _start_worker(configs: tuple[Config, ...] = (), roots: tuple[str, ...] = (),
 
 
 _uncollected_lines = 0  # analysed since the last collection (`_analysed`)
-_collections = 0  # by `_analysed`, in this process
 
 
 def _analysed(outcome: ScanOutcome) -> ScanOutcome:
-    """`outcome`, its garbage collected every COLLECT_EVERY_LINES lines (the collector is off
+    """`outcome`, with everything collected every COLLECT_EVERY_LINES lines (the collector is off
     while files are analysed)."""
-    global _uncollected_lines, _collections
+    global _uncollected_lines
     _uncollected_lines += outcome.lines
     if _uncollected_lines >= COLLECT_EVERY_LINES:
-        _collections += 1
-        if _collections % FULL_COLLECTION_EVERY == 0:
-            gc.unfreeze()  # what was kept then and is garbage now (cache entries let go)
+        gc.unfreeze()
         gc.collect()
-        # What survives is mostly the workspace summaries, kept to the end of the scan: frozen,
-        # it is not traversed again by the next collections (each traversed it whole: 2.3 of
-        # 16 s of a cold scan of the stdlib set on 2 workers, 1.2 s frozen).
-        gc.freeze()
+        gc.freeze()  # the survivors are not traversed again before the next such collection
         _uncollected_lines = 0
     return outcome
 
@@ -327,6 +321,7 @@ def scan(items: Iterable[ScanItem], jobs: int | None = None, use_cache: bool = T
             for index in todo:
                 outcomes[index] = _analysed(analyse_item(items[index], use_cache))
         finally:
+            gc.freeze()  # else the first collection after would traverse what the files left
             if collecting:
                 gc.enable()
         return outcomes

@@ -3,7 +3,6 @@ processes, the version key without importlib.metadata, the CLI loading only its 
 
 from __future__ import annotations
 
-import gc
 import importlib.metadata
 import json
 import os
@@ -136,61 +135,6 @@ def test_worker_processes_and_the_cache_give_the_in_process_outcomes(tmp_path, m
     assert _summary(scan(items, jobs=2)) == in_process  # every file from the cache
     errors = {o[0]: o[2] for o in in_process if o[2]}
     assert errors == {"blob.py": "skipped: binary file (contains NUL bytes)"}
-
-
-def test_files_analysed_in_process_run_with_the_collector_off(tmp_path, monkeypatch):
-    """As in a worker: the garbage of the analysed files is collected every so many lines, not
-    on allocation counts; the collector is on again after the scan."""
-    items = _project(tmp_path / "project", 8)
-    analyse, enabled, collections = bastion.scan.analyse_item, [], []
-
-    def watched(*args, **kwargs):
-        enabled.append(gc.isenabled())
-        return analyse(*args, **kwargs)
-
-    def count(phase, info):
-        if phase == "start":
-            collections.append(info["generation"])
-
-    monkeypatch.setattr(bastion.scan, "analyse_item", watched)
-    monkeypatch.setattr(bastion.scan, "COLLECT_EVERY_LINES", 12)
-    assert gc.isenabled()
-    gc.callbacks.append(count)
-    try:
-        scan(items, jobs=1, use_cache=False)
-    finally:
-        gc.callbacks.remove(count)
-    assert enabled == [False] * len(items) and gc.isenabled()
-    assert collections.count(2) >= 2  # the full collections every 12 lines
-
-
-def test_what_a_scan_collection_leaves_is_frozen_until_every_nth(monkeypatch):
-    """What survives a scan's collection (the workspace summaries) is frozen, so the next
-    collections do not traverse it again; every FULL_COLLECTION_EVERY-th collection unfreezes
-    it first, so what was frozen and is garbage since is freed."""
-    import weakref
-
-    class Cyclic:
-        pass
-
-    monkeypatch.setattr(bastion.scan, "COLLECT_EVERY_LINES", 10)
-    monkeypatch.setattr(bastion.scan, "FULL_COLLECTION_EVERY", 3)
-    monkeypatch.setattr(bastion.scan, "_uncollected_lines", 0)
-    monkeypatch.setattr(bastion.scan, "_collections", 0)
-    analysed = bastion.scan.ScanOutcome(ScanItem("a.py", "a.py", Config()), None, 10)
-    kept = Cyclic()
-    kept.itself = kept
-    alive = weakref.ref(kept)
-    try:
-        bastion.scan._analysed(analysed)  # the first collection: `kept` survives, frozen
-        assert gc.get_freeze_count() > 0
-        del kept
-        bastion.scan._analysed(analysed)
-        assert alive() is not None  # frozen: not traversed, not freed
-        bastion.scan._analysed(analysed)  # the third: everything unfrozen and collected
-        assert alive() is None
-    finally:
-        gc.unfreeze()
 
 
 def test_scan_workers_send_their_cache_rows_to_the_parent(tmp_path, monkeypatch):
