@@ -52,7 +52,8 @@ class Classified:
             return False
         (_, function.entry, function.return_sink, function.tainted_params,
          function.request_params, function.validated_params, function.validated_fields,
-         function.pattern_params, function.helper, function.dependencies) = kept
+         function.pattern_params, function.helper, function.dependencies,
+         function.response_params) = kept
         return True
 
     def keep(self, function: Function, bases: tuple, header: str | None = None) -> None:
@@ -60,4 +61,4 @@ class Classified:
             function.node if header is None else None, function.entry, function.return_sink,
             function.tainted_params, function.request_params, function.validated_params,
             function.validated_fields, function.pattern_params, function.helper,
-            function.dependencies))
+            function.dependencies, function.response_params))

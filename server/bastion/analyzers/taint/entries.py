@@ -48,6 +48,9 @@ class Function:
     entry: EntryModel | None = None
     tainted_params: tuple[str, ...] = ()
     request_params: tuple[str, ...] = ()  # parameters that hold the framework's request object
+    # parameters the framework hands its response object (FastAPI's `response: Response`):
+    # (parameter, its kind, an instance of the annotation's class)
+    response_params: tuple[tuple[str, str], ...] = ()
     validated_params: tuple[str, ...] = ()  # the framework made them numbers, UUIDs, dates
     # body parameters whose fields the framework validated so: (parameter, those fields), or
     # ("items[]", those fields) for each element of a collection of bodies (`items: list[Item]`)
@@ -305,6 +308,7 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
     params = named(args)[function.implicit_params:]  # self
     defaults = {p.arg: d for p, d in default_values(args).items()}
     requests: list[str] = []
+    responses: list[tuple[str, str]] = []
     tainted: list[str] = []
     safe: list[str] = []  # validated into data no injection fits in
     fields: list[tuple[str, frozenset[str]]] = []
@@ -321,6 +325,8 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
         if annotation is not None and annotation in entry.request_annotations \
                 or param.arg in entry.request_params:
             requests.append(param.arg)
+        elif annotation is not None and annotation in entry.response_annotations:
+            responses.append((param.arg, annotation + "()"))
         elif given is not None:  # what the framework passes: a dependency's return value
             target = given.args[0] if given.args else bare
             shape = classes.get(target.id) if isinstance(target, ast.Name) else None
@@ -377,6 +383,7 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
     function.dependencies = tuple(dependencies)
     function.tainted_params = () if function.helper else tuple(tainted)
     function.request_params = tuple(requests)
+    function.response_params = tuple(responses)
     function.validated_params = tuple(safe)
     function.pattern_params = tuple(patterned)
     function.validated_fields = tuple(fields)

@@ -99,7 +99,8 @@ def _classified(function: Function) -> tuple:
     return (_entry_repr(function.entry), function.tainted_params, function.request_params,
             function.validated_params, function.validated_fields, function.pattern_params,
             function.return_sink, function.helper, function.request_kinds,
-            function.self_kind, function.setup_methods, function.dependencies)
+            function.self_kind, function.setup_methods, function.dependencies,
+            function.response_params)
 
 
 # Each entry model's repr, by its id, with the model (held: its id is no other object's while

@@ -51,10 +51,11 @@ _KEYS = {
               "request_kind", "request_annotations", "not_when_default", "return_sink",
               "imported", "kind", "first_param", "clean_annotations", "return_sink_when",
               "validated_models", "self_kind", "class_decorators", "request_params", "setup_methods",
-              "handler_callers",
+              "handler_callers", "response_annotations",
               "registrars", "signature", "parameter_markers"},
     "sink": {"class", "calls", "methods", "args", "keywords", "receiver", "when", "model",
-             "subscript_of", "prefix_only", "result_untainted", "key", "before", "imported"},
+             "subscript_of", "attribute_of", "prefix_only", "result_untainted", "key", "before",
+             "imported"},
     "sanitizer": {"calls", "methods", "cleans", "args"},
     "guard": {"calls", "methods", "cleans", "arg", "keyword", "model"},
     "propagator": {"calls", "methods", "decodes", "args", "keywords"},
@@ -104,8 +105,8 @@ def _add_file(models: Models, table: dict, file: str) -> list[ModelProblem]:
             getattr(check, section)(staged)
     if problems:
         return problems
-    for name in ("sources", "sinks", "subscript_sinks", "sanitizers", "guards", "propagators",
-                 "callbacks"):
+    for name in ("sources", "sinks", "subscript_sinks", "attribute_sinks", "sanitizers", "guards",
+                 "propagators", "callbacks"):
         getattr(models, name).merge(getattr(staged, name))
     models.entries.extend(staged.entries)
     models.forms.extend(staged.forms)
@@ -249,15 +250,16 @@ class _Checker:
                 self.text("self_kind", required=False), NameSet(class_decorators),
                 frozenset(self.strings("request_params")), NameSet(registrars), signature,
                 NameSet(markers), prefixes, tuple(setup),
-                frozenset(callers)))
+                frozenset(callers), NameSet(self.strings("response_annotations"))))
 
     def sink(self, models: Models) -> None:
         sink_class = self.text("class", SINK_CLASSES)
         calls, methods = self.named()
         subscripts = self.strings("subscript_of")
+        attributes = self.strings("attribute_of")
         model = self.text("model", SINK_MODELS, required=False)
-        if not (calls or methods or subscripts or model == "view_return"):
-            self.error("calls", "a sink needs calls, methods or subscript_of")
+        if not (calls or methods or subscripts or attributes or model == "view_return"):
+            self.error("calls", "a sink needs calls, methods, subscript_of or attribute_of")
         when = self.item.get("when")
         condition = None
         if when is not None:
@@ -287,6 +289,7 @@ class _Checker:
             if before is not None:
                 models.versioned.add(before[0])
             models.subscript_sinks.add(subscripts, [], sink)
+            models.attribute_sinks.add(attributes, [], sink)
 
     def before(self) -> tuple[str, str] | None:
         """`before = { package = "lxml", version = "5.0" }`: the package's PEP 503 name, a version."""

@@ -28,12 +28,15 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
     offset = function.implicit_params
     handed = dict(function.request_kinds)  # parameters handed the request object (helpers.py)
     dependencies = dict(function.dependencies)
+    responses = dict(function.response_params)
     for index, param in enumerate(params):
         name = param.arg
         if index < offset:
             env[name] = Value(clean=EVERY_CLASS, kind=function.self_kind)
         elif entry is not None and name in function.request_params:
             env[name] = Value(clean=EVERY_CLASS, kind=entry.request_kind)
+        elif entry is not None and name in responses:
+            env[name] = Value(clean=EVERY_CLASS, kind=responses[name])
         elif entry is not None and name in function.validated_params:
             env[name] = SAFE
         elif entry is not None and name in dependencies:

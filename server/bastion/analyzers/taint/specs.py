@@ -85,6 +85,9 @@ class EntryModel:
     # those of `setup_methods` inside which the handler runs (Django's `dispatch`, at its
     # `super().dispatch(...)`): the handler starts with the fields as they are there
     handler_callers: frozenset[str] = frozenset()
+    # parameters typed with one of these hold the framework's response object, of the kind of
+    # an instance (`response: Response`, FastAPI's): its header stores are a `Response()`'s
+    response_annotations: NameSet = NameSet([])
 
 
 @attrs_classes.frozen
@@ -234,6 +237,7 @@ class Models:
         self.sources = _Index()
         self.sinks = _Index()
         self.subscript_sinks = _Index()
+        self.attribute_sinks = _Index()  # `attribute_of`: `resp.location = url`
         self.sanitizers = _Index()
         self.guards = _Index()
         self.propagators = _Index()

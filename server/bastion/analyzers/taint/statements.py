@@ -37,8 +37,8 @@ from bastion.analyzers.taint.nodes import nodes
 from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.regex_tests import regex_subject
 from bastion.analyzers.taint.responses import response_hits
-from bastion.analyzers.taint.results import FunctionResult, Hit
-from bastion.analyzers.taint.stores import store_nested, with_slot
+from bastion.analyzers.taint.results import FunctionResult
+from bastion.analyzers.taint.stores import store_hits, store_nested, with_slot
 from bastion.analyzers.taint.summaries import attributes
 from bastion.analyzers.taint.url_hosts import HOST_FIELDS, URL_PARSERS, host_of
 from bastion.analyzers.taint.wrappers import as_function
@@ -351,6 +351,9 @@ class Interpreter(Evaluator):
                 else:
                     self.bind(element, value.item(ANY), note)
         elif isinstance(target, ast.Attribute):
+            sinks = self.models.attribute_sinks.by_name(self.qualname(target))
+            if sinks:  # `resp.location = url`
+                store_hits(self, sinks, target, ast.unparse(target), None, value)
             path = path_of(target)
             if path is not None:
                 self.env[path] = value
@@ -365,18 +368,9 @@ class Interpreter(Evaluator):
     def _store_item(self, target: ast.Subscript, value: Value) -> None:
         key = self.eval(target.slice)
         name = self.qualname(target.value)
-        for sink in self.models.subscript_sinks.by_name(name):
-            if sink.key is not None:  # an item of one key: `headers["Location"] = url`
-                if not isinstance(key.const, str) or key.const.lower() != sink.key.lower():
-                    continue
-                stored = value.flat()
-            else:
-                stored = join(key.flat(), value.flat())
-            if sink.prefix_only and not stored.prefix:
-                continue  # a constant prefix fixes the host
-            if stored.taint and sink.sink_class not in stored.clean:
-                self.hits.append(Hit(sink.sink_class, f"{ast.unparse(target.value)}[...]", target,
-                                     self.statement, stored))
+        sinks = self.models.subscript_sinks.by_name(name)
+        if sinks:
+            store_hits(self, sinks, target, f"{ast.unparse(target.value)}[...]", key, value)
         holder = target.value.id if isinstance(target.value, ast.Name) else path_of(target.value)
         if holder is None:
             store_nested(self, target, key, value)

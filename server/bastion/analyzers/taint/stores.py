@@ -1,7 +1,8 @@
 """Items stored into a function's containers: `d[k] = v` replaces one slot (or may replace any
 when the key is not a constant), `d["a"]["b"] = v` the slot of the slot, and a ConfigParser's
 `conf["s"]["k"] = v` the option `set` would (configs.py). What a nested store holds is read back
-by the same keys: before, it was dropped, and `d["a"]["b"]` still read the old constant."""
+by the same keys: before, it was dropped, and `d["a"]["b"]` still read the old constant. And the
+sinks a store reaches: an item's (`subscript_of`) or an attribute's (`attribute_of`)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,28 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.taint import configs
 from bastion.analyzers.taint.domain import ANY, UNKNOWN, Value, elements, join
 from bastion.analyzers.taint.expressions import path_of
+from bastion.analyzers.taint.results import Hit
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.statements import Interpreter
+
+
+def store_hits(ev: Interpreter, sinks: list, target: ast.expr, label: str, key: Value | None,
+               value: Value) -> None:
+    """The sinks among `sinks` that storing `value` into `target` reaches: an item, at `key`
+    (`headers["Location"] = url`; a sink with a `key` only at that key, without case), or an
+    attribute, `key` None (`resp.location = url`)."""
+    for sink in sinks:
+        if sink.key is not None:
+            if key is None or not isinstance(key.const, str) or key.const.lower() != sink.key.lower():
+                continue
+            stored = value.flat()
+        else:
+            stored = value.flat() if key is None else join(key.flat(), value.flat())
+        if sink.prefix_only and not stored.prefix:
+            continue  # a constant prefix fixes the host
+        if stored.taint and sink.sink_class not in stored.clean:
+            ev.hits.append(Hit(sink.sink_class, label, target, ev.statement, stored))
 
 
 def with_slot(container: Value, key: Value, value: Value) -> Value:
