@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.arguments import ARGV_MODELS, argv_model
 from bastion.analyzers.taint.argv import subprocess_value
+from bastion.analyzers.taint.call_conditions import CONDITIONS
 from bastion.analyzers.taint.domain import ANY, JSON_ELEMENT, UNKNOWN, Value, join
 from bastion.analyzers.taint.folding import conversions
 from bastion.analyzers.taint.read_ahead import whole_function
 from bastion.analyzers.taint.reflection import called_attribute
 from bastion.analyzers.taint.response_writes import renders_as_page, written_not_html
-from bastion.analyzers.taint.sessions import shell_session
 from bastion.analyzers.taint.specs import ABSENT, SinkModel
 from bastion.analyzers.taint.templates import (
     TEMPLATE_FILE_MODELS,
@@ -161,7 +161,7 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
             return None
     if sink.model == "subprocess":
         return subprocess_value(args, keywords)
-    if sink.model == "shell_session" and not shell_session(ev, node):
+    if sink.model in CONDITIONS and not CONDITIONS[sink.model](ev, node):
         return None
     if sink.model == "called_attribute" and not (len(args) > 1 and args[1].taint
                                                  and called_attribute(ev, node)):

@@ -1,0 +1,19 @@
+"""Sink models that are a test of the call alone, not of its argument values: the call is a
+sink only when the model's predicate holds of it (`shell_session`: a line sent to a pexpect
+child that runs a shell, sessions.py). Apart from sinks.py, whose models read the values, so
+that one more such test is one more row here."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from bastion.analyzers.taint.sessions import shell_session
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.expressions import Evaluator
+
+CONDITIONS: dict[str, Callable[[Evaluator, ast.Call], bool]] = {
+    "shell_session": shell_session,
+}
