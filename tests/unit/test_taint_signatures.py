@@ -5,9 +5,11 @@ over every form a parameter list takes: positional-only (`/`), keyword-only (`*`
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 import pytest
 
+from bastion.analyzers.taint import signatures
 from bastion.analyzers.taint.signatures import (
     by_keyword,
     default_values,
@@ -78,3 +80,30 @@ def test_sparse_lists(source, all_names, called):
     assert _names(every(args)) == all_names
     assert numbered(args, 1) == called
     assert positional(args) == [] and default_values(args) == {}
+
+
+def _parameter_list_reads() -> set[tuple[str, str]]:
+    """(module, top-level function) of every read of an `ast.arguments` kind list in the taint
+    package outside signatures.py."""
+    found = set()
+    for path in sorted(TAINT.glob("*.py")):
+        if path.name == "signatures.py":
+            continue
+        for top in ast.parse(path.read_text(encoding="utf-8")).body:
+            found.update((path.name, getattr(top, "name", "<module>")) for node in ast.walk(top)
+                         if isinstance(node, ast.Attribute) and node.attr in _KIND_LISTS
+                         and isinstance(node.ctx, ast.Load))
+    return found
+
+
+_KIND_LISTS = frozenset({"posonlyargs", "kwonlyargs", "kw_defaults"})
+TAINT = Path(signatures.__file__).resolve().parent
+
+
+def test_the_taint_package_lists_parameters_only_through_signatures():
+    """A new hand-written list of a function's parameters (`[*args.posonlyargs, *args.args]`)
+    takes one subset or another by mistake. These read the lists on purpose, on the keystroke
+    path: the first positional parameter without building a list, a keyword-only membership test,
+    and a function's defaults in order without `default_values`' dict (factories.py)."""
+    assert _parameter_list_reads() == {("entries.py", "first_param"), ("entries.py", "_entry_params"),
+                                       ("factories.py", "_own_calls")}

@@ -134,7 +134,7 @@ def _own_calls(args: ast.arguments) -> list[ast.Call]:
     off the lists (not `default_values`' dict: the same defaults in the same order, `args.defaults`
     before the keyword-only ones', None for none)."""
     found = [d for d in (*args.defaults, *args.kw_defaults) if isinstance(d, ast.Call)]
-    for param in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+    for param in named(args):
         if isinstance(param.annotation, ast.Subscript):
             found += annotated_calls(param.annotation)
     return found

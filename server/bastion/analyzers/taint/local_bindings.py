@@ -8,6 +8,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.taint.signatures import every
+
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
 
@@ -18,9 +20,7 @@ def bindings(ev: Evaluator, name: str) -> list[ast.expr] | None:
     function = ev.function.node if ev.function is not None else None
     if function is None:
         return None
-    arguments = function.args
-    if name in {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
-                                arguments.vararg, arguments.kwarg) if a is not None}:
+    if name in {a.arg for a in every(function.args)}:
         return None
     assigned = [node for node in ast.walk(function) if isinstance(node, ast.Assign)
                 and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)]
