@@ -72,11 +72,12 @@ def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list
     if name in XML_DOCUMENTS:
         see_xml_document(ev, node, name, args, keywords)
     sinks = ev.models.sinks
-    candidates = list(sinks.by_name(name))
-    if isinstance(node.func, ast.Attribute) and node.func.attr in sinks.methods:
+    candidates = sinks.by_name(name)  # the index's own list: not changed here
+    if isinstance(node.func, ast.Attribute) and node.func.attr in sinks.methods and not on_module:
         # `re.search(...)` is a module's function, not the method of a connection or a tree.
-        if not on_module:
-            candidates.extend(m for m in sinks.methods[node.func.attr] if m not in candidates)
+        candidates = [*candidates, *(m for m in sinks.methods[node.func.attr] if m not in candidates)]
+    if not candidates:
+        return False  # most calls: no list made
     # nor is a method of a library the module does not import (nor its result untainted by it)
     candidates = [s for s in candidates if not s.imported or ev.names.imported(s.imported)]
     for sink in candidates:
