@@ -252,10 +252,12 @@ def retractions(findings: Sequence[Finding], seen: dict[tuple[Span, str], tuple]
         if what == "string":
             span, verdict = strings.outermost(finding.span)
         else:
-            span, pair = ((finding.span, seen[finding.span, sink_class])
-                          if (finding.span, sink_class) in seen else (None, None)) \
-                if finding.rule_id in EXACT_SPAN else \
-                starts.get((finding.span.start_line, finding.span.start_col, sink_class), (None, None))
+            if finding.rule_id in EXACT_SPAN:
+                pair = seen.get((finding.span, sink_class))
+                span = finding.span if pair is not None else None
+            else:
+                span, pair = starts.get((finding.span.start_line, finding.span.start_col, sink_class),
+                                        (None, None))
             verdict = None if pair is None else pair[0 if what == "sink" else 1]
             upstream = None if pair is None else pair[2]
         if span is None or verdict is None or (
