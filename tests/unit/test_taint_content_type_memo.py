@@ -13,7 +13,7 @@ from bastion.analyzers.taint.analyzer import load_models
 from bastion.analyzers.taint.callees import CalleeMemo
 from bastion.analyzers.taint.context import module_context
 from bastion.analyzers.taint.function_keys import function_key, function_texts, helper_tests, uncached_key
-from bastion.analyzers.taint.sinks import sets_content_type
+from bastion.analyzers.taint.media_types import sets_content_type
 
 MODELS = load_models()
 STDLIB = Path(sysconfig.get_paths()["stdlib"])

@@ -1,4 +1,4 @@
-"""Whether a class sets a Content-Type (sinks.py judges a handler's `write` by it) is kept per
+"""Whether a class sets a Content-Type (media_types.py judges a handler's `write` by it) is kept per
 member node of the class across texts (`CalleeMemo.sets_content_type`): the block parser hands
 back the members an edit left alone. Each version of a replay of edits, in the member that sets
 the header, in the one that writes and elsewhere, has the findings a fresh analysis gives."""
@@ -68,13 +68,13 @@ def test_warm_analysis_equals_fresh_analysis(source, seed):
 def test_a_key_in_one_method_walks_that_member_not_the_class(monkeypatch):
     """The long class is a new node at each keystroke in one of its methods; its other members
     are the last text's, and are not walked again (argparse.py's classes cost 5 ms a key)."""
-    from bastion.analyzers.taint import callees, sinks
+    from bastion.analyzers.taint import callees, media_types
 
     walked = []
 
     def counting(node):
         walked.append(node)
-        return sinks.sets_content_type(node)
+        return media_types.sets_content_type(node)
 
     monkeypatch.setattr(callees, "sets_content_type", counting)
     text = HANDLER.replace("{kind}", "text/html")  # no member answers: each is asked

@@ -17,9 +17,9 @@ import attrs
 from bastion import attrs_classes
 from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.entries import Function
+from bastion.analyzers.taint.media_types import sets_content_type
 from bastion.analyzers.taint.needles import matches_in_code
 from bastion.analyzers.taint.nodes import header_nodes, kept_by_node
-from bastion.analyzers.taint.sinks import sets_content_type
 from bastion.analyzers.taint.text_facts import (
     COMPREHENSION_STORE,
     TextFacts,
@@ -89,7 +89,7 @@ class CalleeMemo:
         return found
 
     def sets_content_type(self, class_node: ast.ClassDef) -> bool:
-        """`sinks.sets_content_type` of a class of the module, walked once: each method of it
+        """`media_types.sets_content_type` of a class of the module, walked once: each method of it
         that writes asks for its cache key (161 walks of a class in a cold scan of the stdlib set).
         Its header's and each member's answer, a member's kept by its node: the block parser
         makes a new node of the class at each keystroke in one of its methods and hands back the

@@ -13,10 +13,10 @@ from bastion.analyzers.taint.callees import CalleeMemo
 from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.helper_paths import helper_paths, may_help, module_paths
+from bastion.analyzers.taint.media_types import sets_content_type
 from bastion.analyzers.taint.moves import first_line
 from bastion.analyzers.taint.nodes import kept_by_node
 from bastion.analyzers.taint.parameters import hook_form
-from bastion.analyzers.taint.sinks import sets_content_type
 from bastion.analyzers.taint.specs import EntryModel, Models
 from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.digests import blake2b

@@ -12,16 +12,12 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import CLEAN, Value
+from bastion.analyzers.taint.media_types import headers_declare_not_html, location_header, tuple_location
+from bastion.analyzers.taint.response_writes import renders_as_page
 from bastion.analyzers.taint.results import Hit
-from bastion.analyzers.taint.sinks import (
-    headers_declare_not_html,
-    location_header,
-    renders_as_page,
-    tuple_location,
-    upstream_line,
-)
 from bastion.analyzers.taint.specs import PROXY_RESPONSE
 from bastion.analyzers.taint.templates import UNESCAPED_RENDERS
+from bastion.analyzers.taint.upstream import upstream_line
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator

@@ -10,11 +10,18 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.taint.arguments import ARGV_MODELS, argv_model
 from bastion.analyzers.taint.argv import subprocess_value
 from bastion.analyzers.taint.call_conditions import CONDITIONS
-from bastion.analyzers.taint.domain import ANY, JSON_ELEMENT, UNKNOWN, Value, join
+from bastion.analyzers.taint.domain import JSON_ELEMENT, UNKNOWN, Value
 from bastion.analyzers.taint.folding import conversions
-from bastion.analyzers.taint.read_ahead import whole_function
+from bastion.analyzers.taint.media_types import (
+    declared_html,
+    declared_not_html,
+    location_header,
+    together,
+    typed_later,
+    written_as_json_or_declared,
+)
 from bastion.analyzers.taint.reflection import called_attribute
-from bastion.analyzers.taint.response_writes import renders_as_page, written_not_html
+from bastion.analyzers.taint.response_writes import written_not_html
 from bastion.analyzers.taint.specs import ABSENT, SinkModel
 from bastion.analyzers.taint.templates import (
     TEMPLATE_FILE_MODELS,
@@ -50,7 +57,6 @@ SAX_EXTERNAL_ENTITIES = frozenset({"xml.sax.handler.feature_external_ges",
 _ESCAPING = frozenset("radiouxXeEfFgG")
 # Jinja's environments made to run untrusted templates (each attribute and call checked).
 _SANDBOXES = ("jinja2.sandbox.",)
-_MEDIA_TYPE_KEYWORDS = ("mimetype", "content_type", "media_type")
 # A MongoDB query's operators that run server-side JavaScript: a string there is code.
 _CODE_OPERATORS = ("$where", "$function", "$accumulator")
 # A request's parsed body or container as a whole (`request.get_json()`, `json.loads(request.body)`
@@ -190,11 +196,11 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
             loader = node.args[1]
         if loader is not None and ev.qualname(loader) in _SAFE_YAML_LOADERS:
             return None
-    if sink.model == "response_type" and (_declared_not_html(args, keywords) or _typed_later(ev, node)):
+    if sink.model == "response_type" and (declared_not_html(args, keywords) or typed_later(ev, node)):
         return None
-    if sink.model == "declared_html" and not _declared_html(keywords):
+    if sink.model == "declared_html" and not declared_html(keywords):
         return None
-    if sink.model == "handler_write" and _written_as_json_or_declared(ev, args, keywords):
+    if sink.model == "handler_write" and written_as_json_or_declared(ev, args, keywords):
         return None
     if sink.model == "response_write" and written_not_html(ev, node):
         return None
@@ -236,28 +242,7 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
         # `find` is also a method of strings and trees: there only a request's document counts
         whole = node.func.attr != "find" if isinstance(node.func, ast.Attribute) else True
         picked = [part for part in (_query_part(v, whole) for v in picked) if part is not None]
-    return _together(picked)
-
-
-def location_header(headers: Value | None) -> Value | None:
-    """A `Location` in a response's headers dict (`Response(status=302, headers={"Location":
-    url})`, or third: `make_response(body, 302, {...})`): the keys compared without case, as
-    HTTP does; a key not known may be it."""
-    if headers is None or not headers.items:
-        return None
-    found = [value for key, value in headers.items.items()
-             if key is ANY or isinstance(key, str) and key.lower() == "location"]
-    return _together([v.flat() for v in found])
-
-
-def _together(values: list[Value]) -> Value | None:
-    """The values' data as one (none for no value), each container flattened."""
-    if not values:
-        return None
-    out = values[0].flat()
-    for value in values[1:]:
-        out = join(out, value.flat())
-    return out
+    return together(picked)
 
 
 def _query_part(query: Value, whole: bool) -> Value | None:
@@ -272,114 +257,8 @@ def _query_part(query: Value, whole: bool) -> Value | None:
             return None
         kind = query.kind or ""
         return query if whole or kind == JSON_ELEMENT or kind.endswith(_REQUEST_DOCUMENTS) else None
-    return _together([value for key, value in query.items.items() if key in _CODE_OPERATORS
+    return together([value for key, value in query.items.items() if key in _CODE_OPERATORS
                       or value.taint and value.kind == JSON_ELEMENT])
-
-
-def _declared_not_html(args: list[Value], keywords: dict[str | None, Value]) -> bool:
-    """A response whose constant media type is not HTML (`mimetype="text/plain"`, or the
-    `Content-Type` of its headers dict, third or `headers=`: `make_response(body, 200, {...})`):
-    a browser does not render it as a page."""
-    declared = [keywords[k].const for k in _MEDIA_TYPE_KEYWORDS if k in keywords]
-    headers = keywords.get("headers") or (args[2] if len(args) > 2 else None)
-    if headers is not None and headers.items:  # a key not known may be it
-        declared += [UNKNOWN if key is ANY else value.const for key, value in headers.items.items()
-                     if key is ANY or isinstance(key, str) and key.lower() == "content-type"]
-    return bool(declared) and all(isinstance(d, str) and not renders_as_page(d)
-                                  for d in declared)
-
-
-def _typed_later(ev: Evaluator, node: ast.Call) -> bool:
-    """`resp = make_response(body)`, then `resp.mimetype = "text/plain"` (or `content_type`, or
-    `resp.headers["Content-Type"]`) in the function: a type that is not HTML, set before the
-    response is sent."""
-    statement, function = ev.statement, whole_function(ev)
-    if function is None or not isinstance(statement, ast.Assign) or statement.value is not node \
-            or len(statement.targets) != 1 or not isinstance(statement.targets[0], ast.Name):
-        return False
-    name = statement.targets[0].id
-    declared = [item.value.value for item in ast.walk(function.node)
-                if isinstance(item, ast.Assign) and len(item.targets) == 1
-                and isinstance(item.value, ast.Constant) and isinstance(item.value.value, str)
-                and _names_type_of(item.targets[0], name)]
-    return bool(declared) and not any(renders_as_page(d) for d in declared)
-
-
-def _names_type_of(target: ast.expr, name: str) -> bool:
-    """`name.mimetype`, `name.content_type` or `name.headers["Content-Type"]`."""
-    if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) \
-            and str(target.slice.value).lower() == "content-type":
-        target = target.value
-        return isinstance(target, ast.Attribute) and target.attr == "headers" \
-            and isinstance(target.value, ast.Name) and target.value.id == name
-    return isinstance(target, ast.Attribute) and target.attr in ("mimetype", "content_type") \
-        and isinstance(target.value, ast.Name) and target.value.id == name
-
-
-def _declared_html(keywords: dict[str | None, Value]) -> bool:
-    """A response whose constant media type, given as a keyword or as a `headers` dict's
-    Content-Type, is HTML or XML (SVG runs scripts too): one whose type defaults to plain text
-    is not rendered as a page."""
-    declared = [keywords[k].const for k in _MEDIA_TYPE_KEYWORDS if k in keywords]
-    headers = keywords.get("headers")
-    if headers is not None and headers.items:
-        declared += [v.const for k, v in headers.items.items()
-                     if isinstance(k, str) and k.lower() == "content-type"]
-    return any(isinstance(d, str) and renders_as_page(d) for d in declared)
-
-
-def tuple_location(response: Value) -> Value | None:
-    """The `Location` a view's `(body, status, headers)` tuple sets: `return "", 302,
-    {"Location": url}` redirects as `redirect(url)` does."""
-    found = [location_header(response.items.get(index)) for index in (1, 2)] \
-        if response.items else []
-    return _together([v for v in found if v is not None])
-
-
-def headers_declare_not_html(response: Value) -> bool:
-    """A view's `(body, status, headers)` or `(body, headers)` tuple whose headers dict sets a
-    constant Content-Type that is not HTML."""
-    for index in (1, 2):
-        headers = response.items.get(index) if response.items else None
-        if headers is None or not headers.items:
-            continue
-        declared = [v.const for k, v in headers.items.items()
-                    if isinstance(k, str) and k.lower() == "content-type"]
-        if declared and all(isinstance(d, str) and not renders_as_page(d) for d in declared):
-            return True
-    return False
-
-
-def _written_as_json_or_declared(ev: Evaluator, args: list[Value],
-                                 keywords: dict[str | None, Value]) -> bool:
-    """A handler's `write(chunk)`: a dict goes out as JSON (any other container is refused),
-    and a handler whose class sets a Content-Type (Tornado's `set_header`, also in
-    `set_default_headers`; http.server's `send_header`) other than a constant HTML one decides
-    what a browser sees."""
-    chunk = args[0] if args else keywords.get("chunk")
-    if chunk is not None and chunk.items is not None:
-        return True
-    function = whole_function(ev)
-    if function is None:
-        return False
-    scope = function.class_node or function.node
-    declared = ev.declared_types.get(id(scope))
-    if declared is None:
-        declared = ev.declared_types[id(scope)] = sets_content_type(scope)
-    return declared
-
-
-def sets_content_type(scope: ast.AST) -> bool:
-    for node in ast.walk(scope):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr in ("set_header", "add_header", "send_header")
-                and len(node.args) == 2
-                and isinstance(node.args[0], ast.Constant)
-                and str(node.args[0].value).lower() == "content-type"):
-            value = node.args[1]
-            if not (isinstance(value, ast.Constant) and "html" in str(value.value).lower()):
-                return True
-    return False
 
 
 def _escaped_log_args(node: ast.Call, args: list[Value]) -> set[int]:

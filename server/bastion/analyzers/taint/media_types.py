@@ -1,0 +1,144 @@
+"""What a response declares itself to be: its constant media type (given as a keyword, in a
+headers dict, set on it after it is built, or by its handler class's `set_header`), and the
+`Location` its headers carry. The sinks of responses (sinks.py, responses.py) ask these."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from bastion.analyzers.taint.domain import ANY, UNKNOWN, Value, join
+from bastion.analyzers.taint.read_ahead import whole_function
+from bastion.analyzers.taint.response_writes import renders_as_page
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.expressions import Evaluator
+
+MEDIA_TYPE_KEYWORDS = ("mimetype", "content_type", "media_type")
+
+
+def location_header(headers: Value | None) -> Value | None:
+    """A `Location` in a response's headers dict (`Response(status=302, headers={"Location":
+    url})`, or third: `make_response(body, 302, {...})`): the keys compared without case, as
+    HTTP does; a key not known may be it."""
+    if headers is None or not headers.items:
+        return None
+    found = [value for key, value in headers.items.items()
+             if key is ANY or isinstance(key, str) and key.lower() == "location"]
+    return together([v.flat() for v in found])
+
+
+def together(values: list[Value]) -> Value | None:
+    """The values' data as one (none for no value), each container flattened."""
+    if not values:
+        return None
+    out = values[0].flat()
+    for value in values[1:]:
+        out = join(out, value.flat())
+    return out
+
+
+def declared_not_html(args: list[Value], keywords: dict[str | None, Value]) -> bool:
+    """A response whose constant media type is not HTML (`mimetype="text/plain"`, or the
+    `Content-Type` of its headers dict, third or `headers=`: `make_response(body, 200, {...})`):
+    a browser does not render it as a page."""
+    declared = [keywords[k].const for k in MEDIA_TYPE_KEYWORDS if k in keywords]
+    headers = keywords.get("headers") or (args[2] if len(args) > 2 else None)
+    if headers is not None and headers.items:  # a key not known may be it
+        declared += [UNKNOWN if key is ANY else value.const for key, value in headers.items.items()
+                     if key is ANY or isinstance(key, str) and key.lower() == "content-type"]
+    return bool(declared) and all(isinstance(d, str) and not renders_as_page(d)
+                                  for d in declared)
+
+
+def typed_later(ev: Evaluator, node: ast.Call) -> bool:
+    """`resp = make_response(body)`, then `resp.mimetype = "text/plain"` (or `content_type`, or
+    `resp.headers["Content-Type"]`) in the function: a type that is not HTML, set before the
+    response is sent."""
+    statement, function = ev.statement, whole_function(ev)
+    if function is None or not isinstance(statement, ast.Assign) or statement.value is not node \
+            or len(statement.targets) != 1 or not isinstance(statement.targets[0], ast.Name):
+        return False
+    name = statement.targets[0].id
+    declared = [item.value.value for item in ast.walk(function.node)
+                if isinstance(item, ast.Assign) and len(item.targets) == 1
+                and isinstance(item.value, ast.Constant) and isinstance(item.value.value, str)
+                and _names_type_of(item.targets[0], name)]
+    return bool(declared) and not any(renders_as_page(d) for d in declared)
+
+
+def _names_type_of(target: ast.expr, name: str) -> bool:
+    """`name.mimetype`, `name.content_type` or `name.headers["Content-Type"]`."""
+    if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) \
+            and str(target.slice.value).lower() == "content-type":
+        target = target.value
+        return isinstance(target, ast.Attribute) and target.attr == "headers" \
+            and isinstance(target.value, ast.Name) and target.value.id == name
+    return isinstance(target, ast.Attribute) and target.attr in ("mimetype", "content_type") \
+        and isinstance(target.value, ast.Name) and target.value.id == name
+
+
+def declared_html(keywords: dict[str | None, Value]) -> bool:
+    """A response whose constant media type, given as a keyword or as a `headers` dict's
+    Content-Type, is HTML or XML (SVG runs scripts too): one whose type defaults to plain text
+    is not rendered as a page."""
+    declared = [keywords[k].const for k in MEDIA_TYPE_KEYWORDS if k in keywords]
+    headers = keywords.get("headers")
+    if headers is not None and headers.items:
+        declared += [v.const for k, v in headers.items.items()
+                     if isinstance(k, str) and k.lower() == "content-type"]
+    return any(isinstance(d, str) and renders_as_page(d) for d in declared)
+
+
+def tuple_location(response: Value) -> Value | None:
+    """The `Location` a view's `(body, status, headers)` tuple sets: `return "", 302,
+    {"Location": url}` redirects as `redirect(url)` does."""
+    found = [location_header(response.items.get(index)) for index in (1, 2)] \
+        if response.items else []
+    return together([v for v in found if v is not None])
+
+
+def headers_declare_not_html(response: Value) -> bool:
+    """A view's `(body, status, headers)` or `(body, headers)` tuple whose headers dict sets a
+    constant Content-Type that is not HTML."""
+    for index in (1, 2):
+        headers = response.items.get(index) if response.items else None
+        if headers is None or not headers.items:
+            continue
+        declared = [v.const for k, v in headers.items.items()
+                    if isinstance(k, str) and k.lower() == "content-type"]
+        if declared and all(isinstance(d, str) and not renders_as_page(d) for d in declared):
+            return True
+    return False
+
+
+def written_as_json_or_declared(ev: Evaluator, args: list[Value],
+                                 keywords: dict[str | None, Value]) -> bool:
+    """A handler's `write(chunk)`: a dict goes out as JSON (any other container is refused),
+    and a handler whose class sets a Content-Type (Tornado's `set_header`, also in
+    `set_default_headers`; http.server's `send_header`) other than a constant HTML one decides
+    what a browser sees."""
+    chunk = args[0] if args else keywords.get("chunk")
+    if chunk is not None and chunk.items is not None:
+        return True
+    function = whole_function(ev)
+    if function is None:
+        return False
+    scope = function.class_node or function.node
+    declared = ev.declared_types.get(id(scope))
+    if declared is None:
+        declared = ev.declared_types[id(scope)] = sets_content_type(scope)
+    return declared
+
+
+def sets_content_type(scope: ast.AST) -> bool:
+    for node in ast.walk(scope):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("set_header", "add_header", "send_header")
+                and len(node.args) == 2
+                and isinstance(node.args[0], ast.Constant)
+                and str(node.args[0].value).lower() == "content-type"):
+            value = node.args[1]
+            if not (isinstance(value, ast.Constant) and "html" in str(value.value).lower()):
+                return True
+    return False
