@@ -67,6 +67,11 @@ PAIRS = [
     # a helper inherited from a base handler of the same file
     ("BST210", TORNADO + "class Base(RequestHandler):\n    def next_url(self):\n        return self.get_argument('next', '/')\nclass Login(Base):\n    def post(self):\n        self.redirect(self.next_url())\n",
                TORNADO + "class Base(RequestHandler):\n    def next_url(self):\n        return self.get_argument('next', '/')\nclass Login(Base):\n    def next_url(self):\n        return '/home'\n    def post(self):\n        self.redirect(self.next_url())\n"),
+    # `prepare` runs before the handler method: what it keeps on `self` is the request's
+    ("BST204", TORNADO + "import json, sqlite3\nclass Base(RequestHandler):\n    def prepare(self):\n        self.body = json.loads(self.request.body)\nclass H(Base):\n    def post(self):\n        sqlite3.connect('a.db').execute(\"SELECT * FROM t WHERE k = '%s'\" % self.body['k'])\n",
+               TORNADO + "import json, sqlite3\nclass Base(RequestHandler):\n    def prepare(self):\n        self.body = json.loads(self.request.body)\nclass H(Base):\n    def post(self):\n        sqlite3.connect('a.db').execute('SELECT * FROM t WHERE k = ?', (self.body['k'],))\n"),
+    ("BST202", TORNADO + "class H(RequestHandler):\n    def prepare(self):\n        self.host = self.get_argument('host')\n    def get(self):\n        os.system('ping ' + self.host)\n",
+               TORNADO + "class H(RequestHandler):\n    def prepare(self):\n        host = self.get_argument('host')\n        if host not in ('a', 'b'):\n            raise tornado.web.HTTPError(400)\n        self.host = host\n    def get(self):\n        os.system('ping ' + self.host)\n"),
     # WebSocket messages
     ("BST202", TORNADO + "from tornado.websocket import WebSocketHandler\nclass W(WebSocketHandler):\n    def on_message(self, message):\n        os.system('echo ' + message)\n",
                TORNADO + "from tornado.websocket import WebSocketHandler\nclass W(WebSocketHandler):\n    def on_message(self, message):\n        os.system('echo ' + str(len(message)))\n"),
