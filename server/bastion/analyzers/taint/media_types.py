@@ -142,3 +142,40 @@ def sets_content_type(scope: ast.AST) -> bool:
             if not (isinstance(value, ast.Constant) and "html" in str(value.value).lower()):
                 return True
     return False
+
+
+# The response a framework keeps for the request being served as a module global, which a
+# route types before it returns the body: Bottle's `response`.
+GLOBAL_RESPONSES = frozenset({"bottle.response"})
+
+
+def typed_globally(ev: Evaluator) -> bool:
+    """A route that sets the global response's type (`response.content_type = "text/plain"`,
+    `response.set_header("Content-Type", ...)`, `response.headers["Content-Type"] = ...`), each
+    time to a constant a browser does not render as a page: what it returns is no markup."""
+    function = whole_function(ev)
+    if function is None:
+        return False
+    declared: list[object] = []
+    for node in ast.walk(function.node):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            owner, value = _typed(node.targets[0]), node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in ("set_header", "add_header") and len(node.args) == 2 \
+                and isinstance(node.args[0], ast.Constant) \
+                and str(node.args[0].value).lower() == "content-type":
+            owner, value = node.func.value, node.args[1]
+        else:
+            continue
+        if owner is not None and ev.qualname(owner) in GLOBAL_RESPONSES:
+            declared.append(value.value if isinstance(value, ast.Constant) else None)
+    return bool(declared) and all(isinstance(d, str) and not renders_as_page(d) for d in declared)
+
+
+def _typed(target: ast.expr) -> ast.expr | None:
+    """The object whose type `target` sets: `x` of `x.content_type` or `x.headers["Content-Type"]`."""
+    if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) \
+            and str(target.slice.value).lower() == "content-type" \
+            and isinstance(target.value, ast.Attribute) and target.value.attr == "headers":
+        return target.value.value
+    return target.value if isinstance(target, ast.Attribute) and target.attr == "content_type" else None

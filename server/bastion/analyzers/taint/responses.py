@@ -12,7 +12,12 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import CLEAN, Value
-from bastion.analyzers.taint.media_types import headers_declare_not_html, location_header, tuple_location
+from bastion.analyzers.taint.media_types import (
+    headers_declare_not_html,
+    location_header,
+    tuple_location,
+    typed_globally,
+)
 from bastion.analyzers.taint.response_writes import renders_as_page
 from bastion.analyzers.taint.results import Hit
 from bastion.analyzers.taint.specs import PROXY_RESPONSE
@@ -47,7 +52,7 @@ def response_hits(ev: Evaluator, sink: str, node: ast.Return, value: Value) -> N
     body = value.items.get(0, CLEAN) if pair and value.items else value
     if (body.taint and sink not in body.clean and body.items is None
             and body.kind in _TEXT_KINDS and upstream_line(body, sink) is None
-            and not (pair and headers_declare_not_html(value))):
+            and not (pair and headers_declare_not_html(value)) and not typed_globally(ev)):
         ev.hits.append(Hit(sink, "the view's response", node.value, node, body))
     location = tuple_location(value) if pair else None
     if location is not None and location.taint and location.prefix \
