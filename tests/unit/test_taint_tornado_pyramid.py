@@ -117,6 +117,13 @@ PAIRS = [
                PYRAMID + "@view_config(route_name='hello')\ndef hello(request):\n    return Response('Hello ' + request.matchdict['name'], content_type='text/plain')\n"),
     ("BST203", PYRAMID + "def hello(request):\n    return Response(body=request.params['b'].encode())\n",
                PYRAMID + "from markupsafe import escape\ndef hello(request):\n    return Response(body=str(escape(request.params['b'])).encode())\n"),
+    # a response's body set after it is built: text/html unless a content type says otherwise
+    ("BST203", PYRAMID + "@view_config(route_name='echo')\ndef echo(request):\n    resp = Response()\n    resp.text = '<p>' + request.params['m'] + '</p>'\n    return resp\n",
+               PYRAMID + "from markupsafe import escape\n@view_config(route_name='echo')\ndef echo(request):\n    resp = Response()\n    resp.text = '<p>' + escape(request.params['m']) + '</p>'\n    return resp\n"),
+    ("BST203", PYRAMID + "@view_config(route_name='echo')\ndef echo(request):\n    request.response.text = request.params['m']\n    return request.response\n",
+               PYRAMID + "@view_config(route_name='echo')\ndef echo(request):\n    request.response.content_type = 'text/plain'\n    request.response.text = request.params['m']\n    return request.response\n"),
+    ("BST203", PYRAMID + "@view_config(route_name='echo')\ndef echo(request):\n    resp = Response()\n    resp.body = request.body\n    return resp\n",
+               PYRAMID + "@view_config(route_name='echo')\ndef echo(request):\n    resp = Response(content_type='application/octet-stream')\n    resp.body = request.body\n    return resp\n"),
     ("BST214", PYRAMID + "from pyramid.renderers import render_to_response\ndef page(request):\n    return render_to_response(request.params['tpl'], {}, request=request)\n",
                PYRAMID + "from pyramid.renderers import render_to_response\ndef page(request):\n    return render_to_response('templates/page.pt', {'q': request.params['q']}, request=request)\n"),
     ("BST208", PYRAMID + "def remember(request):\n    request.session['user'] = request.params['user']\n    return Response('ok')\n",

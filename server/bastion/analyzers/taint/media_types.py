@@ -5,6 +5,7 @@ headers dict, set on it after it is built, or by its handler class's `set_header
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import ANY, UNKNOWN, Value, join
@@ -154,10 +155,35 @@ def typed_globally(ev: Evaluator) -> bool:
     `response.set_header("Content-Type", ...)`, `response.headers["Content-Type"] = ...`), each
     time to a constant a browser does not render as a page: what it returns is no markup."""
     function = whole_function(ev)
+    return function is not None and _no_page(_declared(
+        function.node, lambda owner: ev.qualname(owner) in GLOBAL_RESPONSES))
+
+
+def typed_not_html(ev: Evaluator, response: ast.expr) -> bool:
+    """A response (`resp`, `request.response`) the function types, where it builds it
+    (`Response(content_type="text/plain")`) or after (`resp.content_type = ...`), each time
+    with a constant a browser does not render as a page: the body stored into it is no markup."""
+    function = whole_function(ev)
     if function is None:
         return False
-    declared: list[object] = []
+    same = ast.unparse(response)
+    declared = _declared(function.node, lambda owner: ast.unparse(owner) == same)
     for node in ast.walk(function.node):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, ast.Call) \
+                and ast.unparse(node.targets[0]) == same:
+            declared += [k.value.value if isinstance(k.value, ast.Constant) else None
+                         for k in node.value.keywords if k.arg in MEDIA_TYPE_KEYWORDS]
+    return _no_page(declared)
+
+
+def _no_page(declared: list[object]) -> bool:
+    return bool(declared) and all(isinstance(d, str) and not renders_as_page(d) for d in declared)
+
+
+def _declared(function: ast.AST, owns: Callable[[ast.expr], bool]) -> list[object]:
+    """The media types `function` sets on an object `owns` accepts (None for one not constant)."""
+    declared: list[object] = []
+    for node in ast.walk(function):
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             owner, value = _typed(node.targets[0]), node.value
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
@@ -167,9 +193,9 @@ def typed_globally(ev: Evaluator) -> bool:
             owner, value = node.func.value, node.args[1]
         else:
             continue
-        if owner is not None and ev.qualname(owner) in GLOBAL_RESPONSES:
+        if owner is not None and owns(owner):
             declared.append(value.value if isinstance(value, ast.Constant) else None)
-    return bool(declared) and all(isinstance(d, str) and not renders_as_page(d) for d in declared)
+    return declared
 
 
 def _typed(target: ast.expr) -> ast.expr | None:

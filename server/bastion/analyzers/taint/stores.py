@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.taint import configs
 from bastion.analyzers.taint.domain import ANY, UNKNOWN, Value, elements, join
 from bastion.analyzers.taint.expressions import path_of
+from bastion.analyzers.taint.media_types import typed_not_html
 from bastion.analyzers.taint.results import Hit
 
 if TYPE_CHECKING:
@@ -32,6 +33,9 @@ def store_hits(ev: Interpreter, sinks: list, target: ast.expr, label: str, key: 
             stored = value.flat() if key is None else join(key.flat(), value.flat())
         if sink.prefix_only and not stored.prefix:
             continue  # a constant prefix fixes the host
+        if sink.model == "response_type" and isinstance(target, ast.Attribute) \
+                and typed_not_html(ev, target.value):
+            continue  # `resp.text = body` of a response typed `text/plain`
         if stored.taint and sink.sink_class not in stored.clean:
             ev.hits.append(Hit(sink.sink_class, label, target, ev.statement, stored))
 
