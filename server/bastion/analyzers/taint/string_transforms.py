@@ -10,7 +10,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.charsets import kept_cleans
-from bastion.analyzers.taint.domain import UNKNOWN, Value
+from bastion.analyzers.taint.domain import UNKNOWN, Value, concat, constant
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -36,7 +36,11 @@ def filtered_characters(ev: Evaluator, node: ast.expr) -> frozenset[str]:
 
 def replace(receiver: Value, args: list[Value]) -> Value:
     value = receiver.flat()
-    if not value.taint or len(args) < 2:
+    if len(args) < 2:
+        return value
+    if args[1].taint:
+        return _filled(value, args[0].const, args[1].flat())
+    if not value.taint:
         return value
     old = args[0].const
     cleans: set[str] = set()
@@ -45,3 +49,19 @@ def replace(receiver: Value, args: list[Value]) -> Value:
     if isinstance(old, str) and old in ("\n", "\r", "\r\n") and "\n" not in str(args[1].const):
         cleans.add("log")
     return value.evolve(clean=value.clean | cleans) if cleans else value
+
+
+def _filled(text: Value, placeholder: object, data: Value) -> Value:
+    """`text.replace(placeholder, data)` for untrusted `data`: the text with the data where the
+    placeholder was, as a format puts it (`PAGE.replace("{{ title }}", title)`). A constant
+    text is cut at its placeholders, so that data put first starts the result (a URL's host);
+    another text is taken as coming first."""
+    if isinstance(text.const, str) and isinstance(placeholder, str) and placeholder:
+        if placeholder not in text.const:
+            return text
+        pieces = text.const.split(placeholder)
+        parts = [constant(pieces[0])]
+        for piece in pieces[1:]:
+            parts += [data, constant(piece)]
+        return concat(parts)
+    return concat([text, data])
