@@ -2,7 +2,8 @@
 `os.path.isabs(name)` false: `name` is not absolute (one component, when joined on to a base);
 and containment (the `path_containment` guard model): a normalized path (`os.path.realpath`,
 `Path.resolve`, ...) with `startswith(BASE)` / `is_relative_to(BASE)`, among whose parents a
-directory is, or whose `os.path.commonpath` with a base is that base, stays inside it.
+directory is, or whose `os.path.commonpath` with a base is that base, stays inside it; so does
+the path whose normal form is tested so (`os.path.realpath(full).startswith(...)`).
 
 Separate from guards.py because these tests read paths only; guards.py dispatches to them.
 """
@@ -27,6 +28,7 @@ _SEPARATOR_NAMES = frozenset({"os.sep", "os.path.sep", "posixpath.sep", "ntpath.
 _DIRECTORIES = frozenset({"os.path.dirname", "posixpath.dirname", "ntpath.dirname"})
 _JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join"})
 _NORMPATHS = frozenset({"os.path.normpath", "posixpath.normpath"})
+_PATHS = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
 
 
 def not_absolute(ev: Evaluator, test: ast.Call, env: Env) -> Env:
@@ -92,13 +94,30 @@ def contained(ev: Evaluator, test: ast.Call, env: Env) -> Env:
     if not isinstance(func, ast.Attribute):
         return env
     subject = _text_of(ev, func.value)
+    formed = _normal_form_of(ev, subject)
+    subject = formed or subject
     key = subject.id if isinstance(subject, ast.Name) else None
     if "path_containment" in ev.models.guard_models and key is not None and key in env \
-            and (env[key].kind or "").endswith(NORMALIZERS) \
+            and (formed is not None or (env[key].kind or "").endswith(NORMALIZERS)) \
             and not _chosen_base(ev, test, env) \
             and (func.attr != "startswith" or not _sibling_prefix(ev, test, env)):
         return narrow(env, subject, frozenset({"path"}))
     return env
+
+
+def _normal_form_of(ev: Evaluator, node: ast.expr) -> ast.Name | None:
+    """The name `node` is the normal form of (`os.path.realpath(full)`, `Path(full).resolve()`):
+    inside a base as that form is, since the file `full` opens is the one the form names."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+            and node.func.attr == "resolve" and not node.args:
+        node = node.func.value  # `Path(full)` of `Path(full).resolve()`
+        normal = isinstance(node, ast.Call) and ev.qualname(node.func) in _PATHS
+    else:
+        normal = isinstance(node, ast.Call) and f"{ev.qualname(node.func)}()".endswith(NORMALIZERS)
+    if normal and isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords \
+            and isinstance(node.args[0], ast.Name):
+        return node.args[0]
+    return None
 
 
 def _chosen_base(ev: Evaluator, test: ast.Call, env: Env) -> bool:
