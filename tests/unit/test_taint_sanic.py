@@ -29,6 +29,14 @@ PAIRS = [
                "@app.post('/a')\nasync def a(request):\n    return await file(os.path.join('/srv', os.path.basename(request.json['f'])))\n"),
     ("BST210", "@app.get('/a')\nasync def a(request):\n    return redirect(request.args.get('next'))\n",
                "@app.get('/a')\nasync def a(request):\n    return redirect('/home/' + request.args.get('next'))\n"),
+    # HTTPResponse (text/plain unless told) and raw (application/octet-stream) are markup only
+    # when declared so
+    ("BST203", "from sanic.response import HTTPResponse\n@app.get('/a')\nasync def a(request):\n    return HTTPResponse('<p>' + request.args.get('m'), content_type='text/html')\n",
+               "from sanic.response import HTTPResponse\n@app.get('/a')\nasync def a(request):\n    return HTTPResponse('<p>' + request.args.get('m'))\n"),
+    ("BST203", "from sanic import HTTPResponse\n@app.get('/a')\nasync def a(request):\n    return HTTPResponse(body=request.body, headers={'Content-Type': 'text/html'})\n",
+               "from sanic import HTTPResponse\n@app.get('/a')\nasync def a(request):\n    return HTTPResponse(body=request.body, content_type='application/json')\n"),
+    ("BST203", "from sanic.response import raw\n@app.get('/a')\nasync def a(request):\n    return raw(request.body, content_type='text/html; charset=utf-8')\n",
+               "from sanic.response import raw\n@app.get('/a')\nasync def a(request):\n    return raw(request.body)\n"),
     # a class-based view's methods take the request first too
     ("BST202", "from sanic.views import HTTPMethodView\nclass V(HTTPMethodView):\n    async def get(self, request):\n        os.system(request.args.get('c'))\n        return text('ok')\n",
                "from sanic.views import HTTPMethodView\nclass V(HTTPMethodView):\n    async def get(self, request):\n        os.system('true')\n        return text(request.args.get('c'))\n"),
