@@ -29,6 +29,15 @@ def location_header(headers: Value | None) -> Value | None:
     return together([v.flat() for v in found])
 
 
+def names_location(ev: Evaluator, node: ast.Call) -> bool:
+    """`set_header("Location", url)`, `headers.add("Location", url)`: the header the call sets
+    is the Location, named by a constant compared without case (the `location_argument` sink
+    model; `ev` unused, as every call condition takes it)."""
+    name = node.args[0] if node.args else None
+    return isinstance(name, ast.Constant) and isinstance(name.value, str) \
+        and name.value.lower() == "location"
+
+
 def together(values: list[Value]) -> Value | None:
     """The values' data as one (none for no value), each container flattened."""
     if not values:

@@ -43,7 +43,7 @@ SINK_MODELS = ("subprocess", "xml_parser", "yaml_load", "view_return", "log_form
                "unfiltered_archive", "file_save", "unsandboxed", "default_xml_parser",
                "etcompat_default_parser", "called_attribute",
                "shell_session", "response_write", "argv_arguments", "exec_arguments", "path_or_url",
-               "curl_url")
+               "curl_url", "location_argument")
 GUARD_MODELS = ("dotdot", "quote", "path_containment", "url_allowlist", "allowlist", "equality",
                 "pattern")
 _KEYS = {
