@@ -11,7 +11,8 @@ import random
 import pytest
 
 from bastion.analyzers.taint import resume
-from bastion.analyzers.taint.analysis import ModuleResult, analyse_module, summary_fingerprint
+from bastion.analyzers.taint.analysis import ModuleResult, analyse_module
+from bastion.analyzers.taint.fingerprints import summary_fingerprint
 from bastion.analyzers.taint.model_files import load_models
 from bastion.analyzers.taint.results import Summary
 from bastion.engine.cache import LRU

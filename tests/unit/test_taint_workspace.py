@@ -283,7 +283,7 @@ def _functions_asked(root: Path) -> list[tuple[str, str]]:
 def test_a_scan_summarises_what_it_is_asked_for_as_the_whole_module_would(analyzer, app, order):
     """A scan's store computes a function's summary with what it calls, when asked; the
     editor's computes modules whole. Asked in any order, each summary is the same."""
-    from bastion.analyzers.taint.analysis import summary_fingerprint
+    from bastion.analyzers.taint.fingerprints import summary_fingerprint
 
     root = APPS / app
     asked = _functions_asked(root)

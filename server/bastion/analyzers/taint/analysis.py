@@ -23,8 +23,9 @@ from bastion.analyzers.taint.callgraph import callers, closure, components
 from bastion.analyzers.taint.context import ModuleContext, module_context
 from bastion.analyzers.taint.declared_versions import NONE as NO_DECLARATIONS
 from bastion.analyzers.taint.declared_versions import Declared
-from bastion.analyzers.taint.domain import UNKNOWN, Origin, Step, Value
+from bastion.analyzers.taint.domain import UNKNOWN, Origin, Value
 from bastion.analyzers.taint.entries import Function
+from bastion.analyzers.taint.fingerprints import summary_fingerprint
 from bastion.analyzers.taint.forms import Forms
 from bastion.analyzers.taint.function_keys import function_key, function_texts, inputs_key
 from bastion.analyzers.taint.guards import refine
@@ -342,31 +343,6 @@ def _real_only(value: Value) -> Value:
     real = frozenset(o for o in value.taint if o.kind != "param")
     return value if real == value.taint else value.evolve(
         taint=real, steps=value.steps if real else (), known=False)
-
-
-def summary_fingerprint(summary: Summary) -> bytes:
-    """What callers' results depend on, where the steps are included: a caller's finding and
-    its path show them (an edit inside a helper moves its sink without changing what it does)."""
-    def describe(value: Value) -> tuple:
-        return (sorted(repr((o.kind, o.param, o.key, o.label, o.line)) for o in value.deep_taint()),
-                sorted(value.clean), value.kind, "?" if value.const is UNKNOWN else repr(value.const),
-                _placed(value.steps),
-                # which slot holds what: a caller reads them apart (summaries.shaped)
-                sorted((repr(k), describe(v)) for k, v in (value.items or {}).items()))
-    parts = (summary.params, describe(summary.returns),
-             sorted(repr((h.sink_class, h.sink, describe(h.value), _placed(h.via),
-                          _placed((h.sink_step(),) if h.node is not None else ())))
-                    for h in summary.sinks),
-             sorted(repr((k, describe(v))) for k, v in summary.fields.items()),
-             summary.field_params, summary.hands_on,
-             [(p.param, p.name, describe(p.value) if p.value is not None else None, sorted(p.clean),
-               p.normalized, p.truth, p.on_instance, p.host_fixed) for p in summary.proves],
-             summary_fingerprint(summary.with_fields) if summary.with_fields else b"")
-    return blake2b(repr(parts).encode(), digest_size=16).digest()
-
-
-def _placed(steps: tuple[Step, ...]) -> tuple:
-    return tuple((s.line, s.col, s.end_line, s.end_col, s.path) for s in steps)
 
 
 def python_lines(text: str, split: list[str] | None = None) -> list[str]:

@@ -16,9 +16,10 @@ from collections.abc import Callable
 import attrs
 
 from bastion import attrs_classes
-from bastion.analyzers.taint.analysis import FunctionOutcome, summary_fingerprint
+from bastion.analyzers.taint.analysis import FunctionOutcome
 from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.exports import Exports
+from bastion.analyzers.taint.fingerprints import summary_fingerprint
 from bastion.analyzers.taint.forms import Forms, may_define_forms
 from bastion.analyzers.taint.modules import ImportStatements, import_statements
 from bastion.analyzers.taint.results import Summary

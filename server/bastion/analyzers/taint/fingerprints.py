@@ -1,0 +1,36 @@
+"""What a function's summary is to its callers, as a digest (a summary's fingerprint): the
+analysis cache keys a caller's outcome by its callees' (function_keys.py), a recursive cycle
+is settled when none changes (analysis.py), and a workspace module's published summaries are
+compared by them (workspace_entries.py).
+"""
+
+from __future__ import annotations
+
+from bastion.analyzers.taint.domain import UNKNOWN, Step, Value
+from bastion.analyzers.taint.results import Summary
+from bastion.digests import blake2b
+
+
+def summary_fingerprint(summary: Summary) -> bytes:
+    """What callers' results depend on, where the steps are included: a caller's finding and
+    its path show them (an edit inside a helper moves its sink without changing what it does)."""
+    def describe(value: Value) -> tuple:
+        return (sorted(repr((o.kind, o.param, o.key, o.label, o.line)) for o in value.deep_taint()),
+                sorted(value.clean), value.kind, "?" if value.const is UNKNOWN else repr(value.const),
+                _placed(value.steps),
+                # which slot holds what: a caller reads them apart (summaries.shaped)
+                sorted((repr(k), describe(v)) for k, v in (value.items or {}).items()))
+    parts = (summary.params, describe(summary.returns),
+             sorted(repr((h.sink_class, h.sink, describe(h.value), _placed(h.via),
+                          _placed((h.sink_step(),) if h.node is not None else ())))
+                    for h in summary.sinks),
+             sorted(repr((k, describe(v))) for k, v in summary.fields.items()),
+             summary.field_params, summary.hands_on,
+             [(p.param, p.name, describe(p.value) if p.value is not None else None, sorted(p.clean),
+               p.normalized, p.truth, p.on_instance, p.host_fixed) for p in summary.proves],
+             summary_fingerprint(summary.with_fields) if summary.with_fields else b"")
+    return blake2b(repr(parts).encode(), digest_size=16).digest()
+
+
+def _placed(steps: tuple[Step, ...]) -> tuple:
+    return tuple((s.line, s.col, s.end_line, s.end_col, s.path) for s in steps)
