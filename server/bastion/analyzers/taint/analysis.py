@@ -4,7 +4,8 @@ summaries of the callees it uses, cached per function.
 `ModuleAnalysis` is built once per text; the cache (owned by the analyzer, see analyzer.py)
 maps (function text, module-context digest, callee summary fingerprints, model digest: see
 function_keys.py) to the function's result, so an edit re-analyses the edited function and
-the callers whose callees' summaries changed, not the file.
+the callers whose callees' summaries changed, not the file; nor the callers of a callee that
+only moved (its fingerprint tells its lines from its own first line: places.py).
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ from bastion.analyzers.taint.forms import Forms
 from bastion.analyzers.taint.function_keys import function_key, function_texts, inputs_key
 from bastion.analyzers.taint.guards import refine
 from bastion.analyzers.taint.helper_guards import proofs_of
-from bastion.analyzers.taint.moves import cached_at
+from bastion.analyzers.taint.moves import cached_at, kept
 from bastion.analyzers.taint.parameters import parameters
+from bastion.analyzers.taint.places import Places
 from bastion.analyzers.taint.relevance import relevant_functions
 from bastion.analyzers.taint.results import FunctionResult, Hit, Summary, distinct_hits
 from bastion.analyzers.taint.resume import Walker, checkpoints_in
@@ -57,12 +59,12 @@ class FunctionOutcome:
     seen_spans: dict | None = None
     _fingerprint: bytes | None = None
 
-    @property
-    def fingerprint(self) -> bytes:
-        """The summary's (callers' cache keys include it), made when first asked: a summary
-        computed for another module (no cache, no cycle) never is."""
+    def fingerprint(self, places: Places) -> bytes:
+        """The summary's (callers' cache keys include it), its lines told by their functions
+        (`places`, of the text it was found or moved in: a moved outcome keeps it), made when
+        first asked: a summary computed for another module (no cache, no cycle) never is."""
         if self._fingerprint is None:
-            self._fingerprint = summary_fingerprint(self.summary)
+            self._fingerprint = summary_fingerprint(self.summary, places.relative)
         return self._fingerprint
 
 
@@ -134,6 +136,7 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     summaries: dict[str, Summary] = {k: v.summary for k, v in done.items()}  # kept with `done`
     texts = function_texts(module, lines) if lines is not None else None
     callees_of = CalleeMemo(module, texts, calls, lines)
+    places = Places(module)
     if texts is None:
         wanted: set[str] = {f.name for f in module.functions} if only is None else closure(
             {name for name in only if module.function_named(name) is not None}, module, callees_of)
@@ -144,13 +147,13 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
             members = [f for f in component if f.name not in done]
             for function in members:
                 _settle(function, module, models, cache, lines, callees_of, done, summaries,
-                        result, texts)
+                        result, texts, places)
             if len(component) > 1 or component[0].name in callees_of(component[0]):
                 # a cycle: its members were first analysed without the summaries of those met
                 # later; again with every member's, until none changes, before any caller
                 for _ in range(FIXPOINT_ROUNDS):
                     if not any([_settle(f, module, models, cache, lines, callees_of, done,
-                                        summaries, result, texts) for f in members]):
+                                        summaries, result, texts, places) for f in members]):
                         break
         if lines is None:
             break
@@ -166,36 +169,38 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
 def _settle(function: Function, module: ModuleContext, models: Models, cache: LRU | None,
             lines: list[str] | None, callees_of: CalleeMemo, done: dict[str, FunctionOutcome],
             summaries: dict[str, Summary], result: ModuleResult,
-            texts: dict[str, str] | None) -> bool:
+            texts: dict[str, str] | None, places: Places) -> bool:
     """Analyse `function` with the summaries known now; whether its summary changed."""
     before = done.get(function.name)
     outcome = _outcome(function, module, models, cache, lines, callees_of, done, summaries,
-                       result, texts, replacing=before)
+                       result, texts, places, replacing=before)
     done[function.name] = outcome
     summaries[function.name] = outcome.summary
-    return before is None or outcome.fingerprint != before.fingerprint
+    return before is None or outcome.fingerprint(places) != before.fingerprint(places)
 
 
 def _outcome(function: Function, module: ModuleContext, models: Models, cache: LRU | None,
              lines: list[str] | None, callees_of: CalleeMemo, done: dict[str, FunctionOutcome],
              summaries: dict[str, Summary], result: ModuleResult, texts: dict[str, str] | None,
-             replacing: FunctionOutcome | None = None) -> FunctionOutcome:
+             places: Places, replacing: FunctionOutcome | None = None) -> FunctionOutcome:
     callees = sorted(callees_of(function))
     key = outcome = None
     if cache is not None and lines is not None:
-        fingerprints = [(c, done[c].fingerprint if c in done else b"") for c in callees]
+        fingerprints = [(c, done[c].fingerprint(places) if c in done else b"") for c in callees]
         key = function_key(function, callees_of, module, models, fingerprints)
-        outcome = cached_at(cache, key, function.node)
+        outcome = cached_at(cache, key, function.node, places)
     if outcome is None:
         sql = texts is None or callees_of.facts(function).sql
+        # a walk's kept states hold the callees' lines as they were: resumed only where they are
         walker = checkpoints_in(cache).walker(
-            function, lambda: inputs_key(function, callees_of, module, models, fingerprints, sql),
-            lines) if key is not None else None
+            function, lambda: inputs_key(function, callees_of, module, models, [
+                (c, summary_fingerprint(done[c].summary) if c in done else b"") for c in callees],
+                sql), lines) if key is not None else None
         outcome = _analyse(function, module, models, summaries, sql, callees_of.later(function),
                            walker)
         result.analysed += 1
         if key is not None:
-            cache.put(key, (outcome, function.node))
+            cache.put(key, kept(outcome, function.node, places))
     if replacing is not None:
         result.outcomes[next(i for i, o in enumerate(result.outcomes) if o is replacing)] = outcome
     else:

@@ -6,31 +6,42 @@ compared by them (workspace_entries.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bastion.analyzers.taint.domain import UNKNOWN, Step, Value
 from bastion.analyzers.taint.results import Summary
 from bastion.digests import blake2b
 
 
-def summary_fingerprint(summary: Summary) -> bytes:
+def _as_is(line: int) -> int:
+    return line
+
+
+def summary_fingerprint(summary: Summary, place: Callable[[int], object] = _as_is) -> bytes:
     """What callers' results depend on, where the steps are included: a caller's finding and
-    its path show them (an edit inside a helper moves its sink without changing what it does)."""
+    its path show them (an edit inside a helper moves its sink without changing what it does).
+    `place` tells a line of this file: `Places.relative` (places.py) in the analysis cache's keys,
+    where an Enter above a callee moves its lines but not what its callers find of it."""
     def describe(value: Value) -> tuple:
-        return (sorted(repr((o.kind, o.param, o.key, o.label, o.line)) for o in value.deep_taint()),
+        return (sorted(repr((o.kind, o.param, o.key, o.label,
+                             o.line if o.path is not None else place(o.line)))
+                       for o in value.deep_taint()),
                 sorted(value.clean), value.kind, "?" if value.const is UNKNOWN else repr(value.const),
-                _placed(value.steps),
+                _placed(value.steps, place),
                 # which slot holds what: a caller reads them apart (summaries.shaped)
                 sorted((repr(k), describe(v)) for k, v in (value.items or {}).items()))
     parts = (summary.params, describe(summary.returns),
-             sorted(repr((h.sink_class, h.sink, describe(h.value), _placed(h.via),
-                          _placed((h.sink_step(),) if h.node is not None else ())))
+             sorted(repr((h.sink_class, h.sink, describe(h.value), _placed(h.via, place),
+                          _placed((h.sink_step(),) if h.node is not None else (), place)))
                     for h in summary.sinks),
              sorted(repr((k, describe(v))) for k, v in summary.fields.items()),
              summary.field_params, summary.hands_on,
              [(p.param, p.name, describe(p.value) if p.value is not None else None, sorted(p.clean),
                p.normalized, p.truth, p.on_instance, p.host_fixed) for p in summary.proves],
-             summary_fingerprint(summary.with_fields) if summary.with_fields else b"")
+             summary_fingerprint(summary.with_fields, place) if summary.with_fields else b"")
     return blake2b(repr(parts).encode(), digest_size=16).digest()
 
 
-def _placed(steps: tuple[Step, ...]) -> tuple:
-    return tuple((s.line, s.col, s.end_line, s.end_col, s.path) for s in steps)
+def _placed(steps: tuple[Step, ...], place: Callable[[int], object]) -> tuple:
+    return tuple((s.line, s.col, s.end_line, s.end_col, s.path) if s.path is not None
+                 else (place(s.line), s.col, place(s.end_line), s.end_col, None) for s in steps)

@@ -1,7 +1,8 @@
 """What a function's cached outcome is keyed by (analysis.py's cache, owned by the analyzer):
 its text, the module context's digest and what that context made of it (entries.py), the
 summaries of its callees, the texts of the callees it reads as tests, and what a method reads
-of its class. Not its first line: an outcome found at another line is moved (moves.py).
+of its class. Not its first line, nor its callees' (their summaries' fingerprints tell a line
+by the function holding it: places.py): an outcome found at other lines is moved (moves.py).
 """
 
 from __future__ import annotations

@@ -1,25 +1,32 @@
 """A function's analysis where the function moved: an Enter above it shifts its lines, not what
 it does.
 
-The function cache (analysis.py) leaves a function's first line out of its key, so the outcome
-of the same text with the same inputs is found after lines were inserted or removed above it;
-`moved` gives it the lines of the new place: every line it holds (findings' places, their
-paths' steps, sources, verdicts, the summary's) shifted, and its nodes (a hit's sink and
+The function cache (analysis.py) leaves a function's first line out of its key, and its
+callees' too (their summaries' fingerprints tell a line by the function holding it: places.py),
+so the outcome of the same text with the same inputs is found after lines were inserted or
+removed above it or above its callees; `moved` gives it the lines of the new places: every line
+it holds (findings' places, their paths' steps, sources, verdicts, the summary's) shifted with
+the function holding it, which the cache entry names (`kept`), and its nodes (a hit's sink and
 statement) those of the function's new tree at the same place in it. An outcome holding a line
-outside the function (a step inside a callee, a store elsewhere) is not moved: the function is
-analysed again, as before this reuse. Without it, an Enter in the middle of a file of views
-analysed every view below it again.
+at top level is not moved: the function is analysed again. Without it, an Enter in the middle
+of a file of views analysed every view below it again, and an Enter in a long class's first
+method every caller of the methods below it (argparse.py: 37 functions).
 """
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import attrs
 
 from bastion.analyzers.taint.domain import Origin, Step, Value
 from bastion.analyzers.taint.results import FunctionResult, Hit, Summary
 from bastion.engine.cache import LRU
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.places import Places
 
 
 class _Outside(Exception):
@@ -31,47 +38,83 @@ def first_line(node: ast.AST) -> int:
     return min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))]) - 1
 
 
-def cached_at(cache: LRU, key: bytes, node: ast.AST):
+def cached_at(cache: LRU, key: bytes, node: ast.AST, places: Places):
     """The outcome (a FunctionOutcome) `cache` holds for `key`, a function's text and inputs
-    but not its place (analysis.py), at the place of the function's node `node`; None when it
-    holds none, or one that cannot be moved."""
+    but not its place nor its callees' (analysis.py), at the place of the function's node `node`
+    and of the callees whose lines it holds (`places`: this text's); None when it holds none,
+    or one that cannot be moved."""
     entry = cache.get(key)
     if entry is None:
         return None
-    outcome, old = entry
-    if old is node or first_line(old) == first_line(node):
+    outcome, old, owners = entry
+    now = []  # (name, first, last) then and now
+    moving = first_line(old) != first_line(node)
+    for name, first, last in owners:
+        span = places.span(name) if name else (first, last)
+        if span is None:  # a callee gone (then its caller's key is another)
+            return None
+        now.append((name, first, last, *span))
+        moving = moving or span[0] != first
+    if not moving:
         return outcome
-    outcome = moved(outcome, old, node)
+    if any(not name for name, *_ in now):  # a line at top level: may have moved with the rest
+        return None
+    outcome = moved(outcome, old, node, now)
     if outcome is not None:  # the next text finds it at this place
-        cache.put(key, (outcome, node))
+        cache.put(key, (outcome, node, tuple((name, *span) for name, _, _, *span in now)))
     return outcome
 
 
-def moved(outcome, old: ast.AST, new: ast.AST):
-    """`outcome` (a FunctionOutcome of the function at node `old`) for the same function text at
-    node `new`; None when it holds a place outside the function."""
-    from bastion.analyzers.taint.analysis import FunctionOutcome
+def kept(outcome, node: ast.AST, places: Places) -> tuple:
+    """The cache entry of an outcome of the function at `node`: with the spans of the other
+    functions whose lines it holds (its callees' steps), ("", line, line) for a line at top level."""
+    lo, hi = first_line(node), (node.end_lineno or node.lineno) - 1
+    found: dict[int, tuple[str, int, int]] = {}
 
-    shift = _Shift(old, new)
+    def owner(line: int) -> int:
+        if not lo <= line <= hi and line not in found:
+            found[line] = places.owner(line) or ("", line, line)
+        return line
+
+    _Shift(node, node, owner).outcome(outcome)
+    return outcome, node, tuple(set(found.values()))
+
+
+def moved(outcome, old: ast.AST, new: ast.AST, others: list[tuple[str, int, int, int, int]]):
+    """`outcome` (a FunctionOutcome of the function at node `old`) for the same function text at
+    node `new`, its lines in other functions moved with them (`others`: their name, first and
+    last line then and now); None when it holds a line nowhere in them."""
+    lo, hi = first_line(old), (old.end_lineno or old.lineno) - 1
+    delta = first_line(new) - lo
+    # the innermost first: of two spans holding a line, the one starting later
+    spans = sorted(((first, last, now - first, now_last) for _, first, last, now, now_last in others),
+                   reverse=True)
+
+    def where(line: int) -> int:
+        if lo <= line <= hi:
+            return line + delta
+        for first, last, shift, now_last in spans:
+            if first <= line <= last:
+                if line + shift > now_last:
+                    raise _Outside
+                return line + shift
+        raise _Outside
+
     try:
-        return FunctionOutcome(outcome.function, shift.result(outcome.result),
-                               shift.summary(outcome.summary))
+        return _Shift(old, new, where).outcome(outcome)
     except _Outside:
         return None
 
 
 class _Shift:
-    def __init__(self, old: ast.AST, new: ast.AST) -> None:
+    """An outcome's copy with each line given by `where` (which raises `_Outside` for one it
+    cannot place), and each node of `old`'s tree by the node at its place in `new`'s."""
+
+    def __init__(self, old: ast.AST, new: ast.AST, where: Callable[[int], int]) -> None:
         self.old, self.new = old, new
-        self.lo, self.hi = first_line(old), (old.end_lineno or old.lineno) - 1
-        self.delta = first_line(new) - self.lo
+        self.line = where
         self.values: dict[int, Value] = {}  # by id: a value shared by several parts stays shared
         self.nodes: dict[int, ast.AST] | None = None
-
-    def line(self, line: int) -> int:
-        if not self.lo <= line <= self.hi:
-            raise _Outside
-        return line + self.delta
 
     def span(self, line: int, end_line: int) -> tuple[int, int]:
         # an origin made without its end (a parameter's) keeps end_line 0
@@ -102,8 +145,8 @@ class _Shift:
         return done
 
     def node(self, node: ast.AST | None) -> ast.AST | None:
-        if node is None:
-            return None
+        if node is None or self.old is self.new:
+            return node
         if self.nodes is None:  # the same text parses to the same tree: nodes pair in walk order
             old, new = list(ast.walk(self.old)), list(ast.walk(self.new))
             if len(old) != len(new):
@@ -126,6 +169,11 @@ class _Shift:
         return attrs.evolve(result, returns=self.value(result.returns),
                             hits=[self.hit(h) for h in result.hits],
                             fields={k: self.value(v) for k, v in result.fields.items()}, seen=seen)
+
+    def outcome(self, outcome):
+        # the summary's fingerprint, of lines told by their functions (places.py), is kept
+        return attrs.evolve(outcome, result=self.result(outcome.result),
+                            summary=self.summary(outcome.summary), seen_spans=None)
 
     def summary(self, summary: Summary) -> Summary:
         return attrs.evolve(summary, returns=self.value(summary.returns),
