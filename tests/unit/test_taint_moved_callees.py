@@ -202,3 +202,41 @@ def test_an_enter_in_argparse_s_first_container_method_analyses_it_alone(monkeyp
     edited = "\n".join(lines[:at + 1] + [_indent(lines[at])] + lines[at + 1:])
     assert _analysed(warm, edited, "argparse.py", monkeypatch) == ["_ActionsContainer.register"]
     assert _result(warm, edited, "argparse.py") == _result(_analyzer(), edited, "argparse.py")
+
+
+# a class longer than the block parser parses whole (blocks.SPLIT_CLASS_LINES): an edit in
+# one of its methods hands back the others' nodes, and a new node of the class
+ECHO = """import tornado.web
+
+
+class Base(tornado.web.RequestHandler):
+    pass
+
+
+class Echo(Base):
+    def prepare(self):
+        self.started = True
+
+""" + "".join(f"    def part{i}(self):\n        return {i}\n\n" for i in range(30)) + """\
+    def get(self):
+        self.write(self.get_argument("q"))
+"""
+
+
+def test_a_method_s_kept_key_follows_its_class(monkeypatch):
+    """A method's cache key is kept with its node between texts (`CalleeMemo.key`), with what it
+    reads of its class that its text does not hold: an unedited `get` whose class comes to set a
+    plain-text Content-Type in another method writes no HTML (a safe twin), and one whose class
+    stops deriving from a handler is no entry."""
+    plain = ECHO.replace("        self.started = True\n",
+                         "        self.set_header('Content-Type', 'text/plain')\n")
+    other = ECHO.replace("class Echo(Base):", "class Echo(object):")
+    for edited in (plain, other):
+        warm = _analyzer()
+        assert [f.rule_id for f in warm.analyse_file(ECHO, "echo.py")] == ["BST203"]
+        assert warm.analyse_file(edited, "echo.py") == _analyzer().analyse_file(edited, "echo.py") == []
+    warm = _analyzer()
+    warm.analyse_file(ECHO, "echo.py")
+    moved = ECHO.replace("        self.started = True\n", "        self.started = True\n\n")
+    assert _analysed(warm, moved, "echo.py", monkeypatch) == []  # an Enter: nothing read again
+    assert [f.span.start_line for f in warm.analyse_file(moved, "echo.py")] == [103]

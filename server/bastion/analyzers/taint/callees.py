@@ -43,8 +43,7 @@ class _NodeRecord:
     reads: dict[bytes, bool] = attrs.Factory(dict)  # a trigger's digest -> whether it matches
     # ((the module's shape, the function's dependencies), its callees) of a module-level function
     callees: tuple[tuple, frozenset[str]] | None = None
-    # (what else a module-level function's cache key is made of, the key):
-    # function_keys.py's `uncached_key`
+    # (what else a function's cache key is made of, the key): function_keys.py's `uncached_key`
     key: tuple[tuple, bytes] | None = None
 
 
@@ -103,9 +102,9 @@ class CalleeMemo:
         return found
 
     def key(self, function: Function, inputs: tuple, make: Callable[[], bytes]) -> bytes:
-        """A module-level function's analysis cache key, made by `make` from its node and
-        `inputs` (the rest of what it is made of): kept with the node for the next text."""
-        record = self._record(function) if function.class_name is None else None
+        """A function's analysis cache key, made by `make` from its node and `inputs` (the rest
+        of what it is made of): kept with the node for the next text."""
+        record = self._record(function)
         if record is not None and record.key is not None and record.key[0] == inputs:
             return record.key[1]
         key = make()

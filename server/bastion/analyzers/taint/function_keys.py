@@ -25,12 +25,17 @@ from bastion.digests import blake2b
 
 def function_key(function: Function, callees_of: CalleeMemo, module: ModuleContext, models: Models,
                  callees: list[tuple[str, bytes]]) -> bytes:
-    """`uncached_key`, kept with a module-level function's node (`CalleeMemo.key`) with what
-    else it is made of: the node stands for its name's text, and has no class."""
+    """`uncached_key`, kept with the function's node (`CalleeMemo.key`) with what else it is
+    made of: the node stands for its name's text; a method's, with what it reads of its class
+    (its bases, kept by the class's node, which an edit in another of its methods makes anew)."""
     later = callees_of.later(function)
     tests = helper_tests(callees, module, callees_of)
-    return callees_of.key(function, (function.name, module.digest, models.digest, callees, later,
-                                     _classified(function), tests),
+    inputs = (function.name, module.digest, models.digest, callees, later, _classified(function), tests)
+    cls = function.class_node
+    if cls is not None:
+        inputs += (kept_by_node(callees_of.cache, b"class bases", cls, _bases),
+                   callees_of.sets_content_type(cls), hook_form(function, module))
+    return callees_of.key(function, inputs,
                           lambda: uncached_key(function, callees_of.digest(function), module,
                                                models, callees, later,
                                                callees_of.texts[function.name], tests,
@@ -134,8 +139,11 @@ def _class_context(function: Function, text: str, declared: Callable[[ast.ClassD
     if function.class_node is None:
         return ()
     sets = "write" in text and declared(function.class_node)
-    return (function.class_name, tuple(ast.unparse(b) for b in function.class_node.bases), sets,
-            hook_form(function, module))
+    return (function.class_name, _bases(function.class_node), sets, hook_form(function, module))
+
+
+def _bases(node: ast.ClassDef) -> tuple[str, ...]:
+    return tuple(ast.unparse(b) for b in node.bases)
 
 
 class _FunctionTexts(dict):

@@ -34,8 +34,10 @@ class _Outside(Exception):
 
 
 def first_line(node: ast.AST) -> int:
-    """The 0-based first line of a definition, its decorators included."""
-    return min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))]) - 1
+    """The 0-based first line of a definition, its decorators included (above it, the first
+    one first: asked for each function at each keystroke)."""
+    decorators = getattr(node, "decorator_list", None)
+    return (min(node.lineno, decorators[0].lineno) if decorators else node.lineno) - 1
 
 
 def cached_at(cache: LRU, key: bytes, node: ast.AST, places: Places):
@@ -47,8 +49,10 @@ def cached_at(cache: LRU, key: bytes, node: ast.AST, places: Places):
     if entry is None:
         return None
     outcome, old, owners = entry
+    if old is node and not owners:  # the block parser hands back an unedited function's node
+        return outcome
     now = []  # (name, first, last) then and now
-    moving = first_line(old) != first_line(node)
+    moving = old is not node and first_line(old) != first_line(node)
     for name, first, last in owners:
         span = places.span(name) if name else (first, last)
         if span is None:  # a callee gone (then its caller's key is another)
