@@ -103,7 +103,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     sanitizer = models.sanitizers.by_name(name) or (
         models.sanitizers.methods.get(method, [])
         if method and not class_method(ev, node.func, receiver) else [])
-    if sanitizer:
+    if sanitizer and sanitizer[0].cleans_at(name, keywords):
         model = sanitizer[0]
         if model.cleans == EVERY_CLASS:
             return SAFE

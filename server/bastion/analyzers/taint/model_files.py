@@ -57,7 +57,7 @@ _KEYS = {
     "sink": {"class", "calls", "methods", "args", "keywords", "receiver", "when", "model",
              "subscript_of", "attribute_of", "prefix_only", "result_untainted", "key", "before",
              "imported"},
-    "sanitizer": {"calls", "methods", "cleans", "args"},
+    "sanitizer": {"calls", "methods", "cleans", "args", "unless", "not_through"},
     "guard": {"calls", "methods", "cleans", "arg", "keyword", "model"},
     "propagator": {"calls", "methods", "decodes", "args", "keywords"},
     "form": {"bases", "data", "clean_fields", "constructors", "file_fields"},
@@ -311,7 +311,15 @@ class _Checker:
         calls, methods = self.named()
         if not (calls or methods):
             self.error("calls", "a sanitizer needs calls or methods")
-        models.sanitizers.add(calls, methods, CleanModel(self.classes("cleans"), self.indexes("args")))
+        unless = self.item.get("unless")
+        if unless is not None and not (isinstance(unless, dict) and set(unless) == {"keyword", "equals"}
+                                       and isinstance(unless["keyword"], str)):
+            self.error("unless", 'expected { keyword = "name", equals = <constant> }')
+            unless = None
+        models.sanitizers.add(calls, methods, CleanModel(
+            self.classes("cleans"), self.indexes("args"),
+            unless=(unless["keyword"], unless["equals"]) if unless else None,
+            not_through=tuple(self.strings("not_through"))))
 
     def guard(self, models: Models) -> None:
         model = self.text("model", GUARD_MODELS, required=False)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from bastion import attrs_classes
 from bastion.analyzers.matchers import NameSet
-from bastion.analyzers.taint.domain import SINK_CLASSES
+from bastion.analyzers.taint.domain import SINK_CLASSES, UNKNOWN, Value
 from bastion.deferred_patterns import deferred
 
 # Modules nearly every file imports: their sources are recognised by the source's own name.
@@ -135,6 +135,23 @@ class CleanModel:
     cleans: frozenset[str]
     args: tuple[int, ...] | None = None  # sanitizer: arguments that flow; guard: the tested one
     keyword: str | None = None  # guard: the tested argument's name, when given by keyword
+    # sanitizer: no sanitizer when this keyword is given this constant, or maybe so (a name, in
+    # `**options`): pandas' `to_html(escape=False)`
+    unless: tuple[str, object] | None = None
+    # sanitizer: no sanitizer on a receiver reached through one of these attributes: a
+    # DataFrame's `style` is a Styler, whose `to_html` escapes nothing by default
+    not_through: tuple[str, ...] = ()
+
+    def cleans_at(self, name: str | None, keywords: dict[str | None, Value]) -> bool:
+        """Whether the sanitizer cleans at a call of `name` given these keywords."""
+        if self.unless is not None:
+            keyword, wanted = self.unless
+            given = keywords.get(keyword)
+            # not given, unless maybe in `**options`; given, unless as another constant
+            if None in keywords if given is None else given.const is UNKNOWN or given.const == wanted:
+                return False
+        parts = (name or "").replace("()", "").split(".")[:-1]
+        return not any(attribute in parts for attribute in self.not_through)
 
 
 @attrs_classes.frozen

@@ -1,0 +1,52 @@
+"""A DataFrame written as an HTML table: pandas' `to_html()` escapes every cell, so request data
+in the frame is no XSS (sanitizers.toml, `pandas.*.to_html`). It stays one with `escape=False`
+(or an `escape` the function does not fix, or maybe in `**options`: `unless`), and through a
+Styler (`df.style...to_html()`, which escapes nothing by default: `not_through`). Through
+`bastion check`; a line that must report ends with its rule."""
+
+from tests.unit.taint_marked import assert_checked_apps
+
+DJANGO = '''import pandas as pd
+from django.http import HttpResponse
+
+
+def table(request):
+    frame = pd.DataFrame({"q": [request.GET["q"]]})
+    return HttpResponse(frame.to_html())
+
+
+def uploaded(request):
+    frame = pd.read_csv(request.FILES["data"])
+    return HttpResponse(frame.head(10).to_html(classes="table", index=False))
+
+
+def unescaped(request):
+    frame = pd.DataFrame({"q": [request.GET["q"]]})
+    return HttpResponse(frame.to_html(escape=False))  # BST203
+
+
+def chosen(request, raw=False):
+    frame = pd.DataFrame({"q": [request.GET["q"]]})
+    return HttpResponse(frame.to_html(escape=not raw))  # BST203
+
+
+def options(request, **opts):
+    frame = pd.DataFrame({"q": [request.GET["q"]]})
+    return HttpResponse(frame.to_html(**opts))  # BST203
+
+
+def styled(request):
+    frame = pd.DataFrame({"q": [request.GET["q"]]})
+    return HttpResponse(frame.style.to_html())  # BST203
+
+
+def highlighted(request):
+    frame = pd.DataFrame({"q": [request.GET["q"]]})
+    styler = frame.style.highlight_max()
+    return HttpResponse(styler.to_html())  # BST203
+'''
+
+
+def test_django_dataframe_html_tables(tmp_path):
+    assert_checked_apps({"views.py": DJANGO}, tmp_path)
+
