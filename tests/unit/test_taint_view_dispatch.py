@@ -2,6 +2,8 @@
 handler, so a field guarded in `dispatch` before its `super().dispatch(...)` is guarded in
 `get`, whether `dispatch` or `setup` set it; a mixin's `dispatch` runs when the method
 resolution order finds it first, and DRF calls `initial` after `dispatch`, before the handler.
+A `dispatch` may run the handler itself as Django's does, looked up by the request's method
+(`handler = getattr(self, request.method.lower(), ...)`, or called at once).
 The twins report: a guard that does not return, a guard after the handler ran, a handler that
 stores the field again, a mixin or an `initial` that sets the field unguarded. Through `bastion
 check` and the editor's store; a line that must report ends with its rule."""
@@ -146,3 +148,52 @@ class CheckedApi(APIView):
 
 def test_the_handler_starts_with_the_fields_as_dispatch_hands_them(tmp_path):
     assert_checked_and_stored({"views.py": VIEWS}, tmp_path, RULE_CWE)
+
+LOOKED_UP = r'''import subprocess
+
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.views import View
+
+
+class BoundHandlerView(View):
+    def dispatch(self, request, *args, **kwargs):
+        self.name = request.GET.get("name", "")
+        if not self.name.isalnum():
+            return HttpResponseBadRequest()
+        handler = getattr(self, request.method.lower(), self.http_method_not_allowed)
+        return handler(request, *args, **kwargs)
+
+    def get(self, request):
+        subprocess.call("ls " + self.name, shell=True)
+        return HttpResponse("listed")
+
+
+class CalledAtOnceView(View):
+    def dispatch(self, request, *args, **kwargs):
+        self.name = request.GET.get("name", "")
+        if not self.name.isalnum():
+            return HttpResponseBadRequest()
+        return getattr(self, request.method.lower())(request, *args, **kwargs)
+
+    def get(self, request):
+        subprocess.call("ls " + self.name, shell=True)
+        return HttpResponse("listed")
+
+
+class GuardedAfterView(View):
+    def dispatch(self, request, *args, **kwargs):
+        self.name = request.GET.get("name", "")
+        handler = getattr(self, request.method.lower(), self.http_method_not_allowed)
+        response = handler(request, *args, **kwargs)
+        if not self.name.isalnum():
+            return HttpResponseBadRequest()
+        return response
+
+    def get(self, request):
+        subprocess.call("ls " + self.name, shell=True)  # BST202
+        return HttpResponse("listed")
+'''
+
+
+def test_a_handler_looked_up_by_the_method_starts_with_the_fields_at_its_call(tmp_path):
+    assert_checked_and_stored({"views.py": LOOKED_UP}, tmp_path, RULE_CWE)

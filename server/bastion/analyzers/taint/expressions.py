@@ -103,7 +103,8 @@ class Evaluator:
         self.depth = 0  # helpers defined in the function, being run in place (closures.py)
         self.budget = Budget()
         self.function: Function | None = None  # the function being run (statements.py), if any
-        self.dispatcher = False  # the function runs the handler (Django's `dispatch`)
+        # the function runs the handler (Django's `dispatch`): the names it binds to the handler
+        self.dispatcher: frozenset[str] | None = None
         self.handed: dict[str, Value] | None = None  # the fields at those calls (handler_calls.py)
 
     def evaluating_in(self, env: dict) -> _Evaluating:
@@ -297,7 +298,7 @@ class Evaluator:
         args = [self.eval(a) for a in node.args]
         value = self.call(node, args, {k.arg: self.eval(k.value) for k in node.keywords}
                           if node.keywords else {})
-        if self.dispatcher:
+        if self.dispatcher is not None:
             hand_over(self, node)  # `super().dispatch(...)`: the handler gets the fields as they are
         forget_fields(self, node)  # `self.refresh()` may change the fields it read
         if value.taint and type(node.func) is ast.Attribute and node.func.attr == "get" \

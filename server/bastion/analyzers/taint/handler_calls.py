@@ -1,7 +1,9 @@
 """The fields a framework's dispatch method hands its handler: Django's `View.dispatch` calls
 the handler (`get`, `post`), so in a view's own `dispatch` the handler runs at its call of the
 base class's (`return super().dispatch(request, *args, **kwargs)`) or of a handler method
-(`self.get(request)`), with `self` as it is there: a field guarded before that call
+(`self.get(request)`), or of the handler it looks up by the request's method as Django's own
+does (`handler = getattr(self, request.method.lower(), ...)`, then `handler(request)`; or
+`getattr(self, ...)(request)`), with `self` as it is there: a field guarded before that call
 (`if not self.name.isalnum(): return HttpResponseBadRequest()`) is guarded in the handler, one
 guarded only after it is not.
 
@@ -26,19 +28,34 @@ if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
 
 
-def calls_handler(function: Function) -> bool:
-    """Whether the handler runs inside `function`: a setup method its entry model names among
-    the `handler_callers` (Django's `dispatch`)."""
+def calls_handler(function: Function) -> frozenset[str] | None:
+    """When the handler runs inside `function` (a setup method its entry model names among the
+    `handler_callers`, Django's `dispatch`), the names it binds to a method of `self` looked up
+    by a name not constant (`handler = getattr(self, request.method.lower())`); else None."""
     entry = function.entry
-    return entry is not None and function.self_kind is not None \
-        and function.node.name in entry.handler_callers
+    if entry is None or function.self_kind is None or function.node.name not in entry.handler_callers:
+        return None
+    return frozenset(target.id for node in ast.walk(function.node) if type(node) is ast.Assign
+                     and _looked_up(node.value) for target in node.targets if type(target) is ast.Name)
+
+
+def _looked_up(node: ast.expr) -> bool:
+    """`getattr(self, name, ...)` of a name not constant: the handler for the request's method."""
+    return type(node) is ast.Call and type(node.func) is ast.Name and node.func.id == "getattr" \
+        and len(node.args) >= 2 and type(node.args[0]) is ast.Name and node.args[0].id == "self" \
+        and type(node.args[1]) is not ast.Constant
 
 
 def hand_over(ev: Evaluator, node: ast.Call) -> None:
-    """Keep the fields at `node` when it runs the handler: `super().<this method>(...)`, or a
-    handler of the entry's called on `self` (`self.get(request)`)."""
+    """Keep the fields at `node` when it runs the handler: `super().<this method>(...)`, a
+    handler of the entry's called on `self` (`self.get(request)`), or one looked up by name."""
     func = node.func
-    if ev.env is None or ev.depth or type(func) is not ast.Attribute:
+    if ev.env is None or ev.depth:
+        return
+    if _looked_up(func) or type(func) is ast.Name and func.id in ev.dispatcher:
+        ev.handed = _joined(ev, _fields_at(ev), ev.handed)
+        return
+    if type(func) is not ast.Attribute:
         return
     owner, function = func.value, ev.function
     if type(owner) is ast.Call and type(owner.func) is ast.Name and owner.func.id == "super":
