@@ -48,8 +48,9 @@ class Function:
     entry: EntryModel | None = None
     tainted_params: tuple[str, ...] = ()
     request_params: tuple[str, ...] = ()  # parameters that hold the framework's request object
-    # parameters the framework hands its response object (FastAPI's `response: Response`):
-    # (parameter, its kind, an instance of the annotation's class)
+    # parameters the framework hands its response object (FastAPI's `response: Response`), or
+    # another object of a kind (EntryModel.second_kind): (parameter, its kind, an instance of
+    # the annotation's class for a response)
     response_params: tuple[tuple[str, str], ...] = ()
     validated_params: tuple[str, ...] = ()  # the framework made them numbers, UUIDs, dates
     # body parameters whose fields the framework validated so: (parameter, those fields), or
@@ -327,6 +328,8 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
             requests.append(param.arg)
         elif annotation is not None and annotation in entry.response_annotations:
             responses.append((param.arg, annotation + "()"))
+        elif index == 1 and entry.second_kind is not None:
+            responses.append((param.arg, entry.second_kind))
         elif given is not None:  # what the framework passes: a dependency's return value
             target = given.args[0] if given.args else bare
             shape = classes.get(target.id) if isinstance(target, ast.Name) else None

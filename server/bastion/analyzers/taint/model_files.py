@@ -52,7 +52,7 @@ _KEYS = {
               "request_kind", "request_annotations", "not_when_default", "return_sink",
               "imported", "kind", "first_param", "clean_annotations", "return_sink_when",
               "validated_models", "self_kind", "class_decorators", "request_params", "setup_methods",
-              "handler_callers", "response_annotations",
+              "handler_callers", "response_annotations", "second_kind",
               "registrars", "signature", "parameter_markers"},
     "sink": {"class", "calls", "methods", "args", "keywords", "receiver", "when", "model",
              "subscript_of", "attribute_of", "prefix_only", "result_untainted", "key", "before",
@@ -251,7 +251,8 @@ class _Checker:
                 self.text("self_kind", required=False), NameSet(class_decorators),
                 frozenset(self.strings("request_params")), NameSet(registrars), signature,
                 NameSet(markers), prefixes, tuple(setup),
-                frozenset(callers), NameSet(self.strings("response_annotations"))))
+                frozenset(callers), NameSet(self.strings("response_annotations")),
+                self.text("second_kind", required=False)))
 
     def sink(self, models: Models) -> None:
         sink_class = self.text("class", SINK_CLASSES)
@@ -261,15 +262,7 @@ class _Checker:
         model = self.text("model", SINK_MODELS, required=False)
         if not (calls or methods or subscripts or attributes or model == "view_return"):
             self.error("calls", "a sink needs calls, methods, subscript_of or attribute_of")
-        when = self.item.get("when")
-        condition = None
-        if when is not None:
-            if (not isinstance(when, dict) or set(when) not in ({"keyword", "equals"}, {"keyword", "absent"})
-                    or not isinstance(when.get("keyword"), str) or when.get("absent", True) is not True):
-                self.error("when", "expected { keyword = \"name\", equals = <constant> } or "
-                           "{ keyword = \"name\", absent = true }")
-            else:
-                condition = (when["keyword"], when["equals"] if "equals" in when else ABSENT)
+        condition = self.keyword_condition("when", absent=True)
         before = self.before()
         receiver = self.item.get("receiver", False)
         prefix_only = self.item.get("prefix_only", False)
@@ -292,6 +285,17 @@ class _Checker:
             models.subscript_sinks.add(subscripts, [], sink)
             models.attribute_sinks.add(attributes, [], sink)
 
+    def keyword_condition(self, key: str, absent: bool = False) -> tuple[str, object] | None:
+        """`{ keyword = "name", equals = <constant> }`; with `absent`, or `absent = true`."""
+        given = self.item.get(key)
+        if isinstance(given, dict) and isinstance(given.get("keyword"), str) and len(given) == 2 \
+                and ("equals" in given or absent and given.get("absent") is True):
+            return given["keyword"], given["equals"] if "equals" in given else ABSENT
+        if given is not None:
+            self.error(key, 'expected { keyword = "name", equals = <constant> }'
+                       + (' or { keyword = "name", absent = true }' if absent else ""))
+        return None
+
     def before(self) -> tuple[str, str] | None:
         """`before = { package = "lxml", version = "5.0" }`: the package's PEP 503 name, a version."""
         before = self.item.get("before")
@@ -311,14 +315,8 @@ class _Checker:
         calls, methods = self.named()
         if not (calls or methods):
             self.error("calls", "a sanitizer needs calls or methods")
-        unless = self.item.get("unless")
-        if unless is not None and not (isinstance(unless, dict) and set(unless) == {"keyword", "equals"}
-                                       and isinstance(unless["keyword"], str)):
-            self.error("unless", 'expected { keyword = "name", equals = <constant> }')
-            unless = None
         models.sanitizers.add(calls, methods, CleanModel(
-            self.classes("cleans"), self.indexes("args"),
-            unless=(unless["keyword"], unless["equals"]) if unless else None,
+            self.classes("cleans"), self.indexes("args"), unless=self.keyword_condition("unless"),
             not_through=tuple(self.strings("not_through"))))
 
     def guard(self, models: Models) -> None:

@@ -88,6 +88,9 @@ class EntryModel:
     # parameters typed with one of these hold the framework's response object, of the kind of
     # an instance (`response: Response`, FastAPI's): its header stores are a `Response()`'s
     response_annotations: NameSet = NameSet([])
+    # the kind of the object the framework passes second, after the request (Sanic's websocket
+    # handler `feed(request, ws)`: the connection, whose `recv()` is the client's)
+    second_kind: str | None = None
 
 
 @attrs_classes.frozen
