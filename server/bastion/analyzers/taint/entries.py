@@ -371,7 +371,8 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
             patterned += [(f"{param.arg}.{name}", found) for name, kind in (body or {}).items()
                           if element is None and name not in clean
                           and (found := pattern_cleans(kind, None, env, kinds))]
-        elif isinstance(entry.params, tuple) and param.arg in entry.params:
+        elif isinstance(entry.params, tuple) and param.arg in entry.params \
+                or entry.params == "first" and index == 0:
             tainted.append(param.arg)
     if entry.params == "path" and isinstance(decorator, ast.Call) and decorator.args:
         rule = decorator.args[0]

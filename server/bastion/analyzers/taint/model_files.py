@@ -35,7 +35,7 @@ from bastion.package_names import pep503_name
 
 SECTIONS = ("source", "entry", "sink", "sanitizer", "guard", "propagator", "form", "callback")
 SOURCE_KINDS = ("remote", "argv", "stdin", "env", "file")
-PARAM_RULES = ("path", "all", "after_first", "resolver_args")
+PARAM_RULES = ("path", "all", "after_first", "first", "resolver_args")
 # Named Python models a sink or guard may reference (implemented in sinks.py / guards.py).
 SINK_MODELS = ("subprocess", "xml_parser", "yaml_load", "view_return", "log_format",
                "response_type", "declared_html", "handler_write", "query_document",
