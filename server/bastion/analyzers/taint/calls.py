@@ -36,7 +36,7 @@ from bastion.analyzers.taint.domain import (
 from bastion.analyzers.taint.escapes import CONTAINER_TYPES
 from bastion.analyzers.taint.folding import before_fields
 from bastion.analyzers.taint.forms import built_as_record, form_called, form_instance
-from bastion.analyzers.taint.handed_requests import hands_request
+from bastion.analyzers.taint.handed_requests import READS, MethodResult, bare_param, hands_request
 from bastion.analyzers.taint.instances import (
     class_called,
     construct,
@@ -221,6 +221,11 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         return escaped.evolve(clean=escaped.clean | {"log"})
     if name in ("vars", "builtins.vars") and len(args) == 1 and args[0].items and not keywords:
         return args[0].evolve(kind=None)  # `vars(args)["count"]`: attributes are its keys
+    if method in READS and receiver is not None and not on_module and bare_param(receiver) \
+            and not any(v.tainted for v in [*args, *keywords.values()]):
+        # `req.read()` of a parameter: the source of that name of a request handed there
+        read = _joined(inputs, name)
+        return read.evolve(taint=keyed(read.taint, MethodResult(method)))
     propagator = models.propagators.by_name(name) or (
         models.propagators.methods.get(method, []) if method else [])
     if propagator:

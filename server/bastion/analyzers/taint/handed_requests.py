@@ -4,6 +4,11 @@ jobs.py), or a method of an instance, which helpers.py's `request_kinds` (same-m
 functions called by name) does not reach. The callee's `req.args` is an origin of that
 parameter keyed by the attribute (domain.keyed); at the call, the argument is the request, and
 that element of it is the request's source of the same name, read there.
+
+A reading method the models also take as a string or file method (`request.read()`,
+`reader.readline()`) keys its result on a parameter by a `MethodResult`, not by a name: a
+request handed there reads its source of that name, any other argument gives its data as it is,
+modelled (a string's `read()` is no unknown call).
 """
 
 from __future__ import annotations
@@ -11,11 +16,27 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from bastion import attrs_classes
 from bastion.analyzers.taint.domain import Value
+
+# Reading methods of a request or a connection that are string or file methods too.
+READS = frozenset({"read", "readline", "readlines"})
+
+
+@attrs_classes.frozen
+class MethodResult:
+    """The key of what a reading method of a parameter returned (`req.read()`)."""
+
+    name: str
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
     from bastion.analyzers.taint.results import Summary
+
+
+def bare_param(value: Value) -> bool:
+    """Whether the value holds a parameter whole (not one of its elements)."""
+    return any(o.kind == "param" and o.key is None for o in value.taint)
 
 
 def hands_request(ev: Evaluator, node: ast.Call) -> bool:
@@ -30,9 +51,9 @@ def with_request_sources(ev: Evaluator, node: ast.Call, summary: Summary,
     requests = _requests(ev, node)
     if not requests:
         return bound
-    wanted: dict[int, set[str]] = {}
+    wanted: dict[int, set[str | MethodResult]] = {}
     for origin in _param_origins(summary):
-        if isinstance(origin.key, str):
+        if isinstance(origin.key, (str, MethodResult)):
             wanted.setdefault(origin.param, set()).add(origin.key)
     out = dict(bound)
     for argument, kind in requests:
@@ -40,10 +61,10 @@ def with_request_sources(ev: Evaluator, node: ast.Call, summary: Summary,
         if index is None or index not in wanted or index not in bound or bound[index].tainted:
             continue
         items = {}
-        for attribute in sorted(wanted[index]):
+        for attribute in sorted(wanted[index], key=repr):
             # named as the callee reads it (`request.args`, `request.get_json()`: a method's
             # result is keyed `get_json()`, calls.py), placed at the argument
-            name = attribute.removesuffix("()")
+            name = attribute.name if isinstance(attribute, MethodResult) else attribute.removesuffix("()")
             read = ast.copy_location(ast.Attribute(argument, name, ast.Load()), argument)
             if name != attribute:
                 read = ast.copy_location(ast.Call(read, [], []), argument)

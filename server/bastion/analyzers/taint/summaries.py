@@ -11,7 +11,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import EVERY_CLASS, UNKNOWN, Value, join, ordered
-from bastion.analyzers.taint.handed_requests import hands_request, with_request_sources
+from bastion.analyzers.taint.handed_requests import MethodResult, hands_request, with_request_sources
 from bastion.analyzers.taint.upstream import upstream_line
 from bastion.analyzers.taint.verdicts import see_reported_inside
 
@@ -263,6 +263,8 @@ def passed(bound: dict[int, Value], origin) -> Value | None:
         return None
     if origin.key is None:
         return argument.flat()
+    if isinstance(origin.key, MethodResult):  # `req.read()`: a request's source, or the data
+        return (argument.items or {}).get(origin.key, argument).flat()
     if isinstance(origin.key, str) and origin.key.endswith("()") \
             and not (argument.items and origin.key in argument.items):
         # what a method of the argument returns (calls.py): any of its data, by no model
