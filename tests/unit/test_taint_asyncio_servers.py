@@ -3,9 +3,10 @@ its writer second, whatever their names (issue 12): a handler the module hands i
 `async def main()`, is an entry whose first parameter is network data (`params = "first"`);
 before, only `handle(reader, writer)` by those names was. The twins do not report: the peer
 address the writer gives, the line quoted, a function of the same parameters the module does
-not hand to a server. Through `bastion check`; a line that must report ends with its rule."""
+not hand to a server. Through `bastion check` and the editor's store; a line that must report
+ends with its rule."""
 
-from tests.unit.taint_marked import assert_checked_apps
+from tests.unit.taint_marked import RULE_CWE, assert_checked_and_stored
 
 SERVER = '''import asyncio
 import shlex
@@ -44,4 +45,4 @@ if __name__ == "__main__":
 
 
 def test_a_handler_handed_to_start_server_reads_the_client_first(tmp_path):
-    assert_checked_apps({"server.py": SERVER}, tmp_path)
+    assert_checked_and_stored({"server.py": SERVER}, tmp_path, RULE_CWE)

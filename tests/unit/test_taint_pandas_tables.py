@@ -2,9 +2,9 @@
 in the frame is no XSS (sanitizers.toml, `pandas.*.to_html`). It stays one with `escape=False`
 (or an `escape` the function does not fix, or maybe in `**options`: `unless`), and through a
 Styler (`df.style...to_html()`, which escapes nothing by default: `not_through`). Through
-`bastion check`; a line that must report ends with its rule."""
+`bastion check` and the editor's store; a line that must report ends with its rule."""
 
-from tests.unit.taint_marked import assert_checked_apps
+from tests.unit.taint_marked import RULE_CWE, assert_checked_and_stored
 
 DJANGO = '''import pandas as pd
 from django.http import HttpResponse
@@ -48,5 +48,5 @@ def highlighted(request):
 
 
 def test_django_dataframe_html_tables(tmp_path):
-    assert_checked_apps({"views.py": DJANGO}, tmp_path)
+    assert_checked_and_stored({"views.py": DJANGO}, tmp_path, RULE_CWE)
 
