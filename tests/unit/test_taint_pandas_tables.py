@@ -8,6 +8,7 @@ from tests.unit.taint_marked import RULE_CWE, assert_checked_and_stored
 
 DJANGO = '''import pandas as pd
 from django.http import HttpResponse
+from pandas.io.formats.style import Styler
 
 
 def table(request):
@@ -44,6 +45,11 @@ def highlighted(request):
     frame = pd.DataFrame({"q": [request.GET["q"]]})
     styler = frame.style.highlight_max()
     return HttpResponse(styler.to_html())  # BST203
+
+
+def built_styler(request):
+    frame = pd.DataFrame({"q": [request.GET["q"]]})
+    return HttpResponse(Styler(frame).to_html())  # BST203
 '''
 
 
