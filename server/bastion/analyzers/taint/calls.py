@@ -297,11 +297,14 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             and node.func.id in ev.env else None  # `cls()` in a classmethod: an instance
         return Value(clean=EVERY_CLASS, kind=(built or name) + "()") if built or name else CLEAN
     result = _joined(inputs, name)
+    given = [*args, *keywords.values()]
     if method is not None and receiver is not None and receiver.taint and not on_module \
-            and not any(v.tainted for v in [*args, *keywords.values()]):
-        # `req.get_json()` of a parameter: what that method of the argument returns, judged
-        # at the call (a request reads its source of that name there, handed_requests.py;
-        # another argument is any of its data, not modelled: summaries.passed)
+            and (not any(v.tainted for v in given) or bare_param(receiver)
+                 and all(o.kind == "param" for v in given for o in v.taint)):
+        # `req.get_json()` of a parameter, `handler.get_argument(name)` of the helper's
+        # parameters: what that method of the argument returns, judged at the call (a request
+        # reads its source of that name there, handed_requests.py; another argument, or one
+        # handed to the method, is any of its data, not modelled: summaries.passed)
         result = result.evolve(taint=keyed(result.taint, f"{method}()"))
         if all(o.kind == "param" for o in result.taint):
             return result
