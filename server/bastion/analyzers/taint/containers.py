@@ -26,9 +26,14 @@ if TYPE_CHECKING:
 def subscript(ev: Evaluator, node: ast.Subscript) -> Value:
     base = ev.eval(node.value)
     if isinstance(node.slice, ast.Slice):
-        for part in (node.slice.lower, node.slice.upper, node.slice.step):
-            if part is not None:
-                ev.eval(part)
+        bounds = [None if part is None else ev.eval(part).const
+                  for part in (node.slice.lower, node.slice.upper, node.slice.step)]
+        ordered = in_order(base) if not base.taint and bounds[2] != 0 \
+            and all(b is None or type(b) is int for b in bounds) else None
+        if ordered is not None:  # `[first, data][::-1]`: the slots the slice keeps, in its order
+            kept = ordered[slice(*bounds)]
+            return base.evolve(items=dict(enumerate(kept)), const=UNKNOWN,
+                               known=all(v.known for v in kept))
         if isinstance(base.const, (str, bytes, tuple)):
             return base if not base.taint else base.evolve(const=UNKNOWN)
         return base.flat() if base.taint or base.items else base
