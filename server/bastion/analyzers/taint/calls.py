@@ -34,7 +34,7 @@ from bastion.analyzers.taint.domain import (
     keyed,
 )
 from bastion.analyzers.taint.escapes import CONTAINER_TYPES
-from bastion.analyzers.taint.folding import before_fields
+from bastion.analyzers.taint.folding import before_fields, format_arguments
 from bastion.analyzers.taint.forms import built_as_record, form_called, form_instance
 from bastion.analyzers.taint.handed_requests import READS, MethodResult, bare_param, hands_request
 from bastion.analyzers.taint.instances import (
@@ -246,9 +246,10 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
                 and sum(map(len, args[0].const)) < 10_000:
             return constant(receiver.const.join(args[0].const))  # ", ".join(["?"] * 3)
         if method in _STRING_BUILDERS or method == "join" and args:
+            put = (method == "format" and format_arguments(receiver, args, keywords)) \
+                or [*args, *keywords.values()]
             built = concat([receiver, args[0].iterated()]) if method == "join" \
-                else concat([before_fields(receiver, [*args, *keywords.values()], True), *args,
-                             *keywords.values()])
+                else concat([before_fields(receiver, put, True), *put])
             if receiver.kind in MARKUP_KINDS and not receiver.taint:
                 return built.evolve(clean=built.clean | {"html"}, kind=receiver.kind)
             return built

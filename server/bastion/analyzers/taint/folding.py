@@ -87,6 +87,37 @@ def before_fields(template: Value, values: list[Value], braces: bool) -> Value:
     return template
 
 
+def format_arguments(template: Value, args: list[Value],
+                     keywords: dict[str | None, Value]) -> list[Value] | None:
+    """The arguments a constant `template.format(...)` puts into its text, in field order:
+    `"{0}".format(safe, data)` uses `safe` only (the others are never read); None when that is
+    not known (not a constant, `**kwargs`, a nested field in a format spec, a malformed
+    template, a field naming no argument: `format` raises)."""
+    if not isinstance(template.const, str) or None in keywords:
+        return None
+    used, auto = [], 0
+    try:
+        for _text, field, spec, _conversion in string.Formatter().parse(template.const):
+            if field is None:
+                continue
+            if spec and "{" in spec:
+                return None
+            head = _FIELD_HEAD.match(field).group()
+            if not head:
+                head, auto = str(auto), auto + 1
+            value = (args[int(head)] if int(head) < len(args) else None) if head.isdecimal() \
+                else keywords.get(head)
+            if value is None:
+                return None
+            used.append(value)
+    except ValueError:
+        return None
+    return used
+
+
+_FIELD_HEAD = re.compile(r"[^.\[]*")  # the argument a field names: `0` of `0.name`, `user` of `user[id]`
+
+
 def percent_parts(left: Value, right: ast.expr, value: Value) -> list[Value]:
     """The parts of `left % right` in order: the template (up to its first placeholder when a
     tainted value goes in, before_fields), then the values it writes."""
