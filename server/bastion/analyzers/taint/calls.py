@@ -273,7 +273,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         held = _held(node.func.value)
         if method in MUTATORS and held is not None and (held in ev.env or held not in ev.aliases):
             # an imported object (`flask.session`) stays what it is named, for its next call
-            _mutate(ev, held, receiver, method, args, keywords)
+            _mutate(ev, held, receiver, method, args, keywords, _displayed(node))
             return CLEAN
         if method == "get" and args and (receiver.items is not None or receiver.taint and (all(
                 o.kind == "param" for o in receiver.taint) or is_json(receiver.kind))
@@ -369,7 +369,7 @@ def _held(node: ast.expr) -> str | None:
 
 
 def _mutate(ev: Evaluator, name: str, receiver: Value, method: str, args: list[Value],
-            keywords: dict[str | None, Value]) -> None:
+            keywords: dict[str | None, Value], displayed: bool) -> None:
     """`items.append(x)`, `d.update(...)`, `buf.write(x)`: the container now holds the data. A
     mapping whose keys are not known may replace any slot (`d.update(config)`)."""
     added = _joined([*args, *keywords.values()])
@@ -378,14 +378,22 @@ def _mutate(ev: Evaluator, name: str, receiver: Value, method: str, args: list[V
     items = elements(receiver)
     given = args[0].items if len(args) == 1 and args[0].items is not None else {} if not args else None
     if method == "update" and given is not None and ANY not in given and None not in keywords:
-        for key, value in [*given.items(), *keywords.items()]:
-            items[key] = value if key not in items else join(items[key], value)
+        # a keyword, or a key of a dict display, is set as `d[key] = value` sets it; another
+        # mapping's slot may be one only some paths set, a list's is an index of a pair
+        for key, value in given.items():
+            items[key] = value if key not in items or displayed else join(items[key], value)
+        items.update(keywords)
     elif method == "update":
         items = {key: join(value, added) for key, value in items.items()}
         items.setdefault(ANY, added)
     else:
         items[ANY] = join(items[ANY], added) if ANY in items else added
     ev.env[name] = receiver.evolve(items=items, const=UNKNOWN)
+
+
+def _displayed(node: ast.Call) -> bool:
+    """`d.update({"k": v})`, `d.update(k=v)`: every key given is set (no `**other` among them)."""
+    return not node.args or isinstance(node.args[0], ast.Dict) and None not in node.args[0].keys
 
 
 def _converts(ev: Evaluator, node: ast.Call) -> bool:

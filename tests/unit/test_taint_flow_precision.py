@@ -1,0 +1,87 @@
+"""Taint analysis: what the flow matrix's fixes keep (each line that must report is marked,
+taint_marked.py): `dict.update` sets a display's keys but only joins another mapping's (a slot
+only some paths set), a slice keeps the slots it selects, `format` reads the arguments its
+fields name."""
+
+from __future__ import annotations
+
+from tests.unit.taint_marked import assert_marked
+
+UPDATES = '''\
+import os
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/a")
+def a():
+    d = {"k": request.args["q"]}
+    extra = {}
+    if request.args.get("x"):
+        extra["k"] = "safe"
+    d.update(extra)
+    os.system(d["k"])  # BST202
+    e = {"k": "safe"}
+    e.update(k=request.args["q"])
+    os.system(e["k"])  # BST202
+    f = {"k": request.args["q"]}
+    f.update({**extra})
+    os.system(f["k"])  # BST202
+    g = {"k": request.args["q"]}
+    g.update({"k": "x"}, j=1)
+    os.system(g["k"])
+    return "ok"
+'''
+
+SLICES = '''\
+import os
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/b")
+def b():
+    q = request.args["q"]
+    items = ["ls", q, "pwd"]
+    os.system(items[1:][1])
+    os.system(items[1:][0])  # BST202
+    os.system(items[::-1][1])  # BST202
+    os.system(items[::2][1])
+    os.system(items[::-2][0])
+    os.system(items[5:][0])
+    return "ok"
+'''
+
+FORMATS = '''\
+import os
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/c")
+def c():
+    q = request.args["q"]
+    os.system("{1}".format(q, "ls"))
+    os.system("{0}".format(q, "ls"))  # BST202
+    os.system("{} {}".format("ls", q))  # BST202
+    os.system("{a}".format(a="ls", b=q))
+    os.system("{b.real}".format(a="ls", b=q))  # BST202
+    os.system("{:{}}".format("ls", q))  # BST202
+    os.system("{0[x]}".format("ls", q))
+    return "ok"
+'''
+
+
+def test_update_sets_a_display_s_keys_only():
+    assert_marked(UPDATES)
+
+
+def test_slice_keeps_the_selected_slots():
+    assert_marked(SLICES)
+
+
+def test_format_reads_the_fields_arguments():
+    assert_marked(FORMATS)
