@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from tests.unit.taint_marked import assert_marked
 
-UPDATES = '''\
+APP = '''\
 import os
 from flask import Flask, request
 
@@ -32,13 +32,6 @@ def a():
     g.update({"k": "x"}, j=1)
     os.system(g["k"])
     return "ok"
-'''
-
-SLICES = '''\
-import os
-from flask import Flask, request
-
-app = Flask(__name__)
 
 
 @app.route("/b")
@@ -52,13 +45,6 @@ def b():
     os.system(items[::-2][0])
     os.system(items[5:][0])
     return "ok"
-'''
-
-FORMATS = '''\
-import os
-from flask import Flask, request
-
-app = Flask(__name__)
 
 
 @app.route("/c")
@@ -75,13 +61,6 @@ def c():
 '''
 
 
-def test_update_sets_a_display_s_keys_only():
-    assert_marked(UPDATES)
 
-
-def test_slice_keeps_the_selected_slots():
-    assert_marked(SLICES)
-
-
-def test_format_reads_the_fields_arguments():
-    assert_marked(FORMATS)
+def test_update_slice_and_format_keep_what_python_keeps():
+    assert_marked(APP)
