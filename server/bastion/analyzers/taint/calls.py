@@ -44,6 +44,7 @@ from bastion.analyzers.taint.instances import (
     set_instance_fields,
     store_fields,
 )
+from bastion.analyzers.taint.mapped import mapped
 from bastion.analyzers.taint.patterns import Compiled, compiled_pattern
 from bastion.analyzers.taint.sequences import EDITS, MUTATORS, edit_list
 from bastion.analyzers.taint.sinks import (
@@ -99,7 +100,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     if receiver is not None and not on_module:
         inputs.append(receiver)  # `shlex.quote(x)`'s `shlex` is no input
     if name in _MAPS and len(args) > 1 and not keywords:
-        return _mapped(ev, node.args[0], args[1:])
+        return mapped(ev, node.args[0], _joined([iterable.item(ANY) for iterable in args[1:]]))
     sanitizer = models.sanitizers.by_name(name) or (
         models.sanitizers.methods.get(method, [])
         if method and not class_method(ev, node.func, receiver) else [])
@@ -318,22 +319,6 @@ def _hands_data(node: ast.Call, args: list[Value], keywords: dict[str | None, Va
     return any(v.tainted for a, v in zip(node.args, args, strict=False)
                if not (isinstance(a, ast.Name) and a.id == "self")) \
         or any(v.tainted for v in keywords.values())
-
-
-def _mapped(ev: Evaluator, func: ast.expr, iterables: list[Value]) -> Value:
-    """`map(int, ids)`, `map(shlex.quote, names)`: an iterator over each element as the function
-    returns it, when the function is a sanitizer or a propagator by name; else as an unknown
-    call returns it."""
-    element = _joined([iterable.item(ANY) for iterable in iterables])
-    name = ev.qualname(func) if isinstance(func, (ast.Name, ast.Attribute)) else None
-    sanitizer = ev.models.sanitizers.by_name(name) if name is not None else None
-    if sanitizer and (sanitizer[0].args is None or 0 in sanitizer[0].args):
-        cleans = sanitizer[0].cleans
-        element = SAFE if cleans == EVERY_CLASS else element.evolve(clean=element.clean | cleans)
-    elif name is None or not (ev.models.propagators.by_name(name) or name.startswith("str.")):
-        element = element.evolve(modelled=False) if element.taint else element
-    return Value(clean=EVERY_CLASS, items={ANY: element.evolve(const=UNKNOWN, kind=None)},
-                 known=element.known)
 
 
 def _joined(values: list[Value], name: str | None = None) -> Value:
