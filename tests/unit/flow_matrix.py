@@ -26,7 +26,6 @@ ALL = frozenset(SINKS)
 EXPECTED_WRONG: dict[tuple[str, str], tuple[frozenset[int], str]] = {
     ("*", "safe"): (frozenset({611}), "BST130 flags a parser resolving entities whatever it parses"),
     ("dict_setdefault", "safe"): (ALL, "a slot's presence is not tracked: joins union the keys"),
-    ("map_lambda", "safe"): (ALL, "map over a lambda is an unknown call on the elements"),
     ("generator", "safe"): (ALL, "a comprehension keeps no order: next() reads any element"),
     ("deque", "safe"): (ALL, "a deque's order is not followed: popleft() reads any element"),
     ("dict_get_default", "safe"): (PATTERNED, "the missing key's default is clean but not known"),

@@ -1,7 +1,7 @@
 """Taint analysis: what the flow matrix's fixes keep (each line that must report is marked,
 taint_marked.py): `dict.update` sets a display's keys but only joins another mapping's (a slot
 only some paths set), a slice keeps the slots it selects, `format` reads the arguments its
-fields name."""
+fields name, `map` runs a lambda or a nested function on the elements."""
 
 from __future__ import annotations
 
@@ -57,6 +57,25 @@ def c():
     os.system("{b.real}".format(a="ls", b=q))  # BST202
     os.system("{:{}}".format("ls", q))  # BST202
     os.system("{0[x]}".format("ls", q))
+    return "ok"
+
+
+@app.route("/d")
+def d():
+    q = request.args["q"]
+    os.system("".join(map(lambda c: "-", q)))
+    os.system("".join(map(lambda c: c, q)))  # BST202
+    list(map(lambda c: os.system(c), [q]))  # BST202
+
+    def quiet(text):
+        return "x"
+
+    def loud(text):
+        return text.upper()
+
+    os.system("".join(map(quiet, [q])))
+    os.system("".join(map(loud, [q])))  # BST202
+    os.system("".join(map(str.strip, [q])))  # BST202
     return "ok"
 '''
 

@@ -100,7 +100,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     if receiver is not None and not on_module:
         inputs.append(receiver)  # `shlex.quote(x)`'s `shlex` is no input
     if name in _MAPS and len(args) > 1 and not keywords:
-        return mapped(ev, node.args[0], _joined([iterable.item(ANY) for iterable in args[1:]]))
+        return mapped(ev, node, args[1:], _joined([iterable.item(ANY) for iterable in args[1:]]))
     sanitizer = models.sanitizers.by_name(name) or (
         models.sanitizers.methods.get(method, [])
         if method and not class_method(ev, node.func, receiver) else [])
