@@ -32,8 +32,6 @@ EXPECTED_WRONG: dict[tuple[str, str], tuple[frozenset[int], str]] = {
     ("filter", "safe"): (PATTERNED, "filter's result is clean but not known"),
     ("class_attribute", "safe"): (PATTERNED, "a class attribute read through an instance is not known"),
     ("defaultdict", "safe"): (PATTERNED, "a defaultdict's missing key is not known"),
-    ("dict_switch", "vulnerable"): (ALL - PATTERNED - {611}, "a lambda held in a dict is called as unknown"),
-    ("dict_switch", "safe"): (PATTERNED, "a lambda held in a dict is called as unknown"),
 }
 
 # Flows whose safe twin is not safe for a category: an int from the request is still the user's

@@ -1,7 +1,7 @@
 """Taint analysis: what the flow matrix's fixes keep (each line that must report is marked,
 taint_marked.py): `dict.update` sets a display's keys but only joins another mapping's (a slot
 only some paths set), a slice keeps the slots it selects, `format` reads the arguments its
-fields name, `map` runs a lambda or a nested function on the elements."""
+fields name, `map` runs a lambda or a nested function on the elements, a lambda picked from a table runs."""
 
 from __future__ import annotations
 
@@ -76,6 +76,20 @@ def d():
     os.system("".join(map(quiet, [q])))
     os.system("".join(map(loud, [q])))  # BST202
     os.system("".join(map(str.strip, [q])))  # BST202
+    return "ok"
+
+
+@app.route("/e")
+def e():
+    q = request.args["q"]
+    table = {"x": lambda: q, "y": lambda: "ls", "z": lambda t: t.strip()}
+    os.system(table["y"]())
+    os.system(table["x"]())  # BST202
+    os.system(table["z"](q))  # BST202
+    os.system(table["z"]("ls"))
+    steps = [lambda: "ls", lambda: q]
+    os.system(steps[0]())
+    os.system(steps[1]())  # BST202
     return "ok"
 '''
 

@@ -14,10 +14,12 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.argv import in_order
+from bastion.analyzers.taint.closures import local_function
 from bastion.analyzers.taint.domain import ANY, CLEAN, EVERY_CLASS, SAFE, UNKNOWN, Value, constant, join
 from bastion.analyzers.taint.folding import hashable
 from bastion.analyzers.taint.module_level import fold_constant
 from bastion.analyzers.taint.request_items import item_read
+from bastion.analyzers.taint.wrappers import as_function
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -55,7 +57,7 @@ def subscript(ev: Evaluator, node: ast.Subscript) -> Value:
 def dict_display(ev: Evaluator, node: ast.Dict) -> Value:
     items: dict = {}
     for key, value in zip(node.keys, node.values, strict=True):
-        v = ev.eval(value)
+        v = slot_value(ev, value)
         if key is None:  # **other
             for slot, inner in (v.items or {ANY: v.flat()}).items():
                 items[slot] = join(items[slot], inner) if slot in items else inner
@@ -77,14 +79,14 @@ def sequence_display(ev: Evaluator, node: ast.Tuple | ast.List | ast.Set) -> Val
     items: dict = {}
     values: list[Value] = []
     slot: int | None = 0 if not isinstance(node, ast.Set) and len(node.elts) <= 16 else None
-    for element in node.elts:
-        if isinstance(element, ast.Starred):
-            whole = ev.eval(element.value)
+    for item in node.elts:
+        if isinstance(item, ast.Starred):
+            whole = ev.eval(item.value)
             parts = _in_order(whole) if slot is not None else None
             if parts is None:
                 parts, slot = [whole.item(ANY)], None
         else:
-            parts = [ev.eval(element)]
+            parts = [slot_value(ev, item)]
         for value in parts:
             values.append(value)
             key = ANY if slot is None or slot > 16 else slot
@@ -93,6 +95,13 @@ def sequence_display(ev: Evaluator, node: ast.Tuple | ast.List | ast.Set) -> Val
     const = fold_constant(node) if all(v.const is not UNKNOWN for v in values) else UNKNOWN
     return Value(clean=EVERY_CLASS, items=items, const=const,
                  known=all(v.known for v in values))
+
+
+def slot_value(ev: Evaluator, node: ast.expr) -> Value:
+    """A display's element; a lambda's is the function it defines (closures.py), so that a table
+    of handlers (`{"csv": lambda: ..., "xml": lambda: ...}[kind]()`) runs the one picked."""
+    value = ev.eval(node)
+    return local_function(as_function("<lambda>", node, ev.names)) if type(node) is ast.Lambda else value
 
 
 def joined_sequences(left: Value, right: Value) -> Value | None:

@@ -321,6 +321,11 @@ class Evaluator:
             receiver = self.eval(func.value)
         else:  # `XPath(q)(doc)`: the callee is itself computed
             receiver = None if isinstance(func, ast.Name) else self.eval(func)
+            if receiver is not None and isinstance(receiver.const, LocalFunction):  # `table["x"]()`
+                returned = call_local(self, receiver.const, node, args, keywords)
+                if returned is not None:
+                    escape_call(self, node, None)
+                    return returned
         on_module = False  # `re.search(...)`: a module's function, not a method of a value
         if isinstance(func, ast.Attribute):
             base = self.qualname(func.value)
