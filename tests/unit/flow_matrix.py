@@ -42,8 +42,6 @@ EXPECTED_WRONG: dict[tuple[str, str], tuple[frozenset[int], str]] = {
     ("init_field", "safe"): (PATTERNED, "a field __init__ sets from a constant is clean but not known"),
     ("json_roundtrip", "vulnerable"): (frozenset({117}), "json.dumps counts as escaping newlines; "
                                        "json.loads restoring them is not followed"),
-    ("dict_call", "safe"): (ALL, "dict(k=v) is one value of its keywords together"),
-    ("format_map", "safe"): (ALL, "format_map puts every value of the mapping into its text"),
 }
 
 # Flows whose safe twin is not safe for a category: an int from the request is still the user's

@@ -1,7 +1,8 @@
 """Taint analysis: what the flow matrix's fixes keep (each line that must report is marked,
 taint_marked.py): `dict.update` sets a display's keys but only joins another mapping's (a slot
-only some paths set), a slice keeps the slots it selects, `format` reads the arguments its
-fields name, `map` runs a lambda or a nested function on the elements, a lambda picked from a table runs."""
+only some paths set), a slice keeps the slots it selects, `format` and `format_map` read the
+arguments their fields name, `dict(k=v)` is `{"k": v}`, `map` runs a lambda or a nested
+function on the elements, a lambda picked from a table runs."""
 
 from __future__ import annotations
 
@@ -90,6 +91,12 @@ def e():
     steps = [lambda: "ls", lambda: q]
     os.system(steps[0]())
     os.system(steps[1]())  # BST202
+    options = dict(program="ls", target=q)
+    os.system(options["program"])
+    os.system(options["target"])  # BST202
+    os.system("{program}".format_map({"program": "ls", "target": q}))
+    os.system("{target}".format_map({"program": "ls", "target": q}))  # BST202
+    os.system("{program}".format_map(request.args))  # BST202
     return "ok"
 '''
 

@@ -34,7 +34,7 @@ from bastion.analyzers.taint.domain import (
     keyed,
 )
 from bastion.analyzers.taint.escapes import CONTAINER_TYPES
-from bastion.analyzers.taint.folding import before_fields, format_arguments
+from bastion.analyzers.taint.folding import before_fields, format_arguments, mapped_fields
 from bastion.analyzers.taint.forms import built_as_record, form_called, form_instance
 from bastion.analyzers.taint.handed_requests import READS, MethodResult, bare_param, hands_request
 from bastion.analyzers.taint.instances import (
@@ -101,6 +101,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         inputs.append(receiver)  # `shlex.quote(x)`'s `shlex` is no input
     if name in _MAPS and len(args) > 1 and not keywords:
         return mapped(ev, node, args[1:], _joined([iterable.item(ANY) for iterable in args[1:]]))
+    if name == "dict" and not args and keywords and None not in keywords:  # `dict(k=v)` is `{"k": v}`
+        return Value(clean=EVERY_CLASS, items=dict(keywords), known=all(v.known for v in keywords.values()))
     sanitizer = models.sanitizers.by_name(name) or (
         models.sanitizers.methods.get(method, [])
         if method and not class_method(ev, node.func, receiver) else [])
@@ -247,8 +249,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
                 and sum(map(len, args[0].const)) < 10_000:
             return constant(receiver.const.join(args[0].const))  # ", ".join(["?"] * 3)
         if method in _STRING_BUILDERS or method == "join" and args:
-            put = (method == "format" and format_arguments(receiver, args, keywords)) \
-                or [*args, *keywords.values()]
+            put = (format_arguments(receiver, args, keywords) if method == "format"
+                   else mapped_fields(receiver, args)) or [*args, *keywords.values()]
             built = concat([receiver, args[0].iterated()]) if method == "join" \
                 else concat([before_fields(receiver, put, True), *put])
             if receiver.kind in MARKUP_KINDS and not receiver.taint:

@@ -115,6 +115,15 @@ def format_arguments(template: Value, args: list[Value],
     return used
 
 
+def mapped_fields(template: Value, args: list[Value]) -> list[Value] | None:
+    """The values a constant `template.format_map(mapping)` puts into its text, for a mapping
+    held in slots by string keys (a dict display); None otherwise."""
+    items = args[0].items if len(args) == 1 and not args[0].taint else None
+    if not items or not all(type(key) is str for key in items):
+        return None
+    return format_arguments(template, [], dict(items))
+
+
 _FIELD_HEAD = re.compile(r"[^.\[]*")  # the argument a field names: `0` of `0.name`, `user` of `user[id]`
 
 
