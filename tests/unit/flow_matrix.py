@@ -71,7 +71,7 @@ def case_source(flow_name: str, cwe: int, variant: str) -> str:
     sink_code = sink.code
     if flow.name == "sanitizer" and not vulnerable:
         body, sink_code = sink.sanitize, sink.sanitized_code or sink.code
-    pre = flow.pre_vulnerable if vulnerable else flow.pre_safe
+    pre = (flow.pre_vulnerable if vulnerable else flow.pre_safe) or flow.pre
     parts = ["from flask import Flask, request", sink.imports, flow.imports]
     head = "\n".join(p for p in parts if p)
     return (f"{head}\n\napp = Flask(__name__)\n\n{pre + chr(10) * 2 if pre else ''}\n"
