@@ -32,13 +32,11 @@ EXPECTED_WRONG: dict[tuple[str, str], tuple[frozenset[int], str]] = {
     ("filter", "safe"): (PATTERNED, "filter's result is clean but not known"),
     ("class_attribute", "safe"): (PATTERNED, "a class attribute read through an instance is not known"),
     ("defaultdict", "safe"): (PATTERNED, "a defaultdict's missing key is not known"),
-    ("enumerate_zip", "safe"): (ALL, "zip's pairs are not followed by position: any element of any list"),
     ("varargs_helper", "safe"): (ALL, "a helper's *args summary joins every argument"),
     ("kwargs_helper", "safe"): (ALL, "a helper's **kwargs summary joins every keyword"),
     ("recursion", "safe"): (ALL, "a recursive helper's summary passes its parameter through"),
     ("reduce", "safe"): (ALL, "functools.reduce over a lambda is an unknown call"),
     ("string_template", "safe"): (ALL, "Template.substitute puts every keyword into its text"),
-    ("copy_list", "safe"): (ALL, "copy.copy of a list loses its slots"),
     ("init_field", "safe"): (PATTERNED, "a field __init__ sets from a constant is clean but not known"),
     ("json_roundtrip", "vulnerable"): (frozenset({117}), "json.dumps counts as escaping newlines; "
                                        "json.loads restoring them is not followed"),

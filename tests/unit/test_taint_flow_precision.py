@@ -2,13 +2,15 @@
 taint_marked.py): `dict.update` sets a display's keys but only joins another mapping's (a slot
 only some paths set), a slice keeps the slots it selects, `format` and `format_map` read the
 arguments their fields name, `dict(k=v)` is `{"k": v}`, `map` runs a lambda or a nested
-function on the elements, a lambda picked from a table runs."""
+function on the elements, a lambda picked from a table runs,
+`enumerate` / `zip` keep their positions, a copy its slots."""
 
 from __future__ import annotations
 
 from tests.unit.taint_marked import assert_marked
 
 APP = '''\
+import copy
 import os
 from flask import Flask, request
 
@@ -97,6 +99,17 @@ def e():
     os.system("{program}".format_map({"program": "ls", "target": q}))
     os.system("{target}".format_map({"program": "ls", "target": q}))  # BST202
     os.system("{program}".format_map(request.args))  # BST202
+    for index, name in enumerate([q]):
+        os.system(str(index))
+        os.system(name)  # BST202
+    for program, target in zip(["ls", "pwd"], [q, q]):
+        os.system(program)
+        os.system(target)  # BST202
+    for row in zip(*[[q]]):
+        os.system(row[0])  # BST202
+    both = copy.copy(["ls", q])
+    os.system(both[0])
+    os.system(both[1])  # BST202
     return "ok"
 '''
 

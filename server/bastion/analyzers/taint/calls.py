@@ -44,6 +44,7 @@ from bastion.analyzers.taint.instances import (
     set_instance_fields,
     store_fields,
 )
+from bastion.analyzers.taint.iterators import ITERATORS, iterated
 from bastion.analyzers.taint.mapped import mapped
 from bastion.analyzers.taint.patterns import Compiled, compiled_pattern
 from bastion.analyzers.taint.sequences import EDITS, MUTATORS, edit_list
@@ -101,6 +102,9 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         inputs.append(receiver)  # `shlex.quote(x)`'s `shlex` is no input
     if name in _MAPS and len(args) > 1 and not keywords:
         return mapped(ev, node, args[1:], _joined([iterable.item(ANY) for iterable in args[1:]]))
+    if name in ITERATORS and not any(isinstance(a, ast.Starred) for a in node.args) \
+            and (kept := iterated(name, args, keywords)) is not None:
+        return kept
     if name == "dict" and not args and keywords and None not in keywords:  # `dict(k=v)` is `{"k": v}`
         return Value(clean=EVERY_CLASS, items=dict(keywords), known=all(v.known for v in keywords.values()))
     sanitizer = models.sanitizers.by_name(name) or (
