@@ -18,6 +18,10 @@ class Flow:
     pre_vulnerable: str = ""
     pre_safe: str = ""
     pre: str = ""  # module-level code both forms need
+    wrong_vulnerable: str = ""
+    wrong_vulnerable_cwes: str | list[int] = ""
+    wrong_safe: str = ""
+    wrong_safe_cwes: str | list[int] = ""
 
 
 FLOWS: tuple[Flow, ...] = tuple(

@@ -18,29 +18,11 @@ SOURCES = ('request.args.get("q", "")', 'request.form["q"]', 'request.headers.ge
            'request.cookies.get("q", "")', 'request.get_json()["q"]', 'request.values.get("q", "")',
            "name")
 
-# The bandit patterns that stay where the taint engine cannot prove the value constant.
+# Where the bandit patterns stay unless the taint engine proves the value constant.
 PATTERNED = frozenset({78, 89, 95, 502})
-ALL = frozenset(SINKS)
-# (flow, variant) -> (the CWEs, why) the engine gets wrong, knowingly; the test asserts the wrong
-# answer, so a fix (or a regression) shows. Flow "*" is every flow but the sanitizer.
-EXPECTED_WRONG: dict[tuple[str, str], tuple[frozenset[int], str]] = {
-    ("*", "safe"): (frozenset({611}), "BST130 flags a parser resolving entities whatever it parses"),
-    ("dict_setdefault", "safe"): (ALL, "a slot's presence is not tracked: joins union the keys"),
-    ("generator", "safe"): (ALL, "a comprehension keeps no order: next() reads any element"),
-    ("deque", "safe"): (ALL, "a deque's order is not followed: popleft() reads any element"),
-    ("dict_get_default", "safe"): (PATTERNED, "the missing key's default is clean but not known"),
-    ("filter", "safe"): (PATTERNED, "filter's result is clean but not known"),
-    ("class_attribute", "safe"): (PATTERNED, "a class attribute read through an instance is not known"),
-    ("defaultdict", "safe"): (PATTERNED, "a defaultdict's missing key is not known"),
-    ("varargs_helper", "safe"): (ALL, "a helper's *args summary joins every argument"),
-    ("kwargs_helper", "safe"): (ALL, "a helper's **kwargs summary joins every keyword"),
-    ("recursion", "safe"): (ALL, "a recursive helper's summary passes its parameter through"),
-    ("reduce", "safe"): (ALL, "functools.reduce over a lambda is an unknown call"),
-    ("string_template", "safe"): (ALL, "Template.substitute puts every keyword into its text"),
-    ("init_field", "safe"): (PATTERNED, "a field __init__ sets from a constant is clean but not known"),
-    ("json_roundtrip", "vulnerable"): (frozenset({117}), "json.dumps counts as escaping newlines; "
-                                       "json.loads restoring them is not followed"),
-}
+# Every flow's safe twin but the sanitizer's: BST130 flags the parser itself.
+PARSER_PATTERN = "BST130 flags a parser resolving entities whatever it parses"
+
 
 # Flows whose safe twin is not safe for a category: an int from the request is still the user's
 # data crossing the trust boundary.
@@ -95,12 +77,16 @@ def check_all(folder: Path) -> dict[tuple[str, int, str], set[int]]:
 
 
 def expected_wrong(key: tuple[str, int, str]) -> str | None:
-    """Why the engine knowingly gets the case wrong; None: it must get it right."""
-    for flow in (key[0], "*"):
-        cwes, why = EXPECTED_WRONG.get((flow, key[2]), (frozenset(), ""))
-        if key[1] in cwes and (flow != "*" or key[0] != "sanitizer"):
-            return why
-    return None
+    """Why the engine knowingly gets the case wrong (flow_cases.toml's `wrong_...`); None: it
+    must get it right."""
+    flow = FLOWS[[f.name for f in FLOWS].index(key[0])]
+    if key[1] == 611 and key[2] == "safe" and flow.name != "sanitizer":
+        return PARSER_PATTERN
+    why = flow.wrong_vulnerable if key[2] == "vulnerable" else flow.wrong_safe
+    cwes = flow.wrong_vulnerable_cwes if key[2] == "vulnerable" else flow.wrong_safe_cwes
+    if cwes == "patterned":
+        cwes = PATTERNED
+    return why if why and (not cwes or key[1] in cwes) else None
 
 
 def is_right(key: tuple[str, int, str], cwes: set[int]) -> bool:
