@@ -3,13 +3,14 @@ taint_marked.py): `dict.update` sets a display's keys but only joins another map
 only some paths set), a slice keeps the slots it selects, `format` and `format_map` read the
 arguments their fields name, `dict(k=v)` is `{"k": v}`, `map` runs a lambda or a nested
 function on the elements, a lambda picked from a table runs,
-`enumerate` / `zip` keep their positions, a copy its slots."""
+`enumerate` / `zip` keep their positions, a copy its slots, a deque its order."""
 
 from __future__ import annotations
 
 from tests.unit.taint_marked import assert_marked
 
 APP = '''\
+import collections
 import copy
 import os
 from flask import Flask, request
@@ -110,6 +111,12 @@ def e():
     both = copy.copy(["ls", q])
     os.system(both[0])
     os.system(both[1])  # BST202
+    queue = collections.deque(["ls"])
+    queue.append(q)
+    os.system(queue.popleft())
+    os.system(queue.popleft())  # BST202
+    queue.appendleft("pwd")
+    os.system(queue.popleft())
     return "ok"
 '''
 

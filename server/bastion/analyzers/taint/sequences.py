@@ -1,5 +1,6 @@
 """Element-sensitive edits of a list whose slots are known by index (a list display, or one
-built by `append` from `[]`): `pop`, `remove`, `insert`, `append`, `reverse` and `clear` move
+built by `append` from `[]`; a deque of one): `pop`, `remove`, `insert`, `append`, `reverse`,
+`clear` and a deque's `popleft` / `appendleft` move
 the other elements as Python does, so that `items.pop(0); items[1]` reads the element that is
 really there (`clear` empties a dict too; a dict's `setdefault` stores as `d[key] = value` would
 where the key is absent).
@@ -11,9 +12,12 @@ any of its elements. A value whose elements are not followed (a parameter) is le
 
 from __future__ import annotations
 
-from bastion.analyzers.taint.domain import ANY, CLEAN, NONE, UNKNOWN, Value, join, join_all
+from bastion.analyzers.taint.domain import ANY, CLEAN, NONE, UNKNOWN, Value, constant, join, join_all
 
-EDITS = frozenset({"pop", "remove", "insert", "append", "reverse", "sort", "clear", "setdefault"})
+EDITS = frozenset({"pop", "remove", "insert", "append", "reverse", "sort", "clear", "setdefault",
+                   "popleft", "appendleft"})
+# A deque's ends, as the list edits they are
+_DEQUE_ENDS = {"popleft": "pop", "appendleft": "insert"}
 # Methods that put their arguments into the receiver (calls.py follows them on containers; `set`
 # of a ConfigParser too).
 MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "write",
@@ -27,6 +31,8 @@ def edit_list(receiver: Value, method: str, args: list[Value]) -> tuple[Value, V
     coarse model adds to every slot)."""
     if receiver.items is None:
         return None
+    if method in _DEQUE_ENDS:  # `q.popleft()` is `pop(0)`, `q.appendleft(x)` is `insert(0, x)`
+        method, args = _DEQUE_ENDS[method], [constant(0), *args]
     if method == "setdefault" and 1 <= len(args) <= 2:
         return set_default(receiver, args)
     if method == "pop" and args and isinstance(args[0].const, str):
