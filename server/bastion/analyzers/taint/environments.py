@@ -1,9 +1,10 @@
 """Abstract states: a function's environment (name or `self.field` path -> value) at a point,
 and the join of the states that meet after a branch, a loop or a `try`.
 
-States that meet share most of their values (a branch changes a few names of many): the values
-that differ are found by comparing identities in C (`compress` over `map(is_not, ...)`), not one
-Python step a name; a long function's states hold a name per variable it has bound so far, and
+States that meet share most of their values (a branch changes a few names of many): when both
+come from one state unchanged since (states.py), only the names either wrote are compared;
+otherwise the values that differ are found by comparing identities in C (`compress` over
+`map(is_not, ...)`). A long function's states hold a name per variable it has bound so far, and
 each `if`, loop and `try` joins them.
 """
 
@@ -13,11 +14,12 @@ from itertools import compress
 from operator import is_not
 
 from bastion.analyzers.taint.domain import UNKNOWN, Value, join
+from bastion.analyzers.taint.states import State, descended, fork, since_common
 
 
 def join_env(*envs: dict | None) -> dict | None:
     """The states joined. A request item a read kept (`[request.args]['n']`, request_items.py)
-    stays only if every state has it: a state without it reads the item afresh."""
+    stays only if every state holds it: a state without it reads the item afresh."""
     live = [e for e in envs if e is not None]
     if not live:
         return None
@@ -25,39 +27,70 @@ def join_env(*envs: dict | None) -> dict | None:
     for other in live[1:]:
         if other is out:
             continue
-        merged = dict(out)
-        keys = list(other)
-        if _aligned(out, keys):
-            # Branches of one state keep its key order: walk both in step, new keys last.
-            for key in compress(keys, map(is_not, out.values(), other.values())):
-                merged[key] = join(out[key], other[key])
-            if len(keys) >= len(out):
-                for key in keys[len(out):]:
-                    if key[0] != "[":
-                        merged[key] = other[key]
-            else:
-                for key in list(out)[len(keys):]:
-                    if key[0] == "[":
-                        del merged[key]
-        else:
-            # Keys in another order (a branch kept a request item the other did not, and every
-            # key after it shifted): the values that differ or that `out` lacks, still found
-            # by identity in C (`map(out.get, ...)` gives None for a key `out` lacks).
-            found = len(keys)
-            for key in compress(keys, map(is_not, map(out.get, keys), other.values())):
-                mine = out.get(key)
-                if mine is None:
-                    found -= 1
-                    if key[0] != "[":
-                        merged[key] = other[key]
-                else:
-                    merged[key] = join(mine, other[key])
-            if len(out) > found:  # `out` has keys `other` lacks
-                for key in out.keys() - other.keys():
-                    if key[0] == "[":
-                        del merged[key]
-        out = merged
+        common = since_common(out, other)
+        out = _join_scanned(out, other) if common is None else _join_written(out, other, *common)
     return out
+
+
+def _join_written(out: State, other: State, base: State, written: set) -> State:
+    """`out` and `other` joined, both `base` but at `written` (states.py): the same state,
+    in the same order, as `_join_scanned` makes."""
+    merged = descended(out, base, set(written))
+    added = []
+    for key in written:
+        mine, theirs = out.get(key), other.get(key)
+        if mine is theirs:
+            continue
+        if theirs is None:
+            if key[0] == "[":
+                dict.__delitem__(merged, key)
+        elif mine is None:
+            if key[0] != "[":
+                added.append(key)
+        else:
+            dict.__setitem__(merged, key, join(mine, theirs))
+    if len(added) > 1:  # in `other`'s order, as a walk through it adds them
+        order = {key: n for n, key in enumerate(other)}
+        added.sort(key=order.__getitem__)
+    for key in added:
+        dict.__setitem__(merged, key, other[key])
+    return merged
+
+
+def _join_scanned(out: dict, other: dict) -> State:
+    """`out` and `other` joined by comparing every name (no history says where they differ)."""
+    merged = descended(out, None, set())
+    keys = list(other)
+    if _aligned(out, keys):
+        # Branches of one state keep its key order: walk both in step, new keys last.
+        for key in compress(keys, map(is_not, out.values(), other.values())):
+            merged[key] = join(out[key], other[key])
+        if len(keys) >= len(out):
+            for key in keys[len(out):]:
+                if key[0] != "[":
+                    merged[key] = other[key]
+        else:
+            for key in list(out)[len(keys):]:
+                if key[0] == "[":
+                    del merged[key]
+    else:
+        # Keys in another order (a branch kept a request item the other did not, and every
+        # key after it shifted): the values that differ or that `out` lacks, still found
+        # by identity in C (`map(out.get, ...)` gives None for a key `out` lacks).
+        found = len(keys)
+        for key in compress(keys, map(is_not, map(out.get, keys), other.values())):
+            mine = out.get(key)
+            if mine is None:
+                found -= 1
+                if key[0] != "[":
+                    merged[key] = other[key]
+            else:
+                merged[key] = join(mine, other[key])
+        if len(out) > found:  # `out` has keys `other` lacks
+            for key in out.keys() - other.keys():
+                if key[0] == "[":
+                    del merged[key]
+    return merged
 
 
 def _aligned(env: dict, keys: list[str]) -> bool:
@@ -83,7 +116,16 @@ def _same(a: Value, b: Value) -> bool:
 def same_env(a: dict | None, b: dict | None) -> bool:
     if a is b:
         return True
-    if a is None or b is None or a.keys() != b.keys():
+    if a is None or b is None:
+        return False
+    common = since_common(a, b)
+    if common is not None:  # equal but where either was written since the state both come from
+        for key in common[1]:
+            mine, theirs = a.get(key), b.get(key)
+            if mine is not theirs and (mine is None or theirs is None or not _same(mine, theirs)):
+                return False
+        return True
+    if a.keys() != b.keys():
         return False
     if list(a) == list(b):  # the same order: compare the values that are not the same object
         differ = list(map(is_not, a.values(), b.values()))
@@ -93,7 +135,7 @@ def same_env(a: dict | None, b: dict | None) -> bool:
 
 def owned(env: dict | None, shared: dict | None) -> dict | None:
     """`env`, copied when it is `shared` (a branch must not write into the state before it)."""
-    return dict(env) if env is not None and env is shared else env
+    return fork(env) if env is not None and env is shared else env
 
 
 def joined_fields(fields: dict[str, Value], env: dict[str, Value] | None) -> dict[str, Value]:

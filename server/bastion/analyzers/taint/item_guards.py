@@ -13,6 +13,7 @@ from bastion.analyzers.taint.domain import EVERY_CLASS, SAFE, Value, whole_path
 from bastion.analyzers.taint.expressions import path_of
 from bastion.analyzers.taint.request_items import item_key
 from bastion.analyzers.taint.self_fields import kept_key
+from bastion.analyzers.taint.states import fork
 
 Env = dict
 
@@ -45,6 +46,6 @@ def narrow(env: Env, node: ast.expr, cleans: frozenset[str] | None = None,
         if not old.tainted:
             return env
         value = SAFE if cleans == EVERY_CLASS else old.evolve(clean=whole_path(old.clean | cleans))
-    env = dict(env)
+    env = fork(env)
     env[key] = env[key].evolve(items={**env[key].items, slot[1]: value}) if slot else value
     return env

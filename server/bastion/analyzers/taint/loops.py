@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.taint.environments import join_env, same_env
 from bastion.analyzers.taint.folding import not_empty, truth_of
 from bastion.analyzers.taint.guards import refine
+from bastion.analyzers.taint.states import fork
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.statements import Interpreter
@@ -46,7 +47,7 @@ def _round(ev: Interpreter, node: ast.For | ast.AsyncFor | ast.While, enter, hea
            breaks: list) -> dict | None:
     """One run of the body from `head`: the state it continues with (None: it never does)."""
     ev.loops.append(([], []))
-    ev.env = dict(head)
+    ev.env = fork(head)
     enter()
     ev.block(node.body)
     round_breaks, continues = ev.loops.pop()

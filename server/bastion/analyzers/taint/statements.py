@@ -38,6 +38,7 @@ from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.regex_tests import regex_subject
 from bastion.analyzers.taint.responses import response_hits
 from bastion.analyzers.taint.results import FunctionResult
+from bastion.analyzers.taint.states import fork
 from bastion.analyzers.taint.stores import store_hits, store_nested, with_slot
 from bastion.analyzers.taint.summaries import attributes
 from bastion.analyzers.taint.url_hosts import HOST_FIELDS, URL_PARSERS, host_of
@@ -85,7 +86,7 @@ class Interpreter(Evaluator):
                 return FunctionResult(CLEAN, [], {}, size, skipped=True)
         self.function = function
         self.dispatcher = calls_handler(function)
-        self.env = parameters(self, function)
+        self.env = fork(parameters(self, function))  # a state whose branches say what they wrote
         (walk or self.block)(function.node.body)
         fields = joined_fields(self.returned_fields, self.env) if self.handed is None else self.handed
         returns = self.returns if self.returned else NONE
@@ -239,7 +240,11 @@ class Interpreter(Evaluator):
         self.env = owned(refine(self, node.test, before, True), before)
         self.block(node.body)
         after_body = self.env
+        # an `else` of its own too: a branch written into the state both branches came from
+        # would leave the join to compare every name (states.py)
         self.env = refine(self, node.test, before, False)
+        if node.orelse:
+            self.env = owned(self.env, before)
         self.block(node.orelse)
         self.env = join_env(after_body, self.env)
 
@@ -252,8 +257,8 @@ class Interpreter(Evaluator):
 
     def s_Try(self, node: ast.Try) -> None:
         before = self.env
-        self.env = dict(before)
-        self.raising.append(dict(before))
+        self.env = fork(before)
+        self.raising.append(fork(before))
         self.block(node.body)
         raised = self.raising.pop()
         if self.raising:  # what no handler here catches, the enclosing `try` does
@@ -265,7 +270,7 @@ class Interpreter(Evaluator):
         self.block(node.orelse)
         outs.append(self.env)
         for handler in node.handlers:
-            self.env = dict(start) if start is not None else None
+            self.env = fork(start) if start is not None else None
             if handler.type is not None and self.env is not None:
                 self.eval(handler.type)
             if handler.name and self.env is not None:
@@ -301,7 +306,7 @@ class Interpreter(Evaluator):
             matched = case_matches(case.pattern, subject)
             if matched is False:
                 continue
-            self.env = dict(before)
+            self.env = fork(before)
             for name in captures(case.pattern):
                 self.env[name] = subject
             holds = matched_value(case.pattern) if isinstance(node.subject, ast.Name) else None
