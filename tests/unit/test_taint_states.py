@@ -10,11 +10,12 @@ dict); a test below joins with the full comparison taken away."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.unit.test_taint_env_join import _identical, _joined_by_name
 
-from bastion.analyzers.taint import environments
+from bastion.analyzers.taint import environments, states
 from bastion.analyzers.taint.domain import Origin, Step, constant, source
 from bastion.analyzers.taint.environments import _same, join_env, same_env
 from bastion.analyzers.taint.states import State, fork, since_common
@@ -22,6 +23,12 @@ from bastion.analyzers.taint.states import State, fork, since_common
 POOL = [constant(n) for n in ("a", "b", 1, None)] + [
     source(Origin("remote", "Request data", n, n), Step(n, 0, n, 1, "read")) for n in range(3)]
 KEYS = [f"v{n}" for n in range(8)] + ["[request.args]['q']", "[request.form]['p']", "self.x"]
+
+
+@pytest.fixture(autouse=True)
+def _small_states_tracked(monkeypatch):
+    """Every state a `State`, however few its names (the walk tracks only large ones)."""
+    monkeypatch.setattr(states, "_TRACKED_FROM", 0)
 
 
 def _same_by_name(a: dict | None, b: dict | None) -> bool:
@@ -41,7 +48,7 @@ STEPS = st.lists(st.tuples(
     min_size=1, max_size=60)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.dictionaries(st.sampled_from(KEYS), st.sampled_from(POOL), max_size=8), STEPS)
 def test_states_hold_and_join_as_plain_dicts_do(start, steps):
     states: list[dict] = [fork(start)]
@@ -100,3 +107,10 @@ def test_a_state_written_after_it_was_forked_is_compared_whole():
     joined = join_env(handler, before)
     assert joined["b"].taint and joined["a"].taint
     assert type(joined) is State
+
+
+def test_a_small_state_is_a_plain_dict(monkeypatch):
+    monkeypatch.setattr(states, "_TRACKED_FROM", 40)
+    assert type(fork({"a": POOL[0]})) is dict
+    large = fork({f"v{n}": POOL[0] for n in range(40)})
+    assert type(large) is State and fork(large).base is large

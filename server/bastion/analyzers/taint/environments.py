@@ -57,9 +57,10 @@ def _join_written(out: State, other: State, base: State, written: set) -> State:
     return merged
 
 
-def _join_scanned(out: dict, other: dict) -> State:
-    """`out` and `other` joined by comparing every name (no history says where they differ)."""
-    merged = descended(out, None, set())
+def _join_scanned(out: dict, other: dict) -> dict:
+    """`out` and `other` joined by comparing every name (no history says where they differ);
+    a fork of `out`, so that what comes of it has one."""
+    merged = fork(out)
     keys = list(other)
     if _aligned(out, keys):
         # Branches of one state keep its key order: walk both in step, new keys last.

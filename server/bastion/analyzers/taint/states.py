@@ -15,6 +15,9 @@ snapshot) has no history: its joins compare every name, as before.
 from __future__ import annotations
 
 _DEPTH = 6  # how many forks up a join looks for the state both sides come from
+# Below this many names a state is a plain dict: comparing every name of it costs less than
+# recording each write (a 25-statement view's states: +1.7 % instructions when tracked).
+_TRACKED_FROM = 40
 
 
 class State(dict):
@@ -63,8 +66,10 @@ class State(dict):
         dict.clear(self)
 
 
-def fork(env: dict) -> State:
-    """A copy of `env` to write into, which remembers it came from `env`."""
+def fork(env: dict) -> dict:
+    """A copy of `env` to write into, which remembers it came from `env` (a large one)."""
+    if len(env) < _TRACKED_FROM:
+        return dict(env)
     out = State(env)
     if type(env) is State:
         out.base, out.at = env, env.version
@@ -74,10 +79,10 @@ def fork(env: dict) -> State:
     return out
 
 
-def descended(env: dict, base: State | None, written: set) -> State:
+def descended(env: dict, base: State, written: set) -> State:
     """A copy of `env`, which differs from `base` (unchanged since) only at `written`."""
     out = State(env)
-    out.base, out.at = base, 0 if base is None else base.version
+    out.base, out.at = base, base.version
     out.version, out.written = 0, written
     return out
 
