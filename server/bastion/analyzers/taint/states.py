@@ -9,7 +9,8 @@ writes (`version`). What a fork says about its base holds only while the base is
 since (`at == base.version`): a walk that writes into a state after forking it (a `finally`
 run in the state a handler started from) makes every fork of it fall back to the full
 comparison, never to a wrong one. A plain dict (a guard's `{**env, ...}`, a resumed walk's
-snapshot) has no history: its joins compare every name, as before.
+snapshot) has no history: its joins compare every name, as before. A state keeps the states
+it comes from alive while it lives (a 300-statement view's walk peaks at ~236 KB, not ~115).
 """
 
 from __future__ import annotations
@@ -105,7 +106,8 @@ def since_common(a: dict, b: dict) -> tuple[State, set] | None:
     written into after it was forked)."""
     if type(a) is not State or type(b) is not State:
         return None
-    # the usual meetings first: a branch and the state it left, two branches of one state
+    # the usual meeting first: a branch and the state it left (an `if` without `else`, a loop
+    # round); two branches of one state, and forks of forks, through their lineage
     if b.base is a and b.at == a.version:
         return a, b.written
     if a.base is b and a.at == b.version:
