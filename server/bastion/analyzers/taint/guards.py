@@ -223,7 +223,9 @@ def _allowed(ev: Evaluator, env: Env, subject: ast.expr, allowed: tuple | frozen
     if "url_allowlist" in models and (isinstance(subject, ast.Attribute) and subject.attr in HOST_FIELDS
                                       or isinstance(subject, ast.Name) and subject.id in ev.host_from):
         found = host_of(ev, subject)
-        return env if found is None else narrow(env, *found)
+        if found is not None:  # the URL is on one of the hosts, and the host one of them
+            env = narrow(env, *found)
+        # else a field that happens to be named so (`self.host`): one of the constants too
     if "allowlist" not in models and "equality" not in models:
         return env
     value = constant(next(iter(allowed))) if len(allowed) == 1 else SAFE  # one of the constants
