@@ -14,6 +14,7 @@ from bastion.analyzers.taint.callees import CalleeMemo
 from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.helper_paths import helper_paths, may_help, module_paths
+from bastion.analyzers.taint.injected_keywords import decorators_of
 from bastion.analyzers.taint.media_types import sets_content_type
 from bastion.analyzers.taint.moves import first_line
 from bastion.analyzers.taint.nodes import kept_by_node
@@ -29,7 +30,7 @@ def function_key(function: Function, callees_of: CalleeMemo, module: ModuleConte
     made of: the node stands for its name's text; a method's, with what it reads of its class
     (its bases, kept by the class's node, which an edit in another of its methods makes anew)."""
     later = callees_of.later(function)
-    tests = helper_tests(callees, module, callees_of)
+    tests = helper_tests(callees, module, callees_of) + decorator_texts(function, module, callees_of)
     inputs = (function.name, module.digest, models.digest, callees, later, _classified(function), tests)
     cls = function.class_node
     if cls is not None:
@@ -48,7 +49,8 @@ def inputs_key(function: Function, callees_of: CalleeMemo, module: ModuleContext
     text decides): the key of its walk's kept states (resume.py)."""
     return blake2b(repr((function.name, module.digest, models.digest, callees,
                          sorted(callees_of.later(function)), _classified(function),
-                         helper_tests(callees, module, callees_of), sql)).encode(),
+                         helper_tests(callees, module, callees_of),
+                         decorator_texts(function, module, callees_of), sql)).encode(),
                    digest_size=16).digest()
 
 
@@ -64,6 +66,14 @@ def helper_tests(callees: list[tuple[str, bytes]], module: ModuleContext,
         if callee is not None and _is_guard_helper(callees_of, callee.node, module):  # a method too
             found.append(callees_of.digest(callee))
     return found
+
+
+def decorator_texts(function: Function, module: ModuleContext, callees_of: CalleeMemo) -> list[bytes]:
+    """The texts of the module's functions decorating `function`: the keywords they store are
+    its parameters' values (injected_keywords.py)."""
+    if not function.node.decorator_list:
+        return []
+    return [callees_of.digest(d) for d in decorators_of(function, module)]
 
 
 def _is_guard_helper(callees_of: CalleeMemo, node: ast.FunctionDef | ast.AsyncFunctionDef,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.taint.argparse_handlers import REGISTRAR
 from bastion.analyzers.taint.domain import ANY, CLEAN, EVERY_CLASS, SAFE, Origin, Value
 from bastion.analyzers.taint.forms import form_instance
+from bastion.analyzers.taint.injected_keywords import injected
 from bastion.analyzers.taint.signatures import every
 from bastion.analyzers.taint.summaries import shaped
 
@@ -29,6 +30,8 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
     handed = dict(function.request_kinds)  # parameters handed the request object (helpers.py)
     dependencies = dict(function.dependencies)
     responses = dict(function.response_params)
+    # what a decorator of the module stores in the keywords it calls the function with
+    stored = injected(function, ev.module) if function.node.decorator_list else {}
     for index, param in enumerate(params):
         name = param.arg
         if index < offset:
@@ -66,6 +69,8 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
                 env[name] = form_instance(ev.module.forms[form], env[name], f"{form}()")
         elif name in handed:
             env[name] = Value(clean=EVERY_CLASS, kind=handed[name])
+        elif name in stored and (value := _stored(ev, stored[name])).tainted:
+            env[name] = value
         else:  # the callers': a helper's, and what the framework does not fill (a Flask
             # view's `extra=None` not in its route, which another view calls with request data)
             origin = Origin("param", f"parameter `{name}`", param.lineno - 1, param.col_offset,
@@ -73,6 +78,13 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
             env[name] = Value(frozenset({origin}), steps=(ev.step(param, f"parameter `{name}`"),),
                               known=True)
     return env
+
+
+def _stored(ev: Evaluator, expression: ast.expr) -> Value:
+    """What a decorator's stored keyword holds, read in the module (the wrapper's locals are
+    not followed: `request.args["n"]`, a module-level source, is what this finds)."""
+    with ev.evaluating_in({}):
+        return ev.eval(expression)
 
 
 def _form_fields(ev: Evaluator, param: ast.arg) -> frozenset[str] | None:

@@ -1,0 +1,68 @@
+"""Keyword arguments a decorator of the module injects into the function it wraps: a wrapper
+that stores an item of its `**kwargs` before calling the function, the everyday form of
+webargs' `@use_args` or a login decorator handing the view its user:
+
+    def with_user(f):
+        @wraps(f)
+        def inner(*args, **kwargs):
+            kwargs["name"] = request.args["n"]
+            return f(*args, **kwargs)
+        return inner
+
+The wrapped function's parameter `name` holds what the stored expression evaluates to
+(parameters.py evaluates it in the module, without the wrapper's locals)."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.context import ModuleContext
+    from bastion.analyzers.taint.entries import Function
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def decorators_of(function: Function, module: ModuleContext) -> list[Function]:
+    """The module-level functions of the module `function` is decorated with by name."""
+    found = (module.function_named(d.id) for d in function.node.decorator_list
+             if isinstance(d, ast.Name))
+    return [f for f in found if f is not None and f.class_name is None]
+
+
+def injected(function: Function, module: ModuleContext) -> dict[str, ast.expr]:
+    """Keyword -> the expression the decorators of the module wrapping `function` store for it
+    (the innermost decorator's last store wins, as it runs last before the call)."""
+    found: dict[str, ast.expr] = {}
+    for decorator in decorators_of(function, module):
+        inner = _wrapper(decorator.node)
+        if inner is None:
+            continue
+        kwargs = inner.args.kwarg.arg
+        for node in ast.walk(inner):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target = node.targets[0]
+                if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) \
+                        and target.value.id == kwargs and isinstance(target.slice, ast.Constant) \
+                        and isinstance(target.slice.value, str):
+                    found[target.slice.value] = node.value
+    return found
+
+
+def _wrapper(node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The nested function a decorator of one parameter returns, when it takes `**kwargs` and
+    calls the decorated function with them."""
+    if len(node.args.args) != 1 or not node.body or not isinstance(node.body[-1], ast.Return):
+        return None
+    returned, wrapped = node.body[-1].value, node.args.args[0].arg
+    inner = next((s for s in node.body if isinstance(s, _FUNCTIONS) and isinstance(returned, ast.Name)
+                  and s.name == returned.id), None)
+    if inner is None or inner.args.kwarg is None:
+        return None
+    kwargs = inner.args.kwarg.arg
+    calls = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == wrapped
+                and any(k.arg is None and isinstance(k.value, ast.Name) and k.value.id == kwargs
+                        for k in n.keywords)
+                for n in ast.walk(inner))
+    return inner if calls else None
