@@ -214,8 +214,11 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     # a class deriving from a framework's class through another module's base class is the
     # framework's, though this module does not import it
     inherited = {base.split(".")[0] for shape in shapes.values() for base in shape.bases if base}
+    # a class taking what only the framework hands it (Django's middleware `get_response`)
+    made = {name for shape in shapes.values() for name, _ in shape.init_params}
     entries = [e for e in models.entries if not e.imported or env.imported(e.imported)
-               or any(name.split(".")[0] in inherited or name in inside for name in e.imported)]
+               or any(name.split(".")[0] in inherited or name in inside for name in e.imported)
+               or not e.init_params.isdisjoint(made)]
     # the entry models that apply are part of what classifies a function (`inherited` is not
     # in the digest)
     classified = Classified(memo, digest + models.digest.encode()

@@ -52,7 +52,7 @@ _KEYS = {
               "request_kind", "request_annotations", "not_when_default", "return_sink",
               "imported", "kind", "first_param", "clean_annotations", "return_sink_when",
               "validated_models", "self_kind", "class_decorators", "request_params", "setup_methods",
-              "handler_callers", "response_annotations", "second_kind",
+              "handler_callers", "response_annotations", "second_kind", "init_params",
               "registrars", "signature", "parameter_markers"},
     "sink": {"class", "calls", "methods", "args", "keywords", "receiver", "when", "model",
              "subscript_of", "attribute_of", "prefix_only", "result_untainted", "key", "before",
@@ -226,6 +226,8 @@ class _Checker:
         setup = self.strings("setup_methods")
         if setup and (self.item.get("self_kind") is None or not set(setup) <= set(methods)):
             self.error("setup_methods", "setup_methods needs self_kind, each one of methods")
+        if self.strings("init_params") and not (class_bases and self.item.get("imported")):
+            self.error("init_params", "init_params needs class_bases and imported")
         callers = self.strings("handler_callers")
         if not set(callers) <= set(setup):
             self.error("handler_callers", "handler_callers needs setup_methods, each one of them")
@@ -252,7 +254,8 @@ class _Checker:
                 frozenset(self.strings("request_params")), NameSet(registrars), signature,
                 NameSet(markers), prefixes, tuple(setup),
                 frozenset(callers), NameSet(self.strings("response_annotations")),
-                self.text("second_kind", required=False)))
+                self.text("second_kind", required=False),
+                frozenset(self.strings("init_params"))))
 
     def sink(self, models: Models) -> None:
         sink_class = self.text("class", SINK_CLASSES)

@@ -91,6 +91,9 @@ class EntryModel:
     # the kind of the object the framework passes second, after the request (Sanic's websocket
     # handler `feed(request, ws)`: the connection, whose `recv()` is the client's)
     second_kind: str | None = None
+    # a class of the module whose `__init__` takes a parameter so named makes the entry apply
+    # though the module imports none of `imported` (Django's middleware `get_response`)
+    init_params: frozenset[str] = frozenset()
 
 
 @attrs_classes.frozen
