@@ -330,6 +330,8 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
             responses.append((param.arg, annotation + "()"))
         elif index == 1 and entry.second_kind is not None:
             responses.append((param.arg, entry.second_kind))
+        elif param.arg in entry.response_params and entry.response_kind is not None:
+            responses.append((param.arg, entry.response_kind))
         elif given is not None:  # what the framework passes: a dependency's return value
             target = given.args[0] if given.args else bare
             shape = classes.get(target.id) if isinstance(target, ast.Name) else None

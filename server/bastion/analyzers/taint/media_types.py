@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
 
 MEDIA_TYPE_KEYWORDS = ("mimetype", "content_type", "media_type")
+# A framework's names for the media types a browser renders as a page (Falcon's constants).
+_NAMED_PAGE_TYPES = frozenset({"falcon.MEDIA_HTML", "falcon.MEDIA_XML", "falcon.constants.MEDIA_HTML",
+                               "falcon.constants.MEDIA_XML"})
 
 
 def location_header(headers: Value | None) -> Value | None:
@@ -183,6 +186,27 @@ def typed_not_html(ev: Evaluator, response: ast.expr) -> bool:
             declared += [k.value.value if isinstance(k.value, ast.Constant) else None
                          for k in node.value.keywords if k.arg in MEDIA_TYPE_KEYWORDS]
     return _no_page(declared)
+
+
+def typed_html(ev: Evaluator, response: ast.expr) -> bool:
+    """A response the function types as a page somewhere (`resp.content_type =
+    falcon.MEDIA_HTML`, or a constant HTML type, or a `headers["Content-Type"]` one): a
+    framework whose responses default to another type (Falcon's JSON) renders its body as
+    markup only then (the `typed_html` sink model)."""
+    function = whole_function(ev)
+    if function is None:
+        return False
+    same = ast.unparse(response)
+    for node in ast.walk(function.node):
+        owner = _typed(node.targets[0]) if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+            else None
+        if owner is None or ast.unparse(owner) != same:
+            continue
+        value = node.value
+        if isinstance(value, ast.Constant) and isinstance(value.value, str) and renders_as_page(value.value) \
+                or isinstance(value, (ast.Name, ast.Attribute)) and ev.qualname(value) in _NAMED_PAGE_TYPES:
+            return True
+    return False
 
 
 def _no_page(declared: list[object]) -> bool:

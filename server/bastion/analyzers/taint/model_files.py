@@ -43,7 +43,7 @@ SINK_MODELS = ("subprocess", "xml_parser", "yaml_load", "view_return", "log_form
                "unfiltered_archive", "file_save", "unsandboxed", "default_xml_parser",
                "etcompat_default_parser", "called_attribute",
                "shell_session", "response_write", "argv_arguments", "exec_arguments", "path_or_url",
-               "curl_url", "location_argument")
+               "curl_url", "location_argument", "typed_html")
 GUARD_MODELS = ("dotdot", "quote", "path_containment", "url_allowlist", "allowlist", "equality",
                 "pattern")
 _KEYS = {
@@ -53,6 +53,7 @@ _KEYS = {
               "imported", "kind", "first_param", "clean_annotations", "return_sink_when",
               "validated_models", "self_kind", "class_decorators", "request_params", "setup_methods",
               "handler_callers", "response_annotations", "second_kind", "init_params",
+              "response_params", "response_kind",
               "registrars", "signature", "parameter_markers"},
     "sink": {"class", "calls", "methods", "args", "keywords", "receiver", "when", "model",
              "subscript_of", "attribute_of", "prefix_only", "result_untainted", "key", "before",
@@ -228,6 +229,8 @@ class _Checker:
             self.error("setup_methods", "setup_methods needs self_kind, each one of methods")
         if self.strings("init_params") and not (class_bases and self.item.get("imported")):
             self.error("init_params", "init_params needs class_bases and imported")
+        if self.strings("response_params") and self.item.get("response_kind") is None:
+            self.error("response_params", "response_params needs response_kind")
         callers = self.strings("handler_callers")
         if not set(callers) <= set(setup):
             self.error("handler_callers", "handler_callers needs setup_methods, each one of them")
@@ -255,7 +258,8 @@ class _Checker:
                 NameSet(markers), prefixes, tuple(setup),
                 frozenset(callers), NameSet(self.strings("response_annotations")),
                 self.text("second_kind", required=False),
-                frozenset(self.strings("init_params"))))
+                frozenset(self.strings("init_params")), frozenset(self.strings("response_params")),
+                self.text("response_kind", required=False)))
 
     def sink(self, models: Models) -> None:
         sink_class = self.text("class", SINK_CLASSES)

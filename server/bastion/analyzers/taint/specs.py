@@ -94,6 +94,10 @@ class EntryModel:
     # a class of the module whose `__init__` takes a parameter so named makes the entry apply
     # though the module imports none of `imported` (Django's middleware `get_response`)
     init_params: frozenset[str] = frozenset()
+    # parameters that hold the framework's response object, by name, of `response_kind`
+    # (Falcon's responders `on_get(self, req, resp)`)
+    response_params: frozenset[str] = frozenset()
+    response_kind: str | None = None
 
 
 @attrs_classes.frozen

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.taint import configs
 from bastion.analyzers.taint.domain import ANY, UNKNOWN, Value, elements, join
 from bastion.analyzers.taint.expressions import path_of
-from bastion.analyzers.taint.media_types import typed_not_html
+from bastion.analyzers.taint.media_types import typed_html, typed_not_html
 from bastion.analyzers.taint.results import Hit
 
 if TYPE_CHECKING:
@@ -36,6 +36,9 @@ def store_hits(ev: Interpreter, sinks: list, target: ast.expr, label: str, key: 
         if sink.model == "response_type" and isinstance(target, ast.Attribute) \
                 and typed_not_html(ev, target.value):
             continue  # `resp.text = body` of a response typed `text/plain`
+        if sink.model == "typed_html" and not (isinstance(target, ast.Attribute)
+                                               and typed_html(ev, target.value)):
+            continue  # `resp.text = body` of a Falcon response not typed as a page (JSON)
         if stored.taint and sink.sink_class not in stored.clean:
             ev.hits.append(Hit(sink.sink_class, label, target, ev.statement, stored))
 
