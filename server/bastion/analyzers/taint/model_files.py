@@ -17,6 +17,14 @@ from bastion import attrs_classes
 from bastion.analyzers.matchers import NameSet
 from bastion.analyzers.rule_tables import folder_tables
 from bastion.analyzers.taint.domain import EVERY_CLASS, SINK_CLASSES
+from bastion.analyzers.taint.model_keys import (
+    GUARD_MODELS,
+    KEYS,
+    PARAM_RULES,
+    SECTIONS,
+    SINK_MODELS,
+    SOURCE_KINDS,
+)
 from bastion.analyzers.taint.specs import (
     ABSENT,
     PROXY_RESPONSE,
@@ -32,39 +40,6 @@ from bastion.analyzers.taint.specs import (
 )
 from bastion.analyzers.versions import models_digest, taint_models_dir, toml_files
 from bastion.package_names import pep503_name
-
-SECTIONS = ("source", "entry", "sink", "sanitizer", "guard", "propagator", "form", "callback")
-SOURCE_KINDS = ("remote", "argv", "stdin", "env", "file")
-PARAM_RULES = ("path", "all", "after_first", "first", "resolver_args")
-# Named Python models a sink or guard may reference (implemented in sinks.py / guards.py).
-SINK_MODELS = ("subprocess", "xml_parser", "yaml_load", "view_return", "log_format",
-               "response_type", "declared_html", "handler_write", "query_document",
-               "location_header", "template_file", "escaped_template_file", "exec_argv",
-               "unfiltered_archive", "file_save", "unsandboxed", "default_xml_parser",
-               "etcompat_default_parser", "called_attribute",
-               "shell_session", "response_write", "argv_arguments", "exec_arguments", "path_or_url",
-               "curl_url", "location_argument", "typed_html")
-GUARD_MODELS = ("dotdot", "quote", "path_containment", "url_allowlist", "allowlist", "equality",
-                "pattern")
-_KEYS = {
-    "source": {"names", "kind", "label", "confidence", "reaches", "cleans"},
-    "entry": {"label", "decorators", "function_names", "class_bases", "methods", "params",
-              "request_kind", "request_annotations", "not_when_default", "return_sink",
-              "imported", "kind", "first_param", "clean_annotations", "return_sink_when",
-              "validated_models", "self_kind", "class_decorators", "request_params", "setup_methods",
-              "handler_callers", "response_annotations", "second_kind", "init_params",
-              "response_params", "response_kind",
-              "registrars", "signature", "parameter_markers"},
-    "sink": {"class", "calls", "methods", "args", "keywords", "receiver", "when", "model",
-             "subscript_of", "attribute_of", "prefix_only", "result_untainted", "key", "before",
-             "imported"},
-    "sanitizer": {"calls", "methods", "cleans", "args", "unless", "not_through"},
-    "guard": {"calls", "methods", "cleans", "arg", "keyword", "model"},
-    "propagator": {"calls", "methods", "decodes", "args", "keywords"},
-    "form": {"bases", "data", "clean_fields", "constructors", "file_fields"},
-    "callback": {"calls", "methods", "function", "rest", "args", "kwargs", "keywords", "mapped",
-                 "overridden"},
-}
 
 
 def load_models(directory: Path | None = None) -> Models:
@@ -103,7 +78,7 @@ def _add_file(models: Models, table: dict, file: str) -> list[ModelProblem]:
             continue
         for index, item in enumerate(items):
             check = _Checker(file, f"{section}[{index}]", item, problems)
-            check.keys(_KEYS[section])
+            check.keys(KEYS[section])
             getattr(check, section)(staged)
     if problems:
         return problems

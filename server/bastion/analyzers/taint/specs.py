@@ -14,6 +14,7 @@ from collections.abc import Callable
 from bastion import attrs_classes
 from bastion.analyzers.matchers import NameSet
 from bastion.analyzers.taint.domain import SINK_CLASSES, UNKNOWN, Value
+from bastion.analyzers.taint.model_index import ModelIndex
 from bastion.deferred_patterns import deferred
 
 # Modules nearly every file imports: their sources are recognised by the source's own name.
@@ -200,75 +201,18 @@ class ModelProblem:
         return f"{self.file}: {self.field}: {self.message}"
 
 
-class _Index:
-    """Models by exact qualified name, by `*` glob and by method name; look-ups are memoized
-    (the same few names recur in every function): `by_name(name)` is the memo's own look-up,
-    in C, which finds them the first time (`_Found.__missing__`); some 1,400 a long view."""
-
-    def __init__(self) -> None:
-        self.exact: dict[str, list] = {}
-        self.globs: list[tuple[NameSet, object]] = []
-        self.methods: dict[str, list] = {}
-        self._memo = _Found(self)
-        self.by_name: Callable[[str | None], list] = self._memo.__getitem__
-
-    def merge(self, other: _Index) -> None:
-        """Adds every model of `other` (a file's, checked apart) after this index's own."""
-        for key, found in other.exact.items():
-            self.exact.setdefault(key, []).extend(found)
-        for key, found in other.methods.items():
-            self.methods.setdefault(key, []).extend(found)
-        self.globs.extend(other.globs)
-        self._memo.clear()
-
-    def add(self, names: list[str], methods: list[str], model: object) -> None:
-        self._memo.clear()
-        for name in names:
-            if "*" in name:
-                self.globs.append((NameSet([name]), model))
-            else:
-                self.exact.setdefault(name, []).append(model)
-        for method in methods:
-            self.methods.setdefault(method, []).append(model)
-
-    def looked_up(self, name: str) -> list:
-        found = self.exact.get(name, [])
-        if self.globs:
-            found = found + [m for names, m in self.globs if name in names]
-        return found
-
-
-class _Found(dict):
-    """`_Index`'s memo: name -> its models, looked up when first asked."""
-
-    __slots__ = ("_index",)
-
-    def __init__(self, index: _Index) -> None:
-        super().__init__()
-        self._index = index
-
-    def __missing__(self, name: str | None) -> list:
-        if name is None:
-            return []
-        found = self._index.looked_up(name)
-        if len(self) > 50_000:
-            self.clear()
-        self[name] = found
-        return found
-
-
 class Models:
     """Every model of a set of files, indexed for the interpreter."""
 
     def __init__(self) -> None:
-        self.sources = _Index()
-        self.sinks = _Index()
-        self.subscript_sinks = _Index()
-        self.attribute_sinks = _Index()  # `attribute_of`: `resp.location = url`
-        self.sanitizers = _Index()
-        self.guards = _Index()
-        self.propagators = _Index()
-        self.callbacks = _Index()
+        self.sources = ModelIndex()
+        self.sinks = ModelIndex()
+        self.subscript_sinks = ModelIndex()
+        self.attribute_sinks = ModelIndex()  # `attribute_of`: `resp.location = url`
+        self.sanitizers = ModelIndex()
+        self.guards = ModelIndex()
+        self.propagators = ModelIndex()
+        self.callbacks = ModelIndex()
         self.entries: list[EntryModel] = []
         self.forms: list[FormModel] = []
         # The top-level packages of the entries' body model bases (pydantic): only a module

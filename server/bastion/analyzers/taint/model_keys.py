@@ -1,0 +1,37 @@
+"""The schema of the taint model files (`rules/taint/*.toml`): the sections, the keys each
+section's tables accept, and the choices of the keys that name one (source kinds, parameter rules,
+the named Python models of sinks and guards). model_files.py checks every table against it; the
+keys' meanings are in rules/taint/README.md."""
+
+SECTIONS = ("source", "entry", "sink", "sanitizer", "guard", "propagator", "form", "callback")
+SOURCE_KINDS = ("remote", "argv", "stdin", "env", "file")
+PARAM_RULES = ("path", "all", "after_first", "first", "resolver_args")
+# Named Python models a sink or guard may reference (implemented in sinks.py / guards.py).
+SINK_MODELS = ("subprocess", "xml_parser", "yaml_load", "view_return", "log_format",
+               "response_type", "declared_html", "handler_write", "query_document",
+               "location_header", "template_file", "escaped_template_file", "exec_argv",
+               "unfiltered_archive", "file_save", "unsandboxed", "default_xml_parser",
+               "etcompat_default_parser", "called_attribute",
+               "shell_session", "response_write", "argv_arguments", "exec_arguments", "path_or_url",
+               "curl_url", "location_argument", "typed_html")
+GUARD_MODELS = ("dotdot", "quote", "path_containment", "url_allowlist", "allowlist", "equality",
+                "pattern")
+KEYS = {
+    "source": {"names", "kind", "label", "confidence", "reaches", "cleans"},
+    "entry": {"label", "decorators", "function_names", "class_bases", "methods", "params",
+              "request_kind", "request_annotations", "not_when_default", "return_sink",
+              "imported", "kind", "first_param", "clean_annotations", "return_sink_when",
+              "validated_models", "self_kind", "class_decorators", "request_params", "setup_methods",
+              "handler_callers", "response_annotations", "second_kind", "init_params",
+              "response_params", "response_kind",
+              "registrars", "signature", "parameter_markers"},
+    "sink": {"class", "calls", "methods", "args", "keywords", "receiver", "when", "model",
+             "subscript_of", "attribute_of", "prefix_only", "result_untainted", "key", "before",
+             "imported"},
+    "sanitizer": {"calls", "methods", "cleans", "args", "unless", "not_through"},
+    "guard": {"calls", "methods", "cleans", "arg", "keyword", "model"},
+    "propagator": {"calls", "methods", "decodes", "args", "keywords"},
+    "form": {"bases", "data", "clean_fields", "constructors", "file_fields"},
+    "callback": {"calls", "methods", "function", "rest", "args", "kwargs", "keywords", "mapped",
+                 "overridden"},
+}
