@@ -55,7 +55,7 @@ from bastion.analyzers.taint.sinks import (
     parser_kind,
 )
 from bastion.analyzers.taint.string_transforms import ESCAPING_CODECS, filtered_characters, replace
-from bastion.analyzers.taint.summaries import apply_summary, base_method, class_method, on_self, summary_for
+from bastion.analyzers.taint.summaries import apply_summary, base_method, on_self, summary_for
 from bastion.analyzers.taint.templates import (
     STRING_RENDERS,
     escaped_render,
@@ -93,8 +93,9 @@ _ACCEPTS = frozenset({"socket.socket().accept", "socket.create_server().accept"}
 
 def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value],
                   keywords: dict[str | None, Value], receiver: Value | None,
-                  on_module: bool) -> Value:
-    """`on_module`: the callee is a module's attribute (`shlex.quote`)."""
+                  on_module: bool, own: bool) -> Value:
+    """`on_module`: the callee is a module's attribute (`shlex.quote`); `own`: a method of a
+    class of this module or a workspace module's function (summaries.py's `class_method`)."""
     models = ev.models
     method = node.func.attr if isinstance(node.func, ast.Attribute) else None
     inputs = [*args, *keywords.values()]
@@ -109,7 +110,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         return Value(clean=EVERY_CLASS, items=dict(keywords), known=all(v.known for v in keywords.values()))
     sanitizer = models.sanitizers.by_name(name) or (
         models.sanitizers.methods.get(method, [])
-        if method and not class_method(ev, node.func, receiver) else [])
+        if method and not own else [])
     if sanitizer and sanitizer[0].cleans_at(name, keywords):
         model = sanitizer[0]
         if model.cleans == EVERY_CLASS:
@@ -126,7 +127,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         inputs = [*args, *keywords.values(), *([receiver] if receiver is not None and not on_module
                                                  else [])]
     if name in _FILE_OPENERS or method in _PATH_READS and not on_module \
-            and not class_method(ev, node.func, receiver):
+            and not own:
         # What a file holds is data of kind `file`, not modelled as a source (off by default).
         return Value(clean=EVERY_CLASS, kind="open()")
     if name in LOOKUPS and (program := found_program(args, keywords)) is not None:

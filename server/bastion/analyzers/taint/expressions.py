@@ -343,10 +343,11 @@ class Evaluator:
         call_back(self, node, name, args, keywords, receiver, on_module)
         # A method of a class of this module is judged by its summary, not by the sinks of
         # same-named methods (a `Repo.execute` that binds its parameters).
+        # (asked once: the sinks and evaluate_call's sanitizer and file-read models use it)
+        own = class_method(self, func, receiver)
         before = len(self.hits)
-        untainted = check_call_sinks(self, node, name, args, keywords, receiver,
-                                     on_module or class_method(self, func, receiver))
-        value = with_reported(evaluate_call(self, node, name, args, keywords, receiver, on_module),
+        untainted = check_call_sinks(self, node, name, args, keywords, receiver, on_module or own)
+        value = with_reported(evaluate_call(self, node, name, args, keywords, receiver, on_module, own),
                               node, self.hits[before:])
         escape_call(self, node, name)
         if untainted and value.taint:
