@@ -253,8 +253,13 @@ def constant(value: object) -> Value:
 _NOTHING: frozenset = frozenset()
 
 
-def source(origin: Origin, step: Step, kind: str | None = None) -> Value:
-    return Value(frozenset({origin}), steps=(step,), kind=kind, known=True)
+def source(origin: Origin, step: Step, kind: str | None = None, clean: frozenset = _NOTHING,
+           modelled: bool = True) -> Value:
+    # its slots set here, as `constant`'s: every source read of a walk makes one
+    out = _new_value(Value)
+    out.taint, out.clean, out.const, out.items, out.kind = frozenset({origin}), clean, UNKNOWN, None, kind
+    out.prefix, out.steps, out.modelled, out.known, out.reported = True, (step,), modelled, True, _NOTHING
+    return out
 
 
 def elements(container: Value) -> dict:

@@ -72,10 +72,9 @@ def source_value(ev: Evaluator, name: str | None, node: ast.AST) -> Value | None
         origin = Origin(model.kind, f"{model.label} (`{text}`", node.lineno - 1,
                         node.col_offset, (node.end_lineno or node.lineno) - 1,
                         node.end_col_offset or 0)
-        value = source(origin, ev.step(node, f"{model.label}: `{text}`"), kind=name)
-        if model.cleans:  # `request.url`: its host is the one the browser asked for
-            value = value.evolve(clean=value.clean | model.cleans)
-        return value if not model.low_confidence else value.evolve(modelled=False)
+        # `request.url`: its host is the one the browser asked for (the model's cleans)
+        return source(origin, ev.step(node, f"{model.label}: `{text}`"), name, model.cleans,
+                      not model.low_confidence)
     return None
 
 

@@ -161,6 +161,8 @@ class CleanModel:
             # not given, unless maybe in `**options`; given, unless as another constant
             if None in keywords if given is None else given.const is UNKNOWN or given.const == wanted:
                 return False
+        if not self.not_through:  # most sanitizers: no name split for nothing to look for
+            return True
         parts = (name or "").replace("()", "").split(".")[:-1]
         return not any(attribute in parts for attribute in self.not_through)
 
