@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.taint.arguments import ARGV_MODELS, argv_model
 from bastion.analyzers.taint.argv import subprocess_value
 from bastion.analyzers.taint.call_conditions import CONDITIONS
+from bastion.analyzers.taint.confined_parsers import see_parse
 from bastion.analyzers.taint.domain import JSON_ELEMENT, UNKNOWN, Value
 from bastion.analyzers.taint.folding import conversions
 from bastion.analyzers.taint.media_types import (
@@ -97,6 +98,8 @@ def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list
             see_call(ev, node, sink.sink_class,
                      value.evolve(clean=value.clean | {sink.sink_class}) if fixed else value,
                      args, keywords)
+            if sink.sink_class == "xxe":
+                see_parse(ev, node, name, value)
         if value is None or not value.taint or sink.sink_class in value.clean:
             continue
         if sink.prefix_only and not value.prefix or _reported_inside(ev, node, sink.sink_class) \

@@ -14,7 +14,9 @@ that flow; otherwise it stays. Bastion's own patterns for flows the taint rules 
 judged the same way: BST127 (a request value redirected to) against BST210, BST128 (a request
 value fetched) against BST213 and BST129 (a request value opened or sent as a file) against
 BST201 at the same call, BST110 (a template source built from strings) against BST214, BST130
-(an lxml parser resolving entities) against a BST211 flow into a parser in the same function.
+(an lxml parser resolving entities) against a BST211 flow into a parser in the same function; BST130
+is retracted only for a parser confined to its function whose every parse reads constant text
+(confined_parsers.py: not a module's parser, one handed on or stored, nor one parsing a file).
 Bandit's Markup / mark_safe patterns (B308, B703, B704) are judged against the HTML sink of the
 same call, its urlopen pattern (B310) against the SSRF sink, and its torch.load pattern (B614)
 against the deserialization sink, but only replaced by a taint finding, never retracted (a
@@ -78,6 +80,8 @@ EXACT_SPAN = frozenset({"B202"})
 # does not keep a value from being an option); a tainted vector whose program or code is tainted
 # is the command injection reported at the same call.
 ALSO_REPLACED_BY = {"argument": "shell", "xml_document": "xxe"}
+# The verdicts of the documents a confined lxml parser parses, at the call that builds it.
+PARSER_CLASS = "xxe_parser"
 # Bandit's XML parse calls -> (position, keyword) of the document and whether it is the text
 # itself (a constant retracts) or a file, a stream or a path (what it holds is not constant).
 XML_DOCUMENTS = {
@@ -202,6 +206,10 @@ def see_reported_inside(ev: Evaluator, sink: Step, sink_class: str, upstream: in
                 upstream)
 
 
+def record_at(ev: Evaluator, node: ast.expr, sink_class: str, verdict: str) -> None:
+    _record(ev, _key(node, sink_class), verdict, None)
+
+
 def see_string(ev: Evaluator, node: ast.expr, value: Value) -> None:
     _record(ev, _key(node, "sql"), judge(value, "sql"), None)
 
@@ -244,6 +252,10 @@ def retractions(findings: Sequence[Finding], seen: dict[tuple[Span, str], tuple]
             continue
         what, sink_class = judged
         if what == "function":
+            built = starts.get((finding.span.start_line, finding.span.start_col, PARSER_CLASS))
+            if built is not None and built[1][0] == CONSTANT:
+                out[index] = "every document its parser parses is constant"
+                continue
             by = _in_same_function(finding, sink_class, replacing, classes, functions)
             if by is not None:
                 out[index] = replacement(by.rule_id, by.line)
