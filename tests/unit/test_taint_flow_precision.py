@@ -3,7 +3,8 @@ taint_marked.py): `dict.update` sets a display's keys but only joins another map
 only some paths set), a slice keeps the slots it selects, `format` and `format_map` read the
 arguments their fields name, `dict(k=v)` is `{"k": v}`, `map` runs a lambda or a nested
 function on the elements, a lambda picked from a table runs,
-`enumerate` / `zip` keep their positions, a copy its slots, a deque its order."""
+`enumerate` / `zip` keep their positions, a copy its slots, a deque its order, a constant
+`string.Template` reads the values its placeholders name."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ APP = '''\
 import collections
 import copy
 import os
+import string
 from flask import Flask, request
 
 app = Flask(__name__)
@@ -117,6 +119,20 @@ def e():
     os.system(queue.popleft())  # BST202
     queue.appendleft("pwd")
     os.system(queue.popleft())
+    return "ok"
+
+
+@app.route("/f")
+def f():
+    q = request.args["q"]
+    os.system(string.Template("ls $a").substitute(a="-l", b=q))
+    os.system(string.Template("ls ${b}").substitute(a="-l", b=q))  # BST202
+    os.system(string.Template("ls $a").safe_substitute({"a": "-l", "b": q}))
+    os.system(string.Template("ls $a").substitute({"a": q}, b="-l"))  # BST202
+    os.system(string.Template("ls $a").substitute({"a": q}, a="-l"))
+    os.system(string.Template("ls $a $c").safe_substitute(a="-l", b=q))
+    os.system(string.Template("ls $a").substitute(request.args))  # BST202
+    os.system(string.Template(q).substitute(a="-l"))  # BST202
     return "ok"
 '''
 

@@ -54,6 +54,7 @@ from bastion.analyzers.taint.sinks import (
     UNSAFE_SAX_PARSER,
     parser_kind,
 )
+from bastion.analyzers.taint.string_templates import template_substituted
 from bastion.analyzers.taint.string_transforms import ESCAPING_CODECS, filtered_characters, replace
 from bastion.analyzers.taint.summaries import apply_summary, base_method, on_self, summary_for
 from bastion.analyzers.taint.templates import (
@@ -219,6 +220,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         printed = [keywords[n] for n in unescaped_names(args[0].const) if n in keywords]
         if any(v.tainted for v in printed):  # `{{ q|safe }}`: the page holds `q` as it is
             return _joined(printed).evolve(kind=None, const=UNKNOWN)
+    if (templated := template_substituted(ev, node, method, args, keywords)) is not None:
+        return templated  # `string.Template("$x").substitute(x=a, y=b)` holds `a` only
     if (substituted := substitution(ev, node, name, args, keywords, receiver)) is not None:
         kept = _joined([substituted[0]], name)  # the text, with what the substitution proves of it
         return kept.evolve(clean=kept.clean | substituted[1])
