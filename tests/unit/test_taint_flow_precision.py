@@ -4,7 +4,8 @@ only some paths set), a slice keeps the slots it selects, `format` and `format_m
 arguments their fields name, `dict(k=v)` is `{"k": v}`, `map` runs a lambda or a nested
 function on the elements, a lambda picked from a table runs,
 `enumerate` / `zip` keep their positions, a copy its slots, a deque its order, a constant
-`string.Template` reads the values its placeholders name."""
+`string.Template` reads the values its placeholders name, `next()` of a fresh iterator over a
+list its first element."""
 
 from __future__ import annotations
 
@@ -133,6 +134,13 @@ def f():
     os.system(string.Template("ls $a $c").safe_substitute(a="-l", b=q))
     os.system(string.Template("ls $a").substitute(request.args))  # BST202
     os.system(string.Template(q).substitute(a="-l"))  # BST202
+    os.system(next(word for word in ["ls", q]))
+    os.system(next(word + "x" for word in [q, "ls"]))  # BST202
+    os.system(next(iter(["ls", q])))
+    os.system(next(word for word in ["ls", q] if word != "ls"))  # BST202
+    words = iter(["ls", q])
+    next(words)
+    os.system(next(words))  # BST202
     return "ok"
 '''
 

@@ -44,7 +44,7 @@ from bastion.analyzers.taint.instances import (
     set_instance_fields,
     store_fields,
 )
-from bastion.analyzers.taint.iterators import ITERATORS, iterated
+from bastion.analyzers.taint.iterators import ITERATORS, NEXT, iterated, next_of
 from bastion.analyzers.taint.mapped import mapped
 from bastion.analyzers.taint.patterns import Compiled, compiled_pattern
 from bastion.analyzers.taint.sequences import EDITS, MUTATORS, edit_list
@@ -104,6 +104,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         inputs.append(receiver)  # `shlex.quote(x)`'s `shlex` is no input
     if name in _MAPS and len(args) > 1 and not keywords:
         return mapped(ev, node, args[1:], _joined([iterable.item(ANY) for iterable in args[1:]]))
+    if name in NEXT and (kept := next_of(ev, node)) is not None:
+        return kept  # `next(iter(["ls", q]))` is "ls"
     if name in ITERATORS and not any(isinstance(a, ast.Starred) for a in node.args) \
             and (kept := iterated(name, args, keywords)) is not None:
         return kept

@@ -3,15 +3,23 @@ builtins here): iterating `enumerate(names)` gives (a number, any name), `zip(a,
 element of `a`, any element of `b`), so that `for i, name in enumerate(names)` leaves `i` clean
 and `for key, value in zip(KEYS, values)` keeps `key` constant; a copy holds what the original
 did; a deque of a list in order keeps its slots (sequences.py edits its ends). Otherwise each
-would be one value of all its arguments together."""
+would be one value of all its arguments together. `next()` of a fresh iterator over a list in
+order (`next(iter(items))`, `next(f(x) for x in items)` with no filter) is its first element's."""
 
 from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.argv import in_order
 from bastion.analyzers.taint.domain import ANY, EVERY_CLASS, SAFE, UNKNOWN, Value
 
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.expressions import Evaluator
+
 ITERATORS = frozenset({"enumerate", "builtins.enumerate", "zip", "builtins.zip", "copy.copy",
                        "copy.deepcopy", "collections.deque"})
+NEXT = frozenset({"next", "builtins.next"})
 
 
 def iterated(name: str, args: list[Value], keywords: dict[str | None, Value]) -> Value | None:
@@ -34,3 +42,36 @@ def iterated(name: str, args: list[Value], keywords: dict[str | None, Value]) ->
         parts = [arg.iterated() for arg in args]
     pair = Value(clean=EVERY_CLASS, items=dict(enumerate(parts)), known=all(p.known for p in parts))
     return Value(clean=EVERY_CLASS, items={ANY: pair}, known=pair.known)
+
+
+def next_of(ev: Evaluator, node: ast.Call) -> Value | None:
+    """`next(...)` of an iterator made in the call over a list of known slots: the first slot
+    (through the generator's element). None otherwise (a filter, an iterator held elsewhere
+    that may have moved, a list not in order): the caller's default model then applies. The
+    list is read again, so only from an expression that calls nothing (no second effect)."""
+    if len(node.args) not in (1, 2) or node.keywords:
+        return None
+    made = node.args[0]
+    if isinstance(made, ast.GeneratorExp) and len(made.generators) == 1:
+        loop = made.generators[0]
+        over, element = (None, None) if loop.ifs or loop.is_async else (loop.iter, made.elt)
+    elif isinstance(made, ast.Call) and len(made.args) == 1 and not made.keywords \
+            and ev.qualname(made.func) in ("iter", "builtins.iter"):
+        over, element = made.args[0], None
+    else:
+        return None
+    if over is None or any(isinstance(n, (ast.Call, ast.NamedExpr)) for part in (over, element)
+                           if part is not None for n in ast.walk(part)):
+        return None
+    slots = in_order(ev.eval(over))
+    if not slots:
+        return None
+    if element is None:
+        return slots[0]
+    saved = ev.env
+    ev.env = dict(saved) if saved is not None else None
+    try:
+        ev.bind(loop.target, slots[0], None)
+        return ev.eval(element)
+    finally:
+        ev.env = saved
