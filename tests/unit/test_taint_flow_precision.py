@@ -5,7 +5,7 @@ arguments their fields name, `dict(k=v)` is `{"k": v}`, `map` runs a lambda or a
 function on the elements, a lambda picked from a table runs,
 `enumerate` / `zip` keep their positions, a copy its slots, a deque its order, a constant
 `string.Template` reads the values its placeholders name, `next()` of a fresh iterator over a
-list its first element."""
+list its first element, `functools.reduce` runs a lambda over a list in order."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from tests.unit.taint_marked import assert_marked
 APP = '''\
 import collections
 import copy
+import functools
 import os
 import string
 from flask import Flask, request
@@ -141,6 +142,11 @@ def f():
     words = iter(["ls", q])
     next(words)
     os.system(next(words))  # BST202
+    os.system(functools.reduce(lambda acc, part: acc, [q], "ls"))
+    os.system(functools.reduce(lambda acc, part: acc + part, [q], "ls"))  # BST202
+    os.system(functools.reduce(lambda acc, part: acc + " " + part, ["ls", "-l"]))
+    os.system(functools.reduce(lambda acc, part: part, ["ls", q]))  # BST202
+    os.system(functools.reduce(lambda acc, part: acc, q, "ls"))  # BST202
     return "ok"
 '''
 

@@ -45,7 +45,7 @@ from bastion.analyzers.taint.instances import (
     store_fields,
 )
 from bastion.analyzers.taint.iterators import ITERATORS, NEXT, iterated, next_of
-from bastion.analyzers.taint.mapped import mapped
+from bastion.analyzers.taint.mapped import REDUCE, mapped, reduced
 from bastion.analyzers.taint.patterns import Compiled, compiled_pattern
 from bastion.analyzers.taint.sequences import EDITS, MUTATORS, edit_list
 from bastion.analyzers.taint.sinks import (
@@ -104,8 +104,9 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         inputs.append(receiver)  # `shlex.quote(x)`'s `shlex` is no input
     if name in _MAPS and len(args) > 1 and not keywords:
         return mapped(ev, node, args[1:], _joined([iterable.item(ANY) for iterable in args[1:]]))
-    if name in NEXT and (kept := next_of(ev, node)) is not None:
-        return kept  # `next(iter(["ls", q]))` is "ls"
+    if (kept := next_of(ev, node) if name in NEXT else reduced(ev, node, args) if name in REDUCE
+            else None) is not None:  # `next(iter(["ls", q]))` is "ls"; reduce over a list in order
+        return kept
     if name in ITERATORS and not any(isinstance(a, ast.Starred) for a in node.args) \
             and (kept := iterated(name, args, keywords)) is not None:
         return kept
