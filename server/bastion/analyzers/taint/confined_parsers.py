@@ -20,6 +20,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import Value
+from bastion.analyzers.taint.signatures import every
 from bastion.analyzers.taint.verdicts import PARSER_CLASS, judge, record_at
 
 if TYPE_CHECKING:
@@ -62,9 +63,7 @@ def _confined(ev: Evaluator, function: ast.FunctionDef | ast.AsyncFunctionDef,
     if not isinstance(parser, ast.Name):
         return None
     name = parser.id
-    arguments = function.args
-    if name in {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
-                                arguments.vararg, arguments.kwarg) if a is not None}:
+    if any(p.arg == name for p in every(function.args)):
         return None
     handed: set[int] = set()  # the mentions that hand it as a parser to a parse of text
     built: list[ast.Call] = []
