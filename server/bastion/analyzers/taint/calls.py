@@ -49,9 +49,9 @@ from bastion.analyzers.taint.mapped import REDUCE, mapped, reduced
 from bastion.analyzers.taint.patterns import Compiled, compiled_pattern
 from bastion.analyzers.taint.sequences import EDITS, MUTATORS, edit_list
 from bastion.analyzers.taint.sinks import (
-    SAX_EXTERNAL_ENTITIES,
     SAX_PARSER,
     UNSAFE_SAX_PARSER,
+    enables_external_entities,
     parser_kind,
 )
 from bastion.analyzers.taint.string_templates import template_substituted
@@ -270,7 +270,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         if method == "replace":
             return replace(receiver, args)
         if method == "setFeature" and receiver.kind == SAX_PARSER and isinstance(
-                node.func.value, ast.Name) and _enables_external_entities(ev, node, args):
+                node.func.value, ast.Name) and enables_external_entities(ev, node, args):
             ev.env[node.func.value.id] = receiver.evolve(kind=UNSAFE_SAX_PARSER)
             return CLEAN
         configured = config_call(receiver, method, args, keywords)
@@ -346,14 +346,6 @@ def _joined(values: list[Value], name: str | None = None) -> Value:
     if all(v.known for v in values):
         out = SAFE if out is CLEAN else out.evolve(known=True)
     return out
-
-
-def _enables_external_entities(ev: Evaluator, node: ast.Call, args: list[Value]) -> bool:
-    """`parser.setFeature(feature_external_ges, True)` (the feature by name or by its URI)."""
-    if len(args) < 2 or args[1].const not in (True, 1) or not node.args:
-        return False
-    feature = args[0].const if isinstance(args[0].const, str) else ev.qualname(node.args[0])
-    return feature in SAX_EXTERNAL_ENTITIES
 
 
 def _held(node: ast.expr) -> str | None:

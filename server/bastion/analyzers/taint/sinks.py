@@ -279,3 +279,11 @@ def _escaped_log_args(node: ast.Call, args: list[Value]) -> set[int]:
 
 def _starred_before(node: ast.Call, index: int) -> bool:
     return any(isinstance(a, ast.Starred) for a in node.args[:index + 1])
+
+
+def enables_external_entities(ev: Evaluator, node: ast.Call, args: list[Value]) -> bool:
+    """`parser.setFeature(feature_external_ges, True)` (the feature by name or by its URI)."""
+    if len(args) < 2 or args[1].const not in (True, 1) or not node.args:
+        return False
+    feature = args[0].const if isinstance(args[0].const, str) else ev.qualname(node.args[0])
+    return feature in SAX_EXTERNAL_ENTITIES
