@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bastion.analyzers.taint.domain import UNKNOWN, Step, Value
+from bastion.analyzers.taint.domain import UNKNOWN, Origin, Step, Value
 from bastion.analyzers.taint.results import Summary
 from bastion.digests import blake2b
 
@@ -23,10 +23,12 @@ def summary_fingerprint(summary: Summary, place: Callable[[int], object] = _as_i
     `place` tells a line of this file: `Places.relative` (places.py) in the analysis cache's keys,
     where an Enter above a callee moves its lines but not what its callers find of it."""
     def describe(value: Value) -> tuple:
-        return (sorted(repr((o.kind, o.param, o.key, o.label,
-                             o.line if o.path is not None else place(o.line)))
-                       for o in value.deep_taint()),
+        return (sorted(repr(_origin(o, place)) for o in value.deep_taint()),
+                # the findings it carries (upstream.py): a caller reports its own sink or not
+                sorted(repr((sink_class, place(line))) for sink_class, line in value.reported),
                 sorted(value.clean), value.kind, "?" if value.const is UNKNOWN else repr(value.const),
+                # a caller's finding's confidence, a pattern finding's retraction, a fixed host
+                value.modelled, value.known, value.prefix,
                 _placed(value.steps, place),
                 # which slot holds what: a caller reads them apart (summaries.shaped)
                 sorted((repr(k), describe(v)) for k, v in (value.items or {}).items()))
@@ -38,8 +40,19 @@ def summary_fingerprint(summary: Summary, place: Callable[[int], object] = _as_i
              summary.field_params, summary.hands_on,
              [(p.param, p.name, describe(p.value) if p.value is not None else None, sorted(p.clean),
                p.normalized, p.truth, p.on_instance, p.host_fixed) for p in summary.proves],
-             summary_fingerprint(summary.with_fields, place) if summary.with_fields else b"")
+             summary_fingerprint(summary.with_fields, place) if summary.with_fields else b"",
+             # what an argparse helper declares: a module handing it a parser reads it
+             None if summary.adds is None else tuple(sorted(map(repr, part)) for part in summary.adds))
     return blake2b(repr(parts).encode(), digest_size=16).digest()
+
+
+def _origin(o: Origin, place: Callable[[int], object]) -> tuple:
+    """Its columns and end too: a caller's finding names its first origin by (line, column)."""
+    if o.path is not None:
+        return o.kind, o.param, o.key, o.label, o.line, o.col, o.end_line, o.end_col
+    # an origin made without its end (a parameter's) keeps end_line 0, as moves.py leaves it
+    end_line = place(o.end_line) if o.end_line >= o.line else o.end_line
+    return o.kind, o.param, o.key, o.label, place(o.line), o.col, end_line, o.end_col
 
 
 def _placed(steps: tuple[Step, ...], place: Callable[[int], object]) -> tuple:
