@@ -22,6 +22,7 @@ from bastion.analyzers.taint.argparse_helpers import Helped
 from bastion.analyzers.taint.class_constants import class_constants
 from bastion.analyzers.taint.classes import class_shapes, record_fields
 from bastion.analyzers.taint.classified import Classified
+from bastion.analyzers.taint.closures import LocalFunction
 from bastion.analyzers.taint.context_reuse import (
     declaring_words,
     keep_shapes,
@@ -48,6 +49,7 @@ from bastion.analyzers.taint.object_uses import left_as_built
 from bastion.analyzers.taint.parameters import class_form
 from bastion.analyzers.taint.scoped import scoped_stores
 from bastion.analyzers.taint.specs import Models
+from bastion.analyzers.taint.tables import function_tables, table_key
 from bastion.analyzers.taint.template_files import Template
 from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.digests import blake2b
@@ -105,6 +107,8 @@ class ModuleContext:
     argparse_clean: frozenset[str] = frozenset()
     # its Enum classes without methods: `Color(q)`, `Color[q]` is a constant member or raises
     enums: frozenset[str] = frozenset()
+    # its dicts of functions picked by a key: `ACTIONS[kind](host)` runs each (tables.py)
+    tables: dict[str, tuple[LocalFunction, ...]] = attrs.Factory(dict)
     # whether it may declare arguments of its own, argparse imported or not (argparse_choices.py)
     argparse_declares: bool = True
     # what it declares when it hands a parser to functions of other modules (argparse_helpers.py)
@@ -192,6 +196,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     wanted = {m for e in models.entries if e.first_param for m in e.imported
               if not env.imported((m,))}
     inside = imported_in_functions(candidates, wanted) if wanted else frozenset()
+    tables = function_tables(tree.body, set(constants), definitions, env)
     digest = blake2b(repr((sorted(env.aliases.items()), sorted(env.imports), sorted(inside),
                                    sorted((k, v.const) for k, v in constants.items()),
                                    sorted(kinds.items()), sorted(patterns.items()),
@@ -210,6 +215,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                    sorted(built), sorted(shadowed), sorted(choices), declares,
                                    sorted((k, sorted(map(str, v))) for k, v in bound.items()),
                                    helped and (sorted(helped[0]), sorted(map(str, helped[1])), helped[2]),
+                                   sorted((k, table_key(v)) for k, v in tables.items()),
                                    )).encode(), digest_size=16).digest()
     # a class deriving from a framework's class through another module's base class is the
     # framework's, though this module does not import it
@@ -252,7 +258,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                          forms=forms, records=records, built=built, class_forms=class_forms,
                          shadowed=shadowed, argparse_clean=choices, argparse_declares=declares,
                          enums=frozenset(k for k, v in classes.items() if closed_enum(v)),
-                         parser_bindings=bound, argparse_helped=helped,
+                         parser_bindings=bound, argparse_helped=helped, tables=tables,
                          factory_parsers=bound_parsers(bound, choices, declares, lambda _: None))
 
 

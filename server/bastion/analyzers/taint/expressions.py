@@ -52,6 +52,7 @@ from bastion.analyzers.taint.self_fields import field_read, forget_fields, keep_
 from bastion.analyzers.taint.sinks import check_call_sinks, is_module
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.summaries import class_method, property_read
+from bastion.analyzers.taint.tables import picked_call
 from bastion.analyzers.taint.upstream import with_reported
 from bastion.analyzers.taint.verdicts import see_string
 
@@ -320,6 +321,10 @@ class Evaluator:
         if isinstance(func, ast.Attribute):
             receiver = self.eval(func.value)
         else:  # `XPath(q)(doc)`: the callee is itself computed
+            picked = None if isinstance(func, ast.Name) else picked_call(self, node, args, keywords)
+            if picked is not None:  # `ACTIONS[kind](host)`: a module table's functions
+                escape_call(self, node, None)
+                return picked
             receiver = None if isinstance(func, ast.Name) else self.eval(func)
             if receiver is not None and isinstance(receiver.const, LocalFunction):  # `table["x"]()`
                 returned = call_local(self, receiver.const, node, args, keywords)

@@ -1,0 +1,104 @@
+"""A module-level dict of functions picked by request data (issue 12): `ACTIONS[kind](host)` /
+`ACTIONS.get(kind)(host)` may run any of its lambdas or module functions, each on the call's
+arguments, so a sink inside one reports; the twin's functions quote or pass lists. Through
+`bastion check` and the editor's store; a line that must report ends with its rule."""
+
+from tests.unit.taint_marked import RULE_CWE, assert_checked_and_stored
+
+# the views pick from the tables by request data, in both modules
+VIEWS = '''
+@app.route("/run")
+def run():
+    ACTIONS[request.args["a"]](request.args["host"])
+    return "ok"
+
+
+@app.route("/get")
+def get():
+    ACTIONS.get(request.form["a"])(request.form["host"])
+    return "ok"
+
+
+@app.route("/q")
+def q():
+    rows = QUERIES[request.args["k"]](request.args["name"])
+    return {"n": len(rows)}
+'''
+
+VULNERABLE = '''import sqlite3
+import subprocess
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+def lookup(name):
+    conn = sqlite3.connect("users.db")
+    return conn.execute("SELECT id FROM users WHERE name = '" + name + "'").fetchall()  # BST204
+
+
+ACTIONS = {
+    "ping": lambda h: subprocess.run("ping -c1 " + h, shell=True),  # BST202
+    "dig": lambda h: subprocess.run("dig +short " + h, shell=True),  # BST202
+}
+QUERIES = {"user": lookup}
+''' + VIEWS
+
+SAFE = '''import shlex
+import sqlite3
+import subprocess
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+def lookup(name):
+    conn = sqlite3.connect("users.db")
+    return conn.execute("SELECT id FROM users WHERE name = ?", (name,)).fetchall()
+
+
+ACTIONS = {
+    "ping": lambda h: subprocess.run(["/usr/bin/ping", "-c1", "--", h]),
+    "dig": lambda h: subprocess.run("dig +short " + shlex.quote(h), shell=True),
+}
+QUERIES = {"user": lookup}
+''' + VIEWS
+
+
+def test_a_table_picked_by_request_data_runs_each_function(tmp_path):
+    assert_checked_and_stored({"vulnerable.py": VULNERABLE}, tmp_path, RULE_CWE)
+
+
+def test_a_table_of_quoting_functions_stays_silent(tmp_path):
+    assert_checked_and_stored({"safe.py": SAFE}, tmp_path, RULE_CWE)
+
+
+EDITED = '''import subprocess
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+ACTIONS = {{"ping": lambda h: subprocess.run({command}, shell=True)}}
+
+
+@app.route("/run")
+def run():
+    ACTIONS[request.args["a"]](request.args["host"])
+    return "ok"
+'''
+
+
+def test_an_edit_of_a_table_function_alone_reaches_the_view_analysed_before():
+    """The functions are cached (as in the editor): an edit of a lambda of the table alone
+    changes what the view picking from it reports, both ways."""
+    from bastion.analyzers.taint.analyzer import TaintAnalyzer
+
+    analyzer = TaintAnalyzer()
+    tainted = EDITED.format(command='"ping -c1 " + h')
+    constant = EDITED.format(command='"ping -c1 localhost"')
+    for _ in range(2):
+        assert [f.rule_id for f in analyzer.analyse_file(tainted, "tool.py")] == ["BST202"]
+        assert analyzer.analyse_file(constant, "tool.py") == []
