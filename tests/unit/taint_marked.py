@@ -66,6 +66,15 @@ RULE_CWE = {"BST201": 22, "BST202": 78, "BST203": 79, "BST204": 89, "BST205": 90
             "BST213": 918, "BST214": 1336, "BST215": 1333, "BST216": 943, "BST217": 88}
 
 
+def assert_edit_reaches(tainted: str, constant: str, rule: str) -> None:
+    """The functions are cached (as in the editor): editing `tainted` into `constant`, and back,
+    changes what the module reports (`rule` on one line, then nothing), both ways."""
+    analyzer = TaintAnalyzer()
+    for _ in range(2):
+        assert [f.rule_id for f in analyzer.analyse_file(tainted, "tool.py")] == [rule]
+        assert analyzer.analyse_file(constant, "tool.py") == []
+
+
 def assert_checked_apps(apps: dict[str, str], folder: Path) -> None:
     """`bastion check` over `apps` (file path -> source, in subfolders as named) reports exactly
     their marked lines, each with its rule and CWE."""

@@ -3,7 +3,8 @@
 arguments, so a sink inside one reports; the twin's functions quote or pass lists. Through
 `bastion check` and the editor's store; a line that must report ends with its rule."""
 
-from tests.unit.taint_marked import RULE_CWE, assert_checked_and_stored
+import pytest
+from tests.unit.taint_marked import RULE_CWE, assert_checked_and_stored, assert_edit_reaches
 
 # the views pick from the tables by request data, in both modules
 VIEWS = '''
@@ -67,12 +68,10 @@ QUERIES = {"user": lookup}
 ''' + VIEWS
 
 
-def test_a_table_picked_by_request_data_runs_each_function(tmp_path):
-    assert_checked_and_stored({"vulnerable.py": VULNERABLE}, tmp_path, RULE_CWE)
-
-
-def test_a_table_of_quoting_functions_stays_silent(tmp_path):
-    assert_checked_and_stored({"safe.py": SAFE}, tmp_path, RULE_CWE)
+@pytest.mark.parametrize("name, source", [("vulnerable.py", VULNERABLE), ("safe.py", SAFE)])
+def test_a_table_picked_by_request_data_runs_each_function(tmp_path, name, source):
+    """The vulnerable module reports its marked lines; the twin, quoting, nothing."""
+    assert_checked_and_stored({name: source}, tmp_path, RULE_CWE)
 
 
 EDITED = '''import subprocess
@@ -94,11 +93,5 @@ def run():
 def test_an_edit_of_a_table_function_alone_reaches_the_view_analysed_before():
     """The functions are cached (as in the editor): an edit of a lambda of the table alone
     changes what the view picking from it reports, both ways."""
-    from bastion.analyzers.taint.analyzer import TaintAnalyzer
-
-    analyzer = TaintAnalyzer()
-    tainted = EDITED.format(command='"ping -c1 " + h')
-    constant = EDITED.format(command='"ping -c1 localhost"')
-    for _ in range(2):
-        assert [f.rule_id for f in analyzer.analyse_file(tainted, "tool.py")] == ["BST202"]
-        assert analyzer.analyse_file(constant, "tool.py") == []
+    assert_edit_reaches(EDITED.format(command='"ping -c1 " + h'),
+                        EDITED.format(command='"ping -c1 localhost"'), "BST202")

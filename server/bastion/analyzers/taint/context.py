@@ -47,6 +47,7 @@ from bastion.analyzers.taint.helpers import called_here, hand_requests
 from bastion.analyzers.taint.module_level import fold_constant, module_level
 from bastion.analyzers.taint.object_uses import left_as_built
 from bastion.analyzers.taint.parameters import class_form
+from bastion.analyzers.taint.queues import queue_feeds
 from bastion.analyzers.taint.scoped import scoped_stores
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.tables import function_tables, table_key
@@ -109,6 +110,8 @@ class ModuleContext:
     enums: frozenset[str] = frozenset()
     # its dicts of functions picked by a key: `ACTIONS[kind](host)` runs each (tables.py)
     tables: dict[str, tuple[LocalFunction, ...]] = attrs.Factory(dict)
+    # global queue -> the line a function of it puts request data in it (queues.py)
+    queues: dict[str, int] = attrs.Factory(dict)
     # whether it may declare arguments of its own, argparse imported or not (argparse_choices.py)
     argparse_declares: bool = True
     # what it declares when it hands a parser to functions of other modules (argparse_helpers.py)
@@ -170,6 +173,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     members, through_self = class_constants(definitions, bindings.constant, fold_constant, text,
                                             tree, memo)
     scoped = scoped_stores(definitions, env, models, memo)
+    queues = queue_feeds(definitions, env, kinds, models, memo)
     forms = validated_forms(shapes, env, kinds, models)
     classes = {node.name: shape for node, shape in shapes.items()}  # a redefinition wins
     records = record_fields(definitions, shapes, env)
@@ -208,7 +212,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                    sorted((k, v.const) for k, v in members.items()),
                                    sorted((k, sorted((n, c.const) for n, c in v.items()))
                                           for k, v in through_self.items()),
-                                   sorted(scoped.items()),
+                                   sorted(scoped.items()), sorted(queues.items()),
                                    sorted((k, *map(sorted, form))
                                           for k, form in forms.items()),
                                    sorted(records.items()),
@@ -258,7 +262,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                          forms=forms, records=records, built=built, class_forms=class_forms,
                          shadowed=shadowed, argparse_clean=choices, argparse_declares=declares,
                          enums=frozenset(k for k, v in classes.items() if closed_enum(v)),
-                         parser_bindings=bound, argparse_helped=helped, tables=tables,
+                         parser_bindings=bound, argparse_helped=helped, tables=tables, queues=queues,
                          factory_parsers=bound_parsers(bound, choices, declares, lambda _: None))
 
 

@@ -45,6 +45,7 @@ from bastion.analyzers.taint.folding import (
     unary_op,
 )
 from bastion.analyzers.taint.handler_calls import hand_over
+from bastion.analyzers.taint.queues import queue_read
 from bastion.analyzers.taint.request_items import item_read
 from bastion.analyzers.taint.results import Hit, Summary
 from bastion.analyzers.taint.scoped import SCOPED
@@ -313,6 +314,8 @@ class Evaluator:
         held = self.env.get(func.id) if isinstance(func, ast.Name) and self.env else None
         if held is None and type(func) is ast.Name and func.id in self.module.enums:
             return SAFE  # `Color(q)`: a member of the module's Enum (context.py), or it raises
+        if self.module.queues and (read := queue_read(self, node)) is not None:
+            return read  # `jobs.get()` of a queue a view fed (queues.py)
         if held is not None and isinstance(held.const, LocalFunction):
             returned = call_local(self, held.const, node, args, keywords)
             if returned is not None:

@@ -53,12 +53,12 @@ def _stores(function: ast.AST, env: Env, models: Models) -> tuple[tuple[str, int
             continue
         attributes = [t.attr for t in node.targets if isinstance(t, ast.Attribute)
                       and isinstance(t.value, ast.Name) and env.qualname(t.value) in SCOPED]
-        if attributes and _names_source(node.value, env, models):
+        if attributes and names_source(node.value, env, models):
             stores.extend((attribute, node.lineno - 1) for attribute in attributes)
     return tuple(stores)
 
 
-def _names_source(value: ast.expr, env: Env, models: Models) -> bool:
+def names_source(value: ast.expr, env: Env, models: Models) -> bool:
     return any(isinstance(n, (ast.Attribute, ast.Name, ast.Call))
                and models.sources.by_name(env.qualname(n.func if isinstance(n, ast.Call) else n))
                for n in ast.walk(value))
