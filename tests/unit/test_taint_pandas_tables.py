@@ -1,8 +1,10 @@
 """A DataFrame written as an HTML table: pandas' `to_html()` escapes every cell, so request data
 in the frame is no XSS (sanitizers.toml, `pandas.*.to_html`). It stays one with `escape=False`
 (or an `escape` the function does not fix, or maybe in `**options`: `unless`), and through a
-Styler (`df.style...to_html()`, which escapes nothing by default: `not_through`). Through
-`bastion check` and the editor's store; a line that must report ends with its rule."""
+Styler (`df.style...to_html()`, which escapes nothing by default: `not_through`). Rows or
+columns picked from a frame (`frame[mask]`, `frame[["a", "b"]]`) are a frame, whose `to_html`
+escapes as well. Through `bastion check` and the editor's store; a line that must report ends
+with its rule."""
 
 from tests.unit.taint_marked import RULE_CWE, assert_checked_and_stored
 
@@ -19,6 +21,22 @@ def table(request):
 def uploaded(request):
     frame = pd.read_csv(request.FILES["data"])
     return HttpResponse(frame.head(10).to_html(classes="table", index=False))
+
+
+def filtered(request):
+    frame = pd.DataFrame({"q": [request.GET["q"]]})
+    shown = frame[frame["q"] != ""]
+    return HttpResponse(shown.to_html() + frame[["q"]].head().to_html())
+
+
+def filtered_unescaped(request):
+    frame = pd.DataFrame({"q": [request.GET["q"]]})
+    return HttpResponse(frame[frame["q"] != ""].to_html(escape=False))  # BST203
+
+
+def filtered_styled(request):
+    frame = pd.DataFrame({"q": [request.GET["q"]]})
+    return HttpResponse(frame[frame["q"] != ""].style.to_html())  # BST203
 
 
 def unescaped(request):

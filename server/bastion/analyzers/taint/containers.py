@@ -51,6 +51,10 @@ def subscript(ev: Evaluator, node: ast.Subscript) -> Value:
     value = base.item(key.const if key.const is not UNKNOWN and hashable(key.const) else ANY)
     if value.taint and type(node.value) is ast.Attribute:  # `request.args["n"]`, maybe narrowed
         return item_read(ev, node, value, None)
+    if base.kind and base.kind.startswith("pandas.") and not isinstance(key.const, str):
+        # `frame[mask]`, `frame[["a", "b"]]`: rows or columns of a DataFrame are one, whose
+        # `to_html` escapes (sanitizers.toml); `frame["a"]` is a column, a Series
+        return value.evolve(kind=base.kind)
     return value
 
 
