@@ -46,3 +46,36 @@ if __name__ == "__main__":
 
 def test_a_handler_handed_to_start_server_reads_the_client_first(tmp_path):
     assert_checked_and_stored({"server.py": SERVER}, tmp_path, RULE_CWE)
+
+
+# A method handed by `self` (issue 12): the server calls the bound method with the reader and
+# the writer, so its first parameter after `self` is network data; a method of the same
+# parameters the class does not hand to a server, and the quoted line, stay silent.
+SERVICE = '''import asyncio
+import shlex
+import subprocess
+
+
+class LookupService:
+    def __init__(self, port):
+        self.port = port
+
+    async def on_client(self, stream_in, stream_out):
+        line = (await stream_in.readline()).decode().strip()
+        subprocess.run("host " + line, shell=True)  # BST202
+        subprocess.run("host " + shlex.quote(line), shell=True)
+        stream_out.close()
+
+    async def relay(self, source, sink):
+        data = await source.read(100)
+        subprocess.run(data.decode(), shell=True)
+
+    async def serve(self):
+        server = await asyncio.start_server(self.on_client, "127.0.0.1", self.port)
+        async with server:
+            await server.serve_forever()
+'''
+
+
+def test_a_method_handed_to_start_server_by_self_reads_the_client(tmp_path):
+    assert_checked_and_stored({"service.py": SERVICE}, tmp_path, RULE_CWE)

@@ -41,7 +41,12 @@ from bastion.analyzers.taint.entries import (
     functions_of,
     imported_in_functions,
 )
-from bastion.analyzers.taint.factories import nested_views, parameter_calls, registrations
+from bastion.analyzers.taint.factories import (
+    method_registrations,
+    nested_views,
+    parameter_calls,
+    registrations,
+)
 from bastion.analyzers.taint.forms import Forms, validated_forms
 from bastion.analyzers.taint.helpers import called_here, hand_requests
 from bastion.analyzers.taint.module_level import fold_constant, module_level
@@ -190,6 +195,8 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     registered.update(registrations(expressions, defined, env, kinds,
                                     parameters=_parameter_registrars(definitions, models, text,
                                                                      names_registrar, memo)))
+    for name, calls in method_registrations(definitions, env, kinds, memo).items():  # `self.on_client`
+        registered[name] = (*registered.get(name, ()), *calls)
     handlers, lambdas, choices, helped = dispatched(tree, text, env, defined, definitions)  # argparse_*
     declares = declares_arguments(text, lines, declaring_words(memo))
     bound = parser_bindings(tree, text, lines, env, bindings)  # `PARSER = None` and a parser

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 
 from bastion import attrs_classes
 from bastion.analyzers.matchers import Env
+from bastion.analyzers.taint.nodes import kept_by_node
 from bastion.analyzers.taint.signatures import named
 from bastion.engine.cache import LRU
 
@@ -245,3 +246,30 @@ def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             for handler in node.handlers:
                 yield from _statements(handler.body)
             yield from _statements(node.finalbody)
+
+
+def method_registrations(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
+                         memo: LRU | None = None) -> dict[str, tuple[Registration, ...]]:
+    """The methods a method of their class registers by `self` (`asyncio.start_server(
+    self.on_client, host, port)` in `serve`), by `Class.method`, as `registrations` finds the
+    functions a call names (`memo`: each method's registering calls, by its node)."""
+    found: dict[str, list[Registration]] = {}
+    for cls in definitions:
+        if not isinstance(cls, ast.ClassDef):
+            continue
+        methods = {m.name for m in cls.body if isinstance(m, FUNCTIONS)}
+        for method in cls.body:
+            if not isinstance(method, FUNCTIONS):
+                continue
+            for attribute, call in kept_by_node(memo, b"self registrations", method, _self_handed):
+                name = resolve(call, env, kinds) if attribute in methods else None
+                if name is not None:
+                    found.setdefault(f"{cls.name}.{attribute}", []).append(Registration(name, call, False))
+    return {name: tuple(calls) for name, calls in found.items()}
+
+
+def _self_handed(method: ast.AST) -> list[tuple[str, ast.Call]]:
+    """The registering calls of a method's statements handed an attribute of `self`, with it."""
+    return [(v.attr, call) for node in _statements(method.body) for call in _registering_calls(node)
+            for v in (*call.args, *(k.value for k in call.keywords if k.arg in _VIEW_KEYWORDS))
+            if type(v) is ast.Attribute and type(v.value) is ast.Name and v.value.id == "self"]
