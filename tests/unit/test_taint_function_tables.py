@@ -95,3 +95,32 @@ def test_an_edit_of_a_table_function_alone_reaches_the_view_analysed_before():
     changes what the view picking from it reports, both ways."""
     assert_edit_reaches(EDITED.format(command='"ping -c1 " + h'),
                         EDITED.format(command='"ping -c1 localhost"'), "BST202")
+
+
+
+CONSTANT_KEYS = '''import shlex
+import subprocess
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+ACTIONS = {{
+    "ping": lambda h: subprocess.run("ping -c1 " + h, shell=True),{mark}
+    "quoted": lambda h: subprocess.run("ping -c1 " + shlex.quote(h), shell=True),
+}}
+
+
+@app.route("/run")
+def run():
+    ACTIONS[{key!r}](request.args["host"])
+    ACTIONS.get({key!r})(request.args["host"])
+    return "ok"
+'''
+
+
+@pytest.mark.parametrize("key, mark", [("quoted", ""), ("ping", "  # BST202")])
+def test_a_constant_key_runs_only_the_function_it_names(tmp_path, key, mark):
+    """`ACTIONS["quoted"](host)` runs the quoting lambda alone (every function of the table ran:
+    a false positive in the other); `ACTIONS["ping"](host)` still reaches its sink."""
+    assert_checked_and_stored({"keys.py": CONSTANT_KEYS.format(key=key, mark=mark)}, tmp_path, RULE_CWE)

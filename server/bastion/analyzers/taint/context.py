@@ -114,7 +114,7 @@ class ModuleContext:
     # its Enum classes without methods: `Color(q)`, `Color[q]` is a constant member or raises
     enums: frozenset[str] = frozenset()
     # its dicts of functions picked by a key: `ACTIONS[kind](host)` runs each (tables.py)
-    tables: dict[str, tuple[LocalFunction, ...]] = attrs.Factory(dict)
+    tables: dict[str, tuple[tuple[object, LocalFunction], ...]] = attrs.Factory(dict)
     # global queue -> the line a function of it puts request data in it (queues.py)
     queues: dict[str, int] = attrs.Factory(dict)
     # whether it may declare arguments of its own, argparse imported or not (argparse_choices.py)
