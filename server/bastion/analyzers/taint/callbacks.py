@@ -249,8 +249,6 @@ def _call(ev: Evaluator, function: ast.expr, call: ast.Call, args: list[Value],
         definition = as_function("<lambda>" if isinstance(function, ast.Lambda)
                                  else ast.unparse(function.func), function, ev.names)
         if definition is not None:
-            local = LocalFunction(definition.name, definition.lineno, definition.col_offset,
-                                  definition)
-            call_local(ev, local, call, args, keywords)
+            call_local(ev, LocalFunction.of(definition), call, args, keywords)
         return
     ev.call(call, args, keywords)

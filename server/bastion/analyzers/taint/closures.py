@@ -46,10 +46,15 @@ class LocalFunction:
     col: int
     node: ast.FunctionDef = attrs.field(eq=False, repr=False)
 
+    @classmethod
+    def of(cls, node: ast.FunctionDef) -> LocalFunction:
+        """Named by where it is defined: two definitions are the same function only at one place."""
+        return cls(node.name, node.lineno, node.col_offset, node)
+
 
 def local_function(node: ast.FunctionDef) -> Value:
     """The value a nested definition (or a wrapper made into one) binds to its name."""
-    return Value(clean=EVERY_CLASS, const=LocalFunction(node.name, node.lineno, node.col_offset, node))
+    return Value(clean=EVERY_CLASS, const=LocalFunction.of(node))
 
 
 def call_local(ev: Interpreter, local: LocalFunction, node: ast.Call, args: list[Value],

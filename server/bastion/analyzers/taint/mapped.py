@@ -53,7 +53,7 @@ def _local(ev: Evaluator, func: ast.expr) -> LocalFunction | None:
     held = ev.env.get(func.id) if isinstance(func, ast.Name) and ev.env else None
     if isinstance(func, ast.Lambda):
         definition = as_function("<lambda>", func, ev.names)
-        return LocalFunction(definition.name, definition.lineno, definition.col_offset, definition)
+        return LocalFunction.of(definition)
     return held.const if held is not None and isinstance(held.const, LocalFunction) else None
 
 

@@ -44,7 +44,7 @@ def function_tables(body: list[ast.stmt], names: set[str], definitions: list[ast
 def _function(value: ast.expr, defined: dict, env: Env) -> LocalFunction | None:
     node = as_function("<lambda>", value, env) if isinstance(value, ast.Lambda) \
         else defined.get(value.id) if isinstance(value, ast.Name) else None
-    return None if node is None else LocalFunction(node.name, node.lineno, node.col_offset, node)
+    return None if node is None else LocalFunction.of(node)
 
 
 def table_key(entries: tuple[tuple[object, LocalFunction], ...]) -> list:
