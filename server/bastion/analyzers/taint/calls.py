@@ -1,6 +1,7 @@
 """What a call returns in the abstract domain, in the design's resolution order: models
-(sanitizers, sources, propagators), same-file summaries, string and container methods, then the
-default model (argument and receiver taint flow to the result, marked not modelled)."""
+(sanitizers, sources, propagators), same-file summaries, string and container methods
+(method_calls.py), then the default model (argument and receiver taint flow to the result,
+marked not modelled)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,6 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.taint.argparse_choices import builds_parser, built_parser, parsed_namespace
 from bastion.analyzers.taint.argv import LOOKUPS, found_program, starts_with_word
 from bastion.analyzers.taint.charsets import substitution
-from bastion.analyzers.taint.configs import config_call
-from bastion.analyzers.taint.containers import mapping_view
 from bastion.analyzers.taint.domain import (
     ANY,
     APP_PATH,
@@ -19,22 +18,14 @@ from bastion.analyzers.taint.domain import (
     CLEAN,
     COMPONENT,
     EVERY_CLASS,
-    MARKUP_KINDS,
     NONE,
     SAFE,
     UNKNOWN,
     Value,
     as_component,
-    concat,
-    constant,
-    elements,
-    is_json,
     join,
-    join_all,
     keyed,
 )
-from bastion.analyzers.taint.escapes import CONTAINER_TYPES
-from bastion.analyzers.taint.folding import before_fields, format_arguments, mapped_fields
 from bastion.analyzers.taint.forms import built_as_record, form_called, form_instance
 from bastion.analyzers.taint.handed_requests import READS, MethodResult, bare_param, hands_request
 from bastion.analyzers.taint.instances import (
@@ -46,16 +37,12 @@ from bastion.analyzers.taint.instances import (
 )
 from bastion.analyzers.taint.iterators import ITERATORS, NEXT, iterated, next_of
 from bastion.analyzers.taint.mapped import REDUCE, mapped, reduced
+from bastion.analyzers.taint.method_calls import PATH_TYPES, method_result
+from bastion.analyzers.taint.method_calls import joined as _joined
 from bastion.analyzers.taint.patterns import Compiled, compiled_pattern
-from bastion.analyzers.taint.sequences import EDITS, MUTATORS, edit_list
-from bastion.analyzers.taint.sinks import (
-    SAX_PARSER,
-    UNSAFE_SAX_PARSER,
-    enables_external_entities,
-    parser_kind,
-)
+from bastion.analyzers.taint.sinks import parser_kind
 from bastion.analyzers.taint.string_templates import template_substituted
-from bastion.analyzers.taint.string_transforms import ESCAPING_CODECS, filtered_characters, replace
+from bastion.analyzers.taint.string_transforms import ESCAPING_CODECS
 from bastion.analyzers.taint.summaries import apply_summary, base_method, on_self, summary_for
 from bastion.analyzers.taint.templates import (
     STRING_RENDERS,
@@ -67,20 +54,10 @@ from bastion.analyzers.taint.templates import (
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
 
+_PATH_JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join"})
 _FILE_OPENERS = frozenset({"open", "builtins.open", "io.open", "codecs.open"})
 # Of a path (pathlib, zipfile.Path, importlib.resources): what the file holds, whatever its name
 _PATH_READS = frozenset({"read_text", "read_bytes"})
-_STRING_BUILDERS = frozenset({"format", "format_map"})
-_PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
-_PATH_JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join"})
-# Methods of str / bytes / containers whose result carries the receiver's (and arguments') data.
-STRING_METHODS = frozenset({
-    "strip", "lstrip", "rstrip", "lower", "upper", "casefold", "title", "capitalize", "encode",
-    "decode", "split", "rsplit", "splitlines", "partition", "rpartition", "removeprefix",
-    "removesuffix", "zfill", "center", "ljust", "rjust", "expandtabs", "swapcase", "copy",
-    "get", "getlist", "getall", "getone", "values", "items", "keys", "pop", "setdefault", "lists",
-    "dict", "to_dict", "read", "readline", "readlines", "getvalue", "model_dump",
-})
 
 
 _SPLITEXT = frozenset({"os.path.splitext", "posixpath.splitext", "ntpath.splitext"})
@@ -123,7 +100,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         joined = _joined(flowing, name)  # `json.loads(body)` is known as what json.loads made
         return joined.evolve(clean=joined.clean | model.cleans,
                              kind=APP_PATH if name in APP_PATH_BUILDERS else joined.kind)
-    if name in _PATH_JOINS or name in _PATH_TYPES or method == "joinpath" and receiver is not None \
+    if name in _PATH_JOINS or name in PATH_TYPES or method == "joinpath" and receiver is not None \
             and (receiver.kind or "").startswith("pathlib."):
         # `os.path.join(BASE, name)`: a later part that may be absolute replaces the base
         first = 0 if method == "joinpath" else 1
@@ -249,61 +226,9 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             *(keywords[k] for k in model.keywords if k in keywords)], name)
         # `b64decode(b64encode(name))` is `name` again: the encoding's cleans undone
         return carried.evolve(clean=frozenset()) if carried.taint and model.decodes else carried
-    if method is not None and receiver is not None:
-        if method == "join" and receiver.const == "" and len(node.args) == 1:
-            cleans = filtered_characters(ev, node.args[0])
-            if cleans:  # `"".join(c for c in name if c.isalnum())`
-                kept = args[0].item(ANY)
-                return kept.evolve(clean=kept.clean | cleans, kind=None, const=UNKNOWN)
-        if method == "join" and len(args) == 1 and isinstance(receiver.const, str) \
-                and isinstance(args[0].const, tuple) and all(type(p) is str for p in args[0].const) \
-                and sum(map(len, args[0].const)) < 10_000:
-            return constant(receiver.const.join(args[0].const))  # ", ".join(["?"] * 3)
-        if method in _STRING_BUILDERS or method == "join" and args:
-            put = (format_arguments(receiver, args, keywords) if method == "format"
-                   else mapped_fields(receiver, args)) or [*args, *keywords.values()]
-            built = concat([receiver, args[0].iterated()]) if method == "join" \
-                else concat([before_fields(receiver, put, True), *put])
-            if receiver.kind in MARKUP_KINDS and not receiver.taint:
-                return built.evolve(clean=built.clean | {"html"}, kind=receiver.kind)
-            return built
-        if method == "replace":
-            return replace(receiver, args)
-        if method == "setFeature" and receiver.kind == SAX_PARSER and isinstance(
-                node.func.value, ast.Name) and enables_external_entities(ev, node, args):
-            ev.env[node.func.value.id] = receiver.evolve(kind=UNSAFE_SAX_PARSER)
-            return CLEAN
-        configured = config_call(receiver, method, args, keywords)
-        if configured is not None:
-            if configured[1] is not None and isinstance(node.func.value, ast.Name):
-                ev.env[node.func.value.id] = configured[1]
-            return configured[0]
-        if method in EDITS and not keywords and isinstance(node.func.value, ast.Name) \
-                and node.func.value.id in ev.env:
-            edited = edit_list(receiver, method, args)
-            if edited is not None:
-                ev.env[node.func.value.id] = edited[1]
-                return edited[0]
-        held = _held(node.func.value)
-        if method in MUTATORS and held is not None and (held in ev.env or held not in ev.aliases):
-            # an imported object (`flask.session`) stays what it is named, for its next call
-            _mutate(ev, held, receiver, method, args, keywords, _displayed(node))
-            return CLEAN
-        if method == "get" and args and (receiver.items is not None or receiver.taint and (all(
-                o.kind == "param" for o in receiver.taint) or is_json(receiver.kind))
-                or isinstance(receiver.const, frozenset)):
-            # a parameter's element, by its key; a JSON body's element; one of a constant
-            # table's entries, whatever the key (as `TABLE[key]` reads it)
-            key = args[0].const if args[0].const is not UNKNOWN else ANY
-            found = receiver.item(key)
-            return join(found, args[1]) if len(args) > 1 else found
-        if method in ("model_dump", "dict") and not args and not keywords \
-                and receiver.items is not None:
-            return receiver.evolve(kind=None)  # a model's fields as a dict, each as it was
-        if not args and not keywords and (view := mapping_view(receiver, method)) is not None:
-            return view
-        if method in STRING_METHODS:
-            return _joined(inputs, None)
+    if method is not None and receiver is not None \
+            and (by_method := method_result(ev, node, method, args, keywords, receiver, inputs)) is not None:
+        return by_method
     if builds_parser(name, inputs):  # with what its parents of other modules prove
         return built_parser(keywords.get("parents"))
     if not any(v.tainted for v in inputs):
@@ -332,58 +257,6 @@ def _hands_data(node: ast.Call, args: list[Value], keywords: dict[str | None, Va
     return any(v.tainted for a, v in zip(node.args, args, strict=False)
                if not (isinstance(a, ast.Name) and a.id == "self")) \
         or any(v.tainted for v in keywords.values())
-
-
-def _joined(values: list[Value], name: str | None = None) -> Value:
-    """The values' data together, as a modelled operation (a propagator, a string method)
-    returns it: known when every value is."""
-    out = join_all(values)
-    if name is not None and out.taint:
-        out = out.evolve(kind=name + "()", const=UNKNOWN)
-    elif name in _PATH_TYPES or name in CONTAINER_TYPES:
-        # `Path("/srv") / name`: the path's methods are sinks; `dict(a=1)` may be filled later
-        out = out.evolve(kind=name + "()")
-    if all(v.known for v in values):
-        out = SAFE if out is CLEAN else out.evolve(known=True)
-    return out
-
-
-def _held(node: ast.expr) -> str | None:
-    """The name a mutated container is held by: a local, or a field of `self` (`self.parts`, as
-    `self.parts = ...` stores it), which the method's summary hands to its instance."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
-        return f"self.{node.attr}"
-    return None
-
-
-def _mutate(ev: Evaluator, name: str, receiver: Value, method: str, args: list[Value],
-            keywords: dict[str | None, Value], displayed: bool) -> None:
-    """`items.append(x)`, `d.update(...)`, `buf.write(x)`: the container now holds the data. A
-    mapping whose keys are not known may replace any slot (`d.update(config)`)."""
-    added = _joined([*args, *keywords.values()])
-    if receiver.items is None and added.known and not added.taint:
-        return  # nothing known of its elements changes
-    items = elements(receiver)
-    given = args[0].items if len(args) == 1 and args[0].items is not None else {} if not args else None
-    if method == "update" and given is not None and ANY not in given and None not in keywords:
-        # a keyword, or a key of a dict display, is set as `d[key] = value` sets it; another
-        # mapping's slot may be one only some paths set, a list's is an index of a pair
-        for key, value in given.items():
-            items[key] = value if key not in items or displayed else join(items[key], value)
-        items.update(keywords)
-    elif method == "update":
-        items = {key: join(value, added) for key, value in items.items()}
-        items.setdefault(ANY, added)
-    else:
-        items[ANY] = join(items[ANY], added) if ANY in items else added
-    ev.env[name] = receiver.evolve(items=items, const=UNKNOWN)
-
-
-def _displayed(node: ast.Call) -> bool:
-    """`d.update({"k": v})`, `d.update(k=v)`: every key given is set (no `**other` among them)."""
-    return not node.args or isinstance(node.args[0], ast.Dict) and None not in node.args[0].keys
 
 
 def _converts(ev: Evaluator, node: ast.Call) -> bool:

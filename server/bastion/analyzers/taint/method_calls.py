@@ -1,0 +1,156 @@
+"""What a method of a value returns when the method's name says (`str.join` / `format` /
+`replace`, a SAX parser's `setFeature`, a config parser's getters, list edits, container
+mutators, `dict.get`, a model's `model_dump`, mapping views, the string methods), and what it
+does to the name holding the value; and `joined`, the value every modelled call returns of its
+inputs. Out of calls.py, which asks here once the models and summaries have not decided."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from bastion.analyzers.taint.configs import config_call
+from bastion.analyzers.taint.containers import mapping_view
+from bastion.analyzers.taint.domain import (
+    ANY,
+    CLEAN,
+    MARKUP_KINDS,
+    SAFE,
+    UNKNOWN,
+    Value,
+    concat,
+    constant,
+    elements,
+    is_json,
+    join,
+    join_all,
+)
+from bastion.analyzers.taint.escapes import CONTAINER_TYPES
+from bastion.analyzers.taint.folding import before_fields, format_arguments, mapped_fields
+from bastion.analyzers.taint.sequences import EDITS, MUTATORS, edit_list
+from bastion.analyzers.taint.sinks import SAX_PARSER, UNSAFE_SAX_PARSER, enables_external_entities
+from bastion.analyzers.taint.string_transforms import filtered_characters, replace
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.expressions import Evaluator
+
+STRING_BUILDERS = frozenset({"format", "format_map"})
+PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
+# Methods of str / bytes / containers whose result carries the receiver's (and arguments') data.
+STRING_METHODS = frozenset({
+    "strip", "lstrip", "rstrip", "lower", "upper", "casefold", "title", "capitalize", "encode",
+    "decode", "split", "rsplit", "splitlines", "partition", "rpartition", "removeprefix",
+    "removesuffix", "zfill", "center", "ljust", "rjust", "expandtabs", "swapcase", "copy",
+    "get", "getlist", "getall", "getone", "values", "items", "keys", "pop", "setdefault", "lists",
+    "dict", "to_dict", "read", "readline", "readlines", "getvalue", "model_dump",
+})
+def method_result(ev: Evaluator, node: ast.Call, method: str, args: list[Value],
+                  keywords: dict[str | None, Value], receiver: Value, inputs: list[Value]) -> Value | None:
+    """`receiver.method(...)`'s value, or None when its name is none of those followed here."""
+    if method == "join" and receiver.const == "" and len(node.args) == 1:
+        cleans = filtered_characters(ev, node.args[0])
+        if cleans:  # `"".join(c for c in name if c.isalnum())`
+            kept = args[0].item(ANY)
+            return kept.evolve(clean=kept.clean | cleans, kind=None, const=UNKNOWN)
+    if method == "join" and len(args) == 1 and isinstance(receiver.const, str) \
+            and isinstance(args[0].const, tuple) and all(type(p) is str for p in args[0].const) \
+            and sum(map(len, args[0].const)) < 10_000:
+        return constant(receiver.const.join(args[0].const))  # ", ".join(["?"] * 3)
+    if method in STRING_BUILDERS or method == "join" and args:
+        put = (format_arguments(receiver, args, keywords) if method == "format"
+               else mapped_fields(receiver, args)) or [*args, *keywords.values()]
+        built = concat([receiver, args[0].iterated()]) if method == "join" \
+            else concat([before_fields(receiver, put, True), *put])
+        if receiver.kind in MARKUP_KINDS and not receiver.taint:
+            return built.evolve(clean=built.clean | {"html"}, kind=receiver.kind)
+        return built
+    if method == "replace":
+        return replace(receiver, args)
+    if method == "setFeature" and receiver.kind == SAX_PARSER and isinstance(
+            node.func.value, ast.Name) and enables_external_entities(ev, node, args):
+        ev.env[node.func.value.id] = receiver.evolve(kind=UNSAFE_SAX_PARSER)
+        return CLEAN
+    configured = config_call(receiver, method, args, keywords)
+    if configured is not None:
+        if configured[1] is not None and isinstance(node.func.value, ast.Name):
+            ev.env[node.func.value.id] = configured[1]
+        return configured[0]
+    if method in EDITS and not keywords and isinstance(node.func.value, ast.Name) \
+            and node.func.value.id in ev.env:
+        edited = edit_list(receiver, method, args)
+        if edited is not None:
+            ev.env[node.func.value.id] = edited[1]
+            return edited[0]
+    held = _held(node.func.value)
+    if method in MUTATORS and held is not None and (held in ev.env or held not in ev.aliases):
+        # an imported object (`flask.session`) stays what it is named, for its next call
+        _mutate(ev, held, receiver, method, args, keywords, _displayed(node))
+        return CLEAN
+    if method == "get" and args and (receiver.items is not None or receiver.taint and (all(
+            o.kind == "param" for o in receiver.taint) or is_json(receiver.kind))
+            or isinstance(receiver.const, frozenset)):
+        # a parameter's element, by its key; a JSON body's element; one of a constant
+        # table's entries, whatever the key (as `TABLE[key]` reads it)
+        key = args[0].const if args[0].const is not UNKNOWN else ANY
+        found = receiver.item(key)
+        return join(found, args[1]) if len(args) > 1 else found
+    if method in ("model_dump", "dict") and not args and not keywords \
+            and receiver.items is not None:
+        return receiver.evolve(kind=None)  # a model's fields as a dict, each as it was
+    if not args and not keywords and (view := mapping_view(receiver, method)) is not None:
+        return view
+    if method in STRING_METHODS:
+        return joined(inputs, None)
+    return None
+
+
+def joined(values: list[Value], name: str | None = None) -> Value:
+    """The values' data together, as a modelled operation (a propagator, a string method)
+    returns it: known when every value is."""
+    out = join_all(values)
+    if name is not None and out.taint:
+        out = out.evolve(kind=name + "()", const=UNKNOWN)
+    elif name in PATH_TYPES or name in CONTAINER_TYPES:
+        # `Path("/srv") / name`: the path's methods are sinks; `dict(a=1)` may be filled later
+        out = out.evolve(kind=name + "()")
+    if all(v.known for v in values):
+        out = SAFE if out is CLEAN else out.evolve(known=True)
+    return out
+
+
+def _held(node: ast.expr) -> str | None:
+    """The name a mutated container is held by: a local, or a field of `self` (`self.parts`, as
+    `self.parts = ...` stores it), which the method's summary hands to its instance."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+        return f"self.{node.attr}"
+    return None
+
+
+def _mutate(ev: Evaluator, name: str, receiver: Value, method: str, args: list[Value],
+            keywords: dict[str | None, Value], displayed: bool) -> None:
+    """`items.append(x)`, `d.update(...)`, `buf.write(x)`: the container now holds the data. A
+    mapping whose keys are not known may replace any slot (`d.update(config)`)."""
+    added = joined([*args, *keywords.values()])
+    if receiver.items is None and added.known and not added.taint:
+        return  # nothing known of its elements changes
+    items = elements(receiver)
+    given = args[0].items if len(args) == 1 and args[0].items is not None else {} if not args else None
+    if method == "update" and given is not None and ANY not in given and None not in keywords:
+        # a keyword, or a key of a dict display, is set as `d[key] = value` sets it; another
+        # mapping's slot may be one only some paths set, a list's is an index of a pair
+        for key, value in given.items():
+            items[key] = value if key not in items or displayed else join(items[key], value)
+        items.update(keywords)
+    elif method == "update":
+        items = {key: join(value, added) for key, value in items.items()}
+        items.setdefault(ANY, added)
+    else:
+        items[ANY] = join(items[ANY], added) if ANY in items else added
+    ev.env[name] = receiver.evolve(items=items, const=UNKNOWN)
+
+
+def _displayed(node: ast.Call) -> bool:
+    """`d.update({"k": v})`, `d.update(k=v)`: every key given is set (no `**other` among them)."""
+    return not node.args or isinstance(node.args[0], ast.Dict) and None not in node.args[0].keys
