@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.argparse_choices import builds_parser, built_parser, parsed_namespace
 from bastion.analyzers.taint.argv import LOOKUPS, found_program, starts_with_word
-from bastion.analyzers.taint.charsets import substitution
+from bastion.analyzers.taint.charsets import SUBSTITUTIONS, substitution
 from bastion.analyzers.taint.domain import (
     ANY,
     APP_PATH,
@@ -37,14 +37,16 @@ from bastion.analyzers.taint.instances import (
 )
 from bastion.analyzers.taint.iterators import ITERATORS, NEXT, iterated, next_of
 from bastion.analyzers.taint.mapped import REDUCE, mapped, reduced
-from bastion.analyzers.taint.method_calls import PATH_TYPES, method_result
+from bastion.analyzers.taint.method_calls import METHOD_NAMES, PATH_TYPES, method_result
 from bastion.analyzers.taint.method_calls import joined as _joined
 from bastion.analyzers.taint.patterns import Compiled, compiled_pattern
-from bastion.analyzers.taint.sinks import parser_kind
-from bastion.analyzers.taint.string_templates import template_substituted
+from bastion.analyzers.taint.sinks import LXML_PARSERS, parser_kind
+from bastion.analyzers.taint.string_templates import SUBSTITUTES, template_substituted
 from bastion.analyzers.taint.string_transforms import ESCAPING_CODECS
 from bastion.analyzers.taint.summaries import apply_summary, base_method, on_self, summary_for
 from bastion.analyzers.taint.templates import (
+    JINJA_NAMES,
+    RENDER_METHODS,
     STRING_RENDERS,
     escaped_render,
     jinja_object,
@@ -68,6 +70,32 @@ _STATUS_OUTPUT = frozenset({"subprocess.getstatusoutput", "commands.getstatusout
 # peer's address)
 _ACCEPTS = frozenset({"socket.socket().accept", "socket.create_server().accept"})
 
+# Dispatch by call shape (issue 12: each call ran ~40 checks in turn): the blocks of checks a call
+# can meet, by the qualified name it resolves to and by its final attribute, built from the sets
+# the checks read. A call of none (`helper(v)`, `escape(x)`, `abort(400)`) meets only the open
+# checks: models, sources, forms, constructors, summaries, propagators and the default. Inside a
+# block the checks keep their order; one added to a block needs its names or methods here.
+_EARLY, _PATHS, _SHAPED, _METHODS = 1, 2, 4, 8
+
+
+def _table(*blocks: tuple[int, frozenset[str]]) -> dict[str, int]:
+    table: dict[str, int] = {}
+    for flag, keys in blocks:
+        for key in keys:
+            table[key] = table.get(key, 0) | flag
+    return table
+
+
+_BY_NAME = _table(
+    (_EARLY, _MAPS | NEXT | REDUCE | ITERATORS | {"dict"}),
+    (_PATHS, _PATH_JOINS | PATH_TYPES | _FILE_OPENERS | LOOKUPS | {"re.compile"}),
+    (_SHAPED, JINJA_NAMES | _SPLITEXT | _STATUS_OUTPUT | _ACCEPTS | _SHLEX_SPLIT | LXML_PARSERS
+     | STRING_RENDERS | SUBSTITUTIONS | {"vars", "builtins.vars"}))
+_BY_METHOD = _table(
+    (_PATHS, _PATH_READS | {"joinpath"}),
+    (_SHAPED, RENDER_METHODS | SUBSTITUTES | READS | {"get", "encode", "sub"}),
+    (_METHODS, METHOD_NAMES))
+
 
 def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value],
                   keywords: dict[str | None, Value], receiver: Value | None,
@@ -79,16 +107,19 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     inputs = [*args, *keywords.values()]
     if receiver is not None and not on_module:
         inputs.append(receiver)  # `shlex.quote(x)`'s `shlex` is no input
-    if name in _MAPS and len(args) > 1 and not keywords:
-        return mapped(ev, node, args[1:], _joined([iterable.item(ANY) for iterable in args[1:]]))
-    if (kept := next_of(ev, node) if name in NEXT else reduced(ev, node, args) if name in REDUCE
-            else None) is not None:  # `next(iter(["ls", q]))` is "ls"; reduce over a list in order
-        return kept
-    if name in ITERATORS and not any(isinstance(a, ast.Starred) for a in node.args) \
-            and (kept := iterated(name, args, keywords)) is not None:
-        return kept
-    if name == "dict" and not args and keywords and None not in keywords:  # `dict(k=v)` is `{"k": v}`
-        return Value(clean=EVERY_CLASS, items=dict(keywords), known=all(v.known for v in keywords.values()))
+    shape = _BY_NAME.get(name, 0) | _BY_METHOD.get(method, 0)  # the checks it can meet
+    if shape & _EARLY:
+        if name in _MAPS and len(args) > 1 and not keywords:
+            return mapped(ev, node, args[1:], _joined([iterable.item(ANY) for iterable in args[1:]]))
+        if (kept := next_of(ev, node) if name in NEXT else reduced(ev, node, args) if name in REDUCE
+                else None) is not None:  # `next(iter(["ls", q]))` is "ls"; reduce over a list in order
+            return kept
+        if name in ITERATORS and not any(isinstance(a, ast.Starred) for a in node.args) \
+                and (kept := iterated(name, args, keywords)) is not None:
+            return kept
+        if name == "dict" and not args and keywords and None not in keywords:  # `dict(k=v)` is `{"k": v}`
+            return Value(clean=EVERY_CLASS, items=dict(keywords),
+                         known=all(v.known for v in keywords.values()))
     sanitizer = models.sanitizers.by_name(name) or (
         models.sanitizers.methods.get(method, [])
         if method and not own else [])
@@ -100,23 +131,24 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         joined = _joined(flowing, name)  # `json.loads(body)` is known as what json.loads made
         return joined.evolve(clean=joined.clean | model.cleans,
                              kind=APP_PATH if name in APP_PATH_BUILDERS else joined.kind)
-    if name in _PATH_JOINS or name in PATH_TYPES or method == "joinpath" and receiver is not None \
-            and (receiver.kind or "").startswith("pathlib."):
-        # `os.path.join(BASE, name)`: a later part that may be absolute replaces the base
-        first = 0 if method == "joinpath" else 1
-        args = [*args[:first], *(as_component(a) for a in args[first:])]
-        inputs = [*args, *keywords.values(), *([receiver] if receiver is not None and not on_module
-                                                 else [])]
-    if name in _FILE_OPENERS or method in _PATH_READS and not on_module \
-            and not own:
-        # What a file holds is data of kind `file`, not modelled as a source (off by default).
-        return Value(clean=EVERY_CLASS, kind="open()")
-    if name in LOOKUPS and (program := found_program(args, keywords)) is not None:
-        return program
-    if name == "re.compile":
-        compiled = compiled_pattern(node, ev.names)
-        if compiled is not None:  # kept as the value's constant, for the guards that use it
-            return Value(clean=EVERY_CLASS, kind="re.compile()", const=Compiled(*compiled))
+    if shape & _PATHS:
+        if name in _PATH_JOINS or name in PATH_TYPES or method == "joinpath" and receiver is not None \
+                and (receiver.kind or "").startswith("pathlib."):
+            # `os.path.join(BASE, name)`: a later part that may be absolute replaces the base
+            first = 0 if method == "joinpath" else 1
+            args = [*args[:first], *(as_component(a) for a in args[first:])]
+            inputs = [*args, *keywords.values(), *([receiver] if receiver is not None and not on_module
+                                                     else [])]
+        if name in _FILE_OPENERS or method in _PATH_READS and not on_module \
+                and not own:
+            # What a file holds is data of kind `file`, not modelled as a source (off by default).
+            return Value(clean=EVERY_CLASS, kind="open()")
+        if name in LOOKUPS and (program := found_program(args, keywords)) is not None:
+            return program
+        if name == "re.compile":
+            compiled = compiled_pattern(node, ev.names)
+            if compiled is not None:  # kept as the value's constant, for the guards that use it
+                return Value(clean=EVERY_CLASS, kind="re.compile()", const=Compiled(*compiled))
     found = ev.source_value(name, node)
     if found is not None:
         return parsed_namespace(found, name, node, args, keywords, ev.module, receiver)
@@ -166,57 +198,59 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
                 and receiver.kind.endswith("()"):
             set_instance_fields(ev, node, node.func.value.id, receiver, summary, args, keywords)
         return returned
-    made = jinja_object(name, keywords, inputs) or escaped_render(receiver, method, inputs)
-    if made is not None:
-        return made
-    if name in _SPLITEXT and len(args) == 1 and args[0].taint:
-        # (root, extension): an extension is a dot and what follows the last one, no separator
-        whole = _joined(args, name)
-        return Value(clean=EVERY_CLASS, items={
-            0: whole, 1: whole.evolve(clean=whole.clean | {"path", COMPONENT})})
-    if name in _STATUS_OUTPUT:
-        # (exit status, output): the output as `getoutput` returns it, no text of the view's
-        result = _joined(inputs, name)
-        output = result.evolve(modelled=False) if result.taint else result
-        return Value(clean=EVERY_CLASS, items={0: SAFE, 1: output}, kind=name + "()")
-    if name in _ACCEPTS:  # `conn, addr = server.accept()`
-        return Value(clean=EVERY_CLASS, items={0: Value(clean=EVERY_CLASS, kind="socket.socket()"),
-                                               1: SAFE})
-    if name in _SHLEX_SPLIT and len(node.args) == 1 and args[0].taint \
-            and starts_with_word(node.args[0]):
-        # `shlex.split(f"convert {name} out.png")`: the program an argv runs is the
-        # developer's; the request's words are its arguments
-        words = _joined(args, name).evolve(const=UNKNOWN, kind=None)
-        return Value(clean=EVERY_CLASS, items={0: SAFE, ANY: words})
-    entities = keywords.get("resolve_entities")
-    parser = parser_kind(name, entities is None and None not in keywords,
-                         entities is not None and entities.const is True)
-    if parser is not None:  # lxml's default: a sink by its version
-        return Value(clean=EVERY_CLASS, kind=parser)
-    if method == "get" and "type" in keywords and _converts(ev, node):
-        # Werkzeug's `request.args.get("page", type=int)`: the converter's result, or the default
-        return join(SAFE, args[1] if len(args) > 1 else keywords.get("default", NONE))
-    if name in STRING_RENDERS and args and isinstance(args[0].const, str) and len(args[0].const) < 100_000:
-        printed = [keywords[n] for n in unescaped_names(args[0].const) if n in keywords]
-        if any(v.tainted for v in printed):  # `{{ q|safe }}`: the page holds `q` as it is
-            return _joined(printed).evolve(kind=None, const=UNKNOWN)
-    if (templated := template_substituted(ev, node, method, args, keywords)) is not None:
-        return templated  # `string.Template("$x").substitute(x=a, y=b)` holds `a` only
-    if (substituted := substitution(ev, node, name, args, keywords, receiver)) is not None:
-        kept = _joined([substituted[0]], name)  # the text, with what the substitution proves of it
-        return kept.evolve(clean=kept.clean | substituted[1])
-    if method == "encode" and receiver is not None and not on_module and args \
-            and args[0].const in ESCAPING_CODECS:
-        # `text.encode("unicode_escape")`: every line break and control character as `\n`, `\x1b`
-        escaped = _joined([receiver], name)
-        return escaped.evolve(clean=escaped.clean | {"log"})
-    if name in ("vars", "builtins.vars") and len(args) == 1 and args[0].items and not keywords:
-        return args[0].evolve(kind=None)  # `vars(args)["count"]`: attributes are its keys
-    if method in READS and receiver is not None and not on_module and bare_param(receiver) \
-            and not any(v.tainted for v in [*args, *keywords.values()]):
-        # `req.read()` of a parameter: the source of that name of a request handed there
-        read = _joined(inputs, name)
-        return read.evolve(taint=keyed(read.taint, MethodResult(method)))
+    if shape & _SHAPED:  # the checks of a few names or methods each, in their order
+        made = jinja_object(name, keywords, inputs) or escaped_render(receiver, method, inputs)
+        if made is not None:
+            return made
+        if name in _SPLITEXT and len(args) == 1 and args[0].taint:
+            # (root, extension): an extension is a dot and what follows the last one, no separator
+            whole = _joined(args, name)
+            return Value(clean=EVERY_CLASS, items={
+                0: whole, 1: whole.evolve(clean=whole.clean | {"path", COMPONENT})})
+        if name in _STATUS_OUTPUT:
+            # (exit status, output): the output as `getoutput` returns it, no text of the view's
+            result = _joined(inputs, name)
+            output = result.evolve(modelled=False) if result.taint else result
+            return Value(clean=EVERY_CLASS, items={0: SAFE, 1: output}, kind=name + "()")
+        if name in _ACCEPTS:  # `conn, addr = server.accept()`
+            return Value(clean=EVERY_CLASS, items={0: Value(clean=EVERY_CLASS, kind="socket.socket()"),
+                                                   1: SAFE})
+        if name in _SHLEX_SPLIT and len(node.args) == 1 and args[0].taint \
+                and starts_with_word(node.args[0]):
+            # `shlex.split(f"convert {name} out.png")`: the program an argv runs is the
+            # developer's; the request's words are its arguments
+            words = _joined(args, name).evolve(const=UNKNOWN, kind=None)
+            return Value(clean=EVERY_CLASS, items={0: SAFE, ANY: words})
+        entities = keywords.get("resolve_entities")
+        parser = parser_kind(name, entities is None and None not in keywords,
+                             entities is not None and entities.const is True)
+        if parser is not None:  # lxml's default: a sink by its version
+            return Value(clean=EVERY_CLASS, kind=parser)
+        if method == "get" and "type" in keywords and _converts(ev, node):
+            # Werkzeug's `request.args.get("page", type=int)`: the converter's result, or the default
+            return join(SAFE, args[1] if len(args) > 1 else keywords.get("default", NONE))
+        if name in STRING_RENDERS and args and isinstance(args[0].const, str) \
+                and len(args[0].const) < 100_000:
+            printed = [keywords[n] for n in unescaped_names(args[0].const) if n in keywords]
+            if any(v.tainted for v in printed):  # `{{ q|safe }}`: the page holds `q` as it is
+                return _joined(printed).evolve(kind=None, const=UNKNOWN)
+        if (templated := template_substituted(ev, node, method, args, keywords)) is not None:
+            return templated  # `string.Template("$x").substitute(x=a, y=b)` holds `a` only
+        if (substituted := substitution(ev, node, name, args, keywords, receiver)) is not None:
+            kept = _joined([substituted[0]], name)  # the text, with what the substitution proves of it
+            return kept.evolve(clean=kept.clean | substituted[1])
+        if method == "encode" and receiver is not None and not on_module and args \
+                and args[0].const in ESCAPING_CODECS:
+            # `text.encode("unicode_escape")`: every line break and control character as `\n`, `\x1b`
+            escaped = _joined([receiver], name)
+            return escaped.evolve(clean=escaped.clean | {"log"})
+        if name in ("vars", "builtins.vars") and len(args) == 1 and args[0].items and not keywords:
+            return args[0].evolve(kind=None)  # `vars(args)["count"]`: attributes are its keys
+        if method in READS and receiver is not None and not on_module and bare_param(receiver) \
+                and not any(v.tainted for v in [*args, *keywords.values()]):
+            # `req.read()` of a parameter: the source of that name of a request handed there
+            read = _joined(inputs, name)
+            return read.evolve(taint=keyed(read.taint, MethodResult(method)))
     propagator = models.propagators.by_name(name) or (
         models.propagators.methods.get(method, []) if method else [])
     if propagator:
@@ -226,7 +260,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             *(keywords[k] for k in model.keywords if k in keywords)], name)
         # `b64decode(b64encode(name))` is `name` again: the encoding's cleans undone
         return carried.evolve(clean=frozenset()) if carried.taint and model.decodes else carried
-    if method is not None and receiver is not None \
+    if shape & _METHODS and method is not None and receiver is not None \
             and (by_method := method_result(ev, node, method, args, keywords, receiver, inputs)) is not None:
         return by_method
     if builds_parser(name, inputs):  # with what its parents of other modules prove

@@ -34,7 +34,7 @@ _CONTEXTUAL = re.compile(r"\(\?|[\^$]|\\[AZbB1-9]")
 # escaped, is part of it).
 _NEGATED = re.compile(r"\[\^(\]?(?:\\.|[^\]\\])*)\][+*]?")
 _MAX_CHARS = 256
-_SUBSTITUTIONS = frozenset({"re.sub", "regex.sub"})
+SUBSTITUTIONS = frozenset({"re.sub", "regex.sub"})
 
 
 def kept_cleans(ev: Evaluator, test: ast.expr, var: str) -> frozenset[str]:
@@ -65,7 +65,7 @@ def substitution(ev: Evaluator, node: ast.Call, name: str | None, args: list[Val
     func = node.func
     if keywords:
         return None
-    if name in _SUBSTITUTIONS and len(args) == 3:
+    if name in SUBSTITUTIONS and len(args) == 3:
         pattern, (replacement, text) = args[0].const, args[1:]
     elif isinstance(func, ast.Attribute) and func.attr == "sub" and len(args) == 2:
         compiled = receiver.const if receiver is not None else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.configs import config_call
+from bastion.analyzers.taint.configs import FOLLOWED, config_call
 from bastion.analyzers.taint.containers import mapping_view
 from bastion.analyzers.taint.domain import (
     ANY,
@@ -44,6 +44,11 @@ STRING_METHODS = frozenset({
     "get", "getlist", "getall", "getone", "values", "items", "keys", "pop", "setdefault", "lists",
     "dict", "to_dict", "read", "readline", "readlines", "getvalue", "model_dump",
 })
+# The methods method_result answers (calls.py asks it for these alone)
+METHOD_NAMES = frozenset({"join", "replace", "setFeature", "get", "model_dump", "dict", "items", "values",
+                          "keys"}) | STRING_BUILDERS | FOLLOWED | EDITS | MUTATORS | STRING_METHODS
+
+
 def method_result(ev: Evaluator, node: ast.Call, method: str, args: list[Value],
                   keywords: dict[str | None, Value], receiver: Value, inputs: list[Value]) -> Value | None:
     """`receiver.method(...)`'s value, or None when its name is none of those followed here."""

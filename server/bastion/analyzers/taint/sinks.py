@@ -47,6 +47,7 @@ DEFAULT_PARSER = "lxml.etree.XMLParser(default)"
 ETCOMPAT_DEFAULT_PARSER = "lxml.etree.ETCompatXMLParser(default)"
 _DEFAULT_PARSERS = {"lxml.etree.XMLParser": DEFAULT_PARSER,
                     "lxml.etree.ETCompatXMLParser": ETCOMPAT_DEFAULT_PARSER}
+LXML_PARSERS = frozenset(_DEFAULT_PARSERS)  # the calls parser_kind answers
 # An xml.sax parser after `setFeature(feature_external_ges, True)` (off by default since
 # Python 3.7.1): it fetches the external entities a document declares.
 SAX_PARSER = "xml.sax.make_parser()"

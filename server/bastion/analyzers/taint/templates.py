@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 _JINJA = {"jinja2.Template": "jinja2.Template", "jinja2.environment.Template": "jinja2.Template",
           "jinja2.Environment": "jinja2.Environment",
           "jinja2.environment.Environment": "jinja2.Environment"}
+# The calls jinja_object and escaped_render answer (calls.py runs them for these alone)
+JINJA_NAMES = frozenset(_JINJA)
+RENDER_METHODS = frozenset({"from_string", "get_template", "render", "render_async"})
 # What an unescaped render returns: text a view may send as HTML.
 UNESCAPED_RENDERS = frozenset({"jinja2.Template().render()",
                                "jinja2.Environment().from_string().render()",
