@@ -91,6 +91,7 @@ class Evaluator:
         self.env: dict[str, Value] | None = {}
         self.names = module.env  # replaced by a copy when the function imports something
         self.aliases = module.env.aliases
+        self.module_names: dict[ast.Attribute, tuple[str, str | None]] = {}  # qualnames.py's memo
         self.hits: list[Hit] = []
         self.statement: ast.stmt | None = None
         # Verdicts by position (verdicts.py); strings are judged only in functions with SQL text.

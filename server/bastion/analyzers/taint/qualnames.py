@@ -32,6 +32,12 @@ def qualname(ev: Evaluator, node: ast.AST) -> str | None:
         kinds = ev.module.kinds
         return kinds[name] if name in kinds else ev.aliases.get(name, name)
     if kind is ast.Attribute:
+        # `request.args.get` rooted at a name neither local nor `self`, under the module's own
+        # imports: what the module's kinds and aliases make of it, the same at every read
+        remembered = ev.module_names.get(node) if ev.aliases is ev.module.env.aliases else None
+        if remembered is not None and (ev.env is None or ev.env.get(remembered[0]) is None):
+            return remembered[1]
+        chain = node
         attrs_ = [node.attr]
         node = node.value
         while type(node) is ast.Attribute:
@@ -56,6 +62,9 @@ def qualname(ev: Evaluator, node: ast.AST) -> str | None:
         for attr in reversed(attrs_):
             base = f"{base}.{attr}"
             base = aliases.get(base, base)
+        if type(node) is ast.Name and node.id != "self" and aliases is ev.module.env.aliases \
+                and (ev.env is None or ev.env.get(node.id) is None):
+            ev.module_names[chain] = (node.id, base)
         return base
     if kind is ast.Call:
         base = qualname(ev, node.func)

@@ -44,7 +44,8 @@ COPIED = {"hits": list, "seen": dict, "returned_fields": dict, "parsed_from": di
 HELD = ("returns", "returned", "yielded", "statement", "depth", "handed")
 STATE = ("env", *COPIED, *HELD, "names", "budget")
 CONSTANT = ("module", "models", "summaries", "class_name", "fields", "function", "sql_strings",
-            "aliases", "declared_types", "dispatcher")  # `aliases`: `names`'; `declared_types`: a memo
+            "aliases", "declared_types", "module_names", "dispatcher")  # `aliases`: `names`';
+# `declared_types`, `module_names`: memos
 _COPIED_OF = operator.attrgetter(*COPIED)
 _HELD_OF = operator.attrgetter(*HELD)
 
