@@ -24,6 +24,7 @@ from bastion.analyzers.taint.annotations import (
 from bastion.analyzers.taint.classes import ClassShape, model_fields
 from bastion.analyzers.taint.factories import Registration, annotated_calls, resolve
 from bastion.analyzers.taint.mixins import mixed_into, owner_of
+from bastion.analyzers.taint.option_types import declared_clean
 from bastion.analyzers.taint.signatures import default_values, named, packed, positional
 from bastion.analyzers.taint.specs import EntryModel
 
@@ -316,6 +317,7 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
     patterned: list[tuple[str, frozenset[str]]] = []
     dependencies: list[tuple[str, str]] = []
     resolver_skip = _resolver_skip(function) if entry.params == "resolver_args" else 0
+    options = declared_clean(function.node, entry, env, kinds, classes)  # click's `type=int`
     for index, param in enumerate(params):
         bare = annotated_type(param.annotation, env, kinds)  # `Annotated[Filter, Query()]`: Filter
         annotation = resolve(bare, env, kinds) if bare is not None else None
@@ -345,8 +347,8 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
             elif given.args and isinstance(given.args[0], ast.Name):
                 dependencies.append((param.arg, given.args[0].id))
             continue
-        elif param.annotation is not None and validated(param.annotation, entry, env, kinds,
-                                                        classes):
+        elif param.arg in options or param.annotation is not None \
+                and validated(param.annotation, entry, env, kinds, classes):
             safe.append(param.arg)
         elif entry.params == "after_first" and index == 0:
             requests.append(param.arg)
