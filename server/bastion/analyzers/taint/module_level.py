@@ -16,6 +16,7 @@ from bastion.analyzers.taint.bindings import Bindings
 from bastion.analyzers.taint.context_reuse import keep_level, kept_level, kept_wrapper, text_words
 from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
 from bastion.analyzers.taint.entries import FUNCTIONS
+from bastion.analyzers.taint.factories import resolve
 from bastion.analyzers.taint.patterns import compiled_pattern
 from bastion.analyzers.taint.sinks import parser_kind
 from bastion.analyzers.taint.templates import module_jinja_kind
@@ -102,7 +103,7 @@ def _bound(statements: list[ast.stmt], memo: LRU | None) -> _Bound:
                             if not isinstance(node.value, (ast.Constant, ast.Tuple)):
                                 bound.containers.add(target.id)  # a list, dict or set
                         elif isinstance(node.value, ast.Call):
-                            called = env.qualname(node.value.func)
+                            called = _called(node.value.func, env, kinds)
                             if called is not None:
                                 kinds[target.id] = _module_kind(called, node.value)
                             if called == "re.compile":
@@ -120,6 +121,18 @@ def _bound(statements: list[ast.stmt], memo: LRU | None) -> _Bound:
             elif isinstance(node, ast.Expr):
                 bound.expressions.append(node)
     return bound
+
+
+def _called(func: ast.expr, env: Env, kinds: dict[str, str]) -> str | None:
+    """The qualified name of a global's building call; a method of a global bound before by a call
+    is its kind's (`session = boto3.Session()`, then `s3 = session.client("s3")`: the client of
+    a session, whose `download_file` is a sink as `boto3.Session().client("s3")`'s is)."""
+    root = func
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if root is not func and isinstance(root, ast.Name) and root.id in kinds:
+        return resolve(func, env, kinds)
+    return env.qualname(func)
 
 
 def _module_kind(called: str, call: ast.Call) -> str:
