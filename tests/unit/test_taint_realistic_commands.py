@@ -49,28 +49,35 @@ def show(args):
         print(fh.read())
 
 
+def build_parser():
+    parser = argparse.ArgumentParser(prog="datatool", description="Event data tool")
+    parser.add_argument("--db", default="events.db", help="the events database")
+    commands = parser.add_subparsers(dest="cmd", required=True)
+
+    unpack = commands.add_parser("import", help="unpack an archive of events")
+    unpack.set_defaults(func=import_archive)
+    unpack.add_argument("archive", help="a .tar.gz export")
+    unpack.add_argument("--dest", default=".", help="where to unpack it")
+
+    ask = commands.add_parser("query", help="count events")
+    ask.set_defaults(func=query)
+    ask.add_argument("--table", choices=["events", "users"], default="events", help="which table")
+    ask.add_argument("--id", type=int, default=0, help="an event id")
+    ask.add_argument("--kind", default="", help="an event kind")
+    ask.add_argument("--script", default="", help="SQL to run first")
+
+    media = commands.add_parser("convert", help="transcode a recording")
+    media.set_defaults(func=convert)
+    media.add_argument("src")
+    media.add_argument("out")
+
+    commands.add_parser("show", help="print a file").add_argument("path")
+    commands.choices["show"].set_defaults(func=show)
+    return parser
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="datatool")
-    sub = parser.add_subparsers(dest="cmd", required=True)
-    p = sub.add_parser("import")
-    p.add_argument("archive")
-    p.add_argument("--dest", default=".")
-    p.set_defaults(func=import_archive)
-    p = sub.add_parser("query")
-    p.add_argument("--db", default="events.db")
-    p.add_argument("--table", choices=["events", "users"], default="events")
-    p.add_argument("--id", type=int, default=0)
-    p.add_argument("--kind", default="")
-    p.add_argument("--script", default="")
-    p.set_defaults(func=query)
-    p = sub.add_parser("convert")
-    p.add_argument("src")
-    p.add_argument("out")
-    p.set_defaults(func=convert)
-    p = sub.add_parser("show")
-    p.add_argument("path")
-    p.set_defaults(func=show)
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     args.func(args)
 
 
