@@ -21,6 +21,7 @@ from bastion.analyzers.taint.annotations import (
     pattern_cleans,
     validated,
 )
+from bastion.analyzers.taint.body_fields import clean_paths
 from bastion.analyzers.taint.classes import ClassShape, model_fields
 from bastion.analyzers.taint.factories import Registration, annotated_calls, resolve
 from bastion.analyzers.taint.mixins import mixed_into, owner_of
@@ -366,8 +367,7 @@ def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | N
             model = element if element is not None else model
             body = model_fields(resolve(model, env, kinds) if model is not None else None, classes,
                                 entry.validated_models) if entry.validated_models else None
-            clean = frozenset(name for name, kind in (body or {}).items()
-                              if validated(kind, entry, env, kinds, classes))
+            clean = clean_paths(body or {}, entry, env, kinds, classes)  # `customer.age` too
             if clean:
                 fields.append((param.arg + ("[]" if element is not None else ""), clean))
             # a body field declared with a pattern (`constr(pattern=...)`, `Annotated[str,

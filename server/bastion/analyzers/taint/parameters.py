@@ -6,6 +6,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.argparse_handlers import REGISTRAR
+from bastion.analyzers.taint.body_fields import nested_items
 from bastion.analyzers.taint.domain import ANY, CLEAN, EVERY_CLASS, SAFE, Origin, Value
 from bastion.analyzers.taint.forms import form_instance
 from bastion.analyzers.taint.injected_keywords import injected
@@ -53,7 +54,8 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
                 or (_form_fields(ev, param) if entry.validated_models else None) \
                 or (ev.module.argparse_clean if REGISTRAR in entry.registrars else None)
             steps = (ev.step(param, label),)
-            items: dict = dict.fromkeys(fields or (), SAFE)
+            body = Value(frozenset({origin}), steps=steps, known=True)
+            items: dict = nested_items(fields or (), body)  # a nested model's clean fields too
             # a body's fields that matched their pattern (entries.py keeps them as "name.field")
             items.update((key.partition(".")[2], Value(frozenset({origin}), cleans, steps=steps,
                                                        known=True))
@@ -62,7 +64,7 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
                               steps=steps, known=True, items=items or None)
             element = dict(function.validated_fields).get(name + "[]")
             if element:  # `items: list[Item]`: each element holds the body's validated fields
-                each = env[name].evolve(items=dict.fromkeys(element, SAFE))
+                each = env[name].evolve(items=nested_items(element, body))
                 env[name] = env[name].evolve(items={ANY: each})
             form = _hook_form(ev, function) if index == offset else None
             if form is not None:
