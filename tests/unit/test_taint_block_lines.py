@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from tests.hypothesis_budget import examples
 
 from bastion.analyzers.taint.block_lines import split_after
-from bastion.analyzers.taint.blocks import BlockParser, _Starts, block_starts
+from bastion.analyzers.taint.block_starts import Starts, block_starts
+from bastion.analyzers.taint.blocks import BlockParser
 from bastion.model.text import common_lines
 
 _PIECES = ["\n", "a", "b\n", "\n\n", "def f():\n    pass\n", "    x = 1", ""]
@@ -108,7 +109,7 @@ def test_rescanned_starts_are_a_whole_scan(indent):
     rng = random.Random(7)
     for _ in range(20):
         lines = [rng.choice(["", "    "]) + rng.choice(_SCANNED) for _ in range(rng.randrange(1, 60))]
-        scanner = _Starts(indent)
+        scanner = Starts(indent)
         for _ in range(20):
             assert scanner(lines) == block_starts(lines, indent=indent)
             at = rng.randrange(len(lines) + 1)

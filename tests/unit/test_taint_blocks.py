@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.hypothesis_budget import examples
 
-from bastion.analyzers.taint.blocks import BlockParser, block_starts
+from bastion.analyzers.taint.block_starts import block_starts
+from bastion.analyzers.taint.blocks import BlockParser
 
 SOURCE = (Path(sysconfig.get_paths()["stdlib"]) / "textwrap.py").read_text(encoding="utf-8")
 LINES = SOURCE.split("\n")
