@@ -214,7 +214,9 @@ def test_a_call_typed_under_a_docstring_is_not_joined_with_the_methods_after_it(
     parser = _CountsBroken()
     module = parser.parse(text)
     assert parser.broken == 1  # the method typed in, alone
-    assert [node.name for node in module.body[0].body] == [f"m{n}" for n in range(90)]
+    assert [node.name for node in module.body[0].body] == ["f", *(f"m{n}" for n in range(90))]
+    # read without the line being typed (block_mends.py)
+    assert [type(node) for node in module.body[0].body[0].body] == [ast.Expr, ast.Pass]
 
 
 # The lines a broken block left open may be closed by a block after the next one, which parses

@@ -13,8 +13,8 @@ import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.hypothesis_budget import examples
+from tests.unit.taint_analysed import analysed
 
-from bastion.analyzers.taint import analysis
 from bastion.analyzers.taint.analyzer import TaintAnalyzer, load_taint_rules
 from bastion.analyzers.taint.model_files import load_models
 
@@ -84,6 +84,10 @@ ARGPARSE = "import subprocess\n" + (Path(sysconfig.get_paths()["stdlib"]) / "arg
     encoding="utf-8")
 
 
+TYPED = ("x = subprocess.run(cmd, shell=True)", "return os.system('ls ' + name)",
+         "if name:", "data = request.args['q'")
+
+
 def _analyzer() -> TaintAnalyzer:
     return TaintAnalyzer(MODELS, RULES)
 
@@ -99,13 +103,17 @@ def _indent(line: str) -> str:
 @st.composite
 def edits(draw, text: str):
     """Texts after a few edits: an Enter after a line (its indentation), a deleted line, a
-    block of lines pasted elsewhere (a definition again, or a broken state)."""
+    block of lines pasted elsewhere (a definition again, or a broken state), a line half typed
+    after a line (at its indentation: the block parser reads its block without it)."""
     lines = text.split("\n")
     texts = []
     for _ in range(draw(st.integers(1, 4))):
         at = draw(st.integers(0, len(lines) - 1))
-        action = draw(st.sampled_from(["enter", "enter", "enter", "delete", "paste"]))
-        if action == "enter":
+        action = draw(st.sampled_from(["enter", "enter", "enter", "delete", "paste", "type"]))
+        if action == "type":
+            typed = draw(st.sampled_from(TYPED))
+            lines.insert(at + 1, _indent(lines[at]) + typed[:draw(st.integers(1, len(typed)))])
+        elif action == "enter":
             lines.insert(at + 1, _indent(lines[at]))
         elif action == "delete" and len(lines) > 1:
             del lines[at]
@@ -135,20 +143,6 @@ def test_argparse_after_edits_is_analysed_as_from_scratch(texts):
     _same_as_fresh(ARGPARSE, texts, "argparse.py")
 
 
-def _analysed(analyzer: TaintAnalyzer, text: str, name: str, monkeypatch) -> list[str]:
-    counted: list[str] = []
-    original = analysis._analyse
-
-    def counting(function, *args, **kwargs):
-        counted.append(function.name)
-        return original(function, *args, **kwargs)
-
-    with monkeypatch.context() as patched:
-        patched.setattr(analysis, "_analyse", counting)
-        analyzer.analyse_file(text, name)
-    return counted
-
-
 def _chain(quoted: bool) -> str:
     """A handler class whose methods each call the one above; the first one's sink is reached
     from `get` through all of them (a safe twin quotes the argument there). Above them,
@@ -176,7 +170,7 @@ def test_an_enter_above_methods_analyses_only_the_edited_one(monkeypatch):
     first = warm.analyse_file(text, "ping.py")
     assert [f.rule_id for f in first] == ["BST202"]
     edited = text.replace(*ENTER)
-    assert _analysed(warm, edited, "ping.py", monkeypatch) == ["Ping.header"]
+    assert analysed(warm, edited, "ping.py", monkeypatch) == ["Ping.header"]
     found = warm.analyse_file(edited, "ping.py")
     assert found == _analyzer().analyse_file(edited, "ping.py")
     assert found[0].span.start_line == first[0].span.start_line + 1
@@ -188,7 +182,7 @@ def test_an_enter_above_a_quoted_twin_reports_nothing(monkeypatch):
     warm = _analyzer()
     assert warm.analyse_file(text, "ping.py") == []
     edited = text.replace(*ENTER)
-    assert _analysed(warm, edited, "ping.py", monkeypatch) == ["Ping.header"]
+    assert analysed(warm, edited, "ping.py", monkeypatch) == ["Ping.header"]
     assert warm.analyse_file(edited, "ping.py") == []
 
 
@@ -200,7 +194,7 @@ def test_an_enter_in_argparse_s_first_container_method_analyses_it_alone(monkeyp
     lines = ARGPARSE.split("\n")
     at = lines.index("    def register(self, registry_name, value, object):") + 1
     edited = "\n".join(lines[:at + 1] + [_indent(lines[at])] + lines[at + 1:])
-    assert _analysed(warm, edited, "argparse.py", monkeypatch) == ["_ActionsContainer.register"]
+    assert analysed(warm, edited, "argparse.py", monkeypatch) == ["_ActionsContainer.register"]
     assert _result(warm, edited, "argparse.py") == _result(_analyzer(), edited, "argparse.py")
 
 
@@ -238,5 +232,5 @@ def test_a_method_s_kept_key_follows_its_class(monkeypatch):
     warm = _analyzer()
     warm.analyse_file(ECHO, "echo.py")
     moved = ECHO.replace("        self.started = True\n", "        self.started = True\n\n")
-    assert _analysed(warm, moved, "echo.py", monkeypatch) == []  # an Enter: nothing read again
+    assert analysed(warm, moved, "echo.py", monkeypatch) == []  # an Enter: nothing read again
     assert [f.span.start_line for f in warm.analyse_file(moved, "echo.py")] == [103]

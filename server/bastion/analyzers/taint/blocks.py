@@ -7,7 +7,8 @@ comments continue the block before; lines inside a triple-quoted string never st
 long class is split the same way into its header and its members at the body's indentation,
 so an edit in one method of a 3,000-line class parses that method. When a block does not parse
 (the split was wrong) it is joined with the blocks after it, up to MAX_MERGE; a block that still
-does not parse (code being typed) is left out, as the engine leaves broken lines quiet.
+does not parse (code being typed) is read without the line that breaks it (block_mends.py), as
+the engine leaves broken lines quiet, or left out.
 
 `BlockParser` owns its caches; like the analyzer it is used under the engine's lock. Given the
 whole file's tree (the engine has just parsed it), a block made of whole statements of that tree
@@ -20,6 +21,7 @@ import ast
 import copy
 
 from bastion.analyzers.taint.block_lines import Spliced, split_after
+from bastion.analyzers.taint.block_mends import Mends
 from bastion.analyzers.taint.block_runs import Run, first_index
 from bastion.analyzers.taint.block_starts import Starts, block_starts
 from bastion.analyzers.taint.whole_blocks import WholeStatements
@@ -36,6 +38,7 @@ class BlockParser:
         self._trees: LRU[tuple[bytes, int, str], list[ast.stmt]] = LRU(size)
         self._broken: LRU[tuple[bytes, int, str], bool] = LRU(size)
         self._starts = Starts()
+        self._mends = Mends()  # blocks being typed, read without the line that breaks them
         # A class body's member starts, relative, by (digest of the body's lines, indent).
         self._members: LRU[tuple[bytes, str], list[int]] = LRU(size)
         self._class_starts: LRU[tuple[str, str], Starts] = LRU(64)  # by header line, indent
@@ -61,6 +64,7 @@ class BlockParser:
     def forget(self) -> None:
         for cache in (self._trees, self._broken, self._members):
             cache.clear()
+        self._mends.forget()
         self.forget_text()
 
     def forget_text(self) -> None:
@@ -120,13 +124,13 @@ class BlockParser:
             run.begin(starts[index], starts[ahead] + 1 if ahead < len(starts) else hi + 1)
             for until in range(index + 1, min(index + MAX_MERGE, len(starts)) + 1):
                 end = starts[until] if until < len(starts) else hi
-                statements = self._block(lines, starts[index], end, indent)
+                statements = self._block(lines, starts[index], end, indent, until == index + 1)
                 if statements is not None or self._closes_nothing(lines, starts, index, until,
                                                                   hi, indent):
                     break
-            if statements is None:
-                index += 1  # mid-edit: the block stays quiet, the others are analysed
-                continue
+            if statements is None:  # mid-edit: what parses of the block, the others are analysed
+                end = starts[index + 1] if index + 1 < len(starts) else hi
+                statements, until = self._typed(lines, starts[index], end, indent), index + 1
             run.body.extend(statements)
             index = until
         self._run = outer
@@ -170,7 +174,21 @@ class BlockParser:
                 return False
         return True
 
-    def _block(self, lines: list[str], start: int, end: int, indent: str) -> list[ast.stmt] | None:
+    def _typed(self, lines: list[str], start: int, end: int, indent: str) -> list[ast.stmt]:
+        """A block that does not parse, even joined with the blocks after it (code being
+        typed): a short class split by its members (a long one was), so that only the member
+        being typed is mended; else the block mended (block_mends.py)."""
+        if not indent and end - start <= SPLIT_CLASS_LINES:
+            statements = self._class(lines, start, end)
+            if statements is not None:
+                return statements
+        return self._mends(lines, start, end, indent)
+
+    def _block(self, lines: list[str], start: int, end: int, indent: str,
+               alone: bool = True) -> list[ast.stmt] | None:
+        """`alone`: the lines are one block, not blocks joined to close a construct: only then is
+        a long class split by members (a broken class joined with the next read the next class's
+        members as its own, its `__init__` lost: every function's module context changed)."""
         place = (start, end, indent)
         statements = self._placing.get(place)
         if statements is not None:  # parsed while telling whether a join could help
@@ -182,7 +200,7 @@ class BlockParser:
                 self._placing[place] = statements
                 return statements
         statements = None
-        if not indent and end - start > SPLIT_CLASS_LINES:
+        if not indent and alone and end - start > SPLIT_CLASS_LINES:
             statements = self._class(lines, start, end)
         if statements is None:
             statements = self._parsed(lines, start, end, indent)

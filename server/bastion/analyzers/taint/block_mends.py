@@ -1,0 +1,70 @@
+"""A block being typed, as the block parser (blocks.py) reads it once no join with the blocks
+after it parses: without the line its parse fails at, a `pass` at that line's indentation in its
+place (`x = subprocess.`, `x = run(`, `x = run('ls` half typed in a method).
+
+Before, the block was left out: the method being typed went from the module, its callers were
+analysed again with an unknown callee (argparse.py's _ActionsContainer: 12 functions at the first
+broken key), and the functions it makes an entry or registers (a class's `__init__`) changed
+the module context of every function. The engine leaves broken lines quiet, not the statements
+around them; so now does the taint analysis. What is read depends on the block's lines alone,
+so a document's tree after any edits is still the one a fresh parser makes of its text.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from bastion.digests import blake2b
+from bastion.engine.cache import LRU
+from bastion.parsing import parse_code, parse_code_at
+
+_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError)
+
+
+class Mends:
+    """The statements of broken blocks, by (digest of their lines, first line, indent)."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._kept: LRU[tuple[bytes, int, str], list[ast.stmt]] = LRU(size)
+
+    def forget(self) -> None:
+        self._kept.clear()
+
+    def __call__(self, lines: list[str], start: int, end: int, indent: str) -> list[ast.stmt]:
+        """The statements of `lines[start:end]` (a block at `indent`) without the line their
+        parse fails at; none when they still do not parse."""
+        block = lines[start:end]
+        key = (blake2b("\n".join(block).encode("utf-8", "surrogatepass"), digest_size=16).digest(),
+               start, indent)
+        statements = self._kept.get(key)
+        if statements is None:
+            statements = _mended(block, start, indent)
+            self._kept.put(key, statements)
+        return statements
+
+
+def _mended(block: list[str], start: int, indent: str) -> list[ast.stmt]:
+    failed = _failing_line(block, indent)
+    if failed is None:
+        return []
+    line = block[failed]
+    mended = "\n".join([*block[:failed], line[:len(line) - len(line.lstrip())] + "pass",
+                        *block[failed + 1:]])
+    try:
+        if indent:  # `if 1:` keeps the document's columns for indented code, as blocks.py
+            return parse_code_at("if 1:\n" + mended, start - 1).body[0].body
+        return parse_code_at(mended, start).body
+    except _ERRORS:
+        return []
+
+
+def _failing_line(block: list[str], indent: str) -> int | None:
+    """The index in `block` of the line its parse fails at, None if none of its lines is."""
+    try:
+        parse_code("if 1:\n" + "\n".join(block) if indent else "\n".join(block))
+    except SyntaxError as error:
+        failed = (error.lineno or 0) - (2 if indent else 1)
+        return failed if 0 <= failed < len(block) and block[failed].strip() else None
+    except _ERRORS:
+        return None
+    return None

@@ -1,0 +1,21 @@
+"""Which functions a taint analyzer interprets for a text (not served from its cache): the
+keystroke tests' measure of what an edit costs."""
+
+from __future__ import annotations
+
+from bastion.analyzers.taint import analysis
+from bastion.analyzers.taint.analyzer import TaintAnalyzer
+
+
+def analysed(analyzer: TaintAnalyzer, text: str, name: str, monkeypatch) -> list[str]:
+    counted: list[str] = []
+    original = analysis._analyse
+
+    def counting(function, *args, **kwargs):
+        counted.append(function.name)
+        return original(function, *args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(analysis, "_analyse", counting)
+        analyzer.analyse_file(text, name)
+    return counted
