@@ -78,21 +78,43 @@ def test_kept_answers_equal_nothing_kept(first, edits):
         assert _tests(text, parser.parse(text), cache) == _walked(text)
 
 
-def test_a_long_looping_callee_is_not_read_again_at_the_next_key(monkeypatch):
-    """A callee too long to be a guard helper is none, its loop or not: kept by its node, not
-    read again by the module's constants at each key (argparse.py's long methods with loops)."""
+def _reads(monkeypatch) -> list[str]:
+    """The names of the functions `helper_paths` reads from now on."""
     from bastion.analyzers.taint import helper_paths as paths
 
-    read = []
+    read: list[str] = []
 
     def counting(node, *args):
         read.append(node.name)
         return helper_paths(node, *args)
 
     monkeypatch.setattr(paths, "helper_paths", counting)
+    return read
+
+
+def test_a_long_looping_callee_is_not_read_again_at_the_next_key(monkeypatch):
+    """A callee too long to be a guard helper is none, its loop or not: kept by its node, not
+    read again by the module's constants at each key (argparse.py's long methods with loops)."""
+    read = _reads(monkeypatch)
     parser, cache = BlockParser(), LRU(4096)
     first, edited = _module([4, 0]), _module([4, 1])
     assert _tests(first, parser.parse(first), cache) == _walked(first)
     read.clear()
     assert _tests(edited, parser.parse(edited), cache)["view"] == _walked(edited)["view"]
     assert "helper0" not in read, read
+
+
+def test_a_looping_guard_helper_is_read_again_only_when_its_constant_changes(monkeypatch):
+    """A helper looping over ALLOWED is a guard helper by ALLOWED's value: kept with it (the
+    same object while the top-level statements are the same nodes), not read again at a key in
+    another function; read again when ALLOWED is rebound to another value."""
+    read = _reads(monkeypatch)
+    parser, cache = BlockParser(), LRU(4096)
+    first, edited, rebound = _module([5, 0]), _module([5, 1]), _module([5, 1], allowed=1)
+    assert _tests(first, parser.parse(first), cache) == _walked(first)
+    read.clear()
+    assert _tests(edited, parser.parse(edited), cache)["view"] == _walked(edited)["view"]
+    assert "helper0" not in read, read
+    read.clear()
+    assert _tests(rebound, parser.parse(rebound), cache)["view"] == _walked(rebound)["view"]
+    assert "helper0" in read, read

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from bastion.analyzers.taint.callees import CalleeMemo
 from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.entries import Function
-from bastion.analyzers.taint.helper_paths import helper_paths, may_help, module_paths
+from bastion.analyzers.taint.helper_paths import helper_paths, kept_paths_found, may_help
 from bastion.analyzers.taint.injected_keywords import decorators_of
 from bastion.analyzers.taint.media_types import sets_content_type
 from bastion.analyzers.taint.moves import first_line
@@ -79,8 +79,8 @@ def decorator_texts(function: Function, module: ModuleContext, callees_of: Calle
 def _is_guard_helper(callees_of: CalleeMemo, node: ast.FunctionDef | ast.AsyncFunctionDef,
                      module: ModuleContext) -> bool:
     kept = kept_by_node(callees_of.cache, b"guard helper", node, _guard_shape)
-    # a helper with a loop is one by the module's constants it may iterate: read again
-    return module_paths(module, node) is not None if kept is None else kept
+    # a helper with a loop is one by the module's constants it may iterate: kept by their values
+    return kept_paths_found(callees_of.cache, module, node) if kept is None else kept
 
 
 def _guard_shape(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool | None:

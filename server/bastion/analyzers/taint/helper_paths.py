@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
     from bastion.analyzers.taint.context import ModuleContext
     from bastion.analyzers.taint.domain import Value
+    from bastion.engine.cache import LRU
 
 MAX_STATEMENTS = 12
 MAX_PATHS = 16
@@ -86,6 +87,27 @@ def module_paths(module: ModuleContext,
     return answer
 
 
+def kept_paths_found(memo: LRU | None, module: ModuleContext,
+                     node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether `module_paths(module, node)` is found, kept in `memo` (the analyzer's, across
+    texts; None: not kept) by the node, with the shadowed builtins and the values of the module's
+    constants its loops may iterate it was read by. A context's constants are a new dict at each
+    keystroke, their values the same objects while the top-level statements are (context_reuse's
+    kept_level): argparse.py's looping helpers were read again at every key."""
+    key = (b"looping helper", id(node))
+    kept = memo.get(key) if memo is not None else None
+    constants = module.constants
+    if kept is not None and kept[0] is node and kept[1] == module.shadowed \
+            and all(constants.get(name) is value for name, value in kept[2]):
+        return kept[3]
+    found = module_paths(module, node) is not None
+    if memo is not None:
+        local, iterated = _names(node, [n.iter for n in nodes(node) if isinstance(n, ast.For)])
+        memo.put(key, (node, module.shadowed,
+                       tuple((name, constants.get(name)) for name in iterated - local), found))
+    return found
+
+
 def may_help(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """Whether `helper_paths` of the function may be found, whatever the module's constants: a
     function too long or of the wrong kind is no guard helper, with a loop or not."""
@@ -108,16 +130,21 @@ def _looping(node: ast.FunctionDef, body: list[ast.stmt], loops: list[ast.expr],
              constants: Mapping[str, Value] | None,
              shadowed: frozenset[str]) -> tuple[HelperPath, ...] | None:
     """`helper_paths` of a function with a `for` loop (`loops`: what each iterates)."""
-    local = {a.arg for a in nodes(node.args) if isinstance(a, ast.arg)} | {
-        n.id for n in nodes(node) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    local, iterated = _names(node, loops)
     if any(isinstance(i, ast.Call) and isinstance(i.func, ast.Name) and i.func.id in local | shadowed
            for i in loops):
         return None  # `sorted` of its own or its module's: a copy or not
-    iterated = {i.id for i in map(_copied, loops) if isinstance(i, ast.Name)}
     if iterated and constants:
         # a module's constant, not a local of that name
         constants = {k: constants[k] for k in iterated - local if k in constants}
     return _paths(body, constants if iterated and constants else {})
+
+
+def _names(node: ast.FunctionDef | ast.AsyncFunctionDef, loops: list[ast.expr]) -> tuple[set[str], set[str]]:
+    """The function's local names, and the names its loops iterate (or a copy of)."""
+    local = {a.arg for a in nodes(node.args) if isinstance(a, ast.arg)} | {
+        n.id for n in nodes(node) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    return local, {i.id for i in map(_copied, loops) if isinstance(i, ast.Name)}
 
 
 def _paths(body: list[ast.stmt], constants: Mapping[str, Value]) -> tuple[HelperPath, ...] | None:
