@@ -27,7 +27,7 @@ PARSER_KEPT = frozenset({
     "list_sorted", "dict_get_default", "str_methods", "fstring", "concat_slice", "base64_roundtrip",
     "unquote", "for_loop", "map_lambda", "filter", "class_attribute", "with_stringio", "defaultdict",
     "join_builder", "int_conversion", "allow_list", "walrus", "init_field", "json_roundtrip",
-    "partition", "hash_digest"})
+    "partition", "hash_digest", "varargs_helper", "kwargs_helper"})
 PARSER_REASON = "BST130 stays on a parser resolving entities unless every document it reads is constant"
 
 # Flows whose safe twin is not safe for a category: an int from the request is still the user's

@@ -305,8 +305,12 @@ def inner_steps(hit) -> tuple:
 def bind_arguments(params: tuple[str, ...], node: ast.Call, args: list[Value],
                     keywords: dict[str | None, Value]) -> dict[int, Value]:
     """The arguments by the callee's parameter index; `*rest` and `**options` (named so,
-    last) collect the positional and keyword arguments no other parameter takes."""
+    last) collect the positional and keyword arguments no other parameter takes, a tuple and a
+    dict with their slots known (`parts[0]`, `named["a"]` read only that argument) unless a
+    `*list` / `**mapping` of the call spreads over them."""
     bound: dict[int, Value] = {}
+    extra: list[Value] = []
+    named: dict[str, Value] = {}
 
     def collect(slot: int, value: Value) -> None:
         bound[slot] = join(bound[slot], value) if slot in bound else value
@@ -323,7 +327,7 @@ def bind_arguments(params: tuple[str, ...], node: ast.Call, args: list[Value],
         if index < positional:
             bound[index] = value
         elif rest is not None:
-            collect(rest, value)
+            extra.append(value)
     for name, value in keywords.items():
         if name is None:
             for slot in range(len(params)):
@@ -331,5 +335,9 @@ def bind_arguments(params: tuple[str, ...], node: ast.Call, args: list[Value],
         elif name in params:
             bound[params.index(name)] = value
         elif options is not None:
-            collect(options, value)
+            named[name] = value
+    for slot, items in ((rest, dict(enumerate(extra))), (options, named)):
+        if items:
+            collect(slot, Value(clean=EVERY_CLASS, items=items,
+                                known=all(v.known for v in items.values())))
     return bound
