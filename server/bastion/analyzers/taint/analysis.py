@@ -34,6 +34,7 @@ from bastion.analyzers.taint.helper_guards import proofs_of
 from bastion.analyzers.taint.moves import cached_at, kept
 from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.places import Places
+from bastion.analyzers.taint.recursion import is_cycle, seed_cycle
 from bastion.analyzers.taint.relevance import relevant_functions
 from bastion.analyzers.taint.results import FunctionResult, Hit, Summary, distinct_hits
 from bastion.analyzers.taint.resume import Walker, checkpoints_in
@@ -145,10 +146,13 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     while wanted:
         for component in components(module, callees_of, wanted):
             members = [f for f in component if f.name not in done]
+            cycle = is_cycle(component, callees_of)
+            if cycle:
+                seed_cycle(members, summaries)
             for function in members:
                 _settle(function, module, models, cache, lines, callees_of, done, summaries,
                         result, texts, places)
-            if len(component) > 1 or component[0].name in callees_of(component[0]):
+            if cycle:
                 # a cycle: its members were first analysed without the summaries of those met
                 # later; again with every member's, until none changes, before any caller
                 for _ in range(FIXPOINT_ROUNDS):

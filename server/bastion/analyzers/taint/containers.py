@@ -13,6 +13,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+import attrs
+
 from bastion.analyzers.taint.argv import in_order
 from bastion.analyzers.taint.closures import local_function
 from bastion.analyzers.taint.domain import ANY, CLEAN, EVERY_CLASS, SAFE, UNKNOWN, Value, constant, join
@@ -38,7 +40,7 @@ def subscript(ev: Evaluator, node: ast.Subscript) -> Value:
                                known=all(v.known for v in kept))
         if isinstance(base.const, (str, bytes, tuple)):
             return base if not base.taint else base.evolve(const=UNKNOWN)
-        return base.flat() if base.taint or base.items else base
+        return _shifted(base.flat()) if base.taint or base.items else base
     key = ev.eval(node.slice)
     if type(node.value) is ast.Name and node.value.id in ev.module.enums \
             and not (ev.env and node.value.id in ev.env):
@@ -56,6 +58,16 @@ def subscript(ev: Evaluator, node: ast.Subscript) -> Value:
         # `to_html` escapes (sanitizers.toml); `frame["a"]` is a column, a Series
         return value.evolve(kind=base.kind)
     return value
+
+
+def _shifted(value: Value) -> Value:
+    """A slice of a parameter: its elements are at other indexes (`parts[1:][0]` is the
+    argument's `parts[1]`), so what is read of it binds any element of the argument, not the
+    one at the index read."""
+    if not any(o.kind == "param" and o.key is None for o in value.taint):
+        return value
+    return value.evolve(taint=frozenset(attrs.evolve(o, key=ANY) if o.kind == "param" and o.key is None
+                                        else o for o in value.taint))
 
 
 def dict_display(ev: Evaluator, node: ast.Dict) -> Value:

@@ -239,6 +239,9 @@ MARKUP_KINDS = frozenset({"markupsafe.Markup()", "jinja2.Markup()", "flask.Marku
 CLEAN = Value(clean=EVERY_CLASS)  # an untainted value of unknown content
 SAFE = Value(clean=EVERY_CLASS, known=True)  # a known safe value: a comparison, an `int(...)`
 NONE = Value(clean=EVERY_CLASS, const=None, known=True)
+# What a call of a recursive cycle's member returns before its summary is known (recursion.py):
+# nothing yet, so a join gives the other side (`f(n - 1) if n else "x"` is "x" in the first round).
+UNREACHED = Value(clean=EVERY_CLASS)
 
 
 def constant(value: object) -> Value:
@@ -279,8 +282,10 @@ def join_all(values) -> Value:
 
 
 def join(a: Value, b: Value) -> Value:
-    if a is b:
+    if a is b or b is UNREACHED:
         return a
+    if a is UNREACHED:
+        return b
     if a is CLEAN and not b.taint and not b.items:
         return CLEAN if b.kind is None else Value(clean=b.clean & a.clean)
     const = a.const if (a.const is not UNKNOWN and type(a.const) is type(b.const)

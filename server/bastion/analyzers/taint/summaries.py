@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.domain import EVERY_CLASS, UNKNOWN, Value, join, ordered
+from bastion.analyzers.taint.domain import EVERY_CLASS, UNKNOWN, UNREACHED, Value, join, ordered
 from bastion.analyzers.taint.handed_requests import MethodResult, hands_request, with_request_sources
 from bastion.analyzers.taint.upstream import upstream_line
 from bastion.analyzers.taint.verdicts import see_reported_inside
@@ -187,6 +187,8 @@ def apply_summary(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Va
             value = value.evolve(modelled=value.modelled and hit.value.modelled)
             ev.hits.append(Hit(hit.sink_class, hit.sink, node, ev.statement, value,
                                via=inner_steps(hit)))
+    if summary.returns is UNREACHED:  # a recursive cycle's first round (recursion.py)
+        return UNREACHED
     return shaped(summary.returns, bound, call_step)
 
 
