@@ -24,8 +24,8 @@ PATTERNED = frozenset({78, 89, 95, 502})
 # f-string): BST130 stays on the parser resolving entities, retracted only for constant text (a
 # known document may be a download: `requests.get(url).content`).
 PARSER_KEPT = frozenset({
-    "list_sorted", "dict_get_default", "str_methods", "fstring", "concat_slice", "base64_roundtrip",
-    "unquote", "for_loop", "map_lambda", "filter", "class_attribute", "with_stringio", "defaultdict",
+    "list_sorted", "str_methods", "fstring", "concat_slice", "base64_roundtrip",
+    "unquote", "for_loop", "map_lambda", "filter", "class_attribute", "with_stringio",
     "join_builder", "int_conversion", "allow_list", "walrus", "init_field", "json_roundtrip",
     "partition", "hash_digest", "varargs_helper", "kwargs_helper"})
 PARSER_REASON = "BST130 stays on a parser resolving entities unless every document it reads is constant"

@@ -35,7 +35,8 @@ def run():
 
 # `d.setdefault(key, value)` stores as `d[key] = value` does when the key is absent: a key the
 # request chose is what iterating the dict gives (a column list); a constant key's slot holds
-# what it held or the default, and the call returns that slot. `update` with a display or
+# what it held or the default (what it held alone for a key the dict surely has,
+# key_presence.py), and the call returns that slot. `update` with a display or
 # keywords stores the same way.
 SETDEFAULT = '''\
 import sqlite3
@@ -58,8 +59,10 @@ def by_column():
     con.execute("SELECT " + ", ".join(fixed) + " FROM items")
     con.execute("SELECT id FROM items WHERE n = ?", (fixed["name"],))
     con.execute("SELECT id FROM items WHERE n = '%s'" % fixed["name"])  # BST204
-    got = fixed.setdefault("id", column)
+    got = fixed.setdefault("other", column)
     con.execute("SELECT id FROM items WHERE n = " + got)  # BST204
+    kept = fixed.setdefault("id", column)
+    con.execute("SELECT id FROM items WHERE n = " + str(kept))
     updated = {"id": 1}
     updated.update({column: 1})
     con.execute("SELECT " + ", ".join(updated) + " FROM items")  # BST204

@@ -36,6 +36,7 @@ from bastion.analyzers.taint.instances import (
     store_fields,
 )
 from bastion.analyzers.taint.iterators import ITERATORS, NEXT, iterated, next_of
+from bastion.analyzers.taint.key_presence import DEFAULT_DICTS, default_dict
 from bastion.analyzers.taint.mapped import REDUCE, mapped, reduced
 from bastion.analyzers.taint.method_calls import METHOD_NAMES, PATH_TYPES, method_result
 from bastion.analyzers.taint.method_calls import joined as _joined
@@ -87,7 +88,7 @@ def _table(*blocks: tuple[int, frozenset[str]]) -> dict[str, int]:
 
 
 _BY_NAME = _table(
-    (_EARLY, _MAPS | NEXT | REDUCE | ITERATORS | {"dict"}),
+    (_EARLY, _MAPS | NEXT | REDUCE | ITERATORS | DEFAULT_DICTS | {"dict"}),
     (_PATHS, _PATH_JOINS | PATH_TYPES | _FILE_OPENERS | LOOKUPS | {"re.compile"}),
     (_SHAPED, JINJA_NAMES | _SPLITEXT | _STATUS_OUTPUT | _ACCEPTS | _SHLEX_SPLIT | LXML_PARSERS
      | STRING_RENDERS | SUBSTITUTIONS | {"vars", "builtins.vars"}))
@@ -113,6 +114,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             return mapped(ev, node, args[1:], _joined([iterable.item(ANY) for iterable in args[1:]]))
         if (kept := next_of(ev, node) if name in NEXT else reduced(ev, node, args) if name in REDUCE
                 else None) is not None:  # `next(iter(["ls", q]))` is "ls"; reduce over a list in order
+            return kept
+        if name in DEFAULT_DICTS and (kept := default_dict(node)) is not None:  # a missing key's constant
             return kept
         if name in ITERATORS and not any(isinstance(a, ast.Starred) for a in node.args) \
                 and (kept := iterated(name, args, keywords)) is not None:

@@ -27,6 +27,7 @@ from bastion.analyzers.taint.domain import (
 )
 from bastion.analyzers.taint.escapes import CONTAINER_TYPES
 from bastion.analyzers.taint.folding import before_fields, format_arguments, mapped_fields
+from bastion.analyzers.taint.key_presence import dict_get
 from bastion.analyzers.taint.sequences import EDITS, MUTATORS, edit_list
 from bastion.analyzers.taint.sinks import SAX_PARSER, UNSAFE_SAX_PARSER, enables_external_entities
 from bastion.analyzers.taint.string_transforms import filtered_characters, replace
@@ -96,9 +97,8 @@ def method_result(ev: Evaluator, node: ast.Call, method: str, args: list[Value],
             or isinstance(receiver.const, frozenset)):
         # a parameter's element, by its key; a JSON body's element; one of a constant
         # table's entries, whatever the key (as `TABLE[key]` reads it)
-        key = args[0].const if args[0].const is not UNKNOWN else ANY
-        found = receiver.item(key)
-        return join(found, args[1]) if len(args) > 1 else found
+        return dict_get(receiver, args, type(node.func.value) is ast.Dict or (  # key_presence.py
+            type(node.func.value) is ast.Name and node.func.value.id in (ev.env or {})))
     if method in ("model_dump", "dict") and not args and not keywords \
             and receiver.items is not None:
         return receiver.evolve(kind=None)  # a model's fields as a dict, each as it was

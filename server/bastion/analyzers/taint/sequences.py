@@ -13,6 +13,7 @@ any of its elements. A value whose elements are not followed (a parameter) is le
 from __future__ import annotations
 
 from bastion.analyzers.taint.domain import ANY, CLEAN, NONE, UNKNOWN, Value, constant, join, join_all
+from bastion.analyzers.taint.key_presence import surely_holds
 
 EDITS = frozenset({"pop", "remove", "insert", "append", "reverse", "sort", "clear", "setdefault",
                    "popleft", "appendleft"})
@@ -102,9 +103,13 @@ def set_default(receiver: Value, args: list[Value]) -> tuple[Value, Value]:
         if key.taint:
             items[ANY] = join(items[ANY], key)
         return found, receiver.evolve(items=items, const=UNKNOWN)
+    held = surely_holds(receiver, slot)
+    if held:  # a key of the display: its slot stays as it was
+        return receiver.item(slot), receiver
     found = join(receiver.item(slot), value) if slot in items or ANY in items else value
     items[slot] = found
-    return found, receiver.evolve(items=items, const=UNKNOWN)
+    # a key surely missing is surely held now
+    return found, receiver.evolve(items=items, const=receiver.const | {slot} if held is False else UNKNOWN)
 
 
 def _size(value: Value) -> int | None:

@@ -210,6 +210,9 @@ class Interpreter(Evaluator):
         for target in node.targets:
             if isinstance(target, ast.Name):
                 self.env.pop(target.id, None)
+            elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) \
+                    and target.value.id in self.env:  # `del d[k]`: its keys are not known now
+                self.env[target.value.id] = self.env[target.value.id].evolve(const=UNKNOWN)
 
     def s_Import(self, node: ast.Import | ast.ImportFrom) -> None:
         if self.names is self.module.env:
