@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.taint.argparse_choices import builds_parser, built_parser, parsed_namespace
 from bastion.analyzers.taint.argv import LOOKUPS, found_program, starts_with_word
 from bastion.analyzers.taint.charsets import SUBSTITUTIONS, substitution
+from bastion.analyzers.taint.constant_instances import built_constant
 from bastion.analyzers.taint.domain import (
     ANY,
     APP_PATH,
@@ -167,10 +168,12 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             if fields is not None else None
         return built if built is not None else form_instance(ev.module.forms[form],
                                                              _joined(inputs, name), f"{form}()")
-    if isinstance(node.func, (ast.Name, ast.Attribute)) \
-            and (any(v.tainted for v in inputs) or hands_request(ev, node)):
-        # `Params(request)`: what `__init__` keeps of the request object (`self.args = req.args`)
-        built = construct(ev, node, name, args, keywords)
+    if isinstance(node.func, (ast.Name, ast.Attribute)):
+        # `Params(request)`: what `__init__` keeps of the request object (`self.args = req.args`);
+        # `Runner()`: the constants it stores (constant_instances.py)
+        built = construct(ev, node, name, args, keywords) \
+            if any(v.tainted for v in inputs) or hands_request(ev, node) \
+            else built_constant(ev, node, args, keywords)
         if built is not None:
             return built
     own = ev.class_name is not None and on_self(node.func)

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.container_changes import attribute_changed_in_text
 from bastion.analyzers.taint.container_changes import changed_in_text as binding_changed
-from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
+from bastion.analyzers.taint.domain import ANY, UNKNOWN, Value, constant
 from bastion.analyzers.taint.nodes import header_nodes, kept_by_node, nodes
 from bastion.engine.cache import LRU
 
@@ -221,13 +221,27 @@ def _stored_in_tree(names: set[str], tree: ast.Module) -> set[str]:
 
 def class_constant(module: ModuleContext, class_name: str | None, env: dict, path: str
                    ) -> Value | None:
-    """`Config.TABLE` or `self.table` read in a function (of class `class_name`): the class
-    attribute's constant, unless a local of the function has the class's name."""
+    """`Config.TABLE` or `self.table` read in a function (of class `class_name`), or `box.table`
+    of a local instance: the class attribute's constant, unless a local of the function has the
+    class's name."""
     owner, _, name = path.partition(".")
     if owner == "self" and class_name is not None and "." not in name:
-        for cls in module.lineage(class_name):
-            table = module.self_constants.get(cls)
-            if table is not None and name in table:
-                return table[name]
-        return None
-    return module.class_constants.get(path) if owner not in env else None
+        return _through_instance(module, class_name, name)
+    if owner in env:
+        # `box.name` of `box = Box()`: what `self.name` reads in Box's methods, unless the
+        # instance holds a field of that name (built with untrusted arguments: instances.py)
+        held = env[owner]
+        kind = held.kind
+        if "." in name or kind is None or not kind.endswith("()") or held.taint \
+                or (held.items is not None and (name in held.items or ANY in held.items)):
+            return None
+        return _through_instance(module, kind[:-2], name)
+    return module.class_constants.get(path)
+
+
+def _through_instance(module: ModuleContext, class_name: str, name: str) -> Value | None:
+    for cls in module.lineage(class_name):
+        table = module.self_constants.get(cls)
+        if table is not None and name in table:
+            return table[name]
+    return None
