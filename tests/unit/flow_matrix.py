@@ -25,7 +25,7 @@ PATTERNED = frozenset({78, 89, 95, 502})
 # known document may be a download: `requests.get(url).content`).
 PARSER_KEPT = frozenset({
     "list_sorted", "str_methods", "fstring", "concat_slice", "base64_roundtrip",
-    "unquote", "for_loop", "map_lambda", "filter", "with_stringio",
+    "unquote", "for_loop", "map_lambda", "with_stringio",
     "join_builder", "int_conversion", "allow_list", "walrus", "json_roundtrip",
     "partition", "hash_digest", "varargs_helper", "kwargs_helper"})
 PARSER_REASON = "BST130 stays on a parser resolving entities unless every document it reads is constant"

@@ -2,8 +2,9 @@
 builtins here): iterating `enumerate(names)` gives (a number, any name), `zip(a, b)` gives (any
 element of `a`, any element of `b`), so that `for i, name in enumerate(names)` leaves `i` clean
 and `for key, value in zip(KEYS, values)` keeps `key` constant; a copy holds what the original
-did; a deque of a list in order keeps its slots (sequences.py edits its ends). Otherwise each
-would be one value of all its arguments together. `next()` of a fresh iterator over a list in
+did; a deque of a list in order keeps its slots (sequences.py edits its ends); `filter(None,
+...)` of constants in order keeps the true ones. Otherwise each would be one value of all its
+arguments together. `next()` of a fresh iterator over a list in
 order (`next(iter(items))`, `next(f(x) for x in items)` with no filter) is its first element's."""
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
 
 ITERATORS = frozenset({"enumerate", "builtins.enumerate", "zip", "builtins.zip", "copy.copy",
-                       "copy.deepcopy", "collections.deque"})
+                       "copy.deepcopy", "collections.deque", "filter", "builtins.filter"})
 NEXT = frozenset({"next", "builtins.next"})
 
 
@@ -30,6 +31,8 @@ def iterated(name: str, args: list[Value], keywords: dict[str | None, Value]) ->
         if keywords or len(args) > 1 or start.taint or start.items != {} and in_order(start) is None:
             return None
         return start.evolve(kind="collections.deque()", const=UNKNOWN)
+    if name.endswith("filter"):
+        return _truthy(args) if not keywords else None
     if name.startswith("copy."):
         return args[0] if len(args) == 1 and not keywords else None
     if name.endswith("enumerate"):
@@ -42,6 +45,17 @@ def iterated(name: str, args: list[Value], keywords: dict[str | None, Value]) ->
         parts = [arg.iterated() for arg in args]
     pair = Value(clean=EVERY_CLASS, items=dict(enumerate(parts)), known=all(p.known for p in parts))
     return Value(clean=EVERY_CLASS, items={ANY: pair}, known=pair.known)
+
+
+def _truthy(args: list[Value]) -> Value | None:
+    """`filter(None, ["ls", ""])` of a list of constants in order: those that are true, in
+    order; None for a function, or elements not all constant (the default model)."""
+    slots = in_order(args[1]) if len(args) == 2 and args[0].const is None and args[0].known \
+        and not args[1].taint else None
+    if slots is None or not all(s.known and s.const is not UNKNOWN and not s.items for s in slots):
+        return None
+    kept = [s for s in slots if s.const]
+    return Value(clean=EVERY_CLASS, items=dict(enumerate(kept)), known=True)
 
 
 def next_of(ev: Evaluator, node: ast.Call) -> Value | None:
