@@ -2,7 +2,8 @@
 call's positional arguments and its `**kwargs` a dict of the call's keywords, so reading one slot
 (`parts[0]`, `opts["cmd"]`) binds that argument only; a `*list` / `**mapping` spread over them
 still binds every slot. Each helper has one caller: a sink inside a helper reports once, at its
-line (marked lines: taint_marked.py)."""
+line (marked lines: taint_marked.py). A nested function, run in place (closures.py), binds them
+alike."""
 
 from __future__ import annotations
 
@@ -34,6 +35,24 @@ APPS = {
     "mixed_rest.py": _app(PICK, 'os.system(pick("a", "b", data))' + MARK),
     "mixed_keyword.py": _app(PICK, 'os.system(pick("a", "b", "c", tail=data))' + MARK),
     "mixed_other.py": _app(PICK, 'os.system(pick(data, data, "ls", tail="x", more=data))'),
+    "nested.py": f"""{HEAD}
+@app.route('/a')
+def view():
+    data = request.args['q']
+
+    def first(*parts):
+        return parts[0]
+
+    def pick(**named):
+        return named['a']
+
+    os.system(first('ls', data))
+    os.system(first(data, 'ls')){MARK}
+    os.system(pick(a='ls', b=data))
+    os.system(pick(a=data, b='ls')){MARK}
+    os.system(first(*['ls', data])){MARK}
+    return 'ok'
+""",
 }
 
 

@@ -81,8 +81,8 @@ def call_local(ev: Interpreter, local: LocalFunction, node: ast.Call, args: list
     rest = [*args[taken:], *(v for k, v in keywords.items()
                              if k is None or k not in {p.arg for p in every})]
     for left in packed(params):  # `*args`, `**kwargs`: what was left over
-        extra = join_all([v.flat() for v in rest]) if rest else CLEAN
-        env[left.arg] = Value(clean=EVERY_CLASS, items={ANY: extra})
+        env[left.arg] = _left_over(node, left is params.vararg, args[taken:], {
+            k: v for k, v in keywords.items() if k not in {p.arg for p in every}}, rest)
     inner = type(ev)(ev.module, ev.models, ev.summaries, ev.class_name, ev.fields)
     inner.share(ev)
     inner.env = env
@@ -101,6 +101,18 @@ def call_local(ev: Interpreter, local: LocalFunction, node: ast.Call, args: list
         # loop; run here, on the names as they are at the call (they rarely change after)
         return Value(clean=EVERY_CLASS, items={ANY: inner.yielded})
     return inner.returns if inner.returned else NONE
+
+
+def _left_over(node: ast.Call, positional: bool, extra: list[Value], named: dict, rest: list[Value]
+               ) -> Value:
+    """`*args` a tuple of the extra positional arguments, `**kwargs` a dict of the extra keywords,
+    slots known (as summaries.bind_arguments binds them); any of the extras when a `*list` or a
+    `**mapping` of the call spreads over them."""
+    if positional and not any(isinstance(a, ast.Starred) for a in node.args):
+        return Value(clean=EVERY_CLASS, items=dict(enumerate(extra)), known=all(v.known for v in extra))
+    if not positional and None not in named:
+        return Value(clean=EVERY_CLASS, items=named, known=all(v.known for v in named.values()))
+    return Value(clean=EVERY_CLASS, items={ANY: join_all([v.flat() for v in rest]) if rest else CLEAN})
 
 
 def generates(node: ast.AsyncFunctionDef) -> bool:
