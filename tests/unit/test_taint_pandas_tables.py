@@ -74,3 +74,46 @@ def built_styler(request):
 def test_django_dataframe_html_tables(tmp_path):
     assert_checked_and_stored({"views.py": DJANGO}, tmp_path, RULE_CWE)
 
+
+
+# A Flask view returning the table itself: `to_html`'s result is the page's markup, text the
+# view sends, as a string it built would be (responses.py); escaped cells stay silent.
+FLASK = '''import pandas as pd
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/table")
+def table():
+    frame = pd.DataFrame({"name": [request.args.get("name")]})
+    return frame.to_html()
+
+
+@app.route("/filtered")
+def filtered():
+    frame = pd.DataFrame({"name": [request.args.get("name")]})
+    return frame[frame["name"] != ""].to_html(index=False)
+
+
+@app.route("/raw")
+def raw():
+    frame = pd.DataFrame({"name": [request.args.get("name")]})
+    return frame.to_html(escape=False)  # BST203
+
+
+@app.route("/styled")
+def styled():
+    frame = pd.DataFrame({"name": [request.args.get("name")]})
+    return frame.style.to_html()  # BST203
+
+
+@app.route("/pair")
+def pair():
+    frame = pd.DataFrame({"name": [request.args.get("name")]})
+    return frame.to_html(escape=False), 200  # BST203
+'''
+
+
+def test_flask_view_returns_dataframe_html(tmp_path):
+    assert_checked_and_stored({"app.py": FLASK}, tmp_path, RULE_CWE)

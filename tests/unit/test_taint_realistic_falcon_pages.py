@@ -1,6 +1,7 @@
 """Taint analysis on a realistic Falcon app: a responder's `resp` (untyped, as Falcon's
 documentation writes it) is the response, so a body stored into it after the responder types it
-as a page (`resp.content_type = falcon.MEDIA_HTML`, or a constant HTML type) is markup; Falcon
+as a page (`resp.content_type = falcon.MEDIA_HTML`, a constant HTML type, or one set by name,
+`resp.set_header("Content-Type", "text/html")`; `resp` typed `falcon.Response` too) is markup; Falcon
 sends JSON unless told, so a body of a response left untyped, or typed as text, is not.
 Each line `bastion check` must report ends with its rule (taint_marked.py); every other line is a
 safe twin or plain code and must stay silent."""
@@ -53,6 +54,39 @@ app = falcon.App()
 app.add_route("/hello", Greeting())
 app.add_route("/hello/escaped", Greeting(), suffix="escaped")
 app.add_route("/users/{user_id}", Profile())
+''',
+    'headers.py': r'''import falcon
+
+
+class Report:
+    def on_get(self, req, resp):
+        data = req.get_param("title", default="")
+        resp.set_header("Content-Type", "text/html")
+        resp.text = data  # BST203
+
+    def on_get_typed(self, req: falcon.Request, resp: falcon.Response):
+        resp.set_header("content-type", "text/html; charset=utf-8")
+        resp.text = "<h1>" + req.get_param("title", default="") + "</h1>"  # BST203
+
+    def on_get_annotated(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.content_type = falcon.MEDIA_HTML
+        resp.text = req.get_param("title", default="")  # BST203
+
+    def on_get_csv(self, req, resp):
+        resp.set_header("Content-Type", "text/csv")
+        resp.text = req.get_param("title", default="")
+
+    def on_get_framed(self, req, resp):
+        resp.set_header("X-Note", "text/html")
+        resp.text = req.get_param("title", default="")
+
+
+app = falcon.App()
+app.add_route("/report", Report())
+app.add_route("/report/typed", Report(), suffix="typed")
+app.add_route("/report/annotated", Report(), suffix="annotated")
+app.add_route("/report/csv", Report(), suffix="csv")
+app.add_route("/report/framed", Report(), suffix="framed")
 ''',
 }
 

@@ -5,7 +5,7 @@ headers dict, set on it after it is built, or by its handler class's `set_header
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import ANY, UNKNOWN, Value, join
@@ -190,19 +190,17 @@ def typed_not_html(ev: Evaluator, response: ast.expr) -> bool:
 
 def typed_html(ev: Evaluator, response: ast.expr) -> bool:
     """A response the function types as a page somewhere (`resp.content_type =
-    falcon.MEDIA_HTML`, or a constant HTML type, or a `headers["Content-Type"]` one): a
-    framework whose responses default to another type (Falcon's JSON) renders its body as
-    markup only then (the `typed_html` sink model)."""
+    falcon.MEDIA_HTML`, a constant HTML type, a `headers["Content-Type"]` one, or one set by
+    name, `resp.set_header("Content-Type", "text/html")`): a framework whose responses default
+    to another type (Falcon's JSON) renders its body as markup only then (the `typed_html` sink
+    model)."""
     function = whole_function(ev)
     if function is None:
         return False
     same = ast.unparse(response)
-    for node in ast.walk(function.node):
-        owner = _typed(node.targets[0]) if isinstance(node, ast.Assign) and len(node.targets) == 1 \
-            else None
-        if owner is None or ast.unparse(owner) != same:
+    for owner, value in _typings(function.node):
+        if ast.unparse(owner) != same:
             continue
-        value = node.value
         if isinstance(value, ast.Constant) and isinstance(value.value, str) and renders_as_page(value.value) \
                 or isinstance(value, (ast.Name, ast.Attribute)) and ev.qualname(value) in _NAMED_PAGE_TYPES:
             return True
@@ -215,20 +213,22 @@ def _no_page(declared: list[object]) -> bool:
 
 def _declared(function: ast.AST, owns: Callable[[ast.expr], bool]) -> list[object]:
     """The media types `function` sets on an object `owns` accepts (None for one not constant)."""
-    declared: list[object] = []
+    return [value.value if isinstance(value, ast.Constant) else None
+            for owner, value in _typings(function) if owns(owner)]
+
+
+def _typings(function: ast.AST) -> Iterator[tuple[ast.expr, ast.expr]]:
+    """Each object `function` gives a media type and the type's expression: stored
+    (`x.content_type = t`, `x.headers["Content-Type"] = t`) or set by name (`x.set_header(...)`)."""
     for node in ast.walk(function):
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            owner, value = _typed(node.targets[0]), node.value
+            if (owner := _typed(node.targets[0])) is not None:
+                yield owner, node.value
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                 and node.func.attr in ("set_header", "add_header") and len(node.args) == 2 \
                 and isinstance(node.args[0], ast.Constant) \
                 and str(node.args[0].value).lower() == "content-type":
-            owner, value = node.func.value, node.args[1]
-        else:
-            continue
-        if owner is not None and owns(owner):
-            declared.append(value.value if isinstance(value, ast.Constant) else None)
-    return declared
+            yield node.func.value, node.args[1]
 
 
 def _typed(target: ast.expr) -> ast.expr | None:

@@ -51,7 +51,7 @@ def response_hits(ev: Evaluator, sink: str, node: ast.Return, value: Value) -> N
         and set(value.items) in ({0, 1}, {0, 1, 2}) and not isinstance(node.value, ast.List)
     body = value.items.get(0, CLEAN) if pair and value.items else value
     if (body.taint and sink not in body.clean and body.items is None
-            and body.kind in _TEXT_KINDS and upstream_line(body, sink) is None
+            and _is_text(ev, body.kind, sink) and upstream_line(body, sink) is None
             and not (pair and headers_declare_not_html(value)) and not typed_globally(ev)):
         ev.hits.append(Hit(sink, "the view's response", node.value, node, body))
     location = tuple_location(value) if pair else None
@@ -59,6 +59,14 @@ def response_hits(ev: Evaluator, sink: str, node: ast.Return, value: Value) -> N
             and "redirect" not in location.clean:
         ev.hits.append(Hit("redirect", "the view's Location header", node.value, node,
                            location))
+
+
+def _is_text(ev: Evaluator, kind: str | None, sink: str) -> bool:
+    """Whether a returned value of `kind` is text: also the result of a call a sanitizer of the
+    sink's class names, which makes that class's text (pandas' `to_html` is a table's markup,
+    tainted when told `escape=False`: the sanitizer then does not clean)."""
+    return kind in _TEXT_KINDS or kind.endswith("()") and any(
+        sink in model.cleans for model in ev.models.sanitizers.by_name(kind[:-2]))
 
 
 def _proxy_response_hits(ev: Evaluator, node: ast.Return, value: Value) -> None:
