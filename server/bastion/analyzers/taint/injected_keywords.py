@@ -10,7 +10,9 @@ webargs' `@use_args` or a login decorator handing the view its user:
         return inner
 
 The wrapped function's parameter `name` holds what the stored expression evaluates to
-(parameters.py evaluates it in the module, without the wrapper's locals)."""
+(parameters.py evaluates it in the module, without the wrapper's locals). The libraries'
+own decorators inject what they parse from the request (`parsed`): webargs' and flask-apispec's
+`@use_args({...}, location="query")` / `@use_kwargs(...)`."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from bastion.analyzers.taint.context import ModuleContext
     from bastion.analyzers.taint.entries import Function
+    from bastion.analyzers.taint.expressions import Evaluator
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
@@ -66,3 +69,33 @@ def _wrapper(node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.FunctionDef | 
                         for k in n.keywords)
                 for n in ast.walk(inner))
     return inner if calls else None
+
+
+# The packages whose `use_args` / `use_kwargs` decorators (a parser module's functions, or a
+# parser's methods: `parser.use_args`) call the view with the request data they parse
+_PARSING_PACKAGES = ("webargs.", "flask_apispec.")
+
+
+def parsed(ev: Evaluator, function: Function, free: list[str]) -> frozenset[str]:
+    """The parameters among `free` (those the framework does not fill) that a request parsing
+    decorator fills: webargs' `use_args` appends its parsed data to the positional arguments the
+    view is called with, so each takes the next free parameter (or the one its `arg_name`
+    names); `use_kwargs` passes the schema's fields as keywords: a dict display's keys, or, for
+    a schema declared elsewhere, every free parameter."""
+    found: set[str] = set()
+    positional = iter(free)
+    for decorator in function.node.decorator_list:
+        if not isinstance(decorator, ast.Call) or not isinstance(decorator.func, (ast.Name, ast.Attribute)):
+            continue
+        name = ev.qualname(decorator.func) or ""
+        if not name.startswith(_PARSING_PACKAGES):
+            continue
+        named = next((k.value.value for k in decorator.keywords if k.arg == "arg_name"
+                      and isinstance(k.value, ast.Constant)), None)
+        if name.endswith(".use_args"):
+            found.add(named if isinstance(named, str) else next(positional, ""))
+        elif name.endswith(".use_kwargs"):
+            schema = decorator.args[0] if decorator.args else None
+            found.update(free if not isinstance(schema, ast.Dict) else
+                         (k.value for k in schema.keys if isinstance(k, ast.Constant)))
+    return frozenset(found.intersection(free))

@@ -9,7 +9,7 @@ from bastion.analyzers.taint.argparse_handlers import REGISTRAR
 from bastion.analyzers.taint.body_fields import nested_items
 from bastion.analyzers.taint.domain import ANY, CLEAN, EVERY_CLASS, SAFE, Origin, Value
 from bastion.analyzers.taint.forms import form_instance
-from bastion.analyzers.taint.injected_keywords import injected
+from bastion.analyzers.taint.injected_keywords import injected, parsed
 from bastion.analyzers.taint.signatures import every
 from bastion.analyzers.taint.summaries import shaped
 
@@ -33,6 +33,11 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
     responses = dict(function.response_params)
     # what a decorator of the module stores in the keywords it calls the function with
     stored = injected(function, ev.module) if function.node.decorator_list else {}
+    # what a request parsing decorator (webargs' `use_args`) calls it with: not the framework's
+    filled = {*function.request_params, *responses, *function.validated_params, *dependencies,
+              *function.tainted_params} if entry is not None else set()
+    parsed_data = parsed(ev, function, [p.arg for p in params[offset:] if p.arg not in filled]) \
+        if function.node.decorator_list else frozenset()
     for index, param in enumerate(params):
         name = param.arg
         if index < offset:
@@ -45,11 +50,12 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
             env[name] = SAFE
         elif entry is not None and name in dependencies:
             env[name] = _returned(ev, dependencies[name], param)
+        elif name in parsed_data:
+            env[name] = Value(frozenset({_origin(param, "remote", "Request data")}), known=True,
+                              steps=(ev.step(param, f"Request data `{name}`"),))
         elif entry is not None and name in function.tainted_params:
             label = f"{entry.label} `{name}`"
-            origin = Origin(entry.kind, f"{entry.label} (`{name}`", param.lineno - 1,
-                            param.col_offset, (param.end_lineno or param.lineno) - 1,
-                            param.end_col_offset or 0)
+            origin = _origin(param, entry.kind, entry.label)
             fields = dict(function.validated_fields).get(name) \
                 or (_form_fields(ev, param) if entry.validated_models else None) \
                 or (ev.module.argparse_clean if REGISTRAR in entry.registrars else None)
@@ -80,6 +86,12 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
             env[name] = Value(frozenset({origin}), steps=(ev.step(param, f"parameter `{name}`"),),
                               known=True)
     return env
+
+
+def _origin(param: ast.arg, kind: str, label: str) -> Origin:
+    """The origin of the data the framework (or a library parsing the request) passes `param`."""
+    return Origin(kind, f"{label} (`{param.arg}`", param.lineno - 1, param.col_offset,
+                  (param.end_lineno or param.lineno) - 1, param.end_col_offset or 0)
 
 
 def _stored(ev: Evaluator, expression: ast.expr) -> Value:
