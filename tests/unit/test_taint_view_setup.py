@@ -110,3 +110,72 @@ def test_an_edit_of_dispatch_alone_reaches_the_handler_analysed_before():
     assert analyzer.analyse_file(constant, "views.py") == []
     assert [f.rule_id for f in analyzer.analyse_file(tainted, "views.py")] == ["BST204"]
     assert analyzer.analyse_file(constant, "views.py") == []
+
+
+# Flask's MethodView: a view's own `dispatch_request` runs the handler through
+# `super().dispatch_request(...)`, so the fields it sets are what `get` starts with, guarded as
+# they are at that call (flask.toml); a plain `View`'s `dispatch_request` is the handler itself,
+# the methods it calls followed from it. Tornado's `prepare` likewise before `get`.
+FLASK_TORNADO = r'''import os
+import re
+
+import tornado.web
+from flask import request
+from flask.views import MethodView, View
+
+ALLOWED = {"a.txt", "b.txt"}
+
+
+class Files(MethodView):
+    def dispatch_request(self, *args, **kwargs):
+        self.path = request.args.get("path", "")
+        if self.path not in ALLOWED:
+            return "no", 403
+        return super().dispatch_request(*args, **kwargs)
+
+    def get(self):
+        with open(os.path.join("/srv", self.path)) as f:
+            return f.read()
+
+
+class LooseFiles(MethodView):
+    def dispatch_request(self, *args, **kwargs):
+        self.path = request.args.get("path", "")
+        self.name = request.args.get("name", "")
+        if not re.fullmatch(r"[a-z]+", self.name):
+            return "no", 400
+        return super().dispatch_request(*args, **kwargs)
+
+    def get(self):
+        os.system("echo " + self.name)
+        with open(os.path.join("/srv", self.path)) as f:  # BST201
+            return f.read()
+
+
+class ShowFile(View):
+    def dispatch_request(self):
+        self.path = request.args.get("path", "")
+        if self.path not in ALLOWED:
+            return "no", 403
+        return self.render()
+
+    def render(self):
+        with open(os.path.join("/srv", self.path)) as f:
+            return f.read()
+
+
+class Named(tornado.web.RequestHandler):
+    def prepare(self):
+        self.name = self.get_argument("name")
+        if not re.fullmatch(r"[a-z0-9]+", self.name):
+            raise tornado.web.HTTPError(400)
+        self.raw = self.get_argument("raw")
+
+    def get(self):
+        os.system("echo " + self.name)
+        os.system("echo " + self.raw)  # BST202
+'''
+
+
+def test_fields_set_in_flask_dispatch_request_and_tornado_prepare_reach_the_handler(tmp_path):
+    assert_checked_and_stored({"views.py": FLASK_TORNADO}, tmp_path, RULE_CWE)
