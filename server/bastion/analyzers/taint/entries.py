@@ -1,7 +1,7 @@
 """Which functions and methods of a module the interpreter may analyse (`Function`), and which
 of them are entry points whose parameters are untrusted: by an entry model's decorator,
-registrar, function name, first parameter, signature or class, with what the framework passes
-each parameter (the request, validated data, a dependency's return value).
+registrar, function name, first parameter, signature or class (what the framework passes each
+parameter of an entry: entry_params.py).
 
 `Classified` (classified.py) keeps each function's classification.
 """
@@ -9,23 +9,14 @@ each parameter (the request, validated data, a dependency's return value).
 from __future__ import annotations
 
 import ast
-import re
 from typing import TYPE_CHECKING
 
 from bastion import attrs_classes
 from bastion.analyzers.matchers import Env
-from bastion.analyzers.taint.annotations import (
-    annotated_type,
-    element_type,
-    optional_type,
-    pattern_cleans,
-    validated,
-)
-from bastion.analyzers.taint.body_fields import clean_paths
-from bastion.analyzers.taint.classes import ClassShape, model_fields
+from bastion.analyzers.taint.classes import ClassShape
+from bastion.analyzers.taint.entry_params import entry_params
 from bastion.analyzers.taint.factories import Registration, annotated_calls, resolve
 from bastion.analyzers.taint.mixins import mixed_into, owner_of
-from bastion.analyzers.taint.option_types import declared_clean
 from bastion.analyzers.taint.signatures import default_values, named, packed, positional
 from bastion.analyzers.taint.specs import EntryModel
 
@@ -34,9 +25,6 @@ if TYPE_CHECKING:
     from bastion.analyzers.taint.context_reuse import KeptFunctions
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-_FLASK_PARAM = re.compile(r"<(?:([^<>:]*):)?([A-Za-z_][A-Za-z0-9_]*)>")
-# Werkzeug's converters that match only digits or a UUID: no injection fits in their value.
-_TYPED_CONVERTERS = frozenset({"int", "float", "uuid"})
 
 
 @attrs_classes.define
@@ -229,7 +217,7 @@ def _entered(function: Function, entry: EntryModel, decorator: ast.expr | None, 
     function.entry = entry
     function.helper = function.helper and decorator is None and function.class_name is None
     function.return_sink = _return_sink(entry, decorator, env, kinds)
-    _entry_params(function, entry, decorator, env, kinds, classes)
+    entry_params(function, entry, decorator, env, kinds, classes)
     return function
 
 
@@ -291,107 +279,5 @@ def _signed(node: ast.FunctionDef | ast.AsyncFunctionDef,
         name in names for name, names in zip(params, signature, strict=True))
 
 
-def _resolver_skip(function: Function) -> int:
-    """How many of a GraphQL resolver's parameters after `self` are not the query's arguments:
-    Graphene and Ariadne call it with the parent value and the info first, whatever their names,
-    also a method without `@staticmethod` (Graphene takes the plain function: `self` is the
-    parent), and a classmethod after its `cls` (`mutate_and_get_payload(cls, root, info, **input)`)."""
-    classmethod = any(isinstance(d, ast.Name) and d.id == "classmethod"
-                      for d in function.node.decorator_list)
-    return 2 + classmethod - function.implicit_params
-
-
 def _positional(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
     return tuple(p.arg for p in positional(node.args))
-
-
-def _entry_params(function: Function, entry: EntryModel, decorator: ast.expr | None,
-                  env: Env, kinds: dict[str, str], classes: dict[str, ClassShape]) -> None:
-    args = function.node.args
-    params = named(args)[function.implicit_params:]  # self
-    defaults = {p.arg: d for p, d in default_values(args).items()}
-    requests: list[str] = []
-    responses: list[tuple[str, str]] = []
-    tainted: list[str] = []
-    safe: list[str] = []  # validated into data no injection fits in
-    fields: list[tuple[str, frozenset[str]]] = []
-    patterned: list[tuple[str, frozenset[str]]] = []
-    dependencies: list[tuple[str, str]] = []
-    resolver_skip = _resolver_skip(function) if entry.params == "resolver_args" else 0
-    options = declared_clean(function.node, entry, env, kinds, classes)  # click's `type=int`
-    for index, param in enumerate(params):
-        bare = annotated_type(param.annotation, env, kinds)  # `Annotated[Filter, Query()]`: Filter
-        annotation = resolve(bare, env, kinds) if bare is not None else None
-        default = defaults.get(param.arg)
-        given = next((c for c in [default, *annotated_calls(param.annotation)]
-                      if isinstance(c, ast.Call) and resolve(c, env, kinds) in entry.not_when_default),
-                     None)
-        if annotation is not None and annotation in entry.request_annotations \
-                or param.arg in entry.request_params:
-            requests.append(param.arg)
-        elif annotation is not None and annotation in entry.response_annotations:
-            responses.append((param.arg, annotation + "()"))
-        elif index == 1 and entry.second_kind is not None:
-            responses.append((param.arg, entry.second_kind))
-        elif param.arg in entry.response_params and entry.response_kind is not None:
-            responses.append((param.arg, entry.response_kind))
-        elif given is not None:  # what the framework passes: a dependency's return value
-            target = given.args[0] if given.args else bare
-            shape = classes.get(target.id) if isinstance(target, ast.Name) else None
-            if shape is not None and shape.init_params:
-                # `commons: Params = Depends()`: an instance of the class, its `__init__`'s
-                # parameters filled from the request (the typed ones validated)
-                tainted.append(param.arg)
-                fields.append((param.arg, frozenset(
-                    name for name, kind in shape.init_params
-                    if kind is not None and validated(kind, entry, env, kinds, classes))))
-            elif given.args and isinstance(given.args[0], ast.Name):
-                dependencies.append((param.arg, given.args[0].id))
-            continue
-        elif param.arg in options or param.annotation is not None \
-                and validated(param.annotation, entry, env, kinds, classes):
-            safe.append(param.arg)
-        elif entry.params == "after_first" and index == 0:
-            requests.append(param.arg)
-        elif entry.params == "resolver_args":
-            if index >= resolver_skip or param in args.kwonlyargs:
-                tainted.append(param.arg)
-        elif entry.params in ("all", "after_first"):
-            tainted.append(param.arg)
-            cleans = pattern_cleans(param.annotation, default, env, kinds)
-            if cleans:
-                patterned.append((param.arg, cleans))
-            model = optional_type(bare, env, kinds)
-            # `items: list[Item]`: each element's fields, kept under `items[]`
-            element = element_type(model, env, kinds)
-            model = element if element is not None else model
-            body = model_fields(resolve(model, env, kinds) if model is not None else None, classes,
-                                entry.validated_models) if entry.validated_models else None
-            clean = clean_paths(body or {}, entry, env, kinds, classes)  # `customer.age` too
-            if clean:
-                fields.append((param.arg + ("[]" if element is not None else ""), clean))
-            # a body field declared with a pattern (`constr(pattern=...)`, `Annotated[str,
-            # Field(pattern=...)]`): kept as "param.field", a name no parameter has
-            patterned += [(f"{param.arg}.{name}", found) for name, kind in (body or {}).items()
-                          if element is None and name not in clean
-                          and (found := pattern_cleans(kind, None, env, kinds))]
-        elif isinstance(entry.params, tuple) and param.arg in entry.params \
-                or entry.params == "first" and index == 0:
-            tainted.append(param.arg)
-    if entry.params == "path" and isinstance(decorator, ast.Call) and decorator.args:
-        rule = decorator.args[0]
-        if isinstance(rule, ast.Constant) and isinstance(rule.value, str):
-            converters = {name: converter.strip()
-                          for converter, name in _FLASK_PARAM.findall(rule.value)}
-            tainted = [p.arg for p in params if p.arg in converters
-                       and converters[p.arg] not in _TYPED_CONVERTERS]
-            safe = [p.arg for p in params if converters.get(p.arg) in _TYPED_CONVERTERS]
-    if entry.params in ("all", "after_first", "resolver_args"):
-        tainted += [p.arg for p in packed(args)]
-    function.dependencies = tuple(dependencies)
-    function.tainted_params = () if function.helper else tuple(tainted)
-    function.request_params = tuple(requests)
-    function.response_params = tuple(responses)
-    function.validated_params = tuple(safe)
-    function.pattern_params = tuple(patterned)
-    function.validated_fields = tuple(fields)
