@@ -187,7 +187,8 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     bodies = classes if roots and env.imported(roots) else {}
     # annotations.py; a class with an `__init__` may be a FastAPI class dependency (entries.py)
     typed = {**{k: v for k, v in classes.items() if closed_enum(v) or v.init_params}, **bodies}
-    nested, registered = nested_views(definitions, env, kinds, memo)
+    nested, registered = nested_views(definitions, env, kinds, memo,
+                                      frozenset(p for e in models.entries for p in e.factory_params))
     firsts = {name for e in models.entries for name in e.first_param}
     candidates = [d for d in definitions if isinstance(d, FUNCTIONS) and first_param(d) in firsts]
     called = called_here([d.name for d in candidates], tree, memo, text)
@@ -232,10 +233,12 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     # framework's, though this module does not import it
     inherited = {base.split(".")[0] for shape in shapes.values() for base in shape.bases if base}
     # a class taking what only the framework hands it (Django's middleware `get_response`)
+    # or a function returning a nested one (Django's function middleware)
     made = {name for shape in shapes.values() for name, _ in shape.init_params}
+    made_by = {name for view in nested for name in view.made_by}
     entries = [e for e in models.entries if not e.imported or env.imported(e.imported)
                or any(name.split(".")[0] in inherited or name in inside for name in e.imported)
-               or not e.init_params.isdisjoint(made)]
+               or not e.init_params.isdisjoint(made) or not e.factory_params.isdisjoint(made_by)]
     # the entry models that apply are part of what classifies a function (`inherited` is not
     # in the digest)
     classified = Classified(memo, digest + models.digest.encode()
@@ -247,8 +250,9 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     if kept is not None:
         kept.done()
     for view in nested:
-        function = classify_kept(Function(view.node, view.name), env, view.kinds, entries, typed,
-                                 classified, registered=registered.get(view.name, ()))
+        function = classify_kept(Function(view.node, view.name, made_by=view.made_by), env,
+                                 view.kinds, entries, typed, classified,
+                                 registered=registered.get(view.name, ()))
         if function.entry is not None:  # a nested helper is not followed (its callers are not)
             functions.append(function)
     for node, call in lambdas:

@@ -60,6 +60,9 @@ class Function:
     # parameters the framework fills with what a same-file function returns (FastAPI's
     # `user = Depends(current_user)`): (parameter, that function)
     dependencies: tuple[tuple[str, str], ...] = ()
+    # a nested function: the parameters among entries' `factory_params` of the function that
+    # returns it (Django's function middleware, made by a factory of `get_response`)
+    made_by: frozenset[str] = frozenset()
 
     @property
     def implicit_params(self) -> int:
@@ -200,6 +203,9 @@ def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list
                     and (node.name in entry.methods or node.name.startswith(entry.method_prefixes))
                     and (any(b in entry.class_bases for b in bases or ())
                          or any(m in entry.class_decorators for m in marks)))
+        # a factory's returned function (Django's function middleware) is its entry's as a
+        # class's method is
+        by_class = by_class or not entry.factory_params.isdisjoint(function.made_by)
         if decorator is None and not by_name and not by_class:
             continue
         if decorator is None and not by_class:

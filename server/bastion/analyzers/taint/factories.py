@@ -60,6 +60,9 @@ class NestedView:
     node: ast.FunctionDef | ast.AsyncFunctionDef
     name: str  # `create_app.<locals>.index`
     kinds: dict[str, str]  # the kinds of the names it sees
+    # the parameters among entries' `factory_params` of the function returning it (Django's
+    # function middleware: `get_response`)
+    made_by: frozenset[str] = frozenset()
 
 
 def resolve(node: ast.expr, env: Env, kinds: dict[str, str]) -> str | None:
@@ -170,10 +173,11 @@ def _registering_calls(node: ast.stmt) -> Iterator[ast.Call]:
 
 
 def nested_views(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
-                 memo: LRU | None = None
+                 memo: LRU | None = None, factory_params: frozenset[str] = frozenset()
                  ) -> tuple[list[NestedView], dict[str, tuple[Registration, ...]]]:
     """The functions nested in module-level functions that are decorated or registered there,
-    and the registrations found in those bodies, of nested functions and of module-level ones
+    or returned by one taking a parameter among `factory_params` (the entries'), and the
+    registrations found in those bodies, of nested functions and of module-level ones
     (`memo`: each function's statements, nested functions and calls naming a function by its
     node, which the block parser reuses while its text is unchanged)."""
     views: list[NestedView] = []
@@ -203,8 +207,13 @@ def nested_views(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
         registered.update(registrations(statements, {n.name for n in nested}, env, local, prefix))
         for name, calls in registrations(statements, outside, env, local).items():
             registered[name] = (*registered.get(name, ()), *calls)
-        views.extend(NestedView(node, prefix + node.name, local) for node in nested
-                     if node.decorator_list or prefix + node.name in registered)
+        made_by = frozenset(p.arg for p in named(args) if p.arg in factory_params)
+        returned = {s.value.id for s in statements if isinstance(s, ast.Return)
+                    and isinstance(s.value, ast.Name)} if made_by else set()
+        views.extend(NestedView(node, prefix + node.name, local,
+                                made_by if node.name in returned else frozenset())
+                     for node in nested
+                     if node.decorator_list or prefix + node.name in registered or node.name in returned)
     return views, registered
 
 

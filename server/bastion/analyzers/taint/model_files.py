@@ -182,11 +182,14 @@ class _Checker:
         class_decorators, registrars = self.strings("class_decorators"), self.strings("registrars")
         signature = tuple(frozenset(names.split("|")) for names in self.strings("signature"))
         markers = self.strings("parameter_markers")
+        factory_params = self.strings("factory_params")
         if not (decorators or function_names or class_bases or class_decorators or registrars
-                or signature or markers or self.item.get("first_param")):
+                or signature or markers or self.item.get("first_param") or factory_params):
             self.error("decorators", "an entry needs decorators, registrars, function_names, "
-                                     "signature, parameter_markers, first_param, class_bases or "
-                                     "class_decorators")
+                                     "signature, parameter_markers, first_param, factory_params, "
+                                     "class_bases or class_decorators")
+        if factory_params and not self.item.get("imported"):
+            self.error("factory_params", "factory_params needs imported")
         if class_decorators and not methods:
             self.error("class_decorators", "class_decorators needs methods")
         params = self.item.get("params", "all")
@@ -234,7 +237,7 @@ class _Checker:
                 frozenset(callers), NameSet(self.strings("response_annotations")),
                 self.text("second_kind", required=False),
                 frozenset(self.strings("init_params")), frozenset(self.strings("response_params")),
-                self.text("response_kind", required=False)))
+                self.text("response_kind", required=False), frozenset(factory_params)))
 
     def sink(self, models: Models) -> None:
         sink_class = self.text("class", SINK_CLASSES)

@@ -99,6 +99,10 @@ class EntryModel:
     # (Falcon's responders `on_get(self, req, resp)`)
     response_params: frozenset[str] = frozenset()
     response_kind: str | None = None
+    # a function nested in a module-level function taking a parameter so named, which returns
+    # it, is the entry's, though the module imports none of `imported` (Django's function
+    # middleware: `def simple_middleware(get_response): def middleware(request): ...`)
+    factory_params: frozenset[str] = frozenset()
 
 
 @attrs_classes.frozen
