@@ -20,6 +20,7 @@ from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.media_types import sets_content_type
 from bastion.analyzers.taint.needles import matches_in_code
 from bastion.analyzers.taint.nodes import header_nodes, kept_by_node
+from bastion.analyzers.taint.self_dispatch import candidates, picks
 from bastion.analyzers.taint.text_facts import (
     COMPREHENSION_STORE,
     TextFacts,
@@ -151,6 +152,9 @@ class CalleeMemo:
                 found.add(init)
             # Django's `dispatch` before its `get`: the fields it sets are the handler's
             found |= {self.module.inherited(function.class_name, m) for m in function.set_up_before}
+            if "getattr" in facts.plain:
+                # `getattr(self, "do_" + action)(request)`: each method it may pick (self_dispatch.py)
+                found.update(m for pick in picks(function) for m in candidates(self.module, function, pick))
             found.discard(None)
         return found
 

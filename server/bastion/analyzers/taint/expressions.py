@@ -49,6 +49,7 @@ from bastion.analyzers.taint.queues import queue_read
 from bastion.analyzers.taint.request_items import item_read
 from bastion.analyzers.taint.results import Hit, Summary
 from bastion.analyzers.taint.scoped import SCOPED
+from bastion.analyzers.taint.self_dispatch import dispatched
 from bastion.analyzers.taint.self_fields import field_read, forget_fields, keep_nested, nested_read
 from bastion.analyzers.taint.sinks import check_call_sinks, is_module
 from bastion.analyzers.taint.specs import Models
@@ -325,7 +326,10 @@ class Evaluator:
         if isinstance(func, ast.Attribute):
             receiver = self.eval(func.value)
         else:  # `XPath(q)(doc)`: the callee is itself computed
-            picked = None if isinstance(func, ast.Name) else picked_call(self, node, args, keywords)
+            # `getattr(self, "do_" + action)(request)`: its class's methods (self_dispatch.py)
+            picked = dispatched(self, node, args, keywords) if self.class_name is not None else None
+            if picked is None and not isinstance(func, ast.Name):
+                picked = picked_call(self, node, args, keywords)
             if picked is not None:  # `ACTIONS[kind](host)`: a module table's functions
                 escape_call(self, node, None)
                 return picked

@@ -1,0 +1,107 @@
+"""A method that runs another method of its class picked by a name it is handed or reads, as
+`cmd.Cmd` and hand-written dispatchers do: `getattr(self, "do_" + action)(request)`, or the
+name it is bound to, called (`handler = getattr(self, "do_" + action, None)`; `handler(request)`).
+The name may be request data, so any method it can name may run: the call applies the summary of
+each method of the class (or of its bases of this module) whose name the constant text starts,
+their values joined; a name no constant starts (`getattr(self, name)`) may pick any attribute,
+reflection (reflection.py), not followed here. callees.py analyses those methods before the
+dispatching one, so that their summaries are there (asked only of a method calling `getattr`;
+following every public method for a `getattr(self, name)` too doubled a scan of the standard
+library, 13 -> 25 s).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from bastion.analyzers.taint.argv import leading_text
+from bastion.analyzers.taint.domain import Value, join_all
+from bastion.analyzers.taint.read_ahead import whole_function
+from bastion.analyzers.taint.summaries import apply_summary
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.context import ModuleContext
+    from bastion.analyzers.taint.entries import Function
+    from bastion.analyzers.taint.expressions import Evaluator
+
+MAX_METHODS = 16  # more candidates is a class of everything, not a handful of handlers
+
+
+def dispatched(ev: Evaluator, node: ast.Call, args: list[Value],
+               keywords: dict[str | None, Value]) -> Value | None:
+    """The value of a call of a method picked by name on `self`, every candidate's summary
+    applied; None when the callee is no such pick or a candidate has no summary yet."""
+    func = node.func
+    if ev.class_name is None or ev.env is None:
+        return None
+    if isinstance(func, ast.Call):
+        pick = _picking(func)
+    else:  # a name holding what a `getattr` call returned: the function is read for its binding
+        held = ev.env.get(func.id) if isinstance(func, ast.Name) else None
+        pick = func if held is not None and held.kind == "getattr()" else None
+    function = whole_function(ev) if pick is not None else None
+    if function is not None and isinstance(func, ast.Name):
+        pick = _bound_pick(function, func.id)
+    if function is None or pick is None:
+        return None
+    names = candidates(ev.module, function, pick)
+    summaries = [ev.summaries.get(name) for name in names]
+    if not summaries or any(s is None for s in summaries):
+        return None
+    if isinstance(node.func, ast.Call):
+        ev.eval(node.func)  # the pick itself is read: a name not started by a constant is reflection
+    receiver = ev.env.get("self")
+    return join_all([apply_summary(ev, node, s, args, keywords, receiver) for s in summaries if s])
+
+
+def candidates(module: ModuleContext, function: Function, pick: ast.Call) -> list[str]:
+    """The methods (`Class.method`) `pick` may name from `function`, a method: those of its
+    lineage its constant text starts, but itself and dunders; none past MAX_METHODS, nor
+    without such a text."""
+    if function.class_name is None:
+        return []
+    prefix = leading_text(pick.args[1])
+    if not prefix:  # any method, `getattr(self, name)`: reflection (reflection.py), not dispatch
+        return []
+    found: dict[str, str] = {}
+    for cls in reversed(module.lineage(function.class_name)):  # a subclass's method wins
+        for other in module.functions:
+            name = other.node.name
+            if other.class_name == cls and name != function.node.name and name.startswith(prefix) \
+                    and not name.startswith("__"):
+                found[name] = other.name
+    return sorted(found.values()) if len(found) <= MAX_METHODS else []
+
+
+def picks(function: Function) -> list[ast.Call]:
+    """The `getattr(self, name)` calls of `function` called at once or bound to a name it binds
+    once (callees.py)."""
+    found: list[ast.Call] = []
+    for node in ast.walk(function.node):
+        if isinstance(node, ast.Call) and (pick := _picking(node.func)) is not None:
+            found.append(pick)
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], ast.Name) and _picking(node.value) is not None \
+                and (pick := _bound_pick(function, node.targets[0].id)) is not None:
+            found.append(pick)
+    return found
+
+
+def _picking(node: ast.expr) -> ast.Call | None:
+    """`getattr(self, name)` or `getattr(self, name, default)`, the name not a constant."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr" \
+            and 2 <= len(node.args) <= 3 and not node.keywords and isinstance(node.args[0], ast.Name) \
+            and node.args[0].id == "self" and not isinstance(node.args[1], ast.Constant):
+        return node
+    return None
+
+
+def _bound_pick(function: Function, name: str) -> ast.Call | None:
+    """The pick `name` is bound to, when the function binds it once, to one."""
+    stores = [n for n in ast.walk(function.node) if isinstance(n, ast.Name) and n.id == name
+              and isinstance(n.ctx, ast.Store)]
+    if len(stores) != 1:
+        return None
+    return next((_picking(n.value) for n in ast.walk(function.node) if isinstance(n, ast.Assign)
+                 and len(n.targets) == 1 and n.targets[0] is stores[0]), None)
