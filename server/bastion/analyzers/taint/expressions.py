@@ -318,11 +318,10 @@ class Evaluator:
             return SAFE  # `Color(q)`: a member of the module's Enum (context.py), or it raises
         if self.module.queues and (read := queue_read(self, node)) is not None:
             return read  # `jobs.get()` of a queue a view fed (queues.py)
-        if held is not None and isinstance(held.const, LocalFunction):
-            returned = call_local(self, held.const, node, args, keywords)
-            if returned is not None:
-                escape_call(self, node, None)
-                return returned
+        if held is not None and isinstance(held.const, LocalFunction) \
+                and (returned := call_local(self, held.const, node, args, keywords)) is not None:
+            escape_call(self, node, None)
+            return returned
         if isinstance(func, ast.Attribute):
             receiver = self.eval(func.value)
         else:  # `XPath(q)(doc)`: the callee is itself computed
@@ -334,11 +333,10 @@ class Evaluator:
                 escape_call(self, node, None)
                 return picked
             receiver = None if isinstance(func, ast.Name) else self.eval(func)
-            if receiver is not None and isinstance(receiver.const, LocalFunction):  # `table["x"]()`
-                returned = call_local(self, receiver.const, node, args, keywords)
-                if returned is not None:
-                    escape_call(self, node, None)
-                    return returned
+            if receiver is not None and isinstance(receiver.const, LocalFunction) and (  # `table["x"]()`
+                    returned := call_local(self, receiver.const, node, args, keywords)) is not None:
+                escape_call(self, node, None)
+                return returned
         on_module = False  # `re.search(...)`: a module's function, not a method of a value
         if isinstance(func, ast.Attribute):
             base = self.qualname(func.value)
