@@ -85,11 +85,16 @@ def test_typing_in_argparse_analyses_the_edited_function_alone(monkeypatch, afte
     warm = _analyzer()
     warm.analyse_file(ARGPARSE, "argparse.py")
     texts = _typed(ARGPARSE, after, "x = subprocess.run(cmd)")
+    found_again = 0
     for number, text in enumerate(texts):
-        assert analysed(warm, text, "argparse.py", monkeypatch) == [method], text.count("\n")
+        names = analysed(warm, text, "argparse.py", monkeypatch)
+        assert names in ([method], []), text.count("\n")
+        # a key typing a broken line reads the method as the last broken key did (`pass` there)
+        found_again += not names
         # a fresh analysis of argparse.py costs ~1 s: every broken state's kind, and the last
         if number in (3, 15, 16, 19, 20, len(texts) - 1):
             assert _result(warm, text, "argparse.py") == _result(_analyzer(), text, "argparse.py")
+    assert found_again >= 5  # `x =`, `x = subprocess.`, `x = subprocess.run(` ...: 6 of 24 keys
 
 
 @pytest.mark.parametrize("after", ['    host = request.args["host"]', '    target = name + ".tgz"'])

@@ -248,6 +248,7 @@ class TaintAnalyzer:
         if tree is None:
             tree = self._parser.parse(text, parsed)
             self._prepared.put(key, (derived_only, derived, tree))
+        text = self._parser.read_text(tree, text)  # a line being typed as the tree reads it
         if workspace is not None and imports is None:
             imports = imports_of(tree, text)
             self._imports.put(key, imports)
@@ -275,8 +276,7 @@ class TaintAnalyzer:
                                 external_forms=external.forms if external else None,
                                 declared=declared, foreign=foreign)
         for name, size in result.skipped:
-            log.warning("taint analysis skipped %s in %s: %d statements (limit %d)", name, path,
-                        size, 1500)
+            log.warning("taint analysis skipped %s in %s: %d statements (limit 1500)", name, path, size)
         found: dict[tuple, Finding] = {}
         for _function, hit in result.hits:
             finding = self._finding(hit, lines)

@@ -13,6 +13,7 @@ so a document's tree after any edits is still the one a fresh parser makes of it
 from __future__ import annotations
 
 import ast
+import bisect
 
 from bastion.digests import blake2b
 from bastion.engine.cache import LRU
@@ -22,13 +23,19 @@ _ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError)
 
 
 class Mends:
-    """The statements of broken blocks, by (digest of their lines, first line, indent)."""
+    """The statements of broken blocks, by (digest of their lines, first line, indent), with
+    the line read in place of the one that broke them. `lines`: those read in place in the
+    text being parsed, by index (its parser starts it anew a text): the analysis reads them as
+    the function's text, so that each key typing the same broken line finds the function's
+    result of the last (the statements read are the same)."""
 
     def __init__(self, size: int = 256) -> None:
-        self._kept: LRU[tuple[bytes, int, str], list[ast.stmt]] = LRU(size)
+        self._kept: LRU[tuple[bytes, int, str], tuple[list[ast.stmt], int, str]] = LRU(size)
+        self.lines: dict[int, str] = {}
 
     def forget(self) -> None:
         self._kept.clear()
+        self.lines = {}
 
     def __call__(self, lines: list[str], start: int, end: int, indent: str) -> list[ast.stmt]:
         """The statements of `lines[start:end]` (a block at `indent`) without the line their
@@ -36,26 +43,29 @@ class Mends:
         block = lines[start:end]
         key = (blake2b("\n".join(block).encode("utf-8", "surrogatepass"), digest_size=16).digest(),
                start, indent)
-        statements = self._kept.get(key)
-        if statements is None:
-            statements = _mended(block, start, indent)
-            self._kept.put(key, statements)
+        kept = self._kept.get(key)
+        if kept is None:
+            kept = _mended(block, start, indent)
+            self._kept.put(key, kept)
+        statements, failed, read = kept
+        if statements:
+            self.lines[start + failed] = read
         return statements
 
 
-def _mended(block: list[str], start: int, indent: str) -> list[ast.stmt]:
+def _mended(block: list[str], start: int, indent: str) -> tuple[list[ast.stmt], int, str]:
     failed = _failing_line(block, indent)
     if failed is None:
-        return []
+        return [], 0, ""
     line = block[failed]
-    mended = "\n".join([*block[:failed], line[:len(line) - len(line.lstrip())] + "pass",
-                        *block[failed + 1:]])
+    read = line[:len(line) - len(line.lstrip())] + "pass"
+    mended = "\n".join([*block[:failed], read, *block[failed + 1:]])
     try:
         if indent:  # `if 1:` keeps the document's columns for indented code, as blocks.py
-            return parse_code_at("if 1:\n" + mended, start - 1).body[0].body
-        return parse_code_at(mended, start).body
+            return parse_code_at("if 1:\n" + mended, start - 1).body[0].body, failed, read
+        return parse_code_at(mended, start).body, failed, read
     except _ERRORS:
-        return []
+        return [], 0, ""
 
 
 def _failing_line(block: list[str], indent: str) -> int | None:
@@ -68,3 +78,20 @@ def _failing_line(block: list[str], indent: str) -> int | None:
     except _ERRORS:
         return None
     return None
+
+
+def read_text(tree: ast.Module, text: str, mended: dict[int, str]) -> str:
+    """`text` as `tree` reads it: each line mended in place (`mended`, its parser's) that the
+    tree holds a `pass` at. A function's text keys its result (function_keys.py): each key
+    typing the same broken line reads the same statements, so its result is found again."""
+    if not mended or "\r" in text:
+        return text
+    lines = text.split("\n")
+    starts = [statement.lineno for statement in tree.body]
+    for index, read in mended.items():
+        at = bisect.bisect_right(starts, index + 1) - 1
+        if at >= 0 and index < len(lines) and any(
+                type(node) is ast.Pass and node.lineno == index + 1
+                and node.col_offset == len(read) - 4 for node in ast.walk(tree.body[at])):
+            lines[index] = read
+    return "\n".join(lines)

@@ -21,7 +21,7 @@ import ast
 import copy
 
 from bastion.analyzers.taint.block_lines import Spliced, split_after
-from bastion.analyzers.taint.block_mends import Mends
+from bastion.analyzers.taint.block_mends import Mends, read_text
 from bastion.analyzers.taint.block_runs import Run, first_index
 from bastion.analyzers.taint.block_starts import Starts, block_starts
 from bastion.analyzers.taint.whole_blocks import WholeStatements
@@ -88,6 +88,7 @@ class BlockParser:
 
     def _parse(self, text: str, spliced: Spliced) -> ast.Module:
         old, lines = self._lines, spliced.lines
+        self._mends.lines = {}
         same_before, same_after = spliced.same_before, spliced.same_after
         self._edited = (same_before, len(lines) - same_after)
         # lines after the edit are at the same places only when the count did not change
@@ -105,6 +106,11 @@ class BlockParser:
         """`text.split("\n")` when `text` is the last text parsed (to read, not to change),
         else None: the analyzer's lines of the text, not split again."""
         return self._lines if text is self._text else None
+
+    def read_text(self, tree: ast.Module, text: str) -> str:
+        """`text` (of `tree`) as its tree reads it: when it is the last text parsed, with the lines
+        read in place of those that broke a block being typed (block_mends.py)."""
+        return read_text(tree, text, self._mends.lines) if text is self._text else text
 
     def _statements(self, lines: list[str], starts: list[int], hi: int, indent: str) -> list[ast.stmt]:
         """The blocks at `starts`, joined where they must be, the last text's run over the same
@@ -308,4 +314,7 @@ class WholeParser:
 
     def lines_of(self, text: str) -> list[str] | None:
         return self._blocks.lines_of(text)
+
+    def read_text(self, tree: ast.Module, text: str) -> str:
+        return self._blocks.read_text(tree, text)
 
