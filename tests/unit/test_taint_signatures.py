@@ -105,5 +105,5 @@ def test_the_taint_package_lists_parameters_only_through_signatures():
     takes one subset or another by mistake. These read the lists on purpose, on the keystroke
     path: the first positional parameter without building a list, a keyword-only membership test,
     and a function's defaults in order without `default_values`' dict (factories.py)."""
-    assert _parameter_list_reads() == {("entries.py", "first_param"), ("entries.py", "_entry_params"),
+    assert _parameter_list_reads() == {("entries.py", "first_param"), ("entry_params.py", "entry_params"),
                                        ("factories.py", "_own_calls")}
