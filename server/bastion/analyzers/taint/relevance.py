@@ -80,6 +80,11 @@ def _trigger(module: ModuleContext, models: Models) -> tuple[re.Pattern, tuple[s
                              **module.env.aliases, **module.kinds}
     self_kinds = {f.self_kind for f in module.functions if f.self_kind is not None}
     patterns = _source_patterns(models, roots, self_kinds)
+    # a function of another workspace module returning untrusted data (`from utils import
+    # get_arg`, its summary says so): a function calling it reads a source as one naming it does
+    if module.external is not None:
+        patterns.update(re.escape(local) for local, qualified in module.env.aliases.items()
+                        if "." in qualified and module.external(qualified, False) is not None)
     # `g.user_dir`, which a hook filled from the request (scoped.py): read in a view of an
     # object the module imports (`@app.route` on `from shop import app`), no entry of its own
     for local, qualified in roots.items():

@@ -1,0 +1,49 @@
+"""A function that is no entry and names no source, calling a helper of another workspace
+module that returns request data (`from helpers import user_path`), reads a source as surely as
+one naming it: it is analysed for itself (relevance.py), not only when a relevant function of
+its module calls it. Before, `bounce()` below was analysed by nobody and `redirect(user_path())`
+reported nowhere (an `open()` there was, through bandit's trigger). The twins do not report: a
+helper returning a constant, the value checked against an allow-list of the site's paths. Through `bastion
+check` and the editor's store; a line that must report ends with its rule."""
+
+from tests.unit.taint_marked import RULE_CWE, assert_checked_and_stored
+
+HELPERS = '''from flask import request
+
+
+def user_path():
+    return request.args["next"]
+
+
+def home():
+    return "/home"
+'''
+
+JOBS = '''import requests
+from flask import redirect
+
+from helpers import home, user_path
+
+
+def bounce():
+    return redirect(user_path())  # BST210
+
+
+def bounce_home():
+    return redirect(home())
+
+
+def bounce_inside():
+    target = user_path()
+    if target not in ("/orders", "/account"):
+        target = "/"
+    return redirect(target)
+
+
+def fetch():
+    return requests.get(user_path(), timeout=5).text  # BST213
+'''
+
+
+def test_a_function_calling_an_imported_source_helper_is_analysed(tmp_path):
+    assert_checked_and_stored({"helpers.py": HELPERS, "jobs.py": JOBS}, tmp_path, RULE_CWE)
