@@ -47,3 +47,24 @@ APPS = {
 
 def test_recursion_climbs_from_its_base_cases(tmp_path):
     assert_checked_apps(APPS, tmp_path)
+
+
+def _ring(size: int, last: str) -> str:
+    """`f1` calls `f2` ... calls `f{size}`, which calls `f1` or returns `last`: the request data
+    of the last member reaches the first through every other."""
+    members = [f"def f{i}(k):\n    if k > 3:\n        return f{i + 1}(k - 1)\n    return 'c'"
+               for i in range(1, size)]
+    members.append(f"def f{size}(k):\n    if k > 9:\n        return f1(k - 1)\n    return {last}")
+    return "\n\n\n".join(members)
+
+
+# A cycle's members are analysed callees first (callgraph.components: Tarjan's pop order): data
+# a member returns reaches the caller of the chain in one round. In discovery order, callers
+# first, each round carried it one member further, and the rounds stopped before a ring of five.
+RINGS = {f"ring_{size}.py": _app(_ring(size, "request.args['x']"), "os.system(f1(10))" + MARK)
+         for size in (5, 8, 12)}
+RINGS["ring_constant.py"] = _app(_ring(8, "'ls'"), "os.system(f1(10))")
+
+
+def test_request_data_goes_round_a_ring_of_functions(tmp_path):
+    assert_checked_apps(RINGS, tmp_path)

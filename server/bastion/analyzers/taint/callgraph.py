@@ -51,7 +51,9 @@ def closure(names: set[str], module: ModuleContext, callees_of: CalleeMemo) -> s
 def components(module: ModuleContext, callees_of: CalleeMemo,
                wanted: set[str] | None) -> list[list[Function]]:
     """The call graph's strongly connected components among `wanted` functions and what they
-    call, callees' components before callers' (Tarjan's algorithm, iterative)."""
+    call, callees' components before callers' (Tarjan's algorithm, iterative); a component's
+    members as the stack gives them back, the last found first: along the walk's calls a callee
+    before its caller, so what a member returns reaches its callers in one round of a cycle."""
     by_name = {f.name: f for f in module.functions}
     index: dict[str, int] = {}
     low: dict[str, int] = {}
@@ -88,5 +90,5 @@ def components(module: ModuleContext, callees_of: CalleeMemo,
                     component.append(by_name[member])
                     if member == name:
                         break
-                out.append(component[::-1])
+                out.append(component)
     return out
