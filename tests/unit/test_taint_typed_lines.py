@@ -88,7 +88,10 @@ def test_typing_in_argparse_analyses_the_edited_function_alone(monkeypatch, afte
     found_again = 0
     for number, text in enumerate(texts):
         names = analysed(warm, text, "argparse.py", monkeypatch)
-        assert names in ([method], []), text.count("\n")
+        # the first key, the Enter, moves the top-level lines below it: the module's own body is
+        # analysed again where it is relevant (3.12's argparse.py; not 3.11's)
+        moved = {"<module>"} if number == 0 else set()
+        assert names in ([method], []) or set(names) - moved == {method}, text.count("\n")
         # a key typing a broken line reads the method as the last broken key did (`pass` there)
         found_again += not names
         # a fresh analysis of argparse.py costs ~1 s: every broken state's kind, and the last
