@@ -20,16 +20,6 @@ SOURCES = ('request.args.get("q", "")', 'request.form["q"]', 'request.headers.ge
 
 # Where the bandit patterns stay unless the taint engine proves the value constant.
 PATTERNED = frozenset({78, 89, 95, 502})
-# Safe twins whose document is known but not folded to a constant (a sorted list, a digest, an
-# f-string): BST130 stays on the parser resolving entities, retracted only for constant text (a
-# known document may be a download: `requests.get(url).content`).
-PARSER_KEPT = frozenset({
-    "list_sorted", "str_methods", "fstring", "concat_slice", "base64_roundtrip",
-    "unquote", "for_loop", "map_lambda", "with_stringio",
-    "join_builder", "int_conversion", "allow_list", "walrus", "json_roundtrip",
-    "partition", "hash_digest", "varargs_helper", "kwargs_helper"})
-PARSER_REASON = "BST130 stays on a parser resolving entities unless every document it reads is constant"
-
 # Flows whose safe twin is not safe for a category: an int from the request is still the user's
 # data crossing the trust boundary.
 NOT_SAFE: set[tuple[str, int]] = {("int_conversion", 501)}
@@ -86,8 +76,6 @@ def expected_wrong(key: tuple[str, int, str]) -> str | None:
     """Why the engine knowingly gets the case wrong (flow_cases.toml's `wrong_...`); None: it
     must get it right."""
     flow = FLOWS[[f.name for f in FLOWS].index(key[0])]
-    if key[1] == 611 and key[2] == "safe" and flow.name in PARSER_KEPT:
-        return PARSER_REASON
     why = flow.wrong_vulnerable if key[2] == "vulnerable" else flow.wrong_safe
     cwes = flow.wrong_vulnerable_cwes if key[2] == "vulnerable" else flow.wrong_safe_cwes
     if cwes == "patterned":

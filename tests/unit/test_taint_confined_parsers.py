@@ -1,7 +1,9 @@
 """BST130 (an lxml parser resolving entities) is retracted for a parser confined to its function
-whose every parse reads constant text (confined_parsers.py), through `bastion check`; a parser
-that leaves the function, parses a file, a parameter, request data or a known but not constant
-document keeps it, and the bandit-exact setting restores the retracted ones."""
+whose every parse reads constant or sanitized text (confined_parsers.py: the program's own
+text, folded or not, or request data no markup fits in), through `bastion check`; a parser that
+leaves the function, parses a file, a parameter, request data or a download (`requests.get`,
+`httpx.get`: a module's function, not a mapping's `get`) keeps it, and the bandit-exact setting
+restores the retracted ones."""
 
 from __future__ import annotations
 
@@ -14,8 +16,11 @@ from bastion.config import Config
 from bastion.engine.registry import create_engine
 
 APP = '''
+import hashlib
+
+import httpx
 import requests
-from flask import Flask, request
+from flask import Flask, abort, request
 from lxml import etree
 
 app = Flask(__name__)
@@ -58,6 +63,40 @@ def a_parameter(text):
 def downloaded():
     parser = etree.XMLParser(resolve_entities=True)  # kept
     return etree.fromstring(requests.get("https://feeds.example.com/a.xml").content, parser)
+
+
+def fetched_by_name():
+    parser = etree.XMLParser(resolve_entities=True)  # kept
+    page = httpx.get("https://feeds.example.com/b.xml")
+    return etree.fromstring(page.text, parser)
+
+
+@app.route("/digest", methods=["POST"])
+def digest():
+    parser = etree.XMLParser(resolve_entities=True)  # retracted
+    sha = hashlib.sha256(request.data).hexdigest()
+    return etree.fromstring(f"<digest>{sha}</digest>", parser).text
+
+
+@app.route("/count")
+def count():
+    number = str(int(request.args["n"]))
+    return etree.fromstring("<n>" + number + "</n>", etree.XMLParser(resolve_entities=True)).text  # retracted
+
+
+@app.route("/pick")
+def pick():
+    kind = request.args.get("kind", "")
+    if kind not in ("alpha", "beta"):
+        abort(400)
+    document = " ".join(["<kind>", kind.upper(), "</kind>"])
+    return etree.fromstring(document, etree.XMLParser(resolve_entities=True)).text  # retracted
+
+
+@app.route("/raw")
+def raw():
+    document = "<q>" + request.args.get("q", "") + "</q>"
+    return etree.fromstring(document, etree.XMLParser(resolve_entities=True)).text  # BST211
 
 
 def fed():

@@ -76,3 +76,13 @@ def test_request_data_in_an_elementtree_keeps_the_finding():
     # no XXE rule follows ElementTree (it fetches no external entity): bandit's finding stays
     found = reported("@app.route('/up', methods=['POST'])\ndef up():\n    return ET.fromstring(request.data).tag\n")
     assert ("B314", 3) in found
+
+
+@pytest.mark.parametrize("fetch", ["requests.get(FEED).text", "httpx.get(FEED).content",
+                                   "requests.get(FEED, timeout=5).content.decode()"])
+def test_a_downloaded_document_keeps_the_finding(fetch):
+    # `requests.get` is a module's function, not a mapping's `get` of the constant URL: what
+    # the server sends is no text of the program's
+    body = f"import httpx\nimport requests\nFEED = 'https://feeds.example.com/a.xml'\ndef feed():\n    return ET.fromstring({fetch})\n"
+    assert ("B314", 5) in reported(body)
+    assert ("B314", 5) not in reported(body.replace(fetch, "'<feed/>'"))

@@ -39,7 +39,7 @@ from bastion.analyzers.taint.instances import (
 from bastion.analyzers.taint.iterators import ITERATORS, NEXT, iterated, next_of
 from bastion.analyzers.taint.key_presence import DEFAULT_DICTS, default_dict
 from bastion.analyzers.taint.mapped import REDUCE, mapped, reduced
-from bastion.analyzers.taint.method_calls import METHOD_NAMES, PATH_TYPES, method_result
+from bastion.analyzers.taint.method_calls import CONTAINER_READS, METHOD_NAMES, PATH_TYPES, method_result
 from bastion.analyzers.taint.method_calls import joined as _joined
 from bastion.analyzers.taint.patterns import Compiled, compiled_pattern
 from bastion.analyzers.taint.sinks import LXML_PARSERS, parser_kind
@@ -267,6 +267,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         # `b64decode(b64encode(name))` is `name` again: the encoding's cleans undone
         return carried.evolve(clean=frozenset()) if carried.taint and model.decodes else carried
     if shape & _METHODS and method is not None and receiver is not None \
+            and not (on_module and method in CONTAINER_READS) \
             and (by_method := method_result(ev, node, method, args, keywords, receiver, inputs)) is not None:
         return by_method
     if builds_parser(name, inputs):  # with what its parents of other modules prove

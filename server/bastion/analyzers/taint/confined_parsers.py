@@ -1,6 +1,8 @@
 """Which lxml parsers never leave the function that builds them (BST130's retraction,
 verdicts.py): a parser resolving entities is harmless when every document it ever parses is
-constant text, which can be known only of a parser no other code can reach.
+constant or sanitized text (the program's own, folded or not, or request data no markup fits in:
+`str(int(q))`, a digest; not what a download, a file or a caller gives), which can be known only
+of a parser no other code can reach.
 
 A parser is confined to the function being run when it is built in the parse call's own
 argument (`etree.fromstring(text, etree.XMLParser(...))`), or bound once, by a plain assignment

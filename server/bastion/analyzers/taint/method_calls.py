@@ -37,14 +37,19 @@ if TYPE_CHECKING:
 
 STRING_BUILDERS = frozenset({"format", "format_map"})
 PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
+# Reads of a container or a stream: what they return is what the receiver holds. A module's
+# function of such a name is no read of one (`requests.get(url)` fetches what a server sends, not
+# its argument): calls.py does not ask method_result for it.
+CONTAINER_READS = frozenset({
+    "get", "getlist", "getall", "getone", "values", "items", "keys", "pop", "setdefault", "lists",
+    "dict", "to_dict", "read", "readline", "readlines", "getvalue", "model_dump",
+})
 # Methods of str / bytes / containers whose result carries the receiver's (and arguments') data.
 STRING_METHODS = frozenset({
     "strip", "lstrip", "rstrip", "lower", "upper", "casefold", "title", "capitalize", "encode",
     "decode", "split", "rsplit", "splitlines", "partition", "rpartition", "removeprefix",
     "removesuffix", "zfill", "center", "ljust", "rjust", "expandtabs", "swapcase", "copy",
-    "get", "getlist", "getall", "getone", "values", "items", "keys", "pop", "setdefault", "lists",
-    "dict", "to_dict", "read", "readline", "readlines", "getvalue", "model_dump",
-})
+}) | CONTAINER_READS
 # The methods method_result answers (calls.py asks it for these alone)
 METHOD_NAMES = frozenset({"join", "replace", "setFeature", "get", "model_dump", "dict", "items", "values",
                           "keys"}) | STRING_BUILDERS | FOLLOWED | EDITS | MUTATORS | STRING_METHODS

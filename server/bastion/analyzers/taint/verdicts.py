@@ -15,8 +15,10 @@ judged the same way: BST127 (a request value redirected to) against BST210, BST1
 value fetched) against BST213 and BST129 (a request value opened or sent as a file) against
 BST201 at the same call, BST110 (a template source built from strings) against BST214, BST130
 (an lxml parser resolving entities) against a BST211 flow into a parser in the same function; BST130
-is retracted only for a parser confined to its function whose every parse reads constant text
-(confined_parsers.py: not a module's parser, one handed on or stored, nor one parsing a file).
+is retracted only for a parser confined to its function whose every parse reads constant or
+sanitized text (built from constants and from request data no markup fits in, `str(int(q))`, a
+digest; not a download's, a file's or a parameter's: confined_parsers.py, not a module's parser,
+one handed on or stored, nor one parsing a file).
 Bandit's Markup / mark_safe patterns (B308, B703, B704) are judged against the HTML sink of the
 same call, its urlopen pattern (B310) against the SSRF sink, and its torch.load pattern (B614)
 against the deserialization sink, but only replaced by a taint finding, never retracted (a
@@ -253,8 +255,9 @@ def retractions(findings: Sequence[Finding], seen: dict[tuple[Span, str], tuple]
         what, sink_class = judged
         if what == "function":
             built = starts.get((finding.span.start_line, finding.span.start_col, PARSER_CLASS))
-            if built is not None and built[1][0] == CONSTANT:
-                out[index] = "every document its parser parses is constant"
+            if built is not None and built[1][0] in (CONSTANT, SANITIZED):
+                out[index] = "every document its parser parses is constant" if built[1][0] == CONSTANT \
+                    else "every document its parser parses is the program's text or data made safe"
                 continue
             by = _in_same_function(finding, sink_class, replacing, classes, functions)
             if by is not None:
