@@ -267,9 +267,10 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         # `b64decode(b64encode(name))` is `name` again: the encoding's cleans undone
         return carried.evolve(clean=frozenset()) if carried.taint and model.decodes else carried
     if shape & _METHODS and method is not None and receiver is not None \
-            and not (on_module and method in CONTAINER_READS) \
             and (by_method := method_result(ev, node, method, args, keywords, receiver, inputs)) is not None:
-        return by_method
+        # a module's function named as a container read (`requests.get(url)`) carries its
+        # arguments' taint, but returns what a server or the system sends: not known text
+        return by_method.evolve(known=False) if on_module and method in CONTAINER_READS else by_method
     if builds_parser(name, inputs):  # with what its parents of other modules prove
         return built_parser(keywords.get("parents"))
     if not any(v.tainted for v in inputs):

@@ -39,7 +39,7 @@ STRING_BUILDERS = frozenset({"format", "format_map"})
 PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
 # Reads of a container or a stream: what they return is what the receiver holds. A module's
 # function of such a name is no read of one (`requests.get(url)` fetches what a server sends, not
-# its argument): calls.py does not ask method_result for it.
+# its argument): calls.py takes what it returns as not known.
 CONTAINER_READS = frozenset({
     "get", "getlist", "getall", "getone", "values", "items", "keys", "pop", "setdefault", "lists",
     "dict", "to_dict", "read", "readline", "readlines", "getvalue", "model_dump",
