@@ -29,12 +29,16 @@ class ClassShape:
     # (name, annotation) of its own `__init__`'s parameters after `self`: what FastAPI fills from
     # the request for a parameter declared `params: Class = Depends()`
     init_params: tuple[tuple[str, ast.expr | None], ...] = ()
+    # (name, call) of a field whose value is a call: pydantic's `name: str = Field(pattern=...)`
+    # declares what `Annotated[str, Field(pattern=...)]` does
+    defaults: tuple[tuple[str, ast.expr], ...] = ()
 
     def key(self) -> str:
         """What a body model's classification depends on, for the module's digest (computed
         only in modules that may define body models)."""
         return repr((self.own, [(name, ast.dump(annotation)) for name, annotation in self.fields],
-                     [(name, annotation and ast.dump(annotation)) for name, annotation in self.init_params]))
+                     [(name, annotation and ast.dump(annotation)) for name, annotation in self.init_params],
+                     [(name, ast.dump(value)) for name, value in self.defaults]))
 
 
 def class_shapes(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
@@ -65,11 +69,14 @@ def class_shapes(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
             elif bases_of is not None and name is not None:
                 bases.extend(bases_of(name))
         if before is not None:
-            local = before.fields, before.constant_body, before.init_params
+            local = before.fields, before.constant_body, before.init_params, before.defaults
         else:
             local = (tuple((item.target.id, item.annotation) for item in node.body
                            if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)),
-                     all(_constant_statement(item) for item in node.body), _init_params(node))
+                     all(_constant_statement(item) for item in node.body), _init_params(node),
+                     tuple((item.target.id, item.value) for item in node.body
+                           if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)
+                           and isinstance(item.value, ast.Call)))
         shape = ClassShape(own, tuple(bases), tuple(dict.fromkeys(ancestors)), *local)
         shapes[node] = seen[node.name] = shape
     return shapes
@@ -93,9 +100,10 @@ def _constant_statement(node: ast.stmt) -> bool:
 
 
 def model_fields(name: str | None, classes: dict[str, ClassShape], models: NameSet,
-                  seen: frozenset[str] = frozenset()) -> dict[str, ast.expr] | None:
+                  seen: frozenset[str] = frozenset(), defaults: bool = False) -> dict[str, ast.expr] | None:
     """The annotated fields of the module's class `name` and of its bases in the module, when
-    it derives from one of `models` (pydantic's BaseModel); else None."""
+    it derives from one of `models` (pydantic's BaseModel); else None. `defaults`: their values
+    that are calls (`Field(...)`) instead of their annotations."""
     shape = classes.get(name) if name is not None and name not in seen else None
     if shape is None:
         return None
@@ -105,11 +113,11 @@ def model_fields(name: str | None, classes: dict[str, ClassShape], models: NameS
         if base is not None and base in models:
             derives = True
             continue
-        inherited = model_fields(base, classes, models, seen | {name})
+        inherited = model_fields(base, classes, models, seen | {name}, defaults)
         if inherited is not None:
             derives = True
             fields.update(inherited)
-    fields.update(shape.fields)
+    fields.update(shape.defaults if defaults else shape.fields)
     return fields if derives else None
 
 

@@ -104,16 +104,19 @@ def entry_params(function: Function, entry: EntryModel, decorator: ast.expr | No
             # `items: list[Item]`: each element's fields, kept under `items[]`
             element = element_type(model, env, kinds)
             model = element if element is not None else model
-            body = model_fields(resolve(model, env, kinds) if model is not None else None, classes,
-                                entry.validated_models) if entry.validated_models else None
+            model_name = resolve(model, env, kinds) if model is not None else None
+            models = entry.validated_models
+            body = model_fields(model_name, classes, models) if models else None
+            values = model_fields(model_name, classes, models, defaults=True) if body else None
             clean = clean_paths(body or {}, entry, env, kinds, classes)  # `customer.age` too
             if clean:
                 fields.append((param.arg + ("[]" if element is not None else ""), clean))
             # a body field declared with a pattern (`constr(pattern=...)`, `Annotated[str,
-            # Field(pattern=...)]`): kept as "param.field", a name no parameter has
+            # Field(pattern=...)]`, `= Field(pattern=...)`): kept as "param.field", a name no
+            # parameter has
             patterned += [(f"{param.arg}.{name}", found) for name, kind in (body or {}).items()
                           if element is None and name not in clean
-                          and (found := pattern_cleans(kind, None, env, kinds))]
+                          and (found := pattern_cleans(kind, (values or {}).get(name), env, kinds))]
         elif isinstance(entry.params, tuple) and param.arg in entry.params \
                 or entry.params == "first" and index == 0:
             tainted.append(param.arg)
