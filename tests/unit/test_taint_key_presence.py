@@ -1,8 +1,9 @@
 """Taint analysis through `bastion check`: which keys a dict surely holds (key_presence.py). A
 key of a dict display keeps its value through `setdefault`, a key no display gave reads
 `get`'s default alone, and a `defaultdict` of a constant factory reads that constant for a key
-never stored; a `del`, a store, or paths that disagree on the keys make presence unknown
-again (marked lines: taint_marked.py)."""
+never stored, and one of a container factory (`defaultdict(list)`) an empty list that
+`d[k].append(v)` fills in that slot (a display's lists too); a `del`, a store, or paths that
+disagree on the keys make presence unknown again (marked lines: taint_marked.py)."""
 
 from __future__ import annotations
 
@@ -63,6 +64,29 @@ def default():
     os.system(named["k"])
     named["k"] = data
     os.system(named["k"])  # BST202
+    return "ok"
+
+
+@app.route("/lists")
+def lists():
+    data = request.args["q"]
+    groups = defaultdict(list)
+    groups["user"].append(data)
+    groups["admin"].append("root")
+    os.system("id " + ",".join(groups["user"]))  # BST202
+    os.system("id " + ",".join(groups["admin"]))
+    os.system("id " + ",".join(groups["none"]))
+    by_key = defaultdict(list)
+    by_key[request.args["k"]].append(data)
+    os.system("id " + ",".join(by_key["x"]))  # BST202
+    fixed = defaultdict(list)
+    for name in ("a", "b"):
+        fixed[name].append("root")
+    os.system("id " + ",".join(fixed["a"]))
+    shown = {"a": [], "b": []}
+    shown["a"].append(data)
+    os.system("id " + " ".join(shown["a"]))  # BST202
+    os.system("id " + " ".join(shown["b"]))
     return "ok"
 '''
 

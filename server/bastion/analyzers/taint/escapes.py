@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 # Methods that leave their receiver as it was, or whose change calls.py follows exactly (not
 # `set`, which it follows only on a ConfigParser: on another object it may change any attribute).
 _KEEPING = READING_METHODS | EDITS | (MUTATORS - {"set"})
+# Those changing a container held in a slot of a followed dict (`groups[k].append(v)`)
+SLOT_MUTATORS = MUTATORS - {"set"}
 _DISPLAYS = (ast.List, ast.Tuple, ast.Set)
 # Calls that make a container (their values' kind is the name with "()"), which calls may fill
 CONTAINER_TYPES = frozenset({"dict", "list", "set", "collections.OrderedDict",
@@ -41,8 +43,9 @@ def escape_call(ev: Evaluator, node: ast.Call, name: str | None) -> None:
     its receiver alone may change it."""
     method = node.func.attr if isinstance(node.func, ast.Attribute) else None
     if method is not None and isinstance(node.func.value, ast.Subscript) \
-            and method not in READING_METHODS:
-        _escape_element(ev, node.func.value)  # calls.py follows the methods of names only
+            and method not in READING_METHODS \
+            and not (method in SLOT_MUTATORS and followed_slot(ev, node.func.value)):
+        _escape_element(ev, node.func.value)  # calls.py follows the methods of names (and slots)
     elif method is not None and not _keeps(method, name) and not (
             isinstance(node.func.value, ast.Name) and (node.func.value.id in ("self", "cls") or (
                 validates(ev.module.forms, (ev.env or {}).get(node.func.value.id), method)))):
@@ -52,6 +55,19 @@ def escape_call(ev: Evaluator, node: ast.Call, name: str | None) -> None:
         return
     for argument in [*node.args, *(k.value for k in node.keywords)]:
         _escape_element(ev, argument.value if isinstance(argument, ast.Starred) else argument)
+
+
+def followed_slot(ev: Evaluator, node: ast.Subscript) -> bool:
+    """`groups[key]` of a local dict whose slots are followed, the slot (by a constant key or a
+    local holding one; else any) a container whose elements are too: `groups[key].append(v)`
+    changes that slot, as method_calls._slot_mutated stores it."""
+    if not isinstance(node.value, ast.Name) or (held := (ev.env or {}).get(node.value.id)) is None \
+            or held.items is None or held.taint:
+        return False
+    key = node.slice.value if isinstance(node.slice, ast.Constant) else ev.env[node.slice.id].const \
+        if isinstance(node.slice, ast.Name) and node.slice.id in ev.env else UNKNOWN
+    slot = held.item(key if isinstance(key, (str, int)) and key is not True and key is not False else ANY)
+    return slot.items is not None
 
 
 def _keeps(method: str, name: str | None) -> bool:

@@ -4,7 +4,8 @@ are its `const` (module_level.fold_constant) until something changes them (a sto
 `d.setdefault(k, v)` of one of them leaves its slot as it was, and `d.get(k, default)` of a key
 not among them is the default alone, a constant when it is one. A `collections.defaultdict` of a
 constant factory (`str`, `int`, `lambda: "x"`) holds the factory's value in its ANY slot: a key
-never stored reads that constant, one stored reads what was stored (stores.py)."""
+never stored reads that constant, one stored reads what was stored (stores.py); of a container
+factory (`list`), an empty container, which `d[k].append(v)` fills in that slot."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from bastion.analyzers.taint.domain import ANY, EVERY_CLASS, UNKNOWN, Value, con
 DEFAULT_DICTS = frozenset({"collections.defaultdict"})
 # What calling each factory makes: `defaultdict(str)["missing"]` is ""
 _FACTORIES = {"str": "", "int": 0, "float": 0.0, "bool": False, "bytes": b""}
+# ... and each container factory: an empty list, set or dict, its slots followed
+_EMPTY = {name: Value(clean=EVERY_CLASS, items={}, known=True) for name in ("list", "set", "dict")}
 
 
 def surely_holds(receiver: Value, key: object) -> bool | None:
@@ -44,6 +47,11 @@ def default_dict(node: ast.Call) -> Value | None:
     if len(node.args) != 1 or node.keywords:
         return None
     factory = node.args[0]
+    if isinstance(factory, ast.Name) and factory.id in _EMPTY:
+        # `defaultdict(list)`: a missing key reads an empty list, which `d[k].append(v)`
+        # fills in place (method_calls._slot_mutated)
+        return Value(clean=EVERY_CLASS, items={ANY: _EMPTY[factory.id]}, kind="collections.defaultdict()",
+                     known=True)
     if isinstance(factory, ast.Name) and factory.id in _FACTORIES:
         made = _FACTORIES[factory.id]
     elif isinstance(factory, ast.Lambda) and not factory.args.args and not factory.args.vararg \

@@ -25,7 +25,7 @@ from bastion.analyzers.taint.domain import (
     join,
     join_all,
 )
-from bastion.analyzers.taint.escapes import CONTAINER_TYPES
+from bastion.analyzers.taint.escapes import CONTAINER_TYPES, SLOT_MUTATORS, followed_slot
 from bastion.analyzers.taint.folding import before_fields, format_arguments, mapped_fields
 from bastion.analyzers.taint.key_presence import dict_get
 from bastion.analyzers.taint.sequences import EDITS, MUTATORS, edit_list
@@ -95,7 +95,13 @@ def method_result(ev: Evaluator, node: ast.Call, method: str, args: list[Value],
     held = _held(node.func.value)
     if method in MUTATORS and held is not None and (held in ev.env or held not in ev.aliases):
         # an imported object (`flask.session`) stays what it is named, for its next call
-        _mutate(ev, held, receiver, method, args, keywords, _displayed(node))
+        changed = _mutated(receiver, method, args, keywords, _displayed(node))
+        if changed is not None:
+            ev.env[held] = changed
+        return CLEAN
+    if method in SLOT_MUTATORS and isinstance(node.func.value, ast.Subscript) \
+            and followed_slot(ev, node.func.value):
+        _slot_mutated(ev, node.func.value, receiver, method, args, keywords, _displayed(node))
         return CLEAN
     if method == "get" and args and (receiver.items is not None or receiver.taint and (all(
             o.kind == "param" for o in receiver.taint) or is_json(receiver.kind))
@@ -138,13 +144,26 @@ def _held(node: ast.expr) -> str | None:
     return None
 
 
-def _mutate(ev: Evaluator, name: str, receiver: Value, method: str, args: list[Value],
-            keywords: dict[str | None, Value], displayed: bool) -> None:
-    """`items.append(x)`, `d.update(...)`, `buf.write(x)`: the container now holds the data. A
-    mapping whose keys are not known may replace any slot (`d.update(config)`)."""
+def _slot_mutated(ev: Evaluator, held: ast.Subscript, receiver: Value, method: str, args: list[Value],
+                  keywords: dict[str | None, Value], displayed: bool) -> None:
+    """`groups[key].append(x)` of a local dict whose slots are followed (a `defaultdict(list)`'s
+    missing key reads an empty list, key_presence.py): that slot is the container changed,
+    stored back as `groups[key] = ...` stores it (a key not constant may be any slot)."""
+    from bastion.analyzers.taint.stores import with_slot  # stores.py reads expressions.py
+
+    changed = _mutated(receiver, method, args, keywords, displayed)
+    if changed is not None and isinstance(held.value, ast.Name):
+        ev.env[held.value.id] = with_slot(ev.env[held.value.id], ev.eval(held.slice), changed)
+
+
+def _mutated(receiver: Value, method: str, args: list[Value], keywords: dict[str | None, Value],
+             displayed: bool) -> Value | None:
+    """`items.append(x)`, `d.update(...)`, `buf.write(x)`: the container now holds the data
+    (None: nothing known of it changes). A mapping whose keys are not known may replace any
+    slot (`d.update(config)`)."""
     added = joined([*args, *keywords.values()])
     if receiver.items is None and added.known and not added.taint:
-        return  # nothing known of its elements changes
+        return None
     items = elements(receiver)
     given = args[0].items if len(args) == 1 and args[0].items is not None else {} if not args else None
     if method == "update" and given is not None and ANY not in given and None not in keywords:
@@ -158,7 +177,7 @@ def _mutate(ev: Evaluator, name: str, receiver: Value, method: str, args: list[V
         items.setdefault(ANY, added)
     else:
         items[ANY] = join(items[ANY], added) if ANY in items else added
-    ev.env[name] = receiver.evolve(items=items, const=UNKNOWN)
+    return receiver.evolve(items=items, const=UNKNOWN)
 
 
 def _displayed(node: ast.Call) -> bool:
