@@ -3,7 +3,7 @@ call's positional arguments and its `**kwargs` a dict of the call's keywords, so
 (`parts[0]`, `opts["cmd"]`) binds that argument only; a `*list` / `**mapping` spread over them
 still binds every slot. Each helper has one caller: a sink inside a helper reports once, at its
 line (marked lines: taint_marked.py). A nested function, run in place (closures.py), binds them
-alike."""
+alike, and so does a lambda called where it is written (`(lambda *p: p[0])(a, b)`)."""
 
 from __future__ import annotations
 
@@ -51,6 +51,17 @@ def view():
     os.system(pick(a='ls', b=data))
     os.system(pick(a=data, b='ls')){MARK}
     os.system(first(*['ls', data])){MARK}
+    return 'ok'
+""",
+    "inline_lambda.py": f"""{HEAD}
+@app.route('/a')
+def view():
+    data = request.args['q']
+    os.system((lambda *p: p[0])('ls', data))
+    os.system((lambda *p: p[0])(data, 'ls')){MARK}
+    os.system((lambda **k: k['cmd'])(cmd='ls', note=data))
+    os.system((lambda **k: k['cmd'])(cmd=data, note='ls')){MARK}
+    os.system((lambda c: c)(data)){MARK}
     return 'ok'
 """,
 }

@@ -332,8 +332,8 @@ class Evaluator:
             if picked is not None:  # `ACTIONS[kind](host)`: a module table's functions
                 escape_call(self, node, None)
                 return picked
-            receiver = None if isinstance(func, ast.Name) else self.eval(func)
-            if receiver is not None and isinstance(receiver.const, LocalFunction) and (  # `table["x"]()`
+            receiver = None if isinstance(func, ast.Name) else containers.slot_value(self, func)
+            if receiver is not None and isinstance(receiver.const, LocalFunction) and (  # `(lambda: x)()`
                     returned := call_local(self, receiver.const, node, args, keywords)) is not None:
                 escape_call(self, node, None)
                 return returned
