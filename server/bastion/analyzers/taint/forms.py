@@ -1,8 +1,10 @@
 """Forms that validate request data field by field (the models' `[[form]]`: a Django form, a
 DRF serializer, a pydantic model) among the module's classes, and what an instance built from
 request data holds: `AgeForm(request.POST).cleaned_data["age"]`, of `age = forms.IntegerField()`,
-is an int, as `Query.model_validate(request.json).limit` of `limit: int` is; every other field,
-and the form itself, is the request's data."""
+is an int, as `Query.model_validate(request.json).limit` of `limit: int` is; a field declared
+with an anchored pattern (`name: str = Field(pattern=r"^[a-z]+$")`, `Annotated[str,
+Field(pattern=...)]`, `constr(pattern=...)`) is safe for the classes its characters cannot break
+(annotations.pattern_cleans); every other field, and the form itself, is the request's data."""
 
 from __future__ import annotations
 
@@ -10,14 +12,17 @@ import ast
 from collections.abc import Callable
 
 from bastion.analyzers.matchers import Env
+from bastion.analyzers.taint.annotations import pattern_cleans
 from bastion.analyzers.taint.classes import ClassShape
 from bastion.analyzers.taint.domain import ANY, EVERY_CLASS, SAFE, Value
 from bastion.analyzers.taint.factories import resolve
 from bastion.analyzers.taint.specs import FormModel, Models
 
 # form class -> (its data attributes, its fields that validate into clean data, the class methods
-# that build a validated instance, its fields that hold an uploaded file object)
-Form = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]
+# that build a validated instance, its fields that hold an uploaded file object, its fields that
+# match a pattern with the classes each is then safe for, sorted)
+Form = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str],
+             frozenset[tuple[str, tuple[str, ...]]]]
 Forms = dict[str, Form]
 # the kind of an uploaded file a form's file field holds: its content is read, not a path
 UPLOADED = "django.core.files.uploadedfile.UploadedFile"
@@ -31,6 +36,7 @@ def validated_forms(shapes: dict[ast.ClassDef, ClassShape], env: Env, kinds: dic
     if not models.forms or not any(base in f.bases for base in _all_bases(shapes) for f in models.forms):
         return {}  # no class is a form: its fields are not resolved (most modules, each keystroke)
     declared: dict[str, dict[str, str | None]] = {}  # class -> field -> "clean", "file" or None
+    patterned: dict[str, dict[str, tuple[str, ...]]] = {}  # class -> field -> the classes it is safe for
     found: Forms = {}
     for node, shape in shapes.items():
         form = next((f for f in models.forms
@@ -42,15 +48,26 @@ def validated_forms(shapes: dict[ast.ClassDef, ClassShape], env: Env, kinds: dic
         fields.update({  # `age: int`, `age: int = 0`
             item.target.id: _declared(form, resolve(item.annotation, env, kinds)) for item in node.body
             if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)})
+        matched = patterned[node.name] = {
+            item.target.id: tuple(sorted(cleans)) for item in node.body
+            if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)
+            and (cleans := pattern_cleans(item.annotation, item.value, env, kinds))}
         if form is None:
             continue
         merged: dict[str, str | None] = {}
+        matching: dict[str, tuple[str, ...]] = {}
         for ancestor in reversed(shape.ancestors):
             merged.update(declared.get(ancestor, {}))
+            matching = {name: cleans for name, cleans in matching.items()
+                        if name not in declared.get(ancestor, {})}  # declared again: replaced
+            matching.update(patterned.get(ancestor, {}))
         merged.update(fields)
+        matching = {name: cleans for name, cleans in matching.items() if name not in fields}
+        matching.update(matched)
         found[node.name] = (form.data, frozenset(name for name, is_ in merged.items() if is_ == "clean"),
                             form.constructors,
-                            frozenset(name for name, is_ in merged.items() if is_ == "file"))
+                            frozenset(name for name, is_ in merged.items() if is_ == "file"),
+                            frozenset(matching.items()))
     return found
 
 
@@ -115,10 +132,13 @@ def built_as_record(external: Callable[[str, bool], object] | None, name: str | 
 def form_instance(form: Form, given: Value, kind: str) -> Value:
     """A form built from `given` (request data): its data attributes (or, without any, the
     instance itself) hold its clean fields as safe, its file fields as `given`'s uploaded files
-    (of the kind `UPLOADED`), everything else as `given`."""
-    data, clean, _, files = form
+    (of the kind `UPLOADED`), its pattern-matched fields as `given` safe for their classes,
+    everything else as `given`."""
+    data, clean, _, files, matching = form
     given = given.flat()
     validated = Value(clean=EVERY_CLASS, items={**dict.fromkeys(files, given.evolve(kind=UPLOADED)),
+                                                **{name: given.evolve(clean=given.clean | frozenset(cleans))
+                                                   for name, cleans in matching},
                                                 **dict.fromkeys(clean, SAFE), ANY: given})
     if not data:
         return validated.evolve(kind=kind)
