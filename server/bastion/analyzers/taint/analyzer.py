@@ -14,26 +14,24 @@ from __future__ import annotations
 
 import ast
 import logging
-import os
 import re
 from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bastion import attrs_classes
-from bastion.analyzers.base import UnitSource, WatchedFiles, node_lines
+from bastion.analyzers.base import UnitSource, WatchedFiles
 from bastion.analyzers.rule_tables import folder_tables
 from bastion.analyzers.taint.analysis import analyse_module
 from bastion.analyzers.taint.blocks import BlockParser, WholeParser
 from bastion.analyzers.taint.context import module_context
 from bastion.analyzers.taint.context_reuse import forget_document
 from bastion.analyzers.taint.declared_versions import SHARED as SHARED_DECLARED
-from bastion.analyzers.taint.domain import SINK_CLASSES, Step
+from bastion.analyzers.taint.domain import Step
 from bastion.analyzers.taint.foreign_changes import foreign_key
 from bastion.analyzers.taint.gate import JudgedGate, registrar_gate, source_gate, words_gate
+from bastion.analyzers.taint.hit_findings import hit_finding, step_span
 from bastion.analyzers.taint.model_files import load_models
-from bastion.analyzers.taint.results import Hit
-from bastion.analyzers.taint.sinks import quoted
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.template_files import NONE as NO_TEMPLATES
 from bastion.analyzers.taint.template_files import RENDER_WORDS, TemplateFiles
@@ -45,8 +43,8 @@ from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.analyzers.versions import taint_version
 from bastion.digests import blake2b
 from bastion.engine.cache import LRU
-from bastion.model import Finding, FlowStep, Level, NotAnalysed, Span
-from bastion.model.text import byte_to_char_col, line_at, split_lines
+from bastion.model import Finding, Level, NotAnalysed, Span
+from bastion.model.text import split_lines
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.entries import Function
@@ -279,7 +277,8 @@ class TaintAnalyzer:
             log.warning("taint analysis skipped %s in %s: %d statements (limit 1500)", name, path, size)
         found: dict[tuple, Finding] = {}
         for _function, hit in result.hits:
-            finding = self._finding(hit, lines)
+            rule = self.rules.get(hit.sink_class)
+            finding = hit_finding(hit, rule, self.models, lines) if rule is not None else None
             if finding is not None:
                 found.setdefault((finding.rule_id, finding.span), finding)
         findings = tuple(sorted(found.values(), key=Finding.sort_key))
@@ -287,7 +286,7 @@ class TaintAnalyzer:
         for outcome in result.outcomes:
             if outcome.seen_spans is None:
                 outcome.seen_spans = {
-                    (_step_span(Step(line, col, end_line, end_col, ""), lines), sink_class): verdicts
+                    (step_span(Step(line, col, end_line, end_col, ""), lines), sink_class): verdicts
                     for (line, col, end_line, end_col, sink_class), verdicts
                     in outcome.result.seen.items()}
             seen.update(outcome.seen_spans)
@@ -306,46 +305,6 @@ class TaintAnalyzer:
             last = self._last_digest = (text, blake2b(text.encode("utf-8", "surrogatepass"),
                                                                digest_size=20))
         return last[1].copy()  # the caller may add to it
-
-    def _finding(self, hit: Hit, lines: list[str]) -> Finding | None:
-        rule = self.rules.get(hit.sink_class)
-        if rule is None:
-            return None
-        # A command-line tool opening the file its user named is not a weakness: each source kind
-        # is reported only at the sink classes its models list (`reaches`).
-        origins = sorted((o for o in hit.value.taint if o.kind != "param"
-                          and hit.sink_class in self.models.reaches.get(o.kind, SINK_CLASSES)),
-                         key=lambda o: (o.line, o.col))
-        if not origins:
-            return None
-        first = origins[0]
-        more = f" (and {len(origins) - 1} more)" if len(origins) > 1 else ""
-        statement = hit.statement
-        if statement is not None and not hasattr(statement, "body"):
-            statement_lines = node_lines(statement)
-        else:
-            statement_lines = node_lines(hit.node)
-        span = _span(hit.node, lines)
-        where = ""
-        if hit.via:
-            sink = hit.via[-1]
-            callee = ast.unparse(hit.node.func) if isinstance(hit.node, ast.Call) else "a call"
-            if sink.path is None:
-                # A sink of this file is where the finding is, as for a flow inside one function
-                # (and where bandit's finding on it is): the call that passed the data is a step.
-                where = f" (through `{callee}`, called line {hit.node.lineno})"
-                span = _step_span(sink, lines)
-                statement_lines = tuple(range(sink.line, sink.end_line + 1))
-            else:  # the editor shows a document's findings in it: at the call into the module
-                where = f" ({_line_in(sink.path, sink.line)}, through `{callee}`)"
-        message = (f"{first.label}, {_line_in(first.path, first.line)}){more} reaches "
-                   f"{quoted(hit.sink)}{where}: {rule.short}")
-        modelled = hit.value.modelled and all(o.kind != "env" for o in origins)
-        confidence = rule.confidence if modelled else min(rule.confidence, Level.MEDIUM)
-        return Finding(rule.id, rule.name, rule.severity, confidence, rule.cwe, message,
-                       span, "bastion", statement_lines,
-                       steps=tuple(_flow_step(s, lines) for s in hit.path()))
-
 
 @attrs_classes.frozen
 class FileResult:
@@ -376,24 +335,3 @@ def _with_external(digest: blake2b, external: External | None) -> bytes:
 
 def _roots(workspace: SummaryStore | None) -> tuple[str, ...]:
     return workspace.roots if workspace is not None else ()
-
-
-def _span(node: ast.AST, lines: list[str]) -> Span:
-    return _step_span(Step(node.lineno - 1, node.col_offset, (node.end_lineno or node.lineno) - 1,
-                           node.end_col_offset or node.col_offset, ""), lines)
-
-
-def _step_span(step: Step, lines: list[str]) -> Span:
-    return Span(step.line, byte_to_char_col(line_at(lines, step.line), step.col), step.end_line,
-                byte_to_char_col(line_at(lines, step.end_line), step.end_col))
-
-
-def _flow_step(step: Step, lines: list[str]) -> FlowStep:
-    if step.path is not None:  # in another file, its columns already in characters
-        return FlowStep(Span(step.line, step.col, step.end_line, step.end_col), step.note,
-                        step.path)
-    return FlowStep(_step_span(step, lines), step.note)
-
-
-def _line_in(path: str | None, line: int) -> str:
-    return f"line {line + 1}" if path is None else f"{os.path.basename(path)} line {line + 1}"

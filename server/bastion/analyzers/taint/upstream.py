@@ -41,7 +41,7 @@ def with_reported(value: Value, node: ast.Call, hits: list) -> Value:
 
 
 def _finding_line(hit) -> int | None:
-    """Where the hit's finding is (analyzer._finding): at the callee's sink for one reached
+    """Where the hit's finding is (hit_findings.hit_finding): at the callee's sink for one reached
     through a summary of this file; none known for another module's."""
     if hit.via:
         sink = hit.via[-1]
