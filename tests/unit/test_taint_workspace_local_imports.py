@@ -12,7 +12,7 @@ import pytest
 from tests.unit.test_taint_workspace_records import _attached, workspace_findings
 
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
-from bastion.analyzers.taint.modules import ModuleResolver, _statements, import_nodes, import_table
+from bastion.analyzers.taint.modules import ModuleResolver, import_nodes, import_table, text_statements
 from bastion.analyzers.taint.workspace_entries import imports_of
 
 UTILS = '''
@@ -156,7 +156,7 @@ def test_the_imports_found_are_those_of_a_whole_walk(text):
     walked = [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
     assert sorted(found) == sorted(ast.dump(n) for n in walked)
     # the text's import lines (read without parsing) name them all too
-    read = {(level, module, tuple(names)) for level, module, names in _statements(text)}
+    read = {(level, module, tuple(names)) for level, module, names in text_statements(text)}
     assert read >= {(n.level, n.module, tuple(a.name for a in n.names if a.name != "*"))
                     if isinstance(n, ast.ImportFrom) and n.module else
                     (getattr(n, "level", 0) or 0, None, tuple(a.name for a in n.names)) for n in walked}

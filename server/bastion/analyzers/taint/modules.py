@@ -136,7 +136,7 @@ def import_table(source: str | ast.Module | ImportStatements, path: str | None,
     if isinstance(source, str):
         if "import" not in source:
             return {}
-        statements = _statements(source)
+        statements = text_statements(source)
     elif isinstance(source, tuple):
         statements = source
     else:
@@ -224,7 +224,7 @@ def _spans(node: ast.AST, lines: list[int]) -> bool:
     return at < len(lines) and (end is None or lines[at] <= end)
 
 
-def _statements(text: str):
+def text_statements(text: str):
     """(level, module or None, imported names) of each import statement in `text`."""
     for dots, module, names, plain in (match.groups() for match in import_matches(text)):
         if plain:

@@ -26,15 +26,13 @@ whole).
 
 from __future__ import annotations
 
-import ast
 import os
 import threading
 from collections.abc import Callable, Iterable
 
 import attrs
 
-from bastion.analyzers.taint.callbacks import handed_functions
-from bastion.analyzers.taint.context import class_facts, module_context
+from bastion.analyzers.taint.context import class_facts
 from bastion.analyzers.taint.exports import Exports, stale
 from bastion.analyzers.taint.foreign_changes import ForeignChanges
 from bastion.analyzers.taint.modules import ModuleGraph, ModuleResolver, dependency_key, import_table
@@ -56,7 +54,7 @@ from bastion.analyzers.taint.workspace_entries import (
     returns_source,
     scoped_stores,
 )
-from bastion.analyzers.taint.workspace_names import functions_named, split_name, with_local_imports
+from bastion.analyzers.taint.workspace_names import names_used, split_name
 from bastion.analyzers.taint.workspace_records import record_summaries
 from bastion.analyzers.taint.workspace_summarise import summarise
 from bastion.digests import blake2b
@@ -219,23 +217,14 @@ class SummaryStore:
             self._hooks.publish(path, imports, table)
             if not table:
                 return
-            env = module_context(tree, self.models, text=text).env
-            envs = with_local_imports(env, tree, text)
-            registrars = self.models.registrar_names()
             visited: set[str] = set()
-            for node in ast.walk(tree):
-                if isinstance(node, ast.Call):
-                    handed = handed_functions(self.models, node, env.qualname(node.func))
-                    for func in [*functions_named(node, registrars), *handed]:
-                        for name in {e.qualname(func) for e in envs} - {None}:
-                            target, function = split_name(name, table)
-                            if target is not None:
-                                self.function(target, function)
-                elif isinstance(node, ast.ClassDef):
-                    for base in node.bases:
-                        name = env.qualname(base)
-                        if name is not None:
-                            class_bases(name, table, self._loaded, visited=visited)
+            for name, base in names_used(tree, text, self.models):
+                if base:
+                    class_bases(name, table, self._loaded, visited=visited)
+                    continue
+                target, function = split_name(name, table)
+                if target is not None:
+                    self.function(target, function)
             for target in visited:  # the methods a class of the file inherits from there
                 self.function(target, "")
             # what they store in Flask's `g` and their form classes (`item: ItemIn`), whether

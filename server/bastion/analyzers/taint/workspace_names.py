@@ -1,15 +1,22 @@
 """How a file's qualified names reach the functions of another workspace module (workspace.py):
 what that module exports to its importers and what it only re-exports, the workspace file a
-qualified name is in and its name there, and the functions a call names.
+qualified name is in and its name there, the functions a call names, and what a file's calls and
+classes name (the summaries the editor computes for it).
 """
 
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from bastion.analyzers.matchers import Env
+from bastion.analyzers.taint.callbacks import handed_functions
+from bastion.analyzers.taint.context import module_context
 from bastion.analyzers.taint.modules import import_nodes
 from bastion.analyzers.taint.nodes import nodes
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.specs import Models
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
@@ -115,6 +122,25 @@ def split_name(name: str, table: dict[str, str]) -> tuple[str | None, str]:
         target = table.get(outer)
         function = f"{owner}.{function}"
     return target, function
+
+
+def names_used(tree: ast.Module, text: str, models: Models) -> list[tuple[str, bool]]:
+    """(qualified name, whether a class base) of what the summary store computes for a file
+    (workspace.prepare), in the order met: the functions its calls name (and a registrar's,
+    a thread's or an executor's handed function, callbacks.py), under the module's imports and
+    with every import of the file folded in, and its classes' bases."""
+    env = module_context(tree, models, text=text).env
+    envs = with_local_imports(env, tree, text)
+    registrars = models.registrar_names()
+    found: list[tuple[str, bool]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            handed = handed_functions(models, node, env.qualname(node.func))
+            for func in [*functions_named(node, registrars), *handed]:
+                found.extend((name, False) for name in sorted({e.qualname(func) for e in envs} - {None}))
+        elif isinstance(node, ast.ClassDef):
+            found.extend((name, True) for base in node.bases if (name := env.qualname(base)) is not None)
+    return found
 
 
 def functions_named(call: ast.Call, registrars: frozenset[str]) -> list[ast.expr]:
