@@ -47,3 +47,74 @@ def fetch():
 
 def test_a_function_calling_an_imported_source_helper_is_analysed(tmp_path):
     assert_checked_and_stored({"helpers.py": HELPERS, "jobs.py": JOBS}, tmp_path, RULE_CWE)
+
+
+# A module whose text names no source and no judged call (no SQL text, no subprocess): it hands
+# what one helper returns to another that sinks it. Before, the text gate left it unanalysed.
+WEB = '''from flask import request
+
+
+def arg(name):
+    return request.args.get(name, "")
+
+
+def default_sort():
+    return "name"
+'''
+
+DB = '''import sqlite3
+
+
+def run(sql):
+    cursor = sqlite3.connect("shop.db").cursor()
+    cursor.execute(sql)
+    return cursor.fetchall()
+
+
+def by_name(name):
+    return run("SELECT id, name FROM items WHERE name = '%s'" % name)
+
+
+def by_id(item_id):
+    return run("SELECT id, name FROM items WHERE id = %d" % item_id)
+
+
+def sorted_by(column):
+    return run("SELECT id, name FROM items ORDER BY " + column)
+'''
+
+SERVICES = '''from .db import by_id, by_name, sorted_by
+from .web import arg, default_sort
+
+
+def search():
+    return by_name(arg("q"))  # BST204
+
+
+def item():
+    return by_id(int(arg("id")))
+
+
+def listing():
+    return sorted_by(default_sort())
+
+
+def listing_for():
+    column = arg("sort")
+    if column not in ("name", "price"):
+        column = "name"
+    return sorted_by(column)
+'''
+
+REPORTS = '''from .db import sorted_by
+
+
+def names():
+    return sorted_by("name")
+'''
+
+
+def test_a_module_naming_no_source_calling_imported_helpers_is_analysed(tmp_path):
+    assert_checked_and_stored({"shop/__init__.py": "", "shop/web.py": WEB, "shop/db.py": DB,
+                               "shop/services.py": SERVICES, "shop/reports.py": REPORTS},
+                              tmp_path, RULE_CWE)

@@ -110,7 +110,7 @@ class TaintAnalyzer:
         self._calls: LRU[bytes, tuple] = LRU(cache_size)
         # text digest -> (findings, verdicts, function ranges): the last results (see _result)
         self._texts: LRU[bytes, FileResult] = LRU(64)
-        # text digest -> (reads no source nor judged sink, has a derived class, its tree)
+        # text digest -> (names no source nor judged sink, has a derived class, its tree)
         self._prepared: LRU[bytes, tuple] = LRU(4)
         self._imports: LRU[bytes, Imports] = LRU(64)  # text digest -> its tree's, with a workspace
         # (text, its digest): a keystroke asks twice with the same text (see _result), which
@@ -224,10 +224,13 @@ class TaintAnalyzer:
         if prepared is None:
             derived_only = not self._gate.match(text) and not self._judged.match(text)
             prepared = (derived_only, None, None)
-        derived_only, derived, tree = prepared
+        text_only, derived, tree = prepared
+        # a module calling another's helper that returns untrusted data (`from .web import arg`)
+        # reads a source through it (relevance.py): asked of each text, as the summaries change
+        derived_only = text_only and not (workspace is not None and workspace.imports_source(text, path))
         if derived_only and workspace is not None and derived is None:
             derived = _DERIVED_CLASS.search(text) is not None
-            prepared = (derived_only, derived, tree)
+            prepared = (text_only, derived, tree)
         if derived_only and (workspace is None or not derived):
             self._prepared.put(key, prepared)
             return NOTHING
@@ -245,7 +248,7 @@ class TaintAnalyzer:
                 return cached
         if tree is None:
             tree = self._parser.parse(text, parsed)
-            self._prepared.put(key, (derived_only, derived, tree))
+            self._prepared.put(key, (text_only, derived, tree))
         text = self._parser.read_text(tree, text)  # a line being typed as the tree reads it
         if workspace is not None and imports is None:
             imports = imports_of(tree, text)

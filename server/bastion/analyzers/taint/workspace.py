@@ -35,7 +35,13 @@ import attrs
 from bastion.analyzers.taint.context import class_facts
 from bastion.analyzers.taint.exports import Exports, stale
 from bastion.analyzers.taint.foreign_changes import ForeignChanges
-from bastion.analyzers.taint.modules import ModuleGraph, ModuleResolver, dependency_key, import_table
+from bastion.analyzers.taint.modules import (
+    ModuleGraph,
+    ModuleResolver,
+    dependency_key,
+    import_table,
+    text_statements,
+)
 from bastion.analyzers.taint.results import Summary
 from bastion.analyzers.taint.scoped_hooks import HookIndex
 from bastion.analyzers.taint.specs import Models
@@ -154,6 +160,23 @@ class SummaryStore:
         digest += repr(sorted(hooked.items())).encode()
         return External(lookup, blake2b(digest, digest_size=16).digest(), bases, scoped,
                         forms)
+
+    def imports_source(self, text: str, path: str | None) -> bool:
+        """Whether `text` from-imports a function of a workspace module returning untrusted
+        data (`from .web import arg`): a module naming no source reads one through it
+        (relevance.py). Read from its import lines unparsed; the editor's published alone."""
+        statements = tuple(text_statements(text)) if "import" in text else ()
+        table = import_table(statements, path, self.graph.resolver) if statements else None
+        for target, function in (split_name(f"{module}.{name}", table) for _, module, names
+                                 in statements if table and module in table for name in names):
+            if self.compute:
+                found = self.function(target, function, False)
+            else:
+                entry = self._published.get(target)
+                found = entry.summaries.get(function) if entry is not None else None
+            if found is not None and returns_source(found, self.models):
+                return True
+        return False
 
     def dependency_key(self, text: str, path: str | None) -> str | None:
         """Part of a file's result-cache key: the identity of every workspace module it may
