@@ -115,11 +115,14 @@ class CalleeMemo:
 
     def _shape(self) -> bytes:
         """What a function's callees depend on in the module but its own text: the names of
-        its functions, its classes' ancestors and its globals' kinds."""
+        its functions, its classes' ancestors, its globals' kinds and its class attributes'
+        instances."""
         if self._shape_digest is None:
             self._shape_digest = blake2b(repr((
                 sorted(self.names), sorted(self.module.parents.items()),
-                sorted(self.module.kinds.items()))).encode(), digest_size=16).digest()
+                sorted(self.module.kinds.items()),
+                sorted((k, sorted(v.items())) for k, v in self.module.class_instances.items()),
+                )).encode(), digest_size=16).digest()
         return self._shape_digest
 
     def _callees(self, function: Function) -> set[str]:
@@ -130,6 +133,9 @@ class CalleeMemo:
         # a class of this module, made in the function or held by a module global; and
         # `Job.from_request(request)`, on the class itself
         made = {self.module.kinds.get(r, "")[:-2] for r in facts.receivers}
+        # `Product.objects.search(term)`, `self.finder.find(q)`: of the classes whose instance a
+        # class attribute holds (class_instances.py), whichever class it is read on
+        made |= {held for table in self.module.class_instances.values() for held in table.values()}
         for cls in (facts.plain | made | facts.receivers) & self.classes:
             for ancestor in self.module.lineage(cls):
                 found |= {f"{ancestor}.{m}" for m in facts.attributes} & self.names

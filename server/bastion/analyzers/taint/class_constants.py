@@ -71,9 +71,9 @@ def class_constants(definitions: list[ast.stmt], once: Callable[[str], bool],
         if found is not None and plain and once(node.name):
             values[node.name] = found
     names = {name for table in values.values() for name in table}
-    if not names or len(names) > MAX_NAMES or (text is not None and _dynamic(text)):
+    if not names or len(names) > MAX_NAMES or (text is not None and dynamic_text(text)):
         return {}, {}
-    stored = _stored_in_text(names, text) if text is not None else _stored_in_tree(names, tree)
+    stored = stored_in_text(names, text) if text is not None else stored_in_tree(names, tree)
     containers = {name for table in values.values() for name, value in table.items()
                   if isinstance(value, _Contents)}
     # a container is constant while the text only reads it (a tree alone: its text unparsed)
@@ -155,13 +155,13 @@ def _stored_names(node: ast.AST) -> frozenset[str]:
     return frozenset(n.id for n in nodes(node) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load))
 
 
-def _dynamic(text: str) -> bool:
+def dynamic_text(text: str) -> bool:
     """Whether the text may set attributes by name: looked for as substrings (a pattern led by
     no literal would scan the whole module at every keystroke)."""
     return "setattr" in text or "__dict__" in text or _VARS.search(text) is not None
 
 
-def _stored_in_text(names: set[str], text: str) -> set[str]:
+def stored_in_text(names: set[str], text: str) -> set[str]:
     """The names of which some attribute may be stored or deleted in `text`: `.NAME` followed on
     its line by a lone `=` outside the brackets open before it (an assignment, a tuple target,
     an augmented assignment; not a keyword argument), or after `del`, `as` or `for`.
@@ -207,8 +207,8 @@ def _assigned_after(after: str, depth: int) -> bool:
     return False
 
 
-def _stored_in_tree(names: set[str], tree: ast.Module) -> set[str]:
-    """As `_stored_in_text`, from the tree (a module read without its text)."""
+def stored_in_tree(names: set[str], tree: ast.Module) -> set[str]:
+    """As `stored_in_text`, from the tree (a module read without its text)."""
     stored: set[str] = set()
     for node in nodes(tree):
         if isinstance(node, ast.Attribute) and (node.attr == "__dict__" or node.attr in names

@@ -20,6 +20,7 @@ from bastion.analyzers.taint.argparse_globals import BUILT, bound_parsers, parse
 from bastion.analyzers.taint.argparse_handlers import dispatched
 from bastion.analyzers.taint.argparse_helpers import Helped
 from bastion.analyzers.taint.class_constants import class_constants
+from bastion.analyzers.taint.class_instances import class_instances
 from bastion.analyzers.taint.classes import class_shapes, record_fields
 from bastion.analyzers.taint.classified import Classified
 from bastion.analyzers.taint.closures import LocalFunction
@@ -93,6 +94,8 @@ class ModuleContext:
     # (class_constants.py)
     class_constants: dict[str, Value] = attrs.Factory(dict)
     self_constants: dict[str, dict[str, Value]] = attrs.Factory(dict)
+    # class -> {attribute -> the class it holds an instance of} (class_instances.py)
+    class_instances: dict[str, dict[str, str]] = attrs.Factory(dict)
     # attribute of Flask's `g` -> the line a function stored request data in it (scoped.py), or
     # (file, line) of a store in a module this one imports (workspace.py)
     scoped: dict[str, int | tuple[str, int]] = attrs.Factory(dict)
@@ -177,6 +180,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     keep_shapes(memo, env, kinds, shapes)
     members, through_self = class_constants(definitions, bindings.constant, fold_constant, text,
                                             tree, memo)
+    held = class_instances(definitions, bindings.constant, env, text, tree)
     scoped = scoped_stores(definitions, env, models, memo)
     queues = queue_feeds(definitions, env, kinds, models, memo)
     forms = validated_forms(shapes, env, kinds, models)
@@ -220,6 +224,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                    sorted((k, v.const) for k, v in members.items()),
                                    sorted((k, sorted((n, c.const) for n, c in v.items()))
                                           for k, v in through_self.items()),
+                                   sorted((k, sorted(v.items())) for k, v in held.items()),
                                    sorted(scoped.items()), sorted(queues.items()),
                                    sorted((k, *map(sorted, form))
                                           for k, form in forms.items()),
@@ -270,6 +275,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     return ModuleContext(env, constants, kinds, functions, digest, parents=parents, patterns=patterns,
                          class_bases={name: shape.bases for name, shape in classes.items()},
                          class_constants=members, self_constants=through_self, scoped=scoped,
+                         class_instances=held,
                          forms=forms, records=records, built=built, class_forms=class_forms,
                          shadowed=shadowed, argparse_clean=choices, argparse_declares=declares,
                          enums=frozenset(k for k, v in classes.items() if closed_enum(v)),

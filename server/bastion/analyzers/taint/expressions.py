@@ -15,7 +15,7 @@ import ast
 from bastion.analyzers.taint import containers, qualnames
 from bastion.analyzers.taint.callbacks import call_back
 from bastion.analyzers.taint.calls import evaluate_call
-from bastion.analyzers.taint.class_constants import class_constant
+from bastion.analyzers.taint.class_instances import class_read
 from bastion.analyzers.taint.closures import Budget, LocalFunction, call_local
 from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.domain import (
@@ -164,8 +164,9 @@ class Evaluator:
         if path is not None and path in self.env:
             found = self.env[path]
             return seen_through(found) if path.split(".", 1)[0] in self.escaped else found
-        if path is not None and (self.module.class_constants or self.module.self_constants):
-            found = class_constant(self.module, self.class_name, self.env, path)
+        if path is not None and (self.module.class_constants or self.module.self_constants
+                                 or self.module.class_instances):  # `self.TABLE`, `Product.objects`
+            found = class_read(self.module, self.class_name, self.env, path)
             if found is not None:
                 return found
         name = self.qualname(node)
