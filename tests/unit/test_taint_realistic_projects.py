@@ -4,11 +4,12 @@ the data crossing two or three modules (issue 12): a Flask app factory with blue
 storage`, `from pkg import helpers`; a service class the view builds, `svc = UserService(db)`,
 holding a repository; a module-level `uploads = Storage(root)` read in another module; request
 helpers in `utils/http.py`; validators in `validators.py`); a Django project (views ->
-`services.py` -> the model's manager, `.raw()` and `cursor.execute`; a class-based view keeping a
-service as a class attribute); a FastAPI project (routers -> `crud.py`, a service given by a
-dependency, a module-level repository). Each line `bastion check` and the editor's store must
-report ends with its rule (taint_marked.py); the others are safe twins (an allow-list, a
-validator, `secure_filename`, `int()`, bound parameters, a form's choices) or plain code."""
+`services.py` -> the model's manager read there as `Product.objects`, `.raw()` and
+`cursor.execute`; a class-based view keeping a service as a class attribute); a FastAPI project
+(routers -> `crud.py`, a service given by a dependency, a module-level repository). Each line
+`bastion check` and the editor's store must report ends with its rule (taint_marked.py); the
+others are safe twins (an allow-list, a validator, `secure_filename`, `int()`, bound
+parameters, a form's choices) or plain code."""
 
 from __future__ import annotations
 
@@ -283,34 +284,22 @@ class Product(models.Model):
     sku = models.CharField(max_length=40, unique=True)
 
     objects = ProductManager()
-
-
-def search_products(term):
-    return Product.objects.search(term)
-
-
-def stock_of(sku):
-    return Product.objects.stock(sku)
-
-
-def product_by_sku(sku):
-    return Product.objects.by_sku(sku)
 ''',
     'djshop/catalog/services.py': r'''from django.db import connection
 
-from .models import product_by_sku, search_products, stock_of
+from .models import Product
 
 
 def find_products(term):
-    return list(search_products(term))
+    return list(Product.objects.search(term))
 
 
 def product(sku):
-    return product_by_sku(sku)
+    return Product.objects.by_sku(sku)
 
 
 def stock_level(sku):
-    return stock_of(sku)
+    return Product.objects.stock(sku)
 
 
 class ProductFinder:

@@ -392,8 +392,8 @@ class SummaryStore:
         if not self.compute or not name:
             return None
         top, instances = module.exported()
-        owner, _, method = name.partition(".")
-        function = f"{instances[owner]}.{method}" if method and owner in instances else name
+        owner, _, method = name.rpartition(".")  # `db.query`, `Product.objects.search`
+        function = f"{instances[owner]}.{method}" if owner in instances else name
         if function not in top or function in module.done:
             return set()
         return {function}

@@ -7,10 +7,12 @@ classes name (the summaries the editor computes for it).
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.callbacks import handed_functions
+from bastion.analyzers.taint.class_instances import class_instances
 from bastion.analyzers.taint.context import module_context
 from bastion.analyzers.taint.modules import import_nodes
 from bastion.analyzers.taint.nodes import nodes
@@ -37,7 +39,8 @@ def exported_names(tree: ast.Module) -> tuple[set[str], dict[str, str]]:
     (`Class.method`, static ones too: a summary's parameters are those a call passes, see
     `Function.implicit_params`), and module-level instances of those classes assigned once
     (instance name -> class name), and the calls of the classes and of top-level functions that
-    only return a new instance of one (`repository()` -> class name: `repository().by_name`)."""
+    only return a new instance of one (`repository()` -> class name: `repository().by_name`),
+    and the instances class attributes hold (`Product.objects` -> `ProductManager`)."""
     functions: set[str] = set()
     classes: set[str] = set()
     for node in tree.body:
@@ -52,6 +55,11 @@ def exported_names(tree: ast.Module) -> tuple[set[str], dict[str, str]]:
     factories = {f"{cls}()": cls for cls in classes}
     factories.update({f"{node.name}()": cls for node in tree.body if isinstance(node, _FUNCTIONS)
                       if (cls := _factory_of(node, classes)) is not None})
+    # `Product.objects` -> `ProductManager`: a class attribute's instance (class_instances.py)
+    once = Counter(node.name for node in tree.body if isinstance(node, ast.ClassDef))
+    factories.update({f"{cls}.{attribute}": held for cls, table in class_instances(
+        tree.body, lambda name: once[name] == 1, Env({}, set()), None, tree).items()
+        for attribute, held in table.items() if held in classes})
     for node in tree.body:
         if (isinstance(node, ast.Assign) and len(node.targets) == 1
                 and isinstance(node.targets[0], ast.Name)
@@ -112,7 +120,8 @@ def _factory_of(function: ast.FunctionDef | ast.AsyncFunctionDef, classes: set[s
 
 def split_name(name: str, table: dict[str, str]) -> tuple[str | None, str]:
     """The workspace file `name` is in and its name there: `pkg.mod.function`, and
-    `pkg.mod.Class.method` or `pkg.mod.instance.method` (`exported_names`)."""
+    `pkg.mod.Class.method`, `pkg.mod.instance.method` or `pkg.mod.Class.attribute.method`
+    (`exported_names`)."""
     prefix, _, function = name.rpartition(".")
     if not function:
         return None, function
@@ -121,6 +130,10 @@ def split_name(name: str, table: dict[str, str]) -> tuple[str | None, str]:
         outer, _, owner = prefix.rpartition(".")
         target = table.get(outer)
         function = f"{owner}.{function}"
+        if target is None and "." in outer:  # `pkg.models.Product.objects.search`
+            outer, _, owner = outer.rpartition(".")
+            target = table.get(outer)
+            function = f"{owner}.{function}"
     return target, function
 
 
