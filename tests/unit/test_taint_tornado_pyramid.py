@@ -93,6 +93,8 @@ PAIRS = [
                handler("self.render('page.html', name=self.get_argument('name'))\n")),
     ("BST214", handler("self.write(self.render_string(self.get_argument('t')))\n"),
                handler("self.write(self.render_string('t.html', q=self.get_argument('q')))\n")),
+    ("BST203", handler("self.write('<p>' + self.get_argument('q') + '</p>')\n"),
+               handler("self.write(self.render_string('t.html', q=self.get_argument('q')))\n")),
     ("BST214", handler("from tornado.template import Template\nself.write(Template('Hi ' + self.get_argument('n')).generate())\n"),
                handler("from tornado.template import Template\nself.write(Template('Hi {{ n }}').generate(n=self.get_argument('n')))\n")),
     ("BST213", handler("from tornado.httpclient import AsyncHTTPClient\nresponse = await AsyncHTTPClient().fetch(self.get_argument('url'))\n", "async def get(self)".removeprefix("async def ")).replace("    def get", "    async def get"),
