@@ -45,20 +45,30 @@ def response_hits(ev: Evaluator, sink: str, node: ast.Return, value: Value) -> N
                 and upstream_line(value, sink) is None:
             ev.hits.append(Hit(sink, "the view's redirect URL", node.value, node, value))
         return
+    if isinstance(node.value, ast.IfExp):
+        # `return resp if rows else page`: each branch is a response of its own; joined, a
+        # response object and a rendered page would be text of neither kind
+        for branch in (node.value.body, node.value.orelse):
+            _returned_hits(ev, sink, node, branch, ev.eval(branch))
+        return
+    _returned_hits(ev, sink, node, node.value, value)
+
+
+def _returned_hits(ev: Evaluator, sink: str, node: ast.Return, returned: ast.expr, value: Value) -> None:
+    """The hits of `value`, the response `returned` (the return's value or one of its branches)."""
     # `(body, status)`, `(body, status, headers)`: written here, or returned by a helper
     # (`return page(q)`) or held by a local; a list is a JSON response
-    pair = isinstance(node.value, ast.Tuple) or value.items is not None \
-        and set(value.items) in ({0, 1}, {0, 1, 2}) and not isinstance(node.value, ast.List)
+    pair = isinstance(returned, ast.Tuple) or value.items is not None \
+        and set(value.items) in ({0, 1}, {0, 1, 2}) and not isinstance(returned, ast.List)
     body = value.items.get(0, CLEAN) if pair and value.items else value
     if (body.taint and sink not in body.clean and body.items is None
             and _is_text(ev, body.kind, sink) and upstream_line(body, sink) is None
             and not (pair and headers_declare_not_html(value)) and not typed_globally(ev)):
-        ev.hits.append(Hit(sink, "the view's response", node.value, node, body))
+        ev.hits.append(Hit(sink, "the view's response", returned, node, body))
     location = tuple_location(value) if pair else None
     if location is not None and location.taint and location.prefix \
             and "redirect" not in location.clean:
-        ev.hits.append(Hit("redirect", "the view's Location header", node.value, node,
-                           location))
+        ev.hits.append(Hit("redirect", "the view's Location header", returned, node, location))
 
 
 def _is_text(ev: Evaluator, kind: str | None, sink: str) -> bool:
