@@ -2,7 +2,8 @@
 comprehension of options appended, `+ request.args.getlist(...)`) keeps its program at 0, as the
 display `[*left, *right]` would: request data among its arguments is argument injection (BST217),
 not command injection (BST202), which stays for a vector that runs a shell or an interpreter on
-it, or whose program is the request's."""
+it, or whose program is the request's. Past a constant `--` (the end of the program's options,
+`["tar", "czf", "-", "--"] + names`) a tail of unknown length is operands, as a known one is."""
 
 from __future__ import annotations
 
@@ -24,6 +25,16 @@ def sync():
     subprocess.run(["rsync", "-a"] + request.args.getlist("e"))  # BST217
     subprocess.run(("rsync", "-a") + (dest,))  # BST217
     subprocess.run(["rsync", "-a"] + ["/data", "/backup"])
+
+
+@app.post("/archive")
+def archive():
+    names = request.form.getlist("name")
+    subprocess.check_output(["tar", "czf", "-"] + names)  # BST217
+    subprocess.check_output(["tar", "czf", "-"] + names + ["--"])  # BST217
+    subprocess.check_output(["tar", "czf", "-", "--"] + names)
+    subprocess.check_output(["git", "log", "--"] + names)
+    subprocess.check_output(["git", "log", "--", request.form["path"]] + names)
 
 
 @app.get("/run")

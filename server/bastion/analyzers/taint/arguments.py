@@ -70,7 +70,9 @@ def subprocess_arguments(node: ast.Call, args: list[Value],
             known = [command.items.get(0, command.item(ANY)),
                      command.items.get(1, command.item(ANY)), command.items.get(2, command.item(ANY))]
             code = run_code(known, 0)
-            parts += [v.flat() for key, v in command.items.items() if key != 0 and v is not code]
+            ended = _options_ended(command)
+            parts += [_operand(v.flat()) if ended is not None and (key is ANY or key > ended) else v.flat()
+                      for key, v in command.items.items() if key != 0 and v is not code]
     return join_all(parts) if parts else SAFE
 
 
@@ -110,6 +112,21 @@ def _elements(node: ast.expr | None) -> list[ast.expr] | None:
     return node.elts
 
 
+def _options_ended(command: Value) -> int | None:
+    """Where a constant `--` past the program ends the options of a vector whose known slots
+    lead an unknown tail (`["tar", "czf", "-", "--"] + names`: the tail lands after them)."""
+    slots = [key for key in command.items if key is not ANY]
+    if set(slots) != set(range(len(slots))):
+        return None
+    argv = [command.items[i] for i in range(len(slots))]
+    return next((i for i in range(after_wrappers(argv) + 1, len(argv)) if argv[i].const == "--"), None)
+
+
+def _operand(value: Value) -> Value:
+    """`value` as an operand, past the end of the options: no option it may spell is read."""
+    return value.evolve(clean=value.clean | {ARGUMENT}) if value.taint else value
+
+
 def _cleaned(argv: list[Value] | None, elements: list[ast.expr] | None,
              program: int = 0) -> list[Value]:
     """The items flattened, those written as text starting with a constant other than `-`
@@ -121,8 +138,7 @@ def _cleaned(argv: list[Value] | None, elements: list[ast.expr] | None,
     out = [v.flat() for v in argv]
     ended = next((i for i in range(program + 1, len(argv)) if argv[i].const == "--"), None)
     if ended is not None:
-        out[ended + 1:] = [v.evolve(clean=v.clean | {ARGUMENT}) if v.taint else v
-                           for v in out[ended + 1:]]
+        out[ended + 1:] = [_operand(v) for v in out[ended + 1:]]
     if elements is None or len(elements) != len(argv):
         return out
     for index, element in enumerate(elements):
