@@ -34,7 +34,7 @@ from bastion.analyzers.taint.item_guards import Env, narrow
 from bastion.analyzers.taint.path_guards import common_path, contained, not_absolute, parent_of
 from bastion.analyzers.taint.patterns import Compiled, cleaned_by
 from bastion.analyzers.taint.regex_tests import REGEX_TESTS, held_pattern, none_test, regex_subject
-from bastion.analyzers.taint.url_hosts import HOST_FIELDS, domain_suffix, host_of
+from bastion.analyzers.taint.url_hosts import HOST_FIELDS, domain_suffix, host_of, parsed_local
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -225,6 +225,8 @@ def _allowed(ev: Evaluator, env: Env, subject: ast.expr, allowed: tuple | frozen
         found = host_of(ev, subject)
         if found is not None:  # the URL is on one of the hosts, and the host one of them
             env = narrow(env, *found)
+            parsed = parsed_local(ev, subject)
+            env = env if parsed is None else narrow(env, parsed, found[1])
         # else a field that happens to be named so (`self.host`): one of the constants too
     if "allowlist" not in models and "equality" not in models:
         return env

@@ -35,6 +35,15 @@ def host_of(ev: Evaluator, node: ast.expr) -> tuple[ast.expr, frozenset[str]] | 
     return None
 
 
+def parsed_local(ev: Evaluator, node: ast.expr) -> ast.Name | None:
+    """The local holding the parse whose host field `node` reads (`url` of `url.host`, for
+    `url = httpx.URL(text)`): the parsed URL, which a client fetches as it is."""
+    if isinstance(node, ast.Attribute) and node.attr in HOST_FIELDS and isinstance(node.value, ast.Name) \
+            and node.value.id in ev.parsed_from:
+        return node.value
+    return None
+
+
 def domain_suffix(ev: Evaluator, node: ast.expr, env: Env) -> bool:
     """`node` is a constant domain suffix, or a tuple of them, each led by a dot: a host ending
     with `.example.com` is that domain's (one ending with `example.com` may be `evilexample.com`)."""
