@@ -1,13 +1,15 @@
 """Taint analysis: what a Bottle route returns is the response body, HTML unless the route sets
 the global `response`'s type (`response.content_type = "text/plain"`, `response.set_header(
 "Content-Type", ...)`, `response.headers["Content-Type"] = ...`) to a constant that a browser
-does not render as a page. Each case: the vulnerable route and its safe twin."""
+does not render as a page; an `HTTPResponse` given a `Location` header redirects. Each case: the
+vulnerable route and its safe twin."""
 
 from __future__ import annotations
 
 import textwrap
 
 import pytest
+from tests.unit.taint_marked import assert_marked
 
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
 
@@ -47,3 +49,22 @@ def test_a_route_that_types_its_response_as_no_page_returns_no_markup(html, plai
 def test_a_type_set_on_another_object_is_not_the_responses():
     other = ROUTE.format('resp = bottle.HTTPResponse()\n    resp.content_type = "text/plain"')
     assert rules(other) == ["BST203"]
+
+
+HAND_REDIRECT = '''from bottle import HTTPResponse, post, request
+
+@post("/done")
+def done():
+    after = request.forms.get("after", "/")
+    if request.forms.get("raise"):
+        raise HTTPResponse(status=302, headers={"Location": after})  # BST210
+    if request.forms.get("third"):
+        return HTTPResponse("", 303, {"location": after})  # BST210
+    if request.forms.get("kept"):
+        return HTTPResponse("", 303, {"Location": "/done/" + after})
+    return HTTPResponse(status=302, headers={"Location": "/", "X-After": after})
+'''
+
+
+def test_a_response_made_with_a_location_header_redirects():
+    assert_marked(HAND_REDIRECT)
