@@ -68,3 +68,32 @@ def done():
 
 def test_a_response_made_with_a_location_header_redirects():
     assert_marked(HAND_REDIRECT)
+
+
+RAW_PRINTS = '''from bottle import get, request, template
+
+@get("/hello")
+def hello():
+    name = request.query.get("name", "")
+    return template("<b>{{!name}}</b>", name=name)  # BST203
+
+
+@get("/hello/spaced")
+def hello_spaced():
+    return template("<b>{{ !name }}</b> {{title}}", name=request.query.name, title="Hi")  # BST203
+
+
+@get("/hello/escaped")
+def hello_escaped():
+    name = request.query.get("name", "")
+    return template("<b>{{name}}</b>", name=name)
+
+
+@get("/hello/constant")
+def hello_constant():
+    return template("<b>{{!banner}}</b> {{name}}", banner="<i>Hi</i>", name=request.query.name)
+'''
+
+
+def test_a_template_source_printing_a_value_raw_holds_it_as_markup():
+    assert_marked(RAW_PRINTS)

@@ -52,7 +52,7 @@ from bastion.analyzers.taint.templates import (
     STRING_RENDERS,
     escaped_render,
     jinja_object,
-    unescaped_names,
+    printed_raw,
 )
 
 if TYPE_CHECKING:
@@ -127,7 +127,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     sanitizer = models.sanitizers.by_name(name) or (
         models.sanitizers.methods.get(method, [])
         if method and not own else [])
-    if sanitizer and sanitizer[0].cleans_at(name, keywords):
+    # Bottle's `template` escapes, but for the values its source prints raw
+    if sanitizer and sanitizer[0].cleans_at(name, keywords) and not printed_raw(name, args, keywords):
         model = sanitizer[0]
         if model.cleans == EVERY_CLASS:
             return SAFE
@@ -235,11 +236,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         if method == "get" and "type" in keywords and _converts(ev, node):
             # Werkzeug's `request.args.get("page", type=int)`: the converter's result, or the default
             return join(SAFE, args[1] if len(args) > 1 else keywords.get("default", NONE))
-        if name in STRING_RENDERS and args and isinstance(args[0].const, str) \
-                and len(args[0].const) < 100_000:
-            printed = [keywords[n] for n in unescaped_names(args[0].const) if n in keywords]
-            if any(v.tainted for v in printed):  # `{{ q|safe }}`: the page holds `q` as it is
-                return _joined(printed).evolve(kind=None, const=UNKNOWN)
+        if printed := printed_raw(name, args, keywords):  # `{{ q|safe }}`: the page holds `q` as it is
+            return _joined(printed).evolve(kind=None, const=UNKNOWN)
         if (templated := template_substituted(ev, node, method, args, keywords)) is not None:
             return templated  # `string.Template("$x").substitute(x=a, y=b)` holds `a` only
         if (substituted := substitution(ev, node, name, args, keywords, receiver)) is not None:

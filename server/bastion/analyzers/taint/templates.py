@@ -10,6 +10,7 @@ for the variables the file prints unescaped (template_files.py reads the files).
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING
 
 from bastion import attrs_classes
@@ -35,12 +36,29 @@ UNESCAPED_RENDERS = frozenset({"jinja2.Template().render()",
 # Flask renders a template string with autoescape on; these names are rendered unescaped
 # anyway: `{{ name|safe }}` (the first name of the expression), and every `{{ name }}` inside
 # `{% autoescape false %}` (template_files.parse_template, which reads template files too).
-STRING_RENDERS = frozenset({"flask.render_template_string", "flask.templating.render_template_string"})
+# Bottle's `template(source, **values)` (a source is a name holding `{`, `%`, `$` or a line
+# break) escapes `{{ name }}`; `{{!name}}` prints the value as it is.
+STRING_RENDERS = frozenset({"flask.render_template_string", "flask.templating.render_template_string",
+                            "bottle.template"})
+_BOTTLE_RAW = re.compile(r"\{\{\s*!\s*([A-Za-z_]\w*)")
 
 
 def unescaped_names(template: str) -> set[str]:
     """The variables a Flask template string prints without escaping."""
     return set(parse_template("", template).unescaped)
+
+
+def printed_raw(render: str | None, args: list[Value], keywords: dict[str | None, Value]) -> list[Value]:
+    """The values of request data a constant template string given to `render` (one of
+    STRING_RENDERS) prints without escaping (`{{ q|safe }}`, Bottle's `{{!q}}`): the page holds
+    them as they are."""
+    if render not in STRING_RENDERS or not args or not isinstance(args[0].const, str) \
+            or len(args[0].const) >= 100_000:
+        return []
+    source = args[0].const
+    names = set(_BOTTLE_RAW.findall(source)) if render == "bottle.template" else unescaped_names(source)
+    printed = [keywords[n] for n in names if n in keywords]
+    return printed if any(v.tainted for v in printed) else []
 
 
 def jinja_object(name: str | None, keywords: dict[str | None, Value],
