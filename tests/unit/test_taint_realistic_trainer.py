@@ -31,7 +31,7 @@ import yaml
 from flask import (Flask, abort, jsonify, make_response, redirect, render_template, render_template_string,
                    request, session)
 from lxml import etree
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 app = Flask(__name__)
 app.secret_key = os.environ["SECRET_KEY"]
@@ -242,16 +242,15 @@ def report_csv():
     return resp
 
 
-@app.route("/greet")
-def greet():
-    name = request.args.get("name", "")
-    return "<p>Hello " + name + "</p>"  # BST203
+@app.route("/notes/<int:note_id>/share")
+def share(note_id):
+    to = request.args.get("to", "")
+    return f"<p>Note {note_id} shared with {to}</p>"  # BST203
 
 
-@app.route("/greet/safe")
-def greet_safe():
-    name = request.args.get("name", "")
-    return "<p>Hello " + str(escape(name)) + "</p>"
+@app.route("/notes/<int:note_id>/share/safe")
+def share_safe(note_id):
+    return Markup("<p>Note {} shared with {}</p>").format(note_id, request.args.get("to", ""))
 ''',
 }
 
