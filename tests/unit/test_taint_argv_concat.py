@@ -3,7 +3,8 @@ comprehension of options appended, `+ request.args.getlist(...)`) keeps its prog
 display `[*left, *right]` would: request data among its arguments is argument injection (BST217),
 not command injection (BST202), which stays for a vector that runs a shell or an interpreter on
 it, or whose program is the request's. Past a constant `--` (the end of the program's options,
-`["tar", "czf", "-", "--"] + names`) a tail of unknown length is operands, as a known one is."""
+`["tar", "czf", "-", "--"] + names`) a tail of unknown length is operands, as a known one is.
+Constant vectors added first (`["git", "log"] + ["--"]`, a module's tuple) keep their slots too."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import subprocess
 from flask import Flask, request
 
 app = Flask(__name__)
+GIT_LOG = ("git", "log")
 
 
 @app.get("/sync")
@@ -34,6 +36,15 @@ def archive():
     subprocess.check_output(["tar", "czf", "-"] + names + ["--"])  # BST217
     subprocess.check_output(["tar", "czf", "-", "--"] + names)
     subprocess.check_output(["git", "log", "--"] + names)
+
+
+@app.get("/log")
+def log():
+    names = request.args.getlist("n")
+    subprocess.run(["git", "log"] + ["-n", "5"] + names)  # BST217
+    subprocess.run(("git", "log") + ("-n", "5") + tuple(names))  # BST217
+    subprocess.run(["git", "log"] + ["--"] + names)
+    subprocess.run(GIT_LOG + ("--",) + tuple(names))
     subprocess.check_output(["git", "log", "--", request.form["path"]] + names)
 
 

@@ -120,11 +120,22 @@ def slot_value(ev: Evaluator, node: ast.expr) -> Value:
     return local_function(as_function("<lambda>", node, ev.names)) if type(node) is ast.Lambda else value
 
 
+def folded_sequences(op: ast.operator, left: Value, right: Value, result: object) -> Value:
+    """The constant `result` of `left op right`, constants both; two vectors added keep their
+    elements in slots (`["git", "log"] + ["-n", "5"]`), so that a tail added after lands past
+    them, as in a display of the three."""
+    joined = joined_sequences(left, right) if isinstance(op, ast.Add) and isinstance(result, tuple) \
+        else None
+    return constant(result) if joined is None else joined.evolve(const=result)
+
+
 def joined_sequences(left: Value, right: Value) -> Value | None:
     """`["rsync", "-a"] + [dest]`: a list or tuple held in slots followed by another, as
     `[*left, *right]` would splice them (the program stays at 0, so an argument is not taken
     for it); a right side of an unknown length lands in the ANY slot. None when the left side is
-    not a vector in slots (a string, a dict, a vector of unknown contents)."""
+    not a vector in slots (a string, a dict, a vector of unknown contents). A constant vector
+    held whole (a module's `BASE = ["git", "log"]`) is in slots of its elements."""
+    left, right = _in_slots(left), _in_slots(right)
     if not _slotted(left) or not (_slotted(right) or right.items is None):
         return None
     items = dict(left.items)
@@ -135,6 +146,14 @@ def joined_sequences(left: Value, right: Value) -> Value | None:
         rest = right.item(ANY)
         items[ANY] = join(items[ANY], rest) if ANY in items else rest
     return Value(clean=EVERY_CLASS, items=items, known=left.known and right.known)
+
+
+def _in_slots(value: Value) -> Value:
+    """A constant tuple held whole, its elements in slots; any other value as it is."""
+    if value.items or value.taint or not isinstance(value.const, tuple) or not 0 < len(value.const) <= 16:
+        return value
+    return Value(clean=EVERY_CLASS, items={i: constant(c) for i, c in enumerate(value.const)},
+                 const=value.const, known=True)
 
 
 def _slotted(value: Value) -> bool:

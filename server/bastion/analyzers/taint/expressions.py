@@ -240,7 +240,8 @@ class Evaluator:
         if left.const is not UNKNOWN and right.const is not UNKNOWN:
             folded = fold_binary(type(node.op), left.const, right.const)
             if folded is not UNKNOWN:
-                return self._built(node, constant(folded)) if isinstance(folded, str) else constant(folded)
+                return self._built(node, constant(folded)) if isinstance(folded, str) \
+                    else containers.folded_sequences(node.op, left, right, folded)
         if isinstance(node.op, ast.Add):
             return containers.joined_sequences(left, right) or self._built(node, concat([left, right]))
         if isinstance(node.op, ast.Mod) and left.kind in MARKUP_KINDS and not left.taint:
