@@ -4,7 +4,8 @@ display `[*left, *right]` would: request data among its arguments is argument in
 not command injection (BST202), which stays for a vector that runs a shell or an interpreter on
 it, or whose program is the request's. Past a constant `--` (the end of the program's options,
 `["tar", "czf", "-", "--"] + names`) a tail of unknown length is operands, as a known one is.
-Constant vectors added first (`["git", "log"] + ["--"]`, a module's tuple) keep their slots too."""
+Constant vectors added first (`["git", "log"] + ["--"]`, a module's tuple, or its list that only
+`+` copies) keep their slots too."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from flask import Flask, request
 
 app = Flask(__name__)
 GIT_LOG = ("git", "log")
+GIT_SHOW = ["git", "show"]
 
 
 @app.get("/sync")
@@ -45,6 +47,8 @@ def log():
     subprocess.run(("git", "log") + ("-n", "5") + tuple(names))  # BST217
     subprocess.run(["git", "log"] + ["--"] + names)
     subprocess.run(GIT_LOG + ("--",) + tuple(names))
+    subprocess.run(GIT_SHOW + names)  # BST217
+    subprocess.run(GIT_SHOW + ["--"] + names)
     subprocess.check_output(["git", "log", "--", request.form["path"]] + names)
 
 

@@ -32,7 +32,9 @@ READS = ["x = NAME[k]", "x = NAME.get(k)", "if k in NAME:\n        pass", "x = l
          "x = http.url_has_allowed_host_and_scheme(k, allowed_hosts=NAME)",
          "x = sorted(f(k), key=len) == NAME", "x = json.dumps(v, NAME)",
          "if k or NAME:\n        pass", "x = len(k or NAME)", "x = json.dumps(k or NAME, indent=2)",
-         "f(*(k or NAME))"]
+         "f(*(k or NAME))",
+         # an operand of `+` is copied into the new vector (`["git", "log"] + names`)
+         "x = NAME + [k]", "x = [k] + NAME", "fill(NAME + k)", "return NAME + k"]
 
 
 def _module(body: list[str]) -> str:
