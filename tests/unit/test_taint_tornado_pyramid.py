@@ -128,6 +128,8 @@ PAIRS = [
                PYRAMID + "@view_config(route_name='echo')\ndef echo(request):\n    resp = Response(content_type='application/octet-stream')\n    resp.body = request.body\n    return resp\n"),
     ("BST214", PYRAMID + "from pyramid.renderers import render_to_response\ndef page(request):\n    return render_to_response(request.params['tpl'], {}, request=request)\n",
                PYRAMID + "from pyramid.renderers import render_to_response\ndef page(request):\n    return render_to_response('templates/page.pt', {'q': request.params['q']}, request=request)\n"),
+    ("BST203", PYRAMID + "@view_config(route_name='page')\ndef page(request):\n    return Response('<p>' + request.params['body'] + '</p>')\n",
+               PYRAMID + "from pyramid.renderers import render\n@view_config(route_name='page')\ndef page(request):\n    return Response(render('templates/page.jinja2', {'body': request.params['body']}, request=request))\n"),
     ("BST208", PYRAMID + "def remember(request):\n    request.session['user'] = request.params['user']\n    return Response('ok')\n",
                PYRAMID + "def remember(request):\n    request.session['visits'] = 1\n    return Response('ok')\n"),
 ]
