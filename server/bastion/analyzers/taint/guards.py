@@ -31,7 +31,7 @@ from bastion.analyzers.taint.environments import join_env
 from bastion.analyzers.taint.expressions import path_of
 from bastion.analyzers.taint.helper_guards import guard_helper, helper_test, imported_test
 from bastion.analyzers.taint.item_guards import Env, narrow
-from bastion.analyzers.taint.path_guards import common_path, contained, not_absolute, parent_of
+from bastion.analyzers.taint.path_guards import common_path, contained, not_absolute, one_component, parent_of
 from bastion.analyzers.taint.patterns import Compiled, cleaned_by
 from bastion.analyzers.taint.regex_tests import REGEX_TESTS, held_pattern, none_test, regex_subject
 from bastion.analyzers.taint.url_hosts import HOST_FIELDS, domain_suffix, host_of, parsed_local
@@ -59,7 +59,7 @@ def refine(ev: Evaluator, test: ast.expr, env: Env | None, truth: bool) -> Env |
         if isinstance(test.op, ast.And) == truth:  # `a and b` true, `a or b` false: each holds
             for value in test.values:
                 env = refine(ev, value, env, truth)
-            return env
+            return one_component(ev, test.values, env, truth)
         # `a or b` true: one of them holds; what each proves, joined (a join keeps only what all
         # alternatives prove, and alternatives that prove nothing return `env` itself)
         alternatives = [refine(ev, value, env, truth) for value in test.values]

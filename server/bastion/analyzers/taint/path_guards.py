@@ -51,6 +51,47 @@ def not_absolute(ev: Evaluator, test: ast.Call, env: Env) -> Env:
     return narrow(env, test.args[0], frozenset({COMPONENT})) if absolute else env
 
 
+def one_component(ev: Evaluator, tests: list[ast.expr], env: Env, truth: bool) -> Env:
+    """Each of `tests` evaluated to `truth` (`"/" in name or name.startswith(".")` false, or
+    `"/" not in name and not name.startswith(".")` true): a name with no separator that no dot
+    leads is one component, neither `.` nor `..`, so it stays in the directory it is appended
+    or joined to (neither test alone proves so: `..` has no separator, `a/../..` no leading dot)."""
+    if "dotdot" not in ev.models.guard_models:
+        return env
+    single = {ast.dump(name) for test in tests if (name := _slash_free(test, truth)) is not None}
+    for test in tests:
+        name = _not_dot_led(test, truth)
+        if name is not None and ast.dump(name) in single:
+            env = narrow(env, name, frozenset({APPENDED, COMPONENT}))
+    return env
+
+
+def _held(test: ast.expr, truth: bool) -> tuple[ast.expr, bool]:
+    """`test` without its `not`s, and the truth it then has."""
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, truth = test.operand, not truth
+    return test, truth
+
+
+def _slash_free(test: ast.expr, truth: bool) -> ast.expr | None:
+    """The name `test` (`"/" in name`) proves holds no `/`, evaluated to `truth`."""
+    test, truth = _held(test, truth)
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Constant) \
+            and test.left.value == "/" and truth == isinstance(test.ops[0], ast.NotIn):
+        return test.comparators[0]
+    return None
+
+
+def _not_dot_led(test: ast.expr, truth: bool) -> ast.expr | None:
+    """The name `test` (`name.startswith(".")`) proves no dot leads, evaluated to `truth`."""
+    test, truth = _held(test, truth)
+    if not truth and isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) \
+            and test.func.attr == "startswith" and len(test.args) == 1 and not test.keywords \
+            and isinstance(test.args[0], ast.Constant) and test.args[0].value == ".":
+        return test.func.value
+    return None
+
+
 def _normalized_name(ev: Evaluator, node: ast.expr) -> bool:
     """`node` is a local bound only to `os.path.normpath(name)` of a name alone, not of a path
     joined to a base first (`normpath(join(BASE, name))` is the whole path: a test of its
