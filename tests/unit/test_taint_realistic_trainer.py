@@ -107,7 +107,7 @@ def files():
 def files_delete():
     name = request.form["name"]
     os.remove(FILES + "/" + name)  # BST201
-    if "/" in name or ".." in name:
+    if "/" in name or name.startswith("."):
         abort(400)
     os.remove(FILES + "/" + name)
     return "", 204
