@@ -257,6 +257,17 @@ def cookie_view(request):
     pref = request.COOKIES.get("pref", "")
     resp = HttpResponse("<div class='%s'>ok</div>" % pref)  # BST203
     return resp
+
+
+def page_links(request):
+    q = request.GET.copy()
+    q["page"] = str(int(q.get("page", "1")) + 1)
+    return HttpResponse("<a href='?%s'>next</a>" % q.urlencode())
+
+
+def page_title(request):
+    q = request.GET.copy()
+    return HttpResponse("<a href='?%s'>%s</a>" % (request.GET.urlencode(), q.get("title", "")))  # BST203
 ''',
 }
 
