@@ -3,7 +3,9 @@ generic class-based views (ListView.get_queryset, DetailView.get_object / get_co
 and UpdateView.form_valid, TemplateView), forms and a ModelForm (cleaned_data of a CharField, an
 EmailField (a quote and a pipe are valid in an address), an IntegerField, a ChoiceField), getlist,
 request.FILES, raw / extra / cursor queries, mark_safe and format_html, guarded and open redirects,
-sessions, FileResponse, and a management command's options (cli.toml: a shell, not a path).
+sessions, FileResponse, a QueryDict's urlencode(), and a management command's options (cli.toml:
+a shell, not a path); a reports module (cleaned_data.get, a CreateView's form.save(commit=False),
+GET.dict(), FILES.getlist, a bound form's raw data).
 Each line `bastion check` must report ends with its rule (taint_marked.py); every other line is a safe
 twin or plain code and must stay silent."""
 
@@ -13,6 +15,71 @@ import pytest
 from tests.unit.taint_marked import assert_checked_apps
 
 APPS = {
+    'reports/__init__.py': r'''''',
+    'reports/views.py': r'''import os
+import subprocess
+
+from django import forms
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.views.generic import FormView, View
+from django.views.generic.edit import CreateView
+
+
+class ReportForm(forms.Form):
+    title = forms.CharField()
+    year = forms.IntegerField()
+    kind = forms.ChoiceField(choices=[("a", "A"), ("b", "B")])
+
+
+class ReportView(FormView):
+    form_class = ReportForm
+
+    def form_valid(self, form):
+        title = form.cleaned_data.get("title")
+        year = form.cleaned_data.get("year")
+        with connection.cursor() as cur:
+            cur.execute("SELECT * FROM r WHERE year = %d" % year)
+            cur.execute("SELECT * FROM r WHERE title = '%s'" % title)  # BST204
+        data = form.cleaned_data
+        subprocess.run("make report-" + data["kind"], shell=True)
+        subprocess.run("make report-" + data["title"], shell=True)  # BST202
+        return HttpResponse("<h1>%s</h1>" % form.data["title"])  # BST203
+
+
+class NoteCreate(CreateView):
+    fields = ["title"]
+
+    def form_valid(self, form):
+        obj = form.save(commit=False)
+        os.makedirs("/srv/notes/" + obj.title)  # BST201
+        return super().form_valid(form)
+
+
+class Filter(View):
+    def get(self, request):
+        params = request.GET.dict()
+        where = " AND ".join("%s = '%s'" % (k, v) for k, v in params.items())
+        with connection.cursor() as cur:
+            cur.execute("SELECT * FROM t WHERE " + where)  # BST204
+        q = request.GET.copy()
+        q["page"] = "2"
+        return HttpResponse("<a href='?%s'>next</a>" % q.urlencode())
+
+
+def upload(request):
+    for f in request.FILES.getlist("docs"):
+        with open(os.path.join("/srv/docs", f.name), "wb") as out:  # BST201
+            out.write(f.read())
+    return JsonResponse({"ok": True})
+
+
+def search(request):
+    form = ReportForm(request.POST or None)
+    if form.is_valid():
+        return JsonResponse({"y": form.cleaned_data["year"]})
+    return HttpResponse("<p>bad: %s</p>" % form.errors.as_text() + request.POST.get("title", ""))  # BST203
+''',
     'notes/__init__.py': r'''''',
     'notes/forms.py': r'''from django import forms
 
