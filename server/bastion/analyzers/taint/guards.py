@@ -34,6 +34,7 @@ from bastion.analyzers.taint.item_guards import Env, narrow
 from bastion.analyzers.taint.path_guards import common_path, contained, not_absolute, one_component, parent_of
 from bastion.analyzers.taint.patterns import Compiled, cleaned_by
 from bastion.analyzers.taint.regex_tests import REGEX_TESTS, held_pattern, none_test, regex_subject
+from bastion.analyzers.taint.site_paths import site_path
 from bastion.analyzers.taint.url_hosts import HOST_FIELDS, domain_suffix, host_of, parsed_local
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def refine(ev: Evaluator, test: ast.expr, env: Env | None, truth: bool) -> Env |
         if isinstance(test.op, ast.And) == truth:  # `a and b` true, `a or b` false: each holds
             for value in test.values:
                 env = refine(ev, value, env, truth)
-            return one_component(ev, test.values, env, truth)
+            return site_path(ev, test.values, one_component(ev, test.values, env, truth), truth)
         # `a or b` true: one of them holds; what each proves, joined (a join keeps only what all
         # alternatives prove, and alternatives that prove nothing return `env` itself)
         alternatives = [refine(ev, value, env, truth) for value in test.values]

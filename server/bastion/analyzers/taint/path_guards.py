@@ -66,7 +66,7 @@ def one_component(ev: Evaluator, tests: list[ast.expr], env: Env, truth: bool) -
     return env
 
 
-def _held(test: ast.expr, truth: bool) -> tuple[ast.expr, bool]:
+def held(test: ast.expr, truth: bool) -> tuple[ast.expr, bool]:
     """`test` without its `not`s, and the truth it then has."""
     while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         test, truth = test.operand, not truth
@@ -75,7 +75,7 @@ def _held(test: ast.expr, truth: bool) -> tuple[ast.expr, bool]:
 
 def _slash_free(test: ast.expr, truth: bool) -> ast.expr | None:
     """The name `test` (`"/" in name`) proves holds no `/`, evaluated to `truth`."""
-    test, truth = _held(test, truth)
+    test, truth = held(test, truth)
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Constant) \
             and test.left.value == "/" and truth == isinstance(test.ops[0], ast.NotIn):
         return test.comparators[0]
@@ -84,7 +84,7 @@ def _slash_free(test: ast.expr, truth: bool) -> ast.expr | None:
 
 def _not_dot_led(test: ast.expr, truth: bool) -> ast.expr | None:
     """The name `test` (`name.startswith(".")`) proves no dot leads, evaluated to `truth`."""
-    test, truth = _held(test, truth)
+    test, truth = held(test, truth)
     if not truth and isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) \
             and test.func.attr == "startswith" and len(test.args) == 1 and not test.keywords \
             and isinstance(test.args[0], ast.Constant) and test.args[0].value == ".":

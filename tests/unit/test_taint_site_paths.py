@@ -1,0 +1,52 @@
+"""Taint analysis: a redirect target tested in one condition to start with `/`, not with `//` and
+to hold no backslash is a path of this site (site_paths.py), as a constant prefix makes it; a
+browser reads `/\\evil.example` as `//evil.example`, so without the backslash test, or with one of
+the tests about another name, the redirect may go anywhere and stays reported.
+Each line that must report ends with its rule (taint_marked.py); every other line stays silent."""
+
+from __future__ import annotations
+
+from tests.unit.taint_marked import assert_marked
+
+APP = r'''from flask import Flask, redirect, request
+
+app = Flask(__name__)
+
+
+@app.get("/login/done")
+def login_done():
+    target = request.args.get("next", "/")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return redirect(target)
+    return redirect(target)  # BST210
+
+
+@app.get("/logout/done")
+def logout_done():
+    nxt = request.args.get("next", "/")
+    if not nxt.startswith("/") or nxt.startswith("//") or "\\" in nxt:
+        nxt = "/"
+    return redirect(nxt)
+
+
+@app.get("/settings/done")
+def settings_done():
+    nxt = request.args.get("next", "/")
+    if not nxt.startswith("/") or nxt.startswith("//"):
+        nxt = "/"
+    return redirect(nxt)  # BST210
+
+
+@app.get("/profile/done")
+def profile_done():
+    nxt, back = request.args.get("next", "/"), request.args.get("back", "/")
+    if nxt.startswith("/") and not back.startswith("//") and "\\" not in nxt:
+        return redirect(nxt)  # BST210
+    if nxt.startswith("/") or not nxt.startswith("//") or "\\" not in nxt:
+        return redirect(nxt)  # BST210
+    return redirect("/")
+'''
+
+
+def test_a_path_of_this_site_checked_whole_is_no_open_redirect():
+    assert_marked(APP)
