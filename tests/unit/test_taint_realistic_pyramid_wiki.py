@@ -84,6 +84,8 @@ def export(request):
 @view_config(route_name="go")
 def go(request):
     target = request.params.get("to", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return HTTPFound(location=target)
     if request.params.get("raw"):
         return HTTPFound(location=target)  # BST210
     return HTTPFound(location=request.route_url("page", name=target))
