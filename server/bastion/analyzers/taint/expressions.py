@@ -250,8 +250,7 @@ class Evaluator:
         if isinstance(node.op, ast.Mod) and (isinstance(left.const, str) or left.taint):
             return self._built(node, concat(percent_parts(left, node.right, right)))
         kind = left.kind if isinstance(node.op, ast.Div) else None  # `Path(base) / name`
-        if kind is not None:
-            right = as_component(right)
+        right = as_component(right) if kind is not None else right
         if not left.taint and not right.taint and not left.items and not right.items:
             known = left.known and right.known
             return Value(clean=EVERY_CLASS, kind=kind, known=known) if kind or known else CLEAN
