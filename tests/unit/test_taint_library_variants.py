@@ -1,0 +1,215 @@
+"""Library sink variants found by the detect56 probe sweep (one Flask view per call, from each
+library's documentation), each vulnerable line marked (taint_marked.py) beside its safe twin:
+documents opened by name (openpyxl, python-docx, xlrd, pypdf, PyMuPDF, h5py), SQL run by data
+warehouse clients (BigQuery, pandas-gbq, Spark, Snowpark), URLs fetched by feedparser and zeep
+and gRPC targets; and what a file call returns that is not the request's text (a directory's
+listing, a size, a test, a MIME type), which no longer reports as HTML."""
+
+# ruff: noqa: E501  (cases are small modules)
+from __future__ import annotations
+
+import pytest
+from tests.unit.taint_marked import assert_checked_apps, assert_marked
+
+# Readers of a file by name, which also take an open file: the upload itself is its content,
+# not a name (`path_or_url`), and a name reduced by `secure_filename` stays in the folder.
+DOCUMENTS = '''\
+import os
+
+import docx
+import fitz
+import h5py
+import openpyxl
+import xlrd
+from flask import Flask, request
+from pypdf import PdfReader
+from werkzeug.utils import secure_filename
+
+app = Flask(__name__)
+REPORTS = "/srv/reports"
+
+
+@app.route("/sheet")
+def sheet():
+    book = openpyxl.load_workbook(os.path.join(REPORTS, request.args["name"]))  # BST201
+    upload = openpyxl.load_workbook(request.files["sheet"])
+    kept = openpyxl.load_workbook(os.path.join(REPORTS, secure_filename(request.args["name"])))
+    return str(len(book.sheetnames) + len(upload.sheetnames) + len(kept.sheetnames))
+
+
+@app.route("/letter")
+def letter():
+    document = docx.Document(request.args["path"])  # BST201
+    sent = docx.Document(request.files["letter"].stream)
+    return str(len(document.paragraphs) + len(sent.paragraphs))
+
+
+@app.route("/legacy")
+def legacy():
+    xlrd.open_workbook(filename=request.form["file"])  # BST201
+    return "opened"
+
+
+@app.route("/pdf")
+def pdf():
+    reader = PdfReader(f"{REPORTS}/{request.args['doc']}")  # BST201
+    uploaded = PdfReader(request.files["doc"])
+    pages = fitz.open(request.args["doc"])  # BST201
+    return str(len(reader.pages) + len(uploaded.pages) + len(pages))
+
+
+@app.route("/array")
+def array():
+    with h5py.File(request.args["store"], "r") as store:  # BST201
+        return str(len(store))
+'''
+
+# Data warehouse clients run the text they are given; the values passed apart are bound.
+WAREHOUSES = '''\
+import pandas as pd
+from flask import Flask, request
+from google.cloud import bigquery
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+
+app = Flask(__name__)
+client = bigquery.Client()
+spark = SparkSession.builder.appName("reports").getOrCreate()
+
+
+@app.route("/bq")
+def bq():
+    name = request.args["name"]
+    rows = client.query(f"SELECT * FROM shop.orders WHERE customer = '{name}'").result()  # BST204
+    config = bigquery.QueryJobConfig(query_parameters=[
+        bigquery.ScalarQueryParameter("name", "STRING", name)])
+    bound = client.query("SELECT * FROM shop.orders WHERE customer = @name", job_config=config).result()
+    return str(rows.total_rows + bound.total_rows)
+
+
+def totals(bq_client, region):
+    return bq_client.query_and_wait("SELECT SUM(x) FROM t WHERE region = '" + region + "'")  # BST204
+
+
+@app.route("/totals")
+def region_totals():
+    return str(totals(client, request.args["region"]))
+
+
+@app.route("/gbq")
+def gbq():
+    frame = pd.read_gbq("SELECT * FROM t WHERE id = " + request.args["id"])  # BST204
+    return str(len(frame))
+
+
+@app.route("/spark")
+def spark_view():
+    table = request.args["table"]
+    frame = spark.sql("SELECT * FROM " + table)  # BST204
+    bound = spark.sql("SELECT * FROM events WHERE kind = {kind}", kind=request.args["kind"])
+    picked = spark.table("events").where(F.expr("kind = '" + request.args["kind"] + "'"))  # BST204
+    return str(frame.count() + bound.count() + picked.count())
+'''
+
+SNOWPARK = '''\
+from flask import Flask, request
+from snowflake.snowpark import Session
+
+app = Flask(__name__)
+session = Session.builder.configs({}).create()
+
+
+@app.route("/snow")
+def snow():
+    rows = session.sql("SELECT * FROM t WHERE n = '" + request.args["n"] + "'").collect()  # BST204
+    bound = session.sql("SELECT * FROM t WHERE n = ?", params=[request.args["n"]]).collect()
+    return str(len(rows) + len(bound))
+'''
+
+# A URL fetched by a feed reader or a SOAP client, and a gRPC channel's target; a fixed host
+# before the request's data keeps the request there.
+FETCHERS = '''\
+import feedparser
+import grpc
+import zeep
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/feed")
+def feed():
+    parsed = feedparser.parse(request.args["url"])  # BST213
+    fixed = feedparser.parse("https://news.example.com/feeds/" + request.args["topic"] + ".xml")
+    return str(len(parsed.entries) + len(fixed.entries))
+
+
+@app.route("/soap")
+def soap():
+    client = zeep.Client(wsdl=request.args["wsdl"])  # BST213
+    fixed = zeep.Client("https://soap.example.com/service?wsdl")
+    return str(len(client.service.Ping()) + len(fixed.service.Ping(request.args["x"])))
+
+
+@app.route("/rpc")
+def rpc():
+    channel = grpc.insecure_channel(request.args["target"])  # BST213
+    fixed = grpc.insecure_channel("inventory:50051")
+    return str(channel is fixed)
+'''
+
+# What these calls return is the directory's names, a number or a boolean, or a MIME type
+# from a table: printed in the page it is no request data. The name they are given still
+# reports where it is used as a path.
+FILE_FACTS = '''\
+import glob
+import mimetypes
+import os
+from pathlib import Path
+
+from flask import Flask, request
+
+app = Flask(__name__)
+ROOT = "/srv/share"
+
+
+@app.route("/list")
+def listing():
+    folder = os.path.join(ROOT, request.args["dir"])
+    names = os.listdir(folder)  # BST201
+    found = glob.glob(folder + "/*.txt")  # BST201
+    below = [str(p) for p in Path(folder).iterdir()]  # BST201
+    return "<br>".join(names + found + below)
+
+
+@app.route("/size")
+def size():
+    path = request.args["path"]
+    n = os.path.getsize(path)  # BST201
+    st = os.stat(path)  # BST201
+    there = os.path.exists(path)  # BST201
+    return f"<p>{n} {st.st_mtime} {there}</p>"
+
+
+@app.route("/type")
+def kind():
+    kind, _ = mimetypes.guess_type(request.args["name"])
+    return f"<p>{kind}</p>"
+
+
+@app.route("/echo")
+def echo():
+    return f"<p>{request.args['name']}</p>"  # BST203
+'''
+
+APPS = {"documents.py": DOCUMENTS, "warehouses.py": WAREHOUSES, "snowpark.py": SNOWPARK,
+        "fetchers.py": FETCHERS, "file_facts.py": FILE_FACTS}
+
+
+@pytest.mark.parametrize("source", list(APPS.values()), ids=list(APPS))
+def test_each_app_reports_its_marked_lines_alone(source):
+    assert_marked(source)
+
+
+def test_bastion_check_reports_them_with_their_cwe(tmp_path):
+    assert_checked_apps(APPS, tmp_path)
