@@ -2,7 +2,9 @@
 library's documentation), each vulnerable line marked (taint_marked.py) beside its safe twin:
 documents opened by name (openpyxl, python-docx, xlrd, pypdf, PyMuPDF, h5py), SQL run by data
 warehouse clients (BigQuery, pandas-gbq, Spark, Snowpark), URLs fetched by feedparser and zeep
-and gRPC targets; and what a file call returns that is not the request's text (a directory's
+and gRPC targets, pages a
+browser is driven to; models saved and loaded by name (PyTorch, joblib); a DataFrame's `query`
+and `eval` (pandas' Python engine runs any code); dataset's and python-ldap's `bind_s`; and what a file call returns that is not the request's text (a directory's
 listing, a size, a test, a MIME type), which no longer reports as HTML."""
 
 # ruff: noqa: E501  (cases are small modules)
@@ -202,8 +204,73 @@ def echo():
     return f"<p>{request.args['name']}</p>"  # BST203
 '''
 
+# Models saved and loaded by name (an upload is its content: unpickling it is BST209's), a
+# DataFrame's expression, dataset's query, a python-ldap bind's DN, and browsers sent to a URL.
+ML_AND_MORE = '''\
+import os
+
+import dataset
+import joblib
+import ldap
+import pandas as pd
+import torch
+from flask import Flask, request
+from playwright.sync_api import sync_playwright
+from selenium import webdriver
+
+app = Flask(__name__)
+MODELS = "/srv/models"
+
+
+@app.route("/model")
+def model():
+    weights = torch.load(os.path.join(MODELS, request.args["name"]), weights_only=True)  # BST201
+    sent = torch.load(request.files["weights"], weights_only=True)
+    torch.save(weights, f"{MODELS}/{request.args['name']}.pt")  # BST201
+    joblib.dump(sent, os.path.join(MODELS, os.path.basename(request.args["name"])))
+    return "saved"
+
+
+@app.route("/filter")
+def filter_rows():
+    frame = pd.read_csv("/srv/data.csv")
+    picked = frame.query(request.args["q"])  # BST206
+    frame.eval(request.args["expr"], inplace=True)  # BST206
+    bound = frame.query("price > @limit", local_dict={"limit": float(request.args["limit"])})
+    return str(len(picked) + len(bound))
+
+
+@app.route("/people")
+def people():
+    db = dataset.connect("sqlite:///people.db")
+    rows = db.query("SELECT * FROM people WHERE team = '" + request.args["team"] + "'")  # BST204
+    bound = db.query("SELECT * FROM people WHERE team = :team", team=request.args["team"])
+    return str(len(list(rows)) + len(list(bound)))
+
+
+@app.route("/login", methods=["POST"])
+def login():
+    conn = ldap.initialize("ldap://ldap.example.com")
+    conn.bind_s("uid=" + request.form["user"] + ",ou=people,dc=example,dc=com", request.form["pw"])  # BST205
+    safe = ldap.dn.escape_dn_chars(request.form["user"])
+    conn.bind_s(f"uid={safe},ou=people,dc=example,dc=com", request.form["pw"])
+    return "ok"
+
+
+@app.route("/shot")
+def shot():
+    driver = webdriver.Chrome()
+    driver.get(request.args["url"])  # BST213
+    driver.get("https://status.example.com/" + request.args["page"])
+    with sync_playwright() as pw:
+        page = pw.chromium.launch().new_page()
+        page.goto(request.args["url"])  # BST213
+        page.goto(f"https://status.example.com/{request.args['page']}")
+        return "taken"
+'''
+
 APPS = {"documents.py": DOCUMENTS, "warehouses.py": WAREHOUSES, "snowpark.py": SNOWPARK,
-        "fetchers.py": FETCHERS, "file_facts.py": FILE_FACTS}
+        "fetchers.py": FETCHERS, "file_facts.py": FILE_FACTS, "ml_and_more.py": ML_AND_MORE}
 
 
 @pytest.mark.parametrize("source", list(APPS.values()), ids=list(APPS))
