@@ -1,11 +1,11 @@
 """Library sink variants found by the detect56 probe sweep (one Flask view per call, from each
 library's documentation), each vulnerable line marked (taint_marked.py) beside its safe twin:
 documents opened by name (openpyxl, python-docx, xlrd, pypdf, PyMuPDF, h5py), SQL run by data
-warehouse clients (BigQuery, pandas-gbq, Spark, Snowpark), URLs fetched by feedparser and zeep
-and gRPC targets, pages a
-browser is driven to; models saved and loaded by name (PyTorch, joblib); a DataFrame's `query`
-and `eval` (pandas' Python engine runs any code); dataset's and python-ldap's `bind_s`; and what a file call returns that is not the request's text (a directory's
-listing, a size, a test, a MIME type), which no longer reports as HTML."""
+warehouse clients (BigQuery, pandas-gbq, Spark, Snowpark, dataset), URLs fetched by feedparser,
+zeep and browsers (Selenium, Playwright), gRPC targets, models saved and loaded by name (PyTorch,
+joblib), a DataFrame's `query` and `eval` (pandas' Python engine runs any code), python-ldap's
+`bind_s`; and what is no request text in a page: a Markup's `+` (escaped on either side), and
+what a file call returns (a directory's listing, a size, a test, a MIME type)."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
@@ -269,8 +269,47 @@ def shot():
         return "taken"
 '''
 
+# markupsafe's Markup escapes what `+` adds to it, on either side, as it does what `%` inserts;
+# a Markup built from the request is reported where it is built, and plain text stays text.
+MARKUP_SUMS = '''\
+from flask import Flask, request
+from markupsafe import Markup
+
+app = Flask(__name__)
+
+
+@app.route("/list")
+def listing():
+    page = Markup("<ul>")
+    for item in request.args.getlist("item"):
+        page += Markup("<li>") + item + Markup("</li>")
+    return page + Markup("</ul>")
+
+
+@app.route("/title")
+def title():
+    head = Markup("<h1>%s</h1>") % request.args["title"]
+    return head + request.args["sub"] + Markup("<hr>")
+
+
+@app.route("/raw")
+def raw():
+    return Markup(request.args["html"]) + Markup("<br>")  # BST203
+
+
+@app.route("/text")
+def text():
+    return "<br>" + request.args["name"]  # BST203
+
+
+@app.route("/unwrapped")
+def unwrapped():
+    return str(Markup("<i>") + request.args["a"]) + request.args["b"]  # BST203
+'''
+
 APPS = {"documents.py": DOCUMENTS, "warehouses.py": WAREHOUSES, "snowpark.py": SNOWPARK,
-        "fetchers.py": FETCHERS, "file_facts.py": FILE_FACTS, "ml_and_more.py": ML_AND_MORE}
+        "fetchers.py": FETCHERS, "file_facts.py": FILE_FACTS, "ml_and_more.py": ML_AND_MORE,
+        "markup_sums.py": MARKUP_SUMS}
 
 
 @pytest.mark.parametrize("source", list(APPS.values()), ids=list(APPS))

@@ -21,7 +21,6 @@ from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.domain import (
     CLEAN,
     EVERY_CLASS,
-    MARKUP_KINDS,
     NONE,
     SAFE,
     UNKNOWN,
@@ -45,6 +44,7 @@ from bastion.analyzers.taint.folding import (
     unary_op,
 )
 from bastion.analyzers.taint.handler_calls import hand_over
+from bastion.analyzers.taint.markup import markup_operation
 from bastion.analyzers.taint.queues import queue_read
 from bastion.analyzers.taint.request_items import item_read
 from bastion.analyzers.taint.results import Hit, Summary
@@ -242,11 +242,11 @@ class Evaluator:
             if folded is not UNKNOWN:
                 return self._built(node, constant(folded)) if isinstance(folded, str) \
                     else containers.folded_sequences(node.op, left, right, folded)
+        marked = markup_operation(node.op, left, right)
+        if marked is not None:
+            return marked
         if isinstance(node.op, ast.Add):
             return containers.joined_sequences(left, right) or self._built(node, concat([left, right]))
-        if isinstance(node.op, ast.Mod) and left.kind in MARKUP_KINDS and not left.taint:
-            inserted = concat(list(right.items.values()) if right.items else [right])
-            return inserted.evolve(clean=inserted.clean | {"html"}, kind=left.kind)
         if isinstance(node.op, ast.Mod) and (isinstance(left.const, str) or left.taint):
             return self._built(node, concat(percent_parts(left, node.right, right)))
         kind = left.kind if isinstance(node.op, ast.Div) else None  # `Path(base) / name`
