@@ -5,7 +5,9 @@ warehouse clients (BigQuery, pandas-gbq, Spark, Snowpark, dataset), URLs fetched
 zeep and browsers (Selenium, Playwright), gRPC targets, models saved and loaded by name (PyTorch,
 joblib), a DataFrame's `query` and `eval` (pandas' Python engine runs any code), python-ldap's
 `bind_s`; and what is no request text in a page: a Markup's `+` (escaped on either side), and
-what a file call returns (a directory's listing, a size, a test, a MIME type)."""
+what a file call returns (a directory's listing, a size, a test, a MIME type); the MySQL drivers'
+and psycopg2's escapes, which make SQL text safe; and a log line whose "\r\n" pairs alone are
+removed, which keeps each lone "\n"."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
@@ -307,9 +309,62 @@ def unwrapped():
     return str(Markup("<i>") + request.args["a"]) + request.args["b"]  # BST203
 '''
 
+# The MySQL drivers escape a string literal's text (written inside quotes) or quote a whole
+# literal, psycopg2 an identifier; the same text unescaped is SQL injection.
+SQL_ESCAPES = '''\
+import psycopg2
+import psycopg2.extensions
+import pymysql
+from flask import Flask, request
+from pymysql.converters import escape_string
+
+app = Flask(__name__)
+
+
+@app.route("/mysql")
+def mysql():
+    conn = pymysql.connect(host="db", user="app", database="shop")
+    name = request.args["name"]
+    with conn.cursor() as cur:
+        cur.execute("SELECT * FROM users WHERE name = '%s'" % conn.escape_string(name))
+        cur.execute("SELECT * FROM users WHERE name = '" + escape_string(name) + "'")
+        cur.execute("SELECT * FROM users WHERE name = %s" % conn.escape(name))
+        cur.execute("SELECT * FROM users WHERE name = '%s'" % name)  # BST204
+    return "ok"
+
+
+@app.route("/column")
+def column():
+    conn = psycopg2.connect("dbname=shop")
+    cur = conn.cursor()
+    quoted = psycopg2.extensions.quote_ident(request.args["col"], cur)
+    cur.execute("SELECT " + quoted + " FROM items")
+    cur.execute("SELECT " + request.args["col"] + " FROM items")  # BST204
+    return "ok"
+'''
+
+# A log line's line breaks removed one by one, or only where "\r\n" pairs stand.
+LOG_BREAKS = '''\
+import logging
+
+from flask import Flask, request
+
+app = Flask(__name__)
+log = logging.getLogger(__name__)
+
+
+@app.route("/login", methods=["POST"])
+def login():
+    user = request.form["user"]
+    log.warning("failed login for %s", user.replace("\\n", "").replace("\\r", ""))
+    log.warning("failed login for %s", user.replace("\\r\\n", " "))  # BST207
+    log.warning("failed login for %s", user.replace("\\r\\n", "").replace("\\n", ""))
+    return "ok"
+'''
+
 APPS = {"documents.py": DOCUMENTS, "warehouses.py": WAREHOUSES, "snowpark.py": SNOWPARK,
         "fetchers.py": FETCHERS, "file_facts.py": FILE_FACTS, "ml_and_more.py": ML_AND_MORE,
-        "markup_sums.py": MARKUP_SUMS}
+        "markup_sums.py": MARKUP_SUMS, "sql_escapes.py": SQL_ESCAPES, "log_breaks.py": LOG_BREAKS}
 
 
 @pytest.mark.parametrize("source", list(APPS.values()), ids=list(APPS))

@@ -46,7 +46,8 @@ def replace(receiver: Value, args: list[Value]) -> Value:
     cleans: set[str] = set()
     if old in _XPATH_QUOTES and args[1].const not in (UNKNOWN, "'", '"'):
         cleans.add("xpath")
-    if isinstance(old, str) and old in ("\n", "\r", "\r\n") and "\n" not in str(args[1].const):
+    # a line break removed; not the pair "\r\n" alone, which leaves each lone "\n" in place
+    if old in ("\n", "\r") and "\n" not in str(args[1].const):
         cleans.add("log")
     return value.evolve(clean=value.clean | cleans) if cleans else value
 
