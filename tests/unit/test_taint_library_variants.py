@@ -6,8 +6,9 @@ zeep and browsers (Selenium, Playwright), gRPC targets, models saved and loaded 
 joblib), a DataFrame's `query` and `eval` (pandas' Python engine runs any code), python-ldap's
 `bind_s`; and what is no request text in a page: a Markup's `+` (escaped on either side), and
 what a file call returns (a directory's listing, a size, a test, a MIME type); the MySQL drivers'
-and psycopg2's escapes, which make SQL text safe; and a log line whose "\r\n" pairs alone are
-removed, which keeps each lone "\n"."""
+and psycopg2's escapes, which make SQL text safe; a log line whose "\r\n" pairs alone are
+removed, which keeps each lone "\n"; and a query run on a connection or a cursor another module
+of the app made (`from db import cursor`), which a from-import may bind as a module."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
@@ -374,3 +375,39 @@ def test_each_app_reports_its_marked_lines_alone(source):
 
 def test_bastion_check_reports_them_with_their_cwe(tmp_path):
     assert_checked_apps(APPS, tmp_path)
+
+
+# A connection and a cursor made by another module of the app, imported by name: what a
+# from-import binds may be a module, but no module has an `execute` function that does not run
+# SQL. duckdb's is one finding, as before.
+SHARED = {
+    "db.py": '''\
+import sqlite3
+
+conn = sqlite3.connect("app.db")
+cursor = conn.cursor()
+''',
+    "views.py": '''\
+import duckdb
+from flask import Flask, request
+
+from db import conn, cursor
+
+app = Flask(__name__)
+
+
+@app.route("/items")
+def items():
+    name = request.args["name"]
+    cursor.execute("SELECT * FROM items WHERE name = '" + name + "'")  # BST204
+    conn.executescript("DELETE FROM items WHERE name = '%s';" % name)  # BST204
+    conn.execute("SELECT * FROM items WHERE name = ?", (name,))
+    duckdb.execute("SELECT * FROM items WHERE name = '" + name + "'")  # BST204
+    return "ok"
+''',
+}
+
+
+def test_a_connection_imported_from_another_module_runs_sql(tmp_path):
+    assert_marked(SHARED["views.py"])
+    assert_checked_apps(SHARED, tmp_path)

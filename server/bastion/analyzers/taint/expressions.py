@@ -358,7 +358,7 @@ class Evaluator:
         # (asked once: the sinks and evaluate_call's sanitizer and file-read models use it)
         own = class_method(self, func, receiver)
         before = len(self.hits)
-        untainted = check_call_sinks(self, node, name, args, keywords, receiver, on_module or own)
+        untainted = check_call_sinks(self, node, name, args, keywords, receiver, on_module, own)
         value = with_reported(evaluate_call(self, node, name, args, keywords, receiver, on_module, own),
                               node, self.hits[before:])
         escape_call(self, node, name)

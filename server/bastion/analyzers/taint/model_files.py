@@ -252,8 +252,9 @@ class _Checker:
         receiver = self.item.get("receiver", False)
         prefix_only = self.item.get("prefix_only", False)
         untainted = self.item.get("result_untainted", False)
+        module_too = self.item.get("module_too", False)
         for key, flag in (("receiver", receiver), ("prefix_only", prefix_only),
-                          ("result_untainted", untainted)):
+                          ("result_untainted", untainted), ("module_too", module_too)):
             if not isinstance(flag, bool):
                 self.error(key, "expected true or false")
         key = self.item.get("key")
@@ -263,7 +264,8 @@ class _Checker:
         if sink_class:
             sink = SinkModel(sink_class, self.indexes("args"), tuple(self.strings("keywords")),
                              receiver is True, condition, model, prefix_only is True,
-                             untainted is True, key, before, tuple(self.strings("imported")))
+                             untainted is True, key, before, tuple(self.strings("imported")),
+                             module_too is True)
             models.sinks.add(calls, methods, sink)
             if before is not None:
                 models.versioned.add(before[0])

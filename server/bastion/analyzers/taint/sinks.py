@@ -74,16 +74,19 @@ def sink_text(node: ast.Call) -> str:
 
 def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value],
                      keywords: dict[str | None, Value], receiver: Value | None,
-                     on_module: bool) -> bool:
+                     on_module: bool, own: bool) -> bool:
     """Record the hits of the call's sinks; whether its result is untainted by them (a query
-    run returns rows, not the query text). `on_module`: the callee is a module's attribute."""
+    run returns rows, not the query text). `on_module`: the callee is a module's attribute;
+    `own`: a method of a class of this module, which its summary judges, not a method sink."""
     if name in XML_DOCUMENTS:
         see_xml_document(ev, node, name, args, keywords)
     sinks = ev.models.sinks
     candidates = sinks.by_name(name)  # the index's own list: not changed here
-    if isinstance(node.func, ast.Attribute) and node.func.attr in sinks.methods and not on_module:
-        # `re.search(...)` is a module's function, not the method of a connection or a tree.
-        candidates = [*candidates, *(m for m in sinks.methods[node.func.attr] if m not in candidates)]
+    if isinstance(node.func, ast.Attribute) and node.func.attr in sinks.methods and not own:
+        # `re.search(...)` is a module's function, not the method of a connection or a tree;
+        # what `from db import cursor` binds may be a module, and is a cursor to `module_too`
+        candidates = [*candidates, *(m for m in sinks.methods[node.func.attr]
+                                     if m not in candidates and (m.module_too or not on_module))]
     if not candidates:
         return False  # most calls: no list made
     # nor is a method of a library the module does not import (nor its result untainted by it)

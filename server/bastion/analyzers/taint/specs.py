@@ -143,6 +143,9 @@ class SinkModel:
     # a sink only in a module that imports one of these: a method name another library uses
     # too (asyncpg's `fetch` on a connection of unknown type, not Tornado's HTTP `fetch`)
     imported: tuple[str, ...] = ()
+    # a method sink also on a module's attribute (`from db import cursor` may bind a module):
+    # no library's module has a function of this name but one doing what the sink does
+    module_too: bool = False
 
 
 @attrs_classes.frozen
