@@ -1,14 +1,15 @@
 """Library sink variants found by the detect56 probe sweep (one Flask view per call, from each
 library's documentation), each vulnerable line marked (taint_marked.py) beside its safe twin:
-documents opened by name (openpyxl, python-docx, xlrd, pypdf, PyMuPDF, h5py), SQL run by data
-warehouse clients (BigQuery, pandas-gbq, Spark, Snowpark, dataset), URLs fetched by feedparser,
-zeep and browsers (Selenium, Playwright), gRPC targets, models saved and loaded by name (PyTorch,
-joblib), a DataFrame's `query` and `eval` (pandas' Python engine runs any code), python-ldap's
-`bind_s`; and what is no request text in a page: a Markup's `+` (escaped on either side), and
-what a file call returns (a directory's listing, a size, a test, a MIME type); the MySQL drivers'
-and psycopg2's escapes, which make SQL text safe; a log line whose "\r\n" pairs alone are
-removed, which keeps each lone "\n"; and a query run on a connection or a cursor another module
-of the app made (`from db import cursor`), which a from-import may bind as a module."""
+documents opened or written by name (openpyxl, python-docx, xlrd, pypdf, PyMuPDF, h5py,
+matplotlib's savefig, xlsxwriter), SQL run by data warehouse clients (BigQuery, pandas-gbq,
+Spark, Snowpark, dataset), URLs fetched by feedparser, zeep and browsers (Selenium, Playwright),
+gRPC targets, models saved and loaded by name (PyTorch, joblib), a DataFrame's `query` and
+`eval` (pandas' Python engine runs any code), python-ldap's `bind_s`; and what is no request
+text in a page: a Markup's `+` (escaped on either side), and what a file call returns (a
+directory's listing, a size, a test, a MIME type); the MySQL drivers' and psycopg2's escapes,
+which make SQL text safe; a log line whose CR LF pairs alone are removed, which keeps each lone
+line feed; and a query run on a connection or a cursor another module of the app made (`from db
+import cursor`), which a from-import may bind as a module."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
@@ -19,13 +20,16 @@ from tests.unit.taint_marked import assert_checked_apps, assert_marked
 # Readers of a file by name, which also take an open file: the upload itself is its content,
 # not a name (`path_or_url`), and a name reduced by `secure_filename` stays in the folder.
 DOCUMENTS = '''\
+import io
 import os
 
 import docx
 import fitz
 import h5py
+import matplotlib.pyplot as plt
 import openpyxl
 import xlrd
+import xlsxwriter
 from flask import Flask, request
 from pypdf import PdfReader
 from werkzeug.utils import secure_filename
@@ -61,6 +65,19 @@ def pdf():
     uploaded = PdfReader(request.files["doc"])
     pages = fitz.open(request.args["doc"])  # BST201
     return str(len(reader.pages) + len(uploaded.pages) + len(pages))
+
+
+@app.route("/chart")
+def chart():
+    plt.plot([1, 2, 3])
+    plt.savefig(os.path.join(REPORTS, request.args["name"]))  # BST201
+    fig, _ = plt.subplots()
+    fig.savefig(f"{REPORTS}/{request.args['name']}.png")  # BST201
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    book = xlsxwriter.Workbook(os.path.join(REPORTS, request.args["name"]))  # BST201
+    book.close()
+    return buffer.getvalue()
 
 
 @app.route("/array")
