@@ -20,6 +20,7 @@ from bastion.engine.cache import LRU
 from bastion.parsing import parse_code, parse_code_at
 
 _ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError)
+_BODIES = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})  # lists of statements
 
 
 class Mends:
@@ -90,8 +91,26 @@ def read_text(tree: ast.Module, text: str, mended: dict[int, str]) -> str:
     starts = [statement.lineno for statement in tree.body]
     for index, read in mended.items():
         at = bisect.bisect_right(starts, index + 1) - 1
-        if at >= 0 and index < len(lines) and any(
-                type(node) is ast.Pass and node.lineno == index + 1
-                and node.col_offset == len(read) - 4 for node in ast.walk(tree.body[at])):
+        if at >= 0 and index < len(lines) and _holds_pass(tree.body[at], index + 1, len(read) - 4):
             lines[index] = read
     return "\n".join(lines)
+
+
+def _holds_pass(statement: ast.stmt, line: int, col: int) -> bool:
+    """Whether `statement` holds a `pass` at `line`, `col`: read down the statements whose lines
+    hold it, not every node (the top-level statement is a class of argparse.py's at each key)."""
+    if statement.lineno > line or (statement.end_lineno or statement.lineno) < line:
+        return False
+    if type(statement) is ast.Pass:
+        return statement.lineno == line and statement.col_offset == col
+    return any(_holds_pass(child, line, col) for child in _inner_statements(statement))
+
+
+def _inner_statements(statement: ast.stmt) -> list[ast.stmt]:
+    """The statements of a compound statement's bodies (an `except`'s and a `case`'s too)."""
+    found = []
+    for field, value in ast.iter_fields(statement):
+        if field in _BODIES:
+            for item in value:
+                found.extend(item.body if isinstance(item, (ast.ExceptHandler, ast.match_case)) else [item])
+    return found

@@ -160,7 +160,9 @@ class CalleeMemo:
             found |= {self.module.inherited(function.class_name, m) for m in function.set_up_before}
             if "getattr" in facts.plain:
                 # `getattr(self, "do_" + action)(request)`: each method it may pick (self_dispatch.py)
-                found.update(m for pick in picks(function) for m in candidates(self.module, function, pick))
+                # its picks kept by node: a method's callees are found again at each key
+                found.update(m for pick in kept_by_node(self.cache, b"picks", function.node, picks)
+                             for m in candidates(self.module, function, pick))
             found.discard(None)
         return found
 

@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import EVERY_CLASS, UNKNOWN, Value
 from bastion.analyzers.taint.instances import class_called
-from bastion.analyzers.taint.nodes import nodes
+from bastion.analyzers.taint.nodes import kept_in, nodes
 from bastion.analyzers.taint.summaries import bind_arguments
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
 
 _SCALARS = (str, bytes, int, float, bool)
+_STORED = "constant_instances stored"  # the module's helper_memo key, with `__init__`'s node
 
 
 def built_constant(ev: Evaluator, node: ast.Call, args: list[Value],
@@ -31,7 +32,7 @@ def built_constant(ev: Evaluator, node: ast.Call, args: list[Value],
     function = ev.module.function_named(found) if found is not None else None
     if init is None or function is None or init.hands_on or not init.fields:
         return None
-    given = stored_params(function.node)
+    given = kept_in(ev.module.helper_memo, _STORED, function.node, stored_params)
     bound = bind_arguments(init.params, node, args, keywords)
     items = {}
     for field, value in init.fields.items():
@@ -46,14 +47,18 @@ def built_constant(ev: Evaluator, node: ast.Call, args: list[Value],
 
 def stored_params(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
     """The fields `__init__` stores once, in its body's own statements, straight from a
-    parameter it never rebinds (`self.text = text`), by the parameter's name."""
+    parameter it never rebinds (`self.text = text`), by the parameter's name. One walk, kept by
+    node for the module's analysis (`built_constant`: each constructor call walked it twice)."""
     params = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}
-    rebound = {n.id for n in nodes(function) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    rebound: set[str] = set()
     stores: dict[str, int] = {}
-    for target in nodes(function):
-        if isinstance(target, ast.Attribute) and not isinstance(target.ctx, ast.Load) \
-                and isinstance(target.value, ast.Name) and target.value.id == "self":
-            stores[target.attr] = stores.get(target.attr, 0) + 1
+    for node in nodes(function):
+        if isinstance(node, ast.Name):
+            if not isinstance(node.ctx, ast.Load):
+                rebound.add(node.id)
+        elif isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load) \
+                and isinstance(node.value, ast.Name) and node.value.id == "self":
+            stores[node.attr] = stores.get(node.attr, 0) + 1
     out = {}
     for statement in function.body:
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1:

@@ -63,6 +63,16 @@ def kept_by_node(memo, tag: bytes, node: ast.AST, compute: Callable[[ast.AST], _
     return found
 
 
+def kept_in(memo: dict, tag: str, node: ast.AST, compute: Callable[[ast.AST], _T]) -> _T:
+    """`compute(node)`, kept in `memo` (a dict living as long as one analysis: the module
+    context's `helper_memo`) by the node itself, for a walk the evaluator asks at each call."""
+    key = (tag, node)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = compute(node)
+    return found
+
+
 # a function this many lines long or longer is walked statement by statement, each kept by its
 # lines: its walk (some 20 us a line) costs more than finding its statements' lines
 LONG_LINES = 40

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.argv import leading_text
 from bastion.analyzers.taint.domain import Value, join_all
+from bastion.analyzers.taint.nodes import kept_in, nodes
 from bastion.analyzers.taint.read_ahead import whole_function
 from bastion.analyzers.taint.summaries import apply_summary
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
 
 MAX_METHODS = 16  # more candidates is a class of everything, not a handful of handlers
+_BINDINGS = "self_dispatch bindings"  # the module's helper_memo key, with the function's node
 
 
 def dispatched(ev: Evaluator, node: ast.Call, args: list[Value],
@@ -42,7 +44,7 @@ def dispatched(ev: Evaluator, node: ast.Call, args: list[Value],
         pick = func if held is not None and held.kind == "getattr()" else None
     function = whole_function(ev) if pick is not None else None
     if function is not None and isinstance(func, ast.Name):
-        pick = _bound_pick(function, func.id)
+        pick = kept_in(ev.module.helper_memo, _BINDINGS, function.node, bindings).get(func.id)
     if function is None or pick is None:
         return None
     names = candidates(ev.module, function, pick)
@@ -74,16 +76,17 @@ def candidates(module: ModuleContext, function: Function, pick: ast.Call) -> lis
     return sorted(found.values()) if len(found) <= MAX_METHODS else []
 
 
-def picks(function: Function) -> list[ast.Call]:
+def picks(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Call]:
     """The `getattr(self, name)` calls of `function` called at once or bound to a name it binds
-    once (callees.py)."""
+    once (callees.py, which keeps them by the function's node)."""
     found: list[ast.Call] = []
-    for node in ast.walk(function.node):
+    bound = bindings(function)
+    for node in nodes(function):
         if isinstance(node, ast.Call) and (pick := _picking(node.func)) is not None:
             found.append(pick)
         elif isinstance(node, ast.Assign) and len(node.targets) == 1 \
                 and isinstance(node.targets[0], ast.Name) and _picking(node.value) is not None \
-                and (pick := _bound_pick(function, node.targets[0].id)) is not None:
+                and (pick := bound.get(node.targets[0].id)) is not None:
             found.append(pick)
     return found
 
@@ -97,11 +100,16 @@ def _picking(node: ast.expr) -> ast.Call | None:
     return None
 
 
-def _bound_pick(function: Function, name: str) -> ast.Call | None:
-    """The pick `name` is bound to, when the function binds it once, to one."""
-    stores = [n for n in ast.walk(function.node) if isinstance(n, ast.Name) and n.id == name
-              and isinstance(n.ctx, ast.Store)]
-    if len(stores) != 1:
-        return None
-    return next((_picking(n.value) for n in ast.walk(function.node) if isinstance(n, ast.Assign)
-                 and len(n.targets) == 1 and n.targets[0] is stores[0]), None)
+def bindings(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.Call | None]:
+    """Each name the function stores: the pick it is bound to, when it binds it once, to one;
+    else None. One walk for every name (`picks` and each call of a bound pick asked it of one
+    name, a walk each); `dispatched` keeps it by node for the module's analysis."""
+    stores: dict[str, list[ast.Name]] = {}
+    assigned: dict[int, ast.expr] = {}  # id of a lone Name target -> the value assigned
+    for node in nodes(function):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            stores.setdefault(node.id, []).append(node)
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+            assigned[id(node.targets[0])] = node.value
+    return {name: _picking(assigned[id(names[0])]) if len(names) == 1 and id(names[0]) in assigned
+            else None for name, names in stores.items()}
