@@ -2,15 +2,24 @@
 picks of a dispatching method (callees.py asks them at each key: kept by the method's node), an
 `__init__`'s stored parameters (each constructor call asked them: kept for the analysis), the
 line a `pass` is read in place of (block_mends.read_text: read down the statements holding it,
-not every node of the top-level statement). Results stay a fresh analyzer's."""
+not every node of the top-level statement); and the first key after opening a file, an Enter,
+whose blocks below are parsed again to new nodes: what was found walking them but their lines
+is found by the nodes the same text was parsed to before (block_twins.py). Results stay a fresh
+analyzer's."""
 
 from __future__ import annotations
 
 import ast
+import sysconfig
+from pathlib import Path
 
 import attrs
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.hypothesis_budget import examples
+from tests.unit.test_taint_moved_callees import _same_as_fresh
 
-from bastion.analyzers.taint import callees, constant_instances
+from bastion.analyzers.taint import callees, constant_instances, function_keys, helpers
 from bastion.analyzers.taint.analyzer import TaintAnalyzer, load_taint_rules
 from bastion.analyzers.taint.block_mends import read_text
 from bastion.analyzers.taint.model_files import load_models
@@ -97,3 +106,78 @@ def test_a_mended_line_is_read_where_the_tree_holds_its_pass():
     # at another column (the tree's pass is not that line's), or a line with no pass: as typed
     assert read_text(tree, text, {3: "        pass"}) == text
     assert read_text(tree, text, {4: "        pass"}) == text
+
+
+ARGPARSE = "import subprocess\n" + (Path(sysconfig.get_paths()["stdlib"]) / "argparse.py").read_text(
+    encoding="utf-8")
+
+
+def test_the_first_enter_in_argparse_walks_none_of_the_functions_it_moves(monkeypatch):
+    """An Enter in _get_handler moves every block below it (~50, with _ActionsContainer's
+    members): on main each was walked again for the module's calls (hand_requests), its
+    class's Content-Type and whether it is a guard helper; now none is."""
+    warm = TaintAnalyzer(MODELS, RULES)
+    warm.analyse_file(ARGPARSE, "argparse.py")
+    lines = ARGPARSE.split("\n")
+    at = lines.index("    def _get_handler(self):") + 1
+    entered = "\n".join([*lines[:at], "        ", *lines[at:]])
+    with monkeypatch.context() as patched:
+        walked = _counting(patched, helpers, "_walked")
+        shapes = _counting(patched, function_keys, "_guard_shape")
+        content = _counting(patched, callees, "sets_content_type")
+        found = _result_of(warm, entered)
+    assert (len(walked), len(shapes)) == (1, 1)  # the edited method
+    assert len(content) <= 30  # the classes' headers (bases, decorators), not their members
+    assert found == _result_of(TaintAnalyzer(MODELS, RULES), entered)
+
+
+def _result_of(analyzer: TaintAnalyzer, text: str):
+    return attrs.astuple(analyzer._result(text, "argparse.py"), recurse=False)
+
+
+def _long_class() -> str:
+    """A class of more than 80 lines (parsed member by member), one member setting the
+    Content-Type, one a guard helper, one dispatching by name."""
+    members = [f"    def step{i}(self, value):\n        part = value.strip()\n"
+               f"        return self.step{i - 1}(part)\n" for i in range(1, 24)]
+    return ("class Handler(tornado.web.RequestHandler):\n"
+            "    def step0(self, value):\n        return os.system('ping ' + value)\n\n"
+            + "\n".join(members)
+            + "\n    def page(self):\n        self.set_header('Content-Type', 'text/html')\n"
+            "        self.write(self.get_argument('p'))\n"
+            "\n    def run(self, name):\n        return getattr(self, 'step' + name)(name)\n"
+            "\n    def get(self):\n        self.run(self.get_argument('n'))\n"
+            "        return self.step23(self.get_argument('h'))\n")
+
+
+MOVING = ("import os\nimport tornado.web\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
+          "def is_safe(name):\n    return name.isalnum()\n\n\n"
+          "class Box:\n    def __init__(self, text):\n        self.text = text\n\n"
+          "    def show(self):\n        return self.text\n\n\n"
+          "@app.route('/run')\ndef run():\n    name = request.args['n']\n    if is_safe(name):\n"
+          "        os.system('ls ' + name)\n    os.system('ls ' + Box(name).show())\n    return 'ok'\n\n\n"
+          + _long_class())
+
+
+@st.composite
+def _moves(draw, text: str) -> list[str]:
+    """Texts after Enters and deleted lines anywhere, some undone (back to an earlier text: its
+    blocks at their earlier lines again), so that blocks move back and forth."""
+    texts, lines = [], text.split("\n")
+    for _ in range(draw(st.integers(1, 6))):
+        action = draw(st.sampled_from(["enter", "enter", "delete", "undo"]))
+        at = draw(st.integers(0, len(lines) - 1))
+        if action == "enter":
+            lines.insert(at + 1, "")
+        elif action == "delete" and len(lines) > 1:
+            del lines[at]
+        elif action == "undo" and texts:
+            lines = draw(st.sampled_from([text, *texts])).split("\n")
+        texts.append("\n".join(lines))
+    return texts
+
+
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=_moves(MOVING))
+def test_blocks_moved_back_and_forth_are_analysed_as_from_scratch(texts):
+    _same_as_fresh(MOVING, texts, "app.py")

@@ -121,7 +121,7 @@ class TaintAnalyzer:
         self._judged = JudgedGate(NEEDLES, SQL_NEEDLES, SQL_TEXT, find_sql_text)
         self._registrars = registrar_gate(self.models)
         self._renders = words_gate(RENDER_WORDS)  # a search of a 230 kB text costs 0.3 ms
-        self._parser = BlockParser() if incremental else WholeParser()
+        self._parser = BlockParser(memo=self._calls) if incremental else WholeParser()
         self._templates = TemplateFiles()
         self._declared = SHARED_DECLARED
         # Other workspace modules' summaries (workspace.py), set by the front end that knows

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from bastion.analyzers.taint.container_changes import changed_in_text, changed_in_tree
-from bastion.analyzers.taint.nodes import nodes
+from bastion.analyzers.taint.nodes import kept_by_node, nodes
 from bastion.engine.cache import LRU
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -136,15 +136,9 @@ class Bindings:
 
     def _kept(self, node: ast.AST, compute) -> frozenset[str]:
         """`compute(node)`, kept by node for the next text of a document whose parser reuses
-        the node (a keystroke looks only into the statements it changed)."""
-        key = (compute.__name__.encode(), id(node))
-        kept = self._memo.get(key) if self._memo is not None else None
-        if kept is not None and kept[0] is node:
-            return kept[1]
-        found = compute(node)
-        if self._memo is not None:
-            self._memo.put(key, (node, found))
-        return found
+        the node (a keystroke looks only into the statements it changed), or parsed the same
+        text at other lines (names only: block_twins.py)."""
+        return kept_by_node(self._memo, compute.__name__.encode(), node, compute, moved=True)
 
 
 def _binds_by_name(text: str | None, body: list[ast.stmt]) -> bool:

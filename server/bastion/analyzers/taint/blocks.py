@@ -24,6 +24,7 @@ from bastion.analyzers.taint.block_lines import Spliced, split_after
 from bastion.analyzers.taint.block_mends import Mends, read_text
 from bastion.analyzers.taint.block_runs import Run, first_index
 from bastion.analyzers.taint.block_starts import Starts, block_starts
+from bastion.analyzers.taint.block_twins import Twins
 from bastion.analyzers.taint.whole_blocks import WholeStatements
 from bastion.digests import blake2b
 from bastion.engine.cache import LRU
@@ -34,8 +35,11 @@ SPLIT_CLASS_LINES = 80  # classes longer than this are parsed member by member
 
 
 class BlockParser:
-    def __init__(self, size: int = 8192) -> None:
+    def __init__(self, size: int = 8192, memo: LRU | None = None) -> None:
+        """`memo`: where the nodes of a block moved by an edit are paired with the last parse's
+        (block_twins.py), the analyzer's memo of walks by node."""
         self._trees: LRU[tuple[bytes, int, str], list[ast.stmt]] = LRU(size)
+        self._twins = Twins(memo, size)
         self._broken: LRU[tuple[bytes, int, str], bool] = LRU(size)
         self._starts = Starts()
         self._mends = Mends()  # blocks being typed, read without the line that breaks them
@@ -65,6 +69,7 @@ class BlockParser:
         for cache in (self._trees, self._broken, self._members):
             cache.clear()
         self._mends.forget()
+        self._twins.forget()
         self.forget_text()
 
     def forget_text(self) -> None:
@@ -220,7 +225,7 @@ class BlockParser:
         block = "\n".join(lines[start:end]) + suffix
         key = (blake2b(block.encode("utf-8", "surrogatepass"), digest_size=16).digest(),
                start, indent)
-        statements = self._trees.get(key)
+        statements = kept = self._trees.get(key)
         if statements is None and self._whole is not None and not suffix:
             statements = self._whole.block(start, end, indent)
             if statements is not None:
@@ -238,6 +243,8 @@ class BlockParser:
                                  and str(error.msg).endswith("was never closed"))
             else:
                 self._trees.put(key, statements)
+        if statements is not None and kept is None and not suffix:  # new nodes
+            self._twins.parsed(key[0], start, indent, statements)
         self._unclosed = statements is None and bool(self._broken.get(key))
         return statements
 

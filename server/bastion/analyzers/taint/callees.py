@@ -19,7 +19,7 @@ from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.media_types import sets_content_type
 from bastion.analyzers.taint.needles import matches_in_code
-from bastion.analyzers.taint.nodes import header_nodes, kept_by_node
+from bastion.analyzers.taint.nodes import header_nodes, kept_by_node, twins
 from bastion.analyzers.taint.self_dispatch import candidates, picks
 from bastion.analyzers.taint.text_facts import (
     COMPREHENSION_STORE,
@@ -98,7 +98,7 @@ class CalleeMemo:
         if found is None:
             found = self._content_types[id(class_node)] = any(
                 map(sets_content_type, header_nodes(class_node))) or any(
-                kept_by_node(self.cache, b"content type", item, sets_content_type)
+                kept_by_node(self.cache, b"content type", item, sets_content_type, moved=True)
                 for item in class_node.body)
         return found
 
@@ -161,7 +161,8 @@ class CalleeMemo:
             if "getattr" in facts.plain:
                 # `getattr(self, "do_" + action)(request)`: each method it may pick (self_dispatch.py)
                 # its picks kept by node: a method's callees are found again at each key
-                found.update(m for pick in kept_by_node(self.cache, b"picks", function.node, picks)
+                found.update(m for pick in kept_by_node(self.cache, b"picks", function.node, picks,
+                                                        moved=True)
                              for m in candidates(self.module, function, pick))
             found.discard(None)
         return found
@@ -218,11 +219,21 @@ class CalleeMemo:
             key = ("text digest", id(function.node))
             record = self.cache.get(key)
             if record is None or record.node is not function.node:
-                record = _NodeRecord(function.node, blake2b(
+                record = self._moved(function.node) or _NodeRecord(function.node, blake2b(
                     self.texts[function.name].encode("utf-8", "surrogatepass"), digest_size=16).digest())
                 self.cache.put(key, record)
             self._records[function.name] = record
         return record
+
+    def _moved(self, node: ast.AST) -> _NodeRecord | None:
+        """The record of a node the same text was parsed to at other lines (block_twins.py), for
+        `node`: what it holds is of the text (its cache key leaves the first line out), so an
+        Enter above a function does not make its key again."""
+        for twin in twins(self.cache, node):
+            record = self.cache.get(("text digest", id(twin)))
+            if record is not None and record.node is twin:
+                return attrs.evolve(record, node=node, reads=dict(record.reads))
+        return None
 
     def digest(self, function: Function) -> bytes:
         record = self._record(function)

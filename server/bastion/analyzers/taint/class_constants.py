@@ -117,7 +117,7 @@ def _body(node: ast.ClassDef, fold: Callable[[ast.expr], object], memo: LRU | No
             found = None
     if found is None:
         names = frozenset().union(*map(_stored_names, header_nodes(node)),
-                                  *(kept_by_node(memo, b"stored names", item, _stored_names)
+                                  *(kept_by_node(memo, b"stored names", item, _stored_names, moved=True)
                                     for item in node.body))
         result: tuple[frozenset[str], dict[str, object] | None] = (names | set(bound), None)
     else:

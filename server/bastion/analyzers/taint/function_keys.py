@@ -34,7 +34,7 @@ def function_key(function: Function, callees_of: CalleeMemo, module: ModuleConte
     inputs = (function.name, module.digest, models.digest, callees, later, _classified(function), tests)
     cls = function.class_node
     if cls is not None:
-        inputs += (kept_by_node(callees_of.cache, b"class bases", cls, _bases),
+        inputs += (kept_by_node(callees_of.cache, b"class bases", cls, _bases, moved=True),
                    callees_of.sets_content_type(cls), hook_form(function, module))
     return callees_of.key(function, inputs,
                           lambda: uncached_key(function, callees_of.digest(function), module,
@@ -78,7 +78,7 @@ def decorator_texts(function: Function, module: ModuleContext, callees_of: Calle
 
 def _is_guard_helper(callees_of: CalleeMemo, node: ast.FunctionDef | ast.AsyncFunctionDef,
                      module: ModuleContext) -> bool:
-    kept = kept_by_node(callees_of.cache, b"guard helper", node, _guard_shape)
+    kept = kept_by_node(callees_of.cache, b"guard helper", node, _guard_shape, moved=True)
     # a helper with a loop is one by the module's constants it may iterate: kept by their values
     return kept_paths_found(callees_of.cache, module, node) if kept is None else kept
 

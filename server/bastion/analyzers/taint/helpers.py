@@ -66,11 +66,11 @@ def _class_calls(node: ast.ClassDef, memo: LRU | None, text: str | None) -> froz
     cost 12 ms a key in _pydecimal.py's Decimal (a module with a `def audit(request, ...)`)."""
     return kept_by_node(memo, b"class calls", node, lambda _node: frozenset().union(
         *(_walked(child)[0] for child in header_nodes(node)),
-        *(_calls_in(item, memo, text) for item in node.body)))
+        *(_calls_in(item, memo, text) for item in node.body)), moved=True)
 
 
 def _facts(node: ast.AST, memo: LRU | None, text: str | None) -> Facts:
-    return kept_by_node(memo, b"called", node, lambda _node: _by_statements(node, memo, text))
+    return kept_by_node(memo, b"called", node, lambda _node: _by_statements(node, memo, text), moved=True)
 
 
 def _by_statements(node: ast.AST, memo: LRU | None, text: str | None) -> Facts:

@@ -118,7 +118,7 @@ class _Shift:
         self.old, self.new = old, new
         self.line = where
         self.values: dict[int, Value] = {}  # by id: a value shared by several parts stays shared
-        self.nodes: dict[int, ast.AST] | None = None
+        self.nodes: dict[int, ast.AST] = {}  # id of a node of `old`'s tree -> `new`'s at its place
 
     def span(self, line: int, end_line: int) -> tuple[int, int]:
         # an origin made without its end (a parameter's) keeps end_line 0
@@ -149,16 +149,28 @@ class _Shift:
         return done
 
     def node(self, node: ast.AST | None) -> ast.AST | None:
+        """The node at `node`'s place in the new tree: the same text parses to the same tree, so
+        the path down to it is the same (found down the nodes whose span holds its own, not by
+        walking both trees: an Enter above 45 of argparse.py's functions walked them all)."""
         if node is None or self.old is self.new:
             return node
-        if self.nodes is None:  # the same text parses to the same tree: nodes pair in walk order
-            old, new = list(ast.walk(self.old)), list(ast.walk(self.new))
-            if len(old) != len(new):
-                raise _Outside
-            self.nodes = {id(a): b for a, b in zip(old, new, strict=True)}
         found = self.nodes.get(id(node))
-        if found is None:
+        if found is not None:
+            return found
+        path = _path(self.old, node, _place(node))
+        if path is None:
+            path = _path(self.old, node, None)  # a node whose span is not its parent's
+        if path is None:
             raise _Outside
+        found = self.new
+        for index in path:
+            children = list(ast.iter_child_nodes(found))
+            if index >= len(children):
+                raise _Outside
+            found = children[index]
+        if type(found) is not type(node):
+            raise _Outside
+        self.nodes[id(node)] = found
         return found
 
     def hit(self, hit: Hit) -> Hit:
@@ -187,3 +199,26 @@ class _Shift:
                                          for p in summary.proves),
                             with_fields=None if summary.with_fields is None
                             else self.summary(summary.with_fields))
+
+
+def _place(node: ast.AST) -> tuple[int, int, int, int] | None:
+    if "lineno" not in node._attributes:  # no place: an `arguments`, a comprehension's `for`
+        return None
+    return node.lineno, node.col_offset, node.end_lineno or node.lineno, node.end_col_offset or 0
+
+
+def _path(root: ast.AST, target: ast.AST, place: tuple[int, int, int, int] | None
+          ) -> tuple[int, ...] | None:
+    """The indexes of the children (`ast.iter_child_nodes`) leading from `root` to `target`,
+    read down the nodes whose place holds `place` (None: every node)."""
+    if root is target:
+        return ()
+    for index, child in enumerate(ast.iter_child_nodes(root)):
+        if place is not None:
+            at = _place(child)
+            if at is not None and (at[:2] > place[:2] or at[2:] < place[2:]):
+                continue
+        found = _path(child, target, place)
+        if found is not None:
+            return (index, *found)
+    return None

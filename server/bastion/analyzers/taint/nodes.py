@@ -12,7 +12,7 @@ each kept by its lines (`kept_by_statements`).
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 _AST = ast.AST
@@ -49,18 +49,42 @@ def header_nodes(node: ast.ClassDef) -> list[ast.AST]:
 _T = TypeVar("_T")
 
 
-def kept_by_node(memo, tag: bytes, node: ast.AST, compute: Callable[[ast.AST], _T]) -> _T:
+def kept_by_node(memo, tag: bytes, node: ast.AST, compute: Callable[[ast.AST], _T],
+                 moved: bool = False) -> _T:
     """`compute(node)`, kept in `memo` (an LRU, or None) by the node, which the value holds so
     that its id is not reused while the entry lives: the block parser hands back the nodes of
-    the blocks a keystroke did not change."""
+    the blocks a keystroke did not change. `moved`: the value holds no line nor node, so that
+    of a node the same text was parsed to at other lines is `node`'s (`twins`)."""
     key = (tag, id(node))
     kept = memo.get(key) if memo is not None else None
     if kept is not None and kept[0] is node:
         return kept[1]
+    if moved and memo is not None:
+        for twin in twins(memo, node):
+            kept = memo.get((tag, id(twin)))
+            if kept is not None and kept[0] is twin:
+                memo.put(key, (node, kept[1]))
+                return kept[1]
     found = compute(node)
     if memo is not None:
         memo.put(key, (node, found))
     return found
+
+
+# (TWIN, id(node)) -> (node, the node of the same text at other lines it was parsed after), in
+# the analyzer's memo: a block moved by an edit above it is parsed again (block_twins.py)
+TWIN = b"moved from"
+MAX_TWINS = 8  # twins of twins followed: each edit moving a block makes one more
+
+
+def twins(memo, node: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of the same text `node` was parsed after at other lines, the last first."""
+    for _ in range(MAX_TWINS):
+        twin = memo.get((TWIN, id(node)))
+        if twin is None or twin[0] is not node:
+            return
+        node = twin[1]
+        yield node
 
 
 def kept_in(memo: dict, tag: str, node: ast.AST, compute: Callable[[ast.AST], _T]) -> _T:

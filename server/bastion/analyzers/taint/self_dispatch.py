@@ -47,7 +47,7 @@ def dispatched(ev: Evaluator, node: ast.Call, args: list[Value],
         pick = kept_in(ev.module.helper_memo, _BINDINGS, function.node, bindings).get(func.id)
     if function is None or pick is None:
         return None
-    names = candidates(ev.module, function, pick)
+    names = candidates(ev.module, function, leading_text(pick.args[1]))
     summaries = [ev.summaries.get(name) for name in names]
     if not summaries or any(s is None for s in summaries):
         return None
@@ -57,13 +57,12 @@ def dispatched(ev: Evaluator, node: ast.Call, args: list[Value],
     return join_all([apply_summary(ev, node, s, args, keywords, receiver) for s in summaries if s])
 
 
-def candidates(module: ModuleContext, function: Function, pick: ast.Call) -> list[str]:
-    """The methods (`Class.method`) `pick` may name from `function`, a method: those of its
-    lineage its constant text starts, but itself and dunders; none past MAX_METHODS, nor
-    without such a text."""
+def candidates(module: ModuleContext, function: Function, prefix: str) -> list[str]:
+    """The methods (`Class.method`) a pick may name from `function`, a method: those of its
+    lineage its constant text (`prefix`, its `leading_text`) starts, but itself and dunders;
+    none past MAX_METHODS, nor without such a text."""
     if function.class_name is None:
         return []
-    prefix = leading_text(pick.args[1])
     if not prefix:  # any method, `getattr(self, name)`: reflection (reflection.py), not dispatch
         return []
     found: dict[str, str] = {}
@@ -76,9 +75,11 @@ def candidates(module: ModuleContext, function: Function, pick: ast.Call) -> lis
     return sorted(found.values()) if len(found) <= MAX_METHODS else []
 
 
-def picks(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Call]:
-    """The `getattr(self, name)` calls of `function` called at once or bound to a name it binds
-    once (callees.py, which keeps them by the function's node)."""
+def picks(function: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
+    """The constant texts leading the names of the `getattr(self, name)` calls of `function`
+    called at once or bound to a name it binds once: what `candidates` reads of them, no node
+    nor line, so that callees.py keeps them by the function's node, and by its text's last
+    node when an edit above moved it."""
     found: list[ast.Call] = []
     bound = bindings(function)
     for node in nodes(function):
@@ -88,7 +89,7 @@ def picks(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Call]:
                 and isinstance(node.targets[0], ast.Name) and _picking(node.value) is not None \
                 and (pick := bound.get(node.targets[0].id)) is not None:
             found.append(pick)
-    return found
+    return tuple(leading_text(pick.args[1]) for pick in found)
 
 
 def _picking(node: ast.expr) -> ast.Call | None:
