@@ -18,6 +18,7 @@ those registered by a call.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterable, Iterator
 
 from bastion import attrs_classes
@@ -52,7 +53,15 @@ class Registration:
 
     def key(self) -> str:
         """What a classification depends on, for the module's digest."""
-        return repr((self.name, self.by_decorator, ast.dump(self.call)))
+        return repr((self.name, self.by_decorator, _dumped(self.call)))
+
+
+@functools.lru_cache(maxsize=512)
+def _dumped(call: ast.Call) -> str:
+    """`ast.dump(call)`, kept by node (its own key, by identity, and held while kept): the
+    module's digest asks it of each registration at each keystroke (argparse.py's three:
+    ~1 ms a key), the block parser handing back the unedited blocks' nodes."""
+    return ast.dump(call)
 
 
 @attrs_classes.frozen
