@@ -22,7 +22,12 @@ from tests.unit.test_taint_moved_callees import _same_as_fresh
 from bastion.analyzers.taint import callees, constant_instances, function_keys, helpers
 from bastion.analyzers.taint.analyzer import TaintAnalyzer, load_taint_rules
 from bastion.analyzers.taint.block_mends import read_text
+from bastion.analyzers.taint.blocks import BlockParser
+from bastion.analyzers.taint.callees import CalleeMemo
+from bastion.analyzers.taint.context import module_context
+from bastion.analyzers.taint.function_keys import function_texts
 from bastion.analyzers.taint.model_files import load_models
+from bastion.engine.cache import LRU
 
 MODELS, RULES = load_models(), load_taint_rules()
 APP = '''import subprocess
@@ -181,3 +186,36 @@ def _moves(draw, text: str) -> list[str]:
 @given(texts=_moves(MOVING))
 def test_blocks_moved_back_and_forth_are_analysed_as_from_scratch(texts):
     _same_as_fresh(MOVING, texts, "app.py")
+
+
+def _method_callees(parser: BlockParser, memo: LRU, text: str, name: str, monkeypatch) -> tuple:
+    """The callees of `name` in `text`, and the methods whose callees were found again."""
+    lines = text.split("\n")
+    module = module_context(parser.parse(text), MODELS, memo, text=text, lines=lines)
+    found = CalleeMemo(module, function_texts(module, lines), memo, lines)
+    with monkeypatch.context() as patched:
+        walked = _counting(patched, found, "_callees")
+        callees_of = found(module.function_named(name))
+        for function in module.functions:
+            found(function)
+    return callees_of, {function.name for function in walked}
+
+
+def test_a_method_s_callees_are_kept_until_its_init_changes(monkeypatch):
+    """A long class (parsed member by member): a key in one method finds the callees of that
+    one alone (on main every method's, at every key); an edit of `__init__` making it call
+    `setup` finds `setup`'s again, which no longer runs after `__init__`."""
+    filler = "".join(f"    def other{i}(self):\n        return self.base\n\n" for i in range(30))
+    text = ("class Job:\n    def __init__(self, base):\n        self.base = base\n\n"
+            "    def setup(self, url):\n        self.url = url\n\n" + filler
+            + "    def run(self):\n        return self.setup(self.base)\n")
+    parser, memo = BlockParser(memo=LRU(4096)), LRU(4096)
+    callees_of, _ = _method_callees(parser, memo, text, "Job.setup", monkeypatch)
+    assert "Job.__init__" in callees_of
+    typed = text.replace("        return self.setup(self.base)", "        return self.setup(self.bas)")
+    _, walked = _method_callees(parser, memo, typed, "Job.setup", monkeypatch)
+    assert walked == {"Job.run"}
+    calling = typed.replace("        self.base = base\n",
+                            "        self.base = base\n        self.setup(base)\n")
+    callees_of, walked = _method_callees(parser, memo, calling, "Job.setup", monkeypatch)
+    assert "Job.__init__" not in callees_of and "Job.setup" in walked

@@ -75,18 +75,27 @@ class CalleeMemo:
     def __call__(self, function: Function) -> frozenset[str]:
         found = self.found.get(function.name)
         if found is None:
-            record = self._record(function) if function.class_name is None else None
-            if record is not None and record.callees is not None \
-                    and record.callees[0] == (self._shape(), function.dependencies):
-                # a module-level function's callees follow from its node (the block parser
-                # reuses an unedited one), the module's shape and its dependencies; a method's
-                # also from its `__init__`'s text
+            record = self._record(function)
+            inputs = self._callee_inputs(function) if record is not None else None
+            if record is not None and record.callees is not None and record.callees[0] == inputs:
                 found = self.found[function.name] = record.callees[1]
                 return found
             found = self.found[function.name] = frozenset(self._callees(function))
             if record is not None:
-                record.callees = ((self._shape(), function.dependencies), found)
+                record.callees = (inputs, found)
         return found
+
+    def _callee_inputs(self, function: Function) -> tuple:
+        """What a function's callees follow from but its node's text (the block parser reuses an
+        unedited one): the module's shape and its dependencies; a method's also its name, the
+        setup methods run before it and the text of the `__init__` it inherits (a key in one
+        method found every method's callees again: argparse.py's ~80, 1 ms a key)."""
+        if function.class_name is None:
+            return self._shape(), function.dependencies
+        init = self.module.inherited(function.class_name, "__init__")
+        init_function = self.module.function_named(init) if init is not None else None
+        return (self._shape(), function.dependencies, function.name, function.set_up_before, init,
+                self.digest(init_function) if init_function is not None else None)
 
     def sets_content_type(self, class_node: ast.ClassDef) -> bool:
         """`media_types.sets_content_type` of a class of the module, walked once: each method of it
@@ -96,11 +105,15 @@ class CalleeMemo:
         others (the class walks cost 5 of argparse.py's 12 ms a key)."""
         found = self._content_types.get(id(class_node))
         if found is None:
-            found = self._content_types[id(class_node)] = any(
-                map(sets_content_type, header_nodes(class_node))) or any(
-                kept_by_node(self.cache, b"content type", item, sets_content_type, moved=True)
-                for item in class_node.body)
+            # kept by the class's node too: an unedited class is one look-up a key, not one a member
+            found = self._content_types[id(class_node)] = kept_by_node(
+                self.cache, b"class content type", class_node, self._class_sets_content_type, moved=True)
         return found
+
+    def _class_sets_content_type(self, class_node: ast.ClassDef) -> bool:
+        return any(map(sets_content_type, header_nodes(class_node))) or any(
+            kept_by_node(self.cache, b"content type", item, sets_content_type, moved=True)
+            for item in class_node.body)
 
     def key(self, function: Function, inputs: tuple, make: Callable[[], bytes]) -> bytes:
         """A function's analysis cache key, made by `make` from its node and `inputs` (the rest
