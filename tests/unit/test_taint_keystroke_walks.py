@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from tests.hypothesis_budget import examples
 from tests.unit.test_taint_moved_callees import _same_as_fresh
 
-from bastion.analyzers.taint import callees, constant_instances, function_keys, helpers
+from bastion.analyzers.taint import callees, constant_instances, factories, function_keys, helpers
 from bastion.analyzers.taint.analyzer import TaintAnalyzer, load_taint_rules
 from bastion.analyzers.taint.block_mends import read_text
 from bastion.analyzers.taint.blocks import BlockParser
@@ -69,9 +69,9 @@ def _counting(monkeypatch, module, name: str) -> list[object]:
     calls: list[object] = []
     original = getattr(module, name)
 
-    def counted(node):
+    def counted(node, *rest):
         calls.append(node)
-        return original(node)
+        return original(node, *rest)
 
     monkeypatch.setattr(module, name, counted)
     return calls
@@ -120,7 +120,7 @@ ARGPARSE = "import subprocess\n" + (Path(sysconfig.get_paths()["stdlib"]) / "arg
 def test_the_first_enter_in_argparse_walks_none_of_the_functions_it_moves(monkeypatch):
     """An Enter in _get_handler moves every block below it (~50, with _ActionsContainer's
     members): on main each was walked again for the module's calls (hand_requests), its
-    class's Content-Type and whether it is a guard helper; now none is."""
+    class's Content-Type, whether it is a guard helper and its nested functions; now none is."""
     warm = TaintAnalyzer(MODELS, RULES)
     warm.analyse_file(ARGPARSE, "argparse.py")
     lines = ARGPARSE.split("\n")
@@ -130,8 +130,9 @@ def test_the_first_enter_in_argparse_walks_none_of_the_functions_it_moves(monkey
         walked = _counting(patched, helpers, "_walked")
         shapes = _counting(patched, function_keys, "_guard_shape")
         content = _counting(patched, callees, "sets_content_type")
+        nesting = _counting(patched, factories, "_nesting")
         found = _result_of(warm, entered)
-    assert (len(walked), len(shapes)) == (1, 1)  # the edited method
+    assert (len(walked), len(shapes), len(nesting)) == (1, 1, 0)  # the edited method
     assert len(content) <= 30  # the classes' headers (bases, decorators), not their members
     assert found == _result_of(TaintAnalyzer(MODELS, RULES), entered)
 

@@ -193,7 +193,9 @@ def nested_views(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
     registered: dict[str, tuple[Registration, ...]] = {}
     defined = {d.name for d in definitions if isinstance(d, FUNCTIONS)}
     for outer in definitions:
-        if not isinstance(outer, FUNCTIONS):
+        # most functions nest no function and register nothing: told by node, or by the node of
+        # the same text an Enter above moved (block_twins.py), before their statements are read
+        if not isinstance(outer, FUNCTIONS) or not kept_by_node(memo, b"nests", outer, _nests, moved=True):
             continue
         statements, nested, naming = _nesting(outer, memo)
         # a module-level function the body registers, unless a nested one of its name hides it
@@ -242,6 +244,12 @@ def _nesting(outer: ast.FunctionDef | ast.AsyncFunctionDef, memo: LRU | None
     if memo is not None:
         memo.put(key, (outer, found))
     return found
+
+
+def _nests(outer: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether the function holds a function or a registering call handed a name."""
+    _, nested, naming = _nesting(outer, None)
+    return bool(nested or naming)
 
 
 def _parameter_kind(param: ast.arg, env: Env) -> str | None:
