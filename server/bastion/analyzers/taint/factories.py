@@ -193,15 +193,16 @@ def nested_views(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
     registered: dict[str, tuple[Registration, ...]] = {}
     defined = {d.name for d in definitions if isinstance(d, FUNCTIONS)}
     for outer in definitions:
-        # most functions nest no function and register nothing: told by node, or by the node of
-        # the same text an Enter above moved (block_twins.py), before their statements are read
-        if not isinstance(outer, FUNCTIONS) or not kept_by_node(memo, b"nests", outer, _nests, moved=True):
+        if not isinstance(outer, FUNCTIONS):
+            continue
+        # the names of its nested functions and of those its registering calls are handed, kept
+        # by node, or by the node of the same text an Enter above moved (block_twins.py)
+        inner, naming = kept_by_node(memo, b"nests", outer, lambda node: _names(node, memo), moved=True)
+        # a module-level function the body registers, unless a nested one of its name hides it
+        outside = {name for name in naming if name in defined} - inner
+        if not inner and not outside:  # most functions: no locals' kinds to resolve
             continue
         statements, nested, naming = _nesting(outer, memo)
-        # a module-level function the body registers, unless a nested one of its name hides it
-        outside = {name for name in naming if name in defined} - {n.name for n in nested}
-        if not nested and not outside:  # most functions: no locals' kinds to resolve
-            continue
         local = dict(kinds)
         args = outer.args
         for param in named(args):
@@ -246,10 +247,11 @@ def _nesting(outer: ast.FunctionDef | ast.AsyncFunctionDef, memo: LRU | None
     return found
 
 
-def _nests(outer: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """Whether the function holds a function or a registering call handed a name."""
-    _, nested, naming = _nesting(outer, None)
-    return bool(nested or naming)
+def _names(outer: ast.FunctionDef | ast.AsyncFunctionDef, memo: LRU | None
+           ) -> tuple[frozenset[str], frozenset[str]]:
+    """`_nesting`'s nested functions' names, and the names its registering calls are handed."""
+    _, nested, naming = _nesting(outer, memo)
+    return frozenset(n.name for n in nested), naming
 
 
 def _parameter_kind(param: ast.arg, env: Env) -> str | None:
