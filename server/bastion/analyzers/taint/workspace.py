@@ -40,7 +40,6 @@ from bastion.analyzers.taint.modules import (
     ModuleResolver,
     dependency_key,
     import_table,
-    text_statements,
 )
 from bastion.analyzers.taint.results import Summary
 from bastion.analyzers.taint.scoped_hooks import HookIndex
@@ -60,6 +59,7 @@ from bastion.analyzers.taint.workspace_entries import (
     returns_source,
     scoped_stores,
 )
+from bastion.analyzers.taint.workspace_gate import imports_source
 from bastion.analyzers.taint.workspace_names import names_used, split_name
 from bastion.analyzers.taint.workspace_records import record_summaries
 from bastion.analyzers.taint.workspace_summarise import summarise
@@ -162,21 +162,18 @@ class SummaryStore:
                         forms)
 
     def imports_source(self, text: str, path: str | None) -> bool:
-        """Whether `text` from-imports a function of a workspace module returning untrusted
-        data (`from .web import arg`): a module naming no source reads one through it
-        (relevance.py). Read from its import lines unparsed; the editor's published alone."""
-        statements = tuple(text_statements(text)) if "import" in text else ()
-        table = import_table(statements, path, self.graph.resolver) if statements else None
-        for target, function in (split_name(f"{module}.{name}", table) for _, module, names
-                                 in statements if table and module in table for name in names):
-            if self.compute:
-                found = self.function(target, function, False)
-            else:
-                entry = self._published.get(target)
-                found = entry.summaries.get(function) if entry is not None else None
-            if found is not None and returns_source(found, self.models):
-                return True
-        return False
+        """Whether `text` imports a function of a workspace module returning untrusted data
+        (`from .web import arg`): a module naming no source reads one through it (relevance.py,
+        workspace_gate.py). The editor's published summaries alone."""
+        return imports_source(text, path, self.graph.resolver, self._returns_source)
+
+    def _returns_source(self, target: str, function: str) -> bool:
+        if self.compute:
+            found = self.function(target, function, False)
+        else:
+            entry = self._published.get(target)
+            found = entry.summaries.get(function) if entry is not None else None
+        return found is not None and returns_source(found, self.models)
 
     def dependency_key(self, text: str, path: str | None) -> str | None:
         """Part of a file's result-cache key: the identity of every workspace module it may
