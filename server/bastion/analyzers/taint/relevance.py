@@ -2,11 +2,14 @@
 can read untrusted data themselves (entries, functions whose text names a source as this module
 spells it or an attribute of Flask's `g` a hook filled from one, methods of a class whose
 `__init__` does) and those holding a call or SQL text a judged pattern rule flags. The source
-expression is built from the module's import table and kept by the module context's digest.
+expression is built from the module's import table (with the workspace helpers returning
+untrusted data that its text calls through a module's name, `http.query_arg(...)`) and kept by
+the module context's digest and those helpers.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -27,7 +30,7 @@ def relevant_functions(module: ModuleContext, callees_of: CalleeMemo, models: Mo
     itself; the callers of those that return it are added later (analyse_module). Functions
     that may hold a call or SQL text a judged pattern rule flags are interpreted too, for the
     verdicts on those findings (verdicts.py)."""
-    found = _module_trigger(module, models, callees_of.cache)
+    found = _module_trigger(module, models, callees_of.cache, callees_of.lines)
     relevant = {f.name for f in module.functions if f.entry is not None}
     rest = [f for f in module.functions if f.entry is None]
     relevant |= _matching(callees_of, rest, TRIGGER, TRIGGER_NEEDLES, callees_of.judged)
@@ -60,22 +63,24 @@ def _matching(callees_of: CalleeMemo, functions: list[Function], check: re.Patte
     return matching | {f.name for f in asked if ask(f, absent)}
 
 
-def _module_trigger(module: ModuleContext, models: Models,
-                    cache: LRU | None) -> tuple[re.Pattern, tuple[str, ...]] | None:
+def _module_trigger(module: ModuleContext, models: Models, cache: LRU | None,
+                    lines: list[str] | None) -> tuple[re.Pattern, tuple[str, ...]] | None:
     """The expression and its needles, kept in `cache` by the module context's digest (its
-    imports)."""
-    key = b"trigger" + module.digest + models.digest.encode()
+    imports) and the helpers its functions call through a module's name."""
+    helpers = _module_helpers(module, lines)
+    key = b"trigger" + module.digest + models.digest.encode() + repr(helpers).encode()
     if cache is not None:
         found = cache.get(key)
         if found is not None:
             return found or None
-    trigger = _trigger(module, models)
+    trigger = _trigger(module, models, helpers)
     if cache is not None:
         cache.put(key, trigger or False)
     return trigger
 
 
-def _trigger(module: ModuleContext, models: Models) -> tuple[re.Pattern, tuple[str, ...]] | None:
+def _trigger(module: ModuleContext, models: Models,
+             helpers: tuple[str, ...]) -> tuple[re.Pattern, tuple[str, ...]] | None:
     roots: dict[str, str] = {**{i: i for i in module.env.imports if "." not in i},
                              **module.env.aliases, **module.kinds}
     self_kinds = {f.self_kind for f in module.functions if f.self_kind is not None}
@@ -85,6 +90,7 @@ def _trigger(module: ModuleContext, models: Models) -> tuple[re.Pattern, tuple[s
     if module.external is not None:
         patterns.update(re.escape(local) for local, qualified in module.env.aliases.items()
                         if "." in qualified and module.external(qualified, False) is not None)
+    patterns.update(helpers)
     # `g.user_dir`, which a hook filled from the request (scoped.py): read in a view of an
     # object the module imports (`@app.route` on `from shop import app`), no entry of its own
     for local, qualified in roots.items():
@@ -95,6 +101,33 @@ def _trigger(module: ModuleContext, models: Models) -> tuple[re.Pattern, tuple[s
     ordered = sorted(patterns)
     return (re.compile(r"\b(?:" + "|".join(ordered) + r")\b"),
             tuple(_longest_part(pattern) for pattern in ordered))
+
+
+def _module_helpers(module: ModuleContext, lines: list[str] | None) -> tuple[str, ...]:
+    """The pattern of each function of another workspace module returning untrusted data that
+    the module's functions call through a name bound to its module (`from app.utils import
+    http`, `import app.utils.http`: `http.query_arg(...)`), as a from-imported one's name: the
+    summaries are asked for the attributes called on an imported name in the module's text, and
+    answer at once for a module not of the workspace (`os.path.join`)."""
+    if module.external is None or not lines:
+        return ()
+    bound = {**{name: name for name in module.env.imports}, **module.env.aliases}
+    if not bound:
+        return ()
+    read = _attribute_reads(tuple(sorted(bound, key=lambda name: (-len(name), name))))
+    found = {(re.sub(r"\s+", "", local), attribute)
+             for local, attribute in read.findall("\n".join(lines))}
+    return tuple(sorted(_dotted([*local.split("."), attribute]) for local, attribute in found
+                        if module.external(f"{bound[local]}.{attribute}", False) is not None))
+
+
+@functools.lru_cache(maxsize=256)
+def _attribute_reads(names: tuple[str, ...]) -> re.Pattern:
+    """(name, attribute) of each `name.attribute(` of one of `names` (longest first), not itself
+    an attribute (`self.http.get`): a helper is called (`os.sep`, `os.path.join` of `import os`
+    are not asked for)."""
+    spelled = "|".join(_dotted(name.split(".")) for name in names)
+    return re.compile(r"(?<![\w.])(" + spelled + r")\s*\.\s*([A-Za-z_]\w*)\s*\(")
 
 
 def _source_patterns(models: Models, roots: dict[str, str], self_kinds: set[str]) -> set[str]:

@@ -5,18 +5,35 @@ each imported function asked whether it returns untrusted data.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from bastion.analyzers.taint.modules import ModuleResolver, import_table, text_statements
 from bastion.analyzers.taint.workspace_names import split_name
 
+# an attribute called (`http.query_arg(`): what a module bound by an import may be asked for
+_CALLED_ATTRIBUTE = re.compile(r"\.\s*([A-Za-z_]\w*)\s*\(")
+
 
 def imports_source(text: str, path: str | None, resolver: ModuleResolver,
                    returns_source: Callable[[str, str], bool]) -> bool:
-    """Whether `text` from-imports a function of a workspace module (`from .web import arg`)
-    for which `returns_source(file, function)` holds."""
+    """Whether `text` imports a function of a workspace module (`from .web import arg`), or a
+    workspace module whose function it calls through the module's name (`from app.utils import
+    http`, `import app.utils.http`: `http.query_arg(...)`), for which `returns_source(file,
+    function)` holds."""
     statements = tuple(text_statements(text)) if "import" in text else ()
     table = import_table(statements, path, resolver) if statements else None
-    return any(returns_source(target, function) for target, function in (
-        split_name(f"{module}.{name}", table) for _, module, names in statements
-        if table and module in table for name in names) if target is not None)
+    if not table:
+        return False
+    if any(returns_source(target, function) for target, function in (
+            split_name(f"{module}.{name}", table) for _, module, names in statements
+            if module in table for name in names) if target is not None):
+        return True
+    # the names bound to a module (not those `from` a package's `__init__`): only workspace
+    # modules are in the table, so a text importing none (`os`, `subprocess`) reads no further
+    modules = {table[bound] for _, module, names in statements for name in names
+               if (bound := name if module is None else f"{module}.{name}") in table}
+    if not modules:
+        return False
+    called = sorted(set(_CALLED_ATTRIBUTE.findall(text)))
+    return any(returns_source(target, function) for target in sorted(modules) for function in called)
