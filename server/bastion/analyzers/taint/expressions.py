@@ -358,12 +358,12 @@ class Evaluator:
         # (asked once: the sinks and evaluate_call's sanitizer and file-read models use it)
         own = class_method(self, func, receiver)
         before = len(self.hits)
-        untainted = check_call_sinks(self, node, name, args, keywords, receiver, on_module, own)
+        instead = check_call_sinks(self, node, name, args, keywords, receiver, on_module, own)
         value = with_reported(evaluate_call(self, node, name, args, keywords, receiver, on_module, own),
                               node, self.hits[before:])
         escape_call(self, node, name)
-        if untainted and value.taint:
-            value = CLEAN if value.kind is None else CLEAN.evolve(kind=value.kind)
+        if instead is not None and (value.taint or instead.taint):
+            value = instead if value.kind is None else instead.evolve(kind=value.kind)
         if isinstance(func, ast.Attribute) and func.attr in ("format", "replace"):
             return self._built(node, value)
         return value

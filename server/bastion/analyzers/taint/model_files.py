@@ -253,8 +253,10 @@ class _Checker:
         prefix_only = self.item.get("prefix_only", False)
         untainted = self.item.get("result_untainted", False)
         module_too = self.item.get("module_too", False)
+        from_receiver = self.item.get("result_from_receiver", False)
         for key, flag in (("receiver", receiver), ("prefix_only", prefix_only),
-                          ("result_untainted", untainted), ("module_too", module_too)):
+                          ("result_untainted", untainted), ("module_too", module_too),
+                          ("result_from_receiver", from_receiver)):
             if not isinstance(flag, bool):
                 self.error(key, "expected true or false")
         key = self.item.get("key")
@@ -265,7 +267,7 @@ class _Checker:
             sink = SinkModel(sink_class, self.indexes("args"), tuple(self.strings("keywords")),
                              receiver is True, condition, model, prefix_only is True,
                              untainted is True, key, before, tuple(self.strings("imported")),
-                             module_too is True)
+                             module_too is True, from_receiver is True and untainted is True)
             models.sinks.add(calls, methods, sink)
             if before is not None:
                 models.versioned.add(before[0])

@@ -11,7 +11,7 @@ from bastion.analyzers.taint.arguments import ARGV_MODELS, argv_model
 from bastion.analyzers.taint.argv import subprocess_value
 from bastion.analyzers.taint.call_conditions import CONDITIONS
 from bastion.analyzers.taint.confined_parsers import see_parse
-from bastion.analyzers.taint.domain import JSON_ELEMENT, UNKNOWN, Value
+from bastion.analyzers.taint.domain import CLEAN, JSON_ELEMENT, UNKNOWN, Value
 from bastion.analyzers.taint.folding import conversions
 from bastion.analyzers.taint.media_types import (
     declared_html,
@@ -74,9 +74,10 @@ def sink_text(node: ast.Call) -> str:
 
 def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value],
                      keywords: dict[str | None, Value], receiver: Value | None,
-                     on_module: bool, own: bool) -> bool:
-    """Record the hits of the call's sinks; whether its result is untainted by them (a query
-    run returns rows, not the query text). `on_module`: the callee is a module's attribute;
+                     on_module: bool, own: bool) -> Value | None:
+    """Record the hits of the call's sinks; what its result is instead of what it carries when
+    the sinks say (a query run returns rows, not the query text: CLEAN; a document's query its
+    entries: the receiver's data), else None. `on_module`: the callee is a module's attribute;
     `own`: a method of a class of this module, which its summary judges, not a method sink."""
     if name in XML_DOCUMENTS:
         see_xml_document(ev, node, name, args, keywords)
@@ -88,7 +89,7 @@ def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list
         candidates = [*candidates, *(m for m in sinks.methods[node.func.attr]
                                      if m not in candidates and (m.module_too or not on_module))]
     if not candidates:
-        return False  # most calls: no list made
+        return None  # most calls: no list made
     # nor is a method of a library the module does not import (nor its result untainted by it)
     candidates = [s for s in candidates if not s.imported or ev.names.imported(s.imported)]
     for sink in candidates:
@@ -121,7 +122,19 @@ def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list
             if older is None:  # undeclared, or a range across the version: it may not be a sink
                 value = value.evolve(modelled=False)
         ev.hits.append(Hit(sink.sink_class, text, node, ev.statement, value))
-    return any(sink.result_untainted for sink in candidates)
+    return produced(candidates, receiver)
+
+
+def produced(candidates: list[SinkModel], receiver: Value | None) -> Value | None:
+    """What a call of these sinks returns instead of its inputs' data (None: their data): CLEAN
+    for what it produced (rows, a response); the receiver's data for a document's entries
+    (`root.findall(query)`, `doc.xpath(query)`: what the document held, not the query)."""
+    untainted = [sink for sink in candidates if sink.result_untainted]
+    if not untainted:
+        return None
+    if receiver is None or not receiver.taint or not all(s.result_from_receiver for s in untainted):
+        return CLEAN
+    return receiver.flat().evolve(kind=None, const=UNKNOWN, items=None, known=False)
 
 
 def parser_kind(name: str, unset: bool, resolving: bool) -> str | None:

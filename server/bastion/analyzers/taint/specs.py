@@ -146,6 +146,9 @@ class SinkModel:
     # a method sink also on a module's attribute (`from db import cursor` may bind a module):
     # no library's module has a function of this name but one doing what the sink does
     module_too: bool = False
+    # with result_untainted: what it produced is the receiver's entries (a document's elements),
+    # so it carries the receiver's data, not the arguments'
+    result_from_receiver: bool = False
 
 
 @attrs_classes.frozen
