@@ -1,10 +1,11 @@
 """Taint analysis through `bastion check`: request data passed through the standard library's
 containers and records (`collections.OrderedDict`, `ChainMap`, `deque`, `dataclasses.asdict`),
 a match's groups (`re.search(...).group(1)`), `str.translate`, `bytearray`, `normcase`,
-`email.utils.parseaddr`, Werkzeug's `MultiDict`, a CGI form's `getfirst` or a parsed document
-(`ElementTree.fromstring(...).text`) is reported at high confidence, each a documented step that
-carries its data (medium on main: each was an unknown call); a name-based UUID (`uuid5`) is a
-digest and silent, as `uuid4` and `hashlib` are (marked lines: taint_marked.py)."""
+`email.utils.parseaddr`, Werkzeug's `MultiDict`, Django's `QueryDict(request.body)`, a CGI
+form's `getfirst` or a parsed document (`ElementTree.fromstring(...).text`) is reported at high
+confidence, each a documented step that carries its data (medium on main: each was an unknown
+call); a name-based UUID (`uuid5`) is a digest and silent, as `uuid4` and `hashlib` are (marked
+lines: taint_marked.py)."""
 
 from __future__ import annotations
 
@@ -56,8 +57,19 @@ def cgi_main():
     os.system(form.getfirst("cmd"))  # BST202
 '''
 
+DJANGO = '''\
+import os
+
+from django.http import HttpResponse, QueryDict
+
+
+def run(request):
+    os.system(QueryDict(request.body).get("cmd"))  # BST202
+    return HttpResponse("ok")
+'''
+
 
 def test_documented_steps_keep_high_confidence(tmp_path):
-    apps = {"steps.py": APP}
+    apps = {"steps.py": APP, "views.py": DJANGO}
     assert_checked_apps(apps, tmp_path)
     assert {r["confidence"] for r in checked(apps, tmp_path)} == {"high"}
