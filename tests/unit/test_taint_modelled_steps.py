@@ -1,10 +1,11 @@
 """Taint analysis through `bastion check`: request data passed through the standard library's
-containers and records (`collections.OrderedDict`, `ChainMap`, `deque`, `dataclasses.asdict`),
+containers and records (`collections.OrderedDict`, `ChainMap`, `dataclasses.asdict`),
 a match's groups (`re.search(...).group(1)`), `str.translate`, `bytearray`, `normcase`,
 `email.utils.parseaddr`, Werkzeug's `MultiDict`, Django's `QueryDict(request.body)`, a CGI
 form's `getfirst` or a parsed document (`ElementTree.fromstring(...).text`) is reported at high
 confidence, each a documented step that carries its data (medium on main: each was an unknown
-call); a name-based UUID (`uuid5`) is a digest and silent, as `uuid4` and `hashlib` are (marked
+call); a name-based UUID (`uuid5`) is a digest and silent, as `uuid4` and `hashlib` are, and an
+`OrderedDict(k=v)` is followed slot by slot as `dict(k=v)` is (marked
 lines: taint_marked.py)."""
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ class Job:
 def run():
     q = request.args["q"]
     os.system(collections.OrderedDict(cmd=q)["cmd"])  # BST202
+    os.system(collections.OrderedDict(program="ls", cmd=q)["program"])
     os.system(collections.ChainMap({"cmd": q})["cmd"])  # BST202
-    os.system(collections.deque([q]).popleft())  # BST202
     os.system(dataclasses.asdict(Job(q))["cmd"])  # BST202
     os.system(re.search(r"cmd=(.*)", q).group(1))  # BST202
     os.system(q.translate({ord(";"): " "}))  # BST202

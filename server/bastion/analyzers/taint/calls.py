@@ -64,6 +64,8 @@ _FILE_OPENERS = frozenset({"open", "builtins.open", "io.open", "codecs.open"})
 _PATH_READS = frozenset({"read_text", "read_bytes"})
 
 
+# `dict(k=v)`, `OrderedDict(k=v)`: the display `{"k": v}`, slot by slot
+_KEYWORD_DICTS = frozenset({"dict", "collections.OrderedDict"})
 _SPLITEXT = frozenset({"os.path.splitext", "posixpath.splitext", "ntpath.splitext"})
 _SHLEX_SPLIT = frozenset({"shlex.split"})
 _MAPS = frozenset({"map", "builtins.map"})
@@ -89,7 +91,7 @@ def _table(*blocks: tuple[int, frozenset[str]]) -> dict[str, int]:
 
 
 _BY_NAME = _table(
-    (_EARLY, _MAPS | NEXT | REDUCE | ITERATORS | DEFAULT_DICTS | {"dict"}),
+    (_EARLY, _MAPS | NEXT | REDUCE | ITERATORS | DEFAULT_DICTS | _KEYWORD_DICTS),
     (_PATHS, _PATH_JOINS | PATH_TYPES | _FILE_OPENERS | LOOKUPS | {"re.compile"}),
     (_SHAPED, JINJA_NAMES | _SPLITEXT | _STATUS_OUTPUT | _ACCEPTS | _SHLEX_SPLIT | LXML_PARSERS
      | STRING_RENDERS | SUBSTITUTIONS | {"vars", "builtins.vars"}))
@@ -121,7 +123,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         if name in ITERATORS and not any(isinstance(a, ast.Starred) for a in node.args) \
                 and (kept := iterated(name, args, keywords)) is not None:
             return kept
-        if name == "dict" and not args and keywords and None not in keywords:  # `dict(k=v)` is `{"k": v}`
+        if name in _KEYWORD_DICTS and not args and keywords and None not in keywords:  # `{"k": v}`
             return Value(clean=EVERY_CLASS, items=dict(keywords),
                          known=all(v.known for v in keywords.values()))
     sanitizer = models.sanitizers.by_name(name) or (
