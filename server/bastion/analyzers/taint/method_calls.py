@@ -115,6 +115,11 @@ def method_result(ev: Evaluator, node: ast.Call, method: str, args: list[Value],
         return receiver.evolve(kind=None)  # a model's fields as a dict, each as it was
     if not args and not keywords and (view := mapping_view(receiver, method)) is not None:
         return view
+    if method in CONTAINER_READS and keywords and not args and None not in keywords \
+            and any(v is receiver for v in inputs):
+        # `User.objects.get(pk=q)`: no container is read by keywords alone; a query run so
+        # returns its rows, not the values it filters by (a MultiDict's `default=` it may)
+        return joined([receiver, *(keywords[k] for k in keywords if k == "default")], None)
     if method in STRING_METHODS:
         return joined(inputs, None)
     return None
