@@ -2,7 +2,7 @@
 containers and records (`collections.OrderedDict`, `ChainMap`, `dataclasses.asdict`),
 a match's groups (`re.search(...).group(1)`), `str.translate`, `bytearray`, `normcase`,
 `email.utils.parseaddr`, Werkzeug's `MultiDict`, Django's `QueryDict(request.body)`, a CGI
-form's `getfirst` or a parsed document (`ElementTree.fromstring(...).text`) is reported at high
+form's `getfirst` is reported at high
 confidence, each a documented step that carries its data (medium on main: each was an unknown
 call); a name-based UUID (`uuid5`) is a digest and silent, as `uuid4` and `hashlib` are, and an
 `OrderedDict(k=v)` is followed slot by slot as `dict(k=v)` is (marked
@@ -20,7 +20,6 @@ import email.utils
 import os
 import re
 import uuid
-import xml.etree.ElementTree as ET
 
 from flask import Flask, request
 from werkzeug.datastructures import MultiDict
@@ -46,7 +45,6 @@ def run():
     os.system(os.path.normcase(q))  # BST202
     os.system(email.utils.parseaddr(q)[1])  # BST202
     os.system(MultiDict(request.args).get("q"))  # BST202
-    os.system(ET.fromstring(request.data).text)  # BST202
     os.system(max([q, "ls"]))  # BST202
     os.system("ls " + uuid.uuid5(uuid.NAMESPACE_DNS, q).hex)
     os.system("ls " + str(uuid.uuid3(uuid.NAMESPACE_URL, q)))
