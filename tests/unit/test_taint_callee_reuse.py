@@ -48,7 +48,7 @@ def memo_answers(tree, text, cache):
     lines = python_lines(text)
     module = module_context(tree, MODELS, cache, None, text)
     memo = CalleeMemo(module, function_texts(module, lines), cache)
-    found = _module_trigger(module, MODELS, cache, lines)
+    found = _module_trigger(module, MODELS, memo)
     trigger = found[0] if found is not None else None  # (the expression, its needles)
     answers = {}
     # stores first: a record's stores may be found before its facts, as `later` finds them

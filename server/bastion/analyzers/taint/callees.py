@@ -42,6 +42,7 @@ class _NodeRecord:
     facts: TextFacts | None = None
     stores: frozenset[str] | None = None
     reads: dict[bytes, bool] = attrs.Factory(dict)  # a trigger's digest -> whether it matches
+    finds: dict[bytes, frozenset] = attrs.Factory(dict)  # a pattern's digest -> its findall
     # ((the module's shape, the function's dependencies), its callees) of a module-level function
     callees: tuple[tuple, frozenset[str]] | None = None
     # (what else a function's cache key is made of, the key): function_keys.py's `uncached_key`
@@ -245,7 +246,8 @@ class CalleeMemo:
         for twin in twins(self.cache, node):
             record = self.cache.get(("text digest", id(twin)))
             if record is not None and record.node is twin:
-                return attrs.evolve(record, node=node, reads=dict(record.reads))
+                return attrs.evolve(record, node=node, reads=dict(record.reads),
+                                    finds=dict(record.finds))
         return None
 
     def digest(self, function: Function) -> bytes:
@@ -344,6 +346,25 @@ class CalleeMemo:
             if found:
                 matching.add(function.name)
         return matching, asked, searched
+
+    def found_in(self, functions: list[Function], pattern: re.Pattern) -> set | None:
+        """`pattern.findall` over the texts of `functions`, each kept by its node's record across
+        texts (a keystroke searches the functions it changed); None without texts, or when a
+        later function of the same name hides one (its name's text is the later one's)."""
+        named = self.module.function_named
+        if self.texts is None or any(named(f.name) is not f for f in functions):
+            return None
+        pattern_key = self._pattern_key(pattern)
+        found: set = set()
+        for function in functions:
+            record = self._record(function)
+            kept = record.finds.get(pattern_key) if record is not None else None
+            if kept is None:
+                kept = frozenset(pattern.findall(self.texts[function.name]))
+                if record is not None:
+                    record.finds[pattern_key] = kept
+            found |= kept
+        return found
 
     def _pattern_key(self, trigger: re.Pattern) -> bytes:
         pattern_key = self._patterns.get(trigger.pattern)
