@@ -73,23 +73,34 @@ def held(test: ast.expr, truth: bool) -> tuple[ast.expr, bool]:
     return test, truth
 
 
-def _slash_free(test: ast.expr, truth: bool) -> ast.expr | None:
-    """The name `test` (`"/" in name`) proves holds no `/`, evaluated to `truth`."""
-    test, truth = held(test, truth)
+def without(test: ast.expr, truth: bool, part: str) -> ast.expr | None:
+    """The value `test` (`part in value`, `part not in value`), evaluated to `truth`, proves
+    does not hold `part`."""
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Constant) \
-            and test.left.value == "/" and truth == isinstance(test.ops[0], ast.NotIn):
+            and test.left.value == part and truth == isinstance(test.ops[0], ast.NotIn):
         return test.comparators[0]
     return None
+
+
+def prefix_test(test: ast.expr) -> tuple[ast.expr, object] | None:
+    """(value, prefix) of `value.startswith(CONSTANT)`."""
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) \
+            and test.func.attr == "startswith" and len(test.args) == 1 and not test.keywords \
+            and isinstance(test.args[0], ast.Constant):
+        return test.func.value, test.args[0].value
+    return None
+
+
+def _slash_free(test: ast.expr, truth: bool) -> ast.expr | None:
+    """The name `test` (`"/" in name`) proves holds no `/`, evaluated to `truth`."""
+    return without(*held(test, truth), "/")
 
 
 def _not_dot_led(test: ast.expr, truth: bool) -> ast.expr | None:
     """The name `test` (`name.startswith(".")`) proves no dot leads, evaluated to `truth`."""
     test, truth = held(test, truth)
-    if not truth and isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) \
-            and test.func.attr == "startswith" and len(test.args) == 1 and not test.keywords \
-            and isinstance(test.args[0], ast.Constant) and test.args[0].value == ".":
-        return test.func.value
-    return None
+    prefixed = prefix_test(test) if not truth else None
+    return prefixed[0] if prefixed is not None and prefixed[1] == "." else None
 
 
 def _normalized_name(ev: Evaluator, node: ast.expr) -> bool:

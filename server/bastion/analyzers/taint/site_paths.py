@@ -12,7 +12,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.item_guards import Env, narrow
-from bastion.analyzers.taint.path_guards import held
+from bastion.analyzers.taint.path_guards import held, prefix_test, without
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -38,17 +38,11 @@ def site_path(ev: Evaluator, tests: list[ast.expr], env: Env, truth: bool) -> En
 def _fact(test: ast.expr, truth: bool) -> tuple[ast.Name, str] | None:
     """What `test`, evaluated to `truth`, proves of a name: it starts with one slash
     (`slash`), not with two (`not_two`), or holds no backslash (`no_backslash`)."""
-    if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) \
-            and test.func.attr == "startswith" and len(test.args) == 1 and not test.keywords \
-            and isinstance(test.func.value, ast.Name) \
-            and isinstance(test.args[0], ast.Constant):
-        prefix = test.args[0].value
-        if prefix == "/" and truth:
-            return test.func.value, "slash"
-        if prefix == "//" and not truth:
-            return test.func.value, "not_two"
-    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Constant) \
-            and test.left.value == "\\" and isinstance(test.comparators[0], ast.Name) \
-            and truth == isinstance(test.ops[0], ast.NotIn):
-        return test.comparators[0], "no_backslash"
-    return None
+    prefixed = prefix_test(test)
+    if prefixed is not None and isinstance(prefixed[0], ast.Name):
+        if prefixed[1] == "/" and truth:
+            return prefixed[0], "slash"
+        if prefixed[1] == "//" and not truth:
+            return prefixed[0], "not_two"
+    name = without(test, truth, "\\")
+    return (name, "no_backslash") if isinstance(name, ast.Name) else None
