@@ -7,15 +7,18 @@ from bastion.analyzers.taint import analysis
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
 
 
-def analysed(analyzer: TaintAnalyzer, text: str, name: str, monkeypatch) -> list[str]:
+def analysed(analyzer: TaintAnalyzer, text: str, name: str, monkeypatch,
+             step: str = "_analyse") -> list[str]:
+    """`step`: another of analysis.py's steps taking the function first (`function_key`: the
+    functions whose cache key is made)."""
     counted: list[str] = []
-    original = analysis._analyse
+    original = getattr(analysis, step)
 
     def counting(function, *args, **kwargs):
         counted.append(function.name)
         return original(function, *args, **kwargs)
 
     with monkeypatch.context() as patched:
-        patched.setattr(analysis, "_analyse", counting)
+        patched.setattr(analysis, step, counting)
         analyzer.analyse_file(text, name)
     return counted

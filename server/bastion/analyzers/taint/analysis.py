@@ -32,6 +32,7 @@ from bastion.analyzers.taint.function_keys import function_key, function_texts, 
 from bastion.analyzers.taint.guards import refine
 from bastion.analyzers.taint.helper_guards import proofs_of
 from bastion.analyzers.taint.moves import cached_at, kept
+from bastion.analyzers.taint.outcome_reuse import LastOutcomes
 from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.places import Places
 from bastion.analyzers.taint.recursion import is_cycle, seed_cycle
@@ -138,6 +139,9 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     texts = function_texts(module, lines) if lines is not None else None
     callees_of = CalleeMemo(module, texts, calls, lines)
     places = Places(module)
+    # the last text's outcomes, where nothing their keys read changed (outcome_reuse.py)
+    last = LastOutcomes(calls, module, models.digest) \
+        if cache is not None and calls is not None and texts is not None else None
     if texts is None:
         wanted: set[str] = {f.name for f in module.functions} if only is None else closure(
             {name for name in only if module.function_named(name) is not None}, module, callees_of)
@@ -151,7 +155,7 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
                 seed_cycle(members, summaries)
             for function in members:
                 _settle(function, module, models, cache, lines, callees_of, done, summaries,
-                        result, texts, places)
+                        result, texts, places, None if cycle else last)
             if cycle:
                 # a cycle: its members were first analysed without the summaries of those met
                 # later; again with every member's, until none changes, before any caller
@@ -163,6 +167,8 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
             break
         carriers = [name for name, outcome in done.items() if _carries_taint(outcome.summary)]
         wanted = closure(callers(carriers, module, callees_of, done), module, callees_of) - set(done)
+    if last is not None:
+        last.done()
     for outcome in done.values():
         for hit in outcome.result.hits:
             if any(o.kind != "param" for o in hit.value.taint):
@@ -173,11 +179,11 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
 def _settle(function: Function, module: ModuleContext, models: Models, cache: LRU | None,
             lines: list[str] | None, callees_of: CalleeMemo, done: dict[str, FunctionOutcome],
             summaries: dict[str, Summary], result: ModuleResult,
-            texts: dict[str, str] | None, places: Places) -> bool:
+            texts: dict[str, str] | None, places: Places, last: LastOutcomes | None = None) -> bool:
     """Analyse `function` with the summaries known now; whether its summary changed."""
     before = done.get(function.name)
     outcome = _outcome(function, module, models, cache, lines, callees_of, done, summaries,
-                       result, texts, places, replacing=before)
+                       result, texts, places, replacing=before, last=last)
     done[function.name] = outcome
     summaries[function.name] = outcome.summary
     return before is None or outcome.fingerprint(places) != before.fingerprint(places)
@@ -186,10 +192,13 @@ def _settle(function: Function, module: ModuleContext, models: Models, cache: LR
 def _outcome(function: Function, module: ModuleContext, models: Models, cache: LRU | None,
              lines: list[str] | None, callees_of: CalleeMemo, done: dict[str, FunctionOutcome],
              summaries: dict[str, Summary], result: ModuleResult, texts: dict[str, str] | None,
-             places: Places, replacing: FunctionOutcome | None = None) -> FunctionOutcome:
+             places: Places, replacing: FunctionOutcome | None = None,
+             last: LastOutcomes | None = None) -> FunctionOutcome:
     callees = sorted(callees_of(function))
-    key = outcome = None
-    if cache is not None and lines is not None:
+    key = outcome = stamp = None
+    if last is not None:
+        outcome, stamp = last.find(function, callees, done, callees_of)
+    if outcome is None and cache is not None and lines is not None:
         fingerprints = [(c, done[c].fingerprint(places) if c in done else b"") for c in callees]
         key = function_key(function, callees_of, module, models, fingerprints)
         outcome = cached_at(cache, key, function.node, places)
@@ -205,6 +214,8 @@ def _outcome(function: Function, module: ModuleContext, models: Models, cache: L
         result.analysed += 1
         if key is not None:
             cache.put(key, kept(outcome, function.node, places))
+    if last is not None:
+        last.keep(function, stamp, outcome)
     if replacing is not None:
         result.outcomes[next(i for i, o in enumerate(result.outcomes) if o is replacing)] = outcome
     else:

@@ -32,6 +32,7 @@ from bastion.analyzers.taint.foreign_changes import foreign_key
 from bastion.analyzers.taint.gate import JudgedGate, registrar_gate, source_gate, words_gate
 from bastion.analyzers.taint.hit_findings import hit_finding, step_span
 from bastion.analyzers.taint.model_files import load_models
+from bastion.analyzers.taint.outcome_reuse import forget_outcomes
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.template_files import NONE as NO_TEMPLATES
 from bastion.analyzers.taint.template_files import RENDER_WORDS, TemplateFiles
@@ -177,6 +178,7 @@ class TaintAnalyzer:
                      self._templates, self._declared):
             memo.forget_text()
         forget_document(self._calls)
+        forget_outcomes(self._calls)
 
     def disk_changed(self, paths: Collection[str]) -> None:
         self._templates.disk_changed()

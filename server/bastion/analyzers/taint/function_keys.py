@@ -31,11 +31,9 @@ def function_key(function: Function, callees_of: CalleeMemo, module: ModuleConte
     (its bases, kept by the class's node, which an edit in another of its methods makes anew)."""
     later = callees_of.later(function)
     tests = helper_tests(callees, module, callees_of) + decorator_texts(function, module, callees_of)
-    inputs = (function.name, module.digest, models.digest, callees, later, _classified(function), tests)
-    cls = function.class_node
-    if cls is not None:
-        inputs += (kept_by_node(callees_of.cache, b"class bases", cls, _bases, moved=True),
-                   callees_of.sets_content_type(cls), hook_form(function, module))
+    inputs = (function.name, module.digest, models.digest, callees, later, classification(function), tests)
+    if function.class_node is not None:
+        inputs += class_inputs(function, callees_of, module)
     return callees_of.key(function, inputs,
                           lambda: uncached_key(function, callees_of.digest(function), module,
                                                models, callees, later,
@@ -43,12 +41,20 @@ def function_key(function: Function, callees_of: CalleeMemo, module: ModuleConte
                                                callees_of.sets_content_type))
 
 
+def class_inputs(function: Function, callees_of: CalleeMemo, module: ModuleContext) -> tuple:
+    """What a method's key reads of its class: its bases (kept by the class's node, which an edit
+    in another of its methods makes anew), whether it sets a Content-Type, the hook's form."""
+    cls = function.class_node
+    return (kept_by_node(callees_of.cache, b"class bases", cls, _bases, moved=True),
+            callees_of.sets_content_type(cls), hook_form(function, module))
+
+
 def inputs_key(function: Function, callees_of: CalleeMemo, module: ModuleContext, models: Models,
                callees: list[tuple[str, bytes]], sql: bool) -> bytes:
     """What `function_key` covers of a module-level function but its text (and `sql`, which its
     text decides): the key of its walk's kept states (resume.py)."""
     return blake2b(repr((function.name, module.digest, models.digest, callees,
-                         sorted(callees_of.later(function)), _classified(function),
+                         sorted(callees_of.later(function)), classification(function),
                          helper_tests(callees, module, callees_of),
                          decorator_texts(function, module, callees_of), sql)).encode(),
                    digest_size=16).digest()
@@ -104,12 +110,12 @@ def uncached_key(function: Function, text_digest: bytes, module: ModuleContext, 
     for part in (function.name.encode(), str(places).encode(), text_digest,
                  module.digest, models.digest.encode(), repr((callees, tests)).encode(),
                  repr((_class_context(function, text, declared, module), sorted(later),
-                       _classified(function))).encode()):
+                       classification(function))).encode()):
         digest.update(part + b"\0")
     return digest.digest()
 
 
-def _classified(function: Function) -> tuple:
+def classification(function: Function) -> tuple:
     """What the module context made of the function (entries.py), which its text alone does not
     say: an entry by its class's bases, its parameters' kinds, `self`'s."""
     return (_entry_repr(function.entry), function.tainted_params, function.request_params,
