@@ -19,7 +19,7 @@ from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.media_types import sets_content_type
 from bastion.analyzers.taint.needles import matches_in_code
-from bastion.analyzers.taint.nodes import header_nodes, kept_by_node, twins
+from bastion.analyzers.taint.nodes import any_kept, header_nodes, kept_by_node, twins
 from bastion.analyzers.taint.self_dispatch import candidates, picks
 from bastion.analyzers.taint.text_facts import (
     COMPREHENSION_STORE,
@@ -112,9 +112,8 @@ class CalleeMemo:
         return found
 
     def _class_sets_content_type(self, class_node: ast.ClassDef) -> bool:
-        return any(map(sets_content_type, header_nodes(class_node))) or any(
-            kept_by_node(self.cache, b"content type", item, sets_content_type, moved=True)
-            for item in class_node.body)
+        return any(map(sets_content_type, header_nodes(class_node))) or any_kept(
+            self.cache, b"content type", class_node.body, sets_content_type, moved=True)
 
     def key(self, function: Function, inputs: tuple, make: Callable[[], bytes]) -> bytes:
         """A function's analysis cache key, made by `make` from its node and `inputs` (the rest

@@ -71,6 +71,27 @@ def kept_by_node(memo, tag: bytes, node: ast.AST, compute: Callable[[ast.AST], _
     return found
 
 
+def any_kept(memo, tag: bytes, items: list[ast.AST], compute: Callable[[ast.AST], bool],
+             moved: bool = False) -> bool:
+    """`any(kept_by_node(memo, tag, item, compute, moved) for item in items)`, the answers for
+    the items of the last call under `tag` read from one dict it kept (a look-up an item, not
+    the LRU's): a class a keystroke makes anew holds the nodes of its other members (each of
+    _pydecimal.py's Decimal's 125 was looked up in the LRU at every key in one of them)."""
+    if memo is None:
+        return any(map(compute, items))
+    last = memo.get((tag, b"last items")) or {}
+    table: dict[int, tuple[ast.AST, bool]] = {}
+    memo.put((tag, b"last items"), table)
+    for item in items:
+        kept = last.get(id(item))
+        found = kept[1] if kept is not None and kept[0] is item else kept_by_node(
+            memo, tag, item, compute, moved)
+        table[id(item)] = (item, found)
+        if found:
+            return True
+    return False
+
+
 # (TWIN, id(node)) -> (node, the node of the same text at other lines it was parsed after), in
 # the analyzer's memo: a block moved by an edit above it is parsed again (block_twins.py)
 TWIN = b"moved from"
