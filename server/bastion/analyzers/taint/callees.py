@@ -72,6 +72,7 @@ class CalleeMemo:
         self._tables: dict[bytes, dict[int, tuple[ast.AST, bool]]] = {}
         self._shape_digest: bytes | None = None
         self._content_types: dict[int, bool] = {}  # id of a class node -> `sets_content_type`
+        self._inits: dict[str, tuple] = {}  # class -> the `__init__` it inherits, its text's digest
 
     def __call__(self, function: Function) -> frozenset[str]:
         found = self.found.get(function.name)
@@ -93,10 +94,13 @@ class CalleeMemo:
         method found every method's callees again: argparse.py's ~80, 1 ms a key)."""
         if function.class_name is None:
             return self._shape(), function.dependencies
-        init = self.module.inherited(function.class_name, "__init__")
-        init_function = self.module.function_named(init) if init is not None else None
-        return (self._shape(), function.dependencies, function.name, function.set_up_before, init,
-                self.digest(init_function) if init_function is not None else None)
+        inherited = self._inits.get(function.class_name)
+        if inherited is None:  # once a class and text, not once a method
+            init = self.module.inherited(function.class_name, "__init__")
+            init_function = self.module.function_named(init) if init is not None else None
+            inherited = self._inits[function.class_name] = (
+                init, self.digest(init_function) if init_function is not None else None)
+        return (self._shape(), function.dependencies, function.name, function.set_up_before, *inherited)
 
     def sets_content_type(self, class_node: ast.ClassDef) -> bool:
         """`media_types.sets_content_type` of a class of the module, walked once: each method of it

@@ -28,9 +28,14 @@ def callers(names: list[str], module: ModuleContext, callees_of: CalleeMemo,
             if not short.isdisjoint(facts.plain) or not short.isdisjoint(facts.attributes):
                 found.add(f.name)
     carriers = set(names)
+    inits: dict[str, str | None] = {}  # each class's `__init__` looked up once, not once a method
     for f in module.functions:  # methods reading `self` fields their `__init__` filled
-        if f.class_name is not None and module.inherited(f.class_name, "__init__") in carriers \
-                and f.name not in done:
+        owner = f.class_name
+        if owner is None or f.name in done:
+            continue
+        if owner not in inits:
+            inits[owner] = module.inherited(owner, "__init__")
+        if inits[owner] in carriers:
             found.add(f.name)
     return found
 
