@@ -60,6 +60,12 @@ class FunctionOutcome:
     # outcome found at another line is a new one, at the function's new place (moves.py).
     seen_spans: dict | None = None
     _fingerprint: bytes | None = None
+    _carries: bool | None = None  # `carries_taint`, asked of every settled outcome each round
+
+    def carries_taint(self) -> bool:
+        if self._carries is None:
+            self._carries = _carries_taint(self.summary)
+        return self._carries
 
     def fingerprint(self, places: Places) -> bytes:
         """The summary's (callers' cache keys include it), its lines told by their functions
@@ -165,7 +171,7 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
                         break
         if lines is None:
             break
-        carriers = [name for name, outcome in done.items() if _carries_taint(outcome.summary)]
+        carriers = [name for name, outcome in done.items() if outcome.carries_taint()]
         wanted = closure(callers(carriers, module, callees_of, done), module, callees_of) - set(done)
     if last is not None:
         last.done()
