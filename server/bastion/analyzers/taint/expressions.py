@@ -34,6 +34,7 @@ from bastion.analyzers.taint.domain import (
 )
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.escapes import capture, changeable, escape_call, seen_through
+from bastion.analyzers.taint.evaluating import Evaluating
 from bastion.analyzers.taint.folding import (
     KNOWN_ATTRIBUTES,
     bool_op,
@@ -59,24 +60,6 @@ from bastion.analyzers.taint.upstream import with_reported
 from bastion.analyzers.taint.verdicts import see_string
 
 _EXPRESSIONS: dict[type, object] = {}  # expression type -> the Evaluator method for it
-
-
-class _Evaluating:
-    """`Evaluator.evaluating_in`'s context: an object's, not a generator's (`contextmanager`),
-    which cost 2.4 us a use against 0.7 (load ~8), some 180 uses a function in the benchmark's
-    long views (each guard's test)."""
-
-    __slots__ = ("_ev", "_env", "_saved")
-
-    def __init__(self, ev: Evaluator, env: dict) -> None:
-        self._ev, self._env = ev, env
-
-    def __enter__(self) -> None:
-        self._saved = self._ev.env
-        self._ev.env = self._env
-
-    def __exit__(self, *_exception: object) -> None:
-        self._ev.env = self._saved
 
 
 class Evaluator:
@@ -111,9 +94,9 @@ class Evaluator:
         self.dispatcher: frozenset[str] | None = None
         self.handed: dict[str, Value] | None = None  # the fields at those calls (handler_calls.py)
 
-    def evaluating_in(self, env: dict) -> _Evaluating:
+    def evaluating_in(self, env: dict) -> Evaluating:
         """Expressions evaluated in `env` (a guard's branch state), the walk's own restored."""
-        return _Evaluating(self, env)
+        return Evaluating(self, env)
 
     def step(self, node: ast.AST, note: str) -> Step:
         return Step(node.lineno - 1, node.col_offset, (node.end_lineno or node.lineno) - 1,
