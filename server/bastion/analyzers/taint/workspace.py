@@ -18,10 +18,10 @@ Two ways to use it:
 Owner: the store owns its graph and entries (`ModuleEntry`, workspace_entries.py), and the
 memos of what its modules' import closures name (`ClosureTexts`, workspace_closure.py) and of
 their Flask hooks (`HookIndex`, scoped_hooks.py); a module's summaries are computed by
-`summarise` (workspace_summarise.py). Computation (`function`, `prepare`) is
-serialised by `_lock`, which guards them all; the analysis thread reads published entries, and
-what hooks store in `g` for a file (`HookIndex.published`), without it (one dict read, swapped
-whole).
+`summarise` (workspace_summarise.py), and published by `publish` (workspace_publish.py).
+Computation (`function`, `prepare`) is serialised by `_lock`, which guards them all; the
+analysis thread reads published entries, and what hooks store in `g` for a file
+(`HookIndex.published`), without it (one dict read, swapped whole).
 """
 
 from __future__ import annotations
@@ -30,10 +30,8 @@ import os
 import threading
 from collections.abc import Callable, Iterable
 
-import attrs
-
 from bastion.analyzers.taint.context import class_facts
-from bastion.analyzers.taint.exports import Exports, stale
+from bastion.analyzers.taint.exports import stale
 from bastion.analyzers.taint.foreign_changes import ForeignChanges
 from bastion.analyzers.taint.modules import (
     ModuleGraph,
@@ -51,16 +49,15 @@ from bastion.analyzers.taint.workspace_entries import (
     Imports,
     ModuleEntry,
     class_bases,
-    entry_fingerprint,
     imported_forms,
     imports_of,
     reads_scoped,
-    reexported_methods,
     returns_source,
     scoped_stores,
 )
 from bastion.analyzers.taint.workspace_gate import imports_source
 from bastion.analyzers.taint.workspace_names import names_used, split_name
+from bastion.analyzers.taint.workspace_publish import publish
 from bastion.analyzers.taint.workspace_records import record_summaries
 from bastion.analyzers.taint.workspace_summarise import summarise
 from bastion.digests import blake2b
@@ -252,21 +249,7 @@ class SummaryStore:
             for target in table.values():
                 self._loaded(target)
             for target in set(table.values()) | visited:
-                module = self._modules.get(target)
-                if module is not None:
-                    self._classes(module)
-                    exported = module.summaries.all() if isinstance(module.summaries, Exports) \
-                        else dict(module.summaries)
-                    exported = {**self._records(module), **exported}
-                    # `from .cli import build_parser`, and `from .models import Repo`'s methods
-                    for name in [*module.reexported(), *reexported_methods(module, self._module)]:
-                        if (found := self.function(target, name)) is not None:
-                            exported.setdefault(name, found)
-                    module.fingerprint = entry_fingerprint(exported, module.classes, module.scoped,
-                                                         module.forms)
-                    self._published[target] = attrs.evolve(module, summaries=exported,
-                                                           closure=self.graph.closure(target))
-                    self._dirty.discard(target)
+                publish(self, target)
 
     def changed(self, path: str) -> None:
         """A module's text changed (an edit, a save, a file event): its summaries are stale
