@@ -22,6 +22,7 @@ from bastion.analyzers.taint.argparse_helpers import declarations, helped_clean
 from bastion.analyzers.taint.callees import CalleeMemo
 from bastion.analyzers.taint.callgraph import callers, closure, components
 from bastion.analyzers.taint.context import ModuleContext, module_context
+from bastion.analyzers.taint.declared_classes import declared_instances
 from bastion.analyzers.taint.declared_versions import NONE as NO_DECLARATIONS
 from bastion.analyzers.taint.declared_versions import Declared
 from bastion.analyzers.taint.domain import UNKNOWN, Origin, Value
@@ -275,6 +276,11 @@ def _interpret(function: Function, module: ModuleContext, models: Models,
     for name in later & fields.keys():  # what `__init__` stored, or what another method did
         fields[name] = fields[name].evolve(const=UNKNOWN, known=False)
     fields.update(_set_up(function, module, summaries))
+    # `repo: UserRepository`: what the field is declared to hold, whatever the caller passed
+    declared = {name: instance for name, instance in declared_instances(module, function.class_name).items()
+                if name not in fields or not fields[name].tainted and fields[name].kind is None} \
+        if function.class_name is not None and module.declared_fields else {}
+    fields.update(declared)
     result = _run(function, module, models, summaries, fields, sql, walker)
     summary = _summary(params, result, module)
     summary.hands_on = result.handed_on
@@ -286,7 +292,7 @@ def _interpret(function: Function, module: ModuleContext, models: Models,
         # as parameters: the summary for instances built with untrusted arguments or given
         # them by a setter (a value's `clean` is one for all its origins, so the first run's
         # sinks stay exact for the other instances).
-        fields, names = _fields_seen(init, function, len(params), later)
+        fields, names = _fields_seen(init, function, len(params), later - declared.keys(), declared)
         if names:
             summary.with_fields = attrs.evolve(
                 _summary(params, _run(function, module, models, summaries, fields, sql), module),
@@ -299,7 +305,9 @@ def _run(function: Function, module: ModuleContext, models: Models,
          walker: Walker | None = None) -> FunctionResult:
     interpreter = Interpreter(module, models, summaries, function.class_name, fields)
     interpreter.sql_strings = sql
-    return interpreter.run(function, walker(interpreter) if walker is not None else None)
+    result = interpreter.run(function, walker(interpreter) if walker is not None else None)
+    result.held = interpreter.held
+    return result
 
 
 def _prover(function: Function, module: ModuleContext, models: Models,
@@ -315,11 +323,12 @@ def _prover(function: Function, module: ModuleContext, models: Models,
 def _summary(params: list[str], result: FunctionResult, module: ModuleContext) -> Summary:
     """A returned parser carries the destinations its module proves clean (argparse_choices)."""
     sinks = distinct_hits([h for h in result.hits if any(o.kind == "param" for o in h.value.taint)])
-    return Summary(tuple(params), carried(result.returns, module), sinks, result.fields)
+    held = tuple({(c.param, c.method, c.step): c for c in result.held}.values())
+    return Summary(tuple(params), carried(result.returns, module), sinks, result.fields, held=held)
 
 
-def _fields_seen(init: Summary | None, function: Function, first: int,
-                 later: frozenset[str]) -> tuple[dict[str, Value], tuple[str, ...]]:
+def _fields_seen(init: Summary | None, function: Function, first: int, later: frozenset[str],
+                 declared: dict[str, Value]) -> tuple[dict[str, Value], tuple[str, ...]]:
     """The `self` fields a method starts with: what `__init__` stored, its untrusted data
     kept; a field `__init__` filled from its parameters, or one another method sets
     (`later`), is a parameter of the method too (numbered from `first`), so that an instance
@@ -329,7 +338,8 @@ def _fields_seen(init: Summary | None, function: Function, first: int,
     names: list[str] = []
     line = function.node.lineno - 1
     stored = init.fields if init is not None else {}
-    for name in sorted(set(stored) | later):
+    fields.update(declared)  # an instance of its declared class, not a caller's parameter
+    for name in sorted(set(stored) - declared.keys() | later):
         value = stored.get(name)
         by_param = value is not None and any(o.kind == "param" for o in value.deep_taint())
         if value is not None and not by_param and name not in later:

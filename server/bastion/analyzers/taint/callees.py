@@ -21,6 +21,7 @@ from bastion.analyzers.taint.media_types import sets_content_type
 from bastion.analyzers.taint.needles import matches_in_code
 from bastion.analyzers.taint.nodes import any_kept, header_nodes, kept_by_node, twins
 from bastion.analyzers.taint.self_dispatch import candidates, picks
+from bastion.analyzers.taint.signatures import every
 from bastion.analyzers.taint.text_facts import (
     COMPREHENSION_STORE,
     TextFacts,
@@ -139,6 +140,7 @@ class CalleeMemo:
                 sorted(self.names), sorted(self.module.parents.items()),
                 sorted(self.module.kinds.items()),
                 sorted((k, sorted(v.items())) for k, v in self.module.class_instances.items()),
+                sorted((k, sorted(v.items())) for k, v in self.module.declared_fields.items()),
                 )).encode(), digest_size=16).digest()
         return self._shape_digest
 
@@ -153,9 +155,16 @@ class CalleeMemo:
         # `Product.objects.search(term)`, `self.finder.find(q)`: of the classes whose instance a
         # class attribute holds (class_instances.py), whichever class it is read on
         made |= {held for table in self.module.class_instances.values() for held in table.values()}
+        # `self.repo.find(q)`, `svc.search(q)`: of the classes a field or a parameter is declared
+        # as (declared_classes.py)
+        made |= {held for table in self.module.declared_fields.values() for held in table.values()}
+        made |= {a.annotation.id for a in every(function.node.args) if isinstance(a.annotation, ast.Name)}
         for cls in (facts.plain | made | facts.receivers) & self.classes:
             for ancestor in self.module.lineage(cls):
                 found |= {f"{ancestor}.{m}" for m in facts.attributes} & self.names
+        built = facts.plain & self.classes - {function.class_name}
+        if len(built) > 1:  # `ItemService(ItemRepository(conn))`: the methods one calls on the other
+            found |= {n for n in self.names if n.partition(".")[0] in built}  # (held_calls.py)
         for cls in facts.plain & self.classes:  # `Fetcher(url)`: what `__init__` stores
             init = self.module.inherited(cls, "__init__")
             if init is not None:

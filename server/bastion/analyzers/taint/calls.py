@@ -29,6 +29,7 @@ from bastion.analyzers.taint.domain import (
 )
 from bastion.analyzers.taint.forms import built_as_record, form_called, form_instance
 from bastion.analyzers.taint.handed_requests import READS, MethodResult, bare_param, hands_request
+from bastion.analyzers.taint.held_calls import factory_made, hold, instance
 from bastion.analyzers.taint.instances import (
     class_called,
     construct,
@@ -111,6 +112,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     inputs = [*args, *keywords.values()]
     if receiver is not None and not on_module:
         inputs.append(receiver)  # `shlex.quote(x)`'s `shlex` is no input
+        if receiver.taint and method is not None:  # `self.repo.find(q)`: for a caller (held_calls.py)
+            hold(ev, node, receiver, args, keywords)
     shape = _BY_NAME.get(name, 0) | _BY_METHOD.get(method, 0)  # the checks it can meet
     if shape & _EARLY:
         if name in _MAPS and len(args) > 1 and not keywords:
@@ -177,11 +180,18 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         built = construct(ev, node, name, args, keywords) \
             if any(v.tainted for v in inputs) or hands_request(ev, node) \
             else built_constant(ev, node, args, keywords)
+        if built is None and any(instance(v) is not None for v in inputs):
+            # `UserService(UserRepository(conn))`: an instance holding another (held_calls.py)
+            built = construct(ev, node, name, args, keywords)
+            built = built if built is not None and built.items else None
         if built is not None:
             return built
     own = ev.class_name is not None and on_self(node.func)
     if own and (node.func.attr != "__init__" or _hands_data(node, args, keywords)):
         ev.handed_on.add(node)  # until a summary shows what the callee stores in `self`
+    if receiver is not None and method is not None and not receiver.items and receiver.kind is not None \
+            and ev.module.external is not None and any(v.tainted for v in (*args, *keywords.values())):
+        receiver = factory_made(ev, receiver)  # `get_service().search(q)` (held_calls.py)
     summary = summary_for(ev, node, inputs, receiver)
     called = node
     base = base_method(ev, node) if summary is None and own else None

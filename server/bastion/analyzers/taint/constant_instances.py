@@ -12,6 +12,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import EVERY_CLASS, UNKNOWN, Value
+from bastion.analyzers.taint.held_calls import instance
 from bastion.analyzers.taint.instances import class_called
 from bastion.analyzers.taint.nodes import kept_in, nodes
 from bastion.analyzers.taint.summaries import bind_arguments
@@ -39,8 +40,9 @@ def built_constant(ev: Evaluator, node: ast.Call, args: list[Value],
         if field in given:
             index = init.params.index(given[field]) if given[field] in init.params else None
             value = bound.get(index) if index is not None else None
-        if value is not None and not value.taint and not value.items \
-                and type(value.const) in _SCALARS and value.const is not UNKNOWN:
+        if value is not None and not value.taint and (
+                instance(value) is not None  # `UserService(UserRepository(conn))` (held_calls.py)
+                or not value.items and type(value.const) in _SCALARS and value.const is not UNKNOWN):
             items[field] = value
     return Value(clean=EVERY_CLASS, items=items, kind=f"{own}()", known=True) if items else None
 

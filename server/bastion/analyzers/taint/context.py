@@ -31,6 +31,7 @@ from bastion.analyzers.taint.context_reuse import (
     kept_module_body,
     last_shapes,
 )
+from bastion.analyzers.taint.declared_classes import declared_fields
 from bastion.analyzers.taint.declared_versions import NONE as NO_DECLARATIONS
 from bastion.analyzers.taint.declared_versions import Declared
 from bastion.analyzers.taint.domain import Value
@@ -96,6 +97,8 @@ class ModuleContext:
     self_constants: dict[str, dict[str, Value]] = attrs.Factory(dict)
     # class -> {attribute -> the class it holds an instance of} (class_instances.py)
     class_instances: dict[str, dict[str, str]] = attrs.Factory(dict)
+    # class -> {field -> the class its annotation names} (declared_classes.py)
+    declared_fields: dict[str, dict[str, str]] = attrs.Factory(dict)
     # attribute of Flask's `g` -> the line a function stored request data in it (scoped.py), or
     # (file, line) of a store in a module this one imports (workspace.py)
     scoped: dict[str, int | tuple[str, int]] = attrs.Factory(dict)
@@ -213,6 +216,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
               if not env.imported((m,))}
     inside = imported_in_functions(candidates, wanted) if wanted else frozenset()
     tables = function_tables(tree.body, set(constants), definitions, env)
+    declared = declared_fields(definitions, env, records, forms)
     digest = blake2b(repr((sorted(env.aliases.items()), sorted(env.imports), sorted(inside),
                                    sorted((k, v.const) for k, v in constants.items()),
                                    sorted(kinds.items()), sorted(patterns.items()),
@@ -225,6 +229,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                    sorted((k, sorted((n, c.const) for n, c in v.items()))
                                           for k, v in through_self.items()),
                                    sorted((k, sorted(v.items())) for k, v in held.items()),
+                                   sorted((k, sorted(v.items())) for k, v in declared.items()),
                                    sorted(scoped.items()), sorted(queues.items()),
                                    sorted((k, *map(sorted, form))
                                           for k, form in forms.items()),
@@ -276,6 +281,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                          class_bases={name: shape.bases for name, shape in classes.items()},
                          class_constants=members, self_constants=through_self, scoped=scoped,
                          class_instances=held,
+                         declared_fields=declared,
                          forms=forms, records=records, built=built, class_forms=class_forms,
                          shadowed=shadowed, argparse_clean=choices, argparse_declares=declares,
                          enums=frozenset(k for k, v in classes.items() if closed_enum(v)),

@@ -48,7 +48,7 @@ from bastion.analyzers.taint.handler_calls import hand_over
 from bastion.analyzers.taint.markup import markup_operation
 from bastion.analyzers.taint.queues import queue_read
 from bastion.analyzers.taint.request_items import item_read
-from bastion.analyzers.taint.results import Hit, Summary
+from bastion.analyzers.taint.results import HeldCall, Hit, Summary
 from bastion.analyzers.taint.scoped import SCOPED
 from bastion.analyzers.taint.self_dispatch import dispatched
 from bastion.analyzers.taint.self_fields import field_read, forget_fields, keep_nested, nested_read
@@ -77,6 +77,7 @@ class Evaluator:
         self.aliases = module.env.aliases
         self.module_names: dict[ast.Attribute, tuple[str, str | None]] = {}  # qualnames.py's memo
         self.hits: list[Hit] = []
+        self.held: list[HeldCall] = []  # calls on what a parameter holds (held_calls.py)
         self.statement: ast.stmt | None = None
         # Verdicts by position (verdicts.py); strings are judged only in functions with SQL text.
         self.seen: dict[tuple[int, int, int, int], tuple[str | None, str | None]] = {}

@@ -42,7 +42,9 @@ def summary_fingerprint(summary: Summary, place: Callable[[int], object] = _as_i
                p.normalized, p.truth, p.on_instance, p.host_fixed) for p in summary.proves],
              summary_fingerprint(summary.with_fields, place) if summary.with_fields else b"",
              # what an argparse helper declares: a module handing it a parser reads it
-             None if summary.adds is None else tuple(sorted(map(repr, part)) for part in summary.adds))
+             None if summary.adds is None else tuple(sorted(map(repr, part)) for part in summary.adds),
+             [(c.param, c.method, [describe(v) for v in c.args],
+               [(k, describe(v)) for k, v in c.keywords], _placed((c.step,), place)) for c in summary.held])
     return blake2b(repr(parts).encode(), digest_size=16).digest()
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import EVERY_CLASS, SAFE, Value
 from bastion.analyzers.taint.handed_requests import with_request_sources
+from bastion.analyzers.taint.held_calls import instance
 from bastion.analyzers.taint.signatures import positional
 from bastion.analyzers.taint.summaries import (
     apply_summary,
@@ -50,11 +51,23 @@ def construct(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value]
     bound = with_request_sources(ev, node, init, bind_arguments(init.params, node, args, keywords))
     apply_summary(ev, node, init, args, keywords)
     call_step = ev.step(node, f"passed to `{ast.unparse(func)}`")
-    fields = {field: instantiated(value.flat(), bound, call_step)
-              for field, value in init.fields.items()}
+    fields = {field: held if (held := handed_instance(value, bound)) is not None
+              else instantiated(value.flat(), bound, call_step) for field, value in init.fields.items()}
     if not any(v.taint for v in fields.values()):
-        return Value(clean=EVERY_CLASS, kind=kind)
+        # `UserService(UserRepository(conn))`: the instances its fields hold (held_calls.py)
+        held = {field: value for field, value in fields.items() if instance(value) is not None}
+        return Value(clean=EVERY_CLASS, items=held or None, kind=kind)
     return Value(clean=EVERY_CLASS, items=fields, kind=kind)
+
+
+def handed_instance(stored: Value, bound: dict[int, Value]) -> Value | None:
+    """What `__init__` stored straight from a parameter (`self.repo = repo`) when the caller
+    passed an instance of a known class there: that instance, whose methods are its class's."""
+    origin = next(iter(stored.taint)) if len(stored.taint) == 1 and not stored.items else None
+    if origin is None or origin.kind != "param" or origin.key is not None:
+        return None
+    argument = bound.get(origin.param)
+    return argument if instance(argument) is not None else None
 
 
 def class_called(ev: Evaluator, func: ast.expr) -> str | None:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from bastion.analyzers.taint.domain import Origin, Step, Value
-from bastion.analyzers.taint.results import FunctionResult, Hit, Summary
+from bastion.analyzers.taint.results import FunctionResult, HeldCall, Hit, Summary
 from bastion.engine.cache import LRU
 
 if TYPE_CHECKING:
@@ -183,7 +183,7 @@ class _Shift:
             seen[(self.line(line), col, self.line(end_line), end_col, sink_class)] = (
                 sink, whole, None if upstream is None else self.line(upstream))
         return attrs.evolve(result, returns=self.value(result.returns),
-                            hits=[self.hit(h) for h in result.hits],
+                            hits=[self.hit(h) for h in result.hits], held=[self.held(c) for c in result.held],
                             fields={k: self.value(v) for k, v in result.fields.items()}, seen=seen)
 
     def outcome(self, outcome):
@@ -198,7 +198,13 @@ class _Shift:
                             proves=tuple(p if p.value is None else attrs.evolve(p, value=self.value(p.value))
                                          for p in summary.proves),
                             with_fields=None if summary.with_fields is None
-                            else self.summary(summary.with_fields))
+                            else self.summary(summary.with_fields),
+                            held=tuple(self.held(c) for c in summary.held))
+
+    def held(self, call: HeldCall) -> HeldCall:
+        return attrs.evolve(call, args=tuple(self.value(v) for v in call.args),
+                            keywords=tuple((k, self.value(v)) for k, v in call.keywords),
+                            step=self.step(call.step))
 
 
 def _place(node: ast.AST) -> tuple[int, int, int, int] | None:

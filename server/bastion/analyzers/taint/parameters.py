@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.argparse_handlers import REGISTRAR
 from bastion.analyzers.taint.body_fields import nested_items
+from bastion.analyzers.taint.declared_classes import declared_class, declared_instance
 from bastion.analyzers.taint.domain import ANY, CLEAN, EVERY_CLASS, SAFE, Origin, Value
 from bastion.analyzers.taint.forms import form_instance
 from bastion.analyzers.taint.injected_keywords import injected, parsed
@@ -83,9 +84,19 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
             # view's `extra=None` not in its route, which another view calls with request data)
             origin = Origin("param", f"parameter `{name}`", param.lineno - 1, param.col_offset,
                             param.lineno - 1, param.end_col_offset or 0, index - offset)
+            # `svc: UserService`: what the caller passes, an instance of that class (declared_classes.py)
+            kind = _declared(ev, param.annotation) if param.annotation is not None else None
             env[name] = Value(frozenset({origin}), steps=(ev.step(param, f"parameter `{name}`"),),
-                              known=True)
+                              known=True, kind=kind)
     return env
+
+
+def _declared(ev: Evaluator, annotation: ast.expr) -> str | None:
+    module = ev.module
+    held = declared_class(annotation, module.env, module.parents.keys(),
+                          {*module.records, *module.forms})
+    found = declared_instance(module, held) if held is not None else None
+    return found.kind if found is not None else None
 
 
 def _origin(param: ast.arg, kind: str, label: str) -> Origin:

@@ -58,6 +58,20 @@ class Proof:
     host_fixed: bool = False
 
 
+@attrs_classes.frozen
+class HeldCall:
+    """A method called on what a parameter holds, whose class only a caller knows (held_calls.py):
+    `self.repo.find(q)`, `__init__` having stored `repo` from its parameter (a field parameter of
+    `Summary.with_fields`), or `svc.search(q)` on a parameter `svc`. Its arguments are values of
+    the function (origins of kind "param" for what the caller passes)."""
+
+    param: int
+    method: str
+    args: tuple[Value, ...]
+    keywords: tuple[tuple[str, Value], ...]
+    step: Step  # the call, in the function
+
+
 @attrs_classes.define
 class Summary:
     """What a same-file function does with its parameters (origins of kind "param")."""
@@ -78,6 +92,8 @@ class Summary:
     # an argparse helper: the destinations it declares on a parser it is handed, validated and
     # not (argparse_helpers.py)
     adds: tuple[frozenset[str], frozenset[str | None]] | None = None
+    # the methods it calls on what a parameter holds (held_calls.py)
+    held: tuple[HeldCall, ...] = ()
 
 
 @attrs_classes.define
@@ -92,6 +108,7 @@ class FunctionResult:
     seen: dict = attrs.Factory(dict)  # verdicts by position (verdicts.py)
     # a call on `self` or `super()` whose effect on the fields no summary shows (calls.py)
     handed_on: bool = False
+    held: list[HeldCall] = attrs.Factory(list)  # the calls on what a parameter holds
 
 
 def distinct_hits(hits: list[Hit] | tuple[Hit, ...]) -> tuple[Hit, ...]:

@@ -38,7 +38,7 @@ HELD_AS = b"kept walk states"  # the key of a function cache's `Checkpoints`
 # only when not empty: a state is kept after each statement, and few containers fill up), then
 # `env`, values the walk replaces, and what it reads but never changes (the same in a walk with
 # the same inputs). Between top-level statements `loops` and `raising` are empty.
-COPIED = {"hits": list, "seen": dict, "returned_fields": dict, "parsed_from": dict,
+COPIED = {"hits": list, "held": list, "seen": dict, "returned_fields": dict, "parsed_from": dict,
           "host_from": dict, "matched_from": dict, "handed_on": set, "escaped": set,
           "rebound_inside": set, "attributed": set, "loops": list, "raising": list}
 HELD = ("returns", "returned", "yielded", "statement", "depth", "handed")

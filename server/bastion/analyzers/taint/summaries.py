@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import EVERY_CLASS, UNKNOWN, UNREACHED, Value, join, ordered
 from bastion.analyzers.taint.handed_requests import MethodResult, hands_request, with_request_sources
+from bastion.analyzers.taint.held_calls import apply_held, instance
 from bastion.analyzers.taint.upstream import upstream_line
 from bastion.analyzers.taint.verdicts import see_reported_inside
 
@@ -97,11 +98,11 @@ def summary_for(ev: Evaluator, node: ast.Call, inputs: list[Value],
             if name is not None:
                 return ev.summaries.get(name)
         return None
-    if isinstance(func, ast.Attribute) and receiver is not None and not receiver.taint \
-            and receiver.kind is not None and receiver.kind.endswith("()"):
+    held = instance(receiver, params=True) if isinstance(func, ast.Attribute) else None
+    if held is not None:
         # `Repo(root).read(name)`: a method of a class of this module (or of its base of this
-        # file), on an instance of it
-        name = ev.module.inherited(receiver.kind[:-2], func.attr)
+        # file), on an instance of it (also a parameter declared so: declared_classes.py)
+        name = ev.module.inherited(held, func.attr)
         method = ev.summaries.get(name) if name is not None else None
         if method is not None:
             return method
@@ -112,10 +113,9 @@ def summary_for(ev: Evaluator, node: ast.Call, inputs: list[Value],
         tainted = any(v.tainted for v in inputs) or hands_request(ev, node)
         name = ev.qualname(func)
         found = external(name, tainted) if name is not None else None
-        if found is None and isinstance(func, ast.Attribute) and receiver is not None \
-                and not receiver.taint and receiver.kind is not None and receiver.kind.endswith("()"):
-            found = external(f"{receiver.kind[:-2]}.{func.attr}", tainted) \
-                or inherited_from_workspace(ev, receiver.kind[:-2], func.attr, inputs)
+        if found is None and held is not None:
+            found = external(f"{held}.{func.attr}", tainted) \
+                or inherited_from_workspace(ev, held, func.attr, inputs)
         return found
     return None
 
@@ -169,7 +169,8 @@ def apply_summary(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Va
         _with_attributes(ev, node.keywords, keywords)))
     if summary.with_fields is not None:
         fields = _field_values(ev, node, summary.with_fields, receiver)
-        if any(v.tainted for v in fields.values()):
+        if any(v.tainted or summary.with_fields.held and instance(v) is not None
+               for v in fields.values()):
             summary = summary.with_fields
             bound.update(fields)
     callee = ast.unparse(node.func)
@@ -187,6 +188,8 @@ def apply_summary(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Va
             value = value.evolve(modelled=value.modelled and hit.value.modelled)
             ev.hits.append(Hit(hit.sink_class, hit.sink, node, ev.statement, value,
                                via=inner_steps(hit)))
+    if summary.held:
+        apply_held(ev, node, summary, bound, call_step)
     if summary.returns is UNREACHED:  # a recursive cycle's first round (recursion.py)
         return UNREACHED
     return shaped(summary.returns, bound, call_step)

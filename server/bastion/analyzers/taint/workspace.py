@@ -134,6 +134,9 @@ class SummaryStore:
                     hooked = self._hooks.stores(path, imports.registrars if imports else None, table)
         else:
             published = {t: self._published.get(t) for t in targets}
+            # the classes their instances are of, looked up by file (workspace_publish.py)
+            published.update((t, self._published.get(t)) for m in list(published.values())
+                             if m is not None for t in m.held if t not in published)
             digest = repr(sorted((t, m.fingerprint if m else "-", t in self._dirty)
                                  for t, m in published.items())).encode()
 

@@ -86,6 +86,9 @@ class ModuleEntry:
     _reexported: dict[str, str] | None = None
     fingerprint: str = ""  # of the summaries and classes, once published
     closure: frozenset[str] = frozenset()  # the files they were computed from, once published
+    # the files of the classes whose instances they return or hold, once published (exports.py's
+    # `path::Class()` kinds: held_calls.py looks those classes' methods up there)
+    held: frozenset[str] = frozenset()
     classes: dict[str, tuple[str | None, ...]] | None = None  # class -> its bases, resolved
     records: dict[str, Summary] | None = None  # with `classes`: workspace_records.py
     scoped: dict[str, int] | None = None  # with `classes`: its stores into Flask's `g`

@@ -121,7 +121,11 @@ def _factory_of(function: ast.FunctionDef | ast.AsyncFunctionDef, classes: set[s
 def split_name(name: str, table: dict[str, str]) -> tuple[str | None, str]:
     """The workspace file `name` is in and its name there: `pkg.mod.function`, and
     `pkg.mod.Class.method`, `pkg.mod.instance.method` or `pkg.mod.Class.attribute.method`
-    (`exported_names`)."""
+    (`exported_names`); `path::Class.method`, a class an exported summary names by its file
+    (exports.py: `UserService()` returned by services.py's factory)."""
+    if "::" in name:
+        target, _, function = name.partition("::")
+        return target, function
     prefix, _, function = name.rpartition(".")
     if not function:
         return None, function

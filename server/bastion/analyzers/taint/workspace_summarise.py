@@ -46,7 +46,7 @@ def summarise(store: SummaryStore, module: ModuleEntry, names: set[str] | None =
                             module=module.context, done=module.done, external_forms=forms,
                             declared=DECLARED.of_path(module.path, store.roots, versioned))
     if not isinstance(module.summaries, Exports):
-        module.summaries = Exports(module.path, module.lines)
+        module.summaries = Exports(module.path, module.lines, module.table, module.context.parents)
     exports = module.summaries
     for outcome in result.outcomes:
         if outcome.function not in top:  # not what another module calls

@@ -1,0 +1,134 @@
+"""Methods called on what a parameter holds, whose class only a caller knows (issue 12: layered
+apps hand the repository to the service using it, `service = UserService(UserRepository(conn))`
+then `service.search(q)`, `search` calling `self.repo.find(q)`, `__init__` having stored
+`self.repo = repo`; or `def handle(svc, q): svc.search(q)`).
+
+A function's walk keeps each call of a method on a parameter, or on a field its `__init__`
+filled from one (a field parameter of `Summary.with_fields`), handed the function's own
+parameters (`HeldCall`). Where its summary applies (summaries.apply_summary), an argument or an
+instance field that is an instance of a known class (`UserRepository(conn)`: its kind) makes
+the call that class's method's: its sinks report at the caller's call, with the path through
+both; what those methods call on what they hold in turn, to a depth of `_DEPTH`.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from bastion.analyzers.taint.domain import Value, ordered
+from bastion.analyzers.taint.results import HeldCall, Hit
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.expressions import Evaluator
+    from bastion.analyzers.taint.results import Summary
+
+_DEPTH = 3  # service -> repository -> its own helper object
+
+
+def hold(ev: Evaluator, node: ast.Call, receiver: Value | None, args: list[Value],
+         keywords: dict[str | None, Value]) -> None:
+    """Keep `node` when it calls a method on what one parameter holds, whole, handing it some
+    parameter's data (else a caller's instance adds nothing the function's walk did not see)."""
+    if receiver is None or receiver.items or len(receiver.taint) != 1 \
+            or not isinstance(node.func, ast.Attribute) or None in keywords \
+            or any(isinstance(a, ast.Starred) for a in node.args):
+        return
+    origin = next(iter(receiver.taint))
+    if origin.kind != "param" or origin.key is not None or not any(
+            o.kind == "param" for value in (*args, *keywords.values()) for o in value.deep_taint()):
+        return
+    ev.held.append(HeldCall(origin.param, node.func.attr, tuple(args), tuple(keywords.items()),
+                            ev.step(node, f"calls `{ast.unparse(node.func)}`")))
+
+
+def instance(value: Value | None, params: bool = False) -> str | None:
+    """The class `value` is an instance of, known where it was built (`UserRepository(conn)`)
+    or declared (declared_classes.py); None for anything else. `params`: also what a parameter
+    declared so holds (`svc: UserService`), its data the caller's."""
+    kind = value.kind if value is not None and (not value.taint or params and all(
+        o.kind == "param" for o in value.taint)) else None
+    return kind[:-2] if kind is not None and kind.endswith("()") else None
+
+
+def factory_made(ev: Evaluator, receiver: Value) -> Value:
+    """`receiver` as the workspace function that made it returns it (`get_service()`, whose
+    value is of kind `services.get_service()`: a call with no untrusted argument asks no
+    summary, workspace.py), with the instances its fields hold: asked only where a method is
+    called on it with untrusted data, or it is handed to a function that does."""
+    external = ev.module.external
+    made = receiver.kind[:-2] if external is not None and not receiver.items and not receiver.taint \
+        and receiver.kind is not None and receiver.kind.endswith("()") else None
+    factory = external(made, True) if made is not None and "." in made else None
+    if factory is None or not factory.returns.items or factory.returns.kind is None:
+        return receiver
+    from bastion.analyzers.taint.summaries import shaped
+
+    return shaped(factory.returns, {}, None) if instance(factory.returns) is not None else receiver
+
+
+def apply_held(ev: Evaluator, node: ast.Call, summary: Summary, bound: dict[int, Value],
+               call_step, via: tuple = (), depth: int = 0) -> None:
+    """The held calls of `summary`, applied at `node` (the caller's call of the function) with
+    its parameters `bound`: each whose holder is an instance of a known class runs that class's
+    method, its sinks reached by the caller's data reported at `node`."""
+    from bastion.analyzers.taint.summaries import instantiated, passed
+
+    for call in summary.held:
+        holder = bound.get(call.param)
+        if holder is not None and not holder.items and instance(holder) is not None:
+            holder = factory_made(ev, holder)
+        cls = instance(holder)
+        method = _method(ev, cls, call.method) if cls is not None else None
+        if method is None:
+            continue
+        inner = {index: instantiated(_params_only(value), bound, call_step)
+                 for index, value in enumerate(call.args)}
+        inner.update((method.params.index(name), instantiated(_params_only(value), bound, call_step))
+                     for name, value in call.keywords if name in method.params)
+        if method.with_fields is not None and holder.items:
+            fields = {len(method.params) + index: holder.items[field]
+                      for index, field in enumerate(method.with_fields.field_params)
+                      if field in holder.items}
+            if any(v.tainted or instance(v) is not None for v in fields.values()):
+                method = method.with_fields
+                inner.update(fields)
+        steps = (*via, call.step)
+        for hit in method.sinks:
+            for origin in ordered(hit.value.taint):
+                argument = passed(inner, origin)
+                if argument is None or not argument.taint or hit.sink_class in argument.clean:
+                    continue
+                inside = (*steps, *_inner_steps(hit))
+                if any(h.node is node and h.sink_class == hit.sink_class and h.via[-1:] == inside[-1:]
+                       for h in ev.hits):
+                    continue  # found by the summary itself (a declared class): once
+                value = argument.evolve(modelled=argument.modelled and hit.value.modelled)
+                ev.hits.append(Hit(hit.sink_class, hit.sink, node, ev.statement, value, via=inside))
+        if method.held and depth < _DEPTH:
+            apply_held(ev, node, method, inner, None, steps, depth + 1)
+
+
+def _params_only(value: Value) -> Value:
+    """An argument's data from the function's parameters: its own sources reported in it."""
+    flat = value.flat()
+    return flat.evolve(taint=frozenset(o for o in flat.taint if o.kind == "param"), steps=())
+
+
+def _inner_steps(hit: Hit) -> tuple:
+    from bastion.analyzers.taint.summaries import inner_steps
+
+    return inner_steps(hit)
+
+
+def _method(ev: Evaluator, cls: str, name: str) -> Summary | None:
+    """The method `name` of the class `cls`: of this module, or of another workspace module."""
+    from bastion.analyzers.taint.summaries import inherited_from_workspace
+
+    own = ev.module.inherited(cls, name)
+    if own is not None:
+        return ev.summaries.get(own)
+    external = ev.module.external
+    if external is None:
+        return None
+    return external(f"{cls}.{name}", True) or inherited_from_workspace(ev, cls, name, [])
