@@ -29,7 +29,7 @@ from bastion.analyzers.taint.domain import (
 )
 from bastion.analyzers.taint.forms import built_as_record, form_called, form_instance
 from bastion.analyzers.taint.handed_requests import READS, MethodResult, bare_param, hands_request
-from bastion.analyzers.taint.held_calls import factory_made, hold, instance
+from bastion.analyzers.taint.held_calls import hold, instance
 from bastion.analyzers.taint.instances import (
     class_called,
     construct,
@@ -189,9 +189,6 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     own = ev.class_name is not None and on_self(node.func)
     if own and (node.func.attr != "__init__" or _hands_data(node, args, keywords)):
         ev.handed_on.add(node)  # until a summary shows what the callee stores in `self`
-    if receiver is not None and method is not None and not receiver.items and receiver.kind is not None \
-            and ev.module.external is not None and any(v.tainted for v in (*args, *keywords.values())):
-        receiver = factory_made(ev, receiver)  # `get_service().search(q)` (held_calls.py)
     summary = summary_for(ev, node, inputs, receiver)
     called = node
     base = base_method(ev, node) if summary is None and own else None

@@ -45,6 +45,7 @@ from bastion.analyzers.taint.folding import (
     unary_op,
 )
 from bastion.analyzers.taint.handler_calls import hand_over
+from bastion.analyzers.taint.held_calls import factory_made
 from bastion.analyzers.taint.markup import markup_operation
 from bastion.analyzers.taint.queues import queue_read
 from bastion.analyzers.taint.request_items import item_read
@@ -337,6 +338,10 @@ class Evaluator:
         else:
             name = self.qualname(func)
         call_back(self, node, name, args, keywords, receiver, on_module)
+        if isinstance(func, ast.Attribute) and not on_module and receiver.kind is not None \
+                and not receiver.items and self.module.external is not None \
+                and any(v.tainted for v in (*args, *keywords.values())):
+            receiver = factory_made(self, receiver)  # `notes().find(q)`: its class's `find` (held_calls.py)
         # A method of a class of this module is judged by its summary, not by the sinks of
         # same-named methods (a `Repo.execute` that binds its parameters).
         # (asked once: the sinks and evaluate_call's sanitizer and file-read models use it)

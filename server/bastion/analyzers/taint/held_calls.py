@@ -8,7 +8,9 @@ filled from one (a field parameter of `Summary.with_fields`), handed the functio
 parameters (`HeldCall`). Where its summary applies (summaries.apply_summary), an argument or an
 instance field that is an instance of a known class (`UserRepository(conn)`: its kind) makes
 the call that class's method's: its sinks report at the caller's call, with the path through
-both; what those methods call on what they hold in turn, to a depth of `_DEPTH`.
+both; what those methods call on what they hold in turn, to a depth of `_DEPTH`. A factory's
+result (`get_service()`) is read through the factory's summary where such a call needs it.
+summaries.py imports this module: its helpers are imported here where they are used.
 """
 
 from __future__ import annotations
