@@ -14,6 +14,7 @@ import attrs
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.bindings import Bindings
 from bastion.analyzers.taint.context_reuse import keep_level, kept_level, kept_wrapper, text_words
+from bastion.analyzers.taint.derived_tables import derived_constant
 from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
 from bastion.analyzers.taint.entries import FUNCTIONS
 from bastion.analyzers.taint.factories import resolve
@@ -88,6 +89,7 @@ class _Bound:
 def _bound(statements: list[ast.stmt], memo: LRU | None) -> _Bound:
     bound = _Bound(Env({}, set()), {}, {}, {}, set(), [], [], set(), {})
     env, constants, kinds = bound.env, bound.constants, bound.kinds
+    displays: dict[str, ast.expr] = {}  # lists and tuples that did not fold (derived_tables)
     for statement in statements:
         for node in module_statements([statement]):
             if isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -98,6 +100,11 @@ def _bound(statements: list[ast.stmt], memo: LRU | None) -> _Bound:
                 for target in targets:
                     if isinstance(target, ast.Name):
                         folded = fold_constant(node.value)
+                        if folded is UNKNOWN:
+                            folded = derived_constant(node.value, {k: v.const for k, v in constants.items()},
+                                                      displays)
+                        if isinstance(node.value, (ast.List, ast.Tuple)):
+                            displays[target.id] = node.value
                         if folded is not UNKNOWN:
                             constants[target.id] = _table(node.value, constant(folded))
                             if not isinstance(node.value, (ast.Constant, ast.Tuple)):
