@@ -129,9 +129,11 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         if name in _KEYWORD_DICTS and not args and keywords and None not in keywords:  # `{"k": v}`
             return Value(clean=EVERY_CLASS, items=dict(keywords),
                          known=all(v.known for v in keywords.values()))
+    # a method's name alone is no sanitizer of a call a propagator names (`soup.find("a")` is
+    # the tag of the parsed document, not `str.find`'s number)
     sanitizer = models.sanitizers.by_name(name) or (
         models.sanitizers.methods.get(method, [])
-        if method and not own else [])
+        if method and not own and not models.propagators.by_name(name) else [])
     # Bottle's `template` escapes, but for the values its source prints raw
     if sanitizer and sanitizer[0].cleans_at(name, keywords) and not printed_raw(name, args, keywords):
         model = sanitizer[0]
