@@ -99,10 +99,14 @@ def method_result(ev: Evaluator, node: ast.Call, method: str, args: list[Value],
         if changed is not None:
             ev.env[held] = changed
         return CLEAN
-    if method in SLOT_MUTATORS and isinstance(node.func.value, ast.Subscript) \
-            and followed_slot(ev, node.func.value):
-        _slot_mutated(ev, node.func.value, receiver, method, args, keywords, _displayed(node))
+    slot = _defaulted_slot(node.func.value)  # `groups.setdefault(k, []).append(v)`: `groups[k]`
+    if method in SLOT_MUTATORS and slot is not None and followed_slot(ev, slot):
+        _slot_mutated(ev, slot, receiver, method, args, keywords, _displayed(node))
         return CLEAN
+    if method == "setdefault" and len(args) == 2 and not keywords and isinstance(node.func.value, ast.Name) \
+            and (ev.env or {}).get(node.func.value.id) is receiver and receiver.items is not None \
+            and not receiver.taint:
+        return _set_default(ev, node.func.value.id, receiver, args[0], args[1])
     if method == "get" and args and (receiver.items is not None or receiver.taint and (all(
             o.kind == "param" for o in receiver.taint) or is_json(receiver.kind))
             or isinstance(receiver.const, frozenset)):
@@ -137,6 +141,32 @@ def joined(values: list[Value], name: str | None = None) -> Value:
     if all(v.known for v in values):
         out = SAFE if out is CLEAN else out.evolve(known=True)
     return out
+
+
+def _defaulted_slot(node: ast.expr) -> ast.Subscript | None:
+    """`groups[k]` for `groups[k]` itself and for `groups.setdefault(k, default)`, which returns
+    that slot once it holds the default (`_set_default`)."""
+    if isinstance(node, ast.Subscript):
+        return node
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+            and node.func.attr == "setdefault" and len(node.args) == 2 and not node.keywords \
+            and isinstance(node.func.value, ast.Name):
+        return ast.copy_location(ast.Subscript(node.func.value, node.args[0], ast.Load()), node)
+    return None
+
+
+def _set_default(ev: Evaluator, name: str, receiver: Value, key: Value, default: Value) -> Value:
+    """`groups.setdefault(k, [])` of a local dict whose slots are followed: the slot's value, the
+    default stored in it first when the key may be missing (as `groups[k] = []` stores it)."""
+    from bastion.analyzers.taint.stores import with_slot  # stores.py reads expressions.py
+
+    slot = key.const if isinstance(key.const, (str, int)) and not isinstance(key.const, bool) else ANY
+    items = receiver.items or {}
+    if slot is not ANY and slot in items:
+        return items[slot]
+    value = join(default, items[ANY]) if ANY in items else default
+    ev.env[name] = with_slot(receiver, key, value)
+    return value
 
 
 def _held(node: ast.expr) -> str | None:
