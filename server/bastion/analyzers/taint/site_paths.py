@@ -1,9 +1,12 @@
 """A redirect target tested to be a path of this site, in one condition: it starts with `/`, not
 with `//` (a host of the scheme's), and holds no backslash (a browser reads `/\\evil.example` as
 `//evil.example`): `if url.startswith("/") and not url.startswith("//") and "\\\\" not in url`, or
-the `or` of the negations false. Such a URL's host is this site's, as a constant prefix fixes it.
-Without the backslash test the check stays a redirect anywhere. Separate from guards.py, which
-asks it when every operand of a condition holds, as path_guards.one_component.
+the `or` of the negations false, or the same tests in separate conditions (`if not
+url.startswith("/"): return ...` then `if url.startswith("//"): return ...`): each fact proven
+is kept in the value's `clean` as a mark, until the three are. Such a URL's host is this site's,
+as a constant prefix fixes it. Without the backslash test the check stays a redirect anywhere.
+Separate from guards.py, which asks it for each test and when every operand of a condition holds,
+as path_guards.one_component.
 """
 
 from __future__ import annotations
@@ -16,6 +19,10 @@ from bastion.analyzers.taint.path_guards import held, prefix_test, without
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
+
+# The facts a site path needs, kept as marks in a value's `clean` (no sink class is named so)
+SLASH_LED, NOT_TWO_SLASHES, NO_BACKSLASH = "site_slash_led", "site_not_two_slashes", "site_no_backslash"
+_FACTS = frozenset({SLASH_LED, NOT_TWO_SLASHES, NO_BACKSLASH})
 
 
 def site_path(ev: Evaluator, tests: list[ast.expr], env: Env, truth: bool) -> Env:
@@ -30,19 +37,24 @@ def site_path(ev: Evaluator, tests: list[ast.expr], env: Env, truth: bool) -> En
             facts.setdefault(fact[0].id, set()).add(fact[1])
             names[fact[0].id] = fact[0]
     for name, found in facts.items():
-        if found == {"slash", "not_two", "no_backslash"} and name in env and env[name].tainted:
-            env = narrow(env, names[name], value=env[name].evolve(prefix=False))
+        if name not in env or not env[name].tainted or not env[name].prefix:
+            continue
+        held_before = env[name]
+        if found | held_before.clean >= _FACTS:
+            env = narrow(env, names[name], value=held_before.evolve(prefix=False))
+        elif not found <= held_before.clean:
+            env = narrow(env, names[name], frozenset(found))
     return env
 
 
 def _fact(test: ast.expr, truth: bool) -> tuple[ast.Name, str] | None:
-    """What `test`, evaluated to `truth`, proves of a name: it starts with one slash
-    (`slash`), not with two (`not_two`), or holds no backslash (`no_backslash`)."""
+    """What `test`, evaluated to `truth`, proves of a name: it starts with a slash, not with two,
+    or holds no backslash (the marks `_FACTS`)."""
     prefixed = prefix_test(test)
     if prefixed is not None and isinstance(prefixed[0], ast.Name):
         if prefixed[1] == "/" and truth:
-            return prefixed[0], "slash"
+            return prefixed[0], SLASH_LED
         if prefixed[1] == "//" and not truth:
-            return prefixed[0], "not_two"
+            return prefixed[0], NOT_TWO_SLASHES
     name = without(test, truth, "\\")
-    return (name, "no_backslash") if isinstance(name, ast.Name) else None
+    return (name, NO_BACKSLASH) if isinstance(name, ast.Name) else None

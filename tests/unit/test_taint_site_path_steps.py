@@ -1,0 +1,62 @@
+"""Taint analysis through `bastion check`: a redirect target proven a path of this site by tests in
+separate conditions (`if not url.startswith("/"): return ...`, `if url.startswith("//"): return
+...`, `if "\\\\" in url: return ...`) is as safe as by the three in one condition; with one test
+missing (a browser reads `/\\evil.example` as `//evil.example`), or one that holds on some paths
+only, it stays an open redirect (marked lines: taint_marked.py)."""
+
+from __future__ import annotations
+
+from tests.unit.taint_marked import assert_checked_apps
+
+VIEWS = '''\
+from flask import Flask, abort, redirect, request
+
+app = Flask(__name__)
+
+
+@app.route("/r1")
+def r1():
+    url = request.args.get("next", "/")
+    if not url.startswith("/"):
+        return redirect("/")
+    if url.startswith("//"):
+        return redirect("/")
+    if "\\\\" in url:
+        return redirect("/")
+    return redirect(url)
+
+
+@app.route("/r2")
+def r2():
+    url = request.args.get("next", "/")
+    if not url.startswith("/") or url.startswith("//"):
+        return redirect("/")
+    if "\\\\" in url:
+        return redirect("/")
+    return redirect(url)
+
+
+@app.route("/r3", methods=["POST"])
+def r3():
+    target = request.form["next"]
+    if "\\\\" in target:
+        abort(400)
+    if target.startswith("/"):
+        return redirect(target)  # BST210
+    abort(400)
+
+
+@app.route("/r4")
+def r4():
+    url = request.args.get("next", "/")
+    if request.args.get("x"):
+        if not url.startswith("/"):
+            return redirect("/")
+    if url.startswith("//") or "\\\\" in url:
+        return redirect("/")
+    return redirect(url)  # BST210
+'''
+
+
+def test_site_path_tests_in_separate_conditions_combine(tmp_path):
+    assert_checked_apps({"views.py": VIEWS}, tmp_path)
