@@ -263,11 +263,15 @@ class _Checker:
         if key is not None and (not isinstance(key, str) or not key or not subscripts):
             self.error("key", "expected a non-empty string, with subscript_of")
             key = None
+        receivers = frozenset(self.strings("receivers"))
+        if receivers and (calls or not methods):
+            self.error("receivers", "only with methods")
         if sink_class:
             sink = SinkModel(sink_class, self.indexes("args"), tuple(self.strings("keywords")),
                              receiver is True, condition, model, prefix_only is True,
                              untainted is True, key, before, tuple(self.strings("imported")),
-                             module_too is True, from_receiver is True and untainted is True)
+                             module_too is True, from_receiver is True and untainted is True,
+                             receivers)
             models.sinks.add(calls, methods, sink)
             if before is not None:
                 models.versioned.add(before[0])

@@ -27,7 +27,7 @@ KEYS = {
               "registrars", "signature", "parameter_markers"},
     "sink": {"class", "calls", "methods", "args", "keywords", "receiver", "when", "model",
              "subscript_of", "attribute_of", "prefix_only", "result_untainted", "key", "before",
-             "imported", "module_too", "result_from_receiver"},
+             "imported", "module_too", "result_from_receiver", "receivers"},
     "sanitizer": {"calls", "methods", "cleans", "args", "unless", "not_through"},
     "guard": {"calls", "methods", "cleans", "arg", "keyword", "model"},
     "propagator": {"calls", "methods", "decodes", "args", "keywords"},

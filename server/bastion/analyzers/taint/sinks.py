@@ -87,7 +87,8 @@ def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list
         # `re.search(...)` is a module's function, not the method of a connection or a tree;
         # what `from db import cursor` binds may be a module, and is a cursor to `module_too`
         candidates = [*candidates, *(m for m in sinks.methods[node.func.attr]
-                                     if m not in candidates and (m.module_too or not on_module))]
+                                     if m not in candidates and (m.module_too or not on_module)
+                                     and (not m.receivers or _last_name(node.func.value) in m.receivers))]
     if not candidates:
         return None  # most calls: no list made
     # nor is a method of a library the module does not import (nor its result untainted by it)
@@ -163,6 +164,11 @@ def _reported_inside(ev: Evaluator, node: ast.Call, sink_class: str) -> bool:
     its finding (`conn.execute(text(query))` is one SQL injection, at `text`)."""
     inner = {id(a) for a in node.args} | {id(k.value) for k in node.keywords}
     return any(hit.sink_class == sink_class and id(hit.node) in inner for hit in ev.hits)
+
+
+def _last_name(node: ast.expr) -> str | None:
+    """`log` of `log`, `self.log`, `logs.logger`'s `logger`."""
+    return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
 
 
 def is_module(ev: Evaluator, name: str | None) -> bool:

@@ -149,6 +149,9 @@ class SinkModel:
     # with result_untainted: what it produced is the receiver's entries (a document's elements),
     # so it carries the receiver's data, not the arguments'
     result_from_receiver: bool = False
+    # a method sink only on a receiver so named (a name, or the last attribute of one): a logger
+    # handed in as a parameter or imported from another module, whose type is not followed
+    receivers: frozenset[str] = frozenset()
 
 
 @attrs_classes.frozen
