@@ -172,9 +172,12 @@ def _last_name(node: ast.expr) -> str | None:
 
 
 def is_module(ev: Evaluator, name: str | None) -> bool:
-    if name is None or name.endswith(")"):
+    if name is None or name.endswith(")") or not ev.names.names_module(name):
         return False
-    return ev.names.names_module(name)
+    # `from .models import Item` binds a class another workspace module defines (with bases:
+    # a peewee model), whose methods are a value's (`Item.raw(sql)`), not a module's functions
+    bases_of = ev.module.external_bases
+    return bases_of is None or not bases_of(name)
 
 
 def quoted(sink: str) -> str:
