@@ -43,7 +43,7 @@ from bastion.analyzers.taint.mapped import REDUCE, mapped, reduced
 from bastion.analyzers.taint.method_calls import CONTAINER_READS, METHOD_NAMES, PATH_TYPES, method_result
 from bastion.analyzers.taint.method_calls import joined as _joined
 from bastion.analyzers.taint.patterns import Compiled, compiled_pattern
-from bastion.analyzers.taint.sinks import LXML_PARSERS, parser_kind
+from bastion.analyzers.taint.sinks import LXML_PARSERS, YAML_LOADERS, loader_kind, parser_kind
 from bastion.analyzers.taint.string_templates import SUBSTITUTES, template_substituted
 from bastion.analyzers.taint.string_transforms import ESCAPING_CODECS
 from bastion.analyzers.taint.summaries import apply_summary, base_method, on_self, summary_for
@@ -94,7 +94,7 @@ def _table(*blocks: tuple[int, frozenset[str]]) -> dict[str, int]:
 _BY_NAME = _table(
     (_EARLY, _MAPS | NEXT | REDUCE | ITERATORS | DEFAULT_DICTS | _KEYWORD_DICTS),
     (_PATHS, _PATH_JOINS | PATH_TYPES | _FILE_OPENERS | LOOKUPS | {"re.compile"}),
-    (_SHAPED, JINJA_NAMES | _SPLITEXT | _STATUS_OUTPUT | _ACCEPTS | _SHLEX_SPLIT | LXML_PARSERS
+    (_SHAPED, JINJA_NAMES | _SPLITEXT | _STATUS_OUTPUT | _ACCEPTS | _SHLEX_SPLIT | LXML_PARSERS | YAML_LOADERS
      | STRING_RENDERS | SUBSTITUTIONS | {"vars", "builtins.vars"}))
 _BY_METHOD = _table(
     (_PATHS, _PATH_READS | {"joinpath"}),
@@ -244,6 +244,9 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
                              entities is not None and entities.const is True)
         if parser is not None:  # lxml's default: a sink by its version
             return Value(clean=EVERY_CLASS, kind=parser)
+        if name in YAML_LOADERS and "typ" in keywords and not any(v.tainted for v in inputs) \
+                and (loader := loader_kind(name, keywords["typ"].const)) is not None:
+            return Value(clean=EVERY_CLASS, kind=loader + "()")
         if method == "get" and "type" in keywords and _converts(ev, node):
             # Werkzeug's `request.args.get("page", type=int)`: the converter's result, or the default
             return join(SAFE, args[1] if len(args) > 1 else keywords.get("default", NONE))

@@ -19,7 +19,7 @@ from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
 from bastion.analyzers.taint.entries import FUNCTIONS
 from bastion.analyzers.taint.factories import resolve
 from bastion.analyzers.taint.patterns import compiled_pattern
-from bastion.analyzers.taint.sinks import parser_kind
+from bastion.analyzers.taint.sinks import loader_kind, parser_kind
 from bastion.analyzers.taint.templates import module_jinja_kind
 from bastion.engine.cache import LRU
 
@@ -149,7 +149,11 @@ def _module_kind(called: str, call: ast.Call) -> str:
     entities = [k.value for k in call.keywords if k.arg in ("resolve_entities", None)]
     parser = parser_kind(called, not entities,
                          any(isinstance(v, ast.Constant) and v.value is True for v in entities))
-    return parser if parser is not None else module_jinja_kind(called, call)
+    if parser is not None:
+        return parser
+    typ = next((fold_constant(k.value) for k in call.keywords if k.arg == "typ"), None)
+    loader = loader_kind(called, typ) if typ is not None else None
+    return loader + "()" if loader is not None else module_jinja_kind(called, call)
 
 
 def module_statements(body: list[ast.stmt]):

@@ -48,6 +48,12 @@ ETCOMPAT_DEFAULT_PARSER = "lxml.etree.ETCompatXMLParser(default)"
 _DEFAULT_PARSERS = {"lxml.etree.XMLParser": DEFAULT_PARSER,
                     "lxml.etree.ETCompatXMLParser": ETCOMPAT_DEFAULT_PARSER}
 LXML_PARSERS = frozenset(_DEFAULT_PARSERS)  # the calls parser_kind answers
+# ruamel.yaml's `YAML(typ="unsafe")` builds any Python object a document names (its default
+# round-trip loader and "safe" do not): a kind of its own, whose `load` the deserialization sink
+# names (`loader_kind`)
+_UNSAFE_LOADERS = {"ruamel.yaml.YAML": "ruamel.yaml.YAML(unsafe)",
+                   "ruamel.yaml.main.YAML": "ruamel.yaml.YAML(unsafe)"}
+YAML_LOADERS = frozenset(_UNSAFE_LOADERS)
 # An xml.sax parser after `setFeature(feature_external_ges, True)` (off by default since
 # Python 3.7.1): it fetches the external entities a document declares.
 SAX_PARSER = "xml.sax.make_parser()"
@@ -147,6 +153,13 @@ def parser_kind(name: str, unset: bool, resolving: bool) -> str | None:
     if resolving:
         return UNSAFE_PARSER
     return _DEFAULT_PARSERS[name] if unset else None
+
+
+def loader_kind(name: str, typ: object) -> str | None:
+    """The kind of a YAML object built by the call `name` given the constant `typ` (a string,
+    or ruamel's list of them) when it loads any Python object; None for another call or type."""
+    unsafe = typ == "unsafe" or isinstance(typ, tuple) and "unsafe" in typ
+    return _UNSAFE_LOADERS.get(name) if unsafe else None
 
 
 def _versioned(ev: Evaluator, before: tuple[str, str], text: str, older: bool | None) -> str:
