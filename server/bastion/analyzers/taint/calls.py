@@ -141,7 +141,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             return SAFE
         flowing = inputs if model.args is None else [args[i] for i in model.args if i < len(args)]
         joined = _joined(flowing, name)  # `json.loads(body)` is known as what json.loads made
-        return joined.evolve(clean=joined.clean | model.cleans,
+        return joined.evolve(clean=joined.clean | model.cleans_given(args, keywords),
                              kind=APP_PATH if name in APP_PATH_BUILDERS else joined.kind)
     if shape & _PATHS:
         if name in _PATH_JOINS or name in PATH_TYPES or method == "joinpath" and receiver is not None \

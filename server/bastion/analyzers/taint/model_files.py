@@ -308,9 +308,14 @@ class _Checker:
         calls, methods = self.named()
         if not (calls or methods):
             self.error("calls", "a sanitizer needs calls or methods")
+        kept = self.item.get("kept")
+        if kept is not None and not (isinstance(kept, dict) and set(kept) == {"keyword", "position"}
+                                     and isinstance(kept["keyword"], str) and type(kept["position"]) is int):
+            self.error("kept", 'expected { keyword = "name", position = <int> }')
         models.sanitizers.add(calls, methods, CleanModel(
             self.classes("cleans"), self.indexes("args"), unless=self.keyword_condition("unless"),
-            not_through=tuple(self.strings("not_through"))))
+            not_through=tuple(self.strings("not_through")),
+            kept=(kept["keyword"], kept["position"]) if isinstance(kept, dict) else None))
 
     def guard(self, models: Models) -> None:
         model = self.text("model", GUARD_MODELS, required=False)

@@ -28,7 +28,7 @@ KEYS = {
     "sink": {"class", "calls", "methods", "args", "keywords", "receiver", "when", "model",
              "subscript_of", "attribute_of", "prefix_only", "result_untainted", "key", "before",
              "imported", "module_too", "result_from_receiver", "receivers"},
-    "sanitizer": {"calls", "methods", "cleans", "args", "unless", "not_through"},
+    "sanitizer": {"calls", "methods", "cleans", "args", "unless", "not_through", "kept"},
     "guard": {"calls", "methods", "cleans", "arg", "keyword", "model"},
     "propagator": {"calls", "methods", "decodes", "args", "keywords"},
     "form": {"bases", "data", "clean_fields", "constructors", "file_fields"},

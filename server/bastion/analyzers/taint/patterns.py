@@ -53,6 +53,13 @@ _DANGEROUS = {
     "argument": frozenset("-"),
     "code": frozenset(string.ascii_letters + "_[]{}'\"\\.:;=,@`") | {"\n"},
 }
+
+
+def broken_by(chars: str) -> frozenset[str]:
+    """The sink classes one of `chars` can change the meaning of the text of."""
+    return frozenset(cls for cls, bad in _DANGEROUS.items() if not bad.isdisjoint(chars))
+
+
 # Validated data kept in the session is the point of the trust-boundary rule.
 _ALWAYS = frozenset({"trust"})
 _MAX_FINITE = 256

@@ -165,6 +165,23 @@ class CleanModel:
     # sanitizer: no sanitizer on a receiver reached through one of these attributes: a
     # DataFrame's `style` is a Styler, whose `to_html` escapes nothing by default
     not_through: tuple[str, ...] = ()
+    # sanitizer: (keyword, position) of the characters it is told to leave as they are too
+    # (`quote(x, safe="<>")`): the classes they can break are not cleaned, nor any when they are
+    # not a constant
+    kept: tuple[str, int] | None = None
+
+    def cleans_given(self, args: list[Value], keywords: dict[str | None, Value]) -> frozenset[str]:
+        """`cleans` less what the characters kept at this call can break."""
+        if self.kept is None:
+            return self.cleans
+        from bastion.analyzers.taint.patterns import broken_by  # patterns.py reads the domain
+
+        keyword, position = self.kept
+        given = keywords.get(keyword) or (args[position] if position < len(args) else None)
+        if given is None:
+            return frozenset() if None in keywords else self.cleans  # maybe in `**options`
+        chars = given.const.decode("latin-1") if isinstance(given.const, bytes) else given.const
+        return self.cleans - broken_by(chars) if isinstance(chars, str) else frozenset()
 
     def cleans_at(self, name: str | None, keywords: dict[str | None, Value]) -> bool:
         """Whether the sanitizer cleans at a call of `name` given these keywords."""
