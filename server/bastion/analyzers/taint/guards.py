@@ -65,8 +65,8 @@ def refine(ev: Evaluator, test: ast.expr, env: Env | None, truth: bool) -> Env |
         # alternatives prove, and alternatives that prove nothing return `env` itself)
         alternatives = [refine(ev, value, env, truth) for value in test.values]
         return env if any(a is env for a in alternatives) else join_env(*alternatives)
-    # what the test proves of a site path, kept until the other tests of it (site_paths.py)
-    return site_path(ev, [test], _single(ev, test, env, truth), truth)
+    # what the test proves of a site path or a component, kept until the other tests of it
+    return site_path(ev, [test], one_component(ev, [test], _single(ev, test, env, truth), truth), truth)
 
 
 def _single(ev: Evaluator, test: ast.expr, env: Env, truth: bool) -> Env:

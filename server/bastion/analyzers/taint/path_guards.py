@@ -29,6 +29,9 @@ _DIRECTORIES = frozenset({"os.path.dirname", "posixpath.dirname", "ntpath.dirnam
 _JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join"})
 _NORMPATHS = frozenset({"os.path.normpath", "posixpath.normpath"})
 _PATHS = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
+# What one test proves toward one component, kept as marks in a value's `clean` (one_component)
+_NO_SLASH, _NOT_DOT_LED = "path_no_slash", "path_not_dot_led"
+_MARKS = frozenset({_NO_SLASH, _NOT_DOT_LED})
 
 
 def not_absolute(ev: Evaluator, test: ast.Call, env: Env) -> Env:
@@ -53,16 +56,25 @@ def not_absolute(ev: Evaluator, test: ast.Call, env: Env) -> Env:
 
 def one_component(ev: Evaluator, tests: list[ast.expr], env: Env, truth: bool) -> Env:
     """Each of `tests` evaluated to `truth` (`"/" in name or name.startswith(".")` false, or
-    `"/" not in name and not name.startswith(".")` true): a name with no separator that no dot
-    leads is one component, neither `.` nor `..`, so it stays in the directory it is appended
-    or joined to (neither test alone proves so: `..` has no separator, `a/../..` no leading dot)."""
+    `"/" not in name and not name.startswith(".")` true, or each in a condition of its own): a
+    name with no separator that no dot leads is one component, neither `.` nor `..`, so it stays
+    in the directory it is appended or joined to (neither test alone proves so: `..` has no
+    separator, `a/../..` no leading dot). What one test proves of a local is kept in its value's
+    `clean` as a mark (`_MARKS`) until the other does."""
     if "dotdot" not in ev.models.guard_models:
         return env
-    single = {ast.dump(name) for test in tests if (name := _slash_free(test, truth)) is not None}
+    facts: dict[str, tuple[ast.expr, set[str]]] = {}
     for test in tests:
-        name = _not_dot_led(test, truth)
-        if name is not None and ast.dump(name) in single:
+        for name, mark in ((_slash_free(test, truth), _NO_SLASH), (_not_dot_led(test, truth), _NOT_DOT_LED)):
+            if name is not None:
+                facts.setdefault(ast.dump(name), (name, set()))[1].add(mark)
+    for name, found in facts.values():
+        held_before = env.get(name.id) if isinstance(name, ast.Name) else None
+        marks = found | (held_before.clean if held_before is not None else set())
+        if marks >= _MARKS:
             env = narrow(env, name, frozenset({APPENDED, COMPONENT}))
+        elif held_before is not None and not found <= held_before.clean:
+            env = narrow(env, name, frozenset(found))
     return env
 
 
