@@ -1,6 +1,7 @@
 """Calls that call a function they are handed, on arguments they are handed (the `[[callback]]`
 models): `threading.Thread(target=run, args=(cmd,))`, `executor.submit(run, cmd)`,
-`executor.map(run, cmds)`, `background_tasks.add_task(run, cmd=cmd)`. The function is called
+`executor.map(run, cmds)`, `background_tasks.add_task(run, cmd=cmd)`, a Celery task's
+`ping.delay(host)` (the function the receiver). The function is called
 there, in the abstract domain, on the values the call hands it: a same-file function's summary
 reports its sinks at this call, the path going through it (as a direct call would); a nested
 function, a lambda or a partial runs in place; a modelled sink (`target=os.system`) is checked
@@ -48,11 +49,14 @@ def call_back(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value]
     """Runs the function a callback model's call is handed, its hits recorded in `ev`."""
     index = ev.models.callbacks
     found = index.by_name(name)
-    if isinstance(node.func, ast.Attribute) and not on_module:
+    if isinstance(node.func, ast.Attribute):
+        # a from-imported name may be a module for all the names know: a task's own method
+        # (`ping.delay`) is asked of it too, the receiver called as the function it may be
         if node.func.attr in index.methods:
             found = [*found, *(m for m in index.methods[node.func.attr] if m not in found
+                               and (m.on_receiver or not on_module)
                                and not _no_executor(ev, m, node.func.attr, receiver))]
-        if receiver is not None:
+        if receiver is not None and not on_module:
             _run_overridden(ev, node, node.func.attr, receiver)
     for model in found:
         if model.function is None:
@@ -98,7 +102,7 @@ def handed_functions(models: Models, node: ast.Call, name: str | None) -> list[a
     found = list(index.by_name(name))
     if isinstance(node.func, ast.Attribute):
         found.extend(index.methods.get(node.func.attr, ()))
-    handed = (_at(node, m.function) for m in found if m.function is not None)
+    handed = (_function(node, m) for m in found if m.function is not None)
     return [f for f in handed if isinstance(f, (ast.Name, ast.Attribute))]
 
 
@@ -138,7 +142,7 @@ def _handed(ev: Evaluator, model: CallbackModel, node: ast.Call, args: list[Valu
     starred = next((i for i, a in enumerate(node.args) if isinstance(a, ast.Starred)), None)
     if starred is not None and (model.rest is None or starred < model.rest):
         return None  # which argument is where is not known
-    function = _at(node, model.function)
+    function = _function(node, model)
     if not isinstance(function, (ast.Name, ast.Attribute, ast.Lambda, ast.Call)):
         return None  # none given, or no function (`router.map("/", "index")`)
     nodes: list[ast.expr] = []
@@ -224,6 +228,13 @@ def _named(value: Value) -> dict[str, Value] | None:
 def _element(container: ast.expr, key: int | str) -> ast.expr:
     """`a[0]`, `kw["cmd"]`: the place of an element handed on, for the call's path."""
     return ast.copy_location(ast.Subscript(container, ast.Constant(key), ast.Load()), container)
+
+
+def _function(node: ast.Call, model: CallbackModel) -> ast.expr | None:
+    """The function the call hands: at the model's place, or the receiver of its method."""
+    if model.on_receiver:
+        return node.func.value if isinstance(node.func, ast.Attribute) else None
+    return _at(node, model.function)
 
 
 def _at(node: ast.Call, place: Place) -> ast.expr | None:

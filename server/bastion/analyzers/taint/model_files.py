@@ -358,7 +358,8 @@ class _Checker:
             elif calls or methods:
                 models.callbacks.add(calls, methods, CallbackModel(None, overridden=overridden))
             return
-        function = self.place("function", required=True)
+        on_receiver = self.item.get("function") == {"receiver": True}
+        function = (None, None) if on_receiver else self.place("function", required=True)
         rest = self.indexes("rest")
         if rest is not None and len(rest) != 1:
             self.error("rest", "expected one position")
@@ -374,7 +375,7 @@ class _Checker:
         if function is not None:
             models.callbacks.add(calls, methods, CallbackModel(
                 function, rest[0] if rest else None, args, kwargs, flags["keywords"] is True,
-                flags["mapped"] is True))
+                flags["mapped"] is True, on_receiver=on_receiver))
 
     def place(self, key: str, required: bool = False) -> tuple[int | None, str | None] | None:
         """`{ position = 1, keyword = "target" }`: an argument given by position or keyword."""
@@ -389,6 +390,7 @@ class _Checker:
                 position is None and keyword is None) or (
                 position is not None and (type(position) is not int or position < 0)) or (
                 keyword is not None and (not isinstance(keyword, str) or not keyword.isidentifier())):
-            self.error(key, "expected { position = N, keyword = \"name\" } (either or both)")
+            self.error(key, "expected { position = N, keyword = \"name\" } (either or both)"
+                            + (", or { receiver = true }" if key == "function" else ""))
             return None
         return position, keyword

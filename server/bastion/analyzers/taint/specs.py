@@ -221,6 +221,8 @@ class CallbackModel:
     # no function handed: the call (a base class's method) runs this method of the receiver's
     # class (`threading.Thread.start` runs a subclass's `run`)
     overridden: str | None = None
+    # the function is the call's receiver (a Celery task's `ping.delay(host)` runs `ping(host)`)
+    on_receiver: bool = False
 
 
 @attrs_classes.define
