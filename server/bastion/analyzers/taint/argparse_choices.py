@@ -56,8 +56,15 @@ EVERY = "<argparse every binding>"
 _INHERITED = "<argparse parents>"
 _MARKERS = frozenset({_CARRIED, EVERY, _INHERITED})
 
+# Flask-RESTful's and Flask-RESTX's reqparse declares its arguments as argparse does
+# (`add_argument("limit", type=int)`, `choices=(...)`, `dest=`, `action="append"`) and answers
+# 400 to a value its type or choices refuse: `parse_args()` returns a dict of them
+REQPARSE_MODULES = ("flask_restful", "flask_restx")
 _PARSERS = frozenset({"argparse.ArgumentParser().parse_args",
-                      "argparse.ArgumentParser().parse_intermixed_args"})
+                      "argparse.ArgumentParser().parse_intermixed_args",
+                      *(f"{m}.reqparse.RequestParser().parse_args" for m in REQPARSE_MODULES),
+                      # `ns.parser()`: a Namespace's (or an Api's) RequestParser
+                      "flask_restx.Namespace().parser().parse_args", "flask_restx.Api().parser().parse_args"})
 # `(namespace, remaining arguments)`: the namespace is first
 _PAIRS = frozenset({"argparse.ArgumentParser().parse_known_args",
                     "argparse.ArgumentParser().parse_known_intermixed_args"})

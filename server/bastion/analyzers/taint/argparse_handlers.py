@@ -11,7 +11,8 @@ argparse, and a keyword's value must be the function's own name, or `self.<metho
 method of a class that defines it (`set_defaults(func=self.clean)`, the handler `Tool.clean`).
 A table of handlers is the other way argparse programs dispatch: `COMMANDS = {"run": cmd_run}`
 at module level, called as `COMMANDS[args.cmd](args)` (or `COMMANDS.get(...)(...)`) anywhere in
-the module; its values are registered as handlers the same way.
+the module; its values are registered as handlers the same way. A module of Flask-RESTful or
+Flask-RESTX registers no handler, but its reqparse arguments are proven clean as argparse's.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import ast
 from collections.abc import Sequence
 
 from bastion.analyzers.matchers import Env
-from bastion.analyzers.taint.argparse_choices import clean_destinations
+from bastion.analyzers.taint.argparse_choices import REQPARSE_MODULES, clean_destinations
 from bastion.analyzers.taint.argparse_helpers import Helped, handed_to_helpers
 from bastion.analyzers.taint.argparse_walk import argparse_calls, handed_out
 from bastion.analyzers.taint.factories import FUNCTIONS, Registration
@@ -38,18 +39,19 @@ def dispatched(tree: ast.Module, text: str | None, env: Env, functions: set[str]
     the call; the lambdas `set_defaults` calls are given, as definitions; and the clean
     destinations (argparse_choices.py) and what helpers of other modules may prove with them
     (argparse_helpers.py). One walk of the tree finds what all four read."""
-    if not env.imported(("argparse",)):
-        return {}, [], frozenset(), None
+    argparse = env.imported(("argparse",))
+    if not argparse and not env.imported(REQPARSE_MODULES):
+        return {}, [], frozenset(), None  # reqparse's arguments are validated as argparse's
     # `Class.name`: asked for only here, past the import gate, so other modules pay nothing
     methods = {f"{d.name}.{item.name}" for d in definitions if isinstance(d, ast.ClassDef)
                for item in d.body if isinstance(item, FUNCTIONS)}
     # a table named once in the text (its assignment) is never called: its calls are not looked for
     tables = {name: held for name, held in _tables(tree, functions).items()
-              if text is None or text.count(name) > 1}
+              if argparse and (text is None or text.count(name) > 1)}
     calls = argparse_calls(tree, text, bool(tables))
     found: dict[str, list[Registration]] = {}
     lambdas: list[tuple[ast.FunctionDef, Registration]] = []
-    for owner, node in calls.set_defaults:
+    for owner, node in calls.set_defaults if argparse else ():
         for keyword in node.keywords:
             value = keyword.value
             name = value.id if isinstance(value, ast.Name) and value.id in functions else \

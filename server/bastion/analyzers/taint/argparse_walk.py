@@ -29,7 +29,12 @@ _MADE = "<made>"  # a parser made in the call's arguments: `helper(parser.add_ar
 # what makes a parser (or a part of one that declares arguments), and the methods only one has
 _MAKERS = frozenset({"ArgumentParser", "add_parser", "add_argument_group", "add_mutually_exclusive_group"})
 _METHODS = frozenset({"add_argument", "set_defaults", "parse_args", "parse_known_args",
-                      "add_subparsers", "parse_intermixed_args", "parse_known_intermixed_args"})
+                      "add_subparsers", "parse_intermixed_args", "parse_known_intermixed_args",
+                      "replace_argument"})
+# reqparse's `replace_argument(name, ...)` declares its argument anew, as `add_argument` does
+_DECLARING = frozenset({"add_argument", "replace_argument"})
+# Flask-RESTX's documenting decorators read a parser's arguments and add none: `@ns.expect(parser)`
+_DOCUMENTING = frozenset({"expect", "doc"})
 
 
 class ArgparseCalls(NamedTuple):
@@ -63,7 +68,7 @@ def argparse_calls(tree: ast.Module, text: str | None, tables: bool) -> Argparse
                 if isinstance(func, ast.Attribute):
                     if defaults and func.attr == "set_defaults":
                         found.set_defaults.append((owner, node))
-                    elif arguments and func.attr == "add_argument":
+                    elif arguments and func.attr in _DECLARING:
                         found.add_argument.append(node)
                     if arguments and func.attr in _METHODS:  # a parser's own method: its receiver
                         key = _key(func.value)
@@ -74,7 +79,8 @@ def argparse_calls(tree: ast.Module, text: str | None, tables: bool) -> Argparse
                         isinstance(func, ast.Subscript) or isinstance(func, ast.Call)
                         and isinstance(func.func, ast.Attribute) and func.func.attr == "get"):
                     found.item_calls.append(node)
-                if arguments and (node.args or node.keywords):
+                if arguments and (node.args or node.keywords) and not (
+                        isinstance(func, ast.Attribute) and func.attr in _DOCUMENTING):
                     handing.append(node)
             elif kind is ast.Name:
                 if node.id in CONVERSIONS and not isinstance(node.ctx, ast.Load):
