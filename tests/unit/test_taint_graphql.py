@@ -18,6 +18,7 @@ ANALYZER = TaintAnalyzer()
 GRAPHENE = "import os\nimport sqlite3\nimport graphene\n"
 ARIADNE = "import os\nfrom ariadne import QueryType, MutationType\nquery = QueryType()\nmutation = MutationType()\n"
 STRAWBERRY = "import os\nimport strawberry\n"
+INPUT = "@strawberry.input\nclass JobInput:\n    name: str\n    priority: int = 0\n"
 
 
 def ids(source: str) -> list[str]:
@@ -60,6 +61,9 @@ CASES = [
                STRAWBERRY + "@strawberry.type\nclass Query:\n    @strawberry.field\n    def ping(self, info: strawberry.Info, count: int) -> str:\n        return os.popen('ping -c %d localhost' % count).read()\n"),
     ("BST202", STRAWBERRY + "@strawberry.type\nclass Mutation:\n    @strawberry.mutation\n    def ping(self, host: str) -> str:\n        return os.popen('ping ' + host).read()\n",
                STRAWBERRY + "@strawberry.type\nclass Mutation:\n    @strawberry.mutation\n    def ping(self, info) -> str:\n        return os.popen('ping ' + info.context['host']).read()\n"),
+    # an argument of a `@strawberry.input` type: its `int` fields are numbers, its `str` ones text
+    ("BST202", STRAWBERRY + INPUT + "@strawberry.type\nclass Mutation:\n    @strawberry.mutation\n    def add(self, job: JobInput) -> str:\n        return os.popen(f'enqueue {job.name}').read()\n",
+               STRAWBERRY + INPUT + "@strawberry.type\nclass Mutation:\n    @strawberry.mutation\n    def add(self, job: JobInput) -> str:\n        return os.popen(f'enqueue --priority {job.priority}').read()\n"),
 ]
 
 

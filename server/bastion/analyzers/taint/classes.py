@@ -32,13 +32,15 @@ class ClassShape:
     # (name, call) of a field whose value is a call: pydantic's `name: str = Field(pattern=...)`
     # declares what `Annotated[str, Field(pattern=...)]` does
     defaults: tuple[tuple[str, ast.expr], ...] = ()
+    # its decorators, resolved: Strawberry's `@strawberry.input` makes a body model as a base does
+    decorators: tuple[str | None, ...] = ()
 
     def key(self) -> str:
         """What a body model's classification depends on, for the module's digest (computed
         only in modules that may define body models)."""
         return repr((self.own, [(name, ast.dump(annotation)) for name, annotation in self.fields],
                      [(name, annotation and ast.dump(annotation)) for name, annotation in self.init_params],
-                     [(name, ast.dump(value)) for name, value in self.defaults]))
+                     [(name, ast.dump(value)) for name, value in self.defaults], self.decorators))
 
 
 def class_shapes(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
@@ -77,7 +79,9 @@ def class_shapes(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
                      tuple((item.target.id, item.value) for item in node.body
                            if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)
                            and isinstance(item.value, ast.Call)))
-        shape = ClassShape(own, tuple(bases), tuple(dict.fromkeys(ancestors)), *local)
+        decorators = before.decorators if before is not None else \
+            tuple(resolve(d, env, kinds) for d in node.decorator_list)
+        shape = ClassShape(own, tuple(bases), tuple(dict.fromkeys(ancestors)), *local, decorators)
         shapes[node] = seen[node.name] = shape
     return shapes
 
@@ -102,13 +106,14 @@ def _constant_statement(node: ast.stmt) -> bool:
 def model_fields(name: str | None, classes: dict[str, ClassShape], models: NameSet,
                   seen: frozenset[str] = frozenset(), defaults: bool = False) -> dict[str, ast.expr] | None:
     """The annotated fields of the module's class `name` and of its bases in the module, when
-    it derives from one of `models` (pydantic's BaseModel); else None. `defaults`: their values
-    that are calls (`Field(...)`) instead of their annotations."""
+    it derives from one of `models` (pydantic's BaseModel) or is decorated with one
+    (`@strawberry.input`); else None. `defaults`: their values that are calls (`Field(...)`)
+    instead of their annotations."""
     shape = classes.get(name) if name is not None and name not in seen else None
     if shape is None:
         return None
     fields: dict[str, ast.expr] = {}
-    derives = False
+    derives = any(d is not None and d in models for d in shape.decorators)
     for base in shape.own:
         if base is not None and base in models:
             derives = True
