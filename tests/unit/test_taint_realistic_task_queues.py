@@ -1,13 +1,13 @@
 """Taint analysis on realistic apps written from the frameworks' documentation, round eight: a
 Flask app queueing Celery tasks of another module (`@app.task`, `@shared_task`, `delay`,
-`apply_async` with `args` or a tuple, through the module's name too) and RQ jobs
+`apply_async` with `args` or a tuple, through the module's name too, a task bound by `bind=True`) and RQ jobs
 (`Queue.enqueue` with keywords), the tasks' sinks reported where the view queues them, a task
 queued with constants or a number it converts silent; and a Litestar app (typed path
 parameters, a Pydantic body with a Literal field, an Enum query, File / Redirect / Response /
 Template responses).
 
-Each line `bastion check` must report ends with its rule (taint_marked.py); every other line is a safe
-twin or plain code and must stay silent."""
+Each line `bastion check` must report ends with its rule (taint_marked.py); every other line is a safe twin or
+plain code and must stay silent."""
 
 from __future__ import annotations
 
@@ -107,10 +107,13 @@ def ping_host(host):
     return subprocess.run(f"ping -c 3 {host}", shell=True, capture_output=True).stdout
 
 
-@celery_app.task(max_retries=3)
-def fetch_feed(url):
-    with urllib.request.urlopen(url) as resp:
-        return resp.read()
+@celery_app.task(bind=True, max_retries=3)
+def fetch_feed(self, url):
+    try:
+        with urllib.request.urlopen(url) as resp:
+            return resp.read()
+    except OSError as exc:
+        raise self.retry(exc=exc, countdown=60)
 
 
 @shared_task

@@ -3,7 +3,8 @@
 `function = { receiver = true }`), RQ's `Queue.enqueue(f, *args, **kwargs)`, `enqueue_call`,
 `enqueue_in`. The task's sinks report where the view queues it when the task is another
 workspace module's (in a scan and in the editor, whose store computes the handed function's
-summary ahead), at the sink through the task when it is the module's own; a task queued with
+summary ahead), at the sink through the task when it is the module's own; a task bound by
+`bind=True` (its first parameter `self`) is handed the task first; a task queued with
 constants, or given the request's data where it reaches no sink, reports nothing."""
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ ANALYZER = TaintAnalyzer()
 TASKS = '''
 import subprocess
 
+import requests
+
 from celery import Celery, shared_task
 
 celery_app = Celery("jobs", broker="redis://localhost")
@@ -25,6 +28,14 @@ celery_app = Celery("jobs", broker="redis://localhost")
 @celery_app.task
 def ping(host, count=1):
     subprocess.run(f"ping -c {int(count)} {host}", shell=True)
+
+
+@celery_app.task(bind=True, max_retries=3)
+def fetch(self, url, timeout=5):
+    try:
+        return requests.get(url, timeout=timeout).text
+    except requests.RequestException as exc:
+        raise self.retry(exc=exc)
 
 
 @shared_task(name="jobs.convert")
@@ -40,7 +51,7 @@ from redis import Redis
 from rq import Queue
 
 from app import tasks
-from app.tasks import convert, ping
+from app.tasks import convert, fetch, ping
 
 app = Flask(__name__)
 queue = Queue(connection=Redis())
@@ -65,6 +76,12 @@ PAIRS = [
      "queue.enqueue_in(timedelta(minutes=5), convert, 'a')"),
     ("queue.enqueue_call(func=convert, args=(c,))", "queue.enqueue_call(func=convert, args=('a', c))"),
 ]
+# a bound task (`bind=True`) is handed the task first: the arguments are its later parameters
+BOUND = [
+    ("fetch.delay(c)", "fetch.delay('https://status.example.com', c)"),
+    ("tasks.fetch.apply_async(args=[c])", "tasks.fetch.apply_async(args=['https://status.example.com'])"),
+    ("fetch.apply_async(kwargs={'url': c})", "fetch.apply_async(kwargs={'timeout': c, 'url': 'https://a'})"),
+]
 
 
 def _queued(root, body: str, compute: bool) -> list[tuple[int, str, str]]:
@@ -81,10 +98,17 @@ def test_a_task_of_another_module_queued_by_a_view(tmp_path, vulnerable, safe, c
     assert _queued(tmp_path / "safe", safe, compute) == []
 
 
+@pytest.mark.parametrize("compute", [True, False], ids=["scan", "editor"])
+@pytest.mark.parametrize(("vulnerable", "safe"), BOUND)
+def test_a_bound_task_is_handed_the_task_first(tmp_path, vulnerable, safe, compute):
+    assert _queued(tmp_path / "vulnerable", vulnerable, compute) == [(17, "BST213", "HIGH")]
+    assert _queued(tmp_path / "safe", safe, compute) == []
+
+
 def test_the_finding_is_at_the_queueing_call_its_path_into_the_task(tmp_path):
     [finding] = workspace_findings(ANALYZER, tmp_path, {
         "tasks.py": TASKS, "views.py": VIEWS.format(body="ping.delay(c)")}, False)
-    assert "(tasks.py line 11, through `ping`)" in finding.message
+    assert "(tasks.py line 13, through `ping`)" in finding.message
 
 
 SAME_FILE = '''
@@ -102,6 +126,11 @@ def archive(folder):
     subprocess.run("tar czf /tmp/out.tgz " + folder, shell=True)
 
 
+@shared_task(bind=True)
+def backup(self, folder):
+    subprocess.run("tar czf /tmp/backup.tgz " + folder, shell=True)
+
+
 def run(cmd):
     subprocess.run(cmd, shell=True)
 
@@ -116,8 +145,9 @@ def view():
 @pytest.mark.parametrize(("vulnerable", "safe", "line"), [
     ('archive.delay(request.form["folder"])', 'archive.delay("/srv/data")', 12),
     ('archive.apply_async([request.form["folder"]])', 'archive.apply_async(["/srv/data"])', 12),
+    ('backup.delay(request.form["folder"])', 'backup.delay("/srv/data")', 17),
     # multiprocessing's apply_async hands the function first, as before
-    ('Pool().apply_async(run, (request.form["folder"],))', 'Pool().apply_async(run, ("ls",))', 16),
+    ('Pool().apply_async(run, (request.form["folder"],))', 'Pool().apply_async(run, ("ls",))', 21),
 ])
 def test_a_task_of_the_module_reports_at_its_sink(vulnerable, safe, line):
     found = [[(f.line, f.rule_id) for f in ANALYZER.analyse_file(SAME_FILE.format(body=body), "jobs.py")]

@@ -1,7 +1,8 @@
 """Calls that call a function they are handed, on arguments they are handed (the `[[callback]]`
 models): `threading.Thread(target=run, args=(cmd,))`, `executor.submit(run, cmd)`,
 `executor.map(run, cmds)`, `background_tasks.add_task(run, cmd=cmd)`, a Celery task's
-`ping.delay(host)` (the function the receiver). The function is called
+`ping.delay(host)` (the function the receiver; a task bound by `bind=True`, its first parameter
+`self`, is handed the task first). The function is called
 there, in the abstract domain, on the values the call hands it: a same-file function's summary
 reports its sinks at this call, the path going through it (as a direct call would); a nested
 function, a lambda or a partial runs in place; a modelled sink (`target=os.system`) is checked
@@ -29,7 +30,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.closures import LocalFunction, call_local
-from bastion.analyzers.taint.domain import ANY, UNKNOWN, Value
+from bastion.analyzers.taint.domain import ANY, SAFE, UNKNOWN, Value
 from bastion.analyzers.taint.escapes import CONTAINER_TYPES
 from bastion.analyzers.taint.signatures import packed, positional
 from bastion.analyzers.taint.specs import CallbackModel, Models
@@ -188,8 +189,25 @@ def _handed(ev: Evaluator, model: CallbackModel, node: ast.Call, args: list[Valu
         else:  # `kwargs=options`: its keys are not known
             keyword_nodes.append(ast.keyword(None, keyword.value))
             keyword_values[None] = held
+    if model.on_receiver and _bound_task(ev, function, [*values, *keyword_values.values()]):
+        # the task itself comes first: a constant stands for it
+        nodes, values = [ast.copy_location(ast.Constant(None), node), *nodes], [SAFE, *values]
     call = ast.copy_location(ast.Call(function, list(nodes), keyword_nodes), node)
     return function, call, list(values), keyword_values
+
+
+def _bound_task(ev: Evaluator, function: ast.expr, inputs: list[Value]) -> bool:
+    """Whether the task a receiver's model runs takes the task itself first, Celery's
+    `@app.task(bind=True) def fetch(self, url)`: a module-level function whose first parameter
+    is `self`, of this module or, by its summary, of another workspace module."""
+    local = ev.module.function_named(function.id) if isinstance(function, ast.Name) else None
+    if local is not None:
+        params = positional(local.node.args)
+        return local.class_name is None and bool(params) and params[0].arg == "self"
+    external = ev.module.external
+    name = ev.qualname(function) if external is not None else None
+    summary = external(name, any(v.tainted for v in inputs)) if name is not None else None
+    return summary is not None and summary.params[:1] == ("self",)
 
 
 def _spread(ev: Evaluator, nodes: list[ast.expr], values: list[Value]
