@@ -1,10 +1,10 @@
 """Taint analysis on realistic apps written from the frameworks' documentation, round eight: a
 Flask app queueing Celery tasks of another module (`@app.task`, `@shared_task`, `delay`,
-`apply_async` with `args` or a tuple, through the module's name too, a task bound by `bind=True`) and RQ jobs
-(`Queue.enqueue` with keywords), the tasks' sinks reported where the view queues them, a task
-queued with constants or a number it converts silent; and a Litestar app (typed path
-parameters, a Pydantic body with a Literal field, an Enum query, File / Redirect / Response /
-Template responses).
+`apply_async` with `args` or a tuple, through the module's name too, a task bound by
+`bind=True`, a group of signatures) and RQ jobs (`Queue.enqueue` with keywords), the tasks'
+sinks reported where the view queues them, a task queued with constants or a number it
+converts silent; and a Litestar app (typed path parameters, a Pydantic body with a Literal
+field, an Enum query, File / Redirect / Response / Template responses).
 
 Each line `bastion check` must report ends with its rule (taint_marked.py); every other line is a safe twin or
 plain code and must stay silent."""
@@ -136,7 +136,8 @@ def convert(source, fmt="pdf"):
 def nightly_report():
     subprocess.run("report --all", shell=True)
 ''',
-    'jobs/views.py': r'''from flask import Flask, jsonify, request
+    'jobs/views.py': r'''from celery import group
+from flask import Flask, jsonify, request
 from redis import Redis
 from rq import Queue
 
@@ -152,6 +153,14 @@ def ping():
     result = ping_host.delay(request.form["host"])  # BST202
     ping_host.delay("localhost")
     return jsonify(id=result.id)
+
+
+@app.post("/ping-all")
+def ping_all():
+    hosts = request.form.getlist("host")
+    group(ping_host.s(h) for h in hosts).apply_async()  # BST202
+    group(ping_host.s(h) for h in ("db1.internal", "db2.internal")).apply_async()
+    return jsonify(ok=True)
 
 
 @app.post("/feeds")

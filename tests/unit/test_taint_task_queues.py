@@ -1,7 +1,8 @@
 """Functions a task queue runs on the arguments a view hands it (issue 12): a Celery task's
 `delay(*args, **kwargs)` and `apply_async(args, kwargs)` (the task the receiver: `[[callback]]`
-`function = { receiver = true }`), RQ's `Queue.enqueue(f, *args, **kwargs)`, `enqueue_call`,
-`enqueue_in`. The task's sinks report where the view queues it when the task is another
+`function = { receiver = true }`) and its signatures `s` / `si` / `signature` (run where they
+are made), Django's `transaction.on_commit(func)`, RQ's `Queue.enqueue(f, *args, **kwargs)`,
+`enqueue_call`, `enqueue_in`. The task's sinks report where the view queues it when the task is another
 workspace module's (in a scan and in the editor, whose store computes the handed function's
 summary ahead), at the sink through the task when it is the module's own; a task bound by
 `bind=True` (its first parameter `self`) is handed the task first; a task queued with
@@ -46,6 +47,8 @@ def convert(source, label=""):
 VIEWS = '''
 from datetime import timedelta
 
+from celery import chain, group
+from django.db import transaction
 from flask import Flask, request
 from redis import Redis
 from rq import Queue
@@ -75,6 +78,17 @@ PAIRS = [
     ("queue.enqueue_in(timedelta(minutes=5), convert, c)",
      "queue.enqueue_in(timedelta(minutes=5), convert, 'a')"),
     ("queue.enqueue_call(func=convert, args=(c,))", "queue.enqueue_call(func=convert, args=('a', c))"),
+    # a signature runs its task on its arguments wherever it is sent
+    ("ping.s(c).delay()", "ping.s('localhost').delay()"),
+    ("group(ping.s(h) for h in request.form.getlist('h')).apply_async()",
+     "group(ping.s(h) for h in ['a', 'b']).apply_async()"),
+    ("chain(tasks.ping.si(c), convert.si('a'))()",
+     "chain(tasks.ping.si('localhost'), convert.si('a', label=c))()"),
+    ("ping.signature((c,), countdown=5).delay()",
+     "ping.signature(('localhost',), kwargs={'count': c}).delay()"),
+    # Django runs the function handed to on_commit once the transaction commits
+    ("transaction.on_commit(lambda: ping.delay(c))",
+     "transaction.on_commit(lambda: ping.delay('localhost'))"),
 ]
 # a bound task (`bind=True`) is handed the task first: the arguments are its later parameters
 BOUND = [
@@ -94,14 +108,14 @@ def _queued(root, body: str, compute: bool) -> list[tuple[int, str, str]]:
 @pytest.mark.parametrize("compute", [True, False], ids=["scan", "editor"])
 @pytest.mark.parametrize(("vulnerable", "safe"), PAIRS)
 def test_a_task_of_another_module_queued_by_a_view(tmp_path, vulnerable, safe, compute):
-    assert _queued(tmp_path / "vulnerable", vulnerable, compute) == [(17, "BST202", "HIGH")]
+    assert _queued(tmp_path / "vulnerable", vulnerable, compute) == [(19, "BST202", "HIGH")]
     assert _queued(tmp_path / "safe", safe, compute) == []
 
 
 @pytest.mark.parametrize("compute", [True, False], ids=["scan", "editor"])
 @pytest.mark.parametrize(("vulnerable", "safe"), BOUND)
 def test_a_bound_task_is_handed_the_task_first(tmp_path, vulnerable, safe, compute):
-    assert _queued(tmp_path / "vulnerable", vulnerable, compute) == [(17, "BST213", "HIGH")]
+    assert _queued(tmp_path / "vulnerable", vulnerable, compute) == [(19, "BST213", "HIGH")]
     assert _queued(tmp_path / "safe", safe, compute) == []
 
 
