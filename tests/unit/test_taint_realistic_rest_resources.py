@@ -3,7 +3,8 @@ Flask-RESTX API (Namespace resources with `@ns.route` and `@ns.expect`, reqparse
 `reqparse.RequestParser()` and `ns.parser()` with typed, choice and text arguments, `api.payload`,
 lxml with and without entities, ldap, a redirect guard missing the backslash check) and a
 Flask-RESTful app (`api.add_resource`, a parser built in the method, a pickled state, the
-session). Arguments declared `type=int` or with constant `choices` are no injection.
+session). Arguments declared `type=int` or with constant `choices` are no injection, nor is a
+class route's `<int:item_id>`.
 
 Each line `bastion check` must report ends with its rule (taint_marked.py); every other line is a safe twin or
 plain code and must stay silent."""
@@ -94,6 +95,7 @@ class Item(Resource):
 @ns.route("/<int:item_id>/label")
 class Label(Resource):
     def get(self, item_id):
+        subprocess.run(f"print-label --id {item_id}", shell=True)
         text = request.args.get("text", "")
         subprocess.run(f"print-label --text '{text}'", shell=True)  # BST202
         subprocess.run(["print-label", "--text", "--", text])

@@ -129,6 +129,9 @@ def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
             self_kind, setup = (owner.self_kind, owner.setup_methods) if owner else (None, ())
             marks = _class_marks(node, env, kinds) if any(e.class_decorators for e in entries) \
                 else ()
+            if node.decorator_list and any(e.class_routes for e in entries):
+                # the class's URL rules type its methods' parameters (entry_params.py)
+                marks = (*marks, *(ast.unparse(d) for d in node.decorator_list))
             around = (node.name, tuple(bases), self_kind, setup, marks)
             items = [item for item in node.body if isinstance(item, FUNCTIONS)]
             methods = kept.take(items, around, node) if kept is not None else [None] * len(items)

@@ -43,6 +43,20 @@ def _resolver_skip(function: Function) -> int:
     return 2 + classmethod - function.implicit_params
 
 
+def _route_typed(node: ast.ClassDef, entry: EntryModel, env: Env, kinds: dict[str, str]) -> set[str]:
+    """The parameters the class's URL rules (`@ns.route("/<int:item_id>")`, one of the entry's
+    `class_routes`) declare with a typed converter in each rule naming them."""
+    typed: set[str] = set()
+    untyped: set[str] = set()
+    for decorator in node.decorator_list:
+        rule = decorator.args[0] if isinstance(decorator, ast.Call) and decorator.args else None
+        if isinstance(rule, ast.Constant) and isinstance(rule.value, str) \
+                and resolve(decorator, env, kinds) in entry.class_routes:
+            for converter, name in _FLASK_PARAM.findall(rule.value):
+                (typed if converter.strip() in _TYPED_CONVERTERS else untyped).add(name)
+    return typed - untyped
+
+
 def entry_params(function: Function, entry: EntryModel, decorator: ast.expr | None,
                  env: Env, kinds: dict[str, str], classes: dict[str, ClassShape]) -> None:
     """Sets on `function`, an entry's, what the framework passes each parameter."""
@@ -128,6 +142,10 @@ def entry_params(function: Function, entry: EntryModel, decorator: ast.expr | No
             tainted = [p.arg for p in params if p.arg in converters
                        and converters[p.arg] not in _TYPED_CONVERTERS]
             safe = [p.arg for p in params if converters.get(p.arg) in _TYPED_CONVERTERS]
+    if entry.class_routes and function.class_node is not None:
+        typed = _route_typed(function.class_node, entry, env, kinds)
+        safe += [name for name in tainted if name in typed]
+        tainted = [name for name in tainted if name not in typed]
     if entry.params in ("all", "after_first", "resolver_args"):
         tainted += [p.arg for p in packed(args)]
     function.dependencies = tuple(dependencies)

@@ -192,6 +192,8 @@ class _Checker:
             self.error("factory_params", "factory_params needs imported")
         if class_decorators and not methods:
             self.error("class_decorators", "class_decorators needs methods")
+        if self.strings("class_routes") and not class_bases:
+            self.error("class_routes", "class_routes needs class_bases")
         params = self.item.get("params", "all")
         if isinstance(params, list):
             params = tuple(self.strings("params"))
@@ -237,7 +239,8 @@ class _Checker:
                 frozenset(callers), NameSet(self.strings("response_annotations")),
                 self.text("second_kind", required=False),
                 frozenset(self.strings("init_params")), frozenset(self.strings("response_params")),
-                self.text("response_kind", required=False), frozenset(factory_params)))
+                self.text("response_kind", required=False), frozenset(factory_params),
+                class_routes=NameSet(self.strings("class_routes"))))
 
     def sink(self, models: Models) -> None:
         sink_class = self.text("class", SINK_CLASSES)

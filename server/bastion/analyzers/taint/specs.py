@@ -103,6 +103,10 @@ class EntryModel:
     # it, is the entry's, though the module imports none of `imported` (Django's function
     # middleware: `def simple_middleware(get_response): def middleware(request): ...`)
     factory_params: frozenset[str] = frozenset()
+    # with `class_bases`: class decorators whose first argument is the URL rule of all the
+    # class's methods (Flask-RESTX's `@ns.route("/<int:item_id>")`): a parameter each such rule
+    # naming it declares with a typed converter holds a number (entry_params.py)
+    class_routes: NameSet = NameSet([])
 
 
 @attrs_classes.frozen
