@@ -225,7 +225,9 @@ def _entered(function: Function, entry: EntryModel, decorator: ast.expr | None, 
              kinds: dict[str, str], classes: dict[str, ClassShape]) -> Function:
     function.entry = entry
     function.helper = function.helper and decorator is None and function.class_name is None
-    function.return_sink = _return_sink(entry, decorator, env, kinds)
+    function.return_sink = None if any(resolve(d, env, kinds) in entry.return_sink_unless
+                                       for d in function.node.decorator_list) \
+        else _return_sink(entry, decorator, env, kinds)
     entry_params(function, entry, decorator, env, kinds, classes)
     return function
 

@@ -159,7 +159,7 @@ def sets_content_type(scope: ast.AST) -> bool:
 
 # The response a framework keeps for the request being served as a module global, which a
 # route types before it returns the body: Bottle's `response`.
-GLOBAL_RESPONSES = frozenset({"bottle.response"})
+GLOBAL_RESPONSES = frozenset({"bottle.response", "cherrypy.response", "cherrypy.serving.response"})
 
 
 def typed_globally(ev: Evaluator) -> bool:

@@ -240,7 +240,8 @@ class _Checker:
                 self.text("second_kind", required=False),
                 frozenset(self.strings("init_params")), frozenset(self.strings("response_params")),
                 self.text("response_kind", required=False), frozenset(factory_params),
-                class_routes=NameSet(self.strings("class_routes"))))
+                class_routes=NameSet(self.strings("class_routes")),
+                return_sink_unless=NameSet(self.strings("return_sink_unless"))))
 
     def sink(self, models: Models) -> None:
         sink_class = self.text("class", SINK_CLASSES)

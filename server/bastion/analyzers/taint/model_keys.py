@@ -23,7 +23,7 @@ KEYS = {
               "imported", "kind", "first_param", "clean_annotations", "return_sink_when",
               "validated_models", "self_kind", "class_decorators", "request_params", "setup_methods",
               "handler_callers", "response_annotations", "second_kind", "init_params",
-              "response_params", "response_kind", "factory_params", "class_routes",
+              "response_params", "response_kind", "factory_params", "class_routes", "return_sink_unless",
               "registrars", "signature", "parameter_markers"},
     "sink": {"class", "calls", "methods", "args", "keywords", "receiver", "when", "model",
              "subscript_of", "attribute_of", "prefix_only", "result_untainted", "key", "before",

@@ -107,6 +107,9 @@ class EntryModel:
     # class's methods (Flask-RESTX's `@ns.route("/<int:item_id>")`): a parameter each such rule
     # naming it declares with a typed converter holds a number (entry_params.py)
     class_routes: NameSet = NameSet([])
+    # the return value is no sink in a function with one of these decorators too (CherryPy's
+    # `@cherrypy.tools.json_out()`: what it returns is encoded as JSON)
+    return_sink_unless: NameSet = NameSet([])
 
 
 @attrs_classes.frozen
