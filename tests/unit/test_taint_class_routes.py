@@ -1,9 +1,11 @@
 """Flask-RESTX resources routed by a class decorator (`@ns.route("/<int:item_id>/label")`,
-`@api.route(...)`, the entry's `class_routes`): a method's parameter that each rule naming it
+`@api.route(...)`) and Flask-RESTful's registered at module level (`api.add_resource(Backup,
+"/backups/<int:backup_id>")`), the entry's `class_routes`: a method's parameter that each rule naming it
 declares with a typed converter (`int`, `float`, `uuid`) holds no injection, as a Flask view's
 does; one a rule leaves untyped (`<item_id>`, `<string:uid>`, `<path:rest>`) is the request's.
-The rules are part of the methods' kept classification: an edit of the decorator alone
-changes what they report, both ways, in a long-lived analyzer."""
+The rules are part of the methods' kept classification (a registration's in the module's
+digest): an edit of the decorator or of the registration alone changes what they report, both
+ways, in a long-lived analyzer."""
 
 from __future__ import annotations
 
@@ -55,6 +57,39 @@ class Tokens(Resource):
         subprocess.run(f"revoke {rest}", shell=True)  # BST202
         return {}
 '''
+REGISTERED = '''
+import sqlite3
+import subprocess
+
+from flask import Flask
+from flask_restful import Api, Resource
+
+app = Flask(__name__)
+api = Api(app)
+
+
+class Backup(Resource):
+    def get(self, backup_id):
+        subprocess.run(f"restore --id {backup_id}", shell=True)
+        return {}
+
+
+class Note(Resource):
+    def get(self, slug):
+        return sqlite3.connect("x").execute(f"SELECT * FROM notes WHERE slug = '{slug}'").fetchall()  # BST204
+
+
+class Report(Resource):
+    def get(self, year, name):
+        subprocess.run(f"report --year {year}", shell=True)
+        subprocess.run(f"report --name {name}", shell=True)  # BST202
+        return {}
+
+
+api.add_resource(Backup, "/backups/<int:backup_id>")
+api.add_resource(Note, "/notes/<slug>", "/notes/<int:slug>")
+api.add_resource(Report, "/reports/<int:year>/<path:name>", endpoint="report")
+'''
 LABEL = '''
 import os
 
@@ -77,4 +112,15 @@ def test_a_typed_converter_of_the_class_rule_holds_a_number():
 
 def test_an_edit_of_the_class_rule_alone_changes_the_report():
     untyped, typed = LABEL.replace("RULE", "printer_id"), LABEL.replace("RULE", "int:printer_id")
+    assert_edit_reaches(untyped, typed, "BST202")
+
+
+def test_a_typed_converter_of_a_registered_rule_holds_a_number():
+    assert_marked(REGISTERED)
+
+
+def test_an_edit_of_the_registration_alone_changes_the_report():
+    typed = REGISTERED.replace("  # BST204", "").replace("  # BST202", "")
+    typed = typed.replace('"/notes/<slug>", ', "").replace("<path:name>", "<int:name>")
+    untyped = typed.replace("<int:backup_id>", "<backup_id>")
     assert_edit_reaches(untyped, typed, "BST202")

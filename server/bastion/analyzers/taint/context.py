@@ -43,6 +43,7 @@ from bastion.analyzers.taint.entries import (
     functions_of,
     imported_in_functions,
 )
+from bastion.analyzers.taint.entry_params import registered_routes
 from bastion.analyzers.taint.factories import (
     method_registrations,
     nested_views,
@@ -217,6 +218,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     inside = imported_in_functions(candidates, wanted) if wanted else frozenset()
     tables = function_tables(tree.body, set(constants), definitions, env)
     declared = declared_fields(definitions, env, records, forms)
+    routes = registered_routes(expressions, env, kinds, models.entries)  # `api.add_resource(...)`
     digest = blake2b(repr((sorted(env.aliases.items()), sorted(env.imports), sorted(inside),
                                    sorted((k, v.const) for k, v in constants.items()),
                                    sorted(kinds.items()), sorted(patterns.items()),
@@ -238,6 +240,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                    sorted((k, sorted(map(str, v))) for k, v in bound.items()),
                                    helped and (sorted(helped[0]), sorted(map(str, helped[1])), helped[2]),
                                    sorted((k, table_key(v)) for k, v in tables.items()),
+                                   sorted(routes.items()),
                                    )).encode(), digest_size=16).digest()
     # a class deriving from a framework's class through another module's base class is the
     # framework's, though this module does not import it
@@ -256,7 +259,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
         if memo is not None else None
     kept = kept_functions(memo, (classified.digest, typed)) if classified is not None else None
     functions = functions_of(definitions, env, kinds, entries, typed, shapes, classified,
-                             registered, called, kept)
+                             registered, called, kept, routes)
     if kept is not None:
         kept.done()
     for view in nested:

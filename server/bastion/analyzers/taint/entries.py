@@ -63,6 +63,9 @@ class Function:
     # a nested function: the parameters among entries' `factory_params` of the function that
     # returns it (Django's function middleware, made by a factory of `get_response`)
     made_by: frozenset[str] = frozenset()
+    # a method's: the (registrar, URL rule) pairs of the calls registering its class
+    # (`api.add_resource(Todo, "/todos/<int:todo_id>")`, entry_params.registered_routes)
+    class_routes: tuple[tuple[str, str], ...] = ()
 
     @property
     def implicit_params(self) -> int:
@@ -102,9 +105,11 @@ def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
                  entries: list[EntryModel], classes: dict[str, ClassShape],
                  shapes: dict[ast.ClassDef, ClassShape], memo: Classified | None,
                  registered: dict[str, tuple[Registration, ...]], called: set[str],
-                 kept: KeptFunctions | None = None) -> list[Function]:
+                 kept: KeptFunctions | None = None,
+                 routes: dict[str, tuple[tuple[str, str], ...]] | None = None) -> list[Function]:
     """`classes`: the body models' candidates (empty where there can be none); `called`: the
-    functions the module calls itself; `kept`: the last context's functions (context_reuse.py)."""
+    functions the module calls itself; `kept`: the last context's functions (context_reuse.py);
+    `routes`: the URL rules registering a class, by its name (in the module's digest)."""
     found: list[Function] = []
     mixed = mixed_into(definitions, entries, shapes)
     for node in definitions:
@@ -139,7 +144,8 @@ def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
                 if method is None:
                     methods[index] = classify_kept(
                         Function(item, f"{node.name}.{item.name}", node.name, node,
-                                 self_kind=self_kind, setup_methods=setup),
+                                 self_kind=self_kind, setup_methods=setup,
+                                 class_routes=(routes or {}).get(node.name, ())),
                         env, kinds, entries, classes, memo, bases, marks,
                         # a method a call registers (an argparse handler `set_defaults(func=self.run)`);
                         # the registrations are in the module's digest, which the kept functions' key holds

@@ -43,17 +43,38 @@ def _resolver_skip(function: Function) -> int:
     return 2 + classmethod - function.implicit_params
 
 
-def _route_typed(node: ast.ClassDef, entry: EntryModel, env: Env, kinds: dict[str, str]) -> set[str]:
-    """The parameters the class's URL rules (`@ns.route("/<int:item_id>")`, one of the entry's
-    `class_routes`) declare with a typed converter in each rule naming them."""
+def registered_routes(expressions: list[ast.stmt], env: Env, kinds: dict[str, str],
+                      entries: list[EntryModel]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """(registrar, URL rule) pairs by class name, of the module-level calls registering a class
+    with its rules, one of the entries' `class_routes` (Flask-RESTful's
+    `api.add_resource(Todo, "/todos/<int:todo_id>")`)."""
+    found: dict[str, tuple[tuple[str, str], ...]] = {}
+    for statement in expressions:
+        call = statement.value if isinstance(statement, ast.Expr) else None
+        if not isinstance(call, ast.Call) or not call.args or not isinstance(call.args[0], ast.Name):
+            continue
+        name = resolve(call, env, kinds)
+        if name is not None and any(name in e.class_routes for e in entries):
+            rules = tuple((name, a.value) for a in call.args[1:]
+                          if isinstance(a, ast.Constant) and isinstance(a.value, str))
+            found[call.args[0].id] = (*found.get(call.args[0].id, ()), *rules)
+    return found
+
+
+def _route_typed(function: Function, entry: EntryModel, env: Env, kinds: dict[str, str]) -> set[str]:
+    """The parameters the class's URL rules (`@ns.route("/<int:item_id>")` or a registration,
+    one of the entry's `class_routes`) declare with a typed converter in each rule naming them."""
     typed: set[str] = set()
     untyped: set[str] = set()
-    for decorator in node.decorator_list:
+    rules = [rule for registrar, rule in function.class_routes if registrar in entry.class_routes]
+    for decorator in function.class_node.decorator_list:
         rule = decorator.args[0] if isinstance(decorator, ast.Call) and decorator.args else None
         if isinstance(rule, ast.Constant) and isinstance(rule.value, str) \
                 and resolve(decorator, env, kinds) in entry.class_routes:
-            for converter, name in _FLASK_PARAM.findall(rule.value):
-                (typed if converter.strip() in _TYPED_CONVERTERS else untyped).add(name)
+            rules.append(rule.value)
+    for rule in rules:
+        for converter, name in _FLASK_PARAM.findall(rule):
+            (typed if converter.strip() in _TYPED_CONVERTERS else untyped).add(name)
     return typed - untyped
 
 
@@ -143,7 +164,7 @@ def entry_params(function: Function, entry: EntryModel, decorator: ast.expr | No
                        and converters[p.arg] not in _TYPED_CONVERTERS]
             safe = [p.arg for p in params if converters.get(p.arg) in _TYPED_CONVERTERS]
     if entry.class_routes and function.class_node is not None:
-        typed = _route_typed(function.class_node, entry, env, kinds)
+        typed = _route_typed(function, entry, env, kinds)
         safe += [name for name in tainted if name in typed]
         tainted = [name for name in tainted if name not in typed]
     if entry.params in ("all", "after_first", "resolver_args"):
