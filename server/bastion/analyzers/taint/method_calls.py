@@ -44,6 +44,10 @@ CONTAINER_READS = frozenset({
     "get", "getlist", "getall", "getone", "values", "items", "keys", "pop", "setdefault", "lists",
     "dict", "to_dict", "read", "readline", "readlines", "getvalue", "model_dump",
 })
+# An ORM's row selections by field (`Product.objects.filter(name=q)`, SQLAlchemy's
+# `query.filter_by(name=q)`, `exclude`): given keywords alone they bind the values as the
+# query's parameters, and what they return is a query of the receiver's rows.
+ROW_FILTERS = frozenset({"filter", "filter_by", "exclude"})
 # Methods of str / bytes / containers whose result carries the receiver's (and arguments') data.
 STRING_METHODS = frozenset({
     "strip", "lstrip", "rstrip", "lower", "upper", "casefold", "title", "capitalize", "encode",
@@ -52,7 +56,8 @@ STRING_METHODS = frozenset({
 }) | CONTAINER_READS
 # The methods method_result answers (calls.py asks it for these alone)
 METHOD_NAMES = frozenset({"join", "replace", "setFeature", "get", "model_dump", "dict", "items", "values",
-                          "keys"}) | STRING_BUILDERS | FOLLOWED | EDITS | MUTATORS | STRING_METHODS
+                          "keys"}) | STRING_BUILDERS | FOLLOWED | EDITS | MUTATORS | STRING_METHODS \
+    | ROW_FILTERS
 
 
 def method_result(ev: Evaluator, node: ast.Call, method: str, args: list[Value],
@@ -114,12 +119,16 @@ def method_result(ev: Evaluator, node: ast.Call, method: str, args: list[Value],
         # table's entries, whatever the key (as `TABLE[key]` reads it)
         return dict_get(receiver, args, type(node.func.value) is ast.Dict or (  # key_presence.py
             type(node.func.value) is ast.Name and node.func.value.id in (ev.env or {})))
+    if method == "get" and 0 < len(args) < 3 and not keywords and any(v is receiver for v in inputs):
+        # `User.query.get(pk)`, `cache.get(key, fallback)`: what the receiver holds under the
+        # key, or the default; the key itself is not returned
+        return joined([receiver, *args[1:]], None)
     if method in ("model_dump", "dict") and not args and not keywords \
             and receiver.items is not None:
         return receiver.evolve(kind=None)  # a model's fields as a dict, each as it was
     if not args and not keywords and (view := mapping_view(receiver, method)) is not None:
         return view
-    if method in CONTAINER_READS and keywords and not args and None not in keywords \
+    if method in CONTAINER_READS | ROW_FILTERS and keywords and not args and None not in keywords \
             and any(v is receiver for v in inputs):
         # `User.objects.get(pk=q)`: no container is read by keywords alone; a query run so
         # returns its rows, not the values it filters by (a MultiDict's `default=` it may)

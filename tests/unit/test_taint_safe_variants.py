@@ -1,0 +1,122 @@
+"""Safe idioms from the libraries' documentation that the detect62 probe sweep found reported
+(issue 12: an over-report costs as much as a miss), each beside its unsafe twin: the rows an ORM
+selects by field (Django's `filter` / `exclude` / `get_object_or_404`, Flask-SQLAlchemy's
+`filter_by` / `get_or_404` / `first_or_404`, `query.get(pk)`) are the database's, not the values
+they were selected by; Django's `get_valid_filename` is one name inside the folder it is joined
+to."""
+
+# ruff: noqa: E501  (cases are small modules)
+from __future__ import annotations
+
+import pytest
+from tests.unit.taint_marked import assert_checked_apps, assert_marked
+
+# A query's rows hold what the database holds; the request's values only select them. Text of
+# the request written into the query, or echoed, still reports; so does a default it supplies.
+DJANGO_ROWS = '''\
+from django.http import HttpResponse
+from django.shortcuts import get_list_or_404, get_object_or_404
+
+from shop.models import Product
+
+
+def search(request):
+    items = Product.objects.filter(name__icontains=request.GET["q"]).order_by("name")
+    return HttpResponse("".join(f"<li>{p.title}</li>" for p in items))
+
+
+def others(request):
+    items = Product.objects.exclude(name=request.GET["q"]).values_list("title", flat=True)
+    return HttpResponse(", ".join(items))
+
+
+def detail(request):
+    item = get_object_or_404(Product, slug=request.GET["slug"])
+    return HttpResponse(f"<h1>{item.title}</h1>")
+
+
+def listed(request):
+    items = get_list_or_404(Product, name=request.GET["name"])
+    return HttpResponse(items[0].title)
+
+
+def raw(request):
+    items = Product.objects.raw("SELECT * FROM shop_product WHERE name = '%s'" % request.GET["q"])  # BST204
+    return HttpResponse(str(len(list(items))))
+
+
+def echo(request):
+    items = Product.objects.filter(name=request.GET["q"])
+    return HttpResponse(f"<p>{len(items)} for {request.GET['q']}</p>")  # BST203
+'''
+
+FLASK_ROWS = '''\
+from flask import Flask, request
+
+from app.models import User, db
+
+app = Flask(__name__)
+CACHE = {}
+
+
+@app.route("/user")
+def user():
+    found = User.query.filter_by(name=request.args["name"]).first_or_404()
+    return f"<p>{found.bio}</p>"
+
+
+@app.route("/by-id")
+def by_id():
+    found = db.get_or_404(User, request.args["id"])
+    return f"<p>{found.bio}</p>"
+
+
+@app.route("/legacy")
+def legacy():
+    found = User.query.get(request.args["id"])
+    return f"<p>{found.bio}</p>"
+
+
+@app.route("/select")
+def select():
+    row = db.session.execute(db.select(User).filter_by(name=request.args["name"])).scalar_one()
+    return f"<p>{row.bio}</p>"
+
+
+@app.route("/cached")
+def cached():
+    return f"<p>{CACHE.get(request.args['key'], request.args['key'])}</p>"  # BST203
+
+
+@app.route("/text")
+def text_query():
+    return str(db.session.execute(db.text("SELECT * FROM users WHERE name = '" + request.args["name"] + "'")).all())  # BST204
+'''
+
+# Django's get_valid_filename keeps letters, digits, `_`, `-` and `.` and refuses `..`.
+FILENAMES = '''\
+import os
+
+from django.http import FileResponse
+from django.utils.text import get_valid_filename
+
+BASE = "/srv/files"
+
+
+def download(request):
+    name = get_valid_filename(request.GET["name"])
+    return FileResponse(open(os.path.join(BASE, name), "rb"))
+
+
+def download_raw(request):
+    return FileResponse(open(os.path.join(BASE, request.GET["name"]), "rb"))  # BST201
+'''
+
+APPS = {"django_rows.py": DJANGO_ROWS, "flask_rows.py": FLASK_ROWS, "filenames.py": FILENAMES}
+
+
+@pytest.mark.parametrize("name", sorted(APPS))
+def test_safe_variants_are_silent_and_unsafe_twins_report(name, tmp_path):
+    """The analyser and `bastion check` (with the rule's CWE) report the marked lines alone."""
+    assert_marked(APPS[name])
+    assert_checked_apps({name: APPS[name]}, tmp_path)
