@@ -3,7 +3,9 @@
 selects by field (Django's `filter` / `exclude` / `get_object_or_404`, Flask-SQLAlchemy's
 `filter_by` / `get_or_404` / `first_or_404`, `query.get(pk)`) are the database's, not the values
 they were selected by; Django's `get_valid_filename` is one name inside the folder it is joined
-to."""
+to; a URL with no host (`if not urlparse(u).netloc`) stays on the site; a host tested to be a
+public address (`ipaddress.ip_address(host).is_private` false) names no internal service; and a
+name equal to its own `os.path.basename` has no directory."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
@@ -112,11 +114,136 @@ def download_raw(request):
     return FileResponse(open(os.path.join(BASE, request.GET["name"]), "rb"))  # BST201
 '''
 
-APPS = {"django_rows.py": DJANGO_ROWS, "flask_rows.py": FLASK_ROWS, "filenames.py": FILENAMES}
+# A name equal to its own basename has no directory; a test of another name, or the branch
+# where they differ, proves nothing of it.
+OWN_NAMES = '''\
+import os
+
+from django.http import FileResponse, HttpResponseBadRequest
+
+UPLOADS = "/srv/uploads"
 
 
-@pytest.mark.parametrize("name", sorted(APPS))
-def test_safe_variants_are_silent_and_unsafe_twins_report(name, tmp_path):
+def fetch(request):
+    name = request.GET["name"]
+    if os.path.basename(name) != name:
+        return HttpResponseBadRequest()
+    return FileResponse(open(os.path.join(UPLOADS, name), "rb"))
+
+
+def fetch_when_plain(request):
+    name = request.GET["name"]
+    if name == os.path.basename(name):
+        return FileResponse(open(os.path.join(UPLOADS, name), "rb"))
+    return HttpResponseBadRequest()
+
+
+def fetch_other_tested(request):
+    name, other = request.GET["name"], request.GET["other"]
+    if os.path.basename(other) != other:
+        return HttpResponseBadRequest()
+    return FileResponse(open(os.path.join(UPLOADS, name), "rb"))  # BST201
+
+
+def fetch_wrong_branch(request):
+    name = request.GET["name"]
+    if os.path.basename(name) == name:
+        return HttpResponseBadRequest()
+    return FileResponse(open(os.path.join(UPLOADS, name), "rb"))  # BST201
+'''
+
+# A URL without a host is a path of this site (as `netloc == ""` proves); a test of the
+# scheme alone does not say so. A host tested to be a public address literal names no
+# internal service; a test of loopback alone, or the private branch, proves nothing.
+HOSTS = '''\
+import ipaddress
+from urllib.parse import urlparse
+
+import requests
+from flask import Flask, redirect, request
+
+app = Flask(__name__)
+
+
+@app.route("/next")
+def next_page():
+    target = request.args["next"]
+    if urlparse(target).netloc:
+        return redirect("/")
+    return redirect(target)
+
+
+@app.route("/next2")
+def next_page2():
+    target = request.args["next"]
+    if not urlparse(target).netloc:
+        return redirect(target)
+    return redirect("/")
+
+
+@app.route("/next3")
+def next_page3():
+    target = request.args["next"]
+    host = urlparse(target).netloc
+    if host:
+        return redirect("/")
+    return redirect(target)
+
+
+@app.route("/next4")
+def next_page4():
+    target = request.args["next"]
+    if urlparse(target).scheme:
+        return redirect("/")
+    return redirect(target)  # BST210
+
+
+@app.route("/next5")
+def next_page5():
+    target = request.args["next"]
+    if urlparse(target).netloc:
+        return redirect(target)  # BST210
+    return redirect("/")
+
+
+@app.route("/status")
+def status():
+    host = request.args["host"]
+    if ipaddress.ip_address(host).is_private:
+        return "no", 403
+    return requests.get(f"http://{host}/status").text
+
+
+@app.route("/status2")
+def status2():
+    host = request.args["host"]
+    if not ipaddress.ip_address(host).is_global:
+        return "no", 403
+    return requests.get(f"http://{host}/status").text
+
+
+@app.route("/status3")
+def status3():
+    host = request.args["host"]
+    if ipaddress.ip_address(host).is_loopback:
+        return "no", 403
+    return requests.get(f"http://{host}/status").text  # BST213
+
+
+@app.route("/status4")
+def status4():
+    host = request.args["host"]
+    if ipaddress.ip_address(host).is_private:
+        return requests.get(f"http://{host}/status").text  # BST213
+    return "no", 403
+'''
+
+APPS = {"django_rows.py": DJANGO_ROWS, "flask_rows.py": FLASK_ROWS, "filenames.py": FILENAMES,
+        "own_names.py": OWN_NAMES, "hosts.py": HOSTS}
+
+
+@pytest.mark.parametrize(("name", "source"), sorted(APPS.items()))
+def test_safe_variants_are_silent_and_unsafe_twins_report(name, source, tmp_path):
     """The analyser and `bastion check` (with the rule's CWE) report the marked lines alone."""
-    assert_marked(APPS[name])
-    assert_checked_apps({name: APPS[name]}, tmp_path)
+    assert_marked(source)
+    assert_checked_apps({name: source}, tmp_path)

@@ -1,5 +1,6 @@
 """SSRF guards on the address a URL names: `ipaddress.ip_address(host).is_private` false, or
-`.is_global` true, of the host a URL holds (`host = urlparse(url).hostname`, url_hosts.py).
+`.is_global` true, of the host a URL holds (`host = urlparse(url).hostname`, url_hosts.py), or
+of a name holding a host itself (`f"http://{host}/status"` after the test).
 `ip_address` raises for anything but an address literal (`localhost`, `metadata`, a decimal
 `2130706433`), so past the test the URL names a public address and no name to resolve (to
 another address by the time it is fetched). Private covers loopback, link-local (the cloud
@@ -38,4 +39,7 @@ def public_address(ev: Evaluator, test: ast.Attribute, env: Env, truth: bool) ->
         if ev.qualname(address.func) not in _ADDRESSES:
             return env
         found = host_of(ev, address.args[0])
+    if found is None and isinstance(address.args[0], ast.Name):
+        # `ip_address(host)` of a name holding no URL's host: the name is that public address
+        return narrow(env, address.args[0], frozenset({"ssrf"}))
     return narrow(env, found[0], frozenset({"ssrf"})) if found and "ssrf" in found[1] else env

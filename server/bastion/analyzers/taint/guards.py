@@ -31,7 +31,14 @@ from bastion.analyzers.taint.environments import join_env
 from bastion.analyzers.taint.expressions import path_of
 from bastion.analyzers.taint.helper_guards import guard_helper, helper_test, imported_test
 from bastion.analyzers.taint.item_guards import Env, narrow
-from bastion.analyzers.taint.path_guards import common_path, contained, not_absolute, one_component, parent_of
+from bastion.analyzers.taint.path_guards import (
+    common_path,
+    contained,
+    not_absolute,
+    one_component,
+    own_name,
+    parent_of,
+)
 from bastion.analyzers.taint.patterns import Compiled, cleaned_by
 from bastion.analyzers.taint.regex_tests import REGEX_TESTS, held_pattern, none_test, regex_subject
 from bastion.analyzers.taint.site_paths import site_path
@@ -95,6 +102,10 @@ def _single(ev: Evaluator, test: ast.expr, env: Env, truth: bool) -> Env:
         with ev.evaluating_in(env):
             name = ev.qualname(test.func)
         return _helper(ev, test, env, name, False)
+    if not truth and (isinstance(test, ast.Attribute) and test.attr in HOST_FIELDS
+                      or isinstance(test, ast.Name) and test.id in ev.host_from):
+        with ev.evaluating_in(env):  # `if not urlparse(target).netloc:` holds as `== ""` does
+            return _allowed(ev, env, test, ("",), ev.models.guard_models)
     if isinstance(test, ast.Attribute):  # `ipaddress.ip_address(host).is_private`
         return public_address(ev, test, env, truth)
     if isinstance(test, ast.BinOp) and isinstance(test.op, ast.Sub) and not truth:
@@ -188,7 +199,8 @@ def _compare(ev: Evaluator, test: ast.Compare, env: Env, truth: bool) -> Env:
                     return _allowed(ev, env, left, allowed, models)
             return env
         if isinstance(op, (ast.Eq, ast.NotEq, ast.Is)) and truth == (not isinstance(op, ast.NotEq)):
-            inside = common_path(ev, env, left) or common_path(ev, env, right)
+            inside = common_path(ev, env, left) or common_path(ev, env, right) \
+                or own_name(ev, env, left, right) or own_name(ev, env, right, left)
             if inside is not None:
                 return inside
             for subject, other in ((left, right), (right, left)):

@@ -3,7 +3,8 @@
 and containment (the `path_containment` guard model): a normalized path (`os.path.realpath`,
 `Path.resolve`, ...) with `startswith(BASE)` / `is_relative_to(BASE)`, among whose parents a
 directory is, or whose `os.path.commonpath` with a base is that base, stays inside it; so does
-the path whose normal form is tested so (`os.path.realpath(full).startswith(...)`).
+the path whose normal form is tested so (`os.path.realpath(full).startswith(...)`); and a name
+equal to its own `os.path.basename` has no directory.
 
 Separate from guards.py because these tests read paths only; guards.py dispatches to them.
 """
@@ -32,6 +33,7 @@ _PATHS = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
 # What one test proves toward one component, kept as marks in a value's `clean` (one_component)
 _NO_SLASH, _NOT_DOT_LED = "path_no_slash", "path_not_dot_led"
 _MARKS = frozenset({_NO_SLASH, _NOT_DOT_LED})
+_BASENAMES = frozenset({"os.path.basename", "posixpath.basename", "ntpath.basename"})
 
 
 def not_absolute(ev: Evaluator, test: ast.Call, env: Env) -> Env:
@@ -145,6 +147,16 @@ def common_path(ev: Evaluator, env: Env, node: ast.expr) -> Env | None:
                 and (env[element.id].kind or "").endswith(NORMALIZERS):
             env = narrow(env, element, frozenset({"path"}))
     return env
+
+
+def own_name(ev: Evaluator, env: Env, node: ast.expr, other: ast.expr) -> Env | None:
+    """`os.path.basename(name) == name` holds: `name` is what `basename` gives, a name without a
+    directory (one component inside the folder it is joined to)."""
+    if "dotdot" not in ev.models.guard_models or not isinstance(node, ast.Call) \
+            or len(node.args) != 1 or node.keywords or ev.qualname(node.func) not in _BASENAMES \
+            or ast.dump(node.args[0]) != ast.dump(other):
+        return None
+    return narrow(env, other, frozenset({"path", COMPONENT}))
 
 
 def contained(ev: Evaluator, test: ast.Call, env: Env) -> Env:
