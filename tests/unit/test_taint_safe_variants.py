@@ -1,11 +1,11 @@
 """Safe idioms from the libraries' documentation that the detect62 probe sweep found reported
 (issue 12: an over-report costs as much as a miss), each beside its unsafe twin: the rows an ORM
 selects by field (Django's `filter` / `exclude` / `get_object_or_404`, Flask-SQLAlchemy's
-`filter_by` / `get_or_404` / `first_or_404`, `query.get(pk)`) are the database's, not the values
-they were selected by; Django's `get_valid_filename` is one name inside the folder it is joined
-to; a URL with no host (`if not urlparse(u).netloc`) stays on the site; a host tested to be a
-public address (`ipaddress.ip_address(host).is_private` false) names no internal service; and a
-name equal to its own `os.path.basename` has no directory."""
+`filter_by` / `get_or_404` / `first_or_404`, `query.get(pk)`, PyMongo's `find_one`) are the
+database's, not the values they were selected by; Django's `get_valid_filename` is one name
+inside the folder it is joined to; a URL with no host (`if not urlparse(u).netloc`) stays on the
+site; a host tested to be a public address (`ipaddress.ip_address(host).is_private` false) names
+no internal service; and a name equal to its own `os.path.basename` has no directory."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
@@ -238,8 +238,43 @@ def status4():
     return "no", 403
 '''
 
+# PyMongo's find_one returns the collection's document, selected by the request's value; a
+# filter the request writes server-side JavaScript into still reports, as does an echo.
+MONGO_ROWS = '''\
+from flask import Flask, request
+from pymongo import MongoClient
+
+app = Flask(__name__)
+users = MongoClient().app.users
+
+
+@app.route("/profile")
+def profile():
+    doc = users.find_one({"name": str(request.args["name"])})
+    return "<p>" + doc["bio"] + "</p>"
+
+
+@app.route("/count")
+def count():
+    n = users.count_documents({"team": str(request.args["team"])})
+    return f"<p>{n}</p>"
+
+
+@app.route("/where")
+def where():
+    doc = users.find_one({"$where": "this.name == '" + request.args["name"] + "'"})  # BST216
+    return "<p>" + doc["bio"] + "</p>"
+
+
+@app.route("/echo")
+def echo():
+    doc = users.find_one({"name": str(request.args["name"])})
+    return "<p>" + doc["bio"] + request.args["name"] + "</p>"  # BST203
+'''
+
 APPS = {"django_rows.py": DJANGO_ROWS, "flask_rows.py": FLASK_ROWS, "filenames.py": FILENAMES,
-        "own_names.py": OWN_NAMES, "hosts.py": HOSTS}
+        "own_names.py": OWN_NAMES, "hosts.py": HOSTS,
+        "mongo_rows.py": MONGO_ROWS}
 
 
 @pytest.mark.parametrize(("name", "source"), sorted(APPS.items()))
