@@ -5,7 +5,8 @@ selects by field (Django's `filter` / `exclude` / `get_object_or_404`, Flask-SQL
 database's, not the values they were selected by; Django's `get_valid_filename` is one name
 inside the folder it is joined to; a URL with no host (`if not urlparse(u).netloc`) stays on the
 site; a host tested to be a public address (`ipaddress.ip_address(host).is_private` false) names
-no internal service; and a name equal to its own `os.path.basename` has no directory."""
+no internal service; a name equal to its own `os.path.basename` has no directory; and
+`quoteattr` quotes an attribute."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
@@ -272,9 +273,29 @@ def echo():
     return "<p>" + doc["bio"] + request.args["name"] + "</p>"  # BST203
 '''
 
+# xml.sax.saxutils.quoteattr quotes an attribute's value, escaping what would end it.
+QUOTED_ATTRIBUTES = '''\
+from xml.sax.saxutils import escape, quoteattr
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+
+app = FastAPI()
+
+
+@app.get("/link")
+def link(title: str):
+    return HTMLResponse(f"<a title={quoteattr(title)}>x</a>")
+
+
+@app.get("/link2")
+def link2(title: str):
+    return HTMLResponse(f"<a title={title}>{escape(title)}</a>")  # BST203
+'''
+
 APPS = {"django_rows.py": DJANGO_ROWS, "flask_rows.py": FLASK_ROWS, "filenames.py": FILENAMES,
         "own_names.py": OWN_NAMES, "hosts.py": HOSTS,
-        "mongo_rows.py": MONGO_ROWS}
+        "mongo_rows.py": MONGO_ROWS, "quoted_attributes.py": QUOTED_ATTRIBUTES}
 
 
 @pytest.mark.parametrize(("name", "source"), sorted(APPS.items()))
