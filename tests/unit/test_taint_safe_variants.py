@@ -5,8 +5,9 @@ selects by field (Django's `filter` / `exclude` / `get_object_or_404`, Flask-SQL
 database's, not the values they were selected by; Django's `get_valid_filename` is one name
 inside the folder it is joined to; a URL with no host (`if not urlparse(u).netloc`) stays on the
 site; a host tested to be a public address (`ipaddress.ip_address(host).is_private` false) names
-no internal service; a name equal to its own `os.path.basename` has no directory; and
-`quoteattr` quotes an attribute."""
+no internal service; a name equal to its own `os.path.basename` has no directory; an allow-list
+of constants joined to a constant collection (`("", *HOSTS)`, `HOSTS | {""}`) holds constants;
+and `quoteattr` quotes an attribute."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
@@ -273,6 +274,61 @@ def echo():
     return "<p>" + doc["bio"] + request.args["name"] + "</p>"  # BST203
 '''
 
+# An allow-list written as constants joined to a module's constant collection (`("", *HOSTS)`,
+# `HOSTS | {""}`) holds constants; hosts the request lists, or a collection a view adds to,
+# do not.
+JOINED_ALLOW_LISTS = '''\
+from urllib.parse import urlparse
+
+from flask import Flask, abort, redirect, request
+
+app = Flask(__name__)
+HOSTS = {"example.com", "www.example.com"}
+MIRRORS = ["cdn.example.com"]
+OPEN = {"example.com"}
+
+
+@app.get("/login")
+def login():
+    nxt = request.args["next"]
+    if urlparse(nxt).netloc not in ("", *HOSTS):
+        abort(400)
+    return redirect(nxt)
+
+
+@app.get("/login2")
+def login2():
+    nxt = request.args["next"]
+    if urlparse(nxt).netloc not in HOSTS | {""}:
+        abort(400)
+    return redirect(nxt)
+
+
+@app.get("/mirror")
+def mirror():
+    nxt = request.args["next"]
+    if urlparse(nxt).netloc in ["", *MIRRORS, *HOSTS]:
+        return redirect(nxt)
+    abort(400)
+
+
+@app.get("/listed")
+def listed():
+    nxt = request.args["next"]
+    if urlparse(nxt).netloc not in ("", *request.args.getlist("host")):
+        abort(400)
+    return redirect(nxt)  # BST210
+
+
+@app.get("/open")
+def opened():
+    OPEN.add(request.args["host"])
+    nxt = request.args["next"]
+    if urlparse(nxt).netloc not in OPEN | {""}:
+        abort(400)
+    return redirect(nxt)  # BST210
+'''
+
 # xml.sax.saxutils.quoteattr quotes an attribute's value, escaping what would end it.
 QUOTED_ATTRIBUTES = '''\
 from xml.sax.saxutils import escape, quoteattr
@@ -295,7 +351,8 @@ def link2(title: str):
 
 APPS = {"django_rows.py": DJANGO_ROWS, "flask_rows.py": FLASK_ROWS, "filenames.py": FILENAMES,
         "own_names.py": OWN_NAMES, "hosts.py": HOSTS,
-        "mongo_rows.py": MONGO_ROWS, "quoted_attributes.py": QUOTED_ATTRIBUTES}
+        "mongo_rows.py": MONGO_ROWS, "joined_allow_lists.py": JOINED_ALLOW_LISTS,
+        "quoted_attributes.py": QUOTED_ATTRIBUTES}
 
 
 @pytest.mark.parametrize(("name", "source"), sorted(APPS.items()))

@@ -29,7 +29,8 @@ _STORED = re.compile(r"\s*(?:=(?!=)|[-+*/%&|^@]=|//=|\*\*=|>>=|<<=)")
 _READ_AFTER = re.compile(r"\s*(?:\.\s*\w+(?!\s*\()|[)\]}:]|==|!=|\bin\b|\bnot\b|\bif\b|\bfor\b"
                          r"|\belse\b|\band\b|\bor\b|(?m:$))")
 _BEFORE_DEL = re.compile(r"\bdel\s*$")
-_ADDED_TO = re.compile(r"\s*\+(?!=)")  # `NAME + [x]`: a new vector of its elements and others
+# `NAME + [x]`, `NAME | {x}`, `NAME & OTHER`, `NAME - {x}`: a new vector or set of its elements
+_ADDED_TO = re.compile(r"\s*[-+|&^](?!=)")
 # `y or NAME`, `a if c else NAME`: the operand may be the expression's value
 _VALUE_OPERATORS = ("or", "and", "else")
 _STATEMENT_VALUE = re.compile(r"\s*(?:return|yield)\b")  # `return k or NAME`
@@ -108,7 +109,8 @@ def changed_at(occurrences: Iterator[re.Match | Span], text: str, attribute: boo
         before = _bracket_lines(text, line_start, line) if comma or line.rstrip().endswith((",", "=")) \
             or not line.strip() or _operator_before(line.rstrip()) else line
         if not attribute and (_spread(before) or _ADDED_TO.match(text, end)
-                              or before.rstrip().endswith("+") and not before.rstrip().endswith("++")):
+                              or before.rstrip().endswith(("+", "|", "&"))
+                              and not before.rstrip().endswith("++")):
             continue  # `[*NAME, x]`, `{**NAME, k: v}`, `f(*NAME, x)`, `NAME + [x]`: its elements copied
         # followed by a comma, only a reader's argument is read (`json.dumps(NAME, indent=2)`)
         read = _in_reader(before.rstrip()) if comma else _READ_AFTER.match(text, end)

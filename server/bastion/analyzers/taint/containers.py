@@ -226,7 +226,22 @@ def members(ev: Evaluator, node: ast.expr) -> object:
     if func is not None and len(node.args) <= 1 and ev.qualname(func) in _LISTINGS:
         ev.eval(node)
         return LISTED
-    return ev.eval(node).const
+    found = ev.eval(node).const
+    if found is UNKNOWN and isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        # `("", *ALLOWED)`: the constants listed, and those of each constant collection unpacked
+        return _united([members(ev, e.value) if isinstance(e, ast.Starred) else (ev.eval(e).const,)
+                        for e in node.elts])
+    if found is UNKNOWN and isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _united([members(ev, node.left), members(ev, node.right)])  # `ALLOWED | {""}`
+    return found
+
+
+def _united(parts: list[object]) -> object:
+    """The constants of every part, or UNKNOWN when a part holds anything else."""
+    if not all(isinstance(p, (tuple, frozenset)) for p in parts):
+        return UNKNOWN
+    united = tuple(c for p in parts for c in p)
+    return united if all(isinstance(c, (str, bytes, int)) for c in united) else UNKNOWN
 
 
 LISTED = object()
