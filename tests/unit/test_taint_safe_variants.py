@@ -7,7 +7,8 @@ inside the folder it is joined to; a URL with no host (`if not urlparse(u).netlo
 site; a host tested to be a public address (`ipaddress.ip_address(host).is_private` false) names
 no internal service; a name equal to its own `os.path.basename` has no directory; an allow-list
 of constants joined to a constant collection (`("", *HOSTS)`, `HOSTS | {""}`) holds constants;
-and `quoteattr` quotes an attribute."""
+`quoteattr` quotes an attribute; and a name none of whose characters is outside a module's
+constant set of safe characters breaks nothing."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
@@ -349,10 +350,75 @@ def link2(title: str):
     return HTMLResponse(f"<a title={title}>{escape(title)}</a>")  # BST203
 '''
 
+# A name whose characters all belong to a module's constant set of characters (built with
+# set() / frozenset() of the `string` module's constants joined with `+`) breaks nothing
+# those characters cannot; `any(c not in SAFE for c in name)` false says so as `all(c in SAFE
+# ...)` does. A deny-list of a few characters, or all printable ones, proves nothing.
+CHARACTER_SETS = '''\
+import string
+import subprocess
+
+from flask import Flask, abort, request
+
+app = Flask(__name__)
+SAFE = set(string.ascii_letters + string.digits + "-_")
+WORD = frozenset("abcdefghijklmnopqrstuvwxyz")
+PRINTABLE = set(string.printable)
+SEPARATORS = ";&|"
+
+
+@app.route("/user")
+def user():
+    name = request.args["name"]
+    if any(c not in SAFE for c in name):
+        abort(400)
+    return subprocess.check_output(f"id {name}", shell=True)
+
+
+@app.route("/group")
+def group():
+    name = request.args["name"]
+    if not set(name) <= WORD:
+        abort(400)
+    return subprocess.check_output(f"getent group {name}", shell=True)
+
+
+@app.route("/host")
+def host():
+    name = request.args["name"]
+    if any(not c.isalnum() for c in name):
+        abort(400)
+    return subprocess.check_output(f"host {name}", shell=True)
+
+
+@app.route("/printable")
+def printable():
+    name = request.args["name"]
+    if any(c not in PRINTABLE for c in name):
+        abort(400)
+    return subprocess.check_output(f"id {name}", shell=True)  # BST202
+
+
+@app.route("/denied")
+def denied():
+    name = request.args["name"]
+    if any(c in SEPARATORS for c in name):
+        abort(400)
+    return subprocess.check_output(f"id {name}", shell=True)  # BST202
+
+
+@app.route("/wrong-branch")
+def wrong_branch():
+    name = request.args["name"]
+    if any(c not in SAFE for c in name):
+        return subprocess.check_output(f"id {name}", shell=True)  # BST202
+    abort(400)
+'''
+
 APPS = {"django_rows.py": DJANGO_ROWS, "flask_rows.py": FLASK_ROWS, "filenames.py": FILENAMES,
         "own_names.py": OWN_NAMES, "hosts.py": HOSTS,
         "mongo_rows.py": MONGO_ROWS, "joined_allow_lists.py": JOINED_ALLOW_LISTS,
-        "quoted_attributes.py": QUOTED_ATTRIBUTES}
+        "quoted_attributes.py": QUOTED_ATTRIBUTES, "character_sets.py": CHARACTER_SETS}
 
 
 @pytest.mark.parametrize(("name", "source"), sorted(APPS.items()))

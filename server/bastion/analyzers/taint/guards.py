@@ -96,12 +96,11 @@ def _single(ev: Evaluator, test: ast.expr, env: Env, truth: bool) -> Env:
             return over
         if truth:
             return _call(ev, test, env)
+        name = _named(ev, test, env)
+        if name in ("any", "builtins.any"):
+            return _each_character(ev, test, env, negated=True)  # `any(c not in OK for c in s)`
         negated = not_absolute(ev, test, env)
-        if negated is not env:
-            return negated
-        with ev.evaluating_in(env):
-            name = ev.qualname(test.func)
-        return _helper(ev, test, env, name, False)
+        return negated if negated is not env else _helper(ev, test, env, name, False)
     if not truth and (isinstance(test, ast.Attribute) and test.attr in HOST_FIELDS
                       or isinstance(test, ast.Name) and test.id in ev.host_from):
         with ev.evaluating_in(env):  # `if not urlparse(target).netloc:` holds as `== ""` does
@@ -158,13 +157,27 @@ def _subset(ev: Evaluator, chars: ast.expr, allowed: ast.expr, env: Env) -> Env:
     return narrow(env, chars.args[0], cleans) if cleans else env
 
 
-def _each_character(ev: Evaluator, test: ast.Call, env: Env) -> Env:
-    """`all(c.isalnum() for c in name)` holds: every character of `name` passes the test."""
+def _named(ev: Evaluator, test: ast.Call, env: Env) -> str | None:
+    with ev.evaluating_in(env):
+        return ev.qualname(test.func)
+
+
+def _each_character(ev: Evaluator, test: ast.Call, env: Env, negated: bool = False) -> Env:
+    """`all(c.isalnum() for c in name)` holds: every character of `name` passes the test; or,
+    `negated`, `any(c not in ALLOWED for c in name)` does not: none fails the test it negates."""
     if len(test.args) != 1 or not isinstance(test.args[0], (ast.GeneratorExp, ast.ListComp)):
         return env
     (generator, *more), element = test.args[0].generators, test.args[0].elt
     if more or generator.ifs or generator.is_async or not isinstance(generator.target, ast.Name):
         return env
+    if negated:
+        if isinstance(element, ast.UnaryOp) and isinstance(element.op, ast.Not):
+            element = element.operand  # `any(not c.isalnum() for c in name)`
+        elif isinstance(element, ast.Compare) and len(element.ops) == 1 \
+                and isinstance(element.ops[0], ast.NotIn):
+            element = ast.Compare(element.left, [ast.In()], element.comparators)
+        else:
+            return env
     with ev.evaluating_in(env):
         cleans = kept_cleans(ev, element, generator.target.id)
     return narrow(env, generator.iter, cleans) if cleans else env
@@ -299,8 +312,7 @@ def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
             inside = contained(ev, test, env)
             if inside is not env:
                 return inside
-    with ev.evaluating_in(env):
-        name = ev.qualname(func)
+    name = _named(ev, test, env)
     if name in ("all", "builtins.all"):
         return _each_character(ev, test, env)
     for model in ev.models.guards.by_name(name):

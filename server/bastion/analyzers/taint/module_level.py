@@ -18,6 +18,7 @@ from bastion.analyzers.taint.derived_tables import derived_constant
 from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
 from bastion.analyzers.taint.entries import FUNCTIONS
 from bastion.analyzers.taint.factories import resolve
+from bastion.analyzers.taint.folding import KNOWN_ATTRIBUTES
 from bastion.analyzers.taint.patterns import compiled_pattern
 from bastion.analyzers.taint.sinks import loader_kind, parser_kind
 from bastion.analyzers.taint.templates import module_jinja_kind
@@ -99,7 +100,7 @@ def _bound(statements: list[ast.stmt], memo: LRU | None) -> _Bound:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:
                     if isinstance(target, ast.Name):
-                        folded = fold_constant(node.value)
+                        folded = fold_constant(node.value, env)
                         if folded is UNKNOWN:
                             folded = derived_constant(node.value, {k: v.const for k, v in constants.items()},
                                                       displays)
@@ -107,7 +108,8 @@ def _bound(statements: list[ast.stmt], memo: LRU | None) -> _Bound:
                             displays[target.id] = node.value
                         if folded is not UNKNOWN:
                             constants[target.id] = _table(node.value, constant(folded))
-                            if not isinstance(node.value, (ast.Constant, ast.Tuple)):
+                            if not isinstance(node.value, (ast.Constant, ast.Tuple)) \
+                                    and not isinstance(folded, str):
                                 bound.containers.add(target.id)  # a list, dict or set
                         elif isinstance(node.value, ast.Call):
                             called = _called(node.value.func, env, kinds)
@@ -182,10 +184,18 @@ def _table(node: ast.expr, folded: Value) -> Value:
     return folded.evolve(items={k: constant(v) for k, v in zip(keys, values, strict=True)})
 
 
-def fold_constant(node: ast.expr) -> object:
-    """The constant of a literal (nested tuples, lists, sets, dict keys), else UNKNOWN."""
+def fold_constant(node: ast.expr, env: Env | None = None) -> object:
+    """The constant of a literal (nested tuples, lists, sets, dict keys), else UNKNOWN. With the
+    module's imports (`env`), also the `string` module's constants and text joined with `+`
+    (`set(string.ascii_letters + "-_")`: an allow-list of characters, charsets.py)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, _CONST_TYPES):
         return node.value
+    if env is not None and isinstance(node, ast.Attribute):
+        known = KNOWN_ATTRIBUTES.get(env.qualname(node) or "")
+        return UNKNOWN if known is None else known.const
+    if env is not None and isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = fold_constant(node.left, env), fold_constant(node.right, env)
+        return left + right if isinstance(left, str) and isinstance(right, str) else UNKNOWN
     if isinstance(node, (ast.Tuple, ast.List, ast.Set)) and len(node.elts) <= 4096:
         items = [fold_constant(e) for e in node.elts]
         if any(i is UNKNOWN for i in items):
@@ -198,6 +208,6 @@ def fold_constant(node: ast.expr) -> object:
         return frozenset(keys)  # membership tests read the keys
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in (
             "frozenset", "set", "tuple") and len(node.args) == 1 and not node.keywords:
-        inner = fold_constant(node.args[0])
-        return frozenset(inner) if isinstance(inner, (tuple, frozenset)) else UNKNOWN
+        inner = fold_constant(node.args[0], env)  # a string's: its characters
+        return frozenset(inner) if isinstance(inner, (tuple, frozenset, str)) else UNKNOWN
     return UNKNOWN
