@@ -8,7 +8,8 @@ site; a host tested to be a public address (`ipaddress.ip_address(host).is_priva
 no internal service; a name equal to its own `os.path.basename` has no directory; an allow-list
 of constants joined to a constant collection (`("", *HOSTS)`, `HOSTS | {""}`) holds constants;
 `quoteattr` quotes an attribute; and a name none of whose characters is outside a module's
-constant set of safe characters breaks nothing."""
+constant set of safe characters (or whose rest, once `-` and `_` are removed, is alphanumeric)
+breaks nothing."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
@@ -413,6 +414,22 @@ def wrong_branch():
     if any(c not in SAFE for c in name):
         return subprocess.check_output(f"id {name}", shell=True)  # BST202
     abort(400)
+
+
+@app.route("/slug")
+def slug():
+    name = request.args["name"]
+    if not name.replace("-", "").replace("_", "").isalnum():
+        abort(400)
+    return subprocess.check_output(f"id {name}", shell=True)
+
+
+@app.route("/spaced")
+def spaced():
+    name = request.args["name"]
+    if not name.replace(" ", "").isalnum():
+        abort(400)
+    return subprocess.check_output(f"id {name}", shell=True)  # BST202
 '''
 
 APPS = {"django_rows.py": DJANGO_ROWS, "flask_rows.py": FLASK_ROWS, "filenames.py": FILENAMES,

@@ -49,6 +49,20 @@ def kept_cleans(ev: Evaluator, test: ast.expr, var: str) -> frozenset[str]:
     return cleaned_by(f"(?:{'|'.join(alternatives)})*", 0, "fullmatch")
 
 
+def removed(node: ast.expr) -> tuple[ast.expr, frozenset[str]] | None:
+    """`name.replace("-", "").replace("_", "")`: `name`, and what it proves to be made of word
+    characters and the removed ones, as a str character test of the rest (`isalnum()`) shows
+    (None: no such chain of constants removed)."""
+    chars = ""
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+            and node.func.attr == "replace" and len(node.args) == 2 and not node.keywords \
+            and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args) \
+            and node.args[0].value and node.args[1].value == "":
+        chars += node.args[0].value
+        node = node.func.value
+    return (node, cleaned_by(rf"[\w{re.escape(chars)}]*", 0, "fullmatch")) if chars else None
+
+
 def allowed_cleans(allowed: object) -> frozenset[str]:
     """What a string made of the characters of `allowed` (a constant string, or a collection
     of one-character strings) proves."""

@@ -16,7 +16,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.address_guards import public_address
-from bastion.analyzers.taint.charsets import allowed_cleans, kept_cleans
+from bastion.analyzers.taint.charsets import allowed_cleans, kept_cleans, removed
 from bastion.analyzers.taint.constant_tests import over_constants
 from bastion.analyzers.taint.containers import LISTED, members
 from bastion.analyzers.taint.domain import (
@@ -293,7 +293,9 @@ def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
             return narrow(env, test.args[0], cleans) if cleans else env
     if isinstance(func, ast.Attribute):
         for model in ev.models.guards.methods.get(func.attr, ()):
-            return narrow(env, func.value, model.cleans)
+            kept = removed(func.value)  # `name.replace("-", "").isalnum()`: `name` of \w and `-`
+            return narrow(env, func.value, model.cleans) if kept is None \
+                else narrow(env, kept[0], model.cleans & kept[1])
         if func.attr == "endswith" and len(test.args) == 1 and "url_allowlist" in ev.models.guard_models:
             found = host_of(ev, func.value)
             if found is not None and domain_suffix(ev, test.args[0], env):
