@@ -9,7 +9,7 @@ no internal service; a name equal to its own `os.path.basename` has no directory
 of constants joined to a constant collection (`("", *HOSTS)`, `HOSTS | {""}`) holds constants;
 `quoteattr` quotes an attribute; and a name none of whose characters is outside a module's
 constant set of safe characters (or whose rest, once `-` and `_` are removed, is alphanumeric)
-breaks nothing."""
+breaks nothing; and a process's exit status is a number."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
@@ -432,10 +432,42 @@ def spaced():
     return subprocess.check_output(f"id {name}", shell=True)  # BST202
 '''
 
+# A process's exit status (`Popen(...).wait()`, `poll()`, asyncio's `await proc.wait()`) is a
+# number; what the process printed is not.
+EXIT_STATUSES = '''\
+import asyncio
+import subprocess
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/listing")
+def listing():
+    proc = subprocess.Popen(["ls", "--", request.args["dir"]])
+    status = proc.wait()
+    return f"<p>exit {status} {proc.poll()}</p>"
+
+
+@app.route("/async-listing")
+async def async_listing():
+    proc = await asyncio.create_subprocess_exec("ls", "--", request.args["dir"])
+    return f"<p>exit {await proc.wait()}</p>"
+
+
+@app.route("/echo")
+def echo():
+    proc = subprocess.Popen(["echo", "--", request.args["text"]], stdout=subprocess.PIPE, text=True)
+    out, _ = proc.communicate()
+    return f"<p>{out}</p>"  # BST203
+'''
+
 APPS = {"django_rows.py": DJANGO_ROWS, "flask_rows.py": FLASK_ROWS, "filenames.py": FILENAMES,
         "own_names.py": OWN_NAMES, "hosts.py": HOSTS,
         "mongo_rows.py": MONGO_ROWS, "joined_allow_lists.py": JOINED_ALLOW_LISTS,
-        "quoted_attributes.py": QUOTED_ATTRIBUTES, "character_sets.py": CHARACTER_SETS}
+        "quoted_attributes.py": QUOTED_ATTRIBUTES, "character_sets.py": CHARACTER_SETS,
+        "exit_statuses.py": EXIT_STATUSES}
 
 
 @pytest.mark.parametrize(("name", "source"), sorted(APPS.items()))
