@@ -9,7 +9,8 @@ no internal service; a name equal to its own `os.path.basename` has no directory
 of constants joined to a constant collection (`("", *HOSTS)`, `HOSTS | {""}`) holds constants;
 `quoteattr` quotes an attribute; and a name none of whose characters is outside a module's
 constant set of safe characters (or whose rest, once `-` and `_` are removed, is alphanumeric)
-breaks nothing; and a process's exit status is a number."""
+breaks nothing; a process's exit status is a number; and Django's `build_absolute_uri` of a
+constant location is on the site's own host."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
@@ -463,11 +464,39 @@ def echo():
     return f"<p>{out}</p>"  # BST203
 '''
 
+# Django's build_absolute_uri() is the request's own URL, and a constant location made absolute
+# is on the host the browser asked for (checked against ALLOWED_HOSTS): a redirect there stays
+# on the site, as after Flask's `request.url`. A location the request gives is returned as it is
+# when absolute; the URL printed in a page is still the request's text.
+ABSOLUTE_URIS = '''\
+from django.http import HttpResponse, HttpResponseRedirect
+
+
+def done(request):
+    return HttpResponseRedirect(request.build_absolute_uri("/done/"))
+
+
+def again(request):
+    return HttpResponseRedirect(request.build_absolute_uri())
+
+
+def search(request):
+    return HttpResponseRedirect(request.build_absolute_uri("/search/?q=" + request.GET["q"]))
+
+
+def onward(request):
+    return HttpResponseRedirect(request.build_absolute_uri(request.GET["next"]))  # BST210
+
+
+def shown(request):
+    return HttpResponse(f"<a href='{request.build_absolute_uri()}'>again</a>")  # BST203
+'''
+
 APPS = {"django_rows.py": DJANGO_ROWS, "flask_rows.py": FLASK_ROWS, "filenames.py": FILENAMES,
         "own_names.py": OWN_NAMES, "hosts.py": HOSTS,
         "mongo_rows.py": MONGO_ROWS, "joined_allow_lists.py": JOINED_ALLOW_LISTS,
         "quoted_attributes.py": QUOTED_ATTRIBUTES, "character_sets.py": CHARACTER_SETS,
-        "exit_statuses.py": EXIT_STATUSES}
+        "exit_statuses.py": EXIT_STATUSES, "absolute_uris.py": ABSOLUTE_URIS}
 
 
 @pytest.mark.parametrize(("name", "source"), sorted(APPS.items()))

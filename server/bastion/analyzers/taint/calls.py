@@ -25,6 +25,7 @@ from bastion.analyzers.taint.domain import (
     Value,
     as_component,
     join,
+    join_all,
     keyed,
 )
 from bastion.analyzers.taint.forms import built_as_record, form_called, form_instance
@@ -163,7 +164,11 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
                 return Value(clean=EVERY_CLASS, kind="re.compile()", const=Compiled(*compiled))
     found = ev.source_value(name, node)
     if found is not None:
-        return parsed_namespace(found, name, node, args, keywords, ev.module, receiver)
+        read = parsed_namespace(found, name, node, args, keywords, ev.module, receiver)
+        # a source safe for some class holds its arguments too, where untrusted data may start
+        # them (`build_absolute_uri(location)` returns an absolute location as it is)
+        started = [v for v in args if v.tainted and v.prefix] if read.clean else []
+        return join_all([read, *started]) if started else read
     form = form_called(ev.module.forms, node, ev.env) if ev.module.forms else None
     if form is not None and form not in ev.module.class_bases \
             and built_as_record(ev.module.external, name):
