@@ -84,7 +84,8 @@ class _RecordingTester(tester.BanditTester):
     of the context per test: the tests of a node share one copy (no check of bandit's changes
     the context it is given, which the contract test holds; a copy and a Context per test and
     node were a seventh of bandit's time). A test that raises is logged as bandit does and
-    remembered (`failures`): the adapter then makes the unit "not analysed".
+    remembered (`failures`): the adapter then makes the unit "not analysed", so no test runs
+    after it.
     A tenth of bandit's time; tests/unit/test_bandit_contract.py pins the code copied."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -100,8 +101,11 @@ class _RecordingTester(tester.BanditTester):
 
     def run_tests(self, raw_context, checktype):
         tests = self.testset.tests.get(checktype)
-        if not tests:
-            return _NO_SCORES  # most node types (Name, Load, ...) have no check at all
+        if not tests or self.failures:
+            # most node types (Name, Load, ...) have no check at all; after a check raised, the
+            # unit is "not analysed" and its results are dropped: a check failing on every node
+            # of a generated chain (each logging a deep traceback) took minutes
+            return _NO_SCORES
         context = b_context.Context(raw_context.copy())  # copy.copy of a dict
         for test in tests:
             if test is b_blacklist and skips_call(context, test._config):

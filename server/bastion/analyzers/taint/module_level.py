@@ -184,6 +184,28 @@ def _table(node: ast.expr, folded: Value) -> Value:
     return folded.evolve(items={k: constant(v) for k, v in zip(keys, values, strict=True)})
 
 
+# Pieces of text joined with `+` that fold: an allow-list's few, not a generated expression's
+# thousands (`0 + 0 + ...`), which a recursive fold would follow as deep as the chain is long
+_MAX_JOINED = 64
+
+
+def _joined_text(node: ast.BinOp, env: Env) -> object:
+    texts: list[str] = []
+    pending: list[ast.expr] = [node]
+    while pending:
+        piece = pending.pop()
+        if isinstance(piece, ast.BinOp) and isinstance(piece.op, ast.Add):
+            pending += (piece.right, piece.left)  # the left one taken first: the text's order
+            if len(pending) > _MAX_JOINED:
+                return UNKNOWN
+            continue
+        text = fold_constant(piece, env)
+        if not isinstance(text, str):
+            return UNKNOWN
+        texts.append(text)
+    return "".join(texts)
+
+
 def fold_constant(node: ast.expr, env: Env | None = None) -> object:
     """The constant of a literal (nested tuples, lists, sets, dict keys), else UNKNOWN. With the
     module's imports (`env`), also the `string` module's constants and text joined with `+`
@@ -194,8 +216,7 @@ def fold_constant(node: ast.expr, env: Env | None = None) -> object:
         known = KNOWN_ATTRIBUTES.get(env.qualname(node) or "")
         return UNKNOWN if known is None else known.const
     if env is not None and isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = fold_constant(node.left, env), fold_constant(node.right, env)
-        return left + right if isinstance(left, str) and isinstance(right, str) else UNKNOWN
+        return _joined_text(node, env)
     if isinstance(node, (ast.Tuple, ast.List, ast.Set)) and len(node.elts) <= 4096:
         items = [fold_constant(e) for e in node.elts]
         if any(i is UNKNOWN for i in items):
