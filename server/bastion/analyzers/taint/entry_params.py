@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 _FLASK_PARAM = re.compile(r"<(?:([^<>:]*):)?([A-Za-z_][A-Za-z0-9_]*)>")
 # Werkzeug's converters that match only digits or a UUID: no injection fits in their value.
 _TYPED_CONVERTERS = frozenset({"int", "float", "uuid"})
+# Sanic's `<name:type>`, the name first: the types it converts to a number, a UUID or a date
+# (`number` is `float` before 21.12); `str`, `path`, `alpha`, `slug` or a regex stay text.
+_NAME_FIRST_PARAM = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*):([^<>]*)>")
+_NAME_FIRST_TYPED = frozenset({"int", "float", "number", "uuid", "ymd"})
 
 
 def _resolver_skip(function: Function) -> int:
@@ -163,6 +167,12 @@ def entry_params(function: Function, entry: EntryModel, decorator: ast.expr | No
             tainted = [p.arg for p in params if p.arg in converters
                        and converters[p.arg] not in _TYPED_CONVERTERS]
             safe = [p.arg for p in params if converters.get(p.arg) in _TYPED_CONVERTERS]
+    elif entry.params == "after_first" and isinstance(decorator, ast.Call) and decorator.args \
+            and isinstance(rule := decorator.args[0], ast.Constant) and isinstance(rule.value, str):
+        typed = {name for name, kind in _NAME_FIRST_PARAM.findall(rule.value)
+                 if kind.strip() in _NAME_FIRST_TYPED}
+        safe += [name for name in tainted if name in typed]
+        tainted = [name for name in tainted if name not in typed]
     if entry.class_routes and function.class_node is not None:
         typed = _route_typed(function, entry, env, kinds)
         safe += [name for name in tainted if name in typed]
