@@ -1,6 +1,7 @@
 """Flask-RESTX resources routed by a class decorator (`@ns.route("/<int:item_id>/label")`,
 `@api.route(...)`) and Flask-RESTful's registered at module level (`api.add_resource(Backup,
-"/backups/<int:backup_id>")`), the entry's `class_routes`: a method's parameter that each rule naming it
+"/backups/<int:backup_id>")`) or in an app factory (`def create_app(): api = Api(app);
+api.add_resource(...)`), the entry's `class_routes`: a method's parameter that each rule naming it
 declares with a typed converter (`int`, `float`, `uuid`) holds no injection, as a Flask view's
 does; one a rule leaves untyped (`<item_id>`, `<string:uid>`, `<path:rest>`) is the request's.
 The rules are part of the methods' kept classification (a registration's in the module's
@@ -90,6 +91,16 @@ api.add_resource(Backup, "/backups/<int:backup_id>")
 api.add_resource(Note, "/notes/<slug>", "/notes/<int:slug>")
 api.add_resource(Report, "/reports/<int:year>/<path:name>", endpoint="report")
 '''
+# The same registrations in an app factory, its `api` a local of the function.
+FACTORY = REGISTERED.replace("""app = Flask(__name__)
+api = Api(app)
+""", "").replace("""api.add_resource(Backup""", """def create_app():
+    app = Flask(__name__)
+    api = Api(app)
+    api.add_resource(Backup""").replace("""
+api.add_resource(""", """
+    api.add_resource(""") + """    return app
+"""
 LABEL = '''
 import os
 
@@ -119,8 +130,21 @@ def test_a_typed_converter_of_a_registered_rule_holds_a_number():
     assert_marked(REGISTERED)
 
 
-def test_an_edit_of_the_registration_alone_changes_the_report():
-    typed = REGISTERED.replace("  # BST204", "").replace("  # BST202", "")
+def _registration_edit(source: str) -> tuple[str, str]:
+    """`source` with every rule typed, and with Backup's rule alone untyped (BST202)."""
+    typed = source.replace("  # BST204", "").replace("  # BST202", "")
     typed = typed.replace('"/notes/<slug>", ', "").replace("<path:name>", "<int:name>")
-    untyped = typed.replace("<int:backup_id>", "<backup_id>")
-    assert_edit_reaches(untyped, typed, "BST202")
+    return typed.replace("<int:backup_id>", "<backup_id>"), typed
+
+
+def test_an_edit_of_the_registration_alone_changes_the_report():
+    assert_edit_reaches(*_registration_edit(REGISTERED), "BST202")
+
+
+def test_a_typed_converter_of_a_rule_registered_in_an_app_factory_holds_a_number():
+    assert "def create_app():\n    app = Flask(__name__)" in FACTORY
+    assert_marked(FACTORY)
+
+
+def test_an_edit_of_the_factory_registration_alone_changes_the_report():
+    assert_edit_reaches(*_registration_edit(FACTORY), "BST202")

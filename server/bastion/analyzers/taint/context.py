@@ -218,7 +218,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     inside = imported_in_functions(candidates, wanted) if wanted else frozenset()
     tables = function_tables(tree.body, set(constants), definitions, env)
     declared = declared_fields(definitions, env, records, forms)
-    routes = registered_routes(expressions, env, kinds, models.entries)  # `api.add_resource(...)`
+    routes = registered_routes(expressions, definitions, env, kinds, models.entries, memo)  # add_resource
     digest = blake2b(repr((sorted(env.aliases.items()), sorted(env.imports), sorted(inside),
                                    sorted((k, v.const) for k, v in constants.items()),
                                    sorted(kinds.items()), sorted(patterns.items()),

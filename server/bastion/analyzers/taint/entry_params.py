@@ -18,7 +18,7 @@ from bastion.analyzers.taint.annotations import (
 )
 from bastion.analyzers.taint.body_fields import clean_paths
 from bastion.analyzers.taint.classes import model_fields
-from bastion.analyzers.taint.factories import annotated_calls, resolve
+from bastion.analyzers.taint.factories import annotated_calls, factory_statements, resolve
 from bastion.analyzers.taint.option_types import declared_clean
 from bastion.analyzers.taint.signatures import default_values, named, packed
 
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from bastion.analyzers.taint.classes import ClassShape
     from bastion.analyzers.taint.entries import Function
     from bastion.analyzers.taint.specs import EntryModel
+    from bastion.engine.cache import LRU
 
 _FLASK_PARAM = re.compile(r"<(?:([^<>:]*):)?([A-Za-z_][A-Za-z0-9_]*)>")
 # Werkzeug's converters that match only digits or a UUID: no injection fits in their value.
@@ -47,17 +48,20 @@ def _resolver_skip(function: Function) -> int:
     return 2 + classmethod - function.implicit_params
 
 
-def registered_routes(expressions: list[ast.stmt], env: Env, kinds: dict[str, str],
-                      entries: list[EntryModel]) -> dict[str, tuple[tuple[str, str], ...]]:
-    """(registrar, URL rule) pairs by class name, of the module-level calls registering a class
+def registered_routes(expressions: list[ast.stmt], definitions: list[ast.stmt], env: Env,
+                      kinds: dict[str, str], entries: list[EntryModel], memo: LRU | None = None
+                      ) -> dict[str, tuple[tuple[str, str], ...]]:
+    """(registrar, URL rule) pairs by class name, of the calls registering a class of the module
     with its rules, one of the entries' `class_routes` (Flask-RESTful's
-    `api.add_resource(Todo, "/todos/<int:todo_id>")`)."""
+    `api.add_resource(Todo, "/todos/<int:todo_id>")`), at module level or in an app factory."""
     found: dict[str, tuple[tuple[str, str], ...]] = {}
-    for statement in expressions:
+    classes = {d.name for d in definitions if isinstance(d, ast.ClassDef)}
+    inside = factory_statements(definitions, classes, env, kinds, memo) if classes else ()
+    for statement, local in [*((s, kinds) for s in expressions), *inside]:
         call = statement.value if isinstance(statement, ast.Expr) else None
         if not isinstance(call, ast.Call) or not call.args or not isinstance(call.args[0], ast.Name):
             continue
-        name = resolve(call, env, kinds)
+        name = resolve(call, env, local)
         if name is not None and any(name in e.class_routes for e in entries):
             rules = tuple((name, a.value) for a in call.args[1:]
                           if isinstance(a, ast.Constant) and isinstance(a.value, str))

@@ -203,18 +203,8 @@ def nested_views(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
         if not inner and not outside:  # most functions: no locals' kinds to resolve
             continue
         statements, nested, naming = _nesting(outer, memo)
-        local = dict(kinds)
+        local = _local_kinds(outer, statements, env, kinds)
         args = outer.args
-        for param in named(args):
-            kind = _parameter_kind(param, env)
-            if kind is not None:
-                local[param.arg] = kind
-        for node in statements:
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 \
-                    and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Call):
-                called = env.qualname(node.value.func)
-                if called is not None:
-                    local[node.targets[0].id] = called + "()"
         prefix = f"{outer.name}.<locals>."
         registered.update(registrations(statements, {n.name for n in nested}, env, local, prefix))
         for name, calls in registrations(statements, outside, env, local).items():
@@ -227,6 +217,38 @@ def nested_views(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
                      for node in nested
                      if node.decorator_list or prefix + node.name in registered or node.name in returned)
     return views, registered
+
+
+def factory_statements(definitions: list[ast.stmt], handed: set[str], env: Env, kinds: dict[str, str],
+                       memo: LRU | None = None) -> Iterator[tuple[ast.stmt, dict[str, str]]]:
+    """The statements of the module-level functions whose registering calls hand one of the
+    names `handed` (an app factory's `api.add_resource(Item, "/items/<int:item_id>")`), each
+    with the kinds of the function's locals (`api = Api(app)`)."""
+    for outer in definitions:
+        # what its registering calls hand, kept by node across an edit that moves it, as above
+        if isinstance(outer, FUNCTIONS) and not handed.isdisjoint(kept_by_node(
+                memo, b"nests", outer, lambda node: _names(node, memo), moved=True)[1]):
+            statements = _nesting(outer, memo)[0]
+            local = _local_kinds(outer, statements, env, kinds)
+            yield from ((statement, local) for statement in statements)
+
+
+def _local_kinds(outer: ast.FunctionDef | ast.AsyncFunctionDef, statements: list[ast.stmt], env: Env,
+                 kinds: dict[str, str]) -> dict[str, str]:
+    """The module's kinds, with the function's parameters typed (or named) as a framework's
+    object and its locals bound to a call (`app = Flask(__name__)`: `flask.Flask()`)."""
+    local = dict(kinds)
+    for param in named(outer.args):
+        kind = _parameter_kind(param, env)
+        if kind is not None:
+            local[param.arg] = kind
+    for node in statements:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Call):
+            called = env.qualname(node.value.func)
+            if called is not None:
+                local[node.targets[0].id] = called + "()"
+    return local
 
 
 def _nesting(outer: ast.FunctionDef | ast.AsyncFunctionDef, memo: LRU | None
