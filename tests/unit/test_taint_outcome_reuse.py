@@ -6,10 +6,9 @@ method), a warm analyzer's results are a fresh one's."""
 
 from __future__ import annotations
 
-import attrs
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from tests.hypothesis_budget import examples
+from tests.unit.slot_edits import assert_warm_is_fresh, edit_runs, filled, result
 from tests.unit.taint_analysed import analysed
 
 from bastion.analyzers.taint.analyzer import TaintAnalyzer, load_taint_rules
@@ -92,32 +91,13 @@ def c():
 
 
 def _text(choices: dict[str, int]) -> str:
-    return TEMPLATE.format(**{slot: texts[choices.get(slot, 0)] for slot, texts in SLOTS.items()})
-
-
-def _result(analyzer: TaintAnalyzer, text: str):
-    return attrs.astuple(analyzer._result(text, "app.py"), recurse=False)
-
-
-@st.composite
-def edit_runs(draw):
-    """Texts after each of a few edits, each setting one slot to one of its texts."""
-    choices: dict[str, int] = {}
-    texts = []
-    for _ in range(draw(st.integers(1, 6))):
-        slot = draw(st.sampled_from(sorted(SLOTS)))
-        choices[slot] = draw(st.integers(0, len(SLOTS[slot]) - 1))
-        texts.append(_text(choices))
-    return texts
+    return filled(TEMPLATE, SLOTS, choices)
 
 
 @settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(texts=edit_runs())
+@given(texts=edit_runs(TEMPLATE, SLOTS))
 def test_a_warm_analyzer_after_edits_is_a_fresh_one(texts):
-    warm = TaintAnalyzer(MODELS, RULES)
-    warm.analyse_file(_text({}), "app.py")
-    for text in texts:
-        assert _result(warm, text) == _result(TaintAnalyzer(MODELS, RULES), text), text
+    assert_warm_is_fresh(lambda: TaintAnalyzer(MODELS, RULES), _text({}), texts)
 
 
 def _keys_made(analyzer: TaintAnalyzer, text: str, monkeypatch) -> list[str]:
@@ -133,7 +113,7 @@ def test_a_steady_key_makes_the_keys_of_what_it_changed(monkeypatch):
     warm.analyse_file(_text({"typed": 1}), "app.py")
     made = _keys_made(warm, _text({"typed": 2}), monkeypatch)
     assert made == ["shell", "a"]
-    assert _result(warm, _text({"typed": 2})) == _result(TaintAnalyzer(MODELS, RULES), _text({"typed": 2}))
+    assert result(warm, _text({"typed": 2})) == result(TaintAnalyzer(MODELS, RULES), _text({"typed": 2}))
 
 
 def test_a_summary_change_reaches_the_unchanged_callers(monkeypatch):
@@ -145,6 +125,6 @@ def test_a_summary_change_reaches_the_unchanged_callers(monkeypatch):
     quoted = _text({"import": 1, "clean": 1})
     made = _keys_made(warm, quoted, monkeypatch)
     assert set(made) >= {"clean", "Runner.run", "c"} and "Page.get" not in made
-    assert _result(warm, quoted) == _result(TaintAnalyzer(MODELS, RULES), quoted)
+    assert result(warm, quoted) == result(TaintAnalyzer(MODELS, RULES), quoted)
     assert 28 not in {f.span.start_line for f in warm.analyse_file(quoted, "app.py")
                       if f.rule_id == "BST202"}

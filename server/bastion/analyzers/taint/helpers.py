@@ -21,7 +21,13 @@ import ast
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.nodes import header_nodes, kept_by_node, kept_by_statements, long_function
+from bastion.analyzers.taint.nodes import (
+    header_nodes,
+    kept_by_node,
+    kept_by_statements,
+    long_function,
+    twins,
+)
 from bastion.analyzers.taint.signatures import by_keyword, positional
 from bastion.engine.cache import LRU
 
@@ -34,6 +40,7 @@ if TYPE_CHECKING:
 # ("self", attribute))
 Handed = tuple[str, int | str, tuple[str, str]]
 Facts = tuple[frozenset[str], tuple[Handed, ...]]
+_HANDINGS = (b"hand requests",)
 
 
 def called_here(names: list[str], tree: ast.Module, memo: LRU | None, text: str | None = None) -> set[str]:
@@ -176,20 +183,74 @@ def hand_requests(functions: list[Function], env: Env, models: Models, memo: LRU
     if not plain or not _holds_requests(functions, env, models):
         return
     found: dict[tuple[str, str], str | None] = {}
+    last = _last_handings(memo, (frozenset(plain), env.aliases, models.digest))
     for caller in functions:
-        for callee, slot, (how, name) in handed(caller.node, memo, text):
-            target = plain.get(callee)
-            if target is None:
-                continue
+        for callee, slot, kind in last.handings(
+                caller, memo, lambda c: _handings(c, plain, env, models, memo, text)):
+            target = plain[callee]
             param = _param(target.node, slot, target.implicit_params)
             if param is not None:
-                kind = _request_kind(caller, how, name, env, models)
                 key = (callee, param)
                 found[key] = kind if found.get(key, kind) == kind else None
+    last.done()
     for function in plain.values():
         function.request_kinds = tuple(sorted(
             (param, kind) for (callee, param), kind in found.items()
             if kind is not None and callee == _called_as(function)))
+
+
+def _handings(caller: Function, plain: dict[str, Function], env: Env, models: Models, memo: LRU | None,
+              text: str | None) -> tuple[tuple[str, int | str, str | None], ...]:
+    """What `caller` hands the functions named `plain`: (callee, slot, the request's kind or
+    None) of each such call, as `hand_requests` combines them."""
+    return tuple((callee, slot, _request_kind(caller, how, name, env, models))
+                 for callee, slot, (how, name) in handed(caller.node, memo, text) if callee in plain)
+
+
+class _LastHandings:
+    """Each caller's handings of the last `hand_requests` of a generation (the plain functions'
+    names, the import aliases, the models), by the caller's node and what `_request_kind` reads
+    of it: a keystroke in one function body computes that function's alone. Looking up every
+    caller's calls in the LRU and walking them cost argparse.py 0.6 ms a key."""
+
+    def __init__(self, generation: tuple) -> None:
+        self.generation = generation
+        self._last: dict[int, tuple] = {}
+        self._next: dict[int, tuple] = {}
+
+    def handings(self, caller: Function, memo: LRU | None, compute: Callable[[Function], tuple]) -> tuple:
+        """`compute(caller)`, or what it was for the caller's node, or a node of the same text at
+        other lines (handings hold no line), read the same way."""
+        node = caller.node
+        reads = (caller.entry, caller.request_params, caller.self_kind)
+        found = self._kept(node, reads)
+        if found is None and memo is not None:
+            found = next((f for twin in twins(memo, node) if (f := self._kept(twin, reads)) is not None),
+                         None)
+        if found is None:
+            found = compute(caller)
+        self._next[id(node)] = (node, reads, found)
+        return found
+
+    def _kept(self, node: ast.AST, reads: tuple) -> tuple | None:
+        kept = self._last.get(id(node))
+        if kept is None or kept[0] is not node or kept[1][0] is not reads[0] or kept[1][1:] != reads[1:]:
+            return None
+        return kept[2]
+
+    def done(self) -> None:
+        self._last, self._next = self._next, {}
+
+
+def _last_handings(memo: LRU | None, generation: tuple) -> _LastHandings:
+    """The last call's handings when it had this generation, else an empty store (a new one
+    without a memo)."""
+    kept = memo.get(_HANDINGS) if memo is not None else None
+    if kept is None or kept.generation != generation:
+        kept = _LastHandings(generation)
+        if memo is not None:
+            memo.put(_HANDINGS, kept)
+    return kept
 
 
 def _called_as(function: Function) -> str:
