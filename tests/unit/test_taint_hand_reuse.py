@@ -2,8 +2,8 @@
 `_LastHandings`): a key typed in one function body walks that function's calls alone; and
 whatever the edits (a view handing the request to a helper or not, a handler handing
 `self.request`, the helper's parameter renamed, a caller's parameter shadowing `request`, a
-`g.x` store, a queue put, a registration added in another function), a warm analyzer's results
-are a fresh one's."""
+`g.x` store, a queue put, a registration added in another function, a class's bases, a method
+registering another by `self`), a warm analyzer's results are a fresh one's."""
 
 from __future__ import annotations
 
@@ -28,11 +28,14 @@ SLOTS = {
     "store": ("    return 2", "    g.user = request.args['u']\n    return 2",
               "    JOBS.put(request.args['j'])\n    return 2",
               "    app.add_url_rule('/l', view_func=loose)\n    return 2"),
+    "base": ("tornado.web.RequestHandler", "object", "Mixin, tornado.web.RequestHandler"),
+    "serve": ("        return 0", "        return asyncio.start_server(self.on_client, 'h', 1)"),
     "typed": ("    return 3", "    return subprocess.call(g.user, shell=True)",
               "    return subprocess.call(JOBS.get(), shell=True)"),
 }
 
-TEMPLATE = """import queue
+TEMPLATE = """import asyncio
+import queue
 import subprocess
 
 import tornado.web
@@ -69,9 +72,21 @@ def loose(host):
 {typed}
 
 
-class Page(tornado.web.RequestHandler):
+class Mixin:
+    def run(self):
+        return subprocess.call(self.get_argument("m"), shell=True)
+
+
+class Page({base}):
     def get(self):
 {handler}
+
+    def serve(self):
+{serve}
+
+    async def on_client(self, reader, writer):
+        line = await reader.readline()
+        subprocess.call(line, shell=True)
 """ + "".join(f"""
     def part{i}(self):
         return {i}
@@ -108,7 +123,7 @@ def test_a_helper_handed_the_request_reports_only_while_it_is():
     for view in (1, 0, 1):
         found = warm.analyse_file(_text({"view": view, "shadow": 1}), "app.py")
         lines[view] = {f.span.start_line for f in found if f.rule_id == "BST202"}
-    assert 11 in lines[1] and 11 not in lines[0], lines
+    assert 12 in lines[1] and 12 not in lines[0], lines
 
 
 @settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])

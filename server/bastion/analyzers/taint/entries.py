@@ -111,7 +111,10 @@ def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
     functions the module calls itself; `kept`: the last context's functions (context_reuse.py);
     `routes`: the URL rules registering a class, by its name (in the module's digest)."""
     found: list[Function] = []
-    mixed = mixed_into(definitions, entries, shapes)
+
+    def owner(bases: list[str | None]) -> EntryModel | None:
+        return kept.owner(entries, bases) if kept is not None else owner_of(entries, bases)
+    mixed = mixed_into(definitions, owner, shapes)
     for node in definitions:
         if isinstance(node, FUNCTIONS):
             around: tuple = (node.name in called, registered.get(node.name, ()))
@@ -127,11 +130,11 @@ def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
             # a class without bases derives from object: `class_bases = ["*"]` takes any class
             # (Falcon's resources are plain classes)
             bases = list(shapes[node].bases) or ["object"]
-            owner = owner_of(entries, bases)
-            if owner is None and node.name in mixed:  # `class SafeMixin:` of `V(SafeMixin, View)`
+            owned = owner(bases)
+            if owned is None and node.name in mixed:  # `class SafeMixin:` of `V(SafeMixin, View)`
                 bases += mixed[node.name]
-                owner = owner_of(entries, bases)
-            self_kind, setup = (owner.self_kind, owner.setup_methods) if owner else (None, ())
+                owned = owner(bases)
+            self_kind, setup = (owned.self_kind, owned.setup_methods) if owned else (None, ())
             marks = _class_marks(node, env, kinds) if any(e.class_decorators for e in entries) \
                 else ()
             if node.decorator_list and any(e.class_routes for e in entries):

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 
 from bastion import attrs_classes
 from bastion.analyzers.matchers import Env
-from bastion.analyzers.taint.nodes import kept_by_node
+from bastion.analyzers.taint.nodes import LastCall, kept_by_node
 from bastion.analyzers.taint.signatures import named
 from bastion.engine.cache import LRU
 
@@ -304,6 +304,7 @@ def method_registrations(definitions: list[ast.stmt], env: Env, kinds: dict[str,
     self.on_client, host, port)` in `serve`), by `Class.method`, as `registrations` finds the
     functions a call names (`memo`: each method's registering calls, by its node)."""
     found: dict[str, list[Registration]] = {}
+    walks = LastCall(memo, b"self registrations")
     for cls in definitions:
         if not isinstance(cls, ast.ClassDef):
             continue
@@ -311,7 +312,7 @@ def method_registrations(definitions: list[ast.stmt], env: Env, kinds: dict[str,
         for method in cls.body:
             if not isinstance(method, FUNCTIONS):
                 continue
-            for attribute, call in kept_by_node(memo, b"self registrations", method, _self_handed):
+            for attribute, call in walks.get(method, _self_handed):
                 name = resolve(call, env, kinds) if attribute in methods else None
                 if name is not None:
                     found.setdefault(f"{cls.name}.{attribute}", []).append(Registration(name, call, False))

@@ -5,6 +5,7 @@ on the view's instance, so it takes the view's entry (entries.py `functions_of`)
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -18,15 +19,16 @@ def owner_of(entries: list[EntryModel], bases: list[str | None]) -> EntryModel |
                  and any(b in e.class_bases for b in bases)), None)
 
 
-def mixed_into(definitions: list[ast.stmt], entries: list[EntryModel],
+def mixed_into(definitions: list[ast.stmt], owner: Callable[[list[str | None]], EntryModel | None],
                shapes: dict[ast.ClassDef, ClassShape]) -> dict[str, list[str | None]]:
     """The classes of the file that views of the file derive from, not views themselves (a
     mixin): each with the bases of those views. The framework calls the mixin's methods on the
-    view's instance (its `dispatch`, when the method resolution order finds it first)."""
+    view's instance (its `dispatch`, when the method resolution order finds it first). `owner`:
+    `owner_of` the module's entries."""
     mixed: dict[str, list[str | None]] = {}
     for node in definitions:
         shape = shapes.get(node) if isinstance(node, ast.ClassDef) else None
-        if shape is not None and shape.ancestors and owner_of(entries, list(shape.bases)):
+        if shape is not None and shape.ancestors and owner(list(shape.bases)):
             for ancestor in shape.ancestors:
                 mixed.setdefault(ancestor, []).extend(shape.bases)
     return mixed

@@ -92,6 +92,27 @@ def any_kept(memo, tag: bytes, items: list[ast.AST], compute: Callable[[ast.AST]
     return False
 
 
+class LastCall:
+    """`kept_by_node(memo, tag, item, compute)` of each item a call asks, the last call's under
+    `tag` read from one dict it kept (a look-up an item, not the LRU's, which moves each entry
+    it finds): for the passes asking it of every method at each keystroke."""
+
+    def __init__(self, memo, tag: bytes) -> None:
+        self._memo, self._tag = memo, tag
+        self._last: dict[int, tuple[ast.AST, object]] = {}
+        self._next: dict[int, tuple[ast.AST, object]] = {}
+        if memo is not None:
+            self._last = memo.get((tag, b"last call")) or {}
+            memo.put((tag, b"last call"), self._next)
+
+    def get(self, item: ast.AST, compute: Callable[[ast.AST], _T]) -> _T:
+        kept = self._last.get(id(item))
+        found = kept[1] if kept is not None and kept[0] is item else kept_by_node(
+            self._memo, self._tag, item, compute)
+        self._next[id(item)] = (item, found)
+        return found
+
+
 # (TWIN, id(node)) -> (node, the node of the same text at other lines it was parsed after), in
 # the analyzer's memo: a block moved by an edit above it is parsed again (block_twins.py)
 TWIN = b"moved from"
