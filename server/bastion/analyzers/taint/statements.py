@@ -310,8 +310,8 @@ class Interpreter(Evaluator):
             if matched is False:
                 continue
             self.env = fork(before)
-            for name in captures(case.pattern):
-                self.env[name] = subject
+            for name, value in captures(self, case.pattern, subject, node.subject).items():
+                self.env[name] = value
             holds = matched_value(case.pattern) if isinstance(node.subject, ast.Name) else None
             if holds is not None and node.subject.id in self.env:
                 self.env[node.subject.id] = holds  # `case "png" | "jpg":` holds one of them

@@ -1,0 +1,74 @@
+"""How Python's constructs carry request data between a source and a sink (issue 12, the detect63
+probe sweep), each case beside a safe twin where the construct yields a constant: what a `match`
+case's pattern captures is the part of the subject it matches (an element of a sequence, a
+mapping's value under its key, a class pattern's keyword attribute, a constant a value pattern
+captured), not the whole subject."""
+
+# ruff: noqa: E501  (cases are small modules)
+from __future__ import annotations
+
+import pytest
+from tests.unit.taint_marked import assert_checked_apps, assert_marked
+
+# A case binds the part of the subject its pattern names; the request's part still reports.
+MATCH_PATTERNS = '''\
+import os
+from dataclasses import dataclass
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@dataclass
+class Job:
+    name: str
+    mode: str
+
+
+@app.route("/job")
+def job():
+    task = Job(request.args["name"], "nice")
+    match task:
+        case Job(name=name, mode=mode):
+            os.system(mode)
+            os.system(name)  # BST202
+
+
+@app.route("/rpc")
+def rpc():
+    match request.get_json():
+        case {"cmd": "uptime" as cmd, "arg": arg}:
+            os.system(cmd)
+            os.system("uptime " + arg)  # BST202
+
+
+@app.route("/move")
+def move():
+    parts = request.args["line"].split()
+    match parts:
+        case ["go", ("north" | "south") as way]:
+            os.system("walk " + way)
+        case ["say", *words]:
+            os.system("say " + " ".join(words))  # BST202
+        case [first, *_, last]:
+            os.system(first + last)  # BST202
+
+
+@app.route("/pair")
+def pair():
+    pair = ["ls", request.args["dir"]]
+    match pair:
+        case [command, folder]:
+            os.system(command)
+            os.system(command + " " + folder)  # BST202
+'''
+
+APPS = {"match_patterns.py": MATCH_PATTERNS}
+
+
+@pytest.mark.parametrize(("name", "source"), sorted(APPS.items()))
+def test_constructs_carry_what_they_hold(name, source, tmp_path):
+    """The analyser and `bastion check` (with the rule's CWE) report the marked lines alone."""
+    assert_marked(source)
+    assert_checked_apps({name: source}, tmp_path)
