@@ -2,7 +2,8 @@
 probe sweep), each case beside a safe twin where the construct yields a constant: what a `match`
 case's pattern captures is the part of the subject it matches (an element of a sequence, a
 mapping's value under its key, a class pattern's keyword attribute, a constant a value pattern
-captured), not the whole subject."""
+captured), not the whole subject; a name an unpacking binds past a starred name takes its
+element counted from the end of a list of known length (`command, *flags, folder = [...]`)."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
@@ -64,7 +65,31 @@ def pair():
             os.system(command + " " + folder)  # BST202
 '''
 
-APPS = {"match_patterns.py": MATCH_PATTERNS}
+# Unpacked past a star, each name takes its own element; the starred name may hold any of them.
+STARRED_UNPACKING = '''\
+import os
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/list")
+def listing():
+    command, *flags, folder = ["ls", "-l", request.args["dir"]]
+    os.system(command)
+    os.system(command + " " + folder)  # BST202
+    os.system(" ".join(flags))  # BST202
+
+
+@app.route("/head")
+def head():
+    first, *rest = ["ls", request.args["dir"]]
+    os.system(first)
+    os.system(rest[0])  # BST202
+'''
+
+APPS = {"match_patterns.py": MATCH_PATTERNS, "starred_unpacking.py": STARRED_UNPACKING}
 
 
 @pytest.mark.parametrize(("name", "source"), sorted(APPS.items()))

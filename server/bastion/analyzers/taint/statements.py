@@ -350,12 +350,15 @@ class Interpreter(Evaluator):
                 for key in [k for k in self.env if k.startswith(prefix)]:
                     del self.env[key]
         elif isinstance(target, (ast.Tuple, ast.List)):
-            starred = any(isinstance(e, ast.Starred) for e in target.elts)
-            for index, element in enumerate(target.elts):
+            elts = target.elts  # `first, *rest, last = ["ls", q, "x"]`: past a star, from the end
+            star = next((i for i, e in enumerate(elts) if isinstance(e, ast.Starred)), len(elts))
+            slots = value.items if value.items and (star == len(elts) or ANY not in value.items) else {}
+            for index, element in enumerate(elts):
+                key = index if index < star else index - len(elts) + len(slots)
                 if isinstance(element, ast.Starred):
                     self.bind(element.value, Value(clean=EVERY_CLASS, items={ANY: value.item(ANY)}), note)
-                elif value.items is not None and not starred and index in value.items:
-                    self.bind(element, value.items[index], note)
+                elif key in slots:
+                    self.bind(element, slots[key], note)
                 else:
                     self.bind(element, value.item(ANY), note)
         elif isinstance(target, ast.Attribute):
