@@ -3,7 +3,8 @@ probe sweep), each case beside a safe twin where the construct yields a constant
 case's pattern captures is the part of the subject it matches (an element of a sequence, a
 mapping's value under its key, a class pattern's keyword attribute, a constant a value pattern
 captured), not the whole subject; a name an unpacking binds past a starred name takes its
-element counted from the end of a list of known length (`command, *flags, folder = [...]`)."""
+element counted from the end of a list of known length (`command, *flags, folder = [...]`); `getattr` / `setattr` of a constant name read and write
+the attribute as `obj.name` does."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
@@ -89,7 +90,49 @@ def head():
     os.system(rest[0])  # BST202
 '''
 
-APPS = {"match_patterns.py": MATCH_PATTERNS, "starred_unpacking.py": STARRED_UNPACKING}
+# An attribute set or read by a constant name is that attribute: what the request stored is
+# read back, a constant one stays constant, and a default given by the request reports.
+ATTRIBUTES_BY_NAME = '''\
+import os
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+class Options:
+    tool = "ls"
+    folder = "."
+
+
+@app.route("/options")
+def options():
+    opts = Options()
+    for field in ("folder",):
+        setattr(opts, field, request.args[field])
+    setattr(opts, "folder", request.args["folder"])
+    os.system(getattr(opts, "tool") + " " + opts.tool)
+    os.system(opts.tool + " " + opts.folder)  # BST202
+    os.system(getattr(opts, "tool") + " " + getattr(opts, "folder"))  # BST202
+
+
+@app.route("/fallback")
+def fallback():
+    opts = Options()
+    os.system(getattr(opts, "tool", "ls"))
+    os.system(getattr(opts, "mode", request.args["mode"]))  # BST202
+
+
+@app.route("/kept")
+def kept():
+    opts = Options()
+    opts.folder = request.args["folder"]
+    setattr(opts, "folder", "/tmp")
+    os.system("ls " + opts.folder)
+'''
+
+APPS = {"match_patterns.py": MATCH_PATTERNS, "starred_unpacking.py": STARRED_UNPACKING,
+        "attributes_by_name.py": ATTRIBUTES_BY_NAME}
 
 
 @pytest.mark.parametrize(("name", "source"), sorted(APPS.items()))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 
 from bastion.analyzers.taint import containers, qualnames
+from bastion.analyzers.taint.attribute_calls import attribute_call
 from bastion.analyzers.taint.callbacks import call_back
 from bastion.analyzers.taint.calls import evaluate_call
 from bastion.analyzers.taint.class_instances import class_read
@@ -285,6 +286,8 @@ class Evaluator:
     # ---- calls ----
 
     def e_Call(self, node: ast.Call) -> Value:
+        if (attribute := attribute_call(self, node)) is not None:
+            return attribute  # `getattr(obj, "name")`, `setattr(obj, "name", value)`
         args = [self.eval(a) for a in node.args]
         value = self.call(node, args, {k.arg: self.eval(k.value) for k in node.keywords}
                           if node.keywords else {})
