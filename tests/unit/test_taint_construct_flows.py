@@ -4,7 +4,7 @@ case's pattern captures is the part of the subject it matches (an element of a s
 mapping's value under its key, a class pattern's keyword attribute, a constant a value pattern
 captured), not the whole subject; a name an unpacking binds past a starred name takes its
 element counted from the end of a list of known length (`command, *flags, folder = [...]`); `getattr` / `setattr` of a constant name read and write
-the attribute as `obj.name` does."""
+the attribute as `obj.name` does; a str's tests (`isalpha()`, `isspace()`, ...) are a bool."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
@@ -131,8 +131,25 @@ def kept():
     os.system("ls " + opts.folder)
 '''
 
+# What a str's test returns is a bool, whatever the string held; the string itself reports.
+STRING_TESTS = '''\
+import os
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/kind")
+def kind():
+    name = request.args["name"]
+    os.system(f"echo {name.isalpha()} {name.isspace()} {name.isupper()} {name.rindex('.')}")
+    os.system("echo " + str(name.isascii()) + str(name.isprintable()))
+    os.system("echo " + name.lower())  # BST202
+'''
+
 APPS = {"match_patterns.py": MATCH_PATTERNS, "starred_unpacking.py": STARRED_UNPACKING,
-        "attributes_by_name.py": ATTRIBUTES_BY_NAME}
+        "attributes_by_name.py": ATTRIBUTES_BY_NAME, "string_tests.py": STRING_TESTS}
 
 
 @pytest.mark.parametrize(("name", "source"), sorted(APPS.items()))
