@@ -4,7 +4,7 @@ case's pattern captures is the part of the subject it matches (an element of a s
 mapping's value under its key, a class pattern's keyword attribute, a constant a value pattern
 captured), not the whole subject; a name an unpacking binds past a starred name takes its
 element counted from the end of a list of known length (`command, *flags, folder = [...]`); `getattr` / `setattr` of a constant name read and write
-the attribute as `obj.name` does; a str's tests (`isalpha()`, `isspace()`, ...) are a bool."""
+the attribute as `obj.name` does, and `locals()` / `vars()` hold the function's variables; a str's tests (`isalpha()`, `isspace()`, ...) are a bool."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
@@ -148,8 +148,31 @@ def kind():
     os.system("echo " + name.lower())  # BST202
 '''
 
+# A template filled from the function's own variables holds what they hold.
+FRAME_VARIABLES = '''\
+import os
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/greet")
+def greet():
+    name = request.args["name"]
+    os.system("echo {name}".format(**locals()))  # BST202
+    os.system("echo %(name)s" % vars())  # BST202
+
+
+@app.route("/count")
+def count():
+    count = int(request.args["count"])
+    os.system("seq {count}".format(**locals()))
+'''
+
 APPS = {"match_patterns.py": MATCH_PATTERNS, "starred_unpacking.py": STARRED_UNPACKING,
-        "attributes_by_name.py": ATTRIBUTES_BY_NAME, "string_tests.py": STRING_TESTS}
+        "attributes_by_name.py": ATTRIBUTES_BY_NAME, "string_tests.py": STRING_TESTS,
+        "frame_variables.py": FRAME_VARIABLES}
 
 
 @pytest.mark.parametrize(("name", "source"), sorted(APPS.items()))
