@@ -4,12 +4,12 @@ case's pattern captures is the part of the subject it matches (an element of a s
 mapping's value under its key, a class pattern's keyword attribute, a constant a value pattern
 captured), not the whole subject; a name an unpacking binds past a starred name takes its
 element counted from the end of a list of known length (`command, *flags, folder = [...]`); `getattr` / `setattr` of a constant name read and write
-the attribute as `obj.name` does, and `locals()` / `vars()` hold the function's variables; a str's tests (`isalpha()`, `isspace()`, ...) are a bool."""
+the attribute as `obj.name` does, and `locals()` / `vars()` hold the function's variables; a str's tests (`isalpha()`, `isspace()`, ...) are a bool; a `typing.NamedTuple` record
+is a tuple of its fields too (`point[0]`, `cmd, mode = point`)."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
 
-import pytest
 from tests.unit.taint_marked import assert_checked_apps, assert_marked
 
 # A case binds the part of the subject its pattern names; the request's part still reports.
@@ -170,13 +170,39 @@ def count():
     os.system("seq {count}".format(**locals()))
 '''
 
+# A named tuple read by position holds the field at that position.
+NAMED_TUPLES = '''\
+import os
+from typing import NamedTuple
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+class Command(NamedTuple):
+    folder: str
+    tool: str
+
+
+@app.route("/run")
+def run():
+    command = Command(request.args["folder"], "ls")
+    os.system(command[1] + " " + command.tool)
+    os.system(command[1] + " " + command[0])  # BST202
+    folder, tool = command
+    os.system(tool)
+    os.system(tool + " " + folder)  # BST202
+'''
+
 APPS = {"match_patterns.py": MATCH_PATTERNS, "starred_unpacking.py": STARRED_UNPACKING,
         "attributes_by_name.py": ATTRIBUTES_BY_NAME, "string_tests.py": STRING_TESTS,
-        "frame_variables.py": FRAME_VARIABLES}
+        "frame_variables.py": FRAME_VARIABLES, "named_tuples.py": NAMED_TUPLES}
 
 
-@pytest.mark.parametrize(("name", "source"), sorted(APPS.items()))
-def test_constructs_carry_what_they_hold(name, source, tmp_path):
-    """The analyser and `bastion check` (with the rule's CWE) report the marked lines alone."""
-    assert_marked(source)
-    assert_checked_apps({name: source}, tmp_path)
+def test_constructs_carry_what_they_hold(tmp_path):
+    """The analyser reports each app's marked lines alone, and one `bastion check` over them all
+    does too, with the rule's CWE."""
+    for source in APPS.values():
+        assert_marked(source)
+    assert_checked_apps(APPS, tmp_path)
