@@ -5,7 +5,8 @@ mapping's value under its key, a class pattern's keyword attribute, a constant a
 captured), not the whole subject; a name an unpacking binds past a starred name takes its
 element counted from the end of a list of known length (`command, *flags, folder = [...]`); `getattr` / `setattr` of a constant name read and write
 the attribute as `obj.name` does, and `locals()` / `vars()` hold the function's variables; a str's tests (`isalpha()`, `isspace()`, ...) are a bool; a `typing.NamedTuple` record
-is a tuple of its fields too (`point[0]`, `cmd, mode = point`)."""
+is a tuple of its fields too (`point[0]`, `cmd, mode = point`); `heapq.heappush` and
+`bisect.insort` put a value into the list they are given."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
@@ -195,9 +196,43 @@ def run():
     os.system(tool + " " + folder)  # BST202
 '''
 
+# A value pushed onto a heap, or inserted in order, may be at any position of the list.
+ORDERED_INSERTS = '''\
+import os
+from bisect import insort
+from heapq import heappop, heappush
+
+from flask import Flask, request
+
+app = Flask("queues")
+
+
+@app.route("/queue")
+def queue():
+    jobs = [("uptime", 1)]
+    heappush(jobs, (request.args["cmd"], 2))
+    os.system(heappop(jobs)[0])  # BST202
+    os.system(jobs[0][0])  # BST202
+
+
+@app.route("/names")
+def names():
+    known = ["a", "b"]
+    insort(known, request.args["name"])
+    os.system("ls " + known[0])  # BST202
+
+
+@app.route("/sizes")
+def sizes():
+    lengths = []
+    heappush(lengths, len(request.args["cmd"]))
+    os.system("echo %d" % heappop(lengths))
+'''
+
 APPS = {"match_patterns.py": MATCH_PATTERNS, "starred_unpacking.py": STARRED_UNPACKING,
         "attributes_by_name.py": ATTRIBUTES_BY_NAME, "string_tests.py": STRING_TESTS,
-        "frame_variables.py": FRAME_VARIABLES, "named_tuples.py": NAMED_TUPLES}
+        "frame_variables.py": FRAME_VARIABLES, "named_tuples.py": NAMED_TUPLES,
+        "ordered_inserts.py": ORDERED_INSERTS}
 
 
 def test_constructs_carry_what_they_hold(tmp_path):

@@ -24,6 +24,7 @@ from bastion.analyzers.taint.domain import (
     UNKNOWN,
     Value,
     as_component,
+    elements,
     join,
     join_all,
     keyed,
@@ -71,6 +72,8 @@ _KEYWORD_DICTS = frozenset({"dict", "collections.OrderedDict"})
 _SPLITEXT = frozenset({"os.path.splitext", "posixpath.splitext", "ntpath.splitext"})
 _SHLEX_SPLIT = frozenset({"shlex.split"})
 _MAPS = frozenset({"map", "builtins.map"})
+# Insert into the list they are given, where the values' order puts the new one: at any slot
+_ORDERED_INSERTS = frozenset({"heapq.heappush", "bisect.insort", "bisect.insort_left", "bisect.insort_right"})
 _STATUS_OUTPUT = frozenset({"subprocess.getstatusoutput", "commands.getstatusoutput"})
 # A listening socket's `accept()`: (the connection, a socket whose `recv` the models name, the
 # peer's address)
@@ -93,7 +96,7 @@ def _table(*blocks: tuple[int, frozenset[str]]) -> dict[str, int]:
 
 
 _BY_NAME = _table(
-    (_EARLY, _MAPS | NEXT | REDUCE | ITERATORS | DEFAULT_DICTS | _KEYWORD_DICTS),
+    (_EARLY, _MAPS | NEXT | REDUCE | ITERATORS | DEFAULT_DICTS | _KEYWORD_DICTS | _ORDERED_INSERTS),
     (_PATHS, _PATH_JOINS | PATH_TYPES | _FILE_OPENERS | LOOKUPS | {"re.compile"}),
     (_SHAPED, JINJA_NAMES | _SPLITEXT | _STATUS_OUTPUT | _ACCEPTS | _SHLEX_SPLIT | LXML_PARSERS | YAML_LOADERS
      | STRING_RENDERS | SUBSTITUTIONS | {"vars", "builtins.vars"}))
@@ -127,6 +130,12 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         if name in ITERATORS and not any(isinstance(a, ast.Starred) for a in node.args) \
                 and (kept := iterated(name, args, keywords)) is not None:
             return kept
+        if name in _ORDERED_INSERTS and len(node.args) == 2 and not keywords \
+                and isinstance(node.args[0], ast.Name) and node.args[0].id in (ev.env or {}):
+            # `heapq.heappush(heap, q)`: any slot of the list may now hold q
+            slots = {k: join(v, args[1]) for k, v in elements(args[0]).items()}
+            ev.env[node.args[0].id] = args[0].evolve(items={ANY: args[1], **slots}, const=UNKNOWN)
+            return NONE
         if name in _KEYWORD_DICTS and not args and keywords and None not in keywords:  # `{"k": v}`
             return Value(clean=EVERY_CLASS, items=dict(keywords),
                          known=all(v.known for v in keywords.values()))
