@@ -4,19 +4,19 @@ A model file holds arrays of tables: `source`, `entry` (functions whose paramete
 routes, views, handlers), `sink`, `sanitizer`, `guard`, `propagator`, `form` and `callback` (see
 rules/taint/README.md).
 What TOML cannot say is a named Python model (`model = "..."`) whose name is checked
-here. `load_models` never raises: a bad file is reported and left out.
+here, each field read by model_fields.py. `load_models` never raises: a bad file is reported and
+left out.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from packaging.version import InvalidVersion, Version
-
 from bastion import attrs_classes
 from bastion.analyzers.matchers import NameSet
 from bastion.analyzers.rule_tables import folder_tables
-from bastion.analyzers.taint.domain import EVERY_CLASS, SINK_CLASSES
+from bastion.analyzers.taint.domain import SINK_CLASSES
+from bastion.analyzers.taint.model_fields import FieldReader
 from bastion.analyzers.taint.model_keys import (
     GUARD_MODELS,
     KEYS,
@@ -26,7 +26,6 @@ from bastion.analyzers.taint.model_keys import (
     SOURCE_KINDS,
 )
 from bastion.analyzers.taint.specs import (
-    ABSENT,
     PROXY_RESPONSE,
     CallbackModel,
     CleanModel,
@@ -39,7 +38,6 @@ from bastion.analyzers.taint.specs import (
     SourceModel,
 )
 from bastion.analyzers.versions import models_digest, taint_models_dir, toml_files
-from bastion.package_names import pep503_name
 
 
 def load_models(directory: Path | None = None) -> Models:
@@ -97,66 +95,8 @@ def _add_file(models: Models, table: dict, file: str) -> list[ModelProblem]:
 
 
 @attrs_classes.define
-class _Checker:
-    file: str
-    where: str
-    item: dict
-    problems: list[ModelProblem]
-
-    def error(self, field: str, message: str) -> None:
-        self.problems.append(ModelProblem(self.file, f"{self.where}.{field}", message))
-
-    def keys(self, allowed: set[str]) -> None:
-        for key in sorted(set(self.item) - allowed):
-            self.error(key, f"unknown key (expected one of {', '.join(sorted(allowed))})")
-
-    def strings(self, key: str, required: bool = False) -> list[str]:
-        value = self.item.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            self.error(key, "expected an array of non-empty strings")
-            return []
-        if required and not value:
-            self.error(key, "missing or empty")
-        return value
-
-    def text(self, key: str, choices: tuple[str, ...] | frozenset[str] | None = None,
-             required: bool = True) -> str | None:
-        value = self.item.get(key)
-        if value is None and not required:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.error(key, "expected a non-empty string")
-            return None
-        if choices is not None and value not in choices:
-            self.error(key, f"{value!r} is not one of {', '.join(sorted(choices))}")
-            return None
-        return value
-
-    def indexes(self, key: str) -> tuple[int, ...] | None:
-        if key not in self.item:
-            return None
-        value = self.item[key]
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = [value]
-        if not isinstance(value, list) or not all(
-                isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value):
-            self.error(key, "expected a non-negative integer or an array of them")
-            return None
-        return tuple(value)
-
-    def classes(self, key: str) -> frozenset[str]:
-        names = self.strings(key, required=True)
-        if names == ["*"]:
-            return EVERY_CLASS
-        for name in names:
-            if name not in EVERY_CLASS:
-                expected = ", ".join(sorted(EVERY_CLASS))
-                self.error(key, f"unknown sink class {name!r} (expected {expected} or *)")
-        return frozenset(names) & EVERY_CLASS
-
-    def named(self) -> tuple[list[str], list[str]]:
-        calls, methods = self.strings("calls"), self.strings("methods")
-        return calls, methods
+class _Checker(FieldReader):
+    """One table of a model file checked and added to `Models`, section by section."""
 
     # ---- sections ----
 
@@ -282,32 +222,6 @@ class _Checker:
             models.subscript_sinks.add(subscripts, [], sink)
             models.attribute_sinks.add(attributes, [], sink)
 
-    def keyword_condition(self, key: str, absent: bool = False) -> tuple[str, object] | None:
-        """`{ keyword = "name", equals = <constant> }`; with `absent`, or `absent = true`."""
-        given = self.item.get(key)
-        if isinstance(given, dict) and isinstance(given.get("keyword"), str) and len(given) == 2 \
-                and ("equals" in given or absent and given.get("absent") is True):
-            return given["keyword"], given["equals"] if "equals" in given else ABSENT
-        if given is not None:
-            self.error(key, 'expected { keyword = "name", equals = <constant> }'
-                       + (' or { keyword = "name", absent = true }' if absent else ""))
-        return None
-
-    def before(self) -> tuple[str, str] | None:
-        """`before = { package = "lxml", version = "5.0" }`: the package's PEP 503 name, a version."""
-        before = self.item.get("before")
-        if before is None:
-            return None
-        if isinstance(before, dict) and set(before) == {"package", "version"} \
-                and isinstance(before["package"], str) and isinstance(before["version"], str):
-            try:
-                Version(before["version"])
-                return pep503_name(before["package"]), before["version"]
-            except InvalidVersion:
-                pass
-        self.error("before", 'expected { package = "name", version = "<PEP 440 version>" }')
-        return None
-
     def sanitizer(self, models: Models) -> None:
         calls, methods = self.named()
         if not (calls or methods):
@@ -380,21 +294,3 @@ class _Checker:
             models.callbacks.add(calls, methods, CallbackModel(
                 function, rest[0] if rest else None, args, kwargs, flags["keywords"] is True,
                 flags["mapped"] is True, on_receiver=on_receiver))
-
-    def place(self, key: str, required: bool = False) -> tuple[int | None, str | None] | None:
-        """`{ position = 1, keyword = "target" }`: an argument given by position or keyword."""
-        value = self.item.get(key)
-        if value is None:
-            if required:
-                self.error(key, "missing")
-            return None
-        position, keyword = (value.get("position"), value.get("keyword")) \
-            if isinstance(value, dict) else (None, None)
-        if not isinstance(value, dict) or set(value) - {"position", "keyword"} or (
-                position is None and keyword is None) or (
-                position is not None and (type(position) is not int or position < 0)) or (
-                keyword is not None and (not isinstance(keyword, str) or not keyword.isidentifier())):
-            self.error(key, "expected { position = N, keyword = \"name\" } (either or both)"
-                            + (", or { receiver = true }" if key == "function" else ""))
-            return None
-        return position, keyword
