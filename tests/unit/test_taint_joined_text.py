@@ -60,7 +60,9 @@ def test_a_bandit_check_failing_on_every_term_fails_the_statement_once(tmp_path)
     assert done.returncode == 3, done.stderr[-2000:]
     doc = json.loads(done.stdout)
     (error,) = doc["errors"]
-    assert error["line"] == 8 and "hardcoded_sql_expressions raised RecursionError" in error["message"]
+    # Python 3.12's parser nests the chain deeper than the engine lets any check walk: cut there
+    assert error["line"] == 8 and ("hardcoded_sql_expressions raised RecursionError" in error["message"]
+                                   or "nesting deeper than" in error["message"])
     marked = next(i for i, line in enumerate(VIEWS.splitlines(), 1) if line.endswith("# BST202"))
     assert {(r["line"], r["rule_id"]) for r in doc["results"]} == {(2, "B404"), (marked, "BST202")}
     assert done.stderr.count("Bandit internal error") <= 2  # not once per string: 1,805 before
