@@ -1,9 +1,11 @@
 """Module-level text joined with `+` folds into a constant for an allow-list of characters
 (`set(string.ascii_letters + "-_")`), but a generated chain of thousands of terms is not followed
-term by term: a recursive fold of `"a" + "a" + ...` went as deep as the chain was long, and the
-file's flows were lost (2,000 terms: no finding). Bandit's own SQL check recurses through such a
-chain and fails on each of its strings, logging a deep traceback each time: 5,000 terms took more
-than five minutes; now the statement is "not analysed" after the first failure, in seconds."""
+term by term: a recursive fold of `"a" + "a" + ...` went as deep as the chain was long, and past
+the stack's limit the whole file's taint analysis failed ("not analysed", every flow of the file
+lost; called here under Python's default limit, at 2,000 terms). Bandit's own SQL check recurses
+through such a chain and fails on each of its strings, logging a deep traceback each time: 5,000
+terms took more than five minutes; now the statement is "not analysed" after the first failure,
+in seconds."""
 
 from __future__ import annotations
 
