@@ -9,6 +9,7 @@ membership test of it proves the value one of the program's as the literal's tes
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from bastion.analyzers.taint.domain import UNKNOWN
 
@@ -20,37 +21,39 @@ _STR_METHODS = {"lower": str.lower, "upper": str.upper, "strip": str.strip, "cas
 _LIMIT = 4096
 
 
-def derived_constant(node: ast.expr, constants: dict[str, object],
+def derived_constant(node: ast.expr, constants: Callable[[str], object],
                      displays: dict[str, ast.expr]) -> object:
     """The constant a module-level value derived from earlier bound constants holds (a tuple, or
-    a frozenset where the order is not kept), else UNKNOWN. `constants`: the folded ones by
-    name (a dict's: its keys); `displays`: the list / tuple displays that did not fold, by name
-    (`[Color.RED, Color.BLUE]`), whose elements an Enum member's `.name` reads."""
+    a frozenset where the order is not kept), else UNKNOWN. `constants`: a name's folded
+    constant, or UNKNOWN (a dict's: its keys; a look-up, not a copy of the module's table made
+    at each assignment, which was quadratic in a generated module); `displays`: the list / tuple
+    displays that did not fold, by name (`[Color.RED, Color.BLUE]`), whose elements an Enum
+    member's `.name` reads."""
     if isinstance(node, ast.Call) and not node.keywords and len(node.args) == 1:
         func = node.func
         if isinstance(func, ast.Name) and func.id in _COPIES:
             inner = derived_constant(node.args[0], constants, displays)
             if inner is UNKNOWN and isinstance(node.args[0], ast.Name):
-                inner = constants.get(node.args[0].id, UNKNOWN)
+                inner = constants(node.args[0].id)
             return UNKNOWN if inner is UNKNOWN else frozenset(inner)
     if isinstance(node, ast.Call) and not node.keywords and not node.args \
             and isinstance(node.func, ast.Attribute) and node.func.attr == "keys" \
             and isinstance(node.func.value, ast.Name):
-        return constants.get(node.func.value.id, UNKNOWN)  # a folded dict is its keys
+        return constants(node.func.value.id)  # a folded dict is its keys
     if isinstance(node, (ast.SetComp, ast.ListComp, ast.GeneratorExp)) and len(node.generators) == 1:
         return _comprehension(node, constants, displays)
     return UNKNOWN
 
 
-def _comprehension(node: ast.SetComp | ast.ListComp | ast.GeneratorExp, constants: dict[str, object],
-                   displays: dict[str, ast.expr]) -> object:
+def _comprehension(node: ast.SetComp | ast.ListComp | ast.GeneratorExp,
+                   constants: Callable[[str], object], displays: dict[str, ast.expr]) -> object:
     loop = node.generators[0]
     if loop.ifs or loop.is_async or not isinstance(loop.iter, ast.Name):
         return UNKNOWN
     items: list[object]
-    if loop.iter.id in constants:
-        items = list(constants[loop.iter.id]) if isinstance(constants[loop.iter.id], (tuple, frozenset)) \
-            else []
+    table = constants(loop.iter.id)
+    if table is not UNKNOWN:
+        items = list(table) if isinstance(table, (tuple, frozenset)) else []
     elif loop.iter.id in displays:
         items = [_member(e) for e in displays[loop.iter.id].elts]  # type: ignore[attr-defined]
     else:

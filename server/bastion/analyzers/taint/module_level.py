@@ -102,8 +102,8 @@ def _bound(statements: list[ast.stmt], memo: LRU | None) -> _Bound:
                     if isinstance(target, ast.Name):
                         folded = fold_constant(node.value, env)
                         if folded is UNKNOWN:
-                            folded = derived_constant(node.value, {k: v.const for k, v in constants.items()},
-                                                      displays)
+                            folded = derived_constant(node.value, lambda name: constants[name].const
+                                                      if name in constants else UNKNOWN, displays)
                         if isinstance(node.value, (ast.List, ast.Tuple)):
                             displays[target.id] = node.value
                         if folded is not UNKNOWN:
