@@ -73,32 +73,22 @@ def kept_by_node(memo, tag: bytes, node: ast.AST, compute: Callable[[ast.AST], _
 
 def any_kept(memo, tag: bytes, items: list[ast.AST], compute: Callable[[ast.AST], bool],
              moved: bool = False) -> bool:
-    """`any(kept_by_node(memo, tag, item, compute, moved) for item in items)`, the answers for
-    the items of the last call under `tag` read from one dict it kept (a look-up an item, not
-    the LRU's): a class a keystroke makes anew holds the nodes of its other members (each of
-    _pydecimal.py's Decimal's 125 was looked up in the LRU at every key in one of them)."""
+    """`any(kept_by_node(memo, tag, item, compute, moved) for item in items)`, the answers read
+    through `LastCall`: a class a keystroke makes anew holds the nodes of its other members (each
+    of _pydecimal.py's Decimal's 125 was looked up in the LRU at every key in one of them)."""
     if memo is None:
         return any(map(compute, items))
-    last = memo.get((tag, b"last items")) or {}
-    table: dict[int, tuple[ast.AST, bool]] = {}
-    memo.put((tag, b"last items"), table)
-    for item in items:
-        kept = last.get(id(item))
-        found = kept[1] if kept is not None and kept[0] is item else kept_by_node(
-            memo, tag, item, compute, moved)
-        table[id(item)] = (item, found)
-        if found:
-            return True
-    return False
+    last = LastCall(memo, tag, moved)
+    return any(last.get(item, compute) for item in items)
 
 
 class LastCall:
-    """`kept_by_node(memo, tag, item, compute)` of each item a call asks, the last call's under
-    `tag` read from one dict it kept (a look-up an item, not the LRU's, which moves each entry
-    it finds): for the passes asking it of every method at each keystroke."""
+    """`kept_by_node(memo, tag, item, compute, moved)` of each item a call asks, the last call's
+    under `tag` read from one dict it kept (a look-up an item, not the LRU's, which moves each
+    entry it finds): for the passes asking it of every method at each keystroke."""
 
-    def __init__(self, memo, tag: bytes) -> None:
-        self._memo, self._tag = memo, tag
+    def __init__(self, memo, tag: bytes, moved: bool = False) -> None:
+        self._memo, self._tag, self._moved = memo, tag, moved
         self._last: dict[int, tuple[ast.AST, object]] = {}
         self._next: dict[int, tuple[ast.AST, object]] = {}
         if memo is not None:
@@ -108,7 +98,7 @@ class LastCall:
     def get(self, item: ast.AST, compute: Callable[[ast.AST], _T]) -> _T:
         kept = self._last.get(id(item))
         found = kept[1] if kept is not None and kept[0] is item else kept_by_node(
-            self._memo, self._tag, item, compute)
+            self._memo, self._tag, item, compute, self._moved)
         self._next[id(item)] = (item, found)
         return found
 
