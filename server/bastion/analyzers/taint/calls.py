@@ -178,11 +178,12 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         # them (`build_absolute_uri(location)` returns an absolute location as it is)
         started = [v for v in args if v.tainted and v.prefix] if read.clean else []
         return join_all([read, *started]) if started else read
+    carries = any(v.tainted for v in inputs)  # asked by the checks below: once a call
     form = form_called(ev.module.forms, node, ev.env) if ev.module.forms else None
     if form is not None and form not in ev.module.class_bases \
             and built_as_record(ev.module.external, name):
         form = None  # a record class of another module: its `__init__` summary holds each field
-    if form is not None and any(v.tainted for v in inputs):  # `AgeForm(request.POST)`
+    if form is not None and carries:  # `AgeForm(request.POST)`
         # a record class built field by field (`Body(name="x", cmd=...)`) holds each argument
         # in its field; built from a mapping, or a form of another kind, it is the data whole
         fields = ev.module.records.get(form) if isinstance(node.func, ast.Name) else None
@@ -194,7 +195,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         # `Params(request)`: what `__init__` keeps of the request object (`self.args = req.args`);
         # `Runner()`: the constants it stores (constant_instances.py)
         built = construct(ev, node, name, args, keywords) \
-            if any(v.tainted for v in inputs) or hands_request(ev, node) \
+            if carries or hands_request(ev, node) \
             else built_constant(ev, node, args, keywords)
         if built is None and any(instance(v) is not None for v in inputs):
             # `UserService(UserRepository(conn))`: an instance holding another (held_calls.py)
@@ -299,7 +300,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         return by_method.evolve(known=False) if on_module and method in CONTAINER_READS else by_method
     if builds_parser(name, inputs):  # with what its parents of other modules prove
         return built_parser(keywords.get("parents"))
-    if not any(v.tainted for v in inputs):
+    if not carries:
         # a constant tuple, list or record is no data either (`create_server(("", 8000))`)
         built = class_called(ev, node.func) if isinstance(node.func, ast.Name) \
             and node.func.id in ev.env else None  # `cls()` in a classmethod: an instance
