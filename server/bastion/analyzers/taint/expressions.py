@@ -351,8 +351,9 @@ class Evaluator:
         own = class_method(self, func, receiver)
         before = len(self.hits)
         instead = check_call_sinks(self, node, name, args, keywords, receiver, on_module, own)
-        value = with_reported(evaluate_call(self, node, name, args, keywords, receiver, on_module, own),
-                              node, self.hits[before:])
+        value = evaluate_call(self, node, name, args, keywords, receiver, on_module, own)
+        if value.taint:  # only data carries the findings of its sinks (upstream.py)
+            value = with_reported(value, node, self.hits[before:])
         escape_call(self, node, name)
         if instead is not None and (value.taint or instead.taint):
             value = instead if value.kind is None else instead.evolve(kind=value.kind)
