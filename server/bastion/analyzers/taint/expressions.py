@@ -288,7 +288,7 @@ class Evaluator:
     def e_Call(self, node: ast.Call) -> Value:
         if (attribute := attribute_call(self, node)) is not None:
             return attribute  # `getattr(obj, "name")`, `setattr(obj, "name", value)`
-        args = [self.eval(a) for a in node.args]
+        args = list(map(self.eval, node.args))  # no comprehension's frame a call
         value = self.call(node, args, {k.arg: self.eval(k.value) for k in node.keywords}
                           if node.keywords else {})
         if self.dispatcher is not None:
