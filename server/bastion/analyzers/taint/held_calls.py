@@ -33,11 +33,11 @@ def hold(ev: Evaluator, node: ast.Call, receiver: Value | None, args: list[Value
     """Keep `node` when it calls a method on what one parameter holds, whole, handing it some
     parameter's data (else a caller's instance adds nothing the function's walk did not see)."""
     if receiver is None or receiver.items or len(receiver.taint) != 1 \
-            or not isinstance(node.func, ast.Attribute) or None in keywords \
-            or any(isinstance(a, ast.Starred) for a in node.args):
+            or not isinstance(node.func, ast.Attribute) or None in keywords:
         return
-    origin = next(iter(receiver.taint))
-    if origin.kind != "param" or origin.key is not None or not any(
+    origin = next(iter(receiver.taint))  # a parameter's, seldom: asked before the arguments
+    if origin.kind != "param" or origin.key is not None \
+            or any(isinstance(a, ast.Starred) for a in node.args) or not any(
             o.kind == "param" for value in (*args, *keywords.values()) for o in value.deep_taint()):
         return
     ev.held.append(HeldCall(origin.param, node.func.attr, tuple(args), tuple(keywords.items()),
