@@ -51,6 +51,12 @@ def subscript(ev: Evaluator, node: ast.Subscript) -> Value:
         except Exception:  # noqa: BLE001 - a failing constant index is just unknown
             return CLEAN
     value = base.item(key.const if key.const is not UNKNOWN and hashable(key.const) else ANY)
+    if base.kind is not None and type(key.const) is str and not value.taint:
+        # a model's source under a constant key of an object it knows: Strawberry's
+        # `info.context["request"]`, the request a resolver runs for
+        found = ev.source_value(f'{base.kind}["{key.const}"]', node)
+        if found is not None:
+            return found
     if value.taint and type(node.value) is ast.Attribute:  # `request.args["n"]`, maybe narrowed
         return item_read(ev, node, value, None)
     if base.kind and base.kind.startswith("pandas.") and not isinstance(key.const, str):

@@ -34,6 +34,7 @@ _FLASK_PARAM = re.compile(r"<(?:([^<>:]*):)?([A-Za-z_][A-Za-z0-9_]*)>")
 _TYPED_CONVERTERS = frozenset({"int", "float", "uuid"})
 # Sanic's `<name:type>`, the name first: the types it converts to a number, a UUID or a date
 # (`number` is `float` before 21.12); `str`, `path`, `alpha`, `slug` or a regex stay text.
+# Bottle's filters are so written too (`<id:int>`, `<ratio:float>`; `path`, `re` stay text).
 _NAME_FIRST_PARAM = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*):([^<>]*)>")
 _NAME_FIRST_TYPED = frozenset({"int", "float", "number", "uuid", "ymd"})
 
@@ -171,10 +172,14 @@ def entry_params(function: Function, entry: EntryModel, decorator: ast.expr | No
             tainted = [p.arg for p in params if p.arg in converters
                        and converters[p.arg] not in _TYPED_CONVERTERS]
             safe = [p.arg for p in params if converters.get(p.arg) in _TYPED_CONVERTERS]
-    elif entry.params == "after_first" and isinstance(decorator, ast.Call) and decorator.args \
+    elif entry.params in ("all", "after_first") and isinstance(decorator, ast.Call) and decorator.args \
             and isinstance(rule := decorator.args[0], ast.Constant) and isinstance(rule.value, str):
+        # Sanic's and Bottle's `<name:int>`, or Werkzeug's `<int:name>` (Klein): the other
+        # order names no parameter of the function
         typed = {name for name, kind in _NAME_FIRST_PARAM.findall(rule.value)
-                 if kind.strip() in _NAME_FIRST_TYPED}
+                 if kind.strip() in _NAME_FIRST_TYPED} \
+            | {name for converter, name in _FLASK_PARAM.findall(rule.value)
+               if converter.strip() in _TYPED_CONVERTERS}
         safe += [name for name in tainted if name in typed]
         tainted = [name for name in tainted if name not in typed]
     if entry.class_routes and function.class_node is not None:

@@ -186,8 +186,9 @@ class Evaluator:
         if base.taint and node.attr in _FINAL_PARTS and (base.kind or "").startswith("pathlib."):
             # `Path(name).name`: the last part alone, as `os.path.basename` gives it
             return base.evolve(kind=None, const=UNKNOWN, clean=base.clean | _FINAL_PART_CLEAN)
-        if base.taint and base.items is None and node.attr in _NUMBER_ATTRIBUTES:
-            # `subprocess.run(cmd).returncode`, `requests.get(url).status_code`: a number
+        if base.taint and base.items is None and (node.attr in _NUMBER_ATTRIBUTES or node.attr == "pid"
+                                                  and base.kind in _PROCESSES):
+            # `subprocess.run(cmd).returncode`, `requests.get(url).status_code`, `proc.pid`: a number
             return SAFE
         if base.items is not None or base.taint:
             # a parameter's attribute is that part of the argument (`job.cmd`), as a subscript
@@ -378,6 +379,9 @@ class Evaluator:
 # A path's last part: no directory in it, so it neither climbs out nor replaces a base.
 _FINAL_PARTS = frozenset({"name", "stem", "suffix"})
 _NUMBER_ATTRIBUTES = frozenset({"returncode", "status_code"})
+# a started process, whose `pid` is the system's number (a model's field may be named so too)
+_PROCESSES = frozenset({"subprocess.Popen()", "asyncio.create_subprocess_exec()",
+                        "asyncio.create_subprocess_shell()", "pexpect.spawn()"})
 _FINAL_PART_CLEAN = frozenset({"path", "component"})
 
 

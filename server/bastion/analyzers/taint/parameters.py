@@ -96,6 +96,8 @@ def _declared(ev: Evaluator, annotation: ast.expr) -> str | None:
     held = declared_class(annotation, module.env, module.parents.keys(),
                           {*module.records, *module.forms})
     found = declared_instance(module, held) if held is not None else None
+    if found is None and held is not None and ev.models.holds_sinks(held + "()"):
+        return held + "()"  # `lg: logging.Logger`: a library's class whose methods are sinks
     return found.kind if found is not None else None
 
 

@@ -269,6 +269,7 @@ class Models:
         self._words: list[tuple[str, Callable[[], re.Pattern[str]]]] | None = None
         self._named: dict[str, bytes] = {}  # the gate's whole-word names (`_name`), in ASCII
         self._holders: dict[str, bool] = {}  # holds_sources' answers
+        self._sink_holders: dict[str, bool] = {}  # holds_sinks' answers
         self._registrar_names: frozenset[str] | None = None
 
     def may_read_sources(self, text: str) -> bool:
@@ -312,6 +313,14 @@ class Models:
         if found is None:
             prefix = kind + "."
             found = self._holders[kind] = any(name.startswith(prefix) for name in self.sources.exact)
+        return found
+
+    def holds_sinks(self, kind: str) -> bool:
+        """Whether a method of a value of `kind` is a sink (`logging.Logger().info`)."""
+        found = self._sink_holders.get(kind)
+        if found is None:
+            prefix = kind + "."
+            found = self._sink_holders[kind] = any(name.startswith(prefix) for name in self.sinks.exact)
         return found
 
     def gate(self) -> list[tuple[str, re.Pattern]]:
