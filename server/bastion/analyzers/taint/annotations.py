@@ -15,7 +15,7 @@ from bastion.analyzers.taint.specs import EntryModel
 
 # Wrappers whose members are the parameter's types: Optional[X], Union[X, Y], Annotated[X, ...]
 _UNIONS = frozenset({"typing.Optional", "typing.Union", "Optional", "Union"})
-_ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated", "Annotated"})
+ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated", "Annotated"})
 _LITERAL = frozenset({"typing.Literal", "typing_extensions.Literal", "Literal"})
 _ENUMS = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"})
 _VALIDATORS = ("fastapi.", "pydantic.")  # Query(pattern=...), constr(pattern=...), Field(...)
@@ -37,7 +37,7 @@ def validated(annotation: ast.expr, entry: EntryModel, env: Env, kinds: dict[str
             else [annotation.slice]
         if wrapper in _LITERAL:
             return all(isinstance(m, ast.Constant) for m in members)
-        if wrapper in _ANNOTATED:
+        if wrapper in ANNOTATED:
             return validated(members[0], entry, env, kinds, classes)
         if wrapper in _UNIONS:
             return all(validated(m, entry, env, kinds, classes) for m in members)
@@ -56,7 +56,7 @@ def annotated_type(annotation: ast.expr | None, env: Env, kinds: dict[str, str])
     """The type an `Annotated[T, ...]` annotation declares (FastAPI's `commons: Annotated[Params,
     Depends()]`, `filters: Annotated[Filter, Query()]`), else the annotation itself."""
     if isinstance(annotation, ast.Subscript) and isinstance(annotation.slice, ast.Tuple) \
-            and annotation.slice.elts and resolve(annotation.value, env, kinds) in _ANNOTATED:
+            and annotation.slice.elts and resolve(annotation.value, env, kinds) in ANNOTATED:
         return annotation.slice.elts[0]
     return annotation
 
@@ -116,7 +116,7 @@ def pattern_cleans(annotation: ast.expr | None, default: ast.expr | None, env: E
     if isinstance(annotation, ast.Call):
         calls.append(annotation)
     elif isinstance(annotation, ast.Subscript) and isinstance(annotation.slice, ast.Tuple) \
-            and resolve(annotation.value, env, kinds) in _ANNOTATED:
+            and resolve(annotation.value, env, kinds) in ANNOTATED:
         calls += [m for m in annotation.slice.elts[1:] if isinstance(m, ast.Call)]
     cleans: set[str] = set()
     for call in calls:

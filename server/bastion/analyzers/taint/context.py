@@ -45,6 +45,7 @@ from bastion.analyzers.taint.entries import (
 )
 from bastion.analyzers.taint.entry_params import registered_routes
 from bastion.analyzers.taint.factories import (
+    annotated_calls,
     method_registrations,
     nested_views,
     parameter_calls,
@@ -60,6 +61,7 @@ from bastion.analyzers.taint.scoped import scoped_stores
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.tables import function_tables, table_key
 from bastion.analyzers.taint.template_files import Template
+from bastion.analyzers.taint.type_aliases import annotated_aliases
 from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.digests import blake2b
 from bastion.engine.cache import LRU
@@ -201,9 +203,11 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     candidates = [d for d in definitions if isinstance(d, FUNCTIONS) and first_param(d) in firsts]
     called = called_here([d.name for d in candidates], tree, memo, text)
     defined = {d.name for d in definitions if isinstance(d, FUNCTIONS)}
-    registered.update(registrations(expressions, defined, env, kinds,
-                                    parameters=_parameter_registrars(definitions, models, text,
-                                                                     names_registrar, memo)))
+    aliases = annotated_aliases(tree.body, env, kinds, bindings.once)  # `CommonsDep = Annotated[...]`
+    # an alias's `Depends(common_parameters)` registers the dependency as one written in place
+    registered.update(registrations(expressions, defined, env, kinds, parameters=[
+        *_parameter_registrars(definitions, models, text, names_registrar, memo),
+        *(call for alias in aliases.values() for call in annotated_calls(alias))]))
     for name, calls in method_registrations(definitions, env, kinds, memo).items():  # `self.on_client`
         registered[name] = (*registered.get(name, ()), *calls)
     handlers, lambdas, choices, helped = dispatched(tree, text, env, defined, definitions)  # argparse_*
@@ -241,6 +245,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                    helped and (sorted(helped[0]), sorted(map(str, helped[1])), helped[2]),
                                    sorted((k, table_key(v)) for k, v in tables.items()),
                                    sorted(routes.items()),
+                                   sorted((k, ast.dump(v)) for k, v in aliases.items()),
                                    )).encode(), digest_size=16).digest()
     # a class deriving from a framework's class through another module's base class is the
     # framework's, though this module does not import it
@@ -259,18 +264,18 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
         if memo is not None else None
     kept = kept_functions(memo, (classified.digest, typed)) if classified is not None else None
     functions = functions_of(definitions, env, kinds, entries, typed, shapes, classified,
-                             registered, called, kept, routes)
+                             registered, called, kept, routes, aliases)
     if kept is not None:
         kept.done()
     for view in nested:
         function = classify_kept(Function(view.node, view.name, made_by=view.made_by), env,
                                  view.kinds, entries, typed, classified,
-                                 registered=registered.get(view.name, ()))
+                                 registered=registered.get(view.name, ()), aliases=aliases)
         if function.entry is not None:  # a nested helper is not followed (its callers are not)
             functions.append(function)
     for node, call in lambdas:
         function = classify_kept(Function(node, node.name), env, kinds, entries, typed, classified,
-                                 registered=(call,))
+                                 registered=(call,), aliases=aliases)
         if function.entry is not None:
             functions.append(function)
     body = kept_module_body(tree, memo)

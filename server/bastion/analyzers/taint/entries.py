@@ -106,10 +106,12 @@ def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
                  shapes: dict[ast.ClassDef, ClassShape], memo: Classified | None,
                  registered: dict[str, tuple[Registration, ...]], called: set[str],
                  kept: KeptFunctions | None = None,
-                 routes: dict[str, tuple[tuple[str, str], ...]] | None = None) -> list[Function]:
+                 routes: dict[str, tuple[tuple[str, str], ...]] | None = None,
+                 aliases: dict[str, ast.Subscript] | None = None) -> list[Function]:
     """`classes`: the body models' candidates (empty where there can be none); `called`: the
     functions the module calls itself; `kept`: the last context's functions (context_reuse.py);
-    `routes`: the URL rules registering a class, by its name (in the module's digest)."""
+    `routes`: the URL rules registering a class, by its name; `aliases`: the module's
+    `Annotated` type aliases (type_aliases.py; both in the module's digest)."""
     found: list[Function] = []
 
     def owner(bases: list[str | None]) -> EntryModel | None:
@@ -122,7 +124,8 @@ def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
             if function is None:
                 function = classify_kept(Function(node, node.name, helper=around[0]), env, kinds,
                                          entries, classes, memo, registered=around[1],
-                                         header=memo.header(node) if memo is not None else None)
+                                         header=memo.header(node) if memo is not None else None,
+                                         aliases=aliases)
             if kept is not None:
                 kept.keep([function], around)
             found.append(function)
@@ -153,7 +156,7 @@ def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
                         # a method a call registers (an argparse handler `set_defaults(func=self.run)`);
                         # the registrations are in the module's digest, which the kept functions' key holds
                         registered=registered.get(f"{node.name}.{item.name}", ()),
-                        header=memo.header(item) if memo is not None else None)
+                        header=memo.header(item) if memo is not None else None, aliases=aliases)
             if kept is not None:
                 kept.keep(methods, around)
             found.extend(methods)
@@ -172,13 +175,14 @@ def _class_marks(node: ast.ClassDef, env: Env, kinds: dict[str, str]) -> tuple[s
 def classify_kept(function: Function, env: Env, kinds: dict[str, str], entries: list[EntryModel],
                   classes: dict[str, ClassShape], memo: Classified | None,
                   bases: list[str | None] | None = None, marks: tuple[str, ...] = (),
-                  registered: tuple[Registration, ...] = (), header: str | None = None) -> Function:
+                  registered: tuple[Registration, ...] = (), header: str | None = None,
+                  aliases: dict[str, ast.Subscript] | None = None) -> Function:
     """`header`: the function's text its classification is kept by (classified.py), else
     its node."""
     kept_bases = (*bases, marks) if bases is not None else ()
     if memo is not None and memo.restore(function, kept_bases, header):
         return function
-    _classify(function, env, kinds, entries, classes, bases, marks, registered)
+    _classify(function, env, kinds, entries, classes, bases, marks, registered, aliases)
     if memo is not None:
         memo.keep(function, kept_bases, header)
     return function
@@ -186,7 +190,8 @@ def classify_kept(function: Function, env: Env, kinds: dict[str, str], entries: 
 
 def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list[EntryModel],
               classes: dict[str, ClassShape], bases: list[str | None] | None = None,
-              marks: tuple[str, ...] = (), registered: tuple[Registration, ...] = ()) -> Function:
+              marks: tuple[str, ...] = (), registered: tuple[Registration, ...] = (),
+              aliases: dict[str, ast.Subscript] | None = None) -> Function:
     """`marks`: the resolved decorators of the method's class and of its methods;
     `registered`: the calls that register the function as a view."""
     node = function.node
@@ -224,20 +229,21 @@ def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list
             if named is None or entry.imported and not named.imported:
                 named = entry
             continue
-        return _entered(function, entry, decorator, env, kinds, classes)
+        return _entered(function, entry, decorator, env, kinds, classes, aliases)
     if named is not None:
-        return _entered(function, named, None, env, kinds, classes)
+        return _entered(function, named, None, env, kinds, classes, aliases)
     return function
 
 
 def _entered(function: Function, entry: EntryModel, decorator: ast.expr | None, env: Env,
-             kinds: dict[str, str], classes: dict[str, ClassShape]) -> Function:
+             kinds: dict[str, str], classes: dict[str, ClassShape],
+             aliases: dict[str, ast.Subscript] | None = None) -> Function:
     function.entry = entry
     function.helper = function.helper and decorator is None and function.class_name is None
     function.return_sink = None if any(resolve(d, env, kinds) in entry.return_sink_unless
                                        for d in function.node.decorator_list) \
         else _return_sink(entry, decorator, env, kinds)
-    entry_params(function, entry, decorator, env, kinds, classes)
+    entry_params(function, entry, decorator, env, kinds, classes, aliases)
     return function
 
 

@@ -21,6 +21,7 @@ from bastion.analyzers.taint.classes import model_fields
 from bastion.analyzers.taint.factories import annotated_calls, factory_statements, resolve
 from bastion.analyzers.taint.option_types import declared_clean
 from bastion.analyzers.taint.signatures import default_values, named, packed
+from bastion.analyzers.taint.type_aliases import expanded
 
 if TYPE_CHECKING:
     from bastion.analyzers.matchers import Env
@@ -88,8 +89,10 @@ def _route_typed(function: Function, entry: EntryModel, env: Env, kinds: dict[st
 
 
 def entry_params(function: Function, entry: EntryModel, decorator: ast.expr | None,
-                 env: Env, kinds: dict[str, str], classes: dict[str, ClassShape]) -> None:
-    """Sets on `function`, an entry's, what the framework passes each parameter."""
+                 env: Env, kinds: dict[str, str], classes: dict[str, ClassShape],
+                 aliases: dict[str, ast.Subscript] | None = None) -> None:
+    """Sets on `function`, an entry's, what the framework passes each parameter; `aliases`:
+    the module's `Annotated` type aliases, read in place of a parameter's annotation naming one."""
     args = function.node.args
     params = named(args)[function.implicit_params:]  # self
     defaults = {p.arg: d for p, d in default_values(args).items()}
@@ -103,10 +106,11 @@ def entry_params(function: Function, entry: EntryModel, decorator: ast.expr | No
     resolver_skip = _resolver_skip(function) if entry.params == "resolver_args" else 0
     options = declared_clean(function.node, entry, env, kinds, classes)  # click's `type=int`
     for index, param in enumerate(params):
-        bare = annotated_type(param.annotation, env, kinds)  # `Annotated[Filter, Query()]`: Filter
+        declared = expanded(param.annotation, aliases)  # `commons: CommonsDep`
+        bare = annotated_type(declared, env, kinds)  # `Annotated[Filter, Query()]`: Filter
         annotation = resolve(bare, env, kinds) if bare is not None else None
         default = defaults.get(param.arg)
-        given = next((c for c in [default, *annotated_calls(param.annotation)]
+        given = next((c for c in [default, *annotated_calls(declared)]
                       if isinstance(c, ast.Call) and resolve(c, env, kinds) in entry.not_when_default),
                      None)
         if annotation is not None and annotation in entry.request_annotations \
@@ -131,8 +135,8 @@ def entry_params(function: Function, entry: EntryModel, decorator: ast.expr | No
             elif given.args and isinstance(given.args[0], ast.Name):
                 dependencies.append((param.arg, given.args[0].id))
             continue
-        elif param.arg in options or param.annotation is not None \
-                and validated(param.annotation, entry, env, kinds, classes):
+        elif param.arg in options or declared is not None \
+                and validated(declared, entry, env, kinds, classes):
             safe.append(param.arg)
         elif entry.params == "after_first" and index == 0:
             requests.append(param.arg)
@@ -141,7 +145,7 @@ def entry_params(function: Function, entry: EntryModel, decorator: ast.expr | No
                 tainted.append(param.arg)
         elif entry.params in ("all", "after_first"):
             tainted.append(param.arg)
-            cleans = pattern_cleans(param.annotation, default, env, kinds)
+            cleans = pattern_cleans(declared, default, env, kinds)
             if cleans:
                 patterned.append((param.arg, cleans))
             model = optional_type(bare, env, kinds)
