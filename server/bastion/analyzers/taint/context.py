@@ -52,6 +52,7 @@ from bastion.analyzers.taint.factories import (
     registrations,
 )
 from bastion.analyzers.taint.forms import Forms, validated_forms
+from bastion.analyzers.taint.global_stores import global_stores
 from bastion.analyzers.taint.helpers import called_here, hand_requests
 from bastion.analyzers.taint.module_level import fold_constant, module_level
 from bastion.analyzers.taint.object_uses import left_as_built
@@ -126,6 +127,8 @@ class ModuleContext:
     tables: dict[str, tuple[tuple[object, LocalFunction], ...]] = attrs.Factory(dict)
     # global queue -> the line a function of it puts request data in it (queues.py)
     queues: dict[str, int] = attrs.Factory(dict)
+    # global / `Class.attribute` -> the line a function of it writes request data in it (global_stores.py)
+    stored_globals: dict[str, int] = attrs.Factory(dict)
     # whether it may declare arguments of its own, argparse imported or not (argparse_choices.py)
     argparse_declares: bool = True
     # what it declares when it hands a parser to functions of other modules (argparse_helpers.py)
@@ -189,6 +192,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     held = class_instances(definitions, bindings.constant, env, text, tree)
     scoped = scoped_stores(definitions, env, models, memo)
     queues = queue_feeds(definitions, env, kinds, models, memo)
+    stored = global_stores(definitions, env, models, memo)
     forms = validated_forms(shapes, env, kinds, models)
     classes = {node.name: shape for node, shape in shapes.items()}  # a redefinition wins
     records = record_fields(definitions, shapes, env)
@@ -236,7 +240,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                           for k, v in through_self.items()),
                                    sorted((k, sorted(v.items())) for k, v in held.items()),
                                    sorted((k, sorted(v.items())) for k, v in declared.items()),
-                                   sorted(scoped.items()), sorted(queues.items()),
+                                   sorted(scoped.items()), sorted(queues.items()), sorted(stored.items()),
                                    sorted((k, *map(sorted, form))
                                           for k, form in forms.items()),
                                    sorted(records.items()),
@@ -294,6 +298,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                          shadowed=shadowed, argparse_clean=choices, argparse_declares=declares,
                          enums=frozenset(k for k, v in classes.items() if closed_enum(v)),
                          parser_bindings=bound, argparse_helped=helped, tables=tables, queues=queues,
+                         stored_globals=stored,
                          factory_parsers=bound_parsers(bound, choices, declares, lambda _: None))
 
 

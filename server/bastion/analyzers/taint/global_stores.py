@@ -1,0 +1,80 @@
+"""Module state a view writes request data into and another function reads (TAINT.md 11): a
+global a function declares `global LAST` and assigns (`LAST = request.args["q"]`), and an
+attribute of one of the module's classes assigned on the class (`Config.target = q`). Another
+function reading it (`os.system(LAST)`, `redirect(Config.target)`) reads request data, at
+medium confidence: the order of requests is not followed, and another write may store a
+constant. A global only ever assigned constants stays what it was (clean).
+
+A write counts when its value names a source as the module spells it, or a name the same
+definition bound to such a value (`q = request.args["q"]; LAST = q`), as queues.py's puts.
+Each definition's writes are kept by its node (the block parser reuses an unedited one's) in
+the memo its owner passes.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from bastion.analyzers.matchers import Env
+from bastion.analyzers.taint.domain import Origin, Value, source
+from bastion.analyzers.taint.nodes import kept_by_node
+from bastion.analyzers.taint.scoped import names_source
+from bastion.engine.cache import LRU
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.expressions import Evaluator
+    from bastion.analyzers.taint.specs import Models
+
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def global_stores(definitions: list[ast.stmt], env: Env, models: Models,
+                  memo: LRU | None = None) -> dict[str, int]:
+    """Global name, or `Class.attribute` of a module's class -> the 0-based line of the first
+    write of request data into it by a function or method of the module."""
+    classes = frozenset(node.name for node in definitions if isinstance(node, ast.ClassDef))
+    spelled = hash((tuple(sorted(env.aliases.items())), classes))
+    found: dict[str, int] = {}
+    for node in definitions:
+        if isinstance(node, _DEFINITIONS):
+            writes = kept_by_node(memo, b"global stores %d" % spelled, node,
+                                  lambda n: _writes(n, classes, env, models))
+            for name, line in writes:
+                found.setdefault(name, line)
+    return found
+
+
+def _writes(definition: ast.AST, classes: frozenset[str], env: Env, models: Models
+            ) -> tuple[tuple[str, int], ...]:
+    declared = {name for n in ast.walk(definition) if type(n) is ast.Global for name in n.names}
+    assigns = [n for n in ast.walk(definition) if type(n) in (ast.Assign, ast.AugAssign, ast.AnnAssign)
+               and n.value is not None]
+    written = [(_stored(target, declared, classes), n) for n in assigns
+               for target in (n.targets if type(n) is ast.Assign else [n.target])]
+    written = [(name, n) for name, n in written if name is not None]
+    if not written:
+        return ()
+    # names bound to request data in the definition, whatever the order (as queues.py)
+    bound = {t.id for n in assigns if type(n) is ast.Assign and names_source(n.value, env, models)
+             for t in n.targets if type(t) is ast.Name}
+    return tuple((name, n.lineno - 1) for name, n in written
+                 if names_source(n.value, env, models)
+                 or any(type(v) is ast.Name and v.id in bound for v in ast.walk(n.value)))
+
+
+def _stored(target: ast.expr, declared: set[str], classes: frozenset[str]) -> str | None:
+    if type(target) is ast.Name:
+        return target.id if target.id in declared else None
+    if type(target) is ast.Attribute and type(target.value) is ast.Name and target.value.id in classes:
+        return f"{target.value.id}.{target.attr}"
+    return None
+
+
+def stored_global(ev: Evaluator, node: ast.expr, name: str) -> Value:
+    """What a read of `name` (a global, `Class.attribute`) some function stored request data in
+    (`global_stores`) holds: request data at medium confidence."""
+    origin = Origin("remote", f"Request data (`{name}`", node.lineno - 1, node.col_offset,
+                    (node.end_lineno or node.lineno) - 1, node.end_col_offset or 0)
+    step = ev.step(node, f"request data stored in `{name}` on line {ev.module.stored_globals[name] + 1}")
+    return source(origin, step).evolve(modelled=False)  # medium: other writes may store constants
