@@ -7,8 +7,9 @@ The helper's value is a constant `LocalFunction` (it flows through assignments a
 one: a name bound to two helpers calls neither). The run's hits join the caller's, and so do
 its "tainted" verdicts; no other verdict of it retracts a finding (a helper may also be called
 from where this walk cannot see), and of its bindings only the changes to the caller's
-containers come back (joined). Depth and size are bounded: past them the call is an unknown
-call.
+containers and the names it declares `nonlocal` come back (joined). A partial's sink is reported
+at the call of it, its path through the partial. Depth and size are bounded: past them the call
+is an unknown call.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ import attrs
 from bastion import attrs_classes
 from bastion.analyzers.taint.domain import ANY, CLEAN, EVERY_CLASS, NONE, Value, join, join_all
 from bastion.analyzers.taint.nodes import nodes
+from bastion.analyzers.taint.results import Hit
 from bastion.analyzers.taint.signatures import default_values, named, packed, positional
 from bastion.analyzers.taint.summaries import bind_arguments
 from bastion.analyzers.taint.verdicts import see_helper
+from bastion.analyzers.taint.wrappers import partial_call
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.statements import Interpreter
@@ -87,11 +90,15 @@ def call_local(ev: Interpreter, local: LocalFunction, node: ast.Call, args: list
     inner.share(ev)
     inner.env = env
     inner.block(definition.body)
-    ev.hits.extend(inner.hits)
+    made = partial_call(definition)
+    ev.hits.extend(inner.hits if made is None
+                   else [_at_call(ev, local, hit, made, node) for hit in inner.hits])
     see_helper(ev, inner.seen)
     if inner.env is not None:  # containers of the caller the helper filled (`cmds.append(c)`)
-        own = {p.arg for p in every} | {n.id for n in nodes(definition)
-                                        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        # and the names it rebinds, declared `nonlocal` (`nonlocal total; total = q`)
+        rebound = {name for n in nodes(definition) if isinstance(n, ast.Nonlocal) for name in n.names}
+        own = {p.arg for p in every} | {n.id for n in nodes(definition) if isinstance(n, ast.Name)
+                                        and isinstance(n.ctx, ast.Store) and n.id not in rebound}
         for name, before in list(ev.env.items()):
             after = inner.env.get(name)
             if after is not None and after is not before and name not in own:
@@ -101,6 +108,15 @@ def call_local(ev: Interpreter, local: LocalFunction, node: ast.Call, args: list
         # loop; run here, on the names as they are at the call (they rarely change after)
         return Value(clean=EVERY_CLASS, items={ANY: inner.yielded})
     return inner.returns if inner.returned else NONE
+
+
+def _at_call(ev: Interpreter, local: LocalFunction, hit: Hit, made: ast.Call, node: ast.Call) -> Hit:
+    """A partial's sink runs where the partial is called (`run()`), not where it is made
+    (`run = partial(os.system, cmd)`): reported at the call, its path through the partial."""
+    if hit.node is not made:
+        return hit
+    moved = Hit(hit.sink_class, hit.sink, node, ev.statement, hit.value)
+    return attrs.evolve(moved, via=(ev.step(made, f"through the partial `{local.name}`"), moved.sink_step()))
 
 
 def _left_over(node: ast.Call, positional: bool, extra: list[Value], named: dict, rest: list[Value]

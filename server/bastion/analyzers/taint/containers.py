@@ -121,9 +121,12 @@ def sequence_display(ev: Evaluator, node: ast.Tuple | ast.List | ast.Set) -> Val
 
 def slot_value(ev: Evaluator, node: ast.expr) -> Value:
     """A display's element; a lambda's is the function it defines (closures.py), so that a table
-    of handlers (`{"csv": lambda: ..., "xml": lambda: ...}[kind]()`) runs the one picked."""
+    of handlers (`{"csv": lambda: ..., "xml": lambda: ...}[kind]()`) runs the one picked, and a
+    partial's too (`partial(subprocess.run, shell=True)(q)`)."""
     value = ev.eval(node)
-    return local_function(as_function("<lambda>", node, ev.names)) if type(node) is ast.Lambda else value
+    helper = as_function("<lambda>" if type(node) is ast.Lambda else "<partial>", node, ev.names) \
+        if type(node) in (ast.Lambda, ast.Call) else None
+    return value if helper is None else local_function(helper)
 
 
 def folded_sequences(op: ast.operator, left: Value, right: Value, result: object) -> Value:

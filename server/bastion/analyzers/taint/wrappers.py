@@ -57,6 +57,17 @@ def as_function(name: str, value: ast.expr, env: Env, last: ast.FunctionDef | No
     return ast.fix_missing_locations(function)
 
 
+def partial_call(definition: ast.FunctionDef) -> ast.Call | None:
+    """The call the definition `as_function` made for a partial runs (`os.system(cmd, ...)`), None
+    for a lambda's or a `def`'s: made, not written, it has no place of its own but the partial's,
+    where the definition is (a written call starts past its `def` / `lambda`)."""
+    body = definition.body
+    if len(body) != 1 or type(body[0]) is not ast.Return or type(body[0].value) is not ast.Call:
+        return None
+    call = body[0].value
+    return call if (call.lineno, call.col_offset) == (definition.lineno, definition.col_offset) else None
+
+
 def module_body(tree: ast.Module, last: ast.FunctionDef | None = None) -> ast.FunctionDef | None:
     """The module's top-level statements but its imports, definitions and docstring, as one
     function without parameters (`name = sys.argv[1]; os.system("ping " + name)` in a script),
