@@ -1,8 +1,9 @@
 """Functions made from values and closures (issue 12, detect63's leftovers), each case beside a
 safe twin: a name a nested function declares `nonlocal` and rebinds is what the call left it; a
 partial's sink is reported where the partial is called (`run()`), not where it is made, also a
-partial called at once (`partial(subprocess.run, shell=True)(q)`). A line that must report ends
-with its rule."""
+partial called at once (`partial(subprocess.run, shell=True)(q)`); `"{}".format(*args)` of a list
+of known length prints the elements its fields name; `operator.itemgetter(0)` picks the element
+it names. A line that must report ends with its rule."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
@@ -74,7 +75,32 @@ def named():
     run(q)  # BST202
 '''
 
-APPS = {"nonlocal_names.py": NONLOCAL, "partials.py": PARTIALS}
+SPREAD_AND_PICKED = '''\
+import operator
+import os
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/echo")
+def echo():
+    args = ["x", request.args["q"]]
+    os.system("echo {}".format(*args))
+    os.system("echo {} {}".format(*args))  # BST202
+    os.system("echo {1}".format(*args))  # BST202
+
+
+@app.route("/first")
+def first():
+    pick = operator.itemgetter(0)
+    os.system(pick(["ls", request.args["q"]]))
+    os.system(operator.itemgetter(0)(request.args.getlist("x")))  # BST202
+    os.system(operator.itemgetter(1)(["ls", request.args["q"]]))  # BST202
+'''
+
+APPS = {"nonlocal_names.py": NONLOCAL, "partials.py": PARTIALS, "spread_and_picked.py": SPREAD_AND_PICKED}
 
 
 def test_function_values_carry_what_they_hold(tmp_path):

@@ -73,7 +73,7 @@ def method_result(ev: Evaluator, node: ast.Call, method: str, args: list[Value],
             and sum(map(len, args[0].const)) < 10_000:
         return constant(receiver.const.join(args[0].const))  # ", ".join(["?"] * 3)
     if method in STRING_BUILDERS or method == "join" and args:
-        put = (format_arguments(receiver, args, keywords) if method == "format"
+        put = (format_arguments(receiver, _spread(ev, node, args), keywords) if method == "format"
                else mapped_fields(receiver, args)) or [*args, *keywords.values()]
         built = concat([receiver, args[0].iterated()]) if method == "join" \
             else concat([before_fields(receiver, put, True), *put])
@@ -227,3 +227,21 @@ def _mutated(receiver: Value, method: str, args: list[Value], keywords: dict[str
 def _displayed(node: ast.Call) -> bool:
     """`d.update({"k": v})`, `d.update(k=v)`: every key given is set (no `**other` among them)."""
     return not node.args or isinstance(node.args[0], ast.Dict) and None not in node.args[0].keys
+
+
+
+def _spread(ev: Evaluator, node: ast.Call, args: list[Value]) -> list[Value]:
+    """The positional arguments, each `*name` of a list of known length spread into its elements
+    (`"echo {}".format(*args)` with `args = ["x", q]` prints "x" alone); as they are (a starred one
+    its elements joined) when the length of one is not known."""
+    spread: list[Value] = []
+    for arg, value in zip(node.args, args, strict=True):
+        if type(arg) is not ast.Starred:
+            spread.append(value)
+            continue
+        vector = ev.eval(arg.value) if type(arg.value) is ast.Name else None
+        if vector is None or not vector.items or ANY in vector.items \
+                or set(vector.items) != set(range(len(vector.items))):
+            return args
+        spread.extend(vector.items[index] for index in range(len(vector.items)))
+    return spread

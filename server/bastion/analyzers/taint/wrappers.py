@@ -1,9 +1,9 @@
 """Functions the module's text stands for without a `def`: module-level functions written as
-expressions, `sh = lambda cmd: os.system(cmd)` and `run_shell = functools.partial(subprocess.run,
-shell=True)`, each a function definition the analysis treats like any other (a summary: parameter
--> sink), located at the expression, so that `run_shell(request.args["c"])` reports where the
-wrapper reaches `subprocess.run`; and the module's own top-level code (`module_body`), which a
-script runs as a function without parameters.
+expressions, `sh = lambda cmd: os.system(cmd)`, `run_shell = functools.partial(subprocess.run,
+shell=True)` and `first = operator.itemgetter(0)`, each a function definition the analysis treats
+like any other (a summary: parameter -> sink), located at the expression, so that
+`run_shell(request.args["c"])` reports where the wrapper reaches `subprocess.run`; and the
+module's own top-level code (`module_body`), which a script runs as a function without parameters.
 
 A partial's call gets `PARTIAL_PARAMS` positional parameters after the arguments the partial
 fixed (a call passing more is rare; those past them are not followed).
@@ -17,6 +17,7 @@ import operator
 from bastion.analyzers.matchers import Env
 
 PARTIALS = frozenset({"functools.partial"})
+ITEM_GETTERS = frozenset({"operator.itemgetter"})
 PARTIAL_PARAMS = 4
 MODULE_BODY = "<module>"
 # A module with more top-level statements is data or generated code, not a script: its body is
@@ -31,10 +32,10 @@ _NOT_CODE = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, 
 
 def as_function(name: str, value: ast.expr, env: Env, last: ast.FunctionDef | None = None
                 ) -> ast.FunctionDef | None:
-    """The definition `name = value` stands for, or None when `value` is neither a lambda nor
-    a partial of a named callable. `last`: the definition made for the same `name = value` at
-    the same place (context_reuse.py), handed back when `value` still stands for one: the
-    caches by node then find it."""
+    """The definition `name = value` stands for, or None when `value` is neither a lambda, a
+    partial of a named callable nor an `itemgetter` of one constant key. `last`: the definition
+    made for the same `name = value` at the same place (context_reuse.py), handed back when
+    `value` still stands for one: the caches by node then find it."""
     if isinstance(value, ast.Lambda):
         body: ast.expr = value.body
         args = value.args
@@ -48,6 +49,12 @@ def as_function(name: str, value: ast.expr, env: Env, last: ast.FunctionDef | No
                              defaults=[ast.Constant(None) for _ in params])
         body = ast.Call(value.args[0], [*value.args[1:], *(ast.Name(p, ast.Load()) for p in params)],
                         value.keywords)
+    elif isinstance(value, ast.Call) and len(value.args) == 1 and not value.keywords \
+            and isinstance(value.args[0], ast.Constant) and env.qualname(value.func) in ITEM_GETTERS:
+        # `operator.itemgetter(0)`: `lambda _arg0: _arg0[0]`, so it picks the element it names
+        args = ast.arguments(posonlyargs=[], args=[ast.arg("_arg0")], vararg=None, kwonlyargs=[],
+                             kw_defaults=[], kwarg=None, defaults=[])
+        body = ast.Subscript(ast.Name("_arg0", ast.Load()), value.args[0], ast.Load())
     else:
         return None
     if last is not None:
