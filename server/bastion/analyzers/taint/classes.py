@@ -160,3 +160,29 @@ def record_fields(definitions: list[ast.stmt], shapes: dict[ast.ClassDef, ClassS
         records[node.name] = tuple(fields)
     return records
 
+
+
+_TUPLE_FACTORIES = frozenset({"collections.namedtuple", "typing.NamedTuple"})
+
+
+def named_tuples(body: list[ast.stmt], env: Env, once: Callable[[str], bool]) -> dict[str, tuple[str, ...]]:
+    """Name -> its fields, for the module's records made by a call bound once at module level:
+    `Point = collections.namedtuple("Point", ["cmd", "mode"])` (or `"cmd mode"`, `"cmd, mode"`),
+    `typing.NamedTuple("Point", [("cmd", str), ...])`, built as `record_fields`' are."""
+    records: dict[str, tuple[str, ...]] = {}
+    for node in body:
+        if type(node) is not ast.Assign or len(node.targets) != 1 or type(node.targets[0]) is not ast.Name \
+                or type(node.value) is not ast.Call or len(node.value.args) != 2 \
+                or env.qualname(node.value.func) not in _TUPLE_FACTORIES or not once(node.targets[0].id):
+            continue
+        fields = node.value.args[1]
+        if type(fields) is ast.Constant and type(fields.value) is str:
+            names = fields.value.replace(",", " ").split()
+        elif type(fields) in (ast.List, ast.Tuple):
+            names = [e.elts[0].value if type(e) is ast.Tuple and e.elts and type(e.elts[0]) is ast.Constant
+                     else e.value if type(e) is ast.Constant else None for e in fields.elts]
+        else:
+            continue
+        if names and all(type(n) is str and n.isidentifier() for n in names):
+            records[node.targets[0].id] = tuple(names)
+    return records

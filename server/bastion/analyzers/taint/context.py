@@ -21,7 +21,7 @@ from bastion.analyzers.taint.argparse_handlers import dispatched
 from bastion.analyzers.taint.argparse_helpers import Helped
 from bastion.analyzers.taint.class_constants import class_constants
 from bastion.analyzers.taint.class_instances import class_instances
-from bastion.analyzers.taint.classes import class_shapes, record_fields
+from bastion.analyzers.taint.classes import class_shapes, named_tuples, record_fields
 from bastion.analyzers.taint.classified import Classified
 from bastion.analyzers.taint.closures import LocalFunction
 from bastion.analyzers.taint.context_reuse import (
@@ -195,7 +195,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     stored = global_stores(definitions, env, models, memo)
     forms = validated_forms(shapes, env, kinds, models)
     classes = {node.name: shape for node, shape in shapes.items()}  # a redefinition wins
-    records = record_fields(definitions, shapes, env)
+    records = {**named_tuples(tree.body, env, bindings.once), **record_fields(definitions, shapes, env)}
     # Only a module that imports a body model's base can define a body model.
     roots = models.body_model_roots
     bodies = classes if roots and env.imported(roots) else {}

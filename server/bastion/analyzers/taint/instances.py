@@ -103,8 +103,10 @@ def record_instance(ev: Evaluator, node: ast.Call, fields: tuple[str, ...], args
     kind = f"{class_name or node.func.id}()"
     if not any(v.tainted for v in slots.values()):
         return Value(clean=EVERY_CLASS, kind=kind)
-    if "typing.NamedTuple" in ev.module.class_bases.get(class_name or node.func.id, ()) \
-            and len(slots) == len(fields):  # a tuple too: `point[0]`, `cmd, mode = point`
+    bases = ev.module.class_bases.get(class_name or node.func.id)
+    # a tuple too: `point[0]`, `cmd, mode = point`; a record no class statement made is a named
+    # tuple's call (`collections.namedtuple("Point", ...)`, classes.named_tuples)
+    if (bases is None or "typing.NamedTuple" in bases) and len(slots) == len(fields):
         slots.update({index: slots[field] for index, field in enumerate(fields)})
     return Value(clean=EVERY_CLASS, items=slots, kind=kind)
 
