@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from bastion.analyzers.taint.specs import Models
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_ASSIGNS = (ast.Assign, ast.AugAssign, ast.AnnAssign)
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")  # as bindings.declared_global reads
 
 
 def global_stores(definitions: list[ast.stmt], env: Env, models: Models,
@@ -47,9 +49,13 @@ def global_stores(definitions: list[ast.stmt], env: Env, models: Models,
 
 def _writes(definition: ast.AST, classes: frozenset[str], env: Env, models: Models
             ) -> tuple[tuple[str, int], ...]:
-    declared = {name for n in ast.walk(definition) if type(n) is ast.Global for name in n.names}
-    assigns = [n for n in ast.walk(definition) if type(n) in (ast.Assign, ast.AugAssign, ast.AnnAssign)
-               and n.value is not None]
+    declared: set[str] = set()
+    assigns: list[ast.Assign | ast.AugAssign | ast.AnnAssign] = []
+    for statement in _statements(definition):
+        if type(statement) is ast.Global:
+            declared.update(statement.names)
+        elif type(statement) in _ASSIGNS and statement.value is not None:
+            assigns.append(statement)
     written = [(_stored(target, declared, classes), n) for n in assigns
                for target in (n.targets if type(n) is ast.Assign else [n.target])]
     written = [(name, n) for name, n in written if name is not None]
@@ -61,6 +67,16 @@ def _writes(definition: ast.AST, classes: frozenset[str], env: Env, models: Mode
     return tuple((name, n.lineno - 1) for name, n in written
                  if names_source(n.value, env, models)
                  or any(type(v) is ast.Name and v.id in bound for v in ast.walk(n.value)))
+
+
+def _statements(definition: ast.AST) -> list[ast.AST]:
+    """The definition and the statements inside it, nested definitions' too (a write and its
+    `global` are statements: the expressions between are not walked)."""
+    found = [definition]
+    for current in found:  # grows while it is read
+        for block in _BLOCKS:
+            found.extend(getattr(current, block, ()))
+    return found
 
 
 def _stored(target: ast.expr, declared: set[str], classes: frozenset[str]) -> str | None:
