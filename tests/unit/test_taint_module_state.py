@@ -2,8 +2,9 @@
 global a view declares `global LAST` and assigns from the request, and an attribute assigned on
 one of the module's classes (`Config.target = q`), read by another view that reaches a sink, is
 request data there (medium confidence). The twin's writes store constants only, so its reads
-stay silent. Through `bastion check` and the editor's store; an edit of the writing view alone
-changes what the reading view reports."""
+stay silent, as a global the request's number is converted into does in both. Through `bastion
+check` and the editor's store; an edit of the writing view alone changes what the reading view
+reports."""
 
 from tests.unit.taint_marked import RULE_CWE, assert_checked_and_stored, assert_edit_reaches
 
@@ -13,6 +14,7 @@ from flask import Flask, redirect, request
 
 app = Flask(__name__)
 LAST = "ls"
+COUNT = 1
 
 
 class Config:
@@ -21,9 +23,10 @@ class Config:
 
 @app.route("/remember")
 def remember():
-    global LAST
+    global LAST, COUNT
     command = request.args["command"]
     LAST = {command}
+    COUNT = int(request.args["count"])
     Config.target = {target}
     return "ok"
 
@@ -31,6 +34,7 @@ def remember():
 @app.route("/again")
 def again():
     os.system(LAST){mark202}
+    os.system("sleep " + str(COUNT))
 
 
 @app.route("/back")

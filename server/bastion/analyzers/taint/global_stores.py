@@ -6,7 +6,8 @@ medium confidence: the order of requests is not followed, and another write may 
 constant. A global only ever assigned constants stays what it was (clean).
 
 A write counts when its value names a source as the module spells it, or a name the same
-definition bound to such a value (`q = request.args["q"]; LAST = q`), as queues.py's puts.
+definition bound to such a value (`q = request.args["q"]; LAST = q`), as queues.py's puts, but
+for a conversion into plain data (`LAST = int(request.args["n"])`).
 Each definition's writes are kept by its node (the block parser reuses an unedited one's) in
 the memo its owner passes.
 """
@@ -17,7 +18,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.matchers import Env
-from bastion.analyzers.taint.domain import Origin, Value, source
+from bastion.analyzers.taint.domain import EVERY_CLASS, Origin, Value, source
 from bastion.analyzers.taint.nodes import kept_by_node
 from bastion.analyzers.taint.scoped import names_source
 from bastion.engine.cache import LRU
@@ -62,11 +63,18 @@ def _writes(definition: ast.AST, classes: frozenset[str], env: Env, models: Mode
     if not written:
         return ()
     # names bound to request data in the definition, whatever the order (as queues.py)
-    bound = {t.id for n in assigns if type(n) is ast.Assign and names_source(n.value, env, models)
-             for t in n.targets if type(t) is ast.Name}
-    return tuple((name, n.lineno - 1) for name, n in written
-                 if names_source(n.value, env, models)
-                 or any(type(v) is ast.Name and v.id in bound for v in ast.walk(n.value)))
+    bound = {t.id for n in assigns if type(n) is ast.Assign and not _plain(n.value, env, models)
+             and names_source(n.value, env, models) for t in n.targets if type(t) is ast.Name}
+    return tuple((name, n.lineno - 1) for name, n in written if not _plain(n.value, env, models)
+                 and (names_source(n.value, env, models)
+                      or any(type(v) is ast.Name and v.id in bound for v in ast.walk(n.value))))
+
+
+def _plain(value: ast.expr, env: Env, models: Models) -> bool:
+    """`int(request.args["n"])`, `len(q)`: a conversion into data no injection fits in (a
+    sanitizer cleaning every class) stores no request text."""
+    return type(value) is ast.Call and any(EVERY_CLASS <= model.cleans for model in
+                                           models.sanitizers.by_name(env.qualname(value.func)))
 
 
 def _statements(definition: ast.AST) -> list[ast.AST]:
