@@ -14,6 +14,7 @@ import ast
 
 from bastion.analyzers.taint import containers, qualnames
 from bastion.analyzers.taint.attribute_calls import attribute_call
+from bastion.analyzers.taint.attribute_reads import attribute_of
 from bastion.analyzers.taint.callbacks import call_back
 from bastion.analyzers.taint.calls import evaluate_call
 from bastion.analyzers.taint.class_instances import class_read
@@ -31,7 +32,6 @@ from bastion.analyzers.taint.domain import (
     concat,
     constant,
     join,
-    keyed,
 )
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.escapes import capture, changeable, escape_call, seen_through
@@ -57,7 +57,7 @@ from bastion.analyzers.taint.self_dispatch import dispatched
 from bastion.analyzers.taint.self_fields import field_read, forget_fields, keep_nested, nested_read
 from bastion.analyzers.taint.sinks import check_call_sinks, is_module
 from bastion.analyzers.taint.specs import Models
-from bastion.analyzers.taint.summaries import class_method, property_read
+from bastion.analyzers.taint.summaries import class_method
 from bastion.analyzers.taint.tables import picked_call
 from bastion.analyzers.taint.upstream import with_reported
 from bastion.analyzers.taint.verdicts import see_string
@@ -177,35 +177,10 @@ class Evaluator:
             found = nested_read(self, path)  # `self.form.name`, a guard narrowed since
             if found is not None:
                 return found
-        found = self._attribute_of(node, name)
+        found = attribute_of(self, node, name)
         if path is not None and path.count(".") == 2 and path.startswith("self."):
             keep_nested(self, path, found)
         return found
-
-    def _attribute_of(self, node: ast.Attribute, name: str | None) -> Value:
-        """`node`'s value read from what its object holds."""
-        base = self.eval(node.value)
-        getter = property_read(self, node, base) if isinstance(node.ctx, ast.Load) else None
-        if getter is not None:
-            return self.e_Call(getter)
-        if base.taint and node.attr in _FINAL_PARTS and (base.kind or "").startswith("pathlib."):
-            # `Path(name).name`: the last part alone, as `os.path.basename` gives it
-            return base.evolve(kind=None, const=UNKNOWN, clean=base.clean | _FINAL_PART_CLEAN)
-        if base.taint and base.items is None and (node.attr in _NUMBER_ATTRIBUTES or node.attr == "pid"
-                                                  and base.kind in _PROCESSES):
-            # `subprocess.run(cmd).returncode`, `requests.get(url).status_code`, `proc.pid`: a number
-            return SAFE
-        if base.items is not None or base.taint:
-            # a parameter's attribute is that part of the argument (`job.cmd`), as a subscript
-            # is: a call binds what the caller's object holds there (summaries.passed)
-            return base.item(node.attr) if base.items else base.evolve(
-                taint=keyed(base.taint, node.attr), kind=name, const=UNKNOWN)
-        if base.known and base.const is UNKNOWN and base.clean == EVERY_CLASS:
-            # `color.value`, `item_id.hex` of a value known safe (a validated parameter)
-            return Value(clean=EVERY_CLASS, kind=name, known=True)
-        if name is not None and base.kind is not None:
-            return Value(clean=EVERY_CLASS, kind=name)
-        return CLEAN
 
     def e_JoinedStr(self, node: ast.JoinedStr) -> Value:
         parts = []
@@ -379,15 +354,6 @@ class Evaluator:
                                                              outer.handed_on)
         self.sql_strings = outer.sql_strings
         self.depth, self.budget = outer.depth + 1, outer.budget
-
-
-# A path's last part: no directory in it, so it neither climbs out nor replaces a base.
-_FINAL_PARTS = frozenset({"name", "stem", "suffix"})
-_NUMBER_ATTRIBUTES = frozenset({"returncode", "status_code"})
-# a started process, whose `pid` is the system's number (a model's field may be named so too)
-_PROCESSES = frozenset({"subprocess.Popen()", "asyncio.create_subprocess_exec()",
-                        "asyncio.create_subprocess_shell()", "pexpect.spawn()"})
-_FINAL_PART_CLEAN = frozenset({"path", "component"})
 
 
 def path_of(node: ast.AST) -> str | None:
