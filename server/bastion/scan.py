@@ -4,7 +4,8 @@ through the persistent result cache.
 Every file is first looked up in the cache, all in one query (unless the cache has no file on
 disk yet: all would miss); only the files it misses are analysed. Each worker process has its
 own engine (bandit's global state is per process), forked from the parent's where processes
-fork. Small scans run in-process: starting a worker costs more than analysing a few files.
+fork (fork_pool.py; elsewhere spawned by multiprocessing, each building its own). Small scans
+run in-process: starting a worker costs more than analysing a few files.
 Workers neither read nor write the cache: the parent has looked every file up, and writes the
 rows they send back with their results (`_SentBack`).
 """
@@ -16,13 +17,14 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from bastion import attrs_classes
+from bastion import attrs_classes, fork_pool
 from bastion.config import Config
 from bastion.engine.analysis import Analysis, RawAnalysis, apply_config
 from bastion.engine.cache_entry import InvalidEntry, cache_key, decode, line_count
 from bastion.engine.disk_cache import DiskCache
 from bastion.filekinds import FileKind, kind_of
 from bastion.files import UnreadableSource, read_source
+from bastion.model.finding import NotAnalysed
 
 if TYPE_CHECKING:
     from bastion.engine.engine import Engine
@@ -169,11 +171,6 @@ def _from_cache(items: list[ScanItem]) -> list[ScanOutcome | None]:
     return outcomes
 
 
-# The configurations of a scan, given to each worker once: sent with every file, a large one
-# (10k `per_path_ignores`) cost more to pickle and unpickle than the file's analysis.
-_CONFIGS: tuple[Config, ...] = ()
-
-
 class _SentBack(DiskCache):
     """A worker's result cache: nothing to read (the parent found none of its files there), and
     the rows its engine stores are kept for `_worker` to send to the parent, which writes them a
@@ -191,11 +188,8 @@ class _SentBack(DiskCache):
         self.rows.extend(rows)
 
 
-def _start_worker(configs: tuple[Config, ...] = (), roots: tuple[str, ...] = (),
-                  name: str = ROOT_NAME) -> None:
-    global _CONFIGS
-    _CONFIGS = configs
-    set_roots(roots, name)
+def _start_worker() -> None:
+    """A worker's set-up (a forked one has the parent's engine, roots and items)."""
     engine = _engine()
     if engine.disk_cache is not None:
         engine.disk_cache = _SentBack()
@@ -221,11 +215,10 @@ def _analysed(outcome: ScanOutcome) -> ScanOutcome:
     return outcome
 
 
-def _worker(args: tuple[str, int, bool, tuple[str, ...]]
+def _worker(item: ScanItem, use_cache: bool
             ) -> tuple[Analysis | None, int, str | None, list[tuple[str, str]]]:
     """The outcome of one file, and the result-cache rows to write (see `_SentBack`)."""
-    path, config, use_cache, within = args
-    outcome = _analysed(analyse_item(ScanItem(path, path, _CONFIGS[config], within), use_cache))
+    outcome = _analysed(analyse_item(item, use_cache))
     rows: list[tuple[str, str]] = []
     cache = _engine().disk_cache
     if isinstance(cache, _SentBack):
@@ -257,41 +250,53 @@ def _size(path: str) -> int:
 def _worth_workers(paths: list[str]) -> bool:
     if len(paths) >= PARALLEL_MIN_FILES:
         return True
-    if sum(_size(path) for path in paths) < PARALLEL_MIN_BYTES:
-        return False  # decided without importing multiprocessing (~10 ms), which runs no worker
-    import multiprocessing
+    # Few files, large enough for workers forked from the parent; spawned ones would import and
+    # build everything again.
+    return sum(_size(path) for path in paths) >= PARALLEL_MIN_BYTES and fork_pool.forks()
 
-    # Spawned workers import and build everything again: only many files are worth them.
-    return multiprocessing.get_start_method() == "fork"
+
+def _crashed(task: int, how: str) -> tuple[Analysis, int, None, list[tuple[str, str]]]:
+    """What `_worker` would have sent for a file whose analysis ended its process."""
+    reason = f"the process analysing it ended ({how})"
+    return Analysis((), (), (), (NotAnalysed(reason),)), 0, None, []
+
+
+def _start_spawned(roots: tuple[str, ...], name: str) -> None:
+    set_roots(roots, name)
+    _start_worker()
+
+
+def _outcomes(items: list[ScanItem], order: list[int], jobs: int, use_cache: bool):
+    """(index in `items`, what `_worker` gives for it), analysed in `order` by `jobs` workers."""
+    if fork_pool.forks():
+        # Built here once, the engine (bandit's plugins, the rules) is inherited by every
+        # worker; built by each, the engines would compete for the cores while no file is read.
+        _engine()
+        yield from fork_pool.run(jobs, _start_worker, lambda task: _worker(items[task], use_cache),
+                                 order, _crashed)
+        return
+    from concurrent.futures import ProcessPoolExecutor  # spawned workers (Windows, macOS)
+    from itertools import repeat
+
+    with ProcessPoolExecutor(jobs, initializer=_start_spawned, initargs=(_ROOTS, _ROOT_NAME)) as pool:
+        yield from zip(order, pool.map(_worker, [items[i] for i in order], repeat(use_cache)),
+                       strict=True)
 
 
 def _in_processes(items: list[ScanItem], jobs: int, use_cache: bool) -> list[ScanOutcome]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    if multiprocessing.get_start_method() == "fork":
-        # Built here once, the engine (bandit's plugins, the rules) is inherited by every worker;
-        # built by each, the engines would compete for the cores while no file is analysed.
-        _engine()
     # Largest files first, one at a time: the workers then finish within a small file of each
     # other, where chunks in path order left one idle while the other ended a chunk of big ones.
     order = sorted(range(len(items)), key=lambda i: _size(items[i].path), reverse=True)
     outcomes: list[ScanOutcome | None] = [None] * len(items)
-    configs = tuple({id(item.config): item.config for item in items}.values())
-    index = {id(config): i for i, config in enumerate(configs)}
     cache = DiskCache() if use_cache else None
     rows: list[tuple[str, str]] = []
     try:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
-                                 initargs=(configs, _ROOTS, _ROOT_NAME)) as pool:
-            done = pool.map(_worker, [(items[i].path, index[id(items[i].config)], use_cache,
-                                       items[i].within) for i in order])
-            for index, (analysis, lines, error, sent) in zip(order, done, strict=True):
-                outcomes[index] = ScanOutcome(items[index], analysis, lines, error)
-                rows.extend(sent)
-                if cache is not None and len(rows) >= CACHE_BATCH:  # kept if the scan stops
-                    cache.put_many(rows)
-                    rows = []
+        for task, (analysis, lines, error, sent) in _outcomes(items, order, jobs, use_cache):
+            outcomes[task] = ScanOutcome(items[task], analysis, lines, error)
+            rows.extend(sent)
+            if cache is not None and len(rows) >= CACHE_BATCH:  # kept if the scan stops
+                cache.put_many(rows)
+                rows = []
     finally:
         if cache is not None:
             cache.put_many(rows)

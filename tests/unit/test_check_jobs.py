@@ -3,12 +3,11 @@ workers than the available cores or the files to analyse (`--jobs 1000` forked 1
 
 from __future__ import annotations
 
-import concurrent.futures
-
 import pytest
 from tests.unit.test_safe_reader import bastion as run_bastion
 
 import bastion.scan
+from bastion import fork_pool
 from bastion.config import Config
 from bastion.scan import PARALLEL_MIN_FILES, ScanItem, default_jobs, scan, worker_count
 
@@ -38,15 +37,16 @@ def test_worker_count_is_capped_by_cores_and_files():
     assert worker_count(None, 0) == 1
 
 
+@pytest.mark.skipif(not fork_pool.forks(), reason="workers are forked where processes fork")
 def test_scan_starts_no_more_workers_than_cores(tmp_path, monkeypatch):
-    real = concurrent.futures.ProcessPoolExecutor
+    real = fork_pool.run
     started: list[int] = []
 
-    def recording(max_workers=None, **kwargs):
-        started.append(max_workers)
-        return real(max_workers=max_workers, **kwargs)
+    def recording(count, *args):
+        started.append(count)
+        return real(count, *args)
 
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", recording)
+    monkeypatch.setattr(fork_pool, "run", recording)
     monkeypatch.setattr(bastion.scan, "default_jobs", lambda: 2)
     items = []
     for index in range(PARALLEL_MIN_FILES + 2):
@@ -59,7 +59,7 @@ def test_scan_starts_no_more_workers_than_cores(tmp_path, monkeypatch):
 
 
 def test_workers_apply_each_files_own_configuration(tmp_path):
-    """Configurations go to the workers once, by index: each file still gets its own."""
+    """Each file gets its own configuration in the workers."""
     strict = Config()
     relaxed = Config(per_path_ignores=(("*", ("B6",)),), root=str(tmp_path))
     items = []
