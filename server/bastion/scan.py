@@ -289,17 +289,16 @@ def _in_processes(items: list[ScanItem], jobs: int, use_cache: bool) -> list[Sca
     order = sorted(range(len(items)), key=lambda i: _size(items[i].path), reverse=True)
     outcomes: list[ScanOutcome | None] = [None] * len(items)
     cache = DiskCache() if use_cache else None
-    rows: list[tuple[str, str]] = []
     try:
         for task, (analysis, lines, error, sent) in _outcomes(items, order, jobs, use_cache):
             outcomes[task] = ScanOutcome(items[task], analysis, lines, error)
-            rows.extend(sent)
-            if cache is not None and len(rows) >= CACHE_BATCH:  # kept if the scan stops
-                cache.put_many(rows)
-                rows = []
+            if cache is not None:
+                # Written while the workers analyse the other files (the parent waits for them
+                # anyway): the first write creates the database, some milliseconds of disk
+                # writes and syncs, that a batch written at the end added to the scan's time.
+                cache.put_many(sent)
     finally:
         if cache is not None:
-            cache.put_many(rows)
             cache.checkpoint()
             cache.close()
     return outcomes

@@ -16,6 +16,7 @@ import pytest
 import bastion.scan
 from bastion import fork_pool
 from bastion.config import Config
+from bastion.engine.disk_cache import DiskCache
 from bastion.scan import PARALLEL_MIN_FILES, ScanItem, scan
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,3 +108,31 @@ def _children() -> set[int]:
             if int(fields[1]) == os.getpid():
                 found.add(int(entry.name))
     return found
+
+
+def test_result_rows_are_written_while_the_workers_analyse(tmp_path, monkeypatch):
+    """The first write creates the result cache's database (disk writes and syncs): done as the
+    first results come back, not after the last one."""
+    monkeypatch.setenv("BASTION_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(bastion.scan, "_ENGINE", None)  # a new one, with this test's cache
+    items = _items(tmp_path / "project", PARALLEL_MIN_FILES + 2)
+    events: list[str] = []
+    real_run, real_put = fork_pool.run, DiskCache.put_many
+
+    def run(*args):
+        for result in real_run(*args):
+            events.append("result")
+            yield result
+
+    def put_many(self, rows):
+        events.append(f"put {len(rows)}")
+        return real_put(self, rows)
+
+    monkeypatch.setattr(fork_pool, "run", run)
+    monkeypatch.setattr(DiskCache, "put_many", put_many)
+    scan(items, jobs=2)
+    assert events.count("result") == len(items)
+    last = len(events) - 1 - events[::-1].index("result")
+    # every file's row but the last one's before the last result (other rows may be written)
+    assert sum(int(e.split()[1]) for e in events[:last] if e.startswith("put")) >= len(items) - 1
+    assert all(o is not None for o in bastion.scan._from_cache(items))
