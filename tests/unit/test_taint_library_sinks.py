@@ -213,6 +213,20 @@ PAIRS = [
     ("BST206", "import runpy\n",
      "runpy.run_path(os.path.join('/srv/plugins', request.args['p']))\nreturn 'ok'",
      "runpy.run_path('/srv/plugins/report.py', run_name=request.args['p'])\nreturn 'ok'"),
+    # a module loaded from the file the request names: the file's code runs (its name names no file)
+    ("BST206", "import importlib.util\n",
+     "spec = importlib.util.spec_from_file_location('plugin', '/srv/plugins/' + request.args['p'] + '.py')\nspec.loader.exec_module(importlib.util.module_from_spec(spec))\nreturn 'ok'",
+     "spec = importlib.util.spec_from_file_location(request.args['p'], '/srv/plugins/report.py')\nspec.loader.exec_module(importlib.util.module_from_spec(spec))\nreturn 'ok'"),
+    ("BST206", "import importlib.machinery\n",
+     "importlib.machinery.SourceFileLoader('p', request.form['path']).load_module()\nreturn 'ok'",
+     "name = request.form['name']\nif name not in ('report', 'export'):\n    return 'no'\nimportlib.machinery.SourceFileLoader(name, f'/srv/plugins/{name}.py').load_module()\nreturn 'ok'"),
+    # a loader asked of its file, not told to load it: nothing of the file runs
+    ("BST206", "import importlib.machinery\n",
+     "loader = importlib.machinery.SourceFileLoader('p', request.form['path'])\nloader.exec_module(loader.load_module())\nreturn 'ok'",
+     "loader = importlib.machinery.SourceFileLoader('p', request.form['path'])\nreturn str(loader.is_package('p'))"),
+    ("BST206", "import imp\n",
+     "imp.load_source('q', pathname=request.form['path'])\nreturn 'ok'",
+     "imp.load_source(request.form['name'], '/srv/plugins/report.py')\nreturn 'ok'"),
     # compressed files and database files opened by name
     ("BST201", "import gzip, sqlite3\n",
      "return {'a': str(gzip.open(os.path.join('/srv', request.args['f']))), 'b': str(sqlite3.connect(request.args['db'] + '.db'))}",
