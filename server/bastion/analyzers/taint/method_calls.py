@@ -97,6 +97,9 @@ def method_result(ev: Evaluator, node: ast.Call, method: str, args: list[Value],
         if edited is not None:
             ev.env[node.func.value.id] = edited[1]
             return edited[0]
+    if method in SLOT_MUTATORS:  # `session["cart"].append(sku)`: an item of a session changed
+        from bastion.analyzers.taint.stores import item_changed  # stores.py reads expressions.py
+        item_changed(ev, node.func.value, None, joined([*args, *keywords.values()]), node)
     held = _held(node.func.value)
     if method in MUTATORS and held is not None and (held in ev.env or held not in ev.aliases):
         # an imported object (`flask.session`) stays what it is named, for its next call

@@ -2,7 +2,8 @@
 when the key is not a constant), `d["a"]["b"] = v` the slot of the slot, and a ConfigParser's
 `conf["s"]["k"] = v` the option `set` would (configs.py). What a nested store holds is read back
 by the same keys: before, it was dropped, and `d["a"]["b"]` still read the old constant. And the
-sinks a store reaches: an item's (`subscript_of`) or an attribute's (`attribute_of`)."""
+sinks a store reaches: an item's (`subscript_of`, also through an item of it changed in place:
+`session["cart"].append(sku)`) or an attribute's (`attribute_of`)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ from bastion.analyzers.taint.media_types import typed_html, typed_not_html
 from bastion.analyzers.taint.results import Hit
 
 if TYPE_CHECKING:
+    from bastion.analyzers.taint.expressions import Evaluator
     from bastion.analyzers.taint.statements import Interpreter
 
 
-def store_hits(ev: Interpreter, sinks: list, target: ast.expr, label: str, key: Value | None,
+def store_hits(ev: Evaluator, sinks: list, target: ast.expr, label: str, key: Value | None,
                value: Value) -> None:
     """The sinks among `sinks` that storing `value` into `target` reaches: an item, at `key`
     (`headers["Location"] = url`; a sink with a `key` only at that key, without case), or an
@@ -43,6 +45,22 @@ def store_hits(ev: Interpreter, sinks: list, target: ast.expr, label: str, key: 
             ev.hits.append(Hit(sink.sink_class, label, target, ev.statement, stored))
 
 
+def item_changed(ev: Evaluator, item: ast.expr, key: Value | None, value: Value, at: ast.AST) -> None:
+    """An item of a store sink's mapping changed in place (`session["cart"].append(sku)`,
+    `session["cart"][sku] = 1`, `session.setdefault("cart", []).append(sku)`): `value` (and
+    `key`, the item's own key written) is stored in that mapping as `session["cart"] = ...`
+    stores it, for its sinks but those of one key (a response's `Location` header)."""
+    root, through = item, False
+    while isinstance(root, ast.Subscript) or isinstance(root, ast.Call) and isinstance(
+            root.func, ast.Attribute) and root.func.attr == "setdefault":
+        root, through = root.value if isinstance(root, ast.Subscript) else root.func.value, True
+    if not through:
+        return
+    sinks = [sink for sink in ev.models.subscript_sinks.by_name(ev.qualname(root)) if sink.key is None]
+    if sinks:
+        store_hits(ev, sinks, at, f"{ast.unparse(root)}[...]", key, value)
+
+
 def with_slot(container: Value, key: Value, value: Value) -> Value:
     """`container` after `container[key] = value`; a ConfigParser's section replaced whole
     (`conf["s"] = {...}`) may hold any option of it now."""
@@ -62,7 +80,9 @@ def with_slot(container: Value, key: Value, value: Value) -> Value:
 
 
 def store_nested(ev: Interpreter, target: ast.Subscript, key: Value, value: Value) -> None:
-    """`root[k1]...[kn] = value` for a local `root` (a name or `self.field`)."""
+    """`root[k1]...[kn] = value` for a local `root` (a name or `self.field`), or an item of a
+    store sink's mapping (`session["cart"][sku] = 1`)."""
+    item_changed(ev, target.value, key, value, target)
     chain: list[ast.Subscript] = []  # the containers stored through, innermost last
     node = target.value
     while isinstance(node, ast.Subscript):

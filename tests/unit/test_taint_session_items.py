@@ -1,0 +1,55 @@
+"""Taint analysis: an item of a session changed in place is a store into the session (CWE-501,
+issue 12, realistic-app probe). A cart kept in the session, as Flask's and Django's
+documentation keep one, is filled by `session["cart"].append(sku)` (then `session.modified =
+True`), `session.setdefault("cart", []).append(sku)` or `session["cart"][sku] = qty`: the
+request's data lands in the session as `session["cart"] = cart` puts it there, which was
+reported while the in-place forms were not. Each vulnerable view has a safe twin: the value
+validated (a number, an allow-listed word), a constant, or a dict that is not a session."""
+
+# ruff: noqa: E501  (cases are small modules, kept one per entry)
+from __future__ import annotations
+
+import pytest
+
+from bastion.analyzers.taint.analyzer import TaintAnalyzer
+
+ANALYZER = TaintAnalyzer()
+FLASK = "from flask import Flask, request, session\napp = Flask(__name__)\nCACHE = {'cart': []}\n@app.post('/a')\ndef a():\n"
+DJANGO = "from django.http import JsonResponse\ndef add(request):\n"
+PYRAMID = "from pyramid.view import view_config\n@view_config(route_name='add', renderer='json')\ndef add(request):\n"
+
+
+def rules(view: str, body: str) -> list[tuple[int, str]]:
+    """The (line of the body, rule) pairs reported on `view` with `body` as its body."""
+    source = view + "".join(f"    {line}\n" for line in body.splitlines())
+    first = view.count("\n")
+    return sorted((f.line - first, f.rule_id) for f in ANALYZER.analyse_file(source, "case.py"))
+
+
+# (view, vulnerable body, the line reported, safe twin body)
+PAIRS = [
+    (FLASK, "session['cart'].append(request.form['sku'])\nsession.modified = True\nreturn 'ok'", 0,
+     "session['cart'].append(int(request.form['sku']))\nsession.modified = True\nreturn 'ok'"),
+    (FLASK, "session.setdefault('cart', []).append(request.form['sku'])\nreturn 'ok'", 0,
+     "session.setdefault('cart', []).append('gift-card')\nCACHE['cart'].append(request.form['sku'])\nreturn 'ok'"),
+    (FLASK, "sku = request.form['sku']\nsession['cart'][sku] = 1\nreturn 'ok'", 1,
+     "sku = request.form['sku']\nif sku not in ('a1', 'b2'):\n    return 'no'\nsession['cart'][sku] = int(request.form['qty'])\nreturn 'ok'"),
+    (FLASK, "session['prefs']['langs'].extend(request.form.getlist('lang'))\nreturn 'ok'", 0,
+     "prefs = {'langs': []}\nprefs['langs'].extend(request.form.getlist('lang'))\nreturn str(len(prefs))"),
+    (DJANGO, "request.session['cart'].append(request.POST['sku'])\nrequest.session.modified = True\nreturn JsonResponse({})", 0,
+     "request.session['cart'].append(len(request.POST['sku']))\nrequest.session.modified = True\nreturn JsonResponse({})"),
+    (DJANGO, "cart = request.session.setdefault('cart', {})\nrequest.session.setdefault('seen', {})[request.GET['page']] = True\nreturn JsonResponse(cart)", 1,
+     "request.session.setdefault('seen', {})['home'] = True\nreturn JsonResponse({})"),
+    (PYRAMID, "request.session['recent'].insert(0, request.params['q'])\nreturn {}", 0,
+     "request.session['recent'].insert(0, request.params['q'].isalnum())\nreturn {}"),
+]
+
+
+@pytest.mark.parametrize("view, vulnerable, line, safe", PAIRS, ids=[str(i) for i in range(len(PAIRS))])
+def test_an_item_changed_in_place_is_stored_in_the_session(view, vulnerable, line, safe):
+    assert rules(view, vulnerable) == [(line, "BST208")]
+
+
+@pytest.mark.parametrize("view, vulnerable, line, safe", PAIRS, ids=[str(i) for i in range(len(PAIRS))])
+def test_the_safe_twin_is_silent(view, vulnerable, line, safe):
+    assert rules(view, safe) == []
