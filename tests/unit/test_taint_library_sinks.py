@@ -227,6 +227,13 @@ PAIRS = [
     ("BST206", "import imp\n",
      "imp.load_source('q', pathname=request.form['path'])\nreturn 'ok'",
      "imp.load_source(request.form['name'], '/srv/plugins/report.py')\nreturn 'ok'"),
+    # lxml parsers resolving entities made by objectify's makeparser, or pulling events
+    ("BST211", "from lxml import objectify\n",
+     "return str(objectify.fromstring(request.data, objectify.makeparser(resolve_entities=True)).tag)",
+     "return str(objectify.fromstring(request.data, objectify.makeparser(resolve_entities=False)).tag)"),
+    ("BST211", "from lxml import etree\n",
+     "parser = etree.XMLPullParser(events=('end',), resolve_entities=True)\nparser.feed(request.data)\nreturn str(len(list(parser.read_events())))",
+     "parser = etree.XMLPullParser(events=('end',), resolve_entities=False)\nparser.feed(request.data)\nreturn str(len(list(parser.read_events())))"),
     # compressed files and database files opened by name
     ("BST201", "import gzip, sqlite3\n",
      "return {'a': str(gzip.open(os.path.join('/srv', request.args['f']))), 'b': str(sqlite3.connect(request.args['db'] + '.db'))}",

@@ -45,8 +45,11 @@ DEFAULT_PARSER = "lxml.etree.XMLParser(default)"
 # ETCompatXMLParser kept resolving them by default until lxml 6.1 (CVE-2026-41066): the
 # `etcompat_default_parser` model
 ETCOMPAT_DEFAULT_PARSER = "lxml.etree.ETCompatXMLParser(default)"
+# objectify's makeparser(**options) hands its options to an XMLParser (remove_blank_text on), an
+# XMLPullParser is one that also keeps its events: both resolve entities as XMLParser does
 _DEFAULT_PARSERS = {"lxml.etree.XMLParser": DEFAULT_PARSER,
-                    "lxml.etree.ETCompatXMLParser": ETCOMPAT_DEFAULT_PARSER}
+                    "lxml.etree.ETCompatXMLParser": ETCOMPAT_DEFAULT_PARSER,
+                    "lxml.objectify.makeparser": DEFAULT_PARSER, "lxml.etree.XMLPullParser": DEFAULT_PARSER}
 LXML_PARSERS = frozenset(_DEFAULT_PARSERS)  # the calls parser_kind answers
 # ruamel.yaml's `YAML(typ="unsafe")` builds any Python object a document names (its default
 # round-trip loader and "safe" do not): a kind of its own, whose `load` the deserialization sink
