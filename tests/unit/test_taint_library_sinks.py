@@ -2,7 +2,8 @@
 extraction, the argument vectors of `os.exec*` / `os.spawn*`, NumPy and PyTorch loads, driver
 SQL, SQLAlchemy's statement builders, module-level Jinja2 environments, outgoing connections,
 the file APIs beyond `open`, `splitext`, percent-encoding, base64, slugs, dates, `shlex.split`,
-and URLs tested to start with a fixed host. Each case is a vulnerable Flask view and its safe twin."""
+URLs tested to start with a fixed host, modules loaded from a file, objectify's and pull parsers,
+and XInclude. Each case is a vulnerable Flask view and its safe twin."""
 
 # ruff: noqa: E501  (cases are small modules, kept one per entry)
 from __future__ import annotations
@@ -234,6 +235,13 @@ PAIRS = [
     ("BST211", "from lxml import etree\n",
      "parser = etree.XMLPullParser(events=('end',), resolve_entities=True)\nparser.feed(request.data)\nreturn str(len(list(parser.read_events())))",
      "parser = etree.XMLPullParser(events=('end',), resolve_entities=False)\nparser.feed(request.data)\nreturn str(len(list(parser.read_events())))"),
+    # XInclude processing of a posted document reads the files its xi:include elements name
+    ("BST211", "from lxml import etree\n",
+     "tree = etree.parse(request.files['doc'], etree.XMLParser(resolve_entities=False, no_network=True))\ntree.xinclude()\nreturn str(len(tree.getroot()))",
+     "tree = etree.parse('/srv/templates/base.xml')\ntree.xinclude()\nreturn str(len(tree.getroot()) + len(request.files['doc'].read()))"),
+    ("BST211", "from lxml import etree\nfrom xml.etree import ElementInclude, ElementTree\n",
+     "root = ElementTree.fromstring(request.data)\nElementInclude.include(root)\netree.XInclude()(etree.fromstring(request.data, etree.XMLParser(resolve_entities=False)))\nreturn root.tag",
+     "root = ElementTree.parse('/srv/templates/base.xml').getroot()\nElementInclude.include(root)\nreturn root.tag + str(len(request.data))"),
     # compressed files and database files opened by name
     ("BST201", "import gzip, sqlite3\n",
      "return {'a': str(gzip.open(os.path.join('/srv', request.args['f']))), 'b': str(sqlite3.connect(request.args['db'] + '.db'))}",
