@@ -1,9 +1,10 @@
 """Taint analysis on realistic apps written from the libraries' documentation, round ten (issue
 12, with test_taint_realistic_directory.py): a Django document importer. lxml parsers resolving
-entities (an upload, the body), objectify's `makeparser`, an xml.sax parser and a pulldom stream
-with external entities switched on, beside defusedxml and the default SAX parser; XPath built
-from the query string beside its `$variable` twins, a compiled `etree.XPath`, ElementTree
-`find` / `iterfind` on a module-level document, elementpath's `select`.
+entities (an upload, the body), objectify's `makeparser`, XInclude on an upload (a template's
+silent), an xml.sax parser and a pulldom stream with external entities switched on, beside
+defusedxml and the default SAX parser; XPath built from the query string beside its `$variable`
+twins, a compiled `etree.XPath`, ElementTree `find` / `iterfind` on a module-level document,
+elementpath's `select`.
 
 Each line `bastion check` must report ends with its rule (taint_marked.py); every other line is a
 safe twin or plain code and must stay silent."""
@@ -80,6 +81,16 @@ def import_objects(request):
     order = objectify.fromstring(request.body, parser)  # BST211
     safe = objectify.fromstring(request.body, objectify.makeparser(resolve_entities=False))
     return JsonResponse({"id": str(order.id), "n": len(safe)})
+
+
+@require_POST
+def import_with_includes(request):
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    tree = etree.parse(request.FILES["document"], parser)
+    tree.xinclude()  # BST211
+    chapters = etree.parse("templates/book.xml", parser)
+    chapters.xinclude()
+    return JsonResponse({"items": len(tree.getroot()) + len(chapters.getroot())})
 
 
 @require_POST
