@@ -1,6 +1,6 @@
 """Taint analysis: calls that call a function they are handed (taint/callbacks.py, the
 `[[callback]]` models of rules/taint/callbacks.toml): a thread's or a process's target with its
-`args` / `kwargs`, an executor's `submit` / `map`, an event loop's `run_in_executor`,
+`args` / `kwargs`, an executor's `submit` / `map`, the builtin `map`, an event loop's `run_in_executor`,
 `asyncio.to_thread`, a FastAPI background task. The request's data reaches the sink inside the
 function as a direct call's would; what the call hands the function elsewhere does not."""
 
@@ -64,6 +64,9 @@ def rule_ids(source: str) -> list[str]:
     "threading.Thread(target=lambda: run(c)).start()",
     "threading.Thread(target=os.system, args=(c,)).start()",
     "args = (c,)\n    threading.Thread(target=run, args=args).start()",
+    # the builtin map calls its function on each element
+    "list(map(run, request.args.getlist('c')))",
+    "for _ in map(os.system, [c]):\n        pass",
 ])
 def test_the_handed_function_is_called_with_the_handed_arguments(call):
     assert rule_ids(FLASK.replace("CALL", call)) == ["BST202"]
@@ -82,6 +85,7 @@ def test_the_handed_function_is_called_with_the_handed_arguments(call):
     "multiprocessing.Pool(2).apply_async(run, ('ls', c))",
     "threading.Thread(target=lambda: run('ls')).start()",
     "threading.Thread(target=os.system, args=('ls',), name=c).start()",
+    "list(map(run, ['ls', 'pwd'], [c, c]))",
 ])
 def test_what_the_function_is_not_handed_does_not_reach_it(call):
     assert rule_ids(FLASK.replace("CALL", call)) == []

@@ -214,6 +214,10 @@ PAIRS = [
     ("BST206", "import runpy\n",
      "runpy.run_path(os.path.join('/srv/plugins', request.args['p']))\nreturn 'ok'",
      "runpy.run_path('/srv/plugins/report.py', run_name=request.args['p'])\nreturn 'ok'"),
+    # eval handed to the builtin map, called on each expression
+    ("BST206", "",
+     "return str(sum(map(eval, request.args.getlist('e'))))",
+     "return str(sum(map(int, request.args.getlist('e'))))"),
     # a module loaded from the file the request names: the file's code runs (its name names no file)
     ("BST206", "import importlib.util\n",
      "spec = importlib.util.spec_from_file_location('plugin', '/srv/plugins/' + request.args['p'] + '.py')\nspec.loader.exec_module(importlib.util.module_from_spec(spec))\nreturn 'ok'",
