@@ -4,7 +4,9 @@ documentation keep one, is filled by `session["cart"].append(sku)` (then `sessio
 True`), `session.setdefault("cart", []).append(sku)` or `session["cart"][sku] = qty`: the
 request's data lands in the session as `session["cart"] = cart` puts it there, which was
 reported while the in-place forms were not. Each vulnerable view has a safe twin: the value
-validated (a number, an allow-listed word), a constant, or a dict that is not a session."""
+validated (a number, an allow-listed word), a constant, or a dict that is not a session. And the
+sessions of CherryPy (`cherrypy.session`, its sessions tool) and Litestar (`request.session`,
+`request.set_session(...)`), which had no trust-boundary sink."""
 
 # ruff: noqa: E501  (cases are small modules, kept one per entry)
 from __future__ import annotations
@@ -16,6 +18,8 @@ from bastion.analyzers.taint.analyzer import TaintAnalyzer
 ANALYZER = TaintAnalyzer()
 FLASK = "from flask import Flask, request, session\napp = Flask(__name__)\nCACHE = {'cart': []}\n@app.post('/a')\ndef a():\n"
 DJANGO = "from django.http import JsonResponse\ndef add(request):\n"
+CHERRYPY = "import cherrypy\nclass Root:\n    @cherrypy.expose\n    def login(self, user, role='viewer'):\n"
+LITESTAR = "from litestar import Request, post\n@post('/login')\nasync def login(request: Request, user: str) -> dict:\n"
 PYRAMID = "from pyramid.view import view_config\n@view_config(route_name='add', renderer='json')\ndef add(request):\n"
 
 
@@ -44,12 +48,27 @@ PAIRS = [
      "request.session['recent'].insert(0, request.params['q'].isalnum())\nreturn {}"),
 ]
 
+# CherryPy's and Litestar's sessions: (view, vulnerable body, the line reported, safe twin body)
+SESSIONS = [
+    (CHERRYPY, "    cherrypy.session['user'] = user\n    return 'ok'", 0,
+     "    if role in ('viewer', 'editor'):\n        cherrypy.session['role'] = role\n    return 'ok'"),
+    (CHERRYPY, "    cherrypy.session.update(theme=cherrypy.request.params.get('theme'))\n    return 'ok'", 0,
+     "    cherrypy.session.update(visits=len(user))\n    return 'ok'"),
+    (CHERRYPY, "    cherrypy.session.setdefault('recent', []).append(user)\n    return 'ok'", 0,
+     "    cherrypy.session.setdefault('recent', []).append('home')\n    return 'ok'"),
+    (LITESTAR, "request.set_session({'user': user})\nreturn {}", 0,
+     "request.set_session({'user': len(user)})\nreturn {}"),
+    (LITESTAR, "request.session['last'] = user\nreturn {}", 0,
+     "request.session['page'] = 1\nreturn {'user': user}"),
+]
 
-@pytest.mark.parametrize("view, vulnerable, line, safe", PAIRS, ids=[str(i) for i in range(len(PAIRS))])
-def test_an_item_changed_in_place_is_stored_in_the_session(view, vulnerable, line, safe):
+
+@pytest.mark.parametrize("view, vulnerable, line, safe", PAIRS + SESSIONS, ids=[str(i) for i in range(len(PAIRS + SESSIONS))])
+def test_the_request_data_stored_in_the_session_is_reported(view, vulnerable, line, safe):
     assert rules(view, vulnerable) == [(line, "BST208")]
 
 
-@pytest.mark.parametrize("view, vulnerable, line, safe", PAIRS, ids=[str(i) for i in range(len(PAIRS))])
+@pytest.mark.parametrize("view, vulnerable, line, safe", PAIRS + SESSIONS, ids=[str(i) for i in range(len(PAIRS + SESSIONS))])
 def test_the_safe_twin_is_silent(view, vulnerable, line, safe):
     assert rules(view, safe) == []
+
