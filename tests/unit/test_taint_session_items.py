@@ -5,8 +5,9 @@ True`), `session.setdefault("cart", []).append(sku)` or `session["cart"][sku] = 
 request's data lands in the session as `session["cart"] = cart` puts it there, which was
 reported while the in-place forms were not. Each vulnerable view has a safe twin: the value
 validated (a number, an allow-listed word), a constant, or a dict that is not a session. And the
-sessions of CherryPy (`cherrypy.session`, its sessions tool) and Litestar (`request.session`,
-`request.set_session(...)`), which had no trust-boundary sink."""
+sessions of CherryPy (`cherrypy.session`, its sessions tool), Litestar (`request.session`,
+`request.set_session(...)`) and Sanic's sanic-session extension (`request.ctx.session`), which had
+no trust-boundary sink."""
 
 # ruff: noqa: E501  (cases are small modules, kept one per entry)
 from __future__ import annotations
@@ -20,6 +21,7 @@ FLASK = "from flask import Flask, request, session\napp = Flask(__name__)\nCACHE
 DJANGO = "from django.http import JsonResponse\ndef add(request):\n"
 CHERRYPY = "import cherrypy\nclass Root:\n    @cherrypy.expose\n    def login(self, user, role='viewer'):\n"
 LITESTAR = "from litestar import Request, post\n@post('/login')\nasync def login(request: Request, user: str) -> dict:\n"
+SANIC = "from sanic import Sanic, response\nfrom sanic_session import Session\napp = Sanic('shop')\nSession(app)\n@app.post('/login')\nasync def login(request):\n"
 PYRAMID = "from pyramid.view import view_config\n@view_config(route_name='add', renderer='json')\ndef add(request):\n"
 
 
@@ -48,7 +50,8 @@ PAIRS = [
      "request.session['recent'].insert(0, request.params['q'].isalnum())\nreturn {}"),
 ]
 
-# CherryPy's and Litestar's sessions: (view, vulnerable body, the line reported, safe twin body)
+# CherryPy's, Litestar's and sanic-session's sessions: (view, vulnerable body, the line reported,
+# safe twin body)
 SESSIONS = [
     (CHERRYPY, "    cherrypy.session['user'] = user\n    return 'ok'", 0,
      "    if role in ('viewer', 'editor'):\n        cherrypy.session['role'] = role\n    return 'ok'"),
@@ -60,6 +63,10 @@ SESSIONS = [
      "request.set_session({'user': len(user)})\nreturn {}"),
     (LITESTAR, "request.session['last'] = user\nreturn {}", 0,
      "request.session['page'] = 1\nreturn {'user': user}"),
+    (SANIC, "request.ctx.session['user'] = request.form.get('user')\nreturn response.json({})", 0,
+     "request.ctx.session['visits'] = len(request.form.get('user', ''))\nreturn response.json({})"),
+    (SANIC, "request.ctx.session.setdefault('seen', []).append(request.args.get('p'))\nreturn response.json({})", 0,
+     "request.ctx.session.setdefault('seen', []).append('/home')\nreturn response.json({})"),
 ]
 
 
