@@ -8,7 +8,7 @@ removed above it or above its callees; `moved` gives it the lines of the new pla
 it holds (findings' places, their paths' steps, sources, verdicts, the summary's) shifted with
 the function holding it, which the cache entry names (`kept`), and its nodes (a hit's sink and
 statement) those of the function's new tree at the same place in it. An outcome holding a line
-at top level is not moved: the function is analysed again. Without it, an Enter in the middle
+at top level is not taken: the function is analysed again. Without it, an Enter in the middle
 of a file of views analysed every view below it again, and an Enter in a long class's first
 method every caller of the methods below it (argparse.py: 37 functions).
 """
@@ -51,18 +51,20 @@ def cached_at(cache: LRU, key: bytes, node: ast.AST, places: Places):
     outcome, old, owners = entry
     if old is node and not owners:  # the block parser hands back an unedited function's node
         return outcome
+    if any(not name for name, _, _ in owners):
+        # a line at top level: an edit between it and the function moves it alone, and nothing
+        # tells where it is now (the key holds neither)
+        return None
     now = []  # (name, first, last) then and now
     moving = old is not node and first_line(old) != first_line(node)
     for name, first, last in owners:
-        span = places.span(name) if name else (first, last)
+        span = places.span(name)
         if span is None:  # a callee gone (then its caller's key is another)
             return None
         now.append((name, first, last, *span))
         moving = moving or span[0] != first
     if not moving:
         return outcome
-    if any(not name for name, *_ in now):  # a line at top level: may have moved with the rest
-        return None
     outcome = moved(outcome, old, node, now)
     if outcome is not None:  # the next text finds it at this place
         cache.put(key, (outcome, node, tuple((name, *span) for name, _, _, *span in now)))
