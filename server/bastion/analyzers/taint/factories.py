@@ -28,7 +28,7 @@ from bastion.analyzers.taint.signatures import named
 from bastion.engine.cache import LRU
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-# the memo's key of the last text's `parameter_calls` by function node
+# the memo's tag of `parameter_calls`' answers by a function's (and a class's) node (nodes.LastCall)
 _PARAMETER_CALLS = b"parameter calls"
 # A parameter so named holds the application (or a blueprint) in a module importing the module.
 _NAMED = {"app": (("flask", "flask.Flask()"), ("fastapi", "fastapi.FastAPI()")),
@@ -120,26 +120,30 @@ def registrations(statements: Iterator[ast.stmt] | list[ast.stmt], functions: se
 def parameter_calls(definitions: list[ast.stmt], memo: LRU | None = None) -> list[ast.Call]:
     """The calls in the parameter lists of module-level functions and methods: defaults and
     `Annotated` metadata (FastAPI's `user = Depends(current_user)`). `memo`: keeps each
-    function's calls by its node for the next text (a table the next call replaces): a
-    keystroke in a module naming a registrar (`get` names one) read every function's
-    parameters again, ~0.5 ms in _pydecimal.py, where the block parser hands back the nodes
-    of the functions the edit left alone."""
-    earlier = (memo.get(_PARAMETER_CALLS) if memo is not None else None) or {}
-    table: dict[int, tuple[ast.stmt, list[ast.Call]]] = {}
+    function's calls and each class's (its methods') by its node for the next text: a keystroke
+    in a module naming a registrar (`get` names one) read every function's parameters again,
+    ~0.5 ms in _pydecimal.py, then looked each of its ~300 methods up; the block parser hands
+    back the nodes of the functions and classes the edit left alone."""
+    functions = LastCall(memo, _PARAMETER_CALLS)
+    classes = LastCall(memo, _PARAMETER_CALLS + b" of classes")
+
+    def own(function: ast.AST) -> list[ast.Call]:
+        return functions.get(function, _function_calls)
+
+    def of_class(cls: ast.AST) -> list[ast.Call]:
+        return [call for item in cls.body if isinstance(item, FUNCTIONS) for call in own(item)]
+
     found: list[ast.Call] = []
     for node in definitions:
-        functions = [node] if isinstance(node, FUNCTIONS) else [
-            item for item in node.body if isinstance(item, FUNCTIONS)] \
-            if isinstance(node, ast.ClassDef) else []
-        for function in functions:
-            kept = earlier.get(id(function))
-            # the same node holds the same parameters (the table holds it: its id is not reused)
-            calls = kept[1] if kept is not None and kept[0] is function else _own_calls(function.args)
-            table[id(function)] = (function, calls)
-            found += calls
-    if memo is not None:
-        memo.put(_PARAMETER_CALLS, table)
+        if isinstance(node, FUNCTIONS):
+            found += own(node)
+        elif isinstance(node, ast.ClassDef):
+            found += classes.get(node, of_class)
     return found
+
+
+def _function_calls(function: ast.AST) -> list[ast.Call]:
+    return _own_calls(function.args)
 
 
 def _own_calls(args: ast.arguments) -> list[ast.Call]:
@@ -305,17 +309,21 @@ def method_registrations(definitions: list[ast.stmt], env: Env, kinds: dict[str,
     functions a call names (`memo`: each method's registering calls, by its node)."""
     found: dict[str, list[Registration]] = {}
     walks = LastCall(memo, b"self registrations")
+    classes = LastCall(memo, b"self registrations of classes")
+
+    def handed(cls: ast.AST) -> list[tuple[str, ast.Call]]:
+        """The class's methods' calls handed one of its methods (by the class's node: its
+        methods' walks, read again only in the class an edit made anew)."""
+        methods = {m.name for m in cls.body if isinstance(m, FUNCTIONS)}
+        return [(attribute, call) for method in cls.body if isinstance(method, FUNCTIONS)
+                for attribute, call in walks.get(method, _self_handed) if attribute in methods]
     for cls in definitions:
         if not isinstance(cls, ast.ClassDef):
             continue
-        methods = {m.name for m in cls.body if isinstance(m, FUNCTIONS)}
-        for method in cls.body:
-            if not isinstance(method, FUNCTIONS):
-                continue
-            for attribute, call in walks.get(method, _self_handed):
-                name = resolve(call, env, kinds) if attribute in methods else None
-                if name is not None:
-                    found.setdefault(f"{cls.name}.{attribute}", []).append(Registration(name, call, False))
+        for attribute, call in classes.get(cls, handed):
+            name = resolve(call, env, kinds)
+            if name is not None:
+                found.setdefault(f"{cls.name}.{attribute}", []).append(Registration(name, call, False))
     return {name: tuple(calls) for name, calls in found.items()}
 
 
