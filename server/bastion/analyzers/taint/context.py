@@ -225,7 +225,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
               if not env.imported((m,))}
     inside = imported_in_functions(candidates, wanted) if wanted else frozenset()
     tables = function_tables(tree.body, set(constants), definitions, env)
-    declared = declared_fields(definitions, env, records, forms)
+    declared = declared_fields(definitions, env, records, forms, memo)
     routes = registered_routes(expressions, definitions, env, kinds, models.entries, memo)  # add_resource
     digest = blake2b(repr((sorted(env.aliases.items()), sorted(env.imports), sorted(inside),
                                    sorted((k, v.const) for k, v in constants.items()),

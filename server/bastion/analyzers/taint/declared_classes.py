@@ -17,37 +17,78 @@ from collections.abc import Container
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import EVERY_CLASS, Value
+from bastion.analyzers.taint.nodes import LastCall
 from bastion.analyzers.taint.signatures import every
 
 if TYPE_CHECKING:
     from bastion.analyzers.matchers import Env
     from bastion.analyzers.taint.context import ModuleContext
+    from bastion.engine.cache import LRU
 
 _TYPING = ("typing.", "typing_extensions.", "collections.", "builtins.")
 _KEY = "declared_classes instance"  # the module's helper_memo key, with the class's name
 
 
 def declared_fields(definitions: list[ast.stmt], env: Env, records: dict[str, tuple[str, ...]],
-                    forms: dict) -> dict[str, dict[str, str]]:
+                    forms: dict, memo: LRU | None = None) -> dict[str, dict[str, str]]:
     """Class -> {field -> the class its annotation names}: the class's `field: Class`, and the
-    fields its `__init__` stores straight from a parameter so annotated (`self.repo = repo`)."""
+    fields its `__init__` stores straight from a parameter so annotated (`self.repo = repo`).
+    `memo`: keeps each class's annotated fields and stores by its node (`_declarations`), read
+    again only in the class a keystroke made anew; what they name is resolved at each text."""
     classes = {d.name for d in definitions if isinstance(d, ast.ClassDef)}
     skipped = classes & (set(records) | set(forms))
     found: dict[str, dict[str, str]] = {}
+    last = LastCall(memo, b"declared fields")
     for node in definitions:
         if not isinstance(node, ast.ClassDef):
             continue
         table = {}
-        for item in node.body:
-            if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
-                held = declared_class(item.annotation, env, classes, skipped)
+        for field, annotation, stores in last.get(node, _declarations):
+            if stores is None:  # `field: Class`
+                held = declared_class(annotation, env, classes, skipped)
                 if held is not None:
-                    table[item.target.id] = held
-            elif isinstance(item, ast.FunctionDef) and item.name == "__init__":
-                table.update(_init_stores(item, env, classes, skipped))
+                    table[field] = held
+            else:
+                table.update(_init_stores(stores, env, classes, skipped))
         if table:
             found[node.name] = table
     return found
+
+
+# (field, annotation, None) of a `field: annotation`; ("", None, (stores, rebound)) of an `__init__`
+_Declaration = tuple[str, ast.expr | None, tuple[list[tuple[str, str, ast.expr]], frozenset[str]] | None]
+
+
+def _declarations(node: ast.AST) -> list[_Declaration]:
+    """A class's annotated fields and its `__init__`'s stores of an annotated parameter, in the
+    order of its body, before what their annotations name is resolved."""
+    found: list[_Declaration] = []
+    for item in node.body:
+        if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+            found.append((item.target.id, item.annotation, None))
+        elif isinstance(item, ast.FunctionDef) and item.name == "__init__":
+            stores = _stores(item)
+            if stores[0]:
+                found.append(("", None, stores))
+    return found
+
+
+def _stores(init: ast.FunctionDef) -> tuple[list[tuple[str, str, ast.expr]], frozenset[str]]:
+    """(field, parameter, its annotation) of each `self.repo = repo` among `__init__`'s own
+    statements, `repo` an annotated parameter; and the names it binds (a parameter bound again
+    holds what it was given no more), walked only for such a store."""
+    params = {a.arg: a.annotation for a in every(init.args) if a.annotation is not None}
+    found = []
+    for item in init.body if params else ():
+        if isinstance(item, ast.Assign) and len(item.targets) == 1 \
+                and isinstance(target := item.targets[0], ast.Attribute) \
+                and isinstance(target.value, ast.Name) and target.value.id == "self" \
+                and isinstance(item.value, ast.Name) and item.value.id in params:
+            found.append((target.attr, item.value.id, params[item.value.id]))
+    if not found:
+        return [], frozenset()
+    return found, frozenset(n.id for n in ast.walk(init)
+                            if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load))
 
 
 def declared_class(annotation: ast.expr | None, env: Env, classes: Container[str],
@@ -64,25 +105,16 @@ def declared_class(annotation: ast.expr | None, env: Env, classes: Container[str
     return name if name.rpartition(".")[2][:1].isupper() else None
 
 
-def _init_stores(init: ast.FunctionDef, env: Env, classes: set[str],
-                 skipped: set[str]) -> dict[str, str]:
-    """`self.repo = repo` among `__init__`'s own statements, `repo: UserRepository` a
-    parameter it does not bind again (the last store of a field is the one kept)."""
-    params = {a.arg: a.annotation for a in every(init.args) if a.annotation is not None}
+def _init_stores(stores: tuple[list[tuple[str, str, ast.expr]], frozenset[str]], env: Env,
+                 classes: set[str], skipped: set[str]) -> dict[str, str]:
+    """The fields `__init__` stores from a parameter annotated with a class (`_stores`), the
+    last store of a field the one kept, but of a parameter it binds again."""
     found = {}
-    for item in init.body if params else ():
-        if isinstance(item, ast.Assign) and len(item.targets) == 1 \
-                and isinstance(target := item.targets[0], ast.Attribute) \
-                and isinstance(target.value, ast.Name) and target.value.id == "self" \
-                and isinstance(item.value, ast.Name) and item.value.id in params:
-            held = declared_class(params[item.value.id], env, classes, skipped)
-            if held is not None:
-                found[target.attr] = (item.value.id, held)
-    if not found:
-        return {}
-    # walked only for such a store: a parameter bound again holds what it was given no more
-    rebound = {n.id for n in ast.walk(init) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
-    return {field: held for field, (param, held) in found.items() if param not in rebound}
+    for field, param, annotation in stores[0]:
+        held = declared_class(annotation, env, classes, skipped)
+        if held is not None:
+            found[field] = (param, held)
+    return {field: held for field, (param, held) in found.items() if param not in stores[1]}
 
 
 def declared_instance(module: ModuleContext, name: str) -> Value | None:
