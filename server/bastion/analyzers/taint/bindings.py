@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from bastion.analyzers.taint.container_changes import changed_in_text, changed_in_tree
-from bastion.analyzers.taint.nodes import kept_by_node, nodes
+from bastion.analyzers.taint.nodes import LastCall, kept_by_node, nodes
 from bastion.engine.cache import LRU
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -53,6 +53,12 @@ class Bindings:
         else:
             self._globals = text is None or "global" in text
         self._changed: frozenset[str] | None = None  # without the text: from the trees
+        # each definition's and each member's `global` declarations, the last text's read from
+        # one dict (not the LRU's look-up, which moves each entry it finds: ~40 a keystroke in
+        # argparse.py, a long class's members when the keystroke made it anew)
+        kept = memo if self._globals else None  # asked only in a text naming `global`
+        self._declared = LastCall(kept, b"_declared_in", moved=True)
+        self._members = LastCall(kept, b"declared_global", moved=True)
         self._count(body)
 
     def once(self, name: str) -> bool:
@@ -82,7 +88,7 @@ class Bindings:
             if isinstance(node, _DEFINITIONS):
                 self.counts[node.name] += 1
                 if self._globals:
-                    for name in self._kept(node, self._declared_in):
+                    for name in self._declared.get(node, self._declared_in):
                         self.counts[name] += 1
                 continue
             if isinstance(node, ast.Assign):
@@ -132,7 +138,7 @@ class Bindings:
         walk cost 1.6 ms in _pydecimal.py's Decimal (a text naming `global`)."""
         if not isinstance(definition, ast.ClassDef):
             return declared_global(definition)
-        return frozenset().union(*(self._kept(item, declared_global) for item in definition.body))
+        return frozenset().union(*(self._members.get(item, declared_global) for item in definition.body))
 
     def _kept(self, node: ast.AST, compute) -> frozenset[str]:
         """`compute(node)`, kept by node for the next text of a document whose parser reuses
