@@ -19,6 +19,7 @@ TEMPLATE = '''import asyncio
 import os
 from fastapi import Depends, FastAPI
 from flask import Flask, request
+from pyramid.view import view_config, view_defaults
 
 app = Flask(__name__)
 api = FastAPI()
@@ -53,6 +54,16 @@ class Server:
         os.system(line.decode())
 
 
+{page}
+class Page:
+    def __init__(self, request):
+        self.request = request
+
+    {config}
+    def show(self):
+        return os.system("cat " + self.request.params["f"])
+
+
 def current(q: str):
     return q
 
@@ -83,6 +94,8 @@ SLOTS = {
                      "return asyncio.start_server(self.other, 'h', 1)"),
     "default": (": str = Depends(current)", ": str = 'x'", ""),
     "declared": ("Service", "Quiet", "object"),
+    "page": ("@view_defaults(route_name='page')", "", "@view_defaults(route_name='page', renderer='json')"),
+    "config": ("@view_config(renderer='json')", "", "@view_config(route_name='other')"),
     "twice": ("", "Quiet = Repo", "class Service:\n    pass"),
     "body": ('return helper(svc, request.args["q"])', 'q = request.args["q"]\n    return svc.run(q)',
              'return helper(svc, "x")', 'return helper(svc, request.args["q'),

@@ -67,12 +67,24 @@ class KeptFunctions:
         # the entry owning the methods of a class of these bases (mixins.owner_of): the entries
         # are the generation's; asked of each class at each keystroke, 0.7 ms in _pydecimal.py
         self._owners: dict[tuple[str | None, ...], EntryModel | None] = {}
+        # each class's resolved decorators (entries._class_marks), by its node: the import
+        # aliases and global kinds resolving them are in the generation (the module's digest)
+        self._last_marks: dict[int, tuple[ast.AST, tuple[str, ...]]] = {}
+        self._next_marks: dict[int, tuple[ast.AST, tuple[str, ...]]] = {}
 
     def owner(self, entries: list[EntryModel], bases: list[str | None]) -> EntryModel | None:
         key = tuple(bases)
         if key not in self._owners:
             self._owners[key] = owner_of(entries, bases)
         return self._owners[key]
+
+    def marks(self, node: ast.ClassDef, compute: Callable[[ast.ClassDef], tuple[str, ...]]
+              ) -> tuple[str, ...]:
+        """`compute(node)`, the last context's when it was asked of this node."""
+        kept = self._last_marks.get(id(node))
+        found = kept[1] if kept is not None and kept[0] is node else compute(node)
+        self._next_marks[id(node)] = (node, found)
+        return found
 
     def take(self, nodes: list, around: tuple, class_node: ast.ClassDef | None
              ) -> list[Function | None]:
@@ -99,6 +111,7 @@ class KeptFunctions:
     def done(self) -> None:
         """The functions kept since the last call are those the next context may take."""
         self._last, self._next = self._next, {}
+        self._last_marks, self._next_marks = self._next_marks, {}
 
 
 def kept_functions(memo: LRU | None, generation: tuple) -> KeptFunctions | None:

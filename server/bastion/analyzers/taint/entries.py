@@ -117,6 +117,9 @@ def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
     def owner(bases: list[str | None]) -> EntryModel | None:
         return kept.owner(entries, bases) if kept is not None else owner_of(entries, bases)
     mixed = mixed_into(definitions, owner, shapes)
+
+    def marks_of(node: ast.ClassDef) -> tuple[str, ...]:
+        return _class_marks(node, env, kinds)
     for node in definitions:
         if isinstance(node, FUNCTIONS):
             around: tuple = (node.name in called, registered.get(node.name, ()))
@@ -138,8 +141,8 @@ def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
                 bases += mixed[node.name]
                 owned = owner(bases)
             self_kind, setup = (owned.self_kind, owned.setup_methods) if owned else (None, ())
-            marks = _class_marks(node, env, kinds) if any(e.class_decorators for e in entries) \
-                else ()
+            marks = (kept.marks(node, marks_of) if kept is not None else marks_of(node)) \
+                if any(e.class_decorators for e in entries) else ()
             if node.decorator_list and any(e.class_routes for e in entries):
                 # the class's URL rules type its methods' parameters (entry_params.py)
                 marks = (*marks, *(ast.unparse(d) for d in node.decorator_list))
