@@ -71,6 +71,9 @@ def class_shapes(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
             elif bases_of is not None and name is not None:
                 bases.extend(bases_of(name))
         if before is not None:
+            if before.bases == tuple(bases) and before.ancestors == tuple(dict.fromkeys(ancestors)):
+                shapes[node] = seen[node.name] = before  # all of it as it was: no new shape
+                continue
             local = before.fields, before.constant_body, before.init_params, before.defaults
         else:
             local = (tuple((item.target.id, item.annotation) for item in node.body
