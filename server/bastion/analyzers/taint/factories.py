@@ -124,26 +124,16 @@ def parameter_calls(definitions: list[ast.stmt], memo: LRU | None = None) -> lis
     in a module naming a registrar (`get` names one) read every function's parameters again,
     ~0.5 ms in _pydecimal.py, then looked each of its ~300 methods up; the block parser hands
     back the nodes of the functions and classes the edit left alone."""
-    functions = LastCall(memo, _PARAMETER_CALLS)
-    classes = LastCall(memo, _PARAMETER_CALLS + b" of classes")
+    methods = LastCall(memo, _PARAMETER_CALLS)
 
-    def own(function: ast.AST) -> list[ast.Call]:
-        return functions.get(function, _function_calls)
-
-    def of_class(cls: ast.AST) -> list[ast.Call]:
-        return [call for item in cls.body if isinstance(item, FUNCTIONS) for call in own(item)]
-
-    found: list[ast.Call] = []
-    for node in definitions:
+    def of_definition(node: ast.AST) -> list[ast.Call]:
         if isinstance(node, FUNCTIONS):
-            found += own(node)
-        elif isinstance(node, ast.ClassDef):
-            found += classes.get(node, of_class)
-    return found
-
-
-def _function_calls(function: ast.AST) -> list[ast.Call]:
-    return _own_calls(function.args)
+            return _own_calls(node.args)
+        return [call for calls in methods.each([item for item in node.body if isinstance(item, FUNCTIONS)],
+                                               of_definition) for call in calls]
+    kept = LastCall(memo, _PARAMETER_CALLS + b" of definitions").each(
+        [node for node in definitions if isinstance(node, (*FUNCTIONS, ast.ClassDef))], of_definition)
+    return [call for calls in kept for call in calls]
 
 
 def _own_calls(args: ast.arguments) -> list[ast.Call]:
