@@ -99,6 +99,7 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
                    templates: ModuleTemplates = NO_TEMPLATES,
                    external_scoped: dict[str, tuple[str, int]] | None = None,
                    external_forms: Forms | None = None,
+                   external_routes: dict[str, dict[str, frozenset[str]]] | None = None,
                    declared: Declared = NO_DECLARATIONS,
                    foreign: frozenset[str] = frozenset()) -> ModuleResult:
     """Interprets the functions that can see untrusted data (without `text`: all of them, or
@@ -111,8 +112,9 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     `names_registrar`, see `module_context`; `split`, `split_lines(text)` when the caller has
     it); `templates`, the template files it names (template_files.py); `external_scoped`, what
     the modules it imports store in Flask's `g`, and `external_forms`, their form classes by
-    qualified name (`external_digest` covers both); `declared`, the package versions its project
-    declares (declared_versions.py); `foreign`, see `module_context`."""
+    qualified name, and `external_routes`, what Django's urls.py routes declare of its views'
+    parameters (url_routes.py; `external_digest` covers them all); `declared`, the package
+    versions its project declares (declared_versions.py); `foreign`, see `module_context`."""
     if module is None:
         module = module_context(tree, models, calls, external_bases, text, names_registrar, foreign,
                                 split)
@@ -125,6 +127,7 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
         if external_forms:  # `from .forms import SearchForm`: by the name the module calls
             module.forms = {**{local: external_forms[name] for local, name in module.env.aliases.items()
                                if name in external_forms}, **module.forms}
+        module.routes = external_routes or {}
         module.digest = blake2b(module.digest + external_digest, digest_size=16).digest()
     # `PARSER = build_parser()`, of another module or this one (its summary got apart, without
     # its callees': a factory builds its parser itself)

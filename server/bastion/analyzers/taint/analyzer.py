@@ -150,7 +150,8 @@ class TaintAnalyzer:
         imported = workspace.declarations(text, path, versioned) if key else b""
         key += foreign_key(workspace.foreign.changed(path)) if workspace is not None else ""
         return key + self._templates.of_module(text, path, roots).digest.hex() \
-            + self._declared.of_module(text, path, roots, versioned).digest.hex() + imported.hex()
+            + self._declared.of_module(text, path, roots, versioned).digest.hex() + imported.hex() \
+            + (workspace.urls_key(text, path) if workspace is not None else "")
 
     def analyse_unit(self, unit: UnitSource) -> list[Finding]:
         return []  # taint reads whole functions: see analyse_file
@@ -277,6 +278,7 @@ class TaintAnalyzer:
                                 templates=templates,
                                 external_scoped=external.scoped if external else None,
                                 external_forms=external.forms if external else None,
+                                external_routes=external.routes if external else None,
                                 declared=declared, foreign=foreign)
         for name, size in result.skipped:
             log.warning("taint analysis skipped %s in %s: %d statements (limit 1500)", name, path, size)

@@ -107,6 +107,7 @@ class ModuleContext:
     # (file, line) of a store in a module this one imports (workspace.py)
     scoped: dict[str, int | tuple[str, int]] = attrs.Factory(dict)
     forms: Forms = attrs.Factory(dict)  # the module's form classes (forms.py)
+    routes: dict[str, dict[str, frozenset[str]]] = attrs.Factory(dict)  # url_routes.py
     # the template files the module names, by the name it writes (template_files.py)
     templates: dict[str, tuple[Template, ...]] = attrs.Factory(dict)
     # the versions its project declares of the packages some sinks depend on (declared_versions.py)

@@ -3,7 +3,8 @@ warm scan is served from the cache before any analyzer is loaded: scan.py's `_fr
 joined as `TaintAnalyzer.dependency_key` joins it: the identity of the workspace modules the
 file imports (modules.py), of the templates it renders (template_files.py), of the versions of
 packages its project declares and those of the projects of the modules it imports
-(declared_versions.py), and the names other modules change in place (foreign_changes.py).
+(declared_versions.py), the names other modules change in place (foreign_changes.py), and the
+`urls.py` files near a Django module (url_routes.py).
 Manifests and templates are read through the same stamp-keyed caches as the analysis (`SHARED`
 for the declarations).
 
@@ -19,6 +20,7 @@ from bastion.analyzers.taint.declared_versions import SHARED as DECLARED
 from bastion.analyzers.taint.foreign_changes import ForeignChanges, foreign_key
 from bastion.analyzers.taint.modules import ModuleGraph, ModuleResolver, dependency_key
 from bastion.analyzers.taint.template_files import TemplateFiles
+from bastion.analyzers.taint.urls_files import UrlsFiles
 from bastion.analyzers.versions import taint_models_dir
 from bastion.package_names import pep503_name
 
@@ -47,6 +49,7 @@ class ScanKeys:
         self._templates = TemplateFiles()
         self._closures = None  # made for the first file importing a workspace module
         self._foreign: ForeignChanges | None = None  # made for the first file
+        self._urls = UrlsFiles(self.graph) if self.graph is not None else None
 
     def _known_imports(self, text: str, path: str) -> tuple[str, ...] | None:
         """The files `text` imports, as the graph remembers them for the file when it read the
@@ -72,4 +75,5 @@ class ScanKeys:
                 self._foreign = ForeignChanges(self.graph, threading.RLock(), True)
             key += foreign_key(self._foreign.changed(path))
         return key + self._templates.of_module(text, path, self.roots).digest.hex() \
-            + DECLARED.of_module(text, path, self.roots, self.versioned).digest.hex() + imported.hex()
+            + DECLARED.of_module(text, path, self.roots, self.versioned).digest.hex() + imported.hex() \
+            + (self._urls.key(text, path) if self._urls is not None else "")

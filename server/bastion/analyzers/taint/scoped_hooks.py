@@ -101,7 +101,7 @@ class HookIndex:
 
 
 def module_hooks(tree: ast.Module, path: str, table: dict[str, str], models: Models) -> ModuleHooks:
-    env = _import_env(tree)
+    env = import_env(tree)
     hooks: dict[str, list[ast.stmt]] = {}  # registrar qualname ("" for the app's every request)
     functions = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
     for function in functions.values():
@@ -130,7 +130,7 @@ def module_hooks(tree: ast.Module, path: str, table: dict[str, str], models: Mod
 def view_registrars(tree: ast.Module) -> tuple[str, ...]:
     """The objects (qualified names) the module's top-level functions are registered on as views
     (`@app.route`, `@bp.get`, `bp.add_url_rule(...)`), sorted."""
-    env = _import_env(tree)
+    env = import_env(tree)
     found: set[str] = set()
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -179,7 +179,7 @@ def _registrar(node: ast.expr, methods: frozenset[str], env: Env) -> str | None:
     return env.qualname(node.value)
 
 
-def _import_env(tree: ast.Module) -> Env:
+def import_env(tree: ast.Module) -> Env:
     """The names the module's top-level imports bind, all a hook or a route needs resolved."""
     env = Env({}, set())
     for node in module_statements(tree.body):

@@ -42,6 +42,7 @@ from bastion.analyzers.taint.modules import (
 from bastion.analyzers.taint.results import Summary
 from bastion.analyzers.taint.scoped_hooks import HookIndex
 from bastion.analyzers.taint.specs import Models
+from bastion.analyzers.taint.url_routes import RouteIndex, Routes, routes_key
 from bastion.analyzers.taint.workspace_closure import ClosureTexts, naming
 from bastion.analyzers.taint.workspace_entries import (
     REEXPORT_HOPS,
@@ -84,6 +85,7 @@ class SummaryStore:
         self._active: set[str] = set()  # modules being summarised
         self._closures = ClosureTexts(self.graph, models)  # under `_lock`
         self._hooks = HookIndex(self.graph, self._module, models)  # under `_lock` (see `published`)
+        self._routes = RouteIndex(self.graph, self._module)  # Django's urls.py, as `_hooks`
         self.foreign = ForeignChanges(self.graph, self._lock, compute)  # foreign_changes.py
         # compute=True: the last answer of `external`, for its `Imports` and path (a scan asks
         # three times per file: its findings, what it left out, its verdicts)
@@ -111,7 +113,14 @@ class SummaryStore:
     def _external(self, source: str | Imports, path: str | None) -> External | None:
         imports = source if isinstance(source, Imports) else None
         table = import_table(imports.statements if imports else source, path, self.graph.resolver)
-        if not table:
+        routes: Routes = {}
+        if path is not None and (imports.django if imports else "django" in source):
+            if self.compute:
+                with self._lock:
+                    routes = self._routes.of(path)
+            else:
+                routes = self._routes.published.get(path, {})
+        if not table and not routes:
             return None
         flask_g = reads_scoped(source) if imports is None else imports.flask_g
         targets = sorted(set(table.values()))
@@ -157,9 +166,9 @@ class SummaryStore:
                 hooked = self._hooks.published.get(path or "", {})
         for attribute, where in hooked.items():  # after the modules it imports
             scoped.setdefault(attribute, where)
-        digest += repr(sorted(hooked.items())).encode()
+        digest += repr(sorted(hooked.items())).encode() + routes_key(routes)
         return External(lookup, blake2b(digest, digest_size=16).digest(), bases, scoped,
-                        forms)
+                        forms, routes)
 
     def imports_source(self, text: str, path: str | None) -> bool:
         """Whether `text` imports a function of a workspace module returning untrusted data
@@ -182,6 +191,11 @@ class SummaryStore:
             if self.compute:
                 return dependency_key(self.graph, text, path)
             return None if import_table(text, path, self.graph.resolver) else ""
+
+    def urls_key(self, text: str, path: str | None) -> str:
+        """Part of a Django module's result-cache key: the `urls.py` files near it (url_routes.py)."""
+        with self._lock:
+            return self._routes.files.key(text, path)
 
     def declarations(self, text: str, path: str | None, packages: frozenset[str]) -> bytes:
         """What the summaries of the modules `text` imports owe to the package versions their
@@ -235,6 +249,7 @@ class SummaryStore:
             imports = imports_of(tree, text)
             table = import_table(imports.statements, path, self.graph.resolver)
             self._hooks.publish(path, imports, table)
+            self._routes.publish(path, imports.django)
             if not table:
                 return
             visited: set[str] = set()
@@ -285,6 +300,7 @@ class SummaryStore:
         with self._lock:
             self._last_external = None
             self._closures.forget()
+            self._routes.files.forget()
             self.graph.resolver.forget()
 
     def carry(self, previous: SummaryStore) -> None:
@@ -303,6 +319,7 @@ class SummaryStore:
                 if path in dirty or not all(resolver.holds(p) for p in module.closure):
                     self._dirty.add(path)
         self._hooks.published = dict(previous._hooks.published)
+        self._routes.published = dict(previous._routes.published)
 
     def versioned(self) -> list[str]:
         """The modules held whose summaries depend on the manifests (workspace_closure.py)."""

@@ -48,6 +48,9 @@ class External:
     # the form classes of the modules it imports, by qualified name (`forms.SearchForm` of
     # `from .forms import SearchForm`); `digest` covers them
     forms: Forms = attrs.Factory(dict)
+    # what Django's urls.py routes declare of its views' parameters (url_routes.py); `digest`
+    # covers them
+    routes: dict[str, dict[str, frozenset[str]]] = attrs.Factory(dict)
 
 
 @attrs_classes.frozen
@@ -61,11 +64,15 @@ class Imports:
     flask_g: bool
     # what it registers its views on, when it imports `g` (scoped_hooks.view_registrars)
     registrars: tuple[str, ...] = ()
+    django: bool = False  # it imports Django or its REST framework: a urls.py may route its views
 
 
 def imports_of(tree: ast.Module, text: str) -> Imports:
     flask_g = reads_scoped(tree)
-    return Imports(import_statements(tree, text), flask_g, view_registrars(tree) if flask_g else ())
+    statements = import_statements(tree, text)
+    django = any((module or name).partition(".")[0] in ("django", "rest_framework")
+                 for _level, module, names in statements for name in (names if module is None else ("",)))
+    return Imports(statements, flask_g, view_registrars(tree) if flask_g else (), django)
 
 
 @attrs_classes.define

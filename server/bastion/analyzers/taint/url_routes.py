@@ -1,0 +1,170 @@
+"""Django's URL patterns, declared in a `urls.py` the view's module does not import (the
+`urls.py` imports the views): what each route's converter lets into a view's parameter.
+`path("items/<int:pk>/", views.item)` hands `item` a `pk` of digits, `re_path(r"^(?P<year>[0-9]{4})/$",
+views.archive)` a `year` of digits; `str`, `path` and `[-\\w]+` hand text. A converter is read as
+the pattern Django matches it with, whole, and cleans the sink classes that pattern's characters
+cannot break (patterns.cleaned_by, as a `re.fullmatch` test in the view would): `int` every
+class, `uuid` all but a program's argument and code, `slug` (and `[-\\w]+`) those its letters,
+digits, `-` and `_` cannot break, a path, a shell line, a quoted SQL string, not an argument (an
+option: `-rf`); `str` and `path` none that matter; an unknown converter (`register_converter`)
+none. A view's parameter is cleaned by what every route naming the view
+and the parameter cleans (a view routed with `int` and `str` keeps `str`'s); a route that does
+not name the parameter says nothing of it. `include(...)` prefixes are not read: a parameter they
+capture stays the request's.
+
+The `urls.py` files read for a view module are those near it (urls_files.py), each kept by its
+text's digest. `RouteIndex` is the summary store's (workspace.py), under its lock; `published`
+is what the editor's analyses read.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable
+from typing import Any
+
+from bastion.analyzers.taint.modules import ModuleGraph
+from bastion.analyzers.taint.patterns import cleaned_by
+from bastion.analyzers.taint.scoped_hooks import import_env
+from bastion.analyzers.taint.urls_files import UrlsFiles
+from bastion.analyzers.taint.workspace_names import split_name
+
+# the view's name in its module ("ItemView" for `ItemView.as_view()`) -> parameter -> the
+# sink classes every route naming both cleans
+Routes = dict[str, dict[str, frozenset[str]]]
+
+_ROUTES = {"django.urls.path": False, "django.urls.re_path": True, "django.conf.urls.url": True}
+# Django's own converters, by the pattern it matches their text with (django/urls/converters.py)
+_CONVERTERS = {
+    "str": r"[^/]+", "int": r"[0-9]+", "slug": r"[-a-zA-Z0-9_]+", "path": r".+",
+    "uuid": r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+}
+_PATH_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<parameter>[^>]+)>")  # Django's
+_GROUP = re.compile(r"\(\?P<([A-Za-z_]\w*)>")
+
+# (view's file, view's name there, parameter -> cleans) of one route
+Route = tuple[str, str, dict[str, frozenset[str]]]
+
+
+class RouteIndex:
+    """The routes of the workspace's `urls.py` files, each kept by its text's digest; `parsed`
+    gives a module's tree and import table (the store's entry), None when unparsable."""
+
+    def __init__(self, graph: ModuleGraph, parsed: Callable[[str], Any]) -> None:
+        self.graph = graph
+        self.parsed = parsed
+        self.files = UrlsFiles(graph)
+        self._kept: dict[str, tuple[str, tuple[Route, ...]]] = {}
+        # a file (as the analysis names it) -> its views' routed parameters, for the editor's
+        # analyses: set by `publish` (the store's `prepare`), read without the lock
+        self.published: dict[str, Routes] = {}
+
+    def publish(self, path: str | None, django: bool) -> None:
+        routes = self.of(path) if django and path else {}
+        if routes:
+            self.published[path or ""] = routes
+        else:
+            self.published.pop(path or "", None)
+
+    def of(self, path: str) -> Routes:
+        """What the routes of the `urls.py` files near `path` declare of its views' parameters."""
+        real = self.graph.resolver.real(path)
+        found: dict[str, dict[str, frozenset[str]]] = {}
+        for urls in self.files.near(real):
+            for target, view, params in self._routes(urls):
+                if target == real:
+                    known = found.setdefault(view, {})
+                    for name, cleans in params.items():
+                        known[name] = known[name] & cleans if name in known else cleans
+        return {view: params for view, params in found.items() if params}
+
+    def _routes(self, path: str) -> tuple[Route, ...]:
+        entry = self.graph.text(path)
+        if entry is None:
+            return ()
+        kept = self._kept.get(path)
+        if kept is None or kept[0] != entry[1]:
+            module = self.parsed(path) if "urlpatterns" in entry[0] else None
+            routes = () if module is None else url_routes(module.tree, module.table)
+            kept = self._kept[path] = (entry[1], routes)
+        return kept[1]
+
+
+def url_routes(tree: ast.Module, table: dict[str, str]) -> tuple[Route, ...]:
+    """Each `path(...)` / `re_path(...)` call of a module assigning `urlpatterns` whose view is a
+    function or a class's `as_view()` of a workspace module it imports."""
+    if not any(isinstance(t, ast.Name) and t.id == "urlpatterns" for node in tree.body
+               if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign))
+               for t in (node.targets if isinstance(node, ast.Assign) else [node.target])):
+        return ()
+    env = import_env(tree)
+    found: list[Route] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or len(node.args) < 2 or env.qualname(node.func) not in _ROUTES:
+            continue
+        rule, view = node.args[0], node.args[1]
+        if isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) \
+                and view.func.attr == "as_view":  # a class's view: its methods take the parameters
+            view = view.func.value
+        name = env.qualname(view)
+        if not isinstance(rule, ast.Constant) or not isinstance(rule.value, str) or name is None:
+            continue
+        target, inside = split_name(name, table)
+        if target is not None and "." not in inside:
+            regex = _ROUTES[env.qualname(node.func) or ""]
+            found.append((target, inside, _regex_params(rule.value) if regex else _path_params(rule.value)))
+    return tuple(found)
+
+
+def _path_params(route: str) -> dict[str, frozenset[str]]:
+    params: dict[str, frozenset[str]] = {}
+    for converter, name in _PATH_PARAMETER.findall(route):
+        pattern = _CONVERTERS.get(converter or "str")
+        params[name] = cleaned_by(pattern, 0, "fullmatch") if pattern is not None else frozenset()
+    return params
+
+
+def _regex_params(route: str) -> dict[str, frozenset[str]]:
+    """Each named group's pattern, matched whole by it (with the route's flags)."""
+    try:
+        flags = re.compile(route).flags & ~re.UNICODE
+    except (re.error, RecursionError, OverflowError, ValueError):
+        return {}
+    params: dict[str, frozenset[str]] = {}
+    for match in _GROUP.finditer(route):
+        inner = _group_text(route, match.end())
+        params[match.group(1)] = cleaned_by(inner, flags, "fullmatch") if inner is not None else frozenset()
+    return params
+
+
+def _group_text(route: str, start: int) -> str | None:
+    """The pattern of the group whose text starts at `start`, up to its closing parenthesis."""
+    depth, at, in_class = 0, start, False
+    while at < len(route):
+        char = route[at]
+        if char == "\\":
+            at += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if route.startswith("^", at + 1):
+                at += 1
+            if route.startswith("]", at + 1):
+                at += 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                return route[start:at]
+            depth -= 1
+        at += 1
+    return None
+
+
+def routes_key(routes: Routes) -> bytes:
+    """`routes` as part of a digest (the External's: an edit of a urls.py changes it)."""
+    return repr(sorted((view, sorted((p, sorted(c)) for p, c in params.items()))
+                       for view, params in routes.items())).encode()

@@ -1,0 +1,231 @@
+"""Django's path converters declared in the app's `urls.py` (issue 12): a view parameter a route
+captures with `int` or `uuid`, or a `re_path` group of digits, holds no text an injection fits
+in; `str`, `path`, the default converter and an unknown (registered) one hand the view the
+request's text. A `slug` or a `[-\\w]+` group is safe in a path, a shell line or a quoted SQL
+string, but may start with `-`: an option to the program it is handed to. A view routed with
+`int` and with `str` keeps `str`'s. Through `bastion check` on
+a small project (the app's `urls.py` and the project's beside it, as `startproject` lays them
+out) and through the editor's store across edits of `urls.py`, saved and unsaved."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.unit.taint_marked import ROOT, RULE_CWE, assert_checked_and_stored
+
+from bastion.analyzers.taint.analyzer import TaintAnalyzer
+
+VIEWS = '''import os
+import subprocess
+
+from django.db import connection
+from django.http import HttpResponse
+from django.views import View
+
+
+def item(request, pk):
+    os.system("show-item " + str(pk))
+    return HttpResponse("ok")
+
+
+def token(request, key):
+    os.system("revoke " + str(key))
+    return HttpResponse("ok")
+
+
+def archive(request, year):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM posts WHERE year = " + year)
+    return HttpResponse("ok")
+
+
+def by_slug(request, slug):
+    with open("/srv/pages/" + slug + ".txt") as handle:
+        return HttpResponse(handle.read(), content_type="text/plain")
+
+
+class ItemView(View):
+    def get(self, request, pk):
+        os.system("show-item " + str(pk))
+        return HttpResponse("ok")
+
+
+def page(request, name):
+    with open("/srv/pages/" + name) as handle:  # BST201
+        return HttpResponse(handle.read(), content_type="text/plain")
+
+
+def search(request, term):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM items WHERE name = '" + term + "'")  # BST204
+    return HttpResponse("ok")
+
+
+def run(request, tool):
+    os.system("run " + tool)  # BST202
+    return HttpResponse("ok")
+
+
+def twice(request, ref):
+    os.system("show " + str(ref))  # BST202
+    return HttpResponse("ok")
+
+
+def custom(request, code):
+    os.system("lookup " + str(code))  # BST202
+    return HttpResponse("ok")
+
+
+def revisions(request, rev):
+    subprocess.run(["git", "log", rev], check=True)  # BST217
+    return HttpResponse("ok")
+
+
+def by_slug_log(request, slug):
+    subprocess.run(["git", "log", slug], check=True)  # BST217
+    return HttpResponse("ok")
+
+
+def project(request, number):
+    os.system("show " + str(number))
+    return HttpResponse("ok")
+'''
+
+APP_URLS = r'''from django.urls import path, re_path, register_converter
+
+from . import views
+from .converters import FourDigitYearConverter
+
+register_converter(FourDigitYearConverter, "yyyy")
+
+urlpatterns = [
+    path("items/<int:pk>/", views.item),
+    path("tokens/<uuid:key>/", views.token),
+    re_path(r"^archive/(?P<year>[0-9]{4})/$", views.archive),
+    path("pages/by-slug/<slug:slug>/", views.by_slug),
+    path("cbv/<int:pk>/", views.ItemView.as_view()),
+    path("pages/<path:name>", views.page),
+    path("search/<str:term>/", views.search),
+    path("run/<tool>/", views.run),
+    path("a/<int:ref>/", views.twice),
+    path("b/<str:ref>/", views.twice),
+    path("codes/<yyyy:code>/", views.custom),
+    re_path(r"^revisions/(?P<rev>[-\w]+)/$", views.revisions),
+    path("log/<slug:slug>/", views.by_slug_log),
+]
+'''
+
+CONVERTERS = '''class FourDigitYearConverter:
+    regex = "[0-9]{4}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return "%04d" % value
+'''
+
+# the project's urls.py, in the folder beside the app's, routes a view of the app directly
+PROJECT_URLS = '''from django.urls import include, path
+
+from shop import views
+
+urlpatterns = [
+    path("shop/", include("shop.urls")),
+    path("project/<int:number>/", views.project),
+]
+'''
+
+
+def test_converters_of_the_urls_modules_type_the_views_parameters(tmp_path):
+    apps = {"shop/__init__.py": "", "shop/views.py": VIEWS, "shop/urls.py": APP_URLS,
+            "shop/converters.py": CONVERTERS, "mysite/__init__.py": "", "mysite/urls.py": PROJECT_URLS}
+    assert_checked_and_stored(apps, tmp_path, RULE_CWE)
+
+
+EDITED_VIEWS = '''import os
+
+from django.http import HttpResponse
+
+
+def item(request, pk):
+    os.system("show-item " + str(pk))
+    return HttpResponse("ok")
+'''
+
+EDITED_URLS = '''from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("items/<{converter}:pk>/", views.item),
+]
+'''
+
+
+def _store_findings(analyzer: TaintAnalyzer, views: Path) -> list[str]:
+    text = views.read_text(encoding="utf-8")
+    analyzer.workspace.prepare(text, str(views))  # the background's work after any change
+    return [f.rule_id for f in analyzer.analyse_file(text, str(views))]
+
+
+def test_an_edit_of_urls_py_changes_what_the_view_module_reports(tmp_path):
+    """The editor's rule: a change of `urls.py` (saved, or its unsaved buffer) is told to the
+    store (`changed`); the background then prepares every open document again, the view module
+    too, whose routes are read again from the current text of the `urls.py` files near it; its
+    external digest changes with them, so it is analysed again."""
+    from bastion.analyzers.taint.workspace import SummaryStore
+
+    app = tmp_path / "shop"
+    app.mkdir()
+    (app / "__init__.py").write_text("", encoding="utf-8")
+    views = app / "views.py"
+    views.write_text(EDITED_VIEWS, encoding="utf-8")
+    urls = app / "urls.py"
+    urls.write_text(EDITED_URLS.format(converter="int"), encoding="utf-8")
+    buffers: dict[str, str] = {}
+    analyzer = TaintAnalyzer()
+    analyzer.workspace = SummaryStore([str(tmp_path)], analyzer.models, analyzer.version, False,
+                                      overlay=buffers.get)
+    assert _store_findings(analyzer, views) == []
+    for _ in range(2):
+        urls.write_text(EDITED_URLS.format(converter="str"), encoding="utf-8")  # saved
+        analyzer.workspace.changed(str(urls))
+        assert _store_findings(analyzer, views) == ["BST202"]
+        buffers[str(urls.resolve())] = EDITED_URLS.format(converter="uuid")  # typed, unsaved
+        analyzer.workspace.changed(str(urls))
+        assert _store_findings(analyzer, views) == []
+        buffers.clear()  # the buffer closed unsaved: the file's text again
+        analyzer.workspace.changed(str(urls))
+        assert _store_findings(analyzer, views) == ["BST202"]
+        urls.write_text(EDITED_URLS.format(converter="int"), encoding="utf-8")
+        analyzer.workspace.changed(str(urls))
+        assert _store_findings(analyzer, views) == []
+
+
+def test_a_cached_check_follows_an_edit_of_urls_py(tmp_path):
+    """The view module's result-cache key holds the `urls.py` files near it (urls_files.py): a
+    warm check served from the cache, before the analyzers load, reads the edited route."""
+    project = tmp_path / "project"
+    (project / "shop").mkdir(parents=True)
+    (project / "shop" / "__init__.py").write_text("", encoding="utf-8")
+    (project / "shop" / "views.py").write_text(EDITED_VIEWS, encoding="utf-8")
+    urls = project / "shop" / "urls.py"
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "NO_COLOR": "1",
+           "PYTHONPATH": str(ROOT / "server")}
+
+    def found() -> list[str]:
+        done = subprocess.run([sys.executable, "-m", "bastion", "check", "--format", "json", "."],
+                              capture_output=True, text=True, encoding="utf-8", cwd=project, env=env,
+                              timeout=120)
+        assert done.returncode in (0, 1), done.stderr
+        return [r["rule_id"] for r in json.loads(done.stdout)["results"]]
+
+    for converter, expected in [("int", []), ("int", []), ("str", ["BST202"]), ("str", ["BST202"]),
+                                ("uuid", [])]:
+        urls.write_text(EDITED_URLS.format(converter=converter), encoding="utf-8")
+        assert found() == expected
