@@ -229,3 +229,42 @@ def test_a_cached_check_follows_an_edit_of_urls_py(tmp_path):
                                 ("uuid", [])]:
         urls.write_text(EDITED_URLS.format(converter=converter), encoding="utf-8")
         assert found() == expected
+
+
+def test_the_editor_analyses_the_view_module_again_after_an_edit_of_urls_py(tmp_path):
+    """Through the engine's workspace summaries (engine/workspace_summaries.py), as the language
+    server drives them: an edit of the open `urls.py`, its close unsaved and a save on disk
+    each make `compute` name the open view module, whose analysis then reads the new routes."""
+    from bastion.engine.engine import Engine
+
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "__init__.py").write_text("", encoding="utf-8")
+    views = tmp_path / "shop" / "views.py"
+    views.write_text(EDITED_VIEWS, encoding="utf-8")
+    urls = tmp_path / "shop" / "urls.py"
+    urls.write_text(EDITED_URLS.format(converter="int"), encoding="utf-8")
+    taint = TaintAnalyzer()
+    engine = Engine([taint])
+    engine.summaries.open([str(tmp_path)])
+    document = ("views", str(views), EDITED_VIEWS)
+
+    def compute() -> list:
+        return engine.summaries.compute(engine.summaries.stale(), [document])
+
+    def found() -> list[str]:
+        return [f.rule_id for f in taint.analyse_file(EDITED_VIEWS, str(views))]
+
+    try:
+        engine.summaries.module_changed(str(views), EDITED_VIEWS)
+        compute()
+        assert found() == []
+        engine.summaries.module_changed(str(urls), EDITED_URLS.format(converter="path"))  # typed
+        assert compute() == ["views"] and found() == ["BST202"]
+        engine.summaries.module_changed(str(urls), None)  # closed unsaved: int again
+        assert compute() == ["views"] and found() == []
+        urls.write_text(EDITED_URLS.format(converter="str"), encoding="utf-8")  # saved elsewhere
+        engine.summaries.disk_changed(str(urls))
+        assert compute() == ["views"] and found() == ["BST202"]
+        assert compute() == []  # nothing changed since
+    finally:
+        engine.summaries.open([])
