@@ -43,8 +43,8 @@ _CONVERTERS = {
 _PATH_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<parameter>[^>]+)>")  # Django's
 _GROUP = re.compile(r"\(\?P<([A-Za-z_]\w*)>")
 
-# (view's file, view's name there, parameter -> cleans) of one route
-Route = tuple[str, str, dict[str, frozenset[str]]]
+# a view's file -> (the view's name there, parameter -> cleans) of each route naming one of its views
+FileRoutes = dict[str, tuple[tuple[str, dict[str, frozenset[str]]], ...]]
 
 
 class RouteIndex:
@@ -55,7 +55,7 @@ class RouteIndex:
         self.graph = graph
         self.parsed = parsed
         self.files = UrlsFiles(graph)
-        self._kept: dict[str, tuple[str, tuple[Route, ...]]] = {}
+        self._kept: dict[str, tuple[str, FileRoutes]] = {}
         # a file (as the analysis names it) -> its views' routed parameters, for the editor's
         # analyses: set by `publish` (the store's `prepare`), read without the lock
         self.published: dict[str, Routes] = {}
@@ -72,34 +72,33 @@ class RouteIndex:
         real = self.graph.resolver.real(path)
         found: dict[str, dict[str, frozenset[str]]] = {}
         for urls in self.files.near(real):
-            for target, view, params in self._routes(urls):
-                if target == real:
-                    known = found.setdefault(view, {})
-                    for name, cleans in params.items():
-                        known[name] = known[name] & cleans if name in known else cleans
+            for view, params in self._routes(urls).get(real, ()):
+                known = found.setdefault(view, {})
+                for name, cleans in params.items():
+                    known[name] = known[name] & cleans if name in known else cleans
         return {view: params for view, params in found.items() if params}
 
-    def _routes(self, path: str) -> tuple[Route, ...]:
+    def _routes(self, path: str) -> FileRoutes:
         entry = self.graph.text(path)
         if entry is None:
-            return ()
+            return {}
         kept = self._kept.get(path)
         if kept is None or kept[0] != entry[1]:
             module = self.parsed(path) if "urlpatterns" in entry[0] else None
-            routes = () if module is None else url_routes(module.tree, module.table)
+            routes = {} if module is None else url_routes(module.tree, module.table)
             kept = self._kept[path] = (entry[1], routes)
         return kept[1]
 
 
-def url_routes(tree: ast.Module, table: dict[str, str]) -> tuple[Route, ...]:
+def url_routes(tree: ast.Module, table: dict[str, str]) -> FileRoutes:
     """Each `path(...)` / `re_path(...)` call of a module assigning `urlpatterns` whose view is a
     function or a class's `as_view()` of a workspace module it imports."""
     if not any(isinstance(t, ast.Name) and t.id == "urlpatterns" for node in tree.body
                if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign))
                for t in (node.targets if isinstance(node, ast.Assign) else [node.target])):
-        return ()
+        return {}
     env = import_env(tree)
-    found: list[Route] = []
+    found: dict[str, list[tuple[str, dict[str, frozenset[str]]]]] = {}
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or len(node.args) < 2 or env.qualname(node.func) not in _ROUTES:
             continue
@@ -113,8 +112,9 @@ def url_routes(tree: ast.Module, table: dict[str, str]) -> tuple[Route, ...]:
         target, inside = split_name(name, table)
         if target is not None and "." not in inside:
             regex = _ROUTES[env.qualname(node.func) or ""]
-            found.append((target, inside, _regex_params(rule.value) if regex else _path_params(rule.value)))
-    return tuple(found)
+            params = _regex_params(rule.value) if regex else _path_params(rule.value)
+            found.setdefault(target, []).append((inside, params))
+    return {target: tuple(routes) for target, routes in found.items()}
 
 
 def _path_params(route: str) -> dict[str, frozenset[str]]:
