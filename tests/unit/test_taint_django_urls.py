@@ -3,7 +3,8 @@ captures with `int` or `uuid`, or a `re_path` group of digits, holds no text an 
 in; `str`, `path`, the default converter and an unknown (registered) one hand the view the
 request's text. A `slug` or a `[-\\w]+` group is safe in a path, a shell line or a quoted SQL
 string, but may start with `-`: an option to the program it is handed to. A view routed with
-`int` and with `str` keeps `str`'s. Through `bastion check` on
+`int` and with `str` keeps `str`'s; what a route including others captures goes to their views
+(the project's `<str:pk>` reaches `details`; `item`'s own `<int:pk>` wins). Through `bastion check` on
 a small project (the app's `urls.py` and the project's beside it, as `startproject` lays them
 out) and through the editor's store across edits of `urls.py`, saved and unsaved."""
 
@@ -90,9 +91,18 @@ def by_slug_log(request, slug):
     return HttpResponse("ok")
 
 
-def project(request, number):
-    os.system("show " + str(number))
+def details(request, pk):
+    os.system("details " + str(pk))  # BST202
     return HttpResponse("ok")
+
+
+def listed(request, number):
+    subprocess.run(f"list {number}", shell=True, check=True)
+    return HttpResponse("ok")
+
+
+def project(request, number):
+    return HttpResponse(os.popen("show %s" % number).read(), content_type="text/plain")
 '''
 
 APP_URLS = r'''from django.urls import path, re_path, register_converter
@@ -116,6 +126,7 @@ urlpatterns = [
     path("codes/<yyyy:code>/", views.custom),
     re_path(r"^revisions/(?P<rev>[-\w]+)/$", views.revisions),
     path("log/<slug:slug>/", views.by_slug_log),
+    path("details/", views.details),
 ]
 '''
 
@@ -135,8 +146,9 @@ PROJECT_URLS = '''from django.urls import include, path
 from shop import views
 
 urlpatterns = [
-    path("shop/", include("shop.urls")),
+    path("shop/<str:pk>/", include("shop.urls")),
     path("project/<int:number>/", views.project),
+    path("lists/<int:number>/", include([path("all/", views.listed)])),
 ]
 '''
 

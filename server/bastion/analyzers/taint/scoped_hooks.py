@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from bastion import attrs_classes
 from bastion.analyzers.matchers import Env
+from bastion.analyzers.taint.digest_memo import DigestMemo
 from bastion.analyzers.taint.module_level import module_statements
 from bastion.analyzers.taint.modules import ModuleGraph, package_inits
 from bastion.analyzers.taint.scoped import scoped_stores
@@ -64,7 +65,7 @@ class HookIndex:
         self.graph = graph
         self.parsed = parsed
         self.models = models
-        self._kept: dict[str, tuple[str, ModuleHooks]] = {}  # path -> (digest, its hooks)
+        self._memo = DigestMemo(graph, self._made, NO_HOOKS)  # each module's hooks
         # a file (as the analysis names it) -> what hooks of modules it does not import store
         # in Flask's `g` for its views (`stores`), for the editor's analyses: set by `publish`,
         # read without the store's lock (one dict read)
@@ -88,16 +89,11 @@ class HookIndex:
         return closure_hooks(real, registrars, table, sorted(closure), self.of)
 
     def of(self, path: str) -> ModuleHooks:
-        entry = self.graph.text(path)
-        if entry is None:
-            return NO_HOOKS
-        kept = self._kept.get(path)
-        if kept is None or kept[0] != entry[1]:
-            module = self.parsed(path) if _MAY_HOOK.search(entry[0]) is not None else None
-            hooks = NO_HOOKS if module is None else module_hooks(module.tree, path, module.table,
-                                                                 self.models)
-            kept = self._kept[path] = (entry[1], hooks)
-        return kept[1]
+        return self._memo.of(path)
+
+    def _made(self, path: str, text: str) -> ModuleHooks:
+        module = self.parsed(path) if _MAY_HOOK.search(text) is not None else None
+        return NO_HOOKS if module is None else module_hooks(module.tree, path, module.table, self.models)
 
 
 def module_hooks(tree: ast.Module, path: str, table: dict[str, str], models: Models) -> ModuleHooks:

@@ -9,8 +9,10 @@ digits, `-` and `_` cannot break, a path, a shell line, a quoted SQL string, not
 option: `-rf`); `str` and `path` none that matter; an unknown converter (`register_converter`)
 none. A view's parameter is cleaned by what every route naming the view
 and the parameter cleans (a view routed with `int` and `str` keeps `str`'s); a route that does
-not name the parameter says nothing of it. `include(...)` prefixes are not read: a parameter they
-capture stays the request's.
+not name the parameter says nothing of it. A route `include(...)`s others under it: what it
+captures goes to each of their views too (`path("<str:pk>/", include("shop.urls"))`: the views
+of shop/urls.py get a `pk` of text, theirs winning a name both capture), when the including
+`urls.py` is one read for the view.
 
 The `urls.py` files read for a view module are those near it (urls_files.py), each kept by its
 text's digest. `RouteIndex` is the summary store's (workspace.py), under its lock; `published`
@@ -24,6 +26,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from bastion import attrs_classes
+from bastion.analyzers.taint.digest_memo import DigestMemo
 from bastion.analyzers.taint.modules import ModuleGraph
 from bastion.analyzers.taint.patterns import cleaned_by
 from bastion.analyzers.taint.scoped_hooks import import_env
@@ -32,9 +36,11 @@ from bastion.analyzers.taint.workspace_names import split_name
 
 # the view's name in its module ("ItemView" for `ItemView.as_view()`) -> parameter -> the
 # sink classes every route naming both cleans
-Routes = dict[str, dict[str, frozenset[str]]]
+Params = dict[str, frozenset[str]]  # parameter -> the sink classes its converter cleans
+Routes = dict[str, Params]
 
 _ROUTES = {"django.urls.path": False, "django.urls.re_path": True, "django.conf.urls.url": True}
+_INCLUDES = frozenset({"django.urls.include", "django.conf.urls.include"})
 # Django's own converters, by the pattern it matches their text with (django/urls/converters.py)
 _CONVERTERS = {
     "str": r"[^/]+", "int": r"[0-9]+", "slug": r"[-a-zA-Z0-9_]+", "path": r".+",
@@ -43,8 +49,8 @@ _CONVERTERS = {
 _PATH_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<parameter>[^>]+)>")  # Django's
 _GROUP = re.compile(r"\(\?P<([A-Za-z_]\w*)>")
 
-# a view's file -> (the view's name there, parameter -> cleans) of each route naming one of its views
-FileRoutes = dict[str, tuple[tuple[str, dict[str, frozenset[str]]], ...]]
+# a view's file -> (the view's name there, its parameters) of each route naming one of its views
+FileRoutes = dict[str, tuple[tuple[str, Params], ...]]
 
 
 class RouteIndex:
@@ -55,7 +61,7 @@ class RouteIndex:
         self.graph = graph
         self.parsed = parsed
         self.files = UrlsFiles(graph)
-        self._kept: dict[str, tuple[str, FileRoutes]] = {}
+        self._routes = DigestMemo(graph, self._made, NO_URLS).of  # a urls.py's routes
         # a file (as the analysis names it) -> its views' routed parameters, for the editor's
         # analyses: set by `publish` (the store's `prepare`), read without the lock
         self.published: dict[str, Routes] = {}
@@ -70,68 +76,108 @@ class RouteIndex:
     def of(self, path: str) -> Routes:
         """What the routes of the `urls.py` files near `path` declare of its views' parameters."""
         real = self.graph.resolver.real(path)
-        found: dict[str, dict[str, frozenset[str]]] = {}
-        for urls in self.files.near(real):
-            for view, params in self._routes(urls).get(real, ()):
+        near = self.files.near(real)
+        prefixes: dict[str, list[Params]] = {}  # a urls.py -> what each include of it captures
+        for urls in near:
+            for included, params in self._routes(urls).includes:
+                prefixes.setdefault(included, []).append(params)
+        found: dict[str, Params] = {}
+        for urls in near:
+            for view, own in self._routes(urls).routes.get(real, ()):
                 known = found.setdefault(view, {})
-                for name, cleans in params.items():
-                    known[name] = known[name] & cleans if name in known else cleans
+                for params in [own, *({**prefix, **own} for prefix in prefixes.get(urls, ()))]:
+                    for name, cleans in params.items():
+                        known[name] = known[name] & cleans if name in known else cleans
         return {view: params for view, params in found.items() if params}
 
-    def _routes(self, path: str) -> FileRoutes:
-        entry = self.graph.text(path)
-        if entry is None:
-            return {}
-        kept = self._kept.get(path)
-        if kept is None or kept[0] != entry[1]:
-            module = self.parsed(path) if "urlpatterns" in entry[0] else None
-            routes = {} if module is None else url_routes(module.tree, module.table)
-            kept = self._kept[path] = (entry[1], routes)
-        return kept[1]
+    def _made(self, path: str, text: str) -> UrlsModule:
+        module = self.parsed(path) if "urlpatterns" in text else None
+        return NO_URLS if module is None else url_routes(
+            module.tree, module.table, lambda name: self.graph.resolver.resolve(name, path))
 
 
-def url_routes(tree: ast.Module, table: dict[str, str]) -> FileRoutes:
+@attrs_classes.frozen
+class UrlsModule:
+    """A `urls.py`'s routes by the file of their views, and the modules its `include(...)`
+    routes name, each with what the include's own route captures (every view there gets it)."""
+
+    routes: FileRoutes
+    includes: tuple[tuple[str, Params], ...] = ()
+
+
+NO_URLS = UrlsModule({})
+
+
+def url_routes(tree: ast.Module, table: dict[str, str], resolve: Callable[[str], str | None]
+               ) -> UrlsModule:
     """Each `path(...)` / `re_path(...)` call of a module assigning `urlpatterns` whose view is a
-    function or a class's `as_view()` of a workspace module it imports."""
+    function or a class's `as_view()` of a workspace module it imports, with what the routes it
+    is included under (`include([...])`) capture; `resolve` finds the file of a module named
+    by `include("shop.urls")`."""
     if not any(isinstance(t, ast.Name) and t.id == "urlpatterns" for node in tree.body
                if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign))
                for t in (node.targets if isinstance(node, ast.Assign) else [node.target])):
-        return {}
+        return NO_URLS
     env = import_env(tree)
-    found: dict[str, list[tuple[str, dict[str, frozenset[str]]]]] = {}
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or len(node.args) < 2 or env.qualname(node.func) not in _ROUTES:
-            continue
+    found: dict[str, list[tuple[str, Params]]] = {}
+    includes: list[tuple[str, Params]] = []
+
+    def visit(node: ast.AST, prefix: Params) -> None:
+        made = env.qualname(node.func) if isinstance(node, ast.Call) and len(node.args) >= 2 else None
+        if made not in _ROUTES:
+            for child in ast.iter_child_nodes(node):
+                visit(child, prefix)
+            return
         rule, view = node.args[0], node.args[1]
+        params = {**prefix, **_params(rule, _ROUTES[made])}  # a view's own route's, last (Django's)
+        if isinstance(view, ast.Call) and env.qualname(view.func) in _INCLUDES and view.args:
+            included = view.args[0]
+            if isinstance(included, ast.Tuple) and included.elts:  # `include((patterns, "app"))`
+                included = included.elts[0]
+            file = resolve(included.value) if isinstance(included, ast.Constant) \
+                and isinstance(included.value, str) else table.get(env.qualname(included) or "")
+            if file is not None:
+                includes.append((file, params))
+            else:  # `include([path(...), ...])`: each route there under this one
+                visit(included, params)
+            return
         if isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) \
                 and view.func.attr == "as_view":  # a class's view: its methods take the parameters
             view = view.func.value
         name = env.qualname(view)
-        if not isinstance(rule, ast.Constant) or not isinstance(rule.value, str) or name is None:
-            continue
-        target, inside = split_name(name, table)
+        target, inside = split_name(name, table) if name is not None else (None, "")
         if target is not None and "." not in inside:
-            regex = _ROUTES[env.qualname(node.func) or ""]
-            params = _regex_params(rule.value) if regex else _path_params(rule.value)
             found.setdefault(target, []).append((inside, params))
-    return {target: tuple(routes) for target, routes in found.items()}
+
+    try:
+        visit(tree, {})
+    except RecursionError:  # a hostile nesting: no route is read
+        return NO_URLS
+    return UrlsModule({target: tuple(routes) for target, routes in found.items()}, tuple(includes))
 
 
-def _path_params(route: str) -> dict[str, frozenset[str]]:
-    params: dict[str, frozenset[str]] = {}
+def _params(rule: ast.expr, regex: bool) -> Params:
+    """What a route's rule captures (nothing known of a rule not written as a constant)."""
+    if not isinstance(rule, ast.Constant) or not isinstance(rule.value, str):
+        return {}
+    return _regex_params(rule.value) if regex else _path_params(rule.value)
+
+
+def _path_params(route: str) -> Params:
+    params: Params = {}
     for converter, name in _PATH_PARAMETER.findall(route):
         pattern = _CONVERTERS.get(converter or "str")
         params[name] = cleaned_by(pattern, 0, "fullmatch") if pattern is not None else frozenset()
     return params
 
 
-def _regex_params(route: str) -> dict[str, frozenset[str]]:
+def _regex_params(route: str) -> Params:
     """Each named group's pattern, matched whole by it (with the route's flags)."""
     try:
         flags = re.compile(route).flags & ~re.UNICODE
     except (re.error, RecursionError, OverflowError, ValueError):
         return {}
-    params: dict[str, frozenset[str]] = {}
+    params: Params = {}
     for match in _GROUP.finditer(route):
         inner = _group_text(route, match.end())
         params[match.group(1)] = cleaned_by(inner, flags, "fullmatch") if inner is not None else frozenset()
