@@ -7,9 +7,9 @@ cannot break (patterns.cleaned_by, as a `re.fullmatch` test in the view would): 
 class, `uuid` all but a program's argument and code, `slug` (and `[-\\w]+`) those its letters,
 digits, `-` and `_` cannot break, a path, a shell line, a quoted SQL string, not an argument (an
 option: `-rf`); `str` and `path` none that matter; an unknown converter (`register_converter`)
-none. A view's parameter is cleaned by what every route naming the view
-and the parameter cleans (a view routed with `int` and `str` keeps `str`'s); a route that does
-not name the parameter says nothing of it. A route `include(...)`s others under it: what it
+none. A view's parameter is cleaned by what every route naming the view and the parameter
+cleans (a view routed with `int` and `str` keeps `str`'s); a route that does not name the
+parameter says nothing of it. A route `include(...)`s others under it: what it
 captures goes to each of their views too (`path("<str:pk>/", include("shop.urls"))`: the views
 of shop/urls.py get a `pk` of text, theirs winning a name both capture), when the including
 `urls.py` is one read for the view.
@@ -34,9 +34,9 @@ from bastion.analyzers.taint.scoped_hooks import import_env
 from bastion.analyzers.taint.urls_files import UrlsFiles
 from bastion.analyzers.taint.workspace_names import split_name
 
+Params = dict[str, frozenset[str]]  # parameter -> the sink classes its converter cleans
 # the view's name in its module ("ItemView" for `ItemView.as_view()`) -> parameter -> the
 # sink classes every route naming both cleans
-Params = dict[str, frozenset[str]]  # parameter -> the sink classes its converter cleans
 Routes = dict[str, Params]
 
 _ROUTES = {"django.urls.path": False, "django.urls.re_path": True, "django.conf.urls.url": True}
