@@ -59,6 +59,7 @@ from bastion.analyzers.taint.object_uses import left_as_built
 from bastion.analyzers.taint.parameters import class_form
 from bastion.analyzers.taint.queues import queue_feeds
 from bastion.analyzers.taint.scoped import scoped_stores
+from bastion.analyzers.taint.sink_aliases import module_sink_aliases
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.tables import function_tables, table_key
 from bastion.analyzers.taint.template_files import Template
@@ -176,7 +177,8 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     text's lines, where the summary store knows them but not `text` (argparse_choices.py), or
     where the caller has them (the classifications are then kept by the functions' lines)."""
     level = module_level(tree, memo, text)
-    env, kinds, definitions, bindings = level.env, level.kinds, level.definitions, level.bindings
+    env, definitions, bindings = level.env, level.definitions, level.bindings
+    kinds = {**module_sink_aliases(level.named, bindings.once, models), **level.kinds}  # `run = os.system`
     containers, expressions = level.containers, level.expressions
     # past MAX_CONTAINERS, each would cost a search of the text: none is taken as constant
     constants = {k: v for k, v in level.constants.items() if bindings.constant(k) and k not in foreign

@@ -42,6 +42,7 @@ class ModuleLevel:
     expressions: list[ast.stmt]
     imported: set[str]
     bindings: Bindings
+    named: dict[str, str]  # `run = os.system`: name -> the dotted name's qualified name
 
 
 def module_level(tree: ast.Module, memo: LRU | None, text: str | None) -> ModuleLevel:
@@ -66,7 +67,7 @@ def module_level(tree: ast.Module, memo: LRU | None, text: str | None) -> Module
     # copies: the kept ones serve the next text too
     return ModuleLevel(Env(dict(bound.env.aliases), set(bound.env.imports)), dict(bound.constants),
                        kinds, patterns, set(bound.containers), definitions,
-                       list(bound.expressions), set(bound.imported), bindings)
+                       list(bound.expressions), set(bound.imported), bindings, dict(bound.named))
 
 
 @attrs.frozen
@@ -85,10 +86,11 @@ class _Bound:
     expressions: list[ast.stmt]
     imported: set[str]
     nested: dict[int, list[ast.stmt]]  # id of a statement -> the definitions in its `if` / `try`
+    named: dict[str, str]  # `run = os.system` (sink_aliases.py)
 
 
 def _bound(statements: list[ast.stmt], memo: LRU | None) -> _Bound:
-    bound = _Bound(Env({}, set()), {}, {}, {}, set(), [], [], set(), {})
+    bound = _Bound(Env({}, set()), {}, {}, {}, set(), [], [], set(), {}, {})
     env, constants, kinds = bound.env, bound.constants, bound.kinds
     displays: dict[str, ast.expr] = {}  # lists and tuples that did not fold (derived_tables)
     for statement in statements:
@@ -119,6 +121,10 @@ def _bound(statements: list[ast.stmt], memo: LRU | None) -> _Bound:
                                 compiled = compiled_pattern(node.value, env)
                                 if compiled is not None:
                                     bound.patterns[target.id] = compiled
+                        elif isinstance(node.value, (ast.Name, ast.Attribute)):
+                            dotted = env.qualname(node.value)
+                            if dotted is not None:
+                                bound.named[target.id] = dotted
                         wrapper = kept_wrapper(memo, target.id, node.value, env) \
                             if isinstance(node.value, (ast.Lambda, ast.Call)) else None
                         if wrapper is not None:

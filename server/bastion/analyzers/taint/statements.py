@@ -38,6 +38,7 @@ from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.regex_tests import regex_subject
 from bastion.analyzers.taint.responses import response_hits
 from bastion.analyzers.taint.results import FunctionResult
+from bastion.analyzers.taint.sink_aliases import named_sink
 from bastion.analyzers.taint.states import fork
 from bastion.analyzers.taint.stores import store_hits, store_nested, with_slot
 from bastion.analyzers.taint.summaries import attributes
@@ -57,8 +58,7 @@ def count_statements(node: ast.AST) -> int:
 class Interpreter(Evaluator):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.returns = NONE
-        self.returned = False
+        self.returns, self.returned = NONE, False
         self.returned_fields: dict[str, Value] = {}  # the `self` fields at each `return`, joined
         self.yielded: Value | None = None  # a generator's values, joined
         self.loops: list[tuple[list, list]] = []
@@ -130,7 +130,7 @@ class Interpreter(Evaluator):
                 self.env = checked(self, node.value, self.env)
 
     def s_Assign(self, node: ast.Assign) -> None:
-        value = self.eval(node.value)
+        value = named_sink(self, node.value, self.eval(node.value))  # `fn = eval`
         if isinstance(node.value, ast.Call):  # `rel = p.relative_to(BASE)`
             self.env = checked(self, node.value, self.env)
         escape_assignment(self, node.targets, node.value)
