@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.taint.annotations import optional_type
 from bastion.analyzers.taint.argparse_handlers import REGISTRAR
 from bastion.analyzers.taint.body_fields import nested_items
 from bastion.analyzers.taint.declared_classes import declared_class, declared_instance
@@ -94,12 +95,24 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
 
 def _declared(ev: Evaluator, annotation: ast.expr) -> str | None:
     module = ev.module
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        annotation = _written(annotation.value)  # `lg: "logging.Logger | None"`, a forward reference
+    # `Optional[logging.Logger]`, `Service | None`: an instance of that class when one is given
+    annotation = optional_type(annotation, module.env, module.kinds)
     held = declared_class(annotation, module.env, module.parents.keys(),
                           {*module.records, *module.forms})
     found = declared_instance(module, held) if held is not None else None
     if found is None and held is not None and ev.models.holds_sinks(held + "()"):
         return held + "()"  # `lg: logging.Logger`: a library's class whose methods are sinks
     return found.kind if found is not None else None
+
+
+def _written(text: str) -> ast.expr | None:
+    """The expression a string annotation holds, None when it is not one."""
+    try:
+        return ast.parse(text.strip(), mode="eval").body
+    except (SyntaxError, ValueError):
+        return None
 
 
 def _origin(param: ast.arg, kind: str, label: str) -> Origin:
