@@ -50,13 +50,12 @@ def traced(tr: Optional[Tracer], user):
 
 @app.route("/login")
 def login():
-    user = request.args["user"]
-    audit_optional(logging.getLogger("a"), user)
-    audit_union(logging.getLogger("a"), user)
-    audit_pipe(logging.getLogger("a"), user)
-    audit_typing_union(logging.getLogger("a"), user)
-    audit_counted(logging.getLogger("a"), user)
-    audit_repr(logging.getLogger("a"), user)
+    user, log = request.args["user"], logging.getLogger(__name__)
+    audit_optional(log, user)
+    audit_union(lg=log, user=user)
+    audit_pipe(log, user=user)
+    audit_typing_union(user=user, lg=log)
+    audit_counted(lg=log, user=user), audit_repr(log, user)
     traced(Tracer(), user)
     return "ok"
 '''
