@@ -45,7 +45,7 @@ from bastion.analyzers.taint.folding import (
     truth_of,
     unary_op,
 )
-from bastion.analyzers.taint.global_stores import stored_global
+from bastion.analyzers.taint.global_stores import stored_global, stored_name
 from bastion.analyzers.taint.handler_calls import hand_over
 from bastion.analyzers.taint.held_calls import factory_made
 from bastion.analyzers.taint.markup import markup_operation
@@ -153,8 +153,8 @@ class Evaluator:
         if path is not None and path in self.env:
             found = self.env[path]
             return seen_through(found) if path.split(".", 1)[0] in self.escaped else found
-        if path is not None and path in self.module.stored_globals:  # `Config.target = q` in a view
-            return stored_global(self, node, path)
+        if path is not None and self.module.stored_globals and (held := stored_name(self, path)):
+            return stored_global(self, node, held)  # `Config.target = q` in a view, `self.cmd`
         if path is not None and (self.module.class_constants or self.module.self_constants
                                  or self.module.class_instances):  # `self.TABLE`, `Product.objects`
             found = class_read(self.module, self.class_name, self.env, path)

@@ -1,7 +1,10 @@
 """Module state a view writes request data into and another function reads (TAINT.md 11): a
 global a function declares `global LAST` and assigns (`LAST = request.args["q"]`), and an
-attribute of one of the module's classes assigned on the class (`Config.target = q`). Another
-function reading it (`os.system(LAST)`, `redirect(Config.target)`) reads request data, at
+attribute of one of the module's classes assigned on the class (`Config.target = q`), and one a
+method assigns on `self` in a class the module makes a global instance of (`RUNNER = Runner()`,
+whose `configure` stores `self.cmd = request.args["c"]`): an object every request shares, a
+global in disguise. Another function reading it (`os.system(LAST)`, `redirect(Config.target)`,
+a method's `self.cmd`) reads request data, at
 medium confidence: the order of requests is not followed, and another write may store a
 constant. A global only ever assigned constants stays what it was (clean).
 
@@ -27,29 +30,33 @@ if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
     from bastion.analyzers.taint.specs import Models
 
-_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_DEFINITIONS = (*_FUNCTIONS, ast.ClassDef)
 _ASSIGNS = (ast.Assign, ast.AugAssign, ast.AnnAssign)
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")  # as bindings.declared_global reads
 
 
-def global_stores(definitions: list[ast.stmt], env: Env, models: Models,
+def global_stores(definitions: list[ast.stmt], env: Env, models: Models, kinds: dict[str, str],
                   memo: LRU | None = None) -> dict[str, int]:
     """Global name, or `Class.attribute` of a module's class -> the 0-based line of the first
-    write of request data into it by a function or method of the module."""
+    write of request data into it by a function or method of the module. `kinds`: the
+    module's globals bound once, by the kind of their value (`RUNNER`: `Runner()`)."""
     classes = frozenset(node.name for node in definitions if isinstance(node, ast.ClassDef))
-    spelled = hash((tuple(sorted(env.aliases.items())), classes))
+    shared = frozenset(kind[:-2] for kind in kinds.values() if kind[:-2] in classes and kind[-2:] == "()")
+    spelled = hash((tuple(sorted(env.aliases.items())), classes, shared))
     found: dict[str, int] = {}
     for node in definitions:
         if isinstance(node, _DEFINITIONS):
+            owner = node.name if isinstance(node, ast.ClassDef) and node.name in shared else None
             writes = kept_by_node(memo, b"global stores %d" % spelled, node,
-                                  lambda n: _writes(n, classes, env, models))
+                                  lambda n, owner=owner: _writes(n, classes, env, models, owner))
             for name, line in writes:
                 found.setdefault(name, line)
     return found
 
 
-def _writes(definition: ast.AST, classes: frozenset[str], env: Env, models: Models
-            ) -> tuple[tuple[str, int], ...]:
+def _writes(definition: ast.AST, classes: frozenset[str], env: Env, models: Models,
+            owner: str | None) -> tuple[tuple[str, int], ...]:
     declared: set[str] = set()
     assigns: list[ast.Assign | ast.AugAssign | ast.AnnAssign] = []
     for statement in _statements(definition):
@@ -57,7 +64,10 @@ def _writes(definition: ast.AST, classes: frozenset[str], env: Env, models: Mode
             declared.update(statement.names)
         elif type(statement) in _ASSIGNS and statement.value is not None:
             assigns.append(statement)
-    written = [(_stored(target, declared, classes), n) for n in assigns
+    # `__init__` runs where the module makes the shared instance, not in a request
+    made = {id(s) for f in definition.body if type(f) in _FUNCTIONS and f.name == "__init__"
+            for s in _statements(f)} if owner is not None else set()
+    written = [(_stored(target, declared, classes, None if id(n) in made else owner), n) for n in assigns
                for target in (n.targets if type(n) is ast.Assign else [n.target])]
     written = [(name, n) for name, n in written if name is not None]
     if not written:
@@ -87,11 +97,28 @@ def _statements(definition: ast.AST) -> list[ast.AST]:
     return found
 
 
-def _stored(target: ast.expr, declared: set[str], classes: frozenset[str]) -> str | None:
+def _stored(target: ast.expr, declared: set[str], classes: frozenset[str], owner: str | None
+            ) -> str | None:
+    """`owner`: the class whose methods these are, when the module shares an instance of it."""
     if type(target) is ast.Name:
         return target.id if target.id in declared else None
     if type(target) is ast.Attribute and type(target.value) is ast.Name and target.value.id in classes:
         return f"{target.value.id}.{target.attr}"
+    if owner is not None and type(target) is ast.Attribute and type(target.value) is ast.Name \
+            and target.value.id == "self":
+        return f"{owner}.{target.attr}"  # `self.cmd = q` in a method of `RUNNER = Runner()`'s class
+    return None
+
+
+def stored_name(ev: Evaluator, path: str) -> str | None:
+    """The stored global an attribute path reads (`global_stores`): `Config.target`, or
+    `self.cmd` in a method of a class whose fields some method stores request data in."""
+    stored = ev.module.stored_globals
+    if path in stored:
+        return path
+    if ev.class_name is not None and path.startswith("self.") and path.count(".") == 1:
+        path = f"{ev.class_name}.{path[5:]}"
+        return path if path in stored else None
     return None
 
 
