@@ -12,6 +12,7 @@ from bastion.analyzers.taint.argparse_choices import builds_parser, built_parser
 from bastion.analyzers.taint.argv import LOOKUPS, found_program, starts_with_word
 from bastion.analyzers.taint.charsets import SUBSTITUTIONS, substitution
 from bastion.analyzers.taint.constant_instances import built_constant
+from bastion.analyzers.taint.containers import keyed_mapping
 from bastion.analyzers.taint.domain import (
     ANY,
     APP_PATH,
@@ -69,6 +70,7 @@ _PATH_READS = frozenset({"read_text", "read_bytes"})
 
 # `dict(k=v)`, `OrderedDict(k=v)`: the display `{"k": v}`, slot by slot
 _KEYWORD_DICTS = frozenset({"dict", "collections.OrderedDict"})
+_FROMKEYS = frozenset({"dict.fromkeys", "collections.OrderedDict.fromkeys"})
 _SPLITEXT = frozenset({"os.path.splitext", "posixpath.splitext", "ntpath.splitext"})
 _SHLEX_SPLIT = frozenset({"shlex.split"})
 _MAPS = frozenset({"map", "builtins.map"})
@@ -96,7 +98,8 @@ def _table(*blocks: tuple[int, frozenset[str]]) -> dict[str, int]:
 
 
 _BY_NAME = _table(
-    (_EARLY, _MAPS | NEXT | REDUCE | ITERATORS | DEFAULT_DICTS | _KEYWORD_DICTS | _ORDERED_INSERTS),
+    (_EARLY, _MAPS | NEXT | REDUCE | ITERATORS | DEFAULT_DICTS | _KEYWORD_DICTS | _FROMKEYS
+     | _ORDERED_INSERTS),
     (_PATHS, _PATH_JOINS | PATH_TYPES | _FILE_OPENERS | LOOKUPS | {"re.compile"}),
     (_SHAPED, JINJA_NAMES | _SPLITEXT | _STATUS_OUTPUT | _ACCEPTS | _SHLEX_SPLIT | LXML_PARSERS | YAML_LOADERS
      | STRING_RENDERS | SUBSTITUTIONS | {"vars", "builtins.vars"}))
@@ -136,6 +139,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             slots = {k: join(v, args[1]) for k, v in elements(args[0]).items()}
             ev.env[node.args[0].id] = args[0].evolve(items={ANY: args[1], **slots}, const=UNKNOWN)
             return NONE
+        if name in _FROMKEYS and 1 <= len(args) <= 2 and not keywords:  # `dict.fromkeys(names, 0)`
+            return keyed_mapping(args[0].iterated(), args[1] if len(args) == 2 else NONE)
         if name in _KEYWORD_DICTS and not args and keywords and None not in keywords:  # `{"k": v}`
             return Value(clean=EVERY_CLASS, items=dict(keywords),
                          known=all(v.known for v in keywords.values()))

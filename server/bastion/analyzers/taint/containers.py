@@ -214,11 +214,18 @@ def comprehension(ev: Evaluator, node) -> Value:
             ev.eval(test)
             ev.env = refine(ev, test, ev.env, True) or ev.env
     if isinstance(node, ast.DictComp):
-        value = Value(clean=EVERY_CLASS, items={ANY: join(ev.eval(node.key), ev.eval(node.value))})
+        value = keyed_mapping(ev.eval(node.key), ev.eval(node.value))
     else:
         value = Value(clean=EVERY_CLASS, items={ANY: ev.eval(node.elt)})
     ev.env = saved
     return value
+
+
+def keyed_mapping(keys: Value, values: Value) -> Value:
+    """A dict of unknown keys: `{k: 1 for k in request.args}`, `dict.fromkeys(request.args, 0)`.
+    Its keys in a slot of their own, `KEYS`: a read by a constant key (`flags["x"]`) gets the
+    values' slot alone, while iterating it, or a read by an unknown key, joins both slots."""
+    return Value(clean=EVERY_CLASS, items={ANY: values, KEYS: keys})
 
 
 def members(ev: Evaluator, node: ast.expr) -> object:
@@ -254,4 +261,5 @@ def _united(parts: list[object]) -> object:
 
 
 LISTED = object()
+KEYS = "<keys>"  # the slot of a dict's keys of unknown values (keyed_mapping)
 _LISTINGS = frozenset({"os.listdir", "posix.listdir"})
