@@ -63,6 +63,7 @@ from bastion.analyzers.taint.sink_aliases import module_sink_aliases
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.tables import function_tables, table_key
 from bastion.analyzers.taint.template_files import Template
+from bastion.analyzers.taint.top_level_sources import top_level_sources
 from bastion.analyzers.taint.type_aliases import annotated_aliases
 from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.digests import blake2b
@@ -131,6 +132,8 @@ class ModuleContext:
     queues: dict[str, int] = attrs.Factory(dict)
     # global / `Class.attribute` -> the line a function of it writes request data in it (global_stores.py)
     stored_globals: dict[str, int] = attrs.Factory(dict)
+    # global -> its top-level bindings from a source (`DATA = sys.argv[1]`, top_level_sources.py)
+    top_sources: dict[str, tuple[ast.expr, ...]] = attrs.Factory(dict)
     # whether it may declare arguments of its own, argparse imported or not (argparse_choices.py)
     argparse_declares: bool = True
     # what it declares when it hands a parser to functions of other modules (argparse_helpers.py)
@@ -221,6 +224,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     declares = declares_arguments(text, lines, declaring_words(memo))
     bound = parser_bindings(tree, text, lines, env, bindings)  # `PARSER = None` and a parser
     kinds = {**kinds, **{name: PARSER_KIND for name, held in bound.items() if BUILT in held}}
+    top = top_level_sources(tree.body, env, kinds, models, memo)
     for name, calls in handlers.items():
         registered[name] = (*registered.get(name, ()), *calls)
     # frameworks a `def view(request)` entry needs imported that only such functions import
@@ -244,6 +248,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                    sorted((k, sorted(v.items())) for k, v in held.items()),
                                    sorted((k, sorted(v.items())) for k, v in declared.items()),
                                    sorted(scoped.items()), sorted(queues.items()), sorted(stored.items()),
+                                   sorted((k, [ast.dump(e) for e in v]) for k, v in top.items()),
                                    sorted((k, *map(sorted, form))
                                           for k, form in forms.items()),
                                    sorted(records.items()),
@@ -301,7 +306,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                          shadowed=shadowed, argparse_clean=choices, argparse_declares=declares,
                          enums=frozenset(k for k, v in classes.items() if closed_enum(v)),
                          parser_bindings=bound, argparse_helped=helped, tables=tables, queues=queues,
-                         stored_globals=stored,
+                         stored_globals=stored, top_sources=top,
                          factory_parsers=bound_parsers(bound, choices, declares, lambda _: None))
 
 

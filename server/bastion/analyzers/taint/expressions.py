@@ -59,6 +59,7 @@ from bastion.analyzers.taint.sinks import check_call_sinks, is_module
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.summaries import class_method
 from bastion.analyzers.taint.tables import picked_call
+from bastion.analyzers.taint.top_level_sources import top_level_value
 from bastion.analyzers.taint.upstream import with_reported
 from bastion.analyzers.taint.verdicts import see_string
 
@@ -91,6 +92,7 @@ class Evaluator:
         self.handed_on: set[ast.Call] = set()
         self.escaped: set[str] = set()  # containers and objects others may change (escapes.py)
         self.rebound_inside: set[str] = set()  # names a nested function declares `nonlocal`
+        self.reading_top: set[str] = set()  # globals bound at top level being read (top_level_sources.py)
         self.depth = 0  # helpers defined in the function, being run in place (closures.py)
         self.budget = Budget()
         self.function: Function | None = None  # the function being run (statements.py), if any
@@ -139,6 +141,8 @@ class Evaluator:
             return self.module.constants[node.id]
         if node.id in self.module.stored_globals:  # `global LAST` written by a view
             return stored_global(self, node, node.id)
+        if node.id in self.module.top_sources:  # `DATA = sys.argv[1]` at top level
+            return top_level_value(self, node)
         found = self.source_value(self.aliases.get(node.id, node.id), node)
         if found is not None:
             return found

@@ -28,6 +28,7 @@ from bastion import attrs_classes
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.function_keys import class_inputs, classification
 from bastion.analyzers.taint.injected_keywords import decorators_of
+from bastion.analyzers.taint.top_level_sources import top_level_places
 from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.engine.cache import LRU
 
@@ -44,7 +45,11 @@ class LastOutcomes:
     def __init__(self, memo: LRU, module: ModuleContext, models_digest: str) -> None:
         self._memo = memo
         self._module = module
-        self.digest = (module.digest, models_digest)
+        # where the top-level bindings its functions may read from are (top_level_sources.py):
+        # an outcome holding one is taken only where they are as they were (the digest holds
+        # their expressions, not their places, and an edit between one and a function moves
+        # one alone)
+        self.digest = (module.digest, models_digest, top_level_places(module.top_sources))
         last = memo.get(_KEY)
         self._last: dict[str, _Stamp] = last._next if last is not None and last.digest == self.digest \
             else {}

@@ -1,0 +1,119 @@
+"""Globals a script binds at top level to what a source gives (issue 12: CLI scripts): `args =
+parser.parse_args()`, `DATA = sys.argv[1]`, `NAME = input()`, `HOME = os.environ["HOME"]`, and a
+name bound at top level from one of those (`CMD = "ls " + DATA`). A function reading such a global
+(`def run(): os.system(args.cmd)`), without binding it itself, reads that value: the binding's
+expression is evaluated where it is read, in no local scope, so its names are the module's, its
+source reads keep their models' confidence, a parser's clean destinations (`type=int`,
+`choices`) stay clean, and the path starts at the top-level line.
+
+Bindings are taken in the module's order (`module_level.module_statements`: into `if` / `try`):
+one not inside an `if` / `try` replaces those before it, so a constant bound after the source
+(`DATA = "ls"`) leaves the name clean; one inside adds to them (a branch may bind it). A binding
+of a name already folded to a constant never reaches here (`e_Name` reads constants first).
+"""
+
+from __future__ import annotations
+
+import ast
+from functools import reduce
+from typing import TYPE_CHECKING
+
+from bastion.analyzers.matchers import Env
+from bastion.analyzers.taint.domain import CLEAN, Value, join
+from bastion.analyzers.taint.nodes import kept_by_node
+from bastion.analyzers.taint.scoped import names_source
+from bastion.analyzers.taint.wrappers import MODULE_BODY
+from bastion.engine.cache import LRU
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.expressions import Evaluator
+    from bastion.analyzers.taint.specs import Models
+
+_READ = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.If, ast.Try)  # what may bind a global
+
+
+def top_level_sources(body: list[ast.stmt], env: Env, kinds: dict[str, str], models: Models,
+                      memo: LRU | None = None) -> dict[str, tuple[ast.expr, ...]]:
+    """Global name -> the expressions of its top-level bindings that may carry a source's value
+    when a function runs (in the module's order). `kinds`: the globals' (a parser's `parse_args`
+    is a source by it). Each top-level statement's assignments are read once, kept by its node
+    in `memo` (the block parser hands back an unedited one's; a keystroke in a function reads
+    none: pickletools.py's tables cost 3 ms a walk)."""
+    tag = b"top level sources %d" % hash((tuple(sorted(env.aliases.items())), tuple(sorted(kinds.items()))))
+    found: dict[str, tuple[ast.expr, ...]] = {}
+    for statement in body:
+        if type(statement) not in _READ:
+            continue
+        for names, value, replaces, sourced, read in kept_by_node(
+                memo, tag, statement, lambda n: _bindings(n, env, kinds, models)):
+            for name in names:
+                if sourced or not read.isdisjoint(found):
+                    found[name] = (*found.get(name, ()), value) if not replaces else (value,)
+                elif replaces:
+                    found.pop(name, None)  # bound again to what names no source: clean from here
+    return found
+
+
+def _bindings(statement: ast.stmt, env: Env, kinds: dict[str, str], models: Models
+              ) -> tuple[tuple[tuple[str, ...], ast.expr, bool, bool, frozenset[str]], ...]:
+    """The statement's assignments to names: (the names, the value, whether it replaces what
+    the names held, whether it names a source, the names it reads)."""
+    found = []
+    for node, nested in _assignments([statement], False):
+        targets = node.targets if type(node) is ast.Assign else [node.target]
+        names = tuple(t.id for t in targets if type(t) is ast.Name)
+        if names and node.value is not None:
+            walked = list(ast.walk(node.value))
+            sourced = names_source(node.value, env, models) or any(
+                type(n) is ast.Call and _kind_source(n.func, kinds, models) for n in walked)
+            found.append((names, node.value, not nested and type(node) is not ast.AugAssign, sourced,
+                          frozenset(n.id for n in walked if type(n) is ast.Name)))
+    return tuple(found)
+
+
+def _kind_source(func: ast.expr, kinds: dict[str, str], models: Models) -> bool:
+    """`parser.parse_args()`, `parser` a global bound to `argparse.ArgumentParser()`."""
+    return type(func) is ast.Attribute and type(func.value) is ast.Name and func.value.id in kinds \
+        and bool(models.sources.by_name(f"{kinds[func.value.id]}.{func.attr}"))
+
+
+def _assignments(body: list[ast.stmt], nested: bool):
+    """The module's top-level assignments, with whether each is inside an `if` / `try`."""
+    for node in body:
+        kind = type(node)
+        if kind in (ast.Assign, ast.AnnAssign, ast.AugAssign):
+            yield node, nested
+        elif kind is ast.If:
+            yield from _assignments(node.body, True)
+            yield from _assignments(node.orelse, True)
+        elif kind is ast.Try:
+            yield from _assignments(node.body, True)
+            for handler in node.handlers:
+                yield from _assignments(handler.body, True)
+            yield from _assignments(node.orelse, True)
+            yield from _assignments(node.finalbody, nested)
+
+
+def top_level_value(ev: Evaluator, node: ast.Name) -> Value:
+    """What a function's read of a global bound at top level from a source holds: its bindings'
+    values, evaluated in no local scope; the findings of sinks among them are the top-level
+    code's, not the function's (dropped here). A global bound from itself reads clean inside."""
+    name = node.id
+    if name in ev.reading_top or ev.function is not None and ev.function.name == MODULE_BODY:
+        return CLEAN
+    ev.reading_top.add(name)
+    hits = len(ev.hits)
+    try:
+        with ev.evaluating_in({}):
+            value = reduce(join, [ev.eval(v) for v in ev.module.top_sources[name]])  # items kept
+    finally:
+        ev.reading_top.discard(name)
+        del ev.hits[hits:]
+    lines = ", ".join(str(v.lineno) for v in ev.module.top_sources[name])
+    return value.with_step(ev.step(node, f"`{name}`, bound at top level on line {lines}"))
+
+
+def top_level_places(sources: dict[str, tuple[ast.expr, ...]]) -> tuple[tuple[int, ...], ...]:
+    """Where the bindings of `sources` are: a path through one holds their places."""
+    return tuple((v.lineno, v.col_offset, v.end_lineno or 0, v.end_col_offset or 0)
+                 for values in sources.values() for v in values)
