@@ -2,7 +2,8 @@
 scripts, top_level_sources.py): an argparse namespace's attribute, an item of `sys.argv`,
 `input()`, an environment variable (at its medium confidence) and a name bound from one of them
 reach the sink in the function; a destination argparse converts (`type=int`) or restricts
-(`choices`), a constant global and a source global bound again to a constant stay silent.
+(`choices`), a constant global, a source global bound again to a constant or quoted at top
+level stay silent; one stripped or bound in a branch does not. `sys.stdin.read()` too.
 Through `bastion check`, the editor's store, and a warm analyzer after Enters typed between
 the top-level line and the reading function (the finding's path holds the top-level line)."""
 
@@ -17,6 +18,7 @@ MODELS, RULES = load_models(), load_taint_rules()
 
 SCRIPT = '''import argparse
 import os
+import shlex
 import sys
 
 parser = argparse.ArgumentParser()
@@ -31,6 +33,15 @@ HOME = os.environ["BACKUP_HOME"]
 SAFE = "uptime"
 TARGET = sys.argv[2]
 TARGET = "localhost"
+RAW = sys.stdin.read()
+QUOTED = sys.argv[3]
+QUOTED = shlex.quote(QUOTED)
+STRIPPED = sys.argv[4]
+STRIPPED = STRIPPED.strip()
+if len(sys.argv) > 5:
+    OPTION = sys.argv[5]
+else:
+    OPTION = "-l"
 
 
 def run():
@@ -61,6 +72,13 @@ def backup():
 def constant():
     os.system(SAFE)
     os.system("ping -c 1 " + TARGET)
+    os.system("ls " + QUOTED)
+
+
+def more():
+    os.system(RAW)  # BST202
+    os.system(STRIPPED)  # BST202
+    os.system("ls " + OPTION)  # BST202
 
 
 run()
@@ -69,7 +87,8 @@ run_argv()
 
 # the twin: every global bound to a constant
 TWIN = SCRIPT.replace("  # BST202", "").replace("parser.parse_args()", "parser.parse_args(CONSTANT)")
-for source, constant in (("sys.argv[1]", '"a"'), ('input("name: ")', '"b"'),
+for source, constant in (("sys.argv[1]", '"a"'), ('input("name: ")', '"b"'), ("sys.stdin.read()", '"c"'),
+                         ("sys.argv[4]", '"d"'), ("sys.argv[5]", '"e"'),
                          ('os.environ["BACKUP_HOME"]', '"/srv"')):
     TWIN = TWIN.replace(source, constant)
 TWIN = TWIN.replace("args = ", 'CONSTANT = ["ls", "1", "fast"]\nargs = ', 1)
@@ -81,9 +100,10 @@ def test_globals_bound_from_sources_at_top_level_reach_the_functions_sinks(tmp_p
 
 def test_the_path_starts_at_the_top_level_line_and_the_environment_is_medium(tmp_path):
     found = {r["line"]: r for r in checked({"script.py": SCRIPT}, tmp_path)}
-    assert [s["line"] for s in found[29]["steps"]] == [10, 29, 29]
-    assert [s["line"] for s in found[33]["steps"]] == [10, 11, 33, 33]
-    assert found[41]["confidence"] == "medium" and found[29]["confidence"] == "high"
+    assert [s["line"] for s in found[39]["steps"]] == [11, 39, 39]
+    assert [s["line"] for s in found[62]["steps"]] == [21, 62, 62]  # its two bindings in one step
+    assert [s["line"] for s in found[43]["steps"]] == [11, 12, 43, 43]
+    assert found[51]["confidence"] == "medium" and found[39]["confidence"] == "high"
 
 
 # An Enter typed in `other`, between the top-level line and the reading function (either way

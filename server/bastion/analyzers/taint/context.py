@@ -63,7 +63,7 @@ from bastion.analyzers.taint.sink_aliases import module_sink_aliases
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.tables import function_tables, table_key
 from bastion.analyzers.taint.template_files import Template
-from bastion.analyzers.taint.top_level_sources import top_level_sources
+from bastion.analyzers.taint.top_level_sources import Chain, top_level_sources
 from bastion.analyzers.taint.type_aliases import annotated_aliases
 from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.digests import blake2b
@@ -133,7 +133,7 @@ class ModuleContext:
     # global / `Class.attribute` -> the line a function of it writes request data in it (global_stores.py)
     stored_globals: dict[str, int] = attrs.Factory(dict)
     # global -> its top-level bindings from a source (`DATA = sys.argv[1]`, top_level_sources.py)
-    top_sources: dict[str, tuple[ast.expr, ...]] = attrs.Factory(dict)
+    top_sources: dict[str, Chain] = attrs.Factory(dict)
     # whether it may declare arguments of its own, argparse imported or not (argparse_choices.py)
     argparse_declares: bool = True
     # what it declares when it hands a parser to functions of other modules (argparse_helpers.py)
@@ -248,7 +248,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                    sorted((k, sorted(v.items())) for k, v in held.items()),
                                    sorted((k, sorted(v.items())) for k, v in declared.items()),
                                    sorted(scoped.items()), sorted(queues.items()), sorted(stored.items()),
-                                   sorted((k, [ast.dump(e) for e in v]) for k, v in top.items()),
+                                   sorted((k, [(ast.dump(e), r) for e, r in v]) for k, v in top.items()),
                                    sorted((k, *map(sorted, form))
                                           for k, form in forms.items()),
                                    sorted(records.items()),

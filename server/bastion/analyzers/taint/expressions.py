@@ -92,7 +92,7 @@ class Evaluator:
         self.handed_on: set[ast.Call] = set()
         self.escaped: set[str] = set()  # containers and objects others may change (escapes.py)
         self.rebound_inside: set[str] = set()  # names a nested function declares `nonlocal`
-        self.reading_top: set[str] = set()  # globals bound at top level being read (top_level_sources.py)
+        self.reading_top: dict[str, Value] = {}  # top-level globals being read: their value so far
         self.depth = 0  # helpers defined in the function, being run in place (closures.py)
         self.budget = Budget()
         self.function: Function | None = None  # the function being run (statements.py), if any

@@ -8,18 +8,18 @@ source reads keep their models' confidence, a parser's clean destinations (`type
 
 Bindings are taken in the module's order (`module_level.module_statements`: into `if` / `try`):
 one not inside an `if` / `try` replaces those before it, so a constant bound after the source
-(`DATA = "ls"`) leaves the name clean; one inside adds to them (a branch may bind it). A binding
+(`DATA = "ls"`) leaves the name clean; one inside adds to them (a branch may bind it), as one
+reading the name does (`DATA = shlex.quote(DATA)` quotes what was bound before). A binding
 of a name already folded to a constant never reaches here (`e_Name` reads constants first).
 """
 
 from __future__ import annotations
 
 import ast
-from functools import reduce
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.matchers import Env
-from bastion.analyzers.taint.domain import CLEAN, Value, join
+from bastion.analyzers.taint.domain import CLEAN, UNREACHED, Value, join
 from bastion.analyzers.taint.nodes import kept_by_node
 from bastion.analyzers.taint.scoped import names_source
 from bastion.analyzers.taint.wrappers import MODULE_BODY
@@ -29,18 +29,19 @@ if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
     from bastion.analyzers.taint.specs import Models
 
+Chain = tuple[tuple[ast.expr, bool], ...]  # a global's bindings, each with whether it replaces
 _READ = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.If, ast.Try)  # what may bind a global
 
 
 def top_level_sources(body: list[ast.stmt], env: Env, kinds: dict[str, str], models: Models,
-                      memo: LRU | None = None) -> dict[str, tuple[ast.expr, ...]]:
-    """Global name -> the expressions of its top-level bindings that may carry a source's value
-    when a function runs (in the module's order). `kinds`: the globals' (a parser's `parse_args`
-    is a source by it). Each top-level statement's assignments are read once, kept by its node
-    in `memo` (the block parser hands back an unedited one's; a keystroke in a function reads
-    none: pickletools.py's tables cost 3 ms a walk)."""
+                      memo: LRU | None = None) -> dict[str, Chain]:
+    """Global name -> its top-level bindings that may carry a source's value when a function
+    runs, in the module's order, each with whether it replaces those before it. `kinds`: the
+    globals' (a parser's `parse_args` is a source by it). Each top-level statement's assignments
+    are read once, kept by its node in `memo` (the block parser hands back an unedited one's; a
+    keystroke in a function reads none: pickletools.py's tables cost 3 ms a walk)."""
     tag = b"top level sources %d" % hash((tuple(sorted(env.aliases.items())), tuple(sorted(kinds.items()))))
-    found: dict[str, tuple[ast.expr, ...]] = {}
+    found: dict[str, Chain] = {}
     for statement in body:
         if type(statement) not in _READ:
             continue
@@ -48,7 +49,9 @@ def top_level_sources(body: list[ast.stmt], env: Env, kinds: dict[str, str], mod
                 memo, tag, statement, lambda n: _bindings(n, env, kinds, models)):
             for name in names:
                 if sourced or not read.isdisjoint(found):
-                    found[name] = (*found.get(name, ()), value) if not replaces else (value,)
+                    # one reading the name (`DATA = shlex.quote(DATA)`) reads the bindings before
+                    found[name] = (*found.get(name, ()), (value, replaces)) \
+                        if not replaces or name in read else ((value, True),)
                 elif replaces:
                     found.pop(name, None)  # bound again to what names no source: clean from here
     return found
@@ -96,24 +99,31 @@ def _assignments(body: list[ast.stmt], nested: bool):
 
 def top_level_value(ev: Evaluator, node: ast.Name) -> Value:
     """What a function's read of a global bound at top level from a source holds: its bindings'
-    values, evaluated in no local scope; the findings of sinks among them are the top-level
-    code's, not the function's (dropped here). A global bound from itself reads clean inside."""
+    values in order, evaluated in no local scope (a binding's read of the name itself, what
+    those before it gave); the findings of sinks among them are the top-level code's, not the
+    function's (dropped here)."""
     name = node.id
-    if name in ev.reading_top or ev.function is not None and ev.function.name == MODULE_BODY:
+    if name in ev.reading_top:
+        return ev.reading_top[name] if ev.reading_top[name] is not UNREACHED else CLEAN
+    if ev.function is not None and ev.function.name == MODULE_BODY:  # its own bindings are its env
         return CLEAN
-    ev.reading_top.add(name)
+    chain = ev.module.top_sources[name]
+    ev.reading_top[name] = UNREACHED
     hits = len(ev.hits)
     try:
         with ev.evaluating_in({}):
-            value = reduce(join, [ev.eval(v) for v in ev.module.top_sources[name]])  # items kept
+            for value, replaces in chain:  # `join` keeps a namespace's clean items
+                got = ev.eval(value)
+                ev.reading_top[name] = got if replaces else join(ev.reading_top[name], got)
+        found = ev.reading_top[name]
     finally:
-        ev.reading_top.discard(name)
+        del ev.reading_top[name]
         del ev.hits[hits:]
-    lines = ", ".join(str(v.lineno) for v in ev.module.top_sources[name])
-    return value.with_step(ev.step(node, f"`{name}`, bound at top level on line {lines}"))
+    lines = ", ".join(str(value.lineno) for value, _ in chain)
+    return found.with_step(ev.step(node, f"`{name}`, bound at top level on line {lines}"))
 
 
-def top_level_places(sources: dict[str, tuple[ast.expr, ...]]) -> tuple[tuple[int, ...], ...]:
+def top_level_places(sources: dict[str, Chain]) -> tuple[tuple[int, ...], ...]:
     """Where the bindings of `sources` are: a path through one holds their places."""
     return tuple((v.lineno, v.col_offset, v.end_lineno or 0, v.end_col_offset or 0)
-                 for values in sources.values() for v in values)
+                 for chain in sources.values() for v, _ in chain)
