@@ -143,3 +143,36 @@ def test_a_warm_analyzer_after_an_enter_between_the_binding_and_the_function_is_
         lines = {f.span.start_line for f in TaintAnalyzer(MODELS, RULES).analyse_file(texts[0], "app.py")
                  if f.rule_id == "BST202"}
         assert lines == ({11, 12} if top else {6, 7}), (top, lines)
+
+
+# A binding through the module's own function or an object of its class: what it gives is that
+# function's summary, which the reading function's key does not hold (left out: an edit of `load`
+# alone must not leave `run` reporting what the last text's summary gave)
+THROUGH = '''import os
+import shlex
+import sys
+
+
+def load(path):
+    return {body}
+
+
+class Helper:
+    def run(self, path):
+        return {body}
+
+
+CONFIG = load(sys.argv[1])
+obj = Helper()
+OUT = obj.run(sys.argv[2])
+
+
+def run():
+    os.system(CONFIG)
+    os.system(OUT)
+'''
+
+
+def test_a_binding_through_the_modules_own_function_follows_its_edits():
+    texts = [THROUGH.format(body=body) for body in ("path", "shlex.quote(path)", "path")]
+    assert_warm_is_fresh(lambda: TaintAnalyzer(MODELS, RULES), texts[0], texts[1:])

@@ -224,7 +224,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     declares = declares_arguments(text, lines, declaring_words(memo))
     bound = parser_bindings(tree, text, lines, env, bindings)  # `PARSER = None` and a parser
     kinds = {**kinds, **{name: PARSER_KIND for name, held in bound.items() if BUILT in held}}
-    top = top_level_sources(tree.body, env, kinds, models, memo)
+    top = top_level_sources(tree.body, env, kinds, models, frozenset(d.name for d in definitions), memo)
     for name, calls in handlers.items():
         registered[name] = (*registered.get(name, ()), *calls)
     # frameworks a `def view(request)` entry needs imported that only such functions import

@@ -34,13 +34,17 @@ _READ = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.If, ast.Try)  # what may 
 
 
 def top_level_sources(body: list[ast.stmt], env: Env, kinds: dict[str, str], models: Models,
-                      memo: LRU | None = None) -> dict[str, Chain]:
+                      defined: frozenset[str], memo: LRU | None = None) -> dict[str, Chain]:
     """Global name -> its top-level bindings that may carry a source's value when a function
     runs, in the module's order, each with whether it replaces those before it. `kinds`: the
     globals' (a parser's `parse_args` is a source by it). Each top-level statement's assignments
     are read once, kept by its node in `memo` (the block parser hands back an unedited one's; a
-    keystroke in a function reads none: pickletools.py's tables cost 3 ms a walk)."""
+    keystroke in a function reads none: pickletools.py's tables cost 3 ms a walk). `defined`:
+    the module's functions and classes: a binding naming one (`CONFIG = load(sys.argv[1])`) is
+    left out, as what it gives depends on a summary the reading function's key does not hold."""
     tag = b"top level sources %d" % hash((tuple(sorted(env.aliases.items())), tuple(sorted(kinds.items()))))
+    # and the globals holding an object of one of them (`obj = Helper()`: `obj.run(q)` is its method's)
+    defined = defined | {k for k, v in kinds.items() if v.split("(", 1)[0].split(".", 1)[0] in defined}
     found: dict[str, Chain] = {}
     for statement in body:
         if type(statement) not in _READ:
@@ -48,7 +52,7 @@ def top_level_sources(body: list[ast.stmt], env: Env, kinds: dict[str, str], mod
         for names, value, replaces, sourced, read in kept_by_node(
                 memo, tag, statement, lambda n: _bindings(n, env, kinds, models)):
             for name in names:
-                if sourced or not read.isdisjoint(found):
+                if (sourced or not read.isdisjoint(found)) and read.isdisjoint(defined):
                     # one reading the name (`DATA = shlex.quote(DATA)`) reads the bindings before
                     found[name] = (*found.get(name, ()), (value, replaces)) \
                         if not replaces or name in read else ((value, True),)
