@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.domain import EVERY_CLASS, Origin, Value, source
-from bastion.analyzers.taint.nodes import kept_by_node
+from bastion.analyzers.taint.nodes import LastCall
 from bastion.analyzers.taint.scoped import names_source
 from bastion.engine.cache import LRU
 
@@ -40,19 +40,36 @@ def global_stores(definitions: list[ast.stmt], env: Env, models: Models, kinds: 
                   memo: LRU | None = None) -> dict[str, int]:
     """Global name, or `Class.attribute` of a module's class -> the 0-based line of the first
     write of request data into it by a function or method of the module. `kinds`: the
-    module's globals bound once, by the kind of their value (`RUNNER`: `Runner()`)."""
+    module's globals bound once, by the kind of their value (`RUNNER`: `Runner()`).
+    A class's writes are read member by member: a keystroke in one method of a class of 125
+    (`_pydecimal.Decimal`) makes the class anew but hands back its other members' nodes."""
     classes = frozenset(node.name for node in definitions if isinstance(node, ast.ClassDef))
     shared = frozenset(kind[:-2] for kind in kinds.values() if kind[:-2] in classes and kind[-2:] == "()")
-    spelled = hash((tuple(sorted(env.aliases.items())), classes, shared))
+    tag = b"global stores %d" % hash((tuple(sorted(env.aliases.items())), classes, shared))
+    plain = LastCall(memo, tag)
+    owned: dict[str, LastCall] = {}  # a shared class's members, by the class: `self.x` is its field
     found: dict[str, int] = {}
     for node in definitions:
-        if isinstance(node, _DEFINITIONS):
-            owner = node.name if isinstance(node, ast.ClassDef) and node.name in shared else None
-            writes = kept_by_node(memo, b"global stores %d" % spelled, node,
-                                  lambda n, owner=owner: _writes(n, classes, env, models, owner))
-            for name, line in writes:
-                found.setdefault(name, line)
+        if isinstance(node, _FUNCTIONS):
+            writes = plain.get(node, lambda n: _writes(n, classes, env, models, None))
+        elif isinstance(node, ast.ClassDef):
+            owner = node.name if node.name in shared else None
+            if owner is not None and owner not in owned:
+                owned[owner] = LastCall(memo, tag + b" of " + owner.encode())
+            members = plain if owner is None else owned[owner]
+            writes = [write for each in members.each(node.body, lambda n, owner=owner: _writes(
+                n, classes, env, models, _request_owner(n, owner))) for write in each]
+        else:
+            continue
+        for name, line in writes:
+            found[name] = min(line, found.get(name, line))
     return found
+
+
+def _request_owner(member: ast.AST, owner: str | None) -> str | None:
+    """`owner`, but for `__init__`: it runs where the module makes the shared instance, not in
+    a request."""
+    return None if type(member) in _FUNCTIONS and member.name == "__init__" else owner
 
 
 def _writes(definition: ast.AST, classes: frozenset[str], env: Env, models: Models,
@@ -64,10 +81,7 @@ def _writes(definition: ast.AST, classes: frozenset[str], env: Env, models: Mode
             declared.update(statement.names)
         elif type(statement) in _ASSIGNS and statement.value is not None:
             assigns.append(statement)
-    # `__init__` runs where the module makes the shared instance, not in a request
-    made = {id(s) for f in definition.body if type(f) in _FUNCTIONS and f.name == "__init__"
-            for s in _statements(f)} if owner is not None else set()
-    written = [(_stored(target, declared, classes, None if id(n) in made else owner), n) for n in assigns
+    written = [(_stored(target, declared, classes, owner), n) for n in assigns
                for target in (n.targets if type(n) is ast.Assign else [n.target])]
     written = [(name, n) for name, n in written if name is not None]
     if not written:
