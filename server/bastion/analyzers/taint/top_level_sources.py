@@ -30,7 +30,9 @@ if TYPE_CHECKING:
     from bastion.analyzers.taint.specs import Models
 
 Chain = tuple[tuple[ast.expr, bool], ...]  # a global's bindings, each with whether it replaces
-_READ = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.If, ast.Try)  # what may bind a global
+_READ = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.If, ast.Try, ast.For, ast.With)  # may bind one
+_UNPACKED = (ast.Tuple, ast.List)
+_ANY_INDEX = "__index__"  # a name no module binds: an index whose value is not known
 
 
 def top_level_sources(body: list[ast.stmt], env: Env, kinds: dict[str, str], models: Models,
@@ -67,15 +69,60 @@ def _bindings(statement: ast.stmt, env: Env, kinds: dict[str, str], models: Mode
     the names held, whether it names a source, the names it reads)."""
     found = []
     for node, nested in _assignments([statement], False):
-        targets = node.targets if type(node) is ast.Assign else [node.target]
-        names = tuple(t.id for t in targets if type(t) is ast.Name)
-        if names and node.value is not None:
-            walked = list(ast.walk(node.value))
-            sourced = names_source(node.value, env, models) or any(
+        for name, value, replaces in _bound(node, nested):
+            walked = list(ast.walk(value))
+            sourced = names_source(value, env, models) or any(
                 type(n) is ast.Call and _kind_source(n.func, kinds, models) for n in walked)
-            found.append((names, node.value, not nested and type(node) is not ast.AugAssign, sourced,
+            found.append(((name,), value, replaces, sourced,
                           frozenset(n.id for n in walked if type(n) is ast.Name)))
     return tuple(found)
+
+
+def _bound(node: ast.stmt, nested: bool) -> list[tuple[str, ast.expr, bool]]:
+    """The names a top-level statement binds, each with what it is bound to and whether that
+    replaces what it held: a `with` target its context manager (as `s_With` binds it), a `for`
+    target any element of what it iterates (read at an index not known), never
+    replacing (the loop may not run)."""
+    if type(node) is ast.For:
+        element = ast.copy_location(ast.Subscript(value=node.iter, slice=ast.copy_location(
+            ast.Name(id=_ANY_INDEX, ctx=ast.Load()), node.iter), ctx=ast.Load()), node.iter)
+        return [(name, value, False) for name, value in _named(node.target, element)]
+    if type(node) is ast.With:
+        return [(name, value, not nested) for item in node.items if item.optional_vars is not None
+                for name, value in _named(item.optional_vars, item.context_expr)]
+    if node.value is None:
+        return []
+    targets = node.targets if type(node) is ast.Assign else [node.target]
+    return [(name, value, not nested and type(node) is not ast.AugAssign)
+            for target in targets for name, value in _named(target, node.value)]
+
+
+def _named(target: ast.expr, value: ast.expr) -> list[tuple[str, ast.expr]]:
+    if type(target) is ast.Name:
+        return [(target.id, value)]
+    return _unpacked(target, value) if type(target) in _UNPACKED else []
+
+
+def _unpacked(target: ast.Tuple | ast.List, value: ast.expr) -> list[tuple[str, ast.expr]]:
+    """Each name a tuple target binds with what it is bound to: the value's own element
+    (`HOST, PORT = os.environ["H"], 80`), or the value indexed (`a, b = sys.argv[1:3]`: `a` is
+    `sys.argv[1:3][0]`, made at the value's place); a name after a starred one, or starred, the
+    whole value (its index from the start is not known)."""
+    found: list[tuple[str, ast.expr]] = []
+    spread = type(value) in _UNPACKED and len(value.elts) == len(target.elts) \
+        and not any(type(e) is ast.Starred for e in (*value.elts, *target.elts))
+    starred = False
+    for index, element in enumerate(target.elts):
+        starred = starred or type(element) is ast.Starred
+        part = value.elts[index] if spread else value if starred else ast.copy_location(
+            ast.Subscript(value=value, slice=ast.copy_location(ast.Constant(index), value),
+                          ctx=ast.Load()), value)
+        inner = element.value if type(element) is ast.Starred else element
+        if type(inner) is ast.Name:
+            found.append((inner.id, part))
+        elif type(inner) in _UNPACKED:
+            found.extend(_unpacked(inner, part))
+    return found
 
 
 def _kind_source(func: ast.expr, kinds: dict[str, str], models: Models) -> bool:
@@ -93,6 +140,10 @@ def _assignments(body: list[ast.stmt], nested: bool):
         elif kind is ast.If:
             yield from _assignments(node.body, True)
             yield from _assignments(node.orelse, True)
+        elif kind in (ast.For, ast.With):
+            yield node, nested
+            yield from _assignments(node.body, nested or kind is ast.For)  # a loop may not run
+            yield from _assignments(node.orelse if kind is ast.For else [], True)
         elif kind is ast.Try:
             yield from _assignments(node.body, True)
             for handler in node.handlers:
