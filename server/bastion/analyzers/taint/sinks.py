@@ -92,12 +92,16 @@ def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list
         see_xml_document(ev, node, name, args, keywords)
     sinks = ev.models.sinks
     candidates = sinks.by_name(name)  # the index's own list: not changed here
-    if isinstance(node.func, ast.Attribute) and node.func.attr in sinks.methods and not own:
+    attribute = isinstance(node.func, ast.Attribute)
+    method = node.func.attr if attribute else bound_method(ev, node.func, name)  # `ex = cur.execute`
+    if method in sinks.methods and not own:
         # `re.search(...)` is a module's function, not the method of a connection or a tree;
         # what `from db import cursor` binds may be a module, and is a cursor to `module_too`
-        candidates = [*candidates, *(m for m in sinks.methods[node.func.attr]
+        # (a bound method's receiver is not a module, and has no name here)
+        held = _last_name(node.func.value) if attribute else None
+        candidates = [*candidates, *(m for m in sinks.methods[method]
                                      if m not in candidates and (m.module_too or not on_module)
-                                     and (not m.receivers or _last_name(node.func.value) in m.receivers))]
+                                     and (not m.receivers or held in m.receivers))]
     if not candidates:
         return None  # most calls: no list made
     # nor is a method of a library the module does not import (nor its result untainted by it)
@@ -194,6 +198,20 @@ def is_module(ev: Evaluator, name: str | None) -> bool:
     # a peewee model), whose methods are a value's (`Item.raw(sql)`), not a module's functions
     bases_of = ev.module.external_bases
     return bases_of is None or not bases_of(name)
+
+
+def bound_method(ev: Evaluator, func: ast.expr, name: str | None) -> str | None:
+    """The method a local name called as `func` is bound to (`ex = cur.execute; ex(q)`: the
+    name's kind, so the call's `name`, is the receiver's kind and `.execute`), for the sinks of
+    methods of that name (sink_aliases.py takes the exact sinks): None for any other callee, a
+    module's function (`s = re.search`) or a method of a class of this module (its summary's)."""
+    if type(func) is not ast.Name or name is None or ev.env is None or ev.env.get(func.id) is None:
+        return None
+    base, _, method = name.rpartition(".")
+    if not base or method not in ev.models.sinks.methods \
+            or base.split(".", 1)[0].split("(", 1)[0] in ev.module.class_bases or is_module(ev, base):
+        return None
+    return method
 
 
 def quoted(sink: str) -> str:
