@@ -7,6 +7,7 @@ registering another by `self`), a warm analyzer's results are a fresh one's."""
 
 from __future__ import annotations
 
+import ast
 from functools import partial
 
 from hypothesis import HealthCheck, given, settings
@@ -15,7 +16,10 @@ from tests.unit.slot_edits import assert_warm_is_fresh, edit_runs, filled, resul
 
 from bastion.analyzers.taint import helpers
 from bastion.analyzers.taint.analyzer import TaintAnalyzer, load_taint_rules
+from bastion.analyzers.taint.blocks import BlockParser
+from bastion.analyzers.taint.context import module_context
 from bastion.analyzers.taint.model_files import load_models
+from bastion.engine.cache import LRU
 
 MODELS, RULES = load_models(), load_taint_rules()
 
@@ -96,19 +100,25 @@ class Page({base}):
 _text = partial(filled, TEMPLATE, SLOTS)
 
 
+def _asked(monkeypatch, name: str) -> list[str]:
+    """The names of the nodes or functions `helpers.<name>` is asked of from now on."""
+    asked: list[str] = []
+    original = vars(helpers)[name]
+
+    def recording(first, *rest):
+        asked.append(first.name)
+        return original(first, *rest)
+
+    monkeypatch.setattr(helpers, name, recording)
+    return asked
+
+
 def test_a_key_in_one_body_walks_its_calls_alone(monkeypatch):
     """A key typed in `a` walks `a`'s calls for `hand_requests`; on main every function's
     (each of Page's 21 methods too) was looked up again."""
     warm = TaintAnalyzer(MODELS, RULES)
     warm.analyse_file(_text({"view": 1}), "app.py")
-    walked: list[str] = []
-    original = helpers.handed
-
-    def counting(node, memo, text=None):
-        walked.append(node.name)
-        return original(node, memo, text)
-
-    monkeypatch.setattr(helpers, "handed", counting)
+    walked = _asked(monkeypatch, "handed")
     warm.analyse_file(_text({"view": 3}), "app.py")
     assert walked == ["a"]
     fresh = TaintAnalyzer(MODELS, RULES)
@@ -130,3 +140,27 @@ def test_a_helper_handed_the_request_reports_only_while_it_is():
 @given(texts=edit_runs(TEMPLATE, SLOTS))
 def test_a_warm_analyzer_after_edits_is_a_fresh_one(texts):
     assert_warm_is_fresh(lambda: TaintAnalyzer(MODELS, RULES), _text({}), texts)
+
+
+def test_a_key_in_one_function_reads_the_others_facts_kept(monkeypatch):
+    """A key typed in `other` asks no method whether a call can hand it the request
+    (`_factory`: a staticmethod's or classmethod's); on main each of the module's 24 methods was
+    asked again at every key. The request kinds are a fresh context's."""
+    parser, memo = BlockParser(memo=LRU(4096)), LRU(4096)
+
+    def typed(digits: str) -> str:
+        return _text({"view": 1}).replace("    return req\n", f"    return req or {digits}\n")
+
+    def context(text: str):
+        return module_context(parser.parse(text), MODELS, memo, text=text, lines=text.split("\n"))
+    context(typed("1"))
+    context(typed("12"))
+    asked = _asked(monkeypatch, "_factory")
+    warm = context(typed("123"))
+    assert asked == []
+    monkeypatch.undo()
+    fresh = module_context(ast.parse(typed("123")), MODELS, LRU(4096), text=typed("123"),
+                           lines=typed("123").split("\n"))
+    kinds = [(f.name, f.request_kinds) for f in warm.functions]
+    assert kinds == [(f.name, f.request_kinds) for f in fresh.functions]
+    assert ("req", "flask.request") in dict(kinds)["fetch"]

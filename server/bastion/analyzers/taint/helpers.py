@@ -21,12 +21,12 @@ import ast
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.taint.hand_reuse import last_handings
 from bastion.analyzers.taint.nodes import (
     header_nodes,
     kept_by_node,
     kept_by_statements,
     long_function,
-    twins,
 )
 from bastion.analyzers.taint.signatures import by_keyword, positional
 from bastion.engine.cache import LRU
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 # ("self", attribute))
 Handed = tuple[str, int | str, tuple[str, str]]
 Facts = tuple[frozenset[str], tuple[Handed, ...]]
-_HANDINGS = (b"hand requests",)
 
 
 def called_here(names: list[str], tree: ast.Module, memo: LRU | None, text: str | None = None) -> set[str]:
@@ -173,30 +172,58 @@ def hand_requests(functions: list[Function], env: Env, models: Models, memo: LRU
     classes' staticmethods and classmethods that a call of the module hands the request object:
     an entry's request parameter, a module-level request (`flask.request`), or `self.request` of
     a handler. A parameter also handed another name, or requests of two kinds, holds none: its
-    callers fill it as any parameter. `text`: as for `called_here`."""
-    plain = {f.name: f for f in functions
-             if f.class_name is None and (f.entry is None or f.helper) or _factory(f)}
+    callers fill it as any parameter. `text`: as for `called_here`. What is unedited since the
+    last keystroke is kept (hand_reuse.py)."""
+    last = last_handings(memo, (env.aliases, models.digest))
+    facts = last.update(functions, _hand_facts)
+    if not any([fact[3] for fact in facts]):  # no request to hand (most modules)
+        if last.aliases_hold is None:
+            last.aliases_hold = any(models.holds_sources(kind) for kind in set(env.aliases.values()))
+        if not last.aliases_hold:
+            return
+    plain = {fact[1]: fact[0] for fact in facts if fact[1] is not None}
     # `Params(request)` hands it to `Params.__init__`, which may keep it (`self.request =
     # request`): its methods then read the request's data through that field
-    plain.update({f.class_name: f for f in functions if f.class_name is not None
-                  and f.node.name == "__init__" and f.entry is None})
-    if not plain or not _holds_requests(functions, env, models):
+    plain.update({fact[2]: fact[0] for fact in facts if fact[2] is not None})
+    if not plain:
         return
+    handings = last.handings(facts, frozenset(plain), memo,
+                             lambda c: _handings(c, plain, env, models, memo, text))
+    reach = {fact[1]: fact[6] for fact in facts if fact[1] is not None}
+    reach.update({fact[2]: fact[6] for fact in facts if fact[2] is not None})
+    kinds = last.combined(handings, list(reach.values()), lambda: _combine(handings, reach))
+    for function, found in zip(plain.values(), kinds, strict=True):
+        function.request_kinds = found
+
+
+def _hand_facts(function: Function) -> tuple:
+    """hand_reuse.Facts of a function; what a call reaches of one it can hand the request:
+    (the name calls it by, its parameters by position past `self` or `cls`, by keyword)."""
+    node = function.node
+    plain = function.class_name is None and (function.entry is None or function.helper) \
+        or _factory(function)
+    init = function.class_name is not None and node.name == "__init__" and function.entry is None
+    reach = (_called_as(function), tuple(a.arg for a in positional(node.args)[function.implicit_params:]),
+             tuple(a.arg for a in by_keyword(node.args))) if plain or init else None
+    return (function, function.name if plain else None, function.class_name if init else None,
+            bool(function.entry is not None and function.request_params or function.self_kind),
+            id(node), id(function), reach)
+
+
+def _combine(handings: list[tuple], reach: dict[str, tuple]) -> list[tuple[tuple[str, str], ...]]:
+    """Each of `reach`'s request kinds, from the callers' handings: (parameter, kind), none of
+    a parameter handed requests of two kinds or another name."""
     found: dict[tuple[str, str], str | None] = {}
-    last = _last_handings(memo, (frozenset(plain), env.aliases, models.digest))
-    for caller in functions:
-        for callee, slot, kind in last.handings(
-                caller, memo, lambda c: _handings(c, plain, env, models, memo, text)):
-            target = plain[callee]
-            param = _param(target.node, slot, target.implicit_params)
-            if param is not None:
-                key = (callee, param)
-                found[key] = kind if found.get(key, kind) == kind else None
-    last.done()
-    for function in plain.values():
-        function.request_kinds = tuple(sorted(
-            (param, kind) for (callee, param), kind in found.items()
-            if kind is not None and callee == _called_as(function)))
+    for callee, slot, kind in (handing for caller in handings for handing in caller):
+        _, taken, names = reach[callee]
+        param = (taken[slot] if slot < len(taken) else None) if isinstance(slot, int) \
+            else slot if slot in names else None
+        if param is not None:
+            key = (callee, param)
+            found[key] = kind if found.get(key, kind) == kind else None
+    return [tuple(sorted((param, kind) for (callee, param), kind in found.items()
+                         if kind is not None and callee == called_as))
+            for called_as, _, _ in reach.values()]
 
 
 def _handings(caller: Function, plain: dict[str, Function], env: Env, models: Models, memo: LRU | None,
@@ -207,63 +234,10 @@ def _handings(caller: Function, plain: dict[str, Function], env: Env, models: Mo
                  for callee, slot, (how, name) in handed(caller.node, memo, text) if callee in plain)
 
 
-class _LastHandings:
-    """Each caller's handings of the last `hand_requests` of a generation (the plain functions'
-    names, the import aliases, the models), by the caller's node and what `_request_kind` reads
-    of it: a keystroke in one function body computes that function's alone. Looking up every
-    caller's calls in the LRU and walking them cost argparse.py 0.6 ms a key."""
-
-    def __init__(self, generation: tuple) -> None:
-        self.generation = generation
-        self._last: dict[int, tuple] = {}
-        self._next: dict[int, tuple] = {}
-
-    def handings(self, caller: Function, memo: LRU | None, compute: Callable[[Function], tuple]) -> tuple:
-        """`compute(caller)`, or what it was for the caller's node, or a node of the same text at
-        other lines (handings hold no line), read the same way."""
-        node = caller.node
-        reads = (caller.entry, caller.request_params, caller.self_kind)
-        found = self._kept(node, reads)
-        if found is None and memo is not None:
-            found = next((f for twin in twins(memo, node) if (f := self._kept(twin, reads)) is not None),
-                         None)
-        if found is None:
-            found = compute(caller)
-        self._next[id(node)] = (node, reads, found)
-        return found
-
-    def _kept(self, node: ast.AST, reads: tuple) -> tuple | None:
-        kept = self._last.get(id(node))
-        if kept is None or kept[0] is not node or kept[1][0] is not reads[0] or kept[1][1:] != reads[1:]:
-            return None
-        return kept[2]
-
-    def done(self) -> None:
-        self._last, self._next = self._next, {}
-
-
-def _last_handings(memo: LRU | None, generation: tuple) -> _LastHandings:
-    """The last call's handings when it had this generation, else an empty store (a new one
-    without a memo)."""
-    kept = memo.get(_HANDINGS) if memo is not None else None
-    if kept is None or kept.generation != generation:
-        kept = _LastHandings(generation)
-        if memo is not None:
-            memo.put(_HANDINGS, kept)
-    return kept
-
-
 def _called_as(function: Function) -> str:
     """How a call names the function: a class's `__init__` by the class's name."""
     return function.class_name if function.class_name is not None \
         and function.node.name == "__init__" else function.name
-
-
-def _holds_requests(functions: list[Function], env: Env, models: Models) -> bool:
-    """Whether any request object can be handed on: an entry's request parameter, a handler's
-    `self`, or a module-level name for one (`from flask import request`)."""
-    return any(f.entry is not None and f.request_params or f.self_kind for f in functions) \
-        or any(models.holds_sources(kind) for kind in set(env.aliases.values()))
 
 
 def _request_kind(caller: Function, how: str, name: str, env: Env, models: Models) -> str | None:
@@ -288,12 +262,3 @@ def _factory(function: Function) -> bool:
     # most methods have none: asked of each method at each keystroke (`hand_requests`)
     return bool(decorators) and function.class_name is not None and function.entry is None and any(
         isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") for d in decorators)
-
-
-def _param(node: ast.FunctionDef | ast.AsyncFunctionDef, slot: int | str,
-           implicit: int = 0) -> str | None:
-    taken = positional(node.args)[implicit:]  # not `cls`
-    if isinstance(slot, int):
-        return taken[slot].arg if slot < len(taken) else None
-    names = [a.arg for a in by_keyword(node.args)]
-    return slot if slot in names else None
