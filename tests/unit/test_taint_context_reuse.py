@@ -15,7 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from tests.hypothesis_budget import examples
 
-from bastion.analyzers.taint import bindings, class_constants, entries, helpers
+from bastion.analyzers.taint import bindings, class_constants, context_reuse, entries, helpers
 from bastion.analyzers.taint.analyzer import load_models
 from bastion.analyzers.taint.blocks import BlockParser
 from bastion.analyzers.taint.context import module_context
@@ -154,6 +154,17 @@ def test_an_unedited_function_is_not_classified_again(monkeypatch):
     classified, module = recorded(monkeypatch, entries, "classify_kept", "os.system(value)",
                                   "os.system(value + 'x')")
     assert classified == ["plain"]
+    assert module.function_named("Page.get").entry is not None
+
+
+def test_an_unedited_class_is_taken_whole(monkeypatch):
+    """A key in `plain` takes the top-level functions one by one (`KeptFunctions.take`), and
+    each unedited class whole (on the commit before, 4 more: one per class, method by method)."""
+    taken, module = recorded(monkeypatch, context_reuse.KeptFunctions, "take", "os.system(value)",
+                             "os.system(value + 'x')")
+    assert len(taken) == 3  # helper, view, plain
+    long_methods = [f.name for f in module.functions if f.class_name == "Long"]
+    assert long_methods == [f"Long.get_{i}" for i in range(30)]
     assert module.function_named("Page.get").entry is not None
 
 

@@ -71,6 +71,11 @@ class KeptFunctions:
         # aliases and global kinds resolving them are in the generation (the module's digest)
         self._last_marks: dict[int, tuple[ast.AST, tuple[str, ...]]] = {}
         self._next_marks: dict[int, tuple[ast.AST, tuple[str, ...]]] = {}
+        # each class's methods, by its node: (node, around, methods, their entries for `_next`);
+        # an unedited class is taken whole: taking its methods one by one cost argparse.py
+        # ~600 calls a keystroke
+        self._last_classes: dict[int, tuple] = {}
+        self._next_classes: dict[int, tuple] = {}
 
     def owner(self, entries: list[EntryModel], bases: list[str | None]) -> EntryModel | None:
         key = tuple(bases)
@@ -103,15 +108,33 @@ class KeptFunctions:
             found.append(function)
         return found
 
-    def keep(self, functions: list[Function], around: tuple) -> None:
-        kept = self._next
-        for function in functions:
-            kept[id(function.node)] = (function.node, around, function)
+    def take_class(self, node: ast.ClassDef, around: tuple) -> list[Function] | None:
+        """The methods of the class `node` (the same object: its members are the same nodes)
+        classified with the facts `around` it, reset as by `take`, or None."""
+        kept = self._last_classes.get(id(node))
+        if kept is None or kept[0] is not node or kept[1] != around:
+            return None
+        for function in kept[2]:
+            function.request_kinds = ()
+        self._next.update(kept[3])
+        self._next_classes[id(node)] = kept
+        return kept[2]
+
+    def keep(self, functions: list[Function], around: tuple, class_node: ast.ClassDef | None = None) -> None:
+        """`class_node`: the class of `functions`, all its methods."""
+        if class_node is None:
+            for function in functions:
+                self._next[id(function.node)] = (function.node, around, function)
+            return
+        kept = {id(function.node): (function.node, around, function) for function in functions}
+        self._next.update(kept)
+        self._next_classes[id(class_node)] = (class_node, around, functions, kept)
 
     def done(self) -> None:
         """The functions kept since the last call are those the next context may take."""
         self._last, self._next = self._next, {}
         self._last_marks, self._next_marks = self._next_marks, {}
+        self._last_classes, self._next_classes = self._next_classes, {}
 
 
 def kept_functions(memo: LRU | None, generation: tuple) -> KeptFunctions | None:

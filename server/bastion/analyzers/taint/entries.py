@@ -147,6 +147,10 @@ def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
                 # the class's URL rules type its methods' parameters (entry_params.py)
                 marks = (*marks, *(ast.unparse(d) for d in node.decorator_list))
             around = (node.name, tuple(bases), self_kind, setup, marks)
+            taken = kept.take_class(node, around) if kept is not None else None
+            if taken is not None:
+                found.extend(taken)
+                continue
             items = [item for item in node.body if isinstance(item, FUNCTIONS)]
             methods = kept.take(items, around, node) if kept is not None else [None] * len(items)
             for index, (item, method) in enumerate(zip(items, methods, strict=True)):
@@ -161,7 +165,7 @@ def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
                         registered=registered.get(f"{node.name}.{item.name}", ()),
                         header=memo.header(item) if memo is not None else None, aliases=aliases)
             if kept is not None:
-                kept.keep(methods, around)
+                kept.keep(methods, around, node)
             found.extend(methods)
     return found
 
