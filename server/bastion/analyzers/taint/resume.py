@@ -37,10 +37,10 @@ HELD_AS = b"kept walk states"  # the key of a function cache's `Checkpoints`
 # Containers the walk changes in place, by their type (copied when kept and when resumed; kept
 # only when not empty: a state is kept after each statement, and few containers fill up), then
 # `env`, values the walk replaces, and what it reads but never changes (the same in a walk with
-# the same inputs). Between top-level statements `loops` and `raising` are empty.
+# the same inputs). Between top-level statements `loops`, `raising` and `reading_top` are empty.
 COPIED = {"hits": list, "held": list, "seen": dict, "returned_fields": dict, "parsed_from": dict,
           "host_from": dict, "matched_from": dict, "handed_on": set, "escaped": set,
-          "rebound_inside": set, "attributed": set, "loops": list, "raising": list}
+          "rebound_inside": set, "attributed": set, "loops": list, "raising": list, "reading_top": dict}
 HELD = ("returns", "returned", "yielded", "statement", "depth", "handed")
 STATE = ("env", *COPIED, *HELD, "names", "budget")
 CONSTANT = ("module", "models", "summaries", "class_name", "fields", "function", "sql_strings",
