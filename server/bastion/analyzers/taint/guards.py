@@ -13,6 +13,7 @@ address_guards.py's."""
 from __future__ import annotations
 
 import ast
+from types import EllipsisType
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.address_guards import public_address
@@ -119,21 +120,24 @@ def _single(ev: Evaluator, test: ast.expr, env: Env, truth: bool) -> Env:
     return env
 
 
-def checked(ev: Evaluator, call: ast.Call, env: Env | None) -> Env | None:
+def checked(ev: Evaluator, call: ast.Call, env: Env | None,
+            name: str | None | EllipsisType = ...) -> Env | None:
     """`env` after `call` returned, when it raises unless a test holds: a normalized path's
     `p.relative_to(BASE)` proves what `p.is_relative_to(BASE)` true does; `int(value)`, that
     `value` is an integer's text; a guard helper that raises (`validate_url(target)`), what
     its paths that return prove. In a `try`, the handlers start from the state before it: one
-    that goes on joins the unchecked path back."""
+    that goes on joins the unchecked path back. `name`: the callee's qualified name, when the
+    caller has just read it in `env`, which is the walk's own state (`...`: not read)."""
     func = call.func
     if env is None or not call.args and not call.keywords:
         return env
     if not isinstance(func, ast.Attribute) or func.attr not in _RAISING_CHECKS:
-        if env is ev.env:  # the walk's own state (each call statement's)
-            name = ev.qualname(func)
-        else:
-            with ev.evaluating_in(env):
+        if name is ...:  # not read by the caller
+            if env is ev.env:  # the walk's own state (each call statement's)
                 name = ev.qualname(func)
+            else:
+                with ev.evaluating_in(env):
+                    name = ev.qualname(func)
         if name in _INTEGERS and len(call.args) == 1 and not call.keywords:
             return narrow(env, call.args[0], _INTEGER_TEXT)
         return _helper(ev, call, env, name, None)  # `validate_url(target)`

@@ -124,10 +124,12 @@ class Interpreter(Evaluator):
     def s_Expr(self, node: ast.Expr) -> None:
         self.eval(node.value)
         if isinstance(node.value, ast.Call):
-            if self.qualname(node.value.func) in NO_RETURN:
+            # read once: nothing runs between this read and checked()'s, in the same state
+            name = self.qualname(node.value.func)
+            if name in NO_RETURN:
                 self.env = None
             else:
-                self.env = checked(self, node.value, self.env)
+                self.env = checked(self, node.value, self.env, name)
 
     def s_Assign(self, node: ast.Assign) -> None:
         value = named_sink(self, node.value, self.eval(node.value))  # `fn = eval`
