@@ -153,6 +153,11 @@ class ModuleContext:
     def inherited(self, class_name: str, method: str) -> str | None:
         """`Class.method` of the nearest class of the lineage that defines `method`: a subclass
         without its own `__init__` is built by its base's."""
+        if class_name not in self.parents:
+            # no ancestor of this module (a name that is no class of it, `subprocess.run`, the
+            # most of ~2 look-ups a call): its lineage is itself, without building the tuple
+            name = f"{class_name}.{method}"
+            return name if self.function_named(name) is not None else None
         for cls in self.lineage(class_name):
             if self.function_named(f"{cls}.{method}") is not None:
                 return f"{cls}.{method}"
