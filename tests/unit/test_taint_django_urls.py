@@ -280,3 +280,25 @@ def test_the_editor_analyses_the_view_module_again_after_an_edit_of_urls_py(tmp_
         assert compute() == []  # nothing changed since
     finally:
         engine.summaries.open([])
+
+
+def test_a_route_regex_too_long_to_read_proves_nothing(tmp_path):
+    """A `re_path` regex over 4,096 characters is not compiled (a hostile `urls.py`: a 2 MB one
+    takes seconds, again at each edit): its groups type nothing, the view's parameter stays text."""
+    padding = "(?:" + "|".join(f"x{i}" for i in range(1200)) + ")?"
+    project = tmp_path / "project"
+    (project / "shop").mkdir(parents=True)
+    (project / "shop" / "__init__.py").write_text("", encoding="utf-8")
+    (project / "shop" / "views.py").write_text(VIEWS, encoding="utf-8")
+    urls = project / "shop" / "urls.py"
+    reported = []
+    for route in (r"^archive/(?P<year>[0-9]{4})/$", r"^archive/(?P<year>[0-9]{4})/" + padding + "$"):
+        urls.write_text("from django.urls import re_path\n\nfrom . import views\n\n"
+                        f"urlpatterns = [re_path(r\"{route}\", views.archive)]\n", encoding="utf-8")
+        done = subprocess.run([sys.executable, "-m", "bastion", "check", "--no-cache", "--format", "json",
+                               str(project)], capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "PYTHONPATH": str(ROOT / "server")}, check=False)
+        reported.append(sorted(r["line"] for r in json.loads(done.stdout)["results"]
+                               if r["rule_id"] == "BST204" and r["path"].endswith("views.py")))
+    line = VIEWS.splitlines().index('        cursor.execute("SELECT * FROM posts WHERE year = " + year)') + 1
+    assert [line in lines for lines in reported] == [False, True]

@@ -48,6 +48,9 @@ _CONVERTERS = {
 }
 _PATH_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<parameter>[^>]+)>")  # Django's
 _GROUP = re.compile(r"\(\?P<([A-Za-z_]\w*)>")
+# a route is short; a longer regex proves nothing (a hostile urls.py: compiling a 2 MB one takes
+# seconds, and each edit of the file reads its routes again)
+_MAX_ROUTE = 4096
 
 # a view's file -> (the view's name there, its parameters) of each route naming one of its views
 FileRoutes = dict[str, tuple[tuple[str, Params], ...]]
@@ -173,6 +176,8 @@ def _path_params(route: str) -> Params:
 
 def _regex_params(route: str) -> Params:
     """Each named group's pattern, matched whole by it (with the route's flags)."""
+    if len(route) > _MAX_ROUTE:
+        return {}
     try:
         flags = re.compile(route).flags & ~re.UNICODE
     except (re.error, RecursionError, OverflowError, ValueError):
