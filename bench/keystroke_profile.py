@@ -3,10 +3,13 @@ script, as the editor's scheduler runs it (the incremental splitter, the unchang
 and after each edit), without the LSP server around it.
 
 Usage: PYTHONPATH=server python bench/keystroke_profile.py [--file views.py|PATH] [--edits 132]
-           [--rounds 3] [--profile 20]
+           [--rounds 3] [--profile 20] [--calls]
 Prints p50 / p95 / mean CPU ms per key (`time.process_time`, so that a shared machine's other
 load counts less) for each round, and with --profile N the N heaviest functions (cumulative) of
-a cProfile of the slowest 5% of keys of the last round. `views.py` is bench/typing_bench.py's
+a cProfile of the slowest 5% of keys of the last round. --calls prints instead the function
+calls a key makes (cProfile's count over every key, divided by the keys): the same on every run
+of the same code, so a change's cost shows on a loaded machine too (a pass made to read a whole
+class at each key made `_pydecimal.py`'s 13,280 calls a key 59,530). `views.py` is bench/typing_bench.py's
 generated Flask module; any other name is a CPython module (`import subprocess` prepended, as
 typing_bench.py does).
 """
@@ -83,6 +86,20 @@ def run(text: str, path: str, edits: int, profile: bool):
     return times, prof
 
 
+def calls_per_key(text: str, path: str, edits: int) -> int:
+    """The function calls (Python's and built-ins', cProfile's count) a key makes, on average."""
+    engine, splitter = create_engine(), IncrementalSplitter()
+    run_to_end(analyse_edit(engine, splitter, text, path, split_lines(text), None, None))
+    prof, keys = cProfile.Profile(), 0
+    for new, prefix, suffix in states(text, edits):
+        gen = analyse_edit(engine, splitter, new, path, split_lines(new), prefix, suffix)
+        prof.enable()
+        run_to_end(gen)
+        prof.disable()
+        keys += 1
+    return pstats.Stats(prof).total_calls // keys
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * p))]
@@ -94,11 +111,15 @@ def main() -> int:
     parser.add_argument("--edits", type=int, default=132)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", type=int, default=0)
+    parser.add_argument("--calls", action="store_true")
     args = parser.parse_args()
     text = source(args.file)
     gc.freeze()  # as the server does (cli/lsp_cmd.py)
     gc.set_threshold(20_000, 50, 100)
     path = str(Path("/tmp") / Path(args.file).name)
+    if args.calls:
+        print(f"{args.file}: {calls_per_key(text, path, args.edits)} calls/key ({args.edits} keys)")
+        return 0
     for round_ in range(args.rounds):
         last = round_ == args.rounds - 1
         times, prof = run(text, path, args.edits, bool(args.profile) and last)
