@@ -176,14 +176,15 @@ def _imports_itself(call: ast.Call) -> bool:
 def declared_global(definition: ast.stmt) -> frozenset[str]:
     """The names `global` declarations inside a definition (its methods, nested functions)
     rebind: a declaration is a statement, so only statements are looked at."""
-    names: set[str] = set()
-    stack: list = [definition]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, ast.Global):
-            names.update(current.names)
+    return frozenset(name for statement in statements_in(definition) if isinstance(statement, ast.Global)
+                     for name in statement.names)
+
+
+def statements_in(definition: ast.AST) -> list[ast.AST]:
+    """The definition and the statements inside it, nested definitions' too (the expressions
+    between them are not walked)."""
+    found = [definition]
+    for current in found:  # grows while it is read
         for block in _BLOCKS:
-            inner = getattr(current, block, None)
-            if inner:
-                stack.extend(inner)
-    return frozenset(names)
+            found.extend(getattr(current, block, ()))
+    return found

@@ -21,6 +21,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.matchers import Env
+from bastion.analyzers.taint.bindings import statements_in
 from bastion.analyzers.taint.domain import EVERY_CLASS, Origin, Value, source
 from bastion.analyzers.taint.nodes import LastCall
 from bastion.analyzers.taint.scoped import names_source
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _DEFINITIONS = (*_FUNCTIONS, ast.ClassDef)
 _ASSIGNS = (ast.Assign, ast.AugAssign, ast.AnnAssign)
-_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")  # as bindings.declared_global reads
 
 
 def global_stores(definitions: list[ast.stmt], env: Env, models: Models, kinds: dict[str, str],
@@ -76,7 +76,7 @@ def _writes(definition: ast.AST, classes: frozenset[str], env: Env, models: Mode
             owner: str | None) -> tuple[tuple[str, int], ...]:
     declared: set[str] = set()
     assigns: list[ast.Assign | ast.AugAssign | ast.AnnAssign] = []
-    for statement in _statements(definition):
+    for statement in statements_in(definition):
         if type(statement) is ast.Global:
             declared.update(statement.names)
         elif type(statement) in _ASSIGNS and statement.value is not None:
@@ -99,16 +99,6 @@ def _plain(value: ast.expr, env: Env, models: Models) -> bool:
     sanitizer cleaning every class) stores no request text."""
     return type(value) is ast.Call and any(EVERY_CLASS <= model.cleans for model in
                                            models.sanitizers.by_name(env.qualname(value.func)))
-
-
-def _statements(definition: ast.AST) -> list[ast.AST]:
-    """The definition and the statements inside it, nested definitions' too (a write and its
-    `global` are statements: the expressions between are not walked)."""
-    found = [definition]
-    for current in found:  # grows while it is read
-        for block in _BLOCKS:
-            found.extend(getattr(current, block, ()))
-    return found
 
 
 def _stored(target: ast.expr, declared: set[str], classes: frozenset[str], owner: str | None
