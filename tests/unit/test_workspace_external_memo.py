@@ -7,21 +7,23 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from bastion.analyzers.taint import workspace
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
 from bastion.analyzers.taint.workspace import SummaryStore
+from bastion.analyzers.taint.workspace_external import external_of
 
 APP = Path(__file__).resolve().parents[1] / "fixtures" / "taint_workspace" / "flask_app"
 
 
 def _counting(store: SummaryStore, monkeypatch) -> list[str | None]:
     computed: list[str | None] = []
-    real = store._external
 
-    def counted(source, path):
+    def counted(asked, source, path):
+        assert asked is store
         computed.append(path)
-        return real(source, path)
+        return external_of(asked, source, path)
 
-    monkeypatch.setattr(store, "_external", counted)
+    monkeypatch.setattr(workspace, "external_of", counted)
     return computed
 
 

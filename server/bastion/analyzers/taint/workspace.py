@@ -18,7 +18,8 @@ Two ways to use it:
 Owner: the store owns its graph and entries (`ModuleEntry`, workspace_entries.py), and the
 memos of what its modules' import closures name (`ClosureTexts`, workspace_closure.py) and of
 their Flask hooks (`HookIndex`, scoped_hooks.py); a module's summaries are computed by
-`summarise` (workspace_summarise.py), and published by `publish` (workspace_publish.py).
+`summarise` (workspace_summarise.py), published by `publish` (workspace_publish.py), and
+served to a file's analysis by `external_of` (workspace_external.py).
 Computation (`function`, `prepare`) is serialised by `_lock`, which guards them all; the
 analysis thread reads published entries, and what hooks store in `g` for a file
 (`HookIndex.published`), without it (one dict read, swapped whole).
@@ -31,7 +32,6 @@ import threading
 from collections.abc import Callable, Iterable
 
 from bastion.analyzers.taint.context import class_facts
-from bastion.analyzers.taint.exports import stale
 from bastion.analyzers.taint.foreign_changes import ForeignChanges
 from bastion.analyzers.taint.modules import (
     ModuleGraph,
@@ -42,7 +42,7 @@ from bastion.analyzers.taint.modules import (
 from bastion.analyzers.taint.results import Summary
 from bastion.analyzers.taint.scoped_hooks import HookIndex
 from bastion.analyzers.taint.specs import Models
-from bastion.analyzers.taint.url_routes import RouteIndex, Routes, routes_key
+from bastion.analyzers.taint.url_routes import RouteIndex
 from bastion.analyzers.taint.workspace_closure import ClosureTexts, naming
 from bastion.analyzers.taint.workspace_entries import (
     REEXPORT_HOPS,
@@ -50,18 +50,15 @@ from bastion.analyzers.taint.workspace_entries import (
     Imports,
     ModuleEntry,
     class_bases,
-    imported_forms,
     imports_of,
-    reads_scoped,
     returns_source,
-    scoped_stores,
 )
+from bastion.analyzers.taint.workspace_external import external_of
 from bastion.analyzers.taint.workspace_gate import imports_source
 from bastion.analyzers.taint.workspace_names import names_used, split_name
 from bastion.analyzers.taint.workspace_publish import publish
 from bastion.analyzers.taint.workspace_records import record_summaries
 from bastion.analyzers.taint.workspace_summarise import summarise
-from bastion.digests import blake2b
 from bastion.model.text import split_lines
 from bastion.parsing import parse_code
 
@@ -105,70 +102,10 @@ class SummaryStore:
         last = self._last_external
         if last is not None and last[0] is source and last[1] == path:
             return last[2]
-        external = self._external(source, path)
+        external = external_of(self, source, path)
         if self.compute and isinstance(source, Imports):
             self._last_external = (source, path, external)
         return external
-
-    def _external(self, source: str | Imports, path: str | None) -> External | None:
-        imports = source if isinstance(source, Imports) else None
-        table = import_table(imports.statements if imports else source, path, self.graph.resolver)
-        routes: Routes = {}
-        if path is not None and (imports.django if imports else "django" in source):
-            if self.compute:
-                with self._lock:
-                    routes = self._routes.of(path)
-            else:
-                routes = self._routes.published.get(path, {})
-        if not table and not routes:
-            return None
-        flask_g = reads_scoped(source) if imports is None else imports.flask_g
-        targets = sorted(set(table.values()))
-        scoped: dict[str, tuple[str, int]] = {}
-        hooked: dict[str, tuple[str, int]] = {}
-        if self.compute:
-            def lookup(name: str, tainted: bool) -> Summary | None:
-                target, function = split_name(name, table)
-                return None if target is None else self.function(target, function, tainted)
-
-            def bases(name: str) -> tuple[str, ...]:
-                with self._lock:
-                    return class_bases(name, table, self._loaded)
-
-            with self._lock:
-                digest = self.graph.identity(targets, self.version).encode()
-                forms = imported_forms(table, self._loaded, self.graph.text, self.models)
-                if flask_g:
-                    scoped = scoped_stores(targets, self._loaded)
-                    hooked = self._hooks.stores(path, imports.registrars if imports else None, table)
-        else:
-            published = {t: self._published.get(t) for t in targets}
-            # the classes their instances are of, looked up by file (workspace_publish.py)
-            published.update((t, self._published.get(t)) for m in list(published.values())
-                             if m is not None for t in m.held if t not in published)
-            digest = repr(sorted((t, m.fingerprint if m else "-", t in self._dirty)
-                                 for t, m in published.items())).encode()
-
-            def lookup(name: str, tainted: bool) -> Summary | None:
-                target, function = split_name(name, table)
-                entry = published.get(target) if target is not None else None
-                found = entry.summaries.get(function) if entry is not None else None
-                if found is None or not (tainted or returns_source(found, self.models)):
-                    return None
-                return stale(found) if target in self._dirty else found
-
-            def bases(name: str) -> tuple[str, ...]:
-                return class_bases(name, table, published.get)
-
-            forms = imported_forms(table, published.get)
-            if flask_g:
-                scoped = scoped_stores(targets, published.get)
-                hooked = self._hooks.published.get(path or "", {})
-        for attribute, where in hooked.items():  # after the modules it imports
-            scoped.setdefault(attribute, where)
-        digest += repr(sorted(hooked.items())).encode() + routes_key(routes)
-        return External(lookup, blake2b(digest, digest_size=16).digest(), bases, scoped,
-                        forms, routes)
 
     def imports_source(self, text: str, path: str | None) -> bool:
         """Whether `text` imports a function of a workspace module returning untrusted data
