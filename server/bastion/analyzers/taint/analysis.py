@@ -100,6 +100,7 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
                    external_scoped: dict[str, tuple[str, int]] | None = None,
                    external_forms: Forms | None = None,
                    external_routes: dict[str, dict[str, frozenset[str]]] | None = None,
+                   external_aliases: dict[str, ast.Subscript] | None = None,
                    declared: Declared = NO_DECLARATIONS,
                    foreign: frozenset[str] = frozenset()) -> ModuleResult:
     """Interprets the functions that can see untrusted data (without `text`: all of them, or
@@ -113,11 +114,12 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     it); `templates`, the template files it names (template_files.py); `external_scoped`, what
     the modules it imports store in Flask's `g`, and `external_forms`, their form classes by
     qualified name, and `external_routes`, what Django's urls.py routes declare of its views'
-    parameters (url_routes.py; `external_digest` covers them all); `declared`, the package
+    parameters (url_routes.py), and `external_aliases`, their `Annotated` aliases by qualified
+    name (type_aliases.py; `external_digest` covers them all); `declared`, the package
     versions its project declares (declared_versions.py); `foreign`, see `module_context`."""
     if module is None:
         module = module_context(tree, models, calls, external_bases, text, names_registrar, foreign,
-                                split)
+                                split, external_aliases)
     if external is not None:
         module.external, module.external_bases = external, external_bases
         if module.argparse_helped is not None:  # its parser handed to helpers of other modules

@@ -261,7 +261,8 @@ class TaintAnalyzer:
         # split_lines(text) is text.split("\n") without "\r": the block parser's, when it parsed it
         lines = (self._parser.lines_of(text) if "\r" not in text else None) or split_lines(text)
         module = module_context(tree, self.models, self._calls, external.bases, text,
-                                names_registrar, foreign, lines) if derived_only and external is not None \
+                                names_registrar, foreign, lines, external.aliases) \
+            if derived_only and external is not None \
             else None
         if derived_only and (module is None or not any(f.entry for f in module.functions)):
             return NOTHING  # no handler or view of another module's framework class
@@ -279,6 +280,7 @@ class TaintAnalyzer:
                                 external_scoped=external.scoped if external else None,
                                 external_forms=external.forms if external else None,
                                 external_routes=external.routes if external else None,
+                                external_aliases=external.aliases if external else None,
                                 declared=declared, foreign=foreign)
         for name, size in result.skipped:
             log.warning("taint analysis skipped %s in %s: %d statements (limit 1500)", name, path, size)

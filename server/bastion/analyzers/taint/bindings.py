@@ -5,9 +5,10 @@ pattern finding retracted on a wrong constant is a hidden finding. A list, dict 
 constant only when nothing changes it in place either (`COMMANDS[name] = cmd` in `register`).
 
 Every binding counts: assignment targets (tuples, lists, starred), augmented and annotated
-assignments, `for` / `with` / `except` targets, imports, definitions, `del`, also inside
-module-level `if` / `for` / `while` / `with` / `try` / `match` blocks; a `global` declaration in
-any function or method (it may rebind the name); `from m import *` may bind any name.
+assignments, `type X = ...` statements, `for` / `with` / `except` targets, imports, definitions,
+`del`, also inside module-level `if` / `for` / `while` / `with` / `try` / `match` blocks; a
+`global` declaration in any function or method (it may rebind the name); `from m import *` may
+bind any name.
 
 Whether a container is changed in place is container_changes.py's.
 """
@@ -29,6 +30,7 @@ _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
 # loader's `import_module(name)` left every allow-list of its module unknown.
 BY_NAME = ("globals", "__dict__", "sys.modules", "vars(")
 IMPORTS = ("import_module", "__import__")  # count only when they import this module
+_TYPE_ALIAS = getattr(ast, "TypeAlias", None)  # Python 3.12+
 
 
 class Bindings:
@@ -111,6 +113,8 @@ class Bindings:
             elif isinstance(node, ast.Delete):
                 for target in node.targets:
                     self._target(target)
+            elif _TYPE_ALIAS is not None and isinstance(node, _TYPE_ALIAS):  # `type X = ...`
+                self.counts[node.name.id] += 1
             elif isinstance(node, ast.ExceptHandler) and node.name:
                 self.counts[node.name] += 1
             elif isinstance(node, ast.match_case):

@@ -64,7 +64,7 @@ from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.tables import function_tables, table_key
 from bastion.analyzers.taint.template_files import Template
 from bastion.analyzers.taint.top_level_sources import Chain, top_level_sources
-from bastion.analyzers.taint.type_aliases import annotated_aliases
+from bastion.analyzers.taint.type_aliases import annotated_aliases, portable, written_aliases
 from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.digests import blake2b
 from bastion.engine.cache import LRU
@@ -174,7 +174,8 @@ class ModuleContext:
 def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                    bases_of: Callable[[str], tuple[str, ...]] | None = None,
                    text: str | None = None, names_registrar: bool | None = None,
-                   foreign: frozenset[str] = frozenset(), lines: list[str] | None = None) -> ModuleContext:
+                   foreign: frozenset[str] = frozenset(), lines: list[str] | None = None,
+                   imported_aliases: dict[str, ast.Subscript] | None = None) -> ModuleContext:
     """`memo`: keeps each function's classification (entry, parameters) by its header's text
     (or its node, without `lines`) and the module's digest, for the next text of a document.
     `bases_of`: the bases of a class of another workspace module, by qualified name. `text`:
@@ -183,7 +184,9 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     analyzer's gate answers it per edit); else it is looked for in `text`. `foreign`: the names
     other modules of a scan may change in place or rebind (foreign_changes.py). `lines`: the
     text's lines, where the summary store knows them but not `text` (argparse_choices.py), or
-    where the caller has them (the classifications are then kept by the functions' lines)."""
+    where the caller has them (the classifications are then kept by the functions' lines).
+    `imported_aliases`: the `Annotated` aliases of the workspace modules it imports, by
+    qualified name (type_aliases.py)."""
     level = module_level(tree, memo, text)
     env, definitions, bindings = level.env, level.definitions, level.bindings
     kinds = {**module_sink_aliases(level.named, bindings.once, models), **level.kinds}  # `run = os.system`
@@ -223,6 +226,9 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     registered.update(registrations(expressions, defined, env, kinds, parameters=[
         *_parameter_registrars(definitions, models, text, names_registrar, memo),
         *(call for alias in aliases.values() for call in annotated_calls(alias))]))
+    if imported_aliases:  # `from .deps import CommonsDep`: registered in its module
+        aliases = {**{name: alias for name, alias in written_aliases(env, imported_aliases).items()
+                      if "." in name or bindings.once(name)}, **aliases}
     for name, calls in method_registrations(definitions, env, kinds, memo).items():  # `self.on_client`
         registered[name] = (*registered.get(name, ()), *calls)
     handlers, lambdas, choices, helped = dispatched(tree, text, env, defined, definitions)  # argparse_*
@@ -324,19 +330,30 @@ class ClassFacts:
     records: dict[str, tuple[str, ...]]
     scoped: dict[str, int]
     forms: Forms
+    # its `Annotated` aliases as an importer reads them (type_aliases.portable), with `path`
+    aliases: dict[str, ast.Subscript] = attrs.Factory(dict)
 
 
-def class_facts(tree: ast.Module, models: Models, text: str | None = None) -> ClassFacts:
+def class_facts(tree: ast.Module, models: Models, text: str | None = None, path: str | None = None,
+                workspace: Callable[[str], tuple[str | None, str]] | None = None) -> ClassFacts:
     """`module_context(tree, models, text=text)`'s class facts without classifying functions,
     reading their bodies or digesting the context: the summary store asks them of every module
-    a file imports (some five times the cost of this)."""
+    a file imports (some five times the cost of this). With `path`, the module's file, and
+    `workspace`, the workspace file and name there of a qualified name it imports: its aliases."""
     level = module_level(tree, None, text)
     env, kinds, definitions = level.env, level.kinds, level.definitions
     shapes = class_shapes(definitions, env, kinds)
     forms = validated_forms(shapes, env, kinds, models)
+    aliases: dict[str, ast.Subscript] = {}
+    if path is not None and workspace is not None and (text is None or "Annotated" in text):
+        bindings = level.bindings
+        found = annotated_aliases(tree.body, env, kinds, bindings.once)
+        aliases = portable(found, env, kinds, workspace, path, lambda name: bool(
+            bindings.counts[name]) and name not in env.aliases and name not in env.imports) \
+            if found else {}
     return ClassFacts({node.name: shape.bases for node, shape in shapes.items()},
                       record_fields(definitions, shapes, env),
-                      scoped_stores(definitions, env, models), forms)
+                      scoped_stores(definitions, env, models), forms, aliases)
 
 
 def _parameter_registrars(definitions: list[ast.stmt], models: Models, text: str | None,

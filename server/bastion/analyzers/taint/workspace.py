@@ -202,7 +202,9 @@ class SummaryStore:
             # what they store in Flask's `g` and their form classes (`item: ItemIn`), whether
             # the file calls them or not
             for target in table.values():
-                self._loaded(target)
+                loaded = self._loaded(target)
+                if loaded is not None and loaded.aliases:  # `from .deps import CommonsDep`
+                    self.function(target, "")  # the dependencies its aliases name
             for target in set(table.values()) | visited:
                 publish(self, target)
 
@@ -278,10 +280,11 @@ class SummaryStore:
 
     def _classes(self, module: ModuleEntry) -> dict[str, tuple[str | None, ...]]:
         if module.classes is None:
-            facts = class_facts(module.tree, self.models, text="\n".join(module.lines))
+            facts = class_facts(module.tree, self.models, text="\n".join(module.lines),
+                                path=module.path, workspace=lambda name: split_name(name, module.table))
             module.classes = facts.class_bases
             module.records = record_summaries(facts)
-            module.scoped, module.forms = facts.scoped, facts.forms
+            module.scoped, module.forms, module.aliases = facts.scoped, facts.forms, facts.aliases
         return module.classes
 
     def _records(self, module: ModuleEntry) -> dict[str, Summary]:

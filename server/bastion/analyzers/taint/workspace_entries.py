@@ -51,6 +51,9 @@ class External:
     # what Django's urls.py routes declare of its views' parameters (url_routes.py); `digest`
     # covers them
     routes: dict[str, dict[str, frozenset[str]]] = attrs.Factory(dict)
+    # the `Annotated` aliases of the modules it imports, by qualified name (`deps.CommonsDep`:
+    # type_aliases.py); `digest` covers them
+    aliases: dict[str, ast.Subscript] = attrs.Factory(dict)
 
 
 @attrs_classes.frozen
@@ -100,6 +103,7 @@ class ModuleEntry:
     records: dict[str, Summary] | None = None  # with `classes`: workspace_records.py
     scoped: dict[str, int] | None = None  # with `classes`: its stores into Flask's `g`
     forms: Forms | None = None  # with `classes`: its form classes (forms.py)
+    aliases: dict[str, ast.Subscript] | None = None  # with `classes`: type_aliases.portable
 
     def exported(self) -> tuple[set[str], dict[str, str]]:
         """`exported_names(tree)`, once."""
@@ -154,13 +158,15 @@ def returns_source(summary: Summary, models: Models) -> bool:
 
 def entry_fingerprint(summaries: dict[str, Summary | None],
                       classes: dict[str, tuple[str | None, ...]] | None,
-                      scoped: dict[str, int] | None = None, forms: Forms | None = None) -> str:
+                      scoped: dict[str, int] | None = None, forms: Forms | None = None,
+                      aliases: dict[str, ast.Subscript] | None = None) -> str:
     parts = sorted((name, summary_fingerprint(s).hex() if s is not None else "-")
                    for name, s in summaries.items())
     return blake2b(repr((parts, sorted((classes or {}).items()),
                                  sorted((scoped or {}).items()),
                                  sorted((k, *map(sorted, form))
-                                        for k, form in (forms or {}).items()))).encode(),
+                                        for k, form in (forms or {}).items()),
+                                 sorted((k, ast.dump(v)) for k, v in (aliases or {}).items()))).encode(),
                            digest_size=16).hexdigest()
 
 
@@ -181,6 +187,23 @@ def imported_forms(table: dict[str, str], modules: Callable[[str], ModuleEntry |
         module = modules(target)
         for name, form in ((module.forms or {}) if module is not None else {}).items():
             found[f"{prefix}.{name}"] = form
+    return found
+
+
+def imported_aliases(table: dict[str, str], modules: Callable[[str], ModuleEntry | None],
+                     texts: Callable[[str], tuple[str, str] | None] | None = None
+                     ) -> dict[str, ast.Subscript]:
+    """The `Annotated` aliases of the modules in a file's import table, by the qualified name
+    the file spells them with (`deps.CommonsDep`). With `texts`, a module whose text does not
+    name `Annotated` is not asked of `modules` (not parsed for them)."""
+    found: dict[str, ast.Subscript] = {}
+    for prefix, target in table.items():
+        text = texts(target) if texts is not None else None
+        if text is not None and "Annotated" not in text[0]:
+            continue
+        module = modules(target)
+        for name, alias in ((module.aliases or {}) if module is not None else {}).items():
+            found[f"{prefix}.{name}"] = alias
     return found
 
 

@@ -16,6 +16,7 @@ from bastion.analyzers.taint.workspace_entries import (
     External,
     Imports,
     class_bases,
+    imported_aliases,
     imported_forms,
     reads_scoped,
     returns_source,
@@ -57,6 +58,7 @@ def external_of(store: SummaryStore, source: str | Imports, path: str | None) ->
         with store._lock:
             digest = store.graph.identity(targets, store.version).encode()
             forms = imported_forms(table, store._loaded, store.graph.text, store.models)
+            aliases = imported_aliases(table, store._loaded, store.graph.text)
             if flask_g:
                 scoped = scoped_stores(targets, store._loaded)
                 hooked = store._hooks.stores(path, imports.registrars if imports else None, table)
@@ -80,6 +82,7 @@ def external_of(store: SummaryStore, source: str | Imports, path: str | None) ->
             return class_bases(name, table, published.get)
 
         forms = imported_forms(table, published.get)
+        aliases = imported_aliases(table, published.get)
         if flask_g:
             scoped = scoped_stores(targets, published.get)
             hooked = store._hooks.published.get(path or "", {})
@@ -87,5 +90,5 @@ def external_of(store: SummaryStore, source: str | Imports, path: str | None) ->
         scoped.setdefault(attribute, where)
     digest += repr(sorted(hooked.items())).encode() + routes_key(routes)
     return External(lookup, blake2b(digest, digest_size=16).digest(), bases, scoped,
-                    forms, routes)
+                    forms, routes, aliases)
 

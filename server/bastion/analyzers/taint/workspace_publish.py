@@ -3,10 +3,12 @@ the store's lock): its summaries exported whole, with its record classes' constr
 it re-exports, fingerprinted, and the files they were computed from; and the modules of the
 classes whose instances its functions return or hold (`services.get_service()` returning
 `UserService(UserRepository(conn))`: a caller calls `UserRepository`'s methods through it,
-held_calls.py), though the file prepared imports none of them."""
+held_calls.py), and of the dependencies its `Annotated` aliases name (type_aliases.py), though
+the file prepared imports none of them."""
 
 from __future__ import annotations
 
+import ast
 from typing import TYPE_CHECKING
 
 import attrs
@@ -33,9 +35,12 @@ def publish(store: SummaryStore, target: str, seen: set[str] | None = None) -> N
     for name in [*module.reexported(), *reexported_methods(module, store._module)]:
         if (found := store.function(target, name)) is not None:
             exported.setdefault(name, found)
-    module.fingerprint = entry_fingerprint(exported, module.classes, module.scoped, module.forms)
+    module.fingerprint = entry_fingerprint(exported, module.classes, module.scoped, module.forms,
+                                           module.aliases)
     held = frozenset(t for summary in exported.values() if summary is not None
-                     for t in _held_files(summary)) - {target}
+                     for t in _held_files(summary))
+    # and those of the dependencies its aliases name (`from .auth import get_current_user`)
+    held = held.union(*map(_named_files, (module.aliases or {}).values())) - {target}
     store._published[target] = attrs.evolve(module, summaries=exported,
                                              closure=store.graph.closure(target), held=held)
     store._dirty.discard(target)
@@ -44,6 +49,13 @@ def publish(store: SummaryStore, target: str, seen: set[str] | None = None) -> N
             seen.add(other)
             store.function(other, "")  # the whole module, as `prepare` computes an import's
             publish(store, other, seen)
+
+
+def _named_files(alias: ast.Subscript) -> set[str]:
+    """The files of the functions and classes an alias names (`Depends(path::get_db)`,
+    type_aliases.portable): an importer reads their summaries as it reads this module's."""
+    return {node.id.partition("::")[0] for node in ast.walk(alias)
+            if isinstance(node, ast.Name) and "::" in node.id}
 
 
 def _held_files(summary: Summary) -> set[str]:

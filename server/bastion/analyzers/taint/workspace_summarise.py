@@ -13,7 +13,12 @@ from bastion.analyzers.taint.context import module_context
 from bastion.analyzers.taint.declared_versions import SHARED as DECLARED
 from bastion.analyzers.taint.exports import Exports
 from bastion.analyzers.taint.results import Summary
-from bastion.analyzers.taint.workspace_entries import ModuleEntry, class_bases, imported_forms
+from bastion.analyzers.taint.workspace_entries import (
+    ModuleEntry,
+    class_bases,
+    imported_aliases,
+    imported_forms,
+)
 from bastion.analyzers.taint.workspace_names import split_name
 
 if TYPE_CHECKING:
@@ -37,7 +42,9 @@ def summarise(store: SummaryStore, module: ModuleEntry, names: set[str] | None =
     fresh = module.context is None
     if fresh:
         module.context = module_context(module.tree, store.models, None, bases, lines=module.lines,
-                                        foreign=store.foreign.changed(module.path))
+                                        foreign=store.foreign.changed(module.path),
+                                        imported_aliases=imported_aliases(module.table, store._loaded,
+                                                                          store.graph.text))
     forms = imported_forms(module.table, store._loaded, store.graph.text, store.models) \
         if fresh else None
     versioned = [p for p in store.models.versioned if any(p in line for line in module.lines)]
