@@ -302,3 +302,57 @@ def test_a_route_regex_too_long_to_read_proves_nothing(tmp_path):
                                if r["rule_id"] == "BST204" and r["path"].endswith("views.py")))
     line = VIEWS.splitlines().index('        cursor.execute("SELECT * FROM posts WHERE year = " + year)') + 1
     assert [line in lines for lines in reported] == [False, True]
+
+
+# Django's "Including other URLconfs": what a route captures reaches every view the URLconf it
+# includes routes, also through that URLconf's own includes (two levels here: the project's
+# urls.py includes the shop's, which includes the catalog's)
+CATALOG_VIEWS = '''import os
+
+from django.http import HttpResponse
+
+
+def category(request, shop_id, slug):
+    os.system("ls /srv/shops/" + str(shop_id))
+    return HttpResponse("ok")
+
+
+def region_report(request, region, slug):
+    os.system("report " + region)  # BST202
+    return HttpResponse("ok")
+'''
+
+CATALOG_URLS = '''from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("<slug:slug>/", views.category),
+    path("<slug:slug>/report/", views.region_report),
+]
+'''
+
+SHOP_URLS = '''from django.urls import include, path
+
+urlpatterns = [
+    path("catalog/", include("shop.catalog.urls")),
+]
+'''
+
+SITE_URLS = '''from django.urls import include, path
+
+urlpatterns = [
+    path("shops/<int:shop_id>/", include("shop.urls")),
+    path("regions/<str:region>/", include("shop.urls")),
+]
+'''
+
+
+def test_what_an_include_captures_reaches_the_views_two_includes_down(tmp_path):
+    """`shop_id` is digits on every route reaching `category` (main read only the catalog's own
+    routes and the shop's include, which captures nothing: `shop_id` was text); `region` is
+    text on the one route reaching `region_report`."""
+    apps = {"shop/__init__.py": "", "shop/urls.py": SHOP_URLS, "shop/catalog/__init__.py": "",
+            "shop/catalog/views.py": CATALOG_VIEWS, "shop/catalog/urls.py": CATALOG_URLS,
+            "mysite/__init__.py": "", "mysite/urls.py": SITE_URLS}
+    assert_checked_and_stored(apps, tmp_path, RULE_CWE)

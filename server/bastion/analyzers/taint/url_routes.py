@@ -12,7 +12,8 @@ cleans (a view routed with `int` and `str` keeps `str`'s); a route that does not
 parameter says nothing of it. A route `include(...)`s others under it: what it
 captures goes to each of their views too (`path("<str:pk>/", include("shop.urls"))`: the views
 of shop/urls.py get a `pk` of text, theirs winning a name both capture), when the including
-`urls.py` is one read for the view.
+`urls.py` is one read for the view, also through includes in included ones (the project's
+urls.py including shop/urls.py, which includes shop/catalog/urls.py).
 
 The `urls.py` files read for a view module are those near it (urls_files.py), each kept by its
 text's digest. `RouteIndex` is the summary store's (workspace.py), under its lock; `published`
@@ -52,6 +53,9 @@ _GROUP = re.compile(r"\(\?P<([A-Za-z_]\w*)>")
 # seconds, and each edit of the file reads its routes again)
 _MAX_ROUTE = 4096
 
+# the chains of includes read for a view module's routes (`RouteIndex._chains`)
+_MAX_CHAINS = 64
+
 # a view's file -> (the view's name there, its parameters) of each route naming one of its views
 FileRoutes = dict[str, tuple[tuple[str, Params], ...]]
 
@@ -80,18 +84,38 @@ class RouteIndex:
         """What the routes of the `urls.py` files near `path` declare of its views' parameters."""
         real = self.graph.resolver.real(path)
         near = self.files.near(real)
-        prefixes: dict[str, list[Params]] = {}  # a urls.py -> what each include of it captures
-        for urls in near:
-            for included, params in self._routes(urls).includes:
-                prefixes.setdefault(included, []).append(params)
         found: dict[str, Params] = {}
-        for urls in near:
+        for urls, prefix in self._chains(near):
             for view, own in self._routes(urls).routes.get(real, ()):
                 known = found.setdefault(view, {})
-                for params in [own, *({**prefix, **own} for prefix in prefixes.get(urls, ()))]:
-                    for name, cleans in params.items():
-                        known[name] = known[name] & cleans if name in known else cleans
+                for name, cleans in {**prefix, **own}.items():
+                    known[name] = known[name] & cleans if name in known else cleans
         return {view: params for view, params in found.items() if params}
+
+    def _chains(self, near: list[str]) -> list[tuple[str, Params]]:
+        """Each `urls.py` of `near` with what each chain of includes reaching it from another
+        one captures (`path("<int:shop>/", include("shop.urls"))` in the project's, whose
+        `path("catalog/", include("shop.catalog.urls"))` reaches the catalog's views with `shop`),
+        and with nothing (a root URLconf itself), deduplicated; `_MAX_CHAINS` walked from each
+        at most: a hostile web of includes costs no more."""
+        included: dict[str, list[tuple[str, Params]]] = {}  # a urls.py -> (its includer, captures)
+        for urls in near:
+            for target, params in self._routes(urls).includes:
+                if target in near:
+                    included.setdefault(target, []).append((urls, params))
+        chains: dict[tuple, tuple[str, Params]] = {}
+        for urls in near:
+            # (the urls.py reached, walking out from `urls`, what the includes walked capture)
+            pending: list[tuple[str, Params, frozenset[str]]] = [(urls, {}, frozenset({urls}))]
+            walked = 0
+            while pending and walked < _MAX_CHAINS:
+                inner, prefix, through = pending.pop()
+                walked += 1
+                key = (urls, tuple(sorted((n, tuple(sorted(c))) for n, c in prefix.items())))
+                chains.setdefault(key, (urls, prefix))
+                pending += [(outer, {**params, **prefix}, through | {outer})
+                            for outer, params in included.get(inner, ()) if outer not in through]
+        return list(chains.values())
 
     def _made(self, path: str, text: str) -> UrlsModule:
         module = self.parsed(path) if "urlpatterns" in text else None
