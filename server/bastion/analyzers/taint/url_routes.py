@@ -15,6 +15,9 @@ of shop/urls.py get a `pk` of text, theirs winning a name both capture), when th
 `urls.py` is one read for the view, also through includes in included ones (the project's
 urls.py including shop/urls.py, which includes shop/catalog/urls.py).
 
+DRF routers' registrations are read with them (drf_routers.py): a viewset's lookup captures what
+its `lookup_value_regex` matches.
+
 The `urls.py` files read for a view module are those near it (urls_files.py), each kept by its
 text's digest. `RouteIndex` is the summary store's (workspace.py), under its lock; `published`
 is what the editor's analyses read.
@@ -29,13 +32,13 @@ from typing import Any
 
 from bastion import attrs_classes
 from bastion.analyzers.taint.digest_memo import DigestMemo
+from bastion.analyzers.taint.drf_routers import Params, Registration, router_registrations, viewset_lookup
 from bastion.analyzers.taint.modules import ModuleGraph
 from bastion.analyzers.taint.patterns import cleaned_by
 from bastion.analyzers.taint.scoped_hooks import import_env
 from bastion.analyzers.taint.urls_files import UrlsFiles
 from bastion.analyzers.taint.workspace_names import split_name
 
-Params = dict[str, frozenset[str]]  # parameter -> the sink classes its converter cleans
 # the view's name in its module ("ItemView" for `ItemView.as_view()`) -> parameter -> the
 # sink classes every route naming both cleans
 Routes = dict[str, Params]
@@ -85,12 +88,24 @@ class RouteIndex:
         real = self.graph.resolver.real(path)
         near = self.files.near(real)
         found: dict[str, Params] = {}
+        lookups: dict[str, Params] = {}  # a viewset a router registers -> its lookup's capture
         for urls, prefix in self._chains(near):
-            for view, own in self._routes(urls).routes.get(real, ()):
+            module = self._routes(urls)
+            for view in {view for target, view, _ in module.registered if target == real} - lookups.keys():
+                lookups[view] = self._lookup(real, view)
+            registered = [(view, {**own, **lookups[view]}) for target, view, own in module.registered
+                          if target == real]
+            for view, own in [*module.routes.get(real, ()), *registered]:
                 known = found.setdefault(view, {})
                 for name, cleans in {**prefix, **own}.items():
                     known[name] = known[name] & cleans if name in known else cleans
         return {view: params for view, params in found.items() if params}
+
+    def _lookup(self, path: str, view: str) -> Params:
+        module = self.parsed(path)
+        return {} if module is None else viewset_lookup(
+            module.tree, view, import_env(module.tree),
+            lambda regex: cleaned_by(regex, 0, "fullmatch") if len(regex) <= _MAX_ROUTE else frozenset())
 
     def _chains(self, near: list[str]) -> list[tuple[str, Params]]:
         """Each `urls.py` of `near` with what each chain of includes reaching it from another
@@ -130,6 +145,7 @@ class UrlsModule:
 
     routes: FileRoutes
     includes: tuple[tuple[str, Params], ...] = ()
+    registered: tuple[Registration, ...] = ()  # the viewsets its DRF routers register
 
 
 NO_URLS = UrlsModule({})
@@ -180,7 +196,10 @@ def url_routes(tree: ast.Module, table: dict[str, str], resolve: Callable[[str],
         visit(tree, {})
     except RecursionError:  # a hostile nesting: no route is read
         return NO_URLS
-    return UrlsModule({target: tuple(routes) for target, routes in found.items()}, tuple(includes))
+    registered = router_registrations(tree, env, lambda name: split_name(name, table),
+                                      lambda rule: _params(rule, True))
+    return UrlsModule({target: tuple(routes) for target, routes in found.items()}, tuple(includes),
+                      registered)
 
 
 def _params(rule: ast.expr, regex: bool) -> Params:
