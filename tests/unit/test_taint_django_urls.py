@@ -356,3 +356,52 @@ def test_what_an_include_captures_reaches_the_views_two_includes_down(tmp_path):
             "shop/catalog/views.py": CATALOG_VIEWS, "shop/catalog/urls.py": CATALOG_URLS,
             "mysite/__init__.py": "", "mysite/urls.py": SITE_URLS}
     assert_checked_and_stored(apps, tmp_path, RULE_CWE)
+
+
+# A project whose root URLconf is no `urls.py` near the views: the settings `manage.py` names set
+# `ROOT_URLCONF` (Django's "How Django processes a request": the root URLconf module is that
+# setting's), here in the base settings the named module star-imports
+MANAGE = '''import os
+import sys
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings.local")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+'''
+
+ROUTING = '''from django.urls import path
+
+from apps.shop import views
+
+urlpatterns = [
+    path("items/<int:pk>/", views.item),
+    path("run/<str:tool>/", views.run),
+]
+'''
+
+ROUTED_VIEWS = '''import os
+
+from django.http import HttpResponse
+
+
+def item(request, pk):
+    os.system("show-item " + str(pk))
+    return HttpResponse("ok")
+
+
+def run(request, tool):
+    os.system("run " + tool)  # BST202
+    return HttpResponse("ok")
+'''
+
+
+def test_the_root_urlconf_the_settings_name_types_the_views_parameters(tmp_path):
+    """Main read only the `urls.py` files near the view: `pk` was text."""
+    apps = {"manage.py": MANAGE, "project/__init__.py": "", "project/settings/__init__.py": "",
+            "project/settings/base.py": 'ROOT_URLCONF = "project.routing.main"\n',
+            "project/settings/local.py": "from .base import *  # noqa: F403\n\nDEBUG = True\n",
+            "project/routing/__init__.py": "", "project/routing/main.py": ROUTING,
+            "apps/__init__.py": "", "apps/shop/__init__.py": "", "apps/shop/views.py": ROUTED_VIEWS}
+    assert_checked_and_stored(apps, tmp_path, RULE_CWE)
