@@ -157,18 +157,22 @@ def sets_content_type(scope: ast.AST) -> bool:
     return False
 
 
-# The response a framework keeps for the request being served as a module global, which a
-# route types before it returns the body: Bottle's `response`.
-GLOBAL_RESPONSES = frozenset({"bottle.response", "cherrypy.response", "cherrypy.serving.response"})
+# What a route types the response it returns through, not the value it returns: the response a
+# framework keeps for the request being served as a module global (Bottle's `response`), or the
+# request itself, whose headers are the response's (Twisted's, which Klein hands its routes too:
+# `request.setHeader(b"content-type", b"application/json")`).
+TYPED_THROUGH = frozenset({"bottle.response", "cherrypy.response", "cherrypy.serving.response",
+                           "twisted.web.server.Request"})
 
 
 def typed_globally(ev: Evaluator) -> bool:
-    """A route that sets the global response's type (`response.content_type = "text/plain"`,
-    `response.set_header("Content-Type", ...)`, `response.headers["Content-Type"] = ...`), each
-    time to a constant a browser does not render as a page: what it returns is no markup."""
+    """A route that sets the type of the response it returns (`response.content_type =
+    "text/plain"`, `response.set_header("Content-Type", ...)`, `response.headers["Content-Type"]
+    = ...`, Twisted's `request.setHeader(...)`), each time to a constant a browser does not
+    render as a page: what it returns is no markup."""
     function = whole_function(ev)
     return function is not None and _no_page(_declared(
-        function.node, lambda owner: ev.qualname(owner) in GLOBAL_RESPONSES))
+        function.node, lambda owner: ev.qualname(owner) in TYPED_THROUGH))
 
 
 def typed_not_html(ev: Evaluator, response: ast.expr) -> bool:
@@ -213,8 +217,7 @@ def _no_page(declared: list[object]) -> bool:
 
 def _declared(function: ast.AST, owns: Callable[[ast.expr], bool]) -> list[object]:
     """The media types `function` sets on an object `owns` accepts (None for one not constant)."""
-    return [value.value if isinstance(value, ast.Constant) else None
-            for owner, value in _typings(function) if owns(owner)]
+    return [_text(value) for owner, value in _typings(function) if owns(owner)]
 
 
 def _typings(function: ast.AST) -> Iterator[tuple[ast.expr, ast.expr]]:
@@ -225,10 +228,16 @@ def _typings(function: ast.AST) -> Iterator[tuple[ast.expr, ast.expr]]:
             if (owner := _typed(node.targets[0])) is not None:
                 yield owner, node.value
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                and node.func.attr in ("set_header", "add_header") and len(node.args) == 2 \
-                and isinstance(node.args[0], ast.Constant) \
-                and str(node.args[0].value).lower() == "content-type":
+                and node.func.attr in ("set_header", "add_header", "setHeader") and len(node.args) == 2 \
+                and str(_text(node.args[0])).lower() == "content-type":
             yield node.func.value, node.args[1]
+
+
+def _text(node: ast.expr) -> object:
+    """A constant header name or value as text (Twisted's are bytes), else None."""
+    if not isinstance(node, ast.Constant):
+        return None
+    return node.value.decode("latin-1") if isinstance(node.value, bytes) else node.value
 
 
 def _typed(target: ast.expr) -> ast.expr | None:
