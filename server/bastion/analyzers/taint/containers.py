@@ -51,12 +51,15 @@ def subscript(ev: Evaluator, node: ast.Subscript) -> Value:
         except Exception:  # noqa: BLE001 - a failing constant index is just unknown
             return CLEAN
     value = base.item(key.const if key.const is not UNKNOWN and hashable(key.const) else ANY)
-    if base.kind is not None and type(key.const) is str and not value.taint:
-        # a model's source under a constant key of an object it knows: Strawberry's
-        # `info.context["request"]`, the request a resolver runs for
-        found = ev.source_value(f'{base.kind}["{key.const}"]', node)
-        if found is not None:
-            return found
+    if base.kind is not None and type(key.const) is str:
+        if not value.taint:
+            # a model's source under a constant key of an object it knows: Strawberry's
+            # `info.context["request"]`, the request a resolver runs for
+            found = ev.source_value(f'{base.kind}["{key.const}"]', node)
+            if found is not None:
+                return found
+        if (held := held_kind(ev, base.kind, key.const)) is not None:
+            return value.evolve(kind=held)
     if value.taint and type(node.value) is ast.Attribute:  # `request.args["n"]`, maybe narrowed
         return item_read(ev, node, value, None)
     if base.kind and base.kind.startswith("pandas.") and not isinstance(key.const, str):
@@ -64,6 +67,14 @@ def subscript(ev: Evaluator, node: ast.Subscript) -> Value:
         # `to_html` escapes (sanitizers.toml); `frame["a"]` is a column, a Series
         return value.evolve(kind=base.kind)
     return value
+
+
+def held_kind(ev: Evaluator, kind: str, key: str) -> str | None:
+    """The kind of the object a model stores into, kept under a constant key of an object of
+    `kind` (`request.environ["beaker.session"]`, also by `environ.get(...)`): its items stored
+    then reach the model's sink (`session["user"] = name`). None for any other item."""
+    item = f'{kind}["{key}"]'
+    return item if item in ev.models.subscript_sinks.exact else None
 
 
 def _shifted(value: Value) -> Value:

@@ -10,7 +10,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.configs import FOLLOWED, config_call
-from bastion.analyzers.taint.containers import mapping_view
+from bastion.analyzers.taint.containers import held_kind, mapping_view
 from bastion.analyzers.taint.domain import (
     ANY,
     CLEAN,
@@ -115,6 +115,9 @@ def method_result(ev: Evaluator, node: ast.Call, method: str, args: list[Value],
             and (ev.env or {}).get(node.func.value.id) is receiver and receiver.items is not None \
             and not receiver.taint:
         return _set_default(ev, node.func.value.id, receiver, args[0], args[1])
+    if method == "get" and args and receiver.kind is not None and type(args[0].const) is str \
+            and (held := held_kind(ev, receiver.kind, args[0].const)) is not None:
+        return joined([receiver, *args[1:]], None).evolve(kind=held)  # `environ.get("beaker.session")`
     if method == "get" and args and (receiver.items is not None or receiver.taint and (all(
             o.kind == "param" for o in receiver.taint) or is_json(receiver.kind))
             or isinstance(receiver.const, frozenset)):

@@ -47,8 +47,10 @@ from bastion.analyzers.taint.wrappers import as_function
 
 MAX_STATEMENTS = 1500
 _STATEMENTS: dict[type, object] = {}  # statement type -> the Interpreter method for it
+# Calls that never return: they exit or raise (Bottle's `abort` raises its HTTPError, its
+# `redirect` the HTTPResponse that redirects)
 NO_RETURN = frozenset({"flask.abort", "werkzeug.exceptions.abort", "sys.exit", "exit", "quit",
-                       "os._exit", "os.abort"})
+                       "os._exit", "os.abort", "bottle.abort", "bottle.redirect"})
 
 
 def count_statements(node: ast.AST) -> int:
