@@ -57,6 +57,7 @@ from bastion.analyzers.taint.templates import (
     escaped_render,
     jinja_object,
     printed_raw,
+    tornado_template,
 )
 
 if TYPE_CHECKING:
@@ -237,7 +238,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             set_instance_fields(ev, node, node.func.value.id, receiver, summary, args, keywords)
         return returned
     if shape & _SHAPED:  # the checks of a few names or methods each, in their order
-        made = jinja_object(name, keywords, inputs) or escaped_render(receiver, method, inputs)
+        made = jinja_object(name, keywords, inputs) or tornado_template(name, args, keywords) \
+            or escaped_render(receiver, method, inputs)
         if made is not None:
             return made
         if name in _SPLITEXT and len(args) == 1 and args[0].taint:

@@ -2,7 +2,8 @@
 and `Environment(...)` escape only with `autoescape` on (a true constant, or a value such as
 `select_autoescape()`, which escapes templates made from strings); their objects get a kind that
 says so, which the templates they make keep, and their `render` is clean for HTML. A view
-returning an unescaped render is an HTML response (statements.py).
+returning an unescaped render is an HTML response (statements.py). Tornado's
+`template.Template(source)` escapes unless told not to, and its `generate` is then clean too.
 
 A template file a view renders with a context (`render_template("hello.html", name=q)`) is a sink
 for the variables the file prints unescaped (template_files.py reads the files)."""
@@ -24,9 +25,14 @@ if TYPE_CHECKING:
 _JINJA = {"jinja2.Template": "jinja2.Template", "jinja2.environment.Template": "jinja2.Template",
           "jinja2.Environment": "jinja2.Environment",
           "jinja2.environment.Environment": "jinja2.Environment"}
-# The calls jinja_object and escaped_render answer (calls.py runs them for these alone)
-JINJA_NAMES = frozenset(_JINJA)
-RENDER_METHODS = frozenset({"from_string", "get_template", "render", "render_async"})
+_TORNADO = "tornado.template.Template"
+# What turns Tornado's escaping off in a template's text: `{% autoescape None %}` (any
+# `autoescape` directive: its function is not known here), and `{% raw x %}`, printed as it is
+_TORNADO_UNESCAPED = re.compile(r"\{%-?\s*(?:raw|autoescape)\b")
+# The calls jinja_object, tornado_template and escaped_render answer (calls.py runs them for
+# these alone)
+JINJA_NAMES = frozenset({*_JINJA, _TORNADO})
+RENDER_METHODS = frozenset({"from_string", "get_template", "render", "render_async", "generate"})
 # What an unescaped render returns: text a view may send as HTML.
 UNESCAPED_RENDERS = frozenset({"jinja2.Template().render()",
                                "jinja2.Environment().from_string().render()",
@@ -73,6 +79,19 @@ def jinja_object(name: str | None, keywords: dict[str | None, Value],
     return Value(clean=EVERY_CLASS, kind=f"{base}(autoescape)()" if escaping else f"{base}()")
 
 
+def tornado_template(name: str | None, args: list[Value], keywords: dict[str | None, Value]) -> Value | None:
+    """The object Tornado's `Template(source)` makes from a constant text that escapes what it
+    prints (`autoescape` left to its default, `xhtml_escape`, and no directive in the text
+    turning it off); None for any other call."""
+    if name != _TORNADO or not args or not isinstance(args[0].const, str) \
+            or _TORNADO_UNESCAPED.search(args[0].const):
+        return None
+    flag = keywords.get("autoescape")
+    if flag is not None and (flag.const is UNKNOWN or not flag.const):
+        return None  # `autoescape=None` prints as is; another function, not known here
+    return Value(clean=EVERY_CLASS, kind=f"{_TORNADO}(autoescape)()")
+
+
 def module_jinja_kind(called: str, call: ast.Call) -> str:
     """The kind of a module-level `Template(...)` / `Environment(...)` (`env = Environment(
     loader=..., autoescape=True)`, used by the views): escaping as `jinja_object` says, from the
@@ -88,11 +107,12 @@ def escaped_render(receiver: Value | None, method: str | None, inputs: list[Valu
     """A template of an escaping object: `from_string` / `get_template` keep the escaping kind,
     `render` returns its data clean for HTML. None for anything else."""
     kind = receiver.kind if receiver is not None else None
-    if not kind or not kind.startswith(("jinja2.Template(autoescape)", "jinja2.Environment(autoescape)")):
+    if not kind or not kind.startswith(("jinja2.Template(autoescape)", "jinja2.Environment(autoescape)",
+                                        f"{_TORNADO}(autoescape)")):
         return None
     if method in ("from_string", "get_template") and not any(v.tainted for v in inputs):
         return Value(clean=EVERY_CLASS, kind=f"{kind}.{method}()")
-    if method in ("render", "render_async"):
+    if method in ("render", "render_async", "generate"):
         out = join_all(inputs)
         return out.evolve(clean=out.clean | {"html"})
     return None
