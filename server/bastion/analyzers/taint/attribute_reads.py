@@ -1,7 +1,8 @@
 """An attribute read from what its object holds (the Evaluator's `e_Attribute`, once the
 attribute is neither a local path, a module's stored global, a class's constant nor a source):
 a property's getter runs; a path's last part is one component; a process's or a response's
-numbers are numbers; a parameter's attribute is that part of the argument."""
+numbers are numbers; a temporary file's name is tempfile's; a parameter's attribute is that part
+of the argument."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ _NUMBER_ATTRIBUTES = frozenset({"returncode", "status_code"})
 _PROCESSES = frozenset({"subprocess.Popen()", "asyncio.create_subprocess_exec()",
                         "asyncio.create_subprocess_shell()", "pexpect.spawn()"})
 _FINAL_PART_CLEAN = frozenset({"path", "component"})
+# A temporary file or directory: its `name` is the path tempfile made, whatever was written to it
+_TEMPORARY = frozenset({"tempfile.NamedTemporaryFile()", "tempfile.TemporaryFile()",
+                        "tempfile.SpooledTemporaryFile()", "tempfile.TemporaryDirectory()"})
 
 
 def attribute_of(ev: Evaluator, node: ast.Attribute, name: str | None) -> Value:
@@ -36,6 +40,10 @@ def attribute_of(ev: Evaluator, node: ast.Attribute, name: str | None) -> Value:
                                               and base.kind in _PROCESSES):
         # `subprocess.run(cmd).returncode`, `requests.get(url).status_code`, `proc.pid`: a number
         return SAFE
+    if node.attr == "name" and base.kind in _TEMPORARY:
+        # `tmp.name` after `tmp.write(body)`: the file's path, not what it holds (a name part
+        # given to the constructor is the sink there)
+        return Value(clean=EVERY_CLASS, kind=name)
     if base.items is not None or base.taint:
         # a parameter's attribute is that part of the argument (`job.cmd`), as a subscript
         # is: a call binds what the caller's object holds there (summaries.passed)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.taint.archive_members import members_value
 from bastion.analyzers.taint.arguments import ARGV_MODELS, argv_model
 from bastion.analyzers.taint.argv import subprocess_value
 from bastion.analyzers.taint.call_conditions import CONDITIONS
@@ -247,6 +248,8 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
         given = keywords.get("filter")
         if given is not None and given.const != "fully_trusted":
             return None
+        if receiver is not None:
+            receiver = members_value(ev, node, receiver)  # read from a buffer: the sender's members
     if sink.model == "path_or_url" and not_a_name(ev, node, sink.keywords):
         return None  # a URL of a fixed host, an uploaded file: url_paths.py
     if sink.model in TEMPLATE_FILE_MODELS:
