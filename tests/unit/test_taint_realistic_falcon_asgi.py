@@ -1,6 +1,8 @@
 """Taint analysis on a realistic Falcon ASGI app (`falcon.asgi.App`, async responders): a
-psycopg store of another module (a query formatted with request data, one composed with
-`sql.SQL(...) + column`, beside a parameterized one and one composed with `sql.Identifier`),
+psycopg store of another module, handed to a resource as Falcon's tutorial hands its image store
+(`Reports(store)`, kept as `self.store`) or used as a global (a query formatted with request data,
+one composed with `sql.SQL(...) + column`, beside a parameterized one and one composed with
+`sql.Identifier`),
 webhooks sent with urllib3, and tar archives uploaded as the request's body. An archive read
 from a buffer of the body (`tarfile.open(fileobj=io.BytesIO(data))`) holds the sender's members,
 though the buffer names no file; a temporary file's `name` is the path tempfile made, not what
@@ -37,6 +39,10 @@ class Reports:
         self.store = store
 
     async def on_get(self, req, resp):
+        owner = req.get_param("owner", default="")
+        resp.media = {"reports": await self.store.by_owner(owner)}  # BST204
+
+    async def on_get_mine(self, req, resp):
         owner = req.get_param("owner", default="")
         resp.media = {"reports": await self.store.by_owner_safe(owner)}
 
@@ -109,6 +115,7 @@ class Exports:
 
 app = falcon.asgi.App()
 app.add_route("/reports", Reports(store))
+app.add_route("/reports/mine", Reports(store), suffix="mine")
 app.add_route("/reports/sorted", Reports(store), suffix="sorted")
 app.add_route("/reports/page", Reports(store), suffix="page")
 app.add_route("/reports/page/escaped", Reports(store), suffix="page_escaped")

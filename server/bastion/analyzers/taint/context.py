@@ -24,6 +24,7 @@ from bastion.analyzers.taint.class_instances import class_instances
 from bastion.analyzers.taint.classes import class_shapes, named_tuples, record_fields
 from bastion.analyzers.taint.classified import Classified
 from bastion.analyzers.taint.closures import LocalFunction
+from bastion.analyzers.taint.constructed_fields import constructed_fields
 from bastion.analyzers.taint.context_reuse import (
     declaring_words,
     keep_shapes,
@@ -244,6 +245,10 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     inside = imported_in_functions(candidates, wanted) if wanted else frozenset()
     tables = function_tables(tree.body, set(constants), definitions, env)
     declared = declared_fields(definitions, env, records, forms, memo)
+    # `Resource(store)` built at the top level: the field holds the store's class, as annotated
+    for name, table in constructed_fields(tree, definitions, expressions, env, bindings.once,
+                                          set(records) | set(forms), memo, text).items():
+        declared[name] = {**table, **declared.get(name, {})}
     routes = registered_routes(expressions, definitions, env, kinds, models.entries, memo)  # add_resource
     digest = blake2b(repr((sorted(env.aliases.items()), sorted(env.imports), sorted(inside),
                                    sorted((k, v.const) for k, v in constants.items()),

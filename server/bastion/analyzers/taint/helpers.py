@@ -54,6 +54,11 @@ def called_here(names: list[str], tree: ast.Module, memo: LRU | None, text: str 
     return found
 
 
+def called_in(statements: list[ast.stmt], memo: LRU | None, text: str | None = None) -> frozenset[str]:
+    """The names `statements` call by name, each statement's kept by node."""
+    return frozenset().union(*(_calls_in(statement, memo, text) for statement in statements))
+
+
 def handed(node: ast.AST, memo: LRU | None, text: str | None = None) -> tuple[Handed, ...]:
     """The calls by name (or `Name.attribute`) in `node` with a plain name or a `self.`
     attribute as an argument."""
