@@ -13,7 +13,7 @@ its root) and must stay silent."""
 from __future__ import annotations
 
 import pytest
-from tests.unit.taint_marked import assert_checked_apps, assert_marked
+from tests.unit.taint_marked import RULE_CWE, assert_checked_and_stored, assert_marked
 
 APPS = {
     'app.py': r'''import html
@@ -192,5 +192,5 @@ def test_an_archive_read_from_a_buffer_of_the_body_is_the_senders():
 
 
 @pytest.mark.slow  # a `bastion check` subprocess
-def test_check_reports_the_marked_lines_with_their_cwe(tmp_path):
-    assert_checked_apps(APPS, tmp_path)
+def test_check_and_the_editors_store_report_the_marked_lines(tmp_path):
+    assert_checked_and_stored(APPS, tmp_path, RULE_CWE)
