@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.taint.declared_classes import declared_class
 from bastion.analyzers.taint.helpers import called_in
 from bastion.analyzers.taint.nodes import LastCall, nodes
-from bastion.analyzers.taint.signatures import every
+from bastion.analyzers.taint.signatures import every, positional
 
 if TYPE_CHECKING:
     from bastion.analyzers.matchers import Env
@@ -78,7 +78,7 @@ def _plain_stores(node: ast.AST) -> _Stores:
                  and item.name == "__init__"), None)
     if init is None:
         return ()
-    positional = [a.arg for a in (*init.args.posonlyargs, *init.args.args)][1:]
+    listed = [a.arg for a in positional(init.args)][1:]
     params = {a.arg for a in every(init.args) if a.annotation is None}
     found = [(item.targets[0].attr, item.value.id) for item in init.body
              if isinstance(item, ast.Assign) and len(item.targets) == 1
@@ -88,7 +88,7 @@ def _plain_stores(node: ast.AST) -> _Stores:
     if not found:
         return ()
     rebound = {n.id for n in nodes(init) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
-    return tuple((field, param, positional.index(param) if param in positional else -1)
+    return tuple((field, param, listed.index(param) if param in listed else -1)
                  for field, param in found if param not in rebound)
 
 
