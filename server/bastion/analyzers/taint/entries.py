@@ -3,7 +3,8 @@ of them are entry points whose parameters are untrusted: by an entry model's dec
 registrar, function name, first parameter, signature or class (what the framework passes each
 parameter of an entry: entry_params.py).
 
-`Classified` (classified.py) keeps each function's classification.
+`Classified` (classified.py) keeps each function's classification. `_LAST_NAMES`, this module's
+own, holds what the last list of entry models names a function by (`_names_of`).
 """
 
 from __future__ import annotations
@@ -201,6 +202,8 @@ def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list
               aliases: dict[str, ast.Subscript] | None = None) -> Function:
     """`marks`: the resolved decorators of the method's class and of its methods;
     `registered`: the calls that register the function as a view."""
+    if not entries:
+        return function
     node = function.node
     decorators = [(resolve(d, env, kinds), d) for d in node.decorator_list]
     decorators += [(r.name, r.call) for r in registered if r.by_decorator]
@@ -210,21 +213,36 @@ def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list
     # guess the module's imports back (a websockets `handler(websocket)`) beats one they do
     # not (a Lambda `handler`).
     named: EntryModel | None = None
-    declared: _Declared | None = None  # read once, when an entry first asks
+    # What the loop asks of the function, read once rather than once an entry model (17k
+    # functions by 40-odd models in a cold scan of the standard library): a parameter
+    # declaration stands for a decorator of any model (`_marker`), and one that declares none
+    # (most functions) for none.
+    declared = _declared(node, env, kinds)
+    markable = bool(declared[0]) or declared[1] is not None
+    own_name, first = node.name, first_param(node)
+    in_class = function.class_name is not None
+    names = _names_of(entries)
+    implicit = function.implicit_params if names.signatures else 0
+    # most functions: no entry model names them, by any of the ways the loop asks
+    if not (decorators or registrars or markable
+            or (own_name in names.methods or own_name.startswith(names.method_prefixes) if in_class
+                else own_name in names.function_names or first in names.first_params)
+            or any(_signed(node, signature, implicit) for signature in names.signatures)
+            or not names.factory_params.isdisjoint(function.made_by)):
+        return function
     for entry in entries:
-        decorator = next((d for name, d in decorators if name in entry.decorators), None) or \
-            next((call for name, call in registrars if name in entry.registrars), None)
+        decorator = next((d for name, d in decorators if name in entry.decorators), None) \
+            if decorators else None
+        if decorator is None and registrars:
+            decorator = next((call for name, call in registrars if name in entry.registrars), None)
         # a signature is matched after a method's `self` (a WSGI app's `__call__(self, environ,
         # start_response)`); a name or a first parameter only of a function
-        by_name = function.class_name is None and (
-            node.name in entry.function_names or first_param(node) in entry.first_param) \
-            or bool(entry.signature) and _signed(node, entry.signature, function.implicit_params)
-        if decorator is None and entry.parameter_markers:
-            if declared is None:
-                declared = _declared(node, env, kinds)
+        by_name = not in_class and (own_name in entry.function_names or first in entry.first_param) \
+            or bool(entry.signature) and _signed(node, entry.signature, implicit)
+        if decorator is None and markable:
             decorator = _marker(declared, entry)
-        by_class = (function.class_name is not None
-                    and (node.name in entry.methods or node.name.startswith(entry.method_prefixes))
+        by_class = (in_class
+                    and (own_name in entry.methods or own_name.startswith(entry.method_prefixes))
                     and (any(b in entry.class_bases for b in bases or ())
                          or any(m in entry.class_decorators for m in marks)))
         # a factory's returned function (Django's function middleware) is its entry's as a
@@ -240,6 +258,38 @@ def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list
     if named is not None:
         return _entered(function, named, None, env, kinds, classes, aliases)
     return function
+
+
+@attrs_classes.frozen
+class _Names:
+    """What the entry models of a module name a function by, all of them together."""
+
+    function_names: frozenset[str]
+    first_params: frozenset[str]
+    methods: frozenset[str]
+    method_prefixes: tuple[str, ...]
+    signatures: tuple[tuple[frozenset[str], ...], ...]
+    factory_params: frozenset[str]
+
+
+# The last entry list `_names_of` read, with its names: a module's context classifies each of
+# its functions with one list. Replaced whole (a tuple), by whichever thread classifies.
+_LAST_NAMES: tuple[list[EntryModel], _Names] | None = None
+
+
+def _names_of(entries: list[EntryModel]) -> _Names:
+    global _LAST_NAMES
+    last = _LAST_NAMES
+    if last is not None and last[0] is entries:
+        return last[1]
+    names = _Names(frozenset().union(*(e.function_names for e in entries)),
+                   frozenset().union(*(e.first_param for e in entries)),
+                   frozenset().union(*(e.methods for e in entries)),
+                   tuple(p for e in entries for p in e.method_prefixes),
+                   tuple(e.signature for e in entries if e.signature),
+                   frozenset().union(*(e.factory_params for e in entries)))
+    _LAST_NAMES = (entries, names)
+    return names
 
 
 def _entered(function: Function, entry: EntryModel, decorator: ast.expr | None, env: Env,
