@@ -212,13 +212,15 @@ def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list
     # guesses it (a Django Ninja route takes `request` first, as a Django view does), and a
     # guess the module's imports back (a websockets `handler(websocket)`) beats one they do
     # not (a Lambda `handler`).
-    named: EntryModel | None = None
+    guessed: EntryModel | None = None
     # What the loop asks of the function, read once rather than once an entry model (17k
     # functions by 40-odd models in a cold scan of the standard library): a parameter
     # declaration stands for a decorator of any model (`_marker`), and one that declares none
-    # (most functions) for none.
-    declared = _declared(node, env, kinds)
-    markable = bool(declared[0]) or declared[1] is not None
+    # (most functions: no annotation, no call as a default) for none.
+    args = node.args
+    declared = _declared(node, env, kinds) if any(p.annotation is not None for p in named(args)) \
+        or any(isinstance(d, ast.Call) for d in default_values(args).values()) else None
+    markable = declared is not None and (bool(declared[0]) or declared[1] is not None)
     own_name, first = node.name, first_param(node)
     in_class = function.class_name is not None
     names = _names_of(entries)
@@ -239,7 +241,7 @@ def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list
         # start_response)`); a name or a first parameter only of a function
         by_name = not in_class and (own_name in entry.function_names or first in entry.first_param) \
             or bool(entry.signature) and _signed(node, entry.signature, implicit)
-        if decorator is None and markable:
+        if decorator is None and declared is not None and markable:
             decorator = _marker(declared, entry)
         by_class = (in_class
                     and (own_name in entry.methods or own_name.startswith(entry.method_prefixes))
@@ -251,12 +253,12 @@ def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list
         if decorator is None and not by_name and not by_class:
             continue
         if decorator is None and not by_class:
-            if named is None or entry.imported and not named.imported:
-                named = entry
+            if guessed is None or entry.imported and not guessed.imported:
+                guessed = entry
             continue
         return _entered(function, entry, decorator, env, kinds, classes, aliases)
-    if named is not None:
-        return _entered(function, named, None, env, kinds, classes, aliases)
+    if guessed is not None:
+        return _entered(function, guessed, None, env, kinds, classes, aliases)
     return function
 
 
