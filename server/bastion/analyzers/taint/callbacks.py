@@ -58,7 +58,7 @@ def call_back(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value]
                                and (m.on_receiver or not on_module)
                                and not _no_executor(ev, m, node.func.attr, receiver))]
         if receiver is not None and not on_module:
-            _run_overridden(ev, node, node.func.attr, receiver)
+            run_overridden(ev, node, node.func.attr, receiver)
     for model in found:
         if model.function is None:
             continue
@@ -107,7 +107,7 @@ def handed_functions(models: Models, node: ast.Call, name: str | None) -> list[a
     return [f for f in handed if isinstance(f, (ast.Name, ast.Attribute))]
 
 
-def _run_overridden(ev: Evaluator, node: ast.Call, method: str, receiver: Value) -> None:
+def run_overridden(ev: Evaluator, node: ast.Call, method: str, receiver: Value) -> None:
     """`Worker(cmd).start()`, `Worker` a subclass, of this module or of another workspace
     module, of a class whose `start` runs the instance's `run`: `Worker.run`'s summary applied
     to the instance."""

@@ -61,6 +61,7 @@ from bastion.analyzers.taint.templates import (
 )
 
 if TYPE_CHECKING:
+    from bastion.analyzers.taint.call_entries import CallEntry
     from bastion.analyzers.taint.expressions import Evaluator
 
 _PATH_JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join"})
@@ -110,19 +111,24 @@ _BY_METHOD = _table(
     (_METHODS, METHOD_NAMES))
 
 
+def checks_met(name: str | None, method: str | None) -> int:
+    """The blocks of checks a call of this name and final attribute can meet (call_entries.py)."""
+    return _BY_NAME.get(name, 0) | _BY_METHOD.get(method, 0)
+
+
 def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value],
                   keywords: dict[str | None, Value], receiver: Value | None,
-                  on_module: bool, own: bool) -> Value:
+                  on_module: bool, own: bool, entry: CallEntry) -> Value:
     """`on_module`: the callee is a module's attribute (`shlex.quote`); `own`: a method of a
-    class of this module or a workspace module's function (summaries.py's `class_method`)."""
-    models = ev.models
+    class of this module or a workspace module's function (summaries.py's `class_method`);
+    `entry`: what the models say of the callee (call_entries.py)."""
     method = node.func.attr if isinstance(node.func, ast.Attribute) else None
     inputs = [*args, *keywords.values()]
     if receiver is not None and not on_module:
         inputs.append(receiver)  # `shlex.quote(x)`'s `shlex` is no input
         if receiver.taint and method is not None:  # `self.repo.find(q)`: for a caller (held_calls.py)
             hold(ev, node, receiver, args, keywords)
-    shape = _BY_NAME.get(name, 0) | _BY_METHOD.get(method, 0)  # the checks it can meet
+    shape = entry.shape  # the checks it can meet
     if shape & _EARLY:
         if name in _MAPS and len(args) > 1 and not keywords:
             return mapped(ev, node, args[1:], _joined([iterable.item(ANY) for iterable in args[1:]]))
@@ -147,9 +153,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
                          known=all(v.known for v in keywords.values()))
     # a method's name alone is no sanitizer of a call a propagator names (`soup.find("a")` is
     # the tag of the parsed document, not `str.find`'s number)
-    sanitizer = models.sanitizers.by_name(name) or (
-        models.sanitizers.methods.get(method, [])
-        if method and not own and not models.propagators.by_name(name) else [])
+    sanitizer = entry.sanitizers or (entry.method_sanitizers if not own else [])
     # Bottle's `template` escapes, but for the values its source prints raw
     if sanitizer and sanitizer[0].cleans_at(name, keywords) and not printed_raw(name, args, keywords):
         model = sanitizer[0]
@@ -177,7 +181,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             compiled = compiled_pattern(node, ev.names)
             if compiled is not None:  # kept as the value's constant, for the guards that use it
                 return Value(clean=EVERY_CLASS, kind="re.compile()", const=Compiled(*compiled))
-    found = ev.source_value(name, node)
+    found = ev.source_value(name, node) if entry.sources else None
     if found is not None:
         read = parsed_namespace(found, name, node, args, keywords, ev.module, receiver)
         # a source safe for some class holds its arguments too, where untrusted data may start
@@ -291,8 +295,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             # `req.read()` of a parameter: the source of that name of a request handed there
             read = _joined(inputs, name)
             return read.evolve(taint=keyed(read.taint, MethodResult(method)))
-    propagator = models.propagators.by_name(name) or (
-        models.propagators.methods.get(method, []) if method else [])
+    propagator = entry.propagators
     if propagator:
         model = propagator[0]
         carried = _joined(inputs if model.args is None else [

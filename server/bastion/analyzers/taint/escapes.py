@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.taint import configs
 from bastion.analyzers.taint.domain import ANY, CLEAN, UNKNOWN, Value, join
 from bastion.analyzers.taint.forms import validates
-from bastion.analyzers.taint.readers import READERS, READING_METHODS
+from bastion.analyzers.taint.readers import READING_METHODS
 from bastion.analyzers.taint.sequences import EDITS, MUTATORS
 
 if TYPE_CHECKING:
@@ -38,9 +38,10 @@ CONTAINER_TYPES = frozenset({"dict", "list", "set", "collections.OrderedDict",
 _CONTAINER_KINDS = frozenset(name + "()" for name in CONTAINER_TYPES)
 
 
-def escape_call(ev: Evaluator, node: ast.Call, name: str | None) -> None:
+def escape_call(ev: Evaluator, node: ast.Call, name: str | None, keeps_arguments: bool = False) -> None:
     """The call may keep or fill the containers it is given, and a method not known to leave
-    its receiver alone may change it."""
+    its receiver alone may change it. `keeps_arguments`: the callee is a reader, sanitizer or
+    propagator (call_entries.py), which keeps none of them."""
     method = node.func.attr if isinstance(node.func, ast.Attribute) else None
     if method is not None and isinstance(node.func.value, ast.Subscript) \
             and method not in READING_METHODS \
@@ -50,8 +51,7 @@ def escape_call(ev: Evaluator, node: ast.Call, name: str | None) -> None:
             isinstance(node.func.value, ast.Name) and (node.func.value.id in ("self", "cls") or (
                 validates(ev.module.forms, (ev.env or {}).get(node.func.value.id), method)))):
         _escape(ev, node.func.value)  # what `self.reload()` stores, calls.py follows
-    if name in READERS or method in READING_METHODS or (name is not None and (
-            ev.models.sanitizers.by_name(name) or ev.models.propagators.by_name(name))):
+    if keeps_arguments or method in READING_METHODS:
         return
     for argument in [*node.args, *(k.value for k in node.keywords)]:
         _escape_element(ev, argument.value if isinstance(argument, ast.Starred) else argument)

@@ -15,7 +15,7 @@ import ast
 from bastion.analyzers.taint import containers, qualnames
 from bastion.analyzers.taint.attribute_calls import attribute_call
 from bastion.analyzers.taint.attribute_reads import attribute_of
-from bastion.analyzers.taint.callbacks import call_back
+from bastion.analyzers.taint.callbacks import call_back, run_overridden
 from bastion.analyzers.taint.calls import evaluate_call
 from bastion.analyzers.taint.class_instances import class_read
 from bastion.analyzers.taint.closures import Budget, LocalFunction, call_local
@@ -325,7 +325,11 @@ class Evaluator:
                 name = f"{receiver.kind}.{func.attr}"
         else:
             name = self.qualname(func)
-        call_back(self, node, name, args, keywords, receiver, on_module)
+        entry = self.models.call_entries[name, func.attr if isinstance(func, ast.Attribute) else None]
+        if entry.callbacks:
+            call_back(self, node, name, args, keywords, receiver, on_module)
+        elif isinstance(func, ast.Attribute) and receiver is not None and not on_module:
+            run_overridden(self, node, func.attr, receiver)  # what call_back runs of every method
         if isinstance(func, ast.Attribute) and not on_module and receiver.kind is not None \
                 and not receiver.items and self.module.external is not None \
                 and any(v.tainted for v in (*args, *keywords.values())):
@@ -335,11 +339,12 @@ class Evaluator:
         # (asked once: the sinks and evaluate_call's sanitizer and file-read models use it)
         own = class_method(self, func, receiver)
         before = len(self.hits)
-        instead = check_call_sinks(self, node, name, args, keywords, receiver, on_module, own)
-        value = evaluate_call(self, node, name, args, keywords, receiver, on_module, own)
+        instead = check_call_sinks(self, node, name, args, keywords, receiver, on_module, own) \
+            if entry.sinks else None
+        value = evaluate_call(self, node, name, args, keywords, receiver, on_module, own, entry)
         if value.taint:  # only data carries the findings of its sinks (upstream.py)
             value = with_reported(value, node, self.hits[before:])
-        escape_call(self, node, name)
+        escape_call(self, node, name, entry.keeps_arguments)
         if instead is not None and (value.taint or instead.taint):
             value = instead if value.kind is None else instead.evolve(kind=value.kind)
         if isinstance(func, ast.Attribute) and func.attr in ("format", "replace"):

@@ -271,6 +271,10 @@ class Models:
         self._holders: dict[str, bool] = {}  # holds_sources' answers
         self._sink_holders: dict[str, bool] = {}  # holds_sinks' answers
         self._registrar_names: frozenset[str] | None = None
+        # what a call's callee meets (imported here: its module imports calls.py, which imports
+        # this one); kept for the models' life, which do not change once loaded
+        from bastion.analyzers.taint.call_entries import CallEntries
+        self.call_entries = CallEntries(self)
 
     def may_read_sources(self, text: str) -> bool:
         """False when `text` cannot read any modelled source: no import of a framework or
