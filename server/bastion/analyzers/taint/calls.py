@@ -118,10 +118,11 @@ def checks_met(name: str | None, method: str | None) -> int:
 
 def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value],
                   keywords: dict[str | None, Value], receiver: Value | None,
-                  on_module: bool, own: bool, entry: CallEntry) -> Value:
+                  on_module: bool, own: bool, entry: CallEntry, static: bool) -> Value:
     """`on_module`: the callee is a module's attribute (`shlex.quote`); `own`: a method of a
-    class of this module or a workspace module's function (summaries.py's `class_method`);
-    `entry`: what the models say of the callee (call_entries.py)."""
+    class of this module or a workspace module's function, `static` a static or class method
+    called on its class (summaries.py's `class_method`); `entry`: what the models say of the
+    callee (call_entries.py)."""
     method = node.func.attr if isinstance(node.func, ast.Attribute) else None
     inputs = [*args, *keywords.values()]
     if receiver is not None and not on_module:
@@ -216,7 +217,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     own = ev.class_name is not None and on_self(node.func)
     if own and (node.func.attr != "__init__" or _hands_data(node, args, keywords)):
         ev.handed_on.add(node)  # until a summary shows what the callee stores in `self`
-    summary = summary_for(ev, node, inputs, receiver)
+    summary = summary_for(ev, node, inputs, receiver, static)
     called = node
     base = base_method(ev, node) if summary is None and own else None
     if base is not None:

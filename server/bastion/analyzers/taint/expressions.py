@@ -287,8 +287,9 @@ class Evaluator:
     def call(self, node: ast.Call, args: list[Value], keywords: dict[str | None, Value]) -> Value:
         """The call's value, its arguments' values given (callbacks.py calls a function so)."""
         func = node.func
-        held = self.env.get(func.id) if isinstance(func, ast.Name) and self.env else None
-        if held is None and type(func) is ast.Name and func.id in self.module.enums:
+        callee = type(func)  # branched on once: a method, a name, or a computed callee
+        held = self.env.get(func.id) if callee is ast.Name and self.env else None
+        if held is None and callee is ast.Name and func.id in self.module.enums:
             return SAFE  # `Color(q)`: a member of the module's Enum (context.py), or it raises
         if self.module.queues and (read := queue_read(self, node)) is not None:
             return read  # `jobs.get()` of a queue a view fed (queues.py)
@@ -296,58 +297,58 @@ class Evaluator:
                 and (returned := call_local(self, held.const, node, args, keywords)) is not None:
             escape_call(self, node, None)
             return returned
-        if isinstance(func, ast.Attribute):
-            receiver = self.eval(func.value)
-        else:  # `XPath(q)(doc)`: the callee is itself computed
-            # `getattr(self, "do_" + action)(request)`: its class's methods (self_dispatch.py)
-            picked = dispatched(self, node, args, keywords) if self.class_name is not None else None
-            if picked is None and not isinstance(func, ast.Name):
-                picked = picked_call(self, node, args, keywords)
-            if picked is not None:  # `ACTIONS[kind](host)`: a module table's functions
-                escape_call(self, node, None)
-                return picked
-            receiver = None if isinstance(func, ast.Name) else containers.slot_value(self, func)
-            if receiver is not None and isinstance(receiver.const, LocalFunction) and (  # `(lambda: x)()`
-                    returned := call_local(self, receiver.const, node, args, keywords)) is not None:
-                escape_call(self, node, None)
-                return returned
         on_module = False  # `re.search(...)`: a module's function, not a method of a value
-        if isinstance(func, ast.Attribute):
+        if callee is ast.Attribute:
+            receiver = self.eval(func.value)
+            method = func.attr
             base = self.qualname(func.value)
-            name = None if base is None else self.aliases.get(f"{base}.{func.attr}",
-                                                              f"{base}.{func.attr}")
+            name = None if base is None else self.aliases.get(f"{base}.{method}", f"{base}.{method}")
             on_module = is_module(self, base)
             if receiver.kind and (name is None or base != receiver.kind
                                   and (receiver.kind.startswith("pathlib.") or type(func.value) is ast.Call)):
                 # `(BASE / name).read_text()`, `path_of(name).read_text()`: a path's method;
                 # `make_parser().parse_args()`: the method of what the call returned, as it is
                 # once bound (`parser = make_parser()`)
-                name = f"{receiver.kind}.{func.attr}"
-        else:
+                name = f"{receiver.kind}.{method}"
+        else:  # `XPath(q)(doc)`: the callee is itself computed
+            method = None
+            # `getattr(self, "do_" + action)(request)`: its class's methods (self_dispatch.py)
+            picked = dispatched(self, node, args, keywords) if self.class_name is not None else None
+            if picked is None and callee is not ast.Name:
+                picked = picked_call(self, node, args, keywords)
+            if picked is not None:  # `ACTIONS[kind](host)`: a module table's functions
+                escape_call(self, node, None)
+                return picked
+            receiver = None if callee is ast.Name else containers.slot_value(self, func)
+            if receiver is not None and isinstance(receiver.const, LocalFunction) and (  # `(lambda: x)()`
+                    returned := call_local(self, receiver.const, node, args, keywords)) is not None:
+                escape_call(self, node, None)
+                return returned
             name = self.qualname(func)
-        entry = self.models.call_entries[name, func.attr if isinstance(func, ast.Attribute) else None]
+        entry = self.models.call_entries[name, method]
         if entry.callbacks:
             call_back(self, node, name, args, keywords, receiver, on_module)
-        elif isinstance(func, ast.Attribute) and receiver is not None and not on_module:
-            run_overridden(self, node, func.attr, receiver)  # what call_back runs of every method
-        if isinstance(func, ast.Attribute) and not on_module and receiver.kind is not None \
+        elif method is not None and not on_module:
+            run_overridden(self, node, method, receiver)  # what call_back runs of every method
+        if method is not None and not on_module and receiver.kind is not None \
                 and not receiver.items and self.module.external is not None \
                 and any(v.tainted for v in (*args, *keywords.values())):
             receiver = factory_made(self, receiver)  # `notes().find(q)`: its class's `find` (held_calls.py)
         # A method of a class of this module is judged by its summary, not by the sinks of
         # same-named methods (a `Repo.execute` that binds its parameters).
-        # (asked once: the sinks and evaluate_call's sanitizer and file-read models use it)
-        own = class_method(self, func, receiver)
+        # (asked once: the sinks and evaluate_call's sanitizer and file-read models use it;
+        # `static`, a static or class method called on its class, by summary_for too)
+        own, static = class_method(self, func, receiver) if method is not None else (False, False)
         before = len(self.hits)
         instead = check_call_sinks(self, node, name, args, keywords, receiver, on_module, own) \
             if entry.sinks else None
-        value = evaluate_call(self, node, name, args, keywords, receiver, on_module, own, entry)
+        value = evaluate_call(self, node, name, args, keywords, receiver, on_module, own, entry, static)
         if value.taint:  # only data carries the findings of its sinks (upstream.py)
             value = with_reported(value, node, self.hits[before:])
         escape_call(self, node, name, entry.keeps_arguments)
         if instead is not None and (value.taint or instead.taint):
             value = instead if value.kind is None else instead.evolve(kind=value.kind)
-        if isinstance(func, ast.Attribute) and func.attr in ("format", "replace"):
+        if method == "format" or method == "replace":
             return self._built(node, value)
         return value
 

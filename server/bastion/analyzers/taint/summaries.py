@@ -21,20 +21,22 @@ if TYPE_CHECKING:
     from bastion.analyzers.taint.results import Summary
 
 
-def class_method(ev: Evaluator, func: ast.expr, receiver: Value | None) -> bool:
-    """Whether the call is a method of a class of this module (`self.find(...)`,
+def class_method(ev: Evaluator, func: ast.Attribute, receiver: Value) -> tuple[bool, bool]:
+    """Whether the method called is a method of a class of this module (`self.find(...)`,
     `Repo().find(...)`) or a function of another workspace module (`Repository.count(...)`,
     `repo.count(...)`): its summary says what it does, not a model of a same-named method of
-    str or of a connection (`str.count`, `cursor.execute`)."""
-    if not isinstance(func, ast.Attribute):
-        return False
-    if isinstance(func.value, ast.Name) and func.value.id in ("self", "cls") \
+    str or of a connection (`str.count`, `cursor.execute`). Second, whether it is a static or
+    class method called on its class of this module (`_on_module_class`), for `summary_for`
+    (nothing between the two asks binds a name: the same answer; False on `self` / `cls`,
+    which summary_for resolves first)."""
+    if type(func.value) is ast.Name and func.value.id in ("self", "cls") \
             and ev.class_name is not None:
-        return ev.module.inherited(ev.class_name, func.attr) is not None
-    instance = receiver is not None and receiver.kind is not None and receiver.kind.endswith("()")
-    return _on_module_class(ev, func) or (
-        instance and ev.module.inherited(receiver.kind[:-2], func.attr) is not None) or (
-        _workspace_function(ev, func, receiver.kind[:-2] if instance else None))
+        return ev.module.inherited(ev.class_name, func.attr) is not None, False
+    if _on_module_class(ev, func):
+        return True, True
+    instance = receiver.kind is not None and receiver.kind.endswith("()")
+    return (instance and ev.module.inherited(receiver.kind[:-2], func.attr) is not None) or (
+        _workspace_function(ev, func, receiver.kind[:-2] if instance else None)), False
 
 
 def property_read(ev: Evaluator, node: ast.Attribute, receiver: Value) -> ast.Call | None:
@@ -79,7 +81,8 @@ def _on_module_class(ev: Evaluator, func: ast.Attribute) -> bool:
 
 
 def summary_for(ev: Evaluator, node: ast.Call, inputs: list[Value],
-                 receiver: Value | None) -> Summary | None:
+                 receiver: Value | None, static: bool) -> Summary | None:
+    """`static`: `class_method`'s second answer for the call."""
     func = node.func
     if isinstance(func, ast.Name) and func.id not in ev.env and func.id in ev.summaries:
         return ev.summaries[func.id]
@@ -88,7 +91,7 @@ def summary_for(ev: Evaluator, node: ast.Call, inputs: list[Value],
         return next((found for cls in ev.module.lineage(ev.class_name)
                      if (found := ev.summaries.get(f"{cls}.{func.attr}")) is not None), None) \
             or inherited_from_workspace(ev, ev.class_name, func.attr, inputs)
-    if isinstance(func, ast.Attribute) and _on_module_class(ev, func):
+    if static:
         # `Student.get(conn, sid)`: a staticmethod or classmethod of a class of this module
         return ev.summaries.get(ev.module.inherited(func.value.id, func.attr))
     if isinstance(func, ast.Attribute) and _is_super(func.value) and ev.class_name is not None:
