@@ -202,9 +202,10 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             if fields is not None else None
         return built if built is not None else form_instance(ev.module.forms[form],
                                                              _joined(inputs, name), f"{form}()")
-    if isinstance(node.func, (ast.Name, ast.Attribute)):
+    if type(node.func) is ast.Name or type(node.func) is ast.Attribute and ev.module.external is not None:
         # `Params(request)`: what `__init__` keeps of the request object (`self.args = req.args`);
-        # `Runner()`: the constants it stores (constant_instances.py)
+        # `Runner()`: the constants it stores (constant_instances.py). A method builds an
+        # instance only as another workspace module's class (`models.Repo(root)`).
         built = construct(ev, node, name, args, keywords) \
             if carries or hands_request(ev, node) \
             else built_constant(ev, node, args, keywords)

@@ -84,33 +84,38 @@ def summary_for(ev: Evaluator, node: ast.Call, inputs: list[Value],
                  receiver: Value | None, static: bool) -> Summary | None:
     """`static`: `class_method`'s second answer for the call."""
     func = node.func
-    if isinstance(func, ast.Name) and func.id not in ev.env and func.id in ev.summaries:
-        return ev.summaries[func.id]
-    if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
-            and func.value.id in ("self", "cls") and ev.class_name is not None):
-        return next((found for cls in ev.module.lineage(ev.class_name)
-                     if (found := ev.summaries.get(f"{cls}.{func.attr}")) is not None), None) \
-            or inherited_from_workspace(ev, ev.class_name, func.attr, inputs)
-    if static:
-        # `Student.get(conn, sid)`: a staticmethod or classmethod of a class of this module
-        return ev.summaries.get(ev.module.inherited(func.value.id, func.attr))
-    if isinstance(func, ast.Attribute) and _is_super(func.value) and ev.class_name is not None:
-        # `super().__init__(url)`: the method of the nearest base of this file defining it
-        for cls in ev.module.lineage(ev.class_name)[1:]:
-            name = ev.module.inherited(cls, func.attr)
-            if name is not None:
-                return ev.summaries.get(name)
-        return None
-    held = instance(receiver, params=True) if isinstance(func, ast.Attribute) else None
-    if held is not None:
-        # `Repo(root).read(name)`: a method of a class of this module (or of its base of this
-        # file), on an instance of it (also a parameter declared so: declared_classes.py)
-        name = ev.module.inherited(held, func.attr)
-        method = ev.summaries.get(name) if name is not None else None
-        if method is not None:
-            return method
+    held = None
+    if type(func) is ast.Name:
+        if func.id in ev.env:
+            return None  # a local's call (a helper run in place, or any callable): no summary
+        if func.id in ev.summaries:
+            return ev.summaries[func.id]
+    elif type(func) is ast.Attribute:
+        owner = func.value
+        if type(owner) is ast.Name and owner.id in ("self", "cls") and ev.class_name is not None:
+            return next((found for cls in ev.module.lineage(ev.class_name)
+                         if (found := ev.summaries.get(f"{cls}.{func.attr}")) is not None), None) \
+                or inherited_from_workspace(ev, ev.class_name, func.attr, inputs)
+        if static:
+            # `Student.get(conn, sid)`: a staticmethod or classmethod of a class of this module
+            return ev.summaries.get(ev.module.inherited(owner.id, func.attr))
+        if _is_super(owner) and ev.class_name is not None:
+            # `super().__init__(url)`: the method of the nearest base of this file defining it
+            for cls in ev.module.lineage(ev.class_name)[1:]:
+                name = ev.module.inherited(cls, func.attr)
+                if name is not None:
+                    return ev.summaries.get(name)
+            return None
+        held = instance(receiver, params=True)
+        if held is not None:
+            # `Repo(root).read(name)`: a method of a class of this module (or of its base of
+            # this file), on an instance of it (also a parameter declared so: declared_classes.py)
+            name = ev.module.inherited(held, func.attr)
+            method = ev.summaries.get(name) if name is not None else None
+            if method is not None:
+                return method
     external = ev.module.external
-    if external is not None and not (isinstance(func, ast.Name) and func.id in ev.env):
+    if external is not None:
         # A function of another workspace module, a method of its module-level instance
         # (`db.query`), or of an instance of its class (`Repo(root).read`) (workspace.py).
         tainted = any(v.tainted for v in inputs) or hands_request(ev, node)
