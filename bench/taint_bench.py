@@ -5,7 +5,10 @@ Flask views and Django views (entries by their first parameter's name), and of a
 inside a ~300-statement view (its walk resumes where the edit starts, resume.py). The "bare
 walk" row is the floor: a visitor that only visits every node of the long functions.
 
-Usage: python bench/taint_bench.py [--functions 60] [--rounds 5]
+Usage: python bench/taint_bench.py [--functions 60] [--rounds 5] [--calls]
+--calls prints instead the function calls (cProfile's count, built-ins included) the
+interpretation of one ~300-statement view makes, averaged over ten of them, each run once before:
+the same on every run of the same code, so a change's cost shows on a loaded machine too.
 The views are generated Flask code in the shapes real views have: request reads, guards with
 early exits, branches on flags, loops over request lists, string building, dict slots, helper
 calls, and sinks. Times are the analysing thread's CPU time (`time.thread_time`), so that other
@@ -17,7 +20,9 @@ from __future__ import annotations
 
 import argparse
 import ast
+import cProfile
 import gc
+import pstats
 import random
 import statistics
 import time
@@ -97,6 +102,23 @@ def per_function(size: int, functions: int, rounds: int, seed: int) -> list[floa
     finally:
         gc.enable()
     return times
+
+
+def calls_per_function(size: int, functions: int, seed: int) -> int:
+    """The function calls interpreting one view makes, on average (the views of per_function)."""
+    rng = random.Random(seed)
+    models = load_models()
+    module = module_context(ast.parse(HEADER + "\n\n".join(view(i, size, rng) for i in range(functions))),
+                            models)
+    views = [function for function in module.functions if function.name.startswith("view_")]
+    for function in views:  # what is made once a module (its names' memo) is made before
+        _analyse(function, module, models, {})
+    prof = cProfile.Profile()
+    prof.enable()
+    for function in views:
+        _analyse(function, module, models, {})
+    prof.disable()
+    return pstats.Stats(prof).total_calls // len(views)
 
 
 def bare_walk(size: int, functions: int, rounds: int, seed: int) -> list[float]:
@@ -191,7 +213,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--functions", type=int, default=60)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--calls", action="store_true")
     args = parser.parse_args()
+    if args.calls:
+        calls = calls_per_function(300, 10, 2)
+        print(f"long view function: {calls} calls/function (10 views, ~300 statements)")
+        return 0
     print(f"{'what':<34} {'statements':>10} {'runs':>6} {'p50 ms':>9} {'p95 ms':>9}")
     print(describe("view function", per_function(25, args.functions, args.rounds, 1), "~25"))
     print(describe("long view function", per_function(300, max(10, args.functions // 6),
