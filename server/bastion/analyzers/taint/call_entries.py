@@ -6,7 +6,8 @@ checks in turn, ~20 look-ups a call, most of them empty), so that the checks a c
 are not entered.
 
 An entry depends on the models alone: `specs.Models.call_entries` holds them for the models'
-life, filled here (the same few names recur in every function of every file).
+life, filled here (the same few names recur in every function of every file), emptied past
+50,000 as model_index.py's memo is.
 """
 
 from __future__ import annotations
@@ -60,5 +61,7 @@ class CallEntries(dict):
         self._models = models
 
     def __missing__(self, key: tuple[str | None, str | None]) -> CallEntry:
+        if len(self) > 50_000:  # the names calls resolve to, over every file opened, are not bounded
+            self.clear()
         found = self[key] = CallEntry(self._models, *key)
         return found
