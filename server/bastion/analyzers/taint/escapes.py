@@ -32,6 +32,7 @@ _KEEPING = READING_METHODS | EDITS | (MUTATORS - {"set"})
 # Those changing a container held in a slot of a followed dict (`groups[k].append(v)`)
 SLOT_MUTATORS = MUTATORS - {"set"}
 _DISPLAYS = (ast.List, ast.Tuple, ast.Set)
+_HOLDERS = frozenset({*_DISPLAYS, ast.Dict})  # the displays an assignment's names are stored in
 # Calls that make a container (their values' kind is the name with "()"), which calls may fill
 CONTAINER_TYPES = frozenset({"dict", "list", "set", "collections.OrderedDict",
                              "collections.defaultdict", "collections.deque"})
@@ -80,11 +81,11 @@ def _keeps(method: str, name: str | None) -> bool:
 
 def escape_assignment(ev: Evaluator, targets: list[ast.expr], value: ast.expr) -> None:
     """`alias = config` (both names), `holder = [config]`, `obj.config = config`."""
-    if isinstance(value, ast.Name):
+    if type(value) is ast.Name:
         _escape(ev, value)
         for target in targets:
             _escape(ev, target)
-    elif isinstance(value, (*_DISPLAYS, ast.Dict)):
+    elif type(value) in _HOLDERS:
         _escape(ev, value)
 
 

@@ -134,27 +134,28 @@ class Interpreter(Evaluator):
                 self.env = checked(self, node.value, self.env, name)
 
     def s_Assign(self, node: ast.Assign) -> None:
-        value = named_sink(self, node.value, self.eval(node.value))  # `fn = eval`
-        if isinstance(node.value, ast.Call):  # `rel = p.relative_to(BASE)`
-            self.env = checked(self, node.value, self.env)
-        escape_assignment(self, node.targets, node.value)
-        helper = as_function(node.targets[0].id, node.value, self.names) if isinstance(
-            node.targets[0], ast.Name) and isinstance(node.value, (ast.Lambda, ast.Call)) else None
+        source = node.value
+        shape = type(source)  # branched on once: what each target then learns depends on it
+        value = named_sink(self, source, self.eval(source))  # `fn = eval`
+        if shape is ast.Call:  # `rel = p.relative_to(BASE)`
+            self.env = checked(self, source, self.env)
+        escape_assignment(self, node.targets, source)
+        helper = as_function(node.targets[0].id, source, self.names) if type(
+            node.targets[0]) is ast.Name and (shape is ast.Call or shape is ast.Lambda) else None
         for target in node.targets:
             self.bind(target, value if helper is None else local_function(helper), "assigned to")
-            if (isinstance(target, ast.Name) and isinstance(node.value, ast.Call)
-                    and node.value.args and self.qualname(node.value.func) in URL_PARSERS):
-                self.parsed_from[target.id] = node.value.args[0]
-            elif isinstance(target, ast.Name) and isinstance(node.value, ast.Attribute) \
-                    and node.value.attr in HOST_FIELDS:
-                found = host_of(self, node.value)
+            if type(target) is not ast.Name:
+                continue
+            if shape is ast.Call:
+                if source.args and self.qualname(source.func) in URL_PARSERS:
+                    self.parsed_from[target.id] = source.args[0]
+                subject = regex_subject(self, source)
+                if subject is not None and subject.id in self.env:
+                    self.matched_from[target.id] = (source, self.env[target.id], self.env[subject.id])
+            elif shape is ast.Attribute and source.attr in HOST_FIELDS:
+                found = host_of(self, source)
                 if found is not None:
                     self.host_from[target.id] = found
-            if isinstance(target, ast.Name) and isinstance(node.value, ast.Call):
-                subject = regex_subject(self, node.value)
-                if subject is not None and subject.id in self.env:
-                    self.matched_from[target.id] = (node.value, self.env[target.id],
-                                                    self.env[subject.id])
 
     def s_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
