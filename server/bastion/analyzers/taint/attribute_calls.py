@@ -15,6 +15,8 @@ from bastion.analyzers.taint.domain import EVERY_CLASS, NONE, Value, join
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
 
+REFLECTING = frozenset({"getattr", "setattr", "locals", "vars"})  # the names attribute_call answers
+
 
 def attribute_call(ev: Evaluator, node: ast.Call) -> Value | None:
     """The value of a `getattr` / `setattr` of a constant name on a name or an attribute path

@@ -15,7 +15,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.calls import checks_met
-from bastion.analyzers.taint.readers import READERS
+from bastion.analyzers.taint.escapes import keeps
+from bastion.analyzers.taint.readers import READERS, READING_METHODS
 from bastion.analyzers.taint.verdicts import XML_DOCUMENTS
 
 if TYPE_CHECKING:
@@ -27,11 +28,12 @@ class CallEntry:
     (for a call no propagator names, of a method not of this module); `propagators` by the name,
     else by the method; `sources` the name's; `sinks`: whether check_call_sinks may find one (by
     the name, the method, or the method a local name is bound to); `callbacks`: whether a
-    callback model names it; `keeps_arguments`: a reader, sanitizer or propagator, which keeps
-    none of the containers it is handed (escapes.py)."""
+    callback model names it; for escapes.py, `keeps_arguments`: a reader, sanitizer or
+    propagator, which keeps none of the containers it is handed, `reads_receiver` a method
+    that only reads its receiver, `keeps_receiver` one that leaves it as calls.py sees it."""
 
     __slots__ = ("shape", "sanitizers", "method_sanitizers", "propagators", "sources", "sinks",
-                 "callbacks", "keeps_arguments")
+                 "callbacks", "keeps_arguments", "reads_receiver", "keeps_receiver")
 
     def __init__(self, models: Models, name: str | None, method: str | None) -> None:
         self.shape = checks_met(name, method)
@@ -48,6 +50,8 @@ class CallEntry:
         self.callbacks = bool(models.callbacks.by_name(name)) or method in models.callbacks.methods
         self.keeps_arguments = name in READERS or (name is not None and bool(
             self.sanitizers or named_propagators))
+        self.reads_receiver = method in READING_METHODS
+        self.keeps_receiver = method is not None and keeps(method, name)
 
 
 class CallEntries(dict):

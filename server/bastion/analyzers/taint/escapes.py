@@ -24,6 +24,7 @@ from bastion.analyzers.taint.readers import READING_METHODS
 from bastion.analyzers.taint.sequences import EDITS, MUTATORS
 
 if TYPE_CHECKING:
+    from bastion.analyzers.taint.call_entries import CallEntry
     from bastion.analyzers.taint.expressions import Evaluator
 
 # Methods that leave their receiver as it was, or whose change calls.py follows exactly (not
@@ -39,23 +40,25 @@ CONTAINER_TYPES = frozenset({"dict", "list", "set", "collections.OrderedDict",
 _CONTAINER_KINDS = frozenset(name + "()" for name in CONTAINER_TYPES)
 
 
-def escape_call(ev: Evaluator, node: ast.Call, name: str | None, keeps_arguments: bool = False) -> None:
+def escape_call(ev: Evaluator, node: ast.Call, name: str | None, entry: CallEntry | None = None) -> None:
     """The call may keep or fill the containers it is given, and a method not known to leave
-    its receiver alone may change it. `keeps_arguments`: the callee is a reader, sanitizer or
-    propagator (call_entries.py), which keeps none of them."""
-    method = node.func.attr if isinstance(node.func, ast.Attribute) else None
-    if method is not None and isinstance(node.func.value, ast.Subscript) \
-            and method not in READING_METHODS \
-            and not (method in SLOT_MUTATORS and followed_slot(ev, node.func.value)):
-        _escape_element(ev, node.func.value)  # calls.py follows the methods of names (and slots)
-    elif method is not None and not _keeps(method, name) and not (
-            isinstance(node.func.value, ast.Name) and (node.func.value.id in ("self", "cls") or (
-                validates(ev.module.forms, (ev.env or {}).get(node.func.value.id), method)))):
-        _escape(ev, node.func.value)  # what `self.reload()` stores, calls.py follows
-    if keeps_arguments or method in READING_METHODS:
+    its receiver alone may change it. `entry`: the callee's (call_entries.py: whether it reads
+    or keeps its receiver, or keeps none of its arguments), looked up here when not given."""
+    func = node.func
+    method = func.attr if type(func) is ast.Attribute else None
+    if entry is None:
+        entry = ev.models.call_entries[name, method]
+    if method is not None and type(func.value) is ast.Subscript and not entry.reads_receiver \
+            and not (method in SLOT_MUTATORS and followed_slot(ev, func.value)):
+        _escape_element(ev, func.value)  # calls.py follows the methods of names (and slots)
+    elif method is not None and not entry.keeps_receiver and not (
+            type(func.value) is ast.Name and (func.value.id in ("self", "cls") or (
+                validates(ev.module.forms, (ev.env or {}).get(func.value.id), method)))):
+        _escape(ev, func.value)  # what `self.reload()` stores, calls.py follows
+    if entry.keeps_arguments or entry.reads_receiver:
         return
     for argument in [*node.args, *(k.value for k in node.keywords)]:
-        _escape_element(ev, argument.value if isinstance(argument, ast.Starred) else argument)
+        _escape_element(ev, argument.value if type(argument) is ast.Starred else argument)
 
 
 def followed_slot(ev: Evaluator, node: ast.Subscript) -> bool:
@@ -71,7 +74,7 @@ def followed_slot(ev: Evaluator, node: ast.Subscript) -> bool:
     return slot.items is not None
 
 
-def _keeps(method: str, name: str | None) -> bool:
+def keeps(method: str, name: str | None) -> bool:
     """Whether the method leaves its receiver as calls.py sees it: on a ConfigParser, one that
     configs.py follows (its `read` fills options from files, unlike a file's `read`)."""
     if name is not None and name[:-len(method) - 1] in configs.KINDS:

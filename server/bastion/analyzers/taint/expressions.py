@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 
 from bastion.analyzers.taint import containers, qualnames
-from bastion.analyzers.taint.attribute_calls import attribute_call
+from bastion.analyzers.taint.attribute_calls import REFLECTING, attribute_call
 from bastion.analyzers.taint.attribute_reads import attribute_of
 from bastion.analyzers.taint.callbacks import call_back, run_overridden
 from bastion.analyzers.taint.calls import evaluate_call
@@ -271,17 +271,20 @@ class Evaluator:
     # ---- calls ----
 
     def e_Call(self, node: ast.Call) -> Value:
-        if (attribute := attribute_call(self, node)) is not None:
+        func = node.func
+        if type(func) is ast.Name and func.id in REFLECTING \
+                and (attribute := attribute_call(self, node)) is not None:
             return attribute  # `getattr(obj, "name")`, `setattr(obj, "name", value)`
         args = list(map(self.eval, node.args))  # no comprehension's frame a call
         value = self.call(node, args, {k.arg: self.eval(k.value) for k in node.keywords}
                           if node.keywords else {})
         if self.dispatcher is not None:
             hand_over(self, node)  # `super().dispatch(...)`: the handler gets the fields as they are
-        forget_fields(self, node)  # `self.refresh()` may change the fields it read
-        if value.taint and type(node.func) is ast.Attribute and node.func.attr == "get" \
-                and not node.keywords and 1 <= len(args) <= 2:  # `request.args.get("n")`
-            return item_read(self, node, value, args[1] if len(args) == 2 else NONE)
+        if type(func) is ast.Attribute:
+            forget_fields(self, node)  # `self.refresh()` may change the fields it read
+            if value.taint and func.attr == "get" and not node.keywords \
+                    and 1 <= len(args) <= 2:  # `request.args.get("n")`
+                return item_read(self, node, value, args[1] if len(args) == 2 else NONE)
         return value
 
     def call(self, node: ast.Call, args: list[Value], keywords: dict[str | None, Value]) -> Value:
@@ -345,7 +348,7 @@ class Evaluator:
         value = evaluate_call(self, node, name, args, keywords, receiver, on_module, own, entry, static)
         if value.taint:  # only data carries the findings of its sinks (upstream.py)
             value = with_reported(value, node, self.hits[before:])
-        escape_call(self, node, name, entry.keeps_arguments)
+        escape_call(self, node, name, entry)
         if instead is not None and (value.taint or instead.taint):
             value = instead if value.kind is None else instead.evolve(kind=value.kind)
         if method == "format" or method == "replace":
