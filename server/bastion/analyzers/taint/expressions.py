@@ -117,9 +117,9 @@ class Evaluator:
 
     def eval(self, node: ast.expr) -> Value:
         kind = type(node)
-        method = _EXPRESSIONS.get(kind)
-        if method is None:
-            method = _EXPRESSIONS[kind] = getattr(type(self), "e_" + kind.__name__, Evaluator.e_other)
+        if kind in _EXPRESSIONS:  # tested and read by the operators: no call of `get` an expression
+            return _EXPRESSIONS[kind](self, node)
+        method = _EXPRESSIONS[kind] = getattr(type(self), "e_" + kind.__name__, Evaluator.e_other)
         return method(self, node)
 
     def e_other(self, node: ast.expr) -> Value:

@@ -105,8 +105,9 @@ class Interpreter(Evaluator):
                 return
             self.statement = statement
             kind = type(statement)
-            method = _STATEMENTS.get(kind)
-            if method is None:
+            if kind in _STATEMENTS:  # as Evaluator.eval: no call of `get` a statement
+                method = _STATEMENTS[kind]
+            else:
                 method = _STATEMENTS[kind] = getattr(Interpreter, "s_" + kind.__name__,
                                                      Interpreter.s_other)
             method(self, statement)
