@@ -2,7 +2,8 @@
 reported (an over-report costs as much as a miss), each beside its vulnerable twin, which must
 still report: a date parsed from the request and written back with `isoformat()`; an upload's
 size from `seek` / `tell`; aiohttp's `router["name"].url_for(...)`, a path of the application's
-own route."""
+own route; a `match` case of constants choosing a table name; a request value after `--` among a
+program's arguments (an operand, never an option), which leaves bandit's B603 no flow to flag."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
@@ -107,3 +108,67 @@ async def go_next(request):
 
 def test_an_aiohttp_route_url_is_a_path_of_the_application():
     assert_marked(AIOHTTP_REVERSE)
+
+
+# `match kind: case "users" | "orders":`: in that case the subject is one of the constants; the
+# query built from it is retracted as bandit's B608 (its value is known), not only unreported.
+MATCH_TABLE = '''\
+import sqlite3
+
+from flask import Flask, abort, jsonify
+
+app = Flask(__name__)
+
+
+@app.route("/match/<kind>")
+def match_kind(kind):
+    match kind:
+        case "users" | "orders":
+            rows = sqlite3.connect("app.db").execute(f"SELECT * FROM {kind}").fetchall()
+            return jsonify(rows)
+        case _:
+            abort(404)
+
+
+@app.route("/any/<kind>")
+def any_kind(kind):
+    return jsonify(sqlite3.connect("app.db").execute(f"SELECT * FROM {kind}").fetchall())
+'''
+
+
+def test_a_match_case_of_constants_makes_its_subject_known():
+    found = reported(MATCH_TABLE)
+    assert ("BST204", 20) in found
+    assert not {line for _, line in found} & {12}
+
+
+# `git log -- <path>`: what follows `--` is an operand (git's and POSIX's utility syntax
+# guidelines), so no BST217; bandit's B603 on the same call flags a flow the analysis has ruled
+# out: the program is constant and every argument it may read as an option is. Without `--` the
+# ref is argument injection (`--output=...`), which BST217 reports in B603's place.
+OPERANDS = '''\
+import subprocess
+
+from flask import Flask, jsonify, request
+
+app = Flask(__name__)
+
+
+@app.route("/git-log")
+def git_log():
+    path = request.args["path"]
+    out = subprocess.run(["git", "log", "--oneline", "--", path], capture_output=True, text=True)
+    return jsonify(out=out.stdout)
+
+
+@app.route("/git-show")
+def git_show():
+    out = subprocess.run(["git", "show", request.args["ref"]], capture_output=True, text=True)
+    return jsonify(out=out.stdout)
+'''
+
+
+def test_request_data_after_a_double_dash_leaves_no_b603():
+    found = reported(OPERANDS)
+    assert ("BST217", 17) in found and ("B603", 17) not in found
+    assert not {line for _, line in found} & {11}

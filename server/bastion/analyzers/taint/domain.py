@@ -274,11 +274,14 @@ def elements(container: Value) -> dict:
 
 
 def join_all(values) -> Value:
-    """The values' data together (each flattened: a container gives its elements' data)."""
-    out = CLEAN
+    """The values' data together (each flattened: a container gives its elements' data), known
+    when each of them is: one of the constants a `case "a" | "b":` matched, the operands after
+    a `--` (CLEAN, which it starts from, is no part of it)."""
+    out, known = CLEAN, None
     for value in values:
-        out = join(out, value.flat())
-    return out
+        flat = value.flat()
+        out, known = join(out, flat), flat.known and known is not False
+    return out.evolve(known=True) if known and not out.known else out
 
 
 def join(a: Value, b: Value) -> Value:

@@ -274,6 +274,8 @@ def retractions(findings: Sequence[Finding], seen: dict[tuple[Span, str], tuple]
                 span, pair = starts.get((finding.span.start_line, finding.span.start_col, sink_class),
                                         (None, None))
             verdict = None if pair is None else pair[0 if what == "sink" else 1]
+            if what == "args" and verdict == TAINTED:
+                verdict = _vector(pair, starts.get((span.start_line, span.start_col, "shell")))
             upstream = None if pair is None else pair[2]
         if span is None or verdict is None or (
                 finding.rule_id in REPLACED_ONLY and verdict in (CONSTANT, SANITIZED)):
@@ -290,6 +292,17 @@ def retractions(findings: Sequence[Finding], seen: dict[tuple[Span, str], tuple]
             if by is not None:
                 out[index] = replacement(by.rule_id, by.line)
     return out
+
+
+def _vector(arguments: tuple, program: tuple[Span, tuple] | None) -> str | None:
+    """The verdict of a vector holding untrusted data, from its parts: sanitized when the
+    arguments the model reads (operands after a `--` are no options) and the program and code
+    (the `shell` sink of the call) each are. A vector of parts not known stays unknown: the
+    model reads no arguments of one whose length it does not know."""
+    safe = (CONSTANT, SANITIZED)
+    if program is not None and arguments[0] in safe and program[1][0] in safe:
+        return SANITIZED
+    return arguments[1]
 
 
 class _Strings:
