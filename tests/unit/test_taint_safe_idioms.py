@@ -3,7 +3,8 @@ reported (an over-report costs as much as a miss), each beside its vulnerable tw
 still report: a date parsed from the request and written back with `isoformat()`; an upload's
 size from `seek` / `tell`; aiohttp's `router["name"].url_for(...)`, a path of the application's
 own route; a `match` case of constants choosing a table name; a request value after `--` among a
-program's arguments (an operand, never an option), which leaves bandit's B603 no flow to flag."""
+program's arguments (an operand, never an option), which leaves bandit's B603 no flow to flag;
+and one tested not to start with `-`."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
@@ -172,3 +173,36 @@ def test_request_data_after_a_double_dash_leaves_no_b603():
     found = reported(OPERANDS)
     assert ("BST217", 17) in found and ("B603", 17) not in found
     assert not {line for _, line in found} & {11}
+
+
+# A ref tested not to start with `-` (`git show` reads `--output=...` as an option) is an
+# operand: no BST217, and B603 is retracted; the `--` test alone proves nothing (`-o` is an option).
+NOT_AN_OPTION = '''\
+import subprocess
+
+from flask import Flask, abort, jsonify, request
+
+app = Flask(__name__)
+
+
+@app.route("/git-show")
+def git_show():
+    ref = request.args["ref"]
+    if not ref or ref.startswith("-"):
+        abort(400)
+    return jsonify(out=subprocess.run(["git", "show", ref], capture_output=True, text=True).stdout)
+
+
+@app.route("/git-show-long")
+def git_show_long():
+    ref = request.args["ref"]
+    if ref.startswith("--"):
+        abort(400)
+    return jsonify(out=subprocess.run(["git", "show", ref], capture_output=True, text=True).stdout)
+'''
+
+
+def test_a_value_not_led_by_a_dash_is_no_option():
+    found = reported(NOT_AN_OPTION)
+    assert ("BST217", 21) in found
+    assert not {line for _, line in found} & {13}

@@ -1,5 +1,6 @@
 """Path guards: what a test proves about a path's text. `name.startswith("/")` or
-`os.path.isabs(name)` false: `name` is not absolute (one component, when joined on to a base);
+`os.path.isabs(name)` false: `name` is not absolute (one component, when joined on to a base;
+`name.startswith("-")` false, the same leading-character test: no option of a program's either);
 and containment (the `path_containment` guard model): a normalized path (`os.path.realpath`,
 `Path.resolve`, ...) with `startswith(BASE)` / `is_relative_to(BASE)`, among whose parents a
 directory is, or whose `os.path.commonpath` with a base is that base, stays inside it; so does
@@ -14,6 +15,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.taint.arguments import ARGUMENT
 from bastion.analyzers.taint.domain import APPENDED, COMPONENT, NORMALIZERS
 from bastion.analyzers.taint.item_guards import Env, narrow
 from bastion.analyzers.taint.local_bindings import bindings
@@ -50,6 +52,8 @@ def not_absolute(ev: Evaluator, test: ast.Call, env: Env) -> Env:
     if isinstance(prefixes, tuple):
         # a normalized name's `..` can only lead it: not starting so, it has none
         cleans = {COMPONENT} if "/" in prefixes else set()
+        if "-" in prefixes:  # a program reads no option in it (`git show REF`)
+            cleans.add(ARGUMENT)
         if ".." in prefixes and _normalized_name(ev, func.value):
             cleans.add(APPENDED)
         return narrow(env, func.value, frozenset(cleans)) if cleans else env
