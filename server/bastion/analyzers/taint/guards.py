@@ -8,7 +8,7 @@ returning: `checked`), `url_allowlist` (`urlparse(x).netloc in ALLOWED`) and `pa
 patterns.py; which name a regular expression test matches: regex_tests.py); guard calls and
 methods (`isdigit`) are data; a local dict's item is refined in its slot (item_guards.py);
 path tests (not absolute, contained in a base) are path_guards.py's, a URL's public address
-address_guards.py's."""
+address_guards.py's, a message's checked signature signed_data.py's."""
 
 from __future__ import annotations
 
@@ -42,6 +42,7 @@ from bastion.analyzers.taint.path_guards import (
 )
 from bastion.analyzers.taint.patterns import Compiled, cleaned_by
 from bastion.analyzers.taint.regex_tests import REGEX_TESTS, held_pattern, none_test, regex_subject
+from bastion.analyzers.taint.signed_data import MAC_COMPARISONS, verified
 from bastion.analyzers.taint.site_paths import site_path
 from bastion.analyzers.taint.url_hosts import HOST_FIELDS, domain_suffix, host_of, parsed_local
 
@@ -321,6 +322,8 @@ def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
     name = _named(ev, test, env)
     if name in ("all", "builtins.all"):
         return _each_character(ev, test, env)
+    if name in MAC_COMPARISONS:  # `hmac.compare_digest(sig, hmac.new(KEY, blob, ...).digest())`
+        return verified(ev, test, env)
     for model in ev.models.guards.by_name(name):
         index = model.args[0] if model.args else 0
         if index < len(test.args):
