@@ -4,7 +4,7 @@ still report: a date parsed from the request and written back with `isoformat()`
 size from `seek` / `tell`; aiohttp's `router["name"].url_for(...)`, a path of the application's
 own route; a `match` case of constants choosing a table name; a request value after `--` among a
 program's arguments (an operand, never an option), which leaves bandit's B603 no flow to flag;
-and one tested not to start with `-`; a pickle whose HMAC the server checked."""
+and one tested not to start with `-`; a pickle whose HMAC the server checked; an argparse value quoted for the shell."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
@@ -260,3 +260,31 @@ def test_a_message_whose_signature_was_checked_is_safe_to_unpickle():
     assert_marked(SIGNED_PICKLE)
     found = reported(SIGNED_PICKLE)
     assert not {line for _, line in found} & {19, 27}  # nor bandit's B301
+
+
+# An argparse destination quoted for the shell (the `shlex.quote` the subprocess documentation
+# points to): bandit's B605 / B602 are retracted, as for `shlex.quote(sys.argv[1])`; the
+# attribute of a namespace with a validated destination (`type=int`) besides is the command
+# line's known text, not an unknown value.
+QUOTED_OPTION = '''\
+import argparse
+import os
+import shlex
+import subprocess
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("host")
+    parser.add_argument("--count", type=int, default=1)
+    args = parser.parse_args()
+    os.system(f"ping -c {args.count} {shlex.quote(args.host)}")
+    subprocess.run(" ".join(["ping", "-c", "1", shlex.quote(args.host)]), shell=True, check=True)
+    os.system("ping -c 1 " + args.host)
+'''
+
+
+def test_a_quoted_command_line_option_retracts_the_shell_findings():
+    found = reported(QUOTED_OPTION)
+    assert ("BST202", 14) in found
+    assert not {line for _, line in found} & {12, 13}

@@ -201,11 +201,13 @@ class Value:
             for item in values:
                 out = join(out, item)
         else:
-            out = self.items.get(ANY, CLEAN)
+            out = self.items.get(ANY)
         if self.taint:
-            out = join(out, Value(self.taint, self.clean, steps=self.steps, modelled=self.modelled,
-                                  known=self.known, reported=self.reported))
-        return out
+            # a key of no slot reads the container's own data, known as it is (`args.host`)
+            whole = Value(self.taint, self.clean, steps=self.steps, modelled=self.modelled,
+                          known=self.known, reported=self.reported)
+            return whole if out is None else join(out, whole)
+        return CLEAN if out is None else out
 
 
 _new_value = object.__new__
@@ -275,8 +277,7 @@ def elements(container: Value) -> dict:
 
 def join_all(values) -> Value:
     """The values' data together (each flattened: a container gives its elements' data), known
-    when each of them is: one of the constants a `case "a" | "b":` matched, the operands after
-    a `--` (CLEAN, which it starts from, is no part of it)."""
+    when each of them is (`case "a" | "b":`'s constants; CLEAN, its start, is no part of it)."""
     out, known = CLEAN, None
     for value in values:
         flat = value.flat()
