@@ -4,7 +4,7 @@ still report: a date parsed from the request and written back with `isoformat()`
 size from `seek` / `tell`; aiohttp's `router["name"].url_for(...)`, a path of the application's
 own route; a `match` case of constants choosing a table name; a request value after `--` among a
 program's arguments (an operand, never an option), which leaves bandit's B603 no flow to flag;
-and one tested not to start with `-`; a pickle whose HMAC the server checked; an argparse value quoted for the shell."""
+and one tested not to start with `-`; a pickle whose HMAC the server checked; an argparse value quoted for the shell; a constant relative path joined to a fixed base URL."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
@@ -288,3 +288,37 @@ def test_a_quoted_command_line_option_retracts_the_shell_findings():
     found = reported(QUOTED_OPTION)
     assert ("BST202", 14) in found
     assert not {line for _, line in found} & {12, 13}
+
+
+# A relative reference whose first segment is constant (`items/`: no scheme can follow it, nor a
+# host) joined to a base URL of a fixed host stays on that host (urllib's `urljoin` resolves it
+# as RFC 3986 says); joined whole, the request's text may be `https://internal/`, and after `//`
+# it is the host.
+RELATIVE_TO_BASE = '''\
+from urllib.parse import urljoin
+
+import requests
+from flask import Flask, jsonify, request
+
+app = Flask(__name__)
+API = "https://api.example.com/v1/"
+
+
+@app.route("/item")
+def item():
+    return jsonify(requests.get(urljoin(API, "items/" + request.args["id"]), timeout=5).json())
+
+
+@app.route("/any")
+def any_url():
+    return jsonify(requests.get(urljoin(API, request.args["path"]), timeout=5).json())  # BST213
+
+
+@app.route("/host")
+def host():
+    return jsonify(requests.get(urljoin(API, "//" + request.args["host"] + "/status"), timeout=5).json())  # BST213
+'''
+
+
+def test_a_constant_relative_path_keeps_the_base_urls_host():
+    assert_marked(RELATIVE_TO_BASE)

@@ -39,7 +39,7 @@ SOURCE_KINDS = ("remote", "argv", "stdin", "env", "file", "param")
 UNKNOWN = object()  # `const` of a value whose constant is not known
 ANY = "*"  # the key standing for every slot of a container that has no constant key
 MAX_STEPS = 8
-_HOST_FIXED = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#@\\]+[/?#]|/[^/\\]")
+_HOST_FIXED = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#@\\]+[/?#]|/[^/\\]|[\w.~%!$&'()*+,;=@-][^:/?#\\]*[/?#]")
 # Text first that the request did not write and whose value is not known: a configured base URL
 # (`settings.API_URL + "/users/" + uid`); a path or query after it leaves its host.
 _BASE = "\x00"
@@ -54,7 +54,8 @@ _HOST_KEPT = frozenset({"redirect"})
 
 def fixes_host(prefix: str) -> bool:
     """Whether a URL starting with `prefix` goes to the host it names (`https://a.example/`)
-    or to this site (`/static/`, not `//`); `prefix` may start with `_BASE`."""
+    or to this site (`/static/`, not `//`; `items/`, a relative path: no scheme follows a first
+    segment without `:`, nor a space a browser strips); `prefix` may start with `_BASE`."""
     if prefix.startswith(_BASE):
         return _AFTER_BASE.match(prefix, 1) is not None
     return _HOST_FIXED.match(prefix) is not None
