@@ -4,7 +4,8 @@ still report: a date parsed from the request and written back with `isoformat()`
 size from `seek` / `tell`; aiohttp's `router["name"].url_for(...)`, a path of the application's
 own route; a `match` case of constants choosing a table name; a request value after `--` among a
 program's arguments (an operand, never an option), which leaves bandit's B603 no flow to flag;
-and one tested not to start with `-`; a pickle whose HMAC the server checked; an argparse value quoted for the shell; a constant relative path joined to a fixed base URL."""
+and one tested not to start with `-`; a pickle whose HMAC the server checked; an argparse value quoted for the shell; a constant relative path joined to a fixed base URL; `sys.executable`
+as a program."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
@@ -322,3 +323,32 @@ def host():
 
 def test_a_constant_relative_path_keeps_the_base_urls_host():
     assert_marked(RELATIVE_TO_BASE)
+
+
+# The interpreter running the program (`sys.executable`, the subprocess documentation's way to
+# run a module with the same Python) is no text of the sender's: bandit's B603 is retracted on a
+# vector of it and constants; the code it runs with `-c` from the request is command injection.
+SAME_INTERPRETER = '''\
+import subprocess
+import sys
+
+from flask import Flask, jsonify, request
+
+app = Flask(__name__)
+
+
+@app.route("/pip")
+def pip_version():
+    return jsonify(out=subprocess.run([sys.executable, "-m", "pip", "--version"], capture_output=True, text=True).stdout)
+
+
+@app.route("/run")
+def run_code():
+    return jsonify(out=subprocess.run([sys.executable, "-c", request.args["code"]], capture_output=True, text=True).stdout)
+'''
+
+
+def test_the_running_interpreter_is_a_known_program():
+    found = reported(SAME_INTERPRETER)
+    assert ("BST202", 16) in found
+    assert not {line for _, line in found} & {11}

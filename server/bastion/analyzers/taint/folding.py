@@ -19,12 +19,13 @@ if TYPE_CHECKING:
 
 # The `string` module's constants, read as allow-lists of characters (`set(name) <= set(
 # string.ascii_letters)`, charsets.py);
-# `sys.executable`, the interpreter running the program, is known by its kind only (its path is
-# the machine's): argv.py reads it as `python`, whose `-c` runs the next argument as code.
+# `sys.executable`, the interpreter running the program, is known by its kind (its path is the
+# machine's, not the request's: `[sys.executable, "-m", "pip", "--version"]` runs nothing of the
+# sender's): argv.py reads it as `python`, whose `-c` runs the next argument as code.
 KNOWN_ATTRIBUTES = {**{f"string.{name}": constant(getattr(string, name)) for name in (
     "ascii_letters", "ascii_lowercase", "ascii_uppercase", "digits", "hexdigits", "octdigits",
     "punctuation", "whitespace", "printable")},
-    "sys.executable": Value(clean=EVERY_CLASS, kind="sys.executable")}
+    "sys.executable": Value(clean=EVERY_CLASS, kind="sys.executable", known=True)}
 _OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
              ast.Mod: operator.mod, ast.FloorDiv: operator.floordiv, ast.Div: operator.truediv,
              ast.BitOr: operator.or_, ast.BitAnd: operator.and_, ast.BitXor: operator.xor}
