@@ -5,7 +5,7 @@ size from `seek` / `tell`; aiohttp's `router["name"].url_for(...)`, a path of th
 own route; a `match` case of constants choosing a table name; a request value after `--` among a
 program's arguments (an operand, never an option), which leaves bandit's B603 no flow to flag;
 and one tested not to start with `-`; a pickle whose HMAC the server checked; an argparse value quoted for the shell; a constant relative path joined to a fixed base URL; `sys.executable`
-as a program."""
+as a program; the signed-in user's key in a query."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
@@ -352,3 +352,64 @@ def test_the_running_interpreter_is_a_known_program():
     found = reported(SAME_INTERPRETER)
     assert ("BST202", 16) in found
     assert not {line for _, line in found} & {11}
+
+
+# The signed-in user's key written into a query (Django's `request.user.id`, a class-based
+# view's `self.request.user.pk`, Flask-Login's `current_user.id`): the row the session names,
+# a number, so bandit's B608 is retracted; the request's own `id` is still SQL injection.
+SIGNED_IN_USER = '''\
+from django.db import connection
+from django.http import JsonResponse
+from django.views import View
+
+
+def mine(request):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM blog_post WHERE author_id = {request.user.id}")
+        return JsonResponse({"rows": cursor.fetchall()})
+
+
+class Mine(View):
+    def get(self, request):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM blog_post WHERE author_id = %s" % self.request.user.pk)
+            return JsonResponse({"rows": cursor.fetchall()})
+
+
+def theirs(request):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM blog_post WHERE author_id = {request.GET['id']}")
+        return JsonResponse({"rows": cursor.fetchall()})
+'''
+
+FLASK_LOGIN_USER = '''\
+import sqlite3
+
+from flask import Flask, jsonify
+from flask_login import current_user, login_required
+
+app = Flask(__name__)
+
+
+@app.route("/mine")
+@login_required
+def mine():
+    rows = sqlite3.connect("app.db").execute(f"SELECT * FROM posts WHERE author_id = {current_user.id}").fetchall()
+    return jsonify(rows)
+
+
+@app.route("/named")
+@login_required
+def named():
+    rows = sqlite3.connect("app.db").execute(f"SELECT * FROM posts WHERE author = '{current_user.name}'").fetchall()
+    return jsonify(rows)
+'''
+
+
+def test_the_signed_in_users_key_is_no_sql_injection():
+    found = reported(SIGNED_IN_USER)
+    assert ("BST204", 21) in found
+    assert not {line for _, line in found} & {8, 15}
+    found = reported(FLASK_LOGIN_USER)
+    assert ("B608", 19) in found  # a name the user chose: unknown to the analysis, bandit's stays
+    assert not {line for _, line in found} & {12}
