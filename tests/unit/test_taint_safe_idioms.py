@@ -5,7 +5,7 @@ size from `seek` / `tell`; aiohttp's `router["name"].url_for(...)`, a path of th
 own route; a `match` case of constants choosing a table name; a request value after `--` among a
 program's arguments (an operand, never an option), which leaves bandit's B603 no flow to flag;
 and one tested not to start with `-`; a pickle whose HMAC the server checked; an argparse value quoted for the shell; a constant relative path joined to a fixed base URL; `sys.executable`
-as a program; the signed-in user's key in a query."""
+as a program; the signed-in user's key in a query; an uploaded file's size."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
@@ -413,3 +413,60 @@ def test_the_signed_in_users_key_is_no_sql_injection():
     found = reported(FLASK_LOGIN_USER)
     assert ("B608", 19) in found  # a name the user chose: unknown to the analysis, bandit's stays
     assert not {line for _, line in found} & {12}
+
+
+# An uploaded file's size (Django's `UploadedFile.size`, Werkzeug's `FileStorage.content_length`,
+# Starlette's `UploadFile.size`) is a number; its name is the sender's text, and so is a
+# body model's field that happens to be called `size`.
+UPLOAD_NUMBERS = '''\
+from django.http import HttpResponse
+
+
+def upload(request):
+    f = request.FILES["doc"]
+    return HttpResponse(f"<p>{f.size} bytes</p>")
+
+
+def upload_name(request):
+    f = request.FILES["doc"]
+    return HttpResponse(f"<p>{f.name}</p>")  # BST203
+'''
+
+FLASK_UPLOAD_LENGTH = '''\
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/upload", methods=["POST"])
+def upload():
+    return f"<p>{request.files['file'].content_length} bytes</p>"
+'''
+
+FASTAPI_UPLOAD_SIZE = '''\
+from fastapi import FastAPI, UploadFile
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel
+
+app = FastAPI()
+
+
+class Shirt(BaseModel):
+    size: str
+
+
+@app.post("/upload")
+async def upload(file: UploadFile):
+    return HTMLResponse(f"<p>{file.size} bytes</p>")
+
+
+@app.post("/shirt")
+async def shirt(body: Shirt):
+    return HTMLResponse(f"<p>{body.size}</p>")  # BST203
+'''
+
+
+def test_an_uploaded_files_size_is_a_number():
+    assert_marked(UPLOAD_NUMBERS)
+    assert_marked(FASTAPI_UPLOAD_SIZE)
+    assert not reported(FLASK_UPLOAD_LENGTH)

@@ -1,8 +1,8 @@
 """An attribute read from what its object holds (the Evaluator's `e_Attribute`, once the
 attribute is neither a local path, a module's stored global, a class's constant nor a source):
-a property's getter runs; a path's last part is one component; a process's or a response's
-numbers are numbers; a temporary file's name is tempfile's; a parameter's attribute is that part
-of the argument."""
+a property's getter runs; a path's last part is one component; a process's, a response's or an
+uploaded file's numbers are numbers; a temporary file's name is tempfile's; a parameter's attribute
+is that part of the argument."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import CLEAN, EVERY_CLASS, SAFE, UNKNOWN, Value, keyed
 from bastion.analyzers.taint.summaries import property_read
+from bastion.analyzers.taint.url_paths import uploaded_file
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -25,6 +26,8 @@ _FINAL_PART_CLEAN = frozenset({"path", "component"})
 # A temporary file or directory: its `name` is the path tempfile made, whatever was written to it
 _TEMPORARY = frozenset({"tempfile.NamedTemporaryFile()", "tempfile.TemporaryFile()",
                         "tempfile.SpooledTemporaryFile()", "tempfile.TemporaryDirectory()"})
+# an uploaded file's size: Werkzeug's `content_length`, Django's and Starlette's `size`
+_UPLOAD_NUMBERS = frozenset({"content_length", "size"})
 
 
 def attribute_of(ev: Evaluator, node: ast.Attribute, name: str | None) -> Value:
@@ -44,6 +47,8 @@ def attribute_of(ev: Evaluator, node: ast.Attribute, name: str | None) -> Value:
         # `tmp.name` after `tmp.write(body)`: the file's path, not what it holds (a name part
         # given to the constructor is the sink there)
         return Value(clean=EVERY_CLASS, kind=name)
+    if base.taint and node.attr in _UPLOAD_NUMBERS and uploaded_file(ev, node.value):
+        return SAFE  # `request.FILES["doc"].size`
     if base.items is not None or base.taint:
         # a parameter's attribute is that part of the argument (`job.cmd`), as a subscript
         # is: a call binds what the caller's object holds there (summaries.passed)

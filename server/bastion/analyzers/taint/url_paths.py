@@ -63,6 +63,15 @@ def _bound_to_all(ev: Evaluator, name: str, test: Callable[[ast.expr], bool],
     return bool(found) and len(found) == len(bound) and all(found)
 
 
+def uploaded_file(ev: Evaluator, node: ast.expr) -> bool:
+    """Whether `node` is an uploaded file object, written so (`request.files["data"]`) or a name
+    every binding of which is one, or a parameter typed `UploadFile`."""
+    if isinstance(node, ast.Name):
+        return _typed_upload(ev, node.id) or _bound_to_all(
+            ev, node.id, lambda value: _upload(ev, value), lambda iterated: _uploads(ev, iterated))
+    return _upload(ev, node)
+
+
 def _read_not_named(ev: Evaluator, node: ast.expr) -> bool:
     return _FIXED_HOST.match(leading_text(node)) is not None or _upload(ev, node) \
         or _held(ev, node).kind == UPLOADED
