@@ -146,8 +146,8 @@ def test_a_warm_analyzer_after_an_enter_between_the_binding_and_the_function_is_
 
 
 # A binding through the module's own function or an object of its class: what it gives is that
-# function's summary, which the reading function's key does not hold (left out: an edit of `load`
-# alone must not leave `run` reporting what the last text's summary gave)
+# function's summary (`load` is a callee of `run`: an edit of `load` alone must not leave `run`
+# reporting what the last text's summary gave); a method's is left out
 THROUGH = '''import os
 import shlex
 import sys

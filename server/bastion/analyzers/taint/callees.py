@@ -29,6 +29,7 @@ from bastion.analyzers.taint.text_facts import (
     stored_fields,
     text_facts,
 )
+from bastion.analyzers.taint.top_level_sources import top_level_callees
 from bastion.analyzers.taint.verdicts import TRIGGER
 from bastion.digests import blake2b
 from bastion.engine.cache import LRU
@@ -141,6 +142,7 @@ class CalleeMemo:
                 sorted(self.module.kinds.items()),
                 sorted((k, sorted(v.items())) for k, v in self.module.class_instances.items()),
                 sorted((k, sorted(v.items())) for k, v in self.module.declared_fields.items()),
+                sorted((k, sorted(v)) for k, v in self.module.top_calls.items()),
                 )).encode(), digest_size=16).digest()
         return self._shape_digest
 
@@ -169,6 +171,8 @@ class CalleeMemo:
             init = self.module.inherited(cls, "__init__")
             if init is not None:
                 found.add(init)
+        if self.module.top_calls:  # `os.system(CONFIG["cmd"])`, `CONFIG = load_config(path)`
+            found |= top_level_callees(self.module.top_calls, function, self.found_in) & self.names
         if function.class_name is not None:
             lineage = self.module.lineage(function.class_name)
             for cls in lineage:

@@ -135,6 +135,8 @@ class ModuleContext:
     stored_globals: dict[str, int] = attrs.Factory(dict)
     # global -> its top-level bindings from a source (`DATA = sys.argv[1]`, top_level_sources.py)
     top_sources: dict[str, Chain] = attrs.Factory(dict)
+    # global -> the module's functions its top-level bindings call (`CONFIG = load_config(path)`)
+    top_calls: dict[str, frozenset[str]] = attrs.Factory(dict)
     # whether it may declare arguments of its own, argparse imported or not (argparse_choices.py)
     argparse_declares: bool = True
     # what it declares when it hands a parser to functions of other modules (argparse_helpers.py)
@@ -236,7 +238,8 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     declares = declares_arguments(text, lines, declaring_words(memo))
     bound = parser_bindings(tree, text, lines, env, bindings)  # `PARSER = None` and a parser
     kinds = {**kinds, **{name: PARSER_KIND for name, held in bound.items() if BUILT in held}}
-    top = top_level_sources(tree.body, env, kinds, models, frozenset(d.name for d in definitions), memo)
+    top, top_calls = top_level_sources(tree.body, env, kinds, models, frozenset(d.name for d in definitions),
+                                       frozenset(defined), memo)
     for name, calls in handlers.items():
         registered[name] = (*registered.get(name, ()), *calls)
     # frameworks a `def view(request)` entry needs imported that only such functions import
@@ -322,7 +325,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                          shadowed=shadowed, argparse_clean=choices, argparse_declares=declares,
                          enums=frozenset(k for k, v in classes.items() if closed_enum(v)),
                          parser_bindings=bound, argparse_helped=helped, tables=tables, queues=queues,
-                         stored_globals=stored, top_sources=top,
+                         stored_globals=stored, top_sources=top, top_calls=top_calls,
                          factory_parsers=bound_parsers(bound, choices, declares, lambda _: None))
 
 

@@ -1,6 +1,8 @@
 """Globals a script binds at top level to what a source gives (issue 12: CLI scripts): `args =
 parser.parse_args()`, `DATA = sys.argv[1]`, `NAME = input()`, `HOME = os.environ["HOME"]`, and a
-name bound at top level from one of those (`CMD = "ls " + DATA`). A function reading such a global
+name bound at top level from one of those (`CMD = "ls " + DATA`) or through a function of the
+module (`ARGS = parse()`, `CONFIG = load_config(sys.argv[1])`: what its summary gives; a reader
+calls it, callees.py). A function reading such a global
 (`def run(): os.system(args.cmd)`), without binding it itself, reads that value: the binding's
 expression is evaluated where it is read, in no local scope, so its names are the module's, its
 source reads keep their models' confidence, a parser's clean destinations (`type=int`,
@@ -16,6 +18,9 @@ of a name already folded to a constant never reaches here (`e_Name` reads consta
 from __future__ import annotations
 
 import ast
+import functools
+import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.matchers import Env
@@ -26,6 +31,7 @@ from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.engine.cache import LRU
 
 if TYPE_CHECKING:
+    from bastion.analyzers.taint.entries import Function
     from bastion.analyzers.taint.expressions import Evaluator
     from bastion.analyzers.taint.specs import Models
 
@@ -36,37 +42,50 @@ _ANY_INDEX = "__index__"  # a name no module binds: an index whose value is not 
 
 
 def top_level_sources(body: list[ast.stmt], env: Env, kinds: dict[str, str], models: Models,
-                      defined: frozenset[str], memo: LRU | None = None) -> dict[str, Chain]:
+                      defined: frozenset[str], functions: frozenset[str], memo: LRU | None = None
+                      ) -> tuple[dict[str, Chain], dict[str, frozenset[str]]]:
     """Global name -> its top-level bindings that may carry a source's value when a function
     runs, in the module's order, each with whether it replaces those before it. `kinds`: the
     globals' (a parser's `parse_args` is a source by it). Each top-level statement's assignments
     are read once, kept by its node in `memo` (the block parser hands back an unedited one's; a
     keystroke in a function reads none: pickletools.py's tables cost 3 ms a walk). `defined`:
-    the module's functions and classes: a binding naming one (`CONFIG = load(sys.argv[1])`) is
-    left out, as what it gives depends on a summary the reading function's key does not hold."""
+    the module's functions and classes: a binding naming one other than as a call of one of
+    `functions` (`handler = run`, `obj = Helper()`) is left out. A call of one of the module's
+    functions (`CONFIG = load_config(sys.argv[1])`, `ARGS = parse()`) gives what its summary
+    says, found where a function reads the global; also returned: global -> the functions its
+    bindings call, which a function reading it calls (callees.py), so that their summaries are
+    made first and their fingerprints are in its key."""
     tag = b"top level sources %d" % hash((tuple(sorted(env.aliases.items())), tuple(sorted(kinds.items()))))
-    # and the globals holding an object of one of them (`obj = Helper()`: `obj.run(q)` is its method's)
-    defined = defined | {k for k, v in kinds.items() if v.split("(", 1)[0].split(".", 1)[0] in defined}
+    # and the globals holding an object of one of its classes (`obj = Helper()`: `obj.run(q)` is
+    # its method's)
+    classes = defined - functions
+    defined = defined | {k for k, v in kinds.items() if v.split("(", 1)[0].split(".", 1)[0] in classes}
     found: dict[str, Chain] = {}
+    calls: dict[str, frozenset[str]] = {}
     for statement in body:
         if type(statement) not in _READ:
             continue
-        for names, value, replaces, sourced, read in kept_by_node(
+        for names, value, replaces, sourced, read, called in kept_by_node(
                 memo, tag, statement, lambda n: _bindings(n, env, kinds, models)):
+            direct = called & functions
             for name in names:
-                if (sourced or not read.isdisjoint(found)) and read.isdisjoint(defined):
+                if (sourced or direct or not read.isdisjoint(found)) and read & defined <= direct:
                     # one reading the name (`DATA = shlex.quote(DATA)`) reads the bindings before
-                    found[name] = (*found.get(name, ()), (value, replaces)) \
-                        if not replaces or name in read else ((value, True),)
+                    kept = not replaces or name in read
+                    # `CMD = "ls " + CONFIG`: a reading of CMD evaluates CONFIG's bindings too
+                    helpers = direct.union(*(calls[n] for n in read if n in calls))
+                    found[name] = (*found.get(name, ()), (value, replaces)) if kept else ((value, True),)
+                    calls[name] = calls.get(name, frozenset()) | helpers if kept else helpers
                 elif replaces:
                     found.pop(name, None)  # bound again to what names no source: clean from here
-    return found
+                    calls.pop(name, None)
+    return found, {name: helpers for name, helpers in calls.items() if helpers}
 
 
 def _bindings(statement: ast.stmt, env: Env, kinds: dict[str, str], models: Models
-              ) -> tuple[tuple[tuple[str, ...], ast.expr, bool, bool, frozenset[str]], ...]:
+              ) -> tuple[tuple[tuple[str, ...], ast.expr, bool, bool, frozenset[str], frozenset[str]], ...]:
     """The statement's assignments to names: (the names, the value, whether it replaces what
-    the names held, whether it names a source, the names it reads)."""
+    the names held, whether it names a source, the names it reads, the names it calls)."""
     found = []
     for node, nested in _assignments([statement], False):
         for name, value, replaces in _bound(node, nested):
@@ -74,7 +93,9 @@ def _bindings(statement: ast.stmt, env: Env, kinds: dict[str, str], models: Mode
             sourced = names_source(value, env, models) or any(
                 type(n) is ast.Call and _kind_source(n.func, kinds, models) for n in walked)
             found.append(((name,), value, replaces, sourced,
-                          frozenset(n.id for n in walked if type(n) is ast.Name)))
+                          frozenset(n.id for n in walked if type(n) is ast.Name),
+                          frozenset(n.func.id for n in walked if type(n) is ast.Call
+                                    and type(n.func) is ast.Name)))
     return tuple(found)
 
 
@@ -150,6 +171,23 @@ def _assignments(body: list[ast.stmt], nested: bool):
                 yield from _assignments(handler.body, True)
             yield from _assignments(node.orelse, True)
             yield from _assignments(node.finalbody, nested)
+
+
+def top_level_callees(calls: dict[str, frozenset[str]], function: Function,
+                      found_in: Callable[[list[Function], re.Pattern], set | None]) -> set[str]:
+    """The module's functions the top-level bindings of the globals `function` names call
+    (`calls`, from `top_level_sources`): its callees. Its text searched for their names, kept by
+    its node (`found_in`: callees.py's), else its tree's names (a name in a string or a comment
+    only adds a callee)."""
+    named = found_in([function], _words(tuple(sorted(calls))))
+    if named is None:
+        named = {n.id for n in ast.walk(function.node) if type(n) is ast.Name and n.id in calls}
+    return {helper for name in named for helper in calls[name]}
+
+
+@functools.lru_cache(maxsize=8)
+def _words(names: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
 
 
 def top_level_value(ev: Evaluator, node: ast.Name) -> Value:
