@@ -79,3 +79,45 @@ def test_an_edit_of_the_writing_view_alone_changes_what_the_reading_view_reports
     reading view reports, both ways."""
     assert_edit_reaches(EDITED.format(value='request.args["command"]'), EDITED.format(value='"uptime"'),
                         "BST202")
+
+
+# Flask's upload idiom (`request.files`, `request.data`): a view keeps the size of the last body
+# or query in a global, another prints it through a shell. A length, and its text (`str(len(q))`,
+# an f-string of it, a sum), is a number: only the stored text itself reports.
+SIZES = '''import os
+
+from flask import Flask, request
+
+app = Flask(__name__)
+LAST_SIZE = 0
+SIZE_TEXT = "0"
+LABEL = ""
+TOTAL = 0
+LAST_NAME = ""
+
+
+@app.route("/upload", methods=["POST"])
+def upload():
+    global LAST_SIZE, SIZE_TEXT, LABEL, TOTAL, LAST_NAME
+    name = request.args.get("name", "")
+    LAST_SIZE = len(request.data)
+    SIZE_TEXT = str(len(name))
+    LABEL = f"{len(request.data)} bytes"
+    TOTAL = len(name) + 1
+    LAST_NAME = str(name)
+    return "ok"
+
+
+@app.route("/stats")
+def stats():
+    os.system("echo %s" % LAST_SIZE)
+    os.system("echo " + SIZE_TEXT)
+    os.system("echo " + LABEL)
+    os.system("echo %d" % TOTAL)
+    os.system("echo " + LAST_NAME)  # BST202
+    return "ok"
+'''
+
+
+def test_a_length_a_view_stores_in_a_global_is_no_request_text(tmp_path):
+    assert_checked_and_stored({"sizes.py": SIZES}, tmp_path, RULE_CWE)

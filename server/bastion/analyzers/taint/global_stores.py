@@ -10,7 +10,7 @@ constant. A global only ever assigned constants stays what it was (clean).
 
 A write counts when its value names a source as the module spells it, or a name the same
 definition bound to such a value (`q = request.args["q"]; LAST = q`), as queues.py's puts, but
-for a conversion into plain data (`LAST = int(request.args["n"])`).
+for a conversion into plain data (`LAST = int(request.args["n"])`, `str(len(q))`).
 Each definition's writes are kept by its node (the block parser reuses an unedited one's) in
 the memo its owner passes.
 """
@@ -96,9 +96,29 @@ def _writes(definition: ast.AST, classes: frozenset[str], env: Env, models: Mode
 
 def _plain(value: ast.expr, env: Env, models: Models) -> bool:
     """`int(request.args["n"])`, `len(q)`: a conversion into data no injection fits in (a
-    sanitizer cleaning every class) stores no request text."""
-    return type(value) is ast.Call and any(EVERY_CLASS <= model.cleans for model in
-                                           models.sanitizers.by_name(env.qualname(value.func)))
+    sanitizer cleaning every class) stores no request text; nor does what a propagator carries
+    of such data only (`str(len(q))`, as calls.py reads the model), a formatting or arithmetic
+    of it (`f"{len(q)} bytes"`, `len(q) + 1`), or a constant."""
+    kind = type(value)
+    if kind is ast.Constant:
+        return True
+    if kind is ast.BinOp:
+        return _plain(value.left, env, models) and _plain(value.right, env, models)
+    if kind is ast.JoinedStr:
+        return all(type(part) is ast.Constant or _plain(part.value, env, models) for part in value.values)
+    if kind is not ast.Call:
+        return False
+    name = env.qualname(value.func)
+    if any(EVERY_CLASS <= model.cleans for model in models.sanitizers.by_name(name)):
+        return True
+    carries = models.propagators.by_name(name)
+    if not carries or any(type(a) is ast.Starred for a in value.args) \
+            or any(k.arg is None for k in value.keywords):
+        return False
+    model = carries[0]
+    carried = value.args if model.args is None else [value.args[i] for i in model.args if i < len(value.args)]
+    carried = [*carried, *(k.value for k in value.keywords if model.args is None or k.arg in model.keywords)]
+    return all(_plain(a, env, models) for a in carried)
 
 
 def _stored(target: ast.expr, declared: set[str], classes: frozenset[str], owner: str | None
