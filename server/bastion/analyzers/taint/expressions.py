@@ -59,7 +59,7 @@ from bastion.analyzers.taint.sinks import check_call_sinks, is_module
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.summaries import class_method
 from bastion.analyzers.taint.tables import picked_call
-from bastion.analyzers.taint.top_level_sources import top_level_value
+from bastion.analyzers.taint.top_level_sources import imported_global, top_level_value
 from bastion.analyzers.taint.upstream import with_reported
 from bastion.analyzers.taint.verdicts import see_string
 
@@ -145,6 +145,9 @@ class Evaluator:
             return top_level_value(self, node)
         found = self.source_value(self.aliases.get(node.id, node.id), node)
         if found is not None:
+            return found
+        if self.module.external is not None and node.id in self.aliases \
+                and (found := imported_global(self, node)) is not None:  # `from settings import TARGET`
             return found
         parser = self.module.factory_parsers.get(node.id)
         if parser is not None:

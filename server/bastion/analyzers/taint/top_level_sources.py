@@ -13,6 +13,11 @@ one not inside an `if` / `try` replaces those before it, so a constant bound aft
 (`DATA = "ls"`) leaves the name clean; one inside adds to them (a branch may bind it), as one
 reading the name does (`DATA = shlex.quote(DATA)` quotes what was bound before). A binding
 of a name already folded to a constant never reaches here (`e_Name` reads constants first).
+
+Another module of the workspace importing such a global (`from settings import TARGET`) reads
+what a function returning it would (`global_readers`, its summary made with the module's
+others by the summary store, `imported_global`), so that `bastion check` and the editor's
+store agree.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.domain import CLEAN, UNREACHED, Value, join
 from bastion.analyzers.taint.nodes import kept_by_node
 from bastion.analyzers.taint.scoped import names_source
+from bastion.analyzers.taint.summaries import apply_summary
 from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.engine.cache import LRU
 
@@ -39,6 +45,7 @@ Chain = tuple[tuple[ast.expr, bool], ...]  # a global's bindings, each with whet
 _READ = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.If, ast.Try, ast.For, ast.With)  # may bind one
 _UNPACKED = (ast.Tuple, ast.List)
 _ANY_INDEX = "__index__"  # a name no module binds: an index whose value is not known
+AS_READ = ":read"  # a global's name with it: its reader's, no function's (`global_readers`)
 
 
 def top_level_sources(body: list[ast.stmt], env: Env, kinds: dict[str, str], models: Models,
@@ -214,6 +221,32 @@ def top_level_value(ev: Evaluator, node: ast.Name) -> Value:
         del ev.hits[hits:]
     lines = ", ".join(str(value.lineno) for value, _ in chain)
     return found.with_step(ev.step(node, f"`{name}`, bound at top level on line {lines}"))
+
+
+def global_readers(sources: dict[str, Chain]) -> dict[str, ast.FunctionDef]:
+    """A function reading each global of `sources` (`def TARGET(): return TARGET`, at its first
+    binding), by the global's name with `AS_READ`: the summary another module that imports the
+    global reads (workspace_summarise.py, `imported_global`), made by the module's analysis as
+    its functions' are, its path in the module's file."""
+    readers = {}
+    for name, chain in sources.items():
+        at = chain[0][0]
+        read = ast.copy_location(ast.Name(id=name, ctx=ast.Load()), at)
+        parameters = ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[])
+        readers[name + AS_READ] = ast.copy_location(ast.FunctionDef(
+            name=name, args=parameters, body=[ast.copy_location(ast.Return(value=read), at)],
+            decorator_list=[], returns=None, type_params=[]), at)
+    return readers
+
+
+def imported_global(ev: Evaluator, node: ast.Name) -> Value | None:
+    """`from settings import TARGET` read in a function: what the reader of that global in its
+    workspace module returns (`global_readers`), None where it has none."""
+    summary = ev.module.external(ev.aliases[node.id] + AS_READ, False)
+    if summary is None:
+        return None
+    return apply_summary(ev, ast.copy_location(ast.Call(func=node, args=[], keywords=[]), node),
+                         summary, [], {})
 
 
 def top_level_places(sources: dict[str, Chain]) -> tuple[tuple[int, ...], ...]:

@@ -21,10 +21,12 @@ from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.exports import Exports
 from bastion.analyzers.taint.fingerprints import summary_fingerprint
 from bastion.analyzers.taint.forms import Forms, may_define_forms
+from bastion.analyzers.taint.module_level import module_statements
 from bastion.analyzers.taint.modules import ImportStatements, import_statements
 from bastion.analyzers.taint.results import Summary
 from bastion.analyzers.taint.scoped_hooks import view_registrars
 from bastion.analyzers.taint.specs import Models
+from bastion.analyzers.taint.top_level_sources import AS_READ
 from bastion.analyzers.taint.workspace_names import exported_names, reexported_names, split_name
 from bastion.digests import blake2b
 
@@ -106,9 +108,15 @@ class ModuleEntry:
     aliases: dict[str, ast.Subscript] | None = None  # with `classes`: type_aliases.portable
 
     def exported(self) -> tuple[set[str], dict[str, str]]:
-        """`exported_names(tree)`, once."""
+        """`exported_names(tree)`, once, with the globals it binds at top level (`TARGET =
+        sys.argv[1]`: another module may import one, workspace_summarise.py)."""
         if self._exported is None:
-            self._exported = exported_names(self.tree)
+            functions, instances = exported_names(self.tree)
+            bound = [node for node in module_statements(self.tree.body)
+                     if type(node) in (ast.Assign, ast.AnnAssign)]
+            self._exported = (functions | {target.id + AS_READ for node in bound for target in (
+                node.targets if type(node) is ast.Assign else [node.target]) if type(target) is ast.Name},
+                instances)
         return self._exported
 
     def reexported(self) -> dict[str, str]:

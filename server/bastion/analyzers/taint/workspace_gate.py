@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 
 from bastion.analyzers.taint.modules import ModuleResolver, import_table, text_statements
+from bastion.analyzers.taint.top_level_sources import AS_READ
 from bastion.analyzers.taint.workspace_names import split_name
 
 # an attribute called (`http.query_arg(`): what a module bound by an import may be asked for
@@ -25,10 +26,10 @@ def imports_source(text: str, path: str | None, resolver: ModuleResolver,
     table = import_table(statements, path, resolver) if statements else None
     if not table:
         return False
-    if any(returns_source(target, function) for target, function in (
-            split_name(f"{module}.{name}", table) for _, module, names in statements
-            if module in table for name in names) if target is not None):
-        return True
+    if any(returns_source(target, function) or returns_source(target, function + AS_READ)
+           for target, function in (split_name(f"{module}.{name}", table) for _, module, names in statements
+                                    if module in table for name in names) if target is not None):
+        return True  # a function returning a source, or a global bound to one (`TARGET = sys.argv[1]`)
     # the names bound to a module (not those `from` a package's `__init__`): only workspace
     # modules are in the table, so a text importing none (`os`, `subprocess`) reads no further
     modules = {table[bound] for _, module, names in statements for name in names

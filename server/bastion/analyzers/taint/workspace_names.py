@@ -16,6 +16,7 @@ from bastion.analyzers.taint.class_instances import class_instances
 from bastion.analyzers.taint.context import module_context
 from bastion.analyzers.taint.modules import import_nodes
 from bastion.analyzers.taint.nodes import nodes
+from bastion.analyzers.taint.top_level_sources import AS_READ
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.specs import Models
@@ -145,7 +146,8 @@ def names_used(tree: ast.Module, text: str, models: Models) -> list[tuple[str, b
     """(qualified name, whether a class base) of what the summary store computes for a file
     (workspace.prepare), in the order met: the functions its calls name (and a registrar's,
     a thread's or an executor's handed function, callbacks.py), under the module's imports and
-    with every import of the file folded in, and its classes' bases."""
+    with every import of the file folded in, its classes' bases, and the readers of the
+    globals it imports by name (`from settings import TARGET`: top_level_sources.AS_READ)."""
     env = module_context(tree, models, text=text).env
     envs = with_local_imports(env, tree, text)
     registrars = models.registrar_names()
@@ -157,6 +159,8 @@ def names_used(tree: ast.Module, text: str, models: Models) -> list[tuple[str, b
                 found.extend((name, False) for name in sorted({e.qualname(func) for e in envs} - {None}))
         elif isinstance(node, ast.ClassDef):
             found.extend((name, True) for base in node.bases if (name := env.qualname(base)) is not None)
+        elif isinstance(node, ast.Name) and node.id in env.aliases:  # `from settings import TARGET`
+            found.append((env.aliases[node.id] + AS_READ, False))
     return found
 
 

@@ -1,7 +1,8 @@
 """Computing one workspace module's summaries for the summary store (workspace.py): its
 functions interpreted with the summaries of the modules it imports (outside its import cycle),
-kept as `Exports` in its `ModuleEntry`. The store's state, its lock and what asks for a summary
-stay in workspace.py; this runs under its lock.
+and a reader of each global it binds at top level to a source (top_level_sources.py's
+`global_readers`), kept as `Exports` in its `ModuleEntry`. The store's state, its lock and
+what asks for a summary stay in workspace.py; this runs under its lock.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.taint.analysis import analyse_module
 from bastion.analyzers.taint.context import module_context
 from bastion.analyzers.taint.declared_versions import SHARED as DECLARED
+from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.exports import Exports
 from bastion.analyzers.taint.results import Summary
+from bastion.analyzers.taint.top_level_sources import AS_READ, global_readers
 from bastion.analyzers.taint.workspace_entries import (
     ModuleEntry,
     class_bases,
@@ -45,6 +48,12 @@ def summarise(store: SummaryStore, module: ModuleEntry, names: set[str] | None =
                                         foreign=store.foreign.changed(module.path),
                                         imported_aliases=imported_aliases(module.table, store._loaded,
                                                                           store.graph.text))
+        # `TARGET = sys.argv[1]`: what `from settings import TARGET` reads, as a function's summary
+        module.context.functions.extend(Function(node, name) for name, node in global_readers(
+            module.context.top_sources).items())
+    if names is not None and all(n.endswith(AS_READ) and module.context.function_named(n) is None
+                                 for n in names):
+        return  # a global bound to no source (`db = SQLAlchemy()`, read by its importers): no reader
     forms = imported_forms(module.table, store._loaded, store.graph.text, store.models) \
         if fresh else None
     # a package name holds no line break: one search of the joined lines finds it on any line
