@@ -86,12 +86,12 @@ def _writes(definition: ast.AST, classes: frozenset[str], env: Env, models: Mode
     written = [(name, n) for name, n in written if name is not None]
     if not written:
         return ()
+    plain = {n: _plain(n.value, env, models) for n in assigns}  # each asked once, a write too
+    sourced = {n for n in assigns if not plain[n] and names_source(n.value, env, models)}
     # names bound to request data in the definition, whatever the order (as queues.py)
-    bound = {t.id for n in assigns if type(n) is ast.Assign and not _plain(n.value, env, models)
-             and names_source(n.value, env, models) for t in n.targets if type(t) is ast.Name}
-    return tuple((name, n.lineno - 1) for name, n in written if not _plain(n.value, env, models)
-                 and (names_source(n.value, env, models)
-                      or any(type(v) is ast.Name and v.id in bound for v in ast.walk(n.value))))
+    bound = {t.id for n in sourced if type(n) is ast.Assign for t in n.targets if type(t) is ast.Name}
+    return tuple((name, n.lineno - 1) for name, n in written if n in sourced or not plain[n]
+                 and any(type(v) is ast.Name and v.id in bound for v in ast.walk(n.value)))
 
 
 def _plain(value: ast.expr, env: Env, models: Models) -> bool:

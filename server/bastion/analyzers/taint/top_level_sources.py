@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.domain import CLEAN, UNREACHED, Value, join
-from bastion.analyzers.taint.nodes import kept_by_node
+from bastion.analyzers.taint.nodes import LastCall
 from bastion.analyzers.taint.scoped import names_source
 from bastion.analyzers.taint.summaries import apply_summary
 from bastion.analyzers.taint.wrappers import MODULE_BODY
@@ -55,7 +55,8 @@ def top_level_sources(body: list[ast.stmt], env: Env, kinds: dict[str, str], mod
     runs, in the module's order, each with whether it replaces those before it. `kinds`: the
     globals' (a parser's `parse_args` is a source by it). Each top-level statement's assignments
     are read once, kept by its node in `memo` (the block parser hands back an unedited one's; a
-    keystroke in a function reads none: pickletools.py's tables cost 3 ms a walk). `defined`:
+    keystroke in a function reads none: pickletools.py's tables cost 3 ms a walk), the last
+    text's read through `LastCall` (a dict look-up a statement, not the LRU's). `defined`:
     the module's functions and classes: a binding naming one other than as a call of one of
     `functions` (`handler = run`, `obj = Helper()`) is left out. A call of one of the module's
     functions (`CONFIG = load_config(sys.argv[1])`, `ARGS = parse()`) gives what its summary
@@ -69,11 +70,12 @@ def top_level_sources(body: list[ast.stmt], env: Env, kinds: dict[str, str], mod
     defined = defined | {k for k, v in kinds.items() if v.split("(", 1)[0].split(".", 1)[0] in classes}
     found: dict[str, Chain] = {}
     calls: dict[str, frozenset[str]] = {}
+    last = LastCall(memo, tag)
     for statement in body:
         if type(statement) not in _READ:
             continue
-        for names, value, replaces, sourced, read, called in kept_by_node(
-                memo, tag, statement, lambda n: _bindings(n, env, kinds, models)):
+        for names, value, replaces, sourced, read, called in last.get(
+                statement, lambda n: _bindings(n, env, kinds, models)):
             direct = called & functions
             for name in names:
                 if (sourced or direct or not read.isdisjoint(found)) and read & defined <= direct:
