@@ -1,10 +1,10 @@
 """Globals a module of the app binds at top level from a source, imported by another module
 (top_level_sources.py's `global_readers`, through the workspace summaries): a settings module
 binding `TARGET = sys.argv[1]` and `URL = os.environ["SERVICE_URL"]` (an environment variable
-keeps its medium confidence), read by `from settings import TARGET` in a function that runs a
-command. Safe twins: a global converted to a number (`int(os.environ.get(...))`), a constant,
-and a global of a module that binds it again to a constant. Through `bastion check` and the
-editor's store, which agree.
+keeps its medium confidence), read by `from settings import TARGET` (or `settings.TARGET`) in
+a function that runs a command. Safe twins: a global converted to a number
+(`int(os.environ.get(...))`), a constant, and a global the module binds again to a constant.
+Through `bastion check` and the editor's store, which agree.
 """
 
 from tests.unit.taint_marked import RULE_CWE, assert_checked_and_stored, checked
@@ -42,6 +42,18 @@ def plain():
 
 def test_a_global_another_module_binds_from_a_source_reaches_the_importers_sink(tmp_path):
     assert_checked_and_stored({"settings.py": SETTINGS, "client.py": CLIENT}, tmp_path, RULE_CWE)
+
+
+# the module imported whole: `settings.TARGET`
+CLIENT_MODULE = CLIENT.replace("from settings import HOST, NAME, RETRIES, TARGET, URL", "import settings")
+for _name in ("HOST", "NAME", "RETRIES", "TARGET", "URL"):
+    CLIENT_MODULE = CLIENT_MODULE.replace(f" {_name})", f" settings.{_name})").replace(
+        f"+ {_name}", f"+ settings.{_name}").replace(f"% {_name}", f"% settings.{_name}")
+
+
+def test_a_global_read_through_its_modules_name_reaches_the_sink(tmp_path):
+    assert "settings.TARGET)  # BST202" in CLIENT_MODULE and "from settings" not in CLIENT_MODULE
+    assert_checked_and_stored({"settings.py": SETTINGS, "client.py": CLIENT_MODULE}, tmp_path, RULE_CWE)
 
 
 def test_the_path_starts_in_the_settings_module_and_the_environment_stays_medium(tmp_path):

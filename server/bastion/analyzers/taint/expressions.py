@@ -147,8 +147,8 @@ class Evaluator:
         if found is not None:
             return found
         if self.module.external is not None and node.id in self.aliases \
-                and (found := imported_global(self, node)) is not None:  # `from settings import TARGET`
-            return found
+                and (found := imported_global(self, node, self.aliases[node.id])) is not None:
+            return found  # `from settings import TARGET`
         parser = self.module.factory_parsers.get(node.id)
         if parser is not None:
             return parser
@@ -172,6 +172,11 @@ class Evaluator:
             return KNOWN_ATTRIBUTES[name]
         found = self.source_value(name, node)
         if found is not None:
+            return found
+        if self.module.external is not None and name is not None and type(node.value) is ast.Name \
+                and (node.value.id in self.aliases or node.value.id in self.module.env.imports) \
+                and node.value.id not in self.env \
+                and (found := imported_global(self, node, name)) is not None:  # `settings.TARGET`
             return found
         if self.module.scoped and name is not None and name.rpartition(".")[0] in SCOPED \
                 and node.attr in self.module.scoped:

@@ -241,10 +241,11 @@ def global_readers(sources: dict[str, Chain]) -> dict[str, ast.FunctionDef]:
     return readers
 
 
-def imported_global(ev: Evaluator, node: ast.Name) -> Value | None:
-    """`from settings import TARGET` read in a function: what the reader of that global in its
-    workspace module returns (`global_readers`), None where it has none."""
-    summary = ev.module.external(ev.aliases[node.id] + AS_READ, False)
+def imported_global(ev: Evaluator, node: ast.Name | ast.Attribute, name: str) -> Value | None:
+    """`TARGET` of `from settings import TARGET`, or `settings.TARGET`, read in a function
+    (`name`: its qualified name): what the reader of that global in its workspace module returns
+    (`global_readers`), None where it has none."""
+    summary = ev.module.external(name + AS_READ, False)
     if summary is None:
         return None
     return apply_summary(ev, ast.copy_location(ast.Call(func=node, args=[], keywords=[]), node),

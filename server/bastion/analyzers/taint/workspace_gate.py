@@ -1,6 +1,6 @@
-"""Whether a module naming no source reads one through another workspace module's function
-(the analyzer's text gate, `SummaryStore.imports_source`): read from its import lines unparsed,
-each imported function asked whether it returns untrusted data.
+"""Whether a module naming no source reads one through another workspace module's function or
+global (the analyzer's text gate, `SummaryStore.imports_source`): read from its import lines
+unparsed, each imported function asked whether it returns untrusted data.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from bastion.analyzers.taint.workspace_names import split_name
 
 # an attribute called (`http.query_arg(`): what a module bound by an import may be asked for
 _CALLED_ATTRIBUTE = re.compile(r"\.\s*([A-Za-z_]\w*)\s*\(")
+# any attribute (`settings.TARGET`): a global of a module bound by an import may be read
+_ATTRIBUTE = re.compile(r"\.\s*([A-Za-z_]\w*)")
 
 
 def imports_source(text: str, path: str | None, resolver: ModuleResolver,
@@ -21,7 +23,8 @@ def imports_source(text: str, path: str | None, resolver: ModuleResolver,
     """Whether `text` imports a function of a workspace module (`from .web import arg`), or a
     workspace module whose function it calls through the module's name (`from app.utils import
     http`, `import app.utils.http`: `http.query_arg(...)`), for which `returns_source(file,
-    function)` holds."""
+    function)` holds; or a global of one bound to a source (`from settings import TARGET`,
+    `settings.TARGET`: its reader, top_level_sources.AS_READ)."""
     statements = tuple(text_statements(text)) if "import" in text else ()
     table = import_table(statements, path, resolver) if statements else None
     if not table:
@@ -37,4 +40,5 @@ def imports_source(text: str, path: str | None, resolver: ModuleResolver,
     if not modules:
         return False
     called = sorted(set(_CALLED_ATTRIBUTE.findall(text)))
-    return any(returns_source(target, function) for target in sorted(modules) for function in called)
+    read = sorted({f"{name}{AS_READ}" for name in _ATTRIBUTE.findall(text)})  # `settings.TARGET`
+    return any(returns_source(target, function) for target in sorted(modules) for function in called + read)

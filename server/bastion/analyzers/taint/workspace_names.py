@@ -147,7 +147,8 @@ def names_used(tree: ast.Module, text: str, models: Models) -> list[tuple[str, b
     (workspace.prepare), in the order met: the functions its calls name (and a registrar's,
     a thread's or an executor's handed function, callbacks.py), under the module's imports and
     with every import of the file folded in, its classes' bases, and the readers of the
-    globals it imports by name (`from settings import TARGET`: top_level_sources.AS_READ)."""
+    globals it reads of other modules (`from settings import TARGET`, `settings.TARGET`:
+    top_level_sources.AS_READ)."""
     env = module_context(tree, models, text=text).env
     envs = with_local_imports(env, tree, text)
     registrars = models.registrar_names()
@@ -161,6 +162,10 @@ def names_used(tree: ast.Module, text: str, models: Models) -> list[tuple[str, b
             found.extend((name, True) for base in node.bases if (name := env.qualname(base)) is not None)
         elif isinstance(node, ast.Name) and node.id in env.aliases:  # `from settings import TARGET`
             found.append((env.aliases[node.id] + AS_READ, False))
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                and (node.value.id in env.aliases or node.value.id in env.imports) \
+                and (name := env.qualname(node)) is not None:
+            found.append((name + AS_READ, False))  # `settings.TARGET`
     return found
 
 
