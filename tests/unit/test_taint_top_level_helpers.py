@@ -125,3 +125,36 @@ def test_a_warm_analyzer_follows_edits_of_the_helper_a_global_is_bound_through()
     lines = [{f.line for f in TaintAnalyzer(MODELS, RULES).analyse_file(text, "app.py")
               if f.rule_id == "BST202"} for text in texts]
     assert lines == [{5}, set(), set(), {5}]
+
+
+# An object a function of the module makes (`obj = make_helper()`): its methods' summaries are
+# no callee of the function reading it, so a global bound through one of its methods, and a
+# call of one in the reader, are read as before (the default call model): an edit of
+# `Helper.run` alone leaves a warm analyzer where a fresh one is
+FACTORY = '''import os
+import shlex
+import sys
+
+
+class Helper:
+    def run(self, path):
+        return {body}
+
+
+def make_helper():
+    return Helper()
+
+
+obj = make_helper()
+OUT = obj.run(sys.argv[2])
+
+
+def run():
+    os.system(OUT)
+    os.system(obj.run(sys.argv[1]))
+'''
+
+
+def test_an_object_a_function_of_the_module_makes_is_read_alike_by_a_warm_analyzer():
+    texts = [FACTORY.format(body=body) for body in ("path", "shlex.quote(path)", "path")]
+    assert_warm_is_fresh(lambda: TaintAnalyzer(MODELS, RULES), texts[0], texts[1:])

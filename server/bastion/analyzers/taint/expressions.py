@@ -141,8 +141,9 @@ class Evaluator:
             return self.module.constants[node.id]
         if node.id in self.module.stored_globals:  # `global LAST` written by a view
             return stored_global(self, node, node.id)
-        if node.id in self.module.top_sources:  # `DATA = sys.argv[1]` at top level
-            return top_level_value(self, node)
+        if node.id in self.module.top_sources \
+                and (found := top_level_value(self, node)) is not None:  # `DATA = sys.argv[1]` at top level
+            return found
         found = self.source_value(self.aliases.get(node.id, node.id), node)
         if found is not None:
             return found

@@ -68,17 +68,21 @@ def top_level_sources(body: list[ast.stmt], env: Env, kinds: dict[str, str], mod
     # its method's)
     classes = defined - functions
     defined = defined | {k for k, v in kinds.items() if v.split("(", 1)[0].split(".", 1)[0] in classes}
+    # and a method called on what one of its functions made (`OUT = obj.run(path)`, `obj =
+    # make_helper()`): the method's summary is no reader's callee (`top_level_value`)
+    made = {k for k, v in kinds.items() if v.split("(", 1)[0].split(".", 1)[0] in functions}
     found: dict[str, Chain] = {}
     calls: dict[str, frozenset[str]] = {}
     last = LastCall(memo, tag)
     for statement in body:
         if type(statement) not in _READ:
             continue
-        for names, value, replaces, sourced, read, called in last.get(
+        for names, value, replaces, sourced, read, called, receivers in last.get(
                 statement, lambda n: _bindings(n, env, kinds, models)):
             direct = called & functions
             for name in names:
-                if (sourced or direct or not read.isdisjoint(found)) and read & defined <= direct:
+                if (sourced or direct or not read.isdisjoint(found)) and read & defined <= direct \
+                        and receivers.isdisjoint(made):
                     # one reading the name (`DATA = shlex.quote(DATA)`) reads the bindings before
                     kept = not replaces or name in read
                     # `CMD = "ls " + CONFIG`: a reading of CMD evaluates CONFIG's bindings too
@@ -91,10 +95,11 @@ def top_level_sources(body: list[ast.stmt], env: Env, kinds: dict[str, str], mod
     return found, {name: helpers for name, helpers in calls.items() if helpers}
 
 
-def _bindings(statement: ast.stmt, env: Env, kinds: dict[str, str], models: Models
-              ) -> tuple[tuple[tuple[str, ...], ast.expr, bool, bool, frozenset[str], frozenset[str]], ...]:
+def _bindings(statement: ast.stmt, env: Env, kinds: dict[str, str], models: Models) -> tuple[tuple[
+        tuple[str, ...], ast.expr, bool, bool, frozenset[str], frozenset[str], frozenset[str]], ...]:
     """The statement's assignments to names: (the names, the value, whether it replaces what
-    the names held, whether it names a source, the names it reads, the names it calls)."""
+    the names held, whether it names a source, the names it reads, the names it calls, the
+    names it calls a method of)."""
     found = []
     for node, nested in _assignments([statement], False):
         for name, value, replaces in _bound(node, nested):
@@ -104,7 +109,9 @@ def _bindings(statement: ast.stmt, env: Env, kinds: dict[str, str], models: Mode
             found.append(((name,), value, replaces, sourced,
                           frozenset(n.id for n in walked if type(n) is ast.Name),
                           frozenset(n.func.id for n in walked if type(n) is ast.Call
-                                    and type(n.func) is ast.Name)))
+                                    and type(n.func) is ast.Name),
+                          frozenset(n.func.value.id for n in walked if type(n) is ast.Call
+                                    and type(n.func) is ast.Attribute and type(n.func.value) is ast.Name)))
     return tuple(found)
 
 
@@ -199,11 +206,13 @@ def _words(names: tuple[str, ...]) -> re.Pattern:
     return re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
 
 
-def top_level_value(ev: Evaluator, node: ast.Name) -> Value:
+def top_level_value(ev: Evaluator, node: ast.Name) -> Value | None:
     """What a function's read of a global bound at top level from a source holds: its bindings'
     values in order, evaluated in no local scope (a binding's read of the name itself, what
     those before it gave); the findings of sinks among them are the top-level code's, not the
-    function's (dropped here)."""
+    function's (dropped here). None, to be read as any global, for an object a function of the
+    module made (`obj = make_helper()`, `PARSER = build_parser()`): its methods' summaries are
+    not the reader's callees, so a call of one would read what an earlier text's gave."""
     name = node.id
     if name in ev.reading_top:
         return ev.reading_top[name] if ev.reading_top[name] is not UNREACHED else CLEAN
@@ -221,6 +230,9 @@ def top_level_value(ev: Evaluator, node: ast.Name) -> Value:
     finally:
         del ev.reading_top[name]
         del ev.hits[hits:]
+    if name in ev.module.top_calls and (name in ev.module.factory_parsers or found.kind is not None
+                                        and found.kind.endswith("()") and not found.taint):
+        return None
     lines = ", ".join(str(value.lineno) for value, _ in chain)
     return found.with_step(ev.step(node, f"`{name}`, bound at top level on line {lines}"))
 
