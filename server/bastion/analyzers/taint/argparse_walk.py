@@ -20,6 +20,7 @@ import ast
 from typing import NamedTuple
 
 from bastion.analyzers.taint.helpers import arguments_of, callee_of, held
+from bastion.analyzers.taint.nodes import nodes
 from bastion.analyzers.taint.signatures import named
 
 CONVERSIONS = frozenset({"int", "float"})
@@ -61,7 +62,7 @@ def argparse_calls(tree: ast.Module, text: str | None, tables: bool) -> Argparse
     parsers, params, handing = found.parsers, found.params, found.handing
     for top in tree.body:
         owner = top.name if isinstance(top, ast.ClassDef) else None
-        for node in ast.walk(top):
+        for node in nodes(top):
             kind = type(node)
             if kind is ast.Call:
                 func = node.func

@@ -27,6 +27,7 @@ from bastion.analyzers.taint.nodes import (
     kept_by_node,
     kept_by_statements,
     long_function,
+    nodes,
 )
 from bastion.analyzers.taint.signatures import by_keyword, positional
 from bastion.engine.cache import LRU
@@ -128,8 +129,8 @@ def _walked(node: ast.AST) -> Facts:
     """The names `node` calls, and the calls' arguments `handed` reads."""
     calls: set[str] = set()
     arguments: list[Handed] = []
-    for call in ast.walk(node):
-        callee = callee_of(call) if isinstance(call, ast.Call) else None
+    for call in nodes(node):  # the function a keystroke edits, at each key
+        callee = callee_of(call) if call.__class__ is ast.Call else None
         if callee is None:
             continue
         if "." not in callee:

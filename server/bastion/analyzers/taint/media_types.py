@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import ANY, UNKNOWN, Value, join
+from bastion.analyzers.taint.nodes import nodes
 from bastion.analyzers.taint.read_ahead import whole_function
 from bastion.analyzers.taint.response_writes import renders_as_page
 
@@ -145,8 +146,8 @@ def written_as_json_or_declared(ev: Evaluator, args: list[Value],
 
 
 def sets_content_type(scope: ast.AST) -> bool:
-    for node in ast.walk(scope):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+    for node in nodes(scope):  # the method a keystroke edits, at each key in a class
+        if (node.__class__ is ast.Call and isinstance(node.func, ast.Attribute)
                 and node.func.attr in ("set_header", "add_header", "send_header")
                 and len(node.args) == 2
                 and isinstance(node.args[0], ast.Constant)
