@@ -44,8 +44,9 @@ def closure(names: set[str], module: ModuleContext, callees_of: CalleeMemo) -> s
     """`names` and every same-file function they call, transitively."""
     found = set(names)
     stack = list(names)
+    named = module.by_name().get
     while stack:
-        function = module.function_named(stack.pop())
+        function = named(stack.pop())
         for callee in callees_of(function) if function is not None else ():
             if callee not in found:
                 found.add(callee)

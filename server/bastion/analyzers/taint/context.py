@@ -167,11 +167,20 @@ class ModuleContext:
         return None
 
     def function_named(self, name: str) -> Function | None:
-        functions = self.functions
-        if self._named[0] is not functions or self._named[1] != len(functions):
-            self._by_name = {f.name: f for f in functions}
-            self._named = (functions, len(functions))
+        if self._named[0] is not self.functions or self._named[1] != len(self.functions):
+            self._read_names()
         return self._by_name.get(name)
+
+    def by_name(self) -> dict[str, Function]:
+        """`function_named`'s table (the last function of each name), for a loop asking it of
+        every function (one look-up, not three calls, each): another after the list changes."""
+        if self._named[0] is not self.functions or self._named[1] != len(self.functions):
+            self._read_names()
+        return self._by_name
+
+    def _read_names(self) -> None:
+        self._by_name = {f.name: f for f in self.functions}
+        self._named = (self.functions, len(self.functions))
 
 
 def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,

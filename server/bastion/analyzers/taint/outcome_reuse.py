@@ -56,27 +56,32 @@ class LastOutcomes:
         self._next: dict[str, _Stamp] = {}
         # each class's node; a class name defined twice: its methods' lineage is the later class's
         self._classes: dict[str, ast.ClassDef] = {}
-        self._twice = any(self._classes.setdefault(f.class_name, f.class_node) is not f.class_node
-                          for f in module.functions if f.class_node is not None)
+        self._twice = False
+        for function in module.functions:
+            node = function.class_node
+            if node is not None and self._classes.setdefault(function.class_name, node) is not node:
+                self._twice = True
+                break
 
     def find(self, function: Function, callees: list[str], done: dict,
              callees_of: CalleeMemo) -> tuple[object | None, _Stamp | None]:
         """The outcome the last text settled `function` to under the stamp it has now (None when
         the stamps differ), and that stamp (None for a function not kept)."""
         module = self._module
-        if self._twice or function.name == MODULE_BODY or module.function_named(function.name) \
-                is not function:
+        by_name = module.by_name()
+        if self._twice or function.name == MODULE_BODY or by_name.get(function.name) is not function:
             return None, None
         last = self._last.get(function.name)
-        if last is not None and _unchanged(last, function, callees, done, module, self._classes):
+        if last is not None and _unchanged(last, function, callees, done, module, by_name,
+                                           self._classes):
             return last.outcome, last  # the same objects: the same stamp
-        named = [module.function_named(c) for c in callees]
+        named = [by_name.get(c) for c in callees]
         decorators = decorators_of(function, module) if function.node.decorator_list else []
         lineage = module.lineage(function.class_name) if function.class_name is not None else ()
         nodes = tuple(self._classes.get(c) for c in lineage)
         held = (function, *named, *(done.get(c) for c in callees), *decorators, *nodes)
         fixed = (*map(id, held[:len(held) - len(nodes)]), tuple(callees), classification(function),
-                 lineage, tuple(module.class_forms.get(c) for c in lineage))
+                 lineage, tuple(map(module.class_forms.get, lineage)))
         same = last is not None and last.fixed == fixed
         # a method of a class a keystroke made anew (an edit in another of its methods): what
         # its key reads of the class, found again
@@ -111,28 +116,36 @@ class _Stamp:
 
 
 def _unchanged(last: _Stamp, function: Function, callees: list[str], done: dict,
-               module: ModuleContext, classes: dict[str, ast.ClassDef]) -> bool:
+               module: ModuleContext, by_name: dict[str, Function],
+               classes: dict[str, ast.ClassDef]) -> bool:
     """Whether `last` is `function`'s stamp now: its objects the same, read in the order
-    `LastOutcomes.find` holds them, the first that differs ending the look."""
+    `LastOutcomes.find` holds them, the first that differs ending the look (asked of every
+    function at each keystroke: loops, not generators; `by_name`, `module.by_name()`)."""
     held, count = last.held, len(callees)
     if held[0] is not function or last.callees != callees:
         return False
-    for index, callee in enumerate(callees, 1):
-        if module.function_named(callee) is not held[index] or done.get(callee) is not held[index + count]:
+    index = 1
+    for callee in callees:
+        if by_name.get(callee) is not held[index] or done.get(callee) is not held[index + count]:
             return False
+        index += 1
     at = 1 + 2 * count
     if function.node.decorator_list:
         decorators = decorators_of(function, module)
-        if any(d is not h for d, h in zip(decorators, held[at:], strict=False)):
-            return False
+        for decorator, was in zip(decorators, held[at:], strict=False):
+            if decorator is not was:
+                return False
         at += len(decorators)
     lineage = module.lineage(function.class_name) if function.class_name is not None else ()
-    if len(held) != at + len(lineage) or any(classes.get(c) is not h for c, h in zip(lineage, held[at:],
-                                                                                      strict=True)):
+    if len(held) != at + len(lineage):
         return False
+    for cls in lineage:
+        if classes.get(cls) is not held[at]:
+            return False
+        at += 1
     fixed = last.fixed
     return fixed[-4:] == (tuple(callees), classification(function), lineage,
-                          tuple(module.class_forms.get(c) for c in lineage))
+                          tuple(map(module.class_forms.get, lineage)))
 
 
 def forget_outcomes(memo: LRU) -> None:
