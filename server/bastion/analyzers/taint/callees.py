@@ -71,7 +71,8 @@ class CalleeMemo:
         self._stores: dict[str, frozenset[str]] = {}  # class -> fields its methods set
         self._patterns: dict[str | bytes, bytes] = {}  # a trigger's pattern -> its digest
         # a trigger's digest -> this text's table of its answers, by node (`kept_reads`)
-        self._tables: dict[bytes, dict[int, tuple[ast.AST, bool]]] = {}
+        # (by the node itself, equal to itself alone: a look-up without calls)
+        self._tables: dict[bytes, dict[ast.AST, bool]] = {}
         self._shape_digest: bytes | None = None
         self._content_types: dict[int, bool] = {}  # id of a class node -> `sets_content_type`
         self._inits: dict[str, tuple] = {}  # class -> the `__init__` it inherits, its text's digest
@@ -316,7 +317,7 @@ class CalleeMemo:
                 record.reads[pattern_key] = found
                 table = self._tables.get(pattern_key)
                 if table is not None:
-                    table[id(function.node)] = (function.node, found)
+                    table[function.node] = found
         return found
 
     def kept_reads(self, functions: list[Function], trigger: re.Pattern
@@ -337,14 +338,13 @@ class CalleeMemo:
         table = self._tables[pattern_key] = {}
         self.cache.put((b"kept reads", pattern_key), table)
         matching, asked, searched = set(), [], []
-        named = self.module.function_named
+        named = self.module.by_name().get
         for function in functions:
             node = function.node
-            kept = earlier.get(id(node))
             # the same node has the same text, unless a later function of its name now hides it
             # (`_record`): its name's text is the later one's
-            if kept is not None and kept[0] is node and named(function.name) is function:
-                found = kept[1]
+            if node in earlier and named(function.name) is function:
+                found = earlier[node]
             else:
                 record, _, found = self._kept(function, trigger)
                 if found is None:  # the answer for the same text at another node (an edit above
@@ -358,7 +358,7 @@ class CalleeMemo:
                         matching.update((function.name,) if found else ())
                         continue
                     record.reads[pattern_key] = found
-            table[id(node)] = (node, found)
+            table[node] = found
             if found:
                 matching.add(function.name)
         return matching, asked, searched

@@ -96,17 +96,17 @@ class LastCall:
 
     def __init__(self, memo, tag: bytes, moved: bool = False) -> None:
         self._memo, self._tag, self._moved = memo, tag, moved
-        self._last: dict[int, tuple[ast.AST, object]] = {}
-        self._next: dict[int, tuple[ast.AST, object]] = {}
+        # by the node itself (a node is equal to itself alone): a look-up without calls
+        self._last: dict[ast.AST, object] = {}
+        self._next: dict[ast.AST, object] = {}
         if memo is not None:
             self._last = memo.get((tag, b"last call")) or {}
             memo.put((tag, b"last call"), self._next)
 
     def get(self, item: ast.AST, compute: Callable[[ast.AST], _T]) -> _T:
-        kept = self._last.get(id(item))
-        found = kept[1] if kept is not None and kept[0] is item else kept_by_node(
+        last = self._last
+        found = self._next[item] = last[item] if item in last else kept_by_node(
             self._memo, self._tag, item, compute, self._moved)
-        self._next[id(item)] = (item, found)
         return found
 
     def each(self, items: list[ast.AST], compute: Callable[[ast.AST], _T]) -> list[_T]:
@@ -114,10 +114,8 @@ class LastCall:
         module's every definition (60 functions a keystroke in a file of views)."""
         last, kept_next, found = self._last, self._next, []
         for item in items:
-            kept = last.get(id(item))
-            answer = kept[1] if kept is not None and kept[0] is item else kept_by_node(
+            answer = kept_next[item] = last[item] if item in last else kept_by_node(
                 self._memo, self._tag, item, compute, self._moved)
-            kept_next[id(item)] = (item, answer)
             found.append(answer)
         return found
 
