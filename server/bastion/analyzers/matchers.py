@@ -22,12 +22,15 @@ _BOUND_BY_PACKAGE = frozenset({"os.path"})
 class Env:
     """What a unit's walk knows: import aliases and imported modules, updated as imports are met."""
 
-    __slots__ = ("aliases", "imports", "_modules")
+    __slots__ = ("aliases", "imports", "_modules", "_packages")
 
     def __init__(self, aliases: dict[str, str], imports: frozenset[str] | set[str]) -> None:
         self.aliases = aliases  # owned: imports in the unit update it
         self.imports = imports  # copied on the first import met in the unit
         self._modules: dict[str, bool] = {}  # names_module's answers, forgotten on an import
+        # each import and the packages above it (`imported`), made when first asked, forgotten
+        # on an import
+        self._packages: frozenset[str] | None = None
 
     def names_module(self, name: str) -> bool:
         """Whether `name` is an imported module, or the package of one (`os` for `os.path`), or
@@ -44,6 +47,7 @@ class Env:
         if not isinstance(self.imports, set):
             self.imports = set(self.imports)
         self._modules.clear()
+        self._packages = None
         module = node.module if isinstance(node, ast.ImportFrom) else None
         for alias in node.names:
             if module is None:
@@ -55,7 +59,12 @@ class Env:
                 self.imports.add(f"{module}.{alias.name}")
 
     def imported(self, modules: tuple[str, ...]) -> bool:
-        return any(i == m or i.startswith(m + ".") for m in modules for i in self.imports)
+        """Whether one of `modules` is imported, or is the package of an imported module: one
+        set look-up a name (the taint context asks it of each entry model at each keystroke)."""
+        packages = self._packages
+        if packages is None:
+            packages = self._packages = _packages(self.imports)
+        return not packages.isdisjoint(modules)
 
     def qualname(self, node: ast.AST, roots: Mapping[str, str | None] | None = None) -> str | None:
         """`j.decode` -> `jwt.decode` after `import jwt as j`; `f().x` -> `f().x`; else None.
@@ -75,6 +84,17 @@ class Env:
             base = self.qualname(node.func, roots)
             return None if base is None else base + "()"
         return None
+
+
+def _packages(imports: Iterable[str]) -> frozenset[str]:
+    """Each of `imports` and its text before each of its dots (`a`, `a.b` of `a.b.c`)."""
+    found = set(imports)
+    for name in imports:
+        dot = name.find(".")
+        while dot != -1:
+            found.add(name[:dot])
+            dot = name.find(".", dot + 1)
+    return frozenset(found)
 
 
 class NameSet:
