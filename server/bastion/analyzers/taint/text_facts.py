@@ -121,13 +121,14 @@ def _walked(root: ast.AST) -> _Names:
     reads: set[str] = set()
     stores: set[str] = set()
     passed: set[str] = set()
+    # each node told by its class (no call: the function a keystroke edits is walked at each key)
     for node in nodes(root):
-        if isinstance(node, ast.Expr) and _mutated_field(node.value):  # as `stored_fields` finds
+        kind = node.__class__
+        if kind is ast.Expr and _mutated_field(node.value):  # as `stored_fields` finds
             stores.add(node.value.func.value.attr)
-        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
-                and node.value.id == "self":
-            (reads if isinstance(node.ctx, ast.Load) else stores).add(node.attr)
-        elif isinstance(node, ast.Call):
+        elif kind is ast.Attribute and node.value.__class__ is ast.Name and node.value.id == "self":
+            (reads if node.ctx.__class__ is ast.Load else stores).add(node.attr)
+        elif kind is ast.Call:
             func = node.func
             for handed in [*node.args, *(k.value for k in node.keywords)]:
                 if isinstance(handed, ast.Name):
