@@ -23,7 +23,7 @@ from bastion.analyzers.taint.container_changes import changed_in_text, changed_i
 from bastion.analyzers.taint.nodes import LastCall, kept_by_node, nodes
 from bastion.engine.cache import LRU
 
-_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_DEFINITIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
 # Ways to bind a module global by name, without naming it as a target. Importing a module
 # binds nothing here unless it is this one (`setattr(import_module(__name__), ...)`): a plugin
@@ -86,54 +86,56 @@ class Bindings:
         return name in self._changed
 
     def _count(self, body: Iterable[ast.stmt]) -> None:
+        # each statement told by its class, its blocks read from its fields (no isinstance /
+        # getattr call: every module-level statement is counted at each keystroke)
         for node in body:
-            if isinstance(node, _DEFINITIONS):
+            kind = node.__class__
+            if kind in _DEFINITIONS:
                 self.counts[node.name] += 1
                 if self._globals:
                     for name in self._declared.get(node, self._declared_in):
                         self.counts[name] += 1
                 continue
-            if isinstance(node, ast.Assign):
+            if kind is ast.Assign:
                 for target in node.targets:
                     self._target(target)
-            elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            elif kind is ast.AnnAssign or kind is ast.AugAssign or kind is ast.For or kind is ast.AsyncFor:
                 self._target(node.target)
-            elif isinstance(node, (ast.For, ast.AsyncFor)):
-                self._target(node.target)
-            elif isinstance(node, (ast.With, ast.AsyncWith)):
+            elif kind is ast.With or kind is ast.AsyncWith:
                 for item in node.items:
                     if item.optional_vars is not None:
                         self._target(item.optional_vars)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            elif kind is ast.Import or kind is ast.ImportFrom:
                 for alias in node.names:
                     if alias.name == "*":
                         self.star = True
                     else:
                         self.counts[alias.asname or alias.name.split(".")[0]] += 1
-            elif isinstance(node, ast.Delete):
+            elif kind is ast.Delete:
                 for target in node.targets:
                     self._target(target)
-            elif _TYPE_ALIAS is not None and isinstance(node, _TYPE_ALIAS):  # `type X = ...`
+            elif kind is _TYPE_ALIAS:  # `type X = ...` (None below 3.12: no class is)
                 self.counts[node.name.id] += 1
-            elif isinstance(node, ast.ExceptHandler) and node.name:
+            elif kind is ast.ExceptHandler and node.name:
                 self.counts[node.name] += 1
-            elif isinstance(node, ast.match_case):
+            elif kind is ast.match_case:
                 for child in ast.walk(node.pattern):
                     name = getattr(child, "name", None) or getattr(child, "rest", None)
                     if isinstance(name, str):
                         self.counts[name] += 1
+            fields = node.__dict__
             for block in _BLOCKS:
-                inner = getattr(node, block, None)
-                if inner:
-                    self._count(inner)
+                if block in fields and fields[block]:
+                    self._count(fields[block])
 
     def _target(self, target: ast.expr) -> None:
-        if isinstance(target, ast.Name):
+        kind = target.__class__
+        if kind is ast.Name:
             self.counts[target.id] += 1
-        elif isinstance(target, (ast.Tuple, ast.List)):
+        elif kind is ast.Tuple or kind is ast.List:
             for element in target.elts:
                 self._target(element)
-        elif isinstance(target, ast.Starred):
+        elif kind is ast.Starred:
             self._target(target.value)
 
     def _declared_in(self, definition: ast.stmt) -> frozenset[str]:

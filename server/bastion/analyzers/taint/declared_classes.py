@@ -63,10 +63,10 @@ def _declarations(node: ast.AST) -> list[_Declaration]:
     """A class's annotated fields and its `__init__`'s stores of an annotated parameter, in the
     order of its body, before what their annotations name is resolved."""
     found: list[_Declaration] = []
-    for item in node.body:
-        if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+    for item in node.body:  # each told by its class: a class a keystroke made anew is read again
+        if item.__class__ is ast.AnnAssign and item.target.__class__ is ast.Name:
             found.append((item.target.id, item.annotation, None))
-        elif isinstance(item, ast.FunctionDef) and item.name == "__init__":
+        elif item.__class__ is ast.FunctionDef and item.name == "__init__":
             stores = _stores(item)
             if stores[0]:
                 found.append(("", None, stores))

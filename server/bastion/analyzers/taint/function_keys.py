@@ -17,7 +17,7 @@ from bastion.analyzers.taint.helper_paths import helper_paths, kept_paths_found,
 from bastion.analyzers.taint.injected_keywords import decorators_of
 from bastion.analyzers.taint.media_types import sets_content_type
 from bastion.analyzers.taint.moves import first_line
-from bastion.analyzers.taint.nodes import kept_by_node
+from bastion.analyzers.taint.nodes import kept_by_node, nodes
 from bastion.analyzers.taint.parameters import hook_form
 from bastion.analyzers.taint.specs import EntryModel, Models
 from bastion.analyzers.taint.wrappers import MODULE_BODY
@@ -92,7 +92,7 @@ def _is_guard_helper(callees_of: CalleeMemo, node: ast.FunctionDef | ast.AsyncFu
 def _guard_shape(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool | None:
     """Whether the node is a guard helper whatever the module's constants; None if it may be
     one and loops (a long method with a loop, argparse.py's, was read again at every key)."""
-    if any(isinstance(n, ast.For) for n in ast.walk(node)):
+    if any(n.__class__ is ast.For for n in nodes(node)):
         return None if may_help(node) else False
     return helper_paths(node) is not None
 
@@ -135,6 +135,8 @@ _MAX_ENTRY_REPRS = 1024
 
 
 def _entry_repr(entry: EntryModel | None) -> str:
+    if entry is None:  # most functions (asked of each at every keystroke): repr(None)
+        return "None"
     if not isinstance(entry, EntryModel):
         return repr(entry)
     known = _ENTRY_REPRS.get(id(entry))

@@ -159,8 +159,9 @@ def class_form(node: ast.ClassDef) -> str | None:
     """The form class the class body names (`form_class = AgeForm`); "" when it assigns one
     otherwise (`form_class = make_form()`: an ancestor's is no longer the view's), None when
     it assigns none."""
-    assigned = [item.value for item in node.body if isinstance(item, ast.Assign) and len(item.targets) == 1
-                and isinstance(item.targets[0], ast.Name) and item.targets[0].id in _FORM_ATTRIBUTES]
+    # each member told by its class (no call: asked of every class at each keystroke)
+    assigned = [item.value for item in node.body if item.__class__ is ast.Assign and len(item.targets) == 1
+                and item.targets[0].__class__ is ast.Name and item.targets[0].id in _FORM_ATTRIBUTES]
     if not assigned:
         return None
     return assigned[0].id if isinstance(assigned[0], ast.Name) else ""

@@ -35,10 +35,10 @@ def annotated_aliases(body: list[ast.stmt], env: Env, kinds: dict[str, str],
     """Name -> the `Annotated[...]` it is bound to, of `body`'s statements, the names `once`
     says are bound only there."""
     found: dict[str, ast.Subscript] = {}
-    for node in body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+    for node in body:  # each told by its class (no call: the module's are read at each keystroke)
+        if node.__class__ is ast.Assign and len(node.targets) == 1:
             target, value = node.targets[0], node.value
-        elif isinstance(node, ast.AnnAssign):
+        elif node.__class__ is ast.AnnAssign:
             target, value = node.target, node.value
         elif _TYPE_ALIAS is not None and isinstance(node, _TYPE_ALIAS) and not node.type_params:
             target, value = node.name, node.value
