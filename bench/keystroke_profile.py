@@ -7,11 +7,12 @@ Usage: PYTHONPATH=server python bench/keystroke_profile.py [--file views.py|PATH
 Prints p50 / p95 / mean CPU ms per key (`time.process_time`, so that a shared machine's other
 load counts less) for each round, and with --profile N the N heaviest functions (cumulative) of
 a cProfile of the slowest 5% of keys of the last round. --calls prints instead the function
-calls a key makes (cProfile's count over every key, divided by the keys): the same on every run
-of the same code, so a change's cost shows on a loaded machine too (a pass made to read a whole
-class at each key made `_pydecimal.py`'s 13,280 calls a key 59,530). `views.py` is bench/typing_bench.py's
-generated Flask module; any other name is a CPython module (`import subprocess` prepended, as
-typing_bench.py does).
+calls a key makes (cProfile's count over every key, divided by the keys; then each key's p50,
+p95 and the keys making the most: a key of a state seen before costs some 800, a new one
+15-25k): the same on every run of the same code, so a change's cost shows on a loaded machine
+too (a pass made to read a whole class at each key made `_pydecimal.py`'s 13,280 calls a key
+59,530). `views.py` is bench/typing_bench.py's generated Flask module; any other name is a
+CPython module (`import subprocess` prepended, as typing_bench.py does).
 """
 
 from __future__ import annotations
@@ -86,18 +87,19 @@ def run(text: str, path: str, edits: int, profile: bool):
     return times, prof
 
 
-def calls_per_key(text: str, path: str, edits: int) -> int:
-    """The function calls (Python's and built-ins', cProfile's count) a key makes, on average."""
+def calls_of_keys(text: str, path: str, edits: int) -> list[int]:
+    """The function calls (Python's and built-ins', cProfile's count) each key makes."""
     engine, splitter = create_engine(), IncrementalSplitter()
     run_to_end(analyse_edit(engine, splitter, text, path, split_lines(text), None, None))
-    prof, keys = cProfile.Profile(), 0
+    counts = []
     for new, prefix, suffix in states(text, edits):
         gen = analyse_edit(engine, splitter, new, path, split_lines(new), prefix, suffix)
+        prof = cProfile.Profile()
         prof.enable()
         run_to_end(gen)
         prof.disable()
-        keys += 1
-    return pstats.Stats(prof).total_calls // keys
+        counts.append(pstats.Stats(prof).total_calls)
+    return counts
 
 
 def pct(values: list[float], p: float) -> float:
@@ -118,7 +120,11 @@ def main() -> int:
     gc.set_threshold(20_000, 50, 100)
     path = str(Path("/tmp") / Path(args.file).name)
     if args.calls:
-        print(f"{args.file}: {calls_per_key(text, path, args.edits)} calls/key ({args.edits} keys)")
+        counts = calls_of_keys(text, path, args.edits)
+        slowest = sorted(range(len(counts)), key=lambda key: -counts[key])[:5]
+        print(f"{args.file}: {sum(counts) // len(counts)} calls/key ({len(counts)} keys)")
+        print(f"  per key: p50 {pct(counts, 0.5)} p95 {pct(counts, 0.95)} max {max(counts)}; "
+              f"the most: " + ", ".join(f"key {key} {counts[key]}" for key in slowest))
         return 0
     for round_ in range(args.rounds):
         last = round_ == args.rounds - 1
