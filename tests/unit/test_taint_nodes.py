@@ -42,3 +42,20 @@ def test_nodes_reach_every_kind_of_field():
                      if not isinstance(n, ast.expr_context)}
     assert {"MatchMapping", "MatchStar", "Global", "JoinedStr", "FormattedValue", "Yield",
             "withitem", "arguments", "Delete"} <= kinds
+
+
+def test_nodes_come_in_ast_walks_order():
+    """What keeps a list of what it finds (the calls handing a name on, helpers.py; argparse's
+    declarations, argparse_walk.py) reads the nodes in `ast.walk`'s order, breadth first."""
+    for tree in _trees():
+        walked = [n for n in ast.walk(tree) if not isinstance(n, ast.expr_context)]
+        found = nodes(tree)
+        assert len(found) == len(walked)
+        assert all(a is b for a, b in zip(found, walked, strict=True))
+
+
+def test_nodes_of_a_node_built_without_its_fields():
+    """A node built in code may lack fields (no `args` nor `keywords` on Python 3.11): read as
+    absent, as `getattr(node, field, None)` reads them."""
+    call = ast.Call(func=ast.Name(id="f"))
+    assert nodes(call) == [call, call.func]
