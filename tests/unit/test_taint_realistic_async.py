@@ -119,7 +119,8 @@ async def hooks(hook: Webhook, user: str = Depends(current_user)):
 @app.get("/login/callback")
 async def callback(request: Request, next: Optional[str] = None):
     if next and next.startswith("/") and not next.startswith("//"):
-        return RedirectResponse(next)  # BST210
+        # Starlette quotes `\\` and tab: `/\\evil.com` goes out as `/%5Cevil.com`
+        return RedirectResponse(next)
     return RedirectResponse(request.query_params.get("return_to", "/"))  # BST210
 
 

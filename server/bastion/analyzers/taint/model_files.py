@@ -37,6 +37,7 @@ from bastion.analyzers.taint.specs import (
     SinkModel,
     SourceModel,
 )
+from bastion.analyzers.taint.url_hosts import ENCODED_SINCE
 from bastion.analyzers.versions import models_digest, taint_models_dir, toml_files
 
 
@@ -90,7 +91,7 @@ def _add_file(models: Models, table: dict, file: str) -> list[ModelProblem]:
     for kind, classes in staged.reaches.items():
         models.reaches[kind] = models.reaches.get(kind, frozenset()) | classes
     models.guard_models |= staged.guard_models
-    models.versioned |= staged.versioned
+    models.versioned |= staged.versioned | ENCODED_SINCE.keys()
     return []
 
 

@@ -122,6 +122,12 @@ def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list
                 see_parse(ev, node, name, value)
         if value is None or not value.taint or sink.sink_class in value.clean:
             continue
+        if sink.sink_class == "redirect":
+            # imported here: it reads site_paths, whose guards read the evaluator, which reads this
+            from bastion.analyzers.taint.redirect_encodings import kept_on_site
+
+            if kept_on_site(value.clean, name, ev.module.declared):
+                continue  # `/\evil.com` sent as `/%5Cevil.com`
         if sink.prefix_only and not value.prefix or _reported_inside(ev, node, sink.sink_class) \
                 or upstream_line(value, sink.sink_class) is not None:
             continue
