@@ -285,18 +285,3 @@ async def logout():
 def test_a_check_is_a_proof_where_the_redirect_encodes_what_it_misses(source: str) -> None:
     assert_marked(source)
 
-
-@pytest.mark.parametrize(("manifest", "reported"), [
-    ("flask==2.2.5\nwerkzeug==2.2.3\n", True),  # `iri_to_uri(..., safe_conversion=True)`: sent raw
-    ("flask==2.2.5\n", True),  # Flask 2.2 does not run on Werkzeug 3
-    ("flask==3.1.0\nwerkzeug==3.1.3\n", False),
-    ("", False),
-])
-def test_werkzeug_encodes_a_backslash_since_3_0(tmp_path, manifest: str, reported: bool) -> None:
-    from bastion.analyzers.taint.analyzer import TaintAnalyzer
-
-    (tmp_path / "requirements.txt").write_text(manifest)
-    module = tmp_path / "app.py"
-    module.write_text(FLASK)
-    found = {f.line + 1 for f in TaintAnalyzer().analyse_file(FLASK, str(module)) if f.rule_id == "BST210"}
-    assert (13 in found) is reported and (23 in found) is reported and 30 in found

@@ -37,7 +37,6 @@ from bastion.analyzers.taint.specs import (
     SinkModel,
     SourceModel,
 )
-from bastion.analyzers.taint.url_hosts import ENCODED_SINCE
 from bastion.analyzers.versions import models_digest, taint_models_dir, toml_files
 
 
@@ -91,7 +90,7 @@ def _add_file(models: Models, table: dict, file: str) -> list[ModelProblem]:
     for kind, classes in staged.reaches.items():
         models.reaches[kind] = models.reaches.get(kind, frozenset()) | classes
     models.guard_models |= staged.guard_models
-    models.versioned |= staged.versioned | ENCODED_SINCE.keys()
+    models.versioned |= staged.versioned
     return []
 
 

@@ -11,13 +11,8 @@ sink. No state.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bastion.analyzers.taint.site_paths import NOT_TWO_SLASHES, SLASH_LED
-from bastion.analyzers.taint.url_hosts import ENCODED_SINCE, HOST_FREE
-
-if TYPE_CHECKING:
-    from bastion.analyzers.taint.declared_versions import Declared
+from bastion.analyzers.taint.url_hosts import HOST_FREE
 
 # `\` and tab percent-encoded: Django's HttpResponseRedirect and `redirect` (`iri_to_uri`),
 # Starlette's and FastAPI's RedirectResponse (`quote`), Sanic's `redirect` (`quote_plus`).
@@ -25,19 +20,17 @@ TAB_ENCODED = ("django.", "starlette.", "fastapi.", "sanic.")
 # `\` encoded, a tab dropped (`/\t/evil.com` sent as `//evil.com`): Werkzeug's Response, for
 # Flask (`get_wsgi_headers` calls `iri_to_uri`, which splits with `urlsplit`), aiohttp's HTTPFound
 # (`yarl.URL`), Bottle's `redirect` (`urljoin` onto the request's URL, a path of this host).
+# Werkzeug 3.0 on: before, `get_wsgi_headers` called `iri_to_uri(location, safe_conversion=True)`,
+# which returns ASCII text without whitespace as it is (not told apart here: reading the declared
+# version would cost every Flask module its manifest's read and change its cache key).
 # Tornado's `redirect`, Falcon's HTTPFound, Pyramid's HTTPFound and Quart's `redirect` (Werkzeug's
 # sans-IO Response, sent without `get_wsgi_headers`) send the text as given.
 BACKSLASH_ENCODED = (*TAB_ENCODED, "flask.", "werkzeug.", "aiohttp.", "bottle.")
 _SLASH_LED = frozenset({SLASH_LED, NOT_TWO_SLASHES})
 
 
-def kept_on_site(clean: frozenset[str], name: str | None, declared: Declared) -> bool:
-    """Whether the redirect `name`, with the project's declared versions (undeclared: the
-    current ones), sends a target so proved (`clean`) as a path of this site."""
+def kept_on_site(clean: frozenset[str], name: str | None) -> bool:
+    """Whether the redirect `name` sends a target so proved (`clean`) as a path of this site."""
     name = name or ""
-    if _SLASH_LED <= clean and name.startswith(TAB_ENCODED):
-        return True
-    if HOST_FREE not in clean or not name.startswith(BACKSLASH_ENCODED):
-        return False
-    return not name.startswith(("flask.", "werkzeug.")) \
-        or not any(declared.below(package, version) for package, version in ENCODED_SINCE.items())
+    return _SLASH_LED <= clean and name.startswith(TAB_ENCODED) \
+        or HOST_FREE in clean and name.startswith(BACKSLASH_ENCODED)

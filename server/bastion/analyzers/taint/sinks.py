@@ -126,7 +126,7 @@ def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list
             # imported here: it reads site_paths, whose guards read the evaluator, which reads this
             from bastion.analyzers.taint.redirect_encodings import kept_on_site
 
-            if kept_on_site(value.clean, name, ev.module.declared):
+            if kept_on_site(value.clean, name):
                 continue  # `/\evil.com` sent as `/%5Cevil.com`
         if sink.prefix_only and not value.prefix or _reported_inside(ev, node, sink.sink_class) \
                 or upstream_line(value, sink.sink_class) is not None:

@@ -28,11 +28,6 @@ URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlp
 HOST_FREE = "host_free"
 HOST_FIELDS = {"netloc": frozenset({"redirect", "ssrf", HOST_FREE}), "hostname": frozenset({"ssrf"}),
                "host": frozenset({"ssrf"})}
-# Before Werkzeug 3.0, its Response's `get_wsgi_headers` called `iri_to_uri(location, safe_conversion=True)`,
-# which returns ASCII text without whitespace as it is: `/\evil.com` went out raw. Flask before
-# 2.3 does not run on Werkzeug 3.
-ENCODED_SINCE = {"werkzeug": "3.0", "flask": "2.3"}
-# The models read these packages' declared versions (model_files.py); light, as this module is.
 
 
 def host_of(ev: Evaluator, node: ast.expr) -> tuple[ast.expr, frozenset[str]] | None:
