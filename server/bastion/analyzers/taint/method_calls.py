@@ -30,7 +30,7 @@ from bastion.analyzers.taint.folding import before_fields, format_arguments, map
 from bastion.analyzers.taint.key_presence import dict_get
 from bastion.analyzers.taint.sequences import EDITS, MUTATORS, edit_list
 from bastion.analyzers.taint.sinks import SAX_PARSER, UNSAFE_SAX_PARSER, enables_external_entities
-from bastion.analyzers.taint.string_transforms import filtered_characters, replace
+from bastion.analyzers.taint.string_transforms import filtered_characters, replace, transformed
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -140,7 +140,7 @@ def method_result(ev: Evaluator, node: ast.Call, method: str, args: list[Value],
         # returns its rows, not the values it filters by (a MultiDict's `default=` it may)
         return joined([receiver, *(keywords[k] for k in keywords if k == "default")], None)
     if method in STRING_METHODS:
-        return joined(inputs, None)
+        return transformed(method, joined(inputs, None), args)
     return None
 
 

@@ -1,7 +1,11 @@
 """What the string transforms a call applies prove of the text they return: `str.replace` of a
 quote or a line break, `"".join` of the characters a test keeps (charsets.py), an escaping codec
 (`text.encode("unicode_escape")`). Kept apart from calls.py, which resolves what a call is and
-returns: what a transform proves is judged from its receiver and arguments alone.
+returns: what a transform proves is judged from its receiver and arguments alone. And what
+a transform keeps of the proofs its receiver came with (`transformed`, `replace`): a proof of
+the first characters or of the text's shape (no option, not absolute, contained, a local URL)
+falls when characters are removed or moved; one of every character (all digits) holds of any
+piece of the text.
 """
 
 from __future__ import annotations
@@ -10,13 +14,52 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.charsets import kept_cleans
-from bastion.analyzers.taint.domain import UNKNOWN, Value, concat, constant
+from bastion.analyzers.taint.domain import APPENDED, COMPONENT, UNKNOWN, Value, concat, constant
+from bastion.analyzers.taint.patterns import broken_by
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
 
 _XPATH_QUOTES = frozenset({"'", '"'})
 ESCAPING_CODECS = frozenset({"unicode_escape", "unicode-escape"})
+# Proofs of where characters stand: `not x.startswith("-")`, `not x.startswith("/")`, a
+# `realpath` under the base, `url.startswith("/")`, a URL's host
+POSITIONAL = frozenset({"argument", COMPONENT, "path", "redirect", "ssrf"})
+# Proofs no quoting sanitizer gives at once (each quotes for one): a value clean for all three
+# was shown so character by character (`isdigit`, `re.fullmatch("[a-z0-9]+")`), which every
+# piece of it still is. "shell" alone says no whitespace (or `shlex.quote`'s, none at its ends).
+_BY_CHARACTERS = frozenset({"shell", "sql", "html"})
+_CASES = frozenset({"lower", "upper", "casefold", "title", "capitalize", "swapcase", "expandtabs"})
+_STRIPS = frozenset({"strip", "lstrip", "rstrip"})
+# Each returns pieces of the text: any of its characters may now come first
+_PIECES = _STRIPS | {"removeprefix", "removesuffix", "split", "rsplit", "splitlines", "partition",
+                     "rpartition"}
+_PADS = frozenset({"zfill", "center", "ljust", "rjust"})
+_BLANKS = frozenset(" \t\n\r\f\v")
+
+
+def transformed(method: str, value: Value, args: list[Value]) -> Value:
+    """`value.method(*args)`'s result (its data as `value` and `args` joined): the proofs it
+    keeps. A case change keeps them all (no case maps to `-`, `/` or `.`)."""
+    if not value.taint or method in _CASES or (method not in _PIECES and method not in _PADS):
+        return value
+    kept = value.clean
+    blanks = not args or isinstance(args[0].const, str) and set(args[0].const) <= _BLANKS
+    if method in _PADS:
+        fill = args[1].const if len(args) > 1 else " "
+        if fill not in (" ", "0"):  # `name.rjust(8, "-")`
+            return value.evolve(clean=frozenset())
+        if not _BY_CHARACTERS <= kept:  # blanks first: a relative path (`" /srv/files/a"`)
+            kept = kept - {"path"}
+    elif method in _STRIPS and blanks and "shell" in kept:
+        return value  # no blank in it, or none at the ends (`shlex.quote`): nothing removed
+    elif method == "rstrip" and blanks:
+        kept = kept - {"path"}  # the first characters stay (`"/srv/files/.. "`: its last part)
+    elif not _BY_CHARACTERS <= kept:
+        kept = kept - POSITIONAL  # `" -rf".strip()`, `"v-rf".removeprefix("v")`
+    # a constant start removed: untrusted data may come first (`"/account//evil.example"`)
+    starts = method in _PADS or method in ("rstrip", "removesuffix") or value.prefix
+    return value if kept == value.clean and starts else value.evolve(clean=kept, prefix=True)
 
 
 def filtered_characters(ev: Evaluator, node: ast.expr) -> frozenset[str]:
@@ -43,11 +86,19 @@ def replace(receiver: Value, args: list[Value]) -> Value:
     if not value.taint:
         return value
     old = args[0].const
+    new = args[1].const
+    if old != "" and not (new == "" and _BY_CHARACTERS <= value.clean):
+        # characters removed join their neighbours (`"....//"` without `".."` is `"../"`)
+        value = value.evolve(clean=value.clean - POSITIONAL - {APPENDED}, prefix=True)
+    if isinstance(new, str) and new:
+        value = value.evolve(clean=value.clean - broken_by(new))
+    elif new is UNKNOWN or not isinstance(new, str):
+        value = value.evolve(clean=frozenset())
     cleans: set[str] = set()
-    if old in _XPATH_QUOTES and args[1].const not in (UNKNOWN, "'", '"'):
+    if old in _XPATH_QUOTES and new not in (UNKNOWN, "'", '"'):
         cleans.add("xpath")
     # a line break removed; not the pair "\r\n" alone, which leaves each lone "\n" in place
-    if old in ("\n", "\r") and "\n" not in str(args[1].const):
+    if old in ("\n", "\r") and "\n" not in str(new):
         cleans.add("log")
     return value.evolve(clean=value.clean | cleans) if cleans else value
 
