@@ -241,7 +241,11 @@ def _classify(function: Function, env: Env, kinds: dict[str, str], entries: list
         # start_response)`); a name or a first parameter only of a function
         by_name = not in_class and (own_name in entry.function_names or first in entry.first_param) \
             or bool(entry.signature) and _signed(node, entry.signature, implicit)
-        if decorator is None and declared is not None and markable:
+        # only a model that declares markers (FastAPI's) calls a function for its parameters'
+        # types alone: an aiohttp helper typed as the request is no route of its own. (NameSet
+        # has no `__bool__`: one would be a call at each of the engine's many truth tests.)
+        if decorator is None and declared is not None and markable and (
+                entry.parameter_markers.exact or entry.parameter_markers.globs):
             decorator = _marker(declared, entry)
         by_class = (in_class
                     and (own_name in entry.methods or own_name.startswith(entry.method_prefixes))
