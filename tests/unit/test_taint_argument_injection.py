@@ -104,3 +104,21 @@ def test_text_starting_with_a_constant_other_than_a_dash_is_not_an_option():
 def test_a_request_program_with_no_arguments_replaces_b606_by_command_injection():
     ids = {f.rule_id for f in findings("os.execv(request.args['p'], ['p'])\nos.execl(request.args['q'])")}
     assert "BST202" in ids and "B606" not in ids and "BST217" not in ids
+
+
+TOOL_TABLE = ("TOOLS = {{'ping': ['ping', '-c', '1'], {other}}}\n"
+              "@app.route('/t')\ndef tool():\n    name, target = request.args['tool'], request.args['target']\n"
+              "    if name not in TOOLS:\n        return 'no', 400\n"
+              "    return subprocess.run(TOOLS[name] + [target]).stdout\n")
+
+
+@pytest.mark.parametrize(("other", "rule"), [
+    ("'dig': ['dig']", "BST217"),  # every program a constant that runs none of its arguments
+    ("'lookup': ['dig', '+short']", "BST217"),  # vectors of one length, joined slot by slot
+    ("'script': ['sh', '-c']", "BST202"),  # the target is the shell's command line
+    ("'py': ['python3']", "BST202"),  # an interpreter runs its first argument as a script
+])
+def test_a_program_chosen_from_a_table_of_constant_vectors_runs_the_data_as_an_argument(other, rule):
+    source = FLASK + TOOL_TABLE.format(other=other)
+    found = {f.rule_id for f in ENGINE.analyse(source, "case.py", DEFAULT).findings}
+    assert rule in found and ({"BST202", "BST217"} - {rule}).isdisjoint(found), found

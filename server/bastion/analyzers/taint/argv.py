@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 
-from bastion.analyzers.taint.domain import ANY, EVERY_CLASS, UNKNOWN, Value, join_all
+from bastion.analyzers.taint.domain import ANY, EVERY_CLASS, UNKNOWN, Value, constant, join_all
 
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "csh", "tcsh", "pwsh",
                      "powershell", "powershell.exe"})
@@ -116,6 +116,32 @@ def is_shell(word: str) -> bool:
 def _program(word: str) -> str:
     """A program word's file name, lower case (`C:\\Tools\\Git.EXE` -> `git.exe`)."""
     return word.replace("\\", "/").rsplit("/", 1)[-1].lower()
+
+
+def program_vectors(entries: list[Value]) -> Value | None:
+    """`TOOLS[name]` of a constant table of argument vectors (`{"ping": ["ping", "-c", "1"],
+    "dig": ["dig"]}`): whichever is read, its first slot is one of their programs, so data added
+    after it is an argument of one of them. Only when no program runs code of what follows (a
+    shell's or an interpreter's `-c`, a wrapper's program, ssh's remote command): slot 0 then says
+    which it is not. Vectors of one length are joined slot by slot; of others, the rest of each
+    in the ANY slot (where an item lands is unknown). None for any other table."""
+    vectors = [entry.const for entry in entries]
+    if not vectors or not all(type(v) is tuple and v and all(type(w) is str for w in v)
+                              for v in vectors):
+        return None
+    if any(_runs_code(_program(v[0])) for v in vectors):
+        return None
+    sizes = {len(v) for v in vectors}
+    slots = range(len(vectors[0])) if len(sizes) == 1 else range(1)
+    items = {i: join_all([constant(v[i]) for v in vectors]) for i in slots}
+    if len(sizes) > 1:
+        items[ANY] = join_all([constant(w) for v in vectors for w in v[1:]])
+    return Value(clean=EVERY_CLASS, items=items, known=True)
+
+
+def _runs_code(name: str) -> bool:
+    return name in _SHELLS or name in _WRAPPERS or name in ("ssh", "cmd", "cmd.exe") \
+        or _INTERPRETER.fullmatch(name) is not None
 
 
 def after_wrappers(argv: list[Value]) -> int:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from bastion.analyzers.taint.argv import in_order
+from bastion.analyzers.taint.argv import in_order, program_vectors
 from bastion.analyzers.taint.closures import local_function
 from bastion.analyzers.taint.domain import ANY, CLEAN, EVERY_CLASS, SAFE, UNKNOWN, Value, constant, join
 from bastion.analyzers.taint.folding import hashable
@@ -51,6 +51,10 @@ def subscript(ev: Evaluator, node: ast.Subscript) -> Value:
         except Exception:  # noqa: BLE001 - a failing constant index is just unknown
             return CLEAN
     value = base.item(key.const if key.const is not UNKNOWN and hashable(key.const) else ANY)
+    if value.items is None and value.const is UNKNOWN and not value.taint and base.items \
+            and ANY not in base.items and key.const is UNKNOWN \
+            and (vectors := program_vectors(list(base.items.values()))) is not None:
+        return vectors  # `TOOLS[name]`: one of a table's command vectors
     if base.kind is not None and type(key.const) is str:
         if not value.taint:
             # a model's source under a constant key of an object it knows: Strawberry's
