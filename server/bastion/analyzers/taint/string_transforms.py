@@ -87,13 +87,14 @@ def replace(receiver: Value, args: list[Value]) -> Value:
         return value
     old = args[0].const
     new = args[1].const
-    if old != "" and not (new == "" and _BY_CHARACTERS <= value.clean):
+    put = new.decode("latin-1") if isinstance(new, bytes) else new  # `data.replace(b"\r", b"")`
+    if old not in ("", b"") and not (put == "" and _BY_CHARACTERS <= value.clean):
         # characters removed join their neighbours (`"....//"` without `".."` is `"../"`)
         value = value.evolve(clean=value.clean - POSITIONAL - {APPENDED}, prefix=True)
-    if isinstance(new, str) and new:
-        value = value.evolve(clean=value.clean - broken_by(new))
-    elif new is UNKNOWN or not isinstance(new, str):
+    if not isinstance(put, str):  # a replacement not known may be any text
         value = value.evolve(clean=frozenset())
+    elif put:
+        value = value.evolve(clean=value.clean - broken_by(put))
     cleans: set[str] = set()
     if old in _XPATH_QUOTES and new not in (UNKNOWN, "'", '"'):
         cleans.add("xpath")
