@@ -48,9 +48,11 @@ from bastion.analyzers.taint.wrappers import as_function
 MAX_STATEMENTS = 1500
 _STATEMENTS: dict[type, object] = {}  # statement type -> the Interpreter method for it
 # Calls that never return: they exit or raise (Bottle's `abort` raises its HTTPError, its
-# `redirect` the HTTPResponse that redirects)
+# `redirect` the HTTPResponse that redirects; Quart's `abort` is Werkzeug's, Sanic's raises the
+# SanicException of the status)
 NO_RETURN = frozenset({"flask.abort", "werkzeug.exceptions.abort", "sys.exit", "exit", "quit",
-                       "os._exit", "os.abort", "bottle.abort", "bottle.redirect"})
+                       "os._exit", "os.abort", "bottle.abort", "bottle.redirect", "quart.abort",
+                       "sanic.exceptions.abort"})
 
 
 def count_statements(node: ast.AST) -> int:
