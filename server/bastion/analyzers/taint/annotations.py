@@ -9,9 +9,9 @@ import ast
 
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.classes import ClassShape
+from bastion.analyzers.taint.entry_models import EntryModel
 from bastion.analyzers.taint.factories import resolve
 from bastion.analyzers.taint.patterns import cleaned_by
-from bastion.analyzers.taint.specs import EntryModel
 
 # Wrappers whose members are the parameter's types: Optional[X], Union[X, Y], Annotated[X, ...]
 _UNIONS = frozenset({"typing.Optional", "typing.Union", "Optional", "Union"})

@@ -41,9 +41,9 @@ from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.argparse_choices import DECLARING
 from bastion.analyzers.taint.bindings import BY_NAME, IMPORTS
 from bastion.analyzers.taint.entries import Function
+from bastion.analyzers.taint.entry_models import EntryModel
 from bastion.analyzers.taint.gate import words_gate
 from bastion.analyzers.taint.mixins import owner_of
-from bastion.analyzers.taint.specs import EntryModel
 from bastion.analyzers.taint.wrappers import as_function, module_body
 from bastion.engine.cache import LRU
 

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 from bastion import attrs_classes
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.classes import ClassShape
+from bastion.analyzers.taint.entry_models import EntryModel
 from bastion.analyzers.taint.entry_params import entry_params
 from bastion.analyzers.taint.factories import Registration, annotated_calls, resolve
 from bastion.analyzers.taint.mixins import mixed_into, owner_of
 from bastion.analyzers.taint.signatures import default_values, named, packed, positional
-from bastion.analyzers.taint.specs import EntryModel
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.classified import Classified

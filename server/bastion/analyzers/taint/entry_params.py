@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from bastion.analyzers.matchers import Env
     from bastion.analyzers.taint.classes import ClassShape
     from bastion.analyzers.taint.entries import Function
-    from bastion.analyzers.taint.specs import EntryModel
+    from bastion.analyzers.taint.entry_models import EntryModel
     from bastion.engine.cache import LRU
 
 _FLASK_PARAM = re.compile(r"<(?:([^<>:]*):)?([A-Za-z_][A-Za-z0-9_]*)>")

@@ -13,13 +13,14 @@ from collections.abc import Callable
 from bastion.analyzers.taint.callees import CalleeMemo
 from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.entries import Function
+from bastion.analyzers.taint.entry_models import EntryModel
 from bastion.analyzers.taint.helper_paths import helper_paths, kept_paths_found, may_help
 from bastion.analyzers.taint.injected_keywords import decorators_of
 from bastion.analyzers.taint.media_types import sets_content_type
 from bastion.analyzers.taint.moves import first_line
 from bastion.analyzers.taint.nodes import kept_by_node, nodes
 from bastion.analyzers.taint.parameters import hook_form
-from bastion.analyzers.taint.specs import EntryModel, Models
+from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.digests import blake2b
 

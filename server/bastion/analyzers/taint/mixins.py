@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.classes import ClassShape
-    from bastion.analyzers.taint.specs import EntryModel
+    from bastion.analyzers.taint.entry_models import EntryModel
 
 
 def owner_of(entries: list[EntryModel], bases: list[str | None]) -> EntryModel | None:

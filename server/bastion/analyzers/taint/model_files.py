@@ -16,6 +16,7 @@ from bastion import attrs_classes
 from bastion.analyzers.matchers import NameSet
 from bastion.analyzers.rule_tables import folder_tables
 from bastion.analyzers.taint.domain import SINK_CLASSES
+from bastion.analyzers.taint.entry_models import EntryModel
 from bastion.analyzers.taint.model_fields import FieldReader
 from bastion.analyzers.taint.model_keys import (
     GUARD_MODELS,
@@ -29,7 +30,6 @@ from bastion.analyzers.taint.specs import (
     PROXY_RESPONSE,
     CallbackModel,
     CleanModel,
-    EntryModel,
     FormModel,
     ModelProblem,
     Models,

@@ -17,7 +17,7 @@ from bastion.analyzers.taint.factories import resolve
 if TYPE_CHECKING:
     from bastion.analyzers.matchers import Env
     from bastion.analyzers.taint.classes import ClassShape
-    from bastion.analyzers.taint.specs import EntryModel
+    from bastion.analyzers.taint.entry_models import EntryModel
 
 _OPTIONS = frozenset({"click.option", "click.decorators.option"})
 _ARGUMENTS = frozenset({"click.argument", "click.decorators.argument"})
