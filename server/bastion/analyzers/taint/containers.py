@@ -63,7 +63,9 @@ def subscript(ev: Evaluator, node: ast.Subscript) -> Value:
             if found is not None:
                 return found
         if (held := held_kind(ev, base.kind, key.const)) is not None:
-            return value.evolve(kind=held)
+            # the store a middleware keeps in the request's environ is the server's own, not
+            # the request data beside it (a WSGI environ parameter is tainted)
+            return (CLEAN if value.taint else value).evolve(kind=held)
     if value.taint and type(node.value) is ast.Attribute:  # `request.args["n"]`, maybe narrowed
         return item_read(ev, node, value, None)
     if base.kind and base.kind.startswith("pandas.") and not isinstance(key.const, str):

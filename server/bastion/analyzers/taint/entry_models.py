@@ -83,3 +83,6 @@ class EntryModel:
     # the return value is no sink in a function with one of these decorators too (CherryPy's
     # `@cherrypy.tools.json_out()`: what it returns is encoded as JSON)
     return_sink_unless: NameSet = NameSet([])
+    # the kind of what the untrusted parameters hold, objects of their own beside the request
+    # data (a WSGI environ: the session Beaker's middleware keeps under "beaker.session")
+    param_kind: str | None = None

@@ -117,7 +117,8 @@ def method_result(ev: Evaluator, node: ast.Call, method: str, args: list[Value],
         return _set_default(ev, node.func.value.id, receiver, args[0], args[1])
     if method == "get" and args and receiver.kind is not None and type(args[0].const) is str \
             and (held := held_kind(ev, receiver.kind, args[0].const)) is not None:
-        return joined([receiver, *args[1:]], None).evolve(kind=held)  # `environ.get("beaker.session")`
+        # `environ.get("beaker.session")`: the server's own store, as its item is (containers.py)
+        return joined([CLEAN if receiver.taint else receiver, *args[1:]], None).evolve(kind=held)
     if method == "get" and args and (receiver.items is not None or receiver.taint and (all(
             o.kind == "param" for o in receiver.taint) or is_json(receiver.kind))
             or isinstance(receiver.const, frozenset)):

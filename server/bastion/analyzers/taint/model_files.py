@@ -181,7 +181,8 @@ class _Checker(FieldReader):
                 frozenset(self.strings("init_params")), frozenset(self.strings("response_params")),
                 self.text("response_kind", required=False), frozenset(factory_params),
                 class_routes=NameSet(self.strings("class_routes")),
-                return_sink_unless=NameSet(self.strings("return_sink_unless"))))
+                return_sink_unless=NameSet(self.strings("return_sink_unless")),
+                param_kind=self.text("param_kind", required=False)))
 
     def sink(self, models: Models) -> None:
         sink_class = self.text("class", SINK_CLASSES)

@@ -24,7 +24,7 @@ KEYS = {
               "validated_models", "self_kind", "class_decorators", "request_params", "setup_methods",
               "handler_callers", "response_annotations", "second_kind", "init_params",
               "response_params", "response_kind", "factory_params", "class_routes", "return_sink_unless",
-              "registrars", "signature", "parameter_markers"},
+              "param_kind", "registrars", "signature", "parameter_markers"},
     "sink": {"class", "calls", "methods", "args", "keywords", "receiver", "when", "model",
              "subscript_of", "attribute_of", "prefix_only", "result_untainted", "key", "before",
              "imported", "module_too", "result_from_receiver", "receivers"},

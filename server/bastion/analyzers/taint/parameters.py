@@ -70,7 +70,8 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
                          for key, cleans in function.pattern_params if key.startswith(name + "."))
             routed = ev.module.routes.get(function.class_name or function.name, {})  # urls.py's
             env[name] = Value(frozenset({origin}), dict(function.pattern_params).get(name, frozenset())
-                              | routed.get(name, frozenset()), steps=steps, known=True, items=items or None)
+                              | routed.get(name, frozenset()), steps=steps, known=True, items=items or None,
+                              kind=entry.param_kind)
             element = dict(function.validated_fields).get(name + "[]")
             if element:  # `items: list[Item]`: each element holds the body's validated fields
                 each = env[name].evolve(items=nested_items(element, body))
