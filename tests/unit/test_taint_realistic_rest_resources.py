@@ -166,7 +166,8 @@ class Back(Resource):
     def get(self):
         target = request.args.get("next", "/")
         if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-            return redirect(target)
+            # `/\t/evil.com` passes: Werkzeug drops the tab and sends `Location: //evil.com`
+            return redirect(target)  # BST210
         if target.startswith("/") and not target.startswith("//"):
             return redirect(target)  # BST210
         return redirect(request.args["fallback"])  # BST210

@@ -1,7 +1,9 @@
 """Taint analysis: a redirect target tested in one condition to start with `/`, not with `//` and
-to hold no backslash is a path of this site (site_paths.py), as a constant prefix makes it; a
+to hold no backslash (site_paths.py) is still an open redirect in Flask: `/\\t/evil.com` passes the
+three tests and Werkzeug drops the tab, sending `Location: //evil.com` (redirect_encodings.py says
+where the tests are a proof: test_taint_redirect_encodings.py, test_taint_site_path_steps.py); a
 browser reads `/\\evil.example` as `//evil.example`, so without the backslash test, or with one of
-the tests about another name, the redirect may go anywhere and stays reported.
+the tests about another name, the redirect may go anywhere everywhere.
 Each line that must report ends with its rule (taint_marked.py); every other line stays silent."""
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ app = Flask(__name__)
 def login_done():
     target = request.args.get("next", "/")
     if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return redirect(target)
+        return redirect(target)  # BST210
     return redirect(target)  # BST210
 
 
@@ -26,7 +28,7 @@ def logout_done():
     nxt = request.args.get("next", "/")
     if not nxt.startswith("/") or nxt.startswith("//") or "\\" in nxt:
         nxt = "/"
-    return redirect(nxt)
+    return redirect(nxt)  # BST210
 
 
 @app.get("/settings/done")
@@ -48,5 +50,5 @@ def profile_done():
 '''
 
 
-def test_a_path_of_this_site_checked_whole_is_no_open_redirect():
+def test_a_path_checked_whole_is_still_an_open_redirect_in_flask():
     assert_marked(APP)

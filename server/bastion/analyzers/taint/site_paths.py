@@ -3,8 +3,9 @@ with `//` (a host of the scheme's), and holds no backslash (a browser reads `/\\
 `//evil.example`): `if url.startswith("/") and not url.startswith("//") and "\\\\" not in url`, or
 the `or` of the negations false, or the same tests in separate conditions (`if not
 url.startswith("/"): return ...` then `if url.startswith("//"): return ...`): each fact proven
-is kept in the value's `clean` as a mark, until the three are. Such a URL's host is this site's,
-as a constant prefix fixes it. Without the backslash test the check stays a redirect anywhere.
+is kept in the value's `clean` as a mark. Which redirects the marks keep on this site is
+redirect_encodings.py's to say: `/\\t/evil.com` passes all three tests, and a redirect that drops
+the tab instead of encoding it (Werkzeug's, a browser's) sends `//evil.com`.
 Separate from guards.py, which asks it for each test and when every operand of a condition holds,
 as path_guards.one_component.
 """
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 # The facts a site path needs, kept as marks in a value's `clean` (no sink class is named so)
 SLASH_LED, NOT_TWO_SLASHES, NO_BACKSLASH = "site_slash_led", "site_not_two_slashes", "site_no_backslash"
-_FACTS = frozenset({SLASH_LED, NOT_TWO_SLASHES, NO_BACKSLASH})
+FACTS = frozenset({SLASH_LED, NOT_TWO_SLASHES, NO_BACKSLASH})
 
 
 def site_path(ev: Evaluator, tests: list[ast.expr], env: Env, truth: bool) -> Env:
@@ -39,17 +40,14 @@ def site_path(ev: Evaluator, tests: list[ast.expr], env: Env, truth: bool) -> En
     for name, found in facts.items():
         if name not in env or not env[name].tainted or not env[name].prefix:
             continue
-        held_before = env[name]
-        if found | held_before.clean >= _FACTS:
-            env = narrow(env, names[name], value=held_before.evolve(prefix=False))
-        elif not found <= held_before.clean:
+        if not found <= env[name].clean:
             env = narrow(env, names[name], frozenset(found))
     return env
 
 
 def _fact(test: ast.expr, truth: bool) -> tuple[ast.Name, str] | None:
     """What `test`, evaluated to `truth`, proves of a name: it starts with a slash, not with two,
-    or holds no backslash (the marks `_FACTS`)."""
+    or holds no backslash (the marks `FACTS`)."""
     prefixed = prefix_test(test)
     if prefixed is not None and isinstance(prefixed[0], ast.Name):
         if prefixed[1] == "/" and truth:
