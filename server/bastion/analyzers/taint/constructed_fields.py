@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.declared_classes import declared_class
 from bastion.analyzers.taint.helpers import called_in
-from bastion.analyzers.taint.nodes import LastCall, nodes
+from bastion.analyzers.taint.nodes import LastCall, last_name, nodes
 from bastion.analyzers.taint.signatures import every, positional
 
 if TYPE_CHECKING:
@@ -141,7 +141,7 @@ def _routes(statement: ast.AST) -> _Routes:
     for node in walked:
         if isinstance(node, (ast.Tuple, ast.List)):
             parts, extra = node.elts, None
-        elif isinstance(node, ast.Call) and _last_name(node.func) in _ROUTE_CALLS:
+        elif isinstance(node, ast.Call) and last_name(node.func) in _ROUTE_CALLS:
             parts, extra = node.args, next((k.value for k in node.keywords
                                             if k.arg in ("kwargs", "target_kwargs")), None)
         else:
@@ -151,10 +151,6 @@ def _routes(statement: ast.AST) -> _Routes:
         kwargs = parts[2] if len(parts) > 2 else extra
         found.append((parts[1].id, {} if kwargs is None else _keywords(kwargs), local))
     return tuple(found)
-
-
-def _last_name(func: ast.expr) -> str | None:
-    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
 
 
 def _keywords(kwargs: ast.expr) -> dict[str, ast.expr] | None:

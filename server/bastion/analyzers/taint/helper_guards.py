@@ -34,6 +34,7 @@ import attrs
 from bastion.analyzers.taint.closures import MAX_DEPTH
 from bastion.analyzers.taint.domain import CLEAN, COMPONENT, NORMALIZERS, join
 from bastion.analyzers.taint.helper_paths import HelperPath, module_paths
+from bastion.analyzers.taint.nodes import last_name
 from bastion.analyzers.taint.results import Proof
 from bastion.analyzers.taint.signatures import default_values, positional
 from bastion.analyzers.taint.summaries import bind_arguments
@@ -308,7 +309,7 @@ def _real_path_of(node: ast.expr) -> tuple[str | None, bool]:
                  or node.func.attr == "realpath" and len(node.args) == 1):
         node = node.args[0] if node.args else node.func.value
         while isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords \
-                and _name_of(node.func) in _SAME_PATH:
+                and last_name(node.func) in _SAME_PATH:
             node = node.args[0]
         joined = _joined_to(node)
         node = joined or node
@@ -325,14 +326,9 @@ def _joined_to(node: ast.expr) -> ast.expr | None:
         return node.right
     func = node.func if isinstance(node, ast.Call) else None
     if isinstance(func, ast.Attribute) and func.attr == "join" and len(node.args) == 2 \
-            and not node.keywords and _name_of(func.value) in _PATH_MODULES:
+            and not node.keywords and last_name(func.value) in _PATH_MODULES:
         return node.args[-1]
     return None  # `os.path.join(BASE, user, name)`: `name` is inside `BASE/user`, not `BASE`
-
-
-def _name_of(func: ast.expr) -> str | None:
-    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) \
-        else None
 
 
 @functools.lru_cache(maxsize=256)
@@ -345,7 +341,7 @@ def _reads(node: ast.FunctionDef) -> tuple[bool, bool]:
     raises = containment = False
     for child in ast.walk(node):
         raises = raises or isinstance(child, ast.Raise) \
-            or isinstance(child, ast.Call) and _name_of(child.func) in _STOPS
+            or isinstance(child, ast.Call) and last_name(child.func) in _STOPS
         containment = containment or isinstance(child, ast.Attribute) and child.attr in _CONTAINMENT \
             or isinstance(child, ast.Name) and child.id in _CONTAINMENT
     return raises, containment

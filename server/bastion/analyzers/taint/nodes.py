@@ -53,6 +53,12 @@ def header_nodes(node: ast.ClassDef) -> list[ast.AST]:
             for child in (value if isinstance(value, list) else [value]) if isinstance(child, ast.AST)]
 
 
+def last_name(node: ast.expr) -> str | None:
+    """The name a name or attribute ends with: `log` of `log`, `self.log`, `logs.logger`'s
+    `logger`; None for any other expression."""
+    return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+
+
 _T = TypeVar("_T")
 
 

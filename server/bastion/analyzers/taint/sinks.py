@@ -22,6 +22,7 @@ from bastion.analyzers.taint.media_types import (
     typed_later,
     written_as_json_or_declared,
 )
+from bastion.analyzers.taint.nodes import last_name
 from bastion.analyzers.taint.reflection import called_attribute
 from bastion.analyzers.taint.response_writes import written_not_html
 from bastion.analyzers.taint.specs import ABSENT, SinkModel
@@ -99,7 +100,7 @@ def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list
         # `re.search(...)` is a module's function, not the method of a connection or a tree;
         # what `from db import cursor` binds may be a module, and is a cursor to `module_too`
         # (a bound method's receiver is not a module, and has no name here)
-        held = _last_name(node.func.value) if attribute else None
+        held = last_name(node.func.value) if attribute else None
         candidates = [*candidates, *(m for m in sinks.methods[method]
                                      if m not in candidates and (m.module_too or not on_module)
                                      and (not m.receivers or held in m.receivers))]
@@ -191,11 +192,6 @@ def _reported_inside(ev: Evaluator, node: ast.Call, sink_class: str) -> bool:
     its finding (`conn.execute(text(query))` is one SQL injection, at `text`)."""
     inner = {id(a) for a in node.args} | {id(k.value) for k in node.keywords}
     return any(hit.sink_class == sink_class and id(hit.node) in inner for hit in ev.hits)
-
-
-def _last_name(node: ast.expr) -> str | None:
-    """`log` of `log`, `self.log`, `logs.logger`'s `logger`."""
-    return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
 
 
 def is_module(ev: Evaluator, name: str | None) -> bool:
