@@ -35,6 +35,7 @@ from bastion.analyzers.taint.item_guards import Env, narrow
 from bastion.analyzers.taint.path_guards import (
     common_path,
     contained,
+    may_prove_facts,
     not_absolute,
     one_component,
     own_name,
@@ -75,7 +76,9 @@ def refine(ev: Evaluator, test: ast.expr, env: Env | None, truth: bool) -> Env |
         alternatives = [refine(ev, value, env, truth) for value in test.values]
         return env if any(a is env for a in alternatives) else join_env(*alternatives)
     # what the test proves of a site path or a component, kept until the other tests of it
-    return site_path(ev, [test], one_component(ev, [test], _single(ev, test, env, truth), truth), truth)
+    env = _single(ev, test, env, truth)
+    return site_path(ev, [test], one_component(ev, [test], env, truth), truth) \
+        if may_prove_facts(test) else env
 
 
 def _single(ev: Evaluator, test: ast.expr, env: Env, truth: bool) -> Env:
