@@ -70,17 +70,18 @@ class Env:
         """`j.decode` -> `jwt.decode` after `import jwt as j`; `f().x` -> `f().x`; else None.
         `roots` names what some plain names stand for instead (the taint analyzer's locals:
         their kinds, None when unknown)."""
-        if isinstance(node, ast.Name):
+        kind = type(node)  # no subclass of these node types is made: one read, no isinstance call
+        if kind is ast.Name:
             if roots is not None and node.id in roots:
                 return roots[node.id]
             return self.aliases.get(node.id, node.id)
-        if isinstance(node, ast.Attribute):
+        if kind is ast.Attribute:
             base = self.qualname(node.value, roots)
             if base is None:
                 return None
             name = f"{base}.{node.attr}"
             return self.aliases.get(name, name)
-        if isinstance(node, ast.Call):
+        if kind is ast.Call:
             base = self.qualname(node.func, roots)
             return None if base is None else base + "()"
         return None

@@ -36,11 +36,14 @@ def as_function(name: str, value: ast.expr, env: Env, last: ast.FunctionDef | No
     partial of a named callable nor an `itemgetter` of one constant key. `last`: the definition
     made for the same `name = value` at the same place (context_reuse.py), handed back when
     `value` still stands for one: the caches by node then find it."""
-    if isinstance(value, ast.Lambda):
+    shape = type(value)
+    # the callee's name is read only for a call whose first argument a partial or an
+    # itemgetter may have (most calls' is neither: no name read a call assignment)
+    first = type(value.args[0]) if shape is ast.Call and value.args else None
+    if shape is ast.Lambda:
         body: ast.expr = value.body
         args = value.args
-    elif isinstance(value, ast.Call) and value.args and env.qualname(value.func) in PARTIALS \
-            and isinstance(value.args[0], (ast.Name, ast.Attribute)) \
+    elif (first is ast.Name or first is ast.Attribute) and env.qualname(value.func) in PARTIALS \
             and not any(isinstance(a, ast.Starred) for a in value.args) \
             and all(k.arg is not None for k in value.keywords):
         params = [f"_arg{index}" for index in range(PARTIAL_PARAMS)]
@@ -49,8 +52,8 @@ def as_function(name: str, value: ast.expr, env: Env, last: ast.FunctionDef | No
                              defaults=[ast.Constant(None) for _ in params])
         body = ast.Call(value.args[0], [*value.args[1:], *(ast.Name(p, ast.Load()) for p in params)],
                         value.keywords)
-    elif isinstance(value, ast.Call) and len(value.args) == 1 and not value.keywords \
-            and isinstance(value.args[0], ast.Constant) and env.qualname(value.func) in ITEM_GETTERS:
+    elif first is ast.Constant and len(value.args) == 1 and not value.keywords \
+            and env.qualname(value.func) in ITEM_GETTERS:
         # `operator.itemgetter(0)`: `lambda _arg0: _arg0[0]`, so it picks the element it names
         args = ast.arguments(posonlyargs=[], args=[ast.arg("_arg0")], vararg=None, kwonlyargs=[],
                              kw_defaults=[], kwarg=None, defaults=[])
