@@ -7,6 +7,8 @@ inputs. Out of calls.py, which asks here once the models and summaries have not 
 from __future__ import annotations
 
 import ast
+from itertools import repeat
+from operator import attrgetter, is_
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.configs import FOLLOWED, config_call
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
 
 STRING_BUILDERS = frozenset({"format", "format_map"})
+_KNOWN = attrgetter("known")
 PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
 # Reads of a container or a stream: what they return is what the receiver holds. A module's
 # function of such a name is no read of one (`requests.get(url)` fetches what a server sends, not
@@ -126,7 +129,7 @@ def method_result(ev: Evaluator, node: ast.Call, method: str, args: list[Value],
         # table's entries, whatever the key (as `TABLE[key]` reads it)
         return dict_get(receiver, args, type(node.func.value) is ast.Dict or (  # key_presence.py
             type(node.func.value) is ast.Name and node.func.value.id in (ev.env or {})))
-    if method == "get" and 0 < len(args) < 3 and not keywords and any(v is receiver for v in inputs):
+    if method == "get" and 0 < len(args) < 3 and not keywords and any(map(is_, inputs, repeat(receiver))):
         # `User.query.get(pk)`, `cache.get(key, fallback)`: what the receiver holds under the
         # key, or the default; the key itself is not returned
         return joined([receiver, *args[1:]], None)
@@ -136,7 +139,7 @@ def method_result(ev: Evaluator, node: ast.Call, method: str, args: list[Value],
     if not args and not keywords and (view := mapping_view(receiver, method)) is not None:
         return view
     if method in CONTAINER_READS | ROW_FILTERS and keywords and not args and None not in keywords \
-            and any(v is receiver for v in inputs):
+            and any(map(is_, inputs, repeat(receiver))):
         # `User.objects.get(pk=q)`: no container is read by keywords alone; a query run so
         # returns its rows, not the values it filters by (a MultiDict's `default=` it may)
         return joined([receiver, *(keywords[k] for k in keywords if k == "default")], None)
@@ -154,7 +157,7 @@ def joined(values: list[Value], name: str | None = None) -> Value:
     elif name in PATH_TYPES or name in CONTAINER_TYPES:
         # `Path("/srv") / name`: the path's methods are sinks; `dict(a=1)` may be filled later
         out = out.evolve(kind=name + "()")
-    if all(v.known for v in values):
+    if all(map(_KNOWN, values)):  # in C: no generator's frame a value
         out = SAFE if out is CLEAN else out.evolve(known=True)
     return out
 
