@@ -32,13 +32,14 @@ def _forget_url(self: Interpreter, name: str) -> None:
 
 
 def bind(self: Interpreter, target: ast.expr, value: Value, note: str | None) -> None:
-    if isinstance(target, ast.Name):
+    if type(target) is ast.Name:  # most targets: no isinstance call, no pop of a missing key
         if value.taint and note:
             value = value.with_step(self.step(target, f"{note} `{target.id}`"))
         self.env[target.id] = value
         if self.parsed_from or self.host_from:
             _forget_url(self, target.id)
-        self.matched_from.pop(target.id, None)
+        if target.id in self.matched_from:
+            del self.matched_from[target.id]
         if target.id in self.attributed:
             prefix = target.id + "."
             for key in [k for k in self.env if k.startswith(prefix)]:

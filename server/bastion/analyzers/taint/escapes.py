@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 _KEEPING = READING_METHODS | EDITS | (MUTATORS - {"set"})
 # Those changing a container held in a slot of a followed dict (`groups[k].append(v)`)
 SLOT_MUTATORS = MUTATORS - {"set"}
-_DISPLAYS = (ast.List, ast.Tuple, ast.Set)
+_DISPLAYS = frozenset({ast.List, ast.Tuple, ast.Set})  # by the node's type, not isinstance
 _HOLDERS = frozenset({*_DISPLAYS, ast.Dict})  # the displays an assignment's names are stored in
 # Calls that make a container (their values' kind is the name with "()"), which calls may fill
 CONTAINER_TYPES = frozenset({"dict", "list", "set", "collections.OrderedDict",
@@ -139,11 +139,12 @@ def _escape_element(ev: Evaluator, node: ast.expr) -> None:
 
 
 def _escape(ev: Evaluator, node: ast.expr) -> None:
-    if isinstance(node, ast.Name):
+    kind = type(node)  # read once: no isinstance call a test (every argument of a call)
+    if kind is ast.Name:
         ev.escaped.add(node.id)
-    elif isinstance(node, _DISPLAYS):
+    elif kind in _DISPLAYS:
         for element in node.elts:
-            _escape(ev, element.value if isinstance(element, ast.Starred) else element)
-    elif isinstance(node, ast.Dict):
+            _escape(ev, element.value if type(element) is ast.Starred else element)
+    elif kind is ast.Dict:
         for element in node.values:
             _escape(ev, element)

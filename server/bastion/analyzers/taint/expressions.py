@@ -380,10 +380,15 @@ class Evaluator:
 
 def path_of(node: ast.AST) -> str | None:
     """`self.x`, `obj.a.b` for an attribute chain rooted at a name (depth <= 3)."""
-    parts = []
-    while isinstance(node, ast.Attribute) and len(parts) < 3:
+    if type(node) is not ast.Attribute:
+        return None
+    parts = [node.attr]
+    node = node.value
+    for _ in range(2):  # the type read once a level, the depth counted: no isinstance or len()
+        if type(node) is not ast.Attribute:
+            break
         parts.append(node.attr)
         node = node.value
-    if isinstance(node, ast.Name) and parts:
+    if type(node) is ast.Name:
         return ".".join([node.id, *reversed(parts)])
     return None

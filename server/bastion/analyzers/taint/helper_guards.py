@@ -65,9 +65,10 @@ def guard_helper(ev: Evaluator, test: ast.Call, name: str | None) -> Function | 
     on an instance of a class of the module (`policy = UrlPolicy()`, bound once: its kind),
     looked up from that class. Other decorators than those two: none (`@property`, a cache)."""
     func, module = test.func, ev.module
-    if isinstance(func, ast.Name):
+    callee = type(func)  # read once, as the owner's: no isinstance call a test (every call statement's)
+    if callee is ast.Name:
         return module.function_named(name) if name else None
-    if not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Name):
+    if callee is not ast.Attribute or type(func.value) is not ast.Name:
         return None
     owner, method, through_class = func.value.id, func.attr, False
     if owner == "self" and ev.class_name is not None:  # its name is the kind of `self`, if any
@@ -125,9 +126,11 @@ def imported_test(ev: Evaluator, name: str | None, test: ast.Call, env: Env,
     .safety import is_safe_url`, `safety.is_safe_url(nxt)`), being `truth`: what its summary
     proves (`Summary.proves`)."""
     external, root = ev.module.external, test.func
+    if name is None or external is None:  # no workspace (a file alone): no root looked for
+        return env
     while isinstance(root, ast.Attribute):
         root = root.value
-    if name is None or external is None or not isinstance(root, ast.Name) or root.id in env:
+    if not isinstance(root, ast.Name) or root.id in env:
         return env  # a local value's method, not a module's function
     if not any(isinstance(a, ast.Name) and a.id in env and env[a.id].tainted
                for a in [*test.args, *(k.value for k in test.keywords)]):
