@@ -59,7 +59,7 @@ from bastion.analyzers.taint.sinks import check_call_sinks, is_module
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.summaries import class_method
 from bastion.analyzers.taint.tables import picked_call
-from bastion.analyzers.taint.top_level_sources import imported_global, top_level_value
+from bastion.analyzers.taint.top_level_sources import imported_global
 from bastion.analyzers.taint.upstream import with_reported
 from bastion.analyzers.taint.verdicts import see_string
 
@@ -79,7 +79,8 @@ class Evaluator:
         self.env: dict[str, Value] | None = {}
         self.names = module.env  # replaced by a copy when the function imports something
         self.aliases = module.env.aliases
-        self.module_names: dict[ast.Attribute, tuple[str, str | None]] = {}  # qualnames.py's memo
+        self.module_names: dict[ast.Attribute, tuple[str, str | None]] = {}  # qualnames.py's memos
+        self.global_reads: dict[str, Value] = {}
         self.hits: list[Hit] = []
         self.held: list[HeldCall] = []  # calls on what a parameter holds (held_calls.py)
         self.statement: ast.stmt | None = None
@@ -139,22 +140,9 @@ class Evaluator:
             return local
         if node.id in self.module.constants:
             return self.module.constants[node.id]
-        if node.id in self.module.stored_globals:  # `global LAST` written by a view
-            return stored_global(self, node, node.id)
-        if node.id in self.module.top_sources \
-                and (found := top_level_value(self, node)) is not None:  # `DATA = sys.argv[1]` at top level
-            return found
-        found = self.source_value(self.aliases.get(node.id, node.id), node)
-        if found is not None:
-            return found
-        if self.module.external is not None and node.id in self.aliases \
-                and (found := imported_global(self, node, self.aliases[node.id])) is not None:
-            return found  # `from settings import TARGET`
-        parser = self.module.factory_parsers.get(node.id)
-        if parser is not None:
-            return parser
-        kind = self.module.kinds.get(node.id)
-        return Value(clean=EVERY_CLASS, kind=kind) if kind else CLEAN
+        if node.id in self.global_reads and self.aliases is self.module.env.aliases:
+            return self.global_reads[node.id]  # what qualnames.global_value found at an earlier read
+        return qualnames.global_value(self, node)
 
     def e_Attribute(self, node: ast.Attribute) -> Value:
         path = path_of(node)

@@ -1,6 +1,7 @@
 """What an expression names and the sources it reads: the qualified name of a name, attribute
 chain or call (rooted at a local value's kind, with the module's import aliases), the value a
-source model gives for such a name, and `g.<attr>` filled from the request by the module.
+source model gives for such a name, what a global name read holds (`global_value`, with its
+memo `Evaluator.global_reads`), and `g.<attr>` filled from the request by the module.
 
 Separate from expressions.py because naming is one concern every model lookup starts from. The
 functions are the `Evaluator`'s methods themselves, assigned in its class body, so that a call
@@ -13,7 +14,9 @@ import ast
 import os
 from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.domain import Origin, Value, source
+from bastion.analyzers.taint.domain import CLEAN, EVERY_CLASS, Origin, Value, source
+from bastion.analyzers.taint.global_stores import stored_global
+from bastion.analyzers.taint.top_level_sources import imported_global, top_level_value
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -71,6 +74,35 @@ def qualname(ev: Evaluator, node: ast.AST) -> str | None:
         return None if base is None else base + "()"
     return None
 
+
+
+def global_value(ev: Evaluator, node: ast.Name) -> Value:
+    """A read of a name neither a local nor a module constant holds: a global a view stores,
+    one bound at top level from a source, a source model's name, an imported global, a
+    factory's parser, else a value of the module's kind for it. The last two are the same at
+    every read while the module's own imports name things (no import in the function): kept in
+    `ev.global_reads`, which e_Name reads first (`os`, `subprocess` at each call of theirs:
+    ~5 calls a read)."""
+    name, module = node.id, ev.module
+    if name in module.stored_globals:  # `global LAST` written by a view
+        return stored_global(ev, node, name)
+    if name in module.top_sources \
+            and (found := top_level_value(ev, node)) is not None:  # `DATA = sys.argv[1]` at top level
+        return found
+    found = ev.source_value(ev.aliases.get(name, name), node)
+    if found is not None:
+        return found
+    if module.external is not None and name in ev.aliases \
+            and (found := imported_global(ev, node, ev.aliases[name])) is not None:
+        return found  # `from settings import TARGET`
+    found = module.factory_parsers.get(name)
+    if found is None:
+        kind = module.kinds.get(name)
+        found = Value(clean=EVERY_CLASS, kind=kind) if kind else CLEAN
+    if ev.aliases is module.env.aliases and name not in module.top_sources \
+            and (module.external is None or name not in ev.aliases):
+        ev.global_reads[name] = found  # what every step above gives at each read
+    return found
 
 
 def source_value(ev: Evaluator, name: str | None, node: ast.AST) -> Value | None:

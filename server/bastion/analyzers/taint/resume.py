@@ -44,8 +44,8 @@ COPIED = {"hits": list, "held": list, "seen": dict, "returned_fields": dict, "pa
 HELD = ("returns", "returned", "yielded", "statement", "depth", "handed")
 STATE = ("env", *COPIED, *HELD, "names", "budget")
 CONSTANT = ("module", "models", "summaries", "class_name", "fields", "function", "sql_strings",
-            "aliases", "declared_types", "module_names", "dispatcher")  # `aliases`: `names`';
-# `declared_types`, `module_names`: memos
+            "aliases", "declared_types", "module_names", "global_reads", "dispatcher")  # `aliases`:
+# `names`'; `declared_types`, `module_names`, `global_reads`: memos
 _COPIED_OF = operator.attrgetter(*COPIED)
 _HELD_OF = operator.attrgetter(*HELD)
 
