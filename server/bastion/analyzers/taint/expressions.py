@@ -133,7 +133,8 @@ class Evaluator:
         return constant(node.value)
 
     def e_Name(self, node: ast.Name) -> Value:
-        local = self.env.get(node.id)
+        env = self.env  # tested and read by the operators: no call of `get` a read
+        local = env[node.id] if node.id in env else None
         if local is not None:
             if node.id in self.rebound_inside or node.id in self.escaped and changeable(local):
                 return seen_through(local)

@@ -24,21 +24,25 @@ if TYPE_CHECKING:
 
 def qualname(ev: Evaluator, node: ast.AST) -> str | None:
     """The qualified name of an expression, rooted at a value's kind for locals: what
-    `Env.qualname(node, roots)` returns, without its recursion (the hot path of every call)."""
+    `Env.qualname(node, roots)` returns, without its recursion (the hot path of every call:
+    its tables are tested and read by the operators, no call of `get` a look-up, ~700 names a
+    long view)."""
     kind = type(node)
+    env = ev.env
     if kind is ast.Name:
         name = node.id
-        env = ev.env
-        local = env.get(name) if env is not None else None
+        local = env[name] if env is not None and name in env else None
         if local is not None:
             return local.kind
-        kinds = ev.module.kinds
-        return kinds[name] if name in kinds else ev.aliases.get(name, name)
+        kinds, aliases = ev.module.kinds, ev.aliases
+        return kinds[name] if name in kinds else aliases[name] if name in aliases else name
     if kind is ast.Attribute:
         # `request.args.get` rooted at a name neither local nor `self`, under the module's own
         # imports: what the module's kinds and aliases make of it, the same at every read
-        remembered = ev.module_names.get(node) if ev.aliases is ev.module.env.aliases else None
-        if remembered is not None and (ev.env is None or ev.env.get(remembered[0]) is None):
+        remembered = ev.module_names[node] if node in ev.module_names \
+            and ev.aliases is ev.module.env.aliases else None
+        if remembered is not None and (env is None or remembered[0] not in env
+                                       or env[remembered[0]] is None):
             return remembered[1]
         chain = node
         attrs_ = [node.attr]
@@ -64,9 +68,10 @@ def qualname(ev: Evaluator, node: ast.AST) -> str | None:
         aliases = ev.aliases
         for attr in reversed(attrs_):
             base = f"{base}.{attr}"
-            base = aliases.get(base, base)
+            if base in aliases:
+                base = aliases[base]
         if type(node) is ast.Name and node.id != "self" and aliases is ev.module.env.aliases \
-                and (ev.env is None or ev.env.get(node.id) is None):
+                and (env is None or node.id not in env or env[node.id] is None):
             ev.module_names[chain] = (node.id, base)
         return base
     if kind is ast.Call:
@@ -89,15 +94,16 @@ def global_value(ev: Evaluator, node: ast.Name) -> Value:
     if name in module.top_sources \
             and (found := top_level_value(ev, node)) is not None:  # `DATA = sys.argv[1]` at top level
         return found
-    found = ev.source_value(ev.aliases.get(name, name), node)
+    aliases = ev.aliases
+    found = ev.source_value(aliases[name] if name in aliases else name, node)
     if found is not None:
         return found
     if module.external is not None and name in ev.aliases \
             and (found := imported_global(ev, node, ev.aliases[name])) is not None:
         return found  # `from settings import TARGET`
-    found = module.factory_parsers.get(name)
+    found = module.factory_parsers[name] if name in module.factory_parsers else None
     if found is None:
-        kind = module.kinds.get(name)
+        kind = module.kinds[name] if name in module.kinds else None
         found = Value(clean=EVERY_CLASS, kind=kind) if kind else CLEAN
     if ev.aliases is module.env.aliases and name not in module.top_sources \
             and (module.external is None or name not in ev.aliases):
