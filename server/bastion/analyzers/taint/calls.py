@@ -123,8 +123,9 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     class of this module or a workspace module's function, `static` a static or class method
     called on its class (summaries.py's `class_method`); `entry`: what the models say of the
     callee (call_entries.py)."""
-    method = node.func.attr if isinstance(node.func, ast.Attribute) else None
-    inputs = [*args, *keywords.values()]
+    callee = type(node.func)  # read once: no isinstance call a call
+    method = node.func.attr if callee is ast.Attribute else None
+    inputs = [*args, *keywords.values()] if keywords else [*args]
     if receiver is not None and not on_module:
         inputs.append(receiver)  # `shlex.quote(x)`'s `shlex` is no input
         if receiver.taint and method is not None:  # `self.repo.find(q)`: for a caller (held_calls.py)
@@ -197,12 +198,12 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     if form is not None and carries:  # `AgeForm(request.POST)`
         # a record class built field by field (`Body(name="x", cmd=...)`) holds each argument
         # in its field; built from a mapping, or a form of another kind, it is the data whole
-        fields = ev.module.records.get(form) if isinstance(node.func, ast.Name) else None
+        fields = ev.module.records.get(form) if callee is ast.Name else None
         built = record_instance(ev, node, fields, args, keywords, ev.module.forms[form][1]) \
             if fields is not None else None
         return built if built is not None else form_instance(ev.module.forms[form],
                                                              _joined(inputs, name), f"{form}()")
-    if type(node.func) is ast.Name or type(node.func) is ast.Attribute and ev.module.external is not None:
+    if callee is ast.Name or callee is ast.Attribute and ev.module.external is not None:
         # `Params(request)`: what `__init__` keeps of the request object (`self.args = req.args`);
         # `Runner()`: the constants it stores (constant_instances.py). A method builds an
         # instance only as another workspace module's class (`models.Repo(root)`).
@@ -237,8 +238,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             store_fields(ev, called, summary, args, keywords)
             if not summary.hands_on:
                 ev.handed_on.discard(node)
-        elif summary.fields and isinstance(node.func, ast.Attribute) \
-                and isinstance(node.func.value, ast.Name) and node.func.value.id in ev.env \
+        elif summary.fields and callee is ast.Attribute \
+                and type(node.func.value) is ast.Name and node.func.value.id in ev.env \
                 and receiver is not None and receiver.kind is not None \
                 and receiver.kind.endswith("()"):
             set_instance_fields(ev, node, node.func.value.id, receiver, summary, args, keywords)
@@ -314,7 +315,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         return built_parser(keywords.get("parents"))
     if not carries:
         # a constant tuple, list or record is no data either (`create_server(("", 8000))`)
-        built = class_called(ev, node.func) if isinstance(node.func, ast.Name) \
+        built = class_called(ev, node.func) if callee is ast.Name \
             and node.func.id in ev.env else None  # `cls()` in a classmethod: an instance
         return Value(clean=EVERY_CLASS, kind=(built or name) + "()") if built or name else CLEAN
     result = _joined(inputs, name)

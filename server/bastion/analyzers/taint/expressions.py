@@ -289,7 +289,8 @@ class Evaluator:
         """The call's value, its arguments' values given (callbacks.py calls a function so)."""
         func = node.func
         callee = type(func)  # branched on once: a method, a name, or a computed callee
-        held = self.env.get(func.id) if callee is ast.Name and self.env else None
+        env = self.env  # tested and read by the operators: no call of `get` a call
+        held = env[func.id] if callee is ast.Name and env and func.id in env else None
         if held is None and callee is ast.Name and func.id in self.module.enums:
             return SAFE  # `Color(q)`: a member of the module's Enum (context.py), or it raises
         if self.module.queues and (read := queue_read(self, node)) is not None:
@@ -303,7 +304,9 @@ class Evaluator:
             receiver = self.eval(func.value)
             method = func.attr
             base = self.qualname(func.value)
-            name = None if base is None else self.aliases.get(f"{base}.{method}", f"{base}.{method}")
+            name = None if base is None else f"{base}.{method}"
+            if name in self.aliases:
+                name = self.aliases[name]
             on_module = is_module(self, base)
             if receiver.kind and (name is None or base != receiver.kind
                                   and (receiver.kind.startswith("pathlib.") or type(func.value) is ast.Call)):
