@@ -37,8 +37,9 @@ def _join_written(out: State, other: State, base: State, written: set) -> State:
     in the same order, as `_join_scanned` makes."""
     merged = descended(out, base, set(written))
     added = []
-    for key in written:
-        mine, theirs = out.get(key), other.get(key)
+    for key in written:  # tested and read by the operators: no call of `get` a name
+        mine = out[key] if key in out else None
+        theirs = other[key] if key in other else None
         if mine is theirs:
             continue
         if theirs is None:

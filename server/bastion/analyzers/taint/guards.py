@@ -83,11 +83,13 @@ def refine(ev: Evaluator, test: ast.expr, env: Env | None, truth: bool) -> Env |
 
 def _single(ev: Evaluator, test: ast.expr, env: Env, truth: bool) -> Env:
     """`env` where `test`, neither a `not` nor a boolean operation, evaluated to `truth`."""
-    if isinstance(test, ast.Compare) and len(test.ops) == 1:
-        with ev.evaluating_in(env):
-            matched = none_test(ev, test)
-        if matched is not None:  # `re.fullmatch(P, name) is None`: the test failed
-            return refine(ev, matched, env, truth == isinstance(test.ops[0], ast.IsNot))
+    if type(test) is ast.Compare and len(test.ops) == 1:
+        kind = type(test.ops[0])
+        if kind is ast.Is or kind is ast.IsNot:  # regex_tests.none_test's tests: no other enters
+            with ev.evaluating_in(env):
+                matched = none_test(ev, test)
+            if matched is not None:  # `re.fullmatch(P, name) is None`: the test failed
+                return refine(ev, matched, env, truth == (kind is ast.IsNot))
         return _compare(ev, test, env, truth)
     if isinstance(test, ast.Call) and len(test.args) == 1 and not test.keywords \
             and isinstance(test.func, ast.Name):
@@ -194,12 +196,13 @@ def _each_character(ev: Evaluator, test: ast.Call, env: Env, negated: bool = Fal
 def _compare(ev: Evaluator, test: ast.Compare, env: Env, truth: bool) -> Env:
     op, left, right = test.ops[0], test.left, test.comparators[0]
     models = ev.models.guard_models
-    if isinstance(op, ast.LtE) and truth:
+    kind = type(op)  # read once: no isinstance call a test
+    if kind is ast.LtE and truth:
         return _subset(ev, left, right, env)  # `set(name) <= set(ALLOWED)`
     with ev.evaluating_in(env):
-        if isinstance(op, (ast.In, ast.NotIn)):
-            holds = truth == isinstance(op, ast.In)  # on this branch `left in right` holds
-            needle = left.value if isinstance(left, ast.Constant) else None
+        if kind is ast.In or kind is ast.NotIn:
+            holds = truth == (kind is ast.In)  # on this branch `left in right` holds
+            needle = left.value if type(left) is ast.Constant else None
             if isinstance(needle, str) and not holds:
                 if needle == ".." and "dotdot" in models:
                     # safe appended to a base; used whole or joined it may be absolute
@@ -219,7 +222,8 @@ def _compare(ev: Evaluator, test: ast.Compare, env: Env, truth: bool) -> Env:
                 if isinstance(allowed, (tuple, frozenset)) and allowed:
                     return _allowed(ev, env, left, allowed, models)
             return env
-        if isinstance(op, (ast.Eq, ast.NotEq, ast.Is)) and truth == (not isinstance(op, ast.NotEq)):
+        if (kind is ast.Eq or kind is ast.NotEq or kind is ast.Is) \
+                and truth == (kind is not ast.NotEq):
             inside = common_path(ev, env, left) or common_path(ev, env, right) \
                 or own_name(ev, env, left, right) or own_name(ev, env, right, left)
             if inside is not None:
