@@ -18,15 +18,15 @@ if TYPE_CHECKING:
 
 Env = dict
 REGEX_TESTS = {"re.fullmatch": "fullmatch", "re.match": "match", "re.search": "search"}
+_REGEX_METHODS = frozenset(REGEX_TESTS.values())
 
 
 def regex_subject(ev: Evaluator, call: ast.Call) -> ast.Name | None:
     """The name a regular expression test matches (`re.fullmatch(P, name)`,
     `NAME_RE.match(name)`): its result is None exactly when the test fails."""
     func = call.func
-    if not isinstance(func, ast.Attribute) or func.attr not in REGEX_TESTS.values() \
-            or not call.args:
-        return None
+    if type(func) is not ast.Attribute or func.attr not in _REGEX_METHODS or not call.args:
+        return None  # (every call assignment asks: no isinstance nor values() call)
     if ev.qualname(func) in REGEX_TESTS:
         subject = call.args[1] if len(call.args) >= 2 else None
     else:  # a compiled pattern's method (`guards._call` checks that it is one)

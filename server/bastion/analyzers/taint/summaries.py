@@ -72,7 +72,7 @@ def _workspace_function(ev: Evaluator, func: ast.Attribute, instance_of: str | N
 def _on_module_class(ev: Evaluator, func: ast.Attribute) -> bool:
     """`Class.method` of a class of this module whose method takes no instance (a staticmethod
     or classmethod): the call's arguments are its parameters."""
-    if not isinstance(func.value, ast.Name) or func.value.id in ev.env:
+    if type(func.value) is not ast.Name or func.value.id in ev.env:
         return False
     name = ev.module.inherited(func.value.id, func.attr)
     function = ev.module.function_named(name) if name is not None else None
@@ -163,7 +163,7 @@ def base_method(ev: Evaluator, node: ast.Call) -> str | None:
 
 
 def _is_super(node: ast.expr) -> bool:
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
+    return type(node) is ast.Call and type(node.func) is ast.Name and node.func.id == "super"
 
 
 def apply_summary(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Value],
