@@ -10,6 +10,11 @@ its first file was analysed.
 
 A child that ends before it answers (a crash, a kill, an exception that escaped) is reported for
 the task it had, through `crashed`, and a new child takes the tasks left.
+
+Tasks may say what they share (`near`: the workspace modules a file imports, whose summaries
+its analysis computes in the child that has it): a free child is handed, of the next tasks, the
+one sharing most with those it had and least with the other children's, so that fewer are
+computed in both. Each child owns the set of what its tasks shared (`_Child.near`).
 """
 
 from __future__ import annotations
@@ -18,9 +23,13 @@ import os
 import pickle
 import select
 import struct
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 _HEADER = struct.Struct("<I")
+# How many of the next tasks (in the order given: the largest files first) a free child may be
+# handed by what they share; the last ones go in their order, so that the children still end
+# within a small task of each other.
+WINDOW = 32
 
 
 def forks() -> bool:
@@ -37,6 +46,7 @@ class _Child:
     def __init__(self, pid: int, tasks: int, results: int) -> None:
         self.pid, self.tasks, self.results = pid, tasks, results
         self.task: int | None = None  # being worked on
+        self.near: set[str] = set()  # what the tasks it was handed share (`run`'s `near`)
 
     def send(self, task: int) -> None:
         self.task = task
@@ -103,10 +113,12 @@ def _ended(child: _Child) -> str:
 
 
 def run(count: int, start: Callable[[], None], work: Callable[[int], object],
-        tasks: list[int], crashed: Callable[[int, str], object]) -> Iterator[tuple[int, object]]:
+        tasks: list[int], crashed: Callable[[int, str], object],
+        near: Callable[[int], frozenset[str]] | None = None) -> Iterator[tuple[int, object]]:
     """(task, `work(task)`) for every task of `tasks`, handed in their order to `count` children
-    as each becomes free, as they come back. `start` runs first in each child; a task whose child
-    ended before answering gives `crashed(task, how it ended)` instead."""
+    as each becomes free (with `near`, by what they share: `_pick`), as they come back. `start`
+    runs first in each child; a task whose child ended before answering gives `crashed(task,
+    how it ended)` instead."""
     pending = list(reversed(tasks))
     held: set[int] = set()
     children: dict[int, _Child] = {}  # by the fd of their results
@@ -114,7 +126,7 @@ def run(count: int, start: Callable[[], None], work: Callable[[int], object],
         for _ in range(min(count, len(pending))):
             child = _fork(start, work, held)
             children[child.results] = child
-            child.send(pending.pop())
+            child.send(_pick(pending, child, children.values(), near))
         while children:
             ready, _, _ = select.select(list(children), [], [])
             for fd in ready:
@@ -131,11 +143,11 @@ def run(count: int, start: Callable[[], None], work: Callable[[int], object],
                     if pending:
                         child = _fork(start, work, held)
                         children[child.results] = child
-                        child.send(pending.pop())
+                        child.send(_pick(pending, child, children.values(), near))
                     continue
                 yield task, pickle.loads(data)
                 if pending:
-                    child.send(pending.pop())
+                    child.send(_pick(pending, child, children.values(), near))
                 else:  # done: the child reads the end of its tasks and exits
                     del children[fd]
                     for end in (child.tasks, child.results):
@@ -148,3 +160,25 @@ def run(count: int, start: Callable[[], None], work: Callable[[int], object],
                 os.close(end)
             os.kill(child.pid, 9)
             os.waitpid(child.pid, 0)
+
+
+def _pick(pending: list[int], child: _Child, children: Iterable[_Child],
+          near: Callable[[int], frozenset[str]] | None) -> int:
+    """The task for `child`, taken from `pending` (the next one last): without `near`, the next;
+    else, of the next `WINDOW` while more are left, the one sharing most with what `child` had
+    and least with what the other children had (the earliest of equals)."""
+    if near is None:
+        return pending.pop()
+    if len(pending) > WINDOW:
+        others = set().union(*(c.near for c in children if c is not child))
+        best, most = len(pending) - 1, None
+        for position in range(len(pending) - 1, len(pending) - 1 - WINDOW, -1):
+            shared = near(pending[position])
+            score = len(shared & child.near) - len(shared & others)
+            if most is None or score > most:
+                best, most = position, score
+        task = pending.pop(best)
+    else:
+        task = pending.pop()
+    child.near |= near(task)
+    return task

@@ -12,6 +12,7 @@ rows they send back with their results (`_SentBack`).
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 from collections.abc import Iterable
@@ -271,9 +272,14 @@ def _outcomes(items: list[ScanItem], order: list[int], jobs: int, use_cache: boo
     if fork_pool.forks():
         # Built here once, the engine (bandit's plugins, the rules) is inherited by every
         # worker; built by each, the engines would compete for the cores while no file is read.
-        _engine()
+        engine = _engine()
+        from bastion.analyzers.taint.workspace_attach import imported_modules
+
+        # files importing the same workspace modules to one worker, which computes their
+        # summaries once (read while the workers analyse, when a worker is handed a file)
+        near = functools.cache(lambda task: imported_modules(engine, items[task].path))
         yield from fork_pool.run(jobs, _start_worker, lambda task: _worker(items[task], use_cache),
-                                 order, _crashed)
+                                 order, _crashed, near)
         return
     from concurrent.futures import ProcessPoolExecutor  # spawned workers (Windows, macOS)
     from itertools import repeat

@@ -129,6 +129,12 @@ class SummaryStore:
                 return dependency_key(self.graph, text, path)
             return None if import_table(text, path, self.graph.resolver) else ""
 
+    def imported(self, path: str) -> frozenset[str]:
+        """The workspace modules the file at `path` imports: a scan hands files importing the
+        same ones to one worker (fork_pool.py's `near`), which then computes their summaries once."""
+        with self._lock:
+            return frozenset(self.graph.deps(os.path.realpath(path)))
+
     def urls_key(self, text: str, path: str | None) -> str:
         """Part of a Django module's result-cache key: the `urls.py` files near it (url_routes.py)."""
         with self._lock:

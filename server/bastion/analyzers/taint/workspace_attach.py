@@ -31,6 +31,15 @@ def attach(engine, roots: Iterable[str]) -> SummaryStore | None:
     return None
 
 
+def imported_modules(engine, path: str) -> frozenset[str]:
+    """The workspace modules the file at `path` imports, as the store `attach` gave the engine
+    resolves them (none without one)."""
+    for analyzer in engine.analyzers:
+        if analyzer.id == "taint" and analyzer.workspace is not None:
+            return analyzer.workspace.imported(path)
+    return frozenset()
+
+
 def editor_summaries(analyzer, roots: Sequence[str], texts: Callable[[str], str | None],
                      previous: EditorStore | None = None) -> EditorStore | None:
     """`TaintAnalyzer.summaries` (`Analyzer.summaries`): the analyzer uses a store whose
