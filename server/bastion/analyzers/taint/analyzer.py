@@ -117,11 +117,11 @@ class TaintAnalyzer:
         # (text, its digest): a keystroke asks twice with the same text (see _result), which
         # is hashed once (0.2 ms for _pydecimal.py's 230 kB)
         self._last_digest: tuple[str, blake2b] | None = None
-        # the last text's answers, kept per edit
-        self._gate = source_gate(self.models)
-        self._judged = JudgedGate(NEEDLES, SQL_NEEDLES, SQL_TEXT, find_sql_text)
-        self._registrars = registrar_gate(self.models)
-        self._renders = words_gate(RENDER_WORDS)  # a search of a 230 kB text costs 0.3 ms
+        # the last text's answers, kept per edit (a scan's texts are whole files: checked whole)
+        self._gate = source_gate(self.models, incremental)
+        self._judged = JudgedGate(NEEDLES, SQL_NEEDLES, SQL_TEXT, find_sql_text, incremental)
+        self._registrars = registrar_gate(self.models, incremental)
+        self._renders = words_gate(RENDER_WORDS, incremental)  # a search of a 230 kB text: 0.3 ms
         self._parser = BlockParser(memo=self._calls) if incremental else WholeParser()
         self._templates = TemplateFiles()
         self._declared = SHARED_DECLARED

@@ -14,8 +14,12 @@ whole cost there when the module reads no source. An edit changes one stretch of
   text's, a few lines); one whose match has no bound (`input\\s*\\(`) is searched in the
   whole text.
 Anything else, and a text that shares little with the last one (the analyzer serves every
-document), is checked whole. Owned by the taint analyzer, used under the engine's lock like
-its other caches.
+document), is checked whole. A one-off scan's gates (`edits=False`) check every text whole:
+its texts are other files, never an edit of the last one, and a small file shares enough of
+its text with the one before (a licence header, the end) that each gate compiled and measured
+every expression it looks for (123 for the sources, 33 for the registrars): 9 ms a process
+(and a scan's every worker) for no reuse.
+Owned by the taint analyzer, used under the engine's lock like its other caches.
 """
 
 from __future__ import annotations
@@ -49,11 +53,13 @@ class TextGate:
 
     def __init__(self, whole: Callable[[str], tuple[int, int] | None],
                  checks: list[tuple[str, re.Pattern, int]]
-                 | Callable[[], list[tuple[str, re.Pattern, int]]]) -> None:
+                 | Callable[[], list[tuple[str, re.Pattern, int]]], edits: bool = True) -> None:
         """`checks` may be given as a function that makes them, called when an edit first
-        needs them: a scan checks whole texts only."""
+        needs them; `edits`: False when the texts are never edits of each other (a scan),
+        then each is checked whole and `checks` is never made."""
         self._whole = whole
         self._checks = checks
+        self._edits = edits
         self._text: str | None = None
         self._witness: tuple[int, int] | None = None  # a match in `_text`, None: it has none
         # The needles of unbounded checks that `_text` does not hold, when `_around` found
@@ -62,6 +68,8 @@ class TextGate:
         self._absent: frozenset[str] = frozenset()
 
     def match(self, text: str) -> bool:
+        if not self._edits:
+            return self._whole(text) is not None
         old, witness, absent = self._text, self._witness, self._absent
         self._absent = frozenset()
         if old is None or old == text:
@@ -129,13 +137,14 @@ class TextGate:
         return None
 
 
-def source_gate(models: Models) -> TextGate:
-    """`Models.may_read_sources`, per edit."""
+def source_gate(models: Models, edits: bool = True) -> TextGate:
+    """`Models.may_read_sources`, per edit (`edits`: see `TextGate`)."""
     return TextGate(models.source_match,
-                    lambda: [(needle, check, _reach(check)) for needle, check in models.gate()])
+                    lambda: [(needle, check, _reach(check)) for needle, check in models.gate()],
+                    edits)
 
 
-def registrar_gate(models: Models) -> TextGate:
+def registrar_gate(models: Models, edits: bool = True) -> TextGate:
     """Whether a text names a registrar (`Models.registrar_names`: `Depends`, `add_url_rule`)
     as a whole word, as a call of one is written (`serve` in `preserve` names none: each
     keystroke in _pydecimal.py walked every function's parameters for it), per edit: the
@@ -150,7 +159,7 @@ def registrar_gate(models: Models) -> TextGate:
             if match is not None:
                 return match.span()
         return None
-    return TextGate(first, lambda: [(name, check(name), _reach(check(name))) for name in names])
+    return TextGate(first, lambda: [(name, check(name), _reach(check(name))) for name in names], edits)
 
 
 def _lines_around(text: str, start: int, end: int) -> tuple[int, int]:
@@ -214,12 +223,14 @@ class JudgedGate:
 
     def __init__(self, needles: tuple[str, ...], sql_needles: tuple[str, ...],
                  sql_text: re.Pattern,
-                 find_sql: Callable[[str], tuple[int, int] | None] | None = None) -> None:
-        """`find_sql`: the span of `sql_text`'s first match in a whole text, found faster."""
-        self._calls = words_gate(needles)
-        self._sql_words = words_gate(sql_needles)
+                 find_sql: Callable[[str], tuple[int, int] | None] | None = None,
+                 edits: bool = True) -> None:
+        """`find_sql`: the span of `sql_text`'s first match in a whole text, found faster;
+        `edits`: see `TextGate`."""
+        self._calls = words_gate(needles, edits)
+        self._sql_words = words_gate(sql_needles, edits)
         self._sql = TextGate(find_sql or (lambda text: _span(sql_text.search(text))),
-                             [("", sql_text, _LINES)])
+                             [("", sql_text, _LINES)], edits)
 
     def match(self, text: str) -> bool:
         calls, words, sql = (self._calls.match(text), self._sql_words.match(text),
@@ -231,9 +242,9 @@ class JudgedGate:
             gate.forget_text()
 
 
-def words_gate(words: tuple[str, ...]) -> TextGate:
-    """Whether a text holds one of `words`, per edit. The whole check is `str.find`: the
-    expressions are compiled for the first edit (a scan makes none)."""
+def words_gate(words: tuple[str, ...], edits: bool = True) -> TextGate:
+    """Whether a text holds one of `words`, per edit (`edits`: see `TextGate`). The whole
+    check is `str.find`: the expressions are compiled for the first edit (a scan makes none)."""
 
     def first(text: str) -> tuple[int, int] | None:
         for word in words:
@@ -241,7 +252,8 @@ def words_gate(words: tuple[str, ...]) -> TextGate:
             if at >= 0:
                 return at, at + len(word)
         return None
-    return TextGate(first, lambda: [(word, re.compile(re.escape(word)), len(word)) for word in words])
+    return TextGate(first, lambda: [(word, re.compile(re.escape(word)), len(word)) for word in words],
+                    edits)
 
 
 def _span(match: re.Match | None) -> tuple[int, int] | None:
