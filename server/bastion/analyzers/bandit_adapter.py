@@ -7,6 +7,8 @@ test_bandit_contract.py` fails loudly when these internals change.
 Bandit keeps global state: building a test set rewrites the blacklist and plugin options of
 every test set built before it. So one process-wide test set runs every check, rule selection
 happens after, and runs are serialised by the caller (the engine holds one lock).
+State of this module's own: the fields the walk reads per node class (`_NODE_FIELDS`), filled
+as classes are met; each test set carries its checks' plan (`_plan`), made on first use.
 """
 
 from __future__ import annotations
@@ -63,6 +65,11 @@ for _module in (node_visitor, tester):
         _module.LOG = _QuietLog(_module.LOG)
 
 _MISSING = object()  # a field a node lacks (`getattr` default)
+# Fields that hold a name, a number or a flag, never a node: the walk does not read them (a
+# tree's every Name, Attribute and Constant has one or two).
+_VALUE_FIELDS = frozenset({"id", "attr", "arg", "name", "module", "level", "kind", "type_comment",
+                           "conversion", "is_async", "simple"})
+_NODE_FIELDS: dict[type, tuple[str, ...]] = {ast.Constant: ()}  # its value is no node
 _NO_SCORES = {"SEVERITY": [0, 0, 0, 0], "CONFIDENCE": [0, 0, 0, 0]}
 
 
@@ -93,6 +100,7 @@ class _RecordingTester(tester.BanditTester):
         # The checks that raised, described: bandit only logs them, so a finding they would have
         # made is missing without a word; the adapter makes the unit "not analysed" instead.
         self.failures: list[str] = []
+        self.plan = _plan(self.testset)
 
     def report_error(self, test, context, error) -> None:
         tester.BanditTester.report_error(test, context, error)
@@ -100,18 +108,18 @@ class _RecordingTester(tester.BanditTester):
                              f"{context._context.get('lineno')}")
 
     def run_tests(self, raw_context, checktype):
-        tests = self.testset.tests.get(checktype)
+        tests = self.plan.get(checktype)
         if not tests or self.failures:
             # most node types (Name, Load, ...) have no check at all; after a check raised, the
             # unit is "not analysed" and its results are dropped: a check failing on every node
             # of a generated chain (each logging a deep traceback) took minutes
             return _NO_SCORES
         context = b_context.Context(raw_context.copy())  # copy.copy of a dict
-        for test in tests:
-            if test is b_blacklist and skips_call(context, test._config):
+        for test, configured, blacklist in tests:
+            if blacklist and skips_call(context, test._config):
                 continue  # it would find nothing (bandit_blacklist.py)
             try:  # as in bandit, around the result's bookkeeping too
-                result = test(context, test._config) if hasattr(test, "_config") else test(context)
+                result = test(context, test._config) if configured else test(context)
                 if result is not None:
                     self._record(result, test, context._context, raw_context)
             except Exception as exc:  # bandit's own handling: logged, the other tests run
@@ -135,6 +143,19 @@ class _RecordingTester(tester.BanditTester):
         result._bastion_node = raw_context.get("node")
         result._bastion_context_lines = list(raw_context.get("linerange", []))
         self.results.append(result)
+
+
+def _plan(testset) -> dict[str, tuple[tuple[object, bool, bool], ...]]:
+    """The test set's checks by node type, each with whether it takes its options (`_config`,
+    read at each call: bandit sets it when it builds a test set) and whether it is the
+    blacklist: asked once, not for every check of every node (86k calls in a check of the
+    email package)."""
+    plan = getattr(testset, "_bastion_plan", None)
+    if plan is None:
+        plan = testset._bastion_plan = {
+            kind: tuple((test, hasattr(test, "_config"), test is b_blacklist) for test in tests)
+            for kind, tests in testset.tests.items()}
+    return plan
 
 
 class _LeanVisitor(node_visitor.BanditNodeVisitor):
@@ -161,7 +182,12 @@ class _LeanVisitor(node_visitor.BanditNodeVisitor):
         """Links each child and walks into it: a child of no interest is walked here (the
         call of a method per node, for the most of a tree, was a tenth of this walk)."""
         linked, interesting = self.linked, self.interesting
-        for field in node._fields:
+        try:
+            fields = _NODE_FIELDS[node.__class__]
+        except KeyError:
+            fields = _NODE_FIELDS[node.__class__] = tuple(
+                field for field in node._fields if field not in _VALUE_FIELDS)
+        for field in fields:
             value = getattr(node, field, _MISSING)  # ast.iter_fields skips a missing field
             if isinstance(value, list):
                 children, last, nodes = value, len(value) - 1, False
@@ -178,9 +204,10 @@ class _LeanVisitor(node_visitor.BanditNodeVisitor):
                 kind = item.__class__
                 if kind.__name__ not in interesting or (
                         kind is ast.Constant and not isinstance(item.value, (str, bytes))):
-                    self.depth += 1
-                    self.generic_visit(item)
-                    self.depth -= 1
+                    if item._fields:  # a context or an operator (Load, Add) has no child
+                        self.depth += 1
+                        self.generic_visit(item)
+                        self.depth -= 1
                 elif self.pre_visit(item):
                     self.visit(item)
                     self.generic_visit(item)
