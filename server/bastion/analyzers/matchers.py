@@ -158,10 +158,11 @@ class AssignPattern(Pattern):
         self.targets, self.value, self.module_level = targets, value, module_level
         self.imported = imported
 
-    def matches(self, target: ast.AST, value: ast.AST, in_function: bool, env: Env) -> bool:
+    def matches(self, path: str | None, value: ast.AST, in_function: bool, env: Env) -> bool:
+        """`path`: the target's `target_path`, found once for all the patterns."""
         if self.module_level and in_function:
             return False
-        if target_path(target, env) not in self.targets:
+        if path not in self.targets:
             return False
         return self.gate(env) and (self.value is None or self.value(value, env))
 

@@ -26,6 +26,7 @@ from bastion.analyzers.matchers import (
     DecoratorPattern,
     Env,
     Pattern,
+    target_path,
 )
 from bastion.analyzers.rule_tables import folder_tables
 from bastion.analyzers.versions import TOML_RULES_EVALUATOR, catalog_version, toml_files
@@ -258,8 +259,9 @@ class TomlRulesAnalyzer:
                 if self._assigns and node.value is not None:
                     targets = node.targets if kind is ast.Assign else [node.target]
                     for target in targets:
+                        path = target_path(target, env)
                         for rule, pattern in self._assigns:
-                            if pattern.matches(target, node.value, in_function, env):
+                            if pattern.matches(path, node.value, in_function, env):
                                 self._report(rule, node, node, unit, found)
             elif kind is ast.Compare:
                 for rule, pattern in self._compares:
@@ -285,8 +287,9 @@ class TomlRulesAnalyzer:
             for field in reversed(fields):
                 value = getattr(node, field, None)
                 if type(value) is list:
-                    stack.extend((child, inner, statement) for child in reversed(value)
-                                 if isinstance(child, ast.AST) and type(child) not in inert)
+                    # a list, not a generator: one call, not one per child
+                    stack.extend([(child, inner, statement) for child in reversed(value)
+                                  if isinstance(child, ast.AST) and type(child) not in inert])
                 elif isinstance(value, ast.AST) and type(value) not in inert:
                     stack.append((value, inner, statement))
         return list(found.values())
