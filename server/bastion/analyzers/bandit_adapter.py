@@ -179,8 +179,10 @@ class _LeanVisitor(node_visitor.BanditNodeVisitor):
         self.linked: list[ast.AST] = []  # the nodes given links, in walk order
 
     def generic_visit(self, node):
-        """Links each child and walks into it: a child of no interest is walked here (the
-        call of a method per node, for the most of a tree, was a tenth of this walk)."""
+        """Links each child and enters it (`_enter`), except a context or an operator of no
+        interest (Load, Add: no field, no check). Each level of a nested expression keeps its
+        two frames (this method's and `_enter`'s): a check that recurses from the bottom of a
+        deep chain runs out of stack exactly where it did (test_taint_joined_text)."""
         linked, interesting = self.linked, self.interesting
         try:
             fields = _NODE_FIELDS[node.__class__]
@@ -189,29 +191,21 @@ class _LeanVisitor(node_visitor.BanditNodeVisitor):
                 field for field in node._fields if field not in _VALUE_FIELDS)
         for field in fields:
             value = getattr(node, field, _MISSING)  # ast.iter_fields skips a missing field
-            if isinstance(value, list):
-                children, last, nodes = value, len(value) - 1, False
+            if type(value) is list:  # a tree's lists are lists (no call, unlike isinstance)
+                last = len(value) - 1
+                for index, item in enumerate(value):
+                    if isinstance(item, ast.AST):
+                        item._bandit_sibling = value[index + 1] if index < last else None
+                        item._bandit_parent = node
+                        linked.append(item)
+                        if item._fields or item.__class__.__name__ in interesting:
+                            self._enter(item)
             elif isinstance(value, ast.AST):
-                children, last, nodes = (value,), 0, True
-            else:
-                continue
-            for index, item in enumerate(children):
-                if not (nodes or isinstance(item, ast.AST)):
-                    continue  # a name of a list of names (`global a, b`)
-                item._bandit_sibling = children[index + 1] if index < last else None
-                item._bandit_parent = node
-                linked.append(item)
-                kind = item.__class__
-                if kind.__name__ not in interesting or (
-                        kind is ast.Constant and not isinstance(item.value, (str, bytes))):
-                    if item._fields:  # a context or an operator (Load, Add) has no child
-                        self.depth += 1
-                        self.generic_visit(item)
-                        self.depth -= 1
-                elif self.pre_visit(item):
-                    self.visit(item)
-                    self.generic_visit(item)
-                    self.post_visit(item)
+                value._bandit_sibling = None
+                value._bandit_parent = node
+                linked.append(value)
+                if value._fields or value.__class__.__name__ in interesting:
+                    self._enter(value)
 
     def unlink(self) -> None:
         """Removes the parent and sibling links the walk set (a node met twice, such as the
@@ -221,6 +215,18 @@ class _LeanVisitor(node_visitor.BanditNodeVisitor):
             if "_bandit_parent" in links:
                 del links["_bandit_parent"], links["_bandit_sibling"]
         self.linked = []
+
+    def _enter(self, node):
+        kind = node.__class__
+        if kind.__name__ not in self.interesting or (
+                kind is ast.Constant and not isinstance(node.value, (str, bytes))):
+            self.depth += 1
+            self.generic_visit(node)
+            self.depth -= 1
+        elif self.pre_visit(node):
+            self.visit(node)
+            self.generic_visit(node)
+            self.post_visit(node)
 
     def pre_visit(self, node):
         self.depth += 1
