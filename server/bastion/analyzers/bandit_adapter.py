@@ -70,6 +70,8 @@ _MISSING = object()  # a field a node lacks (`getattr` default)
 _VALUE_FIELDS = frozenset({"id", "attr", "arg", "name", "module", "level", "kind", "type_comment",
                            "conversion", "is_async", "simple"})
 _NODE_FIELDS: dict[type, tuple[str, ...]] = {ast.Constant: ()}  # its value is no node
+if hasattr(ast, "TypeAlias"):  # Python 3.12: `type X = ...` names X with a Name node
+    _NODE_FIELDS[ast.TypeAlias] = ast.TypeAlias._fields
 _NO_SCORES = {"SEVERITY": [0, 0, 0, 0], "CONFIDENCE": [0, 0, 0, 0]}
 
 
