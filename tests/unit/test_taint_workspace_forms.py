@@ -102,3 +102,35 @@ def test_body_model_of_another_module(tmp_path, compute):
         return sorted((f.line, f.rule_id) for f in found)
     assert taint("name") == [(12, "BST204")]
     assert taint("qty") == []
+
+
+EVENTS = '''
+import sqlite3
+
+import socketio
+
+from .schemas import ItemIn
+
+sio = socketio.Server()
+
+
+@sio.event
+def save(sid, data: ItemIn):
+    sqlite3.connect("x.db").execute("INSERT INTO t VALUES (%s)" % data["qty"])
+
+
+@sio.event
+def save_validated(sid, data):
+    item = ItemIn.model_validate(data)
+    sqlite3.connect("x.db").execute("INSERT INTO t VALUES (%s)" % item.qty)
+'''
+
+
+@pytest.mark.parametrize("compute", [True, False], ids=["scan", "editor"])
+def test_a_model_annotation_validates_only_where_the_framework_does(tmp_path, compute):
+    """python-socketio hands an event handler the JSON the client emitted, a dict: typing it
+    with a pydantic model of schemas.py validates nothing (only FastAPI, Django Ninja, Litestar
+    declare `validated_models`), while `model_validate` does."""
+    found = workspace_findings(ANALYZER, tmp_path, {"schemas.py": SCHEMAS, "events.py": EVENTS},
+                               compute)
+    assert sorted((f.line, f.rule_id) for f in found) == [(12, "BST204")]

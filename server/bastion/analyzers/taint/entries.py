@@ -121,6 +121,12 @@ def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
 
     def marks_of(node: ast.ClassDef) -> tuple[str, ...]:
         return _class_marks(node, env, kinds)
+    # whether a class's decorators can make it an entry's, or type its methods' parameters
+    # (NameSet has no `__bool__`: `.exact or .globs` is whether it names anything)
+    decorating = routing = False
+    for entry in entries:
+        decorating = decorating or bool(entry.class_decorators.exact or entry.class_decorators.globs)
+        routing = routing or bool(entry.class_routes.exact or entry.class_routes.globs)
     for node in definitions:
         if isinstance(node, FUNCTIONS):
             around: tuple = (node.name in called, registered.get(node.name, ()))
@@ -143,8 +149,8 @@ def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
                 owned = owner(bases)
             self_kind, setup = (owned.self_kind, owned.setup_methods) if owned else (None, ())
             marks = (kept.marks(node, marks_of) if kept is not None else marks_of(node)) \
-                if any(e.class_decorators for e in entries) else ()
-            if node.decorator_list and any(e.class_routes for e in entries):
+                if decorating else ()
+            if node.decorator_list and routing:
                 # the class's URL rules type its methods' parameters (entry_params.py)
                 marks = (*marks, *(ast.unparse(d) for d in node.decorator_list))
             around = (node.name, tuple(bases), self_kind, setup, marks)

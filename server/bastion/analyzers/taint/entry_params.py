@@ -186,7 +186,7 @@ def entry_params(function: Function, entry: EntryModel, decorator: ast.expr | No
                if converter.strip() in _TYPED_CONVERTERS}
         safe += [name for name in tainted if name in typed]
         tainted = [name for name in tainted if name not in typed]
-    if entry.class_routes and function.class_node is not None:
+    if (entry.class_routes.exact or entry.class_routes.globs) and function.class_node is not None:
         typed = _route_typed(function, entry, env, kinds)
         safe += [name for name in tainted if name in typed]
         tainted = [name for name in tainted if name not in typed]

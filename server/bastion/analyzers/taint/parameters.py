@@ -59,7 +59,8 @@ def parameters(ev: Evaluator, function: Function) -> dict[str, Value]:
             label = f"{entry.label} `{name}`"
             origin = _origin(param, entry.kind, entry.label)
             fields = dict(function.validated_fields).get(name) \
-                or (_form_fields(ev, param) if entry.validated_models else None) \
+                or (_form_fields(ev, param) if entry.validated_models.exact
+                    or entry.validated_models.globs else None) \
                 or (ev.module.argparse_clean if REGISTRAR in entry.registrars else None)
             steps = (ev.step(param, label),)
             body = Value(frozenset({origin}), steps=steps, known=True)
