@@ -66,6 +66,7 @@ from bastion.analyzers.taint.tables import function_tables, table_key
 from bastion.analyzers.taint.template_files import Template
 from bastion.analyzers.taint.top_level_sources import Chain, top_level_sources
 from bastion.analyzers.taint.type_aliases import annotated_aliases, portable, written_aliases
+from bastion.analyzers.taint.user_keys import text_user_keys
 from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.digests import blake2b
 from bastion.engine.cache import LRU
@@ -127,6 +128,8 @@ class ModuleContext:
     argparse_clean: frozenset[str] = frozenset()
     # its Enum classes without methods: `Color(q)`, `Color[q]` is a constant member or raises
     enums: frozenset[str] = frozenset()
+    # the signed-in user's keys its own user model makes text, not a number (user_keys.py)
+    text_user_keys: frozenset[str] = frozenset()
     # its dicts of functions picked by a key: `ACTIONS[kind](host)` runs each (tables.py)
     tables: dict[str, tuple[tuple[object, LocalFunction], ...]] = attrs.Factory(dict)
     # global queue -> the line a function of it puts request data in it (queues.py)
@@ -220,6 +223,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     queues = queue_feeds(definitions, env, kinds, models, memo)
     stored = global_stores(definitions, env, models, kinds, memo)
     forms = validated_forms(shapes, env, kinds, models)
+    user_keys = text_user_keys(shapes, env, kinds)
     classes = {node.name: shape for node, shape in shapes.items()}  # a redefinition wins
     records = {**named_tuples(tree.body, env, bindings.once), **record_fields(definitions, shapes, env)}
     # Only a module that imports a body model's base can define a body model.
@@ -286,7 +290,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                    sorted((k, table_key(v)) for k, v in tables.items()),
                                    sorted(routes.items()),
                                    sorted((k, ast.dump(v)) for k, v in aliases.items()),
-                                   )).encode(), digest_size=16).digest()
+                                   sorted(user_keys))).encode(), digest_size=16).digest()
     # a class deriving from a framework's class through another module's base class is the
     # framework's, though this module does not import it
     inherited = {base.split(".")[0] for shape in shapes.values() for base in shape.bases if base}
@@ -333,6 +337,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                          forms=forms, records=records, built=built, class_forms=class_forms,
                          shadowed=shadowed, argparse_clean=choices, argparse_declares=declares,
                          enums=frozenset(k for k, v in classes.items() if closed_enum(v)),
+                         text_user_keys=user_keys,
                          parser_bindings=bound, argparse_helped=helped, tables=tables, queues=queues,
                          stored_globals=stored, top_sources=top, top_calls=top_calls,
                          factory_parsers=bound_parsers(bound, choices, declares, lambda _: None))

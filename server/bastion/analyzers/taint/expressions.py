@@ -158,7 +158,7 @@ class Evaluator:
             if found is not None:
                 return found
         name = self.qualname(node)
-        if name in KNOWN_ATTRIBUTES:
+        if name in KNOWN_ATTRIBUTES and name not in self.module.text_user_keys:
             return KNOWN_ATTRIBUTES[name]
         found = self.source_value(name, node)
         if found is not None:

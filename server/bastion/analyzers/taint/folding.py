@@ -23,14 +23,16 @@ if TYPE_CHECKING:
 # machine's, not the request's: `[sys.executable, "-m", "pip", "--version"]` runs nothing of the
 # sender's): argv.py reads it as `python`, whose `-c` runs the next argument as code.
 # The signed-in user's key (Django's `request.user.id` / `.pk`, also a class-based view's; Flask-
-# Login's `current_user.id`): the database's number for the row the session names, not text.
+# Login's `current_user.id`): the database's number for the row the session names, not text,
+# unless the module's own user model keys users by text (user_keys.py).
+DJANGO_USER_KEYS = frozenset(f"{request}.user.{key}" for request in (
+    "django.http.HttpRequest", "django.views.View.request") for key in ("id", "pk"))
+FLASK_LOGIN_USER_KEYS = frozenset({"flask_login.current_user.id"})
 KNOWN_ATTRIBUTES = {**{f"string.{name}": constant(getattr(string, name)) for name in (
     "ascii_letters", "ascii_lowercase", "ascii_uppercase", "digits", "hexdigits", "octdigits",
     "punctuation", "whitespace", "printable")},
     "sys.executable": Value(clean=EVERY_CLASS, kind="sys.executable", known=True),
-    **dict.fromkeys((f"{request}.user.{key}" for request in (
-        "django.http.HttpRequest", "django.views.View.request") for key in ("id", "pk")), SAFE),
-    "flask_login.current_user.id": SAFE}
+    **dict.fromkeys(DJANGO_USER_KEYS | FLASK_LOGIN_USER_KEYS, SAFE)}
 _OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
              ast.Mod: operator.mod, ast.FloorDiv: operator.floordiv, ast.Div: operator.truediv,
              ast.BitOr: operator.or_, ast.BitAnd: operator.and_, ast.BitXor: operator.xor}
