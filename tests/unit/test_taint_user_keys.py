@@ -37,6 +37,15 @@ def test_a_django_user_model_keyed_by_text():
     assert reported(DJANGO.format(key="nickname = models.CharField(max_length=40)")) == set()
 
 
+# the view both user classes are read for: line 27 of FLASK_LOGIN, 22 of PEEWEE
+MINE = '''
+
+@app.route("/mine")
+@login_required
+def mine():
+    rows = sqlite3.connect("app.db").execute(f"SELECT * FROM posts WHERE author = '{{current_user.id}}'")
+    return jsonify(rows.fetchall())
+'''
 FLASK_LOGIN = '''\
 import sqlite3
 
@@ -59,14 +68,7 @@ def user_loader(user_id):
     user = User()
     user.id = user_id
     return user
-
-
-@app.route("/mine")
-@login_required
-def mine():
-    rows = sqlite3.connect("app.db").execute(f"SELECT * FROM posts WHERE author = '{{current_user.id}}'")
-    return jsonify(rows.fetchall())
-'''
+''' + MINE
 
 
 def test_a_flask_login_user_keyed_by_text():
@@ -75,3 +77,30 @@ def test_a_flask_login_user_keyed_by_text():
     integer = "id = db.Column(db.Integer, primary_key=True)"
     assert reported(FLASK_LOGIN.format(base=", db.Model", body=integer)) == set()
     assert reported(FLASK_LOGIN.format(base="", body="id: int")) == set()
+
+
+PEEWEE = '''\
+import sqlite3
+
+from flask import Flask, jsonify
+from flask_login import UserMixin, current_user, login_required
+from peewee import AutoField, CharField, Model, SqliteDatabase
+
+app = Flask(__name__)
+database = SqliteDatabase("app.db")
+
+
+class User(UserMixin, Model):
+    {body}
+    email = CharField(unique=True)
+
+    class Meta:
+        database = database
+''' + MINE
+
+
+def test_a_peewee_user_is_keyed_by_its_implicit_number():
+    """peewee gives a model without a primary key `id = AutoField()` (its documentation)."""
+    assert reported(PEEWEE.format(body="pass")) == set()
+    assert reported(PEEWEE.format(body="id = AutoField()")) == set()
+    assert reported(PEEWEE.format(body="id = CharField(primary_key=True)")) == {("B608", 22)}

@@ -6,8 +6,9 @@ It is not one where the module declares the user model with a key of text: a Dja
 (`AbstractUser` / `AbstractBaseUser`) whose primary key is a field other than an integer or a
 UUID (`username = models.CharField(max_length=40, primary_key=True)`: the name the user chose at
 sign-up), or a Flask-Login user class (`UserMixin`) that does not declare `id` an integer column
-(`db.Column(db.Integer, primary_key=True)`, `id: Mapped[int]`): Flask-Login's own example keeps
-the user's e-mail address there (`user.id = email`), and its `get_id()` returns text. Where the
+(`db.Column(db.Integer, primary_key=True)`, `id: Mapped[int]`, peewee's `AutoField()`; a peewee
+or MongoEngine model keys rows so without declaring it): Flask-Login's own example keeps the
+user's e-mail address there (`user.id = email`), and its `get_id()` returns text. Where the
 module declares no user model, the key stays a number: Django's default user model is keyed by
 an `AutoField`, and the user model of another module is not read (a view module seldom declares
 its models; a project keying users by text is the rare one, and either error costs the same).
@@ -30,6 +31,10 @@ _FLASK_USERS = frozenset({"flask_login.UserMixin", "flask_login.mixins.UserMixin
 _NUMBER_FIELDS = frozenset({"AutoField", "BigAutoField", "SmallAutoField", "IntegerField",
                             "BigIntegerField", "SmallIntegerField", "PositiveIntegerField",
                             "PositiveBigIntegerField", "PositiveSmallIntegerField", "UUIDField"})
+# ORM models that key every row by a number or an ObjectId (hex digits) without declaring it:
+# peewee's implicit `id = AutoField()`, MongoEngine's `id` (SQLAlchemy needs one declared)
+_IMPLICIT_IDS = frozenset({"peewee.Model", "mongoengine.Document",
+                           "flask_mongoengine.MongoEngine().Document"})
 # SQLAlchemy's column types (`db.Integer`, `sa.BigInteger`, `Uuid`) and annotations (`Mapped[int]`)
 _NUMBER_COLUMNS = frozenset({"Integer", "BigInteger", "SmallInteger", "Uuid", "UUID", "int",
                              "uuid.UUID"})
@@ -77,10 +82,11 @@ def _number_id(node: ast.ClassDef, shape: ClassShape, nodes: dict[str, ast.Class
             return _names_number(held, env, kinds)
         if isinstance(statement, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "id"
                                                      for t in statement.targets):
-            value = statement.value  # `id = db.Column(db.Integer, primary_key=True)`
-            return isinstance(value, ast.Call) and bool(value.args) \
-                and _names_number(value.args[0], env, kinds)
-    return False
+            value = statement.value  # `id = db.Column(db.Integer, primary_key=True)`, peewee's `AutoField()`
+            return isinstance(value, ast.Call) and (
+                _names_number(value.args[0], env, kinds) if value.args
+                else (resolve(value.func, env, kinds) or "").rpartition(".")[2] in _NUMBER_FIELDS)
+    return not _IMPLICIT_IDS.isdisjoint(shape.bases)
 
 
 def _names_number(node: ast.expr, env: Env, kinds: dict[str, str]) -> bool:
