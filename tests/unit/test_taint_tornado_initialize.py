@@ -49,6 +49,13 @@ ROUTED = {
     "url() with a dict display": 'application = tornado.web.Application([\n'
                                  '    tornado.web.url(r"/items", ItemHandler, {"db": ItemStore("items.db")}, '
                                  'name="items"),\n])',
+    # the Application subclass of Tornado's demos: the routes its `__init__` hands `super()`
+    "an Application subclass": 'database = ItemStore("items.db")\n\n\n'
+                               'class Application(tornado.web.Application):\n'
+                               '    def __init__(self):\n'
+                               '        handlers = [(r"/items", ItemHandler, dict(db=database))]\n'
+                               '        settings = dict(xsrf_cookies=True)\n'
+                               '        super().__init__(handlers, **settings)',
 }
 
 OPEN = {
@@ -61,6 +68,11 @@ OPEN = {
     "a local of make_app": 'def make_app(path):\n    database = open_store(path)\n'
                            '    return tornado.web.Application([\n'
                            '        (r"/items", ItemHandler, dict(db=database))])',
+    "a local of an Application subclass": 'class Application(tornado.web.Application):\n'
+                                          '    def __init__(self, path):\n'
+                                          '        database = open_store(path)\n'
+                                          '        handlers = [(r"/items", ItemHandler, dict(db=database))]\n'
+                                          '        super().__init__(handlers)',
     "subclassed": 'class AdminHandler(ItemHandler):\n    pass\n\n\n'
                   'application = tornado.web.Application([\n'
                   '    (r"/items", ItemHandler, dict(db=ItemStore("items.db"))),\n])',

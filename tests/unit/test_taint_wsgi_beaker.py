@@ -1,8 +1,9 @@
 """Beaker's session outside Bottle: the middleware keeps it in the WSGI environ of the
 application it wraps (Beaker's documentation: `session = environ["beaker.session"]`), and later
-requests trust what it holds as the application's own. Request data stored into it (by item or
-`update`) is a trust-boundary violation (CWE-501), as in Bottle's `request.environ`; the session
-itself is the server's store, not request data, so what it holds read back reaches nothing.
+requests trust what it holds as the application's own. Request data stored into it (by item,
+`update`, by keyword or a dict, or `setdefault`) is a trust-boundary violation (CWE-501), as in
+Bottle's `request.environ`; the session itself is the server's store, not request data, so what
+it holds read back reaches nothing.
 Twins: a constant stored, a value checked against an allow-list, a session value read into a
 header. A line that must report ends with its rule."""
 
@@ -22,6 +23,10 @@ def notes_app(environ, start_response):
     session = environ["beaker.session"]
     session["user"] = query.get("user", [""])[0]  # BST208
     session["visits"] = session.get("visits", 0) + 1
+    session.update({"lang": query.get("lang", ["en"])[0]})  # BST208
+    session.update({"seen": True})
+    session.setdefault("first", environ.get("PATH_INFO", "/"))  # BST208
+    session.setdefault("theme", "light")
     theme = query.get("theme", ["light"])[0]
     if theme in THEMES:
         session["theme"] = theme
