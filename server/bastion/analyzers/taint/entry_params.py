@@ -9,6 +9,7 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.matchers import NameSet
 from bastion.analyzers.taint.annotations import (
     annotated_type,
     element_type,
@@ -59,12 +60,18 @@ def registered_routes(expressions: list[ast.stmt], definitions: list[ast.stmt], 
     found: dict[str, tuple[tuple[str, str], ...]] = {}
     classes = {d.name for d in definitions if isinstance(d, ast.ClassDef)}
     inside = factory_statements(definitions, classes, env, kinds, memo) if classes else ()
+    # the registrars of every entry, one set made at the first call to look up: most entries
+    # have none, and each call of a module's (21 a keystroke in _pydecimal.py) asked every entry's
+    registrars: NameSet | None = None
     for statement, local in [*((s, kinds) for s in expressions), *inside]:
         call = statement.value if isinstance(statement, ast.Expr) else None
         if not isinstance(call, ast.Call) or not call.args or not isinstance(call.args[0], ast.Name):
             continue
         name = resolve(call, env, local)
-        if name is not None and any(name in e.class_routes for e in entries):
+        if name is not None and registrars is None:
+            registrars = NameSet([registrar for e in entries
+                                  for registrar in (*e.class_routes.exact, *e.class_routes.globs)])
+        if name is not None and name in registrars:
             rules = tuple((name, a.value) for a in call.args[1:]
                           if isinstance(a, ast.Constant) and isinstance(a.value, str))
             found[call.args[0].id] = (*found.get(call.args[0].id, ()), *rules)
