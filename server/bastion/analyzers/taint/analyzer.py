@@ -30,7 +30,7 @@ from bastion.analyzers.taint.declared_versions import SHARED as SHARED_DECLARED
 from bastion.analyzers.taint.domain import Step
 from bastion.analyzers.taint.foreign_changes import foreign_key
 from bastion.analyzers.taint.gate import JudgedGate, registrar_gate, source_gate, words_gate
-from bastion.analyzers.taint.hit_findings import hit_finding, step_span
+from bastion.analyzers.taint.hit_findings import KeptFindings, step_span
 from bastion.analyzers.taint.model_files import load_models
 from bastion.analyzers.taint.outcome_reuse import forget_outcomes
 from bastion.analyzers.taint.specs import Models
@@ -114,6 +114,7 @@ class TaintAnalyzer:
         # text digest -> (names no source nor judged sink, has a derived class, its tree)
         self._prepared: LRU[bytes, tuple] = LRU(4)
         self._imports: LRU[bytes, Imports] = LRU(64)  # text digest -> its tree's, with a workspace
+        self._findings = KeptFindings()  # the last analysed text's findings, by hit
         # (text, its digest): a keystroke asks twice with the same text (see _result), which
         # is hashed once (0.2 ms for _pydecimal.py's 230 kB)
         self._last_digest: tuple[str, blake2b] | None = None
@@ -180,6 +181,7 @@ class TaintAnalyzer:
             memo.forget_text()
         forget_document(self._calls)
         forget_outcomes(self._calls)
+        self._findings.forget()
 
     def disk_changed(self, paths: Collection[str]) -> None:
         self._templates.disk_changed()
@@ -285,11 +287,13 @@ class TaintAnalyzer:
         for name, size in result.skipped:
             log.warning("taint analysis skipped %s in %s: %d statements (limit 1500)", name, path, size)
         found: dict[tuple, Finding] = {}
+        kept = self._findings
         for _function, hit in result.hits:
             rule = self.rules.get(hit.sink_class)
-            finding = hit_finding(hit, rule, self.models, lines) if rule is not None else None
+            finding = kept.finding(hit, rule, self.models, lines) if rule is not None else None
             if finding is not None:
                 found.setdefault((finding.rule_id, finding.span), finding)
+        kept.done()
         findings = tuple(sorted(found.values(), key=Finding.sort_key))
         seen: dict[tuple[Span, str], tuple] = {}
         for outcome in result.outcomes:

@@ -3,7 +3,8 @@ analyzer reports: which origins its rule reports (each source kind at the sink c
 list), where it is (at the callee's sink of the same file, else at the call), its message and
 confidence, and its flow steps with their columns in characters.
 
-Owner: pure functions of the hit, its rule, the models and the text's lines (analyzer.py).
+Owner: pure functions of the hit, its rule, the models and the text's lines (analyzer.py);
+`KeptFindings`, the last text's findings by hit, is the analyzer's (one per analyzer).
 """
 
 from __future__ import annotations
@@ -81,3 +82,55 @@ def _flow_step(step: Step, lines: list[str]) -> FlowStep:
 
 def _line_in(path: str | None, line: int) -> str:
     return f"line {line + 1}" if path is None else f"{os.path.basename(path)} line {line + 1}"
+
+
+class KeptFindings:
+    """`hit_finding` of each hit of a text, the last text's taken again for the same hit where
+    the lines it read are as they were: an unedited function's outcome a keystroke takes again
+    (outcome_reuse.py) holds the very hits it had, and making their findings anew was a tenth of
+    a new text's calls in a file of 60 views (some 30 a hit, 118 with a path). Its answer is a
+    function of the hit (not changed once made), the rule, the models (the analyzer's, fixed)
+    and those lines alone, so one taken again is the one made anew."""
+
+    def __init__(self) -> None:
+        # id of a hit -> (the hit, kept so that its id is not reused while the entry lives; the
+        # rule; the finding or None; ((line index, that line or None past the end), ...))
+        self._last: dict[int, tuple] = {}
+        self._next: dict[int, tuple] = {}
+
+    def finding(self, hit: Hit, rule: TaintRule, models: Models, lines: list[str]) -> Finding | None:
+        key = id(hit)
+        last = self._last
+        if key in last:
+            kept = last[key]
+            if kept[0] is hit and kept[1] is rule:
+                count = len(lines)
+                for index, line in kept[3]:
+                    if (lines[index] if 0 <= index < count else None) != line:
+                        break
+                else:
+                    self._next[key] = kept
+                    return kept[2]
+        finding = hit_finding(hit, rule, models, lines)
+        self._next[key] = (hit, rule, finding, _lines_read(finding, lines))
+        return finding
+
+    def done(self) -> None:
+        """This text's findings are what the next text may take."""
+        self._last, self._next = self._next, {}
+
+    def forget(self) -> None:
+        self._last, self._next = {}, {}
+
+
+def _lines_read(finding: Finding | None, lines: list[str]) -> tuple[tuple[int, str | None], ...]:
+    """The lines `hit_finding` read the columns of `finding` in: its span's and each step's of
+    this file (`step_span`, `line_at`); a finding of no origin read none."""
+    if finding is None:
+        return ()
+    read = {finding.span.start_line, finding.span.end_line}
+    for step in finding.steps:
+        if step.path is None:
+            read.update((step.span.start_line, step.span.end_line))
+    count = len(lines)
+    return tuple((index, lines[index] if 0 <= index < count else None) for index in sorted(read))
