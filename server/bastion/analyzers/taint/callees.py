@@ -14,7 +14,7 @@ from collections.abc import Callable, Container
 
 import attrs
 
-from bastion import attrs_classes
+from bastion.analyzers.taint.callee_records import NodeRecord
 from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.media_types import sets_content_type
@@ -35,22 +35,6 @@ from bastion.digests import blake2b
 from bastion.engine.cache import LRU
 
 
-@attrs_classes.define
-class _NodeRecord:
-    """A function node's text digest and what was found in its text (`CalleeMemo._record`)."""
-
-    node: ast.AST  # kept, so that its id is not reused while the record lives
-    digest: bytes
-    facts: TextFacts | None = None
-    stores: frozenset[str] | None = None
-    reads: dict[bytes, bool] = attrs.Factory(dict)  # a trigger's digest -> whether it matches
-    finds: dict[bytes, frozenset] = attrs.Factory(dict)  # a pattern's digest -> its findall
-    # ((the module's shape, the function's dependencies), its callees) of a module-level function
-    callees: tuple[tuple, frozenset[str]] | None = None
-    # (what else a function's cache key is made of, the key): function_keys.py's `uncached_key`
-    key: tuple[tuple, bytes] | None = None
-
-
 class CalleeMemo:
     """Same-file functions each function calls, and the facts of its text. Both are kept across
     analyses in `facts` (keyed by the text's digest, with the module's source trigger): a
@@ -66,7 +50,7 @@ class CalleeMemo:
         # every class, also one without methods of its own (`class Sub(Fetcher): pass`)
         self.classes = set(module.parents)
         self.found: dict[str, frozenset[str]] = {}
-        self._records: dict[str, _NodeRecord] = {}
+        self._records: dict[str, NodeRecord] = {}
         self._facts: dict[str, TextFacts] = {}
         self._stores: dict[str, frozenset[str]] = {}  # class -> fields its methods set
         self._patterns: dict[str | bytes, bytes] = {}  # a trigger's pattern -> its digest
@@ -238,7 +222,7 @@ class CalleeMemo:
             self.cache.put(key, record.stores)
         return record.stores
 
-    def _record(self, function: Function) -> _NodeRecord | None:
+    def _record(self, function: Function) -> NodeRecord | None:
         """What is known of the function's node, kept across texts while the block parser
         reuses the node (an unedited function's: the same node has the same text). Not of a
         function a later one of the same name hides: its name's text is the later one's."""
@@ -250,13 +234,13 @@ class CalleeMemo:
             key = ("text digest", id(function.node))
             record = self.cache.get(key)
             if record is None or record.node is not function.node:
-                record = self._moved(function.node) or _NodeRecord(function.node, blake2b(
+                record = self._moved(function.node) or NodeRecord(function.node, blake2b(
                     self.texts[function.name].encode("utf-8", "surrogatepass"), digest_size=16).digest())
                 self.cache.put(key, record)
             self._records[function.name] = record
         return record
 
-    def _moved(self, node: ast.AST) -> _NodeRecord | None:
+    def _moved(self, node: ast.AST) -> NodeRecord | None:
         """The record of a node the same text was parsed to at other lines (block_twins.py), for
         `node`: what it holds is of the text (its cache key leaves the first line out), so an
         Enter above a function does not make its key again."""
@@ -390,7 +374,7 @@ class CalleeMemo:
         return pattern_key
 
     def _kept(self, function: Function, trigger: re.Pattern
-              ) -> tuple[_NodeRecord | None, bytes, bool | None]:
+              ) -> tuple[NodeRecord | None, bytes, bool | None]:
         pattern_key = self._pattern_key(trigger)
         record = self._record(function)
         return record, pattern_key, record.reads.get(pattern_key) if record is not None else None
