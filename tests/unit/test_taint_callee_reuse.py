@@ -1,4 +1,4 @@
-"""What `CalleeMemo` keeps of a function node across texts (callees.py's `_NodeRecord`: the
+"""What `CalleeMemo` keeps of a function node across texts (callee_records.py's `NodeRecord`: the
 text digest, the text's facts, its stored fields, its source searches, a module-level function's
 callees and its analysis cache key) equals what a memo without a cache finds in the same tree,
 after random edits of a document whose block parser reuses the unedited functions' nodes; and
@@ -80,11 +80,17 @@ def test_kept_node_facts_equal_a_fresh_memo(versions):
         assert memo_answers(tree, text, cache) == memo_answers(tree, text, None), text
 
 
-def test_an_unedited_functions_callees_are_not_found_again(monkeypatch):
+def _analysed_once() -> tuple[BlockParser, LRU, str]:
+    """A parser and a cache that analysed a text of a helper, its callee and a view."""
     parser = BlockParser()
     cache = LRU(4096)
     text = HEADER + BLOCKS[0] + "\n\n" + BLOCKS[1] + "\n\n" + BLOCKS[4] + "\n"
     memo_answers(parser.parse(text), text, cache)
+    return parser, cache, text
+
+
+def test_an_unedited_functions_callees_are_not_found_again(monkeypatch):
+    parser, cache, text = _analysed_once()
     found = []
     original = CalleeMemo._callees
     monkeypatch.setattr(CalleeMemo, "_callees",
@@ -98,3 +104,22 @@ def test_an_unedited_functions_callees_are_not_found_again(monkeypatch):
     added = edited + "\ndef extra():\n    pass\n"
     memo_answers(parser.parse(added), added, cache)
     assert sorted(found) == sorted(["extra", "helper", "run", "view", MODULE_BODY])
+
+
+def test_an_unedited_functions_record_is_the_last_texts(monkeypatch):
+    """The next text's memo takes the records of the last text's nodes by the node
+    (callee_records.last_records), not from the LRU: only the edited function's is looked up."""
+    parser, cache, text = _analysed_once()
+    asked = []
+    original = LRU.get
+
+    def counting(self, key):
+        if isinstance(key, tuple) and key[:1] == ("text digest",):
+            asked.append(key)
+        return original(self, key)
+
+    monkeypatch.setattr(LRU, "get", counting)
+    edited = text.replace("request.args['q']", "request.args['r']")
+    tree = parser.parse(edited)
+    memo_answers(tree, edited, cache)
+    assert asked == [("text digest", id(tree.body[-1]))]  # the view's new node

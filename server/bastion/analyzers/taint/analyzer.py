@@ -24,6 +24,7 @@ from bastion.analyzers.base import UnitSource, WatchedFiles
 from bastion.analyzers.rule_tables import folder_tables
 from bastion.analyzers.taint.analysis import analyse_module
 from bastion.analyzers.taint.blocks import BlockParser, WholeParser
+from bastion.analyzers.taint.callee_records import forget_records
 from bastion.analyzers.taint.context import module_context
 from bastion.analyzers.taint.context_reuse import forget_document
 from bastion.analyzers.taint.declared_versions import SHARED as SHARED_DECLARED
@@ -181,6 +182,7 @@ class TaintAnalyzer:
             memo.forget_text()
         forget_document(self._calls)
         forget_outcomes(self._calls)
+        forget_records(self._calls)
         self._findings.forget()
 
     def disk_changed(self, paths: Collection[str]) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Container
 
 import attrs
 
-from bastion.analyzers.taint.callee_records import NodeRecord
+from bastion.analyzers.taint.callee_records import NodeRecord, last_records
 from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.media_types import sets_content_type
@@ -51,6 +51,7 @@ class CalleeMemo:
         self.classes = set(module.parents)
         self.found: dict[str, frozenset[str]] = {}
         self._records: dict[str, NodeRecord] = {}
+        self._last_records, self._next_records = last_records(facts) if texts is not None else ({}, {})
         self._facts: dict[str, TextFacts] = {}
         self._stores: dict[str, frozenset[str]] = {}  # class -> fields its methods set
         self._patterns: dict[str | bytes, bytes] = {}  # a trigger's pattern -> its digest
@@ -231,12 +232,17 @@ class CalleeMemo:
             return record if record.node is function.node else None
         if self.cache is not None and self.texts is not None \
                 and self.module.function_named(function.name) is function:
-            key = ("text digest", id(function.node))
-            record = self.cache.get(key)
-            if record is None or record.node is not function.node:
-                record = self._moved(function.node) or NodeRecord(function.node, blake2b(
-                    self.texts[function.name].encode("utf-8", "surrogatepass"), digest_size=16).digest())
-                self.cache.put(key, record)
+            node = function.node
+            last = self._last_records
+            record = last[node] if node in last else None
+            if record is None:
+                key = ("text digest", id(node))
+                record = self.cache.get(key)
+                if record is None or record.node is not node:
+                    record = self._moved(node) or NodeRecord(node, blake2b(
+                        self.texts[function.name].encode("utf-8", "surrogatepass"), digest_size=16).digest())
+                    self.cache.put(key, record)
+            self._next_records[node] = record
             self._records[function.name] = record
         return record
 
@@ -245,7 +251,7 @@ class CalleeMemo:
         `node`: what it holds is of the text (its cache key leaves the first line out), so an
         Enter above a function does not make its key again."""
         for twin in twins(self.cache, node):
-            record = self.cache.get(("text digest", id(twin)))
+            record = self._last_records.get(twin) or self.cache.get(("text digest", id(twin)))
             if record is not None and record.node is twin:
                 return attrs.evolve(record, node=node, reads=dict(record.reads),
                                     finds=dict(record.finds))
