@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from tests.hypothesis_budget import examples
 
 from bastion.analyzers.taint.block_starts import block_starts
-from bastion.analyzers.taint.blocks import BlockParser
+from bastion.analyzers.taint.blocks import BlockParser, _continued, _unindented
 
 SOURCE = (Path(sysconfig.get_paths()["stdlib"]) / "textwrap.py").read_text(encoding="utf-8")
 LINES = SOURCE.split("\n")
@@ -234,4 +234,18 @@ def test_a_bracket_closed_past_a_block_that_parses_alone(text):
     joined = BlockParser().parse(text)
     assert any(isinstance(node, ast.Assign) for node in ast.walk(joined))
     assert _dump(joined) == _dump(_JoinsAlways().parse(text))
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(lines=st.lists(st.text(" \t\r\x0c\x0b\x1c\x85\u2028\u3000\xa0a\\\"'#", max_size=6), max_size=5),
+       indent=st.sampled_from(["", " ", "    ", "\t"]))
+def test_broken_lines_are_read_whole_as_line_by_line(lines, indent):
+    """`_closes_nothing` searches the broken lines joined: the same answers as reading each
+    line holding more than white space (`str.strip`), with Unicode's white space."""
+    held = [line for line in lines if line.strip()]
+    joined = "\n".join(lines)
+    assert _continued(lines) == bool(held and held[-1].rstrip().endswith("\\"))
+    assert bool(indent and _unindented(indent).search(joined)) == bool(
+        indent and not all(line.startswith(indent) for line in held))
+    assert ('"""' in joined or "\'\'\'" in joined) == any('"""' in line or "\'\'\'" in line for line in held)
 

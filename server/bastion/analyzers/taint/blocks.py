@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import ast
 import copy
+import functools
+import re
 
 from bastion.analyzers.taint.block_lines import Spliced, split_after
 from bastion.analyzers.taint.block_mends import Mends, read_text
@@ -163,11 +165,13 @@ class BlockParser:
         if until >= len(starts):
             return False
         unclosed = self._unclosed  # read before the parses below reset it
-        joined = [line for line in lines[starts[index]:starts[until]] if line.strip()]
-        if joined and joined[-1].rstrip().endswith("\\") or \
-                indent and not all(line.startswith(indent) for line in joined):
+        # the broken lines as one text: searched whole, not line by line (a method being typed
+        # in _pydecimal.py read its ~40 lines four times a key, each line a call or three)
+        broken = lines[starts[index]:starts[until]]
+        joined = "\n".join(broken)
+        if "\\" in joined and _continued(broken) or indent and _unindented(indent).search(joined):
             return False
-        docstring = any('"""' in line or "'''" in line for line in joined)
+        docstring = '"""' in joined or "'''" in joined  # a line holding one is not blank
         # A docstring in the broken lines: the scanner's reading of strings is not trusted, the
         # tokenizer's is. It read them to their end outside any string with a bracket still open
         # (a string open there is its own error), so every block after that parses alone leaves
@@ -325,3 +329,17 @@ class WholeParser:
     def read_text(self, tree: ast.Module, text: str) -> str:
         return self._blocks.read_text(tree, text)
 
+
+def _continued(lines: list[str]) -> bool:
+    """Whether the last of `lines` holding more than white space ends in a backslash."""
+    for line in reversed(lines):
+        if line.strip():
+            return line.rstrip().endswith("\\")
+    return False
+
+
+@functools.lru_cache(maxsize=16)
+def _unindented(indent: str) -> re.Pattern[str]:
+    """A line holding more than white space (`str.strip`'s and `\\S`'s are the same: Unicode's)
+    that does not start with `indent`, in lines joined by newlines."""
+    return re.compile("^(?!" + re.escape(indent) + r")[^\n]*\S", re.MULTILINE)
