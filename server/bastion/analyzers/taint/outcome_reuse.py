@@ -71,7 +71,8 @@ class LastOutcomes:
         by_name = module.by_name()
         if self._twice or function.name == MODULE_BODY or by_name.get(function.name) is not function:
             return None, None
-        last = self._last.get(function.name)
+        kept = self._last
+        last = kept[function.name] if function.name in kept else None
         if last is not None and _unchanged(last, function, callees, done, module, by_name,
                                            self._classes):
             return last.outcome, last  # the same objects: the same stamp
@@ -125,8 +126,9 @@ def _unchanged(last: _Stamp, function: Function, callees: list[str], done: dict,
     if held[0] is not function or last.callees != callees:
         return False
     index = 1
-    for callee in callees:
-        if by_name.get(callee) is not held[index] or done.get(callee) is not held[index + count]:
+    for callee in callees:  # look-ups without `get`, a call each: ~80 functions a keystroke
+        if (by_name[callee] if callee in by_name else None) is not held[index] \
+                or (done[callee] if callee in done else None) is not held[index + count]:
             return False
         index += 1
     at = 1 + 2 * count
@@ -140,12 +142,12 @@ def _unchanged(last: _Stamp, function: Function, callees: list[str], done: dict,
     if len(held) != at + len(lineage):
         return False
     for cls in lineage:
-        if classes.get(cls) is not held[at]:
+        if (classes[cls] if cls in classes else None) is not held[at]:
             return False
         at += 1
     fixed = last.fixed
     return fixed[-4:] == (tuple(callees), classification(function), lineage,
-                          tuple(map(module.class_forms.get, lineage)))
+                          tuple(map(module.class_forms.get, lineage)) if lineage else ())
 
 
 def forget_outcomes(memo: LRU) -> None:
