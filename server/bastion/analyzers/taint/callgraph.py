@@ -44,10 +44,12 @@ def closure(names: set[str], module: ModuleContext, callees_of: CalleeMemo) -> s
     """`names` and every same-file function they call, transitively."""
     found = set(names)
     stack = list(names)
-    named = module.by_name().get
+    named = module.by_name()
+    kept = callees_of.found  # the callees already found, read without a call each
     while stack:
-        function = named(stack.pop())
-        for callee in callees_of(function) if function is not None else ():
+        name = stack.pop()
+        callees = kept[name] if name in kept else callees_of(named[name]) if name in named else ()
+        for callee in callees:
             if callee not in found:
                 found.add(callee)
                 stack.append(callee)
@@ -61,6 +63,7 @@ def components(module: ModuleContext, callees_of: CalleeMemo,
     members as the stack gives them back, the last found first: along the walk's calls a callee
     before its caller, so what a member returns reaches its callers in one round of a cycle."""
     by_name = {f.name: f for f in module.functions}
+    kept = callees_of.found  # the callees already found, read without a call each
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
@@ -69,7 +72,7 @@ def components(module: ModuleContext, callees_of: CalleeMemo,
     for root in module.functions:
         if root.name in index or (wanted is not None and root.name not in wanted):
             continue
-        work = [(root.name, iter(sorted(callees_of(root))))]
+        work = [(root.name, iter(sorted(kept[root.name] if root.name in kept else callees_of(root))))]
         index[root.name] = low[root.name] = len(index)
         stack.append(root.name)
         on_stack.add(root.name)
@@ -81,7 +84,8 @@ def components(module: ModuleContext, callees_of: CalleeMemo,
                     index[callee] = low[callee] = len(index)
                     stack.append(callee)
                     on_stack.add(callee)
-                    work.append((callee, iter(sorted(callees_of(by_name[callee])))))
+                    work.append((callee, iter(sorted(
+                        kept[callee] if callee in kept else callees_of(by_name[callee])))))
                 elif callee in on_stack:
                     low[name] = min(low[name], index[callee])
                 continue
