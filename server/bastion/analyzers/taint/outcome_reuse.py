@@ -69,10 +69,11 @@ class LastOutcomes:
         the stamps differ), and that stamp (None for a function not kept)."""
         module = self._module
         by_name = module.by_name()
-        if self._twice or function.name == MODULE_BODY or by_name.get(function.name) is not function:
+        name = function.name
+        if self._twice or name == MODULE_BODY or (by_name[name] if name in by_name else None) is not function:
             return None, None
         kept = self._last
-        last = kept[function.name] if function.name in kept else None
+        last = kept[name] if name in kept else None
         if last is not None and _unchanged(last, function, callees, done, module, by_name,
                                            self._classes):
             return last.outcome, last  # the same objects: the same stamp
