@@ -45,7 +45,7 @@ from bastion.analyzers.taint.key_presence import DEFAULT_DICTS, default_dict
 from bastion.analyzers.taint.mapped import REDUCE, mapped, reduced
 from bastion.analyzers.taint.method_calls import CONTAINER_READS, METHOD_NAMES, PATH_TYPES, method_result
 from bastion.analyzers.taint.method_calls import joined as _joined
-from bastion.analyzers.taint.patterns import Compiled, compiled_pattern
+from bastion.analyzers.taint.patterns import COMPILED_PATTERN, Compiled, compiled_pattern
 from bastion.analyzers.taint.sinks import LXML_PARSERS, YAML_LOADERS, loader_kind, parser_kind
 from bastion.analyzers.taint.string_templates import SUBSTITUTES, template_substituted
 from bastion.analyzers.taint.string_transforms import ESCAPING_CODECS
@@ -182,7 +182,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         if name == "re.compile":
             compiled = compiled_pattern(node, ev.names)
             if compiled is not None:  # kept as the value's constant, for the guards that use it
-                return Value(clean=EVERY_CLASS, kind="re.compile()", const=Compiled(*compiled))
+                return Value(clean=EVERY_CLASS, kind=COMPILED_PATTERN, const=Compiled(*compiled))
     found = ev.source_value(name, node) if entry.sources else None
     if found is not None:
         read = parsed_namespace(found, name, node, args, keywords, ev.module, receiver)

@@ -151,8 +151,22 @@ def folded_sequences(op: ast.operator, left: Value, right: Value, result: object
     elements in slots (`["git", "log"] + ["-n", "5"]`), so that a tail added after lands past
     them, as in a display of the three."""
     joined = joined_sequences(left, right) if isinstance(op, ast.Add) and isinstance(result, tuple) \
-        else None
+        else merged(left, right) if isinstance(op, ast.BitOr) and isinstance(result, frozenset) else None
     return constant(result) if joined is None else joined.evolve(const=result)
+
+
+def merged(left: Value, right: Value) -> Value | None:
+    """`DEFAULTS | {"q": name}`, `opts |= {"q": name}`: the values are the dicts' own, the
+    right one's where both have the key; a dict display's constant is its keys, whose union is
+    the merge's. None unless both are dicts of known keys (a set's elements are in no keyed
+    slot)."""
+    if not left.items or not right.items or ANY in left.items or ANY in right.items \
+            or left.taint or right.taint:
+        return None
+    items = {**left.items, **right.items}
+    keys = left.const | right.const if isinstance(left.const, frozenset) \
+        and isinstance(right.const, frozenset) else UNKNOWN
+    return Value(clean=EVERY_CLASS, items=items, const=keys, known=all(v.known for v in items.values()))
 
 
 def joined_sequences(left: Value, right: Value) -> Value | None:

@@ -11,6 +11,7 @@ from itertools import repeat
 from operator import attrgetter, is_
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.taint.argv import in_order
 from bastion.analyzers.taint.configs import FOLLOWED, config_call
 from bastion.analyzers.taint.containers import held_kind, mapping_view
 from bastion.analyzers.taint.domain import (
@@ -78,7 +79,7 @@ def method_result(ev: Evaluator, node: ast.Call, method: str, args: list[Value],
     if method in STRING_BUILDERS or method == "join" and args:
         put = (format_arguments(receiver, _spread(ev, node, args), keywords) if method == "format"
                else mapped_fields(receiver, args)) or [*args, *keywords.values()]
-        built = concat([receiver, args[0].iterated()]) if method == "join" \
+        built = _joined(receiver, args[0]) if method == "join" \
             else concat([before_fields(receiver, put, True), *put])
         if receiver.kind in MARKUP_KINDS and not receiver.taint:
             return built.evolve(clean=built.clean | {"html"}, kind=receiver.kind)
@@ -136,6 +137,9 @@ def method_result(ev: Evaluator, node: ast.Call, method: str, args: list[Value],
     if method in ("model_dump", "dict") and not args and not keywords \
             and receiver.items is not None:
         return receiver.evolve(kind=None)  # a model's fields as a dict, each as it was
+    if method == "copy" and not args and not keywords and receiver.items is not None \
+            and not receiver.taint:
+        return receiver  # a shallow copy of a dict or list holds what it did, slot by slot
     if not args and not keywords and (view := mapping_view(receiver, method)) is not None:
         return view
     if method in CONTAINER_READS | ROW_FILTERS and keywords and not args and None not in keywords \
@@ -232,6 +236,19 @@ def _mutated(receiver: Value, method: str, args: list[Value], keywords: dict[str
     else:
         items[ANY] = join(items[ANY], added) if ANY in items else added
     return receiver.evolve(items=items, const=UNKNOWN)
+
+
+def _joined(separator: Value, parts: Value) -> Value:
+    """`"/".join(["/static", name])`: a list of known slots is joined in its order, so that a
+    constant first part keeps the text's start its own (a site path, a fixed host); other
+    iterables as any element after the separator."""
+    slots = in_order(parts) if not parts.taint else None
+    if not slots:
+        return concat([separator, parts.iterated()])
+    pieces = [slots[0]]
+    for slot in slots[1:]:
+        pieces += (separator, slot)
+    return concat(pieces)
 
 
 def _displayed(node: ast.Call) -> bool:

@@ -117,6 +117,9 @@ _FLAGS = {"re.I": re.I, "re.IGNORECASE": re.I, "re.A": re.A, "re.ASCII": re.A, "
           "re.MULTILINE": re.M, "re.U": re.U, "re.UNICODE": re.U}
 
 
+COMPILED_PATTERN = "re.compile()"  # the kind of a value holding a Compiled constant
+
+
 @attrs_classes.frozen
 class Compiled:
     """What `re.compile(r"...", flags)` returns, as a value's constant (so that it flows through

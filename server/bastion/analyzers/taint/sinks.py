@@ -23,6 +23,7 @@ from bastion.analyzers.taint.media_types import (
     written_as_json_or_declared,
 )
 from bastion.analyzers.taint.nodes import last_name
+from bastion.analyzers.taint.patterns import COMPILED_PATTERN
 from bastion.analyzers.taint.reflection import called_attribute
 from bastion.analyzers.taint.response_writes import written_not_html
 from bastion.analyzers.taint.specs import ABSENT, SinkModel
@@ -96,10 +97,11 @@ def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list
     candidates = sinks.by_name(name)  # the index's own list: not changed here
     attribute = isinstance(node.func, ast.Attribute)
     method = node.func.attr if attribute else bound_method(ev, node.func, name)  # `ex = cur.execute`
-    if method in sinks.methods and not own:
+    if method in sinks.methods and not own and (receiver is None or receiver.kind != COMPILED_PATTERN):
         # `re.search(...)` is a module's function, not the method of a connection or a tree;
         # what `from db import cursor` binds may be a module, and is a cursor to `module_too`
-        # (a bound method's receiver is not a module, and has no name here)
+        # (a bound method's receiver is not a module, and has no name here); a compiled
+        # pattern's `search` is no directory's: its match holds the text searched
         held = last_name(node.func.value) if attribute else None
         candidates = [*candidates, *(m for m in sinks.methods[method]
                                      if m not in candidates and (m.module_too or not on_module)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.assignments import bind as bind_target
 from bastion.analyzers.taint.closures import generates, local_function
+from bastion.analyzers.taint.containers import merged
 from bastion.analyzers.taint.domain import (
     ANY,
     CLEAN,
@@ -168,6 +169,8 @@ class Interpreter(Evaluator):
         old = self.eval(node.target)
         new = self.eval(node.value)
         value = concat([old, new]) if isinstance(node.op, ast.Add) else join(old.flat(), new.flat())
+        if isinstance(node.op, ast.BitOr) and (keyed := merged(old, new)) is not None:
+            value = keyed  # `opts |= {"q": name}`: each key's value, as `opts | {...}` has
         if isinstance(node.op, ast.Add) and old.items is not None:  # list += list
             value = old.evolve(items={**old.items, ANY: join(old.item(ANY), new.item(ANY))},
                                const=UNKNOWN)

@@ -1,0 +1,59 @@
+"""Taint analysis: request data through one standard-library step before its sink, each case with
+a safe twin that differs in the element, the order or the input only: a dict merged with `|`
+keeps each key's value, `str.join` of a list joins its parts in order (a constant first part
+fixes the host), a shallow `copy()` keeps the slots, and a compiled pattern's `search` returns a
+match of the text searched (not a directory's entries, as an LDAP `search` does)."""
+
+# ruff: noqa: E501  (cases are small modules, kept one per entry)
+from __future__ import annotations
+
+import pytest
+
+from bastion.analyzers.taint.analyzer import TaintAnalyzer
+
+ANALYZER = TaintAnalyzer()
+FLASK = ("import os, re, sqlite3\nimport requests\nfrom flask import Flask, request\n"
+         "app = Flask(__name__)\nconn = sqlite3.connect('x.db')\nURL_RE = re.compile(r'https?://\\S+')\n"
+         "@app.route('/a')\ndef a():\n    term = request.args['q']\n")
+PAIRS = [
+    # PEP 584 merge: the right dict's value where both have the key
+    ("BST213", "    params = {'host': 'api.example.com'} | {'host': term, 'fmt': 'json'}\n    return requests.get('https://' + params['host'] + '/v1').text\n",
+               "    params = {'host': term} | {'host': 'api.example.com', 'fmt': term}\n    return requests.get('https://' + params['host'] + '/v1').text\n"),
+    ("BST202", "    opts = {'cmd': 'ls'}\n    opts |= {'cmd': term}\n    os.system(opts['cmd'])\n    return 'ok'\n",
+               "    opts = {'cmd': 'ls'}\n    opts |= {'arg': term}\n    os.system(opts['cmd'])\n    return 'ok'\n"),
+    # a join of known parts, in their order
+    ("BST213", "    return requests.get(''.join([term, '/v1/items'])).text\n",
+               "    return requests.get(''.join(['https://api.example.com/v1/items/', term])).text\n"),
+    ("BST210", "    return redirect('/'.join([term, 'done']))\n",
+               "    return redirect('/'.join(['https://example.com', 'done', term]))\n"),
+    # a shallow copy, slot by slot
+    ("BST202", "    argv = ['ls', term]\n    os.system(argv.copy()[1])\n    return 'ok'\n",
+               "    argv = ['ls', term]\n    os.system(argv.copy()[0])\n    return 'ok'\n"),
+    ("BST204", "    where = {'name': term, 'order': 'id'}.copy()\n    conn.execute('SELECT * FROM t WHERE name = \\'' + where['name'] + '\\'')\n    return 'ok'\n",
+               "    where = {'name': term, 'order': 'id'}.copy()\n    conn.execute('SELECT * FROM t ORDER BY ' + where['order'])\n    return 'ok'\n"),
+    # a compiled pattern's match holds the text searched
+    ("BST213", "    m = URL_RE.search(term)\n    return requests.get(m.group(0)).text\n",
+               "    m = URL_RE.search('see https://api.example.com/v1')\n    return requests.get(m.group(0)).text\n"),
+    ("BST202", "    os.system(re.compile(r'(.+)').search(term).group(1))\n    return 'ok'\n",
+               "    os.system(re.compile(r'(.+)').search('ls').group(1))\n    return 'ok'\n"),
+]
+
+
+def ids(source: str) -> list[str]:
+    source = source.replace("from flask import Flask, request", "from flask import Flask, redirect, request")
+    return [f.rule_id for f in ANALYZER.analyse_file(source, "case.py") if f.rule_id.startswith("BST2")]
+
+
+@pytest.mark.parametrize(("rule_id", "vulnerable", "safe"), PAIRS)
+def test_request_data_through_one_step(rule_id, vulnerable, safe):
+    assert rule_id in ids(FLASK + vulnerable)
+    assert rule_id not in ids(FLASK + safe)
+
+
+def test_an_ldap_search_still_returns_the_directorys_entries():
+    # the `search` sink's result is the directory's, whatever the filter held: not a match
+    source = FLASK.replace("import os,", "import ldap, os,") + (
+        "    conn = ldap.initialize('ldap://x')\n"
+        "    found = conn.search_s('dc=x', ldap.SCOPE_SUBTREE, '(uid=' + term + ')')\n"
+        "    os.system(found[0][0])\n    return 'ok'\n")
+    assert ids(source) == ["BST205"]
