@@ -1,8 +1,10 @@
 """Taint analysis: request data through one standard-library step before its sink, each case with
 a safe twin that differs in the element, the order or the input only: a dict merged with `|`
 keeps each key's value, `str.join` of a list joins its parts in order (a constant first part
-fixes the host), a shallow `copy()` keeps the slots, and a compiled pattern's `search` returns a
-match of the text searched (not a directory's entries, as an LDAP `search` does)."""
+fixes the host), a shallow `copy()`, `list()` / `tuple()` (and `reversed`, the other way round)
+keep the slots, `dict()` of pairs in order (`zip(KEYS, values)`) has their keys, a
+`SimpleNamespace` the attributes it is given, and a compiled pattern's `search` returns a match
+of the text searched (not a directory's entries, as an LDAP `search` does)."""
 
 # ruff: noqa: E501  (cases are small modules, kept one per entry)
 from __future__ import annotations
@@ -12,7 +14,7 @@ import pytest
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
 
 ANALYZER = TaintAnalyzer()
-FLASK = ("import os, re, sqlite3\nimport requests\nfrom flask import Flask, request\n"
+FLASK = ("import os, re, sqlite3, types\nimport requests\nfrom flask import Flask, request\n"
          "app = Flask(__name__)\nconn = sqlite3.connect('x.db')\nURL_RE = re.compile(r'https?://\\S+')\n"
          "@app.route('/a')\ndef a():\n    term = request.args['q']\n")
 PAIRS = [
@@ -31,6 +33,18 @@ PAIRS = [
                "    argv = ['ls', term]\n    os.system(argv.copy()[0])\n    return 'ok'\n"),
     ("BST204", "    where = {'name': term, 'order': 'id'}.copy()\n    conn.execute('SELECT * FROM t WHERE name = \\'' + where['name'] + '\\'')\n    return 'ok'\n",
                "    where = {'name': term, 'order': 'id'}.copy()\n    conn.execute('SELECT * FROM t ORDER BY ' + where['order'])\n    return 'ok'\n"),
+    # a copy of a sequence keeps its order (reversed: the other way round); a dict of pairs in
+    # order has their keys; a namespace, the attributes it is given
+    ("BST202", "    argv = tuple(['ls', term])\n    os.system(argv[1])\n    return 'ok'\n",
+               "    argv = tuple(['ls', term])\n    os.system(argv[0])\n    return 'ok'\n"),
+    ("BST202", "    os.system(list(reversed(['ls', term]))[0])\n    return 'ok'\n",
+               "    os.system(list(reversed(['ls', term]))[1])\n    return 'ok'\n"),
+    ("BST204", "    row = dict(zip(['name', 'order'], [term, 'id']))\n    conn.execute('SELECT * FROM t WHERE name = \\'' + row['name'] + '\\'')\n    return 'ok'\n",
+               "    row = dict(zip(['name', 'order'], [term, 'id']))\n    conn.execute('SELECT * FROM t ORDER BY ' + row['order'])\n    return 'ok'\n"),
+    ("BST202", "    job = dict([('cmd', term), ('dir', '/tmp')])\n    os.system(job['cmd'])\n    return 'ok'\n",
+               "    job = dict([('cmd', term), ('cmd', 'ls')])\n    os.system(job['cmd'])\n    return 'ok'\n"),
+    ("BST202", "    job = types.SimpleNamespace(cmd=term, dir='/tmp')\n    os.system('ls ' + job.cmd)\n    return 'ok'\n",
+               "    job = types.SimpleNamespace(cmd=term, dir='/tmp')\n    os.system('ls ' + job.dir)\n    return 'ok'\n"),
     # a compiled pattern's match holds the text searched
     ("BST213", "    m = URL_RE.search(term)\n    return requests.get(m.group(0)).text\n",
                "    m = URL_RE.search('see https://api.example.com/v1')\n    return requests.get(m.group(0)).text\n"),

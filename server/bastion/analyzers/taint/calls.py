@@ -40,7 +40,7 @@ from bastion.analyzers.taint.instances import (
     set_instance_fields,
     store_fields,
 )
-from bastion.analyzers.taint.iterators import ITERATORS, NEXT, iterated, next_of
+from bastion.analyzers.taint.iterators import ITERATORS, NEXT, iterated, next_of, pairs_dict
 from bastion.analyzers.taint.key_presence import DEFAULT_DICTS, default_dict
 from bastion.analyzers.taint.mapped import REDUCE, mapped, reduced
 from bastion.analyzers.taint.method_calls import CONTAINER_READS, METHOD_NAMES, PATH_TYPES, method_result
@@ -70,8 +70,10 @@ _FILE_OPENERS = frozenset({"open", "builtins.open", "io.open", "codecs.open"})
 _PATH_READS = frozenset({"read_text", "read_bytes"})
 
 
-# `dict(k=v)`, `OrderedDict(k=v)`: the display `{"k": v}`, slot by slot
+# `dict(k=v)`, `OrderedDict(k=v)`: the display `{"k": v}`, slot by slot; a namespace's
+# attributes are read from those slots (`SimpleNamespace(cmd=v).cmd`)
 _KEYWORD_DICTS = frozenset({"dict", "collections.OrderedDict"})
+_KEYWORD_RECORDS = _KEYWORD_DICTS | {"types.SimpleNamespace"}
 _FROMKEYS = frozenset({"dict.fromkeys", "collections.OrderedDict.fromkeys"})
 _SPLITEXT = frozenset({"os.path.splitext", "posixpath.splitext", "ntpath.splitext"})
 _SHLEX_SPLIT = frozenset({"shlex.split"})
@@ -100,7 +102,7 @@ def _table(*blocks: tuple[int, frozenset[str]]) -> dict[str, int]:
 
 
 _BY_NAME = _table(
-    (_EARLY, _MAPS | NEXT | REDUCE | ITERATORS | DEFAULT_DICTS | _KEYWORD_DICTS | _FROMKEYS
+    (_EARLY, _MAPS | NEXT | REDUCE | ITERATORS | DEFAULT_DICTS | _KEYWORD_RECORDS | _FROMKEYS
      | _ORDERED_INSERTS),
     (_PATHS, _PATH_JOINS | PATH_TYPES | _FILE_OPENERS | LOOKUPS | {"re.compile"}),
     (_SHAPED, JINJA_NAMES | _SPLITEXT | _STATUS_OUTPUT | _ACCEPTS | _SHLEX_SPLIT | LXML_PARSERS | YAML_LOADERS
@@ -150,9 +152,12 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             return NONE
         if name in _FROMKEYS and 1 <= len(args) <= 2 and not keywords:  # `dict.fromkeys(names, 0)`
             return keyed_mapping(args[0].iterated(), args[1] if len(args) == 2 else NONE)
-        if name in _KEYWORD_DICTS and not args and keywords and None not in keywords:  # `{"k": v}`
+        if name in _KEYWORD_RECORDS and not args and keywords and None not in keywords:  # `{"k": v}`
             return Value(clean=EVERY_CLASS, items=dict(keywords),
                          known=all(v.known for v in keywords.values()))
+        if name in _KEYWORD_DICTS and len(args) == 1 and not keywords \
+                and (kept := pairs_dict(args[0])) is not None:  # `dict(zip(KEYS, values))`
+            return kept
     # a method's name alone is no sanitizer of a call a propagator names (`soup.find("a")` is
     # the tag of the parsed document, not `str.find`'s number)
     sanitizer = entry.sanitizers or (entry.method_sanitizers if not own else [])

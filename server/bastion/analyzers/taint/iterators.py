@@ -1,8 +1,11 @@
-"""`enumerate`, `zip`, `copy.copy` and `deque` kept slot by slot (calls.py dispatches these
-builtins here): iterating `enumerate(names)` gives (a number, any name), `zip(a, b)` gives (any
-element of `a`, any element of `b`), so that `for i, name in enumerate(names)` leaves `i` clean
+"""`enumerate`, `zip`, `copy.copy`, `list` / `tuple` / `reversed` and `deque` kept slot by slot
+(calls.py dispatches these builtins here): iterating `enumerate(names)` gives (a number, any
+name), `zip(a, b)` gives (any element of `a`, any element of `b`), or its pairs in order when
+both are lists of one known length (so that `dict(zip(["q", "sort"], [name, "id"]))` has
+their keys, `pairs_dict`), so that `for i, name in enumerate(names)` leaves `i` clean
 and `for key, value in zip(KEYS, values)` keeps `key` constant; a copy holds what the original
-did; a deque of a list in order keeps its slots (sequences.py edits its ends); `filter(None,
+did, in its order or reversed; a deque of a list in order keeps its slots (sequences.py edits
+its ends); `filter(None,
 ...)` of constants in order keeps the true ones. Otherwise each would be one value of all its
 arguments together. `next()` of a fresh iterator over a list in
 order (`next(iter(items))`, `next(f(x) for x in items)` with no filter) is its first element's."""
@@ -18,14 +21,24 @@ from bastion.analyzers.taint.domain import ANY, EVERY_CLASS, SAFE, UNKNOWN, Valu
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
 
+# Copies of a sequence, in its order or reversed
+_SEQUENCES = frozenset({"list", "builtins.list", "tuple", "builtins.tuple"})
+_REVERSED = frozenset({"reversed", "builtins.reversed"})
 ITERATORS = frozenset({"enumerate", "builtins.enumerate", "zip", "builtins.zip", "copy.copy",
-                       "copy.deepcopy", "collections.deque", "filter", "builtins.filter"})
+                       "copy.deepcopy", "collections.deque", "filter", "builtins.filter"}) \
+    | _SEQUENCES | _REVERSED
 NEXT = frozenset({"next", "builtins.next"})
 
 
 def iterated(name: str, args: list[Value], keywords: dict[str | None, Value]) -> Value | None:
     """The call's value; None when its arguments are not the plain ones (`*lists`, keywords
     other than `start` / `strict`): the caller's default model then applies."""
+    if name in _SEQUENCES or name in _REVERSED:
+        slots = _ordered(args[0]) if len(args) == 1 and not keywords else None
+        if slots is None:
+            return None  # a string, a dict, a vector of unknown length: the propagator's model
+        kept = slots[::-1] if name in _REVERSED else slots
+        return Value(clean=EVERY_CLASS, items=dict(enumerate(kept)), known=all(v.known for v in kept))
     if name == "collections.deque":  # not with `maxlen`, which drops elements
         start = args[0] if len(args) == 1 else Value(clean=EVERY_CLASS, items={}, known=True)
         if keywords or len(args) > 1 or start.taint or start.items != {} and in_order(start) is None:
@@ -42,9 +55,40 @@ def iterated(name: str, args: list[Value], keywords: dict[str | None, Value]) ->
     elif not args or set(keywords) - {"strict"}:
         return None
     else:
+        columns = [_ordered(arg) for arg in args]
+        if all(columns) and len({len(c) for c in columns}) == 1:
+            # `zip(["name", "cmd"], [user, "ls"])`: the pairs in order, as a list of them is
+            rows = [Value(clean=EVERY_CLASS, items=dict(enumerate(row)), known=all(v.known for v in row))
+                    for row in zip(*columns, strict=True)]
+            return Value(clean=EVERY_CLASS, items=dict(enumerate(rows)), known=all(r.known for r in rows))
         parts = [arg.iterated() for arg in args]
     pair = Value(clean=EVERY_CLASS, items=dict(enumerate(parts)), known=all(p.known for p in parts))
     return Value(clean=EVERY_CLASS, items={ANY: pair}, known=pair.known)
+
+
+def pairs_dict(pairs: Value) -> Value | None:
+    """`dict(zip(KEYS, values))`, `dict([("q", name)])`: a list in order of pairs whose keys are
+    constant strings, as the display `{"q": name}` (a later pair replacing an earlier one);
+    None otherwise."""
+    rows = _ordered(pairs)
+    items: dict = {}
+    for row in rows or ():
+        pair = _ordered(row)
+        if pair is None or len(pair) != 2 or type(pair[0].const) is not str:
+            return None
+        items[pair[0].const] = pair[1]
+    if not items:
+        return None
+    return Value(clean=EVERY_CLASS, items=items, const=frozenset(items),
+                 known=all(v.known for v in items.values()))
+
+
+def _ordered(vector: Value) -> list[Value] | None:
+    """A list or tuple's elements in order, when its length is known (not a dict's, whose
+    keys `list()` gives, nor a string's characters)."""
+    if vector.taint or isinstance(vector.const, (frozenset, str)):
+        return None
+    return in_order(vector)
 
 
 def _truthy(args: list[Value]) -> Value | None:
