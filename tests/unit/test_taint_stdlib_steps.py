@@ -3,7 +3,8 @@ a safe twin that differs in the element, the order or the input only: a dict mer
 keeps each key's value, `str.join` of a list joins its parts in order (a constant first part
 fixes the host), a shallow `copy()`, `list()` / `tuple()` (and `reversed`, the other way round)
 keep the slots, `dict()` of pairs in order (`zip(KEYS, values)`) has their keys, a
-`SimpleNamespace` the attributes it is given, and a compiled pattern's `search` returns a match
+`SimpleNamespace` the attributes it is given, a queue the view makes what it put, a
+dataclass's `asdict` / `replace` its fields, and a compiled pattern's `search` returns a match
 of the text searched (not a directory's entries, as an LDAP `search` does)."""
 
 # ruff: noqa: E501  (cases are small modules, kept one per entry)
@@ -14,8 +15,9 @@ import pytest
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
 
 ANALYZER = TaintAnalyzer()
-FLASK = ("import os, re, sqlite3, types\nimport requests\nfrom flask import Flask, request\n"
+FLASK = ("import dataclasses, os, queue, re, sqlite3, types\nimport requests\nfrom flask import Flask, request\n"
          "app = Flask(__name__)\nconn = sqlite3.connect('x.db')\nURL_RE = re.compile(r'https?://\\S+')\n"
+         "@dataclasses.dataclass\nclass Job:\n    cmd: str\n    kind: str = 'ls'\n"
          "@app.route('/a')\ndef a():\n    term = request.args['q']\n")
 PAIRS = [
     # PEP 584 merge: the right dict's value where both have the key
@@ -45,6 +47,13 @@ PAIRS = [
                "    job = dict([('cmd', term), ('cmd', 'ls')])\n    os.system(job['cmd'])\n    return 'ok'\n"),
     ("BST202", "    job = types.SimpleNamespace(cmd=term, dir='/tmp')\n    os.system('ls ' + job.cmd)\n    return 'ok'\n",
                "    job = types.SimpleNamespace(cmd=term, dir='/tmp')\n    os.system('ls ' + job.dir)\n    return 'ok'\n"),
+    # a queue the view makes holds what it put; a dataclass's dict or copy, its fields
+    ("BST202", "    jobs = queue.Queue()\n    jobs.put(term)\n    os.system('ls ' + jobs.get(timeout=1))\n    return 'ok'\n",
+               "    jobs = queue.Queue()\n    jobs.put('/tmp')\n    os.system('ls ' + jobs.get(timeout=1))\n    return 'ok'\n"),
+    ("BST202", "    job = dataclasses.asdict(Job(term))\n    os.system(job['cmd'])\n    return 'ok'\n",
+               "    job = dataclasses.asdict(Job(term))\n    os.system(job['kind'])\n    return 'ok'\n"),
+    ("BST202", "    job = dataclasses.replace(Job('ls'), cmd=term)\n    os.system(job.cmd)\n    return 'ok'\n",
+               "    job = dataclasses.replace(Job(term), cmd='ls')\n    os.system(job.cmd)\n    return 'ok'\n"),
     # a compiled pattern's match holds the text searched
     ("BST213", "    m = URL_RE.search(term)\n    return requests.get(m.group(0)).text\n",
                "    m = URL_RE.search('see https://api.example.com/v1')\n    return requests.get(m.group(0)).text\n"),

@@ -1,13 +1,13 @@
-"""`enumerate`, `zip`, `copy.copy`, `list` / `tuple` / `reversed` and `deque` kept slot by slot
-(calls.py dispatches these builtins here): iterating `enumerate(names)` gives (a number, any
-name), `zip(a, b)` gives (any element of `a`, any element of `b`), or its pairs in order when
-both are lists of one known length (so that `dict(zip(["q", "sort"], [name, "id"]))` has
-their keys, `pairs_dict`), so that `for i, name in enumerate(names)` leaves `i` clean
-and `for key, value in zip(KEYS, values)` keeps `key` constant; a copy holds what the original
-did, in its order or reversed; a deque of a list in order keeps its slots (sequences.py edits
-its ends); `filter(None,
-...)` of constants in order keeps the true ones. Otherwise each would be one value of all its
-arguments together. `next()` of a fresh iterator over a list in
+"""`enumerate`, `zip`, `copy.copy`, `list` / `tuple` / `reversed`, `deque` and a dataclass's
+`asdict` / `replace` kept slot by slot (calls.py dispatches these builtins here): iterating
+`enumerate(names)` gives (a number, any name), `zip(a, b)` gives (any element of `a`, any
+element of `b`), or its pairs in order when both are lists of one known length (so that
+`dict(zip(["q", "sort"], [name, "id"]))` has their keys, `pairs_dict`), so that `for i, name in
+enumerate(names)` leaves `i` clean and `for key, value in zip(KEYS, values)` keeps `key`
+constant; a copy holds what the original did, in its order or reversed; a record's dict or copy
+its fields (those given replaced); a deque of a list in order keeps its slots (sequences.py
+edits its ends); `filter(None, ...)` of constants in order keeps the true ones. Otherwise each
+would be one value of all its arguments together. `next()` of a fresh iterator over a list in
 order (`next(iter(items))`, `next(f(x) for x in items)` with no filter) is its first element's."""
 
 from __future__ import annotations
@@ -24,9 +24,11 @@ if TYPE_CHECKING:
 # Copies of a sequence, in its order or reversed
 _SEQUENCES = frozenset({"list", "builtins.list", "tuple", "builtins.tuple"})
 _REVERSED = frozenset({"reversed", "builtins.reversed"})
+# A record's fields as a dict; a copy of it with some fields given
+_RECORDS = frozenset({"dataclasses.asdict", "dataclasses.replace"})
 ITERATORS = frozenset({"enumerate", "builtins.enumerate", "zip", "builtins.zip", "copy.copy",
                        "copy.deepcopy", "collections.deque", "filter", "builtins.filter"}) \
-    | _SEQUENCES | _REVERSED
+    | _SEQUENCES | _REVERSED | _RECORDS
 NEXT = frozenset({"next", "builtins.next"})
 
 
@@ -39,6 +41,11 @@ def iterated(name: str, args: list[Value], keywords: dict[str | None, Value]) ->
             return None  # a string, a dict, a vector of unknown length: the propagator's model
         kept = slots[::-1] if name in _REVERSED else slots
         return Value(clean=EVERY_CLASS, items=dict(enumerate(kept)), known=all(v.known for v in kept))
+    if name in _RECORDS:
+        record = args[0] if len(args) == 1 and not args[0].taint and args[0].items else None
+        if record is None or None in keywords or name.endswith("asdict") and keywords:
+            return None
+        return record.evolve(items={**record.items, **keywords}) if keywords else record.evolve(kind=None)
     if name == "collections.deque":  # not with `maxlen`, which drops elements
         start = args[0] if len(args) == 1 else Value(clean=EVERY_CLASS, items={}, known=True)
         if keywords or len(args) > 1 or start.taint or start.items != {} and in_order(start) is None:

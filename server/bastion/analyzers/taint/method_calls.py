@@ -31,6 +31,7 @@ from bastion.analyzers.taint.domain import (
 from bastion.analyzers.taint.escapes import CONTAINER_TYPES, SLOT_MUTATORS, followed_slot
 from bastion.analyzers.taint.folding import before_fields, format_arguments, mapped_fields
 from bastion.analyzers.taint.key_presence import dict_get
+from bastion.analyzers.taint.queues import GETS, PUTS, local_queue
 from bastion.analyzers.taint.sequences import EDITS, MUTATORS, edit_list
 from bastion.analyzers.taint.sinks import SAX_PARSER, UNSAFE_SAX_PARSER, enables_external_entities
 from bastion.analyzers.taint.string_transforms import filtered_characters, replace, transformed
@@ -61,7 +62,7 @@ STRING_METHODS = frozenset({
 # The methods method_result answers (calls.py asks it for these alone)
 METHOD_NAMES = frozenset({"join", "replace", "setFeature", "get", "model_dump", "dict", "items", "values",
                           "keys"}) | STRING_BUILDERS | FOLLOWED | EDITS | MUTATORS | STRING_METHODS \
-    | ROW_FILTERS
+    | ROW_FILTERS | PUTS | GETS
 
 
 def method_result(ev: Evaluator, node: ast.Call, method: str, args: list[Value],
@@ -90,6 +91,9 @@ def method_result(ev: Evaluator, node: ast.Call, method: str, args: list[Value],
             node.func.value, ast.Name) and enables_external_entities(ev, node, args):
         ev.env[node.func.value.id] = receiver.evolve(kind=UNSAFE_SAX_PARSER)
         return CLEAN
+    if (method in PUTS or method in GETS) \
+            and (queued := local_queue(ev, node, method, args, receiver)) is not None:
+        return queued
     configured = config_call(receiver, method, args, keywords)
     if configured is not None:
         if configured[1] is not None and isinstance(node.func.value, ast.Name):

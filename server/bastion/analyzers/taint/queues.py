@@ -2,6 +2,8 @@
 `jobs.put(request.json)`, a thread's `item = jobs.get()`): what a worker of the module gets
 from a queue some function of the module puts request data into is request data, at medium
 confidence (another put may feed it constants only; the order of puts and gets is not followed).
+A queue a function makes and uses itself holds what it put, in the value's ANY slot
+(`local_queue`).
 
 A put counts when its value names a source as the module spells it (`request.json`), or a name
 the same function bound to such a value (`data = request.get_json(); jobs.put(data)`). Each
@@ -15,7 +17,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.matchers import Env
-from bastion.analyzers.taint.domain import Origin, Value, source
+from bastion.analyzers.taint.domain import ANY, NONE, Origin, Value, join, source
 from bastion.analyzers.taint.nodes import kept_by_node
 from bastion.analyzers.taint.scoped import names_source
 from bastion.engine.cache import LRU
@@ -28,8 +30,8 @@ QUEUE_KINDS = frozenset({"queue.Queue()", "queue.SimpleQueue()", "queue.LifoQueu
                          "queue.PriorityQueue()", "asyncio.Queue()", "asyncio.LifoQueue()",
                          "asyncio.PriorityQueue()", "multiprocessing.Queue()",
                          "multiprocessing.SimpleQueue()", "multiprocessing.JoinableQueue()"})
-_PUTS = frozenset({"put", "put_nowait"})
-_GETS = frozenset({"get", "get_nowait"})
+PUTS = frozenset({"put", "put_nowait"})
+GETS = frozenset({"get", "get_nowait"})
 
 
 def queue_feeds(definitions: list[ast.stmt], env: Env, kinds: dict[str, str], models: Models,
@@ -53,7 +55,7 @@ def queue_feeds(definitions: list[ast.stmt], env: Env, kinds: dict[str, str], mo
 def _puts(definition: ast.AST, queues: frozenset[str], env: Env, models: Models
           ) -> tuple[tuple[str, int], ...]:
     calls = [n for n in ast.walk(definition) if type(n) is ast.Call and type(n.func) is ast.Attribute
-             and n.func.attr in _PUTS and type(n.func.value) is ast.Name and n.func.value.id in queues
+             and n.func.attr in PUTS and type(n.func.value) is ast.Name and n.func.value.id in queues
              and n.args]
     if not calls:
         return ()
@@ -66,10 +68,27 @@ def _puts(definition: ast.AST, queues: frozenset[str], env: Env, models: Models
                  or type(call.args[0]) is ast.Name and call.args[0].id in bound)
 
 
+def local_queue(ev: Evaluator, node: ast.Call, method: str, args: list[Value],
+                receiver: Value) -> Value | None:
+    """`q.put(x)` / `q.get()` of a queue the function made (`q = queue.Queue()`): what it gets
+    is any of what was put into it (the order is not followed); None for another call, or a
+    queue whose puts are not known here (a parameter's)."""
+    func = node.func
+    if receiver.kind not in QUEUE_KINDS or type(func) is not ast.Attribute \
+            or type(func.value) is not ast.Name or not ev.env or func.value.id not in ev.env:
+        return None
+    if method in PUTS and args:
+        held = receiver.items or {}
+        put = join(held[ANY], args[0]) if ANY in held else args[0]
+        ev.env[func.value.id] = receiver.evolve(items={ANY: put})
+        return NONE
+    return receiver.items[ANY] if method in GETS and receiver.items and ANY in receiver.items else None
+
+
 def queue_read(ev: Evaluator, node: ast.Call) -> Value | None:
     """`jobs.get()` of a global queue fed request data (`queue_feeds`); None for another call."""
     func = node.func
-    if type(func) is not ast.Attribute or func.attr not in _GETS or type(func.value) is not ast.Name:
+    if type(func) is not ast.Attribute or func.attr not in GETS or type(func.value) is not ast.Name:
         return None
     name = func.value.id
     if name not in ev.module.queues or ev.env is not None and name in ev.env:
