@@ -4,7 +4,8 @@ keeps each key's value, `str.join` of a list joins its parts in order (a constan
 fixes the host), a shallow `copy()`, `list()` / `tuple()` (and `reversed`, the other way round)
 keep the slots, `dict()` of pairs in order (`zip(KEYS, values)`) has their keys, a
 `SimpleNamespace` the attributes it is given, a queue the view makes what it put, a
-dataclass's `asdict` / `replace` its fields, and a compiled pattern's `search` returns a match
+dataclass's `asdict` / `replace` its fields, a `%r` / `!a` conversion writes a Python literal
+of the text (no code, no log line: not SQL), and a compiled pattern's `search` returns a match
 of the text searched (not a directory's entries, as an LDAP `search` does)."""
 
 # ruff: noqa: E501  (cases are small modules, kept one per entry)
@@ -15,7 +16,7 @@ import pytest
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
 
 ANALYZER = TaintAnalyzer()
-FLASK = ("import dataclasses, os, queue, re, sqlite3, types\nimport requests\nfrom flask import Flask, request\n"
+FLASK = ("import dataclasses, logging, os, queue, re, sqlite3, types\nimport requests\nfrom flask import Flask, request\n"
          "app = Flask(__name__)\nconn = sqlite3.connect('x.db')\nURL_RE = re.compile(r'https?://\\S+')\n"
          "@dataclasses.dataclass\nclass Job:\n    cmd: str\n    kind: str = 'ls'\n"
          "@app.route('/a')\ndef a():\n    term = request.args['q']\n")
@@ -54,6 +55,13 @@ PAIRS = [
                "    job = dataclasses.asdict(Job(term))\n    os.system(job['kind'])\n    return 'ok'\n"),
     ("BST202", "    job = dataclasses.replace(Job('ls'), cmd=term)\n    os.system(job.cmd)\n    return 'ok'\n",
                "    job = dataclasses.replace(Job(term), cmd='ls')\n    os.system(job.cmd)\n    return 'ok'\n"),
+    # a repr is a literal of the text: evaluated, it is that text again
+    ("BST206", "    exec('query = %s' % term)\n    return 'ok'\n",
+               "    exec('query = %r' % term)\n    return 'ok'\n"),
+    ("BST206", "    return str(eval(f'len({term})'))\n",
+               "    return str(eval(f'len({term!a})'))\n"),
+    ("BST207", "    logging.warning('bad name %s' % term)\n    return 'ok'\n",
+               "    logging.warning('bad name %r' % term)\n    return 'ok'\n"),
     # a compiled pattern's match holds the text searched
     ("BST213", "    m = URL_RE.search(term)\n    return requests.get(m.group(0)).text\n",
                "    m = URL_RE.search('see https://api.example.com/v1')\n    return requests.get(m.group(0)).text\n"),

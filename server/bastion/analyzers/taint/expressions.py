@@ -38,6 +38,7 @@ from bastion.analyzers.taint.escapes import capture, changeable, escape_call, se
 from bastion.analyzers.taint.evaluating import Evaluating
 from bastion.analyzers.taint.folding import (
     KNOWN_ATTRIBUTES,
+    REPR_CLEANS,
     bool_op,
     compare,
     fold_binary,
@@ -64,6 +65,7 @@ from bastion.analyzers.taint.upstream import with_reported
 from bastion.analyzers.taint.verdicts import see_string
 
 _EXPRESSIONS: dict[type, object] = {}  # expression type -> the Evaluator method for it
+_REPR_CONVERSIONS = frozenset({ord("r"), ord("a")})  # `f"{x!r}"`, `f"{x!a}"`
 
 
 class Evaluator:
@@ -191,8 +193,8 @@ class Evaluator:
                 value = self.eval(part.value)
                 if part.format_spec is not None:
                     self.eval(part.format_spec)
-                if part.conversion == ord("r") and value.taint:
-                    value = value.evolve(clean=value.clean | {"log"})
+                if part.conversion in _REPR_CONVERSIONS and value.taint:
+                    value = value.evolve(clean=value.clean | REPR_CLEANS)
                 parts.append(value.evolve(const=UNKNOWN) if part.format_spec else value)
             else:
                 parts.append(self.eval(part))

@@ -46,6 +46,11 @@ CONVERSION = re.compile(r"%(\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?(.
 # an exponent, `inf` or `nan`, which break no command, path, query or markup.
 _NUMERIC = frozenset("diouxXeEfFgG")
 _NUMBER = Value(clean=EVERY_CLASS, known=True)
+# What `repr()` writes (`%r`, `%a`, an f-string's `!r` / `!a`): a Python literal of the text, its
+# quotes and line breaks escaped, so it forges no log line and, evaluated, is that text again
+# (not SQL's: a quote inside is escaped with a backslash, which SQL does not read so)
+REPR_CLEANS = frozenset({"log", "code"})
+_REPRS = frozenset("ra")
 
 
 def conversions(text: str) -> list[re.Match] | None:
@@ -71,7 +76,8 @@ def formatted(text: str, right: ast.expr, value: Value) -> list[Value] | None:
         parts = [value]
     else:
         return None
-    return [_NUMBER if m.group(4) in _NUMERIC else part for m, part in zip(found, parts, strict=True)]
+    return [_NUMBER if m.group(4) in _NUMERIC else part.evolve(clean=part.clean | REPR_CLEANS)
+            if m.group(4) in _REPRS and part.taint else part for m, part in zip(found, parts, strict=True)]
 
 
 def before_fields(template: Value, values: list[Value], braces: bool) -> Value:
