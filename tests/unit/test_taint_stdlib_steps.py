@@ -2,7 +2,7 @@
 a safe twin that differs in the element, the order or the input only: a dict merged with `|`
 keeps each key's value, `str.join` of a list joins its parts in order (a constant first part
 fixes the host), a shallow `copy()`, `list()` / `tuple()` (and `reversed`, the other way round)
-keep the slots, `dict()` of pairs in order (`zip(KEYS, values)`) has their keys, a
+keep the slots (and a constant's value: an allow-list), `dict()` of pairs in order (`zip(KEYS, values)`) has their keys, a
 `SimpleNamespace` the attributes it is given, a queue the view makes what it put, a
 dataclass's `asdict` / `replace` its fields, a `%r` / `!a` conversion writes a Python literal
 of the text (no code, no log line: not SQL), and a compiled pattern's `search` returns a match
@@ -40,6 +40,8 @@ PAIRS = [
     # order has their keys; a namespace, the attributes it is given
     ("BST202", "    argv = tuple(['ls', term])\n    os.system(argv[1])\n    return 'ok'\n",
                "    argv = tuple(['ls', term])\n    os.system(argv[0])\n    return 'ok'\n"),
+    ("BST202", "    if term not in tuple(['ls', 'pwd', request.args['extra']]):\n        return 'no'\n    os.system(term)\n    return 'ok'\n",
+               "    if term not in tuple(['ls', 'pwd']):\n        return 'no'\n    os.system(term)\n    return 'ok'\n"),
     ("BST202", "    os.system(list(reversed(['ls', term]))[0])\n    return 'ok'\n",
                "    os.system(list(reversed(['ls', term]))[1])\n    return 'ok'\n"),
     ("BST204", "    row = dict(zip(['name', 'order'], [term, 'id']))\n    conn.execute('SELECT * FROM t WHERE name = \\'' + row['name'] + '\\'')\n    return 'ok'\n",

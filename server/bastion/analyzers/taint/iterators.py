@@ -39,8 +39,10 @@ def iterated(name: str, args: list[Value], keywords: dict[str | None, Value]) ->
         slots = _ordered(args[0]) if len(args) == 1 and not keywords else None
         if slots is None:
             return None  # a string, a dict, a vector of unknown length: the propagator's model
-        kept = slots[::-1] if name in _REVERSED else slots
-        return Value(clean=EVERY_CLASS, items=dict(enumerate(kept)), known=all(v.known for v in kept))
+        kept, const = (slots[::-1], _reversed(args[0].const)) if name in _REVERSED else (slots, args[0].const)
+        # the constant kept: `name in tuple(["a", "b"])` is an allow-list as the display is
+        return Value(clean=EVERY_CLASS, items=dict(enumerate(kept)), const=const,
+                     known=all(v.known for v in kept))
     if name in _RECORDS:
         record = args[0] if len(args) == 1 and not args[0].taint and args[0].items else None
         if record is None or None in keywords or name.endswith("asdict") and keywords:
@@ -88,6 +90,10 @@ def pairs_dict(pairs: Value) -> Value | None:
         return None
     return Value(clean=EVERY_CLASS, items=items, const=frozenset(items),
                  known=all(v.known for v in items.values()))
+
+
+def _reversed(const: object) -> object:
+    return const[::-1] if isinstance(const, tuple) else UNKNOWN
 
 
 def _ordered(vector: Value) -> list[Value] | None:
