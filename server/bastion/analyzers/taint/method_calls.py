@@ -152,7 +152,7 @@ def method_result(ev: Evaluator, node: ast.Call, method: str, args: list[Value],
         # returns its rows, not the values it filters by (a MultiDict's `default=` it may)
         return joined([receiver, *(keywords[k] for k in keywords if k == "default")], None)
     if method in STRING_METHODS:
-        return transformed(method, joined(inputs, None), args)
+        return transformed(method, joined(inputs, None), args, bool(keywords))
     return None
 
 

@@ -35,7 +35,9 @@ _CATEGORIES = {
     _sre.CATEGORY_DIGIT: frozenset(string.digits), _sre.CATEGORY_SPACE: _WHITESPACE,
     _sre.CATEGORY_WORD: _WORD,
 }
-_UNICODE_CATEGORIES = {_sre.CATEGORY_DIGIT, _sre.CATEGORY_WORD, _sre.CATEGORY_SPACE}
+# Line boundaries outside ASCII (NEL, LINE / PARAGRAPH SEPARATOR: `str.splitlines` cuts at them).
+# Unicode `\w` and `\d` match letters and digits beyond ASCII, none of them a line boundary.
+_LINE_BREAKS = frozenset("\x85\u2028\u2029")
 # Characters that let a value change the meaning of the text it is put in, per sink class.
 _DANGEROUS = {
     "shell": frozenset(";&|$`<>(){}[]*?!~#'\"\\") | _WHITESPACE,
@@ -106,7 +108,7 @@ def cleaned_by(pattern: str | bytes, flags: int, how: str) -> frozenset[str]:
         cleans = frozenset(_DANGEROUS) | _ALWAYS | {"ssrf", "deserialize", "xxe", COMPONENT}
     else:
         cleans = _ALWAYS | frozenset(cls for cls, bad in _DANGEROUS.items()
-                                     if not (seen.chars & bad) and not (seen.other and cls == "log"))
+                                     if not (seen.chars & bad) and not (seen.breaks_lines and cls == "log"))
         if "path" in cleans:
             cleans |= {COMPONENT}  # no separator: not absolute
     return cleans - {"log"} if trailing_newline else cleans
@@ -159,13 +161,14 @@ class _Unknown(Exception):
 
 
 class _Seen:
-    """The characters a parsed pattern may match (`other`: some outside ASCII), whether its
-    language is finite, and whether it has a class of characters (`.`, `[a-z]`, `\\w`)."""
+    """The ASCII characters a parsed pattern may match (`breaks_lines`: a line boundary outside
+    ASCII too), whether its language is finite, and whether it has a class of characters (`.`,
+    `[a-z]`, `\\w`)."""
 
     def __init__(self, flags: int) -> None:
         self.flags = flags
         self.chars: set[str] = set()
-        self.other = False
+        self.breaks_lines = False
         self.finite = True
         self.open = False
 
@@ -199,14 +202,14 @@ class _Seen:
     def _add(self, chars: set[str] | frozenset[str]) -> None:
         ascii_chars = chars & _ASCII
         self.chars |= ascii_chars
-        if len(ascii_chars) != len(chars):
-            self.other = True
+        if not _LINE_BREAKS.isdisjoint(chars):
+            self.breaks_lines = True
         if self.flags & re.IGNORECASE:
             self.chars |= {char.swapcase() for char in ascii_chars}
 
     def _any(self, chars: frozenset[str]) -> None:
         self.open = True
-        self.other = True
+        self.breaks_lines = True
         self._add(set(chars))
 
     def _in(self, members) -> None:
@@ -219,12 +222,12 @@ class _Seen:
             elif op is _sre.RANGE:
                 low, high = argument
                 found |= _ascii_range(low, high)
-                if high >= 128:
-                    self.other = True
+                if any(low <= ord(char) <= high for char in _LINE_BREAKS):
+                    self.breaks_lines = True
             elif op is _sre.CATEGORY and argument in _CATEGORIES:
                 found.update(_CATEGORIES[argument])
-                if not self.flags & re.ASCII and argument in _UNICODE_CATEGORIES:
-                    self.other = True
+                if not self.flags & re.ASCII and argument == _sre.CATEGORY_SPACE:
+                    self.breaks_lines = True
             else:  # a negated category (\W, \S, \D)
                 raise _Unknown
         if negate:

@@ -38,9 +38,10 @@ _PADS = frozenset({"zfill", "center", "ljust", "rjust"})
 _BLANKS = frozenset(" \t\n\r\f\v")
 
 
-def transformed(method: str, value: Value, args: list[Value]) -> Value:
-    """`value.method(*args)`'s result (its data as `value` and `args` joined): the proofs it
-    keeps. A case change keeps them all (no case maps to `-`, `/` or `.`)."""
+def transformed(method: str, value: Value, args: list[Value], keywords: bool = False) -> Value:
+    """`value.method(*args)`'s result (its data as `value` and `args` joined; `keywords`: some
+    given by keyword): the proofs it keeps. A case change keeps them all (no case maps to `-`,
+    `/` or `.`)."""
     if not value.taint or method in _CASES or (method not in _PIECES and method not in _PADS):
         return value
     kept = value.clean
@@ -58,6 +59,9 @@ def transformed(method: str, value: Value, args: list[Value]) -> Value:
     elif not _BY_CHARACTERS <= kept:
         kept = kept - POSITIONAL  # `" -rf".strip()`, `"v-rf".removeprefix("v")`
     # a constant start removed: untrusted data may come first (`"/account//evil.example"`)
+    if not keywords and (method == "splitlines" and not args or method in ("split", "rsplit")
+                         and (not args or len(args) == 1 and args[0].const is None)):
+        kept = kept | {"log"}  # pieces of a text cut at every line boundary, or every blank
     starts = method in _PADS or method in ("rstrip", "removesuffix") or value.prefix
     return value if kept == value.clean and starts else value.evolve(clean=kept, prefix=True)
 
