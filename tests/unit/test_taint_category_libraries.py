@@ -1,12 +1,14 @@
 """Taint analysis: the libraries of the LDAP, XPath, log and deserialization categories as their
 documentation writes them (lane detect81): the base DN a python-ldap or ldap3 search starts from,
-ElementTree's C accelerator's old name, a log value cut at its line boundaries or matched by
-`\\w+`, and a value a signer (itsdangerous, Django's `signing`) returns. Each case is a
-vulnerable Flask view and its safe twin, run through the whole engine so that bandit's finding
-on the same call (B301) is judged too."""
+ElementTree's C accelerator's old name, a log value cut at its line boundaries, matched by `\\w+`
+or refused with a line feed in it, and a value a signer (itsdangerous, Django's `signing`)
+returns. Each case is a vulnerable Flask view and its safe twin, run through the whole engine so
+that bandit's finding on the same call (B301) is judged too."""
 
 # ruff: noqa: E501  (cases are small modules, kept one per entry)
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -62,6 +64,14 @@ PAIRS = [
     ("BST207", "",
      f"name = {U}\nif not re.fullmatch(r'[^;]+', name):\n    return 'bad', 400\nlog.info('user %s', name)\nreturn 'ok'",
      f"name = {U}\nif not re.fullmatch(r'\\w+', name):\n    return 'bad', 400\nlog.info('user %s', name)\nreturn 'ok'"),
+    # a line feed removed or refused keeps a value on one line (the models take that as the
+    # sanitizer, as `%r` is); a carriage return removed or refused alone leaves every line feed
+    ("BST207", "",
+     f"log.info('user %s', {U}.replace('\\r', ''))\nreturn 'ok'",
+     f"log.info('user %s', {U}.replace('\\n', ' '))\nreturn 'ok'"),
+    ("BST207", "",
+     f"name = {U}\nif '\\r' in name:\n    return 'bad', 400\nlog.info('user %s', name)\nreturn 'ok'",
+     f"name = {U}\nif '\\n' in name:\n    return 'bad', 400\nlog.info('user %s', name)\nreturn 'ok'"),
     # deserialization: bytes a signer checked against the server's key (its documentation's
     # `unsign`), as `hmac.compare_digest` proves; `sign` checks nothing
     ("BST209", "import pickle\nfrom itsdangerous import Signer\nsigner = Signer('secret-key')\n",
@@ -101,3 +111,11 @@ def test_a_pattern_proves_a_log_value_one_line_unless_it_lets_a_line_boundary_th
     """Unicode `\\w` and `\\d` match letters and digits beyond ASCII, none of them a line
     boundary; a class or range that holds NEL or a line / paragraph separator breaks a log line."""
     assert ("log" not in cleaned_by(pattern, 0, "fullmatch")) is breaks
+
+
+def test_no_line_boundary_is_a_unicode_letter_or_digit():
+    """What the pattern test above rests on: every line boundary `str.splitlines` cuts at is
+    outside Unicode `\\w` and `\\d`."""
+    boundaries = "\n\x0b\x0c\r\x1c\x1d\x1e\x85\u2028\u2029"
+    assert all(len(f"a{c}b".splitlines()) == 2 for c in boundaries)
+    assert not any(re.fullmatch(r"[\w\d]", c) or re.fullmatch(r"[\w\d]", c, re.I) for c in boundaries)

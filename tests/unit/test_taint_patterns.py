@@ -18,9 +18,11 @@ CASES = [
     (r"[a-z0-9.-]+", 0, "fullmatch", {"shell", "path", "sql", "html", "log"}, {"ssrf", "code"}),
     (r".+", 0, "fullmatch", set(), {"shell", "path", "sql", "html", "log"}),
     (r"[^/]+", 0, "fullmatch", set(), {"path", "shell"}),
-    (r"[\w.-]+", 0, "fullmatch", {"shell", "path", "html"}, {"log", "ssrf"}),
+    # Unicode `\w` and `\d` match letters and digits beyond ASCII, none of them a line boundary
+    (r"[\w.-]+", 0, "fullmatch", {"shell", "path", "html", "log"}, {"ssrf"}),
     (r"[\w.-]+", re.ASCII, "fullmatch", {"shell", "path", "html", "log"}, {"ssrf"}),
-    (r"\d+", 0, "fullmatch", {"shell", "path", "sql", "html"}, {"ssrf", "log"}),
+    (r"\d+", 0, "fullmatch", {"shell", "path", "sql", "html", "log"}, {"ssrf"}),
+    (r"[\w\s]+", 0, "fullmatch", {"path"}, {"log", "shell"}),
     (r"[0-9]+", 0, "fullmatch", {"shell", "path", "sql", "html", "log", "code"}, {"ssrf"}),
     (r"(api|cdn)\.example\.com", 0, "fullmatch",
      {"ssrf", "shell", "path", "redirect", "code", "deserialize"}, set()),

@@ -1,8 +1,8 @@
 """Guards: what a test proves about a value on each branch. A branch that always exits (return,
 raise, abort) leaves the other branch's refined state as the fall-through, so early exits need
 nothing special. Named guard models (enabled from rules/taint/guards.toml): `dotdot` (`'..' in
-x`), `quote` (`"'" in x`), `allowlist` (`x in CONST`), `equality` (`x == "lit"`),
-`path_containment` (a normalized path's `startswith` / `is_relative_to`, or its `relative_to`
+x`), `quote` (`"'" in x`), `line_break` (`"\\n" in x`), `allowlist` (`x in CONST`), `equality`
+(`x == "lit"`), `path_containment` (a normalized path's `startswith` / `is_relative_to`, or its `relative_to`
 returning: `checked`), `url_allowlist` (`urlparse(x).netloc in ALLOWED`) and `pattern`
 (`re.fullmatch(PATTERN, x)`: safe for the classes the pattern's characters cannot break,
 patterns.py; which name a regular expression test matches: regex_tests.py); guard calls and
@@ -212,6 +212,8 @@ def _compare(ev: Evaluator, test: ast.Compare, env: Env, truth: bool) -> Env:
                     return narrow(env, right, frozenset({COMPONENT}))
                 if needle in ("'", '"') and "quote" in models:
                     return narrow(env, right, frozenset({"xpath", "sql"}))
+                if needle == "\n" and "line_break" in models:
+                    return narrow(env, right, frozenset({"log"}))
             if holds and isinstance(right, ast.Attribute) and right.attr == "parents" \
                     and "path_containment" in models:
                 return parent_of(env, right.value)  # `BASE in path.resolve().parents`

@@ -15,7 +15,7 @@ SINK_MODELS = ("subprocess", "xml_parser", "yaml_load", "view_return", "log_form
                "shell_session", "response_write", "argv_arguments", "exec_arguments", "path_or_url",
                "curl_url", "location_argument", "typed_html")
 GUARD_MODELS = ("dotdot", "quote", "path_containment", "url_allowlist", "allowlist", "equality",
-                "pattern")
+                "pattern", "line_break")
 KEYS = {
     "source": {"names", "kind", "label", "confidence", "reaches", "cleans"},
     "entry": {"label", "decorators", "function_names", "class_bases", "methods", "params",

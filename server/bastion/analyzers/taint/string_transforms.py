@@ -102,8 +102,9 @@ def replace(receiver: Value, args: list[Value]) -> Value:
     cleans: set[str] = set()
     if old in _XPATH_QUOTES and new not in (UNKNOWN, "'", '"'):
         cleans.add("xpath")
-    # a line break removed; not the pair "\r\n" alone, which leaves each lone "\n" in place
-    if old in ("\n", "\r") and "\n" not in str(new):
+    # the line feed removed; not the pair "\r\n" alone, which leaves each lone "\n" in place, nor
+    # a carriage return alone, which leaves every "\n"
+    if old == "\n" and "\n" not in str(new):
         cleans.add("log")
     return value.evolve(clean=value.clean | cleans) if cleans else value
 
