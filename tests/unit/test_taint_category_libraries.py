@@ -1,9 +1,10 @@
-"""Taint analysis: the libraries of the LDAP, XPath, log and deserialization categories as their
-documentation writes them (lane detect81): the base DN a python-ldap or ldap3 search starts from,
-ElementTree's C accelerator's old name, a log value cut at its line boundaries, matched by `\\w+`
-or refused with a line feed in it, and a value a signer (itsdangerous, Django's `signing`)
-returns. Each case is a vulnerable Flask view and its safe twin, run through the whole engine so
-that bandit's finding on the same call (B301) is judged too."""
+"""Taint analysis: the libraries of the LDAP, XPath, XXE, log and deserialization categories as
+their documentation writes them (lane detect81): the base DN a python-ldap or ldap3 search starts
+from, ElementTree's C accelerator's old name, an xml.sax parser fed a document, a log value cut at
+its line boundaries, matched by `\\w+` or refused with a line feed in it, a value a signer
+(itsdangerous, Django's `signing`) returns and PyYAML's BaseLoader. Each case is a vulnerable
+Flask view and its safe twin, run through the whole engine so that bandit's finding on the same
+call (B301, B506) is judged too."""
 
 # ruff: noqa: E501  (cases are small modules, kept one per entry)
 from __future__ import annotations
@@ -72,6 +73,10 @@ PAIRS = [
     ("BST207", "",
      f"name = {U}\nif '\\r' in name:\n    return 'bad', 400\nlog.info('user %s', name)\nreturn 'ok'",
      f"name = {U}\nif '\\n' in name:\n    return 'bad', 400\nlog.info('user %s', name)\nreturn 'ok'"),
+    # XXE: an xml.sax parser whose external entities are on, fed the document piece by piece
+    ("BST211", "import xml.sax\nfrom xml.sax.handler import feature_external_ges\n",
+     "parser = xml.sax.make_parser()\nparser.setFeature(feature_external_ges, True)\nparser.feed(request.data)\nparser.close()\nreturn 'ok'",
+     "parser = xml.sax.make_parser()\nparser.setFeature(feature_external_ges, False)\nparser.feed(request.data)\nparser.close()\nreturn 'ok'"),
     # deserialization: bytes a signer checked against the server's key (its documentation's
     # `unsign`), as `hmac.compare_digest` proves; `sign` checks nothing
     ("BST209", "import pickle\nfrom itsdangerous import Signer\nsigner = Signer('secret-key')\n",
@@ -100,6 +105,15 @@ def test_a_signed_value_retracts_bandits_pickle_finding():
     unsigned = "return str(pickle.loads(request.cookies['state'].encode()))"
     assert "B301" not in rules(header, signed) and "BST209" not in rules(header, signed)
     assert "BST209" in rules(header, unsigned)
+
+
+@pytest.mark.parametrize("loader", ["yaml.BaseLoader", "Loader=yaml.CBaseLoader", "yaml.SafeLoader"])
+def test_a_loader_of_plain_data_retracts_bandits_yaml_finding(loader):
+    """PyYAML's BaseLoader builds strings, lists and dicts only (as SafeLoader builds plain
+    data): `yaml.load(body, yaml.BaseLoader)` is judged safe, so bandit's B506 goes; FullLoader's
+    and the default Loader's stay reported, by the taint rule."""
+    assert not {"B506", "BST209"} & set(rules("import yaml\n", f"return str(yaml.load(request.data, {loader}))"))
+    assert "BST209" in rules("import yaml\n", "return str(yaml.load(request.data, yaml.Loader))")
 
 
 @pytest.mark.parametrize("pattern, breaks", [

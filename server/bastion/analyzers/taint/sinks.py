@@ -12,7 +12,7 @@ from bastion.analyzers.taint.arguments import ARGV_MODELS, argv_model
 from bastion.analyzers.taint.argv import subprocess_value
 from bastion.analyzers.taint.call_conditions import CONDITIONS
 from bastion.analyzers.taint.confined_parsers import see_parse
-from bastion.analyzers.taint.domain import CLEAN, JSON_ELEMENT, UNKNOWN, Value
+from bastion.analyzers.taint.domain import CLEAN, JSON_ELEMENT, SAFE, UNKNOWN, Value
 from bastion.analyzers.taint.folding import conversions
 from bastion.analyzers.taint.media_types import (
     declared_html,
@@ -265,7 +265,7 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
         if loader is None and len(node.args) > 1:
             loader = node.args[1]
         if loader is not None and ev.qualname(loader) in _SAFE_YAML_LOADERS:
-            return None
+            return SAFE  # strings, lists and dicts only: judged safe, so bandit's B506 goes too
     if sink.model == "response_type" and (declared_not_html(args, keywords) or typed_later(ev, node)):
         return None
     if sink.model == "declared_html" and not declared_html(keywords):
