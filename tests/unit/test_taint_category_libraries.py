@@ -62,6 +62,13 @@ PAIRS = [
     ("BST207", "",
      f"log.info('user %s', ' '.join({U}.splitlines(True)))\nreturn 'ok'",
      f"log.info('user %s', '|'.join({U}.rsplit()))\nreturn 'ok'"),
+    # pieces of any number joined by a line break: the sender places the lines
+    ("BST207", "",
+     f"log.info('user %s', '\\n'.join({U}.split()))\nreturn 'ok'",
+     f"log.info('user %s', ', '.join({U}.split()))\nreturn 'ok'"),
+    ("BST207", "import os\n",
+     f"log.info('user %s', os.linesep.join({U}.splitlines()))\nreturn 'ok'",
+     f"log.info('user %s', ' '.join({U}.splitlines()))\nreturn 'ok'"),
     ("BST207", "",
      f"name = {U}\nif not re.fullmatch(r'[^;]+', name):\n    return 'bad', 400\nlog.info('user %s', name)\nreturn 'ok'",
      f"name = {U}\nif not re.fullmatch(r'\\w+', name):\n    return 'bad', 400\nlog.info('user %s', name)\nreturn 'ok'"),

@@ -248,11 +248,21 @@ def _joined(separator: Value, parts: Value) -> Value:
     iterables as any element after the separator."""
     slots = in_order(parts) if not parts.taint else None
     if not slots:
-        return concat([separator, parts.iterated()])
+        built = concat([separator, parts.iterated()])
+        if "log" in built.clean and not _one_line(separator):
+            # pieces of any number joined by a line break: the sender chooses the lines
+            # (`"\n".join(q.split())`), though no piece holds a break
+            return built.evolve(clean=built.clean - {"log"})
+        return built
     pieces = [slots[0]]
     for slot in slots[1:]:
         pieces += (separator, slot)
     return concat(pieces)
+
+
+def _one_line(separator: Value) -> bool:
+    """A separator known to hold no line boundary `str.splitlines` cuts at."""
+    return type(separator.const) is str and len(f"a{separator.const}a".splitlines()) == 1
 
 
 def _displayed(node: ast.Call) -> bool:
