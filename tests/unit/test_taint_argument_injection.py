@@ -122,3 +122,25 @@ def test_a_program_chosen_from_a_table_of_constant_vectors_runs_the_data_as_an_a
     source = FLASK + TOOL_TABLE.format(other=other)
     found = {f.rule_id for f in ENGINE.analyse(source, "case.py", DEFAULT).findings}
     assert rule in found and ({"BST202", "BST217"} - {rule}).isdisjoint(found), found
+
+
+# The idioms that build the command from the table's vector (the `list` / `tuple` / `copy`
+# documentation: a shallow copy holds the same items in order; PEP 448's unpacking splices them)
+BUILT = [
+    "return subprocess.run([*TOOLS[name], target]).stdout",
+    "return subprocess.run(list(TOOLS[name]) + [target]).stdout",
+    "return subprocess.run((*tuple(TOOLS[name]), target)).stdout",
+    "cmd = TOOLS[name].copy()\n    cmd.append(target)\n    return subprocess.run(cmd).stdout",
+    "cmd = list(TOOLS[name])\n    cmd.extend(['-W', target])\n    return subprocess.run(cmd).stdout",
+    "cmd = [*TOOLS[name]]\n    cmd += [target]\n    return subprocess.run(cmd).stdout",
+]
+
+
+@pytest.mark.parametrize("built", BUILT)
+@pytest.mark.parametrize(("other", "rule"), [("'dig': ['dig', '+short']", "BST217"),
+                                             ("'script': ['bash', '-c']", "BST202")])
+def test_a_vector_copied_or_spliced_from_the_table_keeps_its_program_first(built, other, rule):
+    source = FLASK + TOOL_TABLE.format(other=other).replace(
+        "return subprocess.run(TOOLS[name] + [target]).stdout", built)
+    found = {f.rule_id for f in ENGINE.analyse(source, "case.py", DEFAULT).findings}
+    assert rule in found and ({"BST202", "BST217"} - {rule}).isdisjoint(found), found

@@ -119,18 +119,21 @@ def sequence_display(ev: Evaluator, node: ast.Tuple | ast.List | ast.Set) -> Val
     values: list[Value] = []
     slot: int | None = 0 if not isinstance(node, ast.Set) and len(node.elts) <= 16 else None
     for item in node.elts:
+        rest = None
         if isinstance(item, ast.Starred):
             whole = ev.eval(item.value)
             parts = _in_order(whole) if slot is not None else None
             if parts is None:
-                parts, slot = [whole.item(ANY)], None
+                # its first slots where they land (`[*TOOLS[name], host]` keeps the program),
+                # the rest at an index not known
+                parts, rest = _leading(whole) if slot is not None else [], whole.item(ANY)
         else:
             parts = [slot_value(ev, item)]
-        for value in parts:
+        for value in parts if rest is None else [*parts, rest]:
             values.append(value)
-            key = ANY if slot is None or slot > 16 else slot
+            key = ANY if slot is None or slot > 16 or value is rest else slot
             items[key] = join(items[key], value) if key in items else value
-            slot = None if slot is None or slot > 16 else slot + 1
+            slot = None if slot is None or slot > 16 or value is rest else slot + 1
     const = fold_constant(node) if all(v.const is not UNKNOWN for v in values) else UNKNOWN
     return Value(clean=EVERY_CLASS, items=items, const=const,
                  known=all(v.known for v in values))
@@ -199,6 +202,18 @@ def _in_slots(value: Value) -> Value:
 def _slotted(value: Value) -> bool:
     """Whether `value` is a vector held in slots: some, and every key an index or ANY."""
     return bool(value.items) and all(type(k) is int or k is ANY for k in value.items)
+
+
+def _leading(value: Value) -> list[Value]:
+    """The first slots of a list of a length not known, each surely there (`["git", *args]`,
+    `TOOLS[name]`: a table's vectors of other lengths, program_vectors), as joined_sequences
+    keeps them; none of a value that is no vector in slots."""
+    if not _slotted(value):
+        return []
+    leading: list[Value] = []
+    while len(leading) in value.items and len(leading) < 16:
+        leading.append(value.items[len(leading)])
+    return leading
 
 
 def _in_order(value: Value) -> list[Value] | None:

@@ -6,7 +6,8 @@ element of `b`), or its pairs in order when both are lists of one known length (
 enumerate(names)` leaves `i` clean and `for key, value in zip(KEYS, values)` keeps `key`
 constant; a copy holds what the original did, in its order or reversed; a record's dict or copy
 its fields (those given replaced); a deque of a list in order keeps its slots (sequences.py
-edits its ends); `filter(None, ...)` of constants in order keeps the true ones. Otherwise each
+edits its ends); a list / tuple of a vector of a length not known (`list(TOOLS[name])`) its
+first slots; `filter(None, ...)` of constants in order keeps the true ones. Otherwise each
 would be one value of all its arguments together. `next()` of a fresh iterator over a list in
 order (`next(iter(items))`, `next(f(x) for x in items)` with no filter) is its first element's."""
 
@@ -38,7 +39,11 @@ def iterated(name: str, args: list[Value], keywords: dict[str | None, Value]) ->
     if name in _SEQUENCES or name in _REVERSED:
         slots = _ordered(args[0]) if len(args) == 1 and not keywords else None
         if slots is None:
-            return None  # a string, a dict, a vector of unknown length: the propagator's model
+            if name in _SEQUENCES and len(args) == 1 and not keywords and vector(args[0]):
+                # a copy of a vector of a length not known (`list(TOOLS[name])`): its first
+                # slots, the program of a table's command vectors, where they were
+                return args[0].evolve(kind=None)
+            return None  # a string, a dict, other iterables: the propagator's model
         kept, const = (slots[::-1], _reversed(args[0].const)) if name in _REVERSED else (slots, args[0].const)
         # the constant kept: `name in tuple(["a", "b"])` is an allow-list as the display is
         return Value(clean=EVERY_CLASS, items=dict(enumerate(kept)), const=const,
@@ -90,6 +95,12 @@ def pairs_dict(pairs: Value) -> Value | None:
         return None
     return Value(clean=EVERY_CLASS, items=items, const=frozenset(items),
                  known=all(v.known for v in items.values()))
+
+
+def vector(value: Value) -> bool:
+    """Whether `value` is a list or tuple held in slots: its first, and every key an index or
+    ANY (a dict's would be other keys, and a copy by `list` holds those keys)."""
+    return bool(value.items) and 0 in value.items and all(type(k) is int or k is ANY for k in value.items)
 
 
 def _reversed(const: object) -> object:

@@ -30,6 +30,7 @@ from bastion.analyzers.taint.domain import (
 )
 from bastion.analyzers.taint.escapes import CONTAINER_TYPES, SLOT_MUTATORS, followed_slot
 from bastion.analyzers.taint.folding import before_fields, format_arguments, mapped_fields
+from bastion.analyzers.taint.iterators import vector
 from bastion.analyzers.taint.key_presence import dict_get
 from bastion.analyzers.taint.queues import GETS, PUTS, local_queue
 from bastion.analyzers.taint.sequences import EDITS, MUTATORS, edit_list
@@ -151,6 +152,8 @@ def method_result(ev: Evaluator, node: ast.Call, method: str, args: list[Value],
         # `User.objects.get(pk=q)`: no container is read by keywords alone; a query run so
         # returns its rows, not the values it filters by (a MultiDict's `default=` it may)
         return joined([receiver, *(keywords[k] for k in keywords if k == "default")], None)
+    if method == "copy" and not args and not keywords and vector(receiver):
+        return receiver  # `TOOLS[name].copy()`: each slot as it was (the program at 0)
     if method in STRING_METHODS:
         return transformed(method, joined(inputs, None), args, bool(keywords))
     return None
