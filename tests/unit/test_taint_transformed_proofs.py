@@ -53,3 +53,35 @@ def test_a_transformation_that_can_break_a_proof_drops_it(vulnerable, rule, safe
     found = rules(vulnerable)
     assert rule in found, found
     assert rule not in rules(safe)
+
+
+# Decodings and normalisations that make characters appear (the codecs, unicodedata, os.path and
+# str.translate documentation): `"\\x2d".encode().decode("unicode_escape")` is `-`, NFKC makes
+# `／` of `/` and `．．` of `..`, `expandvars` puts the environment's text in; a plain decoding,
+# NFC and a case change make none of `-`, `/`, `.`.
+HEADER = "import codecs, unicodedata\n"
+MADE = [
+    (NO_OPTION + RUN.format("name.encode().decode('unicode_escape')"), "BST217",
+     NO_OPTION + RUN.format("name.encode().decode('utf-8')")),
+    (NO_OPTION + RUN.format("codecs.decode(name, 'unicode_escape')"), "BST217",
+     NO_OPTION + RUN.format("name.encode('utf-8').decode()")),
+    (NO_OPTION + RUN.format("name.encode().decode('utf-7')"), "BST217",
+     NO_OPTION + RUN.format("name.casefold()")),
+    (NO_OPTION + RUN.format("unicodedata.normalize('NFKC', name)"), "BST217",
+     NO_OPTION + RUN.format("unicodedata.normalize('NFC', name)")),
+    (NO_OPTION + RUN.format("name.translate({0xFF0D: '-'})"), "BST217",
+     DIGITS + RUN.format("name.translate({0x31: '2'})")),
+    (RELATIVE + "return send_file(os.path.join(BASE, unicodedata.normalize('NFKC', name)))", "BST201",
+     RELATIVE + "return send_file(os.path.join(BASE, unicodedata.normalize('NFD', name)))"),
+    (RELATIVE + "return send_file(os.path.join(BASE, os.path.expanduser(name)))", "BST201",
+     RELATIVE + "return send_file(os.path.join(BASE, name.encode().decode('ascii')))"),
+    (RELATIVE + "return send_file(os.path.join(BASE, os.path.expandvars(name)))", "BST201",
+     NO_OPTION + RUN.format("os.path.expanduser(name)")),
+]
+
+
+@pytest.mark.parametrize(("vulnerable", "rule", "safe"), MADE, ids=[str(i) for i in range(len(MADE))])
+def test_a_decoding_or_normalisation_that_can_make_characters_drops_the_proofs(vulnerable, rule, safe):
+    found = rules(HEADER + vulnerable)
+    assert rule in found, found
+    assert rule not in rules(HEADER + safe)

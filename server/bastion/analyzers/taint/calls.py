@@ -48,7 +48,7 @@ from bastion.analyzers.taint.method_calls import joined as _joined
 from bastion.analyzers.taint.patterns import COMPILED_PATTERN, Compiled, compiled_pattern
 from bastion.analyzers.taint.sinks import LXML_PARSERS, YAML_LOADERS, loader_kind, parser_kind
 from bastion.analyzers.taint.string_templates import SUBSTITUTES, template_substituted
-from bastion.analyzers.taint.string_transforms import ESCAPING_CODECS
+from bastion.analyzers.taint.string_transforms import ESCAPING_CODECS, REMAKERS, remade
 from bastion.analyzers.taint.summaries import apply_summary, base_method, on_self, summary_for
 from bastion.analyzers.taint.templates import (
     JINJA_NAMES,
@@ -106,10 +106,10 @@ _BY_NAME = _table(
      | _ORDERED_INSERTS),
     (_PATHS, _PATH_JOINS | PATH_TYPES | _FILE_OPENERS | LOOKUPS | {"re.compile"}),
     (_SHAPED, JINJA_NAMES | _SPLITEXT | _STATUS_OUTPUT | _ACCEPTS | _SHLEX_SPLIT | LXML_PARSERS | YAML_LOADERS
-     | STRING_RENDERS | SUBSTITUTIONS | {"vars", "builtins.vars"}))
+     | STRING_RENDERS | SUBSTITUTIONS | REMAKERS | {"vars", "builtins.vars"}))
 _BY_METHOD = _table(
     (_PATHS, _PATH_READS | {"joinpath"}),
-    (_SHAPED, RENDER_METHODS | SUBSTITUTES | READS | {"get", "encode", "sub"}),
+    (_SHAPED, RENDER_METHODS | SUBSTITUTES | READS | {"get", "encode", "decode", "translate", "sub"}),
     (_METHODS, METHOD_NAMES))
 
 
@@ -296,6 +296,10 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             # `text.encode("unicode_escape")`: every line break and control character as `\n`, `\x1b`
             escaped = _joined([receiver], name)
             return escaped.evolve(clean=escaped.clean | {"log"})
+        remaking = remade(name, method, receiver if not on_module else None, args, keywords)
+        if remaking is not None and remaking[0].taint:  # `unicodedata.normalize("NFKC", q)`: `／` is `/`
+            text = _joined([remaking[0]], name)
+            return text.evolve(clean=remaking[1], prefix=text.prefix or remaking[1] != text.clean)
         if name in ("vars", "builtins.vars") and len(args) == 1 and args[0].items and not keywords:
             return args[0].evolve(kind=None)  # `vars(args)["count"]`: attributes are its keys
         if method in READS and receiver is not None and not on_module and bare_param(receiver) \

@@ -5,7 +5,8 @@ returns: what a transform proves is judged from its receiver and arguments alone
 a transform keeps of the proofs its receiver came with (`transformed`, `replace`): a proof of
 the first characters or of the text's shape (no option, not absolute, contained, a local URL)
 falls when characters are removed or moved; one of every character (all digits) holds of any
-piece of the text.
+piece of the text. A decoding or a normalisation that makes characters appear (`\\x2d` of
+`unicode_escape`, fullwidth `／` of NFKC, `~` of `expanduser`) keeps none it can break (`remade`).
 """
 
 from __future__ import annotations
@@ -123,3 +124,66 @@ def _filled(text: Value, placeholder: object, data: Value) -> Value:
             parts += [data, constant(piece)]
         return concat(parts)
     return concat([text, data])
+
+
+# Decodings that give each byte's own character (an ASCII byte is the character it spells):
+# what was proved of the bytes holds of the text; with `errors="ignore"` a byte dropped joins its
+# neighbours (`b"\xff-rf"` is `"-rf"`)
+_PLAIN_CODECS = frozenset({"utf-8", "utf8", "utf_8", "ascii", "us-ascii", "latin-1", "latin1",
+                           "latin_1", "iso-8859-1", "iso8859-1", "cp1252"})
+# The canonical forms make of a character no ASCII one but these (`;` of U+037E, `<` of U+226E
+# by NFD): no `-`, `/`, `.` or `\`, unlike NFKC / NFKD (`／` is `/`, `．` and `․` are `.`, `－`
+# and `﹣` are `-`, `＼` is `\`, `＇` is `'`). No case change makes any ASCII punctuation.
+_CANONICAL = frozenset({"NFC", "NFD"})
+_CANONICAL_MADE = broken_by(";`<>=")
+EXPANDERS = frozenset({"os.path.expanduser", "posixpath.expanduser", "ntpath.expanduser",
+                       "os.path.expandvars", "posixpath.expandvars", "ntpath.expandvars"})
+# `~` first becomes an absolute directory: where characters stand changes, but for an option
+_HOME_MADE = POSITIONAL - {"argument"}
+REMAKERS = EXPANDERS | {"unicodedata.normalize", "codecs.decode"}
+
+
+def remade(name: str | None, method: str | None, receiver: Value | None, args: list[Value],
+           keywords: dict[str | None, Value]) -> tuple[Value, frozenset[str]] | None:
+    """The text a decoding, a normalisation, an expansion or `translate` remakes (`receiver`: a
+    method's own, not a module's) and the proofs it keeps of it; None for any other call. Those
+    of every character fall where characters may appear; those of where characters stand fall
+    too where `~` becomes the home directory."""
+    if name == "codecs.decode" and args:
+        return args[0], _decoded(args[0], args[1] if len(args) > 1 else keywords.get("encoding"),
+                                 args[2] if len(args) > 2 else keywords.get("errors"))
+    if name == "unicodedata.normalize" and len(args) == 2:
+        return args[1], args[1].clean - _CANONICAL_MADE if args[0].const in _CANONICAL else frozenset()
+    if name in EXPANDERS and args:  # `$VAR`: the environment's text, any character
+        return args[0], args[0].clean - _HOME_MADE if name.endswith("user") else frozenset()
+    if receiver is None:
+        return None
+    if method == "decode":
+        return receiver, _decoded(receiver, args[0] if args else keywords.get("encoding", constant("utf-8")),
+                                  args[1] if len(args) > 1 else keywords.get("errors"))
+    if method == "translate" and len(args) == 1:
+        return receiver, _translated(receiver.clean, args[0])
+    return None
+
+
+def _decoded(data: Value, codec: Value | None, errors: Value | None) -> frozenset[str]:
+    """What `data` decoded by `codec` keeps of its proofs: all of a plain codec's, those of every
+    character when a byte may be dropped; none of another (`unicode_escape` makes `-` of `\\x2d`,
+    `utf-7` of `+AC0-`)."""
+    if codec is None or not isinstance(codec.const, str) or codec.const.lower() not in _PLAIN_CODECS:
+        return frozenset()
+    if errors is None or errors.const in ("strict", "replace", "surrogateescape", "backslashreplace"):
+        return data.clean
+    return data.clean if _BY_CHARACTERS <= data.clean else data.clean - POSITIONAL - {APPENDED}
+
+
+def _translated(kept: frozenset[str], table: Value) -> frozenset[str]:
+    """`text.translate(table)` of a dict display of constants: characters removed or replaced
+    (where they stand falls), and the replacements' own characters; none for another table."""
+    if not table.items or table.taint or not all(type(k) is int for k in table.items):
+        return frozenset()
+    replacements = [v.const for v in table.items.values()]
+    if not all(p is None or type(p) is str or type(p) is int and 0 <= p < 0x110000 for p in replacements):
+        return frozenset()
+    put = "".join(chr(p) if type(p) is int else p or "" for p in replacements)
+    return kept - POSITIONAL - broken_by(put)
