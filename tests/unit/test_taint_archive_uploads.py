@@ -1,9 +1,11 @@
 """Bandit's tar extraction pattern (B202) judged by the taint analysis at the `extractall`
 call itself: an archive the request sent (`tarfile.open(fileobj=upload.stream)`) or named
 (`tarfile.open(path)`, `path` of the upload's filename) is a taint finding there, which replaces
-it; an upload saved at a sanitized name still holds the members its sender chose, so B202
-stays (never retracted); with `filter="data"` bandit reports nothing. Through the editor's
-engine, which runs both."""
+it; an upload saved at a sanitized or constant name still holds the members its sender chose
+(the file at that name holds the request's bytes: `upload.save(path)`, a handle's `write`), so it
+is the flow too; with `filter="data"` bandit reports nothing, and a file written from a constant,
+or members checked to resolve inside the destination, is no flow (B202 is never retracted).
+Through the editor's engine, which runs both."""
 
 from bastion.config import Config
 from bastion.engine.registry import create_engine
@@ -54,11 +56,77 @@ def stream():
 '''
 
 
-def test_tar_extraction_pattern_is_replaced_by_the_flow_that_reaches_it(tmp_path):
+def found_in(source: str, tmp_path) -> set[tuple[int, str]]:
     path = tmp_path / "app.py"
-    path.write_text(APP, encoding="utf-8")
-    findings = create_engine().analyse(APP, str(path), Config()).findings
-    found = {(f.line + 1, f.rule_id) for f in findings if f.rule_id in ("B202", "BST201")}
-    assert found == {(15, "BST201"), (16, "BST201"),  # the upload's name saved to, then opened
-                     (26, "B202"),  # saved at a sanitized name: its members are the sender's
-                     (42, "BST201")}  # the request's archive extracted: B202 replaced
+    path.write_text(source, encoding="utf-8")
+    findings = create_engine().analyse(source, str(path), Config()).findings
+    return {(f.line + 1, f.rule_id) for f in findings if f.rule_id in ("B202", "BST201")}
+
+
+def test_tar_extraction_pattern_is_replaced_by_the_flow_that_reaches_it(tmp_path):
+    assert found_in(APP, tmp_path) == {
+        (15, "BST201"), (16, "BST201"),  # the upload's name saved to, then opened
+        (26, "BST201"),  # saved at a sanitized name: its members are the sender's
+        (42, "BST201")}  # the request's archive extracted: B202 replaced
+
+
+SAVED = APP + '''
+
+@app.route("/temporary", methods=["POST"])
+def temporary():
+    import tempfile
+
+    upload = request.files["archive"]
+    with tempfile.NamedTemporaryFile(suffix=".tar.gz") as handle:
+        handle.write(upload.read())
+        handle.flush()
+        tarfile.open(handle.name).extractall("/srv/data")
+    return "ok"
+
+
+@app.route("/body", methods=["PUT"])
+def body():
+    path = os.path.join(UPLOADS, "latest.tar")
+    with open(path, "wb") as out:
+        out.write(request.data)
+    with tarfile.open(path) as tar:
+        tar.extractall("/srv/data")
+    return "ok"
+
+
+@app.route("/constant", methods=["PUT"])
+def constant():
+    with open(os.path.join(UPLOADS, "empty.tar"), "wb") as out:
+        out.write(b"")
+    tarfile.open(os.path.join(UPLOADS, "empty.tar")).extractall("/srv/data")
+    return "ok"
+
+
+@app.route("/checked", methods=["POST"])
+def checked():
+    request.files["archive"].save("/srv/uploads/checked.tar")
+    tar = tarfile.open("/srv/uploads/checked.tar")
+    for member in tar:  # a TarFile iterates over its members
+        target = os.path.realpath(os.path.join("/srv/data", member.name))
+        if os.path.commonpath(["/srv/data", target]) != "/srv/data":
+            return "bad", 400
+    tar.extractall("/srv/data")
+    return "ok"
+
+'''
+
+
+def extracted_in(source: str, function: str) -> int:
+    """The line of the `extractall` call in `def function()`."""
+    lines = source.splitlines()
+    start = lines.index(f"def {function}():")
+    return next(i for i in range(start, len(lines)) if ".extractall(" in lines[i]) + 1
+
+
+def test_an_archive_opened_by_the_name_an_upload_was_saved_at_holds_the_senders_members(tmp_path):
+    first = APP.count("\n") + 1
+    assert {(line, rule) for line, rule in found_in(SAVED, tmp_path) if line > first} == {
+        (extracted_in(SAVED, "temporary"), "BST201"),  # a named temporary file written with the upload
+        (extracted_in(SAVED, "body"), "BST201"),  # a file opened by its name, written with the body
+        (extracted_in(SAVED, "constant"), "B202"),  # written from a constant: bandit's pattern alone
+        (extracted_in(SAVED, "checked"), "B202")}  # each member checked inside the destination: no flow

@@ -261,7 +261,8 @@ def upload():
     path = os.path.join("/tmp", f.filename)
     f.save(path)  # BST201
     with tarfile.open(path) as tar:  # BST201
-        tar.extractall("/srv/unpacked")  # not reported: the archive was saved, then reopened
+        # the members of the upload saved at `path`, extracted without a filter
+        tar.extractall("/srv/unpacked")  # BST201
     with zipfile.ZipFile(request.files["zip"]) as z:
         z.extractall("/srv/unpacked")
     return "ok"
