@@ -144,3 +144,28 @@ def test_a_vector_copied_or_spliced_from_the_table_keeps_its_program_first(built
         "return subprocess.run(TOOLS[name] + [target]).stdout", built)
     found = {f.rule_id for f in ENGINE.analyse(source, "case.py", DEFAULT).findings}
     assert rule in found and ({"BST202", "BST217"} - {rule}).isdisjoint(found), found
+
+
+# GNU grep's manual: `-e PATTERNS` "protects a pattern beginning with -"; getopt reads the
+# argument after an option that takes a value as that value (rules/taint/programs.toml)
+@pytest.mark.parametrize(("body", "rule"), [
+    ("return subprocess.run(['grep', request.args['q'], '/srv/app.log']).stdout", "BST217"),
+    ("return subprocess.run(['grep', '-e', request.args['q'], '/srv/app.log']).stdout", None),
+    ("return subprocess.run(['/usr/bin/grep', '-i', '--regexp', request.args['q'], 'app.log']).stdout", None),
+    ("return subprocess.run(['grep', '-e', 'x', request.args['f']]).stdout", "BST217"),  # a file: an option too
+    ("return subprocess.run(['grep', '-f', request.args['q'], 'app.log']).stdout", "BST217"),  # not in the table
+    ("return subprocess.run(['git', 'log', '--', request.args['p']]).stdout", None),
+    ("return subprocess.run(['git', 'grep', '-n', request.args['p']]).stdout", "BST217"),  # -n is a flag there
+    ("os.execvp('grep', ['grep', '-e', request.args['q'], 'app.log'])", None),
+])
+def test_the_value_of_an_option_a_program_takes_one_with_is_no_option(body, rule):
+    found = {f.rule_id for f in findings(body)} & {"BST217", "BST202"}
+    assert found == ({rule} if rule else set()), found
+
+
+def test_a_program_model_takes_options_only(tmp_path):
+    from bastion.analyzers.taint.model_files import validate_models
+
+    (tmp_path / "x.toml").write_text('[[program]]\nnames = ["grep"]\nvalued = ["e", "--file=x"]\n')
+    problems = [str(p) for p in validate_models(tmp_path)]
+    assert any("valued" in p and "starting with -" in p for p in problems), problems

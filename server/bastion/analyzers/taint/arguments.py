@@ -15,6 +15,7 @@ from bastion.analyzers.taint.argv import (
     exec_argv_value,
     in_order,
     leading_text,
+    program_name,
     run_code,
     subprocess_value,
 )
@@ -25,17 +26,18 @@ ARGUMENT = "argument"
 
 
 def argv_model(model: str, node: ast.Call, args: list[Value], keywords: dict[str | None, Value],
-               start: int) -> Value | None:
-    """The value a sink model of ARGV_MODELS reads (`start`: where an exec vector starts)."""
+               start: int, valued: dict[str, frozenset[str]]) -> Value | None:
+    """The value a sink model of ARGV_MODELS reads (`start`: where an exec vector starts;
+    `valued`: the options each program takes a value with, the `program` models)."""
     if model == "argv_arguments":
-        return subprocess_arguments(node, args, keywords)
+        return subprocess_arguments(node, args, keywords, valued)
     if model == "exec_arguments":
-        return exec_arguments(node, args, start)
+        return exec_arguments(node, args, start, valued)
     return exec_argv_value(args, start)
 
 
-def subprocess_arguments(node: ast.Call, args: list[Value],
-                         keywords: dict[str | None, Value]) -> Value | None:
+def subprocess_arguments(node: ast.Call, args: list[Value], keywords: dict[str | None, Value],
+                         valued: dict[str, frozenset[str]]) -> Value | None:
     """The arguments a program run without a shell is given: the vector's items other than the
     program and the code a shell or an interpreter runs, and pexpect's `spawn(program, [args])`
     list. SAFE when none is known to be one (a command string, a `shell=` not known false): the
@@ -64,7 +66,7 @@ def subprocess_arguments(node: ast.Call, args: list[Value],
             start = after_wrappers(argv)
             skip = {id(run_code(argv, start)), id(argv[start]) if start < len(argv) else None}
             elements = _elements(node.args[0] if node.args else given.get("args", given.get("command")))
-            parts += [v for i, v in enumerate(_cleaned(argv, elements, start))
+            parts += [v for i, v in enumerate(_cleaned(argv, elements, start, valued))
                       if id(argv[i]) not in skip]
         else:
             known = [command.items.get(0, command.item(ANY)),
@@ -76,7 +78,8 @@ def subprocess_arguments(node: ast.Call, args: list[Value],
     return join_all(parts) if parts else SAFE
 
 
-def exec_arguments(node: ast.Call, args: list[Value], start: int) -> Value:
+def exec_arguments(node: ast.Call, args: list[Value], start: int,
+                   valued: dict[str, frozenset[str]]) -> Value:
     """The arguments of an `os.exec*` / `os.spawn*` vector starting at `start` (or of
     `create_subprocess_exec(program, *args)`), other than its first item (the name the program
     sees itself by, or the program) and the code a shell runs (argv.py's `exec_argv_value`)."""
@@ -93,7 +96,7 @@ def exec_arguments(node: ast.Call, args: list[Value], start: int) -> Value:
         return args[start].item(ANY).flat()
     program = after_wrappers(argv)
     code = run_code(argv, program) if argv else None
-    parts = [v for i, v in enumerate(_cleaned(argv, elements, program))
+    parts = [v for i, v in enumerate(_cleaned(argv, elements, program, valued))
              if i > 0 and argv[i] is not code]
     return join_all(parts) if parts else SAFE
 
@@ -128,17 +131,22 @@ def _operand(value: Value) -> Value:
 
 
 def _cleaned(argv: list[Value] | None, elements: list[ast.expr] | None,
-             program: int = 0) -> list[Value]:
+             program: int = 0, valued: dict[str, frozenset[str]] | None = None) -> list[Value]:
     """The items flattened, those written as text starting with a constant other than `-`
-    (`f"uploads/{name}"`, `"--output=" + name` is not one) made clean for the class, and those
+    (`f"uploads/{name}"`, `"--output=" + name` is not one) made clean for the class, those
     after a constant `--` past the `program` (a wrapper's own `--`, `sudo -- git`, ends only
-    the wrapper's options)."""
+    the wrapper's options), and the one after a constant option the program takes a value with
+    (`["grep", "-e", pattern]`: getopt reads it as the value, whatever its first character)."""
     if argv is None:
         return []
     out = [v.flat() for v in argv]
     ended = next((i for i in range(program + 1, len(argv)) if argv[i].const == "--"), None)
     if ended is not None:
         out[ended + 1:] = [_operand(v) for v in out[ended + 1:]]
+    options = valued.get(program_name(argv[program]) or "") if valued and program < len(argv) else None
+    for index in range(program + 1, len(argv) - 1 if ended is None else ended) if options else ():
+        if argv[index].const in options and argv[index - 1].const not in options:  # `-e -e q`: not q
+            out[index + 1] = _operand(out[index + 1])
     if elements is None or len(elements) != len(argv):
         return out
     for index, element in enumerate(elements):

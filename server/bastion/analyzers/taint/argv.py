@@ -68,7 +68,7 @@ def alternative_programs(values: list[Value]) -> str | None:
     alternatives): every one names a program (a lookup, the interpreter, a constant word) and
     they run code alike (all shells, or interpreters of one language, or one program), so
     whichever is taken runs `-c` the same way; None for any other."""
-    names = [_name(value) for value in values]
+    names = [program_name(value) for value in values]
     if None in names or not any(v.kind is not None for v in values):
         return None
     if len({_runs_code_as(name) for name in names}) != 1:
@@ -99,7 +99,8 @@ def in_order(vector: Value) -> list[Value] | None:
     return [items[i] for i in range(len(items))]
 
 
-def _name(value: Value) -> str | None:
+def program_name(value: Value) -> str | None:
+    """The file name of the program a vector's item names, lower case; None when not known."""
     const = value.const
     if const is UNKNOWN and value.kind == "sys.executable":
         return "python"  # the interpreter running the program: `-c` runs code as `python3 -c`
@@ -147,8 +148,8 @@ def _runs_code(name: str) -> bool:
 def after_wrappers(argv: list[Value]) -> int:
     """Where the program is: past `env A=b`, `sudo -u www`, `nice -n 10`..."""
     index = 0
-    while index < len(argv) and (valued := _WRAPPERS.get(_name(argv[index]) or "")) is not None:
-        wrapper = _name(argv[index])
+    while index < len(argv) and (valued := _WRAPPERS.get(program_name(argv[index]) or "")) is not None:
+        wrapper = program_name(argv[index])
         index += 1
         while index < len(argv) and isinstance(option := argv[index].const, str) and (
                 option.startswith("-") or wrapper == "env" and "=" in option):
@@ -160,7 +161,7 @@ def run_code(argv: list[Value], start: int) -> Value | None:
     """What the program at `start` runs as code: a shell's or an interpreter's, or ssh's."""
     if start >= len(argv):
         return None
-    name = _name(argv[start])
+    name = program_name(argv[start])
     if name == "ssh":
         return _remote_command(argv, start + 1)
     if name in ("cmd", "cmd.exe"):

@@ -1,8 +1,8 @@
 """The taint model files (`rules/taint/*.toml`) read and validated into `Models` (specs.py).
 
 A model file holds arrays of tables: `source`, `entry` (functions whose parameters are untrusted:
-routes, views, handlers), `sink`, `sanitizer`, `guard`, `propagator`, `form` and `callback` (see
-rules/taint/README.md).
+routes, views, handlers), `sink`, `sanitizer`, `guard`, `propagator`, `form`, `callback` and
+`program` (a program's options that take a value, arguments.py; see rules/taint/README.md).
 What TOML cannot say is a named Python model (`model = "..."`) whose name is checked
 here, each field read by model_fields.py. `load_models` never raises: a bad file is reported and
 left out.
@@ -90,6 +90,8 @@ def _add_file(models: Models, table: dict, file: str) -> list[ModelProblem]:
     for kind, classes in staged.reaches.items():
         models.reaches[kind] = models.reaches.get(kind, frozenset()) | classes
     models.guard_models |= staged.guard_models
+    for program, options in staged.valued_options.items():
+        models.valued_options[program] = models.valued_options.get(program, frozenset()) | options
     models.versioned |= staged.versioned
     return []
 
@@ -265,6 +267,13 @@ class _Checker(FieldReader):
             self.error("decodes", "expected true or false")
         models.propagators.add(calls, methods, PropagatorModel(
             decodes is True, self.indexes("args"), tuple(self.strings("keywords"))))
+
+    def program(self, models: Models) -> None:
+        names, valued = self.strings("names", required=True), self.strings("valued", required=True)
+        if any(not option.startswith("-") or "=" in option for option in valued):
+            self.error("valued", "expected options, each starting with - and without =")
+        for name in names:
+            models.valued_options[name] = models.valued_options.get(name, frozenset()) | frozenset(valued)
 
     def callback(self, models: Models) -> None:
         calls, methods = self.named()

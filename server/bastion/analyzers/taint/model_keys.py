@@ -3,7 +3,7 @@ section's tables accept, and the choices of the keys that name one (source kinds
 the named Python models of sinks and guards). model_files.py checks every table against it; the
 keys' meanings are in rules/taint/README.md."""
 
-SECTIONS = ("source", "entry", "sink", "sanitizer", "guard", "propagator", "form", "callback")
+SECTIONS = ("source", "entry", "sink", "sanitizer", "guard", "propagator", "form", "callback", "program")
 SOURCE_KINDS = ("remote", "argv", "stdin", "env", "file")
 PARAM_RULES = ("path", "all", "after_first", "first", "resolver_args")
 # Named Python models a sink or guard may reference (implemented in sinks.py / guards.py).
@@ -34,4 +34,5 @@ KEYS = {
     "form": {"bases", "data", "clean_fields", "constructors", "file_fields"},
     "callback": {"calls", "methods", "function", "rest", "args", "kwargs", "keywords", "mapped",
                  "overridden"},
+    "program": {"names", "valued"},
 }

@@ -242,7 +242,8 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
                                                  and called_attribute(ev, node)):
         return None
     if sink.model in ARGV_MODELS:
-        return argv_model(sink.model, node, args, keywords, sink.args[0] if sink.args else 1)
+        return argv_model(sink.model, node, args, keywords, sink.args[0] if sink.args else 1,
+                          ev.models.valued_options)
     if sink.model == "file_save" and (len(args) > 1 and args[1].const is UNKNOWN
                                       or "content" in keywords):
         return None  # a storage's save(name, content): PIL's second argument is a format name

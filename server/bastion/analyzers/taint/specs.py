@@ -186,6 +186,8 @@ class Models:
         self.reaches: dict[str, frozenset[str]] = {}  # source kind -> sink classes it is reported at
         self.guard_models: set[str] = set()
         self.versioned: set[str] = set()  # the packages of the sinks' `before` conditions
+        # program word -> its options that take the next argument as their value (`grep -e`)
+        self.valued_options: dict[str, frozenset[str]] = {}
         self.digest = ""
         self.problems: list[ModelProblem] = []
         # the gate's words, each with its expression compiled at its first use (most words are in
