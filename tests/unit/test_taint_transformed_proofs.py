@@ -67,6 +67,8 @@ MADE = [
      NO_OPTION + RUN.format("name.encode('utf-8').decode()")),
     (NO_OPTION + RUN.format("name.encode().decode('utf-7')"), "BST217",
      NO_OPTION + RUN.format("name.casefold()")),
+    (NO_OPTION + RUN.format("codecs.decode(name.encode(), 'utf_7')"), "BST217",
+     NO_OPTION + RUN.format("codecs.decode(name.encode())")),  # UTF-8 by default
     (NO_OPTION + RUN.format("unicodedata.normalize('NFKC', name)"), "BST217",
      NO_OPTION + RUN.format("unicodedata.normalize('NFC', name)")),
     (NO_OPTION + RUN.format("name.translate({0xFF0D: '-'})"), "BST217",

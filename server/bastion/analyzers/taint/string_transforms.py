@@ -131,6 +131,7 @@ def _filled(text: Value, placeholder: object, data: Value) -> Value:
 # neighbours (`b"\xff-rf"` is `"-rf"`)
 _PLAIN_CODECS = frozenset({"utf-8", "utf8", "utf_8", "ascii", "us-ascii", "latin-1", "latin1",
                            "latin_1", "iso-8859-1", "iso8859-1", "cp1252"})
+_UTF8 = constant("utf-8")  # the codec `decode` takes when none is named
 # The canonical forms make of a character no ASCII one but these (`;` of U+037E, `<` of U+226E
 # by NFD): no `-`, `/`, `.` or `\`, unlike NFKC / NFKD (`／` is `/`, `．` and `․` are `.`, `－`
 # and `﹣` are `-`, `＼` is `\`, `＇` is `'`). No case change makes any ASCII punctuation.
@@ -150,7 +151,7 @@ def remade(name: str | None, method: str | None, receiver: Value | None, args: l
     of every character fall where characters may appear; those of where characters stand fall
     too where `~` becomes the home directory."""
     if name == "codecs.decode" and args:
-        return args[0], _decoded(args[0], args[1] if len(args) > 1 else keywords.get("encoding"),
+        return args[0], _decoded(args[0], args[1] if len(args) > 1 else keywords.get("encoding", _UTF8),
                                  args[2] if len(args) > 2 else keywords.get("errors"))
     if name == "unicodedata.normalize" and len(args) == 2:
         return args[1], args[1].clean - _CANONICAL_MADE if args[0].const in _CANONICAL else frozenset()
@@ -158,10 +159,10 @@ def remade(name: str | None, method: str | None, receiver: Value | None, args: l
         return args[0], args[0].clean - _HOME_MADE if name.endswith("user") else frozenset()
     if receiver is None:
         return None
-    if method == "decode":
-        return receiver, _decoded(receiver, args[0] if args else keywords.get("encoding", constant("utf-8")),
+    if method == "decode" and not (args and type(args[0].const) is not str):  # not `jwt.decode(token)`
+        return receiver, _decoded(receiver, args[0] if args else keywords.get("encoding", _UTF8),
                                   args[1] if len(args) > 1 else keywords.get("errors"))
-    if method == "translate" and len(args) == 1:
+    if method == "translate" and len(args) == 1 and not args[0].taint:  # not `translator.translate(q)`
         return receiver, _translated(receiver.clean, args[0])
     return None
 
