@@ -70,7 +70,7 @@ def _from_object(ev: Evaluator, value: ast.expr) -> bool:
         and (len(value.args) > 2 or any(k.arg == "fileobj" for k in value.keywords))
 
 
-_ABORTS = frozenset({"flask.abort", "werkzeug.exceptions.abort", "sys.exit", "fastapi.HTTPException"})
+_ABORTS = frozenset({"flask.abort", "werkzeug.exceptions.abort", "sys.exit"})  # or a `raise`
 _FILE_OPENERS = frozenset({"open", "builtins.open", "io.open"})
 # What a written file holds when the data is read whole from an upload (`upload.read()`)
 _WHOLE_READS = frozenset({"read", "getvalue", "getbuffer"})
