@@ -109,7 +109,7 @@ _BY_NAME = _table(
      | STRING_RENDERS | SUBSTITUTIONS | REMAKERS | {"vars", "builtins.vars"}))
 _BY_METHOD = _table(
     (_PATHS, _PATH_READS | {"joinpath"}),
-    (_SHAPED, RENDER_METHODS | SUBSTITUTES | READS | {"get", "encode", "decode", "translate", "sub"}),
+    (_SHAPED, RENDER_METHODS | SUBSTITUTES | READS | {"get", "getlist", "encode", "decode", "translate", "sub"}),
     (_METHODS, METHOD_NAMES))
 
 
@@ -281,9 +281,11 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         if name in YAML_LOADERS and "typ" in keywords and not carries \
                 and (loader := loader_kind(name, keywords["typ"].const)) is not None:
             return Value(clean=EVERY_CLASS, kind=loader + "()")
-        if method == "get" and "type" in keywords and _converts(ev, node):
-            # Werkzeug's `request.args.get("page", type=int)`: the converter's result, or the default
-            return join(SAFE, args[1] if len(args) > 1 else keywords.get("default", NONE))
+        if method in ("get", "getlist") and "type" in keywords and _converts(ev, node):
+            # Werkzeug's `request.args.get("page", type=int)`: the converter's result, or the
+            # default; `getlist("id", type=int)`: the values that converted (the others are dropped)
+            return SAFE if method == "getlist" else \
+                join(SAFE, args[1] if len(args) > 1 else keywords.get("default", NONE))
         if printed := printed_raw(name, args, keywords):  # `{{ q|safe }}`: the page holds `q` as it is
             return _joined(printed).evolve(kind=None, const=UNKNOWN)
         if (templated := template_substituted(ev, node, method, args, keywords)) is not None:

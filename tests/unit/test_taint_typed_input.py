@@ -1,0 +1,151 @@
+"""Request data validated or converted into a type no injection fits in, from the frameworks'
+and libraries' documentation, each beside its vulnerable twin (the same code without the
+conversion, or with a type that still carries the sender's text), which must still report:
+Werkzeug's `getlist(key, type=int)`; the model instances a Django `ModelChoiceField` or a DRF
+`PrimaryKeyRelatedField` validates into; and an `ipaddress` address, safe in a command or a
+query but still naming the host a request goes to."""
+
+# ruff: noqa: E501  (cases are small modules)
+from __future__ import annotations
+
+from bastion.config import Config
+from bastion.engine.registry import create_engine
+
+ENGINE = create_engine()
+
+
+def reported(source: str) -> set[tuple[str, int]]:
+    """(rule, 1-based line) of every finding the editor's engine reports, import rules aside."""
+    return {(f.rule_id, f.line + 1) for f in ENGINE.analyse(source, "case.py", Config()).findings
+            if not f.rule_id.startswith("B4") and f.rule_id != "B607"}  # B607: a program's PATH lookup
+
+
+def lines(found: set[tuple[str, int]]) -> set[int]:
+    return {line for _, line in found}
+
+
+# Werkzeug's MultiDict.getlist(key, type=int) keeps the values the converter accepted, as
+# `get(key, type=int)` returns the converted value: numbers, whatever the query string held.
+GETLIST = '''\
+import sqlite3
+
+from flask import Flask, request
+
+app = Flask(__name__)
+db = sqlite3.connect("app.db")
+
+
+@app.route("/items")
+def items():
+    ids = request.args.getlist("id", type=int)
+    db.execute("SELECT * FROM t WHERE id IN (%s)" % ",".join(str(i) for i in ids))
+    return "ok"
+
+
+@app.route("/items-text")
+def items_text():
+    ids = request.args.getlist("id")
+    db.execute("SELECT * FROM t WHERE id IN (%s)" % ",".join(ids))
+    return "ok"
+'''
+
+
+def test_getlist_with_an_integer_type_holds_numbers():
+    found = reported(GETLIST)
+    assert ("BST204", 19) in found
+    assert 12 not in lines(found)  # neither BST204 nor bandit's B608
+
+
+# `ipaddress.ip_address(text)` raises unless the text is an address: digits, dots, colons and
+# hex letters, nothing a shell or a query string breaks on; but the address is the host a
+# request is sent to, the metadata service's `169.254.169.254` as much as any.
+ADDRESS = '''\
+import ipaddress
+import os
+
+import requests
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/ping")
+def ping():
+    ip = ipaddress.ip_address(request.args["ip"])
+    os.system(f"ping -c 1 {ip}")
+    return "ok"
+
+
+@app.route("/status")
+def status():
+    ip = ipaddress.ip_address(request.args["ip"])
+    return requests.get(f"http://{ip}/status").text
+
+
+@app.route("/ping-text")
+def ping_text():
+    ip = request.args["ip"]
+    os.system(f"ping -c 1 {ip}")
+    return "ok"
+'''
+
+
+def test_an_address_is_safe_in_a_command_but_still_names_the_host_fetched():
+    found = reported(ADDRESS)
+    assert ("BST202", 26) in found
+    assert ("BST213", 20) in found
+    assert 13 not in lines(found)
+
+
+# Django's ModelChoiceField cleans the submitted key into the instance of its queryset it names
+# (or the form is invalid); DRF's PrimaryKeyRelatedField does the same for a serializer: the
+# row's fields are the database's, not the request's text.
+RELATED = '''\
+import os
+
+from django import forms
+from django.db import connection
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from rest_framework import serializers
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+from .models import Article
+
+
+class PickForm(forms.Form):
+    article = forms.ModelChoiceField(queryset=Article.objects.all())
+    title = forms.CharField()
+
+
+class PickSerializer(serializers.Serializer):
+    article = serializers.PrimaryKeyRelatedField(queryset=Article.objects.all())
+    title = serializers.CharField()
+
+
+def pick(request):
+    form = PickForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("bad")
+    article = form.cleaned_data["article"]
+    with connection.cursor() as cur:
+        cur.execute(f"UPDATE a SET views = views + 1 WHERE id = {article.pk}")
+        cur.execute(f"UPDATE a SET title = '{form.cleaned_data['title']}'")
+    return HttpResponseRedirect(f"/articles/{article.pk}/")
+
+
+@api_view(["POST"])
+def pick_api(request):
+    ser = PickSerializer(data=request.data)
+    ser.is_valid(raise_exception=True)
+    os.system(f"reindex {ser.validated_data['article'].pk}")
+    os.system(f"retitle {ser.validated_data['title']}")
+    return Response({"ok": True})
+'''
+
+
+def test_related_fields_validate_into_the_database_rows():
+    found = reported(RELATED)
+    assert ("BST204", 30) in found
+    assert ("BST202", 39) in found
+    assert not lines(found) & {29, 31, 38}
