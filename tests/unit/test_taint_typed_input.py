@@ -149,3 +149,47 @@ def test_related_fields_validate_into_the_database_rows():
     assert ("BST204", 30) in found
     assert ("BST202", 39) in found
     assert not lines(found) & {29, 31, 38}
+
+
+# marshmallow's `Schema.load` deserializes field by field or raises `ValidationError`: an
+# `Int` is a number, a `UUID` a UUID, a `Str` the sender's text; on a new instance or a named one.
+MARSHMALLOW = '''\
+import os
+import sqlite3
+
+from flask import Flask, request
+from marshmallow import Schema, fields
+
+app = Flask(__name__)
+db = sqlite3.connect("app.db")
+
+
+class PageSchema(Schema):
+    page = fields.Int(required=True)
+    q = fields.Str()
+    ref = fields.UUID()
+
+
+@app.route("/pages", methods=["POST"])
+def pages():
+    data = PageSchema().load(request.get_json())
+    db.execute(f"SELECT * FROM t LIMIT 20 OFFSET {data['page'] * 20}")
+    os.system(f"log {data['ref']}")
+    db.execute(f"SELECT * FROM t WHERE name = '{data['q']}'")
+    return "ok"
+
+
+@app.route("/named", methods=["POST"])
+def named():
+    schema = PageSchema()
+    data = schema.load(request.get_json())
+    db.execute(f"SELECT * FROM t LIMIT 20 OFFSET {data['page'] * 20}")
+    db.execute(f"SELECT * FROM t WHERE name = '{data['q']}'")
+    return "ok"
+'''
+
+
+def test_a_marshmallow_schema_loads_typed_fields():
+    found = reported(MARSHMALLOW)
+    assert {("BST204", 22), ("BST204", 31)} <= found
+    assert not lines(found) & {20, 21, 30}

@@ -30,7 +30,7 @@ from bastion.analyzers.taint.domain import (
     join_all,
     keyed,
 )
-from bastion.analyzers.taint.forms import built_as_record, form_called, form_instance
+from bastion.analyzers.taint.forms import built_as_record, form_called, form_instance, instance_form
 from bastion.analyzers.taint.handed_requests import READS, MethodResult, bare_param, hands_request
 from bastion.analyzers.taint.held_calls import hold, instance
 from bastion.analyzers.taint.instances import (
@@ -196,7 +196,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         started = [v for v in args if v.tainted and v.prefix] if read.clean else []
         return join_all([read, *started]) if started else read
     carries = _carries(inputs)  # asked by the checks below: once a call
-    form = form_called(ev.module.forms, node, ev.env) if ev.module.forms else None
+    form = (form_called(ev.module.forms, node, ev.env)
+            or instance_form(ev.module.forms, receiver, method)) if ev.module.forms else None
     if form is not None and form not in ev.module.class_bases \
             and built_as_record(ev.module.external, name):
         form = None  # a record class of another module: its `__init__` summary holds each field

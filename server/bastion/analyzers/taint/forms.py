@@ -1,5 +1,5 @@
 """Forms that validate request data field by field (the models' `[[form]]`: a Django form, a
-DRF serializer, a pydantic model) among the module's classes, and what an instance built from
+DRF serializer, a pydantic model, a marshmallow schema) among the module's classes, and what an instance built from
 request data holds: `AgeForm(request.POST).cleaned_data["age"]`, of `age = forms.IntegerField()`,
 is an int, as `Query.model_validate(request.json).limit` of `limit: int` is; a field declared
 with an anchored pattern (`name: str = Field(pattern=r"^[a-z]+$")`, `Annotated[str,
@@ -111,15 +111,30 @@ def _form_words(models: Models) -> tuple[str, ...] | None:
 
 def form_called(forms: Forms, node: ast.Call, local: dict) -> str | None:
     """The form class `node` builds an instance of: `AgeForm(...)`, or one of the class's
-    constructors (`Query.model_validate(...)`); not a name the function binds (`local`)."""
+    constructors (`Query.model_validate(...)`), also on a new instance of it given no data
+    (marshmallow's `PageSchema().load(...)`, `PageSchema(many=True).load(...)`); not a name the
+    function binds (`local`)."""
     func = node.func
     if isinstance(func, ast.Name):
         return func.id if func.id in forms and func.id not in local else None
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
-            and func.value.id in forms and func.value.id not in local \
-            and func.attr in forms[func.value.id][2]:
-        return func.value.id
+    if not isinstance(func, ast.Attribute):
+        return None
+    owner = func.value
+    if type(owner) is ast.Call and not owner.args and isinstance(owner.func, ast.Name):
+        owner = owner.func
+    if isinstance(owner, ast.Name) and owner.id in forms and owner.id not in local \
+            and func.attr in forms[owner.id][2]:
+        return owner.id
     return None
+
+
+def instance_form(forms: Forms, receiver: Value | None, method: str | None) -> str | None:
+    """The form class whose constructor `method` is called on `receiver`, an instance of it
+    (`schema = PageSchema()`, then `schema.load(...)`)."""
+    if method is None or receiver is None or receiver.kind is None or receiver.taint:
+        return None
+    form = forms.get(receiver.kind[:-2]) if receiver.kind.endswith("()") else None
+    return receiver.kind[:-2] if form is not None and method in form[2] else None
 
 
 def built_as_record(external: Callable[[str, bool], object] | None, name: str | None) -> bool:

@@ -42,7 +42,9 @@ class FormModel:
     pydantic model): in the `data` attributes of an instance (none: the instance itself), a
     field declared with one of `clean_fields` (`age = IntegerField()`, or annotated:
     `age: int`) holds data no injection fits in (`cleaned_data["age"]` of an `IntegerField`).
-    `constructors`: class methods that build such an instance (`Model.model_validate(data)`);
+    `constructors`: class methods that build such an instance (`Model.model_validate(data)`),
+    or methods of an instance built without data that return the validated data (marshmallow's
+    `PageSchema().load(data)`);
     `file_fields`: field classes whose value is an uploaded file object, not a name
     (`forms.FileField()`: `cleaned_data["data"]` is what `request.FILES["data"]` is)."""
 
