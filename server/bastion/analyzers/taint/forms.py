@@ -1,7 +1,8 @@
 """Forms that validate request data field by field (the models' `[[form]]`: a Django form, a
-DRF serializer, a pydantic model, a marshmallow schema) among the module's classes, and what an instance built from
-request data holds: `AgeForm(request.POST).cleaned_data["age"]`, of `age = forms.IntegerField()`,
-is an int, as `Query.model_validate(request.json).limit` of `limit: int` is; a field declared
+DRF serializer, a pydantic model, a marshmallow schema) among the module's classes, and what an
+instance built from request data holds: `AgeForm(request.POST).cleaned_data["age"]`, of
+`age = forms.IntegerField()`, is an int, as `Query.model_validate(request.json).limit` of
+`limit: int` is; a field declared
 with an anchored pattern (`name: str = Field(pattern=r"^[a-z]+$")`, `Annotated[str,
 Field(pattern=...)]`, `constr(pattern=...)`) is safe for the classes its characters cannot break
 (annotations.pattern_cleans); every other field, and the form itself, is the request's data."""
