@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import ast
 
-from bastion.analyzers.matchers import Env
+from bastion.analyzers.matchers import Env, NameSet
 from bastion.analyzers.taint.classes import ClassShape
-from bastion.analyzers.taint.entry_models import EntryModel
 from bastion.analyzers.taint.factories import resolve
 from bastion.analyzers.taint.patterns import cleaned_by
 
@@ -21,16 +20,17 @@ _ENUMS = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "e
 _VALIDATORS = ("fastapi.", "pydantic.")  # Query(pattern=...), constr(pattern=...), Field(...)
 
 
-def validated(annotation: ast.expr, entry: EntryModel, env: Env, kinds: dict[str, str],
+def validated(annotation: ast.expr, clean: NameSet, env: Env, kinds: dict[str, str],
               classes: dict[str, ClassShape]) -> bool:
     """Whether every type the annotation allows is one the framework validates into data no
     injection fits in (`int`, `int | None`, `Annotated[int, Query()]`, `Literal["a", "b"]`,
-    `conint(ge=1)`, an Enum of this module)."""
+    `conint(ge=1)`, an Enum of this module): `clean` names those types (an entry's
+    `clean_annotations`, a form's `clean_fields`), a call's with `()` (`pydantic.conint()`)."""
     if isinstance(annotation, ast.Constant):
         return annotation.value is None
     if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-        return (validated(annotation.left, entry, env, kinds, classes)
-                and validated(annotation.right, entry, env, kinds, classes))
+        return (validated(annotation.left, clean, env, kinds, classes)
+                and validated(annotation.right, clean, env, kinds, classes))
     if isinstance(annotation, ast.Subscript):
         wrapper = resolve(annotation.value, env, kinds)
         members = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) \
@@ -38,18 +38,18 @@ def validated(annotation: ast.expr, entry: EntryModel, env: Env, kinds: dict[str
         if wrapper in _LITERAL:
             return all(isinstance(m, ast.Constant) for m in members)
         if wrapper in ANNOTATED:
-            return validated(members[0], entry, env, kinds, classes)
+            return validated(members[0], clean, env, kinds, classes)
         if wrapper in _UNIONS:
-            return all(validated(m, entry, env, kinds, classes) for m in members)
+            return all(validated(m, clean, env, kinds, classes) for m in members)
         return False
     if isinstance(annotation, ast.Call):  # `conint(ge=1)`: listed as "pydantic.conint()"
         made = resolve(annotation.func, env, kinds)
-        return made is not None and made + "()" in entry.clean_annotations
+        return made is not None and made + "()" in clean
     name = resolve(annotation, env, kinds)
     if name is None:
         return False
     shape = classes.get(name)
-    return name in entry.clean_annotations or shape is not None and closed_enum(shape)
+    return name in clean or shape is not None and closed_enum(shape)
 
 
 def annotated_type(annotation: ast.expr | None, env: Env, kinds: dict[str, str]) -> ast.expr | None:

@@ -30,7 +30,7 @@ def clean_paths(body: dict[str, ast.expr], entry: EntryModel, env: Env, kinds: d
     recursive `children: list[Node]`, is not walked twice)."""
     paths: set[str] = set()
     for name, kind in body.items():
-        if validated(kind, entry, env, kinds, classes):
+        if validated(kind, entry.clean_annotations, env, kinds, classes):
             paths.add(name)
             continue
         model = optional_type(annotated_type(kind, env, kinds), env, kinds)

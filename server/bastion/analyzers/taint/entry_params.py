@@ -138,12 +138,12 @@ def entry_params(function: Function, entry: EntryModel, decorator: ast.expr | No
                 tainted.append(param.arg)
                 fields.append((param.arg, frozenset(
                     name for name, kind in shape.init_params
-                    if kind is not None and validated(kind, entry, env, kinds, classes))))
+                    if kind is not None and validated(kind, entry.clean_annotations, env, kinds, classes))))
             elif given.args and isinstance(given.args[0], ast.Name):
                 dependencies.append((param.arg, given.args[0].id))
             continue
         elif param.arg in options or declared is not None \
-                and validated(declared, entry, env, kinds, classes):
+                and validated(declared, entry.clean_annotations, env, kinds, classes):
             safe.append(param.arg)
         elif entry.params == "after_first" and index == 0:
             requests.append(param.arg)

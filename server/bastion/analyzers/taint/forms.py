@@ -13,7 +13,7 @@ import ast
 from collections.abc import Callable
 
 from bastion.analyzers.matchers import Env
-from bastion.analyzers.taint.annotations import pattern_cleans
+from bastion.analyzers.taint.annotations import pattern_cleans, validated
 from bastion.analyzers.taint.classes import ClassShape
 from bastion.analyzers.taint.domain import ANY, EVERY_CLASS, SAFE, Value
 from bastion.analyzers.taint.factories import resolve
@@ -39,6 +39,7 @@ def validated_forms(shapes: dict[ast.ClassDef, ClassShape], env: Env, kinds: dic
     declared: dict[str, dict[str, str | None]] = {}  # class -> field -> "clean", "file" or None
     patterned: dict[str, dict[str, tuple[str, ...]]] = {}  # class -> field -> the classes it is safe for
     found: Forms = {}
+    named = {node.name: shape for node, shape in shapes.items()}  # an Enum of the module is closed
     for node, shape in shapes.items():
         form = next((f for f in models.forms
                      if any(base is not None and base in f.bases for base in shape.bases)), None)
@@ -46,8 +47,10 @@ def validated_forms(shapes: dict[ast.ClassDef, ClassShape], env: Env, kinds: dic
             item.targets[0].id: _declared(form, resolve(item.value, env, kinds)) for item in node.body
             if isinstance(item, ast.Assign) and len(item.targets) == 1
             and isinstance(item.targets[0], ast.Name) and isinstance(item.value, ast.Call)}
-        fields.update({  # `age: int`, `age: int = 0`
-            item.target.id: _declared(form, resolve(item.annotation, env, kinds)) for item in node.body
+        fields.update({  # `age: int`, `age: int = 0`, `order: Literal["asc", "desc"]`, `conint(ge=1)`
+            item.target.id: "clean" if form is not None and validated(
+                item.annotation, form.clean_fields, env, kinds, named)
+            else _declared(form, resolve(item.annotation, env, kinds)) for item in node.body
             if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)})
         matched = patterned[node.name] = {
             item.target.id: tuple(sorted(cleans)) for item in node.body

@@ -78,7 +78,7 @@ def _converted(decorator: ast.Call, declarations: list[str], entry: EntryModel, 
         choices = kind.args[0] if kind.args else None
         return isinstance(choices, (ast.List, ast.Tuple, ast.Set)) \
             and all(isinstance(e, ast.Constant) for e in choices.elts)
-    return validated(kind, entry, env, kinds, classes)
+    return validated(kind, entry.clean_annotations, env, kinds, classes)
 
 
 def _true(node: ast.expr | None) -> bool:
