@@ -228,3 +228,53 @@ def q2():
 
 def test_pydantic_constrained_and_literal_fields_outside_fastapi():
     check(PYDANTIC, {("BST204", 23), ("BST202", 31)}, {22, 30})
+
+
+# WTForms converts each field as the form is built: an `IntegerField`'s `data` is an int; a
+# `StringField`'s is the sender's text. Flask-WTF's `FlaskForm()` reads the submitted form
+# itself, a plain `Form` what it is given; neither was followed on main (bandit's pattern
+# findings stood on both, the path and the page not reported at all).
+WTFORMS = '''\
+import os
+import sqlite3
+
+from flask import Flask, render_template, request
+from flask_wtf import FlaskForm
+from wtforms import Form, IntegerField, StringField
+
+app = Flask(__name__)
+db = sqlite3.connect("app.db")
+
+
+class PageForm(FlaskForm):
+    page = IntegerField("Page")
+    q = StringField("Query")
+
+
+class PlainForm(Form):
+    page = IntegerField("Page")
+    q = StringField("Query")
+
+
+@app.route("/pages", methods=["POST"])
+def pages():
+    form = PageForm()
+    if form.validate_on_submit():
+        db.execute(f"SELECT * FROM t LIMIT 20 OFFSET {form.page.data * 20}")
+        os.system(f"log {form.page.data}")
+        return f"<p>{form.q.data}</p>"
+    return render_template("page.html", form=form)
+
+
+@app.route("/plain", methods=["POST"])
+def plain():
+    form = PlainForm(request.form)
+    if form.validate():
+        db.execute(f"SELECT * FROM t LIMIT 20 OFFSET {form.page.data * 20}")
+        return open(f"/srv/{form.q.data}").read()
+    return "bad"
+'''
+
+
+def test_wtforms_fields_converted_as_the_form_is_built():
+    check(WTFORMS, {("BST203", 28), ("BST201", 37)}, {26, 27, 36})

@@ -209,6 +209,12 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             if fields is not None else None
         return built if built is not None else form_instance(ev.module.forms[form],
                                                              _joined(inputs, name), f"{form}()")
+    if form is not None and callee is ast.Name and not node.args and "formdata" not in keywords:
+        # Flask-WTF's `PageForm()` reads the submitted form itself
+        read = next(filter(None, (ev.source_value(source, node)
+                                  for source in sorted(ev.module.forms[form][5]))), None)
+        if read is not None:
+            return form_instance(ev.module.forms[form], read, f"{form}()")
     if callee is ast.Name or callee is ast.Attribute and ev.module.external is not None:
         # `Params(request)`: what `__init__` keeps of the request object (`self.args = req.args`);
         # `Runner()`: the constants it stores (constant_instances.py). A method builds an

@@ -1,6 +1,7 @@
 """Forms that validate request data field by field (the models' `[[form]]`: a Django form, a
-DRF serializer, a pydantic model, a marshmallow schema) among the module's classes, and what an
-instance built from request data holds: `AgeForm(request.POST).cleaned_data["age"]`, of
+DRF serializer, a pydantic model, a marshmallow schema, a WTForms form) among the module's
+classes, and what an instance built from request data (or a Flask-WTF form built without data,
+reading the submitted form: the model's `reads`) holds: `AgeForm(request.POST).cleaned_data["age"]`, of
 `age = forms.IntegerField()`, is an int, as `Query.model_validate(request.json).limit` of
 `limit: int` is; a field declared
 with an anchored pattern (`name: str = Field(pattern=r"^[a-z]+$")`, `Annotated[str,
@@ -21,14 +22,16 @@ from bastion.analyzers.taint.specs import FormModel, Models
 
 # form class -> (its data attributes, its fields that validate into clean data, the class methods
 # that build a validated instance, its fields that hold an uploaded file object, its fields that
-# match a pattern with the classes each is then safe for, sorted)
+# match a pattern with the classes each is then safe for, sorted, the sources an instance built
+# without data reads)
 Form = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str],
-             frozenset[tuple[str, tuple[str, ...]]]]
+             frozenset[tuple[str, tuple[str, ...]]], frozenset[str]]
 Forms = dict[str, Form]
 # the kind of an uploaded file a form's file field holds: its content is read, not a path
 UPLOADED = "django.core.files.uploadedfile.UploadedFile"
 # Methods that fill the data attributes from the fields, as `form_instance` holds them already
-VALIDATING = frozenset({"is_valid", "full_clean"})
+# (Django's `is_valid`, WTForms' `validate`, Flask-WTF's `validate_on_submit`)
+VALIDATING = frozenset({"is_valid", "full_clean", "validate", "validate_on_submit"})
 
 
 def validated_forms(shapes: dict[ast.ClassDef, ClassShape], env: Env, kinds: dict[str, str],
@@ -71,7 +74,7 @@ def validated_forms(shapes: dict[ast.ClassDef, ClassShape], env: Env, kinds: dic
         found[node.name] = (form.data, frozenset(name for name, is_ in merged.items() if is_ == "clean"),
                             form.constructors,
                             frozenset(name for name, is_ in merged.items() if is_ == "file"),
-                            frozenset(matching.items()))
+                            frozenset(matching.items()), form.reads)
     return found
 
 
@@ -153,7 +156,7 @@ def form_instance(form: Form, given: Value, kind: str) -> Value:
     instance itself) hold its clean fields as safe, its file fields as `given`'s uploaded files
     (of the kind `UPLOADED`), its pattern-matched fields as `given` safe for their classes,
     everything else as `given`."""
-    data, clean, _, files, matching = form
+    data, clean, _, files, matching, _ = form
     given = given.flat()
     validated = Value(clean=EVERY_CLASS, items={**dict.fromkeys(files, given.evolve(kind=UPLOADED)),
                                                 **{name: given.evolve(clean=given.clean | frozenset(cleans))

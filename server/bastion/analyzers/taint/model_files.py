@@ -256,7 +256,8 @@ class _Checker(FieldReader):
         models.forms.append(FormModel(NameSet(bases), frozenset(data),
                                       NameSet(self.strings("clean_fields", required=True)),
                                       frozenset(self.strings("constructors")),
-                                      NameSet(self.strings("file_fields"))))
+                                      NameSet(self.strings("file_fields")),
+                                      frozenset(self.strings("reads"))))
 
     def propagator(self, models: Models) -> None:
         calls, methods = self.named()

@@ -53,6 +53,8 @@ class FormModel:
     clean_fields: NameSet
     constructors: frozenset[str] = frozenset()
     file_fields: NameSet = NameSet([])
+    # sources a form built without data reads itself (Flask-WTF's `PageForm()`: the submitted form)
+    reads: frozenset[str] = frozenset()
 
 
 # A sink's `when` keyword that must not be given (`{ keyword = "resolve_entities", absent = true }`)
