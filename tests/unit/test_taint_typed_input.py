@@ -278,3 +278,34 @@ def plain():
 
 def test_wtforms_fields_converted_as_the_form_is_built():
     check(WTFORMS, {("BST203", 28), ("BST201", 37)}, {26, 27, 36})
+
+
+# marshmallow's `validate.OneOf([...])` makes `load` raise unless the value is one of the listed
+# constants; a `Length` validator bounds the text without changing what it may hold.
+ONE_OF = '''\
+import sqlite3
+
+from flask import Flask, request
+from marshmallow import Schema, fields, validate
+
+app = Flask(__name__)
+db = sqlite3.connect("app.db")
+
+
+class SortSchema(Schema):
+    sort = fields.Str(validate=validate.OneOf(["name", "date"]))
+    order = fields.Str(validate=[validate.Length(max=4), validate.OneOf(("asc", "desc"))])
+    column = fields.Str(validate=validate.Length(max=12))
+
+
+@app.route("/sorted")
+def sorted_rows():
+    args = SortSchema().load(request.args)
+    db.execute(f"SELECT * FROM t ORDER BY {args['sort']} {args['order']}")
+    db.execute(f"SELECT {args['column']} FROM t")
+    return "ok"
+'''
+
+
+def test_a_marshmallow_choice_validator_leaves_one_of_its_constants():
+    check(ONE_OF, {("BST204", 20)}, {19})

@@ -1,12 +1,13 @@
 """Forms that validate request data field by field (the models' `[[form]]`: a Django form, a
 DRF serializer, a pydantic model, a marshmallow schema, a WTForms form) among the module's
 classes, and what an instance built from request data (or a Flask-WTF form built without data,
-reading the submitted form: the model's `reads`) holds: `AgeForm(request.POST).cleaned_data["age"]`, of
-`age = forms.IntegerField()`, is an int, as `Query.model_validate(request.json).limit` of
-`limit: int` is; a field declared
-with an anchored pattern (`name: str = Field(pattern=r"^[a-z]+$")`, `Annotated[str,
-Field(pattern=...)]`, `constr(pattern=...)`) is safe for the classes its characters cannot break
-(annotations.pattern_cleans); every other field, and the form itself, is the request's data."""
+reading the submitted form: the model's `reads`) holds: `AgeForm(request.POST).cleaned_data
+["age"]`, of `age = forms.IntegerField()`, is an int, as `Query.model_validate(request.json)
+.limit` of `limit: int` is; a field declared with an anchored pattern (`name: str =
+Field(pattern=r"^[a-z]+$")`, `Annotated[str, Field(pattern=...)]`, `constr(pattern=...)`) is
+safe for the classes its characters cannot break (annotations.pattern_cleans), one with a
+choice validator (`validate=OneOf([...])`) for every class; every other field, and the form
+itself, is the request's data."""
 
 from __future__ import annotations
 
@@ -47,7 +48,8 @@ def validated_forms(shapes: dict[ast.ClassDef, ClassShape], env: Env, kinds: dic
         form = next((f for f in models.forms
                      if any(base is not None and base in f.bases for base in shape.bases)), None)
         fields = declared[node.name] = {
-            item.targets[0].id: _declared(form, resolve(item.value, env, kinds)) for item in node.body
+            item.targets[0].id: "clean" if form is not None and _chosen(form, item.value, env, kinds)
+            else _declared(form, resolve(item.value, env, kinds)) for item in node.body
             if isinstance(item, ast.Assign) and len(item.targets) == 1
             and isinstance(item.targets[0], ast.Name) and isinstance(item.value, ast.Call)}
         fields.update({  # `age: int`, `age: int = 0`, `order: Literal["asc", "desc"]`, `conint(ge=1)`
@@ -83,6 +85,17 @@ def _declared(form: FormModel | None, field: str | None) -> str | None:
     if form is None or field is None:
         return None
     return "clean" if field in form.clean_fields else "file" if field in form.file_fields else None
+
+
+def _chosen(form: FormModel, field: ast.Call, env: Env, kinds: dict[str, str]) -> bool:
+    """`fields.Str(validate=OneOf(["name", "date"]))`: the field validates into one of the
+    constants a choice validator lists (given alone, or among a list of validators)."""
+    given = next((k.value for k in field.keywords if k.arg in ("validate", "validators")), None)
+    checks = given.elts if isinstance(given, (ast.List, ast.Tuple)) else [given]
+    return any(isinstance(check, ast.Call) and check.args
+               and isinstance(check.args[0], (ast.List, ast.Tuple, ast.Set))
+               and all(isinstance(choice, ast.Constant) for choice in check.args[0].elts)
+               and resolve(check.func, env, kinds) in form.choice_validators for check in checks)
 
 
 def _all_bases(shapes: dict[ast.ClassDef, ClassShape]) -> set[str]:

@@ -257,7 +257,8 @@ class _Checker(FieldReader):
                                       NameSet(self.strings("clean_fields", required=True)),
                                       frozenset(self.strings("constructors")),
                                       NameSet(self.strings("file_fields")),
-                                      frozenset(self.strings("reads"))))
+                                      frozenset(self.strings("reads")),
+                                      NameSet(self.strings("choice_validators"))))
 
     def propagator(self, models: Models) -> None:
         calls, methods = self.named()

@@ -31,7 +31,7 @@ KEYS = {
     "sanitizer": {"calls", "methods", "cleans", "args", "unless", "not_through", "kept"},
     "guard": {"calls", "methods", "cleans", "arg", "keyword", "model"},
     "propagator": {"calls", "methods", "decodes", "args", "keywords"},
-    "form": {"bases", "data", "clean_fields", "constructors", "file_fields", "reads"},
+    "form": {"bases", "data", "clean_fields", "constructors", "file_fields", "reads", "choice_validators"},
     "callback": {"calls", "methods", "function", "rest", "args", "kwargs", "keywords", "mapped",
                  "overridden"},
     "program": {"names", "valued"},

@@ -55,6 +55,8 @@ class FormModel:
     file_fields: NameSet = NameSet([])
     # sources a form built without data reads itself (Flask-WTF's `PageForm()`: the submitted form)
     reads: frozenset[str] = frozenset()
+    # validators that accept only the constants they list: marshmallow's `validate=OneOf([...])`
+    choice_validators: NameSet = NameSet([])
 
 
 # A sink's `when` keyword that must not be given (`{ keyword = "resolve_entities", absent = true }`)
