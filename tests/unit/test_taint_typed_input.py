@@ -309,3 +309,35 @@ def sorted_rows():
 
 def test_a_marshmallow_choice_validator_leaves_one_of_its_constants():
     check(ONE_OF, {("BST204", 20)}, {19})
+
+
+# Django's SlugField validates with `validate_slug` (`validate_unicode_slug` when told):
+# letters, digits, `-` and `_`, safe in a command or a path; a CharField keeps the text.
+SLUG = '''\
+import os
+import subprocess
+
+from django import forms
+from django.http import HttpResponse, HttpResponseBadRequest
+
+
+class PageForm(forms.Form):
+    slug = forms.SlugField()
+    title = forms.CharField(max_length=50)
+
+
+def build(request):
+    form = PageForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("bad")
+    slug = form.cleaned_data["slug"]
+    subprocess.run(f"build {slug}", shell=True)
+    with open(os.path.join("/srv/pages", slug + ".html")) as page:
+        body = page.read()
+    subprocess.run(f"build {form.cleaned_data['title']}", shell=True)
+    return HttpResponse(body, content_type="text/plain")
+'''
+
+
+def test_a_django_slug_field_holds_a_slug():
+    check(SLUG, {("BST202", 21)}, {18, 19})

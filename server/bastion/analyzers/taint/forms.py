@@ -19,6 +19,7 @@ from bastion.analyzers.taint.annotations import pattern_cleans, validated
 from bastion.analyzers.taint.classes import ClassShape
 from bastion.analyzers.taint.domain import ANY, EVERY_CLASS, SAFE, Value
 from bastion.analyzers.taint.factories import resolve
+from bastion.analyzers.taint.patterns import cleaned_by
 from bastion.analyzers.taint.specs import FormModel, Models
 
 # form class -> (its data attributes, its fields that validate into clean data, the class methods
@@ -61,6 +62,12 @@ def validated_forms(shapes: dict[ast.ClassDef, ClassShape], env: Env, kinds: dic
             item.target.id: tuple(sorted(cleans)) for item in node.body
             if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)
             and (cleans := pattern_cleans(item.annotation, item.value, env, kinds))}
+        matched.update({  # `slug = forms.SlugField()`: the pattern its class searches
+            item.targets[0].id: cleans for item in node.body
+            if form is not None and form.pattern_fields and isinstance(item, ast.Assign)
+            and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name)
+            and isinstance(item.value, ast.Call)
+            and (cleans := _searched(form, resolve(item.value, env, kinds)))})
         if form is None:
             continue
         merged: dict[str, str | None] = {}
@@ -85,6 +92,12 @@ def _declared(form: FormModel | None, field: str | None) -> str | None:
     if form is None or field is None:
         return None
     return "clean" if field in form.clean_fields else "file" if field in form.file_fields else None
+
+
+def _searched(form: FormModel, field: str | None) -> tuple[str, ...]:
+    """The classes a field of the class `field` is safe for, by the pattern it searches."""
+    pattern = next((p for name, p in form.pattern_fields if name == field), None)
+    return tuple(sorted(cleaned_by(pattern, 0, "search"))) if pattern is not None else ()
 
 
 def _chosen(form: FormModel, field: ast.Call, env: Env, kinds: dict[str, str]) -> bool:

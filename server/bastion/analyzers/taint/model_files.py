@@ -253,12 +253,17 @@ class _Checker(FieldReader):
 
     def form(self, models: Models) -> None:
         bases, data = self.strings("bases", required=True), self.strings("data")
+        patterns = self.item.get("pattern_fields", {})
+        if not isinstance(patterns, dict) or not all(isinstance(p, str) for p in patterns.values()):
+            self.error("pattern_fields", "expected a table: field class = the pattern it searches")
+            patterns = {}
         models.forms.append(FormModel(NameSet(bases), frozenset(data),
                                       NameSet(self.strings("clean_fields", required=True)),
                                       frozenset(self.strings("constructors")),
                                       NameSet(self.strings("file_fields")),
                                       frozenset(self.strings("reads")),
-                                      NameSet(self.strings("choice_validators"))))
+                                      NameSet(self.strings("choice_validators")),
+                                      tuple(sorted(patterns.items()))))
 
     def propagator(self, models: Models) -> None:
         calls, methods = self.named()

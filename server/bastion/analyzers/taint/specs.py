@@ -57,6 +57,8 @@ class FormModel:
     reads: frozenset[str] = frozenset()
     # validators that accept only the constants they list: marshmallow's `validate=OneOf([...])`
     choice_validators: NameSet = NameSet([])
+    # field classes that validate against a fixed pattern, with it: Django's `SlugField`
+    pattern_fields: tuple[tuple[str, str], ...] = ()
 
 
 # A sink's `when` keyword that must not be given (`{ keyword = "resolve_entities", absent = true }`)
