@@ -341,3 +341,38 @@ def build(request):
 
 def test_a_django_slug_field_holds_a_slug():
     check(SLUG, {("BST202", 21)}, {18, 19})
+
+
+# A regular expression match's groups are text the pattern matched: `(\d+)-(\d+)` leaves
+# digits whatever else the query held; `id=(.+)` leaves anything.
+GROUPS = r"""
+import os
+import re
+import sqlite3
+
+from flask import Flask, abort, request
+
+app = Flask(__name__)
+db = sqlite3.connect("app.db")
+
+
+@app.route("/range")
+def id_range():
+    m = re.fullmatch(r"(\d+)-(\d+)", request.args["r"])
+    if not m:
+        abort(400)
+    db.execute(f"SELECT * FROM t WHERE id BETWEEN {m.group(1)} AND {m.group(2)}")
+    low, high = m.groups()
+    os.system(f"seq {low} {high}")
+    return "ok"
+
+
+@app.route("/loose")
+def loose():
+    found = re.search(r"id=(.+)", request.args["r"])
+    return str(db.execute(f"SELECT * FROM t WHERE id = {found[1]}").fetchall()) if found else "none"
+"""
+
+
+def test_a_match_group_holds_what_the_pattern_matched():
+    check(GROUPS, {("BST204", 26)}, {17, 19})

@@ -46,6 +46,7 @@ from bastion.analyzers.taint.mapped import REDUCE, mapped, reduced
 from bastion.analyzers.taint.method_calls import CONTAINER_READS, METHOD_NAMES, PATH_TYPES, method_result
 from bastion.analyzers.taint.method_calls import joined as _joined
 from bastion.analyzers.taint.patterns import COMPILED_PATTERN, Compiled, compiled_pattern
+from bastion.analyzers.taint.regex_tests import REGEX_TESTS, match_value
 from bastion.analyzers.taint.sinks import LXML_PARSERS, YAML_LOADERS, loader_kind, parser_kind
 from bastion.analyzers.taint.string_templates import SUBSTITUTES, template_substituted
 from bastion.analyzers.taint.string_transforms import ESCAPING_CODECS, REMAKERS, remade
@@ -106,10 +107,11 @@ _BY_NAME = _table(
      | _ORDERED_INSERTS),
     (_PATHS, _PATH_JOINS | PATH_TYPES | _FILE_OPENERS | LOOKUPS | {"re.compile"}),
     (_SHAPED, JINJA_NAMES | _SPLITEXT | _STATUS_OUTPUT | _ACCEPTS | _SHLEX_SPLIT | LXML_PARSERS | YAML_LOADERS
-     | STRING_RENDERS | SUBSTITUTIONS | REMAKERS | {"vars", "builtins.vars"}))
+     | STRING_RENDERS | SUBSTITUTIONS | REMAKERS | frozenset(REGEX_TESTS) | {"vars", "builtins.vars"}))
 _BY_METHOD = _table(
     (_PATHS, _PATH_READS | {"joinpath"}),
-    (_SHAPED, RENDER_METHODS | SUBSTITUTES | READS | {"get", "getlist", "encode", "decode", "translate", "sub"}),
+    (_SHAPED, RENDER_METHODS | SUBSTITUTES | READS | frozenset(REGEX_TESTS.values())
+     | {"get", "getlist", "encode", "decode", "translate", "sub"}),
     (_METHODS, METHOD_NAMES))
 
 
@@ -261,6 +263,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             or escaped_render(receiver, method, inputs)
         if made is not None:
             return made
+        if (matched := match_value(ev, node, name, args, keywords)) is not None:
+            return matched  # `re.fullmatch(r"(\d+)-(\d+)", text)`: its groups
         if name in _SPLITEXT and len(args) == 1 and args[0].taint:
             # (root, extension): an extension is a dot and what follows the last one, no separator
             whole = _joined(args, name)

@@ -1,6 +1,9 @@
 """Regular expression tests, read as guards: which name a test matches (`re.fullmatch(P, name)`,
 `NAME_RE.match(name)`: `regex_subject`), a comparison of a test's result with None
-(`none_test`), and the compiled pattern an object holds on a branch (`held_pattern`). guards.py
+(`none_test`), the compiled pattern an object holds on a branch (`held_pattern`), and what a
+match object's groups hold (`match_value`: text the pattern matched, made of its characters,
+whether or not the pattern is anchored; `m.string`, the whole subject, is not told apart from
+them: an accepted hole, as rare as it is). guards.py
 decides what such a test proves (patterns.py: what the pattern lets through) and statements.py
 records the names matches are kept in; kept apart from guards.py, as it reads expressions and
 refines no state.
@@ -11,7 +14,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.patterns import Compiled, compiled_pattern
+from bastion.analyzers.taint.domain import UNKNOWN, Value
+from bastion.analyzers.taint.patterns import Compiled, cleaned_by, compiled_pattern
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -62,3 +66,23 @@ def held_pattern(ev: Evaluator, node: ast.expr, env: Env) -> Compiled | None:
     with ev.evaluating_in(env):
         held = ev.eval(node).const
     return held if isinstance(held, Compiled) else None
+
+
+def match_value(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value],
+                keywords: dict[str | None, Value]) -> Value | None:
+    """`re.fullmatch(r"(\\d+)-(\\d+)", text)` (or `re.match`, `re.search`, a compiled pattern's
+    method) of untrusted text: a match whose groups (`m.group(1)`, `m[1]`, `m.groups()`) are
+    text the pattern matched, safe for the classes none of its characters breaks; None when
+    the pattern or its flags are not constants."""
+    if name in REGEX_TESTS and len(args) >= 2:
+        pattern, subject, flags = args[0].const, args[1], args[2] if len(args) > 2 else keywords.get("flags")
+        flags = 0 if flags is None else flags.const
+    elif type(node.func) is ast.Attribute and node.func.attr in _REGEX_METHODS and args \
+            and not keywords and (compiled := held_pattern(ev, node.func.value, ev.env)) is not None:
+        pattern, subject, flags = compiled.pattern, args[0], compiled.flags
+    else:
+        return None
+    if not subject.taint or not isinstance(pattern, (str, bytes)) or type(flags) is not int:
+        return None
+    cleans = cleaned_by(pattern, flags, "fullmatch")
+    return subject.evolve(clean=subject.clean | cleans, const=UNKNOWN, kind=None) if cleans else None
