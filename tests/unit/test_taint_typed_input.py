@@ -376,3 +376,55 @@ def loose():
 
 def test_a_match_group_holds_what_the_pattern_matched():
     check(GROUPS, {("BST204", 26)}, {17, 19})
+
+
+# Werkzeug's `get(key, default=None, type=None)` takes the converter third, by position too.
+POSITIONAL_TYPE = '''\
+import sqlite3
+
+from flask import Flask, request
+
+app = Flask(__name__)
+db = sqlite3.connect("app.db")
+
+
+@app.route("/limit")
+def limit():
+    n = request.args.get("n", 0, int)
+    db.execute(f"SELECT * FROM t LIMIT {n}")
+    m = request.args.get("m", 0)
+    db.execute(f"SELECT * FROM t LIMIT {m}")
+    return "ok"
+'''
+
+
+def test_get_with_a_positional_converter_holds_its_result():
+    check(POSITIONAL_TYPE, {("BST204", 14)}, {12})
+
+
+# Django's GenericIPAddressField cleans into an address (hex digits, dots, colons): safe in a
+# command, still the host a request goes to.
+ADDRESS_FIELD = '''\
+import os
+
+import requests
+from django import forms
+from django.http import JsonResponse
+
+
+class PingForm(forms.Form):
+    host = forms.GenericIPAddressField()
+
+
+def ping(request):
+    form = PingForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"ok": False}, status=400)
+    os.system(f"ping -c 1 {form.cleaned_data['host']}")
+    status = requests.get(f"http://{form.cleaned_data['host']}/status").text
+    return JsonResponse({"status": status})
+'''
+
+
+def test_a_django_address_field_is_safe_in_a_command_not_for_a_request():
+    check(ADDRESS_FIELD, {("BST213", 17)}, {16})

@@ -292,7 +292,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         if name in YAML_LOADERS and "typ" in keywords and not carries \
                 and (loader := loader_kind(name, keywords["typ"].const)) is not None:
             return Value(clean=EVERY_CLASS, kind=loader + "()")
-        if method in ("get", "getlist") and "type" in keywords and _converts(ev, node):
+        if method in ("get", "getlist") and _converts(ev, node, method):
             # Werkzeug's `request.args.get("page", type=int)`: the converter's result, or the
             # default; `getlist("id", type=int)`: the values that converted (the others are dropped)
             return SAFE if method == "getlist" else \
@@ -373,7 +373,11 @@ def _hands_data(node: ast.Call, args: list[Value], keywords: dict[str | None, Va
         or any(v.tainted for v in keywords.values())
 
 
-def _converts(ev: Evaluator, node: ast.Call) -> bool:
-    """`type=` names a conversion whose result is safe for every class (`int`, `uuid.UUID`)."""
-    converter = next(k.value for k in node.keywords if k.arg == "type")
+def _converts(ev: Evaluator, node: ast.Call, method: str) -> bool:
+    """`type=` (or, to `get`, the third argument: `get("n", 0, int)`) names a conversion whose
+    result is safe for every class (`int`, `uuid.UUID`)."""
+    converter = next((k.value for k in node.keywords if k.arg == "type"),
+                     node.args[2] if len(node.args) == 3 and method == "get" else None)
+    if converter is None:
+        return False
     return any(m.cleans == EVERY_CLASS for m in ev.models.sanitizers.by_name(ev.qualname(converter)))
