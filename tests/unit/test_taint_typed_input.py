@@ -428,3 +428,29 @@ def ping(request):
 
 def test_a_django_address_field_is_safe_in_a_command_not_for_a_request():
     check(ADDRESS_FIELD, {("BST213", 17)}, {16})
+
+
+# A RegexField searches the value with the pattern it is given: anchored, the value is made of
+# the pattern's characters; unanchored, only part of it is.
+REGEX_FIELD = r"""from django import forms
+from django.db import connection
+from django.http import HttpResponse
+
+
+class LookupForm(forms.Form):
+    code = forms.RegexField(r"^[A-Z]{3}\Z")
+    loose = forms.RegexField(regex=r"[A-Z]{3}")
+
+
+def lookup(request):
+    form = LookupForm(request.GET)
+    if form.is_valid():
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT * FROM rates WHERE code = '{form.cleaned_data['code']}'")
+            cur.execute(f"SELECT * FROM rates WHERE code = '{form.cleaned_data['loose']}'")
+    return HttpResponse("ok")
+"""
+
+
+def test_a_regex_field_holds_what_its_anchored_pattern_matched():
+    check(REGEX_FIELD, {("BST204", 16)}, {15})

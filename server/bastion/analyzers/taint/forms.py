@@ -67,7 +67,7 @@ def validated_forms(shapes: dict[ast.ClassDef, ClassShape], env: Env, kinds: dic
             if form is not None and form.pattern_fields and isinstance(item, ast.Assign)
             and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name)
             and isinstance(item.value, ast.Call)
-            and (cleans := _searched(form, resolve(item.value, env, kinds)))})
+            and (cleans := _searched(form, item.value, resolve(item.value, env, kinds)))})
         if form is None:
             continue
         merged: dict[str, str | None] = {}
@@ -94,10 +94,17 @@ def _declared(form: FormModel | None, field: str | None) -> str | None:
     return "clean" if field in form.clean_fields else "file" if field in form.file_fields else None
 
 
-def _searched(form: FormModel, field: str | None) -> tuple[str, ...]:
-    """The classes a field of the class `field` is safe for, by the pattern it searches."""
+def _searched(form: FormModel, call: ast.Call, field: str | None) -> tuple[str, ...]:
+    """The classes a field built by `call`, of the class `field`, is safe for, by the pattern
+    it searches: its class's, or (an empty one) the constant it is given first or as `regex`,
+    `forms.RegexField(r"^[a-z]+$")`."""
     pattern = next((p for name, p in form.pattern_fields if name == field), None)
-    return tuple(sorted(cleaned_by(pattern, 0, "search"))) if pattern is not None else ()
+    if pattern == "":
+        given = call.args[0] if call.args \
+            else next((k.value for k in call.keywords if k.arg == "regex"), None)
+        pattern = given.value if isinstance(given, ast.Constant) and isinstance(given.value, str) \
+            else None
+    return tuple(sorted(cleaned_by(pattern, 0, "search"))) if pattern else ()
 
 
 def _chosen(form: FormModel, field: ast.Call, env: Env, kinds: dict[str, str]) -> bool:
