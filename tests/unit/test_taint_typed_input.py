@@ -454,3 +454,33 @@ def lookup(request):
 
 def test_a_regex_field_holds_what_its_anchored_pattern_matched():
     check(REGEX_FIELD, {("BST204", 16)}, {15})
+
+
+# An Enum of the module as Werkzeug's converter: `Sort(text)` is one of its members or raises,
+# and `get` then returns the default.
+ENUM_TYPE = '''\
+import sqlite3
+from enum import Enum
+
+from flask import Flask, request
+
+app = Flask(__name__)
+db = sqlite3.connect("app.db")
+
+
+class Sort(str, Enum):
+    NAME = "name"
+    DATE = "date"
+
+
+@app.route("/rows")
+def rows():
+    sort = request.args.get("sort", type=Sort)
+    db.execute(f"SELECT * FROM t ORDER BY {sort.value}")
+    db.execute(f"SELECT * FROM t ORDER BY {request.args.get('by', 'name', type=str)}")
+    return "ok"
+'''
+
+
+def test_get_with_an_enum_converter_holds_a_member():
+    check(ENUM_TYPE, {("BST204", 19)}, {18})
