@@ -114,31 +114,36 @@ def _compiled(models) -> set[str]:
 
 def test_whole_texts_compile_only_the_words_they_hold():
     """A scan asks of whole texts only: building the gate compiles none of its ~90 expressions
-    (5 ms of every start), a text compiles those of the words it holds; an edit then makes
-    the per-edit checks, which answer as before, with every expression compiled once."""
+    (5 ms of every start), a text compiles those of the words it holds; an editor's gate makes
+    the per-edit checks at its first text (a document's open), which answer as before, with
+    every expression compiled once."""
     models = load_models()
-    gate = source_gate(models)
+    scan = source_gate(models, edits=False)
     assert not _compiled(models)
     text = "import sys\n" + "x = 1\n" * 300 + "y = sys.argv\n"
-    assert gate.match(text) and gate.match("z = 2\n") is False
+    assert scan.match(text) and scan.match("z = 2\n") is False
     assert _compiled(models) <= {"argv", "input"}
+    gate = source_gate(models)
+    assert gate.match(text) and len(_compiled(models)) == len(models._gate_words())
     edited = "z = 2\nw = sys.argv\n"
-    assert gate.match(edited) == models.may_read_sources(edited) is True
-    assert len(_compiled(models)) == len(models._gate_words())
+    assert gate.match("z = 2\n") is False and gate.match(edited) == models.may_read_sources(edited) is True
     held = dict(models._gate_words())
     assert all(check is held[word]() for word, check in models.gate())  # the same, shared
 
 
-def test_a_words_gate_compiles_its_expressions_for_the_first_edit_only():
-    """A scan checks whole texts (`str.find`): the expressions an edit's check searches are
-    made when an edit first needs them, and answer as the whole check."""
+def test_a_words_gate_makes_its_expressions_at_the_first_text_and_a_scan_never():
+    """An editor's gate makes the expressions an edit's check searches at its first text (a
+    document's open, no keystroke), and they answer as the whole check; a scan checks whole
+    texts (`str.find`) and makes none."""
+    scan = words_gate(("render", "Template"), edits=False)
+    assert scan.match("x = render(t)\n") and scan.match("y = 1\n") is False
+    assert callable(scan._checks)
     gate = words_gate(("render", "Template"))
     assert callable(gate._checks)
-    assert gate.match("x = render(t)\n") and gate.match("y = 1\n") is False
-    assert callable(gate._checks)
-    assert gate.match("y = 1\nz = Template(s)\n") is True
+    assert gate.match("x = render(t)\n")
     assert not callable(gate._checks) and [check.pattern for _, check, _ in gate._checks] == [
         "render", "Template"]
+    assert gate.match("y = 1\n") is False and gate.match("y = 1\nz = Template(s)\n") is True
 
 
 def test_texts_of_other_documents_in_turn():
@@ -246,19 +251,21 @@ def test_the_registrar_check_is_answered_per_edit_as_the_whole_text(texts):
 
 def test_a_registrar_gate_compiles_only_the_names_a_text_holds(monkeypatch):
     """Building the gate compiles none of its names' expressions; a whole text compiles those of
-    the names it holds; the per-edit checks are made at the first edit."""
+    the names it holds (a scan's, never the per-edit checks); an editor's gate makes the per-edit
+    checks at its first text, a document's open, not at its first key."""
     compiled: list[str] = []
     eager = re.compile
     monkeypatch.setattr(re, "compile", lambda p, flags=0: compiled.append(p) or eager(p, flags))
-    gate, names = registrar_gate(MODELS), MODELS.registrar_names()
+    gate, names = registrar_gate(MODELS, edits=False), MODELS.registrar_names()
     assert gate.match("x = 1\n") is False and compiled == [] and callable(gate._checks)
     text = "x = 1\napp.add_url_rule('/', view_func=f)\n"
     held = {name for name in names if name in text}
-    gate.forget_text()  # the next text is checked whole, as a scan checks each file
     assert gate.match(text) is True and 0 < len(compiled) <= len(held) < len(names)
-    assert gate.match(text.replace("add_url_rule", "add_url_rul")) is False  # checked whole
-    assert callable(gate._checks) and gate.match(text) is True  # from the edit: the checks made
-    assert not callable(gate._checks) and len(gate._checks) == len(names)
+    assert gate.match(text.replace("add_url_rule", "add_url_rul")) is False and callable(gate._checks)
+    editor = registrar_gate(MODELS)
+    assert callable(editor._checks) and editor.match("x = 1\n") is False
+    assert not callable(editor._checks) and len(editor._checks) == len(names)
+    assert editor.match(text) is True  # from the edit, with the checks made at the open
 
 
 def test_a_registrar_is_named_by_a_whole_word_only():
