@@ -130,6 +130,30 @@ def test_a_match_group_holds_what_the_pattern_matched():
     check(GROUPS, {("BST204", 26)}, {17, 19})
 
 
+# The match object's `string` is the whole subject, not what the pattern matched.
+WHOLE_SUBJECT = '''\
+import os
+import re
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/echo")
+def echo():
+    m = re.search(r"(\\w+)", request.args["q"])
+    if m:
+        os.system("echo " + m.group(1))
+        os.system("echo " + m.string)
+    return "ok"
+'''
+
+
+def test_a_matchs_string_is_the_whole_subject():
+    check(WHOLE_SUBJECT, {("BST202", 14)}, {13})
+
+
 # Werkzeug's `get(key, default=None, type=None)` takes the converter third, by position too.
 POSITIONAL_TYPE = '''\
 import sqlite3

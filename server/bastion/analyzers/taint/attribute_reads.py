@@ -10,6 +10,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import CLEAN, EVERY_CLASS, SAFE, UNKNOWN, Value, keyed
+from bastion.analyzers.taint.regex_tests import MATCH
 from bastion.analyzers.taint.summaries import property_read
 from bastion.analyzers.taint.url_paths import uploaded_file
 
@@ -49,6 +50,10 @@ def attribute_of(ev: Evaluator, node: ast.Attribute, name: str | None) -> Value:
         return Value(clean=EVERY_CLASS, kind=name)
     if base.taint and node.attr in _UPLOAD_NUMBERS and uploaded_file(ev, node.value):
         return SAFE  # `request.FILES["doc"].size`
+    if node.attr == "string" and base.kind == MATCH:
+        # `m.string`: the whole subject, not the groups the pattern matched (their proofs lost
+        # with what the subject had: the cautious side)
+        return base.evolve(clean=frozenset(), kind=None)
     if base.items is not None or base.taint:
         # a parameter's attribute is that part of the argument (`job.cmd`), as a subscript
         # is: a call binds what the caller's object holds there (summaries.passed)

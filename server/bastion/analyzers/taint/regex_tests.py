@@ -2,8 +2,8 @@
 `NAME_RE.match(name)`: `regex_subject`), a comparison of a test's result with None
 (`none_test`), the compiled pattern an object holds on a branch (`held_pattern`), and what a
 match object's groups hold (`match_value`: text the pattern matched, made of its characters,
-whether or not the pattern is anchored; `m.string`, the whole subject, is not told apart from
-them: an accepted hole, as rare as it is). guards.py
+whether or not the pattern is anchored; of kind `MATCH`, whose `string`, the whole subject,
+attribute_reads.py reads as proved of nothing). guards.py
 decides what such a test proves (patterns.py: what the pattern lets through) and statements.py
 records the names matches are kept in; kept apart from guards.py, as it reads expressions and
 refines no state.
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 Env = dict
 REGEX_TESTS = {"re.fullmatch": "fullmatch", "re.match": "match", "re.search": "search"}
 _REGEX_METHODS = frozenset(REGEX_TESTS.values())
+MATCH = "re.Match"  # the kind of match_value's value
 
 
 def regex_subject(ev: Evaluator, call: ast.Call) -> ast.Name | None:
@@ -85,4 +86,4 @@ def match_value(ev: Evaluator, node: ast.Call, name: str | None, args: list[Valu
     if not subject.taint or not isinstance(pattern, (str, bytes)) or type(flags) is not int:
         return None
     cleans = cleaned_by(pattern, flags, "fullmatch")
-    return subject.evolve(clean=subject.clean | cleans, const=UNKNOWN, kind=None) if cleans else None
+    return subject.evolve(clean=subject.clean | cleans, const=UNKNOWN, kind=MATCH) if cleans else None
