@@ -54,6 +54,10 @@ if TYPE_CHECKING:
     from bastion.analyzers.taint.workspace_entries import External
 
 log = logging.getLogger(__name__)
+
+# A sink class that is a part of another rule's: a DN's own escaping (domain.SINK_CLASSES), reported
+# as LDAP injection as a filter is.
+_REPORTED_AS = {"ldap_dn": "ldap"}
 # A class with a base named by a plain or dotted name: with a workspace, its base may be another
 # module's handler or view (the file need not name the framework to be one).
 _DERIVED_CLASS = re.compile(r"^[ \t]*class[ \t]+\w+[ \t]*\([ \t]*[A-Za-z_][\w.]*[ \t]*[,)]",
@@ -291,7 +295,7 @@ class TaintAnalyzer:
         found: dict[tuple, Finding] = {}
         kept = self._findings
         for _function, hit in result.hits:
-            rule = self.rules.get(hit.sink_class)
+            rule = self.rules.get(_REPORTED_AS.get(hit.sink_class, hit.sink_class))
             finding = kept.finding(hit, rule, self.models, lines) if rule is not None else None
             if finding is not None:
                 found.setdefault((finding.rule_id, finding.span), finding)

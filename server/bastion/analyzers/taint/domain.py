@@ -24,7 +24,7 @@ from bastion import attrs_classes
 # Sink classes: what a sanitizer or guard makes a value safe for.
 SINK_CLASSES = frozenset({
     "path", "shell", "html", "sql", "ldap", "code", "log", "trust", "deserialize", "redirect",
-    "xxe", "xpath", "ssrf", "template", "regex", "nosql", "argument",
+    "xxe", "xpath", "ssrf", "template", "regex", "nosql", "argument", "ldap_dn",
 })
 # Not a sink class: a value clean for "path" may still be absolute (`".." in name` tested):
 # joined after a base directory (`os.path.join(BASE, name)`) it would replace it. A value that

@@ -47,6 +47,7 @@ _DANGEROUS = {
     "log": frozenset("\r\n"),
     "redirect": frozenset(":/\\") | _WHITESPACE,
     "ldap": frozenset("*()\\\x00=,+<>#;\"'"),
+    "ldap_dn": frozenset("\\\x00=,+<>#;\""),
     "xpath": frozenset("'\"[]()=/|*@"),
     "template": frozenset("{}%#$<>"),
     "regex": frozenset(".^$*+?{}[]\\|()"),

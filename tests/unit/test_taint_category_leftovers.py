@@ -1,0 +1,35 @@
+"""Taint analysis: leftovers of the category lanes (lane detect84). A filter's escaping does not
+make a value safe in an LDAP distinguished name, nor a DN's escaping in a filter (python-ldap's
+`ldap.filter` / `ldap.dn`, ldap3's `escape_filter_chars` / `escape_rdn`). Each case is a vulnerable
+Flask view and its safe twin, run through the whole engine."""
+
+# ruff: noqa: E501  (cases are small modules, kept one per entry)
+from __future__ import annotations
+
+import pytest
+from tests.unit.test_taint_category_libraries import U, rules
+
+PYTHON_LDAP = "import ldap\nimport ldap.dn\nimport ldap.filter\nconn = ldap.initialize('ldap://ldap.example.com')\n"
+LDAP3 = "from ldap3 import Connection, Server\nfrom ldap3.utils.conv import escape_filter_chars\nfrom ldap3.utils.dn import escape_rdn\n"
+
+# (rule id, imports, vulnerable view body, safe twin body)
+PAIRS = [
+    # a bind DN: `,` ends the RDN the filter escaping leaves (`alice,ou=admins`)
+    ("BST205", PYTHON_LDAP,
+     f"conn.simple_bind_s('uid=' + ldap.filter.escape_filter_chars({U}) + ',ou=people,dc=example,dc=com', 'pw')\nreturn 'ok'",
+     f"conn.simple_bind_s('uid=' + ldap.dn.escape_dn_chars({U}) + ',ou=people,dc=example,dc=com', 'pw')\nreturn 'ok'"),
+    # a filter: `*` and `(` stay in a DN value's escaping
+    ("BST205", PYTHON_LDAP,
+     f"return str(conn.search_s('dc=example,dc=com', ldap.SCOPE_SUBTREE, '(uid=' + ldap.dn.escape_dn_chars({U}) + ')'))",
+     f"return str(conn.search_s('dc=example,dc=com', ldap.SCOPE_SUBTREE, '(uid=' + ldap.filter.escape_filter_chars({U}) + ')'))"),
+    # ldap3: the base DN of a search
+    ("BST205", LDAP3,
+     f"conn = Connection(Server('ldap.example.com'), auto_bind=True)\nconn.search('ou=' + escape_filter_chars({U}) + ',dc=example,dc=com', '(objectClass=person)')\nreturn str(conn.entries)",
+     f"conn = Connection(Server('ldap.example.com'), auto_bind=True)\nconn.search('ou=' + escape_rdn({U}) + ',dc=example,dc=com', '(objectClass=person)')\nreturn str(conn.entries)"),
+]
+
+
+@pytest.mark.parametrize("rule_id, header, vulnerable, safe", PAIRS, ids=[f"{p[0]}-{i}" for i, p in enumerate(PAIRS)])
+def test_vulnerable_case_reports_and_its_safe_twin_does_not(rule_id, header, vulnerable, safe):
+    assert rule_id in rules(header, vulnerable)
+    assert rule_id not in rules(header, safe)
