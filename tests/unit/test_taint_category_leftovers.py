@@ -1,6 +1,8 @@
 """Taint analysis: leftovers of the category lanes (lane detect84). A filter's escaping does not
 make a value safe in an LDAP distinguished name, nor a DN's escaping in a filter (python-ldap's
-`ldap.filter` / `ldap.dn`, ldap3's `escape_filter_chars` / `escape_rdn`). Each case is a vulnerable
+`ldap.filter` / `ldap.dn`, ldap3's `escape_filter_chars` / `escape_rdn`); one quote replaced
+by its entity or refused does not make a value safe in an XPath literal that may be quoted with
+the other (lxml's `xpath`, ElementTree's `findall`). Each case is a vulnerable
 Flask view and its safe twin, run through the whole engine."""
 
 # ruff: noqa: E501  (cases are small modules, kept one per entry)
@@ -10,6 +12,7 @@ import pytest
 from tests.unit.test_taint_category_libraries import U, rules
 
 PYTHON_LDAP = "import ldap\nimport ldap.dn\nimport ldap.filter\nconn = ldap.initialize('ldap://ldap.example.com')\n"
+LXML = "from lxml import etree\nDOC = etree.parse('users.xml')\n"
 LDAP3 = "from ldap3 import Connection, Server\nfrom ldap3.utils.conv import escape_filter_chars\nfrom ldap3.utils.dn import escape_rdn\n"
 
 # (rule id, imports, vulnerable view body, safe twin body)
@@ -26,6 +29,13 @@ PAIRS = [
     ("BST205", LDAP3,
      f"conn = Connection(Server('ldap.example.com'), auto_bind=True)\nconn.search('ou=' + escape_filter_chars({U}) + ',dc=example,dc=com', '(objectClass=person)')\nreturn str(conn.entries)",
      f"conn = Connection(Server('ldap.example.com'), auto_bind=True)\nconn.search('ou=' + escape_rdn({U}) + ',dc=example,dc=com', '(objectClass=person)')\nreturn str(conn.entries)"),
+    # XPath: `&apos;` keeps a single-quoted literal closed, not a double-quoted one
+    ("BST212", LXML,
+     f"name = {U}.replace(\"'\", '&apos;')\nreturn str(DOC.xpath(f'//user[@name=\"{{name}}\"]'))",
+     f"name = {U}.replace(\"'\", '&apos;').replace('\"', '&quot;')\nreturn str(DOC.xpath(f'//user[@name=\"{{name}}\"]'))"),
+    ("BST212", LXML,
+     f"name = {U}\nif \"'\" in name:\n    return 'bad', 400\nreturn str(DOC.xpath(f'//user[@name=\"{{name}}\"]'))",
+     f"name = {U}\nif \"'\" in name or '\"' in name:\n    return 'bad', 400\nreturn str(DOC.xpath(f'//user[@name=\"{{name}}\"]'))"),
 ]
 
 

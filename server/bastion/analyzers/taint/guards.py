@@ -45,6 +45,7 @@ from bastion.analyzers.taint.patterns import Compiled, cleaned_by
 from bastion.analyzers.taint.regex_tests import REGEX_TESTS, held_pattern, none_test, regex_subject
 from bastion.analyzers.taint.signed_data import MAC_COMPARISONS, verified
 from bastion.analyzers.taint.site_paths import site_path
+from bastion.analyzers.taint.string_transforms import WITHOUT
 from bastion.analyzers.taint.url_hosts import HOST_FIELDS, domain_suffix, host_of, parsed_local
 
 if TYPE_CHECKING:
@@ -210,8 +211,8 @@ def _compare(ev: Evaluator, test: ast.Compare, env: Env, truth: bool) -> Env:
                 if needle == "/" and "dotdot" in models:
                     # one component: not absolute, as `name.startswith("/")` false proves
                     return narrow(env, right, frozenset({COMPONENT}))
-                if needle in ("'", '"') and "quote" in models:
-                    return narrow(env, right, frozenset({"xpath", "sql"}))
+                if needle in WITHOUT and "quote" in models:
+                    return narrow(env, right, frozenset({"sql", WITHOUT[needle]}))
                 if needle == "\n" and "line_break" in models:
                     return narrow(env, right, frozenset({"log"}))
             if holds and isinstance(right, ast.Attribute) and right.attr == "parents" \

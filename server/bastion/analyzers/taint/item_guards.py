@@ -14,6 +14,7 @@ from bastion.analyzers.taint.expressions import path_of
 from bastion.analyzers.taint.request_items import item_key
 from bastion.analyzers.taint.self_fields import kept_key
 from bastion.analyzers.taint.states import fork
+from bastion.analyzers.taint.string_transforms import quotes_clean
 
 Env = dict
 
@@ -45,7 +46,10 @@ def narrow(env: Env, node: ast.expr, cleans: frozenset[str] | None = None,
     if value is None:
         if not old.tainted:
             return env
-        value = SAFE if cleans == EVERY_CLASS else old.evolve(clean=whole_path(old.clean | cleans))
+        if cleans == EVERY_CLASS:
+            value = SAFE
+        else:  # with what the proofs together make clean (both quotes ruled out, no `..` nor root)
+            value = old.evolve(clean=whole_path(quotes_clean(old.clean | cleans)))
     env = fork(env)
     env[key] = env[key].evolve(items={**env[key].items, slot[1]: value}) if slot else value
     return env

@@ -15,13 +15,23 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.charsets import kept_cleans
-from bastion.analyzers.taint.domain import APPENDED, COMPONENT, UNKNOWN, Value, concat, constant
+from bastion.analyzers.taint.domain import APPENDED, COMPONENT, Value, concat, constant
 from bastion.analyzers.taint.patterns import broken_by
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
 
-_XPATH_QUOTES = frozenset({"'", '"'})
+# Not sink classes: the text holds no `'` / no `"`. An XPath literal may be quoted with either
+# (`//user[@name="{x}"]`) and where the value lands is not followed: only both ruled out
+# (`.replace("'", "&apos;").replace('"', "&quot;")`, or tested) make it clean for "xpath".
+WITHOUT = {"'": "without '", '"': 'without "'}
+
+
+def quotes_clean(clean: frozenset[str]) -> frozenset[str]:
+    """`clean` with "xpath" when it rules out both quotes."""
+    return clean | {"xpath"} if set(WITHOUT.values()) <= clean else clean
+
+
 ESCAPING_CODECS = frozenset({"unicode_escape", "unicode-escape"})
 # Proofs of where characters stand: `not x.startswith("-")`, `not x.startswith("/")`, a
 # `realpath` under the base, `url.startswith("/")`, a URL's host
@@ -100,9 +110,11 @@ def replace(receiver: Value, args: list[Value]) -> Value:
         value = value.evolve(clean=frozenset())
     elif put:
         value = value.evolve(clean=value.clean - broken_by(put))
+    if isinstance(put, str):
+        value = value.evolve(clean=value.clean - {WITHOUT[q] for q in WITHOUT if q in put})
     cleans: set[str] = set()
-    if old in _XPATH_QUOTES and new not in (UNKNOWN, "'", '"'):
-        cleans.add("xpath")
+    if old in WITHOUT and isinstance(put, str) and old not in put:
+        value = value.evolve(clean=quotes_clean(value.clean | {WITHOUT[old]}))
     # the line feed removed; not the pair "\r\n" alone, which leaves each lone "\n" in place, nor
     # a carriage return alone, which leaves every "\n"
     if old == "\n" and "\n" not in str(new):
