@@ -2,7 +2,8 @@
 make a value safe in an LDAP distinguished name, nor a DN's escaping in a filter (python-ldap's
 `ldap.filter` / `ldap.dn`, ldap3's `escape_filter_chars` / `escape_rdn`); one quote replaced
 by its entity or refused does not make a value safe in an XPath literal that may be quoted with
-the other (lxml's `xpath`, ElementTree's `findall`). Each case is a vulnerable
+the other (lxml's `xpath`, ElementTree's `findall`); `str.translate` with a table deleting the
+line feed makes a log value one line, as `replace("\\n", "")` does. Each case is a vulnerable
 Flask view and its safe twin, run through the whole engine."""
 
 # ruff: noqa: E501  (cases are small modules, kept one per entry)
@@ -13,6 +14,7 @@ from tests.unit.test_taint_category_libraries import U, rules
 
 PYTHON_LDAP = "import ldap\nimport ldap.dn\nimport ldap.filter\nconn = ldap.initialize('ldap://ldap.example.com')\n"
 LXML = "from lxml import etree\nDOC = etree.parse('users.xml')\n"
+LOGGING = "import logging\nlog = logging.getLogger(__name__)\n"
 LDAP3 = "from ldap3 import Connection, Server\nfrom ldap3.utils.conv import escape_filter_chars\nfrom ldap3.utils.dn import escape_rdn\n"
 
 # (rule id, imports, vulnerable view body, safe twin body)
@@ -36,6 +38,17 @@ PAIRS = [
     ("BST212", LXML,
      f"name = {U}\nif \"'\" in name:\n    return 'bad', 400\nreturn str(DOC.xpath(f'//user[@name=\"{{name}}\"]'))",
      f"name = {U}\nif \"'\" in name or '\"' in name:\n    return 'bad', 400\nreturn str(DOC.xpath(f'//user[@name=\"{{name}}\"]'))"),
+    # log lines: the line feed deleted by a translation table (`str.maketrans`'s third argument,
+    # or a mapping of ordinals to None), not only the carriage return
+    ("BST207", LOGGING,
+     f"log.warning('login failed for %s', {U}.translate(str.maketrans('', '', '\\r')))\nreturn 'no'",
+     f"log.warning('login failed for %s', {U}.translate(str.maketrans('', '', '\\r\\n')))\nreturn 'no'"),
+    ("BST207", LOGGING,
+     f"log.warning('login failed for %s', {U}.translate({{13: None}}))\nreturn 'no'",
+     f"log.warning('login failed for %s', {U}.translate({{10: None, 13: None}}))\nreturn 'no'"),
+    ("BST207", LOGGING,
+     f"log.warning('login failed for %s', {U}.translate({{ord('\\n'): ' ', ord('\\t'): '\\n'}}))\nreturn 'no'",
+     f"log.warning('login failed for %s', {U}.translate({{ord('\\n'): ' ', ord('\\r'): ' '}}))\nreturn 'no'"),
 ]
 
 

@@ -49,7 +49,7 @@ from bastion.analyzers.taint.patterns import COMPILED_PATTERN, Compiled, compile
 from bastion.analyzers.taint.regex_tests import REGEX_TESTS, match_value
 from bastion.analyzers.taint.sinks import LXML_PARSERS, YAML_LOADERS, loader_kind, parser_kind
 from bastion.analyzers.taint.string_templates import SUBSTITUTES, template_substituted
-from bastion.analyzers.taint.string_transforms import ESCAPING_CODECS, REMAKERS, remade
+from bastion.analyzers.taint.string_transforms import ESCAPING_CODECS, REMAKERS, remade, translated
 from bastion.analyzers.taint.summaries import apply_summary, base_method, on_self, summary_for
 from bastion.analyzers.taint.templates import (
     JINJA_NAMES,
@@ -309,6 +309,9 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             # `text.encode("unicode_escape")`: every line break and control character as `\n`, `\x1b`
             escaped = _joined([receiver], name)
             return escaped.evolve(clean=escaped.clean | {"log"})
+        if method == "translate" and receiver is not None and not on_module and len(node.args) == 1 \
+                and not node.keywords and (kept := translated(receiver, node.args[0])) is not None:
+            return kept  # `name.translate(str.maketrans("", "", "\r\n"))`: one log line
         remaking = remade(name, method, receiver if not on_module else None, args, keywords)
         if remaking is not None and remaking[0].taint:  # `unicodedata.normalize("NFKC", q)`: `／` is `/`
             text = _joined([remaking[0]], name)

@@ -15,7 +15,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.charsets import kept_cleans
-from bastion.analyzers.taint.domain import APPENDED, COMPONENT, Value, concat, constant
+from bastion.analyzers.taint.domain import APPENDED, COMPONENT, UNKNOWN, Value, concat, constant
 from bastion.analyzers.taint.patterns import broken_by
 
 if TYPE_CHECKING:
@@ -200,3 +200,64 @@ def _translated(kept: frozenset[str], table: Value) -> frozenset[str]:
         return frozenset()
     put = "".join(chr(p) if type(p) is int else p or "" for p in replacements)
     return kept - POSITIONAL - broken_by(put)
+
+
+def translated(text: Value, table: ast.expr) -> Value | None:
+    """`text.translate(table)` when `table` removes every line feed and writes none:
+    `str.maketrans("", "", "\\r\\n")`, `{10: None}`, `{ord("\\n"): " "}` (None: not known to).
+    A line feed is what a log handler ends each record with and what a reader of the file cuts
+    lines at, as `replace("\\n", "")` decides. What it writes breaks what it may, characters
+    removed join their neighbours (as `replace`)."""
+    written = _table_writes(table)
+    if written is None:
+        return None
+    text = text.flat()
+    clean = text.clean - POSITIONAL - {APPENDED} - broken_by(written)
+    return text.evolve(clean=clean | {"log"}, prefix=True, const=UNKNOWN, kind=None)
+
+
+def _table_writes(table: ast.expr) -> str | None:
+    """What a table removing the line feed writes in its place and others' (None: not that)."""
+    if isinstance(table, ast.Call) and isinstance(table.func, ast.Attribute) \
+            and table.func.attr == "maketrans" and not table.keywords \
+            and (isinstance(table.func.value, ast.Name) and table.func.value.id == "str"
+                 or isinstance(table.func.value, ast.Constant) and table.func.value.value == ""):
+        texts = [a.value for a in table.args if isinstance(a, ast.Constant) and type(a.value) is str]
+        if len(table.args) == 3 and len(texts) == 3:  # the third's deletions come last
+            return texts[1] if "\n" in texts[2] and "\n" not in texts[1] else None
+        if len(table.args) == 1 and isinstance(table.args[0], ast.Dict):
+            return _mapping_writes(table.args[0], by_character=True)
+        return None
+    return _mapping_writes(table, by_character=False) if isinstance(table, ast.Dict) else None
+
+
+def _mapping_writes(table: ast.Dict, by_character: bool) -> str | None:
+    """A literal table whose every key and value is known, the line feed's key among them and no
+    value a line feed (`translate` reads ordinals alone, `maketrans` one-character keys too)."""
+    codes: set[int] = set()
+    written = ""
+    for key, put in zip(table.keys, table.values, strict=True):
+        code = _ordinal(key, by_character)
+        if code is None or not isinstance(put, ast.Constant) or put.value is not None \
+                and type(put.value) not in (str, int):
+            return None
+        if type(put.value) is int and not 0 <= put.value < 0x110000:
+            return None
+        text = chr(put.value) if type(put.value) is int else put.value
+        if text is not None and "\n" in text:
+            return None
+        codes.add(code)
+        written += text or ""
+    return written if 10 in codes else None
+
+
+def _ordinal(key: ast.expr | None, by_character: bool) -> int | None:
+    """The code point a table's key stands for: `10`, `ord("\\n")` (or `"\\n"` in maketrans)."""
+    if isinstance(key, ast.Call) and isinstance(key.func, ast.Name) and key.func.id == "ord" \
+            and len(key.args) == 1 and not key.keywords:
+        key, by_character = key.args[0], True
+    if not isinstance(key, ast.Constant):
+        return None
+    if type(key.value) is int:
+        return key.value
+    return ord(key.value) if by_character and isinstance(key.value, str) and len(key.value) == 1 else None
