@@ -3,7 +3,9 @@ make a value safe in an LDAP distinguished name, nor a DN's escaping in a filter
 `ldap.filter` / `ldap.dn`, ldap3's `escape_filter_chars` / `escape_rdn`); one quote replaced
 by its entity or refused does not make a value safe in an XPath literal that may be quoted with
 the other (lxml's `xpath`, ElementTree's `findall`); `str.translate` with a table deleting the
-line feed makes a log value one line, as `replace("\\n", "")` does. Each case is a vulnerable
+line feed makes a log value one line, as `replace("\\n", "")` does; `importlib.import_module`
+of a name a package starts imports one of its modules, and a builtin read by name
+(`getattr(builtins, "eval")`) is that builtin. Each case is a vulnerable
 Flask view and its safe twin, run through the whole engine."""
 
 # ruff: noqa: E501  (cases are small modules, kept one per entry)
@@ -49,6 +51,19 @@ PAIRS = [
     ("BST207", LOGGING,
      f"log.warning('login failed for %s', {U}.translate({{ord('\\n'): ' ', ord('\\t'): '\\n'}}))\nreturn 'no'",
      f"log.warning('login failed for %s', {U}.translate({{ord('\\n'): ' ', ord('\\r'): ' '}}))\nreturn 'no'"),
+    # code: a module the request names, not one of a package's; a builtin read by name
+    ("BST206", "import importlib\n",
+     f"return str(importlib.import_module({U}).run())",
+     f"return str(importlib.import_module('plugins.' + {U}).run())"),
+    ("BST206", "import importlib\n",
+     f"name = {U}\nreturn str(importlib.import_module('.' + name, package='plugins').run())",
+     f"name = {U}\nreturn str(importlib.import_module(f'plugins.{{name}}').run())"),
+    ("BST206", "import builtins\n",
+     f"return str(getattr(builtins, 'eval')({U}))",
+     f"return str(getattr(builtins, 'len')({U}))"),
+    ("BST206", "",
+     f"getattr(__builtins__, 'exec')({U})\nreturn 'ok'",
+     f"getattr(__builtins__, 'print')({U})\nreturn 'ok'"),
 ]
 
 

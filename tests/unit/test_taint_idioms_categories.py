@@ -244,7 +244,7 @@ def export():
     importlib.import_module(PLUGINS.get(fmt, "myapp.export.csv"))
     if fmt in PLUGINS:
         importlib.import_module(PLUGINS[fmt])
-    importlib.import_module("myapp.export." + fmt)  # BST206
+    importlib.import_module("myapp.export." + fmt)  # one of the package's modules
     __import__(fmt)  # BST206
     return "ok"
 
@@ -443,8 +443,8 @@ def media(request, name):
 def run_plugin(request):
     name = request.GET["plugin"]
     if name in ("csv", "json"):
-        importlib.import_module("plugins." + name)
-    importlib.import_module("plugins." + name)  # BST206
+        importlib.import_module(name)
+    importlib.import_module(name)  # BST206
     eval(request.GET["expr"])  # BST206
     return HttpResponse("ok")
 
@@ -699,11 +699,11 @@ def export():
     fmt = request.args["fmt"]
     importlib.import_module(PLUGINS.get(fmt, "myapp.export.csv"))
     if fmt in ALLOWED:
-        importlib.import_module("myapp.export." + fmt)
-    importlib.import_module("myapp.export." + fmt)  # BST206
+        importlib.import_module(fmt)
+    importlib.import_module(fmt)  # BST206
     if fmt not in ALLOWED:
         return "unknown format", 400
-    importlib.import_module("myapp.export." + fmt)
+    importlib.import_module(fmt)
     return "ok"
 '''
 

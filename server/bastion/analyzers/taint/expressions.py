@@ -51,6 +51,7 @@ from bastion.analyzers.taint.handler_calls import hand_over
 from bastion.analyzers.taint.held_calls import factory_made
 from bastion.analyzers.taint.markup import markup_operation
 from bastion.analyzers.taint.queues import queue_read
+from bastion.analyzers.taint.reflection import builtin_named
 from bastion.analyzers.taint.request_items import item_read
 from bastion.analyzers.taint.results import HeldCall, Hit, Summary
 from bastion.analyzers.taint.scoped import SCOPED
@@ -330,7 +331,7 @@ class Evaluator:
                     returned := call_local(self, receiver.const, node, args, keywords)) is not None:
                 escape_call(self, node, None)
                 return returned
-            name = self.qualname(func)
+            name = builtin_named(self, func) or self.qualname(func)  # `getattr(builtins, "eval")`
         entry = self.models.call_entries[name, method]
         if entry.callbacks:
             call_back(self, node, name, args, keywords, receiver, on_module)

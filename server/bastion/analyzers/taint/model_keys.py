@@ -11,7 +11,7 @@ SINK_MODELS = ("subprocess", "xml_parser", "yaml_load", "view_return", "log_form
                "response_type", "declared_html", "handler_write", "query_document",
                "location_header", "template_file", "escaped_template_file", "exec_argv",
                "unfiltered_archive", "file_save", "unsandboxed", "default_xml_parser",
-               "etcompat_default_parser", "called_attribute",
+               "etcompat_default_parser", "called_attribute", "module_name",
                "shell_session", "response_write", "argv_arguments", "exec_arguments", "path_or_url",
                "curl_url", "location_argument", "typed_html")
 GUARD_MODELS = ("dotdot", "quote", "path_containment", "url_allowlist", "allowlist", "equality",

@@ -5,7 +5,15 @@ reads data and is no sink. Called means called in the statement (`getattr(mod, n
 bound to a name, that name called anywhere in the function (`handler = getattr(mod, name)`).
 A name constant text starts (`"do_" + command`, as `cmd.Cmd` and `http.server` dispatch, or
 `"do_{}".format(command)`, `f"do_{command}"`, `"do_%s" % command`: argv.leading_text) picks
-one of the functions the developer named so."""
+one of the functions the developer named so.
+
+The `module_name` sink model: importing the module a name gives runs its code, unless constant
+text with a dot starts the name (`import_module("plugins." + name)`, `f"plugins.{name}"`): an
+absolute name (not starting with `.`, so `package` plays no part) whose package is fixed imports
+one of that package's modules, found on its own `__path__` (`..` only fails to name one).
+
+A builtin read by constant name (`getattr(builtins, "eval")`, `getattr(__builtins__, "exec")`)
+is that builtin, called as its sinks say."""
 
 from __future__ import annotations
 
@@ -34,3 +42,23 @@ def called_attribute(ev: Evaluator, node: ast.Call) -> bool:
     return bool(names) and any(isinstance(child, ast.Call) and isinstance(child.func, ast.Name)
                                and child.func.id in names for child in ast.walk(function.node))
 
+
+
+def package_fixed(node: ast.Call) -> bool:
+    """Whether constant text naming a package starts the module name `node` imports."""
+    text = leading_text(node.args[0]) if node.args else ""
+    return "." in text and not text.startswith(".")
+
+
+def builtin_named(ev: Evaluator, func: ast.expr) -> str | None:
+    """`builtins.eval` for the callee `getattr(builtins, "eval")`; None for any other."""
+    if not (isinstance(func, ast.Call) and len(func.args) == 2 and not func.keywords
+            and ev.qualname(func.func) in ("getattr", "builtins.getattr")):
+        return None
+    holder, attribute = func.args
+    if not (isinstance(attribute, ast.Constant) and isinstance(attribute.value, str)
+            and attribute.value.isidentifier()):
+        return None
+    if isinstance(holder, ast.Name) and holder.id == "__builtins__" or ev.qualname(holder) == "builtins":
+        return f"builtins.{attribute.value}"
+    return None

@@ -24,7 +24,7 @@ from bastion.analyzers.taint.media_types import (
 )
 from bastion.analyzers.taint.nodes import last_name
 from bastion.analyzers.taint.patterns import COMPILED_PATTERN
-from bastion.analyzers.taint.reflection import called_attribute
+from bastion.analyzers.taint.reflection import called_attribute, package_fixed
 from bastion.analyzers.taint.response_writes import written_not_html
 from bastion.analyzers.taint.specs import ABSENT, SinkModel
 from bastion.analyzers.taint.templates import (
@@ -240,6 +240,8 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
         return None
     if sink.model == "called_attribute" and not (len(args) > 1 and args[1].taint
                                                  and called_attribute(ev, node)):
+        return None
+    if sink.model == "module_name" and package_fixed(node):
         return None
     if sink.model in ARGV_MODELS:
         return argv_model(sink.model, node, args, keywords, sink.args[0] if sink.args else 1,
