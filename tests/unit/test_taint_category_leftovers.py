@@ -5,7 +5,8 @@ by its entity or refused does not make a value safe in an XPath literal that may
 the other (lxml's `xpath`, ElementTree's `findall`); `str.translate` with a table deleting the
 line feed makes a log value one line, as `replace("\\n", "")` does; `importlib.import_module`
 of a name a package starts imports one of its modules, and a builtin read by name
-(`getattr(builtins, "eval")`) is that builtin. Each case is a vulnerable
+(`getattr(builtins, "eval")`) is that builtin; a pickle whose HMAC was checked is the server's
+own (the `pickle` documentation's advice), its message unpacked with the MAC or not. Each case is a vulnerable
 Flask view and its safe twin, run through the whole engine."""
 
 # ruff: noqa: E501  (cases are small modules, kept one per entry)
@@ -64,6 +65,10 @@ PAIRS = [
     ("BST206", "",
      f"getattr(__builtins__, 'exec')({U})\nreturn 'ok'",
      f"getattr(__builtins__, 'print')({U})\nreturn 'ok'"),
+    # deserialization: the message and its MAC cut from one blob by a tuple assignment
+    ("BST209", "import hashlib\nimport hmac\nimport pickle\nKEY = b'server-secret'\n",
+     "blob = request.get_data()\nmac, data = blob[:32], blob[32:]\nif hmac.compare_digest(mac, hmac.new(KEY, mac, hashlib.sha256).digest()):\n    return str(pickle.loads(data))\nreturn 'bad', 400",
+     "blob = request.get_data()\nmac, data = blob[:32], blob[32:]\nif hmac.compare_digest(mac, hmac.new(KEY, data, hashlib.sha256).digest()):\n    return str(pickle.loads(data))\nreturn 'bad', 400"),
 ]
 
 

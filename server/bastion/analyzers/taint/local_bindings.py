@@ -15,18 +15,36 @@ if TYPE_CHECKING:
 
 
 def bindings(ev: Evaluator, name: str) -> list[ast.expr] | None:
-    """What the function being run binds `name` to, when each binding is a plain assignment
-    (None: another binding, a parameter, a loop, ...; empty: not bound in the function)."""
+    """What the function being run binds `name` to, when each binding is a plain assignment, or
+    one item of a tuple assigned item by item (`mac, data = blob[:32], blob[32:]`) (None: another
+    binding, a parameter, a loop, ...; empty: not bound in the function)."""
     function = ev.function.node if ev.function is not None else None
     if function is None:
         return None
     if name in {a.arg for a in every(function.args)}:
         return None
-    assigned = [node for node in ast.walk(function) if isinstance(node, ast.Assign)
-                and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)]
-    targets = {id(t) for node in assigned for t in node.targets}
-    if any(len(node.targets) != 1 for node in assigned) or any(
-            isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load)
-            and id(node) not in targets for node in ast.walk(function)):
+    found: list[ast.expr] = []
+    targets: set[int] = set()
+    for node in ast.walk(function):
+        if not isinstance(node, ast.Assign):
+            continue
+        for target in node.targets:
+            for bound, value in _pairs(target, node.value):
+                if isinstance(bound, ast.Name) and bound.id == name:
+                    if len(node.targets) != 1:
+                        return None
+                    found.append(value)
+                    targets.add(id(bound))
+    if any(isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load)
+           and id(node) not in targets for node in ast.walk(function)):
         return None
-    return [node.value for node in assigned]
+    return found
+
+
+def _pairs(target: ast.expr, value: ast.expr) -> list[tuple[ast.expr, ast.expr]]:
+    """Each name and the expression it is bound to (a tuple of names to one of as many items)."""
+    if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) \
+            and len(target.elts) == len(value.elts) \
+            and not any(isinstance(e, ast.Starred) for e in (*target.elts, *value.elts)):
+        return list(zip(target.elts, value.elts, strict=True))
+    return [(target, value)]
