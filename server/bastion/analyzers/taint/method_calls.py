@@ -142,9 +142,11 @@ def method_result(ev: Evaluator, node: ast.Call, method: str, args: list[Value],
     if method in ("model_dump", "dict") and not args and not keywords \
             and receiver.items is not None:
         return receiver.evolve(kind=None)  # a model's fields as a dict, each as it was
-    if method == "copy" and not args and not keywords and receiver.items is not None \
-            and not receiver.taint:
-        return receiver  # a shallow copy of a dict or list holds what it did, slot by slot
+    if method == "copy" and not args and not keywords \
+            and (receiver.items is not None and not receiver.taint or vector(receiver)):
+        # a shallow copy of a dict or list holds what it did, slot by slot (`TOOLS[name].copy()`:
+        # the program at 0)
+        return receiver
     if not args and not keywords and (view := mapping_view(receiver, method)) is not None:
         return view
     if method in CONTAINER_READS | ROW_FILTERS and keywords and not args and None not in keywords \
@@ -152,8 +154,6 @@ def method_result(ev: Evaluator, node: ast.Call, method: str, args: list[Value],
         # `User.objects.get(pk=q)`: no container is read by keywords alone; a query run so
         # returns its rows, not the values it filters by (a MultiDict's `default=` it may)
         return joined([receiver, *(keywords[k] for k in keywords if k == "default")], None)
-    if method == "copy" and not args and not keywords and vector(receiver):
-        return receiver  # `TOOLS[name].copy()`: each slot as it was (the program at 0)
     if method in STRING_METHODS:
         return transformed(method, joined(inputs, None), args, bool(keywords))
     return None
