@@ -180,5 +180,8 @@ def _pick(pending: list[int], child: _Child, children: Iterable[_Child],
         task = pending.pop(best)
     else:
         task = pending.pop()
-    child.near |= near(task)
+    if len(pending) > WINDOW:
+        # Read by the picks made while more than WINDOW tasks are left only: told for the last
+        # ones too (every task of a small scan), it was parent time taken from the children.
+        child.near |= near(task)
     return task

@@ -55,7 +55,26 @@ def test_the_last_tasks_go_in_their_order_whatever_they_share():
     pending = _pending(WINDOW)
     child = _child("b.py")
     assert [_pick(pending, child, [child], near) for _ in range(WINDOW)] == list(range(WINDOW))
-    assert child.near == {"a.py", "b.py"}
+    assert child.near == {"b.py"}  # no later pick reads what they share: not told
+
+
+def test_what_tasks_share_is_told_only_while_a_pick_can_read_it():
+    """A small scan's files (no more than WINDOW) go in their order: the parent never reads
+    their imports, which took its time while the children analysed (fails before 'told only')."""
+    told: set[int] = set()
+
+    def telling(task: int) -> frozenset[str]:
+        told.add(task)
+        return frozenset({f"m{task % 4}"})
+
+    tasks = list(range(WINDOW))
+    assert sorted(fork_pool.run(2, lambda: None, lambda task: task, tasks, lambda task, how: None,
+                                telling)) == [(task, task) for task in tasks]
+    assert told == set()
+    tasks = list(range(WINDOW + 5))
+    assert sorted(fork_pool.run(2, lambda: None, lambda task: task, tasks, lambda task, how: None,
+                                telling)) == [(task, task) for task in tasks]
+    assert told and max(told) < WINDOW + 4  # the last task is never a candidate while 32 are left
 
 
 def test_every_task_is_done_once_when_handed_by_what_it_shares():
@@ -70,7 +89,7 @@ def test_a_scan_hands_files_by_the_workspace_modules_they_import(tmp_path, monke
     project.mkdir()
     (project / "shared.py").write_text("def run(cmd):\n    return cmd\n")
     items = []
-    for i in range(PARALLEL_MIN_FILES + 2):
+    for i in range(max(PARALLEL_MIN_FILES, WINDOW) + 4):  # more than WINDOW: some picks read them
         path = project / f"m{i:02}.py"
         path.write_text("import shared\nshared.run('ls')\n" if i % 2 else "x = 1\n")
         items.append(ScanItem(str(path), path.name, Config(), (str(project),)))
@@ -88,5 +107,6 @@ def test_a_scan_hands_files_by_the_workspace_modules_they_import(tmp_path, monke
     outcomes = scan(items, jobs=2, use_cache=False, roots=[str(project)])
     assert [o.error for o in outcomes] == [None] * len(items)
     shared = str((project / "shared.py").resolve())
+    assert asked
     assert {task: set(found) for task, found in asked.items()} == {
         task: {shared} if int(items[task].shown[1:3]) % 2 else set() for task in asked}
