@@ -21,7 +21,7 @@ from bastion.engine.records import UnitFacts, UnitRecord
 from bastion.engine.suppress import comment_directives
 from bastion.engine.units import Split, units_of_module
 from bastion.model import Finding, NotAnalysed
-from bastion.parsing import parse_code
+from bastion.parsing import parse_code, parse_shared
 
 if TYPE_CHECKING:
     from bastion.engine.engine import Engine, RawAnalysis
@@ -33,7 +33,9 @@ def analyse_whole(engine: Engine, text: str, path: str, lines: list[str]) -> Raw
     from bastion.engine.engine import RawAnalysis
 
     try:
-        tree = parse_code(text)
+        # a one-off scan reads the tree the summary store parsed of the module (parsing.py);
+        # units cut from a tree for the next edits are not shared
+        tree = parse_code(text) if engine.unit_caches else parse_shared(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     source = UnitSource(tree, lines, path, ImportContext())

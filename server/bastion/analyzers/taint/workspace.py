@@ -60,7 +60,7 @@ from bastion.analyzers.taint.workspace_publish import publish
 from bastion.analyzers.taint.workspace_records import record_summaries
 from bastion.analyzers.taint.workspace_summarise import summarise
 from bastion.model.text import split_lines
-from bastion.parsing import parse_code
+from bastion.parsing import parse_code, parse_shared
 
 _PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError)
 # Summaries computed one inside another (a module's, while its importer's is computed) before
@@ -307,7 +307,7 @@ class SummaryStore:
         module = self._modules.get(path)
         if module is None or module.digest != digest:
             try:
-                tree = parse_code(text)
+                tree = parse_shared(text)  # the tree a one-off scan's engine holds (parsing.py)
             except _PARSE_ERRORS:
                 return None
             module = ModuleEntry(path, digest, tree, split_lines(text),
