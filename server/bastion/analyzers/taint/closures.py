@@ -10,6 +10,12 @@ from where this walk cannot see), and of its bindings only the changes to the ca
 containers and the names it declares `nonlocal` come back (joined). A partial's sink is reported
 at the call of it, its path through the partial. Depth and size are bounded: past them the call
 is an unknown call.
+
+A helper a function returns (a factory's `def run(x): os.system(prefix + x); return run`, or
+`return lambda: os.system(q)`) is a closure: the returned value holds, as slots keyed by
+`Captured`, what the factory's names it reads held at the `return`, so that a summary puts the
+caller's arguments in them (`maker(request.args["q"])()`). Called, it runs on those names and the
+module's, not on the caller's locals.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from bastion.analyzers.taint.results import Hit
 from bastion.analyzers.taint.signatures import default_values, named, packed, positional
 from bastion.analyzers.taint.summaries import bind_arguments
 from bastion.analyzers.taint.verdicts import see_helper
-from bastion.analyzers.taint.wrappers import partial_call
+from bastion.analyzers.taint.wrappers import as_function, partial_call
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.statements import Interpreter
@@ -55,14 +61,37 @@ class LocalFunction:
         return cls(node.name, node.lineno, node.col_offset, node)
 
 
+@attrs_classes.frozen
+class Captured:
+    """The slot of a closure's value holding a name of the function that made it."""
+    name: str
+
+
 def local_function(node: ast.FunctionDef) -> Value:
     """The value a nested definition (or a wrapper made into one) binds to its name."""
     return Value(clean=EVERY_CLASS, const=LocalFunction.of(node))
 
 
+def closure(ev: Interpreter, node: ast.expr, value: Value) -> Value:
+    """What `return node` gives back when it is a helper defined here (`value` its value): the
+    helper with the names it reads of this function's, as they are now (see the header)."""
+    if type(node) is ast.Lambda:
+        helper = as_function("<lambda>", node, ev.names)
+        value = local_function(helper) if helper is not None else value
+    local = value.const
+    if not isinstance(local, LocalFunction) or ev.env is None:
+        return value
+    env = ev.env
+    own = {p.arg for p in named(local.node.args)} | {p.arg for p in packed(local.node.args)}
+    read = {n.id for n in nodes(local.node) if type(n) is ast.Name}
+    captured = {Captured(name): env[name] for name in sorted(read - own) if name in env}
+    return value.evolve(items={**(value.items or {}), **captured}) if captured else value
+
+
 def call_local(ev: Interpreter, local: LocalFunction, node: ast.Call, args: list[Value],
-               keywords: dict[str | None, Value]) -> Value | None:
-    """What the call returns, its sinks reported; None when it is not run (an unknown call)."""
+               keywords: dict[str | None, Value], held: Value | None = None) -> Value | None:
+    """What the call returns, its sinks reported; None when it is not run (an unknown call).
+    `held`: the helper's value, a closure's names in its slots."""
     definition = local.node
     size = _statements(definition)
     if ev.depth >= MAX_DEPTH or size > MAX_STATEMENTS or size > ev.budget.left \
@@ -75,7 +104,10 @@ def call_local(ev: Interpreter, local: LocalFunction, node: ast.Call, args: list
     bound = bind_arguments(tuple(p.arg for p in every), node, args[:taken], keywords)
     defaults = default_values(params)
     step = ev.step(node, f"passed to `{local.name}`")
-    env = dict(ev.env)  # the names the helper sees, as they are now
+    captured = {key.name: value for key, value in (held.items or {}).items()
+                if type(key) is Captured} if held is not None and held.items else None
+    # the names the helper sees, as they are now; a closure's, as its factory left them
+    env = captured if captured is not None else dict(ev.env)
     for index, param in enumerate(every):
         value = bound.get(index)
         if value is None:
@@ -94,7 +126,8 @@ def call_local(ev: Interpreter, local: LocalFunction, node: ast.Call, args: list
     ev.hits.extend(inner.hits if made is None
                    else [_at_call(ev, local, hit, made, node) for hit in inner.hits])
     see_helper(ev, inner.seen)
-    if inner.env is not None:  # containers of the caller the helper filled (`cmds.append(c)`)
+    if inner.env is not None and captured is None:
+        # containers of the caller the helper filled (`cmds.append(c)`)
         # and the names it rebinds, declared `nonlocal` (`nonlocal total; total = q`)
         rebound = {name for n in nodes(definition) if isinstance(n, ast.Nonlocal) for name in n.names}
         own = {p.arg for p in every} | {n.id for n in nodes(definition) if isinstance(n, ast.Name)

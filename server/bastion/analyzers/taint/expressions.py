@@ -299,7 +299,7 @@ class Evaluator:
         if self.module.queues and (read := queue_read(self, node)) is not None:
             return read  # `jobs.get()` of a queue a view fed (queues.py)
         if held is not None and isinstance(held.const, LocalFunction) \
-                and (returned := call_local(self, held.const, node, args, keywords)) is not None:
+                and (returned := call_local(self, held.const, node, args, keywords, held)) is not None:
             escape_call(self, node, None)
             return returned
         on_module = False  # `re.search(...)`: a module's function, not a method of a value
@@ -328,7 +328,7 @@ class Evaluator:
                 return picked
             receiver = None if callee is ast.Name else containers.slot_value(self, func)
             if receiver is not None and isinstance(receiver.const, LocalFunction) and (  # `(lambda: x)()`
-                    returned := call_local(self, receiver.const, node, args, keywords)) is not None:
+                    returned := call_local(self, receiver.const, node, args, keywords, receiver)) is not None:
                 escape_call(self, node, None)
                 return returned
             name = builtin_named(self, func) or self.qualname(func)  # `getattr(builtins, "eval")`

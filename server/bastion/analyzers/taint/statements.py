@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.assignments import bind as bind_target
-from bastion.analyzers.taint.closures import generates, local_function
+from bastion.analyzers.taint.closures import closure, generates, local_function
 from bastion.analyzers.taint.containers import merged
 from bastion.analyzers.taint.domain import (
     ANY,
@@ -177,7 +177,7 @@ class Interpreter(Evaluator):
         self.bind(node.target, value, "assigned to")
 
     def s_Return(self, node: ast.Return) -> None:
-        value = self.eval(node.value) if node.value is not None else NONE
+        value = closure(self, node.value, self.eval(node.value)) if node.value is not None else NONE
         sink = self.function.return_sink if self.function else None
         if sink and node.value is not None:
             response_hits(self, sink, node, value)
