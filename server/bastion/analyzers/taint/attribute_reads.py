@@ -54,6 +54,8 @@ def attribute_of(ev: Evaluator, node: ast.Attribute, name: str | None) -> Value:
         # `m.string`: the whole subject, not the groups the pattern matched (their proofs lost
         # with what the subject had: the cautious side)
         return base.evolve(clean=frozenset(), kind=None)
+    if node.attr == "__dict__" and base.items:
+        return base.evolve(kind=None)  # `obj.__dict__["cmd"]`: its attributes are its keys, as `vars(obj)`'s
     if base.items is not None or base.taint:
         # a parameter's attribute is that part of the argument (`job.cmd`), as a subscript
         # is: a call binds what the caller's object holds there (summaries.passed)

@@ -248,11 +248,14 @@ def starred(ev: Evaluator, node: ast.Starred) -> Value:
 
 def comprehension(ev: Evaluator, node) -> Value:
     """What the elements are, where the filters hold: `[f for f in fields if f in ALLOWED]`
-    keeps only allowed names (guards.py refines as for an `if`)."""
+    keeps only allowed names (guards.py refines as for an `if`). A name a `:=` in it binds is
+    the function's (`any((m := p.match(x)) for x in xs)`, then `m`): what it may hold after, the
+    comprehension having run or not."""
     from bastion.analyzers.taint.guards import refine
 
-    saved = ev.env
+    saved, outer_targets = ev.env, ev.walrus_targets
     ev.env = dict(saved)
+    ev.walrus_targets = set()
     for generator in node.generators:
         element = ev.eval(generator.iter).iterated()
         ev.bind(generator.target, element, None)
@@ -263,6 +266,13 @@ def comprehension(ev: Evaluator, node) -> Value:
         value = keyed_mapping(ev.eval(node.key), ev.eval(node.value))
     else:
         value = Value(clean=EVERY_CLASS, items={ANY: ev.eval(node.elt)})
+    bound, ev.walrus_targets = ev.walrus_targets, outer_targets
+    if bound:
+        inside, saved = ev.env, dict(saved)
+        for name in bound:
+            saved[name] = join(saved[name], inside[name]) if name in saved else inside[name]
+        if outer_targets is not None:  # a comprehension in a comprehension: the function's still
+            outer_targets |= bound
     ev.env = saved
     return value
 

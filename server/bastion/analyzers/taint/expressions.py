@@ -100,6 +100,8 @@ class Evaluator:
         self.depth = 0  # helpers defined in the function, being run in place (closures.py)
         self.budget = Budget()
         self.function: Function | None = None  # the function being run (statements.py), if any
+        # the names a `:=` binds in the comprehension being evaluated: they outlive it (containers.py)
+        self.walrus_targets: set[str] | None = None
         # the function runs the handler (Django's `dispatch`): the names it binds to the handler
         self.dispatcher: frozenset[str] | None = None
         self.handed: dict[str, Value] | None = None  # the fields at those calls (handler_calls.py)
@@ -263,6 +265,8 @@ class Evaluator:
     def e_NamedExpr(self, node: ast.NamedExpr) -> Value:
         value = self.eval(node.value)
         self.env[node.target.id] = value
+        if self.walrus_targets is not None:
+            self.walrus_targets.add(node.target.id)
         return value
 
     def e_Lambda(self, node: ast.Lambda) -> Value:
