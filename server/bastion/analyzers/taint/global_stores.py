@@ -6,7 +6,12 @@ whose `configure` stores `self.cmd = request.args["c"]`): an object every reques
 global in disguise. Another function reading it (`os.system(LAST)`, `redirect(Config.target)`,
 a method's `self.cmd`) reads request data, at
 medium confidence: the order of requests is not followed, and another write may store a
-constant. A global only ever assigned constants stays what it was (clean).
+constant. A global only ever assigned constants stays what it was (clean). A module's container
+(a list, dict or set display, a `deque()`...) a function fills without rebinding it
+(`PENDING[token] = request.form["cmd"]`, `HISTORY.append(q)`) counts too: every read of it is
+request data, unless the function binds that name itself. So does a global a module-level
+function sets to one of its parameters (`def remember(host): global TARGET; TARGET = host`)
+when a call of it by name in the module passes request data there.
 
 A write counts when its value names a source as the module spells it, or a name the same
 definition bound to such a value (`q = request.args["q"]; LAST = q`), as queues.py's puts, but
@@ -23,7 +28,7 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.bindings import statements_in
 from bastion.analyzers.taint.domain import EVERY_CLASS, Origin, Value, source
-from bastion.analyzers.taint.nodes import LastCall
+from bastion.analyzers.taint.nodes import LastCall, nodes
 from bastion.analyzers.taint.scoped import names_source
 from bastion.engine.cache import LRU
 
@@ -34,36 +39,82 @@ if TYPE_CHECKING:
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _DEFINITIONS = (*_FUNCTIONS, ast.ClassDef)
 _ASSIGNS = (ast.Assign, ast.AugAssign, ast.AnnAssign)
+# the methods that put what they are given into a list, set, dict or deque
+_FILLS = frozenset({"append", "appendleft", "extend", "insert", "add", "update", "setdefault"})
+_CONTAINER_KINDS = frozenset({"dict()", "list()", "set()", "collections.defaultdict()", "collections.deque()",
+                              "collections.OrderedDict()", "collections.Counter()"})
 
 
 def global_stores(definitions: list[ast.stmt], env: Env, models: Models, kinds: dict[str, str],
-                  memo: LRU | None = None) -> dict[str, int]:
+                  containers: set[str], memo: LRU | None = None) -> dict[str, int]:
     """Global name, or `Class.attribute` of a module's class -> the 0-based line of the first
     write of request data into it by a function or method of the module. `kinds`: the
-    module's globals bound once, by the kind of their value (`RUNNER`: `Runner()`).
+    module's globals bound once, by the kind of their value (`RUNNER`: `Runner()`);
+    `containers`: those bound to a list, dict or set display.
     A class's writes are read member by member: a keystroke in one method of a class of 125
     (`_pydecimal.Decimal`) makes the class anew but hands back its other members' nodes."""
     classes = frozenset(node.name for node in definitions if isinstance(node, ast.ClassDef))
     shared = frozenset(kind[:-2] for kind in kinds.values() if kind[:-2] in classes and kind[-2:] == "()")
-    tag = b"global stores %d" % hash((tuple(sorted(env.aliases.items())), classes, shared))
+    filled = frozenset(containers).union(k for k, kind in kinds.items() if kind in _CONTAINER_KINDS)
+    tag = b"global stores %d" % hash((tuple(sorted(env.aliases.items())), classes, shared, filled))
     plain = LastCall(memo, tag)
     owned: dict[str, LastCall] = {}  # a shared class's members, by the class: `self.x` is its field
     found: dict[str, int] = {}
+    # a function's writes of a parameter into a global, by the function's name: (global, line,
+    # parameter)
+    handed: dict[str, list[tuple[str, int, str]]] = {}
+    functions: dict[str, ast.arguments] = {}
     for node in definitions:
         if isinstance(node, _FUNCTIONS):
-            writes = plain.get(node, lambda n: _writes(n, classes, env, models, None))
+            writes = plain.get(node, lambda n: _writes(n, classes, env, models, None, filled))
+            functions[node.name] = node.args
+            handed.pop(node.name, None)  # a redefinition wins
+            for name, line, param in writes:
+                if param is not None:
+                    handed.setdefault(node.name, []).append((name, line, param))
         elif isinstance(node, ast.ClassDef):
             owner = node.name if node.name in shared else None
             if owner is not None and owner not in owned:
                 owned[owner] = LastCall(memo, tag + b" of " + owner.encode())
             members = plain if owner is None else owned[owner]
             writes = [write for each in members.each(node.body, lambda n, owner=owner: _writes(
-                n, classes, env, models, _request_owner(n, owner))) for write in each]
+                n, classes, env, models, _request_owner(n, owner), filled)) for write in each]
         else:
             continue
-        for name, line in writes:
-            found[name] = min(line, found.get(name, line))
+        for name, line, param in writes:
+            if param is None:
+                found[name] = min(line, found.get(name, line))
+    if handed:
+        _handed_sources(definitions, handed, functions, env, models, LastCall(memo, tag + b" calls"), found)
     return found
+
+
+def _handed_sources(definitions: list[ast.stmt], handed: dict[str, list[tuple[str, int, str]]],
+                    functions: dict[str, ast.arguments], env: Env, models: Models, calls: LastCall,
+                    found: dict[str, int]) -> None:
+    """Add to `found` the globals a function sets to a parameter (`def remember(v): global LAST;
+    LAST = v`) that a call of it in the module passes request data (`remember(request.args["q"])`)."""
+    for node in definitions:
+        if not isinstance(node, _DEFINITIONS):
+            continue
+        for callee, key in calls.get(node, lambda n: _sourced_calls(n, env, models)):
+            if callee not in handed:
+                continue
+            positional = [*functions[callee].posonlyargs, *functions[callee].args]
+            param = key if isinstance(key, str) else positional[key].arg if key < len(positional) else None
+            for name, line, written in handed[callee]:
+                if written == param:
+                    found[name] = min(line, found.get(name, line))
+
+
+def _sourced_calls(definition: ast.AST, env: Env, models: Models) -> tuple[tuple[str, int | str], ...]:
+    """The calls of a function by its bare name passing request data: (name, the argument's
+    position or keyword)."""
+    return tuple((call.func.id, key) for call in nodes(definition)
+                 if type(call) is ast.Call and type(call.func) is ast.Name
+                 for key, argument in [*enumerate(call.args), *((k.arg, k.value) for k in call.keywords
+                                                                if k.arg is not None)]
+                 if type(argument) is not ast.Starred and names_source(argument, env, models))
 
 
 def _request_owner(member: ast.AST, owner: str | None) -> str | None:
@@ -73,25 +124,53 @@ def _request_owner(member: ast.AST, owner: str | None) -> str | None:
 
 
 def _writes(definition: ast.AST, classes: frozenset[str], env: Env, models: Models,
-            owner: str | None) -> tuple[tuple[str, int], ...]:
+            owner: str | None, containers: frozenset[str]) -> tuple[tuple[str, int, str | None], ...]:
+    """(global, line, None) for each write of request data; (global, line, parameter) for a
+    global declared and set to a parameter of a function (`_handed_sources`)."""
     declared: set[str] = set()
     assigns: list[ast.Assign | ast.AugAssign | ast.AnnAssign] = []
+    filled: list[tuple[str, ast.stmt, list[ast.expr]]] = []  # a module container's slot or element
     for statement in statements_in(definition):
-        if type(statement) is ast.Global:
+        kind = type(statement)
+        if kind is ast.Global:
             declared.update(statement.names)
-        elif type(statement) in _ASSIGNS and statement.value is not None:
+        elif kind in _ASSIGNS and statement.value is not None:
             assigns.append(statement)
-    written = [(_stored(target, declared, classes, owner), n) for n in assigns
+            filled.extend((t.value.id, statement, [statement.value]) for t in (
+                statement.targets if kind is ast.Assign else [statement.target])
+                if type(t) is ast.Subscript and type(t.value) is ast.Name and t.value.id in containers)
+        elif kind is ast.Expr and type(call := statement.value) is ast.Call \
+                and type(call.func) is ast.Attribute and call.func.attr in _FILLS \
+                and type(call.func.value) is ast.Name and call.func.value.id in containers:
+            filled.append((call.func.value.id, statement, [*call.args, *(k.value for k in call.keywords)]))
+    written = [(_stored(target, declared, classes, owner), n, [n.value]) for n in assigns
                for target in (n.targets if type(n) is ast.Assign else [n.target])]
-    written = [(name, n) for name, n in written if name is not None]
+    written = [(name, n, values) for name, n, values in written if name is not None]
+    if filled:  # a name the definition binds itself is its own container, not the module's
+        own = _bound_here(definition) - declared
+        written += [(name, n, values) for name, n, values in filled if name not in own]
     if not written:
         return ()
-    plain = {n: _plain(n.value, env, models) for n in assigns}  # each asked once, a write too
-    sourced = {n for n in assigns if not plain[n] and names_source(n.value, env, models)}
+    plain = {n: all(_plain(v, env, models) for v in values) for _, n, values in written}
+    sourced = {n for n in assigns if not _plain(n.value, env, models) and names_source(n.value, env, models)}
+    sourced.update(n for _, n, values in written if not plain[n]
+                   and any(names_source(v, env, models) for v in values))
     # names bound to request data in the definition, whatever the order (as queues.py)
     bound = {t.id for n in sourced if type(n) is ast.Assign for t in n.targets if type(t) is ast.Name}
-    return tuple((name, n.lineno - 1) for name, n in written if n in sourced or not plain[n]
-                 and any(type(v) is ast.Name and v.id in bound for v in ast.walk(n.value)))
+    out = [(name, n.lineno - 1, None) for name, n, values in written if n in sourced or not plain[n]
+           and any(type(v) is ast.Name and v.id in bound for value in values for v in ast.walk(value))]
+    args = definition.args if owner is None and type(definition) in _FUNCTIONS else None
+    params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)} if args is not None else ()
+    out += [(name, n.lineno - 1, n.value.id) for name, n, _ in written if type(n) is ast.Assign
+            and type(n.value) is ast.Name and n.value.id in params and name in declared]
+    return tuple(out)
+
+
+def _bound_here(definition: ast.AST) -> set[str]:
+    """The names a definition binds: its parameters and the names it stores."""
+    found = {a.arg for a in ast.walk(definition.args) if type(a) is ast.arg} \
+        if type(definition) in _FUNCTIONS else set()
+    return found | {n.id for n in ast.walk(definition) if type(n) is ast.Name and type(n.ctx) is ast.Store}
 
 
 def _plain(value: ast.expr, env: Env, models: Models) -> bool:

@@ -1,0 +1,103 @@
+"""A module's container a function fills with request data (global_stores.py): a slot stored
+(`PENDING[token] = request.form["cmd"]`) or an element put in (`HISTORY.append(q)`,
+`RECENT.appendleft(q)`, through a name bound to request data too) makes every read of that container, in any function, request
+data at medium confidence; a function's own container of the same name, a module container
+given a number or a constant, and Flask's imported `session` are not. So does a global a
+function sets to its parameter when a call of it passes request data. A line that must report
+ends with its rule."""
+
+# ruff: noqa: E501  (cases are small modules)
+from __future__ import annotations
+
+from tests.unit.taint_marked import assert_checked_apps, assert_marked
+
+SHARED = '''\
+import os
+import subprocess
+from collections import deque
+
+from flask import Flask, request, session
+
+app = Flask(__name__)
+PENDING = {}
+HISTORY = []
+RECENT = deque(maxlen=10)
+SIZES = {}
+DEFAULTS = {"cmd": "uptime"}
+
+
+@app.route("/queue", methods=["POST"])
+def queue():
+    PENDING[request.form["token"]] = request.form["cmd"]
+    SIZES["last"] = len(request.form["cmd"])
+    session["cmd"] = "uptime"
+    return "queued"
+
+
+@app.route("/remember")
+def remember():
+    host = request.args["host"]
+    HISTORY.append(host)
+    RECENT.appendleft(host)
+    return "ok"
+
+
+@app.route("/local")
+def local():
+    DEFAULTS = {}
+    DEFAULTS["cmd"] = request.args["cmd"]
+    return "ok" if DEFAULTS else "no"
+
+
+@app.route("/run")
+def run():
+    for cmd in PENDING.values():
+        subprocess.run(cmd, shell=True)  # BST202
+    os.system("ping -c 1 " + HISTORY[-1])  # BST202
+    os.system("host " + RECENT[0])  # BST202
+    os.system("du -s /srv | head -" + str(SIZES["last"]))
+    os.system(DEFAULTS["cmd"])
+    os.system(session["cmd"])
+    return "ran"
+'''
+
+HANDED = '''\
+import os
+
+from flask import Flask, request
+
+app = Flask(__name__)
+TARGET = "example.com"
+MODE = "fast"
+
+
+def remember(host, mode="fast"):
+    global TARGET, MODE
+    TARGET = host
+    MODE = mode
+
+
+@app.route("/set")
+def set_target():
+    remember(request.args["host"], mode="slow")
+    return "ok"
+
+
+@app.route("/ping")
+def ping():
+    os.system("ping -c 1 " + TARGET)  # BST202
+    os.system("echo " + MODE)
+    return "ok"
+'''
+
+
+def test_a_module_container_filled_with_request_data_holds_it_for_every_reader(tmp_path):
+    """The analyser reports the marked lines alone, and `bastion check` does too."""
+    assert_marked(SHARED)
+    assert_checked_apps({"shared_containers.py": SHARED}, tmp_path)
+
+
+def test_a_global_a_helper_sets_to_its_parameter_holds_what_its_callers_pass():
+    """`remember(request.args["host"], mode="slow")`: `TARGET` holds request data, `MODE` a
+    constant."""
+    assert_marked(HANDED)
