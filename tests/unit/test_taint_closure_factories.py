@@ -1,8 +1,9 @@
 """Closures a factory returns (closures.py): the function a factory hands back runs on what the
 factory's names held when it returned, the caller's arguments in them, not on the caller's own
 locals: `prefixed("ls ")(q)`, `job = bound(q); job()`, `deferred(q)()` report inside the
-closure; a factory given a constant, a closure quoting its argument and a caller whose own
-local shares the captured name (`cmd`) do not. A line that must report ends with its rule."""
+closure; a factory given a constant, a closure quoting its argument, a caller whose own
+local shares the captured name (`cmd`) and the rows a closure sorts (`key=by(field)`: code, not
+data of the call) do not. A line that must report ends with its rule."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
@@ -17,6 +18,7 @@ import subprocess
 from flask import Flask, request
 
 app = Flask(__name__)
+ROWS = [{"name": "a", "size": 1}]
 
 
 def prefixed(prefix):
@@ -41,6 +43,10 @@ def fixed(cmd):
 
 def quoted(prefix):
     return lambda arg: os.system(prefix + shlex.quote(arg))
+
+
+def by(field):
+    return lambda row: row[field]
 
 
 @app.route("/list")
@@ -74,6 +80,12 @@ def uptime():
 def quoted_listing():
     quoted("ls ")(request.args["q"])
     return "ok"
+
+
+@app.route("/rows")
+def rows():
+    ordered = sorted(ROWS, key=by(request.args["sort"]))
+    return "<p>" + str(ordered) + "</p>"
 '''
 
 APPS = {"closure_factories.py": FACTORIES}

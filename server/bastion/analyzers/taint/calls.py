@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.taint.argparse_choices import builds_parser, built_parser, parsed_namespace
 from bastion.analyzers.taint.argv import LOOKUPS, found_program, starts_with_word
 from bastion.analyzers.taint.charsets import SUBSTITUTIONS, substitution
+from bastion.analyzers.taint.closures import LocalFunction
 from bastion.analyzers.taint.constant_instances import built_constant
 from bastion.analyzers.taint.containers import keyed_mapping
 from bastion.analyzers.taint.domain import (
@@ -130,6 +131,11 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     callee = type(node.func)  # read once: no isinstance call a call
     method = node.func.attr if callee is ast.Attribute else None
     inputs = [*args, *keywords.values()] if keywords else [*args]
+    for value in inputs:  # a closure a factory returned (closures.py) is code: what it captured
+        # is no data of the call's (`sorted(rows, key=by(field))`)
+        if value.items is not None and type(value.const) is LocalFunction:
+            inputs = [v for v in inputs if type(v.const) is not LocalFunction]
+            break
     if receiver is not None and not on_module:
         inputs.append(receiver)  # `shlex.quote(x)`'s `shlex` is no input
         if receiver.taint and method is not None:  # `self.repo.find(q)`: for a caller (held_calls.py)

@@ -15,7 +15,8 @@ A helper a function returns (a factory's `def run(x): os.system(prefix + x); ret
 `return lambda: os.system(q)`) is a closure: the returned value holds, as slots keyed by
 `Captured`, what the factory's names it reads held at the `return`, so that a summary puts the
 caller's arguments in them (`maker(request.args["q"])()`). Called, it runs on those names and the
-module's, not on the caller's locals.
+module's, not on the caller's locals. Handed to another call (`sorted(rows, key=by(field))`), it
+is code, not data: calls.py leaves it out of what the call's result may hold.
 """
 
 from __future__ import annotations
