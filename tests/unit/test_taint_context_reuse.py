@@ -15,10 +15,13 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from tests.hypothesis_budget import examples
 
+from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint import bindings, class_constants, context_reuse, entries, helpers
 from bastion.analyzers.taint.analyzer import load_models
 from bastion.analyzers.taint.blocks import BlockParser
 from bastion.analyzers.taint.context import module_context
+from bastion.analyzers.taint.domain import Value
+from bastion.analyzers.taint.entry_models import EntryModel
 from bastion.analyzers.taint.module_level import fold_constant
 from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.engine.cache import LRU
@@ -117,6 +120,34 @@ def facts(module) -> dict:
             "scoped": module.scoped, "records": module.records}
 
 
+def whole(module, tree: ast.Module) -> dict:
+    """Every field of the context (but the memo it lends its analysis and the table by name
+    read from `functions`), a node of `tree` by its identity, a node made for it by its dump
+    (the module body's function, a wrapper: made by each context)."""
+    in_tree = {id(node) for node in ast.walk(tree)}
+
+    def plain(value):
+        if isinstance(value, ast.AST):
+            return id(value) if id(value) in in_tree else ast.dump(value, include_attributes=True)
+        if isinstance(value, Value):
+            return ("Value", *(plain(getattr(value, slot)) for slot in Value.__slots__))
+        if isinstance(value, EntryModel):
+            return id(value)
+        if isinstance(value, Env):
+            return plain(value.aliases), plain(value.imports)
+        if attrs.has(type(value)):
+            return (type(value).__name__, *(plain(getattr(value, f.name)) for f in attrs.fields(type(value))))
+        if isinstance(value, dict):
+            return sorted((repr(plain(k)), plain(v)) for k, v in value.items())
+        if isinstance(value, (list, tuple)):
+            return [plain(item) for item in value]
+        if isinstance(value, (set, frozenset)):
+            return sorted(repr(plain(item)) for item in value)
+        return value
+    return {f.name: plain(getattr(module, f.name)) for f in attrs.fields(type(module))
+            if f.name not in ("helper_memo", "_by_name", "_named")}
+
+
 @settings(max_examples=examples(150), deadline=None)
 @example([("line", 2, "a", "def view(request):"), ("char", 33, "_", "")])  # `import tornado.web` broken
 @example([("delete", 487, "a", "")])  # a class's name changed: its methods' names
@@ -128,6 +159,19 @@ def test_a_reused_context_equals_a_fresh_one(edits):
     for text, tree in versions(edits):
         assert facts(module_context(tree, MODELS, memo, None, text)) == \
             facts(module_context(tree, MODELS, None, None, text)), text
+
+
+@settings(max_examples=examples(150), deadline=None)
+@example([("char", 130, "a", "")])  # `CMD = "las"`: the module body's statements
+@example([("line", 55, "a", "    global CMD")])  # in the long class: CMD bound twice
+@given(st.lists(EDIT, min_size=1, max_size=8))
+def test_a_reused_context_equals_a_fresh_one_field_by_field(edits):
+    """Each field, not only those `facts` reads (the stores, queues, tables, registrations,
+    argparse facts...): the parts kept by statement join as the whole module builds them."""
+    memo = LRU(4096)
+    for text, tree in versions(edits):
+        assert whole(module_context(tree, MODELS, memo, None, text), tree) == \
+            whole(module_context(tree, MODELS, None, None, text), tree), text
 
 
 def recorded(monkeypatch, owner, attribute: str, old: str, new: str, text: str = TEXT
