@@ -75,7 +75,11 @@ class Home:
 LINES = ["import tornado.web", "from flask import request", "    global CMD", "def view(request):",
          "    return helper(request)", "@app.route('/z')", "class Page(tornado.web.RequestHandler):",
          "app.add_url_rule('/x', view_func=helper)", "", "    def get(self, slug):",
-         "        Page.build(self.request)", "globals()['CMD'] = 1", "class Home(Base):"]
+         "        Page.build(self.request)", "globals()['CMD'] = 1", "class Home(Base):",
+         # a global and a class attribute written with request data, an instance every request
+         # shares, a method registering another (global_stores.py, factories.py)
+         "    CMD = request.args['q']", "        Page.target = request.args['t']", "HOME = Home(1)",
+         "        self.cmd = request.args['c']", "        asyncio.start_server(self.get, 'h', 1)"]
 CHARS = ["a", " ", "\n", "(", ":", "_", "#", "'", "    "]
 EDIT = st.tuples(st.sampled_from(["char", "delete", "line", "drop"]), st.integers(0, 10 ** 6),
                  st.sampled_from(CHARS), st.sampled_from(LINES))

@@ -25,7 +25,9 @@ from bastion.analyzers.taint.classes import class_shapes, named_tuples, record_f
 from bastion.analyzers.taint.classified import Classified
 from bastion.analyzers.taint.closures import LocalFunction
 from bastion.analyzers.taint.constructed_fields import constructed_fields
+from bastion.analyzers.taint.context_parts import kept_parts
 from bastion.analyzers.taint.context_reuse import (
+    applying_entries,
     declaring_words,
     keep_shapes,
     kept_functions,
@@ -230,13 +232,15 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     roots = models.body_model_roots
     bodies = classes if roots and env.imported(roots) else {}
     # annotations.py; a class with an `__init__` may be a FastAPI class dependency (entries.py)
-    typed = {**{k: v for k, v in classes.items() if closed_enum(v) or v.init_params}, **bodies}
+    enums = frozenset([k for k, v in classes.items() if closed_enum(v)])
+    typed = {**{k: v for k, v in classes.items() if k in enums or v.init_params}, **bodies}
     nested, registered = nested_views(definitions, env, kinds, memo,
                                       frozenset(p for e in models.entries for p in e.factory_params))
     firsts = {name for e in models.entries for name in e.first_param}
-    candidates = [d for d in definitions if isinstance(d, FUNCTIONS) and first_param(d) in firsts]
+    outline = kept_parts(memo, b"outline", None, definitions, _outline)
+    candidates = [d for d, (_, _, first, _) in zip(definitions, outline, strict=True) if first in firsts]
     called = called_here([d.name for d in candidates], tree, memo, text)
-    defined = {d.name for d in definitions if isinstance(d, FUNCTIONS)}
+    defined = {name for kind, name, _, _ in outline if kind in FUNCTIONS}
     aliases = annotated_aliases(tree.body, env, kinds, bindings.once)  # `CommonsDep = Annotated[...]`
     # an alias's `Depends(common_parameters)` registers the dependency as one written in place
     registered.update(registrations(expressions, defined, env, kinds, parameters=[
@@ -251,7 +255,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     declares = declares_arguments(text, lines, declaring_words(memo))
     bound = parser_bindings(tree, text, lines, env, bindings)  # `PARSER = None` and a parser
     kinds = {**kinds, **{name: PARSER_KIND for name, held in bound.items() if BUILT in held}}
-    top, top_calls = top_level_sources(tree.body, env, kinds, models, frozenset(d.name for d in definitions),
+    top, top_calls = top_level_sources(tree.body, env, kinds, models, frozenset([o[1] for o in outline]),
                                        frozenset(defined), memo)
     for name, calls in handlers.items():
         registered[name] = (*registered.get(name, ()), *calls)
@@ -267,29 +271,29 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
         declared[name] = {**table, **declared.get(name, {})}
     routes = registered_routes(expressions, definitions, env, kinds, models.entries, memo)  # add_resource
     digest = blake2b(repr((sorted(env.aliases.items()), sorted(env.imports), sorted(inside),
-                                   sorted((k, v.const) for k, v in constants.items()),
+                                   sorted([(k, v.const) for k, v in constants.items()]),
                                    sorted(kinds.items()), sorted(patterns.items()),
-                                   sorted((k, v.key()) for k, v in bodies.items() if v.fields),
-                                   sorted((k, v.key()) for k, v in classes.items() if v.init_params),
-                                   sorted(k for k, v in classes.items() if closed_enum(v)),
+                                   sorted([(k, v.key()) for k, v in bodies.items() if v.fields]),
+                                   sorted([(k, v.key()) for k, v in classes.items() if v.init_params]),
+                                   sorted(enums),
                                    sorted(called),
-                                   sorted((k, [r.key() for r in v]) for k, v in registered.items()),
-                                   sorted((k, v.const) for k, v in members.items()),
-                                   sorted((k, sorted((n, c.const) for n, c in v.items()))
-                                          for k, v in through_self.items()),
-                                   sorted((k, sorted(v.items())) for k, v in held.items()),
-                                   sorted((k, sorted(v.items())) for k, v in declared.items()),
+                                   sorted([(k, [r.key() for r in v]) for k, v in registered.items()]),
+                                   sorted([(k, v.const) for k, v in members.items()]),
+                                   sorted([(k, sorted([(n, c.const) for n, c in v.items()]))
+                                           for k, v in through_self.items()]),
+                                   sorted([(k, sorted(v.items())) for k, v in held.items()]),
+                                   sorted([(k, sorted(v.items())) for k, v in declared.items()]),
                                    sorted(scoped.items()), sorted(queues.items()), sorted(stored.items()),
-                                   sorted((k, [(ast.dump(e), r) for e, r in v]) for k, v in top.items()),
-                                   sorted((k, *map(sorted, form))
-                                          for k, form in forms.items()),
+                                   sorted([(k, [(ast.dump(e), r) for e, r in v]) for k, v in top.items()]),
+                                   sorted([(k, *map(sorted, form))
+                                           for k, form in forms.items()]),
                                    sorted(records.items()),
                                    sorted(built), sorted(shadowed), sorted(choices), declares,
-                                   sorted((k, sorted(map(str, v))) for k, v in bound.items()),
+                                   sorted([(k, sorted(map(str, v))) for k, v in bound.items()]),
                                    helped and (sorted(helped[0]), sorted(map(str, helped[1])), helped[2]),
-                                   sorted((k, table_key(v)) for k, v in tables.items()),
+                                   sorted([(k, table_key(v)) for k, v in tables.items()]),
                                    sorted(routes.items()),
-                                   sorted((k, ast.dump(v)) for k, v in aliases.items()),
+                                   sorted([(k, ast.dump(v)) for k, v in aliases.items()]),
                                    sorted(user_keys))).encode(), digest_size=16).digest()
     # a class deriving from a framework's class through another module's base class is the
     # framework's, though this module does not import it
@@ -298,9 +302,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     # or a function returning a nested one (Django's function middleware)
     made = {name for shape in shapes.values() for name, _ in shape.init_params}
     made_by = {name for view in nested for name in view.made_by}
-    entries = [e for e in models.entries if not e.imported or env.imported(e.imported)
-               or any(name.split(".")[0] in inherited or name in inside for name in e.imported)
-               or not e.init_params.isdisjoint(made) or not e.factory_params.isdisjoint(made_by)]
+    entries = applying_entries(memo, models, env, inherited, inside, made, made_by)
     # the entry models that apply are part of what classifies a function (`inherited` is not
     # in the digest)
     classified = Classified(memo, digest + models.digest.encode()
@@ -327,8 +329,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
         functions.append(Function(body, MODULE_BODY))
     hand_requests(functions, env, models, memo, text)
     parents = {name: shape.ancestors for name, shape in classes.items()}
-    class_forms = {node.name: form for node in definitions if isinstance(node, ast.ClassDef)
-                   and (form := class_form(node)) is not None}
+    class_forms = {name: form for _, name, _, form in outline if form is not None}
     return ModuleContext(env, constants, kinds, functions, digest, parents=parents, patterns=patterns,
                          class_bases={name: shape.bases for name, shape in classes.items()},
                          class_constants=members, self_constants=through_self, scoped=scoped,
@@ -336,7 +337,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                          declared_fields=declared,
                          forms=forms, records=records, built=built, class_forms=class_forms,
                          shadowed=shadowed, argparse_clean=choices, argparse_declares=declares,
-                         enums=frozenset(k for k, v in classes.items() if closed_enum(v)),
+                         enums=enums,
                          text_user_keys=user_keys,
                          parser_bindings=bound, argparse_helped=helped, tables=tables, queues=queues,
                          stored_globals=stored, top_sources=top, top_calls=top_calls,
@@ -376,6 +377,14 @@ def class_facts(tree: ast.Module, models: Models, text: str | None = None, path:
     return ClassFacts({node.name: shape.bases for node, shape in shapes.items()},
                       record_fields(definitions, shapes, env),
                       scoped_stores(definitions, env, models), forms, aliases)
+
+
+def _outline(node: ast.stmt) -> tuple[type, str, str | None, str | None]:
+    """A definition's type and name, a function's first parameter, a class's form class: what
+    the context asks of each definition, kept by node (context_parts.py)."""
+    kind = type(node)
+    return (kind, node.name, first_param(node) if kind in FUNCTIONS else None,
+            class_form(node) if kind is ast.ClassDef else None)
 
 
 def _parameter_registrars(definitions: list[ast.stmt], models: Models, text: str | None,

@@ -27,6 +27,10 @@ classified again, and missed every cache by node.
 (module_level.py), while they are the very nodes at the same places: a keystroke in a function
 or class binds nothing there; their scan cost _pydecimal.py 0.12 ms a keystroke.
 
+`applying_entries`: the entry models that apply to the module (those of the frameworks it
+imports, or its classes derive from, or its classes and factories take the parameters of), the
+last context's for the same import table and such names: ~300 calls a keystroke asked anew.
+
 `text_words`: whether the text names `global` and a word that binds globals by name
 (bindings.py), per edit (gate.py): five searches of a 230 KB text cost 0.3 ms a keystroke.
 `declaring_words`, whether it names `add_argument` or `set_defaults`, likewise (0.15 ms).
@@ -40,10 +44,12 @@ from collections.abc import Callable
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.argparse_choices import DECLARING
 from bastion.analyzers.taint.bindings import BY_NAME, IMPORTS
+from bastion.analyzers.taint.context_parts import forget_parts
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.entry_models import EntryModel
 from bastion.analyzers.taint.gate import words_gate
 from bastion.analyzers.taint.mixins import owner_of
+from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.wrappers import as_function, module_body
 from bastion.engine.cache import LRU
 
@@ -54,6 +60,7 @@ _SHAPES = (b"class shapes",)
 _WRAPPERS = (b"wrappers",)
 _LEVEL = (b"module level",)
 _DECLARING = (b"declaring words",)
+_ENTRIES = (b"entries that apply",)
 WRAPPERS_KEPT = 1024  # module-level lambdas and partials remembered, across documents
 
 
@@ -205,6 +212,23 @@ def _place(node: ast.stmt) -> tuple:
     return node.lineno, node.col_offset, node.end_lineno, node.end_col_offset
 
 
+def applying_entries(memo: LRU | None, models: Models, env: Env, inherited: set[str],
+                     inside: frozenset[str], made: set[str], made_by: set[str]) -> list[EntryModel]:
+    """`models.entries` that apply: `inherited`, the first names of the module's classes'
+    resolved bases; `inside`, the frameworks only its functions import; `made`, the parameters
+    of its classes' `__init__`; `made_by`, those of the factories of its nested views."""
+    kept = memo.get(_ENTRIES) if memo is not None else None
+    around = (inherited, inside, made, made_by)
+    if kept is not None and kept[0] is models and kept[1] == env.imports and kept[2] == around:
+        return kept[3]
+    entries = [e for e in models.entries if not e.imported or env.imported(e.imported)
+               or any(name.split(".")[0] in inherited or name in inside for name in e.imported)
+               or not e.init_params.isdisjoint(made) or not e.factory_params.isdisjoint(made_by)]
+    if memo is not None:
+        memo.put(_ENTRIES, (models, set(env.imports), around, entries))
+    return entries
+
+
 def text_words(memo: LRU | None) -> Callable[[str], tuple[bool, bool, bool]] | None:
     """Whether a text names `global`, a word of `BY_NAME` and one of `IMPORTS`, answered from
     the last text's answer where the edit allows (None without a memo: a one-off context
@@ -233,7 +257,8 @@ def declaring_words(memo: LRU | None) -> Callable[[str], bool] | None:
 def forget_document(memo: LRU) -> None:
     """The last document's text and nodes go (its document closed): `text_words`' gates' last
     text, the functions kept by node, the last module body, class shapes, wrappers, what the
-    top-level statements bind and the declaring words' gate; the next context builds them."""
+    top-level statements bind, the declaring words' gate and the passes' parts by definition
+    (context_parts.py); the next context builds them."""
     for gate in memo.get(_WORDS) or ():
         gate.forget_text()
     memo.pop(_DECLARING)
@@ -242,6 +267,8 @@ def forget_document(memo: LRU) -> None:
     memo.pop(_SHAPES)
     memo.pop(_WRAPPERS)
     memo.pop(_LEVEL)
+    memo.pop(_ENTRIES)
+    forget_parts(memo)
 
 
 def kept_module_body(tree: ast.Module, memo: LRU | None) -> ast.FunctionDef | None:

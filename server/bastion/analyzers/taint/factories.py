@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 
 from bastion import attrs_classes
 from bastion.analyzers.matchers import Env
+from bastion.analyzers.taint.context_parts import kept_parts
 from bastion.analyzers.taint.nodes import LastCall, kept_by_node
 from bastion.analyzers.taint.signatures import named
 from bastion.engine.cache import LRU
@@ -307,10 +308,12 @@ def method_registrations(definitions: list[ast.stmt], env: Env, kinds: dict[str,
         methods = {m.name for m in cls.body if isinstance(m, FUNCTIONS)}
         return [(attribute, call) for method in cls.body if isinstance(method, FUNCTIONS)
                 for attribute, call in walks.get(method, _self_handed) if attribute in methods]
-    for cls in definitions:
-        if not isinstance(cls, ast.ClassDef):
-            continue
-        for attribute, call in classes.get(cls, handed):
+    def part(cls: ast.stmt) -> list[tuple[str, ast.Call]]:
+        return classes.get(cls, handed) if type(cls) is ast.ClassDef else []
+    # the unedited classes' calls are the last text's (context_parts.py); resolved anew
+    for cls, calls in zip(definitions, kept_parts(memo, b"self registrations", None, definitions, part),
+                          strict=True):
+        for attribute, call in calls:
             name = resolve(call, env, kinds)
             if name is not None:
                 found.setdefault(f"{cls.name}.{attribute}", []).append(Registration(name, call, False))

@@ -17,7 +17,8 @@ A write counts when its value names a source as the module spells it, or a name 
 definition bound to such a value (`q = request.args["q"]; LAST = q`), as queues.py's puts, but
 for a conversion into plain data (`LAST = int(request.args["n"])`, `str(len(q))`).
 Each definition's writes are kept by its node (the block parser reuses an unedited one's) in
-the memo its owner passes.
+the memo its owner passes, and the last text's by position (context_parts.py): a keystroke asks
+the definition it made anew alone.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.bindings import statements_in
+from bastion.analyzers.taint.context_parts import kept_parts
 from bastion.analyzers.taint.domain import EVERY_CLASS, Origin, Value, source
 from bastion.analyzers.taint.nodes import LastCall, nodes
 from bastion.analyzers.taint.scoped import names_source
@@ -53,37 +55,42 @@ def global_stores(definitions: list[ast.stmt], env: Env, models: Models, kinds: 
     `containers`: those bound to a list, dict or set display.
     A class's writes are read member by member: a keystroke in one method of a class of 125
     (`_pydecimal.Decimal`) makes the class anew but hands back its other members' nodes."""
-    classes = frozenset(node.name for node in definitions if isinstance(node, ast.ClassDef))
-    shared = frozenset(kind[:-2] for kind in kinds.values() if kind[:-2] in classes and kind[-2:] == "()")
-    filled = frozenset(containers).union(k for k, kind in kinds.items() if kind in _CONTAINER_KINDS)
-    tag = b"global stores %d" % hash((tuple(sorted(env.aliases.items())), classes, shared, filled))
+    # comprehensions, not generators: a generator's step is a call, asked of every definition
+    classes = frozenset([node.name for node in definitions if type(node) is ast.ClassDef])
+    shared = frozenset([kind[:-2] for kind in kinds.values() if kind[:-2] in classes and kind[-2:] == "()"])
+    filled = frozenset(containers).union([k for k, kind in kinds.items() if kind in _CONTAINER_KINDS])
+    around = (tuple(sorted(env.aliases.items())), classes, shared, filled)
+    tag = b"global stores %d" % hash(around)
     plain = LastCall(memo, tag)
     owned: dict[str, LastCall] = {}  # a shared class's members, by the class: `self.x` is its field
+
+    def writes(node: ast.stmt) -> tuple[tuple[str, int, str | None], ...] | list[tuple[str, int, str | None]]:
+        if isinstance(node, _FUNCTIONS):
+            return plain.get(node, lambda n: _writes(n, classes, env, models, None, filled))
+        if not isinstance(node, ast.ClassDef):
+            return ()
+        owner = node.name if node.name in shared else None
+        if owner is not None and owner not in owned:
+            owned[owner] = LastCall(memo, tag + b" of " + owner.encode())
+        members = plain if owner is None else owned[owner]
+        return [write for each in members.each(node.body, lambda n, owner=owner: _writes(
+            n, classes, env, models, _request_owner(n, owner), filled)) for write in each]
     found: dict[str, int] = {}
     # a function's writes of a parameter into a global, by the function's name: (global, line,
     # parameter)
     handed: dict[str, list[tuple[str, int, str]]] = {}
     functions: dict[str, ast.arguments] = {}
-    for node in definitions:
-        if isinstance(node, _FUNCTIONS):
-            writes = plain.get(node, lambda n: _writes(n, classes, env, models, None, filled))
+    parts = kept_parts(memo, b"global stores", (around, models), definitions, writes)
+    for node, each in zip(definitions, parts, strict=True):
+        function = isinstance(node, _FUNCTIONS)
+        if function:
             functions[node.name] = node.args
             handed.pop(node.name, None)  # a redefinition wins
-            for name, line, param in writes:
-                if param is not None:
-                    handed.setdefault(node.name, []).append((name, line, param))
-        elif isinstance(node, ast.ClassDef):
-            owner = node.name if node.name in shared else None
-            if owner is not None and owner not in owned:
-                owned[owner] = LastCall(memo, tag + b" of " + owner.encode())
-            members = plain if owner is None else owned[owner]
-            writes = [write for each in members.each(node.body, lambda n, owner=owner: _writes(
-                n, classes, env, models, _request_owner(n, owner), filled)) for write in each]
-        else:
-            continue
-        for name, line, param in writes:
+        for name, line, param in each:
             if param is None:
                 found[name] = min(line, found.get(name, line))
+            elif function:
+                handed.setdefault(node.name, []).append((name, line, param))
     if handed:
         _handed_sources(definitions, handed, functions, env, models, LastCall(memo, tag + b" calls"), found)
     return found
