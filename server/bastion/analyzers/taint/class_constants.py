@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.container_changes import attribute_changed_in_text
 from bastion.analyzers.taint.container_changes import changed_in_text as binding_changed
+from bastion.analyzers.taint.context_parts import kept_parts
 from bastion.analyzers.taint.domain import ANY, UNKNOWN, Value, constant
 from bastion.analyzers.taint.nodes import header_nodes, kept_by_node, nodes
 from bastion.engine.cache import LRU
@@ -55,21 +56,30 @@ def class_constants(definitions: list[ast.stmt], once: Callable[[str], bool],
     """(`Class.NAME` -> its constant, class -> {NAME -> the constant `self.NAME` reads}) for the
     module's classes (`definitions`); `once`: whether a module-level name is bound once; `memo`
     keeps each class body's reading by its node (the block parser reuses unedited classes')."""
-    binders: Counter[str] = Counter()
+    def part(node: ast.stmt) -> tuple | None:
+        """A class's name, what its body binds, its constants, and the names of its bases (None:
+        a keyword, a decorator; a base that is no name, None in them)."""
+        if type(node) is not ast.ClassDef:
+            return None
+        plain = not node.keywords and not node.decorator_list
+        return (node.name, *_body(node, fold, memo),
+                [base.id if type(base) is ast.Name else None for base in node.bases] if plain else None)
+    # an unedited class's part is the last text's (context_parts.py); the order is the join's
+    parts = kept_parts(memo, b"class constants", fold, definitions, part)
     values: dict[str, dict[str, object]] = {}
-    for node in definitions:
-        if not isinstance(node, ast.ClassDef):
+    for each in parts:
+        if each is None or each[2] is None or each[3] is None:
             continue
-        bound, found = _body(node, fold, memo)
-        binders.update(bound)
         # a base, metaclass or decorator may give attributes another meaning (an Enum's
         # members, a model's fields, a dataclass's defaults that its constructor's arguments
         # replace): only plain classes, and those derived from them here
-        plain = not node.keywords and not node.decorator_list and all(
-            isinstance(base, ast.Name) and (base.id == "object" or base.id in values)
-            for base in node.bases)
-        if found is not None and plain and once(node.name):
-            values[node.name] = found
+        plain = True
+        for base in each[3]:
+            if base is None or base != "object" and base not in values:
+                plain = False
+                break
+        if plain and once(each[0]):
+            values[each[0]] = each[2]
     names = {name for table in values.values() for name in table}
     if not names or len(names) > MAX_NAMES or (text is not None and dynamic_text(text)):
         return {}, {}
@@ -81,6 +91,10 @@ def class_constants(definitions: list[ast.stmt], once: Callable[[str], bool],
     for name in containers - stored:
         if "getattr" in read or attribute_changed_in_text(name, read) or binding_changed(name, read):
             stored.add(name)
+    binders: Counter[str] = Counter()  # how many classes bind each name in their bodies
+    for each in parts:
+        if each is not None:
+            binders.update(each[1])
     values = {cls: {name: value.folded if isinstance(value, _Contents) else value
                     for name, value in table.items()} for cls, table in values.items()}
     explicit = {f"{cls}.{name}": constant(value) for cls, table in values.items()

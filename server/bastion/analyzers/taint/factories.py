@@ -305,9 +305,10 @@ def method_registrations(definitions: list[ast.stmt], env: Env, kinds: dict[str,
     def handed(cls: ast.AST) -> list[tuple[str, ast.Call]]:
         """The class's methods' calls handed one of its methods (by the class's node: its
         methods' walks, read again only in the class an edit made anew)."""
-        methods = {m.name for m in cls.body if isinstance(m, FUNCTIONS)}
-        return [(attribute, call) for method in cls.body if isinstance(method, FUNCTIONS)
-                for attribute, call in walks.get(method, _self_handed) if attribute in methods]
+        members = [m for m in cls.body if type(m) in FUNCTIONS]  # one look-up each: `each`
+        methods = {m.name for m in members}
+        return [(attribute, call) for each in walks.each(members, _self_handed)
+                for attribute, call in each if attribute in methods]
     def part(cls: ast.stmt) -> list[tuple[str, ast.Call]]:
         return classes.get(cls, handed) if type(cls) is ast.ClassDef else []
     # the unedited classes' calls are the last text's (context_parts.py); resolved anew
