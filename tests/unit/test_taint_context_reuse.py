@@ -312,3 +312,16 @@ def test_a_function_is_looked_up_in_the_functions_as_they_are():
     module.functions = [added, *module.functions[:2]]  # another list of the same length
     module.functions[0] = entries.Function(added.node, "replaced")
     assert module.function_named("added") is None and module.function_named("replaced") is not None
+
+
+def test_a_keystroke_in_a_function_reads_no_class_body_again(monkeypatch):
+    """Each class's constants part is the last text's while the class is the same node at its
+    place (context_parts.py); on the commit before, each of the four classes' was asked again."""
+    read, _module = recorded(monkeypatch, class_constants, "_body", "os.system(value)",
+                             "os.system(value + 'x')")
+    assert read == []
+
+
+def test_an_edited_class_alone_is_read_again(monkeypatch):
+    read, _module = recorded(monkeypatch, class_constants, "_body", "return 7\n", "return 8\n")
+    assert read == ["Long"]
