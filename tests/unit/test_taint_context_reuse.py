@@ -79,7 +79,11 @@ LINES = ["import tornado.web", "from flask import request", "    global CMD", "d
          # a global and a class attribute written with request data, an instance every request
          # shares, a method registering another (global_stores.py, factories.py)
          "    CMD = request.args['q']", "        Page.target = request.args['t']", "HOME = Home(1)",
-         "        self.cmd = request.args['c']", "        asyncio.start_server(self.get, 'h', 1)"]
+         "        self.cmd = request.args['c']", "        asyncio.start_server(self.get, 'h', 1)",
+         # a module container a function fills, a global a function sets to its parameter
+         # (global_stores.py)
+         "HISTORY = []", "    HISTORY.append(request.args['h'])", "def remember(host):",
+         "    global TARGET", "    TARGET = host", "    remember(request.args['x'])"]
 CHARS = ["a", " ", "\n", "(", ":", "_", "#", "'", "    "]
 EDIT = st.tuples(st.sampled_from(["char", "delete", "line", "drop"]), st.integers(0, 10 ** 6),
                  st.sampled_from(CHARS), st.sampled_from(LINES))
