@@ -132,3 +132,45 @@ def test_a_set_allow_list_of_a_guard_method_guards_while_nothing_changes_it(extr
 
     found = TaintAnalyzer().analyse_file(GUARDED + extra, "views.py")
     assert [f.rule_id for f in found] == reported
+
+
+
+# Django's class-based views keep their configuration in class attributes (`http_method_names`,
+# `template_name`); an allow-list kept there guards as a plain class's does, read as
+# `self.FORMATS` or as `Report.FORMATS`.
+REPORTS = '''import subprocess
+from django.http import HttpResponse
+from django.views import View
+class Report(View):
+    FORMATS = {"pdf", "csv"}
+    def get(self, request):
+        fmt = request.GET["fmt"]
+        if fmt not in self.FORMATS:
+            return HttpResponse(status=400)
+        subprocess.run("make-report --format " + fmt, shell=True)
+        return HttpResponse("ok")
+class Export(View):
+    def get(self, request):
+        fmt = request.GET["fmt"]
+        if fmt in Report.FORMATS:
+            subprocess.run("make-export --format " + fmt, shell=True)
+        return HttpResponse("ok")
+'''
+
+
+def _rules(source: str) -> list[tuple[str, int]]:
+    from bastion.analyzers.taint.analyzer import TaintAnalyzer
+
+    return sorted((f.rule_id, f.line) for f in TaintAnalyzer().analyse_file(source, "views.py"))
+
+
+@pytest.mark.parametrize(("source", "reported"), [
+    (REPORTS, []),
+    (REPORTS.replace("fmt not in self.FORMATS", "not fmt"), [("BST202", 9)]),
+    (REPORTS.replace("fmt in Report.FORMATS", "fmt"), [("BST202", 15)]),
+    # a function of the module may rebind the class's attribute: no constant
+    (REPORTS + "def widen(view, request):\n    view.FORMATS = request.GET.getlist('f')\n",
+     [("BST202", 9), ("BST202", 15)]),
+])
+def test_a_request_handler_class_keeps_its_constants(source, reported):
+    assert _rules(source) == reported

@@ -13,7 +13,10 @@ every `.NAME` and never changes its contents (bindings.attribute_changed_in_text
 `[k] = v`, alias or argument that could). Classes without bases or decorators (or derived
 from such classes of the module) only: a base, metaclass or decorator may give attributes
 another meaning (an Enum's members are not their values; a dataclass's constructor replaces its
-defaults).
+defaults). A framework's request handler class is the exception (`handlers`: a Django `View`,
+Flask `MethodView`, DRF `APIView`, an entry model's `class_bases`): the framework builds it per
+request and reads its class attributes as configuration (`http_method_names`, `template_name`),
+which a route may set only to constants (`as_view(template_name=...)`), never to request data.
 `self.NAME` is read as the constant only when no other class of the module binds NAME in its
 body (a derived class's own value would be the instance's). Past `MAX_NAMES` names (or
 `MAX_OCCURRENCES` of their attributes in the text), none is.
@@ -51,11 +54,12 @@ _VARS = re.compile(r"vars\s*\(")
 
 def class_constants(definitions: list[ast.stmt], once: Callable[[str], bool],
                     fold: Callable[[ast.expr], object], text: str | None, tree: ast.Module,
-                    memo: LRU | None = None
+                    memo: LRU | None = None, handlers: frozenset[str] = frozenset()
                     ) -> tuple[dict[str, Value], dict[str, dict[str, Value]]]:
     """(`Class.NAME` -> its constant, class -> {NAME -> the constant `self.NAME` reads}) for the
     module's classes (`definitions`); `once`: whether a module-level name is bound once; `memo`
-    keeps each class body's reading by its node (the block parser reuses unedited classes')."""
+    keeps each class body's reading by its node (the block parser reuses unedited classes');
+    `handlers`: the classes whose every base is a framework's request handler class."""
     def part(node: ast.stmt) -> tuple | None:
         """A class's name, what its body binds, its constants, and the names of its bases (None:
         a keyword, a decorator; a base that is no name, None in them)."""
@@ -73,11 +77,8 @@ def class_constants(definitions: list[ast.stmt], once: Callable[[str], bool],
         # a base, metaclass or decorator may give attributes another meaning (an Enum's
         # members, a model's fields, a dataclass's defaults that its constructor's arguments
         # replace): only plain classes, and those derived from them here
-        plain = True
-        for base in each[3]:
-            if base is None or base != "object" and base not in values:
-                plain = False
-                break
+        plain = each[0] in handlers or all(base is not None and (base == "object" or base in values)
+                                           for base in each[3])
         if plain and once(each[0]):
             values[each[0]] = each[2]
     names = {name for table in values.values() for name in table}

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bastion import attrs_classes
 from bastion.analyzers.matchers import Env, NameSet
 from bastion.analyzers.taint.factories import resolve
 from bastion.analyzers.taint.signatures import named
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.specs import Models
 
 
 @attrs_classes.frozen
@@ -87,6 +91,20 @@ def class_shapes(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
         shape = ClassShape(own, tuple(bases), tuple(dict.fromkeys(ancestors)), *local, decorators)
         shapes[node] = seen[node.name] = shape
     return shapes
+
+
+def handler_classes(shapes: dict[ast.ClassDef, ClassShape], models: Models) -> frozenset[str]:
+    """The classes every base of which is a framework's request handler class or such a class
+    of this file (`class Search(View)`; class_constants.py reads their constants)."""
+    found: set[str] = set()
+    handlers = models.handler_bases()
+    for node, shape in shapes.items():
+        # a set's test first: most modules' classes derive from no handler, asked at each key
+        if shape.own and (handlers.issuperset(shape.own) or (found and all(
+                (isinstance(base, ast.Name) and base.id in found) or name in handlers
+                for base, name in zip(node.bases, shape.own, strict=True)))):
+            found.add(node.name)
+    return frozenset(found)
 
 
 def _init_params(node: ast.ClassDef) -> tuple[tuple[str, ast.expr | None], ...]:

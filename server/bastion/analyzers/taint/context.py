@@ -21,7 +21,7 @@ from bastion.analyzers.taint.argparse_handlers import dispatched
 from bastion.analyzers.taint.argparse_helpers import Helped
 from bastion.analyzers.taint.class_constants import class_constants
 from bastion.analyzers.taint.class_instances import class_instances
-from bastion.analyzers.taint.classes import class_shapes, named_tuples, record_fields
+from bastion.analyzers.taint.classes import class_shapes, handler_classes, named_tuples, record_fields
 from bastion.analyzers.taint.classified import Classified
 from bastion.analyzers.taint.closures import LocalFunction
 from bastion.analyzers.taint.constructed_fields import constructed_fields
@@ -219,7 +219,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     shapes = class_shapes(definitions, env, kinds, bases_of, last_shapes(memo, env, kinds))
     keep_shapes(memo, env, kinds, shapes)
     members, through_self = class_constants(definitions, bindings.constant, fold_constant, text,
-                                            tree, memo)
+                                            tree, memo, handler_classes(shapes, models))
     held = class_instances(definitions, bindings.constant, env, text, tree)
     scoped = scoped_stores(definitions, env, models, memo)
     queues = queue_feeds(definitions, env, kinds, models, memo)

@@ -205,6 +205,7 @@ class Models:
         self._holders: dict[str, bool] = {}  # holds_sources' answers
         self._sink_holders: dict[str, bool] = {}  # holds_sinks' answers
         self._registrar_names: frozenset[str] | None = None
+        self._handler_bases: frozenset[str] | None = None
         # what a call's callee meets (imported here: its module imports calls.py, which imports
         # this one); kept for the models' life, which do not change once loaded
         from bastion.analyzers.taint.call_entries import CallEntries
@@ -243,6 +244,14 @@ class Models:
                 name.rsplit(".", 1)[-1].removesuffix("()") for entry in self.entries
                 for name in entry.registrars.exact)
         return self._registrar_names
+
+    def handler_bases(self) -> frozenset[str]:
+        """The request handler classes the entries name (`django.views.View`): a class derived
+        from them is built by the framework, its class attributes configuration."""
+        if self._handler_bases is None:
+            self._handler_bases = frozenset(
+                name for entry in self.entries for name in entry.class_bases.exact)
+        return self._handler_bases
 
     def holds_sources(self, kind: str) -> bool:
         """Whether a value of `kind` has attributes that are sources (a request object:
