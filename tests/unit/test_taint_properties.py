@@ -75,3 +75,42 @@ def search():
 
 def test_a_property_gives_what_its_getter_returns():
     assert_marked(APP)
+
+
+# A view that only reads properties of the object it builds calls no method of it: the getters
+# are its callees all the same (the call graph counts them), so a property returning a constant
+# or a quoted value is clean, one returning the request's value is not.
+ONLY_READ = '''\
+import shlex
+import subprocess
+
+from django.http import HttpResponse
+
+
+class Backup:
+    def __init__(self, host):
+        self.host = host
+
+    @property
+    def tool(self):
+        return "rsync -a"
+
+    @property
+    def target(self):
+        return shlex.quote(self.host) + ":/srv/backup"
+
+    @property
+    def raw_target(self):
+        return self.host + ":/srv/backup"
+
+
+def backup(request):
+    job = Backup(request.POST["host"])
+    subprocess.run(job.tool + " /srv/data " + job.target, shell=True)
+    subprocess.run(job.tool + " /srv/data " + job.raw_target, shell=True)  # BST202
+    return HttpResponse("started")
+'''
+
+
+def test_a_property_only_read_runs_its_getter():
+    assert_marked(ONLY_READ)

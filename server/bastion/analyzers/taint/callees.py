@@ -22,6 +22,7 @@ from bastion.analyzers.taint.needles import matches_in_code
 from bastion.analyzers.taint.nodes import any_kept, header_nodes, kept_by_node, twins
 from bastion.analyzers.taint.self_dispatch import candidates, picks
 from bastion.analyzers.taint.signatures import every
+from bastion.analyzers.taint.summaries import property_getters
 from bastion.analyzers.taint.text_facts import (
     COMPREHENSION_STORE,
     TextFacts,
@@ -54,6 +55,7 @@ class CalleeMemo:
         self._last_records, self._next_records = last_records(facts) if texts is not None else ({}, {})
         self._facts: dict[str, TextFacts] = {}
         self._stores: dict[str, frozenset[str]] = {}  # class -> fields its methods set
+        self._property_getters: dict[str, set[str]] | None = None  # class -> its `@property` methods
         self._patterns: dict[str | bytes, bytes] = {}  # a trigger's pattern -> its digest
         # a trigger's digest -> this text's table of its answers, by node (`kept_reads`)
         # (by the node itself, equal to itself alone: a look-up without calls)
@@ -150,6 +152,14 @@ class CalleeMemo:
         for cls in (facts.plain | made | facts.receivers) & self.classes:
             for ancestor in self.module.lineage(cls):
                 found |= {f"{ancestor}.{m}" for m in facts.attributes} & self.names
+                # `job.command` runs its getter (summaries.property_read), which no call names;
+                # one the text does not read is no callee (Decimal's `real` in _pydecimal.py)
+                if self._property_getters is None:
+                    self._property_getters = property_getters(self.module.functions)
+                if ancestor in self._property_getters:
+                    text = self.texts.get(function.name) if self.texts is not None else None
+                    found |= {g for g in self._property_getters[ancestor]
+                              if text is None or "." + g.rpartition(".")[2] in text}
         built = facts.plain & self.classes - {function.class_name}
         if len(built) > 1:  # `ItemService(ItemRepository(conn))`: the methods one calls on the other
             found |= {n for n in self.names if n.partition(".")[0] in built}  # (held_calls.py)

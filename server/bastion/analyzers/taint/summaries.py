@@ -17,6 +17,7 @@ from bastion.analyzers.taint.upstream import upstream_line
 from bastion.analyzers.taint.verdicts import see_reported_inside
 
 if TYPE_CHECKING:
+    from bastion.analyzers.taint.entries import Function
     from bastion.analyzers.taint.expressions import Evaluator
     from bastion.analyzers.taint.results import Summary
 
@@ -54,6 +55,18 @@ def property_read(ev: Evaluator, node: ast.Attribute, receiver: Value) -> ast.Ca
                                    for d in function.node.decorator_list):
         return None
     return ast.copy_location(ast.Call(node, [], []), node)
+
+
+def property_getters(functions: list[Function]) -> dict[str, set[str]]:
+    """Class -> the `Class.name` of its `@property` getters: a read of one runs it
+    (`property_read`), so the call graph counts it among the reader's callees. Asked at each
+    keystroke of a function building a class of the module: a loop without calls."""
+    found: dict[str, set[str]] = {}
+    for f in functions:
+        for d in f.node.decorator_list:
+            if d.__class__ is ast.Name and d.id == "property" and f.class_name is not None:
+                found.setdefault(f.class_name, set()).add(f.name)
+    return found
 
 
 def _workspace_function(ev: Evaluator, func: ast.Attribute, instance_of: str | None) -> bool:
