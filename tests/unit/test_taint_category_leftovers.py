@@ -4,7 +4,8 @@ make a value safe in an LDAP distinguished name, nor a DN's escaping in a filter
 by its entity or refused does not make a value safe in an XPath literal that may be quoted with
 the other (lxml's `xpath`, ElementTree's `findall`); `str.translate` with a table deleting the
 line feed makes a log value one line, as `replace("\\n", "")` does; `importlib.import_module`
-of a name a package starts imports one of its modules, and a builtin read by name
+of a name a package starts (in the call, or where each binding of the local it names is written)
+imports one of its modules, and a builtin read by name
 (`getattr(builtins, "eval")`) is that builtin; a pickle whose HMAC was checked is the server's
 own (the `pickle` documentation's advice), its message unpacked with the MAC or not. Each case is a vulnerable
 Flask view and its safe twin, run through the whole engine."""
@@ -59,6 +60,13 @@ PAIRS = [
     ("BST206", "import importlib\n",
      f"name = {U}\nreturn str(importlib.import_module('.' + name, package='plugins').run())",
      f"name = {U}\nreturn str(importlib.import_module(f'plugins.{{name}}').run())"),
+    # the package's name written where the local is bound, on every binding of it
+    ("BST206", "import importlib\n",
+     f"mod = 'plugins.' + {U}\nif {U}.startswith('ext:'):\n    mod = {U}[4:]\nreturn str(importlib.import_module(mod).run())",
+     f"mod = 'plugins.default'\nif {U}:\n    mod = 'plugins.' + {U}\nreturn str(importlib.import_module(mod).run())"),
+    ("BST206", "import importlib\n",
+     f"mod = {U}\nreturn str(importlib.import_module(mod).run())",
+     f"mod = 'plugins.%s' % {U}\nreturn str(importlib.import_module(mod).run())"),
     ("BST206", "import builtins\n",
      f"return str(getattr(builtins, 'eval')({U}))",
      f"return str(getattr(builtins, 'len')({U}))"),

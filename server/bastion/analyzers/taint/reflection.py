@@ -8,7 +8,8 @@ A name constant text starts (`"do_" + command`, as `cmd.Cmd` and `http.server` d
 one of the functions the developer named so.
 
 The `module_name` sink model: importing the module a name gives runs its code, unless constant
-text with a dot starts the name (`import_module("plugins." + name)`, `f"plugins.{name}"`): an
+text with a dot starts the name (`import_module("plugins." + name)`, `f"plugins.{name}"`, or
+every binding of the local it names: `mod = "plugins." + name; import_module(mod)`): an
 absolute name (not starting with `.`, so `package` plays no part) whose package is fixed imports
 one of that package's modules, found on its own `__path__` (`..` only fails to name one).
 
@@ -44,10 +45,31 @@ def called_attribute(ev: Evaluator, node: ast.Call) -> bool:
 
 
 
-def package_fixed(node: ast.Call) -> bool:
-    """Whether constant text naming a package starts the module name `node` imports."""
-    text = leading_text(node.args[0]) if node.args else ""
+def package_fixed(ev: Evaluator, node: ast.Call) -> bool:
+    """Whether constant text naming a package starts the module name `node` imports, written
+    in the call or in every binding of the local it names (`mod = "plugins." + name`)."""
+    if not node.args:
+        return False
+    if not isinstance(node.args[0], ast.Name):
+        return _names_package(node.args[0])
+    function = whole_function(ev)
+    bound = _bindings(function.node, node.args[0].id) if function is not None else []
+    return bool(bound) and all(value is not None and _names_package(value) for value in bound)
+
+
+def _names_package(node: ast.expr) -> bool:
+    text = leading_text(node)
     return "." in text and not text.startswith(".")
+
+
+def _bindings(function: ast.AST, name: str) -> list[ast.expr | None]:
+    """The value of each binding of `name` in `function`: None for one that is no plain
+    `name = value` (a parameter, a loop's or a tuple's target, `+=`, a walrus)."""
+    plain = {id(n.targets[0]): n.value for n in ast.walk(function) if isinstance(n, ast.Assign)
+             and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name) and n.targets[0].id == name}
+    return [plain.get(id(n)) for n in ast.walk(function)
+            if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)
+            or isinstance(n, ast.arg) and n.arg == name]
 
 
 def builtin_named(ev: Evaluator, func: ast.expr) -> str | None:

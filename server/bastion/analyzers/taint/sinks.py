@@ -241,7 +241,7 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
     if sink.model == "called_attribute" and not (len(args) > 1 and args[1].taint
                                                  and called_attribute(ev, node)):
         return None
-    if sink.model == "module_name" and package_fixed(node):
+    if sink.model == "module_name" and package_fixed(ev, node):
         return None
     if sink.model in ARGV_MODELS:
         return argv_model(sink.model, node, args, keywords, sink.args[0] if sink.args else 1,
