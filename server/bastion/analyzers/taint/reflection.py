@@ -64,12 +64,15 @@ def _names_package(node: ast.expr) -> bool:
 
 def _bindings(function: ast.AST, name: str) -> list[ast.expr | None]:
     """The value of each binding of `name` in `function`: None for one that is no plain
-    `name = value` (a parameter, a loop's or a tuple's target, `+=`, a walrus)."""
+    `name = value` (a parameter, a loop's or a tuple's target, `+=`, a walrus, an `except` or
+    `import` name, a `match` capture)."""
     plain = {id(n.targets[0]): n.value for n in ast.walk(function) if isinstance(n, ast.Assign)
              and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name) and n.targets[0].id == name}
     return [plain.get(id(n)) for n in ast.walk(function)
             if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)
-            or isinstance(n, ast.arg) and n.arg == name]
+            or isinstance(n, ast.arg) and n.arg == name
+            or isinstance(n, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and n.name == name
+            or isinstance(n, ast.alias) and (n.asname or n.name) == name]
 
 
 def builtin_named(ev: Evaluator, func: ast.expr) -> str | None:
