@@ -3,7 +3,8 @@ make a value safe in an LDAP distinguished name, nor a DN's escaping in a filter
 `ldap.filter` / `ldap.dn`, ldap3's `escape_filter_chars` / `escape_rdn`); one quote replaced
 by its entity or refused does not make a value safe in an XPath literal that may be quoted with
 the other (lxml's `xpath`, ElementTree's `findall`); `str.translate` with a table deleting the
-line feed makes a log value one line, as `replace("\\n", "")` does; `importlib.import_module`
+line feed makes a log value one line, as `replace("\\n", "")` does (also bytes'
+`translate(None, b"\\r\\n")`); `importlib.import_module`
 of a name a package starts (in the call, or where each binding of the local it names is written)
 imports one of its modules, and a builtin read by name
 (`getattr(builtins, "eval")`) is that builtin; a pickle whose HMAC was checked is the server's
@@ -53,6 +54,10 @@ PAIRS = [
     ("BST207", LOGGING,
      f"log.warning('login failed for %s', {U}.translate({{ord('\\n'): ' ', ord('\\t'): '\\n'}}))\nreturn 'no'",
      f"log.warning('login failed for %s', {U}.translate({{ord('\\n'): ' ', ord('\\r'): ' '}}))\nreturn 'no'"),
+    # bytes' `translate(None, delete)`: the request's body with its line breaks deleted
+    ("BST207", LOGGING,
+     "line = request.get_data().translate(None, b'\\r').decode()\nlog.warning('bad payload: %s', line)\nreturn 'no'",
+     "line = request.get_data().translate(None, b'\\r\\n').decode()\nlog.warning('bad payload: %s', line)\nreturn 'no'"),
     # code: a module the request names, not one of a package's; a builtin read by name
     ("BST206", "import importlib\n",
      f"return str(importlib.import_module({U}).run())",

@@ -315,8 +315,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             # `text.encode("unicode_escape")`: every line break and control character as `\n`, `\x1b`
             escaped = _joined([receiver], name)
             return escaped.evolve(clean=escaped.clean | {"log"})
-        if method == "translate" and receiver is not None and not on_module and len(node.args) == 1 \
-                and not node.keywords and (kept := translated(receiver, node.args[0])) is not None:
+        if method == "translate" and receiver is not None and not on_module and len(node.args) in (1, 2) \
+                and not node.keywords and (kept := translated(receiver, node.args)) is not None:
             return kept  # `name.translate(str.maketrans("", "", "\r\n"))`: one log line
         remaking = remade(name, method, receiver if not on_module else None, args, keywords)
         if remaking is not None and remaking[0].taint:  # `unicodedata.normalize("NFKC", q)`: `／` is `/`

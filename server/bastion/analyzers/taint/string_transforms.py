@@ -202,18 +202,26 @@ def _translated(kept: frozenset[str], table: Value) -> frozenset[str]:
     return kept - POSITIONAL - broken_by(put)
 
 
-def translated(text: Value, table: ast.expr) -> Value | None:
+def translated(text: Value, args: list[ast.expr]) -> Value | None:
     """`text.translate(table)` when `table` removes every line feed and writes none:
-    `str.maketrans("", "", "\\r\\n")`, `{10: None}`, `{ord("\\n"): " "}` (None: not known to).
+    `str.maketrans("", "", "\\r\\n")`, `{10: None}`, `{ord("\\n"): " "}`, or bytes'
+    `data.translate(None, b"\\r\\n")`, deleting them (None: not known to).
     A line feed is what a log handler ends each record with and what a reader of the file cuts
     lines at, as `replace("\\n", "")` decides. What it writes breaks what it may, characters
     removed join their neighbours (as `replace`)."""
-    written = _table_writes(table)
+    written = _table_writes(args[0]) if len(args) == 1 else "" if _deletes_line_feed(args) else None
     if written is None:
         return None
     text = text.flat()
     clean = text.clean - POSITIONAL - {APPENDED} - broken_by(written)
     return text.evolve(clean=clean | {"log"}, prefix=True, const=UNKNOWN, kind=None)
+
+
+def _deletes_line_feed(args: list[ast.expr]) -> bool:
+    """`translate(None, b"\\r\\n")`: bytes without a table, the line feed among those deleted."""
+    table, deleted = args
+    return isinstance(table, ast.Constant) and table.value is None and isinstance(deleted, ast.Constant) \
+        and type(deleted.value) is bytes and b"\n" in deleted.value
 
 
 def _table_writes(table: ast.expr) -> str | None:
