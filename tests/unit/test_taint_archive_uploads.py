@@ -4,8 +4,10 @@ call itself: an archive the request sent (`tarfile.open(fileobj=upload.stream)`)
 it; an upload saved at a sanitized or constant name still holds the members its sender chose
 (the file at that name holds the request's bytes: `upload.save(path)`, a handle's `write`), so it
 is the flow too; with `filter="data"` bandit reports nothing, and a file written from a constant,
-or members checked to resolve inside the destination, is no flow (B202 is never retracted).
-Through the editor's engine, which runs both."""
+or members checked to resolve inside the destination, is no flow (B202 stays: a link member
+and a member written through it pass a test of resolved names, the link's target not yet
+there); a loop that refuses links too (`member.issym()`, or files and directories only) follows
+bandit's advice, and B202 is retracted. Through the editor's engine, which runs both."""
 
 from bastion.config import Config
 from bastion.engine.registry import create_engine
@@ -130,3 +132,29 @@ def test_an_archive_opened_by_the_name_an_upload_was_saved_at_holds_the_senders_
         (extracted_in(SAVED, "body"), "BST201"),  # a file opened by its name, written with the body
         (extracted_in(SAVED, "constant"), "B202"),  # written from a constant: bandit's pattern alone
         (extracted_in(SAVED, "checked"), "B202")}  # each member checked inside the destination: no flow
+
+
+TYPED = SAVED + '''
+
+@app.route("/typed", methods=["POST"])
+def typed():
+    with tarfile.open(fileobj=request.files["archive"].stream) as tar:
+        for member in tar.getmembers():
+            if not (member.isfile() or member.isdir()):
+                return "bad", 400
+            target = os.path.realpath(os.path.join("/srv/data", member.name))
+            if not target.startswith("/srv/data" + os.sep):
+                return "bad", 400
+        tar.extractall("/srv/data")
+    return "ok"
+'''
+
+
+def test_members_checked_for_their_names_and_types_retract_the_pattern(tmp_path):
+    found = found_in(TYPED, tmp_path)
+    assert not {f for f in found if f[0] == extracted_in(TYPED, "typed")}
+    assert (extracted_in(TYPED, "checked"), "B202") in found  # names alone: a link passes
+    # the same loop without its type test: names alone
+    untyped = TYPED.replace("            if not (member.isfile() or member.isdir()):\n"
+                            "                return \"bad\", 400\n", "")
+    assert (extracted_in(untyped, "typed"), "B202") in found_in(untyped, tmp_path)

@@ -25,7 +25,9 @@ against the deserialization sink, but only replaced by a taint finding, never re
 constant path names a file, not a trusted one: REPLACED_ONLY); so is its tar extraction pattern
 (B202) against the path sinks of the `extractall` call itself (an archive from the request,
 `tarfile.open(fileobj=upload.stream)`, or a destination it names): an archive saved from an
-upload at a constant or sanitized name still holds the members its sender chose. B603 and B606 (a program run
+upload at a constant or sanitized name still holds the members its sender chose; B202 is retracted
+only where the function checks each member's resolved name and type first (archive_members.py).
+B603 and B606 (a program run
 without a shell) are judged by the whole argument vector for argument injection, and replaced by
 BST217 (a request value among its arguments) or BST202 (its program). Paramiko's exec_command
 pattern (B601) is judged as the shell sink of the call (the remote host's shell runs it), and
@@ -78,6 +80,8 @@ REPLACED_ONLY = frozenset({"B614", "B202"})
 # starts at the same place: B202's `tarfile.open(path).extractall()` is judged by the archive
 # it extracts (the `unfiltered_archive` sink), not by the name `tarfile.open` is given.
 EXACT_SPAN = frozenset({"B202"})
+# the verdict of an extraction whose members' names and types the function checks first
+MEMBERS_CHECKED = "archive_members"
 # A program run without a shell is judged by its whole vector for argument injection (shlex.quote
 # does not keep a value from being an option); a tainted vector whose program or code is tainted
 # is the command injection reported at the same call.
@@ -253,6 +257,10 @@ def retractions(findings: Sequence[Finding], seen: dict[tuple[Span, str], tuple]
         if judged is None:
             continue
         what, sink_class = judged
+        checked = seen.get((finding.span, MEMBERS_CHECKED)) if finding.rule_id in EXACT_SPAN else None
+        if checked is not None and checked[0] == SANITIZED:
+            out[index] = "each member's resolved path and type are checked first"
+            continue
         if what == "function":
             built = starts.get((finding.span.start_line, finding.span.start_col, PARSER_CLASS))
             if built is not None and built[1][0] in (CONSTANT, SANITIZED):
