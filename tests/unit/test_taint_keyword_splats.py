@@ -1,0 +1,60 @@
+"""A call's `**mapping` of known keys passes each item as its keyword argument
+(taint/keyword_splats.py): the everyday way of handing a helper its options from a dict. The
+finding is at the helper's sink, reached through the call."""
+
+from __future__ import annotations
+
+import pytest
+
+from bastion.analyzers.taint.analyzer import TaintAnalyzer
+
+FLASK = '''\
+import subprocess
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+def archive(source, command="tar czf", label=""):
+    subprocess.run(command + " /srv/out.tgz " + source, shell=True)
+
+
+@app.post("/archive")
+def make_archive():
+    label = request.form["label"]
+    options = {"command": "tar czf", "label": label}
+    archive("/srv/data", **options)
+    return "started"
+'''
+
+DJANGO = '''\
+import os
+
+from django.http import HttpResponse
+
+
+def ping(host="localhost", count="1", note=""):
+    os.system("ping -c " + count + " " + host)
+
+
+def check(request):
+    settings = {"host": "db.internal", "count": "3"}
+    settings["note"] = request.GET.get("note", "")
+    ping(**settings)
+    return HttpResponse("ok")
+'''
+
+
+@pytest.mark.parametrize(("source", "edit", "reported"), [
+    (FLASK, ("", ""), []),
+    (FLASK, ('"command": "tar czf"', '"command": request.form["tool"]'), [8]),
+    (FLASK, ("**options", '**{"label": label, "command": label}'), [8]),
+    (DJANGO, ("", ""), []),
+    (DJANGO, ('settings["note"]', 'settings["host"]'), [6]),
+    # a mapping whose keys are the request's: any keyword
+    (DJANGO, ("ping(**settings)", "ping(**dict(request.GET.items()))"), [6]),
+])
+def test_a_mapping_of_known_keys_passes_each_keyword_apart(source, edit, reported):
+    found = TaintAnalyzer().analyse_file(source.replace(*edit), "views.py")
+    assert sorted(f.line for f in found if f.rule_id == "BST202") == reported
