@@ -104,7 +104,8 @@ def before_fields(template: Value, values: list[Value], braces: bool) -> Value:
 def format_arguments(template: Value, args: list[Value],
                      keywords: dict[str | None, Value]) -> list[Value] | None:
     """The arguments a constant `template.format(...)` puts into its text, in field order:
-    `"{0}".format(safe, data)` uses `safe` only (the others are never read); None when that is
+    `"{0}".format(safe, data)` uses `safe` only (the others are never read), `"{0.host}"` the
+    slot `host` of its argument where it holds one (`_accessed`); None when that is
     not known (not a constant, `**kwargs`, a nested field in a format spec, a malformed
     template, a field naming no argument: `format` raises)."""
     if not isinstance(template.const, str) or None in keywords:
@@ -123,10 +124,21 @@ def format_arguments(template: Value, args: list[Value],
                 else keywords.get(head)
             if value is None:
                 return None
-            used.append(value)
+            used.append(_accessed(value, field[len(head):]))
     except ValueError:
         return None
     return used
+
+
+def _accessed(value: Value, accessors: str) -> Value:
+    """The part of `value` a field's `.name` / `[key]` accessors read (`{0.host}`, `{0[1]}`),
+    while each is a slot the value holds; the whole value past one it may not."""
+    for name, key in _ACCESSOR.findall(accessors):
+        slot = name or (int(key) if key.isdecimal() else key)
+        if not value.items or slot not in value.items:
+            return value
+        value = value.items[slot]
+    return value
 
 
 def mapped_fields(template: Value, args: list[Value]) -> list[Value] | None:
@@ -139,6 +151,7 @@ def mapped_fields(template: Value, args: list[Value]) -> list[Value] | None:
 
 
 _FIELD_HEAD = re.compile(r"[^.\[]*")  # the argument a field names: `0` of `0.name`, `user` of `user[id]`
+_ACCESSOR = re.compile(r"\.([^.\[]+)|\[([^\]]+)\]")  # as string.Formatter reads a field's rest
 
 
 def percent_parts(left: Value, right: ast.expr, value: Value) -> list[Value]:
