@@ -158,3 +158,9 @@ def test_members_checked_for_their_names_and_types_retract_the_pattern(tmp_path)
     untyped = TYPED.replace("            if not (member.isfile() or member.isdir()):\n"
                             "                return \"bad\", 400\n", "")
     assert (extracted_in(untyped, "typed"), "B202") in found_in(untyped, tmp_path)
+    # a type asked only to count members refuses no link
+    counted = TYPED.replace("            if not (member.isfile() or member.isdir()):\n"
+                            "                return \"bad\", 400\n",
+                            "            if member.issym():\n"
+                            "                links = True\n")
+    assert (extracted_in(counted, "typed"), "B202") in found_in(counted, tmp_path)

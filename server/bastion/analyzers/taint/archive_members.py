@@ -160,8 +160,7 @@ def _members_checked(ev: Evaluator, archive: ast.expr) -> bool | None:
             n.func, ast.Attribute) and n.func.attr == "resolve") for n in body)
         named = any(isinstance(n, ast.Name) and n.id == loop.target.id for n in body)
         if resolved and named and any(isinstance(n, ast.If) and _contained(ev, n) for n in body):
-            return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-                       and n.func.attr in _TYPE_TESTS for n in body)
+            return any(isinstance(n, ast.If) and _types_refused(ev, n) for n in body)
     return None
 
 
@@ -176,7 +175,18 @@ def _contained(ev: Evaluator, test: ast.If) -> bool:
     """An `if` whose test calls a containment test and whose branch taken leaves the loop."""
     tests = any(isinstance(n, ast.Call) and (ev.qualname(n.func) in _CONTAINMENT or isinstance(
         n.func, ast.Attribute) and n.func.attr in _CONTAINMENT) for n in nodes(test.test))
-    leaves = any(isinstance(n, (ast.Raise, ast.Return)) or isinstance(n, ast.Call)
-                 and ev.qualname(n.func) in _ABORTS for branch in (test.body, test.orelse)
-                 for statement in branch for n in nodes(statement))
-    return tests and leaves
+    return tests and _leaves(ev, test)
+
+
+def _types_refused(ev: Evaluator, test: ast.If) -> bool:
+    """An `if` whose test asks a member's type (`member.issym()`, `isfile()`) and whose branch
+    taken leaves the loop: a type asked only to count or log refuses nothing."""
+    tests = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _TYPE_TESTS
+                for n in nodes(test.test))
+    return tests and _leaves(ev, test)
+
+
+def _leaves(ev: Evaluator, test: ast.If) -> bool:
+    return any(isinstance(n, (ast.Raise, ast.Return)) or isinstance(n, ast.Call)
+               and ev.qualname(n.func) in _ABORTS for branch in (test.body, test.orelse)
+               for statement in branch for n in nodes(statement))
