@@ -37,7 +37,7 @@ from bastion.analyzers.taint.outcome_reuse import LastOutcomes
 from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.places import Places
 from bastion.analyzers.taint.recursion import is_cycle, seed_cycle
-from bastion.analyzers.taint.relevance import relevant_functions
+from bastion.analyzers.taint.relevance import relevant_functions, source_holders
 from bastion.analyzers.taint.results import FunctionResult, Hit, Summary, distinct_hits
 from bastion.analyzers.taint.resume import Walker, checkpoints_in
 from bastion.analyzers.taint.signatures import numbered
@@ -177,7 +177,9 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
                         break
         if lines is None:
             break
-        carriers = [name for name, outcome in done.items() if outcome.carries_taint()]
+        holders = source_holders(models)  # `parser = build_parser()`: its caller parses
+        carriers = [name for name, outcome in done.items()
+                    if outcome.carries_taint() or outcome.summary.returns.kind in holders]
         wanted = closure(callers(carriers, module, callees_of, done), module, callees_of) - set(done)
     if last is not None:
         last.done()

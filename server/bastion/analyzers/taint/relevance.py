@@ -167,6 +167,16 @@ class _Index:
             for i in range(1, len(parts)):
                 next_parts.setdefault(".".join(parts[:i]), set()).add(parts[i])
         self.next_parts = {prefix: frozenset(found) for prefix, found in next_parts.items()}
+        # the kinds of objects a source is read from (`argparse.ArgumentParser()`)
+        self.holders = frozenset(name[:end + 2] for name in models.sources.exact
+                                 for end in (m.start() for m in re.finditer(r"\(\)", name)))
+
+
+def source_holders(models: Models) -> frozenset[str]:
+    """The kinds of the objects whose methods read untrusted data (`argparse.ArgumentParser()`,
+    `socket.socket()`): a function returning one (`build_parser()`) makes its callers readers
+    of a source, as one returning untrusted data does (analysis.py)."""
+    return _index(models).holders
 
 
 _INDEXES: dict[str, _Index] = {}  # the models' digest -> its `_Index`
