@@ -46,6 +46,7 @@ from bastion.analyzers.taint.key_presence import DEFAULT_DICTS, default_dict
 from bastion.analyzers.taint.mapped import REDUCE, mapped, reduced
 from bastion.analyzers.taint.method_calls import CONTAINER_READS, METHOD_NAMES, PATH_TYPES, method_result
 from bastion.analyzers.taint.method_calls import joined as _joined
+from bastion.analyzers.taint.model_rows import ROW_READS, ROW_SHORTCUTS, model_row
 from bastion.analyzers.taint.patterns import COMPILED_PATTERN, Compiled, compiled_pattern
 from bastion.analyzers.taint.regex_tests import REGEX_TESTS, match_value
 from bastion.analyzers.taint.sinks import LXML_PARSERS, YAML_LOADERS, loader_kind, parser_kind
@@ -166,6 +167,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         if name in _KEYWORD_DICTS and len(args) == 1 and not keywords \
                 and (kept := pairs_dict(args[0])) is not None:  # `dict(zip(KEYS, values))`
             return kept
+    if (method in ROW_READS or name in ROW_SHORTCUTS) and (row := model_row(ev, node, name)) is not None:
+        return row  # `get_object_or_404(Post, pk=pk)`: a `Post`, its methods the class's
     # a method's name alone is no sanitizer of a call a propagator names (`soup.find("a")` is
     # the tag of the parsed document, not `str.find`'s number)
     sanitizer = entry.sanitizers or (entry.method_sanitizers if not own else [])
