@@ -111,7 +111,7 @@ class ModuleEntry:
         """`exported_names(tree)`, once, with the globals it binds at top level (`TARGET =
         sys.argv[1]`: another module may import one, workspace_summarise.py)."""
         if self._exported is None:
-            functions, instances = exported_names(self.tree)
+            functions, instances = exported_names(self.tree, self.reexported())
             bound = [node for node in module_statements(self.tree.body)
                      if type(node) in (ast.Assign, ast.AnnAssign)]
             self._exported = (functions | {target.id + AS_READ for node in bound for target in (
@@ -126,9 +126,12 @@ class ModuleEntry:
         return self._reexported
 
     def reexport(self, name: str) -> tuple[str | None, str]:
-        """The workspace file and name there of `name` (`f`, `Class.method`) when the module only
-        imports it (`reexported_names`); (None, name) for any other."""
+        """The workspace file and name there of `name` (`f`, `Class.method`, an instance's
+        `service.search` of a class it imports) when the module only imports it
+        (`reexported_names`); (None, name) for any other."""
         head, dot, rest = name.partition(".")
+        if dot and head not in self.reexported():
+            head = self.exported()[1].get(head, head)
         qualified = self.reexported().get(head)
         return (None, name) if qualified is None else split_name(f"{qualified}{dot}{rest}", self.table)
 

@@ -32,7 +32,11 @@ def publish(store: SummaryStore, target: str, seen: set[str] | None = None) -> N
         else dict(module.summaries)
     exported = {**store._records(module), **exported}
     # `from .cli import build_parser`, and `from .models import Repo`'s methods
-    for name in [*module.reexported(), *reexported_methods(module, store._module)]:
+    methods = reexported_methods(module, store._module)
+    instances = module.exported()[1]  # `user_service = UserService()` of an imported class
+    held_methods = [f"{instance}.{method.partition('.')[2]}" for method in methods
+                    for instance, cls in instances.items() if cls == method.partition(".")[0]]
+    for name in [*module.reexported(), *methods, *held_methods]:
         if (found := store.function(target, name)) is not None:
             exported.setdefault(name, found)
     module.fingerprint = entry_fingerprint(exported, module.classes, module.scoped, module.forms,
