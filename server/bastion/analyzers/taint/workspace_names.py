@@ -43,9 +43,9 @@ def exported_names(tree: ast.Module, imported: Collection[str] = ()) -> tuple[se
     (instance name -> class name), also of a class of `imported` (the names the module only
     imports, `reexported_names`: `user_service = UserService()` of `from .users import
     UserService`, its methods read where the class is), and the calls of the classes and of
-    top-level functions that only return a new instance of one (`repository()` -> class name:
-    `repository().by_name`), and the instances class attributes hold (`Product.objects` ->
-    `ProductManager`)."""
+    top-level functions that only return a new instance of one, or of a class of `imported`
+    (`repository()` -> class name: `repository().by_name`), and the instances class attributes
+    hold (`Product.objects` -> `ProductManager`)."""
     functions: set[str] = set()
     classes: set[str] = set()
     for node in tree.body:
@@ -59,7 +59,7 @@ def exported_names(tree: ast.Module, imported: Collection[str] = ()) -> tuple[se
     # `UrlPolicy()`: an instance built of the class itself (`policy = UrlPolicy()` importing it)
     factories = {f"{cls}()": cls for cls in classes}
     factories.update({f"{node.name}()": cls for node in tree.body if isinstance(node, _FUNCTIONS)
-                      if (cls := _factory_of(node, classes)) is not None})
+                      if (cls := _factory_of(node, classes.union(imported))) is not None})
     # `Product.objects` -> `ProductManager`: a class attribute's instance (class_instances.py)
     once = Counter(node.name for node in tree.body if isinstance(node, ast.ClassDef))
     factories.update({f"{cls}.{attribute}": held for cls, table in class_instances(
