@@ -5,11 +5,13 @@ a shell or an interpreter is given (`["sh", "-c", cmd]`, `["bash", "-lc", cmd]`,
 runs the rest of the vector (`env`, `sudo`, `nice`), and the command line `ssh host cmd` has the
 remote host's shell run. Other arguments reach one program as they are: an argument, not a
 command. Also whether a command line starts with a constant program word (`shlex.split(f"convert
-{name} out.png")`, calls.py)."""
+{name} out.png")`, calls.py). A program word's file name is kept by word (`_program`'s cache,
+functools' own, bounded)."""
 
 from __future__ import annotations
 
 import ast
+import functools
 import re
 
 from bastion.analyzers.taint.domain import ANY, EVERY_CLASS, UNKNOWN, Value, constant, join_all
@@ -114,8 +116,11 @@ def is_shell(word: str) -> bool:
     return _program(word) in _SHELLS
 
 
+@functools.lru_cache(maxsize=1024)
 def _program(word: str) -> str:
-    """A program word's file name, lower case (`C:\\Tools\\Git.EXE` -> `git.exe`)."""
+    """A program word's file name, lower case (`C:\\Tools\\Git.EXE` -> `git.exe`). Kept by
+    word: a `subprocess.run` of a vector asks it of its first word ~7 times (its two sink
+    models, the wrappers and the code each look)."""
     return word.replace("\\", "/").rsplit("/", 1)[-1].lower()
 
 

@@ -281,7 +281,7 @@ def join_all(values) -> Value:
     when each of them is (`case "a" | "b":`'s constants; CLEAN, its start, is no part of it)."""
     out, known = CLEAN, None
     for value in values:
-        flat = value.flat()
+        flat = value.flat() if value.items else value  # most are no container: no call
         out, known = join(out, flat), flat.known and known is not False
     return out.evolve(known=True) if known and not out.known else out
 
@@ -341,7 +341,7 @@ def concat(parts: list[Value], step: Step | None = None) -> Value:
     kept: frozenset = frozenset()
     based = False  # text the request did not write before the first tainted part: a base
     for part in parts:
-        part = part.flat()
+        part = part.flat() if part.items else part
         known = known and part.known
         if not taint and not part.taint and part.const != "":
             based = True

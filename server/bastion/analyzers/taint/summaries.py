@@ -37,7 +37,8 @@ def class_method(ev: Evaluator, func: ast.Attribute, receiver: Value) -> tuple[b
         return True, True
     instance = receiver.kind is not None and receiver.kind.endswith("()")
     return (instance and ev.module.inherited(receiver.kind[:-2], func.attr) is not None) or (
-        _workspace_function(ev, func, receiver.kind[:-2] if instance else None)), False
+        ev.module.external is not None  # a scan of one file: not asked (~135 calls a long view)
+        and _workspace_function(ev, func, receiver.kind[:-2] if instance else None)), False
 
 
 def property_read(ev: Evaluator, node: ast.Attribute, receiver: Value) -> ast.Call | None:

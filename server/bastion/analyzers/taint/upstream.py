@@ -20,6 +20,8 @@ from bastion.analyzers.taint.domain import Value
 
 def upstream_line(value: Value, sink_class: str) -> int | None:
     """The line of the finding that already reports `value`'s flow into a `sink_class` sink."""
+    if not value.reported:  # most values: no list made
+        return None
     lines = [line for reported, line in value.reported if reported == sink_class]
     return min(lines) if lines else None
 

@@ -150,7 +150,7 @@ def find_sql_text(text: str) -> tuple[int, int] | None:
 
 
 def judge(value: Value, sink_class: str) -> str:
-    value = value.flat()
+    value = value.flat() if value.items else value  # a call less a judgement of a string
     if sink_class not in value.clean and any(o.kind != "param" for o in value.taint):
         return TAINTED
     if value.const is not UNKNOWN:
@@ -186,8 +186,9 @@ def see_call(ev: Evaluator, node: ast.Call, sink_class: str, value: Value, args:
                 whole = join(whole, part.flat())
             if not whole.known and all(p.const is not UNKNOWN for p in parts):
                 whole = whole.evolve(known=True)
-    _record(ev, _key(node, sink_class), judge(value, sink_class),
-            judge(whole, sink_class) if whole else None, upstream_line(value.flat(), sink_class))
+    flat = value.flat() if value.items else value  # flattened once, for both
+    _record(ev, _key(node, sink_class), judge(flat, sink_class),
+            judge(whole, sink_class) if whole else None, upstream_line(flat, sink_class))
 
 
 def see_xml_document(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value],
