@@ -19,6 +19,7 @@ from bastion.analyzers.taint.callbacks import call_back, run_overridden
 from bastion.analyzers.taint.calls import evaluate_call
 from bastion.analyzers.taint.class_instances import class_read
 from bastion.analyzers.taint.closures import Budget, LocalFunction, call_local
+from bastion.analyzers.taint.concatenation import concat
 from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.domain import (
     CLEAN,
@@ -29,7 +30,6 @@ from bastion.analyzers.taint.domain import (
     Step,
     Value,
     as_component,
-    concat,
     constant,
     join,
 )

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.address_guards import public_address
 from bastion.analyzers.taint.charsets import allowed_cleans, kept_cleans, removed
+from bastion.analyzers.taint.concatenation import fixes_host
 from bastion.analyzers.taint.constant_tests import over_constants
 from bastion.analyzers.taint.containers import LISTED, members
 from bastion.analyzers.taint.domain import (
@@ -26,7 +27,6 @@ from bastion.analyzers.taint.domain import (
     SAFE,
     UNKNOWN,
     constant,
-    fixes_host,
 )
 from bastion.analyzers.taint.environments import join_env
 from bastion.analyzers.taint.expressions import path_of

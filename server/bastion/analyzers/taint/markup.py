@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import ast
 
-from bastion.analyzers.taint.domain import MARKUP_KINDS, Value, concat
+from bastion.analyzers.taint.concatenation import concat
+from bastion.analyzers.taint.domain import MARKUP_KINDS, Value
 
 
 def markup_operation(op: ast.operator, left: Value, right: Value) -> Value | None:

@@ -12,6 +12,7 @@ from operator import attrgetter, is_
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.argv import in_order
+from bastion.analyzers.taint.concatenation import concat
 from bastion.analyzers.taint.configs import FOLLOWED, config_call
 from bastion.analyzers.taint.containers import held_kind, mapping_view
 from bastion.analyzers.taint.domain import (
@@ -21,7 +22,6 @@ from bastion.analyzers.taint.domain import (
     SAFE,
     UNKNOWN,
     Value,
-    concat,
     constant,
     elements,
     is_json,

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.assignments import bind as bind_target
 from bastion.analyzers.taint.closures import closure, generates, local_function
+from bastion.analyzers.taint.concatenation import concat
 from bastion.analyzers.taint.containers import merged
 from bastion.analyzers.taint.domain import (
     ANY,
@@ -23,7 +24,6 @@ from bastion.analyzers.taint.domain import (
     NONE,
     UNKNOWN,
     Value,
-    concat,
     join,
 )
 from bastion.analyzers.taint.entries import Function

@@ -14,7 +14,8 @@ import ast
 import string
 from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.domain import Value, concat, constant
+from bastion.analyzers.taint.concatenation import concat
+from bastion.analyzers.taint.domain import Value, constant
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator

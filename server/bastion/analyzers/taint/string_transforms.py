@@ -15,7 +15,8 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.charsets import kept_cleans
-from bastion.analyzers.taint.domain import APPENDED, COMPONENT, UNKNOWN, Value, concat, constant
+from bastion.analyzers.taint.concatenation import concat
+from bastion.analyzers.taint.domain import APPENDED, COMPONENT, UNKNOWN, Value, constant
 from bastion.analyzers.taint.patterns import broken_by
 
 if TYPE_CHECKING:
