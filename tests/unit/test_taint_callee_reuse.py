@@ -7,8 +7,8 @@ an unedited function's callees are not found again."""
 from __future__ import annotations
 
 from hypothesis import example, given, settings
-from hypothesis import strategies as st
 from tests.hypothesis_budget import examples
+from tests.unit.block_documents import block_versions, documents
 
 from bastion.analyzers.taint.analysis import python_lines
 from bastion.analyzers.taint.analyzer import load_models
@@ -70,13 +70,10 @@ def memo_answers(tree, text, cache):
 @example([[0, 4], [0, 1, 4]])  # `run` defined: the module's function names
 @example([[0, 4], [0, 4, 13]])  # `helper` handed the request: its request kinds
 @example([[], [0, 0]])  # two functions of one name: the first's key is its own
-@given(st.lists(st.lists(st.sampled_from(range(len(BLOCKS))), max_size=6), min_size=2, max_size=6))
+@given(block_versions(BLOCKS))
 def test_kept_node_facts_equal_a_fresh_memo(versions):
-    parser = BlockParser()
     cache = LRU(4096)
-    for blocks in versions:
-        text = HEADER + "\n\n".join(BLOCKS[b] for b in blocks) + "\n"
-        tree = parser.parse(text)
+    for text, tree in documents(HEADER, BLOCKS, versions):
         assert memo_answers(tree, text, cache) == memo_answers(tree, text, None), text
 
 

@@ -20,7 +20,7 @@ from bastion.analyzers.taint.argparse_choices import carried
 from bastion.analyzers.taint.argparse_globals import factory_parsers
 from bastion.analyzers.taint.argparse_helpers import declarations, helped_clean
 from bastion.analyzers.taint.callees import CalleeMemo
-from bastion.analyzers.taint.callgraph import callers, closure, components
+from bastion.analyzers.taint.callgraph import callers, closure
 from bastion.analyzers.taint.context import ModuleContext, module_context
 from bastion.analyzers.taint.declared_classes import declared_instances
 from bastion.analyzers.taint.declared_versions import NONE as NO_DECLARATIONS
@@ -36,6 +36,7 @@ from bastion.analyzers.taint.moves import cached_at, kept
 from bastion.analyzers.taint.outcome_reuse import LastOutcomes
 from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.places import Places
+from bastion.analyzers.taint.plans import Plan
 from bastion.analyzers.taint.recursion import is_cycle, seed_cycle
 from bastion.analyzers.taint.relevance import relevant_functions, source_holders
 from bastion.analyzers.taint.results import FunctionResult, Hit, Summary, distinct_hits
@@ -154,13 +155,14 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     # the last text's outcomes, where nothing their keys read changed (outcome_reuse.py)
     last = LastOutcomes(calls, module, models.digest) \
         if cache is not None and calls is not None and texts is not None else None
+    plan = Plan(calls if texts is not None else None, module, callees_of)  # the last text's walks
     if texts is None:
         wanted: set[str] = {f.name for f in module.functions} if only is None else closure(
             {name for name in only if module.function_named(name) is not None}, module, callees_of)
     else:
-        wanted = closure(relevant_functions(module, callees_of, models), module, callees_of)
+        wanted = plan.closure(relevant_functions(module, callees_of, models))
     while wanted:
-        for component in components(module, callees_of, wanted):
+        for component in plan.components(wanted):
             members = [f for f in component if f.name not in done]
             cycle = is_cycle(component, callees_of)
             if cycle:
@@ -180,13 +182,12 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
         holders = source_holders(models)  # `parser = build_parser()`: its caller parses
         carriers = [name for name, outcome in done.items()
                     if outcome.carries_taint() or outcome.summary.returns.kind in holders]
-        wanted = closure(callers(carriers, module, callees_of, done), module, callees_of) - set(done)
+        wanted = plan.closure(callers(carriers, module, callees_of, done)) - set(done)
+    plan.done()
     if last is not None:
         last.done()
-    for outcome in done.values():
-        for hit in outcome.result.hits:
-            if any(o.kind != "param" for o in hit.value.taint):
-                result.hits.append((module.function_named(outcome.function), hit))
+    result.hits.extend((module.function_named(outcome.function), hit) for outcome in done.values()
+                       for hit in outcome.result.hits if any(o.kind != "param" for o in hit.value.taint))
     return result
 
 

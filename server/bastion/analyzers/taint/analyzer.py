@@ -34,6 +34,7 @@ from bastion.analyzers.taint.gate import JudgedGate, registrar_gate, source_gate
 from bastion.analyzers.taint.hit_findings import KeptFindings, step_span
 from bastion.analyzers.taint.model_files import load_models
 from bastion.analyzers.taint.outcome_reuse import forget_outcomes
+from bastion.analyzers.taint.plans import forget_plan
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.template_files import NONE as NO_TEMPLATES
 from bastion.analyzers.taint.template_files import RENDER_WORDS, TemplateFiles
@@ -186,6 +187,7 @@ class TaintAnalyzer:
             memo.forget_text()
         forget_document(self._calls)
         forget_outcomes(self._calls)
+        forget_plan(self._calls)
         forget_records(self._calls)
         self._findings.forget()
 

@@ -1,7 +1,9 @@
 """The same-file call graph's walks, over what `CalleeMemo` (callees.py) says each function
 calls: the functions some call, transitively (`closure`), those that call some (`callers`), and
 the strongly connected components, callees' before callers' (`components`): the order
-analysis.py interprets a module's functions in.
+analysis.py interprets a module's functions in. The last two fill `seen`, when given, with the
+callees of each function they reach, in the order they reach them: what plans.py checks to take
+a walk's answer again in the next text.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ def callers(names: list[str], module: ModuleContext, callees_of: CalleeMemo,
     return found
 
 
-def closure(names: set[str], module: ModuleContext, callees_of: CalleeMemo) -> set[str]:
+def closure(names: set[str], module: ModuleContext, callees_of: CalleeMemo,
+            seen: dict[str, frozenset[str] | tuple] | None = None) -> set[str]:
     """`names` and every same-file function they call, transitively."""
     found = set(names)
     stack = list(names)
@@ -49,6 +52,8 @@ def closure(names: set[str], module: ModuleContext, callees_of: CalleeMemo) -> s
     while stack:
         name = stack.pop()
         callees = kept[name] if name in kept else callees_of(named[name]) if name in named else ()
+        if seen is not None:
+            seen[name] = callees
         for callee in callees:
             if callee not in found:
                 found.add(callee)
@@ -56,13 +61,13 @@ def closure(names: set[str], module: ModuleContext, callees_of: CalleeMemo) -> s
     return found
 
 
-def components(module: ModuleContext, callees_of: CalleeMemo,
-               wanted: set[str] | None) -> list[list[Function]]:
+def components(module: ModuleContext, callees_of: CalleeMemo, wanted: set[str] | None,
+               seen: dict[str, frozenset[str]] | None = None) -> list[list[Function]]:
     """The call graph's strongly connected components among `wanted` functions and what they
     call, callees' components before callers' (Tarjan's algorithm, iterative); a component's
     members as the stack gives them back, the last found first: along the walk's calls a callee
     before its caller, so what a member returns reaches its callers in one round of a cycle."""
-    by_name = {f.name: f for f in module.functions}
+    by_name = module.by_name()  # read, not changed
     kept = callees_of.found  # the callees already found, read without a call each
     index: dict[str, int] = {}
     low: dict[str, int] = {}
@@ -72,7 +77,10 @@ def components(module: ModuleContext, callees_of: CalleeMemo,
     for root in module.functions:
         if root.name in index or (wanted is not None and root.name not in wanted):
             continue
-        work = [(root.name, iter(sorted(kept[root.name] if root.name in kept else callees_of(root))))]
+        callees = kept[root.name] if root.name in kept else callees_of(root)
+        if seen is not None:
+            seen[root.name] = callees
+        work = [(root.name, iter(sorted(callees)))]
         index[root.name] = low[root.name] = len(index)
         stack.append(root.name)
         on_stack.add(root.name)
@@ -84,8 +92,10 @@ def components(module: ModuleContext, callees_of: CalleeMemo,
                     index[callee] = low[callee] = len(index)
                     stack.append(callee)
                     on_stack.add(callee)
-                    work.append((callee, iter(sorted(
-                        kept[callee] if callee in kept else callees_of(by_name[callee])))))
+                    callees = kept[callee] if callee in kept else callees_of(by_name[callee])
+                    if seen is not None:
+                        seen[callee] = callees
+                    work.append((callee, iter(sorted(callees))))
                 elif callee in on_stack:
                     low[name] = min(low[name], index[callee])
                 continue

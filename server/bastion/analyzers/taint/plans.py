@@ -1,0 +1,104 @@
+"""A text's call-graph plan (callgraph.py's `closure` and `components` of the sets analysis.py
+asks for), taken from the last text's where the functions its walks reached call what they
+called (issue 12 item 6: a key pays for the edges it changed). A walk's answer is a function of
+where it starts and of the callees of the functions it reaches alone: where each of those, in
+the order the walk reached them, has the callees it had, the answer is the last one, and it is
+taken without walking (the walks made some 1,000 calls a key on argparse.py). The first
+function whose callees differ ends the look and the walk is made anew: each function looked at
+before it is one the new walk reaches too (the walk reached it from the same start through
+functions whose callees are the same), so no function's callees are found that the walk would
+not have found. A module defining a function name twice is walked anew (its walks ask a name's
+callees of either function).
+
+Owner: `Plan` is built per analysed text by analysis.py; the last text's walks are kept in the
+analyzer's memo (the LRU of callees.py's facts, as outcome_reuse.py's outcomes), for the next
+text of the document, and dropped when it closes.
+"""
+
+from __future__ import annotations
+
+from bastion.analyzers.taint.callees import CalleeMemo
+from bastion.analyzers.taint.callgraph import closure, components
+from bastion.analyzers.taint.context import ModuleContext
+from bastion.analyzers.taint.entries import Function
+from bastion.engine.cache import LRU
+
+_KEY = (b"last plan",)
+_CLOSURE, _COMPONENTS = 0, 1
+
+
+class Plan:
+    """This text's walks by what they started from, and the last text's."""
+
+    def __init__(self, memo: LRU | None, module: ModuleContext, callees_of: CalleeMemo) -> None:
+        self._memo = memo
+        self._module = module
+        self._callees_of = callees_of
+        last = memo.get(_KEY) if memo is not None else None
+        self._last: dict[tuple, tuple] = last._next if last is not None else {}
+        self._next: dict[tuple, tuple] = {}
+
+    def closure(self, names: set[str]) -> set[str]:
+        """callgraph.py's `closure(names)`."""
+        if self._memo is None:
+            return closure(names, self._module, self._callees_of)
+        key = (_CLOSURE, frozenset(names))
+        last = self._last[key] if key in self._last else None
+        if last is None or not self._same_callees(last[1]):
+            seen: dict = {}
+            last = (closure(names, self._module, self._callees_of, seen), seen)
+        self._next[key] = last
+        return set(last[0])  # the caller's to change
+
+    def components(self, wanted: set[str]) -> list[list[Function]]:
+        """callgraph.py's `components(wanted)`."""
+        module = self._module
+        named = module.by_name()
+        if self._memo is None or len(named) != len(module.functions):
+            return components(module, self._callees_of, wanted)
+        key = (_COMPONENTS, frozenset(wanted))
+        last = self._last[key] if key in self._last else None
+        if last is not None and self._same_roots(last[2], wanted) and self._same_callees(last[1]):
+            self._next[key] = last
+            # a component's first member, and its others (None for one alone): lists of one
+            # made without a call each
+            return [[named[first]] if rest is None else [named[name] for name in rest]
+                    for first, rest in last[0]]
+        seen: dict = {}
+        found = components(module, self._callees_of, wanted, seen)
+        self._next[key] = ([(c[0].name, None if len(c) == 1 else [f.name for f in c]) for c in found],
+                           seen, [f.name for f in module.functions if f.name in wanted])
+        return found
+
+    def done(self) -> None:
+        """This text's walks are what the next text of the document may take."""
+        if self._memo is not None:
+            self._last = {}
+            self._memo.put(_KEY, self)
+
+    def _same_callees(self, seen: dict) -> bool:
+        """Whether each function `seen` holds, in its order, calls what it holds (as the walks
+        ask: callees_of's found set, else found now; none for a name no function has)."""
+        kept = self._callees_of.found
+        named = self._module.by_name()
+        callees_of = self._callees_of
+        for name, was in seen.items():
+            if (kept[name] if name in kept else callees_of(named[name]) if name in named else ()) != was:
+                return False
+        return True
+
+    def _same_roots(self, roots: list[str], wanted: set[str]) -> bool:
+        """Whether the module's functions of `wanted` are `roots`, in that order: where the
+        components' walk starts each tree."""
+        count, at = len(roots), 0
+        for function in self._module.functions:
+            if function.name in wanted:
+                if at == count or roots[at] != function.name:
+                    return False
+                at += 1
+        return at == count
+
+
+def forget_plan(memo: LRU) -> None:
+    """The last document's walks go (its document closed)."""
+    memo.pop(_KEY)
