@@ -1,6 +1,7 @@
 """The engine's calls into the analyzers, each analyzer isolated from the others: over one unit,
 over the whole file, and to judge the findings of a file (`Analyzer.retract`); and their
-cache keys for a file, joined (`joined_keys`).
+cache keys for a file, joined (`joined_keys`). `Retractions`, the last judged text's
+retracted findings, is the engine's (one per engine, used under its lock).
 
 An analyzer that raises costs only its own findings: its failure becomes a `NotAnalysed` entry
 in `errors`, naming it, and the other analyzers' findings stand. Kept apart from engine.py so
@@ -64,11 +65,37 @@ def file_findings(analyzers: Sequence[Analyzer], text: str, path: str, errors: l
     return found
 
 
+class Retractions:
+    """Each retracted finding of a judged text, the last text's taken again for the same finding
+    and reason: a keystroke's pattern findings are mostly the unedited units' very objects, and
+    making each retracted one anew (`attrs.evolve`, some 20 calls) was 390 calls a key in a file
+    of 60 views. A finding is frozen, so the one taken again is the one made anew."""
+
+    def __init__(self) -> None:
+        # id of a finding -> (the finding, kept so that its id is not reused while the entry
+        # lives; the reason; the finding retracted for it)
+        self._last: dict[int, tuple[Finding, str, Finding]] = {}
+        self._next: dict[int, tuple[Finding, str, Finding]] = {}
+
+    def retracted(self, finding: Finding, reason: str) -> Finding:
+        key, last = id(finding), self._last
+        kept = last[key] if key in last else None
+        if kept is None or kept[0] is not finding or kept[1] != reason:
+            kept = (finding, reason, attrs.evolve(finding, retracted=reason))
+        self._next[key] = kept
+        return kept[2]
+
+    def done(self) -> None:
+        """This text's retractions are what the next text may take."""
+        self._last, self._next = self._next, {}
+
+
 def judged(analyzers: Sequence[Analyzer], text: str, path: str, findings: list[Finding],
-           errors: list[NotAnalysed]) -> list[Finding]:
+           errors: list[NotAnalysed], kept: Retractions | None = None) -> list[Finding]:
     """`findings` with `retracted` set where an analyzer's whole-file analysis retracts them
     (`Analyzer.retract`); `apply_config` leaves those out unless `bandit_exact` is on. Done
-    on every assembled result from the same inputs, so an edit and a fresh analysis agree."""
+    on every assembled result from the same inputs, so an edit and a fresh analysis agree.
+    `kept`: the last judged text's retractions, taken again (the engine's)."""
     failed = {e.analyzer for e in errors if e.start_line is None}
     for analyzer in analyzers:
         if analyzer.id in failed:
@@ -82,7 +109,10 @@ def judged(analyzers: Sequence[Analyzer], text: str, path: str, findings: list[F
                                       f"{analyzer_failure(exc)}", analyzer=analyzer.id))
             continue
         for index, reason in why.items():
-            findings[index] = attrs.evolve(findings[index], retracted=reason)
+            findings[index] = attrs.evolve(findings[index], retracted=reason) if kept is None \
+                else kept.retracted(findings[index], reason)
+    if kept is not None:
+        kept.done()
     return findings
 
 

@@ -28,7 +28,7 @@ from bastion.analyzers.text_base import TextAnalyzer, TextFix
 from bastion.config import Config
 from bastion.digests import blake2b
 from bastion.engine.analysis import Analysis, RawAnalysis, apply_config
-from bastion.engine.analyzer_calls import file_findings, joined_keys, judged, unit_findings
+from bastion.engine.analyzer_calls import Retractions, file_findings, joined_keys, judged, unit_findings
 from bastion.engine.cache import LRU
 from bastion.engine.cache_entry import InvalidEntry, cache_key, decode, encode, text_key
 from bastion.engine.context import Context, import_facts
@@ -76,6 +76,7 @@ class Engine:
         self._depth_verdicts: LRU[bytes, str] = LRU(1024)
         # Text documents' raw analyses by text and kind: a re-opened or undone text.
         self._texts: LRU[bytes, RawAnalysis] = LRU(64)
+        self._retractions = Retractions()  # the last assembled text's (analyzer_calls.py)
         self._roots: tuple[ReadRoot, ...] = ()  # see set_roots
         self.rule_names: dict[str, str] = {}  # rule id -> check name
         for analyzer in [*self.analyzers, *self.text_analyzers]:
@@ -253,7 +254,7 @@ class Engine:
             outside = comment_directives(text, 0, self._lookup) if split.broken else \
                 directives_between(text, [(u.start, u.end) for u in split.units], self._lookup)
             directives = {**outside, **directives}
-        findings = judged(self.analyzers, text, path, findings, errors)
+        findings = judged(self.analyzers, text, path, findings, errors, self._retractions)
         findings.sort(key=Finding.sort_key)
         return RawAnalysis(tuple(findings), directives, split.broken, tuple(errors),
                            attrs.evolve(split, reuse=None, trees={}), tuple(records))
