@@ -164,3 +164,30 @@ def test_members_checked_for_their_names_and_types_retract_the_pattern(tmp_path)
                             "            if member.issym():\n"
                             "                links = True\n")
     assert (extracted_in(counted, "typed"), "B202") in found_in(counted, tmp_path)
+
+
+# `codecs.open(path, "wb")` without an encoding is the builtin `open` (the codecs documentation):
+# the file it opens holds what is written to it, as `open`'s does
+CODECS = '''import codecs
+import tarfile
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/body", methods=["PUT"])
+def body():
+    with codecs.open("/srv/uploads/latest.tar", "wb") as out:
+        out.write(request.data)
+    with tarfile.open("/srv/uploads/latest.tar") as tar:
+        tar.extractall("/srv/data")
+    return "ok"
+'''
+
+
+def test_an_upload_written_through_codecs_open_holds_the_senders_members(tmp_path):
+    assert found_in(CODECS, tmp_path) == {(extracted_in(CODECS, "body"), "BST201")}
+    written = CODECS.replace("out.write(request.data)", 'out.write(b"")')
+    assert found_in(written, tmp_path) == {(extracted_in(written, "body"), "B202")}
+

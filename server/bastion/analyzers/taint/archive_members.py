@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.domain import Value, join_all
+from bastion.analyzers.taint.domain import FILE_OPENERS, Value, join_all
 from bastion.analyzers.taint.nodes import nodes
 from bastion.analyzers.taint.read_ahead import whole_function
 from bastion.analyzers.taint.verdicts import MEMBERS_CHECKED, SANITIZED, record_at
@@ -75,7 +75,6 @@ def _from_object(ev: Evaluator, value: ast.expr) -> bool:
 
 
 _ABORTS = frozenset({"flask.abort", "werkzeug.exceptions.abort", "sys.exit"})  # or a `raise`
-_FILE_OPENERS = frozenset({"open", "builtins.open", "io.open"})
 # What a written file holds when the data is read whole from an upload (`upload.read()`)
 _WHOLE_READS = frozenset({"read", "getvalue", "getbuffer"})
 
@@ -100,7 +99,7 @@ def _saved_uploads(ev: Evaluator, opened: list[ast.expr]) -> Value | None:
             else (node.value, node.targets[0]) if isinstance(node, ast.Assign) and len(node.targets) == 1 \
             else (None, None)
         if isinstance(bound, ast.Name) and isinstance(opener, ast.Call) and opener.args \
-                and ast.dump(opener.args[0]) in wanted and ev.qualname(opener.func) in _FILE_OPENERS:
+                and ast.dump(opener.args[0]) in wanted and ev.qualname(opener.func) in FILE_OPENERS:
             handles.add(bound.id)
     written = [_written(ev, node) for node in walked if isinstance(node, ast.Call) and node.args
                and isinstance(node.func, ast.Attribute) and (

@@ -21,6 +21,7 @@ from bastion.analyzers.taint.domain import (
     CLEAN,
     COMPONENT,
     EVERY_CLASS,
+    FILE_OPENERS,
     NONE,
     SAFE,
     UNKNOWN,
@@ -68,7 +69,6 @@ if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
 
 _PATH_JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join"})
-_FILE_OPENERS = frozenset({"open", "builtins.open", "io.open", "codecs.open"})
 # Of a path (pathlib, zipfile.Path, importlib.resources): what the file holds, whatever its name
 _PATH_READS = frozenset({"read_text", "read_bytes"})
 
@@ -107,7 +107,7 @@ def _table(*blocks: tuple[int, frozenset[str]]) -> dict[str, int]:
 _BY_NAME = _table(
     (_EARLY, _MAPS | NEXT | REDUCE | ITERATORS | DEFAULT_DICTS | _KEYWORD_RECORDS | _FROMKEYS
      | _ORDERED_INSERTS),
-    (_PATHS, _PATH_JOINS | PATH_TYPES | _FILE_OPENERS | LOOKUPS | {"re.compile"}),
+    (_PATHS, _PATH_JOINS | PATH_TYPES | FILE_OPENERS | LOOKUPS | {"re.compile"}),
     (_SHAPED, JINJA_NAMES | _SPLITEXT | _STATUS_OUTPUT | _ACCEPTS | _SHLEX_SPLIT | LXML_PARSERS | YAML_LOADERS
      | STRING_RENDERS | SUBSTITUTIONS | REMAKERS | frozenset(REGEX_TESTS) | {"vars", "builtins.vars"}))
 _BY_METHOD = _table(
@@ -189,7 +189,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             args = [*args[:first], *(as_component(a) for a in args[first:])]
             inputs = [*args, *keywords.values(), *([receiver] if receiver is not None and not on_module
                                                      else [])]
-        if name in _FILE_OPENERS or method in _PATH_READS and not on_module \
+        if name in FILE_OPENERS or method in _PATH_READS and not on_module \
                 and not own:
             # What a file holds is data of kind `file`, not modelled as a source (off by default).
             return Value(clean=EVERY_CLASS, kind="open()")

@@ -43,6 +43,10 @@ MAX_STEPS = 8
 APP_PATH = "an application path"
 APP_PATH_BUILDERS = frozenset({"flask.url_for", "flask.helpers.url_for", "django.urls.reverse",
                                "django.urls.reverse_lazy", "django.core.urlresolvers.reverse"})
+# What opens a file by its name and returns the file object (`kind` "open()"): what is read
+# from it is the file's data (calls.py), what is written to it lands at that name
+# (archive_members.py: an upload saved where an archive is then opened)
+FILE_OPENERS = frozenset({"open", "builtins.open", "io.open", "codecs.open"})
 
 
 @attrs_classes.frozen
