@@ -191,3 +191,31 @@ def test_an_upload_written_through_codecs_open_holds_the_senders_members(tmp_pat
     written = CODECS.replace("out.write(request.data)", 'out.write(b"")')
     assert found_in(written, tmp_path) == {(extracted_in(written, "body"), "B202")}
 
+
+# Bottle's `abort(code, text)` raises its HTTPError (the Bottle documentation): a member check
+# that aborts leaves the loop as one that returns or raises
+BOTTLE = '''import os
+import tarfile
+
+from bottle import abort, post, request
+
+
+@post("/archive")
+def archive():
+    request.files.get("archive").save("/srv/uploads/latest.tar", overwrite=True)
+    with tarfile.open("/srv/uploads/latest.tar") as tar:
+        for member in tar.getmembers():
+            if not (member.isfile() or member.isdir()):
+                abort(400, "links are refused")
+            target = os.path.realpath(os.path.join("/srv/data", member.name))
+            if not target.startswith("/srv/data" + os.sep):
+                abort(400, "outside the destination")
+        tar.extractall("/srv/data")
+    return "ok"
+'''
+
+
+def test_members_refused_by_a_bottle_abort_retract_the_pattern(tmp_path):
+    assert found_in(BOTTLE, tmp_path) == set()
+    logged = BOTTLE.replace('abort(400, "outside the destination")', 'print("outside", member.name)')
+    assert found_in(logged, tmp_path) == {(extracted_in(logged, "archive"), "B202")}  # a link passes

@@ -15,6 +15,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import FILE_OPENERS, Value, join_all
+from bastion.analyzers.taint.no_return import NO_RETURN
 from bastion.analyzers.taint.nodes import nodes
 from bastion.analyzers.taint.read_ahead import whole_function
 from bastion.analyzers.taint.verdicts import MEMBERS_CHECKED, SANITIZED, record_at
@@ -74,7 +75,6 @@ def _from_object(ev: Evaluator, value: ast.expr) -> bool:
         and (len(value.args) > 2 or any(k.arg == "fileobj" for k in value.keywords))
 
 
-_ABORTS = frozenset({"flask.abort", "werkzeug.exceptions.abort", "sys.exit"})  # or a `raise`
 # What a written file holds when the data is read whole from an upload (`upload.read()`)
 _WHOLE_READS = frozenset({"read", "getvalue", "getbuffer"})
 
@@ -187,5 +187,5 @@ def _types_refused(ev: Evaluator, test: ast.If) -> bool:
 
 def _leaves(ev: Evaluator, test: ast.If) -> bool:
     return any(isinstance(n, (ast.Raise, ast.Return)) or isinstance(n, ast.Call)
-               and ev.qualname(n.func) in _ABORTS for branch in (test.body, test.orelse)
+               and ev.qualname(n.func) in NO_RETURN for branch in (test.body, test.orelse)
                for statement in branch for n in nodes(statement))

@@ -53,7 +53,7 @@ _NORMALIZED = "os.path.realpath()"
 _SAME_PATH = frozenset({"Path", "PurePath", "str", "fspath"})
 _PATH_MODULES = frozenset({"path", "posixpath"})  # `os.path.join`, `posixpath.join`
 _BINDERS = frozenset({"staticmethod", "classmethod"})
-_STOPS = frozenset({"abort", "exit", "_exit", "quit"})  # the last names of statements.NO_RETURN
+_STOPS = frozenset({"abort", "exit", "_exit", "quit"})  # the last names of no_return.NO_RETURN
 # The tests guards.py proves a normalized path inside a folder with
 _CONTAINMENT = frozenset({"startswith", "is_relative_to", "relative_to", "parents", "commonpath"})
 

@@ -35,6 +35,7 @@ from bastion.analyzers.taint.guards import checked, refine
 from bastion.analyzers.taint.handler_calls import calls_handler
 from bastion.analyzers.taint.loops import break_loop, continue_loop, for_loop, while_loop
 from bastion.analyzers.taint.matching import captures, case_matches, matched_value
+from bastion.analyzers.taint.no_return import NO_RETURN
 from bastion.analyzers.taint.nodes import nodes
 from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.regex_tests import regex_subject
@@ -48,12 +49,6 @@ from bastion.analyzers.taint.wrappers import as_function
 
 MAX_STATEMENTS = 1500
 _STATEMENTS: dict[type, object] = {}  # statement type -> the Interpreter method for it
-# Calls that never return: they exit or raise (Bottle's `abort` raises its HTTPError, its
-# `redirect` the HTTPResponse that redirects; Quart's `abort` is Werkzeug's, Sanic's raises the
-# SanicException of the status)
-NO_RETURN = frozenset({"flask.abort", "werkzeug.exceptions.abort", "sys.exit", "exit", "quit",
-                       "os._exit", "os.abort", "bottle.abort", "bottle.redirect", "quart.abort",
-                       "sanic.exceptions.abort"})
 
 
 def count_statements(node: ast.AST) -> int:
