@@ -52,7 +52,7 @@ from bastion.analyzers.taint.patterns import COMPILED_PATTERN, Compiled, compile
 from bastion.analyzers.taint.regex_tests import REGEX_TESTS, match_value
 from bastion.analyzers.taint.sinks import LXML_PARSERS, YAML_LOADERS, loader_kind, parser_kind
 from bastion.analyzers.taint.string_templates import SUBSTITUTES, template_substituted
-from bastion.analyzers.taint.string_transforms import ESCAPING_CODECS, REMAKERS, remade, translated
+from bastion.analyzers.taint.string_transforms import ESCAPING_CODECS, REMAKERS, TABLES, remade, translation
 from bastion.analyzers.taint.summaries import apply_summary, base_method, on_self, summary_for
 from bastion.analyzers.taint.templates import (
     JINJA_NAMES,
@@ -106,12 +106,12 @@ def _table(*blocks: tuple[int, frozenset[str]]) -> dict[str, int]:
 
 _BY_NAME = _table(
     (_EARLY, _MAPS | NEXT | REDUCE | ITERATORS | DEFAULT_DICTS | _KEYWORD_RECORDS | _FROMKEYS
-     | _ORDERED_INSERTS),
+     | _ORDERED_INSERTS | TABLES),
     (_PATHS, _PATH_JOINS | PATH_TYPES | FILE_OPENERS | LOOKUPS | {"re.compile"}),
     (_SHAPED, JINJA_NAMES | _SPLITEXT | _STATUS_OUTPUT | _ACCEPTS | _SHLEX_SPLIT | LXML_PARSERS | YAML_LOADERS
      | STRING_RENDERS | SUBSTITUTIONS | REMAKERS | frozenset(REGEX_TESTS) | {"vars", "builtins.vars"}))
 _BY_METHOD = _table(
-    (_PATHS, _PATH_READS | {"joinpath"}),
+    (_EARLY, frozenset({"maketrans"})), (_PATHS, _PATH_READS | {"joinpath"}),
     (_SHAPED, RENDER_METHODS | SUBSTITUTES | READS | frozenset(REGEX_TESTS.values())
      | {"get", "getlist", "encode", "decode", "translate", "sub"}),
     (_METHODS, METHOD_NAMES))
@@ -167,6 +167,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         if name in _KEYWORD_DICTS and len(args) == 1 and not keywords \
                 and (kept := pairs_dict(args[0])) is not None:  # `dict(zip(KEYS, values))`
             return kept
+        if (kept := translation(name, method, receiver, args, keywords)) is not None:
+            return kept  # `ord("\n")`, `str.maketrans("", "", "\r\n")`: a translation's table
     if (method in ROW_READS or name in ROW_SHORTCUTS) and (row := model_row(ev, node, name)) is not None:
         return row  # `get_object_or_404(Post, pk=pk)`: a `Post`, its methods the class's
     # a method's name alone is no sanitizer of a call a propagator names (`soup.find("a")` is
@@ -318,8 +320,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             # `text.encode("unicode_escape")`: every line break and control character as `\n`, `\x1b`
             escaped = _joined([receiver], name)
             return escaped.evolve(clean=escaped.clean | {"log"})
-        if method == "translate" and receiver is not None and not on_module and len(node.args) in (1, 2) \
-                and not node.keywords and (kept := translated(receiver, node.args)) is not None:
+        if method == "translate" and not on_module \
+                and (kept := translation(name, method, receiver, args, keywords)) is not None:
             return kept  # `name.translate(str.maketrans("", "", "\r\n"))`: one log line
         remaking = remade(name, method, receiver if not on_module else None, args, keywords)
         if remaking is not None and remaking[0].taint:  # `unicodedata.normalize("NFKC", q)`: `／` is `/`

@@ -7,6 +7,8 @@ the first characters or of the text's shape (no option, not absolute, contained,
 falls when characters are removed or moved; one of every character (all digits) holds of any
 piece of the text. A decoding or a normalisation that makes characters appear (`\\x2d` of
 `unicode_escape`, fullwidth `／` of NFKC, `~` of `expanduser`) keeps none it can break (`remade`).
+A translation's table is one value, whatever wrote it (`{10: None}`, `{ord("\\n"): " "}`,
+`str.maketrans("", "", "\\r\\n")`, folded by `translation`), read by `_translated` alone.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.charsets import kept_cleans
 from bastion.analyzers.taint.concatenation import concat
-from bastion.analyzers.taint.domain import APPENDED, COMPONENT, UNKNOWN, Value, constant
+from bastion.analyzers.taint.domain import ANY, APPENDED, COMPONENT, EVERY_CLASS, UNKNOWN, Value, constant
 from bastion.analyzers.taint.patterns import broken_by
 
 if TYPE_CHECKING:
@@ -159,7 +161,7 @@ REMAKERS = EXPANDERS | {"unicodedata.normalize", "codecs.decode"}
 
 def remade(name: str | None, method: str | None, receiver: Value | None, args: list[Value],
            keywords: dict[str | None, Value]) -> tuple[Value, frozenset[str]] | None:
-    """The text a decoding, a normalisation, an expansion or `translate` remakes (`receiver`: a
+    """The text a decoding, a normalisation or an expansion remakes (`receiver`: a
     method's own, not a module's) and the proofs it keeps of it; None for any other call. Those
     of every character fall where characters may appear; those of where characters stand fall
     too where `~` becomes the home directory."""
@@ -175,8 +177,6 @@ def remade(name: str | None, method: str | None, receiver: Value | None, args: l
     if method == "decode" and not (args and type(args[0].const) is not str):  # not `jwt.decode(token)`
         return receiver, _decoded(receiver, args[0] if args else keywords.get("encoding", _UTF8),
                                   args[1] if len(args) > 1 else keywords.get("errors"))
-    if method == "translate" and len(args) == 1 and not args[0].taint:  # not `translator.translate(q)`
-        return receiver, _translated(receiver.clean, args[0])
     return None
 
 
@@ -191,82 +191,81 @@ def _decoded(data: Value, codec: Value | None, errors: Value | None) -> frozense
     return data.clean if _BY_CHARACTERS <= data.clean else data.clean - POSITIONAL - {APPENDED}
 
 
-def _translated(kept: frozenset[str], table: Value) -> frozenset[str]:
-    """`text.translate(table)` of a dict display of constants: characters removed or replaced
-    (where they stand falls), and the replacements' own characters; none for another table."""
-    if not table.items or table.taint or not all(type(k) is int for k in table.items):
-        return frozenset()
-    replacements = [v.const for v in table.items.values()]
-    if not all(p is None or type(p) is str or type(p) is int and 0 <= p < 0x110000 for p in replacements):
-        return frozenset()
-    put = "".join(chr(p) if type(p) is int else p or "" for p in replacements)
-    return kept - POSITIONAL - broken_by(put)
+# `ord("\\n")` folded to its code point, a table's key (`{ord("\\n"): " "}`), and `str.maketrans`
+# to the table it builds; `"".maketrans` by its method
+TABLES = frozenset({"ord", "builtins.ord", "str.maketrans"})
+_MAX_CODE = 0x110000
 
 
-def translated(text: Value, args: list[ast.expr]) -> Value | None:
-    """`text.translate(table)` when `table` removes every line feed and writes none:
-    `str.maketrans("", "", "\\r\\n")`, `{10: None}`, `{ord("\\n"): " "}`, or bytes'
-    `data.translate(None, b"\\r\\n")`, deleting them (None: not known to).
-    A line feed is what a log handler ends each record with and what a reader of the file cuts
-    lines at, as `replace("\\n", "")` decides. What it writes breaks what it may, characters
-    removed join their neighbours (as `replace`)."""
-    written = _table_writes(args[0]) if len(args) == 1 else "" if _deletes_line_feed(args) else None
-    if written is None:
+def translation(name: str | None, method: str | None, receiver: Value | None, args: list[Value],
+                keywords: dict[str | None, Value]) -> Value | None:
+    """`text.translate(table)` as `_translated` reads it; `ord(c)` of a constant character as that
+    code point; `str.maketrans(...)` of constants as the table it builds, held as a dict display
+    of it is (`{10: None}`): a slot per code point, each with what is written in its place
+    (None: removed). None for another call or arguments not known (`str.maketrans` stays a
+    clean table nothing is known of)."""
+    if method == "translate":
+        return _translated(receiver, args, keywords) if receiver is not None else None
+    if keywords:
         return None
+    if name in ("ord", "builtins.ord"):
+        text = args[0].const if len(args) == 1 else None
+        return constant(ord(text)) if type(text) in (str, bytes) and len(text) == 1 else None
+    if name != "str.maketrans" and not (method == "maketrans" and receiver is not None
+                                        and type(receiver.const) is str):
+        return None
+    table: dict[int, str | None] | None = {}
+    if len(args) == 1:  # a mapping of characters or code points
+        table = _codes(args[0], keys=(int, str))
+    elif len(args) in (2, 3) and all(type(a.const) is str for a in args) \
+            and len(args[0].const) == len(args[1].const):
+        table = dict(zip(map(ord, args[0].const), args[1].const, strict=True))
+        table.update(dict.fromkeys(map(ord, args[2].const if len(args) == 3 else ""), None))
+    if not table:
+        return None
+    return Value(clean=EVERY_CLASS, items={code: constant(text) for code, text in table.items()},
+                 kind="str.maketrans()", known=True)
+
+
+def _codes(table: Value, keys: tuple[type, ...]) -> dict[int, str | None] | None:
+    """A table of constants whose every slot is known: each code point (of a one-character key
+    too where `keys` has `str`, as maketrans reads it) and what replaces it (a text, a code
+    point's character, None)."""
+    if table.taint or not table.items:
+        return None
+    codes: dict[int, str | None] = {}
+    for key, put in table.items.items():
+        code = key if type(key) is int else ord(key) if type(key) in keys and len(key) == 1 \
+            and key != ANY else None  # `{"*": ...}` is not told from the slot of keys not known
+        text = put.const
+        if type(text) is int:
+            text = chr(text) if 0 <= text < _MAX_CODE else UNKNOWN
+        if code is None or not (text is None or type(text) is str):
+            return None
+        codes[code] = text
+    return codes
+
+
+def _translated(text: Value, args: list[Value], keywords: dict[str | None, Value]) -> Value | None:
+    """`text.translate(table)` (or bytes' `data.translate(None, b"\\r\\n")`, deleting) of
+    untrusted `text`; None for another call (`translator.translate(q)`). Characters removed or
+    replaced: where characters stand falls, characters removed join their neighbours (as
+    `replace`), and what is written breaks what it may; a table not known may write any
+    character. A line feed removed and none written makes one log line: a line feed is what a
+    log handler ends each record with and what a reader of the file cuts lines at, as
+    `replace("\\n", "")` decides."""
+    if not text.taint or keywords or not 1 <= len(args) <= 2 or any(a.taint for a in args):
+        return None
+    if len(args) == 2:
+        deleted = args[1].const
+        writes = dict.fromkeys(deleted, "") if args[0].const is None and type(deleted) is bytes else None
+    else:
+        writes = _codes(args[0], keys=(int,))  # `translate` reads code points alone
     text = text.flat()
+    if writes is None:
+        return text.evolve(clean=frozenset(), prefix=True, const=UNKNOWN, kind=None)
+    written = "".join(put or "" for put in writes.values())
     clean = text.clean - POSITIONAL - {APPENDED} - broken_by(written)
-    return text.evolve(clean=clean | {"log"}, prefix=True, const=UNKNOWN, kind=None)
-
-
-def _deletes_line_feed(args: list[ast.expr]) -> bool:
-    """`translate(None, b"\\r\\n")`: bytes without a table, the line feed among those deleted."""
-    table, deleted = args
-    return isinstance(table, ast.Constant) and table.value is None and isinstance(deleted, ast.Constant) \
-        and type(deleted.value) is bytes and b"\n" in deleted.value
-
-
-def _table_writes(table: ast.expr) -> str | None:
-    """What a table removing the line feed writes in its place and others' (None: not that)."""
-    if isinstance(table, ast.Call) and isinstance(table.func, ast.Attribute) \
-            and table.func.attr == "maketrans" and not table.keywords \
-            and (isinstance(table.func.value, ast.Name) and table.func.value.id == "str"
-                 or isinstance(table.func.value, ast.Constant) and table.func.value.value == ""):
-        texts = [a.value for a in table.args if isinstance(a, ast.Constant) and type(a.value) is str]
-        if len(table.args) == 3 and len(texts) == 3:  # the third's deletions come last
-            return texts[1] if "\n" in texts[2] and "\n" not in texts[1] else None
-        if len(table.args) == 1 and isinstance(table.args[0], ast.Dict):
-            return _mapping_writes(table.args[0], by_character=True)
-        return None
-    return _mapping_writes(table, by_character=False) if isinstance(table, ast.Dict) else None
-
-
-def _mapping_writes(table: ast.Dict, by_character: bool) -> str | None:
-    """A literal table whose every key and value is known, the line feed's key among them and no
-    value a line feed (`translate` reads ordinals alone, `maketrans` one-character keys too)."""
-    codes: set[int] = set()
-    written = ""
-    for key, put in zip(table.keys, table.values, strict=True):
-        code = _ordinal(key, by_character)
-        if code is None or not isinstance(put, ast.Constant) or put.value is not None \
-                and type(put.value) not in (str, int):
-            return None
-        if type(put.value) is int and not 0 <= put.value < 0x110000:
-            return None
-        text = chr(put.value) if type(put.value) is int else put.value
-        if text is not None and "\n" in text:
-            return None
-        codes.add(code)
-        written += text or ""
-    return written if 10 in codes else None
-
-
-def _ordinal(key: ast.expr | None, by_character: bool) -> int | None:
-    """The code point a table's key stands for: `10`, `ord("\\n")` (or `"\\n"` in maketrans)."""
-    if isinstance(key, ast.Call) and isinstance(key.func, ast.Name) and key.func.id == "ord" \
-            and len(key.args) == 1 and not key.keywords:
-        key, by_character = key.args[0], True
-    if not isinstance(key, ast.Constant):
-        return None
-    if type(key.value) is int:
-        return key.value
-    return ord(key.value) if by_character and isinstance(key.value, str) and len(key.value) == 1 else None
+    if 10 in writes and "\n" not in written:
+        clean |= {"log"}
+    return text.evolve(clean=clean, prefix=True, const=UNKNOWN, kind=None)
