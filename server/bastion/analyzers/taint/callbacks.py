@@ -172,6 +172,14 @@ def _handed(ev: Evaluator, model: CallbackModel, node: ast.Call, args: list[Valu
     if mapping is not None:
         given.append(ast.keyword(None, mapping))
     for keyword in given:
+        if keyword.arg is None and keyword.value is not mapping and None not in keywords:
+            # `**kw` of known keys, handed spread (keyword_splats.py): its items are keywords
+            written = {k.arg for k in node.keywords}
+            for key, held in keywords.items():
+                if key not in written and key not in keyword_values:
+                    keyword_nodes.append(ast.keyword(key, _element(keyword.value, key)))
+                    keyword_values[key] = held
+            continue
         held = keywords[keyword.arg] if keyword.value is not mapping \
             else _value(node, mapping, args, keywords)
         if keyword.arg is not None:
