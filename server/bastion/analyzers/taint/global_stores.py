@@ -9,7 +9,8 @@ medium confidence: the order of requests is not followed, and another write may 
 constant. A global only ever assigned constants stays what it was (clean). A module's container
 (a list, dict or set display, a `deque()`...) a function fills without rebinding it
 (`PENDING[token] = request.form["cmd"]`, `HISTORY.append(q)`) counts too: every read of it is
-request data, unless the function binds that name itself. So does a global a module-level
+request data, unless the function binds that name itself; a slot named by a constant
+(`CACHE["last"] = q`) does not (see `_writes`). So does a global a module-level
 function sets to one of its parameters (`def remember(host): global TARGET; TARGET = host`)
 when a call of it by name in the module passes request data there.
 
@@ -143,9 +144,13 @@ def _writes(definition: ast.AST, classes: frozenset[str], env: Env, models: Mode
             declared.update(statement.names)
         elif kind in _ASSIGNS and statement.value is not None:
             assigns.append(statement)
+            # a slot named by a constant (`CACHE["last"] = q`) is not the whole container: the
+            # element-sensitive walk keeps it apart in its function (`CACHE["default"]` stays
+            # what it was); another function's read of that slot is not followed (a miss)
             filled.extend((t.value.id, statement, [statement.value]) for t in (
                 statement.targets if kind is ast.Assign else [statement.target])
-                if type(t) is ast.Subscript and type(t.value) is ast.Name and t.value.id in containers)
+                if type(t) is ast.Subscript and type(t.value) is ast.Name and t.value.id in containers
+                and type(t.slice) is not ast.Constant)
         elif kind is ast.Expr and type(call := statement.value) is ast.Call \
                 and type(call.func) is ast.Attribute and call.func.attr in _FILLS \
                 and type(call.func.value) is ast.Name and call.func.value.id in containers:
