@@ -33,6 +33,7 @@ from bastion.analyzers.taint.context_parts import kept_parts
 from bastion.analyzers.taint.domain import EVERY_CLASS, Origin, Value, source
 from bastion.analyzers.taint.nodes import LastCall, nodes
 from bastion.analyzers.taint.scoped import names_source
+from bastion.analyzers.taint.signatures import named, positional
 from bastion.engine.cache import LRU
 
 if TYPE_CHECKING:
@@ -108,8 +109,8 @@ def _handed_sources(definitions: list[ast.stmt], handed: dict[str, list[tuple[st
         for callee, key in calls.get(node, lambda n: _sourced_calls(n, env, models)):
             if callee not in handed:
                 continue
-            positional = [*functions[callee].posonlyargs, *functions[callee].args]
-            param = key if isinstance(key, str) else positional[key].arg if key < len(positional) else None
+            listed = positional(functions[callee])
+            param = key if isinstance(key, str) else listed[key].arg if key < len(listed) else None
             for name, line, written in handed[callee]:
                 if written == param:
                     found[name] = min(line, found.get(name, line))
@@ -172,7 +173,7 @@ def _writes(definition: ast.AST, classes: frozenset[str], env: Env, models: Mode
     out = [(name, n.lineno - 1, None) for name, n, values in written if n in sourced or not plain[n]
            and any(type(v) is ast.Name and v.id in bound for value in values for v in ast.walk(value))]
     args = definition.args if owner is None and type(definition) in _FUNCTIONS else None
-    params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)} if args is not None else ()
+    params = {a.arg for a in named(args)} if args is not None else ()
     out += [(name, n.lineno - 1, n.value.id) for name, n, _ in written if type(n) is ast.Assign
             and type(n.value) is ast.Name and n.value.id in params and name in declared]
     return tuple(out)

@@ -44,8 +44,9 @@ COPIED = {"hits": list, "held": list, "seen": dict, "returned_fields": dict, "pa
 HELD = ("returns", "returned", "yielded", "statement", "depth", "handed")
 STATE = ("env", *COPIED, *HELD, "names", "budget")
 CONSTANT = ("module", "models", "summaries", "class_name", "fields", "function", "sql_strings",
-            "aliases", "declared_types", "module_names", "global_reads", "dispatcher")  # `aliases`:
-# `names`'; `declared_types`, `module_names`, `global_reads`: memos
+            "aliases", "declared_types", "module_names", "global_reads", "dispatcher",
+            "walrus_targets")  # `aliases`: `names`'; `declared_types`, `module_names`,
+# `global_reads`: memos; `walrus_targets`: None between statements (a comprehension's, restored)
 _COPIED_OF = operator.attrgetter(*COPIED)
 _HELD_OF = operator.attrgetter(*HELD)
 
