@@ -341,10 +341,10 @@ class Evaluator:
             call_back(self, node, name, args, keywords, receiver, on_module)
         elif method is not None and not on_module:
             run_overridden(self, node, method, receiver)  # what call_back runs of every method
-        if method is not None and not on_module and receiver.kind is not None \
+        if method is not None and not on_module \
                 and not receiver.items and self.module.external is not None \
                 and any(v.tainted for v in (*args, *keywords.values())):
-            receiver = factory_made(self, receiver)  # `notes().find(q)`: its class's `find` (held_calls.py)
+            receiver = factory_made(self, receiver, func.value)  # `notes().find(q)`, `services.svc.find(q)`
         # A method of a class of this module is judged by its summary, not by the sinks of
         # same-named methods (a `Repo.execute` that binds its parameters).
         # (asked once: the sinks and evaluate_call's sanitizer and file-read models use it;

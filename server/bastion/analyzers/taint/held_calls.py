@@ -53,15 +53,27 @@ def instance(value: Value | None, params: bool = False) -> str | None:
     return kind[:-2] if kind is not None and kind.endswith("()") else None
 
 
-def factory_made(ev: Evaluator, receiver: Value) -> Value:
+def factory_made(ev: Evaluator, receiver: Value, node: ast.expr | None = None) -> Value:
     """`receiver` as the workspace function that made it returns it (`get_service()`, whose
     value is of kind `services.get_service()`: a call with no untrusted argument asks no
-    summary, workspace.py), with the instances its fields hold: asked only where a method is
-    called on it with untrusted data, or it is handed to a function that does."""
+    summary, workspace.py), or, read as `node` from another module (`services.user_service`,
+    `from .services import user_service`), as the reader of that module's instance built with
+    arguments returns it (top_level_sources.built_readers), with the instances its fields hold:
+    asked only where a method is called on it with untrusted data, or it is handed to a
+    function that does."""
     external = ev.module.external
-    made = receiver.kind[:-2] if external is not None and not receiver.items and not receiver.taint \
-        and receiver.kind is not None and receiver.kind.endswith("()") else None
+    if external is None or receiver.items or receiver.taint:
+        return receiver
+    made = receiver.kind[:-2] if receiver.kind is not None and receiver.kind.endswith("()") else None
     factory = external(made, True) if made is not None and "." in made else None
+    if (factory is None or not factory.returns.items) and node is not None \
+            and (type(node) is ast.Attribute and type(node.value) is ast.Name
+                 and (node.value.id in ev.aliases or node.value.id in ev.module.env.imports)
+                 or type(node) is ast.Name and node.id in ev.aliases) \
+            and (name := ev.qualname(node)) is not None:
+        from bastion.analyzers.taint.top_level_sources import AS_READ
+
+        factory = external(name + AS_READ, True)
     if factory is None or not factory.returns.items or factory.returns.kind is None:
         return receiver
     from bastion.analyzers.taint.summaries import shaped

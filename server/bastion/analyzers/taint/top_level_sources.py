@@ -253,6 +253,27 @@ def global_readers(sources: dict[str, Chain]) -> dict[str, ast.FunctionDef]:
     return readers
 
 
+def built_readers(body: list[ast.stmt], instances: dict[str, str]) -> dict[str, ast.FunctionDef]:
+    """A function returning, anew, each module-level instance of `instances` (the module's
+    exported ones, bound once) built with arguments (`user_service =
+    UserService(UserRepository())`), by the global's name with `AS_READ`: the instances its
+    fields hold, which a method called on it in another module runs (held_calls.py), are
+    those of that building, read as another module reads a global bound to a source
+    (`imported_global`). Built without arguments, its fields are its `__init__`'s alone: the
+    class's summary already says them."""
+    readers = {}
+    for node in body:
+        if type(node) is ast.Assign and type(node.targets[0]) is ast.Name \
+                and node.targets[0].id in instances and type(node.value) is ast.Call \
+                and (node.value.args or node.value.keywords):
+            parameters = ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[])
+            readers[node.targets[0].id + AS_READ] = ast.copy_location(ast.FunctionDef(
+                name=node.targets[0].id, args=parameters,
+                body=[ast.copy_location(ast.Return(value=node.value), node)],
+                decorator_list=[], returns=None, type_params=[]), node)
+    return readers
+
+
 def imported_global(ev: Evaluator, node: ast.Name | ast.Attribute, name: str) -> Value | None:
     """`TARGET` of `from settings import TARGET`, or `settings.TARGET`, read in a function
     (`name`: its qualified name): what the reader of that global in its workspace module returns

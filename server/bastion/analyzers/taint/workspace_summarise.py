@@ -15,7 +15,7 @@ from bastion.analyzers.taint.declared_versions import SHARED as DECLARED
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.exports import Exports
 from bastion.analyzers.taint.results import Summary
-from bastion.analyzers.taint.top_level_sources import AS_READ, global_readers
+from bastion.analyzers.taint.top_level_sources import AS_READ, built_readers, global_readers
 from bastion.analyzers.taint.workspace_entries import (
     ModuleEntry,
     class_bases,
@@ -49,8 +49,8 @@ def summarise(store: SummaryStore, module: ModuleEntry, names: set[str] | None =
                                         imported_aliases=imported_aliases(module.table, store._loaded,
                                                                           store.graph.text))
         # `TARGET = sys.argv[1]`: what `from settings import TARGET` reads, as a function's summary
-        module.context.functions.extend(Function(node, name) for name, node in global_readers(
-            module.context.top_sources).items())
+        readers = {**built_readers(module.tree.body, instances), **global_readers(module.context.top_sources)}
+        module.context.functions.extend(Function(node, name) for name, node in readers.items())
     if names is not None and all(n.endswith(AS_READ) and module.context.function_named(n) is None
                                  for n in names):
         return  # a global bound to no source (`db = SQLAlchemy()`, read by its importers): no reader
