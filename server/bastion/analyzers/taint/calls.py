@@ -33,6 +33,7 @@ from bastion.analyzers.taint.domain import (
     keyed,
 )
 from bastion.analyzers.taint.forms import built_as_record, form_called, form_instance, instance_form
+from bastion.analyzers.taint.getter_types import converts
 from bastion.analyzers.taint.handed_requests import READS, MethodResult, bare_param, hands_request
 from bastion.analyzers.taint.held_calls import hold, instance
 from bastion.analyzers.taint.instances import (
@@ -303,7 +304,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         if name in YAML_LOADERS and "typ" in keywords and not carries \
                 and (loader := loader_kind(name, keywords["typ"].const)) is not None:
             return Value(clean=EVERY_CLASS, kind=loader + "()")
-        if method in ("get", "getlist") and _converts(ev, node, method):
+        if method in ("get", "getlist") and converts(ev, node, method):
             # Werkzeug's `request.args.get("page", type=int)`: the converter's result, or the
             # default; `getlist("id", type=int)`: the values that converted (the others are dropped)
             return SAFE if method == "getlist" else \
@@ -386,14 +387,3 @@ def _hands_data(node: ast.Call, args: list[Value], keywords: dict[str | None, Va
                if not (isinstance(a, ast.Name) and a.id == "self")) \
         or any(v.tainted for v in keywords.values())
 
-
-def _converts(ev: Evaluator, node: ast.Call, method: str) -> bool:
-    """`type=` (or, to `get`, the third argument: `get("n", 0, int)`) names a conversion whose
-    result is safe for every class (`int`, `uuid.UUID`, an Enum of the module: one of its members)."""
-    converter = next((k.value for k in node.keywords if k.arg == "type"),
-                     node.args[2] if len(node.args) == 3 and method == "get" else None)
-    if converter is None:
-        return False
-    if type(converter) is ast.Name and converter.id in ev.module.enums and converter.id not in ev.env:
-        return True
-    return any(m.cleans == EVERY_CLASS for m in ev.models.sanitizers.by_name(ev.qualname(converter)))
