@@ -7,6 +7,8 @@ from __future__ import annotations
 import ast
 import inspect
 
+from tests.unit.taint_marked import assert_marked
+
 from bastion.analyzers.taint import calls, method_calls
 
 
@@ -43,7 +45,7 @@ def _gated_blocks() -> list[tuple[int, list[ast.stmt]]]:
 
 def test_every_gated_block_is_found() -> None:
     flags = {flag for flag, _ in _gated_blocks()}
-    assert flags == {calls._EARLY, calls._PATHS, calls._SHAPED, calls._METHODS}
+    assert flags == {calls._EARLY, calls._PATHS, calls._SHAPED, calls._METHODS, calls._CONVERTS}
 
 
 def test_gated_checks_names_are_in_the_tables() -> None:
@@ -66,3 +68,41 @@ def test_a_plain_call_meets_no_gated_block() -> None:
     for name in ("helper", "markupsafe.escape", "flask.abort", "int", None):
         assert calls._BY_NAME.get(name, 0) == 0
     assert calls._BY_METHOD.get("run", 0) == 0
+
+
+def test_a_getter_meets_the_converter_alone() -> None:
+    """`request.args.get("n")`: of `_SHAPED`'s run, only the converter's check (its own block)."""
+    for method in ("get", "getlist"):
+        assert calls.checks_met("flask.request.args." + method, method) == calls._CONVERTS | calls._METHODS
+        assert calls.checks_met(None, method) & calls._SHAPED == 0
+
+
+GETTERS = """\
+import enum
+import os
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+class Color(enum.Enum):
+    RED = "red"
+
+
+@app.route("/get")
+def get():
+    os.system("ls " + str(request.args.get("n", type=int)))
+    os.system("ls " + str(request.args.get("n", 0, int)))
+    os.system("ls " + str(request.args.get("c", type=Color)))
+    os.system("ls " + " ".join(map(str, request.args.getlist("id", type=int))))
+    os.system("ls " + request.args.get("n", "x"))  # BST202
+    os.system("ls " + request.args.get("n", type=str))  # BST202
+    os.system("ls " + " ".join(request.args.getlist("id")))  # BST202
+    return "ok"
+"""
+
+
+def test_getters_convert_as_before() -> None:
+    """Werkzeug's `get(..., type=int)` and `getlist(..., type=int)` hold what the converter
+    returns; without one, or with `str`, the request's text."""
+    assert_marked(GETTERS)

@@ -94,7 +94,9 @@ _ACCEPTS = frozenset({"socket.socket().accept", "socket.create_server().accept"}
 # the checks read. A call of none (`helper(v)`, `escape(x)`, `abort(400)`) meets only the open
 # checks: models, sources, forms, constructors, summaries, propagators and the default. Inside a
 # block the checks keep their order; one added to a block needs its names or methods here.
-_EARLY, _PATHS, _SHAPED, _METHODS = 1, 2, 4, 8
+# `get` and `getlist` meet one check only, a converter's (getter_types.py): a block of its own,
+# else a long view's ~45 `request.args.get(...)` would each ask the ~18 others of `_SHAPED`.
+_EARLY, _PATHS, _SHAPED, _METHODS, _CONVERTS = 1, 2, 4, 8, 16
 
 
 def _table(*blocks: tuple[int, frozenset[str]]) -> dict[str, int]:
@@ -114,7 +116,8 @@ _BY_NAME = _table(
 _BY_METHOD = _table(
     (_EARLY, frozenset({"maketrans"})), (_PATHS, _PATH_READS | {"joinpath"}),
     (_SHAPED, RENDER_METHODS | SUBSTITUTES | READS | frozenset(REGEX_TESTS.values())
-     | {"get", "getlist", "encode", "decode", "translate", "sub"}),
+     | {"encode", "decode", "translate", "sub"}),
+    (_CONVERTS, frozenset({"get", "getlist"})),
     (_METHODS, METHOD_NAMES))
 
 
@@ -304,11 +307,12 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         if name in YAML_LOADERS and "typ" in keywords and not carries \
                 and (loader := loader_kind(name, keywords["typ"].const)) is not None:
             return Value(clean=EVERY_CLASS, kind=loader + "()")
-        if method in ("get", "getlist") and converts(ev, node, method):
-            # Werkzeug's `request.args.get("page", type=int)`: the converter's result, or the
-            # default; `getlist("id", type=int)`: the values that converted (the others are dropped)
-            return SAFE if method == "getlist" else \
-                join(SAFE, args[1] if len(args) > 1 else keywords.get("default", NONE))
+    if shape & _CONVERTS and converts(ev, node, method):
+        # Werkzeug's `request.args.get("page", type=int)`: the converter's result, or the
+        # default; `getlist("id", type=int)`: the values that converted (the others are dropped)
+        return SAFE if method == "getlist" else \
+            join(SAFE, args[1] if len(args) > 1 else keywords.get("default", NONE))
+    if shape & _SHAPED:
         if printed := printed_raw(name, args, keywords):  # `{{ q|safe }}`: the page holds `q` as it is
             return _joined(printed).evolve(kind=None, const=UNKNOWN)
         if (templated := template_substituted(ev, node, method, args, keywords)) is not None:
