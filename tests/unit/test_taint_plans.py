@@ -1,7 +1,7 @@
 """The call-graph plan a text takes from the last one (plans.py) is the one walked anew in the
 same tree: after random edits of a document whose block parser reuses the unedited functions'
-nodes, `Plan.closure` and `Plan.components` of a few sets answer what callgraph.py's walks
-answer with a memo that keeps nothing; and a key that changes no function's callees walks
+nodes, `Plan.closure`, `Plan.components` and `Plan.callers` of a few sets answer what
+callgraph.py's walks answer with a memo that keeps nothing; and a key that changes no function's callees walks
 nothing again."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from bastion.analyzers.taint import plans
 from bastion.analyzers.taint.analysis import python_lines
 from bastion.analyzers.taint.analyzer import TaintAnalyzer, load_models, load_taint_rules
 from bastion.analyzers.taint.callees import CalleeMemo
-from bastion.analyzers.taint.callgraph import closure, components
+from bastion.analyzers.taint.callgraph import callers, closure, components
 from bastion.analyzers.taint.context import module_context
 from bastion.analyzers.taint.function_keys import function_texts
 from bastion.analyzers.taint.plans import Plan
@@ -41,7 +41,7 @@ BLOCKS = [
 
 def plan_answers(module, text: str, cache: LRU | None) -> list:
     """The closures and components of each function alone, of every function and of the first
-    half; with `cache`, as a `Plan` of a document's next text answers them."""
+    half, and their callers; with `cache`, as a `Plan` of a document's next text answers them."""
     memo = CalleeMemo(module, function_texts(module, python_lines(text)), cache)
     plan = Plan(cache, module, memo)
     names = [f.name for f in module.functions]
@@ -51,6 +51,12 @@ def plan_answers(module, text: str, cache: LRU | None) -> list:
         found = plan.closure(wanted) if cache is not None else closure(wanted, module, memo)
         walked = plan.components(wanted) if cache is not None else components(module, memo, wanted)
         answers.append((sorted(found), [[id(f) for f in c] for c in walked]))
+    # the callers of each function alone and of all, none settled or the first third (a name
+    # defined twice: `callers` itself, whose facts of it are those first asked of either function)
+    for done in ({}, dict.fromkeys(names[:len(names) // 3])) if len(set(names)) == len(names) else ():
+        for called in [[name] for name in names] + [names]:
+            found = plan.callers(called, done) if cache is not None else callers(called, module, memo, done)
+            answers.append(sorted(found))
     plan.done()
     return answers
 

@@ -20,7 +20,7 @@ from bastion.analyzers.taint.argparse_choices import carried
 from bastion.analyzers.taint.argparse_globals import factory_parsers
 from bastion.analyzers.taint.argparse_helpers import declarations, helped_clean
 from bastion.analyzers.taint.callees import CalleeMemo
-from bastion.analyzers.taint.callgraph import callers, closure
+from bastion.analyzers.taint.callgraph import closure
 from bastion.analyzers.taint.context import ModuleContext, module_context
 from bastion.analyzers.taint.declared_classes import declared_instances
 from bastion.analyzers.taint.declared_versions import NONE as NO_DECLARATIONS
@@ -182,7 +182,7 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
         holders = source_holders(models)  # `parser = build_parser()`: its caller parses
         carriers = [name for name, outcome in done.items()
                     if outcome.carries_taint() or outcome.summary.returns.kind in holders]
-        wanted = plan.closure(callers(carriers, module, callees_of, done)) - set(done)
+        wanted = plan.closure(plan.callers(carriers, done)) - set(done)
     plan.done()
     if last is not None:
         last.done()

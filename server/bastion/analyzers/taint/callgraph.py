@@ -2,12 +2,13 @@
 calls: the functions some call, transitively (`closure`), those that call some (`callers`), and
 the strongly connected components, callees' before callers' (`components`): the order
 analysis.py interprets a module's functions in. The last two fill `seen`, when given, with the
-callees of each function they reach, in the order they reach them: what plans.py checks to take
-a walk's answer again in the next text.
+callees of each function they reach, in the order they reach them, and `callers` its `calls`
+with what it found of each node: what plans.py checks or takes again in the next text.
 """
 
 from __future__ import annotations
 
+import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.callees import CalleeMemo
@@ -19,15 +20,32 @@ if TYPE_CHECKING:
 
 
 def callers(names: list[str], module: ModuleContext, callees_of: CalleeMemo,
-            done: dict[str, FunctionOutcome]) -> set[str]:
+            done: dict[str, FunctionOutcome], last: dict[ast.AST, bool] | None = None,
+            calls: dict[ast.AST, bool] | None = None, short: frozenset[str] | None = None) -> set[str]:
+    """The functions not in `done` that call one of `names` (by its last part, as a plain call
+    or an attribute's), or read fields their class's `__init__` in `names` filled. `calls`, when
+    given, is filled with whether each function's node calls one, as `last` was in the last text
+    for the same last parts: a node holds the same text, hence the same facts (`CalleeMemo`'s
+    records), but a function a later one of its name hides (its facts are its name's text's);
+    `short`, the names' last parts, when the caller has them."""
     if not names:
         return set()
-    short = {name.rsplit(".", 1)[-1] for name in names}
+    if short is None:
+        short = frozenset({name.rsplit(".", 1)[-1] for name in names})
     found = set()
+    named = module.by_name() if calls is not None else {}
     for f in module.functions:
         if f.name not in done:
-            facts = callees_of.facts(f)
-            if not short.isdisjoint(facts.plain) or not short.isdisjoint(facts.attributes):
+            node = f.node
+            shown = calls is not None and named[f.name] is f
+            if shown and last is not None and node in last:
+                hit = last[node]
+            else:
+                facts = callees_of.facts(f)
+                hit = not short.isdisjoint(facts.plain) or not short.isdisjoint(facts.attributes)
+            if shown:
+                calls[node] = hit
+            if hit:
                 found.add(f.name)
     carriers = set(names)
     inits: dict[str, str | None] = {}  # each class's `__init__` looked up once, not once a method

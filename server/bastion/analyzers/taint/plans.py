@@ -7,8 +7,10 @@ taken without walking (the walks made some 1,000 calls a key on argparse.py). Th
 function whose callees differ ends the look and the walk is made anew: each function looked at
 before it is one the new walk reaches too (the walk reached it from the same start through
 functions whose callees are the same), so no function's callees are found that the walk would
-not have found. A module defining a function name twice is walked anew (its walks ask a name's
-callees of either function).
+not have found. `callers` (which functions call some) asks the facts only of the functions
+whose nodes the last text's search for the same names did not meet: a node holds the same text,
+hence the same facts, as callee_records.py's records. A module defining a function name twice
+is walked and searched anew (its walks ask a name's callees, and facts, of either function).
 
 Owner: `Plan` is built per analysed text by analysis.py; the last text's walks are kept in the
 analyzer's memo (the LRU of callees.py's facts, as outcome_reuse.py's outcomes), for the next
@@ -18,13 +20,13 @@ text of the document, and dropped when it closes.
 from __future__ import annotations
 
 from bastion.analyzers.taint.callees import CalleeMemo
-from bastion.analyzers.taint.callgraph import closure, components
+from bastion.analyzers.taint.callgraph import callers, closure, components
 from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.entries import Function
 from bastion.engine.cache import LRU
 
 _KEY = (b"last plan",)
-_CLOSURE, _COMPONENTS = 0, 1
+_CLOSURE, _COMPONENTS, _CALLERS = 0, 1, 2
 
 
 class Plan:
@@ -49,6 +51,19 @@ class Plan:
             last = (closure(names, self._module, self._callees_of, seen), seen)
         self._next[key] = last
         return set(last[0])  # the caller's to change
+
+    def callers(self, names: list[str], done: dict) -> set[str]:
+        """callgraph.py's `callers(names, ..., done)`, asking the facts of the functions whose
+        nodes the last text's search for the same names did not meet (per node: its text's)."""
+        module = self._module
+        if self._memo is None or len(module.by_name()) != len(module.functions):
+            # a name defined twice: its facts are the first asked of either function's
+            return callers(names, module, self._callees_of, done)
+        short = frozenset({name.rsplit(".", 1)[-1] for name in names})
+        key = (_CALLERS, short)
+        last = self._last[key] if key in self._last else None
+        calls = self._next.setdefault(key, {})
+        return callers(names, module, self._callees_of, done, last, calls, short)
 
     def components(self, wanted: set[str]) -> list[list[Function]]:
         """callgraph.py's `components(wanted)`."""
