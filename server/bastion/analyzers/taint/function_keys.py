@@ -119,9 +119,11 @@ def uncached_key(function: Function, text_digest: bytes, module: ModuleContext, 
 def classification(function: Function) -> tuple:
     """What the module context made of the function (entries.py), which its text alone does not
     say: an entry by its class's bases, its parameters' kinds, `self`'s."""
-    return (_entry_repr(function.entry), function.tainted_params, function.request_params,
-            function.validated_params, function.validated_fields, function.pattern_params,
-            function.return_sink, function.helper, function.request_kinds,
+    entry = function.entry
+    # most functions are no entry (asked of each at every keystroke): repr(None) without a call
+    return ("None" if entry is None else _entry_repr(entry), function.tainted_params,
+            function.request_params, function.validated_params, function.validated_fields,
+            function.pattern_params, function.return_sink, function.helper, function.request_kinds,
             function.self_kind, function.setup_methods, function.dependencies,
             function.response_params)
 
@@ -135,9 +137,7 @@ _ENTRY_REPRS: dict[int, tuple[EntryModel, str]] = {}
 _MAX_ENTRY_REPRS = 1024
 
 
-def _entry_repr(entry: EntryModel | None) -> str:
-    if entry is None:  # most functions (asked of each at every keystroke): repr(None)
-        return "None"
+def _entry_repr(entry: object) -> str:
     if not isinstance(entry, EntryModel):
         return repr(entry)
     known = _ENTRY_REPRS.get(id(entry))

@@ -54,6 +54,10 @@ class LastOutcomes:
         self._last: dict[str, _Stamp] = last._next if last is not None and last.digest == self.digest \
             else {}
         self._next: dict[str, _Stamp] = {}
+        # the module's functions by name and each class's lineage, asked of every function: the
+        # module's functions and classes do not change while its analysis runs
+        self._by_name = module.by_name()
+        self._lineages: dict[str, tuple[str, ...]] = {}
         # each class's node; a class name defined twice: its methods' lineage is the later class's
         self._classes: dict[str, ast.ClassDef] = {}
         self._twice = False
@@ -68,18 +72,20 @@ class LastOutcomes:
         """The outcome the last text settled `function` to under the stamp it has now (None when
         the stamps differ), and that stamp (None for a function not kept)."""
         module = self._module
-        by_name = module.by_name()
+        by_name = self._by_name
         name = function.name
         if self._twice or name == MODULE_BODY or (by_name[name] if name in by_name else None) is not function:
             return None, None
+        owner, lineages = function.class_name, self._lineages
+        lineage = () if owner is None else lineages[owner] if owner in lineages \
+            else lineages.setdefault(owner, module.lineage(owner))
         kept = self._last
         last = kept[name] if name in kept else None
         if last is not None and _unchanged(last, function, callees, done, module, by_name,
-                                           self._classes):
+                                           self._classes, lineage):
             return last.outcome, last  # the same objects: the same stamp
         named = [by_name.get(c) for c in callees]
         decorators = decorators_of(function, module) if function.node.decorator_list else []
-        lineage = module.lineage(function.class_name) if function.class_name is not None else ()
         nodes = tuple(self._classes.get(c) for c in lineage)
         held = (function, *named, *(done.get(c) for c in callees), *decorators, *nodes)
         fixed = (*map(id, held[:len(held) - len(nodes)]), tuple(callees), classification(function),
@@ -119,10 +125,11 @@ class _Stamp:
 
 def _unchanged(last: _Stamp, function: Function, callees: list[str], done: dict,
                module: ModuleContext, by_name: dict[str, Function],
-               classes: dict[str, ast.ClassDef]) -> bool:
+               classes: dict[str, ast.ClassDef], lineage: tuple[str, ...]) -> bool:
     """Whether `last` is `function`'s stamp now: its objects the same, read in the order
     `LastOutcomes.find` holds them, the first that differs ending the look (asked of every
-    function at each keystroke: loops, not generators; `by_name`, `module.by_name()`)."""
+    function at each keystroke: loops, not generators; `by_name`, `module.by_name()`;
+    `lineage`, its class's)."""
     held, count = last.held, len(callees)
     if held[0] is not function or last.callees != callees:
         return False
@@ -139,7 +146,6 @@ def _unchanged(last: _Stamp, function: Function, callees: list[str], done: dict,
             if decorator is not was:
                 return False
         at += len(decorators)
-    lineage = module.lineage(function.class_name) if function.class_name is not None else ()
     if len(held) != at + len(lineage):
         return False
     for cls in lineage:
