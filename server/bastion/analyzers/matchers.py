@@ -123,6 +123,12 @@ class NameSet:
         return name in self.exact or (name.startswith(self._starts)
                                       and self.glob.fullmatch(name) is not None)
 
+    def meets(self, names: set[str] | frozenset[str]) -> bool:
+        """Whether any of `names` is in the set: the exact ones in one set test, no call a name
+        (a module's class bases against the form models' at each keystroke)."""
+        return not self.exact.isdisjoint(names) or (
+            bool(self._starts) and any(name in self for name in names))
+
 
 def glob_regex(pattern: str) -> str:
     return "(?:" + ".*".join(re.escape(part) for part in pattern.split("*")) + ")"

@@ -39,7 +39,7 @@ VALIDATING = frozenset({"is_valid", "full_clean", "validate", "validate_on_submi
 def validated_forms(shapes: dict[ast.ClassDef, ClassShape], env: Env, kinds: dict[str, str],
                     models: Models) -> Forms:
     """The module's form classes: a field a subclass declares again replaces its base's."""
-    if not models.forms or not any(base in f.bases for base in _all_bases(shapes) for f in models.forms):
+    if not models.forms or not models.form_bases().meets(_all_bases(shapes)):
         return {}  # no class is a form: its fields are not resolved (most modules, each keystroke)
     declared: dict[str, dict[str, str | None]] = {}  # class -> field -> "clean", "file" or None
     patterned: dict[str, dict[str, tuple[str, ...]]] = {}  # class -> field -> the classes it is safe for

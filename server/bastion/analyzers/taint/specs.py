@@ -206,6 +206,7 @@ class Models:
         self._sink_holders: dict[str, bool] = {}  # holds_sinks' answers
         self._registrar_names: frozenset[str] | None = None
         self._handler_bases: frozenset[str] | None = None
+        self._form_bases: NameSet | None = None
         # what a call's callee meets (imported here: its module imports calls.py, which imports
         # this one); kept for the models' life, which do not change once loaded
         from bastion.analyzers.taint.call_entries import CallEntries
@@ -252,6 +253,14 @@ class Models:
             self._handler_bases = frozenset(
                 name for entry in self.entries for name in entry.class_bases.exact)
         return self._handler_bases
+
+    def form_bases(self) -> NameSet:
+        """Every form model's bases in one set (forms.py asks whether any class derives from
+        one at each keystroke)."""
+        if self._form_bases is None:
+            self._form_bases = NameSet([base for form in self.forms
+                                        for base in (*form.bases.exact, *form.bases.globs)])
+        return self._form_bases
 
     def holds_sources(self, kind: str) -> bool:
         """Whether a value of `kind` has attributes that are sources (a request object:
