@@ -83,7 +83,16 @@ LINES = ["import tornado.web", "from flask import request", "    global CMD", "d
          # a module container a function fills, a global a function sets to its parameter
          # (global_stores.py)
          "HISTORY = []", "    HISTORY.append(request.args['h'])", "def remember(host):",
-         "    global TARGET", "    TARGET = host", "    remember(request.args['x'])"]
+         "    global TARGET", "    TARGET = host", "    remember(request.args['x'])",
+         # records: a decorator, a base, a field, an `__init__` (classes.record_fields)
+         "from dataclasses import dataclass", "@dataclass", "from pydantic import BaseModel",
+         "class Job(BaseModel):", "    name: str = 'x'", "    def __init__(self): pass"]
+# `Base` made a dataclass (its subclasses records too) and given a field, a pydantic model `Job`
+# with a field, then an `__init__`, then `Base` plain again
+RECORDS = [("line", 0, "a", "from dataclasses import dataclass"), ("line", 26, "a", "@dataclass"),
+           ("line", 28, "a", "    name: str = 'x'"), ("line", 1, "a", "from pydantic import BaseModel"),
+           ("line", 34, "a", "class Job(BaseModel):"), ("line", 35, "a", "    name: str = 'x'"),
+           ("line", 36, "a", "    def __init__(self): pass"), ("drop", 27, "a", "")]
 CHARS = ["a", " ", "\n", "(", ":", "_", "#", "'", "    "]
 EDIT = st.tuples(st.sampled_from(["char", "delete", "line", "drop"]), st.integers(0, 10 ** 6),
                  st.sampled_from(CHARS), st.sampled_from(LINES))
@@ -172,6 +181,8 @@ def test_a_reused_context_equals_a_fresh_one(edits):
 @settings(max_examples=examples(150), deadline=None)
 @example([("char", 130, "a", "")])  # `CMD = "las"`: the module body's statements
 @example([("line", 55, "a", "    global CMD")])  # in the long class: CMD bound twice
+@example(RECORDS)
+@example([("line", 25, "a", "@dataclass"), ("line", 0, "a", "from dataclasses import dataclass")])
 @given(st.lists(EDIT, min_size=1, max_size=8))
 def test_a_reused_context_equals_a_fresh_one_field_by_field(edits):
     """Each field, not only those `facts` reads (the stores, queues, tables, registrations,

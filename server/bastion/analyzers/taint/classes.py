@@ -11,11 +11,13 @@ from typing import TYPE_CHECKING
 
 from bastion import attrs_classes
 from bastion.analyzers.matchers import Env, NameSet
+from bastion.analyzers.taint.context_parts import kept_parts
 from bastion.analyzers.taint.factories import resolve
 from bastion.analyzers.taint.signatures import named
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.specs import Models
+    from bastion.engine.cache import LRU
 
 
 @attrs_classes.frozen
@@ -156,24 +158,35 @@ _RECORD_BASES = frozenset({"typing.NamedTuple", "pydantic.BaseModel", "msgspec.S
 
 
 def record_fields(definitions: list[ast.stmt], shapes: dict[ast.ClassDef, ClassShape],
-                  env: Env) -> dict[str, tuple[str, ...]]:
+                  env: Env, memo: LRU | None = None) -> dict[str, tuple[str, ...]]:
     """Class name -> its fields, in the constructor's order (a base record's first), for the
     module's dataclasses, attrs classes, named tuples and pydantic models that do not define
     `__init__` themselves: `Job(name="x", cmd=request.args["c"])` holds each argument in its
-    field (instances.construct)."""
+    field (instances.construct). `memo`: keeps what each class's node says (context_parts.py)."""
+    def part(node: ast.stmt) -> tuple[bool, list[str], bool] | None:
+        """Whether a record decorator makes the class one, its bases that are names, and
+        whether it defines `__init__`: what the join reads of its node but the shape."""
+        if type(node) is not ast.ClassDef:
+            return None
+        return (any(env.qualname(d.func if isinstance(d, ast.Call) else d) in _RECORD_DECORATORS
+                    for d in node.decorator_list) if node.decorator_list else False,
+                [base.id for base in node.bases if type(base) is ast.Name],
+                # one comprehension, no call a member (the class a keystroke edits is asked anew)
+                "__init__" in [item.name for item in node.body
+                               if type(item) is ast.FunctionDef or type(item) is ast.AsyncFunctionDef])
+    # the decorators resolve by the import aliases alone
+    parts = kept_parts(memo, b"record fields", dict(env.aliases), definitions, part)
     records: dict[str, tuple[str, ...]] = {}
-    for node in definitions:
-        if not isinstance(node, ast.ClassDef) or node not in shapes:
+    for node, each in zip(definitions, parts, strict=True):
+        if each is None or node not in shapes:
             continue
+        decorated, names, has_init = each
         own = shapes[node]
-        decorated = any(env.qualname(d.func if isinstance(d, ast.Call) else d) in _RECORD_DECORATORS
-                        for d in node.decorator_list)
-        inherited = [records[base.id] for base in node.bases
-                     if isinstance(base, ast.Name) and base.id in records]
-        if not (decorated or inherited or any(b in _RECORD_BASES for b in own.own if b)):
+        inherited = [records[name] for name in names if name in records]
+        # `own.own` holds None for a base it cannot resolve: in no set of names
+        if not (decorated or inherited or not _RECORD_BASES.isdisjoint(own.own)):
             continue
-        if any(isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == "__init__"
-               for item in node.body):
+        if has_init:
             records.pop(node.name, None)
             continue
         fields = [name for base in inherited for name in base]

@@ -227,7 +227,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     forms = validated_forms(shapes, env, kinds, models)
     user_keys = text_user_keys(shapes, env, kinds)
     classes = {node.name: shape for node, shape in shapes.items()}  # a redefinition wins
-    records = {**named_tuples(tree.body, env, bindings.once), **record_fields(definitions, shapes, env)}
+    records = {**named_tuples(tree.body, env, bindings.once), **record_fields(definitions, shapes, env, memo)}
     # Only a module that imports a body model's base can define a body model.
     roots = models.body_model_roots
     bodies = classes if roots and env.imported(roots) else {}
