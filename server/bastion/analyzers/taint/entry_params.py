@@ -58,14 +58,16 @@ def registered_routes(expressions: list[ast.stmt], definitions: list[ast.stmt], 
     with its rules, one of the entries' `class_routes` (Flask-RESTful's
     `api.add_resource(Todo, "/todos/<int:todo_id>")`), at module level or in an app factory."""
     found: dict[str, tuple[tuple[str, str], ...]] = {}
-    classes = {d.name for d in definitions if isinstance(d, ast.ClassDef)}
+    classes = {d.name for d in definitions if type(d) is ast.ClassDef}  # a read, not a call each
     inside = factory_statements(definitions, classes, env, kinds, memo) if classes else ()
     # the registrars of every entry, one set made at the first call to look up: most entries
     # have none, and each call of a module's (21 a keystroke in _pydecimal.py) asked every entry's
     registrars: NameSet | None = None
-    for statement, local in [*((s, kinds) for s in expressions), *inside]:
-        call = statement.value if isinstance(statement, ast.Expr) else None
-        if not isinstance(call, ast.Call) or not call.args or not isinstance(call.args[0], ast.Name):
+    # types read, not `isinstance` calls, and a list display: each module-level statement at
+    # every keystroke
+    for statement, local in [*[(s, kinds) for s in expressions], *inside]:
+        call = statement.value if type(statement) is ast.Expr else None
+        if type(call) is not ast.Call or not call.args or type(call.args[0]) is not ast.Name:
             continue
         name = resolve(call, env, local)
         if name is not None and registrars is None:

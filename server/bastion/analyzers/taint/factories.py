@@ -31,6 +31,11 @@ from bastion.engine.cache import LRU
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 # the memo's tag of `parameter_calls`' answers by a function's (and a class's) node (nodes.LastCall)
 _PARAMETER_CALLS = b"parameter calls"
+# a definition's node types, told by `type(node)`, a read (the parser makes no subclass of
+# them), not an `isinstance` call each of a module's definitions at every keystroke
+_DEFINITIONS = frozenset({*FUNCTIONS, ast.ClassDef})
+_VALUED = frozenset({ast.Expr, ast.Assign, ast.AnnAssign})  # the statements `_registering_calls` reads
+_LISTING = frozenset({ast.Call, ast.List, ast.Tuple})  # the values it looks into
 # A parameter so named holds the application (or a blueprint) in a module importing the module.
 _NAMED = {"app": (("flask", "flask.Flask()"), ("fastapi", "fastapi.FastAPI()")),
           "application": (("flask", "flask.Flask()"), ("fastapi", "fastapi.FastAPI()")),
@@ -102,7 +107,7 @@ def registrations(statements: Iterator[ast.stmt] | list[ast.stmt], functions: se
     for call, first in [*calls, *((c, True) for c in parameters)]:
         if first:  # `Depends(dependency)`
             decorator, by_decorator, candidates = call, False, call.args[:1]
-        elif isinstance(call.func, ast.Call) and len(call.args) == 1 and not call.keywords:
+        elif type(call.func) is ast.Call and len(call.args) == 1 and not call.keywords:
             target, decorator, by_decorator = call.args[0], call.func, True
             candidates = [target]
         else:
@@ -110,7 +115,7 @@ def registrations(statements: Iterator[ast.stmt] | list[ast.stmt], functions: se
             # does: `typer.run(main)`, `server.register_function(run)`
             decorator, by_decorator = call, False
             candidates = [*call.args, *(k.value for k in call.keywords if k.arg in _VIEW_KEYWORDS)]
-        views = [c.id for c in candidates if isinstance(c, ast.Name) and c.id in functions]
+        views = [c.id for c in candidates if type(c) is ast.Name and c.id in functions]
         name = resolve(decorator, env, kinds) if views else None
         if name is not None:
             for view in views:
@@ -128,12 +133,12 @@ def parameter_calls(definitions: list[ast.stmt], memo: LRU | None = None) -> lis
     methods = LastCall(memo, _PARAMETER_CALLS)
 
     def of_definition(node: ast.AST) -> list[ast.Call]:
-        if isinstance(node, FUNCTIONS):
+        if type(node) in FUNCTIONS:
             return _own_calls(node.args)
-        return [call for calls in methods.each([item for item in node.body if isinstance(item, FUNCTIONS)],
+        return [call for calls in methods.each([item for item in node.body if type(item) in FUNCTIONS],
                                                of_definition) for call in calls]
     kept = LastCall(memo, _PARAMETER_CALLS + b" of definitions").each(
-        [node for node in definitions if isinstance(node, (*FUNCTIONS, ast.ClassDef))], of_definition)
+        [node for node in definitions if type(node) in _DEFINITIONS], of_definition)
     return [call for calls in kept for call in calls]
 
 
@@ -160,20 +165,22 @@ def _registering_calls(node: ast.stmt) -> Iterator[ast.Call]:
     the route objects it or an assignment lists (`routes = [Route("/u/{name}", user)]`, `app =
     Starlette(routes=[...])`, nested as `Mount("/api", routes=[...])` nests them,
     `app.add_routes([web.get("/", handle)])`), awaited or not (`await start_server(handle)`)."""
-    if not isinstance(node, (ast.Expr, ast.Assign, ast.AnnAssign)) or node.value is None:
+    # types read, not `isinstance` calls: asked of every module-level statement at each keystroke
+    if type(node) not in _VALUED or node.value is None:
         return
-    value = node.value.value if isinstance(node.value, ast.Await) else node.value
+    value = node.value.value if type(node.value) is ast.Await else node.value
+    if type(value) not in _LISTING:  # a constant, a name...: no call (most of a module's statements)
+        return
     pending: list[ast.expr] = [value]
     budget = _LISTED_NODES
     while pending and budget > 0:
         item = pending.pop()
         budget -= 1
-        if isinstance(item, ast.Call):
+        if type(item) is ast.Call:
             yield item
-            pending.extend(v for v in (*item.args, *(k.value for k in item.keywords))
-                           if isinstance(v, (ast.List, ast.Tuple, ast.Call)))
-        elif isinstance(item, (ast.List, ast.Tuple)):
-            pending.extend(e for e in item.elts if isinstance(e, (ast.List, ast.Tuple, ast.Call)))
+            pending += [v for v in (*item.args, *(k.value for k in item.keywords)) if type(v) in _LISTING]
+        else:  # a list or a tuple
+            pending += [e for e in item.elts if type(e) in _LISTING]
 
 
 def nested_views(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
@@ -186,9 +193,9 @@ def nested_views(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
     node, which the block parser reuses while its text is unchanged)."""
     views: list[NestedView] = []
     registered: dict[str, tuple[Registration, ...]] = {}
-    defined = {d.name for d in definitions if isinstance(d, FUNCTIONS)}
+    defined = {d.name for d in definitions if type(d) in FUNCTIONS}
     for outer in definitions:
-        if not isinstance(outer, FUNCTIONS):
+        if type(outer) not in FUNCTIONS:
             continue
         # the names of its nested functions and of those its registering calls are handed, kept
         # by node, or by the node of the same text an Enter above moved (block_twins.py)
@@ -221,7 +228,7 @@ def factory_statements(definitions: list[ast.stmt], handed: set[str], env: Env, 
     with the kinds of the function's locals (`api = Api(app)`)."""
     for outer in definitions:
         # what its registering calls hand, kept by node across an edit that moves it, as above
-        if isinstance(outer, FUNCTIONS) and not handed.isdisjoint(kept_by_node(
+        if type(outer) in FUNCTIONS and not handed.isdisjoint(kept_by_node(
                 memo, b"nests", outer, lambda node: _names(node, memo), moved=True)[1]):
             statements = _nesting(outer, memo)[0]
             local = _local_kinds(outer, statements, env, kinds)
