@@ -5,8 +5,9 @@ asking every definition again cost argparse.py ~5,400 calls a keystroke for the 
 
 `kept_parts(memo, tag, key, definitions, part)` is `[part(d) for d in definitions]`, where the
 last call under `tag` had an equal `key` (all the part depends on besides its definition: the
-import table, the classes' names, the globals' kinds...) and as many definitions: a definition
-that is the very node at the same position keeps its last part; the others are asked anew. A
+import table, the classes' names, the globals' kinds...): with as many definitions, a definition
+that is the very node at the same position keeps its last part, the others are asked anew; with
+another number, the very nodes of the unchanged start and end keep theirs (`_around`). A
 pass joins the parts as it joined its per-definition answers (what depends on the whole module,
 a name bound in two places, is in the join, never in a part). The memo's owner (the taint
 analyzer, per document) owns the last parts; `forget_parts` drops them with the document.
@@ -34,16 +35,35 @@ def kept_parts(memo: LRU | None, tag: bytes, key: object, definitions: list[ast.
         by_tag = {}
         memo.put(_PARTS, by_tag)
     kept = by_tag.get(tag)
-    if kept is None or kept[0] != key or len(kept[1]) != len(definitions):
+    if kept is None or kept[0] != key:
         parts = [part(d) for d in definitions]
-    else:
+    elif len(kept[1]) == len(definitions):
         last = kept[1]
         parts = list(kept[2])
         for at in [at for at, node in enumerate(definitions) if node is not last[at]]:
             parts[at] = part(definitions[at])
+    else:
+        parts = _around(kept[1], kept[2], definitions, part)
     # a copy: the caller's list may grow after (module_level's wrappers)
     by_tag[tag] = (key, list(definitions), parts)
     return parts
+
+
+def _around(last: list[ast.stmt], last_parts: list, definitions: list[ast.stmt],
+            part: Callable[[ast.stmt], _T]) -> list[_T]:
+    """The parts of `definitions`, another number of them than `last`: the unchanged run of very
+    nodes at the start and the one at the end keep their parts (a definition typed or joined
+    between them, the others handed back by the block parser), those between are asked anew."""
+    shorter = min(len(last), len(definitions))
+    head = 0
+    while head < shorter and definitions[head] is last[head]:
+        head += 1
+    tail = 0
+    while tail < shorter - head and definitions[-1 - tail] is last[-1 - tail]:
+        tail += 1
+    ends = len(definitions) - tail
+    return [*last_parts[:head], *[part(d) for d in definitions[head:ends]],
+            *last_parts[len(last_parts) - tail:]]
 
 
 def forget_parts(memo: LRU) -> None:
