@@ -62,15 +62,17 @@ def class_shapes(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
     those depend on the classes before it and on other modules."""
     shapes: dict[ast.ClassDef, ClassShape] = {}
     seen: dict[str, ClassShape] = {}
+    # node types read by type() (the parser makes no subclass of them), not an isinstance call a
+    # definition and a member: the class a keystroke edits (Decimal's 125 members) is read anew
     for node in definitions:
-        if not isinstance(node, ast.ClassDef):
+        if type(node) is not ast.ClassDef:
             continue
         before = last.get(node) if last is not None else None
         own = before.own if before is not None else tuple(resolve(base, env, kinds) for base in node.bases)
         bases = list(own)
         ancestors: list[str] = []
         for base, name in zip(node.bases, own, strict=True):
-            if isinstance(base, ast.Name) and base.id in seen and base.id != node.name:
+            if type(base) is ast.Name and base.id in seen and base.id != node.name:
                 # `class Page(BaseHandler)`, `BaseHandler` of this file
                 bases.extend(seen[base.id].bases)
                 ancestors.extend([base.id, *seen[base.id].ancestors])
@@ -82,12 +84,12 @@ def class_shapes(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
                 continue
             local = before.fields, before.constant_body, before.init_params, before.defaults
         else:
-            local = (tuple((item.target.id, item.annotation) for item in node.body
-                           if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)),
+            annotated = [item for item in node.body
+                         if type(item) is ast.AnnAssign and type(item.target) is ast.Name]
+            local = (tuple([(item.target.id, item.annotation) for item in annotated]),
                      all(_constant_statement(item) for item in node.body), _init_params(node),
-                     tuple((item.target.id, item.value) for item in node.body
-                           if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)
-                           and isinstance(item.value, ast.Call)))
+                     tuple([(item.target.id, item.value) for item in annotated
+                            if type(item.value) is ast.Call]))
         decorators = before.decorators if before is not None else \
             tuple(resolve(d, env, kinds) for d in node.decorator_list)
         shape = ClassShape(own, tuple(bases), tuple(dict.fromkeys(ancestors)), *local, decorators)
@@ -110,11 +112,10 @@ def handler_classes(shapes: dict[ast.ClassDef, ClassShape], models: Models) -> f
 
 
 def _init_params(node: ast.ClassDef) -> tuple[tuple[str, ast.expr | None], ...]:
-    init = next((item for item in node.body if isinstance(item, ast.FunctionDef)
-                 and item.name == "__init__"), None)
-    if init is None:
+    inits = [item for item in node.body if type(item) is ast.FunctionDef and item.name == "__init__"]
+    if not inits:
         return ()
-    params = named(init.args)[1:]
+    params = named(inits[0].args)[1:]
     return tuple((param.arg, param.annotation) for param in params)
 
 
