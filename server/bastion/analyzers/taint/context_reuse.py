@@ -69,8 +69,10 @@ class KeptFunctions:
 
     def __init__(self, generation: tuple) -> None:
         self.generation = generation
-        self._last: dict[int, tuple[ast.AST, tuple, Function]] = {}
-        self._next: dict[int, tuple[ast.AST, tuple, Function]] = {}
+        # by the node itself (equal to itself alone): a look-up without an `id` or `get` call, a
+        # method of the class a keystroke edits (Decimal's 125) at each key
+        self._last: dict[ast.AST, tuple[ast.AST, tuple, Function]] = {}
+        self._next: dict[ast.AST, tuple[ast.AST, tuple, Function]] = {}
         # the entry owning the methods of a class of these bases (mixins.owner_of): the entries
         # are the generation's; asked of each class at each keystroke, 0.7 ms in _pydecimal.py
         self._owners: dict[tuple[str | None, ...], EntryModel | None] = {}
@@ -103,16 +105,11 @@ class KeptFunctions:
         """The function of each of `nodes` classified with the facts `around` them, or None;
         each function returned or made after is given to `keep`."""
         last = self._last
-        found: list[Function | None] = []
-        for node in nodes:
-            kept = last.get(id(node))
-            if kept is None or kept[0] is not node or kept[1] != around:
-                found.append(None)
-                continue
-            function = kept[2]
-            function.class_node = class_node  # a long class's node is new whenever one member is
-            function.request_kinds = ()
-            found.append(function)
+        found = [kept[2] if node in last and (kept := last[node])[1] == around else None for node in nodes]
+        for function in found:
+            if function is not None:
+                function.class_node = class_node  # a long class's node is new whenever one member is
+                function.request_kinds = ()
         return found
 
     def take_class(self, node: ast.ClassDef, around: tuple) -> list[Function] | None:
@@ -131,9 +128,9 @@ class KeptFunctions:
         """`class_node`: the class of `functions`, all its methods."""
         if class_node is None:
             for function in functions:
-                self._next[id(function.node)] = (function.node, around, function)
+                self._next[function.node] = (function.node, around, function)
             return
-        kept = {id(function.node): (function.node, around, function) for function in functions}
+        kept = {function.node: (function.node, around, function) for function in functions}
         self._next.update(kept)
         self._next_classes[id(class_node)] = (class_node, around, functions, kept)
 
