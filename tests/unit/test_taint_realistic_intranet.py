@@ -113,7 +113,7 @@ def go():
     target = request.values.get("next", "/")
     if urlparse(target).netloc:
         return redirect("/")
-    return redirect(target)
+    return redirect(target)  # BST210
 
 
 @app.route("/out")

@@ -206,7 +206,7 @@ def back():
     target = query_arg("next", "/")
     if not same_site(target):
         target = "/"
-    return redirect(target)
+    return redirect(target)  # BST210
 
 
 @bp.route("/away")

@@ -1,10 +1,12 @@
 """Two checks of a redirect target leave text through that a browser takes for another host:
-`if not urlparse(target).netloc:` holds for `/\\evil.com` (a browser reads `\\` as `/`), and
-`startswith("/") and not startswith("//")` for that and for `/\\t/evil.com` (a tab is dropped).
-Each is a proof only where the framework's redirect percent-encodes what it misses, as its source
-does (redirect_encodings.py): Django, Starlette and Sanic encode `\\` and tab; Werkzeug 3 (Flask),
-aiohttp (yarl) and Bottle (`urljoin`) encode `\\` but drop a tab, sending `//evil.com`; Tornado,
-Falcon, Pyramid and Quart send the text as given. Per framework, a vulnerable view beside its safe
+`if not urlparse(target).netloc:` holds for `///evil.com` (a browser skips the extra slashes) and
+`/\\evil.com` (it reads `\\` as `/`), and `startswith("/") and not startswith("//")` for the latter
+and for `/\\t/evil.com` (a tab is dropped). Each is a proof only where the framework's redirect
+percent-encodes what it misses, as its source does (redirect_encodings.py): Django, Starlette and
+Sanic encode `\\`, tab and blanks but keep slashes, so an empty netloc needs `//` refused too there;
+Bottle joins the target onto the request's URL, where no host is this host; Werkzeug 3 (Flask)
+sends `\\t////evil.com` and `/\\t/evil.com` as `//evil.com`, aiohttp (yarl) `////evil.com` as given;
+Tornado, Falcon, Pyramid and Quart send the text as given. Per framework, a vulnerable view beside its safe
 twin, as each one's documentation writes a redirect."""
 
 # ruff: noqa: E501  (cases are small modules)
@@ -26,7 +28,7 @@ ALLOWED_HOSTS = {"accounts.example.com"}
 def login():
     target = request.args.get("next", "/")
     if not urlparse(target).netloc:
-        return redirect(target)
+        return redirect(target)  # BST210
     return redirect("/")
 
 
@@ -36,7 +38,7 @@ def sso():
     parsed = urlparse(target)
     if parsed.netloc and parsed.netloc not in ALLOWED_HOSTS:
         abort(400)
-    return redirect(target)
+    return redirect(target)  # BST210
 
 
 @app.route("/logout")
@@ -57,6 +59,13 @@ from django.shortcuts import redirect
 def login(request):
     target = request.GET.get("next", "/")
     if not urlparse(target).netloc:
+        return redirect(target)  # BST210
+    return redirect("/")
+
+
+def signup(request):
+    target = request.GET.get("next", "/")
+    if not urlparse(target).netloc and not target.startswith("//"):
         return redirect(target)
     return redirect("/")
 
@@ -88,8 +97,15 @@ app = FastAPI()
 @app.get("/login")
 async def login(next: str = "/"):
     if not urlparse(next).netloc:
-        return RedirectResponse(next)
+        return RedirectResponse(next)  # BST210
     return RedirectResponse("/")
+
+
+@app.get("/signup")
+async def signup(next: str = "/"):
+    if urlparse(next).netloc or next.startswith("//"):
+        next = "/"
+    return RedirectResponse(next)
 
 
 @app.get("/logout")
@@ -116,7 +132,7 @@ routes = web.RouteTableDef()
 async def login(request):
     target = request.query.get("next", "/")
     if not urlparse(target).netloc:
-        raise web.HTTPFound(target)
+        raise web.HTTPFound(target)  # BST210
     raise web.HTTPFound("/")
 
 
@@ -141,7 +157,7 @@ async def login(request):
     next_url = request.args.get("next", "/")
     if urlparse(next_url).netloc:
         next_url = "/"
-    return response.redirect(next_url)
+    return response.redirect(next_url)  # BST210
 
 
 @auth.get("/logout")

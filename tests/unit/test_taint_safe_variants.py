@@ -3,8 +3,8 @@
 selects by field (Django's `filter` / `exclude` / `get_object_or_404`, Flask-SQLAlchemy's
 `filter_by` / `get_or_404` / `first_or_404`, `query.get(pk)`, PyMongo's `find_one`) are the
 database's, not the values they were selected by; Django's `get_valid_filename` is one name
-inside the folder it is joined to; a URL with no host (`if not urlparse(u).netloc`) stays on the
-site; a host tested to be a public address (`ipaddress.ip_address(host).is_private` false) names
+inside the folder it is joined to; a URL with no host (`if not urlparse(u).netloc`) does not stay
+on the site in Flask (`////evil.com` is sent as `//evil.com`); a host tested to be a public address (`ipaddress.ip_address(host).is_private` false) names
 no internal service; a name equal to its own `os.path.basename` has no directory; an allow-list
 of constants joined to a constant collection (`("", *HOSTS)`, `HOSTS | {""}`) holds constants;
 `quoteattr` quotes an attribute; and a name none of whose characters is outside a module's
@@ -157,8 +157,8 @@ def fetch_wrong_branch(request):
     return FileResponse(open(os.path.join(UPLOADS, name), "rb"))  # BST201
 '''
 
-# A URL without a host is a path of this site (as `netloc == ""` proves); a test of the
-# scheme alone does not say so. A host tested to be a public address literal names no
+# A URL without a host is not a path of this site in Flask: Werkzeug sends `////evil.com`, which
+# has none, as `//evil.com` (redirect_encodings.py); a test of the scheme alone does not say so either. A host tested to be a public address literal names no
 # internal service; a test of loopback alone, or the private branch, proves nothing.
 HOSTS = '''\
 import ipaddress
@@ -175,14 +175,14 @@ def next_page():
     target = request.args["next"]
     if urlparse(target).netloc:
         return redirect("/")
-    return redirect(target)
+    return redirect(target)  # BST210
 
 
 @app.route("/next2")
 def next_page2():
     target = request.args["next"]
     if not urlparse(target).netloc:
-        return redirect(target)
+        return redirect(target)  # BST210
     return redirect("/")
 
 
@@ -192,7 +192,7 @@ def next_page3():
     host = urlparse(target).netloc
     if host:
         return redirect("/")
-    return redirect(target)
+    return redirect(target)  # BST210
 
 
 @app.route("/next4")
@@ -277,8 +277,9 @@ def echo():
     return "<p>" + doc["bio"] + request.args["name"] + "</p>"  # BST203
 '''
 
-# An allow-list written as constants joined to a module's constant collection (`("", *HOSTS)`,
-# `HOSTS | {""}`) holds constants; hosts the request lists, or a collection a view adds to,
+# An allow-list written as constants joined to a module's constant collection
+# (`("accounts.example.com", *HOSTS)`, `HOSTS | {...}`) holds constants (an empty host among
+# them would let `////evil.com` through, which Werkzeug sends as `//evil.com`); hosts the request lists, or a collection a view adds to,
 # do not.
 JOINED_ALLOW_LISTS = '''\
 from urllib.parse import urlparse
@@ -294,7 +295,7 @@ OPEN = {"example.com"}
 @app.get("/login")
 def login():
     nxt = request.args["next"]
-    if urlparse(nxt).netloc not in ("", *HOSTS):
+    if urlparse(nxt).netloc not in ("accounts.example.com", *HOSTS):
         abort(400)
     return redirect(nxt)
 
@@ -302,7 +303,7 @@ def login():
 @app.get("/login2")
 def login2():
     nxt = request.args["next"]
-    if urlparse(nxt).netloc not in HOSTS | {""}:
+    if urlparse(nxt).netloc not in HOSTS | {"accounts.example.com"}:
         abort(400)
     return redirect(nxt)
 
@@ -310,7 +311,7 @@ def login2():
 @app.get("/mirror")
 def mirror():
     nxt = request.args["next"]
-    if urlparse(nxt).netloc in ["", *MIRRORS, *HOSTS]:
+    if urlparse(nxt).netloc in ["accounts.example.com", *MIRRORS, *HOSTS]:
         return redirect(nxt)
     abort(400)
 

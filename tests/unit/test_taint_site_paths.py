@@ -50,5 +50,47 @@ def profile_done():
 '''
 
 
+# The fix's check (fixes/recipes_redirect.py) and its pieces: printable refuses the tab Werkzeug and
+# a browser drop, so a target led by `/` and then neither `/` nor `\\` is a path for any redirect.
+PRINTABLE = r'''import urllib.parse
+
+from flask import Flask, abort, redirect, request
+
+app = Flask(__name__)
+
+
+@app.get("/login/done")
+def login_done():
+    safe_url = request.args.get("next", "/")
+    if not (safe_url.startswith("/") and not safe_url.startswith(("//", "/\\"))
+            and safe_url.isprintable() and urllib.parse.urlparse(safe_url).netloc == ""):
+        safe_url = "/"
+    return redirect(safe_url)
+
+
+@app.get("/logout/done")
+def logout_done():
+    nxt = request.args.get("next", "/")
+    if not nxt.startswith("/") or nxt.startswith("//") or nxt.startswith("/\\"):
+        abort(400)
+    if not nxt.isprintable():
+        abort(400)
+    return redirect(nxt)
+
+
+@app.get("/settings/done")
+def settings_done():
+    # `/\t/evil.com` passes: Werkzeug drops the tab and sends `//evil.com`
+    target = request.args["next"]
+    if target.startswith(("//", "/\\")) or not target.startswith("/"):
+        abort(400)
+    return redirect(target)  # BST210
+'''
+
+
+def test_a_printable_path_led_by_one_slash_is_a_site_path_everywhere():
+    assert_marked(PRINTABLE)
+
+
 def test_a_path_checked_whole_is_still_an_open_redirect_in_flask():
     assert_marked(APP)

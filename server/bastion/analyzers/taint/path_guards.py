@@ -108,7 +108,8 @@ def may_prove_facts(test: ast.expr) -> bool:
     if kind is ast.Compare:
         part = test.left.value if type(test.left) is ast.Constant else None
         return part == "/" or part == "\\"
-    return kind is ast.Call and type(test.func) is ast.Attribute and test.func.attr == "startswith"
+    return kind is ast.Call and type(test.func) is ast.Attribute \
+        and (test.func.attr == "startswith" or test.func.attr == "isprintable")
 
 
 def prefix_test(test: ast.expr) -> tuple[ast.expr, object] | None:

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 # The facts a site path needs, kept as marks in a value's `clean` (no sink class is named so)
 SLASH_LED, NOT_TWO_SLASHES, NO_BACKSLASH = "site_slash_led", "site_not_two_slashes", "site_no_backslash"
 FACTS = frozenset({SLASH_LED, NOT_TWO_SLASHES, NO_BACKSLASH})
+# `not url.startswith("/\\")` (a backslash after the first slash only is a path's: `/a\\b`), and
+# `url.isprintable()`, which refuses the tab and line breaks a browser and `urlsplit` drop
+NOT_SLASH_BACKSLASH, PRINTABLE = "site_not_slash_backslash", "site_printable"
 
 
 def site_path(ev: Evaluator, tests: list[ast.expr], env: Env, truth: bool) -> Env:
@@ -33,10 +36,9 @@ def site_path(ev: Evaluator, tests: list[ast.expr], env: Env, truth: bool) -> En
     facts: dict[str, set[str]] = {}
     names: dict[str, ast.Name] = {}
     for test in tests:
-        fact = _fact(*held(test, truth))
-        if fact is not None:
-            facts.setdefault(fact[0].id, set()).add(fact[1])
-            names[fact[0].id] = fact[0]
+        for name, fact in _facts(*held(test, truth)):
+            facts.setdefault(name.id, set()).add(fact)
+            names[name.id] = name
     for name, found in facts.items():
         if name not in env or not env[name].tainted or not env[name].prefix:
             continue
@@ -45,14 +47,33 @@ def site_path(ev: Evaluator, tests: list[ast.expr], env: Env, truth: bool) -> En
     return env
 
 
-def _fact(test: ast.expr, truth: bool) -> tuple[ast.Name, str] | None:
-    """What `test`, evaluated to `truth`, proves of a name: it starts with a slash, not with two,
-    or holds no backslash (the marks `FACTS`)."""
-    prefixed = prefix_test(test)
+def _facts(test: ast.expr, truth: bool) -> list[tuple[ast.Name, str]]:
+    """What `test`, evaluated to `truth`, proves of a name: it starts with a slash, not with two
+    nor with a slash and a backslash (`startswith(("//", "/\\\\"))` false proves both), holds no
+    backslash, or is printable."""
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and truth \
+            and test.func.attr == "isprintable" and not test.args and isinstance(test.func.value, ast.Name):
+        return [(test.func.value, PRINTABLE)]
+    prefixed = _prefixes(test)
     if prefixed is not None and isinstance(prefixed[0], ast.Name):
-        if prefixed[1] == "/" and truth:
-            return prefixed[0], SLASH_LED
-        if prefixed[1] == "//" and not truth:
-            return prefixed[0], NOT_TWO_SLASHES
+        led = {SLASH_LED} if prefixed[1] == ("/",) and truth else set()
+        refused = {_REFUSED[p] for p in prefixed[1] if p in _REFUSED} if not truth else set()
+        return [(prefixed[0], fact) for fact in sorted(led | refused)]
     name = without(test, truth, "\\")
-    return (name, NO_BACKSLASH) if isinstance(name, ast.Name) else None
+    return [(name, NO_BACKSLASH)] if isinstance(name, ast.Name) else []
+
+
+_REFUSED = {"//": NOT_TWO_SLASHES, "/\\": NOT_SLASH_BACKSLASH}
+
+
+def _prefixes(test: ast.expr) -> tuple[ast.expr, tuple] | None:
+    """(value, prefixes) of `value.startswith(CONSTANT)` or `value.startswith((C1, C2))`."""
+    prefixed = prefix_test(test)
+    if prefixed is not None:
+        return prefixed[0], (prefixed[1],)
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) \
+            and test.func.attr == "startswith" and len(test.args) == 1 and not test.keywords \
+            and isinstance(test.args[0], ast.Tuple) \
+            and all(isinstance(e, ast.Constant) for e in test.args[0].elts):
+        return test.func.value, tuple(e.value for e in test.args[0].elts)
+    return None

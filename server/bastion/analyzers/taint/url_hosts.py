@@ -21,9 +21,10 @@ URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlp
 # a browser may not read as such: it takes `https://evil.com\@good.example` for evil.com's, so
 # they check what a request library fetches, not where a redirect goes.
 # Not a sink class: an empty `netloc` (`if not urlparse(target).netloc:`) names no host to
-# urlparse, but `/\evil.com` and `\\evil.com` have none either and a browser reads `\` as `/`.
-# Only a redirect that percent-encodes `\` in the Location it sends (redirect_encodings.py) takes such
-# a target as a path of this site. A host tested among constants is known too: `netloc` carries it,
+# urlparse, but `///evil.com` and `/\evil.com` have none either, and a browser skips the extra
+# slashes and reads `\` as `/`. Which redirects take such a target as a path of this site, with or
+# without a test for a leading `//`, is redirect_encodings.py's to say; a request has no host to
+# reach in it, so the mark keeps "ssrf". A host tested among constants is known too: `netloc` carries it,
 # so a test of either holds on the branch where one of them was.
 HOST_FREE = "host_free"
 HOST_FIELDS = {"netloc": frozenset({"redirect", "ssrf", HOST_FREE}), "hostname": frozenset({"ssrf"}),
