@@ -3,8 +3,9 @@
 `/\\evil.com` (it reads `\\` as `/`), and `startswith("/") and not startswith("//")` for the latter
 and for `/\\t/evil.com` (a tab is dropped). Each is a proof only where the framework's redirect
 percent-encodes what it misses, as its source does (redirect_encodings.py): Django, Starlette and
-Sanic encode `\\`, tab and blanks but keep slashes, so an empty netloc needs `//` refused too there;
-Bottle joins the target onto the request's URL, where no host is this host; Werkzeug 3 (Flask)
+Sanic encode `\\`, tab and blanks but keep slashes, and an empty netloc with `//` refused still
+lets `http:evil.com` through (a browser on an https page goes to evil.com);
+Bottle joins the target onto the request's URL, which keeps `http:evil.com`; Werkzeug 3 (Flask)
 sends `\\t////evil.com` and `/\\t/evil.com` as `//evil.com`, aiohttp (yarl) `////evil.com` as given;
 Tornado, Falcon, Pyramid and Quart send the text as given. Per framework, a vulnerable view beside its safe
 twin, as each one's documentation writes a redirect."""
@@ -66,7 +67,7 @@ def login(request):
 def signup(request):
     target = request.GET.get("next", "/")
     if not urlparse(target).netloc and not target.startswith("//"):
-        return redirect(target)
+        return redirect(target)  # BST210
     return redirect("/")
 
 
@@ -105,7 +106,7 @@ async def login(next: str = "/"):
 async def signup(next: str = "/"):
     if urlparse(next).netloc or next.startswith("//"):
         next = "/"
-    return RedirectResponse(next)
+    return RedirectResponse(next)  # BST210
 
 
 @app.get("/logout")
@@ -182,8 +183,8 @@ from bottle import redirect, request, route
 @route("/login")
 def login():
     target = request.query.get("next", "/")
-    if not urlparse(target).netloc:
-        redirect(target)
+    if not urlparse(target).netloc:  # `http:evil.com`: urljoin keeps it, off an https page
+        redirect(target)  # BST210
     redirect("/")
 
 

@@ -271,7 +271,7 @@ def _allowed(ev: Evaluator, env: Env, subject: ast.expr, allowed: tuple | frozen
                                       or isinstance(subject, ast.Name) and subject.id in ev.host_from):
         found = host_of(ev, subject)
         if found is not None:  # the URL is on one of the hosts, and the host one of them
-            # none named (`""`): a path of this site only to a redirect encoding `\`
+            # none named (`""`): no host to request, but a redirect may leave (redirect_encodings.py)
             env = narrow(env, found[0], found[1] - {"redirect"} if "" in allowed else found[1])
             parsed = parsed_local(ev, subject)
             env = env if parsed is None else narrow(env, parsed, found[1])

@@ -20,14 +20,10 @@ URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlp
 # `netloc` is all of it. `hostname` (and httpx's and yarl's `host`) come after the user info, which
 # a browser may not read as such: it takes `https://evil.com\@good.example` for evil.com's, so
 # they check what a request library fetches, not where a redirect goes.
-# Not a sink class: an empty `netloc` (`if not urlparse(target).netloc:`) names no host to
-# urlparse, but `///evil.com` and `/\evil.com` have none either, and a browser skips the extra
-# slashes and reads `\` as `/`. Which redirects take such a target as a path of this site, with or
-# without a test for a leading `//`, is redirect_encodings.py's to say; a request has no host to
-# reach in it, so the mark keeps "ssrf". A host tested among constants is known too: `netloc` carries it,
-# so a test of either holds on the branch where one of them was.
-HOST_FREE = "host_free"
-HOST_FIELDS = {"netloc": frozenset({"redirect", "ssrf", HOST_FREE}), "hostname": frozenset({"ssrf"}),
+# An empty `netloc` (`if not urlparse(target).netloc:`) names no host: a request has none to reach,
+# but a redirect may still leave the site (`///evil.com`, `/\evil.com`, `http:evil.com`:
+# redirect_encodings.py), so the guard keeps "ssrf" alone for it.
+HOST_FIELDS = {"netloc": frozenset({"redirect", "ssrf"}), "hostname": frozenset({"ssrf"}),
                "host": frozenset({"ssrf"})}
 
 
