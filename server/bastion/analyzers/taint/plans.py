@@ -42,7 +42,7 @@ class Plan:
 
     def closure(self, names: set[str]) -> set[str]:
         """callgraph.py's `closure(names)`."""
-        if self._memo is None:
+        if self._memo is None or len(self._module.by_name()) != len(self._module.functions):
             return closure(names, self._module, self._callees_of)
         key = (_CLOSURE, frozenset(names))
         last = self._last[key] if key in self._last else None
