@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 def bindings(ev: Evaluator, name: str) -> list[ast.expr] | None:
     """What the function being run binds `name` to, when each binding is a plain assignment, or
     one item of a tuple assigned item by item (`mac, data = blob[:32], blob[32:]`) (None: another
-    binding, a parameter, a loop, ...; empty: not bound in the function)."""
+    binding, a parameter, a loop, an `except` / `import` name, a `match` capture...; empty: not
+    bound in the function)."""
     function = ev.function.node if ev.function is not None else None
     if function is None:
         return None
@@ -36,8 +37,11 @@ def bindings(ev: Evaluator, name: str) -> list[ast.expr] | None:
                     found.append(value)
                     targets.add(id(bound))
     if any(isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load)
-           and id(node) not in targets for node in ast.walk(function)):
-        return None
+           and id(node) not in targets
+           or isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name == name
+           or isinstance(node, ast.alias) and (node.asname or node.name) == name
+           for node in ast.walk(function)):
+        return None  # also bound as an `except` / `import` name or a `match` capture
     return found
 
 

@@ -22,6 +22,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.argv import leading_text
+from bastion.analyzers.taint.local_bindings import bindings
 from bastion.analyzers.taint.read_ahead import whole_function
 
 if TYPE_CHECKING:
@@ -52,27 +53,15 @@ def package_fixed(ev: Evaluator, node: ast.Call) -> bool:
         return False
     if not isinstance(node.args[0], ast.Name):
         return _names_package(node.args[0])
-    function = whole_function(ev)
-    bound = _bindings(function.node, node.args[0].id) if function is not None else []
-    return bool(bound) and all(value is not None and _names_package(value) for value in bound)
+    if whole_function(ev) is None:  # marked read: every binding in the function is read
+        return False
+    bound = bindings(ev, node.args[0].id)
+    return bool(bound) and all(_names_package(value) for value in bound)
 
 
 def _names_package(node: ast.expr) -> bool:
     text = leading_text(node)
     return "." in text and not text.startswith(".")
-
-
-def _bindings(function: ast.AST, name: str) -> list[ast.expr | None]:
-    """The value of each binding of `name` in `function`: None for one that is no plain
-    `name = value` (a parameter, a loop's or a tuple's target, `+=`, a walrus, an `except` or
-    `import` name, a `match` capture)."""
-    plain = {id(n.targets[0]): n.value for n in ast.walk(function) if isinstance(n, ast.Assign)
-             and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name) and n.targets[0].id == name}
-    return [plain.get(id(n)) for n in ast.walk(function)
-            if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)
-            or isinstance(n, ast.arg) and n.arg == name
-            or isinstance(n, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and n.name == name
-            or isinstance(n, ast.alias) and (n.asname or n.name) == name]
 
 
 def builtin_named(ev: Evaluator, func: ast.expr) -> str | None:
