@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.taint.closures import LocalFunction, call_local
 from bastion.analyzers.taint.domain import ANY, SAFE, UNKNOWN, Value
 from bastion.analyzers.taint.escapes import CONTAINER_TYPES
+from bastion.analyzers.taint.keyword_splats import named_items
 from bastion.analyzers.taint.signatures import packed, positional
 from bastion.analyzers.taint.specs import CallbackModel, Models
 from bastion.analyzers.taint.summaries import apply_summary
@@ -190,7 +191,7 @@ def _handed(ev: Evaluator, model: CallbackModel, node: ast.Call, args: list[Valu
             for key, value in zip(keyword.value.keys, keyword.value.values, strict=True):
                 keyword_nodes.append(ast.keyword(key.value, value))
                 keyword_values[key.value] = held.item(key.value)
-        elif (fields := _named(held)) is not None:  # `kw = {"cmd": cmd}` then `kwargs=kw`
+        elif (fields := named_items(held)) is not None:  # `kw = {"cmd": cmd}` then `kwargs=kw`
             for key, value in fields.items():
                 keyword_nodes.append(ast.keyword(key, _element(keyword.value, key)))
                 keyword_values[key] = value
@@ -241,14 +242,6 @@ def _positional(value: Value) -> list[Value] | None:
     if not items or len(items) > 16 or set(items) != set(range(len(items))):
         return None
     return [items[i] for i in range(len(items))]
-
-
-def _named(value: Value) -> dict[str, Value] | None:
-    """The entries of a dict whose every key is a known string."""
-    items = value.items
-    if not items or not all(type(k) is str and k != ANY for k in items):
-        return None
-    return dict(items)
 
 
 def _element(container: ast.expr, key: int | str) -> ast.expr:
