@@ -1,8 +1,9 @@
 """What `CalleeMemo` keeps of a function node across texts (callee_records.py's `NodeRecord`: the
 text digest, the text's facts, its stored fields, its source searches, a module-level function's
-callees and its analysis cache key) equals what a memo without a cache finds in the same tree,
-after random edits of a document whose block parser reuses the unedited functions' nodes; and
-an unedited function's callees are not found again."""
+callees and its analysis cache key; and what `later` reads of each member of a class) equals what
+a memo without a cache finds in the same tree, after random edits of a document whose block
+parser reuses the unedited functions' nodes; and an unedited function's callees are not found
+again."""
 
 from __future__ import annotations
 
@@ -41,6 +42,12 @@ BLOCKS = [
     "def passed():\n    pool.submit(run, request.args['x'])",
     "def loop(self):\n    return [self.x for self.x in range(3)]",
     "@app.route('/c')\ndef third():\n    return helper(request)",
+    # a field another method of the lineage sets, or a factory on the instance it builds, or not
+    "class Base:\n    def __init__(self, root):\n        self.root = root\n    def read(self, name):\n"
+    "        self.last = name\n        return open(self.root + name)",
+    "class Repo(Base):\n    def recent(self):\n        return self.last",
+    "class Repo(Base):\n    @classmethod\n    def build(cls, name):\n        inst = cls('/')\n"
+    "        inst.last = name\n        return inst\n    def recent(self):\n        return self.last",
 ]
 
 
@@ -70,6 +77,7 @@ def memo_answers(tree, text, cache):
 @example([[0, 4], [0, 1, 4]])  # `run` defined: the module's function names
 @example([[0, 4], [0, 4, 13]])  # `helper` handed the request: its request kinds
 @example([[], [0, 0]])  # two functions of one name: the first's key is its own
+@example([[14, 15], [8, 15], [8, 16], [8, 15]])  # what `later` reads of a member: by its node
 @given(block_versions(BLOCKS))
 def test_kept_node_facts_equal_a_fresh_memo(versions):
     cache = LRU(4096)

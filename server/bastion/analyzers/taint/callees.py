@@ -18,7 +18,7 @@ from bastion.analyzers.taint.callee_searches import TextSearches
 from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.media_types import sets_content_type
-from bastion.analyzers.taint.nodes import any_kept, header_nodes, kept_by_node, twins
+from bastion.analyzers.taint.nodes import LastCall, any_kept, header_nodes, kept_by_node, twins
 from bastion.analyzers.taint.self_dispatch import candidates, picks
 from bastion.analyzers.taint.signatures import every
 from bastion.analyzers.taint.summaries import property_getters
@@ -61,34 +61,40 @@ class CalleeMemo(TextSearches):
         self._shape_digest: bytes | None = None
         self._content_types: dict[int, bool] = {}  # id of a class node -> `sets_content_type`
         self._inits: dict[str, tuple] = {}  # class -> the `__init__` it inherits, its text's digest
+        self._kept_members: LastCall | None = None  # `_member_stores`' answers by node
 
     def __call__(self, function: Function) -> frozenset[str]:
-        found = self.found.get(function.name)
-        if found is None:
-            record = self._record(function)
-            inputs = self._callee_inputs(function) if record is not None else None
-            if record is not None and record.callees is not None and record.callees[0] == inputs:
-                found = self.found[function.name] = record.callees[1]
-                return found
-            found = self.found[function.name] = frozenset(self._callees(function))
-            if record is not None:
-                record.callees = (inputs, found)
-        return found
+        found, name = self.found, function.name
+        if name in found:  # a look-up without `get`, a call: asked ~100 times a key
+            return found[name]
+        record = self._record(function)
+        inputs = self._callee_inputs(function) if record is not None else None
+        if record is not None and record.callees is not None and record.callees[0] == inputs:
+            found[name] = record.callees[1]
+            return found[name]
+        found[name] = callees = frozenset(self._callees(function))
+        if record is not None:
+            record.callees = (inputs, callees)
+        return callees
 
     def _callee_inputs(self, function: Function) -> tuple:
         """What a function's callees follow from but its node's text (the block parser reuses an
         unedited one): the module's shape and its dependencies; a method's also its name, the
         setup methods run before it and the text of the `__init__` it inherits (a key in one
         method found every method's callees again: argparse.py's ~80, 1 ms a key)."""
-        if function.class_name is None:
-            return self._shape(), function.dependencies
-        inherited = self._inits.get(function.class_name)
-        if inherited is None:  # once a class and text, not once a method
-            init = self.module.inherited(function.class_name, "__init__")
+        # each function's first look at each text (Plan.closure's): the shape once made, a
+        # class's `__init__` once found, and no setup methods without the property's call
+        shape = self._shape_digest or self._shape()
+        owner = function.class_name
+        if owner is None:
+            return shape, function.dependencies
+        inits = self._inits
+        if owner not in inits:  # once a class and text, not once a method
+            init = self.module.inherited(owner, "__init__")
             init_function = self.module.function_named(init) if init is not None else None
-            inherited = self._inits[function.class_name] = (
-                init, self.digest(init_function) if init_function is not None else None)
-        return (self._shape(), function.dependencies, function.name, function.set_up_before, *inherited)
+            inits[owner] = (init, self.digest(init_function) if init_function is not None else None)
+        return (shape, function.dependencies, function.name,
+                function.set_up_before if function.setup_methods else (), *inits[owner])
 
     def sets_content_type(self, class_node: ast.ClassDef) -> bool:
         """`media_types.sets_content_type` of a class of the module, walked once: each method of it
@@ -206,10 +212,26 @@ class CalleeMemo(TextSearches):
             lineage = set(self.module.lineage(function.class_name))
             members = [f for f in self.module.functions if f.class_name in lineage]
             stores = self._stores[function.class_name] = frozenset().union(
-                *(self.stores(f) for f in members if f.node.name != "__init__"),
-                *(stored_fields(f.node, holder=None) for f in members if is_factory(f.node)),
-                *(self.module.records.get(cls, ()) for cls in lineage))
+                *self._member_stores(members), *(self.module.records.get(cls, ()) for cls in lineage))
         return stores & reads
+
+    def _member_stores(self, members: list[Function]) -> list[frozenset[str]]:
+        """What `later` reads of each member: the fields it sets but in `__init__`, and a
+        factory's on the instance it builds; each kept by the member's node across texts, as
+        its text decides them (a key in one method of argparse.py's ~20-method classes found
+        every member's again). Not kept where the module defines a name twice: a hidden
+        function's `stores` are its name's."""
+        if len(self.module.by_name()) != len(self.module.functions):
+            return [self._member_part(f) for f in members]
+        if self._kept_members is None:  # one table a text, whichever classes ask
+            self._kept_members = LastCall(self.cache, b"member stores")
+        by_node = {f.node: f for f in members}
+        return self._kept_members.each(list(by_node), lambda node: self._member_part(by_node[node]))
+
+    def _member_part(self, member: Function) -> frozenset[str]:
+        node = member.node
+        return (self.stores(member) if node.name != "__init__" else frozenset()) | (
+            stored_fields(node, holder=None) if is_factory(node) else frozenset())
 
     def stores(self, function: Function) -> frozenset[str]:
         """`facts(function).stores`, found without walking every expression when the facts are
@@ -235,23 +257,24 @@ class CalleeMemo(TextSearches):
         """What is known of the function's node, kept across texts while the block parser
         reuses the node (an unedited function's: the same node has the same text). Not of a
         function a later one of the same name hides: its name's text is the later one's."""
-        record = self._records.get(function.name)
-        if record is not None:
+        records, name = self._records, function.name
+        if name in records:
+            record = records[name]
             return record if record.node is function.node else None
-        if self.cache is not None and self.texts is not None \
-                and self.module.function_named(function.name) is function:
-            node = function.node
-            last = self._last_records
-            record = last[node] if node in last else None
-            if record is None:
-                key = ("text digest", id(node))
-                record = self.cache.get(key)
-                if record is None or record.node is not node:
-                    record = self._moved(node) or NodeRecord(node, blake2b(
-                        self.texts[function.name].encode("utf-8", "surrogatepass"), digest_size=16).digest())
-                    self.cache.put(key, record)
-            self._next_records[node] = record
-            self._records[function.name] = record
+        named = self.module.by_name() if self.cache is not None and self.texts is not None else {}
+        if (named[name] if name in named else None) is not function:
+            return None
+        node = function.node
+        last = self._last_records
+        record = last[node] if node in last else None
+        if record is None:
+            key = ("text digest", id(node))
+            record = self.cache.get(key)
+            if record is None or record.node is not node:
+                record = self._moved(node) or NodeRecord(node, blake2b(
+                    self.texts[name].encode("utf-8", "surrogatepass"), digest_size=16).digest())
+                self.cache.put(key, record)
+        self._next_records[node] = records[name] = record
         return record
 
     def _moved(self, node: ast.AST) -> NodeRecord | None:

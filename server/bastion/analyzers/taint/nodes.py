@@ -91,8 +91,7 @@ def any_kept(memo, tag: bytes, items: list[ast.AST], compute: Callable[[ast.AST]
     of _pydecimal.py's Decimal's 125 was looked up in the LRU at every key in one of them)."""
     if memo is None:
         return any(map(compute, items))
-    last = LastCall(memo, tag, moved)
-    return any(last.get(item, compute) for item in items)
+    return LastCall(memo, tag, moved).any(items, compute)
 
 
 class LastCall:
@@ -114,6 +113,18 @@ class LastCall:
         found = self._next[item] = last[item] if item in last else kept_by_node(
             self._memo, self._tag, item, compute, self._moved)
         return found
+
+    def any(self, items: list[ast.AST], compute: Callable[[ast.AST], bool]) -> bool:
+        """`any(self.get(item, compute) for item in items)`, the look-ups inline (a generator's
+        step and a `get` an item were ~110 calls a keystroke in a method of _pydecimal.py's
+        Decimal, whose class's Content-Type is asked again at each)."""
+        last, asked = self._last, self._next
+        for item in items:
+            found = asked[item] = last[item] if item in last else kept_by_node(
+                self._memo, self._tag, item, compute, self._moved)
+            if found:
+                return True
+        return False
 
     def each(self, items: list[ast.AST], compute: Callable[[ast.AST], _T]) -> list[_T]:
         """`[self.get(item, compute) for item in items]`, the look-ups inline: for a pass over a
