@@ -2,11 +2,11 @@
 nothing it changed (outcome_reuse.py), without making their keys again; and whatever the edits
 (a module constant an unedited function reads, a helper's summary its unedited callers see, an
 import added, a class's `__init__`, a Content-Type set in another method, a key typed in a
-method), a warm analyzer's results are a fresh one's."""
+method, a view's decorators), a warm analyzer's results are a fresh one's."""
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from tests.hypothesis_budget import examples
 from tests.unit.slot_edits import assert_warm_is_fresh, edit_runs, filled, result
 from tests.unit.taint_analysed import analysed
@@ -28,6 +28,10 @@ SLOTS = {
               "        self.base = self.get_argument('b')"),
     "typed": ("    text = build(name)", "    text = build(name)\n    x = subprocess.call(te",
               "    text = build(name)\n    x = subprocess.call(text, shell=True)"),
+    # what a decorator of the module injects as a keyword into the view it wraps (an unedited
+    # view's outcome reads its decorators' texts)
+    "injected": ('        kwargs["name"] = request.args["n"]', '        kwargs["name"] = "ls"',
+                 '        kwargs["other"] = request.args["n"]'),
 }
 
 TEMPLATE = """import subprocess
@@ -87,6 +91,28 @@ def b():
 @app.route("/c")
 def c():
     return os.system(build(clean(request.args["q"])))
+
+
+def keep(f):
+    return f
+
+
+from functools import wraps  # here: the lines above are the other tests'
+
+
+def with_name(f):
+    @wraps(f)
+    def inner(*args, **kwargs):
+{injected}
+        return f(*args, **kwargs)
+    return inner
+
+
+@app.route("/d")
+@keep
+@with_name
+def d(name="ls"):
+    return os.system(name)
 """
 
 
@@ -95,6 +121,7 @@ def _text(choices: dict[str, int]) -> str:
 
 
 @settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(texts=[_text({"injected": 1}), _text({"injected": 0}), _text({"injected": 2})])
 @given(texts=edit_runs(TEMPLATE, SLOTS))
 def test_a_warm_analyzer_after_edits_is_a_fresh_one(texts):
     assert_warm_is_fresh(lambda: TaintAnalyzer(MODELS, RULES), _text({}), texts)

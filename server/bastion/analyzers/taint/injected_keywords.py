@@ -29,8 +29,12 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 def decorators_of(function: Function, module: ModuleContext) -> list[Function]:
     """The module-level functions of the module `function` is decorated with by name."""
-    found = (module.function_named(d.id) for d in function.node.decorator_list
-             if isinstance(d, ast.Name))
+    # asked of each decorated function at every keystroke (outcome_reuse.py): a decorator that
+    # is a call (`@app.route(...)`, 60 views' in views.py) is passed over without a call
+    names = [d.id for d in function.node.decorator_list if d.__class__ is ast.Name]
+    if not names:
+        return []
+    found = [module.function_named(name) for name in names]
     return [f for f in found if f is not None and f.class_name is None]
 
 
