@@ -66,12 +66,13 @@ class TextSearches:
         table = self._tables[pattern_key] = {}
         self.cache.put((b"kept reads", pattern_key), table)
         matching, asked, searched = set(), [], []
-        named = self.module.by_name().get
+        named = self.module.by_name()  # read without `get`, a call a function (_pydecimal's ~230)
         for function in functions:
             node = function.node
             # the same node has the same text, unless a later function of its name now hides it
             # (`_record`): its name's text is the later one's
-            if node in earlier and named(function.name) is function:
+            name = function.name
+            if node in earlier and (named[name] if name in named else None) is function:
                 found = earlier[node]
             else:
                 record, _, found = self._kept(function, trigger)
