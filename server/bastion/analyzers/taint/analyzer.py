@@ -33,6 +33,7 @@ from bastion.analyzers.taint.foreign_changes import foreign_key
 from bastion.analyzers.taint.gate import JudgedGate, registrar_gate, source_gate, words_gate
 from bastion.analyzers.taint.hit_findings import KeptFindings, step_span
 from bastion.analyzers.taint.model_files import load_models
+from bastion.analyzers.taint.nodes import walks_kept
 from bastion.analyzers.taint.outcome_reuse import forget_outcomes
 from bastion.analyzers.taint.plans import forget_plan
 from bastion.analyzers.taint.specs import Models
@@ -130,6 +131,7 @@ class TaintAnalyzer:
         self._registrars = registrar_gate(self.models, incremental)
         self._renders = words_gate(RENDER_WORDS, incremental)  # a search of a 230 kB text: 0.3 ms
         self._parser = BlockParser(memo=self._calls) if incremental else WholeParser()
+        self._incremental = incremental
         self._templates = TemplateFiles()
         self._declared = SHARED_DECLARED
         # Other workspace modules' summaries (workspace.py), set by the front end that knows
@@ -215,6 +217,12 @@ class TaintAnalyzer:
 
     def _result(self, text: str, path: str, parsed: ast.Module | None = None) -> FileResult:
         """`parsed`: `text`'s tree when the engine has parsed it whole (one parse per file)."""
+        if self._incremental:  # the editor's block trees are made anew as it types
+            return self._analysed(text, path, parsed)
+        with walks_kept():  # a scan's trees, shared with the summary store (nodes.py)
+            return self._analysed(text, path, parsed)
+
+    def _analysed(self, text: str, path: str, parsed: ast.Module | None) -> FileResult:
         if not self.rules:
             return NOTHING
         digest = self._digest(text)
