@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import re
 from collections import Counter
 from collections.abc import Iterable
 
-_MAGIC = re.compile(r"[*?[]")
+from bastion.deferred_patterns import deferred
+
+_MAGIC = deferred(r"[*?[]")
 _GRAM = 3
 
 
@@ -87,7 +88,7 @@ class PathPatterns:
                 continue
             if "/" in pattern:
                 self._run.setdefault(pattern.strip("./"), []).append(raw)
-            if _MAGIC.search(pattern) is None:
+            if _MAGIC().search(pattern) is None:
                 self._equal.setdefault(normcase(pattern), []).append(raw)
                 self._parent.setdefault(normcase(pattern.removeprefix("./") + "/"), []).append(raw)
                 continue

@@ -65,7 +65,7 @@ def test_name_occurrences_as_the_regex(name):
 
 @pytest.mark.parametrize("written", WRITTEN)
 def test_module_matches_as_the_regex(written):
-    for rest in (fc._REBOUND, fc._DICT, fc._ATTRIBUTE):
+    for rest in (fc._REBOUND(), fc._DICT(), fc._ATTRIBUTE()):
         pattern = re.compile(_old_module(written) + rest.pattern)
         for text in _texts():
             spaced = written.replace(".", " \n. ")
@@ -77,7 +77,7 @@ def test_module_matches_as_the_regex(written):
 
 @pytest.mark.parametrize("written", WRITTEN)
 def test_after_module_as_the_regex(written):
-    for rest in (fc._SETTER_REST, fc._VARS_REST):
+    for rest in (fc._SETTER_REST(), fc._VARS_REST()):
         pattern = re.compile(_old_module(written) + rest.pattern)
         for text in _texts():
             padded = text.replace("x", written) + text.replace("x", written.replace(".", "\t.\n"))

@@ -15,6 +15,7 @@ import functools
 import re
 
 from bastion.analyzers.taint.domain import ANY, EVERY_CLASS, UNKNOWN, Value, constant, join_all
+from bastion.deferred_patterns import deferred
 
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "csh", "tcsh", "pwsh",
                      "powershell", "powershell.exe"})
@@ -199,8 +200,8 @@ def _together(values: list[Value]) -> Value | None:
     return join_all(values) if values else None
 
 
-_FIRST_WORD = re.compile(r"\s*[^\s%{}]+\s")
-_PLACEHOLDER = re.compile(r"[%{}]")
+_FIRST_WORD = deferred(r"\s*[^\s%{}]+\s")
+_PLACEHOLDER = deferred(r"[%{}]")
 
 
 def leading_text(node: ast.expr) -> str:
@@ -216,9 +217,9 @@ def leading_text(node: ast.expr) -> str:
         node = node.values[0]
     if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
         return ""
-    return _PLACEHOLDER.split(node.value, 1)[0]
+    return _PLACEHOLDER().split(node.value, 1)[0]
 
 
 def starts_with_word(node: ast.expr) -> bool:
     """Whether a constant word and a space start the text `node` builds."""
-    return _FIRST_WORD.match(leading_text(node)) is not None
+    return _FIRST_WORD().match(leading_text(node)) is not None

@@ -7,13 +7,13 @@ line an edit changed. Owned by the block parser (blocks.py), which parses what l
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 
+from bastion.deferred_patterns import deferred
 from bastion.model.text import common_lines
 
-_CONTINUES = re.compile(r"(else|elif|except|finally)\b|[)\]}#]")
-_TOKENS = re.compile(r"#|\"\"\"|'''|'(?:\\.|[^'\\])*'?|\"(?:\\.|[^\"\\])*\"?")
+_CONTINUES = deferred(r"(else|elif|except|finally)\b|[)\]}#]")
+_TOKENS = deferred(r"#|\"\"\"|'''|'(?:\\.|[^'\\])*'?|\"(?:\\.|[^\"\\])*\"?")
 
 
 def block_starts(lines: list[str], lo: int = 0, hi: int | None = None, indent: str = "") -> list[int]:
@@ -45,7 +45,7 @@ def _step(lines: list[str], number: int, state: tuple[str | None, bool], indent:
     if inside or not line.startswith(indent) or len(line) <= width:
         return False, (quote, decorated)
     rest = line[width:]
-    if rest[0] in " \t\r\n\f" or _CONTINUES.match(rest):
+    if rest[0] in " \t\r\n\f" or _CONTINUES().match(rest):
         return False, (quote, decorated)
     if number and lines[number - 1].rstrip().endswith("\\"):
         return False, (quote, decorated)
@@ -105,7 +105,7 @@ def _open_quote(line: str, quote: str | None) -> str | None:
                 return quote
             position, quote = end + 3, None
             continue
-        match = _TOKENS.search(line, position)
+        match = _TOKENS().search(line, position)
         if match is None:
             return None
         token = match.group(0)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import UNKNOWN, Value
 from bastion.analyzers.taint.patterns import Compiled, cleaned_by
+from bastion.deferred_patterns import deferred
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -29,10 +30,10 @@ if TYPE_CHECKING:
 _EMPTY: frozenset[str] = frozenset()
 _LOG = frozenset({"log"})
 # What makes a match depend on the text around it: lookaround, anchors, back references.
-_CONTEXTUAL = re.compile(r"\(\?|[\^$]|\\[AZbB1-9]")
+_CONTEXTUAL = deferred(r"\(\?|[\^$]|\\[AZbB1-9]")
 # A negated class and its repetition: `[^a-z0-9]`, `[^\w.-]+` (a `]` first in the class, or
 # escaped, is part of it).
-_NEGATED = re.compile(r"\[\^(\]?(?:\\.|[^\]\\])*)\][+*]?")
+_NEGATED = deferred(r"\[\^(\]?(?:\\.|[^\]\\])*)\][+*]?")
 _MAX_CHARS = 256
 SUBSTITUTIONS = frozenset({"re.sub", "regex.sub"})
 
@@ -102,7 +103,7 @@ def substituted_cleans(pattern: object, replacement: object) -> frozenset[str]:
     constant: what the result proves (the class's characters and the replacement's)."""
     if not isinstance(pattern, str) or not isinstance(replacement, str):
         return _EMPTY
-    negated = _NEGATED.fullmatch(pattern)
+    negated = _NEGATED().fullmatch(pattern)
     if negated is None and _replaces_line_breaks(pattern, replacement):
         return _LOG
     if negated is None or len(replacement) > _MAX_CHARS:
@@ -123,7 +124,7 @@ def _replaces_line_breaks(pattern: str, replacement: str) -> bool:
     lone CR and a lone LF wherever they are, and so replaces each (no lookaround or anchor, which
     could skip one, no empty match, which could be taken there instead) and the replacement
     writes neither (nor a group, which could put one back)."""
-    if _CONTEXTUAL.search(pattern) or "\r" in replacement or "\n" in replacement \
+    if _CONTEXTUAL().search(pattern) or "\r" in replacement or "\n" in replacement \
             or "\\" in replacement:
         return False
     try:

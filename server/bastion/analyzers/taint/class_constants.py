@@ -35,6 +35,7 @@ from bastion.analyzers.taint.container_changes import changed_in_text as binding
 from bastion.analyzers.taint.context_parts import kept_parts
 from bastion.analyzers.taint.domain import ANY, UNKNOWN, Value, constant
 from bastion.analyzers.taint.nodes import header_nodes, kept_by_node, nodes
+from bastion.deferred_patterns import deferred
 from bastion.engine.cache import LRU
 
 if TYPE_CHECKING:
@@ -198,11 +199,11 @@ def _stored_at(text: str, match: re.Match) -> bool:
     line_end = text.find("\n", match.end())
     before = text[line_start:match.start()]
     after = text[match.end():line_end if line_end >= 0 else len(text)]
-    return _assigned_after(after, _open_brackets(before)) or bool(_BINDS_BEFORE.search(before))
+    return _assigned_after(after, _open_brackets(before)) or bool(_BINDS_BEFORE().search(before))
 
 
-_BINDS_BEFORE = re.compile(r"\b(?:del|as|for)\b")
-_LONE_EQUALS = re.compile(r"(?<![=!<>])=(?!=)")
+_BINDS_BEFORE = deferred(r"\b(?:del|as|for)\b")
+_LONE_EQUALS = deferred(r"(?<![=!<>])=(?!=)")
 
 
 def _open_brackets(text: str) -> int:
@@ -217,7 +218,7 @@ def _assigned_after(after: str, depth: int) -> bool:
             depth += 1
         elif piece in (")", "]", "}"):
             depth -= 1
-        elif depth <= 0 and _LONE_EQUALS.search(piece):
+        elif depth <= 0 and _LONE_EQUALS().search(piece):
             return True
     return False
 

@@ -6,8 +6,6 @@ join), which had reached the module size limit.
 
 from __future__ import annotations
 
-import re
-
 from bastion.analyzers.taint.domain import (
     APP_PATH,
     APPENDED,
@@ -19,12 +17,13 @@ from bastion.analyzers.taint.domain import (
     Value,
     constant,
 )
+from bastion.deferred_patterns import deferred
 
-_HOST_FIXED = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#@\\]+[/?#]|/[^/\\]|[\w.~%!$&'()*+,;=@-][^:/?#\\]*[/?#]")
+_HOST_FIXED = deferred(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#@\\]+[/?#]|/[^/\\]|[\w.~%!$&'()*+,;=@-][^:/?#\\]*[/?#]")
 # Text first that the request did not write and whose value is not known: a configured base URL
 # (`settings.API_URL + "/users/" + uid`); a path or query after it leaves its host.
 _BASE = "\x00"
-_AFTER_BASE = re.compile(r"/[^/\\]|[?#]")
+_AFTER_BASE = deferred(r"/[^/\\]|[?#]")
 _OPERATORS = frozenset({"env", "argv", "stdin"})  # who runs the program writes these
 _HOST_KEPT = frozenset({"redirect"})
 
@@ -34,8 +33,8 @@ def fixes_host(prefix: str) -> bool:
     or to this site (`/static/`, not `//`; `items/`, a relative path: no scheme follows a first
     segment without `:`, nor a space a browser strips); `prefix` may start with `_BASE`."""
     if prefix.startswith(_BASE):
-        return _AFTER_BASE.match(prefix, 1) is not None
-    return _HOST_FIXED.match(prefix) is not None
+        return _AFTER_BASE().match(prefix, 1) is not None
+    return _HOST_FIXED().match(prefix) is not None
 
 
 def concat(parts: list[Value], step: Step | None = None) -> Value:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.nodes import nodes
 from bastion.analyzers.taint.readers import READERS, READING_METHODS
+from bastion.deferred_patterns import deferred
 
 # no aliases: its `qualname` spells a callee as the text writes it (`json.dumps`)
 _AS_WRITTEN = Env({}, frozenset())
@@ -33,8 +34,8 @@ _BEFORE_DEL = re.compile(r"\bdel\s*$")
 _ADDED_TO = re.compile(r"\s*[-+|&^](?!=)")
 # `y or NAME`, `a if c else NAME`: the operand may be the expression's value
 _VALUE_OPERATORS = ("or", "and", "else")
-_STATEMENT_VALUE = re.compile(r"\s*(?:return|yield)\b")  # `return k or NAME`
-_RECEIVER = re.compile(r"\w+(?:\s*\.\s*\w+)*\s*$")  # `self`, `Policy`, `app.policy` before `.NAME`
+_STATEMENT_VALUE = deferred(r"\s*(?:return|yield)\b")  # `return k or NAME`
+_RECEIVER = deferred(r"\w+(?:\s*\.\s*\w+)*\s*$")  # `self`, `Policy`, `app.policy` before `.NAME`
 _BOUNDARY = re.compile(r"\b")  # matched at a position: the characters on both sides are read
 
 
@@ -91,7 +92,7 @@ def changed_at(occurrences: Iterator[re.Match | Span], text: str, attribute: boo
         line_start = max(text.rfind("\n", 0, start) + 1, start - 200)
         line = text[line_start:start]
         if attribute:  # what precedes the object (`x = self`, `return Policy`) hands it on
-            line = _RECEIVER.sub("", line)
+            line = _RECEIVER().sub("", line)
         if _BEFORE_DEL.search(line):
             return True
         method = _METHOD.match(text, end)
@@ -184,7 +185,7 @@ def _operand_handed_on(before: str) -> bool:
     bracket, comma or assignment at its depth, `return`); in doubt (a quote) it is."""
     at = _open_bracket(before, stops=",:=")
     if at is None:
-        return "'" in before or '"' in before or _STATEMENT_VALUE.match(before) is not None
+        return "'" in before or '"' in before or _STATEMENT_VALUE().match(before) is not None
     if before[at] == "(" and _spread(before[:at]):
         return False  # `f(*(k or NAME))` unpacks NAME's elements: copies
     return _handed_on(before[:at + 1])

@@ -31,6 +31,7 @@ from collections.abc import Callable
 from bastion import attrs_classes
 from bastion.analyzers.taint.template_files import walked_folders
 from bastion.analyzers.taint.words_found import words_found
+from bastion.deferred_patterns import deferred
 from bastion.deps.include_lines import may_include
 from bastion.deps.names import manifest_kind
 from bastion.digests import blake2b
@@ -40,7 +41,7 @@ from bastion.package_names import SEPARATORS
 _MAX_MANIFEST_BYTES = 8 * 1024 * 1024  # a large lock file (the deps analyzer reads such too)
 _MAX_CACHED = 256
 _NOT_NAMED: tuple[str | None, frozenset[str], list[str], dict[str, int]] = (None, frozenset(), [], {})
-_CONTINUED = re.compile(r"\\(?:\r\n?|\n)")  # a requirements line joined to the next (pip's)
+_CONTINUED = deferred(r"\\(?:\r\n?|\n)")  # a requirements line joined to the next (pip's)
 
 
 @attrs_classes.frozen
@@ -276,7 +277,7 @@ def _may_declare(path: str, text: str, package: str) -> bool:
     its continued lines are joined as pip joins them; another manifest (TOML, JSON) that names
     it or holds a backslash (an escape in a string may spell the name)."""
     if manifest_kind(path) == "requirements":
-        return may_include(text) or _named(package).search(_CONTINUED.sub("", text)) is not None
+        return may_include(text) or _named(package).search(_CONTINUED().sub("", text)) is not None
     return "\\" in text or _named(package).search(text) is not None
 
 

@@ -6,7 +6,6 @@ dependency's return value, validated or pattern-matched data, and the untrusted 
 from __future__ import annotations
 
 import ast
-import re
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.matchers import NameSet
@@ -23,6 +22,7 @@ from bastion.analyzers.taint.factories import annotated_calls, factory_statement
 from bastion.analyzers.taint.option_types import declared_clean
 from bastion.analyzers.taint.signatures import default_values, named, packed
 from bastion.analyzers.taint.type_aliases import expanded
+from bastion.deferred_patterns import deferred
 
 if TYPE_CHECKING:
     from bastion.analyzers.matchers import Env
@@ -31,13 +31,13 @@ if TYPE_CHECKING:
     from bastion.analyzers.taint.entry_models import EntryModel
     from bastion.engine.cache import LRU
 
-_FLASK_PARAM = re.compile(r"<(?:([^<>:]*):)?([A-Za-z_][A-Za-z0-9_]*)>")
+_FLASK_PARAM = deferred(r"<(?:([^<>:]*):)?([A-Za-z_][A-Za-z0-9_]*)>")
 # Werkzeug's converters that match only digits or a UUID: no injection fits in their value.
 _TYPED_CONVERTERS = frozenset({"int", "float", "uuid"})
 # Sanic's `<name:type>`, the name first: the types it converts to a number, a UUID or a date
 # (`number` is `float` before 21.12); `str`, `path`, `alpha`, `slug` or a regex stay text.
 # Bottle's filters are so written too (`<id:int>`, `<ratio:float>`; `path`, `re` stay text).
-_NAME_FIRST_PARAM = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*):([^<>]*)>")
+_NAME_FIRST_PARAM = deferred(r"<([A-Za-z_][A-Za-z0-9_]*):([^<>]*)>")
 _NAME_FIRST_TYPED = frozenset({"int", "float", "number", "uuid", "ymd"})
 
 
@@ -92,7 +92,7 @@ def _route_typed(function: Function, entry: EntryModel, env: Env, kinds: dict[st
                 and resolve(decorator, env, kinds) in entry.class_routes:
             rules.append(rule.value)
     for rule in rules:
-        for converter, name in _FLASK_PARAM.findall(rule):
+        for converter, name in _FLASK_PARAM().findall(rule):
             (typed if converter.strip() in _TYPED_CONVERTERS else untyped).add(name)
     return typed - untyped
 
@@ -181,7 +181,7 @@ def entry_params(function: Function, entry: EntryModel, decorator: ast.expr | No
         rule = decorator.args[0]
         if isinstance(rule, ast.Constant) and isinstance(rule.value, str):
             converters = {name: converter.strip()
-                          for converter, name in _FLASK_PARAM.findall(rule.value)}
+                          for converter, name in _FLASK_PARAM().findall(rule.value)}
             tainted = [p.arg for p in params if p.arg in converters
                        and converters[p.arg] not in _TYPED_CONVERTERS]
             safe = [p.arg for p in params if converters.get(p.arg) in _TYPED_CONVERTERS]
@@ -189,9 +189,9 @@ def entry_params(function: Function, entry: EntryModel, decorator: ast.expr | No
             and isinstance(rule := decorator.args[0], ast.Constant) and isinstance(rule.value, str):
         # Sanic's and Bottle's `<name:int>`, or Werkzeug's `<int:name>` (Klein): the other
         # order names no parameter of the function
-        typed = {name for name, kind in _NAME_FIRST_PARAM.findall(rule.value)
+        typed = {name for name, kind in _NAME_FIRST_PARAM().findall(rule.value)
                  if kind.strip() in _NAME_FIRST_TYPED} \
-            | {name for converter, name in _FLASK_PARAM.findall(rule.value)
+            | {name for converter, name in _FLASK_PARAM().findall(rule.value)
                if converter.strip() in _TYPED_CONVERTERS}
         safe += [name for name in tainted if name in typed]
         tainted = [name for name in tainted if name not in typed]

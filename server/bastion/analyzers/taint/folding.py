@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.argv import alternative_programs
 from bastion.analyzers.taint.domain import CLEAN, EVERY_CLASS, SAFE, UNKNOWN, Value, constant, join
+from bastion.deferred_patterns import deferred
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -41,7 +42,7 @@ COMPARISONS = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt,
             ast.NotIn: lambda a, b: a not in b, ast.Is: operator.is_, ast.IsNot: operator.is_not}
 _MAX_CONST = 10_000
 # One %-conversion of a format string: mapping key, flags, width, precision, length, type.
-CONVERSION = re.compile(r"%(\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?(.)")
+CONVERSION = deferred(r"%(\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?(.)")
 # Conversions that format a number, and refuse anything else (TypeError): digits, a sign, a point,
 # an exponent, `inf` or `nan`, which break no command, path, query or markup.
 _NUMERIC = frozenset("diouxXeEfFgG")
@@ -56,7 +57,7 @@ _REPRS = frozenset("ra")
 def conversions(text: str) -> list[re.Match] | None:
     """The conversions of a %-format, None when its arguments do not line up with them one to
     one (a `*` width or precision takes one more)."""
-    found = [m for m in CONVERSION.finditer(text) if m.group(4) != "%"]
+    found = [m for m in CONVERSION().finditer(text) if m.group(4) != "%"]
     return None if any(m.group(2) == "*" or m.group(3) == "*" for m in found) else found
 
 
@@ -88,7 +89,7 @@ def before_fields(template: Value, values: list[Value], braces: bool) -> Value:
     if not isinstance(text, str) or not any(v.taint for v in values):
         return template
     if not braces:
-        head = next((text[:m.start()] for m in CONVERSION.finditer(text) if m.group(4) != "%"), None)
+        head = next((text[:m.start()] for m in CONVERSION().finditer(text) if m.group(4) != "%"), None)
         return template if head is None else constant(head)
     literal = []
     try:
@@ -117,7 +118,7 @@ def format_arguments(template: Value, args: list[Value],
                 continue
             if spec and "{" in spec:
                 return None
-            head = _FIELD_HEAD.match(field).group()
+            head = _FIELD_HEAD().match(field).group()
             if not head:
                 head, auto = str(auto), auto + 1
             value = (args[int(head)] if int(head) < len(args) else None) if head.isdecimal() \
@@ -133,7 +134,7 @@ def format_arguments(template: Value, args: list[Value],
 def _accessed(value: Value, accessors: str) -> Value:
     """The part of `value` a field's `.name` / `[key]` accessors read (`{0.host}`, `{0[1]}`),
     while each is a slot the value holds; the whole value past one it may not."""
-    for name, key in _ACCESSOR.findall(accessors):
+    for name, key in _ACCESSOR().findall(accessors):
         slot = name or (int(key) if key.isdecimal() else key)
         if not value.items or slot not in value.items:
             return value
@@ -150,8 +151,8 @@ def mapped_fields(template: Value, args: list[Value]) -> list[Value] | None:
     return format_arguments(template, [], dict(items))
 
 
-_FIELD_HEAD = re.compile(r"[^.\[]*")  # the argument a field names: `0` of `0.name`, `user` of `user[id]`
-_ACCESSOR = re.compile(r"\.([^.\[]+)|\[([^\]]+)\]")  # as string.Formatter reads a field's rest
+_FIELD_HEAD = deferred(r"[^.\[]*")  # the argument a field names: `0` of `0.name`, `user` of `user[id]`
+_ACCESSOR = deferred(r"\.([^.\[]+)|\[([^\]]+)\]")  # as string.Formatter reads a field's rest
 
 
 def percent_parts(left: Value, right: ast.expr, value: Value) -> list[Value]:

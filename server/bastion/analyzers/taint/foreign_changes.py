@@ -32,19 +32,20 @@ from collections.abc import Iterator
 
 from bastion import attrs_classes
 from bastion.analyzers.taint.modules import ModuleGraph, import_matches
+from bastion.deferred_patterns import deferred
 from bastion.digests import blake2b
 from bastion.lazy_log import logger
 
 MAX_FILES = 20000
 _TOLD: set[tuple[str, ...]] = set()  # the roots whose cap the log told (the store's, the keys')
 _SKIPPED = frozenset({"__pycache__", "node_modules", "site-packages"})
-_ITEM = re.compile(r"\s*([A-Za-z_][\w.]*)(?:\s+as\s+(\w+))?\s*$")
+_ITEM = deferred(r"\s*([A-Za-z_][\w.]*)(?:\s+as\s+(\w+))?\s*$")
 # `ALLOWED += [url]` on a list changes it in place (`list.__iadd__`), though it rebinds the name
 _OPERATOR_ASSIGN = r"(?:[-+*/%&|^@]|//|\*\*|>>|<<)="  # `+=` ... `**=`
-_AUGMENTED = re.compile(r"\s*" + _OPERATOR_ASSIGN)
+_AUGMENTED = deferred(r"\s*" + _OPERATOR_ASSIGN)
 Exported = dict[str, dict[str, str]]  # defining file -> {name bound here -> name there}
 _CONTAINER_VALUE = re.compile(r"=[ \t]*(?:[\[{(\\]|(?:frozen)?set[ \t]*\(|tuple[ \t]*\()")
-_NAME = re.compile(r"[A-Za-z_]\w*")
+_NAME = deferred(r"[A-Za-z_]\w*")
 # a binding: a name first on its line, then `=` or an annotation's `:` (a superset of the
 # module-level ones: also those in a module-level `if` / `try`, a class's, a function's). Those
 # after the first line are found after their newline (`re` searches for a leading character
@@ -53,23 +54,23 @@ _BOUND_HEAD = r"[ \t]*([A-Za-z_]\w*)[ \t]*(?:=(?!=)|:)"
 _BOUND_FIRST = re.compile(_BOUND_HEAD)
 _BOUND = re.compile("\n" + _BOUND_HEAD)
 # Each pattern below is matched after a module's name as the text writes it (`_after_module`)
-_REBOUND = re.compile(r"\s*\.\s*(\w+)\s*(?:=(?!=)|" + _OPERATOR_ASSIGN + ")")  # `checks.CMD =`
+_REBOUND = deferred(r"\s*\.\s*(\w+)\s*(?:=(?!=)|" + _OPERATOR_ASSIGN + ")")  # `checks.CMD =`
 # `setattr(checks, `, `delattr(`, mock's `patch.object(`; then the name, if a literal. The call's
 # start is searched once per importer's text (`Imports.setters`), not once per module it imports
 # (a search for `\b(?:setattr|...)` tries every position of the text: 0.8 s of a 323-file scan),
 # a pattern per word (one starting with a word is searched for by its first letters; the three
 # words in one pattern were tried at every position, 3x slower). No two of their matches overlap.
 _SETTER_WORDS = ("setattr", "delattr", "object")
-_SETTER_STARTS = tuple((word, re.compile(word + r"\s*\(\s*")) for word in _SETTER_WORDS)
-_SETTER_REST = re.compile(r"\s*,\s*(?:(?:'(\w+)'|\"(\w+)\")\s*[,)])?")
+_SETTER_STARTS = tuple((word, deferred(word + r"\s*\(\s*")) for word in _SETTER_WORDS)
+_SETTER_REST = deferred(r"\s*,\s*(?:(?:'(\w+)'|\"(\w+)\")\s*[,)])?")
 # any name, through the dict: `vars(checks)` (its start searched once per text, as above) or
 # `checks.__dict__`
-_VARS_START = re.compile(r"vars\s*\(\s*")
-_VARS_REST = re.compile(r"\s*\)")
-_DICT = re.compile(r"\s*\.\s*__dict__\b")
-_ATTRIBUTE = re.compile(r"\s*(\.\s*(\w+))")  # `checks.ALLOWED`
-_SPACES = re.compile(r"\s*")
-_WORD = re.compile(r"\w")
+_VARS_START = deferred(r"vars\s*\(\s*")
+_VARS_REST = deferred(r"\s*\)")
+_DICT = deferred(r"\s*\.\s*__dict__\b")
+_ATTRIBUTE = deferred(r"\s*(\.\s*(\w+))")  # `checks.ALLOWED`
+_SPACES = deferred(r"\s*")
+_WORD = deferred(r"\w")
 
 
 @attrs_classes.define
@@ -239,13 +240,13 @@ def _calls_at(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Where the text's `setattr(`, `delattr(`, `object(` and `vars(` calls start, each as
     (start, end of the opening bracket and the spaces after it): `\\b` in front, as a word."""
     setters = sorted(span for word, pattern in _SETTER_STARTS if word in text
-                     for span in _starts(pattern, text))
-    return setters, _starts(_VARS_START, text) if "vars" in text else []
+                     for span in _starts(pattern(), text))
+    return setters, _starts(_VARS_START(), text) if "vars" in text else []
 
 
 def _starts(pattern: re.Pattern, text: str) -> list[tuple[int, int]]:
     return [match.span() for match in pattern.finditer(text)
-            if not match.start() or not _WORD.match(text, match.start() - 1)]
+            if not match.start() or not _WORD().match(text, match.start() - 1)]
 
 
 def _rebound_through(written: str, text: str, imports: Imports, bound: frozenset[str]) -> set[str]:
@@ -257,7 +258,7 @@ def _rebound_through(written: str, text: str, imports: Imports, bound: frozenset
     parts = written.split(".")
     found: set[str] = set()
     for start, end in imports.setters:
-        match = _after_module(parts, text, end, _SETTER_REST)
+        match = _after_module(parts, text, end, _SETTER_REST())
         if match is None:
             continue
         name = match.group(1) or match.group(2)
@@ -265,14 +266,14 @@ def _rebound_through(written: str, text: str, imports: Imports, bound: frozenset
             if name is None:
                 return set(bound)
             found.add(name)
-    if any(_after_module(parts, text, end, _VARS_REST) and _outside(start, spans)
+    if any(_after_module(parts, text, end, _VARS_REST()) and _outside(start, spans)
            for start, end in imports.vars_calls):
         return set(bound)
     if "__dict__" in text and any(_outside(start, spans) and (
-            not start or not _WORD.match(text, start - 1))
-            for start, _ in _module_matches(parts, text, _DICT)):
+            not start or not _WORD().match(text, start - 1))
+            for start, _ in _module_matches(parts, text, _DICT())):
         return set(bound)
-    for start, match in _module_matches(parts, text, _REBOUND):
+    for start, match in _module_matches(parts, text, _REBOUND()):
         name = match.group(1)
         if name in bound and _outside(start, spans) \
                 and not (start and (text[start - 1].isalnum() or text[start - 1] in "_.")):
@@ -295,14 +296,14 @@ def _wanted(text: str) -> frozenset[str]:
     for match in _CONTAINER_VALUE.finditer(text):
         start = match.start()
         newline = text.rfind("\n", position, start)
-        found.update(_NAME.findall(text, position if newline == -1 else newline + 1, start))
+        found.update(_NAME().findall(text, position if newline == -1 else newline + 1, start))
         position = start
     return frozenset(found)
 
 
 def _items(items: str) -> Iterator[tuple[str, str | None]]:
     for item in items.strip().strip("()").split(","):
-        match = _ITEM.match(item)
+        match = _ITEM().match(item)
         if match is not None:
             yield match.group(1), match.group(2)
         elif item.strip() == "*":
@@ -323,7 +324,7 @@ def _name_changed(local: str, text: str, spans: list[tuple[int, int]]) -> bool:
     for match in name_occurrences(local, text):
         if not _outside(match.start(), spans):
             continue
-        if _AUGMENTED.match(text, match.end()) or changed_at(iter((match,)), text, attribute=False):
+        if _AUGMENTED().match(text, match.end()) or changed_at(iter((match,)), text, attribute=False):
             return True
     return False
 
@@ -334,7 +335,7 @@ def _attributes_changed(written: str, text: str, spans: list[tuple[int, int]],
     from bastion.analyzers.taint.container_changes import Span, changed_at  # see _name_changed
 
     found: set[str] = set()
-    for start, match in _module_matches(written.split("."), text, _ATTRIBUTE):
+    for start, match in _module_matches(written.split("."), text, _ATTRIBUTE()):
         name = match.group(2)
         if name not in wanted or name in found or not _outside(start, spans) \
                 or start and (text[start - 1].isalnum() or text[start - 1] in "_."):
@@ -354,10 +355,10 @@ def _after_module(parts: list[str], text: str, position: int, rest: re.Pattern) 
         return None
     position += len(parts[0])
     for part in parts[1:]:
-        position = _SPACES.match(text, position).end()
+        position = _SPACES().match(text, position).end()
         if not text.startswith(".", position):
             return None
-        position = _SPACES.match(text, position + 1).end()
+        position = _SPACES().match(text, position + 1).end()
         if not text.startswith(part, position):
             return None
         position += len(part)
@@ -373,7 +374,7 @@ def _module_matches(parts: list[str], text: str, rest: re.Pattern) -> Iterator[t
     size = len(head)
     position = text.find(head)
     while position != -1:
-        match = None if _WORD.match(text, position + size) else _after_module(parts, text, position, rest)
+        match = None if _WORD().match(text, position + size) else _after_module(parts, text, position, rest)
         if match is None:
             position = text.find(head, position + 1)
         else:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import ast
 import os
-import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +28,7 @@ from bastion.analyzers.taint.module_level import module_statements
 from bastion.analyzers.taint.modules import ModuleGraph, package_inits
 from bastion.analyzers.taint.scoped import scoped_stores
 from bastion.analyzers.taint.workspace_names import split_name
+from bastion.deferred_patterns import deferred
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.specs import Models
@@ -39,7 +39,7 @@ _VIEWS = frozenset({"route", "get", "post", "put", "delete", "patch", "add_url_r
 _APPS = frozenset({"flask.Flask", "flask.app.Flask"})
 # a module whose text names neither a hook nor a Flask app has neither (most modules: not
 # parsed for this)
-_MAY_HOOK = re.compile(r"\bbefore_(?:app_)?request\b|\bFlask\b")
+_MAY_HOOK = deferred(r"\bbefore_(?:app_)?request\b|\bFlask\b")
 EVERY_VIEW = ("", "")  # the registrar identity of a hook that runs for every request of the app
 
 Identity = tuple[str, str]  # (defining file, name there)
@@ -92,7 +92,7 @@ class HookIndex:
         return self._memo.of(path)
 
     def _made(self, path: str, text: str) -> ModuleHooks:
-        module = self.parsed(path) if _MAY_HOOK.search(text) is not None else None
+        module = self.parsed(path) if _MAY_HOOK().search(text) is not None else None
         return NO_HOOKS if module is None else module_hooks(module.tree, path, module.table, self.models)
 
 

@@ -11,12 +11,12 @@ for the variables the file prints unescaped (template_files.py reads the files).
 from __future__ import annotations
 
 import ast
-import re
 from typing import TYPE_CHECKING
 
 from bastion import attrs_classes
 from bastion.analyzers.taint.domain import ANY, EVERY_CLASS, UNKNOWN, Step, Value, join_all
 from bastion.analyzers.taint.template_files import parse_template
+from bastion.deferred_patterns import deferred
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -28,7 +28,7 @@ _JINJA = {"jinja2.Template": "jinja2.Template", "jinja2.environment.Template": "
 _TORNADO = "tornado.template.Template"
 # What turns Tornado's escaping off in a template's text: `{% autoescape None %}` (any
 # `autoescape` directive: its function is not known here), and `{% raw x %}`, printed as it is
-_TORNADO_UNESCAPED = re.compile(r"\{%-?\s*(?:raw|autoescape)\b")
+_TORNADO_UNESCAPED = deferred(r"\{%-?\s*(?:raw|autoescape)\b")
 # The calls jinja_object, tornado_template and escaped_render answer (calls.py runs them for
 # these alone)
 JINJA_NAMES = frozenset({*_JINJA, _TORNADO})
@@ -46,7 +46,7 @@ UNESCAPED_RENDERS = frozenset({"jinja2.Template().render()",
 # break) escapes `{{ name }}`; `{{!name}}` prints the value as it is.
 STRING_RENDERS = frozenset({"flask.render_template_string", "flask.templating.render_template_string",
                             "bottle.template"})
-_BOTTLE_RAW = re.compile(r"\{\{\s*!\s*([A-Za-z_]\w*)")
+_BOTTLE_RAW = deferred(r"\{\{\s*!\s*([A-Za-z_]\w*)")
 
 
 def unescaped_names(template: str) -> set[str]:
@@ -62,7 +62,7 @@ def printed_raw(render: str | None, args: list[Value], keywords: dict[str | None
             or len(args[0].const) >= 100_000:
         return []
     source = args[0].const
-    names = set(_BOTTLE_RAW.findall(source)) if render == "bottle.template" else unescaped_names(source)
+    names = set(_BOTTLE_RAW().findall(source)) if render == "bottle.template" else unescaped_names(source)
     printed = [keywords[n] for n in names if n in keywords]
     return printed if any(v.tainted for v in printed) else []
 
@@ -84,7 +84,7 @@ def tornado_template(name: str | None, args: list[Value], keywords: dict[str | N
     prints (`autoescape` left to its default, `xhtml_escape`, and no directive in the text
     turning it off); None for any other call."""
     if name != _TORNADO or not args or not isinstance(args[0].const, str) \
-            or _TORNADO_UNESCAPED.search(args[0].const):
+            or _TORNADO_UNESCAPED().search(args[0].const):
         return None
     flag = keywords.get("autoescape")
     if flag is not None and (flag.const is UNKNOWN or not flag.const):

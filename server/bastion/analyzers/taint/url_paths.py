@@ -12,7 +12,6 @@ every binding of the name it passes."""
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -22,12 +21,13 @@ from bastion.analyzers.taint.forms import UPLOADED
 from bastion.analyzers.taint.nodes import nodes
 from bastion.analyzers.taint.read_ahead import whole_function
 from bastion.analyzers.taint.signatures import named, packed
+from bastion.deferred_patterns import deferred
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
 
 # a scheme and a host, then the path, query or fragment: the host cannot change after it
-_FIXED_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#@\\]+[/?#]")
+_FIXED_HOST = deferred(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#@\\]+[/?#]")
 _UPLOADS = (".files", ".FILES")  # a request's uploaded files by field name (Flask, Django, Quart)
 _STREAMS = frozenset({"stream", "file"})  # an upload's file object: Werkzeug's, Starlette's
 _LOOPS = (ast.For, ast.AsyncFor, ast.comprehension)
@@ -73,7 +73,7 @@ def uploaded_file(ev: Evaluator, node: ast.expr) -> bool:
 
 
 def _read_not_named(ev: Evaluator, node: ast.expr) -> bool:
-    return _FIXED_HOST.match(leading_text(node)) is not None or _upload(ev, node) \
+    return _FIXED_HOST().match(leading_text(node)) is not None or _upload(ev, node) \
         or _held(ev, node).kind == UPLOADED
 
 

@@ -38,6 +38,7 @@ from bastion.analyzers.taint.patterns import cleaned_by
 from bastion.analyzers.taint.scoped_hooks import import_env
 from bastion.analyzers.taint.urls_files import UrlsFiles
 from bastion.analyzers.taint.workspace_names import split_name
+from bastion.deferred_patterns import deferred
 
 # the view's name in its module ("ItemView" for `ItemView.as_view()`) -> parameter -> the
 # sink classes every route naming both cleans
@@ -50,8 +51,8 @@ _CONVERTERS = {
     "str": r"[^/]+", "int": r"[0-9]+", "slug": r"[-a-zA-Z0-9_]+", "path": r".+",
     "uuid": r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
 }
-_PATH_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<parameter>[^>]+)>")  # Django's
-_GROUP = re.compile(r"\(\?P<([A-Za-z_]\w*)>")
+_PATH_PARAMETER = deferred(r"<(?:(?P<converter>[^>:]+):)?(?P<parameter>[^>]+)>")  # Django's
+_GROUP = deferred(r"\(\?P<([A-Za-z_]\w*)>")
 # a route is short; a longer regex proves nothing (a hostile urls.py: compiling a 2 MB one takes
 # seconds, and each edit of the file reads its routes again)
 _MAX_ROUTE = 4096
@@ -211,7 +212,7 @@ def _params(rule: ast.expr, regex: bool) -> Params:
 
 def _path_params(route: str) -> Params:
     params: Params = {}
-    for converter, name in _PATH_PARAMETER.findall(route):
+    for converter, name in _PATH_PARAMETER().findall(route):
         pattern = _CONVERTERS.get(converter or "str")
         params[name] = cleaned_by(pattern, 0, "fullmatch") if pattern is not None else frozenset()
     return params
@@ -226,7 +227,7 @@ def _regex_params(route: str) -> Params:
     except (re.error, RecursionError, OverflowError, ValueError):
         return {}
     params: Params = {}
-    for match in _GROUP.finditer(route):
+    for match in _GROUP().finditer(route):
         inner = _group_text(route, match.end())
         params[match.group(1)] = cleaned_by(inner, flags, "fullmatch") if inner is not None else frozenset()
     return params

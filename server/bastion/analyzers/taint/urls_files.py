@@ -15,13 +15,14 @@ import os
 import re
 
 from bastion.analyzers.taint.modules import ModuleGraph
+from bastion.deferred_patterns import deferred
 from bastion.digests import blake2b
 
 _URLS = "urls.py"
 _NAME = r"""["']([A-Za-z_][\w.]{0,200})["']"""
 _SETTINGS = re.compile(r"""DJANGO_SETTINGS_MODULE["']\s*,\s*""" + _NAME)
-_ROOT_URLCONF = re.compile(r"^ROOT_URLCONF\s*=\s*" + _NAME, re.MULTILINE)
-_STAR_IMPORT = re.compile(r"^from\s+\.([A-Za-z_]\w*)\s+import\s+\*", re.MULTILINE)
+_ROOT_URLCONF = deferred(r"^ROOT_URLCONF\s*=\s*" + _NAME, re.MULTILINE)
+_STAR_IMPORT = deferred(r"^from\s+\.([A-Za-z_]\w*)\s+import\s+\*", re.MULTILINE)
 _MAX_STARS = 4  # settings modules a named one star-imports, read for ROOT_URLCONF
 
 
@@ -59,11 +60,11 @@ class UrlsFiles:
             entry = self.graph.text(settings) if settings is not None else None
             if entry is None:
                 return None
-            found = _ROOT_URLCONF.search(entry[0])
+            found = _ROOT_URLCONF().search(entry[0])
             if found:
                 urls = _module_file(project, found.group(1))
                 return urls if urls is not None and self.graph.resolver.holds(urls) else None
-            star = _STAR_IMPORT.search(entry[0])  # `from .base import *`
+            star = _STAR_IMPORT().search(entry[0])  # `from .base import *`
             settings = _module_file(os.path.dirname(settings), star.group(1)) if star else None
         return None
 

@@ -28,6 +28,7 @@ from bastion.analyzers.taint.scoped_hooks import view_registrars
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.top_level_sources import AS_READ
 from bastion.analyzers.taint.workspace_names import exported_names, reexported_names, split_name
+from bastion.deferred_patterns import deferred
 from bastion.digests import blake2b
 
 # How many modules a re-export is followed through (imports may go round).
@@ -234,7 +235,7 @@ def reads_scoped(source: str | ast.Module) -> bool:
     """Whether the module imports Flask's `g` (`from flask import g`, or `import flask`), from
     its tree or, without parsing, its text (the language server asks with the text)."""
     if isinstance(source, str):
-        return _IMPORTS_G.search(source) is not None
+        return _IMPORTS_G().search(source) is not None
     return any(isinstance(node, ast.ImportFrom) and node.module in ("flask", "flask.globals")
                and any(alias.name == "g" for alias in node.names)
                or isinstance(node, ast.Import) and any(a.name == "flask" for a in node.names)
@@ -242,7 +243,7 @@ def reads_scoped(source: str | ast.Module) -> bool:
 
 
 # a superset of the tree's test: an import in a string or a function counts too
-_IMPORTS_G = re.compile(r"^[ \t]*(?:from[ \t]+flask(?:\.globals)?[ \t]+import\b[^\n]*\bg\b"
+_IMPORTS_G = deferred(r"^[ \t]*(?:from[ \t]+flask(?:\.globals)?[ \t]+import\b[^\n]*\bg\b"
                         r"|import[ \t]+flask\b)", re.MULTILINE)
 
 

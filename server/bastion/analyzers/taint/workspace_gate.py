@@ -5,17 +5,17 @@ unparsed, each imported function asked whether it returns untrusted data.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from bastion.analyzers.taint.modules import ModuleResolver, import_table, text_statements
 from bastion.analyzers.taint.top_level_sources import AS_READ
 from bastion.analyzers.taint.workspace_names import split_name
+from bastion.deferred_patterns import deferred
 
 # an attribute called (`http.query_arg(`): what a module bound by an import may be asked for
-_CALLED_ATTRIBUTE = re.compile(r"\.\s*([A-Za-z_]\w*)\s*\(")
+_CALLED_ATTRIBUTE = deferred(r"\.\s*([A-Za-z_]\w*)\s*\(")
 # any attribute (`settings.TARGET`): a global of a module bound by an import may be read
-_ATTRIBUTE = re.compile(r"\.\s*([A-Za-z_]\w*)")
+_ATTRIBUTE = deferred(r"\.\s*([A-Za-z_]\w*)")
 
 
 def imports_source(text: str, path: str | None, resolver: ModuleResolver,
@@ -39,6 +39,6 @@ def imports_source(text: str, path: str | None, resolver: ModuleResolver,
                if (bound := name if module is None else f"{module}.{name}") in table}
     if not modules:
         return False
-    called = sorted(set(_CALLED_ATTRIBUTE.findall(text)))
-    read = sorted({f"{name}{AS_READ}" for name in _ATTRIBUTE.findall(text)})  # `settings.TARGET`
+    called = sorted(set(_CALLED_ATTRIBUTE().findall(text)))
+    read = sorted({f"{name}{AS_READ}" for name in _ATTRIBUTE().findall(text)})  # `settings.TARGET`
     return any(returns_source(target, function) for target in sorted(modules) for function in called + read)
