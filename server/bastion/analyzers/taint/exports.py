@@ -83,7 +83,7 @@ def export(summary: Summary, path: str, lines: list[str],
     """The summary as another file sees it: every step and origin located in `path` (columns
     in characters), no tree of this module kept, its instances' `kinds` placed (placed_kind)."""
     sinks = tuple(Hit(h.sink_class, h.sink, None, None, h.value.evolve(steps=()),
-                      via=tuple(_located(s, path, lines) for s in inner_steps(h)))
+                      via=tuple(_located(s, path, lines) for s in inner_steps(h)), vector=h.vector)
                   for h in summary.sinks)
     fields = {name: _exported_value(value, path, lines, kinds) for name, value in summary.fields.items()}
     return Summary(summary.params, _exported_value(summary.returns, path, lines, kinds), sinks, fields,

@@ -34,7 +34,7 @@ def summary_fingerprint(summary: Summary, place: Callable[[int], object] = _as_i
                 sorted((repr(k), describe(v)) for k, v in (value.items or {}).items()))
     parts = (summary.params, describe(summary.returns),
              sorted(repr((h.sink_class, h.sink, describe(h.value), _placed(h.via, place),
-                          _placed((h.sink_step(),) if h.node is not None else (), place)))
+                          _placed((h.sink_step(),) if h.node is not None else (), place), h.vector))
                     for h in summary.sinks),
              sorted(repr((k, describe(v))) for k, v in summary.fields.items()),
              summary.field_params, summary.hands_on,

@@ -177,7 +177,7 @@ class _Shift:
 
     def hit(self, hit: Hit) -> Hit:
         return Hit(hit.sink_class, hit.sink, self.node(hit.node), self.node(hit.statement),
-                   self.value(hit.value), tuple(self.step(s) for s in hit.via))
+                   self.value(hit.value), tuple(self.step(s) for s in hit.via), hit.vector)
 
     def result(self, result: FunctionResult) -> FunctionResult:
         seen = {}

@@ -25,6 +25,10 @@ class Hit:
     statement: ast.stmt | None
     value: Value
     via: tuple[Step, ...] = ()  # steps inside a callee, for a sink reached through a call
+    # the value is a command's whole argument vector, run without a shell, of a shape this
+    # function does not know (a parameter): a caller's list is judged by its items, the
+    # program apart from its arguments (command_vectors.py)
+    vector: bool = False
 
     def sink_step(self) -> Step:
         node = self.node

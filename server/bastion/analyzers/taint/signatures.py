@@ -52,3 +52,16 @@ def default_values(args: ast.arguments) -> dict[ast.arg, ast.expr]:
     found = dict(zip(listed[len(listed) - len(args.defaults):], args.defaults, strict=True))
     found.update((p, d) for p, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None)
     return found
+
+
+def written_for(node: ast.Call, params: tuple[str, ...], param: int) -> ast.expr | None:
+    """The expression a call writes for the callee's parameter number `param` (of `params`,
+    as `numbered` names them), by position or by keyword; None when not written, or past a
+    `*list` (where each lands is not known)."""
+    for index, given in enumerate(node.args):
+        if isinstance(given, ast.Starred):
+            return None
+        if index == param:
+            return given
+    name = params[param] if param < len(params) else None
+    return next((k.value for k in node.keywords if k.arg == name and name is not None), None)

@@ -11,6 +11,7 @@ from bastion.analyzers.taint.archive_members import members_value
 from bastion.analyzers.taint.arguments import ARGV_MODELS, argv_model
 from bastion.analyzers.taint.argv import subprocess_value
 from bastion.analyzers.taint.call_conditions import CONDITIONS
+from bastion.analyzers.taint.command_vectors import handed_vector
 from bastion.analyzers.taint.confined_parsers import see_parse
 from bastion.analyzers.taint.domain import CLEAN, JSON_ELEMENT, SAFE, UNKNOWN, Value
 from bastion.analyzers.taint.folding import conversions
@@ -145,7 +146,8 @@ def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list
             text = _versioned(ev, sink.before, text, older)
             if older is None:  # undeclared, or a range across the version: it may not be a sink
                 value = value.evolve(modelled=False)
-        ev.hits.append(Hit(sink.sink_class, text, node, ev.statement, value))
+        ev.hits.append(Hit(sink.sink_class, text, node, ev.statement, value,
+                           vector=sink.model == "subprocess" and handed_vector(args, keywords)))
     return produced(candidates, receiver)
 
 

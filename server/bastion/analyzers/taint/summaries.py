@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.taint.command_vectors import vector_parts
 from bastion.analyzers.taint.domain import EVERY_CLASS, UNKNOWN, UNREACHED, Value, join, ordered
 from bastion.analyzers.taint.handed_requests import MethodResult, hands_request, with_request_sources
 from bastion.analyzers.taint.held_calls import apply_held, instance
@@ -199,17 +200,21 @@ def apply_summary(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Va
     call_step = ev.step(node, f"passed to `{callee}`")
     for hit in summary.sinks:
         for origin in ordered(hit.value.taint):
-            argument = passed(bound, origin)
-            if argument is None or not argument.taint or hit.sink_class in argument.clean:
-                continue
-            upstream = upstream_line(argument, hit.sink_class)
-            if upstream is not None:
-                see_reported_inside(ev, hit.path()[-1], hit.sink_class, upstream)
-                continue
-            value = argument.with_step(call_step)
-            value = value.evolve(modelled=value.modelled and hit.value.modelled)
-            ev.hits.append(Hit(hit.sink_class, hit.sink, node, ev.statement, value,
-                               via=inner_steps(hit)))
+            judged = vector_parts(node, summary.params, bound, origin, ev.models.valued_options) \
+                if hit.vector else None
+            for sink_class, argument in judged or ((hit.sink_class, passed(bound, origin)),):
+                if argument is None or not argument.taint or sink_class in argument.clean:
+                    continue
+                upstream = upstream_line(argument, sink_class)
+                if upstream is not None:
+                    see_reported_inside(ev, hit.path()[-1], sink_class, upstream)
+                    continue
+                value = argument.with_step(call_step)
+                value = value.evolve(modelled=value.modelled and hit.value.modelled)
+                # a vector not judged here (a parameter handed on) is its own callers' to judge
+                ev.hits.append(Hit(sink_class, hit.sink, node, ev.statement, value,
+                                   via=inner_steps(hit), vector=hit.vector and judged is None
+                                   and origin.key is None))
     if summary.held:
         apply_held(ev, node, summary, bound, call_step)
     if summary.returns is UNREACHED:  # a recursive cycle's first round (recursion.py)
