@@ -65,7 +65,7 @@ def call_back(ev: Evaluator, node: ast.Call, name: str | None, args: list[Value]
             continue
         handed = _handed(ev, model, node, args, keywords)
         if handed is not None:
-            _call(ev, *handed)
+            run_handed(ev, *handed)
 
 
 def _no_executor(ev: Evaluator, model: CallbackModel, method: str, receiver: Value | None) -> bool:
@@ -273,8 +273,9 @@ def _value(node: ast.Call, expr: ast.expr, args: list[Value],
     return next(keywords[k.arg] for k in node.keywords if k.value is expr)
 
 
-def _call(ev: Evaluator, function: ast.expr, call: ast.Call, args: list[Value],
-          keywords: dict[str | None, Value]) -> None:
+def run_handed(ev: Evaluator, function: ast.expr, call: ast.Call, args: list[Value],
+               keywords: dict[str | None, Value]) -> None:
+    """`function` called as `call` on `args` and `keywords` (also held_calls.py's handed functions)."""
     if isinstance(function, (ast.Lambda, ast.Call)):  # `target=lambda: ...`, a partial
         definition = as_function("<lambda>" if isinstance(function, ast.Lambda)
                                  else ast.unparse(function.func), function, ev.names)

@@ -145,6 +145,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         inputs.append(receiver)  # `shlex.quote(x)`'s `shlex` is no input
         if receiver.taint and method is not None:  # `self.repo.find(q)`: for a caller (held_calls.py)
             hold(ev, node, receiver, args, keywords)
+    elif callee is ast.Name and (env := ev.env) and node.func.id in env and env[node.func.id].taint:
+        hold(ev, node, env[node.func.id], args, keywords)  # `func(value)`, `func` a parameter
     shape = entry.shape  # the checks it can meet
     if shape & _EARLY:
         if name in _MAPS and len(args) > 1 and not keywords:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import Value, ordered
 from bastion.analyzers.taint.results import HeldCall, Hit
+from bastion.analyzers.taint.signatures import written_for
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -30,17 +31,19 @@ _DEPTH = 3  # service -> repository -> its own helper object
 
 def hold(ev: Evaluator, node: ast.Call, receiver: Value | None, args: list[Value],
          keywords: dict[str | None, Value]) -> None:
-    """Keep `node` when it calls a method on what one parameter holds, whole, handing it some
-    parameter's data (else a caller's instance adds nothing the function's walk did not see)."""
+    """Keep `node` when it calls a method on what one parameter holds, whole, or calls the
+    parameter itself (`receiver`: its value), handing it some parameter's data (else a caller's
+    instance or function adds nothing the function's walk did not see)."""
     if receiver is None or receiver.items or len(receiver.taint) != 1 \
-            or not isinstance(node.func, ast.Attribute) or None in keywords:
+            or not isinstance(node.func, (ast.Attribute, ast.Name)) or None in keywords:
         return
     origin = next(iter(receiver.taint))  # a parameter's, seldom: asked before the arguments
     if origin.kind != "param" or origin.key is not None \
             or any(isinstance(a, ast.Starred) for a in node.args) or not any(
             o.kind == "param" for value in (*args, *keywords.values()) for o in value.deep_taint()):
         return
-    ev.held.append(HeldCall(origin.param, node.func.attr, tuple(args), tuple(keywords.items()),
+    method = node.func.attr if isinstance(node.func, ast.Attribute) else ""
+    ev.held.append(HeldCall(origin.param, method, tuple(args), tuple(keywords.items()),
                             ev.step(node, f"calls `{ast.unparse(node.func)}`")))
 
 
@@ -89,6 +92,10 @@ def apply_held(ev: Evaluator, node: ast.Call, summary: Summary, bound: dict[int,
     from bastion.analyzers.taint.summaries import instantiated, passed
 
     for call in summary.held:
+        if not call.method:
+            if not via:  # `node` writes the function for the parameter
+                _run_handed(ev, node, summary.params, call, bound, call_step)
+            continue
         holder = bound.get(call.param)
         if holder is not None and not holder.items and instance(holder) is not None:
             holder = factory_made(ev, holder)
@@ -121,6 +128,27 @@ def apply_held(ev: Evaluator, node: ast.Call, summary: Summary, bound: dict[int,
                 ev.hits.append(Hit(hit.sink_class, hit.sink, node, ev.statement, value, via=inside))
         if method.held and depth < _DEPTH:
             apply_held(ev, node, method, inner, None, steps, depth + 1)
+
+
+def _run_handed(ev: Evaluator, node: ast.Call, params: tuple[str, ...], call: HeldCall,
+                bound: dict[int, Value], call_step) -> None:
+    """`apply(read_upload, name)`, `apply` calling the function it is handed on its other
+    parameter: the function `node` writes there run on what the caller passed, as a callback
+    model's handed function is (callbacks.py: of this module or another workspace module by
+    name, a lambda or a partial in place). Its arguments are placeholders at `node`: the
+    caller's expressions are not its arguments, and a function handed on again stops there."""
+    from bastion.analyzers.taint.callbacks import run_handed
+    from bastion.analyzers.taint.summaries import instantiated
+
+    function = written_for(node, params, call.param)
+    if not isinstance(function, (ast.Name, ast.Attribute, ast.Lambda, ast.Call)):
+        return
+    args = [instantiated(_params_only(value), bound, call_step) for value in call.args]
+    keywords = {name: instantiated(_params_only(value), bound, call_step) for name, value in call.keywords}
+    placeholder = ast.copy_location(ast.Constant(None), node)
+    handed = ast.copy_location(ast.Call(function, [placeholder] * len(args),
+                                        [ast.keyword(name, placeholder) for name in keywords]), node)
+    run_handed(ev, function, handed, args, keywords)
 
 
 def _params_only(value: Value) -> Value:

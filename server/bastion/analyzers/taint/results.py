@@ -70,7 +70,7 @@ class HeldCall:
     the function (origins of kind "param" for what the caller passes)."""
 
     param: int
-    method: str
+    method: str  # "": the parameter itself is called (`def apply(func, value): return func(value)`)
     args: tuple[Value, ...]
     keywords: tuple[tuple[str, Value], ...]
     step: Step  # the call, in the function
