@@ -362,8 +362,13 @@ def bind_arguments(params: tuple[str, ...], node: ast.Call, args: list[Value],
             extra.append(value)
     for name, value in keywords.items():
         if name is None:
+            # a `**kwargs` parameter handed on whole (`run(**kw)`): each named parameter its
+            # item of that name, so that a caller's `cmd=` reaches `cmd` alone, however deep
+            forwarded = not value.items and bool(value.taint) \
+                and all(o.kind == "param" and o.key is None for o in value.taint)
             for slot in range(len(params)):
-                bound.setdefault(slot, value)
+                bound.setdefault(slot, value.item(params[slot]) if forwarded and not
+                                 params[slot].startswith("*") else value)
         elif name in params:
             bound[params.index(name)] = value
         elif options is not None:
