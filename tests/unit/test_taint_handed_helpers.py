@@ -103,3 +103,26 @@ def test_a_function_handed_to_a_helper_of_another_module_runs_there(tmp_path):
     apps = {"uploads/__init__.py": "", "uploads/retry.py": RETRY, "uploads/files.py": FILES,
             "uploads/views.py": VIEWS}
     assert_checked_and_stored(apps, tmp_path, RULE_CWE)
+
+
+INLINE = '''import functools
+
+from flask import Flask, request
+
+from .retry import with_retries
+
+app = Flask(__name__)
+
+
+@app.route("/inline")
+def inline():
+    with_retries(lambda name: open(name).read(), request.args["name"])  # BST201
+    with_retries(functools.partial(open, mode="rb"), request.args["name"])  # BST201
+    with_retries(lambda name: len(name), request.args["name"])
+    return "ok"
+'''
+
+
+def test_a_lambda_or_a_partial_handed_to_a_helper_of_another_module_runs_there(tmp_path):
+    apps = {"uploads/__init__.py": "", "uploads/retry.py": RETRY, "uploads/inline.py": INLINE}
+    assert_checked_and_stored(apps, tmp_path, RULE_CWE)
