@@ -102,9 +102,11 @@ def without(test: ast.expr, truth: bool, part: str) -> ast.expr | None:
 
 def may_prove_facts(test: ast.expr) -> bool:
     """Whether `test`, no `not` around it, has a shape one_component or site_paths learns from
-    (`"/" in name`, `"\\" in url`, `name.startswith(...)`): a guard's other tests (~3 in 4 of a
-    long view's) skip both, which found nothing in them (~20 calls a test)."""
+    (`"/" in name`, `"\\" in url`, `name.startswith(...)`, `parts.scheme`): a guard's other tests
+    (~3 in 4 of a long view's) skip both, which found nothing in them (~20 calls a test)."""
     kind = type(test)
+    if kind is ast.Attribute:
+        return test.attr == "scheme" or test.attr == "netloc"
     if kind is ast.Compare:
         part = test.left.value if type(test.left) is ast.Constant else None
         return part == "/" or part == "\\"

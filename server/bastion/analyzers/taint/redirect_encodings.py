@@ -12,8 +12,11 @@ also refuses a backslash (`... and "\\\\" not in url`): Flask's `redirect("/\\t/
 `Location: //evil.com`. Those two facts keep a target on the site where the redirect
 percent-encodes `\\`, tab and blanks (`/%5Cevil.com`); the three where it refuses a tab; and
 everywhere, a printable target led by `/` and then neither `/` nor `\\` (the fix's check,
-fixes/recipes_redirect.py). The guards mark what they proved (site_paths' facts); sinks.py asks
-here at the sink. No state.
+fixes/recipes_redirect.py). A target not led by `//` whose parse has neither scheme nor host
+(`not p.scheme and not p.netloc and not url.startswith("//")`) may still be `/\\evil.com`, and,
+where `urlsplit` keeps tabs (before Python 3.9.5), `/\\t/evil.com` or `\\t//evil.com`: a path of this
+site where the redirect encodes `\\`, tab and blanks, nowhere else. The guards mark what they
+proved (site_paths' facts); sinks.py asks here at the sink. No state.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from __future__ import annotations
 from bastion.analyzers.taint.site_paths import (
     FACTS,
     NO_BACKSLASH,
+    NO_NETLOC,
+    NO_SCHEME,
     NOT_SLASH_BACKSLASH,
     NOT_TWO_SLASHES,
     PRINTABLE,
@@ -40,6 +45,7 @@ TAB_ENCODED = ("django.", "starlette.", "fastapi.", "sanic.")
 TAB_REFUSED = ("tornado.",)
 _SLASH_LED = frozenset({SLASH_LED, NOT_TWO_SLASHES})
 _PRINTABLE_PATH = frozenset({SLASH_LED, NOT_TWO_SLASHES, PRINTABLE})
+_PARSED_PATH = frozenset({NO_SCHEME, NO_NETLOC, NOT_TWO_SLASHES})
 
 
 def kept_on_site(clean: frozenset[str], name: str | None) -> bool:
@@ -47,5 +53,5 @@ def kept_on_site(clean: frozenset[str], name: str | None) -> bool:
     name = name or ""
     if _PRINTABLE_PATH <= clean and (NOT_SLASH_BACKSLASH in clean or NO_BACKSLASH in clean):
         return True
-    return _SLASH_LED <= clean and name.startswith(TAB_ENCODED) \
+    return (_SLASH_LED <= clean or _PARSED_PATH <= clean) and name.startswith(TAB_ENCODED) \
         or FACTS <= clean and name.startswith(TAB_REFUSED)

@@ -5,7 +5,10 @@ the `or` of the negations false, or the same tests in separate conditions (`if n
 url.startswith("/"): return ...` then `if url.startswith("//"): return ...`): each fact proven
 is kept in the value's `clean` as a mark. Which redirects the marks keep on this site is
 redirect_encodings.py's to say: `/\\t/evil.com` passes all three tests, and a redirect that drops
-the tab instead of encoding it (Werkzeug's, a browser's) sends `//evil.com`.
+the tab instead of encoding it (Werkzeug's, a browser's) sends `//evil.com`. A parse of the target
+with neither scheme nor host (`p = urlparse(url)`, `not p.scheme and not p.netloc`) marks it too,
+with `not url.startswith("//")` Django's check written by hand (`url_has_allowed_host_and_scheme`
+with no host allowed).
 Separate from guards.py, which asks it for each test and when every operand of a condition holds,
 as path_guards.one_component.
 """
@@ -17,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.item_guards import Env, narrow
 from bastion.analyzers.taint.path_guards import held, prefix_test, without
+from bastion.analyzers.taint.url_hosts import parsed_url
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -27,6 +31,9 @@ FACTS = frozenset({SLASH_LED, NOT_TWO_SLASHES, NO_BACKSLASH})
 # `not url.startswith("/\\")` (a backslash after the first slash only is a path's: `/a\\b`), and
 # `url.isprintable()`, which refuses the tab and line breaks a browser and `urlsplit` drop
 NOT_SLASH_BACKSLASH, PRINTABLE = "site_not_slash_backslash", "site_printable"
+# a parse of the URL found no scheme (`not p.scheme`), no host (`not p.netloc`)
+NO_SCHEME, NO_NETLOC = "site_no_scheme", "site_no_netloc"
+_PARSED_FACTS = {"scheme": NO_SCHEME, "netloc": NO_NETLOC}
 
 
 def site_path(ev: Evaluator, tests: list[ast.expr], env: Env, truth: bool) -> Env:
@@ -36,7 +43,7 @@ def site_path(ev: Evaluator, tests: list[ast.expr], env: Env, truth: bool) -> En
     facts: dict[str, set[str]] = {}
     names: dict[str, ast.Name] = {}
     for test in tests:
-        for name, fact in _facts(*held(test, truth)):
+        for name, fact in _facts(*held(test, truth)) + _parsed_facts(ev, *held(test, truth)):
             facts.setdefault(name.id, set()).add(fact)
             names[name.id] = name
     for name, found in facts.items():
@@ -61,6 +68,14 @@ def _facts(test: ast.expr, truth: bool) -> list[tuple[ast.Name, str]]:
         return [(prefixed[0], fact) for fact in sorted(led | refused)]
     name = without(test, truth, "\\")
     return [(name, NO_BACKSLASH)] if isinstance(name, ast.Name) else []
+
+
+def _parsed_facts(ev: Evaluator, test: ast.expr, truth: bool) -> list[tuple[ast.Name, str]]:
+    """What `p.scheme` or `p.netloc` false proves of the URL local `p` parsed."""
+    if truth or not isinstance(test, ast.Attribute) or test.attr not in _PARSED_FACTS:
+        return []
+    url = parsed_url(ev, test.value)
+    return [(url, _PARSED_FACTS[test.attr])] if isinstance(url, ast.Name) else []
 
 
 _REFUSED = {"//": NOT_TWO_SLASHES, "/\\": NOT_SLASH_BACKSLASH}

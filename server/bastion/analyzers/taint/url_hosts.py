@@ -31,7 +31,7 @@ def host_of(ev: Evaluator, node: ast.expr) -> tuple[ast.expr, frozenset[str]] | 
     """The URL expression whose host `node` holds (`urlparse(url).hostname`, `parts.netloc`, or
     a local assigned one of them), with what testing that field proves (`HOST_FIELDS`)."""
     if isinstance(node, ast.Attribute) and node.attr in HOST_FIELDS:
-        url = _parsed_url(ev, node.value)
+        url = parsed_url(ev, node.value)
         return None if url is None else (url, HOST_FIELDS[node.attr])
     if isinstance(node, ast.Name):
         return ev.host_from.get(node.id)
@@ -57,7 +57,7 @@ def domain_suffix(ev: Evaluator, node: ast.expr, env: Env) -> bool:
                                   for s in suffixes)
 
 
-def _parsed_url(ev: Evaluator, node: ast.expr) -> ast.expr | None:
+def parsed_url(ev: Evaluator, node: ast.expr) -> ast.expr | None:
     """The URL expression a `urlparse(...)` result came from (directly or through a local)."""
     if isinstance(node, ast.Call) and ev.qualname(node.func) in URL_PARSERS and node.args:
         return node.args[0]
