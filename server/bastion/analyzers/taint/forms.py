@@ -6,7 +6,9 @@ reading the submitted form: the model's `reads`) holds: `AgeForm(request.POST).c
 .limit` of `limit: int` is; a field declared with an anchored pattern (`name: str =
 Field(pattern=r"^[a-z]+$")`, `Annotated[str, Field(pattern=...)]`, `constr(pattern=...)`) is
 safe for the classes its characters cannot break (annotations.pattern_cleans), one with a
-choice validator (`validate=OneOf([...])`) for every class; every other field, and the form
+choice validator (`validate=OneOf([...])`) for every class; a field that validates into one of
+the constants it is declared with (WTForms' `SelectField(choices=["asc", "desc"])`) holds the
+request's data until the form validated (form_choices.py); every other field, and the form
 itself, is the request's data."""
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ from bastion.analyzers.taint.specs import FormModel, Models
 # form class -> (its data attributes, its fields that validate into clean data, the class methods
 # that build a validated instance, its fields that hold an uploaded file object, its fields that
 # match a pattern with the classes each is then safe for, sorted, the sources an instance built
-# without data reads)
+# without data reads, its fields that hold one of their constant choices once it validated)
 Form = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str],
-             frozenset[tuple[str, tuple[str, ...]]], frozenset[str]]
+             frozenset[tuple[str, tuple[str, ...]]], frozenset[str], frozenset[str]]
 Forms = dict[str, Form]
 # the kind of an uploaded file a form's file field holds: its content is read, not a path
 UPLOADED = "django.core.files.uploadedfile.UploadedFile"
@@ -41,7 +43,7 @@ def validated_forms(shapes: dict[ast.ClassDef, ClassShape], env: Env, kinds: dic
     """The module's form classes: a field a subclass declares again replaces its base's."""
     if not models.forms or not models.form_bases().meets(_all_bases(shapes)):
         return {}  # no class is a form: its fields are not resolved (most modules, each keystroke)
-    declared: dict[str, dict[str, str | None]] = {}  # class -> field -> "clean", "file" or None
+    declared: dict[str, dict[str, str | None]] = {}  # class -> field -> "clean", "file", "choice" or None
     patterned: dict[str, dict[str, tuple[str, ...]]] = {}  # class -> field -> the classes it is safe for
     found: Forms = {}
     named = {node.name: shape for node, shape in shapes.items()}  # an Enum of the module is closed
@@ -50,7 +52,7 @@ def validated_forms(shapes: dict[ast.ClassDef, ClassShape], env: Env, kinds: dic
                      if any(base is not None and base in f.bases for base in shape.bases)), None)
         fields = declared[node.name] = {
             item.targets[0].id: "clean" if form is not None and _chosen(form, item.value, env, kinds)
-            else _declared(form, resolve(item.value, env, kinds)) for item in node.body
+            else _declared(form, resolve(item.value, env, kinds), item.value) for item in node.body
             if isinstance(item, ast.Assign) and len(item.targets) == 1
             and isinstance(item.targets[0], ast.Name) and isinstance(item.value, ast.Call)}
         fields.update({  # `age: int`, `age: int = 0`, `order: Literal["asc", "desc"]`, `conint(ge=1)`
@@ -83,15 +85,34 @@ def validated_forms(shapes: dict[ast.ClassDef, ClassShape], env: Env, kinds: dic
         found[node.name] = (form.data, frozenset(name for name, is_ in merged.items() if is_ == "clean"),
                             form.constructors,
                             frozenset(name for name, is_ in merged.items() if is_ == "file"),
-                            frozenset(matching.items()), form.reads)
+                            frozenset(matching.items()), form.reads,
+                            frozenset(name for name, is_ in merged.items() if is_ == "choice"))
     return found
 
 
-def _declared(form: FormModel | None, field: str | None) -> str | None:
-    """What a field declared with the class `field` holds: "clean" data, a "file" uploaded."""
+def _declared(form: FormModel | None, field: str | None, call: ast.expr | None = None) -> str | None:
+    """What a field declared with the class `field` holds: "clean" data, a "file" uploaded, a
+    "choice" among constants (`call` builds it)."""
     if form is None or field is None:
         return None
+    if field in form.choice_fields and isinstance(call, ast.Call) and _constant_choices(call):
+        return "choice"
     return "clean" if field in form.clean_fields else "file" if field in form.file_fields else None
+
+
+def _constant_choices(call: ast.Call) -> bool:
+    """`SelectField("Sort", choices=[("asc", "Ascending"), "desc"])` (or the fourth argument):
+    constant choices, checked (no `validate_choice=False`)."""
+    given = {k.arg: k.value for k in call.keywords}
+    choices = given.get("choices", call.args[3] if len(call.args) > 3 else None)
+    checked = given.get("validate_choice", call.args[4] if len(call.args) > 4 else None)
+    if checked is not None and not (isinstance(checked, ast.Constant) and checked.value is True) \
+            or None in given:  # `**options` may turn the check off
+        return False
+    items = choices.elts if isinstance(choices, (ast.List, ast.Tuple)) else None
+    return bool(items) and all(isinstance(item, ast.Constant) or isinstance(item, ast.Tuple)
+                               and all(isinstance(part, ast.Constant) for part in item.elts)
+                               for item in items)
 
 
 def _searched(form: FormModel, call: ast.Call, field: str | None) -> tuple[str, ...]:
@@ -189,9 +210,12 @@ def form_instance(form: Form, given: Value, kind: str) -> Value:
     instance itself) hold its clean fields as safe, its file fields as `given`'s uploaded files
     (of the kind `UPLOADED`), its pattern-matched fields as `given` safe for their classes,
     everything else as `given`."""
-    data, clean, _, files, matching, _ = form
+    data, clean, _, files, matching, _, choices = form
     given = given.flat()
-    validated = Value(clean=EVERY_CLASS, items={**dict.fromkeys(files, given.evolve(kind=UPLOADED)),
+    # a choice field's own slot, which a validation narrows (a join reads no `ANY` for a slot
+    # the other branch lacks)
+    validated = Value(clean=EVERY_CLASS, items={**dict.fromkeys(choices, given),
+                                                **dict.fromkeys(files, given.evolve(kind=UPLOADED)),
                                                 **{name: given.evolve(clean=given.clean | frozenset(cleans))
                                                    for name, cleans in matching},
                                                 **dict.fromkeys(clean, SAFE), ANY: given})

@@ -30,6 +30,7 @@ from bastion.analyzers.taint.domain import (
 )
 from bastion.analyzers.taint.environments import join_env
 from bastion.analyzers.taint.expressions import path_of
+from bastion.analyzers.taint.form_choices import VALIDATING, validated_choices
 from bastion.analyzers.taint.helper_guards import guard_helper, helper_test, imported_test
 from bastion.analyzers.taint.item_guards import Env, narrow
 from bastion.analyzers.taint.path_guards import (
@@ -299,6 +300,8 @@ def _with_field(ev: Evaluator, env: Env, node: ast.expr) -> Env:
 
 def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
     func = test.func
+    if isinstance(func, ast.Attribute) and func.attr in VALIDATING and ev.module.forms and not test.args:
+        return validated_choices(ev, test, env)
     if isinstance(func, ast.Attribute) and func.attr in REGEX_TESTS.values() and test.args \
             and "pattern" in ev.models.guard_models:
         # `NAME_RE.fullmatch(name)`, `NAME_RE = re.compile(r"[a-z]+")` in the function or at

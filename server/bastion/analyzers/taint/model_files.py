@@ -263,7 +263,8 @@ class _Checker(FieldReader):
                                       NameSet(self.strings("file_fields")),
                                       frozenset(self.strings("reads")),
                                       NameSet(self.strings("choice_validators")),
-                                      tuple(sorted(patterns.items()))))
+                                      tuple(sorted(patterns.items())),
+                                      NameSet(self.strings("choice_fields"))))
 
     def propagator(self, models: Models) -> None:
         calls, methods = self.named()

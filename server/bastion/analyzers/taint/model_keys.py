@@ -32,7 +32,7 @@ KEYS = {
     "guard": {"calls", "methods", "cleans", "arg", "keyword", "model"},
     "propagator": {"calls", "methods", "decodes", "args", "keywords"},
     "form": {"bases", "data", "clean_fields", "constructors", "file_fields", "reads", "choice_validators",
-             "pattern_fields"},
+             "pattern_fields", "choice_fields"},
     "callback": {"calls", "methods", "function", "rest", "args", "kwargs", "keywords", "mapped",
                  "overridden"},
     "program": {"names", "valued"},

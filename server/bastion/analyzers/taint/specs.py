@@ -59,6 +59,9 @@ class FormModel:
     choice_validators: NameSet = NameSet([])
     # field classes that validate against a fixed pattern, with it: Django's `SlugField`
     pattern_fields: tuple[tuple[str, str], ...] = ()
+    # field classes whose validation accepts only the choices they are declared with (WTForms'
+    # `SelectField(choices=[...])`): one of those constants once the form validated
+    choice_fields: NameSet = NameSet([])
 
 
 # A sink's `when` keyword that must not be given (`{ keyword = "resolve_entities", absent = true }`)
