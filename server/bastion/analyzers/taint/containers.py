@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from bastion.analyzers.taint import configs
 from bastion.analyzers.taint.argv import in_order, program_vectors
 from bastion.analyzers.taint.closures import local_function
 from bastion.analyzers.taint.domain import ANY, CLEAN, EVERY_CLASS, SAFE, UNKNOWN, Value, constant, join
@@ -42,6 +43,8 @@ def subscript(ev: Evaluator, node: ast.Subscript) -> Value:
             return base if not base.taint else base.evolve(const=UNKNOWN)
         return _shifted(base.flat()) if base.taint or base.items else base
     key = ev.eval(node.slice)
+    if base.kind in configs.KINDS:  # `parser["main"]`: that section's options
+        return configs.section_read(base, key.const)
     if type(node.value) is ast.Name and node.value.id in ev.module.enums \
             and not (ev.env and node.value.id in ev.env):
         return SAFE  # `Color[q]`: a member of the module's Enum by name, or it raises

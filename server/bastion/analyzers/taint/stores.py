@@ -65,7 +65,7 @@ def with_slot(container: Value, key: Value, value: Value) -> Value:
     """`container` after `container[key] = value`; a ConfigParser's section replaced whole
     (`conf["s"] = {...}`) may hold any option of it now."""
     if container.kind in configs.KINDS:
-        return configs.section_replaced(container, key, value.flat())
+        return configs.section_replaced(container, key, value)
     items = elements(container)
     slot = key.const if key.const is not UNKNOWN and isinstance(key.const, (str, int)) \
         and not (type(key.const) is int and key.const < 0) else ANY
