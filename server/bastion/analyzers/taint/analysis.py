@@ -32,6 +32,7 @@ from bastion.analyzers.taint.forms import Forms
 from bastion.analyzers.taint.function_keys import function_key, function_texts, inputs_key
 from bastion.analyzers.taint.guards import refine
 from bastion.analyzers.taint.helper_guards import proofs_of
+from bastion.analyzers.taint.module_files import with_files
 from bastion.analyzers.taint.moves import cached_at, kept
 from bastion.analyzers.taint.outcome_reuse import LastOutcomes
 from bastion.analyzers.taint.parameters import parameters
@@ -139,12 +140,7 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     if module.factory_parsers:  # `PARSER.parse_args()` is then argparse's, as a source
         module.kinds = {**module.kinds, **{name: parser.kind for name, parser
                                            in module.factory_parsers.items()}}
-    if templates.found:
-        module.templates = templates.found
-        module.digest = blake2b(module.digest + templates.digest, digest_size=16).digest()
-    module.declared = declared
-    if declared.digest:
-        module.digest = blake2b(module.digest + declared.digest, digest_size=16).digest()
+    with_files(module, templates, declared)
     lines = python_lines(text, split) if text is not None else None
     result = ModuleResult([], [], [], functions=module.functions)
     done = {} if done is None else done
