@@ -182,6 +182,6 @@ def test_settings_with_an_invalid_escape_are_read_where_warnings_are_errors(tmp_
     path = str(tmp_path / "mysite" / "settings.py")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        dirs, _apps, _imported = _evaluate('PAT = "\\d+"\nTEMPLATES = [{"DIRS": ["templates"]}]\n',
+        dirs, _apps, _imported, _user = _evaluate('PAT = "\\d+"\nTEMPLATES = [{"DIRS": ["templates"]}]\n',
                                            path, str(tmp_path))
     assert dirs == (str(tmp_path / "templates"),)

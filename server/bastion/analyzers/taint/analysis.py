@@ -47,6 +47,7 @@ from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.statements import Interpreter
 from bastion.analyzers.taint.template_files import NONE as NO_TEMPLATES
 from bastion.analyzers.taint.template_files import ModuleTemplates
+from bastion.analyzers.taint.user_models import NO_USER, ProjectUser
 from bastion.digests import blake2b
 from bastion.engine.cache import LRU
 from bastion.model.text import text_lines
@@ -104,6 +105,7 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
                    external_routes: dict[str, dict[str, frozenset[str]]] | None = None,
                    external_aliases: dict[str, ast.Subscript] | None = None,
                    declared: Declared = NO_DECLARATIONS,
+                   user: ProjectUser = NO_USER,
                    foreign: frozenset[str] = frozenset()) -> ModuleResult:
     """Interprets the functions that can see untrusted data (without `text`: all of them, or
     `only` those and what they call), callees first; then, while some function returns
@@ -118,7 +120,8 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     qualified name, and `external_routes`, what Django's urls.py routes declare of its views'
     parameters (url_routes.py), and `external_aliases`, their `Annotated` aliases by qualified
     name (type_aliases.py; `external_digest` covers them all); `declared`, the package
-    versions its project declares (declared_versions.py); `foreign`, see `module_context`."""
+    versions its project declares (declared_versions.py); `user`, whether the user model its
+    settings name is keyed by text (user_models.py); `foreign`, see `module_context`."""
     if module is None:
         module = module_context(tree, models, calls, external_bases, text, names_registrar, foreign,
                                 split, external_aliases)
@@ -140,7 +143,7 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     if module.factory_parsers:  # `PARSER.parse_args()` is then argparse's, as a source
         module.kinds = {**module.kinds, **{name: parser.kind for name, parser
                                            in module.factory_parsers.items()}}
-    with_files(module, templates, declared)
+    with_files(module, templates, declared, user)
     lines = python_lines(text, split) if text is not None else None
     result = ModuleResult([], [], [], functions=module.functions)
     done = {} if done is None else done

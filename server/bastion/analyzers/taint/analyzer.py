@@ -39,6 +39,7 @@ from bastion.analyzers.taint.plans import forget_plan
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.template_files import NONE as NO_TEMPLATES
 from bastion.analyzers.taint.template_files import RENDER_WORDS, TemplateFiles
+from bastion.analyzers.taint.user_models import ProjectUsers
 from bastion.analyzers.taint.verdicts import NEEDLES, SQL_NEEDLES, SQL_TEXT, find_sql_text, retractions
 from bastion.analyzers.taint.watched import KINDS as WATCHED
 from bastion.analyzers.taint.workspace_attach import editor_summaries
@@ -133,6 +134,7 @@ class TaintAnalyzer:
         self._parser = BlockParser(memo=self._calls) if incremental else WholeParser()
         self._incremental = incremental
         self._templates = TemplateFiles()
+        self._users = ProjectUsers(self._templates.django_settings)
         self._declared = SHARED_DECLARED
         # Other workspace modules' summaries (workspace.py), set by the front end that knows
         # the workspace roots: `bastion check`, the scan, the language server.
@@ -159,6 +161,7 @@ class TaintAnalyzer:
         imported = workspace.declarations(text, path, versioned) if key else b""
         key += foreign_key(workspace.foreign.changed(path)) if workspace is not None else ""
         return key + self._templates.of_module(text, path, roots).digest.hex() \
+            + self._users.of_module(text, path, roots).digest.hex() \
             + self._declared.of_module(text, path, roots, versioned).digest.hex() + imported.hex() \
             + (workspace.urls_key(text, path) if workspace is not None else "")
 
@@ -178,6 +181,7 @@ class TaintAnalyzer:
         self.document_closed("")
         self._parser.forget()
         self._templates.forget()
+        self._users.forget()
         self._declared.forget()
 
     def document_closed(self, path: str) -> None:
@@ -185,7 +189,7 @@ class TaintAnalyzer:
         next text is checked whole, as another document's is."""
         self._last_digest = None
         for memo in (self._gate, self._judged, self._registrars, self._renders, self._parser,
-                     self._templates, self._declared):
+                     self._templates, self._declared, self._users):
             memo.forget_text()
         forget_document(self._calls)
         forget_outcomes(self._calls)
@@ -195,6 +199,7 @@ class TaintAnalyzer:
 
     def disk_changed(self, paths: Collection[str]) -> None:
         self._templates.disk_changed()
+        self._users.forget_text()
 
     def watched_files(self) -> tuple[WatchedFiles, ...]:
         return WATCHED  # templates, and manifests declaring versions (watched.py)
@@ -205,7 +210,7 @@ class TaintAnalyzer:
         """Template files are read from `texts` (a normalised absolute path -> the editor's
         text, None when not open) before the disk: the language server holds the documents;
         it calls `disk_changed` with a template's path when its text changes."""
-        self._templates.open_texts = texts
+        self._templates.open_texts = self._users.open_texts = texts
 
     def retract(self, text: str, path: str, findings: list[Finding]) -> dict[int, str]:
         """Index -> why, for the pattern findings the taint verdicts retract (verdicts.py)."""
@@ -233,6 +238,9 @@ class TaintAnalyzer:
         if templates.found:  # a changed template file changes the result
             digest.update(b"\0templates\0" + templates.digest)
         declared = self._declared.of_module(text, path, _roots(workspace), self.models.versioned)
+        user = self._users.of_module(text, path, _roots(workspace))
+        if user.digest:  # an edited user model or settings module changes the result
+            digest.update(b"\0users\0" + user.digest)
         if declared.digest:  # a changed manifest changes the result
             digest.update(b"\0declared\0" + declared.digest)
         key = digest.digest()
@@ -299,7 +307,7 @@ class TaintAnalyzer:
                                 external_forms=external.forms if external else None,
                                 external_routes=external.routes if external else None,
                                 external_aliases=external.aliases if external else None,
-                                declared=declared, foreign=foreign)
+                                declared=declared, foreign=foreign, user=user)
         for name, size in result.skipped:
             log.warning("taint analysis skipped %s in %s: %d statements (limit 1500)", name, path, size)
         found: dict[tuple, Finding] = {}

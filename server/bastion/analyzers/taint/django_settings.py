@@ -1,6 +1,8 @@
 """Where a Django project's settings say its templates are: the folders of `TEMPLATES = [{"DIRS":
 [...]}]` (or the old `TEMPLATE_DIRS`), and the `templates` folder of each of its `INSTALLED_APPS`
-(Django's app directories loader).
+(Django's app directories loader); and where its user model is declared: `AUTH_USER_MODEL =
+"accounts.User"` names the class `User` of the installed app labelled `accounts` (by default its
+package's last name), in that app's `models.py` (user_models.py reads it).
 
 The settings module is the one `manage.py` names (`DJANGO_SETTINGS_MODULE`, "mysite.settings"),
 else a `settings.py` beside the view or in one of its parent folders, up to the root; a settings
@@ -14,7 +16,8 @@ the root) and kept by (mtime, size); one the editor holds open is read from its 
 templates as a saved one does. Each file looked at is stamped in the caller's identity, so
 that an edited settings module changes the module digest (function memo, result caches).
 
-Owner: template_files.TemplateFiles holds one `DjangoSettings` (guarded by its own lock).
+Owner: template_files.TemplateFiles holds one `DjangoSettings` (guarded by its own lock);
+user_models.ProjectUsers asks the same one, and keeps what it reads of a user model's file in it.
 """
 
 from __future__ import annotations
@@ -55,9 +58,29 @@ class DjangoSettings:
         """(the template folders the settings name, the template folders of the installed apps)
         for a view whose folder and parents are `walked`; `opened`: a normalised path -> the
         editor's text of that file, None when it is not open."""
+        found = self._project(walked, roots, identity, opened)
+        return (found[0], tuple(os.path.join(app, "templates") for app in found[1])) \
+            if found is not None else ((), ())
+
+    def user_model(self, walked: list[str], roots: tuple[str, ...], identity: blake2b,
+                   opened: Opened = None) -> tuple[tuple[str, ...], str] | None:
+        """(the files that may declare it, its class name) of the user model the settings name
+        (`AUTH_USER_MODEL`), when it is one of the project's apps'; None without one."""
+        found = self._project(walked, roots, identity, opened)
+        if found is None or found[2] is None:
+            return None
+        label, _, name = found[2].rpartition(".")
+        folders = [app for app in found[1] if os.path.basename(app) == label]
+        return (tuple(path for app in folders for path in (os.path.join(app, "models.py"),
+                                                           os.path.join(app, "models", "__init__.py"))),
+                name) if folders and name.isidentifier() else None
+
+    def _project(self, walked: list[str], roots: tuple[str, ...], identity: blake2b,
+                 opened: Opened) -> tuple[tuple[str, ...], tuple[str, ...], str | None] | None:
+        """What the project's settings say (`_settings`), found as `folders` says."""
         for folder in walked:
             manage = os.path.join(folder, "manage.py")
-            named = self._kept(manage, roots, identity, _settings_name, opened)
+            named = self.kept(manage, roots, identity, _settings_name, opened)
             if isinstance(named, str):
                 parts = named.split(".")
                 module = os.path.join(folder, *parts)
@@ -71,38 +94,41 @@ class DjangoSettings:
                                    opened)
             if found is not None:
                 return found
-        return (), ()
+        return None
 
-    def _settings(self, path: str, project: str, roots: tuple[str, ...], identity: blake2b,
-                  opened: Opened) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-        """The folders a settings module (and what it star-imports) configures; None when
-        there is no such file."""
+    def _settings(self, path: str, project: str, roots: tuple[str, ...], identity: blake2b, opened: Opened
+                  ) -> tuple[tuple[str, ...], tuple[str, ...], str | None] | None:
+        """(template folders, the installed apps' folders, `AUTH_USER_MODEL`) a settings module
+        (and what it star-imports) configures; None when there is no such file."""
         dirs: list[str] = []
         apps: list[str] = []
+        user: str | None = None
         waiting, seen, first = [path], set(), True
         while waiting and len(seen) < _MAX_FILES:
             current = waiting.pop(0)
             if current in seen:
                 continue
             seen.add(current)
-            read = self._kept(current, roots, identity, lambda t, p=current: _evaluate(t, p, project),
+            read = self.kept(current, roots, identity, lambda t, p=current: _evaluate(t, p, project),
                               opened)
             if not isinstance(read, tuple):
                 if first:
                     return None
                 continue
             first = False
-            found_dirs, found_apps, imported = read
+            found_dirs, found_apps, imported, found_user = read
             dirs.extend(found_dirs)
             apps.extend(found_apps)
-            if not found_dirs:
+            user = user or found_user
+            if not found_dirs:  # (a user model named only in a module it star-imports is not found)
                 waiting.extend(imported)
-        return tuple(dict.fromkeys(dirs)), tuple(dict.fromkeys(apps))[:_MAX_APPS]
+        return tuple(dict.fromkeys(dirs)), tuple(dict.fromkeys(apps))[:_MAX_APPS], user
 
-    def _kept(self, path: str, roots: tuple[str, ...], identity: blake2b, parse,
-              opened: Opened) -> object:
+    def kept(self, path: str, roots: tuple[str, ...], identity: blake2b, parse,
+             opened: Opened) -> object:
         """What `parse` makes of the file's text (None when it is not a readable file), kept
-        by its stamp; a file that exists, or is open, is stamped in `identity`."""
+        by its stamp; a file that exists, or is open, is stamped in `identity`. A project's
+        user model file is read through it too (user_models.py): one parse a path."""
         data, stamp = open_or_disk(path, opened)
         if stamp is None:
             return None
@@ -142,14 +168,15 @@ def _settings_name(text: str) -> str | None:
 
 
 def _evaluate(text: str, path: str, project: str
-              ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """(template folders, app template folders, relatively star-imported modules) of a
-    settings module's text."""
+              ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], str | None]:
+    """(template folders, app folders, relatively star-imported modules, `AUTH_USER_MODEL`) of
+    a settings module's text."""
     paths: dict[str, Value] = {"__file__": path}
     strings: dict[str, Value] = {}  # the same names, their strings as written (app lists)
     dirs: list[str] = []
     apps: list[str] = []
     imported: list[str] = []
+    user = None
     here = os.path.dirname(path)
     for statement in parse_code(text).body:
         if isinstance(statement, ast.ImportFrom) and statement.level == 1 and statement.module \
@@ -165,13 +192,16 @@ def _evaluate(text: str, path: str, project: str
                     dirs.extend(_dirs_of(backend, paths, project))
         elif target == "TEMPLATE_DIRS":
             dirs.extend(_paths(_value(statement.value, paths, project)))
+        elif target == "AUTH_USER_MODEL" and isinstance(statement.value, ast.Constant) \
+                and isinstance(statement.value.value, str):
+            user = statement.value.value
         elif target == "INSTALLED_APPS":
             apps.extend(_app_folder(project, app)
                         for app in _paths(_value(statement.value, strings, project, literal=True)))
         else:
             paths[target] = _value(statement.value, paths, project)
             strings[target] = _value(statement.value, strings, project, literal=True)
-    return tuple(dirs), tuple(a for a in apps if a), tuple(imported)
+    return tuple(dirs), tuple(a for a in apps if a), tuple(imported), user
 
 
 def _dirs_of(backend: ast.Dict, names: dict[str, Value], project: str) -> list[str]:
@@ -186,8 +216,8 @@ def _paths(value: Value) -> list[str]:
 
 
 def _app_folder(project: str, app: str) -> str | None:
-    """The templates folder of an installed app ("blog", "blog.apps.BlogConfig"); None for
-    Django's own and other installed packages' (not in the project: their folder is absent)."""
+    """The folder of an installed app ("blog", "blog.apps.BlogConfig"); None for Django's own
+    and other installed packages' (not in the project: their folder is absent)."""
     parts = app.split(".")
     while parts and parts[-1][:1].isupper():  # an AppConfig class
         parts.pop()
@@ -195,7 +225,7 @@ def _app_folder(project: str, app: str) -> str | None:
         parts.pop()
     if not parts or parts[0] == "django" or any(not p.isidentifier() for p in parts):
         return None
-    return os.path.join(project, *parts, "templates")
+    return os.path.join(project, *parts)
 
 
 def _value(node: ast.expr, names: dict[str, Value], project: str, literal: bool = False) -> Value:

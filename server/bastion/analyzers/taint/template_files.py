@@ -110,6 +110,11 @@ class TemplateFiles:
         # then the verdicts) with the same text
         self._last: tuple[str, str, tuple[str, ...], ModuleTemplates] | None = None
 
+    @property
+    def django_settings(self) -> DjangoSettings:
+        """The project settings it reads (user_models.ProjectUsers asks the same)."""
+        return self._django
+
     def of_module(self, text: str, path: str, roots: tuple[str, ...]) -> ModuleTemplates:
         if not path or not any(word in text for word in RENDER_WORDS):
             return NONE

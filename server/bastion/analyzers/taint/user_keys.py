@@ -10,8 +10,8 @@ sign-up), or a Flask-Login user class (`UserMixin`) that does not declare `id` a
 or MongoEngine model keys rows so without declaring it): Flask-Login's own example keeps the
 user's e-mail address there (`user.id = email`), and its `get_id()` returns text. Where the
 module declares no user model, the key stays a number: Django's default user model is keyed by
-an `AutoField`, and the user model of another module is not read (a view module seldom declares
-its models; a project keying users by text is the rare one, and either error costs the same).
+an `AutoField`, unless the project's settings name a user model of its own (`AUTH_USER_MODEL`)
+that user_models.py finds keyed by text in its app's `models.py` (`declared_text_key`).
 
 Stateless: computed with the module's context (context.py), from its class shapes."""
 
@@ -62,9 +62,32 @@ def _body(node: ast.ClassDef, shape: ClassShape, nodes: dict[str, ast.ClassDef])
     return [*node.body, *(s for name in shape.ancestors if name in nodes for s in nodes[name].body)]
 
 
+def declared_text_key(tree: ast.Module, name: str) -> bool:
+    """Whether the class `name` of another module's `tree` (the user model the settings name)
+    declares a primary key that is not a number, in its body or its ancestors' of that module."""
+    env = Env({}, set())
+    for statement in tree.body:
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            env.add_import(statement)
+    nodes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    body, waiting, seen = [], [name], set()
+    while waiting and len(seen) < 8:  # the class, then the bases it names of that module
+        current = nodes.get(waiting.pop(0))
+        if current is None or current.name in seen:
+            continue
+        seen.add(current.name)
+        body.extend(current.body)
+        waiting.extend(base.id for base in current.bases if isinstance(base, ast.Name))
+    return _text_key(body, env, {})
+
+
 def _text_primary_key(node: ast.ClassDef, shape: ClassShape, nodes: dict[str, ast.ClassDef],
                       env: Env, kinds: dict[str, str]) -> bool:
-    for statement in _body(node, shape, nodes):
+    return _text_key(_body(node, shape, nodes), env, kinds)
+
+
+def _text_key(body: list[ast.stmt], env: Env, kinds: dict[str, str]) -> bool:
+    for statement in body:
         value = statement.value if isinstance(statement, (ast.Assign, ast.AnnAssign)) else None
         if isinstance(value, ast.Call) and any(k.arg == "primary_key" and isinstance(k.value, ast.Constant)
                                                and k.value.value is True for k in value.keywords):
