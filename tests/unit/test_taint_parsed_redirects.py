@@ -52,6 +52,18 @@ def profile(request):
     return redirect("/")
 
 
+def is_local(url):
+    parts = urlparse(url)
+    return not parts.scheme and not parts.netloc and not url.startswith("//")
+
+
+def settings(request):
+    target = request.GET.get("next", "/")
+    if not is_local(target):
+        return redirect("/")
+    return redirect(target)
+
+
 def rebound(request):
     target = request.GET.get("next", "/")
     parts = urlparse("/home")
