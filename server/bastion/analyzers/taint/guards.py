@@ -301,7 +301,9 @@ def _with_field(ev: Evaluator, env: Env, node: ast.expr) -> Env:
 def _call(ev: Evaluator, test: ast.Call, env: Env) -> Env:
     func = test.func
     if isinstance(func, ast.Attribute) and func.attr in VALIDATING and ev.module.forms and not test.args:
-        return validated_choices(ev, test, env)
+        chosen = validated_choices(ev, test, env)
+        if chosen is not env:  # else another `validate()`, maybe a helper guard of the module's
+            return chosen
     if isinstance(func, ast.Attribute) and func.attr in REGEX_TESTS.values() and test.args \
             and "pattern" in ev.models.guard_models:
         # `NAME_RE.fullmatch(name)`, `NAME_RE = re.compile(r"[a-z]+")` in the function or at
