@@ -99,7 +99,7 @@ def in_order(vector: Value) -> list[Value] | None:
     items = vector.items
     if not items or ANY in items or set(items) != set(range(len(items))):
         return None
-    return [items[i] for i in range(len(items))]
+    return [*map(items.__getitem__, range(len(items)))]  # in C: no comprehension's frame
 
 
 def program_name(value: Value) -> str | None:

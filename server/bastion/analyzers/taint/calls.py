@@ -31,11 +31,12 @@ from bastion.analyzers.taint.domain import (
     join,
     join_all,
     keyed,
+    params_only,
 )
 from bastion.analyzers.taint.forms import built_as_record, form_called, form_instance, instance_form
 from bastion.analyzers.taint.getter_types import converts
 from bastion.analyzers.taint.handed_requests import READS, MethodResult, bare_param, hands_request
-from bastion.analyzers.taint.held_calls import hold, instance
+from bastion.analyzers.taint.held_calls import hold, holds_instance
 from bastion.analyzers.taint.instances import (
     class_called,
     construct,
@@ -194,7 +195,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
                 and (receiver.kind or "").startswith("pathlib."):
             # `os.path.join(BASE, name)`: a later part that may be absolute replaces the base
             first = 0 if method == "joinpath" else 1
-            args = [*args[:first], *(as_component(a) for a in args[first:])]
+            args = [*args[:first], *map(as_component, args[first:])]
             inputs = [*args, *keywords.values(), *([receiver] if receiver is not None and not on_module
                                                      else [])]
         if name in FILE_OPENERS or method in _PATH_READS and not on_module \
@@ -241,7 +242,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         built = construct(ev, node, name, args, keywords) \
             if carries or hands_request(ev, node) \
             else built_constant(ev, node, args, keywords)
-        if built is None and any(instance(v) is not None for v in inputs):
+        if built is None and holds_instance(inputs):
             # `UserService(UserRepository(conn))`: an instance holding another (held_calls.py)
             built = construct(ev, node, name, args, keywords)
             built = built if built is not None and built.items else None
@@ -371,7 +372,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         # reads its source of that name there, handed_requests.py; another argument, or one
         # handed to the method, is any of its data, not modelled: summaries.passed)
         result = result.evolve(taint=keyed(result.taint, f"{method}()"))
-        if all(o.kind == "param" for o in result.taint):
+        if params_only(result.taint):
             return result
     return result.evolve(modelled=False) if result.taint else result
 

@@ -6,6 +6,8 @@ join), which had reached the module size limit.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from bastion.analyzers.taint.domain import (
     APP_PATH,
     APPENDED,
@@ -25,6 +27,7 @@ _HOST_FIXED = deferred(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#@\\]+[/?#]|/[^/\\]|[\w.~
 _BASE = "\x00"
 _AFTER_BASE = deferred(r"/[^/\\]|[?#]")
 _OPERATORS = frozenset({"env", "argv", "stdin"})  # who runs the program writes these
+_KIND = attrgetter("kind")
 _HOST_KEPT = frozenset({"redirect"})
 
 
@@ -58,7 +61,7 @@ def concat(parts: list[Value], step: Step | None = None) -> Value:
         if not taint and not part.taint and part.const != "":
             based = True
         if part.taint:
-            if not host_fixed and all(o.kind in _OPERATORS for o in part.taint):
+            if not host_fixed and _OPERATORS.issuperset(map(_KIND, part.taint)):  # in C
                 # the operator's configuration (`os.environ["API_URL"]`) as a base URL
                 fixed += "x" if fixed else _BASE
                 host_fixed = fixes_host(fixed) or not part.prefix

@@ -18,7 +18,17 @@ import attrs
 from bastion.analyzers.taint import configs
 from bastion.analyzers.taint.argv import in_order, program_vectors
 from bastion.analyzers.taint.closures import local_function
-from bastion.analyzers.taint.domain import ANY, CLEAN, EVERY_CLASS, SAFE, UNKNOWN, Value, constant, join
+from bastion.analyzers.taint.domain import (
+    ANY,
+    CLEAN,
+    EVERY_CLASS,
+    SAFE,
+    UNKNOWN,
+    Value,
+    constant,
+    constants_known,
+    join,
+)
 from bastion.analyzers.taint.folding import hashable
 from bastion.analyzers.taint.module_level import fold_constant
 from bastion.analyzers.taint.request_items import item_read
@@ -137,7 +147,7 @@ def sequence_display(ev: Evaluator, node: ast.Tuple | ast.List | ast.Set) -> Val
             key = ANY if slot is None or slot > 16 or value is rest else slot
             items[key] = join(items[key], value) if key in items else value
             slot = None if slot is None or slot > 16 or value is rest else slot + 1
-    const = fold_constant(node) if all(v.const is not UNKNOWN for v in values) else UNKNOWN
+    const = fold_constant(node) if constants_known(values) else UNKNOWN
     return Value(clean=EVERY_CLASS, items=items, const=const,
                  known=all(v.known for v in values))
 

@@ -112,7 +112,13 @@ class Value:
 
     @property
     def tainted(self) -> bool:
-        return bool(self.taint) or bool(self.items and any(v.tainted for v in self.items.values()))
+        if self.taint:
+            return True
+        if self.items:
+            for item in self.items.values():  # a loop: no generator's frame a container
+                if item.tainted:
+                    return True
+        return False
 
     def deep_taint(self) -> frozenset:
         if not self.items:
@@ -200,9 +206,32 @@ class Value:
 _new_value = object.__new__
 
 
+def constants_known(values: list[Value]) -> bool:
+    """Whether every value's constant is known (a comparison's, a display's): a loop, no
+    generator's frame."""
+    for value in values:
+        if value.const is UNKNOWN:
+            return False
+    return True
+
+
+def params_only(taint: frozenset) -> bool:
+    """Whether every origin of `taint` is a parameter's (a summary in the making): a loop, no
+    generator's frame (~75 tests a long view)."""
+    for origin in taint:
+        if origin.kind != "param":
+            return False
+    return True
+
+
 def keyed(taint: frozenset, key: object) -> frozenset:
     """`taint` read at a constant key: a whole parameter's origin becomes that element's."""
-    if key is ANY or not any(o.kind == "param" and o.key is None for o in taint):
+    if key is ANY:
+        return taint
+    for origin in taint:  # a loop: no generator's frame a read
+        if origin.kind == "param" and origin.key is None:
+            break
+    else:
         return taint
     return frozenset(attrs.evolve(o, key=key) if o.kind == "param" and o.key is None else o
                      for o in taint)

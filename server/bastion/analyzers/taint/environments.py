@@ -20,12 +20,12 @@ from bastion.analyzers.taint.states import State, descended, fork, since_common
 def join_env(*envs: dict | None) -> dict | None:
     """The states joined. A request item a read kept (`[request.args]['n']`, request_items.py)
     stays only if every state holds it: a state without it reads the item afresh."""
-    live = [e for e in envs if e is not None]
-    if not live:
-        return None
-    out = live[0]
-    for other in live[1:]:
-        if other is out:
+    out = None
+    for other in envs:  # the first state met is `out`: no list of the live ones (~130 joins a view)
+        if other is None or other is out:
+            continue
+        if out is None:
+            out = other
             continue
         common = since_common(out, other)
         out = _join_scanned(out, other) if common is None else _join_written(out, other, *common)

@@ -57,8 +57,10 @@ def escape_call(ev: Evaluator, node: ast.Call, name: str | None, entry: CallEntr
         _escape(ev, func.value)  # what `self.reload()` stores, calls.py follows
     if entry.keeps_arguments or entry.reads_receiver:
         return
-    for argument in [*node.args, *(k.value for k in node.keywords)]:
+    for argument in node.args:
         _escape_element(ev, argument.value if type(argument) is ast.Starred else argument)
+    for keyword in node.keywords:  # a keyword's value is never starred
+        _escape_element(ev, keyword.value)
 
 
 def followed_slot(ev: Evaluator, node: ast.Subscript) -> bool:

@@ -11,6 +11,7 @@ import re
 import string
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.taint import domain
 from bastion.analyzers.taint.argv import alternative_programs
 from bastion.analyzers.taint.domain import CLEAN, EVERY_CLASS, SAFE, UNKNOWN, Value, constant, join
 from bastion.deferred_patterns import deferred
@@ -245,8 +246,8 @@ def unary_op(ev: Evaluator, node: ast.UnaryOp) -> Value:
 
 
 def compare(ev: Evaluator, node: ast.Compare) -> Value:
-    values = [ev.eval(node.left), *(ev.eval(c) for c in node.comparators)]
-    if all(v.const is not UNKNOWN for v in values):
+    values = [ev.eval(node.left), *map(ev.eval, node.comparators)]  # no generator's frame
+    if domain.constants_known(values):
         try:
             result = all(COMPARISONS[type(op)](a.const, b.const) for op, a, b in
                          zip(node.ops, values, values[1:], strict=False))

@@ -17,8 +17,11 @@ if TYPE_CHECKING:
 def converts(ev: Evaluator, node: ast.Call, method: str) -> bool:
     """`type=` (or, to `get`, the third argument: `get("n", 0, int)`) names a conversion whose
     result is safe for every class (`int`, `uuid.UUID`, an Enum of the module: one of its members)."""
-    converter = next((k.value for k in node.keywords if k.arg == "type"),
-                     node.args[2] if len(node.args) == 3 and method == "get" else None)
+    converter = node.args[2] if len(node.args) == 3 and method == "get" else None
+    for keyword in node.keywords:  # the first `type=`, in a loop: no generator's frame a call
+        if keyword.arg == "type":
+            converter = keyword.value
+            break
     if converter is None:
         return False
     if type(converter) is ast.Name and converter.id in ev.module.enums and converter.id not in ev.env:

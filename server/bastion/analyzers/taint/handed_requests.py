@@ -78,7 +78,11 @@ def with_request_sources(ev: Evaluator, node: ast.Call, summary: Summary,
 
 def _requests(ev: Evaluator, node: ast.Call) -> list[tuple[ast.expr, str]]:
     found = []
-    for argument in [*node.args, *(k.value for k in node.keywords if k.arg is not None)]:
+    arguments = [*node.args]
+    for keyword in node.keywords:  # a loop: no generator's frame a call
+        if keyword.arg is not None:
+            arguments.append(keyword.value)
+    for argument in arguments:
         if isinstance(argument, ast.Name):
             kind = ev.qualname(argument)
             if kind is not None and ev.models.holds_sources(kind):

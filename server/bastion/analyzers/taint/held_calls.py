@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.domain import Value, ordered
+from bastion.analyzers.taint.domain import Value, ordered, params_only
 from bastion.analyzers.taint.results import HeldCall, Hit
 from bastion.analyzers.taint.signatures import written_for
 
@@ -47,12 +47,20 @@ def hold(ev: Evaluator, node: ast.Call, receiver: Value | None, args: list[Value
                             ev.step(node, f"calls `{ast.unparse(node.func)}`")))
 
 
+def holds_instance(values: list[Value]) -> bool:
+    """`any(instance(v) is not None for v in values)`, in a loop: no generator's frame a call."""
+    for value in values:
+        if instance(value) is not None:
+            return True
+    return False
+
+
 def instance(value: Value | None, params: bool = False) -> str | None:
     """The class `value` is an instance of, known where it was built (`UserRepository(conn)`)
     or declared (declared_classes.py); None for anything else. `params`: also what a parameter
     declared so holds (`svc: UserService`), its data the caller's."""
-    kind = value.kind if value is not None and (not value.taint or params and all(
-        o.kind == "param" for o in value.taint)) else None
+    kind = value.kind if value is not None and (not value.taint or params and params_only(value.taint)) \
+        else None
     return kind[:-2] if kind is not None and kind.endswith("()") else None
 
 

@@ -27,6 +27,7 @@ from bastion.analyzers.taint.domain import (
     is_json,
     join,
     join_all,
+    params_only,
 )
 from bastion.analyzers.taint.escapes import CONTAINER_TYPES, SLOT_MUTATORS, followed_slot
 from bastion.analyzers.taint.folding import before_fields, format_arguments, mapped_fields
@@ -128,8 +129,8 @@ def method_result(ev: Evaluator, node: ast.Call, method: str, args: list[Value],
             and (held := held_kind(ev, receiver.kind, args[0].const)) is not None:
         # `environ.get("beaker.session")`: the server's own store, as its item is (containers.py)
         return joined([CLEAN if receiver.taint else receiver, *args[1:]], None).evolve(kind=held)
-    if method == "get" and args and (receiver.items is not None or receiver.taint and (all(
-            o.kind == "param" for o in receiver.taint) or is_json(receiver.kind))
+    if method == "get" and args and (receiver.items is not None or receiver.taint and (params_only(
+            receiver.taint) or is_json(receiver.kind))
             or isinstance(receiver.const, frozenset)):
         # a parameter's element, by its key; a JSON body's element; one of a constant
         # table's entries, whatever the key (as `TABLE[key]` reads it)

@@ -92,4 +92,7 @@ def _replaced(env: dict, path: str) -> bool:
     if path in env or path + "._mutable" in env:
         return True
     parts = path.split(".")
-    return any(".".join(parts[:end]) in env for end in range(2, len(parts)))
+    for end in range(2, len(parts)):  # a loop: no generator's frame a read
+        if ".".join(parts[:end]) in env:
+            return True
+    return False

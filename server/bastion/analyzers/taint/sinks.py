@@ -5,6 +5,7 @@ not sanitized for the sink's class."""
 from __future__ import annotations
 
 import ast
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.archive_members import members_value
@@ -61,6 +62,7 @@ LXML_PARSERS = frozenset(_DEFAULT_PARSERS)  # the calls parser_kind answers
 _UNSAFE_LOADERS = {"ruamel.yaml.YAML": "ruamel.yaml.YAML(unsafe)",
                    "ruamel.yaml.main.YAML": "ruamel.yaml.YAML(unsafe)"}
 YAML_LOADERS = frozenset(_UNSAFE_LOADERS)
+_RESULT_UNTAINTED = attrgetter("result_untainted")
 # An xml.sax parser after `setFeature(feature_external_ges, True)` (off by default since
 # Python 3.7.1): it fetches the external entities a document declares.
 SAX_PARSER = "xml.sax.make_parser()"
@@ -110,7 +112,11 @@ def check_call_sinks(ev: Evaluator, node: ast.Call, name: str | None, args: list
     if not candidates:
         return None  # most calls: no list made
     # nor is a method of a library the module does not import (nor its result untainted by it)
-    candidates = [s for s in candidates if not s.imported or ev.names.imported(s.imported)]
+    kept = []
+    for sink in candidates:  # a loop: no comprehension's frame a sink's call
+        if not sink.imported or ev.names.imported(sink.imported):
+            kept.append(sink)
+    candidates = kept
     for sink in candidates:
         older = ev.module.declared.below(*sink.before) if sink.before is not None else True
         if older is False:
@@ -155,7 +161,7 @@ def produced(candidates: list[SinkModel], receiver: Value | None) -> Value | Non
     """What a call of these sinks returns instead of its inputs' data (None: their data): CLEAN
     for what it produced (rows, a response); the receiver's data for a document's entries
     (`root.findall(query)`, `doc.xpath(query)`: what the document held, not the query)."""
-    untainted = [sink for sink in candidates if sink.result_untainted]
+    untainted = list(filter(_RESULT_UNTAINTED, candidates))  # in C: no comprehension's frame
     if not untainted:
         return None
     if receiver is None or not receiver.taint or not all(s.result_from_receiver for s in untainted):
@@ -350,7 +356,10 @@ def _escaped_log_args(node: ast.Call, args: list[Value]) -> set[int]:
 
 
 def _starred_before(node: ast.Call, index: int) -> bool:
-    return any(isinstance(a, ast.Starred) for a in node.args[:index + 1])
+    for argument in node.args[:index + 1]:  # a loop: no generator's frame a sink's argument
+        if type(argument) is ast.Starred:
+            return True
+    return False
 
 
 def enables_external_entities(ev: Evaluator, node: ast.Call, args: list[Value]) -> bool:

@@ -179,12 +179,12 @@ def see_call(ev: Evaluator, node: ast.Call, sink_class: str, value: Value, args:
     """A call that matched a sink model of `sink_class`, with the value its model reads."""
     whole = None
     if sink_class in ("shell", "argument"):
-        parts = [*args, *(v for k, v in keywords.items() if k == "args")]
+        parts = [*args, keywords["args"]] if "args" in keywords else args
         if parts:
-            whole = parts[0].flat()
+            whole, constants = parts[0].flat(), parts[0].const is not UNKNOWN  # no generator's frame
             for part in parts[1:]:
-                whole = join(whole, part.flat())
-            if not whole.known and all(p.const is not UNKNOWN for p in parts):
+                whole, constants = join(whole, part.flat()), constants and part.const is not UNKNOWN
+            if not whole.known and constants:
                 whole = whole.evolve(known=True)
     flat = value.flat() if value.items else value  # flattened once, for both
     _record(ev, _key(node, sink_class), judge(flat, sink_class),
