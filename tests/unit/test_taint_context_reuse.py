@@ -86,13 +86,28 @@ LINES = ["import tornado.web", "from flask import request", "    global CMD", "d
          "    global TARGET", "    TARGET = host", "    remember(request.args['x'])",
          # records: a decorator, a base, a field, an `__init__` (classes.record_fields)
          "from dataclasses import dataclass", "@dataclass", "from pydantic import BaseModel",
-         "class Job(BaseModel):", "    name: str = 'x'", "    def __init__(self): pass"]
+         "class Job(BaseModel):", "    name: str = 'x'", "    def __init__(self): pass",
+         # an application factory: a view nested in it, one it registers, a resource its `Api`
+         # registers (factories.nested_views, entry_params.registered_routes); a definition in
+         # a module-level `if` (module_level.py)
+         "def create_app():", "    @app.route('/n')", "    def inner(): pass",
+         "    app.add_url_rule('/p', view_func=plain)", "from flask_restful import Api, Resource",
+         "    api = Api(app)", "    api.add_resource(Page, '/p/<int:slug>')", "if CMD:",
+         "    def later(): pass"]
 # `Base` made a dataclass (its subclasses records too) and given a field, a pydantic model `Job`
 # with a field, then an `__init__`, then `Base` plain again
 RECORDS = [("line", 0, "a", "from dataclasses import dataclass"), ("line", 26, "a", "@dataclass"),
            ("line", 28, "a", "    name: str = 'x'"), ("line", 1, "a", "from pydantic import BaseModel"),
            ("line", 34, "a", "class Job(BaseModel):"), ("line", 35, "a", "    name: str = 'x'"),
            ("line", 36, "a", "    def __init__(self): pass"), ("drop", 27, "a", "")]
+# a factory nesting a view, registering a module-level one and a resource, then a second
+# view of the name; a definition in a module-level `if`, then a second of the name
+FACTORY = [("line", at, "a", line) for at, line in (
+    (21, "def create_app():"), (22, "    @app.route('/n')"), (23, "    def inner(): pass"),
+    (24, "    app.add_url_rule('/p', view_func=plain)"), (2, "from flask_restful import Api, Resource"),
+    (26, "    api = Api(app)"), (27, "    api.add_resource(Page, '/p/<int:slug>')"),
+    (25, "    def inner(): pass"), (6, "if CMD:"), (7, "    def later(): pass"),
+    (8, "    def later(): pass"))]
 CHARS = ["a", " ", "\n", "(", ":", "_", "#", "'", "    "]
 EDIT = st.tuples(st.sampled_from(["char", "delete", "line", "drop"]), st.integers(0, 10 ** 6),
                  st.sampled_from(CHARS), st.sampled_from(LINES))
@@ -182,6 +197,7 @@ def test_a_reused_context_equals_a_fresh_one(edits):
 @example([("char", 130, "a", "")])  # `CMD = "las"`: the module body's statements
 @example([("line", 55, "a", "    global CMD")])  # in the long class: CMD bound twice
 @example(RECORDS)
+@example(FACTORY)
 @example([("line", 25, "a", "@dataclass"), ("line", 0, "a", "from dataclasses import dataclass")])
 @given(st.lists(EDIT, min_size=1, max_size=8))
 def test_a_reused_context_equals_a_fresh_one_field_by_field(edits):

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from bastion import attrs_classes
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.context_parts import kept_parts
-from bastion.analyzers.taint.nodes import LastCall, kept_by_node
+from bastion.analyzers.taint.nodes import LastCall
 from bastion.analyzers.taint.signatures import named
 from bastion.engine.cache import LRU
 
@@ -194,12 +194,7 @@ def nested_views(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
     views: list[NestedView] = []
     registered: dict[str, tuple[Registration, ...]] = {}
     defined = {d.name for d in definitions if type(d) in FUNCTIONS}
-    for outer in definitions:
-        if type(outer) not in FUNCTIONS:
-            continue
-        # the names of its nested functions and of those its registering calls are handed, kept
-        # by node, or by the node of the same text an Enter above moved (block_twins.py)
-        inner, naming = kept_by_node(memo, b"nests", outer, lambda node: _names(node, memo), moved=True)
+    for outer, (inner, naming) in _nests(definitions, memo):
         # a module-level function the body registers, unless a nested one of its name hides it
         outside = {name for name in naming if name in defined} - inner
         if not inner and not outside:  # most functions: no locals' kinds to resolve
@@ -226,10 +221,8 @@ def factory_statements(definitions: list[ast.stmt], handed: set[str], env: Env, 
     """The statements of the module-level functions whose registering calls hand one of the
     names `handed` (an app factory's `api.add_resource(Item, "/items/<int:item_id>")`), each
     with the kinds of the function's locals (`api = Api(app)`)."""
-    for outer in definitions:
-        # what its registering calls hand, kept by node across an edit that moves it, as above
-        if type(outer) in FUNCTIONS and not handed.isdisjoint(kept_by_node(
-                memo, b"nests", outer, lambda node: _names(node, memo), moved=True)[1]):
+    for outer, (_, naming) in _nests(definitions, memo):
+        if not handed.isdisjoint(naming):
             statements = _nesting(outer, memo)[0]
             local = _local_kinds(outer, statements, env, kinds)
             yield from ((statement, local) for statement in statements)
@@ -269,6 +262,16 @@ def _nesting(outer: ast.FunctionDef | ast.AsyncFunctionDef, memo: LRU | None
     if memo is not None:
         memo.put(key, (outer, found))
     return found
+
+
+def _nests(definitions: list[ast.stmt], memo: LRU | None
+           ) -> Iterator[tuple[ast.stmt, tuple[frozenset[str], frozenset[str]]]]:
+    """Each module-level function with `_names` of it, kept by node, or by the node of the same
+    text an Enter above moved (block_twins.py), the last call's read from one dict (nodes.LastCall):
+    an LRU look-up each function, twice a keystroke, was ~250 calls a key in a file of 60 views."""
+    functions = [d for d in definitions if type(d) in FUNCTIONS]
+    return zip(functions, LastCall(memo, b"nests", moved=True).each(
+        functions, lambda node: _names(node, memo)), strict=True)
 
 
 def _names(outer: ast.FunctionDef | ast.AsyncFunctionDef, memo: LRU | None
