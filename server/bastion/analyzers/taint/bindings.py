@@ -61,7 +61,13 @@ class Bindings:
         kept = memo if self._globals else None  # asked only in a text naming `global`
         self._declared = LastCall(kept, b"_declared_in", moved=True)
         self._members = LastCall(kept, b"declared_global", moved=True)
-        self._count(body)
+        counts = self.counts
+        if self._globals:  # the top-level definitions' declarations in one pass, no call each
+            for names in self._declared.each([n for n in body if n.__class__ in _DEFINITIONS],
+                                             self._declared_in):
+                for name in names:
+                    counts[name] += 1
+        self._count(body, True)
 
     def once(self, name: str) -> bool:
         return not self.star and self.counts[name] == 1
@@ -85,20 +91,28 @@ class Bindings:
             self._changed = frozenset().union(*(self._kept(node, changed_in_tree) for node in body))
         return name in self._changed
 
-    def _count(self, body: Iterable[ast.stmt]) -> None:
+    def _count(self, body: Iterable[ast.stmt], top: bool = False) -> None:
+        """`top`: `body` is the module's, whose definitions' declarations are counted."""
         # each statement told by its class, its blocks read from its fields (no isinstance /
-        # getattr call: every module-level statement is counted at each keystroke)
+        # getattr call: every module-level statement is counted at each keystroke); a name
+        # counted once without `Counter.__missing__`'s call
+        counts = self.counts
         for node in body:
             kind = node.__class__
             if kind in _DEFINITIONS:
-                self.counts[node.name] += 1
-                if self._globals:
+                name = node.name
+                counts[name] = counts[name] + 1 if name in counts else 1
+                if self._globals and not top:
                     for name in self._declared.get(node, self._declared_in):
-                        self.counts[name] += 1
+                        counts[name] += 1
                 continue
             if kind is ast.Assign:
                 for target in node.targets:
-                    self._target(target)
+                    if target.__class__ is ast.Name:
+                        name = target.id
+                        counts[name] = counts[name] + 1 if name in counts else 1
+                    else:
+                        self._target(target)
             elif kind is ast.AnnAssign or kind is ast.AugAssign or kind is ast.For or kind is ast.AsyncFor:
                 self._target(node.target)
             elif kind is ast.With or kind is ast.AsyncWith:
@@ -144,7 +158,7 @@ class Bindings:
         walk cost 1.6 ms in _pydecimal.py's Decimal (a text naming `global`)."""
         if not isinstance(definition, ast.ClassDef):
             return declared_global(definition)
-        return frozenset().union(*(self._members.get(item, declared_global) for item in definition.body))
+        return frozenset().union(*self._members.each(definition.body, declared_global))
 
     def _kept(self, node: ast.AST, compute) -> frozenset[str]:
         """`compute(node)`, kept by node for the next text of a document whose parser reuses

@@ -191,22 +191,21 @@ def kept_level(memo: LRU | None, statements: list[ast.stmt]) -> object | None:
     """What `module_level` kept of these top-level statements (a module's, but its
     definitions) when the last were the very same nodes at the same places, else None."""
     kept = memo.get(_LEVEL) if memo is not None else None
-    if kept is None or len(kept[0]) != len(statements) \
-            or any(a is not b for a, b in zip(kept[0], statements, strict=True)) \
-            or kept[1] != [_place(node) for node in statements]:
+    # the lists compared item by item by identity (a node defines no equality), no call each
+    if kept is None or kept[0] != statements or kept[1] != _places(statements):
         return None
     return kept[2]
 
 
 def keep_level(memo: LRU | None, statements: list[ast.stmt], bound: object) -> None:
     if memo is not None:
-        memo.put(_LEVEL, (statements, [_place(node) for node in statements], bound))
+        memo.put(_LEVEL, (statements, _places(statements), bound))
 
 
-def _place(node: ast.stmt) -> tuple:
-    """Where a statement is: the block parser keeps a node only at its lines today (its trees
-    are kept by first line), and a wrapper is located at its value."""
-    return node.lineno, node.col_offset, node.end_lineno, node.end_col_offset
+def _places(statements: list[ast.stmt]) -> list[tuple]:
+    """Where each statement is: the block parser keeps a node only at its lines today (its
+    trees are kept by first line), and a wrapper is located at its value."""
+    return [(node.lineno, node.col_offset, node.end_lineno, node.end_col_offset) for node in statements]
 
 
 def applying_entries(memo: LRU | None, models: Models, env: Env, inherited: set[str],
