@@ -237,14 +237,23 @@ def test_an_unedited_function_is_not_classified_again(monkeypatch):
 
 
 def test_an_unedited_class_is_taken_whole(monkeypatch):
-    """A key in `plain` takes the top-level functions one by one (`KeptFunctions.take`), and
-    each unedited class whole (on the commit before, 4 more: one per class, method by method)."""
+    """A key in `plain` takes each unedited class whole, none method by method
+    (`KeptFunctions.take`: on the commit before, 4 calls, one per class)."""
     taken, module = recorded(monkeypatch, context_reuse.KeptFunctions, "take", "os.system(value)",
                              "os.system(value + 'x')")
-    assert len(taken) == 3  # helper, view, plain
+    assert taken == []
     long_methods = [f.name for f in module.functions if f.class_name == "Long"]
     assert long_methods == [f"Long.get_{i}" for i in range(30)]
     assert module.function_named("Page.get").entry is not None
+
+
+def test_the_top_level_functions_are_taken_in_one_call(monkeypatch):
+    """helper, view and plain in one `take_functions` call (on the commit before, one `take`
+    call each)."""
+    taken, module = recorded(monkeypatch, context_reuse.KeptFunctions, "take_functions",
+                             "os.system(value)", "os.system(value + 'x')")
+    assert len(taken) == 1
+    assert [f.name for f in module.functions if f.class_name is None][:3] == ["helper", "view", "plain"]
 
 
 def test_requests_handed_to_a_kept_function_are_found_again():

@@ -112,6 +112,22 @@ class KeptFunctions:
                 function.request_kinds = ()
         return found
 
+    def take_functions(self, nodes: list, arounds: list[tuple]) -> list[Function | None]:
+        """`take` of module-level functions, each with the facts around it, in one call for
+        them all; each function returned or made after is given to `keep_functions`."""
+        last = self._last
+        found = [kept[2] if node in last and (kept := last[node])[1] == around else None
+                 for node, around in zip(nodes, arounds, strict=True)]
+        for function in found:
+            if function is not None:
+                function.class_node = None
+                function.request_kinds = ()
+        return found
+
+    def keep_functions(self, functions: list[Function], arounds: list[tuple]) -> None:
+        self._next.update({function.node: (function.node, around, function)
+                           for function, around in zip(functions, arounds, strict=True)})
+
     def take_class(self, node: ast.ClassDef, around: tuple) -> list[Function] | None:
         """The methods of the class `node` (the same object: its members are the same nodes)
         classified with the facts `around` it, reset as by `take`, or None."""

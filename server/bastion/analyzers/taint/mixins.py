@@ -27,7 +27,9 @@ def mixed_into(definitions: list[ast.stmt], owner: Callable[[list[str | None]], 
     `owner_of` the module's entries."""
     mixed: dict[str, list[str | None]] = {}
     for node in definitions:
-        shape = shapes.get(node) if isinstance(node, ast.ClassDef) else None
+        # a class told by its node's class, a read, and looked up without a call: each
+        # definition at each keystroke
+        shape = shapes[node] if node.__class__ is ast.ClassDef and node in shapes else None
         if shape is not None and shape.ancestors and owner(list(shape.bases)):
             for ancestor in shape.ancestors:
                 mixed.setdefault(ancestor, []).extend(shape.bases)
