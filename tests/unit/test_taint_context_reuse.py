@@ -93,7 +93,9 @@ LINES = ["import tornado.web", "from flask import request", "    global CMD", "d
          "def create_app():", "    @app.route('/n')", "    def inner(): pass",
          "    app.add_url_rule('/p', view_func=plain)", "from flask_restful import Api, Resource",
          "    api = Api(app)", "    api.add_resource(Page, '/p/<int:slug>')", "if CMD:",
-         "    def later(): pass"]
+         "    def later(): pass",
+         # top-level bindings from a source, through a function of the module (top_level_sources.py)
+         "import sys", "DATA = sys.argv[1]", "CONFIG = helper(DATA)"]
 # `Base` made a dataclass (its subclasses records too) and given a field, a pydantic model `Job`
 # with a field, then an `__init__`, then `Base` plain again
 RECORDS = [("line", 0, "a", "from dataclasses import dataclass"), ("line", 26, "a", "@dataclass"),
@@ -108,6 +110,11 @@ FACTORY = [("line", at, "a", line) for at, line in (
     (26, "    api = Api(app)"), (27, "    api.add_resource(Page, '/p/<int:slug>')"),
     (25, "    def inner(): pass"), (6, "if CMD:"), (7, "    def later(): pass"),
     (8, "    def later(): pass"))]
+# a global bound from a source, another through `helper`, a keystroke in `plain`, `helper`
+# renamed `helperx` (CONFIG calls no function of the module) and back
+TOP = [("line", 0, "a", "import sys"), ("line", 7, "a", "DATA = sys.argv[1]"),
+       ("line", 8, "a", "CONFIG = helper(DATA)"), ("line", 23, "a", "    return helper(request)"),
+       ("char", 198, "x", ""), ("delete", 198, "a", "")]
 CHARS = ["a", " ", "\n", "(", ":", "_", "#", "'", "    "]
 EDIT = st.tuples(st.sampled_from(["char", "delete", "line", "drop"]), st.integers(0, 10 ** 6),
                  st.sampled_from(CHARS), st.sampled_from(LINES))
@@ -198,6 +205,7 @@ def test_a_reused_context_equals_a_fresh_one(edits):
 @example([("line", 55, "a", "    global CMD")])  # in the long class: CMD bound twice
 @example(RECORDS)
 @example(FACTORY)
+@example(TOP)
 @example([("line", 25, "a", "@dataclass"), ("line", 0, "a", "from dataclasses import dataclass")])
 @given(st.lists(EDIT, min_size=1, max_size=8))
 def test_a_reused_context_equals_a_fresh_one_field_by_field(edits):

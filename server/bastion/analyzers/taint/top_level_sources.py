@@ -45,6 +45,7 @@ Chain = tuple[tuple[ast.expr, bool], ...]  # a global's bindings, each with whet
 _READ = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.If, ast.Try, ast.For, ast.With)  # may bind one
 _UNPACKED = (ast.Tuple, ast.List)
 _ANY_INDEX = "__index__"  # a name no module binds: an index whose value is not known
+_WHOLE = (b"top level sources",)  # the memo's: the last answer, by what it depends on
 AS_READ = ":read"  # a global's name with it: its reader's, no function's (`global_readers`)
 
 
@@ -63,7 +64,8 @@ def top_level_sources(body: list[ast.stmt], env: Env, kinds: dict[str, str], mod
     says, found where a function reads the global; also returned: global -> the functions its
     bindings call, which a function reading it calls (callees.py), so that their summaries are
     made first and their fingerprints are in its key."""
-    tag = b"top level sources %d" % hash((tuple(sorted(env.aliases.items())), tuple(sorted(kinds.items()))))
+    resolving = (tuple(sorted(env.aliases.items())), tuple(sorted(kinds.items())))
+    tag = b"top level sources %d" % hash(resolving)
     # and the globals holding an object of one of its classes (`obj = Helper()`: `obj.run(q)` is
     # its method's)
     classes = defined - functions
@@ -71,28 +73,36 @@ def top_level_sources(body: list[ast.stmt], env: Env, kinds: dict[str, str], mod
     # and a method called on what one of its functions made (`OUT = obj.run(path)`, `obj =
     # make_helper()`): the method's summary is no reader's callee (`top_level_value`)
     made = {k for k, v in kinds.items() if v.split("(", 1)[0].split(".", 1)[0] in functions}
+    statements = [statement for statement in body if type(statement) in _READ]
+    # the whole answer, the last text's while its statements are the very nodes and the names
+    # around them the same: a keystroke in a function or class changes none of them
+    around = (resolving, frozenset(env.imports), defined, functions)
+    whole = memo.get(_WHOLE) if memo is not None else None
+    if whole is not None and whole[0] is models and whole[1] == around and whole[2] == statements:
+        return dict(whole[3]), dict(whole[4])  # copies: the kept ones serve the next text too
     found: dict[str, Chain] = {}
     calls: dict[str, frozenset[str]] = {}
-    last = LastCall(memo, tag)
-    for statement in body:
-        if type(statement) not in _READ:
-            continue
-        for names, value, replaces, sourced, read, called, receivers in last.get(
-                statement, lambda n: _bindings(n, env, kinds, models)):
+    for bindings in LastCall(memo, tag).each(statements, lambda n: _bindings(n, env, kinds, models)):
+        for names, value, replaces, sourced, read, called, receivers in bindings:
             direct = called & functions
             for name in names:
-                if (sourced or direct or not read.isdisjoint(found)) and read & defined <= direct \
-                        and receivers.isdisjoint(made):
+                # an empty set is disjoint from any: not asked (a call each constant)
+                if (sourced or direct or read and not read.isdisjoint(found)) and read & defined <= direct \
+                        and (not receivers or receivers.isdisjoint(made)):
                     # one reading the name (`DATA = shlex.quote(DATA)`) reads the bindings before
                     kept = not replaces or name in read
                     # `CMD = "ls " + CONFIG`: a reading of CMD evaluates CONFIG's bindings too
                     helpers = direct.union(*(calls[n] for n in read if n in calls))
                     found[name] = (*found.get(name, ()), (value, replaces)) if kept else ((value, True),)
                     calls[name] = calls.get(name, frozenset()) | helpers if kept else helpers
-                elif replaces:
-                    found.pop(name, None)  # bound again to what names no source: clean from here
-                    calls.pop(name, None)
-    return found, {name: helpers for name, helpers in calls.items() if helpers}
+                elif replaces and name in found:  # bound again to what names no source: clean from here
+                    del found[name]
+                    if name in calls:
+                        del calls[name]
+    called_by = {name: helpers for name, helpers in calls.items() if helpers}
+    if memo is not None:
+        memo.put(_WHOLE, (models, around, statements, dict(found), dict(called_by)))
+    return found, called_by
 
 
 def _bindings(statement: ast.stmt, env: Env, kinds: dict[str, str], models: Models) -> tuple[tuple[
