@@ -95,7 +95,8 @@ LINES = ["import tornado.web", "from flask import request", "    global CMD", "d
          "    api = Api(app)", "    api.add_resource(Page, '/p/<int:slug>')", "if CMD:",
          "    def later(): pass",
          # top-level bindings from a source, through a function of the module (top_level_sources.py)
-         "import sys", "DATA = sys.argv[1]", "CONFIG = helper(DATA)"]
+         "import sys", "DATA = sys.argv[1]", "CONFIG = helper(DATA)",
+         "ACTIONS = {'a': helper, 'b': plain}"]  # a table of functions (tables.py)
 # `Base` made a dataclass (its subclasses records too) and given a field, a pydantic model `Job`
 # with a field, then an `__init__`, then `Base` plain again
 RECORDS = [("line", 0, "a", "from dataclasses import dataclass"), ("line", 26, "a", "@dataclass"),
@@ -206,6 +207,7 @@ def test_a_reused_context_equals_a_fresh_one(edits):
 @example(RECORDS)
 @example(FACTORY)
 @example(TOP)
+@example([("line", 22, "a", "ACTIONS = {'a': helper, 'b': plain}"), ("line", 20, "a", "    return 1")])
 @example([("line", 25, "a", "@dataclass"), ("line", 0, "a", "from dataclasses import dataclass")])
 @given(st.lists(EDIT, min_size=1, max_size=8))
 def test_a_reused_context_equals_a_fresh_one_field_by_field(edits):

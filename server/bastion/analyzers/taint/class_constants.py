@@ -120,11 +120,15 @@ def _body(node: ast.ClassDef, fold: Callable[[ast.expr], object], memo: LRU | No
     for item in node.body:
         kind = type(item)
         if kind in _DEFINITIONS:
-            bound[item.name] += 1
+            # counted without `Counter.__missing__`'s call: a class of 125 methods is read anew
+            # at each keystroke in one of them
+            name = item.name
+            bound[name] = bound[name] + 1 if name in bound else 1
         elif kind is ast.Assign or kind is ast.AnnAssign:
             targets = item.targets if kind is ast.Assign else [item.target]
             names = [t.id if type(t) is ast.Name else "*" for t in targets]
-            bound.update(names)
+            for name in names:
+                bound[name] = bound[name] + 1 if name in bound else 1
             if found is not None and item.value is not None and len(names) == 1 and names[0] != "*":
                 folded = fold(item.value)
                 if folded is not UNKNOWN and isinstance(folded, _IMMUTABLE):

@@ -26,12 +26,15 @@ def function_tables(body: list[ast.stmt], names: set[str], definitions: list[ast
     """The dicts of `names` (bound once and not changed: the module's constants) whose every
     value is a lambda or a function of the module, by name: each value as a function, with its
     key's constant (UNKNOWN for a key that is not one)."""
-    defined = {d.name: d for d in definitions if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    # each node told by its class, a read, not an `isinstance` call: every top-level statement
+    # and definition at each keystroke (the parser makes no subclass of them)
+    defined = {d.name: d for d in definitions if d.__class__ is ast.FunctionDef
+               or d.__class__ is ast.AsyncFunctionDef}
     tables: dict[str, tuple[LocalFunction, ...]] = {}
     for node in body:
-        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, ast.Dict)
-                and isinstance(node.targets[0], ast.Name) and node.targets[0].id in names
-                and 0 < len(node.value.values) <= MAX_ENTRIES):
+        if not (node.__class__ is ast.Assign and node.value.__class__ is ast.Dict
+                and len(node.targets) == 1 and node.targets[0].__class__ is ast.Name
+                and node.targets[0].id in names and 0 < len(node.value.values) <= MAX_ENTRIES):
             continue
         functions = [_function(value, defined, env) for value in node.value.values]
         if all(f is not None for f in functions) and None not in node.value.keys:
