@@ -217,15 +217,16 @@ def nested_views(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
 
 
 def factory_statements(definitions: list[ast.stmt], handed: set[str], env: Env, kinds: dict[str, str],
-                       memo: LRU | None = None) -> Iterator[tuple[ast.stmt, dict[str, str]]]:
+                       memo: LRU | None = None) -> list[tuple[ast.stmt, dict[str, str]]]:
     """The statements of the module-level functions whose registering calls hand one of the
     names `handed` (an app factory's `api.add_resource(Item, "/items/<int:item_id>")`), each
     with the kinds of the function's locals (`api = Api(app)`)."""
-    for outer, (_, naming) in _nests(definitions, memo):
-        if not handed.isdisjoint(naming):
-            statements = _nesting(outer, memo)[0]
-            local = _local_kinds(outer, statements, env, kinds)
-            yield from ((statement, local) for statement in statements)
+    # a list display, not a generator: a step each statement of every such function was ~25
+    # calls a keystroke in _pydecimal.py (its functions calling `Decimal(...)` hand `Decimal`)
+    return [(statement, local) for outer, (_, naming) in _nests(definitions, memo)
+            if not handed.isdisjoint(naming)
+            for statements in (_nesting(outer, memo)[0],)
+            for local in (_local_kinds(outer, statements, env, kinds),) for statement in statements]
 
 
 def _local_kinds(outer: ast.FunctionDef | ast.AsyncFunctionDef, statements: list[ast.stmt], env: Env,

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from bastion.analyzers.taint.specs import Models
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_FUNCTION_TYPES = frozenset(_FUNCTIONS)
 _DEFINITIONS = (*_FUNCTIONS, ast.ClassDef)
 _ASSIGNS = (ast.Assign, ast.AugAssign, ast.AnnAssign)
 # the methods that put what they are given into a list, set, dict or deque
@@ -84,7 +85,7 @@ def global_stores(definitions: list[ast.stmt], env: Env, models: Models, kinds: 
     functions: dict[str, ast.arguments] = {}
     parts = kept_parts(memo, b"global stores", (around, models), definitions, writes)
     for node, each in zip(definitions, parts, strict=True):
-        function = isinstance(node, _FUNCTIONS)
+        function = node.__class__ in _FUNCTION_TYPES  # a read, not a call: each definition
         if function:
             functions[node.name] = node.args
             handed.pop(node.name, None)  # a redefinition wins

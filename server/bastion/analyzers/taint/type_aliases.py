@@ -36,19 +36,23 @@ def annotated_aliases(body: list[ast.stmt], env: Env, kinds: dict[str, str],
     says are bound only there."""
     found: dict[str, ast.Subscript] = {}
     for node in body:  # each told by its class (no call: the module's are read at each keystroke)
-        if node.__class__ is ast.Assign and len(node.targets) == 1:
-            target, value = node.targets[0], node.value
-        elif node.__class__ is ast.AnnAssign:
-            target, value = node.target, node.value
-        elif _TYPE_ALIAS is not None and isinstance(node, _TYPE_ALIAS) and not node.type_params:
+        kind = node.__class__
+        if kind is ast.Assign or kind is ast.AnnAssign:
+            value = node.value
+            # only a subscript or a call can be an alias: no `len` call for any other value
+            if value.__class__ is not ast.Subscript and value.__class__ is not ast.Call \
+                    or kind is ast.Assign and len(node.targets) != 1:
+                continue
+            target = node.targets[0] if kind is ast.Assign else node.target
+        elif _TYPE_ALIAS is not None and kind is _TYPE_ALIAS and not node.type_params:
             target, value = node.name, node.value
         else:
             continue
-        if isinstance(value, ast.Call) and len(value.args) == 2 \
+        if value.__class__ is ast.Call and len(value.args) == 2 \
                 and resolve(value, env, kinds) in _ALIAS_TYPES:  # `TypeAliasType("X", ...)`
             value = value.args[1]
-        if isinstance(target, ast.Name) and isinstance(value, ast.Subscript) \
-                and isinstance(value.slice, ast.Tuple) and once(target.id) \
+        if target.__class__ is ast.Name and value.__class__ is ast.Subscript \
+                and value.slice.__class__ is ast.Tuple and once(target.id) \
                 and resolve(value.value, env, kinds) in ANNOTATED:
             found[target.id] = value
     return found
