@@ -52,8 +52,8 @@ def plan_answers(module, text: str, cache: LRU | None) -> list:
         walked = plan.components(wanted) if cache is not None else components(module, memo, wanted)
         answers.append((sorted(found), [[id(f) for f in c] for c in walked]))
     # the callers of each function alone and of all, none settled or the first third (a name
-    # defined twice: `callers` itself, whose facts of it are those first asked of either function)
-    for done in ({}, dict.fromkeys(names[:len(names) // 3])) if len(set(names)) == len(names) else ():
+    # defined twice too: each definition's facts are its own, whichever is asked first)
+    for done in ({}, dict.fromkeys(names[:len(names) // 3])):
         for called in [[name] for name in names] + [names]:
             found = plan.callers(called, done) if cache is not None else callers(called, module, memo, done)
             answers.append(sorted(found))

@@ -4,6 +4,13 @@ text_facts.py); its searches of those texts are callee_searches.py's, its base.
 
 `CalleeMemo` is built per analysed text and owned by that analysis; the facts it computes are
 kept across texts in the LRU its owner passes (keyed by each function's text digest).
+
+A module may define a name twice (`if PY3: def f ... else: def f ...`). A call in a function
+body runs after the module has bound its last definition, so the call graph's node for a name
+is that definition (`ModuleContext.function_named`): `found` holds the callees of it alone.
+Facts are kept by the function's node, each definition its own, so that which of them is asked
+first (a warm analysis takes walks a fresh one makes) changes no answer; a hidden definition's
+text is not the name's (`texts` is by name), so its facts are those of its node with no text.
 """
 
 from __future__ import annotations
@@ -46,12 +53,14 @@ class CalleeMemo(TextSearches):
         self.lines = lines  # the module's, which `texts` are of: a long function's are kept by them
         self.cache = facts
         self.names = {f.name for f in module.functions}
+        self._twice = len(self.names) != len(module.functions)  # a name defined twice
         # every class, also one without methods of its own (`class Sub(Fetcher): pass`)
         self.classes = set(module.parents)
-        self.found: dict[str, frozenset[str]] = {}
+        self.found: dict[str, frozenset[str]] = {}  # a name's callees: its last definition's
+        self._hidden_found: dict[ast.AST, frozenset[str]] = {}  # by node: an earlier definition's
         self._records: dict[str, NodeRecord] = {}
         self._last_records, self._next_records = last_records(facts) if texts is not None else ({}, {})
-        self._facts: dict[str, TextFacts] = {}
+        self._facts: dict[ast.AST, TextFacts] = {}  # by the function's node
         self._stores: dict[str, frozenset[str]] = {}  # class -> fields its methods set
         self._property_getters: dict[str, set[str]] | None = None  # class -> its `@property` methods
         self._patterns: dict[str | bytes, bytes] = {}  # a trigger's pattern -> its digest
@@ -64,6 +73,11 @@ class CalleeMemo(TextSearches):
         self._kept_members: LastCall | None = None  # `_member_stores`' answers by node
 
     def __call__(self, function: Function) -> frozenset[str]:
+        if self._hidden(function):
+            found = self._hidden_found.get(function.node)
+            if found is None:
+                found = self._hidden_found[function.node] = frozenset(self._callees(function))
+            return found
         found, name = self.found, function.name
         if name in found:  # a look-up without `get`, a call: asked ~100 times a key
             return found[name]
@@ -76,6 +90,10 @@ class CalleeMemo(TextSearches):
         if record is not None:
             record.callees = (inputs, callees)
         return callees
+
+    def _hidden(self, function: Function) -> bool:
+        """Whether a later definition of the function's name hides it."""
+        return self._twice and self.module.function_named(function.name) is not function
 
     def _callee_inputs(self, function: Function) -> tuple:
         """What a function's callees follow from but its node's text (the block parser reuses an
@@ -161,7 +179,8 @@ class CalleeMemo(TextSearches):
                 if self._property_getters is None:
                     self._property_getters = property_getters(self.module.functions)
                 if ancestor in self._property_getters:
-                    text = self.texts.get(function.name) if self.texts is not None else None
+                    text = self.texts.get(function.name) \
+                        if self.texts is not None and not self._hidden(function) else None
                     found |= {g for g in self._property_getters[ancestor]
                               if text is None or "." + g.rpartition(".")[2] in text}
         built = facts.plain & self.classes - {function.class_name}
@@ -237,7 +256,7 @@ class CalleeMemo(TextSearches):
         """`facts(function).stores`, found without walking every expression when the facts are
         not known yet: the first keystroke that makes a method of a long class relevant asks
         this of every method of its lineage (116 in `_pydecimal`'s `Decimal`: 150 ms walked)."""
-        facts = self._facts.get(function.name)
+        facts = self._facts.get(function.node)
         if facts is not None:
             return facts.stores
         record = self._record(function)
@@ -296,11 +315,13 @@ class CalleeMemo(TextSearches):
         return record.digest
 
     def facts(self, function: Function) -> TextFacts:
-        facts = self._facts.get(function.name)
+        facts = self._facts.get(function.node)
         if facts is not None:
             return facts
         record = self._record(function)
-        if record is not None and record.facts is not None:
+        if record is None and self._hidden(function):
+            facts = text_facts(function, None)  # a hidden definition: `texts` has the name's
+        elif record is not None and record.facts is not None:
             facts = record.facts
         elif record is not None:
             facts = self.cache.get(record.digest)  # the same text at another node
@@ -311,5 +332,5 @@ class CalleeMemo(TextSearches):
         else:
             facts = text_facts(function, self.texts[function.name] if self.texts is not None
                                 else None)
-        self._facts[function.name] = facts
+        self._facts[function.node] = facts
         return facts

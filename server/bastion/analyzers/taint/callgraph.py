@@ -95,7 +95,8 @@ def components(module: ModuleContext, callees_of: CalleeMemo, wanted: set[str] |
     for root in module.functions:
         if root.name in index or (wanted is not None and root.name not in wanted):
             continue
-        callees = kept[root.name] if root.name in kept else callees_of(root)
+        # a name's node is its last definition (callees.py), also where an earlier one roots the walk
+        callees = kept[root.name] if root.name in kept else callees_of(by_name[root.name])
         if seen is not None:
             seen[root.name] = callees
         work = [(root.name, iter(sorted(callees)))]

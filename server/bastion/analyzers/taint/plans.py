@@ -10,7 +10,8 @@ functions whose callees are the same), so no function's callees are found that t
 not have found. `callers` (which functions call some) asks the facts only of the functions
 whose nodes the last text's search for the same names did not meet: a node holds the same text,
 hence the same facts, as callee_records.py's records. A module defining a function name twice
-is walked and searched anew (its walks ask a name's callees, and facts, of either function).
+is planned so too: a name's callees are its last definition's, and each definition's facts its
+own node's, whichever is asked first (callees.py).
 
 Owner: `Plan` is built per analysed text by analysis.py; the last text's walks are kept in the
 analyzer's memo (the LRU of callees.py's facts, as outcome_reuse.py's outcomes), for the next
@@ -42,7 +43,7 @@ class Plan:
 
     def closure(self, names: set[str]) -> set[str]:
         """callgraph.py's `closure(names)`."""
-        if self._memo is None or len(self._module.by_name()) != len(self._module.functions):
+        if self._memo is None:
             return closure(names, self._module, self._callees_of)
         key = (_CLOSURE, frozenset(names))
         last = self._last[key] if key in self._last else None
@@ -56,8 +57,7 @@ class Plan:
         """callgraph.py's `callers(names, ..., done)`, asking the facts of the functions whose
         nodes the last text's search for the same names did not meet (per node: its text's)."""
         module = self._module
-        if self._memo is None or len(module.by_name()) != len(module.functions):
-            # a name defined twice: its facts are the first asked of either function's
+        if self._memo is None:
             return callers(names, module, self._callees_of, done)
         short = frozenset({name.rsplit(".", 1)[-1] for name in names})
         key = (_CALLERS, short)
@@ -69,7 +69,7 @@ class Plan:
         """callgraph.py's `components(wanted)`."""
         module = self._module
         named = module.by_name()
-        if self._memo is None or len(named) != len(module.functions):
+        if self._memo is None:
             return components(module, self._callees_of, wanted)
         key = (_COMPONENTS, frozenset(wanted))
         last = self._last[key] if key in self._last else None
