@@ -58,3 +58,37 @@ def check(request):
 def test_a_mapping_of_known_keys_passes_each_keyword_apart(source, edit, reported):
     found = TaintAnalyzer().analyse_file(source.replace(*edit), "views.py")
     assert sorted(f.line for f in found if f.rule_id == "BST202") == reported
+
+
+SPREADS = '''\
+import os
+
+from django.http import HttpResponse
+
+
+def ping(host="localhost", count="1", note=""):
+    os.system("ping -c " + count + " " + host)
+
+
+def check(request):
+    defaults = {"count": "3"}
+    target = {"host": request.GET.get("host", "db.internal")}
+    ping(**target, **defaults)
+    return HttpResponse("ok")
+'''
+
+
+@pytest.mark.parametrize(("edit", "reported"), [
+    (("", ""), [6]),  # the request's host is in the first of two mappings (on main, only the last was kept)
+    (("**target, **defaults", "**defaults, **target"), [6]),
+    # the request's value is the note, which reaches no sink
+    (('{"host": request.GET.get("host", "db.internal")}', '{"note": request.GET.get("note", "")}'), []),
+    # the first mapping's keys are the request's: any keyword
+    (("ping(**target,", "ping(**dict(request.GET.items()),"), [6]),
+    (('{"host": request.GET.get("host", "db.internal")}', '{"host": "db.internal"}'), []),
+])
+def test_each_of_several_mappings_passes_its_keywords(edit, reported):
+    """`f(**a, **b)`: every mapping's items are the call's keywords (a key in two of them makes
+    Python refuse the call: a `TypeError`, not the later one's value as in `{**a, **b}`)."""
+    found = TaintAnalyzer().analyse_file(SPREADS.replace(*edit), "views.py")
+    assert sorted(f.line for f in found if f.rule_id == "BST202") == reported

@@ -49,7 +49,7 @@ from bastion.analyzers.taint.folding import (
 from bastion.analyzers.taint.global_stores import stored_global, stored_name
 from bastion.analyzers.taint.handler_calls import hand_over
 from bastion.analyzers.taint.held_calls import factory_made
-from bastion.analyzers.taint.keyword_splats import spread
+from bastion.analyzers.taint.keyword_splats import keyword_values
 from bastion.analyzers.taint.markup import markup_operation
 from bastion.analyzers.taint.queues import queue_read
 from bastion.analyzers.taint.reflection import builtin_named
@@ -281,8 +281,8 @@ class Evaluator:
                 and (attribute := attribute_call(self, node)) is not None:
             return attribute  # `getattr(obj, "name")`, `setattr(obj, "name", value)`
         args = list(map(self.eval, node.args))  # no comprehension's frame a call
-        keywords = {k.arg: self.eval(k.value) for k in node.keywords} if node.keywords else {}
-        value = self.call(node, args, spread(keywords) if None in keywords else keywords)
+        keywords = keyword_values(self, node.keywords) if node.keywords else {}
+        value = self.call(node, args, keywords)
         if self.dispatcher is not None:
             hand_over(self, node)  # `super().dispatch(...)`: the handler gets the fields as they are
         if type(func) is ast.Attribute:

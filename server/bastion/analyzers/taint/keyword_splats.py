@@ -2,24 +2,54 @@
 dict built so (`kw = {...}; inner(**kw)`), passes each item as the keyword argument of its
 name, so a summary's parameters, a sink's keyword conditions and a model's arguments see each
 value apart. A mapping with a slot of unknown keys (`ANY`: `dict(request.args)`, a `**kwargs`
-parameter) stays the `None` keyword every reader takes as "maybe any keyword". Stateless.
+parameter) stays the `None` keyword every reader takes as "maybe any keyword". Every mapping
+of `f(**a, **b)` passes its keywords, not the last alone. Stateless.
 """
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.domain import ANY, Value
+from bastion.analyzers.taint.domain import ANY, Value, join
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.expressions import Evaluator
 
 
-def spread(keywords: dict[str | None, Value]) -> dict[str | None, Value]:
-    """`keywords` with its `None` entry (the `**mapping`) replaced by the mapping's items when
-    every key is a known string; a keyword written out wins (Python refuses the call anyway)."""
-    items = named_items(keywords[None])
-    if items is None:
-        return keywords
-    spread_out: dict[str | None, Value] = dict(items)
-    spread_out.update((k, v) for k, v in keywords.items() if k is not None)
+def keyword_values(ev: Evaluator, keywords: list[ast.keyword]) -> dict[str | None, Value]:
+    """A call's keyword arguments, evaluated in order, by name; its `**mapping`s spread out."""
+    found: dict[str | None, Value] = {}
+    mappings: list[Value] | None = None
+    for keyword in keywords:
+        value = ev.eval(keyword.value)
+        if keyword.arg is not None:
+            found[keyword.arg] = value
+        elif mappings is None:
+            mappings = [value]
+        else:
+            mappings.append(value)
+    return found if mappings is None else _spread(found, mappings)
+
+
+def _spread(written: dict[str | None, Value], mappings: list[Value]) -> dict[str | None, Value]:
+    """The keywords written out and each `**mapping`'s: a mapping whose every key is a known
+    string passes its items; any other joins the `None` keyword. A name given twice makes Python
+    refuse the call (a `TypeError`, where `{**a, **b}` keeps the later value): the values join,
+    and a keyword written out wins."""
+    spread_out: dict[str | None, Value] = {}
+    rest: Value | None = None
+    for mapping in mappings:
+        items = named_items(mapping)
+        if items is None:
+            rest = mapping if rest is None else join(rest, mapping)
+            continue
+        for key, value in items.items():
+            spread_out[key] = join(spread_out[key], value) if key in spread_out else value
+    spread_out.update(written)
+    if rest is not None:
+        spread_out[None] = rest
     return spread_out
 
 
