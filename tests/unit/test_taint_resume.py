@@ -183,3 +183,28 @@ def test_states_stop_at_the_names_they_may_hold(monkeypatch: pytest.MonkeyPatch)
     (walked,) = resume.checkpoints_in(cache)._walked._data.values()
     assert 0 < len(walked.states) < 30
     assert sum(len(state[0]) for state in walked.states[:-1]) < 150
+
+
+def test_a_guard_reading_a_later_binding_is_not_resumed_past() -> None:
+    """`path.startswith(base)` asks every binding of `base` in the function (local_bindings.py),
+    the ones below the guard too: a realpath alone leaves no separator at the end (`/srv` is a
+    prefix of `/srv-old`), so `open` is reported. Editing a statement after `open` resumes the
+    walk there; on main the resumed walk kept the guard's answer for the last text's bindings."""
+    models = load_models()
+    body = ["    parts = []"] + [f"    v{n} = request.args.get('p{n}', '')" for n in range(30)]
+    body += ["    base = os.path.realpath(BASE)",
+             "    path = os.path.realpath(os.path.join(base, v0))",
+             "    if not path.startswith(base):",
+             "        abort(403)",
+             "    open(path).close()",
+             "    v1 = 'x'",
+             "    LATER",
+             "    return ''"]
+    cache: LRU = LRU(256)
+    reported = []
+    for later in ("v2 = 'y'", "base = os.path.realpath(BASE) + os.sep", "base = os.path.realpath(BASE)"):
+        text = HEADER + "\n".join(body).replace("LATER", later) + "\n"
+        kept = _described(analyse_module(ast.parse(text), models, cache, text))
+        assert kept == _described(analyse_module(ast.parse(text), models, LRU(256), text)), later
+        reported.append(len(kept[0][2]))
+    assert reported == [1, 0, 1]  # a binding ending with a separator makes the guard hold

@@ -1,13 +1,18 @@
 """What a guard reads of a local's bindings in the function being run, when it tests a value
 through a name bound before (`base = os.path.realpath(BASE)` then `path.startswith(base)`,
 `ip = ipaddress.ip_address(host)` then `ip.is_private`): the expressions of its plain
-assignments, read from the function's text, so a guard needs no binding kept in the walk."""
+assignments, read from the function's text, so a guard needs no binding kept in the walk.
+They are all of the function's, later statements' too (`base = ...` edited below the guard
+changes what the guard proves), so the read marks the walk as reading ahead (read_ahead.py):
+a keystroke's walk is not resumed past it (a resumed walk kept the guard's answer for the
+bindings the last text had). Stateless."""
 
 from __future__ import annotations
 
 import ast
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.taint.read_ahead import whole_function
 from bastion.analyzers.taint.signatures import every
 
 if TYPE_CHECKING:
@@ -19,9 +24,10 @@ def bindings(ev: Evaluator, name: str) -> list[ast.expr] | None:
     one item of a tuple assigned item by item (`mac, data = blob[:32], blob[32:]`) (None: another
     binding, a parameter, a loop, an `except` / `import` name, a `match` capture...; empty: not
     bound in the function)."""
-    function = ev.function.node if ev.function is not None else None
-    if function is None:
+    whole = whole_function(ev)
+    if whole is None:
         return None
+    function = whole.node
     if name in {a.arg for a in every(function.args)}:
         return None
     found: list[ast.expr] = []
