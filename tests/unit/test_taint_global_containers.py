@@ -101,3 +101,35 @@ def test_a_global_a_helper_sets_to_its_parameter_holds_what_its_callers_pass():
     """`remember(request.args["host"], mode="slow")`: `TARGET` holds request data, `MODE` a
     constant."""
     assert_marked(HANDED)
+
+
+SLOTS = '''\
+from flask import Flask, redirect, request, session
+
+app = Flask(__name__)
+AFTER_LOGIN = {"next": "/", "home": "/"}
+
+
+@app.route("/login")
+def login():
+    AFTER_LOGIN["next"] = request.args["next"]
+    session["user"] = "guest"
+    return "logged in"
+
+
+@app.route("/continue")
+def resume():
+    return redirect(AFTER_LOGIN["next"])  # BST210
+
+
+@app.route("/home")
+def home():
+    return redirect(AFTER_LOGIN["home"])
+'''
+
+
+def test_a_slot_a_view_fills_at_a_constant_key_holds_request_data_for_its_readers():
+    """`AFTER_LOGIN["next"] = request.args["next"]` in one view, `redirect(AFTER_LOGIN["next"])`
+    in another: that slot is request data (on main the constant-slot write counted for no reader,
+    detect85); the module's `home` slot, which no function writes, stays the constant it was."""
+    assert_marked(SLOTS)

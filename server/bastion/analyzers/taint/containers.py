@@ -30,6 +30,7 @@ from bastion.analyzers.taint.domain import (
     join,
 )
 from bastion.analyzers.taint.folding import hashable
+from bastion.analyzers.taint.global_stores import slot_name, stored_global
 from bastion.analyzers.taint.module_level import fold_constant
 from bastion.analyzers.taint.request_items import item_read
 from bastion.analyzers.taint.wrappers import as_function
@@ -79,6 +80,10 @@ def subscript(ev: Evaluator, node: ast.Subscript) -> Value:
             # the store a middleware keeps in the request's environ is the server's own, not
             # the request data beside it (a WSGI environ parameter is tainted)
             return (CLEAN if value.taint else value).evolve(kind=held)
+    if ev.module.stored_globals and type(node.value) is ast.Name and type(node.slice) is ast.Constant \
+            and not (ev.env and node.value.id in ev.env) \
+            and (slot := slot_name(node.value.id, node.slice.value)) in ev.module.stored_globals:
+        return join(value, stored_global(ev, node, slot))  # `CACHE["next"]` a view filled (global_stores.py)
     if value.taint and type(node.value) is ast.Attribute:  # `request.args["n"]`, maybe narrowed
         return item_read(ev, node, value, None)
     if base.kind and base.kind.startswith("pandas.") and not isinstance(key.const, str):

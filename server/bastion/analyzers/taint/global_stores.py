@@ -10,9 +10,10 @@ constant. A global only ever assigned constants stays what it was (clean). A mod
 (a list, dict or set display, a `deque()`...) a function fills without rebinding it
 (`PENDING[token] = request.form["cmd"]`, `HISTORY.append(q)`) counts too: every read of it is
 request data, unless the function binds that name itself; a slot named by a constant
-(`CACHE["last"] = q`) does not (see `_writes`). So does a global a module-level
-function sets to one of its parameters (`def remember(host): global TARGET; TARGET = host`)
-when a call of it by name in the module passes request data there.
+(`CACHE["next"] = q`) is that slot alone (`slot_name`): a read of it in another function
+(`redirect(CACHE["next"])`) is request data, one of another constant key is not. So does a
+global a module-level function sets to one of its parameters (`def remember(host): global
+TARGET; TARGET = host`) when a call of it by name in the module passes request data there.
 
 A write counts when its value names a source as the module spells it, or a name the same
 definition bound to such a value (`q = request.args["q"]; LAST = q`), as queues.py's puts, but
@@ -146,13 +147,12 @@ def _writes(definition: ast.AST, classes: frozenset[str], env: Env, models: Mode
             declared.update(statement.names)
         elif kind in _ASSIGNS and statement.value is not None:
             assigns.append(statement)
-            # a slot named by a constant (`CACHE["last"] = q`) is not the whole container: the
-            # element-sensitive walk keeps it apart in its function (`CACHE["default"]` stays
-            # what it was); another function's read of that slot is not followed (a miss)
-            filled.extend((t.value.id, statement, [statement.value]) for t in (
+            # a slot named by a constant (`CACHE["next"] = q`) is not the whole container: that
+            # slot alone, as the element-sensitive walk keeps it apart (`CACHE["home"]` stays)
+            filled.extend((t.value.id if type(t.slice) is not ast.Constant else slot_name(
+                t.value.id, t.slice.value), statement, [statement.value]) for t in (
                 statement.targets if kind is ast.Assign else [statement.target])
-                if type(t) is ast.Subscript and type(t.value) is ast.Name and t.value.id in containers
-                and type(t.slice) is not ast.Constant)
+                if type(t) is ast.Subscript and type(t.value) is ast.Name and t.value.id in containers)
         elif kind is ast.Expr and type(call := statement.value) is ast.Call \
                 and type(call.func) is ast.Attribute and call.func.attr in _FILLS \
                 and type(call.func.value) is ast.Name and call.func.value.id in containers:
@@ -162,7 +162,7 @@ def _writes(definition: ast.AST, classes: frozenset[str], env: Env, models: Mode
     written = [(name, n, values) for name, n, values in written if name is not None]
     if filled:  # a name the definition binds itself is its own container, not the module's
         own = _bound_here(definition) - declared
-        written += [(name, n, values) for name, n, values in filled if name not in own]
+        written += [(name, n, values) for name, n, values in filled if name.partition("[")[0] not in own]
     if not written:
         return ()
     plain = {n: all(_plain(v, env, models) for v in values) for _, n, values in written}
@@ -225,6 +225,11 @@ def _stored(target: ast.expr, declared: set[str], classes: frozenset[str], owner
             and target.value.id == "self":
         return f"{owner}.{target.attr}"  # `self.cmd = q` in a method of `RUNNER = Runner()`'s class
     return None
+
+
+def slot_name(container: str, key: object) -> str:
+    """How `global_stores` names a module container's slot of a constant key: `CACHE['next']`."""
+    return f"{container}[{key!r}]"
 
 
 def stored_name(ev: Evaluator, path: str) -> str | None:
