@@ -6,6 +6,8 @@ nothing again."""
 
 from __future__ import annotations
 
+import ast
+
 from hypothesis import example, given, settings
 from tests.hypothesis_budget import examples
 from tests.unit.block_documents import block_versions, documents
@@ -98,3 +100,20 @@ def test_a_key_that_changes_no_edge_walks_nothing_again(monkeypatch):
     found = analyzer.analyse_file(called, "app.py")
     assert walks
     assert found == TaintAnalyzer(MODELS, load_taint_rules()).analyse_file(called, "app.py")
+
+
+def test_each_definition_of_a_name_has_its_own_facts_whichever_is_asked_first():
+    """`run` defined twice, calling nothing of the module then `ping`: each definition's facts
+    are its node's in either order of asking (on main they were kept by name, the first asked
+    answering for both), and the name's callees, which the walks read, its last definition's
+    (the one a call in a function body reaches)."""
+    text = HEADER + "\n\n".join(BLOCKS[b] for b in (1, 2, 3, 5)) + "\n"
+    for backwards in (False, True):
+        module = module_context(ast.parse(text), MODELS, None, None, text)
+        memo = CalleeMemo(module, function_texts(module, python_lines(text)), LRU(64))
+        first, last = [f for f in module.functions if f.name == "run"]
+        for function in ([last, first] if backwards else [first, last]):
+            memo.facts(function)
+            memo(function)
+        assert "ping" not in memo.facts(first).plain and "ping" in memo.facts(last).plain
+        assert memo(first) == frozenset() and memo(last) == memo.found["run"] == frozenset({"ping"})
