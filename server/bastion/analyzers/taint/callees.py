@@ -73,7 +73,7 @@ class CalleeMemo(TextSearches):
         self._kept_members: LastCall | None = None  # `_member_stores`' answers by node
 
     def __call__(self, function: Function) -> frozenset[str]:
-        if self._hidden(function):
+        if self._twice and self._hidden(function):  # no call a function in most modules
             found = self._hidden_found.get(function.node)
             if found is None:
                 found = self._hidden_found[function.node] = frozenset(self._callees(function))
@@ -319,7 +319,7 @@ class CalleeMemo(TextSearches):
         if facts is not None:
             return facts
         record = self._record(function)
-        if record is None and self._hidden(function):
+        if record is None and self._twice and self._hidden(function):
             facts = text_facts(function, None)  # a hidden definition: `texts` has the name's
         elif record is not None and record.facts is not None:
             facts = record.facts
