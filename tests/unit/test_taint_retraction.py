@@ -429,3 +429,15 @@ def test_a_finding_replaced_by_one_the_configuration_does_not_report_stays(confi
               "    subprocess.call(os.environ['CMD'], shell=True)\n")
     assert {f for f in reported(source) if f[1] in (5, 6)} == {("BST202", 5), ("BST202", 6)}
     assert {f for f in reported(source, config) if f[1] in (5, 6)} == expected
+
+
+def test_a_pattern_on_a_flow_reported_upstream_is_replaced_by_that_finding():
+    # compile() is where the request's code is reported (upstream.py); exec(code) runs the same
+    # flaw: bandit's B102 there is replaced by the finding at compile, not kept nor retracted.
+    vulnerable = FLASK + "@app.route('/calc')\ndef calc():\n    code = compile(request.args['src'], '<src>', 'exec')\n    exec(code)\n    return 'ok'\n"
+    assert reported(vulnerable) == [("BST206", 5)]
+    assert reported(vulnerable, EXACT) == [("B102", 6), ("BST206", 5)]
+    # the safe twin: no request data is compiled, so no flow replaces exec's finding (what a
+    # code object holds is not judged: it stays)
+    safe = FLASK + "@app.route('/calc')\ndef calc():\n    code = compile('print(1)', '<src>', 'exec')\n    exec(code)\n    return 'ok'\n"
+    assert reported(safe) == [("B102", 6)]

@@ -67,10 +67,19 @@ class Flows:
         orders = [order for order in found if order is not None]
         return self._replacing[min(orders)] if orders else None
 
-    def at_line(self, line: int | None, sink_class: str) -> Finding | None:
-        """The first taint finding of the class at `line` (None: no line)."""
-        order = None if line is None else self._lines.get((line, sink_class))
-        return None if order is None else self._replacing[order]
+    def reporting(self, span: Span, upstream: int | None, sink_class: str) -> Finding | None:
+        """The first taint finding of the class that reports the flow through `span`
+        (`replacement`) or, without one, the first at the line `upstream` (None: no line)."""
+        if sink_class == "sql":
+            by = self.replacement(span, sink_class)
+            if by is not None:
+                return by
+        else:  # only the finding at the same call reports it (`replacement`, without a call)
+            at = (span.start_line, span.start_col, sink_class)
+            if at in self._at:
+                return self._replacing[self._at[at]]
+        line = (upstream, sink_class)
+        return self._replacing[self._lines[line]] if upstream is not None and line in self._lines else None
 
     @staticmethod
     def _reports(finding: Finding, span: Span) -> bool:

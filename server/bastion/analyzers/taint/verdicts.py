@@ -247,18 +247,21 @@ def retractions(findings: Sequence[Finding], seen: dict[tuple[Span, str], tuple]
     """Index -> why, for the pattern findings the verdicts retract. `seen` holds the verdicts by
     (span in code points, sink class), `replacing` the taint findings, `classes` their rule id
     -> sink class and `functions` the analysed functions' line ranges."""
+    # Membership tests and subscripts, not `get`: a key re-reads every pattern finding of the
+    # file (views.py's 112 judged ones), and a call each made ~1,300 calls a key.
     starts: dict[tuple[int, int, str], tuple[Span, tuple[str | None, str | None]]] = {}
     for (span, sink_class), verdicts in seen.items():
-        starts.setdefault((span.start_line, span.start_col, sink_class), (span, verdicts))
+        start = (span.start_line, span.start_col, sink_class)
+        if start not in starts:
+            starts[start] = (span, verdicts)
     strings = Strings([(span, verdicts[0]) for (span, sink_class), verdicts in seen.items()
                         if sink_class == "sql"])
     flows = Flows(replacing, classes)
     out: dict[int, str] = {}
     for index, finding in enumerate(findings):
-        judged = JUDGED.get(finding.rule_id)
-        if judged is None:
+        if finding.rule_id not in JUDGED:
             continue
-        what, sink_class = judged
+        what, sink_class = JUDGED[finding.rule_id]
         checked = seen.get((finding.span, MEMBERS_CHECKED)) if finding.rule_id in EXACT_SPAN else None
         if checked is not None and checked[0] == SANITIZED:
             out[index] = "each member's resolved path and type are checked first"
@@ -281,11 +284,12 @@ def retractions(findings: Sequence[Finding], seen: dict[tuple[Span, str], tuple]
                 pair = seen.get((finding.span, sink_class))
                 span = finding.span if pair is not None else None
             else:
-                span, pair = starts.get((finding.span.start_line, finding.span.start_col, sink_class),
-                                        (None, None))
+                start = (finding.span.start_line, finding.span.start_col, sink_class)
+                span, pair = starts[start] if start in starts else (None, None)
             verdict = None if pair is None else pair[0 if what == "sink" else 1]
             if what == "args" and verdict == TAINTED:
-                verdict = _vector(pair, starts.get((span.start_line, span.start_col, "shell")))
+                shell = (span.start_line, span.start_col, "shell")
+                verdict = _vector(pair, starts[shell] if shell in starts else None)
             upstream = None if pair is None else pair[2]
         if span is None or verdict is None or (
                 finding.rule_id in REPLACED_ONLY and verdict in (CONSTANT, SANITIZED)):
@@ -295,10 +299,9 @@ def retractions(findings: Sequence[Finding], seen: dict[tuple[Span, str], tuple]
         elif verdict == SANITIZED:
             out[index] = f"its argument is sanitized for {sink_class}"
         else:  # tainted, or unknown in a helper (its parameters) that a caller's flow reaches
-            by = flows.replacement(span, sink_class) or flows.at_line(upstream, sink_class)
-            also = ALSO_REPLACED_BY.get(sink_class)
-            if by is None and also is not None:
-                by = flows.replacement(span, also) or flows.at_line(upstream, also)
+            by = flows.reporting(span, upstream, sink_class)
+            if by is None and sink_class in ALSO_REPLACED_BY:
+                by = flows.reporting(span, upstream, ALSO_REPLACED_BY[sink_class])
             if by is not None:
                 out[index] = replacement(by.rule_id, by.line)
     return out
