@@ -6,6 +6,8 @@ body the client sent. Cases written from that page, each vulnerable case with it
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
 
+import pytest
+
 from bastion.config import Config
 from bastion.engine.registry import create_engine
 
@@ -40,3 +42,23 @@ def test_a_line_iterated_from_a_class_based_view_request_is_request_data():
             "        return HttpResponse('ok')\n")
     assert ("BST208", 5) in reported(body)
     assert not reported(body.replace("request.session['last'] = line", "json.loads(line)"))
+
+
+
+# (rule, the line of a view that hands the request whole to a sink, the view, the twin's change
+# making it safe)
+WHOLE = [
+    ("BST209", 2, "def restore(request):\n    state = pickle.load(request)\n    return HttpResponse('ok')\n",
+     ("pickle.load(request)", "json.load(request)")),
+    # a SAX parser told to fetch external general entities, given the request as its stream
+    ("BST211", 4, "def upload(request):\n    parser = xml.sax.make_parser()\n"
+                  "    parser.setFeature(feature_external_ges, True)\n    parser.parse(request)\n"
+                  "    return HttpResponse('ok')\nimport xml.sax\nfrom xml.sax.handler import feature_external_ges\n",
+     ("    parser.setFeature(feature_external_ges, True)\n", "")),
+]
+
+
+@pytest.mark.parametrize(("rule", "line", "body", "twin"), WHOLE, ids=[w[0] for w in WHOLE])
+def test_the_request_handed_whole_to_a_reader_of_a_document_is_its_body(rule, line, body, twin):
+    assert (rule, line) in reported(body)
+    assert not reported(body.replace(*twin))

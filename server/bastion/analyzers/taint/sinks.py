@@ -304,9 +304,10 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
     if sink.model == "log_format":
         escaped = _escaped_log_args(node, args)
         indexes = [i for i in indexes if i not in escaped]
+    as_file = sink.sink_class in _READ_AS_FILE
     for index in indexes:
         if index < len(args) and not _starred_before(node, index):
-            picked.append(args[index])
+            picked.append(_read_as_file(ev, args[index], node.args[index]) if as_file else args[index])
     splat = keywords.get(None)  # `**opts`: its constant keys are keyword arguments
     for keyword in sink.keywords:
         if keyword == "*":  # every keyword argument (`session.update(user=name)`)
@@ -324,6 +325,18 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
         whole = node.func.attr != "find" if isinstance(node.func, ast.Attribute) else True
         picked = [part for part in (_query_part(v, whole) for v in picked) if part is not None]
     return together(picked)
+
+
+# Sinks that read their argument whole as a document or a stream: a request object handed there
+# is read as the file it also is, its models' `read` a source (Django's documented
+# `ET.iterparse(request)`; `pickle.load(request)`, `etree.parse(request, parser)`).
+_READ_AS_FILE = frozenset({"deserialize", "xxe"})
+
+
+def _read_as_file(ev: Evaluator, value: Value, node: ast.expr) -> Value:
+    if value.taint or value.kind is None:
+        return value
+    return ev.source_value(value.kind + ".read", node) or value
 
 
 def _query_part(query: Value, whole: bool) -> Value | None:
