@@ -64,13 +64,18 @@ def _code_points(line: str, byte_col: int) -> int:
 
 
 def nosec_map(data: bytes) -> dict[int, set | None]:
-    """What BanditManager._parse_file builds: 1-based line -> None | set() | {ids}."""
+    """What BanditManager._parse_file builds: 1-based line -> None | set() | {ids}.
+
+    The pure-Python tokenizer refuses some texts the parser accepts (a backslash alone on the
+    blank line before an indented one: IndentationError). bandit then skips the whole file as a
+    syntax error; Bastion analyses it with the comments the tokenizer reached
+    (engine/suppress.py), and so does this reference."""
     lines: dict[int, set | None] = {}
     try:
         for tok in tokenize.tokenize(io.BytesIO(data).readline):
             if tok.type == tokenize.COMMENT:
                 lines[tok.start[0]] = manager._parse_nosec_comment(tok.string)
-    except tokenize.TokenError:
+    except (tokenize.TokenError, SyntaxError):
         pass
     return lines
 

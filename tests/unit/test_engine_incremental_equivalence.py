@@ -10,8 +10,10 @@ bandit's own whole-file result.
 from __future__ import annotations
 
 import ast
+import io
 import re
 import sysconfig
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -306,6 +308,18 @@ def test_random_edits_on_large_files(data):
 @pytest.mark.parametrize("name", sorted(SOURCES))
 def test_unedited_sources_equal_bandit(name):
     check(SOURCES[name])
+
+
+def test_a_backslash_alone_on_a_blank_line_before_a_method():
+    """The parser joins it to the indented line below; the pure-Python tokenizer refuses it
+    (IndentationError): a random edit of the test above found it. The nosec comment after it
+    still counts."""
+    text = SYNTHETIC.replace("\n\n    def start(self, cmd):", "\n\\\n    def start(self, cmd):", 1)
+    assert text != SYNTHETIC
+    ast.parse(text)
+    with pytest.raises(IndentationError):
+        list(tokenize.generate_tokens(io.StringIO(text).readline))
+    check(text)
 
 
 def test_synthetic_file_findings_need_the_import_context():
