@@ -39,7 +39,7 @@ def _reference(written: str, text: str, spans: list[tuple[int, int]],
             found.add(name)
     if any(_outside(m.start(), spans) for m in re.finditer(_NAMESPACE.format(escaped), text)):
         return set(bound)
-    assigned = {m.group(1) for m in re.finditer(escaped + _REBOUND.pattern, text)
+    assigned = {m.group(1) for m in re.finditer(escaped + _REBOUND().pattern, text)
                 if _outside(m.start(), spans)
                 and not (m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] in "_."))}
     return (found | assigned) & bound
