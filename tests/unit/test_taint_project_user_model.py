@@ -8,6 +8,7 @@ from Django's "Customizing authentication" topic (`AUTH_USER_MODEL`, `AbstractBa
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from bastion.config import Config
@@ -77,3 +78,14 @@ def test_an_edited_user_model_changes_the_answer(tmp_path: Path) -> None:
     (tmp_path / "accounts" / "models.py").write_text(MODELS.format(key=TEXT_KEY + "  # the handle"),
                                                      encoding="utf-8")
     assert _queries(engine, view) == {("B608", 7)}
+
+
+def test_a_user_model_file_that_cannot_be_read_keeps_the_finding(tmp_path: Path) -> None:
+    """A models.py that is a FIFO or does not parse says nothing of the key: B608 stays."""
+    view = _project(tmp_path, "AUTH_USER_MODEL = 'accounts.Member'\n", NUMBER_KEY)
+    models = tmp_path / "accounts" / "models.py"
+    models.write_text("class Member(:\n", encoding="utf-8")
+    assert _queries(create_engine(), view) == {("B608", 7)}
+    models.unlink()
+    os.mkfifo(models)
+    assert _queries(create_engine(), view) == {("B608", 7)}

@@ -61,11 +61,15 @@ class ProjectUsers:
         return found
 
     def _text_key(self, paths: tuple[str, ...], name: str, roots: tuple[str, ...], identity: blake2b) -> bool:
-        """Whether the first of `paths` that is a file declares the class `name` keyed by text."""
+        """Whether the first of `paths` that is a file declares the class `name` keyed by text;
+        also when it is there but could not be read (a FIFO, too large, not Python): its key is
+        not known, and an unread file must not retract a finding."""
         for path in paths:
             keyed = self._settings.kept(path, roots, identity, _text_keyed, self.open_texts)
             if isinstance(keyed, frozenset):
                 return name in keyed
+            if os.path.lexists(path):
+                return True
         return False
 
     def forget(self) -> None:
