@@ -90,16 +90,16 @@ def test_the_fingerprint_tells_every_part_callers_read():
     origin = Origin("remote", "Request data (`request.args`)", 6, 11, 6, 32)
     value = Value(frozenset({origin}))
     base = summary_fingerprint(_summary(value))
-    others = [Value(frozenset({attrs.evolve(origin, col=12)})),
-              Value(frozenset({attrs.evolve(origin, end_col=40)})),
-              Value(frozenset({attrs.evolve(origin, end_line=7)})),
+    others = [Value(frozenset({origin.evolve(col=12)})),
+              Value(frozenset({origin.evolve(end_col=40)})),
+              Value(frozenset({origin.evolve(end_line=7)})),
               value.evolve(reported=frozenset({("shell", 9)})),
               value.evolve(modelled=False), value.evolve(known=True), value.evolve(prefix=False)]
     prints = {summary_fingerprint(_summary(v)) for v in others}
     prints |= {summary_fingerprint(_summary(value, adds)) for adds in [
         (frozenset({"delay"}), frozenset()), (frozenset(), frozenset({"delay"}))]}
     assert len(prints | {base}) == len(others) + 3
-    moved = Value(frozenset({attrs.evolve(origin, line=8, end_line=8)}),
+    moved = Value(frozenset({origin.evolve(line=8, end_line=8)}),
                   reported=frozenset({("shell", 11)}))
     assert summary_fingerprint(_summary(moved), lambda line: ("read", line - 8)) == summary_fingerprint(
         _summary(value.evolve(reported=frozenset({("shell", 9)}))), lambda line: ("read", line - 6))

@@ -13,8 +13,6 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-import attrs
-
 from bastion.analyzers.taint import configs
 from bastion.analyzers.taint.argv import in_order, program_vectors
 from bastion.analyzers.taint.closures import local_function
@@ -107,7 +105,7 @@ def _shifted(value: Value) -> Value:
     one at the index read."""
     if not any(o.kind == "param" and o.key is None for o in value.taint):
         return value
-    return value.evolve(taint=frozenset(attrs.evolve(o, key=ANY) if o.kind == "param" and o.key is None
+    return value.evolve(taint=frozenset(o.evolve(key=ANY) if o.kind == "param" and o.key is None
                                         else o for o in value.taint))
 
 

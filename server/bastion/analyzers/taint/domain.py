@@ -15,10 +15,6 @@ Values are immutable; the interpreter owns the environments that map names to th
 
 from __future__ import annotations
 
-import attrs
-
-from bastion import attrs_classes
-
 # Sink classes: what a sanitizer or guard makes a value safe for.
 SINK_CLASSES = frozenset({
     "path", "shell", "html", "sql", "ldap", "code", "log", "trust", "deserialize", "redirect",
@@ -49,23 +45,47 @@ APP_PATH_BUILDERS = frozenset({"flask.url_for", "flask.helpers.url_for", "django
 FILE_OPENERS = frozenset({"open", "builtins.open", "io.open", "codecs.open"})
 
 
-@attrs_classes.frozen
 class Origin:
     """Where untrusted data enters: `kind` (remote, argv, stdin, env, file, or param for a
-    function's own parameter while its summary is computed), what it is and where."""
+    function's own parameter while its summary is computed), what it is and where. Immutable,
+    equal and hashed by its fields, a plain class for the reason `Step` is (~55 a long view)."""
 
-    kind: str
-    label: str  # "Request data (`request.args`)"
-    line: int  # 0-based
-    col: int = 0
-    end_line: int = 0
-    end_col: int = 0
-    param: int = -1  # for kind "param": the parameter's index
-    path: str | None = None  # another file's (then `col` counts characters): see workspace.py
-    # for kind "param": the constant key (or attribute) of the argument this part was read from,
-    # `params["q"]`, `params.get("q")`, `user.name` (None: the whole argument); a call binds
-    # that element of its argument, so a dict holding request data under another key is not it
-    key: object = None
+    __slots__ = ("kind", "label", "line", "col", "end_line", "end_col", "param", "path", "key")
+
+    def __init__(self, kind: str, label: str, line: int, col: int = 0, end_line: int = 0,
+                 end_col: int = 0, param: int = -1, path: str | None = None, key: object = None) -> None:
+        self.kind = kind
+        self.label = label  # "Request data (`request.args`)"
+        self.line = line  # 0-based
+        self.col, self.end_line, self.end_col = col, end_line, end_col
+        self.param = param  # for kind "param": the parameter's index
+        self.path = path  # another file's (then `col` counts characters): see workspace.py
+        # for kind "param": the constant key (or attribute) of the argument this part was read
+        # from, `params["q"]`, `params.get("q")`, `user.name` (None: the whole argument); a call
+        # binds that element of its argument, so a dict holding request data under another key
+        # is not it
+        self.key = key
+
+    def _fields(self) -> tuple:
+        return (self.kind, self.label, self.line, self.col, self.end_line, self.end_col, self.param,
+                self.path, self.key)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Origin:
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:  # its fields written out: no frame of `_fields` a hash
+        return hash((self.kind, self.label, self.line, self.col, self.end_line, self.end_col, self.param,
+                     self.path, self.key))
+
+    def __repr__(self) -> str:
+        return "Origin(" + ", ".join(f"{name}={value!r}" for name, value in zip(
+            Origin.__slots__, self._fields(), strict=True)) + ")"
+
+    def evolve(self, **changes) -> Origin:
+        """The same origin but for `changes` (field name -> value)."""
+        return Origin(**{**dict(zip(Origin.__slots__, self._fields(), strict=True)), **changes})
 
 
 def ordered(origins: frozenset[Origin]) -> list[Origin]:
@@ -253,7 +273,7 @@ def keyed(taint: frozenset, key: object) -> frozenset:
             break
     else:
         return taint
-    return frozenset(attrs.evolve(o, key=key) if o.kind == "param" and o.key is None else o
+    return frozenset(o.evolve(key=key) if o.kind == "param" and o.key is None else o
                      for o in taint)
 
 

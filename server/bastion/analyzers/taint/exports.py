@@ -122,7 +122,7 @@ def _located(step: Step, path: str, lines: list[str]) -> Step:
 def _origin(origin: Origin, path: str, lines: list[str]) -> Origin:
     if origin.kind == "param" or origin.path is not None:
         return origin
-    return attrs.evolve(origin, path=path,
+    return origin.evolve(path=path,
                         col=byte_to_char_col(line_at(lines, origin.line), origin.col))
 
 
