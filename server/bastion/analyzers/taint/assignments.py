@@ -33,15 +33,16 @@ def _forget_url(self: Interpreter, name: str) -> None:
 
 def bind(self: Interpreter, target: ast.expr, value: Value, note: str | None) -> None:
     if type(target) is ast.Name:  # most targets: no isinstance call, no pop of a missing key
+        name = target.id  # read once: an AST node's attribute is a generic (dict) read
         if value.taint and note:
-            value = value.with_step(self.step(target, f"{note} `{target.id}`"))
-        self.env[target.id] = value
+            value = value.with_step(self.step(target, f"{note} `{name}`"))
+        self.env[name] = value
         if self.parsed_from or self.host_from:
-            _forget_url(self, target.id)
-        if target.id in self.matched_from:
-            del self.matched_from[target.id]
-        if target.id in self.attributed:
-            prefix = target.id + "."
+            _forget_url(self, name)
+        if name in self.matched_from:
+            del self.matched_from[name]
+        if name in self.attributed:
+            prefix = name + "."
             for key in [k for k in self.env if k.startswith(prefix)]:
                 del self.env[key]
     elif isinstance(target, (ast.Tuple, ast.List)):

@@ -134,8 +134,9 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     class of this module or a workspace module's function, `static` a static or class method
     called on its class (summaries.py's `class_method`); `entry`: what the models say of the
     callee (call_entries.py)."""
-    callee = type(node.func)  # read once: no isinstance call a call
-    method = node.func.attr if callee is ast.Attribute else None
+    func = node.func  # read once: an AST node's attribute is a generic (dict) read
+    callee = type(func)  # read once: no isinstance call a call
+    method = func.attr if callee is ast.Attribute else None
     inputs = [*args, *keywords.values()] if keywords else [*args]
     for value in inputs:  # a closure a factory returned (closures.py) is code: what it captured
         # is no data of the call's (`sorted(rows, key=by(field))`)
@@ -146,8 +147,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         inputs.append(receiver)  # `shlex.quote(x)`'s `shlex` is no input
         if receiver.taint and method is not None:  # `self.repo.find(q)`: for a caller (held_calls.py)
             hold(ev, node, receiver, args, keywords)
-    elif callee is ast.Name and (env := ev.env) and node.func.id in env and env[node.func.id].taint:
-        hold(ev, node, env[node.func.id], args, keywords)  # `func(value)`, `func` a parameter
+    elif callee is ast.Name and (env := ev.env) and func.id in env and env[func.id].taint:
+        hold(ev, node, env[func.id], args, keywords)  # `func(value)`, `func` a parameter
     shape = entry.shape  # the checks it can meet
     if shape & _EARLY:
         if name in _MAPS and len(args) > 1 and not keywords:
@@ -248,8 +249,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             built = built if built is not None and built.items else None
         if built is not None:
             return built
-    own = ev.class_name is not None and on_self(node.func)
-    if own and (node.func.attr != "__init__" or _hands_data(node, args, keywords)):
+    own = ev.class_name is not None and on_self(func)
+    if own and (func.attr != "__init__" or _hands_data(node, args, keywords)):
         ev.handed_on.add(node)  # until a summary shows what the callee stores in `self`
     summary = summary_for(ev, node, inputs, receiver, static)
     called = node
@@ -257,7 +258,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     if base is not None:
         # `Base.__init__(self, url)`: the base's method, `self` passed by hand
         summary = ev.summaries.get(base)
-        called = ast.copy_location(ast.Call(node.func, node.args[1:], node.keywords), node)
+        called = ast.copy_location(ast.Call(func, node.args[1:], node.keywords), node)
         args = args[1:]
     if summary is not None:
         returned = apply_summary(ev, called, summary, args, keywords, receiver)
@@ -271,10 +272,10 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             if not summary.hands_on:
                 ev.handed_on.discard(node)
         elif summary.fields and callee is ast.Attribute \
-                and type(node.func.value) is ast.Name and node.func.value.id in ev.env \
+                and type(func.value) is ast.Name and func.value.id in ev.env \
                 and receiver is not None and receiver.kind is not None \
                 and receiver.kind.endswith("()"):
-            set_instance_fields(ev, node, node.func.value.id, receiver, summary, args, keywords)
+            set_instance_fields(ev, node, func.value.id, receiver, summary, args, keywords)
         return returned
     if shape & _SHAPED:  # the checks of a few names or methods each, in their order
         made = jinja_object(name, keywords, inputs) or tornado_template(name, args, keywords) \
@@ -359,8 +360,8 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         return built_parser(keywords.get("parents"))
     if not carries:
         # a constant tuple, list or record is no data either (`create_server(("", 8000))`)
-        built = class_called(ev, node.func) if callee is ast.Name \
-            and node.func.id in ev.env else None  # `cls()` in a classmethod: an instance
+        built = class_called(ev, func) if callee is ast.Name \
+            and func.id in ev.env else None  # `cls()` in a classmethod: an instance
         return Value(clean=EVERY_CLASS, kind=(built or name) + "()") if built or name else CLEAN
     result = _joined(inputs, name)
     given = [*args, *keywords.values()]

@@ -45,16 +45,16 @@ def escape_call(ev: Evaluator, node: ast.Call, name: str | None, entry: CallEntr
     its receiver alone may change it. `entry`: the callee's (call_entries.py: whether it reads
     or keeps its receiver, or keeps none of its arguments), looked up here when not given."""
     func = node.func
-    method = func.attr if type(func) is ast.Attribute else None
+    method, owner = (func.attr, func.value) if type(func) is ast.Attribute else (None, None)
     if entry is None:
         entry = ev.models.call_entries[name, method]
-    if method is not None and type(func.value) is ast.Subscript and not entry.reads_receiver \
-            and not (method in SLOT_MUTATORS and followed_slot(ev, func.value)):
-        _escape_element(ev, func.value)  # calls.py follows the methods of names (and slots)
+    if method is not None and type(owner) is ast.Subscript and not entry.reads_receiver \
+            and not (method in SLOT_MUTATORS and followed_slot(ev, owner)):
+        _escape_element(ev, owner)  # calls.py follows the methods of names (and slots)
     elif method is not None and not entry.keeps_receiver and not (
-            type(func.value) is ast.Name and (func.value.id in ("self", "cls") or (
-                validates(ev.module.forms, (ev.env or {}).get(func.value.id), method)))):
-        _escape(ev, func.value)  # what `self.reload()` stores, calls.py follows
+            type(owner) is ast.Name and (owner.id in ("self", "cls") or (
+                validates(ev.module.forms, (ev.env or {}).get(owner.id), method)))):
+        _escape(ev, owner)  # what `self.reload()` stores, calls.py follows
     if entry.keeps_arguments or entry.reads_receiver:
         return
     for argument in node.args:

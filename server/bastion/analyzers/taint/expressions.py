@@ -139,15 +139,16 @@ class Evaluator:
 
     def e_Name(self, node: ast.Name) -> Value:
         env = self.env  # tested and read by the operators: no call of `get` a read
-        local = env[node.id] if node.id in env else None
+        name = node.id  # read once: an AST node's attribute is a generic (dict) read
+        local = env[name] if name in env else None
         if local is not None:
-            if node.id in self.rebound_inside or node.id in self.escaped and changeable(local):
+            if name in self.rebound_inside or name in self.escaped and changeable(local):
                 return seen_through(local)
             return local
-        if node.id in self.module.constants:
-            return self.module.constants[node.id]
-        if node.id in self.global_reads and self.aliases is self.module.env.aliases:
-            return self.global_reads[node.id]  # what qualnames.global_value found at an earlier read
+        if name in self.module.constants:
+            return self.module.constants[name]
+        if name in self.global_reads and self.aliases is self.module.env.aliases:
+            return self.global_reads[name]  # what qualnames.global_value found at an earlier read
         return qualnames.global_value(self, node)
 
     def e_Attribute(self, node: ast.Attribute) -> Value:
@@ -297,8 +298,9 @@ class Evaluator:
         func = node.func
         callee = type(func)  # branched on once: a method, a name, or a computed callee
         env = self.env  # tested and read by the operators: no call of `get` a call
-        held = env[func.id] if callee is ast.Name and env and func.id in env else None
-        if held is None and callee is ast.Name and func.id in self.module.enums:
+        called = func.id if callee is ast.Name else None  # read once: an AST node's is a dict read
+        held = env[called] if called is not None and env and called in env else None
+        if held is None and called is not None and called in self.module.enums:
             return SAFE  # `Color(q)`: a member of the module's Enum (context.py), or it raises
         if self.module.queues and (read := queue_read(self, node)) is not None:
             return read  # `jobs.get()` of a queue a view fed (queues.py)
@@ -308,9 +310,10 @@ class Evaluator:
             return returned
         on_module = False  # `re.search(...)`: a module's function, not a method of a value
         if callee is ast.Attribute:
-            receiver = self.eval(func.value)
+            owner = func.value
+            receiver = self.eval(owner)
             method = func.attr
-            base = self.qualname(func.value)
+            base = self.qualname(owner)
             name = None if base is None else f"{base}.{method}"
             if name in self.aliases:
                 name = self.aliases[name]

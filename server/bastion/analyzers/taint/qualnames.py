@@ -50,11 +50,12 @@ def qualname(ev: Evaluator, node: ast.AST) -> str | None:
         while type(node) is ast.Attribute:
             attrs_.append(node.attr)
             node = node.value
-        if type(node) is ast.Name or type(node) is ast.Call:
+        root = node.id if type(node) is ast.Name else None  # read once: an AST node's is a dict read
+        if root is not None or type(node) is ast.Call:
             base = qualname(ev, node)
         else:
             return None
-        if base is None and type(node) is ast.Name and node.id == "self":
+        if base is None and root == "self":
             # `self.request.params`: rooted at the kind of the field `__init__` stored (a
             # Pyramid class-based view keeps the request there)
             field = ev.env.get("self." + attrs_[-1]) if ev.env is not None else None
@@ -70,9 +71,9 @@ def qualname(ev: Evaluator, node: ast.AST) -> str | None:
             base = f"{base}.{attr}"
             if base in aliases:
                 base = aliases[base]
-        if type(node) is ast.Name and node.id != "self" and aliases is ev.module.env.aliases \
-                and (env is None or node.id not in env or env[node.id] is None):
-            ev.module_names[chain] = (node.id, base)
+        if root is not None and root != "self" and aliases is ev.module.env.aliases \
+                and (env is None or root not in env or env[root] is None):
+            ev.module_names[chain] = (root, base)
         return base
     if kind is ast.Call:
         base = qualname(ev, node.func)

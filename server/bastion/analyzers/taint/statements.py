@@ -138,10 +138,11 @@ class Interpreter(Evaluator):
         value = named_sink(self, source, self.eval(source))  # `fn = eval`
         if shape is ast.Call:  # `rel = p.relative_to(BASE)`
             self.env = checked(self, source, self.env)
-        escape_assignment(self, node.targets, source)
-        helper = as_function(node.targets[0].id, source, self.names) if type(
-            node.targets[0]) is ast.Name and (shape is ast.Call or shape is ast.Lambda) else None
-        for target in node.targets:
+        targets = node.targets  # read once: an AST node's attribute is a generic (dict) read
+        escape_assignment(self, targets, source)
+        helper = as_function(targets[0].id, source, self.names) if type(
+            targets[0]) is ast.Name and (shape is ast.Call or shape is ast.Lambda) else None
+        for target in targets:
             self.bind(target, value if helper is None else local_function(helper), "assigned to")
             if type(target) is not ast.Name:
                 continue

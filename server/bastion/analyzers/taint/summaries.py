@@ -31,7 +31,8 @@ def class_method(ev: Evaluator, func: ast.Attribute, receiver: Value) -> tuple[b
     class method called on its class of this module (`_on_module_class`), for `summary_for`
     (nothing between the two asks binds a name: the same answer; False on `self` / `cls`,
     which summary_for resolves first)."""
-    if type(func.value) is ast.Name and func.value.id in ("self", "cls") \
+    owner = func.value  # read once: an AST node's attribute is a generic (dict) read
+    if type(owner) is ast.Name and owner.id in ("self", "cls") \
             and ev.class_name is not None:
         return ev.module.inherited(ev.class_name, func.attr) is not None, False
     if _on_module_class(ev, func):
@@ -87,9 +88,10 @@ def _workspace_function(ev: Evaluator, func: ast.Attribute, instance_of: str | N
 def _on_module_class(ev: Evaluator, func: ast.Attribute) -> bool:
     """`Class.method` of a class of this module whose method takes no instance (a staticmethod
     or classmethod): the call's arguments are its parameters."""
-    if type(func.value) is not ast.Name or func.value.id in ev.env:
+    owner = func.value  # read once: an AST node's attribute is a generic (dict) read
+    if type(owner) is not ast.Name or owner.id in ev.env:
         return False
-    name = ev.module.inherited(func.value.id, func.attr)
+    name = ev.module.inherited(owner.id, func.attr)
     function = ev.module.function_named(name) if name is not None else None
     return function is not None and (function.implicit_params == 0 or any(
         isinstance(d, ast.Name) and d.id == "classmethod" for d in function.node.decorator_list))
