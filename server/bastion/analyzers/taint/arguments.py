@@ -109,9 +109,11 @@ def _commands(value: Value | None) -> bool:
 
 def _elements(node: ast.expr | None) -> list[ast.expr] | None:
     """The elements of a list or tuple written in the call, when each is one item."""
-    if not isinstance(node, (ast.List, ast.Tuple)) \
-            or any(isinstance(e, ast.Starred) for e in node.elts):
+    if not isinstance(node, (ast.List, ast.Tuple)):
         return None
+    for element in node.elts:  # a loop: no generator's frame a subprocess call
+        if isinstance(element, ast.Starred):
+            return None
     return node.elts
 
 

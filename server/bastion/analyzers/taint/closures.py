@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from bastion import attrs_classes
-from bastion.analyzers.taint.domain import ANY, CLEAN, EVERY_CLASS, NONE, Value, join, join_all
+from bastion.analyzers.taint.domain import ANY, CLEAN, EVERY_CLASS, NONE, Value, all_known, join, join_all
 from bastion.analyzers.taint.nodes import nodes
 from bastion.analyzers.taint.results import Hit
 from bastion.analyzers.taint.signatures import default_values, named, packed, positional
@@ -159,9 +159,9 @@ def _left_over(node: ast.Call, positional: bool, extra: list[Value], named: dict
     slots known (as summaries.bind_arguments binds them); any of the extras when a `*list` or a
     `**mapping` of the call spreads over them."""
     if positional and not any(isinstance(a, ast.Starred) for a in node.args):
-        return Value(clean=EVERY_CLASS, items=dict(enumerate(extra)), known=all(v.known for v in extra))
+        return Value(clean=EVERY_CLASS, items=dict(enumerate(extra)), known=all_known(extra))
     if not positional and None not in named:
-        return Value(clean=EVERY_CLASS, items=named, known=all(v.known for v in named.values()))
+        return Value(clean=EVERY_CLASS, items=named, known=all_known(named.values()))
     return Value(clean=EVERY_CLASS, items={ANY: join_all([v.flat() for v in rest]) if rest else CLEAN})
 
 

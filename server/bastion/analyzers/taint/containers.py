@@ -23,6 +23,7 @@ from bastion.analyzers.taint.domain import (
     SAFE,
     UNKNOWN,
     Value,
+    all_known,
     constant,
     constants_known,
     join,
@@ -47,7 +48,7 @@ def subscript(ev: Evaluator, node: ast.Subscript) -> Value:
         if ordered is not None:  # `[first, data][::-1]`: the slots the slice keeps, in its order
             kept = ordered[slice(*bounds)]
             return base.evolve(items=dict(enumerate(kept)), const=UNKNOWN,
-                               known=all(v.known for v in kept))
+                               known=all_known(kept))
         if isinstance(base.const, (str, bytes, tuple)):
             return base if not base.taint else base.evolve(const=UNKNOWN)
         return _shifted(base.flat()) if base.taint or base.items else base
@@ -123,7 +124,7 @@ def dict_display(ev: Evaluator, node: ast.Dict) -> Value:
             v = join(v, k)
         items[slot] = join(items[slot], v) if slot in items else v
     return Value(clean=EVERY_CLASS, items=items, const=fold_constant(node),
-                 known=all(v.known for v in items.values()))
+                 known=all_known(items.values()))
 
 
 def sequence_display(ev: Evaluator, node: ast.Tuple | ast.List | ast.Set) -> Value:
@@ -152,7 +153,7 @@ def sequence_display(ev: Evaluator, node: ast.Tuple | ast.List | ast.Set) -> Val
             slot = None if slot is None or slot > 16 or value is rest else slot + 1
     const = fold_constant(node) if constants_known(values) else UNKNOWN
     return Value(clean=EVERY_CLASS, items=items, const=const,
-                 known=all(v.known for v in values))
+                 known=all_known(values))
 
 
 def slot_value(ev: Evaluator, node: ast.expr) -> Value:
@@ -185,7 +186,7 @@ def merged(left: Value, right: Value) -> Value | None:
     items = {**left.items, **right.items}
     keys = left.const | right.const if isinstance(left.const, frozenset) \
         and isinstance(right.const, frozenset) else UNKNOWN
-    return Value(clean=EVERY_CLASS, items=items, const=keys, known=all(v.known for v in items.values()))
+    return Value(clean=EVERY_CLASS, items=items, const=keys, known=all_known(items.values()))
 
 
 def joined_sequences(left: Value, right: Value) -> Value | None:

@@ -331,6 +331,15 @@ def elements(container: Value) -> dict:
     return {ANY: container.item(ANY)}
 
 
+def all_known(values) -> bool:
+    """Whether every one of the values is known (a container's slots): a loop, not `all()` over
+    a generator, whose frame each container display made."""
+    for value in values:
+        if not value.known:
+            return False
+    return True
+
+
 def join_all(values) -> Value:
     """The values' data together (each flattened: a container gives its elements' data), known
     when each of them is (`case "a" | "b":`'s constants; CLEAN, its start, is no part of it)."""

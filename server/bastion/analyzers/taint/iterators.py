@@ -17,7 +17,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.argv import in_order
-from bastion.analyzers.taint.domain import ANY, EVERY_CLASS, SAFE, UNKNOWN, Value
+from bastion.analyzers.taint.domain import ANY, EVERY_CLASS, SAFE, UNKNOWN, Value, all_known
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -47,7 +47,7 @@ def iterated(name: str, args: list[Value], keywords: dict[str | None, Value]) ->
         kept, const = (slots[::-1], _reversed(args[0].const)) if name in _REVERSED else (slots, args[0].const)
         # the constant kept: `name in tuple(["a", "b"])` is an allow-list as the display is
         return Value(clean=EVERY_CLASS, items=dict(enumerate(kept)), const=const,
-                     known=all(v.known for v in kept))
+                     known=all_known(kept))
     if name in _RECORDS:
         record = args[0] if len(args) == 1 and not args[0].taint and args[0].items else None
         if record is None or None in keywords or name.endswith("asdict") and keywords:
@@ -72,11 +72,11 @@ def iterated(name: str, args: list[Value], keywords: dict[str | None, Value]) ->
         columns = [_ordered(arg) for arg in args]
         if all(columns) and len({len(c) for c in columns}) == 1:
             # `zip(["name", "cmd"], [user, "ls"])`: the pairs in order, as a list of them is
-            rows = [Value(clean=EVERY_CLASS, items=dict(enumerate(row)), known=all(v.known for v in row))
+            rows = [Value(clean=EVERY_CLASS, items=dict(enumerate(row)), known=all_known(row))
                     for row in zip(*columns, strict=True)]
-            return Value(clean=EVERY_CLASS, items=dict(enumerate(rows)), known=all(r.known for r in rows))
+            return Value(clean=EVERY_CLASS, items=dict(enumerate(rows)), known=all_known(rows))
         parts = [arg.iterated() for arg in args]
-    pair = Value(clean=EVERY_CLASS, items=dict(enumerate(parts)), known=all(p.known for p in parts))
+    pair = Value(clean=EVERY_CLASS, items=dict(enumerate(parts)), known=all_known(parts))
     return Value(clean=EVERY_CLASS, items={ANY: pair}, known=pair.known)
 
 
@@ -94,7 +94,7 @@ def pairs_dict(pairs: Value) -> Value | None:
     if not items:
         return None
     return Value(clean=EVERY_CLASS, items=items, const=frozenset(items),
-                 known=all(v.known for v in items.values()))
+                 known=all_known(items.values()))
 
 
 def vector(value: Value) -> bool:

@@ -227,13 +227,15 @@ def fold_constant(node: ast.expr, env: Env | None = None) -> object:
     if env is not None and isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         return _joined_text(node, env)
     if isinstance(node, (ast.Tuple, ast.List, ast.Set)) and len(node.elts) <= 4096:
-        items = [fold_constant(e) for e in node.elts]
-        if any(i is UNKNOWN for i in items):
+        items = list(map(fold_constant, node.elts))  # a map and `in`: no comprehension's frame
+        if UNKNOWN in items:  # constants and UNKNOWN (an `object()`): `in` is an identity test
             return UNKNOWN
         return frozenset(items) if isinstance(node, ast.Set) else tuple(items)
     if isinstance(node, ast.Dict) and len(node.keys) <= 4096:
-        keys = [fold_constant(k) if k is not None else UNKNOWN for k in node.keys]
-        if any(k is UNKNOWN for k in keys):
+        if None in node.keys:  # `{**more}`: keys not written out
+            return UNKNOWN
+        keys = list(map(fold_constant, node.keys))
+        if UNKNOWN in keys:
             return UNKNOWN
         return frozenset(keys)  # membership tests read the keys
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in (

@@ -12,7 +12,17 @@ any of its elements. A value whose elements are not followed (a parameter) is le
 
 from __future__ import annotations
 
-from bastion.analyzers.taint.domain import ANY, CLEAN, NONE, UNKNOWN, Value, constant, join, join_all
+from bastion.analyzers.taint.domain import (
+    ANY,
+    CLEAN,
+    NONE,
+    UNKNOWN,
+    Value,
+    all_known,
+    constant,
+    join,
+    join_all,
+)
 from bastion.analyzers.taint.key_presence import surely_holds
 
 EDITS = frozenset({"pop", "remove", "insert", "append", "reverse", "sort", "clear", "setdefault",
@@ -54,7 +64,7 @@ def _exact(receiver: Value, method: str, args: list[Value]) -> tuple[Value, Valu
     size = _size(receiver)
     if size is None:
         return None
-    slots = [receiver.items[i] for i in range(size)]
+    slots = list(map(receiver.items.__getitem__, range(size)))  # no comprehension's frame
     if method == "append" and len(args) == 1 and size < MAX_SLOTS:
         return CLEAN, _list(receiver, [*slots, args[0]])
     if method == "reverse" and not args:
@@ -116,9 +126,11 @@ def _size(value: Value) -> int | None:
     items = value.items
     if items is None or ANY in items or value.taint:
         return None
-    if sorted(k for k in items if type(k) is int) != list(range(len(items))):
-        return None
-    return len(items)
+    size = len(items)
+    for key in items:  # distinct keys: `size` of them in range(size) are each index once
+        if type(key) is not int or not 0 <= key < size:
+            return None
+    return size
 
 
 def _index(value: Value, size: int, clamp: bool = False) -> int | None:
@@ -132,4 +144,4 @@ def _index(value: Value, size: int, clamp: bool = False) -> int | None:
 
 def _list(receiver: Value, slots: list[Value]) -> Value:
     return receiver.evolve(items=dict(enumerate(slots)), const=UNKNOWN,
-                           known=all(s.known for s in slots))
+                           known=all_known(slots))

@@ -11,7 +11,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.command_vectors import vector_parts
-from bastion.analyzers.taint.domain import EVERY_CLASS, UNKNOWN, UNREACHED, Value, join, ordered
+from bastion.analyzers.taint.domain import EVERY_CLASS, UNKNOWN, UNREACHED, Value, all_known, join, ordered
 from bastion.analyzers.taint.handed_requests import MethodResult, hands_request, with_request_sources
 from bastion.analyzers.taint.held_calls import apply_held, instance
 from bastion.analyzers.taint.upstream import upstream_line
@@ -378,5 +378,5 @@ def bind_arguments(params: tuple[str, ...], node: ast.Call, args: list[Value],
     for slot, items in ((rest, dict(enumerate(extra))), (options, named)):
         if items:
             collect(slot, Value(clean=EVERY_CLASS, items=items,
-                                known=all(v.known for v in items.values())))
+                                known=all_known(items.values())))
     return bound
