@@ -108,6 +108,9 @@ class NameSet:
 
     def __init__(self, patterns: Iterable[str]) -> None:
         patterns = list(patterns)
+        if "*" not in "".join(patterns):  # most sets: tested in C, no Python test a pattern
+            self.exact, self.globs, self._starts = frozenset(patterns), (), ()
+            return
         self.exact = frozenset(p for p in patterns if "*" not in p)
         self.globs = tuple(p for p in patterns if "*" in p)
         self._starts = tuple(glob.split("*", 1)[0] for glob in self.globs)

@@ -13,6 +13,16 @@ from bastion.analyzers.taint.specs import ABSENT, ModelProblem
 from bastion.package_names import pep503_name
 
 
+def _nonblank_strings(values: list) -> bool:
+    """Whether each of `values` is a string with more than blanks: `str.strip` is called in C on
+    each, and raises on anything but a string (a Python test an item was most of the models'
+    load, which every start pays)."""
+    try:
+        return all(map(str.strip, values))
+    except TypeError:
+        return False
+
+
 @attrs_classes.define
 class FieldReader:
     """The fields of one table of a model file (`item`, at `where` in `file`) read as the types
@@ -31,12 +41,16 @@ class FieldReader:
             self.error(key, f"unknown key (expected one of {', '.join(sorted(allowed))})")
 
     def strings(self, key: str, required: bool = False) -> list[str]:
-        value = self.item.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        value = self.item.get(key)
+        if not value:  # absent (most keys of most tables) or empty
+            if value is not None and value != []:
+                self.error(key, "expected an array of non-empty strings")
+            elif required:
+                self.error(key, "missing or empty")
+            return []
+        if not isinstance(value, list) or not _nonblank_strings(value):
             self.error(key, "expected an array of non-empty strings")
             return []
-        if required and not value:
-            self.error(key, "missing or empty")
         return value
 
     def text(self, key: str, choices: tuple[str, ...] | frozenset[str] | None = None,

@@ -41,14 +41,31 @@ from bastion.analyzers.versions import models_digest, taint_models_dir, toml_fil
 
 
 def load_models(directory: Path | None = None) -> Models:
+    """Every file's models, each table checked as it is added; a file with any problem adds
+    nothing. Every file is added to the same models, unstaged (a copy of each file's models
+    merged in was a tenth of the load every start pays): when one has a problem, the good ones
+    are added again without it."""
     directory = directory or taint_models_dir()
     models = Models()
     files = toml_files(directory)  # read once: the digest is of the bytes the models come from
+    checked: list[tuple[str, dict, bool]] = []  # (file, table, good)
     for path, table, error in folder_tables(directory, files):
         if table is None:
             models.problems.append(ModelProblem(path.name, "file", f"cannot be read: {error}"))
             continue
-        models.problems.extend(_add_file(models, table, path.name))
+        problems = _add_file(models, table, path.name)
+        models.problems.extend(problems)
+        checked.append((path.name, table, not problems))
+    if not all(good for _, _, good in checked):
+        kept = Models()
+        kept.problems = models.problems
+        for file, table, good in checked:
+            if good:
+                _add_file(kept, table, file)
+        models = kept
+    # the top-level packages of the body model bases (context.py)
+    models.body_model_roots = tuple(sorted({name.split(".")[0] for entry in models.entries
+                                            for name in entry.validated_models.exact}))
     models.digest = models_digest(files=files)
     return models
 
@@ -64,9 +81,8 @@ def validate_models(directory: Path) -> list[ModelProblem]:
 
 
 def _add_file(models: Models, table: dict, file: str) -> list[ModelProblem]:
-    """Validates the whole file first: a file with any problem adds nothing."""
+    """Checks each table of a file and adds its models to `models`; the file's problems."""
     problems: list[ModelProblem] = []
-    staged = Models()
     for key in sorted(set(table) - set(SECTIONS) - {"description"}):
         problems.append(ModelProblem(file, key, f"unknown section (expected {', '.join(SECTIONS)})"))
     for section in SECTIONS:
@@ -77,23 +93,8 @@ def _add_file(models: Models, table: dict, file: str) -> list[ModelProblem]:
         for index, item in enumerate(items):
             check = _Checker(file, f"{section}[{index}]", item, problems)
             check.keys(KEYS[section])
-            getattr(check, section)(staged)
-    if problems:
-        return problems
-    for name in ("sources", "sinks", "subscript_sinks", "attribute_sinks", "sanitizers", "guards",
-                 "propagators", "callbacks"):
-        getattr(models, name).merge(getattr(staged, name))
-    models.entries.extend(staged.entries)
-    models.forms.extend(staged.forms)
-    models.body_model_roots = tuple(sorted({name.split(".")[0] for entry in models.entries
-                                            for name in entry.validated_models.exact}))
-    for kind, classes in staged.reaches.items():
-        models.reaches[kind] = models.reaches.get(kind, frozenset()) | classes
-    models.guard_models |= staged.guard_models
-    for program, options in staged.valued_options.items():
-        models.valued_options[program] = models.valued_options.get(program, frozenset()) | options
-    models.versioned |= staged.versioned
-    return []
+            getattr(check, section)(models)
+    return problems
 
 
 @attrs_classes.define

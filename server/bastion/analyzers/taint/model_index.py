@@ -21,15 +21,6 @@ class ModelIndex:
         self._memo = _Found(self)
         self.by_name: Callable[[str | None], list] = self._memo.__getitem__
 
-    def merge(self, other: ModelIndex) -> None:
-        """Adds every model of `other` (a file's, checked apart) after this index's own."""
-        for key, found in other.exact.items():
-            self.exact.setdefault(key, []).extend(found)
-        for key, found in other.methods.items():
-            self.methods.setdefault(key, []).extend(found)
-        self.globs.extend(other.globs)
-        self._memo.clear()
-
     def add(self, names: list[str], methods: list[str], model: object) -> None:
         self._memo.clear()
         for name in names:

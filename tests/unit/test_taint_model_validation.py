@@ -1,0 +1,69 @@
+"""`bastion rules validate` and the models' load reject each malformed array of names, and a
+model file with any problem adds nothing while the files around it are kept, in order (the load
+adds every file unstaged, and adds the good ones again when one is bad: model_files.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bastion.analyzers.matchers import NameSet
+from bastion.analyzers.taint.model_files import load_models, validate_models
+
+GOOD_SINK = '[[sink]]\nclass = "sql"\ncalls = ["{name}"]\n'
+SOURCE = '[[source]]\nnames = ["acme.read"]\nkind = "remote"\nlabel = "acme"\n'
+
+
+@pytest.mark.parametrize("calls, problems", [
+    ('"acme.run"', ["expected an array of non-empty strings", "a sink needs calls"]),
+    ('["acme.run", 3]', ["expected an array of non-empty strings", "a sink needs calls"]),
+    ('["acme.run", "  "]', ["expected an array of non-empty strings", "a sink needs calls"]),
+    ('[["acme.run"]]', ["expected an array of non-empty strings", "a sink needs calls"]),
+    ('""', ["expected an array of non-empty strings", "a sink needs calls"]),
+    ("0", ["expected an array of non-empty strings", "a sink needs calls"]),
+    ("false", ["expected an array of non-empty strings", "a sink needs calls"]),
+    ("{}", ["expected an array of non-empty strings", "a sink needs calls"]),
+    ("[]", ["a sink needs calls"]),
+])
+def test_each_malformed_array_of_names_is_a_problem(tmp_path, calls, problems):
+    (tmp_path / "sinks.toml").write_text(f'[[sink]]\nclass = "sql"\ncalls = {calls}\n')
+    found = validate_models(tmp_path)
+    assert [p.message.split(",")[0] for p in found if p.file == "sinks.toml"] == problems
+    assert all(p.field == "sink[0].calls" for p in found if p.file == "sinks.toml")
+
+
+def test_a_required_array_that_is_empty_or_absent_is_missing(tmp_path):
+    (tmp_path / "programs.toml").write_text('[[program]]\nnames = []\nvalued = ["-e"]\n'
+                                            '[[program]]\nvalued = ["-e"]\n')
+    assert [(p.field, p.message) for p in load_models(tmp_path).problems] == [
+        ("program[0].names", "missing or empty"), ("program[1].names", "missing or empty")]
+
+
+def test_a_bad_file_adds_nothing_and_the_files_around_it_are_kept_in_order(tmp_path):
+    (tmp_path / "a.toml").write_text(SOURCE + GOOD_SINK.format(name="acme.first")
+                                     + '[[entry]]\nlabel = "a"\ndecorators = ["acme.route"]\n'
+                                       'validated_models = ["acme.Model"]\n')
+    (tmp_path / "b.toml").write_text(GOOD_SINK.format(name="acme.first") + GOOD_SINK.format(name="bad.one")
+                                     + '[[sink]]\nclass = "sql"\ncalls = ["bad.two", ""]\n'
+                                       '[[entry]]\nlabel = "b"\ndecorators = ["bad.route"]\n'
+                                       'validated_models = ["bad.Model"]\n')
+    (tmp_path / "c.toml").write_text("[[sink]\n")
+    (tmp_path / "d.toml").write_text(GOOD_SINK.format(name="acme.first") + GOOD_SINK.format(name="acme.*"))
+    models = load_models(tmp_path)
+    assert [(p.file, p.field) for p in models.problems] == [
+        ("b.toml", "sink[2].calls"), ("b.toml", "sink[2].calls"), ("c.toml", "file")]
+    assert sorted(models.sinks.exact) == ["acme.first"]
+    assert len(models.sinks.exact["acme.first"]) == 2  # a.toml's and d.toml's, not b.toml's
+    assert [names.globs for names, _ in models.sinks.globs] == [("acme.*",)]
+    assert [entry.label for entry in models.entries] == ["a"]
+    assert models.body_model_roots == ("acme",)
+    assert models.sinks.by_name("bad.one") == []
+
+
+def test_a_set_of_names_without_a_wildcard_is_built_as_one_with():
+    exact = NameSet(iter(["a.b", "c"]))
+    assert (exact.exact, exact.globs, exact._starts) == (frozenset({"a.b", "c"}), (), ())
+    assert "a.b" in exact and "a.x" not in exact and "c" in exact
+    mixed = NameSet(["a.b", "a.*", "*.c"])
+    assert (mixed.exact, mixed.globs, mixed._starts) == (frozenset({"a.b"}), ("a.*", "*.c"), ("a.", ""))
+    assert "a.x" in mixed and "q.c" in mixed and "q.d" not in mixed
+    assert "x" not in NameSet([])
