@@ -1,5 +1,5 @@
 """The two hashes Bastion computes (blake2b for its cache keys and identities, sha256 for the
-baseline's fingerprints and the stored rule tables' key), without hashlib's OpenSSL module.
+baseline's fingerprints), without hashlib's OpenSSL module.
 
 A scan served from the result cache hashes little, but `import hashlib` loads `_hashlib`, the
 OpenSSL binding, some 5-9 ms of every start. hashlib's own blake2b is `_blake2.blake2b` (it

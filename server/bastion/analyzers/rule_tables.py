@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bastion import __version__
 from bastion.analyzers.versions import toml_files
-from bastion.digests import sha256
+from bastion.digests import blake2b
 from bastion.lazy_log import logger
 
 FORMAT = "1"
@@ -74,7 +74,9 @@ def _parse(data: bytes | None) -> tuple[dict | None, Exception | None]:
 
 
 def _digest(files: list[tuple[Path, bytes | None]]) -> str:
-    digest = sha256(f"{FORMAT}\0{__version__}\0{sys.version_info[:2]}\0".encode())
+    # blake2b: the built-in sha256 (digests.py) took twice as long over the 390 kB of the two
+    # folders, some 11M instructions of every start
+    digest = blake2b(f"{FORMAT}\0{__version__}\0{sys.version_info[:2]}\0".encode(), digest_size=32)
     for path, data in files:
         name = path.name.encode()
         digest.update(len(name).to_bytes(8, "big") + name)
