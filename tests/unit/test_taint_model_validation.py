@@ -67,3 +67,20 @@ def test_a_set_of_names_without_a_wildcard_is_built_as_one_with():
     assert (mixed.exact, mixed.globs, mixed._starts) == (frozenset({"a.b"}), ("a.*", "*.c"), ("a.", ""))
     assert "a.x" in mixed and "q.c" in mixed and "q.d" not in mixed
     assert "x" not in NameSet([])
+
+
+@pytest.mark.parametrize("version", ["5.0", "6.1", "2.6", "05.0", "1", "1.2.3.4", "5.0rc1", "v5.0", " 5.0",
+                                     "1.0.post1", "five", "5..0", "", ".5", "5.", "²", "5.0 beta", "٥.٠"])
+def test_a_before_version_is_judged_as_packaging_judges_it(tmp_path, version):
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        Version(version)
+        valid = True
+    except InvalidVersion:
+        valid = False
+    (tmp_path / "sinks.toml").write_text('[[sink]]\nclass = "xxe"\ncalls = ["lxml.etree.iterparse"]\n'
+                                         f'before = {{ package = "lxml", version = "{version}" }}\n')
+    models = load_models(tmp_path)
+    assert [p.field for p in models.problems] == ([] if valid else ["sink[0].before"])
+    assert models.versioned == ({"lxml"} if valid else set())

@@ -5,8 +5,6 @@ argument places, each checked for its type; what is wrong is reported, never rai
 
 from __future__ import annotations
 
-from packaging.version import InvalidVersion, Version
-
 from bastion import attrs_classes
 from bastion.analyzers.taint.domain import EVERY_CLASS
 from bastion.analyzers.taint.specs import ABSENT, ModelProblem
@@ -109,12 +107,9 @@ class FieldReader:
         if before is None:
             return None
         if isinstance(before, dict) and set(before) == {"package", "version"} \
-                and isinstance(before["package"], str) and isinstance(before["version"], str):
-            try:
-                Version(before["version"])
-                return pep503_name(before["package"]), before["version"]
-            except InvalidVersion:
-                pass
+                and isinstance(before["package"], str) and isinstance(before["version"], str) \
+                and _is_version(before["version"]):
+            return pep503_name(before["package"]), before["version"]
         self.error("before", 'expected { package = "name", version = "<PEP 440 version>" }')
         return None
 
@@ -135,3 +130,18 @@ class FieldReader:
                             + (", or { receiver = true }" if key == "function" else ""))
             return None
         return position, keyword
+
+
+def _is_version(text: str) -> bool:
+    """Whether `text` is a PEP 440 version. Dotted numbers (every shipped `before`) are one
+    without importing packaging.version, some 7M instructions of every start (its patterns);
+    any other text is packaging's to judge."""
+    if all(part.isascii() and part.isdigit() for part in text.split(".")):
+        return True
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        Version(text)
+    except InvalidVersion:
+        return False
+    return True
