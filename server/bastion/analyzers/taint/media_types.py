@@ -17,9 +17,11 @@ if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
 
 MEDIA_TYPE_KEYWORDS = ("mimetype", "content_type", "media_type")
-# A framework's names for the media types a browser renders as a page (Falcon's constants).
+# A framework's names for the media types a browser renders as a page (Falcon's constants,
+# Powertools for AWS Lambda's `content_types.TEXT_HTML`).
 _NAMED_PAGE_TYPES = frozenset({"falcon.MEDIA_HTML", "falcon.MEDIA_XML", "falcon.constants.MEDIA_HTML",
-                               "falcon.constants.MEDIA_XML"})
+                               "falcon.constants.MEDIA_XML",
+                               "aws_lambda_powertools.event_handler.content_types.TEXT_HTML"})
 
 
 def location_header(headers: Value | None) -> Value | None:
@@ -92,10 +94,13 @@ def _names_type_of(target: ast.expr, name: str) -> bool:
         and isinstance(target.value, ast.Name) and target.value.id == name
 
 
-def declared_html(keywords: dict[str | None, Value]) -> bool:
-    """A response whose constant media type, given as a keyword or as a `headers` dict's
-    Content-Type, is HTML or XML (SVG runs scripts too): one whose type defaults to plain text
-    is not rendered as a page."""
+def declared_html(ev: Evaluator, node: ast.Call, keywords: dict[str | None, Value]) -> bool:
+    """A response whose constant media type, given as a keyword (also by a framework's name for
+    it) or as a `headers` dict's Content-Type, is HTML or XML (SVG runs scripts too): one whose
+    type defaults to plain text is not rendered as a page."""
+    if any(k.arg in MEDIA_TYPE_KEYWORDS and isinstance(k.value, (ast.Name, ast.Attribute))
+           and ev.qualname(k.value) in _NAMED_PAGE_TYPES for k in node.keywords):
+        return True
     declared = [keywords[k].const for k in MEDIA_TYPE_KEYWORDS if k in keywords]
     headers = keywords.get("headers")
     if headers is not None and headers.items:

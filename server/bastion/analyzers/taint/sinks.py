@@ -279,7 +279,7 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
             return SAFE  # strings, lists and dicts only: judged safe, so bandit's B506 goes too
     if sink.model == "response_type" and (declared_not_html(args, keywords) or typed_later(ev, node)):
         return None
-    if sink.model == "declared_html" and not declared_html(keywords):
+    if sink.model == "declared_html" and not declared_html(ev, node, keywords):
         return None
     if sink.model == "handler_write" and written_as_json_or_declared(ev, args, keywords):
         return None
