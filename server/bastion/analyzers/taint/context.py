@@ -50,6 +50,7 @@ from bastion.analyzers.taint.entry_params import registered_routes
 from bastion.analyzers.taint.factories import (
     annotated_calls,
     method_registrations,
+    module_instances,
     nested_views,
     parameter_calls,
     registrations,
@@ -245,7 +246,8 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     # an alias's `Depends(common_parameters)` registers the dependency as one written in place
     registered.update(registrations(expressions, defined, env, kinds, parameters=[
         *_parameter_registrars(definitions, models, text, names_registrar, memo),
-        *(call for alias in aliases.values() for call in annotated_calls(alias))]))
+        *(call for alias in aliases.values() for call in annotated_calls(alias))],
+        instances=lambda: module_instances(tree.body, classes, bindings.once)))
     if imported_aliases:  # `from .deps import CommonsDep`: registered in its module
         aliases = {**{name: alias for name, alias in written_aliases(env, imported_aliases).items()
                       if "." in name or bindings.once(name)}, **aliases}

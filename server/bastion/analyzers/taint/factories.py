@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import ast
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 
 from bastion import attrs_classes
 from bastion.analyzers.matchers import Env
@@ -98,11 +98,18 @@ def resolve(node: ast.expr, env: Env, kinds: dict[str, str]) -> str | None:
 
 def registrations(statements: Iterator[ast.stmt] | list[ast.stmt], functions: set[str],
                   env: Env, kinds: dict[str, str], prefix: str = "",
-                  parameters: Iterable[ast.Call] = ()) -> dict[str, tuple[Registration, ...]]:
+                  parameters: Iterable[ast.Call] = (),
+                  instances: Callable[[], dict[str, str]] | None = None,
+                  ) -> dict[str, tuple[Registration, ...]]:
     """The registrations among `statements` of the functions named in `functions`, by the
     function's qualified name (`prefix` + its name). `parameters`: calls in parameter lists
-    (`parameter_calls`), which name the function by their first argument."""
+    (`parameter_calls`), which name the function by their first argument. `instances`: the
+    module's names bound to an instance of one of its classes, with the class (`module_instances`),
+    asked only of a call handed an attribute: a method of such an instance (`handler.greet` of
+    `handler = Handler()`, aiohttp's documented handlers organized in a class) is registered as
+    `Handler.greet`."""
     found: dict[str, list[Registration]] = {}
+    held: dict[str, str] | None = None
     calls = [(c, False) for node in statements for c in _registering_calls(node)]
     for call, first in [*calls, *((c, True) for c in parameters)]:
         if first:  # `Depends(dependency)`
@@ -116,11 +123,26 @@ def registrations(statements: Iterator[ast.stmt] | list[ast.stmt], functions: se
             decorator, by_decorator = call, False
             candidates = [*call.args, *(k.value for k in call.keywords if k.arg in _VIEW_KEYWORDS)]
         views = [c.id for c in candidates if type(c) is ast.Name and c.id in functions]
+        handed = [c for c in candidates if type(c) is ast.Attribute and type(c.value) is ast.Name] \
+            if instances is not None else None
+        if handed:
+            held = instances() if held is None else held
+            views += [f"{held[c.value.id]}.{c.attr}" for c in handed if c.value.id in held]
         name = resolve(decorator, env, kinds) if views else None
         if name is not None:
             for view in views:
                 found.setdefault(prefix + view, []).append(Registration(name, decorator, by_decorator))
     return {name: tuple(calls) for name, calls in found.items()}
+
+
+def module_instances(body: list[ast.stmt], classes: Container[str],
+                     once: Callable[[str], bool]) -> dict[str, str]:
+    """The module-level names bound once, to an instance of one of `classes` (`handler =
+    Handler()`), with that class's name."""
+    return {s.targets[0].id: s.value.func.id for s in body
+            if type(s) is ast.Assign and len(s.targets) == 1 and type(s.targets[0]) is ast.Name
+            and type(s.value) is ast.Call and type(s.value.func) is ast.Name
+            and s.value.func.id in classes and once(s.targets[0].id)}
 
 
 def parameter_calls(definitions: list[ast.stmt], memo: LRU | None = None) -> list[ast.Call]:
