@@ -1,7 +1,10 @@
 """Taint analysis: aiohttp handlers as its documentation organizes them beyond plain functions:
 methods of an instance of a class of the module (`handler = Handler()`, `web.get("/intro",
-handler.handle_intro)`, "Organizing Handlers in Classes"). Each vulnerable line is marked beside
-its safe twin (basename, plain text)."""
+handler.handle_intro)`, "Organizing Handlers in Classes"); and the responses a handler fills after
+building them, a page only when it types them so (`resp.content_type = "text/html"`): a
+`StreamResponse` written to (`await resp.write(chunk)`, sent as application/octet-stream unless
+typed), a `Response` whose `text` or `body` is set (text/plain unless typed). Each vulnerable
+line is marked beside its safe twin (basename, plain text, escaped)."""
 
 from __future__ import annotations
 
@@ -37,8 +40,66 @@ app.add_routes([web.get("/intro", handler.handle_intro),
 app.router.add_get("/greet/{name}", handler.handle_greeting)
 '''
 
+STREAMED = '''\
+import html
+from aiohttp import web
+
+routes = web.RouteTableDef()
+
+
+@routes.get("/page")
+async def page(request):
+    name = request.query.get("name", "")
+    resp = web.StreamResponse()
+    resp.content_type = "text/html"
+    await resp.prepare(request)
+    await resp.write(f"<h1>{html.escape(name)}</h1>".encode())
+    await resp.write(f"<h1>{name}</h1>".encode())  # BST203
+    return resp
+
+
+@routes.get("/log")
+async def log(request):
+    name = request.query.get("name", "")
+    resp = web.StreamResponse(status=200, reason="OK", headers={"Content-Type": "text/plain"})
+    await resp.prepare(request)
+    await resp.write(f"<h1>{name}</h1>".encode())
+    return resp
+
+
+@routes.get("/raw")
+async def raw(request):
+    resp = web.StreamResponse()
+    await resp.prepare(request)
+    await resp.write(request.query.get("name", "").encode())
+    return resp
+
+
+@routes.get("/hello")
+async def hello(request):
+    name = request.query.get("name", "")
+    resp = web.Response()
+    resp.content_type = "text/html"
+    resp.text = "<p>" + html.escape(name) + "</p>"
+    resp.text = "<p>" + name + "</p>"  # BST203
+    return resp
+
+
+@routes.get("/plain")
+async def plain(request):
+    resp = web.Response()
+    resp.text = "<p>" + request.query.get("name", "") + "</p>"
+    return resp
+'''
+
+
 def test_methods_of_a_module_instance_registered_as_handlers():
     expected, found = marked_and_found(HANDLER_CLASS)
     assert expected
     assert found == expected
 
+
+def test_filled_responses_are_pages_only_when_typed_so():
+    expected, found = marked_and_found(STREAMED)
+    assert expected
+    assert found == expected

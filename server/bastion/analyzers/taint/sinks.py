@@ -21,6 +21,7 @@ from bastion.analyzers.taint.media_types import (
     declared_not_html,
     location_header,
     together,
+    typed_html,
     typed_later,
     written_as_json_or_declared,
 )
@@ -285,6 +286,9 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
         return None
     if sink.model == "response_write" and written_not_html(ev, node):
         return None
+    if sink.model == "typed_html" and not (type(node.func) is ast.Attribute
+                                           and typed_html(ev, node.func.value)):
+        return None  # aiohttp's `resp.write(chunk)` of a StreamResponse not typed as a page
     if sink.model == "unsandboxed" and receiver is not None \
             and (receiver.kind or "").startswith(_SANDBOXES):
         return None
