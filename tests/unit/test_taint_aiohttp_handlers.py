@@ -1,13 +1,16 @@
 """Taint analysis: aiohttp handlers as its documentation organizes them beyond plain functions:
 methods of an instance of a class of the module (`handler = Handler()`, `web.get("/intro",
-handler.handle_intro)`, "Organizing Handlers in Classes"); and the responses a handler fills after
-building them, a page only when it types them so (`resp.content_type = "text/html"`): a
-`StreamResponse` written to (`await resp.write(chunk)`, sent as application/octet-stream unless
-typed), a `Response` whose `text` or `body` is set (text/plain unless typed). Each vulnerable
-line is marked beside its safe twin (basename, plain text, escaped)."""
+handler.handle_intro)`, "Organizing Handlers in Classes"), also where an application factory
+makes the instance and the routes (`def main(): handler = Handler(); app.add_routes(...)`); and
+the responses a handler fills after building them, a page only when it types them so
+(`resp.content_type = "text/html"`): a `StreamResponse` written to (`await resp.write(chunk)`,
+sent as application/octet-stream unless typed), a `Response` whose `text` or `body` is set
+(text/plain unless typed). Each vulnerable line is marked beside its safe twin (basename, plain
+text, escaped)."""
 
 from __future__ import annotations
 
+import pytest
 from tests.unit.taint_marked import marked_and_found
 
 HANDLER_CLASS = '''\
@@ -38,6 +41,28 @@ app = web.Application()
 app.add_routes([web.get("/intro", handler.handle_intro),
                 web.get("/files/{name}", handler.handle_file)])
 app.router.add_get("/greet/{name}", handler.handle_greeting)
+'''
+
+FACTORY = '''\
+import os
+from aiohttp import web
+
+
+class Files:
+    async def read(self, request):
+        with open("/srv/" + request.match_info["name"]) as fh:  # BST201
+            return web.Response(text=fh.read())
+
+    async def read_base(self, request):
+        with open("/srv/" + os.path.basename(request.match_info["name"])) as fh:
+            return web.Response(text=fh.read())
+
+
+def main():
+    files = Files()
+    app = web.Application()
+    app.add_routes([web.get("/read/{name}", files.read), web.get("/base/{name}", files.read_base)])
+    web.run_app(app)
 '''
 
 STREAMED = '''\
@@ -93,8 +118,9 @@ async def plain(request):
 '''
 
 
-def test_methods_of_a_module_instance_registered_as_handlers():
-    expected, found = marked_and_found(HANDLER_CLASS)
+@pytest.mark.parametrize("app", [HANDLER_CLASS, FACTORY], ids=["module_instance", "factory_instance"])
+def test_methods_of_an_instance_registered_as_handlers(app):
+    expected, found = marked_and_found(app)
     assert expected
     assert found == expected
 

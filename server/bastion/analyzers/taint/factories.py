@@ -139,10 +139,20 @@ def module_instances(body: list[ast.stmt], classes: Container[str],
                      once: Callable[[str], bool]) -> dict[str, str]:
     """The module-level names bound once, to an instance of one of `classes` (`handler =
     Handler()`), with that class's name."""
-    return {s.targets[0].id: s.value.func.id for s in body
-            if type(s) is ast.Assign and len(s.targets) == 1 and type(s.targets[0]) is ast.Name
-            and type(s.value) is ast.Call and type(s.value.func) is ast.Name
-            and s.value.func.id in classes and once(s.targets[0].id)}
+    return {name: cls for name, cls in _instances(body, once).items() if cls in classes}
+
+
+def _instances(body: list[ast.stmt], once: Callable[[str], bool] | None = None) -> dict[str, str]:
+    """The names `body` binds to a call of a name (`handler = Handler()`), with the name called,
+    those `once` accepts (a function's own statements: all); a name bound to two calls keeps none."""
+    found: dict[str, str | None] = {}
+    for s in body:
+        if type(s) is ast.Assign and len(s.targets) == 1 and type(s.targets[0]) is ast.Name \
+                and type(s.value) is ast.Call and type(s.value.func) is ast.Name \
+                and (once is None or once(s.targets[0].id)):
+            name = s.targets[0].id
+            found[name] = s.value.func.id if name not in found else None
+    return {name: cls for name, cls in found.items() if cls is not None}
 
 
 def parameter_calls(definitions: list[ast.stmt], memo: LRU | None = None) -> list[ast.Call]:
@@ -216,9 +226,12 @@ def nested_views(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
     views: list[NestedView] = []
     registered: dict[str, tuple[Registration, ...]] = {}
     defined = {d.name for d in definitions if type(d) in FUNCTIONS}
+    classes = {d.name for d in definitions if type(d) is ast.ClassDef}
     for outer, (inner, naming) in _nests(definitions, memo):
-        # a module-level function the body registers, unless a nested one of its name hides it
+        # a module-level function the body registers, unless a nested one of its name hides it;
+        # or a method of a class of the module, of an instance the body makes (`Handler.read`)
         outside = {name for name in naming if name in defined} - inner
+        outside |= {name for name in naming if "." in name and name.partition(".")[0] in classes}
         if not inner and not outside:  # most functions: no locals' kinds to resolve
             continue
         statements, nested, naming = _nesting(outer, memo)
@@ -226,7 +239,8 @@ def nested_views(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
         args = outer.args
         prefix = f"{outer.name}.<locals>."
         registered.update(registrations(statements, {n.name for n in nested}, env, local, prefix))
-        for name, calls in registrations(statements, outside, env, local).items():
+        for name, calls in registrations(statements, outside, env, local,
+                                         instances=functools.partial(_instances, statements)).items():
             registered[name] = (*registered.get(name, ()), *calls)
         made_by = frozenset(p.arg for p in named(args) if p.arg in factory_params)
         returned = {s.value.id for s in statements if isinstance(s, ast.Return)
@@ -278,9 +292,14 @@ def _nesting(outer: ast.FunctionDef | ast.AsyncFunctionDef, memo: LRU | None
     if kept is not None and kept[0] is outer:
         return kept[1]
     statements = _statements(outer.body)
-    naming = frozenset(v.id for node in statements for call in _registering_calls(node)
-                       for v in (*call.args, *(k.value for k in call.keywords))
-                       if isinstance(v, ast.Name))
+    handed = [v for node in statements for call in _registering_calls(node)
+              for v in (*call.args, *(k.value for k in call.keywords))
+              if type(v) is ast.Name or type(v) is ast.Attribute and type(v.value) is ast.Name]
+    # a method of a local instance, `handler.read` of `handler = Handler()`, as `Handler.read`
+    held = _instances(statements) \
+        if any(type(v) is ast.Attribute and type(v.value) is ast.Name for v in handed) else {}
+    naming = frozenset(v.id if type(v) is ast.Name else f"{held[v.value.id]}.{v.attr}" for v in handed
+                       if type(v) is ast.Name or v.value.id in held)
     found = (statements, [node for node in statements if isinstance(node, FUNCTIONS)], naming)
     if memo is not None:
         memo.put(key, (outer, found))
