@@ -53,6 +53,8 @@ _FOLDER = deferred(r"""(?:template_folder\s*=\s*|Jinja2Templates\(\s*directory\s
 # unclosed, up to the next brace or the end)
 _PRINT = deferred(r"\{\{-?\s*([A-Za-z_]\w*)([^{}]*?)(?:-?\}\}|(?=[{}])|\Z)")
 _SAFE = deferred(r"\|\s*safe\b")
+# Tornado's unescaped print, `{% raw name %}` (Jinja's `{% raw %}` block takes no expression)
+_RAW = deferred(r"\{%-?\s*raw\s+([A-Za-z_]\w*)([^{}]*?)(?:-?%\}|(?=[{}])|\Z)")
 _OFF = deferred(r"\{%-?\s*autoescape\s+(?:false|off)\s*-?%\}(.*?)(?:\{%-?\s*endautoescape|\Z)",
                   re.DOTALL)
 # A template another renders with the same context: `{% include "row.html" %}`, `{% extends
@@ -316,20 +318,28 @@ def parse_template(path: str, text: str) -> Template:
     starts = _line_starts(text)
     prints = []  # (start, name, where, unescaped), for the macros
     for match in _PRINT().finditer(text):
-        name = match.group(1)
-        line = bisect.bisect_right(starts, match.start()) - 1
-        line_end = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
-        where = Print(line, match.start() - starts[line], min(match.end(), line_end) - starts[line],
-                      visible(" ".join(match.group(0).split())[:120]))  # over lines: its first
+        name, where = match.group(1), _print_at(match, starts, len(text))
         printed.setdefault(name, where)
         block = bisect.bisect_right(off_starts, match.start()) - 1
         raw = bool(_SAFE().search(match.group(2))) or block >= 0 and match.start() < off[block][1]
         if raw:
             unescaped.setdefault(name, where)
         prints.append((match.start(), name, where, raw))
+    for match in _RAW().finditer(text):
+        name, where = match.group(1), _print_at(match, starts, len(text))
+        printed.setdefault(name, where)
+        unescaped.setdefault(name, where)
     includes = tuple(dict.fromkeys(m.group(2) for m in _INCLUDE().finditer(text)
                                    if ".." not in m.group(2).split("/")))[:_MAX_CHAIN]
     return Template(path, unescaped, printed, includes, parse_macros(text, prints))
+
+
+def _print_at(match: re.Match[str], starts: list[int], size: int) -> Print:
+    """Where a print is, and its text (over lines: its first)."""
+    line = bisect.bisect_right(starts, match.start()) - 1
+    line_end = starts[line + 1] - 1 if line + 1 < len(starts) else size
+    return Print(line, match.start() - starts[line], min(match.end(), line_end) - starts[line],
+                 visible(" ".join(match.group(0).split())[:120]))
 
 
 def _line_starts(text: str) -> list[int]:
