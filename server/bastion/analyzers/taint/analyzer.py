@@ -181,7 +181,6 @@ class TaintAnalyzer:
         self.document_closed("")
         self._parser.forget()
         self._templates.forget()
-        self._users.forget()
         self._declared.forget()
 
     def document_closed(self, path: str) -> None:

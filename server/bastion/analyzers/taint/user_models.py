@@ -72,12 +72,10 @@ class ProjectUsers:
                 return True
         return False
 
-    def forget(self) -> None:
-        self._last = None  # what it read, the settings' cache holds (TemplateFiles.forget)
-
     def forget_text(self) -> None:
         """Drop the last answer, kept by its text alone: a file changed on disk or in the editor,
-        or the text's document closed."""
+        the text's document closed, or the analyzer forgot all (what it read, the settings'
+        cache holds: TemplateFiles.forget)."""
         self._last = None
 
 
