@@ -133,3 +133,41 @@ def test_a_slot_a_view_fills_at_a_constant_key_holds_request_data_for_its_reader
     in another: that slot is request data (on main the constant-slot write counted for no reader,
     detect85); the module's `home` slot, which no function writes, stays the constant it was."""
     assert_marked(SLOTS)
+
+
+NUMBERED = '''\
+import subprocess
+
+from flask import Flask, request
+
+app = Flask(__name__)
+STEPS = {0: "true", 1: "true", 2: "true"}
+
+
+@app.route("/step", methods=["POST"])
+def set_step():
+    STEPS[1] = request.form["cmd"]
+    return "saved"
+
+
+@app.route("/run-flag")
+def run_flag():
+    return subprocess.run(STEPS[True], shell=True).returncode  # BST202
+
+
+@app.route("/run-float")
+def run_float():
+    return subprocess.run(STEPS[1.0], shell=True).returncode  # BST202
+
+
+@app.route("/run-first")
+def run_first():
+    return subprocess.run(STEPS[False], shell=True).returncode
+'''
+
+
+def test_a_slot_is_read_by_every_key_python_finds_equal_to_its_own():
+    """`STEPS[1] = request.form["cmd"]`, then `STEPS[True]` and `STEPS[1.0]` read that slot
+    (`1 == True == 1.0`, their hashes equal: one key of a dict); `STEPS[False]` is slot 0, which
+    no view writes. On main slots were named by `repr`, so `True` and `1.0` read no slot."""
+    assert_marked(NUMBERED)

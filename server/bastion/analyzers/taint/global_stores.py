@@ -47,6 +47,7 @@ _DEFINITIONS = (*_FUNCTIONS, ast.ClassDef)
 _ASSIGNS = (ast.Assign, ast.AugAssign, ast.AnnAssign)
 # the methods that put what they are given into a list, set, dict or deque
 _FILLS = frozenset({"append", "appendleft", "extend", "insert", "add", "update", "setdefault"})
+_NUMBERS = frozenset({bool, float, complex})  # keys a whole number may be equal to (`slot_name`)
 _CONTAINER_KINDS = frozenset({"dict()", "list()", "set()", "collections.defaultdict()", "collections.deque()",
                               "collections.OrderedDict()", "collections.Counter()"})
 
@@ -228,7 +229,14 @@ def _stored(target: ast.expr, declared: set[str], classes: frozenset[str], owner
 
 
 def slot_name(container: str, key: object) -> str:
-    """How `global_stores` names a module container's slot of a constant key: `CACHE['next']`."""
+    """How `global_stores` names a module container's slot of a constant key: `CACHE['next']`;
+    keys Python finds equal name one slot (`CACHE[1]`, `CACHE[True]`, `CACHE[1.0]`: a dict
+    holds them under one key), by the int a whole number is."""
+    if key.__class__ in _NUMBERS:
+        if key.__class__ is complex and key.imag == 0:
+            key = key.real
+        if key.__class__ is bool or key.__class__ is float and key.is_integer():
+            key = int(key)
     return f"{container}[{key!r}]"
 
 
