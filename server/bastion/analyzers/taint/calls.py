@@ -226,14 +226,14 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         # a record class built field by field (`Body(name="x", cmd=...)`) holds each argument
         # in its field; built from a mapping, or a form of another kind, it is the data whole
         fields = ev.module.records.get(form) if callee is ast.Name else None
-        built = record_instance(ev, node, fields, args, keywords, ev.module.forms[form][1]) \
+        built = record_instance(ev, node, fields, args, keywords, ev.module.forms[form].clean) \
             if fields is not None else None
         return built if built is not None else form_instance(ev.module.forms[form],
                                                              _joined(inputs, name), f"{form}()")
     if form is not None and callee is ast.Name and not node.args and "formdata" not in keywords:
         # Flask-WTF's `PageForm()` reads the submitted form itself
         read = next(filter(None, (ev.source_value(source, node)
-                                  for source in sorted(ev.module.forms[form][5]))), None)
+                                  for source in sorted(ev.module.forms[form].reads))), None)
         if read is not None:
             return form_instance(ev.module.forms[form], read, f"{form}()")
     if callee is ast.Name or callee is ast.Attribute and ev.module.external is not None:

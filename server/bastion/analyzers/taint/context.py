@@ -287,7 +287,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                    sorted([(k, sorted(v.items())) for k, v in declared.items()]),
                                    sorted(scoped.items()), sorted(queues.items()), sorted(stored.items()),
                                    sorted([(k, [(ast.dump(e), r) for e, r in v]) for k, v in top.items()]),
-                                   sorted([(k, *map(sorted, form))
+                                   sorted([(k, *form.sorted_fields())
                                            for k, form in forms.items()]),
                                    sorted(records.items()),
                                    sorted(built), sorted(shadowed), sorted(choices), declares,

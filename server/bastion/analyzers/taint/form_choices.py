@@ -29,6 +29,7 @@ def validated_choices(ev: Evaluator, test: ast.Call, env: Env) -> Env:
     if value is None or value.kind is None or not value.kind.endswith("()"):
         return env
     form = ev.module.forms.get(value.kind[:-2])
-    if form is None or form[0] or not form[6]:  # fields read through a `data` attribute: not WTForms
+    if form is None or form.data or not form.choices:  # fields read through a `data` attribute: not WTForms
         return env
-    return narrow(env, receiver, value=value.evolve(items={**value.items, **dict.fromkeys(form[6], SAFE)}))
+    return narrow(env, receiver,
+                  value=value.evolve(items={**value.items, **dict.fromkeys(form.choices, SAFE)}))

@@ -16,6 +16,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
+import attrs
+
+from bastion import attrs_classes
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.annotations import pattern_cleans, validated
 from bastion.analyzers.taint.classes import ClassShape
@@ -24,13 +27,26 @@ from bastion.analyzers.taint.factories import resolve
 from bastion.analyzers.taint.patterns import cleaned_by
 from bastion.analyzers.taint.specs import FormModel, Models
 
-# form class -> (its data attributes, its fields that validate into clean data, the class methods
-# that build a validated instance, its fields that hold an uploaded file object, its fields that
-# match a pattern with the classes each is then safe for, sorted, the sources an instance built
-# without data reads, its fields that hold one of their constant choices once it validated)
-Form = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str],
-             frozenset[tuple[str, tuple[str, ...]]], frozenset[str], frozenset[str]]
-Forms = dict[str, Form]
+
+@attrs_classes.frozen
+class Form:
+    """What a form class of the module validates, and how (`validated_forms`)."""
+
+    data: frozenset[str]  # its data attributes (Django's `cleaned_data`); none: fields are attributes
+    clean: frozenset[str]  # its fields that validate into clean data
+    constructors: frozenset[str]  # the class methods that build a validated instance
+    files: frozenset[str]  # its fields that hold an uploaded file object
+    # its fields that match a pattern, with the classes each is then safe for, sorted
+    matching: frozenset[tuple[str, tuple[str, ...]]]
+    reads: frozenset[str]  # the sources an instance built without data reads
+    choices: frozenset[str]  # its fields that hold one of their constant choices once it validated
+
+    def sorted_fields(self) -> tuple[list, ...]:
+        """Each field sorted, in their order: what the digests holding a form are made of."""
+        return tuple(map(sorted, attrs.astuple(self, recurse=False)))
+
+
+Forms = dict[str, Form]  # by the form class's name
 # the kind of an uploaded file a form's file field holds: its content is read, not a path
 UPLOADED = "django.core.files.uploadedfile.UploadedFile"
 # Methods that fill the data attributes from the fields, as `form_instance` holds them already
@@ -82,11 +98,11 @@ def validated_forms(shapes: dict[ast.ClassDef, ClassShape], env: Env, kinds: dic
         merged.update(fields)
         matching = {name: cleans for name, cleans in matching.items() if name not in fields}
         matching.update(matched)
-        found[node.name] = (form.data, frozenset(name for name, is_ in merged.items() if is_ == "clean"),
-                            form.constructors,
-                            frozenset(name for name, is_ in merged.items() if is_ == "file"),
-                            frozenset(matching.items()), form.reads,
-                            frozenset(name for name, is_ in merged.items() if is_ == "choice"))
+        found[node.name] = Form(form.data, frozenset(name for name, is_ in merged.items() if is_ == "clean"),
+                                form.constructors,
+                                frozenset(name for name, is_ in merged.items() if is_ == "file"),
+                                frozenset(matching.items()), form.reads,
+                                frozenset(name for name, is_ in merged.items() if is_ == "choice"))
     return found
 
 
@@ -184,7 +200,7 @@ def form_called(forms: Forms, node: ast.Call, local: dict) -> str | None:
     if type(owner) is ast.Call and not owner.args and isinstance(owner.func, ast.Name):
         owner = owner.func
     if isinstance(owner, ast.Name) and owner.id in forms and owner.id not in local \
-            and func.attr in forms[owner.id][2]:
+            and func.attr in forms[owner.id].constructors:
         return owner.id
     return None
 
@@ -195,7 +211,7 @@ def instance_form(forms: Forms, receiver: Value | None, method: str | None) -> s
     if method is None or receiver is None or receiver.kind is None or receiver.taint:
         return None
     form = forms.get(receiver.kind[:-2]) if receiver.kind.endswith("()") else None
-    return receiver.kind[:-2] if form is not None and method in form[2] else None
+    return receiver.kind[:-2] if form is not None and method in form.constructors else None
 
 
 def built_as_record(external: Callable[[str, bool], object] | None, name: str | None) -> bool:
@@ -210,18 +226,17 @@ def form_instance(form: Form, given: Value, kind: str) -> Value:
     instance itself) hold its clean fields as safe, its file fields as `given`'s uploaded files
     (of the kind `UPLOADED`), its pattern-matched fields as `given` safe for their classes,
     everything else as `given`."""
-    data, clean, _, files, matching, _, choices = form
     given = given.flat()
     # a choice field's own slot, which a validation narrows (a join reads no `ANY` for a slot
     # the other branch lacks)
-    validated = Value(clean=EVERY_CLASS, items={**dict.fromkeys(choices, given),
-                                                **dict.fromkeys(files, given.evolve(kind=UPLOADED)),
+    validated = Value(clean=EVERY_CLASS, items={**dict.fromkeys(form.choices, given),
+                                                **dict.fromkeys(form.files, given.evolve(kind=UPLOADED)),
                                                 **{name: given.evolve(clean=given.clean | frozenset(cleans))
-                                                   for name, cleans in matching},
-                                                **dict.fromkeys(clean, SAFE), ANY: given})
-    if not data:
+                                                   for name, cleans in form.matching},
+                                                **dict.fromkeys(form.clean, SAFE), ANY: given})
+    if not form.data:
         return validated.evolve(kind=kind)
-    return Value(clean=EVERY_CLASS, items={**dict.fromkeys(data, validated), ANY: given}, kind=kind)
+    return Value(clean=EVERY_CLASS, items={**dict.fromkeys(form.data, validated), ANY: given}, kind=kind)
 
 
 def validates(forms: Forms, receiver: Value | None, method: str) -> bool:

@@ -137,7 +137,7 @@ def _form_fields(ev: Evaluator, param: ast.arg) -> frozenset[str] | None:
     `validated_models` already."""
     annotation = param.annotation
     form = ev.module.forms.get(annotation.id) if isinstance(annotation, ast.Name) else None
-    return form[1] if form is not None and not form[0] else None
+    return form.clean if form is not None and not form.data else None
 
 
 def hook_form(function: Function, module: ModuleContext) -> str | None:

@@ -176,7 +176,7 @@ def entry_fingerprint(summaries: dict[str, Summary | None],
                    for name, s in summaries.items())
     return blake2b(repr((parts, sorted((classes or {}).items()),
                                  sorted((scoped or {}).items()),
-                                 sorted((k, *map(sorted, form))
+                                 sorted((k, *form.sorted_fields())
                                         for k, form in (forms or {}).items()),
                                  sorted((k, ast.dump(v)) for k, v in (aliases or {}).items()))).encode(),
                            digest_size=16).hexdigest()

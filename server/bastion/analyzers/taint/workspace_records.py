@@ -17,7 +17,7 @@ def record_summaries(context: ClassFacts) -> dict[str, Summary]:
     """`Class.__init__` -> its summary, for each record class of the module."""
     found: dict[str, Summary] = {}
     for name, fields in context.records.items():
-        validated = context.forms[name][1] if name in context.forms else frozenset()
+        validated = context.forms[name].clean if name in context.forms else frozenset()
         stored = {field: SAFE if field in validated else Value(
             frozenset({Origin("param", f"parameter `{field}`", 0, param=index)}), known=True)
             for index, field in enumerate(fields)}
