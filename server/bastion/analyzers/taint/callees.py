@@ -5,9 +5,11 @@ text_facts.py); its searches of those texts are callee_searches.py's, its base.
 `CalleeMemo` is built per analysed text and owned by that analysis; the facts it computes are
 kept across texts in the LRU its owner passes (keyed by each function's text digest).
 
-A module may define a name twice (`if PY3: def f ... else: def f ...`). A call in a function
-body runs after the module has bound its last definition, so the call graph's node for a name
-is that definition (`ModuleContext.function_named`): `found` holds the callees of it alone.
+A module may define a name twice (`if PY3: def f ... else: def f ...`): at top level each
+definition gets a name of its own (rebound.py; the module's top-level code calls each it may
+run), but two nested views of one name may share it. A call in a function body runs after the
+module has bound its last definition, so the call graph's node for a name is that definition
+(`ModuleContext.function_named`): `found` holds the callees of it alone.
 Facts are kept by the function's node, each definition its own, so that which of them is asked
 first (a warm analysis takes walks a fresh one makes) changes no answer; a hidden definition's
 text is not the name's (`texts` is by name), so its facts are those of its node with no text.
@@ -26,6 +28,7 @@ from bastion.analyzers.taint.context import ModuleContext
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.media_types import sets_content_type
 from bastion.analyzers.taint.nodes import LastCall, any_kept, header_nodes, kept_by_node, twins
+from bastion.analyzers.taint.rebound import definitions_of
 from bastion.analyzers.taint.self_dispatch import candidates, picks
 from bastion.analyzers.taint.signatures import every
 from bastion.analyzers.taint.summaries import property_getters
@@ -37,6 +40,7 @@ from bastion.analyzers.taint.text_facts import (
     text_facts,
 )
 from bastion.analyzers.taint.top_level_sources import top_level_callees
+from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.digests import blake2b
 from bastion.engine.cache import LRU
 
@@ -159,6 +163,8 @@ class CalleeMemo(TextSearches):
     def _callees(self, function: Function) -> set[str]:
         facts = self.facts(function)
         found = {n for n in facts.plain | facts.passed if n in self.names}
+        if function.name == MODULE_BODY:  # it may call a definition a later one of its name hides
+            found = {d for n in found for d in definitions_of(self.module.by_name(), n)}
         found |= {d for _, d in function.dependencies if d in self.names}  # `Depends(d)`
         # `Repo(root).read(name)`, `REPO.read(name)`: the methods called on an instance of
         # a class of this module, made in the function or held by a module global; and

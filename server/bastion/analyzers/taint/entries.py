@@ -19,6 +19,7 @@ from bastion.analyzers.taint.entry_models import EntryModel
 from bastion.analyzers.taint.entry_params import entry_params
 from bastion.analyzers.taint.factories import Registration, annotated_calls, resolve
 from bastion.analyzers.taint.mixins import mixed_into, owner_of
+from bastion.analyzers.taint.rebound import named_apart
 from bastion.analyzers.taint.signatures import default_values, named, packed, positional
 
 if TYPE_CHECKING:
@@ -178,9 +179,8 @@ def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
             if kept is not None:
                 kept.keep(methods, around, node)
             of_node[node] = methods
-    # in the definitions' order
-    found = [function for node in definitions if node in of_node for function in of_node[node]]
-    return found
+    # in the definitions' order, a name defined twice apart (rebound.py)
+    return named_apart([function for node in definitions if node in of_node for function in of_node[node]])
 
 
 def _class_marks(node: ast.ClassDef, env: Env, kinds: dict[str, str]) -> tuple[str, ...]:

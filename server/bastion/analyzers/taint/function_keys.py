@@ -20,6 +20,7 @@ from bastion.analyzers.taint.media_types import sets_content_type
 from bastion.analyzers.taint.moves import first_line
 from bastion.analyzers.taint.nodes import kept_by_node, nodes
 from bastion.analyzers.taint.parameters import hook_form
+from bastion.analyzers.taint.rebound import definition_lines
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.wrappers import MODULE_BODY
 from bastion.digests import blake2b
@@ -33,6 +34,8 @@ def function_key(function: Function, callees_of: CalleeMemo, module: ModuleConte
     later = callees_of.later(function)
     tests = helper_tests(callees, module, callees_of) + decorator_texts(function, module, callees_of)
     inputs = (function.name, module.digest, models.digest, callees, later, classification(function), tests)
+    if function.name == MODULE_BODY:
+        inputs += (definition_lines(module.functions),)
     if function.class_node is not None:
         inputs += class_inputs(function, callees_of, module)
     return callees_of.key(function, inputs,
@@ -104,9 +107,11 @@ def uncached_key(function: Function, text_digest: bytes, module: ModuleContext, 
                  declared: Callable[[ast.ClassDef], bool] = sets_content_type) -> bytes:
     """`declared`: `sets_content_type`, or the same kept per class (`CalleeMemo`)."""
     # Not a function's first line: its outcome found at another line is moved (`cached_at`). The
-    # module's top-level code is one text of statements far apart: its places are in its key.
+    # module's top-level code is one text of statements far apart: its places are in its key,
+    # with those of the definitions its calls may run (rebound.py).
     node = function.node
-    places = [s.lineno for s in node.body] if function.name == MODULE_BODY else []
+    places = [[s.lineno for s in node.body], definition_lines(module.functions)] \
+        if function.name == MODULE_BODY else []
     digest = blake2b(digest_size=20)
     for part in (function.name.encode(), str(places).encode(), text_digest,
                  module.digest, models.digest.encode(), repr((callees, tests)).encode(),

@@ -14,8 +14,10 @@ from bastion.analyzers.taint.command_vectors import vector_parts
 from bastion.analyzers.taint.domain import EVERY_CLASS, UNKNOWN, UNREACHED, Value, all_known, join, ordered
 from bastion.analyzers.taint.handed_requests import MethodResult, hands_request, with_request_sources
 from bastion.analyzers.taint.held_calls import apply_held, instance
+from bastion.analyzers.taint.rebound import bound_at
 from bastion.analyzers.taint.upstream import upstream_line
 from bastion.analyzers.taint.verdicts import see_reported_inside
+from bastion.analyzers.taint.wrappers import MODULE_BODY
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.entries import Function
@@ -106,6 +108,8 @@ def summary_for(ev: Evaluator, node: ast.Call, inputs: list[Value],
         if func.id in ev.env:
             return None  # a local's call (a helper run in place, or any callable): no summary
         if func.id in ev.summaries:
+            if ev.function is not None and ev.function.name == MODULE_BODY:  # the definition bound there
+                return ev.summaries.get(bound_at(ev.module.by_name(), func.id, node.lineno))
             return ev.summaries[func.id]
     elif type(func) is ast.Attribute:
         owner = func.value

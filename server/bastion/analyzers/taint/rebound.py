@@ -1,0 +1,70 @@
+"""Names a module defines twice: each definition is code that runs, so each is analysed and
+reported on its own. FastAPI keeps both routes of a view copied under a second path
+(`@app.get("/a") def read()` then `@app.get("/b") def read()`), Flask both of a view given a
+second endpoint; a script may call a helper between two definitions of its name.
+
+So each definition is a function of its own name (`named_apart`): the last keeps the name,
+the one a call in a function body finds (the body runs after the module bound its last
+definition); an earlier one is `read@1`, `read@2`..., a name no call spells, in the order of
+the module. A module-level call runs the definition bound where it is (`bound_at`):
+`h(sys.argv[1])` after the first `def h` and before the second runs the first.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import attrs
+
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.entries import Function
+
+SEPARATOR = "@"  # between a name and its earlier definition's number: no identifier holds it
+
+
+def named_apart(functions: list[Function]) -> list[Function]:
+    """`functions`, each definition of a name defined again later under the name of its order,
+    from 1 (a copy of its kept `Function`: the kept one is a fresh text's too)."""
+    names = {f.name for f in functions}
+    if len(names) == len(functions):
+        return functions  # most modules: a set made a text, no copy
+    left = {name: 0 for name in names}
+    for f in functions:
+        left[f.name] += 1
+    seen = dict.fromkeys(names, 0)
+    apart = []
+    for f in functions:
+        seen[f.name] += 1
+        if seen[f.name] < left[f.name]:
+            f = attrs.evolve(f, name=f"{f.name}{SEPARATOR}{seen[f.name]}")
+        apart.append(f)
+    return apart
+
+
+def bound_at(by_name: dict[str, Function], name: str, line: int) -> str:
+    """The name of the definition of `name` the module has bound when its top-level code at
+    `line` runs: the last one above it, else `name` (a call above every definition)."""
+    last = by_name.get(name)
+    if last is None or last.node.lineno < line:
+        return name
+    bound, count = name, 1
+    while (earlier := by_name.get(f"{name}{SEPARATOR}{count}")) is not None and earlier.node.lineno < line:
+        bound, count = earlier.name, count + 1
+    return bound
+
+
+def definition_lines(functions: list[Function]) -> list[tuple[str, int]]:
+    """(name, line) of each definition of a name defined twice: which one a module-level call
+    runs follows from them (the top-level code's cache key holds them)."""
+    twice = {f.name.partition(SEPARATOR)[0] for f in functions if SEPARATOR in f.name}
+    return [(f.name, f.node.lineno) for f in functions if f.name.partition(SEPARATOR)[0] in twice] \
+        if twice else []
+
+
+def definitions_of(by_name: dict[str, Function], name: str) -> list[str]:
+    """The names of every definition of `name`: the earlier ones a module-level call may run."""
+    found, count = [name], 1
+    while f"{name}{SEPARATOR}{count}" in by_name:
+        found.append(f"{name}{SEPARATOR}{count}")
+        count += 1
+    return found
