@@ -36,6 +36,7 @@ from bastion.analyzers.taint.model_files import load_models
 from bastion.analyzers.taint.nodes import walks_kept
 from bastion.analyzers.taint.outcome_reuse import forget_outcomes
 from bastion.analyzers.taint.plans import forget_plan
+from bastion.analyzers.taint.rebound import SEPARATOR
 from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.template_files import NONE as NO_TEMPLATES
 from bastion.analyzers.taint.template_files import RENDER_WORDS, TemplateFiles
@@ -356,7 +357,7 @@ NOTHING = FileResult((), {}, ())
 def _too_deep(function: Function) -> NotAnalysed:
     node = function.node
     what = "the module's top-level code" if function.name == MODULE_BODY \
-        else f"`{function.name}`"
+        else f"`{function.name.partition(SEPARATOR)[0]}`"  # an earlier definition by its written name
     return NotAnalysed(f"taint analysis did not follow {what}: a statement in it is nested too "
                        "deeply to walk (RecursionError); the other checks ran on it",
                        node.lineno - 1, (node.end_lineno or node.lineno) - 1, analyzer="taint")
