@@ -68,6 +68,8 @@ def test_a_keystroke_searches_only_the_function_it_changed():
     assert again.searched == ['def search():\n    return db.by_name(http.query_arg("name"))']
 
 
-def test_a_function_hidden_by_a_later_one_of_its_name_leaves_the_search_to_the_whole_text():
+def test_a_function_hidden_by_a_later_one_of_its_name_is_searched_in_its_own_text():
+    """The first `search` is `search@1` (rebound.py), with its own text: what it reads is found,
+    as the whole text's search finds it."""
     text = TEXT + '\ndef search():\n    return "constant"\n'
-    assert found(BlockParser(), text, LRU(4096), Counting()) is None
+    assert found(BlockParser(), text, LRU(4096), Counting()) == set(READ.findall(text))
