@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from bastion.analyzers.taint import analyzer as analyzer_module
 from bastion.analyzers.taint import workspace
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
 from bastion.analyzers.taint.workspace import SummaryStore
@@ -58,3 +59,25 @@ def test_a_changed_module_is_read_again(tmp_path, monkeypatch):
     assert computed == [str(views), str(views)]
     assert {17, 28, 33} <= before
     assert not {17, 28, 33} & after
+
+
+def test_a_derived_class_without_a_handler_is_read_once(tmp_path, monkeypatch):
+    """A file naming no source whose class derives from another module's (maybe a framework's
+    handler through it): its module context is built at the first ask only, the other two find
+    its empty result (a cold stdlib scan built 20 such contexts three times)."""
+    (tmp_path / "base.py").write_text("class Base:\n    def run(self, value):\n        return value\n")
+    shapes = tmp_path / "shapes.py"
+    text = ("from base import Base\n\n\nclass Square(Base):\n"
+            "    def area(self, side):\n        return side * side\n")
+    shapes.write_text(text)
+    analyzer = TaintAnalyzer()
+    analyzer.workspace = SummaryStore([str(tmp_path)], analyzer.models, analyzer.version)
+    built: list[object] = []
+    real = analyzer_module.module_context
+    monkeypatch.setattr(analyzer_module, "module_context",
+                        lambda tree, *args, **kwargs: built.append(tree) or real(tree, *args, **kwargs))
+    assert analyzer.analyse_file(text, str(shapes)) == []
+    assert analyzer.left_out(text, str(shapes)) == ()
+    assert analyzer.retract(text, str(shapes), []) == {}
+    assert len(built) == 1
+

@@ -283,6 +283,11 @@ class TaintAnalyzer:
             imports = imports_of(tree, text)
             self._imports.put(key, imports)
             external = workspace.external(imports, path)
+        if workspace is not None:  # a text found only now by its imports (and no handler below)
+            key = _with_external(digest, external)
+            cached = self._texts.get(key)
+            if cached is not None:
+                return cached
         names_registrar = self._registrars.match(text)
         # split_lines(text) is text.split("\n") without "\r": the block parser's, when it parsed it
         lines = (self._parser.lines_of(text) if "\r" not in text else None) or split_lines(text)
@@ -291,12 +296,9 @@ class TaintAnalyzer:
             if derived_only and external is not None \
             else None
         if derived_only and (module is None or not any(f.entry for f in module.functions)):
+            if module is not None:  # the engine asks again (left_out, retract): not built again
+                self._texts.put(key, NOTHING)
             return NOTHING  # no handler or view of another module's framework class
-        if workspace is not None:
-            key = _with_external(digest, external)
-            cached = self._texts.get(key)
-            if cached is not None:
-                return cached
         result = analyse_module(tree, self.models, self._functions, text, self._calls,
                                 external.lookup if external else None,
                                 external.digest if external else b"",
