@@ -81,3 +81,23 @@ def test_a_derived_class_without_a_handler_is_read_once(tmp_path, monkeypatch):
     assert analyzer.retract(text, str(shapes), []) == {}
     assert len(built) == 1
 
+
+def test_whether_a_file_imports_a_source_is_asked_once(tmp_path, monkeypatch):
+    """A file naming no source, importing a workspace module: whether it reads one through it
+    is looked up at the first of the three asks; a changed module is read again."""
+    (tmp_path / "helpers.py").write_text("def double(value):\n    return value * 2\n")
+    main = tmp_path / "main.py"
+    text = "from helpers import double\n\n\ndef run(value):\n    return double(value)\n"
+    main.write_text(text)
+    analyzer = TaintAnalyzer()
+    store = analyzer.workspace = SummaryStore([str(tmp_path)], analyzer.models, analyzer.version)
+    asked: list[str | None] = []
+    real = workspace.imports_source
+    monkeypatch.setattr(workspace, "imports_source",
+                        lambda text, path, *args: asked.append(path) or real(text, path, *args))
+    assert analyzer.analyse_file(text, str(main)) == []
+    assert analyzer.left_out(text, str(main)) == ()
+    assert analyzer.retract(text, str(main), []) == {}
+    store.changed(str(tmp_path / "helpers.py"))
+    analyzer.analyse_file(text, str(main))
+    assert asked == [str(main), str(main)]

@@ -87,6 +87,8 @@ class SummaryStore:
         # compute=True: the last answer of `external`, for its `Imports` and path (a scan asks
         # three times per file: its findings, what it left out, its verdicts)
         self._last_external: tuple[Imports, str | None, External | None] | None = None
+        # compute=True: the last answer of `imports_source`, for its text and path (asked as often)
+        self._last_sourced: tuple[str, str | None, bool] | None = None
 
     # ---- for the analyzer (any thread) ----
 
@@ -111,7 +113,13 @@ class SummaryStore:
         """Whether `text` imports a function of a workspace module returning untrusted data
         (`from .web import arg`): a module naming no source reads one through it (relevance.py,
         workspace_gate.py). The editor's published summaries alone."""
-        return imports_source(text, path, self.graph.resolver, self._returns_source)
+        last = self._last_sourced
+        if last is not None and last[1] == path and last[0] == text:
+            return last[2]
+        found = imports_source(text, path, self.graph.resolver, self._returns_source)
+        if self.compute:
+            self._last_sourced = (text, path, found)
+        return found
 
     def _returns_source(self, target: str, function: str) -> bool:
         if self.compute:
@@ -218,7 +226,7 @@ class SummaryStore:
         """A module's text changed (an edit, a save, a file event): its summaries are stale
         until computed again."""
         with self._lock:
-            self._last_external = None
+            self._last_external = self._last_sourced = None
             real = os.path.realpath(path)
             self.graph.forget(real)
             self._modules.pop(real, None)
@@ -243,7 +251,7 @@ class SummaryStore:
     def resolve_again(self) -> None:
         """Files appeared or went: every import is resolved again."""
         with self._lock:
-            self._last_external = None
+            self._last_external = self._last_sourced = None
             self._closures.forget()
             self._routes.files.forget()
             self.graph.resolver.forget()
