@@ -38,7 +38,7 @@ from bastion.analyzers.taint.outcome_reuse import LastOutcomes
 from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.places import Places
 from bastion.analyzers.taint.plans import Plan
-from bastion.analyzers.taint.recursion import is_cycle, seed_cycle
+from bastion.analyzers.taint.recursion import is_cycle, seed_cycle, settle_cycle
 from bastion.analyzers.taint.relevance import relevant_functions, source_holders
 from bastion.analyzers.taint.results import FunctionResult, Hit, Summary, distinct_hits
 from bastion.analyzers.taint.resume import Walker, checkpoints_in
@@ -163,19 +163,18 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     while wanted:
         for component in plan.components(wanted):
             members = [f for f in component if f.name not in done]
-            cycle = is_cycle(component, callees_of)
-            if cycle:
+            if is_cycle(component, callees_of):
+                # a cycle: its members are first analysed without the summaries of those met
+                # later; again with every member's, until none changes, before any caller
                 seed_cycle(members, summaries)
+                settle_cycle(members, lambda f: _settle(f, module, models, cache, lines, callees_of, done,
+                                                        summaries, result, texts, places),
+                             lambda name: done[name].fingerprint(places) if name in done else None,
+                             FIXPOINT_ROUNDS)
+                continue
             for function in members:
                 _settle(function, module, models, cache, lines, callees_of, done, summaries,
-                        result, texts, places, None if cycle else last)
-            if cycle:
-                # a cycle: its members were first analysed without the summaries of those met
-                # later; again with every member's, until none changes, before any caller
-                for _ in range(FIXPOINT_ROUNDS):
-                    if not any([_settle(f, module, models, cache, lines, callees_of, done,
-                                        summaries, result, texts, places) for f in members]):
-                        break
+                        result, texts, places, last)
         if lines is None:
             break
         holders = source_holders(models)  # `parser = build_parser()`: its caller parses
