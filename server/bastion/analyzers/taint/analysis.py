@@ -167,9 +167,9 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
                 # a cycle: its members are first analysed without the summaries of those met
                 # later; again with every member's, until none changes, before any caller
                 seed_cycle(members, summaries)
-                settle_cycle(members, lambda f: _settle(f, module, models, cache, lines, callees_of, done,
-                                                        summaries, result, texts, places),
-                             lambda name: done[name].fingerprint(places) if name in done else None,
+                settle_cycle(members, lambda f, view: _settle(f, module, models, cache, lines, callees_of,
+                                                              done, view, result, texts, places),
+                             summaries, lambda name: done[name].fingerprint(places) if name in done else None,
                              FIXPOINT_ROUNDS)
                 continue
             for function in members:

@@ -5,12 +5,12 @@ return unwrap(text, n - 1) if n else "x"` returns "x", a constant, not its param
 of code not modelled would carry it. A cycle not settled within the rounds keeps its last
 round's summaries, as it did before.
 
-In a round, a member is not analysed again while no member's summary changed since its last
-analysis (`settle_cycle`): it reads no other summary that may (those of functions outside the
-cycle are settled before it, its callers' are not made yet), so its outcome would be the one it
-has and its summary unchanged, as the analysis cache's key holds (function_keys.py: the
-callees' fingerprints). A cold stdlib323 scan analysed 1,130 members again in rounds, a fifth
-of its analyses."""
+In a round, a member is not analysed again while the summaries of the members its last
+analysis asked for (`_Reads`) have the fingerprints they had then (`settle_cycle`): the others
+it may ask for do not change meanwhile (those of functions outside the cycle are settled before
+it, its callers' are not made yet), so its outcome would be the one it has and its summary
+unchanged, as the analysis cache's key holds (function_keys.py: the callees' fingerprints). A
+cold stdlib323 scan analysed 1,130 members again in rounds, a fifth of its analyses."""
 
 from __future__ import annotations
 
@@ -39,26 +39,51 @@ def seed_cycle(members: list[Function], summaries: dict[str, Summary]) -> None:
             summaries[function.name] = Summary(tuple(params), UNREACHED, ())
 
 
-def settle_cycle(members: list[Function], settle: Callable[[Function], bool],
-                 fingerprint: Callable[[str], bytes | None], rounds: int) -> None:
-    """`settle` each member (whether its summary changed), then round after round (`rounds` at
-    most) until none changes. A member is not analysed again while the members' summaries have
-    the `fingerprint`s (None: none yet) they had at its last analysis (see the header)."""
-    def inputs() -> list[bytes | None]:
-        return [fingerprint(f.name) for f in members]
+class _Reads(dict):
+    """A copy of the summaries a member is analysed with, noting the names its analysis asks."""
 
-    read: dict[str, list[bytes | None]] = {}
-    for function in members:
-        read[function.name] = inputs()
-        settle(function)
+    def __init__(self, summaries: dict[str, Summary]) -> None:
+        super().__init__(summaries)
+        self.asked: set[str] = set()
+
+    def get(self, name: str, default: Summary | None = None) -> Summary | None:
+        self.asked.add(name)
+        return super().get(name, default)
+
+    def __getitem__(self, name: str) -> Summary:
+        self.asked.add(name)
+        return super().__getitem__(name)
+
+    def __contains__(self, name: object) -> bool:
+        self.asked.add(name)
+        return super().__contains__(name)
+
+
+def settle_cycle(members: list[Function], settle: Callable[[Function, dict[str, Summary]], bool],
+                 summaries: dict[str, Summary], fingerprint: Callable[[str], bytes | None],
+                 rounds: int) -> None:
+    """`settle` each member with `summaries` (whether its summary changed), then round after
+    round (`rounds` at most) until none changes. A member is not analysed again while the
+    members' summaries its last analysis asked for have the `fingerprint`s (None: none yet) they
+    had then (see the header)."""
+    names = {f.name for f in members}
+    read: dict[str, list[tuple[str, bytes | None]]] = {}
+
+    def analysed(function: Function) -> bool:
+        before = {name: fingerprint(name) for name in names}
+        view = _Reads(summaries)
+        changed = settle(function, view)
+        summaries[function.name] = dict.__getitem__(view, function.name)
+        read[function.name] = [(name, before[name]) for name in sorted(view.asked & names)]
+        return changed
 
     def again(function: Function) -> bool:
-        now = inputs()
-        if read[function.name] == now:
+        if all(fingerprint(name) == last for name, last in read[function.name]):
             return False
-        read[function.name] = now
-        return settle(function)
+        return analysed(function)
 
+    for function in members:
+        analysed(function)
     for _ in range(rounds):
         if not any([again(f) for f in members]):
             break
