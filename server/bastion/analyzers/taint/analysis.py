@@ -170,7 +170,7 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
                 settle_cycle(members, lambda f, view: _settle(f, module, models, cache, lines, callees_of,
                                                               done, view, result, texts, places),
                              summaries, lambda name: done[name].fingerprint(places) if name in done else None,
-                             FIXPOINT_ROUNDS)
+                             FIXPOINT_ROUNDS, cache is None)
                 continue
             for function in members:
                 _settle(function, module, models, cache, lines, callees_of, done, summaries,

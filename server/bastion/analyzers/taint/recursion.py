@@ -61,11 +61,12 @@ class _Reads(dict):
 
 def settle_cycle(members: list[Function], settle: Callable[[Function, dict[str, Summary]], bool],
                  summaries: dict[str, Summary], fingerprint: Callable[[str], bytes | None],
-                 rounds: int) -> None:
+                 rounds: int, fresh: bool) -> None:
     """`settle` each member with `summaries` (whether its summary changed), then round after
     round (`rounds` at most) until none changes. A member is not analysed again while the
     members' summaries its last analysis asked for have the `fingerprint`s (None: none yet) they
-    had then (see the header)."""
+    had then (see the header). Not `fresh` (the editor's analysis cache: an outcome may be one
+    kept, or a walk resumed past some asks), every member counts as asked for."""
     names = {f.name for f in members}
     read: dict[str, list[tuple[str, bytes | None]]] = {}
 
@@ -74,7 +75,8 @@ def settle_cycle(members: list[Function], settle: Callable[[Function, dict[str, 
         view = _Reads(summaries)
         changed = settle(function, view)
         summaries[function.name] = dict.__getitem__(view, function.name)
-        read[function.name] = [(name, before[name]) for name in sorted(view.asked & names)]
+        asked = view.asked & names if fresh else names
+        read[function.name] = [(name, before[name]) for name in sorted(asked)]
         return changed
 
     def again(function: Function) -> bool:
