@@ -72,10 +72,13 @@ def settle_cycle(members: list[Function], settle: Callable[[Function, dict[str, 
 
     def analysed(function: Function) -> bool:
         before = {name: fingerprint(name) for name in names}
+        if not fresh:
+            read[function.name] = [(name, before[name]) for name in sorted(names)]
+            return settle(function, summaries)
         view = _Reads(summaries)
         changed = settle(function, view)
         summaries[function.name] = dict.__getitem__(view, function.name)
-        asked = view.asked & names if fresh else names
+        asked = view.asked & names
         read[function.name] = [(name, before[name]) for name in sorted(asked)]
         return changed
 
