@@ -270,16 +270,14 @@ class Models:
         `flask.request`, `django.http.HttpRequest`)."""
         found = self._holders.get(kind)
         if found is None:
-            prefix = kind + "."
-            found = self._holders[kind] = any(name.startswith(prefix) for name in self.sources.exact)
+            found = self._holders[kind] = self.sources.holds_members(kind)
         return found
 
     def holds_sinks(self, kind: str) -> bool:
         """Whether a method of a value of `kind` is a sink (`logging.Logger().info`)."""
         found = self._sink_holders.get(kind)
         if found is None:
-            prefix = kind + "."
-            found = self._sink_holders[kind] = any(name.startswith(prefix) for name in self.sinks.exact)
+            found = self._sink_holders[kind] = self.sinks.holds_members(kind)
         return found
 
     def gate(self) -> list[tuple[str, re.Pattern]]:
