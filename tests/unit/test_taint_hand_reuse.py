@@ -164,3 +164,24 @@ def test_a_key_in_one_function_reads_the_others_facts_kept(monkeypatch):
     kinds = [(f.name, f.request_kinds) for f in warm.functions]
     assert kinds == [(f.name, f.request_kinds) for f in fresh.functions]
     assert ("req", "flask.request") in dict(kinds)["fetch"]
+
+
+
+def test_a_key_in_one_body_reads_the_kept_caller_at_its_node_alone(monkeypatch):
+    """A key typed in `other` asks what a handing reads (`_reads`) of the callers it made anew
+    (`other`, the module's top-level code) and of the last text's function at each one's node:
+    on main, of each of the last text's ~30 functions too."""
+    from bastion.analyzers.taint import hand_reuse
+
+    def typed(digits: str) -> str:
+        return _text({"view": 1}).replace("    return req\n", f"    return req or {digits}\n")
+    warm = TaintAnalyzer(MODELS, RULES)
+    warm.analyse_file(typed("1"), "app.py")
+    asked: list[str] = []
+    original = hand_reuse._reads
+    monkeypatch.setattr(hand_reuse, "_reads", lambda caller: asked.append(caller.name) or original(caller))
+    warm.analyse_file(typed("12"), "app.py")
+    assert sorted(asked) == ["<module>", "<module>", "other"], asked
+    monkeypatch.undo()
+    fresh = TaintAnalyzer(MODELS, RULES)
+    assert result(warm, typed("12")) == result(fresh, typed("12"))

@@ -65,14 +65,16 @@ class LastHandings:
         kept = self._handings
         fresh = [fact for fact in facts if fact[5] not in kept]
         if fresh:
-            # the last call's callers by node (still alive in `_last`: no new node has their ids)
-            by_node = {fact[4]: (fact[0].node, _reads(fact[0]), kept[fact[5]]) for fact in self._last}
+            # the last call's callers by node (still alive in `_last`: no new node has their ids);
+            # what a handing reads of one read only of a fresh caller's node (a call a caller:
+            # 128 a key in argparse.py)
+            by_node = {fact[4]: fact for fact in self._last}
             for fact in fresh:
                 caller, reads = fact[0], _reads(fact[0])
-                found = _kept(by_node, caller.node, reads)
+                found = _kept(by_node, kept, caller.node, reads)
                 if found is None and memo is not None:
                     found = next((f for twin in twins(memo, caller.node)
-                                  if (f := _kept(by_node, twin, reads)) is not None), None)
+                                  if (f := _kept(by_node, kept, twin, reads)) is not None), None)
                 kept[fact[5]] = found if found is not None else compute(caller)
         if fresh or len(kept) != len(facts):
             self._handings = {fact[5]: kept[fact[5]] for fact in facts}
@@ -95,11 +97,14 @@ def _reads(caller: Function) -> tuple:
     return (caller.entry, caller.request_params, caller.self_kind)
 
 
-def _kept(by_node: dict[int, tuple], node: ast.AST, reads: tuple) -> tuple | None:
-    kept = by_node.get(id(node))
-    if kept is None or kept[0] is not node or kept[1][0] is not reads[0] or kept[1][1:] != reads[1:]:
+def _kept(by_node: dict[int, Facts], kept: dict[int, tuple], node: ast.AST, reads: tuple
+          ) -> tuple | None:
+    """The handings kept of the last call's caller at `node`, if it read `reads`."""
+    fact = by_node.get(id(node))
+    if fact is None or fact[0].node is not node:
         return None
-    return kept[2]
+    was = _reads(fact[0])
+    return kept[fact[5]] if was[0] is reads[0] and was[1:] == reads[1:] else None
 
 
 def last_handings(memo: LRU | None, generation: tuple) -> LastHandings:
