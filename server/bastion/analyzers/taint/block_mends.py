@@ -21,6 +21,9 @@ from bastion.parsing import parse_code, parse_code_at
 
 _ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError)
 _BODIES = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})  # lists of statements
+# each node class's fields of them, in its order (`ast.iter_fields`' without its generator)
+_BODIES_OF = {kind: fields for kind in vars(ast).values() if isinstance(kind, type)
+              and issubclass(kind, ast.AST) and (fields := tuple(f for f in kind._fields if f in _BODIES))}
 
 
 class Mends:
@@ -98,19 +101,27 @@ def read_text(tree: ast.Module, text: str, mended: dict[int, str]) -> str:
 
 def _holds_pass(statement: ast.stmt, line: int, col: int) -> bool:
     """Whether `statement` holds a `pass` at `line`, `col`: read down the statements whose lines
-    hold it, not every node (the top-level statement is a class of argparse.py's at each key)."""
+    hold it, not every node (the top-level statement is a class of argparse.py's at each key);
+    a member is tested by its lines before it is asked (a call each of _pydecimal.py's
+    Decimal's ~120 members at each key typing a broken line in one, 450 calls with the walk)."""
     if statement.lineno > line or (statement.end_lineno or statement.lineno) < line:
         return False
     if type(statement) is ast.Pass:
         return statement.lineno == line and statement.col_offset == col
-    return any(_holds_pass(child, line, col) for child in _inner_statements(statement))
+    for child in _inner_statements(statement):
+        if child.lineno <= line <= (child.end_lineno or child.lineno) and _holds_pass(child, line, col):
+            return True
+    return False
 
 
 def _inner_statements(statement: ast.stmt) -> list[ast.stmt]:
     """The statements of a compound statement's bodies (an `except`'s and a `case`'s too)."""
-    found = []
-    for field, value in ast.iter_fields(statement):
-        if field in _BODIES:
-            for item in value:
-                found.extend(item.body if isinstance(item, (ast.ExceptHandler, ast.match_case)) else [item])
+    found: list[ast.stmt] = []
+    kind = statement.__class__
+    for field in _BODIES_OF[kind] if kind in _BODIES_OF else ():
+        for item in getattr(statement, field, ()):  # a node built by hand may lack one
+            if item.__class__ is ast.ExceptHandler or item.__class__ is ast.match_case:
+                found += item.body
+            else:
+                found += (item,)
     return found

@@ -38,11 +38,11 @@ def class_instances(definitions: list[ast.stmt], once: Callable[[str], bool], en
     the tree where the text is not known (the summary store's modules), as class_constants.py."""
     if text is not None and dynamic_text(text):
         return {}
-    classes = {d.name for d in definitions if isinstance(d, ast.ClassDef)}
+    classes = {d.name for d in definitions if d.__class__ is ast.ClassDef}  # no call a definition
     binders: Counter[str] = Counter()
     found: dict[str, dict[str, str]] = {}
     for node in definitions:
-        if not isinstance(node, ast.ClassDef):
+        if node.__class__ is not ast.ClassDef:
             continue
         bound = Counter(name for item in node.body for name in _bound(item))
         binders.update(bound)

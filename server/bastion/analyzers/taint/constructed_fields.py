@@ -42,14 +42,14 @@ def constructed_fields(tree: ast.Module, definitions: list[ast.stmt], expression
     the parameter `__init__` stores there, or every route gives a Tornado handler's
     `initialize`}. `expressions`: the module-level statements holding a
     call; `once`: whether a global is bound once; `skipped`: records and forms."""
-    kept = [d for d in definitions if isinstance(d, ast.ClassDef) and d.name not in skipped]
+    kept = [d for d in definitions if d.__class__ is ast.ClassDef and d.name not in skipped]
     found = _routed_fields(kept, tree, definitions, expressions, env, once, skipped, memo, text) \
         if env.imported(("tornado",)) else {}
     wanted = {node.name: stores for node, stores in zip(
         kept, LastCall(memo, b"constructed fields").each(kept, _plain_stores), strict=True) if stores}
     if not wanted:
         return found
-    classes = {d.name for d in definitions if isinstance(d, ast.ClassDef)}
+    classes = {d.name for d in definitions if d.__class__ is ast.ClassDef}
     built: dict[str, list[ast.Call]] = {}
     for calls in LastCall(memo, b"constructed calls").each(expressions, _calls_by_name):
         for call in calls:
@@ -98,7 +98,7 @@ def _routed_fields(kept: list[ast.ClassDef], tree: ast.Module, definitions: list
                 routes.setdefault(handler, []).append((given, local))
     bases = {base.id for d in definitions if isinstance(d, ast.ClassDef)
              for base in d.bases if isinstance(base, ast.Name)}
-    classes = {d.name for d in definitions if isinstance(d, ast.ClassDef)}
+    classes = {d.name for d in definitions if d.__class__ is ast.ClassDef}
     assigned = _assigned(expressions)
     called = called_in(tree.body, memo, text)
     found = {}
@@ -182,9 +182,11 @@ def _initialize_stores(node: ast.AST) -> _Stores:
 
 
 def _stores(node: ast.AST, method: str) -> _Stores:
-    init = next((item for item in node.body if isinstance(item, ast.FunctionDef)
-                 and item.name == method), None)
-    if init is None:
+    # a loop telling each member by its class: the class a keystroke made anew has them all
+    for init in node.body:
+        if init.__class__ is ast.FunctionDef and init.name == method:
+            break
+    else:
         return ()
     listed = [a.arg for a in positional(init.args)][1:]
     params = {a.arg for a in every(init.args) if a.annotation is None}

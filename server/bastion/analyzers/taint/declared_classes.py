@@ -35,12 +35,12 @@ def declared_fields(definitions: list[ast.stmt], env: Env, records: dict[str, tu
     fields its `__init__` stores straight from a parameter so annotated (`self.repo = repo`).
     `memo`: keeps each class's annotated fields and stores by its node (`_declarations`), read
     again only in the class a keystroke made anew; what they name is resolved at each text."""
-    classes = {d.name for d in definitions if isinstance(d, ast.ClassDef)}
+    classes = {d.name for d in definitions if d.__class__ is ast.ClassDef}  # no call a definition
     skipped = classes & (set(records) | set(forms))
     found: dict[str, dict[str, str]] = {}
     last = LastCall(memo, b"declared fields")
     for node in definitions:
-        if not isinstance(node, ast.ClassDef):
+        if node.__class__ is not ast.ClassDef:
             continue
         table = {}
         for field, annotation, stores in last.get(node, _declarations):

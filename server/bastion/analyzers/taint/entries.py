@@ -163,7 +163,7 @@ def functions_of(definitions: list[ast.stmt], env: Env, kinds: dict[str, str],
             if taken is not None:
                 of_node[node] = taken
                 continue
-            items = [item for item in node.body if isinstance(item, FUNCTIONS)]
+            items = [item for item in node.body if item.__class__ in _FUNCTION_TYPES]
             methods = kept.take(items, around, node) if kept is not None else [None] * len(items)
             for index, (item, method) in enumerate(zip(items, methods, strict=True)):
                 if method is None:

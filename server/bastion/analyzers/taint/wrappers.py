@@ -27,7 +27,8 @@ MAX_BODY_STATEMENTS = 400
 # would exhaust the interpreter's stack), not a script's code: left out of the body.
 MAX_STATEMENT_LINES = 1000
 MAX_STATEMENT_COLUMNS = 20_000
-_NOT_CODE = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+# told by `node.__class__` (no call a statement: each keystroke reads every top-level one)
+_NOT_CODE = frozenset({ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 
 
 def as_function(name: str, value: ast.expr, env: Env, last: ast.FunctionDef | None = None
@@ -84,7 +85,7 @@ def module_body(tree: ast.Module, last: ast.FunctionDef | None = None) -> ast.Fu
     spanning them; None when there are none, or more than `MAX_BODY_STATEMENTS`. `last`, the
     function of an earlier tree of the document: itself when it holds the same statements (the
     nodes the block parser kept), which the caches by node then find."""
-    body = [node for node in tree.body if not isinstance(node, _NOT_CODE) and not _data(node)]
+    body = [node for node in tree.body if node.__class__ not in _NOT_CODE and not _data(node)]
     if body and isinstance(body[0], ast.Expr) and body[0] is tree.body[0] \
             and isinstance(body[0].value, ast.Constant):
         body = body[1:]  # the docstring
