@@ -61,3 +61,30 @@ def test_a_mend_in_a_long_class_asks_the_member_holding_its_line():
                            lambda: block_mends._holds_pass(big, line, 8))
     assert held and calls < 20, calls  # 450 before: a call and a walk of each member's fields
     assert not block_mends._holds_pass(big, line, 4) and not block_mends._holds_pass(big, line - 1, 8)
+
+
+def test_a_known_entry_model_is_read_without_a_test():
+    """`classification` reads each entry function's model's repr at each key (60 in views.py)."""
+    from bastion.analyzers.taint.function_keys import _entry_repr
+
+    entry = MODELS.entries[0]
+    first = _entry_repr(entry)
+    again, tests = _counted(lambda event, arg: event == "c_call" and arg is isinstance,
+                            lambda: _entry_repr(entry))
+    assert again == first == repr(entry) and tests == 0  # one before
+    assert _entry_repr(None) == "None" and _entry_repr("x") == "'x'"
+
+
+def test_the_edited_function_is_walked_without_a_test_a_node():
+    """text_facts walks the function a keystroke edits (each statement of a long one it edits)."""
+    from bastion.analyzers.taint.text_facts import _walked
+
+    body = "\n".join(f"    run(x{i}, self.h, key=k{i})\n    self.y{i}.go(super().z(), a.b)"
+                     for i in range(30))
+    node = ast.parse(f"def view(self):\n{body}").body[0]
+    found, tests = _counted(lambda event, arg: event == "c_call" and arg is isinstance, lambda: _walked(node))
+    assert tests == 0, tests  # 450 before
+    plain, methods, attributes, receivers, supers, reads, stores, passed = found
+    assert plain == {"run", "super"} and methods == {"h"} and attributes == {"go", "z"} and supers == {"z"}
+    assert receivers == set() and reads == {"h", *(f"y{i}" for i in range(30))} and not stores
+    assert passed == {*(f"x{i}" for i in range(30)), *(f"k{i}" for i in range(30))}

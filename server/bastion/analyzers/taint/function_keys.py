@@ -143,11 +143,11 @@ _MAX_ENTRY_REPRS = 1024
 
 
 def _entry_repr(entry: object) -> str:
+    known = _ENTRY_REPRS.get(id(entry))
+    if known is not None and known[0] is entry:  # a model's: the table holds no other
+        return known[1]
     if not isinstance(entry, EntryModel):
         return repr(entry)
-    known = _ENTRY_REPRS.get(id(entry))
-    if known is not None and known[0] is entry:
-        return known[1]
     text = repr(entry)
     if len(_ENTRY_REPRS) >= _MAX_ENTRY_REPRS:
         _ENTRY_REPRS.clear()

@@ -139,29 +139,33 @@ def _walked(root: ast.AST) -> _Names:
     # each node told by its class (no call: the function a keystroke edits is walked at each key)
     for node in nodes(root):
         kind = node.__class__
-        if kind is ast.Expr and _mutated_field(node.value):  # as `stored_fields` finds
-            stores.add(node.value.func.value.attr)
+        if kind is ast.Expr and node.value.__class__ is ast.Call \
+                and node.value.func.__class__ is ast.Attribute and node.value.func.attr in MUTATORS \
+                and _mutated_field(node.value):
+            stores.add(node.value.func.value.attr)  # as `stored_fields` finds
         elif kind is ast.Attribute and node.value.__class__ is ast.Name and node.value.id == "self":
             (reads if node.ctx.__class__ is ast.Load else stores).add(node.attr)
         elif kind is ast.Call:
             func = node.func
-            for handed in [*node.args, *(k.value for k in node.keywords)]:
-                if isinstance(handed, ast.Name):
+            for handed in [*node.args, *[k.value for k in node.keywords]] if node.keywords else node.args:
+                handed_kind = handed.__class__
+                if handed_kind is ast.Name:
                     passed.add(handed.id)
-                elif isinstance(handed, ast.Attribute) and isinstance(handed.value, ast.Name) \
+                elif handed_kind is ast.Attribute and handed.value.__class__ is ast.Name \
                         and handed.value.id in ("self", "cls"):
                     methods.add(handed.attr)  # `executor.submit(self.run, x)`
-            if isinstance(func, ast.Name):
+            func_kind = func.__class__
+            if func_kind is ast.Name:
                 plain.add(func.id)
-            elif isinstance(func, ast.Attribute):
+            elif func_kind is ast.Attribute:
                 attributes.add(func.attr)
                 owner = func.value
-                if isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) \
+                if owner.__class__ is ast.Call and owner.func.__class__ is ast.Name \
                         and owner.func.id == "super":
                     supers.add(func.attr)
-                if isinstance(func.value, ast.Name):
-                    receivers.add(func.value.id)
-                    if func.value.id in ("self", "cls"):
+                if owner.__class__ is ast.Name:
+                    receivers.add(owner.id)
+                    if owner.id in ("self", "cls"):
                         methods.add(func.attr)
     return (frozenset(plain), frozenset(methods), frozenset(attributes), frozenset(receivers),
             frozenset(supers), frozenset(reads), frozenset(stores), frozenset(passed))
