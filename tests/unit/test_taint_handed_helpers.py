@@ -126,3 +126,85 @@ def inline():
 def test_a_lambda_or_a_partial_handed_to_a_helper_of_another_module_runs_there(tmp_path):
     apps = {"uploads/__init__.py": "", "uploads/retry.py": RETRY, "uploads/inline.py": INLINE}
     assert_checked_and_stored(apps, tmp_path, RULE_CWE)
+
+
+# What the helper returns is what the function handed returns (held_calls.CalledResult): text
+# upper-cased or made markup is the request's still, escaped text is not, and a file read by
+# its name is the file, not the name (main: the request's text for all four, an XSS each).
+RETURNED = '''import html
+
+import markupsafe
+from flask import Flask, request
+
+from .retry import run_hook, with_retries
+from .files import read_upload
+
+app = Flask(__name__)
+
+
+def bold(text):
+    return "<b>" + text + "</b>"
+
+
+@app.route("/upper")
+def upper():
+    return with_retries(str.upper, request.args["q"])  # BST203
+
+
+@app.route("/bold")
+def bold_view():
+    return run_hook(bold, payload=request.args["q"])  # BST203
+
+
+@app.route("/escaped")
+def escaped():
+    return with_retries(html.escape, request.args["q"])
+
+
+@app.route("/markup")
+def markup():
+    return run_hook(markupsafe.escape, payload=request.args["q"])
+
+
+@app.route("/file")
+def file():
+    return with_retries(read_upload, request.args["name"])  # BST201
+
+
+@app.route("/length")
+def length():
+    return str(with_retries(len, request.args["q"]))
+'''
+
+RETURNED_SAME_FILE = '''import html
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+def apply(fn, value):
+    return fn(value)
+
+
+@app.route("/upper")
+def upper():
+    return apply(lambda s: s.strip(), request.args["q"])  # BST203
+
+
+@app.route("/escaped")
+def escaped():
+    return apply(html.escape, request.args["q"])
+
+
+@app.route("/listing")
+def listing():
+    return "<br>".join([apply(html.escape, q) for q in request.args.getlist("q")])
+'''
+
+
+def test_a_helper_calling_the_function_it_is_handed_returns_what_that_function_returns(tmp_path):
+    assert_marked(RETURNED_SAME_FILE)
+    apps = {"uploads/__init__.py": "", "uploads/retry.py": RETRY, "uploads/files.py": FILES,
+            "uploads/returned.py": RETURNED}
+    assert_checked_and_stored(apps, tmp_path, RULE_CWE)

@@ -30,7 +30,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.closures import LocalFunction, call_local
-from bastion.analyzers.taint.domain import ANY, SAFE, UNKNOWN, Value
+from bastion.analyzers.taint.domain import ANY, SAFE, UNKNOWN, Value, join_all
 from bastion.analyzers.taint.escapes import CONTAINER_TYPES
 from bastion.analyzers.taint.keyword_splats import named_items
 from bastion.analyzers.taint.signatures import packed, positional
@@ -274,12 +274,19 @@ def _value(node: ast.Call, expr: ast.expr, args: list[Value],
 
 
 def run_handed(ev: Evaluator, function: ast.expr, call: ast.Call, args: list[Value],
-               keywords: dict[str | None, Value]) -> None:
-    """`function` called as `call` on `args` and `keywords` (also held_calls.py's handed functions)."""
+               keywords: dict[str | None, Value]) -> Value:
+    """`function` called as `call` on `args` and `keywords` (also held_calls.py's handed
+    functions): what it returns (a lambda or partial not run: what it was handed, by no model)."""
     if isinstance(function, (ast.Lambda, ast.Call)):  # `target=lambda: ...`, a partial
         definition = as_function("<lambda>" if isinstance(function, ast.Lambda)
                                  else ast.unparse(function.func), function, ev.names)
-        if definition is not None:
-            call_local(ev, LocalFunction.of(definition), call, args, keywords)
-        return
-    ev.call(call, args, keywords)
+        result = call_local(ev, LocalFunction.of(definition), call, args, keywords) \
+            if definition is not None else None
+        return result if result is not None else handed_data([*args, *keywords.values()])
+    return ev.call(call, args, keywords)
+
+
+def handed_data(values: list[Value]) -> Value:
+    """What a function not run returns of what it was handed: all of it, by no model."""
+    handed = join_all(values)
+    return handed.evolve(modelled=False) if handed.taint else handed

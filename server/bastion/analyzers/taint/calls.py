@@ -148,7 +148,9 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         if receiver.taint and method is not None:  # `self.repo.find(q)`: for a caller (held_calls.py)
             hold(ev, node, receiver, args, keywords)
     elif callee is ast.Name and (env := ev.env) and func.id in env and env[func.id].taint:
-        hold(ev, node, env[func.id], args, keywords)  # `func(value)`, `func` a parameter
+        called = hold(ev, node, env[func.id], args, keywords)  # `func(value)`, `func` a parameter
+        if called is not None:
+            return called
     shape = entry.shape  # the checks it can meet
     if shape & _EARLY:
         if name in _MAPS and len(args) > 1 and not keywords:

@@ -10,6 +10,12 @@ instance field that is an instance of a known class (`UserRepository(conn)`: its
 the call that class's method's: its sinks report at the caller's call, with the path through
 both; what those methods call on what they hold in turn, to a depth of `_DEPTH`. A factory's
 result (`get_service()`) is read through the factory's summary where such a call needs it.
+
+A call of the parameter itself (`def apply(fn, value): return fn(value)`) returns, in the
+function's walk, a value keyed by a `CalledResult` on that parameter: what the function the
+caller hands there returns on what it hands (`apply(html.escape, q)` is escaped text,
+`apply(read_upload, name)` the file, not `name`), bound at the caller's call by
+`with_called_results` before the summary's sinks and return are read (summaries.passed).
 summaries.py imports this module: its helpers are imported here where they are used.
 """
 
@@ -18,7 +24,10 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from bastion.analyzers.taint.domain import Value, ordered, params_only
+import attrs
+
+from bastion import attrs_classes
+from bastion.analyzers.taint.domain import Value, join, ordered, params_only
 from bastion.analyzers.taint.results import HeldCall, Hit
 from bastion.analyzers.taint.signatures import written_for
 
@@ -29,22 +38,51 @@ if TYPE_CHECKING:
 _DEPTH = 3  # service -> repository -> its own helper object
 
 
+@attrs_classes.frozen
+class CalledResult:
+    """The key, on the parameter called, of what the call of it on line `line` (0-based) of
+    the function returned: a line, not a column, as another module's summary keeps its calls'
+    lines but counts columns in characters (exports.py)."""
+
+    line: int
+
+
 def hold(ev: Evaluator, node: ast.Call, receiver: Value | None, args: list[Value],
-         keywords: dict[str | None, Value]) -> None:
+         keywords: dict[str | None, Value]) -> Value | None:
     """Keep `node` when it calls a method on what one parameter holds, whole, or calls the
     parameter itself (`receiver`: its value), handing it some parameter's data (else a caller's
-    instance or function adds nothing the function's walk did not see)."""
+    instance or function adds nothing the function's walk did not see). A call of the parameter
+    itself returns what the function a caller hands returns (`CalledResult`); None otherwise."""
     if receiver is None or receiver.items or len(receiver.taint) != 1 \
             or not isinstance(node.func, (ast.Attribute, ast.Name)) or None in keywords:
-        return
+        return None
     origin = next(iter(receiver.taint))  # a parameter's, seldom: asked before the arguments
     if origin.kind != "param" or origin.key is not None \
             or any(isinstance(a, ast.Starred) for a in node.args) or not any(
             o.kind == "param" for value in (*args, *keywords.values()) for o in value.deep_taint()):
-        return
+        return None
     method = node.func.attr if isinstance(node.func, ast.Attribute) else ""
-    ev.held.append(HeldCall(origin.param, method, tuple(args), tuple(keywords.items()),
-                            ev.step(node, f"calls `{ast.unparse(node.func)}`")))
+    step = ev.step(node, f"calls `{ast.unparse(node.func)}`")
+    ev.held.append(HeldCall(origin.param, method, tuple(args), tuple(keywords.items()), step))
+    if method:
+        return None
+    called = attrs.evolve(origin, key=CalledResult(step.line))
+    return Value(frozenset({called}), steps=receiver.steps)
+
+
+def with_called_results(ev: Evaluator, node: ast.Call, summary: Summary, bound: dict[int, Value],
+                        call_step) -> dict:
+    """`bound` (the arguments of `node` by parameter) with, under each `CalledResult` key of a
+    parameter the callee calls, what the function `node` writes there returned when run on what
+    `node` handed (its sinks reported at `node`)."""
+    results: dict[CalledResult, Value] = {}
+    for call in summary.held:
+        if call.method or call.param not in bound:
+            continue
+        result = _run_handed(ev, node, summary.params, call, bound, call_step)
+        key = CalledResult(call.step.line)
+        results[key] = join(results[key], result) if key in results else result
+    return {**bound, **results} if results else bound
 
 
 def holds_instance(values: list[Value]) -> bool:
@@ -101,9 +139,7 @@ def apply_held(ev: Evaluator, node: ast.Call, summary: Summary, bound: dict[int,
 
     for call in summary.held:
         if not call.method:
-            if not via:  # `node` writes the function for the parameter
-                _run_handed(ev, node, summary.params, call, bound, call_step)
-            continue
+            continue  # run by with_called_results
         holder = bound.get(call.param)
         if holder is not None and not holder.items and instance(holder) is not None:
             holder = factory_made(ev, holder)
@@ -139,24 +175,25 @@ def apply_held(ev: Evaluator, node: ast.Call, summary: Summary, bound: dict[int,
 
 
 def _run_handed(ev: Evaluator, node: ast.Call, params: tuple[str, ...], call: HeldCall,
-                bound: dict[int, Value], call_step) -> None:
+                bound: dict[int, Value], call_step) -> Value:
     """`apply(read_upload, name)`, `apply` calling the function it is handed on its other
     parameter: the function `node` writes there run on what the caller passed, as a callback
     model's handed function is (callbacks.py: of this module or another workspace module by
     name, a lambda or a partial in place). Its arguments are placeholders at `node`: the
-    caller's expressions are not its arguments, and a function handed on again stops there."""
-    from bastion.analyzers.taint.callbacks import run_handed
+    caller's expressions are not its arguments, and a function handed on again stops there. What
+it returns; for a function not known (`handlers[kind]`), what it was handed, by no model."""
+    from bastion.analyzers.taint.callbacks import handed_data, run_handed
     from bastion.analyzers.taint.summaries import instantiated
 
-    function = written_for(node, params, call.param)
-    if not isinstance(function, (ast.Name, ast.Attribute, ast.Lambda, ast.Call)):
-        return
     args = [instantiated(_params_only(value), bound, call_step) for value in call.args]
     keywords = {name: instantiated(_params_only(value), bound, call_step) for name, value in call.keywords}
+    function = written_for(node, params, call.param)
+    if not isinstance(function, (ast.Name, ast.Attribute, ast.Lambda, ast.Call)):
+        return handed_data([*args, *keywords.values()])
     placeholder = ast.copy_location(ast.Constant(None), node)
     handed = ast.copy_location(ast.Call(function, [placeholder] * len(args),
                                         [ast.keyword(name, placeholder) for name in keywords]), node)
-    run_handed(ev, function, handed, args, keywords)
+    return run_handed(ev, function, handed, args, keywords)
 
 
 def _params_only(value: Value) -> Value:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.taint.command_vectors import vector_parts
 from bastion.analyzers.taint.domain import EVERY_CLASS, UNKNOWN, UNREACHED, Value, all_known, join, ordered
 from bastion.analyzers.taint.handed_requests import MethodResult, hands_request, with_request_sources
-from bastion.analyzers.taint.held_calls import apply_held, instance
+from bastion.analyzers.taint.held_calls import CalledResult, apply_held, instance, with_called_results
 from bastion.analyzers.taint.rebound import bound_at
 from bastion.analyzers.taint.upstream import upstream_line
 from bastion.analyzers.taint.verdicts import see_reported_inside
@@ -204,6 +204,8 @@ def apply_summary(ev: Evaluator, node: ast.Call, summary: Summary, args: list[Va
             bound.update(fields)
     callee = ast.unparse(node.func)
     call_step = ev.step(node, f"passed to `{callee}`")
+    if summary.held:
+        bound = with_called_results(ev, node, summary, bound, call_step)
     for hit in summary.sinks:
         for origin in ordered(hit.value.taint):
             judged = vector_parts(node, summary.params, bound, origin, ev.models.valued_options) \
@@ -301,6 +303,9 @@ def passed(bound: dict[int, Value], origin) -> Value | None:
         return None
     if origin.key is None:
         return argument.flat()
+    if isinstance(origin.key, CalledResult):  # `fn(value)`: what the function handed returned
+        found = bound.get(origin.key)  # type: ignore[call-overload]
+        return found.flat() if found is not None else argument.flat().evolve(modelled=False)
     if isinstance(origin.key, MethodResult):  # `req.read()`: a request's source, or the data
         return (argument.items or {}).get(origin.key, argument).flat()
     if isinstance(origin.key, str) and origin.key.endswith("()") \
