@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.domain import ANY, EVERY_CLASS, Value
 from bastion.analyzers.taint.expressions import path_of
+from bastion.analyzers.taint.held_calls import hold_store
 from bastion.analyzers.taint.stores import store_hits, store_nested, with_slot
 
 if TYPE_CHECKING:
@@ -79,6 +80,8 @@ def _store_item(self: Interpreter, target: ast.Subscript, value: Value) -> None:
     sinks = self.models.subscript_sinks.by_name(name)
     if sinks:
         store_hits(self, sinks, target, f"{ast.unparse(target.value)}[...]", key, value)
+    else:
+        hold_store(self, target, key, value)  # `store[k] = v` on a parameter: a caller's session
     holder = target.value.id if isinstance(target.value, ast.Name) else path_of(target.value)
     if holder is None:
         store_nested(self, target, key, value)

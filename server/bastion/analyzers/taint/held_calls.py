@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from bastion.analyzers.taint.results import Summary
 
 _DEPTH = 3  # service -> repository -> its own helper object
+STORE = "__setitem__"  # the held call of an item stored (`hold_store`)
 
 
 @attrs_classes.frozen
@@ -68,6 +69,25 @@ def hold(ev: Evaluator, node: ast.Call, receiver: Value | None, args: list[Value
         return None
     called = attrs.evolve(origin, key=CalledResult(step.line))
     return Value(frozenset({called}), steps=receiver.steps)
+
+
+def hold_store(ev: Evaluator, target: ast.Subscript, key: Value, value: Value) -> None:
+    """Keep `store[k] = v` (also `request.session[k] = v`, through an attribute of it) on what
+    a parameter holds whole, storing some parameter's data: a caller handing a store sink's
+    mapping there (`remember(session, name)`) reaches that sink (`_stored`)."""
+    root, attributes = target.value, []
+    while type(root) is ast.Attribute and len(attributes) < 2:
+        attributes.append(root.attr)
+        root = root.value
+    env = ev.env
+    if type(root) is not ast.Name or not env or root.id not in env or len(env[root.id].taint) != 1:
+        return
+    origin = next(iter(env[root.id].taint))
+    if origin.kind != "param" or origin.key is not None \
+            or not any(o.kind == "param" for o in (*key.deep_taint(), *value.deep_taint())):
+        return
+    ev.held.append(HeldCall(origin.param, ".".join([*reversed(attributes), STORE]), (key, value), (),
+                            ev.step(target, f"stored in `{ast.unparse(target.value)}`")))
 
 
 def with_called_results(ev: Evaluator, node: ast.Call, summary: Summary, bound: dict[int, Value],
@@ -141,6 +161,11 @@ def apply_held(ev: Evaluator, node: ast.Call, summary: Summary, bound: dict[int,
         if not call.method:
             continue  # run by with_called_results
         holder = bound.get(call.param)
+        if not via and instance(holder) is None \
+                and _stored(ev, node, summary.params, call, bound, call_step):
+            continue
+        if call.method.endswith(STORE):
+            continue
         if holder is not None and not holder.items and instance(holder) is not None:
             holder = factory_made(ev, holder)
         cls = instance(holder)
@@ -194,6 +219,38 @@ it returns; for a function not known (`handlers[kind]`), what it was handed, by 
     handed = ast.copy_location(ast.Call(function, [placeholder] * len(args),
                                         [ast.keyword(name, placeholder) for name in keywords]), node)
     return run_handed(ev, function, handed, args, keywords)
+
+
+def _stored(ev: Evaluator, node: ast.Call, params: tuple[str, ...], call: HeldCall,
+            bound: dict[int, Value], call_step) -> bool:
+    """`remember(session, name)`, `remember` storing `name` into the mapping it is handed, or
+    calling its `update` / `setdefault`: whether `node` writes a store sink's mapping there
+    (`flask.session`, Django's `request.session`), then the store, or the call, made in it at
+    `node` with what the caller passed (its sinks reached at `node`)."""
+    written = written_for(node, params, call.param)
+    if written is None:
+        return False
+    *attributes, method = call.method.split(".")
+    for attribute in attributes:
+        written = ast.copy_location(ast.Attribute(written, attribute, ast.Load()), written)
+    name = ev.qualname(written)
+    sinks = ev.models.subscript_sinks.by_name(name) if name is not None else None
+    if not sinks:
+        return False
+    from bastion.analyzers.taint.stores import store_hits
+    from bastion.analyzers.taint.summaries import instantiated
+
+    args = [instantiated(_params_only(value), bound, call_step) for value in call.args]
+    if method == STORE:
+        store_hits(ev, sinks, node, f"{ast.unparse(written)}[...]", *args)
+        return True
+    keywords = {key: instantiated(_params_only(value), bound, call_step) for key, value in call.keywords}
+    placeholder = ast.copy_location(ast.Constant(None), node)
+    made = ast.copy_location(ast.Call(ast.copy_location(ast.Attribute(written, method, ast.Load()), node),
+                                      [placeholder] * len(args),
+                                      [ast.keyword(key, placeholder) for key in keywords]), node)
+    ev.call(made, args, keywords)
+    return True
 
 
 def _params_only(value: Value) -> Value:
