@@ -29,7 +29,7 @@ import attrs
 from bastion import attrs_classes
 from bastion.analyzers.taint.domain import Value, join, ordered, params_only
 from bastion.analyzers.taint.results import HeldCall, Hit
-from bastion.analyzers.taint.signatures import written_for
+from bastion.analyzers.taint.signatures import packed, written_for
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -83,9 +83,11 @@ def hold_store(ev: Evaluator, target: ast.Subscript, key: Value, value: Value) -
     if type(root) is not ast.Name or not env or root.id not in env or len(env[root.id].taint) != 1:
         return
     origin = next(iter(env[root.id].taint))
-    if origin.kind != "param" or origin.key is not None \
+    if origin.kind != "param" or origin.key is not None or origin.label != f"parameter `{root.id}`" \
             or not any(o.kind == "param" for o in (*key.deep_taint(), *value.deep_taint())):
-        return
+        return  # not the parameter itself (`registry = self._registries.setdefault(name, {})`)
+    if ev.function is not None and any(p.arg == root.id for p in packed(ev.function.node.args)):
+        return  # `**options`: a dict made for the call, no caller's mapping
     ev.held.append(HeldCall(origin.param, ".".join([*reversed(attributes), STORE]), (key, value), (),
                             ev.step(target, f"stored in `{ast.unparse(target.value)}`")))
 
