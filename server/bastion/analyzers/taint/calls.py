@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.taint.argparse_choices import builds_parser, built_parser, parsed_namespace
 from bastion.analyzers.taint.argv import LOOKUPS, found_program, starts_with_word
 from bastion.analyzers.taint.charsets import SUBSTITUTIONS, substitution
+from bastion.analyzers.taint.class_calls import unbound_method
 from bastion.analyzers.taint.closures import LocalFunction
 from bastion.analyzers.taint.constant_instances import built_constant
 from bastion.analyzers.taint.containers import keyed_mapping
@@ -55,7 +56,7 @@ from bastion.analyzers.taint.regex_tests import REGEX_TESTS, match_value
 from bastion.analyzers.taint.sinks import LXML_PARSERS, YAML_LOADERS, loader_kind, parser_kind
 from bastion.analyzers.taint.string_templates import SUBSTITUTES, template_substituted
 from bastion.analyzers.taint.string_transforms import ESCAPING_CODECS, REMAKERS, TABLES, remade, translation
-from bastion.analyzers.taint.summaries import apply_summary, base_method, on_self, summary_for
+from bastion.analyzers.taint.summaries import apply_summary, on_self, summary_for
 from bastion.analyzers.taint.templates import (
     JINJA_NAMES,
     RENDER_METHODS,
@@ -138,8 +139,7 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
     callee = type(func)  # read once: no isinstance call a call
     method = func.attr if callee is ast.Attribute else None
     inputs = [*args, *keywords.values()] if keywords else [*args]
-    for value in inputs:  # a closure a factory returned (closures.py) is code: what it captured
-        # is no data of the call's (`sorted(rows, key=by(field))`)
+    for value in inputs:  # a factory's closure (closures.py) is code, no data: `key=by(field)`
         if value.items is not None and type(value.const) is LocalFunction:
             inputs = [v for v in inputs if type(v.const) is not LocalFunction]
             break
@@ -147,10 +147,9 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         inputs.append(receiver)  # `shlex.quote(x)`'s `shlex` is no input
         if receiver.taint and method is not None:  # `self.repo.find(q)`: for a caller (held_calls.py)
             hold(ev, node, receiver, args, keywords)
-    elif callee is ast.Name and (env := ev.env) and func.id in env and env[func.id].taint:
-        called = hold(ev, node, env[func.id], args, keywords)  # `func(value)`, `func` a parameter
-        if called is not None:
-            return called
+    elif callee is ast.Name and (env := ev.env) and func.id in env and env[func.id].taint \
+            and (called := hold(ev, node, env[func.id], args, keywords)) is not None:
+        return called  # `func(value)`, `func` a parameter: what the function a caller hands returns
     shape = entry.shape  # the checks it can meet
     if shape & _EARLY:
         if name in _MAPS and len(args) > 1 and not keywords:
@@ -256,11 +255,12 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
         ev.handed_on.add(node)  # until a summary shows what the callee stores in `self`
     summary = summary_for(ev, node, inputs, receiver, static)
     called = node
-    base = base_method(ev, node) if summary is None and own else None
-    if base is not None:
-        # `Base.__init__(self, url)`: the base's method, `self` passed by hand
-        summary = ev.summaries.get(base)
+    if callee is ast.Attribute and node.args and type(func.value) is ast.Name \
+            and (summary is not None or func.value.id in ev.module.class_bases) \
+            and (base := unbound_method(ev, node, summary, args[0])) is not None:
+        summary = base  # `Base.__init__(self, url)`, `Command.run(cmd, line)`: the instance by hand
         called = ast.copy_location(ast.Call(func, node.args[1:], node.keywords), node)
+        receiver = args[0]
         args = args[1:]
     if summary is not None:
         returned = apply_summary(ev, called, summary, args, keywords, receiver)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.taint.class_calls import foreign_base_method, on_module_class
 from bastion.analyzers.taint.command_vectors import vector_parts
 from bastion.analyzers.taint.domain import EVERY_CLASS, UNKNOWN, UNREACHED, Value, all_known, join, ordered
 from bastion.analyzers.taint.handed_requests import MethodResult, hands_request, with_request_sources
@@ -30,14 +31,14 @@ def class_method(ev: Evaluator, func: ast.Attribute, receiver: Value) -> tuple[b
     `Repo().find(...)`) or a function of another workspace module (`Repository.count(...)`,
     `repo.count(...)`): its summary says what it does, not a model of a same-named method of
     str or of a connection (`str.count`, `cursor.execute`). Second, whether it is a static or
-    class method called on its class of this module (`_on_module_class`), for `summary_for`
+    class method called on its class of this module (class_calls.on_module_class), for `summary_for`
     (nothing between the two asks binds a name: the same answer; False on `self` / `cls`,
     which summary_for resolves first)."""
     owner = func.value  # read once: an AST node's attribute is a generic (dict) read
     if type(owner) is ast.Name and owner.id in ("self", "cls") \
             and ev.class_name is not None:
         return ev.module.inherited(ev.class_name, func.attr) is not None, False
-    if _on_module_class(ev, func):
+    if on_module_class(ev, func):
         return True, True
     instance = receiver.kind is not None and receiver.kind.endswith("()")
     return (instance and ev.module.inherited(receiver.kind[:-2], func.attr) is not None) or (
@@ -87,18 +88,6 @@ def _workspace_function(ev: Evaluator, func: ast.Attribute, instance_of: str | N
     return name is not None and external(name, True) is not None
 
 
-def _on_module_class(ev: Evaluator, func: ast.Attribute) -> bool:
-    """`Class.method` of a class of this module whose method takes no instance (a staticmethod
-    or classmethod): the call's arguments are its parameters."""
-    owner = func.value  # read once: an AST node's attribute is a generic (dict) read
-    if type(owner) is not ast.Name or owner.id in ev.env:
-        return False
-    name = ev.module.inherited(owner.id, func.attr)
-    function = ev.module.function_named(name) if name is not None else None
-    return function is not None and (function.implicit_params == 0 or any(
-        isinstance(d, ast.Name) and d.id == "classmethod" for d in function.node.decorator_list))
-
-
 def summary_for(ev: Evaluator, node: ast.Call, inputs: list[Value],
                  receiver: Value | None, static: bool) -> Summary | None:
     """`static`: `class_method`'s second answer for the call."""
@@ -121,12 +110,13 @@ def summary_for(ev: Evaluator, node: ast.Call, inputs: list[Value],
             # `Student.get(conn, sid)`: a staticmethod or classmethod of a class of this module
             return ev.summaries.get(ev.module.inherited(owner.id, func.attr))
         if _is_super(owner) and ev.class_name is not None:
-            # `super().__init__(url)`: the method of the nearest base of this file defining it
+            # `super().__init__(url)`: the method of the nearest base of this file defining it,
+            # else of a base of another workspace module (`class Backup(Command)`)
             for cls in ev.module.lineage(ev.class_name)[1:]:
                 name = ev.module.inherited(cls, func.attr)
                 if name is not None:
                     return ev.summaries.get(name)
-            return None
+            return foreign_base_method(ev, ev.class_name, func.attr, inputs)
         held = instance(receiver, params=True)
         if held is not None:
             # `Repo(root).read(name)`: a method of a class of this module (or of its base of
@@ -170,17 +160,6 @@ def on_self(func: ast.expr) -> bool:
     owner = func.value
     return func.attr == "__init__" or (isinstance(owner, ast.Name) and owner.id == "self") \
         or _is_super(owner)
-
-
-def base_method(ev: Evaluator, node: ast.Call) -> str | None:
-    """`Base.method(self, ...)` in a method of a subclass of this file's `Base`: that method
-    (or the one `Base` inherits), by name."""
-    func = node.func
-    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and node.args
-            and isinstance(node.args[0], ast.Name) and node.args[0].id == "self"
-            and func.value.id in ev.module.lineage(ev.class_name)[1:]):
-        return None
-    return ev.module.inherited(func.value.id, func.attr)
 
 
 def _is_super(node: ast.expr) -> bool:
