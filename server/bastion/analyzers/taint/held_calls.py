@@ -24,8 +24,6 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-import attrs
-
 from bastion import attrs_classes
 from bastion.analyzers.taint.domain import Value, join, ordered, params_only
 from bastion.analyzers.taint.results import HeldCall, Hit
@@ -67,7 +65,7 @@ def hold(ev: Evaluator, node: ast.Call, receiver: Value | None, args: list[Value
     ev.held.append(HeldCall(origin.param, method, tuple(args), tuple(keywords.items()), step))
     if method:
         return None
-    called = attrs.evolve(origin, key=CalledResult(step.line))
+    called = origin.evolve(key=CalledResult(step.line))
     return Value(frozenset({called}), steps=receiver.steps)
 
 
