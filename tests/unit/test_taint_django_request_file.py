@@ -7,6 +7,7 @@ body the client sent. Cases written from that page, each vulnerable case with it
 from __future__ import annotations
 
 import pytest
+from tests.unit.taint_marked import assert_checked_apps
 
 from bastion.config import Config
 from bastion.engine.registry import create_engine
@@ -44,9 +45,8 @@ def test_a_line_iterated_from_a_class_based_view_request_is_request_data():
     assert not reported(body.replace("request.session['last'] = line", "json.loads(line)"))
 
 
-
-# (rule, the line of a view that hands the request whole to a sink, the view, the twin's change
-# making it safe)
+# (rule, the line of a view that hands the request whole to a sink, or to a reader whose result
+# reaches one, the view, the twin's change making it safe)
 WHOLE = [
     ("BST209", 2, "def restore(request):\n    state = pickle.load(request)\n    return HttpResponse('ok')\n",
      ("pickle.load(request)", "json.load(request)")),
@@ -55,6 +55,20 @@ WHOLE = [
                   "    parser.setFeature(feature_external_ges, True)\n    parser.parse(request)\n"
                   "    return HttpResponse('ok')\nimport xml.sax\nfrom xml.sax.handler import feature_external_ges\n",
      ("    parser.setFeature(feature_external_ges, True)\n", "")),
+    # readers of files (propagators.toml's `reads_file`); the twins give them a file of the server's
+    ("BST202", 3, "def hook(request):\n    payload = json.load(request)\n"
+                  "    subprocess.run('notify ' + payload['repo'], shell=True)\n    return HttpResponse('ok')\n"
+                  "import subprocess\n",
+     ("json.load(request)", "json.load(open('/etc/hooks.json'))")),
+    ("BST201", 3, "def conf(request):\n    cfg = yaml.safe_load(request)\n    with open(cfg['path']) as f:\n"
+                  "        return HttpResponse(f.read(), content_type='text/plain')\nimport yaml\n",
+     ("yaml.safe_load(request)", "yaml.safe_load(open('conf.yml'))")),
+    # an uploaded CSV read from the body line by line
+    ("BST204", 5, "def imp(request):\n    rows = csv.reader(codecs.iterdecode(request, 'utf-8'))\n"
+                  "    with connection.cursor() as cur:\n        for row in rows:\n"
+                  "            cur.execute(\"INSERT INTO t VALUES ('%s')\" % row[0])\n    return HttpResponse('ok')\n"
+                  "import codecs, csv\nfrom django.db import connection\n",
+     ("codecs.iterdecode(request, 'utf-8')", "codecs.iterdecode(open('seed.csv', 'rb'), 'utf-8')")),
 ]
 
 
@@ -62,3 +76,9 @@ WHOLE = [
 def test_the_request_handed_whole_to_a_reader_of_a_document_is_its_body(rule, line, body, twin):
     assert (rule, line) in reported(body)
     assert not reported(body.replace(*twin))
+
+
+def test_bastion_check_reads_the_request_handed_to_a_reader_of_files(tmp_path):
+    view = HEADER + "import subprocess\n" + WHOLE[2][2].split("import subprocess")[0].replace(
+        "shell=True)", "shell=True)  # BST202")
+    assert_checked_apps({"views.py": view}, tmp_path)

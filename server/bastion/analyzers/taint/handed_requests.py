@@ -9,6 +9,10 @@ A reading method the models also take as a string or file method (`request.read(
 `reader.readline()`) keys its result on a parameter by a `MethodResult`, not by a name: a
 request handed there reads its source of that name, any other argument gives its data as it is,
 modelled (a string's `read()` is no unknown call).
+
+A request object handed whole to a call that reads a file or stream (the models' `reads_file`
+sinks and propagators: `pickle.load(request)`, `json.load(request)`, Django's documented
+`ET.iterparse(request)`) is read as the file it also is: its kind's `read` source.
 """
 
 from __future__ import annotations
@@ -106,3 +110,11 @@ def _param_origins(summary: Summary):
         yield from (o for o in hit.value.taint if o.kind == "param")
     for value in summary.fields.values():
         yield from (o for o in value.deep_taint() if o.kind == "param")
+
+
+def read_as_file(ev: Evaluator, value: Value, node: ast.expr) -> Value:
+    """What a reader of files handed `value` (the argument `node`) reads: a request object's
+    body, any other value as it is."""
+    if value.taint or value.kind is None:
+        return value
+    return ev.source_value(value.kind + ".read", node) or value

@@ -202,9 +202,10 @@ class _Checker(FieldReader):
         untainted = self.item.get("result_untainted", False)
         module_too = self.item.get("module_too", False)
         from_receiver = self.item.get("result_from_receiver", False)
+        reads_file = self.item.get("reads_file", False)
         for key, flag in (("receiver", receiver), ("prefix_only", prefix_only),
                           ("result_untainted", untainted), ("module_too", module_too),
-                          ("result_from_receiver", from_receiver)):
+                          ("result_from_receiver", from_receiver), ("reads_file", reads_file)):
             if not isinstance(flag, bool):
                 self.error(key, "expected true or false")
         key = self.item.get("key")
@@ -219,7 +220,7 @@ class _Checker(FieldReader):
                              receiver is True, condition, model, prefix_only is True,
                              untainted is True, key, before, tuple(self.strings("imported")),
                              module_too is True, from_receiver is True and untainted is True,
-                             receivers)
+                             receivers, reads_file is True)
             models.sinks.add(calls, methods, sink)
             if before is not None:
                 models.versioned.add(before[0])
@@ -271,11 +272,12 @@ class _Checker(FieldReader):
         calls, methods = self.named()
         if not (calls or methods):
             self.error("calls", "a propagator needs calls or methods")
-        decodes = self.item.get("decodes", False)
-        if not isinstance(decodes, bool):
-            self.error("decodes", "expected true or false")
+        decodes, reads_file = self.item.get("decodes", False), self.item.get("reads_file", False)
+        for key, flag in (("decodes", decodes), ("reads_file", reads_file)):
+            if not isinstance(flag, bool):
+                self.error(key, "expected true or false")
         models.propagators.add(calls, methods, PropagatorModel(
-            decodes is True, self.indexes("args"), tuple(self.strings("keywords"))))
+            decodes is True, self.indexes("args"), tuple(self.strings("keywords")), reads_file is True))
 
     def program(self, models: Models) -> None:
         names, valued = self.strings("names", required=True), self.strings("valued", required=True)

@@ -16,6 +16,7 @@ from bastion.analyzers.taint.command_vectors import handed_vector
 from bastion.analyzers.taint.confined_parsers import see_parse
 from bastion.analyzers.taint.domain import CLEAN, JSON_ELEMENT, SAFE, UNKNOWN, Value
 from bastion.analyzers.taint.folding import conversions
+from bastion.analyzers.taint.handed_requests import read_as_file
 from bastion.analyzers.taint.media_types import (
     declared_html,
     declared_not_html,
@@ -308,10 +309,10 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
     if sink.model == "log_format":
         escaped = _escaped_log_args(node, args)
         indexes = [i for i in indexes if i not in escaped]
-    as_file = sink.sink_class in _READ_AS_FILE
+    as_file = sink.reads_file
     for index in indexes:
         if index < len(args) and not _starred_before(node, index):
-            picked.append(_read_as_file(ev, args[index], node.args[index]) if as_file else args[index])
+            picked.append(read_as_file(ev, args[index], node.args[index]) if as_file else args[index])
     splat = keywords.get(None)  # `**opts`: its constant keys are keyword arguments
     for keyword in sink.keywords:
         if keyword == "*":  # every keyword argument (`session.update(user=name)`)
@@ -329,18 +330,6 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
         whole = node.func.attr != "find" if isinstance(node.func, ast.Attribute) else True
         picked = [part for part in (_query_part(v, whole) for v in picked) if part is not None]
     return together(picked)
-
-
-# Sinks that read their argument whole as a document or a stream: a request object handed there
-# is read as the file it also is, its models' `read` a source (Django's documented
-# `ET.iterparse(request)`; `pickle.load(request)`, `etree.parse(request, parser)`).
-_READ_AS_FILE = frozenset({"deserialize", "xxe"})
-
-
-def _read_as_file(ev: Evaluator, value: Value, node: ast.expr) -> Value:
-    if value.taint or value.kind is None:
-        return value
-    return ev.source_value(value.kind + ".read", node) or value
 
 
 def _query_part(query: Value, whole: bool) -> Value | None:

@@ -94,6 +94,9 @@ class SinkModel:
     # a method sink only on a receiver so named (a name, or the last attribute of one): a logger
     # handed in as a parameter or imported from another module, whose type is not followed
     receivers: frozenset[str] = frozenset()
+    # it reads its arguments whole as a document or a stream: a request object handed there is
+    # read as the file it also is (handed_requests.read_as_file)
+    reads_file: bool = False
 
 
 @attrs_classes.frozen
@@ -143,10 +146,12 @@ class CleanModel:
 class PropagatorModel:
     """A call whose result carries its arguments' data (`args` / `keywords`: only those; None:
     every argument); `decodes`: their text decoded (base64, percent-encoding, HTML entities), so
-    what an encoding of it made safe is unsafe again."""
+    what an encoding of it made safe is unsafe again; `reads_file`: it reads a file or stream it
+    is handed (`json.load(request)`: handed_requests.read_as_file)."""
     decodes: bool = False
     args: tuple[int, ...] | None = None
     keywords: tuple[str, ...] = ()
+    reads_file: bool = False
 
 
 @attrs_classes.frozen
