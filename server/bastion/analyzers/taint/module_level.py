@@ -20,7 +20,13 @@ from bastion.analyzers.taint.entries import FUNCTIONS
 from bastion.analyzers.taint.factories import resolve
 from bastion.analyzers.taint.folding import KNOWN_ATTRIBUTES
 from bastion.analyzers.taint.patterns import compiled_pattern
-from bastion.analyzers.taint.sinks import loader_kind, parser_kind
+from bastion.analyzers.taint.sinks import (
+    SAX_EXTERNAL_ENTITIES,
+    SAX_PARSER,
+    UNSAFE_SAX_PARSER,
+    loader_kind,
+    parser_kind,
+)
 from bastion.analyzers.taint.templates import module_jinja_kind
 from bastion.engine.cache import LRU
 
@@ -138,7 +144,25 @@ def _bound(statements: list[ast.stmt], memo: LRU | None) -> _Bound:
                 bound.nested.setdefault(id(statement), []).append(node)
             elif isinstance(node, ast.Expr):
                 bound.expressions.append(node)
+                if (configured := _configured_parser(node.value, env, kinds)) is not None:
+                    kinds[configured[0]] = configured[1]
     return bound
+
+
+def _configured_parser(call: ast.expr, env: Env, kinds: dict[str, str]) -> tuple[str, str] | None:
+    """(name, kind) of a global SAX parser a module-level `parser.setFeature(feature_external_ges,
+    True)` configures: every function parsing with it fetches external entities, as with one
+    configured in the function (method_calls.py); a constant false switches it back."""
+    if type(call) is not ast.Call or type(call.func) is not ast.Attribute or call.func.attr != "setFeature" \
+            or type(call.func.value) is not ast.Name or len(call.args) != 2 \
+            or kinds.get(call.func.value.id) not in (SAX_PARSER, UNSAFE_SAX_PARSER):
+        return None
+    feature, flag = call.args
+    named = feature.value if type(feature) is ast.Constant else env.qualname(feature)
+    if named not in SAX_EXTERNAL_ENTITIES or type(flag) is not ast.Constant \
+            or flag.value not in (True, False):
+        return None
+    return call.func.value.id, UNSAFE_SAX_PARSER if flag.value else SAX_PARSER
 
 
 def _called(func: ast.expr, env: Env, kinds: dict[str, str]) -> str | None:
