@@ -3,12 +3,18 @@ constant choices holds one of them once the form validated: its `pre_validate` r
 submitted value (WTForms' fields/choices.py), so `form.field.data` is safe where
 `form.validate_on_submit()` / `form.validate()` held, and the sender's text before it, where it
 failed, or where the field was declared `validate_choice=False` or with choices the form does not
-fix (form_choices.py)."""
+fix (form_choices.py). Choices a module-level constant holds (`choices=TOOLS`, a list or tuple
+of pairs nothing changes) are constants too; a list a function appends to, or a callable, is
+not (forms.py, module_level.fixed)."""
 
 # ruff: noqa: E501  (cases are small modules)
 from __future__ import annotations
 
-from tests.unit.taint_marked import assert_marked
+from pathlib import Path
+
+from tests.unit.taint_marked import assert_checked_apps, assert_marked
+
+from bastion.analyzers.taint.analyzer import TaintAnalyzer
 
 FLASK_WTF = '''\
 import subprocess
@@ -38,7 +44,7 @@ def run():
         subprocess.run("uptime --" + form.mode.data, shell=True)
         subprocess.run("ls " + " ".join(form.flags.data), shell=True)
         subprocess.run(form.loose.data, shell=True)  # BST202
-        subprocess.run(form.named.data, shell=True)  # BST202
+        subprocess.run(form.named.data, shell=True)
         subprocess.run(form.note.data, shell=True)  # BST202
     return "ok"
 
@@ -91,3 +97,62 @@ def test_a_validated_choice_field_holds_one_of_its_constants() -> None:
 
 def test_a_plain_form_validated_holds_its_choice_given_by_position() -> None:
     assert_marked(WTFORMS)
+
+
+GLOBAL_CHOICES = '''\
+import subprocess
+
+from flask import Flask, request
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField
+
+app = Flask(__name__)
+TOOLS = [("uptime", "Uptime"), ("df -h", "Disk")]
+MODES = ("fast", "slow")
+
+
+def hosts():
+    return [(h, h) for h in open("/etc/hosts.allow").read().split()]
+
+
+class ToolForm(FlaskForm):
+    tool = SelectField("Tool", choices=TOOLS)
+    mode = RadioField("Mode", choices=MODES)
+    host = SelectField("Host", choices=hosts)
+
+
+@app.route("/run", methods=["POST"])
+def run():
+    form = ToolForm()
+    subprocess.run(form.tool.data, shell=True)  # BST202
+    if form.validate_on_submit():
+        subprocess.run(form.tool.data, shell=True)
+        subprocess.run("tool --" + form.mode.data, shell=True)
+        subprocess.run("ping " + form.host.data, shell=True)  # BST202
+    return "ok"
+'''
+# a view adding to the list: the choices are no longer the module's constants
+ADDED = GLOBAL_CHOICES + '''
+
+@app.route("/add", methods=["POST"])
+def add():
+    TOOLS.append((request.form["tool"], "Custom"))
+    return "ok"
+'''
+
+
+def test_a_choice_field_given_a_module_constant_holds_one_of_its_choices(tmp_path: Path) -> None:
+    assert_marked(GLOBAL_CHOICES)
+    assert_checked_apps({"app.py": GLOBAL_CHOICES}, tmp_path)
+
+
+def test_choices_a_function_changes_are_not_constant() -> None:
+    changed = ADDED.replace(
+        "        subprocess.run(form.tool.data, shell=True)\n        subprocess.run(\"tool",
+        "        subprocess.run(form.tool.data, shell=True)  # BST202\n        subprocess.run(\"tool")
+    assert_marked(changed)
+    # typed in the editor: the same analyzer sees the list changed, then constant again
+    analyzer = TaintAnalyzer()
+    for _ in range(2):
+        assert len(analyzer.analyse_file(ADDED, "app.py")) == 3
+        assert len(analyzer.analyse_file(GLOBAL_CHOICES, "app.py")) == 2

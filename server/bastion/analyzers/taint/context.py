@@ -75,7 +75,6 @@ from bastion.digests import blake2b
 from bastion.engine.cache import LRU
 
 _COPIES = ("sorted", "tuple", "list")  # builtins a guard reads as copying a constant
-MAX_CONTAINERS = 64  # module-level lists / dicts / sets checked for changes in place
 
 
 @attrs_classes.define
@@ -209,10 +208,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     env, definitions, bindings = level.env, level.definitions, level.bindings
     kinds = {**module_sink_aliases(level.named, bindings.once, models), **level.kinds}  # `run = os.system`
     containers, expressions = level.containers, level.expressions
-    # past MAX_CONTAINERS, each would cost a search of the text: none is taken as constant
-    constants = {k: v for k, v in level.constants.items() if bindings.constant(k) and k not in foreign
-                 and not (k in containers and (len(containers) > MAX_CONTAINERS
-                                               or bindings.changed(k, tree.body)))}
+    constants = level.unchanged(tree, foreign)
     patterns = level.patterns
     # a `def sorted`, `sorted = ...`, an import or a star import: its calls copy nothing known
     shadowed = frozenset(n for n in _COPIES if bindings.star or bindings.counts[n])
@@ -225,7 +221,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     scoped = scoped_stores(definitions, env, models, memo)
     queues = queue_feeds(definitions, env, kinds, models, memo)
     stored = global_stores(definitions, env, models, kinds, containers, memo)
-    forms = validated_forms(shapes, env, kinds, models)
+    forms = validated_forms(shapes, env, kinds, models, lambda name: level.fixed(tree, name, foreign))
     user_keys = text_user_keys(shapes, env, kinds)
     classes = {node.name: shape for node, shape in shapes.items()}  # a redefinition wins
     records = {**named_tuples(tree.body, env, bindings.once), **record_fields(definitions, shapes, env, memo)}
@@ -368,7 +364,7 @@ def class_facts(tree: ast.Module, models: Models, text: str | None = None, path:
     level = module_level(tree, None, text)
     env, kinds, definitions = level.env, level.kinds, level.definitions
     shapes = class_shapes(definitions, env, kinds)
-    forms = validated_forms(shapes, env, kinds, models)
+    forms = validated_forms(shapes, env, kinds, models, lambda name: level.fixed(tree, name))
     aliases: dict[str, ast.Subscript] = {}
     if path is not None and workspace is not None and (text is None or "Annotated" in text):
         bindings = level.bindings

@@ -52,11 +52,14 @@ UPLOADED = "django.core.files.uploadedfile.UploadedFile"
 # Methods that fill the data attributes from the fields, as `form_instance` holds them already
 # (Django's `is_valid`, WTForms' `validate`, Flask-WTF's `validate_on_submit`)
 VALIDATING = frozenset({"is_valid", "full_clean", "validate", "validate_on_submit"})
+_CHOICE_TYPES = (str, int, float, bool)  # a choice's value and label, as a display's constants
 
 
 def validated_forms(shapes: dict[ast.ClassDef, ClassShape], env: Env, kinds: dict[str, str],
-                    models: Models) -> Forms:
-    """The module's form classes: a field a subclass declares again replaces its base's."""
+                    models: Models, constant: Callable[[str], Value | None] = lambda name: None) -> Forms:
+    """The module's form classes: a field a subclass declares again replaces its base's.
+    `constant`: what a module-level name holds where nothing changes it (module_level.fixed), a
+    choice field's `choices=TOOLS`."""
     if not models.forms or not models.form_bases().meets(_all_bases(shapes)):
         return {}  # no class is a form: its fields are not resolved (most modules, each keystroke)
     declared: dict[str, dict[str, str | None]] = {}  # class -> field -> "clean", "file", "choice" or None
@@ -68,7 +71,7 @@ def validated_forms(shapes: dict[ast.ClassDef, ClassShape], env: Env, kinds: dic
                      if any(base is not None and base in f.bases for base in shape.bases)), None)
         fields = declared[node.name] = {
             item.targets[0].id: "clean" if form is not None and _chosen(form, item.value, env, kinds)
-            else _declared(form, resolve(item.value, env, kinds), item.value) for item in node.body
+            else _declared(form, resolve(item.value, env, kinds), item.value, constant) for item in node.body
             if isinstance(item, ast.Assign) and len(item.targets) == 1
             and isinstance(item.targets[0], ast.Name) and isinstance(item.value, ast.Call)}
         fields.update({  # `age: int`, `age: int = 0`, `order: Literal["asc", "desc"]`, `conint(ge=1)`
@@ -106,25 +109,34 @@ def validated_forms(shapes: dict[ast.ClassDef, ClassShape], env: Env, kinds: dic
     return found
 
 
-def _declared(form: FormModel | None, field: str | None, call: ast.expr | None = None) -> str | None:
+def _declared(form: FormModel | None, field: str | None, call: ast.expr | None = None,
+              constant: Callable[[str], Value | None] | None = None) -> str | None:
     """What a field declared with the class `field` holds: "clean" data, a "file" uploaded, a
-    "choice" among constants (`call` builds it)."""
+    "choice" among constants (`call` builds it; `constant`: a module name's constant)."""
     if form is None or field is None:
         return None
-    if field in form.choice_fields and isinstance(call, ast.Call) and _constant_choices(call):
+    if field in form.choice_fields and isinstance(call, ast.Call) \
+            and _constant_choices(call, constant):
         return "choice"
     return "clean" if field in form.clean_fields else "file" if field in form.file_fields else None
 
 
-def _constant_choices(call: ast.Call) -> bool:
-    """`SelectField("Sort", choices=[("asc", "Ascending"), "desc"])` (or the fourth argument):
-    constant choices, checked (no `validate_choice=False`)."""
+def _constant_choices(call: ast.Call, constant: Callable[[str], Value | None] | None) -> bool:
+    """`SelectField("Sort", choices=[("asc", "Ascending"), "desc"])` (or the fourth argument,
+    or a module constant nothing changes: `choices=SORTS`): constant choices, checked (no
+    `validate_choice=False`)."""
     given = {k.arg: k.value for k in call.keywords}
     choices = given.get("choices", call.args[3] if len(call.args) > 3 else None)
     checked = given.get("validate_choice", call.args[4] if len(call.args) > 4 else None)
     if checked is not None and not (isinstance(checked, ast.Constant) and checked.value is True) \
             or None in given:  # `**options` may turn the check off
         return False
+    if type(choices) is ast.Name and constant is not None:
+        named = constant(choices.id)  # WTForms copies the list when it builds the form
+        held = named.const if named is not None else None
+        return isinstance(held, (list, tuple)) and bool(held) and all(
+            isinstance(item, _CHOICE_TYPES) or isinstance(item, tuple) and all(
+                isinstance(part, _CHOICE_TYPES) for part in item) for item in held)
     items = choices.elts if isinstance(choices, (ast.List, ast.Tuple)) else None
     return bool(items) and all(isinstance(item, ast.Constant) or isinstance(item, ast.Tuple)
                                and all(isinstance(part, ast.Constant) for part in item.elts)

@@ -13,6 +13,7 @@ import attrs
 
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.bindings import Bindings
+from bastion.analyzers.taint.container_changes import changed_in_tree
 from bastion.analyzers.taint.context_reuse import keep_level, kept_level, kept_wrapper, text_words
 from bastion.analyzers.taint.derived_tables import derived_constant
 from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
@@ -31,6 +32,7 @@ from bastion.analyzers.taint.templates import module_jinja_kind
 from bastion.engine.cache import LRU
 
 _CONST_TYPES = (str, int, float, bool, bytes, type(None))
+MAX_CONTAINERS = 64  # module-level lists / dicts / sets checked for changes in place
 _DEFINITIONS = (*FUNCTIONS, ast.ClassDef)
 _DEFINITION_TYPES = frozenset(_DEFINITIONS)
 
@@ -50,6 +52,26 @@ class ModuleLevel:
     imported: set[str]
     bindings: Bindings
     named: dict[str, str]  # `run = os.system`: name -> the dotted name's qualified name
+
+    def unchanged(self, tree: ast.Module, foreign: frozenset[str] = frozenset()) -> dict[str, Value]:
+        """The constants bound once that nothing changes: no function's `TOOLS.append(x)`, no
+        other module of a scan (`foreign`: foreign_changes.py); past MAX_CONTAINERS containers,
+        each a search of the text, no container."""
+        containers, bindings = self.containers, self.bindings
+        return {k: v for k, v in self.constants.items() if bindings.constant(k) and k not in foreign
+                and not (k in containers and (len(containers) > MAX_CONTAINERS
+                                              or bindings.changed(k, tree.body)))}
+
+    def fixed(self, tree: ast.Module, name: str, foreign: frozenset[str] = frozenset()) -> Value | None:
+        """The constant `name` holds where nothing changes it, read statement by statement: a
+        container handed to a call the text search of `unchanged` cannot tell from one handing
+        it on (`SelectField("Tool", choices=TOOLS)`; readers.py). Asked of a few names."""
+        value = self.constants.get(name)
+        if value is None or not self.bindings.constant(name) or name in foreign:
+            return None
+        if name in self.containers and any(name in changed_in_tree(node) for node in tree.body):
+            return None
+        return value
 
 
 def module_level(tree: ast.Module, memo: LRU | None, text: str | None) -> ModuleLevel:

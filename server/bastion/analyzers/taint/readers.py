@@ -15,6 +15,13 @@ READERS = frozenset({
     # `urlparse(nxt).netloc in ALLOWED` then still tests against constants
     "url_has_allowed_host_and_scheme", "http.url_has_allowed_host_and_scheme",
     "django.utils.http.url_has_allowed_host_and_scheme", "django.utils.http.is_safe_url",
+    # WTForms' choice fields, as a form class declares them (`SelectField("Tool", choices=TOOLS)`),
+    # change no choices they are handed: a form built from the class copies them, so a module's
+    # `TOOLS` stays its constant (forms.py)
+    "SelectField", "RadioField", "SelectMultipleField", "wtforms.SelectField", "wtforms.RadioField",
+    "wtforms.SelectMultipleField", "wtforms.fields.SelectField", "wtforms.fields.RadioField",
+    "wtforms.fields.SelectMultipleField", "fields.SelectField", "fields.RadioField",
+    "fields.SelectMultipleField",
 })
 # Methods that read their arguments and keep nothing of them (`" ".join(parts)`). argparse's
 # and optparse's parses copy the list they are given (`parser.parse_args(ARGS)` leaves a
