@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from tests.unit.taint_marked import check_results
+
 from bastion.config import Config
 from bastion.engine.registry import create_engine
 
@@ -89,3 +91,38 @@ def test_a_user_model_file_that_cannot_be_read_keeps_the_finding(tmp_path: Path)
     models.unlink()
     os.mkfifo(models)
     assert _queries(create_engine(), view) == {("B608", 7)}
+
+
+APPS = ("from django.apps import AppConfig\n\n\n"
+        "class PeopleConfig(AppConfig):\n"
+        "    default_auto_field = 'django.db.models.BigAutoField'\n"
+        "    name = 'people'\n"
+        "{label}")
+
+
+def _labelled(root: Path, installed: str, label: str) -> Path:
+    """The user model's app in the folder `people`, its AppConfig labelling it (Django's
+    `AppConfig.label`, which `AUTH_USER_MODEL` names): `installed` in INSTALLED_APPS."""
+    view = _project(root, "AUTH_USER_MODEL = 'accounts.Member'\n", TEXT_KEY)
+    (root / "accounts").rename(root / "people")
+    (root / "people" / "apps.py").write_text(APPS.format(label=label), encoding="utf-8")
+    settings = root / "mysite" / "settings.py"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("'accounts.apps.AccountsConfig'",
+                                                                      repr(installed)), encoding="utf-8")
+    return view
+
+
+def test_a_user_model_of_an_app_labelled_apart_from_its_folder(tmp_path: Path) -> None:
+    for installed in ("people.apps.PeopleConfig", "people"):  # the config named, or found alone
+        view = _labelled(tmp_path / installed, installed, "    label = 'accounts'\n")
+        assert _queries(create_engine(), view) == {("B608", 7)}
+        found = {(r["rule_id"], r["line"]) for r in check_results(tmp_path / installed)}
+        assert found == {("B608", 7)}
+    # the twin: no label, the app is `people`, and `accounts.Member` names none of the project's
+    view = _labelled(tmp_path / "plain", "people.apps.PeopleConfig", "")
+    engine = create_engine()
+    assert _queries(engine, view) == set()
+    # the label typed in: the answer changes
+    (tmp_path / "plain" / "people" / "apps.py").write_text(APPS.format(label="    label = 'accounts'\n"),
+                                                           encoding="utf-8")
+    assert _queries(engine, view) == {("B608", 7)}

@@ -2,7 +2,8 @@
 [...]}]` (or the old `TEMPLATE_DIRS`), and the `templates` folder of each of its `INSTALLED_APPS`
 (Django's app directories loader); and where its user model is declared: `AUTH_USER_MODEL =
 "accounts.User"` names the class `User` of the installed app labelled `accounts` (by default its
-package's last name), in that app's `models.py` (user_models.py reads it).
+package's last name, else the `label` an AppConfig of its `apps.py` sets), in that app's
+`models.py` (user_models.py reads it).
 
 The settings module is the one `manage.py` names (`DJANGO_SETTINGS_MODULE`, "mysite.settings"),
 else a `settings.py` beside the view or in one of its parent folders, up to the root; a settings
@@ -70,7 +71,8 @@ class DjangoSettings:
         if found is None or found[2] is None:
             return None
         label, _, name = found[2].rpartition(".")
-        folders = [app for app in found[1] if os.path.basename(app) == label]
+        folders = [app for app in found[1] if os.path.basename(app) == label or label in (
+            self.kept(os.path.join(app, "apps.py"), roots, identity, _config_labels, opened) or ())]
         return (tuple(path for app in folders for path in (os.path.join(app, "models.py"),
                                                            os.path.join(app, "models", "__init__.py"))),
                 name) if folders and name.isidentifier() else None
@@ -202,6 +204,16 @@ def _evaluate(text: str, path: str, project: str
             paths[target] = _value(statement.value, paths, project)
             strings[target] = _value(statement.value, strings, project, literal=True)
     return tuple(dirs), tuple(a for a in apps if a), tuple(imported), user
+
+
+def _config_labels(text: str) -> frozenset[str]:
+    """The labels an app's `apps.py` gives it: an AppConfig's `label = "accounts"`, which
+    `AUTH_USER_MODEL` names in place of the app's folder."""
+    return frozenset(item.value.value for node in parse_code(text).body if isinstance(node, ast.ClassDef)
+                     and any(ast.unparse(base).endswith("AppConfig") for base in node.bases)
+                     for item in node.body if isinstance(item, ast.Assign) and len(item.targets) == 1
+                     and isinstance(item.targets[0], ast.Name) and item.targets[0].id == "label"
+                     and isinstance(item.value, ast.Constant) and isinstance(item.value.value, str))
 
 
 def _dirs_of(backend: ast.Dict, names: dict[str, Value], project: str) -> list[str]:
