@@ -87,6 +87,12 @@ class Bindings:
         """Whether anything in the module may change the container `name` in place."""
         if self._text is not None:
             return changed_in_text(name, self._text)
+        return self.changed_in_trees(name, body)
+
+    def changed_in_trees(self, name: str, body: list[ast.stmt]) -> bool:
+        """`changed` read from the statements' trees, also with the text: a call the text search
+        cannot tell from one handing the container on (module_level.fixed). Each statement's
+        answer is kept by its node (a keystroke walks the statements it changed)."""
         if self._changed is None:
             self._changed = frozenset().union(*(self._kept(node, changed_in_tree) for node in body))
         return name in self._changed

@@ -13,7 +13,6 @@ import attrs
 
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.bindings import Bindings
-from bastion.analyzers.taint.container_changes import changed_in_tree
 from bastion.analyzers.taint.context_reuse import keep_level, kept_level, kept_wrapper, text_words
 from bastion.analyzers.taint.derived_tables import derived_constant
 from bastion.analyzers.taint.domain import UNKNOWN, Value, constant
@@ -65,11 +64,11 @@ class ModuleLevel:
     def fixed(self, tree: ast.Module, name: str, foreign: frozenset[str] = frozenset()) -> Value | None:
         """The constant `name` holds where nothing changes it, read statement by statement: a
         container handed to a call the text search of `unchanged` cannot tell from one handing
-        it on (`SelectField("Tool", choices=TOOLS)`; readers.py). Asked of a few names."""
+        it on (`SelectField("Tool", choices=TOOLS)`; readers.py)."""
         value = self.constants.get(name)
         if value is None or not self.bindings.constant(name) or name in foreign:
             return None
-        if name in self.containers and any(name in changed_in_tree(node) for node in tree.body):
+        if name in self.containers and self.bindings.changed_in_trees(name, tree.body):
             return None
         return value
 
