@@ -2,7 +2,8 @@
 document the view made itself with `json.dumps` of a dict of known keys (a job or a message
 serialized, then parsed back, as the json module's documentation round-trips
 `json.loads(json.dumps(obj))`) gives each key what was put there: the constant under `name`,
-the request's text under `q` (taint/propagated.py)."""
+the request's text under `q` (taint/propagated.py). A document bound to a name is read whole,
+and returned as a page it is still an HTML body."""
 
 from __future__ import annotations
 
@@ -32,11 +33,13 @@ def run(request):
 
 
 def queued(request):
-    blob = json.dumps({"cmd": "uptime", "who": request.GET.get("who")}, sort_keys=True)
-    job = json.loads(blob)
+    job = json.loads(json.dumps({"cmd": "uptime", "who": request.GET.get("who")}))
     subprocess.run(job.get("cmd"), shell=True)
     subprocess.run("finger " + job.get("who"), shell=True)  # BST202
+    blob = json.dumps({"cmd": "uptime", "who": request.GET.get("who")})
     subprocess.run("echo " + blob, shell=True)  # BST202
+    subprocess.run(json.loads(blob)["cmd"], shell=True)  # BST202
+    return HttpResponse(blob)  # BST203
     return HttpResponse("ok")
 
 

@@ -3,10 +3,11 @@ when the model says (`args` / `keywords`), decoded when it `decodes` (what an en
 is unsafe again: `b64decode(b64encode(name))`), and a request object handed whole to a reader of
 files (`reads_file`) read as its body (`json.load(request)`, handed_requests.read_as_file).
 
-A JSON document `json.dumps` made of a container of known keys keeps them (`dumped`), and
-`json.loads` of it is that container again: `json.loads(json.dumps({"name": "x", "q": q}))["name"]`
-is the constant, its `["q"]` the request's. The document's text is the container's data
-flattened, as before, so any other use of it (a sink given the text) reads all of it. No state."""
+`json.loads` of `json.dumps` of a dict or list display written in place is that container
+again: `json.loads(json.dumps({"name": "x", "q": q}))["name"]` is the constant, its `["q"]` the
+request's. The document's text itself stays the container's data flattened (a view returning it
+is an HTML body, not a dict Flask sends as JSON), so a document bound to a name and parsed later
+is read whole. No state."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 _DUMPS = frozenset({"json.dumps", "simplejson.dumps"})
 _LOADS = frozenset({"json.loads", "simplejson.loads"})
-_DUMPED = "json.dumps()"  # the kind joined() gives what json.dumps returns of untrusted data
+_DISPLAYS = (ast.Dict, ast.List)
 
 
 def propagated(ev: Evaluator, node: ast.Call, model: PropagatorModel, name: str | None, inputs: list[Value],
@@ -33,17 +34,14 @@ def propagated(ev: Evaluator, node: ast.Call, model: PropagatorModel, name: str 
         *(keywords[k] for k in model.keywords if k in keywords)]
     if model.reads_file:
         carried = [read_as_file(ev, value, node) for value in carried]
-    if name in _LOADS and len(args) == 1 and args[0].items is not None and args[0].kind == _DUMPED:
-        document = args[0].items  # the container json.dumps was handed, its keys known
-        return Value(clean=EVERY_CLASS, items=dict(document), known=all(v.known for v in document.values()))
+    if name in _LOADS and len(node.args) == 1 and type(dumped := node.args[0]) is ast.Call \
+            and len(dumped.args) == 1 and type(dumped.args[0]) in _DISPLAYS \
+            and ev.qualname(dumped.func) in _DUMPS:
+        document = ev.eval(dumped.args[0]).items  # the display read again (the walk read it once)
+        if document is not None:
+            return Value(clean=EVERY_CLASS, items=dict(document),
+                         known=all(v.known for v in document.values()))
     result = joined(carried, name)
     # `b64decode(b64encode(name))` is `name` again: the encoding's cleans undone
     return result.evolve(clean=frozenset()) if result.taint and model.decodes else result
 
-
-def dumped(name: str | None, args: list[Value], text: Value) -> Value:
-    """What `json.dumps(container)` returns (`text`, the container's data as its sanitizer
-    makes it), with the container's keys kept for a `json.loads` of it."""
-    if name not in _DUMPS or not args or args[0].items is None or text.kind != _DUMPED:
-        return text
-    return text.evolve(items=args[0].items)
