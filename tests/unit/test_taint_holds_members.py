@@ -31,11 +31,6 @@ def test_a_model_added_after_an_answer_is_seen():
     assert index.holds_members("pkg.mod") and not index.holds_members("pkg.other")
     index.add(["pkg.other.read"], [], object())
     assert index.holds_members("pkg.other")
-    merged = ModelIndex()
-    merged.add(["lib.call"], [], object())
-    assert not merged.holds_members("pkg")
-    merged.merge(index)
-    assert merged.holds_members("pkg") and merged.holds_members("pkg.mod")
 
 
 def test_a_new_kind_is_one_look_up():
