@@ -65,3 +65,50 @@ def main():
 def test_check_and_the_editor_store_read_a_module_level_parser_of_a_factory(tmp_path):
     (tmp_path / "mypkg").mkdir()
     assert_checked_and_stored(APPS, tmp_path, {"BST202": 78})
+
+
+# The factory's module summarised in two asks (a.py wants `first`, b.py `count_arg` and
+# `cmd_arg`): the second ask saw the global's kind the first replaced, and no workspace look-up,
+# and lost the factory's clean destinations (`type=int`): b.py's `--count` was reported.
+ASKED_TWICE = {
+    "mypkg/__init__.py": "",
+    "mypkg/cli.py": APPS["mypkg/cli.py"],
+    "mypkg/main.py": '''from .cli import build_parser
+
+PARSER = build_parser()
+
+
+def first():
+    return "x"
+
+
+def count_arg():
+    return PARSER.parse_args().count
+
+
+def cmd_arg():
+    return PARSER.parse_args().cmd
+''',
+    "mypkg/a.py": '''import os
+
+from .main import first
+
+
+def go():
+    os.system("echo " + first())
+''',
+    "mypkg/b.py": '''import os
+
+from .main import cmd_arg, count_arg
+
+
+def go():
+    os.system("sleep %s" % count_arg())
+    os.system(cmd_arg())  # BST202
+''',
+}
+
+
+def test_a_factory_parser_s_module_summarised_in_two_asks_keeps_its_clean_destinations(tmp_path):
+    (tmp_path / "mypkg").mkdir()
+    assert_checked_and_stored(ASKED_TWICE, tmp_path, {"BST202": 78})

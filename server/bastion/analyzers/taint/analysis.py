@@ -137,10 +137,13 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
         module.routes = external_routes or {}
         module.digest = blake2b(module.digest + external_digest, digest_size=16).digest()
     # `PARSER = build_parser()`, of another module or this one (its summary got apart, without
-    # its callees': a factory builds its parser itself)
+    # its callees': a factory builds its parser itself); a context analysed again (the store asks
+    # for other functions, no look-up given) keeps its look-up and the globals' kinds as bound
+    module.kinds = {**module.kinds, **module.factory_calls}
     module.factory_parsers = factory_parsers(
-        module, external, lambda name: _analyse(module.function_named(name), module, models, {}).summary)
+        module, module.external, lambda f: _analyse(module.function_named(f), module, models, {}).summary)
     if module.factory_parsers:  # `PARSER.parse_args()` is then argparse's, as a source
+        module.factory_calls = {n: module.kinds[n] for n in module.factory_parsers if n in module.kinds}
         module.kinds = {**module.kinds, **{name: parser.kind for name, parser
                                            in module.factory_parsers.items()}}
     with_files(module, templates, declared, user)

@@ -93,6 +93,7 @@ class ModuleContext:
     # or bound more than once, a parser by some binding: the parser, its clean destinations
     # with it; and what each binding of the latter is (argparse_globals.py)
     factory_parsers: dict[str, Value] = attrs.Factory(dict)
+    factory_calls: dict[str, str] = attrs.Factory(dict)  # their kinds as bound (analysis.py)
     parser_bindings: dict[str, frozenset[str | None]] = attrs.Factory(dict)
     # class -> its ancestors defined in this module, nearest first (inherited methods)
     parents: dict[str, tuple[str, ...]] = attrs.Factory(dict)
