@@ -33,6 +33,7 @@ from bastion.analyzers.taint.response_writes import written_not_html
 from bastion.analyzers.taint.specs import ABSENT, SinkModel
 from bastion.analyzers.taint.templates import (
     TEMPLATE_FILE_MODELS,
+    TEMPLATE_VIEW_MODELS,
     template_file_value,
     template_named,
 )
@@ -269,6 +270,8 @@ def _sink_value(ev: Evaluator, sink: SinkModel, node: ast.Call, args: list[Value
             receiver = members_value(ev, node, receiver)  # read from a buffer: the sender's members
     if sink.model == "path_or_url" and not_a_name(ev, node, sink.keywords):
         return None  # a URL of a fixed host, an uploaded file: url_paths.py
+    if sink.model in TEMPLATE_VIEW_MODELS:
+        return None  # what the view returns is the render's context: template_views.py
     if sink.model in TEMPLATE_FILE_MODELS:
         return template_file_value(ev, sink.model, sink.args, args, keywords)
     if sink.model == "location_header":

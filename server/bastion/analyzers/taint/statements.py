@@ -44,6 +44,7 @@ from bastion.analyzers.taint.results import FunctionResult
 from bastion.analyzers.taint.sink_aliases import named_sink
 from bastion.analyzers.taint.states import fork
 from bastion.analyzers.taint.summaries import attributes
+from bastion.analyzers.taint.template_views import template_view_hits
 from bastion.analyzers.taint.url_hosts import HOST_FIELDS, URL_PARSERS, host_of
 from bastion.analyzers.taint.wrappers import as_function
 
@@ -177,6 +178,8 @@ class Interpreter(Evaluator):
         sink = self.function.return_sink if self.function else None
         if sink and node.value is not None:
             response_hits(self, sink, node, value)
+        if self.function is not None and self.function.node.decorator_list and node.value is not None:
+            template_view_hits(self, node, value)
         if isinstance(node.value, ast.Name) and (node.value.id in self.attributed
                                                  or node.value.id == "self"):
             # `job = cls(); job.cmd = ...; return job`: the caller's instance holds them; so does

@@ -36,8 +36,9 @@ from bastion.model.text import visible
 
 MAX_TEMPLATE_BYTES = 1024 * 1024
 # A module that renders a template file names one of these (`render_template`, `render`,
-# `TemplateResponse`, `Jinja2Templates`): the analyzer asks for its templates only then
-RENDER_WORDS = ("render", "Template")
+# `TemplateResponse`, `Jinja2Templates`, aiohttp_jinja2's `@template` decorator): the analyzer
+# asks for its templates only then
+RENDER_WORDS = ("render", "Template", "aiohttp_jinja2")
 _MAX_CACHED = 512
 _MAX_PER_MODULE = 64
 # A template's name as a view writes it, "hello.html", "blog/post.html": found by its extension

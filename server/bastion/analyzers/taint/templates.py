@@ -122,6 +122,9 @@ def escaped_render(receiver: Value | None, method: str | None, inputs: list[Valu
 # the file's extension; Django, Starlette's Jinja2Templates and aiohttp_jinja2 always (but
 # `|safe` and autoescape-off blocks).
 TEMPLATE_FILE_MODELS = frozenset({"template_file", "escaped_template_file"})
+# A decorator rendering a template file with what the view returns (template_views.py), with the
+# template-file model its render is judged by: the decorator's call itself is no sink
+TEMPLATE_VIEW_MODELS = {"escaped_template_view": "escaped_template_file"}
 _NAME_KEYWORDS = ("name", "template_name")
 
 
