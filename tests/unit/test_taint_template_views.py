@@ -2,7 +2,9 @@
 aiohttp_jinja2's `@aiohttp_jinja2.template("page.html")`, from its documentation ("Usage": the
 handler returns a dict, the template's context). `setup()` gives the environment
 `autoescape=True`: only a variable the file prints with `|safe` or in an autoescape-off block
-is markup."""
+is markup. Bottle's `@view("hello")` and `template("hello", name=...)`, from its tutorial
+("Templates"): the file `views/hello.tpl` (TEMPLATE_PATH is `./` and `./views/`, the name
+taken as is, then with `.tpl`, ...), whose `{{name}}` is escaped and `{{!name}}` is not."""
 
 from __future__ import annotations
 
@@ -43,6 +45,45 @@ APPS = {
     "templates/hello.html": "<h1>Hello, {{ name }}</h1>\n",
     "templates/notice.html": "{% autoescape false %}<p>{{ text }}</p>{% endautoescape %}\n",
 }
+
+
+BOTTLE = '''from bottle import request, route, template, view
+
+
+@route("/hello")
+def hello():
+    name = request.query.get("name", "World")
+    return template("hello_template", name=name)  # BST203
+
+
+@route("/hi")
+def hi():
+    return template("hi", {"name": request.query.name})
+
+
+@route("/greet")
+@view("greet")
+def greet():
+    return {"name": request.query.name}  # BST203
+
+
+@route("/welcome")
+@view("welcome.tpl")
+def welcome():
+    return dict(name=request.query.name)
+'''
+
+BOTTLE_APPS = {
+    "app.py": BOTTLE,
+    "views/hello_template.tpl": "<b>Hello {{!name}}</b>!\n",
+    "views/hi.tpl": "<b>Hi {{name}}</b>!\n",
+    "greet.tpl": "<p>{{ !name }}</p>\n",
+    "views/welcome.tpl": "<p>Welcome {{name}}</p>\n",
+}
+
+
+def test_a_bottle_template_named_without_extension_prints_bang_unescaped(tmp_path):
+    assert_checked_and_stored(BOTTLE_APPS, tmp_path, RULE_CWE)
 
 
 def test_a_template_decorator_renders_the_returned_context(tmp_path):

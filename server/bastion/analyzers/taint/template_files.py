@@ -38,14 +38,20 @@ MAX_TEMPLATE_BYTES = 1024 * 1024
 # A module that renders a template file names one of these (`render_template`, `render`,
 # `TemplateResponse`, `Jinja2Templates`, aiohttp_jinja2's `@template` decorator): the analyzer
 # asks for its templates only then
-RENDER_WORDS = ("render", "Template", "aiohttp_jinja2")
+RENDER_WORDS = ("render", "Template", "aiohttp_jinja2", "bottle")
 _MAX_CACHED = 512
 _MAX_PER_MODULE = 64
 # A template's name as a view writes it, "hello.html", "blog/post.html": found by its extension
 # and closing quote (a search led by a literal), then read back to its opening quote
-TEMPLATE_SUFFIXES = ("html", "htm", "xhtml", "xml", "svg", "j2", "jinja", "jinja2", "txt", "tpl")
+TEMPLATE_SUFFIXES = ("html", "htm", "xhtml", "xml", "svg", "j2", "jinja", "jinja2", "txt", "tpl", "thtml",
+                     "stpl")
 _EXTENSION = deferred(r"\.(?:" + "|".join(TEMPLATE_SUFFIXES) + r""")(?=["'])""")
 _NAME = deferred(r"[\w][\w./-]{0,200}")
+# Bottle names a template without its extension, `template("hello", name=name)`, `@view("hello")`,
+# and looks for it in its TEMPLATE_PATH (`./`, `./views/`), as named, then with each of these
+_BOTTLE_NAME = deferred(r"""\b(?:view|template)\(\s*(["'])([\w][\w./-]{0,200})\1\s*[,)]""")
+BOTTLE_FOLDERS = ("", "views")
+BOTTLE_EXTENSIONS = ("tpl", "html", "thtml", "stpl")
 # A template folder the module names itself: Flask(template_folder="views"),
 # Jinja2Templates(directory="ui/templates"), jinja2.FileSystemLoader("templates")
 _FOLDER = deferred(r"""(?:template_folder\s*=\s*|Jinja2Templates\(\s*directory\s*=\s*|"""
@@ -54,6 +60,8 @@ _FOLDER = deferred(r"""(?:template_folder\s*=\s*|Jinja2Templates\(\s*directory\s
 # unclosed, up to the next brace or the end)
 _PRINT = deferred(r"\{\{-?\s*([A-Za-z_]\w*)([^{}]*?)(?:-?\}\}|(?=[{}])|\Z)")
 _SAFE = deferred(r"\|\s*safe\b")
+# Bottle's SimpleTemplate prints `{{!name}}` as it is (`{{name}}` escaped); no Jinja or Django print
+_BANG = deferred(r"\{\{\s*!\s*([A-Za-z_]\w*)([^{}]*?)(?:\}\}|(?=[{}])|\Z)")
 # Tornado's unescaped print, `{% raw name %}` (Jinja's `{% raw %}` block takes no expression)
 _RAW = deferred(r"\{%-?\s*raw\s+([A-Za-z_]\w*)([^{}]*?)(?:-?%\}|(?=[{}])|\Z)")
 _OFF = deferred(r"\{%-?\s*autoescape\s+(?:false|off)\s*-?%\}(.*?)(?:\{%-?\s*endautoescape|\Z)",
@@ -132,7 +140,8 @@ class TemplateFiles:
         names = tuple(dict.fromkeys(template_names(text)))[:_MAX_PER_MODULE]
         if not names:
             return NONE
-        folders = tuple(dict.fromkeys(("templates", *template_folders(text))))
+        folders = tuple(dict.fromkeys(("templates", *template_folders(text),
+                                       *(BOTTLE_FOLDERS if "bottle" in text else ()))))
         found: dict[str, tuple[Template, ...]] = {}
         identity = blake2b(digest_size=16)
         walked = self._walked(path, roots)
@@ -217,7 +226,8 @@ class TemplateFiles:
             outer = [d for d in settings_dirs if lies_within(d, bounds)]
             inner = [os.path.join(folder, *w.split("/")) for folder in walked for w in template_dirs]
             apps = [d for d in app_dirs if lies_within(d, bounds)]
-            kept = [(name, [os.path.join(folder, *name.split("/")) for folder in (*outer, *inner, *apps)])
+            kept = [(name, [file for folder in (*outer, *inner, *apps)
+                            for file in _file_names(os.path.join(folder, *name.split("/")))])
                     for name in names if ".." not in name.split("/")]
             with self._lock:
                 if len(self._candidates) >= _MAX_CACHED:
@@ -273,14 +283,25 @@ def is_template_file(path: str) -> bool:
     return path.rpartition(".")[2] in TEMPLATE_SUFFIXES
 
 
+def _file_names(path: str) -> tuple[str, ...]:
+    """The files a template's path may be: itself, and for a name without a template file's
+    extension (Bottle's), the name with each of Bottle's."""
+    if is_template_file(path):
+        return (path,)
+    return (path, *(f"{path}.{extension}" for extension in BOTTLE_EXTENSIONS))
+
+
 def template_names(text: str) -> list[str]:
-    """The string constants of `text` that name a template file, in order."""
+    """The string constants of `text` that name a template file, in order (Bottle's names
+    without extension last)."""
     names = []
     for match in _EXTENSION().finditer(text):
         start, quote = match.start(), text[match.end()]
         opening = text.rfind(quote, max(0, start - 202), start)
         if opening >= 0 and _NAME().fullmatch(text, opening + 1, start):
             names.append(text[opening + 1:match.end()])
+    if "bottle" in text:
+        names.extend(m.group(2) for m in _BOTTLE_NAME().finditer(text))
     return names
 
 
@@ -326,7 +347,7 @@ def parse_template(path: str, text: str) -> Template:
         if raw:
             unescaped.setdefault(name, where)
         prints.append((match.start(), name, where, raw))
-    for match in _RAW().finditer(text):
+    for match in (*_RAW().finditer(text), *_BANG().finditer(text)):
         name, where = match.group(1), _print_at(match, starts, len(text))
         printed.setdefault(name, where)
         unescaped.setdefault(name, where)

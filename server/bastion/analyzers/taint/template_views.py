@@ -1,7 +1,8 @@
 """A view whose decorator renders a template file with what the view returns: aiohttp_jinja2's
 `@aiohttp_jinja2.template("page.html")` hands the returned dict to `render_template` as the
 context (its `setup()` makes an environment with `autoescape=True` unless told otherwise, so a
-variable is markup only where the file prints it with `|safe` or in an autoescape-off block).
+variable is markup only where the file prints it with `|safe` or in an autoescape-off block);
+Bottle's `@view("hello")` hands a returned dict to `template` (`{{!name}}` unescaped).
 The models name the decorator as a sink of the `*_template_view` models, with the position of
 the template's name; the returned value is checked as the render's context would be
 (templates.template_file_value). Asked by statements.py for each `return` of a decorated
