@@ -4,7 +4,9 @@ submitted value (WTForms' fields/choices.py), so `form.field.data` is safe where
 `form.validate_on_submit()` / `form.validate()` held, and the sender's text before it, where it
 failed, or where the field was declared `validate_choice=False` or with choices the form does not
 fix (form_choices.py). Choices a module-level constant holds (`choices=TOOLS`, a list or tuple
-of pairs nothing changes) are constants too; a list a function appends to, or a callable, is
+of pairs nothing changes) are constants too, and so are those the form class binds itself
+(`TOOLS = [...]` in its body) and a list comprehension whose values are the items of such a
+constant (`[(t, t.title()) for t in TOOLS]`); a list a function appends to, or a callable, is
 not (forms.py, module_level.fixed)."""
 
 # ruff: noqa: E501  (cases are small modules)
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.unit.taint_marked import assert_checked_apps, assert_marked
+from tests.unit.taint_marked import RULE_CWE, assert_checked_and_stored, assert_checked_apps, assert_marked
 
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
 
@@ -156,3 +158,49 @@ def test_choices_a_function_changes_are_not_constant() -> None:
     for _ in range(2):
         assert len(analyzer.analyse_file(ADDED, "app.py")) == 3
         assert len(analyzer.analyse_file(GLOBAL_CHOICES, "app.py")) == 2
+
+
+OWN_CHOICES = '''\
+import subprocess
+
+from flask import Flask
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField
+
+app = Flask(__name__)
+HOSTS = ["example.com", "example.org"]
+LEVELS = {"low": 1}
+
+
+class ToolForm(FlaskForm):
+    TOOLS = [("uptime", "Uptime"), ("df -h", "Disk")]
+    EXTRA = ["who"]
+
+    tool = SelectField("Tool", choices=TOOLS)
+    host = SelectField("Host", choices=[(host, host.upper()) for host in HOSTS])
+    mode = RadioField("Mode", choices=[(mode, mode) for mode in ("fast", "slow")])
+    extra = SelectField("Extra", choices=EXTRA)
+    echo = SelectField("Echo", choices=[(h + "; id", h) for h in HOSTS])
+
+    def add(self, name):
+        self.EXTRA.append(name)
+
+
+@app.post("/tools")
+def tools():
+    form = ToolForm()
+    if not form.validate_on_submit():
+        subprocess.run("logger " + form.tool.data, shell=True)  # BST202
+        return "bad", 400
+    commands = [form.tool.data, "ping " + form.host.data, "tool --" + form.mode.data]
+    for command in commands:
+        subprocess.run(command, shell=True)
+    subprocess.run(form.extra.data, shell=True)  # BST202
+    subprocess.run("ping " + form.echo.data, shell=True)  # BST202
+    return "ok"
+'''
+
+
+def test_choices_the_form_class_binds_or_a_comprehension_builds_from_constants(tmp_path: Path) -> None:
+    assert_marked(OWN_CHOICES)
+    assert_checked_and_stored({"app.py": OWN_CHOICES}, tmp_path, RULE_CWE)

@@ -7,8 +7,9 @@ reading the submitted form: the model's `reads`) holds: `AgeForm(request.POST).c
 Field(pattern=r"^[a-z]+$")`, `Annotated[str, Field(pattern=...)]`, `constr(pattern=...)`) is
 safe for the classes its characters cannot break (annotations.pattern_cleans), one with a
 choice validator (`validate=OneOf([...])`) for every class; a field that validates into one of
-the constants it is declared with (WTForms' `SelectField(choices=["asc", "desc"])`) holds the
-request's data until the form validated (form_choices.py); every other field, and the form
+the constants it is declared with (WTForms' `SelectField(choices=["asc", "desc"])`, or a
+module's or the class's own constant list, or a comprehension over one) holds the request's
+data until the form validated (form_choices.py); every other field, and the form
 itself, is the request's data."""
 
 from __future__ import annotations
@@ -69,9 +70,11 @@ def validated_forms(shapes: dict[ast.ClassDef, ClassShape], env: Env, kinds: dic
     for node, shape in shapes.items():
         form = next((f for f in models.forms
                      if any(base is not None and base in f.bases for base in shape.bases)), None)
+        own = _class_constants(node) if form is not None and form.choice_fields else {}
         fields = declared[node.name] = {
             item.targets[0].id: "clean" if form is not None and _chosen(form, item.value, env, kinds)
-            else _declared(form, resolve(item.value, env, kinds), item.value, constant) for item in node.body
+            else _declared(form, resolve(item.value, env, kinds), item.value,
+                           _class_scope(own, at, constant)) for at, item in enumerate(node.body)
             if isinstance(item, ast.Assign) and len(item.targets) == 1
             and isinstance(item.targets[0], ast.Name) and isinstance(item.value, ast.Call)}
         fields.update({  # `age: int`, `age: int = 0`, `order: Literal["asc", "desc"]`, `conint(ge=1)`
@@ -132,15 +135,93 @@ def _constant_choices(call: ast.Call, constant: Callable[[str], Value | None] | 
             or None in given:  # `**options` may turn the check off
         return False
     if type(choices) is ast.Name and constant is not None:
-        named = constant(choices.id)  # WTForms copies the list when it builds the form
-        held = named.const if named is not None else None
-        return isinstance(held, (list, tuple)) and bool(held) and all(
-            isinstance(item, _CHOICE_TYPES) or isinstance(item, tuple) and all(
-                isinstance(part, _CHOICE_TYPES) for part in item) for item in held)
+        return _constant_list(constant(choices.id))  # WTForms copies the list when it builds the form
+    if type(choices) is ast.ListComp and constant is not None:
+        return _comprehended(choices, constant)
     items = choices.elts if isinstance(choices, (ast.List, ast.Tuple)) else None
     return bool(items) and all(isinstance(item, ast.Constant) or isinstance(item, ast.Tuple)
                                and all(isinstance(part, ast.Constant) for part in item.elts)
                                for item in items)
+
+
+def _constant_list(named: Value | None) -> bool:
+    """Whether `named` holds a list or tuple of choices, each a constant or a tuple of them."""
+    held = named.const if named is not None else None
+    return isinstance(held, (list, tuple)) and bool(held) and all(
+        isinstance(item, _CHOICE_TYPES) or isinstance(item, tuple) and all(
+            isinstance(part, _CHOICE_TYPES) for part in item) for item in held)
+
+
+def _comprehended(choices: ast.ListComp, constant: Callable[[str], Value | None]) -> bool:
+    """`[(tool, tool.title()) for tool in TOOLS]`: each choice's value (the element, or its
+    first part; the label is not validated) an item of a constant list (a name's, or a
+    display's), or a constant."""
+    if len(choices.generators) != 1:
+        return False
+    loop = choices.generators[0]
+    over = constant(loop.iter.id) if type(loop.iter) is ast.Name else _literal(loop.iter)
+    if loop.is_async or not _constant_list(over):
+        return False
+    element = choices.elt
+    value = element.elts[0] if isinstance(element, ast.Tuple) and element.elts else element
+    return isinstance(value, ast.Constant) or isinstance(value, ast.Name) and value.id in {
+        n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+
+
+def _class_constants(node: ast.ClassDef) -> dict[str, tuple[int, Value]]:
+    """The lists and tuples of constants the class body binds a name to (`TOOLS = [...]`,
+    `choices=TOOLS` below it), by name, with the statement's place: only a name bound once in
+    the body, whose list nothing in the class may change (`TOOLS.append(...)`,
+    `self.TOOLS.append(...)`, `self.TOOLS[0] = ...`, `cls.TOOLS = ...`)."""
+    bound: dict[str, list[tuple[int, ast.expr | None]]] = {}
+    for at, item in enumerate(node.body):
+        targets = item.targets if isinstance(item, ast.Assign) else [item.target] \
+            if isinstance(item, (ast.AugAssign, ast.AnnAssign)) else []
+        single = item.value if len(targets) == 1 and isinstance(targets[0], ast.Name) \
+            and not isinstance(item, ast.AugAssign) else None
+        for target in targets:
+            for name in ast.walk(target):
+                if isinstance(name, ast.Name):
+                    bound.setdefault(name.id, []).append((at, single))
+    changed = set()
+    for n in ast.walk(node):
+        held = n.value if isinstance(n, (ast.Attribute, ast.Subscript)) else None
+        if isinstance(n, ast.Attribute) and not isinstance(n.ctx, ast.Load):
+            changed.add(n.attr)
+        if held is None or isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load):
+            continue  # an item read changes nothing; a method called, an item stored to may
+        if isinstance(held, ast.Attribute):
+            changed.add(held.attr)  # `self.TOOLS.append`, `self.TOOLS[0] = ...`
+        elif isinstance(held, ast.Name):
+            changed.add(held.id)  # `TOOLS.append`, `TOOLS[0] = ...`
+    own = {}
+    for name, bindings in bound.items():
+        at, value = bindings[0]
+        if len(bindings) == 1 and value is not None and name not in changed:
+            held = _literal(value)
+            if held is not None:
+                own[name] = (at, held)
+    return own
+
+
+def _literal(display: ast.expr) -> Value | None:
+    """What a list or tuple display of constants holds (None: another expression)."""
+    if not isinstance(display, (ast.List, ast.Tuple)):
+        return None
+    try:
+        return Value(const=ast.literal_eval(display))
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None  # not made of constants
+
+
+def _class_scope(own: dict[str, tuple[int, Value]], at: int,
+                 constant: Callable[[str], Value | None]) -> Callable[[str], Value | None]:
+    """What a name holds for the class body's statement `at`: the class's own constant bound
+    above it, else the module's."""
+    def held(name: str) -> Value | None:
+        found = own.get(name)
+        return found[1] if found is not None and found[0] < at else constant(name)
+    return held if own else constant
 
 
 def _searched(form: FormModel, call: ast.Call, field: str | None) -> tuple[str, ...]:
