@@ -15,7 +15,9 @@ A call of the parameter itself (`def apply(fn, value): return fn(value)`) return
 function's walk, a value keyed by a `CalledResult` on that parameter: what the function the
 caller hands there returns on what it hands (`apply(html.escape, q)` is escaped text,
 `apply(read_upload, name)` the file, not `name`), bound at the caller's call by
-`with_called_results` before the summary's sinks and return are read (summaries.passed).
+`with_called_results` before the summary's sinks and return are read (summaries.passed). A
+helper handing on its own `*args` / `**kwargs` (`return func(*args, **kwargs)`) keeps them under
+the keyword names `SPREAD`, spread again over what the caller passed into them.
 summaries.py imports this module: its helpers are imported here where they are used.
 """
 
@@ -35,6 +37,9 @@ if TYPE_CHECKING:
 
 _DEPTH = 3  # service -> repository -> its own helper object
 STORE = "__setitem__"  # the held call of an item stored (`hold_store`)
+# The keyword names under which a held call keeps the function's `*args` and `**kwargs` it
+# hands on whole (`func(*args, **kwargs)`): spread again over what the caller passed there.
+SPREAD = ("*", "**")
 
 
 @attrs_classes.frozen
@@ -53,20 +58,47 @@ def hold(ev: Evaluator, node: ast.Call, receiver: Value | None, args: list[Value
     instance or function adds nothing the function's walk did not see). A call of the parameter
     itself returns what the function a caller hands returns (`CalledResult`); None otherwise."""
     if receiver is None or receiver.items or len(receiver.taint) != 1 \
-            or not isinstance(node.func, (ast.Attribute, ast.Name)) or None in keywords:
+            or not isinstance(node.func, (ast.Attribute, ast.Name)):
         return None
     origin = next(iter(receiver.taint))  # a parameter's, seldom: asked before the arguments
-    if origin.kind != "param" or origin.key is not None \
-            or any(isinstance(a, ast.Starred) for a in node.args) or not any(
+    if origin.kind != "param" or origin.key is not None or not any(
             o.kind == "param" for value in (*args, *keywords.values()) for o in value.deep_taint()):
         return None
     method = node.func.attr if isinstance(node.func, ast.Attribute) else ""
+    forwarded = _forwarded(ev, node) if not method else None
+    if forwarded is None and (None in keywords or any(isinstance(a, ast.Starred) for a in node.args)):
+        return None
+    if forwarded:
+        args = args[:-1] if node.args and isinstance(node.args[-1], ast.Starred) else args
+        keywords = {name: value for name, value in keywords.items() if name is not None}
     step = ev.step(node, f"calls `{ast.unparse(node.func)}`")
-    ev.held.append(HeldCall(origin.param, method, tuple(args), tuple(keywords.items()), step))
+    ev.held.append(HeldCall(origin.param, method, tuple(args),
+                            (*keywords.items(), *(forwarded or {}).items()), step))
     if method:
         return None
     called = origin.evolve(key=CalledResult(step.line))
     return Value(frozenset({called}), steps=receiver.steps)
+
+
+def _forwarded(ev: Evaluator, node: ast.Call) -> dict[str, Value] | None:
+    """`func(*args, **kwargs)` handing on the function's own `*args` / `**kwargs` whole (a
+    `*` last among the positional arguments): their values under the names `SPREAD` gives
+    them, or None when `node` spreads anything else; {} when it spreads nothing."""
+    function = ev.function.node.args if ev.function is not None else None
+    spread: dict[str, Value] = {}
+    for index, given in enumerate(node.args):
+        if isinstance(given, ast.Starred):
+            if index != len(node.args) - 1 or function is None or function.vararg is None \
+                    or type(given.value) is not ast.Name or given.value.id != function.vararg.arg:
+                return None
+            spread[SPREAD[0]] = ev.eval(given.value)
+    for keyword in node.keywords:
+        if keyword.arg is None:
+            if function is None or function.kwarg is None or type(keyword.value) is not ast.Name \
+                    or keyword.value.id != function.kwarg.arg or SPREAD[1] in spread:
+                return None
+            spread[SPREAD[1]] = ev.eval(keyword.value)
+    return spread
 
 
 def hold_store(ev: Evaluator, target: ast.Subscript, key: Value, value: Value) -> None:
@@ -211,7 +243,18 @@ it returns; for a function not known (`handlers[kind]`), what it was handed, by 
     from bastion.analyzers.taint.summaries import instantiated
 
     args = [instantiated(_params_only(value), bound, call_step) for value in call.args]
-    keywords = {name: instantiated(_params_only(value), bound, call_step) for name, value in call.keywords}
+    keywords = {name: instantiated(_params_only(value), bound, call_step) for name, value in call.keywords
+                if name not in SPREAD}
+    for name, value in call.keywords:
+        if name in SPREAD:
+            items = _spread(value, bound, call_step)
+            if items is None:
+                return handed_data([*args, *keywords.values(), instantiated(_params_only(value), bound,
+                                                                             call_step)])
+            if name == SPREAD[0]:
+                args += [items[index] for index in range(len(items))]
+            else:
+                keywords.update(items)
     function = written_for(node, params, call.param)
     if not isinstance(function, (ast.Name, ast.Attribute, ast.Lambda, ast.Call)):
         return handed_data([*args, *keywords.values()])
@@ -219,6 +262,22 @@ it returns; for a function not known (`handlers[kind]`), what it was handed, by 
     handed = ast.copy_location(ast.Call(function, [placeholder] * len(args),
                                         [ast.keyword(name, placeholder) for name in keywords]), node)
     return run_handed(ev, function, handed, args, keywords)
+
+
+def _spread(value: Value, bound: dict[int, Value], call_step) -> dict | None:
+    """What the caller passed for the `*args` (by position) or `**kwargs` (by name) that
+    `value` holds whole: None when not known slot by slot (the caller spread a list there)."""
+    origin = next(iter(value.taint)) if len(value.taint) == 1 else None
+    if origin is None or origin.kind != "param" or origin.key is not None:
+        return None
+    passed = bound.get(origin.param)
+    if passed is None:
+        return {}  # nothing passed there
+    items = passed.items or {}
+    if passed.taint or set(items) != set(range(len(items))) and not all(isinstance(k, str) for k in items):
+        return None
+    return {key: item.with_step(call_step) if call_step is not None and item.taint else item
+            for key, item in items.items()}
 
 
 def _stored(ev: Evaluator, node: ast.Call, params: tuple[str, ...], call: HeldCall,
