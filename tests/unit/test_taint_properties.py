@@ -5,7 +5,7 @@ a property returning a basename or a constant does not."""
 
 from __future__ import annotations
 
-from tests.unit.taint_marked import assert_marked
+from tests.unit.taint_marked import RULE_CWE, assert_checked_and_stored, assert_marked
 
 APP = '''\
 import json
@@ -114,3 +114,58 @@ def backup(request):
 
 def test_a_property_only_read_runs_its_getter():
     assert_marked(ONLY_READ)
+
+
+# A property with a setter of its name (Python's documented `@cmd.setter` idiom): the setter is
+# a second definition of `Job.cmd`, yet a read runs the getter (rebound.named_apart keeps the
+# getter's name; main read the setter's summary, no return, and lost the command injection).
+SETTER = '''\
+import os
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+class Job:
+    def __init__(self, cmd):
+        self._cmd = cmd
+
+    @property
+    def cmd(self):
+        return self._cmd
+
+    @cmd.setter
+    def cmd(self, value):
+        self._cmd = value.strip()
+
+    @cmd.deleter
+    def cmd(self):
+        self._cmd = ""
+
+
+class Fixed:
+    def __init__(self, *, requested, attempts=1):
+        self._cmd, self.attempts = requested, attempts
+
+    @property
+    def cmd(self):
+        return "uptime"
+
+    @cmd.setter
+    def cmd(self, value):
+        self._cmd = value
+
+
+@app.route("/run")
+def run():
+    os.system(Job(request.args["c"]).cmd)  # BST202
+    job = Job(request.args["c"])
+    os.system(job.cmd)  # BST202
+    os.system(Fixed(requested=request.args["c"]).cmd)
+    return "ok"
+'''
+
+
+def test_a_property_with_a_setter_gives_what_its_getter_returns(tmp_path):
+    assert_checked_and_stored({"jobs/__init__.py": "", "jobs/views.py": SETTER}, tmp_path, RULE_CWE)

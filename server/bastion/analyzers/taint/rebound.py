@@ -6,12 +6,15 @@ second endpoint; a script may call a helper between two definitions of its name.
 So each definition is a function of its own name (`named_apart`): the last keeps the name,
 the one a call in a function body finds (the body runs after the module bound its last
 definition); an earlier one is `read@1`, `read@2`..., a name no call spells, in the order of
-the module. A module-level call runs the definition bound where it is (`bound_at`):
-`h(sys.argv[1])` after the first `def h` and before the second runs the first.
+the module. A property's getter keeps its name before its `@cmd.setter` (`Job.cmd`, what a
+read of `job.cmd` runs; the setter is `Job.cmd@1`). A module-level call runs the definition
+bound where it is (`bound_at`): `h(sys.argv[1])` after the first `def h` and before the second
+runs the first.
 """
 
 from __future__ import annotations
 
+import ast
 from typing import TYPE_CHECKING
 
 import attrs
@@ -28,17 +31,26 @@ def named_apart(functions: list[Function]) -> list[Function]:
     names = {f.name for f in functions}
     if len(names) == len(functions):
         return functions  # most modules: a set made a text, no copy
-    left = {name: 0 for name in names}
-    for f in functions:
-        left[f.name] += 1
+    kept: dict[str, int] = {}
+    for index, f in enumerate(functions):
+        if f.name not in kept or not _accessor(f):
+            kept[f.name] = index
     seen = dict.fromkeys(names, 0)
     apart = []
-    for f in functions:
-        seen[f.name] += 1
-        if seen[f.name] < left[f.name]:
+    for index, f in enumerate(functions):
+        if kept[f.name] != index:
+            seen[f.name] += 1
             f = attrs.evolve(f, name=f"{f.name}{SEPARATOR}{seen[f.name]}")
         apart.append(f)
     return apart
+
+
+def _accessor(function: Function) -> bool:
+    """A `@name.setter` or `@name.deleter` of a property: a read of `name` runs its getter,
+    which keeps the name however many accessors follow it."""
+    short = function.node.name
+    return any(type(d) is ast.Attribute and d.attr in ("setter", "deleter") and type(d.value) is ast.Name
+               and d.value.id == short for d in function.node.decorator_list)
 
 
 def bound_at(by_name: dict[str, Function], name: str, line: int) -> str:
