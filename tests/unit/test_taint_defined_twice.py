@@ -9,7 +9,7 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from tests.hypothesis_budget import examples
 from tests.unit.block_documents import block_versions
-from tests.unit.taint_marked import assert_marked
+from tests.unit.taint_marked import RULE_CWE, assert_checked_and_stored, assert_marked
 
 from bastion.analyzers.taint.analyzer import TaintAnalyzer
 
@@ -156,6 +156,65 @@ def test_both_views_of_one_name_report_each_on_its_own_line():
     assert_marked(FLASK_SAFE_FIRST)
 
 
+# a script's setting bound at top level through a helper it defines again below: a function
+# reading the global reads what the definition bound at the binding's line returned
+GLOBAL_BETWEEN = '''\
+import subprocess
+import sys
+
+
+def backup_root():
+    return sys.argv[1] if len(sys.argv) > 1 else "/srv/backups"
+
+
+ROOT = backup_root()
+
+
+def backup_root():
+    return "/srv/backups"
+
+
+def prune():
+    subprocess.run("rm -rf " + ROOT + "/old", shell=True)  # BST202
+
+
+if __name__ == "__main__":
+    prune()
+'''
+
+# the twin: the constant's definition is bound at the binding, the later one reads argv
+GLOBAL_BETWEEN_SAFE = '''\
+import os
+import sys
+
+
+def archive_dir():
+    return os.path.join("/srv", "archive")
+
+
+ARCHIVE = archive_dir()
+
+
+def archive_dir():
+    return sys.argv[1]
+
+
+def compress():
+    os.system(f"tar czf {ARCHIVE}.tgz {ARCHIVE}")
+
+
+if __name__ == "__main__":
+    compress()
+'''
+
+
+def test_a_global_bound_between_two_definitions_holds_what_the_first_returns(tmp_path):
+    """main read the later definition's return: it missed the command-line root, and its
+    twin (the constant bound first, the argument read by the later one) reported."""
+    assert_checked_and_stored({"tools/__init__.py": "", "tools/prune.py": GLOBAL_BETWEEN,
+                               "tools/prune_safe.py": GLOBAL_BETWEEN_SAFE}, tmp_path, RULE_CWE)
+
+
 HEADER = "import os\nimport sys\nfrom flask import Flask, request\napp = Flask(__name__)\n"
 BLOCKS = [
     "def run(cmd):\n    return os.system(cmd)",
@@ -166,6 +225,8 @@ BLOCKS = [
     "def main():\n    return run(sys.argv[2])",
     "print(run(os.environ['CMD']))",
     "def other():\n    return 1",
+    "RESULT = run(sys.argv[3])",
+    "def show():\n    return os.popen('ls ' + RESULT).read()",
 ]
 
 
@@ -174,6 +235,10 @@ BLOCKS = [
 @example([[3, 4], [4, 3, 4], [3, 0, 4, 1]])  # views of one name appear and go
 # the call's line and text, and each definition's, stay; the one bound at the call does not
 @example([[0, 2, 1], [7, 2, 0, 1]])
+# a definition moved across a global's binding that a function reads, the binding's line kept
+# (rebound.top_bound): what the function reads changes
+@example([[0, 8, 7, 1, 9], [7, 8, 0, 1, 9], [0, 8, 7, 1, 9]])
+@example([[1, 8, 0, 9], [1, 0, 8, 9], [0, 8, 1, 9]])
 @given(block_versions(BLOCKS))
 def test_warm_analysis_of_names_defined_twice_equals_a_fresh_one(versions):
     warm = TaintAnalyzer()

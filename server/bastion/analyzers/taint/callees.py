@@ -197,7 +197,8 @@ class CalleeMemo(TextSearches):
             if init is not None:
                 found.add(init)
         if self.module.top_calls:  # `os.system(CONFIG["cmd"])`, `CONFIG = load_config(path)`
-            found |= top_level_callees(self.module.top_calls, function, self.found_in) & self.names
+            found |= {d for n in top_level_callees(self.module.top_calls, function, self.found_in)
+                      for d in definitions_of(self.module.by_name(), n)} & self.names
         if function.class_name is not None:
             lineage = self.module.lineage(function.class_name)
             for cls in lineage:

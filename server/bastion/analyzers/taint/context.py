@@ -62,6 +62,7 @@ from bastion.analyzers.taint.module_level import fold_constant, module_level
 from bastion.analyzers.taint.object_uses import left_as_built
 from bastion.analyzers.taint.parameters import class_form
 from bastion.analyzers.taint.queues import queue_feeds
+from bastion.analyzers.taint.rebound import top_bound
 from bastion.analyzers.taint.scoped import scoped_stores
 from bastion.analyzers.taint.sink_aliases import module_sink_aliases
 from bastion.analyzers.taint.specs import Models
@@ -284,6 +285,7 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
                                    sorted([(k, sorted(v.items())) for k, v in declared.items()]),
                                    sorted(scoped.items()), sorted(queues.items()), sorted(stored.items()),
                                    sorted([(k, [(ast.dump(e), r) for e, r in v]) for k, v in top.items()]),
+                                   top_calls and top_bound(definitions, top_calls, top),
                                    sorted([(k, *form.sorted_fields())
                                            for k, form in forms.items()]),
                                    sorted(records.items()),

@@ -6,7 +6,9 @@ second endpoint; a script may call a helper between two definitions of its name.
 So each definition is a function of its own name (`named_apart`): the last keeps the name,
 the one a call in a function body finds (the body runs after the module bound its last
 definition); an earlier one is `read@1`, `read@2`..., a name no call spells, in the order of
-the module. A property's getter keeps its name before its `@cmd.setter` (`Job.cmd`, what a
+the module. A global bound at top level and read by a function (top_level_sources.py) holds
+what the definition bound at its line returns (`summaries.summary_for`; `top_bound` keys the
+readers). A property's getter keeps its name before its `@cmd.setter` (`Job.cmd`, what a
 read of `job.cmd` runs; the setter is `Job.cmd@1`). A module-level call runs the definition
 bound where it is (`bound_at`): `h(sys.argv[1])` after the first `def h` and before the second
 runs the first.
@@ -80,3 +82,22 @@ def definitions_of(by_name: dict[str, Function], name: str) -> list[str]:
         found.append(f"{name}{SEPARATOR}{count}")
         count += 1
     return found
+
+
+def top_bound(definitions: list[ast.stmt], calls: dict[str, frozenset[str]], chains: dict) -> tuple:
+    """For the module's digest: of each top-level binding a function reads (`chains`, with the
+    functions they call, `calls`: top_level_sources.py) calling a name defined twice, which of
+    its definitions runs there, by its order (a move of a definition across the binding changes
+    what the readers read); () in a module defining no such name twice."""
+    called = {name for names in calls.values() for name in names}
+    lines: dict[str, list[int]] = {}
+    for node in definitions:
+        if type(node) in (ast.FunctionDef, ast.AsyncFunctionDef) and node.name in called:
+            lines.setdefault(node.name, []).append(node.lineno)
+    twice = {name: found for name, found in lines.items() if len(found) > 1}
+    if not twice:
+        return ()
+    return tuple((n.func.id, n.lineno, sum(line < n.lineno for line in twice[n.func.id]))
+                 for name in sorted(chains) for value, _ in chains[name] for n in ast.walk(value)
+                 if type(n) is ast.Call and type(n.func) is ast.Name and n.func.id in twice)
+

@@ -97,7 +97,9 @@ def summary_for(ev: Evaluator, node: ast.Call, inputs: list[Value],
         if func.id in ev.env:
             return None  # a local's call (a helper run in place, or any callable): no summary
         if func.id in ev.summaries:
-            if ev.function is not None and ev.function.name == MODULE_BODY:  # the definition bound there
+            if ev.reading_top or ev.function is not None and ev.function.name == MODULE_BODY:
+                # top-level code, or a global's top-level binding a function reads: the
+                # definition bound at its line
                 return ev.summaries.get(bound_at(ev.module.by_name(), func.id, node.lineno))
             return ev.summaries[func.id]
     elif type(func) is ast.Attribute:
