@@ -70,7 +70,8 @@ def validated_forms(shapes: dict[ast.ClassDef, ClassShape], env: Env, kinds: dic
     for node, shape in shapes.items():
         form = next((f for f in models.forms
                      if any(base is not None and base in f.bases for base in shape.bases)), None)
-        own = _class_constants(node) if form is not None and form.choice_fields else {}
+        choices = form is not None and (form.choice_fields.exact or form.choice_fields.globs)
+        own = _class_constants(node) if choices else {}
         fields = declared[node.name] = {
             item.targets[0].id: "clean" if form is not None and _chosen(form, item.value, env, kinds)
             else _declared(form, resolve(item.value, env, kinds), item.value,
