@@ -42,7 +42,7 @@ from bastion.analyzers.taint.domain import EVERY_CLASS, SAFE, Value
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from bastion.analyzers.taint.context import ModuleContext
+    from bastion.analyzers.taint.context_record import ModuleContext
 
 _CONSTRUCTOR = "argparse.ArgumentParser"
 PARSER_KIND = _CONSTRUCTOR + "()"

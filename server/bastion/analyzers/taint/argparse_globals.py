@@ -29,7 +29,7 @@ from bastion.analyzers.taint.domain import EVERY_CLASS, SAFE, Value
 from bastion.analyzers.taint.results import Summary
 
 if TYPE_CHECKING:
-    from bastion.analyzers.taint.context import ModuleContext
+    from bastion.analyzers.taint.context_record import ModuleContext
 
 # a binding that builds a parser in this module; one the analysis cannot see through
 BUILT = "<built>"

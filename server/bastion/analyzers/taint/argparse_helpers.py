@@ -22,7 +22,7 @@ from bastion.analyzers.taint.results import Summary
 from bastion.analyzers.taint.signatures import named
 
 if TYPE_CHECKING:
-    from bastion.analyzers.taint.context import ModuleContext
+    from bastion.analyzers.taint.context_record import ModuleContext
 
 Declarations = tuple[frozenset[str], frozenset[str | None]]
 Helped = tuple[frozenset[str], frozenset[str | None], tuple[str | None, ...]]

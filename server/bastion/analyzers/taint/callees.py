@@ -24,7 +24,7 @@ import attrs
 
 from bastion.analyzers.taint.callee_records import NodeRecord, last_records
 from bastion.analyzers.taint.callee_searches import TextSearches
-from bastion.analyzers.taint.context import ModuleContext
+from bastion.analyzers.taint.context_record import ModuleContext
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.media_types import sets_content_type
 from bastion.analyzers.taint.nodes import LastCall, any_kept, header_nodes, kept_by_node, twins

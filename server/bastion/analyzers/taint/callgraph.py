@@ -12,7 +12,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.callees import CalleeMemo
-from bastion.analyzers.taint.context import ModuleContext
+from bastion.analyzers.taint.context_record import ModuleContext
 from bastion.analyzers.taint.entries import Function
 
 if TYPE_CHECKING:

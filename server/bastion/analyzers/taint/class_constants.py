@@ -39,7 +39,7 @@ from bastion.deferred_patterns import deferred
 from bastion.engine.cache import LRU
 
 if TYPE_CHECKING:
-    from bastion.analyzers.taint.context import ModuleContext
+    from bastion.analyzers.taint.context_record import ModuleContext
 
 _IMMUTABLE = (str, bytes, int, float, bool, type(None), tuple, frozenset)
 # Each name's attributes are looked at in the text at every keystroke: past this many names, or

@@ -29,7 +29,7 @@ from bastion.analyzers.taint.domain import EVERY_CLASS, Value
 
 if TYPE_CHECKING:
     from bastion.analyzers.matchers import Env
-    from bastion.analyzers.taint.context import ModuleContext
+    from bastion.analyzers.taint.context_record import ModuleContext
 
 
 def class_instances(definitions: list[ast.stmt], once: Callable[[str], bool], env: Env,

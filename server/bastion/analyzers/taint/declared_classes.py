@@ -22,7 +22,7 @@ from bastion.analyzers.taint.signatures import every
 
 if TYPE_CHECKING:
     from bastion.analyzers.matchers import Env
-    from bastion.analyzers.taint.context import ModuleContext
+    from bastion.analyzers.taint.context_record import ModuleContext
     from bastion.engine.cache import LRU
 
 _TYPING = ("typing.", "typing_extensions.", "collections.", "builtins.")

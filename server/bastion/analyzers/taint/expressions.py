@@ -20,7 +20,7 @@ from bastion.analyzers.taint.calls import evaluate_call
 from bastion.analyzers.taint.class_instances import class_read
 from bastion.analyzers.taint.closures import Budget, LocalFunction, call_local
 from bastion.analyzers.taint.concatenation import concat
-from bastion.analyzers.taint.context import ModuleContext
+from bastion.analyzers.taint.context_record import ModuleContext
 from bastion.analyzers.taint.domain import (
     CLEAN,
     EVERY_CLASS,

@@ -11,7 +11,7 @@ import ast
 from collections.abc import Callable
 
 from bastion.analyzers.taint.callees import CalleeMemo
-from bastion.analyzers.taint.context import ModuleContext
+from bastion.analyzers.taint.context_record import ModuleContext
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.entry_models import EntryModel
 from bastion.analyzers.taint.helper_paths import helper_paths, kept_paths_found, may_help

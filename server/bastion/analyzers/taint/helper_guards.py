@@ -42,7 +42,7 @@ from bastion.analyzers.taint.summaries import bind_arguments
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from bastion.analyzers.taint.context import ModuleContext
+    from bastion.analyzers.taint.context_record import ModuleContext
     from bastion.analyzers.taint.entries import Function
     from bastion.analyzers.taint.expressions import Evaluator
 

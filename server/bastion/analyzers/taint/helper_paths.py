@@ -36,7 +36,7 @@ from bastion.analyzers.taint.signatures import packed
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from bastion.analyzers.taint.context import ModuleContext
+    from bastion.analyzers.taint.context_record import ModuleContext
     from bastion.analyzers.taint.domain import Value
     from bastion.engine.cache import LRU
 

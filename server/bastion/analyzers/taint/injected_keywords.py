@@ -20,7 +20,7 @@ import ast
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bastion.analyzers.taint.context import ModuleContext
+    from bastion.analyzers.taint.context_record import ModuleContext
     from bastion.analyzers.taint.entries import Function
     from bastion.analyzers.taint.expressions import Evaluator
 

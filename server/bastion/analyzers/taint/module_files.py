@@ -6,7 +6,7 @@ It sets fields of the module context analysis.py hands it; no state of its own."
 
 from __future__ import annotations
 
-from bastion.analyzers.taint.context import ModuleContext
+from bastion.analyzers.taint.context_record import ModuleContext
 from bastion.analyzers.taint.declared_versions import Declared
 from bastion.analyzers.taint.template_files import ModuleTemplates
 from bastion.analyzers.taint.user_models import NO_USER, ProjectUser

@@ -34,7 +34,7 @@ from bastion.engine.cache import LRU
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.callees import CalleeMemo
-    from bastion.analyzers.taint.context import ModuleContext
+    from bastion.analyzers.taint.context_record import ModuleContext
 
 _KEY = (b"last outcomes",)
 

@@ -16,7 +16,7 @@ from bastion.analyzers.taint.signatures import every
 from bastion.analyzers.taint.summaries import shaped
 
 if TYPE_CHECKING:
-    from bastion.analyzers.taint.context import ModuleContext
+    from bastion.analyzers.taint.context_record import ModuleContext
     from bastion.analyzers.taint.entries import Function
     from bastion.analyzers.taint.expressions import Evaluator
 

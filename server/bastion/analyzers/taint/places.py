@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from bastion.analyzers.taint.context import ModuleContext
+from bastion.analyzers.taint.context_record import ModuleContext
 from bastion.analyzers.taint.moves import first_line
 from bastion.analyzers.taint.wrappers import MODULE_BODY
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from bastion.analyzers.taint.callees import CalleeMemo
 from bastion.analyzers.taint.callgraph import callers, closure, components
-from bastion.analyzers.taint.context import ModuleContext
+from bastion.analyzers.taint.context_record import ModuleContext
 from bastion.analyzers.taint.entries import Function
 from bastion.engine.cache import LRU
 

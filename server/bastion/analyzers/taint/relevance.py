@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 
 from bastion.analyzers.taint.callees import CalleeMemo
-from bastion.analyzers.taint.context import ModuleContext
+from bastion.analyzers.taint.context_record import ModuleContext
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.needles import without_match
 from bastion.analyzers.taint.scoped import SCOPED

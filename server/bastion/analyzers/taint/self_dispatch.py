@@ -22,7 +22,7 @@ from bastion.analyzers.taint.read_ahead import whole_function
 from bastion.analyzers.taint.summaries import apply_summary
 
 if TYPE_CHECKING:
-    from bastion.analyzers.taint.context import ModuleContext
+    from bastion.analyzers.taint.context_record import ModuleContext
     from bastion.analyzers.taint.entries import Function
     from bastion.analyzers.taint.expressions import Evaluator
 

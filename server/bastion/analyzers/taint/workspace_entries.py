@@ -17,7 +17,7 @@ import attrs
 
 from bastion import attrs_classes
 from bastion.analyzers.taint.analysis import FunctionOutcome
-from bastion.analyzers.taint.context import ModuleContext
+from bastion.analyzers.taint.context_record import ModuleContext
 from bastion.analyzers.taint.exports import Exports
 from bastion.analyzers.taint.fingerprints import summary_fingerprint
 from bastion.analyzers.taint.forms import Forms, may_define_forms
