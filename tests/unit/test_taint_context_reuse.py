@@ -185,7 +185,7 @@ def whole(module, tree: ast.Module) -> dict:
             return sorted(repr(plain(item)) for item in value)
         return value
     return {f.name: plain(getattr(module, f.name)) for f in attrs.fields(type(module))
-            if f.name not in ("helper_memo", "_by_name", "_named")}
+            if f.name not in ("helper_memo", "_by_name", "_inherited", "_named")}
 
 
 @settings(max_examples=examples(150), deadline=None)

@@ -26,6 +26,7 @@ from bastion.analyzers.taint.context_record import ModuleContext
 from bastion.analyzers.taint.context_reuse import (
     applying_entries,
     declaring_words,
+    keep_inherited,
     keep_shapes,
     kept_functions,
     kept_module_body,
@@ -213,18 +214,20 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     hand_requests(functions, env, models, memo, text)
     parents = {name: shape.ancestors for name, shape in classes.items()}
     class_forms = {name: form for _, name, _, form in outline if form is not None}
-    return ModuleContext(env, constants, kinds, functions, digest, parents=parents, patterns=patterns,
-                         class_bases={name: shape.bases for name, shape in classes.items()},
-                         class_constants=members, self_constants=through_self, scoped=scoped,
-                         class_instances=held,
-                         declared_fields=declared,
-                         forms=forms, records=records, built=built, class_forms=class_forms,
-                         shadowed=shadowed, argparse_clean=choices, argparse_declares=declares,
-                         enums=enums,
-                         text_user_keys=user_keys,
-                         parser_bindings=bound, argparse_helped=helped, tables=tables, queues=queues,
-                         stored_globals=stored, top_sources=top, top_calls=top_calls,
-                         factory_parsers=bound_parsers(bound, choices, declares, lambda _: None))
+    module = ModuleContext(env, constants, kinds, functions, digest, parents=parents, patterns=patterns,
+                           class_bases={name: shape.bases for name, shape in classes.items()},
+                           class_constants=members, self_constants=through_self, scoped=scoped,
+                           class_instances=held,
+                           declared_fields=declared,
+                           forms=forms, records=records, built=built, class_forms=class_forms,
+                           shadowed=shadowed, argparse_clean=choices, argparse_declares=declares,
+                           enums=enums,
+                           text_user_keys=user_keys,
+                           parser_bindings=bound, argparse_helped=helped, tables=tables, queues=queues,
+                           stored_globals=stored, top_sources=top, top_calls=top_calls,
+                           factory_parsers=bound_parsers(bound, choices, declares, lambda _: None))
+    keep_inherited(memo, module)
+    return module
 
 
 @attrs.frozen

@@ -95,9 +95,14 @@ class ModuleContext:
     # calling it and each summary (helper_paths.module_paths); dies with the module's analysis
     helper_memo: dict = attrs.field(factory=dict, eq=False, repr=False)
     _by_name: dict[str, Function] = attrs.Factory(dict)
-    # the list and its length `_by_name` was read from: a module defining a name twice (a method
-    # per platform in subprocess.py) read it again at each of ~180 look-ups a keystroke
-    _named: tuple[list[Function] | None, int] = (None, 0)
+    # (class, method) -> `inherited`'s answer: the names of `_by_name` and `parents` are all it
+    # reads, so it is emptied with each new table and each other `parents` (asked ~35 times a
+    # key on argparse.py, each a lineage and a look-up per class of it: ~500 calls a key)
+    _inherited: dict[tuple[str, str], str | None] = attrs.Factory(dict)
+    # the list and its length `_by_name` was read from (a module defining a name twice, a method
+    # per platform in subprocess.py, read it again at each of ~180 look-ups a keystroke), and the
+    # `parents` of `_inherited`'s answers
+    _named: tuple[list[Function] | None, int, dict | None] = (None, 0, None)
 
     def lineage(self, class_name: str) -> tuple[str, ...]:
         """The class and its ancestors of this module, where `self.method` is looked up."""
@@ -106,15 +111,32 @@ class ModuleContext:
     def inherited(self, class_name: str, method: str) -> str | None:
         """`Class.method` of the nearest class of the lineage that defines `method`: a subclass
         without its own `__init__` is built by its base's."""
+        named = self._named
+        if named[0] is not self.functions or named[1] != len(self.functions) or named[2] is not self.parents:
+            self._read_names()
+        key = (class_name, method)
+        if key in self._inherited:
+            return self._inherited[key]
+        names = self._by_name
         if class_name not in self.parents:
             # no ancestor of this module (a name that is no class of it, `subprocess.run`, the
             # most of ~2 look-ups a call): its lineage is itself, without building the tuple
             name = f"{class_name}.{method}"
-            return name if self.function_named(name) is not None else None
-        for cls in self.lineage(class_name):
-            if self.function_named(f"{cls}.{method}") is not None:
-                return f"{cls}.{method}"
-        return None
+            found = name if name in names else None
+        else:
+            found = next((f"{cls}.{method}" for cls in self.lineage(class_name)
+                          if f"{cls}.{method}" in names), None)
+        self._inherited[key] = found
+        return found
+
+    def take_inherited(self, last: tuple | None) -> tuple:
+        """`inherited`'s answers of another record (the document's last context) that had the
+        names of these functions and these parents, all they read; and what the next record
+        compares: these names and parents (copies), with this record's answers."""
+        names = self.by_name()
+        if last is not None and last[1] == self.parents and last[0] == names.keys():
+            self._inherited = last[2]
+        return frozenset(names), dict(self.parents), self._inherited
 
     def function_named(self, name: str) -> Function | None:
         if self._named[0] is not self.functions or self._named[1] != len(self.functions):
@@ -130,4 +152,5 @@ class ModuleContext:
 
     def _read_names(self) -> None:
         self._by_name = {f.name: f for f in self.functions}
-        self._named = (self.functions, len(self.functions))
+        self._inherited = {}
+        self._named = (self.functions, len(self.functions), self.parents)

@@ -31,6 +31,11 @@ or class binds nothing there; their scan cost _pydecimal.py 0.12 ms a keystroke.
 imports, or its classes derive from, or its classes and factories take the parameters of), the
 last context's for the same import table and such names: ~300 calls a keystroke asked anew.
 
+`keep_inherited`: which class's method `Class.method` runs (`ModuleContext.inherited`), the last
+context's answers while the functions' names and the classes' parents are the same: a keystroke
+in a method changes neither, and argparse.py's ~25 classes' ancestry was asked anew at each
+(some 100 calls a key).
+
 `text_words`: whether the text names `global` and a word that binds globals by name
 (bindings.py), per edit (gate.py): five searches of a 230 KB text cost 0.3 ms a keystroke.
 `declaring_words`, whether it names `add_argument` or `set_defaults`, likewise (0.15 ms).
@@ -40,6 +45,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bastion.analyzers.matchers import Env
 from bastion.analyzers.taint.argparse_choices import DECLARING
@@ -53,6 +59,9 @@ from bastion.analyzers.taint.specs import Models
 from bastion.analyzers.taint.wrappers import as_function, module_body
 from bastion.engine.cache import LRU
 
+if TYPE_CHECKING:
+    from bastion.analyzers.taint.context_record import ModuleContext
+
 _KEY = (b"kept functions",)
 _WORDS = (b"text words",)
 _BODY = (b"module body",)
@@ -61,6 +70,7 @@ _WRAPPERS = (b"wrappers",)
 _LEVEL = (b"module level",)
 _DECLARING = (b"declaring words",)
 _ENTRIES = (b"entries that apply",)
+_INHERITED = (b"inherited methods",)
 WRAPPERS_KEPT = 1024  # module-level lambdas and partials remembered, across documents
 
 
@@ -269,8 +279,8 @@ def declaring_words(memo: LRU | None) -> Callable[[str], bool] | None:
 def forget_document(memo: LRU) -> None:
     """The last document's text and nodes go (its document closed): `text_words`' gates' last
     text, the functions kept by node, the last module body, class shapes, wrappers, what the
-    top-level statements bind, the declaring words' gate and the passes' parts by definition
-    (context_parts.py); the next context builds them."""
+    top-level statements bind, the declaring words' gate, the answers of `inherited` and the
+    passes' parts by definition (context_parts.py); the next context builds them."""
     for gate in memo.get(_WORDS) or ():
         gate.forget_text()
     memo.pop(_DECLARING)
@@ -280,7 +290,15 @@ def forget_document(memo: LRU) -> None:
     memo.pop(_WRAPPERS)
     memo.pop(_LEVEL)
     memo.pop(_ENTRIES)
+    memo.pop(_INHERITED)
     forget_parts(memo)
+
+
+def keep_inherited(memo: LRU | None, module: ModuleContext) -> None:
+    """The module's answers of `inherited` are the last context's, when it had the same function
+    names and parents (`ModuleContext.take_inherited`); the next context may take them."""
+    if memo is not None:
+        memo.put(_INHERITED, module.take_inherited(memo.get(_INHERITED)))
 
 
 def kept_module_body(tree: ast.Module, memo: LRU | None) -> ast.FunctionDef | None:
