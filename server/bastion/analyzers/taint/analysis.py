@@ -21,8 +21,7 @@ from bastion.analyzers.taint.argparse_globals import factory_parsers
 from bastion.analyzers.taint.argparse_helpers import declarations, helped_clean
 from bastion.analyzers.taint.callees import CalleeMemo
 from bastion.analyzers.taint.callgraph import closure
-from bastion.analyzers.taint.context import module_context
-from bastion.analyzers.taint.context_record import ModuleContext
+from bastion.analyzers.taint.context import ModuleContext, module_context
 from bastion.analyzers.taint.declared_classes import declared_instances
 from bastion.analyzers.taint.declared_versions import NONE as NO_DECLARATIONS
 from bastion.analyzers.taint.declared_versions import Declared
