@@ -329,8 +329,9 @@ class TaintAnalyzer:
                     for (line, col, end_line, end_col, sink_class), verdicts
                     in outcome.result.seen.items()}
             seen.update(outcome.seen_spans)
-        functions = tuple((f.node.lineno - 1, (f.node.end_lineno or f.node.lineno) - 1)
-                          for f in result.functions if f.name != MODULE_BODY)
+        # a list display, not a generator (a step a function: _pydecimal.py's ~100 calls a key)
+        functions = tuple([(f.node.lineno - 1, (f.node.end_lineno or f.node.lineno) - 1)
+                           for f in result.functions if f.name != MODULE_BODY])
         left_out = tuple(_too_deep(f) for f in result.too_deep)
         for gap in left_out:
             log.warning("%s in %s", gap, path)
