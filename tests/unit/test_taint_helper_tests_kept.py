@@ -1,7 +1,9 @@
 """taint/function_keys.py: whether a callee is a guard helper (its body read as a test by its
 callers) is kept by the callee's node. Over a document whose helpers are edited in and out of
 guard-helper shape, parsed by the block parser (which hands back unedited nodes) with the
-analyzer's shared cache, `helper_tests` answers as it does with nothing kept."""
+analyzer's shared cache, `helper_tests` answers as it does with nothing kept; and so does
+`class_inputs` over classes whose bases and methods are edited (both read their answers by node
+through one `nodes.LastCall` a tag and text: `CalleeMemo.last_call`)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from bastion.analyzers.taint.analyzer import load_models
 from bastion.analyzers.taint.blocks import BlockParser
 from bastion.analyzers.taint.callees import CalleeMemo
 from bastion.analyzers.taint.context import module_context
-from bastion.analyzers.taint.function_keys import function_texts, helper_tests
+from bastion.analyzers.taint.function_keys import class_inputs, function_texts, helper_tests
 from bastion.analyzers.taint.helper_paths import helper_paths
 from bastion.engine.cache import LRU
 
@@ -118,3 +120,33 @@ def test_a_looping_guard_helper_is_read_again_only_when_its_constant_changes(mon
     read.clear()
     assert _tests(rebound, parser.parse(rebound), cache)["view"] == _walked(rebound)["view"]
     assert "helper0" in read, read
+
+
+BASES = ["", "(dict)", "(Base)", "(Base, dict)"]
+
+
+def _classes(classes: list[tuple[int, int]]) -> str:
+    """Classes of the given bases, each with a method of an edited body and one calling a helper."""
+    return HEADER + "class Base:\n    pass\n\n\n" + "".join(
+        f"class Handler{n}{BASES[base]}:\n    def get(self, p):\n        return p + {body}\n\n"
+        f"    def put(self, p):\n        return helper(p)\n\n\n"
+        for n, (base, body) in enumerate(classes)) + "def helper(p):\n    return os.path.isabs(p)\n"
+
+
+def _class_inputs(text: str, parsed, cache: LRU | None) -> dict[str, tuple]:
+    module = module_context(parsed, MODELS, cache, None, text)
+    memo = CalleeMemo(module, function_texts(module, python_lines(text)), cache)
+    return {f.name: (class_inputs(f, memo, module), helper_tests([(c, b"") for c in sorted(memo(f))],
+                                                                  module, memo))
+            for f in module.functions if f.class_node is not None}
+
+
+@settings(max_examples=examples(50), deadline=None)
+@given(st.lists(st.lists(st.tuples(st.integers(0, len(BASES) - 1), st.integers(0, 2)), min_size=1,
+                         max_size=3), min_size=1, max_size=5))
+def test_kept_class_inputs_equal_nothing_kept(texts):
+    parser, cache = BlockParser(), LRU(4096)
+    for classes in texts:
+        text = _classes(classes)
+        assert _class_inputs(text, parser.parse(text), cache) == \
+            _class_inputs(text, BlockParser().parse(text), None), texts

@@ -75,6 +75,7 @@ class CalleeMemo(TextSearches):
         self._content_types: dict[int, bool] = {}  # id of a class node -> `sets_content_type`
         self._inits: dict[str, tuple] = {}  # class -> the `__init__` it inherits, its text's digest
         self._kept_members: LastCall | None = None  # `_member_stores`' answers by node
+        self._last_calls: dict[bytes, LastCall] = {}  # `last_call`'s, by tag
 
     def __call__(self, function: Function) -> frozenset[str]:
         if self._twice and self._hidden(function):  # no call a function in most modules
@@ -253,6 +254,15 @@ class CalleeMemo(TextSearches):
             self._kept_members = LastCall(self.cache, b"member stores")
         by_node = {f.node: f for f in members}
         return self._kept_members.each(list(by_node), lambda node: self._member_part(by_node[node]))
+
+    def last_call(self, tag: bytes) -> LastCall:
+        """The answers by node asked under `tag` (moved: they hold no line), one table a text
+        (nodes.LastCall): function_keys.py asks whether each callee is a guard helper and each
+        method's class bases at each key, an LRU look-up each (~1,000 on argparse.py's keys)."""
+        calls = self._last_calls
+        if tag not in calls:
+            calls[tag] = LastCall(self.cache, tag, moved=True)
+        return calls[tag]
 
     def _member_part(self, member: Function) -> frozenset[str]:
         node = member.node

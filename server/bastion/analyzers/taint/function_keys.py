@@ -18,7 +18,7 @@ from bastion.analyzers.taint.helper_paths import helper_paths, kept_paths_found,
 from bastion.analyzers.taint.injected_keywords import decorators_of
 from bastion.analyzers.taint.media_types import sets_content_type
 from bastion.analyzers.taint.moves import first_line
-from bastion.analyzers.taint.nodes import kept_by_node, nodes
+from bastion.analyzers.taint.nodes import LastCall, nodes
 from bastion.analyzers.taint.parameters import hook_form
 from bastion.analyzers.taint.rebound import definition_lines
 from bastion.analyzers.taint.specs import Models
@@ -49,7 +49,7 @@ def class_inputs(function: Function, callees_of: CalleeMemo, module: ModuleConte
     """What a method's key reads of its class: its bases (kept by the class's node, which an edit
     in another of its methods makes anew), whether it sets a Content-Type, the hook's form."""
     cls = function.class_node
-    return (kept_by_node(callees_of.cache, b"class bases", cls, _bases, moved=True),
+    return (callees_of.last_call(b"class bases").get(cls, _bases),
             callees_of.sets_content_type(cls), hook_form(function, module))
 
 
@@ -68,12 +68,15 @@ def helper_tests(callees: list[tuple[str, bytes]], module: ModuleContext,
                  callees_of: CalleeMemo) -> list[bytes]:
     """The texts of the callees a call of which in a condition is read as a test: their bodies,
     not their summaries, say what the caller's branch proves (helper_guards.py)."""
-    found = []
+    found: list[bytes] = []
+    if not callees:
+        return found
+    shapes = callees_of.last_call(b"guard helper")
     for name, _ in callees:
         callee = module.function_named(name)
         # whether it is one is kept by its node, as the block parser hands back an unedited
         # callee's: each of views.py's 60 views calls helpers, walked again at every key
-        if callee is not None and _is_guard_helper(callees_of, callee.node, module):  # a method too
+        if callee is not None and _is_guard_helper(callees_of, callee.node, module, shapes):  # a method too
             found.append(callees_of.digest(callee))
     return found
 
@@ -87,8 +90,8 @@ def decorator_texts(function: Function, module: ModuleContext, callees_of: Calle
 
 
 def _is_guard_helper(callees_of: CalleeMemo, node: ast.FunctionDef | ast.AsyncFunctionDef,
-                     module: ModuleContext) -> bool:
-    kept = kept_by_node(callees_of.cache, b"guard helper", node, _guard_shape, moved=True)
+                     module: ModuleContext, shapes: LastCall) -> bool:
+    kept = shapes.get(node, _guard_shape)
     # a helper with a loop is one by the module's constants it may iterate: kept by their values
     return kept_paths_found(callees_of.cache, module, node) if kept is None else kept
 
