@@ -6,6 +6,7 @@ join), which had reached the module size limit.
 
 from __future__ import annotations
 
+import functools
 from operator import attrgetter
 
 from bastion.analyzers.taint.domain import (
@@ -31,6 +32,7 @@ _KIND = attrgetter("kind")
 _HOST_KEPT = frozenset({"redirect"})
 
 
+@functools.lru_cache(maxsize=1024)  # a module's few constant prefixes, met at every `+` / f-string
 def fixes_host(prefix: str) -> bool:
     """Whether a URL starting with `prefix` goes to the host it names (`https://a.example/`)
     or to this site (`/static/`, not `//`; `items/`, a relative path: no scheme follows a first
