@@ -106,12 +106,16 @@ def since_common(a: dict, b: dict) -> tuple[State, set] | None:
     written into after it was forked)."""
     if type(a) is not State or type(b) is not State:
         return None
-    # the usual meeting first: a branch and the state it left (an `if` without `else`, a loop
-    # round); two branches of one state, and forks of forks, through their lineage
+    # the usual meetings first: a branch and the state it left (an `if` without `else`, a loop
+    # round), two branches of one state (~18 of ~27 lineage walks a long view); forks of forks
+    # through their lineage
     if b.base is a and b.at == a.version:
         return a, b.written
     if a.base is b and a.at == b.version:
         return b, a.written
+    base = a.base
+    if base is not None and b.base is base and a.at == b.at == base.version:
+        return base, a.written | b.written  # two branches of one state (`if` / `else`)
     mine, theirs = _lineage(a), _lineage(b)
     for down, state in enumerate(theirs):
         for up, other in enumerate(mine):
