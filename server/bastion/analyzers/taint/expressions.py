@@ -317,6 +317,8 @@ class Evaluator:
             name = None if base is None else f"{base}.{method}"
             if name in self.aliases:
                 name = self.aliases[name]
+            if name is not None:
+                qualnames.called_as(self, func, name)  # the statement's own asks after the call
             on_module = is_module(self, base)
             if receiver.kind and (name is None or base != receiver.kind
                                   and (receiver.kind.startswith("pathlib.") or type(func.value) is ast.Call)):

@@ -81,6 +81,24 @@ def qualname(ev: Evaluator, node: ast.AST) -> str | None:
     return None
 
 
+def called_as(ev: Evaluator, func: ast.Attribute, name: str) -> None:
+    """`qualname(func)` is `name`, which `Evaluator.call` made from the callee's owner: kept in
+    qualname's memo where qualname keeps it (rooted at a name neither local nor `self`, under the
+    module's own imports), for what the statement asks of the same callee after the call
+    (checked, a call statement's no-return test: ~80 chains walked again a long view)."""
+    owner = func.value
+    names = ev.module_names
+    if type(owner) is ast.Name:
+        root = owner.id
+    elif owner in names:  # qualname(owner) has just kept it
+        root = names[owner][0]
+    else:
+        return
+    env = ev.env
+    if root != "self" and ev.aliases is ev.module.env.aliases \
+            and (env is None or root not in env or env[root] is None):
+        names[func] = (root, name)
+
 
 def global_value(ev: Evaluator, node: ast.Name) -> Value:
     """A read of a name neither a local nor a module constant holds: a global a view stores,
