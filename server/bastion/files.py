@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from bastion import attrs_classes
 from bastion.digests import blake2b
 from bastion.filekinds import discovered_kind
-from bastion.limits import MAX_FILE_BYTES
+from bastion.limits import MAX_FILE_BYTES, over_the_size_cap
 from bastion.model.text import BINARY, BOM, newlines_as_python_reads
 
 if TYPE_CHECKING:  # config.py reads pyproject.toml with read_limited
@@ -36,6 +36,16 @@ OUT_OF_TREE = "symlink out of the tree"
 
 class UnreadableSource(Exception):
     """A file that cannot be analysed as Python text; the message says why."""
+
+
+class TooLarge(UnreadableSource):
+    """A regular file over the size cap. Read as a source, it is "not analysed", never
+    "skipped": Python would run it, so padding a file must not hide its code from a gate.
+    `size`: its bytes, None when it grew past the cap while it was read."""
+
+    def __init__(self, message: str, size: int | None) -> None:
+        super().__init__(message)
+        self.size = size
 
 
 @attrs_classes.frozen
@@ -81,7 +91,7 @@ def read_opened(path: str, data: bytes | None, cap: int, what: str) -> bytes:
     if data is None:
         return read_limited(path, cap, what)[0]
     if len(data) > cap:
-        raise UnreadableSource(_too_large(what, len(data), cap))
+        raise TooLarge(_too_large(what, len(data), cap), len(data))
     return data
 
 
@@ -110,7 +120,7 @@ def read_limited(path: str | Path, cap: int | None = None, what: str = "",
         stat = os.fstat(fd)
         _check_regular(stat)
         if stat.st_size > cap:
-            raise UnreadableSource(_too_large(what, stat.st_size, cap))
+            raise TooLarge(_too_large(what, stat.st_size, cap), stat.st_size)
         chunks: list[bytes] = []
         size = 0
         while size <= cap:  # one read more than the cap: a file that grew is refused too
@@ -120,7 +130,7 @@ def read_limited(path: str | Path, cap: int | None = None, what: str = "",
             chunks.append(chunk)
             size += len(chunk)
         if size > cap:
-            raise UnreadableSource(_too_large(what, size, cap, more=True))
+            raise TooLarge(_too_large(what, size, cap, more=True), None)
         return b"".join(chunks), stat
     except OSError as exc:
         raise UnreadableSource(f"cannot read ({exc.strerror})") from None
@@ -147,13 +157,16 @@ def _too_large(what: str, size: int, cap: int, more: bool = False) -> str:
 def read_source(path: str | Path, within: tuple[str, ...] = ()) -> SourceFile:
     """`within`: the scanned folders the file was found under; a file whose real path lies
     outside all of them (a symbolic link, or one in a linked folder) is refused, OUT_OF_TREE."""
-    if within:
-        real = os.path.realpath(path)
-        if not lies_within(real, within):
-            raise UnreadableSource(OUT_OF_TREE)
-        data, stat = read_limited(real, follow=False)
-    else:
-        data, stat = read_limited(path)
+    try:
+        if within:
+            real = os.path.realpath(path)
+            if not lies_within(real, within):
+                raise UnreadableSource(OUT_OF_TREE)
+            data, stat = read_limited(real, follow=False)
+        else:
+            data, stat = read_limited(path)
+    except TooLarge as exc:
+        raise TooLarge(over_the_size_cap(exc.size, MAX_BYTES), exc.size) from None
     return SourceFile(str(path), decode_source(data), stat.st_mtime_ns, stat.st_size)
 
 

@@ -24,7 +24,7 @@ from bastion.engine.analysis import Analysis, RawAnalysis, apply_config
 from bastion.engine.cache_entry import InvalidEntry, cache_key, decode, line_count
 from bastion.engine.disk_cache import DiskCache
 from bastion.filekinds import FileKind, kind_of
-from bastion.files import UnreadableSource, read_source
+from bastion.files import TooLarge, UnreadableSource, read_source
 from bastion.model.finding import NotAnalysed
 
 if TYPE_CHECKING:
@@ -113,11 +113,20 @@ def set_roots(roots: tuple[str, ...], name: str = ROOT_NAME) -> None:
         _ROOTS, _ROOT_NAME = roots, name
 
 
+def unread(item: ScanItem, exc: UnreadableSource) -> ScanOutcome:
+    """The outcome of a file that could not be read: a file over the size cap is not analysed
+    (the run fails, exit 3: Python would run it); binary, undecodable and special files, which
+    Python cannot run as source, are skipped."""
+    if isinstance(exc, TooLarge):
+        return ScanOutcome(item, Analysis((), (), (), (NotAnalysed(str(exc)),)), 0)
+    return ScanOutcome(item, None, 0, f"skipped: {exc}")
+
+
 def analyse_item(item: ScanItem, use_cache: bool = True, keep_text: bool = False) -> ScanOutcome:
     try:
         source = read_source(item.path, item.within)
     except UnreadableSource as exc:
-        return ScanOutcome(item, None, 0, f"skipped: {exc}")
+        return unread(item, exc)
     raw = _engine().analyse_raw(source.text, item.path, use_disk=use_cache)
     return ScanOutcome(item, apply_config(raw, item.path, item.config),
                        source.text.count("\n") + 1, None, source.text if keep_text else None)
@@ -147,7 +156,7 @@ def _from_cache(items: list[ScanItem]) -> list[ScanOutcome | None]:
                 try:
                     text = read_source(items[index].path, items[index].within).text
                 except UnreadableSource as exc:
-                    outcomes[index] = ScanOutcome(items[index], None, 0, f"skipped: {exc}")
+                    outcomes[index] = unread(items[index], exc)
                     continue
                 path = items[index].path
                 kind = kind_of(path)

@@ -73,7 +73,9 @@ async def test_nul_bytes_are_skipped_and_said(client, tmp_path):
     assert [d.message for d in diagnostics] == ["skipped: binary file (contains NUL bytes)"]
 
 
-async def test_a_document_over_the_size_limit_is_skipped_and_said_and_others_are_served(vscode):
+async def test_a_document_over_the_size_limit_is_not_analysed_and_said_and_others_are_served(vscode):
+    """Python would run it: an error on line 1 (it was a "skipped" warning, which a padded file
+    could hide behind)."""
     client = vscode
     line = "x = '" + "a" * 1000 + "'\n"
     text = SHELL + line * (MAX_FILE_BYTES // len(line) + 1)
@@ -83,5 +85,7 @@ async def test_a_document_over_the_size_limit_is_skipped_and_said_and_others_are
     assert codes(await diagnostics_for(client, small, 1, timeout=60)) == ["B404", "B602"]
     diagnostics = await diagnostics_for(client, big, 1, timeout=60)
     assert len(diagnostics) == 1
-    assert diagnostics[0].message.startswith("skipped: too large (")
-    assert diagnostics[0].message.endswith(f"> {MAX_FILE_BYTES // 1024} KiB)")
+    assert diagnostics[0].message.startswith("not analysed: over 8 MiB (")
+    assert diagnostics[0].message.endswith(f"; limit {MAX_FILE_BYTES // 1024} KiB)")
+    assert diagnostics[0].severity == types.DiagnosticSeverity.Error
+    assert diagnostics[0].range.start == types.Position(0, 0)

@@ -14,7 +14,7 @@ def test_the_cli_reader_uses_the_shared_size_cap():
 def test_a_file_one_byte_over_the_cap_is_refused_with_the_reason(tmp_path):
     big = tmp_path / "big.py"
     big.write_bytes(b"#" * (limits.MAX_FILE_BYTES + 1))
-    with pytest.raises(files.UnreadableSource, match="too large"):
+    with pytest.raises(files.TooLarge, match=r"^over 8 MiB \(8193 KiB; limit 8192 KiB\)$"):
         files.read_source(big)
     at_cap = tmp_path / "at_cap.py"
     at_cap.write_bytes(b"#" * limits.MAX_FILE_BYTES)

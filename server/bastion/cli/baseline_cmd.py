@@ -77,8 +77,12 @@ class _Failed(Exception):
 
 def _analyse(args: argparse.Namespace) -> CheckResults:
     """The same analysis as `bastion check` (same engine, configuration and files)."""
+    from bastion.catalog.paths import missing_rules
     from bastion.scan import ScanItem, scan
 
+    problem = missing_rules()  # a baseline of no rule's findings would hide every one
+    if problem is not None:
+        raise _Failed(problem)
     results = CheckResults()
     items: list[ScanItem] = []
     for raw in args.paths:
@@ -102,6 +106,8 @@ def _analyse(args: argparse.Namespace) -> CheckResults:
             results.files.append(FileResult(outcome.item.shown, outcome.analysis))
     for path, message in results.errors:
         print(f"bastion: warning: {path}: {message}", file=sys.stderr)
+    for file, problem in results.not_analysed():  # its findings cannot be in the baseline
+        print(f"bastion: warning: {file.path}: {problem}", file=sys.stderr)
     return results
 
 

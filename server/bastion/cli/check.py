@@ -22,7 +22,7 @@ from bastion.filekinds import named_kind
 from bastion.files import UnreadableSource, iter_source_files, read_source
 from bastion.report.escape import escape_control
 from bastion.report.results import CheckResults, FileResult
-from bastion.scan import ROOT_NAME, ScanItem, default_jobs, scan
+from bastion.scan import ROOT_NAME, ScanItem, default_jobs, scan, unread
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_NOT_ANALYSED = 0, 1, 2, 3
 
@@ -79,10 +79,15 @@ def _jobs(value: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bastion.catalog.paths import missing_rules
     from bastion.cli.check_options import apply, overrides
     from bastion.cli.gate import Gate, GateError
     from bastion.engine.registry import create_engine
 
+    problem = missing_rules()  # a broken install: no rule ran, which must not pass as clean
+    if problem is not None:
+        print(f"bastion: error: {problem}", file=sys.stderr)
+        return EXIT_ERROR
     try:
         given = overrides(args)
     except ConfigError as exc:
@@ -150,7 +155,11 @@ def run(args: argparse.Namespace) -> int:
             try:
                 source = read_source(path, within)
             except UnreadableSource as exc:
-                results.errors.append((shown, f"skipped: {exc}"))
+                outcome = unread(ScanItem(str(path), shown, config, within), exc)
+                if outcome.analysis is None:
+                    results.errors.append((shown, outcome.error))
+                else:
+                    _add_file(results, shown, 0, outcome.analysis)
                 continue
             source = fixing.fix(engine, path, shown, config, source, results)
             analysis = engine.analyse(source.text, str(path), config)

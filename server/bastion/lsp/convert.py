@@ -200,9 +200,12 @@ def _file_uri(path: str) -> str:
 def skipped_diagnostic(message: str, version: int) -> types.Diagnostic:
     """The one diagnostic of a document that was skipped or whose analysis failed as a whole
     (the message says which, as `bastion check` does): at its start, never a clean result."""
+    # An error when it was not analysed (findings may be missing), a warning when skipped.
+    failed = message.startswith("not analysed")
     return types.Diagnostic(
-        range=types.Range(start=types.Position(0, 0), end=types.Position(0, 0)),
-        message=message, severity=types.DiagnosticSeverity.Warning, code="not-analysed",
+        range=types.Range(start=types.Position(0, 0), end=types.Position(0, 0)), message=message,
+        severity=types.DiagnosticSeverity.Error if failed else types.DiagnosticSeverity.Warning,
+        code="not-analysed",
         source=SOURCE, data={"notAnalysed": True, "version": version})
 
 

@@ -48,7 +48,7 @@ from bastion.engine.incremental import IncrementalSplitter, analyse_edit
 from bastion.engine.progressive import Progress
 from bastion.engine.units import Split
 from bastion.filekinds import discovered_kind, is_python
-from bastion.limits import MAX_FILE_BYTES
+from bastion.limits import MAX_FILE_BYTES, over_the_size_cap
 from bastion.lsp import pygls_compat as compat
 from bastion.lsp.convert import shown_findings, skipped_diagnostic, to_diagnostic
 from bastion.lsp.documents import Document
@@ -107,19 +107,21 @@ def _newer_syntax(lines: list[str], broken: tuple[tuple[int, int], ...]
                  for start, end, needed in newer_syntax_in(lines, broken))
 
 
-def not_analysable(doc: Document) -> str | None:
-    """Why a document is not analysed at all, as `bastion check` would skip the file."""
+def not_analysable(doc: Document, rules_missing: str | None = None) -> str | None:
+    """Why a document is not analysed at all, as `bastion check` says it of the file ("not
+    analysed" or "skipped"); `rules_missing`: the installation has no rule files."""
     text = doc.text
+    if rules_missing is not None:
+        return f"not analysed: {rules_missing}"
     if len(text) > MAX_FILE_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
-        size = len(text.encode("utf-8", "surrogatepass"))
-        return f"too large ({size // 1024} KiB > {MAX_FILE_BYTES // 1024} KiB)"
+        return f"not analysed: {over_the_size_cap(len(text.encode('utf-8', 'surrogatepass')))}"
     if "\x00" in text:
-        return BINARY
+        return f"skipped: {BINARY}"
     if doc.language_id not in ("python", "") and is_python(doc.path) \
             and discovered_kind(doc.path or "") is None:
         # The client says it is not Python, and its name is of no kind the engine reads: it
         # would be parsed as Python (an extension-less shell script in a `sh` buffer).
-        return f"not Python ({doc.language_id}) and not a file kind Bastion reads"
+        return f"skipped: not Python ({doc.language_id}) and not a file kind Bastion reads"
     return None
 
 
@@ -224,10 +226,10 @@ class Scheduler:
                 if session.documents.get(uri) is not doc:
                     continue  # closed or opened again while its settings were read
                 version, generation = doc.version, session.settings.generation
-                reason = not_analysable(doc)
+                reason = not_analysable(doc, server.rules_missing)
                 if reason is not None:
                     doc.take_changes()
-                    self._store(uri, doc, generation, config, None, f"skipped: {reason}")
+                    self._store(uri, doc, generation, config, None, reason)
                     continue
                 progress = self._progress(uri, doc, config, generation)
                 snapshot = Snapshot(doc.opened, doc.text, list(doc.lines), doc.path or uri, config,

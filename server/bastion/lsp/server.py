@@ -34,9 +34,11 @@ class BastionServer(LanguageServer):
     """The server and the services it owns, built here and shut down with it: the analysis
     scheduler, the fix service (per-document state forgotten at didClose), the workspace scan,
     the workspace summaries (lsp/summaries.py) and the open templates' texts (lsp/templates.py).
-    `pending_messages`: settings problems found at `initialize`, shown once `initialized`."""
+    `pending_messages`: settings problems found at `initialize`, shown once `initialized`.
+    `rules_missing`: what a broken install lacks of the rule files (catalog/paths.py), found
+    once: then no document is analysed, each says why, and the workspace is not scanned."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, rules_missing: str | None = None) -> None:
         super().__init__("bastion", __version__, protocol_cls=BastionProtocol, max_workers=2)
         self.engine = engine
         self.session = Session()
@@ -45,6 +47,7 @@ class BastionServer(LanguageServer):
         self.workspace_scan = WorkspaceScan(self)
         self.summaries = SummaryService(self)
         self.templates = OpenTemplates(engine)
+        self.rules_missing = rules_missing
         self.pending_messages: list[Message] = []
         self._services_down = False
 
@@ -152,6 +155,7 @@ class BastionServer(LanguageServer):
 
 
 def create_server(engine: Engine | None = None) -> BastionServer:
+    from bastion.catalog.paths import missing_rules
     from bastion.engine.registry import create_engine
     from bastion.lsp.features import (
         code_actions,
@@ -165,7 +169,7 @@ def create_server(engine: Engine | None = None) -> BastionServer:
         workspace_folders,
     )
 
-    server = BastionServer(engine or create_engine(disk_cache=True))
+    server = BastionServer(engine or create_engine(disk_cache=True), missing_rules())
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls, *args) -> None:

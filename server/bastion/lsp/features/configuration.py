@@ -9,7 +9,7 @@ from lsprotocol import types
 
 from bastion.lsp.documents import uri_to_path
 from bastion.lsp.session import ClientFacts
-from bastion.lsp.settings import ROOT_NAME
+from bastion.lsp.settings import ROOT_NAME, Message
 from bastion.lsp.templates import files_changed
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,8 @@ def register(server) -> None:
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls, params: types.InitializedParams) -> None:
+        if ls.rules_missing is not None:  # each document also says it was not analysed
+            ls.show_messages([Message("error", ls.rules_missing)])
         ls.show_messages(ls.pending_messages)
         ls.pending_messages = []
         await pull_client_settings(ls)

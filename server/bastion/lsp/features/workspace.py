@@ -39,6 +39,7 @@ from bastion.lsp.features.workspace_refresh import (
     walk_folders,
 )
 from bastion.lsp.pygls_compat import forget_progress, progress_cancellation
+from bastion.lsp.settings import Message
 
 log = logging.getLogger(__name__)
 COMMAND = "bastion.scanWorkspace"
@@ -116,6 +117,11 @@ class WorkspaceScan:
                       progress: Callable[[Summary], None] | None = None,
                       paths: list[str] | None = None) -> Summary:
         """Bring the results up to date: the whole workspace, or only `paths`."""
+        if self._server.rules_missing is not None:
+            # A broken install analyses nothing: the request fails (and the user is told), so
+            # that no file's empty result reads as clean.
+            self._server.show_messages([Message("error", self._server.rules_missing)])
+            raise RuntimeError(self._server.rules_missing)
         if self._lock is None:
             self._lock = asyncio.Lock()
         stop = lambda: should_stop() or self._shutting_down()  # noqa: E731

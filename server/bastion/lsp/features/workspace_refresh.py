@@ -27,10 +27,10 @@ from bastion.config import Config
 from bastion.digests import blake2b
 from bastion.engine.engine import Analysis, apply_config
 from bastion.files import UnreadableSource, iter_source_files, read_source
-from bastion.lsp.convert import skipped_diagnostic, to_diagnostic
+from bastion.lsp.convert import not_analysed_diagnostic, skipped_diagnostic, to_diagnostic
 from bastion.lsp.documents import Document
 from bastion.lsp.settings import ROOT_NAME
-from bastion.scan import PARALLEL_MIN_FILES, ScanItem, analyse_item, default_jobs, set_roots
+from bastion.scan import PARALLEL_MIN_FILES, ScanItem, analyse_item, default_jobs, set_roots, unread
 
 log = logging.getLogger(__name__)
 REPORT_INTERVAL_S = 0.1
@@ -142,8 +142,9 @@ def _result(target: Target, stat, text: str, analysis: Analysis | None, generati
         diagnostics = (skipped_diagnostic(error, 0),)
     elif analysis is not None:
         doc = Document.from_text(target.uri, 0, text)
-        diagnostics = tuple(to_diagnostic(f, doc, codec, target.config, None)
-                            for f in analysis.findings)
+        # What was not analysed is said, never left to read as clean (a file over the size cap).
+        diagnostics = (*(not_analysed_diagnostic(e, doc, codec, 0) for e in analysis.errors),
+                       *(to_diagnostic(f, doc, codec, target.config, None) for f in analysis.findings))
     return FileResult(target.uri, target.path, stat, _digest(text) if text else "", generation,
                       diagnostics, error, bool(text) and files.rescanned_by(text))
 
@@ -201,8 +202,9 @@ class RefreshWork:
         try:
             source = read_source(target.path, self.folders)
         except UnreadableSource as exc:
-            return _result(target, stat, "", None, self.generation, self.codec, self.engine.files,
-                           f"skipped: {exc}")
+            outcome = unread(ScanItem(target.path, target.path, target.config), exc)
+            return _result(target, stat, "", outcome.analysis, self.generation, self.codec,
+                           self.engine.files, outcome.error)
         stat = (source.mtime_ns, source.size)
         old = self.previous.get(target.key)
         if (old is not None and old.generation == self.generation and old.uri == target.uri
