@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from bastion import attrs_classes
 from bastion.analyzers.taint.domain import Value, join, ordered, params_only
 from bastion.analyzers.taint.results import HeldCall, Hit
-from bastion.analyzers.taint.signatures import packed, written_for
+from bastion.analyzers.taint.signatures import every, packed, written_for
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
@@ -109,17 +109,28 @@ def hold_store(ev: Evaluator, target: ast.Subscript, key: Value, value: Value) -
     while type(root) is ast.Attribute and len(attributes) < 2:
         attributes.append(root.attr)
         root = root.value
-    env = ev.env
-    if type(root) is not ast.Name or not env or root.id not in env or len(env[root.id].taint) != 1:
+    env, function = ev.env, ev.function
+    if type(root) is not ast.Name or not env or function is None or root.id not in env \
+            or len(env[root.id].taint) != 1:
         return
     origin = next(iter(env[root.id].taint))
-    if origin.kind != "param" or origin.key is not None or origin.label != f"parameter `{root.id}`" \
+    # The parameter is told by its number, as its origin was made (parameters.py), not by the
+    # text of a label another origin may spell the same way.
+    if origin.kind != "param" or origin.key is not None or origin.param != _number(function, root.id) \
             or not any(o.kind == "param" for o in (*key.deep_taint(), *value.deep_taint())):
         return  # not the parameter itself (`registry = self._registries.setdefault(name, {})`)
-    if ev.function is not None and any(p.arg == root.id for p in packed(ev.function.node.args)):
+    if any(p.arg == root.id for p in packed(function.node.args)):
         return  # `**options`: a dict made for the call, no caller's mapping
     ev.held.append(HeldCall(origin.param, ".".join([*reversed(attributes), STORE]), (key, value), (),
                             ev.step(target, f"stored in `{ast.unparse(target.value)}`")))
+
+
+def _number(function, name: str) -> int:
+    """The number summaries give the parameter `name` of `function` (none: -1, no origin's)."""
+    for index, param in enumerate(every(function.node.args)):
+        if param.arg == name:
+            return index - function.implicit_params if index >= function.implicit_params else -1
+    return -1
 
 
 def with_called_results(ev: Evaluator, node: ast.Call, summary: Summary, bound: dict[int, Value],
