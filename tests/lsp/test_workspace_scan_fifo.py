@@ -68,4 +68,4 @@ async def test_the_scan_says_a_file_over_the_size_cap_was_not_analysed(padded_ws
     assert codes(client.diagnostics[uri(client, "app.py")]) == ["B404", "B602"]
     (note,) = client.diagnostics[uri(client, "padded.py")]
     assert note.severity == types.DiagnosticSeverity.Error
-    assert note.message.startswith("not analysed: over 8 MiB (")
+    assert note.message.startswith("Bastion did not analyse this file: over 8 MiB (")
