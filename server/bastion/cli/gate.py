@@ -44,9 +44,11 @@ exit status:
      confidence >= --fail-on-confidence (findings in the baseline, and with --diff-base
      findings on unchanged lines, are not reported and never fail the run)
   2  usage, configuration, baseline or git error (bad option, invalid pyproject.toml,
-     unreadable baseline, not a git repository, unknown --diff-base ref)
-  3  a file was not (fully) analysed (an analyzer failed on it, or a statement nests deeper
-     than the limit): its findings may be missing; whatever --fail-on says, even never
+     unreadable baseline, not a git repository, unknown --diff-base ref), or a broken
+     install whose rule files are missing
+  3  a file was not (fully) analysed (an analyzer failed on it, a statement nests deeper
+     than the limit, or the file is over 8 MiB): its findings may be missing; whatever
+     --fail-on says, even never
 
 examples:
   bastion check --fail-on high                  fail on high severity only
