@@ -84,3 +84,48 @@ def test_a_before_version_is_judged_as_packaging_judges_it(tmp_path, version):
     models = load_models(tmp_path)
     assert [p.field for p in models.problems] == ([] if valid else ["sink[0].before"])
     assert models.versioned == ({"lxml"} if valid else set())
+
+
+# a good table of each section, to which one array of names is added
+GOOD_TABLES = {
+    "source": 'names = ["acme.read"]\nkind = "remote"\nlabel = "acme"\n',
+    "entry": 'label = "acme"\ndecorators = ["acme.route"]\n',
+    "sink": 'class = "sql"\ncalls = ["acme.run"]\n',
+    "sanitizer": 'calls = ["acme.clean"]\ncleans = ["sql"]\n',
+    "guard": 'calls = ["acme.check"]\ncleans = ["sql"]\n',
+    "propagator": 'calls = ["acme.wrap"]\n',
+    "form": 'bases = ["acme.Form"]\nclean_fields = ["acme.Field"]\n',
+    "callback": 'calls = ["acme.call"]\nfunction = { position = 0 }\n',
+    "program": 'names = ["acme"]\nvalued = ["-e"]\n',
+}
+
+
+def _sections_arrays():
+    from bastion.analyzers.taint.model_keys import ARRAYS
+
+    return [(section, key) for section, keys in ARRAYS.items() for key in sorted(keys)]
+
+
+@pytest.mark.parametrize("section, key", _sections_arrays())
+@pytest.mark.parametrize("value", ['"acme.x"', '["acme.x", 3]', '["  "]', "0", "false", "{}", "[[]]"])
+def test_each_array_of_names_a_section_checks_once_rejects_a_bad_value(tmp_path, section, key, value):
+    """The arrays of names are checked as the table's keys are (model_fields.FieldReader.keys):
+    each of every section's, given anything but an array of non-empty strings, is reported once
+    and the file adds nothing."""
+    table = "".join(line + "\n" for line in GOOD_TABLES[section].splitlines()
+                    if not line.startswith(f"{key} ="))
+    (tmp_path / "m.toml").write_text(SOURCE + GOOD_SINK.format(name="acme.sink")
+                                     + f"[[{section}]]\n{table}{key} = {value}\n")
+    found = validate_models(tmp_path)
+    index = 1 if section in ("source", "sink") else 0
+    assert [p.field for p in found if p.message == "expected an array of non-empty strings"] == [
+        f"{section}[{index}].{key}"]
+    assert all(p.file == "m.toml" for p in found[:-1])
+    assert found[-1].message == "no sources or no sinks"
+
+
+@pytest.mark.parametrize("section", sorted(GOOD_TABLES))
+def test_a_good_table_of_each_section_adds_its_file(tmp_path, section):
+    (tmp_path / "m.toml").write_text(SOURCE + GOOD_SINK.format(name="acme.sink")
+                                     + f"[[{section}]]\n{GOOD_TABLES[section]}")
+    assert validate_models(tmp_path) == []

@@ -19,6 +19,7 @@ from bastion.analyzers.taint.domain import SINK_CLASSES
 from bastion.analyzers.taint.entry_models import EntryModel
 from bastion.analyzers.taint.model_fields import FieldReader
 from bastion.analyzers.taint.model_keys import (
+    ARRAYS,
     GUARD_MODELS,
     KEYS,
     PARAM_RULES,
@@ -92,7 +93,7 @@ def _add_file(models: Models, table: dict, file: str) -> list[ModelProblem]:
             continue
         for index, item in enumerate(items):
             check = _Checker(file, f"{section}[{index}]", item, problems)
-            check.keys(KEYS[section])
+            check.keys(KEYS[section], ARRAYS[section])
             getattr(check, section)(models)
     return problems
 
@@ -104,7 +105,7 @@ class _Checker(FieldReader):
     # ---- sections ----
 
     def source(self, models: Models) -> None:
-        names = self.strings("names", required=True)
+        names = self.strings("names")
         kind = self.text("kind", SOURCE_KINDS)
         label = self.text("label")
         confidence = self.text("confidence", ("low", "medium", "high"), required=False)
@@ -117,15 +118,16 @@ class _Checker(FieldReader):
 
     def entry(self, models: Models) -> None:
         label = self.text("label")
-        decorators, function_names = self.strings("decorators"), self.strings("function_names")
-        class_bases, methods = self.strings("class_bases"), self.strings("methods")
+        get = self.names.get
+        decorators, function_names = get("decorators", ()), get("function_names", ())
+        class_bases, methods = get("class_bases", ()), get("methods", ())
         if any("*" in m[:-1] for m in methods):
             self.error("methods", "a `*` may only end a method's name (a prefix: `resolve_*`)")
         prefixes = tuple(m[:-1] for m in methods if m.endswith("*"))
-        class_decorators, registrars = self.strings("class_decorators"), self.strings("registrars")
-        signature = tuple(frozenset(names.split("|")) for names in self.strings("signature"))
-        markers = self.strings("parameter_markers")
-        factory_params = self.strings("factory_params")
+        class_decorators, registrars = get("class_decorators", ()), get("registrars", ())
+        signature = tuple(frozenset(names.split("|")) for names in get("signature", ()))
+        markers = get("parameter_markers", ())
+        factory_params = get("factory_params", ())
         if not (decorators or function_names or class_bases or class_decorators or registrars
                 or signature or markers or self.item.get("first_param") or factory_params):
             self.error("decorators", "an entry needs decorators, registrars, function_names, "
@@ -135,11 +137,11 @@ class _Checker(FieldReader):
             self.error("factory_params", "factory_params needs imported")
         if class_decorators and not methods:
             self.error("class_decorators", "class_decorators needs methods")
-        if self.strings("class_routes") and not class_bases:
+        if get("class_routes", ()) and not class_bases:
             self.error("class_routes", "class_routes needs class_bases")
         params = self.item.get("params", "all")
         if isinstance(params, list):
-            params = tuple(self.strings("params"))
+            params = tuple(self._array("params", params))
         elif params not in PARAM_RULES:
             self.error("params", f"expected {', '.join(PARAM_RULES)} or an array of names")
         return_sink = self.text("return_sink", SINK_CLASSES | {PROXY_RESPONSE}, required=False)
@@ -147,14 +149,14 @@ class _Checker(FieldReader):
         request_kind = self.text("request_kind", required=False)
         if self.item.get("self_kind") is not None and not class_bases:
             self.error("self_kind", "self_kind needs class_bases")
-        setup = self.strings("setup_methods")
+        setup = get("setup_methods", ())
         if setup and (self.item.get("self_kind") is None or not set(setup) <= set(methods)):
             self.error("setup_methods", "setup_methods needs self_kind, each one of methods")
-        if self.strings("init_params") and not (class_bases and self.item.get("imported")):
+        if get("init_params", ()) and not (class_bases and self.item.get("imported")):
             self.error("init_params", "init_params needs class_bases and imported")
-        if self.strings("response_params") and self.item.get("response_kind") is None:
+        if get("response_params", ()) and self.item.get("response_kind") is None:
             self.error("response_params", "response_params needs response_kind")
-        callers = self.strings("handler_callers")
+        callers = get("handler_callers", ())
         if not set(callers) <= set(setup):
             self.error("handler_callers", "handler_callers needs setup_methods, each one of them")
         when = self.item.get("return_sink_when")
@@ -171,27 +173,27 @@ class _Checker(FieldReader):
             models.entries.append(EntryModel(
                 label, NameSet(decorators), frozenset(function_names), NameSet(class_bases),
                 frozenset(m for m in methods if not m.endswith("*")), params, request_kind,
-                NameSet(self.strings("request_annotations")),
-                NameSet(self.strings("not_when_default")), return_sink,
-                tuple(self.strings("imported")), kind, frozenset(self.strings("first_param")),
-                NameSet(self.strings("clean_annotations")), return_when,
-                NameSet(self.strings("validated_models")),
+                NameSet(get("request_annotations", ())),
+                NameSet(get("not_when_default", ())), return_sink,
+                tuple(get("imported", ())), kind, frozenset(get("first_param", ())),
+                NameSet(get("clean_annotations", ())), return_when,
+                NameSet(get("validated_models", ())),
                 self.text("self_kind", required=False), NameSet(class_decorators),
-                frozenset(self.strings("request_params")), NameSet(registrars), signature,
+                frozenset(get("request_params", ())), NameSet(registrars), signature,
                 NameSet(markers), prefixes, tuple(setup),
-                frozenset(callers), NameSet(self.strings("response_annotations")),
+                frozenset(callers), NameSet(get("response_annotations", ())),
                 self.text("second_kind", required=False),
-                frozenset(self.strings("init_params")), frozenset(self.strings("response_params")),
+                frozenset(get("init_params", ())), frozenset(get("response_params", ())),
                 self.text("response_kind", required=False), frozenset(factory_params),
-                class_routes=NameSet(self.strings("class_routes")),
-                return_sink_unless=NameSet(self.strings("return_sink_unless")),
+                class_routes=NameSet(get("class_routes", ())),
+                return_sink_unless=NameSet(get("return_sink_unless", ())),
                 param_kind=self.text("param_kind", required=False)))
 
     def sink(self, models: Models) -> None:
         sink_class = self.text("class", SINK_CLASSES)
         calls, methods = self.named()
-        subscripts = self.strings("subscript_of")
-        attributes = self.strings("attribute_of")
+        subscripts = self.names.get("subscript_of", ())
+        attributes = self.names.get("attribute_of", ())
         model = self.text("model", SINK_MODELS, required=False)
         if not (calls or methods or subscripts or attributes or model == "view_return"):
             self.error("calls", "a sink needs calls, methods, subscript_of or attribute_of")
@@ -212,13 +214,13 @@ class _Checker(FieldReader):
         if key is not None and (not isinstance(key, str) or not key or not subscripts):
             self.error("key", "expected a non-empty string, with subscript_of")
             key = None
-        receivers = frozenset(self.strings("receivers"))
+        receivers = frozenset(self.names.get("receivers", ()))
         if receivers and (calls or not methods):
             self.error("receivers", "only with methods")
         if sink_class:
-            sink = SinkModel(sink_class, self.indexes("args"), tuple(self.strings("keywords")),
+            sink = SinkModel(sink_class, self.indexes("args"), tuple(self.names.get("keywords", ())),
                              receiver is True, condition, model, prefix_only is True,
-                             untainted is True, key, before, tuple(self.strings("imported")),
+                             untainted is True, key, before, tuple(self.names.get("imported", ())),
                              module_too is True, from_receiver is True and untainted is True,
                              receivers, reads_file is True)
             models.sinks.add(calls, methods, sink)
@@ -237,7 +239,7 @@ class _Checker(FieldReader):
             self.error("kept", 'expected { keyword = "name", position = <int> }')
         models.sanitizers.add(calls, methods, CleanModel(
             self.classes("cleans"), self.indexes("args"), unless=self.keyword_condition("unless"),
-            not_through=tuple(self.strings("not_through")),
+            not_through=tuple(self.names.get("not_through", ())),
             kept=(kept["keyword"], kept["position"]) if isinstance(kept, dict) else None))
 
     def guard(self, models: Models) -> None:
@@ -254,19 +256,19 @@ class _Checker(FieldReader):
                                                      self.text("keyword", required=False)))
 
     def form(self, models: Models) -> None:
-        bases, data = self.strings("bases", required=True), self.strings("data")
+        bases, data = self.strings("bases"), self.names.get("data", ())
         patterns = self.item.get("pattern_fields", {})
         if not isinstance(patterns, dict) or not all(isinstance(p, str) for p in patterns.values()):
             self.error("pattern_fields", "expected a table: field class = the pattern it searches")
             patterns = {}
         models.forms.append(FormModel(NameSet(bases), frozenset(data),
-                                      NameSet(self.strings("clean_fields", required=True)),
-                                      frozenset(self.strings("constructors")),
-                                      NameSet(self.strings("file_fields")),
-                                      frozenset(self.strings("reads")),
-                                      NameSet(self.strings("choice_validators")),
+                                      NameSet(self.strings("clean_fields")),
+                                      frozenset(self.names.get("constructors", ())),
+                                      NameSet(self.names.get("file_fields", ())),
+                                      frozenset(self.names.get("reads", ())),
+                                      NameSet(self.names.get("choice_validators", ())),
                                       tuple(sorted(patterns.items())),
-                                      NameSet(self.strings("choice_fields"))))
+                                      NameSet(self.names.get("choice_fields", ()))))
 
     def propagator(self, models: Models) -> None:
         calls, methods = self.named()
@@ -277,10 +279,10 @@ class _Checker(FieldReader):
             if not isinstance(flag, bool):
                 self.error(key, "expected true or false")
         models.propagators.add(calls, methods, PropagatorModel(
-            decodes is True, self.indexes("args"), tuple(self.strings("keywords")), reads_file is True))
+            decodes is True, self.indexes("args"), tuple(self.names.get("keywords", ())), reads_file is True))
 
     def program(self, models: Models) -> None:
-        names, valued = self.strings("names", required=True), self.strings("valued", required=True)
+        names, valued = self.strings("names"), self.strings("valued")
         if any(not option.startswith("-") or "=" in option for option in valued):
             self.error("valued", "expected options, each starting with - and without =")
         for name in names:

@@ -38,3 +38,23 @@ KEYS = {
                  "overridden"},
     "program": {"names", "valued"},
 }
+# The keys of each section holding an array of names: checked once each, when present
+# (model_fields.FieldReader.keys); an absent one is read in a dict look-up, not a Python call.
+ARRAYS = {
+    "source": frozenset({"names", "reaches", "cleans"}),
+    "entry": frozenset({"decorators", "function_names", "class_bases", "methods", "class_decorators",
+                        "registrars", "signature", "parameter_markers", "factory_params", "class_routes",
+                        "setup_methods", "init_params", "response_params", "handler_callers",
+                        "request_annotations", "not_when_default", "imported", "first_param",
+                        "clean_annotations", "validated_models", "request_params",
+                        "response_annotations", "return_sink_unless"}),
+    "sink": frozenset({"calls", "methods", "subscript_of", "attribute_of", "keywords", "imported",
+                       "receivers"}),
+    "sanitizer": frozenset({"calls", "methods", "cleans", "not_through"}),
+    "guard": frozenset({"calls", "methods", "cleans"}),
+    "propagator": frozenset({"calls", "methods", "keywords"}),
+    "form": frozenset({"bases", "data", "clean_fields", "constructors", "file_fields", "reads",
+                       "choice_validators", "choice_fields"}),
+    "callback": frozenset({"calls", "methods"}),
+    "program": frozenset({"names", "valued"}),
+}
