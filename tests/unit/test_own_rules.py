@@ -449,6 +449,19 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         # B509 reports the old name.
         "from pysnmp.hlapi import UsmUserData\nauth = UsmUserData('monitor')\n",
     ]),
+    "BST136": ([
+        "import hashlib\nalgo = 'sha1'\ndigest = hashlib.new(algo, data).hexdigest()\n",
+        "import hashlib as h\nclass Signer:\n    algorithm = 'MD5'\n    def sign(self, data):\n        return h.new(self.algorithm, data)\n",
+        "import hashlib\nALGOS = {'legacy': 'md5', 'modern': 'sha256'}\nd = hashlib.new(ALGOS['legacy'])\n",
+        "import hashlib\nwith open(p, 'rb') as f:\n    d = hashlib.file_digest(f, 'sha1')\n",
+    ], [
+        "import hashlib\nalgo = 'sha256'\ndigest = hashlib.new(algo, data).hexdigest()\n",
+        "import hashlib\nalgo = 'md5'\ndigest = hashlib.new(algo, data, usedforsecurity=False).hexdigest()\n",
+        "import hashlib\nalgo = 'md5' if 3 > 5 else 'sha256'\ndigest = hashlib.new(algo, data)\n",
+        "import hashlib\ndef make(name):\n    return hashlib.new(name)\n",
+        # B324 reports the name written in the call: not reported twice.
+        "import hashlib\ndigest = hashlib.new('md5', data)\n",
+    ]),
 }
 
 

@@ -89,14 +89,17 @@ class _Compiler:
         kinds = [k for k in KINDS if k in table]
         imported = imported + tuple(self.strings(table.get("imported", []), f"{where}.imported"))
         if kinds in (["calls"], ["methods"], ["calls", "methods"]):
-            self.unknown(table, where, (*CALL_CONDITIONS, "calls", "methods", "imported"))
+            self.unknown(table, where, (*CALL_CONDITIONS, "calls", "methods", "imported", "constants"))
             names = NameSet(self.strings(table.get("calls", []), f"{where}.calls"))
             methods = frozenset(self.strings(table.get("methods", []), f"{where}.methods"))
             if not names.exact and not names.globs and not methods:
                 self.error(where, "calls/methods: expected at least one name")
             conds = {k: v for k, v in table.items() if k in CALL_CONDITIONS}
+            constants = table.get("constants", False)
+            if not isinstance(constants, bool):
+                self.error(f"{where}.constants", "expected true or false")
             return CallPattern(names, methods, self.call_cond(conds, where) if conds else None,
-                               imported)
+                               imported, constants is True)
         if len(kinds) != 1:
             self.error(where, "a pattern has exactly one of assign, compare, decorators, "
                               "or calls/methods")
@@ -196,13 +199,17 @@ class _Compiler:
     def e_equals(self, value: object, at: str) -> Pred:
         if not isinstance(value, (bool, int, float, str)):
             self.error(at, "expected a boolean, number or string")
-        return lambda n, env: _is_constant(n, value)
+        return lambda n, env: _is_constant(_bound(n, env), value)
 
     def e_one_of(self, value: object, at: str) -> Pred:
         values = value if isinstance(value, list) else []
         if not values or not all(isinstance(v, (bool, int, float, str)) for v in values):
             self.error(at, "expected a non-empty array of booleans, numbers or strings")
-        return lambda n, env: any(_is_constant(n, v) for v in values)
+
+        def pred(n: ast.AST, env: Env) -> bool:
+            bound = _bound(n, env)
+            return any(_is_constant(bound, v) for v in values)
+        return pred
 
     def e_kind(self, value: object, at: str) -> Pred:
         if value not in EXPR_KINDS:
@@ -212,11 +219,11 @@ class _Compiler:
 
     def e_qualname(self, value: object, at: str) -> Pred:
         names = NameSet(self.strings(value, at))
-        return lambda n, env: env.qualname(n) in names
+        return lambda n, env: env.qualname(_bound(n, env)) in names
 
     def e_call_to(self, value: object, at: str) -> Pred:
         names = NameSet(self.strings(value, at))
-        return lambda n, env: isinstance(n, ast.Call) and env.qualname(n.func) in names
+        return lambda n, env: isinstance(r := _bound(n, env), ast.Call) and env.qualname(r.func) in names
 
     def e_contains_string(self, value: object, at: str) -> Pred:
         wanted = frozenset(s.casefold() for s in self.strings(value, at))
@@ -257,7 +264,7 @@ class _Compiler:
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             self.error(at, "expected a number")
             return _never
-        return lambda n, env: (number := int_value(n, env)) is not None and number < value
+        return lambda n, env: (number := int_value(_bound(n, env), env)) is not None and number < value
 
     # -- helpers --
 
@@ -319,6 +326,12 @@ def _all(preds: list[Pred]) -> Pred:
         return preds[0]
     parts = tuple(preds)
     return lambda n, env: all(p(n, env) for p in parts)
+
+
+def _bound(node: ast.AST, env: Env) -> ast.AST:
+    """`node`, or in a whole-file pass (`Env.bindings`) the constant expression it is bound to."""
+    bindings = env.bindings
+    return node if bindings is None else bindings.resolve(node)
 
 
 def _is_constant(node: ast.AST, value: object) -> bool:

@@ -22,7 +22,7 @@ _BOUND_BY_PACKAGE = frozenset({"os.path"})
 class Env:
     """What a unit's walk knows: import aliases and imported modules, updated as imports are met."""
 
-    __slots__ = ("aliases", "imports", "_modules", "_packages")
+    __slots__ = ("aliases", "imports", "_modules", "_packages", "bindings")
 
     def __init__(self, aliases: dict[str, str], imports: frozenset[str] | set[str]) -> None:
         self.aliases = aliases  # owned: imports in the unit update it
@@ -31,6 +31,9 @@ class Env:
         # each import and the packages above it (`imported`), made when first asked, forgotten
         # on an import
         self._packages: frozenset[str] | None = None
+        # the constant bindings a whole-file pass reads the value conditions through
+        # (constant_bindings.Bindings; its own to set), None in the statement-by-statement walk
+        self.bindings = None
 
     def names_module(self, name: str) -> bool:
         """Whether `name` is an imported module, or the package of one (`os` for `os.path`), or
@@ -148,11 +151,13 @@ class Pattern:
 
 
 class CallPattern(Pattern):
-    __slots__ = ("names", "methods", "cond")
+    __slots__ = ("names", "methods", "cond", "constants")
 
     def __init__(self, names: NameSet, methods: frozenset[str], cond: Pred | None,
-                 imported: tuple[str, ...]) -> None:
+                 imported: tuple[str, ...], constants: bool = False) -> None:
         self.names, self.methods, self.cond, self.imported = names, methods, cond, imported
+        # also matched with its arguments read through their constant bindings in the file
+        self.constants = constants
 
     def accepts(self, call: ast.Call, env: Env) -> bool:
         """The conditions, once the analyzer's index has matched the call's name or method."""

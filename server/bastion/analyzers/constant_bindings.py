@@ -1,0 +1,243 @@
+"""What a name, a class attribute or a constant subscript of a module stands for, when the module
+binds it once to a constant expression: `algo = "md5"` then `hashlib.new(algo)`, `mode =
+AES.MODE_ECB if 9 > 1 else AES.MODE_GCM`, `MODES["ecb"]`, `flags[0]`, `self.MODE` of a class
+body's `MODE = AES.MODE_ECB`. The `[match]` value conditions of a call pattern marked `constants`
+read its arguments through these bindings in TomlRulesAnalyzer's whole-file pass.
+
+A name is resolved only when its scope (a function, a class body, the module; the enclosing
+functions' and then the module's for a name a function does not bind) binds it exactly once, in
+live code, by a plain assignment: an `if` or a ternary whose test is a comparison of literals
+(`if 3 > 5:`) has one live branch. Any other binding (a parameter, a loop or `with` target,
+augmented assignment, unpacking, an import, `global`, `del`, `:=`, an item assigned) leaves the
+name unresolved, and so does an attribute some statement of the module assigns (`self.MODE =`).
+A `Bindings` is made for one file's pass and only read after; its `scope` is the pass's to move.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_COMPARISONS = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt,
+                ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge}
+_STEPS = 8  # bindings followed for one expression: `a = b`, `b = MODES["x"]`, ... end well before
+_UNKNOWN = object()
+
+
+class Bindings:
+    def __init__(self, tree: ast.Module) -> None:
+        # scope node -> name -> the values it is bound to (None: bound some other way too)
+        self._values: dict[ast.AST, dict[str, list[ast.expr] | None]] = {}
+        self._chains: dict[ast.AST, tuple[ast.AST, ...]] = {}  # scope -> scopes its names are read in
+        self._classes: dict[ast.AST, ast.ClassDef] = {}  # method -> its class, when it has a `self`
+        self._class_names: dict[str, ast.ClassDef] = {}  # a module-level class by its name
+        self._assigned_attributes: set[str] = set()
+        self._module = tree
+        self.scope: ast.AST = tree  # the scope of the expressions resolved next
+        self._scope(tree, (), tree.body)
+        for node in ast.walk(tree):
+            if type(node) is ast.NamedExpr and type(node.target) is ast.Name:
+                for names in self._values.values():
+                    names[node.target.id] = None
+
+    def resolve(self, node: ast.expr) -> ast.expr:
+        """The constant expression `node` stands for in `scope`; `node` itself when unknown."""
+        scope = self.scope
+        for _ in range(_STEPS):
+            kind = type(node)
+            if kind is ast.Name:
+                found = self._bound(node.id, scope)
+            elif kind is ast.IfExp:
+                truth = literal_truth(node.test)
+                found = None if truth is None else (node.body if truth else node.orelse, scope)
+            elif kind is ast.Subscript:
+                found = self._item(node, scope)
+            elif kind is ast.Attribute and type(node.value) is ast.Name:
+                found = self._class_attribute(node.value.id, node.attr, scope)
+            else:
+                return node
+            if found is None:
+                return node
+            node, scope = found
+        return node
+
+    # ---- reading ----
+
+    def _bound(self, name: str, scope: ast.AST) -> tuple[ast.expr, ast.AST] | None:
+        for outer in self._chains.get(scope, (scope,)):
+            names = self._values[outer]
+            if name in names:
+                values = names[name]
+                return (values[0], outer) if values is not None and len(values) == 1 else None
+        return None
+
+    def _item(self, node: ast.Subscript, scope: ast.AST) -> tuple[ast.expr, ast.AST] | None:
+        saved, self.scope = self.scope, scope
+        try:
+            container, key = self.resolve(node.value), self.resolve(node.slice)
+        finally:
+            self.scope = saved
+        if type(key) is not ast.Constant:
+            return None
+        if type(container) is ast.Dict:
+            for item_key, value in zip(container.keys, container.values, strict=True):
+                if item_key is None:
+                    return None  # a `**` spread may hold the key
+                if type(item_key) is ast.Constant and item_key.value == key.value \
+                        and type(item_key.value) is type(key.value):
+                    return value, scope
+            return None
+        if type(container) in (ast.List, ast.Tuple) and type(key.value) is int \
+                and not any(type(e) is ast.Starred for e in container.elts) \
+                and -len(container.elts) <= key.value < len(container.elts):
+            return container.elts[key.value], scope
+        return None
+
+    def _class_attribute(self, owner: str, attribute: str,
+                         scope: ast.AST) -> tuple[ast.expr, ast.AST] | None:
+        if attribute in self._assigned_attributes:
+            return None
+        method_class = self._classes.get(scope)
+        if method_class is not None and owner == _first_parameter(scope):
+            cls = method_class
+        else:
+            cls = self._class_names.get(owner)
+            if cls is None or self._bound(owner, scope) is not None:
+                return None
+        values = self._values[cls].get(attribute)
+        return (values[0], cls) if values is not None and len(values) == 1 else None
+
+    # ---- collecting ----
+
+    def _scope(self, scope: ast.AST, outer: tuple[ast.AST, ...], body: list[ast.stmt]) -> None:
+        self._values[scope] = {}
+        self._chains[scope] = (scope, *outer)
+        if isinstance(scope, _FUNCTIONS):
+            arguments = scope.args
+            for arg in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
+                        arguments.vararg, arguments.kwarg):
+                if arg is not None:
+                    self._values[scope][arg.arg] = None
+        self._statements(scope, body)
+
+    def _statements(self, scope: ast.AST, body: list[ast.stmt]) -> None:
+        for statement in body:
+            self._statement(scope, statement)
+
+    def _statement(self, scope: ast.AST, node: ast.stmt) -> None:
+        kind = type(node)
+        names = self._values[scope]
+        if kind is ast.Assign:
+            for target in node.targets:
+                self._target(names, target, node.value)
+        elif kind is ast.AnnAssign:
+            if node.value is not None:
+                self._target(names, node.target, node.value)
+        elif kind is ast.AugAssign:
+            self._target(names, node.target, None)
+        elif kind in (ast.For, ast.AsyncFor):
+            self._target(names, node.target, None)
+            self._statements(scope, node.body)
+            self._statements(scope, node.orelse)
+        elif kind in (ast.With, ast.AsyncWith):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    self._target(names, item.optional_vars, None)
+            self._statements(scope, node.body)
+        elif kind is ast.If:
+            truth = literal_truth(node.test)
+            if truth is not False:
+                self._statements(scope, node.body)
+            if truth is not True:
+                self._statements(scope, node.orelse)
+        elif kind is ast.While:
+            self._statements(scope, node.body)
+            self._statements(scope, node.orelse)
+        elif kind in (ast.Try, getattr(ast, "TryStar", ast.Try)):
+            for handler in node.handlers:
+                if handler.name:
+                    names[handler.name] = None
+                self._statements(scope, handler.body)
+            for part in (node.body, node.orelse, node.finalbody):
+                self._statements(scope, part)
+        elif kind is ast.Match:
+            for case in node.cases:
+                for sub in ast.walk(case.pattern):
+                    for name in (getattr(sub, "name", None), getattr(sub, "rest", None)):
+                        if isinstance(name, str):
+                            names[name] = None
+                self._statements(scope, case.body)
+        elif kind in _FUNCTIONS:
+            names[node.name] = None
+            outer = tuple(s for s in self._chains[scope] if type(s) is not ast.ClassDef)
+            if type(scope) is ast.ClassDef:
+                self._classes[node] = scope
+            self._scope(node, outer, node.body)
+        elif kind is ast.ClassDef:
+            names[node.name] = None
+            if scope is self._module:
+                self._class_names[node.name] = node
+            self._scope(node, tuple(s for s in self._chains[scope] if type(s) is not ast.ClassDef),
+                        node.body)
+        elif kind in (ast.Import, ast.ImportFrom):
+            for alias in node.names:
+                names[(alias.asname or alias.name).partition(".")[0]] = None
+        elif kind in (ast.Global, ast.Nonlocal):
+            for name in node.names:
+                names[name] = None
+                self._values[self._module][name] = None
+        elif kind is ast.Delete:
+            for target in node.targets:
+                self._target(names, target, None)
+
+    def _target(self, names: dict, target: ast.expr, value: ast.expr | None) -> None:
+        kind = type(target)
+        if kind is ast.Name:
+            if value is None or target.id in names and names[target.id] is None:
+                names[target.id] = None
+            else:
+                names.setdefault(target.id, []).append(value)
+        elif kind is ast.Attribute:
+            self._assigned_attributes.add(target.attr)
+        elif kind is ast.Subscript:
+            if type(target.value) is ast.Name:
+                names[target.value.id] = None  # an item changed: its constant is not the literal
+        elif kind in (ast.Tuple, ast.List):
+            for element in target.elts:
+                self._target(names, element, None)
+        elif kind is ast.Starred:
+            self._target(names, target.value, None)
+
+
+def _first_parameter(function: ast.AST) -> str | None:
+    arguments = function.args
+    first = (arguments.posonlyargs or arguments.args or [None])[0]
+    return None if first is None else first.arg
+
+
+def literal_truth(test: ast.expr) -> bool | None:
+    """The truth of a test made of literals (`3 > 5`, `not True`, `1 and 0`); None otherwise."""
+    value = _literal(test)
+    return None if value is _UNKNOWN else bool(value)
+
+
+def _literal(node: ast.expr) -> object:
+    kind = type(node)
+    if kind is ast.Constant:
+        return node.value
+    if kind is ast.UnaryOp and type(node.op) is ast.Not:
+        value = _literal(node.operand)
+        return _UNKNOWN if value is _UNKNOWN else not value
+    if kind is ast.BoolOp:
+        values = [_literal(v) for v in node.values]
+        if _UNKNOWN in values:
+            return _UNKNOWN
+        return all(values) if type(node.op) is ast.And else any(values)
+    if kind is ast.Compare and len(node.ops) == 1 and type(node.ops[0]) in _COMPARISONS:
+        left, right = _literal(node.left), _literal(node.comparators[0])
+        if _UNKNOWN in (left, right) or type(left) not in (int, float, str) \
+                or type(right) not in (int, float, str) or isinstance(left, str) != isinstance(right, str):
+            return _UNKNOWN
+        return _COMPARISONS[type(node.ops[0])](left, right)
+    return _UNKNOWN
