@@ -18,8 +18,6 @@ from pathlib import Path
 
 from bastion import attrs_classes
 from bastion.analyzers.base import UnitSource, node_lines
-from bastion.analyzers.constant_bindings import Bindings
-from bastion.analyzers.dead_branches import LITERAL_TEST, dead_regions, inside
 from bastion.analyzers.match_compile import compile_match, validate_match
 from bastion.analyzers.matchers import (
     AssignPattern,
@@ -31,10 +29,10 @@ from bastion.analyzers.matchers import (
     target_path,
 )
 from bastion.analyzers.rule_tables import folder_tables
+from bastion.analyzers.toml_file_checks import constant_calls, retractions
 from bastion.analyzers.versions import TOML_RULES_EVALUATOR, catalog_version, toml_files
 from bastion.digests import blake2b
 from bastion.model import Finding, Level, NotAnalysed
-from bastion.parsing import parse_code
 
 __all__ = ["OwnRule", "RuleError", "TomlRulesAnalyzer", "compile_rule", "validate_match"]
 
@@ -44,8 +42,6 @@ _RULE_ID = re.compile(r"^BST\d{3}$")
 _RULE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-_SCOPES = _DEFINITIONS
-_NEVER_RUN = "never run: in the branch a test of literals does not take"
 # Fields that never hold a node a rule looks at (contexts, operators, import aliases, names).
 _LEAF_FIELDS = frozenset({"ctx", "op", "ops", "names", "id", "attr", "arg", "name", "module",
                           "level", "kind", "type_comment", "conversion", "is_async", "simple"})
@@ -227,39 +223,7 @@ class TomlRulesAnalyzer:
         read through the module's constant bindings (the statements' walk reports the others)."""
         if self._constant_calls is None or self._constant_calls.search(text) is None:
             return []
-        if tree is None:
-            try:
-                tree = parse_code(text)
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                return []  # the statements are analysed one by one, and say what does not parse
-        bindings = Bindings(tree)
-        env = Env({}, set())
-        unit = UnitSource(tree, text.splitlines(), path, None)
-        found: dict[tuple[str, int], Finding] = {}
-        # (node, innermost function or class body, innermost enclosing statement)
-        stack: list[tuple[ast.AST, ast.AST, ast.AST | None]] = [(tree, tree, None)]
-        while stack:
-            node, scope, statement = stack.pop()
-            kind = type(node)
-            if kind is ast.Import or kind is ast.ImportFrom:
-                env.add_import(node)
-            elif kind is ast.Call:
-                for rule, pattern in self._candidates(node, env):
-                    if not pattern.constants or (rule.id, id(node)) in found \
-                            or pattern.accepts(node, env):
-                        continue
-                    bindings.scope = scope
-                    env.bindings = bindings
-                    try:
-                        if pattern.accepts(node, env):
-                            self._report(rule, node, statement, unit, found)
-                    finally:
-                        env.bindings = None
-            inner = node if kind in _SCOPES else scope
-            if isinstance(node, ast.stmt):
-                statement = node
-            stack.extend([(child, inner, statement) for child in reversed(list(ast.iter_child_nodes(node)))])
-        return list(found.values())
+        return constant_calls(self._candidates, self._report, text, path, tree)
 
     def left_out(self, text: str, path: str) -> tuple[NotAnalysed, ...]:
         return ()
@@ -269,17 +233,7 @@ class TomlRulesAnalyzer:
 
     def retract(self, text: str, path: str, findings: list[Finding]) -> dict[int, str]:
         """Bandit's findings in code a literal test never runs (dead_branches.py)."""
-        if LITERAL_TEST.search(text) is None:
-            return {}
-        judged = [i for i, f in enumerate(findings) if f.source == "bandit" and f.retracted is None]
-        if not judged:
-            return {}
-        try:
-            tree = parse_code(text)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return {}  # judged statement by statement, it stands
-        regions = dead_regions(tree, text.splitlines())
-        return {i: _NEVER_RUN for i in judged if inside(findings[i], regions)} if regions else {}
+        return retractions(text, findings)
 
     def forget(self) -> None:
         pass  # it keeps nothing per document
