@@ -200,3 +200,24 @@ def test_bandit_finding_in_a_dead_branch_is_retracted(rule_id):
     assert rule_id not in [f.rule_id for f in BOTH.analyse(dead, "case.py", Config()).findings]
     exact = BOTH.analyse(dead, "case.py", Config(bandit_exact=True)).findings
     assert rule_id in [f.rule_id for f in exact]  # bandit's parity: shown as bandit reports it
+
+
+YAML = "import yaml\n"
+LOADERS = {  # a module with `@@` where the loader goes
+    "local": YAML + "def read(text):\n    loader = yaml.@@\n    return yaml.load(text, Loader=loader)\n",
+    "constant": YAML + "YAML_LOADER = yaml.@@\ndef read(text):\n    return yaml.load(text, YAML_LOADER)\n",
+    "ternary": YAML + "def read(text):\n    loader = yaml.@@ if 5 > 3 else None\n"
+                      "    return yaml.load(text, Loader=loader)\n",
+    "dict": YAML + "LOADERS = {'chosen': yaml.@@}\ndef read(text):\n"
+                   "    return yaml.load(text, Loader=LOADERS['chosen'])\n",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(LOADERS))
+def test_bandit_yaml_load_with_a_loader_bound_to_a_safe_one_is_retracted(shape):
+    def b506(loader: str, config: Config) -> bool:
+        source = LOADERS[shape].replace("@@", loader)
+        return "B506" in [f.rule_id for f in BOTH.analyse(source, "case.py", config).findings]
+    assert b506("UnsafeLoader", Config())
+    assert not b506("SafeLoader", Config())
+    assert b506("SafeLoader", Config(bandit_exact=True))

@@ -12,8 +12,10 @@ from bastion.analyzers.constant_bindings import literal_truth
 from bastion.model import Finding
 from bastion.model.text import byte_to_char_col, line_at
 
-# A text holds a literal test only if it matches this (one search a keystroke decides the rest).
-LITERAL_TEST = re.compile(r"\bif\s+(?:not\s+)?(?:True|False|\d)")
+# A text holds a literal test only if it matches this: `if` and literals compared, then the `:`
+# of a statement or the `else` of a ternary (one search a keystroke decides whether to parse).
+LITERAL_TEST = re.compile(r"\bif\s+(?:not\s+)?(?:True|False|\d+(?:\.\d+)?"
+                          r"(?:\s*(?:[<>]=?|[=!]=)\s*\d+(?:\.\d+)?)?)\s*(?::|else\b)")
 Position = tuple[int, int]  # (0-based line, code-point column)
 
 
