@@ -135,6 +135,26 @@ def digest(data):
         algo = "sha256"
     return hashlib.new(algo, data).hexdigest()
 """, '5 > 3', '3 > 5'),
+    "hash_name_through_a_helper": ("BST136", """\
+import hashlib
+
+def make(name):
+    return hashlib.new(name)
+
+def digest(data):
+    h = make("@@")
+    h.update(data)
+    return h.hexdigest()
+""", "md5", "sha256"),
+    "cookie_flag_through_a_helper": ("BST105", FLASK + """
+def remember(resp, value, secure):
+    resp.set_cookie("remember_me", value, secure=secure, httponly=True)
+
+def login(sid):
+    resp = make_response("ok")
+    remember(resp, sid, @@)
+    return resp
+""", "False", "True"),
 }
 
 
@@ -156,6 +176,11 @@ def test_rule_reads_constant_bindings(name):
     FLASK + "def login(sid, secure=False):\n    make_response('').set_cookie('s', sid, secure=secure)\n",
     FLASK + "def login(sid, ok):\n    secure = False\n    if ok:\n        secure = True\n"
             "    make_response('').set_cookie('s', sid, secure=secure)\n",
+    # a helper called twice, or handed on: its parameter is not one known value
+    FLASK + "def remember(r, secure):\n    r.set_cookie('s', 'v', secure=secure)\n"
+            "remember(a, True)\nremember(b, flag)\n",
+    FLASK + "def remember(r, secure):\n    r.set_cookie('s', 'v', secure=secure)\n"
+            "remember(a, True)\nhooks = [remember]\n",
     FLASK + "def login(sid):\n    for secure in (True,):\n"
                 "        make_response('').set_cookie('s', sid, secure=secure)\n",
     FLASK + "class C:\n    secure = False\n    def on(self):\n        self.secure = True\n"

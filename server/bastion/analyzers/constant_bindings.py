@@ -10,6 +10,9 @@ live code, by a plain assignment: an `if` or a ternary whose test is a compariso
 (`if 3 > 5:`) has one live branch. Any other binding (a parameter, a loop or `with` target,
 augmented assignment, unpacking, an import, `global`, `del`, `:=`, an item assigned) leaves the
 name unresolved, and so does an attribute some statement of the module assigns (`self.MODE =`).
+A parameter of a module-level function defined once, undecorated, called once by its name and
+read nowhere else stands for what that call passes it (`make("md5")` then `hashlib.new(name)`
+in `make`), read in the caller's scope; its default when the call passes nothing.
 A `Bindings` is made for one file's pass and only read after; its `scope` is the pass's to move.
 """
 
@@ -23,6 +26,8 @@ _COMPARISONS = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt
                 ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge}
 _STEPS = 8  # bindings followed for one expression: `a = b`, `b = MODES["x"]`, ... end well before
 _UNKNOWN = object()
+_PARAMETER: list = []  # a parameter's entry among a scope's names (never appended to)
+_SCOPES = (*_FUNCTIONS, ast.ClassDef)
 
 
 class Bindings:
@@ -33,9 +38,12 @@ class Bindings:
         self._classes: dict[ast.AST, ast.ClassDef] = {}  # method -> its class, when it has a `self`
         self._class_names: dict[str, ast.ClassDef] = {}  # a module-level class by its name
         self._assigned_attributes: set[str] = set()
+        self._functions: dict[str, list[ast.AST]] = {}  # module-level undecorated functions by name
         self._module = tree
         self.scope: ast.AST = tree  # the scope of the expressions resolved next
         self._scope(tree, (), tree.body)
+        # (function, parameter) -> (the argument its one call passes, the caller's scope)
+        self._arguments = self._single_calls(tree)
         for node in ast.walk(tree):
             if type(node) is ast.NamedExpr and type(node.target) is ast.Name:
                 for names in self._values.values():
@@ -69,6 +77,8 @@ class Bindings:
             names = self._values[outer]
             if name in names:
                 values = names[name]
+                if values is _PARAMETER:
+                    return self._arguments.get((outer, name))
                 return (values[0], outer) if values is not None and len(values) == 1 else None
         return None
 
@@ -110,13 +120,44 @@ class Bindings:
 
     # ---- collecting ----
 
+    def _single_calls(self, tree: ast.Module) -> dict[tuple[ast.AST, str], tuple[ast.expr, ast.AST]]:
+        """What the one call of each module-level function defined once, called once by its
+        name and otherwise never read (handed on, stored) passes each parameter, with the
+        caller's scope (a default: the module's)."""
+        calls: dict[str, list[tuple[ast.Call, ast.AST]]] = {}
+        read: set[str] = set()
+        stack: list[tuple[ast.AST, ast.AST]] = [(tree, tree)]
+        while stack:
+            node, scope = stack.pop()
+            kind = type(node)
+            if kind is ast.Call and type(node.func) is ast.Name:
+                calls.setdefault(node.func.id, []).append((node, scope))
+                children = [*node.args, *node.keywords]
+            else:
+                if kind is ast.Name and type(node.ctx) is ast.Load:
+                    read.add(node.id)
+                children = ast.iter_child_nodes(node)
+            inner = node if kind in _SCOPES else scope
+            stack.extend([(child, inner) for child in children])
+        found = {}
+        for name, functions in self._functions.items():
+            sites = calls.get(name, ())
+            if len(functions) != 1 or len(sites) != 1 or name in read:
+                continue
+            function, (call, caller) = functions[0], sites[0]
+            defaults = {id(d) for d in (*function.args.defaults, *function.args.kw_defaults)}
+            for parameter, value in _passed(function, call).items():
+                found[(function, parameter)] = (value, self._module if id(value) in defaults else caller)
+        return found
+
     def _scope(self, scope: ast.AST, outer: tuple[ast.AST, ...], body: list[ast.stmt]) -> None:
         self._values[scope] = {}
         self._chains[scope] = (scope, *outer)
         if isinstance(scope, _FUNCTIONS):
             arguments = scope.args
-            for arg in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
-                        arguments.vararg, arguments.kwarg):
+            for arg in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
+                self._values[scope][arg.arg] = _PARAMETER
+            for arg in (arguments.vararg, arguments.kwarg):
                 if arg is not None:
                     self._values[scope][arg.arg] = None
         self._statements(scope, body)
@@ -170,6 +211,8 @@ class Bindings:
                 self._statements(scope, case.body)
         elif kind in _FUNCTIONS:
             names[node.name] = None
+            if scope is self._module and not node.decorator_list:
+                self._functions.setdefault(node.name, []).append(node)
             outer = tuple(s for s in self._chains[scope] if type(s) is not ast.ClassDef)
             if type(scope) is ast.ClassDef:
                 self._classes[node] = scope
@@ -194,7 +237,8 @@ class Bindings:
     def _target(self, names: dict, target: ast.expr, value: ast.expr | None) -> None:
         kind = type(target)
         if kind is ast.Name:
-            if value is None or target.id in names and names[target.id] is None:
+            current = names.get(target.id, ())
+            if value is None or current is None or current is _PARAMETER:
                 names[target.id] = None
             else:
                 names.setdefault(target.id, []).append(value)
@@ -208,6 +252,23 @@ class Bindings:
                 self._target(names, element, None)
         elif kind is ast.Starred:
             self._target(names, target.value, None)
+
+
+def _passed(function: ast.AST, call: ast.Call) -> dict[str, ast.expr]:
+    """Each parameter of `function` -> what `call` passes it, or its default; {} when a `*` or
+    `**` argument hides which."""
+    if any(type(a) is ast.Starred for a in call.args) or any(k.arg is None for k in call.keywords):
+        return {}
+    arguments = function.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    passed = {p.arg: d for p, d in zip(positional[len(positional) - len(arguments.defaults):],
+                                       arguments.defaults, strict=True)}
+    passed.update((p.arg, d) for p, d in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)
+                  if d is not None)
+    passed.update((p.arg, a) for p, a in zip(positional, call.args, strict=False))
+    named = {p.arg for p in (*arguments.args, *arguments.kwonlyargs)}
+    passed.update((k.arg, k.value) for k in call.keywords if k.arg in named)
+    return passed
 
 
 def _first_parameter(function: ast.AST) -> str | None:
