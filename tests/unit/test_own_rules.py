@@ -462,6 +462,14 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         # B324 reports the name written in the call: not reported twice.
         "import hashlib\ndigest = hashlib.new('md5', data)\n",
     ]),
+    "BST137": ([
+        "import xml.sax\nfrom xml.sax import handler as h\np = xml.sax.make_parser()\np.setFeature(h.feature_external_ges, True)\n",
+        "import xml.sax\np = xml.sax.make_parser()\np.setFeature('http://xml.org/sax/features/external-parameter-entities', 1)\n",
+        "import xml.sax\nfrom xml.sax.handler import feature_external_ges\nON = True\np = xml.sax.make_parser()\np.setFeature(feature_external_ges, ON)\n",
+    ], [
+        "import xml.sax\nfrom xml.sax.handler import feature_external_ges\np = xml.sax.make_parser()\np.setFeature(feature_external_ges, False)\n",
+        "import xml.sax\nfrom xml.sax.handler import feature_namespaces\np = xml.sax.make_parser()\np.setFeature(feature_namespaces, True)\n",
+    ]),
 }
 
 
