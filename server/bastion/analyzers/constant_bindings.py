@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import operator
+import re
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _COMPARISONS = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt,
@@ -31,63 +32,66 @@ _SCOPES = (*_FUNCTIONS, ast.ClassDef)
 
 
 class Bindings:
-    def __init__(self, tree: ast.Module) -> None:
+    """Read lazily: a scope's names are collected the first time a name is looked up in it."""
+
+    def __init__(self, tree: ast.Module, text: str) -> None:
+        self._text = text
         # scope node -> name -> the values it is bound to (None: bound some other way too)
         self._values: dict[ast.AST, dict[str, list[ast.expr] | None]] = {}
-        self._chains: dict[ast.AST, tuple[ast.AST, ...]] = {}  # scope -> scopes its names are read in
-        self._classes: dict[ast.AST, ast.ClassDef] = {}  # method -> its class, when it has a `self`
         self._class_names: dict[str, ast.ClassDef] = {}  # a module-level class by its name
-        self._assigned_attributes: set[str] = set()
         self._functions: dict[str, list[ast.AST]] = {}  # module-level undecorated functions by name
+        self._assigned: dict[str, bool] = {}  # attribute name -> whether some statement assigns it
         self._module = tree
-        self.scope: ast.AST = tree  # the scope of the expressions resolved next
-        self._scope(tree, (), tree.body)
-        # (function, parameter) -> (the argument its one call passes, the caller's scope)
-        self._arguments = self._single_calls(tree)
-        for node in ast.walk(tree):
-            if type(node) is ast.NamedExpr and type(node.target) is ast.Name:
-                for names in self._values.values():
-                    names[node.target.id] = None
+        # the scopes around the expressions resolved next, innermost first, class bodies included
+        self.chain: tuple[ast.AST, ...] = (tree,)
+        # (function, parameter) -> (what its one call passes, the caller's chain); made when needed
+        self._arguments: dict | None = None
+        self._walrus = frozenset(
+            n.target.id for n in ast.walk(tree) if type(n) is ast.NamedExpr and type(n.target) is ast.Name
+        ) if ":=" in text else frozenset()
 
     def resolve(self, node: ast.expr) -> ast.expr:
-        """The constant expression `node` stands for in `scope`; `node` itself when unknown."""
-        scope = self.scope
+        """The constant expression `node` stands for in `chain`; `node` itself when unknown."""
+        chain = self.chain
         for _ in range(_STEPS):
             kind = type(node)
             if kind is ast.Name:
-                found = self._bound(node.id, scope)
+                found = self._bound(node.id, chain)
             elif kind is ast.IfExp:
                 truth = literal_truth(node.test)
-                found = None if truth is None else (node.body if truth else node.orelse, scope)
+                found = None if truth is None else (node.body if truth else node.orelse, chain)
             elif kind is ast.Subscript:
-                found = self._item(node, scope)
+                found = self._item(node, chain)
             elif kind is ast.Attribute and type(node.value) is ast.Name:
-                found = self._class_attribute(node.value.id, node.attr, scope)
+                found = self._class_attribute(node.value.id, node.attr, chain)
             else:
                 return node
             if found is None:
                 return node
-            node, scope = found
+            node, chain = found
         return node
 
     # ---- reading ----
 
-    def _bound(self, name: str, scope: ast.AST) -> tuple[ast.expr, ast.AST] | None:
-        for outer in self._chains.get(scope, (scope,)):
-            names = self._values[outer]
+    def _bound(self, name: str, chain: tuple[ast.AST, ...]) -> tuple[ast.expr, tuple] | None:
+        # a function's body does not see the class body it is in
+        for index, outer in enumerate(chain):
+            if index and type(outer) is ast.ClassDef:
+                continue
+            names = self._names(outer)
             if name in names:
                 values = names[name]
                 if values is _PARAMETER:
-                    return self._arguments.get((outer, name))
-                return (values[0], outer) if values is not None and len(values) == 1 else None
+                    return self._passed_to(outer, name)
+                return (values[0], chain[index:]) if values is not None and len(values) == 1 else None
         return None
 
-    def _item(self, node: ast.Subscript, scope: ast.AST) -> tuple[ast.expr, ast.AST] | None:
-        saved, self.scope = self.scope, scope
+    def _item(self, node: ast.Subscript, chain: tuple) -> tuple[ast.expr, tuple] | None:
+        saved, self.chain = self.chain, chain
         try:
             container, key = self.resolve(node.value), self.resolve(node.slice)
         finally:
-            self.scope = saved
+            self.chain = saved
         if type(key) is not ast.Constant:
             return None
         if type(container) is ast.Dict:
@@ -96,71 +100,88 @@ class Bindings:
                     return None  # a `**` spread may hold the key
                 if type(item_key) is ast.Constant and item_key.value == key.value \
                         and type(item_key.value) is type(key.value):
-                    return value, scope
+                    return value, chain
             return None
         if type(container) in (ast.List, ast.Tuple) and type(key.value) is int \
                 and not any(type(e) is ast.Starred for e in container.elts) \
                 and -len(container.elts) <= key.value < len(container.elts):
-            return container.elts[key.value], scope
+            return container.elts[key.value], chain
         return None
 
-    def _class_attribute(self, owner: str, attribute: str,
-                         scope: ast.AST) -> tuple[ast.expr, ast.AST] | None:
-        if attribute in self._assigned_attributes:
+    def _class_attribute(self, owner: str, attribute: str, chain: tuple) -> tuple[ast.expr, tuple] | None:
+        assigned = self._assigned.get(attribute)
+        if assigned is None:  # `x.MODE = ...`, `x.MODE += ...` anywhere in the text
+            assigned = self._assigned[attribute] = re.search(
+                rf"\.{re.escape(attribute)}\s*(?:[-+*/%&|^@]|//|>>|<<|\*\*)?=(?!=)", self._text) is not None
+        if assigned:
             return None
-        method_class = self._classes.get(scope)
-        if method_class is not None and owner == _first_parameter(scope):
-            cls = method_class
+        function = chain[0]
+        if len(chain) > 1 and type(chain[1]) is ast.ClassDef and isinstance(function, _FUNCTIONS) \
+                and owner == _first_parameter(function):
+            cls, outer = chain[1], chain[1:]
         else:
+            self._names(self._module)
             cls = self._class_names.get(owner)
-            if cls is None or self._bound(owner, scope) is not None:
+            if cls is None or self._bound(owner, chain) is not None:
                 return None
-        values = self._values[cls].get(attribute)
-        return (values[0], cls) if values is not None and len(values) == 1 else None
+            outer = (cls, self._module)
+        values = self._names(cls).get(attribute)
+        return (values[0], outer) if values is not None and len(values) == 1 else None
+
+    def _passed_to(self, function: ast.AST, parameter: str) -> tuple[ast.expr, tuple] | None:
+        if self._arguments is None:
+            self._arguments = self._single_calls()
+        return self._arguments.get((function, parameter))
 
     # ---- collecting ----
 
-    def _single_calls(self, tree: ast.Module) -> dict[tuple[ast.AST, str], tuple[ast.expr, ast.AST]]:
+    def _single_calls(self) -> dict[tuple[ast.AST, str], tuple[ast.expr, tuple]]:
         """What the one call of each module-level function defined once, called once by its
         name and otherwise never read (handed on, stored) passes each parameter, with the
-        caller's scope (a default: the module's)."""
-        calls: dict[str, list[tuple[ast.Call, ast.AST]]] = {}
-        read: set[str] = set()
-        stack: list[tuple[ast.AST, ast.AST]] = [(tree, tree)]
+        caller's chain (a default: the module's)."""
+        self._names(self._module)
+        wanted = {name for name, functions in self._functions.items() if len(functions) == 1
+                  and len(re.findall(rf"\b{re.escape(name)}\b", self._text)) == 2}  # its def, its call
+        if not wanted:
+            return {}
+        calls: dict[str, list[tuple[ast.Call, tuple]]] = {}
+        stack: list[tuple[ast.AST, tuple]] = [(self._module, (self._module,))]
         while stack:
-            node, scope = stack.pop()
+            node, chain = stack.pop()
             kind = type(node)
-            if kind is ast.Call and type(node.func) is ast.Name:
-                calls.setdefault(node.func.id, []).append((node, scope))
-                children = [*node.args, *node.keywords]
-            else:
-                if kind is ast.Name and type(node.ctx) is ast.Load:
-                    read.add(node.id)
-                children = ast.iter_child_nodes(node)
-            inner = node if kind in _SCOPES else scope
-            stack.extend([(child, inner) for child in children])
+            if kind is ast.Call and type(node.func) is ast.Name and node.func.id in wanted:
+                calls.setdefault(node.func.id, []).append((node, chain))
+            inner = (node, *chain) if kind in _SCOPES else chain
+            stack.extend([(child, inner) for child in ast.iter_child_nodes(node)])
         found = {}
-        for name, functions in self._functions.items():
-            sites = calls.get(name, ())
-            if len(functions) != 1 or len(sites) != 1 or name in read:
+        for name, sites in calls.items():
+            if len(sites) != 1:
                 continue
-            function, (call, caller) = functions[0], sites[0]
+            function, (call, caller) = self._functions[name][0], sites[0]
             defaults = {id(d) for d in (*function.args.defaults, *function.args.kw_defaults)}
             for parameter, value in _passed(function, call).items():
-                found[(function, parameter)] = (value, self._module if id(value) in defaults else caller)
+                found[(function, parameter)] = (value, (self._module,) if id(value) in defaults else caller)
         return found
 
-    def _scope(self, scope: ast.AST, outer: tuple[ast.AST, ...], body: list[ast.stmt]) -> None:
-        self._values[scope] = {}
-        self._chains[scope] = (scope, *outer)
+    def _names(self, scope: ast.AST) -> dict[str, list[ast.expr] | None]:
+        names = self._values.get(scope)
+        if names is not None:
+            return names
+        names = self._values[scope] = {}
         if isinstance(scope, _FUNCTIONS):
             arguments = scope.args
             for arg in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
-                self._values[scope][arg.arg] = _PARAMETER
+                names[arg.arg] = _PARAMETER
             for arg in (arguments.vararg, arguments.kwarg):
                 if arg is not None:
-                    self._values[scope][arg.arg] = None
-        self._statements(scope, body)
+                    names[arg.arg] = None
+        self._statements(scope, scope.body)
+        for name in self._walrus:
+            names[name] = None
+        if scope is self._module:  # `global NAME` in a function may bind it again
+            for declared in re.findall(r"\bglobal\s+(\w+(?:\s*,\s*\w+)*)", self._text):
+                names.update(dict.fromkeys(re.split(r"\s*,\s*", declared)))
+        return names
 
     def _statements(self, scope: ast.AST, body: list[ast.stmt]) -> None:
         for statement in body:
@@ -168,7 +189,7 @@ class Bindings:
 
     def _statement(self, scope: ast.AST, node: ast.stmt) -> None:
         kind = type(node)
-        names = self._values[scope]
+        names = self._values[scope]  # being collected: _names made it
         if kind is ast.Assign:
             for target in node.targets:
                 self._target(names, target, node.value)
@@ -209,27 +230,20 @@ class Bindings:
                         if isinstance(name, str):
                             names[name] = None
                 self._statements(scope, case.body)
-        elif kind in _FUNCTIONS:
+        elif kind in _FUNCTIONS:  # its body is a scope of its own, collected when read
             names[node.name] = None
             if scope is self._module and not node.decorator_list:
                 self._functions.setdefault(node.name, []).append(node)
-            outer = tuple(s for s in self._chains[scope] if type(s) is not ast.ClassDef)
-            if type(scope) is ast.ClassDef:
-                self._classes[node] = scope
-            self._scope(node, outer, node.body)
         elif kind is ast.ClassDef:
             names[node.name] = None
             if scope is self._module:
                 self._class_names[node.name] = node
-            self._scope(node, tuple(s for s in self._chains[scope] if type(s) is not ast.ClassDef),
-                        node.body)
         elif kind in (ast.Import, ast.ImportFrom):
             for alias in node.names:
                 names[(alias.asname or alias.name).partition(".")[0]] = None
         elif kind in (ast.Global, ast.Nonlocal):
             for name in node.names:
                 names[name] = None
-                self._values[self._module][name] = None
         elif kind is ast.Delete:
             for target in node.targets:
                 self._target(names, target, None)
@@ -242,8 +256,6 @@ class Bindings:
                 names[target.id] = None
             else:
                 names.setdefault(target.id, []).append(value)
-        elif kind is ast.Attribute:
-            self._assigned_attributes.add(target.attr)
         elif kind is ast.Subscript:
             if type(target.value) is ast.Name:
                 names[target.value.id] = None  # an item changed: its constant is not the literal

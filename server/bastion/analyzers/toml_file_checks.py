@@ -8,6 +8,8 @@ Functions of the text and of the analyzer's index; they keep nothing.
 from __future__ import annotations
 
 import ast
+import bisect
+import re
 from collections.abc import Callable
 
 from bastion.analyzers.base import UnitSource
@@ -19,49 +21,74 @@ from bastion.model.text import byte_to_char_col, line_at
 from bastion.parsing import parse_code
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+# the arguments constant bindings can stand for (constant_bindings.Bindings.resolve)
+_RESOLVABLE = frozenset({ast.Name, ast.Attribute, ast.Subscript, ast.IfExp})
 _NEVER_RUN = "never run: in the branch a test of literals does not take"
 _SAFE_LOADER = "the loader it is given is bound to one of PyYAML's safe loaders"
 _SAFE_YAML_LOADERS = frozenset({"yaml.SafeLoader", "yaml.CSafeLoader", "yaml.BaseLoader",
                                 "yaml.CBaseLoader"})
 
 
-def constant_calls(candidates: Callable, report: Callable, text: str, path: str,
+def constant_calls(candidates: Callable, report: Callable, calls: re.Pattern, text: str, path: str,
                    tree: ast.Module | None) -> list[Finding]:
     """`candidates(call, env)`: the analyzer's call patterns indexed under the call's names;
-    `report(rule, node, statement, unit, found)` records a finding in `found`."""
+    `report(rule, node, statement, unit, found)` records a finding in `found`; `calls`: their
+    names before a `(`. Only the statements holding one of those are walked."""
+    lines = sorted({text.count("\n", 0, match.start()) + 1 for match in calls.finditer(text)})
+    if not lines:
+        return []
     if tree is None:
         try:
             tree = parse_code(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return []  # the statements are analysed one by one, and say what does not parse
-    bindings = Bindings(tree)
+    bindings = None  # made for the first call that needs it: most calls match as written or not at all
     env = Env({}, set())
+    for statement in tree.body:  # the module's imports, wherever the calls are
+        if type(statement) is ast.Import or type(statement) is ast.ImportFrom:
+            env.add_import(statement)
     unit = UnitSource(tree, text.splitlines(), path, None)
     found: dict[tuple[str, int], Finding] = {}
-    # (node, innermost function or class body, innermost enclosing statement)
-    stack: list[tuple[ast.AST, ast.AST, ast.AST | None]] = [(tree, tree, None)]
+    for call, chain, statement in _calls_on(tree, lines, env):
+        if not (any(type(a) in _RESOLVABLE for a in call.args)
+                or any(type(k.value) in _RESOLVABLE for k in call.keywords)):
+            continue  # every argument is written out: the statements' walk judged the call
+        for rule, pattern in candidates(call, env):
+            if not pattern.constants or (rule.id, id(call)) in found or pattern.accepts(call, env):
+                continue
+            if bindings is None:
+                bindings = Bindings(tree, text)
+            bindings.chain = chain
+            env.bindings = bindings
+            try:
+                if pattern.accepts(call, env):
+                    report(rule, call, statement, unit, found)
+            finally:
+                env.bindings = None
+    return list(found.values())
+
+
+def _calls_on(tree: ast.Module, lines: list[int], env: Env):
+    """Each call in the statements spanning one of `lines` (1-based, sorted), with its chain of
+    scopes (innermost first) and its innermost statement; imports met on the way are folded
+    into `env`."""
+    stack: list[tuple[ast.AST, tuple, ast.AST | None]] = [(tree, (tree,), None)]
     while stack:
-        node, scope, statement = stack.pop()
+        node, chain, statement = stack.pop()
         kind = type(node)
-        if kind is ast.Import or kind is ast.ImportFrom:
+        if kind is ast.Call:
+            yield node, chain, statement
+        elif (kind is ast.Import or kind is ast.ImportFrom) and statement is not None:
             env.add_import(node)
-        elif kind is ast.Call:
-            for rule, pattern in candidates(node, env):
-                if not pattern.constants or (rule.id, id(node)) in found \
-                        or pattern.accepts(node, env):
-                    continue
-                bindings.scope = scope
-                env.bindings = bindings
-                try:
-                    if pattern.accepts(node, env):
-                        report(rule, node, statement, unit, found)
-                finally:
-                    env.bindings = None
-        inner = node if kind in _SCOPES else scope
+        inner = (node, *chain) if kind in _SCOPES else chain
         if isinstance(node, ast.stmt):
             statement = node
-        stack.extend([(child, inner, statement) for child in reversed(list(ast.iter_child_nodes(node)))])
-    return list(found.values())
+        for child in reversed(list(ast.iter_child_nodes(node))):
+            if isinstance(child, ast.stmt):
+                first = bisect.bisect_left(lines, child.lineno)
+                if first == len(lines) or lines[first] > child.end_lineno:
+                    continue  # holds none of the calls looked for
+            stack.append((child, inner, statement))
 
 
 def retractions(text: str, findings: list[Finding]) -> dict[int, str]:
@@ -82,34 +109,30 @@ def retractions(text: str, findings: list[Finding]) -> dict[int, str]:
     why = {i: _NEVER_RUN for i in judged if inside(findings[i], regions)} if regions else {}
     loads = [i for i in judged if findings[i].rule_id == "B506" and i not in why] if loaders else []
     if loads:
-        why.update(dict.fromkeys(safe_loads(tree, lines, [findings[i] for i in loads], loads),
+        why.update(dict.fromkeys(safe_loads(tree, text, lines, [findings[i] for i in loads], loads),
                                  _SAFE_LOADER))
     return why
 
 
-def safe_loads(tree: ast.Module, lines: list[str], found: list[Finding], indexes: list[int]) -> list[int]:
+def safe_loads(tree: ast.Module, text: str, lines: list[str], found: list[Finding],
+               indexes: list[int]) -> list[int]:
     """The `indexes` of the `yaml.load` findings `found` whose `Loader` (keyword or second
     argument) is bound to one of PyYAML's safe loaders: `loader = yaml.SafeLoader`, a module
     constant, a dict entry, a ternary on a literal test."""
     at = {(f.span.start_line, f.span.start_col): index for f, index in zip(found, indexes, strict=True)}
-    bindings = Bindings(tree)
+    bindings = Bindings(tree, text)
     env = Env({}, set())
+    for statement in tree.body:
+        if type(statement) is ast.Import or type(statement) is ast.ImportFrom:
+            env.add_import(statement)
     safe = []
-    stack: list[tuple[ast.AST, ast.AST]] = [(tree, tree)]
-    while stack:
-        node, scope = stack.pop()
-        kind = type(node)
-        if kind is ast.Import or kind is ast.ImportFrom:
-            env.add_import(node)
-        elif kind is ast.Call:
-            line = node.lineno - 1
-            index = at.get((line, byte_to_char_col(line_at(lines, line), node.col_offset)))
-            loader = next((k.value for k in node.keywords if k.arg == "Loader"),
-                          node.args[1] if len(node.args) > 1 else None)
-            if index is not None and loader is not None:
-                bindings.scope = scope
-                if env.qualname(bindings.resolve(loader)) in _SAFE_YAML_LOADERS:
-                    safe.append(index)
-        inner = node if kind in _SCOPES else scope
-        stack.extend([(child, inner) for child in reversed(list(ast.iter_child_nodes(node)))])
+    for call, chain, _statement in _calls_on(tree, sorted({f.span.start_line + 1 for f in found}), env):
+        line = call.lineno - 1
+        index = at.get((line, byte_to_char_col(line_at(lines, line), call.col_offset)))
+        loader = next((k.value for k in call.keywords if k.arg == "Loader"),
+                      call.args[1] if len(call.args) > 1 else None)
+        if index is not None and loader is not None:
+            bindings.chain = chain
+            if env.qualname(bindings.resolve(loader)) in _SAFE_YAML_LOADERS:
+                safe.append(index)
     return safe

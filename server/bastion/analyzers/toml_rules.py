@@ -223,7 +223,7 @@ class TomlRulesAnalyzer:
         read through the module's constant bindings (the statements' walk reports the others)."""
         if self._constant_calls is None or self._constant_calls.search(text) is None:
             return []
-        return constant_calls(self._candidates, self._report, text, path, tree)
+        return constant_calls(self._candidates, self._report, self._constant_calls, text, path, tree)
 
     def left_out(self, text: str, path: str) -> tuple[NotAnalysed, ...]:
         return ()
