@@ -17,7 +17,7 @@ from bastion.analyzers.taint.declared_versions import Declared
 from bastion.analyzers.taint.domain import Value
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.forms import Forms
-from bastion.analyzers.taint.template_files import Template
+from bastion.analyzers.taint.template_parse import Template
 from bastion.analyzers.taint.top_level_sources import Chain
 
 

@@ -9,10 +9,11 @@ configures: `Flask(template_folder=...)`, `Jinja2Templates(directory=...)`, a Ji
 module lies in (the workspace folder or scan root; without one, the module's folder and its
 parent only); for a Django module, first in the folders its project's settings name and last in
 its installed apps' (django_settings.py). The macros a template calls are read from it and
-the files it imports (template_macros.py). A template is read through `files.read_limited`
-(a regular file, at most 1 MiB, inside that root once links are resolved) and kept by (path,
-mtime, size): a keystroke costs one `stat` per template the module names,
-and a changed template changes the module's digest (the function memo, the result caches).
+the files it imports (template_macros.py); what a file prints is parsed by template_parse.py.
+A template is read through `files.read_limited` (a regular file, at most 1 MiB, inside that
+root once links are resolved) and kept by (path, mtime, size): a keystroke costs one `stat` per
+template the module names, and a changed template changes the module's digest (the function
+memo, the result caches).
 
 Owner: the TaintAnalyzer holds one `TemplateFiles`; its cache is guarded by a lock (the engine
 analyses on several threads).
@@ -20,19 +21,17 @@ analyses on several threads).
 
 from __future__ import annotations
 
-import bisect
 import os
-import re
 import threading
 from collections.abc import Callable
 
 from bastion import attrs_classes
 from bastion.analyzers.taint.django_settings import DjangoSettings
-from bastion.analyzers.taint.template_macros import NO_MACROS, Macros, called, parse_macros
+from bastion.analyzers.taint.template_macros import called
+from bastion.analyzers.taint.template_parse import MAX_CHAIN, Template, parse_template
 from bastion.deferred_patterns import deferred
 from bastion.digests import blake2b
 from bastion.files import UnreadableSource, decode_source, lies_within, open_or_disk, read_opened
-from bastion.model.text import visible
 
 MAX_TEMPLATE_BYTES = 1024 * 1024
 # A module that renders a template file names one of these (`render_template`, `render`,
@@ -56,46 +55,6 @@ BOTTLE_EXTENSIONS = ("tpl", "html", "thtml", "stpl")
 # Jinja2Templates(directory="ui/templates"), jinja2.FileSystemLoader("templates")
 _FOLDER = deferred(r"""(?:template_folder\s*=\s*|Jinja2Templates\(\s*directory\s*=\s*|"""
                      r"""FileSystemLoader\(\s*)(["'])([\w][\w./-]{0,200})\1""")
-# The variable a print starts with (`{{ post.body|safe }}` prints `post`), up to its `}}` (or,
-# unclosed, up to the next brace or the end)
-_PRINT = deferred(r"\{\{-?\s*([A-Za-z_]\w*)([^{}]*?)(?:-?\}\}|(?=[{}])|\Z)")
-_SAFE = deferred(r"\|\s*safe\b")
-# Bottle's SimpleTemplate prints `{{!name}}` as it is (`{{name}}` escaped); no Jinja or Django print
-_BANG = deferred(r"\{\{\s*!\s*([A-Za-z_]\w*)([^{}]*?)(?:\}\}|(?=[{}])|\Z)")
-# Tornado's unescaped print, `{% raw name %}` (Jinja's `{% raw %}` block takes no expression)
-_RAW = deferred(r"\{%-?\s*raw\s+([A-Za-z_]\w*)([^{}]*?)(?:-?%\}|(?=[{}])|\Z)")
-_OFF = deferred(r"\{%-?\s*autoescape\s+(?:false|off)\s*-?%\}(.*?)(?:\{%-?\s*endautoescape|\Z)",
-                  re.DOTALL)
-# A template another renders with the same context: `{% include "row.html" %}`, `{% extends
-# "base.html" %}` (Jinja and Django); a macro `{% import %}` gets its own arguments instead
-_INCLUDE = deferred(r"""\{%-?\s*(?:include|extends)\s+(["'])([\w][\w./-]{0,200})\1""")
-_MAX_CHAIN = 8  # templates one render reads: the file, what it includes and extends, theirs
-# Flask turns Jinja's autoescape on for these extensions only (flask.Flask.select_jinja_autoescape)
-FLASK_ESCAPED = (".html", ".htm", ".xml", ".xhtml", ".svg")
-
-
-@attrs_classes.frozen
-class Print:
-    line: int  # 0-based, in the template
-    col: int
-    end_col: int
-    text: str  # the print as written, `{{ name|safe }}`, its control characters escaped
-
-
-@attrs_classes.frozen
-class Template:
-    path: str
-    unescaped: dict[str, Print]  # `|safe`, or inside an autoescape-off block: first print of each
-    printed: dict[str, Print]  # every print: first print of each name
-    includes: tuple[str, ...] = ()  # the templates it includes or extends, by name
-    macros: Macros = NO_MACROS  # those it defines, imports and calls (template_macros.py)
-
-    def unescaped_by_flask(self) -> dict[str, Print]:
-        """What Flask renders unescaped: every print of a template whose extension it does not
-        escape."""
-        return self.unescaped if self.path.lower().endswith(FLASK_ESCAPED) else self.printed
-
-
 @attrs_classes.frozen
 class ModuleTemplates:
     # by the name the module writes: the file, then those it includes or extends (theirs too)
@@ -155,7 +114,7 @@ class TemplateFiles:
                 continue
             chain, seen = [template], {name}
             waiting = list(template.includes)
-            while waiting and len(chain) < _MAX_CHAIN:
+            while waiting and len(chain) < MAX_CHAIN:
                 included = waiting.pop(0)
                 if included in seen:
                     continue
@@ -178,7 +137,7 @@ class TemplateFiles:
         prints = []
         for template in chain:
             for library in template.macros.libraries():
-                if library not in libraries and len(libraries) < _MAX_CHAIN:
+                if library not in libraries and len(libraries) < MAX_CHAIN:
                     [(_, paths)] = self._candidates_of(path, roots, (library,), where) or [("", [])]
                     libraries[library] = self._first(library, paths, roots, identity)
             prints.extend(Template(file, unescaped, printed)
@@ -330,42 +289,3 @@ def walked_folders(start: str, roots: tuple[str, ...]) -> list[str]:
         folders.append(parent)
         current = parent
     return folders
-
-
-def parse_template(path: str, text: str) -> Template:
-    unescaped: dict[str, Print] = {}
-    printed: dict[str, Print] = {}
-    off = [(m.start(1), m.end(1)) for m in _OFF().finditer(text)]  # in order, not overlapping
-    off_starts = [start for start, _ in off]
-    starts = _line_starts(text)
-    prints = []  # (start, name, where, unescaped), for the macros
-    for match in _PRINT().finditer(text):
-        name, where = match.group(1), _print_at(match, starts, len(text))
-        printed.setdefault(name, where)
-        block = bisect.bisect_right(off_starts, match.start()) - 1
-        raw = bool(_SAFE().search(match.group(2))) or block >= 0 and match.start() < off[block][1]
-        if raw:
-            unescaped.setdefault(name, where)
-        prints.append((match.start(), name, where, raw))
-    for match in (*_RAW().finditer(text), *_BANG().finditer(text)):
-        name, where = match.group(1), _print_at(match, starts, len(text))
-        printed.setdefault(name, where)
-        unescaped.setdefault(name, where)
-    includes = tuple(dict.fromkeys(m.group(2) for m in _INCLUDE().finditer(text)
-                                   if ".." not in m.group(2).split("/")))[:_MAX_CHAIN]
-    return Template(path, unescaped, printed, includes, parse_macros(text, prints))
-
-
-def _print_at(match: re.Match[str], starts: list[int], size: int) -> Print:
-    """Where a print is, and its text (over lines: its first)."""
-    line = bisect.bisect_right(starts, match.start()) - 1
-    line_end = starts[line + 1] - 1 if line + 1 < len(starts) else size
-    return Print(line, match.start() - starts[line], min(match.end(), line_end) - starts[line],
-                 visible(" ".join(match.group(0).split())[:120]))
-
-
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    starts.extend(m.end() for m in re.finditer("\n", text))
-    return starts
-

@@ -25,7 +25,7 @@ from bastion import attrs_classes
 from bastion.deferred_patterns import deferred
 
 if TYPE_CHECKING:
-    from bastion.analyzers.taint.template_files import Print, Template
+    from bastion.analyzers.taint.template_parse import Print, Template
 
 _NAME = r"[A-Za-z_]\w*"
 _FILE = r"""(["'])([\w][\w./-]{0,200})\1"""

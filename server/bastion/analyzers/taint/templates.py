@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 
 from bastion import attrs_classes
 from bastion.analyzers.taint.domain import ANY, EVERY_CLASS, UNKNOWN, Step, Value, join_all
-from bastion.analyzers.taint.template_files import parse_template
+from bastion.analyzers.taint.template_parse import parse_template
 from bastion.deferred_patterns import deferred
 
 if TYPE_CHECKING:
     from bastion.analyzers.taint.expressions import Evaluator
-    from bastion.analyzers.taint.template_files import Template
+    from bastion.analyzers.taint.template_parse import Template
 
 _JINJA = {"jinja2.Template": "jinja2.Template", "jinja2.environment.Template": "jinja2.Template",
           "jinja2.Environment": "jinja2.Environment",
