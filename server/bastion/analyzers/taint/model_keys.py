@@ -10,6 +10,7 @@ PARAM_RULES = ("path", "all", "after_first", "first", "resolver_args")
 SINK_MODELS = ("subprocess", "xml_parser", "yaml_load", "view_return", "log_format",
                "response_type", "declared_html", "handler_write", "query_document",
                "location_header", "template_file", "escaped_template_file", "escaped_template_view",
+               "unescaped_template_file", "unescaped_template_view",
                "exec_argv",
                "unfiltered_archive", "file_save", "unsandboxed", "default_xml_parser",
                "etcompat_default_parser", "called_attribute", "module_name",

@@ -48,7 +48,7 @@ _EXTENSION = deferred(r"\.(?:" + "|".join(TEMPLATE_SUFFIXES) + r""")(?=["'])""")
 _NAME = deferred(r"[\w][\w./-]{0,200}")
 # Bottle names a template without its extension, `template("hello", name=name)`, `@view("hello")`,
 # and looks for it in its TEMPLATE_PATH (`./`, `./views/`), as named, then with each of these
-_BOTTLE_NAME = deferred(r"""\b(?:view|template)\(\s*(["'])([\w][\w./-]{0,200})\1\s*[,)]""")
+_BOTTLE_NAME = deferred(r"""\b(?:jinja2_)?(?:view|template)\(\s*(["'])([\w][\w./-]{0,200})\1\s*[,)]""")
 BOTTLE_FOLDERS = ("", "views")
 BOTTLE_EXTENSIONS = ("tpl", "html", "thtml", "stpl")
 # A template folder the module names itself: Flask(template_folder="views"),
@@ -113,17 +113,19 @@ class TemplateFiles:
             if template is None:
                 continue
             chain, seen = [template], {name}
-            waiting = list(template.includes)
+            # each file waiting with its names as the render's context holds them
+            waiting = [(included, _passed(template, included, {})) for included in template.includes]
             while waiting and len(chain) < MAX_CHAIN:
-                included = waiting.pop(0)
+                included, names = waiting.pop(0)
                 if included in seen:
                     continue
                 seen.add(included)
                 for _, paths in self._candidates_of(path, roots, (included,), where):
                     found_one = self._first(included, paths, roots, identity)
                     if found_one is not None:
-                        chain.append(found_one)
-                        waiting.extend(found_one.includes)
+                        chain.append(found_one.renamed(names) if names else found_one)
+                        waiting.extend((inner, _passed(found_one, inner, names))
+                                       for inner in found_one.includes)
             chain.extend(self._macro_prints(chain, path, roots, where, identity))
             found[name] = tuple(chain)
         return ModuleTemplates(found, identity.digest()) if found else NONE
@@ -140,7 +142,7 @@ class TemplateFiles:
                 if library not in libraries and len(libraries) < MAX_CHAIN:
                     [(_, paths)] = self._candidates_of(path, roots, (library,), where) or [("", [])]
                     libraries[library] = self._first(library, paths, roots, identity)
-            prints.extend(Template(file, unescaped, printed)
+            prints.extend(Template(file, unescaped, printed, bare=printed)
                           for file, unescaped, printed in called(template, libraries))
         return prints
 
@@ -240,6 +242,19 @@ class TemplateFiles:
 def is_template_file(path: str) -> bool:
     """Whether a module may name the file as a template (by its extension)."""
     return path.rpartition(".")[2] in TEMPLATE_SUFFIXES
+
+
+def _passed(template: Template, included: str, names: dict[str, str | None]) -> dict[str, str | None]:
+    """The names of the file `template` includes as the render's context holds them: the
+    keywords it hands on (Bottle's `% include('row', item=post)`), each as `names` maps the
+    name it holds (`names`: those of `template`), the other names as `template` holds them."""
+    given = template.renames.get(included, ())
+    if not given:
+        return names
+    passed = dict(names)
+    for keyword, held in given:
+        passed[keyword] = None if held is None else names.get(held, held)
+    return passed
 
 
 def _file_names(path: str) -> tuple[str, ...]:

@@ -43,9 +43,10 @@ UNESCAPED_RENDERS = frozenset({"jinja2.Template().render()",
 # anyway: `{{ name|safe }}` (the first name of the expression), and every `{{ name }}` inside
 # `{% autoescape false %}` (template_files.parse_template, which reads template files too).
 # Bottle's `template(source, **values)` (a source is a name holding `{`, `%`, `$` or a line
-# break) escapes `{{ name }}`; `{{!name}}` prints the value as it is.
+# break) escapes `{{ name }}`; `{{!name}}` prints the value as it is. Its `jinja2_template`
+# escapes only `{{ name|e }}`.
 STRING_RENDERS = frozenset({"flask.render_template_string", "flask.templating.render_template_string",
-                            "bottle.template"})
+                            "bottle.template", "bottle.jinja2_template"})
 _BOTTLE_RAW = deferred(r"\{\{\s*!\s*([A-Za-z_]\w*)")
 
 
@@ -62,7 +63,12 @@ def printed_raw(render: str | None, args: list[Value], keywords: dict[str | None
             or len(args[0].const) >= 100_000:
         return []
     source = args[0].const
-    names = set(_BOTTLE_RAW().findall(source)) if render == "bottle.template" else unescaped_names(source)
+    if render == "bottle.template":
+        names = set(_BOTTLE_RAW().findall(source))
+    elif render == "bottle.jinja2_template":
+        names = set(parse_template("", source).bare)
+    else:
+        names = unescaped_names(source)
     printed = [keywords[n] for n in names if n in keywords]
     return printed if any(v.tainted for v in printed) else []
 
@@ -120,11 +126,14 @@ def escaped_render(receiver: Value | None, method: str | None, inputs: list[Valu
 
 # Sink models of a template file rendered with a context (template_files.py): Flask escapes by
 # the file's extension; Django, Starlette's Jinja2Templates and aiohttp_jinja2 always (but
-# `|safe` and autoescape-off blocks).
-TEMPLATE_FILE_MODELS = frozenset({"template_file", "escaped_template_file"})
+# `|safe` and autoescape-off blocks); Bottle's `jinja2_template` never (its Jinja2Template makes
+# an `Environment` without `autoescape`): only `|e` escapes, unless `template_settings` says
+# otherwise.
+TEMPLATE_FILE_MODELS = frozenset({"template_file", "escaped_template_file", "unescaped_template_file"})
 # A decorator rendering a template file with what the view returns (template_views.py), with the
 # template-file model its render is judged by: the decorator's call itself is no sink
-TEMPLATE_VIEW_MODELS = {"escaped_template_view": "escaped_template_file"}
+TEMPLATE_VIEW_MODELS = {"escaped_template_view": "escaped_template_file",
+                        "unescaped_template_view": "unescaped_template_file"}
 _NAME_KEYWORDS = ("name", "template_name")
 
 
@@ -139,15 +148,19 @@ def template_file_value(ev: Evaluator, model: str, positions: tuple[int, ...] | 
     if named is None:
         return None
     context: dict[object, Value] = {k: v for k, v in keywords.items()
-                                    if k not in (None, "context", "request", named.keyword)}
+                                    if k not in (None, "context", "request", "template_settings",
+                                                 named.keyword)}
     for given in (keywords.get(None), keywords.get("context"), *args[named.context_from:]):
         if given is not None and given.items is not None:  # a dictionary
             context.update(given.items)
         elif given is not None and given.taint and given.kind is None:
             context[ANY] = given  # a context not known key by key
     found, reported = [], set()
+    if model == "unescaped_template_file" and _escaping(keywords.get("template_settings")):
+        model = "escaped_template_file"
     for template in named.templates:  # the file first, then what it includes or extends
-        prints = template.unescaped_by_flask() if model == "template_file" else template.unescaped
+        prints = template.unescaped_by_flask() if model == "template_file" else \
+            template.bare if model == "unescaped_template_file" else template.unescaped
         for name, where in prints.items():
             value = context.get(name) or context.get(ANY)
             if name not in reported and value is not None and value.tainted:
@@ -156,6 +169,16 @@ def template_file_value(ev: Evaluator, model: str, positions: tuple[int, ...] | 
                             f"printed unescaped: `{where.text}`", template.path)
                 found.append(value.flat().with_step(step))
     return join_all(found) if found else Value(clean=EVERY_CLASS)
+
+
+def _escaping(settings: Value | None) -> bool:
+    """Whether Bottle's `template_settings={"autoescape": ...}` may turn Jinja's escaping on."""
+    if settings is None:
+        return False
+    if settings.items is None:
+        return True  # settings not known key by key
+    flag = settings.items.get("autoescape")
+    return flag is not None and (flag.const is UNKNOWN or bool(flag.const))
 
 
 @attrs_classes.frozen
