@@ -2,8 +2,9 @@
 document the view made itself with `json.dumps` of a dict of known keys (a job or a message
 serialized, then parsed back, as the json module's documentation round-trips
 `json.loads(json.dumps(obj))`) gives each key what was put there: the constant under `name`,
-the request's text under `q` (taint/propagated.py). A document bound to a name is read whole,
-and returned as a page it is still an HTML body."""
+the request's text under `q` (taint/propagated.py), bound to a name before it is parsed back too
+(`doc = json.dumps({...}); data = json.loads(doc)`) while the name holds that text; returned as a
+page the document is still an HTML body."""
 
 from __future__ import annotations
 
@@ -38,8 +39,25 @@ def queued(request):
     subprocess.run("finger " + job.get("who"), shell=True)  # BST202
     blob = json.dumps({"cmd": "uptime", "who": request.GET.get("who")})
     subprocess.run("echo " + blob, shell=True)  # BST202
-    subprocess.run(json.loads(blob)["cmd"], shell=True)  # BST202
+    subprocess.run(json.loads(blob)["cmd"], shell=True)
+    subprocess.run(json.loads(blob)["who"], shell=True)  # BST202
     return HttpResponse(blob)  # BST203
+
+
+def bound(request):
+    doc = json.dumps({"q": request.GET["q"], "n": 1, "cmd": "uptime"})
+    data = json.loads(doc)
+    subprocess.run(data["cmd"], shell=True)
+    subprocess.run("grep " + data["q"], shell=True)  # BST202
+    return HttpResponse(str(data["n"]))
+
+
+def rebound(request):
+    doc = json.dumps({"cmd": "uptime", "q": request.GET["q"]})
+    if request.GET.get("raw"):
+        doc = request.body
+    data = json.loads(doc)
+    subprocess.run(data["cmd"], shell=True)  # BST202
     return HttpResponse("ok")
 
 

@@ -52,7 +52,7 @@ from bastion.analyzers.taint.method_calls import CONTAINER_READS, METHOD_NAMES, 
 from bastion.analyzers.taint.method_calls import joined as _joined
 from bastion.analyzers.taint.model_rows import ROW_READS, ROW_SHORTCUTS, model_row
 from bastion.analyzers.taint.patterns import COMPILED_PATTERN, Compiled, compiled_pattern
-from bastion.analyzers.taint.propagated import propagated
+from bastion.analyzers.taint.propagated import DUMPS, propagated, serialized
 from bastion.analyzers.taint.regex_tests import REGEX_TESTS, match_value
 from bastion.analyzers.taint.sinks import LXML_PARSERS, YAML_LOADERS, loader_kind, parser_kind
 from bastion.analyzers.taint.string_templates import SUBSTITUTES, template_substituted
@@ -191,8 +191,9 @@ def evaluate_call(ev: Evaluator, node: ast.Call, name: str | None, args: list[Va
             return SAFE
         flowing = inputs if model.args is None else [args[i] for i in model.args if i < len(args)]
         joined = _joined(flowing, name)  # `json.loads(body)` is known as what json.loads made
-        return joined.evolve(clean=joined.clean | model.cleans_given(args, keywords),
-                             kind=APP_PATH if name in APP_PATH_BUILDERS else joined.kind)
+        cleaned = joined.evolve(clean=joined.clean | model.cleans_given(args, keywords),
+                                kind=APP_PATH if name in APP_PATH_BUILDERS else joined.kind)
+        return serialized(ev, node, args, cleaned) if name in DUMPS else cleaned  # `json.dumps(...)`
     if shape & _PATHS:
         if name in _PATH_JOINS or name in PATH_TYPES or method == "joinpath" and receiver is not None \
                 and (receiver.kind or "").startswith("pathlib."):

@@ -106,6 +106,7 @@ class Evaluator:
         # the function runs the handler (Django's `dispatch`): the names it binds to the handler
         self.dispatcher: frozenset[str] | None = None
         self.handed: dict[str, Value] | None = None  # the fields at those calls (handler_calls.py)
+        self.documents: dict[ast.Call, tuple[Value, dict | None]] = {}  # json.dumps' (propagated.py)
 
     def evaluating_in(self, env: dict) -> Evaluating:
         """Expressions evaluated in `env` (a guard's branch state), the walk's own restored."""
