@@ -23,6 +23,9 @@ _NAMED_PAGE_TYPES = frozenset({"falcon.MEDIA_HTML", "falcon.MEDIA_XML", "falcon.
                                "falcon.constants.MEDIA_XML",
                                "aws_lambda_powertools.event_handler.content_types.TEXT_HTML"})
 
+# A framework's names for the Content-Type header (aiohttp's `hdrs.CONTENT_TYPE`)
+_CONTENT_TYPE_NAMES = frozenset({"aiohttp.hdrs.CONTENT_TYPE"})
+
 
 def location_header(headers: Value | None) -> Value | None:
     """A `Location` in a response's headers dict (`Response(status=302, headers={"Location":
@@ -201,20 +204,36 @@ def typed_not_html(ev: Evaluator, response: ast.expr) -> bool:
 def typed_html(ev: Evaluator, response: ast.expr) -> bool:
     """A response the function types as a page somewhere (`resp.content_type =
     falcon.MEDIA_HTML`, a constant HTML type, a `headers["Content-Type"]` one, or one set by
-    name, `resp.set_header("Content-Type", "text/html")`): a framework whose responses default
-    to another type (Falcon's JSON) renders its body as markup only then (the `typed_html` sink
-    model)."""
+    name, `resp.set_header("Content-Type", "text/html")`), or where it builds it (aiohttp's
+    `resp = web.StreamResponse(headers={"Content-Type": "text/html"})`, `web.Response(
+    content_type="text/html")`): a framework whose responses default to another type (Falcon's
+    JSON, aiohttp's plain text or octet stream) renders its body as markup only then (the
+    `typed_html` sink model)."""
     function = whole_function(ev)
     if function is None:
         return False
     same = ast.unparse(response)
-    for owner, value in _typings(function.node):
-        if ast.unparse(owner) != same:
-            continue
-        if isinstance(value, ast.Constant) and isinstance(value.value, str) and renders_as_page(value.value) \
-                or isinstance(value, (ast.Name, ast.Attribute)) and ev.qualname(value) in _NAMED_PAGE_TYPES:
-            return True
-    return False
+    typings = [value for owner, value in _typings(function.node) if ast.unparse(owner) == same]
+    for node in ast.walk(function.node):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, ast.Call) \
+                and ast.unparse(node.targets[0]) == same:
+            typings += _built_types(ev, node.value)
+    return any(isinstance(value, ast.Constant) and isinstance(value.value, str)
+               and renders_as_page(value.value)
+               or isinstance(value, (ast.Name, ast.Attribute)) and ev.qualname(value) in _NAMED_PAGE_TYPES
+               for value in typings)
+
+
+def _built_types(ev: Evaluator, built: ast.Call) -> list[ast.expr]:
+    """The media types a response's construction gives: its keywords' (`content_type=`), and
+    the Content-Type of a `headers` dict display (named, or aiohttp's `hdrs.CONTENT_TYPE`)."""
+    found = [k.value for k in built.keywords if k.arg in MEDIA_TYPE_KEYWORDS]
+    for keyword in built.keywords:
+        if keyword.arg == "headers" and isinstance(keyword.value, ast.Dict):
+            found += [value for key, value in zip(keyword.value.keys, keyword.value.values, strict=True)
+                      if key is not None and (str(_text(key)).lower() == "content-type"
+                                              or ev.qualname(key) in _CONTENT_TYPE_NAMES)]
+    return found
 
 
 def _no_page(declared: list[object]) -> bool:
