@@ -5,7 +5,8 @@ escaping it for HTML.
 A module's templates are the string constants of its text that name a template file (by
 extension), found as Flask and Django look for them: in a `templates` folder (or one the module
 configures: `Flask(template_folder=...)`, `Jinja2Templates(directory=...)`, a Jinja2
-`FileSystemLoader`) beside the module or beside one of its parent folders, up to the root the
+`FileSystemLoader`; for Tornado, the folder itself, where a handler without `template_path`
+looks) beside the module or beside one of its parent folders, up to the root the
 module lies in (the workspace folder or scan root; without one, the module's folder and its
 parent only); for a Django module, first in the folders its project's settings name and last in
 its installed apps' (django_settings.py). The macros a template calls are read from it and
@@ -51,6 +52,9 @@ _NAME = deferred(r"[\w][\w./-]{0,200}")
 _BOTTLE_NAME = deferred(r"""\b(?:jinja2_)?(?:view|template)\(\s*(["'])([\w][\w./-]{0,200})\1\s*[,)]""")
 BOTTLE_FOLDERS = ("", "views")
 BOTTLE_EXTENSIONS = ("tpl", "html", "thtml", "stpl")
+# Tornado's handler without a `template_path` setting loads a template from the folder of the
+# module calling `render` (RequestHandler.render_string: the caller's file's directory)
+TORNADO_FOLDERS = ("",)
 # A template folder the module names itself: Flask(template_folder="views"),
 # Jinja2Templates(directory="ui/templates"), jinja2.FileSystemLoader("templates")
 _FOLDER = deferred(r"""(?:template_folder\s*=\s*|Jinja2Templates\(\s*directory\s*=\s*|"""
@@ -100,7 +104,8 @@ class TemplateFiles:
         if not names:
             return NONE
         folders = tuple(dict.fromkeys(("templates", *template_folders(text),
-                                       *(BOTTLE_FOLDERS if "bottle" in text else ()))))
+                                       *(BOTTLE_FOLDERS if "bottle" in text else ()),
+                                       *(TORNADO_FOLDERS if "tornado" in text else ()))))
         found: dict[str, tuple[Template, ...]] = {}
         identity = blake2b(digest_size=16)
         walked = self._walked(path, roots)

@@ -37,6 +37,10 @@ _LEADING_NAME = deferred(r"\s*([A-Za-z_]\w*)")
 # Jinja's escaping filters: what an environment without autoescape (Bottle's `jinja2_template`)
 # prints escaped
 _ESCAPED = deferred(r"\|\s*(?:e|escape|forceescape)\b")
+# Tornado's `{% raw json_encode(name) %}`: `tornado.escape.json_encode` is `json.dumps` with `</`
+# written `<\/`, so in a `<script>` block the value stays a JSON literal (no `</script>` ends the
+# block); elsewhere its `<`, `>` are the page's markup
+_JSON_ENCODED = deferred(r"\s*\(\s*([A-Za-z_]\w*)\s*\)")
 MAX_CHAIN = 8  # templates one render reads: the file, what it includes and extends, theirs
 # Flask turns Jinja's autoescape on for these extensions only (flask.Flask.select_jinja_autoescape)
 FLASK_ESCAPED = (".html", ".htm", ".xml", ".xhtml", ".svg")
@@ -100,8 +104,16 @@ def parse_template(path: str, text: str) -> Template:
         if not _ESCAPED().search(match.group(2)):
             bare.setdefault(name, where)
         prints.append((match.start(), name, where, raw))
+    lowered = None
     for match in (*_RAW().finditer(text), *_BANG().finditer(text)):
         name, where = match.group(1), _print_at(match, starts, len(text))
+        encoded = _JSON_ENCODED().match(match.group(2)) if name == "json_encode" else None
+        if encoded is not None:
+            name = encoded.group(1)
+            lowered = text.lower() if lowered is None else lowered
+            if lowered.rfind("<script", 0, match.start()) > lowered.rfind("</script", 0, match.start()):
+                printed.setdefault(name, where)
+                continue  # JSON in a script block: a string literal, its `</` escaped
         printed.setdefault(name, where)
         unescaped.setdefault(name, where)
         bare.setdefault(name, where)
