@@ -40,7 +40,8 @@ HELD_AS = b"kept walk states"  # the key of a function cache's `Checkpoints`
 # the same inputs). Between top-level statements `loops`, `raising` and `reading_top` are empty.
 COPIED = {"hits": list, "held": list, "seen": dict, "returned_fields": dict, "parsed_from": dict,
           "host_from": dict, "matched_from": dict, "handed_on": set, "escaped": set,
-          "rebound_inside": set, "attributed": set, "loops": list, "raising": list, "reading_top": dict}
+          "rebound_inside": set, "attributed": set, "loops": list, "raising": list, "reading_top": dict,
+          "documents": dict}
 HELD = ("returns", "returned", "yielded", "statement", "depth", "handed")
 STATE = ("env", *COPIED, *HELD, "names", "budget")
 CONSTANT = ("module", "models", "summaries", "class_name", "fields", "function", "sql_strings",
