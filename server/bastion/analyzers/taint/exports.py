@@ -95,7 +95,8 @@ def export(summary: Summary, path: str, lines: list[str],
                                                 tuple(_exported_value(v, path, lines, kinds) for v in c.args),
                                                 tuple((k, _exported_value(v, path, lines, kinds))
                                                       for k, v in c.keywords),
-                                                _located(c.step, path, lines)) for c in summary.held))
+                                                _located(c.step, path, lines)) for c in summary.held),
+                   summary.getter)
 
 
 def _exported_value(value: Value, path: str, lines: list[str],
@@ -136,7 +137,7 @@ def stale(summary: Summary) -> Summary:
                    summary.hands_on, summary.proves,
                    held=tuple(attrs.evolve(c, args=tuple(_unmodelled(v) for v in c.args),
                                       keywords=tuple((k, _unmodelled(v)) for k, v in c.keywords))
-                         for c in summary.held))
+                         for c in summary.held), getter=summary.getter)
 
 
 def _unmodelled(value: Value) -> Value:

@@ -98,6 +98,9 @@ class Summary:
     adds: tuple[frozenset[str], frozenset[str | None]] | None = None
     # the methods it calls on what a parameter holds (held_calls.py)
     held: tuple[HeldCall, ...] = ()
+    # a `@property`'s getter, which a read of the attribute runs (summaries.property_read): set
+    # for another module's reader, who has no tree of the class (workspace_summarise.py)
+    getter: bool = False
 
 
 @attrs_classes.define

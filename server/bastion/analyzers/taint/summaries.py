@@ -57,10 +57,29 @@ def property_read(ev: Evaluator, node: ast.Attribute, receiver: Value) -> ast.Ca
         owner = kind[:-2] if kind is not None and kind.endswith("()") and not receiver.taint else None
     name = ev.module.inherited(owner, node.attr) if owner is not None else None
     function = ev.module.function_named(name) if name is not None else None
-    if function is None or not any(isinstance(d, ast.Name) and d.id == "property"
-                                   for d in function.node.decorator_list):
+    if function is None:
+        if owner is None or name is not None or not _foreign_getter(ev, owner, node.attr, receiver):
+            return None
+    elif not is_property(function):
         return None
     return ast.copy_location(ast.Call(node, [], []), node)
+
+
+def _foreign_getter(ev: Evaluator, owner: str, attribute: str, receiver: Value) -> bool:
+    """Whether `owner.attribute` is a `@property` of a class of another workspace module
+    (`models.Upload().path`), by its summary there; asked only of an instance of a class this
+    module does not define."""
+    external = ev.module.external
+    if external is None or owner in ev.module.class_bases:
+        return False
+    tainted = bool(receiver.items) and any(v.tainted for v in receiver.items.values())
+    found = external(f"{owner}.{attribute}", tainted)
+    return found is not None and found.getter
+
+
+def is_property(function: Function) -> bool:
+    """Whether `function` is a `@property`'s getter (its setter and deleter are not: rebound.py)."""
+    return any(d.__class__ is ast.Name and d.id == "property" for d in function.node.decorator_list)
 
 
 def property_getters(functions: list[Function]) -> dict[str, set[str]]:

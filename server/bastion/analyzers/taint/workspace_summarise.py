@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import attrs
+
 from bastion.analyzers.taint.analysis import analyse_module
 from bastion.analyzers.taint.context import module_context
 from bastion.analyzers.taint.declared_versions import SHARED as DECLARED
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.exports import Exports
 from bastion.analyzers.taint.results import Summary
+from bastion.analyzers.taint.summaries import is_property
 from bastion.analyzers.taint.top_level_sources import AS_READ, built_readers, global_readers
 from bastion.analyzers.taint.workspace_entries import (
     ModuleEntry,
@@ -70,7 +73,10 @@ def summarise(store: SummaryStore, module: ModuleEntry, names: set[str] | None =
     for outcome in result.outcomes:
         if outcome.function not in top:  # not what another module calls
             continue
-        exports.put(outcome.function, outcome.summary)
+        function = module.context.function_named(outcome.function)
+        exports.put(outcome.function, attrs.evolve(outcome.summary, getter=True)
+                    if function is not None and function.node.decorator_list and is_property(function)
+                    else outcome.summary)
         owner, _, method = outcome.function.partition(".")
         for instance, class_name in instances.items():  # `db = Database()`: `db.query`
             if class_name == owner:
