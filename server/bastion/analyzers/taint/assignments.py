@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from bastion.analyzers.taint.domain import ANY, EVERY_CLASS, Value
 from bastion.analyzers.taint.expressions import path_of
 from bastion.analyzers.taint.held_calls import hold_store
+from bastion.analyzers.taint.property_stores import run_setter
 from bastion.analyzers.taint.stores import store_hits, store_nested, with_slot
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def bind(self: Interpreter, target: ast.expr, value: Value, note: str | None) ->
         if sinks:  # `resp.location = url`
             store_hits(self, sinks, target, ast.unparse(target), None, value)
         path = path_of(target)
-        if path is not None:
+        if path is not None and not (self.module.class_bases and run_setter(self, target, value)):
             self.env[path] = value
             self.attributed.add(path.partition(".")[0])
         else:

@@ -188,8 +188,10 @@ class CalleeMemo(TextSearches):
                 if ancestor in self._property_getters:
                     text = self.texts.get(function.name) \
                         if self.texts is not None and not self._hidden(function) else None
-                    found |= {g for g in self._property_getters[ancestor]
-                              if text is None or "." + g.rpartition(".")[2] in text}
+                    read = {g for g in self._property_getters[ancestor]
+                            if text is None or "." + g.rpartition(".")[2] in text}
+                    # and its setter, which a store to it runs (property_stores.py)
+                    found |= {d for g in read for d in definitions_of(self.module.by_name(), g)}
         built = facts.plain & self.classes - {function.class_name}
         if len(built) > 1:  # `ItemService(ItemRepository(conn))`: the methods one calls on the other
             found |= {n for n in self.names if n.partition(".")[0] in built}  # (held_calls.py)

@@ -55,6 +55,14 @@ def _accessor(function: Function) -> bool:
                and d.value.id == short for d in function.node.decorator_list)
 
 
+def setter_of(by_name: dict[str, Function], getter: str) -> Function | None:
+    """The `@name.setter` of the property whose getter is `getter` (`Job.cmd`), if it has one."""
+    return next((f for name in definitions_of(by_name, getter)[1:]
+                 if (f := by_name[name]).node.decorator_list
+                 and any(type(d) is ast.Attribute and d.attr == "setter" for d in f.node.decorator_list)
+                 and _accessor(f)), None)
+
+
 def bound_at(by_name: dict[str, Function], name: str, line: int) -> str:
     """The name of the definition of `name` the module has bound when its top-level code at
     `line` runs: the last one above it, else `name` (a call above every definition)."""
