@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from bastion.analyzers.taint.class_calls import foreign_base_method, on_module_class
 from bastion.analyzers.taint.command_vectors import vector_parts
+from bastion.analyzers.taint.decorators import drops_arguments
 from bastion.analyzers.taint.domain import EVERY_CLASS, UNKNOWN, UNREACHED, Value, all_known, join, ordered
 from bastion.analyzers.taint.handed_requests import MethodResult, hands_request, with_request_sources
 from bastion.analyzers.taint.held_calls import CalledResult, apply_held, instance, with_called_results
@@ -120,6 +121,9 @@ def summary_for(ev: Evaluator, node: ast.Call, inputs: list[Value],
                 # top-level code, or a global's top-level binding a function reads: the
                 # definition bound at its line
                 return ev.summaries.get(bound_at(ev.module.by_name(), func.id, node.lineno))
+            function = ev.module.function_named(func.id)
+            if function is not None and function.node.decorator_list and drops_arguments(ev.module, function):
+                return None  # its decorator calls it on none of the caller's arguments
             return ev.summaries[func.id]
     elif type(func) is ast.Attribute:
         owner = func.value

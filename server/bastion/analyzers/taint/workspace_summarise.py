@@ -14,6 +14,7 @@ import attrs
 from bastion.analyzers.taint.analysis import analyse_module
 from bastion.analyzers.taint.context import module_context
 from bastion.analyzers.taint.declared_versions import SHARED as DECLARED
+from bastion.analyzers.taint.decorators import drops_arguments
 from bastion.analyzers.taint.entries import Function
 from bastion.analyzers.taint.exports import Exports
 from bastion.analyzers.taint.results import Summary
@@ -74,6 +75,9 @@ def summarise(store: SummaryStore, module: ModuleEntry, names: set[str] | None =
         if outcome.function not in top:  # not what another module calls
             continue
         function = module.context.function_named(outcome.function)
+        if function is not None and function.node.decorator_list \
+                and drops_arguments(module.context, function):
+            continue  # its decorator calls it on none of the caller's arguments (decorators.py)
         exports.put(outcome.function, attrs.evolve(outcome.summary, getter=True)
                     if function is not None and function.node.decorator_list and is_property(function)
                     else outcome.summary)
