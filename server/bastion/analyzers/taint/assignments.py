@@ -64,7 +64,8 @@ def bind(self: Interpreter, target: ast.expr, value: Value, note: str | None) ->
         if sinks:  # `resp.location = url`
             store_hits(self, sinks, target, ast.unparse(target), None, value)
         path = path_of(target)
-        if path is not None and not (self.module.class_bases and run_setter(self, target, value)):
+        if path is not None and not (type(target.value) is ast.Name and target.value.id != "self"
+                                     and run_setter(self, target, value)):
             self.env[path] = value
             self.attributed.add(path.partition(".")[0])
         else:

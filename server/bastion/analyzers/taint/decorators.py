@@ -11,6 +11,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from bastion.analyzers.taint.signatures import positional
+
 if TYPE_CHECKING:
     from bastion.analyzers.taint.context import ModuleContext
     from bastion.analyzers.taint.entries import Function
@@ -31,7 +33,7 @@ def drops_arguments(module: ModuleContext, function: Function) -> bool:
 def _drops(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """`node` takes the function to wrap first, and uses it only as `functools.wraps`'s argument,
     to read its attributes (`func.__name__`) or in calls passing constants alone."""
-    arguments = node.args.posonlyargs + node.args.args
+    arguments = positional(node.args)
     if not arguments:
         return False
     wrapped = arguments[0].arg

@@ -277,9 +277,9 @@ def shaped(returns: Value, bound: dict[int, Value], call_step, depth: int = 0) -
 
 def instantiated(returns: Value, bound: dict[int, Value], call_step) -> Value:
     """A value of the callee (its return value, a field its `__init__` stored) with its
-    parameters' part replaced by the arguments bound to them. The kind stays the callee's: a path
-    (`ROOT / name`) stays one, a command's output (`check_output(...).decode()`) is no text of
-    the argument's."""
+    parameters' part replaced by the arguments bound to them. A path (`ROOT / name`) stays one,
+    a command's output (`check_output(...).decode()`) the command's, no text of the argument's;
+    other kinds are the argument's (a page rendered from a template it passed holds its text)."""
     real = frozenset(o for o in returns.taint if o.kind != "param")
     known = returns.known
     for origin in returns.taint:  # a parameter's part is as known as the argument passed
@@ -298,7 +298,8 @@ def instantiated(returns: Value, bound: dict[int, Value], call_step) -> Value:
                                        prefix=argument.prefix and returns.prefix,
                                        modelled=argument.modelled and returns.modelled)
             out = join(out, argument.with_step(call_step))
-    return out.evolve(kind=returns.kind) if returns.kind is not None and out.kind != returns.kind else out
+    kept = (returns.kind or "").startswith(("pathlib.", "subprocess."))
+    return out.evolve(kind=returns.kind) if kept else out
 
 
 def passed(bound: dict[int, Value], origin) -> Value | None:
