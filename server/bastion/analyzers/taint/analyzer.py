@@ -291,10 +291,18 @@ class TaintAnalyzer:
         names_registrar = self._registrars.match(text)
         # split_lines(text) is text.split("\n") without "\r": the block parser's, when it parsed it
         lines = (self._parser.lines_of(text) if "\r" not in text else None) or split_lines(text)
-        module = module_context(tree, self.models, self._calls, external.bases, text,
-                                names_registrar, foreign, lines, external.aliases) \
-            if derived_only and external is not None \
-            else None
+        module = None
+        if not derived_only or external is not None:  # else nothing to analyse (below)
+            # in a scan, the context the summary store built of this module, or built here for it
+            table = external.table if external is not None else {}
+            module = workspace.context(path, tree, table, foreign, names_registrar) \
+                if workspace is not None else None
+            scan = workspace is not None and workspace.compute
+            if module is None and (scan or derived_only):
+                module = module_context(tree, self.models, self._calls, external and external.bases,
+                                        text, names_registrar, foreign, lines, external and external.aliases)
+                if scan:
+                    module = workspace.keep_context(path, tree, table, foreign, names_registrar, module)
         if derived_only and (module is None or not any(f.entry for f in module.functions)):
             if module is not None:  # the engine asks again (left_out, retract): not built again
                 self._texts.put(key, NOTHING)

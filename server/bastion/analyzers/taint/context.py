@@ -85,8 +85,8 @@ def module_context(tree: ast.Module, models: Models, memo: LRU | None = None,
     `names_registrar`: whether `text` names a registrar, when the caller knows (the taint
     analyzer's gate answers it per edit); else it is looked for in `text`. `foreign`: the names
     other modules of a scan may change in place or rebind (foreign_changes.py). `lines`: the
-    text's lines, where the summary store knows them but not `text` (argparse_choices.py), or
-    where the caller has them (the classifications are then kept by the functions' lines).
+    text's lines where the caller has them (argparse_choices.py reads them; the
+    classifications are then kept by the functions' lines).
     `imported_aliases`: the `Annotated` aliases of the workspace modules it imports, by
     qualified name (type_aliases.py)."""
     level = module_level(tree, memo, text)

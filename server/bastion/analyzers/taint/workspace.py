@@ -27,12 +27,14 @@ analysis thread reads published entries, and what hooks store in `g` for a file
 
 from __future__ import annotations
 
+import ast
 import os
 import threading
 from collections.abc import Callable, Iterable
 
-from bastion.analyzers.taint.context import class_facts
+from bastion.analyzers.taint.context import ModuleContext, class_facts
 from bastion.analyzers.taint.foreign_changes import ForeignChanges
+from bastion.analyzers.taint.gate import registrar_gate
 from bastion.analyzers.taint.modules import (
     ModuleGraph,
     ModuleResolver,
@@ -58,7 +60,8 @@ from bastion.analyzers.taint.workspace_gate import imports_source
 from bastion.analyzers.taint.workspace_names import names_used, split_name
 from bastion.analyzers.taint.workspace_publish import publish
 from bastion.analyzers.taint.workspace_records import record_summaries
-from bastion.analyzers.taint.workspace_summarise import summarise
+from bastion.analyzers.taint.workspace_summarise import handed, summarise
+from bastion.engine.cache import LRU
 from bastion.model.text import split_lines
 from bastion.parsing import parse_code, parse_shared
 
@@ -67,6 +70,7 @@ _PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError)
 # the rest of the import chain is computed bottom-up instead (`_summarise_imports`).
 _DEEP = 16
 
+CONTEXTS_KEPT = 256  # module contexts a scan keeps for the other builder (`SummaryStore.context`)
 
 class SummaryStore:
     def __init__(self, roots: Iterable[str], models: Models, version: str, compute: bool = True,
@@ -89,6 +93,10 @@ class SummaryStore:
         self._last_external: tuple[Imports, str | None, External | None] | None = None
         # compute=True: the last answer of `imports_source`, for its text and path (asked as often)
         self._last_sourced: tuple[str, str | None, bool] | None = None
+        # compute=True: the module contexts built, by path, until the scan or `summarise` takes
+        # the other's (`context`); whether a text names a registrar as the taint analyzer asks
+        self._contexts: LRU[str, tuple] = LRU(CONTEXTS_KEPT)
+        self.registrars = registrar_gate(models, edits=False)
 
     # ---- for the analyzer (any thread) ----
 
@@ -108,6 +116,26 @@ class SummaryStore:
         if self.compute and isinstance(source, Imports):
             self._last_external = (source, path, external)
         return external
+
+    def context(self, path: str, tree: ast.Module, table: dict[str, str], foreign: frozenset[str],
+                names_registrar: bool) -> ModuleContext | None:
+        """In a scan, a copy (the caller's to change) of the context the scan of `path` or
+        `summarise` built (`keep_context`) of this very tree with the caller's import table,
+        foreign names and answer to whether the text names a registrar: what the caller would
+        build. Handed once, to the other."""
+        kept = self._contexts.get(path) if self.compute else None
+        if kept is None or kept[0] is not tree or kept[1:4] != (table, foreign, names_registrar):
+            return None
+        self._contexts.pop(path)
+        return handed(kept[4])
+
+    def keep_context(self, path: str, tree: ast.Module, table: dict[str, str], foreign: frozenset[str],
+                     names_registrar: bool, context: ModuleContext) -> ModuleContext:
+        """`context` as built, kept in a scan for `context`; a copy for the caller to change."""
+        if not self.compute:
+            return context
+        self._contexts.put(path, (tree, dict(table), foreign, names_registrar, context))
+        return handed(context)
 
     def imports_source(self, text: str, path: str | None) -> bool:
         """Whether `text` imports a function of a workspace module returning untrusted data
@@ -294,7 +322,7 @@ class SummaryStore:
 
     def _classes(self, module: ModuleEntry) -> dict[str, tuple[str | None, ...]]:
         if module.classes is None:
-            facts = class_facts(module.tree, self.models, text="\n".join(module.lines),
+            facts = class_facts(module.tree, self.models, text=module.text,
                                 path=module.path, workspace=lambda name: split_name(name, module.table))
             module.classes = facts.class_bases
             module.records = record_summaries(facts)
@@ -318,7 +346,7 @@ class SummaryStore:
                 tree = parse_shared(text)  # the tree a one-off scan's engine holds (parsing.py)
             except _PARSE_ERRORS:
                 return None
-            module = ModuleEntry(path, digest, tree, split_lines(text),
+            module = ModuleEntry(path, digest, tree, text, split_lines(text),
                              import_table(tree, path, self.graph.resolver, text))
             self._modules[path] = module
         return module

@@ -57,6 +57,8 @@ class External:
     # the `Annotated` aliases of the modules it imports, by qualified name (`deps.CommonsDep`:
     # type_aliases.py); `digest` covers them
     aliases: dict[str, ast.Subscript] = attrs.Factory(dict)
+    # the file's import table (prefix -> workspace file), which `bases` and `aliases` read
+    table: dict[str, str] = attrs.Factory(dict)
 
 
 @attrs_classes.frozen
@@ -88,6 +90,9 @@ class ModuleEntry:
     path: str
     digest: str
     tree: ast.Module
+    # the text as the import graph read it (capped, regular files only: ModuleGraph.text), which
+    # the scan reads too: the context built from it is the scan's (workspace_summarise.py)
+    text: str
     lines: list[str]
     table: dict[str, str]  # its own imports: prefix -> workspace file
     summaries: Exports | dict[str, Summary | None] = attrs.Factory(dict)  # a dict once published

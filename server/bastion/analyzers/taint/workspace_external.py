@@ -90,5 +90,5 @@ def external_of(store: SummaryStore, source: str | Imports, path: str | None) ->
         scoped.setdefault(attribute, where)
     digest += repr(sorted(hooked.items())).encode() + routes_key(routes)
     return External(lookup, blake2b(digest, digest_size=16).digest(), bases, scoped,
-                    forms, routes, aliases)
+                    forms, routes, aliases, table)
 

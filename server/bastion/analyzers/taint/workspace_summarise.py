@@ -3,16 +3,21 @@ functions interpreted with the summaries of the modules it imports (outside its 
 and a reader of each global it binds at top level to a source (top_level_sources.py's
 `global_readers`), kept as `Exports` in its `ModuleEntry`. The store's state, its lock and
 what asks for a summary stay in workspace.py; this runs under its lock.
+
+The module context is built from the module's text as the scan reads it (`ModuleEntry.text`),
+as the scan builds it; in a scan, one of them builds it and the other takes a copy
+(`SummaryStore.context`): a cold stdlib scan built ~100 contexts twice.
 """
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING
 
 import attrs
 
 from bastion.analyzers.taint.analysis import analyse_module
-from bastion.analyzers.taint.context import module_context
+from bastion.analyzers.taint.context import ModuleContext, module_context
 from bastion.analyzers.taint.declared_versions import SHARED as DECLARED
 from bastion.analyzers.taint.decorators import drops_arguments
 from bastion.analyzers.taint.entries import Function
@@ -48,10 +53,15 @@ def summarise(store: SummaryStore, module: ModuleEntry, names: set[str] | None =
     top, instances = module.exported()
     fresh = module.context is None
     if fresh:
-        module.context = module_context(module.tree, store.models, None, bases, lines=module.lines,
-                                        foreign=store.foreign.changed(module.path),
-                                        imported_aliases=imported_aliases(module.table, store._loaded,
-                                                                          store.graph.text))
+        foreign = store.foreign.changed(module.path)
+        registrar = store.registrars.match(module.text)
+        module.context = store.context(module.path, module.tree, module.table, foreign, registrar)
+        if module.context is None:
+            aliases = imported_aliases(module.table, store._loaded, store.graph.text)
+            module.context = store.keep_context(module.path, module.tree, module.table, foreign, registrar,
+                                                module_context(module.tree, store.models, None, bases,
+                                                               module.text, registrar, foreign,
+                                                               module.lines, aliases))
         # `TARGET = sys.argv[1]`: what `from settings import TARGET` reads, as a function's summary
         readers = {**built_readers(module.tree.body, instances), **global_readers(module.context.top_sources)}
         module.context.functions.extend(Function(node, name) for name, node in readers.items())
@@ -60,10 +70,9 @@ def summarise(store: SummaryStore, module: ModuleEntry, names: set[str] | None =
         return  # a global bound to no source (`db = SQLAlchemy()`, read by its importers): no reader
     forms = imported_forms(module.table, store._loaded, store.graph.text, store.models) \
         if fresh else None
-    # a package name holds no line break: one search of the joined lines finds it on any line
-    # (a generator over every line per package was a million steps in a cold stdlib scan)
-    text = "\n".join(module.lines) if store.models.versioned else ""
-    versioned = [p for p in store.models.versioned if p in text]
+    # one search of the text per package (a generator over every line per package was a
+    # million steps in a cold stdlib scan)
+    versioned = [p for p in store.models.versioned if p in module.text]
     result = analyse_module(module.tree, store.models, external=lookup if fresh else None,
                             only=top if names is None else names, external_bases=bases,
                             module=module.context, done=module.done, external_forms=forms,
@@ -86,3 +95,13 @@ def summarise(store: SummaryStore, module: ModuleEntry, names: set[str] | None =
             if class_name == owner:
                 exports.alias(f"{instance}.{method}", outcome.function)
     module.summarised = names is None
+
+
+def handed(context: ModuleContext) -> ModuleContext:
+    """A copy of `context` as built, which its user may change as analysis.py and `summarise`
+    do: they set its fields anew, but `summarise` adds to its functions and the helper paths
+    memo holds what one analysis found."""
+    mine = copy.copy(context)
+    mine.functions = list(context.functions)
+    mine.helper_memo = {}
+    return mine
