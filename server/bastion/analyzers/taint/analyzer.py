@@ -299,8 +299,10 @@ class TaintAnalyzer:
                 if workspace is not None else None
             scan = workspace is not None and workspace.compute
             if module is None and (scan or derived_only):
-                module = module_context(tree, self.models, self._calls, external and external.bases,
-                                        text, names_registrar, foreign, lines, external and external.aliases)
+                module = module_context(tree, self.models, self._calls,
+                                        external.bases if external is not None else None, text,
+                                        names_registrar, foreign, lines,
+                                        external.aliases if external is not None else None)
                 if scan:
                     module = workspace.keep_context(path, tree, table, foreign, names_registrar, module)
         if derived_only and (module is None or not any(f.entry for f in module.functions)):
