@@ -33,7 +33,8 @@ def test_check_refuses_without_the_rule_files(tmp_path, kept, missing):
     (line,) = proc.stderr.splitlines()
     assert line.startswith("bastion: error: Bastion's rule files are missing (" + missing)
     assert str(tmp_path / "install" / "rules" / ("taint" if kept else "")).rstrip("/") in line
-    assert "Reinstall Bastion (pip install --force-reinstall bastion-lsp)" in line
+    assert "Reinstall Bastion from its wheel (pip install --force-reinstall bastion_lsp-*.whl" in line
+    assert "no package index serves it" in line
 
 
 def test_a_complete_install_analyses(tmp_path):

@@ -35,9 +35,10 @@ def missing_rules(folder: Path | None = None) -> str | None:
             and not folder.is_dir() else
             "no rule files in " + ", ".join(str(folder / name) for name in missing))
     return (f"Bastion's rule files are missing ({what}): this installation is incomplete, so "
-            "nothing can be analysed. Reinstall Bastion (pip install --force-reinstall "
-            "bastion-lsp); from a checkout, install it with `pip install -e .` and keep the "
-            "repository's rules/ folder")
+            "nothing can be analysed. Reinstall Bastion from its wheel (pip install "
+            "--force-reinstall bastion_lsp-*.whl, built by `python -m build --wheel` in a clone: no "
+            "package index serves it); from a checkout, `pip install -e .` with the repository's "
+            "rules/ folder kept")
 
 
 def _has_toml(folder: Path) -> bool:
