@@ -1,8 +1,8 @@
 """The call-graph plan a text takes from the last one (plans.py) is the one walked anew in the
 same tree: after random edits of a document whose block parser reuses the unedited functions'
-nodes, `Plan.closure`, `Plan.components` and `Plan.callers` of a few sets answer what
-callgraph.py's walks answer with a memo that keeps nothing; and a key that changes no function's callees walks
-nothing again."""
+nodes, `Plan.closure`, `Plan.components` (and whether each is a cycle) and `Plan.callers` of a
+few sets answer what callgraph.py's walks answer with a memo that keeps nothing; and a key that
+changes no function's callees walks nothing again."""
 
 from __future__ import annotations
 
@@ -51,8 +51,9 @@ def plan_answers(module, text: str, cache: LRU | None) -> list:
     answers = []
     for wanted in asked:
         found = plan.closure(wanted) if cache is not None else closure(wanted, module, memo)
-        walked = plan.components(wanted) if cache is not None else components(module, memo, wanted)
-        answers.append((sorted(found), [[id(f) for f in c] for c in walked]))
+        walked = plan.components(wanted) if cache is not None else [
+            (c, len(c) > 1 or c[0].name in memo(c[0])) for c in components(module, memo, wanted)]
+        answers.append((sorted(found), [([id(f) for f in c], cycle) for c, cycle in walked]))
     # the callers of each function alone and of all, none settled or the first third (a name
     # defined twice too: each definition's facts are its own, whichever is asked first)
     for done in ({}, dict.fromkeys(names[:len(names) // 3])):

@@ -38,7 +38,7 @@ from bastion.analyzers.taint.outcome_reuse import LastOutcomes
 from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.places import Places
 from bastion.analyzers.taint.plans import Plan
-from bastion.analyzers.taint.recursion import is_cycle, seed_cycle, settle_cycle
+from bastion.analyzers.taint.recursion import seed_cycle, settle_cycle
 from bastion.analyzers.taint.relevance import relevant_functions, source_holders
 from bastion.analyzers.taint.results import FunctionResult, Hit, Summary, distinct_hits
 from bastion.analyzers.taint.resume import Walker, checkpoints_in
@@ -164,9 +164,9 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
     else:
         wanted = plan.closure(relevant_functions(module, callees_of, models))
     while wanted:
-        for component in plan.components(wanted):
+        for component, cycle in plan.components(wanted):
             members = [f for f in component if f.name not in done]
-            if is_cycle(component, callees_of):
+            if cycle:
                 # a cycle: its members are first analysed without the summaries of those met
                 # later; again with every member's, until none changes, before any caller
                 seed_cycle(members, summaries)

@@ -65,25 +65,27 @@ class Plan:
         calls = self._next.setdefault(key, {})
         return callers(names, module, self._callees_of, done, last, calls, short)
 
-    def components(self, wanted: set[str]) -> list[list[Function]]:
-        """callgraph.py's `components(wanted)`."""
+    def components(self, wanted: set[str]) -> list[tuple[list[Function], bool]]:
+        """callgraph.py's `components(wanted)`, each with whether it is a cycle: several
+        functions, or one calling itself (its callees the walk's, read without a call each)."""
         module = self._module
-        named = module.by_name()
-        if self._memo is None:
-            return components(module, self._callees_of, wanted)
         key = (_COMPONENTS, frozenset(wanted))
         last = self._last[key] if key in self._last else None
         if last is not None and self._same_roots(last[2], wanted) and self._same_callees(last[1]):
             self._next[key] = last
+            named = module.by_name()
             # a component's first member, and its others (None for one alone): lists of one
             # made without a call each
-            return [[named[first]] if rest is None else [named[name] for name in rest]
-                    for first, rest in last[0]]
-        seen: dict = {}
-        found = components(module, self._callees_of, wanted, seen)
-        self._next[key] = ([(c[0].name, None if len(c) == 1 else [f.name for f in c]) for c in found],
-                           seen, [f.name for f in module.functions if f.name in wanted])
-        return found
+            return [([named[first]] if rest is None else [named[name] for name in rest], cycle)
+                    for first, rest, cycle in last[0]]
+        seen: dict = {}  # each member's callees: the walk reached it
+        walked = [(c, len(c) > 1 or c[0].name in seen[c[0].name])
+                  for c in components(module, self._callees_of, wanted, seen)]
+        if self._memo is not None:
+            self._next[key] = ([(c[0].name, None if len(c) == 1 else [f.name for f in c], cycle)
+                                for c, cycle in walked],
+                               seen, [f.name for f in module.functions if f.name in wanted])
+        return walked
 
     def done(self) -> None:
         """This text's walks are what the next text of the document may take."""

@@ -22,13 +22,7 @@ from bastion.analyzers.taint.results import Summary
 from bastion.analyzers.taint.signatures import numbered
 
 if TYPE_CHECKING:
-    from bastion.analyzers.taint.callees import CalleeMemo
     from bastion.analyzers.taint.entries import Function
-
-
-def is_cycle(component: list[Function], callees_of: CalleeMemo) -> bool:
-    """Whether the call graph's component is recursive: several functions, or one calling itself."""
-    return len(component) > 1 or component[0].name in callees_of(component[0])
 
 
 def seed_cycle(members: list[Function], summaries: dict[str, Summary]) -> None:
