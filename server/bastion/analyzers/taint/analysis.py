@@ -39,7 +39,7 @@ from bastion.analyzers.taint.parameters import parameters
 from bastion.analyzers.taint.places import Places
 from bastion.analyzers.taint.plans import Plan
 from bastion.analyzers.taint.recursion import seed_cycle, settle_cycle
-from bastion.analyzers.taint.relevance import relevant_functions, source_holders
+from bastion.analyzers.taint.relevance import Carriers, relevant_functions
 from bastion.analyzers.taint.results import FunctionResult, Hit, Summary, distinct_hits
 from bastion.analyzers.taint.resume import Walker, checkpoints_in
 from bastion.analyzers.taint.signatures import numbered
@@ -163,6 +163,7 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
             {name for name in only if module.function_named(name) is not None}, module, callees_of)
     else:
         wanted = plan.closure(relevant_functions(module, callees_of, models))
+    carriers = Carriers(models)
     while wanted:
         for component, cycle in plan.components(wanted):
             members = [f for f in component if f.name not in done]
@@ -180,10 +181,7 @@ def analyse_module(tree: ast.Module, models: Models, cache: LRU | None = None,
                         result, texts, places, last)
         if lines is None:
             break
-        holders = source_holders(models)  # `parser = build_parser()`: its caller parses
-        carriers = [name for name, outcome in done.items()
-                    if outcome.carries_taint() or outcome.summary.returns.kind in holders]
-        wanted = plan.closure(plan.callers(carriers, done)) - set(done)
+        wanted = plan.closure(plan.callers(carriers.of(done), done)) - set(done)
     plan.done()
     if last is not None:
         last.done()

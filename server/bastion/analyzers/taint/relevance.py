@@ -4,7 +4,8 @@ spells it or an attribute of Flask's `g` a hook filled from one, methods of a cl
 `__init__` does) and those holding a call or SQL text a judged pattern rule flags. The source
 expression is built from the module's import table (with the workspace helpers returning
 untrusted data that its text calls through a module's name, `http.query_arg(...)`) and kept by
-the module context's digest and those helpers.
+the module context's digest and those helpers. `Carriers`, the functions whose callers are
+interpreted next, is built per analysis and owned by it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from itertools import islice
 
 from bastion.analyzers.taint.callees import CalleeMemo
 from bastion.analyzers.taint.context_record import ModuleContext
@@ -177,6 +179,26 @@ def source_holders(models: Models) -> frozenset[str]:
     `socket.socket()`): a function returning one (`build_parser()`) makes its callers readers
     of a source, as one returning untrusted data does (analysis.py)."""
     return _index(models).holders
+
+
+class Carriers:
+    """The settled functions returning untrusted data or storing it in `self`, or returning a
+    source holder (`parser = build_parser()`: its caller parses): those whose callers analysis.py
+    interprets next. A round's outcomes are final (the next rounds add others, `done` keeping
+    its order), so each is asked once, not once a round (argparse.py's ~80 a key)."""
+
+    def __init__(self, models: Models) -> None:
+        self._holders = source_holders(models)
+        self._names: list[str] = []
+        self._asked = 0  # the outcomes of `done`, in its order, asked already
+
+    def of(self, done: dict) -> list[str]:
+        """The carriers among `done`'s outcomes (not to be changed: this object's)."""
+        holders = self._holders
+        self._names += [name for name, outcome in islice(done.items(), self._asked, None)
+                        if outcome.carries_taint() or outcome.summary.returns.kind in holders]
+        self._asked = len(done)
+        return self._names
 
 
 _INDEXES: dict[str, _Index] = {}  # the models' digest -> its `_Index`
