@@ -208,7 +208,8 @@ def _outcome(function: Function, module: ModuleContext, models: Models, cache: L
              summaries: dict[str, Summary], result: ModuleResult, texts: dict[str, str] | None,
              places: Places, replacing: FunctionOutcome | None = None,
              last: LastOutcomes | None = None) -> FunctionOutcome:
-    callees = sorted(callees_of(function))
+    name, known = function.name, callees_of.known
+    callees = sorted(known[name] if name in known else callees_of(function))
     key = outcome = stamp = None
     if last is not None:
         outcome, stamp = last.find(function, callees, done, callees_of)

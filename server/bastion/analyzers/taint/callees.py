@@ -61,6 +61,9 @@ class CalleeMemo(TextSearches):
         # every class, also one without methods of its own (`class Sub(Fetcher): pass`)
         self.classes = set(module.parents)
         self.found: dict[str, frozenset[str]] = {}  # a name's callees: its last definition's
+        # `found`, where each name is one function's: its callees read without a call (a key's
+        # ~80 settled functions ask theirs), else none: a hidden definition's are not its name's
+        self.known = self.found if not self._twice else {}
         self._hidden_found: dict[ast.AST, frozenset[str]] = {}  # by node: an earlier definition's
         self._records: dict[str, NodeRecord] = {}
         self._last_records, self._next_records = last_records(facts) if texts is not None else ({}, {})
