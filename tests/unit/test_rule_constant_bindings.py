@@ -192,6 +192,35 @@ def test_rule_leaves_names_not_bound_once(source):
     assert "BST105" not in _ids(source)
 
 
+HELPER = FLASK + """
+def remember(resp, value, secure):
+    # remember(): the cookie the login view sets
+    resp.set_cookie("remember_me", value, secure=secure, httponly=True)
+
+def login(sid):
+    resp = make_response("ok")
+    remember(resp, sid, False)
+    return resp
+"""
+
+
+def test_rule_helper_called_once_is_counted_on_the_tree_not_the_text():
+    # a comment naming the helper is no reference to it (main's text count missed the flag)
+    assert "BST105" in _ids(HELPER)
+
+
+@pytest.mark.parametrize("other", [
+    "remember(make_response(''), 'x', True)\n",  # a second module-level call
+    "HOOKS = [remember]\n",  # handed on as a callback
+    "handler = getattr(__import__(__name__), 'remember')\n",  # called through getattr
+    "__all__ = ['remember']\n",  # exported: other modules may call it
+    "@remember\ndef other():\n    pass\n",  # a decorator
+])
+def test_rule_helper_referenced_twice_is_no_constant(other):
+    assert "BST105" not in _ids(HELPER.replace("# remember(): the cookie the login view sets\n", "")
+                                + other)
+
+
 def test_rule_constant_pass_reports_a_call_once():
     # the statement walk reports a literal flag; the whole-file pass does not add a second one
     source = FLASK + "def login(sid):\n    make_response('').set_cookie('s', sid, secure=False)\n"

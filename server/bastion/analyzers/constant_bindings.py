@@ -11,8 +11,10 @@ live code, by a plain assignment: an `if` or a ternary whose test is a compariso
 augmented assignment, unpacking, an import, `global`, `del`, `:=`, an item assigned) leaves the
 name unresolved, and so does an attribute some statement of the module assigns (`self.MODE =`).
 A parameter of a module-level function defined once, undecorated, called once by its name and
-read nowhere else stands for what that call passes it (`make("md5")` then `hashlib.new(name)`
-in `make`), read in the caller's scope; its default when the call passes nothing.
+referenced nowhere else in the tree (no other call, no name handed on or decorating, no attribute,
+string or import of that name as `getattr(m, "make")` or `__all__` hold, no parameter or function
+shadowing it; comments do not count) stands for what that call passes it (`make("md5")` then
+`hashlib.new(name)` in `make`), read in the caller's scope; its default when the call passes nothing.
 A `Bindings` is made for one file's pass and only read after; its `scope` is the pass's to move.
 """
 
@@ -137,27 +139,34 @@ class Bindings:
 
     def _single_calls(self) -> dict[tuple[ast.AST, str], tuple[ast.expr, tuple]]:
         """What the one call of each module-level function defined once, called once by its
-        name and otherwise never read (handed on, stored) passes each parameter, with the
-        caller's chain (a default: the module's)."""
+        name and otherwise never referenced, passes each parameter, with the caller's chain (a
+        default: the module's)."""
         self._names(self._module)
-        wanted = {name for name, functions in self._functions.items() if len(functions) == 1
-                  and len(re.findall(rf"\b{re.escape(name)}\b", self._text)) == 2}  # its def, its call
-        if not wanted:
+        text = self._text
+        defined = {name: functions[0] for name, functions in self._functions.items()
+                   if len(functions) == 1 and text.find(name, text.index(name) + len(name)) >= 0}
+        if not defined:
             return {}
-        calls: dict[str, list[tuple[ast.Call, tuple]]] = {}
+        sites: dict[str, list[tuple[ast.Call, tuple]]] = {}
+        referenced: set[str] = set()  # otherwise than by a call: handed on, decorating, rebound
         stack: list[tuple[ast.AST, tuple]] = [(self._module, (self._module,))]
         while stack:
             node, chain = stack.pop()
             kind = type(node)
-            if kind is ast.Call and type(node.func) is ast.Name and node.func.id in wanted:
-                calls.setdefault(node.func.id, []).append((node, chain))
+            if kind is ast.Call and type(node.func) is ast.Name and node.func.id in defined:
+                sites.setdefault(node.func.id, []).append((node, chain))
+                stack.extend([(child, chain) for child in (*node.args, *node.keywords)])
+                continue
+            for name in _references(node, kind):
+                if name in defined and node is not defined[name]:
+                    referenced.add(name)
             inner = (node, *chain) if kind in _SCOPES else chain
             stack.extend([(child, inner) for child in ast.iter_child_nodes(node)])
         found = {}
-        for name, sites in calls.items():
-            if len(sites) != 1:
+        for name, calls in sites.items():
+            if len(calls) != 1 or name in referenced:
                 continue
-            function, (call, caller) = self._functions[name][0], sites[0]
+            function, (call, caller) = defined[name], calls[0]
             defaults = {id(d) for d in (*function.args.defaults, *function.args.kw_defaults)}
             for parameter, value in _passed(function, call).items():
                 found[(function, parameter)] = (value, (self._module,) if id(value) in defaults else caller)
@@ -264,6 +273,27 @@ class Bindings:
                 self._target(names, element, None)
         elif kind is ast.Starred:
             self._target(names, target.value, None)
+
+
+def _references(node: ast.AST, kind: type) -> tuple[str, ...]:
+    """The names `node` refers to or binds other than by calling them: a name read, stored,
+    deleted or used as a decorator, an attribute, a string (`getattr(m, "make")`, `__all__`), an
+    import, a `global`, a parameter, a function or class of that name."""
+    if kind is ast.Name:
+        return (node.id,)
+    if kind is ast.Attribute:
+        return (node.attr,)
+    if kind is ast.Constant:
+        return (node.value,) if type(node.value) is str else ()
+    if kind in (*_FUNCTIONS, ast.ClassDef):
+        return (node.name,)
+    if kind is ast.alias:
+        return (node.asname or node.name,)
+    if kind in (ast.Global, ast.Nonlocal):
+        return tuple(node.names)
+    if kind is ast.arg:
+        return (node.arg,)
+    return ()
 
 
 def _passed(function: ast.AST, call: ast.Call) -> dict[str, ast.expr]:
