@@ -221,6 +221,17 @@ def test_rule_helper_referenced_twice_is_no_constant(other):
                                 + other)
 
 
+def test_rule_constant_pass_finds_calls_sharing_a_line_or_deep_in_blocks():
+    # the pass bisects each block for the statements holding the calls' lines
+    shared = FLASK + "SECURE = False\ndef a(sid):\n" \
+                     "    r = make_response(''); r.set_cookie('s', sid, secure=SECURE)\n"
+    deep = FLASK + "SECURE = False\nclass V:\n    def get(self, sid):\n        if sid:\n" \
+                   "            try:\n                pass\n            finally:\n" \
+                   "                make_response('').set_cookie('s', sid, secure=SECURE)\n"
+    assert "BST105" in _ids(shared) and "BST105" in _ids(deep)
+    assert "BST105" not in _ids(shared.replace("SECURE = False", "SECURE = True"))
+
+
 def test_rule_constant_pass_reports_a_call_once():
     # the statement walk reports a literal flag; the whole-file pass does not add a second one
     source = FLASK + "def login(sid):\n    make_response('').set_cookie('s', sid, secure=False)\n"

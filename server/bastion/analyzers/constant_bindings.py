@@ -43,6 +43,7 @@ class Bindings:
         self._class_names: dict[str, ast.ClassDef] = {}  # a module-level class by its name
         self._functions: dict[str, list[ast.AST]] = {}  # module-level undecorated functions by name
         self._assigned: dict[str, bool] = {}  # attribute name -> whether some statement assigns it
+        self._named: dict[str, bool] = {}  # name -> whether the text holds `name =` somewhere
         self._module = tree
         # the scopes around the expressions resolved next, innermost first, class bodies included
         self.chain: tuple[ast.AST, ...] = (tree,)
@@ -80,6 +81,8 @@ class Bindings:
         for index, outer in enumerate(chain):
             if index and type(outer) is ast.ClassDef:
                 continue
+            if outer is self._module and not self._assigned_name(name):
+                return None  # collecting a long module's names costs more than a search
             names = self._names(outer)
             if name in names:
                 values = names[name]
@@ -87,6 +90,15 @@ class Bindings:
                     return self._passed_to(outer, name)
                 return (values[0], chain[index:]) if values is not None and len(values) == 1 else None
         return None
+
+    def _assigned_name(self, name: str) -> bool:
+        """Whether the text holds `name =` or `name: T =`: the module binds no other name to
+        a constant."""
+        assigned = self._named.get(name)
+        if assigned is None:
+            assigned = self._named[name] = re.search(
+                rf"(?<![\w.]){re.escape(name)}\s*(?::[^=\n]*)?=(?!=)", self._text) is not None
+        return assigned
 
     def _item(self, node: ast.Subscript, chain: tuple) -> tuple[ast.expr, tuple] | None:
         saved, self.chain = self.chain, chain
