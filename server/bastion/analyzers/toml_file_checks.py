@@ -1,7 +1,8 @@
 """TomlRulesAnalyzer's whole-file checks: the calls of patterns marked `constants` that match
 once their arguments are read through the module's constant bindings (constant_bindings.py),
-and bandit's findings in code a literal test never runs (dead_branches.py) or at a `yaml.load`
-given a loader bound to a safe one, which it retracts.
+and bandit's findings in code a literal test never runs (dead_branches.py), at a `yaml.load`
+given a loader bound to a safe one, at a `pickle.loads` of bytes the module wrote itself and at
+the stdlib XML parsers after `defusedxml.defuse_stdlib()`, which it retracts.
 Functions of the text and of the analyzer's index; they keep nothing.
 """
 
@@ -27,6 +28,14 @@ _RESOLVABLE = frozenset({ast.Name, ast.Attribute, ast.Subscript, ast.IfExp})
 _LEAVES = (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
 _NEVER_RUN = "never run: in the branch a test of literals does not take"
 _SAFE_LOADER = "the loader it is given is bound to one of PyYAML's safe loaders"
+_DEFUSED = "after defusedxml.defuse_stdlib(), which replaced the stdlib XML parsers with defused ones"
+# bandit's XML parsing calls whose modules defuse_stdlib patches (not lxml's B320)
+_DEFUSED_CALLS = frozenset({"B313", "B314", "B315", "B316", "B317", "B318", "B319"})
+_PICKLE_LOADS = frozenset({"pickle.loads", "_pickle.loads", "cPickle.loads"})
+_PICKLE_DUMPS = frozenset({"pickle.dumps", "_pickle.dumps", "cPickle.dumps"})
+# bandit rule -> (a word its judged calls need in the text, why a safe one is retracted)
+_OWN_PICKLE = "it loads bytes the module itself wrote (a literal or pickle.dumps of one)"
+_JUDGED_CALLS = {"B506": ("Loader", _SAFE_LOADER), "B301": ("loads", _OWN_PICKLE)}
 _SAFE_YAML_LOADERS = frozenset({"yaml.SafeLoader", "yaml.CSafeLoader", "yaml.BaseLoader",
                                 "yaml.CBaseLoader"})
 
@@ -120,13 +129,17 @@ def _holding(block: list[ast.stmt], lines: list[int]) -> list[ast.stmt]:
 
 
 def retractions(text: str, findings: list[Finding]) -> dict[int, str]:
-    """Index -> why, for bandit's findings in `findings` that `text` never runs, and its
-    `yaml.load` findings whose loader is bound to a safe one."""
-    dead_code, loaders = LITERAL_TEST.search(text) is not None, "Loader" in text
-    if not dead_code and not loaders:
+    """Index -> why, for bandit's findings in `findings` that `text` never runs, its `yaml.load`
+    findings whose loader is bound to a safe one, its `pickle.loads` of the module's own bytes and
+    its stdlib XML parsing after `defusedxml.defuse_stdlib()`."""
+    dead_code, defused = LITERAL_TEST.search(text) is not None, "defuse_stdlib" in text
+    rules = {rule: why for rule, (word, why) in _JUDGED_CALLS.items() if word in text}
+    if not dead_code and not defused and not rules:
         return {}
     judged = [i for i, f in enumerate(findings) if f.source == "bandit" and f.retracted is None]
-    if not judged:
+    calls = [i for i in judged if findings[i].rule_id in rules]
+    xml = [i for i in judged if findings[i].rule_id in _DEFUSED_CALLS] if defused else []
+    if not dead_code and not calls and not xml:
         return {}
     try:
         tree = parse_code(text)
@@ -135,19 +148,24 @@ def retractions(text: str, findings: list[Finding]) -> dict[int, str]:
     lines = text.splitlines()
     regions = dead_regions(tree, lines) if dead_code else []
     why = {i: _NEVER_RUN for i in judged if inside(findings[i], regions)} if regions else {}
-    loads = [i for i in judged if findings[i].rule_id == "B506" and i not in why] if loaders else []
-    if loads:
-        why.update(dict.fromkeys(safe_loads(tree, text, lines, [findings[i] for i in loads], loads),
-                                 _SAFE_LOADER))
+    calls = [i for i in calls if i not in why]
+    if calls:
+        why.update((i, rules[findings[i].rule_id])
+                   for i in safe_calls(tree, text, lines, [findings[i] for i in calls], calls))
+    after = _defused_from(tree) if xml else None
+    if after is not None:
+        why.update((i, _DEFUSED) for i in xml if i not in why and findings[i].span.start_line > after)
     return why
 
 
-def safe_loads(tree: ast.Module, text: str, lines: list[str], found: list[Finding],
+def safe_calls(tree: ast.Module, text: str, lines: list[str], found: list[Finding],
                indexes: list[int]) -> list[int]:
-    """The `indexes` of the `yaml.load` findings `found` whose `Loader` (keyword or second
-    argument) is bound to one of PyYAML's safe loaders: `loader = yaml.SafeLoader`, a module
-    constant, a dict entry, a ternary on a literal test."""
-    at = {(f.span.start_line, f.span.start_col): index for f, index in zip(found, indexes, strict=True)}
+    """The `indexes` of the findings `found` whose call is safe as its arguments are bound: a
+    `yaml.load` whose `Loader` (keyword or second argument) is one of PyYAML's safe loaders
+    (`loader = yaml.SafeLoader`, a module constant, a dict entry, a ternary on a literal test), a
+    `pickle.loads` of bytes the module wrote (a bytes literal, `pickle.dumps` of a literal)."""
+    at = {(f.span.start_line, f.span.start_col): (f.rule_id, index)
+          for f, index in zip(found, indexes, strict=True)}
     bindings = Bindings(tree, text)
     env = Env({}, set())
     for statement in tree.body:
@@ -156,11 +174,43 @@ def safe_loads(tree: ast.Module, text: str, lines: list[str], found: list[Findin
     safe = []
     for call, chain, _statement in _calls_on(tree, sorted({f.span.start_line + 1 for f in found}), env):
         line = call.lineno - 1
-        index = at.get((line, byte_to_char_col(line_at(lines, line), call.col_offset)))
-        loader = next((k.value for k in call.keywords if k.arg == "Loader"),
-                      call.args[1] if len(call.args) > 1 else None)
-        if index is not None and loader is not None:
-            bindings.chain = chain
-            if env.qualname(bindings.resolve(loader)) in _SAFE_YAML_LOADERS:
+        rule, index = at.get((line, byte_to_char_col(line_at(lines, line), call.col_offset)), (None, 0))
+        bindings.chain = chain
+        if rule == "B506":
+            loader = next((k.value for k in call.keywords if k.arg == "Loader"),
+                          call.args[1] if len(call.args) > 1 else None)
+            if loader is not None and env.qualname(bindings.resolve(loader)) in _SAFE_YAML_LOADERS:
+                safe.append(index)
+        elif rule == "B301" and env.qualname(call.func) in _PICKLE_LOADS and len(call.args) == 1:
+            data = bindings.resolve(call.args[0])
+            if type(data) is ast.Constant and type(data.value) is bytes or type(data) is ast.Call \
+                    and env.qualname(data.func) in _PICKLE_DUMPS and not data.keywords \
+                    and len(data.args) == 1 and _literal(data.args[0]):
                 safe.append(index)
     return safe
+
+
+def _defused_from(tree: ast.Module) -> int | None:
+    """The 0-based line after which the module's top level has called
+    `defusedxml.defuse_stdlib()`, which replaces the parsing functions of the stdlib XML modules
+    in place: a module's attribute read later is the defused one. None when no such call, or a
+    `from xml... import` before it bound an original function to a name of this module."""
+    env = Env({}, set())
+    for statement in tree.body:
+        kind = type(statement)
+        if kind is ast.ImportFrom and (statement.module or "").split(".")[0] == "xml":
+            return None
+        if kind is ast.Import or kind is ast.ImportFrom:
+            env.add_import(statement)
+        elif kind is ast.Expr and type(statement.value) is ast.Call \
+                and env.qualname(statement.value.func) == "defusedxml.defuse_stdlib":
+            return statement.end_lineno - 1
+    return None
+
+
+def _literal(node: ast.expr) -> bool:
+    try:
+        ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
