@@ -146,6 +146,11 @@ def digest(data):
     h.update(data)
     return h.hexdigest()
 """, "md5", "sha256"),
+    # Flask's documented config.update(...) with the flag in a module constant
+    "config_update_secure": ("BST105", FLASK + "SECURE = @@\n"
+                             "app.config.update(SESSION_COOKIE_SECURE=SECURE)\n", "False", "True"),
+    "config_update_httponly": ("BST106", FLASK + "HTTPONLY = @@\napp.config.update(\n"
+                               "    SESSION_COOKIE_HTTPONLY=HTTPONLY,\n)\n", "False", "True"),
     "cookie_flag_through_a_helper": ("BST105", FLASK + """
 def remember(resp, value, secure):
     resp.set_cookie("remember_me", value, secure=secure, httponly=True)

@@ -96,10 +96,12 @@ class _Compiler:
                 self.error(where, "calls/methods: expected at least one name")
             conds = {k: v for k, v in table.items() if k in CALL_CONDITIONS}
             constants = table.get("constants", False)
-            if not isinstance(constants, bool):
-                self.error(f"{where}.constants", "expected true or false")
+            listed = isinstance(constants, list)
+            words = tuple(self.strings(constants, f"{where}.constants")) if listed else ()
+            if not isinstance(constants, bool) and not words:
+                self.error(f"{where}.constants", "expected true, false or the keyword names it reads")
             return CallPattern(names, methods, self.call_cond(conds, where) if conds else None,
-                               imported, constants is True)
+                               imported, constants is True or bool(words), words)
         if len(kinds) != 1:
             self.error(where, "a pattern has exactly one of assign, compare, decorators, "
                               "or calls/methods")

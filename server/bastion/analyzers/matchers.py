@@ -151,13 +151,16 @@ class Pattern:
 
 
 class CallPattern(Pattern):
-    __slots__ = ("names", "methods", "cond", "constants")
+    __slots__ = ("names", "methods", "cond", "constants", "keywords")
 
     def __init__(self, names: NameSet, methods: frozenset[str], cond: Pred | None,
-                 imported: tuple[str, ...], constants: bool = False) -> None:
+                 imported: tuple[str, ...], constants: bool = False, keywords: tuple[str, ...] = ()) -> None:
         self.names, self.methods, self.cond, self.imported = names, methods, cond, imported
         # also matched with its arguments read through their constant bindings in the file
         self.constants = constants
+        # the keywords (`NAME=`) a file must hold for that whole-file pass to read it; none: its
+        # names before a `(` (a method as common as `update` would send most files through it)
+        self.keywords = keywords
 
     def accepts(self, call: ast.Call, env: Env) -> bool:
         """The conditions, once the analyzer's index has matched the call's name or method."""

@@ -44,7 +44,8 @@ def constant_calls(candidates: Callable, report: Callable, calls: re.Pattern, te
                    tree: ast.Module | None) -> list[Finding]:
     """`candidates(call, env)`: the analyzer's call patterns indexed under the call's names;
     `report(rule, node, statement, unit, found)` records a finding in `found`; `calls`: their
-    names before a `(`. Only the statements holding one of those are walked."""
+    names before a `(` or their keywords before a `=`. Only the statements holding one of those
+    are walked."""
     lines = sorted({text.count("\n", 0, match.start()) + 1 for match in calls.finditer(text)})
     if not lines:
         return []

@@ -135,12 +135,16 @@ class TomlRulesAnalyzer:
                 self._index(rule, pattern)
         self._inert = _INERT - set(self._custom)
         # A file calls a pattern marked `constants` only if it holds one of their calls' names
-        # before a `(`: the whole-file pass costs the other files one search of their text.
-        called = sorted({name.rsplit(".", 1)[-1] for rule in self.rules for p in rule.patterns
-                         if isinstance(p, CallPattern) and p.constants
+        # before a `(`, or one of the keywords such a pattern names before a `=`: the whole-file
+        # pass costs the other files one search of their text.
+        marked = [p for rule in self.rules for p in rule.patterns
+                  if isinstance(p, CallPattern) and p.constants]
+        called = sorted({name.rsplit(".", 1)[-1] for p in marked if not p.keywords
                          for name in (*p.names.exact, *p.methods)})
-        self._constant_calls = re.compile(
-            rf"\b(?:{'|'.join(map(re.escape, called))})\s*\(") if called else None
+        keywords = sorted({word for p in marked for word in p.keywords})
+        gates = ([rf"\b(?:{'|'.join(map(re.escape, called))})\s*\("] if called else []) \
+            + ([rf"\b(?:{'|'.join(map(re.escape, keywords))})\s*=(?!=)"] if keywords else [])
+        self._constant_calls = re.compile("|".join(gates)) if gates else None
 
     def _index(self, rule: OwnRule, pattern: Pattern) -> None:
         entry = (rule, pattern)
