@@ -89,3 +89,47 @@ def test_a_session_handed_to_a_helper_that_writes_it_crosses_the_trust_boundary(
     apps = {"shop/__init__.py": "", "shop/auth.py": AUTH, "shop/views.py": FLASK_VIEWS,
             "blog/__init__.py": "", "blog/auth.py": AUTH, "blog/views.py": DJANGO_VIEWS}
     assert_checked_and_stored(apps, tmp_path, RULE_CWE)
+
+
+COPIES = '''def remember(store, user):
+    store["user"] = user
+
+
+def remember_copy(store, user):
+    store = dict(store)
+    store["user"] = user
+    return store
+
+
+def remember_in_copy(store, user):
+    merged = {**store}
+    merged["user"] = user
+    store = store.copy()
+    store["seen"] = user
+    return merged, store
+'''
+
+COPY_VIEWS = '''from flask import Flask, request, session
+
+from .auth import remember, remember_copy, remember_in_copy
+
+app = Flask(__name__)
+
+
+@app.route("/login")
+def login():
+    remember(session, request.args["user"])  # BST208
+    remember_copy(session, request.args["user"])
+    remember_in_copy(session, request.args["user"])
+    return "ok"
+'''
+
+
+def test_a_helper_writing_its_own_copy_of_the_session_keeps_it_unchanged(tmp_path):
+    """`store = dict(store)` binds a new mapping: what the helper stores there is not in the
+    session the view handed it (held_calls.hold_store). The helper writing the session itself
+    still crosses the boundary."""
+    assert_marked(COPY_VIEWS.replace("from .auth import remember, remember_copy, remember_in_copy\n",
+                                     COPIES))
+    apps = {"shop/__init__.py": "", "shop/auth.py": COPIES, "shop/views.py": COPY_VIEWS}
+    assert_checked_and_stored(apps, tmp_path, RULE_CWE)

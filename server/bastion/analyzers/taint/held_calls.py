@@ -119,10 +119,22 @@ def hold_store(ev: Evaluator, target: ast.Subscript, key: Value, value: Value) -
     if origin.kind != "param" or origin.key is not None or origin.param != _number(function, root.id) \
             or not any(o.kind == "param" for o in (*key.deep_taint(), *value.deep_taint())):
         return  # not the parameter itself (`registry = self._registries.setdefault(name, {})`)
-    if any(p.arg == root.id for p in packed(function.node.args)):
-        return  # `**options`: a dict made for the call, no caller's mapping
+    if any(p.arg == root.id for p in packed(function.node.args)) or _copied(function, root.id, target.lineno):
+        return  # `**options`, `store = dict(store)`: a dict made here, no caller's mapping
     ev.held.append(HeldCall(origin.param, ".".join([*reversed(attributes), STORE]), (key, value), (),
                             ev.step(target, f"stored in `{ast.unparse(target.value)}`")))
+
+
+def _copied(function, name: str, line: int) -> bool:
+    """Whether the function rebinds `name` before `line` to what a call or a display builds
+    (`store = dict(store)`, `store.copy()`, `{**store}`): a new mapping, not the caller's."""
+    for node in ast.walk(function.node):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.lineno < line \
+                and isinstance(node.value, (ast.Call, ast.Dict, ast.DictComp)) \
+                and any(type(t) is ast.Name and t.id == name
+                        for t in (node.targets if isinstance(node, ast.Assign) else (node.target,))):
+            return True
+    return False
 
 
 def _number(function, name: str) -> int:
