@@ -1,7 +1,9 @@
 """Strings built from parts (`concat`: f-strings, `+`, `%`, `format`, `join`) and whether the
 constant text before a URL's untrusted part fixes its host (`fixes_host`): what a built string
 is safe for follows from its parts in order. Moved as is from domain.py (the values and how they
-join), which had reached the module size limit.
+join), which had reached the module size limit. JSON whose `</` is escaped (`SCRIPT_LITERAL`:
+Tornado's `json_encode`) is safe markup where the text before it opens a `<script>` element,
+outside a quoted string: no `</script>` in it can end the element (`_in_script`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from bastion.analyzers.taint.domain import (
     CLEAN,
     EVERY_CLASS,
     SAFE,
+    SCRIPT_LITERAL,
     UNKNOWN,
     Step,
     Value,
@@ -57,7 +60,7 @@ def concat(parts: list[Value], step: Step | None = None) -> Value:
     reported: frozenset | None = None  # what every tainted part has reported
     kept: frozenset = frozenset()
     based = False  # text the request did not write before the first tainted part: a base
-    for part in parts:
+    for index, part in enumerate(parts):
         part = part.flat() if part.items else part
         known = known and part.known
         if not taint and not part.taint and part.const != "":
@@ -75,6 +78,8 @@ def concat(parts: list[Value], step: Step | None = None) -> Value:
                     # `request.url_root`, its source's `cleans`): what follows stays on it
                     kept = part.clean & _HOST_KEPT if not taint and not fixed else kept
                 host_fixed = True  # past the first tainted part the host is decided
+            if SCRIPT_LITERAL in part.clean and _in_script(parts, index):
+                part = part.evolve(clean=part.clean | {"html"})
             taint |= part.taint
             reported = part.reported if reported is None else reported & part.reported
             clean &= part.clean
@@ -98,6 +103,23 @@ def concat(parts: list[Value], step: Step | None = None) -> Value:
     prefix = prefix or configured and not host_fixed  # what follows may still name the host
     if based and APPENDED in clean:
         clean |= {"path"}  # a name without `..` appended to a base stays under it
-    out = Value(taint, clean | kept, UNKNOWN, None, None, prefix, steps, modelled, known,
+    # a literal only where this string puts it: the next concatenation asks its own text
+    out = Value(taint, (clean | kept) - {SCRIPT_LITERAL}, UNKNOWN, None, None, prefix, steps, modelled, known,
                 reported or frozenset())
     return out.with_step(step)
+
+
+def _in_script(parts: list[Value], index: int) -> bool:
+    """Whether the constant text before `parts[index]` leaves a `<script>` element open, the
+    value not inside a quoted JavaScript string (`var q = '...'`, which JSON's `"` cannot close),
+    every part between being constant or a JSON literal (neither can hold `</script`)."""
+    text = ""
+    for part in reversed(parts[:index]):
+        if isinstance(part.const, str):
+            text = part.const + text
+        elif not part.taint or SCRIPT_LITERAL not in part.clean:
+            return False
+    text = text.lower()
+    opened = text.rfind("<script")
+    stripped = text.rstrip()
+    return opened >= 0 and "</script" not in text[opened:] and not stripped.endswith(("'", '"', "`"))

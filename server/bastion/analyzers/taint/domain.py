@@ -28,7 +28,8 @@ COMPONENT = "component"
 # only appended to a base (`BASE + name`, `f"{BASE}/{name}"`; concat adds "path"), not used whole
 # (`/etc/passwd`), nor joined unless it cannot be absolute too (`whole_path`).
 APPENDED = "appended"
-EVERY_CLASS = SINK_CLASSES | {COMPONENT, APPENDED}
+SCRIPT_LITERAL = "script_literal"  # nor this: JSON with `</` escaped, markup-safe in a <script> (concat)
+EVERY_CLASS = SINK_CLASSES | {COMPONENT, APPENDED, SCRIPT_LITERAL}
 SOURCE_KINDS = ("remote", "argv", "stdin", "env", "file", "param")
 UNKNOWN = object()  # `const` of a value whose constant is not known
 ANY = "*"  # the key standing for every slot of a container that has no constant key
