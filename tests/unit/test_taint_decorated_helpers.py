@@ -112,3 +112,90 @@ def test_a_decorator_forwarding_its_arguments_keeps_the_function_s_flows(tmp_pat
     apps = {"ops/__init__.py": "", "ops/decorators.py": DECORATORS, "ops/tools.py": TOOLS,
             "ops/views.py": VIEWS}
     assert_checked_and_stored(apps, tmp_path, RULE_CWE)
+
+
+# A decorator factory (`@retry(times=2)`) returns the decorator it defines: one whose closure
+# forwards the caller's arguments keeps the flows, one that calls the function on constants
+# alone (`pinned_to("main")` ignoring its argument's use) or never calls it hands it none.
+FACTORY_TOOLS = '''import subprocess
+from functools import wraps
+
+
+def retry(times=3):
+    def decorate(func):
+        @wraps(func)
+        def wrapper(*args, **kwargs):
+            attempt = 0
+            while True:
+                attempt += 1
+                try:
+                    return func(*args, **kwargs)
+                except OSError:
+                    if attempt >= times:
+                        raise
+        return wrapper
+    return decorate
+
+
+def on_default_branch(note=""):
+    def decorate(func):
+        @wraps(func)
+        def wrapper(*args, **kwargs):
+            return func("main")
+        return wrapper
+    return decorate
+
+
+def disabled(reason):
+    def decorate(func):
+        @wraps(func)
+        def wrapper(*args, **kwargs):
+            return reason
+        return wrapper
+    return decorate
+
+
+@retry(times=2)
+def fetch(branch):
+    subprocess.run("git fetch origin " + branch, shell=True)
+
+
+@on_default_branch(note="pinned")
+def rebuild(branch):
+    subprocess.run("make -C /srv/" + branch, shell=True)
+
+
+@disabled("maintenance")
+def banner(title):
+    return "<h1>" + title + "</h1>"
+
+
+@retry()
+def shown(title):
+    return "<h1>" + title + "</h1>"
+'''
+
+FACTORY_VIEWS = '''from flask import Flask, request
+
+from .tools import banner, fetch, rebuild, shown
+
+app = Flask(__name__)
+
+
+@app.route("/deploy")
+def deploy():
+    branch = request.args["branch"]
+    fetch(branch)  # BST202
+    rebuild(branch)
+    return banner(branch)
+
+
+@app.route("/page")
+def page():
+    return shown(request.args["title"])  # BST203
+'''
+
+
+def test_a_decorator_factory_keeps_the_flows_its_decorator_forwards(tmp_path):
+    apps = {"ops/__init__.py": "", "ops/tools.py": FACTORY_TOOLS, "ops/views.py": FACTORY_VIEWS}
+    assert_checked_and_stored(apps, tmp_path, RULE_CWE)

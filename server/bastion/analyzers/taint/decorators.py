@@ -2,9 +2,10 @@
 decorators forward them (`def timed(func): @wraps(func) def inner(*a, **k): return func(*a,
 **k)`), so a call of the decorated name runs its summary; a decorator of this module whose
 closure calls the function it wraps with constants alone (`return func("default")`), or not at
-all, drops them: the call is no call of that summary (summaries.summary_for). A decorator this
-module does not define, a decorator factory's call or a class is taken as forwarding. Pure
-functions of the trees; no state."""
+all, drops them: the call is no call of that summary (summaries.summary_for); so does a decorator
+factory of this module (`@retry(times=2)`) returning such a decorator it defines. A decorator
+this module does not define, another factory or a class is taken as forwarding. Pure functions
+of the trees; no state."""
 
 from __future__ import annotations
 
@@ -22,12 +23,24 @@ def drops_arguments(module: ModuleContext, function: Function) -> bool:
     """Whether a decorator of `function` (one of this module's functions) hands the function it
     wraps none of its caller's arguments."""
     for decorator in function.node.decorator_list:
-        if type(decorator) is not ast.Name:
+        named = decorator.func if type(decorator) is ast.Call else decorator
+        if type(named) is not ast.Name:
             continue
-        found = module.function_named(decorator.id)
-        if found is not None and found.class_name is None and _drops(found.node):
+        found = module.function_named(named.id)
+        if found is None or found.class_name is not None:
+            continue
+        wrapper = found.node if named is decorator else _made(found.node)
+        if wrapper is not None and _drops(wrapper):
             return True
     return False
+
+
+def _made(factory: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.FunctionDef | None:
+    """The decorator a factory (`def retry(times): def decorate(func): ...; return decorate`)
+    defines in its body and returns by name; None for any other factory."""
+    defined = {n.name: n for n in factory.body if type(n) is ast.FunctionDef}
+    returned = [n.value.id for n in factory.body if type(n) is ast.Return and type(n.value) is ast.Name]
+    return defined.get(returned[-1]) if len(returned) == 1 else None
 
 
 def _drops(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
