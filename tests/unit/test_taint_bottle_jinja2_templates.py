@@ -98,3 +98,35 @@ def test_bottle_jinja2_templates_print_unescaped_but_through_e(tmp_path):
 
 def test_a_simpletemplate_include_or_rebase_hands_its_keywords_on(tmp_path):
     assert_checked_and_stored(STPL_APPS, tmp_path, RULE_CWE)
+
+
+# `@jinja2_view(name, **defaults)` renders with `template(name, **defaults, **returned)`, and
+# `template` takes `template_settings` from those keywords for Jinja2Template's Environment
+# (bottle.py 0.13): `template_settings={"autoescape": True}` escapes `{{ title }}`.
+SETTINGS = '''from bottle import jinja2_view, request, route
+
+SETTINGS = {"autoescape": True}
+
+
+@route("/page")
+@jinja2_view("page.html", template_settings={"autoescape": False})
+def page():
+    return {"title": request.query.title}  # BST203
+
+
+@route("/page/escaped")
+@jinja2_view("page.html", template_settings={"autoescape": True})
+def page_escaped():
+    return {"title": request.query.title}
+
+
+@route("/page/settings")
+@jinja2_view("page.html", template_settings=SETTINGS)
+def page_settings():
+    return {"title": request.query.title}
+'''
+
+
+def test_jinja2_view_template_settings_turn_autoescape_on(tmp_path):
+    apps = {"app.py": SETTINGS, "views/page.html": "<title>{{ title }}</title>\n"}
+    assert_checked_and_stored(apps, tmp_path, RULE_CWE)
