@@ -91,7 +91,10 @@ def test_a_session_handed_to_a_helper_that_writes_it_crosses_the_trust_boundary(
     assert_checked_and_stored(apps, tmp_path, RULE_CWE)
 
 
-COPIES = '''def remember(store, user):
+COPIES = '''from .registry import lookup
+
+
+def remember(store, user):
     store["user"] = user
 
 
@@ -107,11 +110,22 @@ def remember_in_copy(store, user):
     store = store.copy()
     store["seen"] = user
     return merged, store
+
+
+def remember_maybe_copy(store, user, fresh):
+    if fresh:
+        store = dict(store)
+    store["user"] = user
+
+
+def remember_through(store, user):
+    store = lookup(store)
+    store["user"] = user
 '''
 
 COPY_VIEWS = '''from flask import Flask, request, session
 
-from .auth import remember, remember_copy, remember_in_copy
+from .auth import remember, remember_copy, remember_in_copy, remember_maybe_copy, remember_through
 
 app = Flask(__name__)
 
@@ -121,6 +135,8 @@ def login():
     remember(session, request.args["user"])  # BST208
     remember_copy(session, request.args["user"])
     remember_in_copy(session, request.args["user"])
+    remember_maybe_copy(session, request.args["user"], False)  # BST208
+    remember_through(session, request.args["user"])  # BST208
     return "ok"
 '''
 
@@ -128,8 +144,10 @@ def login():
 def test_a_helper_writing_its_own_copy_of_the_session_keeps_it_unchanged(tmp_path):
     """`store = dict(store)` binds a new mapping: what the helper stores there is not in the
     session the view handed it (held_calls.hold_store). The helper writing the session itself
-    still crosses the boundary."""
-    assert_marked(COPY_VIEWS.replace("from .auth import remember, remember_copy, remember_in_copy\n",
+    still crosses the boundary, and so does one copying it on one path only or rebinding it to
+    what another call returns (which may be the same mapping)."""
+    assert_marked(COPY_VIEWS.replace("from .auth import remember, remember_copy, remember_in_copy, "
+                                     "remember_maybe_copy, remember_through\n",
                                      COPIES))
     apps = {"shop/__init__.py": "", "shop/auth.py": COPIES, "shop/views.py": COPY_VIEWS}
     assert_checked_and_stored(apps, tmp_path, RULE_CWE)

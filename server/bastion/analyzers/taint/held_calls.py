@@ -126,15 +126,31 @@ def hold_store(ev: Evaluator, target: ast.Subscript, key: Value, value: Value) -
 
 
 def _copied(function, name: str, line: int) -> bool:
-    """Whether the function rebinds `name` before `line` to what a call or a display builds
-    (`store = dict(store)`, `store.copy()`, `{**store}`): a new mapping, not the caller's."""
-    for node in ast.walk(function.node):
-        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.lineno < line \
-                and isinstance(node.value, (ast.Call, ast.Dict, ast.DictComp)) \
+    """Whether a statement of the function's own body (not a branch: a copy made on one path
+    leaves the caller's mapping on the other) rebinds `name` before `line` to a new mapping made
+    of it (`store = dict(store)`, `store.copy()`, `copy.copy(store)`, `{**store}`, a dict
+    display): not the caller's. Any other call may hand the same mapping back."""
+    for node in function.node.body:
+        if node.lineno >= line:
+            break
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and _new_mapping(node.value, name) \
                 and any(type(t) is ast.Name and t.id == name
                         for t in (node.targets if isinstance(node, ast.Assign) else (node.target,))):
             return True
     return False
+
+
+def _new_mapping(value, name: str) -> bool:
+    if isinstance(value, (ast.Dict, ast.DictComp)):
+        return True
+    if type(value) is not ast.Call or len(value.args) + len(value.keywords) > 1:
+        return False
+    func = value.func
+    if type(func) is ast.Attribute and func.attr == "copy" and not value.args:
+        return type(func.value) is ast.Name and func.value.id == name  # `store.copy()`
+    called = ast.unparse(func)
+    return called in ("dict", "copy.copy", "copy.deepcopy") and bool(value.args) \
+        and type(value.args[0]) is ast.Name and value.args[0].id == name
 
 
 def _number(function, name: str) -> int:
