@@ -291,3 +291,12 @@ def test_bandit_yaml_load_with_a_loader_bound_to_a_safe_one_is_retracted(shape):
     assert b506("UnsafeLoader", Config())
     assert not b506("SafeLoader", Config())
     assert b506("SafeLoader", Config(bandit_exact=True))
+
+
+def test_a_loader_handed_to_a_helper_called_once_is_no_retraction():
+    """Another module may import `parse` and hand it `yaml.Loader`: the one call in this module
+    does not make the helper's `yaml.load` safe, so bandit's B506 stays (a pattern that adds a
+    finding may still read the parameter, a retraction never does)."""
+    source = (YAML + "def parse(text, loader):\n    return yaml.load(text, Loader=loader)\n"
+              "CONFIG = parse('debug: true', yaml.SafeLoader)\n")
+    assert "B506" in [f.rule_id for f in BOTH.analyse(source, "case.py", Config()).findings]

@@ -15,6 +15,8 @@ referenced nowhere else in the tree (no other call, no name handed on or decorat
 string or import of that name as `getattr(m, "make")` or `__all__` hold, no parameter or function
 shadowing it; comments do not count) stands for what that call passes it (`make("md5")` then
 `hashlib.new(name)` in `make`), read in the caller's scope; its default when the call passes nothing.
+Another module may import the function and call it too, so a pass that retracts a finding makes
+its `Bindings` with `parameters=False`: a parameter is then never resolved.
 A `Bindings` is made for one file's pass and only read after; its `scope` is the pass's to move.
 """
 
@@ -36,8 +38,9 @@ _SCOPES = (*_FUNCTIONS, ast.ClassDef)
 class Bindings:
     """Read lazily: a scope's names are collected the first time a name is looked up in it."""
 
-    def __init__(self, tree: ast.Module, text: str) -> None:
+    def __init__(self, tree: ast.Module, text: str, parameters: bool = True) -> None:
         self._text = text
+        self._parameters = parameters
         # scope node -> name -> the values it is bound to (None: bound some other way too)
         self._values: dict[ast.AST, dict[str, list[ast.expr] | None]] = {}
         self._class_names: dict[str, ast.ClassDef] = {}  # a module-level class by its name
@@ -87,7 +90,7 @@ class Bindings:
             if name in names:
                 values = names[name]
                 if values is _PARAMETER:
-                    return self._passed_to(outer, name)
+                    return self._passed_to(outer, name) if self._parameters else None
                 return (values[0], chain[index:]) if values is not None and len(values) == 1 else None
         return None
 

@@ -167,7 +167,7 @@ def safe_calls(tree: ast.Module, text: str, lines: list[str], found: list[Findin
     `pickle.loads` of bytes the module wrote (a bytes literal, `pickle.dumps` of a literal)."""
     at = {(f.span.start_line, f.span.start_col): (f.rule_id, index)
           for f, index in zip(found, indexes, strict=True)}
-    bindings = Bindings(tree, text)
+    bindings = Bindings(tree, text, parameters=False)  # a retraction: the module's own calls alone
     env = Env({}, set())
     for statement in tree.body:
         if type(statement) is ast.Import or type(statement) is ast.ImportFrom:

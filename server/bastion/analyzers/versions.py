@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bastion.digests import blake2b
 
-TOML_RULES_EVALUATOR = "3"  # own rules (analyzers/toml_rules.py)
+TOML_RULES_EVALUATOR = "4"  # own rules (analyzers/toml_rules.py)
 TAINT_EVALUATOR = "291"
 TAINT_SPEC = "2"  # bumped when the same model files are loaded differently
 SECRETS = "3"
