@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import ast
 import bisect
-import re
 from collections.abc import Callable
 
 from bastion.analyzers.base import UnitSource
 from bastion.analyzers.constant_bindings import Bindings
 from bastion.analyzers.dead_branches import LITERAL_TEST, dead_regions, inside
 from bastion.analyzers.matchers import Env
+from bastion.analyzers.word_gate import WordGate
 from bastion.model import Finding
 from bastion.model.text import byte_to_char_col, line_at
 from bastion.parsing import parse_code
@@ -40,13 +40,13 @@ _SAFE_YAML_LOADERS = frozenset({"yaml.SafeLoader", "yaml.CSafeLoader", "yaml.Bas
                                 "yaml.CBaseLoader"})
 
 
-def constant_calls(candidates: Callable, report: Callable, calls: re.Pattern, text: str, path: str,
+def constant_calls(candidates: Callable, report: Callable, calls: WordGate, text: str, path: str,
                    tree: ast.Module | None) -> list[Finding]:
     """`candidates(call, env)`: the analyzer's call patterns indexed under the call's names;
     `report(rule, node, statement, unit, found)` records a finding in `found`; `calls`: their
     names before a `(` or their keywords before a `=`. Only the statements holding one of those
     are walked."""
-    lines = sorted({text.count("\n", 0, match.start()) + 1 for match in calls.finditer(text)})
+    lines = sorted({text.count("\n", 0, start) + 1 for start in calls.starts(text)})
     if not lines:
         return []
     if tree is None:
@@ -133,7 +133,7 @@ def retractions(text: str, findings: list[Finding]) -> dict[int, str]:
     """Index -> why, for bandit's findings in `findings` that `text` never runs, its `yaml.load`
     findings whose loader is bound to a safe one, its `pickle.loads` of the module's own bytes and
     its stdlib XML parsing after `defusedxml.defuse_stdlib()`."""
-    dead_code, defused = LITERAL_TEST.search(text) is not None, "defuse_stdlib" in text
+    dead_code, defused = LITERAL_TEST.search(text), "defuse_stdlib" in text
     rules = {rule: why for rule, (word, why) in _JUDGED_CALLS.items() if word in text}
     if not dead_code and not defused and not rules:
         return {}

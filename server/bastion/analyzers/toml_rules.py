@@ -31,6 +31,7 @@ from bastion.analyzers.matchers import (
 from bastion.analyzers.rule_tables import folder_tables
 from bastion.analyzers.toml_file_checks import constant_calls, retractions
 from bastion.analyzers.versions import TOML_RULES_EVALUATOR, catalog_version, toml_files
+from bastion.analyzers.word_gate import WordGate
 from bastion.digests import blake2b
 from bastion.model import Finding, Level, NotAnalysed
 
@@ -142,9 +143,8 @@ class TomlRulesAnalyzer:
         called = sorted({name.rsplit(".", 1)[-1] for p in marked if not p.keywords
                          for name in (*p.names.exact, *p.methods)})
         keywords = sorted({word for p in marked for word in p.keywords})
-        gates = ([rf"\b(?:{'|'.join(map(re.escape, called))})\s*\("] if called else []) \
-            + ([rf"\b(?:{'|'.join(map(re.escape, keywords))})\s*=(?!=)"] if keywords else [])
-        self._constant_calls = re.compile("|".join(gates)) if gates else None
+        self._constant_calls = WordGate([*((name, r"\s*\(") for name in called),
+                                         *((word, r"\s*=(?!=)") for word in keywords)])
 
     def _index(self, rule: OwnRule, pattern: Pattern) -> None:
         entry = (rule, pattern)
@@ -225,7 +225,7 @@ class TomlRulesAnalyzer:
     def analyse_file(self, text: str, path: str, tree: ast.Module | None = None) -> list[Finding]:
         """The calls of patterns marked `constants` that match only once their arguments are
         read through the module's constant bindings (the statements' walk reports the others)."""
-        if self._constant_calls is None or self._constant_calls.search(text) is None:
+        if not self._constant_calls or not self._constant_calls.search(text):
             return []
         return constant_calls(self._candidates, self._report, self._constant_calls, text, path, tree)
 
