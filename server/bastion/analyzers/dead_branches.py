@@ -8,14 +8,14 @@ from __future__ import annotations
 import ast
 
 from bastion.analyzers.constant_bindings import literal_truth
-from bastion.analyzers.word_gate import WordGate
+from bastion.analyzers.word_gate import BoundedPattern
 from bastion.model import Finding
 from bastion.model.text import byte_to_char_col, line_at
 
 # A text holds a literal test only if it holds this: `if` and literals compared, then the `:` of a
 # statement or the `else` of a ternary (one search a keystroke decides whether to parse).
-LITERAL_TEST = WordGate([("if", r"\s+(?:not\s+)?(?:True|False|\d+(?:\.\d+)?"
-                                r"(?:\s*(?:[<>]=?|[=!]=)\s*\d+(?:\.\d+)?)?)\s*(?::|else\b)")])
+LITERAL_TEST = BoundedPattern(r"if\s+(?:not\s+)?(?:True|False|\d+(?:\.\d+)?"
+                              r"(?:\s*(?:[<>]=?|[=!]=)\s*\d+(?:\.\d+)?)?)\s*(?::|else\b)")
 Position = tuple[int, int]  # (0-based line, code-point column)
 
 
