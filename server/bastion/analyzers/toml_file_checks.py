@@ -133,11 +133,14 @@ def retractions(text: str, findings: list[Finding]) -> dict[int, str]:
     """Index -> why, for bandit's findings in `findings` that `text` never runs, its `yaml.load`
     findings whose loader is bound to a safe one, its `pickle.loads` of the module's own bytes and
     its stdlib XML parsing after `defusedxml.defuse_stdlib()`."""
+    judged = [i for i, f in enumerate(findings) if f.source == "bandit" and f.retracted is None]
+    if not judged:
+        return {}  # most texts at most keystrokes: no text search at all
+    found_ids = {findings[i].rule_id for i in judged}
     dead_code, defused = LITERAL_TEST.search(text), "defuse_stdlib" in text
-    rules = {rule: why for rule, (word, why) in _JUDGED_CALLS.items() if word in text}
+    rules = {rule: why for rule, (word, why) in _JUDGED_CALLS.items() if rule in found_ids and word in text}
     if not dead_code and not defused and not rules:
         return {}
-    judged = [i for i, f in enumerate(findings) if f.source == "bandit" and f.retracted is None]
     calls = [i for i in judged if findings[i].rule_id in rules]
     xml = [i for i in judged if findings[i].rule_id in _DEFUSED_CALLS] if defused else []
     if not dead_code and not calls and not xml:
